@@ -1,0 +1,121 @@
+import { bootstrapCredit, type BootstrapIntervals } from './bootstrap-credit.ts';
+import { createModelRunner } from './create-model-runner.ts';
+import { resolveModelName, type ModelName } from './model-names.ts';
+import type { ModelRun, RowShares } from './model-run.ts';
+import { preparePaths, type PreparedPaths } from './prepare-paths.ts';
+import type { AttributionOptions, AttributionResult, ChannelCredit, PathCredit, PathRecord } from './types.ts';
+
+/** Where credit goes that no channel can take (journeys left with no touch; fractribution's Unmatched_Channel). */
+export const UNMATCHED_CHANNEL = '(unmatched)';
+
+/** Whether the input is already prepared (so several models can share one preparation). */
+export const isPreparedPaths = (x: readonly PathRecord[] | PreparedPaths): x is PreparedPaths =>
+  !Array.isArray(x) && typeof (x as PreparedPaths).rowCount === 'number';
+
+/**
+ * Attributes conversions and value to channels with one model. Credit sums to the total
+ * conversions and value of the (filtered) journeys; journeys left with no touch are credited to
+ * `(unmatched)`. Pass prepared paths (`preparePaths`) to run several models on one preparation —
+ * the path options are then ignored here.
+ *
+ * @example
+ * const result = attribute(
+ *   [
+ *     { path: ['email', 'search'], conversions: 3, value: 300, nulls: 10 },
+ *     { path: ['search'], conversions: 1, value: 80, nulls: 20 },
+ *   ],
+ *   'position-based',
+ * );
+ * result.channels; // [{ channel: 'search', conversions: 2.5, value: 230 }, { channel: 'email', … }]
+ */
+export function attribute(
+  input: readonly PathRecord[] | PreparedPaths,
+  model: string,
+  options: AttributionOptions = {},
+): AttributionResult {
+  const name = resolveModelName(model);
+  if (name === 'compare') throw new Error('attribute runs one model; use compareModels for "compare"');
+  const prep = isPreparedPaths(input) ? input : preparePaths(input, options);
+  return attributePrepared(prep, name, options);
+}
+
+function attributePrepared(prep: PreparedPaths, model: ModelName, options: AttributionOptions): AttributionResult {
+  const runner = createModelRunner(prep, model, options);
+  const weights = { conversions: prep.conversions, value: prep.value, nulls: prep.nulls };
+  const run = runner(weights, options.perPath ?? false, true);
+  const resamples = options.bootstrap ?? 0;
+  let intervals: BootstrapIntervals | undefined;
+  const seed = options.seed ?? 1;
+  const level = options.ciLevel ?? 0.95;
+  if (resamples > 0) {
+    intervals = bootstrapCredit(weights, runner, prep.channels.length, { resamples, seed, level });
+  }
+  const result: AttributionResult = {
+    model,
+    channels: channelCredits(prep, run, intervals),
+    totals: totalsOf(prep),
+  };
+  if (options.perPath) result.perPath = pathCredits(prep, run.shares!);
+  if (run.markov) result.markov = run.markov;
+  if (run.shapley) result.shapley = run.shapley;
+  if (intervals) result.bootstrap = { resamples, seed, level };
+  return result;
+}
+
+function channelCredits(prep: PreparedPaths, run: ModelRun, ci?: BootstrapIntervals): ChannelCredit[] {
+  const out: ChannelCredit[] = prep.channels.map((channel, ch) => {
+    const c: ChannelCredit = { channel, conversions: run.conversions[ch], value: run.value[ch] };
+    if (ci) {
+      c.conversionsCI = ci.conversions[ch];
+      c.valueCI = ci.value[ch];
+    }
+    return c;
+  });
+  const u = run.unmatched;
+  if (u && (u.conversions !== 0 || u.value !== 0)) {
+    const slot = prep.channels.length;
+    const c: ChannelCredit = { channel: UNMATCHED_CHANNEL, conversions: u.conversions, value: u.value };
+    if (ci) {
+      c.conversionsCI = ci.conversions[slot];
+      c.valueCI = ci.value[slot];
+    }
+    out.push(c);
+  }
+  return out.sort((a, b) => b.conversions - a.conversions || (a.channel < b.channel ? -1 : 1));
+}
+
+function totalsOf(prep: PreparedPaths): AttributionResult['totals'] {
+  let conversions = 0;
+  let value = 0;
+  let nulls = 0;
+  for (let r = 0; r < prep.rowCount; r++) {
+    conversions += prep.conversions[r];
+    value += prep.value[r];
+    nulls += prep.nulls[r];
+  }
+  return {
+    conversions,
+    value,
+    nulls,
+    paths: prep.rowCount,
+    distinctPaths: prep.sequences.count,
+    dropped: { ...prep.dropped },
+  };
+}
+
+function pathCredits(prep: PreparedPaths, shares: RowShares): PathCredit[] {
+  const { starts, data } = prep.sequences;
+  const out: PathCredit[] = [];
+  for (let r = 0; r < prep.rowCount; r++) {
+    const s = prep.rowSeq[r];
+    const path: string[] = [];
+    if (s >= 0) for (let k = starts[s]; k < starts[s + 1]; k++) path.push(prep.tokens[data[k]]);
+    const credit: Record<string, number> = {};
+    for (let k = shares.start[r]; k < shares.start[r + 1]; k++) {
+      credit[prep.channels[shares.channel[k]]] = shares.share[k];
+    }
+    if (s < 0) credit[UNMATCHED_CHANNEL] = 1;
+    out.push({ path, conversions: prep.conversions[r], value: prep.value[r], nulls: prep.nulls[r], shares: credit });
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+import { attribute } from './attribute.ts';
+import { AttributionInputError } from './attribution-input-error.ts';
+import { MODEL_NAMES, type ModelName } from './model-names.ts';
+import { preparePaths, type PreparedPaths } from './prepare-paths.ts';
+import type { AttributionOptions, AttributionResult, PathRecord } from './types.ts';
+
+/** How far one channel's credit moves across models. */
+export interface ChannelSpread {
+  channel: string;
+  conversions: { min: number; max: number; byModel: Partial<Record<ModelName, number>> };
+  value: { min: number; max: number; byModel: Partial<Record<ModelName, number>> };
+}
+
+export interface CompareResult {
+  models: ModelName[];
+  /** Models left out, with the reason (e.g. custom without customWeights). */
+  skipped: { model: ModelName; reason: string }[];
+  channels: ChannelSpread[];
+  results: AttributionResult[];
+}
+
+/**
+ * Runs every model on one preparation of the paths and reports each channel's spread (min, max and
+ * per-model credit). `custom` runs only when customWeights are given; a model that cannot run on
+ * this data (e.g. exact Shapley beyond its channel limit) is listed in `skipped` with the reason.
+ *
+ * @example
+ * const { channels } = compareModels(records);
+ * channels[0]; // { channel: 'search', conversions: { min: 4.1, max: 7.9, byModel: { … } }, value: { … } }
+ */
+export function compareModels(
+  input: readonly PathRecord[] | PreparedPaths,
+  options: AttributionOptions = {},
+  models: readonly ModelName[] = MODEL_NAMES,
+): CompareResult {
+  const prep = Array.isArray(input) ? preparePaths(input as readonly PathRecord[], options) : (input as PreparedPaths);
+  const results: AttributionResult[] = [];
+  const skipped: CompareResult['skipped'] = [];
+  for (const model of models) {
+    if (model === 'custom' && options.customWeights === undefined) {
+      skipped.push({ model, reason: 'no customWeights given' });
+      continue;
+    }
+    try {
+      results.push(attribute(prep, model, options));
+    } catch (err) {
+      // Only "too many channels for exact Shapley" is a property of the data rather than a mistake.
+      if (!(err instanceof AttributionInputError) || err.option !== 'maxShapleyChannels') throw err;
+      skipped.push({ model, reason: err.message });
+    }
+  }
+  const spread = new Map<string, ChannelSpread>();
+  for (const res of results) {
+    for (const c of res.channels) {
+      let s = spread.get(c.channel);
+      if (!s) {
+        s = {
+          channel: c.channel,
+          conversions: { min: Infinity, max: -Infinity, byModel: {} },
+          value: { min: Infinity, max: -Infinity, byModel: {} },
+        };
+        spread.set(c.channel, s);
+      }
+      s.conversions.byModel[res.model] = c.conversions;
+      s.value.byModel[res.model] = c.value;
+    }
+  }
+  // A channel absent from a model's result got 0 from it.
+  for (const s of spread.values()) {
+    for (const res of results) {
+      s.conversions.byModel[res.model] ??= 0;
+      s.value.byModel[res.model] ??= 0;
+      s.conversions.min = Math.min(s.conversions.min, s.conversions.byModel[res.model]!);
+      s.conversions.max = Math.max(s.conversions.max, s.conversions.byModel[res.model]!);
+      s.value.min = Math.min(s.value.min, s.value.byModel[res.model]!);
+      s.value.max = Math.max(s.value.max, s.value.byModel[res.model]!);
+    }
+  }
+  const channels = [...spread.values()].sort(
+    (a, b) => b.conversions.max - a.conversions.max || (a.channel < b.channel ? -1 : 1),
+  );
+  return { models: results.map((r) => r.model), skipped, channels, results };
+}

@@ -1,0 +1,158 @@
+/**
+ * A hash set of integer sequences (dictionary-encoded paths) that hands out dense ids in insertion
+ * order. Open addressing over typed arrays: one path costs a hash and, on a hit, one comparison,
+ * instead of building a string key per path.
+ */
+export class SequenceIndex {
+  /** Start of sequence i in `data`; `starts[count]` is the end of the last one. */
+  starts: Int32Array;
+  data: Int32Array;
+  count = 0;
+  private hashes: Int32Array;
+  private table: Int32Array;
+  private mask: number;
+  private prefix = new Int32Array(64);
+  private power = new Int32Array(64);
+
+  constructor(expectedSequences = 1024, expectedItems = 8192) {
+    this.starts = new Int32Array(Math.max(2, expectedSequences + 1));
+    this.data = new Int32Array(Math.max(16, expectedItems));
+    this.hashes = new Int32Array(Math.max(1, expectedSequences));
+    let cap = 16;
+    while (cap < expectedSequences * 2) cap <<= 1;
+    this.table = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+  }
+
+  /** Id of `buf[from..from+len)`, adding it when new. */
+  add(buf: ArrayLike<number>, from: number, len: number): number {
+    const h = finish(polyHash(buf, from, len), len);
+    const found = this.lookup(buf, from, len, h);
+    if (found >= 0) return found;
+    const id = this.count++;
+    if (id + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2) as Int32Array;
+    if (id >= this.hashes.length) this.hashes = grow(this.hashes, this.hashes.length * 2) as Int32Array;
+    const at = this.starts[id];
+    if (at + len > this.data.length) this.data = grow(this.data, Math.max(this.data.length * 2, at + len)) as Int32Array;
+    for (let i = 0; i < len; i++) this.data[at + i] = buf[from + i];
+    this.starts[id + 1] = at + len;
+    this.hashes[id] = h;
+    if (this.count * 2 > this.table.length) this.rehash();
+    let slot = h & this.mask;
+    while (this.table[slot] >= 0) slot = (slot + 1) & this.mask;
+    this.table[slot] = id;
+    return id;
+  }
+
+  /** Id of `buf[from..from+len)`, or -1 when absent. */
+  find(buf: ArrayLike<number>, from: number, len: number): number {
+    return this.lookup(buf, from, len, finish(polyHash(buf, from, len), len));
+  }
+
+  /**
+   * For every touch i of sequence `id`, the id of that sequence with touch i left out (or -1), in
+   * `out[0..len)`. The polynomial hash lets each leave-one-out hash be derived in O(1) from prefix
+   * hashes, so a path of length L costs O(L) plus one comparison per hit instead of O(L²).
+   */
+  leaveOneOut(id: number, out: Int32Array): void {
+    const off = this.starts[id];
+    const len = this.starts[id + 1] - off;
+    const data = this.data;
+    if (this.prefix.length <= len) {
+      this.prefix = new Int32Array((len + 1) * 2);
+      this.power = new Int32Array((len + 1) * 2);
+    }
+    const prefix = this.prefix;
+    const power = this.power;
+    prefix[0] = 0;
+    power[0] = 1;
+    for (let k = 0; k < len; k++) {
+      prefix[k + 1] = (Math.imul(prefix[k], BASE) + data[off + k] + 1) | 0;
+      power[k + 1] = Math.imul(power[k], BASE);
+    }
+    const full = prefix[len];
+    for (let i = 0; i < len; i++) {
+      const p = power[len - 1 - i];
+      const raw = (Math.imul(prefix[i], p) + full - Math.imul(prefix[i + 1], p)) | 0;
+      out[i] = this.lookupSkipping(off, len, i, finish(raw, len - 1));
+    }
+  }
+
+  private lookupSkipping(off: number, len: number, skip: number, h: number): number {
+    let slot = h & this.mask;
+    for (;;) {
+      const id = this.table[slot];
+      if (id < 0) return -1;
+      if (this.hashes[id] === h && this.starts[id + 1] - this.starts[id] === len - 1) {
+        const at = this.starts[id];
+        let same = true;
+        for (let k = 0; k < len - 1; k++) {
+          if (this.data[at + k] !== this.data[off + (k < skip ? k : k + 1)]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return id;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  length(id: number): number {
+    return this.starts[id + 1] - this.starts[id];
+  }
+
+  private lookup(buf: ArrayLike<number>, from: number, len: number, h: number): number {
+    let slot = h & this.mask;
+    for (;;) {
+      const id = this.table[slot];
+      if (id < 0) return -1;
+      if (this.hashes[id] === h && this.starts[id + 1] - this.starts[id] === len) {
+        const at = this.starts[id];
+        let same = true;
+        for (let i = 0; i < len; i++) {
+          if (this.data[at + i] !== buf[from + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return id;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private rehash(): void {
+    const cap = this.table.length * 2;
+    this.table = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let id = 0; id < this.count; id++) {
+      let slot = this.hashes[id] & this.mask;
+      while (this.table[slot] >= 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = id;
+    }
+  }
+}
+
+const BASE = 0x01000193;
+
+/** Σ (x_k + 1)·BASE^(len−1−k) mod 2^32: polynomial, so leaving one item out is O(1) from prefixes. */
+function polyHash(buf: ArrayLike<number>, from: number, len: number): number {
+  let h = 0;
+  for (let i = 0; i < len; i++) h = (Math.imul(h, BASE) + buf[from + i] + 1) | 0;
+  return h;
+}
+
+/** Mixes the polynomial hash with the length (murmur3 finaliser) so similar paths spread out. */
+function finish(raw: number, len: number): number {
+  let h = raw ^ Math.imul(len, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & 0x7fffffff;
+}
+
+function grow(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,236 @@
+import { bayesianEffect } from './bayesian-effect.ts';
+import { benjaminiHochberg } from './benjamini-hochberg.ts';
+import { effectMoments } from './effect-moments.ts';
+import { holmBonferroni } from './holm-bonferroni.ts';
+import { minimumDataCheck, type MinimumDataCheck } from './minimum-data-check.ts';
+import { multipleExposureCheck, type MultipleExposureCheck } from './multiple-exposure-check.ts';
+import { sampleRatioMismatch, type SampleRatioMismatch } from './sample-ratio-mismatch.ts';
+import { DEFAULT_SEQUENTIAL_TUNING, sequentialTest } from './sequential-test.ts';
+import { summarizeArm } from './summarize-arm.ts';
+import type { Alternative, ArmData, DifferenceType, GaussianPrior, Method } from './types.ts';
+import { welchTTest } from './welch-t-test.ts';
+import { widenedInterval } from './widened-interval.ts';
+
+export type Correction = 'holm' | 'bh' | 'none';
+
+export interface ExperimentVariant {
+  readonly name: string;
+  /** Planned traffic weight; any positive scale. */
+  readonly weight?: number;
+  /** Units exposed to this variant only (for the sample ratio check). */
+  readonly units?: number;
+}
+
+export interface ExperimentMetric {
+  readonly name: string;
+  /** One entry per variant, in the order of `ExperimentInput.variants` (control first). */
+  readonly arms: readonly ArmData[];
+  readonly lowerIsBetter?: boolean;
+  readonly guardrail?: boolean;
+  /** Largest acceptable harm, in the units of the difference (a lift for relative). Guardrails only. */
+  readonly nonInferiorityMargin?: number;
+}
+
+export interface ExperimentInput {
+  /** Control first. */
+  readonly variants: readonly ExperimentVariant[];
+  readonly metrics: readonly ExperimentMetric[];
+  /** Units seen in more than one arm (dropped from the per-arm counts). */
+  readonly multipleExposures?: number | null;
+  readonly daysRunning?: number | null;
+}
+
+export interface AnalysisSettings {
+  readonly method: Method;
+  readonly difference: DifferenceType;
+  readonly alpha: number;
+  /** One-sided in the metric's good direction (greater, or less for lower-is-better). */
+  readonly oneSided: boolean;
+  readonly sequentialTuning: number;
+  /** Bayesian prior; null for the flat improper prior. */
+  readonly prior: GaussianPrior | null;
+  /** Multiple-testing correction over non-guardrail metrics × variants (frequentist/sequential). */
+  readonly correction: Correction;
+  readonly srmThreshold: number;
+  readonly maxMultipleExposureRate: number;
+  readonly minMultipleExposures: number;
+  readonly minSamplePerArm: number;
+  readonly minDays: number;
+}
+
+export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
+  method: 'frequentist',
+  difference: 'relative',
+  alpha: 0.05,
+  oneSided: false,
+  sequentialTuning: DEFAULT_SEQUENTIAL_TUNING,
+  prior: null,
+  correction: 'holm',
+  srmThreshold: 0.001,
+  maxMultipleExposureRate: 0.01,
+  minMultipleExposures: 10,
+  minSamplePerArm: 150,
+  minDays: 7,
+};
+
+/** One variant compared with control on one metric. Fields a method does not produce are null. */
+export interface VariantComparison {
+  readonly name: string;
+  readonly n: number;
+  /** Unadjusted mean (ratio of sums for ratio metrics). */
+  readonly mean: number;
+  readonly estimate: number | null;
+  readonly se: number | null;
+  readonly ci: readonly [number, number] | null;
+  readonly pValue: number | null;
+  readonly adjustedPValue: number | null;
+  /** The interval widened for the multiple-testing correction (null when not corrected). */
+  readonly adjustedCi: readonly [number, number] | null;
+  readonly chanceToWin: number | null;
+  /** [risk of choosing control, risk of choosing the variant]. */
+  readonly risk: readonly [number, number] | null;
+  /** CUPED coefficient used, null when none. */
+  readonly theta: number | null;
+  /** Why there are no numbers (zero variance, zero baseline), else null. */
+  readonly error: string | null;
+}
+
+export interface MetricAnalysis {
+  readonly name: string;
+  readonly guardrail: boolean;
+  readonly lowerIsBetter: boolean;
+  readonly nonInferiorityMargin: number;
+  readonly control: { readonly name: string; readonly n: number; readonly mean: number };
+  readonly variants: readonly VariantComparison[];
+}
+
+export interface ExperimentHealth {
+  readonly srm: SampleRatioMismatch | null;
+  readonly multipleExposure: MultipleExposureCheck | null;
+  readonly minimumData: MinimumDataCheck;
+}
+
+export interface ExperimentAnalysis {
+  readonly settings: AnalysisSettings;
+  readonly variantNames: readonly string[];
+  readonly health: ExperimentHealth;
+  readonly metrics: readonly MetricAnalysis[];
+}
+
+/**
+ * Analyses a whole experiment: every variant against control on every metric with the chosen
+ * method, then the multiple-testing correction over non-guardrail metrics × variants (with
+ * correspondingly widened intervals), then the health checks (sample ratio mismatch, multiple
+ * exposures, minimum sample and duration). Pure: the caller reads files or queries engines.
+ *
+ * @example
+ * const analysis = analyzeExperiment(
+ *   {
+ *     variants: [{ name: 'A', weight: 1, units: 5000 }, { name: 'B', weight: 1, units: 5040 }],
+ *     metrics: [{ name: 'signup', arms: [{ kind: 'proportion', n: 5000, sum: 500 }, { kind: 'proportion', n: 5040, sum: 570 }] }],
+ *     daysRunning: 14,
+ *   },
+ *   { method: 'frequentist' },
+ * );
+ * const decision = decide(analysis);
+ */
+export function analyzeExperiment(input: ExperimentInput, options: Partial<AnalysisSettings> = {}): ExperimentAnalysis {
+  const settings: AnalysisSettings = { ...DEFAULT_ANALYSIS_SETTINGS, ...options };
+  const variantNames = input.variants.map((v) => v.name);
+
+  const metrics = input.metrics.map((metric) => analyzeMetric(metric, variantNames, settings));
+  const corrected = settings.method === 'bayesian' ? metrics : applyCorrection(metrics, settings);
+  return { settings, variantNames, health: checkHealth(input, settings), metrics: corrected };
+}
+
+function analyzeMetric(metric: ExperimentMetric, variantNames: readonly string[], settings: AnalysisSettings): MetricAnalysis {
+  const lowerIsBetter = metric.lowerIsBetter ?? false;
+  const control = metric.arms[0];
+  const controlSummary = summarizeArm(control.kind === 'cuped' ? control.post : control);
+  const alternative: Alternative = !settings.oneSided ? 'two-sided' : lowerIsBetter ? 'less' : 'greater';
+
+  const variants = metric.arms.slice(1).map((arm, i): VariantComparison => {
+    const name = variantNames[i + 1];
+    const summary = summarizeArm(arm.kind === 'cuped' ? arm.post : arm);
+    const base = { name, n: summary.n, mean: summary.unadjustedMean, adjustedPValue: null, adjustedCi: null };
+    const result = effectMoments(control, arm, settings.difference);
+    if (!result.ok) {
+      return { ...base, estimate: null, se: null, ci: null, pValue: null, chanceToWin: null, risk: null, theta: null, error: result.reason };
+    }
+    const { moments } = result;
+    if (settings.method === 'bayesian') {
+      const b = bayesianEffect(moments, { alpha: settings.alpha, prior: settings.prior, lowerIsBetter, oneSided: settings.oneSided });
+      return { ...base, estimate: b.estimate, se: b.se, ci: b.ci, pValue: null, chanceToWin: b.chanceToWin, risk: b.risk, theta: moments.theta, error: null };
+    }
+    const t =
+      settings.method === 'sequential'
+        ? sequentialTest(moments, { alpha: settings.alpha, tuning: settings.sequentialTuning, alternative })
+        : welchTTest(moments, { alpha: settings.alpha, alternative });
+    return { ...base, estimate: t.estimate, se: t.se, ci: t.ci, pValue: t.pValue, chanceToWin: null, risk: null, theta: moments.theta, error: null };
+  });
+
+  return {
+    name: metric.name,
+    guardrail: metric.guardrail ?? false,
+    lowerIsBetter,
+    nonInferiorityMargin: metric.nonInferiorityMargin ?? 0,
+    control: { name: variantNames[0], n: controlSummary.n, mean: controlSummary.unadjustedMean },
+    variants,
+  };
+}
+
+/** Corrects over non-guardrail metrics × variants: guardrails answer a different question (harm). */
+function applyCorrection(metrics: MetricAnalysis[], settings: AnalysisSettings): MetricAnalysis[] {
+  if (settings.correction === 'none') return metrics;
+  const family: { m: number; v: number; p: number }[] = [];
+  metrics.forEach((metric, m) => {
+    if (metric.guardrail) return;
+    metric.variants.forEach((variant, v) => {
+      if (variant.pValue !== null) family.push({ m, v, p: variant.pValue });
+    });
+  });
+  const adjust = settings.correction === 'holm' ? holmBonferroni : benjaminiHochberg;
+  const adjusted = adjust(family.map((f) => f.p));
+  const byKey = new Map(family.map((f, i) => [`${f.m}:${f.v}`, adjusted[i]]));
+  return metrics.map((metric, m) => {
+    const alternative: Alternative = !settings.oneSided ? 'two-sided' : metric.lowerIsBetter ? 'less' : 'greater';
+    return {
+      ...metric,
+      variants: metric.variants.map((variant, v) => {
+        const adjustedPValue = byKey.get(`${m}:${v}`);
+        if (adjustedPValue === undefined || variant.estimate === null || variant.ci === null) return variant;
+        const adjustedCi = widenedInterval(variant.estimate, variant.ci, adjustedPValue, settings.alpha, alternative);
+        return { ...variant, adjustedPValue, adjustedCi };
+      }),
+    };
+  });
+}
+
+function checkHealth(input: ExperimentInput, settings: AnalysisSettings): ExperimentHealth {
+  const units = input.variants.map((v) => v.units);
+  const haveUnits = units.every((u): u is number => typeof u === 'number');
+  const weights = input.variants.map((v) => v.weight ?? 1);
+  const srm = haveUnits && units.length > 1 ? sampleRatioMismatch(units, weights, settings.srmThreshold) : null;
+
+  const analysed = haveUnits ? units.reduce((s, u) => s + u, 0) : 0;
+  const multipleExposure =
+    input.multipleExposures === undefined || input.multipleExposures === null || !haveUnits
+      ? null
+      : multipleExposureCheck(input.multipleExposures, analysed, {
+          maxRate: settings.maxMultipleExposureRate,
+          minCount: settings.minMultipleExposures,
+        });
+
+  // Smallest arm: exposed units when known, else the smallest n any metric saw.
+  const smallestArm = haveUnits
+    ? Math.min(...units)
+    : Math.min(
+        ...input.metrics.flatMap((m) => m.arms.map((a) => (a.kind === 'cuped' ? a.post.n : a.n))),
+        Number.POSITIVE_INFINITY,
+      );
+  const minimumData = minimumDataCheck(Number.isFinite(smallestArm) ? smallestArm : 0, input.daysRunning ?? null, {
+    minSamplePerArm: settings.minSamplePerArm,
+    minDays: settings.minDays,
+  });
+  return { srm, multipleExposure, minimumData };
+}

@@ -1,0 +1,639 @@
+import { eventPropertiesSchema } from './event-schema.ts';
+import { detectPii } from './pii-detector.ts';
+import { createSchemaCompiler } from './schema-compiler.ts';
+import type { ErrorObject, ValidateFunction } from './schema-compiler.ts';
+import { compareSchemaVer, isSchemaVer, parseSchemaVer } from './schema-ver.ts';
+import type { SchemaVer } from './schema-ver.ts';
+import { schemaTypes } from './tracking-plan.ts';
+import type { CallType, PlanEvent, TrackingPlan } from './tracking-plan.ts';
+import { VIOLATION_TYPES, emptyViolationCounts } from './validation-report.ts';
+import type {
+  EventValidationSummary,
+  InconsistentType,
+  ValidationReport,
+  ViolationSample,
+  ViolationType,
+} from './validation-report.ts';
+
+export interface ValidatorOptions {
+  /** Evidence kept per violation type (default 5). */
+  maxSamplesPerType?: number;
+  /** Scan string values of properties not flagged PII for emails, phones, cards (default true). */
+  detectPii?: boolean;
+}
+
+/** Where a message came from, for evidence and source checks. */
+export interface MessageRef {
+  /** `file:line`, `collector`, ... */
+  where?: string;
+  /** The plan source the message is known to come from (e.g. by the write key it was sent with). */
+  source?: string;
+}
+
+export interface EventValidator {
+  /** Validates one message (a `batch` envelope validates each member); returns violations found. */
+  validate(message: unknown, ref?: MessageRef): number;
+  /** The report so far; can be called at any time, the validator keeps accumulating. */
+  report(): ValidationReport;
+}
+
+const TYPE_NAMES = ['string', 'number', 'boolean', 'object', 'array', 'null'] as const;
+const T_STRING = 0;
+const T_NUMBER = 1;
+const T_BOOLEAN = 2;
+const T_OBJECT = 3;
+const T_ARRAY = 4;
+const T_NULL = 5;
+
+const VIOLATION_INDEX = new Map<ViolationType, number>(VIOLATION_TYPES.map((t, i) => [t, i]));
+
+/** Ajv keywords reported as `constraint_violation`; `type`, `required`, `additionalProperties` map elsewhere. */
+function violationOfKeyword(keyword: string): ViolationType {
+  if (keyword === 'type') return 'wrong_type';
+  if (keyword === 'required') return 'missing_required_property';
+  if (keyword === 'additionalProperties') return 'additional_property';
+  return 'constraint_violation';
+}
+
+function jsonTypeIndex(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return T_STRING;
+    case 'number':
+      return T_NUMBER;
+    case 'boolean':
+      return T_BOOLEAN;
+    case 'object':
+      return value === null ? T_NULL : Array.isArray(value) ? T_ARRAY : T_OBJECT;
+    default:
+      return T_NULL;
+  }
+}
+
+function pointerToPath(pointer: string): string {
+  if (pointer === '') return '';
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+interface TypeTally {
+  counts: Int32Array;
+  /** Bit per JSON type seen (null excluded). */
+  mask: number;
+}
+
+interface EventState {
+  name: string;
+  planned: boolean;
+  checked: number;
+  messagesWithViolations: number;
+  byType: Int32Array;
+  /** Per property of undeclared type: how often each JSON type was seen. */
+  tallies: Map<string, TypeTally>;
+}
+
+interface CompiledEvent {
+  event: PlanEvent;
+  state: EventState;
+  validate: ValidateFunction;
+  /** Properties with a declared type: deviations are wrong_type, not inconsistent_type. */
+  typed: Set<string>;
+  /** Properties flagged PII: not scanned. */
+  pii: Set<string>;
+  propertyConsent: Map<string, string>;
+  personIds: Array<'userId' | 'anonymousId'>;
+  needsGroupId: boolean;
+  needsAccountId: boolean;
+  sources: Set<string> | undefined;
+  version: SchemaVer;
+}
+
+/**
+ * Compiles a tracking plan into a streaming validator for Segment-spec messages (track, identify,
+ * page, screen, group, alias, batch). Each event's payload schema is compiled once by Ajv; per
+ * message the work is one compiled-schema call plus one pass over the payload's keys (type
+ * tallies and PII scan), with allocations only when a violation is recorded.
+ *
+ * Lookup: `track` by event name; `page`/`screen` by `type:name`, else the generic event of that
+ * type (named `*` or after the type); `identify`/`group` by the event of that type. Where checks
+ * read from: payload = `properties` (track, page, screen) or `traits` (identify, group);
+ * versions = `context.protocols.event_version` and `context.protocols.plan_version`; source =
+ * `context.source` (id, or `{id}`/`{name}`), else a plan source listing `context.library.name`;
+ * consent = `context.consent.categoryPreferences` or `context.consentManagement`.
+ *
+ * @example
+ * const v = createEventValidator(plan);
+ * for (const msg of messages) v.validate(msg);
+ * v.report().violationsByType.unplanned_event
+ */
+export function createEventValidator(plan: TrackingPlan, options: ValidatorOptions = {}): EventValidator {
+  const maxSamples = options.maxSamplesPerType ?? 5;
+  const scanPii = options.detectPii ?? true;
+  const compiler = createSchemaCompiler();
+  const planVersion = parseSchemaVer(plan.version);
+  const optIn = plan.consentMode === 'opt-in';
+
+  const states = new Map<string, EventState>();
+  const stateFor = (name: string, planned: boolean): EventState => {
+    let s = states.get(name);
+    if (!s) {
+      s = {
+        name,
+        planned,
+        checked: 0,
+        messagesWithViolations: 0,
+        byType: new Int32Array(VIOLATION_TYPES.length),
+        tallies: new Map(),
+      };
+      states.set(name, s);
+    }
+    return s;
+  };
+
+  const compileEvent = (event: PlanEvent, label: string): CompiledEvent => {
+    const typed = new Set<string>();
+    const pii = new Set<string>();
+    const propertyConsent = new Map<string, string>();
+    for (const p of event.properties) {
+      if (schemaTypes(p.schema).length > 0 || p.schema.enum || p.schema.const !== undefined) typed.add(p.name);
+      if (p.pii) pii.add(p.name);
+      if (p.consentCategory) propertyConsent.set(p.name, p.consentCategory);
+    }
+    const personIds = event.identities.filter((i): i is 'userId' | 'anonymousId' => i === 'userId' || i === 'anonymousId');
+    return {
+      event,
+      state: stateFor(label, true),
+      validate: compiler.compile(eventPropertiesSchema(event)),
+      typed,
+      pii,
+      propertyConsent,
+      personIds,
+      needsGroupId: event.identities.includes('groupId'),
+      needsAccountId: event.identities.includes('accountId'),
+      sources: event.sources.length ? new Set(event.sources) : undefined,
+      version: isSchemaVer(event.version) ? parseSchemaVer(event.version) : { model: 1, revision: 0, addition: 0 },
+    };
+  };
+
+  const trackEvents = new Map<string, CompiledEvent>();
+  const namedByType = new Map<string, CompiledEvent>();
+  const genericByType = new Map<CallType, CompiledEvent>();
+  const countByType = new Map<CallType, number>();
+  for (const e of plan.events) countByType.set(e.type, (countByType.get(e.type) ?? 0) + 1);
+  for (const e of plan.events) {
+    if (e.type === 'track') {
+      if (!trackEvents.has(e.name)) trackEvents.set(e.name, compileEvent(e, e.name));
+      continue;
+    }
+    const label = `${e.type}:${e.name}`;
+    const compiled = compileEvent(e, label);
+    const generic = e.name === '*' || e.name.toLowerCase() === e.type || countByType.get(e.type) === 1;
+    if (generic && !genericByType.has(e.type)) genericByType.set(e.type, compiled);
+    if (!namedByType.has(label)) namedByType.set(label, compiled);
+  }
+  const lowerTrackNames = new Map<string, string>();
+  for (const name of trackEvents.keys()) lowerTrackNames.set(name.toLowerCase().replace(/[\s_-]+/g, ''), name);
+
+  const sourceByLibrary = new Map<string, string>();
+  for (const s of plan.sources) for (const lib of s.libraries ?? []) sourceByLibrary.set(lib, s.id);
+
+  // Running totals.
+  let checked = 0;
+  let messagesWithViolations = 0;
+  const callTypes: Record<string, number> = {};
+  const totals = new Int32Array(VIOLATION_TYPES.length);
+  const samples: ViolationSample[] = [];
+  const samplesPerType = new Int32Array(VIOLATION_TYPES.length);
+
+  // Per-message scratch.
+  let found = 0;
+  let current: EventState | undefined;
+  let currentMessage: unknown;
+  let currentWhere: string | undefined;
+
+  const record = (type: ViolationType, property: string | undefined, detail: () => string) => {
+    const i = VIOLATION_INDEX.get(type)!;
+    found++;
+    totals[i]++;
+    current!.byType[i]++;
+    if (samplesPerType[i] < maxSamples) {
+      samplesPerType[i]++;
+      const sample: ViolationSample = { type, event: current!.name, detail: detail(), payload: currentMessage };
+      if (property !== undefined) sample.property = property;
+      if (currentWhere !== undefined) sample.where = currentWhere;
+      samples.push(sample);
+    }
+  };
+
+  const tally = (state: EventState, key: string, value: unknown) => {
+    const t = jsonTypeIndex(value);
+    if (t === T_NULL) return;
+    let tl = state.tallies.get(key);
+    if (!tl) {
+      tl = { counts: new Int32Array(TYPE_NAMES.length), mask: 0 };
+      state.tallies.set(key, tl);
+    }
+    tl.counts[t]++;
+    const bit = 1 << t;
+    if ((tl.mask & bit) === 0) {
+      const had = tl.mask;
+      tl.mask |= bit;
+      // Evidence for inconsistent_type: the first message that introduced a second type.
+      const i = VIOLATION_INDEX.get('inconsistent_type')!;
+      if (had !== 0 && samplesPerType[i] < maxSamples) {
+        samplesPerType[i]++;
+        const seen = TYPE_NAMES.filter((_, j) => had & (1 << j)).join(', ');
+        const sample: ViolationSample = {
+          type: 'inconsistent_type',
+          event: state.name,
+          property: key,
+          detail: `"${key}" arrived as ${TYPE_NAMES[t]} after being seen as ${seen}`,
+          payload: currentMessage,
+        };
+        if (currentWhere !== undefined) sample.where = currentWhere;
+        samples.push(sample);
+      }
+    }
+  };
+
+  const scanValue = (key: string, value: unknown) => {
+    if (typeof value === 'string') {
+      const kind = detectPii(value);
+      if (kind) record('pii_detected', key, () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`);
+    } else if (Array.isArray(value)) {
+      const n = Math.min(value.length, 20);
+      for (let i = 0; i < n; i++) {
+        const item = value[i];
+        if (typeof item === 'string') {
+          const kind = detectPii(item);
+          if (kind) {
+            record('pii_detected', key, () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`);
+            return;
+          }
+        }
+      }
+    }
+  };
+
+  const mapErrors = (errors: ErrorObject[]) => {
+    // Branch errors under anyOf/oneOf are reported once, as the composition's constraint_violation.
+    let compositions: string[] | undefined;
+    for (const e of errors) {
+      if (e.keyword === 'anyOf' || e.keyword === 'oneOf') (compositions ??= []).push(e.schemaPath + '/');
+    }
+    let wrongTypePaths: Set<string> | undefined;
+    for (const e of errors) if (e.keyword === 'type') (wrongTypePaths ??= new Set()).add(e.instancePath);
+    for (const e of errors) {
+      if (compositions && compositions.some((c) => e.schemaPath.startsWith(c))) continue;
+      const type = violationOfKeyword(e.keyword);
+      if (type === 'constraint_violation' && wrongTypePaths?.has(e.instancePath)) continue;
+      let path = pointerToPath(e.instancePath);
+      const params = e.params as Record<string, unknown>;
+      if (type === 'missing_required_property') path = path ? `${path}.${params.missingProperty}` : String(params.missingProperty);
+      else if (type === 'additional_property')
+        path = path ? `${path}.${params.additionalProperty}` : String(params.additionalProperty);
+      record(type, path || undefined, () => describeError(type, path, e));
+    }
+  };
+
+  const checkConsent = (compiled: CompiledEvent, context: Record<string, unknown> | undefined, payload: Record<string, unknown>) => {
+    const eventCategory = compiled.event.consentCategory;
+    if (!eventCategory && compiled.propertyConsent.size === 0) return;
+    const prefs = consentPreferences(context);
+    const check = (category: string, property: string | undefined) => {
+      const granted = prefs === undefined ? undefined : lookupCategory(prefs, category);
+      const refused = granted === false || (optIn && granted !== true);
+      if (refused) {
+        record('consent_violation', property, () =>
+          prefs === undefined
+            ? `sent without a consent object; "${category}" needs explicit consent (plan consent mode opt-in)`
+            : `sent although consent category "${category}" is ${granted === false ? 'refused' : 'not granted'}`,
+        );
+      }
+      return refused;
+    };
+    if (eventCategory && check(eventCategory, undefined)) return;
+    if (compiled.propertyConsent.size) {
+      for (const [prop, category] of compiled.propertyConsent) {
+        if (category !== eventCategory && payload[prop] !== undefined) check(category, prop);
+      }
+    }
+  };
+
+  const validateOne = (msg: Record<string, unknown>, ref: MessageRef | undefined) => {
+    const type = typeof msg.type === 'string' ? msg.type : typeof msg.event === 'string' ? 'track' : 'unknown';
+    callTypes[type] = (callTypes[type] ?? 0) + 1;
+    checked++;
+    found = 0;
+    currentMessage = msg;
+    currentWhere = ref?.where;
+    let compiled: CompiledEvent | undefined;
+    if (type === 'track') {
+      const name = typeof msg.event === 'string' ? msg.event : '';
+      compiled = trackEvents.get(name);
+      if (!compiled) {
+        current = stateFor(name, false);
+        current.checked++;
+        const close = lowerTrackNames.get(name.toLowerCase().replace(/[\s_-]+/g, ''));
+        record('unplanned_event', undefined, () =>
+          close ? `"${name}" is not in the plan (did you mean "${close}"?)` : `"${name}" is not in the plan`,
+        );
+        const props = msg.properties;
+        if (props && typeof props === 'object' && !Array.isArray(props)) {
+          const payload = props as Record<string, unknown>;
+          for (const key in payload) {
+            const value = payload[key];
+            tally(current, key, value);
+            if (scanPii) scanValue(key, value);
+          }
+        }
+        finishMessage();
+        return;
+      }
+    } else if (type === 'page' || type === 'screen') {
+      compiled =
+        (typeof msg.name === 'string' ? namedByType.get(`${type}:${msg.name}`) : undefined) ??
+        genericByType.get(type);
+    } else if (type === 'identify' || type === 'group') {
+      compiled = genericByType.get(type);
+    }
+    if (!compiled) {
+      current = stateFor(type, false);
+      current.checked++;
+      finishMessage();
+      return;
+    }
+    current = compiled.state;
+    current.checked++;
+    const event = compiled.event;
+    const context = (msg.context && typeof msg.context === 'object' ? msg.context : undefined) as
+      | Record<string, unknown>
+      | undefined;
+    let raw = type === 'identify' || type === 'group' ? msg.traits : msg.properties;
+    if (raw === undefined && (type === 'identify' || type === 'group')) raw = context?.traits;
+    const payload: Record<string, unknown> =
+      raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    if (raw !== undefined && payload !== raw) {
+      record('wrong_type', type === 'identify' || type === 'group' ? 'traits' : 'properties', () => 'payload is not an object');
+    } else if (!compiled.validate(payload)) {
+      mapErrors(compiled.validate.errors ?? []);
+    }
+
+    // Identities.
+    if (compiled.personIds.length) {
+      let present = false;
+      for (const id of compiled.personIds) if (isPresent(msg[id])) present = true;
+      if (!present) {
+        const label = compiled.personIds.join(' or ');
+        record('missing_required_property', compiled.personIds[0], () => `identity ${label} is missing`);
+      }
+    }
+    if (compiled.needsGroupId && !isPresent(msg.groupId) && !isPresent(context?.groupId)) {
+      record('missing_required_property', 'groupId', () => 'identity groupId is missing (groupId or context.groupId)');
+    }
+    if (compiled.needsAccountId && !hasAccountId(msg, context, payload)) {
+      record('missing_required_property', 'accountId', () => 'identity accountId is missing');
+    }
+
+    // Versions.
+    if (event.status === 'deprecated') {
+      record('outdated_version', undefined, () => `"${event.name}" is deprecated in the plan`);
+    }
+    const protocols = context?.protocols as Record<string, unknown> | undefined;
+    if (protocols) {
+      const declared = readVersion(protocols.event_version);
+      if (declared && isOutdated(declared, compiled.version)) {
+        record('outdated_version', undefined, () => `built against event version ${fmt(declared)}, plan has ${event.version}`);
+      }
+      const declaredPlan = readVersion(protocols.plan_version);
+      if (declaredPlan && isOutdated(declaredPlan, planVersion)) {
+        record('outdated_version', undefined, () => `built against plan version ${fmt(declaredPlan)}, plan is ${plan.version}`);
+      }
+    }
+
+    // Source.
+    if (compiled.sources) {
+      const source = ref?.source ?? messageSource(context, sourceByLibrary);
+      if (source !== undefined && !compiled.sources.has(source)) {
+        record('unexpected_source', undefined, () => `sent from "${source}"; plan allows ${[...compiled!.sources!].join(', ')}`);
+      }
+    }
+
+    checkConsent(compiled, context, payload);
+
+    // Types across the stream, and PII in values.
+    const scan = scanPii && !event.pii;
+    for (const key in payload) {
+      const value = payload[key];
+      if (!compiled.typed.has(key)) tally(current, key, value);
+      if (scan && !compiled.pii.has(key)) scanValue(key, value);
+    }
+    finishMessage();
+  };
+
+  const finishMessage = () => {
+    if (found > 0) {
+      messagesWithViolations++;
+      current!.messagesWithViolations++;
+    }
+    current = undefined;
+    currentMessage = undefined;
+  };
+
+  const validate = (message: unknown, ref?: MessageRef): number => {
+    if (!message || typeof message !== 'object' || Array.isArray(message)) {
+      current = stateFor('(not a message)', false);
+      current.checked++;
+      checked++;
+      found = 0;
+      currentMessage = message;
+      currentWhere = ref?.where;
+      record('wrong_type', undefined, () => 'message is not a JSON object');
+      finishMessage();
+      return 1;
+    }
+    const msg = message as Record<string, unknown>;
+    if (Array.isArray(msg.batch) && (msg.type === undefined || msg.type === 'batch')) {
+      let n = 0;
+      for (const member of msg.batch) {
+        if (member && typeof member === 'object' && !Array.isArray(member)) {
+          validateOne(member as Record<string, unknown>, ref);
+          n += found;
+        } else n += validate(member, ref);
+      }
+      return n;
+    }
+    validateOne(msg, ref);
+    return found;
+  };
+
+  const report = (): ValidationReport => {
+    const violationsByType = emptyViolationCounts();
+    VIOLATION_TYPES.forEach((t, i) => (violationsByType[t] = totals[i]));
+    const inconsistentTypes: InconsistentType[] = [];
+    const byEvent: EventValidationSummary[] = [];
+    const names = [...states.keys()].sort();
+    for (const name of names) {
+      const s = states.get(name)!;
+      const byType: Partial<Record<ViolationType, number>> = {};
+      let violations = 0;
+      VIOLATION_TYPES.forEach((t, i) => {
+        if (s.byType[i]) {
+          byType[t] = s.byType[i];
+          violations += s.byType[i];
+        }
+      });
+      for (const [property, tl] of [...s.tallies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (popcount(tl.mask) < 2) continue;
+        const types: Record<string, number> = {};
+        let total = 0;
+        let max = 0;
+        tl.counts.forEach((c, j) => {
+          if (c && j !== T_NULL) {
+            types[TYPE_NAMES[j]] = c;
+            total += c;
+            max = Math.max(max, c);
+          }
+        });
+        const n = total - max;
+        inconsistentTypes.push({ event: name, property, types, violations: n });
+        byType.inconsistent_type = (byType.inconsistent_type ?? 0) + n;
+        violations += n;
+        violationsByType.inconsistent_type += n;
+      }
+      byEvent.push({
+        event: name,
+        planned: s.planned,
+        checked: s.checked,
+        messagesWithViolations: s.messagesWithViolations,
+        violations,
+        byType,
+      });
+    }
+    let totalViolations = 0;
+    for (const t of VIOLATION_TYPES) totalViolations += violationsByType[t];
+    const order = new Map(VIOLATION_TYPES.map((t, i) => [t, i]));
+    return {
+      plan: { name: plan.name, version: plan.version },
+      eventsChecked: checked,
+      callTypes: { ...callTypes },
+      messagesWithViolations,
+      totalViolations,
+      violationsByType,
+      byEvent,
+      inconsistentTypes,
+      samples: [...samples].sort((a, b) => order.get(a.type)! - order.get(b.type)!),
+    };
+  };
+
+  return { validate, report };
+}
+
+function popcount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m; m &= m - 1) n++;
+  return n;
+}
+
+function article(kind: string): string {
+  return kind === 'email' ? 'an email address' : kind === 'ip' ? 'an IP address' : kind === 'ssn' ? 'a social security number' : kind === 'card' ? 'a payment card number' : `a ${kind} number`;
+}
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+function hasAccountId(
+  msg: Record<string, unknown>,
+  context: Record<string, unknown> | undefined,
+  payload: Record<string, unknown>,
+): boolean {
+  return (
+    isPresent(context?.groupId) ||
+    isPresent(msg.groupId) ||
+    isPresent(payload.account_id) ||
+    isPresent(payload.accountId) ||
+    isPresent((context?.traits as Record<string, unknown> | undefined)?.account_id)
+  );
+}
+
+function readVersion(value: unknown): SchemaVer | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return { model: value, revision: 0, addition: 0 };
+  if (typeof value === 'string' && (isSchemaVer(value) || /^[1-9]\d*$/.test(value))) return parseSchemaVer(value);
+  return undefined;
+}
+
+/**
+ * A message is outdated when built against an older MODEL, or the same MODEL and an older
+ * REVISION: both may be incompatible with the current schema. An older ADDITION is compatible.
+ */
+function isOutdated(declared: SchemaVer, current: SchemaVer): boolean {
+  if (declared.model !== current.model) return declared.model < current.model;
+  return declared.revision < current.revision && compareSchemaVer(declared, current) < 0;
+}
+
+function fmt(v: SchemaVer): string {
+  return `${v.model}-${v.revision}-${v.addition}`;
+}
+
+function messageSource(context: Record<string, unknown> | undefined, byLibrary: Map<string, string>): string | undefined {
+  const src = context?.source;
+  if (typeof src === 'string' && src) return src;
+  if (src && typeof src === 'object') {
+    const o = src as Record<string, unknown>;
+    if (typeof o.id === 'string') return o.id;
+    if (typeof o.name === 'string') return o.name;
+  }
+  const lib = (context?.library as Record<string, unknown> | undefined)?.name;
+  return typeof lib === 'string' ? byLibrary.get(lib) : undefined;
+}
+
+function consentPreferences(context: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!context) return undefined;
+  const consent = context.consent as Record<string, unknown> | undefined;
+  const prefs = consent?.categoryPreferences;
+  if (prefs && typeof prefs === 'object') return prefs as Record<string, unknown>;
+  const cm = context.consentManagement as Record<string, unknown> | undefined;
+  if (cm && typeof cm === 'object') {
+    const inner = cm.categoryPreferences;
+    if (inner && typeof inner === 'object') return inner as Record<string, unknown>;
+    return cm;
+  }
+  return undefined;
+}
+
+/** true/false when the category is present (exact name first, then ignoring case), else undefined. */
+function lookupCategory(prefs: Record<string, unknown>, category: string): boolean | undefined {
+  let v = prefs[category];
+  if (v === undefined) {
+    const lower = category.toLowerCase();
+    for (const k in prefs) {
+      if (k.toLowerCase() === lower) {
+        v = prefs[k];
+        break;
+      }
+    }
+  }
+  if (v === undefined) return undefined;
+  return v === true || v === 'true' || v === 1;
+}
+
+function describeError(type: ViolationType, path: string, e: ErrorObject): string {
+  const where = path ? `"${path}"` : 'payload';
+  const params = e.params as Record<string, unknown>;
+  switch (type) {
+    case 'missing_required_property':
+      return `required property ${where} is missing`;
+    case 'additional_property':
+      return `property ${where} is not in the plan`;
+    case 'wrong_type':
+      return `${where} must be ${Array.isArray(params.type) ? params.type.join(' or ') : String(params.type)}`;
+    default:
+      if (e.keyword === 'enum') return `${where} must be one of ${JSON.stringify(params.allowedValues)}`;
+      if (e.keyword === 'format') return `${where} must be a ${String(params.format)}`;
+      return `${where} ${e.message ?? `fails ${e.keyword}`}`;
+  }
+}

@@ -1,0 +1,116 @@
+import { eventPropertiesSchema, propertiesFromObjectSchema } from './event-schema.ts';
+import { slug } from './identifier.ts';
+import { igluKeyOf, igluUri, parseIgluUri } from './iglu-registry.ts';
+import type { IgluKey } from './iglu-registry.ts';
+import { normalizeJsonSchema } from './normalize-json-schema.ts';
+import { PlanParseError } from './plan-parse-error.ts';
+import { compareSchemaVer, parseSchemaVer } from './schema-ver.ts';
+import { createEvent, createPlan } from './tracking-plan.ts';
+import type { JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
+
+/**
+ * Snowplow Iglu self-describing JSON Schemas: one schema per event, addressed
+ * `iglu:vendor/name/jsonschema/MODEL-REVISION-ADDITION`. The event's SchemaVer is the schema's.
+ *
+ * What Iglu holds: the event's payload schema (types, constraints, nesting, required,
+ * additionalProperties and object-level keywords), description and version; gtm also writes the
+ * event's display name as `title` and keeps the vendor as the `iglu_vendor` label. Owners,
+ * sources, identities and privacy facts have no place.
+ */
+export const IGLU_META_SCHEMA = 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#';
+export const IGLU_VENDOR_LABEL = 'iglu_vendor';
+
+export interface IgluSchemaFile {
+  key: IgluKey;
+  /** Path in an Iglu repository: `vendor/name/jsonschema/version`. */
+  path: string;
+  schema: JsonSchema;
+}
+
+/**
+ * Writes one self-describing schema per event. `vendor` is the reverse-DNS vendor of events that
+ * carry no `iglu_vendor` label.
+ *
+ * @example toIgluSchemas(plan, { vendor: 'com.acme' })[0].path // 'com.acme/order_completed/jsonschema/1-0-0'
+ */
+export function toIgluSchemas(plan: TrackingPlan, options: { vendor: string }): IgluSchemaFile[] {
+  return plan.events.map((e) => {
+    const vendor = e.labels?.[IGLU_VENDOR_LABEL] ?? options.vendor;
+    const key: IgluKey = { vendor, name: slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'), format: 'jsonschema', version: e.version };
+    const payload = eventPropertiesSchema(e);
+    const schema: JsonSchema = {
+      $schema: IGLU_META_SCHEMA,
+      self: { vendor: key.vendor, name: key.name, format: key.format, version: key.version },
+      title: e.name,
+      ...(e.description !== undefined ? { description: e.description } : {}),
+      ...payload,
+    };
+    return { key, path: `${key.vendor}/${key.name}/${key.format}/${key.version}`, schema };
+  });
+}
+
+export interface FromIgluOptions {
+  /** Resolves `$ref`s to other Iglu schemas (`iglu:` or Iglu Central URLs); defaults to the given schemas. */
+  resolveRef?: (ref: string) => JsonSchema | undefined;
+  /** Plan name (default "Iglu schemas"). */
+  name?: string;
+}
+
+/**
+ * Reads self-describing schemas into a plan: one event per `vendor/name`, at its highest
+ * SchemaVer (a repository keeps every version; the plan holds the current one). The event is
+ * named after `title` when present, else `name` (prefixed with the vendor when two vendors use
+ * the same name). Schemas are normalized from draft-04 (see `normalizeJsonSchema`); properties
+ * with an `email`/`ipv4`/`ipv6` format are flagged PII.
+ *
+ * @throws PlanParseError for a schema without a `self` block.
+ */
+export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions = {}): TrackingPlan {
+  const byUri = new Map<string, JsonSchema>();
+  const latest = new Map<string, { key: IgluKey; schema: JsonSchema }>();
+  schemas.forEach((schema, i) => {
+    const key = igluKeyOf(schema);
+    if (!key) throw new PlanParseError('not a self-describing schema (no "self" block)', `schema ${i + 1}`, 'Iglu schemas carry self: { vendor, name, format, version }');
+    byUri.set(igluUri(key), schema);
+    const id = `${key.vendor}/${key.name}`;
+    const prev = latest.get(id);
+    if (!prev || compareSchemaVer(parseSchemaVer(key.version), parseSchemaVer(prev.key.version)) > 0) latest.set(id, { key, schema });
+  });
+  const resolveRef =
+    options.resolveRef ??
+    ((ref: string) => {
+      const k = parseIgluUri(ref);
+      return k ? byUri.get(igluUri(k)) : undefined;
+    });
+  const nameCount = new Map<string, number>();
+  for (const { key } of latest.values()) nameCount.set(key.name, (nameCount.get(key.name) ?? 0) + 1);
+  const events: PlanEvent[] = [];
+  for (const { key, schema } of latest.values()) {
+    const normalized = normalizeJsonSchema(schema, { draft04: true, resolveRef });
+    const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(normalized);
+    for (const p of properties) {
+      const f = p.schema.format;
+      if (f === 'email' || f === 'ipv4' || f === 'ipv6') {
+        p.pii = true;
+        p.piiKind = f === 'email' ? 'email' : 'ip';
+      }
+    }
+    const name =
+      typeof schema.title === 'string' && schema.title
+        ? schema.title
+        : (nameCount.get(key.name) ?? 0) > 1
+          ? `${key.vendor}/${key.name}`
+          : key.name;
+    const fields: Partial<PlanEvent> & { name: string } = {
+      name,
+      version: key.version,
+      properties,
+      additionalProperties,
+      labels: { [IGLU_VENDOR_LABEL]: key.vendor },
+    };
+    if (schemaExtras) fields.schemaExtras = schemaExtras;
+    if (typeof schema.description === 'string' && schema.description) fields.description = schema.description;
+    events.push(createEvent(fields));
+  }
+  return createPlan({ name: options.name ?? 'Iglu schemas', events });
+}

@@ -1,0 +1,240 @@
+import { csvRecords, formatCsv } from './csv-table.ts';
+import { PlanParseError } from './plan-parse-error.ts';
+import { CALL_TYPES, EVENT_STATUSES, IDENTITIES, PII_KINDS, createEvent, createPlan } from './tracking-plan.ts';
+import type { Governance, JsonSchema, JsonType, PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
+
+/**
+ * gtm's CSV layout: one row per event property (an event without properties gets one row with
+ * an empty `property`); the event's columns repeat on each of its rows so the sheet can be
+ * filtered. Lists are `;`-separated, enums and the rest of a property schema are JSON. The plan's
+ * own metadata (name, version, consent mode, sources) does not fit a row and is not written.
+ */
+export const PLAN_CSV_COLUMNS = [
+  'event',
+  'event_type',
+  'event_description',
+  'event_status',
+  'event_owner',
+  'event_version',
+  'event_sources',
+  'event_identities',
+  'event_sampling_rate',
+  'event_category',
+  'event_tags',
+  'event_labels',
+  'event_additional_properties',
+  'event_consent_category',
+  'event_pii',
+  'event_pii_kind',
+  'event_retention_days',
+  'event_schema_extras',
+  'property',
+  'property_description',
+  'property_required',
+  'property_type',
+  'property_enum',
+  'property_format',
+  'property_pattern',
+  'property_min_length',
+  'property_max_length',
+  'property_minimum',
+  'property_maximum',
+  'property_schema',
+  'property_pii',
+  'property_pii_kind',
+  'property_consent_category',
+  'property_retention_days',
+] as const;
+
+type Column = (typeof PLAN_CSV_COLUMNS)[number];
+
+const LIFTED = ['type', 'enum', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum'] as const;
+
+const str = (v: string | number | boolean | undefined) => (v === undefined ? '' : String(v));
+
+/** Writes the plan's events and properties as gtm CSV. */
+export function planToCsv(plan: TrackingPlan): string {
+  const rows: string[][] = [[...PLAN_CSV_COLUMNS]];
+  for (const e of plan.events) {
+    const eventCells: Partial<Record<Column, string>> = {
+      event: e.name,
+      event_type: e.type,
+      event_description: str(e.description),
+      event_status: e.status,
+      event_owner: str(e.owner),
+      event_version: e.version,
+      event_sources: e.sources.join(';'),
+      event_identities: e.identities.join(';'),
+      event_sampling_rate: String(e.samplingRate),
+      event_category: str(e.category),
+      event_tags: e.tags ? e.tags.join(';') : '',
+      event_labels: e.labels ? JSON.stringify(e.labels) : '',
+      event_additional_properties: String(e.additionalProperties),
+      event_consent_category: str(e.consentCategory),
+      event_pii: str(e.pii),
+      event_pii_kind: str(e.piiKind),
+      event_retention_days: str(e.retentionDays),
+      event_schema_extras: e.schemaExtras ? JSON.stringify(e.schemaExtras) : '',
+    };
+    const props: Array<PlanProperty | undefined> = e.properties.length ? e.properties : [undefined];
+    for (const p of props) {
+      const cells: Partial<Record<Column, string>> = { ...eventCells };
+      if (p) {
+        const rest: JsonSchema = { ...p.schema };
+        for (const k of LIFTED) delete rest[k];
+        const type = p.schema.type;
+        Object.assign(cells, {
+          property: p.name,
+          property_description: str(p.description),
+          property_required: String(p.required),
+          property_type: type === undefined ? '' : Array.isArray(type) ? type.join('|') : type,
+          property_enum: p.schema.enum ? JSON.stringify(p.schema.enum) : '',
+          property_format: str(p.schema.format),
+          property_pattern: str(p.schema.pattern),
+          property_min_length: str(p.schema.minLength),
+          property_max_length: str(p.schema.maxLength),
+          property_minimum: str(p.schema.minimum),
+          property_maximum: str(p.schema.maximum),
+          property_schema: Object.keys(rest).length ? JSON.stringify(rest) : '',
+          property_pii: str(p.pii),
+          property_pii_kind: str(p.piiKind),
+          property_consent_category: str(p.consentCategory),
+          property_retention_days: str(p.retentionDays),
+        } satisfies Partial<Record<Column, string>>);
+      }
+      rows.push(PLAN_CSV_COLUMNS.map((c) => cells[c] ?? ''));
+    }
+  }
+  return formatCsv(rows);
+}
+
+/**
+ * Reads gtm CSV into a plan named `name`. Rows of the same event must be consecutive or not, as
+ * you like: they are grouped by event name and type, in order of first appearance.
+ *
+ * @throws PlanParseError naming the row and column of a bad value.
+ */
+export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan {
+  const { records } = csvRecords(text, ['event', 'property']);
+  const events = new Map<string, PlanEvent>();
+  for (const r of records) {
+    const at = (column: Column) => `row ${r.row}, column ${column}`;
+    const eventName = r.get('event');
+    if (!eventName) throw new PlanParseError('empty event name', at('event'));
+    const type = (r.get('event_type') || 'track') as PlanEvent['type'];
+    if (!CALL_TYPES.includes(type)) throw new PlanParseError(`unknown call type "${type}"`, at('event_type'), `use one of ${CALL_TYPES.join(', ')}`);
+    const key = `${type}\u0000${eventName}`;
+    let event = events.get(key);
+    if (!event) {
+      const status = (r.get('event_status') || 'planned') as PlanEvent['status'];
+      if (!EVENT_STATUSES.includes(status)) throw new PlanParseError(`unknown status "${status}"`, at('event_status'), `use one of ${EVENT_STATUSES.join(', ')}`);
+      const identities = list(r.get('event_identities')) as PlanEvent['identities'];
+      for (const id of identities) if (!IDENTITIES.includes(id)) throw new PlanParseError(`unknown identity "${id}"`, at('event_identities'), `use ${IDENTITIES.join(', ')}`);
+      const fields: Partial<PlanEvent> & { name: string } = {
+        name: eventName,
+        type,
+        status,
+        sources: list(r.get('event_sources')),
+        identities,
+        additionalProperties: bool(r.get('event_additional_properties'), at('event_additional_properties')) ?? true,
+        ...governance(r.get, 'event_', at),
+      };
+      const description = r.get('event_description');
+      if (description) fields.description = description;
+      const owner = r.get('event_owner');
+      if (owner) fields.owner = owner;
+      if (r.get('event_version')) fields.version = r.get('event_version');
+      const rate = num(r.get('event_sampling_rate'), at('event_sampling_rate'));
+      if (rate !== undefined) fields.samplingRate = rate;
+      if (r.get('event_category')) fields.category = r.get('event_category');
+      if (r.get('event_tags')) fields.tags = list(r.get('event_tags'));
+      if (r.get('event_labels')) fields.labels = json(r.get('event_labels'), at('event_labels')) as Record<string, string>;
+      if (r.get('event_schema_extras')) fields.schemaExtras = json(r.get('event_schema_extras'), at('event_schema_extras')) as JsonSchema;
+      event = createEvent(fields);
+      events.set(key, event);
+    }
+    const propName = r.get('property');
+    if (!propName) continue;
+    const schema: JsonSchema = {};
+    const typeCell = r.get('property_type');
+    if (typeCell) {
+      const types = typeCell.split('|').map((t) => t.trim()) as JsonType[];
+      schema.type = types.length === 1 ? types[0] : types;
+    }
+    if (r.get('property_enum')) {
+      const raw = r.get('property_enum');
+      schema.enum = raw.trim().startsWith('[') ? (json(raw, at('property_enum')) as unknown[]) : raw.split('|');
+    }
+    if (r.get('property_format')) schema.format = r.get('property_format');
+    if (r.get('property_pattern')) schema.pattern = r.get('property_pattern');
+    const numeric: Array<[Column, keyof JsonSchema]> = [
+      ['property_min_length', 'minLength'],
+      ['property_max_length', 'maxLength'],
+      ['property_minimum', 'minimum'],
+      ['property_maximum', 'maximum'],
+    ];
+    for (const [col, kw] of numeric) {
+      const v = num(r.get(col), at(col));
+      if (v !== undefined) schema[kw] = v;
+    }
+    if (r.get('property_schema')) Object.assign(schema, json(r.get('property_schema'), at('property_schema')) as JsonSchema);
+    const prop: PlanProperty = {
+      name: propName,
+      required: bool(r.get('property_required'), at('property_required')) ?? false,
+      schema,
+      ...governance(r.get, 'property_', at),
+    };
+    if (r.get('property_description')) prop.description = r.get('property_description');
+    event.properties.push(prop);
+  }
+  return createPlan({ name, events: [...events.values()] });
+}
+
+function governance(get: (c: string) => string, prefix: 'event_' | 'property_', at: (c: Column) => string): Governance {
+  const g: Governance = {};
+  const c = get(`${prefix}consent_category`);
+  if (c) g.consentCategory = c;
+  const pii = bool(get(`${prefix}pii`), at(`${prefix}pii` as Column));
+  if (pii !== undefined) g.pii = pii;
+  const kind = get(`${prefix}pii_kind`);
+  if (kind) {
+    if (!PII_KINDS.includes(kind as Governance['piiKind'] & string)) {
+      throw new PlanParseError(`unknown PII kind "${kind}"`, at(`${prefix}pii_kind` as Column), `use one of ${PII_KINDS.join(', ')}`);
+    }
+    g.piiKind = kind as Governance['piiKind'];
+  }
+  const days = num(get(`${prefix}retention_days`), at(`${prefix}retention_days` as Column));
+  if (days !== undefined) g.retentionDays = days;
+  return g;
+}
+
+function list(v: string): string[] {
+  return v
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function bool(v: string, at: string): boolean | undefined {
+  const t = v.trim().toLowerCase();
+  if (t === '') return undefined;
+  if (t === 'true' || t === 'yes' || t === '1') return true;
+  if (t === 'false' || t === 'no' || t === '0') return false;
+  throw new PlanParseError(`"${v}" is not a boolean`, at, 'use true or false');
+}
+
+function num(v: string, at: string): number | undefined {
+  const t = v.trim();
+  if (t === '') return undefined;
+  const n = Number(t);
+  if (!Number.isFinite(n)) throw new PlanParseError(`"${v}" is not a number`, at);
+  return n;
+}
+
+function json(v: string, at: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch (err) {
+    throw new PlanParseError(`not valid JSON: ${(err as Error).message}`, at, 'write the value as JSON, e.g. ["a","b"]');
+  }
+}

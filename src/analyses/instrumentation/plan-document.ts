@@ -1,0 +1,184 @@
+import { parseDocument, stringify } from 'yaml';
+import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_SCHEMA } from './plan-document-schema.ts';
+import { PlanParseError } from './plan-parse-error.ts';
+import { createSchemaCompiler } from './schema-compiler.ts';
+import type { ValidateFunction } from './schema-compiler.ts';
+import { createEvent, createPlan } from './tracking-plan.ts';
+import type { Governance, JsonSchema, PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
+
+type Doc = Record<string, unknown>;
+
+function governanceOut(g: Governance, out: Doc): void {
+  if (g.consentCategory !== undefined) out.consent_category = g.consentCategory;
+  if (g.pii !== undefined) out.pii = g.pii;
+  if (g.piiKind !== undefined) out.pii_kind = g.piiKind;
+  if (g.retentionDays !== undefined) out.retention_days = g.retentionDays;
+}
+
+function governanceIn(doc: Doc): Governance {
+  const g: Governance = {};
+  if (doc.consent_category !== undefined) g.consentCategory = doc.consent_category as string;
+  if (doc.pii !== undefined) g.pii = doc.pii as boolean;
+  if (doc.pii_kind !== undefined) g.piiKind = doc.pii_kind as Governance['piiKind'];
+  if (doc.retention_days !== undefined) g.retentionDays = doc.retention_days as number;
+  return g;
+}
+
+/**
+ * The plan as a `gtm-tracking-plan/v1` document (plain data, snake_case keys; property schemas
+ * verbatim JSON Schema under `schema`). Every field of the model is written, so reading it back
+ * gives an equal plan.
+ */
+export function toPlanDocument(plan: TrackingPlan): Doc {
+  const doc: Doc = { format: PLAN_DOCUMENT_FORMAT, name: plan.name };
+  if (plan.description !== undefined) doc.description = plan.description;
+  doc.version = plan.version;
+  if (plan.owner !== undefined) doc.owner = plan.owner;
+  doc.consent = { mode: plan.consentMode, categories: [...plan.consentCategories] };
+  doc.regulations = [...plan.regulations];
+  doc.sources = plan.sources.map((s) => {
+    const o: Doc = { id: s.id, kind: s.kind };
+    if (s.description !== undefined) o.description = s.description;
+    if (s.libraries) o.libraries = [...s.libraries];
+    if (s.writeKeys) o.write_keys = [...s.writeKeys];
+    return o;
+  });
+  doc.events = plan.events.map((e) => {
+    const o: Doc = { name: e.name, type: e.type };
+    if (e.description !== undefined) o.description = e.description;
+    o.status = e.status;
+    if (e.owner !== undefined) o.owner = e.owner;
+    o.version = e.version;
+    o.sources = [...e.sources];
+    o.identities = [...e.identities];
+    o.sampling_rate = e.samplingRate;
+    governanceOut(e, o);
+    if (e.category !== undefined) o.category = e.category;
+    if (e.tags) o.tags = [...e.tags];
+    if (e.labels) o.labels = { ...e.labels };
+    o.additional_properties = e.additionalProperties;
+    if (e.schemaExtras) o.schema_extras = e.schemaExtras;
+    o.properties = e.properties.map((p) => {
+      const po: Doc = { name: p.name };
+      if (p.description !== undefined) po.description = p.description;
+      po.required = p.required;
+      po.schema = p.schema;
+      governanceOut(p, po);
+      return po;
+    });
+    return o;
+  });
+  return doc;
+}
+
+let documentValidator: ValidateFunction | undefined;
+
+/**
+ * Reads a `gtm-tracking-plan/v1` document (already parsed from JSON or YAML) into a plan,
+ * validating it against `PLAN_DOCUMENT_SCHEMA` first.
+ *
+ * @throws PlanParseError with the path of the first problem.
+ */
+export function fromPlanDocument(doc: unknown): TrackingPlan {
+  documentValidator ??= createSchemaCompiler().compile(PLAN_DOCUMENT_SCHEMA as unknown as JsonSchema);
+  if (!documentValidator(doc)) {
+    const e = (documentValidator.errors ?? [])[0];
+    const at = e ? jsonPointerToPath(e.instancePath) : undefined;
+    const params = (e?.params ?? {}) as Record<string, unknown>;
+    const what =
+      e?.keyword === 'additionalProperties'
+        ? `unknown key "${String(params.additionalProperty)}"`
+        : e?.keyword === 'required'
+          ? `missing key "${String(params.missingProperty)}"`
+          : e?.keyword === 'const' && at === 'format'
+            ? `not a ${PLAN_DOCUMENT_FORMAT} document`
+            : (e?.message ?? 'invalid document');
+    throw new PlanParseError(what, at || undefined, `see PLAN_DOCUMENT_SCHEMA (${PLAN_DOCUMENT_FORMAT}) for the expected shape`);
+  }
+  const d = doc as Doc;
+  const consent = (d.consent ?? {}) as Doc;
+  return createPlan({
+    name: d.name as string,
+    ...(d.description !== undefined ? { description: d.description as string } : {}),
+    version: (d.version as string | undefined) ?? '1-0-0',
+    ...(d.owner !== undefined ? { owner: d.owner as string } : {}),
+    consentMode: (consent.mode as TrackingPlan['consentMode'] | undefined) ?? 'opt-out',
+    consentCategories: [...((consent.categories as string[] | undefined) ?? [])],
+    regulations: [...((d.regulations as TrackingPlan['regulations'] | undefined) ?? [])],
+    sources: ((d.sources as Doc[] | undefined) ?? []).map((s) => ({
+      id: s.id as string,
+      kind: s.kind as TrackingPlan['sources'][number]['kind'],
+      ...(s.description !== undefined ? { description: s.description as string } : {}),
+      ...(s.libraries !== undefined ? { libraries: [...(s.libraries as string[])] } : {}),
+      ...(s.write_keys !== undefined ? { writeKeys: [...(s.write_keys as string[])] } : {}),
+    })),
+    events: (d.events as Doc[]).map(eventFromDoc),
+  });
+}
+
+function eventFromDoc(o: Doc): PlanEvent {
+  const fields: Partial<PlanEvent> & { name: string } = { name: o.name as string, ...governanceIn(o) };
+  if (o.type !== undefined) fields.type = o.type as PlanEvent['type'];
+  if (o.description !== undefined) fields.description = o.description as string;
+  if (o.status !== undefined) fields.status = o.status as PlanEvent['status'];
+  if (o.owner !== undefined) fields.owner = o.owner as string;
+  if (o.version !== undefined) fields.version = o.version as string;
+  if (o.sources !== undefined) fields.sources = [...(o.sources as string[])];
+  if (o.identities !== undefined) fields.identities = [...(o.identities as PlanEvent['identities'])];
+  if (o.sampling_rate !== undefined) fields.samplingRate = o.sampling_rate as number;
+  if (o.category !== undefined) fields.category = o.category as string;
+  if (o.tags !== undefined) fields.tags = [...(o.tags as string[])];
+  if (o.labels !== undefined) fields.labels = { ...(o.labels as Record<string, string>) };
+  if (o.additional_properties !== undefined) fields.additionalProperties = o.additional_properties as boolean;
+  if (o.schema_extras !== undefined) fields.schemaExtras = o.schema_extras as JsonSchema;
+  fields.properties = ((o.properties as Doc[] | undefined) ?? []).map((p) => {
+    const prop: PlanProperty = {
+      name: p.name as string,
+      required: (p.required as boolean | undefined) ?? false,
+      schema: (p.schema as JsonSchema | undefined) ?? {},
+      ...governanceIn(p),
+    };
+    if (p.description !== undefined) prop.description = p.description as string;
+    return prop;
+  });
+  return createEvent(fields);
+}
+
+function jsonPointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : `${i ? '.' : ''}${p.replace(/~1/g, '/').replace(/~0/g, '~')}`))
+    .join('');
+}
+
+/**
+ * Parses a plan document from JSON or YAML text.
+ *
+ * @example parsePlanDocument(text, 'yaml').events.length
+ */
+export function parsePlanDocument(text: string, syntax: 'json' | 'yaml'): TrackingPlan {
+  let data: unknown;
+  if (syntax === 'json') {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new PlanParseError(`not valid JSON: ${(err as Error).message}`, undefined, 'check the file is JSON');
+    }
+  } else {
+    const doc = parseDocument(text);
+    if (doc.errors.length) {
+      const e = doc.errors[0];
+      const line = e.linePos?.[0]?.line;
+      throw new PlanParseError(`not valid YAML: ${e.message.split('\n')[0]}`, line ? `line ${line}` : undefined);
+    }
+    data = doc.toJS();
+  }
+  return fromPlanDocument(data);
+}
+
+/** Serializes a plan as a `gtm-tracking-plan/v1` document in JSON or YAML. */
+export function serializePlanDocument(plan: TrackingPlan, syntax: 'json' | 'yaml'): string {
+  const doc = toPlanDocument(plan);
+  return syntax === 'json' ? JSON.stringify(doc, null, 2) + '\n' : stringify(doc, { lineWidth: 0 });
+}

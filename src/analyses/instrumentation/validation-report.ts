@@ -1,0 +1,78 @@
+/**
+ * What validating a stream of Segment-spec messages against a tracking plan produces.
+ */
+
+/** Violation types, in report order. */
+export const VIOLATION_TYPES = [
+  'unplanned_event',
+  'missing_required_property',
+  'wrong_type',
+  'additional_property',
+  'constraint_violation',
+  'inconsistent_type',
+  'outdated_version',
+  'unexpected_source',
+  'consent_violation',
+  'pii_detected',
+] as const;
+
+export type ViolationType = (typeof VIOLATION_TYPES)[number];
+
+/** One violation kept as evidence, with the message that carried it. */
+export interface ViolationSample {
+  type: ViolationType;
+  event: string;
+  /** Dotted path of the property concerned, when there is one. */
+  property?: string;
+  /** What is wrong, in words. */
+  detail: string;
+  /** Where the message came from: `file:line` for files, `collector` for live QA. */
+  where?: string;
+  payload: unknown;
+}
+
+export interface EventValidationSummary {
+  event: string;
+  planned: boolean;
+  checked: number;
+  /** Messages of this event with at least one violation (inconsistent_type excluded: see below). */
+  messagesWithViolations: number;
+  violations: number;
+  byType: Partial<Record<ViolationType, number>>;
+}
+
+/** A property seen with several JSON types across the stream. */
+export interface InconsistentType {
+  event: string;
+  property: string;
+  /** Messages per JSON type (`null` not counted). */
+  types: Record<string, number>;
+  /** Messages that used a minority type: the count reported as inconsistent_type. */
+  violations: number;
+}
+
+export interface ValidationReport {
+  plan: { name: string; version: string };
+  /** Messages checked (batches count their members). */
+  eventsChecked: number;
+  /** Messages by call type (`track`, `identify`, ...). */
+  callTypes: Record<string, number>;
+  /**
+   * Messages with at least one violation found while reading them. inconsistent_type is decided
+   * over the whole stream, so it is counted in `violationsByType` but not here.
+   */
+  messagesWithViolations: number;
+  totalViolations: number;
+  violationsByType: Record<ViolationType, number>;
+  byEvent: EventValidationSummary[];
+  inconsistentTypes: InconsistentType[];
+  /** Bounded evidence: at most `maxSamplesPerType` per violation type. */
+  samples: ViolationSample[];
+}
+
+/** A zeroed count per violation type. */
+export function emptyViolationCounts(): Record<ViolationType, number> {
+  const out = {} as Record<ViolationType, number>;
+  for (const t of VIOLATION_TYPES) out[t] = 0;
+  return out;
+}

@@ -1,0 +1,58 @@
+import type { Output } from './output.ts';
+
+export type FlagType = 'string' | 'number' | 'boolean' | 'list';
+
+export interface FlagSpec {
+  /** Canonical name in snake_case; `--name` and `--kebab-name` are both accepted. */
+  name: string;
+  type: FlagType;
+  description: string;
+  placeholder?: string;
+  choices?: readonly string[];
+  default?: string | number | boolean | string[];
+  required?: boolean;
+}
+
+export interface PositionalSpec {
+  name: string;
+  description: string;
+  required?: boolean;
+  variadic?: boolean;
+}
+
+export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
+
+export interface ParsedArgs {
+  flags: FlagValues;
+  positionals: string[];
+}
+
+export interface CliContext {
+  cwd: string;
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  /** Global flags shared by every command. */
+  global: { json: boolean; verbose: boolean; config?: string; asOf?: string; quiet: boolean };
+}
+
+/** One CLI command: parses nothing itself and holds no business logic; it calls into src/commands. */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: FlagSpec[];
+  positionals?: PositionalSpec[];
+  subcommands?: CliCommand[];
+  examples?: string[];
+  run?: (args: ParsedArgs, ctx: CliContext) => Promise<number>;
+}
+
+/** Flags every command accepts. */
+export const GLOBAL_FLAGS: FlagSpec[] = [
+  { name: 'json', type: 'boolean', description: 'print the machine-readable result as JSON on stdout' },
+  { name: 'verbose', type: 'boolean', description: 'show stack traces and SQL on errors' },
+  { name: 'quiet', type: 'boolean', description: 'no progress output' },
+  { name: 'config', type: 'string', placeholder: 'FILE', description: 'workspace config (default ./gtm.yaml)' },
+  { name: 'as_of', type: 'string', placeholder: 'DATE', description: 'fix "now" (YYYY-MM-DD or ISO time) for reproducible runs' },
+  { name: 'help', type: 'boolean', description: 'show help' },
+];

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { usageError } from '../../errors/index.ts';
+import { diffPlans, formatPlan, formatPlanDiff, formatPlanList, listPlans, readPlan, type StoredPlan } from '../../orchestrator/index.ts';
+import { loadWorkspace } from '../../workspace/index.ts';
+import type { CliCommand, CliContext } from '../command.ts';
+
+function planDir(ctx: CliContext): string {
+  const cfg = path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml');
+  if (existsSync(cfg)) {
+    const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config });
+    return path.resolve(ws.baseDir, ws.output.plans_dir);
+  }
+  return path.resolve(ctx.cwd, '.claude/plans');
+}
+
+/** A plan by file path, plan id, `latest`, or `latest~N` (N runs before the latest). */
+async function findPlan(ctx: CliContext, ref: string, all: StoredPlan[]): Promise<StoredPlan> {
+  const direct = path.resolve(ctx.cwd, ref);
+  if (ref.endsWith('.json') && existsSync(direct)) return { path: direct, record: await readPlan(direct) };
+  const m = /^latest(?:~(\d+))?$/.exec(ref);
+  if (m) {
+    const hit = all[Number(m[1] ?? 0)];
+    if (!hit) throw usageError(`there is no plan "${ref}" (${all.length} plans stored)`, ref, 'gtm plans list shows them');
+    return hit;
+  }
+  const hit = all.find((p) => p.record.plan_id === ref || path.basename(p.path) === ref || path.basename(p.path) === `${ref}.json`);
+  if (!hit) throw usageError(`no plan "${ref}"`, ref, 'use a plan id from `gtm plans list`, a file path, or latest / latest~1');
+  return hit;
+}
+
+const filters = [
+  { name: 'command', type: 'string' as const, placeholder: 'NAME', description: 'only plans of this command' },
+  { name: 'scope', type: 'string' as const, placeholder: 'SCOPE', description: 'only plans of this scope (e.g. campaign id)' },
+];
+
+export const plansCommand: CliCommand = {
+  name: 'plans',
+  summary: 'List, show and diff the audit plans in .claude/plans',
+  usage: 'gtm plans list | show PLAN | diff [OLD] [NEW]',
+  flags: [],
+  subcommands: [
+    {
+      name: 'list',
+      summary: 'List stored plans, newest first',
+      usage: 'gtm plans list [--command NAME] [--scope SCOPE]',
+      flags: filters,
+      async run(args, ctx) {
+        const all = await listPlans(planDir(ctx), { command: args.flags.command as string | undefined, scope: args.flags.scope as string | undefined });
+        ctx.out.result(
+          all.map((p) => ({ plan_id: p.record.plan_id, path: p.path, command: p.record.command, scope: p.record.scope, status: p.record.status, started_at: p.record.started_at, ended_at: p.record.ended_at })),
+          () => (all.length ? formatPlanList(all.map((p) => p.record)) : 'No plans yet: run a command such as `gtm track-source` first.'),
+        );
+        return 0;
+      },
+    },
+    {
+      name: 'show',
+      summary: 'Show one plan: stages, owners, attempts, alerts, escalations, change log',
+      usage: 'gtm plans show PLAN   (id, file, latest or latest~N)',
+      flags: filters,
+      positionals: [{ name: 'plan', description: 'plan id, file path, latest or latest~N', required: false }],
+      async run(args, ctx) {
+        const all = await listPlans(planDir(ctx), { command: args.flags.command as string | undefined, scope: args.flags.scope as string | undefined });
+        const p = await findPlan(ctx, args.positionals[0] ?? 'latest', all);
+        ctx.out.result(p.record, () => formatPlan(p.record));
+        return 0;
+      },
+    },
+    {
+      name: 'diff',
+      summary: 'Compare two plans: settings, inputs, data fingerprints, row counts, alerts, stages',
+      usage: 'gtm plans diff [OLD] [NEW]   (default: latest~1 latest)',
+      flags: filters,
+      positionals: [
+        { name: 'old', description: 'older plan (default latest~1)' },
+        { name: 'new', description: 'newer plan (default latest)' },
+      ],
+      async run(args, ctx) {
+        const all = await listPlans(planDir(ctx), { command: args.flags.command as string | undefined, scope: args.flags.scope as string | undefined });
+        const a = await findPlan(ctx, args.positionals[0] ?? 'latest~1', all);
+        const b = await findPlan(ctx, args.positionals[1] ?? 'latest', all);
+        const diff = diffPlans(a.record, b.record);
+        ctx.out.result(diff, () => formatPlanDiff(diff));
+        return 0;
+      },
+    },
+  ],
+};

@@ -1,0 +1,157 @@
+import { usageError } from '../errors/index.ts';
+import type { FlagSpec, FlagValues, ParsedArgs, PositionalSpec } from './command.ts';
+
+const canonical = (name: string) => name.replace(/-/g, '_').toLowerCase();
+const kebab = (name: string) => name.replace(/_/g, '-');
+
+function suggest(name: string, specs: FlagSpec[]): string {
+  const n = canonical(name);
+  const hit = specs.find((s) => s.name.startsWith(n) || n.startsWith(s.name) || s.name.includes(n));
+  return hit ? `did you mean --${kebab(hit.name)}? ` : '';
+}
+
+function coerce(spec: FlagSpec, raw: string, shown: string): string | number | boolean | string[] {
+  switch (spec.type) {
+    case 'number': {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(v)) throw usageError(`expects a number, got "${raw}"`, shown, `e.g. ${shown} 0.8`);
+      return v;
+    }
+    case 'boolean':
+      if (/^(true|yes|1)$/i.test(raw)) return true;
+      if (/^(false|no|0)$/i.test(raw)) return false;
+      throw usageError(`expects true or false, got "${raw}"`, shown, `write ${shown} or --no-${shown.slice(2)}`);
+    case 'list':
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    default:
+      return raw;
+  }
+}
+
+/**
+ * Parses argv against flag specs. Accepts `--snake_case`, `--kebab-case`, `--flag=value`,
+ * `--flag value`, `--no-flag` for booleans, and comma-separated or repeated list flags.
+ *
+ * @example
+ * parseArgs(['--attribution-model', 'markov'], [{ name: 'attribution_model', type: 'string', description: '' }], [])
+ * // { flags: { attribution_model: 'markov' }, positionals: [] }
+ */
+export function parseArgs(argv: string[], specs: FlagSpec[], positionalSpecs: PositionalSpec[] = []): ParsedArgs {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const flags: FlagValues = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
+        if (arg === '-h') {
+          flags.help = true;
+          continue;
+        }
+        throw usageError(`unknown option ${arg}`, arg, 'options are long: --name value (see --help)');
+      }
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const rawName = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    let name = canonical(rawName);
+    let negated = false;
+    if (!byName.has(name) && name.startsWith('no_') && byName.get(name.slice(3))?.type === 'boolean') {
+      name = name.slice(3);
+      negated = true;
+    }
+    const spec = byName.get(name);
+    const shown = `--${rawName}`;
+    if (!spec) throw usageError(`unknown flag ${shown}`, shown, `${suggest(rawName, specs)}run with --help to list the flags`);
+    let value: string | number | boolean | string[];
+    if (spec.type === 'boolean') {
+      value = eq > 0 ? coerce(spec, arg.slice(eq + 1), shown) : !negated;
+    } else {
+      let raw: string | undefined;
+      if (eq > 0) raw = arg.slice(eq + 1);
+      else if (i + 1 < argv.length && !(argv[i + 1].startsWith('--') && argv[i + 1].length > 2)) raw = argv[++i];
+      if (raw === undefined) throw usageError(`needs a value`, shown, `write ${shown} ${spec.placeholder ?? 'VALUE'}`);
+      value = coerce(spec, raw, shown);
+    }
+    if (spec.choices && spec.type !== 'list' && !spec.choices.includes(String(value)))
+      throw usageError(`must be one of ${spec.choices.join(', ')}; got "${String(value)}"`, shown, `e.g. ${shown} ${spec.choices[0]}`);
+    if (spec.type === 'list') {
+      const list = value as string[];
+      if (spec.choices) {
+        const bad = list.find((v) => !spec.choices!.includes(v));
+        if (bad) throw usageError(`has unknown value "${bad}"; allowed: ${spec.choices.join(', ')}`, shown, `e.g. ${shown} ${spec.choices.slice(0, 2).join(',')}`);
+      }
+      flags[name] = [...((flags[name] as string[] | undefined) ?? []), ...list];
+    } else {
+      flags[name] = value;
+    }
+  }
+  if (!flags.help) {
+    for (const spec of specs) {
+      if (flags[spec.name] === undefined && spec.default !== undefined) flags[spec.name] = spec.default;
+      if (spec.required && flags[spec.name] === undefined)
+        throw usageError('is required', `--${kebab(spec.name)}`, `add --${kebab(spec.name)} ${spec.placeholder ?? 'VALUE'}`);
+    }
+    const required = positionalSpecs.filter((p) => p.required);
+    if (positionals.length < required.length) {
+      const missing = required[positionals.length];
+      throw usageError(`missing argument ${missing.name.toUpperCase()}`, missing.name.toUpperCase(), missing.description);
+    }
+    const variadic = positionalSpecs.some((p) => p.variadic);
+    if (!variadic && positionals.length > positionalSpecs.length)
+      throw usageError(`unexpected argument "${positionals[positionalSpecs.length]}"`, positionals[positionalSpecs.length], 'quote values that contain spaces; see --help');
+  }
+  return { flags, positionals };
+}
+
+/**
+ * Splits a usage line the way a POSIX shell would for quotes and backslashes (no expansion).
+ * @example tokenize(`track-source --campaign "AI Launch Tour"`) // ['track-source', '--campaign', 'AI Launch Tour']
+ */
+export function tokenize(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inToken = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else cur += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = null;
+      else if (c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1])) cur += line[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inToken = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      inToken = true;
+    } else if (/\s/.test(c)) {
+      if (inToken) out.push(cur);
+      cur = '';
+      inToken = false;
+    } else {
+      cur += c;
+      inToken = true;
+    }
+  }
+  if (quote) throw usageError(`unterminated ${quote} quote in the usage line`, 'run', 'close the quote');
+  if (inToken) out.push(cur);
+  return out;
+}
+
+/** `/partner-co-marketing-orchestration:track-source` → `track-source`; plain names pass through. */
+export function commandFromUsage(word: string): string {
+  const m = /^\/?(?:[a-z0-9-]+:)?([a-z0-9_-]+)$/i.exec(word);
+  return m ? m[1] : word;
+}

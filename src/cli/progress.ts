@@ -1,0 +1,27 @@
+import type { RunEvent } from '../orchestrator/index.ts';
+import type { Output } from './output.ts';
+
+/** Turns plan events into terminal progress lines and warnings. */
+export function progressFromEvents(out: Output): (e: RunEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case 'stage-started':
+        out.progress(`${e.name}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}…`);
+        break;
+      case 'progress':
+        out.progress(`${e.task_id}: ${e.message}`);
+        break;
+      case 'stage-retrying':
+        out.warn(`${e.name} failed (${e.error.message}); retrying in ${e.delay_ms} ms`);
+        break;
+      case 'alert':
+        if (e.evaluation.breached)
+          out.warn(
+            `alert ${e.evaluation.id}: ${e.evaluation.value.toFixed(3)} vs threshold ${e.evaluation.threshold}${e.evaluation.escalate ? ' — breached twice in a row, escalated' : ' — breached'}`,
+          );
+        break;
+      default:
+        break;
+    }
+  };
+}

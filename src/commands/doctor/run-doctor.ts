@@ -1,0 +1,79 @@
+import { loadSource, openDuckDb, type SourceLoad } from '../../data/index.ts';
+import { GtmError } from '../../errors/index.ts';
+import type { WorkspaceConfig } from '../../workspace/index.ts';
+import { normalizeSources, resolveMapping } from '../track-source/normalize-stage.ts';
+import { sourceSpec } from '../track-source/run-track-source.ts';
+
+export interface DoctorCheck {
+  source: string;
+  entity: string;
+  status: 'ok' | 'warn' | 'error';
+  rows: number | null;
+  columns: string[];
+  mapped: Record<string, string | undefined>;
+  message: string;
+  /** reject reasons after normalization, with counts */
+  rejects: { reason: string; rows: number }[];
+}
+
+export interface DoctorReport {
+  config: string;
+  ok: boolean;
+  checks: DoctorCheck[];
+  notes: string[];
+}
+
+/**
+ * Checks a workspace: each source reachable, its columns present and mapped, and its values
+ * readable as the canonical types (by normalizing them and counting rejects by reason).
+ */
+export async function runDoctor(ws: WorkspaceConfig): Promise<DoctorReport> {
+  const engine = await openDuckDb();
+  const checks: DoctorCheck[] = [];
+  const loads = new Map<string, SourceLoad>();
+  try {
+    for (const [i, src] of ws.sources.entries()) {
+      const check: DoctorCheck = { source: src.name, entity: src.entity, status: 'ok', rows: null, columns: [], mapped: {}, message: 'ok', rejects: [] };
+      checks.push(check);
+      try {
+        const load = await loadSource(engine, sourceSpec(src, ws.baseDir), `raw_${i}`);
+        check.rows = load.rows + load.rejects.length;
+        check.columns = load.columns.map((c) => c.name);
+        check.mapped = resolveMapping(src, load, i, ws.baseDir);
+        loads.set(src.name, load);
+        if (load.rejects.length) {
+          check.status = 'warn';
+          check.message = `${load.rejects.length} unreadable line(s), first at ${load.rejects[0].row}: ${load.rejects[0].reason}`;
+        }
+      } catch (e) {
+        check.status = 'error';
+        check.message = e instanceof GtmError ? e.oneLine() : String(e);
+      }
+    }
+    if (checks.every((c) => c.status !== 'error')) {
+      const norm = await normalizeSources(engine, ws, loads);
+      for (const c of checks) {
+        const reasons = new Map<string, number>();
+        for (const r of norm.rejects.filter((x) => x.source === c.source)) {
+          const key = r.reason.replace(/cannot read .* as/, 'cannot read a value as');
+          reasons.set(key, (reasons.get(key) ?? 0) + 1);
+        }
+        c.rejects = [...reasons].map(([reason, rows]) => ({ reason, rows })).sort((a, b) => b.rows - a.rows);
+        if (c.rejects.length && c.status === 'ok') {
+          c.status = 'warn';
+          c.message = `${c.rejects.reduce((s, r) => s + r.rows, 0)} row(s) would be rejected: ${c.rejects[0].reason}`;
+        }
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  const notes: string[] = [];
+  for (const c of ws.campaigns) {
+    const missing = c.partners.filter((p) => !c.targets[p]);
+    if (missing.length) notes.push(`campaign ${c.id}: no targets for ${missing.join(', ')} (contribution vs target will say no_target)`);
+  }
+  for (const role of ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'])
+    if (!ws.roster.roles[role]) notes.push(`roster has no role ${role}: actions and escalations for it will be unassigned`);
+  return { config: ws.configPath, ok: checks.every((c) => c.status !== 'error'), checks, notes };
+}

@@ -1,0 +1,119 @@
+import type { ReadoutResult } from './readout-result.ts';
+
+/**
+ * A readable terminal rendering of a readout: header with method and health, one row per metric
+ * and variant, then the recommendation and its reasons. Plain ASCII columns, no colour, so it
+ * also reads well in logs and CI output.
+ *
+ * @example
+ * console.log(formatReadoutTable(await runExperimentReadout({ input: 'readout.json' })));
+ */
+export function formatReadoutTable(result: ReadoutResult): string {
+  const relative = result.difference === 'relative';
+  const bayesian = result.method === 'bayesian';
+  const level = `${trim((1 - result.alpha) * 100)}%`;
+  const lines: string[] = [];
+
+  const correction = { holm: 'Holm correction', bh: 'Benjamini-Hochberg correction', none: 'no correction' }[result.correction];
+  lines.push(
+    [
+      `Experiment readout: ${result.method}${result.method === 'sequential' ? ` (N* = ${result.sequential_tuning})` : ''}`,
+      relative ? 'relative lift' : 'absolute difference',
+      `alpha = ${result.alpha}${result.one_sided ? ' one-sided' : ''}`,
+      ...(bayesian ? [] : [correction]),
+    ].join(' | '),
+  );
+
+  const h = result.health;
+  const health = [
+    h.srm ? `sample ratio p = ${formatP(h.srm.p_value)} (${h.srm.alert ? 'MISMATCH' : 'ok'})` : 'sample ratio not checked (no users)',
+    ...(h.multiple_exposure ? [`multiple exposures ${trim(h.multiple_exposure.rate * 100)}% (${h.multiple_exposure.alert ? 'TOO MANY' : 'ok'})`] : []),
+    `smallest arm ${h.smallest_arm} units (min ${h.min_sample_size})`,
+    h.days_running === null ? `duration unknown (min ${h.min_days} days)` : `${trim(h.days_running)} days (min ${h.min_days})`,
+  ];
+  lines.push(`Health: ${health.join(' | ')}`, '');
+
+  const header = bayesian
+    ? ['metric', 'variant', 'n', 'effect', `${level} interval`, 'chance to win', 'risk ctrl / variant', 'decision']
+    : ['metric', 'variant', 'n', 'effect', `${level} interval`, 'p', 'adj. p', 'decision'];
+  const rows: string[][] = [];
+  for (const metric of result.metrics) {
+    const tags = [metric.guardrail ? 'guardrail' : '', metric.lower_is_better ? 'lower is better' : '', metric.cuped ? 'CUPED' : '']
+      .filter(Boolean)
+      .join(', ');
+    const name = tags ? `${metric.name} (${tags})` : metric.name;
+    rows.push([name, `${metric.control.name} (control)`, String(metric.control.n), '', '', '', '', '']);
+    for (const v of metric.variants) {
+      if (v.effect === null) {
+        rows.push(['', v.name, String(v.n), '-', '-', '-', '-', `${v.decision}: ${v.error ?? ''}`]);
+        continue;
+      }
+      const ci = v.adjusted_ci ?? v.ci;
+      const interval = ci ? `${effect(ci[0], relative, -1)} to ${effect(ci[1], relative, 1)}` : '-';
+      rows.push(
+        bayesian
+          ? [
+              '',
+              v.name,
+              String(v.n),
+              effect(v.effect, relative),
+              interval,
+              v.chance_to_win === null ? '-' : `${trim(v.chance_to_win * 100)}%`,
+              v.risk ? `${unsigned(v.risk[0], relative)} / ${unsigned(v.risk[1], relative)}` : '-',
+              v.decision,
+            ]
+          : [
+              '',
+              v.name,
+              String(v.n),
+              effect(v.effect, relative),
+              interval,
+              v.p_value === null ? '-' : formatP(v.p_value),
+              v.adjusted_p_value === null ? '-' : formatP(v.adjusted_p_value),
+              v.decision,
+            ],
+      );
+    }
+  }
+  lines.push(...table(header, rows));
+  if (!bayesian && result.correction !== 'none') lines.push(`(intervals of goal metrics are widened for the ${correction})`);
+
+  const rec = result.recommendation;
+  lines.push('', `Recommendation: ${rec.action.toUpperCase()}${rec.variant ? ` ${rec.variant}` : ''}`);
+  for (const reason of rec.reasons) lines.push(`  - ${reason}`);
+  return lines.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const render = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...rows.map(render)];
+}
+
+/** An open interval end (null) is printed as an infinity with the side's sign. */
+function effect(x: number | null, relative: boolean, openSide: 1 | -1 = 1): string {
+  if (x === null) return openSide < 0 ? '-inf' : '+inf';
+  const sign = x > 0 ? '+' : '';
+  return relative ? `${sign}${(x * 100).toFixed(2)}%` : `${sign}${significant(x)}`;
+}
+
+function unsigned(x: number, relative: boolean): string {
+  return relative ? `${(x * 100).toFixed(3)}%` : significant(x);
+}
+
+function significant(x: number): string {
+  if (x === 0) return '0';
+  return Math.abs(x) >= 1e5 || Math.abs(x) < 1e-4 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+}
+
+function formatP(p: number): string {
+  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
+}
+
+function trim(x: number): string {
+  return String(Number(x.toFixed(2)));
+}

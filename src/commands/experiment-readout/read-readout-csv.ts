@@ -1,0 +1,194 @@
+import { parseCsv } from './parse-csv.ts';
+import {
+  ARM_FIELDS,
+  buildArm,
+  CUPED_FIELDS,
+  inputError,
+  METRIC_TYPES,
+  type MetricType,
+  type ReadoutInput,
+  type ReadoutMetricInput,
+  type ReadoutVariantInput,
+} from './readout-input.ts';
+
+const STAT_COLUMNS = [...new Set([...ARM_FIELDS.proportion, ...ARM_FIELDS.mean, ...ARM_FIELDS.ratio, ...CUPED_FIELDS])];
+const METRIC_COLUMNS = ['type', 'cuped', 'lower_is_better', 'guardrail', 'non_inferiority_margin'];
+const VARIANT_COLUMNS = ['weight', 'users'];
+const REQUIRED_COLUMNS = ['metric', 'type', 'variant', 'n'];
+const ALL_COLUMNS = ['metric', 'variant', ...STAT_COLUMNS, ...METRIC_COLUMNS, ...VARIANT_COLUMNS];
+
+interface Cell {
+  readonly value: string;
+  readonly where: string;
+}
+
+/**
+ * Reads the CSV form of a readout input: one row per metric and variant, with a header row.
+ *
+ * | column | meaning |
+ * |---|---|
+ * | `metric`, `variant` | names; variants are ordered by first appearance and the first is the control |
+ * | `type` | `proportion`, `mean` or `ratio` |
+ * | `n` | units in the arm |
+ * | `sum` | proportion: converted units; mean: Σ value |
+ * | `sum_squares` | mean: Σ value² |
+ * | `num_sum`, `num_sum_squares`, `den_sum`, `den_sum_squares`, `num_den_sum_product` | ratio: Σ M, Σ M², Σ D, Σ D², Σ M·D |
+ * | `pre_sum`, `pre_sum_squares`, `post_pre_sum_product` | CUPED covariate: Σ X, Σ X², Σ Y·X (a proportion's covariate may omit Σ X² when binary) |
+ * | `cuped`, `lower_is_better`, `guardrail` | true/false per metric (`cuped` defaults to true when `pre_sum` is filled) |
+ * | `non_inferiority_margin` | per metric, for guardrails (a lift for relative analyses) |
+ * | `weight`, `users` | per variant: planned traffic weight (default 1) and exposed units (for the sample ratio check) |
+ *
+ * Empty cells are absent values. Metric columns repeat on each of the metric's rows (or stay
+ * empty after the first); variant columns likewise. CSV carries no settings: use the flags.
+ * Errors point at `file:row:column`.
+ *
+ * @example
+ * readReadoutCsv('metric,type,variant,n,sum\nsignup,proportion,A,1000,100\nsignup,proportion,B,1000,120\n', 'r.csv');
+ */
+export function readReadoutCsv(text: string, file: string): ReadoutInput {
+  const parsed = parseCsv(text);
+  if ('unterminatedQuoteAt' in parsed) {
+    throw inputError('a quoted field is never closed', `${file}:${parsed.unterminatedQuoteAt}`, 'close the quote, or double a quote inside a field as ""');
+  }
+  const [header, ...rows] = parsed.records;
+  if (!header) throw inputError('the file is empty', file, `start with a header row: ${REQUIRED_COLUMNS.join(',')},sum,...`);
+  const columns = header.cells.map((c) => c.trim());
+  columns.forEach((c, i) => {
+    if (!ALL_COLUMNS.includes(c)) throw inputError(`unknown column '${c}'`, `${file}:${header.line}:${i + 1}`, `columns are ${ALL_COLUMNS.join(', ')}`);
+    if (columns.indexOf(c) !== i) throw inputError(`column '${c}' appears twice`, `${file}:${header.line}:${i + 1}`, 'keep one');
+  });
+  for (const c of REQUIRED_COLUMNS) {
+    if (!columns.includes(c)) throw inputError(`missing column '${c}'`, `${file}:${header.line}`, `the header needs ${REQUIRED_COLUMNS.join(', ')}`);
+  }
+  if (rows.length === 0) throw inputError('no data rows', file, 'add one row per metric and variant');
+
+  const cellOf = (row: (typeof rows)[number], column: string): Cell | undefined => {
+    const i = columns.indexOf(column);
+    if (i < 0) return undefined;
+    const value = (row.cells[i] ?? '').trim();
+    return value === '' ? undefined : { value, where: `${file}:${row.line}:${i + 1}` };
+  };
+
+  const variantOrder: string[] = [];
+  const variantInfo = new Map<string, { weight?: Cell; users?: Cell }>();
+  const metricOrder: string[] = [];
+  const metricRows = new Map<string, Map<string, (typeof rows)[number]>>();
+  const metricInfo = new Map<string, Record<string, Cell | undefined>>();
+
+  for (const row of rows) {
+    if (row.cells.length > columns.length) {
+      throw inputError(`row has ${row.cells.length} cells but the header has ${columns.length}`, `${file}:${row.line}`, 'quote cells that contain commas');
+    }
+    const metric = required(cellOf(row, 'metric'), `${file}:${row.line}:${columns.indexOf('metric') + 1}`, 'metric');
+    const variant = required(cellOf(row, 'variant'), `${file}:${row.line}:${columns.indexOf('variant') + 1}`, 'variant');
+    if (!variantInfo.has(variant.value)) {
+      variantOrder.push(variant.value);
+      variantInfo.set(variant.value, {});
+    }
+    const vInfo = variantInfo.get(variant.value) ?? {};
+    for (const column of VARIANT_COLUMNS as ('weight' | 'users')[]) {
+      const c = cellOf(row, column);
+      if (c === undefined) continue;
+      const prior = vInfo[column];
+      if (prior && prior.value !== c.value) {
+        throw inputError(`variant '${variant.value}' has ${column} ${prior.value} on an earlier row and ${c.value} here`, c.where, `give ${column} once per variant, or the same value on every row`);
+      }
+      vInfo[column] = c;
+    }
+    if (!metricRows.has(metric.value)) {
+      metricOrder.push(metric.value);
+      metricRows.set(metric.value, new Map());
+      metricInfo.set(metric.value, {});
+    }
+    const byVariant = metricRows.get(metric.value) ?? new Map();
+    if (byVariant.has(variant.value)) {
+      throw inputError(`metric '${metric.value}' has two rows for variant '${variant.value}'`, `${file}:${row.line}`, 'keep one row per metric and variant');
+    }
+    byVariant.set(variant.value, row);
+    const mInfo = metricInfo.get(metric.value) ?? {};
+    for (const column of METRIC_COLUMNS) {
+      const c = cellOf(row, column);
+      if (c === undefined) continue;
+      const prior = mInfo[column];
+      if (prior && prior.value !== c.value) {
+        throw inputError(`metric '${metric.value}' has ${column} '${prior.value}' on an earlier row and '${c.value}' here`, c.where, `use one ${column} per metric`);
+      }
+      mInfo[column] = c;
+    }
+  }
+  if (variantOrder.length < 2) throw inputError('only one variant found', file, 'the first variant is the control; add rows for at least one more');
+
+  const variants: ReadoutVariantInput[] = variantOrder.map((name) => {
+    const info = variantInfo.get(name) ?? {};
+    const weight = info.weight ? number(info.weight, 'weight') : 1;
+    if (!(weight > 0)) throw inputError(`weight must be positive, got ${weight}`, info.weight?.where ?? file, 'the planned share of traffic, on any scale');
+    if (!info.users) return { name, weight };
+    const users = number(info.users, 'users');
+    if (!Number.isInteger(users) || users < 0) throw inputError(`users must be a whole number ≥ 0, got ${users}`, info.users.where, 'units exposed to this variant');
+    return { name, weight, users };
+  });
+  const withUsers = variants.filter((v) => v.users !== undefined).length;
+  if (withUsers > 0 && withUsers < variants.length) {
+    throw inputError('users are given for some variants only', file, 'give users for every variant (for the sample ratio check), or for none');
+  }
+
+  const metrics: ReadoutMetricInput[] = metricOrder.map((name) => {
+    const info = metricInfo.get(name) ?? {};
+    const typeCell = info.type;
+    const type = typeCell?.value as MetricType;
+    if (!typeCell || !METRIC_TYPES.includes(type)) {
+      throw inputError(`type must be one of ${METRIC_TYPES.join(', ')}, got '${typeCell?.value ?? ''}'`, typeCell?.where ?? file, `set the type of metric '${name}'`);
+    }
+    const byVariant = metricRows.get(name) ?? new Map();
+    const anyPre = [...byVariant.values()].some((row) => cellOf(row, 'pre_sum') !== undefined);
+    const cuped = info.cuped ? boolean(info.cuped) : anyPre;
+    const arms = variantOrder.map((variant) => {
+      const row = byVariant.get(variant);
+      if (!row) throw inputError(`metric '${name}' has no row for variant '${variant}'`, file, `add a row: ${name},${type},${variant},n,...`);
+      const fields: Record<string, number | undefined> = {};
+      for (const column of STAT_COLUMNS) {
+        const c = cellOf(row, column);
+        fields[column] = c === undefined ? undefined : number(c, column);
+      }
+      return buildArm(type, cuped, fields, (field) => {
+        const i = columns.indexOf(field);
+        return i < 0 ? `${file}:${row.line}` : `${file}:${row.line}:${i + 1}`;
+      });
+    });
+    const margin = info.non_inferiority_margin ? number(info.non_inferiority_margin, 'non_inferiority_margin') : 0;
+    if (margin < 0) throw inputError(`non_inferiority_margin must be ≥ 0, got ${margin}`, info.non_inferiority_margin?.where ?? file, 'the largest acceptable harm, e.g. 0.02 for 2%');
+    return {
+      name,
+      type,
+      cuped,
+      lowerIsBetter: info.lower_is_better ? boolean(info.lower_is_better) : false,
+      guardrail: info.guardrail ? boolean(info.guardrail) : false,
+      nonInferiorityMargin: margin,
+      arms,
+    };
+  });
+
+  return { settings: {}, variants, metrics, daysRunning: null, multipleExposures: null };
+}
+
+function required(cell: Cell | undefined, where: string, column: string): Cell {
+  if (!cell) throw inputError(`'${column}' is empty`, where, `every row needs a ${column}`);
+  return cell;
+}
+
+function number(cell: Cell, column: string): number {
+  // Number('') and Number(' ') are 0, hence the explicit pattern.
+  const ok = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell.value);
+  const x = Number(cell.value);
+  if (!ok || !Number.isFinite(x)) {
+    throw inputError(`'${column}' must be a number, got '${cell.value}'`, cell.where, 'use a plain number such as 1234 or 0.25, without thousands separators');
+  }
+  return x;
+}
+
+function boolean(cell: Cell): boolean {
+  const v = cell.value.toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw inputError(`expected true or false, got '${cell.value}'`, cell.where, 'use true or false');
+}

@@ -1,0 +1,35 @@
+import { quoteIdent as ident } from '../../../data/sql-text.ts';
+
+/**
+ * Marks duplicates among valid rows with `_dup_rank` (1 = kept) and the kept row's source and row.
+ * Explicit rules: rows are the same record when all `keys` are equal and, when `timeKey` is given,
+ * their times chain within `toleranceSeconds` of each other. The kept row is the one from the
+ * source with the lowest priority, then source name, then row number.
+ *
+ * A row whose identity (person_id, or account_id when there is no person) is missing is never a
+ * duplicate of another: without an identity there is no evidence that two touches are one.
+ */
+export function dedupeSql(input: string, keys: string[], opts: { timeKey?: string; toleranceSeconds?: number }): string {
+  const keyExpr = (k: string) =>
+    k === 'person_id'
+      ? `COALESCE(person_id, 'account:' || account_id, 'row:' || _source || ':' || CAST(_row AS VARCHAR))`
+      : ident(k);
+  const plain = keys.filter((k) => k !== opts.timeKey).map(keyExpr);
+  const part = plain.length ? `PARTITION BY ${plain.join(', ')}` : '';
+  const pref = '_priority, _source, _row';
+  if (opts.timeKey && keys.includes(opts.timeKey)) {
+    const t = ident(opts.timeKey);
+    const tol = Math.max(0, Math.floor(opts.toleranceSeconds ?? 0));
+    return `SELECT * EXCLUDE (_new_cluster, _cluster),
+        row_number() OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _dup_rank,
+        first_value(_source) OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _kept_source,
+        first_value(_row) OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _kept_row
+      FROM (SELECT *, sum(_new_cluster) OVER (${part} ORDER BY ${t}, ${pref} ROWS UNBOUNDED PRECEDING) AS _cluster
+        FROM (SELECT *, CASE WHEN epoch(${t}) - lag(epoch(${t})) OVER (${part} ORDER BY ${t}, ${pref}) <= ${tol} THEN 0 ELSE 1 END AS _new_cluster
+          FROM ${input}))`;
+  }
+  return `SELECT *, row_number() OVER (${part} ORDER BY ${pref}) AS _dup_rank,
+      first_value(_source) OVER (${part} ORDER BY ${pref}) AS _kept_source,
+      first_value(_row) OVER (${part} ORDER BY ${pref}) AS _kept_row
+    FROM ${input}`;
+}

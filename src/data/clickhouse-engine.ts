@@ -1,0 +1,179 @@
+/**
+ * The scale-out engine: an existing ClickHouse server or cluster over HTTP. It targets ClickHouse
+ * 18.16 (the Debian version) as the floor: no query parameters (values are escaped through
+ * sql-text's ClickHouse variant), no window functions, no CTEs, no ISO date output format.
+ */
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { GtmError } from '../errors/index.ts';
+import { safeInteger } from './duckdb-value.ts';
+import type { Engine, Row } from './engine.ts';
+import { quoteIdent } from './sql-text.ts';
+
+export interface ClickHouseOptions {
+  /** HTTP endpoint, e.g. `http://localhost:8123`. */
+  url: string;
+  database?: string;
+  username?: string;
+  password?: string;
+  /** Per-request timeout in milliseconds (default 300 000: analytical queries run long). */
+  requestTimeoutMs?: number;
+}
+
+interface JsonResponse {
+  meta?: { name: string; type: string }[];
+  data: Record<string, unknown>[];
+}
+
+/**
+ * Opens a ClickHouse engine and checks that the server answers. `query` results follow the
+ * `Engine` contract: 64-bit integers as `number` when safe (else `bigint`), Decimal as `number`,
+ * Date as `YYYY-MM-DD`, DateTime/DateTime64 as ISO 8601 with `Z`. ClickHouse 18.16 prints
+ * DateTime in the server's time zone, so run the server (or declare the columns) in UTC.
+ *
+ * @example
+ * const engine = await openClickHouse({ url: 'http://localhost:8123', database: 'gtm' });
+ * const rows = await engine.query('SELECT count() AS n FROM events'); // [{ n: 1234 }]
+ * await engine.close();
+ */
+export async function openClickHouse(opts: ClickHouseOptions): Promise<Engine> {
+  let client: ClickHouseClient;
+  try {
+    client = createClient({
+      url: opts.url,
+      database: opts.database,
+      username: opts.username,
+      password: opts.password,
+      request_timeout: opts.requestTimeoutMs ?? 300_000,
+      // Failures reach the caller as GtmErrors; the client's own logger would print them twice.
+      log: { level: ClickHouseLogLevel.OFF },
+    });
+  } catch (err) {
+    throw new GtmError('CONFIG', `invalid ClickHouse settings: ${errorText(err)}`, {
+      where: 'engine.url',
+      hint: 'engine.url must look like http://host:8123',
+      cause: err,
+    });
+  }
+  const engine = new ClickHouseEngine(client, redactUrl(opts.url));
+  try {
+    await engine.query('SELECT 1 AS ok');
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+  return engine;
+}
+
+class ClickHouseEngine implements Engine {
+  readonly dialect = 'clickhouse' as const;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly where: string,
+  ) {}
+
+  async exec(sql: string): Promise<void> {
+    try {
+      await this.client.command({ query: sql });
+    } catch (err) {
+      throw this.error(err, sql);
+    }
+  }
+
+  async query<T extends Row = Row>(sql: string): Promise<T[]> {
+    const text = sql.trim().replace(/;+\s*$/, '');
+    try {
+      const result = await this.client.query({ query: text, format: 'JSON' });
+      const body = (await result.json()) as JsonResponse;
+      return convertRows(body) as T[];
+    } catch (err) {
+      throw this.error(err, text);
+    }
+  }
+
+  async describe(relation: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.query<{ name: string; type: string }>(
+      `DESCRIBE TABLE ${quoteIdent(relation, 'clickhouse')}`,
+    );
+    return rows.map((r) => ({ name: r.name, type: r.type }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private error(err: unknown, sql: string): GtmError {
+    if (err instanceof GtmError) return err;
+    const code = (err as { code?: string }).code;
+    const network =
+      code !== undefined &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH)$/.test(code);
+    const timeout = /timeout/i.test(errorText(err));
+    return new GtmError('ENGINE', `ClickHouse: ${errorText(err)}`, {
+      where: this.where,
+      sql,
+      cause: err,
+      retriable: network || timeout,
+      hint: network ? 'is the ClickHouse server running and engine.url right in gtm.yaml?' : undefined,
+    });
+  }
+}
+
+function convertRows(body: JsonResponse): Row[] {
+  const types = new Map((body.meta ?? []).map((m) => [m.name, m.type]));
+  return body.data.map((row) => {
+    const out: Row = {};
+    for (const [key, value] of Object.entries(row))
+      out[key] = convertValue(value, types.get(key) ?? 'String');
+    return out;
+  });
+}
+
+/** One value of ClickHouse's JSON output format, by its ClickHouse type name. */
+export function convertClickHouseValue(value: unknown, type: string): unknown {
+  return convertValue(value, type);
+}
+
+function convertValue(value: unknown, type: string): unknown {
+  if (value === null || value === undefined) return null;
+  const inner = unwrap(type);
+  const array = /^Array\((.*)\)$/.exec(inner);
+  if (array && Array.isArray(value)) return value.map((v) => convertValue(v, array[1]));
+  if (/^U?Int(64|128|256)$/.test(inner)) return safeInteger(BigInt(value as string | number));
+  if (/^(U?Int(8|16|32)|Float(32|64))$/.test(inner)) return typeof value === 'number' ? value : Number(value);
+  if (/^Decimal/.test(inner)) return Number(value);
+  if (/^DateTime(64)?(\(|$)/.test(inner) && typeof value === 'string') return isoFromClickHouse(value);
+  return value;
+}
+
+function unwrap(type: string): string {
+  let t = type.trim();
+  for (;;) {
+    const m = /^(Nullable|LowCardinality)\((.*)\)$/.exec(t);
+    if (!m) return t;
+    t = m[2];
+  }
+}
+
+function isoFromClickHouse(text: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(text);
+  if (!m) return text;
+  const fraction = m[3] ?? '.000';
+  return `${m[1]}T${m[2]}${fraction.length < 4 ? fraction.padEnd(4, '0') : fraction}Z`;
+}
+
+/** The URL without credentials, for messages: passwords never reach a log. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return 'engine.url';
+  }
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}

@@ -1,0 +1,43 @@
+/**
+ * The data layer: engines, source readers, SQL text, row accounting. Callers pass configuration in
+ * as plain objects; nothing here reads gtm.yaml.
+ */
+export type { Dialect, Engine, Row } from './engine.ts';
+export {
+  openDuckDb,
+  isDuckDbEngine,
+  type DuckDbEngine,
+  type DuckDbOptions,
+  type AppendValue,
+} from './duckdb-engine.ts';
+export { openClickHouse, type ClickHouseOptions } from './clickhouse-engine.ts';
+export {
+  Sql,
+  sql,
+  raw,
+  ident,
+  qualified,
+  literal,
+  joinSql,
+  quoteIdent,
+  quoteString,
+  type SqlValue,
+} from './sql-text.ts';
+export { loadSource, requireColumns } from './read-source.ts';
+export type {
+  SourceSpec,
+  FileSourceSpec,
+  PostgresSourceSpec,
+  FileFormat,
+  SourceLoad,
+  SourceReject,
+} from './source-spec.ts';
+export { PROVENANCE_COLUMNS } from './source-spec.ts';
+export {
+  reconcile,
+  writeRejects,
+  REJECT_COLUMNS,
+  type RowAccounting,
+  type RejectRecord,
+} from './row-accounting.ts';
+export { csvCell, csvRow, toCsv, type CsvValue } from './csv-text.ts';

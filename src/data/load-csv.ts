@@ -1,0 +1,326 @@
+/**
+ * CSV files → one DuckDB table of VARCHAR columns plus `source_file` and `source_row`, with every
+ * input record either loaded or rejected with its physical line and a reason.
+ *
+ * How: `scanCsvLayout` hashes each file and maps records to lines; DuckDB's `read_csv` loads it
+ * with fixed RFC 4180 settings (no sniffing, so one bad line cannot change how the others parse)
+ * and `store_rejects` collecting malformed records instead of failing. Loaded rows are numbered by
+ * filling the gaps that the header, blank lines and rejects leave in DuckDB's record numbering,
+ * then shifted to physical lines. The counts are checked against the scan, so a row can never go
+ * missing silently.
+ */
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { GtmError } from '../errors/index.ts';
+import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
+import type { DuckDbEngine } from './duckdb-engine.ts';
+import { combineFingerprints } from './fingerprint.ts';
+import { physicalLine, scanCsvLayout, type CsvLayout } from './csv-layout.ts';
+import { manifestName, type ResolvedFiles } from './resolve-files.ts';
+import type { FileSourceSpec, SourceLoad, SourceReject } from './source-spec.ts';
+import { literal, quoteIdent } from './sql-text.ts';
+import { dropTables, tempName } from './temp-table.ts';
+
+/** Longest `raw` text kept per reject. */
+export const MAX_RAW_LENGTH = 4096;
+
+type RawReject = {
+  line: number;
+  error_type: string;
+  error_message: string;
+  csv_line: string | null;
+};
+
+/** Loads resolved CSV files into `table` (replacing it). */
+export async function loadCsv(
+  engine: DuckDbEngine,
+  spec: FileSourceSpec,
+  resolved: ResolvedFiles,
+  table: string,
+): Promise<SourceLoad> {
+  const delimiter = csvDelimiter(spec);
+  const header = spec.header ?? true;
+  const layouts: CsvLayout[] = [];
+  for (const file of resolved.files) layouts.push(await scanCsvLayout(file, delimiter));
+
+  const perFile = layouts.map((layout, i) => fileColumns(layout, header, resolved.files[i]));
+  const allColumns: string[] = [];
+  for (const cols of perFile) for (const c of cols) if (!allColumns.includes(c)) allColumns.push(c);
+  if (allColumns.length === 0) {
+    throw new GtmError('INPUT', `${resolved.files.join(', ')}: empty file, no header and no rows`, {
+      where: resolved.files[0],
+      hint: `check sources.${spec.name}.path in gtm.yaml points at the export you meant`,
+    });
+  }
+  perFile.forEach((cols, i) => assertNoReservedColumns(cols, spec.name, resolved.files[i]));
+
+  const target = quoteIdent(table);
+  const columnDefs = allColumns.map((c) => `${quoteIdent(c)} VARCHAR`).join(', ');
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${target} (${columnDefs}, source_file VARCHAR, source_row BIGINT)`,
+  );
+  const rejects: SourceReject[] = [];
+  let rows = 0;
+  try {
+    for (let i = 0; i < resolved.files.length; i++) {
+      const result = await loadOneFile(engine, resolved.files[i], layouts[i], perFile[i], {
+        delimiter,
+        header,
+        target,
+      });
+      rows += result.accepted;
+      rejects.push(...result.rejects);
+    }
+  } catch (err) {
+    await dropTables(engine, [table]);
+    throw err;
+  }
+  return {
+    source: spec.name,
+    table,
+    rows,
+    columns: await dataColumns(engine, table),
+    files: resolved.files,
+    fingerprint: combineFingerprints(
+      layouts.map((l, i) => ({ name: manifestName(resolved.root, resolved.files[i]), sha256: l.sha256 })),
+    ),
+    rejects,
+  };
+}
+
+async function loadOneFile(
+  engine: DuckDbEngine,
+  file: string,
+  layout: CsvLayout,
+  columns: string[],
+  opts: { delimiter: string; header: boolean; target: string },
+): Promise<{ accepted: number; rejects: SourceReject[] }> {
+  if (layout.records === 0 || columns.length === 0) return { accepted: 0, rejects: [] };
+  const stage = tempName('csv');
+  const rejectsTable = tempName('csv_rejects');
+  const scans = tempName('csv_scans');
+  const gaps = tempName('csv_gaps');
+  const shifts = tempName('csv_shifts');
+  try {
+    const columnsStruct = `{${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`;
+    await engine.exec(
+      `CREATE TABLE ${quoteIdent(stage)} AS SELECT * FROM read_csv(${literal(file)}, ` +
+        `columns = ${columnsStruct}, header = ${opts.header}, delim = ${literal(opts.delimiter)}, ` +
+        `quote = '"', escape = '"', auto_detect = false, allow_quoted_nulls = false, ` +
+        `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scans)})`,
+    );
+    const [{ n: accepted }] = await engine.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${quoteIdent(stage)}`,
+    );
+    const raw = await engine.query<RawReject>(
+      `SELECT line, error_type, error_message, csv_line FROM ${quoteIdent(rejectsTable)} ORDER BY line`,
+    );
+    const byRecord = groupRejects(raw);
+
+    // Every record is the header, a blank line, loaded, or rejected: check before numbering.
+    const excluded = new Set<number>(layout.blankRecords);
+    if (opts.header) excluded.add(1);
+    for (const record of byRecord.keys()) excluded.add(record);
+    const expected = layout.records - excluded.size;
+    if (accepted !== expected) {
+      throw new GtmError('DATA', `cannot account for every line of ${file}`, {
+        where: file,
+        hint:
+          `the file has ${layout.records - (opts.header ? 1 : 0)} records (blank lines included), DuckDB loaded ` +
+          `${accepted} and rejected ${byRecord.size}; this is a bug in gtm, please report it with the file`,
+      });
+    }
+
+    await fillGapTables(
+      engine,
+      gaps,
+      shifts,
+      [...excluded].sort((a, b) => a - b),
+      layout.shifts,
+    );
+    const dataCols = columns.map((c) => quoteIdent(c)).join(', ');
+    await engine.exec(
+      `INSERT INTO ${opts.target} (${dataCols}, source_file, source_row) ` +
+        `WITH s AS (SELECT *, row_number() OVER (ORDER BY rowid) AS __gtm_a FROM ${quoteIdent(stage)}), ` +
+        `r AS (SELECT s.*, s.__gtm_a + coalesce(g.k, 0) AS __gtm_r FROM s ASOF LEFT JOIN ${quoteIdent(gaps)} g ON s.__gtm_a > g.g) ` +
+        `SELECT ${columns.map((c) => `r.${quoteIdent(c)}`).join(', ')}, ${literal(file)}, ` +
+        `r.__gtm_r + coalesce(h.delta, 0) FROM r ASOF LEFT JOIN ${quoteIdent(shifts)} h ON r.__gtm_r >= h.record ` +
+        `ORDER BY r.__gtm_a`,
+    );
+    return { accepted, rejects: await describeRejects(file, layout, byRecord) };
+  } finally {
+    await dropTables(engine, [stage, rejectsTable, scans, gaps, shifts]);
+  }
+}
+
+/**
+ * gaps(g, k): for the sorted excluded records e_1 < e_2 < …, g_j = e_j − j loaded rows come before
+ * e_j; the a-th loaded row is record a + #{j : g_j < a}, found with an ASOF join on the largest
+ * g < a (k = the largest j with that g). shifts(record, delta): record → physical line.
+ */
+async function fillGapTables(
+  engine: DuckDbEngine,
+  gaps: string,
+  shifts: string,
+  excluded: number[],
+  lineShifts: CsvLayout['shifts'],
+): Promise<void> {
+  await engine.exec(`CREATE TABLE ${quoteIdent(gaps)} (g BIGINT, k BIGINT)`);
+  await engine.exec(`CREATE TABLE ${quoteIdent(shifts)} (record BIGINT, delta BIGINT)`);
+  const gapRows: number[][] = [];
+  excluded.forEach((e, idx) => {
+    const j = idx + 1;
+    const g = e - j;
+    const last = gapRows[gapRows.length - 1];
+    if (last && last[0] === g) last[1] = j;
+    else gapRows.push([g, j]);
+  });
+  await appendInBatches(engine, gaps, gapRows);
+  await appendInBatches(
+    engine,
+    shifts,
+    lineShifts.map((s) => [s.record, s.delta]),
+  );
+}
+
+async function appendInBatches(engine: DuckDbEngine, table: string, rows: number[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 50_000) await engine.append(table, rows.slice(i, i + 50_000));
+}
+
+function groupRejects(raw: RawReject[]): Map<number, RawReject[]> {
+  const byRecord = new Map<number, RawReject[]>();
+  for (const r of raw) {
+    const line = Number(r.line);
+    const list = byRecord.get(line) ?? [];
+    list.push(r);
+    byRecord.set(line, list);
+  }
+  return byRecord;
+}
+
+async function describeRejects(
+  file: string,
+  layout: CsvLayout,
+  byRecord: Map<number, RawReject[]>,
+): Promise<SourceReject[]> {
+  const out: SourceReject[] = [];
+  for (const [record, list] of byRecord) {
+    const reason = [
+      ...new Set(representative(list).map((r) => rejectReason(r.error_type, r.error_message))),
+    ].join('; ');
+    const line = physicalLine(layout, record);
+    if (layout.openQuote && layout.openQuote.record === record) {
+      out.push(...(await openQuoteRejects(file, layout.openQuote, reason)));
+    } else {
+      out.push({ row: line, file, reason, raw: trimRaw(list[0].csv_line) });
+    }
+  }
+  return out.sort((a, b) => a.row - b.row);
+}
+
+/**
+ * A quote left open swallows the rest of the file into one record. Each swallowed line is a row
+ * someone expected to load, so each is reported, and counted, on its own line.
+ */
+async function openQuoteRejects(
+  file: string,
+  open: NonNullable<CsvLayout['openQuote']>,
+  reason: string,
+): Promise<SourceReject[]> {
+  const text = await readFrom(file, open.offset);
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const out: SourceReject[] = [];
+  lines.forEach((raw, i) => {
+    if (raw === '') return;
+    const row = open.line + i;
+    out.push({
+      row,
+      file,
+      reason: i === 0 ? reason : `inside the quoted value left open on line ${open.line}`,
+      raw: trimRaw(raw),
+    });
+  });
+  return out;
+}
+
+async function readFrom(file: string, offset: number): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.max(0, size - offset));
+    await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * DuckDB writes one MISSING COLUMNS row per absent column, each "found" counting up from the real
+ * count; keep the first (the true count) and one row for every other error type.
+ */
+function representative(list: RawReject[]): RawReject[] {
+  const found = (r: RawReject) => Number(/Found: (\d+)/.exec(r.error_message)?.[1] ?? Infinity);
+  const missing = list.filter((r) => r.error_type === 'MISSING COLUMNS').sort((a, b) => found(a) - found(b));
+  return [...missing.slice(0, 1), ...list.filter((r) => r.error_type !== 'MISSING COLUMNS')];
+}
+
+/** DuckDB's reject types in words a spreadsheet user understands. */
+export function rejectReason(type: string, message: string): string {
+  const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  switch (type) {
+    case 'MISSING COLUMNS':
+    case 'TOO MANY COLUMNS':
+      return counts ? `expected ${counts[1]} columns, found ${counts[2]}` : message;
+    case 'UNQUOTED VALUE':
+      return /unterminated/i.test(message)
+        ? 'unterminated quoted value (a " is opened but never closed)'
+        : `misplaced quote: ${message}`;
+    case 'INVALID ENCODING':
+      return 'not valid UTF-8 text (re-export the file as UTF-8)';
+    case 'LINE SIZE OVER MAXIMUM':
+      return `line too long: ${message}`;
+    case 'CAST':
+      return `cannot convert value: ${message}`;
+    default:
+      return message || type.toLowerCase();
+  }
+}
+
+function trimRaw(text: string | null): string | undefined {
+  if (text === null) return undefined;
+  const t = text.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
+  return t.length > MAX_RAW_LENGTH ? `${t.slice(0, MAX_RAW_LENGTH)}…` : t;
+}
+
+function fileColumns(layout: CsvLayout, header: boolean, file: string): string[] {
+  if (layout.firstRecord === null) return [];
+  if (!header) return layout.firstRecord.map((_, i) => `column${i + 1}`);
+  if (layout.firstRecord.length === 1 && layout.firstRecord[0] === '' && layout.records > 1) {
+    throw new GtmError('INPUT', `the first line of ${file} is empty; expected a header naming the columns`, {
+      where: `${file}:1`,
+      hint: 'remove the blank first line, or set header: false and map the columns by position',
+    });
+  }
+  const seen = new Map<string, number>();
+  return layout.firstRecord.map((raw, i) => {
+    const base = raw.trim() === '' ? `column${i + 1}` : raw;
+    // DuckDB column names are case-insensitive: `Id` and `id` would collide.
+    const n = (seen.get(base.toLowerCase()) ?? 0) + 1;
+    seen.set(base.toLowerCase(), n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
+}
+
+function csvDelimiter(spec: FileSourceSpec): string {
+  let d = spec.delimiter ?? (extname(spec.path).toLowerCase() === '.tsv' ? '\t' : ',');
+  if (d === '\\t' || d.toLowerCase() === 'tab') d = '\t';
+  if (Buffer.byteLength(d) !== 1 || d === '"' || d === '\n' || d === '\r') {
+    throw new GtmError('INPUT', `unsupported CSV delimiter ${JSON.stringify(d)}`, {
+      where: `sources.${spec.name}.delimiter`,
+      hint: 'use a single one-byte character such as "," ";" "|" or "\\t"',
+    });
+  }
+  return d;
+}

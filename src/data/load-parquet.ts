@@ -1,0 +1,67 @@
+/**
+ * Parquet files → one DuckDB table plus `source_file` and `source_row` (DuckDB's
+ * `file_row_number`, 1-based). Parquet is typed and framed, so there is nothing to reject row by
+ * row: a damaged file is an INPUT error naming it.
+ */
+import { GtmError } from '../errors/index.ts';
+import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
+import { duckDbMessage, type DuckDbEngine } from './duckdb-engine.ts';
+import { combineFingerprints, sha256File } from './fingerprint.ts';
+import { manifestName, type ResolvedFiles } from './resolve-files.ts';
+import type { FileSourceSpec, SourceLoad } from './source-spec.ts';
+import { literal, quoteIdent } from './sql-text.ts';
+
+const FILE_KEY = '__gtm_file';
+
+/** Loads resolved Parquet files into `table` (replacing it). */
+export async function loadParquet(
+  engine: DuckDbEngine,
+  spec: FileSourceSpec,
+  resolved: ResolvedFiles,
+  table: string,
+): Promise<SourceLoad> {
+  const fileList = `[${resolved.files.map((f) => literal(f)).join(', ')}]`;
+  const reader =
+    `read_parquet(${fileList}, filename = ${literal(FILE_KEY)}, file_row_number = true, ` +
+    `union_by_name = ${resolved.files.length > 1})`;
+  const columns = await engine
+    .query<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${reader})`)
+    .catch((err: unknown) => {
+      throw unreadableParquet(spec, resolved.files, err);
+    });
+  const own = columns.map((c) => c.column_name).filter((c) => c !== FILE_KEY && c !== 'file_row_number');
+  assertNoReservedColumns(own, spec.name, resolved.files[0]);
+  await engine
+    .exec(
+      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT ${own.map((c) => quoteIdent(c)).join(', ')}` +
+        `${own.length ? ', ' : ''}${quoteIdent(FILE_KEY)} AS source_file, file_row_number + 1 AS source_row ` +
+        `FROM ${reader}`,
+    )
+    .catch((err: unknown) => {
+      throw unreadableParquet(spec, resolved.files, err);
+    });
+  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
+  const hashes = await Promise.all(resolved.files.map(sha256File));
+  return {
+    source: spec.name,
+    table,
+    rows: n,
+    columns: await dataColumns(engine, table),
+    files: resolved.files,
+    fingerprint: combineFingerprints(
+      resolved.files.map((f, i) => ({ name: manifestName(resolved.root, f), sha256: hashes[i] })),
+    ),
+    rejects: [],
+  };
+}
+
+function unreadableParquet(spec: FileSourceSpec, files: string[], err: unknown): GtmError {
+  if (err instanceof GtmError && err.code !== 'ENGINE') return err;
+  const message = duckDbMessage(err);
+  const named = files.find((f) => message.includes(f));
+  return new GtmError('INPUT', `cannot read Parquet: ${message}`, {
+    where: named ?? (files.length === 1 ? files[0] : `sources.${spec.name}.path`),
+    hint: 'the file is not valid Parquet (truncated or another format?); re-export it',
+    cause: err,
+  });
+}

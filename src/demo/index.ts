@@ -1,0 +1,3 @@
+export { generateDemo, type DemoOptions, type DemoTruth, type DemoFiles } from './generate-demo.ts';
+export { writeDemo, DEMO_MARKER } from './write-demo.ts';
+export { createRng, type Rng } from './rng.ts';

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { ladderStep } from './escalation-ladder.ts';
+import { evaluateAlert, type AlertInput } from './evaluate-alert.ts';
+import { roster } from './fixtures/plan-fixtures.ts';
+
+const policy = { escalationLadder: ['marketing-lead', 'vp-marketing'], roster, asOf: '2024-05-20' };
+const roas = (value: number): AlertInput => ({
+  id: 'roas',
+  metric: 'roas',
+  value,
+  threshold: 1.5,
+  direction: 'below',
+});
+const prev = (breached: boolean, consecutive_breaches: number) => ({
+  plan_id: 'plan-20240501T000000000Z',
+  alert: { value: breached ? 1 : 2, breached, consecutive_breaches },
+});
+
+describe('ladderStep', () => {
+  it.each([
+    [0, null],
+    [1, null],
+    [2, { level: 1, role: 'a' }],
+    [3, { level: 2, role: 'b' }],
+    [4, { level: 3, role: 'c' }],
+    [9, { level: 3, role: 'c' }],
+  ])('breach #%i → %o', (k, step) => {
+    expect(ladderStep(['a', 'b', 'c'], k)).toEqual(step);
+  });
+
+  it('has no rung without a ladder', () => {
+    expect(ladderStep([], 3)).toBeNull();
+  });
+});
+
+describe('evaluateAlert', () => {
+  it('compares strictly in the alert direction', () => {
+    expect(evaluateAlert(roas(1.49), null, policy).breached).toBe(true);
+    expect(evaluateAlert(roas(1.5), null, policy).breached).toBe(false);
+    const fraud: AlertInput = {
+      id: 'fraud',
+      metric: 'fraud_rate',
+      value: 0.051,
+      threshold: 0.05,
+      direction: 'above',
+    };
+    expect(evaluateAlert(fraud, null, policy).breached).toBe(true);
+    expect(evaluateAlert({ ...fraud, value: 0.05 }, null, policy).breached).toBe(false);
+  });
+
+  it('does not escalate a first breach', () => {
+    const ev = evaluateAlert(roas(1), null, policy);
+    expect(ev).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: false, previous: null });
+    expect(ev.escalation).toBeUndefined();
+  });
+
+  it('escalates the second breach in a row to the first rung, with its owner', () => {
+    const ev = evaluateAlert(roas(1), prev(true, 1), policy);
+    expect(ev).toMatchObject({ consecutive_breaches: 2, escalate: true });
+    expect(ev.escalation).toEqual({
+      level: 1,
+      role: 'marketing-lead',
+      person: 'Mia Lee',
+      fallbackUsed: null,
+    });
+    expect(ev.previous).toEqual({
+      plan_id: 'plan-20240501T000000000Z',
+      value: 1,
+      breached: true,
+      consecutive_breaches: 1,
+    });
+  });
+
+  it('climbs the ladder and stays on the top rung', () => {
+    expect(evaluateAlert(roas(1), prev(true, 2), policy).escalation).toMatchObject({
+      level: 2,
+      role: 'vp-marketing',
+      person: 'Vic Park',
+    });
+    expect(evaluateAlert(roas(1), prev(true, 6), policy).escalation).toMatchObject({
+      level: 2,
+      role: 'vp-marketing',
+    });
+  });
+
+  it('resets the streak when not breached now or not before', () => {
+    expect(evaluateAlert(roas(2), prev(true, 3), policy)).toMatchObject({
+      consecutive_breaches: 0,
+      escalate: false,
+    });
+    expect(evaluateAlert(roas(1), prev(false, 0), policy)).toMatchObject({
+      consecutive_breaches: 1,
+      escalate: false,
+    });
+  });
+
+  it('uses fallback owners for the escalation role', () => {
+    const team = {
+      roles: {
+        ...roster.roles,
+        'marketing-lead': {
+          people: [{ name: 'Mia Lee', unavailable: [{ from: '2024-05-15', to: '2024-05-25' }] }],
+          fallback: 'vp-marketing',
+        },
+      },
+    };
+    const ev = evaluateAlert(roas(1), prev(true, 1), { ...policy, roster: team });
+    expect(ev.escalation).toMatchObject({
+      level: 1,
+      role: 'vp-marketing',
+      person: 'Vic Park',
+      fallbackUsed: { from: 'marketing-lead', to: 'vp-marketing' },
+    });
+  });
+
+  it('resolves the alert owner when given', () => {
+    const ev = evaluateAlert({ ...roas(2), owner_role: 'data-eng' }, null, policy);
+    expect(ev.owner).toEqual({ role: 'data-eng', person: 'Dan Ek', fallbackUsed: null });
+  });
+
+  it('escalates to the alert owner when the command has no ladder', () => {
+    const ev = evaluateAlert({ ...roas(1), owner_role: 'data-eng' }, prev(true, 1), {
+      ...policy,
+      escalationLadder: [],
+    });
+    expect(ev.escalate).toBe(true);
+    expect(ev.escalation).toMatchObject({ level: 0, role: 'data-eng', person: 'Dan Ek' });
+  });
+
+  it('rejects values that are not finite numbers', () => {
+    expect(() => evaluateAlert(roas(Number.NaN), null, policy)).toThrow(/not a finite number/);
+  });
+});

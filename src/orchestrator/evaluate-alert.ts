@@ -1,0 +1,136 @@
+import { GtmError } from '../errors/index.ts';
+import { ladderStep } from './escalation-ladder.ts';
+import { resolveOwner, type FallbackUsed, type Roster } from './resolve-owner.ts';
+
+/** An alert a stage raises: a metric compared with its threshold. */
+export interface AlertInput {
+  /** Stable across runs: the history of an alert is looked up by this id. */
+  id: string;
+  metric: string;
+  value: number;
+  threshold: number;
+  /** `below`: breached when value < threshold; `above`: when value > threshold (equal is not a breach). */
+  direction: 'below' | 'above';
+  /** Who acts on a breach; resolved through the roster like stage owners. */
+  owner_role?: string;
+}
+
+export interface ResolvedParty {
+  role: string | null;
+  person: string | null;
+  fallbackUsed: FallbackUsed | null;
+  reason?: string;
+}
+
+export interface AlertEvaluation {
+  id: string;
+  metric: string;
+  value: number;
+  threshold: number;
+  direction: 'below' | 'above';
+  breached: boolean;
+  /** Breaches in a row including this run; 0 when not breached now. */
+  consecutive_breaches: number;
+  /** True from the second breach in a row ("breached twice"). */
+  escalate: boolean;
+  escalation?: ResolvedParty & { level: number };
+  owner?: ResolvedParty;
+  /** The last earlier evaluation of this alert id in the same command and scope. */
+  previous: { plan_id: string; value: number; breached: boolean; consecutive_breaches: number } | null;
+}
+
+/** The last earlier evaluation of the same alert, from the alert history. */
+export interface AlertHistoryEntry {
+  plan_id: string;
+  alert: Pick<AlertEvaluation, 'value' | 'breached' | 'consecutive_breaches'>;
+}
+
+export interface AlertPolicy {
+  escalationLadder: string[];
+  roster: Roster;
+  asOf: string;
+}
+
+/**
+ * Evaluates an alert against its threshold and its history. "Breached twice" means breached now and
+ * at the last earlier evaluation of the same alert id in the same command and scope; the streak
+ * grows by one per run, so the k-th consecutive breach (k ≥ 2) escalates to
+ * `ladder[min(k − 2, len − 1)]`. Pure: the caller finds `previous` in the plan history.
+ *
+ * @example
+ * const ev = evaluateAlert(
+ *   { id: 'roas', metric: 'roas', value: 1.1, threshold: 1.5, direction: 'below' },
+ *   { plan_id: 'plan-20240501T000000000Z', alert: { value: 1.2, breached: true, consecutive_breaches: 1 } },
+ *   { escalationLadder: ['marketing-lead'], roster, asOf: '2024-05-08' },
+ * );
+ * // ev.consecutive_breaches === 2, ev.escalate === true, ev.escalation.role === 'marketing-lead'
+ */
+export function evaluateAlert(
+  input: AlertInput,
+  previous: AlertHistoryEntry | null,
+  policy: AlertPolicy,
+): AlertEvaluation {
+  for (const key of ['value', 'threshold'] as const) {
+    if (typeof input[key] !== 'number' || !Number.isFinite(input[key])) {
+      throw new GtmError('DATA', `alert "${input.id}" has a ${key} that is not a finite number`, {
+        where: `alert ${input.id}`,
+        hint: `compute ${input.metric} before alerting on it, or skip the alert when there is no data`,
+      });
+    }
+  }
+  if (input.direction !== 'below' && input.direction !== 'above') {
+    throw new GtmError('INTERNAL', `alert "${input.id}" has direction "${String(input.direction)}"`, {
+      where: `alert ${input.id}`,
+      hint: 'use "below" or "above"',
+    });
+  }
+  const breached =
+    input.direction === 'below' ? input.value < input.threshold : input.value > input.threshold;
+  const streakBefore = previous?.alert.breached ? previous.alert.consecutive_breaches : 0;
+  const consecutive = breached ? streakBefore + 1 : 0;
+  const escalate = consecutive >= 2;
+
+  const evaluation: AlertEvaluation = {
+    id: input.id,
+    metric: input.metric,
+    value: input.value,
+    threshold: input.threshold,
+    direction: input.direction,
+    breached,
+    consecutive_breaches: consecutive,
+    escalate,
+    previous: previous
+      ? {
+          plan_id: previous.plan_id,
+          value: previous.alert.value,
+          breached: previous.alert.breached,
+          consecutive_breaches: previous.alert.consecutive_breaches,
+        }
+      : null,
+  };
+  if (input.owner_role) evaluation.owner = party(input.owner_role, policy);
+  if (escalate) {
+    const step = ladderStep(policy.escalationLadder, consecutive);
+    evaluation.escalation = step
+      ? { ...party(step.role, policy), level: step.level }
+      : {
+          // No ladder configured: the escalation still happens, to the alert's owner if any.
+          ...(input.owner_role
+            ? party(input.owner_role, policy)
+            : { role: null, person: null, fallbackUsed: null }),
+          level: 0,
+          reason: 'no escalation ladder configured for this command',
+        };
+  }
+  return evaluation;
+}
+
+function party(role: string, policy: AlertPolicy): ResolvedParty {
+  const owner = resolveOwner(policy.roster, role, policy.asOf);
+  return {
+    role: owner.role,
+    person: owner.person,
+    fallbackUsed: owner.fallbackUsed,
+    ...(owner.reason ? { reason: owner.reason } : {}),
+  };
+}

@@ -1,0 +1,879 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GtmError } from '../errors/index.ts';
+import {
+  deferred,
+  readValidPlans,
+  roster,
+  spec,
+  stage,
+  taskOf,
+  tasksOf,
+  tempPlanDir,
+  within,
+} from './fixtures/plan-fixtures.ts';
+import type { PlanRecord } from './plan-record.ts';
+import type { RunEvent, StageContext } from './plan-spec.ts';
+import { listPlans } from './plan-store.ts';
+import { reconcile } from './reconcile.ts';
+import { executePlan, runPlan } from './run-plan.ts';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await tempPlanDir()));
+afterEach(async () => {
+  try {
+    // Every record a test wrote must match the published schema.
+    await readValidPlans(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  } finally {
+    await cleanup();
+  }
+});
+
+const flaky = (message = 'connection reset') => new GtmError('INPUT', message, { retriable: true });
+const readRecord = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as PlanRecord;
+
+async function rejection(promise: Promise<unknown>): Promise<GtmError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(GtmError);
+    return err as GtmError;
+  }
+  throw new Error('expected the run to fail');
+}
+
+async function onlyPlan(): Promise<PlanRecord> {
+  const plans = await listPlans(dir);
+  expect(plans).toHaveLength(1);
+  return plans[0].record;
+}
+
+describe('runPlan: states and transitions', () => {
+  it('writes the plan before the first stage and records each task as it runs', async () => {
+    let path = '';
+    const seenOnDisk: Record<string, PlanRecord> = {};
+    const events: RunEvent[] = [];
+    const record = await runPlan(
+      spec([
+        stage('gather', [], {
+          run: async () => {
+            seenOnDisk.gather = await readRecord(path);
+            return [1, 2, 3];
+          },
+        }),
+        stage('report', ['gather'], {
+          run: async (ctx) => {
+            seenOnDisk.report = await readRecord(path);
+            return (ctx.outputs.gather_out as number[]).length;
+          },
+        }),
+      ]),
+      {
+        planDir: dir,
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'run-started') path = e.path;
+        },
+      },
+    );
+
+    expect(seenOnDisk.gather.status).toBe('running');
+    expect(taskOf(seenOnDisk.gather, 'gather')).toMatchObject({ status: 'running', attempts: 1 });
+    expect(taskOf(seenOnDisk.gather, 'report').status).toBe('pending');
+    expect(taskOf(seenOnDisk.report, 'gather').status).toBe('succeeded');
+    expect(taskOf(seenOnDisk.report, 'report').status).toBe('running');
+
+    expect(record.status).toBe('succeeded');
+    expect(record.ended_at).not.toBeNull();
+    expect(record.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(record.pid).toBe(process.pid);
+    expect(tasksOf(record).map((t) => [t.task_id, t.status, t.attempts])).toEqual([
+      ['gather', 'succeeded', 1],
+      ['report', 'succeeded', 1],
+    ]);
+    expect(taskOf(record, 'report').input).toEqual(['$gather_out']);
+    expect(events.map((e) => `${e.type}${'task_id' in e ? `:${e.task_id}` : ''}`)).toEqual([
+      'run-started',
+      'stage-started:gather',
+      'stage-succeeded:gather',
+      'stage-started:report',
+      'stage-succeeded:report',
+      'run-finished',
+    ]);
+    // The file on disk is the returned record.
+    expect(await readRecord(path)).toEqual(JSON.parse(JSON.stringify(record)));
+  });
+
+  it('returns the stage outputs with executePlan', async () => {
+    const run = await executePlan(
+      spec([
+        stage('a', [], { run: async () => ({ total: 42 }) }),
+        stage('b', ['a'], { run: async (ctx) => (ctx.outputs.a_out as { total: number }).total * 2 }),
+      ]),
+      { planDir: dir },
+    );
+    expect(run.outputs).toEqual({ a_out: { total: 42 }, b_out: 84 });
+    expect(run.path).toMatch(/plan-\d{8}T\d{9}Z(-\d+)?\.json$/);
+  });
+
+  it('shows "retrying" on disk during the backoff, then "succeeded"', async () => {
+    let path = '';
+    let duringBackoff: PlanRecord | undefined;
+    const events: string[] = [];
+    const record = await runPlan(
+      spec(
+        [
+          stage('pull', [], {
+            run: async (ctx) => {
+              if (ctx.attempt === 1) throw flaky();
+              return 'ok';
+            },
+          }),
+        ],
+        { errorHandling: { backoffMs: 300, fallbackPlan: 'none', escalationLadder: [] } },
+      ),
+      {
+        planDir: dir,
+        onEvent: (e) => {
+          events.push(e.type);
+          if (e.type === 'run-started') path = e.path;
+          if (e.type === 'stage-retrying') {
+            setTimeout(() => void readRecord(path).then((r) => (duringBackoff = r)), 100);
+          }
+        },
+      },
+    );
+    expect(events).toEqual([
+      'run-started',
+      'stage-started',
+      'stage-retrying',
+      'stage-started',
+      'stage-succeeded',
+      'run-finished',
+    ]);
+    expect(taskOf(duringBackoff!, 'pull')).toMatchObject({
+      status: 'retrying',
+      attempts: 1,
+      error: { message: 'connection reset' },
+    });
+    const task = taskOf(record, 'pull');
+    expect(task).toMatchObject({ status: 'succeeded', attempts: 2, error: null });
+    expect(task.attempt_log.map((a) => [a.attempt, a.outcome, a.retry_delay_ms])).toEqual([
+      [1, 'failed', 300],
+      [2, 'succeeded', undefined],
+    ]);
+    expect(task.duration_ms).toBeGreaterThanOrEqual(300);
+  });
+
+  it('keeps only the records of the attempt that counted', async () => {
+    const record = await runPlan(
+      spec([
+        stage('gather', [], {
+          run: async (ctx) => {
+            ctx.fingerprint({ source: 'crm', rows: ctx.attempt * 10, hash: `h${ctx.attempt}` });
+            ctx.rows({
+              source: 'crm',
+              rows_in: ctx.attempt * 10,
+              accepted: ctx.attempt * 10,
+              deduplicated: 0,
+              rejected: 0,
+            });
+            ctx.note(`attempt ${ctx.attempt}`);
+            if (ctx.attempt === 1) throw flaky('partial pull');
+            return null;
+          },
+        }),
+      ]),
+      { planDir: dir },
+    );
+    expect(record.data_fingerprints).toMatchObject([
+      { task_id: 'gather', source: 'crm', rows: 20, hash: 'h2' },
+    ]);
+    expect(record.row_accounting).toMatchObject([{ source: 'crm', rows_in: 20 }]);
+    // Notes are a log: both attempts stay.
+    expect(record.notes.map((n) => n.message)).toEqual(['attempt 1', 'attempt 2']);
+  });
+});
+
+describe('runPlan: pipeline, diamond and fan-out', () => {
+  it('runs a pipeline strictly in order', async () => {
+    const log: string[] = [];
+    const step = (id: string, deps: string[]) =>
+      stage(id, deps, {
+        run: async () => {
+          log.push(`start ${id}`);
+          await new Promise((r) => setTimeout(r, 5));
+          log.push(`end ${id}`);
+        },
+      });
+    const record = await runPlan(
+      spec([
+        step('gather', []),
+        step('normalize', ['gather']),
+        step('attribute', ['normalize']),
+        step('report', ['attribute']),
+      ]),
+      { planDir: dir },
+    );
+    expect(log).toEqual([
+      'start gather',
+      'end gather',
+      'start normalize',
+      'end normalize',
+      'start attribute',
+      'end attribute',
+      'start report',
+      'end report',
+    ]);
+    expect(record.stages.map((s) => [s.stage_id, s.execution, s.tasks.map((t) => t.task_id)])).toEqual([
+      ['stage-1', 'sequential', ['gather']],
+      ['stage-2', 'sequential', ['normalize']],
+      ['stage-3', 'sequential', ['attribute']],
+      ['stage-4', 'sequential', ['report']],
+    ]);
+    expect(record.parallelization).toEqual({ enabled: false, max_concurrency: 1, parallel_groups: [] });
+  });
+
+  it('runs the branches of a diamond concurrently and the merge after both', async () => {
+    const aStarted = deferred();
+    const bStarted = deferred();
+    const log: string[] = [];
+    let active = 0;
+    let maxActive = 0;
+    const branch = (
+      id: string,
+      mine: ReturnType<typeof deferred<void>>,
+      other: ReturnType<typeof deferred<void>>,
+    ) =>
+      stage(id, ['gather'], {
+        run: async () => {
+          active++;
+          maxActive = Math.max(maxActive, active);
+          log.push(`start ${id}`);
+          mine.resolve();
+          // Deadlocks (and times out) unless the sibling runs at the same time.
+          await within(other.promise, 2000, `${id} waiting for its sibling`);
+          active--;
+          log.push(`end ${id}`);
+          return id === 'partners' ? 60 : 40;
+        },
+      });
+    const record = await runPlan(
+      spec(
+        [
+          stage('gather', [], { run: async () => 100 }),
+          branch('partners', aStarted, bStarted),
+          branch('channels', bStarted, aStarted),
+          stage('merge', ['partners', 'channels'], {
+            kind: 'merge-gate',
+            run: async (ctx) => {
+              log.push('merge');
+              reconcile([
+                {
+                  what: 'total',
+                  expected: ctx.outputs.gather_out as number,
+                  actual: (ctx.outputs.partners_out as number) + (ctx.outputs.channels_out as number),
+                },
+              ]);
+              return 'ok';
+            },
+          }),
+        ],
+        { strategy: 'diamond' },
+      ),
+      { planDir: dir },
+    );
+    expect(maxActive).toBe(2);
+    expect(log.slice(0, 2).sort()).toEqual(['start channels', 'start partners']);
+    expect(log.at(-1)).toBe('merge');
+    expect(record.stages.map((s) => s.execution)).toEqual(['sequential', 'parallel', 'sequential']);
+    expect(record.parallelization).toEqual({
+      enabled: true,
+      max_concurrency: 2,
+      parallel_groups: [['partners', 'channels']],
+    });
+    expect(taskOf(record, 'merge').kind).toBe('merge-gate');
+  });
+
+  it('starts a task as soon as its own dependencies are done, not when its level is', async () => {
+    const tailStarted = deferred();
+    const record = await runPlan(
+      spec(
+        [
+          stage('gather'),
+          // The slow branch waits for the tail of the other branch, which is one level deeper.
+          stage('slow', ['gather'], {
+            run: async () => within(tailStarted.promise, 2000, 'tail of the fast branch'),
+          }),
+          stage('fast', ['gather']),
+          stage('tail', ['fast'], { run: async () => tailStarted.resolve() }),
+          stage('join', ['slow', 'tail']),
+        ],
+        { strategy: 'fan-out' },
+      ),
+      { planDir: dir },
+    );
+    expect(record.status).toBe('succeeded');
+    expect(record.stages.map((s) => s.tasks.map((t) => t.task_id))).toEqual([
+      ['gather'],
+      ['slow', 'fast'],
+      ['tail'],
+      ['join'],
+    ]);
+  });
+});
+
+describe('runPlan: merge gates and retries', () => {
+  const diamond = (gateRun: (attempt: number) => number) =>
+    spec(
+      [
+        stage('gather', [], { run: async () => 100 }),
+        stage('a', ['gather'], { run: async () => 70 }),
+        stage('b', ['gather'], { run: async () => 30 }),
+        stage('merge', ['a', 'b'], {
+          kind: 'merge-gate',
+          owner: 'marketing-lead',
+          run: async (ctx) => {
+            const total = gateRun(ctx.attempt);
+            reconcile(
+              [
+                {
+                  what: 'attributed revenue',
+                  expected: total,
+                  actual: (ctx.outputs.a_out as number) + (ctx.outputs.b_out as number),
+                },
+              ],
+              'merge',
+            );
+            return total;
+          },
+        }),
+        stage('report', ['merge']),
+      ],
+      { strategy: 'diamond' },
+    );
+
+  it('retries a merge gate whose branches do not reconcile, then succeeds', async () => {
+    // A late-arriving partition: the total settles on the second look.
+    const record = await runPlan(
+      diamond((attempt) => (attempt === 1 ? 103 : 100)),
+      { planDir: dir },
+    );
+    const gate = taskOf(record, 'merge');
+    expect(gate).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(gate.attempt_log[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'DATA', retriable: true },
+    });
+    expect(gate.attempt_log[0].error!.message).toMatch(/attributed revenue: expected 103, got 100/);
+    expect(taskOf(record, 'report').status).toBe('succeeded');
+  });
+
+  it('fails the run when the gate keeps mismatching, with a complete record on disk', async () => {
+    const err = await rejection(
+      runPlan(
+        diamond(() => 99),
+        { planDir: dir },
+      ),
+    );
+    expect(err.code).toBe('STAGE');
+    expect(err.where).toBe('merge');
+    expect(err.message).toMatch(/stage "MERGE" failed after 3 attempts: parallel branches do not reconcile/);
+    expect(err.cause).toMatchObject({ code: 'DATA', retriable: true });
+    expect(err.hint).toMatch(/owner: marketing-lead \(Mia Lee\)/);
+    expect(err.hint).toMatch(/escalate to: vp-marketing \(Vic Park\)/);
+    expect(err.hint).toMatch(/plan record: .*plan-\d{8}T\d{9}Z(-\d+)?\.json/);
+
+    const record = await onlyPlan();
+    expect(record.status).toBe('failed');
+    expect(record.ended_at).not.toBeNull();
+    expect(record.error).toMatchObject({ task_id: 'merge', code: 'DATA' });
+    expect(taskOf(record, 'merge')).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(taskOf(record, 'report')).toMatchObject({
+      status: 'skipped',
+      attempts: 0,
+      skip_reason: 'not run: stage "merge" failed',
+    });
+  });
+
+  it('does not retry errors that are not retriable', async () => {
+    let calls = 0;
+    const err = await rejection(
+      runPlan(
+        spec([
+          stage('parse', [], { run: async () => void calls++ }),
+          stage('bad', ['parse'], {
+            run: async () => {
+              calls++;
+              throw new GtmError('INPUT', 'column "amount" missing', {
+                where: 'crm.csv',
+                hint: 'add the column',
+              });
+            },
+          }),
+        ]),
+        { planDir: dir },
+      ),
+    );
+    expect(calls).toBe(2);
+    expect(err.message).toMatch(/failed after 1 attempt: column "amount" missing/);
+    expect(err.hint).toMatch(
+      /^add the column; owner: analyst \(Ana Ruiz\); escalate to: marketing-lead \(Mia Lee\)/,
+    );
+    const task = taskOf(await onlyPlan(), 'bad');
+    expect(task).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'INPUT', where: 'crm.csv', retriable: false },
+    });
+  });
+
+  it('does not retry plain errors (bugs)', async () => {
+    await rejection(
+      runPlan(
+        spec([
+          stage('a', [], {
+            run: async () => {
+              throw new TypeError('x is undefined');
+            },
+          }),
+        ]),
+        { planDir: dir },
+      ),
+    );
+    expect(taskOf(await onlyPlan(), 'a')).toMatchObject({
+      attempts: 1,
+      error: { code: 'INTERNAL', message: 'x is undefined' },
+    });
+  });
+
+  it.each([
+    [undefined, undefined, 3],
+    [0, undefined, 1],
+    [4, undefined, 5],
+    [undefined, 1, 2],
+    [3, 0, 1],
+  ])('plan maxRetries %s, stage maxRetries %s → %i attempts', async (planMax, stageMax, attempts) => {
+    let calls = 0;
+    const s = spec([
+      stage('pull', [], {
+        maxRetries: stageMax,
+        run: async () => {
+          calls++;
+          throw flaky();
+        },
+      }),
+    ]);
+    s.errorHandling = { ...s.errorHandling, maxRetries: planMax };
+    await rejection(runPlan(s, { planDir: dir }));
+    expect(calls).toBe(attempts);
+    expect(taskOf(await onlyPlan(), 'pull').attempts).toBe(attempts);
+  });
+
+  it('backs off exponentially between attempts', async () => {
+    const starts: number[] = [];
+    const delays: number[] = [];
+    const s = spec([
+      stage('pull', [], {
+        run: async (ctx) => {
+          starts.push(performance.now());
+          if (ctx.attempt < 3) throw flaky();
+        },
+      }),
+    ]);
+    s.errorHandling = { ...s.errorHandling, backoffMs: 40 };
+    const record = await runPlan(s, {
+      planDir: dir,
+      onEvent: (e) => e.type === 'stage-retrying' && delays.push(e.delay_ms),
+    });
+    expect(delays).toEqual([40, 80]);
+    expect(taskOf(record, 'pull').attempt_log.map((a) => a.retry_delay_ms)).toEqual([40, 80, undefined]);
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(39);
+    expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(79);
+  });
+
+  it('lets a running sibling finish when a branch fails, and skips what depends on the failure', async () => {
+    const err = await rejection(
+      runPlan(
+        spec([
+          stage('gather'),
+          stage('boom', ['gather'], {
+            run: async () => {
+              throw new Error('boom');
+            },
+          }),
+          stage('slow', ['gather'], { run: async () => new Promise((r) => setTimeout(() => r('done'), 50)) }),
+          stage('after-slow', ['slow']),
+          stage('merge', ['boom', 'slow']),
+        ]),
+        { planDir: dir },
+      ),
+    );
+    expect(err.where).toBe('boom');
+    const record = await onlyPlan();
+    expect(tasksOf(record).map((t) => [t.task_id, t.status])).toEqual([
+      ['gather', 'succeeded'],
+      ['boom', 'failed'],
+      ['slow', 'succeeded'],
+      ['after-slow', 'skipped'],
+      ['merge', 'skipped'],
+    ]);
+  });
+});
+
+describe('runPlan: conditions and owners', () => {
+  it('skips a stage whose condition is false; its dependents still run', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const record = await runPlan(
+      spec(
+        [
+          stage('detect', [], { run: async () => ({ anomalies: 0 }) }),
+          stage('deep-dive', ['detect'], {
+            condition: (outputs) => {
+              seen.push(outputs);
+              return (outputs.detect_out as { anomalies: number }).anomalies > 0;
+            },
+          }),
+          stage('report', ['deep-dive'], { run: async (ctx) => Object.keys(ctx.outputs).sort() }),
+        ],
+        { strategy: 'conditional' },
+      ),
+      { planDir: dir },
+    );
+    expect(seen).toEqual([{ detect_out: { anomalies: 0 } }]);
+    expect(taskOf(record, 'deep-dive')).toMatchObject({
+      status: 'skipped',
+      attempts: 0,
+      conditional: true,
+      skip_reason: 'condition not met',
+    });
+    expect(taskOf(record, 'report').status).toBe('succeeded');
+    expect(record.status).toBe('succeeded');
+  });
+
+  it('runs a stage whose condition is true', async () => {
+    const record = await runPlan(
+      spec([stage('detect'), stage('deep-dive', ['detect'], { condition: () => true })]),
+      { planDir: dir },
+    );
+    expect(taskOf(record, 'deep-dive').status).toBe('succeeded');
+  });
+
+  it('fails the run when a condition throws', async () => {
+    const err = await rejection(
+      runPlan(
+        spec([
+          stage('a', [], {
+            condition: () => {
+              throw new Error('bad condition');
+            },
+          }),
+          stage('b', ['a']),
+        ]),
+        { planDir: dir },
+      ),
+    );
+    expect(err.message).toMatch(/failed before its first attempt: bad condition/);
+    expect(err.where).toBe('a');
+    expect(tasksOf(await onlyPlan()).map((t) => t.status)).toEqual(['failed', 'skipped']);
+  });
+
+  it('resolves owners at asOf and records role fallbacks', async () => {
+    const team = {
+      roles: {
+        ...roster.roles,
+        'data-eng': {
+          people: [
+            { name: 'Dan Ek', unavailable: [{ from: '2024-05-18', to: '2024-05-22', reason: 'conference' }] },
+          ],
+          fallback: 'analyst',
+        },
+      },
+    };
+    const record = await runPlan(
+      spec([stage('gather', [], { owner: 'data-eng' }), stage('report', ['gather'])], {
+        roster: team,
+        asOf: '2024-05-05',
+      }),
+      { planDir: dir },
+    );
+    // Ana is on vacation 05-01..05-10: Ben, same role, no fallback.
+    expect(taskOf(record, 'report')).toMatchObject({
+      agent: 'analyst',
+      owner_role: 'analyst',
+      owner: 'Ben Ode',
+    });
+    expect(taskOf(record, 'gather')).toMatchObject({ agent: 'data-eng', owner: 'Dan Ek' });
+    expect(record.fallbacks_used).toEqual([]);
+
+    const later = await runPlan(
+      spec([stage('gather', [], { owner: 'data-eng' })], { roster: team, asOf: '2024-05-20' }),
+      { planDir: dir },
+    );
+    expect(taskOf(later, 'gather')).toMatchObject({
+      agent: 'data-eng',
+      owner_role: 'analyst',
+      owner: 'Ana Ruiz',
+    });
+    expect(later.fallbacks_used).toMatchObject([
+      { context: 'task:gather', from: 'data-eng', to: 'analyst', person: 'Ana Ruiz', on: '2024-05-20' },
+    ]);
+    expect(later.fallbacks_used[0].reason).toMatch(/conference/);
+  });
+
+  it('runs a stage nobody can own, and notes it', async () => {
+    const record = await runPlan(spec([stage('a', [], { owner: 'cfo' })]), { planDir: dir });
+    expect(taskOf(record, 'a')).toMatchObject({ owner: null, status: 'succeeded' });
+    expect(record.notes[0]).toMatchObject({ task_id: 'a' });
+    expect(record.notes[0].message).toMatch(/not in the roster/);
+  });
+});
+
+describe('runPlan: row accounting and context', () => {
+  it('fails a stage whose rows do not reconcile', async () => {
+    const err = await rejection(
+      runPlan(
+        spec([
+          stage('normalize', [], {
+            run: async (ctx) =>
+              ctx.rows({ source: 'crm', rows_in: 100, accepted: 90, deduplicated: 5, rejected: 4 }),
+          }),
+        ]),
+        { planDir: dir },
+      ),
+    );
+    expect(err.cause).toMatchObject({ code: 'DATA' });
+    expect(err.message).toMatch(/100 rows in, but 90 accepted \+ 5 deduplicated \+ 4 rejected = 99/);
+    expect((await onlyPlan()).row_accounting).toEqual([]);
+  });
+
+  it('records fingerprints and row accounting', async () => {
+    const record = await runPlan(
+      spec([
+        stage('gather', [], {
+          run: async (ctx) => {
+            ctx.fingerprint({ source: 'crm', rows: 100, hash: 'sha256:abc', columns: ['id', 'amount'] });
+            ctx.rows({
+              source: 'crm',
+              rows_in: 100,
+              accepted: 90,
+              deduplicated: 6,
+              rejected: 4,
+              rejects_file: 'reports/x/rejects-crm.csv',
+            });
+          },
+        }),
+      ]),
+      { planDir: dir },
+    );
+    expect(record.data_fingerprints).toMatchObject([
+      { task_id: 'gather', source: 'crm', rows: 100, hash: 'sha256:abc', columns: ['id', 'amount'] },
+    ]);
+    expect(record.row_accounting).toEqual([
+      {
+        task_id: 'gather',
+        source: 'crm',
+        rows_in: 100,
+        accepted: 90,
+        deduplicated: 6,
+        rejected: 4,
+        rejects_file: 'reports/x/rejects-crm.csv',
+      },
+    ]);
+  });
+
+  it('refuses context calls after the stage ended', async () => {
+    let leaked: StageContext | undefined;
+    await runPlan(spec([stage('a', [], { run: async (ctx) => void (leaked = ctx) })]), { planDir: dir });
+    expect(() => leaked!.note('late')).toThrow(/after the stage attempt ended/);
+  });
+
+  it('survives a throwing onEvent listener and notes it', async () => {
+    const record = await runPlan(spec([stage('a')]), {
+      planDir: dir,
+      onEvent: (e) => {
+        if (e.type === 'stage-started') throw new Error('terminal gone');
+      },
+    });
+    expect(record.status).toBe('succeeded');
+    expect(record.notes.map((n) => n.message)).toContain(
+      'onEvent listener threw on stage-started: terminal gone',
+    );
+  });
+
+  it('stops on abort: running stages see the signal, the rest is skipped, the plan says interrupted', async () => {
+    const controller = new AbortController();
+    const err = await rejection(
+      runPlan(
+        spec([
+          stage('long', [], {
+            run: (ctx) =>
+              new Promise((_, reject) => {
+                ctx.signal.addEventListener('abort', () => reject(new Error('aborted')));
+                setTimeout(() => controller.abort(new Error('SIGINT')), 10);
+              }),
+          }),
+          stage('next', ['long']),
+        ]),
+        { planDir: dir, signal: controller.signal },
+      ),
+    );
+    expect(err.code).toBe('STAGE');
+    expect(err.message).toMatch(/interrupted/);
+    const record = await onlyPlan();
+    expect(record.status).toBe('interrupted');
+    expect(tasksOf(record).map((t) => t.status)).toEqual(['interrupted', 'skipped']);
+    expect(taskOf(record, 'long').attempt_log[0].outcome).toBe('interrupted');
+  });
+
+  it('writes nothing for a plan that is not a DAG', async () => {
+    await expect(
+      runPlan(spec([stage('a', ['b']), stage('b', ['a'])]), { planDir: dir }),
+    ).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(await listPlans(dir)).toEqual([]);
+  });
+});
+
+describe('runPlan: history of a command and scope', () => {
+  const alertingSpec = (value: number, scope = 'AI Launch Tour', settings?: Record<string, unknown>) =>
+    spec(
+      [
+        stage('insights', [], {
+          run: async (ctx) =>
+            ctx.alert({
+              id: 'partner-roas',
+              metric: 'roas',
+              value,
+              threshold: 1.5,
+              direction: 'below',
+              owner_role: 'analyst',
+            }),
+        }),
+      ],
+      { scope, ...(settings ? { settings } : {}) },
+    );
+
+  it('escalates an alert breached in two consecutive runs of the same scope, and climbs the ladder', async () => {
+    const first = await runPlan(alertingSpec(1.2), { planDir: dir });
+    expect(first.alerts[0]).toMatchObject({
+      id: 'partner-roas',
+      breached: true,
+      consecutive_breaches: 1,
+      escalate: false,
+      previous: null,
+    });
+    expect(first.escalations).toEqual([]);
+
+    const second = await runPlan(alertingSpec(1.1), { planDir: dir });
+    expect(second.alerts[0]).toMatchObject({
+      consecutive_breaches: 2,
+      escalate: true,
+      escalation: { level: 1, role: 'marketing-lead', person: 'Mia Lee' },
+      previous: { plan_id: first.plan_id, value: 1.2, breached: true },
+    });
+    expect(second.escalations).toMatchObject([
+      {
+        alert_id: 'partner-roas',
+        task_id: 'insights',
+        level: 1,
+        role: 'marketing-lead',
+        person: 'Mia Lee',
+        consecutive_breaches: 2,
+        value: 1.1,
+      },
+    ]);
+
+    const third = await runPlan(alertingSpec(1.0), { planDir: dir });
+    expect(third.escalations).toMatchObject([
+      { level: 2, role: 'vp-marketing', person: 'Vic Park', consecutive_breaches: 3 },
+    ]);
+
+    const recovered = await runPlan(alertingSpec(1.6), { planDir: dir });
+    expect(recovered.alerts[0]).toMatchObject({ breached: false, consecutive_breaches: 0, escalate: false });
+    const again = await runPlan(alertingSpec(1.4), { planDir: dir });
+    expect(again.alerts[0]).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: false });
+  });
+
+  it('does not carry a streak across scopes or commands', async () => {
+    await runPlan(alertingSpec(1.2, 'Campaign A'), { planDir: dir });
+    const otherScope = await runPlan(alertingSpec(1.2, 'Campaign B'), { planDir: dir });
+    expect(otherScope.alerts[0]).toMatchObject({ consecutive_breaches: 1, escalate: false, previous: null });
+    const otherCommand = await runPlan(
+      { ...alertingSpec(1.2, 'Campaign A'), command: 'monitor-loyalty' },
+      { planDir: dir },
+    );
+    expect(otherCommand.alerts[0]).toMatchObject({ consecutive_breaches: 1, escalate: false });
+    const sameAgain = await runPlan(alertingSpec(1.2, 'Campaign A'), { planDir: dir });
+    expect(sameAgain.alerts[0]).toMatchObject({ consecutive_breaches: 2, escalate: true });
+  });
+
+  it('keeps the streak across a run that did not evaluate the alert', async () => {
+    await runPlan(alertingSpec(1.2), { planDir: dir });
+    await rejection(
+      runPlan(
+        spec([
+          stage('insights', [], {
+            run: async () => {
+              throw new Error('engine down');
+            },
+          }),
+        ]),
+        { planDir: dir },
+      ),
+    );
+    const third = await runPlan(alertingSpec(1.2), { planDir: dir });
+    expect(third.alerts[0]).toMatchObject({ consecutive_breaches: 2, escalate: true });
+  });
+
+  it('logs settings changes against the previous plan of the same command and scope', async () => {
+    const first = await runPlan(
+      alertingSpec(2, 'S', {
+        model: 'last-touch',
+        sources: { crm: 'h1' },
+        thresholds: { roas: 1.5 },
+        cadence: 'weekly',
+      }),
+      { planDir: dir },
+    );
+    expect(first.change_log).toEqual([
+      {
+        field: 'settings',
+        change: 'initial',
+        from: null,
+        to: { model: 'last-touch', sources: { crm: 'h1' }, thresholds: { roas: 1.5 }, cadence: 'weekly' },
+      },
+    ]);
+    expect(first.previous_plan_id).toBeNull();
+    await runPlan(alertingSpec(2, 'elsewhere', { model: 'linear' }), { planDir: dir });
+
+    const second = await runPlan(
+      alertingSpec(2, 'S', {
+        model: 'position-based',
+        sources: { crm: 'h2', ads: 'a1' },
+        thresholds: {},
+        cadence: 'weekly',
+      }),
+      { planDir: dir },
+    );
+    expect(second.previous_plan_id).toBe(first.plan_id);
+    expect(second.change_log).toEqual([
+      { field: 'model', change: 'changed', from: 'last-touch', to: 'position-based' },
+      { field: 'sources.crm', change: 'changed', from: 'h1', to: 'h2' },
+      { field: 'sources.ads', change: 'added', from: null, to: 'a1' },
+      { field: 'thresholds.roas', change: 'removed', from: 1.5, to: null },
+    ]);
+    const third = await runPlan(
+      alertingSpec(2, 'S', {
+        model: 'position-based',
+        sources: { crm: 'h2', ads: 'a1' },
+        thresholds: {},
+        cadence: 'weekly',
+      }),
+      { planDir: dir },
+    );
+    expect(third.change_log).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+import { GtmError } from '../errors/index.ts';
+import type { ValueFormat } from './dashboard.ts';
+
+/** Shown for missing or non-finite values (null, undefined, NaN, ±Infinity). */
+export const MISSING = '—';
+
+const LOCALE = 'en-US';
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatter(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(LOCALE, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+function currencyFormatter(currency: string): Intl.NumberFormat {
+  const code = currency.toUpperCase();
+  try {
+    return formatter(`currency:${code}`, { style: 'currency', currency: code });
+  } catch (cause) {
+    throw new GtmError('DATA', `unknown currency code "${currency}"`, {
+      hint: 'use a three-letter ISO 4217 code such as USD, EUR or GBP',
+      cause,
+    });
+  }
+}
+
+/**
+ * The currency symbol the en-US locale uses for an ISO code ("USD" → "$", "EUR" → "€",
+ * "CAD" → "CA$"); charts use it as their axis prefix.
+ *
+ * @example
+ * currencySymbol('EUR'); // '€'
+ */
+export function currencySymbol(currency = 'USD'): string {
+  const part = currencyFormatter(currency)
+    .formatToParts(1)
+    .find((p) => p.type === 'currency');
+  return part?.value ?? currency.toUpperCase();
+}
+
+/**
+ * Formats one value for display, the same way in HTML, Markdown and the terminal: fixed en-US
+ * locale, currencies by ISO code, percentages from fractions, and `—` for anything missing.
+ * Strings are returned unchanged whatever the format (they are labels, not numbers).
+ *
+ * @example
+ * formatValue(1234.5, 'currency', 'EUR'); // '€1,234.50'
+ * formatValue(0.1234, 'percent');         // '12.3%'
+ * formatValue(1234.567);                  // '1,234.57'
+ * formatValue(1234.5, 'integer');         // '1,235'
+ * formatValue(Number.NaN, 'number');      // '—'
+ */
+export function formatValue(
+  value: unknown,
+  format: ValueFormat | 'text' = 'number',
+  currency = 'USD',
+): string {
+  if (value === null || value === undefined) return MISSING;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? MISSING : value.toISOString();
+  if (typeof value === 'bigint') {
+    if (format === 'text') return value.toString();
+    if (format === 'currency') return currencyFormatter(currency).format(value);
+    return formatter('integer', { maximumFractionDigits: 0 }).format(value);
+  }
+  if (typeof value !== 'number') return format === 'text' ? JSON.stringify(value) : String(value);
+  if (!Number.isFinite(value)) return MISSING;
+  // -0 and values that round to zero must not print as "-0".
+  const n = Object.is(value, -0) ? 0 : value;
+  switch (format) {
+    case 'text':
+      return String(n);
+    case 'integer':
+      return fixZero(formatter('integer', { maximumFractionDigits: 0 }).format(n));
+    case 'currency':
+      return fixZero(currencyFormatter(currency).format(n));
+    case 'percent':
+      return fixZero(
+        formatter('percent', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+          n,
+        ),
+      );
+    case 'number':
+      // Small magnitudes keep three significant digits so 0.00042 does not become "0".
+      if (n !== 0 && Math.abs(n) < 0.01) return formatter('small', { maximumSignificantDigits: 3 }).format(n);
+      return fixZero(formatter('number', { maximumFractionDigits: 2 }).format(n));
+  }
+}
+
+/** Intl prints values that round to zero from below as "-0", "-$0.00" or "-0.0%"; show them unsigned. */
+const fixZero = (s: string): string => (/^-[^1-9]*$/.test(s) ? s.slice(1) : s);
+
+/**
+ * A signed relative change for KPI deltas: `+12.0%`, `−3.4%` (true minus sign), `0.0%`.
+ *
+ * @example
+ * formatDelta(0.12); // '+12.0%'
+ */
+export function formatDelta(delta: number): string {
+  if (!Number.isFinite(delta)) return MISSING;
+  const s = formatValue(Math.abs(delta), 'percent');
+  if (s === '0.0%') return s;
+  return `${delta > 0 ? '+' : '−'}${s}`;
+}
+
+/** Whether a column format is numeric (right-aligned, tabular figures). */
+export const isNumericFormat = (format: ValueFormat | 'text' | undefined): boolean =>
+  format !== undefined && format !== 'text';

@@ -1,0 +1,45 @@
+/**
+ * report/ renders a command's `Dashboard` model: a self-contained HTML page (charts rendered to
+ * SVG offline), a Markdown summary, CSV tables, and optionally a PNG snapshot. It never reads
+ * sources or plans; commands give it the finished result.
+ */
+export type {
+  Block,
+  CalloutBlock,
+  ChartBlock,
+  Dashboard,
+  Kpi,
+  ListBlock,
+  ListItem,
+  MarkdownBlock,
+  Section,
+  Status,
+  TableBlock,
+  TableColumn,
+  TableHighlight,
+  ValueFormat,
+} from './dashboard.ts';
+export { MAX_TABLE_ROWS, STATUS_LABELS } from './dashboard.ts';
+export { renderDashboardHtml, type RenderHtmlOptions } from './render-dashboard-html.ts';
+export { renderDashboardMarkdown, type RenderMarkdownOptions } from './render-markdown.ts';
+export { mdTable } from './md-table.ts';
+export { mdEscape } from './md-escape.ts';
+export { formatValue } from './format-number.ts';
+export { toCsvTable, type CsvColumn } from './csv-table.ts';
+export { writeReportFiles, type ReportFile } from './write-report-files.ts';
+export { snapshotPng, hasChromium, type SnapshotOptions } from './snapshot-png.ts';
+export {
+  barChart,
+  bulletVsTarget,
+  errorBars,
+  funnelChart,
+  lineChart,
+  stackedBar,
+  type ChartSpec,
+  type BarChartOptions,
+  type BulletVsTargetOptions,
+  type ErrorBarsOptions,
+  type FunnelChartOptions,
+  type LineChartOptions,
+  type StackedBarOptions,
+} from './charts.ts';

@@ -1,0 +1,121 @@
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, BrowserType } from 'playwright-core';
+import { GtmError } from '../errors/index.ts';
+
+export interface SnapshotOptions {
+  /** Chromium binary. Default: `$GTM_CHROMIUM`, else `/usr/bin/chromium`. */
+  executablePath?: string;
+  /** Viewport width in CSS pixels (the height follows the page). Default 1200. */
+  width?: number;
+  /** Device pixel ratio; 2 gives a sharper, four times larger image. Default 1. */
+  scale?: number;
+  /** Milliseconds for launching Chromium and loading the page. Default 60000. */
+  timeoutMs?: number;
+}
+
+const INSTALL_HINT =
+  'install chromium: apt-get install -y --no-install-recommends chromium, or set GTM_CHROMIUM';
+
+/** Flags for a quiet, offline, headless run (the profile directory is passed by Playwright). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The Chromium binary a snapshot would use: option, then `GTM_CHROMIUM`, then `/usr/bin/chromium`. */
+export function chromiumPath(executablePath?: string): string {
+  return executablePath || process.env.GTM_CHROMIUM || '/usr/bin/chromium';
+}
+
+/** Whether that binary exists and is executable. */
+export async function hasChromium(executablePath?: string): Promise<boolean> {
+  return access(chromiumPath(executablePath), constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Takes a full-page PNG of a local HTML file with headless Chromium (through playwright-core,
+ * using the system's Chromium; nothing is downloaded). Every request other than `file:` and
+ * `data:` is aborted, so the snapshot shows exactly what an offline reader sees. The PNG is
+ * written atomically.
+ *
+ * @throws GtmError `IO` when Chromium or playwright-core is missing, or the page cannot be captured.
+ * @example
+ * await snapshotPng('reports/track-source/run-1/dashboard.html', 'reports/track-source/run-1/dashboard.png');
+ */
+export async function snapshotPng(
+  htmlPath: string,
+  pngPath: string,
+  options: SnapshotOptions = {},
+): Promise<void> {
+  const executablePath = chromiumPath(options.executablePath);
+  if (!(await hasChromium(executablePath))) {
+    throw new GtmError('IO', `Chromium not found at ${executablePath}; cannot take the PNG snapshot`, {
+      where: executablePath,
+      hint: INSTALL_HINT,
+    });
+  }
+  const htmlFile = path.resolve(htmlPath);
+  await access(htmlFile, constants.R_OK).catch((cause: unknown) => {
+    throw new GtmError('IO', `cannot read ${htmlFile} for the PNG snapshot`, { where: htmlFile, cause });
+  });
+
+  let chromium: BrowserType;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (cause) {
+    throw new GtmError('IO', 'playwright-core is not installed; cannot take the PNG snapshot', {
+      hint: 'npm install playwright-core (it drives the system Chromium; no browser download is needed)',
+      cause,
+    });
+  }
+
+  const timeout = options.timeoutMs ?? 60_000;
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'gtm-chromium-'));
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: options.width ?? 1200, height: 800 },
+      deviceScaleFactor: options.scale ?? 1,
+      timeout,
+      offline: true,
+    });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      return url.startsWith('file:') || url.startsWith('data:') ? route.continue() : route.abort();
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load', timeout });
+    const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled', timeout });
+    const target = path.resolve(pngPath);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${process.pid}.tmp`;
+    await writeFile(temp, png);
+    await rename(temp, target);
+  } catch (cause) {
+    if (cause instanceof GtmError) throw cause;
+    throw new GtmError('IO', `PNG snapshot failed: ${(cause as Error).message.split('\n')[0]}`, {
+      where: htmlFile,
+      hint: `check that ${executablePath} starts (run it with --version); ${INSTALL_HINT}`,
+      cause,
+    });
+  } finally {
+    await context?.close().catch(() => undefined);
+    await rm(profile, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,3 @@
+export { loadWorkspace, CONFIG_FILE, SCHEMA_PATH, keyPath } from './load-workspace.ts';
+export type * from './workspace-config.ts';
+export { DEFAULT_CHANNEL_RULES, DEFAULT_FUNNEL_STAGES, DEFAULT_STAGE_MAPPING, DEFAULT_UTM_ALIASES } from './default-channel-rules.ts';

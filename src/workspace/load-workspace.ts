@@ -1,0 +1,307 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { configError, GtmError } from '../errors/index.ts';
+import {
+  DEFAULT_CHANNEL_RULES,
+  DEFAULT_FUNNEL_STAGES,
+  DEFAULT_STAGE_MAPPING,
+  DEFAULT_UTM_ALIASES,
+} from './default-channel-rules.ts';
+import type { SourceConfig, WorkspaceConfig } from './workspace-config.ts';
+
+export const CONFIG_FILE = 'gtm.yaml';
+export const SCHEMA_PATH = fileURLToPath(new URL('./gtm.schema.json', import.meta.url));
+
+type Json = Record<string, unknown>;
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function schemaValidator() {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true });
+    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  }
+  return validator;
+}
+
+/** `/sources/0/path` → `sources[0].path` */
+export function keyPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) parts.push(extra);
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(top level)';
+}
+
+function lineOf(doc: Document, instancePath: string, source: string): string {
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  for (let n = parts.length; n >= 0; n--) {
+    const node = doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && node.range) {
+      const before = source.slice(0, node.range[0]);
+      return String(before.split('\n').length);
+    }
+    if (n === 0 && (isMap(doc.contents) || isSeq(doc.contents))) return '1';
+  }
+  return '1';
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const dd = dist(word.toLowerCase(), c.toLowerCase());
+    if (dd < bestD) [best, bestD] = [c, dd];
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** Picks the most specific schema error and phrases it as key path + fix. */
+function explain(errors: ErrorObject[]): { path: string; message: string; hint: string; instancePath: string } {
+  // Prefer errors deepest in the document; drop oneOf/discriminator summaries when detail exists.
+  const ranked = [...errors].sort(
+    (a, b) =>
+      b.instancePath.split('/').length - a.instancePath.split('/').length ||
+      Number(a.keyword === 'oneOf') - Number(b.keyword === 'oneOf'),
+  );
+  const e = ranked[0];
+  const p = e.params as Record<string, unknown>;
+  const schemaDoc = (e.parentSchema ?? {}) as { properties?: Record<string, { description?: string }> };
+  switch (e.keyword) {
+    case 'required': {
+      const key = String(p.missingProperty);
+      const desc = schemaDoc.properties?.[key]?.description;
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath, key),
+        message: `missing required key "${key}"`,
+        hint: `add ${key}:${desc ? ` (${desc})` : ''}`,
+      };
+    }
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const known = Object.keys(schemaDoc.properties ?? {});
+      const guess = closest(key, known);
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath, key),
+        message: `unknown key "${key}"`,
+        hint: guess ? `did you mean "${guess}"?` : `remove it; allowed keys here: ${known.join(', ')}`,
+      };
+    }
+    case 'enum':
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath),
+        message: `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
+        hint: 'use one of the listed values',
+      };
+    case 'const':
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath),
+        message: `must be ${JSON.stringify(p.allowedValue)}`,
+        hint: `set it to ${JSON.stringify(p.allowedValue)}`,
+      };
+    case 'type':
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath),
+        message: `must be ${p.type === 'array' ? 'a list' : p.type === 'object' ? 'a mapping' : `a ${String(p.type)}`}`,
+        hint: 'fix the value type (see gtm.schema.json)',
+      };
+    case 'pattern':
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath),
+        message: `has the wrong form (expected ${String((e.parentSchema as { description?: string })?.description ?? p.pattern)})`,
+        hint: `match the pattern ${String(p.pattern)}`,
+      };
+    default:
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath),
+        message: e.message ?? 'is invalid',
+        hint: 'see the gtm.yaml reference in the README',
+      };
+  }
+}
+
+/**
+ * Loads, validates and defaults a workspace.
+ *
+ * @example
+ * const ws = loadWorkspace({ cwd: process.cwd() });
+ * ws.campaigns.map((c) => c.name);
+ */
+export function loadWorkspace(opts: { cwd: string; configPath?: string; env?: NodeJS.ProcessEnv }): WorkspaceConfig {
+  const configPath = path.resolve(opts.cwd, opts.configPath ?? CONFIG_FILE);
+  const shown = path.relative(opts.cwd, configPath) || configPath;
+  if (!existsSync(configPath)) {
+    throw configError(
+      'no workspace config found',
+      shown,
+      opts.configPath ? 'check the --config path' : 'run `gtm init` to create gtm.yaml, or `gtm demo` for a demo workspace, or pass --config FILE',
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'utf8');
+  } catch (cause) {
+    throw new GtmError('CONFIG', `cannot read the config: ${(cause as Error).message}`, {
+      where: shown,
+      hint: 'check the file permissions',
+      cause,
+    });
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) {
+    const err = doc.errors[0];
+    const [line, col] = err.linePos?.[0] ? [err.linePos[0].line, err.linePos[0].col] : [1, 1];
+    throw configError(
+      `invalid YAML: ${err.message.split('\n')[0]}`,
+      `${shown}:${line}:${col}`,
+      'fix the YAML syntax (indentation, quotes, colons)',
+    );
+  }
+  const raw = doc.toJS() as unknown;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError('the config must be a YAML mapping', shown, 'start from `gtm init`');
+  }
+  const validate = schemaValidator();
+  if (!validate(raw)) {
+    const ex = explain(validate.errors ?? []);
+    throw configError(`${ex.path} ${ex.message}`, `${shown}:${lineOf(doc, ex.instancePath, text)}`, ex.hint);
+  }
+  return withDefaults(raw as Json, path.dirname(configPath), configPath, (instancePath, message, hint) =>
+    configError(`${keyPath(instancePath)} ${message}`, `${shown}:${lineOf(doc, instancePath, text)}`, hint),
+  );
+}
+
+type Fail = (instancePath: string, message: string, hint: string) => GtmError;
+
+function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail): WorkspaceConfig {
+  const r = raw as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- validated by the schema above
+  const sources: SourceConfig[] = (r.sources as Json[]).map((s) => ({ priority: 10, mapping: {}, ...s }) as SourceConfig);
+  const seen = new Set<string>();
+  sources.forEach((s, i) => {
+    if (seen.has(s.name)) throw fail(`/sources/${i}/name`, `duplicate source name "${s.name}"`, 'give each source a unique name');
+    seen.add(s.name);
+    if (s.kind === 'postgres' && !s.table && !s.query)
+      throw fail(`/sources/${i}`, 'a postgres source needs "table" or "query"', 'add table: NAME or query: SELECT …');
+  });
+  const partners = ((r.partners ?? []) as Json[]).map((p) => ({ aliases: [], ...p })) as unknown as WorkspaceConfig['partners'];
+  const partnerIds = new Set(partners.map((p) => p.id));
+  const aliasOwner = new Map<string, string>();
+  partners.forEach((p, i) => {
+    for (const a of [p.id, p.name, ...p.aliases]) {
+      const k = a.trim().toLowerCase();
+      const owner = aliasOwner.get(k);
+      if (owner && owner !== p.id)
+        throw fail(`/partners/${i}/aliases`, `alias "${a}" also belongs to partner "${owner}"`, 'make partner aliases unique');
+      aliasOwner.set(k, p.id);
+    }
+  });
+  sources.forEach((s, i) => {
+    if (s.partner && !aliasOwner.has(s.partner.trim().toLowerCase()))
+      throw fail(`/sources/${i}/partner`, `unknown partner "${s.partner}"`, `use one of: ${[...partnerIds].join(', ') || '(define partners first)'}`);
+  });
+  const campaigns = ((r.campaigns ?? []) as Json[]).map((c) => ({
+    partners: [],
+    assets: [],
+    targets: {},
+    lookback_days: 90,
+    ...c,
+    utm_campaigns: ((c.utm_campaigns as string[] | undefined) ?? [String(c.id)]).map((u) => u.trim().toLowerCase()),
+  })) as unknown as WorkspaceConfig["campaigns"];
+  campaigns.forEach((c, i) => {
+    if (c.start > c.end) throw fail(`/campaigns/${i}/end`, `ends (${c.end}) before it starts (${c.start})`, 'fix start/end');
+    c.partners.forEach((p, j) => {
+      if (!partnerIds.has(p)) throw fail(`/campaigns/${i}/partners/${j}`, `unknown partner "${p}"`, `use a partner id: ${[...partnerIds].join(', ')}`);
+    });
+    for (const p of Object.keys(c.targets))
+      if (!partnerIds.has(p)) throw fail(`/campaigns/${i}/targets`, `target for unknown partner "${p}"`, `use a partner id: ${[...partnerIds].join(', ')}`);
+  });
+  const roles = (r.roster?.roles ?? {}) as WorkspaceConfig['roster']['roles'];
+  for (const [name, role] of Object.entries(roles)) {
+    if (role.fallback && !roles[role.fallback])
+      throw fail(`/roster/roles/${name}/fallback`, `fallback role "${role.fallback}" is not in the roster`, `add roster.roles.${role.fallback}, or fix the name`);
+  }
+  const escalation = (r.escalation ?? {}) as Record<string, string[]>;
+  for (const [cmd, ladder] of Object.entries(escalation))
+    ladder.forEach((role, j) => {
+      if (!roles[role]) throw fail(`/escalation/${cmd}/${j}`, `role "${role}" is not in the roster`, `add roster.roles.${role}`);
+    });
+  const rules = (r.channels?.rules ?? []) as WorkspaceConfig['channels']['rules'];
+  rules.forEach((rule, i) => {
+    for (const k of ['source_regex', 'medium_regex', 'campaign_regex'] as const) {
+      const re = rule.when[k];
+      if (re === undefined) continue;
+      try {
+        new RegExp(re);
+      } catch {
+        throw fail(`/channels/rules/${i}/when/${k}`, `is not a valid regular expression: ${re}`, 'fix the pattern');
+      }
+    }
+  });
+  const lower = (m: Record<string, string> = {}) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v.trim().toLowerCase()]));
+  const reporting = String(r.currency?.reporting ?? 'USD').toUpperCase();
+  return {
+    version: 1,
+    baseDir,
+    configPath,
+    engine: r.engine?.kind === 'clickhouse' ? { kind: 'clickhouse', url: r.engine.url, database: r.engine.database } : { kind: 'duckdb', path: r.engine?.path, threads: r.engine?.threads },
+    output: { reports_dir: r.output?.reports_dir ?? 'reports', plans_dir: r.output?.plans_dir ?? '.claude/plans' },
+    sources,
+    currency: {
+      reporting,
+      rates: ((r.currency?.rates ?? []) as WorkspaceConfig['currency']['rates']).map((x) => ({ ...x, currency: x.currency.toUpperCase() })),
+    },
+    funnel: {
+      stages: r.funnel?.stages ?? DEFAULT_FUNNEL_STAGES,
+      won: r.funnel?.won ?? 'closed_won',
+      lost: r.funnel?.lost ?? ['closed_lost'],
+      mapping: { ...DEFAULT_STAGE_MAPPING, ...Object.fromEntries(Object.entries((r.funnel?.mapping ?? {}) as Record<string, string>).map(([k, v]) => [k.trim().toLowerCase(), v])) },
+    },
+    utm: {
+      aliases: {
+        source: { ...DEFAULT_UTM_ALIASES.source, ...lower(r.utm?.aliases?.source) },
+        medium: { ...DEFAULT_UTM_ALIASES.medium, ...lower(r.utm?.aliases?.medium) },
+        campaign: { ...DEFAULT_UTM_ALIASES.campaign, ...lower(r.utm?.aliases?.campaign) },
+      },
+    },
+    channels: {
+      rules: r.channels?.replace_defaults ? rules : [...rules, ...DEFAULT_CHANNEL_RULES],
+      default: r.channels?.default ?? 'unassigned',
+      direct: r.channels?.direct ?? 'direct',
+    },
+    partners,
+    campaigns,
+    dedupe: {
+      touchpoints: {
+        keys: r.dedupe?.touchpoints?.keys ?? ['person_id', 'touch_type', 'occurred_at', 'utm_campaign', 'asset', 'channel'],
+        time_tolerance_seconds: r.dedupe?.touchpoints?.time_tolerance_seconds ?? 120,
+      },
+      opportunities: { keys: r.dedupe?.opportunities?.keys ?? ['opportunity_id'] },
+    },
+    roster: { roles },
+    escalation,
+    thresholds: { attribution_confidence: 0.7, max_reject_rate: 0, ...(r.thresholds ?? {}) },
+    attribution: { model: 'linear', half_life_days: 7, bootstrap: 200, seed: 42, ...(r.attribution ?? {}) },
+    cadence: r.cadence ?? 'weekly',
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The shape of `gtm.yaml` after loading and defaulting. The published JSON Schema
+ * (`gtm.schema.json`) describes the file as written; this type is what commands receive.
+ */
+export type Entity = 'touchpoints' | 'opportunities' | 'stage_history' | 'people';
+
+export type SourceConfig = {
+  name: string;
+  entity: Entity;
+  /** Default partner for rows of this source that carry none (e.g. a partner's own analytics export). */
+  partner?: string;
+  /** Dedupe preference: lower wins when the same record arrives from several sources. */
+  priority: number;
+  /** canonical column → column name in the source */
+  mapping: Record<string, string>;
+  /** Currency for amount columns when the source has no currency column. */
+  currency?: string;
+} & (
+  | { kind: 'file'; path: string; format?: 'csv' | 'parquet' | 'ndjson' | 'json'; delimiter?: string }
+  | { kind: 'postgres'; url: string; table?: string; query?: string; schema?: string }
+);
+
+export interface CurrencyRate {
+  currency: string;
+  /** First day (YYYY-MM-DD) the rate applies; it holds until the next entry of the same currency. */
+  from: string;
+  /** Units of reporting currency per 1 unit of `currency`. */
+  rate: number;
+}
+
+export interface ChannelRule {
+  channel: string;
+  when: {
+    source?: string[];
+    source_regex?: string;
+    medium?: string[];
+    medium_regex?: string;
+    campaign_regex?: string;
+    touch_type?: string[];
+  };
+}
+
+export interface PartnerConfig {
+  id: string;
+  name: string;
+  tier?: string;
+  aliases: string[];
+}
+
+export interface CampaignConfig {
+  id: string;
+  name: string;
+  partners: string[];
+  start: string;
+  end: string;
+  /** utm_campaign values that mark a touch as part of this campaign (matched after UTM normalization). */
+  utm_campaigns: string[];
+  assets: { id: string; name: string; type?: string; partner?: string }[];
+  /** partner id → targets in reporting currency */
+  targets: Record<string, { pipeline?: number; revenue?: number }>;
+  /** Days of touches before opportunity creation that form its journey. */
+  lookback_days: number;
+}
+
+export interface RosterRole {
+  people: { name: string; email?: string; unavailable?: { from: string; to: string; reason?: string }[] }[];
+  fallback?: string;
+}
+
+export interface WorkspaceConfig {
+  version: 1;
+  /** Absolute directory of gtm.yaml; relative paths resolve against it. */
+  baseDir: string;
+  configPath: string;
+  engine: { kind: 'duckdb'; path?: string; threads?: number } | { kind: 'clickhouse'; url: string; database?: string };
+  output: { reports_dir: string; plans_dir: string };
+  sources: SourceConfig[];
+  currency: { reporting: string; rates: CurrencyRate[] };
+  funnel: { stages: string[]; won: string; lost: string[]; mapping: Record<string, string> };
+  utm: {
+    /** field → raw value (after trim + lower case) → normalized value */
+    aliases: { source: Record<string, string>; medium: Record<string, string>; campaign: Record<string, string> };
+  };
+  channels: { rules: ChannelRule[]; default: string; direct: string };
+  partners: PartnerConfig[];
+  campaigns: CampaignConfig[];
+  dedupe: {
+    touchpoints: { keys: string[]; time_tolerance_seconds: number };
+    opportunities: { keys: string[] };
+  };
+  roster: { roles: Record<string, RosterRole> };
+  escalation: Record<string, string[]>;
+  thresholds: {
+    attribution_confidence: number;
+    max_reject_rate: number;
+    [name: string]: number;
+  };
+  attribution: { model: string; half_life_days: number; bootstrap: number; seed: number };
+  cadence: string;
+}
