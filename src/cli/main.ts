@@ -27,8 +27,9 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   const out = createOutput(streams, { json: wantsJson ? true : undefined, quiet: argv.includes('--quiet'), verbose });
   try {
     return await dispatch(argv, { cwd: opts.cwd ?? process.cwd(), env, out, streams });
-  } catch (err) {
+  } catch (caught) {
     out.done();
+    const err = caught instanceof GtmError ? surfaceStageCause(caught) : caught;
     if (err instanceof GtmError) {
       out.error(err.oneLine());
       if (verbose) {
@@ -45,6 +46,26 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   }
 }
 
+/**
+ * A stage that failed on the user's data or config (a missing file, a missing column) is reported as
+ * that error — its code, exit status and file/row/column — with the stage, owner and plan record in
+ * the hint. STAGE (exit 7) stays for stages that failed otherwise (retries exhausted on an internal
+ * or engine fault that carries no place to fix).
+ */
+function surfaceStageCause(err: GtmError): GtmError {
+  const cause = err.cause;
+  if (err.code !== 'STAGE' || !(cause instanceof GtmError) || cause.code === 'INTERNAL' || cause.code === 'STAGE') return err;
+  const attempts = /failed (after \d+ attempts?|before its first attempt)/.exec(err.message)?.[1];
+  const stage = `stage ${err.where ?? '?'} failed${attempts ? ` ${attempts}` : ''}`;
+  return new GtmError(cause.code, cause.message, {
+    where: cause.where ?? err.where,
+    hint: [err.hint ?? cause.hint, stage].filter(Boolean).join('; '),
+    cause: err,
+    sql: cause.sql,
+    retriable: cause.retriable,
+  });
+}
+
 async function dispatch(
   argv: string[],
   base: { cwd: string; env: NodeJS.ProcessEnv; out: ReturnType<typeof createOutput>; streams: Streams },
@@ -59,8 +80,20 @@ async function dispatch(
     return 0;
   }
   if (first === 'run') {
-    const line = rest.filter((a) => !a.startsWith('--') || !GLOBAL_FLAGS.some((g) => a === `--${g.name}`));
-    const globals = rest.filter((a) => !line.includes(a));
+    // Global flags may follow the quoted line, in either spelling and with their values
+    // (`gtm run '<line>' --as-of 2026-11-15`); everything else is the line.
+    const line: string[] = [];
+    const globals: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      const m = /^--([^=]+)(=.*)?$/.exec(rest[i]);
+      const spec = m ? GLOBAL_FLAGS.find((g) => g.name === m[1].replace(/-/g, '_').toLowerCase()) : undefined;
+      if (!spec) {
+        line.push(rest[i]);
+        continue;
+      }
+      globals.push(rest[i]);
+      if (spec.type !== 'boolean' && !m![2] && i + 1 < rest.length) globals.push(rest[++i]);
+    }
     if (line.length !== 1)
       throw new GtmError('USAGE', 'expects one quoted usage line', {
         where: 'run',
@@ -97,12 +130,17 @@ async function dispatch(
     return cmd.run ? 0 : 2;
   }
   const parsed = parseArgs(args, [...cmd.flags, ...GLOBAL_FLAGS], cmd.positionals);
+  // --json can also arrive inside a `gtm run '<line>'`, which main() did not see
+  const out =
+    parsed.flags.json === true && !base.out.json
+      ? createOutput(base.streams, { json: true, quiet: Boolean(parsed.flags.quiet), verbose: Boolean(parsed.flags.verbose) })
+      : base.out;
   const ctx: CliContext = {
     cwd: base.cwd,
     env: base.env,
-    out: base.out,
+    out,
     global: {
-      json: base.out.json,
+      json: out.json,
       verbose: Boolean(parsed.flags.verbose),
       quiet: Boolean(parsed.flags.quiet),
       config: parsed.flags.config as string | undefined,

@@ -4,9 +4,27 @@ import type { FlagSpec, FlagValues, ParsedArgs, PositionalSpec } from './command
 const canonical = (name: string) => name.replace(/-/g, '_').toLowerCase();
 const kebab = (name: string) => name.replace(/_/g, '-');
 
+/** Levenshtein distance (flags are short, so the quadratic table is fine). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The nearest flag by edit distance (typos), else one the name is a prefix or part of. */
 function suggest(name: string, specs: FlagSpec[]): string {
   const n = canonical(name);
-  const hit = specs.find((s) => s.name.startsWith(n) || n.startsWith(s.name) || s.name.includes(n));
+  let hit: FlagSpec | undefined;
+  let best = Math.max(2, Math.floor(n.length / 3)) + 1;
+  for (const s of specs) {
+    const d = distance(n, s.name);
+    if (d < best) [hit, best] = [s, d];
+  }
+  hit ??= specs.find((s) => s.name.startsWith(n) || n.startsWith(s.name) || s.name.includes(n));
   return hit ? `did you mean --${kebab(hit.name)}? ` : '';
 }
 

@@ -1,9 +1,10 @@
 import type { CliCommand } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { experimentReadoutCommand } from './commands/experiment-readout.ts';
 import { initCommand } from './commands/init.ts';
 import { plansCommand } from './commands/plans.ts';
 import { trackSourceCommand } from './commands/track-source.ts';
 
 /** Every CLI command, in the order `gtm --help` lists them. */
-export const COMMANDS: CliCommand[] = [trackSourceCommand, demoCommand, initCommand, doctorCommand, plansCommand];
+export const COMMANDS: CliCommand[] = [trackSourceCommand, experimentReadoutCommand, demoCommand, initCommand, doctorCommand, plansCommand];

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { applySteps, shiftSteps } from './line-steps.ts';
 
 export interface CsvLayout {
   sha256: string;
@@ -154,16 +155,5 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
 
 /** The physical line (1-based) on which a record starts. */
 export function physicalLine(layout: Pick<CsvLayout, 'shifts'>, record: number): number {
-  const { shifts } = layout;
-  let lo = 0;
-  let hi = shifts.length - 1;
-  let delta = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (shifts[mid].record <= record) {
-      delta = shifts[mid].delta;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return record + delta;
+  return applySteps(record, shiftSteps(layout.shifts));
 }

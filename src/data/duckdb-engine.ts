@@ -65,9 +65,13 @@ export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDbEngine
     instance = await DuckDBInstance.create(path, config);
     connection = await instance.connect();
   } catch (err) {
-    throw new GtmError('ENGINE', `cannot open DuckDB at ${path}: ${duckDbMessage(err)}`, {
+    const message = duckDbMessage(err);
+    const badSetting = /memory|thread/i.test(message) && !/lock|open file/i.test(message);
+    throw new GtmError('ENGINE', `cannot open DuckDB at ${path}: ${message}`, {
       where: path === ':memory:' ? undefined : path,
-      hint: 'check that the directory exists and that no other process holds the database file',
+      hint: badSetting
+        ? "check engine.threads (a positive integer) and engine.memory_limit (like '2GB') in gtm.yaml"
+        : 'check that the directory exists and that no other process holds the database file',
       cause: err,
       retriable: isLockError(err),
     });

@@ -15,7 +15,8 @@ import { GtmError } from '../errors/index.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
 import type { DuckDbEngine } from './duckdb-engine.ts';
 import { combineFingerprints } from './fingerprint.ts';
-import { physicalLine, scanCsvLayout, type CsvLayout } from './csv-layout.ts';
+import { scanCsvLayout, type CsvLayout } from './csv-layout.ts';
+import { applySteps, gapSteps, MAX_CASE_STEPS, shiftSteps, stepSql, type Step } from './line-steps.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';
 import type { FileSourceSpec, SourceLoad, SourceReject } from './source-spec.ts';
 import { literal, quoteIdent } from './sql-text.ts';
@@ -45,7 +46,13 @@ export async function loadCsv(
 
   const perFile = layouts.map((layout, i) => fileColumns(layout, header, resolved.files[i]));
   const allColumns: string[] = [];
-  for (const cols of perFile) for (const c of cols) if (!allColumns.includes(c)) allColumns.push(c);
+  const seen = new Set<string>(); // DuckDB names are case-insensitive: `Id` in one file is `id` in another
+  for (const cols of perFile) {
+    for (const c of cols) {
+      if (!seen.has(c.toLowerCase())) allColumns.push(c);
+      seen.add(c.toLowerCase());
+    }
+  }
   if (allColumns.length === 0) {
     throw new GtmError('INPUT', `${resolved.files.join(', ')}: empty file, no header and no rows`, {
       where: resolved.files[0],
@@ -69,7 +76,7 @@ export async function loadCsv(
         target,
       });
       rows += result.accepted;
-      rejects.push(...result.rejects);
+      for (const r of result.rejects) rejects.push(r); // may be huge: no spread
     }
   } catch (err) {
     await dropTables(engine, [table]);
@@ -131,22 +138,15 @@ async function loadOneFile(
       });
     }
 
-    await fillGapTables(
-      engine,
-      gaps,
-      shifts,
-      [...excluded].sort((a, b) => a - b),
-      layout.shifts,
-    );
-    const dataCols = columns.map((c) => quoteIdent(c)).join(', ');
-    await engine.exec(
-      `INSERT INTO ${opts.target} (${dataCols}, source_file, source_row) ` +
-        `WITH s AS (SELECT *, row_number() OVER (ORDER BY rowid) AS __gtm_a FROM ${quoteIdent(stage)}), ` +
-        `r AS (SELECT s.*, s.__gtm_a + coalesce(g.k, 0) AS __gtm_r FROM s ASOF LEFT JOIN ${quoteIdent(gaps)} g ON s.__gtm_a > g.g) ` +
-        `SELECT ${columns.map((c) => `r.${quoteIdent(c)}`).join(', ')}, ${literal(file)}, ` +
-        `r.__gtm_r + coalesce(h.delta, 0) FROM r ASOF LEFT JOIN ${quoteIdent(shifts)} h ON r.__gtm_r >= h.record ` +
-        `ORDER BY r.__gtm_a`,
-    );
+    await insertNumbered(engine, {
+      stage,
+      target: opts.target,
+      columns,
+      file,
+      gap: gapSteps([...excluded].sort((a, b) => a - b)),
+      shift: shiftSteps(layout.shifts),
+      scratch: [gaps, shifts],
+    });
     return { accepted, rejects: await describeRejects(file, layout, byRecord) };
   } finally {
     await dropTables(engine, [stage, rejectsTable, scans, gaps, shifts]);
@@ -154,37 +154,56 @@ async function loadOneFile(
 }
 
 /**
- * gaps(g, k): for the sorted excluded records e_1 < e_2 < …, g_j = e_j − j loaded rows come before
- * e_j; the a-th loaded row is record a + #{j : g_j < a}, found with an ASOF join on the largest
- * g < a (k = the largest j with that g). shifts(record, delta): record → physical line.
+ * Copies the staged rows into the target with `source_file` and `source_row`. The stage table was
+ * just created by one CREATE TABLE AS, so its rowids are 0…n−1 in file order (checked).
  */
-async function fillGapTables(
+async function insertNumbered(
   engine: DuckDbEngine,
-  gaps: string,
-  shifts: string,
-  excluded: number[],
-  lineShifts: CsvLayout['shifts'],
+  p: {
+    stage: string;
+    target: string;
+    columns: string[];
+    file: string;
+    gap: Step[];
+    shift: Step[];
+    scratch: string[];
+  },
 ): Promise<void> {
-  await engine.exec(`CREATE TABLE ${quoteIdent(gaps)} (g BIGINT, k BIGINT)`);
-  await engine.exec(`CREATE TABLE ${quoteIdent(shifts)} (record BIGINT, delta BIGINT)`);
-  const gapRows: number[][] = [];
-  excluded.forEach((e, idx) => {
-    const j = idx + 1;
-    const g = e - j;
-    const last = gapRows[gapRows.length - 1];
-    if (last && last[0] === g) last[1] = j;
-    else gapRows.push([g, j]);
-  });
-  await appendInBatches(engine, gaps, gapRows);
-  await appendInBatches(
-    engine,
-    shifts,
-    lineShifts.map((s) => [s.record, s.delta]),
+  const stage = quoteIdent(p.stage);
+  const [{ ok }] = await engine.query<{ ok: boolean }>(
+    `SELECT coalesce(max(rowid) + 1, 0) = count(*) AS ok FROM ${stage}`,
   );
-}
-
-async function appendInBatches(engine: DuckDbEngine, table: string, rows: number[][]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 50_000) await engine.append(table, rows.slice(i, i + 50_000));
+  const ordinal = ok ? 'rowid + 1' : 'row_number() OVER (ORDER BY rowid)';
+  const cols = p.columns.map((c) => quoteIdent(c));
+  const into = `INSERT INTO ${p.target} (${cols.join(', ')}, source_file, source_row) `;
+  const picked = cols.map((c) => `r.${c}`).join(', ');
+  if (p.gap.length <= MAX_CASE_STEPS && p.shift.length <= MAX_CASE_STEPS) {
+    await engine.exec(
+      `${into}SELECT ${picked}, ${literal(p.file)}, ${stepSql('r.__gtm_r', p.shift)} FROM (` +
+        `SELECT s.*, ${stepSql('s.__gtm_a', p.gap)} AS __gtm_r FROM (SELECT *, ${ordinal} AS __gtm_a FROM ${stage}) s) r`,
+    );
+    return;
+  }
+  const [gaps, shifts] = p.scratch.map((t) => quoteIdent(t));
+  await engine.exec(`CREATE TABLE ${gaps} ("from" BIGINT, "add" BIGINT)`);
+  await engine.exec(`CREATE TABLE ${shifts} ("from" BIGINT, "add" BIGINT)`);
+  for (const [table, steps] of [
+    [p.scratch[0], p.gap],
+    [p.scratch[1], p.shift],
+  ] as const) {
+    for (let i = 0; i < steps.length; i += 50_000) {
+      await engine.append(
+        table,
+        steps.slice(i, i + 50_000).map((s) => [s.from, s.add]),
+      );
+    }
+  }
+  await engine.exec(
+    `${into}WITH s AS (SELECT *, ${ordinal} AS __gtm_a FROM ${stage}), ` +
+      `r AS (SELECT s.*, s.__gtm_a + coalesce(g."add", 0) AS __gtm_r FROM s ASOF LEFT JOIN ${gaps} g ON s.__gtm_a >= g."from") ` +
+      `SELECT ${picked}, ${literal(p.file)}, r.__gtm_r + coalesce(h."add", 0) ` +
+      `FROM r ASOF LEFT JOIN ${shifts} h ON r.__gtm_r >= h."from" ORDER BY r.__gtm_a`,
+  );
 }
 
 function groupRejects(raw: RawReject[]): Map<number, RawReject[]> {
@@ -204,13 +223,14 @@ async function describeRejects(
   byRecord: Map<number, RawReject[]>,
 ): Promise<SourceReject[]> {
   const out: SourceReject[] = [];
+  const lineSteps = shiftSteps(layout.shifts);
   for (const [record, list] of byRecord) {
     const reason = [
       ...new Set(representative(list).map((r) => rejectReason(r.error_type, r.error_message))),
     ].join('; ');
-    const line = physicalLine(layout, record);
+    const line = applySteps(record, lineSteps);
     if (layout.openQuote && layout.openQuote.record === record) {
-      out.push(...(await openQuoteRejects(file, layout.openQuote, reason)));
+      for (const r of await openQuoteRejects(file, layout.openQuote, reason)) out.push(r);
     } else {
       out.push({ row: line, file, reason, raw: trimRaw(list[0].csv_line) });
     }

@@ -11,7 +11,7 @@
  */
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,14 +62,13 @@ async function loadNdjson(
   const hashes: string[] = [];
   let good = 0;
   try {
-    const out = createWriteStream(scratch);
+    const out = new ScratchFile(scratch);
     for (let i = 0; i < resolved.files.length; i++) {
       const result = await splitNdjson(resolved.files[i], i, out, rejects);
       hashes.push(result.sha256);
       good += result.good;
     }
-    out.end();
-    await once(out, 'close');
+    await out.close();
 
     const target = quoteIdent(table);
     if (good === 0) {
@@ -121,7 +120,7 @@ async function loadNdjson(
 async function splitNdjson(
   file: string,
   fileIndex: number,
-  out: NodeJS.WritableStream,
+  out: ScratchFile,
   rejects: SourceReject[],
 ): Promise<{ sha256: string; good: number }> {
   const hash = createHash('sha256');
@@ -172,7 +171,7 @@ async function splitNdjson(
     const rest = text.slice(1).trimStart();
     const line = `{"${FILE_KEY}":${fileIndex},"${ROW_KEY}":${lineNo}${rest.startsWith('}') ? '' : ','}${rest}\n`;
     good++;
-    if (!out.write(line)) await once(out, 'drain');
+    await out.write(line);
   };
 
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
@@ -237,6 +236,41 @@ async function loadJsonArrays(
     ),
     rejects: [],
   };
+}
+
+/** A write stream that turns disk errors (full, read-only tmp) into IO errors instead of crashes. */
+class ScratchFile {
+  private readonly stream: WriteStream;
+  private failure: Error | undefined;
+
+  constructor(private readonly path: string) {
+    this.stream = createWriteStream(path);
+    this.stream.on('error', (err) => (this.failure ??= err));
+  }
+
+  async write(text: string): Promise<void> {
+    this.check();
+    if (!this.stream.write(text)) await once(this.stream, 'drain').catch((err: Error) => this.fail(err));
+  }
+
+  async close(): Promise<void> {
+    this.check();
+    this.stream.end();
+    await once(this.stream, 'close').catch((err: Error) => this.fail(err));
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) this.fail(this.failure);
+  }
+
+  private fail(err: Error): never {
+    throw new GtmError('IO', `cannot write scratch file ${this.path}: ${err.message}`, {
+      where: this.path,
+      hint: 'free space in the temporary directory or point TMPDIR at a writable disk',
+      cause: err,
+    });
+  }
 }
 
 /** Mixed-type JSON fields come back as JSON text (`"a"` with quotes): unwrap scalars to text. */

@@ -196,6 +196,33 @@ describe('CSV', () => {
     expect(order).toEqual([{ ok: true }]); // table order is file order
   });
 
+  it('numbers rows by joining when a file has thousands of rejects and quoted line breaks', async () => {
+    const lines = ['id,note'];
+    const expectedLine = new Map<string, number>();
+    const rejected: number[] = [];
+    for (let i = 1; i <= 9000; i++) {
+      if (i % 3 === 0) {
+        rejected.push(lines.length + 1);
+        lines.push(`${i}`);
+      } else if (i % 3 === 1) {
+        expectedLine.set(String(i), lines.length + 1);
+        lines.push(`${i},"a`, `b"`);
+      } else {
+        expectedLine.set(String(i), lines.length + 1);
+        lines.push(`${i},c`);
+      }
+    }
+    await fx.write('many.csv', `${lines.join('\n')}\n`);
+    const load = await loadSource(engine, file('many.csv'), 'raw_many');
+    expect(load.rejects).toHaveLength(3000); // more steps than a CASE expression takes
+    expect(load.rejects.map((r) => r.row)).toEqual(rejected);
+    const got = await engine.query<{ id: string; source_row: number }>(
+      'SELECT id, source_row FROM raw_many ORDER BY rowid',
+    );
+    expect(got.filter((r) => expectedLine.get(r.id) !== r.source_row)).toEqual([]);
+    expect(got.map((r) => Number(r.id))).toEqual([...expectedLine.keys()].map(Number)); // file order kept
+  });
+
   it('treats an empty file as an INPUT error and a header-only file as zero rows', async () => {
     await fx.write('empty.csv', '');
     const err = await expectInputError(loadSource(engine, file('empty.csv'), 'raw_empty'));

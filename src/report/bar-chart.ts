@@ -1,4 +1,4 @@
-import { CHART_HEIGHT, CHART_STEP, INK, PALETTE, STATUS_COLORS } from './chart-theme.ts';
+import { CHART_HEIGHT, INK } from './chart-theme.ts';
 import {
   type AnyObject,
   type CategorySort,
@@ -8,6 +8,7 @@ import {
   asSpec,
   axisLabels,
   baseSpec,
+  categoryAxis,
   categoryCount,
   maxAbs,
   measureColumn,
@@ -15,11 +16,9 @@ import {
   sortFor,
   toValues,
   tooltipField,
-  tooltipFormat,
   valueLabelFormat,
 } from './chart-spec-parts.ts';
-import type { TableColumn, ValueFormat } from './dashboard.ts';
-import { formatValue } from './format-number.ts';
+import type { TableColumn } from './dashboard.ts';
 
 export interface BarChartOptions extends ChartOptions {
   data: readonly Row[];
@@ -61,7 +60,7 @@ export function barChart(options: BarChartOptions): ChartSpec {
       type: 'nominal',
       title: options.xTitle ?? x,
       sort: sortFor(options.sort, y),
-      axis: horizontal ? { labelLimit: 220 } : { labelAngle: 0, labelLimit: 120 },
+      axis: categoryAxis(horizontal, categoryCount(data, x), options.width),
     },
     [val]: { field: y, type: 'quantitative', title: options.yTitle ?? y, axis: axisLabels(format, max) },
     tooltip: columns.map((c) => tooltipField(c)),

@@ -1,7 +1,5 @@
-import { CHART_HEIGHT, CHART_STEP, INK, PALETTE, STATUS_COLORS } from './chart-theme.ts';
+import { CHART_STEP, INK, STATUS_COLORS } from './chart-theme.ts';
 import {
-  type AnyObject,
-  type CategorySort,
   type ChartOptions,
   type ChartSpec,
   type Row,
@@ -12,14 +10,10 @@ import {
   maxAbs,
   measureColumn,
   sideHeight,
-  sortFor,
   toValues,
   tooltipField,
-  tooltipFormat,
-  valueLabelFormat,
 } from './chart-spec-parts.ts';
-import type { TableColumn, ValueFormat } from './dashboard.ts';
-import { formatValue } from './format-number.ts';
+import type { TableColumn } from './dashboard.ts';
 
 export interface BulletVsTargetOptions extends ChartOptions {
   data: readonly Row[];

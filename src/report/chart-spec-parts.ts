@@ -84,6 +84,13 @@ export const categoryCount = (data: readonly Row[], field: string): number =>
 /** Plot height for `n` categories down the side (axes and legend come on top of it). */
 export const sideHeight = (n: number): number => Math.min(900, Math.max(3, n) * CHART_STEP);
 
+/** Category axis: names down the side get room; names along the bottom get their band's width. */
+export function categoryAxis(horizontal: boolean, categories: number, width = CHART_WIDTH): AnyObject {
+  if (horizontal) return { labelLimit: 280 };
+  const band = Math.floor((width - 120) / Math.max(1, categories)) - 8;
+  return { labelAngle: 0, labelLimit: Math.max(60, Math.min(240, band)) };
+}
+
 export function baseSpec(options: ChartOptions, columns: TableColumn[]): AnyObject {
   return {
     description: options.title,
@@ -122,4 +129,3 @@ export function tooltipField(column: TableColumn): AnyObject {
   }
   return { field: column.key, type: 'nominal', title: column.label };
 }
-

@@ -56,7 +56,8 @@ export function chartConfig(currencyPrefix = '$'): Config {
       gridColor: '#e5e7eb',
       domainColor: '#9ca3af',
       tickColor: '#9ca3af',
-      labelLimit: 200,
+      // Vega estimates text width offline (0.8 em per character), so limits are generous.
+      labelLimit: 280,
     },
     legend: { orient: 'bottom', labelFontSize: 11, titleFontSize: 11, labelLimit: 240, symbolType: 'square' },
     range: { category: [...PALETTE] },

@@ -1,7 +1,6 @@
-import { CHART_HEIGHT, CHART_STEP, INK, PALETTE, STATUS_COLORS } from './chart-theme.ts';
+import { INK, PALETTE } from './chart-theme.ts';
 import {
   type AnyObject,
-  type CategorySort,
   type ChartOptions,
   type ChartSpec,
   type Row,
@@ -12,13 +11,10 @@ import {
   maxAbs,
   measureColumn,
   sideHeight,
-  sortFor,
   toValues,
   tooltipField,
-  tooltipFormat,
-  valueLabelFormat,
 } from './chart-spec-parts.ts';
-import type { TableColumn, ValueFormat } from './dashboard.ts';
+import type { TableColumn } from './dashboard.ts';
 import { formatValue } from './format-number.ts';
 
 export interface ErrorBarsOptions extends ChartOptions {

@@ -49,7 +49,8 @@ describe('expectGolden', () => {
     }
     expect(message).toContain('page-changed.html');
     expect(message).toContain('UPDATE_GOLDEN=1');
-    expect(message).toContain('@@ -3,1 +3,1 @@\n  one\n  two\n- three\n+ THREE');
+    expect(message).toContain('first difference at line 3');
+    expect(message).toContain('  one\n  two\n- three\n+ THREE\n  four');
     expect(readFileSync(changed, 'utf8')).toBe('one\ntwo\nTHREE\nfour\n');
     // A later match removes the stale -changed file.
     expectGolden(name, 'one\ntwo\nthree\nfour\n');
@@ -81,11 +82,29 @@ describe('normalizers', () => {
     );
   });
 
-  it('describeDiff caps long hunks', () => {
-    const a = Array.from({ length: 40 }, (_, i) => `a${i}`).join('\n');
-    const b = Array.from({ length: 40 }, (_, i) => `b${i}`).join('\n');
-    const diff = describeDiff(a, b, 3, 5);
-    expect(diff.split('\n')).toHaveLength(1 + 5 + 1 + 5 + 1);
-    expect(diff).toContain('- … 35 more lines');
+  it('describeDiff aligns lines, shows context and caps long hunks', () => {
+    const a = ['h', 'x1', 'same', 'x2', 't'].join('\n');
+    const b = ['h', 'y1', 'same', 'y2', 'new', 't'].join('\n');
+    expect(describeDiff(a, b, 1)).toBe(
+      [
+        'first difference at line 2 (3 lines expected, 4 actual in the differing region)',
+        '  h',
+        '- x1',
+        '+ y1',
+        '  same',
+        '- x2',
+        '+ y2',
+        '+ new',
+        '  t',
+      ].join('\n'),
+    );
+    const long = describeDiff(
+      Array.from({ length: 40 }, (_, i) => `a${i}`).join('\n'),
+      Array.from({ length: 40 }, (_, i) => `b${i}`).join('\n'),
+      3,
+      5,
+    );
+    expect(long.split('\n').filter((l) => /^[-+] /.test(l))).toHaveLength(5);
+    expect(long).toMatch(/… more differences follow$/);
   });
 });

@@ -1,22 +1,11 @@
-import { CHART_HEIGHT, CHART_STEP, INK, PALETTE, STATUS_COLORS } from './chart-theme.ts';
+import { INK, PALETTE } from './chart-theme.ts';
 import {
-  type AnyObject,
-  type CategorySort,
   type ChartOptions,
   type ChartSpec,
-  type Row,
   asSpec,
-  axisLabels,
   baseSpec,
-  categoryCount,
-  maxAbs,
-  measureColumn,
   sideHeight,
-  sortFor,
-  toValues,
   tooltipField,
-  tooltipFormat,
-  valueLabelFormat,
 } from './chart-spec-parts.ts';
 import type { TableColumn, ValueFormat } from './dashboard.ts';
 import { formatValue } from './format-number.ts';
@@ -51,11 +40,9 @@ export function funnelChart(options: FunnelChartOptions): ChartSpec {
     const ofFirst = first > 0 ? value / first : null;
     const ofPrevious = prev !== null && prev > 0 ? value / prev : null;
     const parts = [formatValue(value, format, options.currency)];
-    if (i > 0)
-      parts.push(
-        `${formatValue(ofPrevious, 'percent')} of previous`,
-        `${formatValue(ofFirst, 'percent')} of first`,
-      );
+    if (i > 0) parts.push(`${formatValue(ofPrevious, 'percent')} of previous`);
+    // The second step's share of the first is its share of the previous: say it once.
+    if (i > 1) parts.push(`${formatValue(ofFirst, 'percent')} of first`);
     return {
       order: i + 1,
       step: s.label,
@@ -83,7 +70,7 @@ export function funnelChart(options: FunnelChartOptions): ChartSpec {
         type: 'nominal',
         sort: null,
         title: null,
-        axis: { labelLimit: 200, ticks: false, domain: false },
+        axis: { labelLimit: 280, ticks: false, domain: false },
       },
       tooltip: columns.map((c) => tooltipField(c)),
     },

@@ -1,7 +1,6 @@
-import { CHART_HEIGHT, CHART_STEP, INK, PALETTE, STATUS_COLORS } from './chart-theme.ts';
+import { CHART_HEIGHT } from './chart-theme.ts';
 import {
   type AnyObject,
-  type CategorySort,
   type ChartOptions,
   type ChartSpec,
   type Row,
@@ -11,15 +10,10 @@ import {
   categoryCount,
   maxAbs,
   measureColumn,
-  sideHeight,
-  sortFor,
   toValues,
   tooltipField,
-  tooltipFormat,
-  valueLabelFormat,
 } from './chart-spec-parts.ts';
-import type { TableColumn, ValueFormat } from './dashboard.ts';
-import { formatValue } from './format-number.ts';
+import type { TableColumn } from './dashboard.ts';
 
 export interface LineChartOptions extends ChartOptions {
   data: readonly Row[];

@@ -1,22 +1,13 @@
 import { chartData } from './chart-data.ts';
-import { columnFormat } from './column-format.ts';
 import { DASHBOARD_CSS } from './dashboard-css.ts';
-import type {
-  Block,
-  CalloutBlock,
-  ChartBlock,
-  Dashboard,
-  Kpi,
-  ListBlock,
-  Status,
-  TableBlock,
-  TableColumn,
-} from './dashboard.ts';
-import { MAX_TABLE_ROWS, STATUS_LABELS, rowStatus } from './dashboard.ts';
+import type { Block, CalloutBlock, ChartBlock, Dashboard, Kpi, ListBlock, TableBlock } from './dashboard.ts';
+import { MAX_TABLE_ROWS } from './dashboard.ts';
 import { escapeHtml, jsonForScript } from './escape-html.ts';
-import { formatDelta, formatValue, isNumericFormat } from './format-number.ts';
+import { formatDelta, formatValue } from './format-number.ts';
 import { inlineMarkdownToHtml, markdownToHtml } from './markdown-to-html.ts';
 import { renderChartSvg } from './render-chart-svg.ts';
+import { renderHtmlTable } from './render-html-table.ts';
+import { statusBadge } from './status-badge.ts';
 import { SORTABLE_TABLE_SCRIPT, SORTABLE_TABLE_SCRIPT_HASH } from './sortable-table-script.ts';
 
 export interface RenderHtmlOptions {
@@ -29,11 +20,6 @@ export interface RenderHtmlOptions {
   /** Receives chart warnings (e.g. a field missing from the data), prefixed with the chart title. */
   onWarning?: (message: string) => void;
 }
-
-const STATUS_RANK: Record<Status, number> = { ok: 1, warn: 2, alert: 3 };
-
-const badge = (status: Status): string =>
-  `<span class="badge badge-${status}">${escapeHtml(STATUS_LABELS[status])}</span>`;
 
 interface Context {
   options: Required<Omit<RenderHtmlOptions, 'onWarning'>> & Pick<RenderHtmlOptions, 'onWarning'>;
@@ -159,7 +145,7 @@ function renderKpis(kpis: Kpi[]): string {
       const arrow = k.delta > 0 ? '▲' : k.delta < 0 ? '▼' : '■';
       meta.push(`<span class="delta">${arrow} ${escapeHtml(formatDelta(k.delta))}</span>`);
     }
-    if (k.status) meta.push(badge(k.status));
+    if (k.status) meta.push(statusBadge(k.status));
     return [
       `<div class="kpi${k.status ? ` kpi-${k.status}` : ''}">`,
       `<div class="kpi-label">${escapeHtml(k.label)}</div>`,
@@ -209,7 +195,7 @@ async function renderChart(block: ChartBlock, ctx: Context): Promise<string> {
     const more = data.rows.length > limit ? `, first ${formatValue(limit, 'integer')} shown` : '';
     parts.push(
       `<details class="chart-data"><summary>Data (${formatValue(data.rows.length, 'integer')} rows${more})</summary>`,
-      `<div class="table-wrap">${renderTable(data.columns, shown, undefined, false)}</div></details>`,
+      `<div class="table-wrap">${renderHtmlTable(data.columns, shown, undefined, false)}</div></details>`,
     );
   }
   parts.push(
@@ -228,7 +214,7 @@ function renderTableBlock(block: TableBlock, ctx: Context): string {
     parts.push('<p class="empty">No rows.</p>');
   } else {
     parts.push(
-      `<div class="table-wrap">${renderTable(block.columns, rows, block.highlight, ctx.options.sortable, block.rows)}</div>`,
+      `<div class="table-wrap">${renderHtmlTable(block.columns, rows, block.highlight, ctx.options.sortable, block.rows)}</div>`,
     );
     if (block.rows.length > limit) {
       parts.push(
@@ -241,53 +227,11 @@ function renderTableBlock(block: TableBlock, ctx: Context): string {
   return parts.join('\n');
 }
 
-function renderTable(
-  columns: readonly TableColumn[],
-  rows: readonly Record<string, unknown>[],
-  highlight: TableBlock['highlight'],
-  sortable: boolean,
-  allRows: readonly Record<string, unknown>[] = rows,
-): string {
-  // Formats are inferred from every row, so a truncated table keeps its alignment.
-  const formats = columns.map((c) => columnFormat(c, allRows));
-  const head = (label: string, numeric: boolean) => {
-    const cls = numeric ? ' class="num"' : '';
-    const content = sortable ? `<button type="button">${escapeHtml(label)}</button>` : escapeHtml(label);
-    return `<th scope="col"${cls}>${content}</th>`;
-  };
-  const headers = columns.map((c, i) => head(c.label, isNumericFormat(formats[i])));
-  if (highlight) headers.unshift(head('Status', false));
-  const body = rows.map((row) => {
-    const cells = columns.map((c, i) => {
-      const value = row[c.key];
-      const text = escapeHtml(formatValue(value, formats[i], c.currency));
-      if (!isNumericFormat(formats[i])) return `<td class="text">${text}</td>`;
-      const raw =
-        typeof value === 'number' && Number.isFinite(value)
-          ? String(value)
-          : typeof value === 'bigint'
-            ? value.toString()
-            : '';
-      return `<td class="num" data-v="${escapeHtml(raw)}">${text}</td>`;
-    });
-    const status = highlight ? rowStatus(row, highlight) : undefined;
-    if (highlight)
-      cells.unshift(`<td data-v="${status ? STATUS_RANK[status] : 0}">${status ? badge(status) : ''}</td>`);
-    return `<tr${status ? ` class="row-${status}"` : ''}>${cells.join('')}</tr>`;
-  });
-  return [
-    `<table class="data${sortable ? ' sortable' : ''}">`,
-    `<thead><tr>${headers.join('')}</tr></thead>`,
-    `<tbody>\n${body.join('\n')}\n</tbody>`,
-    '</table>',
-  ].join('\n');
-}
-
 function renderList(block: ListBlock): string {
   const items = block.items.map((item) =>
     [
       `<li${item.status ? ` class="item-${item.status}"` : ''}>`,
-      item.status ? badge(item.status) : '<span class="badge-none"></span>',
+      item.status ? statusBadge(item.status) : '<span class="badge-none"></span>',
       `<div class="item-text">${inlineMarkdownToHtml(item.text)}</div>`,
       item.detail ? `<div class="item-detail">${inlineMarkdownToHtml(item.detail)}</div>` : '',
       '</li>',
@@ -304,7 +248,7 @@ function renderList(block: ListBlock): string {
 }
 
 function renderCallout(block: CalloutBlock): string {
-  return `<div class="callout callout-${block.status}" role="note">${badge(block.status)}<div>${markdownToHtml(block.text)}</div></div>`;
+  return `<div class="callout callout-${block.status}" role="note">${statusBadge(block.status)}<div>${markdownToHtml(block.text)}</div></div>`;
 }
 
 function renderFootnotes(notes: string[]): string {

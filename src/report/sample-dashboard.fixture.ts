@@ -23,15 +23,13 @@ const partners = [
 ];
 
 const channels = ['Co-marketing webinar', 'Partner referral', 'Marketplace'];
-const byChannel = partners
-  .slice(0, 4)
-  .flatMap((p, i) =>
-    channels.map((channel, j) => ({
-      partner: p.partner,
-      channel,
-      pipeline: Math.round(p.pipeline * [0.5, 0.3, 0.2][j] * (1 + 0.1 * ((i + j) % 3))),
-    })),
-  );
+const byChannel = partners.slice(0, 4).flatMap((p, i) =>
+  channels.map((channel, j) => ({
+    partner: p.partner,
+    channel,
+    pipeline: Math.round(p.pipeline * [0.5, 0.3, 0.2][j] * (1 + 0.1 * ((i + j) % 3))),
+  })),
+);
 
 const weeks = [
   '2025-01-06',

@@ -1,25 +1,18 @@
-import { CHART_HEIGHT, CHART_STEP, INK, PALETTE, STATUS_COLORS } from './chart-theme.ts';
+import { CHART_HEIGHT } from './chart-theme.ts';
 import {
-  type AnyObject,
-  type CategorySort,
-  type ChartOptions,
   type ChartSpec,
-  type Row,
   asSpec,
   axisLabels,
   baseSpec,
+  categoryAxis,
   categoryCount,
-  maxAbs,
   measureColumn,
   sideHeight,
   sortFor,
   toValues,
   tooltipField,
-  tooltipFormat,
-  valueLabelFormat,
 } from './chart-spec-parts.ts';
-import type { TableColumn, ValueFormat } from './dashboard.ts';
-import { formatValue } from './format-number.ts';
+import type { TableColumn } from './dashboard.ts';
 import type { BarChartOptions } from './bar-chart.ts';
 
 export interface StackedBarOptions extends Omit<BarChartOptions, 'color'> {
@@ -60,7 +53,7 @@ export function stackedBar(options: StackedBarOptions): ChartSpec {
         type: 'nominal',
         title: options.xTitle ?? x,
         sort: sortFor(options.sort, y),
-        axis: horizontal ? { labelLimit: 220 } : { labelAngle: 0, labelLimit: 120 },
+        axis: categoryAxis(horizontal, categoryCount(data, x), options.width),
       },
       [val]: {
         field: y,

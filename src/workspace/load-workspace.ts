@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { configError, GtmError } from '../errors/index.ts';
 import {
   DEFAULT_CHANNEL_RULES,
@@ -20,7 +20,8 @@ type Json = Record<string, unknown>;
 let validator: ReturnType<Ajv['compile']> | undefined;
 function schemaValidator() {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true });
+    // verbose: errors carry their parentSchema, which the messages need (known keys, descriptions)
+    const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
   }
   return validator;
@@ -35,18 +36,24 @@ export function keyPath(instancePath: string, extra?: string): string {
   return out || '(top level)';
 }
 
-function lineOf(doc: Document, instancePath: string, source: string): string {
+function lineOf(doc: Document, instancePath: string, source: string, key?: string): string {
   const parts = instancePath
     .split('/')
     .slice(1)
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  for (let n = parts.length; n >= 0; n--) {
-    const node = doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && node.range) {
-      const before = source.slice(0, node.range[0]);
-      return String(before.split('\n').length);
+  const lineAt = (offset: number) => String(source.slice(0, offset).split('\n').length);
+  if (key !== undefined) {
+    // an unknown or offending key: point at the key itself, not at its parent mapping
+    const parent = parts.length ? doc.getIn(parts, true) : doc.contents;
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && String(it.key.value) === key);
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return lineAt(range[0]);
     }
-    if (n === 0 && (isMap(doc.contents) || isSeq(doc.contents))) return '1';
+  }
+  for (let n = parts.length; n >= 0; n--) {
+    const node = (n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true)) as { range?: [number, number, number] } | undefined;
+    if (node && node.range) return lineAt(node.range[0]);
   }
   return '1';
 }
@@ -70,7 +77,7 @@ function closest(word: string, candidates: string[]): string | undefined {
 }
 
 /** Picks the most specific schema error and phrases it as key path + fix. */
-function explain(errors: ErrorObject[]): { path: string; message: string; hint: string; instancePath: string } {
+function explain(errors: ErrorObject[]): { path: string; message: string; hint: string; instancePath: string; key?: string } {
   // Prefer errors deepest in the document; drop oneOf/discriminator summaries when detail exists.
   const ranked = [...errors].sort(
     (a, b) =>
@@ -79,11 +86,12 @@ function explain(errors: ErrorObject[]): { path: string; message: string; hint: 
   );
   const e = ranked[0];
   const p = e.params as Record<string, unknown>;
-  const schemaDoc = (e.parentSchema ?? {}) as { properties?: Record<string, { description?: string }> };
+  const schemaDoc = (e.parentSchema ?? {}) as { properties?: Record<string, { description?: string; enum?: unknown[] }> };
   switch (e.keyword) {
     case 'required': {
       const key = String(p.missingProperty);
-      const desc = schemaDoc.properties?.[key]?.description;
+      const prop = schemaDoc.properties?.[key];
+      const desc = prop?.description ?? (prop?.enum ? `one of ${prop.enum.map(String).join(', ')}` : undefined);
       return {
         instancePath: e.instancePath,
         path: keyPath(e.instancePath, key),
@@ -97,6 +105,7 @@ function explain(errors: ErrorObject[]): { path: string; message: string; hint: 
       const guess = closest(key, known);
       return {
         instancePath: e.instancePath,
+        key,
         path: keyPath(e.instancePath, key),
         message: `unknown key "${key}"`,
         hint: guess ? `did you mean "${guess}"?` : `remove it; allowed keys here: ${known.join(', ')}`,
@@ -167,10 +176,12 @@ export function loadWorkspace(opts: { cwd: string; configPath?: string; env?: No
       cause,
     });
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length) {
     const err = doc.errors[0];
-    const [line, col] = err.linePos?.[0] ? [err.linePos[0].line, err.linePos[0].col] : [1, 1];
+    // prettyErrors: false leaves err.linePos unset; the line counter gives the position of err.pos
+    const { line, col } = lineCounter.linePos(err.pos[0]);
     throw configError(
       `invalid YAML: ${err.message.split('\n')[0]}`,
       `${shown}:${line}:${col}`,
@@ -184,7 +195,7 @@ export function loadWorkspace(opts: { cwd: string; configPath?: string; env?: No
   const validate = schemaValidator();
   if (!validate(raw)) {
     const ex = explain(validate.errors ?? []);
-    throw configError(`${ex.path} ${ex.message}`, `${shown}:${lineOf(doc, ex.instancePath, text)}`, ex.hint);
+    throw configError(`${ex.path} ${ex.message}`, `${shown}:${lineOf(doc, ex.instancePath, text, ex.key)}`, ex.hint);
   }
   return withDefaults(raw as Json, path.dirname(configPath), configPath, (instancePath, message, hint) =>
     configError(`${keyPath(instancePath)} ${message}`, `${shown}:${lineOf(doc, instancePath, text)}`, hint),

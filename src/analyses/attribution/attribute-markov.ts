@@ -68,7 +68,8 @@ export function buildMarkovStructure(prep: PreparedPaths, order: number): Markov
   };
   // Order 1 has few states: a dense (from, to) → edge table avoids a Map lookup per touch.
   const denseSide = prep.tokens.length + 1;
-  const dense = order === 1 && denseSide * denseSide <= 4_194_304 ? new Int32Array(denseSide * denseSide).fill(-1) : null;
+  const dense =
+    order === 1 && denseSide * denseSide <= 4_194_304 ? new Int32Array(denseSide * denseSide).fill(-1) : null;
   const tokenState = new Int32Array(prep.tokens.length).fill(-1);
 
   const seqEdgeStart = new Int32Array(count + 1);
@@ -115,7 +116,8 @@ export function buildMarkovStructure(prep: PreparedPaths, order: number): Markov
   for (let w = 0; w < windows.count; w++) {
     const state = stateOfWindow[w];
     const seen = new Set<number>();
-    for (let k = windows.starts[w]; k < windows.starts[w + 1]; k++) seen.add(prep.tokenChannel[windows.data[k]]);
+    for (let k = windows.starts[w]; k < windows.starts[w + 1]; k++)
+      seen.add(prep.tokenChannel[windows.data[k]]);
     for (const ch of seen) perChannel[ch].push(state);
   }
   const channelStateStart = new Int32Array(prep.channels.length + 1);
@@ -160,9 +162,7 @@ function sweepOrderOf(n: number, from: number[], to: number[]): Int32Array {
       }
     }
   }
-  return Int32Array.from(
-    Array.from({ length: n }, (_, i) => i).sort((a, b) => depth[b] - depth[a] || a - b),
-  );
+  return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => depth[b] - depth[a] || a - b));
 }
 
 /**
@@ -254,7 +254,8 @@ export function runMarkovModel(
   const value = scaleTo(reValue, totalValue);
   const run: ModelRun = { conversions, value };
   if (wantShares) run.shares = sharesByEffect(prep, reConv);
-  if (wantDetails) run.markov = details(prep, structure, chain, toConv, toNull, outTotal, pConv, eValue, reConv, reValue);
+  if (wantDetails)
+    run.markov = details(prep, structure, chain, toConv, toNull, outTotal, pConv, eValue, reConv, reValue);
   return run;
 }
 
@@ -332,16 +333,23 @@ function details(
   for (let i = 0; i < chain.n; i++) {
     if (outTotal[i] === 0) continue;
     for (let k = chain.rowStart[i]; k < chain.rowStart[i + 1]; k++) {
-      if (chain.prob[k] > 0) transitions.push({ from: labels[i], to: labels[chain.col[k]], probability: chain.prob[k] });
+      if (chain.prob[k] > 0)
+        transitions.push({ from: labels[i], to: labels[chain.col[k]], probability: chain.prob[k] });
     }
-    if (toConv[i] > 0) transitions.push({ from: labels[i], to: '(conversion)', probability: toConv[i] / outTotal[i] });
-    if (toNull[i] > 0) transitions.push({ from: labels[i], to: '(null)', probability: toNull[i] / outTotal[i] });
+    if (toConv[i] > 0)
+      transitions.push({ from: labels[i], to: '(conversion)', probability: toConv[i] / outTotal[i] });
+    if (toNull[i] > 0)
+      transitions.push({ from: labels[i], to: '(null)', probability: toNull[i] / outTotal[i] });
   }
   return {
     order: structure.order,
     conversionProbability: pConv,
     expectedValue: eValue,
-    removalEffects: prep.channels.map((channel, ch) => ({ channel, conversions: reConv[ch], value: reValue[ch] })),
+    removalEffects: prep.channels.map((channel, ch) => ({
+      channel,
+      conversions: reConv[ch],
+      value: reValue[ch],
+    })),
     transitions,
   };
 }

@@ -1,7 +1,12 @@
 import type { RuleModelName } from './model-names.ts';
 import { SharesBuilder, type ModelRun, type RowWeights } from './model-run.ts';
 import type { PreparedPaths } from './prepare-paths.ts';
-import { fillRuleWeights, weightsDependOnLengthOnly, type RuleParams, type TouchContext } from './touch-weights.ts';
+import {
+  fillRuleWeights,
+  weightsDependOnLengthOnly,
+  type RuleParams,
+  type TouchContext,
+} from './touch-weights.ts';
 
 /**
  * Credit of a rule-based model: each path's conversions and value split by its per-touch weights.

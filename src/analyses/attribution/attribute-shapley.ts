@@ -8,10 +8,13 @@ export function sequenceMasks(prep: PreparedPaths, maxChannels: number): Int32Ar
   const n = prep.channels.length;
   const limit = Math.min(maxChannels, 26);
   if (n > limit) {
-    throw new AttributionInputError(`exact Shapley over ${n} channels needs 2^${n} coalitions; the limit is ${limit}`, {
-      option: 'maxShapleyChannels',
-      hint: 'group rare channels or use includeChannels/excludeChannels; maxShapleyChannels can go up to 26 (memory 2^n × 16 bytes)',
-    });
+    throw new AttributionInputError(
+      `exact Shapley over ${n} channels needs 2^${n} coalitions; the limit is ${limit}`,
+      {
+        option: 'maxShapleyChannels',
+        hint: 'group rare channels or use includeChannels/excludeChannels; maxShapleyChannels can go up to 26 (memory 2^n × 16 bytes)',
+      },
+    );
   }
   const { starts, data, count } = prep.sequences;
   const masks = new Int32Array(count);
@@ -88,16 +91,18 @@ export function runShapleyModel(
     }
     coalitions++;
     const v = valueOf[t];
-    const total = g[t];
+    const gt = g[t];
     let positive = 0;
+    let total = 0; // Σ_j φ^T_j = v(T)
     for (let bits = t; bits; bits &= bits - 1) {
-      const phi = total - g[t ^ (bits & -bits)];
+      const phi = gt - g[t ^ (bits & -bits)];
+      total += phi;
       if (phi > 0) positive += phi;
     }
     for (let bits = t; bits; bits &= bits - 1) {
       const low = bits & -bits;
       const j = 31 - Math.clz32(low);
-      const phi = total - g[t ^ low];
+      const phi = gt - g[t ^ low];
       if (phi > 0) {
         conversions[j] += (c * phi) / positive;
         value[j] += (v * phi) / positive;

@@ -3,7 +3,13 @@ import { createModelRunner } from './create-model-runner.ts';
 import { resolveModelName, type ModelName } from './model-names.ts';
 import type { ModelRun, RowShares } from './model-run.ts';
 import { preparePaths, type PreparedPaths } from './prepare-paths.ts';
-import type { AttributionOptions, AttributionResult, ChannelCredit, PathCredit, PathRecord } from './types.ts';
+import type {
+  AttributionOptions,
+  AttributionResult,
+  ChannelCredit,
+  PathCredit,
+  PathRecord,
+} from './types.ts';
 
 /** Where credit goes that no channel can take (journeys left with no touch; fractribution's Unmatched_Channel). */
 export const UNMATCHED_CHANNEL = '(unmatched)';
@@ -39,7 +45,11 @@ export function attribute(
   return attributePrepared(prep, name, options);
 }
 
-function attributePrepared(prep: PreparedPaths, model: ModelName, options: AttributionOptions): AttributionResult {
+function attributePrepared(
+  prep: PreparedPaths,
+  model: ModelName,
+  options: AttributionOptions,
+): AttributionResult {
   const runner = createModelRunner(prep, model, options);
   const weights = { conversions: prep.conversions, value: prep.value, nulls: prep.nulls };
   const run = runner(weights, options.perPath ?? false, true);
@@ -115,7 +125,13 @@ function pathCredits(prep: PreparedPaths, shares: RowShares): PathCredit[] {
       credit[prep.channels[shares.channel[k]]] = shares.share[k];
     }
     if (s < 0) credit[UNMATCHED_CHANNEL] = 1;
-    out.push({ path, conversions: prep.conversions[r], value: prep.value[r], nulls: prep.nulls[r], shares: credit });
+    out.push({
+      path,
+      conversions: prep.conversions[r],
+      value: prep.value[r],
+      nulls: prep.nulls[r],
+      shares: credit,
+    });
   }
   return out;
 }

@@ -33,7 +33,9 @@ export function compareModels(
   options: AttributionOptions = {},
   models: readonly ModelName[] = MODEL_NAMES,
 ): CompareResult {
-  const prep = Array.isArray(input) ? preparePaths(input as readonly PathRecord[], options) : (input as PreparedPaths);
+  const prep = Array.isArray(input)
+    ? preparePaths(input as readonly PathRecord[], options)
+    : (input as PreparedPaths);
   const results: AttributionResult[] = [];
   const skipped: CompareResult['skipped'] = [];
   for (const model of models) {

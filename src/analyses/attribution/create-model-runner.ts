@@ -17,7 +17,11 @@ export type ModelRunner = (weights: RowWeights, wantShares: boolean, wantDetails
  * state graph, Shapley coalition masks) and returns a runner. Rule models whose shares are fixed
  * reuse them across runs, so a bootstrap of a rule model is one sparse product per resample.
  */
-export function createModelRunner(prep: PreparedPaths, model: ModelName, options: ModelOptions = {}): ModelRunner {
+export function createModelRunner(
+  prep: PreparedPaths,
+  model: ModelName,
+  options: ModelOptions = {},
+): ModelRunner {
   const run = modelRunner(prep, model, options);
   const emptyRows: number[] = [];
   for (let r = 0; r < prep.rowCount; r++) if (prep.rowSeq[r] < 0) emptyRows.push(r);
@@ -56,7 +60,8 @@ function modelRunner(prep: PreparedPaths, model: ModelName, options: ModelOption
   }
   if (model === 'markov') {
     const structure = buildMarkovStructure(prep, options.markovOrder ?? 1);
-    return (weights, wantShares, wantDetails) => runMarkovModel(prep, structure, weights, wantShares, wantDetails);
+    return (weights, wantShares, wantDetails) =>
+      runMarkovModel(prep, structure, weights, wantShares, wantDetails);
   }
   if (model === 'shapley') {
     const rates = options.shapleyRates ?? 'pooled';

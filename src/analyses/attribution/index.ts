@@ -9,7 +9,13 @@ export { bootstrapCredit, type BootstrapOptions } from './bootstrap-credit.ts';
 export { compareModels, type ChannelSpread, type CompareResult } from './compare-models.ts';
 export { createRng, type Rng } from './create-rng.ts';
 export { DEFAULT_PATH_SEPARATOR, formatPath } from './format-path.ts';
-export { MODEL_ALIASES, MODEL_NAMES, resolveModelName, type ModelName, type RuleModelName } from './model-names.ts';
+export {
+  MODEL_ALIASES,
+  MODEL_NAMES,
+  resolveModelName,
+  type ModelName,
+  type RuleModelName,
+} from './model-names.ts';
 export {
   parsePathSummary,
   type ParsedPathSummary,

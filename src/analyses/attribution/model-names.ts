@@ -31,7 +31,9 @@ export const MODEL_ALIASES: Readonly<Record<string, ModelName | 'compare'>> = {
   'inverse-j-shaped': 'inverse-j',
 };
 
-const RULE_MODELS = new Set<string>(MODEL_NAMES.filter((m) => !['markov', 'shapley', 'fractribution'].includes(m)));
+const RULE_MODELS = new Set<string>(
+  MODEL_NAMES.filter((m) => !['markov', 'shapley', 'fractribution'].includes(m)),
+);
 
 export const isRuleModel = (name: ModelName): name is RuleModelName => RULE_MODELS.has(name);
 
@@ -44,7 +46,10 @@ export const isRuleModel = (name: ModelName): name is RuleModelName => RULE_MODE
  * resolveModelName('compare'); // 'compare'
  */
 export function resolveModelName(name: string): ModelName | 'compare' {
-  const key = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   if (key === 'compare') return 'compare';
   if ((MODEL_NAMES as readonly string[]).includes(key)) return key as ModelName;
   const alias = MODEL_ALIASES[key];

@@ -76,7 +76,11 @@ export class SharesBuilder {
 
   finish(rows: number): RowShares {
     while (this.row < rows) this.start[++this.row] = this.n;
-    return { start: this.start, channel: this.channel.subarray(0, this.n), share: this.share.subarray(0, this.n) };
+    return {
+      start: this.start,
+      channel: this.channel.subarray(0, this.n),
+      share: this.share.subarray(0, this.n),
+    };
   }
 }
 

@@ -61,7 +61,10 @@ const DEFAULTS: Record<PathSummaryFormat, Required<PathSummaryColumns> & { delim
 export function parsePathSummary(text: string, options: ParsePathSummaryOptions = {}): ParsedPathSummary {
   const separator = options.separator ?? DEFAULT_PATH_SEPARATOR;
   if (separator.length === 0) {
-    throw new AttributionInputError('the channel separator is empty', { option: 'separator', hint: "use e.g. ' > '" });
+    throw new AttributionInputError('the channel separator is empty', {
+      option: 'separator',
+      hint: "use e.g. ' > '",
+    });
   }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerAt = lines.findIndex((l) => l.trim() !== '');
@@ -72,7 +75,8 @@ export function parsePathSummary(text: string, options: ParsePathSummaryOptions 
     });
   }
   const header = lines[headerAt];
-  const format = options.format && options.format !== 'auto' ? options.format : detectFormat(header, headerAt + 1);
+  const format =
+    options.format && options.format !== 'auto' ? options.format : detectFormat(header, headerAt + 1);
   const defaults = DEFAULTS[format];
   const delimiter = defaults.delimiter;
   const names = splitFields(header, delimiter, headerAt + 1).map((h) => h.trim().toLowerCase());
@@ -102,11 +106,14 @@ export function parsePathSummary(text: string, options: ParsePathSummaryOptions 
     const lineNo = l + 1;
     const fields = splitFields(line, delimiter, lineNo);
     if (fields.length !== names.length) {
-      throw new AttributionInputError(`expected ${names.length} fields separated by "${delimiter}", found ${fields.length}`, {
-        line: lineNo,
-        column: Math.min(fields.length, names.length) + 1,
-        hint: `quote fields that contain "${delimiter}", or check the line for a missing or extra separator`,
-      });
+      throw new AttributionInputError(
+        `expected ${names.length} fields separated by "${delimiter}", found ${fields.length}`,
+        {
+          line: lineNo,
+          column: Math.min(fields.length, names.length) + 1,
+          hint: `quote fields that contain "${delimiter}", or check the line for a missing or extra separator`,
+        },
+      );
     }
     const num = (i: number, what: string, allowNegative: boolean): number => {
       const raw = fields[i].trim();

@@ -41,7 +41,16 @@ export interface PreparedPaths {
 }
 
 type Step =
-  | { kind: 'unique' | 'exposure' | 'first' | 'frequency' | 'first-touch' | 'remove-direct' | 'remove-last-direct' }
+  | {
+      kind:
+        | 'unique'
+        | 'exposure'
+        | 'first'
+        | 'frequency'
+        | 'first-touch'
+        | 'remove-direct'
+        | 'remove-last-direct';
+    }
   | { kind: 'trim'; n: number };
 
 /**
@@ -489,7 +498,8 @@ function growF(a: Float64Array, size: number, fill = 0): Float64Array {
 }
 
 function validateRecord(rec: PathRecord, r: number): void {
-  const bad = (message: string, hint: string) => new AttributionInputError(`record ${r + 1}: ${message}`, { record: r, hint });
+  const bad = (message: string, hint: string) =>
+    new AttributionInputError(`record ${r + 1}: ${message}`, { record: r, hint });
   if (!Array.isArray(rec.path)) throw bad('path is not an array of channel names', 'give path as string[]');
   for (const [name, x] of [
     ['conversions', rec.conversions],
@@ -535,7 +545,9 @@ function requireCount(x: number, option: string): number {
 function optionalPositive(x: number | undefined, option: string): number | undefined {
   if (x === undefined) return undefined;
   if (typeof x !== 'number' || !(x > 0) || !Number.isFinite(x)) {
-    throw new AttributionInputError(`${option} must be a positive number of days, got ${String(x)}`, { option });
+    throw new AttributionInputError(`${option} must be a positive number of days, got ${String(x)}`, {
+      option,
+    });
   }
   return x;
 }

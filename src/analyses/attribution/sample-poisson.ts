@@ -8,7 +8,8 @@ export function logFactorial(k: number): number {
   if (k < LOG_FACTORIAL_TABLE_SIZE) {
     if (!logFactorialTable) {
       logFactorialTable = new Float64Array(LOG_FACTORIAL_TABLE_SIZE);
-      for (let i = 2; i < LOG_FACTORIAL_TABLE_SIZE; i++) logFactorialTable[i] = logFactorialTable[i - 1] + Math.log(i);
+      for (let i = 2; i < LOG_FACTORIAL_TABLE_SIZE; i++)
+        logFactorialTable[i] = logFactorialTable[i - 1] + Math.log(i);
     }
     return logFactorialTable[k];
   }
@@ -17,7 +18,10 @@ export function logFactorial(k: number): number {
   const inv2 = inv * inv;
   // lgamma(x) by Stirling with three correction terms
   return (
-    (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
+    (x - 0.5) * Math.log(x) -
+    x +
+    0.5 * Math.log(2 * Math.PI) +
+    inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260))
   );
 }
 
@@ -58,7 +62,10 @@ export function samplePoisson(rng: Rng, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * U + mean + 0.43);
     if (us >= 0.07 && V <= vr) return k;
     if (k < 0 || (us < 0.013 && V > us)) continue;
-    if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - logFactorial(k)) {
+    if (
+      Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+      -mean + k * loglam - logFactorial(k)
+    ) {
       return k;
     }
   }

@@ -33,7 +33,8 @@ export class SequenceIndex {
     if (id + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2) as Int32Array;
     if (id >= this.hashes.length) this.hashes = grow(this.hashes, this.hashes.length * 2) as Int32Array;
     const at = this.starts[id];
-    if (at + len > this.data.length) this.data = grow(this.data, Math.max(this.data.length * 2, at + len)) as Int32Array;
+    if (at + len > this.data.length)
+      this.data = grow(this.data, Math.max(this.data.length * 2, at + len)) as Int32Array;
     for (let i = 0; i < len; i++) this.data[at + i] = buf[from + i];
     this.starts[id + 1] = at + len;
     this.hashes[id] = h;

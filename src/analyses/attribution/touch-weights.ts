@@ -79,7 +79,13 @@ export function resolveRuleParams(options: ModelOptions = {}): RuleParams {
     custom = positional(options.customWeights, 'customWeights');
   }
   const w = options.wShapedWeights ?? { first: 0.3, lead: 0.3, opportunity: 0.3, rest: 0.1 };
-  const z = options.fullPathWeights ?? { first: 0.225, lead: 0.225, opportunity: 0.225, closedWon: 0.225, rest: 0.1 };
+  const z = options.fullPathWeights ?? {
+    first: 0.225,
+    lead: 0.225,
+    opportunity: 0.225,
+    closedWon: 0.225,
+    rest: 0.1,
+  };
   const wShaped: RuleParams['wShaped'] = [w.first, w.lead, w.opportunity, w.rest];
   const fullPath: RuleParams['fullPath'] = [z.first, z.lead, z.opportunity, z.closedWon, z.rest];
   for (const [name, shares] of [
@@ -206,7 +212,11 @@ export function fillRuleWeights(
   }
 }
 
-function fillPositional(len: number, out: Float64Array, [first, middle, last]: [number, number, number]): void {
+function fillPositional(
+  len: number,
+  out: Float64Array,
+  [first, middle, last]: [number, number, number],
+): void {
   if (len === 2) {
     const s = first + last;
     out[0] = s > 0 ? first / s : 0.5;
@@ -265,7 +275,9 @@ export function touchWeights(
 ): number[] {
   const name = resolveModelName(model);
   if (name === 'compare' || !isRuleModel(name)) {
-    throw new Error(`touchWeights covers rule-based models only; "${model}" is data-driven and has no per-touch rule`);
+    throw new Error(
+      `touchWeights covers rule-based models only; "${model}" is data-driven and has no per-touch rule`,
+    );
   }
   const len = journey.path.length;
   if (len === 0) return [];

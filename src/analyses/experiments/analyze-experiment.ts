@@ -134,16 +134,31 @@ export interface ExperimentAnalysis {
  * );
  * const decision = decide(analysis);
  */
-export function analyzeExperiment(input: ExperimentInput, options: Partial<AnalysisSettings> = {}): ExperimentAnalysis {
+export function analyzeExperiment(
+  input: ExperimentInput,
+  options: Partial<AnalysisSettings> = {},
+): ExperimentAnalysis {
   const settings: AnalysisSettings = { ...DEFAULT_ANALYSIS_SETTINGS, ...options };
   const variantNames = input.variants.map((v) => v.name);
+  for (const metric of input.metrics) {
+    // A caller bug, not a data condition: the arms must line up with the variants.
+    if (metric.arms.length !== variantNames.length) {
+      throw new RangeError(
+        `metric '${metric.name}' has ${metric.arms.length} arms for ${variantNames.length} variants`,
+      );
+    }
+  }
 
   const metrics = input.metrics.map((metric) => analyzeMetric(metric, variantNames, settings));
   const corrected = settings.method === 'bayesian' ? metrics : applyCorrection(metrics, settings);
   return { settings, variantNames, health: checkHealth(input, settings), metrics: corrected };
 }
 
-function analyzeMetric(metric: ExperimentMetric, variantNames: readonly string[], settings: AnalysisSettings): MetricAnalysis {
+function analyzeMetric(
+  metric: ExperimentMetric,
+  variantNames: readonly string[],
+  settings: AnalysisSettings,
+): MetricAnalysis {
   const lowerIsBetter = metric.lowerIsBetter ?? false;
   const control = metric.arms[0];
   const controlSummary = summarizeArm(control.kind === 'cuped' ? control.post : control);
@@ -155,18 +170,53 @@ function analyzeMetric(metric: ExperimentMetric, variantNames: readonly string[]
     const base = { name, n: summary.n, mean: summary.unadjustedMean, adjustedPValue: null, adjustedCi: null };
     const result = effectMoments(control, arm, settings.difference);
     if (!result.ok) {
-      return { ...base, estimate: null, se: null, ci: null, pValue: null, chanceToWin: null, risk: null, theta: null, error: result.reason };
+      return {
+        ...base,
+        estimate: null,
+        se: null,
+        ci: null,
+        pValue: null,
+        chanceToWin: null,
+        risk: null,
+        theta: null,
+        error: result.reason,
+      };
     }
     const { moments } = result;
     if (settings.method === 'bayesian') {
-      const b = bayesianEffect(moments, { alpha: settings.alpha, prior: settings.prior, lowerIsBetter, oneSided: settings.oneSided });
-      return { ...base, estimate: b.estimate, se: b.se, ci: b.ci, pValue: null, chanceToWin: b.chanceToWin, risk: b.risk, theta: moments.theta, error: null };
+      const b = bayesianEffect(moments, {
+        alpha: settings.alpha,
+        prior: settings.prior,
+        lowerIsBetter,
+        oneSided: settings.oneSided,
+      });
+      return {
+        ...base,
+        estimate: b.estimate,
+        se: b.se,
+        ci: b.ci,
+        pValue: null,
+        chanceToWin: b.chanceToWin,
+        risk: b.risk,
+        theta: moments.theta,
+        error: null,
+      };
     }
     const t =
       settings.method === 'sequential'
         ? sequentialTest(moments, { alpha: settings.alpha, tuning: settings.sequentialTuning, alternative })
         : welchTTest(moments, { alpha: settings.alpha, alternative });
-    return { ...base, estimate: t.estimate, se: t.se, ci: t.ci, pValue: t.pValue, chanceToWin: null, risk: null, theta: moments.theta, error: null };
+    return {
+      ...base,
+      estimate: t.estimate,
+      se: t.se,
+      ci: t.ci,
+      pValue: t.pValue,
+      chanceToWin: null,
+      risk: null,
+      theta: moments.theta,
+      error: null,
+    };
   });
 
   return {
@@ -193,13 +243,23 @@ function applyCorrection(metrics: MetricAnalysis[], settings: AnalysisSettings):
   const adjusted = adjust(family.map((f) => f.p));
   const byKey = new Map(family.map((f, i) => [`${f.m}:${f.v}`, adjusted[i]]));
   return metrics.map((metric, m) => {
-    const alternative: Alternative = !settings.oneSided ? 'two-sided' : metric.lowerIsBetter ? 'less' : 'greater';
+    const alternative: Alternative = !settings.oneSided
+      ? 'two-sided'
+      : metric.lowerIsBetter
+        ? 'less'
+        : 'greater';
     return {
       ...metric,
       variants: metric.variants.map((variant, v) => {
         const adjustedPValue = byKey.get(`${m}:${v}`);
         if (adjustedPValue === undefined || variant.estimate === null || variant.ci === null) return variant;
-        const adjustedCi = widenedInterval(variant.estimate, variant.ci, adjustedPValue, settings.alpha, alternative);
+        const adjustedCi = widenedInterval(
+          variant.estimate,
+          variant.ci,
+          adjustedPValue,
+          settings.alpha,
+          alternative,
+        );
         return { ...variant, adjustedPValue, adjustedCi };
       }),
     };
@@ -210,7 +270,8 @@ function checkHealth(input: ExperimentInput, settings: AnalysisSettings): Experi
   const units = input.variants.map((v) => v.units);
   const haveUnits = units.every((u): u is number => typeof u === 'number');
   const weights = input.variants.map((v) => v.weight ?? 1);
-  const srm = haveUnits && units.length > 1 ? sampleRatioMismatch(units, weights, settings.srmThreshold) : null;
+  const srm =
+    haveUnits && units.length > 1 ? sampleRatioMismatch(units, weights, settings.srmThreshold) : null;
 
   const analysed = haveUnits ? units.reduce((s, u) => s + u, 0) : 0;
   const multipleExposure =
@@ -228,9 +289,13 @@ function checkHealth(input: ExperimentInput, settings: AnalysisSettings): Experi
         ...input.metrics.flatMap((m) => m.arms.map((a) => (a.kind === 'cuped' ? a.post.n : a.n))),
         Number.POSITIVE_INFINITY,
       );
-  const minimumData = minimumDataCheck(Number.isFinite(smallestArm) ? smallestArm : 0, input.daysRunning ?? null, {
-    minSamplePerArm: settings.minSamplePerArm,
-    minDays: settings.minDays,
-  });
+  const minimumData = minimumDataCheck(
+    Number.isFinite(smallestArm) ? smallestArm : 0,
+    input.daysRunning ?? null,
+    {
+      minSamplePerArm: settings.minSamplePerArm,
+      minDays: settings.minDays,
+    },
+  );
   return { srm, multipleExposure, minimumData };
 }

@@ -20,9 +20,12 @@ const moments = (a: ArmData, b: ArmData, difference: DifferenceType = 'relative'
 
 describe('bayesianEffect against gbstats EffectBayesianABTest', () => {
   it('binomial 49/100 vs 51/100, flat prior', () => {
-    const r = bayesianEffect(moments({ kind: 'proportion', n: 100, sum: 49 }, { kind: 'proportion', n: 100, sum: 51 }), {
-      alpha: 0.05,
-    });
+    const r = bayesianEffect(
+      moments({ kind: 'proportion', n: 100, sum: 49 }, { kind: 'proportion', n: 100, sum: 51 }),
+      {
+        alpha: 0.05,
+      },
+    );
     expect(r.estimate).toBeCloseTo(0.04082, 5);
     expect(r.ci[0]).toBeCloseTo(-0.24779, 5);
     expect(r.ci[1]).toBeCloseTo(0.32943, 5);
@@ -84,11 +87,41 @@ describe('bayesianEffect against gbstats EffectBayesianABTest', () => {
       se: Math.sqrt(varT / (nT * qC ** 2) + (varC * qT ** 2) / (nC * qC ** 4)),
     };
     it.each([
-      ['improper flat, absolute', absolute, null, 0.5365124375579775, [0.4572559589115422, 0.6157689162044128]],
-      ['flat N(0, 1e6) relative prior, absolute', absolute, { mean: 0, variance: 1e6 }, 0.536512437540855, [0.4572559588956844, 0.6157689161860256]],
-      ['flat N(0, 1e6), relative', relative, { mean: 0, variance: 1e6 }, 0.07495297222736319, [0.06341005842481906, 0.08649588602990732]],
-      ['informative N(0, 1) relative prior, absolute', absolute, { mean: 0, variance: 1 }, 0.536495315442269, [0.4572401014910488, 0.6157505293934892]],
-      ['informative N(0, 1), relative', relative, { mean: 0, variance: 1 }, 0.07495037261804469, [0.06340765898986044, 0.08649308624622894]],
+      [
+        'improper flat, absolute',
+        absolute,
+        null,
+        0.5365124375579775,
+        [0.4572559589115422, 0.6157689162044128],
+      ],
+      [
+        'flat N(0, 1e6) relative prior, absolute',
+        absolute,
+        { mean: 0, variance: 1e6 },
+        0.536512437540855,
+        [0.4572559588956844, 0.6157689161860256],
+      ],
+      [
+        'flat N(0, 1e6), relative',
+        relative,
+        { mean: 0, variance: 1e6 },
+        0.07495297222736319,
+        [0.06341005842481906, 0.08649588602990732],
+      ],
+      [
+        'informative N(0, 1) relative prior, absolute',
+        absolute,
+        { mean: 0, variance: 1 },
+        0.536495315442269,
+        [0.4572401014910488, 0.6157505293934892],
+      ],
+      [
+        'informative N(0, 1), relative',
+        relative,
+        { mean: 0, variance: 1 },
+        0.07495037261804469,
+        [0.06340765898986044, 0.08649308624622894],
+      ],
     ] as const)('%s', (_name, m, prior, expected, ci) => {
       const r = bayesianEffect(m, { alpha: 0.05, prior });
       expect(Math.abs(r.estimate - expected)).toBeLessThan(1e-9);
@@ -118,8 +151,24 @@ describe('bayesianEffect against gbstats end-to-end analyses (9 decimals)', () =
   it('ratio metric: risk of the variant 0.050934045, chance to win 0.694926359', () => {
     const r = bayesianEffect(
       moments(
-        { kind: 'ratio', n: 100, numSum: 270, numSumSquares: 848.79, denSum: 510, denSumSquares: 810, numDenSumProduct: -900 },
-        { kind: 'ratio', n: 120, numSum: 300, numSumSquares: 869, denSum: 500, denSumSquares: 800, numDenSumProduct: -905 },
+        {
+          kind: 'ratio',
+          n: 100,
+          numSum: 270,
+          numSumSquares: 848.79,
+          denSum: 510,
+          denSumSquares: 810,
+          numDenSumProduct: -900,
+        },
+        {
+          kind: 'ratio',
+          n: 120,
+          numSum: 300,
+          numSumSquares: 869,
+          denSum: 500,
+          denSumSquares: 800,
+          numDenSumProduct: -905,
+        },
       ),
       { alpha: 0.05 },
     );

@@ -54,12 +54,17 @@ export function bayesianEffect(
     se: sd,
     ci,
     chanceToWin: lowerIsBetter ? pNegative : pPositive,
-    risk: lowerIsBetter ? [lossIfNegativeTaken, lossIfPositiveMissed] : [lossIfPositiveMissed, lossIfNegativeTaken],
+    risk: lowerIsBetter
+      ? [lossIfNegativeTaken, lossIfPositiveMissed]
+      : [lossIfPositiveMissed, lossIfNegativeTaken],
   };
 }
 
 /** Null when the prior cannot be rescaled (zero control mean): the analysis then uses a flat prior. */
-function rescalePrior(prior: GaussianPrior, moments: EffectMoments): { mean: number; variance: number } | null {
+function rescalePrior(
+  prior: GaussianPrior,
+  moments: EffectMoments,
+): { mean: number; variance: number } | null {
   const scale = prior.scale ?? 'relative';
   const base = moments.controlMean;
   if (scale === moments.difference) return { mean: prior.mean, variance: prior.variance };

@@ -16,7 +16,8 @@ export function cupedTheta(control: CupedArm, treatment: CupedArm): number {
   if (n <= 1) return 0;
   const preSum = control.preSum + treatment.preSum;
   const postSum = control.post.sum + treatment.post.sum;
-  const preSumSquares = (control.preSumSquares ?? control.preSum) + (treatment.preSumSquares ?? treatment.preSum);
+  const preSumSquares =
+    (control.preSumSquares ?? control.preSum) + (treatment.preSumSquares ?? treatment.preSum);
   const preScatter = preSumSquares - preSum ** 2 / n;
   const postScatter = postSumSquares(control) + postSumSquares(treatment) - postSum ** 2 / n;
   if (!(preScatter > 0) || !(postScatter > 0)) return 0;

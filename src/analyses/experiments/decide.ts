@@ -37,7 +37,11 @@ export interface Decision {
   /** Why, most important first; each a complete sentence a reader can act on. */
   readonly reasons: readonly string[];
   readonly variants: readonly VariantDecision[];
-  readonly verdicts: readonly { readonly metric: string; readonly variant: string; readonly verdict: Verdict }[];
+  readonly verdicts: readonly {
+    readonly metric: string;
+    readonly variant: string;
+    readonly verdict: Verdict;
+  }[];
 }
 
 /**
@@ -92,7 +96,9 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
     );
   }
   if (minimumData.enoughDuration === false) {
-    dataReasons.push(`Too early: ${formatNumber(minimumData.daysRunning ?? 0)} days running, the minimum is ${minimumData.minDays}.`);
+    dataReasons.push(
+      `Too early: ${formatNumber(minimumData.daysRunning ?? 0)} days running, the minimum is ${minimumData.minDays}.`,
+    );
   }
 
   const variantNames = analysis.variantNames.slice(1);
@@ -115,15 +121,23 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
     }
     const better = goals.filter((g) => g.verdict === 'better');
     const worse = goals.filter((g) => g.verdict === 'worse');
-    for (const g of better) reasons.push(`${name}: '${g.m.name}' is better: ${describe(g.v, difference, level)}${evidence(g.v, analysis, p)}.`);
-    for (const g of worse) reasons.push(`${name}: '${g.m.name}' is worse: ${describe(g.v, difference, level)}${evidence(g.v, analysis, p)}.`);
+    for (const g of better)
+      reasons.push(
+        `${name}: '${g.m.name}' is better: ${describe(g.v, difference, level)}${evidence(g.v, analysis, p)}.`,
+      );
+    for (const g of worse)
+      reasons.push(
+        `${name}: '${g.m.name}' is worse: ${describe(g.v, difference, level)}${evidence(g.v, analysis, p)}.`,
+      );
     for (const g of [...goals, ...guards].filter((x) => x.verdict === 'no result')) {
       reasons.push(`${name}: '${g.m.name}' has no result: ${g.v.error ?? 'no estimate'}.`);
     }
     const unproven = guards.filter((g) => g.verdict !== 'non-inferior');
 
     if (better.length > 0 && worse.length > 0) {
-      reasons.push(`${name}: better on some goals and worse on others; the trade-off needs a decision by the owner.`);
+      reasons.push(
+        `${name}: better on some goals and worse on others; the trade-off needs a decision by the owner.`,
+      );
       return { name, action: 'stop', reasons };
     }
     if (worse.length > 0) {
@@ -133,7 +147,9 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
     const shippable = better.length > 0 || (goals.length === 0 && guards.length > 0);
     if (shippable && unproven.length === 0) {
       for (const g of guards) {
-        reasons.push(`${name}: guardrail '${g.m.name}' is non-inferior: ${describe(g.v, difference, level)}.`);
+        reasons.push(
+          `${name}: guardrail '${g.m.name}' is non-inferior: ${describe(g.v, difference, level)}.`,
+        );
       }
       if (!enoughData) return { name, action: 'keep running', reasons: [...reasons, ...dataReasons] };
       return { name, action: 'ship', reasons };
@@ -163,7 +179,8 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
       `Multiple exposures: ${health.multipleExposure.count} units (${formatNumber(health.multipleExposure.rate * 100)}%) saw more than one variant, above the ${formatNumber(settings.maxMultipleExposureRate * 100)}% limit; fix the assignment and restart.`,
     );
   }
-  const allReasons = (lead: string[]) => [...lead, ...variants.flatMap((v) => v.reasons)];
+  // Data-minimum reasons are shared by every variant: say them once.
+  const allReasons = (lead: string[]) => [...new Set([...lead, ...variants.flatMap((v) => v.reasons)])];
   if (healthReasons.length > 0) {
     return { action: 'stop', variant: null, reasons: allReasons(healthReasons), variants, verdicts };
   }
@@ -207,7 +224,12 @@ function guardrailVerdict(metric: MetricAnalysis, v: VariantComparison): Verdict
   return 'inconclusive';
 }
 
-function goalVerdict(metric: MetricAnalysis, v: VariantComparison, analysis: ExperimentAnalysis, policy: DecisionPolicy): Verdict {
+function goalVerdict(
+  metric: MetricAnalysis,
+  v: VariantComparison,
+  analysis: ExperimentAnalysis,
+  policy: DecisionPolicy,
+): Verdict {
   if (v.estimate === null) return 'no result';
   const gain = metric.lowerIsBetter ? -v.estimate : v.estimate;
   if (analysis.settings.method === 'bayesian') {
@@ -244,7 +266,13 @@ function describe(v: VariantComparison, difference: DifferenceType, level: strin
   return `${formatEffect(v.estimate, difference)} (${level} interval ${formatEffect(ci[0], difference)} to ${formatEffect(ci[1], difference)})`;
 }
 
-/** A lift as a signed percentage, an absolute difference as a signed number. */
+/**
+ * A lift as a signed percentage, an absolute difference as a signed number (for reasons).
+ *
+ * @example
+ * formatEffect(0.1234, 'relative'); // '+12.34%'
+ * formatEffect(-2.5, 'absolute');   // '-2.5'
+ */
 export function formatEffect(x: number, difference: DifferenceType, signed = true): string {
   if (x === Infinity) return '+∞';
   if (x === -Infinity) return '−∞';

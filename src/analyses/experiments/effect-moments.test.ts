@@ -13,8 +13,20 @@ import { welchTTest } from './welch-t-test.ts';
 
 describe('CUPED against gbstats RegressionAdjustedStatistic', () => {
   it('mean metric with a count covariate: lift −0.281707154, p 0.003732549', () => {
-    const control: ArmData = { kind: 'cuped', post: { kind: 'mean', n: 3001, sum: 300, sumSquares: 600 }, preSum: 210, preSumSquares: 415, postPreSumProduct: -20 };
-    const treatment: ArmData = { kind: 'cuped', post: { kind: 'mean', n: 3000, sum: 222, sumSquares: 555 }, preSum: 120, preSumSquares: 405, postPreSumProduct: -10 };
+    const control: ArmData = {
+      kind: 'cuped',
+      post: { kind: 'mean', n: 3001, sum: 300, sumSquares: 600 },
+      preSum: 210,
+      preSumSquares: 415,
+      postPreSumProduct: -20,
+    };
+    const treatment: ArmData = {
+      kind: 'cuped',
+      post: { kind: 'mean', n: 3000, sum: 222, sumSquares: 555 },
+      preSum: 120,
+      preSumSquares: 405,
+      postPreSumProduct: -10,
+    };
     const r = effectMoments(control, treatment, 'relative');
     if (!r.ok) throw new Error(r.reason);
     const t = welchTTest(r.moments, { alpha: 0.05 });
@@ -26,8 +38,18 @@ describe('CUPED against gbstats RegressionAdjustedStatistic', () => {
   });
 
   it('binary metric with a binary covariate: lift −0.31620216, p 0.000000353', () => {
-    const control: ArmData = { kind: 'cuped', post: { kind: 'proportion', n: 3001, sum: 300 }, preSum: 210, postPreSumProduct: -20 };
-    const treatment: ArmData = { kind: 'cuped', post: { kind: 'proportion', n: 3000, sum: 222 }, preSum: 120, postPreSumProduct: -10 };
+    const control: ArmData = {
+      kind: 'cuped',
+      post: { kind: 'proportion', n: 3001, sum: 300 },
+      preSum: 210,
+      postPreSumProduct: -20,
+    };
+    const treatment: ArmData = {
+      kind: 'cuped',
+      post: { kind: 'proportion', n: 3000, sum: 222 },
+      preSum: 120,
+      postPreSumProduct: -10,
+    };
     const r = effectMoments(control, treatment, 'relative');
     if (!r.ok) throw new Error(r.reason);
     const t = welchTTest(r.moments, { alpha: 0.05 });
@@ -55,7 +77,12 @@ describe('cupedTheta', () => {
   };
   const arm = (data: number[][]): CupedArm => ({
     kind: 'cuped',
-    post: { kind: 'mean', n: data.length, sum: sum(data.map((r) => r[0])), sumSquares: sum(data.map((r) => r[0] ** 2)) },
+    post: {
+      kind: 'mean',
+      n: data.length,
+      sum: sum(data.map((r) => r[0])),
+      sumSquares: sum(data.map((r) => r[0] ** 2)),
+    },
     preSum: sum(data.map((r) => r[1])),
     preSumSquares: sum(data.map((r) => r[1] ** 2)),
     postPreSumProduct: sum(data.map((r) => r[0] * r[1])),
@@ -70,7 +97,12 @@ describe('cupedTheta', () => {
   });
 
   it('is 0 (adjustment off) when the covariate is constant', () => {
-    const flat = (a: CupedArm): CupedArm => ({ ...a, preSum: a.post.n, preSumSquares: a.post.n, postPreSumProduct: a.post.sum });
+    const flat = (a: CupedArm): CupedArm => ({
+      ...a,
+      preSum: a.post.n,
+      preSumSquares: a.post.n,
+      postPreSumProduct: a.post.sum,
+    });
     expect(cupedTheta(flat(arm(rows.control)), flat(arm(rows.treatment)))).toBe(0);
   });
 
@@ -84,10 +116,34 @@ describe('cupedTheta', () => {
 
 describe('effectMoments edge cases', () => {
   it.each([
-    ['no variance', { kind: 'proportion', n: 50, sum: 0 }, { kind: 'proportion', n: 50, sum: 3 }, 'absolute', /variance/],
-    ['one unit', { kind: 'mean', n: 1, sum: 3, sumSquares: 9 }, { kind: 'mean', n: 5, sum: 9, sumSquares: 20 }, 'absolute', /variance/],
-    ['zero control mean, relative', { kind: 'mean', n: 3, sum: 0, sumSquares: 2 }, { kind: 'mean', n: 3, sum: 3, sumSquares: 5 }, 'relative', /zero/],
-    ['mismatched kinds', { kind: 'proportion', n: 3, sum: 1 }, { kind: 'mean', n: 3, sum: 3, sumSquares: 5 }, 'relative', /proportion/],
+    [
+      'no variance',
+      { kind: 'proportion', n: 50, sum: 0 },
+      { kind: 'proportion', n: 50, sum: 3 },
+      'absolute',
+      /variance/,
+    ],
+    [
+      'one unit',
+      { kind: 'mean', n: 1, sum: 3, sumSquares: 9 },
+      { kind: 'mean', n: 5, sum: 9, sumSquares: 20 },
+      'absolute',
+      /variance/,
+    ],
+    [
+      'zero control mean, relative',
+      { kind: 'mean', n: 3, sum: 0, sumSquares: 2 },
+      { kind: 'mean', n: 3, sum: 3, sumSquares: 5 },
+      'relative',
+      /zero/,
+    ],
+    [
+      'mismatched kinds',
+      { kind: 'proportion', n: 3, sum: 1 },
+      { kind: 'mean', n: 3, sum: 3, sumSquares: 5 },
+      'relative',
+      /proportion/,
+    ],
   ] as const)('%s → reason instead of numbers', (_name, a, b, difference, reason) => {
     const r = effectMoments(a, b, difference);
     expect(r.ok).toBe(false);
@@ -95,7 +151,11 @@ describe('effectMoments edge cases', () => {
   });
 
   it('a zero control mean is fine for an absolute difference', () => {
-    const r = effectMoments({ kind: 'mean', n: 3, sum: 0, sumSquares: 2 }, { kind: 'mean', n: 3, sum: 3, sumSquares: 5 }, 'absolute');
+    const r = effectMoments(
+      { kind: 'mean', n: 3, sum: 0, sumSquares: 2 },
+      { kind: 'mean', n: 3, sum: 3, sumSquares: 5 },
+      'absolute',
+    );
     expect(r.ok).toBe(true);
   });
 });

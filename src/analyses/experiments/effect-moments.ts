@@ -23,7 +23,11 @@ import type { ArmData, CupedArm, DifferenceType, EffectMomentsResult } from './t
  * );
  * if (r.ok) r.moments.estimate; // 0.0666…
  */
-export function effectMoments(control: ArmData, treatment: ArmData, difference: DifferenceType): EffectMomentsResult {
+export function effectMoments(
+  control: ArmData,
+  treatment: ArmData,
+  difference: DifferenceType,
+): EffectMomentsResult {
   if (control.kind !== treatment.kind) {
     return { ok: false, reason: `control is a ${control.kind} arm but treatment is a ${treatment.kind} arm` };
   }
@@ -41,7 +45,10 @@ export function effectMoments(control: ArmData, treatment: ArmData, difference: 
   const sa = summarizeArm(a, theta);
   const sb = summarizeArm(b, theta);
   if (sa.n <= 1 || sb.n <= 1 || !(sa.variance > 0) || !(sb.variance > 0)) {
-    return { ok: false, reason: 'zero or negative variance (too few units, or every unit has the same value)' };
+    return {
+      ok: false,
+      reason: 'zero or negative variance (too few units, or every unit has the same value)',
+    };
   }
   const relative = difference === 'relative';
   if (relative && (sa.unadjustedMean === 0 || sa.mean === 0)) {

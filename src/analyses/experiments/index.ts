@@ -27,7 +27,11 @@ export { cupedTheta } from './cuped-theta.ts';
 export { welchTTest } from './welch-t-test.ts';
 export { DEFAULT_SEQUENTIAL_TUNING, sequentialTest } from './sequential-test.ts';
 export { bayesianEffect } from './bayesian-effect.ts';
-export { DEFAULT_SRM_THRESHOLD, sampleRatioMismatch, type SampleRatioMismatch } from './sample-ratio-mismatch.ts';
+export {
+  DEFAULT_SRM_THRESHOLD,
+  sampleRatioMismatch,
+  type SampleRatioMismatch,
+} from './sample-ratio-mismatch.ts';
 export { multipleExposureCheck, type MultipleExposureCheck } from './multiple-exposure-check.ts';
 export { minimumDataCheck, type MinimumDataCheck } from './minimum-data-check.ts';
 export { holmBonferroni } from './holm-bonferroni.ts';

@@ -52,7 +52,10 @@ describe('probabilities are in [0, 1] and risks are non-negative', () => {
       for (const difference of ['relative', 'absolute'] as const) {
         const m = moments(x, y, difference);
         for (const alternative of ['two-sided', 'greater', 'less'] as const) {
-          for (const p of [welchTTest(m, { alpha: 0.05, alternative }).pValue, sequentialTest(m, { alpha: 0.05, alternative }).pValue]) {
+          for (const p of [
+            welchTTest(m, { alpha: 0.05, alternative }).pValue,
+            sequentialTest(m, { alpha: 0.05, alternative }).pValue,
+          ]) {
             expect(p).toBeGreaterThanOrEqual(0);
             expect(p).toBeLessThanOrEqual(1);
           }
@@ -74,17 +77,25 @@ describe('chance to win of B over A and of A over B sum to 1', () => {
     expect(ab + ba).toBeCloseTo(1, 12);
   });
 
-  it.each(cases.slice(0, 10))('lower-is-better flips the chance to win and swaps the risks (case $i)', ({ a, b }) => {
-    const m = moments(a, b, 'relative');
-    const up = bayesianEffect(m, { alpha: 0.05 });
-    const down = bayesianEffect(m, { alpha: 0.05, lowerIsBetter: true });
-    expect(up.chanceToWin + down.chanceToWin).toBeCloseTo(1, 12);
-    expect(down.risk).toEqual([up.risk[1], up.risk[0]]);
-  });
+  it.each(cases.slice(0, 10))(
+    'lower-is-better flips the chance to win and swaps the risks (case $i)',
+    ({ a, b }) => {
+      const m = moments(a, b, 'relative');
+      const up = bayesianEffect(m, { alpha: 0.05 });
+      const down = bayesianEffect(m, { alpha: 0.05, lowerIsBetter: true });
+      expect(up.chanceToWin + down.chanceToWin).toBeCloseTo(1, 12);
+      expect(down.risk).toEqual([up.risk[1], up.risk[0]]);
+    },
+  );
 });
 
 describe('intervals shrink as n grows', () => {
-  const grow = (arm: MeanArm, k: number): MeanArm => ({ ...arm, n: arm.n * k, sum: arm.sum * k, sumSquares: arm.sumSquares * k });
+  const grow = (arm: MeanArm, k: number): MeanArm => ({
+    ...arm,
+    n: arm.n * k,
+    sum: arm.sum * k,
+    sumSquares: arm.sumSquares * k,
+  });
   it.each(cases.slice(0, 12))('case $i', ({ a, b }) => {
     const widths = [1, 2, 4, 8].map((k) => {
       const m = moments(grow(a, k), grow(b, k), 'relative');

@@ -24,7 +24,9 @@ export function minimumDetectableEffect(plan: PowerPlan, nPerArm: number, target
   const { mean } = plan;
   // Per-unit variance whose fixed-horizon error equals the planned (possibly sequential) one:
   // the inflation does not depend on the effect, so it is read off at effect 0.
-  const inflation = plannedStandardError(plan, nPerArm, 0) / plannedStandardError({ ...plan, sequentialTuning: null }, nPerArm, 0);
+  const inflation =
+    plannedStandardError(plan, nPerArm, 0) /
+    plannedStandardError({ ...plan, sequentialTuning: null }, nPerArm, 0);
   const sigma2 = (plan.variance * inflation ** 2) / nPerArm;
   const a = 1 - (k ** 2 * sigma2) / mean ** 2;
   if (!(a > 0)) return null;

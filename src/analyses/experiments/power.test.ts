@@ -39,8 +39,14 @@ describe('against GrowthBook’s power tests', () => {
     ]);
 
   it('fixed-horizon week grid', () => {
-    const powers = [0.073, 0.17053, 0.0965, 0.29389, 0.1204, 0.41122, 0.14458, 0.51749, 0.16895, 0.61037, 0.19342, 0.68938, 0.21791, 0.75513, 0.24235, 0.80886, 0.26666, 0.85213];
-    const mdes = [0.36767, 1.26769, 0.24505, 0.71941, 0.19525, 0.54299, 0.16673, 0.4506, 0.14774, 0.39208, 0.13394, 0.35099, 0.12336, 0.32018, 0.11491, 0.29603, 0.10796, 0.27647];
+    const powers = [
+      0.073, 0.17053, 0.0965, 0.29389, 0.1204, 0.41122, 0.14458, 0.51749, 0.16895, 0.61037, 0.19342, 0.68938,
+      0.21791, 0.75513, 0.24235, 0.80886, 0.26666, 0.85213,
+    ];
+    const mdes = [
+      0.36767, 1.26769, 0.24505, 0.71941, 0.19525, 0.54299, 0.16673, 0.4506, 0.14774, 0.39208, 0.13394,
+      0.35099, 0.12336, 0.32018, 0.11491, 0.29603, 0.10796, 0.27647,
+    ];
     grid((p) => p).forEach((cell, i) => {
       expect(cell.power).toBeCloseTo(powers[i], 5);
       expect(cell.mde).toBeCloseTo(mdes[i], 5);
@@ -48,8 +54,14 @@ describe('against GrowthBook’s power tests', () => {
   });
 
   it('sequential week grid (N* = 5000)', () => {
-    const powers = [0.05936, 0.09832, 0.06912, 0.14992, 0.07849, 0.19972, 0.08761, 0.24784, 0.09657, 0.29426, 0.10541, 0.33888, 0.11415, 0.38165, 0.12282, 0.42249, 0.13142, 0.46136];
-    const mdes = [0.65545, 4.33868, 0.4112, 1.51846, 0.32394, 1.04943, 0.27607, 0.84084, 0.24484, 0.71862, 0.22241, 0.63663, 0.20532, 0.577, 0.19172, 0.53123, 0.18058, 0.49473];
+    const powers = [
+      0.05936, 0.09832, 0.06912, 0.14992, 0.07849, 0.19972, 0.08761, 0.24784, 0.09657, 0.29426, 0.10541,
+      0.33888, 0.11415, 0.38165, 0.12282, 0.42249, 0.13142, 0.46136,
+    ];
+    const mdes = [
+      0.65545, 4.33868, 0.4112, 1.51846, 0.32394, 1.04943, 0.27607, 0.84084, 0.24484, 0.71862, 0.22241,
+      0.63663, 0.20532, 0.577, 0.19172, 0.53123, 0.18058, 0.49473,
+    ];
     grid((p) => ({ ...p, sequentialTuning: 5000 })).forEach((cell, i) => {
       expect(cell.power).toBeCloseTo(powers[i], 5);
       expect(cell.mde).toBeCloseTo(mdes[i], 5);
@@ -78,7 +90,11 @@ describe('against R pwr (two-sample z-test on a standardised effect)', () => {
 
 describe('planning invariants', () => {
   it('sample size reaches the target power and one unit fewer does not', () => {
-    for (const plan of [growthbookMetric, { ...growthbookMetric, sequentialTuning: 5000 }, { mean: 0.1, variance: 0.09, twoSided: false }]) {
+    for (const plan of [
+      growthbookMetric,
+      { ...growthbookMetric, sequentialTuning: 5000 },
+      { mean: 0.1, variance: 0.09, twoSided: false },
+    ]) {
       const r = requiredSampleSize(plan, 0.05, 0.8);
       if (!r) throw new Error('no sample size');
       expect(power(plan, r.perArm, 0.05)).toBeGreaterThanOrEqual(0.8);

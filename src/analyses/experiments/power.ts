@@ -29,7 +29,9 @@ export function plannedStandardError(plan: PowerPlan, nPerArm: number, effect: n
   const { mean, variance } = plan;
   const se =
     (plan.difference ?? 'relative') === 'relative'
-      ? Math.sqrt(variance / (mean ** 2 * nPerArm) + (variance * (mean * (1 + effect)) ** 2) / (mean ** 4 * nPerArm))
+      ? Math.sqrt(
+          variance / (mean ** 2 * nPerArm) + (variance * (mean * (1 + effect)) ** 2) / (mean ** 4 * nPerArm),
+        )
       : Math.sqrt((2 * variance) / nPerArm);
   return plan.sequentialTuning ? sequentialInflation(plan, 2 * nPerArm) * se : se;
 }
@@ -55,7 +57,11 @@ function sequentialInflation(plan: PowerPlan, n: number): number {
   const alpha = plan.alpha ?? 0.05;
   const tuning = plan.sequentialTuning ?? 0;
   if (plan.twoSided ?? true) {
-    return sequentialHalfwidth(1, n, alpha, sequentialRho(alpha, tuning, true)) / normalQuantile(1 - alpha / 2);
+    return (
+      sequentialHalfwidth(1, n, alpha, sequentialRho(alpha, tuning, true)) / normalQuantile(1 - alpha / 2)
+    );
   }
-  return sequentialHalfwidthOneSided(1, n, alpha, sequentialRho(alpha, tuning, false)) / normalQuantile(1 - alpha);
+  return (
+    sequentialHalfwidthOneSided(1, n, alpha, sequentialRho(alpha, tuning, false)) / normalQuantile(1 - alpha)
+  );
 }

@@ -16,7 +16,11 @@ export interface RequiredSampleSize {
  * @example
  * requiredSampleSize({ mean: 0, variance: 1, difference: 'absolute' }, 0.3, 0.8)?.perArm; // 175
  */
-export function requiredSampleSize(plan: PowerPlan, effect: number, targetPower = 0.8): RequiredSampleSize | null {
+export function requiredSampleSize(
+  plan: PowerPlan,
+  effect: number,
+  targetPower = 0.8,
+): RequiredSampleSize | null {
   const reaches = (n: number): boolean => power(plan, n, effect) >= targetPower;
   let low = 2;
   let high = 4;

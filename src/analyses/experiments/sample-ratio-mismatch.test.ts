@@ -34,7 +34,10 @@ describe('sampleRatioMismatch', () => {
   });
 
   it('weights on any scale; no units means no evidence', () => {
-    expect(sampleRatioMismatch([1000, 1200], [50, 50]).pValue).toBeCloseTo(sampleRatioMismatch([1000, 1200], [1, 1]).pValue, 15);
+    expect(sampleRatioMismatch([1000, 1200], [50, 50]).pValue).toBeCloseTo(
+      sampleRatioMismatch([1000, 1200], [1, 1]).pValue,
+      15,
+    );
     expect(sampleRatioMismatch([0, 0], [1, 1])).toMatchObject({ pValue: 1, alert: false });
   });
 
@@ -67,6 +70,9 @@ describe('minimumDataCheck', () => {
   });
 
   it('thresholds are configurable', () => {
-    expect(minimumDataCheck(50, 2, { minSamplePerArm: 50, minDays: 2 })).toMatchObject({ enoughSample: true, enoughDuration: true });
+    expect(minimumDataCheck(50, 2, { minSamplePerArm: 50, minDays: 2 })).toMatchObject({
+      enoughSample: true,
+      enoughDuration: true,
+    });
   });
 });

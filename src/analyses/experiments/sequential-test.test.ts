@@ -31,9 +31,12 @@ describe('sequentialTest against gbstats SequentialTwoSidedTTest', () => {
   });
 
   it('proportion metric, default N* = 5000', () => {
-    const r = sequentialTest(moments({ kind: 'proportion', n: 3000, sum: 1396 }, { kind: 'proportion', n: 3461, sum: 2422 }), {
-      alpha: 0.05,
-    });
+    const r = sequentialTest(
+      moments({ kind: 'proportion', n: 3000, sum: 1396 }, { kind: 'proportion', n: 3461, sum: 2422 }),
+      {
+        alpha: 0.05,
+      },
+    );
     expect(r.estimate).toBeCloseTo(0.50386, 5);
     expect(r.ci[0]).toBeCloseTo(0.40098, 5);
     expect(r.ci[1]).toBeCloseTo(0.60675, 5);
@@ -49,10 +52,7 @@ describe('sequentialTest against gbstats SequentialTwoSidedTTest', () => {
       preSumSquares,
       postPreSumProduct: 1,
     });
-    const r = sequentialTest(
-      moments(cuped(A, 16.87, 527.9767), cuped(B, 22.7, 1348.29)),
-      { alpha: 0.05 },
-    );
+    const r = sequentialTest(moments(cuped(A, 16.87, 527.9767), cuped(B, 22.7, 1348.29)), { alpha: 0.05 });
     expect(r.estimate).toBeCloseTo(0.50338, 5);
     expect(r.ci[0]).toBeCloseTo(-0.50969, 5);
     expect(r.ci[1]).toBeCloseTo(1.51646, 5);
@@ -91,7 +91,9 @@ describe('sequentialTest against gbstats SequentialOneSided tests', () => {
       ['less', 'relative'],
       ['less', 'absolute'],
     ] as const) {
-      expect(sequentialTest(moments(A, B, difference), { alpha: 0.05, alternative }).pValue).toBeGreaterThanOrEqual(0.4999);
+      expect(
+        sequentialTest(moments(A, B, difference), { alpha: 0.05, alternative }).pValue,
+      ).toBeGreaterThanOrEqual(0.4999);
     }
   });
 
@@ -131,7 +133,12 @@ describe('sequential invariants', () => {
 
   it.each([0.2, 0.05, 0.01])('two-sided p < α exactly when the interval excludes 0 (α = %s)', (alpha) => {
     for (const scale of [1, 2, 4, 8, 16]) {
-      const grow = (a: MeanArm): MeanArm => ({ ...a, n: a.n * scale, sum: a.sum * scale, sumSquares: a.sumSquares * scale });
+      const grow = (a: MeanArm): MeanArm => ({
+        ...a,
+        n: a.n * scale,
+        sum: a.sum * scale,
+        sumSquares: a.sumSquares * scale,
+      });
       const r = sequentialTest(moments(grow(A), grow(B)), { alpha });
       expect(r.pValue < alpha).toBe(r.ci[0] > 0 || r.ci[1] < 0);
     }

@@ -41,7 +41,8 @@ export function sequentialTest(
 
   const rho = sequentialRho(alpha, tuning, false);
   const half = sequentialHalfwidthOneSided(se, n, alpha, rho);
-  const ci: [number, number] = alternative === 'greater' ? [estimate - half, Infinity] : [-Infinity, estimate + half];
+  const ci: [number, number] =
+    alternative === 'greater' ? [estimate - half, Infinity] : [-Infinity, estimate + half];
   const towards = alternative === 'greater' ? estimate > 0 : estimate < 0;
   if (!towards) return { estimate, se, ci, pValue: 1 };
   const nr2 = n * rho ** 2;

@@ -45,7 +45,8 @@ export function summarizeArm(arm: ArmData, theta = 0): ArmSummary {
       const postMean = meanOf(arm.post);
       const preMean = n === 0 ? 0 : arm.preSum / n;
       if (n <= 1) return { n, mean: postMean - theta * preMean, unadjustedMean: postMean, variance: 0 };
-      const variance = varianceOf(arm.post) + theta ** 2 * cupedPreVariance(arm) - 2 * theta * cupedCovariance(arm);
+      const variance =
+        varianceOf(arm.post) + theta ** 2 * cupedPreVariance(arm) - 2 * theta * cupedCovariance(arm);
       return { n, mean: postMean - theta * preMean, unadjustedMean: postMean, variance };
     }
   }

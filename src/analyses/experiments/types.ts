@@ -76,8 +76,7 @@ export interface EffectMoments {
 
 /** Either moments, or the reason there are none (no variance, zero baseline…). */
 export type EffectMomentsResult =
-  | { readonly ok: true; readonly moments: EffectMoments }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly moments: EffectMoments } | { readonly ok: false; readonly reason: string };
 
 /** A frequentist or sequential test result. Open interval ends are ±Infinity. */
 export interface TestResult {

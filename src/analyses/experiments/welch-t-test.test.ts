@@ -27,7 +27,16 @@ describe('welchTTest against gbstats TwoSidedTTest', () => {
     // name, control, treatment, difference, expected, ci, se, p
     ['relative', A3407, B3461, 'relative', 0.70732, [-0.03526, 1.44989], 0.37879, 0.06191],
     ['absolute', A3407, B3461, 'absolute', 0.29, [0.04538, 0.53462], 0.12478, 0.02016],
-    ['binomial', { kind: 'proportion', n: 28, sum: 14 }, { kind: 'proportion', n: 30, sum: 16 }, 'relative', (16 / 30 - 0.5) / 0.5, [-0.47767, 0.61101], 0.2717, 0.80707],
+    [
+      'binomial',
+      { kind: 'proportion', n: 28, sum: 14 },
+      { kind: 'proportion', n: 30, sum: 16 },
+      'relative',
+      (16 / 30 - 0.5) / 0.5,
+      [-0.47767, 0.61101],
+      0.2717,
+      0.80707,
+    ],
   ] as const)('%s', (_name, a, b, difference, expected, ci, se, p) => {
     const r = welchTTest(moments(a, b, difference), { alpha: 0.05 });
     expect(r.estimate).toBeCloseTo(expected, 5);
@@ -40,10 +49,42 @@ describe('welchTTest against gbstats TwoSidedTTest', () => {
 
 describe('welchTTest against gbstats OneSided tests (full precision)', () => {
   it.each([
-    ['greater, relative', 'greater', 'relative', 0.5033610858562358, 0.3334122146400735, [-0.045136675850396046, Infinity], 0.06558262868467746],
-    ['greater, absolute', 'greater', 'absolute', 0.23437666666666668, 0.12983081254184736, [0.020791480063255735, Infinity], 0.03554272489873023],
-    ['less, relative', 'less', 'relative', 0.5033610858562358, 0.3334122146400735, [-Infinity, 1.0518588475628676], 0.9344173713153225],
-    ['less, absolute', 'less', 'absolute', 0.23437666666666668, 0.12983081254184736, [-Infinity, 0.44796185327007765], 0.9644572751012698],
+    [
+      'greater, relative',
+      'greater',
+      'relative',
+      0.5033610858562358,
+      0.3334122146400735,
+      [-0.045136675850396046, Infinity],
+      0.06558262868467746,
+    ],
+    [
+      'greater, absolute',
+      'greater',
+      'absolute',
+      0.23437666666666668,
+      0.12983081254184736,
+      [0.020791480063255735, Infinity],
+      0.03554272489873023,
+    ],
+    [
+      'less, relative',
+      'less',
+      'relative',
+      0.5033610858562358,
+      0.3334122146400735,
+      [-Infinity, 1.0518588475628676],
+      0.9344173713153225,
+    ],
+    [
+      'less, absolute',
+      'less',
+      'absolute',
+      0.23437666666666668,
+      0.12983081254184736,
+      [-Infinity, 0.44796185327007765],
+      0.9644572751012698,
+    ],
   ] as const)('%s', (_name, alternative, difference, expected, se, ci, p) => {
     const r = welchTTest(moments(A3000, B3461, difference), { alpha: 0.05, alternative });
     expect(Math.abs(r.estimate - expected)).toBeLessThan(1e-9);
@@ -59,7 +100,11 @@ describe('welchTTest against gbstats OneSided tests (full precision)', () => {
 describe('welchTTest against gbstats end-to-end analyses (9 decimals)', () => {
   it('count metric, dimension "one": p = 0.145219005, lift = −0.074074074', () => {
     const r = welchTTest(
-      moments({ kind: 'mean', n: 100, sum: 270, sumSquares: 848.79 }, { kind: 'mean', n: 120, sum: 300, sumSquares: 869 }, 'relative'),
+      moments(
+        { kind: 'mean', n: 100, sum: 270, sumSquares: 848.79 },
+        { kind: 'mean', n: 120, sum: 300, sumSquares: 869 },
+        'relative',
+      ),
       { alpha: 0.05 },
     );
     expect(r.estimate).toBeCloseTo(-0.074074074, 9);
@@ -69,8 +114,24 @@ describe('welchTTest against gbstats end-to-end analyses (9 decimals)', () => {
   it('ratio metric (delta method): p = 0.610663339, lift = 0.133333333', () => {
     const r = welchTTest(
       moments(
-        { kind: 'ratio', n: 100, numSum: 270, numSumSquares: 848.79, denSum: 510, denSumSquares: 810, numDenSumProduct: -900 },
-        { kind: 'ratio', n: 120, numSum: 300, numSumSquares: 869, denSum: 500, denSumSquares: 800, numDenSumProduct: -905 },
+        {
+          kind: 'ratio',
+          n: 100,
+          numSum: 270,
+          numSumSquares: 848.79,
+          denSum: 510,
+          denSumSquares: 810,
+          numDenSumProduct: -900,
+        },
+        {
+          kind: 'ratio',
+          n: 120,
+          numSum: 300,
+          numSumSquares: 869,
+          denSum: 500,
+          denSumSquares: 800,
+          numDenSumProduct: -905,
+        },
         'relative',
       ),
       { alpha: 0.05 },

@@ -21,7 +21,12 @@ export function welchTTest(
   if (alternative === 'two-sided') {
     const half = tQuantile(1 - options.alpha / 2, dof) * se;
     // 2·F(−|t|) rather than 2·(1 − F(|t|)): keeps tiny p-values instead of rounding them to 0.
-    return { estimate, se, ci: [estimate - half, estimate + half], pValue: Math.min(1, 2 * tCdf(-Math.abs(t), dof)) };
+    return {
+      estimate,
+      se,
+      ci: [estimate - half, estimate + half],
+      pValue: Math.min(1, 2 * tCdf(-Math.abs(t), dof)),
+    };
   }
   const half = tQuantile(1 - options.alpha, dof) * se;
   if (alternative === 'greater') {

@@ -22,12 +22,24 @@ export interface ValidatorOptions {
   detectPii?: boolean;
 }
 
-/** Where a message came from, for evidence and source checks. */
+/**
+ * Where a message came from, for evidence and source checks. Readers can reuse one object and
+ * update `line` per message: `where` is only built when evidence is kept.
+ */
 export interface MessageRef {
-  /** `file:line`, `collector`, ... */
+  /** `collector`, an HTTP request id, ... (takes precedence over file/line). */
   where?: string;
+  file?: string;
+  line?: number;
   /** The plan source the message is known to come from (e.g. by the write key it was sent with). */
   source?: string;
+}
+
+function whereOf(ref: MessageRef | undefined): string | undefined {
+  if (!ref) return undefined;
+  if (ref.where !== undefined) return ref.where;
+  if (ref.file !== undefined) return ref.line !== undefined ? `${ref.file}:${ref.line}` : ref.file;
+  return undefined;
 }
 
 export interface EventValidator {
@@ -212,7 +224,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   let found = 0;
   let current: EventState | undefined;
   let currentMessage: unknown;
-  let currentWhere: string | undefined;
+  let currentRef: MessageRef | undefined;
 
   const record = (type: ViolationType, property: string | undefined, detail: () => string) => {
     const i = VIOLATION_INDEX.get(type)!;
@@ -223,7 +235,8 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       samplesPerType[i]++;
       const sample: ViolationSample = { type, event: current!.name, detail: detail(), payload: currentMessage };
       if (property !== undefined) sample.property = property;
-      if (currentWhere !== undefined) sample.where = currentWhere;
+      const where = whereOf(currentRef);
+      if (where !== undefined) sample.where = where;
       samples.push(sample);
     }
   };
@@ -253,7 +266,8 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
           detail: `"${key}" arrived as ${TYPE_NAMES[t]} after being seen as ${seen}`,
           payload: currentMessage,
         };
-        if (currentWhere !== undefined) sample.where = currentWhere;
+        const where = whereOf(currentRef);
+        if (where !== undefined) sample.where = where;
         samples.push(sample);
       }
     }
@@ -299,26 +313,28 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     }
   };
 
+  /** Records a consent violation when `category` is refused (or, opt-in, not granted); returns whether it did. */
+  const refusedConsent = (prefs: Record<string, unknown> | undefined, category: string, property: string | undefined): boolean => {
+    const granted = prefs === undefined ? undefined : lookupCategory(prefs, category);
+    const refused = granted === false || (optIn && granted !== true);
+    if (refused) {
+      record('consent_violation', property, () =>
+        prefs === undefined
+          ? `sent without a consent object; "${category}" needs explicit consent (plan consent mode opt-in)`
+          : `sent although consent category "${category}" is ${granted === false ? 'refused' : 'not granted'}`,
+      );
+    }
+    return refused;
+  };
+
   const checkConsent = (compiled: CompiledEvent, context: Record<string, unknown> | undefined, payload: Record<string, unknown>) => {
     const eventCategory = compiled.event.consentCategory;
     if (!eventCategory && compiled.propertyConsent.size === 0) return;
     const prefs = consentPreferences(context);
-    const check = (category: string, property: string | undefined) => {
-      const granted = prefs === undefined ? undefined : lookupCategory(prefs, category);
-      const refused = granted === false || (optIn && granted !== true);
-      if (refused) {
-        record('consent_violation', property, () =>
-          prefs === undefined
-            ? `sent without a consent object; "${category}" needs explicit consent (plan consent mode opt-in)`
-            : `sent although consent category "${category}" is ${granted === false ? 'refused' : 'not granted'}`,
-        );
-      }
-      return refused;
-    };
-    if (eventCategory && check(eventCategory, undefined)) return;
+    if (eventCategory && refusedConsent(prefs, eventCategory, undefined)) return;
     if (compiled.propertyConsent.size) {
       for (const [prop, category] of compiled.propertyConsent) {
-        if (category !== eventCategory && payload[prop] !== undefined) check(category, prop);
+        if (category !== eventCategory && payload[prop] !== undefined) refusedConsent(prefs, category, prop);
       }
     }
   };
@@ -329,7 +345,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     checked++;
     found = 0;
     currentMessage = msg;
-    currentWhere = ref?.where;
+    currentRef = ref;
     let compiled: CompiledEvent | undefined;
     if (type === 'track') {
       const name = typeof msg.event === 'string' ? msg.event : '';
@@ -450,7 +466,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       checked++;
       found = 0;
       currentMessage = message;
-      currentWhere = ref?.where;
+      currentRef = ref;
       record('wrong_type', undefined, () => 'message is not a JSON object');
       finishMessage();
       return 1;

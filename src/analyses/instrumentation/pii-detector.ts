@@ -73,7 +73,8 @@ function isCardNumber(value: string): boolean {
 
 /** Property-name fragments that suggest personal data, with the kind they suggest. */
 const PII_NAME_HINTS: ReadonlyArray<[RegExp, string]> = [
-  [/e[-_ ]?mail/i, 'email'],
+  // "email_id" or "email_campaign" name a marketing email, not an address.
+  [/e[-_ ]?mail(?![-_ ]?(id|campaign|template|type|subject|count|opened|clicked|sent|name))/i, 'email'],
   [/phone|mobile|msisdn|\bcell\b/i, 'phone'],
   [/first[-_ ]?name|last[-_ ]?name|full[-_ ]?name|surname|given[-_ ]?name/i, 'name'],
   [/street|address(?!_?type)|postal|zip[-_ ]?code|postcode/i, 'address'],

@@ -14,7 +14,9 @@ export function formatReadoutTable(result: ReadoutResult): string {
   const level = `${trim((1 - result.alpha) * 100)}%`;
   const lines: string[] = [];
 
-  const correction = { holm: 'Holm correction', bh: 'Benjamini-Hochberg correction', none: 'no correction' }[result.correction];
+  const correction = { holm: 'Holm correction', bh: 'Benjamini-Hochberg correction', none: 'no correction' }[
+    result.correction
+  ];
   lines.push(
     [
       `Experiment readout: ${result.method}${result.method === 'sequential' ? ` (N* = ${result.sequential_tuning})` : ''}`,
@@ -26,30 +28,61 @@ export function formatReadoutTable(result: ReadoutResult): string {
 
   const h = result.health;
   const health = [
-    h.srm ? `sample ratio p = ${formatP(h.srm.p_value)} (${h.srm.alert ? 'MISMATCH' : 'ok'})` : 'sample ratio not checked (no users)',
-    ...(h.multiple_exposure ? [`multiple exposures ${trim(h.multiple_exposure.rate * 100)}% (${h.multiple_exposure.alert ? 'TOO MANY' : 'ok'})`] : []),
+    h.srm
+      ? `sample ratio p = ${formatP(h.srm.p_value)} (${h.srm.alert ? 'MISMATCH' : 'ok'})`
+      : 'sample ratio not checked (no users)',
+    ...(h.multiple_exposure
+      ? [
+          `multiple exposures ${trim(h.multiple_exposure.rate * 100)}% (${h.multiple_exposure.alert ? 'TOO MANY' : 'ok'})`,
+        ]
+      : []),
     `smallest arm ${h.smallest_arm} units (min ${h.min_sample_size})`,
-    h.days_running === null ? `duration unknown (min ${h.min_days} days)` : `${trim(h.days_running)} days (min ${h.min_days})`,
+    h.days_running === null
+      ? `duration unknown (min ${h.min_days} days)`
+      : `${trim(h.days_running)} days (min ${h.min_days})`,
   ];
   lines.push(`Health: ${health.join(' | ')}`, '');
 
   const header = bayesian
-    ? ['metric', 'variant', 'n', 'effect', `${level} interval`, 'chance to win', 'risk ctrl / variant', 'decision']
-    : ['metric', 'variant', 'n', 'effect', `${level} interval`, 'p', 'adj. p', 'decision'];
+    ? [
+        'metric',
+        'variant',
+        'n',
+        'effect',
+        `${level} interval`,
+        'chance to win',
+        'risk ctrl / variant',
+        'decision',
+      ]
+    : ['metric', 'variant', 'n', 'effect', `${level} interval`, 'p', 'adj. p', 'adj. interval', 'decision'];
   const rows: string[][] = [];
   for (const metric of result.metrics) {
-    const tags = [metric.guardrail ? 'guardrail' : '', metric.lower_is_better ? 'lower is better' : '', metric.cuped ? 'CUPED' : '']
+    const tags = [
+      metric.guardrail ? 'guardrail' : '',
+      metric.lower_is_better ? 'lower is better' : '',
+      metric.cuped ? 'CUPED' : '',
+    ]
       .filter(Boolean)
       .join(', ');
     const name = tags ? `${metric.name} (${tags})` : metric.name;
-    rows.push([name, `${metric.control.name} (control)`, String(metric.control.n), '', '', '', '', '']);
+    rows.push([
+      name,
+      `${metric.control.name} (control)`,
+      String(metric.control.n),
+      ...header.slice(3).map(() => ''),
+    ]);
     for (const v of metric.variants) {
       if (v.effect === null) {
-        rows.push(['', v.name, String(v.n), '-', '-', '-', '-', `${v.decision}: ${v.error ?? ''}`]);
+        rows.push([
+          '',
+          v.name,
+          String(v.n),
+          ...header.slice(3, -1).map(() => '-'),
+          `${v.decision}: ${v.error ?? ''}`,
+        ]);
         continue;
       }
-      const ci = v.adjusted_ci ?? v.ci;
-      const interval = ci ? `${effect(ci[0], relative, -1)} to ${effect(ci[1], relative, 1)}` : '-';
+      const interval = formatInterval(v.ci, relative);
       rows.push(
         bayesian
           ? [
@@ -70,18 +103,27 @@ export function formatReadoutTable(result: ReadoutResult): string {
               interval,
               v.p_value === null ? '-' : formatP(v.p_value),
               v.adjusted_p_value === null ? '-' : formatP(v.adjusted_p_value),
+              formatInterval(v.adjusted_ci, relative),
               v.decision,
             ],
       );
     }
   }
   lines.push(...table(header, rows));
-  if (!bayesian && result.correction !== 'none') lines.push(`(intervals of goal metrics are widened for the ${correction})`);
+  if (!bayesian && result.correction !== 'none') {
+    lines.push(
+      `(adj.: goal metrics corrected with the ${correction}; the adjusted interval excludes 0 exactly when adj. p < ${result.alpha})`,
+    );
+  }
 
   const rec = result.recommendation;
   lines.push('', `Recommendation: ${rec.action.toUpperCase()}${rec.variant ? ` ${rec.variant}` : ''}`);
   for (const reason of rec.reasons) lines.push(`  - ${reason}`);
   return lines.join('\n');
+}
+
+function formatInterval(ci: [number | null, number | null] | null, relative: boolean): string {
+  return ci ? `${effect(ci[0], relative, -1)} to ${effect(ci[1], relative, 1)}` : '-';
 }
 
 function table(header: string[], rows: string[][]): string[] {

@@ -11,7 +11,9 @@ import {
   type ReadoutVariantInput,
 } from './readout-input.ts';
 
-const STAT_COLUMNS = [...new Set([...ARM_FIELDS.proportion, ...ARM_FIELDS.mean, ...ARM_FIELDS.ratio, ...CUPED_FIELDS])];
+const STAT_COLUMNS = [
+  ...new Set([...ARM_FIELDS.proportion, ...ARM_FIELDS.mean, ...ARM_FIELDS.ratio, ...CUPED_FIELDS]),
+];
 const METRIC_COLUMNS = ['type', 'cuped', 'lower_is_better', 'guardrail', 'non_inferiority_margin'];
 const VARIANT_COLUMNS = ['weight', 'users'];
 const REQUIRED_COLUMNS = ['metric', 'type', 'variant', 'n'];
@@ -48,17 +50,37 @@ interface Cell {
 export function readReadoutCsv(text: string, file: string): ReadoutInput {
   const parsed = parseCsv(text);
   if ('unterminatedQuoteAt' in parsed) {
-    throw inputError('a quoted field is never closed', `${file}:${parsed.unterminatedQuoteAt}`, 'close the quote, or double a quote inside a field as ""');
+    throw inputError(
+      'a quoted field is never closed',
+      `${file}:${parsed.unterminatedQuoteAt}`,
+      'close the quote, or double a quote inside a field as ""',
+    );
   }
   const [header, ...rows] = parsed.records;
-  if (!header) throw inputError('the file is empty', file, `start with a header row: ${REQUIRED_COLUMNS.join(',')},sum,...`);
+  if (!header)
+    throw inputError(
+      'the file is empty',
+      file,
+      `start with a header row: ${REQUIRED_COLUMNS.join(',')},sum,...`,
+    );
   const columns = header.cells.map((c) => c.trim());
   columns.forEach((c, i) => {
-    if (!ALL_COLUMNS.includes(c)) throw inputError(`unknown column '${c}'`, `${file}:${header.line}:${i + 1}`, `columns are ${ALL_COLUMNS.join(', ')}`);
-    if (columns.indexOf(c) !== i) throw inputError(`column '${c}' appears twice`, `${file}:${header.line}:${i + 1}`, 'keep one');
+    if (!ALL_COLUMNS.includes(c))
+      throw inputError(
+        `unknown column '${c}'`,
+        `${file}:${header.line}:${i + 1}`,
+        `columns are ${ALL_COLUMNS.join(', ')}`,
+      );
+    if (columns.indexOf(c) !== i)
+      throw inputError(`column '${c}' appears twice`, `${file}:${header.line}:${i + 1}`, 'keep one');
   });
   for (const c of REQUIRED_COLUMNS) {
-    if (!columns.includes(c)) throw inputError(`missing column '${c}'`, `${file}:${header.line}`, `the header needs ${REQUIRED_COLUMNS.join(', ')}`);
+    if (!columns.includes(c))
+      throw inputError(
+        `missing column '${c}'`,
+        `${file}:${header.line}`,
+        `the header needs ${REQUIRED_COLUMNS.join(', ')}`,
+      );
   }
   if (rows.length === 0) throw inputError('no data rows', file, 'add one row per metric and variant');
 
@@ -77,10 +99,22 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
 
   for (const row of rows) {
     if (row.cells.length > columns.length) {
-      throw inputError(`row has ${row.cells.length} cells but the header has ${columns.length}`, `${file}:${row.line}`, 'quote cells that contain commas');
+      throw inputError(
+        `row has ${row.cells.length} cells but the header has ${columns.length}`,
+        `${file}:${row.line}`,
+        'quote cells that contain commas',
+      );
     }
-    const metric = required(cellOf(row, 'metric'), `${file}:${row.line}:${columns.indexOf('metric') + 1}`, 'metric');
-    const variant = required(cellOf(row, 'variant'), `${file}:${row.line}:${columns.indexOf('variant') + 1}`, 'variant');
+    const metric = required(
+      cellOf(row, 'metric'),
+      `${file}:${row.line}:${columns.indexOf('metric') + 1}`,
+      'metric',
+    );
+    const variant = required(
+      cellOf(row, 'variant'),
+      `${file}:${row.line}:${columns.indexOf('variant') + 1}`,
+      'variant',
+    );
     if (!variantInfo.has(variant.value)) {
       variantOrder.push(variant.value);
       variantInfo.set(variant.value, {});
@@ -91,7 +125,11 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
       if (c === undefined) continue;
       const prior = vInfo[column];
       if (prior && prior.value !== c.value) {
-        throw inputError(`variant '${variant.value}' has ${column} ${prior.value} on an earlier row and ${c.value} here`, c.where, `give ${column} once per variant, or the same value on every row`);
+        throw inputError(
+          `variant '${variant.value}' has ${column} ${prior.value} on an earlier row and ${c.value} here`,
+          c.where,
+          `give ${column} once per variant, or the same value on every row`,
+        );
       }
       vInfo[column] = c;
     }
@@ -102,7 +140,11 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
     }
     const byVariant = metricRows.get(metric.value) ?? new Map();
     if (byVariant.has(variant.value)) {
-      throw inputError(`metric '${metric.value}' has two rows for variant '${variant.value}'`, `${file}:${row.line}`, 'keep one row per metric and variant');
+      throw inputError(
+        `metric '${metric.value}' has two rows for variant '${variant.value}'`,
+        `${file}:${row.line}`,
+        'keep one row per metric and variant',
+      );
     }
     byVariant.set(variant.value, row);
     const mInfo = metricInfo.get(metric.value) ?? {};
@@ -111,25 +153,48 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
       if (c === undefined) continue;
       const prior = mInfo[column];
       if (prior && prior.value !== c.value) {
-        throw inputError(`metric '${metric.value}' has ${column} '${prior.value}' on an earlier row and '${c.value}' here`, c.where, `use one ${column} per metric`);
+        throw inputError(
+          `metric '${metric.value}' has ${column} '${prior.value}' on an earlier row and '${c.value}' here`,
+          c.where,
+          `use one ${column} per metric`,
+        );
       }
       mInfo[column] = c;
     }
   }
-  if (variantOrder.length < 2) throw inputError('only one variant found', file, 'the first variant is the control; add rows for at least one more');
+  if (variantOrder.length < 2)
+    throw inputError(
+      'only one variant found',
+      file,
+      'the first variant is the control; add rows for at least one more',
+    );
 
   const variants: ReadoutVariantInput[] = variantOrder.map((name) => {
     const info = variantInfo.get(name) ?? {};
     const weight = info.weight ? number(info.weight, 'weight') : 1;
-    if (!(weight > 0)) throw inputError(`weight must be positive, got ${weight}`, info.weight?.where ?? file, 'the planned share of traffic, on any scale');
+    if (!(weight > 0))
+      throw inputError(
+        `weight must be positive, got ${weight}`,
+        info.weight?.where ?? file,
+        'the planned share of traffic, on any scale',
+      );
     if (!info.users) return { name, weight };
     const users = number(info.users, 'users');
-    if (!Number.isInteger(users) || users < 0) throw inputError(`users must be a whole number ≥ 0, got ${users}`, info.users.where, 'units exposed to this variant');
+    if (!Number.isInteger(users) || users < 0)
+      throw inputError(
+        `users must be a whole number ≥ 0, got ${users}`,
+        info.users.where,
+        'units exposed to this variant',
+      );
     return { name, weight, users };
   });
   const withUsers = variants.filter((v) => v.users !== undefined).length;
   if (withUsers > 0 && withUsers < variants.length) {
-    throw inputError('users are given for some variants only', file, 'give users for every variant (for the sample ratio check), or for none');
+    throw inputError(
+      'users are given for some variants only',
+      file,
+      'give users for every variant (for the sample ratio check), or for none',
+    );
   }
 
   const metrics: ReadoutMetricInput[] = metricOrder.map((name) => {
@@ -137,14 +202,23 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
     const typeCell = info.type;
     const type = typeCell?.value as MetricType;
     if (!typeCell || !METRIC_TYPES.includes(type)) {
-      throw inputError(`type must be one of ${METRIC_TYPES.join(', ')}, got '${typeCell?.value ?? ''}'`, typeCell?.where ?? file, `set the type of metric '${name}'`);
+      throw inputError(
+        `type must be one of ${METRIC_TYPES.join(', ')}, got '${typeCell?.value ?? ''}'`,
+        typeCell?.where ?? file,
+        `set the type of metric '${name}'`,
+      );
     }
     const byVariant = metricRows.get(name) ?? new Map();
     const anyPre = [...byVariant.values()].some((row) => cellOf(row, 'pre_sum') !== undefined);
     const cuped = info.cuped ? boolean(info.cuped) : anyPre;
     const arms = variantOrder.map((variant) => {
       const row = byVariant.get(variant);
-      if (!row) throw inputError(`metric '${name}' has no row for variant '${variant}'`, file, `add a row: ${name},${type},${variant},n,...`);
+      if (!row)
+        throw inputError(
+          `metric '${name}' has no row for variant '${variant}'`,
+          file,
+          `add a row: ${name},${type},${variant},n,...`,
+        );
       const fields: Record<string, number | undefined> = {};
       for (const column of STAT_COLUMNS) {
         const c = cellOf(row, column);
@@ -155,8 +229,15 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
         return i < 0 ? `${file}:${row.line}` : `${file}:${row.line}:${i + 1}`;
       });
     });
-    const margin = info.non_inferiority_margin ? number(info.non_inferiority_margin, 'non_inferiority_margin') : 0;
-    if (margin < 0) throw inputError(`non_inferiority_margin must be ≥ 0, got ${margin}`, info.non_inferiority_margin?.where ?? file, 'the largest acceptable harm, e.g. 0.02 for 2%');
+    const margin = info.non_inferiority_margin
+      ? number(info.non_inferiority_margin, 'non_inferiority_margin')
+      : 0;
+    if (margin < 0)
+      throw inputError(
+        `non_inferiority_margin must be ≥ 0, got ${margin}`,
+        info.non_inferiority_margin?.where ?? file,
+        'the largest acceptable harm, e.g. 0.02 for 2%',
+      );
     return {
       name,
       type,
@@ -181,7 +262,11 @@ function number(cell: Cell, column: string): number {
   const ok = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell.value);
   const x = Number(cell.value);
   if (!ok || !Number.isFinite(x)) {
-    throw inputError(`'${column}' must be a number, got '${cell.value}'`, cell.where, 'use a plain number such as 1234 or 0.25, without thousands separators');
+    throw inputError(
+      `'${column}' must be a number, got '${cell.value}'`,
+      cell.where,
+      'use a plain number such as 1234 or 0.25, without thousands separators',
+    );
   }
   return x;
 }

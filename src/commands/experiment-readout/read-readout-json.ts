@@ -38,7 +38,15 @@ const SETTING_KEYS = [
   'planned_days',
 ];
 const VARIANT_KEYS = ['name', 'weight', 'users'];
-const METRIC_KEYS = ['name', 'type', 'cuped', 'lower_is_better', 'guardrail', 'non_inferiority_margin', 'data'];
+const METRIC_KEYS = [
+  'name',
+  'type',
+  'cuped',
+  'lower_is_better',
+  'guardrail',
+  'non_inferiority_margin',
+  'data',
+];
 
 /**
  * Reads the JSON form of a readout input:
@@ -85,9 +93,19 @@ export function readReadoutJson(text: string, file: string): ReadoutInput {
     throw inputError('days_running must be ≥ 0', at('days_running'), 'days since the experiment started');
   }
   if (multipleExposures !== undefined && (!Number.isInteger(multipleExposures) || multipleExposures < 0)) {
-    throw inputError('multiple_exposures must be a whole number ≥ 0', at('multiple_exposures'), 'units seen in more than one variant');
+    throw inputError(
+      'multiple_exposures must be a whole number ≥ 0',
+      at('multiple_exposures'),
+      'units seen in more than one variant',
+    );
   }
-  return { settings, variants, metrics, daysRunning: daysRunning ?? null, multipleExposures: multipleExposures ?? null };
+  return {
+    settings,
+    variants,
+    metrics,
+    daysRunning: daysRunning ?? null,
+    multipleExposures: multipleExposures ?? null,
+  };
 }
 
 function readSettings(value: Json | undefined, at: (p: string) => string): ReadoutSettingsInput {
@@ -115,17 +133,31 @@ function readSettings(value: Json | undefined, at: (p: string) => string): Reado
     const mean = optionalNumber(p, 'mean', 'settings.prior.', at) ?? 0;
     const variance = optionalNumber(p, 'variance', 'settings.prior.', at);
     if (variance === undefined) {
-      throw inputError('a prior needs a variance', at('settings.prior.variance'), 'e.g. {"mean": 0, "variance": 0.09} for a ±30% lift (1 sd)');
+      throw inputError(
+        'a prior needs a variance',
+        at('settings.prior.variance'),
+        'e.g. {"mean": 0, "variance": 0.09} for a ±30% lift (1 sd)',
+      );
     }
-    settings.prior = { mean, variance, scale: optionalEnum(p, 'scale', DIFFERENCES, 'settings.prior.', at) ?? 'relative' };
+    settings.prior = {
+      mean,
+      variance,
+      scale: optionalEnum(p, 'scale', DIFFERENCES, 'settings.prior.', at) ?? 'relative',
+    };
   }
-  checkSettings(settings, (key) => at(key === 'prior' ? 'settings.prior.variance' : `settings.${snake(key)}`));
+  checkSettings(settings, (key) =>
+    at(key === 'prior' ? 'settings.prior.variance' : `settings.${snake(key)}`),
+  );
   return settings;
 }
 
 function readVariants(value: Json | undefined, at: (p: string) => string): ReadoutVariantInput[] {
   if (!Array.isArray(value) || value.length < 2) {
-    throw inputError('"variants" must list at least two variants, control first', at('variants'), 'e.g. [{"name": "A", "weight": 0.5, "users": 10000}, {"name": "B", ...}]');
+    throw inputError(
+      '"variants" must list at least two variants, control first',
+      at('variants'),
+      'e.g. [{"name": "A", "weight": 0.5, "users": 10000}, {"name": "B", ...}]',
+    );
   }
   const seen = new Set<string>();
   return value.map((v, i) => {
@@ -133,21 +165,43 @@ function readVariants(value: Json | undefined, at: (p: string) => string): Reado
     const o = object(v, path, at(path));
     unknownKeys(o, VARIANT_KEYS, `${path}.`, at);
     const name = requiredString(o, 'name', `${path}.`, at);
-    if (seen.has(name)) throw inputError(`variant '${name}' is listed twice`, at(`${path}.name`), 'variant names must be unique');
+    if (seen.has(name))
+      throw inputError(
+        `variant '${name}' is listed twice`,
+        at(`${path}.name`),
+        'variant names must be unique',
+      );
     seen.add(name);
     const weight = optionalNumber(o, 'weight', `${path}.`, at) ?? 1;
-    if (!(weight > 0)) throw inputError(`weight must be positive, got ${weight}`, at(`${path}.weight`), 'the planned share of traffic, on any scale');
+    if (!(weight > 0))
+      throw inputError(
+        `weight must be positive, got ${weight}`,
+        at(`${path}.weight`),
+        'the planned share of traffic, on any scale',
+      );
     const users = optionalNumber(o, 'users', `${path}.`, at);
     if (users !== undefined && (!Number.isInteger(users) || users < 0)) {
-      throw inputError(`users must be a whole number ≥ 0, got ${users}`, at(`${path}.users`), 'units exposed to this variant');
+      throw inputError(
+        `users must be a whole number ≥ 0, got ${users}`,
+        at(`${path}.users`),
+        'units exposed to this variant',
+      );
     }
     return users === undefined ? { name, weight } : { name, weight, users };
   });
 }
 
-function readMetrics(value: Json | undefined, variants: readonly ReadoutVariantInput[], at: (p: string) => string): ReadoutMetricInput[] {
+function readMetrics(
+  value: Json | undefined,
+  variants: readonly ReadoutVariantInput[],
+  at: (p: string) => string,
+): ReadoutMetricInput[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw inputError('"metrics" must list at least one metric', at('metrics'), 'e.g. [{"name": "signup", "type": "proportion", "data": {...}}]');
+    throw inputError(
+      '"metrics" must list at least one metric',
+      at('metrics'),
+      'e.g. [{"name": "signup", "type": "proportion", "data": {...}}]',
+    );
   }
   const names = new Set<string>();
   return value.map((m, i) => {
@@ -155,21 +209,36 @@ function readMetrics(value: Json | undefined, variants: readonly ReadoutVariantI
     const o = object(m, path, at(path));
     unknownKeys(o, METRIC_KEYS, `${path}.`, at);
     const name = requiredString(o, 'name', `${path}.`, at);
-    if (names.has(name)) throw inputError(`metric '${name}' is listed twice`, at(`${path}.name`), 'metric names must be unique');
+    if (names.has(name))
+      throw inputError(`metric '${name}' is listed twice`, at(`${path}.name`), 'metric names must be unique');
     names.add(name);
     const type = optionalEnum(o, 'type', METRIC_TYPES, `${path}.`, at);
-    if (type === undefined) throw inputError(`metric '${name}' has no type`, at(`${path}.type`), `use one of ${METRIC_TYPES.join(', ')}`);
+    if (type === undefined)
+      throw inputError(
+        `metric '${name}' has no type`,
+        at(`${path}.type`),
+        `use one of ${METRIC_TYPES.join(', ')}`,
+      );
     const cuped = optionalBoolean(o, 'cuped', `${path}.`, at) ?? false;
     const data = object(o.data ?? null, `${path}.data`, at(`${path}.data`));
     const known = new Set(variants.map((v) => v.name));
     for (const key of Object.keys(data)) {
       if (!known.has(key)) {
-        throw inputError(`'${key}' is not a variant`, at(`${path}.data.${key}`), `variants are ${[...known].join(', ')}`);
+        throw inputError(
+          `'${key}' is not a variant`,
+          at(`${path}.data.${key}`),
+          `variants are ${[...known].join(', ')}`,
+        );
       }
     }
     const arms: ArmData[] = variants.map((v) => {
       const armPath = `${path}.data.${v.name}`;
-      if (data[v.name] === undefined) throw inputError(`no statistics for variant '${v.name}'`, at(armPath), `add "${v.name}": {${armFields(type, cuped).join(', ')}}`);
+      if (data[v.name] === undefined)
+        throw inputError(
+          `no statistics for variant '${v.name}'`,
+          at(armPath),
+          `add "${v.name}": {${armFields(type, cuped).join(', ')}}`,
+        );
       const arm = object(data[v.name], armPath, at(armPath));
       unknownKeys(arm, armFields(type, cuped), `${armPath}.`, at);
       const fields: Record<string, number | undefined> = {};
@@ -182,7 +251,10 @@ function readMetrics(value: Json | undefined, variants: readonly ReadoutVariantI
       cuped,
       lowerIsBetter: optionalBoolean(o, 'lower_is_better', `${path}.`, at) ?? false,
       guardrail: optionalBoolean(o, 'guardrail', `${path}.`, at) ?? false,
-      nonInferiorityMargin: nonNegative(optionalNumber(o, 'non_inferiority_margin', `${path}.`, at) ?? 0, at(`${path}.non_inferiority_margin`)),
+      nonInferiorityMargin: nonNegative(
+        optionalNumber(o, 'non_inferiority_margin', `${path}.`, at) ?? 0,
+        at(`${path}.non_inferiority_margin`),
+      ),
       arms,
     };
   });
@@ -193,50 +265,95 @@ function armFields(type: MetricType, cuped: boolean): string[] {
 }
 
 function nonNegative(x: number, where: string): number {
-  if (x < 0) throw inputError(`non_inferiority_margin must be ≥ 0, got ${x}`, where, 'the largest acceptable harm, e.g. 0.02 for 2%');
+  if (x < 0)
+    throw inputError(
+      `non_inferiority_margin must be ≥ 0, got ${x}`,
+      where,
+      'the largest acceptable harm, e.g. 0.02 for 2%',
+    );
   return x;
 }
 
 function object(value: Json | undefined, what: string, where: string): JsonObject {
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
-    throw inputError(`${what} must be an object`, where, 'see the readout input format in the experiment-readout docs');
+    throw inputError(
+      `${what} must be an object`,
+      where,
+      'see the readout input format in the experiment-readout docs',
+    );
   }
   return value;
 }
 
-function unknownKeys(o: JsonObject, known: readonly string[], prefix: string, at: (p: string) => string): void {
+function unknownKeys(
+  o: JsonObject,
+  known: readonly string[],
+  prefix: string,
+  at: (p: string) => string,
+): void {
   for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw inputError(`unknown key '${key}'`, at(`${prefix}${key}`), `expected one of ${known.join(', ')}`);
+    if (!known.includes(key))
+      throw inputError(`unknown key '${key}'`, at(`${prefix}${key}`), `expected one of ${known.join(', ')}`);
   }
 }
 
-function optionalNumber(o: JsonObject, key: string, prefix: string, at: (p: string) => string): number | undefined {
+function optionalNumber(
+  o: JsonObject,
+  key: string,
+  prefix: string,
+  at: (p: string) => string,
+): number | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw inputError(`'${key}' must be a number, got ${JSON.stringify(v)}`, at(`${prefix}${key}`), 'write numbers without quotes');
+    throw inputError(
+      `'${key}' must be a number, got ${JSON.stringify(v)}`,
+      at(`${prefix}${key}`),
+      'write numbers without quotes',
+    );
   }
   return v;
 }
 
-function optionalBoolean(o: JsonObject, key: string, prefix: string, at: (p: string) => string): boolean | undefined {
+function optionalBoolean(
+  o: JsonObject,
+  key: string,
+  prefix: string,
+  at: (p: string) => string,
+): boolean | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw inputError(`'${key}' must be true or false, got ${JSON.stringify(v)}`, at(`${prefix}${key}`), 'use true or false without quotes');
+  if (typeof v !== 'boolean')
+    throw inputError(
+      `'${key}' must be true or false, got ${JSON.stringify(v)}`,
+      at(`${prefix}${key}`),
+      'use true or false without quotes',
+    );
   return v;
 }
 
 function requiredString(o: JsonObject, key: string, prefix: string, at: (p: string) => string): string {
   const v = o[key];
-  if (typeof v !== 'string' || v === '') throw inputError(`'${key}' must be a non-empty string`, at(`${prefix}${key}`), 'give it a name');
+  if (typeof v !== 'string' || v === '')
+    throw inputError(`'${key}' must be a non-empty string`, at(`${prefix}${key}`), 'give it a name');
   return v;
 }
 
-function optionalEnum<T extends string>(o: JsonObject, key: string, allowed: readonly T[], prefix: string, at: (p: string) => string): T | undefined {
+function optionalEnum<T extends string>(
+  o: JsonObject,
+  key: string,
+  allowed: readonly T[],
+  prefix: string,
+  at: (p: string) => string,
+): T | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' || !allowed.includes(v as T)) {
-    throw inputError(`'${key}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`, at(`${prefix}${key}`), `use one of ${allowed.join(', ')}`);
+    throw inputError(
+      `'${key}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`,
+      at(`${prefix}${key}`),
+      `use one of ${allowed.join(', ')}`,
+    );
   }
   return v as T;
 }

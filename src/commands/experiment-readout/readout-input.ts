@@ -95,7 +95,11 @@ export function buildArm(
   };
   const n = need('n');
   if (!Number.isInteger(n) || n < 0) {
-    throw inputError(`'n' must be a whole number of units ≥ 0, got ${n}`, locate('n'), 'n counts the units (users) in the arm');
+    throw inputError(
+      `'n' must be a whole number of units ≥ 0, got ${n}`,
+      locate('n'),
+      'n counts the units (users) in the arm',
+    );
   }
   const checkSquares = (sumField: string, squaresField: string) => {
     const s = need(sumField);
@@ -112,7 +116,11 @@ export function buildArm(
 
   if (type === 'ratio') {
     if (cuped) {
-      throw inputError('CUPED is not supported for ratio metrics', locate('pre_sum'), "set \"cuped\": false, or analyse the numerator as a mean metric");
+      throw inputError(
+        'CUPED is not supported for ratio metrics',
+        locate('pre_sum'),
+        'set "cuped": false, or analyse the numerator as a mean metric',
+      );
     }
     checkSquares('num_sum', 'num_sum_squares');
     checkSquares('den_sum', 'den_sum_squares');
@@ -131,7 +139,11 @@ export function buildArm(
   if (type === 'proportion') {
     const sum = need('sum');
     if (sum < 0 || sum > n) {
-      throw inputError(`'sum' (${sum}) must be between 0 and n (${n}) for a proportion`, locate('sum'), 'sum counts the units that converted');
+      throw inputError(
+        `'sum' (${sum}) must be between 0 and n (${n}) for a proportion`,
+        locate('sum'),
+        'sum counts the units that converted',
+      );
     }
     post = { kind: 'proportion', n, sum };
   } else {
@@ -164,28 +176,56 @@ export function checkSettings(
     throw new GtmError(codeOf(key), message, { where: locate(key), hint });
   };
   const { alpha } = settings;
-  if (alpha !== undefined && !(alpha > 0 && alpha < 1)) fail('alpha', `alpha must be between 0 and 1, got ${alpha}`, 'use e.g. 0.05 for 95% intervals');
+  if (alpha !== undefined && !(alpha > 0 && alpha < 1))
+    fail('alpha', `alpha must be between 0 and 1, got ${alpha}`, 'use e.g. 0.05 for 95% intervals');
   if (settings.method === 'sequential' && settings.oneSided && alpha !== undefined && alpha >= 0.5) {
     fail('alpha', `one-sided sequential tests need alpha < 0.5, got ${alpha}`, 'use e.g. 0.05');
   }
   if (settings.sequentialTuning !== undefined && !(settings.sequentialTuning > 0)) {
-    fail('sequentialTuning', `sequential_tuning must be a positive number of units, got ${settings.sequentialTuning}`, 'N* is the total sample size (both arms) you expect at the end; 5000 by default');
+    fail(
+      'sequentialTuning',
+      `sequential_tuning must be a positive number of units, got ${settings.sequentialTuning}`,
+      'N* is the total sample size (both arms) you expect at the end; 5000 by default',
+    );
   }
   if (settings.prior && !(settings.prior.variance > 0)) {
-    fail('prior', `the prior variance must be positive, got ${settings.prior.variance}`, 'omit the prior for a flat one, or give e.g. {"mean": 0, "variance": 0.09}');
+    fail(
+      'prior',
+      `the prior variance must be positive, got ${settings.prior.variance}`,
+      'omit the prior for a flat one, or give e.g. {"mean": 0, "variance": 0.09}',
+    );
   }
   if (settings.srmThreshold !== undefined && !(settings.srmThreshold > 0 && settings.srmThreshold < 1)) {
-    fail('srmThreshold', `srm_threshold must be between 0 and 1, got ${settings.srmThreshold}`, 'the default is 0.001');
+    fail(
+      'srmThreshold',
+      `srm_threshold must be between 0 and 1, got ${settings.srmThreshold}`,
+      'the default is 0.001',
+    );
   }
-  if (settings.maxMultipleExposureRate !== undefined && !(settings.maxMultipleExposureRate >= 0 && settings.maxMultipleExposureRate <= 1)) {
-    fail('maxMultipleExposureRate', `max_multiple_exposure_rate must be between 0 and 1, got ${settings.maxMultipleExposureRate}`, 'the default is 0.01');
+  if (
+    settings.maxMultipleExposureRate !== undefined &&
+    !(settings.maxMultipleExposureRate >= 0 && settings.maxMultipleExposureRate <= 1)
+  ) {
+    fail(
+      'maxMultipleExposureRate',
+      `max_multiple_exposure_rate must be between 0 and 1, got ${settings.maxMultipleExposureRate}`,
+      'the default is 0.01',
+    );
   }
-  if (settings.chanceToWinThreshold !== undefined && !(settings.chanceToWinThreshold > 0.5 && settings.chanceToWinThreshold < 1)) {
-    fail('chanceToWinThreshold', `chance_to_win_threshold must be between 0.5 and 1, got ${settings.chanceToWinThreshold}`, 'the default is 0.95');
+  if (
+    settings.chanceToWinThreshold !== undefined &&
+    !(settings.chanceToWinThreshold > 0.5 && settings.chanceToWinThreshold < 1)
+  ) {
+    fail(
+      'chanceToWinThreshold',
+      `chance_to_win_threshold must be between 0.5 and 1, got ${settings.chanceToWinThreshold}`,
+      'the default is 0.95',
+    );
   }
   for (const key of ['minSampleSize', 'minDays', 'plannedSampleSize', 'plannedDays'] as const) {
     const v = settings[key];
-    if (v !== undefined && v !== null && !(v >= 0)) fail(key, `${snake(key)} must be ≥ 0, got ${v}`, 'leave it out for the default');
+    if (v !== undefined && v !== null && !(v >= 0))
+      fail(key, `${snake(key)} must be ≥ 0, got ${v}`, 'leave it out for the default');
   }
 }
 

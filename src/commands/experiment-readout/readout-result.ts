@@ -55,7 +55,14 @@ export interface ReadoutResult {
   /** Null when the variants carry no `users`. */
   srm_p_value: number | null;
   health: {
-    srm: { p_value: number; chi_square: number; df: number; expected: number[]; threshold: number; alert: boolean } | null;
+    srm: {
+      p_value: number;
+      chi_square: number;
+      df: number;
+      expected: number[];
+      threshold: number;
+      alert: boolean;
+    } | null;
     multiple_exposure: { count: number; rate: number; max_rate: number; alert: boolean } | null;
     smallest_arm: number;
     min_sample_size: number;
@@ -75,7 +82,11 @@ export interface ReadoutResult {
 }
 
 /** Maps the analysis and the decision to the snake_case, JSON-safe result. */
-export function toReadoutResult(analysis: ExperimentAnalysis, decision: Decision, inputs: readonly ReadoutMetricInput[]): ReadoutResult {
+export function toReadoutResult(
+  analysis: ExperimentAnalysis,
+  decision: Decision,
+  inputs: readonly ReadoutMetricInput[],
+): ReadoutResult {
   const { settings, health } = analysis;
   const corrected = settings.method !== 'bayesian';
   return {
@@ -133,7 +144,9 @@ export function toReadoutResult(analysis: ExperimentAnalysis, decision: Decision
         chance_to_win: v.chanceToWin,
         risk: v.risk ? [v.risk[0], v.risk[1]] : null,
         theta: v.theta,
-        decision: decision.verdicts.find((x) => x.metric === metric.name && x.variant === v.name)?.verdict ?? 'no result',
+        decision:
+          decision.verdicts.find((x) => x.metric === metric.name && x.variant === v.name)?.verdict ??
+          'no result',
         error: v.error,
       })),
     })),

@@ -1,9 +1,21 @@
 import { readFile } from 'node:fs/promises';
-import { analyzeExperiment, decide, DEFAULT_ANALYSIS_SETTINGS, DEFAULT_DECISION_POLICY } from '../../analyses/experiments/index.ts';
+import {
+  analyzeExperiment,
+  decide,
+  DEFAULT_ANALYSIS_SETTINGS,
+  DEFAULT_DECISION_POLICY,
+} from '../../analyses/experiments/index.ts';
 import { GtmError, usageError } from '../../errors/index.ts';
 import { readReadoutCsv } from './read-readout-csv.ts';
 import { readReadoutJson } from './read-readout-json.ts';
-import { checkSettings, DIFFERENCES, METHODS, snake, type ReadoutInput, type ReadoutSettingsInput } from './readout-input.ts';
+import {
+  checkSettings,
+  DIFFERENCES,
+  METHODS,
+  snake,
+  type ReadoutInput,
+  type ReadoutSettingsInput,
+} from './readout-input.ts';
 import { toReadoutResult, type ReadoutResult } from './readout-result.ts';
 
 export interface ExperimentReadoutOptions {
@@ -72,7 +84,8 @@ export async function runExperimentReadout(opts: ExperimentReadoutOptions): Prom
       prior: settings.prior ?? null,
       correction: settings.correction ?? DEFAULT_ANALYSIS_SETTINGS.correction,
       srmThreshold: settings.srmThreshold ?? DEFAULT_ANALYSIS_SETTINGS.srmThreshold,
-      maxMultipleExposureRate: settings.maxMultipleExposureRate ?? DEFAULT_ANALYSIS_SETTINGS.maxMultipleExposureRate,
+      maxMultipleExposureRate:
+        settings.maxMultipleExposureRate ?? DEFAULT_ANALYSIS_SETTINGS.maxMultipleExposureRate,
       minSamplePerArm: settings.minSampleSize ?? DEFAULT_ANALYSIS_SETTINGS.minSamplePerArm,
       minDays: settings.minDays ?? DEFAULT_ANALYSIS_SETTINGS.minDays,
     },
@@ -89,25 +102,41 @@ function checkFlags(opts: ExperimentReadoutOptions): ReadoutSettingsInput {
   const flags: ReadoutSettingsInput = {};
   if (opts.method !== undefined) {
     if (!METHODS.includes(opts.method)) {
-      throw usageError(`unknown method '${String(opts.method)}'`, '--method', `use one of ${METHODS.join(', ')}`);
+      throw usageError(
+        `unknown method '${String(opts.method)}'`,
+        '--method',
+        `use one of ${METHODS.join(', ')}`,
+      );
     }
     flags.method = opts.method;
   }
   if (opts.difference !== undefined) {
     if (!DIFFERENCES.includes(opts.difference)) {
-      throw usageError(`unknown difference '${String(opts.difference)}'`, '--difference', `use one of ${DIFFERENCES.join(', ')}`);
+      throw usageError(
+        `unknown difference '${String(opts.difference)}'`,
+        '--difference',
+        `use one of ${DIFFERENCES.join(', ')}`,
+      );
     }
     flags.difference = opts.difference;
   }
   if (opts.alpha !== undefined) {
     if (typeof opts.alpha !== 'number' || !(opts.alpha > 0 && opts.alpha < 1)) {
-      throw usageError(`alpha must be a number between 0 and 1, got ${String(opts.alpha)}`, '--alpha', 'e.g. --alpha 0.05 for 95% intervals');
+      throw usageError(
+        `alpha must be a number between 0 and 1, got ${String(opts.alpha)}`,
+        '--alpha',
+        'e.g. --alpha 0.05 for 95% intervals',
+      );
     }
     flags.alpha = opts.alpha;
   }
   if (opts.oneSided !== undefined) {
     if (typeof opts.oneSided !== 'boolean') {
-      throw usageError(`--one-sided takes no value, got ${String(opts.oneSided)}`, '--one-sided', 'pass --one-sided to test in each metric’s good direction');
+      throw usageError(
+        `--one-sided takes no value, got ${String(opts.oneSided)}`,
+        '--one-sided',
+        'pass --one-sided to test in each metric’s good direction',
+      );
     }
     flags.oneSided = opts.oneSided;
   }
@@ -120,11 +149,15 @@ async function readInput(path: string): Promise<ReadoutInput> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new GtmError('INPUT', code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, {
-      where: path,
-      hint: 'give the path of a .json or .csv readout file',
-      cause: err,
-    });
+    throw new GtmError(
+      'INPUT',
+      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`,
+      {
+        where: path,
+        hint: 'give the path of a .json or .csv readout file',
+        cause: err,
+      },
+    );
   }
   const lower = path.toLowerCase();
   const json = lower.endsWith('.json') || (!lower.endsWith('.csv') && text.trimStart().startsWith('{'));

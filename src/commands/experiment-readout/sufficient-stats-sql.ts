@@ -52,8 +52,11 @@ export interface SufficientStatsSqlOptions {
  * });
  */
 export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
-  if (options.metrics.length === 0) throw new GtmError('INTERNAL', 'sufficientStatsSql needs at least one metric');
-  const table = (Array.isArray(options.table) ? options.table : [options.table as string]).map((p) => quoteIdent(p)).join('.');
+  if (options.metrics.length === 0)
+    throw new GtmError('INTERNAL', 'sufficientStatsSql needs at least one metric');
+  const table = (Array.isArray(options.table) ? options.table : [options.table as string])
+    .map((p) => quoteIdent(p))
+    .join('.');
   const variant = quoteIdent(options.variantColumn);
 
   // Every distinct input column becomes c0, c1, … in the per-unit relation.
@@ -75,12 +78,21 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
         num_den_sum_product: `SUM(${m} * ${d})`,
       });
     }
-    const y = metric.type === 'proportion' ? `(CASE WHEN ${ref(metric.valueColumn)} <> 0 THEN 1 ELSE 0 END)` : ref(metric.valueColumn);
+    const y =
+      metric.type === 'proportion'
+        ? `(CASE WHEN ${ref(metric.valueColumn)} <> 0 THEN 1 ELSE 0 END)`
+        : ref(metric.valueColumn);
     const pre = metric.preColumn === undefined ? null : ref(metric.preColumn);
     return statsSelect(index, metric.name, metric.type, {
       sum: `SUM(${y})`,
       sum_squares: `SUM(${y} * ${y})`,
-      ...(pre ? { pre_sum: `SUM(${pre})`, pre_sum_squares: `SUM(${pre} * ${pre})`, post_pre_sum_product: `SUM(${y} * ${pre})` } : {}),
+      ...(pre
+        ? {
+            pre_sum: `SUM(${pre})`,
+            pre_sum_squares: `SUM(${pre} * ${pre})`,
+            post_pre_sum_product: `SUM(${y} * ${pre})`,
+          }
+        : {}),
     });
   });
 
@@ -90,7 +102,10 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
     ? `SELECT ${variant} AS variant, ${columns.map((c, i) => `SUM(${value(c)}) AS c${i}`).join(', ')}\n  FROM ${table}\n  GROUP BY ${variant}, ${quoteIdent(options.unitColumn)}`
     : `SELECT ${variant} AS variant, ${columns.map((c, i) => `${value(c)} AS c${i}`).join(', ')}\n  FROM ${table}`;
 
-  const order = options.controlVariant === undefined ? '' : `CASE WHEN variant = ${quoteString(options.controlVariant)} THEN 0 ELSE 1 END, `;
+  const order =
+    options.controlVariant === undefined
+      ? ''
+      : `CASE WHEN variant = ${quoteString(options.controlVariant)} THEN 0 ELSE 1 END, `;
   return [
     `WITH units AS (\n  ${perUnit}\n),`,
     `stats AS (\n${selects.join('\nUNION ALL\n')}\n)`,

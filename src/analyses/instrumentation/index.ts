@@ -1,0 +1,81 @@
+/**
+ * Instrumentation: the tracking-plan model, requirements from use-case templates, governance
+ * lint, validation of Segment-spec messages, plan formats, change management, code generation,
+ * plan inference and a seeded payload generator. Pure: no I/O, no clock.
+ */
+export type {
+  CallType,
+  ConsentMode,
+  EventStatus,
+  Governance,
+  Identity,
+  JsonSchema,
+  JsonType,
+  PiiKind,
+  PlanEvent,
+  PlanProperty,
+  PlanSource,
+  Regulation,
+  SourceKind,
+  TrackingPlan,
+} from './tracking-plan.ts';
+export { CALL_TYPES, IDENTITIES, REGULATIONS, SOURCE_KINDS, createEvent, createPlan, eventKey } from './tracking-plan.ts';
+export { PlanParseError } from './plan-parse-error.ts';
+export { bumpSchemaVer, compareSchemaVer, formatSchemaVer, isSchemaVer, parseSchemaVer } from './schema-ver.ts';
+export type { SchemaVer, SchemaVerPart } from './schema-ver.ts';
+export { eventPropertiesSchema } from './event-schema.ts';
+export { normalizeJsonSchema } from './normalize-json-schema.ts';
+export { sampleInstance } from './sample-instance.ts';
+export { detectPii } from './pii-detector.ts';
+export { seededRandom } from './seeded-random.ts';
+
+// Requirements
+export { USE_CASE_TEMPLATES } from './use-case-templates.ts';
+export type { EventTemplate, KpiTemplate, UseCaseTemplate } from './use-case-templates.ts';
+export { PROPERTY_LIBRARY } from './property-library.ts';
+export { draftPlan, findUseCase, knownUseCases, useCaseRequirements } from './requirements.ts';
+export type { DraftPlanOptions, EventRequirement, KpiRequirement, RequirementOptions, Requirements } from './requirements.ts';
+
+// Governance
+export { LINT_RULES } from './lint-rules.ts';
+export type { LintRule, LintRuleId, Severity } from './lint-rules.ts';
+export { lintPlan } from './plan-lint.ts';
+export type { LintFinding, LintOptions, LintResult } from './plan-lint.ts';
+export { CASINGS, isObjectAction, matchesCasing } from './naming.ts';
+export type { Casing } from './naming.ts';
+export { toCase } from './identifier.ts';
+
+// Validation
+export { createEventValidator } from './event-validator.ts';
+export type { EventValidator, MessageRef, ValidatorOptions } from './event-validator.ts';
+export { VIOLATION_TYPES } from './validation-report.ts';
+export type {
+  EventValidationSummary,
+  InconsistentType,
+  ValidationReport,
+  ViolationSample,
+  ViolationType,
+} from './validation-report.ts';
+
+// Formats
+export { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_SCHEMA } from './plan-document-schema.ts';
+export { fromPlanDocument, parsePlanDocument, serializePlanDocument, toPlanDocument } from './plan-document.ts';
+export { PLAN_CSV_COLUMNS, planFromCsv, planToCsv } from './plan-csv.ts';
+export { fromSegmentPlan, isSegmentPlan, toSegmentPlan } from './segment-format.ts';
+export { fromRudderYaml, toRudderYaml } from './rudderstack-format.ts';
+export { AMPLITUDE_COLUMNS, fromAmplitudeCsv, toAmplitudeCsv } from './amplitude-format.ts';
+export { IGLU_VENDOR_LABEL, fromIgluSchemas, toIgluSchemas } from './iglu-format.ts';
+export type { FromIgluOptions, IgluSchemaFile } from './iglu-format.ts';
+export { createIgluRegistry, igluKeyOf, igluUri, parseIgluUri } from './iglu-registry.ts';
+export type { IgluKey, IgluRegistry } from './iglu-registry.ts';
+export { fromJsonSchemas, toJsonSchemas } from './json-schema-format.ts';
+export type { EventSchemaFile } from './json-schema-format.ts';
+
+// Change management
+export { diffPlans } from './plan-diff.ts';
+export type { ChangeKind, ChangeLevel, EventVersionProposal, PlanChange, PlanDiff } from './plan-diff.ts';
+export { renderChangelog } from './changelog.ts';
+
+// Payload generator
+export { createPayloadGenerator, generateSamplePayloads } from './payload-generator.ts';
+export type { PayloadGenerator, PayloadGeneratorOptions } from './payload-generator.ts';

@@ -1,0 +1,200 @@
+import { readFile } from 'node:fs/promises';
+import {
+  attribute,
+  AttributionInputError,
+  compareModels,
+  formatPath,
+  parsePathSummary,
+  preparePaths,
+  resolveModelName,
+  type AttributionOptions,
+  type AttributionTotals,
+  type ChannelCredit,
+  type ChannelSpread,
+  type MarkovDetails,
+  type ModelName,
+  type PathSummaryColumns,
+  type PathSummaryFormat,
+  type ShapleyDetails,
+} from '../../analyses/attribution/index.ts';
+import { GtmError } from '../../errors/index.ts';
+
+/** Inputs of `gtm attribute`: a path-summary file, a model, and the model and path options. */
+export interface AttributeOptions extends Omit<AttributionOptions, 'perPath' | 'bootstrap' | 'seed'> {
+  /** Path-summary file (ChannelAttribution `;` or fractribution `,` format). */
+  paths: string;
+  /** Model name or alias, or `compare`. */
+  model: string;
+  /** Channel separator inside the path column (default ' > '). */
+  sep?: string;
+  /** File format; `auto` (default) reads it from the header. */
+  format?: 'auto' | PathSummaryFormat;
+  /** Column names when they differ from the format's defaults. */
+  columns?: PathSummaryColumns;
+  /** Also return credit per (prepared) path; single models only. */
+  perPath?: boolean;
+  /** Bootstrap resamples for confidence intervals (0 = none). */
+  bootstrap?: number;
+  seed?: number;
+}
+
+export interface AttributePathRow {
+  path: string;
+  conversions: number;
+  value: number;
+  nulls: number;
+  shares: Record<string, number>;
+}
+
+/** The machine contract of `gtm attribute` (plain JSON). */
+export interface AttributeResult {
+  source: { file: string; format: PathSummaryFormat; columns: Record<string, string>; records: number };
+  model: ModelName | 'compare';
+  totals: AttributionTotals;
+  /** Credit per channel (single model), largest first. */
+  channels?: ChannelCredit[];
+  /** Spread of each channel's credit across models (`compare`). */
+  comparison?: {
+    models: ModelName[];
+    skipped: { model: ModelName; reason: string }[];
+    channels: ChannelSpread[];
+  };
+  perPath?: AttributePathRow[];
+  markov?: MarkovDetails;
+  shapley?: ShapleyDetails;
+  bootstrap?: { resamples: number; seed: number; level: number };
+}
+
+/**
+ * Reads a path summary and attributes its conversions and value with one model, or with every
+ * model (`compare`). File problems become `GtmError('INPUT')` pointing at `file:line`; a bad model
+ * name or option becomes `GtmError('USAGE')` pointing at the flag.
+ *
+ * @example
+ * const result = await runAttribute({ paths: 'paths.csv', model: 'markov', bootstrap: 200, seed: 7 });
+ * console.log(formatAttributeTable(result));
+ */
+export async function runAttribute(opts: AttributeOptions): Promise<AttributeResult> {
+  let model: ModelName | 'compare';
+  try {
+    model = resolveModelName(opts.model);
+  } catch (err) {
+    throw new GtmError('USAGE', (err as Error).message, {
+      where: '--model',
+      hint: 'e.g. --model markov, or compare',
+    });
+  }
+  if (model === 'compare' && opts.perPath) {
+    throw new GtmError('USAGE', '--per-path needs a single model, not compare', {
+      where: '--per-path',
+      hint: 'pick one model with --model, or drop --per-path',
+    });
+  }
+
+  let text: string;
+  try {
+    text = await readFile(opts.paths, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new GtmError(
+      'INPUT',
+      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`,
+      {
+        where: opts.paths,
+        hint: 'check the path given to --paths',
+        cause: err,
+      },
+    );
+  }
+
+  const {
+    paths: file,
+    model: _model,
+    sep,
+    format,
+    columns,
+    perPath,
+    bootstrap,
+    seed,
+    ...modelOptions
+  } = opts;
+  let lines: number[] = [];
+  try {
+    const parsed = parsePathSummary(text, { separator: sep, format, columns });
+    lines = parsed.lines;
+    if (parsed.records.length === 0) {
+      throw new GtmError('INPUT', 'the file has a header but no paths', {
+        where: file,
+        hint: 'add one line per path below the header',
+      });
+    }
+    const options: AttributionOptions = { ...modelOptions, perPath, bootstrap, seed };
+    const source = {
+      file,
+      format: parsed.format,
+      columns: parsed.columns as Record<string, string>,
+      records: parsed.records.length,
+    };
+    const prepared = preparePaths(parsed.records, options);
+    if (model === 'compare') {
+      const cmp = compareModels(prepared, options);
+      return {
+        source,
+        model,
+        totals: cmp.results[0].totals,
+        comparison: { models: cmp.models, skipped: cmp.skipped, channels: cmp.channels },
+      };
+    }
+    const res = attribute(prepared, model, options);
+    const result: AttributeResult = { source, model, totals: res.totals, channels: res.channels };
+    if (res.perPath) {
+      result.perPath = res.perPath.map((p) => ({
+        path: formatPath(p.path, sep),
+        conversions: p.conversions,
+        value: p.value,
+        nulls: p.nulls,
+        shares: p.shares,
+      }));
+    }
+    if (res.markov) result.markov = res.markov;
+    if (res.shapley) result.shapley = res.shapley;
+    if (res.bootstrap) result.bootstrap = res.bootstrap;
+    return result;
+  } catch (err) {
+    throw toGtmError(err, file, lines);
+  }
+}
+
+function toGtmError(err: unknown, file: string, lines: number[]): unknown {
+  if (err instanceof GtmError) return err;
+  if (err instanceof AttributionInputError) {
+    if (err.line !== undefined) {
+      const column = err.column !== undefined ? ` (column ${err.column})` : '';
+      return new GtmError('INPUT', `${err.message}${column}`, {
+        where: `${file}:${err.line}`,
+        hint: err.hint,
+        cause: err,
+      });
+    }
+    if (err.record !== undefined) {
+      return new GtmError('INPUT', err.message, {
+        where: `${file}:${lines[err.record] ?? '?'}`,
+        hint: err.hint,
+        cause: err,
+      });
+    }
+    if (err.option !== undefined) {
+      return new GtmError('USAGE', err.message, {
+        where: `--${kebab(err.option)}`,
+        hint: err.hint,
+        cause: err,
+      });
+    }
+    return new GtmError('INPUT', err.message, { where: file, hint: err.hint, cause: err });
+  }
+  if (err instanceof RangeError)
+    return new GtmError('USAGE', err.message, { where: '--bootstrap', cause: err });
+  return err;
+}
+
+const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

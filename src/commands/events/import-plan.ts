@@ -1,0 +1,114 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname, relative } from 'node:path';
+import {
+  PlanParseError,
+  fromAmplitudeCsv,
+  fromIgluSchemas,
+  fromJsonSchemas,
+  fromRudderYaml,
+  fromSegmentPlan,
+  parsePlanDocument,
+  planFromCsv,
+} from '../../analyses/instrumentation/index.ts';
+import type { JsonSchema, TrackingPlan } from '../../analyses/instrumentation/index.ts';
+import { GtmError } from '../../errors/index.ts';
+import { PLAN_FORMATS, detectPlanFormat, isPlanFormat, listFiles } from './plan-format.ts';
+import type { PlanFormat } from './plan-format.ts';
+
+export interface ImportPlanOptions {
+  /** The format; detected from the file when omitted or `auto`. */
+  format?: PlanFormat | 'auto';
+  /** A file, or a directory for `iglu`, `json-schema` and `rudderstack`. */
+  path: string;
+  /** Plan name for formats that carry none (CSV, Iglu, JSON Schema); default: the file name. */
+  name?: string;
+}
+
+/**
+ * Reads a tracking plan in any supported format into gtm's model.
+ *
+ * @example
+ * const plan = importPlan({ path: 'plans/segment.json' });              // format detected
+ * const iglu = importPlan({ format: 'iglu', path: 'iglu-central/schemas' });
+ * @throws GtmError('INPUT') with the file (and row or JSON path) of the problem.
+ */
+export function importPlan(options: ImportPlanOptions): TrackingPlan {
+  const { path } = options;
+  if (options.format && options.format !== 'auto' && !isPlanFormat(options.format)) {
+    throw new GtmError('USAGE', `unknown plan format "${String(options.format)}"`, {
+      where: '--format',
+      hint: `use one of ${PLAN_FORMATS.join(', ')}`,
+    });
+  }
+  const format = !options.format || options.format === 'auto' ? detectPlanFormat(path) : options.format;
+  const name = options.name ?? basename(path, extname(path));
+  let current = path;
+  try {
+    const isDir = statSync(path).isDirectory();
+    const text = () => readFileSync(path, 'utf8');
+    switch (format) {
+      case 'gtm-json':
+        return parsePlanDocument(text(), 'json');
+      case 'gtm-yaml':
+        return parsePlanDocument(text(), 'yaml');
+      case 'gtm-csv':
+        return planFromCsv(text(), name);
+      case 'amplitude':
+        return fromAmplitudeCsv(text(), name);
+      case 'segment':
+        return fromSegmentPlan(parseJson(text()));
+      case 'rudderstack': {
+        const files = isDir ? listFiles(path).filter((f) => /\.ya?ml$/i.test(f)) : [path];
+        return fromRudderYaml(files.map((f) => readFileSync((current = f), 'utf8')));
+      }
+      case 'iglu': {
+        const files = isDir ? listFiles(path) : [path];
+        const schemas = files.map((f) => {
+          current = f;
+          const doc = parseJson(readFileSync(f, 'utf8'));
+          return doc as JsonSchema;
+        });
+        current = path;
+        const flat = schemas.flatMap((s) => (Array.isArray(s) ? (s as JsonSchema[]) : [s]));
+        return fromIgluSchemas(flat, { name });
+      }
+      case 'json-schema': {
+        const files = isDir ? listFiles(path).filter((f) => /\.json$/i.test(f)) : [path];
+        const docs = files.flatMap((f) => {
+          current = f;
+          const doc = parseJson(readFileSync(f, 'utf8'));
+          const fallback = isDir ? relative(path, f).replace(/\.json$/i, '') : basename(f, '.json');
+          return Array.isArray(doc) ? doc.map((schema, i) => ({ schema, fallbackName: `${fallback}_${i + 1}` })) : [{ schema: doc, fallbackName: fallback }];
+        });
+        return fromJsonSchemas(docs, name);
+      }
+    }
+  } catch (err) {
+    throw asInputError(err, current, format);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new PlanParseError(`not valid JSON: ${(err as Error).message}`, undefined, 'check the file is JSON');
+  }
+}
+
+/** Maps a reader error to a GtmError pointing at `file:row` or `file:json.path`. */
+export function asInputError(err: unknown, file: string, format: string): GtmError {
+  if (err instanceof GtmError) return err;
+  if (err instanceof PlanParseError) {
+    const m = err.at ? /^(?:row|line) (\d+)(?:, column (.+))?$/.exec(err.at) : null;
+    const where = m ? `${file}:${m[1]}${m[2] ? ` (${m[2]})` : ''}` : err.at ? `${file}:${err.at}` : file;
+    return new GtmError('INPUT', `${format} plan: ${err.message}`, {
+      where,
+      hint: err.hint ?? `check the file is a ${format} tracking plan`,
+      cause: err,
+    });
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return new GtmError('INPUT', 'plan not found', { where: file, hint: 'check the path', cause: err });
+  return new GtmError('INPUT', `cannot read ${format} plan: ${e?.message ?? String(err)}`, { where: file, cause: err, hint: `check the file is a ${format} tracking plan` });
+}

@@ -1,0 +1,12 @@
+/**
+ * `gtm experiment-readout`: read per-arm sufficient statistics (JSON or CSV), analyse them with
+ * the experiment statistics engine, and report results with a recommendation.
+ */
+export { runExperimentReadout, type ExperimentReadoutOptions } from './run-experiment-readout.ts';
+export { formatReadoutTable } from './format-readout-table.ts';
+export type { ReadoutMetric, ReadoutResult, ReadoutVariant } from './readout-result.ts';
+export {
+  sufficientStatsSql,
+  type SufficientStatsMetric,
+  type SufficientStatsSqlOptions,
+} from './sufficient-stats-sql.ts';
