@@ -1,4 +1,5 @@
 import type { CliCommand } from './command.ts';
+import { attributeCommand } from './commands/attribute.ts';
 import { demoCommand } from './commands/demo.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { experimentReadoutCommand } from './commands/experiment-readout.ts';
@@ -7,4 +8,4 @@ import { plansCommand } from './commands/plans.ts';
 import { trackSourceCommand } from './commands/track-source.ts';
 
 /** Every CLI command, in the order `gtm --help` lists them. */
-export const COMMANDS: CliCommand[] = [trackSourceCommand, experimentReadoutCommand, demoCommand, initCommand, doctorCommand, plansCommand];
+export const COMMANDS: CliCommand[] = [trackSourceCommand, attributeCommand, experimentReadoutCommand, demoCommand, initCommand, doctorCommand, plansCommand];

@@ -108,3 +108,13 @@ describe('normalizers', () => {
     expect(long).toMatch(/… more differences follow$/);
   });
 });
+
+describe('describeDiff on long lines', () => {
+  it('shows the part of a long line where it changed', () => {
+    const line = (mid: string) => `${'a'.repeat(500)}${mid}${'b'.repeat(500)}`;
+    const diff = describeDiff(line('OLD'), line('NEW'));
+    expect(diff).toContain('OLD');
+    expect(diff).toContain('NEW');
+    expect(diff.split('\n').every((l) => l.length < 260)).toBe(true);
+  });
+});

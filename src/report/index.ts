@@ -28,18 +28,4 @@ export { formatValue } from './format-number.ts';
 export { toCsvTable, type CsvColumn } from './csv-table.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';
 export { snapshotPng, hasChromium, type SnapshotOptions } from './snapshot-png.ts';
-export {
-  barChart,
-  bulletVsTarget,
-  errorBars,
-  funnelChart,
-  lineChart,
-  stackedBar,
-  type ChartSpec,
-  type BarChartOptions,
-  type BulletVsTargetOptions,
-  type ErrorBarsOptions,
-  type FunnelChartOptions,
-  type LineChartOptions,
-  type StackedBarOptions,
-} from './charts.ts';
+export * from './charts.ts';

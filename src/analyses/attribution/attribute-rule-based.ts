@@ -11,9 +11,6 @@ import {
 /**
  * Credit of a rule-based model: each path's conversions and value split by its per-touch weights.
  * Weights that depend on path length only are computed once per length.
- *
- * @example
- * const run = runRuleModel(preparePaths(records), 'linear', resolveRuleParams(), weightsOf(prepared), false);
  */
 export function runRuleModel(
   prep: PreparedPaths,

@@ -1,3 +1,4 @@
+import { AttributionInputError } from './attribution-input-error.ts';
 import { createRng } from './create-rng.ts';
 import type { ModelRunner } from './create-model-runner.ts';
 import type { RowWeights } from './model-run.ts';
@@ -24,9 +25,7 @@ export interface BootstrapIntervals {
  * (value per conversion kept), and the model re-run. Intervals are the (1−level)/2 and (1+level)/2
  * percentiles (linear interpolation between order statistics, R's type 7). Same seed, same
  * intervals.
- *
- * @example
- * const ci = bootstrapCredit(weights, createModelRunner(prepared, 'markov'), 12, { resamples: 200, seed: 7 });
+
  */
 export function bootstrapCredit(
   weights: RowWeights,
@@ -37,9 +36,17 @@ export function bootstrapCredit(
   const resamples = options.resamples ?? 200;
   const level = options.level ?? 0.95;
   if (!Number.isInteger(resamples) || resamples < 2) {
-    throw new RangeError(`bootstrap resamples must be a whole number ≥ 2, got ${resamples}`);
+    throw new AttributionInputError(`bootstrap resamples must be a whole number ≥ 2, got ${resamples}`, {
+      option: 'bootstrap',
+      hint: 'use 0 for no intervals, or e.g. 200',
+    });
   }
-  if (!(level > 0 && level < 1)) throw new RangeError(`confidence level must be in (0, 1), got ${level}`);
+  if (!(level > 0 && level < 1)) {
+    throw new AttributionInputError(`confidence level must be between 0 and 1, got ${level}`, {
+      option: 'ciLevel',
+      hint: 'e.g. 0.95',
+    });
+  }
   const rng = createRng(options.seed ?? 1);
   const rows = weights.conversions.length;
   const slots = channelCount + 1;

@@ -1,11 +1,26 @@
 /**
- * Multi-touch attribution over aggregated customer journeys: rule-based models, Markov removal
- * effects, exact Shapley, fractribution's leave-one-out model, model comparison and a Poisson
- * bootstrap. Pure: plain data in, plain data out.
+ * Multi-touch attribution over aggregated customer journeys (`PathRecord`s). Pure: plain data in,
+ * plain data out. Every model's credit sums to the total conversions and value; journeys left with
+ * no touch after filtering go to `(unmatched)`.
+ *
+ * Models (`MODEL_NAMES`; aliases multi-touch → linear, u-shaped → position-based, z-shaped → full-path):
+ * - first-touch, last-touch; last-non-direct (direct channels configurable, case-insensitive,
+ *   default `direct`; an all-direct journey credits its last touch);
+ * - linear: per occurrence (a channel seen twice in four touches gets 2/4);
+ * - time-decay: 2^(−age/halfLife) from convertedAt (default 7 days); without timestamps, recency in
+ *   steps (default: each step back halves the weight);
+ * - position-based 40/20/40, j-shaped 20/20/60, inverse-j 60/20/20, custom (first/middle/last or a
+ *   per-touch array): one touch 100%, two touches first:last in proportion;
+ * - w-shaped 30/30/30 + 10, full-path 22.5×4 + 10 on first/lead/opportunity(/closed-won) touches:
+ *   coinciding milestones add up, missing ones are redistributed over the present ones;
+ * - markov: ChannelAttribution's markov_model (order k, repeats collapsed, nulls to (null)) with
+ *   removal effects solved exactly; value through the value-per-conversion chain as the package does;
+ * - shapley: exact Shapley values per converting channel set on observed conversion rates, O(n·2^n);
+ * - fractribution: google/fractribution's leave-one-out model, its path transforms included.
+ * Uncertainty: seeded Poisson bootstrap with percentile intervals (`bootstrap`, `seed`).
  */
 export { attribute, UNMATCHED_CHANNEL } from './attribute.ts';
 export { AttributionInputError } from './attribution-input-error.ts';
-export { bootstrapCredit, type BootstrapOptions } from './bootstrap-credit.ts';
 export { compareModels, type ChannelSpread, type CompareResult } from './compare-models.ts';
 export { createRng, type Rng } from './create-rng.ts';
 export { DEFAULT_PATH_SEPARATOR, formatPath } from './format-path.ts';

@@ -46,7 +46,11 @@ export type PathTransform =
   | 'remove-direct'
   | 'remove-last-direct'
   | `trim(${number})`
-  | { trim: number };
+  | { trim: number }
+  // fractribution's own spellings
+  | 'removeIfNotAll'
+  | 'removeIfLastAndNotAll'
+  | `trimLongPath(${number})`;
 
 /** First/middle/last weights for positional models; they are normalised to sum to 1. */
 export interface PositionWeights {

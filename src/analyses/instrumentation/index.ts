@@ -79,3 +79,20 @@ export { renderChangelog } from './changelog.ts';
 // Payload generator
 export { createPayloadGenerator, generateSamplePayloads } from './payload-generator.ts';
 export type { PayloadGenerator, PayloadGeneratorOptions } from './payload-generator.ts';
+
+// Code generation
+export { generateTrackingModule } from './codegen.ts';
+export type { CodegenOptions } from './codegen.ts';
+
+// Inference
+export { createPlanInferrer, inferPlan } from './plan-inference.ts';
+export type { EventStats, InferenceOptions, InferenceResult, PlanInferrer, PropertyStats } from './plan-inference.ts';
+
+// Terminal views
+export {
+  formatDiffTable,
+  formatInferenceTable,
+  formatLintTable,
+  formatRequirementsTable,
+  formatValidationTable,
+} from './format-tables.ts';

@@ -1,0 +1,65 @@
+import { quoteIdent, quoteString } from '../../../data/sql-text.ts';
+import type { Dialect } from '../../../data/index.ts';
+
+export interface TouchColumns {
+  journey: string;
+  /** TIMESTAMP, DATE or a number (epoch seconds or ms); only its order matters. */
+  time: string;
+  channel: string;
+  /** 0/1 (or boolean) per touch; a journey converts when any of its rows says so. */
+  converted: string;
+  /** Conversion value per journey (max over its rows); optional. */
+  value?: string;
+}
+
+/**
+ * Distinct channels of a touch relation, in a stable order: their position is the dictionary code.
+ */
+export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialect: Dialect) =>
+  dialect === 'clickhouse'
+    ? `SELECT DISTINCT toString(${quoteIdent(cols.channel, dialect)}) AS channel FROM ${relation} ORDER BY channel`
+    : `SELECT DISTINCT CAST(${quoteIdent(cols.channel)} AS VARCHAR) AS channel FROM ${relation} ORDER BY channel`;
+
+/**
+ * Path summaries (one row per distinct path: codes, conversions, value, nulls) built in the engine.
+ *
+ * Why this shape: an ordered aggregate (`string_agg(… ORDER BY ts)`) costs an order of magnitude more
+ * than a sort at 10M rows. Instead each touch becomes one sortable integer, `time · 2^bits + code`,
+ * collected with a plain (unordered) `list` per journey and sorted inside the journey's small list,
+ * so the only work beyond a hash aggregation is many tiny sorts. Ties in time are broken by the
+ * channel code, so results never depend on row order. The path comes back as a compact string of
+ * code characters (`chr(48 + code)`), which crosses into JavaScript far faster than a list.
+ */
+export function pathSummarySql(
+  relation: string,
+  cols: TouchColumns,
+  channels: string[],
+  dialect: Dialect,
+  timeKind: 'timestamp' | 'number',
+): string {
+  const bits = Math.max(1, Math.ceil(Math.log2(Math.max(2, channels.length))));
+  const q = (c: string) => quoteIdent(c, dialect);
+  if (dialect === 'clickhouse') {
+    // ClickHouse (18.16 too): arraySort + groupArray; no window functions or CTEs needed.
+    const code = `indexOf([${channels.map((c) => quoteString(c, 'clickhouse')).join(', ')}], toString(${q(cols.channel)})) - 1`;
+    return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count() - sum(conv) AS nulls FROM (
+      SELECT ${q(cols.journey)} AS j,
+        arrayStringConcat(arrayMap(x -> char(48 + x.2), arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(${code})))))) AS path,
+        max(toUInt8(${q(cols.converted)})) AS conv, ${cols.value ? `max(toFloat64(${q(cols.value)}))` : 'toFloat64(0)'} AS val
+      FROM ${relation} GROUP BY j) GROUP BY path`;
+  }
+  const code = `(list_position([${channels.map((c) => quoteString(c)).join(', ')}], CAST(${q(cols.channel)} AS VARCHAR)) - 1)`;
+  const key = `(${timeNumber(q(cols.time), dialect, timeKind)} * ${2 ** bits} + ${code})`;
+  return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count(*) - sum(conv) AS nulls FROM (
+    SELECT ${q(cols.journey)} AS j,
+      array_to_string(list_transform(list_sort(list(${key})), x -> chr(48 + CAST(x % ${2 ** bits} AS INTEGER))), '') AS path,
+      max(CAST(${q(cols.converted)} AS INTEGER)) AS conv, ${cols.value ? `max(CAST(${q(cols.value)} AS DOUBLE))` : '0.0'} AS val
+    FROM ${relation} GROUP BY j) GROUP BY path`;
+}
+
+/** Time as an integer that sorts like the time itself. */
+function timeNumber(expr: string, dialect: Dialect, kind: 'timestamp' | 'number'): string {
+  if (dialect === 'clickhouse')
+    return kind === 'timestamp' ? `toInt64(toUnixTimestamp(${expr}))` : `toInt64(${expr})`;
+  return kind === 'timestamp' ? `epoch_ms(CAST(${expr} AS TIMESTAMP))` : `CAST(${expr} AS BIGINT)`;
+}
