@@ -3,12 +3,17 @@
  * rejected row with a reason, not a failed load).
  */
 
-/** ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, US `MM/DD/YYYY[ HH:MM]`, epoch seconds or ms. */
+/**
+ * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, US `MM/DD/YYYY[ HH:MM]`, epoch seconds or ms.
+ * Results are UTC: a UTC offset (`+02:00`) is applied, a naive time is taken as UTC (the engine
+ * runs with `TimeZone = 'UTC'`). TIMESTAMPTZ goes first because a plain TIMESTAMP cast silently
+ * drops the offset.
+ */
 export function parseTimestampSql(expr: string): string {
   const t = `trim(${expr})`;
   return `COALESCE(
-    TRY_CAST(${t} AS TIMESTAMP),
     TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
+    TRY_CAST(${t} AS TIMESTAMP),
     TRY_STRPTIME(${t}, '%m/%d/%Y %H:%M:%S'),
     TRY_STRPTIME(${t}, '%m/%d/%Y %H:%M'),
     TRY_STRPTIME(${t}, '%m/%d/%Y'),

@@ -1,0 +1,91 @@
+/**
+ * A throwaway ClickHouse server for tests, when a server binary is installed: a minimal config in a
+ * temp directory, HTTP on a free loopback port, server time zone UTC. `findClickHouseServer`
+ * returns null when there is no binary so tests can skip with a reason.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { freePort } from './postgres-server.ts';
+
+export interface ClickHouseServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `[command, ...leading args]` that starts a server, or null. */
+export function findClickHouseServer(): string[] | null {
+  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/local/bin']);
+  for (const dir of dirs) {
+    if (existsSync(join(dir, 'clickhouse-server'))) return [join(dir, 'clickhouse-server')];
+  }
+  for (const dir of dirs) if (existsSync(join(dir, 'clickhouse'))) return [join(dir, 'clickhouse'), 'server'];
+  return null;
+}
+
+export async function startClickHouse(): Promise<ClickHouseServer> {
+  const command = findClickHouseServer();
+  if (command === null) throw new Error('no clickhouse-server binary on PATH');
+  const dir = await mkdtemp(join(tmpdir(), 'gtm-ch-'));
+  const [httpPort, tcpPort] = [await freePort(), await freePort()];
+  // <yandex> is the root element ClickHouse 18.16 expects; later versions still accept it.
+  await writeFile(
+    join(dir, 'config.xml'),
+    `<yandex>
+  <logger><level>warning</level><console>1</console></logger>
+  <http_port>${httpPort}</http_port>
+  <tcp_port>${tcpPort}</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>${dir}/data/</path>
+  <tmp_path>${dir}/tmp/</tmp_path>
+  <user_files_path>${dir}/user_files/</user_files_path>
+  <format_schema_path>${dir}/format_schemas/</format_schema_path>
+  <users_config>${dir}/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <mark_cache_size>268435456</mark_cache_size>
+  <timezone>UTC</timezone>
+</yandex>
+`,
+  );
+  await writeFile(
+    join(dir, 'users.xml'),
+    `<yandex>
+  <profiles><default></default></profiles>
+  <users><default><password></password><networks><ip>::/0</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default></default></quotas>
+</yandex>
+`,
+  );
+  const child: ChildProcess = spawn(
+    command[0],
+    [...command.slice(1), `--config-file=${join(dir, 'config.xml')}`],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${httpPort}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) break;
+    const ok = await fetch(`${url}/ping`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`clickhouse-server did not start: ${stderr}`);
+}
