@@ -21,7 +21,8 @@ export interface DemoTruth {
   accounts: number;
   /** duplicates planted per source: rows that must be deduplicated */
   duplicates: { touchpoints_cross_source: number; touchpoints_double_fired: number; opportunities_cross_source: number };
-  rejects: { source: string; row: number; reason: string }[];
+  /** planted rejects: the file (relative to the workspace), its physical line (a CSV header is line 1), the column at fault */
+  rejects: { source: string; file: string; row: number; reason: string }[];
   /** true lift used to generate opportunities, by touch kind */
   lift: Record<string, number>;
   registrations: { before_creation: Record<string, number>; after_creation: number };
@@ -277,6 +278,7 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
   const peopleRows = people.map((p) => [p.email, p.account.id, iso(p.created), p.persona, p.account.region, p.account.segment]);
   const ratesYaml = Object.entries(RATES).flatMap(([cur, rs]) => rs.map((r, m) => ({ currency: cur, from: isoDate(start + m * 30 * DAY - (m === 0 ? 400 * DAY : 0)), rate: r })));
 
+  const webHalf = Math.floor(webLines.length / 2);
   const truth: DemoTruth = {
     seed: opts.seed,
     as_of: opts.asOf,
@@ -285,8 +287,10 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
     accounts: accounts.length,
     duplicates: { touchpoints_cross_source: crossDupes, touchpoints_double_fired: doubleFired, opportunities_cross_source: coSell.length },
     rejects: [
-      { source: 'web_analytics', row: badWebLine, reason: 'occurred_at' },
-      { source: 'crm_opportunities', row: chfRow, reason: 'currency' },
+      // the web events are split in two files below; the bad line is the last, so it is in the second
+      { source: 'web_analytics', file: 'data/web/events-2.ndjson', row: badWebLine - webHalf, reason: 'occurred_at' },
+      // data row chfRow is line chfRow + 1 of the CSV, after its header
+      { source: 'crm_opportunities', file: 'data/crm/opportunities.csv', row: chfRow + 1, reason: 'currency' },
     ],
     lift: Object.fromEntries(KINDS.map((k) => [k.key, k.lift])),
     registrations: { before_creation: regBefore, after_creation: regAfter },
@@ -301,8 +305,8 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
       { path: 'data/crm/opportunity_history.csv', content: csv(['OpportunityId', 'StageName', 'CreatedDate'], historyRows) },
       { path: 'data/crm/contacts.csv', content: csv(['Email', 'AccountId', 'CreatedDate', 'Persona__c', 'Region__c', 'Segment__c'], peopleRows) },
       { path: 'data/crm/campaign_members.csv', content: csv(['Email', 'Activity', 'Timestamp', 'Campaign', 'Asset', 'Partner', 'LeadSource', 'Medium'], crmTouchRows) },
-      { path: 'data/web/events-1.ndjson', content: webLines.slice(0, Math.floor(webLines.length / 2)).join('\n') + '\n' },
-      { path: 'data/web/events-2.ndjson', content: webLines.slice(Math.floor(webLines.length / 2)).join('\n') + '\n' },
+      { path: 'data/web/events-1.ndjson', content: webLines.slice(0, webHalf).join('\n') + '\n' },
+      { path: 'data/web/events-2.ndjson', content: webLines.slice(webHalf).join('\n') + '\n' },
       { path: 'data/partners/nimbus/activity_export.csv', content: csv(['Attendee Email', 'Activity', 'Activity Time (UTC)', 'Campaign', 'Asset', 'Source', 'Medium', 'Region'], nimbusRows) },
       { path: 'data/partners/quantia/engagement.csv', content: csv(['contact', 'type', 'when', 'utm_campaign', 'utm_source', 'utm_medium', 'content_id', 'partner_name'], quantiaRows, ';') },
       { path: 'data/partners/quantia/co_sell_deals.csv', content: csv(['Deal Ref', 'Account', 'Opened', 'Stage', 'Value', 'Currency'], coSell) },

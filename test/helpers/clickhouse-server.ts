@@ -25,11 +25,28 @@ export function findClickHouseServer(): string[] | null {
   return null;
 }
 
-export async function startClickHouse(): Promise<ClickHouseServer> {
+/**
+ * Two (or more) servers on loopback that know each other as cluster `gtm_test`, one shard each, so
+ * a `Distributed` table over them behaves as on a real cluster.
+ */
+export async function startClickHouseCluster(shards = 2): Promise<{ urls: string[]; cluster: string; stop(): Promise<void> }> {
+  const ports = [];
+  for (let i = 0; i < shards; i++) ports.push({ http: await freePort(), tcp: await freePort() });
+  const remote = `<remote_servers><gtm_test>${ports
+    .map((p) => `<shard><replica><host>127.0.0.1</host><port>${p.tcp}</port></replica></shard>`)
+    .join('')}</gtm_test></remote_servers>`;
+  const servers = [];
+  for (const p of ports) servers.push(await startClickHouse({ httpPort: p.http, tcpPort: p.tcp, extraConfig: remote }));
+  return { urls: servers.map((s) => s.url), cluster: 'gtm_test', stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
+}
+
+export async function startClickHouse(
+  opts: { httpPort?: number; tcpPort?: number; extraConfig?: string } = {},
+): Promise<ClickHouseServer> {
   const command = findClickHouseServer();
   if (command === null) throw new Error('no clickhouse-server binary on PATH');
   const dir = await mkdtemp(join(tmpdir(), 'gtm-ch-'));
-  const [httpPort, tcpPort] = [await freePort(), await freePort()];
+  const [httpPort, tcpPort] = [opts.httpPort ?? (await freePort()), opts.tcpPort ?? (await freePort())];
   // <yandex> is the root element ClickHouse 18.16 expects; later versions still accept it.
   await writeFile(
     join(dir, 'config.xml'),
@@ -47,6 +64,7 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
   <default_database>default</default_database>
   <mark_cache_size>268435456</mark_cache_size>
   <timezone>UTC</timezone>
+  ${opts.extraConfig ?? ''}
 </yandex>
 `,
   );

@@ -129,7 +129,9 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     relabel: (t, suffix) => tokenFor(tokenRaw[t], tokenLabels[t] + suffix),
   };
   const work = new Work();
-  const index = new SequenceIndex(Math.max(16, records.length), Math.max(64, records.length * 4));
+  let touches = 0;
+  for (const rec of records) touches += rec.path?.length ?? 0;
+  const index = new SequenceIndex(Math.max(16, records.length), Math.max(64, touches));
   const rows = new RowBuilder(records.length);
   let mergedRow = new Int32Array(Math.max(16, records.length)).fill(-1);
   let emptyRow = -1;
@@ -155,9 +157,17 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     }
 
     work.reset(path.length, ts !== undefined, rec.roles !== undefined);
+    // Journeys repeat a channel often (a run of visits): reuse the previous lookup then.
+    let lastName: string | undefined;
+    let lastToken = -1;
+    const ids = work.ids;
     for (let i = 0; i < path.length; i++) {
-      const raw = rawFor(path[i]);
-      work.ids[i] = plainToken[raw];
+      const name = path[i];
+      if (name !== lastName) {
+        lastName = name;
+        lastToken = plainToken[rawFor(name)];
+      }
+      ids[i] = lastToken;
       if (ts) work.ts[i] = ts[i];
     }
     if (rec.roles) {
@@ -498,19 +508,38 @@ function growF(a: Float64Array, size: number, fill = 0): Float64Array {
 }
 
 function validateRecord(rec: PathRecord, r: number): void {
+  // Fast path first: this runs once per record, so no allocation unless something is wrong.
+  const c = rec.conversions;
+  const n = rec.nulls;
+  const v = rec.value;
+  if (
+    Array.isArray(rec.path) &&
+    typeof c === 'number' &&
+    c >= 0 &&
+    c < Infinity &&
+    typeof n === 'number' &&
+    n >= 0 &&
+    n < Infinity &&
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (rec.timestamps === undefined || rec.timestamps.length === rec.path.length) &&
+    rec.roles === undefined
+  ) {
+    return;
+  }
   const bad = (message: string, hint: string) =>
     new AttributionInputError(`record ${r + 1}: ${message}`, { record: r, hint });
   if (!Array.isArray(rec.path)) throw bad('path is not an array of channel names', 'give path as string[]');
   for (const [name, x] of [
-    ['conversions', rec.conversions],
-    ['nulls', rec.nulls],
+    ['conversions', c],
+    ['nulls', n],
   ] as const) {
     if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
       throw bad(`${name} must be a finite number ≥ 0, got ${String(x)}`, `fix ${name} of this path`);
     }
   }
-  if (typeof rec.value !== 'number' || !Number.isFinite(rec.value)) {
-    throw bad(`value must be a finite number, got ${String(rec.value)}`, 'use 0 when the value is unknown');
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw bad(`value must be a finite number, got ${String(v)}`, 'use 0 when the value is unknown');
   }
   if (rec.timestamps !== undefined && rec.timestamps.length !== rec.path.length) {
     throw bad(

@@ -73,6 +73,11 @@ export class SequenceIndex {
     }
     const full = prefix[len];
     for (let i = 0; i < len; i++) {
+      // Leaving out either of two equal neighbours gives the same sequence.
+      if (i > 0 && data[off + i] === data[off + i - 1]) {
+        out[i] = out[i - 1];
+        continue;
+      }
       const p = power[len - 1 - i];
       const raw = (Math.imul(prefix[i], p) + full - Math.imul(prefix[i + 1], p)) | 0;
       out[i] = this.lookupSkipping(off, len, i, finish(raw, len - 1));

@@ -4,8 +4,8 @@ export type Casing = 'title' | 'snake' | 'camel' | 'kebab';
 export const CASINGS: readonly Casing[] = ['title', 'snake', 'camel', 'kebab'];
 
 const CASING_PATTERNS: Record<Casing, RegExp> = {
-  // Words start upper case; acronyms (CTA, URL) are allowed.
-  title: /^[A-Z0-9][A-Za-z0-9]*( [A-Z0-9][A-Za-z0-9]*)*$/,
+  // Capitalized words separated by single spaces; all-caps acronyms (CTA, URL) are words too.
+  title: /^(?:[A-Z][a-z0-9]*|[A-Z0-9]+)(?: (?:[A-Z][a-z0-9]*|[A-Z0-9]+))*$/,
   snake: /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/,
   camel: /^[a-z][a-z0-9]*([A-Z][a-z0-9]*)*$/,
   kebab: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,

@@ -213,8 +213,10 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     if (s.minProperties !== undefined && s.maxProperties !== undefined && s.minProperties > s.maxProperties) {
       impossible(`minProperties ${s.minProperties} > maxProperties ${s.maxProperties}`);
     }
-    if (types.includes('integer') && lo !== undefined && hi !== undefined && Math.floor(hi) < Math.ceil(lo) && lo <= hi) {
-      impossible(`no integer between ${lo} and ${hi}`);
+    if (types.length === 1 && types[0] === 'integer' && lo !== undefined && hi !== undefined) {
+      const loInt = s.exclusiveMinimum !== undefined ? Math.floor(s.exclusiveMinimum) + 1 : Math.ceil(lo);
+      const hiInt = s.exclusiveMaximum !== undefined ? Math.ceil(s.exclusiveMaximum) - 1 : Math.floor(hi);
+      if (loInt > hiInt && lo < hi) impossible(`no integer lies between ${lo} and ${hi}`);
     }
     if (s.additionalProperties === false && Array.isArray(s.required)) {
       for (const r of s.required) if (!(r in (s.properties ?? {}))) impossible(`required "${r}" is not a defined property and no others are allowed`);

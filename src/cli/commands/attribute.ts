@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { formatAttributeTable, runAttribute } from '../../commands/attribute/index.ts';
 import type { CliCommand } from '../command.ts';
 
 export const attributeCommand: CliCommand = {
@@ -35,6 +34,7 @@ export const attributeCommand: CliCommand = {
     const columns = Object.fromEntries(
       (['path', 'conversions', 'value', 'nulls'] as const).filter((k) => f[`${k}_column`] !== undefined).map((k) => [k, String(f[`${k}_column`])]),
     );
+    const { formatAttributeTable, runAttribute } = await import('../../commands/attribute/index.ts');
     const result = await runAttribute({
       paths: path.resolve(ctx.cwd, String(f.paths)),
       model: String(f.model),

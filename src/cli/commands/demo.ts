@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { writeDemo } from '../../demo/index.ts';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand } from '../command.ts';
 import { commandFromUsage, parseArgs, tokenize } from '../parse-args.ts';
@@ -26,6 +25,7 @@ export const demoCommand: CliCommand = {
     const seed = Number(args.flags.seed);
     if (!Number.isInteger(seed)) throw usageError('must be an integer', '--seed');
     ctx.out.progress(`writing demo workspace to ${dir}`);
+    const { writeDemo } = await import('../../demo/index.ts');
     const { files, truth } = await writeDemo(dir, { seed, asOf, accounts: Number(args.flags.accounts) });
     if (!ctx.global.json)
       ctx.out.text(`Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`);

@@ -1,4 +1,3 @@
-import { runDoctor } from '../../commands/doctor/run-doctor.ts';
 import { loadWorkspace } from '../../workspace/index.ts';
 import type { CliCommand } from '../command.ts';
 import { textTable } from '../text-table.ts';
@@ -11,6 +10,7 @@ export const doctorCommand: CliCommand = {
   async run(_args, ctx) {
     const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config, env: ctx.env });
     ctx.out.progress('checking sources');
+    const { runDoctor } = await import('../../commands/doctor/run-doctor.ts');
     const report = await runDoctor(ws);
     ctx.out.result(report, () =>
       [

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { formatReadoutTable, runExperimentReadout } from '../../commands/experiment-readout/index.ts';
 import type { CliCommand } from '../command.ts';
 
 export const experimentReadoutCommand: CliCommand = {
@@ -15,6 +14,7 @@ export const experimentReadoutCommand: CliCommand = {
   ],
   examples: ['gtm experiment-readout --input readout.json', 'gtm experiment-readout --input readout.csv --method sequential --json'],
   async run(args, ctx) {
+    const { formatReadoutTable, runExperimentReadout } = await import('../../commands/experiment-readout/index.ts');
     const result = await runExperimentReadout({
       input: path.resolve(ctx.cwd, String(args.flags.input)),
       method: args.flags.method as 'frequentist' | undefined,

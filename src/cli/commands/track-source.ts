@@ -1,8 +1,7 @@
-import { runTrackSource, type TrackSourceResult } from '../../commands/track-source/index.ts';
+import type { TrackSourceResult } from '../../commands/track-source/index.ts';
 import { loadWorkspace } from '../../workspace/index.ts';
 import type { CliCommand } from '../command.ts';
 import { progressFromEvents } from '../progress.ts';
-import { formatTrackSource } from './format-track-source.ts';
 
 export const trackSourceCommand: CliCommand = {
   name: 'track-source',
@@ -25,6 +24,8 @@ export const trackSourceCommand: CliCommand = {
   async run(args, ctx) {
     const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config, env: ctx.env });
     const today = new Date().toISOString().slice(0, 10);
+    const { runTrackSource } = await import('../../commands/track-source/index.ts');
+    const { formatTrackSource } = await import('./format-track-source.ts');
     const run = await runTrackSource({ ws, flags: { ...args.flags, as_of: ctx.global.asOf }, today, onEvent: progressFromEvents(ctx.out) });
     ctx.out.done();
     ctx.out.result(run.result, () => formatTrackSource(run.result as TrackSourceResult, run.result.inputs.detail));

@@ -53,8 +53,11 @@ export async function buildPathSummary(
     const r = rows[i];
     let path = decoded.get(r.path);
     if (!path) {
-      path = new Array(r.path.length);
-      for (let k = 0; k < r.path.length; k++) path[k] = channels[r.path.charCodeAt(k) - 48];
+      if (engine.dialect === 'clickhouse') path = r.path === '' ? [] : r.path.split(',').map((c) => channels[Number(c)]);
+      else {
+        path = new Array(r.path.length);
+        for (let k = 0; k < r.path.length; k++) path[k] = channels[r.path.charCodeAt(k) - 48];
+      }
     }
     const conversions = Number(r.conversions);
     const nulls = Number(r.nulls);

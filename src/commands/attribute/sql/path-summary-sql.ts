@@ -28,7 +28,8 @@ export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialec
  * collected with a plain (unordered) `list` per journey and sorted inside the journey's small list,
  * so the only work beyond a hash aggregation is many tiny sorts. Ties in time are broken by the
  * channel code, so results never depend on row order. The path comes back as a compact string of
- * code characters (`chr(48 + code)`), which crosses into JavaScript far faster than a list.
+ * code characters (`chr(48 + code)`), which crosses into JavaScript far faster than a list; ClickHouse
+ * 18.16 has no `char()`, so there it is the codes joined by commas.
  */
 export function pathSummarySql(
   relation: string,
@@ -44,7 +45,7 @@ export function pathSummarySql(
     const code = `indexOf([${channels.map((c) => quoteString(c, 'clickhouse')).join(', ')}], toString(${q(cols.channel)})) - 1`;
     return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count() - sum(conv) AS nulls FROM (
       SELECT ${q(cols.journey)} AS j,
-        arrayStringConcat(arrayMap(x -> char(48 + x.2), arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(${code})))))) AS path,
+        arrayStringConcat(arrayMap(x -> toString(x.2), arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(${code}))))), ',') AS path,
         max(toUInt8(${q(cols.converted)})) AS conv, ${cols.value ? `max(toFloat64(${q(cols.value)}))` : 'toFloat64(0)'} AS val
       FROM ${relation} GROUP BY j) GROUP BY path`;
   }

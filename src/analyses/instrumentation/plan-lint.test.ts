@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
+import { LINT_RULES } from './lint-rules.ts';
+import { lintPlan } from './plan-lint.ts';
+import type { LintResult } from './plan-lint.ts';
+import { draftPlan, useCaseRequirements } from './requirements.ts';
+import { createEvent, createPlan } from './tracking-plan.ts';
+import type { PlanProperty, Regulation } from './tracking-plan.ts';
+import { USE_CASE_TEMPLATES } from './use-case-templates.ts';
+
+const rules = (r: LintResult) => r.findings.map((f) => `${f.rule}${f.property ? `:${f.property}` : ''}`).sort();
+const prop = (name: string, schema: PlanProperty['schema'], extra: Partial<PlanProperty> = {}): PlanProperty => ({
+  name,
+  description: `${name}.`,
+  required: true,
+  schema,
+  ...extra,
+});
+const one = (properties: PlanProperty[], extra = {}) =>
+  createPlan({
+    name: 'p',
+    events: [createEvent({ name: 'Order Completed', description: 'd', identities: ['userId'], properties, ...extra })],
+  });
+
+describe('lintPlan', () => {
+  it('documents every rule with an id and a severity', () => {
+    const ids = LINT_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of LINT_RULES) expect(['error', 'warning']).toContain(r.severity);
+  });
+
+  it('passes a clean plan', () => {
+    expect(lintPlan(shopPlan()).findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('checks naming with the configured casing', () => {
+    const plan = createPlan({
+      name: 'p',
+      events: ['Order Completed', 'order_completed_x', 'Complete Order', 'ProductViewed'].map((name) =>
+        createEvent({ name, description: 'd', identities: ['userId'], properties: [prop('orderId', { type: 'boolean' })] }),
+      ),
+    });
+    const title = lintPlan(plan);
+    expect(title.findings.filter((f) => f.rule === 'event-name-casing').map((f) => f.event)).toEqual(['order_completed_x', 'ProductViewed']);
+    expect(title.findings.filter((f) => f.rule === 'event-name-object-action').map((f) => f.event)).toEqual(['Complete Order']);
+    expect(title.findings.filter((f) => f.rule === 'property-name-casing')).toHaveLength(4);
+    const snake = lintPlan(plan, { eventCasing: 'snake', propertyCasing: 'camel' });
+    expect(snake.findings.filter((f) => f.rule === 'event-name-casing').map((f) => f.event)).toEqual(['Order Completed', 'Complete Order', 'ProductViewed']);
+    expect(snake.findings.filter((f) => f.rule === 'property-name-casing')).toHaveLength(0);
+  });
+
+  it('finds unbounded strings, unranged numbers and undescribed properties, nested included', () => {
+    const r = lintPlan(
+      one([
+        prop('a', { type: 'string' }),
+        prop('b', { type: 'string', maxLength: 5 }),
+        prop('c', { type: 'number', minimum: 0 }),
+        prop('d', { type: 'integer', enum: [1, 2] }),
+        prop('e', { type: 'object', properties: { f: { type: 'string' } } }, { description: undefined }),
+      ]),
+    );
+    expect(rules(r)).toEqual(['number-ranged:c', 'property-described:e', 'property-described:e.f', 'string-bounded:a', 'string-bounded:e.f']);
+  });
+
+  it('finds duplicates ignoring case and separators', () => {
+    const plan = createPlan({
+      name: 'p',
+      events: [
+        createEvent({ name: 'Event Collided', description: 'd', identities: ['userId'] }),
+        createEvent({ name: 'event_collided', description: 'd', identities: ['userId'] }),
+        createEvent({
+          name: 'Properties Collided',
+          description: 'd',
+          identities: ['userId'],
+          properties: [prop('Property Collided', { type: 'boolean' }), prop('property_collided', { type: 'boolean' })],
+        }),
+      ],
+    });
+    const r = lintPlan(plan, { disable: ['event-name-casing', 'property-name-casing', 'event-name-object-action'] });
+    expect(rules(r)).toEqual(['duplicate-event-name', 'duplicate-property-name:property_collided']);
+  });
+
+  it('finds impossible constraints and enum values that cannot match', () => {
+    const r = lintPlan(
+      one([
+        prop('a', { type: 'number', minimum: 5, maximum: 1 }),
+        prop('b', { type: 'string', minLength: 3, maxLength: 2 }),
+        prop('c', { type: 'array', minItems: 2, maxItems: 1, items: { type: 'string', enum: ['x', 3] } }),
+        prop('d', { type: 'integer', exclusiveMinimum: 1, exclusiveMaximum: 2 }),
+        prop('e', { type: 'string', pattern: '^[A-Z]{2}$', enum: ['US', 'usa'] }),
+        prop('f', { type: 'string', pattern: '([' }),
+        prop('g', { type: 'string', enum: [] }),
+        prop('h', { type: 'object', additionalProperties: false, required: ['x'], properties: {} }),
+      ]),
+    );
+    const errors = r.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}:${f.property}`);
+    expect(errors).toEqual([
+      'impossible-constraint:a',
+      'impossible-constraint:b',
+      'impossible-constraint:c',
+      'enum-type-mismatch:c[]',
+      'impossible-constraint:d',
+      'enum-type-mismatch:e',
+      'invalid-pattern:f',
+      'empty-enum:g',
+      'impossible-constraint:h',
+    ]);
+  });
+
+  it('checks versions, sampling rates, sources and consent categories', () => {
+    const plan = createPlan({
+      name: 'p',
+      version: '1.0',
+      consentCategories: ['Analytics'],
+      sources: [{ id: 'web', kind: 'web' }],
+      events: [createEvent({ name: 'Order Completed', description: 'd', identities: [], version: 'x', samplingRate: 2, sources: ['web', 'crm'], consentCategory: 'Marketing' })],
+    });
+    expect(rules(lintPlan(plan))).toEqual([
+      'identity-required',
+      'invalid-version',
+      'invalid-version',
+      'sampling-rate-range',
+      'unknown-consent-category',
+      'unknown-source',
+    ]);
+  });
+
+  it('turns regulations into rules', () => {
+    const plan = one([
+      prop('email', { type: 'string', format: 'email' }, { pii: true }),
+      prop('phone', { type: 'string', maxLength: 20 }, { pii: true, consentCategory: 'Functional', retentionDays: 400 }),
+      prop('diagnosis', { type: 'string', maxLength: 20 }, { pii: true, piiKind: 'health', consentCategory: 'Functional', retentionDays: 30 }),
+      prop('ad_target', { type: 'string', maxLength: 20 }, { pii: true, consentCategory: 'Advertising', retentionDays: 30 }),
+      prop('home_address', { type: 'string', maxLength: 200 }),
+    ]);
+    const at = (regulations: Regulation[]) => rules(lintPlan(plan, { regulations })).filter((r) => !r.startsWith('pii-'));
+    expect(rules(lintPlan(plan))).toEqual(['pii-not-flagged:home_address']);
+    expect(at(['GDPR'])).toEqual(['gdpr-opt-in', 'gdpr-pii-consent:email', 'gdpr-pii-retention:email', 'gdpr-pii-retention:phone']);
+    expect(lintPlan(plan, { regulations: ['GDPR'], piiMaxRetentionDays: 400 }).findings.filter((f) => f.rule === 'gdpr-pii-retention')).toHaveLength(1);
+    expect(at(['CCPA'])).toEqual(['ccpa-pii-consent:email', 'ccpa-pii-retention:email']);
+    expect(at(['HIPAA'])).toEqual(['hipaa-no-health-pii:diagnosis']);
+    expect(at(['COPPA'])).toEqual(['coppa-age-gate', 'coppa-no-advertising-pii:ad_target']);
+  });
+
+  it('flags URL-like page properties under HIPAA', () => {
+    const plan = createPlan({
+      name: 'p',
+      regulations: ['HIPAA'],
+      events: [createEvent({ name: '*', type: 'page', description: 'd', identities: ['anonymousId'], properties: [prop('url', { type: 'string', maxLength: 2000 })] })],
+    });
+    expect(rules(lintPlan(plan))).toEqual(['hipaa-no-identifiers-in-page-urls:url']);
+  });
+
+  it('lints the draft plan of every use case clean under each regulation, COPPA with its age gate', () => {
+    const req = useCaseRequirements(USE_CASE_TEMPLATES.map((t) => t.id));
+    const plan = draftPlan(req, { name: 'All', regulations: ['GDPR', 'CCPA', 'HIPAA'] });
+    expect(lintPlan(plan).findings).toEqual([]);
+    const coppa = draftPlan(req, { name: 'Kids', regulations: ['COPPA'] });
+    expect(coppa.events[0].name).toBe('Age Gate Completed');
+    expect(lintPlan(coppa).findings).toEqual([]);
+    coppa.events.find((e) => e.name === 'Form Submitted')!.properties.push({
+      name: 'email',
+      description: 'Address typed in the form.',
+      required: false,
+      schema: { type: 'string', format: 'email', maxLength: 254 },
+      pii: true,
+      retentionDays: 30,
+    });
+    expect(lintPlan(coppa).findings.map((f) => f.rule)).toEqual(['coppa-no-advertising-pii']);
+  });
+});

@@ -1,0 +1,278 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GtmError } from '../../../src/errors/index.ts';
+import { DEFAULT_CHANNEL_RULES, loadWorkspace } from '../../../src/workspace/index.ts';
+import { isOneLine } from '../../helpers/run-cli.ts';
+
+const VALID = `version: 1
+sources:
+  - name: crm
+    entity: opportunities
+    kind: file
+    path: data/opps.csv
+    mapping: { opportunity_id: Id }
+  - name: web
+    entity: touchpoints
+    kind: file
+    path: data/web/*.ndjson
+    partner: Acme Inc.
+currency:
+  reporting: usd
+  rates:
+    - { currency: eur, from: 2026-01-01, rate: 1.08 }
+partners:
+  - { id: acme, name: Acme, aliases: [Acme Inc., acme-co] }
+campaigns:
+  - id: launch
+    name: Launch
+    partners: [acme]
+    start: 2026-09-01
+    end: 2026-12-31
+    utm_campaigns: [" Launch-2026 "]
+    targets: { acme: { pipeline: 100 } }
+roster:
+  roles:
+    lead: { people: [{ name: Ada }], fallback: ops }
+    ops: { people: [{ name: Bo }] }
+escalation:
+  track-source: [lead, ops]
+`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'gtm-ws-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+let n = 0;
+async function load(yaml: string) {
+  const name = `ws-${++n}.yaml`;
+  await writeFile(path.join(dir, name), yaml);
+  return loadWorkspace({ cwd: dir, configPath: name });
+}
+
+/** Loads, expects a CONFIG error, returns its one line (checked to be one line). */
+async function fails(yaml: string): Promise<{ line: string; err: GtmError; file: string }> {
+  const file = `ws-${n + 1}.yaml`;
+  let caught: unknown;
+  try {
+    await load(yaml);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(GtmError);
+  const err = caught as GtmError;
+  expect(err.code).toBe('CONFIG');
+  expect(err.exitCode).toBe(3);
+  const line = err.oneLine();
+  expect(isOneLine(line), line).toBe(true);
+  expect(line.startsWith('error[CONFIG] ')).toBe(true);
+  expect(err.hint, 'every config error says what to do').toBeTruthy();
+  return { line, err, file };
+}
+
+/** 1-based line of the first occurrence of `needle` in `yaml`. */
+const lineOf = (yaml: string, needle: string) => yaml.slice(0, yaml.indexOf(needle)).split('\n').length;
+
+describe('loadWorkspace: a valid config', () => {
+  it('loads with defaults filled in', async () => {
+    const ws = await load(VALID);
+    expect(ws.baseDir).toBe(dir);
+    expect(ws.engine).toEqual({ kind: 'duckdb', path: undefined, threads: undefined });
+    expect(ws.output).toEqual({ reports_dir: 'reports', plans_dir: '.claude/plans' });
+    expect(ws.sources[0]).toMatchObject({ name: 'crm', priority: 10, mapping: { opportunity_id: 'Id' } });
+    expect(ws.sources[1]).toMatchObject({ name: 'web', priority: 10, mapping: {}, partner: 'Acme Inc.' });
+    expect(ws.currency).toEqual({ reporting: 'USD', rates: [{ currency: 'EUR', from: '2026-01-01', rate: 1.08 }] });
+    expect(ws.funnel.won).toBe('closed_won');
+    expect(ws.funnel.lost).toEqual(['closed_lost']);
+    expect(ws.funnel.mapping['closed won']).toBe('closed_won');
+    expect(ws.utm.aliases.source.fb).toBe('facebook');
+    expect(ws.channels.rules).toEqual(DEFAULT_CHANNEL_RULES);
+    expect(ws.channels.default).toBe('unassigned');
+    expect(ws.channels.direct).toBe('direct');
+    expect(ws.partners[0].aliases).toEqual(['Acme Inc.', 'acme-co']);
+    expect(ws.campaigns[0]).toMatchObject({ lookback_days: 90, assets: [], utm_campaigns: ['launch-2026'] });
+    expect(ws.dedupe.touchpoints.time_tolerance_seconds).toBe(120);
+    expect(ws.dedupe.opportunities.keys).toEqual(['opportunity_id']);
+    expect(ws.thresholds).toEqual({ attribution_confidence: 0.7, max_reject_rate: 0 });
+    expect(ws.attribution).toMatchObject({ model: 'linear', half_life_days: 7, seed: 42 });
+    expect(ws.cadence).toBe('weekly');
+  });
+
+  it('puts user channel rules before the defaults, or alone with replace_defaults', async () => {
+    const rules = `channels:\n  rules:\n    - { channel: podcast, when: { medium: [audio] } }\n`;
+    const ws = await load(VALID + rules);
+    expect(ws.channels.rules[0].channel).toBe('podcast');
+    expect(ws.channels.rules.length).toBe(DEFAULT_CHANNEL_RULES.length + 1);
+    const only = await load(VALID + rules + '  replace_defaults: true\n');
+    expect(only.channels.rules.map((r) => r.channel)).toEqual(['podcast']);
+  });
+
+  it('lower-cases UTM aliases and merges them over the defaults', async () => {
+    const ws = await load(VALID + `utm:\n  aliases:\n    source: { " LI ": LinkedIn }\n`);
+    expect(ws.utm.aliases.source.li).toBe('linkedin');
+    expect(ws.utm.aliases.source.fb).toBe('facebook');
+  });
+
+  it('says there is no config, and how to make one', async () => {
+    const err = (() => {
+      try {
+        loadWorkspace({ cwd: path.join(dir, 'nowhere') });
+      } catch (e) {
+        return e as GtmError;
+      }
+    })();
+    expect(err?.oneLine()).toMatch(/^error\[CONFIG\] gtm\.yaml: no workspace config found — run `gtm init`/);
+  });
+});
+
+describe('loadWorkspace: each error names file:line, the key path and a fix, in one line', () => {
+  it('unknown key, with "did you mean"', async () => {
+    const yaml = VALID.replace('currency:\n  reporting', 'curency:\n  reporting');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'curency:')}:`);
+    expect(line).toContain('unknown key "curency"');
+    expect(line).toContain('did you mean "currency"?');
+  });
+
+  it('unknown key deep inside a source', async () => {
+    const yaml = VALID.replace('    path: data/opps.csv', '    path: data/opps.csv\n    priorty: 3');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain('sources[0].priorty');
+    expect(line).toContain('did you mean "priority"?');
+    // the line of the source item (or of the key itself)
+    const l = Number(/:(\d+):/.exec(line)![1]);
+    expect([lineOf(yaml, '  - name: crm'), lineOf(yaml, 'priorty')]).toContain(l);
+    expect(line).toContain(file);
+  });
+
+  it('missing required key', async () => {
+    const yaml = VALID.replace('    entity: opportunities\n', '');
+    const { line } = await fails(yaml);
+    expect(line).toContain('sources[0].entity');
+    expect(line).toContain('missing required key "entity"');
+    expect(line).toMatch(/— add entity:/);
+  });
+
+  it('missing required top-level key', async () => {
+    const { line, file } = await fails(VALID.replace('version: 1\n', ''));
+    expect(line).toContain(`${file}:1:`);
+    expect(line).toContain('missing required key "version"');
+  });
+
+  it('wrong type', async () => {
+    const yaml = VALID.replace('    targets: { acme: { pipeline: 100 } }', '    targets: { acme: { pipeline: lots } }');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'pipeline: lots')}:`);
+    expect(line).toContain('campaigns[0].targets.acme.pipeline must be a number');
+  });
+
+  it('wrong type: a list where a mapping is expected', async () => {
+    const { line } = await fails(VALID + 'roster:\n  roles: [a, b]\n'.replace('roster:\n', 'dedupe:\n  touchpoints: [a]\n'));
+    expect(line).toContain('dedupe.touchpoints must be a mapping');
+  });
+
+  it('bad enum', async () => {
+    const yaml = VALID.replace('entity: touchpoints', 'entity: touches');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'entity: touches')}:`);
+    expect(line).toContain('sources[1].entity must be one of touchpoints, opportunities, stage_history, people');
+    expect(line).toContain('— use one of the listed values');
+  });
+
+  it('bad date pattern', async () => {
+    const yaml = VALID.replace('start: 2026-09-01', 'start: 09/01/2026');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'start: 09/01/2026')}:`);
+    expect(line).toContain('campaigns[0].start has the wrong form (expected a date, YYYY-MM-DD)');
+  });
+
+  it('campaign that ends before it starts', async () => {
+    const yaml = VALID.replace('end: 2026-12-31', 'end: 2026-08-01');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'end: 2026-08-01')}:`);
+    expect(line).toContain('campaigns[0].end ends (2026-08-01) before it starts (2026-09-01)');
+  });
+
+  it('duplicate source names', async () => {
+    const yaml = VALID.replace('  - name: web', '  - name: crm');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'crm\n    entity: touchpoints')}:`);
+    expect(line).toContain('sources[1].name duplicate source name "crm"');
+    expect(line).toContain('give each source a unique name');
+  });
+
+  it('unknown partner in a campaign', async () => {
+    const yaml = VALID.replace('partners: [acme]', 'partners: [acme, globex]');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'partners: [acme, globex]')}:`);
+    expect(line).toContain('campaigns[0].partners[1] unknown partner "globex"');
+    expect(line).toContain('use a partner id: acme');
+  });
+
+  it('target for an unknown partner', async () => {
+    const { line } = await fails(VALID.replace('targets: { acme:', 'targets: { initech:'));
+    expect(line).toContain('campaigns[0].targets target for unknown partner "initech"');
+  });
+
+  it('unknown default partner of a source', async () => {
+    const yaml = VALID.replace('partner: Acme Inc.', 'partner: Globex');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'partner: Globex')}:`);
+    expect(line).toContain('sources[1].partner unknown partner "Globex"');
+  });
+
+  it('fallback role missing from the roster', async () => {
+    const yaml = VALID.replace('fallback: ops', 'fallback: opz');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'fallback: opz')}:`);
+    expect(line).toContain('roster.roles.lead.fallback fallback role "opz" is not in the roster');
+    expect(line).toContain('add roster.roles.opz');
+  });
+
+  it('escalation ladder naming a role not in the roster', async () => {
+    const { line } = await fails(VALID.replace('track-source: [lead, ops]', 'track-source: [lead, cfo]'));
+    expect(line).toContain('escalation.track-source[1] role "cfo" is not in the roster');
+  });
+
+  it('invalid regex in a channel rule', async () => {
+    const yaml = VALID + `channels:\n  rules:\n    - { channel: x, when: { source_regex: "(unclosed" } }\n`;
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, '(unclosed')}:`);
+    expect(line).toContain('channels.rules[0].when.source_regex is not a valid regular expression: (unclosed');
+    expect(line).toContain('fix the pattern');
+  });
+
+  it('bad YAML syntax, with line and column', async () => {
+    const yaml = VALID.replace('  reporting: usd', '  reporting: "usd');
+    const { line, file } = await fails(yaml);
+    expect(line).toMatch(new RegExp(`^error\\[CONFIG\\] ${file.replace('.', '\\.')}:\\d+:\\d+: invalid YAML: `));
+    const [, l] = /:(\d+):(\d+):/.exec(line)!;
+    expect(Number(l)).toBeGreaterThanOrEqual(lineOf(yaml, '"usd'));
+    expect(line).toContain('fix the YAML syntax');
+  });
+
+  it('bad YAML indentation points at the offending line', async () => {
+    const yaml = 'version: 1\nsources:\n  - name: a\n   entity: people\n';
+    const { line, file } = await fails(yaml);
+    expect(line).toMatch(new RegExp(`${file.replace('.', '\\.')}:4:\\d+: invalid YAML`));
+  });
+
+  it('a config that is not a mapping', async () => {
+    const { line } = await fails('- just\n- a list\n');
+    expect(line).toContain('the config must be a YAML mapping');
+  });
+
+  it('a postgres source without table or query', async () => {
+    const yaml = VALID.replace('sources:\n', 'sources:\n  - { name: pg, entity: people, kind: postgres, url: "env:PG" }\n');
+    const { line } = await fails(yaml);
+    expect(line).toContain('sources[0] a postgres source needs "table" or "query"');
+  });
+
+  it('a partner alias claimed by two partners', async () => {
+    const { line } = await fails(VALID.replace('  - { id: acme,', '  - { id: acme2, name: Acme Two, aliases: [acme-co] }\n  - { id: acme,'));
+    expect(line).toMatch(/partners\[1\]\.aliases alias "acme-co" also belongs to partner "acme2"/);
+  });
+});
