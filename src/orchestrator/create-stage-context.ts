@@ -101,7 +101,10 @@ export function createStageContext(
       // Source content is part of the settings the change log compares: a changed file or table
       // shows as `sources.<name> changed`, which only a stage reading it can know.
       const settings = host.record.settings as Record<string, unknown>;
-      const sources = settings.sources && typeof settings.sources === 'object' ? (settings.sources as Record<string, unknown>) : {};
+      const sources =
+        settings.sources && typeof settings.sources === 'object'
+          ? (settings.sources as Record<string, unknown>)
+          : {};
       settings.sources = { ...sources, [f.source]: f.hash };
       host.record.change_log = changeLog(host.previous, settings);
       host.save();
@@ -150,12 +153,13 @@ export function createStageContext(
           },
         );
       }
+      const at = host.iso();
       const evaluation = evaluateAlert(input, host.previousAlert(input.id), {
         escalationLadder: host.spec.errorHandling.escalationLadder,
         roster: host.spec.roster,
         asOf: host.spec.asOf,
+        now: at,
       });
-      const at = host.iso();
       // Re-evaluating the same alert in one attempt replaces the earlier evaluation.
       host.record.alerts = host.record.alerts.filter((x) => x.id !== input.id);
       host.record.escalations = host.record.escalations.filter((x) => x.alert_id !== input.id);

@@ -13,6 +13,11 @@ export interface AlertInput {
   direction: 'below' | 'above';
   /** Who acts on a breach; resolved through the roster like stage owners. */
   owner_role?: string;
+  /**
+   * Count an earlier breach only when it was evaluated at most this many hours ago ("breached twice
+   * in 48 h"); without it, the previous run counts however old it is.
+   */
+  within_hours?: number;
 }
 
 export interface ResolvedParty {
@@ -42,13 +47,15 @@ export interface AlertEvaluation {
 /** The last earlier evaluation of the same alert, from the alert history. */
 export interface AlertHistoryEntry {
   plan_id: string;
-  alert: Pick<AlertEvaluation, 'value' | 'breached' | 'consecutive_breaches'>;
+  alert: Pick<AlertEvaluation, 'value' | 'breached' | 'consecutive_breaches'> & { evaluated_at?: string };
 }
 
 export interface AlertPolicy {
   escalationLadder: string[];
   roster: Roster;
   asOf: string;
+  /** ISO time of this evaluation, for `within_hours`. */
+  now?: string;
 }
 
 /**
@@ -86,7 +93,12 @@ export function evaluateAlert(
   }
   const breached =
     input.direction === 'below' ? input.value < input.threshold : input.value > input.threshold;
-  const streakBefore = previous?.alert.breached ? previous.alert.consecutive_breaches : 0;
+  const recent =
+    input.within_hours === undefined ||
+    !previous?.alert.evaluated_at ||
+    !policy.now ||
+    Date.parse(policy.now) - Date.parse(previous.alert.evaluated_at) <= input.within_hours * 3_600_000;
+  const streakBefore = previous?.alert.breached && recent ? previous.alert.consecutive_breaches : 0;
   const consecutive = breached ? streakBefore + 1 : 0;
   const escalate = consecutive >= 2;
 
