@@ -52,7 +52,17 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'json', type: 'boolean', description: 'print the machine-readable result as JSON on stdout' },
   { name: 'verbose', type: 'boolean', description: 'show stack traces and SQL on errors' },
   { name: 'quiet', type: 'boolean', description: 'no progress output' },
-  { name: 'config', type: 'string', placeholder: 'FILE', description: 'workspace config (default ./gtm.yaml)' },
-  { name: 'as_of', type: 'string', placeholder: 'DATE', description: 'fix "now" (YYYY-MM-DD or ISO time) for reproducible runs' },
+  {
+    name: 'config',
+    type: 'string',
+    placeholder: 'FILE',
+    description: 'workspace config (default ./gtm.yaml)',
+  },
+  {
+    name: 'as_of',
+    type: 'string',
+    placeholder: 'DATE',
+    description: 'fix "now" (YYYY-MM-DD or ISO time) for reproducible runs',
+  },
   { name: 'help', type: 'boolean', description: 'show help' },
 ];

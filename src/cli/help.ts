@@ -2,7 +2,8 @@ import { GLOBAL_FLAGS, type CliCommand, type FlagSpec } from './command.ts';
 
 const flagLine = (f: FlagSpec) => {
   const kebab = f.name.replace(/_/g, '-');
-  const value = f.type === 'boolean' ? '' : ` ${f.placeholder ?? (f.choices ? f.choices.join('|') : 'VALUE')}`;
+  const value =
+    f.type === 'boolean' ? '' : ` ${f.placeholder ?? (f.choices ? f.choices.join('|') : 'VALUE')}`;
   const alias = kebab !== f.name ? ` (or --${f.name})` : '';
   const def = f.default !== undefined && f.type !== 'boolean' ? ` [default: ${String(f.default)}]` : '';
   return { left: `--${kebab}${value}`, right: `${f.description}${def}${alias}` };
@@ -18,7 +19,11 @@ export function commandHelp(cmd: CliCommand, prefix = 'gtm'): string {
   if (cmd.subcommands?.length)
     parts.push('', 'Subcommands:', columns(cmd.subcommands.map((s) => ({ left: s.name, right: s.summary }))));
   if (cmd.positionals?.length)
-    parts.push('', 'Arguments:', columns(cmd.positionals.map((p) => ({ left: p.name.toUpperCase(), right: p.description }))));
+    parts.push(
+      '',
+      'Arguments:',
+      columns(cmd.positionals.map((p) => ({ left: p.name.toUpperCase(), right: p.description }))),
+    );
   if (cmd.flags.length) parts.push('', 'Flags:', columns(cmd.flags.map(flagLine)));
   parts.push('', 'Global flags:', columns(GLOBAL_FLAGS.map(flagLine)));
   if (cmd.examples?.length) parts.push('', 'Examples:', ...cmd.examples.map((e) => `  ${e}`));

@@ -6,8 +6,9 @@ import { createOutput, type Streams } from './output.ts';
 import { commandFromUsage, parseArgs, tokenize } from './parse-args.ts';
 import { COMMANDS } from './registry.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface MainOptions {
   cwd?: string;
@@ -24,7 +25,11 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   const env = opts.env ?? process.env;
   const wantsJson = argv.some((a) => a === '--json' || a === '--json=true');
   const verbose = argv.includes('--verbose');
-  const out = createOutput(streams, { json: wantsJson ? true : undefined, quiet: argv.includes('--quiet'), verbose });
+  const out = createOutput(streams, {
+    json: wantsJson ? true : undefined,
+    quiet: argv.includes('--quiet'),
+    verbose,
+  });
   try {
     return await dispatch(argv, { cwd: opts.cwd ?? process.cwd(), env, out, streams });
   } catch (caught) {
@@ -40,7 +45,9 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       return err.exitCode;
     }
     const e = err as Error;
-    out.error(`error[INTERNAL] ${e?.message ?? String(err)} — this is a bug in gtm; rerun with --verbose and report it`);
+    out.error(
+      `error[INTERNAL] ${e?.message ?? String(err)} — this is a bug in gtm; rerun with --verbose and report it`,
+    );
     if (verbose) out.error(String(e?.stack));
     return 1;
   }
@@ -54,7 +61,13 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
  */
 function surfaceStageCause(err: GtmError): GtmError {
   const cause = err.cause;
-  if (err.code !== 'STAGE' || !(cause instanceof GtmError) || cause.code === 'INTERNAL' || cause.code === 'STAGE') return err;
+  if (
+    err.code !== 'STAGE' ||
+    !(cause instanceof GtmError) ||
+    cause.code === 'INTERNAL' ||
+    cause.code === 'STAGE'
+  )
+    return err;
   const attempts = /failed (after \d+ attempts?|before its first attempt)/.exec(err.message)?.[1];
   const stage = `stage ${err.where ?? '?'} failed${attempts ? ` ${attempts}` : ''}`;
   return new GtmError(cause.code, cause.message, {
@@ -109,7 +122,9 @@ async function dispatch(
     const near = COMMANDS.find((c) => c.name.startsWith(name.slice(0, 3)));
     throw new GtmError('USAGE', `unknown command "${first}"`, {
       where: first,
-      hint: near ? `did you mean \`gtm ${near.name}\`? (gtm --help lists commands)` : 'gtm --help lists the commands',
+      hint: near
+        ? `did you mean \`gtm ${near.name}\`? (gtm --help lists commands)`
+        : 'gtm --help lists the commands',
     });
   }
   let args = rest;
@@ -133,7 +148,11 @@ async function dispatch(
   // --json can also arrive inside a `gtm run '<line>'`, which main() did not see
   const out =
     parsed.flags.json === true && !base.out.json
-      ? createOutput(base.streams, { json: true, quiet: Boolean(parsed.flags.quiet), verbose: Boolean(parsed.flags.verbose) })
+      ? createOutput(base.streams, {
+          json: true,
+          quiet: Boolean(parsed.flags.quiet),
+          verbose: Boolean(parsed.flags.verbose),
+        })
       : base.out;
   const ctx: CliContext = {
     cwd: base.cwd,

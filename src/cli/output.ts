@@ -20,7 +20,10 @@ export interface Streams {
   stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
-export function createOutput(streams: Streams, opts: { json?: boolean; quiet?: boolean; verbose?: boolean }): Output {
+export function createOutput(
+  streams: Streams,
+  opts: { json?: boolean; quiet?: boolean; verbose?: boolean },
+): Output {
   const json = opts.json ?? !streams.stdout.isTTY;
   const tty = Boolean(streams.stderr.isTTY);
   const showProgress = !opts.quiet && (tty || opts.verbose === true);

@@ -9,7 +9,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length];
@@ -32,13 +33,18 @@ function coerce(spec: FlagSpec, raw: string, shown: string): string | number | b
   switch (spec.type) {
     case 'number': {
       const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v)) throw usageError(`expects a number, got "${raw}"`, shown, `e.g. ${shown} 0.8`);
+      if (raw.trim() === '' || !Number.isFinite(v))
+        throw usageError(`expects a number, got "${raw}"`, shown, `e.g. ${shown} 0.8`);
       return v;
     }
     case 'boolean':
       if (/^(true|yes|1)$/i.test(raw)) return true;
       if (/^(false|no|0)$/i.test(raw)) return false;
-      throw usageError(`expects true or false, got "${raw}"`, shown, `write ${shown} or --no-${shown.slice(2)}`);
+      throw usageError(
+        `expects true or false, got "${raw}"`,
+        shown,
+        `write ${shown} or --no-${shown.slice(2)}`,
+      );
     case 'list':
       return raw
         .split(',')
@@ -57,7 +63,11 @@ function coerce(spec: FlagSpec, raw: string, shown: string): string | number | b
  * parseArgs(['--attribution-model', 'markov'], [{ name: 'attribution_model', type: 'string', description: '' }], [])
  * // { flags: { attribution_model: 'markov' }, positionals: [] }
  */
-export function parseArgs(argv: string[], specs: FlagSpec[], positionalSpecs: PositionalSpec[] = []): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  specs: FlagSpec[],
+  positionalSpecs: PositionalSpec[] = [],
+): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const flags: FlagValues = {};
   const positionals: string[] = [];
@@ -88,24 +98,40 @@ export function parseArgs(argv: string[], specs: FlagSpec[], positionalSpecs: Po
     }
     const spec = byName.get(name);
     const shown = `--${rawName}`;
-    if (!spec) throw usageError(`unknown flag ${shown}`, shown, `${suggest(rawName, specs)}run with --help to list the flags`);
+    if (!spec)
+      throw usageError(
+        `unknown flag ${shown}`,
+        shown,
+        `${suggest(rawName, specs)}run with --help to list the flags`,
+      );
     let value: string | number | boolean | string[];
     if (spec.type === 'boolean') {
       value = eq > 0 ? coerce(spec, arg.slice(eq + 1), shown) : !negated;
     } else {
       let raw: string | undefined;
       if (eq > 0) raw = arg.slice(eq + 1);
-      else if (i + 1 < argv.length && !(argv[i + 1].startsWith('--') && argv[i + 1].length > 2)) raw = argv[++i];
-      if (raw === undefined) throw usageError(`needs a value`, shown, `write ${shown} ${spec.placeholder ?? 'VALUE'}`);
+      else if (i + 1 < argv.length && !(argv[i + 1].startsWith('--') && argv[i + 1].length > 2))
+        raw = argv[++i];
+      if (raw === undefined)
+        throw usageError(`needs a value`, shown, `write ${shown} ${spec.placeholder ?? 'VALUE'}`);
       value = coerce(spec, raw, shown);
     }
     if (spec.choices && spec.type !== 'list' && !spec.choices.includes(String(value)))
-      throw usageError(`must be one of ${spec.choices.join(', ')}; got "${String(value)}"`, shown, `e.g. ${shown} ${spec.choices[0]}`);
+      throw usageError(
+        `must be one of ${spec.choices.join(', ')}; got "${String(value)}"`,
+        shown,
+        `e.g. ${shown} ${spec.choices[0]}`,
+      );
     if (spec.type === 'list') {
       const list = value as string[];
       if (spec.choices) {
         const bad = list.find((v) => !spec.choices!.includes(v));
-        if (bad) throw usageError(`has unknown value "${bad}"; allowed: ${spec.choices.join(', ')}`, shown, `e.g. ${shown} ${spec.choices.slice(0, 2).join(',')}`);
+        if (bad)
+          throw usageError(
+            `has unknown value "${bad}"; allowed: ${spec.choices.join(', ')}`,
+            shown,
+            `e.g. ${shown} ${spec.choices.slice(0, 2).join(',')}`,
+          );
       }
       flags[name] = [...((flags[name] as string[] | undefined) ?? []), ...list];
     } else {
@@ -116,16 +142,28 @@ export function parseArgs(argv: string[], specs: FlagSpec[], positionalSpecs: Po
     for (const spec of specs) {
       if (flags[spec.name] === undefined && spec.default !== undefined) flags[spec.name] = spec.default;
       if (spec.required && flags[spec.name] === undefined)
-        throw usageError('is required', `--${kebab(spec.name)}`, `add --${kebab(spec.name)} ${spec.placeholder ?? 'VALUE'}`);
+        throw usageError(
+          'is required',
+          `--${kebab(spec.name)}`,
+          `add --${kebab(spec.name)} ${spec.placeholder ?? 'VALUE'}`,
+        );
     }
     const required = positionalSpecs.filter((p) => p.required);
     if (positionals.length < required.length) {
       const missing = required[positionals.length];
-      throw usageError(`missing argument ${missing.name.toUpperCase()}`, missing.name.toUpperCase(), missing.description);
+      throw usageError(
+        `missing argument ${missing.name.toUpperCase()}`,
+        missing.name.toUpperCase(),
+        missing.description,
+      );
     }
     const variadic = positionalSpecs.some((p) => p.variadic);
     if (!variadic && positionals.length > positionalSpecs.length)
-      throw usageError(`unexpected argument "${positionals[positionalSpecs.length]}"`, positionals[positionalSpecs.length], 'quote values that contain spaces; see --help');
+      throw usageError(
+        `unexpected argument "${positionals[positionalSpecs.length]}"`,
+        positionals[positionalSpecs.length],
+        'quote values that contain spaces; see --help',
+      );
   }
   return { flags, positionals };
 }

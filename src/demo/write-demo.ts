@@ -10,7 +10,10 @@ export const DEMO_MARKER = '# gtm demo workspace';
  * Writes the demo workspace into `dir`. Refuses a non-empty folder that is not an earlier demo, so
  * a typo never overwrites someone's work.
  */
-export async function writeDemo(dir: string, opts: DemoOptions): Promise<{ files: string[]; truth: DemoTruth }> {
+export async function writeDemo(
+  dir: string,
+  opts: DemoOptions,
+): Promise<{ files: string[]; truth: DemoTruth }> {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     const cfg = path.join(dir, 'gtm.yaml');
     const isDemo = existsSync(cfg) && readFileSync(cfg, 'utf8').includes(DEMO_MARKER);

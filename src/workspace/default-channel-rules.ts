@@ -6,14 +6,32 @@ import type { ChannelRule } from './workspace-config.ts';
  * lower-cased, aliases applied). `events` is an addition for B2B co-marketing (webinars, field events).
  */
 const SEARCH = ['google', 'bing', 'yahoo', 'baidu', 'duckduckgo', 'ecosia', 'yandex', 'naver', 'brave'];
-const SOCIAL = ['facebook', 'instagram', 'linkedin', 'twitter', 'x', 'tiktok', 'reddit', 'pinterest', 'threads', 'mastodon', 'bluesky'];
+const SOCIAL = [
+  'facebook',
+  'instagram',
+  'linkedin',
+  'twitter',
+  'x',
+  'tiktok',
+  'reddit',
+  'pinterest',
+  'threads',
+  'mastodon',
+  'bluesky',
+];
 const VIDEO = ['youtube', 'vimeo', 'twitch', 'wistia'];
 const PAID = '^(.*cp.*|ppc|retargeting|paid.*)$';
 
 export const DEFAULT_CHANNEL_RULES: ChannelRule[] = [
-  { channel: 'direct', when: { source: ['(direct)', 'direct', ''], medium: ['(none)', '(not set)', 'none', ''] } },
+  {
+    channel: 'direct',
+    when: { source: ['(direct)', 'direct', ''], medium: ['(none)', '(not set)', 'none', ''] },
+  },
   { channel: 'partner', when: { touch_type: ['deal_registration', 'partner_referral'] } },
-  { channel: 'partner', when: { medium: ['partner', 'affiliate', 'affiliates', 'co-marketing', 'comarketing', 'syndication'] } },
+  {
+    channel: 'partner',
+    when: { medium: ['partner', 'affiliate', 'affiliates', 'co-marketing', 'comarketing', 'syndication'] },
+  },
   { channel: 'paid_search', when: { source: SEARCH, medium_regex: PAID } },
   { channel: 'paid_social', when: { source: SOCIAL, medium_regex: PAID } },
   { channel: 'video', when: { source: VIDEO } },
@@ -24,7 +42,10 @@ export const DEFAULT_CHANNEL_RULES: ChannelRule[] = [
   { channel: 'email', when: { medium_regex: '^(email|e-mail|e_mail|e mail|newsletter)$' } },
   { channel: 'email', when: { source_regex: '^(email|e-mail|e_mail|e mail|newsletter)$' } },
   { channel: 'organic_social', when: { source: SOCIAL } },
-  { channel: 'organic_social', when: { medium: ['social', 'social-network', 'social-media', 'sm', 'social network', 'social media'] } },
+  {
+    channel: 'organic_social',
+    when: { medium: ['social', 'social-network', 'social-media', 'sm', 'social network', 'social media'] },
+  },
   { channel: 'organic_search', when: { source: SEARCH } },
   { channel: 'organic_search', when: { medium: ['organic'] } },
   { channel: 'events', when: { medium: ['event', 'events', 'webinar', 'conference', 'field', 'workshop'] } },
@@ -32,7 +53,15 @@ export const DEFAULT_CHANNEL_RULES: ChannelRule[] = [
 ];
 
 /** Canonical funnel, lowest to highest. */
-export const DEFAULT_FUNNEL_STAGES = ['lead', 'mql', 'sql', 'opportunity', 'proposal', 'negotiation', 'closed_won'];
+export const DEFAULT_FUNNEL_STAGES = [
+  'lead',
+  'mql',
+  'sql',
+  'opportunity',
+  'proposal',
+  'negotiation',
+  'closed_won',
+];
 
 /** Raw CRM stage names seen in the wild → canonical stage (matched case-insensitively, trimmed). */
 export const DEFAULT_STAGE_MAPPING: Record<string, string> = {
@@ -83,14 +112,14 @@ export const DEFAULT_UTM_ALIASES = {
   } as Record<string, string>,
   medium: {
     'e-mail': 'email',
-    'e_mail': 'email',
+    e_mail: 'email',
     mail: 'email',
     'paid-social': 'paid_social',
     'paid social': 'paid_social',
     'paid-search': 'cpc',
     ppc: 'cpc',
     'co-marketing': 'partner',
-    'co_marketing': 'partner',
+    co_marketing: 'partner',
     affiliate: 'partner',
   } as Record<string, string>,
   campaign: {} as Record<string, string>,

@@ -1,3 +1,8 @@
 export { loadWorkspace, CONFIG_FILE, SCHEMA_PATH, keyPath } from './load-workspace.ts';
 export type * from './workspace-config.ts';
-export { DEFAULT_CHANNEL_RULES, DEFAULT_FUNNEL_STAGES, DEFAULT_STAGE_MAPPING, DEFAULT_UTM_ALIASES } from './default-channel-rules.ts';
+export {
+  DEFAULT_CHANNEL_RULES,
+  DEFAULT_FUNNEL_STAGES,
+  DEFAULT_STAGE_MAPPING,
+  DEFAULT_UTM_ALIASES,
+} from './default-channel-rules.ts';

@@ -29,7 +29,10 @@ function schemaValidator() {
 
 /** `/sources/0/path` → `sources[0].path` */
 export function keyPath(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
@@ -52,7 +55,8 @@ function lineOf(doc: Document, instancePath: string, source: string, key?: strin
     }
   }
   for (let n = parts.length; n >= 0; n--) {
-    const node = (n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true)) as { range?: [number, number, number] } | undefined;
+    const node = (n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true)) as
+      { range?: [number, number, number] } | undefined;
     if (node && node.range) return lineAt(node.range[0]);
   }
   return '1';
@@ -64,7 +68,11 @@ function closest(word: string, candidates: string[]): string | undefined {
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
     for (let i = 1; i <= a.length; i++)
       for (let j = 1; j <= b.length; j++)
-        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        d[i][j] = Math.min(
+          d[i - 1][j] + 1,
+          d[i][j - 1] + 1,
+          d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
     return d[a.length][b.length];
   };
   let best: string | undefined;
@@ -77,7 +85,13 @@ function closest(word: string, candidates: string[]): string | undefined {
 }
 
 /** Picks the most specific schema error and phrases it as key path + fix. */
-function explain(errors: ErrorObject[]): { path: string; message: string; hint: string; instancePath: string; key?: string } {
+function explain(errors: ErrorObject[]): {
+  path: string;
+  message: string;
+  hint: string;
+  instancePath: string;
+  key?: string;
+} {
   // Prefer errors deepest in the document; drop oneOf/discriminator summaries when detail exists.
   const ranked = [...errors].sort(
     (a, b) =>
@@ -86,12 +100,15 @@ function explain(errors: ErrorObject[]): { path: string; message: string; hint: 
   );
   const e = ranked[0];
   const p = e.params as Record<string, unknown>;
-  const schemaDoc = (e.parentSchema ?? {}) as { properties?: Record<string, { description?: string; enum?: unknown[] }> };
+  const schemaDoc = (e.parentSchema ?? {}) as {
+    properties?: Record<string, { description?: string; enum?: unknown[] }>;
+  };
   switch (e.keyword) {
     case 'required': {
       const key = String(p.missingProperty);
       const prop = schemaDoc.properties?.[key];
-      const desc = prop?.description ?? (prop?.enum ? `one of ${prop.enum.map(String).join(', ')}` : undefined);
+      const desc =
+        prop?.description ?? (prop?.enum ? `one of ${prop.enum.map(String).join(', ')}` : undefined);
       return {
         instancePath: e.instancePath,
         path: keyPath(e.instancePath, key),
@@ -156,14 +173,20 @@ function explain(errors: ErrorObject[]): { path: string; message: string; hint: 
  * const ws = loadWorkspace({ cwd: process.cwd() });
  * ws.campaigns.map((c) => c.name);
  */
-export function loadWorkspace(opts: { cwd: string; configPath?: string; env?: NodeJS.ProcessEnv }): WorkspaceConfig {
+export function loadWorkspace(opts: {
+  cwd: string;
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+}): WorkspaceConfig {
   const configPath = path.resolve(opts.cwd, opts.configPath ?? CONFIG_FILE);
   const shown = path.relative(opts.cwd, configPath) || configPath;
   if (!existsSync(configPath)) {
     throw configError(
       'no workspace config found',
       shown,
-      opts.configPath ? 'check the --config path' : 'run `gtm init` to create gtm.yaml, or `gtm demo` for a demo workspace, or pass --config FILE',
+      opts.configPath
+        ? 'check the --config path'
+        : 'run `gtm init` to create gtm.yaml, or `gtm demo` for a demo workspace, or pass --config FILE',
     );
   }
   let text: string;
@@ -195,7 +218,11 @@ export function loadWorkspace(opts: { cwd: string; configPath?: string; env?: No
   const validate = schemaValidator();
   if (!validate(raw)) {
     const ex = explain(validate.errors ?? []);
-    throw configError(`${ex.path} ${ex.message}`, `${shown}:${lineOf(doc, ex.instancePath, text, ex.key)}`, ex.hint);
+    throw configError(
+      `${ex.path} ${ex.message}`,
+      `${shown}:${lineOf(doc, ex.instancePath, text, ex.key)}`,
+      ex.hint,
+    );
   }
   return withDefaults(raw as Json, path.dirname(configPath), configPath, (instancePath, message, hint) =>
     configError(`${keyPath(instancePath)} ${message}`, `${shown}:${lineOf(doc, instancePath, text)}`, hint),
@@ -206,15 +233,25 @@ type Fail = (instancePath: string, message: string, hint: string) => GtmError;
 
 function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail): WorkspaceConfig {
   const r = raw as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- validated by the schema above
-  const sources: SourceConfig[] = (r.sources as Json[]).map((s) => ({ priority: 10, mapping: {}, ...s }) as SourceConfig);
+  const sources: SourceConfig[] = (r.sources as Json[]).map(
+    (s) => ({ priority: 10, mapping: {}, ...s }) as SourceConfig,
+  );
   const seen = new Set<string>();
   sources.forEach((s, i) => {
-    if (seen.has(s.name)) throw fail(`/sources/${i}/name`, `duplicate source name "${s.name}"`, 'give each source a unique name');
+    if (seen.has(s.name))
+      throw fail(`/sources/${i}/name`, `duplicate source name "${s.name}"`, 'give each source a unique name');
     seen.add(s.name);
     if (s.kind === 'postgres' && !s.table && !s.query)
-      throw fail(`/sources/${i}`, 'a postgres source needs "table" or "query"', 'add table: NAME or query: SELECT …');
+      throw fail(
+        `/sources/${i}`,
+        'a postgres source needs "table" or "query"',
+        'add table: NAME or query: SELECT …',
+      );
   });
-  const partners = ((r.partners ?? []) as Json[]).map((p) => ({ aliases: [], ...p })) as unknown as WorkspaceConfig['partners'];
+  const partners = ((r.partners ?? []) as Json[]).map((p) => ({
+    aliases: [],
+    ...p,
+  })) as unknown as WorkspaceConfig['partners'];
   const partnerIds = new Set(partners.map((p) => p.id));
   const aliasOwner = new Map<string, string>();
   partners.forEach((p, i) => {
@@ -222,13 +259,21 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
       const k = a.trim().toLowerCase();
       const owner = aliasOwner.get(k);
       if (owner && owner !== p.id)
-        throw fail(`/partners/${i}/aliases`, `alias "${a}" also belongs to partner "${owner}"`, 'make partner aliases unique');
+        throw fail(
+          `/partners/${i}/aliases`,
+          `alias "${a}" also belongs to partner "${owner}"`,
+          'make partner aliases unique',
+        );
       aliasOwner.set(k, p.id);
     }
   });
   sources.forEach((s, i) => {
     if (s.partner && !aliasOwner.has(s.partner.trim().toLowerCase()))
-      throw fail(`/sources/${i}/partner`, `unknown partner "${s.partner}"`, `use one of: ${[...partnerIds].join(', ') || '(define partners first)'}`);
+      throw fail(
+        `/sources/${i}/partner`,
+        `unknown partner "${s.partner}"`,
+        `use one of: ${[...partnerIds].join(', ') || '(define partners first)'}`,
+      );
   });
   const campaigns = ((r.campaigns ?? []) as Json[]).map((c) => ({
     partners: [],
@@ -236,25 +281,47 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     targets: {},
     lookback_days: 90,
     ...c,
-    utm_campaigns: ((c.utm_campaigns as string[] | undefined) ?? [String(c.id)]).map((u) => u.trim().toLowerCase()),
-  })) as unknown as WorkspaceConfig["campaigns"];
+    utm_campaigns: ((c.utm_campaigns as string[] | undefined) ?? [String(c.id)]).map((u) =>
+      u.trim().toLowerCase(),
+    ),
+  })) as unknown as WorkspaceConfig['campaigns'];
   campaigns.forEach((c, i) => {
-    if (c.start > c.end) throw fail(`/campaigns/${i}/end`, `ends (${c.end}) before it starts (${c.start})`, 'fix start/end');
+    if (c.start > c.end)
+      throw fail(`/campaigns/${i}/end`, `ends (${c.end}) before it starts (${c.start})`, 'fix start/end');
     c.partners.forEach((p, j) => {
-      if (!partnerIds.has(p)) throw fail(`/campaigns/${i}/partners/${j}`, `unknown partner "${p}"`, `use a partner id: ${[...partnerIds].join(', ')}`);
+      if (!partnerIds.has(p))
+        throw fail(
+          `/campaigns/${i}/partners/${j}`,
+          `unknown partner "${p}"`,
+          `use a partner id: ${[...partnerIds].join(', ')}`,
+        );
     });
     for (const p of Object.keys(c.targets))
-      if (!partnerIds.has(p)) throw fail(`/campaigns/${i}/targets`, `target for unknown partner "${p}"`, `use a partner id: ${[...partnerIds].join(', ')}`);
+      if (!partnerIds.has(p))
+        throw fail(
+          `/campaigns/${i}/targets`,
+          `target for unknown partner "${p}"`,
+          `use a partner id: ${[...partnerIds].join(', ')}`,
+        );
   });
   const roles = (r.roster?.roles ?? {}) as WorkspaceConfig['roster']['roles'];
   for (const [name, role] of Object.entries(roles)) {
     if (role.fallback && !roles[role.fallback])
-      throw fail(`/roster/roles/${name}/fallback`, `fallback role "${role.fallback}" is not in the roster`, `add roster.roles.${role.fallback}, or fix the name`);
+      throw fail(
+        `/roster/roles/${name}/fallback`,
+        `fallback role "${role.fallback}" is not in the roster`,
+        `add roster.roles.${role.fallback}, or fix the name`,
+      );
   }
   const escalation = (r.escalation ?? {}) as Record<string, string[]>;
   for (const [cmd, ladder] of Object.entries(escalation))
     ladder.forEach((role, j) => {
-      if (!roles[role]) throw fail(`/escalation/${cmd}/${j}`, `role "${role}" is not in the roster`, `add roster.roles.${role}`);
+      if (!roles[role])
+        throw fail(
+          `/escalation/${cmd}/${j}`,
+          `role "${role}" is not in the roster`,
+          `add roster.roles.${role}`,
+        );
     });
   const rules = (r.channels?.rules ?? []) as WorkspaceConfig['channels']['rules'];
   rules.forEach((rule, i) => {
@@ -264,7 +331,11 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
       try {
         new RegExp(re);
       } catch {
-        throw fail(`/channels/rules/${i}/when/${k}`, `is not a valid regular expression: ${re}`, 'fix the pattern');
+        throw fail(
+          `/channels/rules/${i}/when/${k}`,
+          `is not a valid regular expression: ${re}`,
+          'fix the pattern',
+        );
       }
     }
   });
@@ -275,18 +346,35 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     version: 1,
     baseDir,
     configPath,
-    engine: r.engine?.kind === 'clickhouse' ? { kind: 'clickhouse', url: r.engine.url, database: r.engine.database } : { kind: 'duckdb', path: r.engine?.path, threads: r.engine?.threads },
-    output: { reports_dir: r.output?.reports_dir ?? 'reports', plans_dir: r.output?.plans_dir ?? '.claude/plans' },
+    engine:
+      r.engine?.kind === 'clickhouse'
+        ? { kind: 'clickhouse', url: r.engine.url, database: r.engine.database }
+        : { kind: 'duckdb', path: r.engine?.path, threads: r.engine?.threads },
+    output: {
+      reports_dir: r.output?.reports_dir ?? 'reports',
+      plans_dir: r.output?.plans_dir ?? '.claude/plans',
+    },
     sources,
     currency: {
       reporting,
-      rates: ((r.currency?.rates ?? []) as WorkspaceConfig['currency']['rates']).map((x) => ({ ...x, currency: x.currency.toUpperCase() })),
+      rates: ((r.currency?.rates ?? []) as WorkspaceConfig['currency']['rates']).map((x) => ({
+        ...x,
+        currency: x.currency.toUpperCase(),
+      })),
     },
     funnel: {
       stages: r.funnel?.stages ?? DEFAULT_FUNNEL_STAGES,
       won: r.funnel?.won ?? 'closed_won',
       lost: r.funnel?.lost ?? ['closed_lost'],
-      mapping: { ...DEFAULT_STAGE_MAPPING, ...Object.fromEntries(Object.entries((r.funnel?.mapping ?? {}) as Record<string, string>).map(([k, v]) => [k.trim().toLowerCase(), v])) },
+      mapping: {
+        ...DEFAULT_STAGE_MAPPING,
+        ...Object.fromEntries(
+          Object.entries((r.funnel?.mapping ?? {}) as Record<string, string>).map(([k, v]) => [
+            k.trim().toLowerCase(),
+            v,
+          ]),
+        ),
+      },
     },
     utm: {
       aliases: {
@@ -304,7 +392,14 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     campaigns,
     dedupe: {
       touchpoints: {
-        keys: r.dedupe?.touchpoints?.keys ?? ['person_id', 'touch_type', 'occurred_at', 'utm_campaign', 'asset', 'channel'],
+        keys: r.dedupe?.touchpoints?.keys ?? [
+          'person_id',
+          'touch_type',
+          'occurred_at',
+          'utm_campaign',
+          'asset',
+          'channel',
+        ],
         time_tolerance_seconds: r.dedupe?.touchpoints?.time_tolerance_seconds ?? 120,
       },
       opportunities: { keys: r.dedupe?.opportunities?.keys ?? ['opportunity_id'] },
@@ -313,6 +408,7 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     escalation,
     thresholds: { attribution_confidence: 0.7, max_reject_rate: 0, ...(r.thresholds ?? {}) },
     attribution: { model: 'linear', half_life_days: 7, bootstrap: 200, seed: 42, ...(r.attribution ?? {}) },
+    events: { ...(r.events ?? {}) },
     cadence: r.cadence ?? 'weekly',
   };
 }

@@ -72,14 +72,20 @@ export interface WorkspaceConfig {
   /** Absolute directory of gtm.yaml; relative paths resolve against it. */
   baseDir: string;
   configPath: string;
-  engine: { kind: 'duckdb'; path?: string; threads?: number } | { kind: 'clickhouse'; url: string; database?: string };
+  engine:
+    | { kind: 'duckdb'; path?: string; threads?: number }
+    | { kind: 'clickhouse'; url: string; database?: string };
   output: { reports_dir: string; plans_dir: string };
   sources: SourceConfig[];
   currency: { reporting: string; rates: CurrencyRate[] };
   funnel: { stages: string[]; won: string; lost: string[]; mapping: Record<string, string> };
   utm: {
     /** field → raw value (after trim + lower case) → normalized value */
-    aliases: { source: Record<string, string>; medium: Record<string, string>; campaign: Record<string, string> };
+    aliases: {
+      source: Record<string, string>;
+      medium: Record<string, string>;
+      campaign: Record<string, string>;
+    };
   };
   channels: { rules: ChannelRule[]; default: string; direct: string };
   partners: PartnerConfig[];
@@ -96,5 +102,6 @@ export interface WorkspaceConfig {
     [name: string]: number;
   };
   attribution: { model: string; half_life_days: number; bootstrap: number; seed: number };
+  events: { payloads?: string; plan?: string };
   cadence: string;
 }

@@ -1,4 +1,4 @@
-import { SharesBuilder, type ModelRun, type RowWeights } from './model-run.ts';
+import { sequenceWeights, SharesBuilder, type ModelRun, type RowWeights } from './model-run.ts';
 import type { PreparedPaths } from './prepare-paths.ts';
 
 /**
@@ -17,16 +17,7 @@ import type { PreparedPaths } from './prepare-paths.ts';
  */
 export function runFractribution(prep: PreparedPaths, weights: RowWeights, wantShares: boolean): ModelRun {
   const { starts, data, count } = prep.sequences;
-  const seqConv = new Float64Array(count);
-  const seqNull = new Float64Array(count);
-  const seqValue = new Float64Array(count);
-  for (let r = 0; r < prep.rowCount; r++) {
-    const s = prep.rowSeq[r];
-    if (s < 0) continue;
-    seqConv[s] += weights.conversions[r];
-    seqNull[s] += weights.nulls[r];
-    seqValue[s] += weights.value[r];
-  }
+  const { conversions: seqConv, nulls: seqNull, value: seqValue } = sequenceWeights(prep, weights);
   const prob = (s: number): number => {
     const all = seqConv[s] + seqNull[s];
     return all > 0 ? seqConv[s] / all : 0;
@@ -35,21 +26,28 @@ export function runFractribution(prep: PreparedPaths, weights: RowWeights, wantS
   const nCh = prep.channels.length;
   const conversions = new Float64Array(nCh);
   const value = new Float64Array(nCh);
-  // Per-sequence channel shares (CSR over sequences), so rows of one sequence share them.
-  const seqShares = new SharesBuilder(count, nCh, data.length);
+  // Per-sequence channel shares (CSR over sequences) only when per-path output is wanted;
+  // otherwise credit goes straight to the channels.
+  const seqShares = wantShares ? new SharesBuilder(count, nCh, count * 3) : null;
   let without = new Int32Array(64);
   let marginal = new Float64Array(64);
   let unmatchedValue = 0;
+  const { tokenChannel } = prep;
   for (let s = 0; s < count; s++) {
-    if (!(seqConv[s] > 0)) {
+    const c = seqConv[s];
+    if (!(c > 0)) {
       unmatchedValue += seqValue[s];
       continue;
     }
+    const v = seqValue[s];
     const off = starts[s];
     const len = starts[s + 1] - off;
     if (len === 1) {
-      seqShares.add(prep.tokenChannel[data[off]], 1);
-      seqShares.endRow(s);
+      const ch = tokenChannel[data[off]];
+      conversions[ch] += c;
+      value[ch] += v;
+      seqShares?.add(ch, 1);
+      seqShares?.endRow(s);
       continue;
     }
     if (without.length < len) {
@@ -67,24 +65,22 @@ export function runFractribution(prep: PreparedPaths, weights: RowWeights, wantS
     }
     for (let i = 0; i < len; i++) {
       const share = sum > 0 ? marginal[i] / sum : i === len - 1 ? 1 : 0;
-      if (share !== 0) seqShares.add(prep.tokenChannel[data[off + i]], share);
+      if (share === 0) continue;
+      const ch = tokenChannel[data[off + i]];
+      conversions[ch] += c * share;
+      value[ch] += v * share;
+      seqShares?.add(ch, share);
     }
-    seqShares.endRow(s);
-  }
-  const byseq = seqShares.finish(count);
-  for (let s = 0; s < count; s++) {
-    for (let k = byseq.start[s]; k < byseq.start[s + 1]; k++) {
-      conversions[byseq.channel[k]] += seqConv[s] * byseq.share[k];
-      value[byseq.channel[k]] += seqValue[s] * byseq.share[k];
-    }
+    seqShares?.endRow(s);
   }
   const run: ModelRun = { conversions, value, unmatched: { conversions: 0, value: unmatchedValue } };
-  if (wantShares) {
-    const rows = new SharesBuilder(prep.rowCount, nCh, byseq.channel.length);
+  if (seqShares) {
+    const bySeq = seqShares.finish(count);
+    const rows = new SharesBuilder(prep.rowCount, nCh, bySeq.channel.length);
     for (let r = 0; r < prep.rowCount; r++) {
       const s = prep.rowSeq[r];
       if (s < 0) continue;
-      for (let k = byseq.start[s]; k < byseq.start[s + 1]; k++) rows.add(byseq.channel[k], byseq.share[k]);
+      for (let k = bySeq.start[s]; k < bySeq.start[s + 1]; k++) rows.add(bySeq.channel[k], bySeq.share[k]);
       rows.endRow(r);
     }
     run.shares = rows.finish(prep.rowCount);

@@ -1,5 +1,5 @@
 import { AttributionInputError } from './attribution-input-error.ts';
-import { SharesBuilder, type ModelRun, type RowWeights } from './model-run.ts';
+import { sequenceWeights, SharesBuilder, type ModelRun, type RowWeights } from './model-run.ts';
 import type { PreparedPaths } from './prepare-paths.ts';
 import { SequenceIndex } from './sequence-index.ts';
 import { solveAbsorbing, type SparseChain } from './solve-absorbing.ts';
@@ -18,9 +18,14 @@ export interface MarkovStructure {
   channelStates: Int32Array;
   edgeFrom: Int32Array;
   edgeTo: Int32Array;
-  /** Edge ids walked by each sequence (start → … → last state), CSR by sequence. */
-  seqEdgeStart: Int32Array;
-  seqEdges: Int32Array;
+  /**
+   * How a run finds each sequence's edges: order 1 re-walks the touches through `tokenState` and the
+   * dense `(from, to) → edge` table (no per-touch storage); higher orders read stored edge ids.
+   */
+  walk: { tokenState: Int32Array; dense: Int32Array; side: number } | null;
+  /** Edge ids walked by each sequence (start → … → last state), CSR by sequence, when `walk` is null. */
+  seqEdgeStart: Int32Array | null;
+  seqEdges: Int32Array | null;
   seqLast: Int32Array;
   /** Gauss–Seidel sweep order: deepest states first. */
   sweepOrder: Int32Array;
@@ -72,42 +77,49 @@ export function buildMarkovStructure(prep: PreparedPaths, order: number): Markov
     order === 1 && denseSide * denseSide <= 4_194_304 ? new Int32Array(denseSide * denseSide).fill(-1) : null;
   const tokenState = new Int32Array(prep.tokens.length).fill(-1);
 
-  const seqEdgeStart = new Int32Array(count + 1);
-  let seqEdges = new Int32Array(Math.max(16, data.length + count));
   const seqLast = new Int32Array(count);
+  const store = !dense;
+  const seqEdgeStart = store ? new Int32Array(count + 1) : null;
+  let seqEdges = store ? new Int32Array(Math.max(16, count * 4)) : null;
   let nEdges = 0;
   for (let s = 0; s < count; s++) {
     const off = starts[s];
     const len = starts[s + 1] - off;
     let prev = 0;
-    const steps = order === 1 ? len : Math.max(1, len - order + 1);
-    if (nEdges + steps > seqEdges.length) {
-      const bigger = new Int32Array(Math.max(seqEdges.length * 2, nEdges + steps));
-      bigger.set(seqEdges);
-      seqEdges = bigger;
-    }
-    for (let i = 0; i < steps; i++) {
-      let state: number;
-      if (order === 1) {
+    if (dense) {
+      // Order 1, the common case: discover states and edges; runs walk the touches again.
+      for (let i = 0; i < len; i++) {
         const t = data[off + i];
-        state = tokenState[t];
+        let state = tokenState[t];
         if (state < 0) state = tokenState[t] = windowState(off + i, 1);
-      } else {
-        state = windowState(off + i, Math.min(order, len));
+        if (state === prev) continue;
+        const slot = prev * denseSide + state;
+        if (dense[slot] < 0) dense[slot] = edgeId(prev, state);
+        prev = state;
       }
-      if (state === prev) continue;
-      let e: number;
-      if (dense) {
-        e = dense[prev * denseSide + state];
-        if (e < 0) e = dense[prev * denseSide + state] = edgeId(prev, state);
-      } else {
-        e = edgeId(prev, state);
+    } else {
+      const steps = order === 1 ? len : Math.max(1, len - order + 1);
+      if (nEdges + steps > seqEdges!.length) {
+        const bigger = new Int32Array(Math.max(seqEdges!.length * 2, nEdges + steps));
+        bigger.set(seqEdges!);
+        seqEdges = bigger;
       }
-      seqEdges[nEdges++] = e;
-      prev = state;
+      for (let i = 0; i < steps; i++) {
+        let state: number;
+        if (order === 1) {
+          const t = data[off + i];
+          state = tokenState[t];
+          if (state < 0) state = tokenState[t] = windowState(off + i, 1);
+        } else {
+          state = windowState(off + i, Math.min(order, len));
+        }
+        if (state === prev) continue;
+        seqEdges![nEdges++] = edgeId(prev, state);
+        prev = state;
+      }
+      seqEdgeStart![s + 1] = nEdges;
     }
     seqLast[s] = prev;
-    seqEdgeStart[s + 1] = nEdges;
   }
 
   const stateCount = labels.length;
@@ -132,8 +144,9 @@ export function buildMarkovStructure(prep: PreparedPaths, order: number): Markov
     channelStates,
     edgeFrom: Int32Array.from(edgeFrom),
     edgeTo: Int32Array.from(edgeTo),
+    walk: dense ? { tokenState, dense, side: denseSide } : null,
     seqEdgeStart,
-    seqEdges: seqEdges.subarray(0, nEdges),
+    seqEdges: seqEdges ? seqEdges.slice(0, nEdges) : null,
     seqLast,
     sweepOrder: sweepOrderOf(stateCount, edgeFrom, edgeTo),
   };
@@ -189,34 +202,40 @@ export function runMarkovModel(
   wantShares: boolean,
   wantDetails: boolean,
 ): ModelRun {
-  const { stateCount: n, seqEdgeStart, seqEdges, seqLast, edgeFrom, edgeTo } = structure;
+  const { stateCount: n, seqLast, edgeFrom, edgeTo, walk } = structure;
   const seqCount = prep.sequences.count;
-  const seqTotal = new Float64Array(seqCount);
-  const seqConv = new Float64Array(seqCount);
-  const seqNull = new Float64Array(seqCount);
-  const seqValue = new Float64Array(seqCount);
-  let totalConv = 0;
-  let totalValue = 0;
-  for (let r = 0; r < prep.rowCount; r++) {
-    const s = prep.rowSeq[r];
-    if (s < 0) continue;
-    seqConv[s] += weights.conversions[r];
-    seqNull[s] += weights.nulls[r];
-    seqValue[s] += weights.value[r];
-    totalConv += weights.conversions[r];
-    totalValue += weights.value[r];
-  }
+  const { conversions: seqConv, nulls: seqNull, value: seqValue } = sequenceWeights(prep, weights);
+  const { starts, data } = prep.sequences;
   const edgeW = new Float64Array(edgeFrom.length);
   const toConv = new Float64Array(n);
   const toNull = new Float64Array(n);
   const valueOut = new Float64Array(n);
+  let totalConv = 0;
+  let totalValue = 0;
   for (let s = 0; s < seqCount; s++) {
-    const w = (seqTotal[s] = seqConv[s] + seqNull[s]);
-    if (w === 0 && seqValue[s] === 0) continue;
-    for (let k = seqEdgeStart[s]; k < seqEdgeStart[s + 1]; k++) edgeW[seqEdges[k]] += w;
-    toConv[seqLast[s]] += seqConv[s];
-    toNull[seqLast[s]] += seqNull[s];
-    valueOut[seqLast[s]] += seqValue[s];
+    const c = seqConv[s];
+    const v = seqValue[s];
+    totalConv += c;
+    totalValue += v;
+    const w = c + seqNull[s];
+    if (w === 0 && v === 0) continue;
+    if (walk) {
+      const { tokenState, dense, side } = walk;
+      let prev = 0;
+      for (let k = starts[s]; k < starts[s + 1]; k++) {
+        const state = tokenState[data[k]];
+        if (state === prev) continue;
+        edgeW[dense[prev * side + state]] += w;
+        prev = state;
+      }
+    } else {
+      const end = structure.seqEdgeStart![s + 1];
+      for (let k = structure.seqEdgeStart![s]; k < end; k++) edgeW[structure.seqEdges![k]] += w;
+    }
+    const last = seqLast[s];
+    toConv[last] += c;
+    toNull[last] += seqNull[s];
+    valueOut[last] += v;
   }
   const outTotal = new Float64Array(n);
   for (let e = 0; e < edgeW.length; e++) outTotal[edgeFrom[e]] += edgeW[e];

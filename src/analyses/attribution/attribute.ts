@@ -98,10 +98,11 @@ function totalsOf(prep: PreparedPaths): AttributionResult['totals'] {
   let conversions = 0;
   let value = 0;
   let nulls = 0;
+  const { conversions: c, value: v, nulls: n } = prep;
   for (let r = 0; r < prep.rowCount; r++) {
-    conversions += prep.conversions[r];
-    value += prep.value[r];
-    nulls += prep.nulls[r];
+    conversions += c[r];
+    value += v[r];
+    nulls += n[r];
   }
   return {
     conversions,

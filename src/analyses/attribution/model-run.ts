@@ -1,3 +1,4 @@
+import type { PreparedPaths } from './prepare-paths.ts';
 import type { MarkovDetails, ShapleyDetails } from './types.ts';
 
 /** Per-row weights a model runs on: the prepared ones, or a bootstrap resample of them. */
@@ -104,4 +105,33 @@ export function creditFromShares(
     }
   }
   return { conversions, value };
+}
+
+/**
+ * Weights per distinct sequence. When rows are sequences (the usual case) these are views of the row
+ * weights, not copies: large typed-array allocations are what trigger full garbage collections in a
+ * process holding many records, so models avoid them.
+ */
+export function sequenceWeights(prep: PreparedPaths, weights: RowWeights): RowWeights {
+  const count = prep.sequences.count;
+  if (prep.rowsAreSequences) {
+    return {
+      conversions: weights.conversions.subarray(0, count),
+      value: weights.value.subarray(0, count),
+      nulls: weights.nulls.subarray(0, count),
+    };
+  }
+  const out: RowWeights = {
+    conversions: new Float64Array(count),
+    value: new Float64Array(count),
+    nulls: new Float64Array(count),
+  };
+  for (let r = 0; r < prep.rowCount; r++) {
+    const s = prep.rowSeq[r];
+    if (s < 0) continue;
+    out.conversions[s] += weights.conversions[r];
+    out.value[s] += weights.value[r];
+    out.nulls[s] += weights.nulls[r];
+  }
+  return out;
 }

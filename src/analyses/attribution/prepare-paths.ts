@@ -26,6 +26,8 @@ export interface PreparedPaths {
   rowCount: number;
   /** Row → sequence id, or -1 for a journey left with no touch. */
   rowSeq: Int32Array;
+  /** True when row r is sequence r for every sequence (no timestamps or roles kept rows apart). */
+  rowsAreSequences: boolean;
   conversions: Float64Array;
   value: Float64Array;
   nulls: Float64Array;
@@ -134,7 +136,10 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
   const index = new SequenceIndex(Math.max(16, records.length), Math.max(64, touches));
   const rows = new RowBuilder(records.length);
   let mergedRow = new Int32Array(Math.max(16, records.length)).fill(-1);
-  let emptyRow = -1;
+  // Journeys left with no touch are pooled into one row added last, so that, without timestamps or
+  // roles, row r is sequence r and models can read row weights as sequence weights.
+  const empty = { conversions: 0, value: 0, nulls: 0, path: [] as string[] };
+  let anyEmpty = false;
   const dropped = { journeys: 0, conversions: 0, value: 0, nulls: 0 };
 
   for (let r = 0; r < records.length; r++) {
@@ -202,8 +207,10 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     if (work.len > 0) seq = index.add(work.ids, 0, work.len);
     if (!individual) {
       if (seq < 0) {
-        if (emptyRow < 0) emptyRow = rows.add(-1);
-        rows.accumulate(emptyRow, rec);
+        anyEmpty = true;
+        empty.conversions += rec.conversions;
+        empty.value += rec.value;
+        empty.nulls += rec.nulls;
       } else {
         if (seq >= mergedRow.length) {
           const bigger = new Int32Array(mergedRow.length * 2).fill(-1);
@@ -232,6 +239,10 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     }
   }
 
+  if (anyEmpty) rows.accumulate(rows.add(-1), empty);
+  let rowsAreSequences = rows.count >= index.count;
+  for (let r = 0; rowsAreSequences && r < index.count; r++) rowsAreSequences = rows.seq[r] === r;
+
   // Only channels that survive in some sequence are reported.
   const usedToken = new Uint8Array(tokenLabels.length);
   for (let i = 0; i < index.starts[index.count]; i++) usedToken[index.data[i]] = 1;
@@ -258,6 +269,7 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     tokenDirect,
     sequences: index,
     ...rows.finish(),
+    rowsAreSequences,
     dropped,
   };
 }
@@ -523,7 +535,10 @@ function validateRecord(rec: PathRecord, r: number): void {
     typeof v === 'number' &&
     Number.isFinite(v) &&
     (rec.timestamps === undefined || rec.timestamps.length === rec.path.length) &&
-    rec.roles === undefined
+    (rec.roles === undefined ||
+      (validRole(rec.roles.lead, rec.path.length) &&
+        validRole(rec.roles.opportunity, rec.path.length) &&
+        validRole(rec.roles.closedWon, rec.path.length)))
   ) {
     return;
   }
@@ -558,6 +573,10 @@ function validateRecord(rec: PathRecord, r: number): void {
       }
     }
   }
+}
+
+function validRole(i: number | undefined, len: number): boolean {
+  return i === undefined || (Number.isInteger(i) && i >= 0 && i < len);
 }
 
 function optionalCount(x: number | undefined, option: string): number | undefined {

@@ -9,6 +9,7 @@ export class SequenceIndex {
   data: Int32Array;
   count = 0;
   private hashes: Int32Array;
+  /** Open addressing, two ints per slot: sequence id (-1 when free) and its hash. */
   private table: Int32Array;
   private mask: number;
   private prefix = new Int32Array(64);
@@ -20,7 +21,7 @@ export class SequenceIndex {
     this.hashes = new Int32Array(Math.max(1, expectedSequences));
     let cap = 16;
     while (cap < expectedSequences * 2) cap <<= 1;
-    this.table = new Int32Array(cap).fill(-1);
+    this.table = new Int32Array(cap * 2).fill(-1);
     this.mask = cap - 1;
   }
 
@@ -38,10 +39,11 @@ export class SequenceIndex {
     for (let i = 0; i < len; i++) this.data[at + i] = buf[from + i];
     this.starts[id + 1] = at + len;
     this.hashes[id] = h;
-    if (this.count * 2 > this.table.length) this.rehash();
+    if (this.count * 4 > this.table.length) this.rehash();
     let slot = h & this.mask;
-    while (this.table[slot] >= 0) slot = (slot + 1) & this.mask;
-    this.table[slot] = id;
+    while (this.table[2 * slot] >= 0) slot = (slot + 1) & this.mask;
+    this.table[2 * slot] = id;
+    this.table[2 * slot + 1] = h;
     return id;
   }
 
@@ -87,9 +89,9 @@ export class SequenceIndex {
   private lookupSkipping(off: number, len: number, skip: number, h: number): number {
     let slot = h & this.mask;
     for (;;) {
-      const id = this.table[slot];
+      const id = this.table[2 * slot];
       if (id < 0) return -1;
-      if (this.hashes[id] === h && this.starts[id + 1] - this.starts[id] === len - 1) {
+      if (this.table[2 * slot + 1] === h && this.starts[id + 1] - this.starts[id] === len - 1) {
         const at = this.starts[id];
         let same = true;
         for (let k = 0; k < len - 1; k++) {
@@ -111,9 +113,9 @@ export class SequenceIndex {
   private lookup(buf: ArrayLike<number>, from: number, len: number, h: number): number {
     let slot = h & this.mask;
     for (;;) {
-      const id = this.table[slot];
+      const id = this.table[2 * slot];
       if (id < 0) return -1;
-      if (this.hashes[id] === h && this.starts[id + 1] - this.starts[id] === len) {
+      if (this.table[2 * slot + 1] === h && this.starts[id + 1] - this.starts[id] === len) {
         const at = this.starts[id];
         let same = true;
         for (let i = 0; i < len; i++) {
@@ -129,13 +131,15 @@ export class SequenceIndex {
   }
 
   private rehash(): void {
-    const cap = this.table.length * 2;
-    this.table = new Int32Array(cap).fill(-1);
+    const cap = this.table.length; // doubles the slots: two ints per slot
+    this.table = new Int32Array(cap * 2).fill(-1);
     this.mask = cap - 1;
     for (let id = 0; id < this.count; id++) {
-      let slot = this.hashes[id] & this.mask;
-      while (this.table[slot] >= 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = id;
+      const h = this.hashes[id];
+      let slot = h & this.mask;
+      while (this.table[2 * slot] >= 0) slot = (slot + 1) & this.mask;
+      this.table[2 * slot] = id;
+      this.table[2 * slot + 1] = h;
     }
   }
 }

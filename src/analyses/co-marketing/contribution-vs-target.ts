@@ -38,7 +38,8 @@ export function contributionVsTarget(
     const rw = rt === null ? null : rt * share;
     const pa = pw ? c.pipeline / pw : null;
     const ra = rw ? c.revenue / rw : null;
-    const status: ContributionRow['status'] = pa === null ? 'no_target' : pa < 0.9 ? 'behind' : pa > 1.1 ? 'ahead' : 'on_track';
+    const status: ContributionRow['status'] =
+      pa === null ? 'no_target' : pa < 0.9 ? 'behind' : pa > 1.1 ? 'ahead' : 'on_track';
     return {
       partner: c.partner,
       partner_name: c.partner_name,

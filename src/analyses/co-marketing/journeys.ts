@@ -36,13 +36,26 @@ export function buildJourneys(
 ): OpportunityJourney[] {
   const byId = new Map<string, OpportunityJourney>();
   const out = opps.map((o) => {
-    const j: OpportunityJourney = { ...o, sourced_by: sourcedBy.get(o.opportunity_id) ?? null, lead_ts: leadTs.get(o.opportunity_id) ?? null, touches: [] };
+    const j: OpportunityJourney = {
+      ...o,
+      sourced_by: sourcedBy.get(o.opportunity_id) ?? null,
+      lead_ts: leadTs.get(o.opportunity_id) ?? null,
+      touches: [],
+    };
     byId.set(o.opportunity_id, j);
     return j;
   });
   for (const r of touchRows) {
     const j = byId.get(r.opportunity_id);
-    if (j) j.touches.push({ ts: r.ts, channel: r.channel, partner: r.partner, asset: r.asset, region: r.region, touch_type: r.touch_type });
+    if (j)
+      j.touches.push({
+        ts: r.ts,
+        channel: r.channel,
+        partner: r.partner,
+        asset: r.asset,
+        region: r.region,
+        touch_type: r.touch_type,
+      });
   }
   return out;
 }

@@ -18,7 +18,11 @@ export interface ActionInput {
   funnelByPartner: FunnelDropoff[];
   funnelByChannel: FunnelDropoff[];
   confidence: { value: number; threshold: number; unmatchedPipeline: number };
-  unassigned: { touches: number; totalTouches: number; top: { source: string; medium: string; touches: number }[] };
+  unassigned: {
+    touches: number;
+    totalTouches: number;
+    top: { source: string; medium: string; touches: number }[];
+  };
   rejects: { rows: number; topReason: string | null };
   currency: string;
 }
@@ -34,8 +38,7 @@ export interface Action {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const money = (x: number, cur: string) =>
-  `${cur} ${Math.round(x).toLocaleString('en-US')}`;
+const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
 
 /**
  * Rule-based recommendations, each citing the numbers behind it. Thresholds are deliberately
@@ -79,7 +82,9 @@ export function recommendActions(x: ActionInput): Action[] {
   const totalPipe = x.assets.reduce((s, a) => s + a.pipeline, 0);
   if (totalTouches > 0 && totalPipe > 0) {
     const avg = totalPipe / totalTouches;
-    const ranked = x.assets.filter((a) => a.touches >= 20 && a.key !== '(none)').sort((a, b) => b.pipeline / b.touches - a.pipeline / a.touches || a.key.localeCompare(b.key));
+    const ranked = x.assets
+      .filter((a) => a.touches >= 20 && a.key !== '(none)')
+      .sort((a, b) => b.pipeline / b.touches - a.pipeline / a.touches || a.key.localeCompare(b.key));
     const top = ranked[0];
     if (top && top.pipeline / top.touches > 1.2 * avg)
       out.push({
@@ -129,7 +134,10 @@ export function recommendActions(x: ActionInput): Action[] {
           owner_role: 'demand_gen_lead',
         });
     }
-  for (const [kind, rows] of [['partner', x.funnelByPartner], ['channel', x.funnelByChannel]] as const) {
+  for (const [kind, rows] of [
+    ['partner', x.funnelByPartner],
+    ['channel', x.funnelByChannel],
+  ] as const) {
     const worst = worstAgainstOverall(rows);
     if (worst)
       out.push({
@@ -142,7 +150,9 @@ export function recommendActions(x: ActionInput): Action[] {
       });
   }
   if (x.unassigned.totalTouches > 0 && x.unassigned.touches / x.unassigned.totalTouches > 0.02) {
-    const top = x.unassigned.top.slice(0, 3).map((t) => `${t.source || '(empty)'} / ${t.medium || '(empty)'} (${t.touches})`);
+    const top = x.unassigned.top
+      .slice(0, 3)
+      .map((t) => `${t.source || '(empty)'} / ${t.medium || '(empty)'} (${t.touches})`);
     out.push({
       id: 'add-channel-rules',
       priority: 'low',
@@ -173,7 +183,8 @@ function bestAssetOf(assets: CreditRow[]): CreditRow | undefined {
 }
 
 function worstAgainstOverall(rows: FunnelDropoff[]) {
-  let best: { row: FunnelDropoff; step: FunnelDropoff['steps'][number]; overall: number; gap: number } | undefined;
+  let best:
+    { row: FunnelDropoff; step: FunnelDropoff['steps'][number]; overall: number; gap: number } | undefined;
   const stepKeys = rows[0]?.steps.map((s) => [s.from, s.to] as const) ?? [];
   for (const [from, to] of stepKeys) {
     const num = rows.reduce((s, r) => s + Number(r[to as keyof FunnelDropoff] ?? 0), 0);
@@ -184,7 +195,8 @@ function worstAgainstOverall(rows: FunnelDropoff[]) {
       const step = r.steps.find((s) => s.from === from && s.to === to);
       if (!step || step.rate === null || overall === 0) continue;
       const gap = (overall - step.rate) / overall;
-      if (gap > 0.3 && (!best || gap > best.gap || (gap === best.gap && r.value < best.row.value))) best = { row: r, step, overall, gap };
+      if (gap > 0.3 && (!best || gap > best.gap || (gap === best.gap && r.value < best.row.value)))
+        best = { row: r, step, overall, gap };
     }
   }
   return best;

@@ -119,7 +119,7 @@ export function generateTrackingModule(plan: TrackingPlan, options: CodegenOptio
   out.push('/** Message fields besides the payload. */');
   out.push('export type MessageOptions = Identity & {');
   out.push('  context?: { [key: string]: unknown };');
-  out.push('  integrations?: { [destination: string]: boolean | { [key: string]: unknown } };');
+  out.push('  integrations?: { [destination: string]: unknown };');
   out.push('  timestamp?: Date | string;');
   out.push('  messageId?: string;');
   out.push('};');
@@ -145,7 +145,9 @@ export function generateTrackingModule(plan: TrackingPlan, options: CodegenOptio
     eventNames.push(`  ${key(fn)}: ${JSON.stringify(e.name)},`);
     const t = tsType({ ...schema, type: 'object' }, '');
     out.push(`/** Properties of ${JSON.stringify(e.name).replace(/\*\//g, '*\\/')}. */`);
-    out.push(t.startsWith('{') ? `export interface ${typeName} ${t}` : `export type ${typeName} = ${t};`);
+    // A type alias, not an interface: closed object types must stay assignable to the clients'
+    // `{ [key: string]: unknown }` payload parameters (interfaces get no implicit index signature).
+    out.push(`export type ${typeName} = ${t};`);
     out.push('');
     const doc = [e.description, `${e.type} ${JSON.stringify(e.name)}, version ${e.version}${e.status === 'deprecated' ? ', deprecated' : ''}.`]
       .filter(Boolean)

@@ -121,6 +121,8 @@ interface CompiledEvent {
   needsAccountId: boolean;
   sources: Set<string> | undefined;
   version: SchemaVer;
+  /** The payload schema allows a non-object root (an imported Iglu schema of an array, say). */
+  nonObjectPayload: boolean;
 }
 
 /**
@@ -187,6 +189,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       needsAccountId: event.identities.includes('accountId'),
       sources: event.sources.length ? new Set(event.sources) : undefined,
       version: isSchemaVer(event.version) ? parseSchemaVer(event.version) : { model: 1, revision: 0, addition: 0 },
+      nonObjectPayload: !!event.schemaExtras && schemaTypes(event.schemaExtras).some((t) => t !== 'object'),
     };
   };
 
@@ -392,9 +395,9 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (raw === undefined && (type === 'identify' || type === 'group')) raw = context?.traits;
     const payload: Record<string, unknown> =
       raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    if (raw !== undefined && payload !== raw) {
+    if (raw !== undefined && payload !== raw && !compiled.nonObjectPayload) {
       record('wrong_type', type === 'identify' || type === 'group' ? 'traits' : 'properties', () => 'payload is not an object');
-    } else if (!compiled.validate(payload)) {
+    } else if (!compiled.validate(compiled.nonObjectPayload && raw !== undefined ? raw : payload)) {
       mapErrors(compiled.validate.errors ?? []);
     }
 

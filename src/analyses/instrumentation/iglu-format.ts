@@ -1,5 +1,5 @@
 import { eventPropertiesSchema, propertiesFromObjectSchema } from './event-schema.ts';
-import { slug } from './identifier.ts';
+import { slug, uniqueNamer } from './identifier.ts';
 import { igluKeyOf, igluUri, parseIgluUri } from './iglu-registry.ts';
 import type { IgluKey } from './iglu-registry.ts';
 import { normalizeJsonSchema } from './normalize-json-schema.ts';
@@ -14,11 +14,13 @@ import type { JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
  *
  * What Iglu holds: the event's payload schema (types, constraints, nesting, required,
  * additionalProperties and object-level keywords), description and version; gtm also writes the
- * event's display name as `title` and keeps the vendor as the `iglu_vendor` label. Owners,
- * sources, identities and privacy facts have no place.
+ * event's display name as `title`, and keeps the schema's address as the `iglu_vendor` and
+ * `iglu_name` labels so an export writes it back unchanged. Owners, sources, identities and
+ * privacy facts have no place.
  */
 export const IGLU_META_SCHEMA = 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#';
 export const IGLU_VENDOR_LABEL = 'iglu_vendor';
+export const IGLU_NAME_LABEL = 'iglu_name';
 
 export interface IgluSchemaFile {
   key: IgluKey;
@@ -34,9 +36,13 @@ export interface IgluSchemaFile {
  * @example toIgluSchemas(plan, { vendor: 'com.acme' })[0].path // 'com.acme/order_completed/jsonschema/1-0-0'
  */
 export function toIgluSchemas(plan: TrackingPlan, options: { vendor: string }): IgluSchemaFile[] {
+  // Names that clean up alike ("Event Collided", "event_collided") get distinct Iglu names.
+  const names = new Map<string, (base: string) => string>();
   return plan.events.map((e) => {
     const vendor = e.labels?.[IGLU_VENDOR_LABEL] ?? options.vendor;
-    const key: IgluKey = { vendor, name: slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'), format: 'jsonschema', version: e.version };
+    if (!names.has(vendor)) names.set(vendor, uniqueNamer('_'));
+    const name = names.get(vendor)!(e.labels?.[IGLU_NAME_LABEL] ?? slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'));
+    const key: IgluKey = { vendor, name, format: 'jsonschema', version: e.version };
     const payload = eventPropertiesSchema(e);
     const schema: JsonSchema = {
       $schema: IGLU_META_SCHEMA,
@@ -59,8 +65,8 @@ export interface FromIgluOptions {
 /**
  * Reads self-describing schemas into a plan: one event per `vendor/name`, at its highest
  * SchemaVer (a repository keeps every version; the plan holds the current one). The event is
- * named after `title` when present, else `name` (prefixed with the vendor when two vendors use
- * the same name). Schemas are normalized from draft-04 (see `normalizeJsonSchema`); properties
+ * named after `title` when present, else `name`; names two schemas would share become
+ * `vendor/name`. Schemas are normalized from draft-04 (see `normalizeJsonSchema`); properties
  * with an `email`/`ipv4`/`ipv6` format are flagged PII.
  *
  * @throws PlanParseError for a schema without a `self` block.
@@ -82,10 +88,13 @@ export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions 
       const k = parseIgluUri(ref);
       return k ? byUri.get(igluUri(k)) : undefined;
     });
-  const nameCount = new Map<string, number>();
-  for (const { key } of latest.values()) nameCount.set(key.name, (nameCount.get(key.name) ?? 0) + 1);
+  // Preferred name: the title, else the schema name; where two schemas would share one, both use vendor/name.
+  const entries = [...latest.values()];
+  const preferred = entries.map(({ key, schema }) => (typeof schema.title === 'string' && schema.title ? schema.title : key.name));
+  const uses = new Map<string, number>();
+  for (const n of preferred) uses.set(n, (uses.get(n) ?? 0) + 1);
   const events: PlanEvent[] = [];
-  for (const { key, schema } of latest.values()) {
+  entries.forEach(({ key, schema }, i) => {
     const normalized = normalizeJsonSchema(schema, { draft04: true, resolveRef });
     const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(normalized);
     for (const p of properties) {
@@ -95,22 +104,17 @@ export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions 
         p.piiKind = f === 'email' ? 'email' : 'ip';
       }
     }
-    const name =
-      typeof schema.title === 'string' && schema.title
-        ? schema.title
-        : (nameCount.get(key.name) ?? 0) > 1
-          ? `${key.vendor}/${key.name}`
-          : key.name;
+    const name = (uses.get(preferred[i]) ?? 0) > 1 ? `${key.vendor}/${key.name}` : preferred[i];
     const fields: Partial<PlanEvent> & { name: string } = {
       name,
       version: key.version,
       properties,
       additionalProperties,
-      labels: { [IGLU_VENDOR_LABEL]: key.vendor },
+      labels: { [IGLU_VENDOR_LABEL]: key.vendor, [IGLU_NAME_LABEL]: key.name },
     };
     if (schemaExtras) fields.schemaExtras = schemaExtras;
     if (typeof schema.description === 'string' && schema.description) fields.description = schema.description;
     events.push(createEvent(fields));
-  }
+  });
   return createPlan({ name: options.name ?? 'Iglu schemas', events });
 }

@@ -144,7 +144,7 @@ class Sampler {
       return 'string';
     if (schema.minimum !== undefined || schema.maximum !== undefined || schema.multipleOf !== undefined)
       return 'number';
-    return this.options.random ? 'string' : 'null';
+    return this.options.random ? 'string' : 'object';
   }
 
   private number(schema: JsonSchema, integer: boolean, variant: number): number {

@@ -4,35 +4,98 @@ import type { CliCommand } from '../command.ts';
 export const attributeCommand: CliCommand = {
   name: 'attribute',
   summary: 'Attribution models on path summaries (ChannelAttribution or fractribution format)',
-  usage: "gtm attribute --paths FILE --model MODEL|compare [--sep ' > '] [--per-path] [--bootstrap N] [--json]",
+  usage:
+    "gtm attribute --paths FILE --model MODEL|compare [--sep ' > '] [--per-path] [--bootstrap N] [--json]",
   flags: [
-    { name: 'paths', type: 'string', placeholder: 'FILE', description: 'path summary: path;total_conversions;total_conversion_value;total_null or path,total_conversions,total_non_conversions', required: true },
-    { name: 'model', type: 'string', placeholder: 'MODEL', description: 'first-touch, last-touch, last-non-direct, linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, custom, markov, shapley, fractribution, or compare', default: 'markov' },
-    { name: 'sep', type: 'string', placeholder: 'SEP', description: "channel separator inside paths (default ' > ')" },
-    { name: 'format', type: 'string', choices: ['auto', 'channelattribution', 'fractribution'], description: 'file format (default: from the header)' },
+    {
+      name: 'paths',
+      type: 'string',
+      placeholder: 'FILE',
+      description:
+        'path summary: path;total_conversions;total_conversion_value;total_null or path,total_conversions,total_non_conversions',
+      required: true,
+    },
+    {
+      name: 'model',
+      type: 'string',
+      placeholder: 'MODEL',
+      description:
+        'first-touch, last-touch, last-non-direct, linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, custom, markov, shapley, fractribution, or compare',
+      default: 'markov',
+    },
+    {
+      name: 'sep',
+      type: 'string',
+      placeholder: 'SEP',
+      description: "channel separator inside paths (default ' > ')",
+    },
+    {
+      name: 'format',
+      type: 'string',
+      choices: ['auto', 'channelattribution', 'fractribution'],
+      description: 'file format (default: from the header)',
+    },
     { name: 'path_column', type: 'string', placeholder: 'NAME', description: 'column holding the path' },
-    { name: 'conversions_column', type: 'string', placeholder: 'NAME', description: 'column holding conversions' },
-    { name: 'value_column', type: 'string', placeholder: 'NAME', description: 'column holding conversion value' },
-    { name: 'nulls_column', type: 'string', placeholder: 'NAME', description: 'column holding non-conversions' },
+    {
+      name: 'conversions_column',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'column holding conversions',
+    },
+    {
+      name: 'value_column',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'column holding conversion value',
+    },
+    {
+      name: 'nulls_column',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'column holding non-conversions',
+    },
     { name: 'per_path', type: 'boolean', description: 'also print credit per path' },
-    { name: 'bootstrap', type: 'number', placeholder: 'N', description: 'Poisson bootstrap resamples for 95% intervals (default 0)' },
+    {
+      name: 'bootstrap',
+      type: 'number',
+      placeholder: 'N',
+      description: 'Poisson bootstrap resamples for 95% intervals (default 0)',
+    },
     { name: 'seed', type: 'number', placeholder: 'N', description: 'bootstrap seed (default 1)' },
-    { name: 'lookback_steps', type: 'number', placeholder: 'N', description: 'keep the last N touches of each path' },
-    { name: 'transforms', type: 'list', placeholder: 'LIST', description: 'path transforms in order: exposure, unique, first, frequency, first-touch, trim(N), remove-direct, remove-last-direct' },
+    {
+      name: 'lookback_steps',
+      type: 'number',
+      placeholder: 'N',
+      description: 'keep the last N touches of each path',
+    },
+    {
+      name: 'transforms',
+      type: 'list',
+      placeholder: 'LIST',
+      description:
+        'path transforms in order: exposure, unique, first, frequency, first-touch, trim(N), remove-direct, remove-last-direct',
+    },
     { name: 'include', type: 'list', placeholder: 'CHANNELS', description: 'keep only these channels' },
     { name: 'exclude', type: 'list', placeholder: 'CHANNELS', description: 'drop these channels' },
-    { name: 'direct', type: 'string', choices: ['keep', 'drop', 'drop-last'], description: 'direct handling: drop unless only channel, or drop a last direct unless only channel' },
+    {
+      name: 'direct',
+      type: 'string',
+      choices: ['keep', 'drop', 'drop-last'],
+      description: 'direct handling: drop unless only channel, or drop a last direct unless only channel',
+    },
     { name: 'markov_order', type: 'number', placeholder: 'K', description: 'Markov chain order (default 1)' },
   ],
   examples: [
-    "gtm attribute --paths paths.csv --model markov",
-    "gtm attribute --paths path_summary.csv --model fractribution --transforms exposure --per-path --json",
-    "gtm attribute --paths paths.csv --model compare",
+    'gtm attribute --paths paths.csv --model markov',
+    'gtm attribute --paths path_summary.csv --model fractribution --transforms exposure --per-path --json',
+    'gtm attribute --paths paths.csv --model compare',
   ],
   async run(args, ctx) {
     const f = args.flags;
     const columns = Object.fromEntries(
-      (['path', 'conversions', 'value', 'nulls'] as const).filter((k) => f[`${k}_column`] !== undefined).map((k) => [k, String(f[`${k}_column`])]),
+      (['path', 'conversions', 'value', 'nulls'] as const)
+        .filter((k) => f[`${k}_column`] !== undefined)
+        .map((k) => [k, String(f[`${k}_column`])]),
     );
     const { formatAttributeTable, runAttribute } = await import('../../commands/attribute/index.ts');
     const result = await runAttribute({

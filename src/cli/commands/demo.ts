@@ -13,27 +13,56 @@ export const demoCommand: CliCommand = {
   usage: 'gtm demo [DIR] [--seed N] [--as-of DATE] [--no-run]',
   positionals: [{ name: 'dir', description: 'folder to create (default ./gtm-demo)' }],
   flags: [
-    { name: 'seed', type: 'number', placeholder: 'N', description: 'random seed; same seed and as-of give the same numbers', default: 7 },
-    { name: 'run', type: 'boolean', description: 'run the usage line after writing (default true; --no-run to skip)', default: true },
-    { name: 'accounts', type: 'number', placeholder: 'N', description: 'number of accounts to generate', default: 6000 },
+    {
+      name: 'seed',
+      type: 'number',
+      placeholder: 'N',
+      description: 'random seed; same seed and as-of give the same numbers',
+      default: 7,
+    },
+    {
+      name: 'run',
+      type: 'boolean',
+      description: 'run the usage line after writing (default true; --no-run to skip)',
+      default: true,
+    },
+    {
+      name: 'accounts',
+      type: 'number',
+      placeholder: 'N',
+      description: 'number of accounts to generate',
+      default: 6000,
+    },
   ],
-  examples: ['gtm demo', 'gtm demo ./ailt --seed 11 --as-of 2026-11-15', `cd gtm-demo && gtm run '${DEMO_USAGE_LINE}'`],
+  examples: [
+    'gtm demo',
+    'gtm demo ./ailt --seed 11 --as-of 2026-11-15',
+    `cd gtm-demo && gtm run '${DEMO_USAGE_LINE}'`,
+  ],
   async run(args, ctx) {
     const dir = path.resolve(ctx.cwd, args.positionals[0] ?? 'gtm-demo');
     const asOf = ctx.global.asOf ?? new Date().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+      throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
     const seed = Number(args.flags.seed);
     if (!Number.isInteger(seed)) throw usageError('must be an integer', '--seed');
     ctx.out.progress(`writing demo workspace to ${dir}`);
     const { writeDemo } = await import('../../demo/index.ts');
     const { files, truth } = await writeDemo(dir, { seed, asOf, accounts: Number(args.flags.accounts) });
     if (!ctx.global.json)
-      ctx.out.text(`Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`);
+      ctx.out.text(
+        `Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`,
+      );
     if (!args.flags.run) return 0;
     if (!ctx.global.json) ctx.out.text(`Running: gtm run '${DEMO_USAGE_LINE}'\n`);
     const tokens = tokenize(DEMO_USAGE_LINE);
-    if (commandFromUsage(tokens[0]) !== trackSourceCommand.name) throw new Error('demo usage line names another command');
+    if (commandFromUsage(tokens[0]) !== trackSourceCommand.name)
+      throw new Error('demo usage line names another command');
     const parsed = parseArgs(tokens.slice(1), trackSourceCommand.flags);
-    return trackSourceCommand.run!(parsed, { ...ctx, cwd: dir, global: { ...ctx.global, asOf, config: undefined } });
+    return trackSourceCommand.run!(parsed, {
+      ...ctx,
+      cwd: dir,
+      global: { ...ctx.global, asOf, config: undefined },
+    });
   },
 };

@@ -15,7 +15,10 @@ export const doctorCommand: CliCommand = {
     ctx.out.result(report, () =>
       [
         `Config ${ws.configPath}: valid.`,
-        textTable(['source', 'entity', 'status', 'rows', 'message'], report.checks.map((c) => [c.source, c.entity, c.status, c.rows, c.message])),
+        textTable(
+          ['source', 'entity', 'status', 'rows', 'message'],
+          report.checks.map((c) => [c.source, c.entity, c.status, c.rows, c.message]),
+        ),
         ...report.notes.map((n) => `note: ${n}`),
         report.ok ? 'All sources readable.' : 'Some sources have errors (see above).',
       ].join('\n'),

@@ -12,29 +12,89 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
       [
         ...r.by_partner.map((p) => {
           const c = r.contribution.find((x) => x.partner === p.key);
-          return [p.name, fmtMoney(p.pipeline), fmtMoney(p.sourced_pipeline), fmtMoney(p.revenue), c?.pipeline_target_in_window ? fmtMoney(c.pipeline_target_in_window) : null, fmtPct(c?.pipeline_attainment), c?.status ?? ''];
+          return [
+            p.name,
+            fmtMoney(p.pipeline),
+            fmtMoney(p.sourced_pipeline),
+            fmtMoney(p.revenue),
+            c?.pipeline_target_in_window ? fmtMoney(c.pipeline_target_in_window) : null,
+            fmtPct(c?.pipeline_attainment),
+            c?.status ?? '',
+          ];
         }),
-        ['Unattributed', fmtMoney(r.unattributed.pipeline), '0', fmtMoney(r.unattributed.revenue), null, null, ''],
+        [
+          'Unattributed',
+          fmtMoney(r.unattributed.pipeline),
+          '0',
+          fmtMoney(r.unattributed.revenue),
+          null,
+          null,
+          '',
+        ],
       ],
     ),
   );
   out.push('', `Channels (${r.model.name}):`);
-  out.push(textTable(['channel', 'pipeline', 'revenue', 'touches', 'share'], r.by_channel.map((c) => [c.key, fmtMoney(c.pipeline), fmtMoney(c.revenue), c.touches, fmtPct(r.totals.pipeline ? c.pipeline / r.totals.pipeline : 0)])));
+  out.push(
+    textTable(
+      ['channel', 'pipeline', 'revenue', 'touches', 'share'],
+      r.by_channel.map((c) => [
+        c.key,
+        fmtMoney(c.pipeline),
+        fmtMoney(c.revenue),
+        c.touches,
+        fmtPct(r.totals.pipeline ? c.pipeline / r.totals.pipeline : 0),
+      ]),
+    ),
+  );
   if (detail === 'full') {
-    for (const [label, lines] of [['Assets', r.by_asset], ['Regions', r.by_region]] as const)
-      if (lines) out.push('', `${label}:`, textTable(['value', 'pipeline', 'revenue', 'touches'], lines.map((c) => [c.key, fmtMoney(c.pipeline), fmtMoney(c.revenue), c.touches])));
+    for (const [label, lines] of [
+      ['Assets', r.by_asset],
+      ['Regions', r.by_region],
+    ] as const)
+      if (lines)
+        out.push(
+          '',
+          `${label}:`,
+          textTable(
+            ['value', 'pipeline', 'revenue', 'touches'],
+            lines.map((c) => [c.key, fmtMoney(c.pipeline), fmtMoney(c.revenue), c.touches]),
+          ),
+        );
     out.push('', 'Insights:', ...r.insights.statements.map((s) => `  • ${s}`));
     if (r.comparison) {
       const models = Object.keys(r.comparison[0]?.per_model ?? {});
-      out.push('', 'Model comparison (pipeline credit):', textTable(['dim', 'value', ...models, 'spread'], r.comparison.filter((c) => c.dimension !== 'asset').map((c) => [c.dimension, c.key, ...models.map((m) => fmtMoney(c.per_model[m])), fmtMoney(c.spread)])));
+      out.push(
+        '',
+        'Model comparison (pipeline credit):',
+        textTable(
+          ['dim', 'value', ...models, 'spread'],
+          r.comparison
+            .filter((c) => c.dimension !== 'asset')
+            .map((c) => [
+              c.dimension,
+              c.key,
+              ...models.map((m) => fmtMoney(c.per_model[m])),
+              fmtMoney(c.spread),
+            ]),
+        ),
+      );
     }
   }
   out.push('', 'Actions:');
   for (const a of r.actions.slice(0, detail === 'full' ? undefined : 5))
-    out.push(`  [${a.priority}] ${a.title} — owner ${a.owner.person ?? 'unassigned'} (${a.owner.role})${a.owner.fallback_used ? ' via fallback' : ''}`);
+    out.push(
+      `  [${a.priority}] ${a.title} — owner ${a.owner.person ?? 'unassigned'} (${a.owner.role})${a.owner.fallback_used ? ' via fallback' : ''}`,
+    );
   const rowsIn = r.row_accounting.reduce((s, a) => s + a.rows_in, 0);
   const dd = r.row_accounting.reduce((s, a) => s + a.deduplicated, 0);
-  out.push('', `Rows: ${rowsIn} in, ${rowsIn - dd - r.rejects.rows} accepted, ${dd} deduplicated, ${r.rejects.rows} rejected${r.rejects.file ? ` (${r.rejects.file})` : ''}.`);
-  out.push(`Reports: ${r.reports_dir}/ (dashboard.html, summary.md, result.json, CSV)`, `Plan:    ${r.plan_path}`);
+  out.push(
+    '',
+    `Rows: ${rowsIn} in, ${rowsIn - dd - r.rejects.rows} accepted, ${dd} deduplicated, ${r.rejects.rows} rejected${r.rejects.file ? ` (${r.rejects.file})` : ''}.`,
+  );
+  out.push(
+    `Reports: ${r.reports_dir}/ (dashboard.html, summary.md, result.json, CSV)`,
+    `Plan:    ${r.plan_path}`,
+  );
   return out.join('\n');
 }

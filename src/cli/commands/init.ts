@@ -12,9 +12,13 @@ export const initCommand: CliCommand = {
   flags: [{ name: 'force', type: 'boolean', description: 'overwrite an existing gtm.yaml' }],
   async run(args, ctx) {
     const target = path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml');
-    if (existsSync(target) && !args.flags.force) throw usageError('gtm.yaml already exists', target, 'pass --force to overwrite it');
+    if (existsSync(target) && !args.flags.force)
+      throw usageError('gtm.yaml already exists', target, 'pass --force to overwrite it');
     await writeFile(target, GTM_YAML_TEMPLATE);
-    ctx.out.result({ written: target }, () => `Wrote ${path.relative(ctx.cwd, target)}. Edit sources and campaigns, then run \`gtm doctor\`.`);
+    ctx.out.result(
+      { written: target },
+      () => `Wrote ${path.relative(ctx.cwd, target)}. Edit sources and campaigns, then run \`gtm doctor\`.`,
+    );
     return 0;
   },
 };

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
-import { diffPlans, formatPlan, formatPlanDiff, formatPlanList, listPlans, readPlan, type StoredPlan } from '../../orchestrator/index.ts';
+import {
+  diffPlans,
+  formatPlan,
+  formatPlanDiff,
+  formatPlanList,
+  listPlans,
+  readPlan,
+  type StoredPlan,
+} from '../../orchestrator/index.ts';
 import { loadWorkspace } from '../../workspace/index.ts';
 import type { CliCommand, CliContext } from '../command.ts';
 
@@ -21,17 +29,40 @@ async function findPlan(ctx: CliContext, ref: string, all: StoredPlan[]): Promis
   const m = /^latest(?:~(\d+))?$/.exec(ref);
   if (m) {
     const hit = all[Number(m[1] ?? 0)];
-    if (!hit) throw usageError(`there is no plan "${ref}" (${all.length} plans stored)`, ref, 'gtm plans list shows them');
+    if (!hit)
+      throw usageError(
+        `there is no plan "${ref}" (${all.length} plans stored)`,
+        ref,
+        'gtm plans list shows them',
+      );
     return hit;
   }
-  const hit = all.find((p) => p.record.plan_id === ref || path.basename(p.path) === ref || path.basename(p.path) === `${ref}.json`);
-  if (!hit) throw usageError(`no plan "${ref}"`, ref, 'use a plan id from `gtm plans list`, a file path, or latest / latest~1');
+  const hit = all.find(
+    (p) =>
+      p.record.plan_id === ref || path.basename(p.path) === ref || path.basename(p.path) === `${ref}.json`,
+  );
+  if (!hit)
+    throw usageError(
+      `no plan "${ref}"`,
+      ref,
+      'use a plan id from `gtm plans list`, a file path, or latest / latest~1',
+    );
   return hit;
 }
 
 const filters = [
-  { name: 'command', type: 'string' as const, placeholder: 'NAME', description: 'only plans of this command' },
-  { name: 'scope', type: 'string' as const, placeholder: 'SCOPE', description: 'only plans of this scope (e.g. campaign id)' },
+  {
+    name: 'command',
+    type: 'string' as const,
+    placeholder: 'NAME',
+    description: 'only plans of this command',
+  },
+  {
+    name: 'scope',
+    type: 'string' as const,
+    placeholder: 'SCOPE',
+    description: 'only plans of this scope (e.g. campaign id)',
+  },
 ];
 
 export const plansCommand: CliCommand = {
@@ -46,10 +77,24 @@ export const plansCommand: CliCommand = {
       usage: 'gtm plans list [--command NAME] [--scope SCOPE]',
       flags: filters,
       async run(args, ctx) {
-        const all = await listPlans(planDir(ctx), { command: args.flags.command as string | undefined, scope: args.flags.scope as string | undefined });
+        const all = await listPlans(planDir(ctx), {
+          command: args.flags.command as string | undefined,
+          scope: args.flags.scope as string | undefined,
+        });
         ctx.out.result(
-          all.map((p) => ({ plan_id: p.record.plan_id, path: p.path, command: p.record.command, scope: p.record.scope, status: p.record.status, started_at: p.record.started_at, ended_at: p.record.ended_at })),
-          () => (all.length ? formatPlanList(all.map((p) => p.record)) : 'No plans yet: run a command such as `gtm track-source` first.'),
+          all.map((p) => ({
+            plan_id: p.record.plan_id,
+            path: p.path,
+            command: p.record.command,
+            scope: p.record.scope,
+            status: p.record.status,
+            started_at: p.record.started_at,
+            ended_at: p.record.ended_at,
+          })),
+          () =>
+            all.length
+              ? formatPlanList(all.map((p) => p.record))
+              : 'No plans yet: run a command such as `gtm track-source` first.',
         );
         return 0;
       },
@@ -61,7 +106,10 @@ export const plansCommand: CliCommand = {
       flags: filters,
       positionals: [{ name: 'plan', description: 'plan id, file path, latest or latest~N', required: false }],
       async run(args, ctx) {
-        const all = await listPlans(planDir(ctx), { command: args.flags.command as string | undefined, scope: args.flags.scope as string | undefined });
+        const all = await listPlans(planDir(ctx), {
+          command: args.flags.command as string | undefined,
+          scope: args.flags.scope as string | undefined,
+        });
         const p = await findPlan(ctx, args.positionals[0] ?? 'latest', all);
         ctx.out.result(p.record, () => formatPlan(p.record));
         return 0;
@@ -77,7 +125,10 @@ export const plansCommand: CliCommand = {
         { name: 'new', description: 'newer plan (default latest)' },
       ],
       async run(args, ctx) {
-        const all = await listPlans(planDir(ctx), { command: args.flags.command as string | undefined, scope: args.flags.scope as string | undefined });
+        const all = await listPlans(planDir(ctx), {
+          command: args.flags.command as string | undefined,
+          scope: args.flags.scope as string | undefined,
+        });
         const a = await findPlan(ctx, args.positionals[0] ?? 'latest~1', all);
         const b = await findPlan(ctx, args.positionals[1] ?? 'latest', all);
         const diff = diffPlans(a.record, b.record);

@@ -6,14 +6,50 @@ import { progressFromEvents } from '../progress.ts';
 export const trackSourceCommand: CliCommand = {
   name: 'track-source',
   summary: 'Partner co-marketing attribution: pipeline and revenue by partner and channel vs targets',
-  usage: 'gtm track-source --campaign NAME [--window 30d|7d|Nd|campaign] [--detail summary|full] [--dimensions partner,channel,asset,region] [--attribution-model MODEL|compare]',
+  usage:
+    'gtm track-source --campaign NAME [--window 30d|7d|Nd|campaign] [--detail summary|full] [--dimensions partner,channel,asset,region] [--attribution-model MODEL|compare]',
   flags: [
-    { name: 'campaign', type: 'string', placeholder: 'NAME', description: 'campaign id or name (campaigns: in gtm.yaml)', required: true },
-    { name: 'window', type: 'string', placeholder: 'WINDOW', description: '7d, 30d, any Nd ending at as-of, or campaign (its whole duration)', default: '30d' },
-    { name: 'detail', type: 'string', choices: ['summary', 'full'], description: 'length of summary.md and the terminal view', default: 'summary' },
-    { name: 'dimensions', type: 'list', placeholder: 'LIST', choices: ['partner', 'channel', 'asset', 'region'], description: 'breakdowns (partner and channel are always computed)' },
-    { name: 'attribution_model', type: 'string', placeholder: 'MODEL', description: 'first-touch, last-touch, multi-touch/linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, markov, shapley, fractribution, or compare' },
-    { name: 'alert_threshold', type: 'number', placeholder: '0..1', description: 'attribution confidence guardrail (share of pipeline with a matched touch)' },
+    {
+      name: 'campaign',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'campaign id or name (campaigns: in gtm.yaml)',
+      required: true,
+    },
+    {
+      name: 'window',
+      type: 'string',
+      placeholder: 'WINDOW',
+      description: '7d, 30d, any Nd ending at as-of, or campaign (its whole duration)',
+      default: '30d',
+    },
+    {
+      name: 'detail',
+      type: 'string',
+      choices: ['summary', 'full'],
+      description: 'length of summary.md and the terminal view',
+      default: 'summary',
+    },
+    {
+      name: 'dimensions',
+      type: 'list',
+      placeholder: 'LIST',
+      choices: ['partner', 'channel', 'asset', 'region'],
+      description: 'breakdowns (partner and channel are always computed)',
+    },
+    {
+      name: 'attribution_model',
+      type: 'string',
+      placeholder: 'MODEL',
+      description:
+        'first-touch, last-touch, multi-touch/linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, markov, shapley, fractribution, or compare',
+    },
+    {
+      name: 'alert_threshold',
+      type: 'number',
+      placeholder: '0..1',
+      description: 'attribution confidence guardrail (share of pipeline with a matched touch)',
+    },
     { name: 'fail_on_escalation', type: 'boolean', description: 'exit 10 when an alert escalates' },
   ],
   examples: [
@@ -26,9 +62,16 @@ export const trackSourceCommand: CliCommand = {
     const today = new Date().toISOString().slice(0, 10);
     const { runTrackSource } = await import('../../commands/track-source/index.ts');
     const { formatTrackSource } = await import('./format-track-source.ts');
-    const run = await runTrackSource({ ws, flags: { ...args.flags, as_of: ctx.global.asOf }, today, onEvent: progressFromEvents(ctx.out) });
+    const run = await runTrackSource({
+      ws,
+      flags: { ...args.flags, as_of: ctx.global.asOf },
+      today,
+      onEvent: progressFromEvents(ctx.out),
+    });
     ctx.out.done();
-    ctx.out.result(run.result, () => formatTrackSource(run.result as TrackSourceResult, run.result.inputs.detail));
+    ctx.out.result(run.result, () =>
+      formatTrackSource(run.result as TrackSourceResult, run.result.inputs.detail),
+    );
     for (const p of run.problems) ctx.out.error(p.oneLine());
     if (run.problems.length) return run.problems[0].exitCode;
     if (args.flags.fail_on_escalation && run.record.escalations.length) return 10;

@@ -53,7 +53,8 @@ export async function buildPathSummary(
     const r = rows[i];
     let path = decoded.get(r.path);
     if (!path) {
-      if (engine.dialect === 'clickhouse') path = r.path === '' ? [] : r.path.split(',').map((c) => channels[Number(c)]);
+      if (engine.dialect === 'clickhouse')
+        path = r.path === '' ? [] : r.path.split(',').map((c) => channels[Number(c)]);
       else {
         path = new Array(r.path.length);
         for (let k = 0; k < r.path.length; k++) path[k] = channels[r.path.charCodeAt(k) - 48];
@@ -75,7 +76,7 @@ export async function buildPathSummary(
 async function timeKindOf(engine: Engine, relation: string, column: string): Promise<'timestamp' | 'number'> {
   const rows = await engine.query<{ t: string }>(
     engine.dialect === 'clickhouse'
-      ? `SELECT toTypeName(${quoteIdent(column, "clickhouse")}) AS t FROM ${relation} LIMIT 1`
+      ? `SELECT toTypeName(${quoteIdent(column, 'clickhouse')}) AS t FROM ${relation} LIMIT 1`
       : `SELECT typeof(${quoteIdent(column)}) AS t FROM ${relation} LIMIT 1`,
   );
   return /time|date/i.test(rows[0]?.t ?? '') ? 'timestamp' : 'number';

@@ -33,7 +33,16 @@ export async function runDoctor(ws: WorkspaceConfig): Promise<DoctorReport> {
   const loads = new Map<string, SourceLoad>();
   try {
     for (const [i, src] of ws.sources.entries()) {
-      const check: DoctorCheck = { source: src.name, entity: src.entity, status: 'ok', rows: null, columns: [], mapped: {}, message: 'ok', rejects: [] };
+      const check: DoctorCheck = {
+        source: src.name,
+        entity: src.entity,
+        status: 'ok',
+        rows: null,
+        columns: [],
+        mapped: {},
+        message: 'ok',
+        rejects: [],
+      };
       checks.push(check);
       try {
         const load = await loadSource(engine, sourceSpec(src, ws.baseDir), `raw_${i}`);
@@ -71,9 +80,13 @@ export async function runDoctor(ws: WorkspaceConfig): Promise<DoctorReport> {
   const notes: string[] = [];
   for (const c of ws.campaigns) {
     const missing = c.partners.filter((p) => !c.targets[p]);
-    if (missing.length) notes.push(`campaign ${c.id}: no targets for ${missing.join(', ')} (contribution vs target will say no_target)`);
+    if (missing.length)
+      notes.push(
+        `campaign ${c.id}: no targets for ${missing.join(', ')} (contribution vs target will say no_target)`,
+      );
   }
   for (const role of ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'])
-    if (!ws.roster.roles[role]) notes.push(`roster has no role ${role}: actions and escalations for it will be unassigned`);
+    if (!ws.roster.roles[role])
+      notes.push(`roster has no role ${role}: actions and escalations for it will be unassigned`);
   return { config: ws.configPath, ok: checks.every((c) => c.status !== 'error'), checks, notes };
 }

@@ -1,4 +1,12 @@
-import { barChart, bulletVsTarget, errorBars, stackedBar, type Block, type Dashboard, type Section } from '../../report/index.ts';
+import {
+  barChart,
+  bulletVsTarget,
+  errorBars,
+  stackedBar,
+  type Block,
+  type Dashboard,
+  type Section,
+} from '../../report/index.ts';
 import type { TrackSourceResult } from './track-source-result.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -11,10 +19,16 @@ export function executiveSummary(r: TrackSourceResult): string {
   const behind = r.contribution.filter((c) => c.status === 'behind').map((c) => c.partner_name);
   const lines = [
     `**${r.campaign.name}**, ${r.window.label} window to ${r.as_of}: ${r.totals.opportunities} opportunities, ${money(r.totals.pipeline, cur)} pipeline and ${money(r.totals.revenue, cur)} closed-won revenue in scope (${r.model.name} attribution).`,
-    lead ? `${lead.name} leads partner credit with ${money(lead.pipeline, cur)} of pipeline (${money(lead.sourced_pipeline, cur)} partner-sourced).` : '',
+    lead
+      ? `${lead.name} leads partner credit with ${money(lead.pipeline, cur)} of pipeline (${money(lead.sourced_pipeline, cur)} partner-sourced).`
+      : '',
     `Attribution confidence is ${pct(r.confidence.value)} against a guardrail of ${pct(r.confidence.threshold)}${r.confidence.value < r.confidence.threshold ? ' — below it' : ''}; ${money(r.unattributed.pipeline, cur)} of pipeline has no matched touch.`,
-    behind.length ? `Behind their pipeline targets for this window: ${behind.join(', ')} (targets prorated to the window, ${pct(r.campaign.window_share)} of the campaign).` : `All partners are on or ahead of their pipeline targets for this window (${pct(r.campaign.window_share)} of the campaign).`,
-    r.actions.length ? `${r.actions.length} recommended actions; first: ${r.actions[0].title}.` : 'No actions recommended.',
+    behind.length
+      ? `Behind their pipeline targets for this window: ${behind.join(', ')} (targets prorated to the window, ${pct(r.campaign.window_share)} of the campaign).`
+      : `All partners are on or ahead of their pipeline targets for this window (${pct(r.campaign.window_share)} of the campaign).`,
+    r.actions.length
+      ? `${r.actions.length} recommended actions; first: ${r.actions[0].title}.`
+      : 'No actions recommended.',
   ];
   return lines.filter(Boolean).join(' ');
 }
@@ -33,7 +47,17 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
     touches: p.touches,
     share: r.totals.pipeline ? p.pipeline / r.totals.pipeline : 0,
   }));
-  partnerRows.push({ partner: 'Unattributed', tier: '', pipeline: r.unattributed.pipeline, sourced: 0, influenced: 0, revenue: r.unattributed.revenue, opportunities: r.unattributed.opportunities, touches: 0, share: r.totals.pipeline ? r.unattributed.pipeline / r.totals.pipeline : 0 });
+  partnerRows.push({
+    partner: 'Unattributed',
+    tier: '',
+    pipeline: r.unattributed.pipeline,
+    sourced: 0,
+    influenced: 0,
+    revenue: r.unattributed.revenue,
+    opportunities: r.unattributed.opportunities,
+    touches: 0,
+    share: r.totals.pipeline ? r.unattributed.pipeline / r.totals.pipeline : 0,
+  });
   const stack = r.by_partner.flatMap((p) => [
     { partner: p.name, kind: 'sourced', pipeline: p.sourced_pipeline },
     { partner: p.name, kind: 'influenced / attributed', pipeline: p.pipeline - p.sourced_pipeline },
@@ -45,7 +69,20 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
       title: 'Attribution by partner',
       intro: `Credit by ${r.model.name}; a deal registration or partner referral before creation makes a deal partner-sourced and gives that partner full credit.`,
       blocks: [
-        { kind: 'chart', title: 'Pipeline by partner: sourced vs influenced', spec: stackedBar({ title: 'Pipeline by partner', data: stack, x: 'partner', y: 'pipeline', color: 'kind', format: 'currency', currency: cur, horizontal: true }) },
+        {
+          kind: 'chart',
+          title: 'Pipeline by partner: sourced vs influenced',
+          spec: stackedBar({
+            title: 'Pipeline by partner',
+            data: stack,
+            x: 'partner',
+            y: 'pipeline',
+            color: 'kind',
+            format: 'currency',
+            currency: cur,
+            horizontal: true,
+          }),
+        },
         {
           kind: 'table',
           title: 'Partner breakdown',
@@ -68,7 +105,23 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
       title: 'Contribution vs targets',
       intro: `Campaign targets prorated to the window: it covers ${pct(r.campaign.window_share)} of the campaign (${r.campaign.start} to ${r.campaign.end}); ${pct(r.campaign.elapsed_share)} of the campaign has elapsed.`,
       blocks: [
-        { kind: 'chart', title: 'Pipeline vs target', spec: bulletVsTarget({ title: 'Pipeline vs target', data: r.contribution.map((c) => ({ partner: c.partner_name, actual: c.pipeline, target: c.pipeline_target_in_window ?? 0 })), category: 'partner', actual: 'actual', target: 'target', format: 'currency', currency: cur }) },
+        {
+          kind: 'chart',
+          title: 'Pipeline vs target',
+          spec: bulletVsTarget({
+            title: 'Pipeline vs target',
+            data: r.contribution.map((c) => ({
+              partner: c.partner_name,
+              actual: c.pipeline,
+              target: c.pipeline_target_in_window ?? 0,
+            })),
+            category: 'partner',
+            actual: 'actual',
+            target: 'target',
+            format: 'currency',
+            currency: cur,
+          }),
+        },
         {
           kind: 'table',
           title: 'Contribution table',
@@ -76,14 +129,27 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
             { key: 'partner_name', label: 'Partner', format: 'text' },
             { key: 'pipeline', label: 'Pipeline', format: 'currency', currency: cur },
             { key: 'pipeline_target', label: 'Campaign target', format: 'currency', currency: cur },
-            { key: 'pipeline_target_in_window', label: 'Target in window', format: 'currency', currency: cur },
+            {
+              key: 'pipeline_target_in_window',
+              label: 'Target in window',
+              format: 'currency',
+              currency: cur,
+            },
             { key: 'pipeline_attainment', label: 'Attainment', format: 'percent' },
             { key: 'revenue', label: 'Revenue', format: 'currency', currency: cur },
-            { key: 'revenue_target_in_window', label: 'Revenue target in window', format: 'currency', currency: cur },
+            {
+              key: 'revenue_target_in_window',
+              label: 'Revenue target in window',
+              format: 'currency',
+              currency: cur,
+            },
             { key: 'revenue_attainment', label: 'Attainment', format: 'percent' },
             { key: 'status', label: 'Status', format: 'text' },
           ],
-          rows: r.contribution.map((c) => ({ ...c, flag: c.status === 'behind' ? 'alert' : c.status === 'ahead' ? 'ok' : undefined })),
+          rows: r.contribution.map((c) => ({
+            ...c,
+            flag: c.status === 'behind' ? 'alert' : c.status === 'ahead' ? 'ok' : undefined,
+          })),
           highlight: { key: 'flag' },
         },
       ],
@@ -92,14 +158,54 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
       title: 'Attribution by channel',
       blocks: [
         hasCi
-          ? { kind: 'chart', title: 'Pipeline credit by channel (95% bootstrap interval)', spec: errorBars({ title: 'Pipeline credit by channel', data: r.by_channel.filter((c) => c.pipeline_ci).map((c) => ({ channel: c.key, estimate: c.pipeline, low: c.pipeline_ci![0], high: c.pipeline_ci![1] })), category: 'channel', estimate: 'estimate', low: 'low', high: 'high', format: 'currency', currency: cur }) }
-          : { kind: 'chart', title: 'Pipeline credit by channel', spec: barChart({ title: 'Pipeline credit by channel', data: r.by_channel.map((c) => ({ channel: c.key, pipeline: c.pipeline })), x: 'channel', y: 'pipeline', horizontal: true, format: 'currency', currency: cur }) },
+          ? {
+              kind: 'chart',
+              title: 'Pipeline credit by channel (95% bootstrap interval)',
+              spec: errorBars({
+                title: 'Pipeline credit by channel',
+                data: r.by_channel
+                  .filter((c) => c.pipeline_ci)
+                  .map((c) => ({
+                    channel: c.key,
+                    estimate: c.pipeline,
+                    low: c.pipeline_ci![0],
+                    high: c.pipeline_ci![1],
+                  })),
+                category: 'channel',
+                estimate: 'estimate',
+                low: 'low',
+                high: 'high',
+                format: 'currency',
+                currency: cur,
+              }),
+            }
+          : {
+              kind: 'chart',
+              title: 'Pipeline credit by channel',
+              spec: barChart({
+                title: 'Pipeline credit by channel',
+                data: r.by_channel.map((c) => ({ channel: c.key, pipeline: c.pipeline })),
+                x: 'channel',
+                y: 'pipeline',
+                horizontal: true,
+                format: 'currency',
+                currency: cur,
+              }),
+            },
         creditTable('Channel breakdown', 'Channel', r.by_channel, cur, r.totals.pipeline),
       ],
     },
   ];
-  if (r.by_asset) sections.push({ title: 'Attribution by asset', blocks: [creditTable('Asset breakdown', 'Asset', r.by_asset, cur, r.totals.pipeline)] });
-  if (r.by_region) sections.push({ title: 'Attribution by region', blocks: [creditTable('Region breakdown', 'Region', r.by_region, cur, r.totals.pipeline)] });
+  if (r.by_asset)
+    sections.push({
+      title: 'Attribution by asset',
+      blocks: [creditTable('Asset breakdown', 'Asset', r.by_asset, cur, r.totals.pipeline)],
+    });
+  if (r.by_region)
+    sections.push({
+      title: 'Attribution by region',
+      blocks: [creditTable('Region breakdown', 'Region', r.by_region, cur, r.totals.pipeline)],
+    });
   const ins = r.insights;
   sections.push({
     title: 'Insights',
@@ -130,22 +236,24 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
         ],
         rows: ins.segments,
       },
-      ...(['by_partner', 'by_channel'] as const).map(
-        (k): Block => ({
-          kind: 'table',
-          title: `Funnel drop-off ${k.replace('_', ' ')}`,
-          columns: [
-            { key: 'value', label: k === 'by_partner' ? 'Partner' : 'Channel', format: 'text' },
-            { key: 'touched_accounts', label: 'Accounts touched', format: 'integer' },
-            { key: 'opportunities', label: 'Opportunities', format: 'integer' },
-            { key: 'reached_proposal', label: 'Reached proposal', format: 'integer' },
-            { key: 'won', label: 'Won', format: 'integer' },
-            { key: 'worst_step', label: 'Drop-off point', format: 'text' },
-            { key: 'worst_rate', label: 'Step rate', format: 'percent' },
-          ],
-          rows: ins.dropoff[k].map((d) => ({ ...d, worst_step: d.worst ? `${d.worst.from} → ${d.worst.to}`.replace(/_/g, ' ') : '', worst_rate: d.worst?.rate ?? null })),
-        }),
-      ),
+      ...(['by_partner', 'by_channel'] as const).map((k): Block => ({
+        kind: 'table',
+        title: `Funnel drop-off ${k.replace('_', ' ')}`,
+        columns: [
+          { key: 'value', label: k === 'by_partner' ? 'Partner' : 'Channel', format: 'text' },
+          { key: 'touched_accounts', label: 'Accounts touched', format: 'integer' },
+          { key: 'opportunities', label: 'Opportunities', format: 'integer' },
+          { key: 'reached_proposal', label: 'Reached proposal', format: 'integer' },
+          { key: 'won', label: 'Won', format: 'integer' },
+          { key: 'worst_step', label: 'Drop-off point', format: 'text' },
+          { key: 'worst_rate', label: 'Step rate', format: 'percent' },
+        ],
+        rows: ins.dropoff[k].map((d) => ({
+          ...d,
+          worst_step: d.worst ? `${d.worst.from} → ${d.worst.to}`.replace(/_/g, ' ') : '',
+          worst_rate: d.worst?.rate ?? null,
+        })),
+      })),
     ],
   });
   sections.push({
@@ -162,7 +270,16 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
       },
     ],
   });
-  const alertBlocks: Block[] = (r.alerts as { id: string; value: number; threshold: number; breached: boolean; consecutive_breaches: number; escalate: boolean }[]).map((a) => ({
+  const alertBlocks: Block[] = (
+    r.alerts as {
+      id: string;
+      value: number;
+      threshold: number;
+      breached: boolean;
+      consecutive_breaches: number;
+      escalate: boolean;
+    }[]
+  ).map((a) => ({
     kind: 'callout',
     status: a.escalate ? 'alert' : a.breached ? 'warn' : 'ok',
     text: `${a.id}: ${pct(a.value)} vs guardrail ${pct(a.threshold)} — ${a.breached ? `breached (${a.consecutive_breaches} run${a.consecutive_breaches === 1 ? '' : 's'} in a row)${a.escalate ? '; escalated' : ''}` : 'within guardrail'}.`,
@@ -186,7 +303,16 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
         rows: r.row_accounting.map((x) => ({ ...x })),
       },
       ...(r.rejects.rows
-        ? [{ kind: 'list', title: 'Reject reasons', items: r.rejects.top_reasons.map((x) => ({ text: `${x.rows} × ${x.reason}`, status: 'warn' as const })) } as Block]
+        ? [
+            {
+              kind: 'list',
+              title: 'Reject reasons',
+              items: r.rejects.top_reasons.map((x) => ({
+                text: `${x.rows} × ${x.reason}`,
+                status: 'warn' as const,
+              })),
+            } as Block,
+          ]
         : []),
     ],
   });
@@ -194,7 +320,8 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
     const models = Object.keys(r.comparison[0]?.per_model ?? {});
     sections.push({
       title: 'Model comparison',
-      intro: 'Pipeline credit of each partner and channel under every model; a wide spread means the answer depends on the model.',
+      intro:
+        'Pipeline credit of each partner and channel under every model; a wide spread means the answer depends on the model.',
       blocks: [
         {
           kind: 'table',
@@ -205,7 +332,14 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
             ...models.map((m) => ({ key: `m_${m}`, label: m, format: 'currency' as const, currency: cur })),
             { key: 'spread', label: 'Spread', format: 'currency', currency: cur },
           ],
-          rows: r.comparison.filter((c) => c.dimension === 'partner' || c.dimension === 'channel').map((c) => ({ dimension: c.dimension, key: c.key, spread: c.spread, ...Object.fromEntries(Object.entries(c.per_model).map(([m, v]) => [`m_${m}`, v])) })),
+          rows: r.comparison
+            .filter((c) => c.dimension === 'partner' || c.dimension === 'channel')
+            .map((c) => ({
+              dimension: c.dimension,
+              key: c.key,
+              spread: c.spread,
+              ...Object.fromEntries(Object.entries(c.per_model).map(([m, v]) => [`m_${m}`, v])),
+            })),
         },
       ],
     });
@@ -217,22 +351,63 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
     runId: r.run_id,
     planPath: r.plan_path,
     kpis: [
-      { label: 'Pipeline in scope', value: r.totals.pipeline, format: 'currency', currency: cur, note: `${r.totals.opportunities} opportunities` },
-      { label: 'Closed-won revenue', value: r.totals.revenue, format: 'currency', currency: cur, note: `${r.totals.won} deals won` },
-      { label: 'Partner-sourced pipeline', value: r.partner_classification.sourced.pipeline, format: 'currency', currency: cur, note: `${r.partner_classification.sourced.opportunities} deals` },
-      { label: 'Attribution confidence', value: r.confidence.value, format: 'percent', status: r.confidence.value < r.confidence.threshold ? 'alert' : 'ok', note: `guardrail ${pct(r.confidence.threshold)}` },
+      {
+        label: 'Pipeline in scope',
+        value: r.totals.pipeline,
+        format: 'currency',
+        currency: cur,
+        note: `${r.totals.opportunities} opportunities`,
+      },
+      {
+        label: 'Closed-won revenue',
+        value: r.totals.revenue,
+        format: 'currency',
+        currency: cur,
+        note: `${r.totals.won} deals won`,
+      },
+      {
+        label: 'Partner-sourced pipeline',
+        value: r.partner_classification.sourced.pipeline,
+        format: 'currency',
+        currency: cur,
+        note: `${r.partner_classification.sourced.opportunities} deals`,
+      },
+      {
+        label: 'Attribution confidence',
+        value: r.confidence.value,
+        format: 'percent',
+        status: r.confidence.value < r.confidence.threshold ? 'alert' : 'ok',
+        note: `guardrail ${pct(r.confidence.threshold)}`,
+      },
       { label: 'Unattributed pipeline', value: r.unattributed.pipeline, format: 'currency', currency: cur },
-      { label: 'Actions', value: r.actions.length, format: 'integer', note: `${r.actions.filter((a) => a.priority === 'high').length} high priority` },
+      {
+        label: 'Actions',
+        value: r.actions.length,
+        format: 'integer',
+        note: `${r.actions.filter((a) => a.priority === 'high').length} high priority`,
+      },
     ],
     sections,
     footnotes: [
       `Journeys: touches of each opportunity's account within ${r.model.lookback_days} days before creation. Pipeline converted at the rate on the creation date, revenue at the rate on the close date.`,
-      `Reproduce: gtm track-source --campaign "${r.inputs.campaign}" --window ${r.inputs.window} --attribution-model ${r.inputs.attribution_model} --as-of ${r.as_of}`,
+      `Reproduce: gtm track-source --campaign "${r.inputs.campaign}" --window ${r.inputs.window} --detail ${r.inputs.detail}${extraDimensions(r)} --attribution-model ${r.inputs.attribution_model} --alert-threshold ${r.inputs.alert_threshold} --as-of ${r.as_of}`,
     ],
   };
 }
 
-function creditTable(title: string, label: string, lines: TrackSourceResult['by_channel'], cur: string, total: number): Block {
+/** ` --dimensions asset,region` when more than the always-computed partner and channel were asked for. */
+function extraDimensions(r: TrackSourceResult): string {
+  const extra = r.inputs.dimensions.filter((d) => d !== 'partner' && d !== 'channel');
+  return extra.length ? ` --dimensions ${extra.join(',')}` : '';
+}
+
+function creditTable(
+  title: string,
+  label: string,
+  lines: TrackSourceResult['by_channel'],
+  cur: string,
+  total: number,
+): Block {
   return {
     kind: 'table',
     title,
@@ -245,6 +420,10 @@ function creditTable(title: string, label: string, lines: TrackSourceResult['by_
       { key: 'touches', label: 'Touches', format: 'integer' },
       { key: 'share', label: 'Share of pipeline', format: 'percent' },
     ],
-    rows: lines.map((l) => ({ ...l, share: total ? l.pipeline / total : 0, ci: l.pipeline_ci ? `${money(l.pipeline_ci[0], cur)} – ${money(l.pipeline_ci[1], cur)}` : '' })),
+    rows: lines.map((l) => ({
+      ...l,
+      share: total ? l.pipeline / total : 0,
+      ci: l.pipeline_ci ? `${money(l.pipeline_ci[0], cur)} – ${money(l.pipeline_ci[1], cur)}` : '',
+    })),
   };
 }

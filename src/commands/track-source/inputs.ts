@@ -30,8 +30,11 @@ const DAY = 86_400_000;
 
 /** End of the as-of day (exclusive) for a date, or the instant itself for a timestamp. */
 export function asOfInstant(asOf: string): Date {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? new Date(Date.parse(`${asOf}T00:00:00Z`) + DAY) : new Date(asOf);
-  if (Number.isNaN(d.getTime())) throw usageError(`is not a date: "${asOf}"`, '--as-of', 'use YYYY-MM-DD or an ISO timestamp');
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(asOf)
+    ? new Date(Date.parse(`${asOf}T00:00:00Z`) + DAY)
+    : new Date(asOf);
+  if (Number.isNaN(d.getTime()))
+    throw usageError(`is not a date: "${asOf}"`, '--as-of', 'use YYYY-MM-DD or an ISO timestamp');
   return d;
 }
 
@@ -40,7 +43,11 @@ export function findCampaign(ws: WorkspaceConfig, wanted: string): CampaignConfi
   const hit = ws.campaigns.find((c) => c.id.toLowerCase() === w || c.name.toLowerCase() === w);
   if (!hit) {
     const known = ws.campaigns.map((c) => `"${c.name}" (${c.id})`).join(', ');
-    throw usageError(`no campaign "${wanted}" in the workspace`, '--campaign', known ? `use one of: ${known}` : 'add it under campaigns: in gtm.yaml');
+    throw usageError(
+      `no campaign "${wanted}" in the workspace`,
+      '--campaign',
+      known ? `use one of: ${known}` : 'add it under campaigns: in gtm.yaml',
+    );
   }
   return hit;
 }
@@ -54,14 +61,25 @@ export function resolveWindow(window: string, campaign: CampaignConfig, asOf: st
   const m = /^(\d+)d$/i.exec(window.trim());
   if (m) {
     const days = Number(m[1]);
-    if (days < 1 || days > 3660) throw usageError(`window must be 1d to 3660d, got "${window}"`, '--window', 'e.g. --window 30d');
-    return { label: `${days}d`, start: new Date(end.getTime() - days * DAY).toISOString(), end: end.toISOString(), days };
+    if (days < 1 || days > 3660)
+      throw usageError(`window must be 1d to 3660d, got "${window}"`, '--window', 'e.g. --window 30d');
+    return {
+      label: `${days}d`,
+      start: new Date(end.getTime() - days * DAY).toISOString(),
+      end: end.toISOString(),
+      days,
+    };
   }
   if (window.trim().toLowerCase() === 'campaign') {
     const start = new Date(`${campaign.start}T00:00:00Z`);
     const cEnd = new Date(Date.parse(`${campaign.end}T00:00:00Z`) + DAY);
     const e = cEnd < end ? cEnd : end;
-    return { label: 'campaign', start: start.toISOString(), end: e.toISOString(), days: Math.max(0, Math.round((e.getTime() - start.getTime()) / DAY)) };
+    return {
+      label: 'campaign',
+      start: start.toISOString(),
+      end: e.toISOString(),
+      days: Math.max(0, Math.round((e.getTime() - start.getTime()) / DAY)),
+    };
   }
   throw usageError(`unknown window "${window}"`, '--window', 'use 7d, 30d, any Nd, or campaign');
 }
@@ -86,16 +104,37 @@ export function resolveInputs(
   try {
     model = resolveModelName(modelName);
   } catch (e) {
-    throw usageError((e as Error).message, '--attribution-model', 'e.g. --attribution-model markov, or compare');
+    throw usageError(
+      (e as Error).message,
+      '--attribution-model',
+      'e.g. --attribution-model markov, or compare',
+    );
   }
-  const threshold = flags.alert_threshold === undefined ? ws.thresholds.attribution_confidence : Number(flags.alert_threshold);
-  if (!(threshold >= 0 && threshold <= 1)) throw usageError(`must be between 0 and 1, got ${String(flags.alert_threshold)}`, '--alert-threshold', 'e.g. --alert-threshold 0.8');
+  const threshold =
+    flags.alert_threshold === undefined
+      ? ws.thresholds.attribution_confidence
+      : Number(flags.alert_threshold);
+  if (!(threshold >= 0 && threshold <= 1))
+    throw usageError(
+      `must be between 0 and 1, got ${String(flags.alert_threshold)}`,
+      '--alert-threshold',
+      'e.g. --alert-threshold 0.8',
+    );
   const detail = String(flags.detail ?? 'summary');
-  if (detail !== 'summary' && detail !== 'full') throw usageError(`must be summary or full`, '--detail', 'e.g. --detail full');
+  if (detail !== 'summary' && detail !== 'full')
+    throw usageError(`must be summary or full`, '--detail', 'e.g. --detail full');
   const uniqueDims = [...new Set(['partner', 'channel', ...dims])] as DimensionName[];
   return {
     campaign,
     window,
-    inputs: { campaign: campaign.name, window: window.label, detail, dimensions: uniqueDims, attribution_model: model, alert_threshold: threshold, as_of: asOf },
+    inputs: {
+      campaign: campaign.name,
+      window: window.label,
+      detail,
+      dimensions: uniqueDims,
+      attribution_model: model,
+      alert_threshold: threshold,
+      as_of: asOf,
+    },
   };
 }

@@ -5,11 +5,32 @@ import type { AttributionOutput } from './attribute-stage.ts';
 import { funnelSql, personasSql, segmentsSql, type ScopeParams } from './sql/journeys-sql.ts';
 
 export interface Insights {
-  top_assets: { asset: string; name: string; partner: string | null; pipeline: number; revenue: number; touches: number; pipeline_per_touch: number; share: number }[];
-  segments: { segment: string; opportunities: number; pipeline: number; revenue: number; won: number; closed: number; win_rate: number | null }[];
+  top_assets: {
+    asset: string;
+    name: string;
+    partner: string | null;
+    pipeline: number;
+    revenue: number;
+    touches: number;
+    pipeline_per_touch: number;
+    share: number;
+  }[];
+  segments: {
+    segment: string;
+    opportunities: number;
+    pipeline: number;
+    revenue: number;
+    won: number;
+    closed: number;
+    win_rate: number | null;
+  }[];
   personas: { persona: string; opportunities: number; pipeline: number; won: number }[];
   dropoff: { by_partner: FunnelDropoff[]; by_channel: FunnelDropoff[] };
-  unassigned: { touches: number; total_touches: number; top: { source: string; medium: string; touches: number }[] };
+  unassigned: {
+    touches: number;
+    total_touches: number;
+    top: { source: string; medium: string; touches: number }[];
+  };
   /** Plain-language findings, each citing its numbers. */
   statements: string[];
 }
@@ -42,9 +63,22 @@ export async function computeInsights(
     .sort((a, b) => b.pipeline - a.pipeline || a.asset.localeCompare(b.asset));
   const segments = (await engine.query<Record<string, unknown>>(segmentsSql())).map((r) => {
     const closed = Number(r.closed);
-    return { segment: String(r.segment), opportunities: Number(r.opportunities), pipeline: Number(r.pipeline), revenue: Number(r.revenue), won: Number(r.won), closed, win_rate: closed > 0 ? Number(r.won) / closed : null };
+    return {
+      segment: String(r.segment),
+      opportunities: Number(r.opportunities),
+      pipeline: Number(r.pipeline),
+      revenue: Number(r.revenue),
+      won: Number(r.won),
+      closed,
+      win_rate: closed > 0 ? Number(r.won) / closed : null,
+    };
   });
-  const personas = (await engine.query<Record<string, unknown>>(personasSql())).map((r) => ({ persona: String(r.persona), opportunities: Number(r.opportunities), pipeline: Number(r.pipeline), won: Number(r.won) }));
+  const personas = (await engine.query<Record<string, unknown>>(personasSql())).map((r) => ({
+    persona: String(r.persona),
+    opportunities: Number(r.opportunities),
+    pipeline: Number(r.pipeline),
+    won: Number(r.won),
+  }));
   const funnel = async (dim: 'partner' | 'channel') =>
     funnelDropoff(
       (await engine.query<Record<string, unknown>>(funnelSql(scope, dim, proposalRank))).map((r) => ({
@@ -60,21 +94,48 @@ export async function computeInsights(
   const un = await engine.query<{ source: string; medium: string; touches: number }>(
     `SELECT COALESCE(utm_source, '') AS source, COALESCE(utm_medium, '') AS medium, count(*) AS touches FROM ctouch WHERE channel = 'unassigned' GROUP BY ALL ORDER BY touches DESC, source, medium LIMIT 10`,
   );
-  const [tot] = await engine.query<{ n: number; u: number }>(`SELECT count(*) AS n, count(*) FILTER (WHERE channel = 'unassigned') AS u FROM ctouch`);
+  const [tot] = await engine.query<{ n: number; u: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE channel = 'unassigned') AS u FROM ctouch`,
+  );
   const statements: string[] = [];
   const a0 = top_assets.find((a) => a.asset !== '(none)');
-  if (a0) statements.push(`Top asset: "${a0.name}" earned ${money(a0.pipeline, currency)} of attributed pipeline (${pct(a0.share)}) from ${a0.touches} touches.`);
-  const byPpt = top_assets.filter((a) => a.touches >= 20 && a.asset !== '(none)').sort((a, b) => b.pipeline_per_touch - a.pipeline_per_touch)[0];
-  if (byPpt && byPpt !== a0) statements.push(`Most efficient asset: "${byPpt.name}" at ${money(byPpt.pipeline_per_touch, currency)} of pipeline per touch.`);
+  if (a0)
+    statements.push(
+      `Top asset: "${a0.name}" earned ${money(a0.pipeline, currency)} of attributed pipeline (${pct(a0.share)}) from ${a0.touches} touches.`,
+    );
+  const byPpt = top_assets
+    .filter((a) => a.touches >= 20 && a.asset !== '(none)')
+    .sort((a, b) => b.pipeline_per_touch - a.pipeline_per_touch)[0];
+  if (byPpt && byPpt !== a0)
+    statements.push(
+      `Most efficient asset: "${byPpt.name}" at ${money(byPpt.pipeline_per_touch, currency)} of pipeline per touch.`,
+    );
   const s0 = segments[0];
-  if (s0) statements.push(`Largest segment: ${s0.segment} with ${s0.opportunities} opportunities and ${money(s0.pipeline, currency)} of pipeline${s0.win_rate !== null ? `, win rate ${pct(s0.win_rate)} of ${s0.closed} closed` : ''}.`);
-  const bestWin = segments.filter((s) => s.closed >= 5 && s.win_rate !== null).sort((a, b) => b.win_rate! - a.win_rate!)[0];
-  if (bestWin && bestWin !== s0) statements.push(`Highest win rate: ${bestWin.segment} at ${pct(bestWin.win_rate!)} (${bestWin.won} of ${bestWin.closed} closed).`);
+  if (s0)
+    statements.push(
+      `Largest segment: ${s0.segment} with ${s0.opportunities} opportunities and ${money(s0.pipeline, currency)} of pipeline${s0.win_rate !== null ? `, win rate ${pct(s0.win_rate)} of ${s0.closed} closed` : ''}.`,
+    );
+  const bestWin = segments
+    .filter((s) => s.closed >= 5 && s.win_rate !== null)
+    .sort((a, b) => b.win_rate! - a.win_rate!)[0];
+  if (bestWin && bestWin !== s0)
+    statements.push(
+      `Highest win rate: ${bestWin.segment} at ${pct(bestWin.win_rate!)} (${bestWin.won} of ${bestWin.closed} closed).`,
+    );
   const p0 = personas[0];
-  if (p0) statements.push(`Persona most present on journeys: ${p0.persona}, on ${p0.opportunities} opportunities (${money(p0.pipeline, currency)}).`);
-  for (const [label, rows] of [['partner', by_partner], ['channel', by_channel]] as const) {
+  if (p0)
+    statements.push(
+      `Persona most present on journeys: ${p0.persona}, on ${p0.opportunities} opportunities (${money(p0.pipeline, currency)}).`,
+    );
+  for (const [label, rows] of [
+    ['partner', by_partner],
+    ['channel', by_channel],
+  ] as const) {
     const w = rows.filter((r) => r.worst).sort((a, b) => a.worst!.rate! - b.worst!.rate!)[0];
-    if (w) statements.push(`Biggest drop-off by ${label}: ${w.value} converts ${pct(w.worst!.rate!)} from ${w.worst!.from.replace(/_/g, ' ')} to ${w.worst!.to.replace(/_/g, ' ')}.`);
+    if (w)
+      statements.push(
+        `Biggest drop-off by ${label}: ${w.value} converts ${pct(w.worst!.rate!)} from ${w.worst!.from.replace(/_/g, ' ')} to ${w.worst!.to.replace(/_/g, ' ')}.`,
+      );
   }
   const c = attribution.classification;
   statements.push(
@@ -85,7 +146,11 @@ export async function computeInsights(
     segments,
     personas,
     dropoff: { by_partner, by_channel },
-    unassigned: { touches: Number(tot?.u ?? 0), total_touches: Number(tot?.n ?? 0), top: un.map((r) => ({ ...r, touches: Number(r.touches) })) },
+    unassigned: {
+      touches: Number(tot?.u ?? 0),
+      total_touches: Number(tot?.n ?? 0),
+      top: un.map((r) => ({ ...r, touches: Number(r.touches) })),
+    },
     statements,
   };
 }

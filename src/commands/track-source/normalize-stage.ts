@@ -37,24 +37,51 @@ export interface NormalizeOutput {
 const ENTITIES: CanonicalEntity[] = ['people', 'touchpoints', 'opportunities', 'stage_history'];
 
 /** Canonical column → source column, checked against the columns the source really has. */
-export function resolveMapping(src: SourceConfig, load: SourceLoad, index: number, baseDir: string): Record<string, string | undefined> {
+export function resolveMapping(
+  src: SourceConfig,
+  load: SourceLoad,
+  index: number,
+  baseDir: string,
+): Record<string, string | undefined> {
   const spec = CANONICAL[src.entity];
   const present = new Map(load.columns.map((c) => [c.name.toLowerCase(), c.name]));
-  const where = src.kind === 'file' ? path.relative(baseDir, load.files[0] ?? src.path) || src.path : `sources[${index}] (${src.name})`;
+  const where =
+    src.kind === 'file'
+      ? path.relative(baseDir, load.files[0] ?? src.path) || src.path
+      : `sources[${index}] (${src.name})`;
   const found = load.columns.map((c) => c.name).join(', ');
   const out: Record<string, string | undefined> = {};
   for (const [canon, column] of Object.entries(src.mapping)) {
     if (!(spec.columns as readonly string[]).includes(canon))
-      throw inputError(`sources[${index}].mapping has unknown canonical column "${canon}"`, where, `canonical columns of ${src.entity}: ${spec.columns.join(', ')}`);
+      throw inputError(
+        `sources[${index}].mapping has unknown canonical column "${canon}"`,
+        where,
+        `canonical columns of ${src.entity}: ${spec.columns.join(', ')}`,
+      );
     const actual = present.get(column.toLowerCase());
-    if (!actual) throw inputError(`column "${column}" (mapped to ${canon}) is not in the source; columns found: ${found}`, where, `fix sources[${index}].mapping.${canon} in gtm.yaml`);
+    if (!actual)
+      throw inputError(
+        `column "${column}" (mapped to ${canon}) is not in the source; columns found: ${found}`,
+        where,
+        `fix sources[${index}].mapping.${canon} in gtm.yaml`,
+      );
     out[canon] = actual;
   }
   for (const canon of spec.columns) if (out[canon] === undefined) out[canon] = present.get(canon);
   for (const req of spec.required)
-    if (!out[req]) throw inputError(`missing column for "${req}"; columns found: ${found}`, where, `add the column, or map it: sources[${index}].mapping.${req}: <column>`);
+    if (!out[req])
+      throw inputError(
+        `missing column for "${req}"; columns found: ${found}`,
+        where,
+        `add the column, or map it: sources[${index}].mapping.${req}: <column>`,
+      );
   for (const group of spec.oneOf)
-    if (!group.some((c) => out[c])) throw inputError(`needs one of the columns ${group.join(' or ')}; columns found: ${found}`, where, `map one under sources[${index}].mapping`);
+    if (!group.some((c) => out[c]))
+      throw inputError(
+        `needs one of the columns ${group.join(' or ')}; columns found: ${found}`,
+        where,
+        `map one under sources[${index}].mapping`,
+      );
   return out;
 }
 
@@ -63,11 +90,21 @@ export function resolveMapping(src: SourceConfig, load: SourceLoad, index: numbe
  * `opportunities`, `stage_history`, and accounts for every input row: accepted, deduplicated, or
  * rejected with a reason.
  */
-export async function normalizeSources(engine: Engine, ws: WorkspaceConfig, loads: Map<string, SourceLoad>): Promise<NormalizeOutput> {
+export async function normalizeSources(
+  engine: Engine,
+  ws: WorkspaceConfig,
+  loads: Map<string, SourceLoad>,
+): Promise<NormalizeOutput> {
   await engine.exec(ratesTableSql('fx_rates', ws.currency.rates, ws.currency.reporting));
   const partnerAliases: Record<string, string> = {};
-  for (const p of ws.partners) for (const a of [p.id, p.name, ...p.aliases]) partnerAliases[a.trim().toLowerCase()] = p.id;
-  const staged: Record<CanonicalEntity, { table: string; source: SourceConfig }[]> = { people: [], touchpoints: [], opportunities: [], stage_history: [] };
+  for (const p of ws.partners)
+    for (const a of [p.id, p.name, ...p.aliases]) partnerAliases[a.trim().toLowerCase()] = p.id;
+  const staged: Record<CanonicalEntity, { table: string; source: SourceConfig }[]> = {
+    people: [],
+    touchpoints: [],
+    opportunities: [],
+    stage_history: [],
+  };
   for (const [i, src] of ws.sources.entries()) {
     const load = loads.get(src.name)!;
     const columns = resolveMapping(src, load, i, ws.baseDir);
@@ -86,7 +123,10 @@ export async function normalizeSources(engine: Engine, ws: WorkspaceConfig, load
       stageMapping: ws.funnel.mapping,
       ratesTable: 'fx_rates',
     });
-    const body = src.entity === 'opportunities' ? `SELECT *, ${opportunityReasonSql()} AS _reject_reason FROM (${select})` : select;
+    const body =
+      src.entity === 'opportunities'
+        ? `SELECT *, ${opportunityReasonSql()} AS _reject_reason FROM (${select})`
+        : select;
     await engine.exec(`CREATE OR REPLACE TABLE ${ident(table)} AS ${body}`);
     staged[src.entity].push({ table, source: src });
   }
@@ -98,18 +138,30 @@ export async function normalizeSources(engine: Engine, ws: WorkspaceConfig, load
     const parts = staged[entity];
     const all = `all_${entity}`;
     if (!parts.length) {
-      await engine.exec(`CREATE OR REPLACE TABLE ${entity} AS SELECT * FROM (${emptySelect(entity)}) WHERE false`);
+      await engine.exec(
+        `CREATE OR REPLACE TABLE ${entity} AS SELECT * FROM (${emptySelect(entity)}) WHERE false`,
+      );
       entities[entity] = 0;
       continue;
     }
-    await engine.exec(`CREATE OR REPLACE TABLE ${all} AS ${parts.map((p) => `SELECT * FROM ${ident(p.table)}`).join(' UNION ALL BY NAME ')}`);
+    await engine.exec(
+      `CREATE OR REPLACE TABLE ${all} AS ${parts.map((p) => `SELECT * FROM ${ident(p.table)}`).join(' UNION ALL BY NAME ')}`,
+    );
     const keys =
-      entity === 'touchpoints' ? ws.dedupe.touchpoints.keys : entity === 'opportunities' ? ws.dedupe.opportunities.keys : entity === 'people' ? ['person_id'] : ['opportunity_id', 'stage', 'changed_at'];
+      entity === 'touchpoints'
+        ? ws.dedupe.touchpoints.keys
+        : entity === 'opportunities'
+          ? ws.dedupe.opportunities.keys
+          : entity === 'people'
+            ? ['person_id']
+            : ['opportunity_id', 'stage', 'changed_at'];
     const timeKey = entity === 'touchpoints' ? 'occurred_at' : undefined;
     await engine.exec(
       `CREATE OR REPLACE TABLE ded_${entity} AS ${dedupeSql(`(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`, keys, { timeKey, toleranceSeconds: ws.dedupe.touchpoints.time_tolerance_seconds })}`,
     );
-    await engine.exec(`CREATE OR REPLACE TABLE ${entity} AS SELECT * EXCLUDE (_dup_rank, _kept_source, _kept_row, _reject_reason) FROM ded_${entity} WHERE _dup_rank = 1`);
+    await engine.exec(
+      `CREATE OR REPLACE TABLE ${entity} AS SELECT * EXCLUDE (_dup_rank, _kept_source, _kept_row, _reject_reason) FROM ded_${entity} WHERE _dup_rank = 1`,
+    );
     const counts = await engine.query<{ _source: string; total: number; rejected: number }>(
       `SELECT _source, count(*) AS total, count(*) FILTER (WHERE _reject_reason IS NOT NULL) AS rejected FROM ${all} GROUP BY _source`,
     );
@@ -129,16 +181,29 @@ export async function normalizeSources(engine: Engine, ws: WorkspaceConfig, load
         rejected: load.rejects.length + Number(c?.rejected ?? 0),
       });
       for (const r of load.rejects)
-        rejects.push({ source: p.source.name, file: rel(ws.baseDir, r.file ?? ''), row: r.row, reason: r.reason, raw: r.raw });
+        rejects.push({
+          source: p.source.name,
+          file: rel(ws.baseDir, r.file ?? ''),
+          row: r.row,
+          reason: r.reason,
+          raw: r.raw,
+        });
     }
     const bad = await engine.query<{ _source: string; _file: string; _row: number; _reject_reason: string }>(
       `SELECT _source, _file, _row, _reject_reason FROM ${all} WHERE _reject_reason IS NOT NULL ORDER BY _source, _file, _row`,
     );
-    for (const r of bad) rejects.push({ source: r._source, file: rel(ws.baseDir, r._file ?? ''), row: Number(r._row), reason: r._reject_reason });
+    for (const r of bad)
+      rejects.push({
+        source: r._source,
+        file: rel(ws.baseDir, r._file ?? ''),
+        row: Number(r._row),
+        reason: r._reject_reason,
+      });
     const dups = await engine.query<{ _source: string; _kept_source: string; n: number }>(
       `SELECT _source, _kept_source, count(*) AS n FROM ded_${entity} WHERE _dup_rank > 1 GROUP BY ALL ORDER BY ALL`,
     );
-    for (const r of dups) duplicates.push({ source: r._source, kept_source: r._kept_source, rows: Number(r.n) });
+    for (const r of dups)
+      duplicates.push({ source: r._source, kept_source: r._kept_source, rows: Number(r.n) });
     const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${entity}`);
     entities[entity] = Number(n);
   }
@@ -146,7 +211,8 @@ export async function normalizeSources(engine: Engine, ws: WorkspaceConfig, load
   return { accounting, rejects, duplicates, entities };
 }
 
-const rel = (base: string, file: string) => (file && path.isAbsolute(file) ? path.relative(base, file) : file);
+const rel = (base: string, file: string) =>
+  file && path.isAbsolute(file) ? path.relative(base, file) : file;
 
 /** A zero-row SELECT with the canonical columns and types, for entities no source feeds. */
 function emptySelect(entity: CanonicalEntity): string {

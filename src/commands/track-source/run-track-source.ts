@@ -1,8 +1,19 @@
 import path from 'node:path';
-import { contributionVsTarget, recommendActions, type ContributionRow } from '../../analyses/co-marketing/index.ts';
+import {
+  contributionVsTarget,
+  recommendActions,
+  type ContributionRow,
+} from '../../analyses/co-marketing/index.ts';
 import { loadSource, openDuckDb, type Engine, type SourceLoad, type SourceSpec } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
-import { reconcile, resolveOwner, runPlan, type PlanRecord, type RunEvent, type StageDef } from '../../orchestrator/index.ts';
+import {
+  reconcile,
+  resolveOwner,
+  runPlan,
+  type PlanRecord,
+  type RunEvent,
+  type StageDef,
+} from '../../orchestrator/index.ts';
 import type { SourceConfig, WorkspaceConfig } from '../../workspace/index.ts';
 import { attributeCampaign, type AttributionOutput } from './attribute-stage.ts';
 import { asOfInstant, resolveInputs } from './inputs.ts';
@@ -35,7 +46,14 @@ const REGISTRATION_TYPES = ['deal_registration', 'partner_referral'];
 export function sourceSpec(src: SourceConfig, baseDir: string): SourceSpec {
   return src.kind === 'file'
     ? { name: src.name, kind: 'file', path: src.path, format: src.format, delimiter: src.delimiter, baseDir }
-    : { name: src.name, kind: 'postgres', url: src.url, table: src.table, query: src.query, schema: src.schema };
+    : {
+        name: src.name,
+        kind: 'postgres',
+        url: src.url,
+        table: src.table,
+        query: src.query,
+        schema: src.schema,
+      };
 }
 
 /**
@@ -49,14 +67,19 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
   const asOfDate = asOfInstant(inputs.as_of);
   const asOfDay = new Date(asOfDate.getTime() - 1).toISOString().slice(0, 10);
   const startedAt = now();
-  const runId = startedAt.toISOString().replace(/[-:.]/g, '').replace(/^(\d{8}T\d{6})(\d{3})Z$/, '$1$2Z');
+  const runId = startedAt
+    .toISOString()
+    .replace(/[-:.]/g, '')
+    .replace(/^(\d{8}T\d{6})(\d{3})Z$/, '$1$2Z');
   const reportsDir = path.resolve(ws.baseDir, ws.output.reports_dir, 'track-source', runId);
   const planDir = path.resolve(ws.baseDir, ws.output.plans_dir);
   const stageRanks: Record<string, number> = Object.fromEntries(ws.funnel.stages.map((s, i) => [s, i + 1]));
   const scope: ScopeParams = {
     utmCampaigns: campaign.utm_campaigns,
     assetIds: campaign.assets.map((a) => a.id.toLowerCase()),
-    campaignTags: [...new Set([campaign.id, campaign.name, ...campaign.utm_campaigns].map((s) => s.trim().toLowerCase()))].map((s) => ws.utm.aliases.campaign[s] ?? s),
+    campaignTags: [
+      ...new Set([campaign.id, campaign.name, ...campaign.utm_campaigns].map((s) => s.trim().toLowerCase())),
+    ].map((s) => ws.utm.aliases.campaign[s] ?? s),
     windowStart: window.start,
     windowEnd: window.end,
     lookbackDays: campaign.lookback_days,
@@ -67,12 +90,18 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
   const campStart = Date.parse(`${campaign.start}T00:00:00Z`);
   const campEnd = Date.parse(`${campaign.end}T00:00:00Z`) + 86_400_000;
   const elapsed = Math.min(1, Math.max(0, (asOfDate.getTime() - campStart) / (campEnd - campStart)));
-  const overlap = Math.max(0, Math.min(Date.parse(window.end), campEnd) - Math.max(Date.parse(window.start), campStart));
+  const overlap = Math.max(
+    0,
+    Math.min(Date.parse(window.end), campEnd) - Math.max(Date.parse(window.start), campStart),
+  );
   const windowShare = overlap / (campEnd - campStart);
 
   const engine: Engine =
     ws.engine.kind === 'duckdb'
-      ? await openDuckDb({ path: ws.engine.path ? path.resolve(ws.baseDir, ws.engine.path) : undefined, threads: ws.engine.threads })
+      ? await openDuckDb({
+          path: ws.engine.path ? path.resolve(ws.baseDir, ws.engine.path) : undefined,
+          threads: ws.engine.threads,
+        })
       : (() => {
           throw new GtmError('CONFIG', 'track-source runs on the embedded DuckDB engine in this version', {
             where: 'engine.kind',
@@ -97,8 +126,18 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       ctx.progress(`reading ${src.name}`);
       const load = await loadSource(engine, sourceSpec(src, ws.baseDir), `raw_${i}`);
       loads.set(src.name, load);
-      ctx.fingerprint({ source: src.name, rows: load.rows + load.rejects.length, hash: load.fingerprint, columns: load.columns.map((c) => c.name) });
-      return { source: src.name, rows: load.rows, rejected: load.rejects.length, fingerprint: load.fingerprint };
+      ctx.fingerprint({
+        source: src.name,
+        rows: load.rows + load.rejects.length,
+        hash: load.fingerprint,
+        columns: load.columns.map((c) => c.name),
+      });
+      return {
+        source: src.name,
+        rows: load.rows,
+        rejected: load.rejects.length,
+        fingerprint: load.fingerprint,
+      };
     },
   }));
   let norm: NormalizeOutput | undefined;
@@ -107,7 +146,8 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
   let contribution: ContributionRow[] = [];
   let actions: OwnedAction[] = [];
   const rejectsFile = path.join(reportsDir, 'rejects.csv');
-  const partnerName = (id: string) => ws.partners.find((p) => p.id === id)?.name ?? (id === 'house' ? 'House (no partner)' : id);
+  const partnerName = (id: string) =>
+    ws.partners.find((p) => p.id === id)?.name ?? (id === 'house' ? 'House (no partner)' : id);
 
   const stages: StageDef[] = [
     ...gatherStages,
@@ -115,12 +155,14 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       id: 'normalize',
       name: 'Normalize and dedupe',
       owner: 'marketing_ops',
-      purpose: 'Reconcile schemas, currencies, funnel stages, UTMs, channels and partners; dedupe records seen in several sources',
+      purpose:
+        'Reconcile schemas, currencies, funnel stages, UTMs, channels and partners; dedupe records seen in several sources',
       outputVar: 'normalized',
       dependsOn: gatherStages.map((s) => s.id),
       run: async (ctx) => {
         norm = await normalizeSources(engine, ws, loads);
-        for (const a of norm.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? path.relative(ws.baseDir, rejectsFile) : undefined });
+        for (const a of norm.accounting)
+          ctx.rows({ ...a, rejects_file: a.rejected ? path.relative(ws.baseDir, rejectsFile) : undefined });
         return norm.entities;
       },
     },
@@ -133,7 +175,8 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       dependsOn: ['normalize'],
       run: async (ctx) => {
         const dims = [...new Set([...inputs.dimensions, 'asset' as const])];
-        attr = (await attributeCampaign(engine, ws, scope, inputs.attribution_model, dims, ctx.progress)).output;
+        attr = (await attributeCampaign(engine, ws, scope, inputs.attribution_model, dims, ctx.progress))
+          .output;
         return { model: attr.model, totals: attr.totals, unattributed: attr.unattributed };
       },
     },
@@ -147,7 +190,15 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       run: async () => {
         // assets are always attributed (insights need them), even when not asked for as a breakdown
         const assetCredit = attr!.byDimension.asset;
-        insights = await computeInsights(engine, scope, campaign, attr!, assetCredit, ws.currency.reporting, stageRanks.proposal ?? Math.ceil(ws.funnel.stages.length / 2));
+        insights = await computeInsights(
+          engine,
+          scope,
+          campaign,
+          attr!,
+          assetCredit,
+          ws.currency.reporting,
+          stageRanks.proposal ?? Math.ceil(ws.funnel.stages.length / 2),
+        );
         return { statements: insights.statements.length };
       },
     },
@@ -160,17 +211,31 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       dependsOn: ['attribute'],
       run: async (ctx) => {
         const partners = attr!.byDimension.partner ?? [];
-        const ids = [...new Set([...campaign.partners, ...partners.map((p) => p.key)])].filter((k) => k !== 'house');
+        const ids = [...new Set([...campaign.partners, ...partners.map((p) => p.key)])].filter(
+          (k) => k !== 'house',
+        );
         contribution = contributionVsTarget(
           ids.map((id) => {
             const line = partners.find((p) => p.key === id);
-            return { partner: id, partner_name: partnerName(id), pipeline: line?.pipeline ?? 0, revenue: line?.revenue ?? 0 };
+            return {
+              partner: id,
+              partner_name: partnerName(id),
+              pipeline: line?.pipeline ?? 0,
+              revenue: line?.revenue ?? 0,
+            };
           }),
           campaign.targets,
           windowShare,
         );
         const conf = attr!.totals.pipeline > 0 ? attr!.attributed.pipeline / attr!.totals.pipeline : 1;
-        ctx.alert({ id: 'attribution_confidence', metric: 'share of pipeline with at least one matched touch', value: conf, threshold: inputs.alert_threshold, direction: 'below', owner_role: 'co_marketing_analytics_lead' });
+        ctx.alert({
+          id: 'attribution_confidence',
+          metric: 'share of pipeline with at least one matched touch',
+          value: conf,
+          threshold: inputs.alert_threshold,
+          direction: 'below',
+          owner_role: 'co_marketing_analytics_lead',
+        });
         return { partners: contribution.length, confidence: conf };
       },
     },
@@ -178,20 +243,43 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       id: 'reconcile',
       name: 'Reconcile attribution (merge gate)',
       owner: 'revops_finance',
-      purpose: 'Attributed credit plus unattributed equals pipeline and revenue in scope for every dimension; contribution equals partner credit',
+      purpose:
+        'Attributed credit plus unattributed equals pipeline and revenue in scope for every dimension; contribution equals partner credit',
       outputVar: 'reconciled',
       dependsOn: ['insights', 'contribution'],
       kind: 'merge-gate',
       run: async () => {
         const a = attr!;
         const checks = Object.entries(a.byDimension).flatMap(([dim, lines]) => [
-          { what: `pipeline by ${dim} + unattributed`, expected: a.totals.pipeline, actual: lines!.reduce((s, l) => s + l.pipeline, 0) + a.unattributed.pipeline, tolerance: 1e-6 * Math.max(1, a.totals.pipeline) },
-          { what: `revenue by ${dim} + unattributed`, expected: a.totals.revenue, actual: lines!.reduce((s, l) => s + l.revenue, 0) + a.unattributed.revenue, tolerance: 1e-6 * Math.max(1, a.totals.revenue) },
+          {
+            what: `pipeline by ${dim} + unattributed`,
+            expected: a.totals.pipeline,
+            actual: lines!.reduce((s, l) => s + l.pipeline, 0) + a.unattributed.pipeline,
+            tolerance: 1e-6 * Math.max(1, a.totals.pipeline),
+          },
+          {
+            what: `revenue by ${dim} + unattributed`,
+            expected: a.totals.revenue,
+            actual: lines!.reduce((s, l) => s + l.revenue, 0) + a.unattributed.revenue,
+            tolerance: 1e-6 * Math.max(1, a.totals.revenue),
+          },
         ]);
         const c = a.classification;
-        checks.push({ what: 'sourced + influenced + unattributed pipeline', expected: a.totals.pipeline, actual: c.sourced.pipeline + c.influenced.pipeline + c.unattributed.pipeline, tolerance: 1e-6 * Math.max(1, a.totals.pipeline) });
-        const partnerCredit = (a.byDimension.partner ?? []).filter((l) => l.key !== 'house').reduce((s, l) => s + l.pipeline, 0);
-        checks.push({ what: 'contribution vs partner credit', expected: partnerCredit, actual: contribution.reduce((s, r) => s + r.pipeline, 0), tolerance: 1e-6 * Math.max(1, partnerCredit) });
+        checks.push({
+          what: 'sourced + influenced + unattributed pipeline',
+          expected: a.totals.pipeline,
+          actual: c.sourced.pipeline + c.influenced.pipeline + c.unattributed.pipeline,
+          tolerance: 1e-6 * Math.max(1, a.totals.pipeline),
+        });
+        const partnerCredit = (a.byDimension.partner ?? [])
+          .filter((l) => l.key !== 'house')
+          .reduce((s, l) => s + l.pipeline, 0);
+        checks.push({
+          what: 'contribution vs partner credit',
+          expected: partnerCredit,
+          actual: contribution.reduce((s, r) => s + r.pipeline, 0),
+          tolerance: 1e-6 * Math.max(1, partnerCredit),
+        });
         reconcile(checks, 'reconcile');
         return { checks: checks.length };
       },
@@ -210,12 +298,33 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
         const names = new Map(campaign.assets.map((x) => [x.id.toLowerCase(), x.name]));
         const list = recommendActions({
           contribution,
-          assets: (insights!.top_assets ?? []).map((x) => ({ key: x.asset, partner: x.partner, label: names.get(x.asset) ?? x.asset, pipeline: x.pipeline, revenue: x.revenue, touches: x.touches })),
-          channels: (a.byDimension.channel ?? []).map((c) => ({ key: c.key, label: c.key.replace(/_/g, ' '), pipeline: c.pipeline, revenue: c.revenue, touches: c.touches })),
+          assets: (insights!.top_assets ?? []).map((x) => ({
+            key: x.asset,
+            partner: x.partner,
+            label: names.get(x.asset) ?? x.asset,
+            pipeline: x.pipeline,
+            revenue: x.revenue,
+            touches: x.touches,
+          })),
+          channels: (a.byDimension.channel ?? []).map((c) => ({
+            key: c.key,
+            label: c.key.replace(/_/g, ' '),
+            pipeline: c.pipeline,
+            revenue: c.revenue,
+            touches: c.touches,
+          })),
           funnelByPartner: insights!.dropoff.by_partner,
           funnelByChannel: insights!.dropoff.by_channel,
-          confidence: { value: a.totals.pipeline ? a.attributed.pipeline / a.totals.pipeline : 1, threshold: inputs.alert_threshold, unmatchedPipeline: a.unattributed.pipeline },
-          unassigned: { touches: insights!.unassigned.touches, totalTouches: insights!.unassigned.total_touches, top: insights!.unassigned.top },
+          confidence: {
+            value: a.totals.pipeline ? a.attributed.pipeline / a.totals.pipeline : 1,
+            threshold: inputs.alert_threshold,
+            unmatchedPipeline: a.unattributed.pipeline,
+          },
+          unassigned: {
+            touches: insights!.unassigned.touches,
+            totalTouches: insights!.unassigned.total_touches,
+            top: insights!.unassigned.top,
+          },
           rejects: { rows: rejected.length, topReason: reasons[0]?.reason ?? null },
           currency: ws.currency.reporting,
         });
@@ -246,16 +355,27 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
     const n = norm!;
     const partners = (a.byDimension.partner ?? []).map((l) => {
       const s = a.classification.sourced.by_partner[l.key];
-      return { ...l, name: partnerName(l.key), tier: ws.partners.find((p) => p.id === l.key)?.tier ?? null, sourced_pipeline: s?.pipeline ?? 0, sourced_revenue: s?.revenue ?? 0, sourced_opportunities: s?.opportunities ?? 0 };
+      return {
+        ...l,
+        name: partnerName(l.key),
+        tier: ws.partners.find((p) => p.id === l.key)?.tier ?? null,
+        sourced_pipeline: s?.pipeline ?? 0,
+        sourced_revenue: s?.revenue ?? 0,
+        sourced_opportunities: s?.opportunities ?? 0,
+      };
     });
     const conf = a.totals.pipeline > 0 ? a.attributed.pipeline / a.totals.pipeline : 1;
     let comparison: TrackSourceResult['comparison'];
     if (a.comparison) {
       comparison = [];
       for (const dim of Object.keys(a.byDimension)) {
-        const keys = new Set(Object.values(a.comparison).flatMap((m) => Object.keys(m[dim as 'partner'] ?? {})));
+        const keys = new Set(
+          Object.values(a.comparison).flatMap((m) => Object.keys(m[dim as 'partner'] ?? {})),
+        );
         for (const key of [...keys].sort()) {
-          const per_model = Object.fromEntries(Object.entries(a.comparison).map(([m, d]) => [m, d[dim as 'partner']?.[key] ?? 0]));
+          const per_model = Object.fromEntries(
+            Object.entries(a.comparison).map(([m, d]) => [m, d[dim as 'partner']?.[key] ?? 0]),
+          );
           const vals = Object.values(per_model);
           const min = Math.min(...vals);
           const max = Math.max(...vals);
@@ -270,15 +390,40 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       reports_dir: path.relative(ws.baseDir, reportsDir),
       as_of: inputs.as_of,
       inputs,
-      campaign: { id: campaign.id, name: campaign.name, partners: campaign.partners, start: campaign.start, end: campaign.end, elapsed_share: elapsed, window_share: windowShare },
+      campaign: {
+        id: campaign.id,
+        name: campaign.name,
+        partners: campaign.partners,
+        start: campaign.start,
+        end: campaign.end,
+        elapsed_share: elapsed,
+        window_share: windowShare,
+      },
       window,
       currency: ws.currency.reporting,
-      model: { name: a.model, half_life_days: ws.attribution.half_life_days, bootstrap: ['markov', 'shapley', 'fractribution'].includes(a.model) ? ws.attribution.bootstrap : 0, seed: ws.attribution.seed, lookback_days: campaign.lookback_days },
-      totals: { ...a.totals, attributed_pipeline: a.attributed.pipeline, attributed_revenue: a.attributed.revenue },
-      confidence: { value: conf, threshold: inputs.alert_threshold, matched_pipeline: a.attributed.pipeline, unmatched_pipeline: a.unattributed.pipeline },
+      model: {
+        name: a.model,
+        half_life_days: ws.attribution.half_life_days,
+        bootstrap: ['markov', 'shapley', 'fractribution'].includes(a.model) ? ws.attribution.bootstrap : 0,
+        seed: ws.attribution.seed,
+        lookback_days: campaign.lookback_days,
+      },
+      totals: {
+        ...a.totals,
+        attributed_pipeline: a.attributed.pipeline,
+        attributed_revenue: a.attributed.revenue,
+      },
+      confidence: {
+        value: conf,
+        threshold: inputs.alert_threshold,
+        matched_pipeline: a.attributed.pipeline,
+        unmatched_pipeline: a.unattributed.pipeline,
+      },
       by_partner: partners,
       by_channel: a.byDimension.channel ?? [],
-      ...(a.byDimension.asset && inputs.dimensions.includes('asset') ? { by_asset: a.byDimension.asset } : {}),
+      ...(a.byDimension.asset && inputs.dimensions.includes('asset')
+        ? { by_asset: a.byDimension.asset }
+        : {}),
       ...(a.byDimension.region ? { by_region: a.byDimension.region } : {}),
       unattributed: a.unattributed,
       partner_classification: a.classification,
@@ -286,7 +431,11 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       insights: insights!,
       actions,
       row_accounting: n.accounting,
-      rejects: { rows: n.rejects.length, file: n.rejects.length ? path.relative(ws.baseDir, rejectsFile) : null, top_reasons: topReasons(n.rejects.map((r) => r.reason)).slice(0, 5) },
+      rejects: {
+        rows: n.rejects.length,
+        file: n.rejects.length ? path.relative(ws.baseDir, rejectsFile) : null,
+        top_reasons: topReasons(n.rejects.map((r) => r.reason)).slice(0, 5),
+      },
       duplicates: n.duplicates,
       alerts: [],
       escalations: [],
@@ -308,8 +457,16 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
         inputs: { ...inputs },
         settings: {
           model: inputs.attribution_model,
-          sources: Object.fromEntries(ws.sources.map((s) => [s.name, s.kind === 'file' ? `file:${s.path}` : `postgres:${s.table ?? 'query'}`])),
-          thresholds: { attribution_confidence: inputs.alert_threshold, max_reject_rate: ws.thresholds.max_reject_rate },
+          sources: Object.fromEntries(
+            ws.sources.map((s) => [
+              s.name,
+              s.kind === 'file' ? `file:${s.path}` : `postgres:${s.table ?? 'query'}`,
+            ]),
+          ),
+          thresholds: {
+            attribution_confidence: inputs.alert_threshold,
+            max_reject_rate: ws.thresholds.max_reject_rate,
+          },
           cadence: ws.cadence,
           window: window.label,
           dimensions: inputs.dimensions,
@@ -321,12 +478,24 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
           'attributed pipeline and revenue plus unattributed equal the totals in scope',
           `attribution confidence at or above ${inputs.alert_threshold}`,
         ],
-        deliverables: ['dashboard.html', 'summary.md', 'result.json', 'contribution.csv', 'actions.csv', 'by_partner.csv', 'by_channel.csv'],
+        deliverables: [
+          'dashboard.html',
+          'summary.md',
+          'result.json',
+          'contribution.csv',
+          'actions.csv',
+          'by_partner.csv',
+          'by_channel.csv',
+        ],
         errorHandling: {
           retryStrategy: 'exponential backoff for retriable errors (data pulls, reconciliation mismatches)',
           maxRetries: 2,
           fallbackPlan: 'report last good run; escalate per ladder',
-          escalationLadder: ws.escalation['track-source'] ?? ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'],
+          escalationLadder: ws.escalation['track-source'] ?? [
+            'co_marketing_analytics_lead',
+            'revops_finance',
+            'exec_sponsor',
+          ],
         },
         roster: ws.roster,
         asOf: asOfDay,
@@ -356,10 +525,14 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
   if (rowsIn > 0 && rejected / rowsIn > ws.thresholds.max_reject_rate) {
     const first = norm!.rejects[0];
     problems.push(
-      new GtmError('DATA', `${rejected} of ${rowsIn} input rows rejected (${((rejected / rowsIn) * 100).toFixed(2)}%, limit ${(ws.thresholds.max_reject_rate * 100).toFixed(2)}%); first: ${first.reason}`, {
-        where: `${first.file}:${first.row}`,
-        hint: `fix the rows listed in ${path.relative(ws.baseDir, rejectsFile)}, or raise thresholds.max_reject_rate in gtm.yaml`,
-      }),
+      new GtmError(
+        'DATA',
+        `${rejected} of ${rowsIn} input rows rejected (${((rejected / rowsIn) * 100).toFixed(2)}%, limit ${(ws.thresholds.max_reject_rate * 100).toFixed(2)}%); first: ${first.reason}`,
+        {
+          where: `${first.file}:${first.row}`,
+          hint: `fix the rows listed in ${path.relative(ws.baseDir, rejectsFile)}, or raise thresholds.max_reject_rate in gtm.yaml`,
+        },
+      ),
     );
   }
   return { result: res, record, planPath: planPathOut, problems };
@@ -368,8 +541,12 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
 function topReasons(reasons: string[]): { reason: string; rows: number }[] {
   const counts = new Map<string, number>();
   for (const r of reasons) {
-    const key = r.replace(/cannot read .* as/, 'cannot read a value as').replace(/no rate for (\w+) on [\d-]+/, 'no rate for $1');
+    const key = r
+      .replace(/cannot read .* as/, 'cannot read a value as')
+      .replace(/no rate for (\w+) on [\d-]+/, 'no rate for $1');
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts.entries()].map(([reason, rows]) => ({ reason, rows })).sort((a, b) => b.rows - a.rows || a.reason.localeCompare(b.reason));
+  return [...counts.entries()]
+    .map(([reason, rows]) => ({ reason, rows }))
+    .sort((a, b) => b.rows - a.rows || a.reason.localeCompare(b.reason));
 }

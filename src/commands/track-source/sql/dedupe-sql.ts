@@ -9,7 +9,11 @@ import { quoteIdent as ident } from '../../../data/sql-text.ts';
  * A row whose identity (person_id, or account_id when there is no person) is missing is never a
  * duplicate of another: without an identity there is no evidence that two touches are one.
  */
-export function dedupeSql(input: string, keys: string[], opts: { timeKey?: string; toleranceSeconds?: number }): string {
+export function dedupeSql(
+  input: string,
+  keys: string[],
+  opts: { timeKey?: string; toleranceSeconds?: number },
+): string {
   const keyExpr = (k: string) =>
     k === 'person_id'
       ? `COALESCE(person_id, 'account:' || account_id, 'row:' || _source || ':' || CAST(_row AS VARCHAR))`

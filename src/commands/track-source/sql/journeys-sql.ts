@@ -56,11 +56,14 @@ export const journeyTouchesSql = (p: ScopeParams) => `CREATE OR REPLACE TABLE jt
     COALESCE(t.asset, '(none)') AS asset, COALESCE(t.region, o.region) AS region, t.touch_type, t.person_id
   FROM scope o JOIN ctouch t ON t.acct = o.account_id AND ${inLookback(p, 't', 'o')}`;
 
-export const journeyRowsSql = () => `SELECT j.opportunity_id, epoch_ms(j.occurred_at) AS ts, j.channel, j.partner, j.asset, j.region, j.touch_type
+export const journeyRowsSql =
+  () => `SELECT j.opportunity_id, epoch_ms(j.occurred_at) AS ts, j.channel, j.partner, j.asset, j.region, j.touch_type
   FROM jtouch j ORDER BY j.opportunity_id, j.occurred_at, j.channel, j.partner, j.asset, j.touch_type`;
 
 /** The partner that sourced each opportunity: its earliest deal registration or referral before creation. */
-export const sourcedSql = (p: ScopeParams) => `SELECT opportunity_id, arg_min(partner, occurred_at) AS sourced_by
+export const sourcedSql = (
+  p: ScopeParams,
+) => `SELECT opportunity_id, arg_min(partner, occurred_at) AS sourced_by
   FROM jtouch WHERE touch_type IN (${list(p.registrationTypes)}) AND partner <> 'house' GROUP BY opportunity_id`;
 
 /** Earliest lead creation among the people on each journey (for W-shaped / full-path roles). */
@@ -68,11 +71,14 @@ export const leadCreatedSql = () => `SELECT j.opportunity_id, epoch_ms(min(pe.cr
   FROM jtouch j JOIN people pe USING (person_id) JOIN scope o USING (opportunity_id)
   WHERE pe.created_at <= o.created_at GROUP BY j.opportunity_id`;
 
-export const scopeRowsSql = () => `SELECT opportunity_id, account_id, epoch_ms(created_at) AS created_ts, stage, currency, amount, region, segment,
+export const scopeRowsSql =
+  () => `SELECT opportunity_id, account_id, epoch_ms(created_at) AS created_ts, stage, currency, amount, region, segment,
   pipeline, revenue, won, tagged, max_stage_rank FROM scope ORDER BY opportunity_id`;
 
 /** Touches in the window of accounts that touched the campaign but have no opportunity in scope. */
-export const nullPathRowsSql = (p: ScopeParams) => `SELECT t.acct, t.channel, COALESCE(t.partner, 'house') AS partner,
+export const nullPathRowsSql = (
+  p: ScopeParams,
+) => `SELECT t.acct, t.channel, COALESCE(t.partner, 'house') AS partner,
     COALESCE(t.asset, '(none)') AS asset, COALESCE(t.region, '(unknown)') AS region
   FROM ctouch t
   WHERE t.acct IS NOT NULL AND t.occurred_at >= ${ts(p.windowStart)} AND t.occurred_at < ${ts(p.windowEnd)}
@@ -97,13 +103,21 @@ export const funnelSql = (p: ScopeParams, dim: 'partner' | 'channel', proposalRa
     JOIN scope s USING (opportunity_id) GROUP BY 1
   ) GROUP BY v ORDER BY v`;
 
+/**
+ * A sum that does not depend on the order the engine's threads add rows in (a DOUBLE sum does, in
+ * its last bits, which made two runs of the same inputs differ): exact in micro-units of currency.
+ */
+const moneySum = (expr: string) => `CAST(sum(CAST(${expr} AS DECIMAL(38, 6))) AS DOUBLE)`;
+
 /** Audience segments of in-scope opportunities. */
-export const segmentsSql = () => `SELECT segment, count(*) AS opportunities, sum(pipeline) AS pipeline, sum(revenue) AS revenue,
+export const segmentsSql =
+  () => `SELECT segment, count(*) AS opportunities, ${moneySum('pipeline')} AS pipeline, ${moneySum('revenue')} AS revenue,
     count(*) FILTER (WHERE won) AS won, count(*) FILTER (WHERE closed_at IS NOT NULL AND stage IN ('closed_won', 'closed_lost')) AS closed
   FROM scope GROUP BY segment ORDER BY pipeline DESC, segment`;
 
 /** Personas on the journeys of in-scope opportunities (an opportunity counts once per persona). */
-export const personasSql = () => `SELECT x.persona, count(*) AS opportunities, sum(s.pipeline) AS pipeline, count(*) FILTER (WHERE s.won) AS won
+export const personasSql =
+  () => `SELECT x.persona, count(*) AS opportunities, ${moneySum('s.pipeline')} AS pipeline, count(*) FILTER (WHERE s.won) AS won
   FROM (SELECT DISTINCT j.opportunity_id, COALESCE(pe.persona, '(unknown)') AS persona
         FROM jtouch j LEFT JOIN (SELECT person_id, min(persona) AS persona FROM people GROUP BY person_id) pe USING (person_id)) x
   JOIN scope s USING (opportunity_id)

@@ -1,5 +1,13 @@
 import { quoteIdent as ident, literal } from '../../../data/sql-text.ts';
-import { channelSql, cleanTextSql, parseAmountSql, parseTimestampSql, rateLookupSql, valueMapSql, type ChannelRuleSpec } from '../../../data/normalize/index.ts';
+import {
+  channelSql,
+  cleanTextSql,
+  parseAmountSql,
+  parseTimestampSql,
+  rateLookupSql,
+  valueMapSql,
+  type ChannelRuleSpec,
+} from '../../../data/normalize/index.ts';
 import type { CanonicalEntity } from './canonical-columns.ts';
 
 export interface NormalizeContext {
@@ -11,7 +19,11 @@ export interface NormalizeContext {
   defaultPartner?: string;
   defaultCurrency: string;
   partnerAliases: Record<string, string>;
-  utmAliases: { source: Record<string, string>; medium: Record<string, string>; campaign: Record<string, string> };
+  utmAliases: {
+    source: Record<string, string>;
+    medium: Record<string, string>;
+    campaign: Record<string, string>;
+  };
   channelRules: ChannelRuleSpec[];
   channelDefault: string;
   stageMapping: Record<string, string>;
@@ -29,7 +41,10 @@ const touchType = (expr: string) => `NULLIF(regexp_replace(lower(trim(${expr})),
 function partnerExpr(ctx: NormalizeContext, utmSource: string | null): string {
   const candidates = [valueMapSql(col(ctx, 'partner'), ctx.partnerAliases, 'null')];
   if (utmSource) candidates.push(valueMapSql(utmSource, ctx.partnerAliases, 'null'));
-  if (ctx.defaultPartner) candidates.push(literal(ctx.partnerAliases[ctx.defaultPartner.trim().toLowerCase()] ?? ctx.defaultPartner));
+  if (ctx.defaultPartner)
+    candidates.push(
+      literal(ctx.partnerAliases[ctx.defaultPartner.trim().toLowerCase()] ?? ctx.defaultPartner),
+    );
   // an explicit partner name we do not know stays visible (lower-cased) rather than vanishing
   candidates.push(cleanTextSql(col(ctx, 'partner')));
   return `COALESCE(${candidates.join(', ')})`;

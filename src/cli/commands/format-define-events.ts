@@ -1,0 +1,53 @@
+import type { DefineEventsResult } from '../../commands/define-events/run-define-events.ts';
+import { textTable } from '../text-table.ts';
+
+/** Terminal view of a define-events run. */
+export function formatDefineEvents(r: DefineEventsResult): string {
+  const out = [
+    `${r.tracking_plan.name} ${r.tracking_plan.version}: ${r.tracking_plan.events} events, ${r.tracking_plan.properties} properties, ${r.requirements.kpis.length} KPIs (${r.requirements.kpis.filter((k) => !k.measurable).length} not measurable from ${r.inputs.sources.join(', ') || 'all sources'}).`,
+    '',
+    textTable(
+      ['KPI', 'events', 'measurable'],
+      r.requirements.kpis.map((k) => [k.name, k.events.join(', '), k.measurable ? 'yes' : 'no']),
+    ),
+    '',
+    `Governance: ${r.governance.lint.errors} compliance blockers, ${r.governance.lint.warnings} warnings (regulations: ${r.governance.lint.regulations.join(', ') || 'none'}).`,
+  ];
+  for (const f of r.governance.lint.findings.filter((x) => x.severity === 'error').slice(0, 5))
+    out.push(`  error ${f.rule}: ${f.message}`);
+  if (r.qa.validation) {
+    const v = r.qa.validation;
+    out.push(
+      `QA: ${v.eventsChecked} captured messages checked, ${v.messagesWithViolations} with violations (${((r.qa.defect_rate ?? 0) * 100).toFixed(2)}%).`,
+    );
+    out.push(
+      textTable(
+        ['violation', 'count'],
+        Object.entries(v.violationsByType)
+          .filter(([, n]) => n > 0)
+          .map(([t, n]) => [t, n]),
+      ),
+    );
+  } else out.push('QA: no captured payloads given; replay checks are untested.');
+  out.push(
+    '',
+    `Change: ${r.change_management.previous_version ? `${r.change_management.previous_version} → ${r.tracking_plan.version}` : `first version ${r.tracking_plan.version}`}; rollout in ${r.change_management.rollout.length} steps, last due ${r.change_management.rollout.at(-1)?.due ?? '—'}.`,
+  );
+  for (const a of r.alerts as {
+    id: string;
+    breached: boolean;
+    escalate: boolean;
+    value: number;
+    threshold: number;
+  }[])
+    if (a.breached)
+      out.push(
+        `Alert ${a.id}: ${a.value} vs ${a.threshold}${a.escalate ? ' — breached twice within 48 h, escalated' : ''}.`,
+      );
+  out.push(
+    `Exports: ${r.exports.map((e) => `${e.tool} → ${e.file}`).join(', ') || 'none'}`,
+    `Reports: ${r.reports_dir}/ (instrumentation-spec.html/.md, tracking-plan.json/.yaml/.csv, qa-checklist.md, evidence-plan.md, changelog.md)`,
+    `Plan:    ${r.plan_path}`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { afterAll, describe, expect, it } from 'vitest';
+import { referencePath } from '../../../test/fixtures/events/reference-data.ts';
+import { shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
+import { USE_CASE_TEMPLATES, draftPlan, generateTrackingModule, useCaseRequirements } from '../../analyses/instrumentation/index.ts';
+import { codegenFile } from './plan-tools.ts';
+import { importPlan } from './import-plan.ts';
+
+const root = resolve(import.meta.dirname, '../../..');
+const tsc = join(root, 'node_modules', '.bin', 'tsc');
+const tmp = mkdtempSync(join(tmpdir(), 'gtm-codegen-'));
+symlinkSync(join(root, 'node_modules'), join(tmp, 'node_modules'), 'dir');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs the installed tsc; returns its output when it fails. */
+function typecheck(args: string[]): string {
+  try {
+    execFileSync(tsc, args, { cwd: tmp, encoding: 'utf8', stdio: 'pipe' });
+    return '';
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}` || String(err);
+  }
+}
+
+const segmentPlan = () => importPlan({ path: referencePath('tracking-plans', 'segment-public-api-plan.json') });
+
+describe('generateTrackingModule', () => {
+  it('gives every event a distinct, valid function name', () => {
+    const code = generateTrackingModule(segmentPlan());
+    const names = [...code.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]);
+    expect(names).toHaveLength(25);
+    expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(25);
+    expect(names).toContain('_42TerribleEventName3');
+    expect(names).toContain('eventCollided');
+    expect(names).toContain('eventCollided2');
+    expect(names).toContain('propertyObjectNameCollision1');
+    expect(code).toContain(`_42TerribleEventName3: "42_--terrible==\\\\\\"event'++name~!3",`);
+    expect(code).toContain('"Property Collided": string;');
+    expect(code).toContain('property_collided: string;');
+    expect(code).toContain('"string enum"?: "Evil Morty" | "Lawyer Morty";');
+    expect(code).toContain('universe_name: string | null | number;');
+  });
+
+  it('compiles under tsc --strict: Segment reference plan, with and without runtime validation, draft plan, shop plan', () => {
+    const cases = [
+      ['segment', segmentPlan(), false],
+      ['segment-runtime', segmentPlan(), true],
+      ['draft-runtime', draftPlan(useCaseRequirements(USE_CASE_TEMPLATES.map((t) => t.id)), { name: 'All' }), true],
+      ['shop-runtime', shopPlan(), true],
+    ] as const;
+    const files = cases.map(([label, plan, runtimeValidation]) => {
+      const file = `tracking-${label}.ts`;
+      codegenFile({ plan, out: join(tmp, file), runtimeValidation });
+      return file;
+    });
+    // One tsc run over the four modules (each is a standalone module: no imports).
+    expect(typecheck(['--strict', '--noEmit', ...files])).toBe('');
+  });
+
+  it('fits the real @segment/analytics-node and @rudderstack/rudder-sdk-node clients, and types are enforced', () => {
+    writeFileSync(join(tmp, 'shop.ts'), generateTrackingModule(shopPlan(), { runtimeValidation: true }));
+    const usage = (body: string) => `import { Analytics } from '@segment/analytics-node';
+import Rudder from '@rudderstack/rudder-sdk-node';
+import { orderCompleted, identify, page, EVENT_NAMES } from './shop.ts';
+const segment = new Analytics({ writeKey: 'k' });
+const rudder = new Rudder('k', { dataPlaneUrl: 'http://127.0.0.1:1' });
+${body}
+export const names = EVENT_NAMES;
+`;
+    const flags = ['--strict', '--noEmit', '--module', 'esnext', '--moduleResolution', 'bundler', '--allowImportingTsExtensions', '--target', 'es2022', '--skipLibCheck', '--esModuleInterop'];
+    writeFileSync(
+      join(tmp, 'usage-ok.ts'),
+      usage(`orderCompleted(segment, { order_id: 'o1', revenue: 10, currency: 'EUR', channel: 'web' }, { userId: 'u1' });
+orderCompleted(rudder, { order_id: 'o1', revenue: 10, currency: 'EUR', shipping: { method: 'express' } }, { anonymousId: 'a1' });
+identify(segment, { plan: 'pro' }, { userId: 'u1' });
+page(rudder, {}, { anonymousId: 'a1' });`),
+    );
+    expect(typecheck([...flags, 'usage-ok.ts'])).toBe('');
+    writeFileSync(join(tmp, 'usage-bad.ts'), usage(`orderCompleted(segment, { order_id: 'o1', revenue: '10', currency: 'EUR', channel: 'fax' }, {});`));
+    const errors = typecheck([...flags, 'usage-bad.ts']);
+    expect(errors).toMatch(/usage-bad\.ts.*error TS2322.*revenue|Type 'string' is not assignable to type 'number'/s);
+    expect(errors).toMatch(/"fax"/);
+  });
+
+  it('checks payloads at run time and sends valid ones', async () => {
+    const js = ts.transpileModule(generateTrackingModule(shopPlan(), { runtimeValidation: true }), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    const file = join(tmp, 'shop-runtime.mjs');
+    writeFileSync(file, js);
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, (...args: unknown[]) => unknown>;
+    const calls: unknown[] = [];
+    const client = { track: (m: unknown) => calls.push(m), identify: (m: unknown) => calls.push(m), page: (m: unknown) => calls.push(m) };
+    mod.orderCompleted(client, { order_id: 'o1', revenue: 10, currency: 'EUR' }, { userId: 'u1' });
+    expect(calls).toEqual([{ userId: 'u1', event: 'Order Completed', properties: { order_id: 'o1', revenue: 10, currency: 'EUR' } }]);
+    expect(() => mod.orderCompleted(client, { order_id: 'o1', revenue: -1, currency: 'eur', debug: 1 }, { userId: 'u1' })).toThrow(
+      'Tracking plan violation in "Order Completed": revenue is below 0; currency does not match ^[A-Z]{3}$; debug is not in the plan',
+    );
+    const seen: Array<[string, string[]]> = [];
+    mod.setViolationHandler((event: unknown, problems: unknown) => seen.push([event as string, problems as string[]]));
+    mod.orderCompleted(client, { order_id: 'o1', currency: 'EUR', shipping: { method: 'boat' } }, { userId: 'u1' });
+    expect(seen).toEqual([['Order Completed', ['revenue is required', 'shipping.method must be one of ["standard","express"]']]]);
+    expect(calls).toHaveLength(2);
+  });
+});

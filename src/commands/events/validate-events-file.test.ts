@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { orderCompleted, shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
+import { createPayloadGenerator, serializePlanDocument } from '../../analyses/instrumentation/index.ts';
+import { GtmError } from '../../errors/index.ts';
+import { validateEventsFile } from './validate-events-file.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'gtm-validate-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const planFile = join(tmp, 'plan.yaml');
+writeFileSync(planFile, serializePlanDocument(shopPlan(), 'yaml'));
+const ndjson = (msgs: unknown[]) => msgs.map((m) => JSON.stringify(m)).join('\n') + '\n';
+
+describe('validateEventsFile', () => {
+  it('validates an NDJSON file against a plan file, with file:line evidence', async () => {
+    const file = join(tmp, 'events.ndjson');
+    writeFileSync(file, ndjson([orderCompleted(), orderCompleted({}, { revenue: 'x' })]) + '\r\n' + JSON.stringify({ batch: [orderCompleted({ event: 'Nope' })] }) + '\r\n');
+    const report = await validateEventsFile({ plan: planFile, input: file });
+    expect(report.eventsChecked).toBe(3);
+    expect(report.violationsByType).toMatchObject({ wrong_type: 1, unplanned_event: 1 });
+    expect(report.samples.map((s) => s.where)).toEqual([`${file}:4`, `${file}:2`]);
+  });
+
+  it('reads a directory of files, gzip included, and finds exactly the planted violations', async () => {
+    const dir = join(tmp, 'dir');
+    mkdirSync(dir);
+    const plan = shopPlan();
+    const gen = createPayloadGenerator({ plan, seed: 3, count: 4000, plant: { constraint_violation: 9, consent_violation: 5, additional_property: 4, unplanned_event: 2 } });
+    const msgs = [...gen.messages()];
+    writeFileSync(join(dir, 'a.ndjson'), ndjson(msgs.slice(0, 1500)));
+    writeFileSync(join(dir, 'b.jsonl.gz'), gzipSync(ndjson(msgs.slice(1500, 3000))));
+    writeFileSync(join(dir, 'c.json'), ndjson(msgs.slice(3000)).replace(/\n$/, '')); // no final newline
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    const report = await validateEventsFile({ plan, input: dir });
+    expect(report.eventsChecked).toBe(4000);
+    expect(report.violationsByType).toEqual(gen.planted);
+  });
+
+  it('stops at a line that is not JSON, naming file:line', async () => {
+    const file = join(tmp, 'bad.ndjson');
+    writeFileSync(file, `${JSON.stringify(orderCompleted())}\n\n{"type": "track",\n`);
+    const err = await validateEventsFile({ plan: planFile, input: file }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GtmError);
+    expect(err).toMatchObject({ code: 'INPUT', where: `${file}:3` });
+    expect((err as GtmError).oneLine()).toMatch(/^error\[INPUT\] .*bad\.ndjson:3: line is not valid JSON .* — each line of an NDJSON file must be one JSON message/);
+  });
+
+  it('reports missing inputs and plans as INPUT errors', async () => {
+    await expect(validateEventsFile({ plan: planFile, input: join(tmp, 'none.ndjson') })).rejects.toMatchObject({ code: 'INPUT', where: join(tmp, 'none.ndjson') });
+    const empty = join(tmp, 'empty-dir');
+    mkdirSync(empty);
+    await expect(validateEventsFile({ plan: planFile, input: empty })).rejects.toMatchObject({ code: 'INPUT', message: 'no event files in directory' });
+    await expect(validateEventsFile({ plan: join(tmp, 'nope.yaml'), input: empty })).rejects.toMatchObject({ code: 'INPUT', message: 'plan not found' });
+  });
+});
