@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- tests read the public reference files; the model itself does no I/O
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attribute } from './attribute.ts';

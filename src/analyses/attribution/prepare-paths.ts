@@ -489,18 +489,19 @@ class RowBuilder {
     this.roles[row * 3 + 2] = won;
   }
 
+  /** Views, not copies: copying tens of megabytes would only feed the garbage collector. */
   finish() {
     const n = this.count;
     return {
       rowCount: n,
-      rowSeq: this.seq.slice(0, n),
-      conversions: this.conv.slice(0, n),
-      value: this.value.slice(0, n),
-      nulls: this.nulls.slice(0, n),
-      timeStart: this.timeStart ? this.timeStart.slice(0, n) : null,
-      times: this.times ? this.times.slice(0, this.timeLen) : null,
-      convertedAt: this.convertedAt ? this.convertedAt.slice(0, n) : null,
-      roles: this.roles ? this.roles.slice(0, n * 3) : null,
+      rowSeq: this.seq.subarray(0, n),
+      conversions: this.conv.subarray(0, n),
+      value: this.value.subarray(0, n),
+      nulls: this.nulls.subarray(0, n),
+      timeStart: this.timeStart ? this.timeStart.subarray(0, n) : null,
+      times: this.times ? this.times.subarray(0, this.timeLen) : null,
+      convertedAt: this.convertedAt ? this.convertedAt.subarray(0, n) : null,
+      roles: this.roles ? this.roles.subarray(0, n * 3) : null,
     };
   }
 }

@@ -95,47 +95,83 @@ function solveGaussSeidel(
   order: Int32Array,
   start?: Float64Array[],
 ): Float64Array[] {
+  const out: Float64Array[] = [];
+  // Two right-hand sides at a time share one pass over the sparse rows.
+  for (let r = 0; r < rhs.length; r += 2) {
+    const b1 = rhs[r + 1] ?? new Float64Array(chain.n);
+    const [h0, h1] = gaussSeidelPair(chain, rhs[r], b1, removed, order, start?.[r], start?.[r + 1]);
+    out.push(h0);
+    if (r + 1 < rhs.length) out.push(h1);
+  }
+  return out;
+}
+
+function gaussSeidelPair(
+  chain: SparseChain,
+  b0: Float64Array,
+  b1: Float64Array,
+  removed: Uint8Array | null,
+  order: Int32Array,
+  start0?: Float64Array,
+  start1?: Float64Array,
+): [Float64Array, Float64Array] {
   const { n, rowStart, col, prob } = chain;
-  const m = rhs.length;
-  const h = rhs.map((_, r) => (start ? Float64Array.from(start[r]) : new Float64Array(n)));
-  if (removed) for (let i = 0; i < n; i++) if (removed[i]) for (let r = 0; r < m; r++) h[r][i] = 0;
-  const sums = new Float64Array(m);
-  const maxDelta = new Float64Array(m);
-  const prevDelta = new Float64Array(m).fill(Infinity);
-  const maxAbs = new Float64Array(m);
+  const h0 = start0 ? Float64Array.from(start0) : new Float64Array(n);
+  const h1 = start1 ? Float64Array.from(start1) : new Float64Array(n);
+  if (removed) {
+    for (let i = 0; i < n; i++) {
+      if (removed[i]) h0[i] = h1[i] = 0;
+    }
+  }
+  let prev0 = Infinity;
+  let prev1 = Infinity;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    maxDelta.fill(0);
-    maxAbs.fill(0);
+    let delta0 = 0;
+    let delta1 = 0;
+    let max0 = 0;
+    let max1 = 0;
     for (let o = 0; o < n; o++) {
       const i = order[o];
-      if (removed?.[i]) continue;
-      for (let r = 0; r < m; r++) sums[r] = rhs[r][i];
+      if (removed !== null && removed[i]) continue;
+      let s0 = b0[i];
+      let s1 = b1[i];
       let self = 0;
-      for (let k = rowStart[i]; k < rowStart[i + 1]; k++) {
+      const end = rowStart[i + 1];
+      for (let k = rowStart[i]; k < end; k++) {
         const j = col[k];
-        if (j === i) self += prob[k];
-        else for (let r = 0; r < m; r++) sums[r] += prob[k] * h[r][j];
+        const p = prob[k];
+        if (j === i) {
+          self += p;
+        } else {
+          s0 += p * h0[j];
+          s1 += p * h1[j];
+        }
       }
-      for (let r = 0; r < m; r++) {
-        const next = self < 1 ? sums[r] / (1 - self) : 0;
-        const delta = Math.abs(next - h[r][i]);
-        if (delta > maxDelta[r]) maxDelta[r] = delta;
-        if (Math.abs(next) > maxAbs[r]) maxAbs[r] = Math.abs(next);
-        h[r][i] = next;
-      }
+      const scale = self < 1 ? 1 / (1 - self) : 0;
+      const n0 = s0 * scale;
+      const n1 = s1 * scale;
+      const d0 = Math.abs(n0 - h0[i]);
+      const d1 = Math.abs(n1 - h1[i]);
+      if (d0 > delta0) delta0 = d0;
+      if (d1 > delta1) delta1 = d1;
+      if (Math.abs(n0) > max0) max0 = Math.abs(n0);
+      if (Math.abs(n1) > max1) max1 = Math.abs(n1);
+      h0[i] = n0;
+      h1[i] = n1;
     }
-    // Stop on an a-posteriori bound: with contraction rate q (estimated from successive sweeps),
-    // the remaining error is at most Δ·q/(1−q).
-    let done = true;
-    for (let r = 0; r < m; r++) {
-      const q = Math.min(0.9999, maxDelta[r] / prevDelta[r]);
-      const bound = q < 1 && Number.isFinite(q) ? (maxDelta[r] * q) / (1 - q) : Infinity;
-      if (!(maxDelta[r] === 0 || (sweep > 0 && bound <= TOLERANCE * maxAbs[r]))) done = false;
-      prevDelta[r] = maxDelta[r];
-    }
-    if (done) return h;
+    // Stop on an a-posteriori bound: with contraction rate q estimated from successive sweeps, the
+    // remaining error is at most Δ·q/(1−q).
+    if (sweep > 0 && converged(delta0, prev0, max0) && converged(delta1, prev1, max1)) return [h0, h1];
+    prev0 = delta0;
+    prev1 = delta1;
   }
   throw new Error(
     `Markov absorption did not converge after ${MAX_SWEEPS} sweeps; lower the Markov order or trim long paths`,
   );
+}
+
+function converged(delta: number, previous: number, scale: number): boolean {
+  if (delta === 0) return true;
+  const q = Math.min(0.9999, delta / previous);
+  return (delta * q) / (1 - q) <= TOLERANCE * scale;
 }

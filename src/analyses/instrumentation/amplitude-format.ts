@@ -1,7 +1,14 @@
 import { csvRecords, formatCsv } from './csv-table.ts';
 import { PlanParseError } from './plan-parse-error.ts';
 import { createEvent, createPlan, schemaTypes } from './tracking-plan.ts';
-import type { EventStatus, JsonSchema, JsonType, PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
+import type {
+  EventStatus,
+  JsonSchema,
+  JsonType,
+  PlanEvent,
+  PlanProperty,
+  TrackingPlan,
+} from './tracking-plan.ts';
 
 /**
  * Amplitude Data's tracking-plan CSV (Data → Events → import/export): the 42 columns of its
@@ -70,9 +77,14 @@ function schemaStatus(status: EventStatus): string {
   return status === 'planned' ? 'PLANNED' : 'LIVE';
 }
 
-function propertyRow(p: PlanProperty, status: EventStatus, propertyType: 'Event Property' | 'User Property'): Row {
+function propertyRow(
+  p: PlanProperty,
+  status: EventStatus,
+  propertyType: 'Event Property' | 'User Property',
+): Row {
   const isArray = schemaTypes(p.schema).includes('array');
-  const value: JsonSchema = isArray && p.schema.items && !Array.isArray(p.schema.items) ? (p.schema.items as JsonSchema) : p.schema;
+  const value: JsonSchema =
+    isArray && p.schema.items && !Array.isArray(p.schema.items) ? (p.schema.items as JsonSchema) : p.schema;
   const types = schemaTypes(value).filter((t) => t !== 'null');
   let valueType = 'any';
   if (Array.isArray(value.enum)) valueType = 'enum';
@@ -157,7 +169,8 @@ export function fromAmplitudeCsv(text: string, name = 'Amplitude tracking plan')
       const v = r.get(col).trim();
       if (v === '') return undefined;
       const n = Number(v);
-      if (!Number.isFinite(n)) throw new PlanParseError(`"${v}" is not a number`, `row ${r.row}, column ${col}`);
+      if (!Number.isFinite(n))
+        throw new PlanParseError(`"${v}" is not a number`, `row ${r.row}, column ${col}`);
       return n;
     };
     if (objectType === 'event') {
@@ -165,7 +178,12 @@ export function fromAmplitudeCsv(text: string, name = 'Amplitude tracking plan')
       const activity = r.get('Event Activity').trim().toUpperCase();
       const fields: Partial<PlanEvent> & { name: string } = {
         name: r.get('Object Name'),
-        status: activity === 'INACTIVE' ? 'deprecated' : status === 'PLANNED' || status === '' ? 'planned' : 'implemented',
+        status:
+          activity === 'INACTIVE'
+            ? 'deprecated'
+            : status === 'PLANNED' || status === ''
+              ? 'planned'
+              : 'implemented',
         sources: split(r.get('Event Source')),
       };
       if (r.get('Object Description')) fields.description = r.get('Object Description');
@@ -200,7 +218,12 @@ export function fromAmplitudeCsv(text: string, name = 'Amplitude tracking plan')
         current = e;
       }
       const t = named ?? current;
-      if (!t) throw new PlanParseError('event property before any Event row', `row ${r.row}`, 'put each event row above its property rows');
+      if (!t)
+        throw new PlanParseError(
+          'event property before any Event row',
+          `row ${r.row}`,
+          'put each event row above its property rows',
+        );
       target = t;
     }
     const valueType = r.get('Property Value Type').trim().toLowerCase();

@@ -6,7 +6,12 @@ const LABEL: Record<ChangeLevel, string> = {
   addition: 'ADDITION (compatible)',
   none: 'metadata only',
 };
-const SHORT: Record<ChangeLevel, string> = { model: 'MODEL', revision: 'REVISION', addition: 'ADDITION', none: 'META' };
+const SHORT: Record<ChangeLevel, string> = {
+  model: 'MODEL',
+  revision: 'REVISION',
+  addition: 'ADDITION',
+  none: 'META',
+};
 const ORDER: ChangeLevel[] = ['model', 'revision', 'addition', 'none'];
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
@@ -26,7 +31,8 @@ export function renderChangelog(diff: PlanDiff): string {
     lines.push(`No changes from ${diff.from.version}.`);
     return lines.join('\n') + '\n';
   }
-  const bump = diff.level === 'none' ? 'no version bump needed' : `${diff.from.version} → **${diff.proposedVersion}**`;
+  const bump =
+    diff.level === 'none' ? 'no version bump needed' : `${diff.from.version} → **${diff.proposedVersion}**`;
   lines.push(`Proposed plan version: ${bump} (${LABEL[diff.level]}).`);
   if (diff.to.version !== diff.from.version && diff.to.version !== diff.proposedVersion) {
     lines.push('');

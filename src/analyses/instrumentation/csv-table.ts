@@ -60,7 +60,12 @@ export function parseCsv(text: string): string[][] {
     fieldStarted = true;
     i++;
   }
-  if (quoted) throw new PlanParseError('unterminated quoted field', `line ${line}`, 'close the quote or double it ("") inside the field');
+  if (quoted)
+    throw new PlanParseError(
+      'unterminated quoted field',
+      `line ${line}`,
+      'close the quote or double it ("") inside the field',
+    );
   if (fieldStarted || row.length) {
     row.push(field);
     rows.push(row);
@@ -95,7 +100,11 @@ export function csvRecords(
   });
   for (const col of requiredColumns) {
     if (!index.has(col.toLowerCase())) {
-      throw new PlanParseError(`missing column "${col}"`, 'row 1', `the header must include: ${requiredColumns.join(', ')}`);
+      throw new PlanParseError(
+        `missing column "${col}"`,
+        'row 1',
+        `the header must include: ${requiredColumns.join(', ')}`,
+      );
     }
   }
   const records = rows.slice(1).map((r, k) => ({

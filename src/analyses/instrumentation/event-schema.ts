@@ -61,4 +61,13 @@ export function propertiesFromObjectSchema(schema: JsonSchema | undefined): {
 }
 
 /** Keys of a payload schema the event model holds itself (or that describe the document). */
-const PAYLOAD_KEYS = new Set(['properties', 'required', 'description', 'title', '$schema', 'self', '$id', 'id']);
+const PAYLOAD_KEYS = new Set([
+  'properties',
+  'required',
+  'description',
+  'title',
+  '$schema',
+  'self',
+  '$id',
+  'id',
+]);

@@ -16,7 +16,15 @@ describe('createEventValidator', () => {
   it('accepts valid messages of every call type', () => {
     const report = run([
       orderCompleted(),
-      orderCompleted({}, { coupon: null, channel: 'app', email: 'buyer@example.com', shipping: { method: 'express', days: 2 } }),
+      orderCompleted(
+        {},
+        {
+          coupon: null,
+          channel: 'app',
+          email: 'buyer@example.com',
+          shipping: { method: 'express', days: 2 },
+        },
+      ),
       { type: 'identify', userId: 'u1', traits: { plan: 'pro', nickname: 'J' } },
       { type: 'page', anonymousId: 'a1', name: 'Pricing', properties: { path: '/pricing' } },
       { type: 'alias', userId: 'u1', previousId: 'a1' },
@@ -29,13 +37,27 @@ describe('createEventValidator', () => {
   it('reports each violation type with its property and evidence', () => {
     const cases: Array<[ViolationType, Record<string, unknown>, string | undefined]> = [
       ['unplanned_event', orderCompleted({ event: 'order completed' }), undefined],
-      ['missing_required_property', orderCompleted({ properties: { order_id: 'o', currency: 'EUR' } }), 'revenue'],
+      [
+        'missing_required_property',
+        orderCompleted({ properties: { order_id: 'o', currency: 'EUR' } }),
+        'revenue',
+      ],
       ['wrong_type', orderCompleted({}, { revenue: '42' }), 'revenue'],
       ['additional_property', orderCompleted({}, { debug: true }), 'debug'],
       ['constraint_violation', orderCompleted({}, { currency: 'euro' }), 'currency'],
-      ['outdated_version', orderCompleted({ context: { protocols: { event_version: 2 }, consent: { categoryPreferences: { Analytics: true } } } }), undefined],
+      [
+        'outdated_version',
+        orderCompleted({
+          context: { protocols: { event_version: 2 }, consent: { categoryPreferences: { Analytics: true } } },
+        }),
+        undefined,
+      ],
       ['unexpected_source', orderCompleted({ context: { source: 'billing' } }), undefined],
-      ['consent_violation', orderCompleted({ context: { consent: { categoryPreferences: { Analytics: false } } } }), undefined],
+      [
+        'consent_violation',
+        orderCompleted({ context: { consent: { categoryPreferences: { Analytics: false } } } }),
+        undefined,
+      ],
       ['pii_detected', orderCompleted({}, { note: '+1 415 555 0100' }), 'note'],
     ];
     for (const [type, msg, property] of cases) {
@@ -56,15 +78,30 @@ describe('createEventValidator', () => {
   it('reports nested constraint paths and one violation per wrong value', () => {
     const report = run([orderCompleted({}, { channel: 7, shipping: { method: 'drone', extra: 1 } })]);
     expect(only(report)).toEqual({ wrong_type: 1, constraint_violation: 1, additional_property: 1 });
-    expect(report.samples.map((s) => s.property).sort()).toEqual(['channel', 'shipping.extra', 'shipping.method']);
+    expect(report.samples.map((s) => s.property).sort()).toEqual([
+      'channel',
+      'shipping.extra',
+      'shipping.method',
+    ]);
   });
 
   it('checks identities: one person id, and account ids where listed', () => {
     const noPerson = orderCompleted();
     delete noPerson.userId;
-    const invoice = { type: 'track', event: 'Invoice Paid', userId: 'u1', context: { source: 'billing' }, properties: { amount: 10 } };
+    const invoice = {
+      type: 'track',
+      event: 'Invoice Paid',
+      userId: 'u1',
+      context: { source: 'billing' },
+      properties: { amount: 10 },
+    };
     const invoiceWithAccount = { ...invoice, context: { source: 'billing', groupId: 'acct-1' } };
-    const report = run([noPerson, orderCompleted({ anonymousId: 'a1', userId: undefined }), invoice, invoiceWithAccount]);
+    const report = run([
+      noPerson,
+      orderCompleted({ anonymousId: 'a1', userId: undefined }),
+      invoice,
+      invoiceWithAccount,
+    ]);
     expect(only(report)).toEqual({ missing_required_property: 2 });
     expect(report.samples.map((s) => s.property)).toEqual(['userId', 'accountId']);
   });
@@ -72,7 +109,13 @@ describe('createEventValidator', () => {
   it('reads sources from context.source or the library name', () => {
     const fromServer = orderCompleted({ context: { library: { name: 'analytics-node' } } });
     const unknownLibrary = orderCompleted({ context: { library: { name: 'analytics-ios' } } });
-    const wrongLibrary = { type: 'track', event: 'Ad Clicked', anonymousId: 'a', context: { library: { name: 'analytics-node' } }, properties: { ad_id: 'x' } };
+    const wrongLibrary = {
+      type: 'track',
+      event: 'Ad Clicked',
+      anonymousId: 'a',
+      context: { library: { name: 'analytics-node' } },
+      properties: { ad_id: 'x' },
+    };
     const report = run([fromServer, unknownLibrary, wrongLibrary]);
     expect(only(report)).toEqual({ unexpected_source: 1 });
     expect(report.samples[0].event).toBe('Ad Clicked');
@@ -84,7 +127,10 @@ describe('createEventValidator', () => {
       { context: { consent: { categoryPreferences: { analytics: true, Functional: false } } } },
       { email: 'buyer@example.com' },
     );
-    const viaConsentManagement = { ...noConsent, context: { consentManagement: { categoryPreferences: { Advertising: false } } } };
+    const viaConsentManagement = {
+      ...noConsent,
+      context: { consentManagement: { categoryPreferences: { Advertising: false } } },
+    };
     expect(only(run([noConsent, refusedProperty, viaConsentManagement]))).toEqual({ consent_violation: 2 });
     const optIn = { ...shopPlan(), consentMode: 'opt-in' as const };
     const report = run([noConsent, refusedProperty, viaConsentManagement], optIn);
@@ -93,7 +139,10 @@ describe('createEventValidator', () => {
   });
 
   it('flags outdated plan versions by MODEL and REVISION, not ADDITION', () => {
-    const at = (v: string) => orderCompleted({ context: { protocols: { plan_version: v }, consent: { categoryPreferences: { Analytics: true } } } });
+    const at = (v: string) =>
+      orderCompleted({
+        context: { protocols: { plan_version: v }, consent: { categoryPreferences: { Analytics: true } } },
+      });
     // Plan is 2-1-0.
     const report = run([at('1-9-9'), at('2-0-5'), at('2-1-0'), at('2-1-7'), at('3-0-0')]);
     expect(only(report)).toEqual({ outdated_version: 2 });
@@ -105,9 +154,27 @@ describe('createEventValidator', () => {
   });
 
   it('counts inconsistent types over the stream, minority type per property', () => {
-    const identify = (plan: unknown) => ({ type: 'identify', userId: 'u', traits: { plan: 'free', seats: plan } });
-    const unplanned = (v: unknown) => ({ type: 'track', event: 'Thing Happened', userId: 'u', properties: { size: v } });
-    const report = run([identify(3), identify(4), identify('5'), identify(null), unplanned('a'), unplanned(1), unplanned(2), unplanned(3)]);
+    const identify = (plan: unknown) => ({
+      type: 'identify',
+      userId: 'u',
+      traits: { plan: 'free', seats: plan },
+    });
+    const unplanned = (v: unknown) => ({
+      type: 'track',
+      event: 'Thing Happened',
+      userId: 'u',
+      properties: { size: v },
+    });
+    const report = run([
+      identify(3),
+      identify(4),
+      identify('5'),
+      identify(null),
+      unplanned('a'),
+      unplanned(1),
+      unplanned(2),
+      unplanned(3),
+    ]);
     expect(report.violationsByType.inconsistent_type).toBe(2);
     expect(report.violationsByType.unplanned_event).toBe(4);
     expect(report.inconsistentTypes).toEqual([
@@ -115,19 +182,39 @@ describe('createEventValidator', () => {
       { event: 'identify:identify', property: 'seats', types: { string: 1, number: 2 }, violations: 1 },
     ]);
     // Declared types are wrong_type, never inconsistent_type.
-    expect(run([orderCompleted(), orderCompleted({}, { revenue: 'x' })]).violationsByType.inconsistent_type).toBe(0);
+    expect(
+      run([orderCompleted(), orderCompleted({}, { revenue: 'x' })]).violationsByType.inconsistent_type,
+    ).toBe(0);
   });
 
   it('validates batch envelopes member by member and counts by event', () => {
-    const report = run([{ batch: [orderCompleted(), orderCompleted({}, { revenue: -1 }), { type: 'track', event: 'Nope', userId: 'u' }] }]);
+    const report = run([
+      {
+        batch: [
+          orderCompleted(),
+          orderCompleted({}, { revenue: -1 }),
+          { type: 'track', event: 'Nope', userId: 'u' },
+        ],
+      },
+    ]);
     expect(report.eventsChecked).toBe(3);
     const oc = report.byEvent.find((e) => e.event === 'Order Completed')!;
-    expect(oc).toMatchObject({ planned: true, checked: 2, violations: 1, messagesWithViolations: 1, byType: { constraint_violation: 1 } });
+    expect(oc).toMatchObject({
+      planned: true,
+      checked: 2,
+      violations: 1,
+      messagesWithViolations: 1,
+      byType: { constraint_violation: 1 },
+    });
     expect(report.byEvent.find((e) => e.event === 'Nope')).toMatchObject({ planned: false, checked: 1 });
   });
 
   it('keeps a bounded number of samples per type', () => {
-    const msgs = Array.from({ length: 50 }, (_, i) => ({ type: 'track', event: `Unknown ${i}`, userId: 'u' }));
+    const msgs = Array.from({ length: 50 }, (_, i) => ({
+      type: 'track',
+      event: `Unknown ${i}`,
+      userId: 'u',
+    }));
     const report = run(msgs, shopPlan(), { maxSamplesPerType: 3 });
     expect(report.violationsByType.unplanned_event).toBe(50);
     expect(report.samples).toHaveLength(3);

@@ -6,14 +6,10 @@ import { compareSchemaVer, isSchemaVer, parseSchemaVer } from './schema-ver.ts';
 import type { SchemaVer } from './schema-ver.ts';
 import { schemaTypes } from './tracking-plan.ts';
 import type { CallType, PlanEvent, TrackingPlan } from './tracking-plan.ts';
-import { VIOLATION_TYPES, emptyViolationCounts } from './validation-report.ts';
-import type {
-  EventValidationSummary,
-  InconsistentType,
-  ValidationReport,
-  ViolationSample,
-  ViolationType,
-} from './validation-report.ts';
+import { VIOLATION_TYPES } from './validation-report.ts';
+import type { ValidationReport, ViolationType } from './validation-report.ts';
+import { TALLY_NULL, TALLY_TYPES, mergeValidatorSnapshots } from './validator-snapshot.ts';
+import type { Evidence, SnapshotSample, ValidatorSnapshot } from './validator-snapshot.ts';
 
 export interface ValidatorOptions {
   /** Evidence kept per violation type (default 5). */
@@ -35,27 +31,33 @@ export interface MessageRef {
   source?: string;
 }
 
-function whereOf(ref: MessageRef | undefined): string | undefined {
-  if (!ref) return undefined;
-  if (ref.where !== undefined) return ref.where;
-  if (ref.file !== undefined) return ref.line !== undefined ? `${ref.file}:${ref.line}` : ref.file;
-  return undefined;
-}
-
 export interface EventValidator {
   /** Validates one message (a `batch` envelope validates each member); returns violations found. */
   validate(message: unknown, ref?: MessageRef): number;
   /** The report so far; can be called at any time, the validator keeps accumulating. */
   report(): ValidationReport;
+  /** The state so far as plain data, to merge with other validators' (see `mergeValidatorSnapshots`). */
+  snapshot(): ValidatorSnapshot;
 }
 
-const TYPE_NAMES = ['string', 'number', 'boolean', 'object', 'array', 'null'] as const;
+/** Evidence fields for a message reference (`where`, or file and line). */
+function evidenceOf(payload: unknown, ref: MessageRef | undefined): Evidence {
+  const e: Evidence = { payload };
+  if (!ref) return e;
+  if (ref.where !== undefined) e.where = ref.where;
+  else if (ref.file !== undefined) {
+    e.file = ref.file;
+    if (ref.line !== undefined) e.line = ref.line;
+  }
+  return e;
+}
+
 const T_STRING = 0;
 const T_NUMBER = 1;
 const T_BOOLEAN = 2;
 const T_OBJECT = 3;
 const T_ARRAY = 4;
-const T_NULL = 5;
+const T_NULL = TALLY_NULL;
 
 const VIOLATION_INDEX = new Map<ViolationType, number>(VIOLATION_TYPES.map((t, i) => [t, i]));
 
@@ -93,8 +95,8 @@ function pointerToPath(pointer: string): string {
 
 interface TypeTally {
   counts: Int32Array;
-  /** Bit per JSON type seen (null excluded). */
-  mask: number;
+  /** The first message seen with each type: evidence for inconsistent_type. */
+  first: Array<Evidence | null>;
 }
 
 interface EventState {
@@ -172,11 +174,14 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     const pii = new Set<string>();
     const propertyConsent = new Map<string, string>();
     for (const p of event.properties) {
-      if (schemaTypes(p.schema).length > 0 || p.schema.enum || p.schema.const !== undefined) typed.add(p.name);
+      if (schemaTypes(p.schema).length > 0 || p.schema.enum || p.schema.const !== undefined)
+        typed.add(p.name);
       if (p.pii) pii.add(p.name);
       if (p.consentCategory) propertyConsent.set(p.name, p.consentCategory);
     }
-    const personIds = event.identities.filter((i): i is 'userId' | 'anonymousId' => i === 'userId' || i === 'anonymousId');
+    const personIds = event.identities.filter(
+      (i): i is 'userId' | 'anonymousId' => i === 'userId' || i === 'anonymousId',
+    );
     return {
       event,
       state: stateFor(label, true),
@@ -188,7 +193,9 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       needsGroupId: event.identities.includes('groupId'),
       needsAccountId: event.identities.includes('accountId'),
       sources: event.sources.length ? new Set(event.sources) : undefined,
-      version: isSchemaVer(event.version) ? parseSchemaVer(event.version) : { model: 1, revision: 0, addition: 0 },
+      version: isSchemaVer(event.version)
+        ? parseSchemaVer(event.version)
+        : { model: 1, revision: 0, addition: 0 },
       nonObjectPayload: !!event.schemaExtras && schemaTypes(event.schemaExtras).some((t) => t !== 'object'),
     };
   };
@@ -210,7 +217,8 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (!namedByType.has(label)) namedByType.set(label, compiled);
   }
   const lowerTrackNames = new Map<string, string>();
-  for (const name of trackEvents.keys()) lowerTrackNames.set(name.toLowerCase().replace(/[\s_-]+/g, ''), name);
+  for (const name of trackEvents.keys())
+    lowerTrackNames.set(name.toLowerCase().replace(/[\s_-]+/g, ''), name);
 
   const sourceByLibrary = new Map<string, string>();
   for (const s of plan.sources) for (const lib of s.libraries ?? []) sourceByLibrary.set(lib, s.id);
@@ -219,8 +227,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   let checked = 0;
   let messagesWithViolations = 0;
   const callTypes: Record<string, number> = {};
-  const totals = new Int32Array(VIOLATION_TYPES.length);
-  const samples: ViolationSample[] = [];
+  const samples: SnapshotSample[] = [];
   const samplesPerType = new Int32Array(VIOLATION_TYPES.length);
 
   // Per-message scratch.
@@ -232,14 +239,16 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   const record = (type: ViolationType, property: string | undefined, detail: () => string) => {
     const i = VIOLATION_INDEX.get(type)!;
     found++;
-    totals[i]++;
     current!.byType[i]++;
     if (samplesPerType[i] < maxSamples) {
       samplesPerType[i]++;
-      const sample: ViolationSample = { type, event: current!.name, detail: detail(), payload: currentMessage };
+      const sample: SnapshotSample = {
+        type,
+        event: current!.name,
+        detail: detail(),
+        ...evidenceOf(currentMessage, currentRef),
+      };
       if (property !== undefined) sample.property = property;
-      const where = whereOf(currentRef);
-      if (where !== undefined) sample.where = where;
       samples.push(sample);
     }
   };
@@ -249,37 +258,21 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (t === T_NULL) return;
     let tl = state.tallies.get(key);
     if (!tl) {
-      tl = { counts: new Int32Array(TYPE_NAMES.length), mask: 0 };
+      tl = { counts: new Int32Array(TALLY_TYPES.length), first: TALLY_TYPES.map(() => null) };
       state.tallies.set(key, tl);
     }
-    tl.counts[t]++;
-    const bit = 1 << t;
-    if ((tl.mask & bit) === 0) {
-      const had = tl.mask;
-      tl.mask |= bit;
-      // Evidence for inconsistent_type: the first message that introduced a second type.
-      const i = VIOLATION_INDEX.get('inconsistent_type')!;
-      if (had !== 0 && samplesPerType[i] < maxSamples) {
-        samplesPerType[i]++;
-        const seen = TYPE_NAMES.filter((_, j) => had & (1 << j)).join(', ');
-        const sample: ViolationSample = {
-          type: 'inconsistent_type',
-          event: state.name,
-          property: key,
-          detail: `"${key}" arrived as ${TYPE_NAMES[t]} after being seen as ${seen}`,
-          payload: currentMessage,
-        };
-        const where = whereOf(currentRef);
-        if (where !== undefined) sample.where = where;
-        samples.push(sample);
-      }
-    }
+    if (tl.counts[t]++ === 0) tl.first[t] = evidenceOf(currentMessage, currentRef);
   };
 
   const scanValue = (key: string, value: unknown) => {
     if (typeof value === 'string') {
       const kind = detectPii(value);
-      if (kind) record('pii_detected', key, () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`);
+      if (kind)
+        record(
+          'pii_detected',
+          key,
+          () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`,
+        );
     } else if (Array.isArray(value)) {
       const n = Math.min(value.length, 20);
       for (let i = 0; i < n; i++) {
@@ -287,7 +280,11 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
         if (typeof item === 'string') {
           const kind = detectPii(item);
           if (kind) {
-            record('pii_detected', key, () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`);
+            record(
+              'pii_detected',
+              key,
+              () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`,
+            );
             return;
           }
         }
@@ -309,7 +306,8 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       if (type === 'constraint_violation' && wrongTypePaths?.has(e.instancePath)) continue;
       let path = pointerToPath(e.instancePath);
       const params = e.params as Record<string, unknown>;
-      if (type === 'missing_required_property') path = path ? `${path}.${params.missingProperty}` : String(params.missingProperty);
+      if (type === 'missing_required_property')
+        path = path ? `${path}.${params.missingProperty}` : String(params.missingProperty);
       else if (type === 'additional_property')
         path = path ? `${path}.${params.additionalProperty}` : String(params.additionalProperty);
       record(type, path || undefined, () => describeError(type, path, e));
@@ -317,7 +315,11 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   };
 
   /** Records a consent violation when `category` is refused (or, opt-in, not granted); returns whether it did. */
-  const refusedConsent = (prefs: Record<string, unknown> | undefined, category: string, property: string | undefined): boolean => {
+  const refusedConsent = (
+    prefs: Record<string, unknown> | undefined,
+    category: string,
+    property: string | undefined,
+  ): boolean => {
     const granted = prefs === undefined ? undefined : lookupCategory(prefs, category);
     const refused = granted === false || (optIn && granted !== true);
     if (refused) {
@@ -330,7 +332,11 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     return refused;
   };
 
-  const checkConsent = (compiled: CompiledEvent, context: Record<string, unknown> | undefined, payload: Record<string, unknown>) => {
+  const checkConsent = (
+    compiled: CompiledEvent,
+    context: Record<string, unknown> | undefined,
+    payload: Record<string, unknown>,
+  ) => {
     const eventCategory = compiled.event.consentCategory;
     if (!eventCategory && compiled.propertyConsent.size === 0) return;
     const prefs = consentPreferences(context);
@@ -343,7 +349,8 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   };
 
   const validateOne = (msg: Record<string, unknown>, ref: MessageRef | undefined) => {
-    const type = typeof msg.type === 'string' ? msg.type : typeof msg.event === 'string' ? 'track' : 'unknown';
+    const type =
+      typeof msg.type === 'string' ? msg.type : typeof msg.event === 'string' ? 'track' : 'unknown';
     callTypes[type] = (callTypes[type] ?? 0) + 1;
     checked++;
     found = 0;
@@ -389,14 +396,17 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     current.checked++;
     const event = compiled.event;
     const context = (msg.context && typeof msg.context === 'object' ? msg.context : undefined) as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
     let raw = type === 'identify' || type === 'group' ? msg.traits : msg.properties;
     if (raw === undefined && (type === 'identify' || type === 'group')) raw = context?.traits;
     const payload: Record<string, unknown> =
       raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     if (raw !== undefined && payload !== raw && !compiled.nonObjectPayload) {
-      record('wrong_type', type === 'identify' || type === 'group' ? 'traits' : 'properties', () => 'payload is not an object');
+      record(
+        'wrong_type',
+        type === 'identify' || type === 'group' ? 'traits' : 'properties',
+        () => 'payload is not an object',
+      );
     } else if (!compiled.validate(compiled.nonObjectPayload && raw !== undefined ? raw : payload)) {
       mapErrors(compiled.validate.errors ?? []);
     }
@@ -411,7 +421,11 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       }
     }
     if (compiled.needsGroupId && !isPresent(msg.groupId) && !isPresent(context?.groupId)) {
-      record('missing_required_property', 'groupId', () => 'identity groupId is missing (groupId or context.groupId)');
+      record(
+        'missing_required_property',
+        'groupId',
+        () => 'identity groupId is missing (groupId or context.groupId)',
+      );
     }
     if (compiled.needsAccountId && !hasAccountId(msg, context, payload)) {
       record('missing_required_property', 'accountId', () => 'identity accountId is missing');
@@ -425,11 +439,19 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (protocols) {
       const declared = readVersion(protocols.event_version);
       if (declared && isOutdated(declared, compiled.version)) {
-        record('outdated_version', undefined, () => `built against event version ${fmt(declared)}, plan has ${event.version}`);
+        record(
+          'outdated_version',
+          undefined,
+          () => `built against event version ${fmt(declared)}, plan has ${event.version}`,
+        );
       }
       const declaredPlan = readVersion(protocols.plan_version);
       if (declaredPlan && isOutdated(declaredPlan, planVersion)) {
-        record('outdated_version', undefined, () => `built against plan version ${fmt(declaredPlan)}, plan is ${plan.version}`);
+        record(
+          'outdated_version',
+          undefined,
+          () => `built against plan version ${fmt(declaredPlan)}, plan is ${plan.version}`,
+        );
       }
     }
 
@@ -437,7 +459,11 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (compiled.sources) {
       const source = ref?.source ?? messageSource(context, sourceByLibrary);
       if (source !== undefined && !compiled.sources.has(source)) {
-        record('unexpected_source', undefined, () => `sent from "${source}"; plan allows ${[...compiled!.sources!].join(', ')}`);
+        record(
+          'unexpected_source',
+          undefined,
+          () => `sent from "${source}"; plan allows ${[...compiled!.sources!].join(', ')}`,
+        );
       }
     }
 
@@ -489,76 +515,38 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     return found;
   };
 
-  const report = (): ValidationReport => {
-    const violationsByType = emptyViolationCounts();
-    VIOLATION_TYPES.forEach((t, i) => (violationsByType[t] = totals[i]));
-    const inconsistentTypes: InconsistentType[] = [];
-    const byEvent: EventValidationSummary[] = [];
-    const names = [...states.keys()].sort();
-    for (const name of names) {
-      const s = states.get(name)!;
-      const byType: Partial<Record<ViolationType, number>> = {};
-      let violations = 0;
-      VIOLATION_TYPES.forEach((t, i) => {
-        if (s.byType[i]) {
-          byType[t] = s.byType[i];
-          violations += s.byType[i];
-        }
-      });
-      for (const [property, tl] of [...s.tallies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (popcount(tl.mask) < 2) continue;
-        const types: Record<string, number> = {};
-        let total = 0;
-        let max = 0;
-        tl.counts.forEach((c, j) => {
-          if (c && j !== T_NULL) {
-            types[TYPE_NAMES[j]] = c;
-            total += c;
-            max = Math.max(max, c);
-          }
-        });
-        const n = total - max;
-        inconsistentTypes.push({ event: name, property, types, violations: n });
-        byType.inconsistent_type = (byType.inconsistent_type ?? 0) + n;
-        violations += n;
-        violationsByType.inconsistent_type += n;
-      }
-      byEvent.push({
-        event: name,
-        planned: s.planned,
-        checked: s.checked,
-        messagesWithViolations: s.messagesWithViolations,
-        violations,
-        byType,
-      });
-    }
-    let totalViolations = 0;
-    for (const t of VIOLATION_TYPES) totalViolations += violationsByType[t];
-    const order = new Map(VIOLATION_TYPES.map((t, i) => [t, i]));
-    return {
-      plan: { name: plan.name, version: plan.version },
-      eventsChecked: checked,
-      callTypes: { ...callTypes },
-      messagesWithViolations,
-      totalViolations,
-      violationsByType,
-      byEvent,
-      inconsistentTypes,
-      samples: [...samples].sort((a, b) => order.get(a.type)! - order.get(b.type)!),
-    };
-  };
+  const snapshot = (): ValidatorSnapshot => ({
+    plan: { name: plan.name, version: plan.version },
+    maxSamplesPerType: maxSamples,
+    checked,
+    messagesWithViolations,
+    callTypes: { ...callTypes },
+    events: [...states.values()].map((s) => ({
+      name: s.name,
+      planned: s.planned,
+      checked: s.checked,
+      messagesWithViolations: s.messagesWithViolations,
+      byType: [...s.byType],
+      tallies: [...s.tallies].map(([property, tl]) => ({ property, counts: [...tl.counts], first: [...tl.first] })),
+    })),
+    samples: [...samples],
+  });
 
-  return { validate, report };
-}
+  const report = (): ValidationReport => mergeValidatorSnapshots([{ snapshot: snapshot() }]);
 
-function popcount(mask: number): number {
-  let n = 0;
-  for (let m = mask; m; m &= m - 1) n++;
-  return n;
+  return { validate, report, snapshot };
 }
 
 function article(kind: string): string {
-  return kind === 'email' ? 'an email address' : kind === 'ip' ? 'an IP address' : kind === 'ssn' ? 'a social security number' : kind === 'card' ? 'a payment card number' : `a ${kind} number`;
+  return kind === 'email'
+    ? 'an email address'
+    : kind === 'ip'
+      ? 'an IP address'
+      : kind === 'ssn'
+        ? 'a social security number'
+        : kind === 'card'
+          ? 'a payment card number'
+          : `a ${kind} number`;
 }
 
 function isPresent(value: unknown): boolean {
@@ -580,8 +568,10 @@ function hasAccountId(
 }
 
 function readVersion(value: unknown): SchemaVer | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return { model: value, revision: 0, addition: 0 };
-  if (typeof value === 'string' && (isSchemaVer(value) || /^[1-9]\d*$/.test(value))) return parseSchemaVer(value);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1)
+    return { model: value, revision: 0, addition: 0 };
+  if (typeof value === 'string' && (isSchemaVer(value) || /^[1-9]\d*$/.test(value)))
+    return parseSchemaVer(value);
   return undefined;
 }
 
@@ -598,7 +588,10 @@ function fmt(v: SchemaVer): string {
   return `${v.model}-${v.revision}-${v.addition}`;
 }
 
-function messageSource(context: Record<string, unknown> | undefined, byLibrary: Map<string, string>): string | undefined {
+function messageSource(
+  context: Record<string, unknown> | undefined,
+  byLibrary: Map<string, string>,
+): string | undefined {
   const src = context?.source;
   if (typeof src === 'string' && src) return src;
   if (src && typeof src === 'object') {
@@ -610,7 +603,9 @@ function messageSource(context: Record<string, unknown> | undefined, byLibrary: 
   return typeof lib === 'string' ? byLibrary.get(lib) : undefined;
 }
 
-function consentPreferences(context: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+function consentPreferences(
+  context: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
   if (!context) return undefined;
   const consent = context.consent as Record<string, unknown> | undefined;
   const prefs = consent?.categoryPreferences;

@@ -15,7 +15,9 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 const truncate = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
@@ -31,8 +33,15 @@ export function formatValidationTable(report: ValidationReport): string {
       `${report.totalViolations.toLocaleString('en')} violations in ${report.messagesWithViolations.toLocaleString('en')} messages`,
   );
   out.push('');
-  out.push(table(['violation', 'count'], VIOLATION_TYPES.map((t) => [t, report.violationsByType[t]])));
-  const withViolations = report.byEvent.filter((e) => e.violations > 0).sort((a, b) => b.violations - a.violations);
+  out.push(
+    table(
+      ['violation', 'count'],
+      VIOLATION_TYPES.map((t) => [t, report.violationsByType[t]]),
+    ),
+  );
+  const withViolations = report.byEvent
+    .filter((e) => e.violations > 0)
+    .sort((a, b) => b.violations - a.violations);
   if (withViolations.length) {
     out.push('');
     out.push(
@@ -51,19 +60,31 @@ export function formatValidationTable(report: ValidationReport): string {
   }
   if (report.samples.length) {
     out.push('');
-    out.push(table(['evidence', 'event', 'where', 'detail'], report.samples.map((s) => [s.type, truncate(s.event, 32), s.where ?? '', truncate(s.detail, 90)])));
+    out.push(
+      table(
+        ['evidence', 'event', 'where', 'detail'],
+        report.samples.map((s) => [s.type, truncate(s.event, 32), s.where ?? '', truncate(s.detail, 90)]),
+      ),
+    );
   }
   return out.join('\n') + '\n';
 }
 
 /** Terminal view of a plan lint. */
 export function formatLintTable(result: LintResult): string {
-  const head = `${result.errors} error${result.errors === 1 ? '' : 's'}, ${result.warnings} warning${result.warnings === 1 ? '' : 's'}` +
+  const head =
+    `${result.errors} error${result.errors === 1 ? '' : 's'}, ${result.warnings} warning${result.warnings === 1 ? '' : 's'}` +
     (result.regulations.length ? ` (regulations: ${result.regulations.join(', ')})` : '');
   if (!result.findings.length) return `${head}\n`;
   const rows = [...result.findings]
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
-    .map((f) => [f.severity, f.rule, truncate(f.event ?? '', 36), truncate(f.property ?? '', 28), truncate(f.message, 90)]);
+    .map((f) => [
+      f.severity,
+      f.rule,
+      truncate(f.event ?? '', 36),
+      truncate(f.property ?? '', 28),
+      truncate(f.message, 90),
+    ]);
   return `${head}\n\n${table(['severity', 'rule', 'event', 'property', 'message'], rows)}\n`;
 }
 
@@ -74,7 +95,13 @@ export function formatDiffTable(diff: PlanDiff): string {
       ? `${diff.changes.length} change(s), no version bump needed (${diff.from.version})`
       : `${diff.changes.length} change(s): ${diff.level.toUpperCase()} → ${diff.from.version} becomes ${diff.proposedVersion}`;
   if (!diff.changes.length) return `${head}\n`;
-  const rows = diff.changes.map((c) => [c.level.toUpperCase(), truncate(c.event, 36), truncate(c.property ?? '', 28), c.kind, truncate(c.description, 80)]);
+  const rows = diff.changes.map((c) => [
+    c.level.toUpperCase(),
+    truncate(c.event, 36),
+    truncate(c.property ?? '', 28),
+    c.kind,
+    truncate(c.description, 80),
+  ]);
   return `${head}\n\n${table(['level', 'event', 'property', 'change', 'detail'], rows)}\n`;
 }
 
@@ -88,7 +115,7 @@ export function formatInferenceTable(result: InferenceResult): string {
         truncate(p.path, 32),
         `${(p.presence * 100).toFixed(1)}%`,
         Object.keys(p.types).join('|'),
-        p.enumCandidate ? truncate(p.enumCandidate.join(', '), 48) : p.format ?? '',
+        p.enumCandidate ? truncate(p.enumCandidate.join(', '), 48) : (p.format ?? ''),
         p.pii ?? '',
       ]);
     }
@@ -98,6 +125,12 @@ export function formatInferenceTable(result: InferenceResult): string {
 
 /** Terminal view of use-case requirements: KPIs with their events and sources. */
 export function formatRequirementsTable(req: Requirements): string {
-  const rows = req.kpis.map((k) => [k.useCase, k.name, truncate(k.events.join(', '), 60), k.sources.join(', '), k.measurable ? 'yes' : `no (${k.unavailableEvents.join(', ')})`]);
+  const rows = req.kpis.map((k) => [
+    k.useCase,
+    k.name,
+    truncate(k.events.join(', '), 60),
+    k.sources.join(', '),
+    k.measurable ? 'yes' : `no (${k.unavailableEvents.join(', ')})`,
+  ]);
   return `${table(['use case', 'KPI', 'events', 'sources', 'measurable'], rows)}\n`;
 }

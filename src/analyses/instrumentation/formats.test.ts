@@ -23,7 +23,12 @@ const schemaFields = (e: PlanEvent) => ({
   type: e.type,
   description: e.description,
   additionalProperties: e.additionalProperties,
-  properties: e.properties.map((p) => ({ name: p.name, description: p.description, required: p.required, schema: p.schema })),
+  properties: e.properties.map((p) => ({
+    name: p.name,
+    description: p.description,
+    required: p.required,
+    schema: p.schema,
+  })),
 });
 
 describe('gtm-tracking-plan/v1 documents', () => {
@@ -51,7 +56,9 @@ describe('gtm-tracking-plan/v1 documents', () => {
     expect(err).toBeInstanceOf(PlanParseError);
     expect(err?.message).toBe('unknown key "requird"');
     expect(err?.at).toBe('events[1].properties[0]');
-    expect(() => parsePlanDocument('format: other\nname: x\nevents: []\n', 'yaml')).toThrow(/not a gtm-tracking-plan\/v1 document/);
+    expect(() => parsePlanDocument('format: other\nname: x\nevents: []\n', 'yaml')).toThrow(
+      /not a gtm-tracking-plan\/v1 document/,
+    );
     expect(() => parsePlanDocument('a: [1\n', 'yaml')).toThrow(PlanParseError);
   });
 });
@@ -75,7 +82,9 @@ describe('gtm CSV', () => {
 
   it('names the row and column of a bad value', () => {
     const text = 'event,property,property_required\nOrder Completed,order_id,maybe\n';
-    expect(() => planFromCsv(text)).toThrow(expect.objectContaining({ at: 'row 2, column property_required' }));
+    expect(() => planFromCsv(text)).toThrow(
+      expect.objectContaining({ at: 'row 2, column property_required' }),
+    );
   });
 });
 
@@ -103,17 +112,34 @@ describe('Segment Protocols', () => {
             properties: {
               context: {},
               traits: { type: 'object' },
-              properties: { type: 'object', properties: { method: { type: 'string', description: 'How.' } }, required: ['method'] },
+              properties: {
+                type: 'object',
+                properties: { method: { type: 'string', description: 'How.' } },
+                required: ['method'],
+              },
             },
           },
         },
-        { type: 'IDENTIFY', jsonSchema: { properties: { traits: { type: 'object', properties: { email: { type: 'string' } } } } } },
+        {
+          type: 'IDENTIFY',
+          jsonSchema: {
+            properties: { traits: { type: 'object', properties: { email: { type: 'string' } } } },
+          },
+        },
         { type: 'COMMON', jsonSchema: { properties: {} } },
       ],
     });
     expect(plan.events).toHaveLength(2);
-    expect(plan.events[0]).toMatchObject({ name: 'Signed Up', version: '2-0-0', properties: [{ name: 'method', required: true, description: 'How.', schema: { type: 'string' } }] });
-    expect(plan.events[1]).toMatchObject({ name: 'identify', type: 'identify', properties: [{ name: 'email' }] });
+    expect(plan.events[0]).toMatchObject({
+      name: 'Signed Up',
+      version: '2-0-0',
+      properties: [{ name: 'method', required: true, description: 'How.', schema: { type: 'string' } }],
+    });
+    expect(plan.events[1]).toMatchObject({
+      name: 'identify',
+      type: 'identify',
+      properties: [{ name: 'email' }],
+    });
   });
 });
 
@@ -132,11 +158,21 @@ describe('RudderStack rudder/v1', () => {
 
   it('gives one catalog property per distinct definition', () => {
     const plan = shopPlan();
-    plan.events[1].properties.push({ name: 'order_id', description: 'Another meaning.', required: false, schema: { type: 'integer' } });
+    plan.events[1].properties.push({
+      name: 'order_id',
+      description: 'Another meaning.',
+      required: false,
+      schema: { type: 'integer' },
+    });
     const yaml = toRudderYaml(plan);
     expect(yaml).toContain('id: order_id_2');
     const back = fromRudderYaml(yaml);
-    expect(back.events[1].properties[1]).toEqual({ name: 'order_id', description: 'Another meaning.', required: false, schema: { type: 'integer' } });
+    expect(back.events[1].properties[1]).toEqual({
+      name: 'order_id',
+      description: 'Another meaning.',
+      required: false,
+      schema: { type: 'integer' },
+    });
   });
 
   it('reads the legacy rudder/0.1 layout across several files', () => {
@@ -200,8 +236,11 @@ spec:
   });
 
   it('says which reference does not resolve', () => {
-    const tp = 'version: rudder/v1\nkind: tracking-plan\nmetadata: {name: x}\nspec:\n  id: x\n  display_name: X\n  rules:\n    - {type: event_rule, id: r, event: "#event:missing"}\n';
-    expect(() => fromRudderYaml(tp)).toThrow(expect.objectContaining({ message: 'event "missing" is not defined', at: 'rules[0]' }));
+    const tp =
+      'version: rudder/v1\nkind: tracking-plan\nmetadata: {name: x}\nspec:\n  id: x\n  display_name: X\n  rules:\n    - {type: event_rule, id: r, event: "#event:missing"}\n';
+    expect(() => fromRudderYaml(tp)).toThrow(
+      expect.objectContaining({ message: 'event "missing" is not defined', at: 'rules[0]' }),
+    );
   });
 });
 
@@ -236,7 +275,9 @@ describe('Amplitude Data CSV', () => {
         required: p.required,
         description: p.description,
         // Amplitude has no formats, nesting or null types; enums are strings.
-        type: p.schema.enum ? 'enum' : ([p.schema.type].flat().find((t) => t !== 'null' && t !== 'object') ?? 'any'),
+        type: p.schema.enum
+          ? 'enum'
+          : ([p.schema.type].flat().find((t) => t !== 'null' && t !== 'object') ?? 'any'),
         enum: p.schema.enum?.map(String),
         pattern: p.schema.pattern,
         maxLength: p.schema.maxLength,
@@ -251,7 +292,8 @@ describe('Amplitude Data CSV', () => {
   });
 
   it('reads template-style rows that name their event on each property row', () => {
-    const csv = 'Object Type,Object Name,Property Type,Event Property Name,Property Value Type,Property Required,Number Is Integer,Enum Values\n' +
+    const csv =
+      'Object Type,Object Name,Property Type,Event Property Name,Property Value Type,Property Required,Number Is Integer,Enum Values\n' +
       'Event,Song Played,,,,,,\n' +
       ',Song Played,Event Property,duration,number,TRUE,TRUE,\n' +
       ',Song Played,Event Property,genre,enum,FALSE,,"rock,jazz"\n';
@@ -270,8 +312,13 @@ describe('Iglu self-describing schemas', () => {
     expect(files[0].path).toBe('com.shop/order_completed/jsonschema/3-0-0');
     const registry = createIgluRegistry(files.map((f) => f.schema));
     const sample = sampleInstance(files[0].schema);
-    expect(registry.validate('iglu:com.shop/order_completed/jsonschema/3-0-0', sample)).toEqual({ valid: true, errors: [] });
-    expect(registry.validate('iglu:com.shop/order_completed/jsonschema/3-0-0', { order_id: 1 }).valid).toBe(false);
+    expect(registry.validate('iglu:com.shop/order_completed/jsonschema/3-0-0', sample)).toEqual({
+      valid: true,
+      errors: [],
+    });
+    expect(registry.validate('iglu:com.shop/order_completed/jsonschema/3-0-0', { order_id: 1 }).valid).toBe(
+      false,
+    );
   });
 
   it('round-trips name, description, version and schema', () => {
@@ -282,10 +329,11 @@ describe('Iglu self-describing schemas', () => {
   });
 
   it('keeps the highest version of each schema and normalizes draft-04', () => {
-    const v = (version: string, extra: JsonSchema) => ({
+    const v = (version: string, extra: JsonSchema): JsonSchema => ({
       self: { vendor: 'com.acme', name: 'checkout', format: 'jsonschema', version },
       type: 'object',
-      properties: { total: { type: 'number', minimum: 0, exclusiveMinimum: true, ...extra } },
+      // draft-04: a boolean exclusiveMinimum qualifies minimum.
+      properties: { total: { type: 'number', minimum: 0, exclusiveMinimum: true as unknown as number, ...extra } },
       additionalProperties: false,
     });
     const plan = fromIgluSchemas([v('1-0-0', {}), v('1-1-0', { maximum: 10 }), v('1-0-1', {})]);

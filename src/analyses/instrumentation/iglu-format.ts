@@ -18,7 +18,8 @@ import type { JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
  * `iglu_name` labels so an export writes it back unchanged. Owners, sources, identities and
  * privacy facts have no place.
  */
-export const IGLU_META_SCHEMA = 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#';
+export const IGLU_META_SCHEMA =
+  'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#';
 export const IGLU_VENDOR_LABEL = 'iglu_vendor';
 export const IGLU_NAME_LABEL = 'iglu_name';
 
@@ -41,7 +42,9 @@ export function toIgluSchemas(plan: TrackingPlan, options: { vendor: string }): 
   return plan.events.map((e) => {
     const vendor = e.labels?.[IGLU_VENDOR_LABEL] ?? options.vendor;
     if (!names.has(vendor)) names.set(vendor, uniqueNamer('_'));
-    const name = names.get(vendor)!(e.labels?.[IGLU_NAME_LABEL] ?? slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'));
+    const name = names.get(vendor)!(
+      e.labels?.[IGLU_NAME_LABEL] ?? slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'),
+    );
     const key: IgluKey = { vendor, name, format: 'jsonschema', version: e.version };
     const payload = eventPropertiesSchema(e);
     const schema: JsonSchema = {
@@ -76,11 +79,17 @@ export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions 
   const latest = new Map<string, { key: IgluKey; schema: JsonSchema }>();
   schemas.forEach((schema, i) => {
     const key = igluKeyOf(schema);
-    if (!key) throw new PlanParseError('not a self-describing schema (no "self" block)', `schema ${i + 1}`, 'Iglu schemas carry self: { vendor, name, format, version }');
+    if (!key)
+      throw new PlanParseError(
+        'not a self-describing schema (no "self" block)',
+        `schema ${i + 1}`,
+        'Iglu schemas carry self: { vendor, name, format, version }',
+      );
     byUri.set(igluUri(key), schema);
     const id = `${key.vendor}/${key.name}`;
     const prev = latest.get(id);
-    if (!prev || compareSchemaVer(parseSchemaVer(key.version), parseSchemaVer(prev.key.version)) > 0) latest.set(id, { key, schema });
+    if (!prev || compareSchemaVer(parseSchemaVer(key.version), parseSchemaVer(prev.key.version)) > 0)
+      latest.set(id, { key, schema });
   });
   const resolveRef =
     options.resolveRef ??
@@ -90,7 +99,9 @@ export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions 
     });
   // Preferred name: the title, else the schema name; where two schemas would share one, both use vendor/name.
   const entries = [...latest.values()];
-  const preferred = entries.map(({ key, schema }) => (typeof schema.title === 'string' && schema.title ? schema.title : key.name));
+  const preferred = entries.map(({ key, schema }) =>
+    typeof schema.title === 'string' && schema.title ? schema.title : key.name,
+  );
   const uses = new Map<string, number>();
   for (const n of preferred) uses.set(n, (uses.get(n) ?? 0) + 1);
   const events: PlanEvent[] = [];

@@ -16,7 +16,8 @@ export interface IgluKey {
   version: string;
 }
 
-const IGLU_URI = /^iglu:([a-zA-Z0-9-_.]+)\/([a-zA-Z0-9-_]+)\/([a-zA-Z0-9-_]+)\/([1-9][0-9]*-(?:0|[1-9][0-9]*)-(?:0|[1-9][0-9]*))$/;
+const IGLU_URI =
+  /^iglu:([a-zA-Z0-9-_.]+)\/([a-zA-Z0-9-_]+)\/([a-zA-Z0-9-_]+)\/([1-9][0-9]*-(?:0|[1-9][0-9]*)-(?:0|[1-9][0-9]*))$/;
 const IGLU_CENTRAL_HTTP = /^https?:\/\/iglucentral\.com\/schemas\/([^/]+)\/([^/]+)\/([^/]+)\/([^/#]+)#?$/;
 
 /** The `self` block of a self-describing schema, or undefined when the schema has none. */
@@ -73,12 +74,16 @@ export function createIgluRegistry(schemas: JsonSchema[]): IgluRegistry {
   const byUri = new Map<string, JsonSchema>();
   for (const schema of schemas) {
     const key = igluKeyOf(schema);
-    if (!key) throw new Error('Not a self-describing schema: it has no "self" block with vendor, name and version');
+    if (!key)
+      throw new Error('Not a self-describing schema: it has no "self" block with vendor, name and version');
     const uri = igluUri(key);
     if (byUri.has(uri)) throw new Error(`Schema ${uri} is registered twice`);
     byUri.set(uri, schema);
     ajv.addSchema(schema, uri);
-    ajv.addSchema(schema, `http://iglucentral.com/schemas/${key.vendor}/${key.name}/${key.format}/${key.version}`);
+    ajv.addSchema(
+      schema,
+      `http://iglucentral.com/schemas/${key.vendor}/${key.name}/${key.format}/${key.version}`,
+    );
   }
   const compiled = new Map<string, ValidateFunction>();
   return {

@@ -19,9 +19,23 @@ export type {
   SourceKind,
   TrackingPlan,
 } from './tracking-plan.ts';
-export { CALL_TYPES, IDENTITIES, REGULATIONS, SOURCE_KINDS, createEvent, createPlan, eventKey } from './tracking-plan.ts';
+export {
+  CALL_TYPES,
+  IDENTITIES,
+  REGULATIONS,
+  SOURCE_KINDS,
+  createEvent,
+  createPlan,
+  eventKey,
+} from './tracking-plan.ts';
 export { PlanParseError } from './plan-parse-error.ts';
-export { bumpSchemaVer, compareSchemaVer, formatSchemaVer, isSchemaVer, parseSchemaVer } from './schema-ver.ts';
+export {
+  bumpSchemaVer,
+  compareSchemaVer,
+  formatSchemaVer,
+  isSchemaVer,
+  parseSchemaVer,
+} from './schema-ver.ts';
 export type { SchemaVer, SchemaVerPart } from './schema-ver.ts';
 export { eventPropertiesSchema } from './event-schema.ts';
 export { normalizeJsonSchema } from './normalize-json-schema.ts';
@@ -34,7 +48,13 @@ export { USE_CASE_TEMPLATES } from './use-case-templates.ts';
 export type { EventTemplate, KpiTemplate, UseCaseTemplate } from './use-case-templates.ts';
 export { PROPERTY_LIBRARY } from './property-library.ts';
 export { draftPlan, findUseCase, knownUseCases, useCaseRequirements } from './requirements.ts';
-export type { DraftPlanOptions, EventRequirement, KpiRequirement, RequirementOptions, Requirements } from './requirements.ts';
+export type {
+  DraftPlanOptions,
+  EventRequirement,
+  KpiRequirement,
+  RequirementOptions,
+  Requirements,
+} from './requirements.ts';
 
 // Governance
 export { LINT_RULES } from './lint-rules.ts';
@@ -49,6 +69,8 @@ export { toCase } from './identifier.ts';
 export { createEventValidator } from './event-validator.ts';
 export type { EventValidator, MessageRef, ValidatorOptions } from './event-validator.ts';
 export { VIOLATION_TYPES } from './validation-report.ts';
+export { mergeValidatorSnapshots } from './validator-snapshot.ts';
+export type { ValidatorSnapshot } from './validator-snapshot.ts';
 export type {
   EventValidationSummary,
   InconsistentType,
@@ -59,7 +81,12 @@ export type {
 
 // Formats
 export { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_SCHEMA } from './plan-document-schema.ts';
-export { fromPlanDocument, parsePlanDocument, serializePlanDocument, toPlanDocument } from './plan-document.ts';
+export {
+  fromPlanDocument,
+  parsePlanDocument,
+  serializePlanDocument,
+  toPlanDocument,
+} from './plan-document.ts';
 export { PLAN_CSV_COLUMNS, planFromCsv, planToCsv } from './plan-csv.ts';
 export { fromSegmentPlan, isSegmentPlan, toSegmentPlan } from './segment-format.ts';
 export { fromRudderYaml, toRudderYaml } from './rudderstack-format.ts';
@@ -86,7 +113,13 @@ export type { CodegenOptions } from './codegen.ts';
 
 // Inference
 export { createPlanInferrer, inferPlan } from './plan-inference.ts';
-export type { EventStats, InferenceOptions, InferenceResult, PlanInferrer, PropertyStats } from './plan-inference.ts';
+export type {
+  EventStats,
+  InferenceOptions,
+  InferenceResult,
+  PlanInferrer,
+  PropertyStats,
+} from './plan-inference.ts';
 
 // Terminal views
 export {

@@ -16,7 +16,15 @@ describe('naming', () => {
   });
 
   it('recognises object–action names', () => {
-    for (const ok of ['Order Completed', 'order_completed', 'Product List Viewed', 'Invite Sent', 'Signed Up', 'Account Added User', 'paymentInfoEntered']) {
+    for (const ok of [
+      'Order Completed',
+      'order_completed',
+      'Product List Viewed',
+      'Invite Sent',
+      'Signed Up',
+      'Account Added User',
+      'paymentInfoEntered',
+    ]) {
       expect(isObjectAction(ok), ok).toBe(true);
     }
     for (const bad of ['Complete Order', 'Checkout', 'clickedButton', 'View Product', 'Order']) {

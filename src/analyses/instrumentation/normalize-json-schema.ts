@@ -3,7 +3,16 @@ import type { JsonSchema } from './tracking-plan.ts';
 /** Keywords whose value is a map of name → subschema. */
 const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions', '$defs'] as const;
 /** Keywords whose value is one subschema. */
-const SCHEMA_SINGLE = ['additionalProperties', 'additionalItems', 'not', 'contains', 'propertyNames', 'if', 'then', 'else'];
+const SCHEMA_SINGLE = [
+  'additionalProperties',
+  'additionalItems',
+  'not',
+  'contains',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
+];
 /** Keywords whose value is a list of subschemas. */
 const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
 

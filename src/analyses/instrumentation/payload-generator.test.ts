@@ -8,7 +8,11 @@ import { VIOLATION_TYPES } from './validation-report.ts';
 import type { ViolationType } from './validation-report.ts';
 
 const demoPlan = () =>
-  draftPlan(useCaseRequirements(USE_CASE_TEMPLATES.map((t) => t.id)), { name: 'Demo', version: '2-1-0', regulations: ['GDPR'] });
+  draftPlan(useCaseRequirements(USE_CASE_TEMPLATES.map((t) => t.id)), {
+    name: 'Demo',
+    version: '2-1-0',
+    regulations: ['GDPR'],
+  });
 
 function validate(plan: ReturnType<typeof demoPlan>, messages: Iterable<unknown>) {
   const v = createEventValidator(plan);
@@ -28,7 +32,9 @@ describe('seeded payload generator', () => {
 
   it.each([1, 2, 3, 42])('seed %i: the validator finds exactly the planted violations', (seed) => {
     const plan = demoPlan();
-    const plant = Object.fromEntries(VIOLATION_TYPES.map((t, i) => [t, 3 + ((seed * (i + 1)) % 17)])) as Record<ViolationType, number>;
+    const plant = Object.fromEntries(
+      VIOLATION_TYPES.map((t, i) => [t, 3 + ((seed * (i + 1)) % 17)]),
+    ) as Record<ViolationType, number>;
     const gen = createPayloadGenerator({ plan, seed, count: 5000, plant });
     const report = validate(plan, gen.messages());
     expect(report.violationsByType).toEqual(plant);
@@ -51,16 +57,29 @@ describe('seeded payload generator', () => {
     const plan = shopPlan();
     plan.version = '1-0-0';
     for (const e of plan.events) e.version = '1-0-0';
-    const gen = createPayloadGenerator({ plan, seed: 9, count: 300, plant: { outdated_version: 7, consent_violation: 3, pii_detected: 2 } });
-    expect(validate(plan, gen.messages()).violationsByType).toMatchObject({ outdated_version: 7, consent_violation: 3, pii_detected: 2 });
+    const gen = createPayloadGenerator({
+      plan,
+      seed: 9,
+      count: 300,
+      plant: { outdated_version: 7, consent_violation: 3, pii_detected: 2 },
+    });
+    expect(validate(plan, gen.messages()).violationsByType).toMatchObject({
+      outdated_version: 7,
+      consent_violation: 3,
+      pii_detected: 2,
+    });
   });
 
   it('says what the plan lacks when a violation cannot be planted', () => {
     const plan = shopPlan();
     for (const e of plan.events) e.additionalProperties = false;
-    expect(() => createPayloadGenerator({ plan, seed: 1, count: 10, plant: { inconsistent_type: 1 } })).toThrow(
+    expect(() =>
+      createPayloadGenerator({ plan, seed: 1, count: 10, plant: { inconsistent_type: 1 } }),
+    ).toThrow(
       'Cannot plant inconsistent_type: the plan needs an event that accepts unplanned properties (additionalProperties true).',
     );
-    expect(() => createPayloadGenerator({ plan, seed: 1, count: 2, plant: { wrong_type: 3 } })).toThrow(/Cannot plant 3 violations in 2 messages/);
+    expect(() => createPayloadGenerator({ plan, seed: 1, count: 2, plant: { wrong_type: 3 } })).toThrow(
+      /Cannot plant 3 violations in 2 messages/,
+    );
   });
 });

@@ -33,7 +33,12 @@ export interface PayloadGenerator {
 
 type Msg = Record<string, unknown>;
 
-const UNPLANNED_NAMES = ['Legacy Button Clicked', 'Banner Dismissed', 'Debug Panel Opened', 'Tooltip Hovered'];
+const UNPLANNED_NAMES = [
+  'Legacy Button Clicked',
+  'Banner Dismissed',
+  'Debug Panel Opened',
+  'Tooltip Hovered',
+];
 const LEAKED_EMAIL = 'jane.doe@example.com';
 const EXTRA_TRAIT = 'ui_theme';
 const ROGUE_SOURCE = 'legacy_server';
@@ -66,7 +71,8 @@ export function createPayloadGenerator(options: PayloadGeneratorOptions): Payloa
   const start = Date.parse(options.startTime ?? '2024-03-01T00:00:00.000Z');
   const nVariants = options.variants ?? 32;
   const baseEvents = plan.events.filter((e) => e.status !== 'deprecated');
-  if (baseEvents.length === 0) throw new Error('The plan has no events that are not deprecated; nothing to generate.');
+  if (baseEvents.length === 0)
+    throw new Error('The plan has no events that are not deprecated; nothing to generate.');
 
   const rnd = seededRandom(seed);
   // Pre-built payload variants per event.
@@ -74,10 +80,13 @@ export function createPayloadGenerator(options: PayloadGeneratorOptions): Payloa
   for (const e of plan.events) {
     const schema = eventPropertiesSchema(e);
     const list: Msg[] = [];
-    for (let v = 0; v < nVariants; v++) list.push(sampleInstance(schema, { random: rnd, optionalRate: 0.6 }) as Msg);
+    for (let v = 0; v < nVariants; v++)
+      list.push(sampleInstance(schema, { random: rnd, optionalRate: 0.6 }) as Msg);
     variants.set(e, list);
   }
-  const carrier = baseEvents.find((e) => e.additionalProperties && !e.properties.some((p) => p.name === EXTRA_TRAIT));
+  const carrier = baseEvents.find(
+    (e) => e.additionalProperties && !e.properties.some((p) => p.name === EXTRA_TRAIT),
+  );
   const planters = buildPlanters(plan, baseEvents, carrier);
 
   const planted = emptyViolationCounts();
@@ -93,7 +102,9 @@ export function createPayloadGenerator(options: PayloadGeneratorOptions): Payloa
   }
   const inconsistent = planted.inconsistent_type;
   if (inconsistent && count - totalPlanted <= inconsistent) {
-    throw new Error('inconsistent_type needs more baseline messages than planted ones (the planted type must be the minority).');
+    throw new Error(
+      'inconsistent_type needs more baseline messages than planted ones (the planted type must be the minority).',
+    );
   }
 
   // Positions of planted messages: a seeded shuffle of the indices.
@@ -114,9 +125,12 @@ export function createPayloadGenerator(options: PayloadGeneratorOptions): Payloa
   }
   const genSeed = Math.floor(rnd() * 0xffffffff);
 
-  const categories = [...new Set([...plan.consentCategories, ...plan.events.flatMap((e) => [e.consentCategory, ...e.properties.map((p) => p.consentCategory)])])].filter(
-    (c): c is string => !!c,
-  );
+  const categories = [
+    ...new Set([
+      ...plan.consentCategories,
+      ...plan.events.flatMap((e) => [e.consentCategory, ...e.properties.map((p) => p.consentCategory)]),
+    ]),
+  ].filter((c): c is string => !!c);
 
   function* messages(): Generator<Msg> {
     const r = seededRandom(genSeed);
@@ -128,7 +142,10 @@ export function createPayloadGenerator(options: PayloadGeneratorOptions): Payloa
       let planter: Planter | undefined;
       if (slot) {
         planter = planters.get(VIOLATION_TYPES[slot - 1])!;
-        event = planter.type === 'unplanned_event' ? baseEvents[0] : planter.events[Math.floor(pick() * planter.events.length)];
+        event =
+          planter.type === 'unplanned_event'
+            ? baseEvents[0]
+            : planter.events[Math.floor(pick() * planter.events.length)];
       } else if (inconsistent && carrier && carrierBaseline <= inconsistent) {
         // Enough baseline messages carry the extra trait with its usual type to make the planted type a minority.
         event = carrier;
@@ -155,9 +172,14 @@ export function createPayloadGenerator(options: PayloadGeneratorOptions): Payloa
       consent: { categoryPreferences: Object.fromEntries(categories.map((c) => [c, true])) },
     };
     if (event.sources.length) context.source = event.sources[Math.floor(pick() * event.sources.length)];
-    const msg: Msg = { type: event.type, messageId: `msg-${seed}-${i}`, timestamp: new Date(start + i * 1000).toISOString() };
+    const msg: Msg = {
+      type: event.type,
+      messageId: `msg-${seed}-${i}`,
+      timestamp: new Date(start + i * 1000).toISOString(),
+    };
     if (event.type === 'track') msg.event = event.name;
-    if (event.type === 'page' || event.type === 'screen') msg.name = event.name === '*' || event.name === event.type ? 'Pricing' : event.name;
+    if (event.type === 'page' || event.type === 'screen')
+      msg.name = event.name === '*' || event.name === event.type ? 'Pricing' : event.name;
     const ids = event.identities;
     if (ids.includes('userId') || !ids.includes('anonymousId')) msg.userId = `user-${n}`;
     if (ids.includes('anonymousId')) msg.anonymousId = `anon-${n}`;
@@ -203,7 +225,12 @@ function constraintBreaker(p: PlanProperty): ((payload: Msg) => void) | undefine
   const t = single(p);
   if (!t || s.const !== undefined) return undefined;
   if (Array.isArray(s.enum) && t === 'string') return (o) => (o[p.name] = 'zz_not_in_enum');
-  if ((t === 'integer' || t === 'number') && typeof s.maximum === 'number' && s.multipleOf === undefined && s.exclusiveMaximum === undefined) {
+  if (
+    (t === 'integer' || t === 'number') &&
+    typeof s.maximum === 'number' &&
+    s.multipleOf === undefined &&
+    s.exclusiveMaximum === undefined
+  ) {
     return (o) => (o[p.name] = s.maximum! + 1);
   }
   if (t === 'string' && typeof s.maxLength === 'number' && !s.pattern && !s.format && s.maxLength < 5000) {
@@ -217,15 +244,21 @@ function constraintBreaker(p: PlanProperty): ((payload: Msg) => void) | undefine
       return undefined;
     }
     const bad = '~~~';
-    if (re.test(bad) || (s.minLength ?? 0) > bad.length || (s.maxLength ?? Infinity) < bad.length) return undefined;
+    if (re.test(bad) || (s.minLength ?? 0) > bad.length || (s.maxLength ?? Infinity) < bad.length)
+      return undefined;
     return (o) => (o[p.name] = bad);
   }
   return undefined;
 }
 
-function buildPlanters(plan: TrackingPlan, events: PlanEvent[], carrier: PlanEvent | undefined): Map<ViolationType, Planter> {
+function buildPlanters(
+  plan: TrackingPlan,
+  events: PlanEvent[],
+  carrier: PlanEvent | undefined,
+): Map<ViolationType, Planter> {
   const planters = new Map<ViolationType, Planter>();
-  const add = (type: ViolationType, evs: PlanEvent[], apply: Planter['apply']) => planters.set(type, { type, events: evs, apply });
+  const add = (type: ViolationType, evs: PlanEvent[], apply: Planter['apply']) =>
+    planters.set(type, { type, events: evs, apply });
   const propsOf = (e: PlanEvent) => e.properties;
   const usable = (e: PlanEvent) => !e.pii;
 
@@ -237,25 +270,41 @@ function buildPlanters(plan: TrackingPlan, events: PlanEvent[], carrier: PlanEve
     msg.properties = { note: 'n/a' };
   });
 
-  add('missing_required_property', events.filter((e) => e.properties.some((p) => p.required)), (msg, e, pick) => {
-    const req = e.properties.filter((p) => p.required);
-    delete payloadOf(msg, e)[req[Math.floor(pick() * req.length)].name];
-  });
+  add(
+    'missing_required_property',
+    events.filter((e) => e.properties.some((p) => p.required)),
+    (msg, e, pick) => {
+      const req = e.properties.filter((p) => p.required);
+      delete payloadOf(msg, e)[req[Math.floor(pick() * req.length)].name];
+    },
+  );
 
-  add('wrong_type', events.filter((e) => propsOf(e).some((p) => single(p))), (msg, e, pick) => {
-    const cands = e.properties.filter((p) => single(p));
-    const p = cands[Math.floor(pick() * cands.length)];
-    payloadOf(msg, e)[p.name] = single(p) === 'boolean' ? 'yes' : single(p) === 'string' ? true : 'NaN';
-  });
+  add(
+    'wrong_type',
+    events.filter((e) => propsOf(e).some((p) => single(p))),
+    (msg, e, pick) => {
+      const cands = e.properties.filter((p) => single(p));
+      const p = cands[Math.floor(pick() * cands.length)];
+      payloadOf(msg, e)[p.name] = single(p) === 'boolean' ? 'yes' : single(p) === 'string' ? true : 'NaN';
+    },
+  );
 
-  add('additional_property', events.filter((e) => !e.additionalProperties), (msg, e) => {
-    payloadOf(msg, e).debug_flag = true;
-  });
+  add(
+    'additional_property',
+    events.filter((e) => !e.additionalProperties),
+    (msg, e) => {
+      payloadOf(msg, e).debug_flag = true;
+    },
+  );
 
-  add('constraint_violation', events.filter((e) => e.properties.some((p) => constraintBreaker(p))), (msg, e, pick) => {
-    const cands = e.properties.filter((p) => constraintBreaker(p));
-    constraintBreaker(cands[Math.floor(pick() * cands.length)])!(payloadOf(msg, e));
-  });
+  add(
+    'constraint_violation',
+    events.filter((e) => e.properties.some((p) => constraintBreaker(p))),
+    (msg, e, pick) => {
+      const cands = e.properties.filter((p) => constraintBreaker(p));
+      constraintBreaker(cands[Math.floor(pick() * cands.length)])!(payloadOf(msg, e));
+    },
+  );
 
   // The extra trait is a string on every baseline message of the carrier event, a number here.
   add('inconsistent_type', carrier ? [carrier] : [], (msg, e) => {
@@ -265,27 +314,40 @@ function buildPlanters(plan: TrackingPlan, events: PlanEvent[], carrier: PlanEve
   const planVer = parseSchemaVer(plan.version);
   const deprecated = plan.events.filter((e) => e.status === 'deprecated');
   if (planVer.model > 1 || planVer.revision > 0) {
-    const older = planVer.model > 1 ? `${planVer.model - 1}-0-0` : `${planVer.model}-${planVer.revision - 1}-0`;
+    const older =
+      planVer.model > 1 ? `${planVer.model - 1}-0-0` : `${planVer.model}-${planVer.revision - 1}-0`;
     add('outdated_version', events, (msg) => {
       (msg.context as Msg).protocols = { plan_version: older };
     });
   } else if (events.some((e) => parseSchemaVer(e.version).model > 1)) {
-    add('outdated_version', events.filter((e) => parseSchemaVer(e.version).model > 1), (msg, e) => {
-      (msg.context as Msg).protocols = { event_version: parseSchemaVer(e.version).model - 1 };
-    });
+    add(
+      'outdated_version',
+      events.filter((e) => parseSchemaVer(e.version).model > 1),
+      (msg, e) => {
+        (msg.context as Msg).protocols = { event_version: parseSchemaVer(e.version).model - 1 };
+      },
+    );
   } else if (deprecated.length) {
     // Sending a deprecated event is the violation; its message is otherwise valid.
     add('outdated_version', deprecated, () => undefined);
   }
 
-  add('unexpected_source', events.filter((e) => e.sources.length > 0), (msg) => {
-    (msg.context as Msg).source = ROGUE_SOURCE;
-  });
+  add(
+    'unexpected_source',
+    events.filter((e) => e.sources.length > 0),
+    (msg) => {
+      (msg.context as Msg).source = ROGUE_SOURCE;
+    },
+  );
 
-  add('consent_violation', events.filter((e) => !!e.consentCategory), (msg, e) => {
-    const prefs = ((msg.context as Msg).consent as Msg).categoryPreferences as Msg;
-    prefs[e.consentCategory!] = false;
-  });
+  add(
+    'consent_violation',
+    events.filter((e) => !!e.consentCategory),
+    (msg, e) => {
+      const prefs = ((msg.context as Msg).consent as Msg).categoryPreferences as Msg;
+      prefs[e.consentCategory!] = false;
+    },
+  );
 
   const leakable = (p: PlanProperty) =>
     !p.pii &&
@@ -295,10 +357,14 @@ function buildPlanters(plan: TrackingPlan, events: PlanEvent[], carrier: PlanEve
     !p.schema.format &&
     (p.schema.maxLength ?? Infinity) >= LEAKED_EMAIL.length &&
     (p.schema.minLength ?? 0) <= LEAKED_EMAIL.length;
-  add('pii_detected', events.filter((e) => usable(e) && e.properties.some((p) => leakable(p))), (msg, e, pick) => {
-    const cands = e.properties.filter((p) => leakable(p));
-    payloadOf(msg, e)[cands[Math.floor(pick() * cands.length)].name] = LEAKED_EMAIL;
-  });
+  add(
+    'pii_detected',
+    events.filter((e) => usable(e) && e.properties.some((p) => leakable(p))),
+    (msg, e, pick) => {
+      const cands = e.properties.filter((p) => leakable(p));
+      payloadOf(msg, e)[cands[Math.floor(pick() * cands.length)].name] = LEAKED_EMAIL;
+    },
+  );
   return planters;
 }
 

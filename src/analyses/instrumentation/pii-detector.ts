@@ -10,7 +10,8 @@
  */
 export type DetectedPii = 'email' | 'phone' | 'card' | 'ssn' | 'ip';
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
 const EMAIL_IN_TEXT = /[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 const PHONE = /^(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}$|^\+\d{7,15}$/;
 const SSN = /^\d{3}-\d{2}-\d{4}$/;
@@ -81,9 +82,15 @@ const PII_NAME_HINTS: ReadonlyArray<[RegExp, string]> = [
   [/\bip\b|ip[-_ ]?address|^ip$/i, 'ip'],
   [/latitude|longitude|\blat\b|\blng\b|\blon\b|geo[-_ ]?location/i, 'precise_location'],
   [/\bdob\b|birth[-_ ]?date|date[-_ ]?of[-_ ]?birth|birthday/i, 'date_of_birth'],
-  [/\bssn\b|social[-_ ]?security|passport|driver[-_ ]?licen[cs]e|national[-_ ]?id|tax[-_ ]?id/i, 'government_id'],
+  [
+    /\bssn\b|social[-_ ]?security|passport|driver[-_ ]?licen[cs]e|national[-_ ]?id|tax[-_ ]?id/i,
+    'government_id',
+  ],
   [/card[-_ ]?number|credit[-_ ]?card|\bcvv\b|\biban\b|account[-_ ]?number/i, 'financial'],
-  [/diagnos|medical|medication|prescription|symptom|treatment|patient|health[-_ ]?condition|insurance[-_ ]?id/i, 'health'],
+  [
+    /diagnos|medical|medication|prescription|symptom|treatment|patient|health[-_ ]?condition|insurance[-_ ]?id/i,
+    'health',
+  ],
 ];
 
 /**

@@ -1,7 +1,21 @@
 import { csvRecords, formatCsv } from './csv-table.ts';
 import { PlanParseError } from './plan-parse-error.ts';
-import { CALL_TYPES, EVENT_STATUSES, IDENTITIES, PII_KINDS, createEvent, createPlan } from './tracking-plan.ts';
-import type { Governance, JsonSchema, JsonType, PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
+import {
+  CALL_TYPES,
+  EVENT_STATUSES,
+  IDENTITIES,
+  PII_KINDS,
+  createEvent,
+  createPlan,
+} from './tracking-plan.ts';
+import type {
+  Governance,
+  JsonSchema,
+  JsonType,
+  PlanEvent,
+  PlanProperty,
+  TrackingPlan,
+} from './tracking-plan.ts';
 
 /**
  * gtm's CSV layout: one row per event property (an event without properties gets one row with
@@ -122,21 +136,38 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
     const eventName = r.get('event');
     if (!eventName) throw new PlanParseError('empty event name', at('event'));
     const type = (r.get('event_type') || 'track') as PlanEvent['type'];
-    if (!CALL_TYPES.includes(type)) throw new PlanParseError(`unknown call type "${type}"`, at('event_type'), `use one of ${CALL_TYPES.join(', ')}`);
+    if (!CALL_TYPES.includes(type))
+      throw new PlanParseError(
+        `unknown call type "${type}"`,
+        at('event_type'),
+        `use one of ${CALL_TYPES.join(', ')}`,
+      );
     const key = `${type}\u0000${eventName}`;
     let event = events.get(key);
     if (!event) {
       const status = (r.get('event_status') || 'planned') as PlanEvent['status'];
-      if (!EVENT_STATUSES.includes(status)) throw new PlanParseError(`unknown status "${status}"`, at('event_status'), `use one of ${EVENT_STATUSES.join(', ')}`);
+      if (!EVENT_STATUSES.includes(status))
+        throw new PlanParseError(
+          `unknown status "${status}"`,
+          at('event_status'),
+          `use one of ${EVENT_STATUSES.join(', ')}`,
+        );
       const identities = list(r.get('event_identities')) as PlanEvent['identities'];
-      for (const id of identities) if (!IDENTITIES.includes(id)) throw new PlanParseError(`unknown identity "${id}"`, at('event_identities'), `use ${IDENTITIES.join(', ')}`);
+      for (const id of identities)
+        if (!IDENTITIES.includes(id))
+          throw new PlanParseError(
+            `unknown identity "${id}"`,
+            at('event_identities'),
+            `use ${IDENTITIES.join(', ')}`,
+          );
       const fields: Partial<PlanEvent> & { name: string } = {
         name: eventName,
         type,
         status,
         sources: list(r.get('event_sources')),
         identities,
-        additionalProperties: bool(r.get('event_additional_properties'), at('event_additional_properties')) ?? true,
+        additionalProperties:
+          bool(r.get('event_additional_properties'), at('event_additional_properties')) ?? true,
         ...governance(r.get, 'event_', at),
       };
       const description = r.get('event_description');
@@ -148,8 +179,10 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
       if (rate !== undefined) fields.samplingRate = rate;
       if (r.get('event_category')) fields.category = r.get('event_category');
       if (r.get('event_tags')) fields.tags = list(r.get('event_tags'));
-      if (r.get('event_labels')) fields.labels = json(r.get('event_labels'), at('event_labels')) as Record<string, string>;
-      if (r.get('event_schema_extras')) fields.schemaExtras = json(r.get('event_schema_extras'), at('event_schema_extras')) as JsonSchema;
+      if (r.get('event_labels'))
+        fields.labels = json(r.get('event_labels'), at('event_labels')) as Record<string, string>;
+      if (r.get('event_schema_extras'))
+        fields.schemaExtras = json(r.get('event_schema_extras'), at('event_schema_extras')) as JsonSchema;
       event = createEvent(fields);
       events.set(key, event);
     }
@@ -163,7 +196,9 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
     }
     if (r.get('property_enum')) {
       const raw = r.get('property_enum');
-      schema.enum = raw.trim().startsWith('[') ? (json(raw, at('property_enum')) as unknown[]) : raw.split('|');
+      schema.enum = raw.trim().startsWith('[')
+        ? (json(raw, at('property_enum')) as unknown[])
+        : raw.split('|');
     }
     if (r.get('property_format')) schema.format = r.get('property_format');
     if (r.get('property_pattern')) schema.pattern = r.get('property_pattern');
@@ -177,7 +212,8 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
       const v = num(r.get(col), at(col));
       if (v !== undefined) schema[kw] = v;
     }
-    if (r.get('property_schema')) Object.assign(schema, json(r.get('property_schema'), at('property_schema')) as JsonSchema);
+    if (r.get('property_schema'))
+      Object.assign(schema, json(r.get('property_schema'), at('property_schema')) as JsonSchema);
     const prop: PlanProperty = {
       name: propName,
       required: bool(r.get('property_required'), at('property_required')) ?? false,
@@ -190,7 +226,11 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
   return createPlan({ name, events: [...events.values()] });
 }
 
-function governance(get: (c: string) => string, prefix: 'event_' | 'property_', at: (c: Column) => string): Governance {
+function governance(
+  get: (c: string) => string,
+  prefix: 'event_' | 'property_',
+  at: (c: Column) => string,
+): Governance {
   const g: Governance = {};
   const c = get(`${prefix}consent_category`);
   if (c) g.consentCategory = c;
@@ -199,7 +239,11 @@ function governance(get: (c: string) => string, prefix: 'event_' | 'property_', 
   const kind = get(`${prefix}pii_kind`);
   if (kind) {
     if (!PII_KINDS.includes(kind as Governance['piiKind'] & string)) {
-      throw new PlanParseError(`unknown PII kind "${kind}"`, at(`${prefix}pii_kind` as Column), `use one of ${PII_KINDS.join(', ')}`);
+      throw new PlanParseError(
+        `unknown PII kind "${kind}"`,
+        at(`${prefix}pii_kind` as Column),
+        `use one of ${PII_KINDS.join(', ')}`,
+      );
     }
     g.piiKind = kind as Governance['piiKind'];
   }
@@ -235,6 +279,10 @@ function json(v: string, at: string): unknown {
   try {
     return JSON.parse(v);
   } catch (err) {
-    throw new PlanParseError(`not valid JSON: ${(err as Error).message}`, at, 'write the value as JSON, e.g. ["a","b"]');
+    throw new PlanParseError(
+      `not valid JSON: ${(err as Error).message}`,
+      at,
+      'write the value as JSON, e.g. ["a","b"]',
+    );
   }
 }

@@ -12,7 +12,11 @@ const base = (properties: PlanProperty[], additionalProperties = false): Trackin
     version: '1-2-3',
     events: [createEvent({ name: 'Order Completed', version: '2-0-1', additionalProperties, properties })],
   });
-const p = (name: string, schema: PlanProperty['schema'], required = false): PlanProperty => ({ name, required, schema });
+const p = (name: string, schema: PlanProperty['schema'], required = false): PlanProperty => ({
+  name,
+  required,
+  schema,
+});
 
 /** [scenario, old properties, new properties, old additionalProperties, new additionalProperties, expected level] */
 const SCENARIOS: Array<[string, PlanProperty[], PlanProperty[], boolean, boolean, ChangeLevel]> = [
@@ -22,33 +26,149 @@ const SCENARIOS: Array<[string, PlanProperty[], PlanProperty[], boolean, boolean
   ['required property removed, closed event', [p('a', { type: 'string' }, true)], [], false, false, 'model'],
   ['optional property removed, closed event', [p('a', { type: 'string' })], [], false, false, 'revision'],
   ['property removed, open event', [p('a', { type: 'string' }, true)], [], true, true, 'addition'],
-  ['optional made required', [p('a', { type: 'string' })], [p('a', { type: 'string' }, true)], false, false, 'revision'],
-  ['required made optional', [p('a', { type: 'string' }, true)], [p('a', { type: 'string' })], false, false, 'addition'],
-  ['type widened to nullable', [p('a', { type: 'string' })], [p('a', { type: ['string', 'null'] })], false, false, 'addition'],
-  ['integer widened to number', [p('a', { type: 'integer' })], [p('a', { type: 'number' })], false, false, 'addition'],
-  ['number narrowed to integer', [p('a', { type: 'number' })], [p('a', { type: 'integer' })], false, false, 'revision'],
-  ['required type changed', [p('a', { type: 'string' }, true)], [p('a', { type: 'number' }, true)], false, false, 'model'],
-  ['optional type changed', [p('a', { type: 'string' })], [p('a', { type: 'number' })], false, false, 'revision'],
-  ['enum added', [p('a', { type: 'string' })], [p('a', { type: 'string', enum: ['x'] })], false, false, 'revision'],
+  [
+    'optional made required',
+    [p('a', { type: 'string' })],
+    [p('a', { type: 'string' }, true)],
+    false,
+    false,
+    'revision',
+  ],
+  [
+    'required made optional',
+    [p('a', { type: 'string' }, true)],
+    [p('a', { type: 'string' })],
+    false,
+    false,
+    'addition',
+  ],
+  [
+    'type widened to nullable',
+    [p('a', { type: 'string' })],
+    [p('a', { type: ['string', 'null'] })],
+    false,
+    false,
+    'addition',
+  ],
+  [
+    'integer widened to number',
+    [p('a', { type: 'integer' })],
+    [p('a', { type: 'number' })],
+    false,
+    false,
+    'addition',
+  ],
+  [
+    'number narrowed to integer',
+    [p('a', { type: 'number' })],
+    [p('a', { type: 'integer' })],
+    false,
+    false,
+    'revision',
+  ],
+  [
+    'required type changed',
+    [p('a', { type: 'string' }, true)],
+    [p('a', { type: 'number' }, true)],
+    false,
+    false,
+    'model',
+  ],
+  [
+    'optional type changed',
+    [p('a', { type: 'string' })],
+    [p('a', { type: 'number' })],
+    false,
+    false,
+    'revision',
+  ],
+  [
+    'enum added',
+    [p('a', { type: 'string' })],
+    [p('a', { type: 'string', enum: ['x'] })],
+    false,
+    false,
+    'revision',
+  ],
   ['enum value added', [p('a', { enum: ['x'] })], [p('a', { enum: ['x', 'y'] })], false, false, 'addition'],
   ['enum value removed', [p('a', { enum: ['x', 'y'] })], [p('a', { enum: ['x'] })], false, false, 'revision'],
-  ['maxLength raised', [p('a', { type: 'string', maxLength: 5 })], [p('a', { type: 'string', maxLength: 9 })], false, false, 'addition'],
-  ['maximum lowered', [p('a', { type: 'number', maximum: 9 })], [p('a', { type: 'number', maximum: 5 })], false, false, 'revision'],
-  ['minimum removed', [p('a', { type: 'number', minimum: 0 })], [p('a', { type: 'number' })], false, false, 'addition'],
-  ['pattern changed', [p('a', { type: 'string', pattern: '^a' })], [p('a', { type: 'string', pattern: '^b' })], false, false, 'revision'],
+  [
+    'maxLength raised',
+    [p('a', { type: 'string', maxLength: 5 })],
+    [p('a', { type: 'string', maxLength: 9 })],
+    false,
+    false,
+    'addition',
+  ],
+  [
+    'maximum lowered',
+    [p('a', { type: 'number', maximum: 9 })],
+    [p('a', { type: 'number', maximum: 5 })],
+    false,
+    false,
+    'revision',
+  ],
+  [
+    'minimum removed',
+    [p('a', { type: 'number', minimum: 0 })],
+    [p('a', { type: 'number' })],
+    false,
+    false,
+    'addition',
+  ],
+  [
+    'pattern changed',
+    [p('a', { type: 'string', pattern: '^a' })],
+    [p('a', { type: 'string', pattern: '^b' })],
+    false,
+    false,
+    'revision',
+  ],
   ['unplanned properties forbidden', [], [], true, false, 'revision'],
   ['unplanned properties allowed', [], [], false, true, 'addition'],
   [
     'nested required property added',
     [p('o', { type: 'object', properties: {}, additionalProperties: false }, true)],
-    [p('o', { type: 'object', properties: { x: { type: 'string' } }, required: ['x'], additionalProperties: false }, true)],
+    [
+      p(
+        'o',
+        {
+          type: 'object',
+          properties: { x: { type: 'string' } },
+          required: ['x'],
+          additionalProperties: false,
+        },
+        true,
+      ),
+    ],
     false,
     false,
     'model',
   ],
-  ['array item type narrowed', [p('l', { type: 'array', items: { type: ['string', 'null'] } })], [p('l', { type: 'array', items: { type: 'string' } })], false, false, 'revision'],
-  ['description edited', [{ ...p('a', { type: 'string' }), description: 'x' }], [{ ...p('a', { type: 'string' }), description: 'y' }], false, false, 'addition'],
-  ['privacy facts only', [p('a', { type: 'string' })], [{ ...p('a', { type: 'string' }), pii: true, retentionDays: 30 }], false, false, 'none'],
+  [
+    'array item type narrowed',
+    [p('l', { type: 'array', items: { type: ['string', 'null'] } })],
+    [p('l', { type: 'array', items: { type: 'string' } })],
+    false,
+    false,
+    'revision',
+  ],
+  [
+    'description edited',
+    [{ ...p('a', { type: 'string' }), description: 'x' }],
+    [{ ...p('a', { type: 'string' }), description: 'y' }],
+    false,
+    false,
+    'addition',
+  ],
+  [
+    'privacy facts only',
+    [p('a', { type: 'string' })],
+    [{ ...p('a', { type: 'string' }), pii: true, retentionDays: 30 }],
+    false,
+    false,
+    'none',
+  ],
 ];
 
 describe('diffPlans', () => {
@@ -65,13 +185,30 @@ describe('diffPlans', () => {
     expect(diff.level).toBe('revision');
     expect(diff.proposedVersion).toBe('1-3-0');
     expect(diff.events).toEqual([
-      { event: 'Order Completed', eventType: 'track', level: 'revision', from: '2-0-1', proposed: '2-1-0', declared: '2-0-1' },
+      {
+        event: 'Order Completed',
+        eventType: 'track',
+        level: 'revision',
+        from: '2-0-1',
+        proposed: '2-1-0',
+        declared: '2-0-1',
+      },
     ]);
   });
 
   it('classifies added and removed events, noting a likely rename', () => {
-    const before = createPlan({ name: 'p', events: [createEvent({ name: 'order_completed' }), createEvent({ name: 'Kept' })] });
-    const after = createPlan({ name: 'p', events: [createEvent({ name: 'Order Completed' }), createEvent({ name: 'Kept' }), createEvent({ name: 'New One' })] });
+    const before = createPlan({
+      name: 'p',
+      events: [createEvent({ name: 'order_completed' }), createEvent({ name: 'Kept' })],
+    });
+    const after = createPlan({
+      name: 'p',
+      events: [
+        createEvent({ name: 'Order Completed' }),
+        createEvent({ name: 'Kept' }),
+        createEvent({ name: 'New One' }),
+      ],
+    });
     const diff = diffPlans(before, after);
     expect(diff.changes.map((c) => [c.event, c.kind, c.level])).toEqual([
       ['order_completed', 'event-removed', 'model'],
@@ -91,14 +228,22 @@ describe('diffPlans', () => {
     const diff = diffPlans(before, after);
     expect(diff.level).toBe('none');
     expect(diff.proposedVersion).toBe(before.version);
-    expect(diff.changes.map((c) => c.description)).toEqual(['owner: (none) → new-owner', 'sources: ["web","server"] → ["web"]']);
+    expect(diff.changes.map((c) => c.description)).toEqual([
+      'owner: (none) → new-owner',
+      'sources: ["web","server"] → ["web"]',
+    ]);
   });
 
   it('renders a Markdown changelog grouped by event, breaking changes first', () => {
     const before = shopPlan();
     const after = shopPlan();
     after.events[0].properties = after.events[0].properties.filter((x) => x.name !== 'note');
-    after.events[0].properties.push({ name: 'tax', description: 'Tax.', required: true, schema: { type: 'number', minimum: 0, maximum: 1e5 } });
+    after.events[0].properties.push({
+      name: 'tax',
+      description: 'Tax.',
+      required: true,
+      schema: { type: 'number', minimum: 0, maximum: 1e5 },
+    });
     after.events[0].properties[2].schema = { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 };
     after.events.splice(1, 1);
     const md = renderChangelog(diffPlans(before, after));

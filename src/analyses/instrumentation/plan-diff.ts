@@ -112,30 +112,53 @@ export function diffPlans(oldPlan: TrackingPlan, newPlan: TrackingPlan): PlanDif
 
   for (const oe of oldPlan.events) {
     if (newEvents.has(key(oe))) continue;
-    const twin = newPlan.events.find((ne) => ne.type === oe.type && !oldEvents.has(key(ne)) && duplicateKey(ne.name) === duplicateKey(oe.name));
+    const twin = newPlan.events.find(
+      (ne) =>
+        ne.type === oe.type && !oldEvents.has(key(ne)) && duplicateKey(ne.name) === duplicateKey(oe.name),
+    );
     changes.push({
       event: oe.name,
       eventType: oe.type,
       kind: 'event-removed',
       level: 'model',
       breaking: true,
-      description: twin ? `removed (renamed to "${twin.name}"?): its data no longer matches any event` : 'removed: its data no longer matches any event',
+      description: twin
+        ? `removed (renamed to "${twin.name}"?): its data no longer matches any event`
+        : 'removed: its data no longer matches any event',
     });
   }
   for (const ne of newPlan.events) {
     const oe = oldEvents.get(key(ne));
     if (!oe) {
-      changes.push({ event: ne.name, eventType: ne.type, kind: 'event-added', level: 'addition', breaking: false, description: 'added' });
+      changes.push({
+        event: ne.name,
+        eventType: ne.type,
+        kind: 'event-added',
+        level: 'addition',
+        breaking: false,
+        description: 'added',
+      });
       continue;
     }
     const eventChanges = diffEvent(oe, ne);
     changes.push(...eventChanges);
     const level = eventChanges.reduce<ChangeLevel>((l, c) => maxLevel(l, c.level), 'none');
-    const proposed = level === 'none' || !isSchemaVer(oe.version) ? oe.version : bumpSchemaVer(oe.version, level);
-    events.push({ event: ne.name, eventType: ne.type, level, from: oe.version, proposed, declared: ne.version });
+    const proposed =
+      level === 'none' || !isSchemaVer(oe.version) ? oe.version : bumpSchemaVer(oe.version, level);
+    events.push({
+      event: ne.name,
+      eventType: ne.type,
+      level,
+      from: oe.version,
+      proposed,
+      declared: ne.version,
+    });
   }
   const level = changes.reduce<ChangeLevel>((l, c) => maxLevel(l, c.level), 'none');
-  const proposedVersion = level === 'none' || !isSchemaVer(oldPlan.version) ? oldPlan.version : bumpSchemaVer(oldPlan.version, level);
+  const proposedVersion =
+    level === 'none' || !isSchemaVer(oldPlan.version)
+      ? oldPlan.version
+      : bumpSchemaVer(oldPlan.version, level);
   return {
     from: { name: oldPlan.name, version: oldPlan.version },
     to: { name: newPlan.name, version: newPlan.version },
@@ -149,11 +172,19 @@ export function diffPlans(oldPlan: TrackingPlan, newPlan: TrackingPlan): PlanDif
 function diffEvent(oe: PlanEvent, ne: PlanEvent): PlanChange[] {
   const out: PlanChange[] = [];
   const push = (kind: ChangeKind, level: ChangeLevel, description: string, property?: string) => {
-    const c: PlanChange = { event: ne.name, eventType: ne.type, kind, level, breaking: level === 'model', description };
+    const c: PlanChange = {
+      event: ne.name,
+      eventType: ne.type,
+      kind,
+      level,
+      breaking: level === 'model',
+      description,
+    };
     if (property !== undefined) c.property = property;
     out.push(c);
   };
-  if ((oe.description ?? '') !== (ne.description ?? '')) push('description-changed', 'addition', 'description edited');
+  if ((oe.description ?? '') !== (ne.description ?? ''))
+    push('description-changed', 'addition', 'description edited');
   const meta: Array<[string, unknown, unknown]> = [
     ['owner', oe.owner, ne.owner],
     ['status', oe.status, ne.status],
@@ -168,27 +199,44 @@ function diffEvent(oe: PlanEvent, ne: PlanEvent): PlanChange[] {
     ['labels', oe.labels, ne.labels],
   ];
   for (const [what, a, b] of meta) {
-    if (JSON.stringify(a) !== JSON.stringify(b)) push('metadata-changed', 'none', `${what}: ${show(a)} → ${show(b)}`);
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      push('metadata-changed', 'none', `${what}: ${show(a)} → ${show(b)}`);
   }
   const oldProps = new Map(oe.properties.map((p) => [p.name, p]));
   for (const p of ne.properties) {
     const q = oldProps.get(p.name);
     if (q) {
-      if (q.pii !== p.pii || q.consentCategory !== p.consentCategory || q.retentionDays !== p.retentionDays || q.piiKind !== p.piiKind) {
+      if (
+        q.pii !== p.pii ||
+        q.consentCategory !== p.consentCategory ||
+        q.retentionDays !== p.retentionDays ||
+        q.piiKind !== p.piiKind
+      ) {
         push('metadata-changed', 'none', 'privacy facts (pii, consent category, retention) changed', p.name);
       }
     }
   }
   const asObject = (e: PlanEvent): JsonSchema => ({
     type: 'object',
-    properties: Object.fromEntries(e.properties.map((p) => [p.name, p.description === undefined ? p.schema : { ...p.schema, description: p.description }])),
+    properties: Object.fromEntries(
+      e.properties.map((p) => [
+        p.name,
+        p.description === undefined ? p.schema : { ...p.schema, description: p.description },
+      ]),
+    ),
     required: e.properties.filter((p) => p.required).map((p) => p.name),
     additionalProperties: e.additionalProperties,
   });
   diffObject(asObject(oe), asObject(ne), '', push);
   if (JSON.stringify(oe.schemaExtras ?? null) !== JSON.stringify(ne.schemaExtras ?? null)) {
     const level: ChangeLevel = ne.schemaExtras === undefined ? 'addition' : 'revision';
-    push('schema-changed', level, level === 'addition' ? 'object-level keywords removed' : 'object-level keywords (anyOf, minProperties...) changed');
+    push(
+      'schema-changed',
+      level,
+      level === 'addition'
+        ? 'object-level keywords removed'
+        : 'object-level keywords (anyOf, minProperties...) changed',
+    );
   }
   return out;
 }
@@ -205,29 +253,69 @@ function diffObject(o: JsonSchema, n: JsonSchema, prefix: string, push: Push): v
   for (const name of Object.keys(oProps)) {
     if (name in nProps) continue;
     const path = prefix + name;
-    if (!nClosed) push('property-removed', 'addition', 'removed; unplanned properties are still allowed, so old data stays valid', path);
-    else if (oReq.has(name)) push('property-removed', 'model', 'removed while no other properties are allowed: every historical record has it', path);
-    else push('property-removed', 'revision', 'removed while no other properties are allowed: records that have it break', path);
+    if (!nClosed)
+      push(
+        'property-removed',
+        'addition',
+        'removed; unplanned properties are still allowed, so old data stays valid',
+        path,
+      );
+    else if (oReq.has(name))
+      push(
+        'property-removed',
+        'model',
+        'removed while no other properties are allowed: every historical record has it',
+        path,
+      );
+    else
+      push(
+        'property-removed',
+        'revision',
+        'removed while no other properties are allowed: records that have it break',
+        path,
+      );
   }
   for (const [name, ns] of Object.entries(nProps)) {
     const path = prefix + name;
     const os = oProps[name];
     if (!os) {
-      if (nReq.has(name)) push('property-added', 'model', 'added as required: historical records lack it', path);
-      else if (oClosed) push('property-added', 'addition', 'added as optional; no historical record can hold it', path);
-      else push('property-added', 'revision', 'added as optional; historical records may hold it with another type', path);
+      if (nReq.has(name))
+        push('property-added', 'model', 'added as required: historical records lack it', path);
+      else if (oClosed)
+        push('property-added', 'addition', 'added as optional; no historical record can hold it', path);
+      else
+        push(
+          'property-added',
+          'revision',
+          'added as optional; historical records may hold it with another type',
+          path,
+        );
       continue;
     }
-    if (!oReq.has(name) && nReq.has(name)) push('property-now-required', 'revision', 'now required: records without it break', path);
+    if (!oReq.has(name) && nReq.has(name))
+      push('property-now-required', 'revision', 'now required: records without it break', path);
     if (oReq.has(name) && !nReq.has(name)) push('property-now-optional', 'addition', 'now optional', path);
     diffValue(os, ns, path, oReq.has(name), push);
   }
-  if (!oClosed && nClosed) push('additional-properties-closed', 'revision', 'unplanned properties no longer allowed: records with extra properties break', prefix ? prefix.slice(0, -1) : undefined);
-  if (oClosed && !nClosed) push('additional-properties-opened', 'addition', 'unplanned properties now allowed', prefix ? prefix.slice(0, -1) : undefined);
+  if (!oClosed && nClosed)
+    push(
+      'additional-properties-closed',
+      'revision',
+      'unplanned properties no longer allowed: records with extra properties break',
+      prefix ? prefix.slice(0, -1) : undefined,
+    );
+  if (oClosed && !nClosed)
+    push(
+      'additional-properties-opened',
+      'addition',
+      'unplanned properties now allowed',
+      prefix ? prefix.slice(0, -1) : undefined,
+    );
 }
 
 function diffValue(o: JsonSchema, n: JsonSchema, path: string, required: boolean, push: Push): void {
-  if ((o.description ?? '') !== (n.description ?? '')) push('description-changed', 'addition', 'description edited', path);
+  if ((o.description ?? '') !== (n.description ?? ''))
+    push('description-changed', 'addition', 'description edited', path);
   // Types.
   const ot = widenInts(schemaTypes(o));
   const nt = widenInts(schemaTypes(n));
@@ -235,11 +323,15 @@ function diffValue(o: JsonSchema, n: JsonSchema, path: string, required: boolean
   const nTypes = schemaTypes(n);
   if (JSON.stringify([...oTypes].sort()) !== JSON.stringify([...nTypes].sort())) {
     const label = `type ${oTypes.join('|') || 'any'} → ${nTypes.join('|') || 'any'}`;
-    if (nTypes.length === 0 || oTypes.every((t) => nTypes.includes(t) || (t === 'integer' && nTypes.includes('number')))) {
+    if (
+      nTypes.length === 0 ||
+      oTypes.every((t) => nTypes.includes(t) || (t === 'integer' && nTypes.includes('number')))
+    ) {
       push('type-widened', 'addition', label, path);
     } else if (oTypes.length === 0 || ot.some((t) => nt.includes(t))) {
       push('type-narrowed', 'revision', `${label}: records with a dropped type break`, path);
-    } else if (required) push('type-changed', 'model', `${label}: every historical record has the old type`, path);
+    } else if (required)
+      push('type-changed', 'model', `${label}: every historical record has the old type`, path);
     else push('type-changed', 'revision', `${label}: records that have it break`, path);
   }
   // Enum.
@@ -250,7 +342,8 @@ function diffValue(o: JsonSchema, n: JsonSchema, path: string, required: boolean
   else if (oe && ne) {
     const removed = oe.filter((v) => !ne.includes(v));
     const added = ne.filter((v) => !oe.includes(v));
-    if (removed.length) push('constraint-tightened', 'revision', `enum values removed: ${removed.join(', ')}`, path);
+    if (removed.length)
+      push('constraint-tightened', 'revision', `enum values removed: ${removed.join(', ')}`, path);
     if (added.length) push('constraint-relaxed', 'addition', `enum values added: ${added.join(', ')}`, path);
   }
   // Bounds.
@@ -260,7 +353,8 @@ function diffValue(o: JsonSchema, n: JsonSchema, path: string, required: boolean
     if (a === b) return;
     if (a === undefined) push('constraint-added', 'revision', `${kw} ${b} added`, path);
     else if (b === undefined) push('constraint-removed', 'addition', `${kw} ${a} removed`, path);
-    else if ((side === 'lower' && b > a) || (side === 'upper' && b < a)) push('constraint-tightened', 'revision', `${kw} ${a} → ${b}`, path);
+    else if ((side === 'lower' && b > a) || (side === 'upper' && b < a))
+      push('constraint-tightened', 'revision', `${kw} ${a} → ${b}`, path);
     else push('constraint-relaxed', 'addition', `${kw} ${a} → ${b}`, path);
   }
   for (const kw of OPAQUE) {
@@ -272,7 +366,12 @@ function diffValue(o: JsonSchema, n: JsonSchema, path: string, required: boolean
     else push('constraint-tightened', 'revision', `${kw} ${show(a)} → ${show(b)}`, path);
   }
   // Nested objects and array items.
-  if (o.properties || n.properties || o.additionalProperties !== undefined || n.additionalProperties !== undefined) {
+  if (
+    o.properties ||
+    n.properties ||
+    o.additionalProperties !== undefined ||
+    n.additionalProperties !== undefined
+  ) {
     diffObject(o, n, `${path}.`, push);
   }
   const oi = o.items && !Array.isArray(o.items) ? (o.items as JsonSchema) : undefined;
@@ -284,7 +383,12 @@ function diffValue(o: JsonSchema, n: JsonSchema, path: string, required: boolean
   const other = new Set([...Object.keys(o), ...Object.keys(n)].filter((k) => !HANDLED.has(k)));
   for (const kw of other) {
     if (JSON.stringify(o[kw]) === JSON.stringify(n[kw])) continue;
-    push('schema-changed', n[kw] === undefined ? 'addition' : 'revision', `${kw} ${n[kw] === undefined ? 'removed' : 'changed'}`, path);
+    push(
+      'schema-changed',
+      n[kw] === undefined ? 'addition' : 'revision',
+      `${kw} ${n[kw] === undefined ? 'removed' : 'changed'}`,
+      path,
+    );
   }
 }
 

@@ -12,7 +12,11 @@ export const PLAN_DOCUMENT_FORMAT = 'gtm-tracking-plan/v1';
 
 const schemaVer = { type: 'string', pattern: '^[1-9][0-9]*-(0|[1-9][0-9]*)-(0|[1-9][0-9]*)$' };
 const governance = {
-  consent_category: { type: 'string', minLength: 1, description: 'Consent category the data needs (e.g. Analytics).' },
+  consent_category: {
+    type: 'string',
+    minLength: 1,
+    description: 'Consent category the data needs (e.g. Analytics).',
+  },
   pii: { type: 'boolean', description: 'Whether the data is personal data.' },
   pii_kind: { enum: [...PII_KINDS] },
   retention_days: { type: 'integer', minimum: 1, description: 'Days the data may be kept.' },

@@ -93,7 +93,11 @@ export function fromPlanDocument(doc: unknown): TrackingPlan {
           : e?.keyword === 'const' && at === 'format'
             ? `not a ${PLAN_DOCUMENT_FORMAT} document`
             : (e?.message ?? 'invalid document');
-    throw new PlanParseError(what, at || undefined, `see PLAN_DOCUMENT_SCHEMA (${PLAN_DOCUMENT_FORMAT}) for the expected shape`);
+    throw new PlanParseError(
+      what,
+      at || undefined,
+      `see PLAN_DOCUMENT_SCHEMA (${PLAN_DOCUMENT_FORMAT}) for the expected shape`,
+    );
   }
   const d = doc as Doc;
   const consent = (d.consent ?? {}) as Doc;
@@ -148,7 +152,9 @@ function jsonPointerToPath(pointer: string): string {
   return pointer
     .split('/')
     .slice(1)
-    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : `${i ? '.' : ''}${p.replace(/~1/g, '/').replace(/~0/g, '~')}`))
+    .map((p, i) =>
+      /^\d+$/.test(p) ? `[${p}]` : `${i ? '.' : ''}${p.replace(/~1/g, '/').replace(/~0/g, '~')}`,
+    )
     .join('');
 }
 
@@ -163,14 +169,21 @@ export function parsePlanDocument(text: string, syntax: 'json' | 'yaml'): Tracki
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new PlanParseError(`not valid JSON: ${(err as Error).message}`, undefined, 'check the file is JSON');
+      throw new PlanParseError(
+        `not valid JSON: ${(err as Error).message}`,
+        undefined,
+        'check the file is JSON',
+      );
     }
   } else {
     const doc = parseDocument(text);
     if (doc.errors.length) {
       const e = doc.errors[0];
       const line = e.linePos?.[0]?.line;
-      throw new PlanParseError(`not valid YAML: ${e.message.split('\n')[0]}`, line ? `line ${line}` : undefined);
+      throw new PlanParseError(
+        `not valid YAML: ${e.message.split('\n')[0]}`,
+        line ? `line ${line}` : undefined,
+      );
     }
     data = doc.toJS();
   }

@@ -270,8 +270,10 @@ function propertyStats(shape: Shape, parentCount: number, path: string, enumMin:
     presence: parentCount ? shape.count / parentCount : 0,
     types: Object.fromEntries(shape.types),
   };
-  if (shape.strings && shape.stringCount >= enumMin && shape.strings.size > 0)
+  // Values that all share a format (emails, URLs, dates, uuids) are not an enum.
+  if (shape.strings && shape.stringCount >= enumMin && shape.strings.size > 0 && !shape.formats.size) {
     s.enumCandidate = [...shape.strings].sort();
+  }
   if (shape.stringCount && shape.formats.size) s.format = [...shape.formats][0];
   if (shape.min !== Infinity) {
     s.min = shape.min;
@@ -297,6 +299,7 @@ function schemaOf(shape: Shape, enumMin: number, requiredAt: number): JsonSchema
     shape.strings &&
     shape.stringCount >= enumMin &&
     shape.strings.size > 0 &&
+    !shape.formats.size &&
     types.every((t) => t === 'string' || t === 'null')
   ) {
     s.enum = [...shape.strings].sort();

@@ -8,8 +8,13 @@ import { createEvent, createPlan } from './tracking-plan.ts';
 import type { PlanProperty, Regulation } from './tracking-plan.ts';
 import { USE_CASE_TEMPLATES } from './use-case-templates.ts';
 
-const rules = (r: LintResult) => r.findings.map((f) => `${f.rule}${f.property ? `:${f.property}` : ''}`).sort();
-const prop = (name: string, schema: PlanProperty['schema'], extra: Partial<PlanProperty> = {}): PlanProperty => ({
+const rules = (r: LintResult) =>
+  r.findings.map((f) => `${f.rule}${f.property ? `:${f.property}` : ''}`).sort();
+const prop = (
+  name: string,
+  schema: PlanProperty['schema'],
+  extra: Partial<PlanProperty> = {},
+): PlanProperty => ({
   name,
   description: `${name}.`,
   required: true,
@@ -19,7 +24,15 @@ const prop = (name: string, schema: PlanProperty['schema'], extra: Partial<PlanP
 const one = (properties: PlanProperty[], extra = {}) =>
   createPlan({
     name: 'p',
-    events: [createEvent({ name: 'Order Completed', description: 'd', identities: ['userId'], properties, ...extra })],
+    events: [
+      createEvent({
+        name: 'Order Completed',
+        description: 'd',
+        identities: ['userId'],
+        properties,
+        ...extra,
+      }),
+    ],
   });
 
 describe('lintPlan', () => {
@@ -37,15 +50,29 @@ describe('lintPlan', () => {
     const plan = createPlan({
       name: 'p',
       events: ['Order Completed', 'order_completed_x', 'Complete Order', 'ProductViewed'].map((name) =>
-        createEvent({ name, description: 'd', identities: ['userId'], properties: [prop('orderId', { type: 'boolean' })] }),
+        createEvent({
+          name,
+          description: 'd',
+          identities: ['userId'],
+          properties: [prop('orderId', { type: 'boolean' })],
+        }),
       ),
     });
     const title = lintPlan(plan);
-    expect(title.findings.filter((f) => f.rule === 'event-name-casing').map((f) => f.event)).toEqual(['order_completed_x', 'ProductViewed']);
-    expect(title.findings.filter((f) => f.rule === 'event-name-object-action').map((f) => f.event)).toEqual(['Complete Order']);
+    expect(title.findings.filter((f) => f.rule === 'event-name-casing').map((f) => f.event)).toEqual([
+      'order_completed_x',
+      'ProductViewed',
+    ]);
+    expect(title.findings.filter((f) => f.rule === 'event-name-object-action').map((f) => f.event)).toEqual([
+      'Complete Order',
+    ]);
     expect(title.findings.filter((f) => f.rule === 'property-name-casing')).toHaveLength(4);
     const snake = lintPlan(plan, { eventCasing: 'snake', propertyCasing: 'camel' });
-    expect(snake.findings.filter((f) => f.rule === 'event-name-casing').map((f) => f.event)).toEqual(['Order Completed', 'Complete Order', 'ProductViewed']);
+    expect(snake.findings.filter((f) => f.rule === 'event-name-casing').map((f) => f.event)).toEqual([
+      'Order Completed',
+      'Complete Order',
+      'ProductViewed',
+    ]);
     expect(snake.findings.filter((f) => f.rule === 'property-name-casing')).toHaveLength(0);
   });
 
@@ -59,7 +86,13 @@ describe('lintPlan', () => {
         prop('e', { type: 'object', properties: { f: { type: 'string' } } }, { description: undefined }),
       ]),
     );
-    expect(rules(r)).toEqual(['number-ranged:c', 'property-described:e', 'property-described:e.f', 'string-bounded:a', 'string-bounded:e.f']);
+    expect(rules(r)).toEqual([
+      'number-ranged:c',
+      'property-described:e',
+      'property-described:e.f',
+      'string-bounded:a',
+      'string-bounded:e.f',
+    ]);
   });
 
   it('finds duplicates ignoring case and separators', () => {
@@ -72,11 +105,16 @@ describe('lintPlan', () => {
           name: 'Properties Collided',
           description: 'd',
           identities: ['userId'],
-          properties: [prop('Property Collided', { type: 'boolean' }), prop('property_collided', { type: 'boolean' })],
+          properties: [
+            prop('Property Collided', { type: 'boolean' }),
+            prop('property_collided', { type: 'boolean' }),
+          ],
         }),
       ],
     });
-    const r = lintPlan(plan, { disable: ['event-name-casing', 'property-name-casing', 'event-name-object-action'] });
+    const r = lintPlan(plan, {
+      disable: ['event-name-casing', 'property-name-casing', 'event-name-object-action'],
+    });
     expect(rules(r)).toEqual(['duplicate-event-name', 'duplicate-property-name:property_collided']);
   });
 
@@ -113,7 +151,17 @@ describe('lintPlan', () => {
       version: '1.0',
       consentCategories: ['Analytics'],
       sources: [{ id: 'web', kind: 'web' }],
-      events: [createEvent({ name: 'Order Completed', description: 'd', identities: [], version: 'x', samplingRate: 2, sources: ['web', 'crm'], consentCategory: 'Marketing' })],
+      events: [
+        createEvent({
+          name: 'Order Completed',
+          description: 'd',
+          identities: [],
+          version: 'x',
+          samplingRate: 2,
+          sources: ['web', 'crm'],
+          consentCategory: 'Marketing',
+        }),
+      ],
     });
     expect(rules(lintPlan(plan))).toEqual([
       'identity-required',
@@ -128,15 +176,37 @@ describe('lintPlan', () => {
   it('turns regulations into rules', () => {
     const plan = one([
       prop('email', { type: 'string', format: 'email' }, { pii: true }),
-      prop('phone', { type: 'string', maxLength: 20 }, { pii: true, consentCategory: 'Functional', retentionDays: 400 }),
-      prop('diagnosis', { type: 'string', maxLength: 20 }, { pii: true, piiKind: 'health', consentCategory: 'Functional', retentionDays: 30 }),
-      prop('ad_target', { type: 'string', maxLength: 20 }, { pii: true, consentCategory: 'Advertising', retentionDays: 30 }),
+      prop(
+        'phone',
+        { type: 'string', maxLength: 20 },
+        { pii: true, consentCategory: 'Functional', retentionDays: 400 },
+      ),
+      prop(
+        'diagnosis',
+        { type: 'string', maxLength: 20 },
+        { pii: true, piiKind: 'health', consentCategory: 'Functional', retentionDays: 30 },
+      ),
+      prop(
+        'ad_target',
+        { type: 'string', maxLength: 20 },
+        { pii: true, consentCategory: 'Advertising', retentionDays: 30 },
+      ),
       prop('home_address', { type: 'string', maxLength: 200 }),
     ]);
-    const at = (regulations: Regulation[]) => rules(lintPlan(plan, { regulations })).filter((r) => !r.startsWith('pii-'));
+    const at = (regulations: Regulation[]) =>
+      rules(lintPlan(plan, { regulations })).filter((r) => !r.startsWith('pii-'));
     expect(rules(lintPlan(plan))).toEqual(['pii-not-flagged:home_address']);
-    expect(at(['GDPR'])).toEqual(['gdpr-opt-in', 'gdpr-pii-consent:email', 'gdpr-pii-retention:email', 'gdpr-pii-retention:phone']);
-    expect(lintPlan(plan, { regulations: ['GDPR'], piiMaxRetentionDays: 400 }).findings.filter((f) => f.rule === 'gdpr-pii-retention')).toHaveLength(1);
+    expect(at(['GDPR'])).toEqual([
+      'gdpr-opt-in',
+      'gdpr-pii-consent:email',
+      'gdpr-pii-retention:email',
+      'gdpr-pii-retention:phone',
+    ]);
+    expect(
+      lintPlan(plan, { regulations: ['GDPR'], piiMaxRetentionDays: 400 }).findings.filter(
+        (f) => f.rule === 'gdpr-pii-retention',
+      ),
+    ).toHaveLength(1);
     expect(at(['CCPA'])).toEqual(['ccpa-pii-consent:email', 'ccpa-pii-retention:email']);
     expect(at(['HIPAA'])).toEqual(['hipaa-no-health-pii:diagnosis']);
     expect(at(['COPPA'])).toEqual(['coppa-age-gate', 'coppa-no-advertising-pii:ad_target']);
@@ -146,7 +216,15 @@ describe('lintPlan', () => {
     const plan = createPlan({
       name: 'p',
       regulations: ['HIPAA'],
-      events: [createEvent({ name: '*', type: 'page', description: 'd', identities: ['anonymousId'], properties: [prop('url', { type: 'string', maxLength: 2000 })] })],
+      events: [
+        createEvent({
+          name: '*',
+          type: 'page',
+          description: 'd',
+          identities: ['anonymousId'],
+          properties: [prop('url', { type: 'string', maxLength: 2000 })],
+        }),
+      ],
     });
     expect(rules(lintPlan(plan))).toEqual(['hipaa-no-identifiers-in-page-urls:url']);
   });
@@ -158,14 +236,16 @@ describe('lintPlan', () => {
     const coppa = draftPlan(req, { name: 'Kids', regulations: ['COPPA'] });
     expect(coppa.events[0].name).toBe('Age Gate Completed');
     expect(lintPlan(coppa).findings).toEqual([]);
-    coppa.events.find((e) => e.name === 'Form Submitted')!.properties.push({
-      name: 'email',
-      description: 'Address typed in the form.',
-      required: false,
-      schema: { type: 'string', format: 'email', maxLength: 254 },
-      pii: true,
-      retentionDays: 30,
-    });
+    coppa.events
+      .find((e) => e.name === 'Form Submitted')!
+      .properties.push({
+        name: 'email',
+        description: 'Address typed in the form.',
+        required: false,
+        schema: { type: 'string', format: 'email', maxLength: 254 },
+        pii: true,
+        retentionDays: 30,
+      });
     expect(lintPlan(coppa).findings.map((f) => f.rule)).toEqual(['coppa-no-advertising-pii']);
   });
 });

@@ -5,7 +5,14 @@ import type { Casing } from './naming.ts';
 import { piiKindFromName } from './pii-detector.ts';
 import { isSchemaVer } from './schema-ver.ts';
 import { schemaTypes } from './tracking-plan.ts';
-import type { Governance, JsonSchema, PlanEvent, PlanProperty, Regulation, TrackingPlan } from './tracking-plan.ts';
+import type {
+  Governance,
+  JsonSchema,
+  PlanEvent,
+  PlanProperty,
+  Regulation,
+  TrackingPlan,
+} from './tracking-plan.ts';
 
 export interface LintFinding {
   rule: LintRuleId;
@@ -40,7 +47,8 @@ export interface LintResult {
 const SEVERITY = new Map<string, Severity>(LINT_RULES.map((r) => [r.id, r.severity]));
 const ADVERTISING = /advert|marketing|targeting|sale|sharing/i;
 const AGE_GATE_EVENT = /\bage\b.*\b(gate|gat|verif|confirm|check|screen)|\bage[-_ ]?(gate|verif)/i;
-const AGE_GATE_PROPERTY = /^(age[-_ ]?verified|is[-_ ]?(child|minor|under[-_ ]?13)|age[-_ ]?gate[-_ ]?passed|birth[-_ ]?year)$/i;
+const AGE_GATE_PROPERTY =
+  /^(age[-_ ]?verified|is[-_ ]?(child|minor|under[-_ ]?13)|age[-_ ]?gate[-_ ]?passed|birth[-_ ]?year)$/i;
 const URL_LIKE = /(^|_)(url|path|search|query|referrer|href)$/i;
 
 /**
@@ -66,9 +74,13 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     findings.push(f);
   };
 
-  if (!isSchemaVer(plan.version)) add('invalid-version', `plan version "${plan.version}" is not MODEL-REVISION-ADDITION`);
+  if (!isSchemaVer(plan.version))
+    add('invalid-version', `plan version "${plan.version}" is not MODEL-REVISION-ADDITION`);
   if (has('GDPR') && plan.consentMode !== 'opt-in') {
-    add('gdpr-opt-in', 'consent mode is opt-out; under GDPR a message without a consent object has no consent (set consent mode opt-in)');
+    add(
+      'gdpr-opt-in',
+      'consent mode is opt-out; under GDPR a message without a consent object has no consent (set consent mode opt-in)',
+    );
   }
 
   // Duplicate events per call type.
@@ -76,7 +88,8 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
   for (const e of plan.events) {
     const key = `${e.type}:${duplicateKey(e.name)}`;
     const prev = seenEvents.get(key);
-    if (prev !== undefined) add('duplicate-event-name', `"${e.name}" duplicates "${prev}" (case and separators ignored)`, e.name);
+    if (prev !== undefined)
+      add('duplicate-event-name', `"${e.name}" duplicates "${prev}" (case and separators ignored)`, e.name);
     else seenEvents.set(key, e.name);
   }
 
@@ -90,25 +103,41 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
         add('event-name-casing', `"${e.name}" is not ${eventCasing} case`, ev);
       }
       if (e.type === 'track' && !isObjectAction(e.name)) {
-        add('event-name-object-action', `"${e.name}" does not read object then past-tense action (e.g. "Order Completed")`, ev);
+        add(
+          'event-name-object-action',
+          `"${e.name}" does not read object then past-tense action (e.g. "Order Completed")`,
+          ev,
+        );
       }
     }
     if (!e.description) add('event-described', 'event has no description', ev);
-    if (!isSchemaVer(e.version)) add('invalid-version', `event version "${e.version}" is not MODEL-REVISION-ADDITION`, ev);
-    if (!(e.samplingRate >= 0 && e.samplingRate <= 1)) add('sampling-rate-range', `sampling rate ${e.samplingRate} is outside [0, 1]`, ev);
+    if (!isSchemaVer(e.version))
+      add('invalid-version', `event version "${e.version}" is not MODEL-REVISION-ADDITION`, ev);
+    if (!(e.samplingRate >= 0 && e.samplingRate <= 1))
+      add('sampling-rate-range', `sampling rate ${e.samplingRate} is outside [0, 1]`, ev);
     if (sourceIds.size) {
-      for (const s of e.sources) if (!sourceIds.has(s)) add('unknown-source', `source "${s}" is not defined in the plan`, ev);
+      for (const s of e.sources)
+        if (!sourceIds.has(s)) add('unknown-source', `source "${s}" is not defined in the plan`, ev);
     }
     if (e.identities.length === 0) add('identity-required', 'event lists no identities', ev);
     checkCategory(e, ev, undefined);
 
     // Properties, nested ones included.
-    checkProperties(e.properties.map((p) => ({ name: p.name, schema: p.schema, description: p.description, prop: p })), ev, '');
+    checkProperties(
+      e.properties.map((p) => ({ name: p.name, schema: p.schema, description: p.description, prop: p })),
+      ev,
+      '',
+    );
     for (const p of e.properties) checkPrivacy(e, p);
     if (has('HIPAA') && (e.type === 'page' || e.type === 'screen')) {
       for (const p of e.properties) {
         if (URL_LIKE.test(p.name) && !p.schema.pattern && !p.schema.enum) {
-          add('hipaa-no-identifiers-in-page-urls', `"${p.name}" can carry query strings with PHI; bound it with a pattern or drop it`, ev, p.name);
+          add(
+            'hipaa-no-identifiers-in-page-urls',
+            `"${p.name}" can carry query strings with PHI; bound it with a pattern or drop it`,
+            ev,
+            p.name,
+          );
         }
       }
     }
@@ -118,12 +147,18 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     const gated = plan.events.some(
       (e) => AGE_GATE_EVENT.test(e.name) || e.properties.some((p) => AGE_GATE_PROPERTY.test(p.name)),
     );
-    if (!gated) add('coppa-age-gate', 'no age-gating event (e.g. "Age Gate Completed" with age_verified) in the plan');
+    if (!gated)
+      add('coppa-age-gate', 'no age-gating event (e.g. "Age Gate Completed" with age_verified) in the plan');
   }
 
   function checkCategory(g: Governance, ev: string, property: string | undefined) {
     if (g.consentCategory && categories.size && !categories.has(g.consentCategory.toLowerCase())) {
-      add('unknown-consent-category', `consent category "${g.consentCategory}" is not among the plan's (${plan.consentCategories.join(', ')})`, ev, property);
+      add(
+        'unknown-consent-category',
+        `consent category "${g.consentCategory}" is not among the plan's (${plan.consentCategories.join(', ')})`,
+        ev,
+        property,
+      );
     }
   }
 
@@ -131,15 +166,23 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     const ev = e.name;
     checkCategory(p, ev, p.name);
     const fmt = p.schema.format;
-    const hinted = piiKindFromName(p.name) ?? (fmt === 'email' ? 'email' : fmt === 'ipv4' || fmt === 'ipv6' ? 'ip' : undefined);
+    const hinted =
+      piiKindFromName(p.name) ??
+      (fmt === 'email' ? 'email' : fmt === 'ipv4' || fmt === 'ipv6' ? 'ip' : undefined);
     if (hinted && p.pii === undefined && e.pii === undefined) {
-      add('pii-not-flagged', `"${p.name}" looks like ${hinted} data; flag it pii: true (or pii: false if it is not)`, ev, p.name);
+      add(
+        'pii-not-flagged',
+        `"${p.name}" looks like ${hinted} data; flag it pii: true (or pii: false if it is not)`,
+        ev,
+        p.name,
+      );
     }
     const isPii = p.pii === true || (p.pii === undefined && e.pii === true);
     const category = p.consentCategory ?? e.consentCategory;
     const retention = p.retentionDays ?? e.retentionDays;
     if (isPii) {
-      if (has('GDPR') && !category) add('gdpr-pii-consent', `personal data "${p.name}" has no consent category`, ev, p.name);
+      if (has('GDPR') && !category)
+        add('gdpr-pii-consent', `personal data "${p.name}" has no consent category`, ev, p.name);
       if (has('GDPR') && (retention === undefined || retention > maxDays)) {
         add(
           'gdpr-pii-retention',
@@ -150,14 +193,34 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
           p.name,
         );
       }
-      if (has('CCPA') && !category) add('ccpa-pii-consent', `personal data "${p.name}" has no consent category users can opt out of`, ev, p.name);
-      if (has('CCPA') && retention === undefined) add('ccpa-pii-retention', `personal data "${p.name}" does not declare its retention`, ev, p.name);
+      if (has('CCPA') && !category)
+        add(
+          'ccpa-pii-consent',
+          `personal data "${p.name}" has no consent category users can opt out of`,
+          ev,
+          p.name,
+        );
+      if (has('CCPA') && retention === undefined)
+        add('ccpa-pii-retention', `personal data "${p.name}" does not declare its retention`, ev, p.name);
       if (has('COPPA') && category && ADVERTISING.test(category)) {
-        add('coppa-no-advertising-pii', `personal data "${p.name}" is collected for "${category}"`, ev, p.name);
+        add(
+          'coppa-no-advertising-pii',
+          `personal data "${p.name}" is collected for "${category}"`,
+          ev,
+          p.name,
+        );
       }
     }
-    if (has('HIPAA') && (p.piiKind === 'health' || (p.pii !== false && piiKindFromName(p.name) === 'health'))) {
-      add('hipaa-no-health-pii', `"${p.name}" is health information; keep PHI out of analytics events`, ev, p.name);
+    if (
+      has('HIPAA') &&
+      (p.piiKind === 'health' || (p.pii !== false && piiKindFromName(p.name) === 'health'))
+    ) {
+      add(
+        'hipaa-no-health-pii',
+        `"${p.name}" is health information; keep PHI out of analytics events`,
+        ev,
+        p.name,
+      );
     }
   }
 
@@ -171,10 +234,18 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
       const path = prefix + item.name;
       const key = duplicateKey(item.name);
       const prev = seen.get(key);
-      if (prev !== undefined) add('duplicate-property-name', `"${item.name}" duplicates "${prev}" (case and separators ignored)`, ev, path);
+      if (prev !== undefined)
+        add(
+          'duplicate-property-name',
+          `"${item.name}" duplicates "${prev}" (case and separators ignored)`,
+          ev,
+          path,
+        );
       else seen.set(key, item.name);
-      if (!matchesCasing(item.name, propertyCasing)) add('property-name-casing', `"${item.name}" is not ${propertyCasing} case`, ev, path);
-      if (typeof item.description !== 'string' || item.description === '') add('property-described', `"${path}" has no description`, ev, path);
+      if (!matchesCasing(item.name, propertyCasing))
+        add('property-name-casing', `"${item.name}" is not ${propertyCasing} case`, ev, path);
+      if (typeof item.description !== 'string' || item.description === '')
+        add('property-described', `"${path}" has no description`, ev, path);
       checkSchema(item.schema, ev, path);
     }
   }
@@ -182,7 +253,8 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
   function checkSchema(s: JsonSchema, ev: string, path: string) {
     const types = schemaTypes(s);
     const bounded = Array.isArray(s.enum) || s.const !== undefined;
-    if (Array.isArray(s.enum) && s.enum.length === 0) add('empty-enum', `"${path}" has an empty enum`, ev, path);
+    if (Array.isArray(s.enum) && s.enum.length === 0)
+      add('empty-enum', `"${path}" has an empty enum`, ev, path);
     if (types.includes('string') && !bounded && s.maxLength === undefined && !s.pattern && !s.format) {
       add('string-bounded', `string "${path}" has no maxLength, enum, pattern or format`, ev, path);
     }
@@ -206,10 +278,15 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     const hi = s.exclusiveMaximum ?? s.maximum;
     if (lo !== undefined && hi !== undefined) {
       const strict = s.exclusiveMinimum !== undefined || s.exclusiveMaximum !== undefined;
-      if (lo > hi || (strict && lo === hi)) impossible(`no number is ${s.exclusiveMinimum !== undefined ? '>' : '≥'} ${lo} and ${s.exclusiveMaximum !== undefined ? '<' : '≤'} ${hi}`);
+      if (lo > hi || (strict && lo === hi))
+        impossible(
+          `no number is ${s.exclusiveMinimum !== undefined ? '>' : '≥'} ${lo} and ${s.exclusiveMaximum !== undefined ? '<' : '≤'} ${hi}`,
+        );
     }
-    if (s.minLength !== undefined && s.maxLength !== undefined && s.minLength > s.maxLength) impossible(`minLength ${s.minLength} > maxLength ${s.maxLength}`);
-    if (s.minItems !== undefined && s.maxItems !== undefined && s.minItems > s.maxItems) impossible(`minItems ${s.minItems} > maxItems ${s.maxItems}`);
+    if (s.minLength !== undefined && s.maxLength !== undefined && s.minLength > s.maxLength)
+      impossible(`minLength ${s.minLength} > maxLength ${s.maxLength}`);
+    if (s.minItems !== undefined && s.maxItems !== undefined && s.minItems > s.maxItems)
+      impossible(`minItems ${s.minItems} > maxItems ${s.maxItems}`);
     if (s.minProperties !== undefined && s.maxProperties !== undefined && s.minProperties > s.maxProperties) {
       impossible(`minProperties ${s.minProperties} > maxProperties ${s.maxProperties}`);
     }
@@ -219,9 +296,16 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
       if (loInt > hiInt && lo < hi) impossible(`no integer lies between ${lo} and ${hi}`);
     }
     if (s.additionalProperties === false && Array.isArray(s.required)) {
-      for (const r of s.required) if (!(r in (s.properties ?? {}))) impossible(`required "${r}" is not a defined property and no others are allowed`);
+      for (const r of s.required)
+        if (!(r in (s.properties ?? {})))
+          impossible(`required "${r}" is not a defined property and no others are allowed`);
     }
-    if (Array.isArray(s.enum) && Array.isArray(s.enum) && s.const !== undefined && !s.enum.some((v) => JSON.stringify(v) === JSON.stringify(s.const))) {
+    if (
+      Array.isArray(s.enum) &&
+      Array.isArray(s.enum) &&
+      s.const !== undefined &&
+      !s.enum.some((v) => JSON.stringify(v) === JSON.stringify(s.const))
+    ) {
       impossible('const is not among the enum values');
     }
     const values = Array.isArray(s.enum) ? s.enum : s.const !== undefined ? [s.const] : [];
@@ -231,7 +315,11 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     }
     if (s.properties) {
       checkProperties(
-        Object.entries(s.properties).map(([name, sub]) => ({ name, schema: sub, description: sub.description })),
+        Object.entries(s.properties).map(([name, sub]) => ({
+          name,
+          schema: sub,
+          description: sub.description,
+        })),
         ev,
         `${path}.`,
       );
@@ -251,7 +339,12 @@ function jsonType(v: unknown): string {
 }
 
 /** Why an enum/const value cannot satisfy the rest of the schema, or undefined. */
-function valueProblem(v: unknown, s: JsonSchema, types: string[], pattern: RegExp | undefined): string | undefined {
+function valueProblem(
+  v: unknown,
+  s: JsonSchema,
+  types: string[],
+  pattern: RegExp | undefined,
+): string | undefined {
   const t = jsonType(v);
   if (types.length && !types.includes(t) && !(t === 'integer' && types.includes('number'))) {
     return `is ${t}, not ${types.join(' or ')}`;
@@ -259,13 +352,16 @@ function valueProblem(v: unknown, s: JsonSchema, types: string[], pattern: RegEx
   if (typeof v === 'string') {
     if (pattern && !pattern.test(v)) return `does not match pattern ${s.pattern}`;
     if (s.maxLength !== undefined && v.length > s.maxLength) return `is longer than maxLength ${s.maxLength}`;
-    if (s.minLength !== undefined && v.length < s.minLength) return `is shorter than minLength ${s.minLength}`;
+    if (s.minLength !== undefined && v.length < s.minLength)
+      return `is shorter than minLength ${s.minLength}`;
   }
   if (typeof v === 'number') {
     if (s.minimum !== undefined && v < s.minimum) return `is below minimum ${s.minimum}`;
     if (s.maximum !== undefined && v > s.maximum) return `is above maximum ${s.maximum}`;
-    if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return `is not above ${s.exclusiveMinimum}`;
-    if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return `is not below ${s.exclusiveMaximum}`;
+    if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum)
+      return `is not above ${s.exclusiveMinimum}`;
+    if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum)
+      return `is not below ${s.exclusiveMaximum}`;
   }
   return undefined;
 }

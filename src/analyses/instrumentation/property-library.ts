@@ -7,11 +7,26 @@ import type { PlanProperty } from './tracking-plan.ts';
  */
 type Def = Omit<PlanProperty, 'required' | 'name'>;
 
-const id = (what: string): Def => ({ description: `Identifier of the ${what}.`, schema: { type: 'string', minLength: 1, maxLength: 64 } });
-const money = (what: string, max = 10_000_000): Def => ({ description: what, schema: { type: 'number', minimum: 0, maximum: max } });
-const label = (what: string, max = 120): Def => ({ description: what, schema: { type: 'string', minLength: 1, maxLength: max } });
-const oneOf = (what: string, values: string[]): Def => ({ description: what, schema: { type: 'string', enum: values } });
-const count = (what: string, min: number, max: number): Def => ({ description: what, schema: { type: 'integer', minimum: min, maximum: max } });
+const id = (what: string): Def => ({
+  description: `Identifier of the ${what}.`,
+  schema: { type: 'string', minLength: 1, maxLength: 64 },
+});
+const money = (what: string, max = 10_000_000): Def => ({
+  description: what,
+  schema: { type: 'number', minimum: 0, maximum: max },
+});
+const label = (what: string, max = 120): Def => ({
+  description: what,
+  schema: { type: 'string', minLength: 1, maxLength: max },
+});
+const oneOf = (what: string, values: string[]): Def => ({
+  description: what,
+  schema: { type: 'string', enum: values },
+});
+const count = (what: string, min: number, max: number): Def => ({
+  description: what,
+  schema: { type: 'integer', minimum: min, maximum: max },
+});
 
 export const PROPERTY_LIBRARY = {
   // Commerce
@@ -31,7 +46,10 @@ export const PROPERTY_LIBRARY = {
   shipping: money('Shipping cost, in the order currency.', 100_000),
   tax: money('Tax, in the order currency.', 1_000_000),
   coupon: label('Coupon code redeemed.', 40),
-  currency: { description: 'ISO 4217 currency code.', schema: { type: 'string', pattern: '^[A-Z]{3}$' } } as Def,
+  currency: {
+    description: 'ISO 4217 currency code.',
+    schema: { type: 'string', pattern: '^[A-Z]{3}$' },
+  } as Def,
   query: label('Search terms as typed.', 200),
   list_id: id('product list'),
   step: count('Checkout step number.', 1, 10),
@@ -47,7 +65,12 @@ export const PROPERTY_LIBRARY = {
         required: ['product_id', 'price', 'quantity'],
         additionalProperties: false,
         properties: {
-          product_id: { description: 'Identifier of the product.', type: 'string', minLength: 1, maxLength: 64 },
+          product_id: {
+            description: 'Identifier of the product.',
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+          },
           price: { description: 'Unit price.', type: 'number', minimum: 0, maximum: 1_000_000 },
           quantity: { description: 'Number of units.', type: 'integer', minimum: 1, maximum: 1000 },
         },
@@ -59,12 +82,36 @@ export const PROPERTY_LIBRARY = {
   opportunity_id: id('opportunity'),
   account_id: id('account'),
   amount: money('Opportunity amount in its currency.', 100_000_000),
-  stage: oneOf('Pipeline stage.', ['discovery', 'qualification', 'proposal', 'negotiation', 'closed_won', 'closed_lost']),
+  stage: oneOf('Pipeline stage.', [
+    'discovery',
+    'qualification',
+    'proposal',
+    'negotiation',
+    'closed_won',
+    'closed_lost',
+  ]),
   from_stage: oneOf('Stage before the change.', ['discovery', 'qualification', 'proposal', 'negotiation']),
-  to_stage: oneOf('Stage after the change.', ['discovery', 'qualification', 'proposal', 'negotiation', 'closed_won', 'closed_lost']),
+  to_stage: oneOf('Stage after the change.', [
+    'discovery',
+    'qualification',
+    'proposal',
+    'negotiation',
+    'closed_won',
+    'closed_lost',
+  ]),
   outcome: oneOf('How the opportunity closed.', ['won', 'lost']),
   close_reason: label('Why the opportunity was won or lost.', 200),
-  lead_source: oneOf('Channel that produced the lead.', ['organic', 'paid_search', 'paid_social', 'email', 'referral', 'partner', 'event', 'outbound', 'direct']),
+  lead_source: oneOf('Channel that produced the lead.', [
+    'organic',
+    'paid_search',
+    'paid_social',
+    'email',
+    'referral',
+    'partner',
+    'event',
+    'outbound',
+    'direct',
+  ]),
   qualification: oneOf('Qualification level reached.', ['mql', 'sql', 'sal']),
   days_in_stage: count('Days the opportunity spent in the previous stage.', 0, 3650),
   form_id: id('form'),
@@ -72,7 +119,13 @@ export const PROPERTY_LIBRARY = {
   step_name: label('Name of the onboarding step.', 80),
   step_number: count('Position of the step in the flow.', 1, 50),
   feature_name: label('Name of the feature used.', 80),
-  milestone: oneOf('Activation milestone reached.', ['first_project', 'first_invite', 'first_integration', 'first_report', 'aha']),
+  milestone: oneOf('Activation milestone reached.', [
+    'first_project',
+    'first_invite',
+    'first_integration',
+    'first_report',
+    'aha',
+  ]),
   days_since_signup: count('Whole days between sign-up and this event.', 0, 3650),
   signup_method: oneOf('How the user signed up.', ['email', 'google', 'microsoft', 'github', 'sso']),
   // Subscription and billing
@@ -87,13 +140,37 @@ export const PROPERTY_LIBRARY = {
   utm_source: label('utm_source of the visit.', 100),
   utm_medium: label('utm_medium of the visit.', 100),
   utm_campaign: label('utm_campaign of the visit.', 150),
-  channel: oneOf('Marketing channel.', ['organic', 'paid_search', 'paid_social', 'display', 'email', 'referral', 'partner', 'affiliate', 'direct']),
+  channel: oneOf('Marketing channel.', [
+    'organic',
+    'paid_search',
+    'paid_social',
+    'display',
+    'email',
+    'referral',
+    'partner',
+    'affiliate',
+    'direct',
+  ]),
   email_id: id('marketing email'),
-  link_url: { description: 'Destination URL of the link.', schema: { type: 'string', format: 'uri', maxLength: 2048 } } as Def,
+  link_url: {
+    description: 'Destination URL of the link.',
+    schema: { type: 'string', format: 'uri', maxLength: 2048 },
+  } as Def,
   // Referral
-  referral_code: { description: 'Referral code of the referrer.', schema: { type: 'string', pattern: '^[A-Z0-9]{6,12}$' } } as Def,
+  referral_code: {
+    description: 'Referral code of the referrer.',
+    schema: { type: 'string', pattern: '^[A-Z0-9]{6,12}$' },
+  } as Def,
   referrer_id: id('referring user'),
-  share_channel: oneOf('Where the referral link was shared.', ['email', 'sms', 'whatsapp', 'facebook', 'x', 'linkedin', 'copy_link']),
+  share_channel: oneOf('Where the referral link was shared.', [
+    'email',
+    'sms',
+    'whatsapp',
+    'facebook',
+    'x',
+    'linkedin',
+    'copy_link',
+  ]),
   reward_type: oneOf('Kind of reward.', ['credit', 'discount', 'cash', 'points', 'free_month']),
   reward_amount: money('Reward value in the reward currency.', 10_000),
   invitee_count: count('Invitations sent at once.', 1, 100),
@@ -107,14 +184,24 @@ export const PROPERTY_LIBRARY = {
   earn_reason: oneOf('Why points were earned.', ['purchase', 'referral', 'review', 'birthday', 'bonus']),
   // Personalization and experiments
   recommendation_id: id('recommendation slot'),
-  model_version: { description: 'Version of the model that produced the content.', schema: { type: 'string', pattern: '^v\\d+(\\.\\d+){0,2}$' } } as Def,
+  model_version: {
+    description: 'Version of the model that produced the content.',
+    schema: { type: 'string', pattern: '^v\\d+(\\.\\d+){0,2}$' },
+  } as Def,
   position: count('Position of the item in the list (1-based).', 1, 500),
   variant: label('Variant served.', 64),
   experiment_id: id('experiment'),
   experiment_name: label('Name of the experiment.', 120),
   variation_id: id('variation'),
   variation_name: label('Name of the variation.', 120),
-  surface: oneOf('Where the content was shown.', ['home', 'product_page', 'cart', 'email', 'search', 'app_feed']),
+  surface: oneOf('Where the content was shown.', [
+    'home',
+    'product_page',
+    'cart',
+    'email',
+    'search',
+    'app_feed',
+  ]),
   // Identity traits (personal data)
   email: {
     description: 'Email address of the user.',
@@ -136,7 +223,10 @@ export const PROPERTY_LIBRARY = {
   industry: label('Industry of the company.', 100),
   employees: count('Number of employees.', 1, 5_000_000),
   role: oneOf('Role of the user.', ['admin', 'member', 'viewer', 'billing']),
-  created_at: { description: 'When the account was created (ISO 8601).', schema: { type: 'string', format: 'date-time' } } as Def,
+  created_at: {
+    description: 'When the account was created (ISO 8601).',
+    schema: { type: 'string', format: 'date-time' },
+  } as Def,
   age_verified: { description: 'Whether the user passed the age gate.', schema: { type: 'boolean' } } as Def,
 } satisfies Record<string, Def>;
 

@@ -2,7 +2,15 @@ import { duplicateKey } from './naming.ts';
 import { libraryProperty } from './property-library.ts';
 import type { LibraryPropertyName } from './property-library.ts';
 import { createEvent, createPlan } from './tracking-plan.ts';
-import type { ConsentMode, Identity, PlanEvent, PlanSource, Regulation, SourceKind, TrackingPlan } from './tracking-plan.ts';
+import type {
+  ConsentMode,
+  Identity,
+  PlanEvent,
+  PlanSource,
+  Regulation,
+  SourceKind,
+  TrackingPlan,
+} from './tracking-plan.ts';
 import { USE_CASE_TEMPLATES } from './use-case-templates.ts';
 import type { EventTemplate, KpiTemplate, TemplateProperty, UseCaseTemplate } from './use-case-templates.ts';
 
@@ -83,7 +91,13 @@ export function useCaseRequirements(useCases: string[], options: RequirementOpti
       const k = `${e.type ?? 'track'}\u0000${e.name}`;
       const prev = events.get(k);
       if (!prev) {
-        events.set(k, { ...e, sources: [...e.sources], identities: [...e.identities], properties: [...e.properties], useCases: [t.id] });
+        events.set(k, {
+          ...e,
+          sources: [...e.sources],
+          identities: [...e.identities],
+          properties: [...e.properties],
+          useCases: [t.id],
+        });
         continue;
       }
       prev.useCases.push(t.id);
@@ -101,7 +115,14 @@ export function useCaseRequirements(useCases: string[], options: RequirementOpti
       const unavailableEvents = available
         ? k.events.filter((_, i) => !(evs[i]?.sources ?? []).some((s) => available.has(s)))
         : [];
-      kpis.push({ ...k, useCase: t.id, sources, identities, measurable: unavailableEvents.length === 0, unavailableEvents });
+      kpis.push({
+        ...k,
+        useCase: t.id,
+        sources,
+        identities,
+        measurable: unavailableEvents.length === 0,
+        unavailableEvents,
+      });
     }
   }
   return {
@@ -139,7 +160,13 @@ export interface DraftPlanOptions {
 
 const DEFAULT_LIBRARIES: Partial<Record<SourceKind, string[]>> = {
   web: ['analytics.js', 'analytics-next'],
-  product: ['analytics-ios', 'analytics-android', 'analytics-swift', 'analytics-kotlin', 'analytics-react-native'],
+  product: [
+    'analytics-ios',
+    'analytics-android',
+    'analytics-swift',
+    'analytics-kotlin',
+    'analytics-react-native',
+  ],
 };
 
 /**
@@ -167,7 +194,9 @@ export function draftPlan(req: Requirements, options: DraftPlanOptions): Trackin
         // Traits are open-ended (the plan lists the known ones); event payloads are closed.
         additionalProperties: e.type === 'identify' || e.type === 'group',
         status: 'planned',
-        properties: e.properties.map((p) => libraryProperty(p.replace(/\?$/, '') as LibraryPropertyName, !p.endsWith('?'))),
+        properties: e.properties.map((p) =>
+          libraryProperty(p.replace(/\?$/, '') as LibraryPropertyName, !p.endsWith('?')),
+        ),
       }),
     );
   }
@@ -192,7 +221,9 @@ export function draftPlan(req: Requirements, options: DraftPlanOptions): Trackin
   }));
   const consentCategories = union(
     ['Analytics'],
-    events.flatMap((e) => [e.consentCategory, ...e.properties.map((p) => p.consentCategory)]).filter((c): c is string => !!c),
+    events
+      .flatMap((e) => [e.consentCategory, ...e.properties.map((p) => p.consentCategory)])
+      .filter((c): c is string => !!c),
   );
   return createPlan({
     name: options.name,

@@ -2,7 +2,14 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { slug, uniqueNamer } from './identifier.ts';
 import { PlanParseError } from './plan-parse-error.ts';
 import { CALL_TYPES, createEvent, createPlan, schemaTypes } from './tracking-plan.ts';
-import type { CallType, JsonSchema, JsonType, PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
+import type {
+  CallType,
+  JsonSchema,
+  JsonType,
+  PlanEvent,
+  PlanProperty,
+  TrackingPlan,
+} from './tracking-plan.ts';
 
 /**
  * RudderStack data-catalog YAML, as `rudder-cli` reads it: `kind: events`, `kind: properties`,
@@ -63,7 +70,10 @@ export function fromRudderYaml(texts: string | string[]): TrackingPlan {
     for (const d of parseAllDocuments(text)) {
       if ('errors' in d && d.errors.length) {
         const line = d.errors[0].linePos?.[0]?.line;
-        throw new PlanParseError(`not valid YAML: ${d.errors[0].message.split('\n')[0]}`, line ? `line ${line}` : undefined);
+        throw new PlanParseError(
+          `not valid YAML: ${d.errors[0].message.split('\n')[0]}`,
+          line ? `line ${line}` : undefined,
+        );
       }
       const js = d.toJS() as unknown;
       if (js && typeof js === 'object') docs.push(js as Obj);
@@ -84,10 +94,12 @@ export function fromRudderYaml(texts: string | string[]): TrackingPlan {
         for (const p of (spec.properties as Obj[] | undefined) ?? []) props.set(String(p.id), p);
         break;
       case 'categories':
-        for (const c of (spec.categories as Obj[] | undefined) ?? []) categories.set(String(c.id), String(c.name ?? c.id));
+        for (const c of (spec.categories as Obj[] | undefined) ?? [])
+          categories.set(String(c.id), String(c.name ?? c.id));
         break;
       case 'custom-types':
-        for (const t of ((spec.types ?? spec['custom-types'] ?? spec.customTypes) as Obj[] | undefined) ?? []) {
+        for (const t of ((spec.types ?? spec['custom-types'] ?? spec.customTypes) as Obj[] | undefined) ??
+          []) {
           customTypes.set(String(t.id), t);
         }
         break;
@@ -99,12 +111,21 @@ export function fromRudderYaml(texts: string | string[]): TrackingPlan {
   }
   const tp = plans[0];
   if (!tp) {
-    throw new PlanParseError('no tracking plan document', undefined, 'expected a document with "kind: tracking-plan" (rudder/v1) or "kind: tp" (rudder/v0.1)');
+    throw new PlanParseError(
+      'no tracking plan document',
+      undefined,
+      'expected a document with "kind: tracking-plan" (rudder/v1) or "kind: tp" (rudder/v0.1)',
+    );
   }
 
   const propertySchema = (id: string, at: string): CatalogProperty => {
     const p = props.get(id);
-    if (!p) throw new PlanParseError(`property "${id}" is not defined`, at, 'define it in a "kind: properties" document');
+    if (!p)
+      throw new PlanParseError(
+        `property "${id}" is not defined`,
+        at,
+        'define it in a "kind: properties" document',
+      );
     const schema: JsonSchema = {};
     let type = p.type as string | undefined;
     let types = p.types as string[] | undefined;
@@ -116,13 +137,18 @@ export function fromRudderYaml(texts: string | string[]): TrackingPlan {
       type = t.type as string | undefined;
       config = { ...((t.config as Obj | undefined) ?? {}), ...(config ?? {}) };
     }
-    if (!types && typeof type === 'string' && type.includes(',')) types = type.split(',').map((s) => s.trim());
+    if (!types && typeof type === 'string' && type.includes(','))
+      types = type.split(',').map((s) => s.trim());
     if (types && types.length) schema.type = types as JsonType[];
     else if (type) schema.type = type as JsonType;
-    const itemTypes = (p.item_types ?? (p.item_type ? [p.item_type] : undefined) ?? config?.item_types ?? config?.itemTypes) as
-      | string[]
-      | undefined;
-    if (itemTypes && itemTypes.length) schema.items = { type: itemTypes.length === 1 ? (itemTypes[0] as JsonType) : (itemTypes as JsonType[]) };
+    const itemTypes = (p.item_types ??
+      (p.item_type ? [p.item_type] : undefined) ??
+      config?.item_types ??
+      config?.itemTypes) as string[] | undefined;
+    if (itemTypes && itemTypes.length)
+      schema.items = {
+        type: itemTypes.length === 1 ? (itemTypes[0] as JsonType) : (itemTypes as JsonType[]),
+      };
     for (const [key, value] of Object.entries(config ?? {})) {
       const kw = CONFIG_TO_SCHEMA.get(key);
       if (kw) schema[kw] = value;
@@ -144,7 +170,10 @@ export function fromRudderYaml(texts: string | string[]): TrackingPlan {
       if (nested && nested.length) {
         const inner = ruleProperties(nested, where);
         schema.properties = Object.fromEntries(
-          inner.properties.map((np) => [np.name, np.description ? { description: np.description, ...np.schema } : np.schema]),
+          inner.properties.map((np) => [
+            np.name,
+            np.description ? { description: np.description, ...np.schema } : np.schema,
+          ]),
         );
         const req = inner.properties.filter((np) => np.required).map((np) => np.name);
         if (req.length) schema.required = req;
@@ -165,11 +194,13 @@ export function fromRudderYaml(texts: string | string[]): TrackingPlan {
     const id = refId(evRef);
     if (!id) return; // `includes` rules pull rules of other plans; not followed.
     const ev = events.get(id);
-    if (!ev) throw new PlanParseError(`event "${id}" is not defined`, at, 'define it in a "kind: events" document');
+    if (!ev)
+      throw new PlanParseError(`event "${id}" is not defined`, at, 'define it in a "kind: events" document');
     const type = String(ev.event_type ?? 'track') as CallType;
     if (!CALL_TYPES.includes(type)) throw new PlanParseError(`unknown event_type "${type}"`, at);
     const allow =
-      rule.additional_properties ?? (typeof rule.event === 'object' ? (rule.event as Obj).allow_unplanned : undefined);
+      rule.additional_properties ??
+      (typeof rule.event === 'object' ? (rule.event as Obj).allow_unplanned : undefined);
     const fields: Partial<PlanEvent> & { name: string } = {
       name: String(ev.name ?? (type === 'track' ? id : type)),
       type,
@@ -177,11 +208,16 @@ export function fromRudderYaml(texts: string | string[]): TrackingPlan {
       ...ruleProperties(rule.properties as Obj[] | undefined, at),
     };
     if (typeof ev.description === 'string' && ev.description) fields.description = ev.description;
-    const cat = refId(ev.category && typeof ev.category === 'object' ? (ev.category as Obj).$ref : ev.category);
+    const cat = refId(
+      ev.category && typeof ev.category === 'object' ? (ev.category as Obj).$ref : ev.category,
+    );
     if (cat) fields.category = categories.get(cat) ?? cat;
     planEvents.push(createEvent(fields));
   });
-  const plan = createPlan({ name: String(tp.display_name ?? tp.id ?? 'RudderStack tracking plan'), events: planEvents });
+  const plan = createPlan({
+    name: String(tp.display_name ?? tp.id ?? 'RudderStack tracking plan'),
+    events: planEvents,
+  });
   if (typeof tp.description === 'string' && tp.description) plan.description = tp.description;
   return plan;
 }
@@ -222,7 +258,9 @@ export function toRudderYaml(plan: TrackingPlan): string {
     return id;
   };
 
-  const ruleProps = (properties: Array<{ name: string; description?: string; required: boolean; schema: JsonSchema }>): Obj[] =>
+  const ruleProps = (
+    properties: Array<{ name: string; description?: string; required: boolean; schema: JsonSchema }>,
+  ): Obj[] =>
     properties.map((p) => {
       const id = catalogProperty(p.name, p.description, p.schema);
       const rp: Obj = { property: `#property:${id}`, required: p.required };
@@ -231,11 +269,17 @@ export function toRudderYaml(plan: TrackingPlan): string {
         rp.properties = ruleProps(
           Object.entries(p.schema.properties).map(([n, s]) => {
             const { description, ...rest } = s;
-            return { name: n, description: typeof description === 'string' ? description : undefined, required: req.has(n), schema: rest };
+            return {
+              name: n,
+              description: typeof description === 'string' ? description : undefined,
+              required: req.has(n),
+              schema: rest,
+            };
           }),
         );
       }
-      if (typeof p.schema.additionalProperties === 'boolean' && p.schema.properties) rp.additional_properties = p.schema.additionalProperties;
+      if (typeof p.schema.additionalProperties === 'boolean' && p.schema.properties)
+        rp.additional_properties = p.schema.additionalProperties;
       return rp;
     });
 
@@ -258,8 +302,18 @@ export function toRudderYaml(plan: TrackingPlan): string {
     rules.push(rule);
   }
   const docs: Obj[] = [
-    { version: 'rudder/v1', kind: 'properties', metadata: { name: `${planId}_properties` }, spec: { properties: catalogOrder } },
-    { version: 'rudder/v1', kind: 'events', metadata: { name: `${planId}_events` }, spec: { events: eventDocs } },
+    {
+      version: 'rudder/v1',
+      kind: 'properties',
+      metadata: { name: `${planId}_properties` },
+      spec: { properties: catalogOrder },
+    },
+    {
+      version: 'rudder/v1',
+      kind: 'events',
+      metadata: { name: `${planId}_events` },
+      spec: { events: eventDocs },
+    },
   ];
   if (categoryIds.size) {
     docs.push({

@@ -34,7 +34,20 @@ const FORMAT_SAMPLES: Record<string, string> = {
   'json-pointer': '/a',
 };
 
-const WORDS = ['alpha', 'bravo', 'delta', 'echo', 'kilo', 'lima', 'nova', 'orbit', 'pixel', 'quartz', 'sierra', 'tango'];
+const WORDS = [
+  'alpha',
+  'bravo',
+  'delta',
+  'echo',
+  'kilo',
+  'lima',
+  'nova',
+  'orbit',
+  'pixel',
+  'quartz',
+  'sierra',
+  'tango',
+];
 
 /**
  * A JSON value valid against `schema`, built from the schema itself: the minimal instance by
@@ -70,8 +83,7 @@ class Sampler {
         target = this.root;
         for (const raw of ref.slice(1).split('/').slice(1)) {
           target = (target as Record<string, JsonSchema> | undefined)?.[decodeURIComponent(raw)] as
-            | JsonSchema
-            | undefined;
+            JsonSchema | undefined;
         }
       } else target = this.options.resolveRef?.(ref);
       if (!target || depth > 12) return {};
@@ -87,7 +99,8 @@ class Sampler {
     for (const part of schema.allOf) {
       const p = this.merged(this.deref(part, 0));
       for (const [k, v] of Object.entries(p)) {
-        if (k === 'properties') out.properties = { ...(out.properties ?? {}), ...(v as Record<string, JsonSchema>) };
+        if (k === 'properties')
+          out.properties = { ...(out.properties ?? {}), ...(v as Record<string, JsonSchema>) };
         else if (k === 'required') out.required = [...new Set([...(out.required ?? []), ...(v as string[])])];
         else if (out[k] === undefined) out[k] = v;
       }
@@ -100,7 +113,9 @@ class Sampler {
     const schema = this.merged(this.deref(input, depth));
     if ('const' in schema) return schema.const;
     if (Array.isArray(schema.enum) && schema.enum.length) {
-      const i = this.options.random ? Math.floor(this.rnd() * schema.enum.length) : variant % schema.enum.length;
+      const i = this.options.random
+        ? Math.floor(this.rnd() * schema.enum.length)
+        : variant % schema.enum.length;
       return schema.enum[i];
     }
     const alternatives = schema.anyOf ?? schema.oneOf;
@@ -110,8 +125,9 @@ class Sampler {
       delete base.anyOf;
       delete base.oneOf;
       const pick =
-        alternatives.find((a) => a && (a.type !== undefined || a.enum || a.const !== undefined || a.properties)) ??
-        alternatives[0];
+        alternatives.find(
+          (a) => a && (a.type !== undefined || a.enum || a.const !== undefined || a.properties),
+        ) ?? alternatives[0];
       return this.value({ ...base, allOf: [...(base.allOf ?? []), pick] }, depth + 1, variant);
     }
     const type = this.pickType(schema);
@@ -162,7 +178,8 @@ class Sampler {
       hi = schema.exclusiveMaximum;
       hiExclusive = true;
     }
-    const step = typeof schema.multipleOf === 'number' && schema.multipleOf > 0 ? schema.multipleOf : integer ? 1 : 0;
+    const step =
+      typeof schema.multipleOf === 'number' && schema.multipleOf > 0 ? schema.multipleOf : integer ? 1 : 0;
     let start: number;
     if (this.options.random) {
       const a = Number.isFinite(lo) ? lo : Number.isFinite(hi) ? Math.min(0, hi - 100) : 0;
@@ -236,7 +253,8 @@ class Sampler {
     const required = new Set(Array.isArray(schema.required) ? schema.required : []);
     const rate = this.options.optionalRate ?? 0.7;
     for (const [name, sub] of Object.entries(props)) {
-      const include = required.has(name) || (this.options.random !== undefined && depth < 3 && this.rnd() < rate);
+      const include =
+        required.has(name) || (this.options.random !== undefined && depth < 3 && this.rnd() < rate);
       if (include) out[name] = this.value(sub, depth + 1, variant);
     }
     for (const name of required) {

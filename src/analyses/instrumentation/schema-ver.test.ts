@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bumpSchemaVer, compareSchemaVer, formatSchemaVer, isSchemaVer, parseSchemaVer } from './schema-ver.ts';
+import {
+  bumpSchemaVer,
+  compareSchemaVer,
+  formatSchemaVer,
+  isSchemaVer,
+  parseSchemaVer,
+} from './schema-ver.ts';
 
 describe('SchemaVer', () => {
   it('parses MODEL-REVISION-ADDITION and Segment integer versions', () => {
@@ -17,7 +23,10 @@ describe('SchemaVer', () => {
   });
 
   it('orders versions part by part', () => {
-    const sorted = ['2-0-0', '1-10-0', '1-2-9', '1-2-10'].map((v) => parseSchemaVer(v)).sort(compareSchemaVer).map(formatSchemaVer);
+    const sorted = ['2-0-0', '1-10-0', '1-2-9', '1-2-10']
+      .map((v) => parseSchemaVer(v))
+      .sort(compareSchemaVer)
+      .map(formatSchemaVer);
     expect(sorted).toEqual(['1-2-9', '1-2-10', '1-10-0', '2-0-0']);
   });
 

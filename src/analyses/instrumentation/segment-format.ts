@@ -32,7 +32,10 @@ type Obj = Record<string, unknown>;
 export function isSegmentPlan(doc: unknown): boolean {
   if (!doc || typeof doc !== 'object') return false;
   const d = unwrap(doc as Obj);
-  return Array.isArray(d.rules) || (!!d.rules && typeof d.rules === 'object' && Array.isArray((d.rules as Obj).events));
+  return (
+    Array.isArray(d.rules) ||
+    (!!d.rules && typeof d.rules === 'object' && Array.isArray((d.rules as Obj).events))
+  );
 }
 
 function unwrap(doc: Obj): Obj {
@@ -61,7 +64,9 @@ function payloadSchema(jsonSchema: JsonSchema, type: CallType): JsonSchema {
 }
 
 function isObjectSchema(s: unknown): boolean {
-  return !!s && typeof s === 'object' && ((s as JsonSchema).type === 'object' || !!(s as JsonSchema).properties);
+  return (
+    !!s && typeof s === 'object' && ((s as JsonSchema).type === 'object' || !!(s as JsonSchema).properties)
+  );
 }
 
 function eventFromSchema(
@@ -86,8 +91,10 @@ function eventFromSchema(
   if (labels && typeof labels === 'object' && Object.keys(labels).length) {
     fields.labels = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
   }
-  if (typeof version === 'number' || typeof version === 'string') fields.version = formatSchemaVer(parseSchemaVer(version));
-  if (typeof deprecatedAt === 'string' && deprecatedAt && !deprecatedAt.startsWith(ZERO_TIME)) fields.status = 'deprecated';
+  if (typeof version === 'number' || typeof version === 'string')
+    fields.version = formatSchemaVer(parseSchemaVer(version));
+  if (typeof deprecatedAt === 'string' && deprecatedAt && !deprecatedAt.startsWith(ZERO_TIME))
+    fields.status = 'deprecated';
   return createEvent(fields);
 }
 
@@ -99,7 +106,11 @@ function eventFromSchema(
  */
 export function fromSegmentPlan(doc: unknown): TrackingPlan {
   if (!isSegmentPlan(doc)) {
-    throw new PlanParseError('not a Segment tracking plan', 'rules', 'expected "rules": [...] (Public API) or "rules": { "events": [...] } (Config API v1)');
+    throw new PlanParseError(
+      'not a Segment tracking plan',
+      'rules',
+      'expected "rules": [...] (Public API) or "rules": { "events": [...] } (Config API v1)',
+    );
   }
   const d = unwrap(doc as Obj);
   const name = String(d.display_name ?? d.name ?? 'Segment tracking plan');
@@ -110,17 +121,36 @@ export function fromSegmentPlan(doc: unknown): TrackingPlan {
       const type = RULE_TYPES[String(rule.type ?? 'TRACK').toUpperCase()];
       if (!type) return; // COMMON rules constrain every event; gtm has no place for them.
       const jsonSchema = (rule.jsonSchema ?? rule.json_schema) as JsonSchema | undefined;
-      if (!jsonSchema || typeof jsonSchema !== 'object') throw new PlanParseError('rule without jsonSchema', `rules[${i}]`);
+      if (!jsonSchema || typeof jsonSchema !== 'object')
+        throw new PlanParseError('rule without jsonSchema', `rules[${i}]`);
       const meta = jsonSchema.eventMetadata as Obj | undefined;
       const eventName = String(rule.key ?? meta?.name ?? (type === 'track' ? '' : type));
       if (!eventName) throw new PlanParseError('TRACK rule without a key', `rules[${i}]`);
-      events.push(eventFromSchema(eventName, type, jsonSchema, rule.version, undefined, rule.deprecatedAt ?? rule.deprecated_at));
+      events.push(
+        eventFromSchema(
+          eventName,
+          type,
+          jsonSchema,
+          rule.version,
+          undefined,
+          rule.deprecatedAt ?? rule.deprecated_at,
+        ),
+      );
     });
   } else {
     const rules = d.rules as Obj;
     (rules.events as Obj[]).forEach((ev, i) => {
       if (typeof ev.name !== 'string') throw new PlanParseError('event without a name', `rules.events[${i}]`);
-      events.push(eventFromSchema(ev.name, 'track', (ev.rules ?? {}) as JsonSchema, ev.version, ev.description, undefined));
+      events.push(
+        eventFromSchema(
+          ev.name,
+          'track',
+          (ev.rules ?? {}) as JsonSchema,
+          ev.version,
+          ev.description,
+          undefined,
+        ),
+      );
     });
     for (const [key, type] of [
       ['identify_traits', 'identify'],

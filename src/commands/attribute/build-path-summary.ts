@@ -59,6 +59,7 @@ export async function buildPathSummary(
         path = new Array(r.path.length);
         for (let k = 0; k < r.path.length; k++) path[k] = channels[r.path.charCodeAt(k) - 48];
       }
+      decoded.set(r.path, path);
     }
     const conversions = Number(r.conversions);
     const nulls = Number(r.nulls);

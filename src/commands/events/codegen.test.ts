@@ -7,7 +7,12 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referencePath } from '../../../test/fixtures/events/reference-data.ts';
 import { shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
-import { USE_CASE_TEMPLATES, draftPlan, generateTrackingModule, useCaseRequirements } from '../../analyses/instrumentation/index.ts';
+import {
+  USE_CASE_TEMPLATES,
+  draftPlan,
+  generateTrackingModule,
+  useCaseRequirements,
+} from '../../analyses/instrumentation/index.ts';
 import { codegenFile } from './plan-tools.ts';
 import { importPlan } from './import-plan.ts';
 
@@ -28,7 +33,8 @@ function typecheck(args: string[]): string {
   }
 }
 
-const segmentPlan = () => importPlan({ path: referencePath('tracking-plans', 'segment-public-api-plan.json') });
+const segmentPlan = () =>
+  importPlan({ path: referencePath('tracking-plans', 'segment-public-api-plan.json') });
 
 describe('generateTrackingModule', () => {
   it('gives every event a distinct, valid function name', () => {
@@ -51,7 +57,11 @@ describe('generateTrackingModule', () => {
     const cases = [
       ['segment', segmentPlan(), false],
       ['segment-runtime', segmentPlan(), true],
-      ['draft-runtime', draftPlan(useCaseRequirements(USE_CASE_TEMPLATES.map((t) => t.id)), { name: 'All' }), true],
+      [
+        'draft-runtime',
+        draftPlan(useCaseRequirements(USE_CASE_TEMPLATES.map((t) => t.id)), { name: 'All' }),
+        true,
+      ],
       ['shop-runtime', shopPlan(), true],
     ] as const;
     const files = cases.map(([label, plan, runtimeValidation]) => {
@@ -73,7 +83,19 @@ const rudder = new Rudder('k', { dataPlaneUrl: 'http://127.0.0.1:1' });
 ${body}
 export const names = EVENT_NAMES;
 `;
-    const flags = ['--strict', '--noEmit', '--module', 'esnext', '--moduleResolution', 'bundler', '--allowImportingTsExtensions', '--target', 'es2022', '--skipLibCheck', '--esModuleInterop'];
+    const flags = [
+      '--strict',
+      '--noEmit',
+      '--module',
+      'esnext',
+      '--moduleResolution',
+      'bundler',
+      '--allowImportingTsExtensions',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--esModuleInterop',
+    ];
     writeFileSync(
       join(tmp, 'usage-ok.ts'),
       usage(`orderCompleted(segment, { order_id: 'o1', revenue: 10, currency: 'EUR', channel: 'web' }, { userId: 'u1' });
@@ -82,9 +104,16 @@ identify(segment, { plan: 'pro' }, { userId: 'u1' });
 page(rudder, {}, { anonymousId: 'a1' });`),
     );
     expect(typecheck([...flags, 'usage-ok.ts'])).toBe('');
-    writeFileSync(join(tmp, 'usage-bad.ts'), usage(`orderCompleted(segment, { order_id: 'o1', revenue: '10', currency: 'EUR', channel: 'fax' }, {});`));
+    writeFileSync(
+      join(tmp, 'usage-bad.ts'),
+      usage(
+        `orderCompleted(segment, { order_id: 'o1', revenue: '10', currency: 'EUR', channel: 'fax' }, {});`,
+      ),
+    );
     const errors = typecheck([...flags, 'usage-bad.ts']);
-    expect(errors).toMatch(/usage-bad\.ts.*error TS2322.*revenue|Type 'string' is not assignable to type 'number'/s);
+    expect(errors).toMatch(
+      /usage-bad\.ts.*error TS2322.*revenue|Type 'string' is not assignable to type 'number'/s,
+    );
     expect(errors).toMatch(/"fax"/);
   });
 
@@ -96,16 +125,40 @@ page(rudder, {}, { anonymousId: 'a1' });`),
     writeFileSync(file, js);
     const mod = (await import(pathToFileURL(file).href)) as Record<string, (...args: unknown[]) => unknown>;
     const calls: unknown[] = [];
-    const client = { track: (m: unknown) => calls.push(m), identify: (m: unknown) => calls.push(m), page: (m: unknown) => calls.push(m) };
+    const client = {
+      track: (m: unknown) => calls.push(m),
+      identify: (m: unknown) => calls.push(m),
+      page: (m: unknown) => calls.push(m),
+    };
     mod.orderCompleted(client, { order_id: 'o1', revenue: 10, currency: 'EUR' }, { userId: 'u1' });
-    expect(calls).toEqual([{ userId: 'u1', event: 'Order Completed', properties: { order_id: 'o1', revenue: 10, currency: 'EUR' } }]);
-    expect(() => mod.orderCompleted(client, { order_id: 'o1', revenue: -1, currency: 'eur', debug: 1 }, { userId: 'u1' })).toThrow(
+    expect(calls).toEqual([
+      {
+        userId: 'u1',
+        event: 'Order Completed',
+        properties: { order_id: 'o1', revenue: 10, currency: 'EUR' },
+      },
+    ]);
+    expect(() =>
+      mod.orderCompleted(
+        client,
+        { order_id: 'o1', revenue: -1, currency: 'eur', debug: 1 },
+        { userId: 'u1' },
+      ),
+    ).toThrow(
       'Tracking plan violation in "Order Completed": revenue is below 0; currency does not match ^[A-Z]{3}$; debug is not in the plan',
     );
     const seen: Array<[string, string[]]> = [];
-    mod.setViolationHandler((event: unknown, problems: unknown) => seen.push([event as string, problems as string[]]));
-    mod.orderCompleted(client, { order_id: 'o1', currency: 'EUR', shipping: { method: 'boat' } }, { userId: 'u1' });
-    expect(seen).toEqual([['Order Completed', ['revenue is required', 'shipping.method must be one of ["standard","express"]']]]);
+    mod.setViolationHandler((event: unknown, problems: unknown) =>
+      seen.push([event as string, problems as string[]]),
+    );
+    mod.orderCompleted(
+      client,
+      { order_id: 'o1', currency: 'EUR', shipping: { method: 'boat' } },
+      { userId: 'u1' },
+    );
+    expect(seen).toEqual([
+      ['Order Completed', ['revenue is required', 'shipping.method must be one of ["standard","express"]']],
+    ]);
     expect(calls).toHaveLength(2);
   });
 });

@@ -51,7 +51,11 @@ describe('live QA collector', () => {
     const c = await start();
     const analytics = new Analytics({ writeKey: WRITE_KEY, host: c.url, flushAt: 3, maxRetries: 0 });
     const track = (props: Record<string, unknown>, event = 'Order Completed') =>
-      analytics.track({ userId: 'u1', event, properties: { order_id: 'o1', revenue: 10, currency: 'EUR', ...props } });
+      analytics.track({
+        userId: 'u1',
+        event,
+        properties: { order_id: 'o1', revenue: 10, currency: 'EUR', ...props },
+      });
     track({});
     track({ revenue: 'ten' });
     track({}, 'Order Compleeted');
@@ -61,7 +65,12 @@ describe('live QA collector', () => {
     const report = await summary(c);
     expect(report.eventsChecked).toBe(5);
     expect(report.callTypes).toEqual({ track: 4, identify: 1 });
-    expect(report.violationsByType).toMatchObject({ wrong_type: 1, unplanned_event: 1, pii_detected: 1, constraint_violation: 1 });
+    expect(report.violationsByType).toMatchObject({
+      wrong_type: 1,
+      unplanned_event: 1,
+      pii_detected: 1,
+      constraint_violation: 1,
+    });
     expect(report.totalViolations).toBe(4);
     expect(report.samples.every((s) => s.where === 'collector')).toBe(true);
   });
@@ -69,8 +78,18 @@ describe('live QA collector', () => {
   it('receives gzip batches from the real @rudderstack/rudder-sdk-node client', async () => {
     const c = await start();
     // Queue everything, then one flush: the SDK gzips the batch (its default) and POSTs /v1/batch.
-    const rudder = new RudderAnalytics(WRITE_KEY, { dataPlaneUrl: c.url, flushAt: 20, flushInterval: 60_000, logLevel: 'error', retryCount: 0 });
-    rudder.track({ userId: 'u2', event: 'Order Completed', properties: { order_id: 'o2', revenue: 5, currency: 'USD' } });
+    const rudder = new RudderAnalytics(WRITE_KEY, {
+      dataPlaneUrl: c.url,
+      flushAt: 20,
+      flushInterval: 60_000,
+      logLevel: 'error',
+      retryCount: 0,
+    });
+    rudder.track({
+      userId: 'u2',
+      event: 'Order Completed',
+      properties: { order_id: 'o2', revenue: 5, currency: 'USD' },
+    });
     rudder.track({ anonymousId: 'a2', event: 'Ad Clicked', properties: { ad_id: 'x', extra: 1 } });
     rudder.page({ anonymousId: 'a2', name: 'Home', properties: {} });
     await rudder.flush();
@@ -80,10 +99,20 @@ describe('live QA collector', () => {
     // The SDK names itself "analytics-node" in context.library, which the plan maps to its
     // server source; "Ad Clicked" is planned for the web source only.
     expect(report.totalViolations).toBe(1);
-    expect(report.samples[0]).toMatchObject({ type: 'unexpected_source', event: 'Ad Clicked', detail: 'sent from "server"; plan allows web' });
-    const stored = readFileSync(join(dirs[dirs.length - 1], STORE_FILE), 'utf8').trim().split('\n');
+    expect(report.samples[0]).toMatchObject({
+      type: 'unexpected_source',
+      event: 'Ad Clicked',
+      detail: 'sent from "server"; plan allows web',
+    });
+    const stored = readFileSync(join(dirs[dirs.length - 1], STORE_FILE), 'utf8')
+      .trim()
+      .split('\n');
     expect(stored).toHaveLength(3);
-    expect(JSON.parse(stored[0])).toMatchObject({ event: 'Order Completed', receivedAt: expect.any(String), messageId: expect.any(String) });
+    expect(JSON.parse(stored[0])).toMatchObject({
+      event: 'Order Completed',
+      receivedAt: expect.any(String),
+      messageId: expect.any(String),
+    });
   });
 
   it('speaks the single-call endpoints, with any content type and gzip', async () => {
@@ -91,7 +120,9 @@ describe('live QA collector', () => {
     const msg = JSON.stringify(orderCompleted({ type: undefined }));
     expect((await post(c, '/v1/track', msg, { 'content-type': 'text/plain' })).status).toBe(200);
     expect((await post(c, '/v1/track', gzipSync(msg), { 'content-encoding': 'gzip' })).status).toBe(200);
-    expect((await post(c, '/v1/identify', JSON.stringify({ userId: 'u1', traits: { plan: 'free' } }))).status).toBe(200);
+    expect(
+      (await post(c, '/v1/identify', JSON.stringify({ userId: 'u1', traits: { plan: 'free' } }))).status,
+    ).toBe(200);
     expect((await post(c, '/v1/page', JSON.stringify({ anonymousId: 'a1', name: 'Home' }))).status).toBe(200);
     expect((await post(c, '/v1/group', JSON.stringify({ userId: 'u1', groupId: 'g1' }))).status).toBe(200);
     expect((await post(c, '/v1/alias', JSON.stringify({ userId: 'u1', previousId: 'a1' }))).status).toBe(200);
@@ -109,7 +140,14 @@ describe('live QA collector', () => {
     const wrong = `Basic ${Buffer.from('other:').toString('base64')}`;
     expect((await post(c, '/v1/track', body, { authorization: wrong })).status).toBe(401);
     // Segment also takes the write key in the body.
-    expect((await fetch(`${c.url}/v1/track`, { method: 'POST', body: JSON.stringify({ ...orderCompleted(), writeKey: WRITE_KEY }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${c.url}/v1/track`, {
+          method: 'POST',
+          body: JSON.stringify({ ...orderCompleted(), writeKey: WRITE_KEY }),
+        })
+      ).status,
+    ).toBe(200);
     expect((await summary(c)).eventsChecked).toBe(1);
   });
 
@@ -119,12 +157,18 @@ describe('live QA collector', () => {
     const r1 = await post(c, '/v1/track', JSON.stringify(big));
     expect(r1.status).toBe(400);
     expect(await r1.json()).toEqual({ success: false, error: 'message is larger than 32 KB' });
-    const batch = { batch: Array.from({ length: 20 }, () => orderCompleted({}, { note: 'y'.repeat(30 * 1024) })) };
+    const batch = {
+      batch: Array.from({ length: 20 }, () => orderCompleted({}, { note: 'y'.repeat(30 * 1024) })),
+    };
     expect((await post(c, '/v1/batch', JSON.stringify(batch))).status).toBe(400);
-    expect((await post(c, '/v1/batch', gzipSync(JSON.stringify(batch)), { 'content-encoding': 'gzip' })).status).toBe(400);
+    expect(
+      (await post(c, '/v1/batch', gzipSync(JSON.stringify(batch)), { 'content-encoding': 'gzip' })).status,
+    ).toBe(400);
     expect((await post(c, '/v1/track', '{not json')).status).toBe(400);
     expect((await post(c, '/v1/batch', JSON.stringify({ batch: [1] }))).status).toBe(400);
-    expect((await post(c, '/v1/track', Buffer.from('nope'), { 'content-encoding': 'gzip' })).status).toBe(400);
+    expect((await post(c, '/v1/track', Buffer.from('nope'), { 'content-encoding': 'gzip' })).status).toBe(
+      400,
+    );
     expect((await post(c, '/v1/nothing', '{}')).status).toBe(404);
     expect((await fetch(`${c.url}/v1/track`)).status).toBe(405);
     const report = await summary(c);
@@ -136,7 +180,11 @@ describe('live QA collector', () => {
     const storeDir = newDir();
     const c1 = await start(storeDir);
     for (let i = 0; i < 10; i++) {
-      const res = await post(c1, '/v1/track', JSON.stringify(orderCompleted({}, { revenue: i % 3 === 0 ? -1 : i })));
+      const res = await post(
+        c1,
+        '/v1/track',
+        JSON.stringify(orderCompleted({}, { revenue: i % 3 === 0 ? -1 : i })),
+      );
       expect(res.status).toBe(200);
       // Acknowledged means on disk.
       expect(readFileSync(join(storeDir, STORE_FILE), 'utf8').trim().split('\n')).toHaveLength(i + 1);
@@ -161,10 +209,21 @@ describe('live QA collector', () => {
     const storeDir = newDir();
     const c = await start(storeDir);
     const statuses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => post(c, '/v1/batch', JSON.stringify({ batch: [orderCompleted({ messageId: `m${i}a` }), orderCompleted({ messageId: `m${i}b` })] })).then((r) => r.status)),
+      Array.from({ length: 40 }, (_, i) =>
+        post(
+          c,
+          '/v1/batch',
+          JSON.stringify({
+            batch: [orderCompleted({ messageId: `m${i}a` }), orderCompleted({ messageId: `m${i}b` })],
+          }),
+        ).then((r) => r.status),
+      ),
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
-    const ids = readFileSync(join(storeDir, STORE_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l).messageId);
+    const ids = readFileSync(join(storeDir, STORE_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).messageId);
     expect(new Set(ids).size).toBe(80);
     expect((await summary(c)).eventsChecked).toBe(80);
   });

@@ -100,7 +100,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return body?.writeKey === options.writeKey;
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<{ status: number; messages: number }> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ status: number; messages: number }> => {
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
     if (req.method === 'GET' && path === '/summary') {
       send(res, 200, validator.report());
@@ -121,9 +124,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     } catch {
       throw new HttpError(400, 'body is not valid JSON');
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new HttpError(400, 'body must be a JSON object');
     const obj = body as Record<string, unknown>;
-    if (!authorized(req, obj)) throw new HttpError(401, 'missing or wrong write key (HTTP Basic auth, user = write key)');
+    if (!authorized(req, obj))
+      throw new HttpError(401, 'missing or wrong write key (HTTP Basic auth, user = write key)');
     let messages: Record<string, unknown>[];
     if (single) {
       messages = [{ ...obj, type: typeof obj.type === 'string' ? obj.type : single }];
@@ -131,11 +136,13 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     } else {
       if (!Array.isArray(obj.batch)) throw new HttpError(400, 'batch body must have a "batch" array');
       messages = obj.batch.map((m, i) => {
-        if (!m || typeof m !== 'object' || Array.isArray(m)) throw new HttpError(400, `batch[${i}] is not a JSON object`);
+        if (!m || typeof m !== 'object' || Array.isArray(m))
+          throw new HttpError(400, `batch[${i}] is not a JSON object`);
         const msg = { ...(m as Record<string, unknown>) };
         // Batch-level context and integrations apply to members that do not set their own.
         if (msg.context === undefined && obj.context !== undefined) msg.context = obj.context;
-        if (msg.integrations === undefined && obj.integrations !== undefined) msg.integrations = obj.integrations;
+        if (msg.integrations === undefined && obj.integrations !== undefined)
+          msg.integrations = obj.integrations;
         return msg;
       });
     }
@@ -144,7 +151,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       if (Buffer.byteLength(JSON.stringify(m)) > MAX_MESSAGE_BYTES) {
         throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}is larger than 32 KB`);
       }
-      if (typeof m.type !== 'string') throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}has no type`);
+      if (typeof m.type !== 'string')
+        throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}has no type`);
       m.messageId ??= randomUUID();
       m.receivedAt = receivedAt;
     }
@@ -230,15 +238,24 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function decode(raw: Buffer, encoding: string | string[] | undefined): Promise<string> {
   const enc = (Array.isArray(encoding) ? encoding[0] : encoding)?.toLowerCase().trim();
   if (!enc || enc === 'identity') return Promise.resolve(raw.toString('utf8'));
-  if (enc !== 'gzip') return Promise.reject(new HttpError(400, `unsupported content-encoding "${enc}" (use gzip or none)`));
+  if (enc !== 'gzip')
+    return Promise.reject(new HttpError(400, `unsupported content-encoding "${enc}" (use gzip or none)`));
   return new Promise((resolve, reject) => {
     // Cap the inflated size too: a small gzip body can expand past the batch limit.
     gunzip(raw, { maxOutputLength: MAX_BATCH_BYTES + 1 }, (err, out) => {
       if (err) {
-        reject(new HttpError(400, (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'request body is larger than 500 KB once inflated' : 'body is not valid gzip'));
+        reject(
+          new HttpError(
+            400,
+            (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+              ? 'request body is larger than 500 KB once inflated'
+              : 'body is not valid gzip',
+          ),
+        );
         return;
       }
-      if (out.length > MAX_BATCH_BYTES) reject(new HttpError(400, 'request body is larger than 500 KB once inflated'));
+      if (out.length > MAX_BATCH_BYTES)
+        reject(new HttpError(400, 'request body is larger than 500 KB once inflated'));
       else resolve(out.toString('utf8'));
     });
   });

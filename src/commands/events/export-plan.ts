@@ -34,7 +34,10 @@ export interface ExportPlanOptions {
 export function exportPlan(options: ExportPlanOptions): string[] {
   const { format, plan, out } = options;
   if (!isPlanFormat(format)) {
-    throw new GtmError('USAGE', `unknown plan format "${String(format)}"`, { where: '--format', hint: `use one of ${PLAN_FORMATS.join(', ')}` });
+    throw new GtmError('USAGE', `unknown plan format "${String(format)}"`, {
+      where: '--format',
+      hint: `use one of ${PLAN_FORMATS.join(', ')}`,
+    });
   }
   const files: Array<[string, string]> = [];
   switch (format) {
@@ -62,7 +65,8 @@ export function exportPlan(options: ExportPlanOptions): string[] {
       }
       break;
     case 'json-schema':
-      for (const f of toJsonSchemas(plan)) files.push([join(out, f.fileName), JSON.stringify(f.schema, null, 2) + '\n']);
+      for (const f of toJsonSchemas(plan))
+        files.push([join(out, f.fileName), JSON.stringify(f.schema, null, 2) + '\n']);
       break;
   }
   for (const [file, text] of files) {
@@ -70,7 +74,11 @@ export function exportPlan(options: ExportPlanOptions): string[] {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
     } catch (err) {
-      throw new GtmError('IO', `cannot write ${format} plan: ${(err as Error).message}`, { where: file, cause: err, hint: 'check the directory exists and is writable' });
+      throw new GtmError('IO', `cannot write ${format} plan: ${(err as Error).message}`, {
+        where: file,
+        cause: err,
+        hint: 'check the directory exists and is writable',
+      });
     }
   }
   return files.map(([f]) => f);

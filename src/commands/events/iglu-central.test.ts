@@ -64,7 +64,8 @@ describe('Iglu Central schemas', () => {
       const v = createEventValidator(plan);
       v.validate({ type: 'track', event: event.name, userId: 'u1', properties: sampleOf(schema) });
       const report = v.report();
-      if (report.totalViolations) failures.push(`${igluUri(igluKeyOf(schema)!)}: ${JSON.stringify(report.samples[0]?.detail)}`);
+      if (report.totalViolations)
+        failures.push(`${igluUri(igluKeyOf(schema)!)}: ${JSON.stringify(report.samples[0]?.detail)}`);
     }
     expect(failures).toEqual([]);
   });
@@ -76,7 +77,9 @@ describe('Iglu Central schemas', () => {
     expect(new Set(plan.events.map((e) => e.name)).size).toBe(plan.events.length);
     const v = createEventValidator(plan);
     for (const e of plan.events) {
-      const schema = registry.schema(`iglu:${e.labels!.iglu_vendor}/${e.labels!.iglu_name}/jsonschema/${e.version}`)!;
+      const schema = registry.schema(
+        `iglu:${e.labels!.iglu_vendor}/${e.labels!.iglu_name}/jsonschema/${e.version}`,
+      )!;
       v.validate({ type: 'track', event: e.name, userId: 'u1', properties: sampleOf(schema) });
     }
     expect(v.report().totalViolations).toBe(0);
@@ -84,12 +87,27 @@ describe('Iglu Central schemas', () => {
     const back = fromIgluSchemas(toIgluSchemas(plan, { vendor: 'com.example' }).map((f) => f.schema));
     const held = (p: typeof plan) =>
       p.events
-        .map((e) => ({ n: e.name, v: e.version, d: e.description, p: e.properties, a: e.additionalProperties, x: e.schemaExtras, l: e.labels }))
+        .map((e) => ({
+          n: e.name,
+          v: e.version,
+          d: e.description,
+          p: e.properties,
+          a: e.additionalProperties,
+          x: e.schemaExtras,
+          l: e.labels,
+        }))
         .sort((a, b) => (a.n < b.n ? -1 : 1));
     expect(held(back)).toEqual(held(plan));
     // The export writes every schema back at its original address.
-    expect(toIgluSchemas(plan, { vendor: 'x' }).map((f) => `iglu:${f.path}`).sort()).toEqual(
-      [...distinct].map((vn) => plan.events.find((e) => `${e.labels!.iglu_vendor}/${e.labels!.iglu_name}` === vn)!).map((e) => `iglu:${e.labels!.iglu_vendor}/${e.labels!.iglu_name}/jsonschema/${e.version}`).sort(),
+    expect(
+      toIgluSchemas(plan, { vendor: 'x' })
+        .map((f) => `iglu:${f.path}`)
+        .sort(),
+    ).toEqual(
+      [...distinct]
+        .map((vn) => plan.events.find((e) => `${e.labels!.iglu_vendor}/${e.labels!.iglu_name}` === vn)!)
+        .map((e) => `iglu:${e.labels!.iglu_vendor}/${e.labels!.iglu_name}/jsonschema/${e.version}`)
+        .sort(),
     );
   });
 });

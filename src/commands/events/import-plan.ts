@@ -78,7 +78,9 @@ export function importPlan(options: ImportPlanOptions): TrackingPlan {
           current = f;
           const doc = parseJson(readFileSync(f, 'utf8'));
           const fallback = isDir ? relative(path, f).replace(/\.json$/i, '') : basename(f, '.json');
-          return Array.isArray(doc) ? doc.map((schema, i) => ({ schema, fallbackName: `${fallback}_${i + 1}` })) : [{ schema: doc, fallbackName: fallback }];
+          return Array.isArray(doc)
+            ? doc.map((schema, i) => ({ schema, fallbackName: `${fallback}_${i + 1}` }))
+            : [{ schema: doc, fallbackName: fallback }];
         });
         return fromJsonSchemas(docs, name);
       }
@@ -92,7 +94,11 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new PlanParseError(`not valid JSON: ${(err as Error).message}`, undefined, 'check the file is JSON');
+    throw new PlanParseError(
+      `not valid JSON: ${(err as Error).message}`,
+      undefined,
+      'check the file is JSON',
+    );
   }
 }
 
@@ -109,6 +115,11 @@ export function asInputError(err: unknown, file: string, format: string): GtmErr
     });
   }
   const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOENT') return new GtmError('INPUT', 'plan not found', { where: file, hint: 'check the path', cause: err });
-  return new GtmError('INPUT', `cannot read ${format} plan: ${e?.message ?? String(err)}`, { where: file, cause: err, hint: `check the file is a ${format} tracking plan` });
+  if (e?.code === 'ENOENT')
+    return new GtmError('INPUT', 'plan not found', { where: file, hint: 'check the path', cause: err });
+  return new GtmError('INPUT', `cannot read ${format} plan: ${e?.message ?? String(err)}`, {
+    where: file,
+    cause: err,
+    hint: `check the file is a ${format} tracking plan`,
+  });
 }

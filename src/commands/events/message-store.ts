@@ -37,7 +37,11 @@ export async function openMessageStore(dir: string): Promise<MessageStore> {
       await dh.close();
     }
   } catch (err) {
-    throw new GtmError('IO', `cannot open the message store: ${(err as Error).message}`, { where: file, cause: err, hint: 'check --store-dir is writable' });
+    throw new GtmError('IO', `cannot open the message store: ${(err as Error).message}`, {
+      where: file,
+      cause: err,
+      hint: 'check --store-dir is writable',
+    });
   }
   let pending: Array<{ text: string; resolve: () => void; reject: (e: unknown) => void }> = [];
   let running: Promise<void> | undefined;

@@ -63,12 +63,17 @@ export function detectPlanFormat(path: string): PlanFormat {
       if (/"self"\s*:/.test(text)) return 'iglu';
       return 'json-schema';
     }
-    throw new GtmError('INPUT', 'no plan files in directory', { where: path, hint: 'an Iglu repository or JSON Schema files expected' });
+    throw new GtmError('INPUT', 'no plan files in directory', {
+      where: path,
+      hint: 'an Iglu repository or JSON Schema files expected',
+    });
   }
   const ext = extname(path).toLowerCase();
   const head = readFileSync(path, 'utf8').slice(0, 4096);
-  if (ext === '.csv') return /Object Type|Event Property Name/i.test(head.split(/\r?\n/)[0] ?? '') ? 'amplitude' : 'gtm-csv';
-  if (ext === '.yaml' || ext === '.yml') return /gtm-tracking-plan\/v1/.test(head) ? 'gtm-yaml' : 'rudderstack';
+  if (ext === '.csv')
+    return /Object Type|Event Property Name/i.test(head.split(/\r?\n/)[0] ?? '') ? 'amplitude' : 'gtm-csv';
+  if (ext === '.yaml' || ext === '.yml')
+    return /gtm-tracking-plan\/v1/.test(head) ? 'gtm-yaml' : 'rudderstack';
   if (/"format"\s*:\s*"gtm-tracking-plan\/v1"/.test(head)) return 'gtm-json';
   if (/"self"\s*:\s*\{/.test(head)) return 'iglu';
   try {

@@ -30,7 +30,9 @@ describe('importPlan / exportPlan errors', () => {
     const csv = write('plan.csv', 'event,property,property_required\nOrder Completed,order_id,sometimes\n');
     const e1 = catchErr(() => importPlan({ path: csv }));
     expect(e1).toBeInstanceOf(GtmError);
-    expect(e1.oneLine()).toBe(`error[INPUT] ${csv}:2 (property_required): gtm-csv plan: "sometimes" is not a boolean — use true or false`);
+    expect(e1.oneLine()).toBe(
+      `error[INPUT] ${csv}:2 (property_required): gtm-csv plan: "sometimes" is not a boolean — use true or false`,
+    );
     const doc = JSON.parse(serializePlanDocument(shopPlan(), 'json'));
     doc.events[0].status = 'live';
     const json = write('plan.json', JSON.stringify(doc));
@@ -44,10 +46,12 @@ describe('importPlan / exportPlan errors', () => {
   });
 
   it('writes directories for per-event formats and files for the others', () => {
-    expect(exportPlan({ format: 'iglu', plan: shopPlan(), out: join(tmp, 'iglu'), vendor: 'com.shop' })).toContain(
-      join(tmp, 'iglu', 'com.shop', 'order_completed', 'jsonschema', '3-0-0'),
-    );
-    expect(exportPlan({ format: 'amplitude', plan: shopPlan(), out: join(tmp, 'out', 'amp.csv') })).toEqual([join(tmp, 'out', 'amp.csv')]);
+    expect(
+      exportPlan({ format: 'iglu', plan: shopPlan(), out: join(tmp, 'iglu'), vendor: 'com.shop' }),
+    ).toContain(join(tmp, 'iglu', 'com.shop', 'order_completed', 'jsonschema', '3-0-0'));
+    expect(exportPlan({ format: 'amplitude', plan: shopPlan(), out: join(tmp, 'out', 'amp.csv') })).toEqual([
+      join(tmp, 'out', 'amp.csv'),
+    ]);
   });
 });
 
@@ -64,13 +68,17 @@ describe('plan tools', () => {
       ['order_id', 'type-changed', 'model'],
       ['order_id', 'constraint-removed', 'addition'],
     ]);
-    expect(changelog).toContain('- **MODEL** `order_id`: type string → integer: every historical record has the old type');
+    expect(changelog).toContain(
+      '- **MODEL** `order_id`: type string → integer: every historical record has the old type',
+    );
   });
 
   it('lint a plan file with regulations', () => {
     const file = join(tmp, 'lint.yaml');
     exportPlan({ format: 'gtm-yaml', plan: shopPlan(), out: file });
-    expect(lintPlanFile({ plan: file, regulations: ['GDPR'] }).findings.map((f) => f.rule)).toContain('gdpr-opt-in');
+    expect(lintPlanFile({ plan: file, regulations: ['GDPR'] }).findings.map((f) => f.rule)).toContain(
+      'gdpr-opt-in',
+    );
   });
 
   it('write the generated module', () => {
@@ -84,7 +92,11 @@ describe('plan tools', () => {
       type: 'track',
       event: 'Song Played',
       userId: `u${i}`,
-      properties: { genre: ['rock', 'jazz'][i % 2], seconds: i * 10, ...(i % 4 === 0 ? { playlist: 'p' } : {}) },
+      properties: {
+        genre: ['rock', 'jazz'][i % 2],
+        seconds: i * 10,
+        ...(i % 4 === 0 ? { playlist: 'p' } : {}),
+      },
     }));
     const file = write('samples.ndjson', msgs.map((m) => JSON.stringify(m)).join('\n'));
     const { plan, events } = await inferPlanFromFiles({ input: file });

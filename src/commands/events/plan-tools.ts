@@ -45,7 +45,9 @@ export function diffPlanFiles(options: { old: PlanInput; new: PlanInput; format?
  *
  * @example lintPlanFile({ plan: 'plan.yaml', regulations: ['GDPR'] }).errors
  */
-export function lintPlanFile(options: LintOptions & { plan: PlanInput; format?: PlanFormat | 'auto' }): LintResult {
+export function lintPlanFile(
+  options: LintOptions & { plan: PlanInput; format?: PlanFormat | 'auto' },
+): LintResult {
   return lintPlan(load(options.plan, options.format), options);
 }
 
@@ -54,14 +56,19 @@ export function lintPlanFile(options: LintOptions & { plan: PlanInput; format?: 
  *
  * @example codegenFile({ plan: 'plan.yaml', out: 'src/tracking.ts', runtimeValidation: true })
  */
-export function codegenFile(options: CodegenOptions & { plan: PlanInput; out?: string; format?: PlanFormat | 'auto' }): string {
+export function codegenFile(
+  options: CodegenOptions & { plan: PlanInput; out?: string; format?: PlanFormat | 'auto' },
+): string {
   const code = generateTrackingModule(load(options.plan, options.format), options);
   if (options.out) {
     try {
       mkdirSync(dirname(options.out), { recursive: true });
       writeFileSync(options.out, code);
     } catch (err) {
-      throw new GtmError('IO', `cannot write the tracking module: ${(err as Error).message}`, { where: options.out, cause: err });
+      throw new GtmError('IO', `cannot write the tracking module: ${(err as Error).message}`, {
+        where: options.out,
+        cause: err,
+      });
     }
   }
   return code;
@@ -73,7 +80,9 @@ export function codegenFile(options: CodegenOptions & { plan: PlanInput; out?: s
  * @example const { plan, events } = await inferPlanFromFiles({ input: 'samples/' });
  * @throws GtmError('INPUT') at `file:line` for a line that is not JSON.
  */
-export async function inferPlanFromFiles(options: InferenceOptions & { input: string }): Promise<InferenceResult> {
+export async function inferPlanFromFiles(
+  options: InferenceOptions & { input: string },
+): Promise<InferenceResult> {
   const inferrer = createPlanInferrer(options);
   for (const file of eventFiles(options.input)) {
     await forEachLine(file, (line, n) => {

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referencePath } from '../../../test/fixtures/events/reference-data.ts';
-import { createEventValidator, eventPropertiesSchema, lintPlan, sampleInstance } from '../../analyses/instrumentation/index.ts';
+import {
+  createEventValidator,
+  eventPropertiesSchema,
+  lintPlan,
+  sampleInstance,
+} from '../../analyses/instrumentation/index.ts';
 import type { JsonSchema, PlanEvent, TrackingPlan } from '../../analyses/instrumentation/index.ts';
 import { exportPlan } from './export-plan.ts';
 import { importPlan } from './import-plan.ts';
@@ -44,46 +49,91 @@ describe('Segment reference plans', () => {
       expect(ea!.additionalProperties).toBe(eb.additionalProperties);
     }
     // The one event only the Public API plan has.
-    expect(a.events.filter((ea) => !b.events.some((eb) => sameName(ea.name) === sameName(eb.name))).map((e) => e.name)).toEqual(['NoID Type']);
+    expect(
+      a.events
+        .filter((ea) => !b.events.some((eb) => sameName(ea.name) === sameName(eb.name)))
+        .map((e) => e.name),
+    ).toEqual(['NoID Type']);
   });
 
   it('keep types, unions, enums, patterns, nesting and required lists', () => {
     const byName = (n: string) => a.events.find((e) => e.name === n)!;
-    expect(byName('Union Type').properties).toEqual([{ name: 'universe_name', required: true, schema: { type: ['string', 'null', 'integer'] } }]);
+    expect(byName('Union Type').properties).toEqual([
+      { name: 'universe_name', required: true, schema: { type: ['string', 'null', 'integer'] } },
+    ]);
     expect(byName('Enum Types').properties[1]).toEqual({
       name: 'string enum',
       description: 'A string property that accepts multiple enum values.',
       required: false,
       schema: { enum: ['Evil Morty', 'Lawyer Morty'], type: 'string' },
     });
-    expect(byName('Custom Violation Handler').properties[0].schema).toEqual({ pattern: 'Lawyer Morty|Evil Morty', type: 'string' });
+    expect(byName('Custom Violation Handler').properties[0].schema).toEqual({
+      pattern: 'Lawyer Morty|Evil Morty',
+      type: 'string',
+    });
     const garage = byName('Nested Objects').properties[0];
     expect(garage.required).toBe(true);
     expect(garage.schema.required).toEqual(['tunnel']);
-    expect(garage.schema.properties?.tunnel.properties?.['subterranean lab'].properties?.["jerry's memories"]).toEqual({ description: '', type: 'array' });
+    expect(
+      garage.schema.properties?.tunnel.properties?.['subterranean lab'].properties?.["jerry's memories"],
+    ).toEqual({ description: '', type: 'array' });
     expect(byName('Every Required Type').properties.filter((p) => p.required)).toHaveLength(10);
   });
 
   it('accept a sample instance of every event and reject a broken one', () => {
     const v = createEventValidator(a);
-    for (const e of a.events) v.validate({ type: 'track', event: e.name, userId: 'u', properties: sampleInstance(eventPropertiesSchema(e)) });
+    for (const e of a.events)
+      v.validate({
+        type: 'track',
+        event: e.name,
+        userId: 'u',
+        properties: sampleInstance(eventPropertiesSchema(e)),
+      });
     expect(v.report().totalViolations).toBe(0);
-    v.validate({ type: 'track', event: 'Custom Violation Handler', userId: 'u', properties: { 'regex property': 'Rick' } });
-    v.validate({ type: 'track', event: 'Nested Arrays', userId: 'u', properties: { universeCharacters: [[{ name: 3 }]] } });
+    v.validate({
+      type: 'track',
+      event: 'Custom Violation Handler',
+      userId: 'u',
+      properties: { 'regex property': 'Rick' },
+    });
+    v.validate({
+      type: 'track',
+      event: 'Nested Arrays',
+      userId: 'u',
+      properties: { universeCharacters: [[{ name: 3 }]] },
+    });
     expect(v.report().violationsByType).toMatchObject({ constraint_violation: 1, wrong_type: 1 });
-    expect(v.report().samples.find((s) => s.type === 'wrong_type')?.property).toBe('universeCharacters.0.0.name');
+    expect(v.report().samples.find((s) => s.type === 'wrong_type')?.property).toBe(
+      'universeCharacters.0.0.name',
+    );
   });
 
   it('lint: the colliding names typewriter tests are reported as duplicates', () => {
     const findings = lintPlan(a).findings;
-    expect(findings.filter((f) => f.rule === 'duplicate-event-name').map((f) => f.event)).toEqual(['event_collided']);
-    expect(findings.filter((f) => f.rule === 'duplicate-property-name').map((f) => `${f.event} / ${f.property}`)).toEqual([
-      'Properties Collided / property_collided',
+    expect(findings.filter((f) => f.rule === 'duplicate-event-name').map((f) => f.event)).toEqual([
+      'event_collided',
     ]);
+    expect(
+      findings.filter((f) => f.rule === 'duplicate-property-name').map((f) => `${f.event} / ${f.property}`),
+    ).toEqual(['Properties Collided / property_collided']);
   });
 });
 
-const RUDDER_CONFIG = ['enum', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems'];
+const RUDDER_CONFIG = [
+  'enum',
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+];
 
 /** The part of a property schema RudderStack holds: type(s), config, item type(s), nested object properties. */
 function rudderHeld(s: JsonSchema): JsonSchema {
@@ -95,7 +145,10 @@ function rudderHeld(s: JsonSchema): JsonSchema {
   const props = Object.entries(s.properties ?? {});
   if (props.length) {
     out.properties = Object.fromEntries(
-      props.map(([n, sub]) => [n, { ...(sub.description ? { description: sub.description } : {}), ...rudderHeld(sub) }]),
+      props.map(([n, sub]) => [
+        n,
+        { ...(sub.description ? { description: sub.description } : {}), ...rudderHeld(sub) },
+      ]),
     );
     if (s.required?.length) out.required = s.required;
     if (typeof s.additionalProperties === 'boolean') out.additionalProperties = s.additionalProperties;
@@ -108,7 +161,15 @@ const HELD: Record<PlanFormat, (e: PlanEvent) => unknown> = {
   'gtm-json': (e) => e,
   'gtm-yaml': (e) => e,
   'gtm-csv': (e) => e,
-  segment: (e) => ({ n: e.name, t: e.type, d: e.description, l: e.labels, p: e.properties, a: e.additionalProperties, v: e.version.split('-')[0] }),
+  segment: (e) => ({
+    n: e.name,
+    t: e.type,
+    d: e.description,
+    l: e.labels,
+    p: e.properties,
+    a: e.additionalProperties,
+    v: e.version.split('-')[0],
+  }),
   rudderstack: (e) => ({
     n: e.name,
     t: e.type,
@@ -138,13 +199,21 @@ describe('gtm → format → gtm round trips on the Segment reference plan', () 
   source.version = '3-1-0';
 
   it.each(Object.keys(HELD) as PlanFormat[])('%s', (format) => {
-    const out = ['iglu', 'json-schema'].includes(format) ? join(tmp, format) : join(tmp, `plan-${format}.${format.endsWith('yaml') || format === 'rudderstack' ? 'yaml' : format.endsWith('csv') || format === 'amplitude' ? 'csv' : 'json'}`);
+    const out = ['iglu', 'json-schema'].includes(format)
+      ? join(tmp, format)
+      : join(
+          tmp,
+          `plan-${format}.${format.endsWith('yaml') || format === 'rudderstack' ? 'yaml' : format.endsWith('csv') || format === 'amplitude' ? 'csv' : 'json'}`,
+        );
     const files = exportPlan({ format, plan: source, out, vendor: 'com.example' });
     expect(files.length).toBeGreaterThan(0);
     const back = importPlan({ path: out });
     expect(detectPlanFormat(out)).toBe(format);
     // A directory of files holds no event order.
-    const order = (p: TrackingPlan) => (DIRECTORY_FORMATS.includes(format) ? [...p.events].sort((x, y) => (x.name < y.name ? -1 : 1)) : p.events);
+    const order = (p: TrackingPlan) =>
+      DIRECTORY_FORMATS.includes(format)
+        ? [...p.events].sort((x, y) => (x.name < y.name ? -1 : 1))
+        : p.events;
     expect(order(back).map(HELD[format])).toEqual(order(source).map(HELD[format]));
     if (format === 'gtm-json' || format === 'gtm-yaml') expect(back).toEqual(source);
   });

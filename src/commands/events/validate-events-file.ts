@@ -1,11 +1,17 @@
 import { statSync } from 'node:fs';
-import { createEventValidator } from '../../analyses/instrumentation/index.ts';
-import type { MessageRef, TrackingPlan, ValidationReport, ValidatorOptions } from '../../analyses/instrumentation/index.ts';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { mergeValidatorSnapshots } from '../../analyses/instrumentation/index.ts';
+import type { TrackingPlan, ValidationReport, ValidatorOptions } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import { importPlan } from './import-plan.ts';
-import { forEachLine } from './ndjson-lines.ts';
 import { listFiles } from './plan-format.ts';
 import type { PlanFormat } from './plan-format.ts';
+import { runValidationTask } from './validation-task.ts';
+import type { ValidationTask, ValidationTaskResult } from './validation-task.ts';
 
 export interface ValidateEventsFileOptions extends ValidatorOptions {
   /** The plan: a path (any supported format) or a plan already loaded. */
@@ -13,9 +19,15 @@ export interface ValidateEventsFileOptions extends ValidatorOptions {
   planFormat?: PlanFormat | 'auto';
   /** An NDJSON file (`.ndjson`, `.jsonl`, `.json`, optionally `.gz`) or a directory of them. */
   input: string;
+  /**
+   * Worker threads to spread the files over (byte ranges of large files). Default: the available
+   * cores (at most 4) when the input is 32 MB or more, else 1 (no threads).
+   */
+  workers?: number;
 }
 
 const EVENT_FILE = /\.(ndjson|jsonl|json)(\.gz)?$/i;
+const PARALLEL_FROM_BYTES = 32 * 1024 * 1024;
 
 /** The NDJSON files an input names: the file itself, or the matching files under a directory. */
 export function eventFiles(input: string): string[] {
@@ -23,19 +35,28 @@ export function eventFiles(input: string): string[] {
   try {
     stat = statSync(input);
   } catch (err) {
-    throw new GtmError('INPUT', 'events input not found', { where: input, hint: 'pass an NDJSON file or a directory of them', cause: err });
+    throw new GtmError('INPUT', 'events input not found', {
+      where: input,
+      hint: 'pass an NDJSON file or a directory of them',
+      cause: err,
+    });
   }
   if (!stat.isDirectory()) return [input];
   const files = listFiles(input).filter((f) => EVENT_FILE.test(f));
   if (!files.length) {
-    throw new GtmError('INPUT', 'no event files in directory', { where: input, hint: 'expected files ending in .ndjson, .jsonl or .json (optionally .gz)' });
+    throw new GtmError('INPUT', 'no event files in directory', {
+      where: input,
+      hint: 'expected files ending in .ndjson, .jsonl or .json (optionally .gz)',
+    });
   }
   return files;
 }
 
 /**
  * Validates Segment-spec messages stored as NDJSON (one message or one `batch` envelope per
- * line) against a tracking plan, streaming the files. Blank lines are skipped.
+ * line) against a tracking plan, streaming the files. Large inputs are split into byte ranges
+ * validated on worker threads, and the results merged: the report is the same as a single pass
+ * (evidence in stream order, `file:line` exact). Blank lines are skipped.
  *
  * @example
  * const report = await validateEventsFile({ plan: 'plan.yaml', input: 'events/' });
@@ -43,26 +64,103 @@ export function eventFiles(input: string): string[] {
  * @throws GtmError('INPUT') at `file:line` for a line that is not JSON.
  */
 export async function validateEventsFile(options: ValidateEventsFileOptions): Promise<ValidationReport> {
-  const plan = typeof options.plan === 'string' ? importPlan({ path: options.plan, format: options.planFormat }) : options.plan;
-  const validator = createEventValidator(plan, options);
-  for (const file of eventFiles(options.input)) {
-    // One reference object, updated per line: the validator only formats `file:line` for evidence.
-    const ref: MessageRef = { file, line: 0 };
-    await forEachLine(file, (line, n) => {
-      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-      let msg: unknown;
-      try {
-        msg = JSON.parse(line);
-      } catch (err) {
-        throw new GtmError('INPUT', `line is not valid JSON (${(err as Error).message})`, {
-          where: `${file}:${n}`,
-          hint: 'each line of an NDJSON file must be one JSON message; fix or remove the line',
-          cause: err,
-        });
-      }
-      ref.line = n;
-      validator.validate(msg, ref);
+  const plan =
+    typeof options.plan === 'string' ? importPlan({ path: options.plan, format: options.planFormat }) : options.plan;
+  const validatorOptions: ValidatorOptions = {};
+  if (options.maxSamplesPerType !== undefined) validatorOptions.maxSamplesPerType = options.maxSamplesPerType;
+  if (options.detectPii !== undefined) validatorOptions.detectPii = options.detectPii;
+  const files = eventFiles(options.input);
+  const sizes = files.map((f) => statSync(f).size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const workers = Math.max(
+    1,
+    Math.floor(options.workers ?? (total >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 4) : 1)),
+  );
+
+  // Tasks in stream order: whole files, or byte ranges of large plain files.
+  const tasks: ValidationTask[] = [];
+  files.forEach((file, i) => {
+    const parts = file.endsWith('.gz') || workers === 1 ? 1 : Math.max(1, Math.round((workers * sizes[i]) / total));
+    const step = Math.ceil(sizes[i] / parts);
+    for (let k = 0; k < parts; k++) {
+      const range = parts === 1 ? undefined : { start: k * step, end: Math.min(sizes[i], (k + 1) * step) };
+      tasks.push({ plan, options: validatorOptions, file, ...(range ? { range } : {}) });
+    }
+  });
+
+  const results: ValidationTaskResult[] =
+    workers === 1 ? await runInOrder(tasks) : await runOnWorkers(tasks, workers);
+
+  // Line numbers: a range counts from its first line; add the lines of the ranges before it.
+  const offsets: number[] = [];
+  const seen = new Map<string, number>();
+  results.forEach((r, i) => {
+    const file = tasks[i].file;
+    offsets.push(seen.get(file) ?? 0);
+    seen.set(file, (seen.get(file) ?? 0) + r.lines);
+  });
+  const failed = results.findIndex((r) => !r.ok);
+  if (failed >= 0) {
+    const r = results[failed] as Extract<ValidationTaskResult, { ok: false }>;
+    throw new GtmError('INPUT', `line is not valid JSON (${r.message})`, {
+      where: `${tasks[failed].file}:${offsets[failed] + r.line}`,
+      hint: 'each line of an NDJSON file must be one JSON message; fix or remove the line',
     });
   }
-  return validator.report();
+  return mergeValidatorSnapshots(
+    results.map((r, i) => ({
+      snapshot: (r as Extract<ValidationTaskResult, { ok: true }>).snapshot,
+      lineOffset: offsets[i],
+    })),
+  );
+}
+
+async function runInOrder(tasks: ValidationTask[]): Promise<ValidationTaskResult[]> {
+  const out: ValidationTaskResult[] = [];
+  for (const t of tasks) {
+    const r = await runValidationTask(t);
+    out.push(r);
+    if (!r.ok) break;
+  }
+  return out;
+}
+
+/**
+ * Runs tasks on up to `concurrency` worker threads. Workers load the TypeScript sources through
+ * tsx's loader API (the project runs from source), whatever the parent's own loader is.
+ */
+async function runOnWorkers(tasks: ValidationTask[], concurrency: number): Promise<ValidationTaskResult[]> {
+  // The ESM build of tsx's API (its CommonJS build cannot register from an eval'd worker).
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const taskModule = new URL('./validation-task.ts', import.meta.url).href;
+  const bootstrap = `
+const { workerData, parentPort } = require('node:worker_threads');
+(async () => {
+  const { register } = await import(workerData.tsxApi);
+  register();
+  const mod = await import(workerData.taskModule);
+  parentPort.postMessage(await mod.runValidationTask(workerData.task));
+})().catch((err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }));
+`;
+  const results = new Array<ValidationTaskResult>(tasks.length);
+  let next = 0;
+  const runOne = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: { tsxApi, taskModule, task: tasks[i] } });
+      worker.once('message', (msg: ValidationTaskResult | { fatal: string }) => {
+        if ('fatal' in msg) reject(new GtmError('INTERNAL', `validation worker failed: ${msg.fatal}`));
+        else {
+          results[i] = msg;
+          resolve();
+        }
+        void worker.terminate();
+      });
+      worker.once('error', (err) => reject(new GtmError('INTERNAL', `validation worker failed: ${err.message}`, { cause: err })));
+    });
+  const lane = async () => {
+    while (next < tasks.length) await runOne(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, lane));
+  return results;
 }

@@ -1,0 +1,199 @@
+import { VIOLATION_TYPES, emptyViolationCounts } from './validation-report.ts';
+import type {
+  EventValidationSummary,
+  InconsistentType,
+  ValidationReport,
+  ViolationSample,
+  ViolationType,
+} from './validation-report.ts';
+
+/** JSON type names tallied per property (index = position). `null` is never a conflict. */
+export const TALLY_TYPES = ['string', 'number', 'boolean', 'object', 'array', 'null'] as const;
+export const TALLY_NULL = 5;
+
+/** Where a message was read: `where` as given, or `file` and a line local to the chunk read. */
+export interface Evidence {
+  payload: unknown;
+  where?: string;
+  file?: string;
+  line?: number;
+}
+
+export interface SnapshotSample extends Evidence {
+  type: ViolationType;
+  event: string;
+  property?: string;
+  detail: string;
+}
+
+export interface SnapshotTally {
+  property: string;
+  /** Messages per JSON type, indexed like `TALLY_TYPES`. */
+  counts: number[];
+  /** The first message seen with each type (evidence for inconsistent_type). */
+  first: Array<Evidence | null>;
+}
+
+export interface SnapshotEvent {
+  name: string;
+  planned: boolean;
+  checked: number;
+  messagesWithViolations: number;
+  /** Violations per type, indexed like `VIOLATION_TYPES` (inconsistent_type excluded). */
+  byType: number[];
+  tallies: SnapshotTally[];
+}
+
+/**
+ * The state of a validator as plain data: what a worker thread sends back, and what
+ * `mergeValidatorSnapshots` turns into one report. Counts add up; evidence keeps stream order.
+ */
+export interface ValidatorSnapshot {
+  plan: { name: string; version: string };
+  maxSamplesPerType: number;
+  checked: number;
+  messagesWithViolations: number;
+  callTypes: Record<string, number>;
+  events: SnapshotEvent[];
+  /** At most `maxSamplesPerType` per type, in stream order. */
+  samples: SnapshotSample[];
+}
+
+function whereOf(e: Evidence, lineOffset: number): string | undefined {
+  if (e.where !== undefined) return e.where;
+  if (e.file !== undefined) return e.line !== undefined ? `${e.file}:${e.line + lineOffset}` : e.file;
+  return undefined;
+}
+
+function toSample(s: Omit<SnapshotSample, keyof Evidence> & Evidence, lineOffset: number): ViolationSample {
+  const out: ViolationSample = { type: s.type, event: s.event, detail: s.detail, payload: s.payload };
+  if (s.property !== undefined) out.property = s.property;
+  const where = whereOf(s, lineOffset);
+  if (where !== undefined) out.where = where;
+  return out;
+}
+
+/**
+ * Merges validator snapshots, in stream order, into one report. `lineOffset` shifts the line
+ * numbers of a snapshot that read a chunk starting mid-file.
+ *
+ * @example mergeValidatorSnapshots([{ snapshot: a }, { snapshot: b, lineOffset: 500_000 }])
+ */
+export function mergeValidatorSnapshots(parts: Array<{ snapshot: ValidatorSnapshot; lineOffset?: number }>): ValidationReport {
+  if (parts.length === 0) throw new Error('mergeValidatorSnapshots needs at least one snapshot');
+  const first = parts[0].snapshot;
+  const maxSamples = first.maxSamplesPerType;
+  let checked = 0;
+  let messagesWithViolations = 0;
+  const callTypes: Record<string, number> = {};
+  interface Acc {
+    planned: boolean;
+    checked: number;
+    messagesWithViolations: number;
+    byType: number[];
+    tallies: Map<string, { counts: number[]; first: Array<(Evidence & { offset: number }) | null> }>;
+  }
+  const events = new Map<string, Acc>();
+  const samples: ViolationSample[] = [];
+  const perType = new Map<ViolationType, number>();
+
+  for (const { snapshot, lineOffset = 0 } of parts) {
+    checked += snapshot.checked;
+    messagesWithViolations += snapshot.messagesWithViolations;
+    for (const [t, n] of Object.entries(snapshot.callTypes)) callTypes[t] = (callTypes[t] ?? 0) + n;
+    for (const e of snapshot.events) {
+      let acc = events.get(e.name);
+      if (!acc) {
+        acc = { planned: e.planned, checked: 0, messagesWithViolations: 0, byType: VIOLATION_TYPES.map(() => 0), tallies: new Map() };
+        events.set(e.name, acc);
+      }
+      acc.planned ||= e.planned;
+      acc.checked += e.checked;
+      acc.messagesWithViolations += e.messagesWithViolations;
+      e.byType.forEach((n, i) => (acc.byType[i] += n));
+      for (const t of e.tallies) {
+        let tl = acc.tallies.get(t.property);
+        if (!tl) {
+          tl = { counts: TALLY_TYPES.map(() => 0), first: TALLY_TYPES.map(() => null) };
+          acc.tallies.set(t.property, tl);
+        }
+        t.counts.forEach((n, i) => (tl.counts[i] += n));
+        t.first.forEach((ev, i) => {
+          if (ev && !tl.first[i]) tl.first[i] = { ...ev, offset: lineOffset };
+        });
+      }
+    }
+    for (const s of snapshot.samples) {
+      const n = perType.get(s.type) ?? 0;
+      if (n >= maxSamples) continue;
+      perType.set(s.type, n + 1);
+      samples.push(toSample(s, lineOffset));
+    }
+  }
+
+  const violationsByType = emptyViolationCounts();
+  const inconsistentTypes: InconsistentType[] = [];
+  const byEvent: EventValidationSummary[] = [];
+  let inconsistentSamples = 0;
+  for (const name of [...events.keys()].sort()) {
+    const acc = events.get(name)!;
+    const byType: Partial<Record<ViolationType, number>> = {};
+    let violations = 0;
+    VIOLATION_TYPES.forEach((t, i) => {
+      if (acc.byType[i]) {
+        byType[t] = acc.byType[i];
+        violations += acc.byType[i];
+        violationsByType[t] += acc.byType[i];
+      }
+    });
+    for (const property of [...acc.tallies.keys()].sort()) {
+      const tl = acc.tallies.get(property)!;
+      const seen = tl.counts.map((c, j) => (j === TALLY_NULL ? 0 : c));
+      if (seen.filter((c) => c > 0).length < 2) continue;
+      const total = seen.reduce((a, b) => a + b, 0);
+      const max = Math.max(...seen);
+      const major = seen.indexOf(max);
+      const types: Record<string, number> = {};
+      seen.forEach((c, j) => {
+        if (c) types[TALLY_TYPES[j]] = c;
+      });
+      const n = total - max;
+      inconsistentTypes.push({ event: name, property, types, violations: n });
+      byType.inconsistent_type = (byType.inconsistent_type ?? 0) + n;
+      violations += n;
+      violationsByType.inconsistent_type += n;
+      seen.forEach((c, j) => {
+        const ev = tl.first[j];
+        if (!c || j === major || !ev || inconsistentSamples >= maxSamples) return;
+        inconsistentSamples++;
+        samples.push(
+          toSample(
+            {
+              ...ev,
+              type: 'inconsistent_type',
+              event: name,
+              property,
+              detail: `"${property}" arrived as ${TALLY_TYPES[j]} in ${c} message${c === 1 ? '' : 's'}, as ${TALLY_TYPES[major]} in ${max}`,
+            },
+            ev.offset,
+          ),
+        );
+      });
+    }
+    byEvent.push({ event: name, planned: acc.planned, checked: acc.checked, messagesWithViolations: acc.messagesWithViolations, violations, byType });
+  }
+  let totalViolations = 0;
+  for (const t of VIOLATION_TYPES) totalViolations += violationsByType[t];
+  const order = new Map(VIOLATION_TYPES.map((t, i) => [t, i]));
+  return {
+    plan: { ...first.plan },
+    eventsChecked: checked,
+    callTypes,
+    messagesWithViolations,
+    totalViolations,
+    violationsByType,
+    byEvent,
+    inconsistentTypes,
+    samples: samples.sort((a, b) => order.get(a.type)! - order.get(b.type)!),
+  };
+}
