@@ -11,7 +11,13 @@ let t = performance.now();
 await engine.query(`SELECT channel, count(*) FROM ${rel} GROUP BY channel`);
 const floorMs = performance.now() - t;
 const wall0 = performance.now();
-const built = await buildPathSummary(engine, rel, { journey: 'journey_id', time: 'ts', channel: 'channel', converted: 'converted', value: 'value' });
+const built = await buildPathSummary(engine, rel, {
+  journey: 'journey_id',
+  time: 'ts',
+  channel: 'channel',
+  converted: 'converted',
+  value: 'value',
+});
 const models: Record<string, number> = {};
 t = performance.now();
 // dictionary encoding and aggregation of identical paths happen once, shared by every model
@@ -21,7 +27,12 @@ for (const m of MODEL_NAMES as readonly ModelName[]) {
   t = performance.now();
   const r = attribute(prepared, m, m === 'custom' ? { customWeights: { first: 0.5, last: 0.3 } } : {});
   models[m] = performance.now() - t;
-  if (!(Math.abs(r.channels.reduce((s, c) => s + c.conversions, 0) - r.totals.conversions) < 1e-6 * Math.max(1, r.totals.conversions)))
+  if (
+    !(
+      Math.abs(r.channels.reduce((s, c) => s + c.conversions, 0) - r.totals.conversions) <
+      1e-6 * Math.max(1, r.totals.conversions)
+    )
+  )
     throw new Error(`${m}: credit does not sum to conversions`);
 }
 const wallMs = performance.now() - wall0;

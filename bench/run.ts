@@ -11,8 +11,12 @@ const sizes = (process.env.GTM_BENCH_SIZES ?? '1000000,10000000,100000000').spli
 const only = process.argv[2];
 
 if (!only || only === 'attribution') {
-  console.log('Attribution: touches → paths in DuckDB → all 14 models (incl. Markov, Shapley, fractribution)');
-  console.log('size, journeys, distinct paths, wall s (paths + models), rows/s, engine s, models s, peak RSS MB, floor GROUP BY s, wall/floor');
+  console.log(
+    'Attribution: touches → paths in DuckDB → all 14 models (incl. Markov, Shapley, fractribution)',
+  );
+  console.log(
+    'size, journeys, distinct paths, wall s (paths + models), rows/s, engine s, models s, peak RSS MB, floor GROUP BY s, wall/floor',
+  );
   for (const size of sizes) {
     const engine = await openDuckDb();
     process.stdout.write(`  generating ${size.toLocaleString('en-US')} touches… `);
@@ -20,7 +24,11 @@ if (!only || only === 'attribution') {
     const file = await ensureTouchData(engine, dataDir, size);
     await engine.close();
     process.stdout.write(`${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/attribution-run.ts'), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'bench/attribution-run.ts'), file],
+      { encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
     const r = JSON.parse(out.trim().split('\n').pop()!);
     const s = (ms: number) => (ms / 1000).toFixed(2);
     console.log(
@@ -28,12 +36,18 @@ if (!only || only === 'attribution') {
         `wall ${s(r.wall_ms)} s, ${Math.round(r.touches / (r.wall_ms / 1000)).toLocaleString('en-US')} rows/s, engine ${s(r.engine_ms)} s, decode ${s(r.decode_ms)} s, models ${s(r.models_ms)} s, ` +
         `peak RSS ${Math.round(r.peak_rss_mb)} MB, floor ${s(r.floor_ms)} s, ratio ${(r.wall_ms / r.floor_ms).toFixed(1)}×`,
     );
-    console.log(`    models (ms): ${Object.entries(r.models as Record<string, number>).map(([m, ms]) => `${m} ${Math.round(ms)}`).join(', ')}`);
+    console.log(
+      `    models (ms): ${Object.entries(r.models as Record<string, number>)
+        .map(([m, ms]) => `${m} ${Math.round(ms)}`)
+        .join(', ')}`,
+    );
   }
 }
 if (!only || only === 'events') {
   try {
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/events-validate.ts')], { stdio: 'inherit' });
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/events-validate.ts')], {
+      stdio: 'inherit',
+    });
   } catch {
     console.log('events benchmark failed (see above)');
   }

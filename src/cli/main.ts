@@ -3,7 +3,7 @@ import { GtmError } from '../errors/index.ts';
 import { GLOBAL_FLAGS, type CliCommand, type CliContext } from './command.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { createOutput, type Streams } from './output.ts';
-import { commandFromUsage, parseArgs, tokenize } from './parse-args.ts';
+import { commandFromUsage, distance, parseArgs, tokenize } from './parse-args.ts';
 import { COMMANDS } from './registry.ts';
 
 const VERSION = (
@@ -119,7 +119,11 @@ async function dispatch(
   const name = commandFromUsage(first);
   let cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    const near = COMMANDS.find((c) => c.name.startsWith(name.slice(0, 3)));
+    const ranked = COMMANDS.map((c) => ({ c, d: c.name.startsWith(name) ? 0 : distance(name, c.name) })).sort(
+      (a, b) => a.d - b.d,
+    );
+    const near =
+      ranked[0] && ranked[0].d <= Math.max(2, Math.floor(name.length / 3)) ? ranked[0].c : undefined;
     throw new GtmError('USAGE', `unknown command "${first}"`, {
       where: first,
       hint: near

@@ -4,8 +4,8 @@ import type { FlagSpec, FlagValues, ParsedArgs, PositionalSpec } from './command
 const canonical = (name: string) => name.replace(/-/g, '_').toLowerCase();
 const kebab = (name: string) => name.replace(/_/g, '-');
 
-/** Levenshtein distance (flags are short, so the quadratic table is fine). */
-function distance(a: string, b: string): number {
+/** Levenshtein distance (flags and command names are short, so the quadratic table is fine). */
+export function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

@@ -24,6 +24,8 @@ export interface RecordIdentity {
   runId?: string;
   startedAt: Date;
   previous: PlanRecord | null;
+  /** The last succeeded plan of the same command and scope: what the change log compares with (default `previous`). */
+  changeBase?: PlanRecord | null;
   pid: number;
   hostname: string;
 }
@@ -125,7 +127,7 @@ export function buildPlanRecord(spec: PlanSpec, graph: PlanGraph, id: RecordIden
     escalations: [],
     fallbacks_used: fallbacks,
     notes,
-    change_log: changeLog(id.previous, settings),
+    change_log: changeLog(id.changeBase === undefined ? id.previous : id.changeBase, settings),
     previous_plan_id: id.previous?.plan_id ?? null,
     error: null,
   };

@@ -270,7 +270,7 @@ export class PlanExecution {
       save: () => void this.writer.save(),
       emit: (e) => this.emit(e),
       previousAlert: (id) => this.previousAlert(id),
-      previous: this.history[0]?.record ?? null,
+      previous: this.history.find((p) => p.record.status === 'succeeded')?.record ?? null,
     };
   }
 

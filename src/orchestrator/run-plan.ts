@@ -44,6 +44,9 @@ export async function executePlan(spec: PlanSpec, opts: RunOptions): Promise<Pla
       runId: opts.runId,
       startedAt,
       previous: history[0]?.record ?? null,
+      // the change log compares with the last complete run: an interrupted or failed one may not
+      // have read its sources, so its settings would show changes that did not happen
+      changeBase: history.find((p) => p.record.status === 'succeeded')?.record ?? null,
       pid: process.pid,
       hostname: hostname(),
     }),

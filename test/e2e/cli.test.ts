@@ -24,7 +24,9 @@ async function usageError(argv: string[]): Promise<string> {
 /** The numbers of a result, without what differs between runs (ids, paths). */
 const numbers = (r: TrackSourceResult) => {
   const { run_id: _r, plan_path: _p, reports_dir: _d, rejects, alerts, escalations: _e, ...rest } = r;
-  const values = (alerts as { id: string; value: number; threshold: number; breached: boolean }[]).map(({ id, value, threshold, breached }) => ({ id, value, threshold, breached }));
+  const values = (alerts as { id: string; value: number; threshold: number; breached: boolean }[]).map(
+    ({ id, value, threshold, breached }) => ({ id, value, threshold, breached }),
+  );
   return { ...rest, alerts: values, rejects: { ...rejects, file: null } };
 };
 
@@ -32,10 +34,13 @@ describe('help', () => {
   it('gtm --help lists the commands, the global flags and the exit codes', async () => {
     const r = await gtm(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['track-source', 'demo', 'init', 'doctor', 'plans']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['track-source', 'demo', 'init', 'doctor', 'plans'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     expect(r.stdout).toContain("gtm run '<usage line>'");
     expect(r.stdout).toContain('--as-of DATE');
-    expect(r.stdout).toContain('Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 input, 5 data, 6 engine, 7 stage failed, 8 output, 10 alert escalated');
+    expect(r.stdout).toContain(
+      'Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 input, 5 data, 6 engine, 7 stage failed, 8 output, 10 alert escalated',
+    );
     expect(r.stderr).toBe('');
     expect((await gtm(['help'])).stdout).toBe(r.stdout);
     expect((await gtm(['-h'])).stdout).toBe(r.stdout);
@@ -55,7 +60,9 @@ describe('help', () => {
     expect(r.stdout).toMatch(/--attribution-model MODEL .*\(or --attribution_model\)/);
     expect(r.stdout).toMatch(/--alert-threshold 0\.\.1 .*\(or --alert_threshold\)/);
     expect(r.stdout).toMatch(/--detail summary\|full .*\[default: summary\]/);
-    expect(r.stdout).toContain('/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full');
+    expect(r.stdout).toContain(
+      '/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full',
+    );
     // -h, and help wins over a missing required flag
     expect((await gtm(['track-source', '-h'])).stdout).toBe(r.stdout);
   });
@@ -67,7 +74,8 @@ describe('help', () => {
     const diff = await gtm(['plans', 'diff', '--help']);
     expect(diff.code).toBe(0);
     expect(diff.stdout).toMatch(/^gtm plans diff — /);
-    for (const c of ['demo', 'init', 'doctor']) expect((await gtm([c, '--help'])).stdout).toContain(`Usage: gtm ${c}`);
+    for (const c of ['demo', 'init', 'doctor'])
+      expect((await gtm([c, '--help'])).stdout).toContain(`Usage: gtm ${c}`);
   });
 
   it('--version prints the package version', async () => {
@@ -79,15 +87,57 @@ describe('help', () => {
 describe('flags', () => {
   let base: TrackSourceResult;
   beforeAll(async () => {
-    const r = await gtm(['track-source', '--campaign', 'Spring Launch', '--attribution-model', 'last-touch', '--alert-threshold', '0.25', '--dimensions', 'asset,region', '--window', 'campaign', '--as-of', TINY_AS_OF]);
+    const r = await gtm([
+      'track-source',
+      '--campaign',
+      'Spring Launch',
+      '--attribution-model',
+      'last-touch',
+      '--alert-threshold',
+      '0.25',
+      '--dimensions',
+      'asset,region',
+      '--window',
+      'campaign',
+      '--as-of',
+      TINY_AS_OF,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     base = r.json<TrackSourceResult>();
   });
 
   it('snake_case, kebab-case and --flag=value give the same run', async () => {
-    expect(base.inputs).toMatchObject({ attribution_model: 'last-touch', alert_threshold: 0.25, window: 'campaign', dimensions: ['partner', 'channel', 'asset', 'region'] });
-    const snake = await gtm(['track-source', '--campaign', 'Spring Launch', '--attribution_model', 'last-touch', '--alert_threshold', '0.25', '--dimensions', 'asset,region', '--window', 'campaign', '--as_of', TINY_AS_OF]);
-    const eq = await gtm(['track-source', '--campaign=Spring Launch', '--attribution_model=last-touch', '--alert-threshold=0.25', '--dimensions=asset', '--dimensions=region', '--window=campaign', `--as-of=${TINY_AS_OF}`]);
+    expect(base.inputs).toMatchObject({
+      attribution_model: 'last-touch',
+      alert_threshold: 0.25,
+      window: 'campaign',
+      dimensions: ['partner', 'channel', 'asset', 'region'],
+    });
+    const snake = await gtm([
+      'track-source',
+      '--campaign',
+      'Spring Launch',
+      '--attribution_model',
+      'last-touch',
+      '--alert_threshold',
+      '0.25',
+      '--dimensions',
+      'asset,region',
+      '--window',
+      'campaign',
+      '--as_of',
+      TINY_AS_OF,
+    ]);
+    const eq = await gtm([
+      'track-source',
+      '--campaign=Spring Launch',
+      '--attribution_model=last-touch',
+      '--alert-threshold=0.25',
+      '--dimensions=asset',
+      '--dimensions=region',
+      '--window=campaign',
+      `--as-of=${TINY_AS_OF}`,
+    ]);
     for (const r of [snake, eq]) {
       expect(r.code, r.stderr).toBe(0);
       expect(numbers(r.json<TrackSourceResult>())).toEqual(numbers(base));
@@ -96,7 +146,10 @@ describe('flags', () => {
 
   it('gtm run takes the plugin-qualified usage line verbatim, with global flags after it', async () => {
     const line = `/partner-co-marketing-orchestration:track-source --campaign "Spring Launch" --attribution_model last-touch --alert-threshold 0.25 --dimensions asset,region --window campaign`;
-    for (const globals of [['--as-of', TINY_AS_OF], [`--as_of=${TINY_AS_OF}`, '--json']]) {
+    for (const globals of [
+      ['--as-of', TINY_AS_OF],
+      [`--as_of=${TINY_AS_OF}`, '--json'],
+    ]) {
       const r = await gtm(['run', line, ...globals]);
       expect(r.code, r.stderr).toBe(0);
       expect(numbers(r.json<TrackSourceResult>())).toEqual(numbers(base));
@@ -104,7 +157,10 @@ describe('flags', () => {
   });
 
   it('--json inside the usage line gives JSON even on a terminal', async () => {
-    const r = await gtm(['run', `track-source --campaign "Spring Launch" --as-of ${TINY_AS_OF} --json`], true);
+    const r = await gtm(
+      ['run', `track-source --campaign "Spring Launch" --as-of ${TINY_AS_OF} --json`],
+      true,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<TrackSourceResult>().schema).toBe('gtm.track-source.result/v1');
   });
@@ -124,29 +180,73 @@ describe('flags', () => {
     expect(await usageError(['track-source', '--campaign', 'spring', '--attribution-modle', 'markov'])).toBe(
       'error[USAGE] --attribution-modle: unknown flag --attribution-modle — did you mean --attribution-model? run with --help to list the flags',
     );
-    expect(await usageError(['track-source', '--campaign', 'spring', '--windw=7d'])).toContain('did you mean --window?');
-    expect(await usageError(['run', 'track-source --campaign spring --detial full'])).toContain('did you mean --detail?');
+    expect(await usageError(['track-source', '--campaign', 'spring', '--windw=7d'])).toContain(
+      'did you mean --window?',
+    );
+    expect(await usageError(['run', 'track-source --campaign spring --detial full'])).toContain(
+      'did you mean --detail?',
+    );
   });
 
   it('bad choices and bad values', async () => {
     expect(await usageError(['track-source', '--campaign', 'spring', '--detail', 'fulll'])).toBe(
       'error[USAGE] --detail: must be one of summary, full; got "fulll" — e.g. --detail summary',
     );
-    expect(await usageError(['track-source', '--campaign', 'spring', '--dimensions', 'persona'])).toContain('--dimensions: has unknown value "persona"');
-    expect(await usageError(['track-source', '--campaign', 'spring', '--attribution-model', 'gut-feeling', '--as-of', TINY_AS_OF])).toMatch(/^error\[USAGE\] --attribution-model: /);
-    expect(await usageError(['track-source', '--campaign', 'spring', '--alert-threshold', '1.5', '--as-of', TINY_AS_OF])).toContain('--alert-threshold: must be between 0 and 1');
-    expect(await usageError(['track-source', '--campaign', 'spring', '--window', 'fortnight', '--as-of', TINY_AS_OF])).toContain('--window: unknown window "fortnight"');
-    expect(await usageError(['track-source', '--campaign', 'spring', '--window', '0d', '--as-of', TINY_AS_OF])).toContain('--window: window must be 1d to 3660d');
-    expect(await usageError(['track-source', '--campaign', 'spring', '--as-of', 'yesterday'])).toContain('--as-of: is not a date');
+    expect(await usageError(['track-source', '--campaign', 'spring', '--dimensions', 'persona'])).toContain(
+      '--dimensions: has unknown value "persona"',
+    );
+    expect(
+      await usageError([
+        'track-source',
+        '--campaign',
+        'spring',
+        '--attribution-model',
+        'gut-feeling',
+        '--as-of',
+        TINY_AS_OF,
+      ]),
+    ).toMatch(/^error\[USAGE\] --attribution-model: /);
+    expect(
+      await usageError([
+        'track-source',
+        '--campaign',
+        'spring',
+        '--alert-threshold',
+        '1.5',
+        '--as-of',
+        TINY_AS_OF,
+      ]),
+    ).toContain('--alert-threshold: must be between 0 and 1');
+    expect(
+      await usageError([
+        'track-source',
+        '--campaign',
+        'spring',
+        '--window',
+        'fortnight',
+        '--as-of',
+        TINY_AS_OF,
+      ]),
+    ).toContain('--window: unknown window "fortnight"');
+    expect(
+      await usageError(['track-source', '--campaign', 'spring', '--window', '0d', '--as-of', TINY_AS_OF]),
+    ).toContain('--window: window must be 1d to 3660d');
+    expect(await usageError(['track-source', '--campaign', 'spring', '--as-of', 'yesterday'])).toContain(
+      '--as-of: is not a date',
+    );
     expect(await usageError(['track-source', '--campaign', 'Autumn Launch', '--as-of', TINY_AS_OF])).toBe(
       'error[USAGE] --campaign: no campaign "Autumn Launch" in the workspace — use one of: "Spring Launch" (spring)',
     );
-    expect(await usageError(['track-source'])).toBe('error[USAGE] --campaign: is required — add --campaign NAME');
+    expect(await usageError(['track-source'])).toBe(
+      'error[USAGE] --campaign: is required — add --campaign NAME',
+    );
   });
 
   it('unknown command and subcommand', async () => {
     expect(await usageError(['track-sorce'])).toContain('did you mean `gtm track-source`?');
-    expect(await usageError(['plans', 'lst'])).toBe('error[USAGE] lst: unknown subcommand "lst" of plans — use one of: list, show, diff');
+    expect(await usageError(['plans', 'lst'])).toBe(
+      'error[USAGE] lst: unknown subcommand "lst" of plans — use one of: list, show, diff',
+    );
     expect(await usageError(['run'])).toContain('run: expects one quoted usage line');
     expect(await usageError(['run', 'track-source --campaign "spring'])).toContain('unterminated " quote');
   });

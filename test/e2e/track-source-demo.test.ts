@@ -54,7 +54,10 @@ beforeAll(async () => {
   // 6. another attribution model (and more breakdowns)
   await run('model', [...TS, '--attribution-model', 'last-touch', '--dimensions', 'asset,region']);
   // 7. a source file changes between runs
-  await appendFile(path.join(demo.dir, 'data/crm/campaign_members.csv'), 'late.comer@example.com,Webinar Attended,2026-11-14T10:00:00Z,ai-launch-tour,ailt-keynote-webinar,nimbus,nimbus,webinar\n');
+  await appendFile(
+    path.join(demo.dir, 'data/crm/campaign_members.csv'),
+    'late.comer@example.com,Webinar Attended,2026-11-14T10:00:00Z,ai-launch-tour,ailt-keynote-webinar,nimbus,nimbus,webinar\n',
+  );
   await run('source', [...TS, '--attribution-model', 'last-touch', '--dimensions', 'asset,region']);
 }, 240_000);
 
@@ -63,15 +66,19 @@ afterAll(() => demo?.remove());
 /** Result numbers without what legitimately differs between two runs (ids, paths, alert timestamps and history). */
 function numbers(r: TrackSourceResult) {
   const { run_id: _a, plan_path: _b, reports_dir: _c, rejects, alerts, escalations: _e, ...rest } = r;
-  const values = (alerts as { id: string; value: number; threshold: number; breached: boolean }[]).map(({ id, value, threshold, breached }) => ({ id, value, threshold, breached }));
-  return { ...rest, alerts: values, rejects: { ...rejects, file: rejects.file ? path.basename(rejects.file) : null } };
+  const values = (alerts as { id: string; value: number; threshold: number; breached: boolean }[]).map(
+    ({ id, value, threshold, breached }) => ({ id, value, threshold, breached }),
+  );
+  return {
+    ...rest,
+    alerts: values,
+    rejects: { ...rejects, file: rejects.file ? path.basename(rejects.file) : null },
+  };
 }
 
 /** Run ids, plan names and report folders vary; the rest of a summary must not. */
 const normalizeRunIds = (text: string) =>
-  text
-    .replace(/plan-\d{8}T\d{9}Z(-\d+)?\.json/g, 'plan-RUN.json')
-    .replace(/\d{8}T\d{9}Z/g, 'RUN_ID');
+  text.replace(/plan-\d{8}T\d{9}Z(-\d+)?\.json/g, 'plan-RUN.json').replace(/\d{8}T\d{9}Z/g, 'RUN_ID');
 
 describe('the specification usage line on the demo', () => {
   it('exits 0 and prints only the result JSON on stdout', () => {
@@ -79,8 +86,21 @@ describe('the specification usage line on the demo', () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toBe(`${JSON.stringify(JSON.parse(cli.stdout), null, 2)}\n`);
     expect(result.schema).toBe('gtm.track-source.result/v1');
-    expect(result.inputs).toEqual({ campaign: 'AI Launch Tour', window: '30d', detail: 'full', dimensions: ['partner', 'channel'], attribution_model: 'linear', alert_threshold: 0.7, as_of: DEMO_AS_OF });
-    expect(result.window).toEqual({ label: '30d', start: '2026-10-17T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z', days: 30 });
+    expect(result.inputs).toEqual({
+      campaign: 'AI Launch Tour',
+      window: '30d',
+      detail: 'full',
+      dimensions: ['partner', 'channel'],
+      attribution_model: 'linear',
+      alert_threshold: 0.7,
+      as_of: DEMO_AS_OF,
+    });
+    expect(result.window).toEqual({
+      label: '30d',
+      start: '2026-10-17T00:00:00.000Z',
+      end: '2026-11-16T00:00:00.000Z',
+      days: 30,
+    });
     expect(result.currency).toBe('USD');
     expect(result.totals.opportunities).toBeGreaterThan(50);
     expect(cli.stderr).toBe('');
@@ -89,27 +109,66 @@ describe('the specification usage line on the demo', () => {
   it('writes the reporting package', () => {
     const files = readdirSync(runs.spec.reports).sort();
     expect(files).toEqual(
-      ['actions.csv', 'by_channel.csv', 'by_partner.csv', 'contribution.csv', 'dashboard.html', 'rejects.csv', 'result.json', 'row_accounting.csv', 'summary.md'].sort(),
+      [
+        'actions.csv',
+        'by_channel.csv',
+        'by_partner.csv',
+        'contribution.csv',
+        'dashboard.html',
+        'rejects.csv',
+        'result.json',
+        'row_accounting.csv',
+        'summary.md',
+      ].sort(),
     );
-    expect(readdirSync(runs.model.reports)).toEqual(expect.arrayContaining(['by_asset.csv', 'by_region.csv']));
+    expect(readdirSync(runs.model.reports)).toEqual(
+      expect.arrayContaining(['by_asset.csv', 'by_region.csv']),
+    );
   });
 
   it('result.json on disk is what --json printed', async () => {
-    const onDisk = JSON.parse(await readFile(path.join(runs.spec.reports, 'result.json'), 'utf8')) as TrackSourceResult;
+    const onDisk = JSON.parse(
+      await readFile(path.join(runs.spec.reports, 'result.json'), 'utf8'),
+    ) as TrackSourceResult;
     expect(onDisk).toEqual(runs.spec.result);
   });
 
   it('writes a valid plan in .claude/plans, closed as succeeded, with the row accounting and fingerprints', () => {
     const { plan, result } = runs.spec;
     expect(result.plan_path).toMatch(/^\.claude\/plans\/plan-\d{8}T\d{9}Z\.json$/);
-    expect(plan).toMatchObject({ command: 'track-source', scope: 'ai-launch-tour', status: 'succeeded', strategy: 'diamond', as_of: DEMO_AS_OF });
-    expect(plan.error_handling).toMatchObject({ max_retries: 2, escalation_ladder: ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'] });
+    expect(plan).toMatchObject({
+      command: 'track-source',
+      scope: 'ai-launch-tour',
+      status: 'succeeded',
+      strategy: 'diamond',
+      as_of: DEMO_AS_OF,
+    });
+    expect(plan.error_handling).toMatchObject({
+      max_retries: 2,
+      escalation_ladder: ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'],
+    });
     expect(plan.stages.flatMap((s) => s.tasks).every((t) => t.status === 'succeeded')).toBe(true);
     expect(plan.change_log).toEqual([expect.objectContaining({ field: 'settings', change: 'initial' })]);
     const sources = result.row_accounting.map((a) => a.source).sort();
     expect(plan.data_fingerprints.map((f) => f.source).sort()).toEqual(sources);
-    expect(plan.row_accounting.map(({ source, rows_in, accepted, deduplicated, rejected }) => ({ source, rows_in, accepted, deduplicated, rejected }))).toEqual(
-      expect.arrayContaining(result.row_accounting.map(({ source, rows_in, accepted, deduplicated, rejected }) => ({ source, rows_in, accepted, deduplicated, rejected }))),
+    expect(
+      plan.row_accounting.map(({ source, rows_in, accepted, deduplicated, rejected }) => ({
+        source,
+        rows_in,
+        accepted,
+        deduplicated,
+        rejected,
+      })),
+    ).toEqual(
+      expect.arrayContaining(
+        result.row_accounting.map(({ source, rows_in, accepted, deduplicated, rejected }) => ({
+          source,
+          rows_in,
+          accepted,
+          deduplicated,
+          rejected,
+        })),
+      ),
     );
     expect(plan.alerts).toEqual([expect.objectContaining({ id: 'attribution_confidence', breached: false })]);
   });
@@ -120,7 +179,8 @@ describe('row accounting against the planted truth', () => {
 
   it('reconciles for every source: rows in = accepted + deduplicated + rejected', () => {
     expect(runs.spec.result.row_accounting).toHaveLength(8);
-    for (const a of runs.spec.result.row_accounting) expect(a.rows_in, a.source).toBe(a.accepted + a.deduplicated + a.rejected);
+    for (const a of runs.spec.result.row_accounting)
+      expect(a.rows_in, a.source).toBe(a.accepted + a.deduplicated + a.rejected);
   });
 
   it('counts every line of every source file', async () => {
@@ -128,37 +188,67 @@ describe('row accounting against the planted truth', () => {
     expect(acct('crm_opportunities').rows_in).toBe((await lines('data/crm/opportunities.csv')) - 1);
     expect(acct('crm_contacts').rows_in).toBe((await lines('data/crm/contacts.csv')) - 1);
     expect(acct('crm_campaign_members').rows_in).toBe((await lines('data/crm/campaign_members.csv')) - 1 - 1); // minus the row appended for the last run
-    expect(acct('web_analytics').rows_in).toBe((await lines('data/web/events-1.ndjson')) + (await lines('data/web/events-2.ndjson')));
-    expect(acct('quantia_co_sell').rows_in).toBe((await lines('data/partners/quantia/co_sell_deals.csv')) - 1);
+    expect(acct('web_analytics').rows_in).toBe(
+      (await lines('data/web/events-1.ndjson')) + (await lines('data/web/events-2.ndjson')),
+    );
+    expect(acct('quantia_co_sell').rows_in).toBe(
+      (await lines('data/partners/quantia/co_sell_deals.csv')) - 1,
+    );
   });
 
   it('deduplicates exactly the planted duplicates, per kind', () => {
     const t = demo.truth.duplicates;
     expect(acct('web_analytics').deduplicated).toBe(t.touchpoints_double_fired);
-    expect(acct('nimbus_activity').deduplicated + acct('quantia_engagement').deduplicated).toBe(t.touchpoints_cross_source);
+    expect(acct('nimbus_activity').deduplicated + acct('quantia_engagement').deduplicated).toBe(
+      t.touchpoints_cross_source,
+    );
     expect(acct('quantia_co_sell').deduplicated).toBe(t.opportunities_cross_source);
-    for (const s of ['crm_campaign_members', 'crm_opportunities', 'crm_contacts', 'crm_stage_history']) expect(acct(s).deduplicated, s).toBe(0);
+    for (const s of ['crm_campaign_members', 'crm_opportunities', 'crm_contacts', 'crm_stage_history'])
+      expect(acct(s).deduplicated, s).toBe(0);
     // and the kept copy comes from the preferred source
     const d = runs.spec.result.duplicates;
-    expect(d.filter((x) => x.source === 'web_analytics')).toEqual([{ source: 'web_analytics', kept_source: 'web_analytics', rows: t.touchpoints_double_fired }]);
-    expect(d.filter((x) => x.source === 'quantia_co_sell')).toEqual([{ source: 'quantia_co_sell', kept_source: 'crm_opportunities', rows: t.opportunities_cross_source }]);
-    expect(new Set(d.filter((x) => x.source === 'nimbus_activity').map((x) => x.kept_source))).toEqual(new Set(['crm_campaign_members', 'web_analytics']));
+    expect(d.filter((x) => x.source === 'web_analytics')).toEqual([
+      { source: 'web_analytics', kept_source: 'web_analytics', rows: t.touchpoints_double_fired },
+    ]);
+    expect(d.filter((x) => x.source === 'quantia_co_sell')).toEqual([
+      { source: 'quantia_co_sell', kept_source: 'crm_opportunities', rows: t.opportunities_cross_source },
+    ]);
+    expect(new Set(d.filter((x) => x.source === 'nimbus_activity').map((x) => x.kept_source))).toEqual(
+      new Set(['crm_campaign_members', 'web_analytics']),
+    );
   });
 
   it('rejects exactly the planted rows, with file, row and reason, in rejects.csv', async () => {
     const rejects = parseCsv(await readFile(path.join(runs.spec.reports, 'rejects.csv'), 'utf8'));
-    const got = rejects.map((r) => ({ source: r.source, file: r.file, row: Number(r.row), column: r.reason.split(':')[0] }));
-    const want = demo.truth.rejects.map((r) => ({ source: r.source, file: r.file, row: r.row, column: r.reason }));
-    expect(got.sort((a, b) => a.source.localeCompare(b.source))).toEqual(want.sort((a, b) => a.source.localeCompare(b.source)));
-    expect(rejects.find((r) => r.source === 'crm_opportunities')!.reason).toMatch(/^currency: no rate for CHF on \d{4}-\d{2}-\d{2}; add it under currency\.rates$/);
-    expect(rejects.find((r) => r.source === 'web_analytics')!.reason).toBe('occurred_at: cannot read not-a-date as a timestamp');
+    const got = rejects.map((r) => ({
+      source: r.source,
+      file: r.file,
+      row: Number(r.row),
+      column: r.reason.split(':')[0],
+    }));
+    const want = demo.truth.rejects.map((r) => ({
+      source: r.source,
+      file: r.file,
+      row: r.row,
+      column: r.reason,
+    }));
+    expect(got.sort((a, b) => a.source.localeCompare(b.source))).toEqual(
+      want.sort((a, b) => a.source.localeCompare(b.source)),
+    );
+    expect(rejects.find((r) => r.source === 'crm_opportunities')!.reason).toMatch(
+      /^currency: no rate for CHF on \d{4}-\d{2}-\d{2}; add it under currency\.rates$/,
+    );
+    expect(rejects.find((r) => r.source === 'web_analytics')!.reason).toBe(
+      'occurred_at: cannot read not-a-date as a timestamp',
+    );
     expect(acct('web_analytics').rejected + acct('crm_opportunities').rejected).toBe(2);
     expect(runs.spec.result.rejects.rows).toBe(2);
   });
 });
 
 describe('attribution reconciles', () => {
-  const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b)));
+  const close = (a: number, b: number) =>
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b)));
 
   it('attributed totals + unattributed == totals, for every dimension and both measures', () => {
     for (const name of ['spec', 'model']) {
@@ -182,10 +272,18 @@ describe('attribution reconciles', () => {
 
   it('partner-sourced deals are exactly those with a registration before creation (recomputed from the demo CSVs)', async () => {
     const r = runs.spec.result;
-    const cfg = parseYaml(await demo.read('gtm.yaml')) as { currency: { rates: { currency: string; from: string; rate: number }[] } };
+    const cfg = parseYaml(await demo.read('gtm.yaml')) as {
+      currency: { rates: { currency: string; from: string; rate: number }[] };
+    };
     const rateOn = (cur: string, day: string) =>
-      cur === 'USD' ? 1 : (cfg.currency.rates.filter((x) => x.currency === cur && x.from <= day).sort((a, b) => b.from.localeCompare(a.from))[0]?.rate ?? null);
-    const account = new Map(parseCsv(await demo.read('data/crm/contacts.csv')).map((p) => [p.Email.toLowerCase(), p.AccountId]));
+      cur === 'USD'
+        ? 1
+        : (cfg.currency.rates
+            .filter((x) => x.currency === cur && x.from <= day)
+            .sort((a, b) => b.from.localeCompare(a.from))[0]?.rate ?? null);
+    const account = new Map(
+      parseCsv(await demo.read('data/crm/contacts.csv')).map((p) => [p.Email.toLowerCase(), p.AccountId]),
+    );
     const us = (s: string) => {
       const [, mm, dd, yyyy, hh, mi] = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d):(\d\d)$/.exec(s)!;
       return Date.parse(`${yyyy}-${mm}-${dd}T${hh}:${mi}:00Z`);
@@ -193,12 +291,19 @@ describe('attribution reconciles', () => {
     const regs = [
       ...parseCsv(await demo.read('data/partners/nimbus/activity_export.csv'))
         .filter((x) => x.Activity === 'Deal Registration')
-        .map((x) => ({ partner: 'nimbus', account: account.get(x['Attendee Email'].toLowerCase()), at: Date.parse(x['Activity Time (UTC)']) })),
+        .map((x) => ({
+          partner: 'nimbus',
+          account: account.get(x['Attendee Email'].toLowerCase()),
+          at: Date.parse(x['Activity Time (UTC)']),
+        })),
       ...parseCsv(await demo.read('data/partners/quantia/engagement.csv'), ';')
         .filter((x) => x.type === 'deal registration')
         .map((x) => ({ partner: 'quantia', account: account.get(x.contact.toLowerCase()), at: us(x.when) })),
     ];
-    expect(regs.length).toBe(Object.values(demo.truth.registrations.before_creation).reduce((s, n) => s + n, 0) + demo.truth.registrations.after_creation);
+    expect(regs.length).toBe(
+      Object.values(demo.truth.registrations.before_creation).reduce((s, n) => s + n, 0) +
+        demo.truth.registrations.after_creation,
+    );
     const [start, end] = [Date.parse(r.window.start), Date.parse(r.window.end)];
     const lookback = 90 * 86_400_000;
     const sourced: Record<string, { opportunities: number; pipeline: number }> = {};
@@ -208,7 +313,9 @@ describe('attribution reconciles', () => {
       const rate = rateOn(o.CurrencyIsoCode, o.CreatedDate.slice(0, 10));
       if (created < start || created >= end || rate === null) continue;
       const mine = regs.filter((g) => g.account === o.AccountId);
-      const before = mine.filter((g) => g.at <= created && g.at >= created - lookback).sort((a, b) => a.at - b.at);
+      const before = mine
+        .filter((g) => g.at <= created && g.at >= created - lookback)
+        .sort((a, b) => a.at - b.at);
       if (!before.length) {
         if (mine.some((g) => g.at > created)) onlyAfter++;
         continue;
@@ -223,10 +330,13 @@ describe('attribution reconciles', () => {
       expect(got[p].opportunities, p).toBe(s.opportunities);
       close(got[p].pipeline, s.pipeline);
     }
-    expect(r.partner_classification.sourced.opportunities).toBe(Object.values(sourced).reduce((n, s) => n + s.opportunities, 0));
-    // registrations after creation exist in the demo but never make a deal sourced (counted above only when before)
+    expect(r.partner_classification.sourced.opportunities).toBe(
+      Object.values(sourced).reduce((n, s) => n + s.opportunities, 0),
+    );
+    // the window holds deals whose only registration came after creation: the equality above shows
+    // they were not counted as sourced (test/e2e/track-source-tiny.test.ts checks one by hand)
     expect(demo.truth.registrations.after_creation).toBeGreaterThan(0);
-    expect(onlyAfter).toBeGreaterThanOrEqual(0);
+    expect(onlyAfter).toBeGreaterThan(0);
   });
 });
 
@@ -265,14 +375,28 @@ describe('alerts, escalation and change log', () => {
   it('a breached guardrail escalates only on the second consecutive breach', () => {
     const [b1, b2] = [runs.breach1, runs.breach2];
     expect(b1.cli.code).toBe(0);
-    expect(b1.plan.alerts[0]).toMatchObject({ id: 'attribution_confidence', breached: true, threshold: 0.99 });
+    expect(b1.plan.alerts[0]).toMatchObject({
+      id: 'attribution_confidence',
+      breached: true,
+      threshold: 0.99,
+    });
     expect(b1.plan.escalations).toEqual([]);
     expect(b1.result.escalations).toEqual([]);
     expect(b2.plan.escalations).toHaveLength(1);
-    expect(b2.plan.escalations[0]).toMatchObject({ alert_id: 'attribution_confidence', consecutive_breaches: 2, threshold: 0.99, direction: 'below' });
+    expect(b2.plan.escalations[0]).toMatchObject({
+      alert_id: 'attribution_confidence',
+      level: 1,
+      role: 'co_marketing_analytics_lead',
+      person: 'Priya Raman',
+      consecutive_breaches: 2,
+      threshold: 0.99,
+      direction: 'below',
+    });
     expect(b2.plan.error_handling.escalation_ladder).toContain(b2.plan.escalations[0].role);
     expect(b2.result.escalations).toEqual(b2.plan.escalations);
-    expect(b1.cli.stderrLines.some((l) => /^warning: alert attribution_confidence: .* — breached$/.test(l))).toBe(true);
+    expect(
+      b1.cli.stderrLines.some((l) => /^warning: alert attribution_confidence: .* — breached$/.test(l)),
+    ).toBe(true);
     expect(b2.cli.stderrLines.some((l) => /breached twice in a row, escalated/.test(l))).toBe(true);
   });
 
@@ -281,7 +405,9 @@ describe('alerts, escalation and change log', () => {
   });
 
   it('logs changes against the previous plan: thresholds, nothing, model', () => {
-    expect(runs.breach1.plan.change_log).toEqual([{ field: 'thresholds.attribution_confidence', change: 'changed', from: 0.7, to: 0.99 }]);
+    expect(runs.breach1.plan.change_log).toEqual([
+      { field: 'thresholds.attribution_confidence', change: 'changed', from: 0.7, to: 0.99 },
+    ]);
     expect(runs.breach2.plan.change_log).toEqual([]);
     expect(runs.model.plan.change_log).toEqual(
       expect.arrayContaining([
@@ -308,8 +434,14 @@ describe('gtm plans', () => {
     const r = await gtm(['plans', 'list', '--json']);
     expect(r.code).toBe(0);
     const list = r.json<{ plan_id: string; command: string; scope: string; status: string }[]>();
-    expect(list.map((p) => p.plan_id)).toEqual(['source', 'model', 'breach2', 'breach1', 'summary', 'again', 'spec'].map((n) => runs[n].plan.plan_id));
-    expect(list.every((p) => p.command === 'track-source' && p.scope === 'ai-launch-tour' && p.status === 'succeeded')).toBe(true);
+    expect(list.map((p) => p.plan_id)).toEqual(
+      ['source', 'model', 'breach2', 'breach1', 'summary', 'again', 'spec'].map((n) => runs[n].plan.plan_id),
+    );
+    expect(
+      list.every(
+        (p) => p.command === 'track-source' && p.scope === 'ai-launch-tour' && p.status === 'succeeded',
+      ),
+    ).toBe(true);
     const filtered = await gtm(['plans', 'list', '--command', 'nope']);
     expect(filtered.json<unknown[]>()).toEqual([]);
   });
@@ -326,15 +458,22 @@ describe('gtm plans', () => {
     expect(human.stdout).toContain(runs.model.plan.plan_id);
     const missing = await gtm(['plans', 'show', 'latest~99']);
     expect(missing.code).toBe(2);
-    expect(missing.stderrLines).toEqual([expect.stringMatching(/^error\[USAGE\] latest~99: there is no plan "latest~99" \(7 plans stored\)/)]);
+    expect(missing.stderrLines).toEqual([
+      expect.stringMatching(/^error\[USAGE\] latest~99: there is no plan "latest~99" \(7 plans stored\)/),
+    ]);
   });
 
   it('diff compares the last two plans: the changed source shows', async () => {
     const r = await gtm(['plans', 'diff']);
     expect(r.code).toBe(0);
     const d = r.json<{ fingerprints: { change: string }[] }>();
-    expect(d.fingerprints.filter((f) => f.change !== 'unchanged')).toEqual([expect.objectContaining({ change: 'changed' })]);
-    const human = await runCli(['plans', 'diff', runs.breach2.plan.plan_id, runs.model.plan.plan_id], { cwd: demo.dir, tty: true });
+    expect(d.fingerprints.filter((f) => f.change !== 'unchanged')).toEqual([
+      expect.objectContaining({ change: 'changed' }),
+    ]);
+    const human = await runCli(['plans', 'diff', runs.breach2.plan.plan_id, runs.model.plan.plan_id], {
+      cwd: demo.dir,
+      tty: true,
+    });
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('last-touch');
   });
@@ -347,12 +486,20 @@ describe('gtm doctor', () => {
     const report = r.json<{ ok: boolean; checks: { source: string; status: string; message: string }[] }>();
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.source)).toHaveLength(8);
-    expect(report.checks.filter((c) => c.status === 'warn').map((c) => c.source).sort()).toEqual(['crm_opportunities', 'web_analytics']);
+    expect(
+      report.checks
+        .filter((c) => c.status === 'warn')
+        .map((c) => c.source)
+        .sort(),
+    ).toEqual(['crm_opportunities', 'web_analytics']);
     expect(report.checks.find((c) => c.source === 'crm_opportunities')!.message).toContain('no rate for CHF');
   });
 
   it('fails on a broken mapping, naming the source, the file and the column', async () => {
-    const yaml = (await demo.read('gtm.yaml')).replace('touch_type: Activity, occurred_at: Timestamp', 'touch_type: Activty, occurred_at: Timestamp');
+    const yaml = (await demo.read('gtm.yaml')).replace(
+      'touch_type: Activity, occurred_at: Timestamp',
+      'touch_type: Activty, occurred_at: Timestamp',
+    );
     await writeFile(path.join(demo.dir, 'broken.yaml'), yaml);
     const r = await gtm(['doctor', '--config', 'broken.yaml', '--json']);
     expect(r.code).toBe(4);
@@ -361,7 +508,9 @@ describe('gtm doctor', () => {
     const bad = report.checks.filter((c) => c.status === 'error');
     expect(bad).toHaveLength(1);
     expect(bad[0].source).toBe('crm_campaign_members');
-    expect(bad[0].message).toContain('error[INPUT] data/crm/campaign_members.csv: column "Activty" (mapped to touch_type) is not in the source');
+    expect(bad[0].message).toContain(
+      'error[INPUT] data/crm/campaign_members.csv: column "Activty" (mapped to touch_type) is not in the source',
+    );
     expect(bad[0].message).toContain('sources[4].mapping.touch_type');
     const human = await runCli(['doctor', '--config', 'broken.yaml'], { cwd: demo.dir, tty: true });
     expect(human.code).toBe(4);

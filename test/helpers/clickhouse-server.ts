@@ -29,15 +29,22 @@ export function findClickHouseServer(): string[] | null {
  * Two (or more) servers on loopback that know each other as cluster `gtm_test`, one shard each, so
  * a `Distributed` table over them behaves as on a real cluster.
  */
-export async function startClickHouseCluster(shards = 2): Promise<{ urls: string[]; cluster: string; stop(): Promise<void> }> {
+export async function startClickHouseCluster(
+  shards = 2,
+): Promise<{ urls: string[]; cluster: string; stop(): Promise<void> }> {
   const ports = [];
   for (let i = 0; i < shards; i++) ports.push({ http: await freePort(), tcp: await freePort() });
   const remote = `<remote_servers><gtm_test>${ports
     .map((p) => `<shard><replica><host>127.0.0.1</host><port>${p.tcp}</port></replica></shard>`)
     .join('')}</gtm_test></remote_servers>`;
-  const servers = [];
-  for (const p of ports) servers.push(await startClickHouse({ httpPort: p.http, tcpPort: p.tcp, extraConfig: remote }));
-  return { urls: servers.map((s) => s.url), cluster: 'gtm_test', stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
+  const servers: ClickHouseServer[] = [];
+  for (const p of ports)
+    servers.push(await startClickHouse({ httpPort: p.http, tcpPort: p.tcp, extraConfig: remote }));
+  return {
+    urls: servers.map((s) => s.url),
+    cluster: 'gtm_test',
+    stop: async () => void (await Promise.all(servers.map((s) => s.stop()))),
+  };
 }
 
 export async function startClickHouse(

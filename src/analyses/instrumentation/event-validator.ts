@@ -527,7 +527,11 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       checked: s.checked,
       messagesWithViolations: s.messagesWithViolations,
       byType: [...s.byType],
-      tallies: [...s.tallies].map(([property, tl]) => ({ property, counts: [...tl.counts], first: [...tl.first] })),
+      tallies: [...s.tallies].map(([property, tl]) => ({
+        property,
+        counts: [...tl.counts],
+        first: [...tl.first],
+      })),
     })),
     samples: [...samples],
   });

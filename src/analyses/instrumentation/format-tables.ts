@@ -120,7 +120,8 @@ export function formatInferenceTable(result: InferenceResult): string {
       ]);
     }
   }
-  return `${result.messages.toLocaleString('en')} messages, ${result.events.length} events\n\n${table(['event', 'property', 'presence', 'types', 'enum / format', 'pii'], rows)}\n`;
+  const n = result.events.length;
+  return `${result.messages.toLocaleString('en')} messages, ${n} event${n === 1 ? '' : 's'}\n\n${table(['event', 'property', 'presence', 'types', 'enum / format', 'pii'], rows)}\n`;
 }
 
 /** Terminal view of use-case requirements: KPIs with their events and sources. */

@@ -333,7 +333,9 @@ describe('Iglu self-describing schemas', () => {
       self: { vendor: 'com.acme', name: 'checkout', format: 'jsonschema', version },
       type: 'object',
       // draft-04: a boolean exclusiveMinimum qualifies minimum.
-      properties: { total: { type: 'number', minimum: 0, exclusiveMinimum: true as unknown as number, ...extra } },
+      properties: {
+        total: { type: 'number', minimum: 0, exclusiveMinimum: true as unknown as number, ...extra },
+      },
       additionalProperties: false,
     });
     const plan = fromIgluSchemas([v('1-0-0', {}), v('1-1-0', { maximum: 10 }), v('1-0-1', {})]);

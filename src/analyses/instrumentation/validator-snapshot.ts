@@ -79,7 +79,9 @@ function toSample(s: Omit<SnapshotSample, keyof Evidence> & Evidence, lineOffset
  *
  * @example mergeValidatorSnapshots([{ snapshot: a }, { snapshot: b, lineOffset: 500_000 }])
  */
-export function mergeValidatorSnapshots(parts: Array<{ snapshot: ValidatorSnapshot; lineOffset?: number }>): ValidationReport {
+export function mergeValidatorSnapshots(
+  parts: Array<{ snapshot: ValidatorSnapshot; lineOffset?: number }>,
+): ValidationReport {
   if (parts.length === 0) throw new Error('mergeValidatorSnapshots needs at least one snapshot');
   const first = parts[0].snapshot;
   const maxSamples = first.maxSamplesPerType;
@@ -104,7 +106,13 @@ export function mergeValidatorSnapshots(parts: Array<{ snapshot: ValidatorSnapsh
     for (const e of snapshot.events) {
       let acc = events.get(e.name);
       if (!acc) {
-        acc = { planned: e.planned, checked: 0, messagesWithViolations: 0, byType: VIOLATION_TYPES.map(() => 0), tallies: new Map() };
+        acc = {
+          planned: e.planned,
+          checked: 0,
+          messagesWithViolations: 0,
+          byType: VIOLATION_TYPES.map(() => 0),
+          tallies: new Map(),
+        };
         events.set(e.name, acc);
       }
       acc.planned ||= e.planned;
@@ -180,7 +188,14 @@ export function mergeValidatorSnapshots(parts: Array<{ snapshot: ValidatorSnapsh
         );
       });
     }
-    byEvent.push({ event: name, planned: acc.planned, checked: acc.checked, messagesWithViolations: acc.messagesWithViolations, violations, byType });
+    byEvent.push({
+      event: name,
+      planned: acc.planned,
+      checked: acc.checked,
+      messagesWithViolations: acc.messagesWithViolations,
+      violations,
+      byType,
+    });
   }
   let totalViolations = 0;
   for (const t of VIOLATION_TYPES) totalViolations += violationsByType[t];

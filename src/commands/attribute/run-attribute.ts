@@ -14,6 +14,7 @@ import {
   type MarkovDetails,
   type ModelName,
   type PathSummaryColumns,
+  type PathRecord,
   type PathSummaryFormat,
   type ShapleyDetails,
 } from '../../analyses/attribution/index.ts';
@@ -48,7 +49,12 @@ export interface AttributePathRow {
 
 /** The machine contract of `gtm attribute` (plain JSON). */
 export interface AttributeResult {
-  source: { file: string; format: PathSummaryFormat; columns: Record<string, string>; records: number };
+  source: {
+    file: string;
+    format: PathSummaryFormat | 'touchpoints';
+    columns: Record<string, string>;
+    records: number;
+  };
   model: ModelName | 'compare';
   totals: AttributionTotals;
   /** Credit per channel (single model), largest first. */
@@ -128,41 +134,60 @@ export async function runAttribute(opts: AttributeOptions): Promise<AttributeRes
         hint: 'add one line per path below the header',
       });
     }
-    const options: AttributionOptions = { ...modelOptions, perPath, bootstrap, seed };
     const source = {
       file,
       format: parsed.format,
       columns: parsed.columns as Record<string, string>,
       records: parsed.records.length,
     };
-    const prepared = preparePaths(parsed.records, options);
-    if (model === 'compare') {
-      const cmp = compareModels(prepared, options);
-      return {
-        source,
-        model,
-        totals: cmp.results[0].totals,
-        comparison: { models: cmp.models, skipped: cmp.skipped, channels: cmp.channels },
-      };
-    }
-    const res = attribute(prepared, model, options);
-    const result: AttributeResult = { source, model, totals: res.totals, channels: res.channels };
-    if (res.perPath) {
-      result.perPath = res.perPath.map((p) => ({
-        path: formatPath(p.path, sep),
-        conversions: p.conversions,
-        value: p.value,
-        nulls: p.nulls,
-        shares: p.shares,
-      }));
-    }
-    if (res.markov) result.markov = res.markov;
-    if (res.shapley) result.shapley = res.shapley;
-    if (res.bootstrap) result.bootstrap = res.bootstrap;
-    return result;
+    return attributeRecords(parsed.records, source, model, {
+      ...modelOptions,
+      perPath,
+      bootstrap,
+      seed,
+      sep,
+    });
   } catch (err) {
     throw toGtmError(err, file, lines);
   }
+}
+
+/**
+ * The model step shared by path summaries and raw touchpoints: prepare the paths once, then run one
+ * model or all of them.
+ */
+export function attributeRecords(
+  records: PathRecord[],
+  source: AttributeResult['source'],
+  model: ModelName | 'compare',
+  opts: AttributionOptions & { sep?: string },
+): AttributeResult {
+  const { sep, ...options } = opts;
+  const prepared = preparePaths(records, options);
+  if (model === 'compare') {
+    const cmp = compareModels(prepared, options);
+    return {
+      source,
+      model,
+      totals: cmp.results[0].totals,
+      comparison: { models: cmp.models, skipped: cmp.skipped, channels: cmp.channels },
+    };
+  }
+  const res = attribute(prepared, model, options);
+  const result: AttributeResult = { source, model, totals: res.totals, channels: res.channels };
+  if (res.perPath) {
+    result.perPath = res.perPath.map((p) => ({
+      path: formatPath(p.path, sep),
+      conversions: p.conversions,
+      value: p.value,
+      nulls: p.nulls,
+      shares: p.shares,
+    }));
+  }
+  if (res.markov) result.markov = res.markov;
+  if (res.shapley) result.shapley = res.shapley;
+  if (res.bootstrap) result.bootstrap = res.bootstrap;
+  return result;
 }
 
 function toGtmError(err: unknown, file: string, lines: number[]): unknown {

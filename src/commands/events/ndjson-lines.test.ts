@@ -15,7 +15,10 @@ async function read(file: string, range?: { start: number; end: number }): Promi
 }
 
 describe('forEachLine', () => {
-  const lines = Array.from({ length: 500 }, (_, i) => `{"i":${i},"s":"${'é'.repeat(i % 7)}${'x'.repeat(i % 13)}"}`);
+  const lines = Array.from(
+    { length: 500 },
+    (_, i) => `{"i":${i},"s":"${'é'.repeat(i % 7)}${'x'.repeat(i % 13)}"}`,
+  );
   const file = join(tmp, 'a.ndjson');
   writeFileSync(file, lines.join('\r\n') + '\r\n');
 
@@ -31,7 +34,8 @@ describe('forEachLine', () => {
     for (const cuts of [[1], [37, 38, 39], [size / 3, (2 * size) / 3].map(Math.floor), [0, size - 1]]) {
       const bounds = [0, ...cuts, size];
       const parts: string[] = [];
-      for (let k = 0; k + 1 < bounds.length; k++) parts.push(...(await read(file, { start: bounds[k], end: bounds[k + 1] })));
+      for (let k = 0; k + 1 < bounds.length; k++)
+        parts.push(...(await read(file, { start: bounds[k], end: bounds[k + 1] })));
       expect(parts).toEqual(lines);
     }
   });

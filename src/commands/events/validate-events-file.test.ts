@@ -56,7 +56,13 @@ describe('validateEventsFile', () => {
       plan,
       seed: 8,
       count: 6000,
-      plant: { wrong_type: 7, pii_detected: 5, inconsistent_type: 4, unplanned_event: 3, missing_required_property: 6 },
+      plant: {
+        wrong_type: 7,
+        pii_detected: 5,
+        inconsistent_type: 4,
+        unplanned_event: 3,
+        missing_required_property: 6,
+      },
     });
     const file = join(tmp, 'split.ndjson');
     writeFileSync(file, ndjson([...gen.messages()]));
@@ -75,7 +81,10 @@ describe('validateEventsFile', () => {
     const msgs = [...gen.messages()].map((m) => JSON.stringify(m));
     msgs[4500] = '{oops';
     writeFileSync(bad, msgs.join('\n') + '\n');
-    await expect(validateEventsFile({ plan, input: bad, workers: 3 })).rejects.toMatchObject({ code: 'INPUT', where: `${bad}:4501` });
+    await expect(validateEventsFile({ plan, input: bad, workers: 3 })).rejects.toMatchObject({
+      code: 'INPUT',
+      where: `${bad}:4501`,
+    });
   });
 
   it('stops at a line that is not JSON, naming file:line', async () => {

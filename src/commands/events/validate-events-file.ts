@@ -5,7 +5,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mergeValidatorSnapshots } from '../../analyses/instrumentation/index.ts';
-import type { TrackingPlan, ValidationReport, ValidatorOptions } from '../../analyses/instrumentation/index.ts';
+import type {
+  TrackingPlan,
+  ValidationReport,
+  ValidatorOptions,
+} from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import { importPlan } from './import-plan.ts';
 import { listFiles } from './plan-format.ts';
@@ -65,7 +69,9 @@ export function eventFiles(input: string): string[] {
  */
 export async function validateEventsFile(options: ValidateEventsFileOptions): Promise<ValidationReport> {
   const plan =
-    typeof options.plan === 'string' ? importPlan({ path: options.plan, format: options.planFormat }) : options.plan;
+    typeof options.plan === 'string'
+      ? importPlan({ path: options.plan, format: options.planFormat })
+      : options.plan;
   const validatorOptions: ValidatorOptions = {};
   if (options.maxSamplesPerType !== undefined) validatorOptions.maxSamplesPerType = options.maxSamplesPerType;
   if (options.detectPii !== undefined) validatorOptions.detectPii = options.detectPii;
@@ -80,7 +86,8 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   // Tasks in stream order: whole files, or byte ranges of large plain files.
   const tasks: ValidationTask[] = [];
   files.forEach((file, i) => {
-    const parts = file.endsWith('.gz') || workers === 1 ? 1 : Math.max(1, Math.round((workers * sizes[i]) / total));
+    const parts =
+      file.endsWith('.gz') || workers === 1 ? 1 : Math.max(1, Math.round((workers * sizes[i]) / total));
     const step = Math.ceil(sizes[i] / parts);
     for (let k = 0; k < parts; k++) {
       const range = parts === 1 ? undefined : { start: k * step, end: Math.min(sizes[i], (k + 1) * step) };
@@ -147,7 +154,11 @@ const { workerData, parentPort } = require('node:worker_threads');
   let next = 0;
   const runOne = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: { tsxApi, taskModule, task: tasks[i] } });
+      const worker = new Worker(bootstrap, {
+        eval: true,
+        execArgv: [],
+        workerData: { tsxApi, taskModule, task: tasks[i] },
+      });
       worker.once('message', (msg: ValidationTaskResult | { fatal: string }) => {
         if ('fatal' in msg) reject(new GtmError('INTERNAL', `validation worker failed: ${msg.fatal}`));
         else {
@@ -156,7 +167,9 @@ const { workerData, parentPort } = require('node:worker_threads');
         }
         void worker.terminate();
       });
-      worker.once('error', (err) => reject(new GtmError('INTERNAL', `validation worker failed: ${err.message}`, { cause: err })));
+      worker.once('error', (err) =>
+        reject(new GtmError('INTERNAL', `validation worker failed: ${err.message}`, { cause: err })),
+      );
     });
   const lane = async () => {
     while (next < tasks.length) await runOne(next++);

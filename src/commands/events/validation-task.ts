@@ -1,5 +1,10 @@
 import { createEventValidator } from '../../analyses/instrumentation/index.ts';
-import type { MessageRef, TrackingPlan, ValidatorOptions, ValidatorSnapshot } from '../../analyses/instrumentation/index.ts';
+import type {
+  MessageRef,
+  TrackingPlan,
+  ValidatorOptions,
+  ValidatorSnapshot,
+} from '../../analyses/instrumentation/index.ts';
 import { forEachLine } from './ndjson-lines.ts';
 import type { ByteRange } from './ndjson-lines.ts';
 

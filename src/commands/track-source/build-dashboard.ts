@@ -144,7 +144,7 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
               currency: cur,
             },
             { key: 'revenue_attainment', label: 'Attainment', format: 'percent' },
-            { key: 'status', label: 'Status', format: 'text' },
+            { key: 'status', label: 'Verdict', format: 'text' },
           ],
           rows: r.contribution.map((c) => ({
             ...c,
@@ -425,5 +425,24 @@ function creditTable(
       share: total ? l.pipeline / total : 0,
       ci: l.pipeline_ci ? `${money(l.pipeline_ci[0], cur)} – ${money(l.pipeline_ci[1], cur)}` : '',
     })),
+  };
+}
+
+/**
+ * The `--detail summary` view: the executive summary, partner credit, contribution vs targets and
+ * the actions, without charts; `full` keeps every section.
+ */
+export function summaryView(d: Dashboard): Dashboard {
+  const keep = new Set([
+    'Executive summary',
+    'Attribution by partner',
+    'Contribution vs targets',
+    'Recommended actions',
+  ]);
+  return {
+    ...d,
+    sections: d.sections
+      .filter((s) => keep.has(s.title))
+      .map((s) => ({ ...s, blocks: s.blocks.filter((b) => b.kind !== 'chart') })),
   };
 }

@@ -5,7 +5,7 @@ import {
   writeReportFiles,
   type ReportFile,
 } from '../../report/index.ts';
-import { buildTrackSourceDashboard } from './build-dashboard.ts';
+import { buildTrackSourceDashboard, summaryView } from './build-dashboard.ts';
 import type { RejectRow } from './normalize-stage.ts';
 import type { TrackSourceResult } from './track-source-result.ts';
 
@@ -21,7 +21,12 @@ export async function writeTrackSourceReports(
   const credit = cols('key', 'pipeline', 'revenue', 'opportunities', 'won', 'touches');
   const files: ReportFile[] = [
     { name: 'result.json', content: `${JSON.stringify(r, null, 2)}\n` },
-    { name: 'summary.md', content: renderDashboardMarkdown(dashboard, { detail: r.inputs.detail }) },
+    {
+      name: 'summary.md',
+      content: renderDashboardMarkdown(r.inputs.detail === 'summary' ? summaryView(dashboard) : dashboard, {
+        detail: r.inputs.detail,
+      }),
+    },
     { name: 'dashboard.html', content: await renderDashboardHtml(dashboard) },
     {
       name: 'by_partner.csv',

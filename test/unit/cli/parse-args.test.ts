@@ -28,21 +28,60 @@ const usage = (argv: string[]) => {
 describe('parseArgs', () => {
   it('accepts snake_case and kebab-case spellings of the same flag, and --flag=value', () => {
     const forms = [
-      ['--campaign', 'AI Launch Tour', '--attribution_model', 'markov', '--alert_threshold', '0.8', '--fail_on_escalation', '--dimensions', 'asset,region'],
-      ['--campaign', 'AI Launch Tour', '--attribution-model', 'markov', '--alert-threshold', '0.8', '--fail-on-escalation', '--dimensions', 'asset,region'],
-      ['--campaign=AI Launch Tour', '--attribution-model=markov', '--alert_threshold=0.8', '--fail-on-escalation=true', '--dimensions=asset', '--dimensions=region'],
+      [
+        '--campaign',
+        'AI Launch Tour',
+        '--attribution_model',
+        'markov',
+        '--alert_threshold',
+        '0.8',
+        '--fail_on_escalation',
+        '--dimensions',
+        'asset,region',
+      ],
+      [
+        '--campaign',
+        'AI Launch Tour',
+        '--attribution-model',
+        'markov',
+        '--alert-threshold',
+        '0.8',
+        '--fail-on-escalation',
+        '--dimensions',
+        'asset,region',
+      ],
+      [
+        '--campaign=AI Launch Tour',
+        '--attribution-model=markov',
+        '--alert_threshold=0.8',
+        '--fail-on-escalation=true',
+        '--dimensions=asset',
+        '--dimensions=region',
+      ],
     ];
     const parsed = forms.map((f) => parseArgs(f, SPECS));
     for (const p of parsed)
       expect(p).toEqual({
-        flags: { campaign: 'AI Launch Tour', attribution_model: 'markov', alert_threshold: 0.8, fail_on_escalation: true, dimensions: ['asset', 'region'], window: '30d', detail: 'summary' },
+        flags: {
+          campaign: 'AI Launch Tour',
+          attribution_model: 'markov',
+          alert_threshold: 0.8,
+          fail_on_escalation: true,
+          dimensions: ['asset', 'region'],
+          window: '30d',
+          detail: 'summary',
+        },
         positionals: [],
       });
   });
 
   it('negates booleans with --no-', () => {
-    expect(parseArgs(['--campaign', 'x', '--no-fail-on-escalation'], SPECS).flags.fail_on_escalation).toBe(false);
-    expect(parseArgs(['--campaign', 'x', '--no_fail_on_escalation'], SPECS).flags.fail_on_escalation).toBe(false);
+    expect(parseArgs(['--campaign', 'x', '--no-fail-on-escalation'], SPECS).flags.fail_on_escalation).toBe(
+      false,
+    );
+    expect(parseArgs(['--campaign', 'x', '--no_fail_on_escalation'], SPECS).flags.fail_on_escalation).toBe(
+      false,
+    );
   });
 
   it('takes a negative number as a value', () => {
@@ -50,21 +89,33 @@ describe('parseArgs', () => {
   });
 
   it('suggests the nearest flag for a typo', () => {
-    expect(usage(['--campaign', 'x', '--windw', '7d'])).toBe('error[USAGE] --windw: unknown flag --windw — did you mean --window? run with --help to list the flags');
-    expect(usage(['--campaign', 'x', '--attribution-modle', 'markov'])).toContain('did you mean --attribution-model?');
-    expect(usage(['--campaign', 'x', '--alert_treshold', '0.5'])).toContain('did you mean --alert-threshold?');
+    expect(usage(['--campaign', 'x', '--windw', '7d'])).toBe(
+      'error[USAGE] --windw: unknown flag --windw — did you mean --window? run with --help to list the flags',
+    );
+    expect(usage(['--campaign', 'x', '--attribution-modle', 'markov'])).toContain(
+      'did you mean --attribution-model?',
+    );
+    expect(usage(['--campaign', 'x', '--alert_treshold', '0.5'])).toContain(
+      'did you mean --alert-threshold?',
+    );
     expect(usage(['--campaign', 'x', '--dimension', 'asset'])).toContain('did you mean --dimensions?');
     expect(usage(['--campaign', 'x', '--model', 'markov'])).toContain('did you mean --attribution-model?');
     expect(usage(['--campaign', 'x', '--zzzzzz', '1'])).not.toContain('did you mean');
   });
 
   it('rejects a bad choice, naming the flag and the allowed values', () => {
-    expect(usage(['--campaign', 'x', '--detail', 'fulll'])).toBe('error[USAGE] --detail: must be one of summary, full; got "fulll" — e.g. --detail summary');
-    expect(usage(['--campaign', 'x', '--dimensions', 'partner,persona'])).toContain('--dimensions: has unknown value "persona"; allowed: partner, channel, asset, region');
+    expect(usage(['--campaign', 'x', '--detail', 'fulll'])).toBe(
+      'error[USAGE] --detail: must be one of summary, full; got "fulll" — e.g. --detail summary',
+    );
+    expect(usage(['--campaign', 'x', '--dimensions', 'partner,persona'])).toContain(
+      '--dimensions: has unknown value "persona"; allowed: partner, channel, asset, region',
+    );
   });
 
   it('rejects bad values and missing ones', () => {
-    expect(usage(['--campaign', 'x', '--alert-threshold', 'high'])).toContain('--alert-threshold: expects a number, got "high"');
+    expect(usage(['--campaign', 'x', '--alert-threshold', 'high'])).toContain(
+      '--alert-threshold: expects a number, got "high"',
+    );
     expect(usage(['--campaign', 'x', '--fail-on-escalation=maybe'])).toContain('expects true or false');
     expect(usage(['--campaign'])).toContain('--campaign: needs a value');
     expect(usage(['--campaign', '--window', '7d'])).toContain('--campaign: needs a value');
@@ -78,7 +129,11 @@ describe('tokenize', () => {
   it.each([
     ['plain words', 'a b  c', ['a', 'b', 'c']],
     ['tabs and newlines separate', 'a\tb\n c', ['a', 'b', 'c']],
-    ['double quotes keep spaces', 'track-source --campaign "AI Launch Tour"', ['track-source', '--campaign', 'AI Launch Tour']],
+    [
+      'double quotes keep spaces',
+      'track-source --campaign "AI Launch Tour"',
+      ['track-source', '--campaign', 'AI Launch Tour'],
+    ],
     ['single quotes keep spaces', "--campaign 'AI Launch Tour'", ['--campaign', 'AI Launch Tour']],
     ['quotes inside a word join', '--campaign="AI Launch Tour"', ['--campaign=AI Launch Tour']],
     ['adjacent quoted parts join', `"AI "'Launch'" Tour"`, ['AI Launch Tour']],
@@ -99,7 +154,11 @@ describe('tokenize', () => {
   });
 
   it('splits the specification usage line verbatim', () => {
-    expect(tokenize(`/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full`)).toEqual([
+    expect(
+      tokenize(
+        `/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full`,
+      ),
+    ).toEqual([
       '/partner-co-marketing-orchestration:track-source',
       '--campaign',
       'AI Launch Tour',

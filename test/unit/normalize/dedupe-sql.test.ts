@@ -30,7 +30,10 @@ const T0 = Date.parse('2026-02-01T00:00:00Z') / 1000;
 
 async function dedupe(rows: T[], tolerance: number) {
   const values = rows
-    .map((r) => `(${[r.id, r.person_id, r.account_id, r.touch_type].map((v) => (v === null ? 'NULL' : literal(v))).join(', ')}, to_timestamp(${T0 + r.at})::TIMESTAMP, ${r.asset === null ? 'NULL' : literal(r.asset)}, ${literal(r._source)}, ${r._priority}, ${r._row})`)
+    .map(
+      (r) =>
+        `(${[r.id, r.person_id, r.account_id, r.touch_type].map((v) => (v === null ? 'NULL' : literal(v))).join(', ')}, to_timestamp(${T0 + r.at})::TIMESTAMP, ${r.asset === null ? 'NULL' : literal(r.asset)}, ${literal(r._source)}, ${r._priority}, ${r._row})`,
+    )
     .join(', ');
   await engine.exec(
     'CREATE OR REPLACE TABLE t (id VARCHAR, person_id VARCHAR, account_id VARCHAR, touch_type VARCHAR, occurred_at TIMESTAMP, asset VARCHAR, _source VARCHAR, _priority INTEGER, _row BIGINT)',
@@ -39,19 +42,26 @@ async function dedupe(rows: T[], tolerance: number) {
   const got = await engine.query<{ id: string; _dup_rank: number; _kept_source: string; _kept_row: number }>(
     `SELECT id, _dup_rank, _kept_source, _kept_row FROM (${dedupeSql('t', KEYS, { timeKey: 'occurred_at', toleranceSeconds: tolerance })}) ORDER BY id`,
   );
-  return Object.fromEntries(got.map((g) => [g.id, { kept: Number(g._dup_rank) === 1, keptSource: g._kept_source, keptRow: Number(g._kept_row) }]));
+  return Object.fromEntries(
+    got.map((g) => [
+      g.id,
+      { kept: Number(g._dup_rank) === 1, keptSource: g._kept_source, keptRow: Number(g._kept_row) },
+    ]),
+  );
 }
 
 /** Independent: group by identity + keys; within a group, sort by time and cut where the gap exceeds the tolerance; keep the best by priority, source, row. */
 function reference(rows: T[], tolerance: number) {
-  const identity = (r: T) => r.person_id ?? (r.account_id !== null ? `account:${r.account_id}` : `row:${r._source}:${r._row}`);
+  const identity = (r: T) =>
+    r.person_id ?? (r.account_id !== null ? `account:${r.account_id}` : `row:${r._source}:${r._row}`);
   const groups = new Map<string, T[]>();
   for (const r of rows) {
     const k = JSON.stringify([identity(r), r.touch_type, r.asset]);
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const out: Record<string, { kept: boolean; keptSource: string; keptRow: number }> = {};
-  const better = (a: T, b: T) => a._priority - b._priority || a._source.localeCompare(b._source) || a._row - b._row;
+  const better = (a: T, b: T) =>
+    a._priority - b._priority || a._source.localeCompare(b._source) || a._row - b._row;
   for (const g of groups.values()) {
     g.sort((a, b) => a.at - b.at || better(a, b));
     const clusters: T[][] = [];
@@ -68,7 +78,18 @@ function reference(rows: T[], tolerance: number) {
   return out;
 }
 
-const touch = (id: string, over: Partial<T>): T => ({ id, person_id: 'ann@x', account_id: null, touch_type: 'webinar_attended', at: 0, asset: 'w1', _source: 'crm', _priority: 1, _row: 2, ...over });
+const touch = (id: string, over: Partial<T>): T => ({
+  id,
+  person_id: 'ann@x',
+  account_id: null,
+  touch_type: 'webinar_attended',
+  at: 0,
+  asset: 'w1',
+  _source: 'crm',
+  _priority: 1,
+  _row: 2,
+  ...over,
+});
 
 describe('touch dedupe with a time tolerance', () => {
   it('chains touches within the tolerance into one record; the lowest priority is kept even when it is not the first', async () => {
@@ -112,13 +133,22 @@ describe('touch dedupe with a time tolerance', () => {
   });
 
   it('keeps records that differ in any key', async () => {
-    const rows = [touch('d1', {}), touch('d2', { asset: 'w2', _source: 'partner', _priority: 5 }), touch('d3', { touch_type: 'email_click', _source: 'partner', _priority: 5 }), touch('d4', { person_id: 'bob@x', _source: 'partner', _priority: 5 })];
+    const rows = [
+      touch('d1', {}),
+      touch('d2', { asset: 'w2', _source: 'partner', _priority: 5 }),
+      touch('d3', { touch_type: 'email_click', _source: 'partner', _priority: 5 }),
+      touch('d4', { person_id: 'bob@x', _source: 'partner', _priority: 5 }),
+    ];
     const got = await dedupe(rows, 120);
     expect(Object.values(got).every((g) => g.kept)).toBe(true);
   });
 
   it('breaks priority ties by source name, then row; a double-fired tag keeps its first row', async () => {
-    const rows = [touch('e1', { _source: 'zeta', _priority: 3, _row: 2 }), touch('e2', { _source: 'alpha', _priority: 3, _row: 9 }), touch('e3', { _source: 'alpha', _priority: 3, _row: 4, at: 30 })];
+    const rows = [
+      touch('e1', { _source: 'zeta', _priority: 3, _row: 2 }),
+      touch('e2', { _source: 'alpha', _priority: 3, _row: 9 }),
+      touch('e3', { _source: 'alpha', _priority: 3, _row: 4, at: 30 }),
+    ];
     const got = await dedupe(rows, 120);
     expect(got.e3).toEqual({ kept: true, keptSource: 'alpha', keptRow: 4 });
     expect(got).toEqual(reference(rows, 120));
@@ -126,8 +156,13 @@ describe('touch dedupe with a time tolerance', () => {
 
   it('agrees with the reference on a seeded random batch', async () => {
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const sources = [['crm', 1], ['web', 2], ['nimbus', 5], ['quantia', 5]] as const;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const sources = [
+      ['crm', 1],
+      ['web', 2],
+      ['nimbus', 5],
+      ['quantia', 5],
+    ] as const;
     const rows: T[] = Array.from({ length: 400 }, (_, i) => {
       const [src, prio] = sources[Math.floor(rnd() * sources.length)];
       const who = Math.floor(rnd() * 6);
@@ -152,8 +187,15 @@ describe('touch dedupe with a time tolerance', () => {
 
 describe('dedupe without a time key (opportunities)', () => {
   it('keeps the lowest-priority copy of the same id', async () => {
-    await engine.exec(`CREATE OR REPLACE TABLE o AS SELECT * FROM (VALUES ('O1', 'quantia_co_sell', 20, 2), ('O1', 'crm', 1, 9), ('O2', 'quantia_co_sell', 20, 3)) v(opportunity_id, _source, _priority, _row)`);
-    const got = await engine.query<{ opportunity_id: string; _source: string; _dup_rank: number; _kept_source: string }>(
+    await engine.exec(
+      `CREATE OR REPLACE TABLE o AS SELECT * FROM (VALUES ('O1', 'quantia_co_sell', 20, 2), ('O1', 'crm', 1, 9), ('O2', 'quantia_co_sell', 20, 3)) v(opportunity_id, _source, _priority, _row)`,
+    );
+    const got = await engine.query<{
+      opportunity_id: string;
+      _source: string;
+      _dup_rank: number;
+      _kept_source: string;
+    }>(
       `SELECT opportunity_id, _source, _dup_rank, _kept_source FROM (${dedupeSql('o', ['opportunity_id'], {})}) ORDER BY opportunity_id, _source`,
     );
     expect(got.map((g) => [g.opportunity_id, g._source, Number(g._dup_rank), g._kept_source])).toEqual([

@@ -3,10 +3,19 @@
  * independent computation in TypeScript (and, for the key cases, against values written by hand).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeSelectSql, opportunityReasonSql, type NormalizeContext } from '../../../src/commands/track-source/sql/normalize-sql.ts';
+import {
+  normalizeSelectSql,
+  opportunityReasonSql,
+  type NormalizeContext,
+} from '../../../src/commands/track-source/sql/normalize-sql.ts';
 import { ratesTableSql } from '../../../src/data/normalize/index.ts';
 import { openDuckDb, type Engine } from '../../../src/data/index.ts';
-import { DEFAULT_CHANNEL_RULES, DEFAULT_STAGE_MAPPING, DEFAULT_UTM_ALIASES, type ChannelRule } from '../../../src/workspace/index.ts';
+import {
+  DEFAULT_CHANNEL_RULES,
+  DEFAULT_STAGE_MAPPING,
+  DEFAULT_UTM_ALIASES,
+  type ChannelRule,
+} from '../../../src/workspace/index.ts';
 import { createRawTable, identity } from './raw-table.ts';
 
 let engine: Engine;
@@ -21,7 +30,13 @@ const RATES = [
   { currency: 'GBP', from: '2026-02-01', rate: 1.3 },
 ];
 
-const PARTNER_ALIASES: Record<string, string> = { acme: 'acme', 'acme cloud': 'acme', 'acme-newsletter': 'acme', globex: 'globex', 'globex inc.': 'globex' };
+const PARTNER_ALIASES: Record<string, string> = {
+  acme: 'acme',
+  'acme cloud': 'acme',
+  'acme-newsletter': 'acme',
+  globex: 'globex',
+  'globex inc.': 'globex',
+};
 
 const CUSTOM_RULES: ChannelRule[] = [
   { channel: 'partner_webinar', when: { source: ['acme'], medium: ['webinar'] } },
@@ -53,7 +68,9 @@ function context(over: Partial<NormalizeContext> = {}): NormalizeContext {
 /** The rate in force on a date: the latest `from` not after it; the reporting currency is 1. */
 function rateOn(currency: string, date: string, reporting = 'USD'): number | null {
   if (currency === reporting) return 1;
-  const hits = RATES.filter((r) => r.currency === currency && r.from <= date).sort((a, b) => b.from.localeCompare(a.from));
+  const hits = RATES.filter((r) => r.currency === currency && r.from <= date).sort((a, b) =>
+    b.from.localeCompare(a.from),
+  );
   return hits[0]?.rate ?? null;
 }
 
@@ -63,8 +80,13 @@ const clean = (v: string | null) => {
 };
 
 /** First matching rule wins; lists compare normalized values ('' stands for a missing value); regexes match the whole value. */
-function channelOf(rules: ChannelRule[], t: { source: string | null; medium: string | null; campaign: string | null; touch_type: string | null }, fallback: string): string {
-  const inList = (v: string | null, list: string[]) => list.some((x) => (x === '' ? v === null : x.toLowerCase() === v));
+function channelOf(
+  rules: ChannelRule[],
+  t: { source: string | null; medium: string | null; campaign: string | null; touch_type: string | null },
+  fallback: string,
+): string {
+  const inList = (v: string | null, list: string[]) =>
+    list.some((x) => (x === '' ? v === null : x.toLowerCase() === v));
   const full = (re: string, v: string | null) => new RegExp(`^(?:${re})$`).test(v ?? '');
   for (const r of rules) {
     const w = r.when;
@@ -95,12 +117,31 @@ describe('currency conversion with date-effective rates', () => {
     ['o9', 'a', '2026-02-01', null, 'Proposal', '25000', 'CHF'], // unknown currency → rejected with reason
   ];
 
-  let out: Record<string, { currency: string; amount: number; _rate_created: number | null; _rate_closed: number | null; _reject_reason: string | null }>;
+  let out: Record<
+    string,
+    {
+      currency: string;
+      amount: number;
+      _rate_created: number | null;
+      _rate_closed: number | null;
+      _reject_reason: string | null;
+    }
+  >;
   beforeAll(async () => {
     await createRawTable(engine, 'raw', cols, rows);
     await engine.exec(ratesTableSql('fx_rates', RATES, 'USD'));
-    const select = normalizeSelectSql('opportunities', context({ columns: identity(cols), defaultCurrency: 'GBP' }));
-    const res = await engine.query<{ opportunity_id: string; currency: string; amount: number; _rate_created: number | null; _rate_closed: number | null; _reject_reason: string | null }>(
+    const select = normalizeSelectSql(
+      'opportunities',
+      context({ columns: identity(cols), defaultCurrency: 'GBP' }),
+    );
+    const res = await engine.query<{
+      opportunity_id: string;
+      currency: string;
+      amount: number;
+      _rate_created: number | null;
+      _rate_closed: number | null;
+      _reject_reason: string | null;
+    }>(
       `SELECT opportunity_id, currency, amount, _rate_created, _rate_closed, ${opportunityReasonSql()} AS _reject_reason FROM (${select}) ORDER BY opportunity_id`,
     );
     out = Object.fromEntries(res.map((r) => [r.opportunity_id, r]));
@@ -125,9 +166,15 @@ describe('currency conversion with date-effective rates', () => {
   });
 
   it('rejects a currency without a rate on the date, saying which and how to fix it', () => {
-    expect(out.o9._reject_reason).toBe('currency: no rate for CHF on 2026-02-01; add it under currency.rates');
-    expect(out.o5._reject_reason).toBe('currency: no rate for GBP on 2026-01-15; add it under currency.rates');
-    expect(out.o6._reject_reason).toBe('currency: no rate for EUR on 2025-12-31; add it under currency.rates');
+    expect(out.o9._reject_reason).toBe(
+      'currency: no rate for CHF on 2026-02-01; add it under currency.rates',
+    );
+    expect(out.o5._reject_reason).toBe(
+      'currency: no rate for GBP on 2026-01-15; add it under currency.rates',
+    );
+    expect(out.o6._reject_reason).toBe(
+      'currency: no rate for EUR on 2025-12-31; add it under currency.rates',
+    );
     const rejected = Object.values(out).filter((r) => r._reject_reason !== null).length;
     expect(rejected).toBe(3);
   });
@@ -135,16 +182,58 @@ describe('currency conversion with date-effective rates', () => {
 
 describe('opportunity values: amounts, timestamps and stage mapping', () => {
   const cols = ['opportunity_id', 'account_id', 'created_at', 'stage', 'amount'];
-  const cases: { row: (string | null)[]; stage?: string; amount?: number; created?: string; reason?: string }[] = [
-    { row: ['s1', 'a', '2026-02-15T10:00:00Z', 'Closed Won', '1,234.50'], stage: 'closed_won', amount: 1234.5, created: '2026-02-15 10:00:00' },
-    { row: ['s2', 'a', '2026-02-15', ' proposal/price QUOTE ', '$2,000'], stage: 'proposal', amount: 2000, created: '2026-02-15 00:00:00' },
-    { row: ['s3', 'a', '02/15/2026 10:30', 'closed-lost', 'USD 300'], stage: 'closed_lost', amount: 300, created: '2026-02-15 10:30:00' },
-    { row: ['s4', 'a', '1771151400', 'Discovery', '€ 99.9'], stage: 'opportunity', amount: 99.9, created: '2026-02-15 10:30:00' },
-    { row: ['s5', 'a', '1771151400000', 'LIMBO2', '1'], stage: 'sql', amount: 1, created: '2026-02-15 10:30:00' },
-    { row: ['s6', 'a', '2026-02-15T10:00:00+02:00', 'won', '5'], stage: 'closed_won', amount: 5, created: '2026-02-15 08:00:00' },
-    { row: ['s7', 'a', '2026-02-15', 'Limbo', '1'], reason: 'stage: Limbo is not mapped; add it under funnel.mapping' },
+  const cases: {
+    row: (string | null)[];
+    stage?: string;
+    amount?: number;
+    created?: string;
+    reason?: string;
+  }[] = [
+    {
+      row: ['s1', 'a', '2026-02-15T10:00:00Z', 'Closed Won', '1,234.50'],
+      stage: 'closed_won',
+      amount: 1234.5,
+      created: '2026-02-15 10:00:00',
+    },
+    {
+      row: ['s2', 'a', '2026-02-15', ' proposal/price QUOTE ', '$2,000'],
+      stage: 'proposal',
+      amount: 2000,
+      created: '2026-02-15 00:00:00',
+    },
+    {
+      row: ['s3', 'a', '02/15/2026 10:30', 'closed-lost', 'USD 300'],
+      stage: 'closed_lost',
+      amount: 300,
+      created: '2026-02-15 10:30:00',
+    },
+    {
+      row: ['s4', 'a', '1771151400', 'Discovery', '€ 99.9'],
+      stage: 'opportunity',
+      amount: 99.9,
+      created: '2026-02-15 10:30:00',
+    },
+    {
+      row: ['s5', 'a', '1771151400000', 'LIMBO2', '1'],
+      stage: 'sql',
+      amount: 1,
+      created: '2026-02-15 10:30:00',
+    },
+    {
+      row: ['s6', 'a', '2026-02-15T10:00:00+02:00', 'won', '5'],
+      stage: 'closed_won',
+      amount: 5,
+      created: '2026-02-15 08:00:00',
+    },
+    {
+      row: ['s7', 'a', '2026-02-15', 'Limbo', '1'],
+      reason: 'stage: Limbo is not mapped; add it under funnel.mapping',
+    },
     { row: ['s8', 'a', '2026-02-15', 'lead', 'abc'], reason: 'amount: cannot read abc as a number' },
-    { row: ['s9', 'a', 'yesterday', 'lead', '1'], reason: 'created_at: cannot read yesterday as a timestamp' },
+    {
+      row: ['s9', 'a', 'yesterday', 'lead', '1'],
+      reason: 'created_at: cannot read yesterday as a timestamp',
+    },
     { row: ['s10', '  ', '2026-02-15', 'lead', '1'], reason: 'account_id: missing' },
     { row: [null, 'a', '2026-02-15', 'lead', '1'], reason: 'opportunity_id: missing' },
   ];
@@ -153,7 +242,12 @@ describe('opportunity values: amounts, timestamps and stage mapping', () => {
     await createRawTable(engine, 'raw', cols, [c.row]);
     await engine.exec(ratesTableSql('fx_rates', RATES, 'USD'));
     const select = normalizeSelectSql('opportunities', context({ columns: identity(cols) }));
-    const [r] = await engine.query<{ stage: string | null; amount: number | null; created: string | null; reason: string | null }>(
+    const [r] = await engine.query<{
+      stage: string | null;
+      amount: number | null;
+      created: string | null;
+      reason: string | null;
+    }>(
       `SELECT stage, amount, strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created, ${opportunityReasonSql()} AS reason FROM (${select})`,
     );
     if (c.reason) expect(r.reason).toBe(c.reason);
@@ -164,8 +258,26 @@ describe('opportunity values: amounts, timestamps and stage mapping', () => {
 describe('touchpoints: UTM aliases, case folding, trimming and channel grouping', () => {
   const cols = ['person_id', 'occurred_at', 'utm_source', 'utm_medium', 'utm_campaign', 'touch_type'];
   // [raw source, raw medium, raw campaign, raw touch type] → expected normalized source, medium, campaign, channel
-  const cases: [string | null, string | null, string | null, string | null, string | null, string | null, string | null, string][] = [
-    [' FB ', 'Paid-Social', 'AI Launch Tour', 'Ad Click', 'facebook', 'paid_social', 'ai-launch-tour', 'social_ads'],
+  const cases: [
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string,
+  ][] = [
+    [
+      ' FB ',
+      'Paid-Social',
+      'AI Launch Tour',
+      'Ad Click',
+      'facebook',
+      'paid_social',
+      'ai-launch-tour',
+      'social_ads',
+    ],
     ['lnkd.in', 'CPC', ' ai launch tour ', null, 'linkedin', 'cpc', 'ai-launch-tour', 'social_ads'],
     ['linkedin', 'social', null, null, 'linkedin', 'social', null, 'organic_social'],
     ['LinkedInX', 'cpc', null, null, 'linkedinx', 'cpc', null, 'paid_search'], // regexes match whole values only
@@ -185,15 +297,30 @@ describe('touchpoints: UTM aliases, case folding, trimming and channel grouping'
     ['Newsletter', 'mail', null, null, 'newsletter', 'email', null, 'email'],
   ];
 
-  let got: { utm_source: string | null; utm_medium: string | null; utm_campaign: string | null; touch_type: string | null; channel: string }[];
+  let got: {
+    utm_source: string | null;
+    utm_medium: string | null;
+    utm_campaign: string | null;
+    touch_type: string | null;
+    channel: string;
+  }[];
   beforeAll(async () => {
-    await createRawTable(engine, 'raw', cols, cases.map(([s, m, c, t], i) => [`p${i}@x.example`, '2026-02-01', s, m, c, t]));
+    await createRawTable(
+      engine,
+      'raw',
+      cols,
+      cases.map(([s, m, c, t], i) => [`p${i}@x.example`, '2026-02-01', s, m, c, t]),
+    );
     const select = normalizeSelectSql('touchpoints', context({ columns: identity(cols) }));
-    got = await engine.query(`SELECT utm_source, utm_medium, utm_campaign, touch_type, channel FROM (${select}) ORDER BY _row`);
+    got = await engine.query(
+      `SELECT utm_source, utm_medium, utm_campaign, touch_type, channel FROM (${select}) ORDER BY _row`,
+    );
   });
 
   it('normalizes UTMs as written out by hand', () => {
-    expect(got.map((g) => [g.utm_source, g.utm_medium, g.utm_campaign])).toEqual(cases.map((c) => [c[4], c[5], c[6]]));
+    expect(got.map((g) => [g.utm_source, g.utm_medium, g.utm_campaign])).toEqual(
+      cases.map((c) => [c[4], c[5], c[6]]),
+    );
   });
 
   it('groups channels as written out by hand', () => {
@@ -211,19 +338,63 @@ describe('touchpoints: UTM aliases, case folding, trimming and channel grouping'
       const medium = alias(ctx.utmAliases.medium, m);
       const campaign = alias(ctx.utmAliases.campaign, c);
       const touch_type = clean(t)?.replace(/[\s-]+/g, '_') ?? null;
-      expect(got[i]).toEqual({ utm_source: source, utm_medium: medium, utm_campaign: campaign, touch_type, channel: channelOf(ctx.channelRules, { source, medium, campaign, touch_type }, 'unassigned') });
+      expect(got[i]).toEqual({
+        utm_source: source,
+        utm_medium: medium,
+        utm_campaign: campaign,
+        touch_type,
+        channel: channelOf(ctx.channelRules, { source, medium, campaign, touch_type }, 'unassigned'),
+      });
     });
   });
 
   it('agrees with the independent rules on every combination of a grid of values', async () => {
-    const sources = ['', 'google', 'acme', 'facebook', 'linkedin', 'x', 'youtube', 'newsletter', '(direct)', 'partnerco', 'bing'];
-    const media = ['', 'cpc', 'paid_social', 'organic', 'email', 'webinar', 'display', 'referral', 'partner', '(none)', 'video', 'social'];
+    const sources = [
+      '',
+      'google',
+      'acme',
+      'facebook',
+      'linkedin',
+      'x',
+      'youtube',
+      'newsletter',
+      '(direct)',
+      'partnerco',
+      'bing',
+    ];
+    const media = [
+      '',
+      'cpc',
+      'paid_social',
+      'organic',
+      'email',
+      'webinar',
+      'display',
+      'referral',
+      'partner',
+      '(none)',
+      'video',
+      'social',
+    ];
     const types = ['', 'page_view', 'partner_referral'];
     const rows = sources.flatMap((s) => media.flatMap((m) => types.map((t) => [s, m, t])));
-    await createRawTable(engine, 'raw', cols, rows.map(([s, m, t], i) => [`g${i}`, '2026-02-01', s, m, null, t]));
+    await createRawTable(
+      engine,
+      'raw',
+      cols,
+      rows.map(([s, m, t], i) => [`g${i}`, '2026-02-01', s, m, null, t]),
+    );
     const ctx = context({ columns: identity(cols) });
-    const res = await engine.query<{ channel: string }>(`SELECT channel FROM (${normalizeSelectSql('touchpoints', ctx)}) ORDER BY _row`);
-    const expected = rows.map(([s, m, t]) => channelOf(ctx.channelRules, { source: clean(s), medium: clean(m), campaign: null, touch_type: clean(t) }, 'unassigned'));
+    const res = await engine.query<{ channel: string }>(
+      `SELECT channel FROM (${normalizeSelectSql('touchpoints', ctx)}) ORDER BY _row`,
+    );
+    const expected = rows.map(([s, m, t]) =>
+      channelOf(
+        ctx.channelRules,
+        { source: clean(s), medium: clean(m), campaign: null, touch_type: clean(t) },
+        'unassigned',
+      ),
+    );
     expect(res.map((r) => r.channel)).toEqual(expected);
     expect(new Set(expected).size).toBeGreaterThan(8);
   });
@@ -241,15 +412,22 @@ describe('partner alias resolution: explicit column > utm_source alias > source 
 
   it('with a source default', async () => {
     await createRawTable(engine, 'raw', cols, rows);
-    const select = normalizeSelectSql('touchpoints', context({ columns: identity(cols), defaultPartner: 'Globex Inc.' }));
-    const got = await engine.query<{ partner: string | null }>(`SELECT partner FROM (${select}) ORDER BY _row`);
+    const select = normalizeSelectSql(
+      'touchpoints',
+      context({ columns: identity(cols), defaultPartner: 'Globex Inc.' }),
+    );
+    const got = await engine.query<{ partner: string | null }>(
+      `SELECT partner FROM (${select}) ORDER BY _row`,
+    );
     expect(got.map((g) => g.partner)).toEqual(['acme', 'acme', 'globex', 'acme', 'globex']);
   });
 
   it('without a default: no partner, and an unknown explicit name stays visible', async () => {
     await createRawTable(engine, 'raw', cols, [...rows, ['p6', '2026-02-01', 'google', 'Initech']]);
     const select = normalizeSelectSql('touchpoints', context({ columns: identity(cols) }));
-    const got = await engine.query<{ partner: string | null }>(`SELECT partner FROM (${select}) ORDER BY _row`);
+    const got = await engine.query<{ partner: string | null }>(
+      `SELECT partner FROM (${select}) ORDER BY _row`,
+    );
     expect(got.map((g) => g.partner)).toEqual(['acme', 'acme', null, 'acme', 'globex', 'initech']);
   });
 });

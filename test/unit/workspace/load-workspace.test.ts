@@ -84,7 +84,10 @@ describe('loadWorkspace: a valid config', () => {
     expect(ws.output).toEqual({ reports_dir: 'reports', plans_dir: '.claude/plans' });
     expect(ws.sources[0]).toMatchObject({ name: 'crm', priority: 10, mapping: { opportunity_id: 'Id' } });
     expect(ws.sources[1]).toMatchObject({ name: 'web', priority: 10, mapping: {}, partner: 'Acme Inc.' });
-    expect(ws.currency).toEqual({ reporting: 'USD', rates: [{ currency: 'EUR', from: '2026-01-01', rate: 1.08 }] });
+    expect(ws.currency).toEqual({
+      reporting: 'USD',
+      rates: [{ currency: 'EUR', from: '2026-01-01', rate: 1.08 }],
+    });
     expect(ws.funnel.won).toBe('closed_won');
     expect(ws.funnel.lost).toEqual(['closed_lost']);
     expect(ws.funnel.mapping['closed won']).toBe('closed_won');
@@ -163,14 +166,19 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
   });
 
   it('wrong type', async () => {
-    const yaml = VALID.replace('    targets: { acme: { pipeline: 100 } }', '    targets: { acme: { pipeline: lots } }');
+    const yaml = VALID.replace(
+      '    targets: { acme: { pipeline: 100 } }',
+      '    targets: { acme: { pipeline: lots } }',
+    );
     const { line, file } = await fails(yaml);
     expect(line).toContain(`${file}:${lineOf(yaml, 'pipeline: lots')}:`);
     expect(line).toContain('campaigns[0].targets.acme.pipeline must be a number');
   });
 
   it('wrong type: a list where a mapping is expected', async () => {
-    const { line } = await fails(VALID + 'roster:\n  roles: [a, b]\n'.replace('roster:\n', 'dedupe:\n  touchpoints: [a]\n'));
+    const { line } = await fails(
+      VALID + 'roster:\n  roles: [a, b]\n'.replace('roster:\n', 'dedupe:\n  touchpoints: [a]\n'),
+    );
     expect(line).toContain('dedupe.touchpoints must be a mapping');
   });
 
@@ -178,7 +186,9 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     const yaml = VALID.replace('entity: touchpoints', 'entity: touches');
     const { line, file } = await fails(yaml);
     expect(line).toContain(`${file}:${lineOf(yaml, 'entity: touches')}:`);
-    expect(line).toContain('sources[1].entity must be one of touchpoints, opportunities, stage_history, people');
+    expect(line).toContain(
+      'sources[1].entity must be one of touchpoints, opportunities, stage_history, people',
+    );
     expect(line).toContain('— use one of the listed values');
   });
 
@@ -241,14 +251,18 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     const yaml = VALID + `channels:\n  rules:\n    - { channel: x, when: { source_regex: "(unclosed" } }\n`;
     const { line, file } = await fails(yaml);
     expect(line).toContain(`${file}:${lineOf(yaml, '(unclosed')}:`);
-    expect(line).toContain('channels.rules[0].when.source_regex is not a valid regular expression: (unclosed');
+    expect(line).toContain(
+      'channels.rules[0].when.source_regex is not a valid regular expression: (unclosed',
+    );
     expect(line).toContain('fix the pattern');
   });
 
   it('bad YAML syntax, with line and column', async () => {
     const yaml = VALID.replace('  reporting: usd', '  reporting: "usd');
     const { line, file } = await fails(yaml);
-    expect(line).toMatch(new RegExp(`^error\\[CONFIG\\] ${file.replace('.', '\\.')}:\\d+:\\d+: invalid YAML: `));
+    expect(line).toMatch(
+      new RegExp(`^error\\[CONFIG\\] ${file.replace('.', '\\.')}:\\d+:\\d+: invalid YAML: `),
+    );
     const [, l] = /:(\d+):(\d+):/.exec(line)!;
     expect(Number(l)).toBeGreaterThanOrEqual(lineOf(yaml, '"usd'));
     expect(line).toContain('fix the YAML syntax');
@@ -266,13 +280,21 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
   });
 
   it('a postgres source without table or query', async () => {
-    const yaml = VALID.replace('sources:\n', 'sources:\n  - { name: pg, entity: people, kind: postgres, url: "env:PG" }\n');
+    const yaml = VALID.replace(
+      'sources:\n',
+      'sources:\n  - { name: pg, entity: people, kind: postgres, url: "env:PG" }\n',
+    );
     const { line } = await fails(yaml);
     expect(line).toContain('sources[0] a postgres source needs "table" or "query"');
   });
 
   it('a partner alias claimed by two partners', async () => {
-    const { line } = await fails(VALID.replace('  - { id: acme,', '  - { id: acme2, name: Acme Two, aliases: [acme-co] }\n  - { id: acme,'));
+    const { line } = await fails(
+      VALID.replace(
+        '  - { id: acme,',
+        '  - { id: acme2, name: Acme Two, aliases: [acme-co] }\n  - { id: acme,',
+      ),
+    );
     expect(line).toMatch(/partners\[1\]\.aliases alias "acme-co" also belongs to partner "acme2"/);
   });
 });

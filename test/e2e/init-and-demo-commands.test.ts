@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWorkspace } from '../../src/workspace/index.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'gtm-cmds-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('gtm init', () => {
+  it('writes a valid starter gtm.yaml and refuses to overwrite it without --force', async () => {
+    const dir = path.join(root, 'init');
+    await mkdir(dir);
+    const r = await runCli(['init', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.json()).toEqual({ written: path.join(dir, 'gtm.yaml') });
+    const ws = loadWorkspace({ cwd: dir });
+    expect(ws.campaigns[0].id).toBe('launch');
+    const again = await runCli(['init'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderrLines).toEqual([
+      expect.stringMatching(
+        /^error\[USAGE\] .*gtm\.yaml: gtm\.yaml already exists — pass --force to overwrite it$/,
+      ),
+    ]);
+    expect((await runCli(['init', '--force'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('doctor on the starter config names the missing data files', async () => {
+    const r = await runCli(['doctor', '--json'], { cwd: path.join(root, 'init') });
+    expect(r.code).toBe(4);
+    const report = r.json<{ checks: { source: string; status: string; message: string }[] }>();
+    expect(report.checks.find((c) => c.source === 'crm_opportunities')).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/file not found: .*data\/opportunities\.csv/),
+    });
+  });
+
+  it('commands without a workspace say how to make one', async () => {
+    const dir = path.join(root, 'empty');
+    await mkdir(dir);
+    const r = await runCli(['track-source', '--campaign', 'x'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderrLines).toEqual([
+      'error[CONFIG] gtm.yaml: no workspace config found — run `gtm init` to create gtm.yaml, or `gtm demo` for a demo workspace, or pass --config FILE',
+    ]);
+  });
+});
+
+describe('gtm demo', () => {
+  it('writes the demo workspace (--no-run) with its ground truth', async () => {
+    const r = await runCli(
+      ['demo', 'ws', '--seed', '3', '--as-of', '2026-11-15', '--accounts', '200', '--no-run'],
+      { cwd: root, tty: true },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Demo workspace: ws \(\d+ files, \d+ people, 200 accounts, seed 3, as of 2026-11-15\)\n$/,
+    );
+    const truth = JSON.parse(await readFile(path.join(root, 'ws/data/_truth.json'), 'utf8')) as {
+      seed: number;
+      accounts: number;
+    };
+    expect(truth).toMatchObject({ seed: 3, accounts: 200 });
+    expect(existsSync(path.join(root, 'ws/.claude'))).toBe(false);
+    // writing over an earlier demo is fine
+    expect(
+      (await runCli(['demo', 'ws', '--as-of', '2026-11-15', '--accounts', '200', '--no-run'], { cwd: root }))
+        .code,
+    ).toBe(0);
+  });
+
+  it('refuses a folder that is not empty and not a demo', async () => {
+    await mkdir(path.join(root, 'mine'));
+    await writeFile(path.join(root, 'mine/notes.txt'), 'precious');
+    const r = await runCli(['demo', 'mine', '--no-run'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderrLines).toEqual([
+      expect.stringMatching(
+        /^error\[USAGE\] .*mine: folder is not empty and is not a gtm demo workspace — pass a new folder/,
+      ),
+    ]);
+    expect(await readFile(path.join(root, 'mine/notes.txt'), 'utf8')).toBe('precious');
+  });
+
+  it('checks its flags', async () => {
+    expect(
+      (await runCli(['demo', 'x', '--as-of', '15/11/2026', '--no-run'], { cwd: root })).stderrLines,
+    ).toEqual([expect.stringMatching(/^error\[USAGE\] --as-of: must be a date YYYY-MM-DD/)]);
+    expect((await runCli(['demo', 'x', '--seed', '1.5', '--no-run'], { cwd: root })).stderrLines).toEqual([
+      'error[USAGE] --seed: must be an integer',
+    ]);
+  });
+});
