@@ -3,6 +3,7 @@ import { attributeCommand } from './commands/attribute.ts';
 import { defineEventsCommand } from './commands/define-events.ts';
 import { demoCommand } from './commands/demo.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { eventsCommand } from './commands/events.ts';
 import { experimentReadoutCommand } from './commands/experiment-readout.ts';
 import { initCommand } from './commands/init.ts';
 import { plansCommand } from './commands/plans.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: CliCommand[] = [
   defineEventsCommand,
   attributeCommand,
   experimentReadoutCommand,
+  eventsCommand,
   demoCommand,
   initCommand,
   doctorCommand,

@@ -227,6 +227,18 @@ describe('createEventValidator', () => {
     expect(v.report().samples.map((s) => s.where)).toEqual(['a.ndjson:7', 'collector']);
   });
 
+  it('finds PII nested in objects and arrays', () => {
+    const report = run([
+      orderCompleted({}, { shipping: { method: 'standard', contact: { phone: '+44 20 7183 8750' } } }),
+    ]);
+    // shipping forbids other keys: additional_property for contact, and the phone inside it.
+    expect(only(report)).toEqual({ additional_property: 1, pii_detected: 1 });
+    expect(report.samples.find((s) => s.type === 'pii_detected')).toMatchObject({
+      property: 'shipping',
+      detail: '"shipping" holds what looks like a phone number but is not flagged PII',
+    });
+  });
+
   it('skips the PII scan of flagged properties and when asked', () => {
     const msg = orderCompleted({}, { email: 'buyer@example.com', note: 'buyer@example.com' });
     expect(only(run([msg]))).toEqual({ pii_detected: 1 });

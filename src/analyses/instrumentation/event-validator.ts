@@ -264,31 +264,36 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (tl.counts[t]++ === 0) tl.first[t] = evidenceOf(currentMessage, currentRef);
   };
 
-  const scanValue = (key: string, value: unknown) => {
-    if (typeof value === 'string') {
-      const kind = detectPii(value);
-      if (kind)
-        record(
-          'pii_detected',
-          key,
-          () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`,
-        );
-    } else if (Array.isArray(value)) {
+  /**
+   * Looks for personal data in a property's value: strings, the first 20 items of arrays and the
+   * values of nested objects (3 levels). One finding per top-level property at most.
+   */
+  const findPii = (value: unknown, depth: number): string | undefined => {
+    if (typeof value === 'string') return detectPii(value);
+    if (depth >= 3 || value === null || typeof value !== 'object') return undefined;
+    if (Array.isArray(value)) {
       const n = Math.min(value.length, 20);
       for (let i = 0; i < n; i++) {
-        const item = value[i];
-        if (typeof item === 'string') {
-          const kind = detectPii(item);
-          if (kind) {
-            record(
-              'pii_detected',
-              key,
-              () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`,
-            );
-            return;
-          }
-        }
+        const kind = findPii(value[i], depth + 1);
+        if (kind) return kind;
       }
+      return undefined;
+    }
+    for (const k in value as Record<string, unknown>) {
+      const kind = findPii((value as Record<string, unknown>)[k], depth + 1);
+      if (kind) return kind;
+    }
+    return undefined;
+  };
+
+  const scanValue = (key: string, value: unknown) => {
+    const kind = findPii(value, 0);
+    if (kind) {
+      record(
+        'pii_detected',
+        key,
+        () => `"${key}" holds what looks like ${article(kind)} but is not flagged PII`,
+      );
     }
   };
 

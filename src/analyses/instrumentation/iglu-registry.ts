@@ -1,6 +1,7 @@
 import AjvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { STRICT_URI } from './schema-compiler.ts';
 import type { JsonSchema } from './tracking-plan.ts';
 
 // CommonJS packages: under NodeNext the default import is `module.exports`, which carries the
@@ -38,12 +39,6 @@ export function parseIgluUri(uri: string): IgluKey | undefined {
   const m = IGLU_URI.exec(uri) ?? IGLU_CENTRAL_HTTP.exec(uri);
   return m ? { vendor: m[1], name: m[2], format: m[3], version: m[4] } : undefined;
 }
-
-/**
- * Snowplow's `strict-uri` format: an absolute URI with a scheme and an authority (`scheme://...`),
- * without whitespace.
- */
-export const STRICT_URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s/?#]+[^\s]*$/;
 
 export interface IgluValidationResult {
   valid: boolean;

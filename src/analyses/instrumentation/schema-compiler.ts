@@ -1,7 +1,6 @@
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { STRICT_URI } from './iglu-registry.ts';
 import type { JsonSchema } from './tracking-plan.ts';
 
 // CommonJS packages: under NodeNext the default import is `module.exports`, which carries the
@@ -10,6 +9,12 @@ const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
 export type { ErrorObject, ValidateFunction };
+
+/**
+ * Snowplow's `strict-uri` format: an absolute URI with a scheme and an authority (`scheme://...`),
+ * without whitespace.
+ */
+export const STRICT_URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s/?#]+[^\s]*$/;
 
 /**
  * One Ajv (draft-07) instance per plan: every event schema is compiled once into a specialized

@@ -228,3 +228,26 @@ describe('live QA collector', () => {
     expect((await summary(c)).eventsChecked).toBe(80);
   });
 });
+
+describe('live QA collector sources', () => {
+  it('attributes messages to the plan source that owns the write key', async () => {
+    const plan = shopPlan();
+    plan.sources.find((s) => s.id === 'billing')!.writeKeys = [WRITE_KEY];
+    const c = await startCollector({ plan, port: 0, writeKey: WRITE_KEY, storeDir: newDir() });
+    collectors.push(c);
+    expect((await post(c, '/v1/track', JSON.stringify(orderCompleted()))).status).toBe(200);
+    const invoice = {
+      userId: 'u1',
+      event: 'Invoice Paid',
+      context: { groupId: 'a1' },
+      properties: { amount: 3 },
+    };
+    expect((await post(c, '/v1/track', JSON.stringify(invoice))).status).toBe(200);
+    const report = await summary(c);
+    expect(report.violationsByType.unexpected_source).toBe(1);
+    expect(report.samples[0]).toMatchObject({
+      event: 'Order Completed',
+      detail: 'sent from "billing"; plan allows web, server',
+    });
+  });
+});

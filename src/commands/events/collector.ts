@@ -35,7 +35,10 @@ export interface CollectorOptions {
   storeDir: string;
   /** Interface to bind (default 127.0.0.1: the collector is a local QA tool). */
   host?: string;
-  /** Plan source to attribute messages to when they name none (e.g. the source this write key belongs to). */
+  /**
+   * Plan source to attribute messages to when they name none; default: the plan source listing
+   * this write key in `writeKeys`.
+   */
   source?: string;
   maxSamplesPerType?: number;
   /** Called with each accepted request's message count and whether it was rejected (for logs). */
@@ -85,7 +88,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   const store = await openMessageStore(options.storeDir);
   const expectedAuth = `Basic ${Buffer.from(`${options.writeKey}:`).toString('base64')}`;
-  const liveRef: MessageRef = { where: 'collector', ...(options.source ? { source: options.source } : {}) };
+  // The write key decides the source when the plan assigns it to one (as in Segment, where a write
+  // key is a source); otherwise messages name theirs (context.source, or their library).
+  const source = options.source ?? plan.sources.find((s) => s.writeKeys?.includes(options.writeKey))?.id;
+  const liveRef: MessageRef = { where: 'collector', ...(source ? { source } : {}) };
 
   const authorized = (req: IncomingMessage, body: Record<string, unknown> | undefined): boolean => {
     const header = req.headers.authorization;
@@ -131,7 +137,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       throw new HttpError(401, 'missing or wrong write key (HTTP Basic auth, user = write key)');
     let messages: Record<string, unknown>[];
     if (single) {
-      messages = [{ ...obj, type: typeof obj.type === 'string' ? obj.type : single }];
+      // The endpoint says what the call is, as in Segment's API.
+      messages = [{ ...obj, type: single }];
       delete messages[0].writeKey;
     } else {
       if (!Array.isArray(obj.batch)) throw new HttpError(400, 'batch body must have a "batch" array');

@@ -1,4 +1,5 @@
-import { createEventValidator } from '../../analyses/instrumentation/index.ts';
+// Imported from its module rather than the folder index: worker threads load only what validation needs.
+import { createEventValidator } from '../../analyses/instrumentation/event-validator.ts';
 import type {
   MessageRef,
   TrackingPlan,

@@ -1,0 +1,378 @@
+import path from 'node:path';
+import { usageError } from '../../errors/index.ts';
+import type { CliCommand, CliContext, FlagSpec } from '../command.ts';
+
+const FORMATS = [
+  'gtm-json',
+  'gtm-yaml',
+  'gtm-csv',
+  'segment',
+  'rudderstack',
+  'amplitude',
+  'iglu',
+  'json-schema',
+] as const;
+const FORMAT_ALIASES: Record<string, string> = {
+  jsonschema: 'json-schema',
+  snowplow: 'iglu',
+  json: 'gtm-json',
+  yaml: 'gtm-yaml',
+  csv: 'gtm-csv',
+};
+const formatFlag = (required: boolean): FlagSpec => ({
+  name: 'format',
+  type: 'string',
+  placeholder: 'FORMAT',
+  description: `segment, rudderstack, amplitude, iglu, jsonschema, or gtm's own gtm-json / gtm-yaml / gtm-csv${required ? '' : ' (default: detected)'}`,
+  required,
+});
+const planFlag: FlagSpec = {
+  name: 'plan',
+  type: 'string',
+  placeholder: 'FILE',
+  description: 'tracking plan (any supported format; a folder for iglu/json-schema)',
+  required: true,
+};
+const abs = (ctx: CliContext, p: unknown) => path.resolve(ctx.cwd, String(p));
+const fmt = (v: unknown): string | undefined => {
+  if (v === undefined) return undefined;
+  const f = FORMAT_ALIASES[String(v).toLowerCase()] ?? String(v).toLowerCase();
+  if (!(FORMATS as readonly string[]).includes(f))
+    throw usageError(
+      `unknown format "${String(v)}"`,
+      '--format',
+      `use one of: segment, rudderstack, amplitude, iglu, jsonschema, gtm-json, gtm-yaml, gtm-csv`,
+    );
+  return f;
+};
+const events = () => import('../../commands/events/index.ts');
+
+export const eventsCommand: CliCommand = {
+  name: 'events',
+  summary:
+    'Tracking plans: validate real payloads, live QA collector, import/export, diff, lint, codegen, infer',
+  usage: 'gtm events validate|collect|import|export|diff|lint|codegen|infer …',
+  flags: [],
+  subcommands: [
+    {
+      name: 'validate',
+      summary: 'Validate Segment-spec payloads (NDJSON files or a folder) against a plan',
+      usage: 'gtm events validate --plan FILE --input FILE|DIR [--json]',
+      flags: [
+        planFlag,
+        {
+          name: 'input',
+          type: 'string',
+          placeholder: 'FILE|DIR',
+          description: 'NDJSON (optionally .gz) file or folder of them',
+          required: true,
+        },
+        { name: 'workers', type: 'number', placeholder: 'N', description: 'worker threads (default: cores)' },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        ctx.out.progress('validating');
+        const report = await m.validateEventsFile({
+          plan: abs(ctx, args.flags.plan),
+          input: abs(ctx, args.flags.input),
+          workers: args.flags.workers as number | undefined,
+        });
+        ctx.out.result(report, () => m.formatValidationTable(report));
+        return 0;
+      },
+    },
+    {
+      name: 'collect',
+      summary:
+        'Run a Segment HTTP Tracking API collector on loopback that validates and stores every message',
+      usage: 'gtm events collect --plan FILE [--port 8787] [--write-key KEY] [--store DIR]',
+      flags: [
+        planFlag,
+        {
+          name: 'port',
+          type: 'number',
+          placeholder: 'N',
+          description: 'port on 127.0.0.1 (0 = any free one)',
+          default: 8787,
+        },
+        {
+          name: 'write_key',
+          type: 'string',
+          placeholder: 'KEY',
+          description: 'write key clients must send (HTTP Basic user)',
+          default: 'gtm-qa',
+        },
+        {
+          name: 'store',
+          type: 'string',
+          placeholder: 'DIR',
+          description: 'durable message store',
+          default: '.gtm/collector',
+        },
+        {
+          name: 'host',
+          type: 'string',
+          placeholder: 'HOST',
+          description: 'interface to bind',
+          default: '127.0.0.1',
+        },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        const c = await m.startCollector({
+          plan: abs(ctx, args.flags.plan),
+          port: Number(args.flags.port),
+          writeKey: String(args.flags.write_key),
+          storeDir: abs(ctx, args.flags.store),
+          host: String(args.flags.host),
+        });
+        ctx.out.error(
+          `collector listening on ${c.url} (write key "${String(args.flags.write_key)}", ${c.restored} stored messages reloaded); GET ${c.url}/summary for violations; Ctrl-C to stop`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        const summary = c.summary();
+        await c.close();
+        ctx.out.result(summary, () => m.formatValidationTable(summary));
+        return 0;
+      },
+    },
+    {
+      name: 'import',
+      summary: "Import a plan from a tool's format into gtm's format",
+      usage: 'gtm events import --format segment|rudderstack|amplitude|iglu|jsonschema PATH --out FILE',
+      flags: [
+        formatFlag(false),
+        {
+          name: 'out',
+          type: 'string',
+          placeholder: 'FILE',
+          description: 'gtm plan to write (.json, .yaml or .csv)',
+          required: true,
+        },
+        {
+          name: 'name',
+          type: 'string',
+          placeholder: 'NAME',
+          description: 'plan name for formats without one',
+        },
+      ],
+      positionals: [
+        { name: 'path', description: 'file, or folder for iglu / jsonschema / rudderstack', required: true },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        const plan = m.importPlan({
+          format: fmt(args.flags.format) as never,
+          path: abs(ctx, args.positionals[0]),
+          name: args.flags.name as string | undefined,
+        });
+        const out = abs(ctx, args.flags.out);
+        const target =
+          out.endsWith('.yaml') || out.endsWith('.yml')
+            ? 'gtm-yaml'
+            : out.endsWith('.csv')
+              ? 'gtm-csv'
+              : 'gtm-json';
+        const files = m.exportPlan({ format: target as never, plan, out, now: new Date().toISOString() });
+        ctx.out.result(
+          { plan: plan.name, version: plan.version, events: plan.events.length, files },
+          () =>
+            `Imported ${plan.events.length} events of "${plan.name}" ${plan.version} → ${files.map((f) => path.relative(ctx.cwd, f)).join(', ')}`,
+        );
+        return 0;
+      },
+    },
+    {
+      name: 'export',
+      summary: "Export a plan to a tool's format",
+      usage:
+        'gtm events export --format segment|rudderstack|amplitude|iglu|jsonschema --plan FILE --out PATH',
+      flags: [
+        formatFlag(true),
+        planFlag,
+        {
+          name: 'out',
+          type: 'string',
+          placeholder: 'PATH',
+          description: 'file, or folder for iglu / jsonschema',
+          required: true,
+        },
+        {
+          name: 'vendor',
+          type: 'string',
+          placeholder: 'VENDOR',
+          description: 'Iglu vendor for events without one (default com.example)',
+        },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        const plan = m.importPlan({ path: abs(ctx, args.flags.plan) });
+        const files = m.exportPlan({
+          format: fmt(args.flags.format) as never,
+          plan,
+          out: abs(ctx, args.flags.out),
+          vendor: args.flags.vendor as string | undefined,
+          now: new Date().toISOString(),
+        });
+        ctx.out.result(
+          { files },
+          () => `Wrote ${files.length} file(s): ${files.map((f) => path.relative(ctx.cwd, f)).join(', ')}`,
+        );
+        return 0;
+      },
+    },
+    {
+      name: 'diff',
+      summary: 'Classify changes between two plan versions (SchemaVer), propose the bump, write a changelog',
+      usage: 'gtm events diff OLD NEW [--changelog FILE]',
+      flags: [
+        {
+          name: 'changelog',
+          type: 'string',
+          placeholder: 'FILE',
+          description: 'write the Markdown changelog here',
+        },
+      ],
+      positionals: [
+        { name: 'old', description: 'the previous plan', required: true },
+        { name: 'new', description: 'the new plan', required: true },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        const { diff, changelog } = m.diffPlanFiles({
+          old: abs(ctx, args.positionals[0]),
+          new: abs(ctx, args.positionals[1]),
+        });
+        if (args.flags.changelog) {
+          const { writeFile } = await import('node:fs/promises');
+          await writeFile(abs(ctx, args.flags.changelog), changelog);
+        }
+        ctx.out.result(diff, () => m.formatDiffTable(diff));
+        return 0;
+      },
+    },
+    {
+      name: 'lint',
+      summary: 'Lint a plan: naming, descriptions, bounds, duplicates, consent, PII, retention, regulations',
+      usage: 'gtm events lint --plan FILE [--constraints GDPR,CCPA] [--event-casing title|snake|camel|kebab]',
+      flags: [
+        planFlag,
+        {
+          name: 'constraints',
+          type: 'list',
+          placeholder: 'LIST',
+          description: 'regulations to enforce: GDPR, CCPA, HIPAA, COPPA',
+        },
+        {
+          name: 'event_casing',
+          type: 'string',
+          choices: ['title', 'snake', 'camel', 'kebab', 'pascal'],
+          description: 'casing of event names (default title)',
+        },
+        {
+          name: 'property_casing',
+          type: 'string',
+          choices: ['title', 'snake', 'camel', 'kebab', 'pascal'],
+          description: 'casing of property names (default snake)',
+        },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        const result = m.lintPlanFile({
+          plan: abs(ctx, args.flags.plan),
+          regulations: ((args.flags.constraints as string[] | undefined) ?? []).map((r) =>
+            r.toUpperCase(),
+          ) as never,
+          eventCasing: args.flags.event_casing as never,
+          propertyCasing: args.flags.property_casing as never,
+        });
+        ctx.out.result(result, () => m.formatLintTable(result));
+        return result.errors > 0 ? 5 : 0;
+      },
+    },
+    {
+      name: 'codegen',
+      summary: 'Write a typed TypeScript tracking module (a function per event)',
+      usage: 'gtm events codegen --lang ts --plan FILE --out DIR [--runtime-validation]',
+      flags: [
+        {
+          name: 'lang',
+          type: 'string',
+          choices: ['ts'],
+          description: 'language (TypeScript)',
+          default: 'ts',
+        },
+        planFlag,
+        {
+          name: 'out',
+          type: 'string',
+          placeholder: 'DIR',
+          description: 'folder to write tracking.ts into',
+          required: true,
+        },
+        {
+          name: 'runtime_validation',
+          type: 'boolean',
+          description: 'check properties against the plan before sending',
+        },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        const out = path.join(abs(ctx, args.flags.out), 'tracking.ts');
+        m.codegenFile({
+          plan: abs(ctx, args.flags.plan),
+          out,
+          runtimeValidation: Boolean(args.flags.runtime_validation),
+        });
+        ctx.out.result({ file: out }, () => `Wrote ${path.relative(ctx.cwd, out)}`);
+        return 0;
+      },
+    },
+    {
+      name: 'infer',
+      summary: 'Draft a plan from observed payloads: events, property types, presence, enum candidates',
+      usage: 'gtm events infer --input FILE|DIR --out FILE [--name NAME]',
+      flags: [
+        {
+          name: 'input',
+          type: 'string',
+          placeholder: 'FILE|DIR',
+          description: 'NDJSON payloads',
+          required: true,
+        },
+        {
+          name: 'out',
+          type: 'string',
+          placeholder: 'FILE',
+          description: 'gtm plan to write (.json, .yaml or .csv)',
+          required: true,
+        },
+        { name: 'name', type: 'string', placeholder: 'NAME', description: 'plan name' },
+      ],
+      async run(args, ctx) {
+        const m = await events();
+        const result = await m.inferPlanFromFiles({
+          input: abs(ctx, args.flags.input),
+          name: args.flags.name as string | undefined,
+        });
+        const out = abs(ctx, args.flags.out);
+        const target =
+          out.endsWith('.yaml') || out.endsWith('.yml')
+            ? 'gtm-yaml'
+            : out.endsWith('.csv')
+              ? 'gtm-csv'
+              : 'gtm-json';
+        m.exportPlan({ format: target as never, plan: result.plan, out, now: new Date().toISOString() });
+        ctx.out.result(
+          result,
+          () => `${m.formatInferenceTable(result)}\nWrote ${path.relative(ctx.cwd, out)}`,
+        );
+        return 0;
+      },
+    },
+  ],
+};
