@@ -10,6 +10,11 @@ const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${r
 let t = performance.now();
 await engine.query(`SELECT channel, count(*) FROM ${rel} GROUP BY channel`);
 const floorMs = performance.now() - t;
+// the cost of one sort of the touches by journey and time, materialized (what "near one sort" means)
+t = performance.now();
+await engine.exec(`CREATE TEMP TABLE sorted AS SELECT journey_id, ts, channel FROM ${rel} ORDER BY journey_id, ts`);
+const sortMs = performance.now() - t;
+await engine.exec('DROP TABLE sorted');
 const wall0 = performance.now();
 const built = await buildPathSummary(engine, rel, {
   journey: 'journey_id',
@@ -43,6 +48,7 @@ console.log(
     journeys: built.journeys,
     distinct_paths: built.paths.length,
     floor_ms: floorMs,
+    sort_ms: sortMs,
     engine_ms: built.timings.channels_ms + built.timings.paths_ms,
     decode_ms: built.timings.decode_ms,
     models_ms: Object.values(models).reduce((a, b) => a + b, 0),

@@ -34,7 +34,7 @@ if (!only || only === 'attribution') {
     console.log(
       `  ${r.touches.toLocaleString('en-US')} touches, ${r.journeys.toLocaleString('en-US')} journeys, ${r.distinct_paths.toLocaleString('en-US')} paths: ` +
         `wall ${s(r.wall_ms)} s, ${Math.round(r.touches / (r.wall_ms / 1000)).toLocaleString('en-US')} rows/s, engine ${s(r.engine_ms)} s, decode ${s(r.decode_ms)} s, models ${s(r.models_ms)} s, ` +
-        `peak RSS ${Math.round(r.peak_rss_mb)} MB, floor ${s(r.floor_ms)} s, ratio ${(r.wall_ms / r.floor_ms).toFixed(1)}×`,
+        `peak RSS ${Math.round(r.peak_rss_mb)} MB, floor GROUP BY ${s(r.floor_ms)} s, ratio ${(r.wall_ms / r.floor_ms).toFixed(1)}×, one sort ${s(r.sort_ms)} s (engine/sort ${(r.engine_ms / r.sort_ms).toFixed(2)}×)`,
     );
     console.log(
       `    models (ms): ${Object.entries(r.models as Record<string, number>)

@@ -55,3 +55,33 @@ it('logs a changed source fingerprint', async () => {
   const second = await runPlan(spec(false, 'bbb'), { planDir: dir, now });
   expect(second.change_log).toEqual([{ field: 'sources.crm', change: 'changed', from: 'aaa', to: 'bbb' }]);
 });
+
+it('logs settings a stage records (ctx.setting) against the previous plan', async () => {
+  const withSetting = (events: Record<string, string>): PlanSpec => ({
+    ...spec(false, 'aaa'),
+    stages: [
+      {
+        id: 'catalog',
+        name: 'Catalog',
+        owner: 'lead',
+        purpose: 'events',
+        outputVar: 'c',
+        dependsOn: [],
+        run: async (ctx) => {
+          ctx.setting('events', events);
+          return null;
+        },
+      },
+    ],
+  });
+  const first = await runPlan(withSetting({ 'Order Completed': '1-0-0' }), { planDir: dir, now });
+  expect(first.settings.events).toEqual({ 'Order Completed': '1-0-0' });
+  const second = await runPlan(withSetting({ 'Order Completed': '2-0-0', 'Cart Viewed': '1-0-0' }), {
+    planDir: dir,
+    now,
+  });
+  expect(second.change_log).toEqual([
+    { field: 'events["Order Completed"]', change: 'changed', from: '1-0-0', to: '2-0-0' },
+    { field: 'events["Cart Viewed"]', change: 'added', from: null, to: '1-0-0' },
+  ]);
+});

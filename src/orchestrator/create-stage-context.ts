@@ -110,6 +110,14 @@ export function createStageContext(
       host.save();
     },
 
+    setting(key: string, value: unknown) {
+      ensureOpen('setting');
+      const settings = host.record.settings as Record<string, unknown>;
+      settings[key] = JSON.parse(JSON.stringify(value ?? null));
+      host.record.change_log = changeLog(host.previous, settings);
+      host.save();
+    },
+
     rows(a: RowAccountingInput) {
       ensureOpen('rows');
       const counts = [a.rows_in, a.accepted, a.deduplicated, a.rejected];

@@ -35,6 +35,11 @@ export interface StageContext {
   rows(accounting: RowAccountingInput): void;
   /** Evaluates an alert against its threshold and the alert history of this command and scope. */
   alert(a: AlertInput): AlertEvaluation;
+  /**
+   * Records a setting only a stage can know (e.g. the events a catalog produced, the governance rules
+   * in force); it joins `settings` and the change log against the previous plan is recomputed.
+   */
+  setting(key: string, value: unknown): void;
   /** A line kept in the plan's `notes` (decisions, caveats). */
   note(message: string): void;
   /** A transient progress line for the terminal; not kept in the plan. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -149,7 +150,7 @@ export async function runDefineEvents(opts: {
       purpose: 'Events, payloads, properties, identities, sampling, ownership and versions',
       outputVar: 'catalog',
       dependsOn: ['requirements'],
-      run: async () => {
+      run: async (sctx) => {
         plan = draftPlan(requirements, {
           name: `${inputs.use_case.join(' + ')} tracking plan`,
           owner: owner(OWNER_ROLE) ?? undefined,
@@ -165,6 +166,18 @@ export async function runDefineEvents(opts: {
             if (target) target.version = ev.proposed;
           }
         }
+        // events and a digest of each schema join the settings, so the change log names what changed
+        const digest = (x: unknown) =>
+          createHash('sha256').update(JSON.stringify(x)).digest('hex').slice(0, 12);
+        sctx.setting(
+          'events',
+          Object.fromEntries(
+            plan.events.map((e) => [
+              e.name,
+              `${e.version} ${digest({ p: e.properties, i: e.identities, s: e.sources, a: e.additionalProperties })}`,
+            ]),
+          ),
+        );
         return { events: plan.events.length, version: plan.version };
       },
     },
@@ -177,6 +190,12 @@ export async function runDefineEvents(opts: {
       dependsOn: ['catalog'],
       run: async (sctx) => {
         lint = lintPlan(plan, { regulations: inputs.constraints.regulations });
+        sctx.setting('governance', {
+          consent_mode: plan.consentMode,
+          regulations: lint.regulations,
+          consent: Object.fromEntries(plan.events.map((e) => [e.name, e.consentCategory ?? null])),
+          retention_days: Object.fromEntries(plan.events.map((e) => [e.name, e.retentionDays ?? null])),
+        });
         sctx.alert({
           id: 'compliance_blockers',
           metric: 'lint errors (naming, consent, PII, retention)',
