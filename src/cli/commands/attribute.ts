@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { usageError } from '../../errors/index.ts';
 import type { CliCommand } from '../command.ts';
 
 export const attributeCommand: CliCommand = {
   name: 'attribute',
   summary: 'Attribution models on path summaries (ChannelAttribution or fractribution format)',
   usage:
-    "gtm attribute --paths FILE --model MODEL|compare [--sep ' > '] [--per-path] [--bootstrap N] [--json]",
+    "gtm attribute (--paths FILE | --touchpoints FILE) --model MODEL|compare [--sep ' > '] [--per-path] [--bootstrap N] [--json]",
   flags: [
     {
       name: 'paths',
@@ -13,7 +14,37 @@ export const attributeCommand: CliCommand = {
       placeholder: 'FILE',
       description:
         'path summary: path;total_conversions;total_conversion_value;total_null or path,total_conversions,total_non_conversions',
-      required: true,
+    },
+    {
+      name: 'touchpoints',
+      type: 'string',
+      placeholder: 'FILE',
+      description:
+        'or a raw touch log (Parquet, CSV, NDJSON; one row per touch): paths are built in the engine',
+    },
+    {
+      name: 'journey_column',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'touch log: journey id column (default journey_id)',
+    },
+    {
+      name: 'time_column',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'touch log: time column, timestamp or number (default ts)',
+    },
+    {
+      name: 'channel_column',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'touch log: channel column (default channel)',
+    },
+    {
+      name: 'converted_column',
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'touch log: 0/1 conversion flag of the journey (default converted)',
     },
     {
       name: 'model',
@@ -97,7 +128,42 @@ export const attributeCommand: CliCommand = {
         .filter((k) => f[`${k}_column`] !== undefined)
         .map((k) => [k, String(f[`${k}_column`])]),
     );
-    const { formatAttributeTable, runAttribute } = await import('../../commands/attribute/index.ts');
+    const { formatAttributeTable, runAttribute, runAttributeTouchpoints } =
+      await import('../../commands/attribute/index.ts');
+    if ((f.paths === undefined) === (f.touchpoints === undefined))
+      throw usageError(
+        'give exactly one of --paths and --touchpoints',
+        f.paths === undefined ? '--paths' : '--touchpoints',
+        'a path summary file, or a raw touch log',
+      );
+    const shared = {
+      model: String(f.model),
+      sep: f.sep as string | undefined,
+      perPath: f.per_path as boolean | undefined,
+      bootstrap: f.bootstrap as number | undefined,
+      seed: f.seed as number | undefined,
+      lookbackSteps: f.lookback_steps as number | undefined,
+      transforms: f.transforms as never,
+      includeChannels: f.include as string[] | undefined,
+      excludeChannels: f.exclude as string[] | undefined,
+      direct: f.direct as 'keep' | undefined,
+      markovOrder: f.markov_order as number | undefined,
+    };
+    if (f.touchpoints !== undefined) {
+      const result = await runAttributeTouchpoints({
+        ...shared,
+        touchpoints: path.resolve(ctx.cwd, String(f.touchpoints)),
+        columns: {
+          journey: f.journey_column as string | undefined,
+          time: f.time_column as string | undefined,
+          channel: f.channel_column as string | undefined,
+          converted: f.converted_column as string | undefined,
+          value: f.value_column as string | undefined,
+        },
+      });
+      ctx.out.result(result, () => formatAttributeTable(result));
+      return 0;
+    }
     const result = await runAttribute({
       paths: path.resolve(ctx.cwd, String(f.paths)),
       model: String(f.model),

@@ -6,3 +6,4 @@ export {
   type AttributePathRow,
   type AttributeResult,
 } from './run-attribute.ts';
+export { runAttributeTouchpoints, type AttributeTouchpointsOptions } from './run-attribute-touchpoints.ts';

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  resolveModelName,
+  type AttributionOptions,
+  type ModelName,
+} from '../../analyses/attribution/index.ts';
+import { openDuckDb } from '../../data/index.ts';
+import { quoteString } from '../../data/sql-text.ts';
+import { GtmError } from '../../errors/index.ts';
+import { buildPathSummary } from './build-path-summary.ts';
+import { attributeRecords, type AttributeResult } from './run-attribute.ts';
+import type { TouchColumns } from './sql/path-summary-sql.ts';
+
+export interface AttributeTouchpointsOptions extends Omit<
+  AttributionOptions,
+  'seed' | 'bootstrap' | 'perPath'
+> {
+  /** A touch log: Parquet, CSV or NDJSON/JSON file or glob, one row per touch. */
+  touchpoints: string;
+  model: string;
+  columns?: Partial<TouchColumns>;
+  perPath?: boolean;
+  bootstrap?: number;
+  seed?: number;
+  sep?: string;
+}
+
+const DEFAULT_COLUMNS: TouchColumns = {
+  journey: 'journey_id',
+  time: 'ts',
+  channel: 'channel',
+  converted: 'converted',
+  value: 'value',
+};
+
+/**
+ * Attribution straight from a raw touch log: paths are built in DuckDB (one row per distinct path
+ * crosses into JavaScript), then the same model step as for path summaries runs.
+ * @example await runAttributeTouchpoints({ touchpoints: 'touches.parquet', model: 'markov' })
+ */
+export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions): Promise<AttributeResult> {
+  let model: ModelName | 'compare';
+  try {
+    model = resolveModelName(opts.model);
+  } catch (err) {
+    throw new GtmError('USAGE', (err as Error).message, {
+      where: '--model',
+      hint: 'e.g. --model markov, or compare',
+    });
+  }
+  const file = opts.touchpoints;
+  if (!/[*?[]/.test(file) && !existsSync(file))
+    throw new GtmError('INPUT', 'file not found', {
+      where: file,
+      hint: 'check the path given to --touchpoints',
+    });
+  const ext = path.extname(file.replace(/\.gz$/, '')).toLowerCase();
+  const reader =
+    ext === '.parquet' || ext === '.pq'
+      ? 'read_parquet'
+      : ext === '.csv' || ext === '.tsv'
+        ? 'read_csv_auto'
+        : ext === '.ndjson' || ext === '.jsonl' || ext === '.json'
+          ? 'read_json_auto'
+          : null;
+  if (!reader)
+    throw new GtmError('INPUT', `cannot tell the format of "${path.basename(file)}"`, {
+      where: file,
+      hint: 'use a .parquet, .csv or .ndjson file',
+    });
+  const relation = `${reader}(${quoteString(file)})`;
+  const engine = await openDuckDb();
+  try {
+    const present = new Set(
+      (await engine.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${relation}`)).map((c) =>
+        c.column_name.toLowerCase(),
+      ),
+    );
+    const cols: TouchColumns = {
+      ...DEFAULT_COLUMNS,
+      ...Object.fromEntries(Object.entries(opts.columns ?? {}).filter(([, v]) => v !== undefined)),
+    };
+    for (const [role, name] of Object.entries(cols) as [keyof TouchColumns, string | undefined][]) {
+      if (!name || present.has(name.toLowerCase())) continue;
+      if (role === 'value' && !opts.columns?.value) {
+        cols.value = undefined; // conversions only; value credit stays 0
+        continue;
+      }
+      throw new GtmError(
+        'INPUT',
+        `no column "${name}" for the ${role}; columns found: ${[...present].join(', ')}`,
+        {
+          where: file,
+          hint: `name it with --${role}-column`,
+        },
+      );
+    }
+    const built = await buildPathSummary(engine, relation, cols);
+    const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
+    return attributeRecords(
+      built.paths,
+      {
+        file,
+        format: 'touchpoints',
+        columns: Object.fromEntries(Object.entries(cols).filter(([, v]) => v)) as Record<string, string>,
+        records: built.paths.length,
+      },
+      model,
+      options,
+    );
+  } finally {
+    await engine.close();
+  }
+}
