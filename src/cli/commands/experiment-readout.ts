@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { usageError } from '../../errors/index.ts';
 import type { CliCommand } from '../command.ts';
 
 export const experimentReadoutCommand: CliCommand = {
@@ -6,14 +7,46 @@ export const experimentReadoutCommand: CliCommand = {
   summary:
     'Experiment statistics: effects, intervals, p-values, chance to win, SRM, multiple testing, decision',
   usage:
-    'gtm experiment-readout --input FILE [--method frequentist|bayesian|sequential] [--difference relative|absolute] [--alpha A] [--one-sided]',
+    'gtm experiment-readout (--input FILE | --exposures FILE --variant-column COL --metric SPEC…) [--method frequentist|bayesian|sequential] [--difference relative|absolute] [--alpha A] [--one-sided]',
   flags: [
     {
       name: 'input',
       type: 'string',
       placeholder: 'FILE',
-      description: 'JSON (settings, variants, metrics) or CSV (one row per metric and variant)',
-      required: true,
+      description:
+        'JSON (settings, variants, metrics) or CSV (one row per metric and variant) of sufficient statistics',
+    },
+    {
+      name: 'exposures',
+      type: 'string',
+      placeholder: 'FILE',
+      description:
+        'or raw exposure/outcome rows (Parquet, CSV, NDJSON), reduced to sufficient statistics in the engine',
+    },
+    {
+      name: 'variant_column',
+      type: 'string',
+      placeholder: 'COL',
+      description: 'with --exposures: the variant column',
+    },
+    {
+      name: 'unit_column',
+      type: 'string',
+      placeholder: 'COL',
+      description: 'with --exposures: sum rows per unit first (e.g. user_id)',
+    },
+    {
+      name: 'metric',
+      type: 'list',
+      placeholder: 'SPEC',
+      description:
+        'with --exposures: name:proportion:col, name:mean:col[:pre_col] (CUPED), name:ratio:num/den; repeat or comma-separate',
+    },
+    {
+      name: 'control',
+      type: 'string',
+      placeholder: 'VARIANT',
+      description: 'with --exposures: the control variant (default: first in order)',
     },
     {
       name: 'method',
@@ -38,17 +71,49 @@ export const experimentReadoutCommand: CliCommand = {
   examples: [
     'gtm experiment-readout --input readout.json',
     'gtm experiment-readout --input readout.csv --method sequential --json',
+    'gtm experiment-readout --exposures exposures.parquet --variant-column variant --unit-column user_id --metric redeemed:proportion:redeemed --metric spend:mean:spend:pre_spend --control control',
   ],
   async run(args, ctx) {
-    const { formatReadoutTable, runExperimentReadout } =
+    const f = args.flags;
+    const { formatReadoutTable, runExperimentReadout, runRawReadout } =
       await import('../../commands/experiment-readout/index.ts');
-    const result = await runExperimentReadout({
-      input: path.resolve(ctx.cwd, String(args.flags.input)),
-      method: args.flags.method as 'frequentist' | undefined,
-      difference: args.flags.difference as 'relative' | undefined,
-      alpha: args.flags.alpha as number | undefined,
-      oneSided: args.flags.one_sided as boolean | undefined,
-    });
+    if ((f.input === undefined) === (f.exposures === undefined))
+      throw usageError(
+        'give exactly one of --input and --exposures',
+        f.input === undefined ? '--input' : '--exposures',
+        'sufficient statistics in a file, or raw exposure rows',
+      );
+    const common = {
+      method: f.method as 'frequentist' | undefined,
+      difference: f.difference as 'relative' | undefined,
+      alpha: f.alpha as number | undefined,
+      oneSided: f.one_sided as boolean | undefined,
+    };
+    if (f.exposures !== undefined) {
+      if (!f.variant_column)
+        throw usageError('is required with --exposures', '--variant-column', 'e.g. --variant-column variant');
+      if (!(f.metric as string[] | undefined)?.length)
+        throw usageError(
+          'is required with --exposures',
+          '--metric',
+          'e.g. --metric signup:proportion:signed_up',
+        );
+      const result = await runRawReadout({
+        ...common,
+        exposures: path.resolve(ctx.cwd, String(f.exposures)),
+        variantColumn: String(f.variant_column),
+        unitColumn: f.unit_column as string | undefined,
+        metrics: f.metric as string[],
+        control: f.control as string | undefined,
+      });
+      ctx.out.result(
+        result,
+        () =>
+          `Reduced ${result.reduced_from.rows.toLocaleString('en-US')} rows in the engine.\n${formatReadoutTable(result)}`,
+      );
+      return 0;
+    }
+    const result = await runExperimentReadout({ ...common, input: path.resolve(ctx.cwd, String(f.input)) });
     ctx.out.result(result, () => formatReadoutTable(result));
     return 0;
   },

@@ -10,3 +10,4 @@ export {
   type SufficientStatsMetric,
   type SufficientStatsSqlOptions,
 } from './sufficient-stats-sql.ts';
+export { runRawReadout, parseMetricSpecs, type RawReadoutOptions } from './run-raw-readout.ts';
