@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { attribute } from './attribute.ts';
 import { parsePathSummary } from './parse-path-summary.ts';
 import type { PathRecord } from './types.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 
 // google/fractribution, py/fractribution_model/tests/{example_path_summary,expected_exposure_fit}.csv,
 // Apache-2.0 (https://github.com/google/fractribution). The expected file has one row per converting
 // customer: the exposure-transformed path and that path's fractional credit per channel a..k.
-const DIR = '/work/shared/reference-data/attribution';
+const DIR = referencePath('attribution');
 const summary = (): PathRecord[] =>
   parsePathSummary(readFileSync(`${DIR}/fractribution-path-summary.csv`, 'utf8')).records;
 

@@ -4,13 +4,12 @@ import { attribute } from './attribute.ts';
 import { createRng } from './create-rng.ts';
 import { parsePathSummary } from './parse-path-summary.ts';
 import type { PathRecord } from './types.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 
 // ChannelAttribution's example data (Data.csv / PathData), GPL-3.0,
 // https://github.com/DavideAltomare/ChannelAttribution: 10,000 journeys, 12 channels.
 const data = (): PathRecord[] =>
-  parsePathSummary(
-    readFileSync('/work/shared/reference-data/attribution/channelattribution-paths.csv', 'utf8'),
-  ).records;
+  parsePathSummary(readFileSync(referencePath('attribution/channelattribution-paths.csv'), 'utf8')).records;
 
 /**
  * Independent Markov attribution: string-keyed states, Jacobi value iteration instead of the

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { attribute } from './attribute.ts';
 import { parsePathSummary } from './parse-path-summary.ts';
 import type { PathRecord } from './types.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 
 // ChannelAttribution's example data (Data.csv / PathData), GPL-3.0,
 // https://github.com/DavideAltomare/ChannelAttribution: 10,000 journeys, 19,785 conversions.
 const records: PathRecord[] = parsePathSummary(
-  readFileSync('/work/shared/reference-data/attribution/channelattribution-paths.csv', 'utf8'),
+  readFileSync(referencePath('attribution/channelattribution-paths.csv'), 'utf8'),
 ).records;
 
 /** Credit by straightforward loops: `weightsOf` returns per-touch weights for one path. */

@@ -8,11 +8,12 @@ import { parsePathSummary } from './parse-path-summary.ts';
 import { preparePaths } from './prepare-paths.ts';
 import { samplePoisson } from './sample-poisson.ts';
 import type { AttributionOptions, PathRecord } from './types.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 
 // ChannelAttribution's example data (Data.csv / PathData), GPL-3.0,
 // https://github.com/DavideAltomare/ChannelAttribution.
 const data: PathRecord[] = parsePathSummary(
-  readFileSync('/work/shared/reference-data/attribution/channelattribution-paths.csv', 'utf8'),
+  readFileSync(referencePath('attribution/channelattribution-paths.csv'), 'utf8'),
 ).records;
 
 const DAY = 86_400_000;

@@ -5,11 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GtmError } from '../../errors/index.ts';
 import { formatAttributeTable } from './format-attribute-table.ts';
 import { runAttribute } from './run-attribute.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 
 // ChannelAttribution's example data (Data.csv), GPL-3.0, https://github.com/DavideAltomare/ChannelAttribution.
-const DATA = '/work/shared/reference-data/attribution/channelattribution-paths.csv';
+const DATA = referencePath('attribution/channelattribution-paths.csv');
 // google/fractribution's example path summary, Apache-2.0, https://github.com/google/fractribution.
-const FRACTRIBUTION = '/work/shared/reference-data/attribution/fractribution-path-summary.csv';
+const FRACTRIBUTION = referencePath('attribution/fractribution-path-summary.csv');
 
 let dir = '';
 const file = async (name: string, text: string): Promise<string> => {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { referencePath } from '../../../test/fixtures/events/reference-data.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 import { shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
 import {
   USE_CASE_TEMPLATES,

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { referencePath } from '../../../test/fixtures/events/reference-data.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 import {
   createEventValidator,
   createIgluRegistry,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { referencePath } from '../../../test/fixtures/events/reference-data.ts';
+import { referencePath } from '../../../test/helpers/reference-data.ts';
 import {
   createEventValidator,
   eventPropertiesSchema,
