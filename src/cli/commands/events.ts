@@ -46,6 +46,13 @@ const fmt = (v: unknown): string | undefined => {
   return f;
 };
 const events = () => import('../../commands/events/index.ts');
+/** gtm's own plan format for an output file, by its extension. */
+const gtmFormatOf = (file: string) =>
+  (file.endsWith('.yaml') || file.endsWith('.yml')
+    ? 'gtm-yaml'
+    : file.endsWith('.csv')
+      ? 'gtm-csv'
+      : 'gtm-json') as never;
 
 export const eventsCommand: CliCommand = {
   name: 'events',
@@ -171,13 +178,8 @@ export const eventsCommand: CliCommand = {
           name: args.flags.name as string | undefined,
         });
         const out = abs(ctx, args.flags.out);
-        const target =
-          out.endsWith('.yaml') || out.endsWith('.yml')
-            ? 'gtm-yaml'
-            : out.endsWith('.csv')
-              ? 'gtm-csv'
-              : 'gtm-json';
-        const files = m.exportPlan({ format: target as never, plan, out, now: new Date().toISOString() });
+        const target = gtmFormatOf(out);
+        const files = m.exportPlan({ format: target, plan, out, now: new Date().toISOString() });
         ctx.out.result(
           { plan: plan.name, version: plan.version, events: plan.events.length, files },
           () =>
@@ -360,13 +362,8 @@ export const eventsCommand: CliCommand = {
           name: args.flags.name as string | undefined,
         });
         const out = abs(ctx, args.flags.out);
-        const target =
-          out.endsWith('.yaml') || out.endsWith('.yml')
-            ? 'gtm-yaml'
-            : out.endsWith('.csv')
-              ? 'gtm-csv'
-              : 'gtm-json';
-        m.exportPlan({ format: target as never, plan: result.plan, out, now: new Date().toISOString() });
+        const target = gtmFormatOf(out);
+        m.exportPlan({ format: target, plan: result.plan, out, now: new Date().toISOString() });
         ctx.out.result(
           result,
           () => `${m.formatInferenceTable(result)}\nWrote ${path.relative(ctx.cwd, out)}`,
