@@ -11,6 +11,15 @@ import type { TrackSourceResult } from './track-source-result.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
+/** KPI tiles show compact amounts ($13.4M); tables keep exact figures. */
+const compact = (x: number, cur: string) =>
+  new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: cur,
+    notation: 'compact',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 2,
+  }).format(x);
 
 /** The executive summary: a few sentences a sponsor can read in a minute. */
 export function executiveSummary(r: TrackSourceResult): string {
@@ -128,7 +137,6 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
           columns: [
             { key: 'partner_name', label: 'Partner', format: 'text' },
             { key: 'pipeline', label: 'Pipeline', format: 'currency', currency: cur },
-            { key: 'pipeline_target', label: 'Campaign target', format: 'currency', currency: cur },
             {
               key: 'pipeline_target_in_window',
               label: 'Target in window',
@@ -353,23 +361,17 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
     kpis: [
       {
         label: 'Pipeline in scope',
-        value: r.totals.pipeline,
-        format: 'currency',
-        currency: cur,
+        value: compact(r.totals.pipeline, cur),
         note: `${r.totals.opportunities} opportunities`,
       },
       {
         label: 'Closed-won revenue',
-        value: r.totals.revenue,
-        format: 'currency',
-        currency: cur,
+        value: compact(r.totals.revenue, cur),
         note: `${r.totals.won} deals won`,
       },
       {
         label: 'Partner-sourced pipeline',
-        value: r.partner_classification.sourced.pipeline,
-        format: 'currency',
-        currency: cur,
+        value: compact(r.partner_classification.sourced.pipeline, cur),
         note: `${r.partner_classification.sourced.opportunities} deals`,
       },
       {
@@ -379,7 +381,7 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
         status: r.confidence.value < r.confidence.threshold ? 'alert' : 'ok',
         note: `guardrail ${pct(r.confidence.threshold)}`,
       },
-      { label: 'Unattributed pipeline', value: r.unattributed.pipeline, format: 'currency', currency: cur },
+      { label: 'Unattributed pipeline', value: compact(r.unattributed.pipeline, cur) },
       {
         label: 'Actions',
         value: r.actions.length,
