@@ -8,6 +8,8 @@ export interface QaCheck {
   check: string;
   evidence: string;
   owner_role: string;
+  /** The person holding the role, when the command resolved it from the roster. */
+  owner?: string | null;
   /** From validated payloads when given: pass, fail, or not yet tested. */
   status: 'pass' | 'fail' | 'untested';
   detail?: string;

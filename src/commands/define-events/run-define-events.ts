@@ -356,6 +356,7 @@ export async function runDefineEvents(opts: {
       },
       qa: {
         ...qa,
+        checks: qa.checks.map((c) => ({ ...c, owner: owner(c.owner_role) })),
         validation,
         defect_rate: validation
           ? (validation as ValidationReport).eventsChecked

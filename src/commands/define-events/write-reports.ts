@@ -185,6 +185,7 @@ export function buildSpecDashboard(r: DefineEventsResult, plan: TrackingPlan): D
             ],
             rows: q.checks.map((c) => ({
               ...c,
+              owner_role: c.owner ?? c.owner_role.replace(/_/g, ' '),
               flag: c.status === 'fail' ? 'alert' : c.status === 'pass' ? 'ok' : undefined,
             })),
             highlight: { key: 'flag' },
