@@ -40,3 +40,29 @@ export function funnelDropoff(rows: FunnelRow[], minBase = 5): FunnelDropoff[] {
     return { ...r, steps, worst };
   });
 }
+
+/**
+ * The drop-off that stands out: the row and step whose conversion rate falls furthest below the
+ * same step's rate over all rows (at least 30% below), rather than the lowest rate, which is almost
+ * always the first, naturally narrow step.
+ * @example worstAgainstOverall(funnelDropoff(rows))?.row.value
+ */
+export function worstAgainstOverall(rows: FunnelDropoff[]) {
+  let best:
+    { row: FunnelDropoff; step: FunnelDropoff['steps'][number]; overall: number; gap: number } | undefined;
+  const stepKeys = rows[0]?.steps.map((s) => [s.from, s.to] as const) ?? [];
+  for (const [from, to] of stepKeys) {
+    const num = rows.reduce((s, r) => s + Number(r[to as keyof FunnelDropoff] ?? 0), 0);
+    const den = rows.reduce((s, r) => s + Number(r[from as keyof FunnelDropoff] ?? 0), 0);
+    if (den === 0) continue;
+    const overall = num / den;
+    for (const r of rows) {
+      const step = r.steps.find((s) => s.from === from && s.to === to);
+      if (!step || step.rate === null || overall === 0) continue;
+      const gap = (overall - step.rate) / overall;
+      if (gap > 0.3 && (!best || gap > best.gap || (gap === best.gap && r.value < best.row.value)))
+        best = { row: r, step, overall, gap };
+    }
+  }
+  return best;
+}

@@ -6,5 +6,11 @@ export {
   type Dimension,
 } from './journeys.ts';
 export { contributionVsTarget, type ContributionRow } from './contribution-vs-target.ts';
-export { funnelDropoff, type FunnelRow, type FunnelDropoff, type FunnelStep } from './funnel-dropoff.ts';
+export {
+  funnelDropoff,
+  worstAgainstOverall,
+  type FunnelRow,
+  type FunnelDropoff,
+  type FunnelStep,
+} from './funnel-dropoff.ts';
 export { recommendActions, type Action, type ActionInput, type CreditRow } from './recommend-actions.ts';

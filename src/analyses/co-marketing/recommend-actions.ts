@@ -1,5 +1,5 @@
 import type { ContributionRow } from './contribution-vs-target.ts';
-import type { FunnelDropoff } from './funnel-dropoff.ts';
+import { worstAgainstOverall, type FunnelDropoff } from './funnel-dropoff.ts';
 
 export interface CreditRow {
   key: string;
@@ -180,24 +180,4 @@ function bestAssetOf(assets: CreditRow[]): CreditRow | undefined {
   return assets
     .filter((a) => a.touches >= 20 && a.key !== '(none)')
     .sort((a, b) => b.pipeline / b.touches - a.pipeline / a.touches || a.key.localeCompare(b.key))[0];
-}
-
-function worstAgainstOverall(rows: FunnelDropoff[]) {
-  let best:
-    { row: FunnelDropoff; step: FunnelDropoff['steps'][number]; overall: number; gap: number } | undefined;
-  const stepKeys = rows[0]?.steps.map((s) => [s.from, s.to] as const) ?? [];
-  for (const [from, to] of stepKeys) {
-    const num = rows.reduce((s, r) => s + Number(r[to as keyof FunnelDropoff] ?? 0), 0);
-    const den = rows.reduce((s, r) => s + Number(r[from as keyof FunnelDropoff] ?? 0), 0);
-    if (den === 0) continue;
-    const overall = num / den;
-    for (const r of rows) {
-      const step = r.steps.find((s) => s.from === from && s.to === to);
-      if (!step || step.rate === null || overall === 0) continue;
-      const gap = (overall - step.rate) / overall;
-      if (gap > 0.3 && (!best || gap > best.gap || (gap === best.gap && r.value < best.row.value)))
-        best = { row: r, step, overall, gap };
-    }
-  }
-  return best;
 }

@@ -1,4 +1,4 @@
-import { funnelDropoff, type FunnelDropoff } from '../../analyses/co-marketing/index.ts';
+import { funnelDropoff, worstAgainstOverall, type FunnelDropoff } from '../../analyses/co-marketing/index.ts';
 import type { Engine } from '../../data/index.ts';
 import type { CampaignConfig } from '../../workspace/index.ts';
 import type { AttributionOutput } from './attribute-stage.ts';
@@ -131,10 +131,10 @@ export async function computeInsights(
     ['partner', by_partner],
     ['channel', by_channel],
   ] as const) {
-    const w = rows.filter((r) => r.worst).sort((a, b) => a.worst!.rate! - b.worst!.rate!)[0];
+    const w = worstAgainstOverall(rows);
     if (w)
       statements.push(
-        `Biggest drop-off by ${label}: ${w.value} converts ${pct(w.worst!.rate!)} from ${w.worst!.from.replace(/_/g, ' ')} to ${w.worst!.to.replace(/_/g, ' ')}.`,
+        `Biggest drop-off by ${label}: ${w.row.value} converts ${pct(w.step.rate!)} from ${w.step.from.replace(/_/g, ' ')} to ${w.step.to.replace(/_/g, ' ')}, against ${pct(w.overall)} across all ${label}s.`,
       );
   }
   const c = attribution.classification;
