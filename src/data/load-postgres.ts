@@ -137,7 +137,7 @@ export async function loadPostgres(
 function connectionString(spec: PostgresSourceSpec): string {
   const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec.url.trim());
   if (!m) return spec.url;
-  const value = process.env[m[1]];
+  const value = (spec.env ?? process.env)[m[1]];
   if (value === undefined || value === '') {
     throw new GtmError('CONFIG', `environment variable ${m[1]} is not set`, {
       where: `sources.${spec.name}.url`,

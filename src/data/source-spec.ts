@@ -33,6 +33,8 @@ export interface PostgresSourceSpec {
   query?: string;
   /** Schema of `table`; default `public`. */
   schema?: string;
+  /** Where `env:VAR` urls are looked up; default `process.env` (the CLI passes its own). */
+  env?: Record<string, string | undefined>;
 }
 
 export type SourceSpec = FileSourceSpec | PostgresSourceSpec;

@@ -11,7 +11,7 @@ export const doctorCommand: CliCommand = {
     const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config, env: ctx.env });
     ctx.out.progress('checking sources');
     const { runDoctor } = await import('../../commands/doctor/run-doctor.ts');
-    const report = await runDoctor(ws);
+    const report = await runDoctor(ws, ctx.env);
     ctx.out.result(report, () =>
       [
         `Config ${ws.configPath}: valid.`,

@@ -66,6 +66,7 @@ export const trackSourceCommand: CliCommand = {
       ws,
       flags: { ...args.flags, as_of: ctx.global.asOf },
       today,
+      env: ctx.env,
       onEvent: progressFromEvents(ctx.out),
     });
     ctx.out.done();

@@ -27,7 +27,10 @@ export interface DoctorReport {
  * Checks a workspace: each source reachable, its columns present and mapped, and its values
  * readable as the canonical types (by normalizing them and counting rejects by reason).
  */
-export async function runDoctor(ws: WorkspaceConfig): Promise<DoctorReport> {
+export async function runDoctor(
+  ws: WorkspaceConfig,
+  env?: Record<string, string | undefined>,
+): Promise<DoctorReport> {
   const engine = await openDuckDb();
   const checks: DoctorCheck[] = [];
   const loads = new Map<string, SourceLoad>();
@@ -45,7 +48,7 @@ export async function runDoctor(ws: WorkspaceConfig): Promise<DoctorReport> {
       };
       checks.push(check);
       try {
-        const load = await loadSource(engine, sourceSpec(src, ws.baseDir), `raw_${i}`);
+        const load = await loadSource(engine, sourceSpec(src, ws.baseDir, env), `raw_${i}`);
         check.rows = load.rows + load.rejects.length;
         check.columns = load.columns.map((c) => c.name);
         check.mapped = resolveMapping(src, load, i, ws.baseDir);

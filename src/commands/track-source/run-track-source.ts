@@ -31,6 +31,8 @@ export interface RunTrackSourceOptions {
   today: string;
   now?: () => Date;
   onEvent?: (e: RunEvent) => void;
+  /** For `env:VAR` source urls; default `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface TrackSourceRun {
@@ -43,7 +45,11 @@ export interface TrackSourceRun {
 
 const REGISTRATION_TYPES = ['deal_registration', 'partner_referral'];
 
-export function sourceSpec(src: SourceConfig, baseDir: string): SourceSpec {
+export function sourceSpec(
+  src: SourceConfig,
+  baseDir: string,
+  env?: Record<string, string | undefined>,
+): SourceSpec {
   return src.kind === 'file'
     ? { name: src.name, kind: 'file', path: src.path, format: src.format, delimiter: src.delimiter, baseDir }
     : {
@@ -53,6 +59,7 @@ export function sourceSpec(src: SourceConfig, baseDir: string): SourceSpec {
         table: src.table,
         query: src.query,
         schema: src.schema,
+        env,
       };
 }
 
@@ -124,7 +131,7 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
     input: { source: src.name, kind: src.kind, entity: src.entity },
     run: async (ctx) => {
       ctx.progress(`reading ${src.name}`);
-      const load = await loadSource(engine, sourceSpec(src, ws.baseDir), `raw_${i}`);
+      const load = await loadSource(engine, sourceSpec(src, ws.baseDir, opts.env), `raw_${i}`);
       loads.set(src.name, load);
       ctx.fingerprint({
         source: src.name,
