@@ -23,6 +23,13 @@ export const attributeCommand: CliCommand = {
         'or a raw touch log (Parquet, CSV, NDJSON; one row per touch): paths are built in the engine',
     },
     {
+      name: 'clickhouse',
+      type: 'string',
+      placeholder: 'URL',
+      description:
+        'with --touchpoints TABLE: build paths on this ClickHouse server (Distributed tables spread the work)',
+    },
+    {
       name: 'journey_column',
       type: 'string',
       placeholder: 'NAME',
@@ -152,7 +159,8 @@ export const attributeCommand: CliCommand = {
     if (f.touchpoints !== undefined) {
       const result = await runAttributeTouchpoints({
         ...shared,
-        touchpoints: path.resolve(ctx.cwd, String(f.touchpoints)),
+        touchpoints: f.clickhouse ? String(f.touchpoints) : path.resolve(ctx.cwd, String(f.touchpoints)),
+        clickhouse: f.clickhouse as string | undefined,
         columns: {
           journey: f.journey_column as string | undefined,
           time: f.time_column as string | undefined,

@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openClickHouse } from '../../data/index.ts';
+import { findClickHouseServer, startClickHouse } from '../../../test/helpers/clickhouse-server.ts';
 import { runAttribute } from './run-attribute.ts';
 import { runAttributeTouchpoints } from './run-attribute-touchpoints.ts';
 
@@ -107,4 +109,47 @@ it('names a missing column and the flag to set', async () => {
       columns: { channel: 'medium' },
     }),
   ).rejects.toThrow(/no column "medium".*channel/);
+});
+
+const chServer = findClickHouseServer();
+describe.skipIf(!chServer && !process.env.CI)('on a ClickHouse server', () => {
+  let server: Awaited<ReturnType<typeof startClickHouse>>;
+  beforeAll(async () => {
+    if (!chServer) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    server = await startClickHouse();
+    const e = await openClickHouse({ url: server.url });
+    await e.exec(
+      `CREATE TABLE touches (journey_id Int64, ts Int64, channel String, converted UInt8, value Float64) ENGINE = MergeTree ORDER BY journey_id`,
+    );
+    await e.exec(
+      `INSERT INTO touches VALUES ${journeys.flatMap((j) => j.touches.map(([ts, ch]) => `(${j.id}, ${ts}, '${ch}', ${j.converted}, ${j.value})`)).join(', ')}`,
+    );
+    await e.close();
+  }, 120_000);
+  afterAll(() => server?.stop());
+
+  it('gives the same credit as the touch log read by DuckDB', async () => {
+    const ch = await runAttributeTouchpoints({
+      touchpoints: 'touches',
+      clickhouse: server.url,
+      model: 'markov',
+    });
+    const duck = await runAttributeTouchpoints({
+      touchpoints: path.join(dir, 'touches.csv'),
+      model: 'markov',
+    });
+    const byChannel = (r: typeof ch) =>
+      Object.fromEntries((r.channels ?? []).map((c) => [c.channel, c.conversions.toFixed(9)]));
+    expect(byChannel(ch)).toEqual(byChannel(duck));
+  });
+
+  it('refuses something that is not a table name', async () => {
+    await expect(
+      runAttributeTouchpoints({
+        touchpoints: 'touches; DROP TABLE x',
+        clickhouse: server.url,
+        model: 'linear',
+      }),
+    ).rejects.toThrow(/not a ClickHouse table name/);
+  });
 });

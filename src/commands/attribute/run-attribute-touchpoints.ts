@@ -5,8 +5,8 @@ import {
   type AttributionOptions,
   type ModelName,
 } from '../../analyses/attribution/index.ts';
-import { openDuckDb } from '../../data/index.ts';
-import { quoteString } from '../../data/sql-text.ts';
+import { openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
+import { quoteIdent, quoteString } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import { buildPathSummary } from './build-path-summary.ts';
 import { attributeRecords, type AttributeResult } from './run-attribute.ts';
@@ -16,8 +16,10 @@ export interface AttributeTouchpointsOptions extends Omit<
   AttributionOptions,
   'seed' | 'bootstrap' | 'perPath'
 > {
-  /** A touch log: Parquet, CSV or NDJSON/JSON file or glob, one row per touch. */
+  /** A touch log: Parquet, CSV or NDJSON/JSON file or glob, one row per touch; with `clickhouse`, a table (`db.table`). */
   touchpoints: string;
+  /** ClickHouse HTTP url: build paths on that server (a `Distributed` table spreads the work over the cluster). */
+  clickhouse?: string;
   model: string;
   columns?: Partial<TouchColumns>;
   perPath?: boolean;
@@ -50,33 +52,47 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
     });
   }
   const file = opts.touchpoints;
-  if (!/[*?[]/.test(file) && !existsSync(file))
-    throw new GtmError('INPUT', 'file not found', {
-      where: file,
-      hint: 'check the path given to --touchpoints',
-    });
-  const ext = path.extname(file.replace(/\.gz$/, '')).toLowerCase();
-  const reader =
-    ext === '.parquet' || ext === '.pq'
-      ? 'read_parquet'
-      : ext === '.csv' || ext === '.tsv'
-        ? 'read_csv_auto'
-        : ext === '.ndjson' || ext === '.jsonl' || ext === '.json'
-          ? 'read_json_auto'
-          : null;
-  if (!reader)
-    throw new GtmError('INPUT', `cannot tell the format of "${path.basename(file)}"`, {
-      where: file,
-      hint: 'use a .parquet, .csv or .ndjson file',
-    });
-  const relation = `${reader}(${quoteString(file)})`;
-  const engine = await openDuckDb();
+  let relation: string;
+  let engine: Engine;
+  if (opts.clickhouse) {
+    if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/.test(file))
+      throw new GtmError('USAGE', `"${file}" is not a ClickHouse table name`, {
+        where: '--touchpoints',
+        hint: 'with --clickhouse, give a table: touches or analytics.touches',
+      });
+    relation = file
+      .split('.')
+      .map((p) => quoteIdent(p, 'clickhouse'))
+      .join('.');
+    engine = await openClickHouse({ url: opts.clickhouse });
+  } else {
+    if (!/[*?[]/.test(file) && !existsSync(file))
+      throw new GtmError('INPUT', 'file not found', {
+        where: file,
+        hint: 'check the path given to --touchpoints',
+      });
+    const ext = path.extname(file.replace(/\.gz$/, '')).toLowerCase();
+    const reader =
+      ext === '.parquet' || ext === '.pq'
+        ? 'read_parquet'
+        : ext === '.csv' || ext === '.tsv'
+          ? 'read_csv_auto'
+          : ext === '.ndjson' || ext === '.jsonl' || ext === '.json'
+            ? 'read_json_auto'
+            : null;
+    if (!reader)
+      throw new GtmError('INPUT', `cannot tell the format of "${path.basename(file)}"`, {
+        where: file,
+        hint: 'use a .parquet, .csv or .ndjson file',
+      });
+    relation = `${reader}(${quoteString(file)})`;
+    engine = await openDuckDb();
+  }
   try {
-    const present = new Set(
-      (await engine.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${relation}`)).map((c) =>
-        c.column_name.toLowerCase(),
-      ),
+    const described = await engine.query<{ column_name?: string; name?: string }>(
+      engine.dialect === 'clickhouse' ? `DESCRIBE TABLE ${relation}` : `DESCRIBE SELECT * FROM ${relation}`,
     );
+    const present = new Set(described.map((c) => String(c.column_name ?? c.name).toLowerCase()));
     const cols: TouchColumns = {
       ...DEFAULT_COLUMNS,
       ...Object.fromEntries(Object.entries(opts.columns ?? {}).filter(([, v]) => v !== undefined)),

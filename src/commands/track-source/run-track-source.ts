@@ -74,10 +74,7 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
   const asOfDate = asOfInstant(inputs.as_of);
   const asOfDay = new Date(asOfDate.getTime() - 1).toISOString().slice(0, 10);
   const startedAt = now();
-  const runId = startedAt
-    .toISOString()
-    .replace(/[-:.]/g, '')
-    .replace(/^(\d{8}T\d{6})(\d{3})Z$/, '$1$2Z');
+  const runId = startedAt.toISOString().replace(/[-:.]/g, '');
   const reportsDir = path.resolve(ws.baseDir, ws.output.reports_dir, 'track-source', runId);
   const planDir = path.resolve(ws.baseDir, ws.output.plans_dir);
   const stageRanks: Record<string, number> = Object.fromEntries(ws.funnel.stages.map((s, i) => [s, i + 1]));
@@ -112,7 +109,7 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
       : (() => {
           throw new GtmError('CONFIG', 'track-source runs on the embedded DuckDB engine in this version', {
             where: 'engine.kind',
-            hint: 'remove engine: or set engine.kind: duckdb; ClickHouse push-down is used by `gtm attribute --engine clickhouse`',
+            hint: 'remove engine: or set engine.kind: duckdb; attribution over a ClickHouse touch table runs with `gtm attribute --touchpoints TABLE --clickhouse URL`',
           });
         })();
   const loads = new Map<string, SourceLoad>();
