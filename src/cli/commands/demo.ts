@@ -26,6 +26,7 @@ export const demoCommand: CliCommand = {
       description: 'run the usage line after writing (default true; --no-run to skip)',
       default: true,
     },
+    { name: 'force', type: 'boolean', description: 'regenerate a demo workspace whose gtm.yaml was edited' },
     {
       name: 'accounts',
       type: 'number',
@@ -48,7 +49,12 @@ export const demoCommand: CliCommand = {
     if (!Number.isInteger(seed)) throw usageError('must be an integer', '--seed');
     ctx.out.progress(`writing demo workspace to ${dir}`);
     const { writeDemo } = await import('../../demo/index.ts');
-    const { files, truth } = await writeDemo(dir, { seed, asOf, accounts: Number(args.flags.accounts) });
+    const { files, truth } = await writeDemo(dir, {
+      seed,
+      asOf,
+      accounts: Number(args.flags.accounts),
+      force: Boolean(args.flags.force),
+    });
     if (!ctx.global.json)
       ctx.out.text(
         `Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`,

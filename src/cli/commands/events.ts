@@ -286,9 +286,16 @@ export const eventsCommand: CliCommand = {
         const m = await events();
         const result = m.lintPlanFile({
           plan: abs(ctx, args.flags.plan),
-          regulations: ((args.flags.constraints as string[] | undefined) ?? []).map((r) =>
-            r.toUpperCase(),
-          ) as never,
+          regulations: ((args.flags.constraints as string[] | undefined) ?? []).map((r) => {
+            const reg = r.toUpperCase();
+            if (!['GDPR', 'CCPA', 'HIPAA', 'COPPA'].includes(reg))
+              throw usageError(
+                `unknown regulation "${r}"`,
+                '--constraints',
+                'use any of: GDPR, CCPA, HIPAA, COPPA',
+              );
+            return reg;
+          }) as never,
           eventCasing: args.flags.event_casing as never,
           propertyCasing: args.flags.property_casing as never,
         });

@@ -45,6 +45,15 @@ export interface DefineEventsInputs {
   as_of: string;
 }
 
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [])
     .map((s) => String(s).trim())
@@ -84,8 +93,19 @@ export function resolveDefineEventsInputs(flags: Record<string, unknown>, today:
   const notes: string[] = [];
   for (const c of list(flags.constraints)) {
     const r = (REGULATIONS as readonly string[]).find((x) => x.toLowerCase() === c.toLowerCase());
-    if (r) regulations.push(r as Regulation);
-    else notes.push(c);
+    if (r) {
+      regulations.push(r as Regulation);
+      continue;
+    }
+    // A near miss of a regulation is a typo, not a free-text note: silently dropping GDPR rules is worse than an error.
+    const near = REGULATIONS.find((x) => editDistance(x.toLowerCase(), c.toLowerCase()) <= 2);
+    if (near)
+      throw usageError(
+        `unknown regulation "${c}"`,
+        '--constraints',
+        `did you mean ${near}? Known: ${REGULATIONS.join(', ')}`,
+      );
+    notes.push(c);
   }
   const timeline = typeof flags.timeline === 'string' ? flags.timeline : null;
   if (timeline && !/^\d{4}-\d{2}-\d{2}$/.test(timeline))

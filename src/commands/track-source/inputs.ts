@@ -30,11 +30,13 @@ const DAY = 86_400_000;
 
 /** End of the as-of day (exclusive) for a date, or the instant itself for a timestamp. */
 export function asOfInstant(asOf: string): Date {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(asOf)
-    ? new Date(Date.parse(`${asOf}T00:00:00Z`) + DAY)
-    : new Date(asOf);
-  if (Number.isNaN(d.getTime()))
-    throw usageError(`is not a date: "${asOf}"`, '--as-of', 'use YYYY-MM-DD or an ISO timestamp');
+  const isDate = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
+  const d = isDate ? new Date(Date.parse(`${asOf}T00:00:00Z`) + DAY) : new Date(asOf);
+  // Date.parse rolls 2026-02-30 over to March; a date that does not round-trip does not exist.
+  const exists =
+    !Number.isNaN(d.getTime()) &&
+    (!isDate || new Date(d.getTime() - DAY).toISOString().slice(0, 10) === asOf);
+  if (!exists) throw usageError(`is not a date: "${asOf}"`, '--as-of', 'use YYYY-MM-DD or an ISO timestamp');
   return d;
 }
 

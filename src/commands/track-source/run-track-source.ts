@@ -524,14 +524,19 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
   // result.json is rewritten with the plan's alert evaluations now that the plan is closed
   await writeTrackSourceReports(reportsDir, res, norm!.rejects);
   const problems: GtmError[] = [];
-  const rowsIn = norm!.accounting.reduce((s, a) => s + a.rows_in, 0);
-  const rejected = norm!.accounting.reduce((s, a) => s + a.rejected, 0);
-  if (rowsIn > 0 && rejected / rowsIn > ws.thresholds.max_reject_rate) {
-    const first = norm!.rejects[0];
+  // The limit applies per source: 60 broken opportunities must not hide behind 70,000 clean web rows.
+  const over = norm!.accounting
+    .filter((a) => a.rows_in > 0 && a.rejected / a.rows_in > ws.thresholds.max_reject_rate)
+    .sort((a, b) => b.rejected / b.rows_in - a.rejected / a.rows_in);
+  if (over.length) {
+    const worst = over[0];
+    const first = norm!.rejects.find((r) => r.source === worst.source) ?? norm!.rejects[0];
+    const others =
+      over.length > 1 ? ` (and ${over.length - 1} more source${over.length > 2 ? 's' : ''})` : '';
     problems.push(
       new GtmError(
         'DATA',
-        `${rejected} of ${rowsIn} input rows rejected (${((rejected / rowsIn) * 100).toFixed(2)}%, limit ${(ws.thresholds.max_reject_rate * 100).toFixed(2)}%); first: ${first.reason}`,
+        `${worst.rejected} of ${worst.rows_in} rows of source ${worst.source} rejected (${((worst.rejected / worst.rows_in) * 100).toFixed(2)}%, limit ${(ws.thresholds.max_reject_rate * 100).toFixed(2)}%)${others}; first: ${first.reason}`,
         {
           where: `${first.file}:${first.row}`,
           hint: `fix the rows listed in ${path.relative(ws.baseDir, rejectsFile)}, or raise thresholds.max_reject_rate in gtm.yaml`,
