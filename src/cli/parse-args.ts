@@ -34,7 +34,11 @@ function coerce(spec: FlagSpec, raw: string, shown: string): string | number | b
     case 'number': {
       const v = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(v))
-        throw usageError(`expects a number, got "${raw}"`, shown, `e.g. ${shown} 0.8`);
+        throw usageError(
+          `expects a number, got "${raw}"`,
+          shown,
+          `write ${shown} ${spec.placeholder ?? 'NUMBER'}`,
+        );
       return v;
     }
     case 'boolean':
@@ -207,7 +211,22 @@ export function tokenize(line: string): string[] {
 }
 
 /** `/partner-co-marketing-orchestration:track-source` → `track-source`; plain names pass through. */
+/** The plugin that publishes each command, for checking plugin-qualified usage lines. */
+const PLUGINS: Record<string, string> = {
+  'track-source': 'partner-co-marketing-orchestration',
+  'define-events': 'analytics-pipeline-orchestration',
+};
+
 export function commandFromUsage(word: string): string {
-  const m = /^\/?(?:[a-z0-9-]+:)?([a-z0-9_-]+)$/i.exec(word);
-  return m ? m[1] : word;
+  const m = /^\/?(?:([a-z0-9-]+):)?([a-z0-9_-]+)$/i.exec(word);
+  if (!m) return word;
+  const [, plugin, command] = m;
+  const expected = PLUGINS[command.toLowerCase()];
+  if (plugin && expected && plugin.toLowerCase() !== expected)
+    throw usageError(
+      `${command} belongs to the ${expected} plugin, not ${plugin}`,
+      word,
+      `write /${expected}:${command}`,
+    );
+  return command;
 }

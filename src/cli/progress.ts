@@ -17,7 +17,7 @@ export function progressFromEvents(out: Output): (e: RunEvent) => void {
       case 'alert':
         if (e.evaluation.breached)
           out.warn(
-            `alert ${e.evaluation.id}: ${e.evaluation.value.toFixed(3)} vs threshold ${e.evaluation.threshold}${e.evaluation.escalate ? ' — breached twice in a row, escalated' : ' — breached'}`,
+            `alert ${e.evaluation.id}: ${e.evaluation.value.toFixed(3)} vs threshold ${e.evaluation.threshold}${e.evaluation.escalate ? ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated` : ' — breached'}`,
           );
         break;
       default:

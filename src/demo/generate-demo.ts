@@ -4,6 +4,7 @@ import {
   useCaseRequirements,
   type ViolationType,
 } from '../analyses/instrumentation/index.ts';
+import { SCHEMA_PATH } from '../workspace/index.ts';
 import { createRng } from './rng.ts';
 
 /**
@@ -837,7 +838,7 @@ function demoConfig(
   end: string,
   rates: { currency: string; from: string; rate: number }[],
 ): string {
-  return `# yaml-language-server: $schema=../node_modules/gtm/src/workspace/gtm.schema.json
+  return `# yaml-language-server: $schema=${SCHEMA_PATH}
 # gtm demo workspace: the "AI Launch Tour" joint campaign of Nimbus Cloud and Quantia Data.
 # Run inside this folder:
 #   gtm run '/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full'

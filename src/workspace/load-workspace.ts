@@ -146,7 +146,7 @@ function explain(errors: ErrorObject[]): {
       return {
         instancePath: e.instancePath,
         path: keyPath(e.instancePath),
-        message: `must be ${p.type === 'array' ? 'a list' : p.type === 'object' ? 'a mapping' : `a ${String(p.type)}`}`,
+        message: `must be ${p.type === 'array' ? 'a list' : p.type === 'object' ? 'a mapping' : `${/^[aeiou]/.test(String(p.type)) ? 'an' : 'a'} ${String(p.type)}`}`,
         hint: 'fix the value type (see gtm.schema.json)',
       };
     case 'pattern':

@@ -397,7 +397,7 @@ describe('alerts, escalation and change log', () => {
     expect(
       b1.cli.stderrLines.some((l) => /^warning: alert attribution_confidence: .* — breached$/.test(l)),
     ).toBe(true);
-    expect(b2.cli.stderrLines.some((l) => /breached twice in a row, escalated/.test(l))).toBe(true);
+    expect(b2.cli.stderrLines.some((l) => /breached 2 runs in a row, escalated/.test(l))).toBe(true);
   });
 
   it('--fail-on-escalation exits 10 when an alert escalates', () => {

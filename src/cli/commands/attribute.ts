@@ -137,6 +137,12 @@ export const attributeCommand: CliCommand = {
     );
     const { formatAttributeTable, runAttribute, runAttributeTouchpoints } =
       await import('../../commands/attribute/index.ts');
+    if (f.bootstrap !== undefined && !(Number.isInteger(f.bootstrap) && (f.bootstrap as number) >= 0))
+      throw usageError(
+        `must be a whole number of resamples, got ${String(f.bootstrap)}`,
+        '--bootstrap',
+        'e.g. --bootstrap 200',
+      );
     if ((f.paths === undefined) === (f.touchpoints === undefined))
       throw usageError(
         'give exactly one of --paths and --touchpoints',

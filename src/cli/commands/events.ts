@@ -75,6 +75,11 @@ export const eventsCommand: CliCommand = {
           required: true,
         },
         { name: 'workers', type: 'number', placeholder: 'N', description: 'worker threads (default: cores)' },
+        {
+          name: 'fail_on_violations',
+          type: 'boolean',
+          description: 'exit 5 when any message violates the plan (for CI)',
+        },
       ],
       async run(args, ctx) {
         const m = await events();
@@ -85,7 +90,7 @@ export const eventsCommand: CliCommand = {
           workers: args.flags.workers as number | undefined,
         });
         ctx.out.result(report, () => m.formatValidationTable(report));
-        return 0;
+        return args.flags.fail_on_violations && report.totalViolations > 0 ? 5 : 0;
       },
     },
     {

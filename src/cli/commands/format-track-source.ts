@@ -62,24 +62,24 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
           ),
         );
     out.push('', 'Insights:', ...r.insights.statements.map((s) => `  • ${s}`));
-    if (r.comparison) {
-      const models = Object.keys(r.comparison[0]?.per_model ?? {});
-      out.push(
-        '',
-        'Model comparison (pipeline credit):',
-        textTable(
-          ['dim', 'value', ...models, 'spread'],
-          r.comparison
-            .filter((c) => c.dimension !== 'asset')
-            .map((c) => [
-              c.dimension,
-              c.key,
-              ...models.map((m) => fmtMoney(c.per_model[m])),
-              fmtMoney(c.spread),
-            ]),
-        ),
-      );
-    }
+  }
+  if (r.comparison) {
+    const models = Object.keys(r.comparison[0]?.per_model ?? {});
+    out.push(
+      '',
+      'Model comparison (pipeline credit):',
+      textTable(
+        ['dim', 'value', ...models, 'spread'],
+        r.comparison
+          .filter((c) => c.dimension !== 'asset')
+          .map((c) => [
+            c.dimension,
+            c.key,
+            ...models.map((m) => fmtMoney(c.per_model[m])),
+            fmtMoney(c.spread),
+          ]),
+      ),
+    );
   }
   out.push('', 'Actions:');
   for (const a of r.actions.slice(0, detail === 'full' ? undefined : 5))

@@ -20,7 +20,8 @@ export const trackSourceCommand: CliCommand = {
       name: 'window',
       type: 'string',
       placeholder: 'WINDOW',
-      description: '7d, 30d, any Nd ending at as-of, or campaign (its whole duration)',
+      description:
+        '7d, 30d, any Nd ending at as-of, or campaign (from its start to its end or as-of, whichever is first)',
       default: '30d',
     },
     {
@@ -70,6 +71,10 @@ export const trackSourceCommand: CliCommand = {
       onEvent: progressFromEvents(ctx.out),
     });
     ctx.out.done();
+    if (run.result.campaign.window_share === 0)
+      ctx.out.warn(
+        `the ${run.result.window.label} window to ${run.result.as_of} does not overlap campaign "${run.result.campaign.name}" (${run.result.campaign.start} to ${run.result.campaign.end}); check --window and --as-of`,
+      );
     ctx.out.result(run.result, () =>
       formatTrackSource(run.result as TrackSourceResult, run.result.inputs.detail),
     );

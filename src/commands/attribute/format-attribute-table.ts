@@ -61,7 +61,32 @@ export function formatAttributeTable(result: AttributeResult): string {
   rightAligned = rows[0].map((_, i) => i > 0);
   const lines = align(rows, rightAligned);
   lines.splice(lines.length - 1, 0, lines[1]); // rule above the total
-  return [head, '', ...lines].join('\n');
+  const perPath = result.perPath ? formatPerPath(result.perPath) : [];
+  return [head, '', ...lines, ...perPath].join('\n');
+}
+
+/** The largest paths by conversions and each channel's share of them (all of them are in --json). */
+function formatPerPath(paths: NonNullable<AttributeResult['perPath']>, limit = 25): string[] {
+  const top = [...paths]
+    .sort((a, b) => b.conversions - a.conversions || a.path.localeCompare(b.path))
+    .slice(0, limit);
+  const rows = [['path', 'conversions', 'shares']];
+  for (const p of top)
+    rows.push([
+      p.path,
+      num(p.conversions),
+      Object.entries(p.shares)
+        .filter(([, v]) => v > 0)
+        .map(([c, v]) => `${c} ${pct(v)}`)
+        .join(', '),
+    ]);
+  const more = paths.length > limit ? [`(${paths.length - limit} more paths in --json)`] : [];
+  return [
+    '',
+    `Credit per path (top ${top.length} of ${paths.length} by conversions):`,
+    ...align(rows, [false, true, false]),
+    ...more,
+  ];
 }
 
 function align(rows: string[][], right: boolean[]): string[] {

@@ -72,6 +72,16 @@ export interface DefineEventsResult {
 
 const OWNER_ROLE = 'analytics_data_strategist';
 
+/** Lint errors plus consent violations and unflagged PII seen in captured payloads. */
+export function complianceBlockers(lint: LintResult, validation: ValidationReport | null): number {
+  return (
+    lint.errors +
+    (validation
+      ? validation.violationsByType.consent_violation + validation.violationsByType.pii_detected
+      : 0)
+  );
+}
+
 /** The previous tracking plan of the same use cases, from the last define-events run's folder. */
 function previousTrackingPlan(
   reportsRoot: string,
@@ -196,15 +206,6 @@ export async function runDefineEvents(opts: {
           consent: Object.fromEntries(plan.events.map((e) => [e.name, e.consentCategory ?? null])),
           retention_days: Object.fromEntries(plan.events.map((e) => [e.name, e.retentionDays ?? null])),
         });
-        sctx.alert({
-          id: 'compliance_blockers',
-          metric: 'lint errors (naming, consent, PII, retention)',
-          value: lint.errors,
-          threshold: 0,
-          direction: 'above',
-          owner_role: OWNER_ROLE,
-          within_hours: 48,
-        });
         return { errors: lint.errors, warnings: lint.warnings };
       },
     },
@@ -255,11 +256,22 @@ export async function runDefineEvents(opts: {
       id: 'reconcile',
       name: 'Reconcile governance and QA (merge gate)',
       owner: OWNER_ROLE,
-      purpose: 'Every cataloged event has governance and QA coverage',
+      purpose: 'Every cataloged event has governance and QA coverage; compliance blockers from both branches',
       outputVar: 'reconciled',
       dependsOn: ['governance', 'qa'],
       kind: 'merge-gate',
-      run: async () => {
+      run: async (sctx) => {
+        // Both branches find compliance blockers: the plan's lint errors, and consent violations or
+        // unflagged PII in captured payloads.
+        sctx.alert({
+          id: 'compliance_blockers',
+          metric: 'lint errors + consent violations + unflagged PII in captured payloads',
+          value: complianceBlockers(lint, validation),
+          threshold: 0,
+          direction: 'above',
+          owner_role: OWNER_ROLE,
+          within_hours: 48,
+        });
         const live = plan.events.filter((e) => e.status !== 'deprecated');
         reconcile(
           [
@@ -404,7 +416,7 @@ export async function runDefineEvents(opts: {
       stages,
       successCriteria: [
         'every KPI measurable from the sources given',
-        'no compliance blockers (lint errors)',
+        'no compliance blockers (lint errors, consent violations, unflagged PII)',
         `captured payload defect rate at most ${ctx.defectThreshold}`,
       ],
       deliverables: [

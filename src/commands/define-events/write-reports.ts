@@ -11,7 +11,7 @@ import {
   type ReportFile,
 } from '../../report/index.ts';
 import { exportPlan, type PlanFormat } from '../events/index.ts';
-import type { DefineEventsResult } from './run-define-events.ts';
+import { complianceBlockers, type DefineEventsResult } from './run-define-events.ts';
 
 /** The instrumentation spec as a dashboard model (rendered to Markdown and HTML). */
 export function buildSpecDashboard(r: DefineEventsResult, plan: TrackingPlan): Dashboard {
@@ -38,10 +38,10 @@ export function buildSpecDashboard(r: DefineEventsResult, plan: TrackingPlan): D
       },
       {
         label: 'Compliance blockers',
-        value: r.governance.lint.errors,
+        value: complianceBlockers(r.governance.lint, q.validation),
         format: 'integer',
-        status: r.governance.lint.errors ? 'alert' : 'ok',
-        note: `${r.governance.lint.warnings} warnings`,
+        status: complianceBlockers(r.governance.lint, q.validation) ? 'alert' : 'ok',
+        note: `${r.governance.lint.errors} lint errors, ${q.validation ? q.validation.violationsByType.consent_violation + q.validation.violationsByType.pii_detected : 0} consent/PII in payloads; ${r.governance.lint.warnings} warnings`,
       },
       ...(q.defect_rate !== null
         ? [
@@ -179,7 +179,7 @@ export function buildSpecDashboard(r: DefineEventsResult, plan: TrackingPlan): D
             columns: [
               { key: 'kind', label: 'Kind', format: 'text' },
               { key: 'check', label: 'Check', format: 'text' },
-              { key: 'status', label: 'Status', format: 'text' },
+              { key: 'status', label: 'Result', format: 'text' },
               { key: 'detail', label: 'Detail', format: 'text' },
               { key: 'owner_role', label: 'Owner', format: 'text' },
             ],
@@ -200,7 +200,9 @@ export function buildSpecDashboard(r: DefineEventsResult, plan: TrackingPlan): D
       {
         title: 'Change management',
         intro: r.change_management.previous_version
-          ? `Previous version ${r.change_management.previous_version} → ${r.tracking_plan.version} (${r.change_management.diff?.level ?? 'none'} change).`
+          ? r.change_management.diff?.level && r.change_management.diff.level !== 'none'
+            ? `Previous version ${r.change_management.previous_version} → ${r.tracking_plan.version} (${r.change_management.diff.level.toUpperCase()} change).`
+            : `No change to the events since version ${r.change_management.previous_version}.`
           : `First version ${r.tracking_plan.version}.`,
         blocks: [
           {

@@ -32,11 +32,15 @@ export function executiveSummary(r: TrackSourceResult): string {
       ? `${lead.name} leads partner credit with ${money(lead.pipeline, cur)} of pipeline (${money(lead.sourced_pipeline, cur)} partner-sourced).`
       : '',
     `Attribution confidence is ${pct(r.confidence.value)} against a guardrail of ${pct(r.confidence.threshold)}${r.confidence.value < r.confidence.threshold ? ' — below it' : ''}; ${money(r.unattributed.pipeline, cur)} of pipeline has no matched touch.`,
-    behind.length
-      ? `Behind their pipeline targets for this window: ${behind.join(', ')} (targets prorated to the window, ${pct(r.campaign.window_share)} of the campaign).`
-      : `All partners are on or ahead of their pipeline targets for this window (${pct(r.campaign.window_share)} of the campaign).`,
+    r.campaign.window_share === 0
+      ? `The window does not overlap the campaign (${r.campaign.start} to ${r.campaign.end}): no target applies; check --window and --as-of.`
+      : r.contribution.every((c) => c.status === 'no_target')
+        ? 'No partner has a pipeline target for this window.'
+        : behind.length
+          ? `Behind their pipeline targets for this window: ${behind.join(', ')} (targets prorated to the window, ${pct(r.campaign.window_share)} of the campaign).`
+          : `All partners with targets are on or ahead of their pipeline targets for this window (${pct(r.campaign.window_share)} of the campaign).`,
     r.actions.length
-      ? `${r.actions.length} recommended actions; first: ${r.actions[0].title}.`
+      ? `${r.actions.length} recommended action${r.actions.length === 1 ? '' : 's'}; first: ${r.actions[0].title}.`
       : 'No actions recommended.',
   ];
   return lines.filter(Boolean).join(' ');
