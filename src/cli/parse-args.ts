@@ -4,17 +4,9 @@ import type { FlagSpec, FlagValues, ParsedArgs, PositionalSpec } from './command
 const canonical = (name: string) => name.replace(/-/g, '_').toLowerCase();
 const kebab = (name: string) => name.replace(/_/g, '-');
 
-/** Levenshtein distance (flags and command names are short, so the quadratic table is fine). */
-export function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
+import { editDistance as distance } from '../analyses/text/index.ts';
+
+export { distance };
 
 /** The nearest flag by edit distance (typos), else one the name is a prefix or part of. */
 function suggest(name: string, specs: FlagSpec[]): string {

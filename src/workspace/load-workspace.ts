@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { editDistance } from '../analyses/text/index.ts';
 import { configError, GtmError } from '../errors/index.ts';
 import {
   DEFAULT_CHANNEL_RULES,
@@ -63,18 +64,8 @@ function lineOf(doc: Document, instancePath: string, source: string, key?: strin
 }
 
 function closest(word: string, candidates: string[]): string | undefined {
-  const dist = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i][j] = Math.min(
-          d[i - 1][j] + 1,
-          d[i][j - 1] + 1,
-          d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-        );
-    return d[a.length][b.length];
-  };
+  const dist = editDistance;
+
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {

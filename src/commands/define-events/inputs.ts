@@ -5,6 +5,7 @@ import {
   type Regulation,
   type SourceKind,
 } from '../../analyses/instrumentation/index.ts';
+import { editDistance } from '../../analyses/text/index.ts';
 import { usageError } from '../../errors/index.ts';
 
 /** Instrumentation stacks gtm knows, and the plan format each one takes. */
@@ -43,15 +44,6 @@ export interface DefineEventsInputs {
   constraints: { regulations: Regulation[]; notes: string[] };
   timeline: string | null;
   as_of: string;
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
 }
 
 const list = (v: unknown): string[] =>
