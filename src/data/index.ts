@@ -41,3 +41,4 @@ export {
   type RejectRecord,
 } from './row-accounting.ts';
 export { csvCell, csvRow, toCsv, type CsvValue } from './csv-text.ts';
+export { fileRelationSql } from './file-relation.ts';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { REGULATIONS } from '../../analyses/instrumentation/index.ts';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand, CliContext, FlagSpec } from '../command.ts';
 
@@ -293,11 +294,11 @@ export const eventsCommand: CliCommand = {
           plan: abs(ctx, args.flags.plan),
           regulations: ((args.flags.constraints as string[] | undefined) ?? []).map((r) => {
             const reg = r.toUpperCase();
-            if (!['GDPR', 'CCPA', 'HIPAA', 'COPPA'].includes(reg))
+            if (!(REGULATIONS as readonly string[]).includes(reg))
               throw usageError(
                 `unknown regulation "${r}"`,
                 '--constraints',
-                'use any of: GDPR, CCPA, HIPAA, COPPA',
+                `use any of: ${REGULATIONS.join(', ')}`,
               );
             return reg;
           }) as never,

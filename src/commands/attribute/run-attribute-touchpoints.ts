@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import {
   resolveModelName,
   type AttributionOptions,
   type ModelName,
 } from '../../analyses/attribution/index.ts';
-import { openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
-import { quoteIdent, quoteString } from '../../data/sql-text.ts';
+import { fileRelationSql, openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
+import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import { buildPathSummary } from './build-path-summary.ts';
 import { attributeRecords, type AttributeResult } from './run-attribute.ts';
@@ -71,21 +70,7 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
         where: file,
         hint: 'check the path given to --touchpoints',
       });
-    const ext = path.extname(file.replace(/\.gz$/, '')).toLowerCase();
-    const reader =
-      ext === '.parquet' || ext === '.pq'
-        ? 'read_parquet'
-        : ext === '.csv' || ext === '.tsv'
-          ? 'read_csv_auto'
-          : ext === '.ndjson' || ext === '.jsonl' || ext === '.json'
-            ? 'read_json_auto'
-            : null;
-    if (!reader)
-      throw new GtmError('INPUT', `cannot tell the format of "${path.basename(file)}"`, {
-        where: file,
-        hint: 'use a .parquet, .csv or .ndjson file',
-      });
-    relation = `${reader}(${quoteString(file)})`;
+    relation = fileRelationSql(file);
     engine = await openDuckDb();
   }
   try {

@@ -1,7 +1,7 @@
 import { loadSource, openDuckDb, type SourceLoad } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
-import { normalizeSources, resolveMapping } from '../track-source/normalize-stage.ts';
+import { normalizeSources, resolveMapping, topReasons } from '../track-source/normalize-stage.ts';
 import { sourceSpec } from '../track-source/run-track-source.ts';
 
 export interface DoctorCheck {
@@ -65,12 +65,7 @@ export async function runDoctor(
     if (checks.every((c) => c.status !== 'error')) {
       const norm = await normalizeSources(engine, ws, loads);
       for (const c of checks) {
-        const reasons = new Map<string, number>();
-        for (const r of norm.rejects.filter((x) => x.source === c.source)) {
-          const key = r.reason.replace(/cannot read .* as/, 'cannot read a value as');
-          reasons.set(key, (reasons.get(key) ?? 0) + 1);
-        }
-        c.rejects = [...reasons].map(([reason, rows]) => ({ reason, rows })).sort((a, b) => b.rows - a.rows);
+        c.rejects = topReasons(norm.rejects.filter((x) => x.source === c.source).map((x) => x.reason));
         if (c.rejects.length && c.status === 'ok') {
           c.status = 'warn';
           c.message = `${c.rejects.reduce((s, r) => s + r.rows, 0)} row(s) would be rejected: ${c.rejects[0].reason}`;

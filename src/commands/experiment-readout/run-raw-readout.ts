@@ -1,8 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDuckDb } from '../../data/index.ts';
-import { quoteString } from '../../data/sql-text.ts';
+import { fileRelationSql, openDuckDb } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import { runExperimentReadout, type ExperimentReadoutOptions } from './run-experiment-readout.ts';
 import type { ReadoutResult } from './readout-result.ts';
@@ -48,24 +47,11 @@ export async function runRawReadout(
   opts: RawReadoutOptions,
 ): Promise<ReadoutResult & { reduced_from: { file: string; rows: number } }> {
   const metrics = parseMetricSpecs(opts.metrics);
-  const ext = path.extname(opts.exposures).toLowerCase();
-  const reader =
-    ext === '.parquet' || ext === '.pq'
-      ? 'read_parquet'
-      : ext === '.csv' || ext === '.tsv'
-        ? 'read_csv_auto'
-        : ext === '.ndjson' || ext === '.jsonl' || ext === '.json'
-          ? 'read_json_auto'
-          : null;
-  if (!reader)
-    throw new GtmError('INPUT', `cannot tell the format of "${path.basename(opts.exposures)}"`, {
-      where: opts.exposures,
-      hint: 'use a .parquet, .csv or .ndjson file',
-    });
+  const relation = fileRelationSql(opts.exposures);
   const engine = await openDuckDb();
   const dir = await mkdtemp(path.join(tmpdir(), 'gtm-readout-'));
   try {
-    await engine.exec(`CREATE VIEW exposures AS SELECT * FROM ${reader}(${quoteString(opts.exposures)})`);
+    await engine.exec(`CREATE VIEW exposures AS SELECT * FROM ${relation}`);
     const [{ n }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM exposures');
     const rows = await engine.query(
       sufficientStatsSql({

@@ -227,3 +227,17 @@ function emptySelect(entity: CanonicalEntity): string {
       return `SELECT NULL::VARCHAR AS opportunity_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS created_at, NULL::TIMESTAMP AS closed_at, NULL::VARCHAR AS stage, NULL::DOUBLE AS amount, NULL::VARCHAR AS currency, NULL::VARCHAR AS campaign, NULL::VARCHAR AS region, NULL::VARCHAR AS segment, NULL::VARCHAR AS partner, NULL::DOUBLE AS _rate_created, NULL::DOUBLE AS _rate_closed`;
   }
 }
+
+/** Reject reasons grouped (row-specific values folded away), most frequent first. */
+export function topReasons(reasons: string[]): { reason: string; rows: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of reasons) {
+    const key = r
+      .replace(/cannot read .* as/, 'cannot read a value as')
+      .replace(/no rate for (\w+) on [\d-]+/, 'no rate for $1');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .map(([reason, rows]) => ({ reason, rows }))
+    .sort((a, b) => b.rows - a.rows || a.reason.localeCompare(b.reason));
+}

@@ -18,7 +18,7 @@ import type { SourceConfig, WorkspaceConfig } from '../../workspace/index.ts';
 import { attributeCampaign, type AttributionOutput } from './attribute-stage.ts';
 import { asOfInstant, resolveInputs } from './inputs.ts';
 import { computeInsights, type Insights } from './insights-stage.ts';
-import { normalizeSources, type NormalizeOutput } from './normalize-stage.ts';
+import { normalizeSources, topReasons, type NormalizeOutput } from './normalize-stage.ts';
 import type { ScopeParams } from './sql/journeys-sql.ts';
 import { RESULT_SCHEMA_ID, type OwnedAction, type TrackSourceResult } from './track-source-result.ts';
 import { writeTrackSourceReports } from './write-reports.ts';
@@ -545,17 +545,4 @@ export async function runTrackSource(opts: RunTrackSourceOptions): Promise<Track
     );
   }
   return { result: res, record, planPath: planPathOut, problems };
-}
-
-function topReasons(reasons: string[]): { reason: string; rows: number }[] {
-  const counts = new Map<string, number>();
-  for (const r of reasons) {
-    const key = r
-      .replace(/cannot read .* as/, 'cannot read a value as')
-      .replace(/no rate for (\w+) on [\d-]+/, 'no rate for $1');
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts.entries()]
-    .map(([reason, rows]) => ({ reason, rows }))
-    .sort((a, b) => b.rows - a.rows || a.reason.localeCompare(b.reason));
 }
