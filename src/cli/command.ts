@@ -1,17 +1,7 @@
+import type { FlagSpec, FlagType } from '../commands/kit/flag-spec.ts';
 import type { Output } from './output.ts';
 
-export type FlagType = 'string' | 'number' | 'boolean' | 'list';
-
-export interface FlagSpec {
-  /** Canonical name in snake_case; `--name` and `--kebab-name` are both accepted. */
-  name: string;
-  type: FlagType;
-  description: string;
-  placeholder?: string;
-  choices?: readonly string[];
-  default?: string | number | boolean | string[];
-  required?: boolean;
-}
+export type { FlagSpec, FlagType };
 
 export interface PositionalSpec {
   name: string;
@@ -44,6 +34,8 @@ export interface CliCommand {
   positionals?: PositionalSpec[];
   subcommands?: CliCommand[];
   examples?: string[];
+  /** The agent plugin that publishes the command, for `/plugin:command` usage lines. */
+  plugin?: string;
   run?: (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 }
 

@@ -1,55 +1,12 @@
 import { usageError } from '../errors/index.ts';
 import type { FlagSpec, FlagValues, ParsedArgs, PositionalSpec } from './command.ts';
 
-const canonical = (name: string) => name.replace(/-/g, '_').toLowerCase();
-const kebab = (name: string) => name.replace(/_/g, '-');
-
+import { coerceFlag, type FlagValue } from '../commands/kit/check-flag-value.ts';
+import { canonicalFlag as canonical } from '../commands/kit/flag-spec.ts';
+import { completeFlags, suggestFlag as suggest } from '../commands/kit/resolve-flag-object.ts';
 import { editDistance as distance } from '../analyses/text/index.ts';
 
 export { distance };
-
-/** The nearest flag by edit distance (typos), else one the name is a prefix or part of. */
-function suggest(name: string, specs: FlagSpec[]): string {
-  const n = canonical(name);
-  let hit: FlagSpec | undefined;
-  let best = Math.max(2, Math.floor(n.length / 3)) + 1;
-  for (const s of specs) {
-    const d = distance(n, s.name);
-    if (d < best) [hit, best] = [s, d];
-  }
-  hit ??= specs.find((s) => s.name.startsWith(n) || n.startsWith(s.name) || s.name.includes(n));
-  return hit ? `did you mean --${kebab(hit.name)}? ` : '';
-}
-
-function coerce(spec: FlagSpec, raw: string, shown: string): string | number | boolean | string[] {
-  switch (spec.type) {
-    case 'number': {
-      const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v))
-        throw usageError(
-          `expects a number, got "${raw}"`,
-          shown,
-          `write ${shown} ${spec.placeholder ?? 'NUMBER'}`,
-        );
-      return v;
-    }
-    case 'boolean':
-      if (/^(true|yes|1)$/i.test(raw)) return true;
-      if (/^(false|no|0)$/i.test(raw)) return false;
-      throw usageError(
-        `expects true or false, got "${raw}"`,
-        shown,
-        `write ${shown} or --no-${shown.slice(2)}`,
-      );
-    case 'list':
-      return raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-    default:
-      return raw;
-  }
-}
 
 /**
  * Parses argv against flag specs. Accepts `--snake_case`, `--kebab-case`, `--flag=value`,
@@ -66,6 +23,7 @@ export function parseArgs(
 ): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const flags: FlagValues = {};
+  const given = new Set<string>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -100,9 +58,9 @@ export function parseArgs(
         shown,
         `${suggest(rawName, specs)}run with --help to list the flags`,
       );
-    let value: string | number | boolean | string[];
+    let value: FlagValue;
     if (spec.type === 'boolean') {
-      value = eq > 0 ? coerce(spec, arg.slice(eq + 1), shown) : !negated;
+      value = eq > 0 ? coerceFlag(spec, arg.slice(eq + 1), shown) : !negated;
     } else {
       let raw: string | undefined;
       if (eq > 0) raw = arg.slice(eq + 1);
@@ -110,40 +68,17 @@ export function parseArgs(
         raw = argv[++i];
       if (raw === undefined)
         throw usageError(`needs a value`, shown, `write ${shown} ${spec.placeholder ?? 'VALUE'}`);
-      value = coerce(spec, raw, shown);
+      value = coerceFlag(spec, raw, shown);
     }
-    if (spec.choices && spec.type !== 'list' && !spec.choices.includes(String(value)))
-      throw usageError(
-        `must be one of ${spec.choices.join(', ')}; got "${String(value)}"`,
-        shown,
-        `e.g. ${shown} ${spec.choices[0]}`,
-      );
+    given.add(name);
     if (spec.type === 'list') {
-      const list = value as string[];
-      if (spec.choices) {
-        const bad = list.find((v) => !spec.choices!.includes(v));
-        if (bad)
-          throw usageError(
-            `has unknown value "${bad}"; allowed: ${spec.choices.join(', ')}`,
-            shown,
-            `e.g. ${shown} ${spec.choices.slice(0, 2).join(',')}`,
-          );
-      }
-      flags[name] = [...((flags[name] as string[] | undefined) ?? []), ...list];
+      flags[name] = [...new Set([...((flags[name] as string[] | undefined) ?? []), ...(value as string[])])];
     } else {
       flags[name] = value;
     }
   }
   if (!flags.help) {
-    for (const spec of specs) {
-      if (flags[spec.name] === undefined && spec.default !== undefined) flags[spec.name] = spec.default;
-      if (spec.required && flags[spec.name] === undefined)
-        throw usageError(
-          'is required',
-          `--${kebab(spec.name)}`,
-          `add --${kebab(spec.name)} ${spec.placeholder ?? 'VALUE'}`,
-        );
-    }
+    completeFlags(flags as Record<string, FlagValue | undefined>, specs, given);
     const required = positionalSpecs.filter((p) => p.required);
     if (positionals.length < required.length) {
       const missing = required[positionals.length];

@@ -42,3 +42,23 @@ export {
 } from './row-accounting.ts';
 export { csvCell, csvRow, toCsv, type CsvValue } from './csv-text.ts';
 export { fileRelationSql } from './file-relation.ts';
+export {
+  ENTITIES,
+  ENTITY_NAMES,
+  entitySpec,
+  typedEntity,
+  resolveMapping,
+  normalizeEntities,
+  dedupeSql,
+  topReasons,
+  type EntitySpec,
+  type NormalizeSettings,
+  type SourceBinding,
+  type DedupeRule,
+  type ColumnDef,
+  type ColumnKind,
+  type TypedEntityDef,
+  type BoundSource,
+  type NormalizeResult,
+} from './entities/index.ts';
+export type { RejectedRow } from '../contracts/index.ts';

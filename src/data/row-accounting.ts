@@ -6,17 +6,10 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GtmError } from '../errors/index.ts';
 import { toCsv } from './csv-text.ts';
+import type { RowAccounting } from '../contracts/index.ts';
 import type { SourceReject } from './source-spec.ts';
 
-export interface RowAccounting {
-  source: string;
-  rows_in: number;
-  accepted: number;
-  deduplicated: number;
-  rejected: number;
-  /** Where the rejected rows were written, when any were. */
-  rejects_file?: string;
-}
+export type { RowAccounting };
 
 /**
  * Checks `rows_in = accepted + deduplicated + rejected` and returns the accounting unchanged.

@@ -13,6 +13,8 @@ import type { FallbackUsed } from './resolve-owner.ts';
 /** What a stage context needs from the running plan. */
 export interface ContextHost {
   record: PlanRecord;
+  /** Path of the plan file. */
+  path: string;
   spec: PlanSpec;
   signal: AbortSignal;
   iso(): string;
@@ -78,6 +80,14 @@ export function createStageContext(
     attempt,
     stageId: taskId,
     signal: host.signal,
+    planPath: host.path,
+
+    recorded() {
+      return {
+        alerts: structuredClone(host.record.alerts),
+        escalations: structuredClone(host.record.escalations),
+      };
+    },
 
     fingerprint(f: FingerprintInput) {
       ensureOpen('fingerprint');
@@ -143,6 +153,7 @@ export function createStageContext(
         accepted: a.accepted,
         deduplicated: a.deduplicated,
         rejected: a.rejected,
+        ...(a.entity ? { entity: a.entity } : {}),
         ...(a.rejects_file ? { rejects_file: a.rejects_file } : {}),
       });
       host.save();

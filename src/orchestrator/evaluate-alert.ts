@@ -13,12 +13,16 @@ export interface AlertInput {
   direction: 'below' | 'above';
   /** Who acts on a breach; resolved through the roster like stage owners. */
   owner_role?: string;
+  /** How the value reads in reports: `share` (0..1, shown as a percent; default), `count`, `amount`, `ratio`. */
+  unit?: AlertUnit;
   /**
    * Count an earlier breach only when it was evaluated at most this many hours ago ("breached twice
    * in 48 h"); without it, the previous run counts however old it is.
    */
   within_hours?: number;
 }
+
+export type AlertUnit = 'share' | 'count' | 'amount' | 'ratio';
 
 export interface ResolvedParty {
   role: string | null;
@@ -33,6 +37,7 @@ export interface AlertEvaluation {
   value: number;
   threshold: number;
   direction: 'below' | 'above';
+  unit?: AlertUnit;
   breached: boolean;
   /** Breaches in a row including this run; 0 when not breached now. */
   consecutive_breaches: number;
@@ -108,6 +113,7 @@ export function evaluateAlert(
     value: input.value,
     threshold: input.threshold,
     direction: input.direction,
+    ...(input.unit ? { unit: input.unit } : {}),
     breached,
     consecutive_breaches: consecutive,
     escalate,

@@ -24,7 +24,7 @@ export {
   type TaskError,
   type AttemptRecord,
   type DataFingerprint,
-  type RowAccounting,
+  type RowAccountingRecord,
   type AlertRecord,
   type EscalationRecord,
   type FallbackRecord,
@@ -43,6 +43,7 @@ export {
   type AlertInput,
   type AlertEvaluation,
   type AlertHistoryEntry,
+  type AlertUnit,
 } from './evaluate-alert.ts';
 export { ladderStep } from './escalation-ladder.ts';
 export { reconcile, type ReconcileCheck } from './reconcile.ts';

@@ -264,6 +264,7 @@ export class PlanExecution {
   private host(): ContextHost {
     return {
       record: this.record,
+      path: this.path,
       spec: this.spec,
       signal: this.controller.signal,
       iso: () => this.iso(),

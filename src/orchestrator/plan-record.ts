@@ -1,3 +1,4 @@
+import type { RowAccounting } from '../contracts/index.ts';
 import type { AlertEvaluation } from './evaluate-alert.ts';
 import type { FallbackUsed } from './resolve-owner.ts';
 
@@ -72,15 +73,8 @@ export interface DataFingerprint {
   recorded_at: string;
 }
 
-export interface RowAccounting {
-  task_id: string;
-  source: string;
-  rows_in: number;
-  accepted: number;
-  deduplicated: number;
-  rejected: number;
-  rejects_file?: string;
-}
+/** Row accounting as the plan records it: the shared type plus the task that counted. */
+export type RowAccountingRecord = RowAccounting & { task_id: string };
 
 export interface AlertRecord extends AlertEvaluation {
   task_id: string;
@@ -160,7 +154,7 @@ export interface PlanRecord {
   inputs: Record<string, unknown>;
   settings: Record<string, unknown>;
   data_fingerprints: DataFingerprint[];
-  row_accounting: RowAccounting[];
+  row_accounting: RowAccountingRecord[];
   alerts: AlertRecord[];
   escalations: EscalationRecord[];
   fallbacks_used: FallbackRecord[];

@@ -1,6 +1,7 @@
 import type { AlertEvaluation, AlertInput } from './evaluate-alert.ts';
-import type { PlanStatus, TaskError } from './plan-record.ts';
+import type { AlertRecord, EscalationRecord, PlanStatus, TaskError } from './plan-record.ts';
 import type { Roster } from './resolve-owner.ts';
+import type { RowAccounting } from '../contracts/index.ts';
 
 /** What a stage reports about one source it read: enough to tell later whether the data changed. */
 export interface FingerprintInput {
@@ -11,14 +12,7 @@ export interface FingerprintInput {
 }
 
 /** Where every input row of a source went. `rows_in` must equal accepted + deduplicated + rejected. */
-export interface RowAccountingInput {
-  source: string;
-  rows_in: number;
-  accepted: number;
-  deduplicated: number;
-  rejected: number;
-  rejects_file?: string;
-}
+export type RowAccountingInput = RowAccounting;
 
 /** What a stage's `run` gets: the outputs of the stages before it, and the record it writes into. */
 export interface StageContext {
@@ -44,6 +38,13 @@ export interface StageContext {
   note(message: string): void;
   /** A transient progress line for the terminal; not kept in the plan. */
   progress(message: string): void;
+  /** Where the plan record is written (known from the start of the run). */
+  readonly planPath: string;
+  /**
+   * The alerts and escalations recorded so far, for a closing stage (the report) that runs after
+   * every stage that raises them.
+   */
+  recorded(): { alerts: readonly AlertRecord[]; escalations: readonly EscalationRecord[] };
 }
 
 /**

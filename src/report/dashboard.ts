@@ -47,6 +47,8 @@ export interface Kpi {
 
 export interface Section {
   title: string;
+  /** Kept (without its charts) in the short `--detail summary` view; see `summaryView`. */
+  summary?: boolean;
   /** Short paragraph under the heading; same minimal Markdown as a `markdown` block. */
   intro?: string;
   blocks: Block[];
@@ -135,4 +137,17 @@ export function rowStatus(
     return marked ? highlight.status : undefined;
   }
   return isStatus(value) ? value : undefined;
+}
+
+/**
+ * The short view of a dashboard (`--detail summary`): the KPIs and the sections marked `summary`,
+ * without their charts. `full` keeps every section.
+ */
+export function summaryView(d: Dashboard): Dashboard {
+  return {
+    ...d,
+    sections: d.sections
+      .filter((s) => s.summary)
+      .map((s) => ({ ...s, blocks: s.blocks.filter((b) => b.kind !== 'chart') })),
+  };
 }

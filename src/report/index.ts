@@ -19,7 +19,7 @@ export type {
   TableHighlight,
   ValueFormat,
 } from './dashboard.ts';
-export { MAX_TABLE_ROWS, STATUS_LABELS } from './dashboard.ts';
+export { MAX_TABLE_ROWS, STATUS_LABELS, summaryView } from './dashboard.ts';
 export { renderDashboardHtml, type RenderHtmlOptions } from './render-dashboard-html.ts';
 export { renderDashboardMarkdown, type RenderMarkdownOptions } from './render-markdown.ts';
 export { mdTable } from './md-table.ts';
@@ -29,3 +29,14 @@ export { toCsvTable, type CsvColumn } from './csv-table.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';
 export { snapshotPng, hasChromium, type SnapshotOptions } from './snapshot-png.ts';
 export * from './charts.ts';
+export {
+  alertBlocks,
+  alertValue,
+  rowAccountingBlocks,
+  dataQualitySection,
+  actionsSection,
+  type AlertView,
+  type RowAccountingView,
+  type OwnedItemView,
+} from './common-sections.ts';
+export { textTable, fmtMoney, fmtPct } from './text-table.ts';

@@ -1,4 +1,4 @@
-export { loadWorkspace, CONFIG_FILE, SCHEMA_PATH, keyPath } from './load-workspace.ts';
+export { loadWorkspace, defaultWorkspace, CONFIG_FILE, SCHEMA_PATH, keyPath } from './load-workspace.ts';
 export type * from './workspace-config.ts';
 export {
   DEFAULT_CHANNEL_RULES,

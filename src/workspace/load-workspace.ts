@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { editDistance } from '../analyses/text/index.ts';
+import { entitySpec } from '../data/entities/index.ts';
 import { configError, GtmError } from '../errors/index.ts';
 import {
   DEFAULT_CHANNEL_RULES,
@@ -222,6 +223,16 @@ export function loadWorkspace(opts: {
 
 type Fail = (instancePath: string, message: string, hint: string) => GtmError;
 
+/**
+ * The workspace of a folder without gtm.yaml, for commands that can run without one
+ * (`define-events`): every default, no sources, reports and plans under `baseDir`.
+ */
+export function defaultWorkspace(baseDir: string): WorkspaceConfig {
+  return withDefaults({ version: 1, sources: [] }, baseDir, '', (instancePath, message, hint) =>
+    configError(`${keyPath(instancePath)} ${message}`, '(defaults)', hint),
+  );
+}
+
 function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail): WorkspaceConfig {
   const r = raw as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- validated by the schema above
   const sources: SourceConfig[] = (r.sources as Json[]).map(
@@ -259,6 +270,14 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     }
   });
   sources.forEach((s, i) => {
+    const spec = entitySpec(s.entity);
+    for (const canon of Object.keys(s.mapping))
+      if (spec && !spec.columns.includes(canon))
+        throw fail(
+          `/sources/${i}/mapping`,
+          `maps unknown canonical column "${canon}" of ${s.entity}`,
+          `canonical columns of ${s.entity}: ${spec.columns.join(', ')}`,
+        );
     if (s.partner && !aliasOwner.has(s.partner.trim().toLowerCase()))
       throw fail(
         `/sources/${i}/partner`,

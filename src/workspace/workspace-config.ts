@@ -2,7 +2,8 @@
  * The shape of `gtm.yaml` after loading and defaulting. The published JSON Schema
  * (`gtm.schema.json`) describes the file as written; this type is what commands receive.
  */
-export type Entity = 'touchpoints' | 'opportunities' | 'stage_history' | 'people';
+/** A canonical entity name (the registry in src/data/entities; the schema lists them). */
+export type Entity = string;
 
 export type SourceConfig = {
   name: string;

@@ -170,7 +170,16 @@ describe('the specification usage line on the demo', () => {
         })),
       ),
     );
-    expect(plan.alerts).toEqual([expect.objectContaining({ id: 'attribution_confidence', breached: false })]);
+    // the guardrail, and the data-quality check of the reject rate (recorded as an alert since the command kit)
+    expect(plan.alerts).toEqual([
+      expect.objectContaining({
+        id: 'max_reject_rate',
+        breached: false,
+        direction: 'above',
+        threshold: 0.005,
+      }),
+      expect.objectContaining({ id: 'attribution_confidence', breached: false }),
+    ]);
   });
 });
 
@@ -375,7 +384,7 @@ describe('alerts, escalation and change log', () => {
   it('a breached guardrail escalates only on the second consecutive breach', () => {
     const [b1, b2] = [runs.breach1, runs.breach2];
     expect(b1.cli.code).toBe(0);
-    expect(b1.plan.alerts[0]).toMatchObject({
+    expect(b1.plan.alerts.find((a) => a.id === 'attribution_confidence')).toMatchObject({
       id: 'attribution_confidence',
       breached: true,
       threshold: 0.99,

@@ -1,6 +1,6 @@
 import { loadWorkspace } from '../../workspace/index.ts';
 import type { CliCommand } from '../command.ts';
-import { textTable } from '../text-table.ts';
+import { textTable } from '../../report/index.ts';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',

@@ -1,5 +1,5 @@
 import type { DefineEventsResult } from '../../commands/define-events/run-define-events.ts';
-import { textTable } from '../text-table.ts';
+import { textTable } from '../../report/index.ts';
 
 /** Terminal view of a define-events run. */
 export function formatDefineEvents(r: DefineEventsResult): string {

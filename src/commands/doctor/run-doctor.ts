@@ -1,8 +1,16 @@
-import { loadSource, openDuckDb, type SourceLoad } from '../../data/index.ts';
+import {
+  entitySpec,
+  loadSource,
+  normalizeEntities,
+  openDuckDb,
+  resolveMapping,
+  topReasons,
+  type BoundSource,
+  type EntitySpec,
+} from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
-import { normalizeSources, resolveMapping, topReasons } from '../track-source/normalize-stage.ts';
-import { sourceSpec } from '../track-source/run-track-source.ts';
+import { normalizeSettingsOf, sourceSpecOf, sourceWhere } from '../kit/workspace-sources.ts';
 
 export interface DoctorCheck {
   source: string;
@@ -33,7 +41,7 @@ export async function runDoctor(
 ): Promise<DoctorReport> {
   const engine = await openDuckDb();
   const checks: DoctorCheck[] = [];
-  const loads = new Map<string, SourceLoad>();
+  const bound: BoundSource[] = [];
   try {
     for (const [i, src] of ws.sources.entries()) {
       const check: DoctorCheck = {
@@ -48,11 +56,24 @@ export async function runDoctor(
       };
       checks.push(check);
       try {
-        const load = await loadSource(engine, sourceSpec(src, ws.baseDir, env), `raw_${i}`);
+        const load = await loadSource(engine, sourceSpecOf(src, ws.baseDir, env), `raw_${i}`);
         check.rows = load.rows + load.rejects.length;
         check.columns = load.columns.map((c) => c.name);
-        check.mapped = resolveMapping(src, load, i, ws.baseDir);
-        loads.set(src.name, load);
+        const spec = entitySpec(src.entity) as EntitySpec;
+        const where = sourceWhere(src, i, load.files, ws.baseDir);
+        check.mapped = resolveMapping(spec, src.mapping, check.columns, where, `sources[${i}]`);
+        bound.push({
+          load,
+          binding: {
+            source: src.name,
+            entity: src.entity,
+            priority: src.priority,
+            rawTable: load.table,
+            columns: check.mapped,
+            defaultPartner: src.partner,
+            defaultCurrency: src.currency ?? ws.currency.reporting,
+          },
+        });
         if (load.rejects.length) {
           check.status = 'warn';
           check.message = `${load.rejects.length} unreadable line(s), first at ${load.rejects[0].row}: ${load.rejects[0].reason}`;
@@ -63,7 +84,8 @@ export async function runDoctor(
       }
     }
     if (checks.every((c) => c.status !== 'error')) {
-      const norm = await normalizeSources(engine, ws, loads);
+      const specs = [...new Set(ws.sources.map((x) => x.entity))].map((e) => entitySpec(e) as EntitySpec);
+      const norm = await normalizeEntities(engine, specs, bound, normalizeSettingsOf(ws), ws.baseDir);
       for (const c of checks) {
         c.rejects = topReasons(norm.rejects.filter((x) => x.source === c.source).map((x) => x.reason));
         if (c.rejects.length && c.status === 'ok') {

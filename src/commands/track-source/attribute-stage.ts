@@ -65,16 +65,13 @@ export interface AttributionOutput {
 
 const DATA_DRIVEN = new Set<ModelName>(['markov', 'shapley', 'fractribution']);
 
-/** Builds journeys in the engine, then runs the chosen model for every dimension. */
-export async function attributeCampaign(
+type NullPath = { channel: string; partner: string; asset: string; region: string };
+
+/** Journeys of the opportunities in scope, and the touch paths of accounts that did not convert. */
+async function loadJourneys(
   engine: Engine,
-  ws: WorkspaceConfig,
   scope: ScopeParams,
-  model: ModelName | 'compare',
-  dimensions: DimensionName[],
-  progress: (m: string) => void,
-): Promise<{ output: AttributionOutput; journeys: OpportunityJourney[] }> {
-  progress('building journeys');
+): Promise<{ journeys: OpportunityJourney[]; nullPaths: NullPath[][] }> {
   await engine.exec(campaignTouchesSql(scope));
   await engine.exec(scopeSql(scope));
   await engine.exec(journeyTouchesSql(scope));
@@ -100,13 +97,7 @@ export async function attributeCampaign(
       Number(r.lead_ts),
     ]),
   );
-  const nullRows = await engine.query<{
-    acct: string;
-    channel: string;
-    partner: string;
-    asset: string;
-    region: string;
-  }>(nullPathRowsSql(scope));
+  const nullRows = await engine.query<NullPath & { acct: string }>(nullPathRowsSql(scope));
   const journeys = buildJourneys(
     opps.map((o) => ({
       ...o,
@@ -118,38 +109,44 @@ export async function attributeCampaign(
     sourced,
     lead,
   );
-  const nullPaths = new Map<string, { channel: string; partner: string; asset: string; region: string }[]>();
+  const nullPaths = new Map<string, NullPath[]>();
   for (const r of nullRows) {
-    const list = nullPaths.get(r.acct) ?? [];
-    list.push(r);
-    nullPaths.set(r.acct, list);
+    const list = nullPaths.get(r.acct);
+    if (list) list.push(r);
+    else nullPaths.set(r.acct, [r]);
   }
-  const primary: ModelName =
-    model === 'compare'
-      ? ws.attribution.model === 'compare'
-        ? 'linear'
-        : (ws.attribution.model as ModelName)
-      : model;
+  return { journeys, nullPaths: [...nullPaths.values()] };
+}
+
+/** Builds journeys in the engine, then runs the chosen model (or every model) for every dimension. */
+export async function attributeCampaign(
+  engine: Engine,
+  ws: WorkspaceConfig,
+  scope: ScopeParams,
+  model: ModelName | 'compare',
+  dimensions: DimensionName[],
+  progress: (m: string) => void,
+): Promise<AttributionOutput> {
+  progress('building journeys');
+  const { journeys, nullPaths } = await loadJourneys(engine, scope);
+  const configured = ws.attribution.model === 'compare' ? 'linear' : (ws.attribution.model as ModelName);
+  const primary: ModelName = model === 'compare' ? configured : model;
   progress(`attributing with ${primary}`);
-  const output = attributeJourneys(journeys, [...nullPaths.values()], primary, dimensions, ws);
-  if (model === 'compare') {
-    output.comparison = {};
-    for (const m of MODEL_NAMES) {
-      if (m === 'custom') continue;
-      progress(`comparing: ${m}`);
-      const r = attributeJourneys(journeys, [...nullPaths.values()], m, dimensions, ws, {
-        bootstrap: 0,
-        revenue: false,
-      });
-      output.comparison[m] = Object.fromEntries(
-        Object.entries(r.byDimension).map(([d, lines]) => [
-          d,
-          Object.fromEntries(lines!.map((l) => [l.key, l.pipeline])),
-        ]),
-      );
-    }
+  const output = attributeJourneys(journeys, nullPaths, primary, dimensions, ws);
+  if (model !== 'compare') return output;
+  output.comparison = {};
+  for (const m of MODEL_NAMES) {
+    if (m === 'custom') continue;
+    progress(`comparing: ${m}`);
+    const r = attributeJourneys(journeys, nullPaths, m, dimensions, ws, { bootstrap: 0, revenue: false });
+    output.comparison[m] = Object.fromEntries(
+      Object.entries(r.byDimension).map(([d, lines]) => [
+        d,
+        Object.fromEntries((lines ?? []).map((l) => [l.key, l.pipeline])),
+      ]),
+    );
   }
-  return { output, journeys };
+  return output;
 }
 
 function pathsFor(
@@ -187,6 +184,64 @@ function pathsFor(
   return out;
 }
 
+/** One dimension's credit lines: the model's pipeline (and revenue) credit, and touch counts. */
+function creditLines(
+  pipe: AttributionResult,
+  rev: AttributionResult | undefined,
+  touched: OpportunityJourney[],
+  dim: DimensionName,
+): CreditLine[] {
+  const touches = new Map<string, number>();
+  for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
+  const pBy = new Map(pipe.channels.map((c) => [c.channel, c]));
+  const rBy = new Map((rev?.channels ?? []).map((c) => [c.channel, c]));
+  const keys = new Set([...pBy.keys(), ...rBy.keys(), ...touches.keys()]);
+  return [...keys]
+    .map((key) => {
+      const p = pBy.get(key);
+      const r = rBy.get(key);
+      const line: CreditLine = {
+        key,
+        pipeline: p?.value ?? 0,
+        revenue: r?.value ?? 0,
+        opportunities: p?.conversions ?? 0,
+        won: r?.conversions ?? 0,
+        touches: touches.get(key) ?? 0,
+      };
+      if (p?.valueCI) line.pipeline_ci = p.valueCI;
+      if (r?.valueCI) line.revenue_ci = r.valueCI;
+      return line;
+    })
+    .filter((l) => l.pipeline !== 0 || l.revenue !== 0 || l.touches !== 0)
+    .sort((a, b) => b.pipeline - a.pipeline || a.key.localeCompare(b.key));
+}
+
+const sumOf = (xs: OpportunityJourney[], f: (j: OpportunityJourney) => number) =>
+  xs.reduce((s, j) => s + f(j), 0);
+const triple = (xs: OpportunityJourney[]) => ({
+  opportunities: xs.length,
+  pipeline: sumOf(xs, (j) => j.pipeline),
+  revenue: sumOf(xs, (j) => j.revenue),
+});
+
+/** Sourced (a registration before creation), influenced (touched otherwise) and unattributed deals. */
+function classify(journeys: OpportunityJourney[]): AttributionOutput['classification'] {
+  const bySourcer: Record<string, { opportunities: number; pipeline: number; revenue: number }> = {};
+  const sourced = journeys.filter((j) => j.touches.length > 0 && j.sourced_by);
+  for (const j of sourced) {
+    const b = (bySourcer[j.sourced_by as string] ??= { opportunities: 0, pipeline: 0, revenue: 0 });
+    b.opportunities++;
+    b.pipeline += j.pipeline;
+    b.revenue += j.revenue;
+  }
+  return {
+    sourced: { ...triple(sourced), by_partner: bySourcer },
+    influenced: triple(journeys.filter((j) => j.touches.length > 0 && !j.sourced_by)),
+    unattributed: triple(journeys.filter((j) => j.touches.length === 0)),
+  };
+}
+
+/** Runs one model over the journeys for every dimension (pipeline, and revenue unless turned off). */
 export function attributeJourneys(
   journeys: OpportunityJourney[],
   nulls: { [k: string]: string }[][],
@@ -195,24 +250,12 @@ export function attributeJourneys(
   ws: WorkspaceConfig,
   opts: { bootstrap?: number; revenue?: boolean } = {},
 ): AttributionOutput {
-  const sum = (xs: OpportunityJourney[], f: (j: OpportunityJourney) => number) =>
-    xs.reduce((s, j) => s + f(j), 0);
   const touched = journeys.filter((j) => j.touches.length > 0);
   const untouched = journeys.filter((j) => j.touches.length === 0);
-  const sourcedJ = touched.filter((j) => j.sourced_by);
-  const influencedJ = touched.filter((j) => !j.sourced_by);
-  const bySourcer: Record<string, { opportunities: number; pipeline: number; revenue: number }> = {};
-  for (const j of sourcedJ) {
-    const b = (bySourcer[j.sourced_by!] ??= { opportunities: 0, pipeline: 0, revenue: 0 });
-    b.opportunities++;
-    b.pipeline += j.pipeline;
-    b.revenue += j.revenue;
-  }
-  const bootstrap = opts.bootstrap ?? (DATA_DRIVEN.has(model) ? ws.attribution.bootstrap : 0);
   const options = {
     halfLifeDays: ws.attribution.half_life_days,
     directChannels: [ws.channels.direct],
-    bootstrap,
+    bootstrap: opts.bootstrap ?? (DATA_DRIVEN.has(model) ? ws.attribution.bootstrap : 0),
     seed: ws.attribution.seed,
   };
   const byDimension: AttributionOutput['byDimension'] = {};
@@ -224,51 +267,18 @@ export function attributeJourneys(
         ? undefined
         : attribute(pathsFor(journeys, nulls, dim, 'revenue'), model, options);
     if (dim === 'channel') markov = pipe.markov;
-    const touches = new Map<string, number>();
-    for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
-    const keys = new Set([
-      ...pipe.channels.map((c) => c.channel),
-      ...(rev?.channels.map((c) => c.channel) ?? []),
-      ...touches.keys(),
-    ]);
-    byDimension[dim] = [...keys]
-      .map((key) => {
-        const p = pipe.channels.find((c) => c.channel === key);
-        const r = rev?.channels.find((c) => c.channel === key);
-        const line: CreditLine = {
-          key,
-          pipeline: p?.value ?? 0,
-          revenue: r?.value ?? 0,
-          opportunities: p?.conversions ?? 0,
-          won: r?.conversions ?? 0,
-          touches: touches.get(key) ?? 0,
-        };
-        if (p?.valueCI) line.pipeline_ci = p.valueCI;
-        if (r?.valueCI) line.revenue_ci = r.valueCI;
-        return line;
-      })
-      .filter((l) => l.pipeline !== 0 || l.revenue !== 0 || l.touches !== 0)
-      .sort((a, b) => b.pipeline - a.pipeline || a.key.localeCompare(b.key));
+    byDimension[dim] = creditLines(pipe, rev, touched, dim);
   }
-  const triple = (xs: OpportunityJourney[]) => ({
-    opportunities: xs.length,
-    pipeline: sum(xs, (j) => j.pipeline),
-    revenue: sum(xs, (j) => j.revenue),
-  });
   return {
     model,
     totals: { ...triple(journeys), won: journeys.filter((j) => j.won).length },
     attributed: triple(touched),
     unattributed: triple(untouched),
     byDimension,
-    classification: {
-      sourced: { ...triple(sourcedJ), by_partner: bySourcer },
-      influenced: triple(influencedJ),
-      unattributed: triple(untouched),
-    },
+    classification: classify(journeys),
     markov,
     journeys: journeys.length,
     nullJourneys: nulls.length,
-    touchesInJourneys: sum(touched, (j) => j.touches.length),
+    touchesInJourneys: sumOf(touched, (j) => j.touches.length),
   };
 }

@@ -1,11 +1,76 @@
+import { resolveModelName, type ModelName } from '../../analyses/attribution/model-names.ts';
 import { usageError } from '../../errors/index.ts';
-import { resolveModelName, type ModelName } from '../../analyses/attribution/index.ts';
 import type { CampaignConfig, WorkspaceConfig } from '../../workspace/index.ts';
+import type { CommandManifest } from '../kit/command-def.ts';
+import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
+import { asOfInstant, resolveWindow, type ResolvedWindow } from '../shared/window/index.ts';
+import type { ScopeParams } from './sql/journeys-sql.ts';
+
+export type { ResolvedWindow };
 
 export const DIMENSIONS = ['partner', 'channel', 'asset', 'region'] as const;
 export type DimensionName = (typeof DIMENSIONS)[number];
 
-/** Inputs of `track-source`, as its specification names them. */
+/** The flags of `track-source`, as its specification names them. */
+export const TRACK_SOURCE_FLAGS = defineFlags({
+  campaign: {
+    type: 'string',
+    placeholder: 'NAME',
+    description: 'campaign id or name (campaigns: in gtm.yaml)',
+    required: true,
+    example: '"AI Launch Tour"',
+  },
+  window: {
+    type: 'string',
+    placeholder: '7d|30d|Nd|campaign',
+    description:
+      '7d, 30d, any Nd ending at as-of, or campaign (from its start to its end or as-of, whichever is first)',
+    default: '30d',
+    example: '30d',
+  },
+  detail: {
+    type: 'string',
+    choices: ['summary', 'full'],
+    description: 'length of summary.md and the terminal view',
+    default: 'summary',
+  },
+  dimensions: {
+    type: 'list',
+    choices: DIMENSIONS,
+    description: 'breakdowns (partner and channel are always computed)',
+  },
+  attribution_model: {
+    type: 'string',
+    placeholder: 'MODEL',
+    description:
+      'first-touch, last-touch, multi-touch/linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, markov, shapley, fractribution, or compare (default attribution.model in gtm.yaml)',
+    example: 'markov',
+  },
+  alert_threshold: {
+    type: 'number',
+    placeholder: '0..1',
+    min: 0,
+    max: 1,
+    description:
+      'attribution confidence guardrail: share of pipeline with a matched touch (default thresholds.attribution_confidence)',
+    example: '0.8',
+  },
+});
+
+/** What the CLI and agent tools know of track-source before loading it. */
+export const TRACK_SOURCE_COMMAND: CommandManifest<typeof TRACK_SOURCE_FLAGS> = {
+  name: 'track-source',
+  plugin: 'partner-co-marketing-orchestration',
+  summary: 'Partner co-marketing attribution: pipeline and revenue by partner and channel vs targets',
+  flags: TRACK_SOURCE_FLAGS,
+  examples: [
+    `gtm track-source --campaign "AI Launch Tour" --window 30d --detail full`,
+    `gtm run '/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full'`,
+    `gtm track-source --campaign ai-launch-tour --attribution_model compare --dimensions asset,region --json`,
+  ],
+};
+
+/** Inputs of `track-source` as recorded in the result and the plan. */
 export interface TrackSourceInputs {
   campaign: string;
   window: string;
@@ -17,94 +82,38 @@ export interface TrackSourceInputs {
   as_of: string;
 }
 
-export interface ResolvedWindow {
-  label: string;
-  /** inclusive, ISO */
-  start: string;
-  /** exclusive, ISO */
-  end: string;
-  days: number;
+/** Everything a run derives from its inputs and the workspace before any data is read. */
+export interface TrackSourceContext {
+  inputs: TrackSourceInputs;
+  campaign: CampaignConfig;
+  window: ResolvedWindow;
+  scope: ScopeParams;
+  /** canonical stage → rank (1 = first) */
+  stageRanks: Record<string, number>;
+  /** share of the campaign elapsed at as-of, 0..1 */
+  elapsedShare: number;
+  /** share of the campaign inside the window, 0..1 (targets are prorated by it) */
+  windowShare: number;
 }
 
 const DAY = 86_400_000;
-
-/** End of the as-of day (exclusive) for a date, or the instant itself for a timestamp. */
-export function asOfInstant(asOf: string): Date {
-  const isDate = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
-  const d = isDate ? new Date(Date.parse(`${asOf}T00:00:00Z`) + DAY) : new Date(asOf);
-  // Date.parse rolls 2026-02-30 over to March; a date that does not round-trip does not exist.
-  const exists =
-    !Number.isNaN(d.getTime()) &&
-    (!isDate || new Date(d.getTime() - DAY).toISOString().slice(0, 10) === asOf);
-  if (!exists) throw usageError(`is not a date: "${asOf}"`, '--as-of', 'use YYYY-MM-DD or an ISO timestamp');
-  return d;
-}
+const REGISTRATION_TYPES = ['deal_registration', 'partner_referral'];
 
 export function findCampaign(ws: WorkspaceConfig, wanted: string): CampaignConfig {
   const w = wanted.trim().toLowerCase();
   const hit = ws.campaigns.find((c) => c.id.toLowerCase() === w || c.name.toLowerCase() === w);
-  if (!hit) {
-    const known = ws.campaigns.map((c) => `"${c.name}" (${c.id})`).join(', ');
-    throw usageError(
-      `no campaign "${wanted}" in the workspace`,
-      '--campaign',
-      known ? `use one of: ${known}` : 'add it under campaigns: in gtm.yaml',
-    );
-  }
-  return hit;
+  if (hit) return hit;
+  const known = ws.campaigns.map((c) => `"${c.name}" (${c.id})`).join(', ');
+  throw usageError(
+    `no campaign "${wanted}" in the workspace`,
+    '--campaign',
+    known ? `use one of: ${known}` : 'add it under campaigns: in gtm.yaml',
+  );
 }
 
-/**
- * `7d`, `30d`, any `Nd` (ending at as-of), or `campaign` (the campaign's start to its end, capped at as-of).
- * @example resolveWindow('30d', campaign, '2026-11-15') // { start: '2026-10-17T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z', … }
- */
-export function resolveWindow(window: string, campaign: CampaignConfig, asOf: string): ResolvedWindow {
-  const end = asOfInstant(asOf);
-  const m = /^(\d+)d$/i.exec(window.trim());
-  if (m) {
-    const days = Number(m[1]);
-    if (days < 1 || days > 3660)
-      throw usageError(`window must be 1d to 3660d, got "${window}"`, '--window', 'e.g. --window 30d');
-    return {
-      label: `${days}d`,
-      start: new Date(end.getTime() - days * DAY).toISOString(),
-      end: end.toISOString(),
-      days,
-    };
-  }
-  if (window.trim().toLowerCase() === 'campaign') {
-    const start = new Date(`${campaign.start}T00:00:00Z`);
-    const cEnd = new Date(Date.parse(`${campaign.end}T00:00:00Z`) + DAY);
-    const e = cEnd < end ? cEnd : end;
-    return {
-      label: 'campaign',
-      start: start.toISOString(),
-      end: e.toISOString(),
-      days: Math.max(0, Math.round((e.getTime() - start.getTime()) / DAY)),
-    };
-  }
-  throw usageError(`unknown window "${window}"`, '--window', 'use 7d, 30d, any Nd, or campaign');
-}
-
-export function resolveInputs(
-  flags: Partial<Record<string, unknown>>,
-  ws: WorkspaceConfig,
-  today: string,
-): { inputs: TrackSourceInputs; campaign: CampaignConfig; window: ResolvedWindow } {
-  if (typeof flags.campaign !== 'string' || !flags.campaign.trim())
-    throw usageError('is required', '--campaign', 'e.g. --campaign "AI Launch Tour"');
-  const campaign = findCampaign(ws, flags.campaign);
-  const asOf = typeof flags.as_of === 'string' ? flags.as_of : today;
-  asOfInstant(asOf);
-  const window = resolveWindow(String(flags.window ?? '30d'), campaign, asOf);
-  const dims = (flags.dimensions as string[] | undefined) ?? ['partner', 'channel'];
-  for (const d of dims)
-    if (!DIMENSIONS.includes(d as DimensionName))
-      throw usageError(`unknown dimension "${d}"`, '--dimensions', `use any of: ${DIMENSIONS.join(', ')}`);
-  let model: ModelName | 'compare';
-  const modelName = String(flags.attribution_model ?? ws.attribution.model);
+function modelOf(flags: FlagValuesOf<typeof TRACK_SOURCE_FLAGS>, ws: WorkspaceConfig): ModelName | 'compare' {
   try {
-    model = resolveModelName(modelName);
+    return resolveModelName(flags.attribution_model ?? ws.attribution.model);
   } catch (e) {
     throw usageError(
       (e as Error).message,
@@ -112,30 +121,58 @@ export function resolveInputs(
       'e.g. --attribution-model markov, or compare',
     );
   }
-  const threshold =
-    flags.alert_threshold === undefined
-      ? ws.thresholds.attribution_confidence
-      : Number(flags.alert_threshold);
-  if (!(threshold >= 0 && threshold <= 1))
-    throw usageError(
-      `must be between 0 and 1, got ${String(flags.alert_threshold)}`,
-      '--alert-threshold',
-      'e.g. --alert-threshold 0.8',
-    );
-  const detail = String(flags.detail ?? 'summary');
-  if (detail !== 'summary' && detail !== 'full')
-    throw usageError(`must be summary or full`, '--detail', 'e.g. --detail full');
-  const uniqueDims = [...new Set(['partner', 'channel', ...dims])] as DimensionName[];
+}
+
+function scopeOf(
+  ws: WorkspaceConfig,
+  campaign: CampaignConfig,
+  window: ResolvedWindow,
+  ranks: Record<string, number>,
+): ScopeParams {
+  return {
+    utmCampaigns: campaign.utm_campaigns,
+    assetIds: campaign.assets.map((a) => a.id.toLowerCase()),
+    campaignTags: [
+      ...new Set([campaign.id, campaign.name, ...campaign.utm_campaigns].map((s) => s.trim().toLowerCase())),
+    ].map((s) => ws.utm.aliases.campaign[s] ?? s),
+    windowStart: window.start,
+    windowEnd: window.end,
+    lookbackDays: campaign.lookback_days,
+    wonStage: ws.funnel.won,
+    stageRanks: ranks,
+    registrationTypes: REGISTRATION_TYPES,
+  };
+}
+
+/** Flags → the run's context: the campaign, its window, the journey scope and target prorating. */
+export function resolveTrackSource(
+  flags: FlagValuesOf<typeof TRACK_SOURCE_FLAGS>,
+  { ws, asOf }: { ws: WorkspaceConfig; asOf: string },
+): TrackSourceContext {
+  const campaign = findCampaign(ws, flags.campaign);
+  const window = resolveWindow(flags.window, asOf, { campaign, keywords: ['campaign'] });
+  const stageRanks = Object.fromEntries(ws.funnel.stages.map((s, i) => [s, i + 1]));
+  const campStart = Date.parse(`${campaign.start}T00:00:00Z`);
+  const campEnd = Date.parse(`${campaign.end}T00:00:00Z`) + DAY;
+  const asOfMs = asOfInstant(asOf).getTime();
+  const overlap = Math.max(
+    0,
+    Math.min(Date.parse(window.end), campEnd) - Math.max(Date.parse(window.start), campStart),
+  );
   return {
     campaign,
     window,
+    stageRanks,
+    scope: scopeOf(ws, campaign, window, stageRanks),
+    elapsedShare: Math.min(1, Math.max(0, (asOfMs - campStart) / (campEnd - campStart))),
+    windowShare: overlap / (campEnd - campStart),
     inputs: {
       campaign: campaign.name,
       window: window.label,
-      detail,
-      dimensions: uniqueDims,
-      attribution_model: model,
-      alert_threshold: threshold,
+      detail: flags.detail,
+      dimensions: [...new Set(['partner', 'channel', ...(flags.dimensions ?? [])])] as DimensionName[],
+      attribution_model: modelOf(flags, ws),
+      alert_threshold: flags.alert_threshold ?? ws.thresholds.attribution_confidence,
       as_of: asOf,
     },
   };

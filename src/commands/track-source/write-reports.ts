@@ -1,33 +1,15 @@
-import {
-  renderDashboardHtml,
-  renderDashboardMarkdown,
-  toCsvTable,
-  writeReportFiles,
-  type ReportFile,
-} from '../../report/index.ts';
-import { buildTrackSourceDashboard, summaryView } from './build-dashboard.ts';
-import type { RejectRow } from './normalize-stage.ts';
-import type { TrackSourceResult } from './track-source-result.ts';
+import { toCsvTable, type ReportFile } from '../../report/index.ts';
+import type { TrackSourceResult } from './result.ts';
 
 const cols = (...keys: string[]) => keys.map((k) => ({ key: k, label: k }));
+const CREDIT = cols('key', 'pipeline', 'revenue', 'opportunities', 'won', 'touches');
 
-/** Writes result.json, summary.md, dashboard.html and the CSV tables into the run's folder. */
-export async function writeTrackSourceReports(
-  dir: string,
-  r: TrackSourceResult,
-  rejects: RejectRow[],
-): Promise<string[]> {
-  const dashboard = buildTrackSourceDashboard(r);
-  const credit = cols('key', 'pipeline', 'revenue', 'opportunities', 'won', 'touches');
+/**
+ * The CSV tables of a run (spreadsheet formulas neutralized by `toCsvTable`); the kit adds
+ * result.json, summary.md, dashboard.html, row_accounting.csv and rejects.csv.
+ */
+export function trackSourceTables(r: TrackSourceResult): ReportFile[] {
   const files: ReportFile[] = [
-    { name: 'result.json', content: `${JSON.stringify(r, null, 2)}\n` },
-    {
-      name: 'summary.md',
-      content: renderDashboardMarkdown(r.inputs.detail === 'summary' ? summaryView(dashboard) : dashboard, {
-        detail: r.inputs.detail,
-      }),
-    },
-    { name: 'dashboard.html', content: await renderDashboardHtml(dashboard) },
     {
       name: 'by_partner.csv',
       content: toCsvTable(
@@ -49,7 +31,7 @@ export async function writeTrackSourceReports(
     {
       name: 'by_channel.csv',
       content: toCsvTable(
-        credit,
+        CREDIT,
         r.by_channel.map((c) => ({ ...c })),
       ),
     },
@@ -86,19 +68,12 @@ export async function writeTrackSourceReports(
         })),
       ),
     },
-    {
-      name: 'row_accounting.csv',
-      content: toCsvTable(
-        cols('source', 'entity', 'rows_in', 'accepted', 'deduplicated', 'rejected'),
-        r.row_accounting.map((x) => ({ ...x })),
-      ),
-    },
   ];
   if (r.by_asset)
     files.push({
       name: 'by_asset.csv',
       content: toCsvTable(
-        credit,
+        CREDIT,
         r.by_asset.map((c) => ({ ...c })),
       ),
     });
@@ -106,16 +81,8 @@ export async function writeTrackSourceReports(
     files.push({
       name: 'by_region.csv',
       content: toCsvTable(
-        credit,
+        CREDIT,
         r.by_region.map((c) => ({ ...c })),
-      ),
-    });
-  if (rejects.length)
-    files.push({
-      name: 'rejects.csv',
-      content: toCsvTable(
-        cols('source', 'file', 'row', 'reason', 'raw'),
-        rejects.map((x) => ({ ...x })),
       ),
     });
   if (r.comparison)
@@ -126,5 +93,5 @@ export async function writeTrackSourceReports(
         r.comparison.map((c) => ({ ...c })),
       ),
     });
-  return writeReportFiles(dir, files);
+  return files;
 }

@@ -3,7 +3,7 @@
  * independent clustering written in TypeScript and against hand-written expectations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dedupeSql } from '../../../src/commands/track-source/sql/dedupe-sql.ts';
+import { dedupeSql } from '../../../src/data/entities/index.ts';
 import { literal, openDuckDb, type Engine } from '../../../src/data/index.ts';
 
 let engine: Engine;

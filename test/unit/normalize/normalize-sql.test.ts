@@ -1,14 +1,11 @@
 /**
- * The normalization SQL of track-source, run on an in-memory DuckDB fixture and checked against an
- * independent computation in TypeScript (and, for the key cases, against values written by hand).
+ * The normalization SQL of the entities track-source reads (touchpoints, opportunities), run on an
+ * in-memory DuckDB fixture and checked against an independent computation in TypeScript (and, for
+ * the key cases, against values written by hand).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  normalizeSelectSql,
-  opportunityReasonSql,
-  type NormalizeContext,
-} from '../../../src/commands/track-source/sql/normalize-sql.ts';
-import { ratesTableSql } from '../../../src/data/normalize/index.ts';
+import { ENTITIES } from '../../../src/data/entities/index.ts';
+import { ratesTableSql, type ChannelRuleSpec } from '../../../src/data/normalize/index.ts';
 import { openDuckDb, type Engine } from '../../../src/data/index.ts';
 import {
   DEFAULT_CHANNEL_RULES,
@@ -44,6 +41,44 @@ const CUSTOM_RULES: ChannelRule[] = [
   { channel: 'social_ads', when: { source_regex: '^(linkedin|facebook)$', medium_regex: '^(cpc|paid.*)$' } },
   { channel: 'q4_push', when: { campaign_regex: '.*-q4' } },
 ];
+
+/** The flat context these tests were written against, split into binding and settings. */
+interface NormalizeContext {
+  source: string;
+  priority: number;
+  rawTable: string;
+  columns: Record<string, string | undefined>;
+  defaultPartner?: string;
+  defaultCurrency: string;
+  partnerAliases: Record<string, string>;
+  utmAliases: {
+    source: Record<string, string>;
+    medium: Record<string, string>;
+    campaign: Record<string, string>;
+  };
+  channelRules: ChannelRuleSpec[];
+  channelDefault: string;
+  stageMapping: Record<string, string>;
+  ratesTable: string;
+}
+
+function normalizeSelectSql(entity: string, c: NormalizeContext): string {
+  return ENTITIES[entity].select(
+    {
+      source: c.source,
+      entity,
+      priority: c.priority,
+      rawTable: c.rawTable,
+      columns: c.columns,
+      defaultPartner: c.defaultPartner,
+      defaultCurrency: c.defaultCurrency,
+    },
+    { reportingCurrency: 'USD', dedupe: {}, ...c },
+  );
+}
+
+/** The entity's select carries its reasons already. */
+const opportunityReasonSql = () => '_reject_reason';
 
 function context(over: Partial<NormalizeContext> = {}): NormalizeContext {
   return {

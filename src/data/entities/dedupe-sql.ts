@@ -1,4 +1,4 @@
-import { quoteIdent as ident } from '../../../data/sql-text.ts';
+import { quoteIdent as ident } from '../sql-text.ts';
 
 /**
  * Marks duplicates among valid rows with `_dup_rank` (1 = kept) and the kept row's source and row.

@@ -1,5 +1,6 @@
-import { executiveSummary, type TrackSourceResult } from '../../commands/track-source/index.ts';
-import { fmtMoney, fmtPct, textTable } from '../text-table.ts';
+import { executiveSummary } from './dashboard.ts';
+import type { TrackSourceResult } from './result.ts';
+import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
 
 /** Terminal view of a track-source result. */
 export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'full'): string {

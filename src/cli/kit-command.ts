@@ -1,0 +1,52 @@
+import type { AnyCommandDef, CommandManifest } from '../commands/kit/command-def.ts';
+import { flagSpecs } from '../commands/kit/flag-spec.ts';
+import { usageLine } from '../commands/kit/usage-line.ts';
+import { GLOBAL_FLAGS, type CliCommand, type FlagSpec } from './command.ts';
+import { progressFromEvents } from './progress.ts';
+
+/** Flags the CLI adds to every plan command. */
+export const KIT_CLI_FLAGS: FlagSpec[] = [
+  { name: 'fail_on_escalation', type: 'boolean', description: 'exit 10 when an alert escalates' },
+];
+
+const GLOBAL = new Set(GLOBAL_FLAGS.map((g) => g.name));
+
+/**
+ * The CLI face of a kit command: its flags, usage line and help come from the declaration; running
+ * it parses, calls `runCommand`, prints warnings, the result (table on a terminal, JSON otherwise)
+ * and problems, and maps them to exit codes (problem's code, 10 on escalation with
+ * `--fail-on-escalation`, else 0).
+ */
+export function cliCommandOf(manifest: CommandManifest, load: () => Promise<AnyCommandDef>): CliCommand {
+  const flags = [...flagSpecs(manifest.flags), ...KIT_CLI_FLAGS];
+  return {
+    name: manifest.name,
+    summary: manifest.summary,
+    usage: usageLine(`gtm ${manifest.name}`, flags),
+    flags,
+    examples: [...manifest.examples],
+    plugin: manifest.plugin,
+    async run(args, ctx) {
+      const [{ runCommand }, def] = await Promise.all([import('../commands/kit/run-command.ts'), load()]);
+      const own = Object.fromEntries(
+        Object.entries(args.flags).filter(
+          ([k, v]) => v !== undefined && !GLOBAL.has(k) && k !== 'fail_on_escalation',
+        ),
+      );
+      const run = await runCommand(def, own, {
+        cwd: ctx.cwd,
+        config: ctx.global.config,
+        asOf: ctx.global.asOf,
+        env: ctx.env,
+        onEvent: progressFromEvents(ctx.out),
+      });
+      ctx.out.done();
+      for (const w of run.warnings) ctx.out.warn(w);
+      ctx.out.result(run.result, () => def.format(run.result));
+      for (const p of run.problems) ctx.out.error(p.oneLine());
+      if (run.problems.length) return run.problems[0].exitCode;
+      if (args.flags.fail_on_escalation && run.record.escalations.length) return 10;
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { FlagDecls } from './flag-spec.ts';
+
+/**
+ * The JSON Schema (draft 2020-12) of a command's inputs, from its flag declarations: names, types,
+ * choices, bounds, defaults and descriptions. Agents (MCP tools) and editors use it.
+ */
+export function flagsJsonSchema(decls: FlagDecls): {
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required: string[];
+  additionalProperties: false;
+} {
+  const properties: Record<string, Record<string, unknown>> = {};
+  const required: string[] = [];
+  for (const [name, d] of Object.entries(decls)) {
+    const p: Record<string, unknown> = { description: d.description };
+    switch (d.type) {
+      case 'boolean':
+        p.type = 'boolean';
+        break;
+      case 'number':
+        p.type = 'number';
+        break;
+      case 'integer':
+        p.type = 'integer';
+        break;
+      case 'list':
+        p.type = 'array';
+        p.items = d.choices ? { type: 'string', enum: [...d.choices] } : { type: 'string', minLength: 1 };
+        p.uniqueItems = true;
+        break;
+      case 'date':
+        p.type = 'string';
+        p.format = 'date';
+        break;
+      default:
+        p.type = 'string';
+        p.minLength = 1;
+        if (d.choices) p.enum = [...d.choices];
+    }
+    if (d.min !== undefined) p.minimum = d.min;
+    if (d.max !== undefined) p.maximum = d.max;
+    if (d.default !== undefined) p.default = Array.isArray(d.default) ? [...d.default] : d.default;
+    if (d.example) p.examples = [d.example];
+    properties[name] = p;
+    if (d.required) required.push(name);
+  }
+  return { type: 'object', properties, required, additionalProperties: false };
+}

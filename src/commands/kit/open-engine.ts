@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { openDuckDb, type Engine } from '../../data/index.ts';
+import { GtmError } from '../../errors/index.ts';
+import type { WorkspaceConfig } from '../../workspace/index.ts';
+
+/** The run's engine, opened on first use (commands that read no data never open one). */
+export interface LazyEngine {
+  get(): Promise<Engine>;
+  close(): Promise<void>;
+}
+
+export function lazyEngine(ws: WorkspaceConfig, command: string): LazyEngine {
+  let opened: Promise<Engine> | undefined;
+  return {
+    get() {
+      opened ??= open(ws, command);
+      return opened;
+    },
+    async close() {
+      if (!opened) return;
+      const engine = await opened.catch(() => undefined);
+      await engine?.close();
+    },
+  };
+}
+
+async function open(ws: WorkspaceConfig, command: string): Promise<Engine> {
+  if (ws.engine.kind === 'duckdb')
+    return openDuckDb({
+      path: ws.engine.path ? path.resolve(ws.baseDir, ws.engine.path) : undefined,
+      threads: ws.engine.threads,
+    });
+  throw new GtmError('CONFIG', `${command} runs on the embedded DuckDB engine in this version`, {
+    where: 'engine.kind',
+    hint: 'remove engine: or set engine.kind: duckdb; attribution over a ClickHouse touch table runs with `gtm attribute --touchpoints TABLE --clickhouse URL`',
+  });
+}

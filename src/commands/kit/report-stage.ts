@@ -1,0 +1,91 @@
+import type { NormalizeResult } from '../../data/index.ts';
+import type { StageDef } from '../../orchestrator/index.ts';
+import {
+  renderDashboardHtml,
+  renderDashboardMarkdown,
+  summaryView,
+  toCsvTable,
+  writeReportFiles,
+  type ReportFile,
+} from '../../report/index.ts';
+import type { Closing, CommandDef, KitRun } from './command-def.ts';
+import type { FlagDecls } from './flag-spec.ts';
+
+/** What the report stage hands back to `runCommand`. */
+export interface ReportOutput<R> {
+  result: R;
+  /** Paths of the files written, relative to the workspace. */
+  files: string[];
+}
+
+const cols = (...keys: string[]) => keys.map((key) => ({ key, label: key }));
+
+/** The generic tables of a run that read sources: where every row went, and the rejected rows. */
+export function sourceTables(n: NormalizeResult): ReportFile[] {
+  const files: ReportFile[] = [
+    {
+      name: 'row_accounting.csv',
+      content: toCsvTable(
+        cols('source', 'entity', 'rows_in', 'accepted', 'deduplicated', 'rejected'),
+        n.accounting.map((x) => ({ ...x })),
+      ),
+    },
+  ];
+  if (n.rejects.length)
+    files.push({
+      name: 'rejects.csv',
+      content: toCsvTable(
+        cols('source', 'file', 'row', 'reason', 'raw'),
+        n.rejects.map((x) => ({ ...x })),
+      ),
+    });
+  return files;
+}
+
+/**
+ * The last stage of every command: builds the result once every other stage has finished, with
+ * the plan path, alerts and escalations, and writes the report folder once: `result.json`,
+ * `summary.md`, `dashboard.html`, the command's tables, and the row accounting and rejects of the
+ * sources it read. Retried like any stage (a chart render or a write can fail transiently).
+ */
+export function reportStage<D extends FlagDecls, I, O, R>(
+  def: CommandDef<D, I, O, R>,
+  run: KitRun<I>,
+  stageIds: readonly string[],
+): StageDef<ReportOutput<R>> {
+  return {
+    id: 'report',
+    name: 'Reporting package',
+    owner: def.report.owner,
+    purpose: def.report.purpose,
+    outputVar: 'report',
+    dependsOn: [...def.report.after],
+    run: async (ctx) => {
+      const outputs = Object.fromEntries(stageIds.map((id) => [id, ctx.outputs[id]])) as O;
+      const recorded = ctx.recorded();
+      const closing: Closing = {
+        plan_path: run.rel(ctx.planPath),
+        alerts: [...recorded.alerts],
+        escalations: [...recorded.escalations],
+      };
+      const result = def.report.build(run, outputs, closing);
+      const dashboard = def.report.dashboard(result);
+      const detail = def.report.detail?.(result) ?? 'full';
+      const normalized = (outputs as { normalize?: NormalizeResult }).normalize;
+      const files: ReportFile[] = [
+        { name: 'result.json', content: `${JSON.stringify(result, null, 2)}\n` },
+        {
+          name: 'summary.md',
+          content: renderDashboardMarkdown(detail === 'summary' ? summaryView(dashboard) : dashboard, {
+            detail,
+          }),
+        },
+        { name: 'dashboard.html', content: await renderDashboardHtml(dashboard) },
+        ...((await def.report.files?.(result, outputs, run)) ?? []),
+        ...(normalized ? sourceTables(normalized) : []),
+      ];
+      const written = await writeReportFiles(run.reportsDir, files);
+      return { result, files: written.map((f) => run.rel(f)) };
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { NormalizeResult } from '../../data/index.ts';
+import type { GtmError } from '../../errors/index.ts';
+import {
+  executePlan,
+  resolveOwner,
+  type PlanRecord,
+  type RunEvent,
+  type StageDef,
+} from '../../orchestrator/index.ts';
+import { CONFIG_FILE, defaultWorkspace, loadWorkspace, type WorkspaceConfig } from '../../workspace/index.ts';
+import { asOfDay } from '../shared/window/index.ts';
+import type { AnyKitStage, CommandDef, KitRun } from './command-def.ts';
+import type { FlagArgsOf, FlagDecls } from './flag-spec.ts';
+import { lazyEngine, type LazyEngine } from './open-engine.ts';
+import { reportStage, type ReportOutput } from './report-stage.ts';
+import { resolveFlagObject } from './resolve-flag-object.ts';
+import { rejectRateProblem, sourceStages } from './source-stages.ts';
+
+/** How a command runs, besides its flags. Everything is optional. */
+export interface RunCommandOptions {
+  /** Folder to find gtm.yaml in (default: the current directory). */
+  cwd?: string;
+  /** gtm.yaml path, relative to `cwd`. */
+  config?: string;
+  /** A workspace already loaded (skips `cwd`/`config`). */
+  workspace?: WorkspaceConfig;
+  /** "Now" of the run: YYYY-MM-DD or an ISO time; default today (UTC). */
+  asOf?: string;
+  /** Clock for run ids and plan timestamps. */
+  now?: () => Date;
+  /** For `env:VAR` urls; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Progress of the plan (stages, retries, alerts). */
+  onEvent?: (e: RunEvent) => void;
+  /** Aborting interrupts the run (no new stage starts). */
+  signal?: AbortSignal;
+}
+
+/** What a run of a command gives back. */
+export interface CommandRun<R> {
+  result: R;
+  record: PlanRecord;
+  /** Absolute path of the plan JSON. */
+  planPath: string;
+  /** Absolute path of the report folder. */
+  reportsDir: string;
+  /** Report files written, relative to the workspace folder. */
+  files: string[];
+  /** Found in a complete run (e.g. too many rejected rows): everything was written; exit non-zero. */
+  problems: GtmError[];
+  warnings: string[];
+}
+
+/** The workspace of a run: given, loaded from gtm.yaml, or the defaults for commands that allow it. */
+function workspaceFor(def: { workspace: 'required' | 'optional' }, opts: RunCommandOptions): WorkspaceConfig {
+  if (opts.workspace) return opts.workspace;
+  const cwd = opts.cwd ?? process.cwd();
+  if (def.workspace === 'optional' && !opts.config && !existsSync(path.resolve(cwd, CONFIG_FILE)))
+    return defaultWorkspace(cwd);
+  return loadWorkspace({ cwd, configPath: opts.config, env: opts.env as NodeJS.ProcessEnv | undefined });
+}
+
+function createRun<I>(
+  def: { name: string },
+  ws: WorkspaceConfig,
+  inputs: I,
+  asOf: string,
+  opts: RunCommandOptions,
+  engine: LazyEngine,
+): KitRun<I> {
+  const now = opts.now ?? (() => new Date());
+  const runId = now().toISOString().replace(/[-:.]/g, '');
+  const day = asOfDay(asOf);
+  return {
+    command: def.name,
+    inputs,
+    ws,
+    baseDir: ws.baseDir,
+    runId,
+    reportsDir: path.resolve(ws.baseDir, ws.output.reports_dir, def.name, runId),
+    asOf,
+    asOfDay: day,
+    now,
+    env: opts.env ?? process.env,
+    engine: () => engine.get(),
+    owner(role) {
+      const r = resolveOwner(ws.roster, role, day);
+      return { role, person: r.person, fallback_used: r.fallbackUsed ?? null };
+    },
+    rel: (p) => path.relative(ws.baseDir, p) || p,
+  };
+}
+
+/** A command's typed stage as the orchestrator runs it: its needs picked from the outputs. */
+function toStageDef<O>(s: AnyKitStage<O>): StageDef {
+  const pick = (outputs: Record<string, unknown>) =>
+    Object.fromEntries(s.needs.map((n: string) => [n, outputs[n]])) as never;
+  return {
+    id: s.id,
+    name: s.name,
+    owner: s.owner,
+    purpose: s.purpose,
+    outputVar: s.id,
+    dependsOn: [...s.needs],
+    kind: s.kind,
+    maxRetries: s.maxRetries,
+    input: s.input,
+    condition: s.condition ? (outputs) => s.condition!(pick(outputs)) : undefined,
+    run: (ctx) => s.run(ctx, pick(ctx.outputs)),
+  };
+}
+
+/**
+ * Runs a command as an audited plan: resolves its flags and inputs, opens the workspace and (on
+ * first use) the engine, gathers and normalizes the entities it reads, runs its stages, writes the
+ * report once after every other stage, and closes the plan.
+ *
+ * @example
+ * const run = await runCommand(trackSource, { campaign: 'AI Launch Tour', window: '30d' }, { cwd: 'gtm-demo' });
+ * run.result.totals.pipeline;
+ */
+export async function runCommand<D extends FlagDecls, I, O, R>(
+  def: CommandDef<D, I, O, R>,
+  args: FlagArgsOf<D> | Readonly<Record<string, unknown>>,
+  opts: RunCommandOptions = {},
+): Promise<CommandRun<R>> {
+  const now = opts.now ?? (() => new Date());
+  const flags = resolveFlagObject(def.flags, args as Record<string, unknown>);
+  const ws = workspaceFor(def, opts);
+  const asOf = opts.asOf ?? now().toISOString().slice(0, 10);
+  asOfDay(asOf);
+  const inputs = def.resolve(flags, { ws, asOf });
+  const engine = lazyEngine(ws, def.name);
+  const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine);
+  let execution;
+  try {
+    const plan = def.plan(run);
+    const own = plan.stages.map((s) => toStageDef(s));
+    const stages = [
+      ...(def.entities?.length ? sourceStages(run as KitRun<unknown>, def.entities) : []),
+      ...own,
+    ];
+    stages.push(
+      reportStage(
+        def,
+        run,
+        stages.map((s) => s.outputVar),
+      ),
+    );
+    execution = await executePlan(
+      {
+        command: def.name,
+        scope: plan.scope,
+        objective: plan.objective,
+        complexity: plan.complexity,
+        strategy: plan.strategy,
+        inputs: { ...(inputs as object) },
+        settings: plan.settings,
+        stages,
+        successCriteria: plan.successCriteria,
+        deliverables: plan.deliverables,
+        errorHandling: {
+          retryStrategy: plan.retryStrategy,
+          maxRetries: 2,
+          fallbackPlan: plan.fallbackPlan,
+          escalationLadder: ws.escalation[def.name] ?? [...def.ladder],
+        },
+        roster: ws.roster,
+        asOf: run.asOfDay,
+      },
+      {
+        planDir: path.resolve(ws.baseDir, ws.output.plans_dir),
+        now,
+        runId: run.runId,
+        onEvent: opts.onEvent,
+        signal: opts.signal,
+      },
+    );
+  } finally {
+    await engine.close();
+  }
+  const outputs = execution.outputs as O & { normalize?: NormalizeResult };
+  const report = execution.outputs.report as ReportOutput<R>;
+  const problems = [
+    ...(outputs.normalize ? [rejectRateProblem(run as KitRun<unknown>, outputs.normalize)] : []),
+    ...(def.problems?.(report.result, outputs) ?? []),
+  ].filter((p): p is GtmError => p !== null);
+  return {
+    result: report.result,
+    record: execution.record,
+    planPath: execution.path,
+    reportsDir: run.reportsDir,
+    files: report.files,
+    problems,
+    warnings: def.warnings?.(report.result) ?? [],
+  };
+}

@@ -1,0 +1,150 @@
+import path from 'node:path';
+import {
+  entitySpec,
+  loadSource,
+  normalizeEntities,
+  resolveMapping,
+  type BoundSource,
+  type EntitySpec,
+  type NormalizeResult,
+  type SourceLoad,
+} from '../../data/index.ts';
+import { GtmError } from '../../errors/index.ts';
+import type { StageContext, StageDef } from '../../orchestrator/index.ts';
+import type { KitRun } from './command-def.ts';
+import { normalizeSettingsOf, sourceSpecOf, sourceWhere } from './workspace-sources.ts';
+
+/** The role that owns data pulls and normalization unless the roster says otherwise. */
+export const DATA_OWNER = 'marketing_ops';
+
+const loadVar = (name: string) => `load_${name}`;
+
+/**
+ * The sources stages of a command that reads `entities`: one gather task per configured source of
+ * those entities (parallel; retried as data pulls), then `normalize` (canonical tables, dedupe,
+ * row accounting, rejects, and the reject-rate alert).
+ */
+export function sourceStages(run: KitRun<unknown>, entities: readonly string[]): StageDef[] {
+  const specs = entities.map((e) => {
+    const spec = entitySpec(e);
+    if (!spec) throw new GtmError('INTERNAL', `command ${run.command} reads unknown entity "${e}"`);
+    return spec;
+  });
+  const sources = run.ws.sources
+    .map((src, index) => ({ src, index }))
+    .filter(({ src }) => entities.includes(src.entity));
+  const gather: StageDef[] = sources.map(({ src, index }) => ({
+    id: `gather_${src.name}`,
+    name: `Gather ${src.name}`,
+    owner: DATA_OWNER,
+    purpose: `Read ${src.entity} from ${src.kind === 'file' ? src.path : `PostgreSQL ${src.table ?? 'query'}`}`,
+    outputVar: loadVar(src.name),
+    dependsOn: [],
+    input: { source: src.name, kind: src.kind, entity: src.entity },
+    run: async (ctx) => {
+      ctx.progress(`reading ${src.name}`);
+      const engine = await run.engine();
+      const load = await loadSource(engine, sourceSpecOf(src, run.baseDir, run.env), `raw_${index}`);
+      ctx.fingerprint({
+        source: src.name,
+        rows: load.rows + load.rejects.length,
+        hash: load.fingerprint,
+        columns: load.columns.map((c) => c.name),
+      });
+      return load;
+    },
+  }));
+  const normalize: StageDef<NormalizeResult> = {
+    id: 'normalize',
+    name: 'Normalize and dedupe',
+    owner: DATA_OWNER,
+    purpose: `Reconcile schemas, currencies, funnel stages, UTMs, channels and partners of ${entities.join(', ')}; dedupe records seen in several sources`,
+    outputVar: 'normalize',
+    dependsOn: gather.map((g) => g.id),
+    run: (ctx) => normalizeStage(ctx, run, specs, sources),
+  };
+  return [...gather, normalize];
+}
+
+async function normalizeStage(
+  ctx: StageContext,
+  run: KitRun<unknown>,
+  specs: EntitySpec[],
+  sources: { src: KitRun<unknown>['ws']['sources'][number]; index: number }[],
+): Promise<NormalizeResult> {
+  const bound: BoundSource[] = sources.map(({ src, index }) => {
+    const load = ctx.outputs[loadVar(src.name)] as SourceLoad | undefined;
+    if (!load) throw new GtmError('INTERNAL', `source ${src.name} was not gathered before normalize`);
+    const spec = specs.find((s) => s.name === src.entity)!;
+    const where = sourceWhere(src, index, load.files, run.baseDir);
+    const columns = resolveMapping(
+      spec,
+      src.mapping,
+      load.columns.map((c) => c.name),
+      where,
+      `sources[${index}]`,
+    );
+    return {
+      load,
+      binding: {
+        source: src.name,
+        entity: src.entity,
+        priority: src.priority,
+        rawTable: load.table,
+        columns,
+        defaultPartner: src.partner,
+        defaultCurrency: src.currency ?? run.ws.currency.reporting,
+      },
+    };
+  });
+  ctx.progress('normalizing');
+  const result = await normalizeEntities(
+    await run.engine(),
+    specs,
+    bound,
+    normalizeSettingsOf(run.ws),
+    run.baseDir,
+  );
+  const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
+  for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });
+  alertRejectRate(ctx, run, result);
+  return result;
+}
+
+/** The share of rejected rows of the worst source against `thresholds.max_reject_rate`. */
+function alertRejectRate(ctx: StageContext, run: KitRun<unknown>, result: NormalizeResult): void {
+  const rates = result.accounting.filter((a) => a.rows_in > 0).map((a) => a.rejected / a.rows_in);
+  if (!rates.length) return;
+  ctx.alert({
+    id: 'max_reject_rate',
+    metric: 'share of rejected rows in the worst source',
+    value: Math.max(...rates),
+    threshold: run.ws.thresholds.max_reject_rate,
+    direction: 'above',
+    owner_role: DATA_OWNER,
+  });
+}
+
+/**
+ * The error a run ends with when a source has more rejected rows than `thresholds.max_reject_rate`
+ * (reported after everything is written, exit 5). The limit applies per source: 60 broken
+ * opportunities must not hide behind 70,000 clean web rows.
+ */
+export function rejectRateProblem(run: KitRun<unknown>, result: NormalizeResult): GtmError | null {
+  const limit = run.ws.thresholds.max_reject_rate;
+  const over = result.accounting
+    .filter((a) => a.rows_in > 0 && a.rejected / a.rows_in > limit)
+    .sort((a, b) => b.rejected / b.rows_in - a.rejected / a.rows_in);
+  if (!over.length) return null;
+  const worst = over[0];
+  const first = result.rejects.find((r) => r.source === worst.source) ?? result.rejects[0];
+  const others = over.length > 1 ? ` (and ${over.length - 1} more source${over.length > 2 ? 's' : ''})` : '';
+  return new GtmError(
+    'DATA',
+    `${worst.rejected} of ${worst.rows_in} rows of source ${worst.source} rejected (${((worst.rejected / worst.rows_in) * 100).toFixed(2)}%, limit ${(limit * 100).toFixed(2)}%)${others}; first: ${first.reason}`,
+    {
+      where: `${first.file}:${first.row}`,
+      hint: `fix the rows listed in ${run.rel(path.join(run.reportsDir, 'rejects.csv'))}, or raise thresholds.max_reject_rate in gtm.yaml`,
+    },
+  );
+}

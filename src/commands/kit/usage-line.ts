@@ -1,0 +1,23 @@
+import { flagExample, kebab, type FlagSpec } from './flag-spec.ts';
+
+/** How a flag's value is written in a usage line: choices, else the placeholder. */
+export function flagValueText(spec: FlagSpec): string {
+  if (spec.type === 'boolean') return '';
+  if (spec.choices?.length) return spec.type === 'list' ? spec.choices.join(',') : spec.choices.join('|');
+  return spec.placeholder ?? flagExample(spec);
+}
+
+/**
+ * The usage line of a command, listing every flag it declares (optional ones in brackets).
+ * @example usageLine('gtm track-source', specs) // 'gtm track-source --campaign NAME [--window 7d|30d|…] …'
+ */
+export function usageLine(prefix: string, specs: readonly FlagSpec[]): string {
+  const parts = specs
+    .filter((s) => !s.hidden)
+    .map((s) => {
+      const value = flagValueText(s);
+      const text = `--${kebab(s.name)}${value ? ` ${value}` : ''}`;
+      return s.required ? text : `[${text}]`;
+    });
+  return [prefix, ...parts].join(' ');
+}

@@ -1,0 +1,71 @@
+import type { ChannelRuleSpec } from '../normalize/index.ts';
+
+/**
+ * What normalization needs from the workspace, as plain data (data/ does not read gtm.yaml): the
+ * kit builds it once per run.
+ */
+export interface NormalizeSettings {
+  reportingCurrency: string;
+  /** Table of date-effective rates (see `ratesTableSql`), created before normalization. */
+  ratesTable: string;
+  /** lower-cased alias → partner id */
+  partnerAliases: Record<string, string>;
+  utmAliases: {
+    source: Record<string, string>;
+    medium: Record<string, string>;
+    campaign: Record<string, string>;
+  };
+  channelRules: ChannelRuleSpec[];
+  channelDefault: string;
+  /** raw CRM stage (lower-cased) → canonical stage */
+  stageMapping: Record<string, string>;
+  /** Dedupe keys per entity, overriding the entity's defaults (from `dedupe:` in gtm.yaml). */
+  dedupe: Record<string, { keys?: string[]; time_tolerance_seconds?: number } | undefined>;
+}
+
+/** One loaded source, bound to its entity's canonical columns. */
+export interface SourceBinding {
+  source: string;
+  entity: string;
+  /** Dedupe preference: the lowest wins when a record arrives from several sources. */
+  priority: number;
+  rawTable: string;
+  /** canonical column → the source's column (absent canonical columns become NULL) */
+  columns: Record<string, string | undefined>;
+  defaultPartner?: string;
+  /** Currency of amounts when the source has no currency column. */
+  defaultCurrency: string;
+}
+
+/** How duplicates of an entity are recognised (see `dedupeSql`). */
+export interface DedupeRule {
+  keys: readonly string[];
+  /** A time column whose values chain within `toleranceSeconds` to count as equal. */
+  timeKey?: string;
+  toleranceSeconds?: number;
+}
+
+/**
+ * A canonical data entity: its columns, how a source's rows become canonical rows (or rejects with
+ * a reason), and how duplicates across sources are found. One entry in `ENTITIES` per entity.
+ */
+export interface EntitySpec {
+  name: string;
+  description: string;
+  /** Canonical columns a source may provide (mapped in gtm.yaml or present by name). */
+  columns: readonly string[];
+  /** Columns that must be mapped or present. */
+  required: readonly string[];
+  /** Groups of which at least one column must be mapped or present. */
+  oneOf: readonly (readonly string[])[];
+  dedupe: DedupeRule;
+  /**
+   * SELECT over the raw table giving the canonical columns, the bookkeeping columns `_source`,
+   * `_priority`, `_file`, `_row`, and `_reject_reason` (NULL for a valid row).
+   */
+  select(b: SourceBinding, s: NormalizeSettings): string;
+  /** A zero-row SELECT with the canonical output columns and their types. */
+  emptySelect(): string;
+  /** Output columns dropped after dedupe besides the bookkeeping ones (e.g. raw text kept for reasons). */
+  internal?: readonly string[];
+}

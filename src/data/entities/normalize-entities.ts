@@ -1,0 +1,152 @@
+import path from 'node:path';
+import type { RejectedRow, RowAccounting } from '../../contracts/index.ts';
+import type { Engine } from '../engine.ts';
+import { ratesTableSql, type RateSpec } from '../normalize/index.ts';
+import { quoteIdent as ident } from '../sql-text.ts';
+import type { SourceLoad } from '../source-spec.ts';
+import { dedupeSql } from './dedupe-sql.ts';
+import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
+
+/** A source ready for normalization: its binding to an entity and what loading it produced. */
+export interface BoundSource {
+  binding: SourceBinding;
+  load: SourceLoad;
+}
+
+export interface NormalizeResult {
+  /** One line per source, in the order given; every input row in exactly one bucket. */
+  accounting: (RowAccounting & { entity: string })[];
+  /** Rejected rows of every source (load errors and normalization reasons), by source, file, row. */
+  rejects: RejectedRow[];
+  /** source → the source whose record was kept instead, counted */
+  duplicates: { source: string; kept_source: string; rows: number }[];
+  /** canonical rows accepted per entity */
+  entities: Record<string, number>;
+}
+
+const BOOKKEEPING = ['_dup_rank', '_kept_source', '_kept_row', '_reject_reason'];
+
+/**
+ * Normalizes loaded sources into one canonical table per entity (named after the entity) and
+ * accounts for every input row: accepted, deduplicated (same record in several sources, or fired
+ * twice), or rejected with a reason. Entities in `entities` that no source feeds become empty
+ * tables with the canonical columns, so queries over them still run.
+ */
+export async function normalizeEntities(
+  engine: Engine,
+  specs: readonly EntitySpec[],
+  sources: readonly BoundSource[],
+  settings: NormalizeSettings & { rates: RateSpec[] },
+  baseDir: string,
+): Promise<NormalizeResult> {
+  await engine.exec(ratesTableSql(settings.ratesTable, settings.rates, settings.reportingCurrency));
+  const out: NormalizeResult = { accounting: [], rejects: [], duplicates: [], entities: {} };
+  for (const spec of specs) {
+    const parts = sources.filter((s) => s.binding.entity === spec.name);
+    out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out);
+  }
+  out.rejects.sort(
+    (a, b) => a.source.localeCompare(b.source) || a.file.localeCompare(b.file) || a.row - b.row,
+  );
+  return out;
+}
+
+async function normalizeOne(
+  engine: Engine,
+  spec: EntitySpec,
+  parts: readonly BoundSource[],
+  settings: NormalizeSettings,
+  baseDir: string,
+  out: NormalizeResult,
+): Promise<number> {
+  const table = ident(spec.name);
+  if (!parts.length) {
+    await engine.exec(
+      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM (${spec.emptySelect()}) WHERE false`,
+    );
+    return 0;
+  }
+  const staged: string[] = [];
+  for (const p of parts) {
+    const stg = ident(`stg_${p.binding.rawTable}`);
+    await engine.exec(`CREATE OR REPLACE TABLE ${stg} AS ${spec.select(p.binding, settings)}`);
+    staged.push(`SELECT * FROM ${stg}`);
+  }
+  const all = ident(`all_${spec.name}`);
+  const ded = ident(`ded_${spec.name}`);
+  await engine.exec(`CREATE OR REPLACE TABLE ${all} AS ${staged.join(' UNION ALL BY NAME ')}`);
+  const rule = settings.dedupe[spec.name];
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${ded} AS ${dedupeSql(
+      `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`,
+      [...(rule?.keys ?? spec.dedupe.keys)],
+      {
+        timeKey: spec.dedupe.timeKey,
+        toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
+      },
+    )}`,
+  );
+  const drop = [...BOOKKEEPING, ...(spec.internal ?? [])].map((x) => ident(x)).join(', ');
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (${drop}) FROM ${ded} WHERE _dup_rank = 1`,
+  );
+  await account(engine, spec.name, parts, baseDir, out);
+  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(n);
+}
+
+async function account(
+  engine: Engine,
+  entity: string,
+  parts: readonly BoundSource[],
+  baseDir: string,
+  out: NormalizeResult,
+): Promise<void> {
+  const all = ident(`all_${entity}`);
+  const ded = ident(`ded_${entity}`);
+  const counts = await engine.query<{ _source: string; rejected: number }>(
+    `SELECT _source, count(*) FILTER (WHERE _reject_reason IS NOT NULL) AS rejected FROM ${all} GROUP BY _source`,
+  );
+  const dd = await engine.query<{ _source: string; accepted: number; deduplicated: number }>(
+    `SELECT _source, count(*) FILTER (WHERE _dup_rank = 1) AS accepted, count(*) FILTER (WHERE _dup_rank > 1) AS deduplicated FROM ${ded} GROUP BY _source`,
+  );
+  for (const p of parts) {
+    const name = p.binding.source;
+    const c = counts.find((r) => r._source === name);
+    const d = dd.find((r) => r._source === name);
+    out.accounting.push({
+      source: name,
+      entity,
+      rows_in: p.load.rows + p.load.rejects.length,
+      accepted: Number(d?.accepted ?? 0),
+      deduplicated: Number(d?.deduplicated ?? 0),
+      rejected: p.load.rejects.length + Number(c?.rejected ?? 0),
+    });
+    for (const r of p.load.rejects)
+      out.rejects.push({
+        source: name,
+        file: rel(baseDir, r.file ?? ''),
+        row: r.row,
+        reason: r.reason,
+        raw: r.raw,
+      });
+  }
+  const bad = await engine.query<{ _source: string; _file: string; _row: number; _reject_reason: string }>(
+    `SELECT _source, _file, _row, _reject_reason FROM ${all} WHERE _reject_reason IS NOT NULL ORDER BY _source, _file, _row`,
+  );
+  for (const r of bad)
+    out.rejects.push({
+      source: r._source,
+      file: rel(baseDir, r._file ?? ''),
+      row: Number(r._row),
+      reason: r._reject_reason,
+    });
+  const dups = await engine.query<{ _source: string; _kept_source: string; n: number }>(
+    `SELECT _source, _kept_source, count(*) AS n FROM ${ded} WHERE _dup_rank > 1 GROUP BY ALL ORDER BY ALL`,
+  );
+  for (const r of dups)
+    out.duplicates.push({ source: r._source, kept_source: r._kept_source, rows: Number(r.n) });
+}
+
+const rel = (base: string, file: string) =>
+  file && path.isAbsolute(file) ? path.relative(base, file) : file;

@@ -1,0 +1,65 @@
+import { literal, quoteIdent as ident } from '../sql-text.ts';
+import { parseAmountSql, parseTimestampSql, rateLookupSql, valueMapSql } from '../normalize/index.ts';
+import type { EntitySpec } from './entity-spec.ts';
+import { bookkeeping, col, partnerSql, text } from './source-columns.ts';
+
+/** Reject reasons of opportunities, after the rate lookups. */
+const REASON = `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
+      WHEN account_id IS NULL THEN 'account_id: missing'
+      WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp'
+      WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number'
+      WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
+      WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
+      WHEN stage IS NULL THEN 'stage: ' || COALESCE(stage_raw, '(empty)') || ' is not mapped; add it under funnel.mapping'
+      WHEN _rate_created IS NULL THEN 'currency: no rate for ' || currency || ' on ' || CAST(CAST(created_at AS DATE) AS VARCHAR) || '; add it under currency.rates'
+    END`;
+
+/**
+ * CRM opportunities with amounts in any currency (converted at the rate in force on the creation
+ * and close dates) and raw stages mapped to the canonical funnel. Zero amounts are kept (a deal
+ * not yet sized); negative and non-finite amounts are rejected with a reason.
+ */
+export const opportunities: EntitySpec = {
+  name: 'opportunities',
+  description: 'CRM opportunities (deals) with amount, currency, stage and dates',
+  columns: [
+    'opportunity_id',
+    'account_id',
+    'created_at',
+    'closed_at',
+    'stage',
+    'amount',
+    'currency',
+    'campaign',
+    'region',
+    'segment',
+    'partner',
+  ],
+  required: ['opportunity_id', 'account_id', 'created_at', 'stage', 'amount'],
+  oneOf: [],
+  dedupe: { keys: ['opportunity_id'] },
+  select(b, s) {
+    const currency = `upper(COALESCE(${text(b, 'currency')}, ${literal(b.defaultCurrency)}))`;
+    const inner = `SELECT ${bookkeeping(b)},
+        ${text(b, 'opportunity_id')} AS opportunity_id,
+        ${text(b, 'account_id')} AS account_id,
+        ${parseTimestampSql(col(b, 'created_at'))} AS created_at, ${text(b, 'created_at')} AS _created_raw,
+        ${parseTimestampSql(col(b, 'closed_at'))} AS closed_at,
+        ${text(b, 'stage')} AS stage_raw,
+        ${valueMapSql(col(b, 'stage'), s.stageMapping, 'null')} AS stage,
+        ${parseAmountSql(col(b, 'amount'))} AS amount, ${text(b, 'amount')} AS _amount_raw,
+        ${currency} AS currency,
+        ${valueMapSql(col(b, 'campaign'), s.utmAliases.campaign)} AS campaign,
+        ${text(b, 'region')} AS region, ${text(b, 'segment')} AS segment,
+        ${partnerSql(b, s, null)} AS partner
+        FROM ${ident(b.rawTable)}`;
+    // the outer row is aliased `o` so the correlated rate lookups cannot bind to the rate table's own columns
+    const rated = `SELECT o.*,
+          ${rateLookupSql(s.ratesTable, 'o.currency', 'o.created_at')} AS _rate_created,
+          ${rateLookupSql(s.ratesTable, 'o.currency', 'COALESCE(o.closed_at, o.created_at)')} AS _rate_closed
+        FROM (${inner}) o`;
+    return `SELECT *, ${REASON} AS _reject_reason FROM (${rated})`;
+  },
+  emptySelect: () =>
+    `SELECT NULL::VARCHAR AS opportunity_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS created_at, NULL::TIMESTAMP AS closed_at, NULL::VARCHAR AS stage, NULL::DOUBLE AS amount, NULL::VARCHAR AS currency, NULL::VARCHAR AS campaign, NULL::VARCHAR AS region, NULL::VARCHAR AS segment, NULL::VARCHAR AS partner, NULL::DOUBLE AS _rate_created, NULL::DOUBLE AS _rate_closed`,
+};

@@ -1,0 +1,20 @@
+import type { EntitySpec } from './entity-spec.ts';
+import { opportunities } from './opportunities.ts';
+import { people } from './people.ts';
+import { stageHistory } from './stage-history.ts';
+import { touchpoints } from './touchpoints.ts';
+
+/**
+ * Every canonical data entity gtm reads. Adding one is an entry here (usually `typedEntity({...})`
+ * in its own file) plus its name in `gtm.schema.json`'s `sources[].entity`: commands then list it
+ * in their `entities` and get it gathered, normalized, deduplicated and accounted for.
+ */
+export const ENTITIES: Readonly<Record<string, EntitySpec>> = Object.freeze(
+  Object.fromEntries([people, touchpoints, opportunities, stageHistory].map((e) => [e.name, e])),
+);
+
+/** The entity named, or undefined. */
+export const entitySpec = (name: string): EntitySpec | undefined =>
+  Object.prototype.hasOwnProperty.call(ENTITIES, name) ? ENTITIES[name] : undefined;
+
+export const ENTITY_NAMES: readonly string[] = Object.keys(ENTITIES);

@@ -1,0 +1,62 @@
+import { inputError } from '../../errors/index.ts';
+import type { EntitySpec } from './entity-spec.ts';
+
+/**
+ * Canonical column → the source's column, checked against the columns the source really has:
+ * mapped columns must exist, required columns must be mapped or present by name. `where` names the
+ * file or `sources[i] (name)` in errors; `key` is the config key path of the source.
+ */
+export function resolveMapping(
+  spec: EntitySpec,
+  mapping: Readonly<Record<string, string>>,
+  present: readonly string[],
+  where: string,
+  key: string,
+): Record<string, string | undefined> {
+  const byLower = new Map<string, string[]>();
+  for (const c of present) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
+  const found = present.join(', ');
+  const pick = (name: string, mappedFrom?: string): string | undefined => {
+    const hits = byLower.get(name.toLowerCase());
+    if (hits && hits.length > 1)
+      throw inputError(
+        `the source has ${hits.length} columns named "${name}" (${hits.join(', ')})${mappedFrom ? ` for ${mappedFrom}` : ''}; gtm cannot tell which one is meant`,
+        where,
+        'rename the duplicate columns in the source, or read it through a query that names one',
+      );
+    return hits?.[0];
+  };
+  const out: Record<string, string | undefined> = {};
+  for (const [canon, column] of Object.entries(mapping)) {
+    if (!spec.columns.includes(canon))
+      throw inputError(
+        `${key}.mapping has unknown canonical column "${canon}"`,
+        where,
+        `canonical columns of ${spec.name}: ${spec.columns.join(', ')}`,
+      );
+    const actual = pick(column, canon);
+    if (!actual)
+      throw inputError(
+        `column "${column}" (mapped to ${canon}) is not in the source; columns found: ${found}`,
+        where,
+        `fix ${key}.mapping.${canon} in gtm.yaml`,
+      );
+    out[canon] = actual;
+  }
+  for (const canon of spec.columns) if (out[canon] === undefined) out[canon] = pick(canon);
+  for (const req of spec.required)
+    if (!out[req])
+      throw inputError(
+        `missing column for "${req}"; columns found: ${found}`,
+        where,
+        `add the column, or map it: ${key}.mapping.${req}: <column>`,
+      );
+  for (const group of spec.oneOf)
+    if (!group.some((c) => out[c]))
+      throw inputError(
+        `needs one of the columns ${group.join(' or ')}; columns found: ${found}`,
+        where,
+        `map one under ${key}.mapping`,
+      );
+  return out;
+}

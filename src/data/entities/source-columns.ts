@@ -1,0 +1,31 @@
+import { literal, quoteIdent as ident } from '../sql-text.ts';
+import { cleanTextSql, valueMapSql } from '../normalize/index.ts';
+import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
+
+/** A canonical column of the source as VARCHAR (NULL when the source has none). */
+export const col = (b: SourceBinding, name: string): string => {
+  const c = b.columns[name];
+  return c ? `CAST(${ident(c)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+};
+
+/** Trimmed text with empty strings as NULL. */
+export const text = (b: SourceBinding, name: string): string => `NULLIF(trim(${col(b, name)}), '')`;
+
+/** Lower-cased, spaces and hyphens turned into `_` ("Deal Registration" → deal_registration). */
+export const tokenSql = (expr: string): string =>
+  `NULLIF(regexp_replace(lower(trim(${expr})), '[\\s-]+', '_', 'g'), '')`;
+
+/** The bookkeeping columns every normalized row carries, for citing its source and row. */
+export const bookkeeping = (b: SourceBinding): string =>
+  `${literal(b.source)} AS _source, ${Number(b.priority)} AS _priority, source_file AS _file, source_row AS _row`;
+
+/** Resolves a partner from the explicit value, then utm_source, then the source's default. */
+export function partnerSql(b: SourceBinding, s: NormalizeSettings, utmSource: string | null): string {
+  const candidates = [valueMapSql(col(b, 'partner'), s.partnerAliases, 'null')];
+  if (utmSource) candidates.push(valueMapSql(utmSource, s.partnerAliases, 'null'));
+  if (b.defaultPartner)
+    candidates.push(literal(s.partnerAliases[b.defaultPartner.trim().toLowerCase()] ?? b.defaultPartner));
+  // an explicit partner name we do not know stays visible (lower-cased) rather than vanishing
+  candidates.push(cleanTextSql(col(b, 'partner')));
+  return `COALESCE(${candidates.join(', ')})`;
+}

@@ -1,0 +1,183 @@
+import { literal, quoteIdent as ident } from '../sql-text.ts';
+import { parseAmountSql, parseTimestampSql, rateLookupSql, valueMapSql } from '../normalize/index.ts';
+import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import { bookkeeping, col, partnerSql, text, tokenSql } from './source-columns.ts';
+
+/**
+ * How a canonical column is read from text: `id` trimmed; `key` trimmed and lower-cased (emails,
+ * person ids); `text`; `token` lower-cased with spaces/hyphens as `_`; `timestamp`, `date`;
+ * `number`, `integer` (finite); `amount` (a number in the row's currency, converted to the
+ * reporting currency); `currency` (ISO code, default the source's); `boolean` (true/false, yes/no,
+ * 1/0, y/n); `partner` (resolved through partner aliases).
+ */
+export type ColumnKind =
+  | 'id'
+  | 'key'
+  | 'text'
+  | 'token'
+  | 'timestamp'
+  | 'date'
+  | 'number'
+  | 'integer'
+  | 'amount'
+  | 'currency'
+  | 'boolean'
+  | 'partner';
+
+export interface ColumnDef {
+  kind: ColumnKind;
+  /** The row is rejected when the value is missing. */
+  required?: boolean;
+  /** `token` columns: allowed values (after `aliases`); others are rejected with the list. */
+  values?: readonly string[];
+  /** `token` columns: raw value (lower-cased) → canonical value. */
+  aliases?: Readonly<Record<string, string>>;
+  /** Numbers: reject values below this. */
+  min?: number;
+  /** Amounts: the time column whose date picks the exchange rate. */
+  rateAt?: string;
+}
+
+export interface TypedEntityDef {
+  name: string;
+  description: string;
+  columns: Readonly<Record<string, ColumnDef>>;
+  oneOf?: readonly (readonly string[])[];
+  dedupe: DedupeRule;
+}
+
+const SQL_TYPE: Record<ColumnKind, string> = {
+  id: 'VARCHAR',
+  key: 'VARCHAR',
+  text: 'VARCHAR',
+  token: 'VARCHAR',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  number: 'DOUBLE',
+  integer: 'BIGINT',
+  amount: 'DOUBLE',
+  currency: 'VARCHAR',
+  boolean: 'BOOLEAN',
+  partner: 'VARCHAR',
+};
+
+const KIND_WORD: Partial<Record<ColumnKind, string>> = {
+  timestamp: 'a timestamp',
+  date: 'a date',
+  number: 'a number',
+  integer: 'a whole number',
+  amount: 'a number',
+  boolean: 'true or false',
+};
+
+function parsedSql(b: SourceBinding, s: NormalizeSettings, name: string, def: ColumnDef): string {
+  const raw = col(b, name);
+  switch (def.kind) {
+    case 'key':
+      return `lower(${text(b, name)})`;
+    case 'token':
+      return def.aliases && Object.keys(def.aliases).length
+        ? `COALESCE(${valueMapSql(raw, def.aliases as Record<string, string>, 'null')}, ${tokenSql(raw)})`
+        : tokenSql(raw);
+    case 'timestamp':
+      return parseTimestampSql(raw);
+    case 'date':
+      return `CAST(${parseTimestampSql(raw)} AS DATE)`;
+    case 'number':
+    case 'amount':
+      return parseAmountSql(raw);
+    case 'integer':
+      return `TRY_CAST(${parseAmountSql(raw)} AS BIGINT)`;
+    case 'currency':
+      return `upper(COALESCE(${text(b, name)}, ${literal(b.defaultCurrency)}))`;
+    case 'boolean':
+      return `CASE WHEN lower(trim(${raw})) IN ('true','t','yes','y','1') THEN true WHEN lower(trim(${raw})) IN ('false','f','no','n','0') THEN false END`;
+    case 'partner':
+      return partnerSql(b, s, null);
+    default:
+      return text(b, name);
+  }
+}
+
+/** The checks of one column, in order, as CASE branches (first failing check names the reason). */
+function reasonBranches(name: string, def: ColumnDef): string[] {
+  const c = ident(name);
+  const raw = ident(`_raw_${name}`);
+  const out: string[] = [];
+  if (def.required) out.push(`WHEN ${raw} IS NULL THEN '${name}: missing'`);
+  const word = KIND_WORD[def.kind];
+  if (word)
+    out.push(
+      `WHEN ${raw} IS NOT NULL AND ${c} IS NULL THEN '${name}: cannot read ' || ${raw} || ' as ${word}'`,
+    );
+  if (def.kind === 'number' || def.kind === 'amount')
+    out.push(
+      `WHEN ${c} IS NOT NULL AND NOT isfinite(${c}) THEN '${name}: ' || ${raw} || ' is not a finite number'`,
+    );
+  if (def.min !== undefined)
+    out.push(`WHEN ${c} < ${Number(def.min)} THEN '${name}: ' || ${raw} || ' is below ${def.min}'`);
+  if (def.kind === 'token' && def.values?.length)
+    out.push(
+      `WHEN ${c} IS NOT NULL AND ${c} NOT IN (${def.values.map((v) => literal(v)).join(', ')}) THEN '${name}: ' || ${raw} || ' is not one of ${def.values.join(', ')}'`,
+    );
+  return out;
+}
+
+/**
+ * Builds an entity from declared columns: the normalizing SELECT (typed values, reasons for
+ * rejected rows: missing required values, unreadable values, non-finite numbers, values below a
+ * minimum, tokens outside their list, amounts without an exchange rate), the empty SELECT and the
+ * dedupe rule. Amount columns come out in the reporting currency, with `<name>_local` and
+ * `currency` keeping what the source said.
+ *
+ * @example
+ * const ledger = typedEntity({ name: 'ledger', description: 'points ledger',
+ *   columns: { member_id: { kind: 'key', required: true }, points: { kind: 'number', required: true } },
+ *   dedupe: { keys: ['member_id', 'points'] } });
+ */
+export function typedEntity(def: TypedEntityDef): EntitySpec {
+  const entries = Object.entries(def.columns);
+  const amounts = entries.filter(([, d]) => d.kind === 'amount');
+  const hasCurrency = entries.some(([, d]) => d.kind === 'currency');
+  return {
+    name: def.name,
+    description: def.description,
+    columns: entries.map(([n]) => n),
+    required: entries.filter(([, d]) => d.required).map(([n]) => n),
+    oneOf: def.oneOf ?? [],
+    dedupe: def.dedupe,
+    internal: [...entries.map(([n]) => `_raw_${n}`), ...amounts.map(([n]) => `_rate_${n}`)],
+    select(b, s) {
+      const parsed = entries.map(
+        ([n, d]) => `${parsedSql(b, s, n, d)} AS ${ident(n)}, ${text(b, n)} AS ${ident(`_raw_${n}`)}`,
+      );
+      const inner = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${ident(b.rawTable)}`;
+      const currency = hasCurrency ? 'o.currency' : literal(b.defaultCurrency.toUpperCase());
+      const rates = amounts.map(
+        ([n, d]) =>
+          `${rateLookupSql(s.ratesTable, currency, d.rateAt ? `o.${ident(d.rateAt)}` : 'CURRENT_DATE')} AS ${ident(`_rate_${n}`)}`,
+      );
+      const rated = rates.length ? `SELECT o.*, ${rates.join(', ')} FROM (${inner}) o` : inner;
+      const branches = entries.flatMap(([n, d]) => reasonBranches(n, d));
+      for (const [n] of amounts)
+        branches.push(
+          `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN 'currency: no rate for ' || ${hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase())} || '; add it under currency.rates'`,
+        );
+      for (const group of def.oneOf ?? [])
+        branches.push(
+          `WHEN ${group.map((g) => `${ident(g)} IS NULL`).join(' AND ')} THEN '${group.join(' and ')}: all missing'`,
+        );
+      const reason = branches.length ? `CASE ${branches.join(' ')} END` : 'NULL';
+      const replace = amounts.length
+        ? ` REPLACE (${amounts.map(([n]) => `${ident(n)} * ${ident(`_rate_${n}`)} AS ${ident(n)}`).join(', ')})`
+        : '';
+      const locals = amounts.map(([n]) => `, ${ident(n)} AS ${ident(`${n}_local`)}`).join('');
+      return `SELECT *${replace}${locals}, ${reason} AS _reject_reason FROM (${rated})`;
+    },
+    emptySelect() {
+      const cols = entries.map(([n, d]) => `NULL::${SQL_TYPE[d.kind]} AS ${ident(n)}`);
+      for (const [n] of amounts) cols.push(`NULL::DOUBLE AS ${ident(`${n}_local`)}`);
+      return `SELECT ${cols.join(', ')}`;
+    },
+  };
+}

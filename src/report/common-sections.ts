@@ -1,0 +1,133 @@
+/**
+ * Report sections every command shares: alerts and escalations, row accounting and rejects, and an
+ * owned action list. They take plain shapes (what the plan records), not the plan types.
+ */
+import type { Block, Section, Status } from './dashboard.ts';
+
+/** An alert as recorded in a plan (the fields the report shows). */
+export interface AlertView {
+  id: string;
+  metric: string;
+  value: number;
+  threshold: number;
+  breached: boolean;
+  consecutive_breaches: number;
+  escalate: boolean;
+  unit?: 'share' | 'count' | 'amount' | 'ratio';
+  escalation?: { role: string | null; person: string | null };
+}
+
+export interface RowAccountingView {
+  source: string;
+  entity?: string;
+  rows_in: number;
+  accepted: number;
+  deduplicated: number;
+  rejected: number;
+}
+
+/** An action with an owner, as every command's backlog lists them. */
+export interface OwnedItemView {
+  priority: 'high' | 'medium' | 'low';
+  title: string;
+  evidence: string;
+  owner: { role: string; person: string | null; fallback_used: { from: string; reason: string } | null };
+  /** Extra facts shown after the evidence, e.g. "ETA 2026-12-18; projected lift +42 conversions". */
+  extra?: string;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
+const human = (role: string) => role.replace(/_/g, ' ');
+
+/** An alert's value as it reads: percent for shares, plain for counts and ratios. */
+export const alertValue = (a: Pick<AlertView, 'unit'>, x: number): string =>
+  (a.unit ?? 'share') === 'share' ? pct(x) : num(x);
+
+/** One callout per alert: value vs guardrail, the streak, and whether it escalated (and to whom). */
+export function alertBlocks(alerts: readonly AlertView[]): Block[] {
+  return alerts.map((a) => ({
+    kind: 'callout',
+    status: (a.escalate ? 'alert' : a.breached ? 'warn' : 'ok') as Status,
+    text: `${a.id}: ${alertValue(a, a.value)} vs guardrail ${alertValue(a, a.threshold)} — ${
+      a.breached
+        ? `breached (${a.consecutive_breaches} run${a.consecutive_breaches === 1 ? '' : 's'} in a row)${
+            a.escalate ? `; escalated${a.escalation?.person ? ` to ${a.escalation.person}` : ''}` : ''
+          }`
+        : 'within guardrail'
+    }.`,
+  }));
+}
+
+/** The row accounting table and the grouped reject reasons. */
+export function rowAccountingBlocks(
+  accounting: readonly RowAccountingView[],
+  rejects: { rows: number; top_reasons: readonly { reason: string; rows: number }[] },
+): Block[] {
+  const blocks: Block[] = [
+    {
+      kind: 'table',
+      title: 'Row accounting',
+      columns: [
+        { key: 'source', label: 'Source', format: 'text' },
+        { key: 'entity', label: 'Entity', format: 'text' },
+        { key: 'rows_in', label: 'Rows in', format: 'integer' },
+        { key: 'accepted', label: 'Accepted', format: 'integer' },
+        { key: 'deduplicated', label: 'Deduplicated', format: 'integer' },
+        { key: 'rejected', label: 'Rejected', format: 'integer' },
+      ],
+      rows: accounting.map((x) => ({ ...x })),
+    },
+  ];
+  if (rejects.rows)
+    blocks.push({
+      kind: 'list',
+      title: 'Reject reasons',
+      items: rejects.top_reasons.map((x) => ({ text: `${x.rows} × ${x.reason}`, status: 'warn' as const })),
+    });
+  return blocks;
+}
+
+/** "Data quality and audit": alerts, then where every input row went. */
+export function dataQualitySection(opts: {
+  alerts: readonly AlertView[];
+  accounting?: readonly RowAccountingView[];
+  rejects?: { rows: number; top_reasons: readonly { reason: string; rows: number }[] };
+  planPath: string;
+}): Section {
+  return {
+    title: 'Data quality and audit',
+    intro: opts.accounting
+      ? `Every input row is accepted, deduplicated or rejected with a reason. Plan: ${opts.planPath}.`
+      : `Plan: ${opts.planPath}.`,
+    blocks: [
+      ...alertBlocks(opts.alerts),
+      ...(opts.accounting
+        ? rowAccountingBlocks(opts.accounting, opts.rejects ?? { rows: 0, top_reasons: [] })
+        : []),
+    ],
+  };
+}
+
+/** A prioritized list of owned actions (high = alert, medium = warning). */
+export function actionsSection(title: string, items: readonly OwnedItemView[], summary = true): Section {
+  return {
+    title,
+    summary,
+    blocks: [
+      {
+        kind: 'list',
+        title: 'Actions',
+        items: items.map((a) => ({
+          text: `[${a.priority}] ${a.title}`,
+          detail: `${a.evidence}${a.extra ? ` ${a.extra}` : ''} Owner: ${a.owner.person ?? 'unassigned'} (${human(a.owner.role)})${
+            a.owner.fallback_used
+              ? `, covering for ${human(a.owner.fallback_used.from)}: ${a.owner.fallback_used.reason}`
+              : ''
+          }.`,
+          status: a.priority === 'high' ? 'alert' : a.priority === 'medium' ? 'warn' : 'ok',
+        })),
+      },
+    ],
+  };
+}
