@@ -1,8 +1,24 @@
 // Layer boundaries of ARCHITECTURE.md, enforced. Each message says what to do instead.
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-const zone = (target, from, message) => ({ target, from, message });
+const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
+
+// No command imports another: what two commands share lives in commands/kit (how a command runs)
+// or commands/shared (window parsing, experiment review, tracking-plan I/O).
+const SHARED = ['kit', 'shared'];
+const commandDirs = readdirSync(new URL('./src/commands', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !SHARED.includes(d.name))
+  .map((d) => d.name);
+const commandZones = [
+  ...commandDirs.map((name) =>
+    zone(`./src/commands/${name}`, './src/commands', `a command must not import another command: move what ${name} shares into src/commands/shared/ (or the kit in src/commands/kit/)`, [`./${name}`, './kit', './shared']),
+  ),
+  ...SHARED.map((name) =>
+    zone(`./src/commands/${name}`, './src/commands', `commands/${name} is shared by every command and must not import one: pass what it needs in`, ['./kit', './shared']),
+  ),
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'gtm-demo/**', 'reports/**', 'bench-data/**', '.tmp/**', 'test/golden/**'] },
@@ -30,6 +46,8 @@ export default tseslint.config(
             zone('./src/commands', ['./src/cli', './src/demo'],
               'commands/ must not reach into the CLI or the demo generator; the CLI calls commands.'),
             zone('./src/demo', ['./src/cli', './src/commands'], 'demo/ generates data only; the CLI runs commands on it.'),
+            zone('./src/contracts', './src', 'contracts/ holds plain types shared by every layer; it imports nothing.', ['./contracts']),
+            ...commandZones,
           ],
         },
       ],

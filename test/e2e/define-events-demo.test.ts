@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPlan } from '../../src/commands/events/index.ts';
+import { importPlan } from '../../src/commands/shared/tracking-plan-io/index.ts';
 import { validatePlanRecord, type PlanRecord } from '../../src/orchestrator/index.ts';
 import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -53,8 +53,8 @@ describe('define-events on the demo workspace', () => {
 
   it('writes every deliverable', () => {
     for (const f of [
-      'instrumentation-spec.md',
-      'instrumentation-spec.html',
+      'summary.md',
+      'dashboard.html',
       'tracking-plan.json',
       'tracking-plan.yaml',
       'tracking-plan.csv',
@@ -68,7 +68,7 @@ describe('define-events on the demo workspace', () => {
       'exports/dbt/schema.yml',
     ])
       expect(existsSync(path.join(first.dir, f)), f).toBe(true);
-    const html = readFileSync(path.join(first.dir, 'instrumentation-spec.html'), 'utf8');
+    const html = readFileSync(path.join(first.dir, 'dashboard.html'), 'utf8');
     expect(html.match(/(?:src|href)\s*=\s*"https?:/g) ?? []).toEqual([]);
   });
 

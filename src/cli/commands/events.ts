@@ -185,7 +185,7 @@ export const eventsCommand: CliCommand = {
         });
         const out = abs(ctx, args.flags.out);
         const target = gtmFormatOf(out);
-        const files = m.exportPlan({ format: target, plan, out, now: new Date().toISOString() });
+        const files = await m.exportPlan({ format: target, plan, out, now: new Date().toISOString() });
         ctx.out.result(
           { plan: plan.name, version: plan.version, events: plan.events.length, files },
           () =>
@@ -219,7 +219,7 @@ export const eventsCommand: CliCommand = {
       async run(args, ctx) {
         const m = await events();
         const plan = m.importPlan({ path: abs(ctx, args.flags.plan) });
-        const files = m.exportPlan({
+        const files = await m.exportPlan({
           format: fmt(args.flags.format) as never,
           plan,
           out: abs(ctx, args.flags.out),
@@ -376,7 +376,7 @@ export const eventsCommand: CliCommand = {
         });
         const out = abs(ctx, args.flags.out);
         const target = gtmFormatOf(out);
-        m.exportPlan({ format: target, plan: result.plan, out, now: new Date().toISOString() });
+        await m.exportPlan({ format: target, plan: result.plan, out, now: new Date().toISOString() });
         ctx.out.result(
           result,
           () => `${m.formatInferenceTable(result)}\nWrote ${path.relative(ctx.cwd, out)}`,

@@ -1,30 +1,37 @@
-import type { PathRecord } from '../../analyses/attribution/index.ts';
-import type { Engine } from '../../data/index.ts';
+import { recordsFromColumns, type PathColumns, type PathRecord } from '../../analyses/attribution/index.ts';
+import { isDuckDbEngine, type Engine } from '../../data/index.ts';
+import type { IntListColumn } from '../../data/duckdb-engine.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import { distinctChannelsSql, pathSummarySql, type TouchColumns } from './sql/path-summary-sql.ts';
 
-export interface PathSummaryBuild {
-  paths: PathRecord[];
+export interface PathColumnsBuild {
+  paths: PathColumns;
   channels: string[];
   journeys: number;
-  /** milliseconds spent in the engine building paths, and decoding them in JavaScript */
+  /** milliseconds spent in the engine building paths, and reading them into columns */
   timings: { channels_ms: number; paths_ms: number; decode_ms: number };
 }
 
-/** Channels are dictionary-encoded to one character each; keep well inside printable code points. */
+export interface PathSummaryBuild extends Omit<PathColumnsBuild, 'paths'> {
+  paths: PathRecord[];
+}
+
+/** Channel codes travel as UTINYINT (DuckDB) and UInt8 (ClickHouse). */
 export const MAX_CHANNELS = 200;
 
 /**
- * Builds aggregated paths from raw touchpoints in the engine, then decodes them into path records
- * for the models. Only one row per distinct path crosses into JavaScript.
- * @example const { paths } = await buildPathSummary(engine, `read_parquet('touches.parquet')`, cols)
+ * Builds aggregated paths from raw touchpoints in the engine and reads them as columns: channel
+ * codes in one Int32Array with row offsets, counts in Float64Arrays. Only one row per distinct path
+ * leaves the engine, and on DuckDB it is read by columns (no object or string per path); ClickHouse
+ * returns JSON rows, whose comma-joined codes are read without splitting them into strings.
+ * @example const { paths } = await buildPathColumns(engine, `read_parquet('touches.parquet')`, cols)
  */
-export async function buildPathSummary(
+export async function buildPathColumns(
   engine: Engine,
   relation: string,
   cols: TouchColumns,
-): Promise<PathSummaryBuild> {
+): Promise<PathColumnsBuild> {
   let t = performance.now();
   const channels = (
     await engine.query<{ channel: string | null }>(distinctChannelsSql(relation, cols, engine.dialect))
@@ -40,38 +47,94 @@ export async function buildPathSummary(
     );
   const channelsMs = performance.now() - t;
   const timeKind = await timeKindOf(engine, relation, cols.time);
+  const sql = pathSummarySql(relation, cols, channels, engine.dialect, timeKind);
   t = performance.now();
-  const rows = await engine.query<{ path: string; conversions: number; value: number; nulls: number }>(
-    pathSummarySql(relation, cols, channels, engine.dialect, timeKind),
-  );
-  const pathsMs = performance.now() - t;
-  t = performance.now();
-  const paths: PathRecord[] = new Array(rows.length);
-  let journeys = 0;
-  const decoded = new Map<string, string[]>();
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    let path = decoded.get(r.path);
-    if (!path) {
-      if (engine.dialect === 'clickhouse')
-        path = r.path === '' ? [] : r.path.split(',').map((c) => channels[Number(c)]);
-      else {
-        path = new Array(r.path.length);
-        for (let k = 0; k < r.path.length; k++) path[k] = channels[r.path.charCodeAt(k) - 48];
-      }
-      decoded.set(r.path, path);
-    }
-    const conversions = Number(r.conversions);
-    const nulls = Number(r.nulls);
-    journeys += conversions + nulls;
-    paths[i] = { path, conversions, value: Number(r.value), nulls };
+  let paths: PathColumns;
+  let pathsMs: number;
+  if (isDuckDbEngine(engine) && typeof engine.queryColumns === 'function') {
+    const { rowCount, columns } = await engine.queryColumns(sql);
+    pathsMs = performance.now() - t;
+    t = performance.now();
+    const path = columns.path as IntListColumn;
+    paths = {
+      channels,
+      rows: rowCount,
+      offsets: path.offsets,
+      codes: path.values,
+      conversions: columns.conversions as Float64Array,
+      value: columns.value as Float64Array,
+      nulls: columns.nulls as Float64Array,
+    };
+  } else {
+    const rows = await engine.query<{ path: string; conversions: number; value: number; nulls: number }>(sql);
+    pathsMs = performance.now() - t;
+    t = performance.now();
+    paths = columnsFromJoinedCodes(rows, channels);
   }
+  let journeys = 0;
+  for (let r = 0; r < paths.rows; r++) journeys += paths.conversions[r] + paths.nulls[r];
   return {
     paths,
     channels,
     journeys,
     timings: { channels_ms: channelsMs, paths_ms: pathsMs, decode_ms: performance.now() - t },
   };
+}
+
+/**
+ * `buildPathColumns` with the paths as records (one object and string array per path), for callers
+ * that want that form.
+ * @example const { paths } = await buildPathSummary(engine, `read_parquet('touches.parquet')`, cols)
+ */
+export async function buildPathSummary(
+  engine: Engine,
+  relation: string,
+  cols: TouchColumns,
+): Promise<PathSummaryBuild> {
+  const built = await buildPathColumns(engine, relation, cols);
+  return { ...built, paths: recordsFromColumns(built.paths) };
+}
+
+/** Rows whose path is codes joined by commas ("3,0,7"), read digit by digit into columns. */
+function columnsFromJoinedCodes(
+  rows: { path: string; conversions: number; value: number; nulls: number }[],
+  channels: string[],
+): PathColumns {
+  const n = rows.length;
+  const offsets = new Int32Array(n + 1);
+  const conversions = new Float64Array(n);
+  const value = new Float64Array(n);
+  const nulls = new Float64Array(n);
+  let codes = new Int32Array(Math.max(16, n * 4));
+  let at = 0;
+  for (let r = 0; r < n; r++) {
+    const row = rows[r];
+    const text = String(row.path ?? '');
+    let code = -1;
+    for (let i = 0; i <= text.length; i++) {
+      const ch = i < text.length ? text.charCodeAt(i) : 44;
+      if (ch >= 48 && ch <= 57) {
+        code = (code < 0 ? 0 : code * 10) + (ch - 48);
+        continue;
+      }
+      // A touch without a channel (code out of range) is left out, as on DuckDB.
+      if (code >= 0 && code < channels.length) {
+        if (at === codes.length) {
+          const bigger = new Int32Array(codes.length * 2);
+          bigger.set(codes);
+          codes = bigger;
+        }
+        codes[at++] = code;
+      }
+      code = -1;
+    }
+    offsets[r + 1] = at;
+    // Counts come back as numbers or, for 64-bit sums, as strings; NULL sums count as 0.
+    conversions[r] = Number(row.conversions ?? 0);
+    value[r] = Number(row.value ?? 0);
+    nulls[r] = Number(row.nulls ?? 0);
+  }
+  return { channels, rows: n, offsets, codes: codes.subarray(0, at), conversions, value, nulls };
 }
 
 async function timeKindOf(engine: Engine, relation: string, column: string): Promise<'timestamp' | 'number'> {

@@ -7,7 +7,7 @@ import {
 import { fileRelationSql, openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
-import { buildPathSummary } from './build-path-summary.ts';
+import { buildPathColumns } from './build-path-summary.ts';
 import { attributeRecords, type AttributeResult } from './run-attribute.ts';
 import type { TouchColumns } from './sql/path-summary-sql.ts';
 
@@ -36,8 +36,9 @@ const DEFAULT_COLUMNS: TouchColumns = {
 };
 
 /**
- * Attribution straight from a raw touch log: paths are built in DuckDB (one row per distinct path
- * crosses into JavaScript), then the same model step as for path summaries runs.
+ * Attribution straight from a raw touch log: paths are built in the engine and come back as
+ * columns of channel codes (one row per distinct path, no object per path on DuckDB), then the same
+ * model step as for path summaries runs.
  * @example await runAttributeTouchpoints({ touchpoints: 'touches.parquet', model: 'markov' })
  */
 export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions): Promise<AttributeResult> {
@@ -97,7 +98,7 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
         },
       );
     }
-    const built = await buildPathSummary(engine, relation, cols);
+    const built = await buildPathColumns(engine, relation, cols);
     const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
     return attributeRecords(
       built.paths,
@@ -105,7 +106,7 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
         file,
         format: 'touchpoints',
         columns: Object.fromEntries(Object.entries(cols).filter(([, v]) => v)) as Record<string, string>,
-        records: built.paths.length,
+        records: built.paths.rows,
       },
       model,
       options,

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import {
   attribute,
   AttributionInputError,
   compareModels,
   formatPath,
-  parsePathSummary,
+  PathColumnsParser,
   preparePaths,
   resolveModelName,
   type AttributionOptions,
@@ -13,6 +13,8 @@ import {
   type ChannelSpread,
   type MarkovDetails,
   type ModelName,
+  type ParsedPathColumns,
+  type PathColumns,
   type PathSummaryColumns,
   type PathRecord,
   type PathSummaryFormat,
@@ -97,22 +99,6 @@ export async function runAttribute(opts: AttributeOptions): Promise<AttributeRes
     });
   }
 
-  let text: string;
-  try {
-    text = await readFile(opts.paths, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new GtmError(
-      'INPUT',
-      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`,
-      {
-        where: opts.paths,
-        hint: 'check the path given to --paths',
-        cause: err,
-      },
-    );
-  }
-
   const {
     paths: file,
     model: _model,
@@ -124,11 +110,11 @@ export async function runAttribute(opts: AttributeOptions): Promise<AttributeRes
     seed,
     ...modelOptions
   } = opts;
-  let lines: number[] = [];
+  let lines: ArrayLike<number> = [];
   try {
-    const parsed = parsePathSummary(text, { separator: sep, format, columns });
+    const parsed = await readPathSummary(file, { separator: sep, format, columns });
     lines = parsed.lines;
-    if (parsed.records.length === 0) {
+    if (parsed.paths.rows === 0) {
       throw new GtmError('INPUT', 'the file has a header but no paths', {
         where: file,
         hint: 'add one line per path below the header',
@@ -138,9 +124,9 @@ export async function runAttribute(opts: AttributeOptions): Promise<AttributeRes
       file,
       format: parsed.format,
       columns: parsed.columns as Record<string, string>,
-      records: parsed.records.length,
+      records: parsed.paths.rows,
     };
-    return attributeRecords(parsed.records, source, model, {
+    return attributeRecords(parsed.paths, source, model, {
       ...modelOptions,
       perPath,
       bootstrap,
@@ -152,12 +138,58 @@ export async function runAttribute(opts: AttributeOptions): Promise<AttributeRes
   }
 }
 
+/** Bytes read per chunk: one buffer, reused, so a file of any size costs this much memory to read. */
+const CHUNK_BYTES = 1 << 20;
+
 /**
- * The model step shared by path summaries and raw touchpoints: prepare the paths once, then run one
- * model or all of them.
+ * Parses the file chunk by chunk into columns. Reading errors become INPUT errors naming the file;
+ * parse errors are left to `toGtmError`.
+ */
+async function readPathSummary(
+  file: string,
+  options: ConstructorParameters<typeof PathColumnsParser>[0],
+): Promise<ParsedPathColumns> {
+  const cannotRead = (err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    return new GtmError(
+      'INPUT',
+      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`,
+      { where: file, hint: 'check the path given to --paths', cause: err },
+    );
+  };
+  let handle: Awaited<ReturnType<typeof open>>;
+  let size: number;
+  try {
+    handle = await open(file, 'r');
+    size = (await handle.stat()).size;
+  } catch (err) {
+    throw cannotRead(err);
+  }
+  try {
+    const parser = new PathColumnsParser({ ...options, sizeHint: size });
+    const buffer = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, size)));
+    for (;;) {
+      let n: number;
+      try {
+        n = (await handle.read(buffer, 0, buffer.length, null)).bytesRead;
+      } catch (err) {
+        throw cannotRead(err);
+      }
+      if (n === 0) break;
+      parser.push(buffer.subarray(0, n));
+    }
+    return parser.finish();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The model step shared by path summaries and raw touchpoints: prepare the paths (records or
+ * columns) once, then run one model or all of them.
  */
 export function attributeRecords(
-  records: PathRecord[],
+  records: PathRecord[] | PathColumns,
   source: AttributeResult['source'],
   model: ModelName | 'compare',
   opts: AttributionOptions & { sep?: string },
@@ -190,7 +222,7 @@ export function attributeRecords(
   return result;
 }
 
-function toGtmError(err: unknown, file: string, lines: number[]): unknown {
+function toGtmError(err: unknown, file: string, lines: ArrayLike<number>): unknown {
   if (err instanceof GtmError) return err;
   if (err instanceof AttributionInputError) {
     if (err.line !== undefined) {

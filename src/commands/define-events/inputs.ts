@@ -1,12 +1,81 @@
+import path from 'node:path';
+import { findUseCase } from '../../analyses/instrumentation/requirements.ts';
 import {
-  findUseCase,
   REGULATIONS,
   SOURCE_KINDS,
   type Regulation,
   type SourceKind,
-} from '../../analyses/instrumentation/index.ts';
+} from '../../analyses/instrumentation/tracking-plan.ts';
 import { editDistance } from '../../analyses/text/index.ts';
 import { usageError } from '../../errors/index.ts';
+import type { WorkspaceConfig } from '../../workspace/index.ts';
+import type { CommandManifest } from '../kit/command-def.ts';
+import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
+import { asOfDay } from '../shared/window/index.ts';
+
+/** The flags of `define-events`, as its specification names them. */
+export const DEFINE_EVENTS_FLAGS = defineFlags({
+  use_case: {
+    type: 'list',
+    placeholder: 'NAME',
+    description:
+      'business question or KPI family: pipeline velocity, activation, trial conversion, attribution, referral program, loyalty program, personalization, e-commerce funnel',
+    required: true,
+    example: '"pipeline velocity"',
+  },
+  sources: {
+    type: 'list',
+    placeholder: 'LIST',
+    description: 'source systems: product, web, mobile, server, crm, map, billing',
+    example: 'product,crm',
+  },
+  tools: {
+    type: 'list',
+    placeholder: 'LIST',
+    description:
+      'instrumentation stack: Segment, RudderStack, Amplitude, Snowplow, Mixpanel, Avo, dbt, warehouses',
+    example: 'Segment,dbt',
+  },
+  constraints: {
+    type: 'list',
+    placeholder: 'LIST',
+    description: 'legal/compliance: GDPR, CCPA, HIPAA, COPPA (others are noted)',
+    example: 'GDPR,CCPA',
+  },
+  timeline: {
+    type: 'date',
+    placeholder: 'DATE',
+    description: 'delivery date (YYYY-MM-DD) for the rollout plan',
+  },
+  payloads: {
+    type: 'string',
+    placeholder: 'PATH',
+    description:
+      'captured Segment-spec payloads (NDJSON file or folder) to validate as QA evidence (default: events.payloads in gtm.yaml)',
+    example: 'data/events/captured.ndjson',
+  },
+  alert_threshold: {
+    type: 'number',
+    placeholder: '0..1',
+    min: 0,
+    max: 1,
+    description:
+      'guardrail on the share of captured messages with violations (default thresholds.instrumentation_defect_rate or 0.02)',
+    example: '0.02',
+  },
+});
+
+/** What the CLI and agent tools know of define-events before loading it. */
+export const DEFINE_EVENTS_COMMAND: CommandManifest<typeof DEFINE_EVENTS_FLAGS> = {
+  name: 'define-events',
+  plugin: 'analytics-pipeline-orchestration',
+  summary: 'Instrumentation spec and tracking plan: requirements, catalog, governance, QA, change management',
+  flags: DEFINE_EVENTS_FLAGS,
+  examples: [
+    `gtm run '/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"'`,
+    'gtm define-events --use-case activation --sources product,web --tools Amplitude --constraints GDPR --timeline 2026-12-15',
+  ],
+};
 
 /** Instrumentation stacks gtm knows, and the plan format each one takes. */
 export const TOOLS: Record<string, { label: string; format: string | null; kind: string }> = {
@@ -46,30 +115,19 @@ export interface DefineEventsInputs {
   as_of: string;
 }
 
-const list = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [])
-    .map((s) => String(s).trim())
-    .filter(Boolean);
+/** Everything a run derives from its inputs and the workspace before it starts. */
+export interface DefineEventsContext {
+  inputs: DefineEventsInputs;
+  /** NDJSON file or folder of captured payloads to validate (QA evidence), absolute, if any. */
+  payloads: string | null;
+  /** Guardrail on the share of captured messages with violations. */
+  defectThreshold: number;
+  /** Runs of the same use cases form a history (change log, version bumps). */
+  scope: string;
+}
 
-/** Validates the specification's inputs; every problem names its flag and the fix. */
-export function resolveDefineEventsInputs(flags: Record<string, unknown>, today: string): DefineEventsInputs {
-  const useCases = list(flags.use_case);
-  if (!useCases.length) throw usageError('is required', '--use-case', 'e.g. --use-case "pipeline velocity"');
-  for (const u of useCases) {
-    try {
-      findUseCase(u);
-    } catch (e) {
-      throw usageError((e as Error).message, '--use-case');
-    }
-  }
-  const sources = list(flags.sources).map((s) => {
-    const k = s.toLowerCase();
-    const kind = (SOURCE_KINDS as readonly string[]).includes(k) ? (k as SourceKind) : SOURCE_ALIASES[k];
-    if (!kind)
-      throw usageError(`unknown source "${s}"`, '--sources', `use any of: ${SOURCE_KINDS.join(', ')}`);
-    return kind;
-  });
-  const tools = list(flags.tools).map((t) => {
+function toolsOf(list: readonly string[]): string[] {
+  return list.map((t) => {
     const k = t.toLowerCase().replace(/\s+/g, '-');
     if (!TOOLS[k])
       throw usageError(
@@ -81,9 +139,22 @@ export function resolveDefineEventsInputs(flags: Record<string, unknown>, today:
       );
     return k;
   });
+}
+
+function sourcesOf(list: readonly string[]): SourceKind[] {
+  return list.map((s) => {
+    const k = s.toLowerCase();
+    const kind = (SOURCE_KINDS as readonly string[]).includes(k) ? (k as SourceKind) : SOURCE_ALIASES[k];
+    if (!kind)
+      throw usageError(`unknown source "${s}"`, '--sources', `use any of: ${SOURCE_KINDS.join(', ')}`);
+    return kind;
+  });
+}
+
+function constraintsOf(list: readonly string[]): DefineEventsInputs['constraints'] {
   const regulations: Regulation[] = [];
   const notes: string[] = [];
-  for (const c of list(flags.constraints)) {
+  for (const c of list) {
     const r = (REGULATIONS as readonly string[]).find((x) => x.toLowerCase() === c.toLowerCase());
     if (r) {
       regulations.push(r as Regulation);
@@ -99,11 +170,41 @@ export function resolveDefineEventsInputs(flags: Record<string, unknown>, today:
       );
     notes.push(c);
   }
-  const timeline = typeof flags.timeline === 'string' ? flags.timeline : null;
-  if (timeline && !/^\d{4}-\d{2}-\d{2}$/.test(timeline))
-    throw usageError(`must be a date YYYY-MM-DD, got "${timeline}"`, '--timeline');
-  const asOf = typeof flags.as_of === 'string' ? flags.as_of.slice(0, 10) : today;
-  if (timeline && timeline < asOf)
-    throw usageError(`is before as-of (${asOf})`, '--timeline', 'give a delivery date in the future');
-  return { use_case: useCases, sources, tools, constraints: { regulations, notes }, timeline, as_of: asOf };
+  return { regulations, notes };
+}
+
+/** Validates the specification's inputs; every problem names its flag and the fix. */
+export function resolveDefineEvents(
+  flags: FlagValuesOf<typeof DEFINE_EVENTS_FLAGS>,
+  { ws, asOf, cwd }: { ws: WorkspaceConfig; asOf: string; cwd: string },
+): DefineEventsContext {
+  for (const u of flags.use_case) {
+    try {
+      findUseCase(u);
+    } catch (e) {
+      throw usageError((e as Error).message, '--use-case');
+    }
+  }
+  const day = asOfDay(asOf);
+  if (flags.timeline && flags.timeline < day)
+    throw usageError(`is before as-of (${day})`, '--timeline', 'give a delivery date in the future');
+  const payloads = flags.payloads
+    ? path.resolve(cwd, flags.payloads)
+    : ws.events.payloads
+      ? path.resolve(ws.baseDir, ws.events.payloads)
+      : null;
+  const inputs: DefineEventsInputs = {
+    use_case: [...flags.use_case],
+    sources: sourcesOf(flags.sources ?? []),
+    tools: toolsOf(flags.tools ?? []),
+    constraints: constraintsOf(flags.constraints ?? []),
+    timeline: flags.timeline ?? null,
+    as_of: day,
+  };
+  return {
+    inputs,
+    payloads,
+    defectThreshold: flags.alert_threshold ?? ws.thresholds.instrumentation_defect_rate ?? 0.02,
+    scope: inputs.use_case.join(','),
+  };
 }

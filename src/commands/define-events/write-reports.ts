@@ -1,291 +1,50 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { renderChangelog, type TrackingPlan } from '../../analyses/instrumentation/index.ts';
 import { dbtSchemaYaml } from '../../analyses/instrumentation/dbt-schema.ts';
-import {
-  mdTable,
-  renderDashboardHtml,
-  renderDashboardMarkdown,
-  writeReportFiles,
-  type Dashboard,
-  type ReportFile,
-} from '../../report/index.ts';
-import { exportPlan, type PlanFormat } from '../events/index.ts';
-import { complianceBlockers, type DefineEventsResult } from './run-define-events.ts';
+import { mdTable, type ReportFile } from '../../report/index.ts';
+import { planExportFiles, type PlanFormat } from '../shared/tracking-plan-io/index.ts';
+import { TOOLS } from './inputs.ts';
+import { exportFileOf, type DefineEventsResult } from './result.ts';
 
-/** The instrumentation spec as a dashboard model (rendered to Markdown and HTML). */
-export function buildSpecDashboard(r: DefineEventsResult, plan: TrackingPlan): Dashboard {
-  const q = r.qa;
-  const failing = q.checks.filter((c) => c.status === 'fail').length;
-  return {
-    title: `Instrumentation spec — ${r.inputs.use_case.join(', ')}`,
-    subtitle: `Tracking plan ${r.tracking_plan.version}; sources ${r.inputs.sources.join(', ') || 'all'}; tools ${r.inputs.tools.join(', ') || 'none named'}`,
-    generatedAt: `${r.inputs.as_of}T00:00:00Z`,
-    runId: r.run_id,
-    planPath: r.plan_path,
-    kpis: [
-      {
-        label: 'KPIs',
-        value: r.requirements.kpis.length,
-        format: 'integer',
-        note: `${r.requirements.kpis.filter((k) => !k.measurable).length} not measurable from these sources`,
-      },
-      {
-        label: 'Events',
-        value: r.tracking_plan.events,
-        format: 'integer',
-        note: `${r.tracking_plan.properties} properties`,
-      },
-      {
-        label: 'Compliance blockers',
-        value: complianceBlockers(r.governance.lint, q.validation),
-        format: 'integer',
-        status: complianceBlockers(r.governance.lint, q.validation) ? 'alert' : 'ok',
-        note: `${r.governance.lint.errors} lint errors, ${q.validation ? q.validation.violationsByType.consent_violation + q.validation.violationsByType.pii_detected : 0} consent/PII in payloads; ${r.governance.lint.warnings} warnings`,
-      },
-      ...(q.defect_rate !== null
-        ? [
-            {
-              label: 'Payload defect rate',
-              value: q.defect_rate,
-              format: 'percent' as const,
-              status: (q.defect_rate > 0.02 ? 'alert' : 'ok') as 'alert' | 'ok',
-              note: `${q.validation?.eventsChecked ?? 0} messages checked`,
-            },
-          ]
-        : []),
-      { label: 'QA checks failing', value: failing, format: 'integer', status: failing ? 'warn' : 'ok' },
-    ],
-    sections: [
-      {
-        title: 'Requirements',
-        blocks: [
-          {
-            kind: 'table',
-            title: 'KPIs and what they need',
-            columns: [
-              { key: 'name', label: 'KPI', format: 'text' },
-              { key: 'definition', label: 'Definition', format: 'text' },
-              { key: 'events', label: 'Events', format: 'text' },
-              { key: 'sources', label: 'Sources', format: 'text' },
-              { key: 'measurable', label: 'Measurable', format: 'text' },
-            ],
-            rows: r.requirements.kpis.map((k) => ({
-              name: k.name,
-              definition: k.definition,
-              events: k.events.join(', '),
-              sources: k.sources.join(', '),
-              measurable: k.measurable ? 'yes' : `no (${k.unavailableEvents.join(', ')})`,
-            })),
-          },
-        ],
-      },
-      {
-        title: 'Event catalog',
-        blocks: [
-          {
-            kind: 'table',
-            title: 'Events',
-            columns: [
-              { key: 'name', label: 'Event', format: 'text' },
-              { key: 'type', label: 'Call', format: 'text' },
-              { key: 'description', label: 'Description', format: 'text' },
-              { key: 'properties', label: 'Properties', format: 'text' },
-              { key: 'identities', label: 'Identities', format: 'text' },
-              { key: 'sources', label: 'Source', format: 'text' },
-              { key: 'owner', label: 'Owner', format: 'text' },
-              { key: 'status', label: 'Status', format: 'text' },
-              { key: 'version', label: 'Version', format: 'text' },
-            ],
-            rows: plan.events.map((e) => ({
-              name: e.name,
-              type: e.type,
-              description: e.description ?? '',
-              properties: e.properties
-                .map((p) => `${p.name}${p.required ? '*' : ''}: ${[p.schema.type].flat().join('|')}`)
-                .join(', '),
-              identities: e.identities.join(', '),
-              sources: e.sources.join(', '),
-              owner: e.owner ?? '',
-              status: e.status,
-              version: e.version,
-            })),
-            caption: '* required property',
-          },
-        ],
-      },
-      {
-        title: 'Governance',
-        intro: `Consent mode ${plan.consentMode}; regulations enforced: ${r.governance.lint.regulations.join(', ') || 'none'}${r.inputs.constraints.notes.length ? `; other constraints noted: ${r.inputs.constraints.notes.join(', ')}` : ''}.`,
-        blocks: [
-          {
-            kind: 'table',
-            title: 'Consent, PII and retention',
-            columns: [
-              { key: 'event', label: 'Event', format: 'text' },
-              { key: 'consent', label: 'Consent category', format: 'text' },
-              { key: 'pii', label: 'PII', format: 'text' },
-              { key: 'retention_days', label: 'Retention (days)', format: 'integer' },
-              { key: 'owner', label: 'Owner', format: 'text' },
-            ],
-            rows: r.governance.rows.map((g) => ({ ...g, pii: g.pii ? 'yes' : 'no' })),
-          },
-          {
-            kind: 'list',
-            title: 'Lint findings',
-            items: r.governance.lint.findings.length
-              ? r.governance.lint.findings.map((f) => ({
-                  text: `[${f.severity}] ${f.rule}${f.event ? ` — ${f.event}${f.property ? `.${f.property}` : ''}` : ''}`,
-                  detail: f.message,
-                  status: f.severity === 'error' ? 'alert' : 'warn',
-                }))
-              : [
-                  {
-                    text: 'No findings: names, descriptions, constraints, consent and retention are clean.',
-                    status: 'ok',
-                  },
-                ],
-          },
-        ],
-      },
-      {
-        title: 'QA plan',
-        blocks: [
-          ...(q.validation
-            ? [
-                {
-                  kind: 'table' as const,
-                  title: 'Captured payloads against the plan',
-                  columns: [
-                    { key: 'type', label: 'Violation', format: 'text' as const },
-                    { key: 'count', label: 'Count', format: 'integer' as const },
-                  ],
-                  rows: Object.entries(q.validation.violationsByType).map(([type, count]) => ({
-                    type,
-                    count,
-                  })),
-                },
-              ]
-            : [
-                {
-                  kind: 'callout' as const,
-                  status: 'warn' as const,
-                  text: 'No captured payloads were given: replay checks stay untested until `gtm events validate` runs on real events.',
-                },
-              ]),
-          {
-            kind: 'table',
-            title: 'Checklist',
-            columns: [
-              { key: 'kind', label: 'Kind', format: 'text' },
-              { key: 'check', label: 'Check', format: 'text' },
-              { key: 'status', label: 'Result', format: 'text' },
-              { key: 'detail', label: 'Detail', format: 'text' },
-              { key: 'owner_role', label: 'Owner', format: 'text' },
-            ],
-            rows: q.checks.map((c) => ({
-              ...c,
-              owner_role: c.owner ?? c.owner_role.replace(/_/g, ' '),
-              flag: c.status === 'fail' ? 'alert' : c.status === 'pass' ? 'ok' : undefined,
-            })),
-            highlight: { key: 'flag' },
-          },
-          {
-            kind: 'list',
-            title: 'Observability dashboards',
-            items: q.dashboards.map((d) => ({ text: d.name, detail: `${d.metric}; alert: ${d.alert}` })),
-          },
-        ],
-      },
-      {
-        title: 'Change management',
-        intro: r.change_management.previous_version
-          ? r.change_management.diff?.level && r.change_management.diff.level !== 'none'
-            ? `Previous version ${r.change_management.previous_version} → ${r.tracking_plan.version} (${r.change_management.diff.level.toUpperCase()} change).`
-            : `No change to the events since version ${r.change_management.previous_version}.`
-          : `First version ${r.tracking_plan.version}.`,
-        blocks: [
-          {
-            kind: 'list',
-            title: 'Approvals',
-            items: r.change_management.approvals.map((a) => ({ text: a })),
-          },
-          {
-            kind: 'table',
-            title: 'Rollout plan',
-            columns: [
-              { key: 'due', label: 'Due', format: 'text' },
-              { key: 'step', label: 'Step', format: 'text' },
-              { key: 'owner', label: 'Owner', format: 'text' },
-              { key: 'gate', label: 'Gate', format: 'text' },
-            ],
-            rows: r.change_management.rollout.map((s) => ({ ...s, owner: s.owner ?? s.owner_role })),
-          },
-        ],
-      },
-    ],
-    footnotes: [
-      `Reproduce: gtm define-events --use-case "${r.inputs.use_case.join(',')}" --sources "${r.inputs.sources.join(',')}" --tools "${r.inputs.tools.join(',')}" --as-of ${r.inputs.as_of}`,
-    ],
-  };
+/** The plan in gtm's own formats and in each requested tool's format. */
+function planFiles(r: DefineEventsResult, plan: TrackingPlan): ReportFile[] {
+  const now = `${r.inputs.as_of}T00:00:00Z`;
+  const files = (['gtm-json', 'gtm-yaml', 'gtm-csv'] as PlanFormat[]).flatMap((format) =>
+    planExportFiles({ format, plan, now, fileName: `tracking-plan.${format.slice(4)}` }),
+  );
+  for (const t of r.inputs.tools) {
+    const format = TOOLS[t].format;
+    if (!format) continue;
+    const name = exportFileOf(format);
+    if (format === 'dbt') files.push({ name, content: dbtSchemaYaml(plan) });
+    else if (format === 'iglu' || format === 'json-schema')
+      files.push(
+        ...planExportFiles({ format, plan, now, fileName: '' }).map((f) => ({
+          ...f,
+          name: `${name}/${f.name}`,
+        })),
+      );
+    else files.push(...planExportFiles({ format: format as PlanFormat, plan, now, fileName: name }));
+  }
+  return files;
 }
 
-/** Writes the spec, the plan in gtm's formats and each tool's format, the QA documents and result.json. */
-export async function writeDefineEventsReports(
-  dir: string,
-  r: DefineEventsResult,
-  plan: TrackingPlan,
-  tools: { tool: string; format: string | null }[],
-): Promise<DefineEventsResult['exports']> {
-  mkdirSync(dir, { recursive: true });
-  const exports: DefineEventsResult['exports'] = [];
-  for (const f of ['gtm-json', 'gtm-yaml', 'gtm-csv'] as PlanFormat[])
-    exportPlan({
-      format: f,
-      plan,
-      out: path.join(dir, `tracking-plan.${f.slice(4)}`),
-      now: `${r.inputs.as_of}T00:00:00Z`,
-    });
-  const files: ReportFile[] = [];
-  for (const t of tools) {
-    if (!t.format) continue;
-    if (t.format === 'dbt') {
-      files.push({ name: 'exports/dbt/schema.yml', content: dbtSchemaYaml(plan) });
-      exports.push({ tool: t.tool, format: 'dbt schema.yml', file: 'exports/dbt/schema.yml' });
-      continue;
-    }
-    const name =
-      t.format === 'iglu' || t.format === 'json-schema'
-        ? `exports/${t.format}`
-        : `exports/${t.format}-plan.${t.format === 'rudderstack' ? 'yaml' : t.format === 'amplitude' ? 'csv' : 'json'}`;
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    exportPlan({
-      format: t.format as PlanFormat,
-      plan,
-      out: path.join(dir, name),
-      now: `${r.inputs.as_of}T00:00:00Z`,
-    });
-    exports.push({ tool: t.tool, format: t.format, file: name });
-  }
-  const dashboard = buildSpecDashboard({ ...r, exports }, plan);
-  const checklist = [
-    `# QA checklist — ${plan.name} ${plan.version}`,
-    '',
-    mdTable(
-      [
-        { key: 'status', label: 'Status' },
-        { key: 'kind', label: 'Kind' },
-        { key: 'check', label: 'Check' },
-        { key: 'evidence', label: 'Evidence' },
-        { key: 'owner_role', label: 'Owner' },
-      ],
-      r.qa.checks.map((c) => ({
-        ...c,
-        status: c.status === 'pass' ? '[x] pass' : c.status === 'fail' ? '[ ] FAIL' : '[ ] untested',
-      })),
-    ),
-  ].join('\n');
-  const evidence = [
+function checklistMd(r: DefineEventsResult, plan: TrackingPlan): string {
+  const rows = r.qa.checks.map((c) => ({
+    ...c,
+    status: c.status === 'pass' ? '[x] pass' : c.status === 'fail' ? '[ ] FAIL' : '[ ] untested',
+  }));
+  const cols = [
+    { key: 'status', label: 'Status' },
+    { key: 'kind', label: 'Kind' },
+    { key: 'check', label: 'Check' },
+    { key: 'evidence', label: 'Evidence' },
+    { key: 'owner_role', label: 'Owner' },
+  ];
+  return `# QA checklist — ${plan.name} ${plan.version}\n\n${mdTable(cols, rows)}\n`;
+}
+
+function evidenceMd(r: DefineEventsResult, plan: TrackingPlan): string {
+  return [
     `# Evidence plan — ${plan.name} ${plan.version}`,
     '',
     mdTable(
@@ -307,13 +66,20 @@ export async function writeDefineEventsReports(
       ],
       r.qa.dashboards,
     ),
+    '',
   ].join('\n');
-  files.push(
-    { name: 'result.json', content: `${JSON.stringify({ ...r, exports }, null, 2)}\n` },
-    { name: 'instrumentation-spec.md', content: renderDashboardMarkdown(dashboard, { detail: 'full' }) },
-    { name: 'instrumentation-spec.html', content: await renderDashboardHtml(dashboard) },
-    { name: 'qa-checklist.md', content: `${checklist}\n` },
-    { name: 'evidence-plan.md', content: `${evidence}\n` },
+}
+
+/**
+ * The files of a define-events run besides result.json, summary.md (the instrumentation spec) and
+ * dashboard.html: the plan in gtm's formats and each tool's, the QA checklist, the evidence plan,
+ * the changelog, the lint and the payload validation.
+ */
+export function defineEventsFiles(r: DefineEventsResult, plan: TrackingPlan): ReportFile[] {
+  const files = [
+    ...planFiles(r, plan),
+    { name: 'qa-checklist.md', content: checklistMd(r, plan) },
+    { name: 'evidence-plan.md', content: evidenceMd(r, plan) },
     {
       name: 'changelog.md',
       content: r.change_management.diff
@@ -321,9 +87,8 @@ export async function writeDefineEventsReports(
         : `# Changelog\n\n## ${plan.version}\n\nFirst version of ${plan.name}: ${plan.events.length} events.\n`,
     },
     { name: 'lint.json', content: `${JSON.stringify(r.governance.lint, null, 2)}\n` },
-  );
+  ];
   if (r.qa.validation)
     files.push({ name: 'validation.json', content: `${JSON.stringify(r.qa.validation, null, 2)}\n` });
-  await writeReportFiles(dir, files);
-  return exports;
+  return files;
 }

@@ -14,7 +14,7 @@ import {
   useCaseRequirements,
 } from '../../analyses/instrumentation/index.ts';
 import { codegenFile } from './plan-tools.ts';
-import { importPlan } from './import-plan.ts';
+import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');

@@ -6,7 +6,7 @@ import { gunzip } from 'node:zlib';
 import { createEventValidator } from '../../analyses/instrumentation/index.ts';
 import type { MessageRef, TrackingPlan, ValidationReport } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
-import { importPlan } from './import-plan.ts';
+import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 import { openMessageStore, readStoredMessages } from './message-store.ts';
 
 /** Segment's documented limits: 32 KB per message, 500 KB per batch request. */

@@ -3,14 +3,19 @@
  * collector, diff, lint, codegen and infer. The CLI wires flags to these; terminal views come
  * from the `format*Table` functions re-exported here.
  */
-export { importPlan } from './import-plan.ts';
-export type { ImportPlanOptions } from './import-plan.ts';
-export { exportPlan } from './export-plan.ts';
-export type { ExportPlanOptions } from './export-plan.ts';
-export { DIRECTORY_FORMATS, PLAN_FORMATS, detectPlanFormat, isPlanFormat } from './plan-format.ts';
-export type { PlanFormat } from './plan-format.ts';
-export { validateEventsFile } from './validate-events-file.ts';
-export type { ValidateEventsFileOptions } from './validate-events-file.ts';
+export { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
+export type { ImportPlanOptions } from '../shared/tracking-plan-io/import-plan.ts';
+export { exportPlan } from '../shared/tracking-plan-io/export-plan.ts';
+export type { ExportPlanOptions } from '../shared/tracking-plan-io/export-plan.ts';
+export {
+  DIRECTORY_FORMATS,
+  PLAN_FORMATS,
+  detectPlanFormat,
+  isPlanFormat,
+} from '../shared/tracking-plan-io/plan-format.ts';
+export type { PlanFormat } from '../shared/tracking-plan-io/plan-format.ts';
+export { validateEventsFile } from '../shared/tracking-plan-io/validate-events-file.ts';
+export type { ValidateEventsFileOptions } from '../shared/tracking-plan-io/validate-events-file.ts';
 export { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, startCollector } from './collector.ts';
 export type { Collector, CollectorOptions } from './collector.ts';
 export { codegenFile, diffPlanFiles, inferPlanFromFiles, lintPlanFile } from './plan-tools.ts';

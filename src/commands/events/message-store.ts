@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GtmError } from '../../errors/index.ts';
-import { forEachLine } from './ndjson-lines.ts';
+import { forEachLine } from '../shared/tracking-plan-io/ndjson-lines.ts';
 
 export const STORE_FILE = 'messages.ndjson';
 

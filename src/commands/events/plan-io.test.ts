@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
 import { serializePlanDocument } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
-import { exportPlan } from './export-plan.ts';
-import { importPlan } from './import-plan.ts';
+import { exportPlan } from '../shared/tracking-plan-io/export-plan.ts';
+import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 import { codegenFile, diffPlanFiles, inferPlanFromFiles, lintPlanFile } from './plan-tools.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gtm-plan-io-'));
@@ -45,24 +45,24 @@ describe('importPlan / exportPlan errors', () => {
     expect(catchErr(() => importPlan({ path: json, format: 'excel' as never })).code).toBe('USAGE');
   });
 
-  it('writes directories for per-event formats and files for the others', () => {
+  it('writes directories for per-event formats and files for the others', async () => {
     expect(
-      exportPlan({ format: 'iglu', plan: shopPlan(), out: join(tmp, 'iglu'), vendor: 'com.shop' }),
+      await exportPlan({ format: 'iglu', plan: shopPlan(), out: join(tmp, 'iglu'), vendor: 'com.shop' }),
     ).toContain(join(tmp, 'iglu', 'com.shop', 'order_completed', 'jsonschema', '3-0-0'));
-    expect(exportPlan({ format: 'amplitude', plan: shopPlan(), out: join(tmp, 'out', 'amp.csv') })).toEqual([
-      join(tmp, 'out', 'amp.csv'),
-    ]);
+    expect(
+      await exportPlan({ format: 'amplitude', plan: shopPlan(), out: join(tmp, 'out', 'amp.csv') }),
+    ).toEqual([join(tmp, 'out', 'amp.csv')]);
   });
 });
 
 describe('plan tools', () => {
-  it('diff two plan files in different formats into a changelog', () => {
+  it('diff two plan files in different formats into a changelog', async () => {
     const before = join(tmp, 'before.yaml');
-    exportPlan({ format: 'gtm-yaml', plan: shopPlan(), out: before });
+    await exportPlan({ format: 'gtm-yaml', plan: shopPlan(), out: before });
     const next = shopPlan();
     next.events[0].properties[0].schema = { type: 'integer' };
     const after = join(tmp, 'after.csv');
-    exportPlan({ format: 'gtm-csv', plan: next, out: after });
+    await exportPlan({ format: 'gtm-csv', plan: next, out: after });
     const { diff, changelog } = diffPlanFiles({ old: before, new: after });
     expect(diff.changes.filter((c) => c.level !== 'none').map((c) => [c.property, c.kind, c.level])).toEqual([
       ['order_id', 'type-changed', 'model'],
@@ -73,9 +73,9 @@ describe('plan tools', () => {
     );
   });
 
-  it('lint a plan file with regulations', () => {
+  it('lint a plan file with regulations', async () => {
     const file = join(tmp, 'lint.yaml');
-    exportPlan({ format: 'gtm-yaml', plan: shopPlan(), out: file });
+    await exportPlan({ format: 'gtm-yaml', plan: shopPlan(), out: file });
     expect(lintPlanFile({ plan: file, regulations: ['GDPR'] }).findings.map((f) => f.rule)).toContain(
       'gdpr-opt-in',
     );

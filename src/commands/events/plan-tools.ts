@@ -17,10 +17,10 @@ import type {
   TrackingPlan,
 } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
-import { importPlan } from './import-plan.ts';
-import { forEachLine } from './ndjson-lines.ts';
-import type { PlanFormat } from './plan-format.ts';
-import { eventFiles } from './validate-events-file.ts';
+import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
+import { forEachLine } from '../shared/tracking-plan-io/ndjson-lines.ts';
+import type { PlanFormat } from '../shared/tracking-plan-io/plan-format.ts';
+import { eventFiles } from '../shared/tracking-plan-io/validate-events-file.ts';
 
 type PlanInput = string | TrackingPlan;
 

@@ -1,4 +1,4 @@
-import type { ReadoutResult } from './readout-result.ts';
+import type { ReadoutResult } from '../shared/experiment-review/readout-result.ts';
 
 /**
  * A readable terminal rendering of a readout: header with method and health, one row per metric

@@ -4,10 +4,14 @@
  */
 export { runExperimentReadout, type ExperimentReadoutOptions } from './run-experiment-readout.ts';
 export { formatReadoutTable } from './format-readout-table.ts';
-export type { ReadoutMetric, ReadoutResult, ReadoutVariant } from './readout-result.ts';
+export type {
+  ReadoutMetric,
+  ReadoutResult,
+  ReadoutVariant,
+} from '../shared/experiment-review/readout-result.ts';
 export {
   sufficientStatsSql,
   type SufficientStatsMetric,
   type SufficientStatsSqlOptions,
-} from './sufficient-stats-sql.ts';
+} from '../shared/experiment-review/sufficient-stats-sql.ts';
 export { runRawReadout, parseMetricSpecs, type RawReadoutOptions } from './run-raw-readout.ts';

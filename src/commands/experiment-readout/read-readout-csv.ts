@@ -9,7 +9,7 @@ import {
   type ReadoutInput,
   type ReadoutMetricInput,
   type ReadoutVariantInput,
-} from './readout-input.ts';
+} from '../shared/experiment-review/readout-input.ts';
 
 const STAT_COLUMNS = [
   ...new Set([...ARM_FIELDS.proportion, ...ARM_FIELDS.mean, ...ARM_FIELDS.ratio, ...CUPED_FIELDS]),

@@ -15,7 +15,7 @@ import {
   type ReadoutMetricInput,
   type ReadoutSettingsInput,
   type ReadoutVariantInput,
-} from './readout-input.ts';
+} from '../shared/experiment-review/readout-input.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -1,10 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import {
-  analyzeExperiment,
-  decide,
-  DEFAULT_ANALYSIS_SETTINGS,
-  DEFAULT_DECISION_POLICY,
-} from '../../analyses/experiments/index.ts';
 import { GtmError, usageError } from '../../errors/index.ts';
 import { readReadoutCsv } from './read-readout-csv.ts';
 import { readReadoutJson } from './read-readout-json.ts';
@@ -15,8 +9,9 @@ import {
   snake,
   type ReadoutInput,
   type ReadoutSettingsInput,
-} from './readout-input.ts';
-import { toReadoutResult, type ReadoutResult } from './readout-result.ts';
+} from '../shared/experiment-review/readout-input.ts';
+import { analyzeReadout } from '../shared/experiment-review/analyze-readout.ts';
+import type { ReadoutResult } from '../shared/experiment-review/readout-result.ts';
 
 export interface ExperimentReadoutOptions {
   /** Path of a .json or .csv file (see `readReadoutJson` and `readReadoutCsv` for the formats). */
@@ -62,40 +57,7 @@ export async function runExperimentReadout(opts: ExperimentReadoutOptions): Prom
     (key) => (fromFlag(key) ? 'USAGE' : 'INPUT'),
   );
 
-  const analysis = analyzeExperiment(
-    {
-      variants: input.variants.map((v) => ({ name: v.name, weight: v.weight, units: v.users })),
-      metrics: input.metrics.map((m) => ({
-        name: m.name,
-        arms: m.arms,
-        lowerIsBetter: m.lowerIsBetter,
-        guardrail: m.guardrail,
-        nonInferiorityMargin: m.nonInferiorityMargin,
-      })),
-      multipleExposures: input.multipleExposures,
-      daysRunning: input.daysRunning,
-    },
-    {
-      method: settings.method ?? DEFAULT_ANALYSIS_SETTINGS.method,
-      difference: settings.difference ?? DEFAULT_ANALYSIS_SETTINGS.difference,
-      alpha: settings.alpha ?? DEFAULT_ANALYSIS_SETTINGS.alpha,
-      oneSided: settings.oneSided ?? DEFAULT_ANALYSIS_SETTINGS.oneSided,
-      sequentialTuning: settings.sequentialTuning ?? DEFAULT_ANALYSIS_SETTINGS.sequentialTuning,
-      prior: settings.prior ?? null,
-      correction: settings.correction ?? DEFAULT_ANALYSIS_SETTINGS.correction,
-      srmThreshold: settings.srmThreshold ?? DEFAULT_ANALYSIS_SETTINGS.srmThreshold,
-      maxMultipleExposureRate:
-        settings.maxMultipleExposureRate ?? DEFAULT_ANALYSIS_SETTINGS.maxMultipleExposureRate,
-      minSamplePerArm: settings.minSampleSize ?? DEFAULT_ANALYSIS_SETTINGS.minSamplePerArm,
-      minDays: settings.minDays ?? DEFAULT_ANALYSIS_SETTINGS.minDays,
-    },
-  );
-  const decision = decide(analysis, {
-    chanceToWinThreshold: settings.chanceToWinThreshold ?? DEFAULT_DECISION_POLICY.chanceToWinThreshold,
-    plannedSamplePerArm: settings.plannedSampleSize ?? null,
-    plannedDays: settings.plannedDays ?? null,
-  });
-  return toReadoutResult(analysis, decision, input.metrics);
+  return analyzeReadout(input, settings);
 }
 
 function checkFlags(opts: ExperimentReadoutOptions): ReadoutSettingsInput {

@@ -4,8 +4,11 @@ import path from 'node:path';
 import { fileRelationSql, openDuckDb } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import { runExperimentReadout, type ExperimentReadoutOptions } from './run-experiment-readout.ts';
-import type { ReadoutResult } from './readout-result.ts';
-import { sufficientStatsSql, type SufficientStatsMetric } from './sufficient-stats-sql.ts';
+import type { ReadoutResult } from '../shared/experiment-review/readout-result.ts';
+import {
+  sufficientStatsSql,
+  type SufficientStatsMetric,
+} from '../shared/experiment-review/sufficient-stats-sql.ts';
 
 export interface RawReadoutOptions extends Omit<ExperimentReadoutOptions, 'input'> {
   /** Raw exposure/outcome rows: Parquet, CSV or NDJSON. */

@@ -111,7 +111,7 @@ export interface ReportDef<I, O, R> {
   purpose: string;
   build(run: KitRun<I>, outputs: O, closing: Closing): R;
   /** The dashboard model: `dashboard.html`, and `summary.md` (short with `--detail summary`). */
-  dashboard(result: R): Dashboard;
+  dashboard(result: R, outputs: O): Dashboard;
   detail?(result: R): 'summary' | 'full';
   /** Tables and command-specific files besides result.json, summary.md and dashboard.html. */
   files?(result: R, outputs: O, run: KitRun<I>): ReportFile[] | Promise<ReportFile[]>;
@@ -142,7 +142,7 @@ export interface CommandDef<D extends FlagDecls, I, O, R> extends CommandManifes
   /** Default escalation ladder (roles); `escalation.<command>` in gtm.yaml overrides it. */
   ladder: readonly string[];
   /** Flags → typed inputs, with the checks that need the workspace (a campaign exists, …). */
-  resolve(flags: FlagValuesOf<D>, ctx: { ws: WorkspaceConfig; asOf: string }): I;
+  resolve(flags: FlagValuesOf<D>, ctx: { ws: WorkspaceConfig; asOf: string; cwd: string }): I;
   plan(run: KitRun<I>): CommandPlan<O>;
   report: ReportDef<I, O, R>;
   /** The terminal view of a result. */

@@ -69,7 +69,7 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         escalations: [...recorded.escalations],
       };
       const result = def.report.build(run, outputs, closing);
-      const dashboard = def.report.dashboard(result);
+      const dashboard = def.report.dashboard(result, outputs);
       const detail = def.report.detail?.(result) ?? 'full';
       const normalized = (outputs as { normalize?: NormalizeResult }).normalize;
       const files: ReportFile[] = [

@@ -113,6 +113,30 @@ function toStageDef<O>(s: AnyKitStage<O>): StageDef {
 }
 
 /**
+ * Keeps only direct edges: a stage that reads the output of an ancestor of another of its inputs
+ * depends on that other input alone, so the plan shows the workflow, not every data read.
+ */
+export function reduceDependencies(stages: StageDef[]): StageDef[] {
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  const ancestors = new Map<string, Set<string>>();
+  const of = (id: string): Set<string> => {
+    const known = ancestors.get(id);
+    if (known) return known;
+    const set = new Set<string>();
+    ancestors.set(id, set);
+    for (const d of byId.get(id)?.dependsOn ?? []) {
+      set.add(d);
+      for (const a of of(d)) set.add(a);
+    }
+    return set;
+  };
+  return stages.map((s) => ({
+    ...s,
+    dependsOn: s.dependsOn.filter((d) => !s.dependsOn.some((other) => other !== d && of(other).has(d))),
+  }));
+}
+
+/**
  * Runs a command as an audited plan: resolves its flags and inputs, opens the workspace and (on
  * first use) the engine, gathers and normalizes the entities it reads, runs its stages, writes the
  * report once after every other stage, and closes the plan.
@@ -131,7 +155,7 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   const ws = workspaceFor(def, opts);
   const asOf = opts.asOf ?? now().toISOString().slice(0, 10);
   asOfDay(asOf);
-  const inputs = def.resolve(flags, { ws, asOf });
+  const inputs = def.resolve(flags, { ws, asOf, cwd: opts.cwd ?? ws.baseDir });
   const engine = lazyEngine(ws, def.name);
   const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine);
   let execution;
@@ -158,7 +182,7 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
         strategy: plan.strategy,
         inputs: { ...(inputs as object) },
         settings: plan.settings,
-        stages,
+        stages: reduceDependencies(stages),
         successCriteria: plan.successCriteria,
         deliverables: plan.deliverables,
         errorHandling: {

@@ -27,9 +27,10 @@ export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialec
  * than a sort at 10M rows. Instead each touch becomes one sortable integer, `time · 2^bits + code`,
  * collected with a plain (unordered) `list` per journey and sorted inside the journey's small list,
  * so the only work beyond a hash aggregation is many tiny sorts. Ties in time are broken by the
- * channel code, so results never depend on row order. The path comes back as a compact string of
- * code characters (`chr(48 + code)`), which crosses into JavaScript far faster than a list; ClickHouse
- * 18.16 has no `char()`, so there it is the codes joined by commas.
+ * channel code, so results never depend on row order; touches without a time or channel are left
+ * out of the path (the journey still counts). On DuckDB the path comes back as a list of UTINYINT
+ * codes and the counts as DOUBLE, read by columns (`queryColumns`): no string or object per path.
+ * ClickHouse 18.16 returns rows as JSON, so there the path is the codes joined by commas.
  */
 export function pathSummarySql(
   relation: string,
@@ -51,9 +52,11 @@ export function pathSummarySql(
   }
   const code = `(list_position([${channels.map((c) => quoteString(c)).join(', ')}], CAST(${q(cols.channel)} AS VARCHAR)) - 1)`;
   const key = `(${timeNumber(q(cols.time), dialect, timeKind)} * ${2 ** bits} + ${code})`;
-  return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count(*) - sum(conv) AS nulls FROM (
+  // `& mask` (not `%`) recovers the code for times before 1970 too.
+  return `SELECT path, CAST(coalesce(sum(conv), 0) AS DOUBLE) AS conversions, CAST(coalesce(sum(conv * val), 0) AS DOUBLE) AS value,
+      CAST(coalesce(count(*) - sum(conv), 0) AS DOUBLE) AS nulls FROM (
     SELECT ${q(cols.journey)} AS j,
-      array_to_string(list_transform(list_sort(list(${key})), x -> chr(48 + CAST(x % ${2 ** bits} AS INTEGER))), '') AS path,
+      coalesce(list_transform(list_sort(list(${key}) FILTER (WHERE ${key} IS NOT NULL)), x -> CAST(x & ${2 ** bits - 1} AS UTINYINT)), []) AS path,
       max(CAST(${q(cols.converted)} AS INTEGER)) AS conv, ${cols.value ? `max(CAST(${q(cols.value)} AS DOUBLE))` : '0.0'} AS val
     FROM ${relation} GROUP BY j) GROUP BY path`;
 }

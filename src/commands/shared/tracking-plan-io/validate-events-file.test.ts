@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orderCompleted, shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
-import { createPayloadGenerator, serializePlanDocument } from '../../analyses/instrumentation/index.ts';
-import { GtmError } from '../../errors/index.ts';
+import { orderCompleted, shopPlan } from '../../../../test/fixtures/events/shop-plan.ts';
+import { createPayloadGenerator, serializePlanDocument } from '../../../analyses/instrumentation/index.ts';
+import { GtmError } from '../../../errors/index.ts';
 import { validateEventsFile } from './validate-events-file.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gtm-validate-'));

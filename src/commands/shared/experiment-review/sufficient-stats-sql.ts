@@ -1,5 +1,5 @@
-import { quoteIdent, quoteString } from '../../data/sql-text.ts';
-import { GtmError } from '../../errors/index.ts';
+import { quoteIdent, quoteString } from '../../../data/sql-text.ts';
+import { GtmError } from '../../../errors/index.ts';
 
 /** One metric to reduce; columns hold per-row values (summed per unit when `unitColumn` is set). */
 export type SufficientStatsMetric =

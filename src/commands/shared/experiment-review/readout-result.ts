@@ -1,4 +1,4 @@
-import type { Action, Decision, ExperimentAnalysis, Verdict } from '../../analyses/experiments/index.ts';
+import type { Action, Decision, ExperimentAnalysis, Verdict } from '../../../analyses/experiments/index.ts';
 import type { ReadoutMetricInput } from './readout-input.ts';
 
 /**

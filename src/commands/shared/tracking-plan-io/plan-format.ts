@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { isSegmentPlan } from '../../analyses/instrumentation/index.ts';
-import { GtmError } from '../../errors/index.ts';
+import { isSegmentPlan } from '../../../analyses/instrumentation/index.ts';
+import { GtmError } from '../../../errors/index.ts';
 
 /**
  * Tracking-plan formats `gtm events import|export` read and write. `gtm-json`, `gtm-yaml` and

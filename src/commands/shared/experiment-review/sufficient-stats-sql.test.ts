@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectMoments, type ArmData } from '../../analyses/experiments/index.ts';
-import { readReadoutCsv } from './read-readout-csv.ts';
+import { effectMoments, type ArmData } from '../../../analyses/experiments/index.ts';
+import { readoutInputFromRows, type StatsRow } from './readout-from-rows.ts';
 import { sufficientStatsSql } from './sufficient-stats-sql.ts';
 
 describe('sufficientStatsSql text', () => {
@@ -144,26 +144,9 @@ describe('sufficientStatsSql on DuckDB', () => {
     }
   });
 
-  it('its output is a readout CSV', async () => {
+  it('its output reads back as a readout input', async () => {
     const result = await db.runAndReadAll(sufficientStatsSql(options));
-    const columns = result.columnNames();
-    const csv = [
-      columns.join(','),
-      ...result
-        .getRowObjects()
-        .map((r) =>
-          columns
-            .map((c) =>
-              r[c] === null
-                ? ''
-                : /[,"']/.test(String(r[c]))
-                  ? `"${String(r[c]).replaceAll('"', '""')}"`
-                  : String(r[c]),
-            )
-            .join(','),
-        ),
-    ].join('\n');
-    const input = readReadoutCsv(csv, 'stats.csv');
+    const input = readoutInputFromRows(result.getRowObjects() as unknown as StatsRow[], { where: 'stats' });
     expect(input.variants.map((v) => v.name)).toEqual(['control', 'B', "C's"]);
     expect(input.metrics.map((m) => [m.name, m.type, m.cuped])).toEqual([
       ['conversion', 'proportion', false],

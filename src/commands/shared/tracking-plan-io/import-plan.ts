@@ -9,9 +9,9 @@ import {
   fromSegmentPlan,
   parsePlanDocument,
   planFromCsv,
-} from '../../analyses/instrumentation/index.ts';
-import type { JsonSchema, TrackingPlan } from '../../analyses/instrumentation/index.ts';
-import { GtmError } from '../../errors/index.ts';
+} from '../../../analyses/instrumentation/index.ts';
+import type { JsonSchema, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
+import { GtmError } from '../../../errors/index.ts';
 import { PLAN_FORMATS, detectPlanFormat, isPlanFormat, listFiles } from './plan-format.ts';
 import type { PlanFormat } from './plan-format.ts';
 

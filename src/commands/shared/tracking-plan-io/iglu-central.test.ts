@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { referencePath } from '../../../test/helpers/reference-data.ts';
+import { referencePath } from '../../../../test/helpers/reference-data.ts';
 import {
   createEventValidator,
   createIgluRegistry,
@@ -16,8 +16,8 @@ import {
   parseIgluUri,
   sampleInstance,
   toIgluSchemas,
-} from '../../analyses/instrumentation/index.ts';
-import type { JsonSchema } from '../../analyses/instrumentation/index.ts';
+} from '../../../analyses/instrumentation/index.ts';
+import type { JsonSchema } from '../../../analyses/instrumentation/index.ts';
 import { importPlan } from './import-plan.ts';
 import { listFiles } from './plan-format.ts';
 

@@ -4,13 +4,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { mergeValidatorSnapshots } from '../../analyses/instrumentation/index.ts';
+import { mergeValidatorSnapshots } from '../../../analyses/instrumentation/index.ts';
 import type {
   TrackingPlan,
   ValidationReport,
   ValidatorOptions,
-} from '../../analyses/instrumentation/index.ts';
-import { GtmError } from '../../errors/index.ts';
+} from '../../../analyses/instrumentation/index.ts';
+import { GtmError } from '../../../errors/index.ts';
 import { importPlan } from './import-plan.ts';
 import { listFiles } from './plan-format.ts';
 import type { PlanFormat } from './plan-format.ts';

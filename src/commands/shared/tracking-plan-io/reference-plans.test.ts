@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { referencePath } from '../../../test/helpers/reference-data.ts';
+import { referencePath } from '../../../../test/helpers/reference-data.ts';
 import {
   createEventValidator,
   eventPropertiesSchema,
   lintPlan,
   sampleInstance,
-} from '../../analyses/instrumentation/index.ts';
-import type { JsonSchema, PlanEvent, TrackingPlan } from '../../analyses/instrumentation/index.ts';
+} from '../../../analyses/instrumentation/index.ts';
+import type { JsonSchema, PlanEvent, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
 import { exportPlan } from './export-plan.ts';
 import { importPlan } from './import-plan.ts';
 import { DIRECTORY_FORMATS, detectPlanFormat } from './plan-format.ts';
@@ -198,14 +198,14 @@ describe('gtm → format → gtm round trips on the Segment reference plan', () 
   source.events[1].retentionDays = 30;
   source.version = '3-1-0';
 
-  it.each(Object.keys(HELD) as PlanFormat[])('%s', (format) => {
+  it.each(Object.keys(HELD) as PlanFormat[])('%s', async (format) => {
     const out = ['iglu', 'json-schema'].includes(format)
       ? join(tmp, format)
       : join(
           tmp,
           `plan-${format}.${format.endsWith('yaml') || format === 'rudderstack' ? 'yaml' : format.endsWith('csv') || format === 'amplitude' ? 'csv' : 'json'}`,
         );
-    const files = exportPlan({ format, plan: source, out, vendor: 'com.example' });
+    const files = await exportPlan({ format, plan: source, out, vendor: 'com.example' });
     expect(files.length).toBeGreaterThan(0);
     const back = importPlan({ path: out });
     expect(detectPlanFormat(out)).toBe(format);

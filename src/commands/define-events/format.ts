@@ -1,4 +1,4 @@
-import type { DefineEventsResult } from '../../commands/define-events/run-define-events.ts';
+import type { DefineEventsResult } from './result.ts';
 import { textTable } from '../../report/index.ts';
 
 /** Terminal view of a define-events run. */
@@ -46,7 +46,7 @@ export function formatDefineEvents(r: DefineEventsResult): string {
       );
   out.push(
     `Exports: ${r.exports.map((e) => `${e.tool} → ${e.file}`).join(', ') || 'none'}`,
-    `Reports: ${r.reports_dir}/ (instrumentation-spec.html/.md, tracking-plan.json/.yaml/.csv, qa-checklist.md, evidence-plan.md, changelog.md)`,
+    `Reports: ${r.reports_dir}/ (summary.md: the instrumentation spec, dashboard.html, tracking-plan.json/.yaml/.csv, qa-checklist.md, evidence-plan.md, changelog.md)`,
     `Plan:    ${r.plan_path}`,
   );
   return out.join('\n');

@@ -3,8 +3,8 @@
  * CSV readers. Every failed check throws an INPUT error that points at the offending place
  * (`file:metrics[2].data.B.n` or `file:row:column`) and says how to fix it.
  */
-import type { ArmData, DifferenceType, GaussianPrior, Method } from '../../analyses/experiments/index.ts';
-import { GtmError } from '../../errors/index.ts';
+import type { ArmData, DifferenceType, GaussianPrior, Method } from '../../../analyses/experiments/index.ts';
+import { GtmError } from '../../../errors/index.ts';
 
 export type MetricType = 'proportion' | 'mean' | 'ratio';
 export type CorrectionSetting = 'holm' | 'bh' | 'none';

@@ -1,11 +1,11 @@
 // Imported from its module rather than the folder index: worker threads load only what validation needs.
-import { createEventValidator } from '../../analyses/instrumentation/event-validator.ts';
+import { createEventValidator } from '../../../analyses/instrumentation/event-validator.ts';
 import type {
   MessageRef,
   TrackingPlan,
   ValidatorOptions,
   ValidatorSnapshot,
-} from '../../analyses/instrumentation/index.ts';
+} from '../../../analyses/instrumentation/index.ts';
 import { forEachLine } from './ndjson-lines.ts';
 import type { ByteRange } from './ndjson-lines.ts';
 

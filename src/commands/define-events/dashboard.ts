@@ -1,0 +1,255 @@
+import type { TrackingPlan } from '../../analyses/instrumentation/index.ts';
+import { dataQualitySection, type Dashboard, type Kpi, type Section } from '../../report/index.ts';
+import { complianceBlockers } from './plan.ts';
+import type { DefineEventsResult } from './result.ts';
+
+type R = DefineEventsResult;
+
+/** KPIs and the events, sources and measurability each needs. */
+function requirementsSection(r: R): Section {
+  return {
+    title: 'Requirements',
+    blocks: [
+      {
+        kind: 'table',
+        title: 'KPIs and what they need',
+        columns: [
+          { key: 'name', label: 'KPI', format: 'text' },
+          { key: 'definition', label: 'Definition', format: 'text' },
+          { key: 'events', label: 'Events', format: 'text' },
+          { key: 'sources', label: 'Sources', format: 'text' },
+          { key: 'measurable', label: 'Measurable', format: 'text' },
+        ],
+        rows: r.requirements.kpis.map((k) => ({
+          name: k.name,
+          definition: k.definition,
+          events: k.events.join(', '),
+          sources: k.sources.join(', '),
+          measurable: k.measurable ? 'yes' : `no (${k.unavailableEvents.join(', ')})`,
+        })),
+      },
+    ],
+  };
+}
+
+/** Events with their call type, properties, identities, source, owner, status and version. */
+function catalogSection(r: R, plan: TrackingPlan): Section {
+  return {
+    title: 'Event catalog',
+    blocks: [
+      {
+        kind: 'table',
+        title: 'Events',
+        columns: [
+          { key: 'name', label: 'Event', format: 'text' },
+          { key: 'type', label: 'Call', format: 'text' },
+          { key: 'description', label: 'Description', format: 'text' },
+          { key: 'properties', label: 'Properties', format: 'text' },
+          { key: 'identities', label: 'Identities', format: 'text' },
+          { key: 'sources', label: 'Source', format: 'text' },
+          { key: 'owner', label: 'Owner', format: 'text' },
+          { key: 'status', label: 'Status', format: 'text' },
+          { key: 'version', label: 'Version', format: 'text' },
+        ],
+        rows: plan.events.map((e) => ({
+          name: e.name,
+          type: e.type,
+          description: e.description ?? '',
+          properties: e.properties
+            .map((p) => `${p.name}${p.required ? '*' : ''}: ${[p.schema.type].flat().join('|')}`)
+            .join(', '),
+          identities: e.identities.join(', '),
+          sources: e.sources.join(', '),
+          owner: e.owner ?? '',
+          status: e.status,
+          version: e.version,
+        })),
+        caption: '* required property',
+      },
+    ],
+  };
+}
+
+/** Consent, PII and retention per event, and the lint findings. */
+function governanceSection(r: R, plan: TrackingPlan): Section {
+  return {
+    title: 'Governance',
+    intro: `Consent mode ${plan.consentMode}; regulations enforced: ${r.governance.lint.regulations.join(', ') || 'none'}${r.inputs.constraints.notes.length ? `; other constraints noted: ${r.inputs.constraints.notes.join(', ')}` : ''}.`,
+    blocks: [
+      {
+        kind: 'table',
+        title: 'Consent, PII and retention',
+        columns: [
+          { key: 'event', label: 'Event', format: 'text' },
+          { key: 'consent', label: 'Consent category', format: 'text' },
+          { key: 'pii', label: 'PII', format: 'text' },
+          { key: 'retention_days', label: 'Retention (days)', format: 'integer' },
+          { key: 'owner', label: 'Owner', format: 'text' },
+        ],
+        rows: r.governance.rows.map((g) => ({ ...g, pii: g.pii ? 'yes' : 'no' })),
+      },
+      {
+        kind: 'list',
+        title: 'Lint findings',
+        items: r.governance.lint.findings.length
+          ? r.governance.lint.findings.map((f) => ({
+              text: `[${f.severity}] ${f.rule}${f.event ? ` — ${f.event}${f.property ? `.${f.property}` : ''}` : ''}`,
+              detail: f.message,
+              status: f.severity === 'error' ? 'alert' : 'warn',
+            }))
+          : [
+              {
+                text: 'No findings: names, descriptions, constraints, consent and retention are clean.',
+                status: 'ok',
+              },
+            ],
+      },
+    ],
+  };
+}
+
+/** Captured payloads against the plan, the QA checklist and observability dashboards. */
+function qaSection(r: R): Section {
+  const q = r.qa;
+  return {
+    title: 'QA plan',
+    blocks: [
+      ...(q.validation
+        ? [
+            {
+              kind: 'table' as const,
+              title: 'Captured payloads against the plan',
+              columns: [
+                { key: 'type', label: 'Violation', format: 'text' as const },
+                { key: 'count', label: 'Count', format: 'integer' as const },
+              ],
+              rows: Object.entries(q.validation.violationsByType).map(([type, count]) => ({
+                type,
+                count,
+              })),
+            },
+          ]
+        : [
+            {
+              kind: 'callout' as const,
+              status: 'warn' as const,
+              text: 'No captured payloads were given: replay checks stay untested until `gtm events validate` runs on real events.',
+            },
+          ]),
+      {
+        kind: 'table',
+        title: 'Checklist',
+        columns: [
+          { key: 'kind', label: 'Kind', format: 'text' },
+          { key: 'check', label: 'Check', format: 'text' },
+          { key: 'status', label: 'Result', format: 'text' },
+          { key: 'detail', label: 'Detail', format: 'text' },
+          { key: 'owner_role', label: 'Owner', format: 'text' },
+        ],
+        rows: q.checks.map((c) => ({
+          ...c,
+          owner_role: c.owner ?? c.owner_role.replace(/_/g, ' '),
+          flag: c.status === 'fail' ? 'alert' : c.status === 'pass' ? 'ok' : undefined,
+        })),
+        highlight: { key: 'flag' },
+      },
+      {
+        kind: 'list',
+        title: 'Observability dashboards',
+        items: q.dashboards.map((d) => ({ text: d.name, detail: `${d.metric}; alert: ${d.alert}` })),
+      },
+    ],
+  };
+}
+
+/** Approvals and the rollout plan, with the version change. */
+function changeSection(r: R): Section {
+  return {
+    title: 'Change management',
+    intro: r.change_management.previous_version
+      ? r.change_management.diff?.level && r.change_management.diff.level !== 'none'
+        ? `Previous version ${r.change_management.previous_version} → ${r.tracking_plan.version} (${r.change_management.diff.level.toUpperCase()} change).`
+        : `No change to the events since version ${r.change_management.previous_version}.`
+      : `First version ${r.tracking_plan.version}.`,
+    blocks: [
+      {
+        kind: 'list',
+        title: 'Approvals',
+        items: r.change_management.approvals.map((a) => ({ text: a })),
+      },
+      {
+        kind: 'table',
+        title: 'Rollout plan',
+        columns: [
+          { key: 'due', label: 'Due', format: 'text' },
+          { key: 'step', label: 'Step', format: 'text' },
+          { key: 'owner', label: 'Owner', format: 'text' },
+          { key: 'gate', label: 'Gate', format: 'text' },
+        ],
+        rows: r.change_management.rollout.map((s) => ({ ...s, owner: s.owner ?? s.owner_role })),
+      },
+    ],
+  };
+}
+
+/** KPIs, events, compliance blockers, payload defect rate (against its guardrail) and failing checks. */
+function kpisOf(r: R): Kpi[] {
+  const q = r.qa;
+  const failing = q.checks.filter((c) => c.status === 'fail').length;
+  return [
+    {
+      label: 'KPIs',
+      value: r.requirements.kpis.length,
+      format: 'integer',
+      note: `${r.requirements.kpis.filter((k) => !k.measurable).length} not measurable from these sources`,
+    },
+    {
+      label: 'Events',
+      value: r.tracking_plan.events,
+      format: 'integer',
+      note: `${r.tracking_plan.properties} properties`,
+    },
+    {
+      label: 'Compliance blockers',
+      value: complianceBlockers(r.governance.lint, q.validation),
+      format: 'integer',
+      status: complianceBlockers(r.governance.lint, q.validation) ? 'alert' : 'ok',
+      note: `${r.governance.lint.errors} lint errors, ${q.validation ? q.validation.violationsByType.consent_violation + q.validation.violationsByType.pii_detected : 0} consent/PII in payloads; ${r.governance.lint.warnings} warnings`,
+    },
+    ...(q.defect_rate !== null
+      ? [
+          {
+            label: 'Payload defect rate',
+            value: q.defect_rate,
+            format: 'percent' as const,
+            status: (q.defect_rate > q.defect_threshold ? 'alert' : 'ok') as 'alert' | 'ok',
+            note: `${q.validation?.eventsChecked ?? 0} messages checked; guardrail ${(q.defect_threshold * 100).toFixed(1)}%`,
+          },
+        ]
+      : []),
+    { label: 'QA checks failing', value: failing, format: 'integer', status: failing ? 'warn' : 'ok' },
+  ];
+}
+
+/** The instrumentation spec as a dashboard model (rendered to summary.md and dashboard.html). */
+export function buildSpecDashboard(r: R, plan: TrackingPlan): Dashboard {
+  return {
+    title: `Instrumentation spec — ${r.inputs.use_case.join(', ')}`,
+    subtitle: `Tracking plan ${r.tracking_plan.version}; sources ${r.inputs.sources.join(', ') || 'all'}; tools ${r.inputs.tools.join(', ') || 'none named'}`,
+    generatedAt: `${r.inputs.as_of}T00:00:00Z`,
+    runId: r.run_id,
+    planPath: r.plan_path,
+    kpis: kpisOf(r),
+    sections: [
+      requirementsSection(r),
+      catalogSection(r, plan),
+      governanceSection(r, plan),
+      qaSection(r),
+      changeSection(r),
+      dataQualitySection({ alerts: r.alerts, planPath: r.plan_path }),
+    ],
+    footnotes: [
+      `Reproduce: gtm define-events --use-case "${r.inputs.use_case.join(',')}" --sources "${r.inputs.sources.join(',')}" --tools "${r.inputs.tools.join(',')}" --as-of ${r.inputs.as_of}`,
+    ],
+  };
+}
