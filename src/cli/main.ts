@@ -4,7 +4,7 @@ import { GLOBAL_FLAGS, type CliCommand, type CliContext } from './command.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { createOutput, type Streams } from './output.ts';
 import { commandFromUsage, distance, parseArgs, tokenize } from './parse-args.ts';
-import { COMMANDS } from './registry.ts';
+import { COMMANDS, runCommandHelp } from './registry.ts';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -92,6 +92,10 @@ async function dispatch(
     base.out.text(VERSION);
     return 0;
   }
+  if (first === 'run' && (rest[0] === '--help' || rest[0] === '-h')) {
+    base.out.text(commandHelp(runCommandHelp, 'gtm'));
+    return 0;
+  }
   if (first === 'run') {
     // Global flags may follow the quoted line, in either spelling and with their values
     // (`gtm run '<line>' --as-of 2026-11-15`); everything else is the line.
@@ -114,9 +118,9 @@ async function dispatch(
       });
     const tokens = tokenize(line[0]);
     if (!tokens.length) throw new GtmError('USAGE', 'the usage line is empty', { where: 'run' });
-    return dispatch([commandFromUsage(tokens[0]), ...tokens.slice(1), ...globals], base);
+    return dispatch([commandFromUsage(tokens[0], COMMANDS), ...tokens.slice(1), ...globals], base);
   }
-  const name = commandFromUsage(first);
+  const name = commandFromUsage(first, COMMANDS);
   let cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
     const ranked = COMMANDS.map((c) => ({ c, d: c.name.startsWith(name) ? 0 : distance(name, c.name) })).sort(
@@ -146,7 +150,8 @@ async function dispatch(
   }
   if (args.includes('--help') || args.includes('-h') || !cmd.run) {
     base.out.text(commandHelp(cmd, prefix));
-    return cmd.run ? 0 : 2;
+    // asking for help succeeds; a command group given without a subcommand is a usage error
+    return args.includes('--help') || args.includes('-h') ? 0 : 2;
   }
   const parsed = parseArgs(args, [...cmd.flags, ...GLOBAL_FLAGS], cmd.positionals);
   // --json can also arrive inside a `gtm run '<line>'`, which main() did not see

@@ -137,18 +137,18 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-/** `/partner-co-marketing-orchestration:track-source` → `track-source`; plain names pass through. */
-/** The plugin that publishes each command, for checking plugin-qualified usage lines. */
-const PLUGINS: Record<string, string> = {
-  'track-source': 'partner-co-marketing-orchestration',
-  'define-events': 'analytics-pipeline-orchestration',
-};
-
-export function commandFromUsage(word: string): string {
+/**
+ * `/partner-co-marketing-orchestration:track-source` → `track-source`; plain names pass through. A
+ * plugin prefix must be the one that publishes the command.
+ */
+export function commandFromUsage(
+  word: string,
+  commands: readonly { name: string; plugin?: string }[] = [],
+): string {
   const m = /^\/?(?:([a-z0-9-]+):)?([a-z0-9_-]+)$/i.exec(word);
   if (!m) return word;
   const [, plugin, command] = m;
-  const expected = PLUGINS[command.toLowerCase()];
+  const expected = commands.find((c) => c.name === command.toLowerCase())?.plugin;
   if (plugin && expected && plugin.toLowerCase() !== expected)
     throw usageError(
       `${command} belongs to the ${expected} plugin, not ${plugin}`,

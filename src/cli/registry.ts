@@ -9,6 +9,22 @@ import { initCommand } from './commands/init.ts';
 import { plansCommand } from './commands/plans.ts';
 import { trackSourceCommand } from './commands/track-source.ts';
 
+/** `gtm run '<usage line>'`, for help and the command list (main.ts handles it). */
+export const runCommandHelp: CliCommand = {
+  name: 'run',
+  summary:
+    'Run a whole usage line, e.g. /partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour"',
+  usage: "gtm run '<usage line>' [--json] [--as-of DATE] [--config FILE]",
+  flags: [],
+  positionals: [
+    { name: 'line', description: 'the usage line, quoted; the plugin prefix is optional', required: true },
+  ],
+  examples: [
+    `gtm run '/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full'`,
+    `gtm run '/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"' --json`,
+  ],
+};
+
 /** Every CLI command, in the order `gtm --help` lists them. */
 export const COMMANDS: CliCommand[] = [
   trackSourceCommand,
@@ -20,4 +36,5 @@ export const COMMANDS: CliCommand[] = [
   initCommand,
   doctorCommand,
   plansCommand,
+  runCommandHelp,
 ];

@@ -73,7 +73,12 @@ export function flagExample(spec: FlagSpec): string {
   if (spec.choices?.length)
     return spec.type === 'list' ? spec.choices.slice(0, 2).join(',') : spec.choices[0];
   if (spec.type === 'date') return '2026-12-31';
-  if (spec.type === 'integer' || spec.type === 'number')
-    return String(spec.min !== undefined && spec.min > 0 ? spec.min : (spec.max ?? 1));
+  if (spec.type === 'integer' || spec.type === 'number') {
+    if (spec.min !== undefined && spec.max !== undefined)
+      return String(
+        spec.type === 'integer' ? Math.ceil((spec.min + spec.max) / 2) : (spec.min + spec.max) / 2,
+      );
+    return String(spec.min !== undefined ? Math.max(spec.min, 1) : (spec.max ?? 1));
+  }
   return spec.placeholder ?? 'VALUE';
 }

@@ -1,10 +1,13 @@
-import { flagExample, kebab, type FlagSpec } from './flag-spec.ts';
+import { kebab, type FlagSpec } from './flag-spec.ts';
 
 /** How a flag's value is written in a usage line: choices, else the placeholder. */
 export function flagValueText(spec: FlagSpec): string {
   if (spec.type === 'boolean') return '';
   if (spec.choices?.length) return spec.type === 'list' ? spec.choices.join(',') : spec.choices.join('|');
-  return spec.placeholder ?? flagExample(spec);
+  if (spec.placeholder) return spec.placeholder;
+  if ((spec.type === 'number' || spec.type === 'integer') && spec.min !== undefined && spec.max !== undefined)
+    return `${spec.min}..${spec.max}`;
+  return { number: 'N', integer: 'N', date: 'DATE', list: 'LIST' }[spec.type as string] ?? 'VALUE';
 }
 
 /**
