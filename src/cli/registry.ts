@@ -8,6 +8,9 @@ import { experimentReadoutCommand } from './commands/experiment-readout.ts';
 import { initCommand } from './commands/init.ts';
 import { plansCommand } from './commands/plans.ts';
 import { trackSourceCommand } from './commands/track-source.ts';
+// optimize-referrals import
+// monitor-loyalty import
+// monitor-personalization import
 
 /** `gtm run '<usage line>'`, for help and the command list (main.ts handles it). */
 export const runCommandHelp: CliCommand = {
@@ -29,6 +32,9 @@ export const runCommandHelp: CliCommand = {
 export const COMMANDS: CliCommand[] = [
   trackSourceCommand,
   defineEventsCommand,
+  // optimize-referrals entry
+  // monitor-loyalty entry
+  // monitor-personalization entry
   attributeCommand,
   experimentReadoutCommand,
   eventsCommand,

@@ -5,6 +5,10 @@ import {
   type ViolationType,
 } from '../analyses/instrumentation/index.ts';
 import { SCHEMA_PATH } from '../workspace/index.ts';
+import type { DemoPart, DemoPartOptions } from './demo-part.ts';
+import { loyaltyDemo } from './loyalty-demo.ts';
+import { personalizationDemo } from './personalization-demo.ts';
+import { referralsDemo } from './referrals-demo.ts';
 import { createRng } from './rng.ts';
 
 /**
@@ -40,6 +44,8 @@ export interface DemoTruth {
   opportunities: { total: number; campaign_tagged_without_touches: number };
   /** sha256 of the gtm.yaml written, so a later `gtm demo` can tell whether it was edited. */
   config_sha256?: string;
+  /** Planted truth of the monitoring commands' parts of the demo, by part name. */
+  parts?: Record<string, Record<string, unknown>>;
   /** Captured product/CRM event payloads for define-events, with violations planted per type. */
   events: { messages: number; planted: Partial<Record<ViolationType, number>> };
 }
@@ -744,10 +750,13 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
     },
   };
 
+  const parts = demoParts({ seed: opts.seed, asOf: opts.asOf });
+  if (parts.length) truth.parts = Object.fromEntries(parts.map((p) => [p.name, p.truth]));
   return {
     truth,
     files: [
-      { path: 'gtm.yaml', content: demoConfig(isoDate(start), isoDate(end), ratesYaml) },
+      { path: 'gtm.yaml', content: demoConfig(isoDate(start), isoDate(end), ratesYaml, parts) },
+      ...parts.flatMap((p) => p.files),
       {
         path: 'data/crm/opportunities.csv',
         content: csv(
@@ -833,11 +842,23 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
   };
 }
 
+/** The parts of the demo that the monitoring commands own, in a fixed order. */
+function demoParts(o: DemoPartOptions): DemoPart[] {
+  return [referralsDemo(o), loyaltyDemo(o), personalizationDemo(o)].filter((p): p is DemoPart => p !== null);
+}
+
 function demoConfig(
   start: string,
   end: string,
   rates: { currency: string; from: string; rate: number }[],
+  parts: DemoPart[] = [],
 ): string {
+  const join = (pick: (p: DemoPart) => string) =>
+    parts
+      .map(pick)
+      .filter((x) => x.trim())
+      .map((x) => `${x.replace(/\n+$/, '')}\n`)
+      .join('');
   return `# yaml-language-server: $schema=${SCHEMA_PATH}
 # gtm demo workspace: the "AI Launch Tour" joint campaign of Nimbus Cloud and Quantia Data.
 # Run inside this folder:
@@ -900,7 +921,7 @@ sources:
     priority: 5
     mapping: { person_id: contact, touch_type: type, occurred_at: when, utm_campaign: utm_campaign, utm_source: utm_source,
                utm_medium: utm_medium, asset: content_id, partner: partner_name }
-
+${join((p) => p.sources)}
 currency:
   reporting: USD
   rates:
@@ -966,11 +987,11 @@ roster:
       people: [{ name: Kai Tanaka, email: kai@example.com }]
     revops:
       people: [{ name: Marcus Lee, email: marcus@example.com }]
-
+${join((p) => p.roles)}
 escalation:
   track-source: [co_marketing_analytics_lead, revops_finance, exec_sponsor]
   define-events: [analytics_data_strategist, data_engineering_lead, revops]
-
+${join((p) => p.escalation)}
 # define-events validates these captured payloads against the tracking plan it drafts:
 #   gtm run '/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"'
 events:
@@ -980,7 +1001,7 @@ thresholds:
   attribution_confidence: 0.7
   max_reject_rate: 0.005
   instrumentation_defect_rate: 0.02
-
+${join((p) => p.thresholds)}
 attribution:
   model: linear
   half_life_days: 7
@@ -988,5 +1009,5 @@ attribution:
   seed: 42
 
 cadence: weekly
-`;
+${join((p) => p.config)}`;
 }

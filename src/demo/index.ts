@@ -1,3 +1,4 @@
 export { generateDemo, type DemoOptions, type DemoTruth, type DemoFiles } from './generate-demo.ts';
 export { writeDemo, DEMO_MARKER } from './write-demo.ts';
 export { createRng, type Rng } from './rng.ts';
+export type { DemoPart, DemoPartOptions } from './demo-part.ts';

@@ -6,3 +6,6 @@ export {
   DEFAULT_STAGE_MAPPING,
   DEFAULT_UTM_ALIASES,
 } from './default-channel-rules.ts';
+export type { ReferralsConfig } from './referrals-config.ts';
+export type { LoyaltyConfig } from './loyalty-config.ts';
+export type { PersonalizationConfig } from './personalization-config.ts';

@@ -12,6 +12,9 @@ import {
   DEFAULT_STAGE_MAPPING,
   DEFAULT_UTM_ALIASES,
 } from './default-channel-rules.ts';
+import { loyaltyDefaults } from './loyalty-config.ts';
+import { personalizationDefaults } from './personalization-config.ts';
+import { referralsDefaults } from './referrals-config.ts';
 import type { SourceConfig, WorkspaceConfig } from './workspace-config.ts';
 
 export const CONFIG_FILE = 'gtm.yaml';
@@ -19,11 +22,17 @@ export const SCHEMA_PATH = fileURLToPath(new URL('./gtm.schema.json', import.met
 
 type Json = Record<string, unknown>;
 
+/** Sections of gtm.yaml whose schema lives in its own file beside gtm.schema.json. */
+export const SCHEMA_PARTS = ['referrals', 'loyalty', 'personalization'] as const;
+
 let validator: ReturnType<Ajv['compile']> | undefined;
 function schemaValidator() {
   if (!validator) {
     // verbose: errors carry their parentSchema, which the messages need (known keys, descriptions)
     const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
+    // each monitoring command keeps its part of the schema in its own file (gtm.<part>.schema.json)
+    for (const part of SCHEMA_PARTS)
+      ajv.addSchema(JSON.parse(readFileSync(fileURLToPath(new URL(`./gtm.${part}.schema.json`, import.meta.url)), 'utf8')));
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
   }
   return validator;
@@ -420,5 +429,8 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     attribution: { model: 'linear', half_life_days: 7, bootstrap: 200, seed: 42, ...(r.attribution ?? {}) },
     events: { ...(r.events ?? {}) },
     cadence: r.cadence ?? 'weekly',
+    referrals: referralsDefaults(r.referrals),
+    loyalty: loyaltyDefaults(r.loyalty),
+    personalization: personalizationDefaults(r.personalization),
   };
 }

@@ -1,3 +1,6 @@
+import type { LoyaltyConfig } from './loyalty-config.ts';
+import type { PersonalizationConfig } from './personalization-config.ts';
+import type { ReferralsConfig } from './referrals-config.ts';
 /**
  * The shape of `gtm.yaml` after loading and defaulting. The published JSON Schema
  * (`gtm.schema.json`) describes the file as written; this type is what commands receive.
@@ -105,4 +108,10 @@ export interface WorkspaceConfig {
   attribution: { model: string; half_life_days: number; bootstrap: number; seed: number };
   events: { payloads?: string; plan?: string };
   cadence: string;
+  /** optimize-referrals settings */
+  referrals: ReferralsConfig;
+  /** monitor-loyalty settings */
+  loyalty: LoyaltyConfig;
+  /** monitor-personalization settings */
+  personalization: PersonalizationConfig;
 }
