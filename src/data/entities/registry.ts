@@ -1,4 +1,8 @@
 import type { EntitySpec } from './entity-spec.ts';
+import { assignments, experiments } from './experiments.ts';
+// optimize-referrals entities import
+// monitor-loyalty entities import
+// monitor-personalization entities import
 import { opportunities } from './opportunities.ts';
 import { people } from './people.ts';
 import { stageHistory } from './stage-history.ts';
@@ -10,7 +14,19 @@ import { touchpoints } from './touchpoints.ts';
  * in their `entities` and get it gathered, normalized, deduplicated and accounted for.
  */
 export const ENTITIES: Readonly<Record<string, EntitySpec>> = Object.freeze(
-  Object.fromEntries([people, touchpoints, opportunities, stageHistory].map((e) => [e.name, e])),
+  Object.fromEntries(
+    [
+      people,
+      touchpoints,
+      opportunities,
+      stageHistory,
+      experiments,
+      assignments,
+      // optimize-referrals entities
+      // monitor-loyalty entities
+      // monitor-personalization entities
+    ].map((e) => [e.name, e]),
+  ),
 );
 
 /** The entity named, or undefined. */

@@ -1,0 +1,130 @@
+/**
+ * `typedEntity` on an in-memory DuckDB: typed values, every reject reason, amounts converted at the
+ * rate in force, and the empty SELECT's columns — checked against values written by hand.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDb, type Engine } from '../index.ts';
+import { ratesTableSql } from '../normalize/index.ts';
+import { typedEntity } from './typed-entity.ts';
+import { assignments } from './experiments.ts';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await openDuckDb();
+  await engine.exec(ratesTableSql('fx', [{ currency: 'EUR', from: '2026-01-01', rate: 1.1 }], 'USD'));
+});
+afterAll(() => engine.close());
+
+const payouts = typedEntity({
+  name: 'payouts',
+  description: 'test',
+  columns: {
+    payout_id: { kind: 'id', required: true },
+    advocate_id: { kind: 'key', required: true },
+    amount: { kind: 'amount', required: true, min: 0, rateAt: 'paid_at' },
+    currency: { kind: 'currency' },
+    status: { kind: 'token', values: ['pending', 'paid'], aliases: { 'in progress': 'pending' } },
+    paid_at: { kind: 'timestamp', required: true },
+    points: { kind: 'integer' },
+    clawback: { kind: 'boolean' },
+  },
+  dedupe: { keys: ['payout_id'] },
+});
+
+const settings = {
+  reportingCurrency: 'USD',
+  ratesTable: 'fx',
+  partnerAliases: {},
+  utmAliases: { source: {}, medium: {}, campaign: {} },
+  channelRules: [],
+  channelDefault: 'unassigned',
+  stageMapping: {},
+  dedupe: {},
+};
+
+async function run(rows: (string | null)[][]) {
+  const cols = ['id', 'adv', 'amt', 'cur', 'st', 'ts', 'pts', 'cb'];
+  const values = rows
+    .map((r, i) => `(${r.map((v) => (v === null ? 'NULL' : `'${v}'`)).join(', ')}, 'f.csv', ${i + 2})`)
+    .join(', ');
+  await engine.exec(
+    `CREATE OR REPLACE TABLE raw AS SELECT * FROM (VALUES ${values}) t(${cols.join(', ')}, source_file, source_row)`,
+  );
+  const sql = payouts.select(
+    {
+      source: 's',
+      entity: 'payouts',
+      priority: 1,
+      rawTable: 'raw',
+      columns: {
+        payout_id: 'id',
+        advocate_id: 'adv',
+        amount: 'amt',
+        currency: 'cur',
+        status: 'st',
+        paid_at: 'ts',
+        points: 'pts',
+        clawback: 'cb',
+      },
+      defaultCurrency: 'USD',
+    },
+    settings,
+  );
+  return engine.query(`SELECT * FROM (${sql}) ORDER BY _row`);
+}
+
+describe('typedEntity', () => {
+  it('types values, converts amounts at the rate in force and keeps the local amount', async () => {
+    const [r] = await run([
+      ['p1', ' Ann@X.com ', '€100', 'eur', 'In Progress', '2026-02-01T10:00:00Z', '12', 'yes'],
+    ]);
+    expect(r).toMatchObject({
+      payout_id: 'p1',
+      advocate_id: 'ann@x.com',
+      amount_local: 100,
+      currency: 'EUR',
+      status: 'pending',
+      points: 12,
+      clawback: true,
+      _reject_reason: null,
+    });
+    expect(r.amount).toBeCloseTo(110, 12);
+  });
+
+  it('rejects each bad value with its column and reason', async () => {
+    const rows = await run([
+      [null, 'a', '1', 'USD', 'paid', '2026-02-01', '1', 'no'],
+      ['p2', 'a', 'abc', 'USD', 'paid', '2026-02-01', '1', 'no'],
+      ['p3', 'a', '1e400', 'USD', 'paid', '2026-02-01', '1', 'no'],
+      ['p4', 'a', '-5', 'USD', 'paid', '2026-02-01', '1', 'no'],
+      ['p5', 'a', '5', 'USD', 'lost', '2026-02-01', '1', 'no'],
+      ['p6', 'a', '5', 'CHF', 'paid', '2026-02-01', '1', 'no'],
+      ['p7', 'a', '5', 'USD', 'paid', 'yesterday', '1', 'no'],
+      ['p8', 'a', '5', 'USD', 'paid', '2026-02-01', 'x', 'no'],
+      ['p9', 'a', '5', 'USD', 'paid', '2026-02-01', '1', 'maybe'],
+    ]);
+    expect(rows.map((r) => r._reject_reason)).toEqual([
+      'payout_id: missing',
+      'amount: cannot read abc as a number',
+      'amount: 1e400 is not a finite number',
+      'amount: -5 is below 0',
+      'status: lost is not one of pending, paid',
+      'currency: no rate for CHF; add it under currency.rates',
+      'paid_at: cannot read yesterday as a timestamp',
+      'points: cannot read x as a whole number',
+      'clawback: cannot read maybe as true or false',
+    ]);
+  });
+
+  it('gives empty tables the canonical columns', async () => {
+    await engine.exec(
+      `CREATE OR REPLACE TABLE e AS SELECT * FROM (${assignments.emptySelect()}) WHERE false`,
+    );
+    expect((await engine.describe('e')).map((c) => `${c.name} ${c.type}`)).toEqual([
+      'experiment_id VARCHAR',
+      'unit_id VARCHAR',
+      'variant VARCHAR',
+      'assigned_at TIMESTAMP',
+    ]);
+  });
+});
