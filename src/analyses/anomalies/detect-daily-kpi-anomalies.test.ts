@@ -1,0 +1,34 @@
+/**
+ * The daily-KPI check on a planted anomaly: a weekly-seasonal conversion rate (deterministic
+ * pseudo-noise, no RNG) with a 40 % drop on one day must be flagged by all three detectors, and
+ * nothing else by two of them.
+ */
+import { describe, expect, it } from 'vitest';
+import { detectDailyKpiAnomalies } from './detect-daily-kpi-anomalies.ts';
+import { DAY_MS, toEpochMs } from './to-epoch-ms.ts';
+
+const start = toEpochMs('2024-01-01');
+const weekly = [1.1, 1.05, 1, 1, 0.95, 0.8, 0.85];
+const kpi = Array.from({ length: 84 }, (_, d) => ({
+  t: start + d * DAY_MS,
+  value:
+    0.03 * weekly[d % 7] * (1 + 0.02 * Math.sin(d * 2.1) + 0.015 * Math.cos(d * 0.7)) * (d === 70 ? 0.6 : 1),
+}));
+
+describe('detectDailyKpiAnomalies', () => {
+  it('flags the planted drop, with all three detectors agreeing, and nothing else', () => {
+    const r = detectDailyKpiAnomalies(kpi, { subject: 'conversion/email' });
+    expect(r.skipped).toEqual([]);
+    expect(r.anomalies.map((a) => a.at)).toEqual(['2024-03-11']);
+    const [a] = r.anomalies;
+    expect(a).toMatchObject({ subject: 'conversion/email', direction: 'neg', votes: 3 });
+    expect(a.evidence.expected).toBeGreaterThan(a.evidence.value);
+    expect(a.playbook).toMatch(/freshness/);
+  });
+
+  it('a short new segment skips S-H-ESD and says why', () => {
+    const r = detectDailyKpiAnomalies(kpi.slice(0, 12));
+    expect(r.skipped.map((s) => s.detector)).toEqual(['seasonal-hybrid-esd']);
+    expect(r.anomalies).toEqual([]);
+  });
+});

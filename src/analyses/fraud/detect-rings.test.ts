@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { detectRings, IDENTIFIER_KINDS, type RingGraph } from './detect-rings.ts';
+import { FraudInputError } from './fraud-input-error.ts';
+
+const K = Object.fromEntries(IDENTIFIER_KINDS.map((k, i) => [k, i])) as Record<string, number>;
+const LABELS = ['dev-X', 'card-9', 'smith-family.net', 'dev-P', 'ipua-1', 'dev-R'];
+const L = Object.fromEntries(LABELS.map((l, i) => [l, i]));
+
+/**
+ * Planted graph (node: role):
+ * - ring A, 0..3: advocate 0 shares device dev-X with friends 1 and 2 and card card-9 with 2 and 3;
+ *   friends rewarded, none ordered again, two refunds → flagged (no activity after reward, mostly refunds);
+ * - family B, 4..6: same family email domain; both rewarded friends ordered again, no refunds → clean;
+ * - pair C, 7–8: shares a device, friend never ordered again, but only 2 accounts → not a ring;
+ * - 9: alone;
+ * - chain E, 10..15: 6 accounts linked by one IP+UA, rewarded → oversized when maxMembers = 5;
+ * - ring D, 16..18: friends ordered again but 3 of 4 orders refunded → flagged (mostly refunds).
+ */
+function graph(): RingGraph {
+  const edges: [number, number, string, string][] = [
+    [0, 1, 'device', 'dev-X'],
+    [0, 2, 'device', 'dev-X'],
+    [2, 3, 'payment', 'card-9'],
+    [0, 3, 'payment', 'card-9'],
+    [4, 5, 'email-domain', 'smith-family.net'],
+    [4, 6, 'email-domain', 'smith-family.net'],
+    [7, 8, 'device', 'dev-P'],
+    [10, 11, 'ip-user-agent', 'ipua-1'],
+    [10, 12, 'ip-user-agent', 'ipua-1'],
+    [10, 13, 'ip-user-agent', 'ipua-1'],
+    [10, 14, 'ip-user-agent', 'ipua-1'],
+    [10, 15, 'ip-user-agent', 'ipua-1'],
+    [16, 17, 'device', 'dev-R'],
+    [16, 18, 'device', 'dev-R'],
+  ];
+  const n = 19;
+  const rewardsPaid = new Float64Array(n);
+  const rewardedFriend = new Uint8Array(n);
+  const ordersAfterReward = new Int32Array(n);
+  const orders = new Int32Array(n);
+  const refunds = new Int32Array(n);
+  rewardsPaid[0] = 150;
+  for (const f of [1, 2, 3]) {
+    rewardedFriend[f] = 1;
+    orders[f] = 1;
+  }
+  refunds[1] = refunds[2] = 1;
+  rewardsPaid[4] = 100;
+  for (const f of [5, 6]) {
+    rewardedFriend[f] = 1;
+    ordersAfterReward[f] = 2;
+    orders[f] = 3;
+  }
+  rewardsPaid[7] = 50;
+  rewardedFriend[8] = 1;
+  orders[8] = 1;
+  rewardsPaid[10] = 250;
+  for (const f of [11, 12, 13, 14, 15]) rewardedFriend[f] = 1;
+  rewardsPaid[16] = 100;
+  for (const f of [17, 18]) {
+    rewardedFriend[f] = 1;
+    ordersAfterReward[f] = 1;
+    orders[f] = 2;
+  }
+  refunds[17] = 2;
+  refunds[18] = 1;
+  return {
+    nodeCount: n,
+    edges: {
+      from: Int32Array.from(edges.map((e) => e[0])),
+      to: Int32Array.from(edges.map((e) => e[1])),
+      kind: Uint8Array.from(edges.map((e) => K[e[2]])),
+      identifier: Int32Array.from(edges.map((e) => L[e[3]])),
+    },
+    identifierLabels: LABELS,
+    accountIds: Array.from({ length: n }, (_, i) => `acct-${i}`),
+    activity: { rewardsPaid, rewardedFriend, ordersAfterReward, orders, refunds },
+  };
+}
+
+describe('detectRings', () => {
+  it('flags the planted ring of shared devices and cards, and the refund ring, nothing else', () => {
+    const r = detectRings(graph(), { maxMembers: 5 });
+    expect(r.rings.map((x) => x.members)).toEqual([
+      [0, 1, 2, 3],
+      [16, 17, 18],
+    ]);
+    const [a, d] = r.rings;
+    // ring A: 3 rewarded friends, 0 ordered again → retained share 0/3 ≤ 0.2; refunds 2 / 3 orders ≥ 0.5
+    expect(a).toMatchObject({
+      rewardsPaid: 150,
+      rewardedFriends: 3,
+      retainedFriends: 0,
+      retainedShare: 0,
+      orders: 3,
+      refunds: 2,
+      reasons: ['no-activity-after-reward', 'mostly-refunds'],
+      accountIds: ['acct-0', 'acct-1', 'acct-2', 'acct-3'],
+      sharedIdentifierCount: 2,
+    });
+    expect(a.refundRate).toBeCloseTo(2 / 3, 15);
+    expect(a.sharedIdentifiers).toEqual([
+      { kind: 'device', identifier: L['dev-X'], label: 'dev-X', links: 2 },
+      { kind: 'payment', identifier: L['card-9'], label: 'card-9', links: 2 },
+    ]);
+    // ring D: both friends ordered again (retained 2/2 = 1 > 0.2) but refunds 3 / 4 orders = 0.75 ≥ 0.5
+    expect(d).toMatchObject({ retainedShare: 1, refundRate: 0.75, reasons: ['mostly-refunds'] });
+    // the family (retained 2/2, no refunds), the pair (2 accounts) and the singleton are not rings
+    for (const node of [4, 5, 6, 7, 8, 9]) expect(r.ringOfNode[node]).toBe(-1);
+    for (const node of [0, 1, 2, 3]) expect(r.ringOfNode[node]).toBe(0);
+    // the 6-account chain is above maxMembers: listed, not flagged
+    expect(r.oversized).toEqual([{ component: r.components.componentOf[10], members: 6, rewardsPaid: 250 }]);
+    expect(r.ringOfNode[12]).toBe(-1);
+  });
+
+  it('the chain is a ring under the default size cap (200); thresholds are configurable', () => {
+    expect(detectRings(graph()).rings.map((x) => x.members[0])).toEqual([0, 10, 16]);
+    // a stricter refund rule drops ring D; a looser retention rule does not rescue ring A
+    const strict = detectRings(graph(), { minRefundRate: 0.8, maxRetainedShare: 0 });
+    expect(strict.rings.map((x) => x.members[0])).toEqual([0, 10]);
+    // minMembers 2 brings in the pair C (retained 0/1)
+    expect(detectRings(graph(), { minMembers: 2 }).rings.map((x) => x.members[0])).toContain(7);
+  });
+
+  it('without identifier ids the evidence names the kinds only', () => {
+    const g = graph();
+    const r = detectRings({ ...g, edges: { ...g.edges, identifier: undefined } }, { maxMembers: 5 });
+    expect(r.rings[0].sharedIdentifiers).toEqual([
+      { kind: 'device', identifier: -1, label: null, links: 2 },
+      { kind: 'payment', identifier: -1, label: null, links: 2 },
+    ]);
+  });
+
+  it('rejects activity arrays of the wrong length and unknown kinds', () => {
+    const g = graph();
+    expect(() => detectRings({ ...g, activity: { ...g.activity, orders: new Int32Array(3) } })).toThrow(
+      FraudInputError,
+    );
+    const kind = Uint8Array.from(g.edges.kind);
+    kind[2] = 9;
+    expect(() => detectRings({ ...g, edges: { ...g.edges, kind } })).toThrow(/kind 9/);
+  });
+});

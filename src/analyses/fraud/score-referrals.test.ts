@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import { detectRings, IDENTIFIER_KINDS } from './detect-rings.ts';
+import { buildDisposableDomainSet } from './disposable-domains.ts';
+import { flagVelocity } from './flag-velocity.ts';
+import { FraudInputError } from './fraud-input-error.ts';
+import { FRAUD_RULE_IDS, FRAUD_RULES, type FraudRuleId } from './fraud-rules.ts';
+import { scoreReferrals } from './score-referrals.ts';
+import type { ReferralFeatureRow } from './types.ts';
+
+const DAY = 86_400_000;
+const T = Date.UTC(2026, 2, 1);
+let seq = 0;
+
+/** An honest referral: different people, nothing shared, a human-paced conversion. */
+function row(overrides: Partial<ReferralFeatureRow> = {}): ReferralFeatureRow {
+  seq++;
+  return {
+    referralId: `r${seq}`,
+    advocateId: `adv${seq}`,
+    friendId: `fr${seq}`,
+    advocateEmail: `advocate${seq}@example.org`,
+    friendEmail: `someone.else${seq}@example.net`,
+    advocateName: `Alice Advocate${seq}`,
+    friendName: `Bob Friend${seq}`,
+    referredAt: T,
+    clickToConversionSeconds: 900,
+    friendReferralRank: 1,
+    rewardAmount: 20,
+    rewardStatus: 'pending',
+    ...overrides,
+  };
+}
+
+// A ring of shared devices and cards (nodes 0..3; see detect-rings.test.ts for the pattern).
+function ringContext() {
+  const n = 5;
+  const rewardedFriend = Uint8Array.of(0, 1, 1, 1, 0);
+  return detectRings({
+    nodeCount: n,
+    edges: {
+      from: Int32Array.of(0, 0, 2),
+      to: Int32Array.of(1, 2, 3),
+      kind: Uint8Array.of(
+        IDENTIFIER_KINDS.indexOf('device'),
+        IDENTIFIER_KINDS.indexOf('device'),
+        IDENTIFIER_KINDS.indexOf('payment'),
+      ),
+      identifier: Int32Array.of(0, 0, 1),
+    },
+    identifierLabels: ['dev-X', 'card-9'],
+    accountIds: ['ring-adv', 'ring-f1', 'ring-f2', 'ring-f3', 'outsider'],
+    activity: {
+      rewardsPaid: Float64Array.of(150, 0, 0, 0, 0),
+      rewardedFriend,
+      ordersAfterReward: new Int32Array(n),
+      orders: Int32Array.of(0, 1, 1, 1, 3),
+      refunds: Int32Array.of(0, 1, 1, 0, 0),
+    },
+  });
+}
+
+// Velocity: 'adv-burst' converts 12 on one day; everybody else 1–2.
+function velocityContext() {
+  const rows = Array.from({ length: 20 }, (_, i) => ({
+    advocateId: `quiet${i}`,
+    conversions: 2,
+    activeDays: 30,
+    peakDayConversions: 1 + (i % 2),
+    peakWeekConversions: 2,
+  }));
+  rows.push({
+    advocateId: 'adv-burst',
+    conversions: 14,
+    activeDays: 30,
+    peakDayConversions: 12,
+    peakWeekConversions: 14,
+  });
+  return flagVelocity(rows);
+}
+
+const planted = {
+  // self-referrals
+  gmailVariant: row({ advocateEmail: 'john@gmail.com', friendEmail: 'j.o.h.n+ref@gmail.com' }),
+  googlemail: row({ advocateEmail: 'John.Smith@GoogleMail.com', friendEmail: 'johnsmith+2@gmail.com' }),
+  sameId: row({ advocateId: 'cust-7', friendId: 'cust-7' }),
+  ownCode: row({ redeemedOwnCode: true }),
+  // shared identifiers
+  ipAndUa: row({
+    sharedIps: ['203.0.113.9'],
+    sharedIpUserAgents: ['203.0.113.9|Mozilla/5.0 (X11) Firefox/128'],
+  }),
+  ringMember: row({
+    advocateNode: 0,
+    friendNode: 1,
+    sharedDeviceIds: ['dev-X'],
+    sharedPaymentFingerprints: ['card-9'],
+    rewardStatus: 'paid',
+  }),
+  disposable: row({ friendEmail: 'throwaway@a.b.mailinator.com' }),
+  // behaviour and history
+  coupon: row({ conversionReferrer: 'https://www.retailmenot.com/view/acme.com' }),
+  refund: row({
+    rewardStatus: 'paid',
+    rewardAmount: 30,
+    rewardPaidAt: T + 10 * DAY,
+    refundedAt: T + 12 * DAY,
+  }),
+  fast: row({ clickToConversionSeconds: 4 }),
+  alreadyCustomer: row({ friendLastOrderBefore: T - 40 * DAY }),
+  alreadyReferred: row({ friendReferralRank: 2, firstAdvocateId: 'adv-first', rewardStatus: 'clawed-back' }),
+  velocity: row({ advocateId: 'adv-burst' }),
+};
+
+const lookAlikes = {
+  // one office IP, different laptops and browsers: no (IP, UA) pair in common
+  colleagues: row({
+    advocateEmail: 'anna.berg@acme-widgets.io',
+    friendEmail: 'tom.lind@acme-widgets.io',
+    advocateName: 'Anna Berg',
+    friendName: 'Tom Lind',
+    sharedIps: ['198.51.100.7'],
+  }),
+  // same surname, different first names, same home IP on different devices
+  family: row({
+    advocateEmail: 'anna.smith@outlook.com',
+    friendEmail: 'peter.smith@outlook.com',
+    advocateName: 'Anna Smith',
+    friendName: 'Peter Smith',
+    sharedIps: ['192.0.2.44'],
+  }),
+  // siblings whose first names are nearly equal: review at most
+  siblings: row({ advocateName: 'Daniel Smith', friendName: 'Danielle Smith', sharedIps: ['192.0.2.45'] }),
+  // a former customer (last order 500 days before), referred once, who bought again
+  winBack: row({ friendLastOrderBefore: T - 500 * DAY, friendReferralRank: 1, rewardStatus: 'void' }),
+  // two different people with one common name
+  namesake: row({ advocateName: 'Maria Garcia', friendName: 'María García' }),
+  clean: row(),
+};
+
+const rows = [...Object.values(planted), ...Object.values(lookAlikes)];
+const context = {
+  disposableDomains: buildDisposableDomainSet(['mailinator.com', 'guerrillamail.com']),
+  velocity: velocityContext(),
+  rings: ringContext(),
+};
+const review = scoreReferrals(rows, context);
+const verdict = (r: ReferralFeatureRow) => {
+  const i = rows.indexOf(r);
+  const v = review.flagged.find((f) => f.index === i);
+  return { score: review.scores[i], band: v?.band ?? 'approve', rules: v?.rules.map((x) => x.rule) ?? [], v };
+};
+
+describe('scoreReferrals: planted fraud is found by the right rule', () => {
+  it.each<[keyof typeof planted, FraudRuleId[], 'review' | 'reject', number]>([
+    // [fixture, rules fired, band, score = 1 − Π(1 − w)]
+    ['gmailVariant', ['self-referral-email'], 'reject', 0.95],
+    ['googlemail', ['self-referral-email'], 'reject', 0.95],
+    ['sameId', ['self-referral-customer-id'], 'reject', 1],
+    ['ownCode', ['self-referral-own-code'], 'reject', 1],
+    ['ipAndUa', ['shared-ip-user-agent'], 'reject', 0.8],
+    // 1 − (1 − 0.95)(1 − 0.9)(1 − 0.75) = 1 − 0.05 × 0.1 × 0.25 = 0.99875
+    ['ringMember', ['shared-payment', 'shared-device', 'ring'], 'reject', 0.99875],
+    ['disposable', ['disposable-email'], 'review', 0.5],
+    ['coupon', ['coupon-leakage'], 'review', 0.5],
+    ['refund', ['refund-after-reward'], 'review', 0.6],
+    ['fast', ['fast-conversion'], 'review', 0.4],
+    ['alreadyCustomer', ['friend-already-customer'], 'reject', 0.85],
+    ['alreadyReferred', ['friend-already-referred'], 'reject', 0.85],
+    ['velocity', ['velocity'], 'review', 0.5],
+  ])('%s → %j, %s (score %f)', (name, rules, band, score) => {
+    const v = verdict(planted[name]);
+    expect(v.rules).toEqual(rules);
+    expect(v.band).toBe(band);
+    expect(v.score).toBeCloseTo(score, 12);
+  });
+
+  it('evidence says what matched, with the values', () => {
+    expect(verdict(planted.gmailVariant).v!.rules[0].evidence).toEqual({
+      advocateEmail: 'john@gmail.com',
+      friendEmail: 'j.o.h.n+ref@gmail.com',
+      normalized: 'john@gmail.com',
+    });
+    const ring = verdict(planted.ringMember).v!.rules.find((r) => r.rule === 'ring')!.evidence;
+    expect(ring).toMatchObject({
+      ring: 0,
+      members: 4,
+      accounts: ['ring-adv', 'ring-f1', 'ring-f2', 'ring-f3'],
+      sharedIdentifiers: ['device:dev-X', 'payment:card-9'],
+    });
+    expect(verdict(planted.disposable).v!.rules[0].evidence).toEqual({
+      party: 'friend',
+      domain: 'a.b.mailinator.com',
+      listed: 'mailinator.com',
+    });
+    expect(verdict(planted.coupon).v!.rules[0].evidence).toMatchObject({ site: 'retailmenot.com' });
+    expect(verdict(planted.refund).v!.rules[0].evidence).toMatchObject({ daysAfterReward: 2 });
+    expect(verdict(planted.alreadyCustomer).v!.rules[0].evidence).toMatchObject({
+      daysSinceLastOrder: 40,
+      thresholdDays: 365,
+    });
+    expect(verdict(planted.velocity).v!.rules[0].evidence).toMatchObject({ period: 'day', peak: 12 });
+  });
+});
+
+describe('scoreReferrals: look-alikes are not rejected', () => {
+  it('colleagues behind one office IP with different devices: shared-ip only (0.1) → approve', () => {
+    const v = verdict(lookAlikes.colleagues);
+    expect(v.rules).toEqual(['shared-ip']);
+    expect(v.band).toBe('approve');
+    expect(v.score).toBeCloseTo(0.1, 12);
+  });
+
+  it('family sharing a surname with different first names: no name or email rule → approve', () => {
+    // JW(annasmith, petersmith) = 0.685 < 0.92; first names anna/peter are not similar
+    const v = verdict(lookAlikes.family);
+    expect(v.rules).toEqual(['shared-ip']);
+    expect(v.band).toBe('approve');
+  });
+
+  it('siblings Daniel/Danielle Smith: similar-name (JW 0.95) + shared IP → 1 − 0.55 × 0.9 = 0.505, review', () => {
+    const v = verdict(lookAlikes.siblings);
+    expect(v.rules).toEqual(['similar-name', 'shared-ip']);
+    expect(v.score).toBeCloseTo(0.505, 12);
+    expect(v.band).toBe('review');
+  });
+
+  it('a former customer referred once who bought again: win-back → review (0.4), never reject alone', () => {
+    const v = verdict(lookAlikes.winBack);
+    expect(v.rules).toEqual(['friend-win-back']);
+    expect(v.band).toBe('review');
+    expect(v.v!.rules[0].evidence).toMatchObject({ daysSinceLastOrder: 500 });
+  });
+
+  it('namesakes (Maria Garcia / María García): same normalized name → review, not reject', () => {
+    const v = verdict(lookAlikes.namesake);
+    expect(v.rules).toEqual(['self-referral-name']);
+    expect(v.band).toBe('review');
+  });
+
+  it('an honest referral fires nothing', () => {
+    expect(verdict(lookAlikes.clean)).toMatchObject({ score: 0, band: 'approve', rules: [] });
+  });
+});
+
+describe('scoreReferrals: summary and outputs', () => {
+  it('bands, rule masks and counts line up', () => {
+    const { byBand, byRule } = review.summary;
+    // reject: gmailVariant, googlemail, sameId, ownCode, ipAndUa, ringMember, alreadyCustomer, alreadyReferred = 8
+    // review: disposable, coupon, refund, fast, velocity, siblings, winBack, namesake = 8
+    // approve: colleagues, family, clean = 3
+    expect(byBand).toEqual({ approve: 3, review: 8, reject: 8 });
+    expect(byRule['shared-ip']).toEqual({ fired: 3, rewardValue: 60 });
+    expect(byRule['refund-after-reward']).toEqual({ fired: 1, rewardValue: 30 });
+    for (const f of review.flagged)
+      expect(review.ruleMasks[f.index]).toBe(
+        f.rules.reduce((m, r) => m | (1 << FRAUD_RULE_IDS.indexOf(r.rule)), 0),
+      );
+    expect(review.flagged.length).toBe(rows.length - 1); // all but the clean row
+  });
+
+  it('value at risk: pending + paid rewards of review and reject', () => {
+    // reject: 8 rows × 20 except alreadyReferred (clawed back) → 7 × 20 = 140
+    // review: disposable, coupon, fast, velocity, siblings, namesake 6 × 20 + refund 30 (paid) = 150;
+    //         winBack is void → 0
+    expect(review.summary.valueAtRisk).toEqual({ review: 150, reject: 140, total: 290 });
+  });
+
+  it('every rule id has a definition with a weight in [0, 1]', () => {
+    for (const id of FRAUD_RULE_IDS) {
+      expect(FRAUD_RULES[id].id).toBe(id);
+      expect(FRAUD_RULES[id].weight).toBeGreaterThanOrEqual(0);
+      expect(FRAUD_RULES[id].weight).toBeLessThanOrEqual(1);
+    }
+    expect(FRAUD_RULE_IDS.length).toBeLessThanOrEqual(32); // one Uint32 mask
+  });
+});
+
+describe('scoreReferrals: options', () => {
+  it('rules can be disabled, reweighted and rethresholded; bands moved', () => {
+    const r1 = scoreReferrals(
+      [planted.ipAndUa],
+      {},
+      { rules: { 'shared-ip-user-agent': { enabled: false } } },
+    );
+    expect(r1.summary.byBand.approve).toBe(1);
+    const r2 = scoreReferrals([planted.coupon], {}, { rules: { 'coupon-leakage': { weight: 0.9 } } });
+    expect(r2.flagged[0].band).toBe('reject');
+    const r3 = scoreReferrals([planted.fast], {}, { rules: { 'fast-conversion': { threshold: 3 } } });
+    expect(r3.flagged).toHaveLength(0);
+    const r4 = scoreReferrals(
+      [planted.alreadyCustomer],
+      {},
+      { rules: { 'friend-already-customer': { threshold: 30 } } },
+    );
+    expect(r4.flagged[0].rules[0].rule).toBe('friend-win-back'); // 40 days is beyond a 30-day window
+    const r5 = scoreReferrals([planted.coupon], {}, { bands: { review: 0.6, reject: 0.9 } });
+    expect(r5.flagged[0].band).toBe('approve');
+  });
+
+  it('similar email by Levenshtein: jsmith84 vs jsmith → 1 − 2/8 = 0.75', () => {
+    const r = row({ advocateEmail: 'jsmith@outlook.com', friendEmail: 'jsmith84@yahoo.com' });
+    // Jaro–Winkler 0.95 ≥ 0.92 fires by default
+    expect(scoreReferrals([r]).flagged[0].rules[0].evidence).toMatchObject({ similarity: 0.95 });
+    const lev = scoreReferrals(
+      [r],
+      {},
+      { similarity: 'levenshtein', rules: { 'similar-email': { threshold: 0.75 } } },
+    );
+    expect(lev.flagged[0].rules[0].evidence).toMatchObject({ similarity: 0.75, measure: 'levenshtein' });
+  });
+
+  it('rules that need context do not run without it', () => {
+    const r = scoreReferrals([planted.disposable, planted.velocity, planted.ringMember]);
+    expect(r.summary.byRule['disposable-email'].fired).toBe(0);
+    expect(r.summary.byRule.velocity.fired).toBe(0);
+    expect(r.summary.byRule.ring.fired).toBe(0);
+  });
+
+  it('rejects bad rewards, weights, bands and node ids', () => {
+    expect(() => scoreReferrals([row({ rewardAmount: -5 })])).toThrow(FraudInputError);
+    expect(() => scoreReferrals([], {}, { rules: { ring: { weight: 2 } } })).toThrow(/weight/);
+    expect(() => scoreReferrals([], {}, { bands: { review: 0.9, reject: 0.5 } })).toThrow(/bands/);
+    expect(() => scoreReferrals([row({ friendNode: 99 })], { rings: ringContext() })).toThrow(/node/);
+  });
+});

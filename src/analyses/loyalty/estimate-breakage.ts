@@ -1,0 +1,172 @@
+import { LoyaltyInputError } from './loyalty-input-error.ts';
+
+/** One issuance cohort (e.g. the points issued in one month) and its development by age. */
+export interface PointsCohort {
+  /** Label (e.g. '2024-03'). */
+  readonly cohort: string;
+  readonly pointsIssued: number;
+  /** Points of the cohort redeemed by the end of age 0, 1, 2, … (cumulative, one per observed age). */
+  readonly cumulativeRedeemed: readonly number[];
+  /** Points of the cohort expired by the end of each observed age (cumulative); default none. */
+  readonly cumulativeExpired?: readonly number[];
+}
+
+export interface BreakageOptions {
+  /**
+   * Age (in the triangle's periods) by which a cohort is fully developed, e.g. 24 when points
+   * expire 24 months after issue: such cohorts use their actual redemption rate. Default: none
+   * (only cohorts with nothing left outstanding count as matured).
+   */
+  readonly maturityAge?: number;
+  /** Development beyond the oldest observed age, applied to every immature cohort. Default 1. */
+  readonly tailFactor?: number;
+}
+
+export interface CohortBreakage {
+  readonly cohort: string;
+  readonly pointsIssued: number;
+  readonly latestAge: number;
+  readonly redeemedToDate: number;
+  readonly expiredToDate: number;
+  /** True when the actual rate is used (at or past maturityAge, or nothing outstanding). */
+  readonly matured: boolean;
+  /** Redeemed-to-date × remaining development factors (× tail), capped at issued − expired. */
+  readonly ultimateRedeemed: number;
+  readonly ultimateRedemptionRate: number;
+  /** 1 − ultimate redemption rate. */
+  readonly breakageRate: number;
+}
+
+export interface BreakageEstimate {
+  /** Volume-weighted age-to-age factors f₀…f_{K−1}: f_k = Σ C(i,k+1) / Σ C(i,k) over cohorts seen at k+1. */
+  readonly developmentFactors: number[];
+  /** Cohorts contributing to each factor. */
+  readonly factorCohorts: number[];
+  /** Age-to-ultimate factor from each age (product of the later factors × tail). */
+  readonly cumulativeFactors: number[];
+  readonly cohorts: CohortBreakage[];
+  /** Σ ultimate redeemed / Σ issued over all cohorts. */
+  readonly expectedRedemptionRate: number;
+  /** 1 − expectedRedemptionRate. */
+  readonly expectedBreakageRate: number;
+}
+
+/**
+ * Expected breakage from issuance-cohort redemption curves by the chain-ladder method, as
+ * actuaries estimate loyalty breakage (cumulative redemptions by cohort × age form a run-off
+ * triangle; Mack 1993's volume-weighted development factors):
+ *
+ *   f_k = Σᵢ C(i, k+1) / Σᵢ C(i, k)   over cohorts i observed at age k+1,
+ *   ultimate(i) = C(i, nᵢ) · f_{nᵢ} · … · f_{K−1} · tail,   capped at issued(i) − expired(i),
+ *
+ * with nᵢ the cohort's latest age. Matured cohorts (age ≥ maturityAge, or no points left
+ * outstanding) use their actual redemptions. Breakage rate = 1 − ultimate / issued, per cohort and
+ * issued-weighted overall. A factor with Σ C(i, k) = 0 is taken as 1 (no information). O(cells).
+ *
+ * @example
+ * estimateBreakage([
+ *   { cohort: 'A', pointsIssued: 1000, cumulativeRedeemed: [200, 500, 600] },
+ *   { cohort: 'B', pointsIssued: 2000, cumulativeRedeemed: [300, 800] },
+ *   { cohort: 'C', pointsIssued: 1500, cumulativeRedeemed: [400] },
+ * ]).developmentFactors; // [2.6, 1.2]
+ */
+export function estimateBreakage(
+  cohorts: readonly PointsCohort[],
+  options: BreakageOptions = {},
+): BreakageEstimate {
+  const tail = options.tailFactor ?? 1;
+  if (!(tail >= 1) || !Number.isFinite(tail)) {
+    throw new LoyaltyInputError(`tailFactor must be ≥ 1, got ${tail}`, { option: 'tailFactor' });
+  }
+  const maturityAge = options.maturityAge ?? Infinity;
+  cohorts.forEach(validateCohort);
+  const maxAge = cohorts.reduce((m, c) => Math.max(m, c.cumulativeRedeemed.length - 1), 0);
+  const developmentFactors: number[] = [];
+  const factorCohorts: number[] = [];
+  for (let k = 0; k < maxAge; k++) {
+    let numerator = 0;
+    let denominator = 0;
+    let used = 0;
+    for (const c of cohorts) {
+      if (c.cumulativeRedeemed.length > k + 1) {
+        numerator += c.cumulativeRedeemed[k + 1];
+        denominator += c.cumulativeRedeemed[k];
+        used++;
+      }
+    }
+    developmentFactors.push(denominator > 0 ? numerator / denominator : 1);
+    factorCohorts.push(used);
+  }
+  const cumulativeFactors = new Array<number>(maxAge + 1);
+  cumulativeFactors[maxAge] = tail;
+  for (let k = maxAge - 1; k >= 0; k--)
+    cumulativeFactors[k] = cumulativeFactors[k + 1] * developmentFactors[k];
+
+  let issuedTotal = 0;
+  let ultimateTotal = 0;
+  const results = cohorts.map((c): CohortBreakage => {
+    const latestAge = c.cumulativeRedeemed.length - 1;
+    const redeemed = latestAge >= 0 ? c.cumulativeRedeemed[latestAge] : 0;
+    const expiredSeries = c.cumulativeExpired ?? [];
+    const expired =
+      expiredSeries.length > 0 ? expiredSeries[Math.min(latestAge, expiredSeries.length - 1)] : 0;
+    const outstanding = c.pointsIssued - redeemed - expired;
+    const matured = latestAge >= maturityAge || outstanding <= 0;
+    const projected = latestAge < 0 ? 0 : redeemed * cumulativeFactors[latestAge];
+    const ultimateRedeemed = matured
+      ? redeemed
+      : Math.max(redeemed, Math.min(projected, c.pointsIssued - expired));
+    const rate = c.pointsIssued > 0 ? ultimateRedeemed / c.pointsIssued : 0;
+    issuedTotal += c.pointsIssued;
+    ultimateTotal += ultimateRedeemed;
+    return {
+      cohort: c.cohort,
+      pointsIssued: c.pointsIssued,
+      latestAge,
+      redeemedToDate: redeemed,
+      expiredToDate: expired,
+      matured,
+      ultimateRedeemed,
+      ultimateRedemptionRate: rate,
+      breakageRate: c.pointsIssued > 0 ? 1 - rate : 0,
+    };
+  });
+  const expectedRedemptionRate = issuedTotal > 0 ? ultimateTotal / issuedTotal : 0;
+  return {
+    developmentFactors,
+    factorCohorts,
+    cumulativeFactors,
+    cohorts: results,
+    expectedRedemptionRate,
+    expectedBreakageRate: issuedTotal > 0 ? 1 - expectedRedemptionRate : 0,
+  };
+}
+
+function validateCohort(c: PointsCohort, row: number): void {
+  if (!Number.isFinite(c.pointsIssued) || c.pointsIssued < 0) {
+    throw new LoyaltyInputError(`pointsIssued of cohort ${c.cohort} must be ≥ 0, got ${c.pointsIssued}`, {
+      column: 'pointsIssued',
+      row,
+    });
+  }
+  const check = (series: readonly number[], column: string): void => {
+    let previous = 0;
+    series.forEach((v, age) => {
+      if (!Number.isFinite(v) || v < previous) {
+        throw new LoyaltyInputError(
+          `${column} of cohort ${c.cohort} must be cumulative (finite, never decreasing): ${v} at age ${age}`,
+          { column, row, hint: 'pass running totals by age, not the amount of each period' },
+        );
+      }
+      previous = v;
+    });
+    if (previous > c.pointsIssued * (1 + 1e-12)) {
+      throw new LoyaltyInputError(`${column} of cohort ${c.cohort} exceeds the points issued`, {
+        column,
+        row,
+      });
+    }
+  };
+  check(c.cumulativeRedeemed, 'cumulativeRedeemed');
+  if (c.cumulativeExpired) check(c.cumulativeExpired, 'cumulativeExpired');
+}

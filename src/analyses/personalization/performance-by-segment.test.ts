@@ -1,0 +1,236 @@
+/**
+ * Rates are hand-computed (counts / users). Lifts, intervals and p-values come from an independent
+ * computation with Python 3.11, scipy 1.17.1 (written for this test, not derived from the module),
+ * run once and pasted below with 15 significant digits:
+ *
+ *   def arm(kind, n, s, ss=None):          # engine conventions: Bernoulli p(1-p), sample variance
+ *       m = s / n
+ *       return n, m, (m * (1 - m) if kind == 'p' else (ss - s * s / n) / (n - 1))
+ *   def rel(a, b, alpha=0.05):
+ *       (nA, mA, vA), (nB, mB, vB) = a, b
+ *       est = (mB - mA) / abs(mA)
+ *       se = (vB / (nB * mA**2) + vA * mB**2 / (nA * mA**4)) ** 0.5     # delta method
+ *       dof = (vB/nB + vA/nA)**2 / (vB**2 / (nB**2 * (nB-1)) + vA**2 / (nA**2 * (nA-1)))
+ *       q = scipy.stats.t.ppf(1 - alpha / 2, dof)
+ *       return est, est - q * se, est + q * se, 2 * scipy.stats.t.sf(abs(est / se), dof)
+ *
+ * applied to engagement (p), conversion (p) and revenue (mean) of each segment's variant against
+ * its holdout, then Benjamini–Hochberg written out by hand (sort, p·m/rank, running minimum from
+ * the top, cap 1) over the 9 comparisons with ≥ 150 users per arm.
+ */
+import { describe, expect, it } from 'vitest';
+import { performanceBySegment, type PerformanceRow } from './performance-by-segment.ts';
+import { PersonalizationInputError } from './personalization-input-error.ts';
+
+const row = (
+  dimension: string,
+  segment: string,
+  variant: string,
+  users: number,
+  engagedUsers: number,
+  converters: number,
+  revenueSum: number,
+  revenueSumSquares: number,
+): PerformanceRow => ({
+  dimension,
+  segment,
+  variant,
+  users,
+  engagedUsers,
+  converters,
+  revenueSum,
+  revenueSumSquares,
+});
+
+const FIXTURE: PerformanceRow[] = [
+  row('all', 'all', 'holdout', 1000, 300, 50, 2500, 250000),
+  row('all', 'all', 'personalized', 1000, 360, 70, 3500, 330000),
+  // 'control' plays the holdout when no 'holdout' is present.
+  row('channel', 'email', 'personalized', 420, 147, 21, 1260, 120000),
+  row('channel', 'email', 'control', 400, 100, 20, 1000, 90000),
+  // Both names present: 'holdout' is preferred and 'control' is compared against it.
+  row('channel', 'push', 'control', 500, 110, 30, 1100, 45000),
+  row('channel', 'push', 'holdout', 500, 100, 25, 1000, 40000),
+  // No holdout at all.
+  row('channel', 'sms', 'personalized', 300, 90, 12, 600, 9000),
+  // Below 150 users per arm: numbers but no verdict, and outside the correction family.
+  row('cohort', 'tiny', 'holdout', 100, 30, 5, 250, 25000),
+  row('cohort', 'tiny', 'personalized', 100, 40, 8, 400, 40000),
+];
+
+/** [lift, ci low, ci high, p, BH-adjusted p] from the Python reference. */
+const REFERENCE: Record<string, [number, number, number, number, number][]> = {
+  'all/personalized': [
+    [0.2, 0.0491057549135574, 0.350894245086443, 0.00940823510917741, 0.0423370579912983],
+    [0.4, -0.0933452205442538, 0.893345220544254, 0.111972422386896, 0.335917267160689],
+    [0.4, -0.300024386857128, 1.10002438685713, 0.26258195864092, 0.590809406942071],
+  ],
+  'email/personalized': [
+    [0.4, 0.0999518124694442, 0.700048187530556, 0.00904143958870019, 0.0423370579912983],
+    [0.0, -0.597753023969359, 0.597753023969359, 1.0, 1.0],
+    [0.2, -0.745413138635752, 1.14541313863575, 0.678073277013164, 0.829317074007293],
+  ],
+  'push/control': [
+    [0.1, -0.165171069143192, 0.365171069143192, 0.459455753175648, 0.790356686438596],
+    [0.2, -0.420056498087902, 0.820056498087901, 0.52690445762573, 0.790356686438596],
+    [0.1, -0.484561682847589, 0.684561682847589, 0.737170732450927, 0.829317074007293],
+  ],
+};
+
+describe('performanceBySegment', () => {
+  const result = performanceBySegment(FIXTURE);
+  const find = (segment: string, variant: string) => {
+    const r = result.rows.find((x) => x.segment === segment && x.variant === variant);
+    if (!r) throw new Error(`no row ${segment}/${variant}`);
+    return r;
+  };
+
+  it('rates are counts over users (hand-computed)', () => {
+    const email = find('email', 'personalized');
+    expect(email.engagementRate).toBeCloseTo(147 / 420, 15); // 0.35
+    expect(email.conversionRate).toBeCloseTo(0.05, 15); // 21/420
+    expect(email.revenuePerUser).toBeCloseTo(3, 15); // 1260/420
+    const c = email.comparisons;
+    expect(c.map((x) => x.holdoutValue)).toEqual([0.25, 0.05, 2.5]);
+    expect(c[0].difference).toBeCloseTo(0.1, 15);
+    expect(c[2].difference).toBeCloseTo(0.5, 15);
+  });
+
+  it.each(Object.entries(REFERENCE))(
+    '%s: lift, interval and p match the Python reference',
+    (key, expected) => {
+      const [segment, variant] = key.split('/');
+      const r = find(segment, variant);
+      expect(r.comparisons.map((c) => c.metric)).toEqual([
+        'engagement_rate',
+        'conversion_rate',
+        'revenue_per_user',
+      ]);
+      r.comparisons.forEach((c, i) => {
+        const [lift, low, high, p, bh] = expected[i];
+        expect(c.lift).toBeCloseTo(lift, 12);
+        expect(c.ci?.[0]).toBeCloseTo(low, 10);
+        expect(c.ci?.[1]).toBeCloseTo(high, 10);
+        expect(c.pValue).toBeCloseTo(p, 10);
+        expect(c.adjustedPValue).toBeCloseTo(bh, 10);
+      });
+    },
+  );
+
+  it('verdicts follow the BH-adjusted p-value, and the widened interval agrees with it', () => {
+    expect(find('all', 'personalized').comparisons.map((c) => c.verdict)).toEqual([
+      'better',
+      'inconclusive',
+      'inconclusive',
+    ]);
+    expect(find('email', 'personalized').comparisons[0].verdict).toBe('better');
+    for (const r of result.rows) {
+      for (const c of r.comparisons) {
+        if (c.adjustedPValue === null || c.adjustedCi === null) continue;
+        const excludesZero = c.adjustedCi[0] > 0 || c.adjustedCi[1] < 0;
+        expect(excludesZero).toBe(c.adjustedPValue < 0.05);
+      }
+    }
+    expect(result.settings.family).toBe(9);
+  });
+
+  it('holdout choice: holdout before control, ignoring case; the holdout row comes first', () => {
+    expect(find('email', 'control').isHoldout).toBe(true);
+    expect(find('email', 'personalized').holdout).toBe('control');
+    expect(find('push', 'holdout').isHoldout).toBe(true);
+    expect(find('push', 'control').holdout).toBe('holdout');
+    const push = result.rows.filter((r) => r.segment === 'push').map((r) => r.variant);
+    expect(push).toEqual(['holdout', 'control']);
+    const upper = performanceBySegment([
+      row('all', 'all', 'HOLDOUT', 1000, 300, 50, 2500, 250000),
+      row('all', 'all', 'b', 1000, 360, 70, 3500, 330000),
+    ]);
+    expect(upper.rows[1].holdout).toBe('HOLDOUT');
+  });
+
+  it('configurable holdout names', () => {
+    const r = performanceBySegment(FIXTURE, { holdoutVariants: ['personalized'] });
+    expect(r.rows.find((x) => x.segment === 'sms')?.isHoldout).toBe(true);
+    expect(r.segmentsWithoutHoldout).toEqual([{ dimension: 'channel', segment: 'push' }]);
+  });
+
+  it('a segment without holdout is listed and has no comparisons', () => {
+    expect(result.segmentsWithoutHoldout).toEqual([{ dimension: 'channel', segment: 'sms' }]);
+    const sms = find('sms', 'personalized');
+    expect(sms.holdout).toBeNull();
+    expect(sms.comparisons).toEqual([]);
+    expect(sms.conversionRate).toBeCloseTo(0.04, 15); // 12/300
+  });
+
+  it('too few users: numbers shown, no verdict, not in the correction family', () => {
+    const tiny = find('tiny', 'personalized');
+    expect(tiny.comparisons.every((c) => c.verdict === 'too few users')).toBe(true);
+    expect(tiny.comparisons.every((c) => c.adjustedPValue === null)).toBe(true);
+    expect(tiny.comparisons[1].lift).toBeCloseTo(0.6, 12); // 8% vs 5%
+    const lower = performanceBySegment(FIXTURE, { minUsersPerArm: 100 });
+    expect(lower.settings.family).toBe(12);
+  });
+
+  it('no correction: the raw p-value decides', () => {
+    const r = performanceBySegment(FIXTURE, { correction: 'none' });
+    const c = r.rows.find((x) => x.segment === 'all' && !x.isHoldout)?.comparisons[0];
+    expect(c?.adjustedPValue).toBeNull();
+    expect(c?.verdict).toBe('better');
+  });
+
+  it('a zero holdout rate gives no relative lift, with the reason', () => {
+    const r = performanceBySegment([
+      row('all', 'all', 'holdout', 1000, 300, 0, 0, 0),
+      row('all', 'all', 'b', 1000, 360, 10, 100, 1000),
+    ]);
+    const conv = r.rows[1].comparisons[1];
+    expect(conv.lift).toBeNull();
+    expect(conv.verdict).toBe('no result');
+    expect(conv.error).toMatch(/variance|zero/);
+    expect(conv.difference).toBeCloseTo(0.01, 15);
+  });
+
+  it.each<[string, PerformanceRow[], RegExp]>([
+    [
+      'converters > users',
+      [row('all', 'all', 'holdout', 10, 1, 11, 0, 0)],
+      /converters \(11\) exceeds users/,
+    ],
+    ['engaged > users', [row('all', 'all', 'holdout', 10, 11, 1, 0, 0)], /engagedUsers/],
+    ['impossible sum of squares', [row('all', 'all', 'holdout', 10, 1, 1, 100, 10)], /revenueSumSquares/],
+    ['fractional users', [row('all', 'all', 'holdout', 10.5, 1, 1, 0, 0)], /whole number/],
+    [
+      'NULL revenue',
+      [{ ...row('all', 'all', 'holdout', 10, 1, 1, 0, 0), revenueSum: null as unknown as number }],
+      /finite/,
+    ],
+    [
+      'duplicate variant',
+      [row('all', 'all', 'holdout', 10, 1, 1, 0, 0), row('all', 'all', 'holdout', 10, 1, 1, 0, 0)],
+      /appears twice/,
+    ],
+  ])('rejects %s', (_name, rows, message) => {
+    expect(() => performanceBySegment(rows)).toThrow(PersonalizationInputError);
+    expect(() => performanceBySegment(rows)).toThrow(message);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => performanceBySegment(FIXTURE, { alpha: 0 })).toThrow(/alpha/);
+    expect(() => performanceBySegment(FIXTURE, { holdoutVariants: [] })).toThrow(/holdoutVariants/);
+  });
+
+  it('accepts BigInt counts (DuckDB BIGINT)', () => {
+    const r = performanceBySegment([
+      {
+        ...row('all', 'all', 'holdout', 0, 0, 0, 0, 0),
+        users: 1000n,
+        engagedUsers: 300n,
+        converters: 50n,
+        revenueSum: 2500,
+        revenueSumSquares: 250000,
+      },
+      row('all', 'all', 'b', 1000, 360, 70, 3500, 330000),
+    ]);
+    expect(r.rows[1].comparisons[1].lift).toBeCloseTo(0.4, 12);
+  });
+});

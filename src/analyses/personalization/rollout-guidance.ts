@@ -1,0 +1,374 @@
+import {
+  formatEffect,
+  requiredSampleSize,
+  type AnalysisSettings,
+  type Decision,
+  type ExperimentAnalysis,
+  type ExperimentInput,
+} from '../experiments/index.ts';
+import type { BuiltExperimentInput } from './build-experiment-input.ts';
+import { isoTime, MS_PER_DAY } from './input-checks.ts';
+
+/**
+ * - `ship`: ship the winner to 100% of traffic;
+ * - `ramp`: the winner ran on a small share of traffic; raise it to the next ramp step first;
+ * - `keep running`: not conclusive yet; `moreDays` estimates how long from the required sample;
+ * - `roll back`: worse on a goal or a guardrail violated: serve the control to everyone;
+ * - `fix and restart`: sample ratio mismatch or multiple exposures: no result can be trusted;
+ * - `owner decision`: better on one goal and worse on another, or better with a guardrail still
+ *   unproven at the planned horizon: a trade-off for the owner;
+ * - `stop`: the planned horizon is reached without a conclusive result: keep the control.
+ */
+export type GuidanceKind =
+  'ship' | 'ramp' | 'keep running' | 'roll back' | 'fix and restart' | 'owner decision' | 'stop';
+
+export interface RolloutGuidance {
+  readonly kind: GuidanceKind;
+  /** The variant to ship or ramp; null otherwise. */
+  readonly variant: string | null;
+  /** The variant's share of eligible traffic now (coverage × weight share); ship / ramp only. */
+  readonly currentExposure: number | null;
+  /** The share to move it to (1 for ship). */
+  readonly targetExposure: number | null;
+  /** Keep running: days more to reach the required sample and minimum duration; null when unknown. */
+  readonly moreDays: number | null;
+  /** Units per arm to detect the planned effect on the first primary metric; null when not computable. */
+  readonly requiredSamplePerArm: number | null;
+  /** ISO date to read the experiment again (now + moreDays). */
+  readonly recheckOn: string | null;
+  /** One sentence: what to do. */
+  readonly headline: string;
+  /** Concrete steps for the memo. */
+  readonly nextSteps: readonly string[];
+}
+
+export interface GuidanceOptions {
+  /** Relative lift the experiment should detect, unless its definition says. Default 0.05. */
+  readonly minimumDetectableEffect: number;
+  /** Power for the required sample. Default 0.8. */
+  readonly targetPower: number;
+  /** Traffic shares a winner is ramped through, ending at 1. Default [0.05, 0.25, 0.5, 1]. */
+  readonly rampSteps: readonly number[];
+}
+
+export const DEFAULT_GUIDANCE_OPTIONS: GuidanceOptions = {
+  minimumDetectableEffect: 0.05,
+  targetPower: 0.8,
+  rampSteps: [0.05, 0.25, 0.5, 1],
+};
+
+/**
+ * Units per arm to detect `mde` (relative) on the first primary metric with the engine's
+ * `requiredSampleSize`: the control's mean and per-unit variance (p(1−p) or the sample variance),
+ * the analysis' α and sidedness, the confidence sequence's inflation when sequential, and α split
+ * over the goal comparisons when a multiple-testing correction is on (Bonferroni: Holm's worst
+ * case). Bayesian analyses are planned as fixed-horizon tests. Null when the control has no
+ * variance or a zero mean.
+ *
+ * @example
+ * requiredSamplePerArm(built.input, analysis.settings, 0.05); // 59_409 for a 10% control rate, α = 0.05
+ */
+export function requiredSamplePerArm(
+  input: ExperimentInput,
+  settings: AnalysisSettings,
+  mde: number,
+  targetPower = DEFAULT_GUIDANCE_OPTIONS.targetPower,
+): number | null {
+  const metric = input.metrics.find((m) => !m.guardrail) ?? input.metrics[0];
+  const arm = metric?.arms[0];
+  if (!arm) return null;
+  let mean: number;
+  let variance: number;
+  if ((arm.kind === 'proportion' || arm.kind === 'mean') && arm.n <= 1) return null;
+  if (arm.kind === 'proportion') {
+    mean = arm.sum / arm.n;
+    variance = mean * (1 - mean);
+  } else if (arm.kind === 'mean') {
+    mean = arm.sum / arm.n;
+    variance = (arm.sumSquares - arm.sum ** 2 / arm.n) / (arm.n - 1);
+  } else return null;
+  if (mean === 0 || !(variance > 0)) return null;
+  const goals = input.metrics.filter((m) => !m.guardrail).length * (input.variants.length - 1);
+  const split = settings.method !== 'bayesian' && settings.correction !== 'none' && goals > 1;
+  return (
+    requiredSampleSize(
+      {
+        mean: Math.abs(mean),
+        variance,
+        alpha: split ? settings.alpha / goals : settings.alpha,
+        twoSided: !settings.oneSided,
+        difference: 'relative',
+        sequentialTuning: settings.method === 'sequential' ? settings.sequentialTuning : null,
+      },
+      Math.abs(mde),
+      targetPower,
+    )?.perArm ?? null
+  );
+}
+
+/**
+ * Turns the engine's decision into rollout guidance and next steps for the experiment memo.
+ * The decision is the source of truth (see `decide`); this adds the traffic step, the time left
+ * and the concrete actions. `experimentMemo` calls it; call it directly only to re-use an
+ * analysis and decision made elsewhere.
+ *
+ * @example
+ * const built = buildExperimentInput(definition, exposures, metrics, [], now);
+ * const analysis = analyzeExperiment(built.input);
+ * rolloutGuidance(built, analysis, decide(analysis), { nowMs, requiredPerArm: 59_409, mde: 0.05, coverage: 1, rampSteps: [0.05, 0.25, 0.5, 1], rules: ['hero'] }).kind;
+ */
+export function rolloutGuidance(
+  built: BuiltExperimentInput,
+  analysis: ExperimentAnalysis,
+  decision: Decision,
+  context: {
+    readonly nowMs: number;
+    readonly requiredPerArm: number | null;
+    readonly mde: number;
+    readonly coverage: number;
+    readonly rampSteps: readonly number[];
+    readonly rules: readonly string[];
+  },
+): RolloutGuidance {
+  const { health } = analysis;
+  const rules = context.rules.length > 0 ? context.rules.join(', ') : 'the experiment’s rules';
+  const control = built.control;
+  const base = {
+    variant: null,
+    currentExposure: null,
+    targetExposure: null,
+    moreDays: null,
+    requiredSamplePerArm: context.requiredPerArm,
+    recheckOn: null,
+  };
+
+  if (health.srm?.alert || health.multipleExposure?.alert) {
+    const what = [
+      health.srm?.alert ? `a sample ratio mismatch (p = ${formatP(health.srm.pValue)})` : null,
+      health.multipleExposure?.alert
+        ? `${formatPercent(health.multipleExposure.rate)} of users exposed to more than one variant`
+        : null,
+    ]
+      .filter((x) => x !== null)
+      .join(' and ');
+    return {
+      ...base,
+      kind: 'fix and restart',
+      headline: `Do not act on these results: ${what} means assignment or logging is broken.`,
+      nextSteps: [
+        `Compare assigned and exposed users by variant, day, channel and platform to find where users are lost or duplicated.`,
+        `Check that ${rules} assign on a stable user id and log the exposure once, when the variant is shown.`,
+        `After the fix, restart the experiment with fresh assignment and discard the data collected so far.`,
+      ],
+    };
+  }
+
+  if (decision.action === 'ship' && decision.variant !== null) {
+    const i = built.variants.indexOf(decision.variant);
+    const current = context.coverage * built.weights[i];
+    const next = context.rampSteps.find((s) => s > current + 1e-9) ?? 1;
+    const guardrails = built.guardrails.map((g) => g.name);
+    const watch = guardrails.length > 0 ? guardrails.join(', ') : 'the primary metrics';
+    if (next >= 1) {
+      return {
+        ...base,
+        kind: 'ship',
+        variant: decision.variant,
+        currentExposure: current,
+        targetExposure: 1,
+        headline: `Ship ${decision.variant} to 100% of traffic: ${winSummary(analysis, decision.variant)}.`,
+        nextSteps: [
+          `Set ${rules} to serve ${decision.variant} to everyone, through a reviewed and approved change.`,
+          `Keep a small holdout (e.g. 5%) for a few weeks to confirm the lift lasts, watching ${watch}.`,
+          `Record the decision, the effect and its interval in the experiment log, then archive the experiment.`,
+        ],
+      };
+    }
+    return {
+      ...base,
+      kind: 'ramp',
+      variant: decision.variant,
+      currentExposure: current,
+      targetExposure: next,
+      headline: `Ramp ${decision.variant} from ${formatPercent(current)} to ${formatPercent(next)} of traffic: ${winSummary(analysis, decision.variant)}.`,
+      nextSteps: [
+        `Raise ${decision.variant}'s share in ${rules} to ${formatPercent(next)} through an approved change.`,
+        `Watch ${watch} for at least a week at the new share, then read the experiment again before the next step.`,
+        `Continue through ${context.rampSteps
+          .filter((s) => s > next)
+          .map(formatPercent)
+          .join(', ')} while guardrails hold.`,
+      ],
+    };
+  }
+
+  if (decision.action === 'roll back') {
+    const losers = decision.variants.filter((v) => v.action === 'roll back').map((v) => v.name);
+    const violated = decision.verdicts
+      .filter((v) => v.verdict === 'violated')
+      .map((v) => `${v.metric} (${v.variant})`);
+    const worse = decision.verdicts
+      .filter((v) => v.verdict === 'worse')
+      .map((v) => `${v.metric} (${v.variant})`);
+    const why = [
+      violated.length > 0 ? `guardrail violated: ${violated.join(', ')}` : null,
+      worse.length > 0 ? `worse on ${worse.join(', ')}` : null,
+    ]
+      .filter((x) => x !== null)
+      .join('; ');
+    return {
+      ...base,
+      kind: 'roll back',
+      headline: `Roll back ${losers.join(', ')}: serve ${control} to 100% of traffic (${why}).`,
+      nextSteps: [
+        `Set ${rules} to serve ${control} to everyone now, through an approved change.`,
+        `Find out why ${losers.join(', ')} hurt ${[...violated, ...worse].join(', ')} before trying a new version.`,
+        `Record the result and the learning in the experiment log, then archive the experiment.`,
+      ],
+    };
+  }
+
+  if (decision.action === 'stop') {
+    const tradeOff = tradeOffs(analysis, decision);
+    if (tradeOff.length > 0) {
+      return {
+        ...base,
+        kind: 'owner decision',
+        headline: `${tradeOff.join('; ')}: the owner decides the trade-off.`,
+        nextSteps: [
+          `Put the gains and losses in the same unit (e.g. revenue per user) and decide with the metric owners.`,
+          `Until then keep the current allocation in ${rules}; do not change the rules.`,
+        ],
+      };
+    }
+    const unproven = unprovenWinners(analysis, decision);
+    if (unproven.length > 0) {
+      return {
+        ...base,
+        kind: 'owner decision',
+        headline: `${unproven.join('; ')} by the planned horizon: the owner decides whether that risk is acceptable.`,
+        nextSteps: [
+          `Weigh the gain against the guardrail interval with the guardrail's owner; ship only with their sign-off.`,
+          `If in doubt, keep ${control} and re-test with a sample sized for the guardrail's margin.`,
+        ],
+      };
+    }
+    return {
+      ...base,
+      kind: 'stop',
+      headline: `Stop and keep ${control}: no effect as large as ${formatEffect(context.mde, 'relative', false)} was found by the planned horizon (${Math.floor(health.minimumData.smallestArm)} users in the smallest arm).`,
+      nextSteps: [
+        `Set ${rules} to serve ${control} to everyone and end the experiment.`,
+        `Record the estimate and its interval: effects outside the interval are ruled out.`,
+        `Try a bolder change, or a more sensitive metric, if the idea is still worth testing.`,
+      ],
+    };
+  }
+
+  // keep running
+  if (built.status === 'not started') {
+    return {
+      ...base,
+      kind: 'keep running',
+      headline: `Not started: it starts on ${built.start.slice(0, 10)}; the first readout needs ${health.minimumData.minDays} days.`,
+      nextSteps: [
+        `Check that ${rules} and the exposure logging are ready before ${built.start.slice(0, 10)}.`,
+      ],
+    };
+  }
+  const more = daysLeft(built, analysis, context.requiredPerArm);
+  const recheckOn = more === null ? null : isoTime(context.nowMs + more * MS_PER_DAY).slice(0, 10);
+  const pastEnd =
+    more !== null && built.plannedDays !== null && built.daysRunning + more > built.plannedDays
+      ? ` This runs past the planned end (${built.end?.slice(0, 10)}): extend it, or accept detecting only larger effects.`
+      : '';
+  const reach =
+    context.requiredPerArm === null
+      ? ''
+      : ` to reach ${context.requiredPerArm} users per arm (enough to detect a ${formatEffect(context.mde, 'relative', false)} lift)`;
+  return {
+    ...base,
+    kind: 'keep running',
+    moreDays: more,
+    recheckOn,
+    headline:
+      more === null
+        ? `Keep running: ${decision.reasons[0] ?? 'not conclusive yet.'}`
+        : `Keep running about ${more} more day${more === 1 ? '' : 's'}${reach}, then read it again on ${recheckOn}.${pastEnd}`,
+    nextSteps: [
+      `Keep the allocation and ${rules} unchanged until then: a change mid-experiment mixes treatments.`,
+      `Do not ship on the current numbers; nothing is conclusive yet.`,
+      ...(pastEnd ? [pastEnd.trim()] : []),
+    ],
+  };
+}
+
+/** Days until both the required sample (at the observed daily rate of the smallest arm) and the minimum duration are reached. */
+function daysLeft(
+  built: BuiltExperimentInput,
+  analysis: ExperimentAnalysis,
+  requiredPerArm: number | null,
+): number | null {
+  const { minimumData } = analysis.health;
+  const d = built.daysRunning;
+  const forDuration = Math.max(0, minimumData.minDays - d);
+  let forSample = 0;
+  if (requiredPerArm !== null) {
+    if (!(d > 0) || !(minimumData.smallestArm > 0)) return null;
+    forSample = Math.max(0, (requiredPerArm - minimumData.smallestArm) / (minimumData.smallestArm / d));
+  }
+  const days = Math.ceil(Math.max(forDuration, forSample) - 1e-9);
+  return days > 0 ? days : null;
+}
+
+function winSummary(analysis: ExperimentAnalysis, variant: string): string {
+  const goal = analysis.metrics.find((m) => !m.guardrail);
+  const v = goal?.variants.find((x) => x.name === variant);
+  if (!goal || !v || v.estimate === null || v.ci === null) return 'better on its goals, guardrails hold';
+  const ci = v.adjustedCi ?? v.ci;
+  const d = analysis.settings.difference;
+  return `${goal.name} ${formatEffect(v.estimate, d)} (interval ${formatEffect(ci[0], d)} to ${formatEffect(ci[1], d)})`;
+}
+
+function tradeOffs(analysis: ExperimentAnalysis, decision: Decision): string[] {
+  const goals = new Set(analysis.metrics.filter((m) => !m.guardrail).map((m) => m.name));
+  const out: string[] = [];
+  for (const variant of analysis.variantNames.slice(1)) {
+    const mine = decision.verdicts.filter((v) => v.variant === variant && goals.has(v.metric));
+    const better = mine.filter((v) => v.verdict === 'better').map((v) => v.metric);
+    const worse = mine.filter((v) => v.verdict === 'worse').map((v) => v.metric);
+    if (better.length > 0 && worse.length > 0) {
+      out.push(`${variant} is better on ${better.join(', ')} and worse on ${worse.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** "B is better on X but guardrail G is not shown non-inferior" for variants stopped at the horizon. */
+function unprovenWinners(analysis: ExperimentAnalysis, decision: Decision): string[] {
+  const guardrails = new Set(analysis.metrics.filter((m) => m.guardrail).map((m) => m.name));
+  const out: string[] = [];
+  for (const variant of analysis.variantNames.slice(1)) {
+    const mine = decision.verdicts.filter((v) => v.variant === variant);
+    const better = mine
+      .filter((v) => !guardrails.has(v.metric) && v.verdict === 'better')
+      .map((v) => v.metric);
+    const open = mine
+      .filter((v) => guardrails.has(v.metric) && v.verdict !== 'non-inferior')
+      .map((v) => v.metric);
+    if (better.length > 0 && open.length > 0) {
+      out.push(
+        `${variant} is better on ${better.join(', ')} but guardrail ${open.join(', ')} is not shown non-inferior`,
+      );
+    }
+  }
+  return out;
+}
+
+function formatPercent(x: number): string {
+  return `${Number((x * 100).toPrecision(3))}%`;
+}
+
+function formatP(p: number): string {
+  return p < 0.0001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+}

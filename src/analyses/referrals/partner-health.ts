@@ -1,0 +1,241 @@
+import { checkCounts } from './check-counts.ts';
+import { ratio } from './ratio.ts';
+import { concentration, type Concentration } from './concentration.ts';
+import { netPromoterScore } from './net-promoter-score.ts';
+import { theilSenSlope } from './theil-sen-slope.ts';
+
+/**
+ * One partner's (or advocate segment's) totals in the window, from a GROUP BY partner over the
+ * referral events joined to the fraud verdicts; `weeklyActivity` from
+ * `SELECT partner, date_trunc('week', ts) AS week, count(*) … GROUP BY ALL ORDER BY week`
+ * zero-filled over the window's weeks; `npsCounts` from `SELECT partner, score, count(*) GROUP BY ALL`.
+ */
+export interface PartnerAggregate {
+  readonly partner: string;
+  readonly tier?: string | null;
+  readonly shares: number;
+  readonly clicks: number;
+  readonly conversions: number;
+  readonly revenue: number;
+  /** This partner's referrals banded review or reject by `scoreReferrals`. */
+  readonly flaggedReferrals?: number;
+  /** Conversions refunded or cancelled. */
+  readonly refundedConversions?: number;
+  /** Shares (or clicks) per week, oldest first, zero-filled. */
+  readonly weeklyActivity?: ArrayLike<number>;
+  /** NPS answers per score 0..10. */
+  readonly npsCounts?: ArrayLike<number>;
+}
+
+export type PartnerStatus = 'needs-review' | 'needs-enablement' | 'grow' | 'healthy';
+
+export interface PartnerHealthOptions {
+  /** needs-review at a fraud rate (flagged / conversions) of at least this; default 0.10 … */
+  readonly reviewFraudRate?: number;
+  /** … or a refund rate (refunded / conversions) of at least this; default 0.20 … */
+  readonly reviewRefundRate?: number;
+  /** … counted only from this many flagged (refunded) conversions; default 3. */
+  readonly minFlagged?: number;
+  /** needs-enablement below this fraction of the median partner's shares; default 0.5 … */
+  readonly lowActivityRatio?: number;
+  /** … or when the weekly trend loses at least this fraction of its median week per week; default 0.10. */
+  readonly decliningTrend?: number;
+  /** grow at a conversion rate of at least this multiple of the median partner's; default 1.2. */
+  readonly growConversionRatio?: number;
+  /** Conversion rates are judged (and ranked) from this many clicks; default 30. */
+  readonly minClicks?: number;
+  /** Fraud rates are ranked from this many conversions; default 10. */
+  readonly minConversions?: number;
+  /** Size of the top / bottom lists and of the top-N concentration share; default 5. */
+  readonly topN?: number;
+}
+
+export const DEFAULT_PARTNER_HEALTH_OPTIONS: Required<PartnerHealthOptions> = {
+  reviewFraudRate: 0.1,
+  reviewRefundRate: 0.2,
+  minFlagged: 3,
+  lowActivityRatio: 0.5,
+  decliningTrend: 0.1,
+  growConversionRatio: 1.2,
+  minClicks: 30,
+  minConversions: 10,
+  topN: 5,
+};
+
+export interface PartnerHealth {
+  readonly partner: string;
+  readonly tier: string | null;
+  readonly shares: number;
+  readonly clicks: number;
+  readonly conversions: number;
+  readonly revenue: number;
+  /** conversions / clicks */
+  readonly conversionRate: number | null;
+  /** flaggedReferrals / conversions */
+  readonly fraudRate: number | null;
+  /** refundedConversions / conversions */
+  readonly refundRate: number | null;
+  /** Share of voice: this partner's shares / all shares, clicks / all clicks. */
+  readonly shareOfShares: number | null;
+  readonly shareOfClicks: number | null;
+  /** revenue / all partners' revenue */
+  readonly revenueShare: number | null;
+  /** Theil–Sen slope of weekly activity (per week), and that slope / the median week. */
+  readonly trend: number | null;
+  readonly relativeTrend: number | null;
+  readonly nps: number | null;
+  readonly status: PartnerStatus;
+  /** Why, in words the report can show. */
+  readonly reasons: readonly string[];
+}
+
+export interface PartnerRanking {
+  /** Highest first. */
+  readonly top: readonly PartnerHealth[];
+  /** Lowest first. */
+  readonly bottom: readonly PartnerHealth[];
+}
+
+export interface PartnerHealthReport {
+  readonly options: Required<PartnerHealthOptions>;
+  readonly partners: readonly PartnerHealth[];
+  /** Revenue concentration across partners (top-N share, HHI 0..10,000). */
+  readonly concentration: Concentration;
+  /** Medians across partners used by the classification. */
+  readonly medianShares: number | null;
+  readonly medianConversionRate: number | null;
+  readonly byRevenue: PartnerRanking;
+  readonly byConversionRate: PartnerRanking;
+  readonly byFraudRate: PartnerRanking;
+}
+
+/**
+ * Partner health: rates, share of voice, engagement trend (Theil–Sen), NPS, revenue concentration,
+ * rankings, and a status per partner, decided in this order:
+ * 1. needs-review: fraud rate ≥ 10% (from ≥ 3 flagged) or refund rate ≥ 20% (from ≥ 3 refunds);
+ * 2. needs-enablement (clean but quiet): shares < 0.5 × the median partner's, or a weekly trend
+ *    losing ≥ 10% of its median week per week;
+ * 3. grow: conversion rate ≥ 1.2 × the median partner's (both from ≥ 30 clicks) and a trend not
+ *    falling: proven quality, volume is the lever;
+ * 4. healthy: the rest.
+ * Thresholds in `PartnerHealthOptions`. O(p log p + Σ weeks²) for p partners.
+ *
+ * @example
+ * const health = partnerHealth(partnerRows);
+ * health.partners.filter((p) => p.status === 'needs-review');
+ */
+export function partnerHealth(
+  rows: readonly PartnerAggregate[],
+  options: PartnerHealthOptions = {},
+): PartnerHealthReport {
+  const o: Required<PartnerHealthOptions> = { ...DEFAULT_PARTNER_HEALTH_OPTIONS, ...options };
+  let shares = 0;
+  let clicks = 0;
+  let revenue = 0;
+  rows.forEach((r, i) => {
+    checkCounts(
+      r,
+      ['shares', 'clicks', 'conversions', 'revenue', 'flaggedReferrals', 'refundedConversions'],
+      `rows[${i}]`,
+    );
+    shares += r.shares;
+    clicks += r.clicks;
+    revenue += r.revenue;
+  });
+  const medianShares = median(rows.map((r) => r.shares));
+  const judged = rows.filter((r) => r.clicks >= o.minClicks);
+  const medianConversionRate = median(judged.map((r) => r.conversions / r.clicks));
+
+  const partners = rows.map((r): PartnerHealth => {
+    const conversionRate = ratio(r.conversions, r.clicks);
+    const fraudRate = r.flaggedReferrals == null ? null : ratio(r.flaggedReferrals, r.conversions);
+    const refundRate = r.refundedConversions == null ? null : ratio(r.refundedConversions, r.conversions);
+    const weeks = r.weeklyActivity;
+    const trend = weeks && weeks.length >= 2 ? theilSenSlope(weeks) : null;
+    const typicalWeek = weeks && weeks.length > 0 ? median(Array.from(weeks)) : null;
+    const relativeTrend = trend === null || !typicalWeek ? null : trend / typicalWeek;
+    const reasons: string[] = [];
+    let status: PartnerStatus = 'healthy';
+    if (fraudRate !== null && fraudRate >= o.reviewFraudRate && (r.flaggedReferrals ?? 0) >= o.minFlagged)
+      reasons.push(`fraud rate ${pct(fraudRate)} ≥ ${pct(o.reviewFraudRate)}`);
+    if (
+      refundRate !== null &&
+      refundRate >= o.reviewRefundRate &&
+      (r.refundedConversions ?? 0) >= o.minFlagged
+    )
+      reasons.push(`refund rate ${pct(refundRate)} ≥ ${pct(o.reviewRefundRate)}`);
+    if (reasons.length > 0) status = 'needs-review';
+    else {
+      if (medianShares !== null && r.shares < o.lowActivityRatio * medianShares)
+        reasons.push(`shares ${r.shares} < ${o.lowActivityRatio} × median ${medianShares}`);
+      if (relativeTrend !== null && relativeTrend <= -o.decliningTrend)
+        reasons.push(`activity falling ${pct(-relativeTrend)} of a typical week per week`);
+      if (reasons.length > 0) status = 'needs-enablement';
+      else if (
+        conversionRate !== null &&
+        r.clicks >= o.minClicks &&
+        medianConversionRate !== null &&
+        conversionRate >= o.growConversionRatio * medianConversionRate &&
+        !(relativeTrend !== null && relativeTrend < 0)
+      ) {
+        status = 'grow';
+        reasons.push(
+          `conversion ${pct(conversionRate)} ≥ ${o.growConversionRatio} × median ${pct(medianConversionRate)}`,
+        );
+      }
+    }
+    return {
+      partner: r.partner,
+      tier: r.tier ?? null,
+      shares: r.shares,
+      clicks: r.clicks,
+      conversions: r.conversions,
+      revenue: r.revenue,
+      conversionRate,
+      fraudRate,
+      refundRate,
+      shareOfShares: ratio(r.shares, shares),
+      shareOfClicks: ratio(r.clicks, clicks),
+      revenueShare: ratio(r.revenue, revenue),
+      trend,
+      relativeTrend,
+      nps: r.npsCounts ? netPromoterScore(r.npsCounts).nps : null,
+      status,
+      reasons,
+    };
+  });
+
+  const rank = (eligible: PartnerHealth[], value: (p: PartnerHealth) => number): PartnerRanking => {
+    const sorted = [...eligible].sort((a, b) => value(b) - value(a) || a.partner.localeCompare(b.partner));
+    const ascending = [...eligible].sort((a, b) => value(a) - value(b) || a.partner.localeCompare(b.partner));
+    return { top: sorted.slice(0, o.topN), bottom: ascending.slice(0, o.topN) };
+  };
+  return {
+    options: o,
+    partners,
+    concentration: concentration(
+      rows.map((r) => r.revenue),
+      o.topN,
+    ),
+    medianShares,
+    medianConversionRate,
+    byRevenue: rank(partners, (p) => p.revenue),
+    byConversionRate: rank(
+      partners.filter((p) => p.clicks >= o.minClicks),
+      (p) => p.conversionRate!,
+    ),
+    byFraudRate: rank(
+      partners.filter((p) => p.fraudRate !== null && p.conversions >= o.minConversions),
+      (p) => p.fraudRate!,
+    ),
+  };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = Float64Array.from(values).sort();
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
