@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so a fresh clone works right after `npm ci`
-// with no build step and nothing stale.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, built by `npm ci` through the `prepare` script, or `npm run build`).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('error[INTERNAL] gtm is not built: dist/cli/main.js is missing — run `npm run build` (npm ci runs it)');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@
  * 18.16 (the Debian version) as the floor: no query parameters (values are escaped through
  * sql-text's ClickHouse variant), no window functions, no CTEs, no ISO date output format.
  */
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { GtmError } from '../errors/index.ts';
 import { safeInteger } from './duckdb-value.ts';
 import type { Engine, Row } from './engine.ts';
@@ -36,6 +36,22 @@ interface JsonResponse {
  * await engine.close();
  */
 export async function openClickHouse(opts: ClickHouseOptions): Promise<Engine> {
+  // An optional dependency: only users of ClickHouse install it.
+  let lib: typeof import('@clickhouse/client');
+  try {
+    lib = await import('@clickhouse/client');
+  } catch (err) {
+    throw new GtmError(
+      'CONFIG',
+      'the ClickHouse engine needs the package @clickhouse/client, which is not installed',
+      {
+        where: 'engine.kind',
+        hint: 'npm install @clickhouse/client (next to gtm), or use the embedded DuckDB engine',
+        cause: err,
+      },
+    );
+  }
+  const { ClickHouseLogLevel, createClient } = lib;
   let client: ClickHouseClient;
   try {
     client = createClient({

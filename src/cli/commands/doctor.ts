@@ -1,6 +1,4 @@
-import { loadWorkspace } from '../../workspace/index.ts';
 import type { CliCommand } from '../command.ts';
-import { textTable } from '../../report/index.ts';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
@@ -8,6 +6,8 @@ export const doctorCommand: CliCommand = {
   usage: 'gtm doctor [--config FILE]',
   flags: [],
   async run(_args, ctx) {
+    const { loadWorkspace } = await import('../../workspace/index.ts');
+    const { textTable } = await import('../../report/text-table.ts');
     const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config, env: ctx.env });
     ctx.out.progress('checking sources');
     const { runDoctor } = await import('../../commands/doctor/run-doctor.ts');

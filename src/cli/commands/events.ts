@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { REGULATIONS } from '../../analyses/instrumentation/index.ts';
+import { REGULATIONS } from '../../analyses/instrumentation/tracking-plan.ts';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand, CliContext, FlagSpec } from '../command.ts';
 

@@ -1,21 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
-import {
-  diffPlans,
-  formatPlan,
-  formatPlanDiff,
-  formatPlanList,
-  listPlans,
-  readPlan,
-  type StoredPlan,
-} from '../../orchestrator/index.ts';
-import { loadWorkspace } from '../../workspace/index.ts';
+import type { StoredPlan } from '../../orchestrator/index.ts';
 import type { CliCommand, CliContext } from '../command.ts';
 
-function planDir(ctx: CliContext): string {
+/** The orchestrator, loaded when a plans subcommand runs (not for help). */
+const orchestrator = () => import('../../orchestrator/index.ts');
+
+async function planDir(ctx: CliContext): Promise<string> {
   const cfg = path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml');
   if (existsSync(cfg)) {
+    const { loadWorkspace } = await import('../../workspace/index.ts');
     const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config });
     return path.resolve(ws.baseDir, ws.output.plans_dir);
   }
@@ -25,7 +20,8 @@ function planDir(ctx: CliContext): string {
 /** A plan by file path, plan id, `latest`, or `latest~N` (N runs before the latest). */
 async function findPlan(ctx: CliContext, ref: string, all: StoredPlan[]): Promise<StoredPlan> {
   const direct = path.resolve(ctx.cwd, ref);
-  if (ref.endsWith('.json') && existsSync(direct)) return { path: direct, record: await readPlan(direct) };
+  if (ref.endsWith('.json') && existsSync(direct))
+    return { path: direct, record: await (await orchestrator()).readPlan(direct) };
   const m = /^latest(?:~(\d+))?$/.exec(ref);
   if (m) {
     const hit = all[Number(m[1] ?? 0)];
@@ -77,7 +73,8 @@ export const plansCommand: CliCommand = {
       usage: 'gtm plans list [--command NAME] [--scope SCOPE]',
       flags: filters,
       async run(args, ctx) {
-        const all = await listPlans(planDir(ctx), {
+        const { listPlans, formatPlanList } = await orchestrator();
+        const all = await listPlans(await planDir(ctx), {
           command: args.flags.command as string | undefined,
           scope: args.flags.scope as string | undefined,
         });
@@ -106,11 +103,14 @@ export const plansCommand: CliCommand = {
       flags: filters,
       positionals: [{ name: 'plan', description: 'plan id, file path, latest or latest~N', required: false }],
       async run(args, ctx) {
-        const all = await listPlans(planDir(ctx), {
+        const all = await (
+          await orchestrator()
+        ).listPlans(await planDir(ctx), {
           command: args.flags.command as string | undefined,
           scope: args.flags.scope as string | undefined,
         });
         const p = await findPlan(ctx, args.positionals[0] ?? 'latest', all);
+        const { formatPlan } = await orchestrator();
         ctx.out.result(p.record, () => formatPlan(p.record));
         return 0;
       },
@@ -125,12 +125,15 @@ export const plansCommand: CliCommand = {
         { name: 'new', description: 'newer plan (default latest)' },
       ],
       async run(args, ctx) {
-        const all = await listPlans(planDir(ctx), {
+        const all = await (
+          await orchestrator()
+        ).listPlans(await planDir(ctx), {
           command: args.flags.command as string | undefined,
           scope: args.flags.scope as string | undefined,
         });
         const a = await findPlan(ctx, args.positionals[0] ?? 'latest~1', all);
         const b = await findPlan(ctx, args.positionals[1] ?? 'latest', all);
+        const { diffPlans, formatPlanDiff } = await orchestrator();
         const diff = diffPlans(a.record, b.record);
         ctx.out.result(diff, () => formatPlanDiff(diff));
         return 0;

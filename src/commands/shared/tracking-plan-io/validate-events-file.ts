@@ -133,19 +133,33 @@ async function runInOrder(tasks: ValidationTask[]): Promise<ValidationTaskResult
 }
 
 /**
- * Runs tasks on up to `concurrency` worker threads. Workers load the TypeScript sources through
- * tsx's loader API (the project runs from source), whatever the parent's own loader is.
+ * Runs tasks on up to `concurrency` worker threads. From the compiled package (dist/), workers load
+ * the compiled task module; from the TypeScript sources (tests, development), they load it through
+ * tsx's loader API, whatever the parent's own loader is.
  */
 async function runOnWorkers(tasks: ValidationTask[], concurrency: number): Promise<ValidationTaskResult[]> {
+  const compiled = import.meta.url.endsWith('.js');
+  const taskModule = new URL(compiled ? './validation-task.js' : './validation-task.ts', import.meta.url)
+    .href;
   // The ESM build of tsx's API (its CommonJS build cannot register from an eval'd worker).
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const taskModule = new URL('./validation-task.ts', import.meta.url).href;
+  const tsxApi = compiled
+    ? null
+    : pathToFileURL(
+        join(
+          dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
+          'dist',
+          'esm',
+          'api',
+          'index.mjs',
+        ),
+      ).href;
   const bootstrap = `
 const { workerData, parentPort } = require('node:worker_threads');
 (async () => {
-  const { register } = await import(workerData.tsxApi);
-  register();
+  if (workerData.tsxApi) {
+    const { register } = await import(workerData.tsxApi);
+    register();
+  }
   const mod = await import(workerData.taskModule);
   parentPort.postMessage(await mod.runValidationTask(workerData.task));
 })().catch((err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }));
