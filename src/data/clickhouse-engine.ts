@@ -3,6 +3,7 @@
  * 18.16 (the Debian version) as the floor: no query parameters (values are escaped through
  * sql-text's ClickHouse variant), no window functions, no CTEs, no ISO date output format.
  */
+import type * as ClickHouseLib from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { GtmError } from '../errors/index.ts';
 import { safeInteger } from './duckdb-value.ts';
@@ -37,7 +38,7 @@ interface JsonResponse {
  */
 export async function openClickHouse(opts: ClickHouseOptions): Promise<Engine> {
   // An optional dependency: only users of ClickHouse install it.
-  let lib: typeof import('@clickhouse/client');
+  let lib: typeof ClickHouseLib;
   try {
     lib = await import('@clickhouse/client');
   } catch (err) {
