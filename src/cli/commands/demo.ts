@@ -1,21 +1,58 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand } from '../command.ts';
-import { commandFromUsage, parseArgs, tokenize } from '../parse-args.ts';
-import { trackSourceCommand } from './track-source.ts';
+import { parseArgs, tokenize } from '../parse-args.ts';
 
-/** The specification's usage line, run verbatim inside the demo workspace. */
-export const DEMO_USAGE_LINE = `/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full`;
+/** The specification's usage line of each command, run verbatim inside the demo workspace. */
+export const DEMO_USAGE_LINES: Record<string, string> = {
+  'track-source': `/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full`,
+  'define-events': `/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"`,
+  'optimize-referrals': `/referral-program-orchestration:optimize-referrals --window 30d --detail full --dimensions "channel,partner-tier"`,
+  'monitor-loyalty': `/loyalty-lifecycle-orchestration:monitor-loyalty --window 30d --detail full --dimensions "tier,region"`,
+  'monitor-personalization': `/personalization-engine:monitor-personalization --initiative "PLG Onboarding" --window 14d --detail full`,
+};
+export const DEMO_USAGE_LINE = DEMO_USAGE_LINES['track-source'];
+
+/** The newest report folder of a command in the workspace, or null. */
+function latestReport(dir: string, command: string): string | null {
+  const root = path.join(dir, 'reports', command);
+  if (!existsSync(root)) return null;
+  const runs = readdirSync(root).sort();
+  return runs.length ? path.join(root, runs[runs.length - 1]) : null;
+}
+
+/** What to do next, with paths from where the user ran `gtm demo`. */
+function nextSteps(cwd: string, dir: string, command: string, commands: readonly string[]): string {
+  const rel = path.relative(cwd, dir) || '.';
+  const report = latestReport(dir, command);
+  const lines = ['', 'Next steps:'];
+  if (report) lines.push(`  open ${path.join(path.relative(cwd, report) || '.', 'dashboard.html')}`);
+  if (rel !== '.') lines.push(`  cd ${rel.includes(' ') ? JSON.stringify(rel) : rel}`);
+  for (const [name, line] of Object.entries(DEMO_USAGE_LINES))
+    if (commands.includes(name)) lines.push(`  gtm run '${line}'`);
+  lines.push(
+    '  gtm plans list            (the audit trail of every run)',
+    '',
+    '`gtm` is the CLI of this package: inside the clone run it as `npx gtm`; to have it everywhere, run',
+    '`npm install -g .` in the clone once (or install the published package: npm install -g gtm-analytics).',
+  );
+  return lines.join('\n');
+}
 
 export const demoCommand: CliCommand = {
   name: 'demo',
   summary: 'Write a demo workspace (seeded, realistic data) and run track-source on it',
-  usage: 'gtm demo [DIR] [--seed N] [--as-of DATE] [--no-run]',
+  usage:
+    'gtm demo [DIR] [--command track-source|define-events|…] [--seed N] [--accounts N] [--as-of DATE] [--no-run] [--force]',
   positionals: [{ name: 'dir', description: 'folder to create (default ./gtm-demo)' }],
   flags: [
     {
       name: 'seed',
-      type: 'number',
+      type: 'integer',
+      min: 0,
+      max: 2 ** 31 - 1,
+      example: '11',
       placeholder: 'N',
       description: 'random seed; same seed and as-of give the same numbers',
       default: 7,
@@ -29,10 +66,20 @@ export const demoCommand: CliCommand = {
     { name: 'force', type: 'boolean', description: 'regenerate a demo workspace whose gtm.yaml was edited' },
     {
       name: 'accounts',
-      type: 'number',
+      type: 'integer',
       placeholder: 'N',
+      min: 10,
+      max: 200000,
+      example: '6000',
       description: 'number of accounts to generate',
       default: 6000,
+    },
+    {
+      name: 'command',
+      type: 'string',
+      choices: Object.keys(DEMO_USAGE_LINES),
+      description: "which command's usage line to run in the demo",
+      default: 'track-source',
     },
   ],
   examples: [
@@ -46,7 +93,6 @@ export const demoCommand: CliCommand = {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
       throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
     const seed = Number(args.flags.seed);
-    if (!Number.isInteger(seed)) throw usageError('must be an integer', '--seed');
     ctx.out.progress(`writing demo workspace to ${dir}`);
     const { writeDemo } = await import('../../demo/index.ts');
     const { files, truth } = await writeDemo(dir, {
@@ -60,15 +106,35 @@ export const demoCommand: CliCommand = {
         `Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`,
       );
     if (!args.flags.run) return 0;
-    if (!ctx.global.json) ctx.out.text(`Running: gtm run '${DEMO_USAGE_LINE}'\n`);
-    const tokens = tokenize(DEMO_USAGE_LINE);
-    if (commandFromUsage(tokens[0]) !== trackSourceCommand.name)
-      throw new Error('demo usage line names another command');
-    const parsed = parseArgs(tokens.slice(1), trackSourceCommand.flags);
-    return trackSourceCommand.run!(parsed, {
+    const name = String(args.flags.command);
+    const line = DEMO_USAGE_LINES[name];
+    const { COMMANDS } = await import('../registry.ts');
+    const cmd = COMMANDS.find((c) => c.name === name && c.run);
+    if (!cmd)
+      throw usageError(
+        `${name} is not available in this version`,
+        '--command',
+        `use one of: ${COMMANDS.filter((c) => DEMO_USAGE_LINES[c.name])
+          .map((c) => c.name)
+          .join(', ')}`,
+      );
+    if (!ctx.global.json) ctx.out.text(`Running: gtm run '${line}'\n`);
+    const tokens = tokenize(line);
+    const parsed = parseArgs(tokens.slice(1), [...cmd.flags]);
+    const code = await cmd.run!(parsed, {
       ...ctx,
       cwd: dir,
       global: { ...ctx.global, asOf, config: undefined },
     });
+    if (!ctx.global.json)
+      ctx.out.text(
+        nextSteps(
+          ctx.cwd,
+          dir,
+          name,
+          COMMANDS.filter((c) => c.run).map((c) => c.name),
+        ),
+      );
+    return code;
   },
 };
