@@ -93,7 +93,7 @@ describe('gtm demo', () => {
       (await runCli(['demo', 'x', '--as-of', '15/11/2026', '--no-run'], { cwd: root })).stderrLines,
     ).toEqual([expect.stringMatching(/^error\[USAGE\] --as-of: must be a date YYYY-MM-DD/)]);
     expect((await runCli(['demo', 'x', '--seed', '1.5', '--no-run'], { cwd: root })).stderrLines).toEqual([
-      'error[USAGE] --seed: must be an integer',
+      'error[USAGE] --seed: expects a whole number, got 1.5 — e.g. --seed 11',
     ]);
   });
 });
