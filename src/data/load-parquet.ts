@@ -1,5 +1,5 @@
 /**
- * Parquet files → one DuckDB table plus `source_file` and `source_row` (DuckDB's
+ * Parquet files → one DuckDB view plus `source_file` and `source_row` (DuckDB's
  * `file_row_number`, 1-based). Parquet is typed and framed, so there is nothing to reject row by
  * row: a damaged file is an INPUT error naming it.
  */
@@ -33,7 +33,8 @@ export async function loadParquet(
   assertNoReservedColumns(own, spec.name, resolved.files[0]);
   await engine
     .exec(
-      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT ${own.map((c) => quoteIdent(c)).join(', ')}` +
+      // a view, not a copy: Parquet is already typed and columnar, and normalization reads it once
+      `CREATE OR REPLACE VIEW ${quoteIdent(table)} AS SELECT ${own.map((c) => quoteIdent(c)).join(', ')}` +
         `${own.length ? ', ' : ''}${quoteIdent(FILE_KEY)} AS source_file, file_row_number + 1 AS source_row ` +
         `FROM ${reader}`,
     )

@@ -9,16 +9,30 @@ import { quoteIdent as ident } from '../sql-text.ts';
  * A row whose identity (person_id, or account_id when there is no person) is missing is never a
  * duplicate of another: without an identity there is no evidence that two touches are one.
  */
+/** The SQL expression a dedupe key groups by (a person without an id groups by account, or alone). */
+export function dedupeKeyExpr(k: string): string {
+  return k === 'person_id'
+    ? `COALESCE(person_id, 'account:' || account_id, 'row:' || _source || ':' || CAST(_row AS VARCHAR))`
+    : ident(k);
+}
+
+/**
+ * Rows of `input` that may have a duplicate: their non-time keys hash like another row's. Only they
+ * need the exact dedupe (window functions), which keeps that step small on large sources; a hash
+ * collision only adds a candidate, which the exact dedupe then keeps.
+ */
+export function dedupeCandidatesSql(input: string, keys: string[], timeKey?: string): string {
+  const plain = keys.filter((k) => k !== timeKey).map(dedupeKeyExpr);
+  const h = plain.length ? `hash(${plain.join(', ')})` : '0';
+  return `SELECT * FROM ${input} WHERE ${h} IN (SELECT ${h} FROM ${input} GROUP BY 1 HAVING count(*) > 1)`;
+}
+
 export function dedupeSql(
   input: string,
   keys: string[],
   opts: { timeKey?: string; toleranceSeconds?: number },
 ): string {
-  const keyExpr = (k: string) =>
-    k === 'person_id'
-      ? `COALESCE(person_id, 'account:' || account_id, 'row:' || _source || ':' || CAST(_row AS VARCHAR))`
-      : ident(k);
-  const plain = keys.filter((k) => k !== opts.timeKey).map(keyExpr);
+  const plain = keys.filter((k) => k !== opts.timeKey).map(dedupeKeyExpr);
   const part = plain.length ? `PARTITION BY ${plain.join(', ')}` : '';
   const pref = '_priority, _source, _row';
   if (opts.timeKey && keys.includes(opts.timeKey)) {

@@ -32,6 +32,11 @@ export interface SourceBinding {
   rawTable: string;
   /** canonical column → the source's column (absent canonical columns become NULL) */
   columns: Record<string, string | undefined>;
+  /**
+   * The engine type of each source column (e.g. from Parquet). Typed columns are read as they are;
+   * text columns are parsed. Absent: every column is treated as text.
+   */
+  columnTypes?: Record<string, string>;
   defaultPartner?: string;
   /** Currency of amounts when the source has no currency column. */
   defaultCurrency: string;

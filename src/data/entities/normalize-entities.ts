@@ -4,7 +4,7 @@ import type { Engine } from '../engine.ts';
 import { ratesTableSql, type RateSpec } from '../normalize/index.ts';
 import { quoteIdent as ident } from '../sql-text.ts';
 import type { SourceLoad } from '../source-spec.ts';
-import { dedupeSql } from './dedupe-sql.ts';
+import { dedupeCandidatesSql, dedupeSql } from './dedupe-sql.ts';
 import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 
 /** A source ready for normalization: its binding to an entity and what loading it produced. */
@@ -24,7 +24,7 @@ export interface NormalizeResult {
   entities: Record<string, number>;
 }
 
-const BOOKKEEPING = ['_dup_rank', '_kept_source', '_kept_row', '_reject_reason'];
+const BOOKKEEPING = ['_reject_reason'];
 
 /**
  * Normalizes loaded sources into one canonical table per entity (named after the entity) and
@@ -61,9 +61,7 @@ async function normalizeOne(
 ): Promise<number> {
   const table = ident(spec.name);
   if (!parts.length) {
-    await engine.exec(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM (${spec.emptySelect()}) WHERE false`,
-    );
+    await engine.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM (${spec.emptySelect()}) WHERE false`);
     return 0;
   }
   const staged: string[] = [];
@@ -74,12 +72,19 @@ async function normalizeOne(
   }
   const all = ident(`all_${spec.name}`);
   const ded = ident(`ded_${spec.name}`);
-  await engine.exec(`CREATE OR REPLACE TABLE ${all} AS ${staged.join(' UNION ALL BY NAME ')}`);
+  await engine.exec(
+    staged.length === 1
+      ? `CREATE OR REPLACE VIEW ${all} AS ${staged[0]}`
+      : `CREATE OR REPLACE TABLE ${all} AS ${staged.join(' UNION ALL BY NAME ')}`,
+  );
   const rule = settings.dedupe[spec.name];
+  const keys = [...(rule?.keys ?? spec.dedupe.keys)];
+  const valid = `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`;
+  // The exact dedupe (window functions) runs on the rows that may have a duplicate only.
   await engine.exec(
     `CREATE OR REPLACE TABLE ${ded} AS ${dedupeSql(
-      `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`,
-      [...(rule?.keys ?? spec.dedupe.keys)],
+      `(${dedupeCandidatesSql(valid, keys, spec.dedupe.timeKey)})`,
+      keys,
       {
         timeKey: spec.dedupe.timeKey,
         toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
@@ -87,8 +92,17 @@ async function normalizeOne(
     )}`,
   );
   const drop = [...BOOKKEEPING, ...(spec.internal ?? [])].map((x) => ident(x)).join(', ');
+  const [{ dups }] = await engine.query<{ dups: number }>(
+    `SELECT count(*) AS dups FROM ${ded} WHERE _dup_rank > 1`,
+  );
+  // The canonical table is a view over the staged rows (no second copy of a large source); the
+  // anti-join drops the duplicates when there are any.
   await engine.exec(
-    `CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (${drop}) FROM ${ded} WHERE _dup_rank = 1`,
+    `CREATE OR REPLACE VIEW ${table} AS SELECT v.* EXCLUDE (${drop}) FROM ${valid} v` +
+      (Number(dups)
+        ? ` ANTI JOIN (SELECT _source, _file, _row FROM ${ded} WHERE _dup_rank > 1) d
+       ON v._source = d._source AND v._file IS NOT DISTINCT FROM d._file AND v._row = d._row`
+        : ''),
   );
   await account(engine, spec.name, parts, baseDir, out);
   const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
@@ -104,11 +118,11 @@ async function account(
 ): Promise<void> {
   const all = ident(`all_${entity}`);
   const ded = ident(`ded_${entity}`);
-  const counts = await engine.query<{ _source: string; rejected: number }>(
-    `SELECT _source, count(*) FILTER (WHERE _reject_reason IS NOT NULL) AS rejected FROM ${all} GROUP BY _source`,
+  const counts = await engine.query<{ _source: string; rejected: number; valid: number }>(
+    `SELECT _source, count(*) FILTER (WHERE _reject_reason IS NOT NULL) AS rejected, count(*) FILTER (WHERE _reject_reason IS NULL) AS valid FROM ${all} GROUP BY _source`,
   );
-  const dd = await engine.query<{ _source: string; accepted: number; deduplicated: number }>(
-    `SELECT _source, count(*) FILTER (WHERE _dup_rank = 1) AS accepted, count(*) FILTER (WHERE _dup_rank > 1) AS deduplicated FROM ${ded} GROUP BY _source`,
+  const dd = await engine.query<{ _source: string; deduplicated: number }>(
+    `SELECT _source, count(*) AS deduplicated FROM ${ded} WHERE _dup_rank > 1 GROUP BY _source`,
   );
   for (const p of parts) {
     const name = p.binding.source;
@@ -118,7 +132,7 @@ async function account(
       source: name,
       entity,
       rows_in: p.load.rows + p.load.rejects.length,
-      accepted: Number(d?.accepted ?? 0),
+      accepted: Number(c?.valid ?? 0) - Number(d?.deduplicated ?? 0),
       deduplicated: Number(d?.deduplicated ?? 0),
       rejected: p.load.rejects.length + Number(c?.rejected ?? 0),
     });

@@ -1,8 +1,8 @@
 import type { EntitySpec } from './entity-spec.ts';
 import { assignments, experiments } from './experiments.ts';
-// optimize-referrals entities import
-// monitor-loyalty entities import
-// monitor-personalization entities import
+import { advocates, clicks, conversions, npsResponses, payouts, referrals, shares } from './referrals.ts';
+import { csatResponses, ledger, members, orders, rewards, tierRules } from './loyalty.ts';
+import { consentRecords, decisions, outcomes, ruleChanges } from './personalization.ts';
 import { opportunities } from './opportunities.ts';
 import { people } from './people.ts';
 import { stageHistory } from './stage-history.ts';
@@ -22,9 +22,23 @@ export const ENTITIES: Readonly<Record<string, EntitySpec>> = Object.freeze(
       stageHistory,
       experiments,
       assignments,
-      // optimize-referrals entities
-      // monitor-loyalty entities
-      // monitor-personalization entities
+      advocates,
+      shares,
+      clicks,
+      referrals,
+      conversions,
+      payouts,
+      npsResponses,
+      members,
+      ledger,
+      orders,
+      rewards,
+      tierRules,
+      csatResponses,
+      decisions,
+      outcomes,
+      ruleChanges,
+      consentRecords,
     ].map((e) => [e.name, e]),
   ),
 );

@@ -70,7 +70,34 @@ const KIND_WORD: Partial<Record<ColumnKind, string>> = {
   boolean: 'true or false',
 };
 
+/** Engine types a column of each kind can be read from as it is, without parsing text. */
+const NATIVE: Partial<Record<ColumnKind, RegExp>> = {
+  timestamp: /^(TIMESTAMP|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_S|TIMESTAMP WITH TIME ZONE|DATE)$/,
+  date: /^(DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE)$/,
+  number:
+    /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT)$/,
+  amount:
+    /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT)$/,
+  integer: /^(BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT)$/,
+  boolean: /^BOOLEAN$/,
+};
+
+/** The source column when its engine type already is the kind's (read as is), else undefined. */
+function nativeColumn(b: SourceBinding, name: string, def: ColumnDef): string | undefined {
+  const column = b.columns[name];
+  const type = column ? b.columnTypes?.[column]?.toUpperCase() : undefined;
+  return column && type && NATIVE[def.kind]?.test(type) ? ident(column) : undefined;
+}
+
 function parsedSql(b: SourceBinding, s: NormalizeSettings, name: string, def: ColumnDef): string {
+  const native = nativeColumn(b, name, def);
+  if (native) {
+    // TIMESTAMPTZ is converted to UTC wall time like the text parser does with offsets
+    const t = b.columnTypes?.[b.columns[name] as string]?.toUpperCase() ?? '';
+    if (def.kind === 'timestamp')
+      return t.includes('TIME ZONE') ? `timezone('UTC', ${native})` : `CAST(${native} AS TIMESTAMP)`;
+    return `CAST(${native} AS ${SQL_TYPE[def.kind]})`;
+  }
   const raw = col(b, name);
   switch (def.kind) {
     case 'key':
@@ -108,17 +135,19 @@ function reasonBranches(name: string, def: ColumnDef): string[] {
   const word = KIND_WORD[def.kind];
   if (word)
     out.push(
-      `WHEN ${raw} IS NOT NULL AND ${c} IS NULL THEN '${name}: cannot read ' || ${raw} || ' as ${word}'`,
+      `WHEN ${raw} IS NOT NULL AND ${c} IS NULL THEN '${name}: cannot read ' || CAST(${raw} AS VARCHAR) || ' as ${word}'`,
     );
   if (def.kind === 'number' || def.kind === 'amount')
     out.push(
-      `WHEN ${c} IS NOT NULL AND NOT isfinite(${c}) THEN '${name}: ' || ${raw} || ' is not a finite number'`,
+      `WHEN ${c} IS NOT NULL AND NOT isfinite(${c}) THEN '${name}: ' || CAST(${raw} AS VARCHAR) || ' is not a finite number'`,
     );
   if (def.min !== undefined)
-    out.push(`WHEN ${c} < ${Number(def.min)} THEN '${name}: ' || ${raw} || ' is below ${def.min}'`);
+    out.push(
+      `WHEN ${c} < ${Number(def.min)} THEN '${name}: ' || CAST(${raw} AS VARCHAR) || ' is below ${def.min}'`,
+    );
   if (def.kind === 'token' && def.values?.length)
     out.push(
-      `WHEN ${c} IS NOT NULL AND ${c} NOT IN (${def.values.map((v) => literal(v)).join(', ')}) THEN '${name}: ' || ${raw} || ' is not one of ${def.values.join(', ')}'`,
+      `WHEN ${c} IS NOT NULL AND ${c} NOT IN (${def.values.map((v) => literal(v)).join(', ')}) THEN '${name}: ' || CAST(${raw} AS VARCHAR) || ' is not one of ${def.values.join(', ')}'`,
     );
   return out;
 }
@@ -146,10 +175,12 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     required: entries.filter(([, d]) => d.required).map(([n]) => n),
     oneOf: def.oneOf ?? [],
     dedupe: def.dedupe,
-    internal: [...entries.map(([n]) => `_raw_${n}`), ...amounts.map(([n]) => `_rate_${n}`)],
+    internal: [],
     select(b, s) {
+      // typed source columns keep their own value as the "raw" one (cast to text only in a reason)
       const parsed = entries.map(
-        ([n, d]) => `${parsedSql(b, s, n, d)} AS ${ident(n)}, ${text(b, n)} AS ${ident(`_raw_${n}`)}`,
+        ([n, d]) =>
+          `${parsedSql(b, s, n, d)} AS ${ident(n)}, ${nativeColumn(b, n, d) ?? text(b, n)} AS ${ident(`_raw_${n}`)}`,
       );
       const inner = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${ident(b.rawTable)}`;
       const currency = hasCurrency ? 'o.currency' : literal(b.defaultCurrency.toUpperCase());
@@ -172,7 +203,10 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
         ? ` REPLACE (${amounts.map(([n]) => `${ident(n)} * ${ident(`_rate_${n}`)} AS ${ident(n)}`).join(', ')})`
         : '';
       const locals = amounts.map(([n]) => `, ${ident(n)} AS ${ident(`${n}_local`)}`).join('');
-      return `SELECT *${replace}${locals}, ${reason} AS _reject_reason FROM (${rated})`;
+      // the raw values and rates serve the reasons only: they are not kept in the staged table
+      const helpers = [...entries.map(([n]) => `_raw_${n}`), ...amounts.map(([n]) => `_rate_${n}`)];
+      const exclude = ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})`;
+      return `SELECT *${exclude}${replace}${locals}, ${reason} AS _reject_reason FROM (${rated})`;
     },
     emptySelect() {
       const cols = entries.map(([n, d]) => `NULL::${SQL_TYPE[d.kind]} AS ${ident(n)}`);

@@ -1,0 +1,120 @@
+import { typedEntity } from './typed-entity.ts';
+
+/**
+ * The entities of `monitor-loyalty`: programme members, the points ledger, orders (members and
+ * non-members), the rewards catalogue, tier rules and CSAT responses.
+ */
+
+/** Programme members: enrolment, current tier (with the tier held before it), region, channel, cohort. */
+export const members = typedEntity({
+  name: 'members',
+  description:
+    'loyalty members: id, enrolled at, current tier (since when, and the tier before it), region, enrolment channel, cohort',
+  columns: {
+    member_id: { kind: 'key', required: true },
+    enrolled_at: { kind: 'timestamp', required: true },
+    tier: { kind: 'text' },
+    /** When the member entered the current tier (the tier migration matrix reads it). */
+    tier_since: { kind: 'timestamp' },
+    /** The tier held before `tier_since` (empty: none, or not known). */
+    previous_tier: { kind: 'text' },
+    region: { kind: 'text' },
+    channel: { kind: 'token' },
+    /** A cohort label; default: the quarter of enrolment. */
+    cohort: { kind: 'text' },
+  },
+  dedupe: { keys: ['member_id'] },
+});
+
+/** The points ledger: one row per points event. */
+export const ledger = typedEntity({
+  name: 'ledger',
+  description:
+    'points ledger: entry, member, time, type (earn, redeem, expire, adjust, pending), points, order, reward, expiry date',
+  columns: {
+    entry_id: { kind: 'id', required: true },
+    member_id: { kind: 'key', required: true },
+    occurred_at: { kind: 'timestamp', required: true },
+    type: {
+      kind: 'token',
+      required: true,
+      values: ['earn', 'redeem', 'expire', 'adjust', 'pending'],
+      aliases: { accrual: 'earn', accrue: 'earn', burn: 'redeem', redemption: 'redeem', expiry: 'expire' },
+    },
+    /** Points of the event: a magnitude for earn, redeem, expire and pending; signed for adjust. */
+    points: { kind: 'number', required: true },
+    order_id: { kind: 'id' },
+    reward_id: { kind: 'id' },
+    expires_at: { kind: 'timestamp' },
+  },
+  dedupe: { keys: ['entry_id'] },
+});
+
+/** Orders of members and non-members. */
+export const orders = typedEntity({
+  name: 'orders',
+  description:
+    'orders: id, customer (a member id for members), member flag, amount, currency, time, reward applied',
+  columns: {
+    order_id: { kind: 'id', required: true },
+    customer_id: { kind: 'key', required: true },
+    is_member: { kind: 'boolean' },
+    amount: { kind: 'amount', required: true, min: 0, rateAt: 'ordered_at' },
+    currency: { kind: 'currency' },
+    ordered_at: { kind: 'timestamp', required: true },
+    channel: { kind: 'token' },
+    /** The reward (voucher) used on the order, if any: reward usage reads it. */
+    reward_id: { kind: 'id' },
+  },
+  dedupe: { keys: ['order_id'] },
+});
+
+/** The rewards catalogue: what a reward costs the programme and in points. */
+export const rewards = typedEntity({
+  name: 'rewards',
+  description: 'rewards catalogue: reward, name, points price, cost to the programme, face value',
+  columns: {
+    reward_id: { kind: 'id', required: true },
+    name: { kind: 'text' },
+    points: { kind: 'number', required: true, min: 0 },
+    cost: { kind: 'amount', required: true, min: 0 },
+    currency: { kind: 'currency' },
+    /** What the member gets, in money (face value of a voucher). */
+    face_value: { kind: 'amount', min: 0 },
+  },
+  dedupe: { keys: ['reward_id'] },
+});
+
+/** Tier rules: thresholds on a qualifying measure over a qualification period, and the downgrade policy. */
+export const tierRules = typedEntity({
+  name: 'tier_rules',
+  description:
+    'tier rules: tier, rank (0 = lowest), qualifying threshold and retain threshold, measure (spend or points), qualification period, downgrade policy',
+  columns: {
+    tier: { kind: 'text', required: true },
+    rank: { kind: 'integer', required: true, min: 0 },
+    qualify: { kind: 'number', required: true, min: 0 },
+    retain: { kind: 'number', min: 0 },
+    measure: { kind: 'token', values: ['spend', 'points'] },
+    qualification_months: { kind: 'integer', min: 1 },
+    /** calendar: periods from January 1; anniversary: from each member's enrolment day. */
+    qualification_period: { kind: 'token', values: ['calendar', 'anniversary'] },
+    downgrade_policy: { kind: 'token', values: ['end_of_period', 'never'] },
+  },
+  dedupe: { keys: ['tier'] },
+});
+
+/** CSAT survey responses. */
+export const csatResponses = typedEntity({
+  name: 'csat_responses',
+  description:
+    'CSAT responses: response, customer (member id for members), time, score (1..scale), touchpoint',
+  columns: {
+    response_id: { kind: 'id', required: true },
+    customer_id: { kind: 'key' },
+    responded_at: { kind: 'timestamp', required: true },
+    score: { kind: 'integer', required: true, min: 1 },
+    touchpoint: { kind: 'token' },
+  },
+  dedupe: { keys: ['response_id'] },
+});

@@ -1,0 +1,104 @@
+import { typedEntity } from './typed-entity.ts';
+
+/**
+ * Personalization decisions (exposures): which rule served which variant to which user, when, in
+ * which profile and channel, why (the evaluation reason as logged: OpenFeature's TARGETING_MATCH,
+ * SPLIT, DEFAULT, ERROR…, or matched / default / fallback / error / disabled), and the consent
+ * state the decision system saw. Read by monitor-personalization.
+ */
+export const decisions = typedEntity({
+  name: 'decisions',
+  description:
+    'personalization decisions: user, time, initiative, rule, variant, profile, channel, cohort, evaluation reason, error code, logged consent state',
+  columns: {
+    decision_id: { kind: 'id' },
+    user_id: { kind: 'key', required: true },
+    decided_at: { kind: 'timestamp', required: true },
+    initiative: { kind: 'text' },
+    rule_id: { kind: 'id', required: true },
+    variant: { kind: 'id', required: true },
+    profile: { kind: 'text' },
+    channel: { kind: 'token' },
+    cohort: { kind: 'text' },
+    /** Kept as logged: the governance scan maps OpenFeature reasons and reports the raw ones. */
+    reason: { kind: 'text' },
+    error_code: { kind: 'text' },
+    consent_state: {
+      kind: 'token',
+      values: ['granted', 'withdrawn', 'denied', 'unknown'],
+      aliases: {
+        opt_in: 'granted',
+        yes: 'granted',
+        true: 'granted',
+        opt_out: 'withdrawn',
+        revoked: 'withdrawn',
+        no: 'denied',
+        false: 'denied',
+      },
+    },
+  },
+  // The same user, rule, variant and instant is one decision logged twice (retried beacons).
+  dedupe: { keys: ['user_id', 'rule_id', 'variant', 'decided_at'] },
+});
+
+/** Outcomes after exposure: engagement and conversion events, with a value for revenue. */
+export const outcomes = typedEntity({
+  name: 'outcomes',
+  description: 'outcome events: user, time, event name, value (revenue, in the row currency)',
+  columns: {
+    outcome_id: { kind: 'id' },
+    user_id: { kind: 'key', required: true },
+    occurred_at: { kind: 'timestamp', required: true },
+    event: { kind: 'token', required: true },
+    value: { kind: 'amount', rateAt: 'occurred_at' },
+    currency: { kind: 'currency' },
+  },
+  dedupe: { keys: ['user_id', 'event', 'occurred_at'] },
+});
+
+/** The rule change log: who changed which rule, when it went live, and who approved it when. */
+export const ruleChanges = typedEntity({
+  name: 'rule_changes',
+  description: 'rule change log: rule, time live, author, change, approver, approval time',
+  columns: {
+    change_id: { kind: 'id' },
+    rule_id: { kind: 'id', required: true },
+    changed_at: { kind: 'timestamp', required: true },
+    author: { kind: 'text', required: true },
+    change: { kind: 'text' },
+    approved_by: { kind: 'text' },
+    approved_at: { kind: 'timestamp' },
+  },
+  dedupe: { keys: ['rule_id', 'changed_at', 'author'] },
+});
+
+/** Consent records from the consent platform: a grant or a withdrawal per user and purpose. */
+export const consentRecords = typedEntity({
+  name: 'consent_records',
+  description: 'consent records: user, purpose, granted or withdrawn, time recorded',
+  columns: {
+    user_id: { kind: 'key', required: true },
+    purpose: { kind: 'token', required: true },
+    status: {
+      kind: 'token',
+      required: true,
+      values: ['granted', 'withdrawn'],
+      aliases: {
+        opt_in: 'granted',
+        opted_in: 'granted',
+        accepted: 'granted',
+        yes: 'granted',
+        true: 'granted',
+        opt_out: 'withdrawn',
+        opted_out: 'withdrawn',
+        revoked: 'withdrawn',
+        denied: 'withdrawn',
+        rejected: 'withdrawn',
+        no: 'withdrawn',
+        false: 'withdrawn',
+      },
+    },
+    recorded_at: { kind: 'timestamp', required: true },
+  },
+  dedupe: { keys: ['user_id', 'purpose', 'status', 'recorded_at'] },
+});
