@@ -134,9 +134,21 @@ export async function loadPostgres(
   }
 }
 
+/** A PostgreSQL connection URL, refusing other databases' URLs that `pg` would misread. */
+function checkScheme(url: string, where: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
+  if (scheme !== 'postgres' && scheme !== 'postgresql')
+    throw new GtmError('CONFIG', `is not a PostgreSQL URL (${scheme ? `${scheme}://` : 'no scheme'})`, {
+      where,
+      hint: 'a postgres source needs postgres://user:password@host:5432/database; other databases: export to Parquet or CSV and read the file',
+    });
+  return url;
+}
+
 function connectionString(spec: PostgresSourceSpec): string {
+  const where = `sources.${spec.name}.url`;
   const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec.url.trim());
-  if (!m) return spec.url;
+  if (!m) return checkScheme(spec.url, where);
   const value = (spec.env ?? process.env)[m[1]];
   if (value === undefined || value === '') {
     throw new GtmError('CONFIG', `environment variable ${m[1]} is not set`, {
@@ -144,7 +156,7 @@ function connectionString(spec: PostgresSourceSpec): string {
       hint: `export ${m[1]}=postgres://user:password@host:5432/database before running gtm`,
     });
   }
-  return value;
+  return checkScheme(value, `${where} (${m[1]})`);
 }
 
 /** `host:port/database` for messages; never the user or password. */

@@ -212,10 +212,27 @@ export function loadWorkspace(opts: {
       'fix the YAML syntax (indentation, quotes, colons)',
     );
   }
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (cause) {
+    // the YAML library stops documents whose aliases expand without bound ("billion laughs")
+    throw configError(
+      `the YAML cannot be expanded: ${(cause as Error).message.split('\n')[0]}`,
+      shown,
+      'remove the anchors and aliases (&name, *name) that refer to each other, and write the values out',
+    );
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw configError('the config must be a YAML mapping', shown, 'start from `gtm init`');
   }
+  const badDate = firstImpossibleDate(raw, '');
+  if (badDate)
+    throw configError(
+      `${keyPath(badDate.path)} is not a real date: "${badDate.value}"`,
+      `${shown}:${lineOf(doc, badDate.path, text)}`,
+      'use an existing calendar date YYYY-MM-DD (months have 28 to 31 days)',
+    );
   const validate = schemaValidator();
   if (!validate(raw)) {
     const ex = explain(validate.errors ?? []);
@@ -231,6 +248,31 @@ export function loadWorkspace(opts: {
 }
 
 type Fail = (instancePath: string, message: string, hint: string) => GtmError;
+
+/**
+ * The first value written as a date (YYYY-MM-DD) that does not exist (2026-02-30): JavaScript
+ * would silently roll it over to March.
+ */
+function firstImpossibleDate(value: unknown, at: string): { path: string; value: string } | null {
+  if (typeof value === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!m) return null;
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return d.toISOString().slice(0, 10) === value ? null : { path: at, value };
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const hit = firstImpossibleDate(v, `${at}/${i}`);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = firstImpossibleDate(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
 
 /**
  * The workspace of a folder without gtm.yaml, for commands that can run without one
