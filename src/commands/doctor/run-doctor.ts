@@ -3,14 +3,13 @@ import {
   loadSource,
   normalizeEntities,
   openDuckDb,
-  resolveMapping,
   topReasons,
   type BoundSource,
   type EntitySpec,
 } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
-import { normalizeSettingsOf, sourceSpecOf, sourceWhere } from '../kit/workspace-sources.ts';
+import { bindSource, normalizeSettingsOf, sourceSpecOf } from '../kit/workspace-sources.ts';
 
 export interface DoctorCheck {
   source: string;
@@ -59,21 +58,9 @@ export async function runDoctor(
         const load = await loadSource(engine, sourceSpecOf(src, ws.baseDir, env), `raw_${i}`);
         check.rows = load.rows + load.rejects.length;
         check.columns = load.columns.map((c) => c.name);
-        const spec = entitySpec(src.entity) as EntitySpec;
-        const where = sourceWhere(src, i, load.files, ws.baseDir);
-        check.mapped = resolveMapping(spec, src.mapping, check.columns, where, `sources[${i}]`);
-        bound.push({
-          load,
-          binding: {
-            source: src.name,
-            entity: src.entity,
-            priority: src.priority,
-            rawTable: load.table,
-            columns: check.mapped,
-            defaultPartner: src.partner,
-            defaultCurrency: src.currency ?? ws.currency.reporting,
-          },
-        });
+        const source = bindSource(src, i, load, ws);
+        check.mapped = source.binding.columns;
+        bound.push(source);
         if (load.rejects.length) {
           check.status = 'warn';
           check.message = `${load.rejects.length} unreadable line(s), first at ${load.rejects[0].row}: ${load.rejects[0].reason}`;

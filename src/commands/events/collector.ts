@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzip } from 'node:zlib';
 import { createEventValidator } from '../../analyses/instrumentation/index.ts';
-import type { MessageRef, TrackingPlan, ValidationReport } from '../../analyses/instrumentation/index.ts';
+import type {
+  EventValidator,
+  MessageRef,
+  TrackingPlan,
+  ValidationReport,
+} from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 import { openMessageStore, readStoredMessages } from './message-store.ts';
+import type { MessageStore } from './message-store.ts';
 
 /** Segment's documented limits: 32 KB per message, 500 KB per batch request. */
 export const MAX_MESSAGE_BYTES = 32 * 1024;
@@ -92,82 +98,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   // key is a source); otherwise messages name theirs (context.source, or their library).
   const source = options.source ?? plan.sources.find((s) => s.writeKeys?.includes(options.writeKey))?.id;
   const liveRef: MessageRef = { where: 'collector', ...(source ? { source } : {}) };
-
-  const authorized = (req: IncomingMessage, body: Record<string, unknown> | undefined): boolean => {
-    const header = req.headers.authorization;
-    if (header) {
-      if (header === expectedAuth) return true;
-      // Some clients send "writeKey:password" or omit the colon; the user name is what counts.
-      const m = /^Basic\s+(.+)$/i.exec(header);
-      if (!m) return false;
-      const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-      return decoded.split(':')[0] === options.writeKey;
-    }
-    return body?.writeKey === options.writeKey;
-  };
-
-  const handle = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<{ status: number; messages: number }> => {
-    const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
-    if (req.method === 'GET' && path === '/summary') {
-      send(res, 200, validator.report());
-      return { status: 200, messages: 0 };
-    }
-    if (req.method === 'GET' && path === '/health') {
-      send(res, 200, { ok: true });
-      return { status: 200, messages: 0 };
-    }
-    const single = SINGLE_PATHS[path];
-    if (!single && !BATCH_PATHS.has(path)) throw new HttpError(404, `no route ${req.method} ${path}`);
-    if (req.method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
-    const raw = await readBody(req);
-    const text = await decode(raw, req.headers['content-encoding']);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new HttpError(400, 'body is not valid JSON');
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body))
-      throw new HttpError(400, 'body must be a JSON object');
-    const obj = body as Record<string, unknown>;
-    if (!authorized(req, obj))
-      throw new HttpError(401, 'missing or wrong write key (HTTP Basic auth, user = write key)');
-    let messages: Record<string, unknown>[];
-    if (single) {
-      // The endpoint says what the call is, as in Segment's API.
-      messages = [{ ...obj, type: single }];
-      delete messages[0].writeKey;
-    } else {
-      if (!Array.isArray(obj.batch)) throw new HttpError(400, 'batch body must have a "batch" array');
-      messages = obj.batch.map((m, i) => {
-        if (!m || typeof m !== 'object' || Array.isArray(m))
-          throw new HttpError(400, `batch[${i}] is not a JSON object`);
-        const msg = { ...(m as Record<string, unknown>) };
-        // Batch-level context and integrations apply to members that do not set their own.
-        if (msg.context === undefined && obj.context !== undefined) msg.context = obj.context;
-        if (msg.integrations === undefined && obj.integrations !== undefined)
-          msg.integrations = obj.integrations;
-        return msg;
-      });
-    }
-    const receivedAt = new Date().toISOString();
-    for (const [i, m] of messages.entries()) {
-      if (Buffer.byteLength(JSON.stringify(m)) > MAX_MESSAGE_BYTES) {
-        throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}is larger than 32 KB`);
-      }
-      if (typeof m.type !== 'string')
-        throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}has no type`);
-      m.messageId ??= randomUUID();
-      m.receivedAt = receivedAt;
-    }
-    await store.append(messages);
-    for (const m of messages) validator.validate(m, liveRef);
-    send(res, 200, { success: true });
-    return { status: 200, messages: messages.length };
-  };
+  const handle = (req: IncomingMessage, res: ServerResponse) =>
+    handleRequest(req, res, { writeKey: options.writeKey, expectedAuth, validator, store, liveRef });
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -183,18 +115,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     );
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new GtmError('IO', `collector cannot listen on ${host}:${options.port}: ${err.message}`, {
-          where: '--port',
-          hint: err.code === 'EADDRINUSE' ? 'the port is taken; pick another or pass 0' : undefined,
-          cause: err,
-        }),
-      ),
-    );
-    server.listen(options.port, host, () => resolve());
-  });
+  await listen(server, host, options.port);
   const port = (server.address() as AddressInfo).port;
   return {
     port,
@@ -209,6 +130,123 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       await store.close();
     },
   };
+}
+
+/** What a request handler needs from the running collector. */
+interface HandlerContext {
+  writeKey: string;
+  expectedAuth: string;
+  validator: EventValidator;
+  store: MessageStore;
+  liveRef: MessageRef;
+}
+
+/** Routes one request: the two GET endpoints, or a Segment call stored and validated on arrival. */
+async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+): Promise<{ status: number; messages: number }> {
+  const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
+  if (req.method === 'GET' && path === '/summary') {
+    send(res, 200, ctx.validator.report());
+    return { status: 200, messages: 0 };
+  }
+  if (req.method === 'GET' && path === '/health') {
+    send(res, 200, { ok: true });
+    return { status: 200, messages: 0 };
+  }
+  const single = SINGLE_PATHS[path];
+  if (!single && !BATCH_PATHS.has(path)) throw new HttpError(404, `no route ${req.method} ${path}`);
+  if (req.method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
+  const raw = await readBody(req);
+  const text = await decode(raw, req.headers['content-encoding']);
+  const obj = parseObjectBody(text);
+  if (!isAuthorized(req.headers.authorization, obj, ctx))
+    throw new HttpError(401, 'missing or wrong write key (HTTP Basic auth, user = write key)');
+  const messages = single ? singleMessage(obj, single) : batchMessages(obj);
+  stampMessages(messages, Boolean(single));
+  await ctx.store.append(messages);
+  for (const m of messages) ctx.validator.validate(m, ctx.liveRef);
+  send(res, 200, { success: true });
+  return { status: 200, messages: messages.length };
+}
+
+function parseObjectBody(text: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new HttpError(400, 'body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function isAuthorized(
+  header: string | undefined,
+  body: Record<string, unknown> | undefined,
+  ctx: Pick<HandlerContext, 'writeKey' | 'expectedAuth'>,
+): boolean {
+  if (header) {
+    if (header === ctx.expectedAuth) return true;
+    // Some clients send "writeKey:password" or omit the colon; the user name is what counts.
+    const m = /^Basic\s+(.+)$/i.exec(header);
+    if (!m) return false;
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    return decoded.split(':')[0] === ctx.writeKey;
+  }
+  return body?.writeKey === ctx.writeKey;
+}
+
+function singleMessage(obj: Record<string, unknown>, type: string): Record<string, unknown>[] {
+  // The endpoint says what the call is, as in Segment's API.
+  const messages: Record<string, unknown>[] = [{ ...obj, type }];
+  delete messages[0].writeKey;
+  return messages;
+}
+
+function batchMessages(obj: Record<string, unknown>): Record<string, unknown>[] {
+  if (!Array.isArray(obj.batch)) throw new HttpError(400, 'batch body must have a "batch" array');
+  return obj.batch.map((m, i) => {
+    if (!m || typeof m !== 'object' || Array.isArray(m))
+      throw new HttpError(400, `batch[${i}] is not a JSON object`);
+    const msg = { ...(m as Record<string, unknown>) };
+    // Batch-level context and integrations apply to members that do not set their own.
+    if (msg.context === undefined && obj.context !== undefined) msg.context = obj.context;
+    if (msg.integrations === undefined && obj.integrations !== undefined) msg.integrations = obj.integrations;
+    return msg;
+  });
+}
+
+/** Checks each message's size and type, then gives it a messageId (if missing) and the receipt time. */
+function stampMessages(messages: Record<string, unknown>[], single: boolean): void {
+  const receivedAt = new Date().toISOString();
+  for (const [i, m] of messages.entries()) {
+    if (Buffer.byteLength(JSON.stringify(m)) > MAX_MESSAGE_BYTES) {
+      throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}is larger than 32 KB`);
+    }
+    if (typeof m.type !== 'string')
+      throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}has no type`);
+    m.messageId ??= randomUUID();
+    m.receivedAt = receivedAt;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new GtmError('IO', `collector cannot listen on ${host}:${port}: ${err.message}`, {
+          where: '--port',
+          hint: err.code === 'EADDRINUSE' ? 'the port is taken; pick another or pass 0' : undefined,
+          cause: err,
+        }),
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -1,4 +1,8 @@
-import type { ReadoutResult } from '../shared/experiment-review/readout-result.ts';
+import type {
+  ReadoutMetric,
+  ReadoutResult,
+  ReadoutVariant,
+} from '../shared/experiment-review/readout-result.ts';
 
 /**
  * A readable terminal rendering of a readout: header with method and health, one row per metric
@@ -25,9 +29,26 @@ export function formatReadoutTable(result: ReadoutResult): string {
       ...(bayesian ? [] : [correction]),
     ].join(' | '),
   );
+  lines.push(`Health: ${healthParts(result.health).join(' | ')}`, '');
 
-  const h = result.health;
-  const health = [
+  const header = tableHeader(bayesian, level);
+  const rows: string[][] = [];
+  for (const metric of result.metrics) rows.push(...metricRows(metric, header, bayesian, relative));
+  lines.push(...table(header, rows));
+  if (!bayesian && result.correction !== 'none') {
+    lines.push(
+      `(adj.: goal metrics corrected with the ${correction}; the adjusted interval excludes 0 exactly when adj. p < ${result.alpha})`,
+    );
+  }
+
+  const rec = result.recommendation;
+  lines.push('', `Recommendation: ${rec.action.toUpperCase()}${rec.variant ? ` ${rec.variant}` : ''}`);
+  for (const reason of rec.reasons) lines.push(`  - ${reason}`);
+  return lines.join('\n');
+}
+
+function healthParts(h: ReadoutResult['health']): string[] {
+  return [
     h.srm
       ? `sample ratio p = ${formatP(h.srm.p_value)} (${h.srm.alert ? 'MISMATCH' : 'ok'})`
       : 'sample ratio not checked (no users)',
@@ -41,9 +62,10 @@ export function formatReadoutTable(result: ReadoutResult): string {
       ? `duration unknown (min ${h.min_days} days)`
       : `${trim(h.days_running)} days (min ${h.min_days})`,
   ];
-  lines.push(`Health: ${health.join(' | ')}`, '');
+}
 
-  const header = bayesian
+function tableHeader(bayesian: boolean, level: string): string[] {
+  return bayesian
     ? [
         'metric',
         'variant',
@@ -55,71 +77,63 @@ export function formatReadoutTable(result: ReadoutResult): string {
         'decision',
       ]
     : ['metric', 'variant', 'n', 'effect', `${level} interval`, 'p', 'adj. p', 'adj. interval', 'decision'];
-  const rows: string[][] = [];
-  for (const metric of result.metrics) {
-    const tags = [
-      metric.guardrail ? 'guardrail' : '',
-      metric.lower_is_better ? 'lower is better' : '',
-      metric.cuped ? 'CUPED' : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    const name = tags ? `${metric.name} (${tags})` : metric.name;
-    rows.push([
-      name,
-      `${metric.control.name} (control)`,
-      String(metric.control.n),
-      ...header.slice(3).map(() => ''),
-    ]);
-    for (const v of metric.variants) {
-      if (v.effect === null) {
-        rows.push([
-          '',
-          v.name,
-          String(v.n),
-          ...header.slice(3, -1).map(() => '-'),
-          `${v.decision}: ${v.error ?? ''}`,
-        ]);
-        continue;
-      }
-      const interval = formatInterval(v.ci, relative);
-      rows.push(
-        bayesian
-          ? [
-              '',
-              v.name,
-              String(v.n),
-              effect(v.effect, relative),
-              interval,
-              v.chance_to_win === null ? '-' : `${trim(v.chance_to_win * 100)}%`,
-              v.risk ? `${unsigned(v.risk[0], relative)} / ${unsigned(v.risk[1], relative)}` : '-',
-              v.decision,
-            ]
-          : [
-              '',
-              v.name,
-              String(v.n),
-              effect(v.effect, relative),
-              interval,
-              v.p_value === null ? '-' : formatP(v.p_value),
-              v.adjusted_p_value === null ? '-' : formatP(v.adjusted_p_value),
-              formatInterval(v.adjusted_ci, relative),
-              v.decision,
-            ],
-      );
-    }
-  }
-  lines.push(...table(header, rows));
-  if (!bayesian && result.correction !== 'none') {
-    lines.push(
-      `(adj.: goal metrics corrected with the ${correction}; the adjusted interval excludes 0 exactly when adj. p < ${result.alpha})`,
-    );
-  }
+}
 
-  const rec = result.recommendation;
-  lines.push('', `Recommendation: ${rec.action.toUpperCase()}${rec.variant ? ` ${rec.variant}` : ''}`);
-  for (const reason of rec.reasons) lines.push(`  - ${reason}`);
-  return lines.join('\n');
+/** The control row of one metric (carrying the metric's name and tags), then one row per variant. */
+function metricRows(
+  metric: ReadoutMetric,
+  header: string[],
+  bayesian: boolean,
+  relative: boolean,
+): string[][] {
+  const tags = [
+    metric.guardrail ? 'guardrail' : '',
+    metric.lower_is_better ? 'lower is better' : '',
+    metric.cuped ? 'CUPED' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const name = tags ? `${metric.name} (${tags})` : metric.name;
+  const rows: string[][] = [
+    [name, `${metric.control.name} (control)`, String(metric.control.n), ...header.slice(3).map(() => '')],
+  ];
+  for (const v of metric.variants) rows.push(variantRow(v, header, bayesian, relative));
+  return rows;
+}
+
+function variantRow(v: ReadoutVariant, header: string[], bayesian: boolean, relative: boolean): string[] {
+  if (v.effect === null) {
+    return [
+      '',
+      v.name,
+      String(v.n),
+      ...header.slice(3, -1).map(() => '-'),
+      `${v.decision}: ${v.error ?? ''}`,
+    ];
+  }
+  const interval = formatInterval(v.ci, relative);
+  return bayesian
+    ? [
+        '',
+        v.name,
+        String(v.n),
+        effect(v.effect, relative),
+        interval,
+        v.chance_to_win === null ? '-' : `${trim(v.chance_to_win * 100)}%`,
+        v.risk ? `${unsigned(v.risk[0], relative)} / ${unsigned(v.risk[1], relative)}` : '-',
+        v.decision,
+      ]
+    : [
+        '',
+        v.name,
+        String(v.n),
+        effect(v.effect, relative),
+        interval,
+        v.p_value === null ? '-' : formatP(v.p_value),
+        v.adjusted_p_value === null ? '-' : formatP(v.adjusted_p_value),
+        formatInterval(v.adjusted_ci, relative),
+        v.decision,
+      ];
 }
 
 function formatInterval(ci: [number | null, number | null] | null, relative: boolean): string {

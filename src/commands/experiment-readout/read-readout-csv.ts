@@ -1,4 +1,4 @@
-import { parseCsv } from './parse-csv.ts';
+import { parseCsv, type CsvRecord } from './parse-csv.ts';
 import {
   ARM_FIELDS,
   buildArm,
@@ -22,6 +22,20 @@ const ALL_COLUMNS = ['metric', 'variant', ...STAT_COLUMNS, ...METRIC_COLUMNS, ..
 interface Cell {
   readonly value: string;
   readonly where: string;
+}
+
+/** The file name and header columns every cell lookup needs. */
+interface Sheet {
+  readonly file: string;
+  readonly columns: readonly string[];
+}
+
+interface RowGroups {
+  variantOrder: string[];
+  variantInfo: Map<string, { weight?: Cell; users?: Cell }>;
+  metricOrder: string[];
+  metricRows: Map<string, Map<string, CsvRecord>>;
+  metricInfo: Map<string, Record<string, Cell | undefined>>;
 }
 
 /**
@@ -57,6 +71,22 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
     );
   }
   const [header, ...rows] = parsed.records;
+  const sheet: Sheet = { file, columns: readHeader(header, file) };
+  if (rows.length === 0) throw inputError('no data rows', file, 'add one row per metric and variant');
+  const groups = groupRows(sheet, rows);
+  if (groups.variantOrder.length < 2)
+    throw inputError(
+      'only one variant found',
+      file,
+      'the first variant is the control; add rows for at least one more',
+    );
+  const variants = readVariants(groups, file);
+  const metrics = groups.metricOrder.map((name) => readMetric(sheet, groups, name));
+  return { settings: {}, variants, metrics, daysRunning: null, multipleExposures: null };
+}
+
+/** The header's column names, after checking each is known, appears once, and the required ones are there. */
+function readHeader(header: CsvRecord | undefined, file: string): string[] {
   if (!header)
     throw inputError(
       'the file is empty',
@@ -82,21 +112,27 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
         `the header needs ${REQUIRED_COLUMNS.join(', ')}`,
       );
   }
-  if (rows.length === 0) throw inputError('no data rows', file, 'add one row per metric and variant');
+  return columns;
+}
 
-  const cellOf = (row: (typeof rows)[number], column: string): Cell | undefined => {
-    const i = columns.indexOf(column);
-    if (i < 0) return undefined;
-    const value = (row.cells[i] ?? '').trim();
-    return value === '' ? undefined : { value, where: `${file}:${row.line}:${i + 1}` };
+/** A non-empty cell of `row` with its `file:row:column`, or undefined when the column is absent or the cell empty. */
+function cellOf(sheet: Sheet, row: CsvRecord, column: string): Cell | undefined {
+  const i = sheet.columns.indexOf(column);
+  if (i < 0) return undefined;
+  const value = (row.cells[i] ?? '').trim();
+  return value === '' ? undefined : { value, where: `${sheet.file}:${row.line}:${i + 1}` };
+}
+
+/** Rows grouped by metric and variant, in order of first appearance, with the per-metric and per-variant cells. */
+function groupRows(sheet: Sheet, rows: readonly CsvRecord[]): RowGroups {
+  const { file, columns } = sheet;
+  const groups: RowGroups = {
+    variantOrder: [],
+    variantInfo: new Map(),
+    metricOrder: [],
+    metricRows: new Map(),
+    metricInfo: new Map(),
   };
-
-  const variantOrder: string[] = [];
-  const variantInfo = new Map<string, { weight?: Cell; users?: Cell }>();
-  const metricOrder: string[] = [];
-  const metricRows = new Map<string, Map<string, (typeof rows)[number]>>();
-  const metricInfo = new Map<string, Record<string, Cell | undefined>>();
-
   for (const row of rows) {
     if (row.cells.length > columns.length) {
       throw inputError(
@@ -106,71 +142,82 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
       );
     }
     const metric = required(
-      cellOf(row, 'metric'),
+      cellOf(sheet, row, 'metric'),
       `${file}:${row.line}:${columns.indexOf('metric') + 1}`,
       'metric',
     );
     const variant = required(
-      cellOf(row, 'variant'),
+      cellOf(sheet, row, 'variant'),
       `${file}:${row.line}:${columns.indexOf('variant') + 1}`,
       'variant',
     );
-    if (!variantInfo.has(variant.value)) {
-      variantOrder.push(variant.value);
-      variantInfo.set(variant.value, {});
-    }
-    const vInfo = variantInfo.get(variant.value) ?? {};
-    for (const column of VARIANT_COLUMNS as ('weight' | 'users')[]) {
-      const c = cellOf(row, column);
-      if (c === undefined) continue;
-      const prior = vInfo[column];
-      if (prior && prior.value !== c.value) {
-        throw inputError(
-          `variant '${variant.value}' has ${column} ${prior.value} on an earlier row and ${c.value} here`,
-          c.where,
-          `give ${column} once per variant, or the same value on every row`,
-        );
-      }
-      vInfo[column] = c;
-    }
-    if (!metricRows.has(metric.value)) {
-      metricOrder.push(metric.value);
-      metricRows.set(metric.value, new Map());
-      metricInfo.set(metric.value, {});
-    }
-    const byVariant = metricRows.get(metric.value) ?? new Map();
-    if (byVariant.has(variant.value)) {
+    addVariantRow(sheet, groups, row, variant.value);
+    addMetricRow(sheet, groups, row, metric.value, variant.value);
+  }
+  return groups;
+}
+
+function addVariantRow(sheet: Sheet, groups: RowGroups, row: CsvRecord, variant: string): void {
+  if (!groups.variantInfo.has(variant)) {
+    groups.variantOrder.push(variant);
+    groups.variantInfo.set(variant, {});
+  }
+  const vInfo = groups.variantInfo.get(variant) ?? {};
+  for (const column of VARIANT_COLUMNS as ('weight' | 'users')[]) {
+    const c = cellOf(sheet, row, column);
+    if (c === undefined) continue;
+    const prior = vInfo[column];
+    if (prior && prior.value !== c.value) {
       throw inputError(
-        `metric '${metric.value}' has two rows for variant '${variant.value}'`,
-        `${file}:${row.line}`,
-        'keep one row per metric and variant',
+        `variant '${variant}' has ${column} ${prior.value} on an earlier row and ${c.value} here`,
+        c.where,
+        `give ${column} once per variant, or the same value on every row`,
       );
     }
-    byVariant.set(variant.value, row);
-    const mInfo = metricInfo.get(metric.value) ?? {};
-    for (const column of METRIC_COLUMNS) {
-      const c = cellOf(row, column);
-      if (c === undefined) continue;
-      const prior = mInfo[column];
-      if (prior && prior.value !== c.value) {
-        throw inputError(
-          `metric '${metric.value}' has ${column} '${prior.value}' on an earlier row and '${c.value}' here`,
-          c.where,
-          `use one ${column} per metric`,
-        );
-      }
-      mInfo[column] = c;
-    }
+    vInfo[column] = c;
   }
-  if (variantOrder.length < 2)
-    throw inputError(
-      'only one variant found',
-      file,
-      'the first variant is the control; add rows for at least one more',
-    );
+}
 
-  const variants: ReadoutVariantInput[] = variantOrder.map((name) => {
-    const info = variantInfo.get(name) ?? {};
+function addMetricRow(
+  sheet: Sheet,
+  groups: RowGroups,
+  row: CsvRecord,
+  metric: string,
+  variant: string,
+): void {
+  if (!groups.metricRows.has(metric)) {
+    groups.metricOrder.push(metric);
+    groups.metricRows.set(metric, new Map());
+    groups.metricInfo.set(metric, {});
+  }
+  const byVariant = groups.metricRows.get(metric) ?? new Map<string, CsvRecord>();
+  if (byVariant.has(variant)) {
+    throw inputError(
+      `metric '${metric}' has two rows for variant '${variant}'`,
+      `${sheet.file}:${row.line}`,
+      'keep one row per metric and variant',
+    );
+  }
+  byVariant.set(variant, row);
+  const mInfo = groups.metricInfo.get(metric) ?? {};
+  for (const column of METRIC_COLUMNS) {
+    const c = cellOf(sheet, row, column);
+    if (c === undefined) continue;
+    const prior = mInfo[column];
+    if (prior && prior.value !== c.value) {
+      throw inputError(
+        `metric '${metric}' has ${column} '${prior.value}' on an earlier row and '${c.value}' here`,
+        c.where,
+        `use one ${column} per metric`,
+      );
+    }
+    mInfo[column] = c;
+  }
+}
+
+function readVariants(groups: RowGroups, file: string): ReadoutVariantInput[] {
+  const variants: ReadoutVariantInput[] = groups.variantOrder.map((name) => {
+    const info = groups.variantInfo.get(name) ?? {};
     const weight = info.weight ? number(info.weight, 'weight') : 1;
     if (!(weight > 0))
       throw inputError(
@@ -196,60 +243,69 @@ export function readReadoutCsv(text: string, file: string): ReadoutInput {
       'give users for every variant (for the sample ratio check), or for none',
     );
   }
+  return variants;
+}
 
-  const metrics: ReadoutMetricInput[] = metricOrder.map((name) => {
-    const info = metricInfo.get(name) ?? {};
-    const typeCell = info.type;
-    const type = typeCell?.value as MetricType;
-    if (!typeCell || !METRIC_TYPES.includes(type)) {
+function readMetric(sheet: Sheet, groups: RowGroups, name: string): ReadoutMetricInput {
+  const { file } = sheet;
+  const info = groups.metricInfo.get(name) ?? {};
+  const typeCell = info.type;
+  const type = typeCell?.value as MetricType;
+  if (!typeCell || !METRIC_TYPES.includes(type)) {
+    throw inputError(
+      `type must be one of ${METRIC_TYPES.join(', ')}, got '${typeCell?.value ?? ''}'`,
+      typeCell?.where ?? file,
+      `set the type of metric '${name}'`,
+    );
+  }
+  const byVariant = groups.metricRows.get(name) ?? new Map<string, CsvRecord>();
+  const anyPre = [...byVariant.values()].some((row) => cellOf(sheet, row, 'pre_sum') !== undefined);
+  const cuped = info.cuped ? boolean(info.cuped) : anyPre;
+  const arms = groups.variantOrder.map((variant) => {
+    const row = byVariant.get(variant);
+    if (!row)
       throw inputError(
-        `type must be one of ${METRIC_TYPES.join(', ')}, got '${typeCell?.value ?? ''}'`,
-        typeCell?.where ?? file,
-        `set the type of metric '${name}'`,
+        `metric '${name}' has no row for variant '${variant}'`,
+        file,
+        `add a row: ${name},${type},${variant},n,...`,
       );
-    }
-    const byVariant = metricRows.get(name) ?? new Map();
-    const anyPre = [...byVariant.values()].some((row) => cellOf(row, 'pre_sum') !== undefined);
-    const cuped = info.cuped ? boolean(info.cuped) : anyPre;
-    const arms = variantOrder.map((variant) => {
-      const row = byVariant.get(variant);
-      if (!row)
-        throw inputError(
-          `metric '${name}' has no row for variant '${variant}'`,
-          file,
-          `add a row: ${name},${type},${variant},n,...`,
-        );
-      const fields: Record<string, number | undefined> = {};
-      for (const column of STAT_COLUMNS) {
-        const c = cellOf(row, column);
-        fields[column] = c === undefined ? undefined : number(c, column);
-      }
-      return buildArm(type, cuped, fields, (field) => {
-        const i = columns.indexOf(field);
-        return i < 0 ? `${file}:${row.line}` : `${file}:${row.line}:${i + 1}`;
-      });
-    });
-    const margin = info.non_inferiority_margin
-      ? number(info.non_inferiority_margin, 'non_inferiority_margin')
-      : 0;
-    if (margin < 0)
-      throw inputError(
-        `non_inferiority_margin must be ≥ 0, got ${margin}`,
-        info.non_inferiority_margin?.where ?? file,
-        'the largest acceptable harm, e.g. 0.02 for 2%',
-      );
-    return {
-      name,
-      type,
-      cuped,
-      lowerIsBetter: info.lower_is_better ? boolean(info.lower_is_better) : false,
-      guardrail: info.guardrail ? boolean(info.guardrail) : false,
-      nonInferiorityMargin: margin,
-      arms,
-    };
+    return readArm(sheet, row, type, cuped);
   });
+  const margin = info.non_inferiority_margin
+    ? number(info.non_inferiority_margin, 'non_inferiority_margin')
+    : 0;
+  if (margin < 0)
+    throw inputError(
+      `non_inferiority_margin must be ≥ 0, got ${margin}`,
+      info.non_inferiority_margin?.where ?? file,
+      'the largest acceptable harm, e.g. 0.02 for 2%',
+    );
+  return {
+    name,
+    type,
+    cuped,
+    lowerIsBetter: info.lower_is_better ? boolean(info.lower_is_better) : false,
+    guardrail: info.guardrail ? boolean(info.guardrail) : false,
+    nonInferiorityMargin: margin,
+    arms,
+  };
+}
 
-  return { settings: {}, variants, metrics, daysRunning: null, multipleExposures: null };
+function readArm(
+  sheet: Sheet,
+  row: CsvRecord,
+  type: MetricType,
+  cuped: boolean,
+): ReturnType<typeof buildArm> {
+  const fields: Record<string, number | undefined> = {};
+  for (const column of STAT_COLUMNS) {
+    const c = cellOf(sheet, row, column);
+    fields[column] = c === undefined ? undefined : number(c, column);
+  }
+  return buildArm(type, cuped, fields, (field) => {
+    const i = sheet.columns.indexOf(field);
+    return i < 0 ? `${sheet.file}:${row.line}` : `${sheet.file}:${row.line}:${i + 1}`;
+  });
 }
 
 function required(cell: Cell | undefined, where: string, column: string): Cell {

@@ -46,21 +46,43 @@ const FLAGS: Partial<Record<keyof ReadoutSettingsInput, string>> = {
  * result.recommendation.action; // 'keep running'
  */
 export async function runExperimentReadout(opts: ExperimentReadoutOptions): Promise<ReadoutResult> {
-  const flags = checkFlags(opts);
+  const flags = checkReadoutFlags(opts);
   const input = await readInput(opts.input);
+  return analyzeWithFlags(input, flags, opts.input);
+}
+
+/**
+ * The readout of `input` with the flag overrides (from `checkReadoutFlags`) over its settings.
+ * The combination is checked first: an error names the flag when the setting came from one
+ * (USAGE), else `where:settings.<key>` (INPUT).
+ *
+ * @example
+ * analyzeWithFlags(readReadoutCsv(text, 'r.csv'), checkReadoutFlags({ method: 'sequential' }), 'r.csv');
+ */
+export function analyzeWithFlags(
+  input: ReadoutInput,
+  flags: ReadoutSettingsInput,
+  where: string,
+): ReadoutResult {
   const settings: ReadoutSettingsInput = { ...input.settings, ...flags };
   // Flags and file settings are valid on their own; some combinations are not.
   const fromFlag = (key: keyof ReadoutSettingsInput) => flags[key] !== undefined;
   checkSettings(
     settings,
-    (key) => (fromFlag(key) ? (FLAGS[key] ?? key) : `${opts.input}:settings.${snake(key)}`),
+    (key) => (fromFlag(key) ? (FLAGS[key] ?? key) : `${where}:settings.${snake(key)}`),
     (key) => (fromFlag(key) ? 'USAGE' : 'INPUT'),
   );
 
   return analyzeReadout(input, settings);
 }
 
-function checkFlags(opts: ExperimentReadoutOptions): ReadoutSettingsInput {
+/**
+ * The method, difference, alpha and one-sided flags as settings, each checked on its own (a USAGE
+ * error naming the flag).
+ *
+ * @example checkReadoutFlags({ alpha: 0.1 }); // { alpha: 0.1 }
+ */
+export function checkReadoutFlags(opts: Omit<ExperimentReadoutOptions, 'input'>): ReadoutSettingsInput {
   const flags: ReadoutSettingsInput = {};
   if (opts.method !== undefined) {
     if (!METHODS.includes(opts.method)) {

@@ -1,14 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileRelationSql, openDuckDb } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
-import { runExperimentReadout, type ExperimentReadoutOptions } from './run-experiment-readout.ts';
-import type { ReadoutResult } from '../shared/experiment-review/readout-result.ts';
 import {
+  analyzeWithFlags,
+  checkReadoutFlags,
+  type ExperimentReadoutOptions,
+} from './run-experiment-readout.ts';
+import {
+  readoutInputFromRows,
   sufficientStatsSql,
+  type ReadoutResult,
+  type StatsRow,
   type SufficientStatsMetric,
-} from '../shared/experiment-review/sufficient-stats-sql.ts';
+} from '../shared/experiment-review/index.ts';
 
 export interface RawReadoutOptions extends Omit<ExperimentReadoutOptions, 'input'> {
   /** Raw exposure/outcome rows: Parquet, CSV or NDJSON. */
@@ -52,11 +55,10 @@ export async function runRawReadout(
   const metrics = parseMetricSpecs(opts.metrics);
   const relation = fileRelationSql(opts.exposures);
   const engine = await openDuckDb();
-  const dir = await mkdtemp(path.join(tmpdir(), 'gtm-readout-'));
   try {
     await engine.exec(`CREATE VIEW exposures AS SELECT * FROM ${relation}`);
     const [{ n }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM exposures');
-    const rows = await engine.query(
+    const rows = await engine.query<StatsRow>(
       sufficientStatsSql({
         table: 'exposures',
         variantColumn: opts.variantColumn,
@@ -65,44 +67,14 @@ export async function runRawReadout(
         controlVariant: opts.control,
       }),
     );
-    const cols = [
-      'metric',
-      'type',
-      'variant',
-      'n',
-      'sum',
-      'sum_squares',
-      'num_sum',
-      'num_sum_squares',
-      'den_sum',
-      'den_sum_squares',
-      'num_den_sum_product',
-      'pre_sum',
-      'pre_sum_squares',
-      'post_pre_sum_product',
-    ];
-    const usedCols = cols.filter((c) => rows.some((r) => r[c] !== null && r[c] !== undefined));
-    const csv = [
-      usedCols.join(','),
-      ...rows.map((r) =>
-        usedCols
-          .map((c) =>
-            r[c] === null || r[c] === undefined
-              ? ''
-              : String(r[c]).includes(',')
-                ? `"${String(r[c]).replace(/"/g, '""')}"`
-                : String(r[c]),
-          )
-          .join(','),
-      ),
-    ].join('\n');
-    const file = path.join(dir, 'stats.csv');
-    await writeFile(file, `${csv}\n`);
-    const { exposures: _e, variantColumn: _v, unitColumn: _u, metrics: _m, control: _c, ...rest } = opts;
-    const result = await runExperimentReadout({ ...rest, input: file });
+    const flags = checkReadoutFlags(opts);
+    const input = readoutInputFromRows(rows, { where: opts.exposures });
+    // No planned weights can be given here, so a sample ratio check against equal weights would
+    // flag every deliberately unequal split; leave users out and the check reports "not checked".
+    const variants = input.variants.map(({ name, weight }) => ({ name, weight }));
+    const result = analyzeWithFlags({ ...input, variants }, flags, opts.exposures);
     return { ...result, reduced_from: { file: opts.exposures, rows: Number(n) } };
   } finally {
     await engine.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }

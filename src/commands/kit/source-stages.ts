@@ -3,7 +3,6 @@ import {
   entitySpec,
   loadSource,
   normalizeEntities,
-  resolveMapping,
   type BoundSource,
   type EntitySpec,
   type NormalizeResult,
@@ -12,7 +11,7 @@ import {
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext, StageDef } from '../../orchestrator/index.ts';
 import type { KitRun } from './command-def.ts';
-import { normalizeSettingsOf, sourceSpecOf, sourceWhere } from './workspace-sources.ts';
+import { bindSource, normalizeSettingsOf, sourceSpecOf } from './workspace-sources.ts';
 
 /** The role that owns data pulls and normalization unless the roster says otherwise. */
 export const DATA_OWNER = 'marketing_ops';
@@ -75,27 +74,7 @@ async function normalizeStage(
   const bound: BoundSource[] = sources.map(({ src, index }) => {
     const load = ctx.outputs[loadVar(src.name)] as SourceLoad | undefined;
     if (!load) throw new GtmError('INTERNAL', `source ${src.name} was not gathered before normalize`);
-    const spec = specs.find((s) => s.name === src.entity)!;
-    const where = sourceWhere(src, index, load.files, run.baseDir);
-    const columns = resolveMapping(
-      spec,
-      src.mapping,
-      load.columns.map((c) => c.name),
-      where,
-      `sources[${index}]`,
-    );
-    return {
-      load,
-      binding: {
-        source: src.name,
-        entity: src.entity,
-        priority: src.priority,
-        rawTable: load.table,
-        columns,
-        defaultPartner: src.partner,
-        defaultCurrency: src.currency ?? run.ws.currency.reporting,
-      },
-    };
+    return bindSource(src, index, load, run.ws);
   });
   ctx.progress('normalizing');
   const result = await normalizeEntities(

@@ -1,5 +1,13 @@
 import path from 'node:path';
-import type { NormalizeSettings, SourceSpec } from '../../data/index.ts';
+import {
+  entitySpec,
+  resolveMapping,
+  type BoundSource,
+  type EntitySpec,
+  type NormalizeSettings,
+  type SourceLoad,
+  type SourceSpec,
+} from '../../data/index.ts';
 import type { SourceConfig, WorkspaceConfig } from '../../workspace/index.ts';
 
 /** A configured source as the data layer reads it. */
@@ -31,6 +39,44 @@ export function sourceWhere(
   return src.kind === 'file'
     ? path.relative(baseDir, files[0] ?? path.resolve(baseDir, src.path)) || src.path
     : `sources[${index}] (${src.name})`;
+}
+
+/**
+ * A loaded source bound to its entity for normalization: its columns mapped to the canonical
+ * ones (checked against the columns it really has), with its priority and default partner and
+ * currency from gtm.yaml.
+ *
+ * @example
+ * const bound = bindSource(ws.sources[0], 0, await loadSource(engine, spec, 'raw_0'), ws);
+ * bound.binding.columns; // { opportunity_id: 'Id', amount: 'Amount', ... }
+ */
+export function bindSource(
+  src: SourceConfig,
+  index: number,
+  load: SourceLoad,
+  ws: WorkspaceConfig,
+): BoundSource {
+  const spec = entitySpec(src.entity) as EntitySpec;
+  const where = sourceWhere(src, index, load.files, ws.baseDir);
+  const columns = resolveMapping(
+    spec,
+    src.mapping,
+    load.columns.map((c) => c.name),
+    where,
+    `sources[${index}]`,
+  );
+  return {
+    load,
+    binding: {
+      source: src.name,
+      entity: src.entity,
+      priority: src.priority,
+      rawTable: load.table,
+      columns,
+      defaultPartner: src.partner,
+      defaultCurrency: src.currency ?? ws.currency.reporting,
+    },
+  };
 }
 
 /** What normalization needs from gtm.yaml, as plain data. */

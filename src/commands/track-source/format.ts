@@ -7,34 +7,7 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
   const cur = r.currency;
   const out: string[] = [executiveSummary(r).replace(/\*\*/g, ''), ''];
   out.push(`Partners (${cur}):`);
-  out.push(
-    textTable(
-      ['partner', 'pipeline', 'sourced', 'revenue', 'target (window)', 'attain', 'status'],
-      [
-        ...r.by_partner.map((p) => {
-          const c = r.contribution.find((x) => x.partner === p.key);
-          return [
-            p.name,
-            fmtMoney(p.pipeline),
-            fmtMoney(p.sourced_pipeline),
-            fmtMoney(p.revenue),
-            c?.pipeline_target_in_window ? fmtMoney(c.pipeline_target_in_window) : null,
-            fmtPct(c?.pipeline_attainment),
-            c?.status ?? '',
-          ];
-        }),
-        [
-          'Unattributed',
-          fmtMoney(r.unattributed.pipeline),
-          '0',
-          fmtMoney(r.unattributed.revenue),
-          null,
-          null,
-          '',
-        ],
-      ],
-    ),
-  );
+  out.push(partnerTable(r));
   out.push('', `Channels (${r.model.name}):`);
   out.push(
     textTable(
@@ -48,40 +21,8 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
       ]),
     ),
   );
-  if (detail === 'full') {
-    for (const [label, lines] of [
-      ['Assets', r.by_asset],
-      ['Regions', r.by_region],
-    ] as const)
-      if (lines)
-        out.push(
-          '',
-          `${label}:`,
-          textTable(
-            ['value', 'pipeline', 'revenue', 'touches'],
-            lines.map((c) => [c.key, fmtMoney(c.pipeline), fmtMoney(c.revenue), c.touches]),
-          ),
-        );
-    out.push('', 'Insights:', ...r.insights.statements.map((s) => `  • ${s}`));
-  }
-  if (r.comparison) {
-    const models = Object.keys(r.comparison[0]?.per_model ?? {});
-    out.push(
-      '',
-      'Model comparison (pipeline credit):',
-      textTable(
-        ['dim', 'value', ...models, 'spread'],
-        r.comparison
-          .filter((c) => c.dimension !== 'asset')
-          .map((c) => [
-            c.dimension,
-            c.key,
-            ...models.map((m) => fmtMoney(c.per_model[m])),
-            fmtMoney(c.spread),
-          ]),
-      ),
-    );
-  }
+  if (detail === 'full') out.push(...detailSections(r));
+  if (r.comparison) out.push(...comparisonSection(r.comparison));
   out.push('', 'Actions:');
   for (const a of r.actions.slice(0, detail === 'full' ? undefined : 5))
     out.push(
@@ -98,4 +39,68 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
     `Plan:    ${r.plan_path}`,
   );
   return out.join('\n');
+}
+
+/** One row per partner with its contribution target and status, then the unattributed remainder. */
+function partnerTable(r: TrackSourceResult): string {
+  return textTable(
+    ['partner', 'pipeline', 'sourced', 'revenue', 'target (window)', 'attain', 'status'],
+    [
+      ...r.by_partner.map((p) => {
+        const c = r.contribution.find((x) => x.partner === p.key);
+        return [
+          p.name,
+          fmtMoney(p.pipeline),
+          fmtMoney(p.sourced_pipeline),
+          fmtMoney(p.revenue),
+          c?.pipeline_target_in_window ? fmtMoney(c.pipeline_target_in_window) : null,
+          fmtPct(c?.pipeline_attainment),
+          c?.status ?? '',
+        ];
+      }),
+      [
+        'Unattributed',
+        fmtMoney(r.unattributed.pipeline),
+        '0',
+        fmtMoney(r.unattributed.revenue),
+        null,
+        null,
+        '',
+      ],
+    ],
+  );
+}
+
+/** The `--detail full` extras: asset and region credit (when present) and the insight statements. */
+function detailSections(r: TrackSourceResult): string[] {
+  const out: string[] = [];
+  for (const [label, lines] of [
+    ['Assets', r.by_asset],
+    ['Regions', r.by_region],
+  ] as const)
+    if (lines)
+      out.push(
+        '',
+        `${label}:`,
+        textTable(
+          ['value', 'pipeline', 'revenue', 'touches'],
+          lines.map((c) => [c.key, fmtMoney(c.pipeline), fmtMoney(c.revenue), c.touches]),
+        ),
+      );
+  out.push('', 'Insights:', ...r.insights.statements.map((s) => `  • ${s}`));
+  return out;
+}
+
+function comparisonSection(comparison: NonNullable<TrackSourceResult['comparison']>): string[] {
+  const models = Object.keys(comparison[0]?.per_model ?? {});
+  return [
+    '',
+    'Model comparison (pipeline credit):',
+    textTable(
+      ['dim', 'value', ...models, 'spread'],
+      comparison
+        .filter((c) => c.dimension !== 'asset')
+        .map((c) => [c.dimension, c.key, ...models.map((m) => fmtMoney(c.per_model[m])), fmtMoney(c.spread)]),
+    ),
+  ];
 }

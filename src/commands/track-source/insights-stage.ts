@@ -47,9 +47,46 @@ export async function computeInsights(
   currency: string,
   proposalRank: number,
 ): Promise<Insights> {
+  const top_assets = topAssets(campaign, attribution, assetCredit);
+  const segments = await querySegments(engine);
+  const personas = (await engine.query<Record<string, unknown>>(personasSql())).map((r) => ({
+    persona: String(r.persona),
+    opportunities: Number(r.opportunities),
+    pipeline: Number(r.pipeline),
+    won: Number(r.won),
+  }));
+  const by_partner = await queryFunnel(engine, scope, 'partner', proposalRank);
+  const by_channel = await queryFunnel(engine, scope, 'channel', proposalRank);
+  const un = await engine.query<{ source: string; medium: string; touches: number }>(
+    `SELECT COALESCE(utm_source, '') AS source, COALESCE(utm_medium, '') AS medium, count(*) AS touches FROM ctouch WHERE channel = 'unassigned' GROUP BY ALL ORDER BY touches DESC, source, medium LIMIT 10`,
+  );
+  const [tot] = await engine.query<{ n: number; u: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE channel = 'unassigned') AS u FROM ctouch`,
+  );
+  const dropoff = { by_partner, by_channel };
+  return {
+    top_assets,
+    segments,
+    personas,
+    dropoff,
+    unassigned: {
+      touches: Number(tot?.u ?? 0),
+      total_touches: Number(tot?.n ?? 0),
+      top: un.map((r) => ({ ...r, touches: Number(r.touches) })),
+    },
+    statements: insightStatements({ top_assets, segments, personas, dropoff }, attribution, currency),
+  };
+}
+
+/** Asset credit with the campaign's names and partners, pipeline per touch and share, largest first. */
+function topAssets(
+  campaign: CampaignConfig,
+  attribution: AttributionOutput,
+  assetCredit: AttributionOutput['byDimension']['asset'],
+): Insights['top_assets'] {
   const names = new Map(campaign.assets.map((a) => [a.id.toLowerCase(), a]));
   const totalPipe = attribution.attributed.pipeline || 1;
-  const top_assets = (assetCredit ?? [])
+  return (assetCredit ?? [])
     .map((a) => ({
       asset: a.key,
       name: names.get(a.key)?.name ?? a.key,
@@ -61,7 +98,10 @@ export async function computeInsights(
       share: a.pipeline / totalPipe,
     }))
     .sort((a, b) => b.pipeline - a.pipeline || a.asset.localeCompare(b.asset));
-  const segments = (await engine.query<Record<string, unknown>>(segmentsSql())).map((r) => {
+}
+
+async function querySegments(engine: Engine): Promise<Insights['segments']> {
+  return (await engine.query<Record<string, unknown>>(segmentsSql())).map((r) => {
     const closed = Number(r.closed);
     return {
       segment: String(r.segment),
@@ -73,30 +113,32 @@ export async function computeInsights(
       win_rate: closed > 0 ? Number(r.won) / closed : null,
     };
   });
-  const personas = (await engine.query<Record<string, unknown>>(personasSql())).map((r) => ({
-    persona: String(r.persona),
-    opportunities: Number(r.opportunities),
-    pipeline: Number(r.pipeline),
-    won: Number(r.won),
-  }));
-  const funnel = async (dim: 'partner' | 'channel') =>
-    funnelDropoff(
-      (await engine.query<Record<string, unknown>>(funnelSql(scope, dim, proposalRank))).map((r) => ({
-        value: String(r.v),
-        touched_accounts: Number(r.touched_accounts),
-        opportunities: Number(r.opportunities),
-        reached_proposal: Number(r.reached_proposal),
-        won: Number(r.won),
-      })),
-    );
-  const by_partner = await funnel('partner');
-  const by_channel = await funnel('channel');
-  const un = await engine.query<{ source: string; medium: string; touches: number }>(
-    `SELECT COALESCE(utm_source, '') AS source, COALESCE(utm_medium, '') AS medium, count(*) AS touches FROM ctouch WHERE channel = 'unassigned' GROUP BY ALL ORDER BY touches DESC, source, medium LIMIT 10`,
+}
+
+async function queryFunnel(
+  engine: Engine,
+  scope: ScopeParams,
+  dim: 'partner' | 'channel',
+  proposalRank: number,
+): Promise<FunnelDropoff[]> {
+  return funnelDropoff(
+    (await engine.query<Record<string, unknown>>(funnelSql(scope, dim, proposalRank))).map((r) => ({
+      value: String(r.v),
+      touched_accounts: Number(r.touched_accounts),
+      opportunities: Number(r.opportunities),
+      reached_proposal: Number(r.reached_proposal),
+      won: Number(r.won),
+    })),
   );
-  const [tot] = await engine.query<{ n: number; u: number }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE channel = 'unassigned') AS u FROM ctouch`,
-  );
+}
+
+/** The plain-language findings, in a fixed order, each skipped when its data is missing. */
+function insightStatements(
+  found: Pick<Insights, 'top_assets' | 'segments' | 'personas' | 'dropoff'>,
+  attribution: AttributionOutput,
+  currency: string,
+): string[] {
+  const { top_assets, segments, personas } = found;
   const statements: string[] = [];
   const a0 = top_assets.find((a) => a.asset !== '(none)');
   if (a0)
@@ -128,8 +170,8 @@ export async function computeInsights(
       `Persona most present on journeys: ${p0.persona}, on ${p0.opportunities} opportunities (${money(p0.pipeline, currency)}).`,
     );
   for (const [label, rows] of [
-    ['partner', by_partner],
-    ['channel', by_channel],
+    ['partner', found.dropoff.by_partner],
+    ['channel', found.dropoff.by_channel],
   ] as const) {
     const w = worstAgainstOverall(rows);
     if (w)
@@ -141,16 +183,5 @@ export async function computeInsights(
   statements.push(
     `Partner-sourced pipeline: ${money(c.sourced.pipeline, currency)} (${c.sourced.opportunities} opportunities); partner-influenced or house: ${money(c.influenced.pipeline, currency)}; unattributed: ${money(c.unattributed.pipeline, currency)}.`,
   );
-  return {
-    top_assets,
-    segments,
-    personas,
-    dropoff: { by_partner, by_channel },
-    unassigned: {
-      touches: Number(tot?.u ?? 0),
-      total_touches: Number(tot?.n ?? 0),
-      top: un.map((r) => ({ ...r, touches: Number(r.touches) })),
-    },
-    statements,
-  };
+  return statements;
 }

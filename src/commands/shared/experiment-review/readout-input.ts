@@ -101,64 +101,79 @@ export function buildArm(
       'n counts the units (users) in the arm',
     );
   }
-  const checkSquares = (sumField: string, squaresField: string) => {
-    const s = need(sumField);
-    const ss = need(squaresField);
-    // Σx² ≥ (Σx)²/n for any data; allow rounding in the last digits.
-    if (n > 0 && ss * n < s * s - 1e-9 * Math.max(1, s * s)) {
-      throw inputError(
-        `'${squaresField}' (${ss}) is smaller than ${sumField}²/n (${(s * s) / n}), which no data can produce`,
-        locate(squaresField),
-        `${squaresField} is the sum of the squared per-unit values, not the square of the sum`,
-      );
-    }
-  };
-
-  if (type === 'ratio') {
-    if (cuped) {
-      throw inputError(
-        'CUPED is not supported for ratio metrics',
-        locate('pre_sum'),
-        'set "cuped": false, or analyse the numerator as a mean metric',
-      );
-    }
-    checkSquares('num_sum', 'num_sum_squares');
-    checkSquares('den_sum', 'den_sum_squares');
-    return {
-      kind: 'ratio',
-      n,
-      numSum: need('num_sum'),
-      numSumSquares: need('num_sum_squares'),
-      denSum: need('den_sum'),
-      denSumSquares: need('den_sum_squares'),
-      numDenSumProduct: need('num_den_sum_product'),
-    };
-  }
-
-  let post: ArmData & { kind: 'proportion' | 'mean' };
-  if (type === 'proportion') {
-    const sum = need('sum');
-    if (sum < 0 || sum > n) {
-      throw inputError(
-        `'sum' (${sum}) must be between 0 and n (${n}) for a proportion`,
-        locate('sum'),
-        'sum counts the units that converted',
-      );
-    }
-    post = { kind: 'proportion', n, sum };
-  } else {
-    checkSquares('sum', 'sum_squares');
-    post = { kind: 'mean', n, sum: need('sum'), sumSquares: need('sum_squares') };
-  }
+  const arm: ArmReader = { n, need, locate };
+  if (type === 'ratio') return ratioArm(arm, cuped);
+  const post = type === 'proportion' ? proportionArm(arm) : meanArm(arm);
   if (!cuped) return post;
 
   const preSum = need('pre_sum');
   const postPreSumProduct = need('post_pre_sum_product');
   const preSumSquares = type === 'mean' ? need('pre_sum_squares') : fields.pre_sum_squares;
-  if (preSumSquares !== undefined) checkSquares('pre_sum', 'pre_sum_squares');
+  if (preSumSquares !== undefined) checkSquares(arm, 'pre_sum', 'pre_sum_squares');
   return preSumSquares === undefined
     ? { kind: 'cuped', post, preSum, postPreSumProduct }
     : { kind: 'cuped', post, preSum, preSumSquares, postPreSumProduct };
+}
+
+/** One arm's unit count, its required-field reader and error locator, as `buildArm` sets them up. */
+interface ArmReader {
+  readonly n: number;
+  readonly need: (field: string) => number;
+  readonly locate: Locate;
+}
+
+function checkSquares(arm: ArmReader, sumField: string, squaresField: string): void {
+  const { n } = arm;
+  const s = arm.need(sumField);
+  const ss = arm.need(squaresField);
+  // Σx² ≥ (Σx)²/n for any data; allow rounding in the last digits.
+  if (n > 0 && ss * n < s * s - 1e-9 * Math.max(1, s * s)) {
+    throw inputError(
+      `'${squaresField}' (${ss}) is smaller than ${sumField}²/n (${(s * s) / n}), which no data can produce`,
+      arm.locate(squaresField),
+      `${squaresField} is the sum of the squared per-unit values, not the square of the sum`,
+    );
+  }
+}
+
+function ratioArm(arm: ArmReader, cuped: boolean): ArmData {
+  const { n, need } = arm;
+  if (cuped) {
+    throw inputError(
+      'CUPED is not supported for ratio metrics',
+      arm.locate('pre_sum'),
+      'set "cuped": false, or analyse the numerator as a mean metric',
+    );
+  }
+  checkSquares(arm, 'num_sum', 'num_sum_squares');
+  checkSquares(arm, 'den_sum', 'den_sum_squares');
+  return {
+    kind: 'ratio',
+    n,
+    numSum: need('num_sum'),
+    numSumSquares: need('num_sum_squares'),
+    denSum: need('den_sum'),
+    denSumSquares: need('den_sum_squares'),
+    numDenSumProduct: need('num_den_sum_product'),
+  };
+}
+
+function proportionArm(arm: ArmReader): ArmData & { kind: 'proportion' } {
+  const { n } = arm;
+  const sum = arm.need('sum');
+  if (sum < 0 || sum > n) {
+    throw inputError(
+      `'sum' (${sum}) must be between 0 and n (${n}) for a proportion`,
+      arm.locate('sum'),
+      'sum counts the units that converted',
+    );
+  }
+  return { kind: 'proportion', n, sum };
+}
+
+function meanArm(arm: ArmReader): ArmData & { kind: 'mean' } {
+  checkSquares(arm, 'sum', 'sum_squares');
+  return { kind: 'mean', n: arm.n, sum: arm.need('sum'), sumSquares: arm.need('sum_squares') };
 }
 
 /** CUPED fields that must be present: a proportion's covariate may be binary (no sum of squares). */
