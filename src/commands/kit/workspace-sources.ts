@@ -73,6 +73,7 @@ export function bindSource(
       priority: src.priority,
       rawTable: load.table,
       columns,
+      columnTypes: Object.fromEntries(load.columns.map((c) => [c.name, c.type])),
       defaultPartner: src.partner,
       defaultCurrency: src.currency ?? ws.currency.reporting,
     },
