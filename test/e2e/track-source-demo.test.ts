@@ -492,14 +492,21 @@ describe('gtm doctor', () => {
   it('passes on the demo, warning about the rows that will be rejected', async () => {
     const r = await gtm(['doctor', '--json']);
     expect(r.code).toBe(0);
-    const report = r.json<{ ok: boolean; checks: { source: string; status: string; message: string }[] }>();
+    const report = r.json<{
+      ok: boolean;
+      checks: { source: string; entity: string; status: string; message: string }[];
+    }>();
     expect(report.ok).toBe(true);
     // doctor checks every source of the workspace (the monitoring commands' too), not only track-source's
     const configured = (parseYaml(await demo.read('gtm.yaml')) as { sources: { name: string }[] }).sources;
     expect(report.checks.map((c) => c.source)).toEqual(configured.map((s) => s.name));
     expect(
       report.checks
-        .filter((c) => c.status === 'warn')
+        .filter(
+          (c) =>
+            c.status === 'warn' &&
+            ['touchpoints', 'opportunities', 'stage_history', 'people'].includes(c.entity),
+        )
         .map((c) => c.source)
         .sort(),
     ).toEqual(['crm_opportunities', 'web_analytics']);
@@ -514,7 +521,10 @@ describe('gtm doctor', () => {
     await writeFile(path.join(demo.dir, 'broken.yaml'), yaml);
     const r = await gtm(['doctor', '--config', 'broken.yaml', '--json']);
     expect(r.code).toBe(4);
-    const report = r.json<{ ok: boolean; checks: { source: string; status: string; message: string }[] }>();
+    const report = r.json<{
+      ok: boolean;
+      checks: { source: string; entity: string; status: string; message: string }[];
+    }>();
     expect(report.ok).toBe(false);
     const bad = report.checks.filter((c) => c.status === 'error');
     expect(bad).toHaveLength(1);
