@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    env: { TZ: 'UTC' },
+    // dashboards are rendered to PNG only by the tests that check snapshots (they pass --snapshot)
+    env: { TZ: 'UTC', GTM_SNAPSHOT: 'never' },
   },
 });

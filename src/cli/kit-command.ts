@@ -7,6 +7,12 @@ import { progressFromEvents } from './progress.ts';
 /** Flags the CLI adds to every plan command. */
 export const KIT_CLI_FLAGS: FlagSpec[] = [
   { name: 'fail_on_escalation', type: 'boolean', description: 'exit 10 when an alert escalates' },
+  {
+    name: 'snapshot',
+    type: 'boolean',
+    description:
+      'render dashboard.png through Chromium (--no-snapshot to skip; default output.snapshot in gtm.yaml: when Chromium is found)',
+  },
 ];
 
 const GLOBAL = new Set(GLOBAL_FLAGS.map((g) => g.name));
@@ -30,7 +36,7 @@ export function cliCommandOf(manifest: CommandManifest, load: () => Promise<AnyC
       const [{ runCommand }, def] = await Promise.all([import('../commands/kit/run-command.ts'), load()]);
       const own = Object.fromEntries(
         Object.entries(args.flags).filter(
-          ([k, v]) => v !== undefined && !GLOBAL.has(k) && k !== 'fail_on_escalation',
+          ([k, v]) => v !== undefined && !GLOBAL.has(k) && !KIT_CLI_FLAGS.some((f) => f.name === k),
         ),
       );
       const run = await runCommand(def, own, {
@@ -39,6 +45,7 @@ export function cliCommandOf(manifest: CommandManifest, load: () => Promise<AnyC
         asOf: ctx.global.asOf,
         env: ctx.env,
         onEvent: progressFromEvents(ctx.out),
+        snapshot: args.flags.snapshot as boolean | undefined,
       });
       ctx.out.done();
       for (const w of run.warnings) ctx.out.warn(w);

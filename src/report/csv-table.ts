@@ -1,13 +1,10 @@
+import { neutralizeCsvText } from '../analyses/instrumentation/csv-cell.ts';
+
 /** A CSV column: `key` reads the row, `label` is the header. */
 export interface CsvColumn {
   key: string;
   label: string;
 }
-
-/** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-/** A plain number written as text ("-12.5", "3e4") is data, not a formula. */
-const NUMERIC_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -15,8 +12,9 @@ function cellText(value: unknown): string {
   if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
   const s = typeof value === 'string' ? value : JSON.stringify(value);
-  // Only text is neutralised: numbers above stay numbers, so a negative amount sorts and sums.
-  return FORMULA_START.test(s) && !NUMERIC_TEXT.test(s) ? `'${s}` : s;
+  // Only text is neutralised (the one rule of every gtm CSV): numbers above stay numbers, so a
+  // negative amount sorts and sums.
+  return neutralizeCsvText(s);
 }
 
 function quote(s: string): string {

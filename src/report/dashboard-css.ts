@@ -95,7 +95,9 @@ footer ol { padding-left: 20px; }
   @page { margin: 14mm; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   h2 { break-after: avoid; } h3 { break-after: avoid; }
-  .kpi, .chart, .callout, .items li, tr { break-inside: avoid; }
+  .kpi, .chart, .callout, .items li, tr, figure, svg, .kpis { break-inside: avoid; }
+  section > h2 + * { break-before: avoid; }
+  .toc, table.data th button::after { display: none; }
   .chart-data, table.data th button::after { display: none; }
   .table-wrap { overflow: visible; }
   thead { display: table-header-group; }

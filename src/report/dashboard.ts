@@ -15,8 +15,10 @@
 export interface Dashboard {
   title: string;
   subtitle?: string;
-  /** ISO-8601 timestamp of the run ("now" of the run, never read from the clock here). */
+  /** ISO-8601 time the report was made (given by the caller; report/ reads no clock). */
   generatedAt: string;
+  /** What the numbers cover: the as-of date or the analysis window (e.g. "2026-10-17 to 2026-11-15"). */
+  dataAsOf?: string;
   runId: string;
   /** Path of the plan JSON this report belongs to, so readers can trace every number. */
   planPath?: string;

@@ -108,6 +108,7 @@ export async function renderDashboardHtml(d: Dashboard, options: RenderHtmlOptio
 
 function renderHeader(d: Dashboard): string {
   const meta = [
+    ...(d.dataAsOf ? [['Data as of', escapeHtml(d.dataAsOf)]] : []),
     ['Generated', `<time datetime="${escapeHtml(d.generatedAt)}">${escapeHtml(d.generatedAt)}</time>`],
     ['Run', `<code>${escapeHtml(d.runId)}</code>`],
   ];

@@ -40,7 +40,11 @@ export function renderDashboardMarkdown(d: Dashboard, options: RenderMarkdownOpt
   };
   const out: string[] = [`# ${mdEscape(d.title)}`];
   if (d.subtitle) out.push(mdEscape(d.subtitle));
-  const meta = [`Generated ${mdEscape(d.generatedAt)}`, `run ${mdCode(d.runId)}`];
+  const meta = [
+    ...(d.dataAsOf ? [`Data as of ${mdEscape(d.dataAsOf)}`] : []),
+    `Generated ${mdEscape(d.generatedAt)}`,
+    `run ${mdCode(d.runId)}`,
+  ];
   if (d.planPath) meta.push(`plan ${mdCode(d.planPath)}`);
   out.push(meta.join(' · '));
 

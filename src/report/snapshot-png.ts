@@ -15,6 +15,10 @@ export interface SnapshotOptions {
   scale?: number;
   /** Milliseconds for launching Chromium and loading the page. Default 60000. */
   timeoutMs?: number;
+  /** Viewport height: the image is at least this tall (the full page when longer). Default 800. */
+  height?: number;
+  /** CSS added for the picture only (e.g. hide the table of contents so charts rise above the fold). */
+  css?: string;
 }
 
 const INSTALL_HINT =
@@ -90,7 +94,7 @@ export async function snapshotPng(
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
-      viewport: { width: options.width ?? 1200, height: 800 },
+      viewport: { width: options.width ?? 1200, height: options.height ?? 800 },
       deviceScaleFactor: options.scale ?? 1,
       timeout,
       offline: true,
@@ -101,6 +105,7 @@ export async function snapshotPng(
     });
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load', timeout });
+    if (options.css) await page.addStyleTag({ content: options.css });
     const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled', timeout });
     const target = path.resolve(pngPath);
     await mkdir(path.dirname(target), { recursive: true });

@@ -414,6 +414,9 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     output: {
       reports_dir: r.output?.reports_dir ?? 'reports',
       plans_dir: r.output?.plans_dir ?? '.claude/plans',
+      snapshot: r.output?.snapshot ?? 'auto',
+      ...(r.output?.chromium ? { chromium: r.output.chromium } : {}),
+      snapshot_width: r.output?.snapshot_width ?? 1280,
     },
     sources,
     currency: {

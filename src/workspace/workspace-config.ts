@@ -79,7 +79,14 @@ export interface WorkspaceConfig {
   engine:
     | { kind: 'duckdb'; path?: string; threads?: number }
     | { kind: 'clickhouse'; url: string; database?: string };
-  output: { reports_dir: string; plans_dir: string };
+  output: {
+    reports_dir: string;
+    plans_dir: string;
+    /** dashboard.png through Chromium: when one is found (auto), always (error without), never */
+    snapshot: 'auto' | 'always' | 'never';
+    chromium?: string;
+    snapshot_width: number;
+  };
   sources: SourceConfig[];
   currency: { reporting: string; rates: CurrencyRate[] };
   funnel: { stages: string[]; won: string; lost: string[]; mapping: Record<string, string> };

@@ -1,5 +1,12 @@
 import type { TrackingPlan } from '../../analyses/instrumentation/index.ts';
-import { dataQualitySection, type Dashboard, type Kpi, type Section } from '../../report/index.ts';
+import {
+  barChart,
+  dataQualitySection,
+  type Block,
+  type Dashboard,
+  type Kpi,
+  type Section,
+} from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
 import type { DefineEventsResult } from './result.ts';
 
@@ -33,10 +40,60 @@ function requirementsSection(r: R): Section {
 }
 
 /** Events with their call type, properties, identities, source, owner, status and version. */
+/** Events per source system and call type: where the instrumentation work lands. */
+function eventsChart(plan: TrackingPlan): Block {
+  const counts = new Map<string, { source: string; call: string; events: number }>();
+  for (const e of plan.events)
+    for (const source of e.sources.length ? e.sources : ['unassigned']) {
+      const key = `${source}|${e.type}`;
+      const row = counts.get(key) ?? { source, call: e.type, events: 0 };
+      row.events++;
+      counts.set(key, row);
+    }
+  return {
+    kind: 'chart',
+    title: 'Events by source system and call type',
+    spec: barChart({
+      title: 'Events by source system',
+      data: [...counts.values()],
+      x: 'source',
+      y: 'events',
+      color: 'call',
+      horizontal: true,
+      format: 'integer',
+    }),
+  };
+}
+
+/** Captured messages with violations, by type (when payloads were validated). */
+function violationsChart(r: R): Block[] {
+  const v = r.qa.validation;
+  if (!v) return [];
+  const data = Object.entries(v.violationsByType)
+    .filter(([, n]) => n > 0)
+    .map(([type, violations]) => ({ type: type.replace(/_/g, ' '), violations }));
+  if (!data.length) return [];
+  return [
+    {
+      kind: 'chart',
+      title: 'Violations in captured payloads, by type',
+      spec: barChart({
+        title: 'Violations by type',
+        data,
+        x: 'type',
+        y: 'violations',
+        horizontal: true,
+        format: 'integer',
+      }),
+    },
+  ];
+}
+
 function catalogSection(r: R, plan: TrackingPlan): Section {
   return {
     title: 'Event catalog',
     blocks: [
+      eventsChart(plan),
       {
         kind: 'table',
         title: 'Events',
@@ -114,6 +171,7 @@ function qaSection(r: R): Section {
   return {
     title: 'QA plan',
     blocks: [
+      ...violationsChart(r),
       ...(q.validation
         ? [
             {

@@ -7,7 +7,7 @@ import type {
 import type { QaPlan } from '../../analyses/instrumentation/qa-plan.ts';
 import type { RolloutStep } from '../../analyses/instrumentation/rollout-plan.ts';
 import type { AlertRecord, EscalationRecord } from '../../orchestrator/index.ts';
-import type { Closing, KitRun } from '../kit/index.ts';
+import type { Closing, KitRun, SnapshotInfo } from '../kit/index.ts';
 import { TOOLS, type DefineEventsContext, type DefineEventsInputs } from './inputs.ts';
 import { OWNER_ROLE, type DefineEventsOutputs } from './plan.ts';
 
@@ -42,6 +42,8 @@ export interface DefineEventsResult {
   exports: { tool: string; format: string; file: string }[];
   alerts: AlertRecord[];
   escalations: EscalationRecord[];
+  /** dashboard.png and the narrow dashboard-narrow.png, when Chromium rendered them. */
+  snapshot?: SnapshotInfo;
 }
 
 /** Where each tool's export goes in the report folder (`null`: the tool takes no plan file). */

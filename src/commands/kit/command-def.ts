@@ -40,6 +40,10 @@ export interface KitRun<I> {
   owner(role: string): OwnerRef;
   /** A path relative to the workspace folder, for results and messages. */
   rel(p: string): string;
+  /** Whether the report stage renders dashboard.png, and with which Chromium. */
+  snapshot: { mode: 'auto' | 'always' | 'never'; chromium: string; available: boolean };
+  /** A warning the CLI prints after the run (one line, with what to do). */
+  warn(message: string): void;
 }
 
 /**

@@ -38,3 +38,11 @@ export { runCommand, type CommandRun, type RunCommandOptions } from './run-comma
 export { sourceStages, rejectRateProblem, DATA_OWNER } from './source-stages.ts';
 export { sourceTables, type ReportOutput } from './report-stage.ts';
 export { sourceSpecOf, sourceWhere, normalizeSettingsOf } from './workspace-sources.ts';
+export {
+  snapshotPlan,
+  takeSnapshots,
+  missingChromiumWarning,
+  NARROW_WIDTH,
+  type SnapshotInfo,
+  type SnapshotMode,
+} from './snapshot.ts';

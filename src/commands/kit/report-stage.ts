@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { NormalizeResult } from '../../data/index.ts';
 import type { StageDef } from '../../orchestrator/index.ts';
 import {
@@ -10,6 +11,7 @@ import {
 } from '../../report/index.ts';
 import type { Closing, CommandDef, KitRun } from './command-def.ts';
 import type { FlagDecls } from './flag-spec.ts';
+import { missingChromiumWarning, NARROW_WIDTH, takeSnapshots, type SnapshotInfo } from './snapshot.ts';
 
 /** What the report stage hands back to `runCommand`. */
 export interface ReportOutput<R> {
@@ -69,7 +71,20 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         escalations: [...recorded.escalations],
       };
       const result = def.report.build(run, outputs, closing);
-      const dashboard = def.report.dashboard(result, outputs);
+      const dashboard = {
+        ...def.report.dashboard(result, outputs),
+        // when the report was made, beside what the numbers cover (as-of, window)
+        generatedAt: run.now().toISOString(),
+      };
+      dashboard.dataAsOf ??= run.asOf;
+      if (run.snapshot.available) {
+        const snapshot: SnapshotInfo = {
+          file: 'dashboard.png',
+          width: run.ws.output.snapshot_width,
+          narrow: { file: 'dashboard-narrow.png', width: NARROW_WIDTH },
+        };
+        (result as { snapshot?: SnapshotInfo }).snapshot = snapshot;
+      } else if (run.snapshot.mode === 'auto') run.warn(missingChromiumWarning(run.snapshot.chromium));
       const detail = def.report.detail?.(result) ?? 'full';
       const normalized = (outputs as { normalize?: NormalizeResult }).normalize;
       const files: ReportFile[] = [
@@ -85,6 +100,17 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         ...(normalized ? sourceTables(normalized) : []),
       ];
       const written = await writeReportFiles(run.reportsDir, files);
+      if (run.snapshot.available) {
+        ctx.progress('rendering dashboard.png');
+        await takeSnapshots(run.reportsDir, dashboard, {
+          chromium: run.snapshot.chromium,
+          width: run.ws.output.snapshot_width,
+        });
+        written.push(
+          path.join(run.reportsDir, 'dashboard.png'),
+          path.join(run.reportsDir, 'dashboard-narrow.png'),
+        );
+      }
       return { result, files: written.map((f) => run.rel(f)) };
     },
   };

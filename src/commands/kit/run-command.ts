@@ -16,6 +16,7 @@ import type { FlagArgsOf, FlagDecls } from './flag-spec.ts';
 import { lazyEngine, type LazyEngine } from './open-engine.ts';
 import { reportStage, type ReportOutput } from './report-stage.ts';
 import { resolveFlagObject } from './resolve-flag-object.ts';
+import { snapshotPlan } from './snapshot.ts';
 import { rejectRateProblem, sourceStages } from './source-stages.ts';
 
 /** How a command runs, besides its flags. Everything is optional. */
@@ -36,6 +37,8 @@ export interface RunCommandOptions {
   onEvent?: (e: RunEvent) => void;
   /** Aborting interrupts the run (no new stage starts). */
   signal?: AbortSignal;
+  /** dashboard.png: true = always (error without Chromium), false = never; default `output.snapshot`. */
+  snapshot?: boolean;
 }
 
 /** What a run of a command gives back. */
@@ -69,6 +72,8 @@ function createRun<I>(
   asOf: string,
   opts: RunCommandOptions,
   engine: LazyEngine,
+  snapshot: KitRun<I>['snapshot'],
+  warnings: string[],
 ): KitRun<I> {
   const now = opts.now ?? (() => new Date());
   const runId = now().toISOString().replace(/[-:.]/g, '');
@@ -90,6 +95,8 @@ function createRun<I>(
       return { role, person: r.person, fallback_used: r.fallbackUsed ?? null };
     },
     rel: (p) => path.relative(ws.baseDir, p) || p,
+    snapshot,
+    warn: (message) => void warnings.push(message),
   };
 }
 
@@ -157,7 +164,9 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   asOfDay(asOf);
   const inputs = def.resolve(flags, { ws, asOf, cwd: opts.cwd ?? ws.baseDir });
   const engine = lazyEngine(ws, def.name);
-  const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine);
+  const warnings: string[] = [];
+  const snapshot = await snapshotPlan(ws, opts.snapshot);
+  const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine, snapshot, warnings);
   let execution;
   try {
     const plan = def.plan(run);
@@ -184,7 +193,9 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
         settings: plan.settings,
         stages: reduceDependencies(stages),
         successCriteria: plan.successCriteria,
-        deliverables: plan.deliverables,
+        deliverables: snapshot.available
+          ? [...plan.deliverables, 'dashboard.png', 'dashboard-narrow.png']
+          : plan.deliverables,
         errorHandling: {
           retryStrategy: plan.retryStrategy,
           maxRetries: 2,
@@ -218,6 +229,6 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
     reportsDir: run.reportsDir,
     files: report.files,
     problems,
-    warnings: def.warnings?.(report.result) ?? [],
+    warnings: [...warnings, ...(def.warnings?.(report.result) ?? [])],
   };
 }

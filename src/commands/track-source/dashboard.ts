@@ -323,7 +323,7 @@ function kpisOf(r: TrackSourceResult): Kpi[] {
     {
       label: 'Closed-won revenue',
       value: compact(r.totals.revenue, cur),
-      note: `${r.totals.won} deals won`,
+      note: `${r.totals.won} deal${r.totals.won === 1 ? '' : 's'} won`,
     },
     {
       label: 'Partner-sourced pipeline',

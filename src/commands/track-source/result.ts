@@ -2,7 +2,7 @@ import type { Action, ContributionRow } from '../../analyses/co-marketing/index.
 import type { RowAccounting } from '../../contracts/index.ts';
 import { topReasons } from '../../data/index.ts';
 import type { AlertRecord, EscalationRecord } from '../../orchestrator/index.ts';
-import type { Closing, KitRun, OwnerRef } from '../kit/index.ts';
+import type { Closing, KitRun, SnapshotInfo, OwnerRef } from '../kit/index.ts';
 import type { AttributionOutput, CreditLine } from './attribute-stage.ts';
 import type { ResolvedWindow, TrackSourceContext, TrackSourceInputs } from './inputs.ts';
 import type { Insights } from './insights-stage.ts';
@@ -66,6 +66,8 @@ export interface TrackSourceResult {
   }[];
   markov?: AttributionOutput['markov'];
   journeys: { opportunities: number; non_converting: number; touches: number };
+  /** dashboard.png and the narrow dashboard-narrow.png, when Chromium rendered them. */
+  snapshot?: SnapshotInfo;
 }
 
 type Run = KitRun<TrackSourceContext>;
