@@ -1,3 +1,4 @@
+import type { AnyCommandDef, CommandManifest } from '../commands/kit/command-def.ts';
 import type { FlagSpec, FlagType } from '../commands/kit/flag-spec.ts';
 import type { Output } from './output.ts';
 
@@ -36,6 +37,8 @@ export interface CliCommand {
   examples?: string[];
   /** The agent plugin that publishes the command, for `/plugin:command` usage lines. */
   plugin?: string;
+  /** For commands built on the kit: the manifest and the loader of the full definition. */
+  kit?: { manifest: CommandManifest; load: () => Promise<AnyCommandDef> };
   run?: (args: ParsedArgs, ctx: CliContext) => Promise<number>;
 }
 

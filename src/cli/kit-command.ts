@@ -32,6 +32,7 @@ export function cliCommandOf(manifest: CommandManifest, load: () => Promise<AnyC
     flags,
     examples: [...manifest.examples],
     plugin: manifest.plugin,
+    kit: { manifest, load },
     async run(args, ctx) {
       const [{ runCommand }, def] = await Promise.all([import('../commands/kit/run-command.ts'), load()]);
       const own = Object.fromEntries(

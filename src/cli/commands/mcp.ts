@@ -1,0 +1,36 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { usageError } from '../../errors/index.ts';
+import type { CliCommand } from '../command.ts';
+
+export const mcpCommand: CliCommand = {
+  name: 'mcp',
+  summary: 'Serve the commands to an AI agent over the Model Context Protocol (stdio)',
+  usage: 'gtm mcp [--workspace DIR]',
+  flags: [
+    {
+      name: 'workspace',
+      type: 'string',
+      placeholder: 'DIR',
+      description: 'folder the tools run in (where gtm.yaml is); default the current folder',
+    },
+  ],
+  examples: ['gtm mcp --workspace ./gtm-demo', 'claude mcp add gtm -- npx gtm mcp --workspace "$PWD"'],
+  async run(args, ctx) {
+    const workspace = path.resolve(ctx.cwd, (args.flags.workspace as string | undefined) ?? '.');
+    if (!existsSync(workspace) || !statSync(workspace).isDirectory())
+      throw usageError(`is not a folder: ${workspace}`, '--workspace', 'give the folder that holds gtm.yaml');
+    const version = (
+      JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    const { startMcpServer } = await import('../mcp/mcp-server.ts');
+    const server = await startMcpServer({ workspace, version });
+    // serve until the client closes stdin
+    await new Promise<void>((resolve) => {
+      server.onclose = () => resolve();
+    });
+    return 0;
+  },
+};

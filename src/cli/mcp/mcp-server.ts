@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { runCommand } from '../../commands/kit/run-command.ts';
+import { GtmError } from '../../errors/index.ts';
+import type { RunEvent } from '../../orchestrator/index.ts';
+import { main } from '../main.ts';
+import { COMMANDS } from '../registry.ts';
+import { toolCatalog, type GtmTool } from './tool-catalog.ts';
+
+type ToolResult = {
+  content: { type: 'text'; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
+
+const errorResult = (line: string): ToolResult => ({
+  content: [{ type: 'text', text: line }],
+  isError: true,
+});
+
+/** A GtmError's one line, or an INTERNAL line for anything else: the server never crashes on a call. */
+function asErrorLine(err: unknown): string {
+  if (err instanceof GtmError) return err.oneLine();
+  return `error[INTERNAL] ${(err as Error)?.message ?? String(err)} — this is a bug in gtm; report it`;
+}
+
+const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
+  const argv: string[] = [];
+  const positional = new Set((tool.command.positionals ?? []).map((p) => p.name));
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined || value === null || positional.has(key)) continue;
+    const flag = `--${key}`;
+    if (typeof value === 'boolean') argv.push(value ? flag : `--no-${key}`);
+    else argv.push(`${flag}=${Array.isArray(value) ? value.join(',') : String(value)}`);
+  }
+  for (const p of tool.command.positionals ?? [])
+    if (args[p.name] !== undefined) argv.push(String(args[p.name]));
+  return argv;
+};
+
+/** Runs a plan command through the kit, with progress notifications when the client asked for them. */
+async function callPlanCommand(
+  tool: GtmTool,
+  args: Record<string, unknown>,
+  workspace: string,
+  progress: (message: string) => void,
+): Promise<ToolResult> {
+  const def = await tool.command.kit!.load();
+  const { as_of, snapshot, ...flags } = args;
+  const run = await runCommand(def, flags, {
+    cwd: workspace,
+    asOf: typeof as_of === 'string' ? as_of : undefined,
+    snapshot: typeof snapshot === 'boolean' ? snapshot : undefined,
+    onEvent: (e: RunEvent) => {
+      if (e.type === 'stage-started') progress(`${e.name}…`);
+    },
+  });
+  const result = run.result as Record<string, unknown>;
+  const view = def.format(run.result).split('\n');
+  const text = [
+    ...view.slice(0, 40),
+    ...(view.length > 40 ? [`… (${view.length - 40} more lines in summary.md)`] : []),
+    '',
+    `Dashboard: ${path.join(run.reportsDir, 'dashboard.html')}`,
+    `Summary:   ${path.join(run.reportsDir, 'summary.md')}`,
+    `Result:    ${path.join(run.reportsDir, 'result.json')}`,
+    `Plan:      ${run.planPath}`,
+    ...run.warnings.map((w) => `warning: ${w}`),
+    ...run.problems.map((p) => p.oneLine()),
+  ].join('\n');
+  return { content: [{ type: 'text', text }], structuredContent: result, isError: run.problems.length > 0 };
+}
+
+/** Runs another CLI command in-process with --json and returns its output as structured content. */
+async function callCliCommand(
+  tool: GtmTool,
+  args: Record<string, unknown>,
+  workspace: string,
+): Promise<ToolResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main([...tool.path, ...toArgv(args, tool), '--json'], {
+    cwd: workspace,
+    streams: {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+    },
+  });
+  if (code !== 0 && !stdout.trim()) return errorResult(stderr.trim().split('\n')[0] || `exit ${code}`);
+  const parsed = JSON.parse(stdout) as unknown;
+  const structured = Array.isArray(parsed) ? { items: parsed } : (parsed as Record<string, unknown>);
+  const text = [`${tool.name}: exit ${code}`, ...stderr.trim().split('\n').filter(Boolean)].join('\n');
+  return { content: [{ type: 'text', text }], structuredContent: structured, isError: code !== 0 };
+}
+
+/**
+ * gtm as a Model Context Protocol server over stdio: one tool per command (schemas generated from
+ * the flag declarations), run in `workspace`. Every failure comes back as a tool error carrying
+ * gtm's one-line message; the server itself keeps running.
+ */
+export async function startMcpServer(opts: { workspace: string; version: string }): Promise<Server> {
+  // stdout is the protocol channel: nothing else may write to it
+  console.log = console.error;
+  const tools = toolCatalog(COMMANDS);
+  const server = new Server({ name: 'gtm', version: opts.version }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = tools.find((t) => t.name === request.params.name);
+    if (!tool) return errorResult(`error[USAGE] ${request.params.name}: no such tool — list the tools first`);
+    const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    const token = request.params._meta?.progressToken;
+    let step = 0;
+    const progress = (message: string) => {
+      if (token === undefined) return;
+      void extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: ++step, message },
+      });
+    };
+    try {
+      return tool.command.kit
+        ? await callPlanCommand(tool, args, opts.workspace, progress)
+        : await callCliCommand(tool, args, opts.workspace);
+    } catch (err) {
+      return errorResult(asErrorLine(err));
+    }
+  });
+  await server.connect(new StdioServerTransport());
+  return server;
+}

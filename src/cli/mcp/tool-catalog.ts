@@ -1,0 +1,88 @@
+import { flagsJsonSchema } from '../../commands/kit/flags-json-schema.ts';
+import type { FlagDecls } from '../../commands/kit/flag-spec.ts';
+import type { CliCommand } from '../command.ts';
+
+/** An MCP tool and how gtm runs it. */
+export interface GtmTool {
+  name: string;
+  description: string;
+  inputSchema: {
+    type: 'object';
+    properties: Record<string, Record<string, unknown>>;
+    required: string[];
+    additionalProperties: false;
+  };
+  /** The CLI command behind the tool (its path, e.g. ['events', 'validate']). */
+  path: string[];
+  command: CliCommand;
+}
+
+/** Flags every command tool takes besides its own. */
+const RUN_OPTIONS: FlagDecls = {
+  as_of: { type: 'date', description: 'fix "now" (YYYY-MM-DD) for a reproducible run; default today' },
+  snapshot: {
+    type: 'boolean',
+    description: 'render dashboard.png through Chromium (default: when Chromium is found)',
+  },
+};
+
+/** The CLI commands agents use besides the plan commands, by path. */
+const EXTRA_TOOLS: { path: string[]; name: string }[] = [
+  { path: ['attribute'], name: 'attribute' },
+  { path: ['experiment-readout'], name: 'experiment-readout' },
+  { path: ['events', 'validate'], name: 'events-validate' },
+  { path: ['plans', 'list'], name: 'plans-list' },
+  { path: ['plans', 'show'], name: 'plans-show' },
+  { path: ['plans', 'diff'], name: 'plans-diff' },
+];
+
+function declsOf(cmd: CliCommand): FlagDecls {
+  return Object.fromEntries(cmd.flags.map(({ name, ...rest }) => [name, rest]));
+}
+
+function find(commands: readonly CliCommand[], path: string[]): CliCommand | undefined {
+  let list = commands;
+  let hit: CliCommand | undefined;
+  for (const part of path) {
+    hit = list.find((c) => c.name === part);
+    if (!hit) return undefined;
+    list = hit.subcommands ?? [];
+  }
+  return hit;
+}
+
+/**
+ * The tools of the MCP server: one per plan command (its input schema generated from the command's
+ * flag declaration, plus `as_of` and `snapshot`), and attribute, experiment-readout, events
+ * validate and plans list/show/diff from their CLI declarations (positionals become properties).
+ */
+export function toolCatalog(commands: readonly CliCommand[]): GtmTool[] {
+  const tools: GtmTool[] = [];
+  for (const cmd of commands.filter((c) => c.kit)) {
+    const schema = flagsJsonSchema({ ...(cmd.kit!.manifest.flags as FlagDecls), ...RUN_OPTIONS });
+    tools.push({
+      name: cmd.name,
+      description: `${cmd.summary}. Runs in the workspace as an audited plan and returns its result.json (structured content), a short summary and the paths of the dashboard, summary and plan. Usage line: ${cmd.usage}`,
+      inputSchema: schema,
+      path: [cmd.name],
+      command: cmd,
+    });
+  }
+  for (const extra of EXTRA_TOOLS) {
+    const cmd = find(commands, extra.path);
+    if (!cmd) continue;
+    const schema = flagsJsonSchema(declsOf(cmd));
+    for (const p of cmd.positionals ?? []) {
+      schema.properties[p.name] = { type: 'string', minLength: 1, description: p.description };
+      if (p.required) schema.required.push(p.name);
+    }
+    tools.push({
+      name: extra.name,
+      description: `${cmd.summary}. Usage: ${cmd.usage}`,
+      inputSchema: schema,
+      path: extra.path,
+      command: cmd,
+    });
+  }
+  return tools;
+}

@@ -1,0 +1,118 @@
+/**
+ * `gtm mcp` driven by the MCP SDK's own client over stdio, as an agent would: list the tools and
+ * validate every input schema, run track-source on the demo workspace and compare its structured
+ * result with the CLI's result.json, get progress notifications, and get tool errors (not a crashed
+ * server) for bad arguments.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
+import { DEMO_AS_OF, makeDemoWorkspace, USAGE_LINE, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/gtm.js');
+let demo: DemoWorkspace;
+let client: Client;
+
+beforeAll(async () => {
+  demo = await makeDemoWorkspace();
+  client = new Client({ name: 'gtm-test', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp', '--workspace', demo.dir],
+      env: { ...(process.env as Record<string, string>), GTM_SNAPSHOT: 'never' },
+      stderr: 'ignore',
+    }),
+  );
+}, 120_000);
+afterAll(async () => {
+  await client?.close();
+  await demo?.remove();
+});
+
+/** Numbers of a result, without what differs between two runs (ids, paths, alert times and history). */
+function numbers(r: TrackSourceResult) {
+  const { run_id: _a, plan_path: _b, reports_dir: _c, alerts, escalations: _e, rejects, ...rest } = r;
+  return {
+    ...rest,
+    alerts: alerts.map(({ id, value, threshold }) => ({ id, value, threshold })),
+    rejects: rejects.rows,
+  };
+}
+
+describe('gtm mcp', () => {
+  it('lists one tool per command, and the readout, attribution, validation and plans tools, with valid schemas', async () => {
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'track-source',
+        'define-events',
+        'attribute',
+        'experiment-readout',
+        'events-validate',
+        'plans-list',
+        'plans-show',
+        'plans-diff',
+      ]),
+    );
+    const ajv = new Ajv({ strict: false });
+    for (const t of tools) {
+      expect(() => ajv.compile(t.inputSchema), t.name).not.toThrow();
+      expect(t.description.length, t.name).toBeGreaterThan(20);
+    }
+    const ts = tools.find((t) => t.name === 'track-source')!;
+    expect(ts.inputSchema.required).toEqual(['campaign']);
+    expect((ts.inputSchema.properties as Record<string, { enum?: string[] }>).detail.enum).toEqual([
+      'summary',
+      'full',
+    ]);
+  });
+
+  it('runs track-source with progress, and returns the same numbers as the CLI', async () => {
+    const progress: string[] = [];
+    const res = await client.callTool(
+      {
+        name: 'track-source',
+        arguments: { campaign: 'AI Launch Tour', window: '30d', detail: 'full', as_of: DEMO_AS_OF },
+      },
+      undefined,
+      { onprogress: (p) => progress.push(String(p.message)), timeout: 300_000 },
+    );
+    expect(res.isError).toBeFalsy();
+    const structured = res.structuredContent as unknown as TrackSourceResult;
+    const text = (res.content as { type: string; text: string }[])[0].text;
+    expect(text).toMatch(/Dashboard: .*dashboard\.html/);
+    expect(text).toMatch(/Plan: +.*plan-.*\.json/);
+    const onDisk = JSON.parse(
+      readFileSync(path.join(demo.dir, structured.reports_dir, 'result.json'), 'utf8'),
+    );
+    expect(structured).toEqual(onDisk);
+    const cli = await runCli(['run', USAGE_LINE, '--as-of', DEMO_AS_OF, '--json'], { cwd: demo.dir });
+    expect(numbers(structured)).toEqual(numbers(cli.json<TrackSourceResult>()));
+    expect(progress.length).toBeGreaterThan(3);
+  }, 300_000);
+
+  it('answers bad arguments with a tool error carrying gtm’s one line, and keeps serving', async () => {
+    const bad = await client.callTool({
+      name: 'track-source',
+      arguments: { campaign: 'AI Launch Tour', window: 'fortnight' },
+    });
+    expect(bad.isError).toBe(true);
+    expect((bad.content as { text: string }[])[0].text).toMatch(
+      /^error\[USAGE\] --window: unknown window "fortnight" — /,
+    );
+    const unknown = await client.callTool({ name: 'track-source', arguments: { campagin: 'x' } });
+    expect((unknown.content as { text: string }[])[0].text).toMatch(
+      /^error\[USAGE\] --campagin: unknown flag/,
+    );
+    const list = await client.callTool({ name: 'plans-list', arguments: {} });
+    expect(list.isError).toBeFalsy();
+    expect(((list.structuredContent as { items: unknown[] }).items ?? []).length).toBeGreaterThan(0);
+  }, 120_000);
+});
