@@ -1,29 +1,29 @@
-import type { CliCommand } from "./command.ts";
-import { attributeCommand } from "./commands/attribute.ts";
-import { defineEventsCommand } from "./commands/define-events.ts";
-import { demoCommand } from "./commands/demo.ts";
-import { doctorCommand } from "./commands/doctor.ts";
-import { eventsCommand } from "./commands/events.ts";
-import { experimentReadoutCommand } from "./commands/experiment-readout.ts";
-import { initCommand } from "./commands/init.ts";
-import { mcpCommand } from "./commands/mcp.ts";
-import { plansCommand } from "./commands/plans.ts";
-import { trackSourceCommand } from "./commands/track-source.ts";
+import type { CliCommand } from './command.ts';
+import { attributeCommand } from './commands/attribute.ts';
+import { defineEventsCommand } from './commands/define-events.ts';
+import { demoCommand } from './commands/demo.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { eventsCommand } from './commands/events.ts';
+import { experimentReadoutCommand } from './commands/experiment-readout.ts';
+import { initCommand } from './commands/init.ts';
+import { mcpCommand } from './commands/mcp.ts';
+import { plansCommand } from './commands/plans.ts';
+import { trackSourceCommand } from './commands/track-source.ts';
 // optimize-referrals import
 // monitor-loyalty import
 // monitor-personalization import
 
 /** `gtm run '<usage line>'`, for help and the command list (main.ts handles it). */
 export const runCommandHelp: CliCommand = {
-  name: "run",
+  name: 'run',
   summary:
     'Run a whole usage line, e.g. /partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour"',
   usage: "gtm run '<usage line>' [--json] [--as-of DATE] [--config FILE]",
   flags: [],
   positionals: [
     {
-      name: "line",
-      description: "the usage line, quoted; the plugin prefix is optional",
+      name: 'line',
+      description: 'the usage line, quoted; the plugin prefix is optional',
       required: true,
     },
   ],
