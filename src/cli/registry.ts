@@ -11,7 +11,7 @@ import { plansCommand } from './commands/plans.ts';
 import { trackSourceCommand } from './commands/track-source.ts';
 // optimize-referrals import
 // monitor-loyalty import
-// monitor-personalization import
+import { monitorPersonalizationCommand } from './commands/monitor-personalization.ts';
 
 /** `gtm run '<usage line>'`, for help and the command list (main.ts handles it). */
 export const runCommandHelp: CliCommand = {
@@ -39,7 +39,7 @@ export const COMMANDS: CliCommand[] = [
   defineEventsCommand,
   // optimize-referrals entry
   // monitor-loyalty entry
-  // monitor-personalization entry
+  monitorPersonalizationCommand,
   attributeCommand,
   experimentReadoutCommand,
   eventsCommand,

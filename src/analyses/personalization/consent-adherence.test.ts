@@ -114,9 +114,9 @@ describe('consentAdherence: counts, examples and issues', () => {
 
   it('one critical issue per rule × purpose, owned by the privacy role', () => {
     expect(r.findings.map((f) => [f.id, f.severity, f.ownerRole])).toEqual([
-      ['consent-violation:purpose=personalization,rule=hero', 'critical', 'privacy_officer'],
-      ['consent-violation:purpose=marketing,rule=reco', 'critical', 'privacy_officer'],
-      ['consent-violation:purpose=personalization,rule=reco', 'critical', 'privacy_officer'],
+      ['consent-violation:purpose=personalization,rule=hero', 'critical', 'data_privacy_lead'],
+      ['consent-violation:purpose=marketing,rule=reco', 'critical', 'data_privacy_lead'],
+      ['consent-violation:purpose=personalization,rule=reco', 'critical', 'data_privacy_lead'],
     ]);
     expect(r.findings[0].evidence).toBe(
       "4 decisions to 3 users had no 'personalization' consent at decision time: withdrawn before the decision 1, never granted 2, granted only after the decision 1; e.g. user u2 at 2026-03-10T11:00:00Z (withdrawn before the decision).",

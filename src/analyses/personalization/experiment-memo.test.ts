@@ -466,7 +466,7 @@ describe('experimentMemos and experimentIssues', () => {
       ['experiment-ship:experiment=win', 'medium', 'experiment'],
       ['experiment-roll-back:experiment=loss', 'high', 'experiment'],
     ]);
-    expect(issues[0].ownerRole).toBe('experimentation_lead');
+    expect(issues[0].ownerRole).toBe('testing_lead');
   });
 });
 

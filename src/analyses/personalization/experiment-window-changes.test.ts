@@ -55,7 +55,7 @@ describe('experimentWindowChanges', () => {
     expect(r.findings[0].id).toBe(
       'change-in-experiment:change=hero%402026-03-10T00%3A00%3A00Z,experiment=exp-hero,rule=hero',
     );
-    expect(r.findings[0].ownerRole).toBe('experimentation_lead');
+    expect(r.findings[0].ownerRole).toBe('testing_lead');
   });
 
   it('running is inclusive at both ends of the window', () => {

@@ -113,8 +113,13 @@ export {
 } from './build-experiment-input.ts';
 export {
   DEFAULT_GUIDANCE_OPTIONS,
+  requiredSampleForControl,
   requiredSamplePerArm,
   rolloutGuidance,
+  type GuidanceAnalysis,
+  type GuidanceComparison,
+  type GuidanceDecision,
+  type GuidanceExperiment,
   type GuidanceKind,
   type GuidanceOptions,
   type RolloutGuidance,

@@ -100,7 +100,7 @@ describe('anomalyIssue', () => {
     const x = anomalyIssue({ detector: 'odd', severity: 'purple', evidence: 'volume 3× normal' });
     expect(x.severity).toBe('medium');
     expect(x.evidence).toBe("volume 3× normal (severity 'purple' not recognised, taken as medium)");
-    expect(x.ownerRole).toBe('personalization_analyst');
+    expect(x.ownerRole).toBe('testing_lead');
     expect(x.suggestedAction).toMatch(/no playbook/);
     expect(
       anomalyIssue({ detector: 'odd', severity: 'low', playbook: 'Re-run the load' }).suggestedAction,

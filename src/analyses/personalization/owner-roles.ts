@@ -17,11 +17,16 @@ export interface OwnerRoles {
   readonly anomalies: string;
 }
 
+/**
+ * The roles of the specification's escalation ladder (Testing Lead → Personalization Architect →
+ * Data Privacy Lead): privacy owns consent, the architect owns rules and their changes, the testing
+ * lead owns experiments and anomalies.
+ */
 export const DEFAULT_OWNER_ROLES: OwnerRoles = {
-  consent: 'privacy_officer',
-  ruleHealth: 'personalization_engineer',
-  approvals: 'personalization_lead',
-  experiments: 'experimentation_lead',
-  staleRules: 'personalization_lead',
-  anomalies: 'personalization_analyst',
+  consent: 'data_privacy_lead',
+  ruleHealth: 'personalization_architect',
+  approvals: 'personalization_architect',
+  experiments: 'testing_lead',
+  staleRules: 'personalization_architect',
+  anomalies: 'testing_lead',
 };

@@ -73,7 +73,7 @@ describe('reviewChangeApprovals', () => {
       ['change-approval:change=c-4,rule=hero', 'high'],
     ]);
     expect(r.findings[1].evidence).toContain('Approved 1 s after going live');
-    expect(r.findings[0].ownerRole).toBe('personalization_lead');
+    expect(r.findings[0].ownerRole).toBe('personalization_architect');
   });
 
   it('a change without its own id is identified by rule@time, stable across runs', () => {

@@ -3,10 +3,9 @@ import {
   requiredSampleSize,
   type AnalysisSettings,
   type Decision,
-  type ExperimentAnalysis,
+  type DifferenceType,
   type ExperimentInput,
 } from '../experiments/index.ts';
-import type { BuiltExperimentInput } from './build-experiment-input.ts';
 import { isoTime, MS_PER_DAY } from './input-checks.ts';
 
 /**
@@ -51,6 +50,52 @@ export interface GuidanceOptions {
   readonly rampSteps: readonly number[];
 }
 
+/** What guidance reads of an experiment's setup; `BuiltExperimentInput` is one. */
+export interface GuidanceExperiment {
+  /** Control first. */
+  readonly variants: readonly string[];
+  readonly control: string;
+  /** Normalised planned weights, in `variants` order. */
+  readonly weights: readonly number[];
+  readonly status: 'not started' | 'running' | 'ended';
+  readonly start: string;
+  readonly end: string | null;
+  readonly daysRunning: number;
+  readonly plannedDays: number | null;
+  readonly guardrails: readonly { readonly name: string }[];
+}
+
+/** One variant against control on one metric, as guidance reads it. */
+export interface GuidanceComparison {
+  readonly name: string;
+  readonly estimate: number | null;
+  readonly ci: readonly [number, number] | null;
+  readonly adjustedCi: readonly [number, number] | null;
+}
+
+/**
+ * What guidance reads of an analysis: `ExperimentAnalysis` is one, and so is a readout of the
+ * shared experiment review mapped field by field, so either statistics path can feed the memo.
+ */
+export interface GuidanceAnalysis {
+  readonly settings: { readonly difference: DifferenceType };
+  /** Control first. */
+  readonly variantNames: readonly string[];
+  readonly health: {
+    readonly srm: { readonly alert: boolean; readonly pValue: number } | null;
+    readonly multipleExposure: { readonly alert: boolean; readonly rate: number } | null;
+    readonly minimumData: { readonly smallestArm: number; readonly minDays: number };
+  };
+  readonly metrics: readonly {
+    readonly name: string;
+    readonly guardrail: boolean;
+    readonly variants: readonly GuidanceComparison[];
+  }[];
+}
+
+/** What guidance reads of a decision; `decide`'s `Decision` is one. */
+export type GuidanceDecision = Pick<Decision, 'action' | 'variant' | 'reasons' | 'variants' | 'verdicts'>;
+
 export const DEFAULT_GUIDANCE_OPTIONS: GuidanceOptions = {
   minimumDetectableEffect: 0.05,
   targetPower: 0.8,
@@ -87,8 +132,28 @@ export function requiredSamplePerArm(
     mean = arm.sum / arm.n;
     variance = (arm.sumSquares - arm.sum ** 2 / arm.n) / (arm.n - 1);
   } else return null;
-  if (mean === 0 || !(variance > 0)) return null;
   const goals = input.metrics.filter((m) => !m.guardrail).length * (input.variants.length - 1);
+  return requiredSampleForControl({ mean, variance }, settings, goals, mde, targetPower);
+}
+
+/**
+ * Units per arm to detect `mde` (relative) given the control's per-unit mean and variance, with
+ * the same conventions as `requiredSamplePerArm` (α split over `goals` comparisons when a
+ * correction is on; sequential inflation; Bayesian planned as fixed-horizon). Null when the
+ * control has no variance or a zero mean.
+ *
+ * @example
+ * requiredSampleForControl({ mean: 0.1, variance: 0.09 }, DEFAULT_ANALYSIS_SETTINGS, 1, 0.05); // 59_409
+ */
+export function requiredSampleForControl(
+  control: { readonly mean: number; readonly variance: number },
+  settings: Pick<AnalysisSettings, 'method' | 'alpha' | 'oneSided' | 'correction' | 'sequentialTuning'>,
+  goals: number,
+  mde: number,
+  targetPower = DEFAULT_GUIDANCE_OPTIONS.targetPower,
+): number | null {
+  const { mean, variance } = control;
+  if (!Number.isFinite(mean) || mean === 0 || !(variance > 0)) return null;
   const split = settings.method !== 'bayesian' && settings.correction !== 'none' && goals > 1;
   return (
     requiredSampleSize(
@@ -118,9 +183,9 @@ export function requiredSamplePerArm(
  * rolloutGuidance(built, analysis, decide(analysis), { nowMs, requiredPerArm: 59_409, mde: 0.05, coverage: 1, rampSteps: [0.05, 0.25, 0.5, 1], rules: ['hero'] }).kind;
  */
 export function rolloutGuidance(
-  built: BuiltExperimentInput,
-  analysis: ExperimentAnalysis,
-  decision: Decision,
+  built: GuidanceExperiment,
+  analysis: GuidanceAnalysis,
+  decision: GuidanceDecision,
   context: {
     readonly nowMs: number;
     readonly requiredPerArm: number | null;
@@ -305,8 +370,8 @@ export function rolloutGuidance(
 
 /** Days until both the required sample (at the observed daily rate of the smallest arm) and the minimum duration are reached. */
 function daysLeft(
-  built: BuiltExperimentInput,
-  analysis: ExperimentAnalysis,
+  built: GuidanceExperiment,
+  analysis: GuidanceAnalysis,
   requiredPerArm: number | null,
 ): number | null {
   const { minimumData } = analysis.health;
@@ -321,7 +386,7 @@ function daysLeft(
   return days > 0 ? days : null;
 }
 
-function winSummary(analysis: ExperimentAnalysis, variant: string): string {
+function winSummary(analysis: GuidanceAnalysis, variant: string): string {
   const goal = analysis.metrics.find((m) => !m.guardrail);
   const v = goal?.variants.find((x) => x.name === variant);
   if (!goal || !v || v.estimate === null || v.ci === null) return 'better on its goals, guardrails hold';
@@ -330,7 +395,7 @@ function winSummary(analysis: ExperimentAnalysis, variant: string): string {
   return `${goal.name} ${formatEffect(v.estimate, d)} (interval ${formatEffect(ci[0], d)} to ${formatEffect(ci[1], d)})`;
 }
 
-function tradeOffs(analysis: ExperimentAnalysis, decision: Decision): string[] {
+function tradeOffs(analysis: GuidanceAnalysis, decision: GuidanceDecision): string[] {
   const goals = new Set(analysis.metrics.filter((m) => !m.guardrail).map((m) => m.name));
   const out: string[] = [];
   for (const variant of analysis.variantNames.slice(1)) {
@@ -345,7 +410,7 @@ function tradeOffs(analysis: ExperimentAnalysis, decision: Decision): string[] {
 }
 
 /** "B is better on X but guardrail G is not shown non-inferior" for variants stopped at the horizon. */
-function unprovenWinners(analysis: ExperimentAnalysis, decision: Decision): string[] {
+function unprovenWinners(analysis: GuidanceAnalysis, decision: GuidanceDecision): string[] {
   const guardrails = new Set(analysis.metrics.filter((m) => m.guardrail).map((m) => m.name));
   const out: string[] = [];
   for (const variant of analysis.variantNames.slice(1)) {

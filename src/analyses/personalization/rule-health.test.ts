@@ -107,7 +107,7 @@ describe('ruleHealth', () => {
     expect(reco?.evidence).toBe(
       '11 of 1000 evaluations (1.1%) were error (alert above 1%, warn above 0.1%); logged as ERROR 11; top error codes PROVIDER_NOT_READY 8, GENERAL 3.',
     );
-    expect(reco?.ownerRole).toBe('personalization_engineer');
+    expect(reco?.ownerRole).toBe('personalization_architect');
   });
 
   it('an error code on a non-ERROR reason counts as an error', () => {

@@ -1,0 +1,214 @@
+import type { VariantPerformance } from '../../analyses/personalization/index.ts';
+import {
+  barChart,
+  dataQualitySection,
+  lineChart,
+  type Block,
+  type Dashboard,
+  type ListItem,
+  type Section,
+} from '../../report/index.ts';
+import { CHECK_STATUS, human, pct, SEVERITY_STATUS, signed } from './dashboard-format.ts';
+import { anomaliesSection, experimentsSection, governanceSection } from './dashboard-sections.ts';
+import type { OwnedBacklogItem } from './backlog-stage.ts';
+import type { MonitorPersonalizationOutputs } from './plan.ts';
+import type { MonitorPersonalizationResult } from './result.ts';
+
+type R = MonitorPersonalizationResult;
+type O = MonitorPersonalizationOutputs;
+
+/** The recap: what needs attention first, in sentences. */
+function recap(r: R, o: O): Section {
+  const g = o.governance.scan;
+  const blocks: Block[] = [];
+  for (const e of r.immediate_escalations)
+    blocks.push({
+      kind: 'callout',
+      status: 'alert',
+      text: `Escalated at once to ${e.person ?? 'nobody available'} (${human(e.role)}): ${e.reason}.`,
+    });
+  for (const e of r.escalations)
+    blocks.push({
+      kind: 'callout',
+      status: 'alert',
+      text: `${e.alert_id} breached ${e.consecutive_breaches} runs in a row: escalated to ${e.person ?? 'nobody available'} (${human(e.role ?? 'no role')}).`,
+    });
+  blocks.push({
+    kind: 'callout',
+    status: CHECK_STATUS[g.checklist.status] ?? 'ok',
+    text: `Governance checklist: ${g.checklist.status} (${g.checklist.items.filter((i) => i.status === 'fail').length} failed, ${g.checklist.items.filter((i) => i.status === 'warn').length} warnings, ${g.checklist.pendingApprovals.length} pending approvals).`,
+  });
+  const live = o.experiments.memos.filter((m) => m.guidance);
+  if (live.length)
+    blocks.push({
+      kind: 'list',
+      title: 'Experiments',
+      items: live.map((m) => ({
+        text: `${m.name} (${m.id}): ${m.guidance!.kind}`,
+        detail: m.guidance!.headline,
+        status: m.guidance!.kind === 'fix and restart' || m.guidance!.kind === 'roll back' ? 'alert' : 'ok',
+      })),
+    });
+  const anomalies = o.issues.anomalies;
+  blocks.push({
+    kind: 'callout',
+    status: anomalies.some((y) => y.severity === 'error') ? 'alert' : anomalies.length ? 'warn' : 'ok',
+    text: anomalies.length
+      ? `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'}: ${[...new Set(anomalies.map((y) => `${y.key.split(':')[0]} on ${y.subject}`))].join(', ')}.`
+      : 'No anomalies in the window.',
+  });
+  return { title: 'Recap', summary: true, blocks };
+}
+
+function backlogSection(items: readonly OwnedBacklogItem[]): Section {
+  const list: ListItem[] = items.map((x) => ({
+    text: `#${x.rank} [${x.severity}]${x.repeat ? ' [repeat]' : ''} ${x.title}`,
+    detail: `${x.evidence} Action: ${x.suggestedAction} Owner: ${x.owner.person ?? 'unassigned'} (${human(x.owner.role)})${x.owner.fallback_used ? `, covering for ${human(x.owner.fallback_used.from)}` : ''}; due ${x.due}${x.projected_lift ? `; projected ${x.projected_lift.value.toFixed(1)} ${x.projected_lift.unit}` : ''}.`,
+    status: SEVERITY_STATUS[x.severity],
+  }));
+  return {
+    title: 'Backlog',
+    summary: true,
+    intro: `${items.length} item${items.length === 1 ? '' : 's'}, most severe first; ids are stable across runs (repeats marked).`,
+    blocks: [{ kind: 'list', title: 'Items', items: list }],
+  };
+}
+
+const perfRow = (v: VariantPerformance) => {
+  const conv = v.comparisons.find((c) => c.metric === 'conversion_rate');
+  const rpu = v.comparisons.find((c) => c.metric === 'revenue_per_user');
+  // The unadjusted interval: the table's correction is in the verdict (a BH-widened interval of a
+  // comparison with an adjusted p near 1 is unbounded and reads as noise).
+  const ci = conv?.ci ?? null;
+  return {
+    segment: v.segment,
+    variant: v.variant,
+    users: v.users,
+    engagement: v.engagementRate,
+    conversion: v.conversionRate,
+    revenue_per_user: v.revenuePerUser,
+    conversion_lift: conv?.lift ?? null,
+    interval: ci ? `${signed(ci[0])} to ${signed(ci[1])}` : v.isHoldout ? 'holdout' : 'n/a',
+    verdict: v.isHoldout ? 'holdout' : (conv?.verdict ?? 'no holdout'),
+    revenue_lift: rpu?.lift ?? null,
+    status: conv?.verdict === 'worse' ? 'alert' : conv?.verdict === 'better' ? 'ok' : undefined,
+  };
+};
+
+function performanceSection(r: R, o: O): Section {
+  const rows = o.aggregate.performance.rows;
+  const dims = ['all', ...r.inputs.dimension, 'rule'];
+  const title = (d: string) =>
+    d === 'all'
+      ? 'Personalized vs holdout (all users)'
+      : d === 'rule'
+        ? 'By rule and variant'
+        : `By ${d}: personalized vs holdout`;
+  const tables: Block[] = dims.map((d) => ({
+    kind: 'table',
+    title: title(d),
+    columns: [
+      { key: 'segment', label: d === 'all' ? 'Scope' : d, format: 'text' },
+      { key: 'variant', label: d === 'rule' ? 'Variant' : 'Arm', format: 'text' },
+      { key: 'users', label: 'Users', format: 'integer' },
+      { key: 'engagement', label: 'Engagement', format: 'percent' },
+      { key: 'conversion', label: 'Conversion', format: 'percent' },
+      { key: 'revenue_per_user', label: 'Revenue/user', format: 'currency', currency: r.currency },
+      { key: 'conversion_lift', label: 'Conversion lift', format: 'percent' },
+      { key: 'interval', label: 'Interval', format: 'text' },
+      { key: 'verdict', label: 'Verdict', format: 'text' },
+    ],
+    rows: rows.filter((x) => x.dimension === d).map(perfRow),
+    highlight: { key: 'status' },
+  }));
+  const chart: Block = {
+    kind: 'chart',
+    title: 'Conversion rate by rule and variant',
+    spec: barChart({
+      title: 'Conversion rate by rule and variant',
+      horizontal: true,
+      data: rows
+        .filter((x) => x.dimension === 'rule')
+        .map((x) => ({ variant: `${x.segment} / ${x.variant}`, conversion: x.conversionRate ?? 0 })),
+      x: 'variant',
+      y: 'conversion',
+      format: 'percent',
+    }),
+  };
+  const daily: Block = {
+    kind: 'chart',
+    title: 'Daily conversion rate (history and window)',
+    spec: lineChart({
+      title: 'Daily conversion rate',
+      data: r.anomalies.daily.map((d) => ({ day: d.day, conversion: d.conversion_rate ?? 0 })),
+      x: 'day',
+      y: 'conversion',
+      format: 'percent',
+    }),
+  };
+  return {
+    title: 'Performance vs holdout',
+    summary: true,
+    intro: `Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method intervals, ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons.`,
+    blocks: [chart, ...tables, daily],
+  };
+}
+
+/** The dashboard: recap, backlog, performance vs holdout, governance, experiments, anomalies, data quality. */
+export function buildMonitorPersonalizationDashboard(r: R, o: O): Dashboard {
+  const g = o.governance.scan;
+  const perf = o.aggregate.performance.rows.filter((x) => x.dimension === 'all');
+  const best = perf.flatMap((x) =>
+    x.comparisons.filter((c) => c.metric === 'conversion_rate').map((c) => c.lift ?? 0),
+  );
+  return {
+    title: `Personalization monitor — ${r.initiative.name ?? 'all initiatives'}`,
+    subtitle: `${r.window.label} window to ${r.as_of}`,
+    generatedAt: r.window.end,
+    runId: r.run_id,
+    planPath: r.plan_path,
+    kpis: [
+      { label: 'Decisions', value: r.totals.decisions, format: 'integer', note: `${r.totals.rules} rules` },
+      { label: 'Users exposed', value: r.totals.users, format: 'integer' },
+      {
+        label: 'Best conversion lift vs holdout',
+        value: best.length ? Math.max(...best) : 0,
+        format: 'percent',
+      },
+      {
+        label: 'Consent violations',
+        value: g.consent?.violations ?? 0,
+        format: 'integer',
+        status: (g.consent?.violations ?? 0) > 0 ? 'alert' : 'ok',
+      },
+      {
+        label: 'Highest fallback rate',
+        value: r.fallback.value,
+        format: 'percent',
+        status: r.fallback.value > r.fallback.threshold ? 'alert' : 'ok',
+        note: `guardrail ${pct(r.fallback.threshold)}`,
+      },
+      { label: 'Governance', value: g.checklist.status, status: CHECK_STATUS[g.checklist.status] },
+      {
+        label: 'Anomalies',
+        value: o.issues.anomalies.length,
+        format: 'integer',
+        status: o.issues.anomalies.length ? 'warn' : 'ok',
+      },
+    ],
+    sections: [
+      recap(r, o),
+      backlogSection(o.backlog.items),
+      performanceSection(r, o),
+      governanceSection(o),
+      experimentsSection(o),
+      anomaliesSection(o),
+      dataQualitySection({
+        alerts: r.alerts,
+        accounting: r.row_accounting,
+        rejects: r.rejects,
+        planPath: r.plan_path,
+      }),
+    ],
+  };
+}

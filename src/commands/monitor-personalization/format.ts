@@ -1,0 +1,79 @@
+import { fmtPct, textTable } from '../../report/index.ts';
+import { human, signed } from './dashboard-format.ts';
+import type { MonitorPersonalizationResult } from './result.ts';
+
+type Item = {
+  rank: number;
+  severity: string;
+  repeat: boolean;
+  title: string;
+  due: string;
+  owner: { role: string; person: string | null };
+};
+
+/** Terminal view of a monitor-personalization result. */
+export function formatMonitorPersonalization(
+  r: MonitorPersonalizationResult,
+  detail: 'summary' | 'full',
+): string {
+  const perf = (
+    r.performance.rows as {
+      dimension: string;
+      variant: string;
+      users: number;
+      conversion_rate: number | null;
+      comparisons: { metric: string; lift: number | null; verdict: string }[];
+      is_holdout: boolean;
+    }[]
+  ).filter((x) => x.dimension === 'all');
+  const consent = (r.governance.consent as { violations?: number } | null)?.violations ?? 0;
+  const out = [
+    `Personalization monitor — ${r.initiative.name ?? 'all initiatives'} (${r.window.label} to ${r.as_of})`,
+    `${r.totals.decisions} decisions to ${r.totals.users} users by ${r.totals.rules} rules; governance ${r.governance.status}; consent violations ${consent}; highest fallback rate ${fmtPct(r.fallback.value)} (guardrail ${fmtPct(r.fallback.threshold)}${r.fallback.rule ? `, ${r.fallback.rule}` : ''}).`,
+    '',
+    'Performance vs holdout (all users):',
+    textTable(
+      ['variant', 'users', 'conversion', 'lift', 'verdict'],
+      perf.map((x) => {
+        const c = x.comparisons.find((y) => y.metric === 'conversion_rate');
+        return [
+          x.variant,
+          x.users,
+          fmtPct(x.conversion_rate ?? 0),
+          x.is_holdout ? 'holdout' : signed(c?.lift ?? null),
+          x.is_holdout ? '' : (c?.verdict ?? ''),
+        ];
+      }),
+    ),
+  ];
+  out.push('', 'Experiments:');
+  for (const m of r.experiments as {
+    id: string;
+    guidance: { kind: string; headline: string } | null;
+    no_readout: string | null;
+  }[])
+    out.push(
+      `  ${m.id}: ${m.guidance ? `${m.guidance.kind} — ${m.guidance.headline}` : (m.no_readout ?? 'no readout')}`,
+    );
+  out.push('', `Anomalies: ${r.anomalies.items.length ? '' : 'none'}`);
+  for (const y of r.anomalies.items)
+    out.push(`  [${y.severity}] ${y.key.split(':')[0]} on ${y.subject} at ${y.at}`);
+  const items = r.backlog.items as unknown as Item[];
+  out.push('', `Backlog (${items.length}):`);
+  for (const x of items.slice(0, detail === 'full' ? undefined : 8))
+    out.push(
+      `  #${x.rank} [${x.severity}]${x.repeat ? ' [repeat]' : ''} ${x.title} — ${x.owner.person ?? 'unassigned'} (${human(x.owner.role)}), due ${x.due}`,
+    );
+  for (const e of r.immediate_escalations)
+    out.push(`Escalated at once: ${e.reason} → ${e.person ?? 'nobody available'} (${human(e.role)}).`);
+  for (const e of r.escalations)
+    out.push(
+      `Escalated: ${e.alert_id} breached ${e.consecutive_breaches} runs in a row → ${e.person ?? 'nobody available'} (${human(e.role ?? '')}).`,
+    );
+  out.push(
+    '',
+    `Reports: ${r.reports_dir}/ (dashboard.html, summary.md, experiment-memo.md, governance-checklist.md, result.json, CSV)`,
+    `Plan:    ${r.plan_path}`,
+  );
+  return out.join('\n');
+}

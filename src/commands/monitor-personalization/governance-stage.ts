@@ -1,0 +1,252 @@
+import {
+  canonicalReason,
+  consentAdherence,
+  governanceScan,
+  type ConsentAdherenceInput,
+  type ConsentDecisionRow,
+  type ConsentViolationCount,
+  type GovernanceScan,
+  type GovernanceThresholds,
+  type OwnerRoles,
+  type RuleEvaluationRow,
+  type RuleVariantActivityRow,
+} from '../../analyses/personalization/index.ts';
+import type { Engine } from '../../data/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
+import type { PersonalizationConfig } from '../../workspace/index.ts';
+import type { AggregateOutput } from './aggregate-stage.ts';
+import { num, scopeOf, type Run } from './run-scope.ts';
+import {
+  consentCountsSql,
+  consentDenominatorSql,
+  consentFactsTableSql,
+  consentRowsSql,
+  consentSuspectsTableSql,
+  loggedConsentCountsSql,
+  ruleActivitySql,
+  ruleChangesSql,
+  ruleEvaluationsSql,
+  type ConsentScope,
+} from './sql/governance-sql.ts';
+import type { Scope } from './sql/scope-sql.ts';
+
+/** Violating decisions above which only counts (and the latest examples) come back from SQL. */
+const ROW_LIMIT = 10_000;
+
+/** What the governance branch hands on: the scan, how consent was checked, and the fallback KPI. */
+export interface GovernanceOutput {
+  scan: GovernanceScan;
+  /** `records`: against the consent platform; `logged`: the decision log's own consent state; null: not checked. */
+  consent_source: 'records' | 'logged' | null;
+  /** The highest fallback rate of a judged rule (the `--alert-threshold` KPI), and the rule. */
+  fallback: { value: number; rule: string | null; threshold: number };
+}
+
+/** The analyses' owner roles from gtm.yaml's `personalization.owners`. */
+export const ownerRolesOf = (p: PersonalizationConfig): OwnerRoles => ({
+  consent: p.owners.consent,
+  ruleHealth: p.owners.rule_health,
+  approvals: p.owners.approvals,
+  experiments: p.owners.experiments,
+  staleRules: p.owners.stale_rules,
+  anomalies: p.owners.anomalies,
+});
+
+/** The analyses' thresholds from gtm.yaml's `personalization.governance`. */
+export const thresholdsOf = (p: PersonalizationConfig): GovernanceThresholds => {
+  const g = p.governance;
+  return {
+    fallback: { warn: g.fallback_warn, alert: g.fallback_alert },
+    error: { warn: g.error_warn, alert: g.error_alert },
+    default: { warn: g.default_warn, alert: null },
+    disabled: { warn: g.disabled_warn, alert: null },
+    minEvaluations: g.min_evaluations,
+    staleDays: g.stale_days,
+    unmodifiedDays: g.unmodified_days,
+    approvalToleranceSeconds: g.approval_tolerance_seconds,
+    consentExamples: g.consent_examples,
+  };
+};
+
+const token = (x: string) =>
+  x
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+/**
+ * The consent check's settings, with the raw reasons of the window classified once here (by the
+ * analyses' OpenFeature mapping) and the exempt variants in the data's own spellings.
+ */
+function consentScopeOf(
+  p: PersonalizationConfig,
+  evaluations: readonly { reason: string | null }[],
+  variants: readonly string[],
+): ConsentScope {
+  const exempt = new Set(p.consent.exempt_reasons);
+  const raws = [...new Set(evaluations.map((e) => e.reason).filter((r): r is string => r !== null))];
+  const exemptVariants = new Set(p.consent.exempt_variants.map((v) => v.toLowerCase()));
+  return {
+    purpose: token(p.consent.purpose),
+    rulePurposes: Object.fromEntries(Object.entries(p.consent.rule_purposes).map(([r, x]) => [r, token(x)])),
+    exemptVariants: [...new Set(variants)].filter((v) => exemptVariants.has(v.toLowerCase())),
+    needingReasons: raws.filter((r) => !exempt.has(canonicalReason(r, null).reason)),
+    nullReasonNeeds: !exempt.has(canonicalReason(null, null).reason),
+    errorNeeds: !exempt.has('error'),
+  };
+}
+
+/**
+ * The consent input of the scan: decisions that needed consent, checked against the consent
+ * records at decision time (or, without records, against the consent state the decision log
+ * carries). Up to 10,000 violations come back as rows; beyond that, counts plus the latest examples.
+ */
+async function consentInput(
+  engine: Engine,
+  s: Scope,
+  c: ConsentScope,
+): Promise<{
+  input: ConsentAdherenceInput | null;
+  source: GovernanceOutput['consent_source'];
+  examples: ConsentDecisionRow[];
+}> {
+  const [{ n: records }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM consent_records');
+  const [{ n: needing }] = await engine.query<{ n: number }>(consentDenominatorSql(s, c));
+  const toCounts = (rows: Record<string, unknown>[]) =>
+    rows.map((r): ConsentViolationCount => ({
+      rule: String(r.rule),
+      purpose: String(r.purpose),
+      kind: r.kind as ConsentViolationCount['kind'],
+      decisions: num(r.decisions),
+      users: num(r.users),
+    }));
+  if (num(records) === 0) {
+    const [{ n: logged }] = await engine.query<{ n: number }>(
+      `SELECT count(*) AS n FROM decisions WHERE consent_state IS NOT NULL`,
+    );
+    if (num(logged) === 0) return { input: null, source: null, examples: [] };
+    const counts = toCounts(await engine.query(loggedConsentCountsSql(s, c)));
+    return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'logged', examples: [] };
+  }
+  await engine.exec(consentSuspectsTableSql(s, c));
+  await engine.exec(consentFactsTableSql(s, c));
+  const counts = toCounts(await engine.query(consentCountsSql()));
+  const total = counts.reduce((sum, x) => sum + Number(x.decisions), 0);
+  if (total <= ROW_LIMIT) {
+    const rows = (await engine.query(consentRowsSql(null))) as unknown as ConsentDecisionRow[];
+    return { input: { rows, decisionsRequiringConsent: num(needing) }, source: 'records', examples: [] };
+  }
+  const examples = (await engine.query(consentRowsSql(50))) as unknown as ConsentDecisionRow[];
+  return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'records', examples };
+}
+
+/** Rules as configured that belong to the run (seen in its decisions, or every rule without an initiative). */
+function ruleConfigs(run: Run, a: AggregateOutput) {
+  return run.ws.personalization.rules
+    .filter((r) => !a.initiativeKeys || a.rules.includes(r.id))
+    .map((r) => ({
+      rule: r.id,
+      variants: r.variants,
+      createdTs: r.created ?? null,
+      updatedTs: r.updated ?? null,
+    }));
+}
+
+/**
+ * The governance branch: consent adherence, rule health with OpenFeature reasons, change approvals,
+ * changes inside running experiments, stale rules and the checklist; alerts on the highest
+ * fallback rate (`--alert-threshold`) and on consent violations.
+ */
+export async function governanceStage(
+  ctx: StageContext,
+  run: Run,
+  a: AggregateOutput,
+): Promise<GovernanceOutput> {
+  const engine = await run.engine();
+  const p = run.ws.personalization;
+  const s = scopeOf(run, engine, a.initiativeKeys);
+  const thresholds = thresholdsOf(p);
+  const now = run.inputs.window.end;
+  const cutoff = new Date(Date.parse(now) - thresholds.staleDays * 86_400_000).toISOString();
+  const evaluations = (await engine.query(ruleEvaluationsSql(s))) as unknown as RuleEvaluationRow[];
+  const activity = (await engine.query(ruleActivitySql(s, cutoff))) as unknown as RuleVariantActivityRow[];
+  ctx.progress('checking consent');
+  const consent = await consentInput(
+    engine,
+    s,
+    consentScopeOf(
+      p,
+      evaluations,
+      activity.map((x) => x.variant),
+    ),
+  );
+  const scan = governanceScan(
+    {
+      now,
+      consent: consent.input,
+      evaluations,
+      changes: (await engine.query(ruleChangesSql(s, a.initiativeKeys ? a.rules : null))) as never,
+      experiments: a.experiments
+        .filter((e) => e.rule && e.start)
+        .map((e) => ({ experiment: e.id, start: e.start!, end: e.end, rules: [e.rule!] })),
+      activity,
+      rules: ruleConfigs(run, a),
+    },
+    { thresholds, ownerRoles: ownerRolesOf(p) },
+  );
+  const withExamples =
+    consent.examples.length && scan.consent
+      ? {
+          ...scan,
+          consent: {
+            ...scan.consent,
+            examples: consentAdherence({ rows: consent.examples }, { thresholds }).examples,
+          },
+        }
+      : scan;
+  const fallback = worstFallback(scan, thresholds.minEvaluations, run.inputs.inputs.alert_threshold);
+  alertGovernance(ctx, run, withExamples, fallback);
+  return { scan: withExamples, consent_source: consent.source, fallback };
+}
+
+function worstFallback(
+  scan: GovernanceScan,
+  minEvaluations: number,
+  threshold: number,
+): GovernanceOutput['fallback'] {
+  const judged = (scan.ruleHealth?.rules ?? []).filter((r) => r.evaluations >= minEvaluations);
+  const worst = judged.reduce<(typeof judged)[number] | null>(
+    (w, r) => (!w || r.rates.fallback > w.rates.fallback ? r : w),
+    null,
+  );
+  return { value: worst?.rates.fallback ?? 0, rule: worst?.rule ?? null, threshold };
+}
+
+/** The fallback-rate guardrail and the consent alert (both escalate on a second breach in a row). */
+function alertGovernance(
+  ctx: StageContext,
+  run: Run,
+  scan: GovernanceScan,
+  fallback: GovernanceOutput['fallback'],
+) {
+  const p = run.ws.personalization;
+  ctx.alert({
+    id: 'fallback_rate',
+    metric: `highest fallback rate of a rule${fallback.rule ? ` (${fallback.rule})` : ''}`,
+    value: fallback.value,
+    threshold: fallback.threshold,
+    direction: 'above',
+    unit: 'share',
+    owner_role: p.owners.rule_health,
+  });
+  if (scan.consent)
+    ctx.alert({
+      id: 'consent_violations',
+      metric: 'decisions served without the required consent',
+      value: scan.consent.violations,
+      threshold: 0,
+      direction: 'above',
+      unit: 'count',
+      owner_role: p.owners.consent,
+    });
+}

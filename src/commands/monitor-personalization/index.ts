@@ -1,0 +1,75 @@
+/**
+ * `monitor-personalization`: performance of personalization against the holdout by profile,
+ * channel and variant; a governance scan (consent, fallback and error rates by rule, change
+ * approvals, changes inside running experiments, stale rules); experiment readouts with rollout
+ * guidance; anomaly detection (freshness, volume, variant suppression, KPI dips); an owned
+ * backlog with escalation along Testing Lead → Personalization Architect → Data Privacy Lead.
+ */
+import {
+  runCommand,
+  type CommandDef,
+  type CommandRun,
+  type FlagArgsOf,
+  type RunCommandOptions,
+} from '../kit/index.ts';
+import { buildMonitorPersonalizationDashboard } from './dashboard.ts';
+import { formatMonitorPersonalization } from './format.ts';
+import {
+  MONITOR_PERSONALIZATION_COMMAND,
+  resolveMonitorPersonalization,
+  type MONITOR_PERSONALIZATION_FLAGS,
+  type MonitorPersonalizationContext,
+} from './inputs.ts';
+import { monitorPersonalizationPlan, type MonitorPersonalizationOutputs } from './plan.ts';
+import { buildMonitorPersonalizationResult, type MonitorPersonalizationResult } from './result.ts';
+import { monitorPersonalizationFiles } from './write-reports.ts';
+
+export const monitorPersonalization: CommandDef<
+  typeof MONITOR_PERSONALIZATION_FLAGS,
+  MonitorPersonalizationContext,
+  MonitorPersonalizationOutputs,
+  MonitorPersonalizationResult
+> = {
+  ...MONITOR_PERSONALIZATION_COMMAND,
+  workspace: 'required',
+  entities: ['decisions', 'outcomes', 'rule_changes', 'consent_records', 'experiments'],
+  ladder: ['testing_lead', 'personalization_architect', 'data_privacy_lead'],
+  resolve: resolveMonitorPersonalization,
+  plan: monitorPersonalizationPlan,
+  report: {
+    after: ['backlog'],
+    owner: 'testing_lead',
+    purpose:
+      'Dashboard by profile/channel/variant, governance checklist, experiment memo, backlog, result.json',
+    build: buildMonitorPersonalizationResult,
+    dashboard: (r, o) => buildMonitorPersonalizationDashboard(r, o),
+    detail: (r) => r.inputs.detail,
+    files: (r, o) => monitorPersonalizationFiles(r, o),
+  },
+  format: (r) => formatMonitorPersonalization(r, r.inputs.detail),
+  warnings: (r) =>
+    r.anomalies.kpis.filter((k) => k.skipped.length).map((k) => `${k.kpi}: ${k.skipped.join('; ')}`),
+};
+
+/**
+ * Runs monitor-personalization in a workspace and returns its result, plan record and report paths.
+ *
+ * @example
+ * const { result } = await runMonitorPersonalization({ initiative: 'PLG Onboarding', window: '14d' }, { cwd: 'gtm-demo' });
+ * result.backlog.items[0];
+ */
+export function runMonitorPersonalization(
+  inputs: FlagArgsOf<typeof MONITOR_PERSONALIZATION_FLAGS>,
+  options?: RunCommandOptions,
+): Promise<CommandRun<MonitorPersonalizationResult>> {
+  return runCommand(monitorPersonalization, inputs, options);
+}
+
+export {
+  MONITOR_PERSONALIZATION_FLAGS,
+  MONITOR_PERSONALIZATION_COMMAND,
+  DIMENSIONS,
+  type MonitorPersonalizationInputs,
+} from './inputs.ts';
+export { MONITOR_PERSONALIZATION_SCHEMA_ID, type MonitorPersonalizationResult } from './result.ts';
+export { formatMonitorPersonalization } from './format.ts';

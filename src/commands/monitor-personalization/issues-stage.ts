@@ -1,0 +1,288 @@
+import {
+  dataFreshness,
+  detectDailyKpiAnomalies,
+  variantSuppression,
+  volumeDrop,
+  type Anomaly,
+  type CombinedAnomaly,
+  type FreshnessCheck,
+  type VariantCheck,
+} from '../../analyses/anomalies/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
+import type { AggregateOutput, DailyKpiRow } from './aggregate-stage.ts';
+import type { ExperimentsOutput } from './experiments-stage.ts';
+import type { Run } from './run-scope.ts';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** The daily KPIs watched for dips, and which outcome class each one's data comes from. */
+export const KPIS = [
+  {
+    id: 'conversion_rate',
+    label: 'conversion rate',
+    of: (r: DailyKpiRow) => r.converters / r.users,
+    latest: 'conversion',
+  },
+  {
+    id: 'engagement_rate',
+    label: 'engagement rate',
+    of: (r: DailyKpiRow) => r.engaged / r.users,
+    latest: 'engagement',
+  },
+  {
+    id: 'revenue_per_user',
+    label: 'revenue per user',
+    of: (r: DailyKpiRow) => r.revenue / r.users,
+    latest: 'revenue',
+  },
+] as const;
+
+/** One finding of issue detection, flattened for the report: what, when, how bad, evidence, playbook. */
+export interface AnomalyOut {
+  /** Stable across runs: detector and subject, never the day (the backlog and alert id). */
+  key: string;
+  detector: string;
+  subject: string;
+  at: string;
+  direction: 'pos' | 'neg';
+  severity: 'warn' | 'error';
+  value: number | null;
+  expected: number;
+  score: number | null;
+  threshold: number;
+  window: { from: string; to: string; points: number };
+  /** Detectors that agreed (KPI dips: 2 of 3). */
+  detectors: string[];
+  playbook: string;
+  /** Users exposed that day (KPI dips), for the projected effect. */
+  users: number | null;
+}
+
+export interface IssuesOutput {
+  freshness: FreshnessCheck[];
+  suppression: { experiment: string; variants: VariantCheck[]; total: number }[];
+  /** KPI series actually tested (last complete day per KPI), and detectors skipped. */
+  kpis: { kpi: string; days: number; last_day: string | null; skipped: string[] }[];
+  anomalies: AnomalyOut[];
+}
+
+/** JSON has no Infinity (a source without data): such numbers become null. */
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function flatten(a: Anomaly, key: string, detectors: string[], users: number | null = null): AnomalyOut {
+  return {
+    key,
+    detector: a.evidence.detector,
+    subject: a.subject,
+    at: a.at,
+    direction: a.direction,
+    severity: a.severity,
+    value: finite(a.evidence.value),
+    expected: a.evidence.expected,
+    score: finite(a.evidence.score),
+    threshold: a.evidence.threshold,
+    window: { ...a.evidence.window },
+    detectors,
+    playbook: a.playbook,
+    users,
+  };
+}
+
+/** Freshness of every source of the four entities against its SLA (source, else entity default). */
+function freshness(run: Run, a: AggregateOutput) {
+  const p = run.ws.personalization.freshness;
+  const slas = run.ws.sources
+    .filter((src) => ['decisions', 'outcomes', 'consent_records', 'rule_changes'].includes(src.entity))
+    .map((src) => {
+      const sla =
+        p.sources[src.name] ?? p[src.entity as 'decisions' | 'outcomes' | 'consent_records' | 'rule_changes'];
+      const latest = a.latest.find((l) => l.source === src.name)?.latest ?? null;
+      return sla
+        ? {
+            source: src.name,
+            latest,
+            warnAfterHours: sla.warn_after_hours,
+            errorAfterHours: sla.error_after_hours,
+          }
+        : null;
+    })
+    .filter((x) => x !== null);
+  return dataFreshness(slas, run.inputs.window.end);
+}
+
+/** The last day whose data is complete: the day before the one holding `latest`, or that day when it ended within the hour. */
+export function lastCompleteDay(latest: string | null, end: string): string | null {
+  if (!latest) return null;
+  const t = Math.min(Date.parse(latest), Date.parse(end));
+  const dayStart = Math.floor(t / DAY) * DAY;
+  return new Date(t >= dayStart + DAY - HOUR ? dayStart : dayStart - DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * Volume drops of each source's daily rows, on its complete days; only days inside the window, and
+ * only against a baseline of at least `volume_min_rows` rows, are reported.
+ */
+function volumeAnomalies(run: Run, a: AggregateOutput): AnomalyOut[] {
+  const windowStart = run.inputs.window.start.slice(0, 10);
+  const an = run.ws.personalization.anomalies;
+  const out: AnomalyOut[] = [];
+  for (const source of [...new Set(a.volume.map((v) => v.source))].sort()) {
+    const last = lastCompleteDay(
+      a.latest.find((l) => l.source === source)?.latest ?? null,
+      run.inputs.window.end,
+    );
+    const points = a.volume
+      .filter((v) => v.source === source && last !== null && v.day <= last)
+      .map((v) => ({ t: v.day, value: v.n }));
+    const filled = fillDays(points, last);
+    const { anomalies } = volumeDrop(filled, {
+      subject: source,
+      warnDrop: an.volume_warn_drop,
+      errorDrop: an.volume_error_drop,
+    });
+    for (const x of anomalies)
+      if (x.at >= windowStart && x.evidence.expected >= an.volume_min_rows)
+        out.push(flatten(x, `volume-drop:${source}`, ['volume-drop']));
+  }
+  return out;
+}
+
+/** Days with no rows inside a series' span are zero rows, not missing (nothing arrived). */
+function fillDays(points: { t: string; value: number }[], last: string | null) {
+  if (!points.length || !last) return points;
+  const have = new Map(points.map((p) => [p.t, p.value]));
+  const out: { t: string; value: number }[] = [];
+  for (let t = Date.parse(points[0].t); t <= Date.parse(last); t += DAY) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push({ t: day, value: have.get(day) ?? 0 });
+  }
+  return out;
+}
+
+/** Dips of the daily KPIs (S-H-ESD, same-weekday z, trailing z; two of three agree), in the window. */
+function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['kpis']): AnomalyOut[] {
+  const windowStart = run.inputs.window.start.slice(0, 10);
+  const out: AnomalyOut[] = [];
+  for (const k of KPIS) {
+    const last = lastCompleteDay(a.kpiLatest[k.latest], run.inputs.window.end);
+    const rows = a.daily.filter((r) => r.users > 0 && last !== null && r.day <= last);
+    const result = detectDailyKpiAnomalies(
+      rows.map((r) => ({ t: r.day, value: k.of(r) })),
+      { subject: k.id, direction: 'neg' },
+    );
+    kpis.push({
+      kpi: k.id,
+      days: rows.length,
+      last_day: last,
+      skipped: result.skipped.map((x) => `${x.detector}: ${x.reason}`),
+    });
+    for (const c of result.anomalies as readonly CombinedAnomaly[]) {
+      if (c.at < windowStart) continue;
+      const users = rows.find((r) => r.day === c.at.slice(0, 10))?.users ?? null;
+      out.push(flatten(c, `kpi-dip:${k.id}`, [...c.detectors], users));
+    }
+  }
+  return out;
+}
+
+/** Variant suppression and stalls of every live experiment against its planned shares. */
+function suppression(run: Run, x: ExperimentsOutput, anomalies: AnomalyOut[]): IssuesOutput['suppression'] {
+  const an = run.ws.personalization.anomalies;
+  return x.memos
+    .filter((m) => m.status === 'live')
+    .map((m) => {
+      const rows = x.daily.filter(
+        (d) => d.experiment === m.id && m.planned.some((p) => p.variant === d.variant),
+      );
+      const r = variantSuppression(
+        m.planned.map((p) => ({ variant: p.variant, plannedShare: p.share })),
+        rows.map((d) => ({ variant: d.variant, t: d.day, exposures: d.exposures })),
+        {
+          subject: m.id,
+          alpha: an.suppression_alpha,
+          relativeTolerance: an.suppression_tolerance,
+          stalledDays: an.stalled_days,
+        },
+      );
+      for (const y of r.anomalies)
+        anomalies.push(flatten(y, `${y.evidence.detector}:${y.subject}`, [y.evidence.detector]));
+      return { experiment: m.id, variants: [...r.variants], total: r.total };
+    });
+}
+
+/**
+ * Issue detection: source freshness against SLAs, volume drops, variant suppression of live
+ * experiments and dips of the daily KPIs; one alert per watched subject (freshness per source,
+ * volume per source, suppression per experiment, dips per KPI), breached when it has an anomaly,
+ * so an anomaly that repeats in the next run escalates along the ladder.
+ */
+export function issuesStage(
+  ctx: StageContext,
+  run: Run,
+  a: AggregateOutput,
+  x: ExperimentsOutput,
+): IssuesOutput {
+  const fresh = freshness(run, a);
+  const anomalies: AnomalyOut[] = fresh.anomalies.map((y) =>
+    flatten(y, `data-freshness:${y.subject}`, ['data-freshness']),
+  );
+  anomalies.push(...volumeAnomalies(run, a));
+  const supp = suppression(run, x, anomalies);
+  const kpis: IssuesOutput['kpis'] = [];
+  anomalies.push(...kpiAnomalies(run, a, kpis));
+  alertIssues(ctx, run, fresh.checks, supp, anomalies, a);
+  return { freshness: [...fresh.checks], suppression: supp, kpis, anomalies };
+}
+
+function alertIssues(
+  ctx: StageContext,
+  run: Run,
+  checks: readonly FreshnessCheck[],
+  supp: IssuesOutput['suppression'],
+  anomalies: AnomalyOut[],
+  a: AggregateOutput,
+) {
+  const owner = run.ws.personalization.owners.anomalies;
+  const count = (key: string) => anomalies.filter((y) => y.key === key).length;
+  for (const c of checks)
+    ctx.alert({
+      id: `freshness.${c.source}`,
+      metric: `hours since the latest ${c.source} data (warn after ${c.warnAfterHours} h, error after ${c.errorAfterHours} h)`,
+      value: c.lagHours ?? 1e9,
+      threshold: c.warnAfterHours,
+      direction: 'above',
+      unit: 'ratio',
+      owner_role: owner,
+    });
+  for (const source of [...new Set(a.volume.map((v) => v.source))].sort())
+    ctx.alert({
+      id: `volume_drop.${source}`,
+      metric: `days in the window with a volume drop in ${source}`,
+      value: count(`volume-drop:${source}`),
+      threshold: 0,
+      direction: 'above',
+      unit: 'count',
+      owner_role: owner,
+    });
+  for (const s of supp)
+    ctx.alert({
+      id: `variant_suppression.${s.experiment}`,
+      metric: `suppressed or stalled variants of ${s.experiment}`,
+      value: s.variants.filter((v) => v.suppressed || v.stalled).length,
+      threshold: 0,
+      direction: 'above',
+      unit: 'count',
+      owner_role: owner,
+    });
+  for (const k of KPIS)
+    ctx.alert({
+      id: `kpi_dip.${k.id}`,
+      metric: `days in the window with a ${k.label} dip`,
+      value: count(`kpi-dip:${k.id}`),
+      threshold: 0,
+      direction: 'above',
+      unit: 'count',
+      owner_role: owner,
+    });
+}

@@ -1,0 +1,138 @@
+import { mdEscape } from '../../report/index.ts';
+import { human, pct, signed } from './dashboard-format.ts';
+import type { ExperimentMemoOut } from './experiments-stage.ts';
+import type { MonitorPersonalizationOutputs } from './plan.ts';
+import type { MonitorPersonalizationResult } from './result.ts';
+
+type O = MonitorPersonalizationOutputs;
+
+/** A Markdown table of cells already escaped with `mdEscape` where they hold free text. */
+function mdTable(headers: readonly string[], rows: readonly string[][]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\n/g, ' ')).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const num = (x: number | null | undefined, digits = 4) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : String(Number(x.toPrecision(digits)));
+
+function health(m: ExperimentMemoOut): string[] {
+  const h = m.readout!.health;
+  return [
+    `- Sample ratio: ${h.srm ? `p = ${num(h.srm.p_value, 2)} (alert below ${h.srm.threshold})${h.srm.alert ? ' — **mismatch**' : ''}` : 'not checked'}`,
+    `- Multiple exposure: ${h.multiple_exposure ? `${m.multiple_exposures} users (${pct(h.multiple_exposure.rate)}, limit ${pct(h.multiple_exposure.max_rate)})${h.multiple_exposure.alert ? ' — **too many**' : ''}` : `${m.multiple_exposures} users`}`,
+    `- Sample: smallest arm ${h.smallest_arm} users (minimum ${h.min_sample_size}); ${h.days_running ?? 'n/a'} days running (minimum ${h.min_days})`,
+  ];
+}
+
+function metricsTable(m: ExperimentMemoOut): string {
+  const r = m.readout!;
+  const rows = r.metrics.flatMap((x) =>
+    x.variants.map((v) => [
+      `${x.name}${x.guardrail ? ` (guardrail${x.lower_is_better ? ', lower is better' : ''}, margin ${pct(x.non_inferiority_margin)})` : ''}`,
+      v.name,
+      num(x.control.mean),
+      num(v.mean),
+      signed(v.effect),
+      v.ci ? `${signed(v.ci[0])} to ${signed(v.ci[1])}` : 'n/a',
+      r.method === 'bayesian'
+        ? `P(better) ${pct(v.chance_to_win)}`
+        : `p ${num(v.adjusted_p_value ?? v.p_value, 3)}`,
+      v.decision,
+    ]),
+  );
+  return mdTable(
+    ['Metric', 'Variant', 'Control', 'Variant mean', 'Effect', 'Interval', 'Evidence', 'Verdict'],
+    rows,
+  );
+}
+
+function memoOf(m: ExperimentMemoOut): string {
+  const head = `## ${mdEscape(m.name)} (${m.id})\n\nRule \`${m.rule ?? 'none'}\` · ${m.status} · ${m.start?.slice(0, 10) ?? '?'} to ${m.end?.slice(0, 10) ?? 'open'} · planned ${m.planned.map((p) => `${p.variant} ${pct(p.share)}`).join(', ')}`;
+  if (!m.readout || !m.guidance) return `${head}\n\nNo readout: ${m.no_readout ?? 'no data'}.\n`;
+  const r = m.readout;
+  const g = m.guidance;
+  const plan = [
+    g.requiredSamplePerArm !== null
+      ? `- Sample needed per arm for the planned effect: ${g.requiredSamplePerArm}`
+      : null,
+    g.moreDays !== null ? `- Days left: about ${g.moreDays} (read again on ${g.recheckOn})` : null,
+    g.currentExposure !== null
+      ? `- Traffic: ${g.variant} at ${pct(g.currentExposure)} → ${pct(g.targetExposure)}`
+      : null,
+  ].filter((x) => x !== null);
+  return [
+    head,
+    '',
+    `**Guidance: ${g.kind}.** ${mdEscape(g.headline)}`,
+    '',
+    `Method: ${r.method} (${r.difference} effects, α = ${r.alpha}${r.correction !== 'none' ? `, ${r.correction} correction` : ''}${r.sequential_tuning !== null ? `, sequential tuning ${r.sequential_tuning}` : ''}); ${r.units} users.`,
+    '',
+    '### Health',
+    ...health(m),
+    '',
+    '### Metrics',
+    metricsTable(m),
+    '',
+    `### Recommendation: ${r.recommendation.action}`,
+    ...r.recommendation.reasons.map((x) => `- ${mdEscape(x)}`),
+    '',
+    '### Next steps',
+    ...g.nextSteps.map((x) => `1. ${mdEscape(x)}`),
+    ...(plan.length ? ['', '### Rollout plan', ...plan] : []),
+    '',
+    `Next test: ${mdEscape(r.next_test)}`,
+    '',
+  ].join('\n');
+}
+
+/** experiment-memo.md: one memo per experiment with health, metrics, recommendation, next steps and rollout plan. */
+export function experimentMemoMarkdown(r: MonitorPersonalizationResult, o: O): string {
+  const memos = o.experiments.memos;
+  return [
+    `# Experiment memo — ${mdEscape(r.initiative.name ?? 'all initiatives')}`,
+    '',
+    `As of ${r.as_of} (${r.window.label} window). ${memos.length} experiment${memos.length === 1 ? '' : 's'}: ${memos.map((m) => `${m.id} → ${m.guidance?.kind ?? m.no_readout ?? 'no readout'}`).join('; ') || 'none'}.`,
+    '',
+    ...memos.map(memoOf),
+  ].join('\n');
+}
+
+/** governance-checklist.md: the checklist, pending approvals and violations, with owners. */
+export function governanceChecklistMarkdown(r: MonitorPersonalizationResult, o: O): string {
+  const g = o.governance.scan;
+  const rows = g.checklist.items.map((i) => [
+    i.status.toUpperCase(),
+    mdEscape(i.title),
+    i.count === null ? '–' : String(i.count),
+    mdEscape(i.evidence),
+    human(i.ownerRole),
+  ]);
+  const pending = g.checklist.pendingApprovals.map((p) => [
+    p.changeId,
+    p.rule,
+    p.ts,
+    p.author,
+    mdEscape(p.change ?? ''),
+    num(p.ageDays, 3),
+  ]);
+  const findings = g.findings.map(
+    (f) =>
+      `- **[${f.severity}]** ${mdEscape(f.title)} — ${mdEscape(f.evidence)} _Action:_ ${mdEscape(f.suggestedAction)} (${human(f.ownerRole)})`,
+  );
+  return [
+    `# Governance checklist — ${mdEscape(r.initiative.name ?? 'all initiatives')}`,
+    '',
+    `As of ${r.as_of} (${r.window.label} window): **${g.checklist.status}**. Consent checked against ${o.governance.consent_source ?? 'nothing (no consent data)'}.`,
+    '',
+    mdTable(['Status', 'Control', 'Count', 'Evidence', 'Owner'], rows),
+    '',
+    '## Pending approvals',
+    pending.length
+      ? mdTable(['Change', 'Rule', 'Live since', 'Author', 'What', 'Days pending'], pending)
+      : 'None.',
+    '',
+    '## Violations and findings',
+    findings.length ? findings.join('\n') : 'None.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,141 @@
+import type { RowAccounting } from '../../contracts/index.ts';
+import { topReasons } from '../../data/index.ts';
+import type { AlertRecord, EscalationRecord } from '../../orchestrator/index.ts';
+import type { Closing } from '../kit/index.ts';
+import type { DailyKpiRow } from './aggregate-stage.ts';
+import type { ImmediateEscalation } from './backlog-stage.ts';
+import type { AnomalyOut, IssuesOutput } from './issues-stage.ts';
+import type { ResolvedWindow } from '../shared/window/index.ts';
+import type { MonitorPersonalizationInputs } from './inputs.ts';
+import type { MonitorPersonalizationOutputs } from './plan.ts';
+import type { Run } from './run-scope.ts';
+
+export const MONITOR_PERSONALIZATION_SCHEMA_ID = 'gtm.monitor-personalization.result/v1';
+
+/** camelCase keys of the analyses' outputs → snake_case, so result.json reads one way throughout. */
+export function snakeKeys<T>(value: T): unknown {
+  if (Array.isArray(value)) return value.map((v) => snakeKeys(v));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+        snakeKeys(v),
+      ]),
+    );
+  }
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+/** The machine contract of `monitor-personalization` (documented by `monitor-personalization.result.schema.json`). */
+export interface MonitorPersonalizationResult {
+  schema: typeof MONITOR_PERSONALIZATION_SCHEMA_ID;
+  run_id: string;
+  plan_path: string;
+  reports_dir: string;
+  as_of: string;
+  inputs: MonitorPersonalizationInputs;
+  window: ResolvedWindow;
+  currency: string;
+  initiative: { name: string | null; matched: string[]; decisions_all_time: number };
+  totals: { decisions: number; users: number; rules: number };
+  /** Performance by dimension × segment × variant vs the holdout (snake_case of `performanceBySegment`). */
+  performance: {
+    settings: Record<string, unknown>;
+    rows: Record<string, unknown>[];
+    segments_without_holdout: Record<string, unknown>[];
+  };
+  /** The governance scan (snake_case of `governanceScan`) with how consent was checked. */
+  governance: Record<string, unknown> & {
+    consent_source: 'records' | 'logged' | null;
+    status: 'pass' | 'warn' | 'fail';
+  };
+  fallback: { value: number; rule: string | null; threshold: number };
+  /** Experiment memos: readout of the shared review, rollout guidance (snake_case). */
+  experiments: Record<string, unknown>[];
+  anomalies: {
+    freshness: Record<string, unknown>[];
+    suppression: Record<string, unknown>[];
+    kpis: IssuesOutput['kpis'];
+    /** The daily KPIs are computed on users whose id hashes to 1 in this many (1 = every user). */
+    kpi_sample_every: number;
+    daily: (DailyKpiRow & {
+      conversion_rate: number | null;
+      engagement_rate: number | null;
+      revenue_per_user: number | null;
+    })[];
+    items: AnomalyOut[];
+  };
+  backlog: {
+    /** Ranked items (snake_case of the backlog): id, severity, owner, due, projected_lift, repeat… */
+    items: Record<string, unknown>[];
+    by_severity: Record<string, number>;
+    repeats: string[];
+    resolved: string[];
+    previous_run: string | null;
+  };
+  alerts: AlertRecord[];
+  escalations: EscalationRecord[];
+  /** Escalations made at once (consent violations), besides the kit's second-breach escalations. */
+  immediate_escalations: ImmediateEscalation[];
+  row_accounting: (RowAccounting & { entity: string })[];
+  rejects: { rows: number; file: string | null; top_reasons: { reason: string; rows: number }[] };
+  duplicates: { source: string; kept_source: string; rows: number }[];
+}
+
+const rate = (x: number, n: number) => (n > 0 ? x / n : null);
+
+/** The result of a run, assembled once every stage has finished. */
+export function buildMonitorPersonalizationResult(
+  run: Run,
+  o: MonitorPersonalizationOutputs,
+  closing: Closing,
+): MonitorPersonalizationResult {
+  const { aggregate: a, governance: g, issues: i, backlog: b, normalize: n } = o;
+  const scan = snakeKeys(g.scan) as Record<string, unknown>;
+  return {
+    schema: MONITOR_PERSONALIZATION_SCHEMA_ID,
+    run_id: run.runId,
+    plan_path: closing.plan_path,
+    reports_dir: run.rel(run.reportsDir),
+    as_of: run.inputs.inputs.as_of,
+    inputs: run.inputs.inputs,
+    window: run.inputs.window,
+    currency: run.ws.currency.reporting,
+    initiative: a.initiative,
+    totals: a.totals,
+    performance: snakeKeys(a.performance) as MonitorPersonalizationResult['performance'],
+    governance: { ...scan, consent_source: g.consent_source, status: g.scan.checklist.status },
+    fallback: g.fallback,
+    experiments: snakeKeys(o.experiments.memos) as Record<string, unknown>[],
+    anomalies: {
+      freshness: snakeKeys(i.freshness) as Record<string, unknown>[],
+      suppression: snakeKeys(i.suppression) as Record<string, unknown>[],
+      kpis: i.kpis,
+      kpi_sample_every: a.kpi_sample_every,
+      daily: a.daily.map((r) => ({
+        ...r,
+        conversion_rate: rate(r.converters, r.users),
+        engagement_rate: rate(r.engaged, r.users),
+        revenue_per_user: rate(r.revenue, r.users),
+      })),
+      items: i.anomalies,
+    },
+    backlog: {
+      items: snakeKeys(b.items) as Record<string, unknown>[],
+      by_severity: b.by_severity,
+      repeats: b.repeats,
+      resolved: b.resolved,
+      previous_run: b.previous_run,
+    },
+    alerts: closing.alerts,
+    escalations: closing.escalations,
+    immediate_escalations: b.immediate_escalations,
+    row_accounting: n.accounting,
+    rejects: {
+      rows: n.rejects.length,
+      file: n.rejects.length ? run.rel(`${run.reportsDir}/rejects.csv`) : null,
+      top_reasons: topReasons(n.rejects.map((r) => r.reason)).slice(0, 5),
+    },
+    duplicates: n.duplicates,
+  };
+}

@@ -1,0 +1,66 @@
+import type { Dialect } from '../../../data/index.ts';
+import { literal, quoteIdent } from '../../../data/sql-text.ts';
+
+/**
+ * The few constructs whose spelling differs between DuckDB and ClickHouse (18.16: no window
+ * functions, no CTEs, equality-only JOIN … ON). Every query of the command is built from plain
+ * SELECT / GROUP BY / JOIN / UNION ALL / subqueries in FROM plus these.
+ */
+export interface SqlDialect {
+  readonly name: Dialect;
+  /** A timestamp literal from an ISO instant. */
+  ts(iso: string): string;
+  /** The UTC calendar day of a timestamp expression. */
+  day(expr: string): string;
+  /** The value of `x` on the row where `by` is smallest. */
+  argMin(x: string, by: string): string;
+  /** `CREATE OR REPLACE TABLE name AS select` (an in-memory table on ClickHouse). */
+  createTable(name: string, select: string): string;
+  /** A string value as a column of text. */
+  text(expr: string): string;
+  /** A quoted identifier. */
+  ident(name: string): string;
+  /** A quoted value. */
+  lit(value: string | number | null): string;
+  /** True for a deterministic 1-in-`every` sample of the values of `expr` (all when every is 1). */
+  sample(expr: string, every: number): string;
+}
+
+const plainTs = (iso: string) =>
+  iso
+    .replace('T', ' ')
+    .replace(/Z$/, '')
+    .replace(/\.000$/, '');
+
+const DUCKDB: SqlDialect = {
+  name: 'duckdb',
+  ts: (iso) => `TIMESTAMP ${literal(plainTs(iso))}`,
+  day: (expr) => `CAST(${expr} AS DATE)`,
+  argMin: (x, by) => `arg_min(${x}, ${by})`,
+  createTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} AS ${select}`,
+  text: (expr) => `CAST(${expr} AS VARCHAR)`,
+  ident: (name) => quoteIdent(name),
+  lit: (value) => literal(value),
+  sample: (expr, every) => (every <= 1 ? '1 = 1' : `hash(${expr}) % ${Math.floor(every)} = 0`),
+};
+
+const CLICKHOUSE: SqlDialect = {
+  name: 'clickhouse',
+  ts: (iso) => `toDateTime(${literal(plainTs(iso).slice(0, 19), 'clickhouse')}, 'UTC')`,
+  day: (expr) => `toDate(${expr}, 'UTC')`,
+  argMin: (x, by) => `argMin(${x}, ${by})`,
+  createTable: (name, select) =>
+    `CREATE TABLE ${quoteIdent(name, 'clickhouse')} ENGINE = Memory AS ${select}`,
+  text: (expr) => `toString(${expr})`,
+  ident: (name) => quoteIdent(name, 'clickhouse'),
+  lit: (value) => literal(value, 'clickhouse'),
+  sample: (expr, every) => (every <= 1 ? '1 = 1' : `cityHash64(${expr}) % ${Math.floor(every)} = 0`),
+};
+
+/** The dialect of an engine. */
+export const dialectOf = (d: Dialect): SqlDialect => (d === 'clickhouse' ? CLICKHOUSE : DUCKDB);
+
+/** `expr IN (…)` for a list of strings; `false` for an empty list. */
+export function inList(q: SqlDialect, expr: string, values: readonly string[]): string {
+  return values.length ? `${expr} IN (${values.map((v) => q.lit(v)).join(', ')})` : '1 = 0';
+}

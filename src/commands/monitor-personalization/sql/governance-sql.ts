@@ -1,0 +1,146 @@
+import { inList, type SqlDialect } from './dialect-sql.ts';
+import { decisionsIn, initiativeWhere, type Scope } from './scope-sql.ts';
+
+/**
+ * The governance queries: evaluations per rule and raw reason, when each rule served each variant,
+ * the change log of the initiative's rules, and the consent check of personalized decisions.
+ */
+
+/** Evaluations in the window per rule, raw reason and error code (the rule-health input). */
+export const ruleEvaluationsSql = (s: Scope): string =>
+  `SELECT rule_id AS rule, reason, error_code AS "errorCode", count(*) AS evaluations
+   FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY rule_id, reason, error_code`;
+
+/** When each rule served each variant (all time to the window's end), and how often after `cutoff`. */
+export const ruleActivitySql = (s: Scope, cutoff: string): string =>
+  `SELECT rule_id AS rule, variant, min(decided_at) AS "firstTs", max(decided_at) AS "lastTs",
+     sum(CASE WHEN decided_at > ${s.q.ts(cutoff)} THEN 1 ELSE 0 END) AS evaluations
+   FROM decisions WHERE ${initiativeWhere(s)} AND decided_at < ${s.q.ts(s.end)} GROUP BY rule_id, variant`;
+
+/** Changes to the given rules that went live before the window's end, aliased for the analyses. */
+export const ruleChangesSql = (s: Scope, rules: readonly string[] | null): string =>
+  `SELECT change_id AS "changeId", rule_id AS rule, changed_at AS ts, author, change,
+     approved_by AS "approvedBy", approved_at AS "approvalTs"
+   FROM rule_changes WHERE changed_at < ${s.q.ts(s.end)}${rules ? ` AND ${inList(s.q, 'rule_id', rules)}` : ''}
+   ORDER BY changed_at, rule_id`;
+
+/** What the consent check needs from settings. */
+export interface ConsentScope {
+  /** Purpose a decision needs: per rule where configured, else the default. */
+  purpose: string;
+  rulePurposes: Record<string, string>;
+  /** Variant spellings (as the data has them) that need no consent. */
+  exemptVariants: string[];
+  /** Raw reasons (as logged, no error code) whose canonical reason needs consent. */
+  needingReasons: string[];
+  /** Whether a decision with no reason, or with an error code, needs consent. */
+  nullReasonNeeds: boolean;
+  errorNeeds: boolean;
+}
+
+function purposeSql(q: SqlDialect, c: ConsentScope, rule = 'rule_id'): string {
+  const entries = Object.entries(c.rulePurposes);
+  if (!entries.length) return q.lit(c.purpose);
+  return `CASE ${entries.map(([r, p]) => `WHEN ${rule} = ${q.lit(r)} THEN ${q.lit(p)}`).join(' ')} ELSE ${q.lit(c.purpose)} END`;
+}
+
+/** Every purpose a decision of the run may need. */
+const purposes = (c: ConsentScope) => [...new Set([c.purpose, ...Object.values(c.rulePurposes)])];
+
+/**
+ * Decisions that needed consent: not an exempt variant, and a reason whose canonical form is not
+ * exempt. Built from exact spellings (the raw reasons were classified once, in TypeScript), so the
+ * engine compares dictionary codes rather than normalizing every reason string.
+ */
+export function needsConsentWhere(q: SqlDialect, c: ConsentScope): string {
+  const reasons = [
+    c.needingReasons.length ? `(error_code IS NULL AND ${inList(q, 'reason', c.needingReasons)})` : null,
+    c.nullReasonNeeds ? '(error_code IS NULL AND reason IS NULL)' : null,
+    c.errorNeeds ? '(error_code IS NOT NULL)' : null,
+  ].filter((x) => x !== null);
+  const variant = c.exemptVariants.length ? `NOT ${inList(q, 'variant', c.exemptVariants)}` : '1 = 1';
+  return `${variant} AND (${reasons.length ? reasons.join(' OR ') : '1 = 0'})`;
+}
+
+/**
+ * Users with a decision in the window (`mp_users`) whose consent is not plainly in order: no record,
+ * a withdrawal, a purpose never granted, or a first grant after their first decision. Everyone else
+ * was granted every purpose before any decision and never withdrew, so their decisions need no
+ * per-decision check: only these users' decisions are joined to the consent records.
+ */
+export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
+  const p = purposes(c);
+  return s.q.createTable(
+    'mp_consent_suspects',
+    `SELECT u.user_id AS user_id FROM mp_users u LEFT JOIN (
+       SELECT user_id, max(first_grant) AS last_first_grant, sum(withdrawals) AS withdrawals,
+         sum(CASE WHEN first_grant IS NULL THEN 0 ELSE 1 END) AS granted
+       FROM (SELECT user_id, purpose, min(CASE WHEN status = 'granted' THEN recorded_at END) AS first_grant,
+               sum(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawals
+             FROM consent_records WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_id, purpose) x
+       GROUP BY user_id) c ON c.user_id = u.user_id
+     WHERE c.user_id IS NULL OR c.withdrawals > 0 OR c.granted < ${p.length} OR c.last_first_grant > u.first_at`,
+  );
+}
+
+/**
+ * The suspects' decisions that needed consent, each with the consent facts at decision time: last
+ * grant and last withdrawal at or before it, first grant after it.
+ */
+export function consentFactsTableSql(s: Scope, c: ConsentScope): string {
+  const q = s.q;
+  const suspects = `SELECT user_id, rule_id, variant, decided_at, channel, consent_state, ${purposeSql(q, c)} AS purpose
+    FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(q, c)}
+      AND user_id IN (SELECT user_id FROM mp_consent_suspects)`;
+  return q.createTable(
+    'mp_consent_facts',
+    `SELECT x.user_id AS user_id, x.rule_id AS rule_id, x.purpose AS purpose, x.decided_at AS decided_at,
+       x.variant AS variant, x.channel AS channel, x.consent_state AS consent_state,
+       max(CASE WHEN r.status = 'granted' AND r.recorded_at <= x.decided_at THEN r.recorded_at END) AS last_grant,
+       max(CASE WHEN r.status = 'withdrawn' AND r.recorded_at <= x.decided_at THEN r.recorded_at END) AS last_withdrawal,
+       min(CASE WHEN r.status = 'granted' AND r.recorded_at > x.decided_at THEN r.recorded_at END) AS next_grant
+     FROM (${suspects}) x LEFT JOIN consent_records r ON r.user_id = x.user_id AND r.purpose = x.purpose
+     GROUP BY x.user_id, x.rule_id, x.purpose, x.decided_at, x.variant, x.channel, x.consent_state`,
+  );
+}
+
+/** The kind of violation of a consent-facts row, or NULL when the user had consent. */
+const KIND = `CASE
+  WHEN last_grant IS NOT NULL AND (last_withdrawal IS NULL OR last_grant >= last_withdrawal) THEN NULL
+  WHEN last_withdrawal IS NOT NULL THEN 'withdrawn'
+  WHEN next_grant IS NOT NULL THEN 'granted-after-decision'
+  ELSE 'never-granted' END`;
+
+/** Violations counted by rule, purpose and kind (with distinct users). */
+export const consentCountsSql = (): string =>
+  `SELECT rule_id AS rule, purpose, kind, count(*) AS decisions, count(DISTINCT user_id) AS users
+   FROM (SELECT *, ${KIND} AS kind FROM mp_consent_facts) v WHERE kind IS NOT NULL
+   GROUP BY rule_id, purpose, kind ORDER BY decisions DESC`;
+
+/** Violating decisions as rows for the analyses (all of them, or the latest `limit`). */
+export const consentRowsSql = (limit: number | null): string =>
+  `SELECT user_id AS "user", rule_id AS rule, purpose, decided_at AS "decisionTs",
+     CASE WHEN last_withdrawal IS NOT NULL AND (last_grant IS NULL OR last_withdrawal > last_grant) THEN 'withdrawn'
+          WHEN last_grant IS NOT NULL THEN 'granted' END AS "consentStatus",
+     CASE WHEN last_withdrawal IS NOT NULL AND (last_grant IS NULL OR last_withdrawal > last_grant) THEN last_withdrawal
+          ELSE last_grant END AS "consentTs",
+     next_grant AS "nextGrantTs", consent_state AS "loggedConsent", variant, channel
+   FROM mp_consent_facts WHERE (${KIND}) IS NOT NULL
+   ORDER BY decided_at DESC, user_id, rule_id${limit === null ? '' : ` LIMIT ${Math.floor(limit)}`}`;
+
+/** Decisions in the window that needed consent (the rate's denominator). */
+export const consentDenominatorSql = (s: Scope, c: ConsentScope): string =>
+  `SELECT count(*) AS n FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(s.q, c)}`;
+
+/**
+ * Without consent records, the consent state logged on each decision: violations where it is not
+ * `granted` (withdrawn → withdrawn, anything else → never granted).
+ */
+export function loggedConsentCountsSql(s: Scope, c: ConsentScope): string {
+  return `SELECT rule_id AS rule, ${purposeSql(s.q, c)} AS purpose,
+      CASE WHEN consent_state = 'withdrawn' THEN 'withdrawn' ELSE 'never-granted' END AS kind,
+      count(*) AS decisions, count(DISTINCT user_id) AS users
+    FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(s.q, c)}
+      AND (consent_state IS NULL OR consent_state <> 'granted')
+    GROUP BY rule, purpose, kind`;
+}

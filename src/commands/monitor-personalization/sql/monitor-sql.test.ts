@@ -1,0 +1,243 @@
+/**
+ * The command's SQL run on an in-memory DuckDB fixture and compared with a brute-force computation
+ * in TypeScript over the same rows: consent violations by kind (through the suspect-user shortcut),
+ * users per variant with their outcomes after exposure, and the daily KPI series.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDb, type Engine } from '../../../data/index.ts';
+import {
+  dailyKpiSql,
+  performanceSql,
+  rulePerformanceTableSql,
+  ruleUsersTableSql,
+  usersTableSql,
+  userPerformanceTableSql,
+} from './aggregate-sql.ts';
+import { dialectOf } from './dialect-sql.ts';
+import {
+  consentCountsSql,
+  consentFactsTableSql,
+  consentSuspectsTableSql,
+  type ConsentScope,
+} from './governance-sql.ts';
+import type { Scope } from './scope-sql.ts';
+
+const DAY = 86_400_000;
+const START = Date.parse('2026-03-01T00:00:00Z');
+const END = START + 14 * DAY;
+
+interface Decision {
+  user: string;
+  rule: string;
+  variant: string;
+  at: number;
+  reason: string;
+  initiative: string;
+  profile: string;
+}
+interface Consent {
+  user: string;
+  status: 'granted' | 'withdrawn';
+  at: number;
+}
+interface Outcome {
+  user: string;
+  event: string;
+  at: number;
+  value: number | null;
+}
+
+/** A small seeded generator (mulberry32), so the fixture is the same on every run. */
+function seeded(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+const rng = seeded(11);
+const users = Array.from({ length: 300 }, (_, i) => `u${i}`);
+const decisions: Decision[] = [];
+const consents: Consent[] = [];
+const outcomes: Outcome[] = [];
+for (const user of users) {
+  const granted = rng.chance(0.8) ? START - DAY + rng.int(0, 20) * DAY : null;
+  if (granted !== null) consents.push({ user, status: 'granted', at: granted });
+  if (rng.chance(0.15)) consents.push({ user, status: 'withdrawn', at: START + rng.int(0, 14) * DAY });
+  for (let k = rng.int(1, 4); k > 0; k--)
+    decisions.push({
+      user,
+      rule: rng.pick(['a', 'b']),
+      variant: rng.pick(['holdout', 'v1', 'v2']),
+      at: START - 3 * DAY + Math.floor(rng.next() * 18 * DAY),
+      reason: rng.pick(['TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'STALE']),
+      initiative: rng.chance(0.9) ? 'Init' : 'Other',
+      profile: rng.pick(['new', 'returning']),
+    });
+  for (let k = rng.int(0, 3); k > 0; k--)
+    outcomes.push({
+      user,
+      event: rng.pick(['click', 'signup', 'purchase']),
+      at: START - 2 * DAY + Math.floor(rng.next() * 18 * DAY),
+      value: rng.chance(0.3) ? rng.int(1, 100) : null,
+    });
+}
+
+const ts = (ms: number) => `TIMESTAMP '${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}'`;
+const scope: Scope = {
+  q: dialectOf('duckdb'),
+  initiatives: ['Init'],
+  start: new Date(START).toISOString(),
+  end: new Date(END).toISOString(),
+  historyStart: new Date(START - 7 * DAY).toISOString(),
+  attributionDays: 3,
+  engagement: ['click'],
+  conversion: ['signup', 'purchase'],
+};
+const consentScope: ConsentScope = {
+  purpose: 'personalization',
+  rulePurposes: {},
+  exemptVariants: ['holdout'],
+  needingReasons: ['TARGETING_MATCH', 'SPLIT'],
+  nullReasonNeeds: false,
+  errorNeeds: false,
+};
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await openDuckDb();
+  await engine.exec(
+    `CREATE TABLE decisions AS SELECT * FROM (VALUES ${decisions
+      .map(
+        (d) =>
+          `('${d.user}', '${d.rule}', '${d.variant}', ${ts(d.at)}, '${d.reason}', '${d.initiative}', '${d.profile}')`,
+      )
+      .join(', ')}) t(user_id, rule_id, variant, decided_at, reason, initiative, profile)`,
+  );
+  await engine.exec(
+    `ALTER TABLE decisions ADD COLUMN channel VARCHAR; ALTER TABLE decisions ADD COLUMN cohort VARCHAR;
+     ALTER TABLE decisions ADD COLUMN consent_state VARCHAR; ALTER TABLE decisions ADD COLUMN error_code VARCHAR`,
+  );
+  await engine.exec(
+    `CREATE TABLE consent_records AS SELECT * FROM (VALUES ${consents
+      .map((c) => `('${c.user}', 'personalization', '${c.status}', ${ts(c.at)})`)
+      .join(', ')}) t(user_id, purpose, status, recorded_at)`,
+  );
+  await engine.exec(
+    `CREATE TABLE outcomes AS SELECT * FROM (VALUES ${outcomes
+      .map((o) => `('${o.user}', '${o.event}', ${ts(o.at)}, ${o.value ?? 'NULL'}::DOUBLE)`)
+      .join(', ')}) t(user_id, event, occurred_at, value)`,
+  );
+  await engine.exec(usersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT']));
+});
+afterAll(() => engine?.close());
+
+const inWindow = (d: Decision) => d.initiative === 'Init' && d.at >= START && d.at < END;
+
+describe('consent SQL', () => {
+  it('counts the same violations by kind as a brute force over every decision', async () => {
+    await engine.exec(consentSuspectsTableSql(scope, consentScope));
+    await engine.exec(consentFactsTableSql(scope, consentScope));
+    const rows = await engine.query<{ kind: string; decisions: number }>(consentCountsSql());
+    const got: Record<string, number> = {};
+    for (const r of rows) got[r.kind] = (got[r.kind] ?? 0) + Number(r.decisions);
+    const want: Record<string, number> = {};
+    for (const d of decisions.filter(
+      (x) => inWindow(x) && x.variant !== 'holdout' && ['TARGETING_MATCH', 'SPLIT'].includes(x.reason),
+    )) {
+      const mine = consents.filter((c) => c.user === d.user);
+      const before = mine.filter((c) => c.at <= d.at);
+      const lastGrant = Math.max(...before.filter((c) => c.status === 'granted').map((c) => c.at));
+      const lastWithdrawal = Math.max(...before.filter((c) => c.status === 'withdrawn').map((c) => c.at));
+      const nextGrant = mine.some((c) => c.status === 'granted' && c.at > d.at);
+      const kind =
+        lastGrant > -Infinity && lastGrant >= lastWithdrawal
+          ? null
+          : lastWithdrawal > -Infinity
+            ? 'withdrawn'
+            : nextGrant
+              ? 'granted-after-decision'
+              : 'never-granted';
+      if (kind) want[kind] = (want[kind] ?? 0) + 1;
+    }
+    expect(got).toEqual(want);
+    expect(Object.values(want).reduce((s, n) => s + n, 0)).toBeGreaterThan(10);
+  });
+});
+
+describe('performance SQL', () => {
+  it('puts each user in an arm (holdout, personalized, default), with outcomes after the first decision', async () => {
+    await engine.exec(userPerformanceTableSql(scope));
+    await engine.exec(ruleUsersTableSql(scope));
+    await engine.exec(rulePerformanceTableSql(scope));
+    const rows = await engine.query<Record<string, number | string>>(performanceSql(scope, ['profile']));
+    const byUser = new Map<string, Decision[]>();
+    for (const d of decisions.filter(inWindow)) byUser.set(d.user, [...(byUser.get(d.user) ?? []), d]);
+    const outs = (user: string, from: number) =>
+      outcomes.filter((o) => o.user === user && o.at >= from && o.at < from + 3 * DAY && o.at < END);
+    const arm = (ds: Decision[]) =>
+      ds.some((d) => d.variant === 'holdout')
+        ? 'holdout'
+        : ds.some((d) => ['TARGETING_MATCH', 'SPLIT'].includes(d.reason))
+          ? 'personalized'
+          : 'default';
+    const all = rows.filter((r) => r.dimension === 'all');
+    for (const variant of ['holdout', 'personalized', 'default']) {
+      const mine = [...byUser.entries()].filter(([, ds]) => arm(ds) === variant);
+      const row = all.find((r) => r.variant === variant)!;
+      const first = (ds: Decision[]) => Math.min(...ds.map((d) => d.at));
+      expect(Number(row.users)).toBe(mine.length);
+      expect(Number(row.converters)).toBe(
+        mine.filter(([u, ds]) => outs(u, first(ds)).some((o) => o.event !== 'click')).length,
+      );
+      expect(Number(row.engagedUsers)).toBe(
+        mine.filter(([u, ds]) => outs(u, first(ds)).some((o) => o.event === 'click')).length,
+      );
+      expect(Number(row.revenueSum)).toBeCloseTo(
+        mine.reduce((s, [u, ds]) => s + outs(u, first(ds)).reduce((x, o) => x + (o.value ?? 0), 0), 0),
+        9,
+      );
+    }
+    expect(rows.filter((r) => r.dimension === 'profile').reduce((s, r) => s + Number(r.users), 0)).toBe(
+      byUser.size,
+    );
+    // per rule: the variant of the user's first decision of that rule
+    const ruleA = new Map<string, Decision>();
+    for (const d of decisions.filter((x) => inWindow(x) && x.rule === 'a').sort((x, y) => x.at - y.at))
+      if (!ruleA.has(d.user)) ruleA.set(d.user, d);
+    for (const variant of ['holdout', 'v1', 'v2']) {
+      const mine = [...ruleA.values()].filter((d) => d.variant === variant);
+      const row = rows.find((r) => r.dimension === 'rule' && r.segment === 'a' && r.variant === variant)!;
+      expect(Number(row.users)).toBe(mine.length);
+      expect(Number(row.converters)).toBe(
+        mine.filter((d) => outs(d.user, d.at).some((o) => o.event !== 'click')).length,
+      );
+    }
+  });
+
+  it('daily KPIs: users with a decision that day and their same-day conversions', async () => {
+    const rows = await engine.query<{ day: string; users: number; converters: number }>(dailyKpiSql(scope));
+    for (const r of rows) {
+      const day = Date.parse(`${r.day}T00:00:00Z`);
+      const seen = new Set(
+        decisions
+          .filter((d) => d.initiative === 'Init' && d.at >= day && d.at < day + DAY)
+          .map((d) => d.user),
+      );
+      const conv = [...seen].filter((u) =>
+        outcomes.some((o) => o.user === u && o.event !== 'click' && o.at >= day && o.at < day + DAY),
+      );
+      expect([r.day, Number(r.users), Number(r.converters)]).toEqual([r.day, seen.size, conv.length]);
+    }
+    expect(rows.length).toBeGreaterThan(14);
+  });
+});
