@@ -64,7 +64,7 @@ describe('gtm mcp', () => {
     const ajv = new Ajv({ strict: false });
     for (const t of tools) {
       expect(() => ajv.compile(t.inputSchema), t.name).not.toThrow();
-      expect(t.description.length, t.name).toBeGreaterThan(20);
+      expect((t.description ?? '').length, t.name).toBeGreaterThan(20);
     }
     const ts = tools.find((t) => t.name === 'track-source')!;
     expect(ts.inputSchema.required).toEqual(['campaign']);
