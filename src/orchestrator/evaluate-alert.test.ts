@@ -131,3 +131,20 @@ describe('evaluateAlert', () => {
     expect(() => evaluateAlert(roas(Number.NaN), null, policy)).toThrow(/not a finite number/);
   });
 });
+
+describe('escalating before the second breach', () => {
+  it('escalate_from 1 escalates on the first breach, to the first rung, then climbs', () => {
+    const first = evaluateAlert({ ...roas(1), escalate_from: 1 }, null, policy);
+    expect(first).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: true });
+    expect(first.escalation).toMatchObject({ role: 'marketing-lead', level: 1 });
+    const second = evaluateAlert({ ...roas(1), escalate_from: 1 }, prev(true, 1), policy);
+    expect(second.escalation).toMatchObject({ role: 'vp-marketing', level: 2 });
+    expect(evaluateAlert({ ...roas(2), escalate_from: 1 }, null, policy).escalate).toBe(false);
+  });
+
+  it('escalate_to names the role instead of the ladder; the default still waits for two', () => {
+    const ev = evaluateAlert({ ...roas(1), escalate_from: 1, escalate_to: 'vp-marketing' }, null, policy);
+    expect(ev.escalation).toMatchObject({ role: 'vp-marketing', level: 1 });
+    expect(evaluateAlert(roas(1), null, policy).escalate).toBe(false);
+  });
+});

@@ -16,6 +16,13 @@ export interface AlertInput {
   /** How the value reads in reports: `share` (0..1, shown as a percent; default), `count`, `amount`, `ratio`. */
   unit?: AlertUnit;
   /**
+   * The breach in a row that escalates: 2 by default ("breached twice"); 1 escalates at once
+   * (a consent violation must not wait for a second run).
+   */
+  escalate_from?: number;
+  /** A role to escalate to instead of the ladder's rung (e.g. the privacy lead for consent). */
+  escalate_to?: string;
+  /**
    * Count an earlier breach only when it was evaluated at most this many hours ago ("breached twice
    * in 48 h"); without it, the previous run counts however old it is.
    */
@@ -105,7 +112,8 @@ export function evaluateAlert(
     Date.parse(policy.now) - Date.parse(previous.alert.evaluated_at) <= input.within_hours * 3_600_000;
   const streakBefore = previous?.alert.breached && recent ? previous.alert.consecutive_breaches : 0;
   const consecutive = breached ? streakBefore + 1 : 0;
-  const escalate = consecutive >= 2;
+  const from = Math.max(1, Math.floor(input.escalate_from ?? 2));
+  const escalate = consecutive >= from;
 
   const evaluation: AlertEvaluation = {
     id: input.id,
@@ -127,8 +135,11 @@ export function evaluateAlert(
       : null,
   };
   if (input.owner_role) evaluation.owner = party(input.owner_role, policy);
-  if (escalate) {
-    const step = ladderStep(policy.escalationLadder, consecutive);
+  if (escalate && input.escalate_to) {
+    evaluation.escalation = { ...party(input.escalate_to, policy), level: 1 };
+  } else if (escalate) {
+    // the first escalating breach takes the first rung, whatever `escalate_from` is
+    const step = ladderStep(policy.escalationLadder, consecutive + 2 - from);
     evaluation.escalation = step
       ? { ...party(step.role, policy), level: step.level }
       : {

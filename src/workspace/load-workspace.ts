@@ -455,6 +455,8 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     partners,
     campaigns,
     dedupe: {
+      // other entities keep their own keys unless gtm.yaml names them
+      ...((r.dedupe ?? {}) as Record<string, { keys?: string[]; time_tolerance_seconds?: number }>),
       touchpoints: {
         keys: r.dedupe?.touchpoints?.keys ?? [
           'person_id',

@@ -104,6 +104,8 @@ export interface WorkspaceConfig {
   dedupe: {
     touchpoints: { keys: string[]; time_tolerance_seconds: number };
     opportunities: { keys: string[] };
+    /** any other entity: its keys (and time tolerance), overriding the entity's own */
+    [entity: string]: { keys?: string[]; time_tolerance_seconds?: number };
   };
   roster: { roles: Record<string, RosterRole> };
   escalation: Record<string, string[]>;
