@@ -49,19 +49,26 @@ export async function hasChromium(executablePath?: string): Promise<boolean> {
   );
 }
 
+/** One picture of the page: where it goes, its width, its minimum height and CSS for it alone. */
+export interface Shot {
+  png: string;
+  width: number;
+  /** The image is at least this tall (the full page when longer). Default 800. */
+  height?: number;
+  /** CSS added for this picture only (applied on top of the page, in order). */
+  css?: string;
+}
+
 /**
- * Takes a full-page PNG of a local HTML file with headless Chromium (through playwright-core,
- * using the system's Chromium; nothing is downloaded). Every request other than `file:` and
- * `data:` is aborted, so the snapshot shows exactly what an offline reader sees. The PNG is
- * written atomically.
+ * Takes full-page PNGs of a local HTML file with headless Chromium (through playwright-core,
+ * driving the system Chromium: nothing is downloaded), one launch and one page load for all the
+ * shots. The page may load nothing but `file:` and `data:` URLs. Each PNG is written atomically.
  *
  * @throws GtmError `IO` when Chromium or playwright-core is missing, or the page cannot be captured.
- * @example
- * await snapshotPng('reports/track-source/run-1/dashboard.html', 'reports/track-source/run-1/dashboard.png');
  */
-export async function snapshotPng(
+export async function snapshotPngs(
   htmlPath: string,
-  pngPath: string,
+  shots: readonly Shot[],
   options: SnapshotOptions = {},
 ): Promise<void> {
   const executablePath = chromiumPath(options.executablePath);
@@ -75,7 +82,6 @@ export async function snapshotPng(
   await access(htmlFile, constants.R_OK).catch((cause: unknown) => {
     throw new GtmError('IO', `cannot read ${htmlFile} for the PNG snapshot`, { where: htmlFile, cause });
   });
-
   let chromium: BrowserType;
   try {
     ({ chromium } = await import('playwright-core'));
@@ -85,7 +91,6 @@ export async function snapshotPng(
       cause,
     });
   }
-
   const timeout = options.timeoutMs ?? 60_000;
   const profile = await mkdtemp(path.join(os.tmpdir(), 'gtm-chromium-'));
   let context: BrowserContext | undefined;
@@ -94,7 +99,10 @@ export async function snapshotPng(
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
-      viewport: { width: options.width ?? 1200, height: options.height ?? 800 },
+      viewport: {
+        width: shots[0]?.width ?? options.width ?? 1200,
+        height: shots[0]?.height ?? options.height ?? 800,
+      },
       deviceScaleFactor: options.scale ?? 1,
       timeout,
       offline: true,
@@ -105,13 +113,16 @@ export async function snapshotPng(
     });
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load', timeout });
-    if (options.css) await page.addStyleTag({ content: options.css });
-    const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled', timeout });
-    const target = path.resolve(pngPath);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, png);
-    await rename(temp, target);
+    for (const shot of shots) {
+      await page.setViewportSize({ width: shot.width, height: shot.height ?? options.height ?? 800 });
+      if (shot.css) await page.addStyleTag({ content: shot.css });
+      const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled', timeout });
+      const target = path.resolve(shot.png);
+      await mkdir(path.dirname(target), { recursive: true });
+      const temp = `${target}.${process.pid}.tmp`;
+      await writeFile(temp, png);
+      await rename(temp, target);
+    }
   } catch (cause) {
     if (cause instanceof GtmError) throw cause;
     throw new GtmError('IO', `PNG snapshot failed: ${(cause as Error).message.split('\n')[0]}`, {
@@ -123,4 +134,21 @@ export async function snapshotPng(
     await context?.close().catch(() => undefined);
     await rm(profile, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Takes a full-page PNG of a local HTML file (see `snapshotPngs`).
+ *
+ * @example await snapshotPng('reports/track-source/run-1/dashboard.html', 'reports/track-source/run-1/dashboard.png', { width: 1280 });
+ */
+export async function snapshotPng(
+  htmlPath: string,
+  pngPath: string,
+  options: SnapshotOptions = {},
+): Promise<void> {
+  await snapshotPngs(
+    htmlPath,
+    [{ png: pngPath, width: options.width ?? 1200, height: options.height, css: options.css }],
+    options,
+  );
 }

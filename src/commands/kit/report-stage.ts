@@ -102,7 +102,7 @@ export function reportStage<D extends FlagDecls, I, O, R>(
       const written = await writeReportFiles(run.reportsDir, files);
       if (run.snapshot.available) {
         ctx.progress('rendering dashboard.png');
-        await takeSnapshots(run.reportsDir, dashboard, {
+        await takeSnapshots(run.reportsDir, {
           chromium: run.snapshot.chromium,
           width: run.ws.output.snapshot_width,
         });

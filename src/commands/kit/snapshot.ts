@@ -1,14 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { GtmError } from '../../errors/index.ts';
-import {
-  chromiumPath,
-  hasChromium,
-  renderDashboardHtml,
-  snapshotPng,
-  type Dashboard,
-} from '../../report/index.ts';
+import { chromiumPath, hasChromium, snapshotPngs } from '../../report/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 
 /** What a run does about dashboard.png: `--snapshot` / `--no-snapshot`, else `output.snapshot`. */
@@ -55,28 +47,23 @@ export const missingChromiumWarning = (chromium: string) =>
  */
 export async function takeSnapshots(
   reportsDir: string,
-  dashboard: Dashboard,
   opts: { chromium: string; width: number },
 ): Promise<SnapshotInfo> {
-  await snapshotPng(path.join(reportsDir, 'dashboard.html'), path.join(reportsDir, 'dashboard.png'), {
-    executablePath: opts.chromium,
-    width: opts.width,
-    // the picture leads with the key metrics and the first charts: the contents list is for the page
-    css: '.toc { display: none; }',
-  });
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'gtm-narrow-'));
-  try {
-    const html = path.join(tmp, 'narrow.html');
-    await writeFile(html, await renderDashboardHtml({ ...dashboard, sections: [], footnotes: [] }));
-    await snapshotPng(html, path.join(reportsDir, 'dashboard-narrow.png'), {
-      executablePath: opts.chromium,
-      width: NARROW_WIDTH,
-      height: 200,
-      css: '.toc { display: none; }',
-    });
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  // one Chromium launch and one page load for both pictures; the narrow one keeps the title and
+  // the key metrics (the contents list, the sections and the notes are hidden)
+  await snapshotPngs(
+    path.join(reportsDir, 'dashboard.html'),
+    [
+      { png: path.join(reportsDir, 'dashboard.png'), width: opts.width, css: '.toc { display: none; }' },
+      {
+        png: path.join(reportsDir, 'dashboard-narrow.png'),
+        width: NARROW_WIDTH,
+        height: 200,
+        css: 'main, footer, .toc { display: none; }',
+      },
+    ],
+    { executablePath: opts.chromium },
+  );
   return {
     file: 'dashboard.png',
     width: opts.width,
