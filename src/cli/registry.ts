@@ -10,7 +10,7 @@ import { mcpCommand } from './commands/mcp.ts';
 import { plansCommand } from './commands/plans.ts';
 import { trackSourceCommand } from './commands/track-source.ts';
 // optimize-referrals import
-// monitor-loyalty import
+import { monitorLoyaltyCommand } from './commands/monitor-loyalty.ts';
 import { monitorPersonalizationCommand } from './commands/monitor-personalization.ts';
 
 /** `gtm run '<usage line>'`, for help and the command list (main.ts handles it). */
@@ -38,7 +38,7 @@ export const COMMANDS: CliCommand[] = [
   trackSourceCommand,
   defineEventsCommand,
   // optimize-referrals entry
-  // monitor-loyalty entry
+  monitorLoyaltyCommand,
   monitorPersonalizationCommand,
   attributeCommand,
   experimentReadoutCommand,

@@ -20,6 +20,18 @@ export interface BreakageOptions {
   readonly maturityAge?: number;
   /** Development beyond the oldest observed age, applied to every immature cohort. Default 1. */
   readonly tailFactor?: number;
+  /**
+   * `chain-ladder` (default): ultimate = redeemed to date × age-to-ultimate factor.
+   * `bornhuetter-ferguson`: ultimate = redeemed to date + issued × prior rate × (1 − 1 / age-to-
+   * ultimate factor), which leans on the prior for young cohorts whose few redemptions to date
+   * say little (a spike of issuance, points not yet available), and on their own data as they age.
+   */
+  readonly method?: 'chain-ladder' | 'bornhuetter-ferguson';
+  /**
+   * Prior ultimate redemption rate of Bornhuetter–Ferguson. Default: the issued-weighted actual
+   * rate of the matured cohorts, else the chain-ladder rate of all cohorts.
+   */
+  readonly priorRedemptionRate?: number;
 }
 
 export interface CohortBreakage {
@@ -49,6 +61,9 @@ export interface BreakageEstimate {
   readonly expectedRedemptionRate: number;
   /** 1 − expectedRedemptionRate. */
   readonly expectedBreakageRate: number;
+  readonly method: 'chain-ladder' | 'bornhuetter-ferguson';
+  /** The prior rate Bornhuetter–Ferguson used (null for the chain ladder). */
+  readonly priorRedemptionRate: number | null;
 }
 
 /**
@@ -102,35 +117,31 @@ export function estimateBreakage(
   for (let k = maxAge - 1; k >= 0; k--)
     cumulativeFactors[k] = cumulativeFactors[k + 1] * developmentFactors[k];
 
-  let issuedTotal = 0;
-  let ultimateTotal = 0;
-  const results = cohorts.map((c): CohortBreakage => {
-    const latestAge = c.cumulativeRedeemed.length - 1;
-    const redeemed = latestAge >= 0 ? c.cumulativeRedeemed[latestAge] : 0;
-    const expiredSeries = c.cumulativeExpired ?? [];
-    const expired =
-      expiredSeries.length > 0 ? expiredSeries[Math.min(latestAge, expiredSeries.length - 1)] : 0;
-    const outstanding = c.pointsIssued - redeemed - expired;
-    const matured = latestAge >= maturityAge || outstanding <= 0;
-    const projected = latestAge < 0 ? 0 : redeemed * cumulativeFactors[latestAge];
-    const ultimateRedeemed = matured
-      ? redeemed
-      : Math.max(redeemed, Math.min(projected, c.pointsIssued - expired));
-    const rate = c.pointsIssued > 0 ? ultimateRedeemed / c.pointsIssued : 0;
-    issuedTotal += c.pointsIssued;
-    ultimateTotal += ultimateRedeemed;
-    return {
-      cohort: c.cohort,
-      pointsIssued: c.pointsIssued,
-      latestAge,
-      redeemedToDate: redeemed,
-      expiredToDate: expired,
-      matured,
-      ultimateRedeemed,
-      ultimateRedemptionRate: rate,
-      breakageRate: c.pointsIssued > 0 ? 1 - rate : 0,
-    };
-  });
+  const chain = cohorts.map((c) =>
+    project(c, cumulativeFactors, maturityAge, (redeemed, k) => redeemed * cumulativeFactors[k]),
+  );
+  const method = options.method ?? 'chain-ladder';
+  let prior: number | null = null;
+  let results = chain;
+  if (method === 'bornhuetter-ferguson') {
+    prior = options.priorRedemptionRate ?? defaultPrior(chain);
+    if (!(prior >= 0 && prior <= 1)) {
+      throw new LoyaltyInputError(`priorRedemptionRate is a share in 0..1, got ${prior}`, {
+        option: 'priorRedemptionRate',
+      });
+    }
+    const rate = prior;
+    results = cohorts.map((c) =>
+      project(
+        c,
+        cumulativeFactors,
+        maturityAge,
+        (redeemed, k) => redeemed + c.pointsIssued * rate * (1 - 1 / cumulativeFactors[k]),
+      ),
+    );
+  }
+  const issuedTotal = results.reduce((s, c) => s + c.pointsIssued, 0);
+  const ultimateTotal = results.reduce((s, c) => s + c.ultimateRedeemed, 0);
   const expectedRedemptionRate = issuedTotal > 0 ? ultimateTotal / issuedTotal : 0;
   return {
     developmentFactors,
@@ -139,6 +150,47 @@ export function estimateBreakage(
     cohorts: results,
     expectedRedemptionRate,
     expectedBreakageRate: issuedTotal > 0 ? 1 - expectedRedemptionRate : 0,
+    method,
+    priorRedemptionRate: prior,
+  };
+}
+
+/** Issued-weighted actual rate of the matured cohorts, else the overall chain-ladder rate. */
+function defaultPrior(chain: CohortBreakage[]): number {
+  const matured = chain.filter((c) => c.matured && c.pointsIssued > 0);
+  const pool = matured.length ? matured : chain;
+  const issued = pool.reduce((s, c) => s + c.pointsIssued, 0);
+  return issued > 0 ? pool.reduce((s, c) => s + c.ultimateRedeemed, 0) / issued : 0;
+}
+
+/** One cohort's ultimate: actual when matured, else the projection capped at issued − expired. */
+function project(
+  c: PointsCohort,
+  cumulativeFactors: number[],
+  maturityAge: number,
+  projection: (redeemed: number, age: number) => number,
+): CohortBreakage {
+  const latestAge = c.cumulativeRedeemed.length - 1;
+  const redeemed = latestAge >= 0 ? c.cumulativeRedeemed[latestAge] : 0;
+  const expiredSeries = c.cumulativeExpired ?? [];
+  const expired = expiredSeries.length > 0 ? expiredSeries[Math.min(latestAge, expiredSeries.length - 1)] : 0;
+  const outstanding = c.pointsIssued - redeemed - expired;
+  const matured = latestAge >= maturityAge || outstanding <= 0;
+  const projected = latestAge < 0 ? 0 : projection(redeemed, latestAge);
+  const ultimateRedeemed = matured
+    ? redeemed
+    : Math.max(redeemed, Math.min(projected, c.pointsIssued - expired));
+  const rate = c.pointsIssued > 0 ? ultimateRedeemed / c.pointsIssued : 0;
+  return {
+    cohort: c.cohort,
+    pointsIssued: c.pointsIssued,
+    latestAge,
+    redeemedToDate: redeemed,
+    expiredToDate: expired,
+    matured,
+    ultimateRedeemed,
+    ultimateRedemptionRate: rate,
+    breakageRate: c.pointsIssued > 0 ? 1 - rate : 0,
   };
 }
 

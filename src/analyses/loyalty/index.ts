@@ -32,6 +32,7 @@ export { bgnbdProbabilityAlive } from './bgnbd-probability-alive.ts';
 export { bgnbdConditionalExpectedPurchases } from './bgnbd-conditional-expected-purchases.ts';
 export { bgnbdExpectedPurchases } from './bgnbd-expected-purchases.ts';
 export { predictBgnbd, type BgNbdPrediction } from './predict-bgnbd.ts';
+export { bgnbdDiscountedPurchases } from './bgnbd-discounted-purchases.ts';
 
 export { fitGammaGamma, type FitGammaGammaOptions } from './fit-gamma-gamma.ts';
 export { gammaGammaLogLikelihood } from './gamma-gamma-log-likelihood.ts';

@@ -104,6 +104,29 @@ describe('estimateBreakage (chain ladder on cumulative redemptions by age)', () 
     expect(e.expectedBreakageRate).toBeCloseTo(0.376, 12);
   });
 
+  it('Bornhuetter–Ferguson with a prior of 60%: A 600, B 1,000, C 1,011.54 (computed by hand)', () => {
+    // ultimate = C + issued × 0.6 × (1 − 1/CDF): A 600 + 0 (CDF 1); B 800 + 2,000 × 0.6 × (1 − 1/1.2)
+    // = 1,000; C 400 + 1,500 × 0.6 × (1 − 1/3.12) = 400 + 900 × 0.6794872 = 1,011.5385.
+    const e = estimateBreakage(triangle, { method: 'bornhuetter-ferguson', priorRedemptionRate: 0.6 });
+    expect(e.method).toBe('bornhuetter-ferguson');
+    expect(e.cohorts[0].ultimateRedeemed).toBeCloseTo(600, 9);
+    expect(e.cohorts[1].ultimateRedeemed).toBeCloseTo(1_000, 9);
+    expect(e.cohorts[2].ultimateRedeemed).toBeCloseTo(400 + 900 * (1 - 1 / 3.12), 9);
+    expect(e.expectedRedemptionRate).toBeCloseTo((600 + 1_000 + 400 + 900 * (1 - 1 / 3.12)) / 4_500, 12);
+    // default prior without matured cohorts: the chain-ladder rate 0.624
+    expect(estimateBreakage(triangle, { method: 'bornhuetter-ferguson' }).priorRedemptionRate).toBeCloseTo(
+      0.624,
+      12,
+    );
+    // with A matured at age 2 the prior is A's actual 60%
+    expect(
+      estimateBreakage(triangle, { method: 'bornhuetter-ferguson', maturityAge: 2 }).priorRedemptionRate,
+    ).toBe(0.6);
+    expect(() =>
+      estimateBreakage(triangle, { method: 'bornhuetter-ferguson', priorRedemptionRate: 1.5 }),
+    ).toThrow(LoyaltyInputError);
+  });
+
   it('tail factor 1.05 and maturity at age 2 (A uses its actual 60%)', () => {
     const e = estimateBreakage(triangle, { tailFactor: 1.05, maturityAge: 2 });
     // A 600 (matured); B 800 × 1.2 × 1.05 = 1,008; C 400 × 2.6 × 1.2 × 1.05 = 1,310.4.

@@ -1,0 +1,109 @@
+/**
+ * Cohort bookkeeping around the breakage estimate, against values worked out by hand: the
+ * chain-ladder input at the last month end, the outstanding redemption rate, the IFRS 15 release
+ * of a window, and the tier setup and calendar periods.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  breakageAndRevenue,
+  cohortsOf,
+  outstandingRedemptionRate,
+  type TriangleRow,
+} from './breakage-cohorts.ts';
+import { calendarPeriodStart, tierSetupOf } from './members-stage.ts';
+
+const cell = (
+  cohort: string,
+  age: number,
+  kind: TriangleRow['kind'],
+  pts: number,
+  before = 0,
+  val = pts,
+): TriangleRow => ({
+  cohort,
+  age,
+  kind,
+  pts,
+  pts_before_start: before,
+  pts_before_valuation: val,
+});
+const issuance = [
+  { cohort: '2026-01', issued: 1000, issued_before_start: 1000, linked_points: 1000, linked_revenue: 1000 },
+  { cohort: '2026-02', issued: 2000, issued_before_start: 2000, linked_points: 2000, linked_revenue: 2000 },
+  { cohort: '2026-03', issued: 500, issued_before_start: 0, linked_points: 0, linked_revenue: 0 },
+];
+const triangle = [
+  cell('2026-01', 0, 'redeem', 200, 200),
+  cell('2026-01', 1, 'redeem', 300, 300),
+  cell('2026-01', 2, 'redeem', 100, 0, 0), // in March, after the valuation at Feb 28
+  cell('2026-02', 0, 'redeem', 400, 400),
+  cell('2026-02', 1, 'redeem', 100, 0, 0),
+];
+
+describe('cohorts at the last month end', () => {
+  it('develops complete months only', () => {
+    const c = cohortsOf(issuance, triangle, '2026-02');
+    expect(c.map((x) => [x.cohort, x.cumulativeRedeemed])).toEqual([
+      ['2026-01', [200, 500]],
+      ['2026-02', [400]],
+    ]);
+  });
+
+  it('chain ladder: f0 = 500/200 = 2.5; Feb ultimate 400 × 2.5 = 1,000; March takes the recent rate', () => {
+    const { estimate, lines, redemptionRate } = breakageAndRevenue(issuance, triangle, {
+      lastMonth: '2026-02',
+      valuePerPoint: 1,
+      tailFactor: 1,
+      method: 'chain-ladder',
+    });
+    expect(estimate.developmentFactors).toEqual([2.5]);
+    // Jan: 500 at its latest age, factor 1 → 500, but 600 are redeemed by the end: 600 (60%).
+    expect(lines[0]).toMatchObject({ redeemed: 600, ultimate_redemption_rate: 0.6, outstanding: 400 });
+    expect(lines[1]).toMatchObject({ redeemed: 500, ultimate_redemption_rate: 0.5, basis: 'chain-ladder' });
+    // recent rate = (500 + 1,000) / 3,000 = 0.5 for March
+    expect(lines[2]).toMatchObject({ basis: 'prior', ultimate_redemption_rate: 0.5 });
+    expect(redemptionRate).toBeCloseTo((600 + 1000 + 250) / 3500, 12);
+    // outstanding: Jan 400 (0 more expected), Feb 1,500 (500 more), Mar 500 (250) → 750 / 2,400
+    expect(outstandingRedemptionRate(lines, redemptionRate)).toBeCloseTo(750 / 2400, 12);
+  });
+
+  it('IFRS 15 release: Jan allocated 1,000 × 600/1,600 = 375; recognised 375 × (600 − 500)/600 in the window', () => {
+    const { lines } = breakageAndRevenue(issuance, triangle, {
+      lastMonth: '2026-02',
+      valuePerPoint: 1,
+      tailFactor: 1,
+      method: 'chain-ladder',
+    });
+    // SSP of Jan's points 1,000 × 1 × 0.6 = 600; price 1,000 → 1,000 × 600 / 1,600 = 375.
+    expect(lines[0].allocated).toBeCloseTo(375, 9);
+    expect(lines[0].revenue_in_window).toBeCloseTo((375 * 100) / 600, 9);
+    expect(lines[0].deferred_revenue).toBeCloseTo(0, 9);
+  });
+});
+
+describe('tier setup', () => {
+  it('orders tiers by rank and appends tiers members hold that the rules do not list', () => {
+    const rule = (tier: string, rank: number, qualify: number) => ({
+      tier,
+      rank,
+      qualify,
+      retain: null,
+      measure: null,
+      qualification_months: null,
+      qualification_period: null,
+      downgrade_policy: null,
+    });
+    const t = tierSetupOf(
+      [rule('Gold', 2, 800), rule('Member', 0, 0), rule('Silver', 1, 300)],
+      ['Gold', 'VIP'],
+    );
+    expect(t.names).toEqual(['Member', 'Silver', 'Gold', 'VIP']);
+    expect(t).toMatchObject({ measure: 'spend', period: 'calendar', months: 12, unknown: ['VIP'] });
+  });
+
+  it('finds the calendar qualification period of as-of', () => {
+    expect(calendarPeriodStart('2026-11-15', 12)).toBe('2026-01-01');
+    expect(calendarPeriodStart('2026-11-15', 6)).toBe('2026-07-01');
+    expect(calendarPeriodStart('2026-02-01', 3)).toBe('2026-01-01');
+  });
+});

@@ -1,0 +1,210 @@
+import {
+  allocateTransactionPrice,
+  estimateBreakage,
+  recognizePointsRevenue,
+  type BreakageEstimate,
+  type PointsCohort,
+} from '../../analyses/loyalty/index.ts';
+
+/** One issuance month as SQL returns it (issuance and the orders that earned the points). */
+export interface IssuanceRow {
+  cohort: string;
+  issued: number;
+  issued_before_start: number;
+  linked_points: number;
+  linked_revenue: number;
+}
+
+/** One cell of the consumption triangle: points of a cohort consumed at an age, by kind. */
+export interface TriangleRow {
+  cohort: string;
+  age: number;
+  kind: 'redeem' | 'expire' | 'adjust';
+  pts: number;
+  pts_before_start: number;
+  pts_before_valuation: number;
+}
+
+/** A cohort as the report shows it (points to date are at the end of the window). */
+export interface CohortLine {
+  cohort: string;
+  age: number;
+  issued: number;
+  redeemed: number;
+  expired: number;
+  outstanding: number;
+  matured: boolean;
+  /** Where the ultimate rate comes from: the development method, or its prior (the current month's cohort). */
+  basis: 'chain-ladder' | 'bornhuetter-ferguson' | 'prior';
+  ultimate_redemption_rate: number;
+  breakage_rate: number;
+  /** IFRS 15: transaction price allocated to the cohort's order-linked points, revenue of the window, balance. */
+  allocated: number;
+  revenue_in_window: number;
+  deferred_revenue: number;
+}
+
+export const monthsBetween = (from: string, to: string): number =>
+  (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
+  Number(to.slice(5, 7)) -
+  Number(from.slice(5, 7));
+
+type Field = 'pts' | 'pts_before_start' | 'pts_before_valuation';
+
+/** Cumulative series of one cohort from its triangle cells, ages 0..latest. */
+function cumulative(cells: TriangleRow[], latest: number, kinds: string[], field: Field): number[] {
+  const out = new Array<number>(latest + 1).fill(0);
+  for (const c of cells) if (kinds.includes(c.kind) && c.age <= latest) out[c.age] += Number(c[field]);
+  for (let k = 1; k <= latest; k++) out[k] += out[k - 1];
+  return out;
+}
+
+const total = (cells: TriangleRow[], kinds: string[], field: Field) =>
+  cells.filter((c) => kinds.includes(c.kind)).reduce((s, c) => s + Number(c[field]), 0);
+
+/**
+ * Chain-ladder input at the valuation month end: cohorts issued up to `lastMonth` (the last
+ * complete month), with cumulative redeemed and removed (expired or adjusted away) by age.
+ */
+export function cohortsOf(
+  issuance: IssuanceRow[],
+  triangle: TriangleRow[],
+  lastMonth: string,
+): PointsCohort[] {
+  return issuance
+    .filter((i) => i.cohort <= lastMonth)
+    .map((i) => {
+      const latest = monthsBetween(i.cohort, lastMonth);
+      const cells = triangle.filter((t) => t.cohort === i.cohort);
+      return {
+        cohort: i.cohort,
+        pointsIssued: Number(i.issued),
+        cumulativeRedeemed: cumulative(cells, latest, ['redeem'], 'pts_before_valuation'),
+        cumulativeExpired: cumulative(cells, latest, ['expire', 'adjust'], 'pts_before_valuation'),
+      };
+    });
+}
+
+/** Issued-weighted ultimate redemption rate of the (up to) 12 most recent developed cohorts. */
+function recentRate(estimate: BreakageEstimate): number {
+  const recent = estimate.cohorts.filter((c) => c.latestAge >= 1).slice(-12);
+  const issued = recent.reduce((s, c) => s + c.pointsIssued, 0);
+  return issued > 0
+    ? recent.reduce((s, c) => s + c.ultimateRedeemed, 0) / issued
+    : estimate.expectedRedemptionRate;
+}
+
+/** IFRS 15 for one cohort: allocation of its order-linked points, revenue of the window, deferred balance. */
+function ifrs(i: IssuanceRow, rate: number, redeemed: number, before: number, ultimate: number, vpp: number) {
+  const share = i.issued > 0 ? i.linked_points / i.issued : 0;
+  const allocated = allocateTransactionPrice({
+    transactionPrice: i.linked_revenue,
+    goodsStandaloneSellingPrice: i.linked_revenue,
+    pointsIssued: i.linked_points,
+    valuePerPoint: vpp,
+    expectedRedemptionRate: Math.min(1, Math.max(0, rate)),
+  }).points;
+  const expected = ultimate * share;
+  const [atStart, atEnd] = recognizePointsRevenue(allocated, [
+    { cumulativeRedeemed: before * share, expectedRedemptions: expected },
+    { cumulativeRedeemed: redeemed * share, expectedRedemptions: expected },
+  ]);
+  return {
+    allocated,
+    revenue_in_window: atEnd.cumulativeRevenue - atStart.cumulativeRevenue,
+    deferred_revenue: atEnd.liability,
+  };
+}
+
+/**
+ * Breakage from the issuance-cohort redemption curves on complete months (valuation at the last
+ * month end): chain ladder, or Bornhuetter–Ferguson with the matured cohorts' actual rate as the
+ * prior; then per cohort the ultimate redemptions (never below what is redeemed at the end of the
+ * window; the current month's cohort takes the prior, or the recent cohorts' rate), and the IFRS 15 allocation of its order-linked
+ * points (relative stand-alone selling prices, points at value per point × the cohort's expected
+ * redemption rate) with the revenue recognised as points are redeemed relative to the redemptions
+ * expected: revenue of the window = cumulative revenue at its end − at its start (both with the
+ * current estimate), deferred revenue = allocated − cumulative revenue at the end.
+ */
+export function breakageAndRevenue(
+  issuance: IssuanceRow[],
+  triangle: TriangleRow[],
+  opts: {
+    lastMonth: string;
+    valuePerPoint: number;
+    maturityAge?: number;
+    tailFactor: number;
+    method: 'chain-ladder' | 'bornhuetter-ferguson';
+  },
+): { estimate: BreakageEstimate; lines: CohortLine[]; redemptionRate: number } {
+  const estimate = estimateBreakage(cohortsOf(issuance, triangle, opts.lastMonth), {
+    maturityAge: opts.maturityAge,
+    tailFactor: opts.tailFactor,
+    method: opts.method,
+  });
+  const prior = estimate.priorRedemptionRate ?? recentRate(estimate);
+  let ultimateTotal = 0;
+  const lines = issuance.map((i): CohortLine => {
+    const cells = triangle.filter((t) => t.cohort === i.cohort);
+    const c = estimate.cohorts.find((x) => x.cohort === i.cohort);
+    const redeemed = total(cells, ['redeem'], 'pts');
+    const expired = total(cells, ['expire', 'adjust'], 'pts');
+    const rate = c ? c.ultimateRedemptionRate : prior;
+    const ultimate = c?.matured
+      ? redeemed
+      : Math.max(redeemed, Math.min(i.issued - expired, rate * i.issued));
+    ultimateTotal += ultimate;
+    return {
+      cohort: i.cohort,
+      age: Math.max(0, monthsBetween(i.cohort, opts.lastMonth) + 1),
+      issued: i.issued,
+      redeemed,
+      expired,
+      outstanding: Math.max(0, i.issued - redeemed - expired),
+      matured: c?.matured ?? false,
+      basis: c ? estimate.method : 'prior',
+      ultimate_redemption_rate: i.issued > 0 ? ultimate / i.issued : 0,
+      breakage_rate: i.issued > 0 ? 1 - ultimate / i.issued : 0,
+      ...ifrs(
+        i,
+        i.issued > 0 ? ultimate / i.issued : 0,
+        redeemed,
+        total(cells, ['redeem'], 'pts_before_start'),
+        ultimate,
+        opts.valuePerPoint,
+      ),
+    };
+  });
+  const issued = issuance.reduce((s, i) => s + i.issued, 0);
+  return { estimate, lines, redemptionRate: issued > 0 ? ultimateTotal / issued : 0 };
+}
+
+/**
+ * Share of the outstanding points expected to be redeemed: Σ (ultimate − redeemed) / Σ outstanding
+ * over cohorts with points outstanding; the programme-wide rate when nothing is outstanding.
+ */
+export function outstandingRedemptionRate(lines: CohortLine[], programmeRate: number): number {
+  let expected = 0;
+  let outstanding = 0;
+  for (const l of lines) {
+    if (l.outstanding <= 0) continue;
+    outstanding += l.outstanding;
+    expected += Math.max(0, Math.min(l.outstanding, l.ultimate_redemption_rate * l.issued - l.redeemed));
+  }
+  return outstanding > 0 ? expected / outstanding : programmeRate;
+}
+
+/** The average redemption curve: Σ cumulative redeemed / Σ issued at each age, over cohorts observed at that age. */
+export function redemptionCurve(
+  cohorts: PointsCohort[],
+): { age: number; redeemed_share: number; cohorts: number }[] {
+  const maxAge = cohorts.reduce((m, c) => Math.max(m, c.cumulativeRedeemed.length - 1), 0);
+  const out = [];
+  for (let age = 0; age <= maxAge; age++) {
+    const seen = cohorts.filter((c) => c.cumulativeRedeemed.length > age && c.pointsIssued > 0);
+    const issued = seen.reduce((s, c) => s + c.pointsIssued, 0);
+    const redeemed = seen.reduce((s, c) => s + c.cumulativeRedeemed[age], 0);
+    out.push({ age, redeemed_share: issued > 0 ? redeemed / issued : 0, cohorts: seen.length });
+  }
+  return out;
+}

@@ -1,0 +1,553 @@
+import {
+  actionsSection,
+  barChart,
+  dataQualitySection,
+  lineChart,
+  stackedBar,
+  type Block,
+  type Dashboard,
+  type Kpi,
+  type Section,
+  type TableColumn,
+} from '../../report/index.ts';
+import type { KpiRow } from './kpi-stage.ts';
+import type { MonitorLoyaltyResult } from './result.ts';
+
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`;
+const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
+const delta = (cur: number | null, prev: number | null) =>
+  cur !== null && prev !== null && prev !== 0 ? (cur - prev) / Math.abs(prev) : undefined;
+
+/** The executive summary: a few sentences for the loyalty manager and finance. */
+export function executiveSummary(r: MonitorLoyaltyResult): string {
+  const o = r.kpis.overall;
+  const l = r.liability;
+  const cur = r.currency;
+  const top = [...r.segments]
+    .filter((s) => !s.unavailable)
+    .sort((a, b) => b.value_at_stake - a.value_at_stake)[0];
+  const wb = r.segments.find((s) => s.segment === 'win-back');
+  return [
+    `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${o.members.toLocaleString('en-US')} members, ${pct(o.active_member_rate)} active (guardrail ${pct(r.inputs.alert_threshold)}${o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? ' — below it' : ''}), ${o.enrolled.toLocaleString('en-US')} enrolled (enrolment rate ${pct(o.enrollment_rate)}).`,
+    `Points liability ${money(l.liability, cur)} (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, ${pct(l.expected_redemption_rate)} expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}; expected breakage ${pct(l.expected_breakage_rate)} from the cohort curves; ${money(l.revenue_released, cur)} of deferred revenue released in the window.`,
+    wb && !wb.unavailable
+      ? `${wb.size.toLocaleString('en-US')} high-value members have probably lapsed (P(alive) < ${wb.thresholds.maxProbabilityAlive}): ${money(wb.value_at_stake, cur)} at stake.`
+      : '',
+    top
+      ? `Largest opportunity: ${top.segment.replace(/-/g, ' ')} (${money(top.value_at_stake, cur)} at stake, ${top.size.toLocaleString('en-US')} members).`
+      : '',
+    r.backlog.length
+      ? `${r.backlog.length} backlog items; first: ${r.backlog[0].title}`
+      : 'No backlog items.',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function kpisOf(r: MonitorLoyaltyResult): Kpi[] {
+  const o = r.kpis.overall;
+  const l = r.liability;
+  return [
+    {
+      label: 'Members',
+      value: o.members,
+      format: 'integer',
+      delta: delta(o.members, o.previous.members),
+      note: `${o.enrolled} enrolled in the window`,
+    },
+    {
+      label: 'Active member rate',
+      value: o.active_member_rate ?? 'n/a',
+      format: 'percent',
+      delta: delta(o.active_member_rate, o.previous.active_member_rate),
+      status:
+        o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? 'alert' : 'ok',
+      note: `guardrail ${pct(r.inputs.alert_threshold)}`,
+    },
+    {
+      label: 'Redemption rate',
+      value: o.redemption_rate ?? 'n/a',
+      format: 'percent',
+      delta: delta(o.redemption_rate, o.previous.redemption_rate),
+      note: 'redeemed / earned in the window',
+    },
+    {
+      label: 'Points liability',
+      value: l.liability,
+      format: 'currency',
+      currency: r.currency,
+      delta: l.change_rate ?? undefined,
+      status: l.change_rate !== null && l.change_rate > l.spike_threshold ? 'alert' : 'ok',
+      note: l.previous ? `vs previous run (${l.previous.as_of})` : 'first run',
+    },
+    {
+      label: 'Expected breakage',
+      value: l.expected_breakage_rate,
+      format: 'percent',
+      note: `${l.method} on issuance cohorts`,
+    },
+    {
+      label: 'Member revenue',
+      value: o.revenue,
+      format: 'currency',
+      currency: r.currency,
+      delta: delta(o.revenue, o.previous.revenue),
+    },
+    { label: 'CSAT', value: o.csat.csat ?? 'n/a', format: 'percent', note: `${o.csat.responses} responses` },
+  ];
+}
+
+const KPI_COLUMNS: TableColumn[] = [
+  { key: 'key', label: 'Group', format: 'text' },
+  { key: 'members', label: 'Members', format: 'integer' },
+  { key: 'enrolled', label: 'Enrolled', format: 'integer' },
+  { key: 'active_member_rate', label: 'Active', format: 'percent' },
+  { key: 'order_earning_rate', label: 'Order earning', format: 'percent' },
+  { key: 'redemption_rate', label: 'Redemption', format: 'percent' },
+  { key: 'reward_usage', label: 'Reward usage', format: 'percent' },
+  { key: 'breakage_rate', label: 'Breakage (expired/earned)', format: 'percent' },
+  { key: 'cost_per_point', label: 'Cost / point', format: 'number' },
+  { key: 'revenue', label: 'Revenue', format: 'currency' },
+  { key: 'aov', label: 'AOV', format: 'currency' },
+  { key: 'frequency', label: 'Frequency', format: 'number' },
+  { key: 'csat', label: 'CSAT', format: 'percent' },
+];
+
+const kpiTable = (title: string, rows: KpiRow[], cur: string): Block => ({
+  kind: 'table',
+  title,
+  columns: KPI_COLUMNS.map((c) => (c.format === 'currency' ? { ...c, currency: cur } : c)),
+  rows: rows.map((x) => ({ ...x, csat: x.csat.csat })),
+});
+
+function kpiSection(r: MonitorLoyaltyResult): Section {
+  const t = r.kpis.trends;
+  const o = r.kpis.overall;
+  const series = (keys: [string, string][]) =>
+    t.flatMap((p) =>
+      keys.map(([k, label]) => ({
+        week: p.week_start,
+        series: label,
+        value: (p as unknown as Record<string, number>)[k],
+      })),
+    );
+  return {
+    title: 'KPIs and trends',
+    summary: true,
+    intro: `Window ${r.window.start.slice(0, 10)} to ${r.as_of} against the ${r.window.days} days before it. Member vs non-member revenue per purchasing customer: ${money(o.member_vs_non_member.memberRevenuePerCustomer ?? 0, r.currency)} vs ${money(o.member_vs_non_member.nonMemberRevenuePerCustomer ?? 0, r.currency)} (descriptive: members self-select; the incremental estimate is in Experiments).`,
+    blocks: [
+      kpiTable(
+        'KPIs (window, then the window before it)',
+        [
+          { ...o, key: `this ${r.window.label}` },
+          { ...o, ...o.previous, key: `previous ${r.window.label}` },
+        ],
+        r.currency,
+      ),
+      {
+        kind: 'chart',
+        title: 'Active members per week',
+        spec: lineChart({
+          title: 'Active members per week',
+          data: t.map((p) => ({ week: p.week_start, members: p.active_members })),
+          x: 'week',
+          y: 'members',
+          format: 'integer',
+        }),
+      },
+      {
+        kind: 'chart',
+        title: 'Points earned, redeemed and expired per week',
+        spec: lineChart({
+          title: 'Points per week',
+          data: series([
+            ['points_earned', 'earned'],
+            ['points_redeemed', 'redeemed'],
+            ['points_expired', 'expired'],
+          ]),
+          x: 'week',
+          y: 'value',
+          color: 'series',
+          format: 'integer',
+        }),
+      },
+      {
+        kind: 'chart',
+        title: 'Member and non-member revenue per week',
+        spec: lineChart({
+          title: 'Revenue per week',
+          data: series([
+            ['member_revenue', 'members'],
+            ['non_member_revenue', 'non-members'],
+          ]),
+          x: 'week',
+          y: 'value',
+          color: 'series',
+          format: 'currency',
+          currency: r.currency,
+        }),
+      },
+    ],
+  };
+}
+
+function drillDownSection(r: MonitorLoyaltyResult): Section {
+  return {
+    title: 'Drill-downs by dimension',
+    blocks: Object.entries(r.kpis.by_dimension).map(([d, rows]) =>
+      kpiTable(`KPIs by ${d}`, rows ?? [], r.currency),
+    ),
+  };
+}
+
+function tierSection(r: MonitorLoyaltyResult): Section {
+  const m = r.kpis.tier_migration;
+  const flow = m.counts
+    .flatMap((row, i) => row.map((v, j) => ({ start: m.tiers[i], end: m.tiers[j], members: v })))
+    .filter((x) => x.members > 0 && x.start !== x.end);
+  return {
+    title: 'Tier mix and tier flow',
+    summary: true,
+    intro: `${m.upgraded} members moved up a tier in the window (joiners included), ${m.downgraded} moved down, ${m.retained} stayed.`,
+    blocks: [
+      {
+        kind: 'chart',
+        title: 'Tier mix at the end of the window',
+        spec: barChart({
+          title: 'Tier mix',
+          data: r.kpis.tier_mix.map((t) => ({ tier: t.tier, members: t.members })),
+          x: 'tier',
+          y: 'members',
+          sort: 'none',
+          format: 'integer',
+        }),
+      },
+      ...(flow.length
+        ? [
+            {
+              kind: 'chart' as const,
+              title: 'Tier flow: members who changed tier, by start tier',
+              spec: stackedBar({
+                title: 'Tier flow',
+                data: flow,
+                x: 'start',
+                y: 'members',
+                color: 'end',
+                format: 'integer',
+                sort: 'none',
+              }),
+            },
+          ]
+        : []),
+      {
+        kind: 'table',
+        title: 'Tier migration matrix (rows: start of window, columns: end)',
+        columns: [
+          { key: 'start', label: 'Start \\ end', format: 'text' },
+          ...m.tiers.map((t, j) => ({ key: `t${j}`, label: t, format: 'integer' as const })),
+        ],
+        rows: m.counts.map((row, i) => ({
+          start: m.tiers[i],
+          ...Object.fromEntries(row.map((v, j) => [`t${j}`, v])),
+        })),
+      },
+    ],
+  };
+}
+
+function liabilitySection(r: MonitorLoyaltyResult): Section {
+  const l = r.liability;
+  const cur = r.currency;
+  return {
+    title: 'Point liability and breakage',
+    summary: true,
+    intro: `Liability = outstanding points (active ${Math.round(l.active_points).toLocaleString('en-US')} + pending ${Math.round(l.pending_points).toLocaleString('en-US')}) × ${l.value_per_point} per point × ${pct(l.expected_redemption_rate)} expected redemption = ${money(l.liability, cur)}. Expected breakage ${pct(l.expected_breakage_rate)} (${l.method} on monthly issuance cohorts valued at the end of ${l.valuation_month}${l.prior_redemption_rate !== null ? `, prior ${pct(l.prior_redemption_rate)} from the matured cohorts` : ''}${l.maturity_age ? `, matured at ${l.maturity_age} months` : ''}). IFRS 15: ${money(l.revenue_released, cur)} released in the window, ${money(l.deferred_revenue, cur)} deferred.`,
+    blocks: [
+      {
+        kind: 'callout',
+        status: l.change_rate !== null && l.change_rate > l.spike_threshold ? 'alert' : 'ok',
+        text: l.previous
+          ? `Change since the previous run (${l.previous.as_of}): ${money(l.change ?? 0, cur)} (${pct(l.change_rate)}); spike threshold ${pct(l.spike_threshold)}.`
+          : 'No previous run to compare with.',
+      },
+      {
+        kind: 'chart',
+        title: 'Redemption curve: cumulative share of issued points redeemed, by months since issue',
+        spec: barChart({
+          title: 'Redemption curve',
+          // ages seen by fewer than three cohorts say little: left out of the chart (kept in result.json)
+          data: l.curve
+            .filter((c) => c.cohorts >= 3)
+            .map((c) => ({ age: `${c.age} mo`, share: c.redeemed_share })),
+          x: 'age',
+          y: 'share',
+          sort: 'none',
+          format: 'percent',
+        }),
+      },
+      {
+        kind: 'table',
+        title: 'Issuance cohorts',
+        columns: [
+          { key: 'cohort', label: 'Cohort', format: 'text' },
+          { key: 'age', label: 'Age (months)', format: 'integer' },
+          { key: 'issued', label: 'Issued', format: 'integer' },
+          { key: 'redeemed', label: 'Redeemed', format: 'integer' },
+          { key: 'expired', label: 'Expired', format: 'integer' },
+          { key: 'outstanding', label: 'Outstanding', format: 'integer' },
+          { key: 'ultimate_redemption_rate', label: 'Ultimate redemption', format: 'percent' },
+          { key: 'breakage_rate', label: 'Breakage', format: 'percent' },
+          { key: 'deferred_revenue', label: 'Deferred revenue', format: 'currency', currency: cur },
+        ],
+        rows: l.cohorts.map((c) => ({ ...c })),
+      },
+    ],
+  };
+}
+
+/** One row per fitted model: parameters, likelihood, convergence, data. */
+function fitRows(m: MonitorLoyaltyResult['models']): Record<string, unknown>[] {
+  const row = (
+    model: string,
+    params: string,
+    f: { log_likelihood: number; converged: boolean; rows: number; members: number },
+  ) => ({
+    model,
+    params,
+    ll: f.log_likelihood,
+    converged: f.converged ? 'yes' : 'NO',
+    rows: f.rows,
+    members: f.members,
+  });
+  const bg = m.bgnbd;
+  const gg = m.gamma_gamma;
+  return [
+    ...(bg
+      ? [
+          row(
+            'BG/NBD (weeks)',
+            `r ${bg.params.r.toFixed(3)}, α ${bg.params.alpha.toFixed(3)}, a ${bg.params.a.toFixed(3)}, b ${bg.params.b.toFixed(3)}`,
+            bg,
+          ),
+        ]
+      : []),
+    ...(gg
+      ? [
+          row(
+            'Gamma-Gamma',
+            `p ${gg.params.p.toFixed(2)}, q ${gg.params.q.toFixed(2)}, v ${gg.params.v.toFixed(2)}`,
+            gg,
+          ),
+        ]
+      : []),
+  ];
+}
+
+const table = (title: string, columns: TableColumn[], rows: Record<string, unknown>[]): Block => ({
+  kind: 'table',
+  title,
+  columns,
+  rows,
+});
+
+/** The model check on this data, churn by dimension and RFM segments. */
+function modelTables(r: MonitorLoyaltyResult): Block[] {
+  const m = r.models;
+  const cur = r.currency;
+  const blocks: Block[] = [];
+  if (m.holdout)
+    blocks.push(
+      table(
+        'Calibration / holdout: purchases in the window by repeat purchases before it',
+        [
+          { key: 'x', label: 'Repeat purchases before', format: 'text' },
+          { key: 'members', label: 'Members', format: 'integer' },
+          { key: 'predicted', label: 'Predicted', format: 'number' },
+          { key: 'actual', label: 'Actual', format: 'integer' },
+        ],
+        m.holdout.by_frequency,
+      ),
+    );
+  for (const [d, rows] of Object.entries(m.churn.by_dimension))
+    blocks.push(
+      table(
+        `Churn risk and value by ${d}`,
+        [
+          { key: 'key', label: d, format: 'text' },
+          { key: 'members', label: 'Members', format: 'integer' },
+          { key: 'mean_p_alive', label: 'Mean P(alive)', format: 'percent' },
+          { key: 'at_risk', label: 'At risk', format: 'integer' },
+          {
+            key: 'expected_purchases',
+            label: `Expected purchases (${m.prediction_weeks} wk)`,
+            format: 'number',
+          },
+          { key: 'clv', label: 'CLV', format: 'currency', currency: cur },
+        ],
+        (rows ?? []).map((x) => ({ ...x })),
+      ),
+    );
+  if (m.rfm)
+    blocks.push(
+      table(
+        `RFM segments (look-back ${m.rfm.look_back_days} days)`,
+        [
+          { key: 'segment', label: 'Segment', format: 'text' },
+          { key: 'members', label: 'Members', format: 'integer' },
+          { key: 'share', label: 'Share', format: 'percent' },
+          { key: 'mean_p_alive', label: 'Mean P(alive)', format: 'percent' },
+          { key: 'clv', label: 'CLV', format: 'currency', currency: cur },
+        ],
+        m.rfm.segments.map((x) => ({ ...x })),
+      ),
+    );
+  return blocks;
+}
+
+function modelSection(r: MonitorLoyaltyResult): Section {
+  const m = r.models;
+  const h = m.holdout;
+  return {
+    title: 'Churn risk and customer value',
+    intro: `Fitted by maximum likelihood on distinct (x, t_x, T) combinations in weeks. ${h ? `Check on this data: fitted before the window, the model predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened (${pct(h.relative_error)}).` : ''} Spend–frequency correlation ${m.spend_frequency_correlation?.toFixed(3) ?? 'n/a'} (Gamma-Gamma assumes ≈ 0). CLV over ${m.clv.months} months at ${pct(m.clv.monthly_discount_rate)} a month: ${money(m.clv.total, r.currency)} for ${m.clv.members} members.`,
+    blocks: [
+      ...m.warnings.map((w): Block => ({ kind: 'callout', status: 'warn', text: w })),
+      table(
+        'Model fits',
+        [
+          { key: 'model', label: 'Model', format: 'text' },
+          { key: 'params', label: 'Parameters', format: 'text' },
+          { key: 'll', label: 'Log-likelihood', format: 'number' },
+          { key: 'converged', label: 'Converged', format: 'text' },
+          { key: 'rows', label: 'Combinations', format: 'integer' },
+          { key: 'members', label: 'Members', format: 'integer' },
+        ],
+        fitRows(m),
+      ),
+      ...modelTables(r),
+    ],
+  };
+}
+
+function segmentSection(r: MonitorLoyaltyResult): Section {
+  const live = r.segments.filter((s) => !s.unavailable);
+  return {
+    title: 'Segments to act on',
+    summary: true,
+    intro: `The ${r.segment_members.per_segment_limit} most valuable members of each segment are listed in segment_members.csv.`,
+    blocks: [
+      {
+        kind: 'chart',
+        title: 'Value at stake by segment',
+        spec: barChart({
+          title: 'Value at stake',
+          data: live.map((s) => ({ segment: s.segment, value: s.value_at_stake })),
+          x: 'segment',
+          y: 'value',
+          horizontal: true,
+          format: 'currency',
+          currency: r.currency,
+        }),
+      },
+      {
+        kind: 'table',
+        title: 'Segments',
+        columns: [
+          { key: 'segment', label: 'Segment', format: 'text' },
+          { key: 'size', label: 'Members', format: 'integer' },
+          { key: 'value_at_stake', label: 'Value at stake', format: 'currency', currency: r.currency },
+          { key: 'play', label: 'Play', format: 'text' },
+        ],
+        rows: r.segments.map((s) => ({
+          ...s,
+          play: s.unavailable ? `not computed: ${s.unavailable}` : s.play,
+        })),
+      },
+    ],
+  };
+}
+
+function experimentSection(r: MonitorLoyaltyResult): Section | null {
+  const e = r.experiments;
+  if (!e) return null;
+  return {
+    title: 'Experiments',
+    intro:
+      'Campaign tests read out by the statistics engine; guardrails: points liability per member (lower is better) and margin per member.',
+    blocks: [
+      {
+        kind: 'list',
+        title: 'Readouts',
+        items: e.readouts.map((x) => ({
+          text: `${x.name}: ${x.recommendation.action}${x.recommendation.variant ? ` ${x.recommendation.variant}` : ''}`,
+          detail: `${x.recommendation.reasons.join(' ')} Next test: ${x.next_test}`,
+          status:
+            x.recommendation.action === 'roll back'
+              ? 'alert'
+              : x.recommendation.action === 'ship'
+                ? 'ok'
+                : 'warn',
+        })),
+      },
+      {
+        kind: 'table',
+        title: 'Incremental revenue against the holdout',
+        columns: [
+          { key: 'experiment_id', label: 'Experiment', format: 'text' },
+          { key: 'treated_units', label: 'Treated', format: 'integer' },
+          { key: 'holdout_units', label: 'Holdout', format: 'integer' },
+          { key: 'lift', label: 'Revenue / member lift', format: 'currency', currency: r.currency },
+          { key: 'total', label: 'Incremental revenue', format: 'currency', currency: r.currency },
+          { key: 'p', label: 'p-value', format: 'number' },
+        ],
+        rows: e.incremental.map((i) => ({
+          ...i,
+          lift: i.estimate.ok ? i.estimate.revenuePerCustomerLift : null,
+          total: i.estimate.ok ? i.estimate.incrementalRevenue : null,
+          p: i.estimate.ok ? i.estimate.pValue : null,
+        })),
+      },
+    ],
+  };
+}
+
+/** The dashboard model of a monitor-loyalty result (rendered to HTML and Markdown by report/). */
+export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard {
+  const sections: Section[] = [
+    { title: 'Executive summary', summary: true, blocks: [{ kind: 'markdown', text: executiveSummary(r) }] },
+    kpiSection(r),
+    tierSection(r),
+    liabilitySection(r),
+    segmentSection(r),
+    modelSection(r),
+    drillDownSection(r),
+    ...[experimentSection(r)].filter((s): s is Section => s !== null),
+    actionsSection(
+      'Backlog',
+      r.backlog.map((b) => ({
+        ...b,
+        extra: `ETA ${b.eta}; value at stake ${money(b.value_at_stake, r.currency)}; projected lift ${money(b.projected_lift, r.currency)} (${b.lift_basis}).`,
+      })),
+    ),
+    dataQualitySection({
+      alerts: r.alerts,
+      accounting: r.row_accounting,
+      rejects: r.rejects,
+      planPath: r.plan_path,
+    }),
+  ];
+  return {
+    title: `Loyalty programme health — ${r.program}`,
+    subtitle: `${r.window.label} window (${r.window.start.slice(0, 10)} to ${r.as_of}), amounts in ${r.currency}`,
+    generatedAt: r.window.end,
+    runId: r.run_id,
+    planPath: r.plan_path,
+    kpis: kpisOf(r),
+    sections,
+    footnotes: [
+      'KPI formulas, the liability method and the model checks: docs/commands/monitor-loyalty.md.',
+      `Reproduce: gtm monitor-loyalty --window ${r.inputs.window} --detail ${r.inputs.detail} --dimensions ${r.inputs.dimensions.join(',')} --alert-threshold ${r.inputs.alert_threshold} --as-of ${r.as_of}`,
+    ],
+  };
+}

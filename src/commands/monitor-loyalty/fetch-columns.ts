@@ -1,0 +1,45 @@
+import type { Engine } from '../../data/index.ts';
+
+/** Numeric columns of a query result, one Float64Array per column (NULL → NaN). */
+export type Columns<K extends string> = Record<K, Float64Array> & { rowCount: number };
+
+interface ColumnarEngine {
+  queryColumns(sql: string): Promise<{ rowCount: number; columns: Record<string, unknown> }>;
+}
+
+const PAGE = 200_000;
+
+/**
+ * Fetches numeric columns without one JS object per row at scale: through the engine's columnar
+ * reader when it has one, else page by page (`LIMIT`/`OFFSET` over an ordered query) into typed
+ * arrays, so only one page of row objects lives at a time. `sql` must order its rows.
+ */
+export async function fetchColumns<K extends string>(
+  engine: Engine,
+  sql: string,
+  names: readonly K[],
+): Promise<Columns<K>> {
+  const columnar = engine as Partial<ColumnarEngine>;
+  if (typeof columnar.queryColumns === 'function') {
+    const res = await columnar.queryColumns(sql);
+    const out = { rowCount: res.rowCount } as Columns<K>;
+    for (const n of names) {
+      const col = res.columns[n];
+      if (!(col instanceof Float64Array)) throw new Error(`column ${n} is not numeric`);
+      (out as Record<string, unknown>)[n] = col;
+    }
+    return out;
+  }
+  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM (${sql}) t`);
+  const rowCount = Number(n);
+  const out = { rowCount } as Columns<K>;
+  for (const name of names) (out as Record<string, unknown>)[name] = new Float64Array(rowCount);
+  for (let offset = 0; offset < rowCount; offset += PAGE) {
+    const rows = await engine.query(`SELECT * FROM (${sql}) t LIMIT ${PAGE} OFFSET ${offset}`);
+    for (const name of names) {
+      const col = out[name];
+      rows.forEach((r, i) => (col[offset + i] = r[name] === null ? Number.NaN : Number(r[name])));
+    }
+  }
+  return out;
+}

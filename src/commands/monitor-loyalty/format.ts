@@ -1,0 +1,81 @@
+import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
+import { executiveSummary } from './dashboard.ts';
+import type { MonitorLoyaltyResult } from './result.ts';
+
+const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? null : x.toFixed(d));
+
+function kpiTable(r: MonitorLoyaltyResult): string {
+  const o = r.kpis.overall;
+  const row = (
+    label: string,
+    cur: number | null,
+    prev: number | null,
+    f: (x: number | null) => string | null,
+  ) => [label, f(cur), f(prev)];
+  return textTable(
+    ['KPI', r.window.label, `previous ${r.window.label}`],
+    [
+      row('members', o.members, o.previous.members, (x) => (x === null ? null : fmtMoney(x))),
+      row('enrollment rate', o.enrollment_rate, o.previous_enrollment_rate, fmtPct),
+      row('active member rate', o.active_member_rate, o.previous.active_member_rate, fmtPct),
+      row('order earning rate', o.order_earning_rate, o.previous.order_earning_rate, fmtPct),
+      row('redemption rate', o.redemption_rate, o.previous.redemption_rate, fmtPct),
+      row('reward usage', o.reward_usage, o.previous.reward_usage, fmtPct),
+      row('breakage rate (expired / earned)', o.breakage_rate, o.previous.breakage_rate, fmtPct),
+      row('cost per point', o.cost_per_point, o.previous.cost_per_point, (x) => num(x, 4)),
+      row('member AOV', o.aov, o.previous.aov, (x) => num(x)),
+      row('member purchase frequency', o.frequency, o.previous.frequency, (x) => num(x)),
+      row('CSAT', o.csat.csat, null, fmtPct),
+    ],
+  );
+}
+
+/** Terminal view of a monitor-loyalty result. */
+export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' | 'full'): string {
+  const out: string[] = [executiveSummary(r).replace(/\*\*/g, ''), '', kpiTable(r), ''];
+  const l = r.liability;
+  out.push(
+    `Liability (${r.currency}): ${fmtMoney(l.liability)} on ${fmtMoney(l.outstanding_points)} points outstanding × ${l.value_per_point} × ${fmtPct(l.expected_redemption_rate)} expected redemption` +
+      (l.change_rate !== null
+        ? `; ${l.change_rate >= 0 ? '+' : ''}${fmtPct(l.change_rate)} since the previous run`
+        : '; no previous run') +
+      `. Breakage (chain ladder) ${fmtPct(l.expected_breakage_rate)}; revenue released in the window ${fmtMoney(l.revenue_released)}.`,
+    '',
+    'Segments to act on:',
+    textTable(
+      ['segment', 'members', `at stake (${r.currency})`, 'play'],
+      r.segments.map((s) => [
+        s.segment,
+        s.unavailable ? null : s.size,
+        s.unavailable ? null : fmtMoney(s.value_at_stake),
+        s.unavailable ?? s.play.slice(0, 70),
+      ]),
+    ),
+  );
+  if (detail === 'full') {
+    const bg = r.models.bgnbd;
+    if (bg)
+      out.push(
+        '',
+        `BG/NBD (weeks): r ${bg.params.r.toFixed(3)}, α ${bg.params.alpha.toFixed(3)}, a ${bg.params.a.toFixed(3)}, b ${bg.params.b.toFixed(3)} — ${bg.converged ? 'converged' : 'NOT converged'}, ${bg.rows} combinations for ${bg.members} members.`,
+      );
+    for (const e of r.experiments?.readouts ?? [])
+      out.push(
+        `Experiment ${e.id}: ${e.recommendation.action}${e.recommendation.variant ? ` ${e.recommendation.variant}` : ''}. Next: ${e.next_test}`,
+      );
+  }
+  out.push('', 'Backlog:');
+  for (const b of r.backlog.slice(0, detail === 'full' ? undefined : 5))
+    out.push(
+      `  [${b.priority}] ${b.title} — ${b.owner.person ?? 'unassigned'} (${b.owner.role})${b.owner.fallback_used ? ' via fallback' : ''}, ETA ${b.eta}, lift ${fmtMoney(b.projected_lift)}`,
+    );
+  const rowsIn = r.row_accounting.reduce((s, a) => s + a.rows_in, 0);
+  const dd = r.row_accounting.reduce((s, a) => s + a.deduplicated, 0);
+  out.push(
+    '',
+    `Rows: ${rowsIn} in, ${rowsIn - dd - r.rejects.rows} accepted, ${dd} deduplicated, ${r.rejects.rows} rejected${r.rejects.file ? ` (${r.rejects.file})` : ''}.`,
+    `Reports: ${r.reports_dir}/ (dashboard.html, summary.md, result.json, CSV)`,
+    `Plan:    ${r.plan_path}`,
+  );
+  return out.join('\n');
+}

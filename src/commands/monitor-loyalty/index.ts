@@ -1,0 +1,86 @@
+/**
+ * `monitor-loyalty`: loyalty programme health for managers and finance. Gather members, the points
+ * ledger, orders, rewards, tier rules and CSAT; diagnose KPIs by tier, cohort, region and channel,
+ * the points liability and breakage (IFRS 15), churn risk and customer value (BG/NBD, Gamma-Gamma,
+ * RFM); read out campaign tests; list the segments to act on and an owned, prioritized backlog.
+ */
+import {
+  runCommand,
+  type CommandDef,
+  type CommandRun,
+  type FlagArgsOf,
+  type RunCommandOptions,
+} from '../kit/index.ts';
+import { buildMonitorLoyaltyDashboard } from './dashboard.ts';
+import { formatMonitorLoyalty } from './format.ts';
+import {
+  MONITOR_LOYALTY_COMMAND,
+  resolveMonitorLoyalty,
+  type MONITOR_LOYALTY_FLAGS,
+  type MonitorLoyaltyContext,
+} from './inputs.ts';
+import { LADDER } from './liability-stage.ts';
+import { monitorLoyaltyPlan, type MonitorLoyaltyOutputs } from './plan.ts';
+import { buildMonitorLoyaltyResult, type MonitorLoyaltyResult } from './result.ts';
+import { monitorLoyaltyTables } from './write-reports.ts';
+
+export const monitorLoyalty: CommandDef<
+  typeof MONITOR_LOYALTY_FLAGS,
+  MonitorLoyaltyContext,
+  MonitorLoyaltyOutputs,
+  MonitorLoyaltyResult
+> = {
+  ...MONITOR_LOYALTY_COMMAND,
+  workspace: 'required',
+  entities: [
+    'members',
+    'ledger',
+    'orders',
+    'rewards',
+    'tier_rules',
+    'csat_responses',
+    'experiments',
+    'assignments',
+  ],
+  ladder: LADDER,
+  resolve: resolveMonitorLoyalty,
+  plan: monitorLoyaltyPlan,
+  report: {
+    after: ['backlog'],
+    owner: 'member_insights_analyst',
+    purpose: 'Dashboard, summary, KPI and liability tables, segments and member lists, backlog, result.json',
+    build: buildMonitorLoyaltyResult,
+    dashboard: buildMonitorLoyaltyDashboard,
+    detail: (r) => r.inputs.detail,
+    files: (r, o) => monitorLoyaltyTables(r, o),
+  },
+  format: (r) => formatMonitorLoyalty(r, r.inputs.detail),
+  warnings: (r) => r.warnings,
+};
+
+/**
+ * Runs monitor-loyalty in a workspace and returns its result, plan record and report paths.
+ *
+ * @example
+ * const { result } = await runMonitorLoyalty({ window: '30d', dimensions: ['tier', 'region'] }, { cwd: 'gtm-demo' });
+ * result.liability.liability;
+ */
+export function runMonitorLoyalty(
+  inputs: FlagArgsOf<typeof MONITOR_LOYALTY_FLAGS>,
+  options?: RunCommandOptions,
+): Promise<CommandRun<MonitorLoyaltyResult>> {
+  return runCommand(monitorLoyalty, inputs, options);
+}
+
+export {
+  MONITOR_LOYALTY_FLAGS,
+  MONITOR_LOYALTY_COMMAND,
+  LOYALTY_DIMENSIONS,
+  resolveMonitorLoyalty,
+  type MonitorLoyaltyInputs,
+  type LoyaltyDimension,
+} from './inputs.ts';
+export { RESULT_SCHEMA_ID, type MonitorLoyaltyResult } from './result.ts';
+export type { BacklogItem } from './backlog.ts';
+export { buildMonitorLoyaltyDashboard } from './dashboard.ts';
+export { formatMonitorLoyalty } from './format.ts';

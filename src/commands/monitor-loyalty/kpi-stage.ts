@@ -1,0 +1,217 @@
+import {
+  activeMemberRate,
+  averageOrderValue,
+  breakageRate,
+  costPerPoint,
+  csat,
+  enrollmentRate,
+  memberVsNonMemberRevenue,
+  orderEarningRate,
+  purchaseFrequency,
+  redemptionRate,
+  rewardUsage,
+  tierMigrationMatrix,
+  tierMix,
+  type CsatResult,
+  type MemberRevenueComparison,
+  type TierMigration,
+  type TierShare,
+} from '../../analyses/loyalty/index.ts';
+import type { Engine } from '../../data/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
+import type { KitRun } from '../kit/index.ts';
+import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
+import type { MembersOutput } from './members-stage.ts';
+import { csatSql, customerKpiSql, memberKpiSql, tierMigrationSql } from './sql/kpi-sql.ts';
+import { weeklyTrends, type WeeklyPoint } from './weekly-trends.ts';
+
+/** The KPIs of one window for one group of members (a dimension value, or all). */
+export interface KpiValues {
+  members: number;
+  enrolled: number;
+  active_members: number;
+  active_member_rate: number | null;
+  order_earning_rate: number | null;
+  redemption_rate: number | null;
+  reward_usage: number | null;
+  breakage_rate: number | null;
+  cost_per_point: number | null;
+  orders: number;
+  revenue: number;
+  purchasing_members: number;
+  aov: number | null;
+  frequency: number | null;
+  revenue_per_member_customer: number | null;
+  points_earned: number;
+  points_redeemed: number;
+  points_expired: number;
+}
+
+/** One row of a KPI table: a group, its KPIs in the window and the window before it, balances, CSAT. */
+export interface KpiRow extends KpiValues {
+  key: string;
+  previous: KpiValues;
+  outstanding_points: number;
+  pending_points: number;
+  csat: CsatResult;
+}
+
+export interface KpiOutput {
+  overall: KpiRow & {
+    enrollment_rate: number | null;
+    previous_enrollment_rate: number | null;
+    eligible_customers: number;
+    member_vs_non_member: MemberRevenueComparison;
+    non_member: { customers: number; orders: number; revenue: number; aov: number | null };
+  };
+  by_dimension: Partial<Record<LoyaltyDimension, KpiRow[]>>;
+  tier_mix: TierShare[];
+  tier_migration: TierMigration;
+  trends: WeeklyPoint[];
+}
+
+type Run = KitRun<MonitorLoyaltyContext>;
+type Agg = Record<string, number | string>;
+
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** KPI values of one window (`_w` or `_pw` columns of `memberKpiSql`). */
+export function kpiValues(a: Agg, s: '_w' | '_pw'): KpiValues {
+  const g = (c: string) => n(a[`${c}${s}`]);
+  return {
+    members: g('members'),
+    enrolled: g('enrolled'),
+    active_members: g('active'),
+    active_member_rate: activeMemberRate({ activeMembers: g('active'), members: g('members') }),
+    order_earning_rate: orderEarningRate({ earningOrders: g('earning_orders'), memberOrders: g('orders') }),
+    redemption_rate: redemptionRate({ pointsRedeemed: g('redeemed'), pointsEarned: g('earned') }),
+    reward_usage: rewardUsage({ rewardsUsed: g('rewards_used'), rewardsIssued: g('rewards_issued') }),
+    breakage_rate: breakageRate({ pointsExpired: g('expired'), pointsEarned: g('earned') }),
+    cost_per_point: costPerPoint({ rewardCost: g('reward_cost'), pointsRedeemed: g('costed_points') }),
+    orders: g('orders'),
+    revenue: g('revenue'),
+    purchasing_members: g('customers'),
+    aov: averageOrderValue({ revenue: g('revenue'), orders: g('orders') }),
+    frequency: purchaseFrequency({ orders: g('orders'), customers: g('customers') }),
+    revenue_per_member_customer: g('customers') > 0 ? g('revenue') / g('customers') : null,
+    points_earned: g('earned'),
+    points_redeemed: g('redeemed'),
+    points_expired: g('expired'),
+  };
+}
+
+/** CSAT per group from (key, score, responses) rows. */
+function csatByKey(rows: Agg[], satisfiedFrom: number): Map<string, CsatResult> {
+  const scores = new Map<string, number[]>();
+  for (const r of rows) {
+    const list = scores.get(String(r.key)) ?? [];
+    const s = n(r.score);
+    if (s >= 1) list[s - 1] = (list[s - 1] ?? 0) + n(r.responses);
+    scores.set(String(r.key), list);
+  }
+  return new Map(
+    [...scores].map(([k, list]) => [
+      k,
+      csat(
+        Array.from(list, (v) => v ?? 0),
+        satisfiedFrom,
+      ),
+    ]),
+  );
+}
+
+async function kpiRows(
+  run: Run,
+  engine: Engine,
+  dim: LoyaltyDimension | null,
+  names: string[],
+): Promise<KpiRow[]> {
+  const { window, previous, config } = run.inputs;
+  const w = { start: window.start, end: window.end, prevStart: previous.start };
+  const rows = await engine.query<Agg>(memberKpiSql(dim, w));
+  const csats = csatByKey(await engine.query<Agg>(csatSql(dim, w)), config.csat_satisfied_from);
+  return rows.map((a) => {
+    const key = dim === 'tier' ? (names[n(a.key)] ?? String(a.key)) : String(a.key);
+    return {
+      key,
+      ...kpiValues(a, '_w'),
+      previous: kpiValues(a, '_pw'),
+      outstanding_points: n(a.balance) + n(a.pending),
+      pending_points: n(a.pending),
+      csat: csats.get(String(a.key)) ?? csat([]),
+    };
+  });
+}
+
+/** Overall KPIs with enrolment, member vs non-member revenue and CSAT of every respondent. */
+async function overallRow(run: Run, engine: Engine): Promise<KpiOutput['overall']> {
+  const { window, previous } = run.inputs;
+  const [row] = await kpiRows(run, engine, null, []);
+  const [cur] = await engine.query<Agg>(customerKpiSql(window));
+  const [prev] = await engine.query<Agg>(customerKpiSql(previous));
+  const nm = {
+    customers: n(cur.nonmember_customers),
+    orders: n(cur.nonmember_orders),
+    revenue: n(cur.nonmember_revenue),
+  };
+  return {
+    ...row,
+    enrollment_rate: enrollmentRate({ enrolled: n(cur.eligible_enrolled), eligible: n(cur.eligible) }),
+    previous_enrollment_rate: enrollmentRate({
+      enrolled: n(prev.eligible_enrolled),
+      eligible: n(prev.eligible),
+    }),
+    eligible_customers: n(cur.eligible),
+    member_vs_non_member: memberVsNonMemberRevenue({
+      memberRevenue: row.revenue,
+      members: row.purchasing_members,
+      nonMemberRevenue: nm.revenue,
+      nonMembers: nm.customers,
+    }),
+    non_member: { ...nm, aov: averageOrderValue({ revenue: nm.revenue, orders: nm.orders }) },
+  };
+}
+
+/**
+ * Health diagnostics of the window: KPIs overall and by each dimension (with the previous window
+ * for trends), tier mix, tier migration matrix (start × end of the window), weekly series; and the
+ * alert on the active member rate (`--alert-threshold`).
+ */
+export async function computeKpis(ctx: StageContext, run: Run, m: MembersOutput): Promise<KpiOutput> {
+  const engine = await run.engine();
+  const names = m.tiers.names;
+  const overall = await overallRow(run, engine);
+  const by_dimension: KpiOutput['by_dimension'] = {};
+  for (const dim of run.inputs.inputs.dimensions) by_dimension[dim] = await kpiRows(run, engine, dim, names);
+  const byTier = by_dimension.tier ?? [];
+  const mix = tierMix(
+    Object.fromEntries(names.map((t) => [t, byTier.find((r) => r.key === t)?.members ?? 0])),
+  );
+  const flows = await engine.query<Agg>(
+    tierMigrationSql(
+      names.map((t) => t.toLowerCase()),
+      run.inputs.window,
+    ),
+  );
+  const migration = tierMigrationMatrix(
+    ['(joined in window)', ...names],
+    flows.map((f) => n(f.start_idx)),
+    flows.map((f) => n(f.end_idx)),
+    flows.map((f) => n(f.members)),
+  );
+  ctx.alert({
+    id: 'active_member_rate',
+    metric: 'members with an earn or redeem event in the window / members',
+    value: overall.active_member_rate ?? 0,
+    threshold: run.inputs.inputs.alert_threshold,
+    direction: 'below',
+    owner_role: run.inputs.config.owners.insights,
+  });
+  return {
+    overall,
+    by_dimension,
+    tier_mix: mix,
+    tier_migration: migration,
+    trends: await weeklyTrends(engine, run.inputs.window),
+  };
+}

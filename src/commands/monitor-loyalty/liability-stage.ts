@@ -1,0 +1,213 @@
+import { outstandingPointsLiability } from '../../analyses/loyalty/index.ts';
+import type { EscalationRecord, StageContext } from '../../orchestrator/index.ts';
+import type { KitRun } from '../kit/index.ts';
+import {
+  breakageAndRevenue,
+  cohortsOf,
+  outstandingRedemptionRate,
+  redemptionCurve,
+  type CohortLine,
+  type IssuanceRow,
+  type TriangleRow,
+} from './breakage-cohorts.ts';
+import type { MonitorLoyaltyContext } from './inputs.ts';
+import { previousLiability, type PreviousLiability } from './previous-liability.ts';
+import {
+  BALANCE_CHECK_SQL,
+  cohortIssuanceSql,
+  memberExpirySql,
+  pointsLotsSql,
+  triangleSql,
+} from './sql/points-lots-sql.ts';
+
+/** Points liability, breakage and revenue release at the end of the window. */
+export interface LiabilityOutput {
+  value_per_point: number;
+  outstanding_points: number;
+  active_points: number;
+  pending_points: number;
+  /** Share of outstanding points expected to be redeemed (from the cohort curves). */
+  expected_redemption_rate: number;
+  /** Ultimate redemption rate over every issuance cohort, and its complement. */
+  programme_redemption_rate: number;
+  expected_breakage_rate: number;
+  /** Last complete month: the chain ladder develops cohorts to its end. */
+  valuation_month: string;
+  /** Outstanding points × value per point × expected redemption rate. */
+  liability: number;
+  expected_breakage_value: number;
+  /** IFRS 15: revenue recognised in the window as points were redeemed, and the deferred revenue left. */
+  revenue_released: number;
+  deferred_revenue: number;
+  points_redeemed_in_window: number;
+  /** Revenue of the orders that earned points / those points (null without order-linked points). */
+  spend_per_point: number | null;
+  previous: PreviousLiability | null;
+  change: number | null;
+  change_rate: number | null;
+  spike_threshold: number;
+  /** Escalation made at once on a spike (the kit escalates repeated breaches itself). */
+  spike_escalation: EscalationRecord | null;
+  maturity_age: number | null;
+  /** Development method, and the prior redemption rate of Bornhuetter–Ferguson. */
+  method: 'chain-ladder' | 'bornhuetter-ferguson';
+  prior_redemption_rate: number | null;
+  development_factors: number[];
+  cumulative_factors: number[];
+  curve: { age: number; redeemed_share: number; cohorts: number }[];
+  cohorts: CohortLine[];
+  checks: { ledger_balance: number; fifo_balance: number; unmatched: number; overdue_points: number };
+}
+
+type Run = KitRun<MonitorLoyaltyContext>;
+const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+/** Builds the FIFO lots in the engine and reads the issuance, triangle and balance totals. */
+/** The last month end at or before the end of the window: the chain ladder's valuation date. */
+export function valuationOf(end: string): { valuation: string; lastMonth: string } {
+  const e = new Date(end);
+  const v = new Date(Date.UTC(e.getUTCFullYear(), e.getUTCMonth(), 1));
+  return {
+    valuation: v.toISOString(),
+    lastMonth: new Date(v.getTime() - 86_400_000).toISOString().slice(0, 7),
+  };
+}
+
+async function pointsTables(run: Run) {
+  const engine = await run.engine();
+  const { window, config } = run.inputs;
+  for (const s of pointsLotsSql({ end: window.end, expireMonths: config.points_expire_months }))
+    await engine.exec(s);
+  await engine.exec(memberExpirySql(window.end, config.segments.expiring_days));
+  const issuance = (await engine.query<Record<string, unknown>>(cohortIssuanceSql(window.start))).map(
+    (r): IssuanceRow => ({
+      cohort: String(r.cohort),
+      issued: n(r.issued),
+      issued_before_start: n(r.issued_before_start),
+      linked_points: n(r.linked_points),
+      linked_revenue: n(r.linked_revenue),
+    }),
+  );
+  const triangle = (
+    await engine.query<Record<string, unknown>>(triangleSql(window.start, valuationOf(window.end).valuation))
+  ).map((r): TriangleRow => ({
+    cohort: String(r.cohort),
+    age: n(r.age),
+    kind: String(r.kind) as TriangleRow['kind'],
+    pts: n(r.pts),
+    pts_before_start: n(r.pts_before_start),
+    pts_before_valuation: n(r.pts_before_valuation),
+  }));
+  const [b] = await engine.query<Record<string, unknown>>(BALANCE_CHECK_SQL);
+  return { issuance, triangle, balances: b };
+}
+
+/** The spike alert, and an escalation at once to the first rung when it breaches for the first time. */
+function alertSpike(ctx: StageContext, run: Run, changeRate: number | null): EscalationRecord | null {
+  const ev = ctx.alert({
+    id: 'liability_spike',
+    metric: 'change of the points liability since the previous run (share)',
+    value: changeRate ?? 0,
+    threshold: run.inputs.liabilitySpike,
+    direction: 'above',
+    owner_role: run.inputs.config.owners.finance,
+  });
+  if (!ev.breached || ev.consecutive_breaches !== 1) return null;
+  const ladder = run.ws.escalation[run.command] ?? LADDER;
+  const owner = run.owner(ladder[0]);
+  ctx.note(
+    `liability spike of ${((changeRate ?? 0) * 100).toFixed(1)}%: escalated at once to ${owner.person ?? owner.role}`,
+  );
+  return {
+    alert_id: 'liability_spike',
+    metric: ev.metric,
+    task_id: ctx.stageId,
+    level: 1,
+    role: owner.role,
+    person: owner.person,
+    fallback_used: owner.fallback_used,
+    consecutive_breaches: 1,
+    value: ev.value,
+    threshold: ev.threshold,
+    direction: 'above',
+    at: run.now().toISOString(),
+  };
+}
+
+function spendPerPoint(issuance: IssuanceRow[]): number | null {
+  const points = issuance.reduce((s, i) => s + i.linked_points, 0);
+  const revenue = issuance.reduce((s, i) => s + i.linked_revenue, 0);
+  return points > 0 ? revenue / points : null;
+}
+
+/** The escalation ladder of monitor-loyalty (gtm.yaml `escalation.monitor-loyalty` overrides it). */
+export const LADDER = ['member_insights_analyst', 'loyalty_strategist', 'exec_sponsor'] as const;
+
+/**
+ * Point liability: FIFO lots in the engine, breakage from the issuance-cohort redemption curves
+ * (chain ladder), the liability of the outstanding (active + pending) points, IFRS 15 revenue
+ * release of the window, the change since the previous run and the spike alert.
+ */
+export async function computeLiability(ctx: StageContext, run: Run): Promise<LiabilityOutput> {
+  const { config } = run.inputs;
+  ctx.progress('building points lots (FIFO) and cohort curves');
+  const { issuance, triangle, balances } = await pointsTables(run);
+  // A monthly cohort has fully expired one month after its last lot's expiry month began.
+  const maturity = config.points_expire_months > 0 ? config.points_expire_months + 1 : undefined;
+  const { lastMonth } = valuationOf(run.inputs.window.end);
+  const { estimate, lines, redemptionRate } = breakageAndRevenue(issuance, triangle, {
+    lastMonth,
+    valuePerPoint: config.value_per_point,
+    maturityAge: maturity,
+    tailFactor: config.breakage.tail_factor,
+    method: config.breakage.method,
+  });
+  const rho = outstandingRedemptionRate(lines, redemptionRate);
+  const prev = await previousLiability(run, config.program, ctx.planPath);
+  // FIFO balance: members whose consumption exceeds their points hold none (not a negative amount)
+  const active = n(balances.fifo_balance);
+  const result = outstandingPointsLiability({
+    activePoints: active,
+    pendingPoints: n(balances.pending),
+    valuePerPoint: config.value_per_point,
+    expectedRedemptionRate: Math.min(1, Math.max(0, rho)),
+    previousLiability: prev?.liability,
+  });
+  const redeemedInWindow = triangle
+    .filter((t) => t.kind === 'redeem')
+    .reduce((s, t) => s + t.pts - t.pts_before_start, 0);
+  return {
+    value_per_point: config.value_per_point,
+    outstanding_points: result.outstandingPoints,
+    active_points: active,
+    pending_points: n(balances.pending),
+    expected_redemption_rate: rho,
+    programme_redemption_rate: redemptionRate,
+    expected_breakage_rate: 1 - redemptionRate,
+    valuation_month: lastMonth,
+    liability: result.liability,
+    expected_breakage_value: result.expectedBreakageValue,
+    revenue_released: lines.reduce((s, l) => s + l.revenue_in_window, 0),
+    deferred_revenue: lines.reduce((s, l) => s + l.deferred_revenue, 0),
+    points_redeemed_in_window: redeemedInWindow,
+    spend_per_point: spendPerPoint(issuance),
+    previous: prev,
+    change: result.change,
+    change_rate: result.changeRate,
+    spike_threshold: run.inputs.liabilitySpike,
+    spike_escalation: alertSpike(ctx, run, result.changeRate),
+    maturity_age: maturity ?? null,
+    method: estimate.method,
+    prior_redemption_rate: estimate.priorRedemptionRate,
+    development_factors: estimate.developmentFactors,
+    cumulative_factors: estimate.cumulativeFactors,
+    curve: redemptionCurve(cohortsOf(issuance, triangle, lastMonth)),
+    cohorts: lines,
+    checks: {
+      ledger_balance: n(balances.ledger_balance),
+      fifo_balance: n(balances.fifo_balance),
+      unmatched: n(balances.unmatched),
+      overdue_points: n(balances.overdue),
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { gammaGammaExpectedSpend, type GammaGammaParams } from '../../analyses/loyalty/index.ts';
+import { literal, type Engine } from '../../data/index.ts';
+import { fetchColumns, type Columns } from './fetch-columns.ts';
+import type { MembersOutput } from './members-stage.ts';
+import type { BgnbdModel } from './model-fits.ts';
+
+/** Per-member model inputs and dimension codes, row k = k-th member by member id. */
+export const MEMBER_COLUMNS = [
+  'tier',
+  'region',
+  'channel',
+  'cohort',
+  'has_purchase',
+  'x',
+  'tx',
+  'T',
+  'zbar',
+  'spend_total',
+  'recency_days',
+  'rfm_orders',
+  'rfm_spend',
+] as const;
+export type MemberColumns = Columns<(typeof MEMBER_COLUMNS)[number]>;
+
+/** Per-member scores, aligned with `MemberColumns` (NaN for members without a purchase). */
+export interface MemberScores {
+  pAlive: Float64Array;
+  expected: Float64Array;
+  clv: Float64Array;
+}
+
+const codeSql = (column: string, values: readonly string[]) =>
+  values.length
+    ? `CASE ${column} ${values.map((v, i) => `WHEN ${literal(v)} THEN ${i}`).join(' ')} ELSE -1 END`
+    : '-1';
+
+/** Fetches the member columns (dimension values as positions in `m.values`). */
+export function fetchMemberColumns(engine: Engine, m: MembersOutput): Promise<MemberColumns> {
+  return fetchColumns(
+    engine,
+    `SELECT tier_idx AS tier, ${codeSql('region', m.values.region)} AS region, ${codeSql('channel', m.values.channel)} AS channel,
+            ${codeSql('cohort', m.values.cohort)} AS cohort, has_purchase, x, tx, t_age AS T, zbar, spend_total,
+            recency_days, rfm_orders, rfm_spend
+     FROM lm_members ORDER BY member_id`,
+    MEMBER_COLUMNS,
+  );
+}
+
+/**
+ * P(alive), expected purchases and CLV of every member with a purchase: each member looks up its
+ * (x, t_x, T) combination's predictions; CLV = Gamma-Gamma expected spend × discounted expected
+ * purchases (NaN without a usable spend model).
+ */
+export function scoreMembers(cols: MemberColumns, bg: BgnbdModel, gg: GammaGammaParams | null): MemberScores {
+  const index = new Map<number, number>();
+  const { x, tx, T } = bg.combos;
+  const key = (a: number, b: number, c: number) => a * 1e8 + b * 1e4 + c;
+  for (let k = 0; k < x.length; k++) index.set(key(x[k], tx[k], T[k]), k);
+  const n = cols.rowCount;
+  const scores = { pAlive: new Float64Array(n), expected: new Float64Array(n), clv: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const k = cols.has_purchase[i] ? index.get(key(cols.x[i], cols.tx[i], cols.T[i])) : undefined;
+    if (k === undefined) {
+      scores.pAlive[i] = scores.expected[i] = scores.clv[i] = Number.NaN;
+      continue;
+    }
+    scores.pAlive[i] = bg.pAlive[k];
+    scores.expected[i] = bg.expected[k];
+    scores.clv[i] = gg ? gammaGammaExpectedSpend(gg, cols.x[i], cols.zbar[i]) * bg.discounted[k] : Number.NaN;
+  }
+  return scores;
+}
+
+/** Churn risk and value of one group of members. */
+export interface ChurnRow {
+  key: string;
+  members: number;
+  purchasers: number;
+  mean_p_alive: number | null;
+  at_risk: number;
+  expected_purchases: number;
+  clv: number;
+  lifetime_spend: number;
+}
+
+/** Churn risk and value per value of a dimension (codes → names), with members at risk below `maxAlive`. */
+export function churnBy(
+  codes: Float64Array,
+  names: readonly string[],
+  cols: MemberColumns,
+  s: MemberScores,
+  maxAlive: number,
+): ChurnRow[] {
+  const rows = names.map((key) => ({
+    key,
+    members: 0,
+    purchasers: 0,
+    alive: 0,
+    at_risk: 0,
+    expected_purchases: 0,
+    clv: 0,
+    lifetime_spend: 0,
+  }));
+  for (let i = 0; i < cols.rowCount; i++) {
+    const r = rows[codes[i]];
+    if (!r) continue;
+    r.members++;
+    r.lifetime_spend += cols.spend_total[i];
+    if (!Number.isFinite(s.pAlive[i])) continue;
+    r.purchasers++;
+    r.alive += s.pAlive[i];
+    if (s.pAlive[i] < maxAlive) r.at_risk++;
+    r.expected_purchases += s.expected[i];
+    if (Number.isFinite(s.clv[i])) r.clv += s.clv[i];
+  }
+  return rows.map(({ alive, ...r }) => ({ ...r, mean_p_alive: r.purchasers ? alive / r.purchasers : null }));
+}

@@ -1,0 +1,131 @@
+import type { TierThreshold } from '../../analyses/loyalty/index.ts';
+import type { Engine } from '../../data/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
+import type { KitRun } from '../kit/index.ts';
+import type { MonitorLoyaltyContext } from './inputs.ts';
+import { memberSummarySql } from './sql/member-summary-sql.ts';
+
+/** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
+export interface TierSetup {
+  /** Display names, lowest tier first. */
+  names: string[];
+  /** Thresholds per tier (empty when no tier rules were given: no upgrade/downgrade segments). */
+  thresholds: TierThreshold[];
+  measure: 'spend' | 'points';
+  period: 'calendar' | 'anniversary';
+  months: number;
+  downgradePolicy: 'end_of_period' | 'never';
+  /** Member tiers not in the rules (appended after them). */
+  unknown: string[];
+}
+
+/** What the data pull hands to the diagnostics. */
+export interface MembersOutput {
+  tiers: TierSetup;
+  members: number;
+  purchasers: number;
+  /** Distinct values of each dimension (codes are positions in these lists). */
+  values: { region: string[]; channel: string[]; cohort: string[] };
+  cheapestRewardPoints: number | null;
+  rewards: number;
+  /** Rows the summaries could not use, by reason (ledger rows of unknown members, …). */
+  orphans: { ledger_rows: number; member_orders_without_member: number };
+}
+
+type Run = KitRun<MonitorLoyaltyContext>;
+
+type RuleRow = {
+  tier: string;
+  rank: number;
+  qualify: number;
+  retain: number | null;
+  measure: string | null;
+  qualification_months: number | null;
+  qualification_period: string | null;
+  downgrade_policy: string | null;
+};
+
+/** Tier setup from the tier_rules rows and the tiers members hold. */
+export function tierSetupOf(rules: RuleRow[], memberTiers: string[]): TierSetup {
+  const sorted = [...rules].sort((a, b) => Number(a.rank) - Number(b.rank) || a.qualify - b.qualify);
+  const known = new Set(sorted.map((r) => r.tier.trim().toLowerCase()));
+  const unknown = memberTiers.filter((t) => !known.has(t.trim().toLowerCase())).sort();
+  const first = <K extends keyof RuleRow>(k: K) => sorted.find((r) => r[k] !== null)?.[k] ?? null;
+  return {
+    names: [...sorted.map((r) => r.tier.trim()), ...unknown],
+    thresholds: sorted.map((r) => ({
+      name: r.tier.trim(),
+      qualify: Number(r.qualify),
+      ...(r.retain !== null ? { retain: Number(r.retain) } : {}),
+    })),
+    measure: first('measure') === 'points' ? 'points' : 'spend',
+    period: first('qualification_period') === 'anniversary' ? 'anniversary' : 'calendar',
+    months: Number(first('qualification_months') ?? 12),
+    downgradePolicy: first('downgrade_policy') === 'never' ? 'never' : 'end_of_period',
+    unknown: sorted.length ? unknown : [],
+  };
+}
+
+/** First day of the calendar qualification period holding the as-of day. */
+export function calendarPeriodStart(asOfDay: string, months: number): string {
+  const d = new Date(`${asOfDay}T00:00:00Z`);
+  const monthIndex = d.getUTCMonth();
+  const start = Math.floor(monthIndex / Math.min(12, months)) * Math.min(12, months);
+  return new Date(Date.UTC(d.getUTCFullYear(), start, 1)).toISOString().slice(0, 10);
+}
+
+async function distinctValues(engine: Engine, column: string): Promise<string[]> {
+  const rows = await engine.query<{ v: string }>(`SELECT DISTINCT ${column} AS v FROM lm_members ORDER BY 1`);
+  return rows.map((r) => String(r.v));
+}
+
+/**
+ * The data pull: tier rules and rewards, then one summary row per member (`lm_members`, see
+ * `memberSummarySql`) in the engine. Returns the setup and counts; the rows stay in the engine.
+ */
+export async function pullMembers(ctx: StageContext, run: Run): Promise<MembersOutput> {
+  const engine = await run.engine();
+  const rules = await engine.query<RuleRow>(
+    'SELECT tier, "rank", "qualify", "retain", measure, qualification_months, qualification_period, downgrade_policy FROM tier_rules',
+  );
+  const memberTiers = (
+    await engine.query<{ t: string }>(`SELECT DISTINCT trim(tier) AS t FROM members WHERE tier IS NOT NULL`)
+  ).map((r) => r.t);
+  const tiers = tierSetupOf(rules, memberTiers);
+  if (tiers.unknown.length)
+    ctx.note(`member tiers not in tier_rules, ranked above the rules: ${tiers.unknown.join(', ')}`);
+  const { window, previous } = run.inputs;
+  ctx.progress('summarising members, orders and points');
+  for (const statement of memberSummarySql({
+    start: window.start,
+    end: window.end,
+    prevStart: previous.start,
+    tiers: tiers.names.map((t) => t.toLowerCase()),
+    qualification: { period: tiers.period, months: tiers.months, measure: tiers.measure },
+    calendarStart: calendarPeriodStart(run.asOfDay, tiers.months),
+    rfmDays: run.inputs.config.models.rfm_days,
+  }))
+    await engine.exec(statement);
+  const [counts] = await engine.query<Record<string, number>>(
+    `SELECT (SELECT count(*) FROM lm_members) AS members, (SELECT count(*) FROM lm_members WHERE has_purchase = 1) AS purchasers,
+            (SELECT min(points) FROM rewards WHERE points > 0) AS cheapest, (SELECT count(*) FROM rewards) AS rewards,
+            (SELECT count(*) FROM ledger WHERE member_id NOT IN (SELECT member_id FROM lm_members)) AS orphan_ledger,
+            (SELECT count(*) FROM orders WHERE is_member AND customer_id NOT IN (SELECT member_id FROM lm_members)) AS orphan_orders`,
+  );
+  return {
+    tiers,
+    members: Number(counts.members),
+    purchasers: Number(counts.purchasers),
+    values: {
+      region: await distinctValues(engine, 'region'),
+      channel: await distinctValues(engine, 'channel'),
+      cohort: await distinctValues(engine, 'cohort'),
+    },
+    cheapestRewardPoints: counts.cheapest === null ? null : Number(counts.cheapest),
+    rewards: Number(counts.rewards),
+    orphans: {
+      ledger_rows: Number(counts.orphan_ledger),
+      member_orders_without_member: Number(counts.orphan_orders),
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { BgNbdParams, GammaGammaParams } from '../../analyses/loyalty/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
+import type { KitRun } from '../kit/index.ts';
+import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
+import {
+  churnBy,
+  fetchMemberColumns,
+  scoreMembers,
+  type ChurnRow,
+  type MemberColumns,
+  type MemberScores,
+} from './member-scores.ts';
+import type { MembersOutput } from './members-stage.ts';
+import {
+  fitRepeatPurchases,
+  fitSpend,
+  holdoutCheck,
+  type FitSummary,
+  type HoldoutCheck,
+} from './model-fits.ts';
+import { rfmSummary, type RfmSummary } from './rfm-summary.ts';
+
+/** What the churn and value models found, and the per-member scores the segments use. */
+export interface ModelsOutput {
+  time_unit: 'week';
+  bgnbd: (FitSummary<BgNbdParams> & { used: boolean }) | null;
+  gamma_gamma: (FitSummary<GammaGammaParams> & { used: boolean }) | null;
+  /** Pearson correlation of repeat purchases and mean spend (Gamma-Gamma assumes ≈ 0). */
+  spend_frequency_correlation: number | null;
+  holdout: HoldoutCheck | null;
+  prediction_weeks: number;
+  clv: { months: number; monthly_discount_rate: number; members: number; total: number; mean: number | null };
+  churn: { overall: ChurnRow; by_dimension: Partial<Record<LoyaltyDimension, ChurnRow[]>> };
+  rfm: RfmSummary | null;
+  /** Reasons a model was not used (a fit that did not converge, too little data). */
+  warnings: string[];
+  cols: MemberColumns;
+  scores: MemberScores;
+}
+
+type Run = KitRun<MonitorLoyaltyContext>;
+
+function clvTotals(s: MemberScores) {
+  let total = 0;
+  let members = 0;
+  for (const v of s.clv) {
+    if (!Number.isFinite(v)) continue;
+    total += v;
+    members++;
+  }
+  return { members, total, mean: members ? total / members : null };
+}
+
+function churnTables(run: Run, m: MembersOutput, cols: MemberColumns, scores: MemberScores) {
+  const maxAlive = run.inputs.config.segments.win_back_max_p_alive;
+  const by_dimension: ModelsOutput['churn']['by_dimension'] = {};
+  const names: Record<LoyaltyDimension, readonly string[]> = { tier: m.tiers.names, ...m.values };
+  for (const d of run.inputs.inputs.dimensions)
+    by_dimension[d] = churnBy(cols[d], names[d], cols, scores, maxAlive);
+  const overall = churnBy(new Float64Array(cols.rowCount), ['all'], cols, scores, maxAlive)[0];
+  return { overall, by_dimension };
+}
+
+/**
+ * Churn risk and customer value: BG/NBD and Gamma-Gamma fitted by maximum likelihood on the
+ * members' distinct summaries (weeks), checked against the window (calibration/holdout) and the
+ * spend-frequency independence assumption; applied to every member (P(alive), expected purchases,
+ * CLV); RFM quintiles and segments. A fit that did not converge is reported and not used.
+ */
+export async function computeModels(ctx: StageContext, run: Run, m: MembersOutput): Promise<ModelsOutput> {
+  const engine = await run.engine();
+  const cfg = run.inputs.config.models;
+  const warnings: string[] = [];
+  ctx.progress('fitting BG/NBD and Gamma-Gamma');
+  const bg = await fitRepeatPurchases(engine, {
+    predictionWeeks: cfg.prediction_weeks,
+    clvMonths: cfg.clv_months,
+    monthlyDiscountRate: cfg.monthly_discount_rate,
+  });
+  const spend = await fitSpend(engine);
+  const bgUsed = !!bg?.fit.converged;
+  const ggUsed = !!spend?.fit.converged && spend.fit.params.q > 1;
+  if (bg && !bgUsed)
+    warnings.push(
+      `BG/NBD fit did not converge (gradient ${bg.fit.gradient_norm.toExponential(2)}): P(alive), expected purchases, CLV and the win-back segment are not computed`,
+    );
+  if (!bg) warnings.push('no member has a purchase: the churn and value models were not fitted');
+  if (spend && !ggUsed) warnings.push('Gamma-Gamma fit did not converge (or q ≤ 1): CLV is not computed');
+  if (spend?.correlation !== null && spend?.correlation !== undefined && Math.abs(spend.correlation) > 0.3)
+    warnings.push(
+      `spend and purchase frequency are correlated (${spend.correlation.toFixed(2)}): Gamma-Gamma assumes independence, so CLV is biased`,
+    );
+  let holdout: HoldoutCheck | null = null;
+  try {
+    holdout = await holdoutCheck(engine, run.inputs.window.days);
+  } catch (e) {
+    warnings.push(`calibration/holdout check skipped: ${(e as Error).message}`);
+  }
+  for (const w of warnings) ctx.note(w);
+  const cols = await fetchMemberColumns(engine, m);
+  const scores =
+    bg && bgUsed
+      ? scoreMembers(cols, bg, ggUsed && spend ? spend.fit.params : null)
+      : emptyScores(cols.rowCount);
+  return {
+    time_unit: 'week',
+    bgnbd: bg ? { ...bg.fit, used: bgUsed } : null,
+    gamma_gamma: spend ? { ...spend.fit, used: ggUsed } : null,
+    spend_frequency_correlation: spend?.correlation ?? null,
+    holdout,
+    prediction_weeks: cfg.prediction_weeks,
+    clv: { months: cfg.clv_months, monthly_discount_rate: cfg.monthly_discount_rate, ...clvTotals(scores) },
+    churn: churnTables(run, m, cols, scores),
+    rfm: m.purchasers > 0 ? rfmSummary(cols, scores, cfg.rfm_days) : null,
+    warnings,
+    cols,
+    scores,
+  };
+}
+
+function emptyScores(n: number): MemberScores {
+  const nan = () => new Float64Array(n).fill(Number.NaN);
+  return { pAlive: nan(), expected: nan(), clv: nan() };
+}

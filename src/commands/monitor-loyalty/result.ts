@@ -1,0 +1,100 @@
+import type { RowAccounting } from '../../contracts/index.ts';
+import { topReasons } from '../../data/index.ts';
+import type { AlertRecord, EscalationRecord, ReconcileCheck } from '../../orchestrator/index.ts';
+import type { Closing, KitRun } from '../kit/index.ts';
+import type { ResolvedWindow } from '../shared/window/index.ts';
+import type { BacklogItem } from './backlog.ts';
+import type { ExperimentsOutput } from './experiments-stage.ts';
+import type { MonitorLoyaltyContext, MonitorLoyaltyInputs } from './inputs.ts';
+import type { KpiOutput } from './kpi-stage.ts';
+import type { LiabilityOutput } from './liability-stage.ts';
+import type { MembersOutput } from './members-stage.ts';
+import type { ModelsOutput } from './models-stage.ts';
+import type { MonitorLoyaltyOutputs } from './plan.ts';
+import type { SegmentLine } from './segments-stage.ts';
+
+export const RESULT_SCHEMA_ID = 'gtm.monitor-loyalty.result/v1';
+
+/** The machine contract of `monitor-loyalty` (documented by `monitor-loyalty.result.schema.json`). */
+export interface MonitorLoyaltyResult {
+  schema: typeof RESULT_SCHEMA_ID;
+  run_id: string;
+  plan_path: string;
+  reports_dir: string;
+  as_of: string;
+  inputs: MonitorLoyaltyInputs;
+  window: ResolvedWindow;
+  previous_window: ResolvedWindow;
+  currency: string;
+  program: string;
+  members: Omit<MembersOutput, 'values'> & { dimension_values: MembersOutput['values'] };
+  kpis: KpiOutput;
+  liability: LiabilityOutput;
+  models: Omit<ModelsOutput, 'cols' | 'scores'>;
+  segments: SegmentLine[];
+  segment_members: { rows: number; per_segment_limit: number; file: string };
+  experiments: Omit<ExperimentsOutput, never> | null;
+  backlog: BacklogItem[];
+  checks: ReconcileCheck[];
+  row_accounting: (RowAccounting & { entity: string })[];
+  rejects: { rows: number; file: string | null; top_reasons: { reason: string; rows: number }[] };
+  duplicates: { source: string; kept_source: string; rows: number }[];
+  alerts: AlertRecord[];
+  /** Escalations of the kit (second breach in a row) and the one a liability spike makes at once. */
+  escalations: EscalationRecord[];
+  warnings: string[];
+}
+
+type Run = KitRun<MonitorLoyaltyContext>;
+
+/** The result of a run, assembled once every stage has finished. */
+export function buildMonitorLoyaltyResult(
+  run: Run,
+  o: MonitorLoyaltyOutputs,
+  closing: Closing,
+): MonitorLoyaltyResult {
+  const n = o.normalize;
+  const { cols: _c, scores: _s, ...models } = o.models;
+  const { values, ...members } = o.members;
+  const spike = o.liability.spike_escalation;
+  return {
+    schema: RESULT_SCHEMA_ID,
+    run_id: run.runId,
+    plan_path: closing.plan_path,
+    reports_dir: run.rel(run.reportsDir),
+    as_of: run.inputs.inputs.as_of,
+    inputs: run.inputs.inputs,
+    window: run.inputs.window,
+    previous_window: run.inputs.previous,
+    currency: run.ws.currency.reporting,
+    program: run.inputs.config.program,
+    members: { ...members, dimension_values: values },
+    kpis: o.kpis,
+    liability: o.liability,
+    models,
+    segments: o.insights.segments,
+    segment_members: {
+      rows: o.insights.members.length,
+      per_segment_limit: run.inputs.config.segments.export_members,
+      file: run.rel(`${run.reportsDir}/segment_members.csv`),
+    },
+    experiments: o.experiments ?? null,
+    backlog: o.backlog,
+    checks: o.gate.checks,
+    row_accounting: n.accounting,
+    rejects: {
+      rows: n.rejects.length,
+      file: n.rejects.length ? run.rel(`${run.reportsDir}/rejects.csv`) : null,
+      top_reasons: topReasons(n.rejects.map((r) => r.reason)).slice(0, 5),
+    },
+    duplicates: n.duplicates,
+    alerts: closing.alerts,
+    escalations: [...(spike ? [spike] : []), ...closing.escalations],
+    warnings: [
+      ...o.models.warnings,
+      ...(o.experiments?.missing.length
+        ? [`experiments not found: ${o.experiments.missing.join(', ')}`]
+        : []),
+    ],
+  };
+}

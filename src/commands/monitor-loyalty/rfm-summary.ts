@@ -1,0 +1,68 @@
+import { RF_GRID_SEGMENTS, rfmScores, rfmSegment } from '../../analyses/loyalty/index.ts';
+import type { MemberColumns, MemberScores } from './member-scores.ts';
+
+/** One named RFM segment. */
+export interface RfmSegmentLine {
+  segment: string;
+  members: number;
+  share: number;
+  mean_p_alive: number | null;
+  clv: number;
+  spend: number;
+}
+
+export interface RfmSummary {
+  look_back_days: number;
+  /** How ties are scored (stated, deterministic). */
+  tie_rule: string;
+  segments: RfmSegmentLine[];
+  /** Members by recency score (rows 5..1) × frequency score (columns 1..5). */
+  grid: number[][];
+}
+
+export const TIE_RULE =
+  'quintile score = 1 + ⌊5 · B / N⌋ with B the members strictly worse and N all scored members: equal values share one score (the one of their lowest rank), so scores are monotone and a heavy tie can skip a score';
+
+/**
+ * RFM quintile scores of every member with a purchase (recency in days since the last purchase,
+ * frequency and spend over the look-back), named by the recency × frequency grid (Champions …
+ * Hibernating; a partition, so no "Others"), with value and churn risk per segment.
+ */
+export function rfmSummary(cols: MemberColumns, scores: MemberScores, lookBackDays: number): RfmSummary {
+  const rows: number[] = [];
+  for (let i = 0; i < cols.rowCount; i++) if (cols.has_purchase[i]) rows.push(i);
+  const pick = (c: Float64Array) => Float64Array.from(rows, (i) => c[i]);
+  const s = rfmScores({
+    recency: pick(cols.recency_days),
+    frequency: pick(cols.rfm_orders),
+    monetary: pick(cols.rfm_spend),
+  });
+  const names = RF_GRID_SEGMENTS.map((r) => r.name);
+  const acc = names.map(() => ({ members: 0, alive: 0, scored: 0, clv: 0, spend: 0 }));
+  const grid = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
+  rows.forEach((i, k) => {
+    const seg = names.indexOf(rfmSegment(s.recency[k], s.frequency[k], s.monetary[k]));
+    const a = acc[seg];
+    a.members++;
+    a.spend += cols.rfm_spend[i];
+    if (Number.isFinite(scores.pAlive[i])) {
+      a.alive += scores.pAlive[i];
+      a.scored++;
+    }
+    if (Number.isFinite(scores.clv[i])) a.clv += scores.clv[i];
+    grid[5 - s.recency[k]][s.frequency[k] - 1]++;
+  });
+  return {
+    look_back_days: lookBackDays,
+    tie_rule: TIE_RULE,
+    segments: names.map((segment, k) => ({
+      segment,
+      members: acc[k].members,
+      share: rows.length ? acc[k].members / rows.length : 0,
+      mean_p_alive: acc[k].scored ? acc[k].alive / acc[k].scored : null,
+      clv: acc[k].clv,
+      spend: acc[k].spend,
+    })),
+    grid,
+  };
+}

@@ -1,0 +1,184 @@
+import {
+  downgradeRisk,
+  expiringPoints,
+  neverRedeemed,
+  upgradeOpportunities,
+  winBack,
+  type ActionSegment,
+} from '../../analyses/loyalty/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
+import type { KitRun } from '../kit/index.ts';
+import { fetchColumns, type Columns } from './fetch-columns.ts';
+import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
+import type { LiabilityOutput } from './liability-stage.ts';
+import type { MembersOutput } from './members-stage.ts';
+import type { ModelsOutput } from './models-stage.ts';
+import { segmentMembers, type SegmentMember } from './segment-members.ts';
+
+export type SegmentName = ActionSegment['segment'];
+
+/** A segment to act on, as the report and the backlog read it. */
+export interface SegmentLine {
+  segment: SegmentName;
+  size: number;
+  value_at_stake: number;
+  value_definition: string;
+  play: string;
+  thresholds: Record<string, number>;
+  /** Null when the segment cannot be computed (and why). */
+  unavailable: string | null;
+  by_dimension: Partial<Record<LoyaltyDimension, { key: string; size: number; value_at_stake: number }[]>>;
+}
+
+export interface InsightsOutput {
+  segments: SegmentLine[];
+  members: SegmentMember[];
+}
+
+type Run = KitRun<MonitorLoyaltyContext>;
+export type PointColumns = Columns<
+  'qualifying' | 'days_left' | 'balance' | 'redeemed' | 'expiring' | 'days_to_expiry'
+>;
+
+/** Per-member points and tier progress, aligned with the member columns (member-id order). */
+function fetchPointColumns(run: Run): Promise<PointColumns> {
+  return run.engine().then((engine) =>
+    fetchColumns(
+      engine,
+      `SELECT m.qualifying, m.days_left, COALESCE(e.fifo_balance, 0) AS balance, m.redeemed,
+              COALESCE(e.expiring_points, 0) AS expiring, e.days_to_expiry
+       FROM lm_members m LEFT JOIN lm_member_expiry e ON e.member_id = m.member_id ORDER BY m.member_id`,
+      ['qualifying', 'days_left', 'balance', 'redeemed', 'expiring', 'days_to_expiry'],
+    ),
+  );
+}
+
+/** Weighted quantile (type 1) of the values whose weight is 1. */
+function quantileOf(values: Float64Array, include: Uint8Array, q: number): number {
+  const picked = values.filter((_, i) => include[i] === 1).sort();
+  return picked.length ? picked[Math.max(0, Math.ceil(q * picked.length) - 1)] : Infinity;
+}
+
+/** The five segments as functions of a member weight column (1 = counted), so dimensions reuse them. */
+function segmentFunctions(run: Run, m: MembersOutput, mo: ModelsOutput, p: PointColumns, l: LiabilityOutput) {
+  const cfg = run.inputs.config;
+  const t = m.tiers;
+  const n = mo.cols.rowCount;
+  const inRules = Uint8Array.from(mo.cols.tier, (k) => (k >= 0 && k < t.thresholds.length ? 1 : 0));
+  const tier = Float64Array.from(mo.cols.tier, (k, i) => (inRules[i] ? k : 0));
+  // Points-based tiers: a point of gap is worth the spend that earns it.
+  const moneyPerUnit = t.measure === 'spend' ? 1 : (l.spend_per_point ?? 1);
+  const alive = Float64Array.from(mo.scores.pAlive, (v) => (Number.isFinite(v) ? v : 1));
+  const scored = Uint8Array.from(mo.scores.pAlive, (v) => (Number.isFinite(v) ? 1 : 0));
+  const minValue = quantileOf(mo.cols.spend_total, scored, cfg.segments.win_back_value_quantile);
+  const times = (w: Float64Array, mask: Uint8Array) => Float64Array.from(w, (v, i) => v * mask[i]);
+  const progress = (w: Float64Array) => ({
+    tier,
+    qualifyingValue: p.qualifying,
+    daysLeft: p.days_left,
+    count: times(w, inRules),
+  });
+  const vpp = cfg.value_per_point;
+  const fns: Record<SegmentName, ((w: Float64Array) => ActionSegment) | string> = {
+    'upgrade-opportunity':
+      t.thresholds.length > 1
+        ? (w) =>
+            upgradeOpportunities(progress(w), t.thresholds, {
+              withinShare: cfg.segments.upgrade_within_share,
+              moneyPerUnit,
+            })
+        : 'no tier rules with two or more tiers',
+    'downgrade-risk':
+      t.thresholds.length > 1 && t.downgradePolicy !== 'never'
+        ? (w) =>
+            downgradeRisk(progress(w), t.thresholds, {
+              maxDaysLeft: cfg.segments.downgrade_days_left,
+              moneyPerUnit,
+            })
+        : 'no tier rules, or tiers are never downgraded',
+    'win-back': mo.bgnbd?.used
+      ? (w) =>
+          winBack(
+            { historicalValue: mo.cols.spend_total, probabilityAlive: alive, count: times(w, scored) },
+            { maxProbabilityAlive: cfg.segments.win_back_max_p_alive, minHistoricalValue: minValue },
+          )
+      : 'the BG/NBD model is not available (see the model warnings)',
+    'expiring-points': (w) =>
+      expiringPoints(
+        { daysToExpiry: p.days_to_expiry, expiringPoints: p.expiring, count: w },
+        { valuePerPoint: vpp, horizonDays: cfg.segments.expiring_days },
+      ),
+    'never-redeemed': (w) =>
+      neverRedeemed(
+        { redeemedPoints: p.redeemed, balance: p.balance, count: w },
+        {
+          valuePerPoint: vpp,
+          minBalance: cfg.segments.never_redeemed_min_points ?? m.cheapestRewardPoints ?? 1,
+        },
+      ),
+  };
+  return { fns, n };
+}
+
+/**
+ * Member insights: the segments to act on (upgrade opportunities, downgrade risk, win-back,
+ * expiring points, never redeemed), each with size, value at stake and play, by dimension, and
+ * the most valuable members of each for the CRM team.
+ */
+export async function computeSegments(
+  ctx: StageContext,
+  run: Run,
+  m: MembersOutput,
+  mo: ModelsOutput,
+  l: LiabilityOutput,
+): Promise<InsightsOutput> {
+  const p = await fetchPointColumns(run);
+  const { fns, n } = segmentFunctions(run, m, mo, p, l);
+  const ones = new Float64Array(n).fill(1);
+  const names: Record<LoyaltyDimension, readonly string[]> = { tier: m.tiers.names, ...m.values };
+  const segments: SegmentLine[] = [];
+  const flags: { segment: SegmentName; rows: Uint8Array }[] = [];
+  for (const [segment, fn] of Object.entries(fns) as [SegmentName, (typeof fns)[SegmentName]][]) {
+    if (typeof fn === 'string') {
+      segments.push({
+        segment,
+        size: 0,
+        value_at_stake: 0,
+        value_definition: '',
+        play: '',
+        thresholds: {},
+        unavailable: fn,
+        by_dimension: {},
+      });
+      continue;
+    }
+    const all = fn(ones);
+    flags.push({ segment, rows: all.rows });
+    const by_dimension: SegmentLine['by_dimension'] = {};
+    for (const d of run.inputs.inputs.dimensions)
+      by_dimension[d] = names[d].map((key, code) => {
+        const s = fn(Float64Array.from(mo.cols[d], (c) => (c === code ? 1 : 0)));
+        return { key, size: s.size, value_at_stake: s.valueAtStake };
+      });
+    segments.push({
+      segment,
+      size: all.size,
+      value_at_stake: all.valueAtStake,
+      value_definition: all.valueDefinition,
+      play: all.play,
+      thresholds: { ...all.thresholds },
+      unavailable: null,
+      by_dimension,
+    });
+  }
+  ctx.progress('listing the members of each segment');
+  const members = await segmentMembers(
+    await run.engine(),
+    flags,
+    mo,
+    p,
+    names,
+    run.inputs.config.segments.export_members,
+  );
+  return { segments, members };
+}

@@ -1,0 +1,77 @@
+/**
+ * The FIFO lots SQL on an in-memory DuckDB fixture, against consumption worked out by hand: two
+ * members, lots of 100 and 50 points, a redemption that spans both lots, an expiry, a clawback,
+ * and a member who consumes more than she earned.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDb, type Engine } from '../../../data/index.ts';
+import { ENTITIES } from '../../../data/entities/registry.ts';
+import { BALANCE_CHECK_SQL, memberExpirySql, pointsLotsSql, triangleSql } from './points-lots-sql.ts';
+
+let engine: Engine;
+const END = '2026-03-01T00:00:00.000Z';
+
+beforeAll(async () => {
+  engine = await openDuckDb();
+  await engine.exec(`CREATE TABLE ledger AS SELECT * FROM (${ENTITIES.ledger.emptySelect()}) WHERE false`);
+  const rows: [string, string, string, string, number, string | null][] = [
+    ['e1', 'ann', '2026-01-05 10:00:00', 'earn', 100, '2026-03-10'],
+    ['e2', 'ann', '2026-01-20 10:00:00', 'earn', 50, '2026-03-20'],
+    ['e3', 'ann', '2026-02-02 10:00:00', 'redeem', 120, null], // 100 of e1 (Jan cohort) + 20 of e2
+    ['e4', 'ann', '2026-02-10 10:00:00', 'adjust', -10, null], // 10 more of e2
+    ['e5', 'bob', '2026-01-10 10:00:00', 'earn', 30, '2026-02-15'],
+    ['e6', 'bob', '2026-02-15 00:00:00', 'expire', 30, null],
+    ['e7', 'bob', '2026-02-20 10:00:00', 'redeem', 5, null], // nothing left: unmatched
+    ['e8', 'ann', '2026-03-05 10:00:00', 'earn', 999, null], // after the end: ignored
+  ];
+  await engine.exec(
+    `INSERT INTO ledger (entry_id, member_id, occurred_at, type, points, expires_at) VALUES ${rows
+      .map(
+        ([id, m, at, type, pts, exp]) =>
+          `('${id}', '${m}', TIMESTAMP '${at}', '${type}', ${pts}, ${exp ? `TIMESTAMP '${exp}'` : 'NULL'})`,
+      )
+      .join(', ')}`,
+  );
+  await engine.exec(`CREATE TABLE lm_member_base AS SELECT 'ann' AS member_id UNION ALL SELECT 'bob'`);
+  await engine.exec(
+    `CREATE TABLE lm_members AS SELECT 'ann' AS member_id, 20.0 AS balance, 0.0 AS pending UNION ALL SELECT 'bob', -5.0, 0.0`,
+  );
+  for (const s of pointsLotsSql({ end: END, expireMonths: 12 })) await engine.exec(s);
+  await engine.exec(memberExpirySql(END, 30));
+});
+afterAll(() => engine.close());
+
+describe('points lots, first in first out', () => {
+  it('splits a redemption across the oldest lots', async () => {
+    const pieces = await engine.query(
+      'SELECT member_id, lot_id, kind, pts FROM lm_fifo ORDER BY member_id, consumed_at, lot_id',
+    );
+    expect(pieces).toEqual([
+      { member_id: 'ann', lot_id: 'e1', kind: 'redeem', pts: 100 },
+      { member_id: 'ann', lot_id: 'e2', kind: 'redeem', pts: 20 },
+      { member_id: 'ann', lot_id: 'e2', kind: 'adjust', pts: 10 },
+      { member_id: 'bob', lot_id: 'e5', kind: 'expire', pts: 30 },
+    ]);
+  });
+
+  it('leaves 20 points of ann expiring on 2026-03-20, and counts bob’s 5 unmatched', async () => {
+    const [ann] = await engine.query(`SELECT * FROM lm_member_expiry WHERE member_id = 'ann'`);
+    expect(ann).toMatchObject({
+      expiring_points: 20,
+      days_to_expiry: 19,
+      fifo_balance: 20,
+      overdue_points: 0,
+    });
+    const [b] = await engine.query(BALANCE_CHECK_SQL);
+    expect(b).toMatchObject({ ledger_balance: 15, fifo_balance: 20, unmatched: 5 });
+  });
+
+  it('builds the triangle by issue month and age', async () => {
+    const t = await engine.query(triangleSql('2026-02-01T00:00:00.000Z', '2026-02-15T00:00:00.000Z'));
+    expect(t).toEqual([
+      { cohort: '2026-01', age: 1, kind: 'adjust', pts: 10, pts_before_start: 0, pts_before_valuation: 10 },
+      { cohort: '2026-01', age: 1, kind: 'expire', pts: 30, pts_before_start: 0, pts_before_valuation: 0 },
+      { cohort: '2026-01', age: 1, kind: 'redeem', pts: 120, pts_before_start: 0, pts_before_valuation: 120 },
+    ]);
+  });
+});
