@@ -9,7 +9,7 @@ import { initCommand } from './commands/init.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { plansCommand } from './commands/plans.ts';
 import { trackSourceCommand } from './commands/track-source.ts';
-// optimize-referrals import
+import { optimizeReferralsCommand } from './commands/optimize-referrals.ts';
 import { monitorLoyaltyCommand } from './commands/monitor-loyalty.ts';
 import { monitorPersonalizationCommand } from './commands/monitor-personalization.ts';
 
@@ -37,7 +37,7 @@ export const runCommandHelp: CliCommand = {
 export const COMMANDS: CliCommand[] = [
   trackSourceCommand,
   defineEventsCommand,
-  // optimize-referrals entry
+  optimizeReferralsCommand,
   monitorLoyaltyCommand,
   monitorPersonalizationCommand,
   attributeCommand,

@@ -103,13 +103,16 @@ export const FRAUD_RULES: Readonly<Record<FraudRuleId, FraudRuleDefinition>> = {
     'first names AND last names are each at least this similar (either order), not both equal; ' +
       'a shared surname with a different first name does not fire',
   ),
+  // 0.6, not 0.8: one office or household NAT with a managed browser fleet gives colleagues the
+  // same (IP, user agent) pair, so alone it sends to review; with one more signal (a disposable
+  // email, a shared card) it rejects.
   'shared-ip-user-agent': rule(
     'shared-ip-user-agent',
     'Same IP and user agent',
-    0.8,
+    0.6,
     null,
     null,
-    'advocate and friend sessions share an (IP, user agent) pair',
+    'advocate and friend sessions share an (IP, user agent) pair (review alone: colleagues behind one NAT on a managed fleet look the same)',
   ),
   'shared-ip': rule(
     'shared-ip',

@@ -1,4 +1,4 @@
-import { logFactorial } from '../attribution/sample-poisson.ts';
+import { logFactorial } from './log-factorial.ts';
 
 /**
  * P(X ≥ k) for X ~ Poisson(mean), accurate in the far tail (1e-30 stays meaningful): for k above

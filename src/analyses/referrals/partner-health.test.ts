@@ -139,6 +139,12 @@ describe('partnerHealth', () => {
     expect(p('E').reasons).toEqual(['activity falling 16.7% of a typical week per week']);
   });
 
+  it('fraud rate over referrals when they are given (flagged sign-ups need not convert)', () => {
+    const withReferrals = partnerHealth([{ ...PARTNERS[1], referrals: 160 }]).partners[0];
+    expect(withReferrals.fraudRate).toBeCloseTo(8 / 160, 15); // not 8 / 60 conversions
+    expect(withReferrals.status).toBe('healthy'); // 5% < 10%
+  });
+
   it('rates, share of voice, trend and NPS', () => {
     expect(p('B').fraudRate).toBeCloseTo(8 / 60, 15);
     expect(p('A')).toMatchObject({

@@ -19,6 +19,12 @@ export interface PartnerAggregate {
   readonly revenue: number;
   /** This partner's referrals banded review or reject by `scoreReferrals`. */
   readonly flaggedReferrals?: number;
+  /**
+   * The referrals (sign-ups) those verdicts were drawn from. When given, the fraud rate is
+   * flagged / referrals; without it, flagged / conversions (which can pass 100% when flagged
+   * sign-ups never convert).
+   */
+  readonly referrals?: number;
   /** Conversions refunded or cancelled. */
   readonly refundedConversions?: number;
   /** Shares (or clicks) per week, oldest first, zero-filled. */
@@ -71,7 +77,7 @@ export interface PartnerHealth {
   readonly revenue: number;
   /** conversions / clicks */
   readonly conversionRate: number | null;
-  /** flaggedReferrals / conversions */
+  /** flaggedReferrals / referrals (flaggedReferrals / conversions without referrals) */
   readonly fraudRate: number | null;
   /** refundedConversions / conversions */
   readonly refundRate: number | null;
@@ -135,7 +141,7 @@ export function partnerHealth(
   rows.forEach((r, i) => {
     checkCounts(
       r,
-      ['shares', 'clicks', 'conversions', 'revenue', 'flaggedReferrals', 'refundedConversions'],
+      ['shares', 'clicks', 'conversions', 'revenue', 'flaggedReferrals', 'referrals', 'refundedConversions'],
       `rows[${i}]`,
     );
     shares += r.shares;
@@ -148,7 +154,8 @@ export function partnerHealth(
 
   const partners = rows.map((r): PartnerHealth => {
     const conversionRate = ratio(r.conversions, r.clicks);
-    const fraudRate = r.flaggedReferrals == null ? null : ratio(r.flaggedReferrals, r.conversions);
+    const fraudRate =
+      r.flaggedReferrals == null ? null : ratio(r.flaggedReferrals, r.referrals ?? r.conversions);
     const refundRate = r.refundedConversions == null ? null : ratio(r.refundedConversions, r.conversions);
     const weeks = r.weeklyActivity;
     const trend = weeks && weeks.length >= 2 ? theilSenSlope(weeks) : null;

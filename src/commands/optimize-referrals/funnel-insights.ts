@@ -1,0 +1,142 @@
+import type { ReferralMetrics } from '../../analyses/referrals/index.ts';
+import type { StageDuration } from './diagnostics-stage.ts';
+import type { FunnelSegment } from './funnel-rows.ts';
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const money = (x: number | null) => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
+
+/** The stage rates of the funnel, in order, with the words the insights use. */
+export const STAGE_RATES: readonly { key: keyof ReferralMetrics; label: string; step: string }[] = [
+  { key: 'participationRate', label: 'participation rate', step: 'eligible advocates → sharing advocates' },
+  { key: 'clicksPerShare', label: 'clicks per share', step: 'share → click' },
+  { key: 'signupRate', label: 'sign-up rate', step: 'click → sign-up' },
+  { key: 'conversionRate', label: 'referral conversion rate', step: 'sign-up → customer' },
+];
+
+const DURATION_WORDS: Record<StageDuration['step'], string> = {
+  share_to_click: 'share → click',
+  click_to_signup: 'click → sign-up',
+  signup_to_conversion: 'sign-up → first purchase',
+  conversion_to_reward: 'purchase → reward paid',
+};
+
+function humanDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} min`;
+  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+}
+
+/** The stage whose rate fell most against the previous window (relative), if any fell ≥ 5%. */
+function biggestDrop(cur: ReferralMetrics, prev: ReferralMetrics): string | null {
+  let worst: { label: string; step: string; a: number; b: number; rel: number } | null = null;
+  for (const s of STAGE_RATES) {
+    const a = prev[s.key];
+    const b = cur[s.key];
+    if (a === null || b === null || !(a > 0)) continue;
+    const rel = (b - a) / a;
+    if (rel <= -0.05 && (!worst || rel < worst.rel)) worst = { ...s, a, b, rel };
+  }
+  if (!worst) return null;
+  const fmt = worst.label === 'clicks per share' ? (x: number) => x.toFixed(2) : pct;
+  return `The funnel leaks most at ${worst.step}: ${worst.label} fell from ${fmt(worst.a)} to ${fmt(worst.b)} (${(worst.rel * 100).toFixed(0)}%) against the previous window.`;
+}
+
+const BASE_OF: Partial<Record<keyof ReferralMetrics, keyof FunnelSegment['counts']>> = {
+  participationRate: 'eligibleAdvocates',
+  clicksPerShare: 'shares',
+  signupRate: 'clicks',
+  conversionRate: 'signups',
+};
+
+/** Per dimension, the segment whose stage rate fell most against the previous window (≥ 20%, bases ≥ 30). */
+function segmentDrops(current: readonly FunnelSegment[], previous: readonly FunnelSegment[]): string[] {
+  const out: string[] = [];
+  const dims = [...new Set(current.map((s) => s.dimension))].filter((d) => d !== 'program');
+  for (const dim of dims) {
+    let worst: { text: string; rel: number } | null = null;
+    for (const cur of current.filter((s) => s.dimension === dim)) {
+      const prev = previous.find((s) => s.dimension === dim && s.value === cur.value);
+      if (!prev) continue;
+      for (const st of STAGE_RATES) {
+        const base = BASE_OF[st.key]!;
+        const a = prev.metrics[st.key];
+        const b = cur.metrics[st.key];
+        if (
+          a === null ||
+          b === null ||
+          !(a > 0) ||
+          Number(prev.counts[base]) < 30 ||
+          Number(cur.counts[base]) < 30
+        )
+          continue;
+        const rel = (b - a) / a;
+        const fmt = st.key === 'clicksPerShare' ? (x: number) => x.toFixed(2) : pct;
+        if (rel <= -0.2 && (!worst || rel < worst.rel))
+          worst = {
+            rel,
+            text: `By ${dim}: ${cur.value} ${st.label} fell from ${fmt(a)} to ${fmt(b)} (${(rel * 100).toFixed(0)}%) against the previous window — the biggest leak of the ${dim} breakdown (${st.step}).`,
+          };
+      }
+    }
+    if (worst) out.push(worst.text);
+  }
+  return out;
+}
+
+/** The weakest segment of a dimension by conversion rate (≥ 30 sign-ups), against the program. */
+function weakestSegment(current: readonly FunnelSegment[], program: FunnelSegment): string[] {
+  const out: string[] = [];
+  const dims = [...new Set(current.map((s) => s.dimension))].filter((d) => d !== 'program');
+  for (const dim of dims) {
+    const judged = current.filter(
+      (s) => s.dimension === dim && s.counts.signups >= 30 && s.metrics.conversionRate !== null,
+    );
+    if (judged.length < 2) continue;
+    const worst = judged.reduce((a, b) => (b.metrics.conversionRate! < a.metrics.conversionRate! ? b : a));
+    const best = judged.reduce((a, b) => (b.metrics.conversionRate! > a.metrics.conversionRate! ? b : a));
+    out.push(
+      `By ${dim}: ${worst.value} converts ${pct(worst.metrics.conversionRate)} of its ${worst.counts.signups} sign-ups, ${best.value} ${pct(best.metrics.conversionRate)} (program ${pct(program.metrics.conversionRate)}).`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Annotated insights of the funnel, each stated with its numbers: volume and conversion against
+ * the previous window, the stage that leaks most (program, then per dimension), the weakest
+ * segment per dimension, incentive efficiency, and the slowest step.
+ */
+export function funnelInsights(
+  program: { current: FunnelSegment; previous: FunnelSegment },
+  current: readonly FunnelSegment[],
+  previous: readonly FunnelSegment[],
+  durations: readonly StageDuration[],
+): string[] {
+  const c = program.current;
+  const p = program.previous;
+  const m = c.metrics;
+  const delta =
+    p.counts.conversions > 0
+      ? ` (${c.counts.conversions >= p.counts.conversions ? '+' : ''}${(((c.counts.conversions - p.counts.conversions) / p.counts.conversions) * 100).toFixed(0)}% against the previous window)`
+      : '';
+  const out = [
+    `${c.counts.conversions} referred customers from ${c.counts.signups} referred sign-ups${delta}: referral conversion rate ${pct(m.conversionRate)}, k-factor ${m.kFactor === null ? 'n/a' : m.kFactor.toFixed(3)}, ${pct(m.shareOfNewCustomers)} of all new customers.`,
+  ];
+  const drop = biggestDrop(m, p.metrics);
+  if (drop) out.push(drop);
+  out.push(...segmentDrops(current, previous));
+  out.push(...weakestSegment(current, c));
+  if (m.costPerReferredCustomer !== null)
+    out.push(
+      `Incentive efficiency: ${money(m.programCost)} spent (rewards + incentives + fees − clawbacks), ${money(m.costPerReferredCustomer)} per referred customer, payout ROI ${m.payoutRoi === null ? 'n/a' : `${m.payoutRoi.toFixed(2)}×`}.`,
+    );
+  const slow = durations
+    .filter((d) => d.median_seconds !== null && d.pairs > 0)
+    .sort((a, b) => b.median_seconds! - a.median_seconds!)[0];
+  if (slow)
+    out.push(
+      `Slowest step: ${DURATION_WORDS[slow.step]}, median ${humanDuration(slow.median_seconds!)} over ${slow.pairs} pairs.`,
+    );
+  return out;
+}

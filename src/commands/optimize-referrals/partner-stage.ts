@@ -1,0 +1,113 @@
+import {
+  partnerHealth,
+  type PartnerAggregate,
+  type PartnerHealthReport,
+} from '../../analyses/referrals/index.ts';
+import { tsLit } from './sql/sql-fns.ts';
+import type { Engine, Row } from '../../data/index.ts';
+import type { ReferralsConfig } from '../../workspace/index.ts';
+import { num } from './query-numbers.ts';
+
+/** Partner health with display names, referral counts and NPS answers. */
+export interface PartnerReport extends PartnerHealthReport {
+  names: Record<string, string>;
+  referrals: Record<string, number>;
+  /** Rewards held on the partner's referrals banded review or reject. */
+  held: Record<string, number>;
+  nps_responses: Record<string, number>;
+  /** Weeks of the engagement trend (weekly shares, ending at as-of). */
+  trend_weeks: number;
+}
+
+const window = (col: string, days: number) => `${col} >= 0 AND ${col} < ${days}`;
+
+function totalsSql(days: number): string {
+  return `SELECT a.advocate_id AS partner, a.name, a.tier,
+            COALESCE(s.shares, 0) AS shares, COALESCE(k.clicks, 0) AS clicks,
+            COALESCE(r.conversions, 0) AS conversions, COALESCE(r.revenue, 0) AS revenue,
+            COALESCE(r.refunded, 0) AS refunded, COALESCE(r.referrals, 0) AS referrals,
+            COALESCE(f.flagged, 0) AS flagged, COALESCE(f.held, 0) AS held
+          FROM ref_advocates a
+          LEFT JOIN (SELECT advocate_id, sum(shares) AS shares FROM ref_share_agg WHERE ${window('d', days)}
+                     GROUP BY advocate_id) s ON s.advocate_id = a.advocate_id
+          LEFT JOIN (SELECT advocate_id, sum(clicks) AS clicks FROM ref_click_agg WHERE ${window('d', days)}
+                     GROUP BY advocate_id) k ON k.advocate_id = a.advocate_id
+          LEFT JOIN (SELECT advocate_id,
+                       sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 THEN 1 ELSE 0 END) AS conversions,
+                       sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 THEN net_amount ELSE 0 END) AS revenue,
+                       sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 AND refunded_at IS NOT NULL THEN 1 ELSE 0 END) AS refunded,
+                       sum(CASE WHEN ${window('d_signup', days)} THEN 1 ELSE 0 END) AS referrals
+                     FROM ref_ref GROUP BY advocate_id) r ON r.advocate_id = a.advocate_id
+          LEFT JOIN (SELECT r.advocate_id, count(*) AS flagged, sum(CAST(v.held AS DECIMAL(18, 6))) AS held FROM ref_verdicts v
+                     JOIN ref_ref r ON r.referral_id = v.referral_id GROUP BY r.advocate_id) f ON f.advocate_id = a.advocate_id
+          WHERE a.kind = 'partner' ORDER BY a.advocate_id`;
+}
+
+const weeklySql = (weeks: number) =>
+  `SELECT advocate_id, CAST(floor(d / 7) AS INTEGER) AS week, sum(shares) AS shares FROM ref_share_agg
+   WHERE kind = 'partner' AND d >= 0 AND d < ${weeks * 7} GROUP BY advocate_id, CAST(floor(d / 7) AS INTEGER)`;
+
+const npsSql = (start: string, end: string) =>
+  `SELECT n.respondent_id AS partner, CAST(n.score AS INTEGER) AS score, count(*) AS answers
+   FROM nps_responses n JOIN ref_advocates a ON a.advocate_id = n.respondent_id AND a.kind = 'partner'
+   WHERE n.responded_at >= ${tsLit(start)} AND n.responded_at < ${tsLit(end)}
+   GROUP BY n.respondent_id, CAST(n.score AS INTEGER)`;
+
+/**
+ * Partner health over the window: per partner (advocates of kind `partner`) shares, clicks,
+ * conversions, revenue, referrals banded review or reject, refunds, weekly shares (the engagement
+ * trend) and NPS answers, classified by `partnerHealth` (needs-review, needs-enablement, grow,
+ * healthy) with rankings and revenue concentration.
+ */
+export async function assessPartners(
+  engine: Engine,
+  o: { days: number; trendWeeks: number; npsStart: string; end: string },
+  cfg: ReferralsConfig['partner_health'],
+): Promise<PartnerReport> {
+  const totals = await engine.query<Row>(totalsSql(o.days));
+  const weekly = new Map<string, number[]>();
+  for (const r of await engine.query<Row>(weeklySql(o.trendWeeks))) {
+    const series = weekly.get(String(r.advocate_id)) ?? new Array<number>(o.trendWeeks).fill(0);
+    // week 0 is the last week: the series runs oldest first
+    series[o.trendWeeks - 1 - num(r.week)] = num(r.shares);
+    weekly.set(String(r.advocate_id), series);
+  }
+  const nps = new Map<string, number[]>();
+  for (const r of await engine.query<Row>(npsSql(o.npsStart, o.end))) {
+    const counts = nps.get(String(r.partner)) ?? new Array<number>(11).fill(0);
+    if (num(r.score) >= 0 && num(r.score) <= 10) counts[num(r.score)] += num(r.answers);
+    nps.set(String(r.partner), counts);
+  }
+  const rows: PartnerAggregate[] = totals.map((t) => ({
+    partner: String(t.partner),
+    tier: t.tier == null ? null : String(t.tier),
+    shares: num(t.shares),
+    clicks: num(t.clicks),
+    conversions: num(t.conversions),
+    revenue: num(t.revenue),
+    flaggedReferrals: num(t.flagged),
+    referrals: num(t.referrals),
+    refundedConversions: num(t.refunded),
+    weeklyActivity: weekly.get(String(t.partner)) ?? new Array<number>(o.trendWeeks).fill(0),
+    npsCounts: nps.get(String(t.partner)),
+  }));
+  const health = partnerHealth(rows, {
+    reviewFraudRate: cfg.review_fraud_rate,
+    reviewRefundRate: cfg.review_refund_rate,
+    minFlagged: cfg.min_flagged,
+    lowActivityRatio: cfg.low_activity_ratio,
+    decliningTrend: cfg.declining_trend,
+    growConversionRatio: cfg.grow_conversion_ratio,
+    minClicks: cfg.min_clicks,
+    minConversions: cfg.min_conversions,
+    topN: cfg.top_n,
+  });
+  return {
+    ...health,
+    names: Object.fromEntries(totals.map((t) => [String(t.partner), String(t.name ?? t.partner)])),
+    referrals: Object.fromEntries(totals.map((t) => [String(t.partner), num(t.referrals)])),
+    held: Object.fromEntries(totals.map((t) => [String(t.partner), num(t.held)])),
+    nps_responses: Object.fromEntries([...nps].map(([p, c]) => [p, c.reduce((s, x) => s + x, 0)])),
+    trend_weeks: o.trendWeeks,
+  };
+}

@@ -1,0 +1,67 @@
+import type { Engine, Row } from '../../data/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
+import type { ReferralsConfig } from '../../workspace/index.ts';
+import type { ReferralsContext } from './inputs.ts';
+import { num } from './query-numbers.ts';
+import { deriveStatements } from './sql/derive-sql.ts';
+import { tsLit } from './sql/sql-fns.ts';
+
+/** What the refresh built, and the rows it could not tie to an advocate. */
+export interface RefreshOutput {
+  /** Derived table → rows. */
+  tables: Record<string, number>;
+  /** Rows of the read range no advocate could be found for (unknown advocate id or referral code). */
+  unresolved: { referrals: number; clicks: number; shares: number };
+}
+
+async function count(engine: Engine, sql: string): Promise<number> {
+  const [r] = await engine.query<Row>(sql);
+  return num(r?.n);
+}
+
+/**
+ * Data refresh: the derived tables every later stage reads (referrals resolved to advocates with
+ * their qualifying conversion and rewards; daily aggregates of shares, clicks and payouts by
+ * dimension; new customers), and the rows that resolve to no advocate, noted in the plan.
+ */
+export async function refreshTables(
+  ctx: StageContext,
+  engine: Engine,
+  c: ReferralsContext,
+  cfg: ReferralsConfig,
+): Promise<RefreshOutput> {
+  // Nothing this command builds depends on row order (every read that needs one orders it), and
+  // without the guarantee DuckDB writes the derived tables in parallel and buffers less.
+  if (engine.dialect === 'duckdb') await engine.exec('SET preserve_insertion_order = false');
+  const tables: Record<string, number> = {};
+  for (const s of deriveStatements({
+    end: c.window.end,
+    from: c.from,
+    revenueStages: cfg.revenue_stages,
+    lostStages: cfg.lost_stages,
+  })) {
+    ctx.progress(`building ${s.table}`);
+    await engine.exec(s.sql);
+    tables[s.table] = await count(engine, `SELECT count(*) AS n FROM ${s.table}`);
+  }
+  const range = (col: string) => `${col} >= ${tsLit(c.from)} AND ${col} < ${tsLit(c.window.end)}`;
+  const unresolved = {
+    referrals:
+      (await count(
+        engine,
+        `SELECT count(*) AS n FROM referrals WHERE signed_up_at < ${tsLit(c.window.end)}`,
+      )) - tables.ref_ref,
+    clicks:
+      (await count(engine, `SELECT count(*) AS n FROM clicks WHERE ${range('clicked_at')}`)) -
+      (await count(engine, 'SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_agg')),
+    shares:
+      (await count(engine, `SELECT count(*) AS n FROM shares WHERE ${range('shared_at')}`)) -
+      (await count(engine, 'SELECT COALESCE(sum(shares), 0) AS n FROM ref_share_agg')),
+  };
+  for (const [what, n] of Object.entries(unresolved))
+    if (n > 0)
+      ctx.note(
+        `${n} ${what} resolve to no advocate (unknown advocate id or referral code): left out of the funnel`,
+      );
+  return { tables, unresolved };
+}

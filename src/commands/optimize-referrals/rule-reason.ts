@@ -1,0 +1,29 @@
+import { FRAUD_RULES, type EvidenceValue, type FiredRule } from '../../analyses/fraud/index.ts';
+
+const MAX_ITEMS = 3;
+
+function show(v: EvidenceValue): string {
+  if (v === null) return 'none';
+  if (Array.isArray(v)) {
+    const items = (v as readonly (string | number)[]).slice(0, MAX_ITEMS).map(String);
+    return `${items.join('; ')}${v.length > MAX_ITEMS ? ` (+${v.length - MAX_ITEMS})` : ''}`;
+  }
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(3);
+  return String(v);
+}
+
+/** Evidence keys that say what matched; timestamps and bookkeeping stay in the JSON evidence. */
+const SKIP = new Set(['rewardPaidAt', 'refundedAt', 'measure', 'method', 'programRate', 'pValue', 'ring']);
+
+/**
+ * A fired rule as one line a reviewer reads: its title, then what matched, e.g.
+ * `Same device or cookie: deviceIds=dev-9f2; cookies=none`.
+ *
+ * @example ruleReason({ rule: 'coupon-leakage', weight: 0.5, evidence: { site: 'retailmenot.com' } })
+ */
+export function ruleReason(f: FiredRule): string {
+  const parts = Object.entries(f.evidence)
+    .filter(([k, v]) => !SKIP.has(k) && !(Array.isArray(v) && v.length === 0))
+    .map(([k, v]) => `${k}=${show(v)}`);
+  return `${FRAUD_RULES[f.rule].title}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}

@@ -1,0 +1,277 @@
+/**
+ * The refresh stage's derived tables, built once from the canonical entities: advocates with their
+ * account and dimensions, referrals resolved to their advocate with the qualifying conversion and
+ * reward facts (`ref_ref`), and daily aggregates of shares, clicks and payouts by advocate,
+ * channel and dimension keyed by whole days before the window end (`d`, 0 = the last day). Every
+ * later query reads these, never the raw clicks again.
+ */
+import { literal, type Dialect } from '../../../data/index.ts';
+import { withNormalizedPerson } from './identity-sql.ts';
+import { argMin, createTableAs, daysBefore, dec, tsLit } from './sql-fns.ts';
+
+/** What the derived tables depend on. */
+export interface DeriveParams {
+  /** Window end (exclusive, ISO) = as-of. */
+  end: string;
+  /** Earliest instant read (previous window or first trend week). */
+  from: string;
+  revenueStages: readonly string[];
+  lostStages: readonly string[];
+  dialect?: Dialect;
+}
+
+const list = (xs: readonly string[]) => `(${xs.map((x) => literal(x)).join(', ')})`;
+
+/** Stage is revenue: listed, or absent (an order without a stage is a purchase). */
+export const revenueStageSql = (p: DeriveParams, col = 'stage') =>
+  `(${col} IS NULL OR ${col} IN ${list(p.revenueStages)})`;
+
+/** Amount net of its refund (the whole amount when refunded without an amount). */
+export const netAmountSql = (c = '') =>
+  dec(
+    `${c}amount - CASE WHEN ${c}refunded_at IS NULL THEN 0 ELSE least(${c}amount, COALESCE(${c}refund_amount, ${c}amount)) END`,
+  );
+
+function advocatesSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_advocates',
+    withNormalizedPerson(
+      `SELECT advocate_id, COALESCE(customer_id, advocate_id) AS acct, referral_code,
+       COALESCE(kind, 'customer') AS kind,
+       COALESCE(tier, CASE WHEN kind = 'partner' THEN 'unassigned' ELSE 'customer' END) AS tier,
+       COALESCE(region, 'unknown') AS region, COALESCE(persona, 'unknown') AS persona,
+       joined_at, name, email, ip, user_agent, device_id, payment_fingerprint
+     FROM advocates WHERE joined_at < ${tsLit(p.end, p.dialect)}`,
+      'email',
+      'name',
+      p.dialect,
+    ),
+    p.dialect,
+  );
+}
+
+function codesSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_codes',
+    `SELECT referral_code, min(advocate_id) AS advocate_id FROM ref_advocates
+     WHERE referral_code IS NOT NULL GROUP BY referral_code`,
+    p.dialect,
+  );
+}
+
+/**
+ * The clicks some sign-up names, with their channel (the click's, else its share's) and session:
+ * one semi-join (the referrals' click ids are hashed, the large clicks table probed once), read
+ * by `ref_ref` and by the risk review's `ref_people`.
+ */
+function clickFactsSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_click_facts',
+    `SELECT k.click_id, k.clicked_at, COALESCE(k.channel, s.channel) AS channel, k.ip, k.user_agent, k.device_id, k.cookie_id
+     FROM clicks k
+     JOIN (SELECT DISTINCT click_id FROM referrals WHERE click_id IS NOT NULL AND signed_up_at < ${tsLit(p.end, p.dialect)}) used
+       ON used.click_id = k.click_id
+     LEFT JOIN shares s ON s.share_id = k.share_id`,
+    p.dialect,
+  );
+}
+
+/** The qualifying conversion of each referral: the friend's first revenue-stage order after the sign-up. */
+function qualifyingSql(p: DeriveParams): string {
+  const end = tsLit(p.end, p.dialect);
+  const cond = `c.converted_at >= r.signed_up_at AND c.converted_at < ${end} AND ${revenueStageSql(p, 'c.stage')}`;
+  return createTableAs(
+    'ref_qualifying',
+    `SELECT referral_id, ${argMin('conversion_id', 'converted_at', p.dialect)} AS conversion_id
+     FROM (SELECT r.referral_id, c.conversion_id, c.converted_at FROM referrals r
+             JOIN conversions c ON c.customer_id = r.friend_id WHERE ${cond}
+           UNION ALL
+           SELECT r.referral_id, c.conversion_id, c.converted_at FROM referrals r
+             JOIN conversions c ON c.referral_id = r.referral_id WHERE r.friend_id IS NULL AND ${cond})
+     GROUP BY referral_id`,
+    p.dialect,
+  );
+}
+
+/**
+ * Rewards and incentives per referral (any time up to the window end). The status and the paid
+ * time are the advocate reward's (a friend's incentive is usually a discount taken at checkout,
+ * so "refund after reward" means after the advocate was paid); without a reward row, the incentive's.
+ */
+function rewardsSql(p: DeriveParams): string {
+  const rank = `CASE status WHEN 'paid' THEN 3 WHEN 'pending' THEN 2 WHEN 'clawed_back' THEN 1 ELSE 0 END`;
+  const reward = `(kind IS NULL OR kind = 'reward')`;
+  return createTableAs(
+    'ref_rewards',
+    `SELECT referral_id,
+       sum(CASE WHEN status <> 'void' THEN ${dec('amount', p.dialect)} ELSE 0 END) AS reward_amount,
+       sum(CASE WHEN status = 'clawed_back' THEN ${dec('amount', p.dialect)} ELSE 0 END) AS clawed_back,
+       COALESCE(max(CASE WHEN ${reward} THEN ${rank} END), max(${rank})) AS status_rank,
+       min(CASE WHEN ${reward} AND status IN ('paid', 'clawed_back') THEN paid_at END) AS reward_paid_at
+     FROM payouts WHERE referral_id IS NOT NULL AND created_at < ${tsLit(p.end, p.dialect)}
+       AND (kind IS NULL OR kind IN ('reward', 'incentive'))
+     GROUP BY referral_id`,
+    p.dialect,
+  );
+}
+
+/** Friends who became advocates: the last time each account shared. */
+function friendSharesSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_account_shares',
+    `SELECT a.acct, max(s.shared_at) AS last_shared_at FROM shares s
+     JOIN ref_advocates a ON a.advocate_id = s.advocate_id
+     WHERE s.shared_at < ${tsLit(p.end, p.dialect)} GROUP BY a.acct`,
+    p.dialect,
+  );
+}
+
+/**
+ * Earlier claims on the same friend (a self-join on friend_id instead of a window function, which
+ * ClickHouse 18.16 lacks): `prior_claims` > 0 means the friend was referred before.
+ */
+function claimsSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_claims',
+    `SELECT a.referral_id, count(*) AS prior_claims,
+       ${argMin('COALESCE(b.advocate_id, b.referral_code)', 'b.signed_up_at', p.dialect)} AS first_advocate
+     FROM referrals a JOIN referrals b ON b.friend_id = a.friend_id
+     WHERE a.signed_up_at < ${tsLit(p.end, p.dialect)}
+       AND (b.signed_up_at < a.signed_up_at OR (b.signed_up_at = a.signed_up_at AND b.referral_id < a.referral_id))
+     GROUP BY a.referral_id`,
+    p.dialect,
+  );
+}
+
+/**
+ * One row per referral up to the window end with everything the stages read, in one statement:
+ * resolved to an advocate by id or by code (unresolved ones are left out and counted by the
+ * refresh), with its click's time and channel (`ref_click_facts`), its qualifying conversion, rewards, earlier claims on
+ * the same friend, and whether the friend shared after buying. Narrow on purpose: the identities
+ * the risk review reads are in `ref_people`.
+ */
+function referralFactsSql(p: DeriveParams): string {
+  const end = tsLit(p.end, p.dialect);
+  return createTableAs(
+    'ref_ref',
+    `SELECT r.referral_id, a.advocate_id, a.acct AS advocate_acct, r.friend_id,
+       COALESCE(r.friend_id, 'referral:' || r.referral_id) AS friend_acct,
+       r.signed_up_at, r.click_id, k.clicked_at, COALESCE(k.clicked_at, r.signed_up_at) AS referred_at,
+       COALESCE(r.channel, k.channel, 'unknown') AS channel,
+       a.persona, a.region, a.tier, a.kind AS advocate_kind,
+       ${daysBefore('r.signed_up_at', p.end, p.dialect)} AS d_signup,
+       q.conversion_id, c.converted_at, ${daysBefore('c.converted_at', p.end, p.dialect)} AS d_converted,
+       ${dec('c.amount', p.dialect)} AS amount, ${netAmountSql('c.')} AS net_amount,
+       CASE WHEN c.refunded_at < ${end} THEN c.refunded_at END AS refunded_at, c.refund_amount,
+       c.referrer AS conversion_referrer, c.coupon_code,
+       COALESCE(w.reward_amount, 0) AS reward_amount, COALESCE(w.clawed_back, 0) AS clawed_back,
+       CASE w.status_rank WHEN 3 THEN 'paid' WHEN 2 THEN 'pending' WHEN 1 THEN 'clawed-back' WHEN 0 THEN 'void' END AS reward_status,
+       w.reward_paid_at,
+       CASE WHEN fs.last_shared_at >= c.converted_at THEN 1 ELSE 0 END AS friend_shared,
+       COALESCE(cl.prior_claims, 0) AS prior_claims, cl.first_advocate
+     FROM (SELECT r0.referral_id, r0.friend_id, r0.signed_up_at, r0.click_id, r0.channel,
+             COALESCE(a1.advocate_id, cd.advocate_id) AS resolved_advocate
+           FROM referrals r0
+           LEFT JOIN ref_advocates a1 ON a1.advocate_id = r0.advocate_id
+           LEFT JOIN ref_codes cd ON cd.referral_code = r0.referral_code
+           WHERE r0.signed_up_at < ${end}) r
+     JOIN ref_advocates a ON a.advocate_id = r.resolved_advocate
+     LEFT JOIN ref_click_facts k ON k.click_id = r.click_id
+     LEFT JOIN ref_qualifying q ON q.referral_id = r.referral_id
+     LEFT JOIN conversions c ON c.conversion_id = q.conversion_id
+     LEFT JOIN ref_rewards w ON w.referral_id = r.referral_id
+     LEFT JOIN ref_account_shares fs ON fs.acct = r.friend_id
+     LEFT JOIN ref_claims cl ON cl.referral_id = r.referral_id`,
+    p.dialect,
+  );
+}
+
+/**
+ * Shares by advocate, channel and day (reduced before the advocate's dimensions are joined: the
+ * grouping keys stay narrow).
+ */
+function shareAggSql(p: DeriveParams): string {
+  const d = daysBefore('shared_at', p.end, p.dialect);
+  return createTableAs(
+    'ref_share_agg',
+    `SELECT x.advocate_id, x.channel, a.persona, a.region, a.tier, a.kind, x.d, x.shares, x.invites
+     FROM (SELECT advocate_id, COALESCE(channel, 'unknown') AS channel, ${d} AS d, count(*) AS shares,
+             sum(COALESCE(recipients, 1)) AS invites
+           FROM shares WHERE shared_at >= ${tsLit(p.from, p.dialect)} AND shared_at < ${tsLit(p.end, p.dialect)}
+           GROUP BY advocate_id, COALESCE(channel, 'unknown'), ${d}) x
+     JOIN ref_advocates a ON a.advocate_id = x.advocate_id`,
+    p.dialect,
+  );
+}
+
+/**
+ * Clicks by advocate, channel and day. The clicks are reduced first, by code, share, own channel
+ * and day (one pass over the largest table, no join), so the share lookup (for the channel) and
+ * the advocate's dimensions are joined to the reduced rows only.
+ */
+function clickAggSql(p: DeriveParams): string {
+  const d = daysBefore('clicked_at', p.end, p.dialect);
+  const channel = `COALESCE(k.channel, s.channel, 'unknown')`;
+  return createTableAs(
+    'ref_click_agg',
+    `SELECT y.advocate_id, y.channel, a.persona, a.region, a.tier, a.kind, y.d, y.clicks
+     FROM (SELECT c.advocate_id, ${channel} AS channel, k.d, sum(k.n) AS clicks
+           FROM (SELECT referral_code, share_id, channel, ${d} AS d, count(*) AS n FROM clicks
+                 WHERE clicked_at >= ${tsLit(p.from, p.dialect)} AND clicked_at < ${tsLit(p.end, p.dialect)}
+                 GROUP BY referral_code, share_id, channel, ${d}) k
+           JOIN ref_codes c ON c.referral_code = k.referral_code
+           LEFT JOIN shares s ON s.share_id = k.share_id
+           GROUP BY c.advocate_id, ${channel}, k.d) y
+     JOIN ref_advocates a ON a.advocate_id = y.advocate_id`,
+    p.dialect,
+  );
+}
+
+/** Program costs by day and dimension: payouts not void, with their referral's channel. */
+function payoutAggSql(p: DeriveParams): string {
+  const d = daysBefore('p.created_at', p.end, p.dialect);
+  return createTableAs(
+    'ref_payout_agg',
+    `SELECT COALESCE(r.channel, 'unknown') AS channel, a.persona, a.region, a.tier, ${d} AS d,
+       sum(CASE WHEN p.kind = 'reward' OR p.kind IS NULL THEN ${dec('p.amount', p.dialect)} ELSE 0 END) AS rewards,
+       sum(CASE WHEN p.kind = 'incentive' THEN ${dec('p.amount', p.dialect)} ELSE 0 END) AS incentives,
+       sum(CASE WHEN p.kind = 'fee' THEN ${dec('p.amount', p.dialect)} ELSE 0 END) AS fees,
+       sum(CASE WHEN p.status = 'clawed_back' THEN ${dec('p.amount', p.dialect)} ELSE 0 END) AS clawbacks
+     FROM payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
+     LEFT JOIN ref_ref r ON r.referral_id = p.referral_id
+     WHERE COALESCE(p.status, '') <> 'void' AND p.created_at >= ${tsLit(p.from, p.dialect)} AND p.created_at < ${tsLit(p.end, p.dialect)}
+     GROUP BY COALESCE(r.channel, 'unknown'), a.persona, a.region, a.tier, ${d}`,
+    p.dialect,
+  );
+}
+
+/** Customers whose first revenue-stage order falls in the read range: the new customers. */
+function newCustomersSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_new_customers',
+    `SELECT customer_id, ${daysBefore('first_at', p.end, p.dialect)} AS d, net_amount FROM (
+       SELECT customer_id, min(converted_at) AS first_at, ${argMin(netAmountSql(), 'converted_at', p.dialect)} AS net_amount
+       FROM conversions WHERE ${revenueStageSql(p)} AND converted_at < ${tsLit(p.end, p.dialect)}
+       GROUP BY customer_id) f
+     WHERE first_at >= ${tsLit(p.from, p.dialect)}`,
+    p.dialect,
+  );
+}
+
+/** Every statement of the refresh, in order. */
+export function deriveStatements(p: DeriveParams): { table: string; sql: string }[] {
+  return [
+    { table: 'ref_advocates', sql: advocatesSql(p) },
+    { table: 'ref_codes', sql: codesSql(p) },
+    { table: 'ref_click_facts', sql: clickFactsSql(p) },
+    { table: 'ref_qualifying', sql: qualifyingSql(p) },
+    { table: 'ref_rewards', sql: rewardsSql(p) },
+    { table: 'ref_account_shares', sql: friendSharesSql(p) },
+    { table: 'ref_claims', sql: claimsSql(p) },
+    { table: 'ref_ref', sql: referralFactsSql(p) },
+    { table: 'ref_share_agg', sql: shareAggSql(p) },
+    { table: 'ref_click_agg', sql: clickAggSql(p) },
+    { table: 'ref_payout_agg', sql: payoutAggSql(p) },
+    { table: 'ref_new_customers', sql: newCustomersSql(p) },
+  ];
+}

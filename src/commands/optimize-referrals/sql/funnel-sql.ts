@@ -1,0 +1,173 @@
+/**
+ * Funnel counts by dimension over a range of days before the window end, read from the refresh's
+ * derived tables: one small GROUP BY per measure family, merged by value in TypeScript.
+ */
+import { literal, type Dialect } from '../../../data/index.ts';
+import type { DimensionName } from '../inputs.ts';
+import { approxMedianOf, dec, epochSeconds, hashPercent, medianOf, tsLit } from './sql-fns.ts';
+import { netAmountSql } from './derive-sql.ts';
+
+/** Days before the window end: `lo` inclusive, `hi` exclusive (current window: 0..N). */
+export interface DayRange {
+  lo: number;
+  hi: number;
+  /** The range's end instant (ISO), for "joined before". */
+  end: string;
+}
+
+export type FunnelDimension = DimensionName | 'program';
+
+/** The column of the derived tables that holds a dimension ('all' for the program). */
+export function dimensionColumn(d: FunnelDimension): string {
+  switch (d) {
+    case 'partner-tier':
+      return 'tier';
+    case 'program':
+      return `'all'`;
+    default:
+      return d;
+  }
+}
+
+const inRange = (col: string, r: DayRange) => `${col} >= ${r.lo} AND ${col} < ${r.hi}`;
+/** Rows of any of the ranges (the ranges are adjacent: current window, previous window). */
+const inAny = (col: string, rs: readonly DayRange[]) =>
+  `${col} >= ${Math.min(...rs.map((r) => r.lo))} AND ${col} < ${Math.max(...rs.map((r) => r.hi))}`;
+/** One aggregate per range, named `<name>_<range index>`. */
+const perRange = (rs: readonly DayRange[], name: string, expr: (r: DayRange) => string) =>
+  rs.map((r, i) => `${expr(r)} AS ${name}_${i}`).join(', ');
+
+/**
+ * The measure families of the funnel over several day ranges at once (one scan per family, the
+ * ranges as columns `_0`, `_1`, …), grouped by the dimension's value. Channel has no advocates of
+ * its own: its eligible count is the program's (value `all`).
+ */
+export function funnelSqls(dim: FunnelDimension, rs: readonly DayRange[], d: Dialect = 'duckdb'): string[] {
+  const col = dimensionColumn(dim);
+  const eligibleCol = dim === 'channel' ? `'all'` : col;
+  const sum = (cond: string, x = '1') => `sum(CASE WHEN ${cond} THEN ${x} ELSE 0 END)`;
+  // a friend counts once, on their first claim: `prior_claims = 0`
+  const first = (day: string, r: DayRange, extra = '') => `${inRange(day, r)} AND prior_claims = 0${extra}`;
+  return [
+    `SELECT ${eligibleCol} AS value, ${perRange(rs, 'eligible', (r) => sum(`joined_at < ${tsLit(r.end, d)}`))}
+     FROM ref_advocates GROUP BY ${eligibleCol}`,
+    `SELECT ${col} AS value,
+       ${perRange(rs, 'participating', (r) => `count(DISTINCT CASE WHEN ${inRange('d', r)} THEN advocate_id END)`)},
+       ${perRange(rs, 'shares', (r) => sum(inRange('d', r), 'shares'))},
+       ${perRange(rs, 'invites', (r) => sum(inRange('d', r), 'invites'))}
+     FROM ref_share_agg WHERE ${inAny('d', rs)} GROUP BY ${col}`,
+    `SELECT ${col} AS value, ${perRange(rs, 'clicks', (r) => sum(inRange('d', r), 'clicks'))}
+     FROM ref_click_agg WHERE ${inAny('d', rs)} GROUP BY ${col}`,
+    `SELECT ${col} AS value,
+       ${perRange(rs, 'referrals', (r) => sum(inRange('d_signup', r)))},
+       ${perRange(rs, 'signups', (r) => sum(first('d_signup', r)))},
+       ${perRange(rs, 'conversions', (r) => sum(first('d_converted', r)))},
+       ${perRange(rs, 'friends_who_shared', (r) => sum(first('d_converted', r, ' AND friend_shared = 1')))},
+       ${perRange(rs, 'referred_revenue', (r) => sum(first('d_converted', r), 'net_amount'))},
+       ${perRange(rs, 'refunded', (r) => sum(`${first('d_converted', r)} AND refunded_at IS NOT NULL`))}
+     FROM ref_ref WHERE (${inAny('d_signup', rs)}) OR (${inAny('d_converted', rs)}) GROUP BY ${col}`,
+    `SELECT ${col} AS value,
+       ${perRange(rs, 'rewards', (r) => sum(inRange('d', r), 'rewards'))},
+       ${perRange(rs, 'incentives', (r) => sum(inRange('d', r), 'incentives'))},
+       ${perRange(rs, 'fees', (r) => sum(inRange('d', r), 'fees'))},
+       ${perRange(rs, 'clawbacks', (r) => sum(inRange('d', r), 'clawbacks'))}
+     FROM ref_payout_agg WHERE ${inAny('d', rs)} GROUP BY ${col}`,
+  ];
+}
+
+/** New customers from every source (program level only), per range. */
+export function newCustomersSql(rs: readonly DayRange[]): string {
+  const sum = (r: DayRange, x: string) =>
+    `COALESCE(sum(CASE WHEN ${inRange('d', r)} THEN ${x} ELSE 0 END), 0)`;
+  return `SELECT ${perRange(rs, 'customers', (r) => sum(r, '1'))}, ${perRange(rs, 'revenue', (r) => sum(r, 'net_amount'))}
+          FROM ref_new_customers WHERE ${inAny('d', rs)}`;
+}
+
+/**
+ * Median seconds between funnel stages completed in the window, and how many pairs: exact, but
+ * approximate for share → click, which has a pair per click (tens of millions): a t-digest, over a
+ * deterministic hash sample of the clicks (`clickSamplePct` %) when there are more than a million.
+ */
+export function stageDurationsSql(
+  start: string,
+  end: string,
+  clickSamplePct = 100,
+  d: Dialect = 'duckdb',
+): string {
+  const secs = (a: string, b: string) => `${epochSeconds(b, d)} - ${epochSeconds(a, d)}`;
+  const s = tsLit(start, d);
+  const e = tsLit(end, d);
+  const one = (name: string, a: string, b: string, from: string, where: string, approx = false) =>
+    `SELECT ${literal(name)} AS step, ${(approx ? approxMedianOf : medianOf)(secs(a, b), d)} AS median_seconds,
+       count(*) AS pairs
+     FROM ${from} WHERE ${where} AND ${b} >= ${a}`;
+  return [
+    one(
+      'share_to_click',
+      's.shared_at',
+      'k.clicked_at',
+      'clicks k JOIN shares s ON s.share_id = k.share_id',
+      `k.clicked_at >= ${s} AND k.clicked_at < ${e}${clickSamplePct < 100 ? ` AND ${hashPercent('k.click_id', d)} < ${clickSamplePct}` : ''}`,
+      true,
+    ),
+    one(
+      'click_to_signup',
+      'clicked_at',
+      'signed_up_at',
+      'ref_ref',
+      `signed_up_at >= ${s} AND signed_up_at < ${e}`,
+    ),
+    one(
+      'signup_to_conversion',
+      'signed_up_at',
+      'converted_at',
+      'ref_ref',
+      `converted_at >= ${s} AND converted_at < ${e}`,
+    ),
+    one(
+      'conversion_to_reward',
+      'converted_at',
+      'reward_paid_at',
+      'ref_ref',
+      `reward_paid_at >= ${s} AND reward_paid_at < ${e}`,
+    ),
+  ].join('\nUNION ALL\n');
+}
+
+/** Pipeline and revenue of referred friends by conversion stage, in the window. */
+export function stagesSql(start: string, end: string, d: Dialect = 'duckdb'): string {
+  return `SELECT COALESCE(c.stage, 'purchase') AS stage, count(*) AS conversions, sum(${dec('c.amount', d)}) AS amount,
+            sum(${netAmountSql('c.')}) AS net_amount,
+            sum(CASE WHEN c.refunded_at < ${tsLit(end, d)} THEN 1 ELSE 0 END) AS refunded
+          FROM conversions c
+          JOIN (SELECT friend_id, min(signed_up_at) AS first_signup FROM ref_ref
+                WHERE friend_id IS NOT NULL GROUP BY friend_id) f ON f.friend_id = c.customer_id
+          WHERE c.converted_at >= f.first_signup AND c.converted_at >= ${tsLit(start, d)} AND c.converted_at < ${tsLit(end, d)}
+          GROUP BY COALESCE(c.stage, 'purchase') ORDER BY amount DESC`;
+}
+
+/** Weekly series (week 0 = the last 7 days) of the funnel's volumes and cost. */
+export function trendSql(weeks: number, d: Dialect = 'duckdb'): string {
+  const w = (col: string) => (d === 'duckdb' ? `CAST(floor(${col} / 7) AS INTEGER)` : `intDiv(${col}, 7)`);
+  const zero = 'CAST(0 AS DOUBLE)';
+  const zeroAmount = dec('0', d);
+  return `SELECT week, sum(shares) AS shares, sum(clicks) AS clicks, sum(signups) AS signups,
+            sum(conversions) AS conversions, sum(revenue) AS revenue, sum(cost) AS cost
+          FROM (
+            SELECT ${w('d')} AS week, CAST(shares AS DOUBLE) AS shares, ${zero} AS clicks, ${zero} AS signups, ${zero} AS conversions, ${zeroAmount} AS revenue, ${zeroAmount} AS cost FROM ref_share_agg
+            UNION ALL SELECT ${w('d')}, ${zero}, CAST(clicks AS DOUBLE), ${zero}, ${zero}, ${zeroAmount}, ${zeroAmount} FROM ref_click_agg
+            UNION ALL SELECT ${w('d_signup')}, ${zero}, ${zero}, 1, ${zero}, ${zeroAmount}, ${zeroAmount} FROM ref_ref WHERE prior_claims = 0
+            UNION ALL SELECT ${w('d_converted')}, ${zero}, ${zero}, ${zero}, 1, ${dec('net_amount', d)}, ${zeroAmount} FROM ref_ref WHERE d_converted IS NOT NULL AND prior_claims = 0
+            UNION ALL SELECT ${w('d')}, ${zero}, ${zero}, ${zero}, ${zero}, ${zeroAmount}, ${dec('rewards + incentives + fees - clawbacks', d)} FROM ref_payout_agg
+          ) t WHERE week >= 0 AND week < ${weeks} GROUP BY week ORDER BY week`;
+}
+
+/** NPS answers by score and dimension value over the trailing NPS range. */
+export function npsSql(dim: FunnelDimension, start: string, end: string, d: Dialect = 'duckdb'): string {
+  const col = dim === 'channel' ? null : dimensionColumn(dim).replace(/^(\w+)$/, 'a.$1');
+  const value = col ? `COALESCE(${col}, 'not an advocate')` : `'all'`;
+  return `SELECT ${value} AS value, CAST(n.score AS INTEGER) AS score, count(*) AS answers
+          FROM nps_responses n LEFT JOIN ref_advocates a ON a.advocate_id = n.respondent_id
+          WHERE n.responded_at >= ${tsLit(start, d)} AND n.responded_at < ${tsLit(end, d)}
+          GROUP BY ${value}, CAST(n.score AS INTEGER)`;
+}

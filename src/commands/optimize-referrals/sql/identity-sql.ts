@@ -1,0 +1,84 @@
+/**
+ * Emails and names normalized in SQL exactly as the fraud scorer normalizes them in TypeScript
+ * (`normalizeEmail`, `normalizeName` of analyses/fraud) for ASCII text, so that the engine can
+ * pre-select the referrals worth scoring and join email domains to their list verdicts. Non-ASCII
+ * values are not pre-filtered (see `nonAscii`): they always go to the scorer.
+ *
+ * The refresh computes them once per row (`withNormalizedPerson`): a layer extracts the raw local
+ * part and domain with one regular expression each, the next derives the normalized forms from
+ * those columns, so no expression is evaluated twice.
+ */
+import type { Dialect } from '../../../data/index.ts';
+import { regexpGroup, regexpReplaceAll, starExcept } from './sql-fns.ts';
+
+const TITLES = ['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof'];
+
+/** Lower-cased, trimmed email. */
+const low = (e: string) => `lower(trim(${e}))`;
+/** Everything before the last `@` of a lower-cased email ('' without one). */
+const localRawSql = (e: string, d: Dialect = 'duckdb') => regexpGroup(e, '^(.*)@[^@]*$', d);
+/** Everything after the last `@` ('' without one). */
+const domainRawSql = (e: string, d: Dialect = 'duckdb') => regexpGroup(e, '@([^@]*)$', d);
+
+/** The domain as the scorer sees it, from the raw domain: one trailing dot dropped, googlemail.com → gmail.com. */
+export function domainFromRawSql(raw: string): string {
+  const noDot = `(CASE WHEN ${raw} LIKE '%.' THEN substr(${raw}, 1, length(${raw}) - 1) ELSE ${raw} END)`;
+  return `(CASE WHEN ${noDot} = 'googlemail.com' THEN 'gmail.com' ELSE ${noDot} END)`;
+}
+
+/**
+ * The local part as the scorer sees it, from the raw local part and the normalized domain: before
+ * the first `+`, dots removed for Gmail; '' when the scorer refuses the address (no local part, a
+ * leading `+`, a domain without a dot after its first character).
+ */
+export function localFromRawSql(raw: string, domain: string): string {
+  const plusFree = `split_part(${raw}, '+', 1)`;
+  const local = `(CASE WHEN ${domain} = 'gmail.com' THEN replace(${plusFree}, '.', '') ELSE ${plusFree} END)`;
+  return `(CASE WHEN ${raw} = '' OR ${raw} LIKE '+%' OR strpos(${domain}, '.') <= 1 THEN '' ELSE ${local} END)`;
+}
+
+/** A name lower-cased with every run of non-alphanumerics one space (before the title is dropped). */
+const nameCleanSql = (name: string, d: Dialect = 'duckdb') =>
+  `trim(${regexpReplaceAll(`lower(${name})`, '[^a-z0-9]+', ' ', d)})`;
+
+/** The cleaned name without a leading title (Mr, Mrs, Dr, …). */
+export function nameFromCleanSql(clean: string): string {
+  const titled = TITLES.map((t) => `${clean} LIKE '${t} %'`).join(' OR ');
+  return `(CASE WHEN ${titled} THEN substr(${clean}, strpos(${clean}, ' ') + 1) ELSE ${clean} END)`;
+}
+
+/** The domain of an email as the scorer sees it; '' when none. */
+export const emailDomainSql = (email: string, d: Dialect = 'duckdb'): string =>
+  domainFromRawSql(domainRawSql(low(email), d));
+
+/** The mailbox local part as the scorer sees it ('' when the scorer refuses the address). */
+export const emailLocalSql = (email: string, d: Dialect = 'duckdb'): string =>
+  localFromRawSql(localRawSql(low(email), d), emailDomainSql(email, d));
+
+/** A name lower-cased, every run of non-alphanumerics one space, a leading title dropped. */
+export const nameSql = (name: string, d: Dialect = 'duckdb'): string =>
+  nameFromCleanSql(nameCleanSql(name, d));
+
+/** First word of a normalized name. */
+export const firstWordSql = (normalized: string): string => `split_part(${normalized}, ' ', 1)`;
+
+/** Last word of a normalized name. */
+export const lastWordSql = (normalized: string, d: Dialect = 'duckdb'): string =>
+  regexpGroup(normalized, '([^ ]*)$', d);
+
+/**
+ * `select` with three more columns, each computed once per row: `email_local`, `email_domain` (as
+ * the scorer normalizes them; '' when not an address) and `name_norm`.
+ */
+export function withNormalizedPerson(
+  select: string,
+  email: string,
+  name: string,
+  d: Dialect = 'duckdb',
+): string {
+  const domain = domainFromRawSql('_dr');
+  return `SELECT ${starExcept(['_e', '_lr', '_dr', '_n'], d)}, ${localFromRawSql('_lr', domain)} AS email_local,
+       ${domain} AS email_domain, ${nameFromCleanSql('_n')} AS name_norm
+     FROM (SELECT *, ${localRawSql('_e', d)} AS _lr, ${domainRawSql('_e', d)} AS _dr, ${nameCleanSql(name, d)} AS _n
+           FROM (SELECT *, ${low(email)} AS _e FROM (${select}) s0) s1) s2`;
+}

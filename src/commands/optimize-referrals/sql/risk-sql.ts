@@ -1,0 +1,227 @@
+/**
+ * The risk review's SQL: identifiers per account, the identifiers two or more accounts share
+ * (capped: more accounts is infrastructure), what each referral's advocate and friend share, the
+ * per-advocate activity for velocity, the edges and node activity of the ring graph, and the
+ * per-referral features of the referrals worth scoring. Only those candidates and the graph's
+ * edges come back to TypeScript.
+ */
+import { literal, type Dialect } from '../../../data/index.ts';
+import { withNormalizedPerson } from './identity-sql.ts';
+import { createTableAs, daysBefore, distinctList, tsLit } from './sql-fns.ts';
+
+/** Identifier kinds as the tables spell them; `RING_KINDS` index = IDENTIFIER_KINDS of detectRings. */
+export const RING_KINDS = ['ipua', 'device', 'cookie', 'payment', 'email_domain'] as const;
+const PAIR_KINDS = ['ip', 'ipua', 'device', 'cookie', 'payment'];
+
+export interface RiskParams {
+  start: string;
+  end: string;
+  /** Window length in days (scored referrals: d_signup in 0..days). */
+  days: number;
+  /** Earliest instant read for advocates' share sessions. */
+  from: string;
+  maxAccountsPerIdentifier: number;
+  revenueStages: readonly string[];
+  dialect?: Dialect;
+}
+
+const ipua = (ip: string, ua: string) =>
+  `CASE WHEN ${ip} IS NOT NULL AND ${ua} IS NOT NULL THEN ${ip} || '|' || ${ua} END`;
+
+/**
+ * The friends' identities (sign-up and click session, email and name normalized once) of every
+ * referral up to the window end: what the identifiers and the candidate query read.
+ */
+export function peopleSql(p: RiskParams): string {
+  return createTableAs(
+    'ref_people',
+    withNormalizedPerson(
+      `SELECT r.referral_id, COALESCE(r.friend_id, 'referral:' || r.referral_id) AS friend_acct, r.email, r.name,
+         r.ip, r.user_agent, r.device_id, r.cookie_id, r.payment_fingerprint, k.ip AS click_ip,
+         k.user_agent AS click_ua, k.device_id AS click_device, k.cookie_id AS click_cookie
+       FROM referrals r
+       LEFT JOIN ref_click_facts k ON k.click_id = r.click_id
+       WHERE r.signed_up_at < ${tsLit(p.end, p.dialect)}`,
+      'email',
+      'name',
+      p.dialect,
+    ),
+    p.dialect,
+  );
+}
+
+/**
+ * Every (account, identifier kind, value) seen, as a union to read (not a table): advocates'
+ * profiles and share sessions, friends' sign-ups and clicks. Company email domains only (webmail
+ * and disposable ones are in `ref_domain_flags`, built before).
+ */
+function identifierUnionSql(p: RiskParams): string {
+  const d = p.dialect;
+  const companyDomain = `CASE WHEN email_local <> '' AND email_domain NOT IN (SELECT domain FROM ref_domain_flags) THEN email_domain END`;
+  const differs = (x: string, y: string) => `CASE WHEN ${x} <> COALESCE(${y}, '') THEN ${x} END`;
+  const parts = (acct: string, from: string, cols: Record<string, string>) =>
+    Object.entries(cols).map(
+      ([kind, expr]) => `SELECT ${acct} AS acct, ${literal(kind)} AS kind, ${expr} AS value FROM ${from}`,
+    );
+  const shares = `shares s JOIN ref_advocates sa ON sa.advocate_id = s.advocate_id
+    WHERE s.shared_at >= ${tsLit(p.from, d)} AND s.shared_at < ${tsLit(p.end, d)}`;
+  const selects = [
+    ...parts('acct', 'ref_advocates', {
+      ip: 'ip',
+      ipua: ipua('ip', 'user_agent'),
+      device: 'device_id',
+      payment: 'payment_fingerprint',
+      email_domain: companyDomain,
+    }),
+    ...parts('sa.acct', shares, { ip: 's.ip', ipua: ipua('s.ip', 's.user_agent'), device: 's.device_id' }),
+    ...parts('friend_acct', 'ref_people', {
+      ip: 'ip',
+      ipua: ipua('ip', 'user_agent'),
+      device: 'device_id',
+      cookie: 'cookie_id',
+      payment: 'payment_fingerprint',
+      email_domain: companyDomain,
+    }),
+    // the click's session, where it differs from the sign-up's (usually it is the same session)
+    ...parts('friend_acct', 'ref_people', {
+      ip: differs('click_ip', 'ip'),
+      ipua: differs(ipua('click_ip', 'click_ua'), ipua('ip', 'user_agent')),
+      device: differs('click_device', 'device_id'),
+      cookie: differs('click_cookie', 'cookie_id'),
+    }),
+  ];
+  return `SELECT acct, kind, value FROM (${selects.join('\nUNION ALL ')}) t WHERE value IS NOT NULL AND value <> ''`;
+}
+
+/**
+ * The identifiers two to `cap` accounts share, in two passes over the union instead of a DISTINCT
+ * of all of it (nearly every identifier belongs to one account): keys seen on two accounts
+ * (`min(acct) <> max(acct)`), their distinct (account, key) pairs, the cap applied with the star
+ * hub (smallest account) of each.
+ */
+export function sharedIdentifiersSql(p: RiskParams): string[] {
+  const union = identifierUnionSql(p);
+  return [
+    createTableAs(
+      'ref_shared_keys',
+      `SELECT kind, value FROM (${union}) u GROUP BY kind, value HAVING min(acct) <> max(acct)`,
+      p.dialect,
+    ),
+    createTableAs(
+      'ref_sid_all',
+      `SELECT DISTINCT u.acct, u.kind, u.value FROM (${union}) u
+       JOIN ref_shared_keys k ON k.kind = u.kind AND k.value = u.value`,
+      p.dialect,
+    ),
+    createTableAs(
+      'ref_shared_ids',
+      `SELECT kind, value, count(*) AS accounts, min(acct) AS hub FROM ref_sid_all
+       GROUP BY kind, value HAVING count(*) <= ${Math.floor(p.maxAccountsPerIdentifier)}`,
+      p.dialect,
+    ),
+    createTableAs(
+      'ref_sid',
+      `SELECT i.acct, i.kind, i.value, s.hub FROM ref_sid_all i
+       JOIN ref_shared_ids s ON s.kind = i.kind AND s.value = i.value`,
+      p.dialect,
+    ),
+  ];
+}
+
+/** What each scored referral's advocate and friend share (IP, IP + user agent, device, cookie, card). */
+export function pairSharedSql(p: RiskParams): string {
+  return createTableAs(
+    'ref_pair_shared',
+    `SELECT r.referral_id, a.kind, a.value FROM ref_ref r
+     JOIN ref_sid a ON a.acct = r.advocate_acct
+     JOIN ref_sid f ON f.acct = r.friend_acct AND f.kind = a.kind AND f.value = a.value
+     WHERE r.d_signup >= 0 AND r.d_signup < ${p.days} AND r.advocate_acct <> r.friend_acct
+       AND a.kind IN (${PAIR_KINDS.map((k) => literal(k)).join(', ')})`,
+    p.dialect,
+  );
+}
+
+/** Distinct email domains of advocates and friends, for the disposable and webmail lists. */
+export const emailDomainsSql = (): string =>
+  `SELECT DISTINCT domain FROM (
+     SELECT email_domain AS domain FROM ref_advocates WHERE email_local <> ''
+     UNION ALL SELECT email_domain FROM ref_people WHERE email_local <> '') t`;
+
+/**
+ * Referred conversions per advocate account in the window: total, busiest day and week (weeks end
+ * at as-of), and the days the advocate could refer, with the advocate's kind (partners are judged
+ * against partners, customers against customers); advocates without conversions come back as one
+ * line per kind (their days are all the velocity norm needs of them).
+ */
+export function velocitySql(p: RiskParams): string {
+  const d = p.dialect;
+  const week = d === 'clickhouse' ? 'intDiv(d, 7)' : 'CAST(floor(d / 7) AS INTEGER)';
+  const active = `greatest(1, ${daysBefore(`greatest(joined_at, ${tsLit(p.start, d)})`, p.end, d)} + 1)`;
+  return `SELECT a.kind, COALESCE(c.acct, '') AS acct, COALESCE(c.conversions, 0) AS conversions,
+            sum(a.active_days) AS active_days, COALESCE(max(c.peak_day), 0) AS peak_day,
+            COALESCE(max(w.peak_week), 0) AS peak_week
+          FROM (SELECT acct, kind, least(${p.days}, ${active}) AS active_days FROM
+                  (SELECT acct, min(kind) AS kind, min(joined_at) AS joined_at FROM ref_advocates GROUP BY acct) j) a
+          LEFT JOIN (SELECT acct, sum(n) AS conversions, max(n) AS peak_day FROM
+                       (SELECT advocate_acct AS acct, d_converted AS d, count(*) AS n FROM ref_ref
+                        WHERE d_converted >= 0 AND d_converted < ${p.days} GROUP BY advocate_acct, d_converted) x
+                     GROUP BY acct) c ON c.acct = a.acct
+          LEFT JOIN (SELECT acct, max(n) AS peak_week FROM
+                       (SELECT advocate_acct AS acct, ${week} AS w, count(*) AS n FROM
+                          (SELECT advocate_acct, d_converted AS d FROM ref_ref WHERE d_converted >= 0 AND d_converted < ${p.days}) y
+                        GROUP BY advocate_acct, ${week}) z
+                     GROUP BY acct) w ON w.acct = a.acct
+          GROUP BY a.kind, COALESCE(c.acct, ''), COALESCE(c.conversions, 0)`;
+}
+
+/** Ring edges: a star per shared identifier (hub = its smallest account). */
+export function ringEdgesSql(p: RiskParams): string {
+  return createTableAs(
+    'ref_edges',
+    `SELECT hub, acct, kind, value FROM ref_sid
+     WHERE acct <> hub AND kind IN (${RING_KINDS.map((k) => literal(k)).join(', ')})
+`,
+    p.dialect,
+  );
+}
+
+/** Per ring node: rewards paid as an advocate; rewarded as a friend and orders after that reward; orders and refunds. */
+export function nodeActivitySql(p: RiskParams): string {
+  const end = tsLit(p.end, p.dialect);
+  const revenue = `(c.stage IS NULL OR c.stage IN (${p.revenueStages.map((s) => literal(s)).join(', ')}))`;
+  return `SELECT n.acct, COALESCE(rp.paid, 0) AS rewards_paid, COALESCE(rf.rewarded, 0) AS rewarded_friend,
+            COALESCE(rf.orders_after, 0) AS orders_after_reward, COALESCE(o.orders, 0) AS orders,
+            COALESCE(o.refunds, 0) AS refunds
+          FROM (SELECT hub AS acct FROM ref_edges UNION SELECT acct FROM ref_edges) n
+          LEFT JOIN (SELECT a.acct, sum(p.amount) AS paid FROM payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
+                     WHERE p.status = 'paid' AND (p.kind IS NULL OR p.kind = 'reward') AND p.created_at < ${end}
+                     GROUP BY a.acct) rp ON rp.acct = n.acct
+          LEFT JOIN (SELECT f.acct, 1 AS rewarded, count(c.conversion_id) AS orders_after FROM
+                       (SELECT friend_acct AS acct, min(reward_paid_at) AS first_reward, max(conversion_id) AS qualifying
+                        FROM ref_ref WHERE reward_paid_at IS NOT NULL GROUP BY friend_acct) f
+                     LEFT JOIN conversions c ON c.customer_id = f.acct AND c.converted_at > f.first_reward
+                       AND c.converted_at < ${end} AND c.conversion_id <> f.qualifying AND ${revenue}
+                     GROUP BY f.acct) rf ON rf.acct = n.acct
+          LEFT JOIN (SELECT c.customer_id AS acct, count(*) AS orders,
+                       sum(CASE WHEN c.refunded_at < ${end} THEN 1 ELSE 0 END) AS refunds
+                     FROM conversions c WHERE c.converted_at < ${end} AND ${revenue} GROUP BY c.customer_id) o ON o.acct = n.acct`;
+}
+
+/** Referrals of the window whose conversion came through a coupon, deal or cashback site (substring pre-selection). */
+export function couponHitsSql(p: RiskParams): string {
+  return createTableAs(
+    'ref_coupon_hits',
+    `SELECT DISTINCT r.referral_id FROM ref_ref r, ref_coupon_domains cd
+     WHERE r.d_signup >= 0 AND r.d_signup < ${p.days} AND r.conversion_referrer IS NOT NULL
+       AND strpos(lower(r.conversion_referrer), cd.domain) > 0`,
+    p.dialect,
+  );
+}
+
+/** Shared identifiers of each scored referral, as lists per kind. */
+export function pairListsSql(d: Dialect = 'duckdb'): string {
+  const of = (kind: string) => distinctList(`CASE WHEN kind = ${literal(kind)} THEN value END`, d);
+  return `SELECT referral_id, ${of('ip')} AS ips, ${of('ipua')} AS ip_user_agents, ${of('device')} AS devices,
+            ${of('cookie')} AS cookies, ${of('payment')} AS payments
+          FROM ref_pair_shared GROUP BY referral_id`;
+}

@@ -1,0 +1,120 @@
+/**
+ * The few SQL expressions whose spelling differs between DuckDB and ClickHouse 18.16 (no window
+ * functions, no CTEs, no FILTER clause): every query of the command builds on these, so porting it
+ * is a change here. Only the DuckDB forms run in this version (the kit opens DuckDB); the
+ * ClickHouse forms follow its documentation and are exercised by the scale-out issue.
+ */
+import { literal, type Dialect } from '../../../data/index.ts';
+
+/** A timestamp literal from an ISO instant. */
+export function tsLit(iso: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `CAST(${literal(iso.replace('Z', ''))} AS TIMESTAMP)`
+    : `toDateTime(${literal(iso.slice(0, 19).replace('T', ' '))}, 'UTC')`;
+}
+
+/** Seconds since the epoch of a timestamp expression, as a double. */
+export function epochSeconds(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `epoch(${expr})` : `toUnixTimestamp(${expr})`;
+}
+
+/** Milliseconds since the epoch (the fraud features' time unit). */
+export function epochMs(expr: string, d: Dialect = 'duckdb'): string {
+  return `(${epochSeconds(expr, d)} * 1000)`;
+}
+
+/**
+ * Whole days between a timestamp and the window end (0 = the last day of the window), so that
+ * windows, previous windows and trend weeks are exact for any as-of instant.
+ */
+export function daysBefore(expr: string, endIso: string, d: Dialect = 'duckdb'): string {
+  const diff = `(${epochSeconds(tsLit(endIso, d), d)} - ${epochSeconds(expr, d)})`;
+  return d === 'duckdb' ? `CAST(floor(${diff} / 86400) AS INTEGER)` : `intDiv(toInt64(${diff}), 86400)`;
+}
+
+/** `value` of the row with the smallest `by` in the group. */
+export function argMin(value: string, by: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `arg_min(${value}, ${by})` : `argMin(${value}, ${by})`;
+}
+
+/** The distinct non-null values of the group as an array. */
+export function distinctList(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL)`
+    : `groupUniqArray(${expr})`;
+}
+
+/** The exact median of the group. */
+export function medianOf(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `quantile_cont(${expr}, 0.5)` : `quantileExact(0.5)(${expr})`;
+}
+
+/** Every column but those listed. */
+export function starExcept(columns: readonly string[], d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `* EXCLUDE (${columns.join(', ')})` : `* EXCEPT (${columns.join(', ')})`;
+}
+
+/**
+ * An amount as an exact decimal: sums of doubles depend on the order the engine's threads add them
+ * in (the last bits differ from run to run); decimal sums do not, so the same data gives the same
+ * numbers.
+ */
+export function dec(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `CAST(${expr} AS DECIMAL(18, 6))` : `toDecimal64(${expr}, 6)`;
+}
+
+/** A deterministic pseudo-random percentile 0..99 of a value (a hash sample that is the same on every run). */
+export function hashPercent(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `CAST(hash(${expr}) % 100 AS INTEGER)` : `toInt32(cityHash64(${expr}) % 100)`;
+}
+
+/** An approximate median (DuckDB's t-digest; ClickHouse's sampled quantile), for very large groups. */
+export function approxMedianOf(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `approx_quantile(${expr}, 0.5)` : `quantile(0.5)(${expr})`;
+}
+
+/** `CREATE TABLE … AS` replacing an earlier table of the same run. */
+export function createTableAs(name: string, select: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `CREATE OR REPLACE TABLE ${name} AS ${select}`
+    : `CREATE TABLE ${name} ENGINE = Memory AS ${select}`;
+}
+
+/**
+ * String similarity in [0, 1] used only to pre-select referrals for the exact scorer in
+ * TypeScript. DuckDB's Jaro–Winkler (rapidfuzz) is never below the scorer's where the scorer
+ * reaches 0.75 (see sql-fns.test.ts), and its Levenshtein is the same distance. ClickHouse 18.16
+ * has neither: there it returns 1, so every pair goes to the scorer (slower, still exact).
+ */
+export function similaritySql(
+  a: string,
+  b: string,
+  measure: 'jaro-winkler' | 'levenshtein',
+  d: Dialect = 'duckdb',
+): string {
+  if (d !== 'duckdb') return '1';
+  return measure === 'levenshtein'
+    ? `(1 - levenshtein(${a}, ${b}) / greatest(length(${a}), length(${b}), 1))`
+    : `jaro_winkler_similarity(${a}, ${b})`;
+}
+
+/** Whether a text has a character outside ASCII (such values skip the SQL pre-selection). */
+export function nonAscii(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `regexp_matches(${expr}, '[^\\x00-\\x7F]')`
+    : `match(${expr}, '[^\\\\x00-\\\\x7F]')`;
+}
+
+/** Text extracted by the first group of a regular expression ('' when it does not match). */
+export function regexpGroup(expr: string, pattern: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `regexp_extract(${expr}, ${literal(pattern)}, 1)`
+    : `extract(${expr}, ${literal(pattern, d)})`;
+}
+
+/** Every match of a regular expression replaced. */
+export function regexpReplaceAll(expr: string, pattern: string, by: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `regexp_replace(${expr}, ${literal(pattern)}, ${literal(by)}, 'g')`
+    : `replaceRegexpAll(${expr}, ${literal(pattern, d)}, ${literal(by, d)})`;
+}
