@@ -21,10 +21,25 @@ export function dedupeKeyExpr(k: string): string {
  * need the exact dedupe (window functions), which keeps that step small on large sources; a hash
  * collision only adds a candidate, which the exact dedupe then keeps.
  */
-export function dedupeCandidatesSql(input: string, keys: string[], timeKey?: string): string {
+export function dedupeCandidatesSql(
+  input: string,
+  keys: string[],
+  timeKey?: string,
+  hashes?: string,
+): string {
+  const h = dedupeHashExpr(keys, timeKey);
+  return `SELECT * FROM ${input} WHERE ${h} IN (${hashes ? `SELECT h FROM ${hashes}` : duplicateHashesSql(input, keys, timeKey)})`;
+}
+
+/** The hash of a row's non-time dedupe keys. */
+export function dedupeHashExpr(keys: string[], timeKey?: string): string {
   const plain = keys.filter((k) => k !== timeKey).map(dedupeKeyExpr);
-  const h = plain.length ? `hash(${plain.join(', ')})` : '0';
-  return `SELECT * FROM ${input} WHERE ${h} IN (SELECT ${h} FROM ${input} GROUP BY 1 HAVING count(*) > 1)`;
+  return plain.length ? `hash(${plain.join(', ')})` : '0';
+}
+
+/** Key hashes seen more than once: the only groups that can hold a duplicate (one pass). */
+export function duplicateHashesSql(input: string, keys: string[], timeKey?: string): string {
+  return `SELECT h FROM (SELECT ${dedupeHashExpr(keys, timeKey)} AS h FROM ${input}) GROUP BY h HAVING count(*) > 1`;
 }
 
 export function dedupeSql(

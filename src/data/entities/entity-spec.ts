@@ -73,4 +73,9 @@ export interface EntitySpec {
   emptySelect(): string;
   /** Output columns dropped after dedupe besides the bookkeeping ones (e.g. raw text kept for reasons). */
   internal?: readonly string[];
+  /**
+   * True when the source's columns are already of the canonical types (typed Parquet, a database
+   * table): its normalizing SELECT is cheap, so it is staged as a view instead of a copy.
+   */
+  readsTyped?(b: SourceBinding): boolean;
 }

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { RejectedRow, RowAccounting } from '../../contracts/index.ts';
 import type { Engine } from '../engine.ts';
 import { ratesTableSql, type RateSpec } from '../normalize/index.ts';
-import { quoteIdent as ident } from '../sql-text.ts';
+import { literal, quoteIdent as ident } from '../sql-text.ts';
 import type { SourceLoad } from '../source-spec.ts';
-import { dedupeCandidatesSql, dedupeSql } from './dedupe-sql.ts';
+import { dedupeCandidatesSql, dedupeSql, duplicateHashesSql } from './dedupe-sql.ts';
 import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 
 /** A source ready for normalization: its binding to an entity and what loading it produced. */
@@ -45,6 +45,9 @@ export async function normalizeEntities(
     const parts = sources.filter((s) => s.binding.entity === spec.name);
     out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out);
   }
+  for (const s of sources)
+    if (!specs.find((x) => x.name === s.binding.entity)?.readsTyped?.(s.binding))
+      await dropIfTable(engine, s.binding.rawTable);
   out.rejects.sort(
     (a, b) => a.source.localeCompare(b.source) || a.file.localeCompare(b.file) || a.row - b.row,
   );
@@ -67,29 +70,34 @@ async function normalizeOne(
   const staged: string[] = [];
   for (const p of parts) {
     const stg = ident(`stg_${p.binding.rawTable}`);
-    await engine.exec(`CREATE OR REPLACE TABLE ${stg} AS ${spec.select(p.binding, settings)}`);
+    // typed sources are staged as views (no copy of a large Parquet file or table); text sources
+    // are parsed once into a table (their raw copy is dropped once every entity is accounted for)
+    if (spec.readsTyped?.(p.binding))
+      await engine.exec(`CREATE OR REPLACE VIEW ${stg} AS ${spec.select(p.binding, settings)}`);
+    else await engine.exec(`CREATE OR REPLACE TABLE ${stg} AS ${spec.select(p.binding, settings)}`);
     staged.push(`SELECT * FROM ${stg}`);
   }
   const all = ident(`all_${spec.name}`);
   const ded = ident(`ded_${spec.name}`);
-  await engine.exec(
-    staged.length === 1
-      ? `CREATE OR REPLACE VIEW ${all} AS ${staged[0]}`
-      : `CREATE OR REPLACE TABLE ${all} AS ${staged.join(' UNION ALL BY NAME ')}`,
-  );
+  await engine.exec(`CREATE OR REPLACE VIEW ${all} AS ${staged.join(' UNION ALL BY NAME ')}`);
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
   const valid = `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`;
-  // The exact dedupe (window functions) runs on the rows that may have a duplicate only.
+  // One pass finds the key hashes seen twice; only their rows get the exact dedupe (window
+  // functions), and a source without any skips it.
+  const dupHashes = ident(`dup_${spec.name}`);
   await engine.exec(
-    `CREATE OR REPLACE TABLE ${ded} AS ${dedupeSql(
-      `(${dedupeCandidatesSql(valid, keys, spec.dedupe.timeKey)})`,
-      keys,
-      {
-        timeKey: spec.dedupe.timeKey,
-        toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
-      },
-    )}`,
+    `CREATE OR REPLACE TEMP TABLE ${dupHashes} AS ${duplicateHashesSql(valid, keys, spec.dedupe.timeKey)}`,
+  );
+  const [{ n: candidates }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${dupHashes}`);
+  const input = Number(candidates)
+    ? `(${dedupeCandidatesSql(valid, keys, spec.dedupe.timeKey, dupHashes)})`
+    : `(SELECT * FROM ${valid} WHERE false)`;
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${ded} AS ${dedupeSql(input, keys, {
+      timeKey: spec.dedupe.timeKey,
+      toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
+    })}`,
   );
   const drop = [...BOOKKEEPING, ...(spec.internal ?? [])].map((x) => ident(x)).join(', ');
   const [{ dups }] = await engine.query<{ dups: number }>(
@@ -160,6 +168,14 @@ async function account(
   );
   for (const r of dups)
     out.duplicates.push({ source: r._source, kept_source: r._kept_source, rows: Number(r.n) });
+}
+
+/** Drops a loaded raw table once it is staged (a view over a file stays: it holds no rows). */
+async function dropIfTable(engine: Engine, name: string): Promise<void> {
+  const [row] = await engine.query<{ t: string }>(
+    `SELECT table_type AS t FROM information_schema.tables WHERE table_name = ${literal(name)}`,
+  );
+  if (row?.t === 'BASE TABLE') await engine.exec(`DROP TABLE ${ident(name)}`);
 }
 
 const rel = (base: string, file: string) =>

@@ -176,6 +176,11 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     oneOf: def.oneOf ?? [],
     dedupe: def.dedupe,
     internal: [],
+    readsTyped: (b) =>
+      entries.every(
+        ([n, d]) =>
+          !b.columns[n] || d.kind === 'id' || d.kind === 'text' || nativeColumn(b, n, d) !== undefined,
+      ),
     select(b, s) {
       // typed source columns keep their own value as the "raw" one (cast to text only in a reason)
       const parsed = entries.map(
