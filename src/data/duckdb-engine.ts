@@ -2,7 +2,15 @@
  * The embedded default engine: DuckDB in-process, in memory or on a file. Only the built-in
  * extensions (parquet, json, icu) are used; nothing is installed or downloaded at run time.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBListVector,
+  DuckDBTypeId,
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  type DuckDBResult,
+  type DuckDBType,
+} from '@duckdb/node-api';
 import { GtmError } from '../errors/index.ts';
 import { plainValueConverter } from './duckdb-value.ts';
 import type { Engine, Row } from './engine.ts';
@@ -15,10 +23,27 @@ export interface DuckDbOptions {
   threads?: number;
   /** DuckDB's `memory_limit`, e.g. `'2GB'`. */
   memoryLimit?: string;
+  /** Where DuckDB spills what does not fit in `memoryLimit` (default: next to a database file, or none). */
+  tempDirectory?: string;
 }
 
 /** A value the DuckDB appender takes; strings are cast by DuckDB to the column type. */
 export type AppendValue = string | number | boolean | bigint | null;
+
+/** An integer-list column, flattened: row r's items are `values[offsets[r] .. offsets[r + 1])`. */
+export interface IntListColumn {
+  offsets: Int32Array;
+  values: Int32Array;
+}
+
+/**
+ * A query result by columns: numeric columns as Float64Array (NULL → NaN; 64-bit integers beyond
+ * 2^53 lose precision), lists of integers (up to 32 bits) flattened. No object per row.
+ */
+export interface ColumnarResult {
+  rowCount: number;
+  columns: Record<string, Float64Array | IntListColumn>;
+}
 
 /** The DuckDB engine, with the bulk-append capability that source readers use. */
 export interface DuckDbEngine extends Engine {
@@ -28,6 +53,17 @@ export interface DuckDbEngine extends Engine {
    * INSERT statements, and no value ever becomes SQL text.
    */
   append(table: string, rows: readonly (readonly AppendValue[])[]): Promise<void>;
+  /**
+   * Runs a query and returns its columns as typed arrays, for results too large for row objects
+   * (e.g. hundreds of thousands of paths). Numeric and integer-list columns only. Lists must not be
+   * NULL (coalesce them to `[]` in the SQL: their validity is not read) and a NULL item inside a
+   * list is refused.
+   *
+   * @example
+   * const { columns } = await engine.queryColumns('SELECT [1, 2] AS path, 3.5 AS w');
+   * columns.w; // Float64Array [3.5]
+   */
+  queryColumns(sql: string): Promise<ColumnarResult>;
 }
 
 /** Whether an engine is the DuckDB engine (and so can `append`). */
@@ -59,6 +95,7 @@ export async function openDuckDb(opts: DuckDbOptions = {}): Promise<DuckDbEngine
     config.threads = String(opts.threads);
   }
   if (opts.memoryLimit !== undefined) config.memory_limit = opts.memoryLimit;
+  if (opts.tempDirectory !== undefined) config.temp_directory = opts.tempDirectory;
   let connection: DuckDBConnection;
   let instance: DuckDBInstance;
   try {
@@ -102,6 +139,10 @@ class DuckDbEngineImpl implements DuckDbEngine {
       const reader = await this.connection.runAndReadAll(sql);
       return reader.convertRowObjects(plainValueConverter) as T[];
     });
+  }
+
+  queryColumns(sql: string): Promise<ColumnarResult> {
+    return this.serial(sql, async () => readColumns(await this.connection.stream(sql), sql));
   }
 
   async describe(relation: string): Promise<{ name: string; type: string }[]> {
@@ -149,6 +190,126 @@ class DuckDbEngineImpl implements DuckDbEngine {
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
+
+const NUMERIC_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+]);
+/** List items read as plain numbers (no bigint), so they fit an Int32Array exactly. */
+const INT32_ITEMS = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+]);
+
+/**
+ * Reads a streamed result into typed arrays (see `queryColumns`): each chunk is fetched once and
+ * read column by column into small per-chunk arrays, joined at the end into arrays of the exact
+ * size, so the large arrays are written once and never regrown.
+ */
+async function readColumns(result: DuckDBResult, sql: string): Promise<ColumnarResult> {
+  const names = result.columnNames();
+  const types: DuckDBType[] = result.columnTypes();
+  const kinds = names.map((name, c) => {
+    const type = types[c];
+    if (type.typeId === DuckDBTypeId.LIST && INT32_ITEMS.has(type.valueType.typeId)) return 'list';
+    if (NUMERIC_TYPES.has(type.typeId)) return 'number';
+    throw new GtmError(
+      'INTERNAL',
+      `queryColumns reads numeric and integer-list columns; "${name}" is ${type.toString()}`,
+      { sql, hint: 'cast the column in the query (e.g. to DOUBLE or SMALLINT[])' },
+    );
+  });
+  // Per column, per chunk: numbers, or list lengths and items.
+  const parts: (Float64Array | { lengths: Int32Array; items: Int32Array })[][] = names.map(() => []);
+  let rowCount = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    rowCount += chunk.rowCount;
+    kinds.forEach((kind, c) =>
+      parts[c].push(kind === 'list' ? listPart(chunk, c, names[c], sql) : numberPart(chunk, c)),
+    );
+  }
+  const columns: ColumnarResult['columns'] = {};
+  names.forEach((name, c) => {
+    if (kinds[c] === 'number') {
+      const out = new Float64Array(rowCount);
+      let at = 0;
+      for (const part of parts[c] as Float64Array[]) {
+        out.set(part, at);
+        at += part.length;
+      }
+      columns[name] = out;
+      return;
+    }
+    const lists = parts[c] as { lengths: Int32Array; items: Int32Array }[];
+    let total = 0;
+    for (const part of lists) total += part.items.length;
+    const offsets = new Int32Array(rowCount + 1);
+    const values = new Int32Array(total);
+    let row = 0;
+    let at = 0;
+    for (const part of lists) {
+      values.set(part.items, at);
+      for (const len of part.lengths) offsets[++row] = at += len;
+    }
+    columns[name] = { offsets, values };
+  });
+  return { rowCount, columns };
+}
+
+function numberPart(chunk: DuckDBDataChunk, c: number): Float64Array {
+  const vector = chunk.getColumnVector(c);
+  const out = new Float64Array(chunk.rowCount);
+  for (let i = 0; i < out.length; i++) {
+    const v = vector.getItem(i);
+    out[i] = v === null ? NaN : Number(v);
+  }
+  return out;
+}
+
+function listPart(
+  chunk: DuckDBDataChunk,
+  c: number,
+  name: string,
+  sql: string,
+): { lengths: Int32Array; items: Int32Array } {
+  const lists = chunk.getColumnVector(c) as DuckDBListVector;
+  const child = lists.childVector;
+  const lengths = new Int32Array(chunk.rowCount);
+  let total = 0;
+  for (let i = 0; i < lengths.length; i++) total += lengths[i] = lists.getEntryLength(i);
+  const items = new Int32Array(total);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const from = lists.getEntryOffset(i);
+    const end = from + lengths[i];
+    for (let j = from; j < end; j++) {
+      const v = child.getItem(j);
+      if (v === null)
+        throw new GtmError('INTERNAL', `a NULL inside list column "${name}"`, {
+          sql,
+          hint: 'filter NULLs out of the list in the query',
+        });
+      items[at++] = v as number;
+    }
+  }
+  return { lengths, items };
 }
 
 function engineError(err: unknown, sql: string): GtmError {

@@ -32,7 +32,11 @@ function schemaValidator() {
     const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
     // each monitoring command keeps its part of the schema in its own file (gtm.<part>.schema.json)
     for (const part of SCHEMA_PARTS)
-      ajv.addSchema(JSON.parse(readFileSync(fileURLToPath(new URL(`./gtm.${part}.schema.json`, import.meta.url)), 'utf8')));
+      ajv.addSchema(
+        JSON.parse(
+          readFileSync(fileURLToPath(new URL(`./gtm.${part}.schema.json`, import.meta.url)), 'utf8'),
+        ),
+      );
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
   }
   return validator;
@@ -410,7 +414,13 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     engine:
       r.engine?.kind === 'clickhouse'
         ? { kind: 'clickhouse', url: r.engine.url, database: r.engine.database }
-        : { kind: 'duckdb', path: r.engine?.path, threads: r.engine?.threads },
+        : {
+            kind: 'duckdb',
+            path: r.engine?.path,
+            threads: r.engine?.threads,
+            memory_limit: r.engine?.memory_limit,
+            temp_directory: r.engine?.temp_directory,
+          },
     output: {
       reports_dir: r.output?.reports_dir ?? 'reports',
       plans_dir: r.output?.plans_dir ?? '.claude/plans',

@@ -77,7 +77,7 @@ export interface WorkspaceConfig {
   baseDir: string;
   configPath: string;
   engine:
-    | { kind: 'duckdb'; path?: string; threads?: number }
+    | { kind: 'duckdb'; path?: string; threads?: number; memory_limit?: string; temp_directory?: string }
     | { kind: 'clickhouse'; url: string; database?: string };
   output: {
     reports_dir: string;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { openDuckDb, type Engine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
@@ -29,6 +30,13 @@ async function open(ws: WorkspaceConfig, command: string): Promise<Engine> {
     return openDuckDb({
       path: ws.engine.path ? path.resolve(ws.baseDir, ws.engine.path) : undefined,
       threads: ws.engine.threads,
+      // a memory limit needs somewhere to spill, or large joins fail instead of slowing down
+      memoryLimit: ws.engine.memory_limit,
+      tempDirectory: ws.engine.temp_directory
+        ? path.resolve(ws.baseDir, ws.engine.temp_directory)
+        : ws.engine.memory_limit
+          ? path.join(os.tmpdir(), 'gtm-duckdb-spill')
+          : undefined,
     });
   throw new GtmError('CONFIG', `${command} runs on the embedded DuckDB engine in this version`, {
     where: 'engine.kind',
