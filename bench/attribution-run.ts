@@ -1,6 +1,6 @@
 // One benchmark size in its own process, so peak RSS belongs to this size alone.
 import { attribute, MODEL_NAMES, preparePaths, type ModelName } from '../src/analyses/attribution/index.ts';
-import { buildPathSummary } from '../src/commands/attribute/build-path-summary.ts';
+import { buildPathColumns } from '../src/commands/attribute/build-path-summary.ts';
 import { openDuckDb } from '../src/data/index.ts';
 
 const file = process.argv[2];
@@ -12,11 +12,13 @@ await engine.query(`SELECT channel, count(*) FROM ${rel} GROUP BY channel`);
 const floorMs = performance.now() - t;
 // the cost of one sort of the touches by journey and time, materialized (what "near one sort" means)
 t = performance.now();
-await engine.exec(`CREATE TEMP TABLE sorted AS SELECT journey_id, ts, channel FROM ${rel} ORDER BY journey_id, ts`);
+await engine.exec(
+  `CREATE TEMP TABLE sorted AS SELECT journey_id, ts, channel FROM ${rel} ORDER BY journey_id, ts`,
+);
 const sortMs = performance.now() - t;
 await engine.exec('DROP TABLE sorted');
 const wall0 = performance.now();
-const built = await buildPathSummary(engine, rel, {
+const built = await buildPathColumns(engine, rel, {
   journey: 'journey_id',
   time: 'ts',
   channel: 'channel',
@@ -46,7 +48,7 @@ console.log(
   JSON.stringify({
     touches: Number(n),
     journeys: built.journeys,
-    distinct_paths: built.paths.length,
+    distinct_paths: built.paths.rows,
     floor_ms: floorMs,
     sort_ms: sortMs,
     engine_ms: built.timings.channels_ms + built.timings.paths_ms,

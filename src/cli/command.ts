@@ -1,6 +1,14 @@
 import type { AnyCommandDef, CommandManifest } from '../commands/kit/command-def.ts';
 import type { FlagSpec, FlagType } from '../commands/kit/flag-spec.ts';
+import { isRealDate } from '../commands/kit/check-flag-value.ts';
 import type { Output } from './output.ts';
+
+/** A real date (YYYY-MM-DD) or an ISO timestamp whose date part exists. */
+export function isAsOf(v: string): boolean {
+  if (isRealDate(v)) return true;
+  const m = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(v);
+  return Boolean(m && isRealDate(m[1]) && !Number.isNaN(Date.parse(v)));
+}
 
 export type { FlagSpec, FlagType };
 
@@ -58,6 +66,9 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
     type: 'string',
     placeholder: 'DATE',
     description: 'fix "now" (YYYY-MM-DD or ISO time) for reproducible runs',
+    example: '2026-11-15',
+    check: (v: string) =>
+      isAsOf(v) ? undefined : `is not a date: "${v}"; use YYYY-MM-DD or an ISO timestamp`,
   },
   { name: 'help', type: 'boolean', description: 'show help' },
 ];

@@ -34,7 +34,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     return await dispatch(argv, { cwd: opts.cwd ?? process.cwd(), env, out, streams });
   } catch (caught) {
     out.done();
-    const err = caught instanceof GtmError ? surfaceStageCause(caught) : caught;
+    const err = caught instanceof GtmError ? withHint(surfaceStageCause(caught)) : caught;
     if (err instanceof GtmError) {
       out.error(err.oneLine());
       if (verbose) {
@@ -45,12 +45,37 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       return err.exitCode;
     }
     const e = err as Error;
-    out.error(
-      `error[INTERNAL] ${e?.message ?? String(err)} — this is a bug in gtm; rerun with --verbose and report it`,
-    );
+    const bug = new GtmError('INTERNAL', e?.message ?? String(err), {
+      hint: 'this is a bug in gtm; rerun with --verbose and report it',
+    });
+    out.error(bug.oneLine());
     if (verbose) out.error(String(e?.stack));
     return 1;
   }
+}
+
+/** What to do, for an error raised without a hint: every line the user sees ends with one. */
+const DEFAULT_HINTS: Record<string, string> = {
+  USAGE: 'run the command with --help to see its flags',
+  CONFIG: 'fix gtm.yaml (`gtm doctor` checks it)',
+  INPUT: 'check the file or source named here',
+  DATA: 'check the rows named here',
+  ENGINE: 'rerun with --verbose to see the SQL',
+  STAGE: 'see the plan record: gtm plans show latest',
+  IO: 'check that the path is writable',
+};
+
+function withHint(err: GtmError): GtmError {
+  if (err.hint || !DEFAULT_HINTS[err.code]) return err;
+  const out = new GtmError(err.code, err.message, {
+    where: err.where,
+    hint: DEFAULT_HINTS[err.code],
+    cause: err.cause,
+    sql: err.sql,
+    retriable: err.retriable,
+  });
+  out.stack = err.stack;
+  return out;
 }
 
 /**

@@ -24,6 +24,12 @@ export interface CsvLayout {
   shifts: { record: number; delta: number }[];
   /** A quoted value still open at the end of the file: everything after it is one record. */
   openQuote?: { record: number; line: number; offset: number };
+  /**
+   * The first line (1-based) that ends differently from the first line (`\n`, `\r\n`, `\r`),
+   * outside quoted values. DuckDB numbers such files differently from a text editor (and may give
+   * up on them), so readers refuse them.
+   */
+  mixedLineEndings?: { line: number; first: string; then: string };
 }
 
 const LF = 0x0a;
@@ -56,6 +62,14 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
   let recordStartOffset = 0;
   const blankRecords: number[] = [];
   const shifts: { record: number; delta: number }[] = [];
+  // Line endings outside quotes: the first kind seen, and where another kind first appears.
+  let firstEnding: string | undefined;
+  let mixed: CsvLayout['mixedLineEndings'];
+  let crOutside = false; // a CR ended a record: CRLF or a lone CR, decided by the next byte
+  const ending = (kind: string, at: number) => {
+    firstEnding ??= kind;
+    if (kind !== firstEnding && !mixed) mixed = { line: at, first: firstEnding, then: kind };
+  };
 
   // Fields of record 1, kept as bytes until the record ends.
   let firstRecord: string[] | null = null;
@@ -77,6 +91,10 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
     }
     for (let i = start; i < chunk.length; i++, offset++) {
       const b = chunk[i];
+      if (crOutside) {
+        crOutside = false;
+        ending(b === LF ? '\\r\\n' : '\\r', line - 1);
+      }
       if (lastWasCR && b === LF) {
         lastWasCR = false; // the LF of a CRLF already counted at the CR
         continue;
@@ -95,6 +113,8 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
         atRecordStart = false;
         atFieldStart = true;
         if (isBreak) {
+          if (b === LF) ending('\\n', line);
+          else crOutside = true;
           blankRecords.push(record);
           if (record === 1) finishFirstRecord();
           line++;
@@ -128,6 +148,8 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
           field = [];
         }
       } else if (isBreak) {
+        if (b === LF) ending('\\n', line);
+        else crOutside = true;
         if (record === 1) finishFirstRecord();
         line++;
         atRecordStart = true;
@@ -140,6 +162,7 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
       }
     }
   }
+  if (crOutside) ending('\\r', line - 1);
   if (record === 1 && firstRecord === null) finishFirstRecord();
   const layout: CsvLayout = {
     sha256: hash.digest('hex'),
@@ -150,6 +173,7 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
   };
   if (inQuote && !quotePending)
     layout.openQuote = { record, line: recordStartLine, offset: recordStartOffset };
+  if (mixed) layout.mixedLineEndings = mixed;
   return layout;
 }
 

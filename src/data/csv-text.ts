@@ -1,14 +1,15 @@
 /**
- * CSV writing (RFC 4180) with spreadsheet-formula neutralisation: a cell that starts with `=`, `+`,
- * `-`, `@`, a tab or a carriage return gets a leading apostrophe, so that a value copied from an
- * input file (a reject's raw line, a campaign name) cannot run as a formula when someone opens the
- * file in a spreadsheet (OWASP "CSV injection").
+ * CSV writing (RFC 4180) with spreadsheet-formula neutralisation: a text cell that starts with `=`,
+ * `+`, `-`, `@`, a tab or a carriage return (and is not a plain number) gets a leading apostrophe,
+ * so that a value copied from an input file (a reject's raw line, a campaign name) cannot run as a
+ * formula when someone opens the file in a spreadsheet (OWASP "CSV injection"). The rule itself is
+ * `neutralizeCsvText`, shared by every CSV gtm writes.
  */
+import { neutralizeCsvText } from '../analyses/instrumentation/csv-cell.ts';
 
 /** A value a CSV cell can hold. `null`/`undefined` become an empty cell. */
 export type CsvValue = string | number | bigint | boolean | Date | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
@@ -26,7 +27,7 @@ export function csvCell(value: CsvValue): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   const text = value instanceof Date ? value.toISOString() : value;
-  const safe = FORMULA_START.test(text) ? `'${text}` : text;
+  const safe = neutralizeCsvText(text);
   return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

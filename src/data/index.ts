@@ -33,13 +33,7 @@ export type {
   SourceReject,
 } from './source-spec.ts';
 export { PROVENANCE_COLUMNS } from './source-spec.ts';
-export {
-  reconcile,
-  writeRejects,
-  REJECT_COLUMNS,
-  type RowAccounting,
-  type RejectRecord,
-} from './row-accounting.ts';
+export { reconcile, REJECT_COLUMNS, type RowAccounting, type RejectRecord } from './row-accounting.ts';
 export { csvCell, csvRow, toCsv, type CsvValue } from './csv-text.ts';
 export { fileRelationSql } from './file-relation.ts';
 export {

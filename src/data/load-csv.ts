@@ -12,6 +12,7 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { GtmError } from '../errors/index.ts';
+import { duckDbMessage } from './duckdb-engine.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
 import type { DuckDbEngine } from './duckdb-engine.ts';
 import { combineFingerprints } from './fingerprint.ts';
@@ -42,7 +43,20 @@ export async function loadCsv(
   const delimiter = csvDelimiter(spec);
   const header = spec.header ?? true;
   const layouts: CsvLayout[] = [];
-  for (const file of resolved.files) layouts.push(await scanCsvLayout(file, delimiter));
+  for (const file of resolved.files) {
+    const layout = await scanCsvLayout(file, delimiter);
+    const mixed = layout.mixedLineEndings;
+    if (mixed)
+      throw new GtmError(
+        'INPUT',
+        `line endings change from ${mixed.first} to ${mixed.then} at line ${mixed.line}`,
+        {
+          where: `${file}:${mixed.line}`,
+          hint: 'convert the file to one kind of line ending (e.g. dos2unix), so every row can be numbered',
+        },
+      );
+    layouts.push(layout);
+  }
 
   const perFile = layouts.map((layout, i) => fileColumns(layout, header, resolved.files[i]));
   const allColumns: string[] = [];
@@ -110,12 +124,16 @@ async function loadOneFile(
   const shifts = tempName('csv_shifts');
   try {
     const columnsStruct = `{${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`;
-    await engine.exec(
-      `CREATE TABLE ${quoteIdent(stage)} AS SELECT * FROM read_csv(${literal(file)}, ` +
-        `columns = ${columnsStruct}, header = ${opts.header}, delim = ${literal(opts.delimiter)}, ` +
-        `quote = '"', escape = '"', auto_detect = false, allow_quoted_nulls = false, ` +
-        `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scans)})`,
-    );
+    await engine
+      .exec(
+        `CREATE TABLE ${quoteIdent(stage)} AS SELECT * FROM read_csv(${literal(file)}, ` +
+          `columns = ${columnsStruct}, header = ${opts.header}, delim = ${literal(opts.delimiter)}, ` +
+          `quote = '"', escape = '"', auto_detect = false, allow_quoted_nulls = false, ` +
+          `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scans)})`,
+      )
+      .catch((err: unknown) => {
+        throw unparsableCsv(err, file);
+      });
     const [{ n: accepted }] = await engine.query<{ n: number }>(
       `SELECT count(*) AS n FROM ${quoteIdent(stage)}`,
     );
@@ -124,19 +142,11 @@ async function loadOneFile(
     );
     const byRecord = groupRejects(raw);
 
-    // Every record is the header, a blank line, loaded, or rejected: check before numbering.
-    const excluded = new Set<number>(layout.blankRecords);
-    if (opts.header) excluded.add(1);
-    for (const record of byRecord.keys()) excluded.add(record);
-    const expected = layout.records - excluded.size;
-    if (accepted !== expected) {
-      throw new GtmError('DATA', `cannot account for every line of ${file}`, {
-        where: file,
-        hint:
-          `the file has ${layout.records - (opts.header ? 1 : 0)} records (blank lines included), DuckDB loaded ` +
-          `${accepted} and rejected ${byRecord.size}; this is a bug in gtm, please report it with the file`,
-      });
-    }
+    // With one column DuckDB reads a blank line as a row holding NULL (an empty value would be ''
+    // here: quoted nulls are off): such rows are numbered with the others, then dropped.
+    const blanksLoaded =
+      columns.length === 1 ? layout.blankRecords.filter((r) => !(opts.header && r === 1)) : [];
+    const excluded = checkAccounting(file, layout, byRecord, accepted, opts.header, blanksLoaded.length > 0);
 
     await insertNumbered(engine, {
       stage,
@@ -147,10 +157,57 @@ async function loadOneFile(
       shift: shiftSteps(layout.shifts),
       scratch: [gaps, shifts],
     });
-    return { accepted, rejects: await describeRejects(file, layout, byRecord) };
+    if (blanksLoaded.length) {
+      const lines = blanksLoaded.map((r) => applySteps(r, shiftSteps(layout.shifts)));
+      await engine.exec(
+        `DELETE FROM ${opts.target} WHERE source_file = ${literal(file)} AND source_row IN (${lines.join(', ')})`,
+      );
+    }
+    return {
+      accepted: accepted - blanksLoaded.length,
+      rejects: await describeRejects(file, layout, byRecord),
+    };
   } finally {
     await dropTables(engine, [stage, rejectsTable, scans, gaps, shifts]);
   }
+}
+
+/**
+ * Every record is the header, a blank line, loaded, or rejected: checked before numbering. Returns
+ * the records not loaded (header, blank lines unless `blanksLoaded`, rejects), whose line numbers
+ * the loaded rows skip.
+ */
+function checkAccounting(
+  file: string,
+  layout: CsvLayout,
+  byRecord: Map<number, RawReject[]>,
+  accepted: number,
+  header: boolean,
+  blanksLoaded: boolean,
+): Set<number> {
+  const excluded = new Set<number>(blanksLoaded ? [] : layout.blankRecords);
+  if (header) excluded.add(1);
+  for (const record of byRecord.keys()) excluded.add(record);
+  const expected = layout.records - excluded.size;
+  if (accepted !== expected && byRecord.size > 0) {
+    // DuckDB recovered from a malformed record differently from how the layout scan reads it
+    // (a quote inside a value, text after a closing quote): the lines after it cannot be
+    // numbered for sure, so the file is refused at the first such record.
+    const first = applySteps(Math.min(...byRecord.keys()), shiftSteps(layout.shifts));
+    throw new GtmError('INPUT', 'a malformed record makes the rows after it impossible to number', {
+      where: `${file}:${first}`,
+      hint: 'fix the quotes on that line: a value holding a quote is quoted as a whole, the quote doubled ("say ""hi"" there"), and nothing follows its closing quote',
+    });
+  }
+  if (accepted !== expected) {
+    throw new GtmError('DATA', `cannot account for every line of ${file}`, {
+      where: file,
+      hint:
+        `the file has ${layout.records - (header ? 1 : 0)} records (blank lines included), DuckDB loaded ` +
+        `${accepted} and rejected ${byRecord.size}; this is a bug in gtm, please report it with the file`,
+    });
+  }
+  return excluded;
 }
 
 /**
@@ -283,7 +340,10 @@ async function readFrom(file: string, offset: number): Promise<string> {
 function representative(list: RawReject[]): RawReject[] {
   const found = (r: RawReject) => Number(/Found: (\d+)/.exec(r.error_message)?.[1] ?? Infinity);
   const missing = list.filter((r) => r.error_type === 'MISSING COLUMNS').sort((a, b) => found(a) - found(b));
-  return [...missing.slice(0, 1), ...list.filter((r) => r.error_type !== 'MISSING COLUMNS')];
+  // DuckDB reports a line with k extra fields k times (found n+1, n+2, …): the last count is the line's.
+  const tooMany = list.filter((r) => r.error_type === 'TOO MANY COLUMNS').sort((a, b) => found(b) - found(a));
+  const other = list.filter((r) => r.error_type !== 'MISSING COLUMNS' && r.error_type !== 'TOO MANY COLUMNS');
+  return [...missing.slice(0, 1), ...tooMany.slice(0, 1), ...other];
 }
 
 /** DuckDB's reject types in words a spreadsheet user understands. */
@@ -308,10 +368,51 @@ export function rejectReason(type: string, message: string): string {
   }
 }
 
+/**
+ * DuckDB gave up on the whole file (rather than rejecting records): in practice line endings of
+ * more than one kind (`\n` and `\r\n` mixed in one file). The user's file, so INPUT naming it.
+ */
+function unparsableCsv(err: unknown, file: string): unknown {
+  if (!(err instanceof GtmError) || err.code !== 'ENGINE') return err;
+  const reason = duckDbMessage(err).split(/\. Possible fixes|\. file = /)[0];
+  return new GtmError('INPUT', `cannot parse the file as CSV (${reason})`, {
+    where: file,
+    hint: 'use one kind of line ending throughout (\\n or \\r\\n) and close every quote; re-export it as UTF-8 CSV',
+    cause: err,
+  });
+}
+
 function trimRaw(text: string | null): string | undefined {
   if (text === null) return undefined;
   const t = text.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
   return t.length > MAX_RAW_LENGTH ? `${t.slice(0, MAX_RAW_LENGTH)}…` : t;
+}
+
+/**
+ * Refuses column names SQL cannot carry (a NUL character): the file's problem, so INPUT naming it
+ * and the column's position, rather than a failure deep in the engine. Used by every file reader.
+ */
+export function assertColumnNames(names: readonly string[], where: string): void {
+  const nul = names.findIndex((n) => n.includes('\0'));
+  if (nul >= 0)
+    throw new GtmError(
+      'INPUT',
+      `column ${nul + 1} has a name with a NUL character (${JSON.stringify(names[nul])})`,
+      {
+        where,
+        hint: 'rename the column; NUL bytes usually mean the file is binary or in UTF-16, so re-export it as UTF-8',
+      },
+    );
+  const broken = names.findIndex((n) => /[\r\n]/.test(n));
+  if (broken >= 0)
+    throw new GtmError(
+      'INPUT',
+      `column ${broken + 1} has a name with a line break (${JSON.stringify(names[broken].slice(0, 60))})`,
+      {
+        where,
+        hint: 'a quote in the header is probably never closed; fix the header line',
+      },
+    );
 }
 
 function fileColumns(layout: CsvLayout, header: boolean, file: string): string[] {
@@ -323,12 +424,27 @@ function fileColumns(layout: CsvLayout, header: boolean, file: string): string[]
       hint: 'remove the blank first line, or set header: false and map the columns by position',
     });
   }
+  assertColumnNames(layout.firstRecord, `${file}:1`);
   const seen = new Map<string, number>();
+  const named = new Map<string, number>();
   return layout.firstRecord.map((raw, i) => {
     const base = raw.trim() === '' ? `column${i + 1}` : raw;
-    // DuckDB column names are case-insensitive: `Id` and `id` would collide.
-    const n = (seen.get(base.toLowerCase()) ?? 0) + 1;
-    seen.set(base.toLowerCase(), n);
+    // DuckDB column names are case-insensitive: `Id` and `id` would collide. Two header cells of
+    // one name are refused: a mapping to that name would silently read one of them.
+    const key = base.toLowerCase();
+    const first = named.get(key);
+    if (raw.trim() !== '' && first !== undefined)
+      throw new GtmError(
+        'INPUT',
+        `the header names column "${raw}" twice (columns ${first + 1} and ${i + 1}; names ignore case)`,
+        {
+          where: `${file}:1`,
+          hint: 'rename one of them in the file, so a mapping can say which one it means',
+        },
+      );
+    if (raw.trim() !== '') named.set(key, i);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
     return n === 1 ? base : `${base}_${n}`;
   });
 }

@@ -19,7 +19,7 @@ import { GtmError } from '../errors/index.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
 import { duckDbMessage, type DuckDbEngine } from './duckdb-engine.ts';
 import { combineFingerprints, sha256File } from './fingerprint.ts';
-import { MAX_RAW_LENGTH } from './load-csv.ts';
+import { assertColumnNames, MAX_RAW_LENGTH } from './load-csv.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';
 import type { FileSourceSpec, SourceLoad, SourceReject } from './source-spec.ts';
 import { literal, quoteIdent } from './sql-text.ts';
@@ -83,18 +83,32 @@ async function loadNdjson(
           throw unreadableJson(spec, resolved.files, err);
         });
       const cols = (await engine.describe(stage)).filter((c) => c.name !== FILE_KEY && c.name !== ROW_KEY);
+      assertColumnNames(
+        cols.map((c) => c.name),
+        resolved.files.length === 1 ? resolved.files[0] : `sources.${spec.name}`,
+      );
       assertNoReservedColumns(
         cols.map((c) => c.name),
         spec.name,
         resolved.files[0],
       );
       const fileNames = `(VALUES ${resolved.files.map((f, i) => `(${i}, ${literal(f)})`).join(', ')}) f(i, path)`;
-      await engine.exec(
-        `CREATE OR REPLACE TABLE ${target} AS SELECT ${cols.map(plainColumn).join(', ')}${cols.length ? ', ' : ''}` +
-          `f.path AS source_file, s.${quoteIdent(ROW_KEY)}::BIGINT AS source_row ` +
-          `FROM ${quoteIdent(stage)} s JOIN ${fileNames} ON s.${quoteIdent(FILE_KEY)} = f.i ` +
-          `ORDER BY s.${quoteIdent(FILE_KEY)}, s.${quoteIdent(ROW_KEY)}`,
-      );
+      await engine
+        .exec(
+          `CREATE OR REPLACE TABLE ${target} AS SELECT ${cols.map(plainColumn).join(', ')}${cols.length ? ', ' : ''}` +
+            `f.path AS source_file, s.${quoteIdent(ROW_KEY)}::BIGINT AS source_row ` +
+            `FROM ${quoteIdent(stage)} s JOIN ${fileNames} ON s.${quoteIdent(FILE_KEY)} = f.i ` +
+            `ORDER BY s.${quoteIdent(FILE_KEY)}, s.${quoteIdent(ROW_KEY)}`,
+        )
+        .catch((err: unknown) => {
+          // Every line parsed as JSON, but DuckDB cannot type the rows together (a key spelled with
+          // an invisible character next to the plain one, a key holding values of clashing shapes).
+          throw new GtmError('INPUT', `cannot read the rows as one table: ${duckDbMessage(err)}`, {
+            where: resolved.files.length === 1 ? resolved.files[0] : `sources.${spec.name}.path`,
+            hint: 'spell each key the same way in every line (no invisible characters) and give it one kind of value',
+            cause: err,
+          });
+        });
     }
   } finally {
     await dropTables(engine, [stage]);
@@ -209,6 +223,10 @@ async function loadJsonArrays(
         throw unreadableJson(spec, resolved.files, err);
       });
     const cols = (await engine.describe(stage)).filter((c) => c.name !== FILE_KEY);
+    assertColumnNames(
+      cols.map((c) => c.name),
+      resolved.files.length === 1 ? resolved.files[0] : `sources.${spec.name}`,
+    );
     assertNoReservedColumns(
       cols.map((c) => c.name),
       spec.name,

@@ -7,6 +7,7 @@ import { GtmError } from '../errors/index.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
 import { duckDbMessage, type DuckDbEngine } from './duckdb-engine.ts';
 import { combineFingerprints, sha256File } from './fingerprint.ts';
+import { assertColumnNames } from './load-csv.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';
 import type { FileSourceSpec, SourceLoad } from './source-spec.ts';
 import { literal, quoteIdent } from './sql-text.ts';
@@ -30,6 +31,7 @@ export async function loadParquet(
       throw unreadableParquet(spec, resolved.files, err);
     });
   const own = columns.map((c) => c.column_name).filter((c) => c !== FILE_KEY && c !== 'file_row_number');
+  assertColumnNames(own, resolved.files.length === 1 ? resolved.files[0] : `sources.${spec.name}`);
   assertNoReservedColumns(own, spec.name, resolved.files[0]);
   await engine
     .exec(

@@ -82,17 +82,17 @@ describe('CSV', () => {
   });
 
   it('numbers rows by physical line across CRLF, quoted line breaks, blank lines and a BOM', async () => {
-    const text = '\uFEFFid,name,name\r\n1,"a\r\nb",x\r\n\r\n2,bad\r\n3,"say ""hi""",y\r\n4,,\r\n';
+    const text = '\uFEFFid,name,note\r\n1,"a\r\nb",x\r\n\r\n2,bad\r\n3,"say ""hi""",y\r\n4,,\r\n';
     const path = await fx.write('crlf.csv', text);
     const load = await loadSource(engine, file('crlf.csv'), 'raw_crlf');
-    expect(load.columns.map((c) => c.name)).toEqual(['id', 'name', 'name_2']);
+    expect(load.columns.map((c) => c.name)).toEqual(['id', 'name', 'note']);
     expect(load.rejects).toEqual([
       { row: 5, file: path, reason: 'expected 3 columns, found 2', raw: '2,bad' },
     ]);
     expect(await rows('raw_crlf')).toEqual([
-      { id: '1', name: 'a\r\nb', name_2: 'x', source_file: path, source_row: 2 },
-      { id: '3', name: 'say "hi"', name_2: 'y', source_file: path, source_row: 6 },
-      { id: '4', name: null, name_2: null, source_file: path, source_row: 7 },
+      { id: '1', name: 'a\r\nb', note: 'x', source_file: path, source_row: 2 },
+      { id: '3', name: 'say "hi"', note: 'y', source_file: path, source_row: 6 },
+      { id: '4', name: null, note: null, source_file: path, source_row: 7 },
     ]);
   });
 

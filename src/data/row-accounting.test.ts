@@ -1,8 +1,6 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GtmError } from '../errors/index.ts';
-import { makeFixtureDir, type FixtureDir } from '../../test/helpers/fixture-dir.ts';
-import { reconcile, writeRejects } from './row-accounting.ts';
+import { reconcile } from './row-accounting.ts';
 
 describe('reconcile', () => {
   it.each([
@@ -43,40 +41,5 @@ describe('reconcile', () => {
     expect(() =>
       reconcile({ source: 'crm', rows_in: 1.5, accepted: 1.5, deduplicated: 0, rejected: 0 }),
     ).toThrow(GtmError);
-  });
-});
-
-describe('writeRejects', () => {
-  let fx: FixtureDir;
-  beforeEach(async () => {
-    fx = await makeFixtureDir();
-  });
-  afterEach(() => fx.remove());
-
-  it('writes source,file,row,reason,raw with formula cells neutralised, creating the directory', async () => {
-    const path = fx.path('reports/run-1/rejects.csv');
-    await writeRejects(path, [
-      { source: 'crm', file: '/data/deals.csv', row: 3, reason: 'expected 3 columns, found 2', raw: '2,bob' },
-      {
-        source: 'crm',
-        file: '/data/deals.csv',
-        row: 9,
-        reason: 'invalid JSON',
-        raw: '=HYPERLINK("http://evil")',
-      },
-      { source: 'pg', row: 1, reason: '-negative' },
-    ]);
-    expect(await readFile(path, 'utf8')).toBe(
-      'source,file,row,reason,raw\n' +
-        'crm,/data/deals.csv,3,"expected 3 columns, found 2","2,bob"\n' +
-        `crm,/data/deals.csv,9,invalid JSON,"'=HYPERLINK(""http://evil"")"\n` +
-        "pg,,1,'-negative,\n",
-    );
-    expect(await readdir(fx.path('reports/run-1'))).toEqual(['rejects.csv']); // no temp file left
-  });
-
-  it('fails with IO when the path cannot be written', async () => {
-    await fx.write('blocker', 'a file where a directory should be');
-    await expect(writeRejects(fx.path('blocker/rejects.csv'), [])).rejects.toMatchObject({ code: 'IO' });
   });
 });

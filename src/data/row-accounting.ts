@@ -2,10 +2,7 @@
  * Every input row ends in exactly one bucket — accepted, deduplicated, or rejected with a reason —
  * and the counts are checked before a stage may succeed (ARCHITECTURE.md, "Data flow of one run").
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { GtmError } from '../errors/index.ts';
-import { toCsv } from './csv-text.ts';
 import type { RowAccounting } from '../contracts/index.ts';
 import type { SourceReject } from './source-spec.ts';
 
@@ -52,28 +49,3 @@ export function reconcile(a: RowAccounting): RowAccounting {
 export type RejectRecord = SourceReject & { source: string };
 
 export const REJECT_COLUMNS = ['source', 'file', 'row', 'reason', 'raw'] as const;
-
-/**
- * Writes rejects as CSV (`source,file,row,reason,raw`), cells neutralised against spreadsheet
- * formulas, atomically (temp file + rename). Creates the directory if needed.
- *
- * @example
- * await writeRejects('reports/track-source/run-1/rejects.csv', [
- *   { source: 'crm', file: 'deals.csv', row: 14, reason: 'expected 6 columns, found 5', raw: '=HYPERLINK(…)' },
- * ]); // raw is written as '=HYPERLINK(…)
- */
-export async function writeRejects(path: string, rejects: readonly RejectRecord[]): Promise<void> {
-  const text = toCsv(rejects, [...REJECT_COLUMNS]);
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, path);
-  } catch (err) {
-    throw new GtmError('IO', `cannot write rejects file ${path}: ${(err as Error).message}`, {
-      where: path,
-      hint: 'check that the output directory is writable',
-      cause: err,
-    });
-  }
-}

@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'IO' // writing outputs failed
   | 'INTERNAL';
 
+/** One line: runs of whitespace holding a line break (or any control character) become one space. */
+const flat = (text: string): string =>
+  text.replace(/\s*[\r\n\u0000-\u0008\u000b\u000c\u000e-\u001f\u2028\u2029]+\s*/g, ' ');
+
 /** Documented exit codes (README "Exit codes"). */
 export const EXIT_CODES: Record<ErrorCode, number> = {
   INTERNAL: 1,
@@ -58,11 +62,14 @@ export class GtmError extends Error {
     return EXIT_CODES[this.code];
   }
 
-  /** The one line a user sees. */
+  /**
+   * The one line a user sees. Line breaks inside the parts (a parser's message quoting the text
+   * around an error, a value read from a file) become spaces, so it stays one line.
+   */
   oneLine(): string {
-    const where = this.where ? ` ${this.where}:` : '';
-    const hint = this.hint ? ` — ${this.hint}` : '';
-    return `error[${this.code}]${where} ${this.message}${hint}`;
+    const where = this.where ? ` ${flat(this.where)}:` : '';
+    const hint = this.hint ? ` — ${flat(this.hint)}` : '';
+    return `error[${this.code}]${where} ${flat(this.message)}${hint}`;
   }
 }
 

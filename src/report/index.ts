@@ -27,7 +27,14 @@ export { mdEscape } from './md-escape.ts';
 export { formatValue } from './format-number.ts';
 export { toCsvTable, type CsvColumn } from './csv-table.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';
-export { snapshotPng, snapshotPngs, hasChromium, chromiumPath, type SnapshotOptions, type Shot } from './snapshot-png.ts';
+export {
+  snapshotPng,
+  snapshotPngs,
+  hasChromium,
+  chromiumPath,
+  type SnapshotOptions,
+  type Shot,
+} from './snapshot-png.ts';
 export * from './charts.ts';
 export {
   alertBlocks,

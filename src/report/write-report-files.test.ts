@@ -67,7 +67,7 @@ describe('writeReportFiles', () => {
       ]),
     );
     expect(err.message).toMatch(reason);
-    expect(err.hint).toMatch(/relative paths inside the report directory/);
+    expect(err.hint).toMatch(/relative paths inside the output folder/);
     await expect(readdir(dir)).rejects.toThrow(/ENOENT/);
     await expect(readdir(path.dirname(tmp))).resolves.not.toContain('escape.txt');
   });

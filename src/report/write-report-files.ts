@@ -9,13 +9,12 @@ export interface ReportFile {
   content: string | Uint8Array;
 }
 
-const HINT =
-  'report file names must be relative paths inside the report directory (no "..", no absolute paths)';
+const HINT = 'file names must be relative paths inside the output folder (no "..", no absolute paths)';
 
 /** Checks one name and returns its path segments; throws before anything is written. */
 function segmentsOf(name: string, dir: string): string[] {
   const refuse = (why: string) =>
-    new GtmError('IO', `refusing to write report file "${name}": ${why}`, { where: dir, hint: HINT });
+    new GtmError('IO', `refusing to write file "${name}": ${why}`, { where: dir, hint: HINT });
   if (typeof name !== 'string' || name.trim() === '') throw refuse('the name is empty');
   if (name.includes('\0')) throw refuse('the name contains a NUL character');
   if (path.isAbsolute(name) || path.win32.isAbsolute(name) || /^[A-Za-z]:/.test(name)) {
@@ -23,11 +22,36 @@ function segmentsOf(name: string, dir: string): string[] {
   }
   const segments = name.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) throw refuse('the name has no file part');
-  if (segments.some((s) => s === '..')) throw refuse('".." would leave the report directory');
+  if (segments.some((s) => s === '..')) throw refuse('".." would leave the output folder');
   const root = path.resolve(dir);
   const target = path.resolve(root, ...segments);
-  if (!target.startsWith(root + path.sep)) throw refuse('the path resolves outside the report directory');
+  if (!target.startsWith(root + path.sep)) throw refuse('the path resolves outside the output folder');
   return segments;
+}
+
+/**
+ * Creates the output folder one level at a time: Node's recursive mkdir can loop forever on
+ * special file systems (a path under /proc), while a plain mkdir fails at once with a clear code.
+ */
+async function makeRoot(root: string): Promise<void> {
+  const missing: string[] = [];
+  let d = root;
+  for (;;) {
+    const st = await lstat(d).catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? undefined : Promise.reject(e),
+    );
+    if (st) {
+      if (!st.isDirectory() && !st.isSymbolicLink())
+        throw Object.assign(new Error(`${d} is a file, not a folder`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.push(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing.reverse())
+    await mkdir(m).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
 }
 
 /** Creates each missing directory under `root`, refusing to go through a symbolic link. */
@@ -42,12 +66,12 @@ async function ensureDirs(root: string, dirs: string[], name: string): Promise<s
     if (!stat) {
       await mkdir(current);
     } else if (stat.isSymbolicLink()) {
-      throw new GtmError('IO', `refusing to write report file "${name}": "${part}" is a symbolic link`, {
+      throw new GtmError('IO', `refusing to write file "${name}": "${part}" is a symbolic link`, {
         where: current,
-        hint: 'remove the link or choose another report directory; report files are never written through links',
+        hint: 'remove the link or choose another folder; gtm never writes through links',
       });
     } else if (!stat.isDirectory()) {
-      throw new GtmError('IO', `cannot write report file "${name}": "${part}" is not a directory`, {
+      throw new GtmError('IO', `cannot write file "${name}": "${part}" is not a directory`, {
         where: current,
       });
     }
@@ -76,15 +100,15 @@ export async function writeReportFiles(dir: string, files: readonly ReportFile[]
   for (const { file, segments } of planned) {
     const key = segments.join('/');
     if (seen.has(key)) {
-      throw new GtmError('IO', `report file "${file.name}" is listed twice`, { where: root, hint: HINT });
+      throw new GtmError('IO', `file "${file.name}" is listed twice`, { where: root, hint: HINT });
     }
     seen.add(key);
   }
 
   try {
-    await mkdir(root, { recursive: true });
+    await makeRoot(root);
   } catch (cause) {
-    throw new GtmError('IO', `cannot create report directory: ${(cause as Error).message}`, {
+    throw new GtmError('IO', `cannot create the output folder: ${(cause as Error).message}`, {
       where: root,
       hint: 'check that the path is writable',
       cause,
@@ -97,10 +121,10 @@ export async function writeReportFiles(dir: string, files: readonly ReportFile[]
       if (cause instanceof GtmError) throw cause;
       throw new GtmError(
         'IO',
-        `cannot create the folder of report file "${file.name}": ${(cause as Error).message}`,
+        `cannot create the folder of file "${file.name}": ${(cause as Error).message}`,
         {
           where: root,
-          hint: 'check permissions of the report directory',
+          hint: 'check permissions of the output folder',
           cause,
         },
       );
@@ -108,13 +132,13 @@ export async function writeReportFiles(dir: string, files: readonly ReportFile[]
     const target = path.join(parent, segments[segments.length - 1]);
     const existing = await lstat(target).catch(() => undefined);
     if (existing?.isSymbolicLink()) {
-      throw new GtmError('IO', `refusing to replace report file "${file.name}": it is a symbolic link`, {
+      throw new GtmError('IO', `refusing to replace file "${file.name}": it is a symbolic link`, {
         where: target,
-        hint: 'remove the link; report files are never written through links',
+        hint: 'remove the link; gtm never writes through links',
       });
     }
     if (existing?.isDirectory()) {
-      throw new GtmError('IO', `cannot write report file "${file.name}": a directory has that name`, {
+      throw new GtmError('IO', `cannot write file "${file.name}": a directory has that name`, {
         where: target,
       });
     }
@@ -128,9 +152,9 @@ export async function writeReportFiles(dir: string, files: readonly ReportFile[]
       await rename(temp, target);
     } catch (cause) {
       await rm(temp, { force: true }).catch(() => undefined);
-      throw new GtmError('IO', `cannot write report file "${file.name}": ${(cause as Error).message}`, {
+      throw new GtmError('IO', `cannot write file "${file.name}": ${(cause as Error).message}`, {
         where: target,
-        hint: 'check free space and permissions of the report directory',
+        hint: 'check free space and permissions of the output folder',
         cause,
       });
     }

@@ -115,7 +115,19 @@ export interface WorkspaceConfig {
     [name: string]: number;
   };
   attribution: { model: string; half_life_days: number; bootstrap: number; seed: number };
-  events: { payloads?: string; plan?: string };
+  events: {
+    payloads?: string;
+    plan?: string;
+    /** retention and consent for define-events catalogs (`GovernancePolicy` keys) */
+    governance?: {
+      retention?: {
+        default_days?: number;
+        categories?: Record<string, number>;
+        events?: Record<string, number>;
+      };
+      consent?: { default_category?: string; events?: Record<string, string> };
+    };
+  };
   cadence: string;
   /** optimize-referrals settings */
   referrals: ReferralsConfig;

@@ -1,5 +1,6 @@
 /**
- * The corpus of bad inputs (test/fixtures/bad-inputs/<case>/): each case breaks the tiny workspace
+ * The track-source corpus of bad inputs (test/fixtures/bad-inputs/track-source/<case>/; the other
+ * commands' folders run in bad-inputs-commands.test.ts): each case breaks the tiny workspace
  * one way — files in the case folder replace the workspace's, `case.json` lists edits, removals and
  * the expected outcome. Every case must give exactly one line on stderr, `error[CODE] <where>: …`,
  * the documented exit code, and lose nothing: rejected rows are listed in rejects.csv with file,
@@ -37,7 +38,7 @@ interface BadInputCase {
   };
 }
 
-const CORPUS = path.join(FIXTURES, 'bad-inputs');
+const CORPUS = path.join(FIXTURES, 'bad-inputs', 'track-source');
 const DEFAULT_ARGV = [
   'track-source',
   '--campaign',
@@ -70,7 +71,7 @@ const cases = (await readdir(CORPUS, { withFileTypes: true }))
   .map((d) => d.name)
   .sort();
 
-describe('bad-input corpus', () => {
+describe('bad-input corpus: track-source', () => {
   it('has the cases the issue asks for', () => {
     expect(cases).toEqual(
       expect.arrayContaining([

@@ -3,9 +3,12 @@
  * deliverables, payload QA that finds exactly the planted violations, the diamond's merge gate,
  * escalation when a guardrail is breached twice within 48 h, and change management across runs.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { planLosses } from '../../src/analyses/instrumentation/index.ts';
 import { importPlan } from '../../src/commands/shared/tracking-plan-io/index.ts';
 import { validatePlanRecord, type PlanRecord } from '../../src/orchestrator/index.ts';
 import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
@@ -19,10 +22,28 @@ beforeAll(async () => {
 });
 afterAll(() => demo?.remove());
 
+type Loss = { field: string; events: string[] };
+type Export = {
+  tool: string;
+  format: string;
+  file: string;
+  losses: Loss[] | null;
+  losses_file: string | null;
+};
 type Result = {
   reports_dir: string;
   plan_path: string;
-  tracking_plan: { version: string; events: number };
+  tracking_plan: { version: string; events: number; formats: Export[] };
+  governance: {
+    lint: { findings: { rule: string; severity: string }[]; coverage: Record<string, number> };
+    rules: { kind: string; id: string; source: string; value: number | string; events: number }[];
+    rows: {
+      event: string;
+      retention_days: number | null;
+      retention_rule: string | null;
+      consent: string | null;
+    }[];
+  };
   qa: {
     validation: { eventsChecked: number; violationsByType: Record<string, number> } | null;
     checks: { kind: string; status: string; owner?: string | null }[];
@@ -32,8 +53,13 @@ type Result = {
     diff: { level: string; changes: unknown[] } | null;
     rollout: { due: string }[];
   };
-  exports: { tool: string; file: string }[];
+  exports: Export[];
 };
+const validateResult = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(
+    readFileSync(path.resolve('src/commands/define-events/define-events.result.schema.json'), 'utf8'),
+  ),
+);
 const run = async (extra: string[] = []) => {
   const res = await runCli(['run', [LINE, ...extra].join(' '), '--as-of', DEMO_AS_OF, '--json'], {
     cwd: demo.dir,
@@ -41,8 +67,18 @@ const run = async (extra: string[] = []) => {
   expect(res.stderrLines.filter((l) => l.startsWith('error'))).toEqual([]);
   expect(res.code).toBe(0);
   const r = res.json<Result>();
+  expect(validateResult(r), JSON.stringify(validateResult.errors)).toBe(true);
   const plan = JSON.parse(readFileSync(path.join(demo.dir, r.plan_path), 'utf8')) as PlanRecord;
   return { r, plan, dir: path.join(demo.dir, r.reports_dir) };
+};
+/** define-events with flags, as the CLI takes them (JSON out). */
+const defineEvents = async (flags: string[]) => {
+  const res = await runCli(['define-events', ...flags, '--as-of', DEMO_AS_OF, '--json'], { cwd: demo.dir });
+  expect(res.stderrLines.filter((l) => l.startsWith('error'))).toEqual([]);
+  expect(res.code).toBe(0);
+  const r = res.json<Result>();
+  expect(validateResult(r), JSON.stringify(validateResult.errors)).toBe(true);
+  return { r, dir: path.join(demo.dir, r.reports_dir) };
 };
 
 describe('define-events on the demo workspace', () => {
@@ -83,23 +119,41 @@ describe('define-events on the demo workspace', () => {
     expect(first.r.qa.checks.every((c) => c.owner)).toBe(true);
   });
 
-  it('exports the plan in formats that import back with the same events', () => {
+  it('gives every event a retention period and a consent category, and names the rule applied', () => {
+    const { governance } = first.r;
+    expect(governance.rows.length).toBe(first.r.tracking_plan.events);
+    for (const row of governance.rows) {
+      expect(row.retention_days, row.event).toBe(730);
+      expect(row.retention_rule).toBe('gtm default');
+      expect(row.consent).toBeTruthy();
+    }
+    expect(governance.lint.coverage).toEqual({
+      events: first.r.tracking_plan.events,
+      with_retention: first.r.tracking_plan.events,
+      with_consent: first.r.tracking_plan.events,
+    });
+    const summary = readFileSync(path.join(first.dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('### Retention and consent rules applied');
+    expect(summary).toMatch(/\| retention \| 730 \| gtm default \|/);
+    const plan = importPlan({ path: path.join(first.dir, 'tracking-plan.json') });
+    expect(plan.events.every((e) => e.retentionDays === 730 && e.consentCategory)).toBe(true);
+  });
+
+  it('exports the plan in formats that import back with the same events and call types', () => {
     const own = importPlan({ path: path.join(first.dir, 'tracking-plan.json') });
     const segment = importPlan({
       format: 'segment',
       path: path.join(first.dir, 'exports/segment-plan.json'),
     });
-    expect(
-      segment.events
-        .filter((e) => e.type === 'track')
-        .map((e) => e.name)
-        .sort(),
-    ).toEqual(
-      own.events
-        .filter((e) => e.type === 'track')
-        .map((e) => e.name)
-        .sort(),
-    );
+    const calls = (p: typeof own) => p.events.map((e) => `${e.type}:${e.name}`).sort();
+    expect(calls(segment)).toEqual(calls(own));
+    expect(calls(own)).toContain('group:group');
+    // Segment carries everything the plan holds: nothing lost, so no losses file.
+    expect(planLosses(own, segment)).toEqual([]);
+    expect(first.r.exports.find((e) => e.tool === 'Segment')).toMatchObject({
+      losses: [],
+      losses_file: null,
+    });
     const dbt = readFileSync(path.join(first.dir, 'exports/dbt/schema.yml'), 'utf8');
     expect(dbt).toMatch(/^version: 2/);
     expect(dbt).toMatch(/not_null/);
@@ -148,6 +202,11 @@ describe('define-events on the demo workspace', () => {
     expect(next.code).toBe(0);
     const r = next.json<Result>();
     expect(r.change_management.previous_version).toBe('1-0-0');
+    // GDPR sets the default: a finite period for every event with personal data.
+    expect(r.governance.rules.find((g) => g.kind === 'retention' && g.id === 'gdpr')).toMatchObject({
+      source: '--constraints GDPR',
+      value: 365,
+    });
     const plan = JSON.parse(readFileSync(path.join(demo.dir, r.plan_path), 'utf8')) as PlanRecord;
     expect(plan.change_log.map((c) => c.field)).toEqual(
       expect.arrayContaining(['regulations', 'governance.consent_mode']),
@@ -160,6 +219,85 @@ describe('define-events on the demo workspace', () => {
     expect(res.code).toBe(2);
     expect(res.stderrLines).toHaveLength(1);
     expect(res.stderrLines[0]).toMatch(/^error\[USAGE\] --use-case: .*pipeline velocity/i);
+  });
+
+  it('writes every tool format with what it could not carry beside it, and those lists are exact', async () => {
+    const { r, dir } = await defineEvents([
+      '--use-case',
+      'pipeline velocity',
+      '--sources',
+      'product,crm',
+      '--tools',
+      'Segment,RudderStack,Amplitude,Snowplow,Mixpanel,dbt',
+      '--constraints',
+      'CCPA',
+    ]);
+    const own = importPlan({ path: path.join(dir, 'tracking-plan.json') });
+    for (const x of [...r.tracking_plan.formats, ...r.exports]) {
+      if (x.losses === null) continue; // dbt: not a plan format
+      const back = importPlan({ path: path.join(dir, x.file), format: x.format as never });
+      expect(planLosses(own, back), x.file).toEqual(x.losses);
+      if (x.losses.length) {
+        const md = readFileSync(path.join(dir, x.losses_file!), 'utf8');
+        for (const l of x.losses) expect(md).toContain(`\`${l.field}\``);
+      } else expect(x.losses_file).toBeNull();
+    }
+    const lost = (file: string) => r.exports.find((x) => x.file === file)!.losses!.map((l) => l.field);
+    // Governance travels through every format with a place for it...
+    for (const file of ['exports/amplitude-plan.csv', 'exports/iglu', 'exports/json-schema'])
+      expect(
+        lost(file).filter((f) => f.startsWith('event.') || f.startsWith('property.')),
+        file,
+      ).toEqual([]);
+    // ...and RudderStack, whose specs take no extra keys, says what it drops.
+    expect(lost('exports/rudderstack-plan.yaml')).toEqual(
+      expect.arrayContaining(['event.retention_days', 'event.consent_category', 'event.identities']),
+    );
+    expect(existsSync(path.join(dir, 'exports/iglu.losses.md'))).toBe(true);
+  });
+
+  it('takes retention and consent from gtm.yaml events.governance and --retention-days, naming each rule', async () => {
+    const file = path.join(demo.dir, 'gtm.yaml');
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    doc.setIn(['events', 'governance'], {
+      retention: { categories: { Analytics: 400 }, events: { 'Opportunity Closed': 1095 } },
+      consent: { events: { 'Lead Created': 'Functional' } },
+    });
+    writeFileSync(file, doc.toString());
+    const { r } = await defineEvents([
+      '--use-case',
+      'pipeline velocity',
+      '--sources',
+      'product,crm',
+      '--retention-days',
+      '200',
+    ]);
+    const row = (event: string) => r.governance.rows.find((x) => x.event === event)!;
+    expect(row('Opportunity Closed')).toMatchObject({
+      retention_days: 1095,
+      retention_rule: 'events.governance.retention.events["Opportunity Closed"]',
+    });
+    expect(row('Lead Created')).toMatchObject({
+      consent: 'Functional',
+      retention_days: 200,
+      retention_rule: '--retention-days',
+    });
+    expect(row('Opportunity Created')).toMatchObject({
+      retention_days: 400,
+      retention_rule: 'events.governance.retention.categories.Analytics',
+    });
+    const bad = await runCli(['define-events', '--use-case', 'activation', '--retention-days', '0'], {
+      cwd: demo.dir,
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderrLines[0]).toMatch(/--retention-days/);
+  });
+
+  it('documents result.json with a JSON Schema that is not vacuous', () => {
+    expect(validateResult({ schema: 'gtm.define-events.result/v1' })).toBe(false);
+    const broken = structuredClone(first.r) as Result;
+    broken.governance.rows[0].retention_days = 0;
+    expect(validateResult(broken)).toBe(false);
   });
 
   it('keeps one report folder per run', () => {

@@ -91,7 +91,9 @@ describe('gtm demo', () => {
   it('checks its flags', async () => {
     expect(
       (await runCli(['demo', 'x', '--as-of', '15/11/2026', '--no-run'], { cwd: root })).stderrLines,
-    ).toEqual([expect.stringMatching(/^error\[USAGE\] --as-of: must be a date YYYY-MM-DD/)]);
+    ).toEqual([
+      expect.stringMatching(/^error\[USAGE\] --as-of: is not a date: "15\/11\/2026"; use YYYY-MM-DD/),
+    ]);
     expect((await runCli(['demo', 'x', '--seed', '1.5', '--no-run'], { cwd: root })).stderrLines).toEqual([
       'error[USAGE] --seed: expects a whole number, got 1.5 — e.g. --seed 11',
     ]);

@@ -7,6 +7,7 @@ import type {
   AttributionOptions,
   AttributionResult,
   ChannelCredit,
+  PathColumns,
   PathCredit,
   PathRecord,
 } from './types.ts';
@@ -15,14 +16,14 @@ import type {
 export const UNMATCHED_CHANNEL = '(unmatched)';
 
 /** Whether the input is already prepared (so several models can share one preparation). */
-export const isPreparedPaths = (x: readonly PathRecord[] | PreparedPaths): x is PreparedPaths =>
+export const isPreparedPaths = (x: readonly PathRecord[] | PathColumns | PreparedPaths): x is PreparedPaths =>
   !Array.isArray(x) && typeof (x as PreparedPaths).rowCount === 'number';
 
 /**
  * Attributes conversions and value to channels with one model. Credit sums to the total
  * conversions and value of the (filtered) journeys; journeys left with no touch are credited to
- * `(unmatched)`. Pass prepared paths (`preparePaths`) to run several models on one preparation —
- * the path options are then ignored here.
+ * `(unmatched)`. Takes path records, path columns (`parsePathColumns`), or prepared paths
+ * (`preparePaths`) to run several models on one preparation — the path options are then ignored here.
  *
  * @example
  * const result = attribute(
@@ -35,7 +36,7 @@ export const isPreparedPaths = (x: readonly PathRecord[] | PreparedPaths): x is 
  * result.channels; // [{ channel: 'search', conversions: 2.5, value: 230 }, { channel: 'email', … }]
  */
 export function attribute(
-  input: readonly PathRecord[] | PreparedPaths,
+  input: readonly PathRecord[] | PathColumns | PreparedPaths,
   model: string,
   options: AttributionOptions = {},
 ): AttributionResult {

@@ -1,8 +1,8 @@
-import { attribute } from './attribute.ts';
+import { attribute, isPreparedPaths } from './attribute.ts';
 import { AttributionInputError } from './attribution-input-error.ts';
 import { MODEL_NAMES, type ModelName } from './model-names.ts';
 import { preparePaths, type PreparedPaths } from './prepare-paths.ts';
-import type { AttributionOptions, AttributionResult, PathRecord } from './types.ts';
+import type { AttributionOptions, AttributionResult, PathColumns, PathRecord } from './types.ts';
 
 /** How far one channel's credit moves across models. */
 export interface ChannelSpread {
@@ -29,13 +29,11 @@ export interface CompareResult {
  * channels[0]; // { channel: 'search', conversions: { min: 4.1, max: 7.9, byModel: { … } }, value: { … } }
  */
 export function compareModels(
-  input: readonly PathRecord[] | PreparedPaths,
+  input: readonly PathRecord[] | PathColumns | PreparedPaths,
   options: AttributionOptions = {},
   models: readonly ModelName[] = MODEL_NAMES,
 ): CompareResult {
-  const prep = Array.isArray(input)
-    ? preparePaths(input as readonly PathRecord[], options)
-    : (input as PreparedPaths);
+  const prep: PreparedPaths = isPreparedPaths(input) ? input : preparePaths(input, options);
   const results: AttributionResult[] = [];
   const skipped: CompareResult['skipped'] = [];
   for (const model of models) {

@@ -18,6 +18,10 @@
  * - shapley: exact Shapley values per converting channel set on observed conversion rates, O(n·2^n);
  * - fractribution: google/fractribution's leave-one-out model, its path transforms included.
  * Uncertainty: seeded Poisson bootstrap with percentile intervals (`bootstrap`, `seed`).
+ *
+ * Input: `PathRecord`s, or `PathColumns` (channel codes in one Int32Array with row offsets, counts
+ * in Float64Arrays) as `parsePathColumns` reads them from bytes and the engine returns them, which
+ * large inputs should use: no object or string per path.
  */
 export { attribute, UNMATCHED_CHANNEL } from './attribute.ts';
 export { AttributionInputError } from './attribution-input-error.ts';
@@ -31,6 +35,8 @@ export {
   type ModelName,
   type RuleModelName,
 } from './model-names.ts';
+export { parsePathColumns } from './parse-path-columns.ts';
+export { PathColumnsParser, type ParsedPathColumns } from './path-columns-parser.ts';
 export {
   parsePathSummary,
   type ParsedPathSummary,
@@ -38,7 +44,8 @@ export {
   type PathSummaryColumns,
   type PathSummaryFormat,
 } from './parse-path-summary.ts';
-export { preparePaths, type PreparedPaths } from './prepare-paths.ts';
+export { isPathColumns, preparePaths, type PreparedPaths } from './prepare-paths.ts';
+export { recordsFromColumns } from './records-from-columns.ts';
 export { samplePoisson } from './sample-poisson.ts';
 export { touchWeights } from './touch-weights.ts';
 export type {
@@ -48,6 +55,7 @@ export type {
   ChannelCredit,
   MarkovDetails,
   ModelOptions,
+  PathColumns,
   PathCredit,
   PathOptions,
   PathRecord,

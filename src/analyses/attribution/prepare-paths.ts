@@ -1,6 +1,6 @@
 import { AttributionInputError } from './attribution-input-error.ts';
 import { SequenceIndex } from './sequence-index.ts';
-import type { PathOptions, PathRecord, PathTransform } from './types.ts';
+import type { PathColumns, PathOptions, PathRecord, PathTransform } from './types.ts';
 
 const DAY_MS = 86_400_000;
 const LEAD = 1;
@@ -65,6 +65,8 @@ type Step =
  * When a touch carrying a funnel role (lead, opportunity, closed-won) is removed, its role moves to
  * the nearest kept touch before it (or, if none, after it), so W-shaped and full-path still see it.
  * Records without timestamps or roles that end up with the same sequence are merged into one row.
+ * Path columns (`PathColumns`, what the parser and the engine produce) go through the same steps
+ * without a string per touch: their codes map straight to tokens. O(touches) plus the transforms.
  *
  * @example
  * const prepared = preparePaths([{ path: ['a', 'a', 'b'], conversions: 1, value: 10, nulls: 0 }], {
@@ -72,7 +74,13 @@ type Step =
  * });
  * prepared.sequences.count; // 1 — the sequence a > b
  */
-export function preparePaths(records: readonly PathRecord[], options: PathOptions = {}): PreparedPaths {
+export function preparePaths(
+  input: readonly PathRecord[] | PathColumns,
+  options: PathOptions = {},
+): PreparedPaths {
+  const cols = isPathColumns(input) ? input : null;
+  const records = cols ? [] : (input as readonly PathRecord[]);
+  const rowCount = cols ? cols.rows : records.length;
   const steps = parseSteps(options);
   const lookbackSteps = optionalCount(options.lookbackSteps, 'lookbackSteps');
   const lookbackDays = optionalPositive(options.lookbackDays, 'lookbackDays');
@@ -87,99 +95,106 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     });
   }
 
-  // Raw channels and tokens, dictionary-encoded in order of first appearance.
-  const rawIds = new Map<string, number>();
-  const rawNames: string[] = [];
-  const rawDirect: number[] = [];
-  const rawAllowed: number[] = [];
-  const tokenIds = new Map<string, number>();
-  const tokenLabels: string[] = [];
-  const tokenRaw: number[] = [];
-  let plainToken = new Int32Array(64).fill(-1);
-
-  const tokenFor = (raw: number, label: string): number => {
-    const key = `${raw}\u0000${label}`;
-    let t = tokenIds.get(key);
-    if (t === undefined) {
-      t = tokenLabels.length;
-      tokenIds.set(key, t);
-      tokenLabels.push(label);
-      tokenRaw.push(raw);
-    }
-    return t;
-  };
-  const rawFor = (name: string): number => {
-    let r = rawIds.get(name);
-    if (r === undefined) {
-      r = rawNames.length;
-      rawIds.set(name, r);
-      rawNames.push(name);
-      rawDirect.push(directNames.has(name.toLowerCase()) ? 1 : 0);
-      rawAllowed.push((include === null || include.has(name)) && !(exclude?.has(name) ?? false) ? 1 : 0);
-      if (r >= plainToken.length) {
-        const bigger = new Int32Array(plainToken.length * 2).fill(-1);
-        bigger.set(plainToken);
-        plainToken = bigger;
-      }
-      plainToken[r] = tokenFor(r, name);
-    }
-    return r;
-  };
-
+  const dict = new Dictionary(directNames, include, exclude);
   const tokens: TokenContext = {
-    isDirect: (t) => rawDirect[tokenRaw[t]] === 1,
-    relabel: (t, suffix) => tokenFor(tokenRaw[t], tokenLabels[t] + suffix),
+    isDirect: (t) => dict.isDirect(t),
+    relabel: (t, suffix) => dict.relabel(t, suffix),
   };
   const work = new Work();
   let touches = 0;
-  for (const rec of records) touches += rec.path?.length ?? 0;
-  const index = new SequenceIndex(Math.max(16, records.length), Math.max(64, touches));
-  const rows = new RowBuilder(records.length);
-  let mergedRow = new Int32Array(Math.max(16, records.length)).fill(-1);
+  let codeToken: Int32Array | null = null;
+  if (cols) {
+    validateColumns(cols);
+    touches = cols.offsets[cols.rows];
+    // Column codes are already a dictionary: map each once to its channel's plain token.
+    codeToken = Int32Array.from(cols.channels, (name) => dict.plainToken(name));
+  } else {
+    for (const rec of records) touches += rec.path?.length ?? 0;
+  }
+  const dropped = { journeys: 0, conversions: 0, value: 0, nulls: 0 };
+  // Columns that need no reshaping and hold distinct, non-empty paths (what a path summary is)
+  // are already the prepared layout: share their arrays instead of copying them.
+  const reshapes =
+    steps.length > 0 ||
+    lookbackSteps !== undefined ||
+    include !== null ||
+    exclude !== null ||
+    directMode !== 'keep';
+  if (cols && !reshapes && isIdentity(codeToken!)) {
+    const shared = shareColumns(cols);
+    if (shared) return dict.assemble(shared.index, shared.rows, true, dropped, shared.used);
+  }
+  const index = new SequenceIndex(Math.max(16, rowCount), Math.max(64, touches));
+  const rows = new RowBuilder(rowCount);
+  let mergedRow = new Int32Array(Math.max(16, rowCount)).fill(-1);
   // Journeys left with no touch are pooled into one row added last, so that, without timestamps or
   // roles, row r is sequence r and models can read row weights as sequence weights.
-  const empty = { conversions: 0, value: 0, nulls: 0, path: [] as string[] };
+  const empty = { conversions: 0, value: 0, nulls: 0 };
   let anyEmpty = false;
-  const dropped = { journeys: 0, conversions: 0, value: 0, nulls: 0 };
 
-  for (let r = 0; r < records.length; r++) {
-    const rec = records[r];
-    validateRecord(rec, r);
-    const path = rec.path;
-    const ts = rec.timestamps;
-    const convAt = rec.convertedAt;
-
-    if (windowDays !== undefined && ts && ts.length > 0 && convAt !== undefined) {
-      let first = Infinity;
-      for (const t of ts) if (t < first) first = t;
-      if (convAt - first > windowDays * DAY_MS) {
-        dropped.journeys += rec.conversions + rec.nulls;
-        dropped.conversions += rec.conversions;
-        dropped.value += rec.value;
-        dropped.nulls += rec.nulls;
-        continue;
+  for (let r = 0; r < rowCount; r++) {
+    let conversions: number;
+    let value: number;
+    let nulls: number;
+    let ts: number[] | undefined;
+    let convAt: number | undefined;
+    if (cols) {
+      conversions = cols.conversions[r];
+      value = cols.value[r];
+      nulls = cols.nulls[r];
+      validateWeights(conversions, value, nulls, r);
+      const off = cols.offsets[r];
+      const len = cols.offsets[r + 1] - off;
+      work.reset(len, false, false);
+      const ids = work.ids;
+      const codes = cols.codes;
+      for (let i = 0; i < len; i++) {
+        const t = codeToken![codes[off + i]];
+        if (t === undefined) throw badCode(cols, off + i, r);
+        ids[i] = t;
       }
-    }
+    } else {
+      const rec = records[r];
+      validateRecord(rec, r);
+      conversions = rec.conversions;
+      value = rec.value;
+      nulls = rec.nulls;
+      const path = rec.path;
+      ts = rec.timestamps;
+      convAt = rec.convertedAt;
 
-    work.reset(path.length, ts !== undefined, rec.roles !== undefined);
-    // Journeys repeat a channel often (a run of visits): reuse the previous lookup then.
-    let lastName: string | undefined;
-    let lastToken = -1;
-    const ids = work.ids;
-    for (let i = 0; i < path.length; i++) {
-      const name = path[i];
-      if (name !== lastName) {
-        lastName = name;
-        lastToken = plainToken[rawFor(name)];
+      if (windowDays !== undefined && ts && ts.length > 0 && convAt !== undefined) {
+        let first = Infinity;
+        for (const t of ts) if (t < first) first = t;
+        if (convAt - first > windowDays * DAY_MS) {
+          dropped.journeys += rec.conversions + rec.nulls;
+          dropped.conversions += rec.conversions;
+          dropped.value += rec.value;
+          dropped.nulls += rec.nulls;
+          continue;
+        }
       }
-      ids[i] = lastToken;
-      if (ts) work.ts[i] = ts[i];
-    }
-    if (rec.roles) {
-      const { lead, opportunity, closedWon } = rec.roles;
-      if (lead !== undefined) work.flags[lead] |= LEAD;
-      if (opportunity !== undefined) work.flags[opportunity] |= OPPORTUNITY;
-      if (closedWon !== undefined) work.flags[closedWon] |= CLOSED_WON;
+
+      work.reset(path.length, ts !== undefined, rec.roles !== undefined);
+      // Journeys repeat a channel often (a run of visits): reuse the previous lookup then.
+      let lastName: string | undefined;
+      let lastToken = -1;
+      const ids = work.ids;
+      for (let i = 0; i < path.length; i++) {
+        const name = path[i];
+        if (name !== lastName) {
+          lastName = name;
+          lastToken = dict.plainToken(name);
+        }
+        ids[i] = lastToken;
+        if (ts) work.ts[i] = ts[i];
+      }
+      if (rec.roles) {
+        const { lead, opportunity, closedWon } = rec.roles;
+        if (lead !== undefined) work.flags[lead] |= LEAD;
+        if (opportunity !== undefined) work.flags[opportunity] |= OPPORTUNITY;
+        if (closedWon !== undefined) work.flags[closedWon] |= CLOSED_WON;
+      }
     }
 
     if (lookbackDays !== undefined && ts && work.len > 0) {
@@ -193,7 +208,7 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
       work.compact();
     }
     if (include !== null || exclude !== null) {
-      for (let i = 0; i < work.len; i++) work.keep[i] = rawAllowed[tokenRaw[work.ids[i]]];
+      for (let i = 0; i < work.len; i++) work.keep[i] = dict.allowed(work.ids[i]);
       work.compact();
     }
     if (directMode !== 'keep') {
@@ -208,9 +223,9 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     if (!individual) {
       if (seq < 0) {
         anyEmpty = true;
-        empty.conversions += rec.conversions;
-        empty.value += rec.value;
-        empty.nulls += rec.nulls;
+        empty.conversions += conversions;
+        empty.value += value;
+        empty.nulls += nulls;
       } else {
         if (seq >= mergedRow.length) {
           const bigger = new Int32Array(mergedRow.length * 2).fill(-1);
@@ -218,12 +233,12 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
           mergedRow = bigger;
         }
         if (mergedRow[seq] < 0) mergedRow[seq] = rows.add(seq);
-        rows.accumulate(mergedRow[seq], rec);
+        rows.accumulate(mergedRow[seq], conversions, value, nulls);
       }
       continue;
     }
     const row = rows.add(seq);
-    rows.accumulate(row, rec);
+    rows.accumulate(row, conversions, value, nulls);
     rows.setTimes(row, work.hasTs ? work.ts : null, work.len, convAt);
     if (work.hasFlags) {
       let lead = -1;
@@ -239,39 +254,11 @@ export function preparePaths(records: readonly PathRecord[], options: PathOption
     }
   }
 
-  if (anyEmpty) rows.accumulate(rows.add(-1), empty);
+  if (anyEmpty) rows.accumulate(rows.add(-1), empty.conversions, empty.value, empty.nulls);
   let rowsAreSequences = rows.count >= index.count;
   for (let r = 0; rowsAreSequences && r < index.count; r++) rowsAreSequences = rows.seq[r] === r;
 
-  // Only channels that survive in some sequence are reported.
-  const usedToken = new Uint8Array(tokenLabels.length);
-  for (let i = 0; i < index.starts[index.count]; i++) usedToken[index.data[i]] = 1;
-  const channelOfRaw = new Int32Array(rawNames.length).fill(-1);
-  for (let t = 0; t < tokenLabels.length; t++) if (usedToken[t]) channelOfRaw[tokenRaw[t]] = 0;
-  const channels: string[] = [];
-  for (let raw = 0; raw < rawNames.length; raw++) {
-    if (channelOfRaw[raw] === 0) {
-      channelOfRaw[raw] = channels.length;
-      channels.push(rawNames[raw]);
-    }
-  }
-  const tokenChannel = new Int32Array(tokenLabels.length);
-  const tokenDirect = new Uint8Array(tokenLabels.length);
-  for (let t = 0; t < tokenLabels.length; t++) {
-    tokenChannel[t] = channelOfRaw[tokenRaw[t]];
-    tokenDirect[t] = rawDirect[tokenRaw[t]];
-  }
-
-  return {
-    channels,
-    tokens: tokenLabels,
-    tokenChannel,
-    tokenDirect,
-    sequences: index,
-    ...rows.finish(),
-    rowsAreSequences,
-    dropped,
-  };
+  return dict.assemble(index, rows.finish(), rowsAreSequences, dropped);
 }
 
 /** Parses `'trim(5)'`-style transform names and validates the chain. */
@@ -376,6 +363,109 @@ function applyStep(work: Work, step: Step, tokens: TokenContext): void {
   work.compact();
 }
 
+/**
+ * Raw channels and tokens (a channel, or a channel with a frequency tag), dictionary-encoded in
+ * order of first appearance.
+ */
+class Dictionary {
+  private readonly rawIds = new Map<string, number>();
+  private readonly rawNames: string[] = [];
+  private readonly rawDirect: number[] = [];
+  private readonly rawAllowed: number[] = [];
+  private readonly tokenIds = new Map<string, number>();
+  private readonly tokenLabels: string[] = [];
+  private readonly tokenRaw: number[] = [];
+  /** Raw channel → its untagged token. */
+  private plain: number[] = [];
+
+  constructor(
+    private readonly directNames: Set<string>,
+    private readonly include: Set<string> | null,
+    private readonly exclude: Set<string> | null,
+  ) {}
+
+  /** The untagged token of a channel name, registering the channel when new. */
+  plainToken(name: string): number {
+    let r = this.rawIds.get(name);
+    if (r === undefined) {
+      r = this.rawNames.length;
+      this.rawIds.set(name, r);
+      this.rawNames.push(name);
+      this.rawDirect.push(this.directNames.has(name.toLowerCase()) ? 1 : 0);
+      const { include, exclude } = this;
+      this.rawAllowed.push((include === null || include.has(name)) && !(exclude?.has(name) ?? false) ? 1 : 0);
+      this.plain.push(this.tokenFor(r, name));
+    }
+    return this.plain[r];
+  }
+
+  isDirect(token: number): boolean {
+    return this.rawDirect[this.tokenRaw[token]] === 1;
+  }
+
+  allowed(token: number): number {
+    return this.rawAllowed[this.tokenRaw[token]];
+  }
+
+  /** The token of the same channel with `suffix` appended to the label. */
+  relabel(token: number, suffix: string): number {
+    return this.tokenFor(this.tokenRaw[token], this.tokenLabels[token] + suffix);
+  }
+
+  /** The prepared paths around an index and its rows; only channels some sequence uses are listed. */
+  assemble(
+    index: SequenceIndex,
+    rowArrays: RowArrays,
+    rowsAreSequences: boolean,
+    dropped: PreparedPaths['dropped'],
+    used?: Uint8Array,
+  ): PreparedPaths {
+    const { tokenLabels, tokenRaw, rawNames, rawDirect } = this;
+    let usedToken = used;
+    if (!usedToken) {
+      usedToken = new Uint8Array(tokenLabels.length);
+      for (let i = 0; i < index.starts[index.count]; i++) usedToken[index.data[i]] = 1;
+    }
+    const channelOfRaw = new Int32Array(rawNames.length).fill(-1);
+    for (let t = 0; t < tokenLabels.length; t++) if (usedToken[t]) channelOfRaw[tokenRaw[t]] = 0;
+    const channels: string[] = [];
+    for (let raw = 0; raw < rawNames.length; raw++) {
+      if (channelOfRaw[raw] === 0) {
+        channelOfRaw[raw] = channels.length;
+        channels.push(rawNames[raw]);
+      }
+    }
+    const tokenChannel = new Int32Array(tokenLabels.length);
+    const tokenDirect = new Uint8Array(tokenLabels.length);
+    for (let t = 0; t < tokenLabels.length; t++) {
+      tokenChannel[t] = channelOfRaw[tokenRaw[t]];
+      tokenDirect[t] = rawDirect[tokenRaw[t]];
+    }
+    return {
+      channels,
+      tokens: tokenLabels,
+      tokenChannel,
+      tokenDirect,
+      sequences: index,
+      ...rowArrays,
+      rowsAreSequences,
+      dropped,
+    };
+  }
+
+  private tokenFor(raw: number, label: string): number {
+    const key = `${raw}\u0000${label}`;
+    let t = this.tokenIds.get(key);
+    if (t === undefined) {
+      t = this.tokenLabels.length;
+      this.tokenIds.set(key, t);
+      this.tokenLabels.push(label);
+      this.tokenRaw.push(raw);
+    }
+    return t;
+  }
+}
+
 /** Scratch arrays for one journey, reused across records. */
 class Work {
   ids = new Int32Array(256);
@@ -460,10 +550,10 @@ class RowBuilder {
     return this.count++;
   }
 
-  accumulate(row: number, rec: PathRecord): void {
-    this.conv[row] += rec.conversions;
-    this.value[row] += rec.value;
-    this.nulls[row] += rec.nulls;
+  accumulate(row: number, conversions: number, value: number, nulls: number): void {
+    this.conv[row] += conversions;
+    this.value[row] += value;
+    this.nulls[row] += nulls;
   }
 
   setTimes(row: number, ts: Float64Array | null, len: number, convertedAt: number | undefined): void {
@@ -574,6 +664,108 @@ function validateRecord(rec: PathRecord, r: number): void {
       }
     }
   }
+}
+
+/** Row arrays of `PreparedPaths`. */
+type RowArrays = Pick<
+  PreparedPaths,
+  'rowCount' | 'rowSeq' | 'conversions' | 'value' | 'nulls' | 'timeStart' | 'times' | 'convertedAt' | 'roles'
+>;
+
+function isIdentity(map: Int32Array): boolean {
+  for (let i = 0; i < map.length; i++) if (map[i] !== i) return false;
+  return true;
+}
+
+/**
+ * Prepared rows and sequences that share the columns' arrays (no copy), when every row is a
+ * distinct non-empty path and every weight is valid; null otherwise.
+ */
+function shareColumns(cols: PathColumns): { index: SequenceIndex; rows: RowArrays; used: Uint8Array } | null {
+  const n = cols.rows;
+  const { codes, offsets } = cols;
+  const channels = cols.channels.length;
+  // Codes are tokens here (see isIdentity), so marking used codes marks used tokens.
+  const used = new Uint8Array(channels);
+  for (let r = 0; r < n; r++) {
+    validateWeights(cols.conversions[r], cols.value[r], cols.nulls[r], r);
+    for (let k = offsets[r]; k < offsets[r + 1]; k++) {
+      const c = codes[k];
+      if (!(c >= 0 && c < channels)) throw badCode(cols, k, r);
+      used[c] = 1;
+    }
+  }
+  const index = SequenceIndex.over(codes, offsets, n, cols.distinct === true);
+  if (!index) return null;
+  const rowSeq = new Int32Array(n);
+  for (let r = 0; r < n; r++) rowSeq[r] = r;
+  return {
+    index,
+    used,
+    rows: {
+      rowCount: n,
+      rowSeq,
+      conversions: cols.conversions.subarray(0, n),
+      value: cols.value.subarray(0, n),
+      nulls: cols.nulls.subarray(0, n),
+      timeStart: null,
+      times: null,
+      convertedAt: null,
+      roles: null,
+    },
+  };
+}
+
+/** Whether the input is path columns rather than an array of records. */
+export const isPathColumns = (x: unknown): x is PathColumns =>
+  typeof x === 'object' &&
+  x !== null &&
+  !Array.isArray(x) &&
+  (x as PathColumns).codes instanceof Int32Array &&
+  (x as PathColumns).offsets instanceof Int32Array;
+
+function validateColumns(cols: PathColumns): void {
+  const n = cols.rows;
+  const ok =
+    Number.isInteger(n) &&
+    n >= 0 &&
+    cols.offsets.length > n &&
+    cols.conversions.length >= n &&
+    cols.value.length >= n &&
+    cols.nulls.length >= n &&
+    cols.offsets[0] === 0 &&
+    cols.offsets[n] <= cols.codes.length;
+  if (!ok) {
+    throw new AttributionInputError('path columns are inconsistent: rows, offsets and weights disagree', {
+      hint: 'offsets need rows + 1 entries from 0 to at most codes.length, and one weight per row',
+    });
+  }
+  for (let r = 0; r < n; r++) {
+    if (!(cols.offsets[r + 1] >= cols.offsets[r])) {
+      throw new AttributionInputError(`record ${r + 1}: offsets decrease`, {
+        record: r,
+        hint: 'offsets must be non-decreasing',
+      });
+    }
+  }
+}
+
+function badCode(cols: PathColumns, k: number, r: number): AttributionInputError {
+  return new AttributionInputError(
+    `record ${r + 1}: channel code ${cols.codes[k]} is not an index into the ${cols.channels.length} channels`,
+    { record: r, hint: 'codes index the channels list from 0' },
+  );
+}
+
+function validateWeights(c: number, v: number, n: number, r: number): void {
+  if (c >= 0 && c < Infinity && n >= 0 && n < Infinity && Number.isFinite(v)) return;
+  const bad = (message: string, hint: string) =>
+    new AttributionInputError(`record ${r + 1}: ${message}`, { record: r, hint });
+  if (!(c >= 0 && c < Infinity))
+    throw bad(`conversions must be a finite number ≥ 0, got ${String(c)}`, 'fix conversions of this path');
+  if (!(n >= 0 && n < Infinity))
+    throw bad(`nulls must be a finite number ≥ 0, got ${String(n)}`, 'fix nulls of this path');
+  throw bad(`value must be a finite number, got ${String(v)}`, 'use 0 when the value is unknown');
 }
 
 function validRole(i: number | undefined, len: number): boolean {

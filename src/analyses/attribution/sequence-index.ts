@@ -14,6 +14,10 @@ export class SequenceIndex {
   private mask: number;
   private prefix = new Int32Array(64);
   private power = new Int32Array(64);
+  /** `starts` and `data` belong to the caller (see `over`) until the first `add` copies them. */
+  private shared = false;
+  /** False while an index over known-distinct sequences has not needed its hash table yet. */
+  private hashed = true;
 
   constructor(expectedSequences = 1024, expectedItems = 8192) {
     this.starts = new Int32Array(Math.max(2, expectedSequences + 1));
@@ -25,11 +29,80 @@ export class SequenceIndex {
     this.mask = cap - 1;
   }
 
+  /**
+   * An index over sequences already laid out as `data[starts[i]..starts[i+1])` for i < count, that
+   * shares those arrays instead of copying them (they must not change while the index is in use).
+   * Returns null when a sequence is empty or equal to an earlier one: ids would not be the row
+   * numbers then, and the caller builds the index with `add` instead. O(items). With `distinct`
+   * (the caller knows no two are equal, e.g. rows of a GROUP BY) the hash table is only built by
+   * the first lookup, which many models never make.
+   */
+  static over(data: Int32Array, starts: Int32Array, count: number, distinct = false): SequenceIndex | null {
+    const index = new SequenceIndex(0, 0);
+    index.starts = starts;
+    index.data = data;
+    index.shared = true;
+    if (distinct) {
+      for (let id = 0; id < count; id++) if (starts[id + 1] <= starts[id]) return null;
+      index.count = count;
+      index.hashed = false;
+      return index;
+    }
+    index.sizeTable(count);
+    for (let id = 0; id < count; id++) {
+      const from = starts[id];
+      const len = starts[id + 1] - from;
+      if (len <= 0) return null;
+      const h = finish(polyHash(data, from, len), len);
+      // Only earlier ids are in the table, so a hit is a duplicate.
+      if (index.lookup(data, from, len, h) >= 0) return null;
+      index.count = id + 1;
+      index.hashes[id] = h;
+      let slot = h & index.mask;
+      while (index.table[2 * slot] >= 0) slot = (slot + 1) & index.mask;
+      index.table[2 * slot] = id;
+      index.table[2 * slot + 1] = h;
+    }
+    return index;
+  }
+
+  /** Allocates the hash table and hashes for `count` sequences, up to 70% full. */
+  private sizeTable(count: number): void {
+    // Never grown by `over`: a smaller table is fewer fresh pages and cache misses.
+    let cap = 16;
+    while (cap * 0.7 < count) cap <<= 1;
+    this.table = new Int32Array(cap * 2).fill(-1);
+    this.mask = cap - 1;
+    this.hashes = new Int32Array(Math.max(1, count));
+  }
+
+  /** Builds the deferred hash table of an index over distinct sequences (see `over`). */
+  private ensureHashed(): void {
+    if (this.hashed) return;
+    this.hashed = true;
+    this.sizeTable(this.count);
+    const { starts, data } = this;
+    for (let id = 0; id < this.count; id++) {
+      const h = finish(polyHash(data, starts[id], starts[id + 1] - starts[id]), starts[id + 1] - starts[id]);
+      this.hashes[id] = h;
+      let slot = h & this.mask;
+      while (this.table[2 * slot] >= 0) slot = (slot + 1) & this.mask;
+      this.table[2 * slot] = id;
+      this.table[2 * slot + 1] = h;
+    }
+  }
+
   /** Id of `buf[from..from+len)`, adding it when new. */
   add(buf: ArrayLike<number>, from: number, len: number): number {
+    this.ensureHashed();
     const h = finish(polyHash(buf, from, len), len);
     const found = this.lookup(buf, from, len, h);
     if (found >= 0) return found;
+    if (this.shared) {
+      this.starts = this.starts.slice(0, Math.max(2, this.count * 2 + 1));
+      this.data = this.data.slice(0, Math.max(16, this.starts[this.count] * 2));
+      this.shared = false;
+    }
     const id = this.count++;
     if (id + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2) as Int32Array;
     if (id >= this.hashes.length) this.hashes = grow(this.hashes, this.hashes.length * 2) as Int32Array;
@@ -49,6 +122,7 @@ export class SequenceIndex {
 
   /** Id of `buf[from..from+len)`, or -1 when absent. */
   find(buf: ArrayLike<number>, from: number, len: number): number {
+    this.ensureHashed();
     return this.lookup(buf, from, len, finish(polyHash(buf, from, len), len));
   }
 
@@ -58,6 +132,7 @@ export class SequenceIndex {
    * hashes, so a path of length L costs O(L) plus one comparison per hit instead of O(L²).
    */
   leaveOneOut(id: number, out: Int32Array): void {
+    this.ensureHashed();
     const off = this.starts[id];
     const len = this.starts[id + 1] - off;
     const data = this.data;

@@ -24,6 +24,30 @@ export interface PathRecord {
 }
 
 /**
+ * Journeys in columns rather than one object per path: row r's touches are the channel codes
+ * `codes[offsets[r] .. offsets[r + 1])`, each an index into `channels` (compressed sparse rows).
+ * The path-summary parser and the engine hand this to `preparePaths`, so no string array is built
+ * per path. Rows may repeat a path; `preparePaths` merges them.
+ */
+export interface PathColumns {
+  /** Channel names; a code is an index into this list. */
+  channels: string[];
+  rows: number;
+  /** rows + 1 offsets into `codes`. */
+  offsets: Int32Array;
+  codes: Int32Array;
+  conversions: Float64Array;
+  value: Float64Array;
+  nulls: Float64Array;
+  /**
+   * True only when no two rows hold the same path (e.g. the rows of a GROUP BY path): `preparePaths`
+   * then skips looking for repeats. Leave it unset when unsure; set wrongly, a repeated path would
+   * be prepared as two.
+   */
+  distinct?: boolean;
+}
+
+/**
  * Path transforms, applied in the order given (as fractribution chains them). Names follow
  * google/fractribution exactly, which differs from what the names suggest:
  * - `unique`: identity (fractribution's name), `(D,A,B,B,C,D,C,C)` stays as is;

@@ -1,4 +1,11 @@
 import { csvRecords, formatCsv } from './csv-table.ts';
+import {
+  eventAnnotation,
+  governanceAnnotation,
+  readEventAnnotation,
+  readGovernanceAnnotation,
+} from './governance-annotations.ts';
+import type { EventFact } from './governance-annotations.ts';
 import { PlanParseError } from './plan-parse-error.ts';
 import { createEvent, createPlan, schemaTypes } from './tracking-plan.ts';
 import type {
@@ -19,8 +26,18 @@ import type {
  * What Amplitude holds: event name, description, owner, category, tags, sources, schema status
  * (PLANNED / LIVE) and activity; per property its description, value type (string, number,
  * boolean, enum, any; `Number Is Integer`; `Property Is Array`), required, enum values (as
- * strings), regex, string length, number range and array item bounds. Formats, nesting, null
- * types, versions, identities and privacy facts have no column.
+ * strings), regex, string length, number range and array item bounds.
+ *
+ * What it has no column for, gtm writes in two columns after Amplitude's 42 (Amplitude reads its
+ * own columns by name): `gtm Event` on event rows — JSON of the call type, version, identities,
+ * sampling, labels, unplanned-property rule, consent category, PII and retention — and
+ * `gtm Property` on property rows — JSON of the consent category, PII and retention, plus the
+ * property's full JSON Schema (`schema`) when Amplitude's columns cannot hold it (formats,
+ * nesting, null types, exclusive bounds...; then it wins over the typed columns). Identify events
+ * are Amplitude user properties (no event row): their `gtm Property` also names the event
+ * (`event`) with its facts. Group, page and screen events are event rows whose `gtm Event` says
+ * their call type. An identify event without traits, and the plan's own facts (version, consent,
+ * regulations, sources, common properties), have no row.
  */
 export const AMPLITUDE_COLUMNS = [
   'Action',
@@ -67,24 +84,30 @@ export const AMPLITUDE_COLUMNS = [
   'Property Last Seen',
 ] as const;
 
-type Column = (typeof AMPLITUDE_COLUMNS)[number];
+/** gtm's columns after Amplitude's: JSON of what Amplitude has no column for. */
+export const AMPLITUDE_GTM_COLUMNS = ['gtm Event', 'gtm Property'] as const;
+
+type Column = (typeof AMPLITUDE_COLUMNS)[number] | (typeof AMPLITUDE_GTM_COLUMNS)[number];
 type Row = Partial<Record<Column, string>>;
+type Obj = Record<string, unknown>;
+
+const ALL_COLUMNS: readonly Column[] = [...AMPLITUDE_COLUMNS, ...AMPLITUDE_GTM_COLUMNS];
+/** Event facts an Amplitude event row holds in its own columns. */
+const AMPLITUDE_HELD: EventFact[] = ['name', 'description', 'owner', 'category', 'tags', 'sources', 'status'];
 
 const TF = (b: boolean) => (b ? 'TRUE' : 'FALSE');
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+const json = (o: Obj | undefined) => (o && Object.keys(o).length ? JSON.stringify(o) : '');
 
 function schemaStatus(status: EventStatus): string {
   return status === 'planned' ? 'PLANNED' : 'LIVE';
 }
 
-function propertyRow(
-  p: PlanProperty,
-  status: EventStatus,
-  propertyType: 'Event Property' | 'User Property',
-): Row {
-  const isArray = schemaTypes(p.schema).includes('array');
+/** The typed columns of a property: what Amplitude itself holds of its schema. */
+function schemaColumns(schema: JsonSchema): Row {
+  const isArray = schemaTypes(schema).includes('array');
   const value: JsonSchema =
-    isArray && p.schema.items && !Array.isArray(p.schema.items) ? (p.schema.items as JsonSchema) : p.schema;
+    isArray && schema.items && !Array.isArray(schema.items) ? (schema.items as JsonSchema) : schema;
   const types = schemaTypes(value).filter((t) => t !== 'null');
   let valueType = 'any';
   if (Array.isArray(value.enum)) valueType = 'enum';
@@ -92,26 +115,53 @@ function propertyRow(
   else if (types.length === 1 && ['string', 'number', 'integer', 'boolean'].includes(types[0])) {
     valueType = types[0] === 'integer' ? 'number' : types[0];
   }
-  const row: Row = {
-    'Property Type': propertyType,
-    [propertyType === 'User Property' ? 'Object Name' : 'Event Property Name']: p.name,
-    'Property Description': str(p.description),
+  return {
     'Property Value Type': valueType,
-    'Property Schema Status': schemaStatus(status),
-    'Property Required': TF(p.required),
-    'Property Visibility': 'VISIBLE',
     'Property Is Array': TF(isArray),
     'String Property Value Min Length': str(value.minLength),
     'String Property Value Max Length': str(value.maxLength),
     'Number Is Integer': types.includes('integer') ? 'TRUE' : '',
     'Number Property Value Min': str(value.minimum),
     'Number Property Value Max': str(value.maximum),
-    'Array Unique Items': isArray && p.schema.uniqueItems ? 'TRUE' : '',
-    'Array Min Items': isArray ? str(p.schema.minItems) : '',
-    'Array Max Items': isArray ? str(p.schema.maxItems) : '',
+    'Array Unique Items': isArray && schema.uniqueItems ? 'TRUE' : '',
+    'Array Min Items': isArray ? str(schema.minItems) : '',
+    'Array Max Items': isArray ? str(schema.maxItems) : '',
     'Enum Values': Array.isArray(value.enum) ? value.enum.map(String).join(',') : '',
     'Const Value': value.const === undefined ? '' : String(value.const),
     'Property Regex': str(value.pattern),
+  };
+}
+
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+
+function propertyRow(
+  p: PlanProperty,
+  status: EventStatus,
+  propertyType: 'Event Property' | 'User Property',
+  event?: Obj,
+): Row {
+  const columns = schemaColumns(p.schema);
+  const note: Obj = { ...(event ? { event } : {}), ...(governanceAnnotation(p) ?? {}) };
+  // The typed columns read back as a schema; when that is not the property's, gtm keeps it whole.
+  const held = schemaFromColumns(
+    (c) => columns[c as Column] ?? '',
+    () => undefined,
+  );
+  if (canonical(held) !== canonical(p.schema)) note.schema = p.schema;
+  const row: Row = {
+    'Property Type': propertyType,
+    [propertyType === 'User Property' ? 'Object Name' : 'Event Property Name']: p.name,
+    'Property Description': str(p.description),
+    'Property Schema Status': schemaStatus(status),
+    'Property Required': TF(p.required),
+    'Property Visibility': 'VISIBLE',
+    ...columns,
+    'gtm Property': json(note),
   };
   if (propertyType === 'User Property') row['Event Property Name'] = '';
   return row;
@@ -123,11 +173,14 @@ function propertyRow(
  */
 export function toAmplitudeCsv(plan: TrackingPlan, options: { action?: string } = {}): string {
   const action = options.action ?? 'ADD';
-  const rows: string[][] = [[...AMPLITUDE_COLUMNS]];
-  const push = (row: Row) => rows.push(AMPLITUDE_COLUMNS.map((c) => row[c] ?? ''));
+  const rows: string[][] = [[...ALL_COLUMNS]];
+  const push = (row: Row) => rows.push(ALL_COLUMNS.map((c) => row[c] ?? ''));
   for (const e of plan.events) {
     if (e.type === 'identify') {
-      for (const p of e.properties) push({ Action: action, ...propertyRow(p, e.status, 'User Property') });
+      // Traits are user properties; each row names its event, so several identify events stay apart.
+      const event = { name: e.name, ...(eventAnnotation(e, ['name']) ?? {}) };
+      for (const p of e.properties)
+        push({ Action: action, ...propertyRow(p, e.status, 'User Property', event) });
       continue;
     }
     push({
@@ -145,125 +198,177 @@ export function toAmplitudeCsv(plan: TrackingPlan, options: { action?: string } 
       'Event Hidden From Pathfinder': 'FALSE',
       'Event Hidden From Timeline': 'FALSE',
       'Event Source': e.sources.join(','),
+      'gtm Event': json(eventAnnotation(e, AMPLITUDE_HELD)),
     });
     for (const p of e.properties) push({ Action: action, ...propertyRow(p, e.status, 'Event Property') });
   }
   return formatCsv(rows);
 }
 
+type Get = (column: string) => string;
+
+/** A property schema from Amplitude's typed columns. */
+function schemaFromColumns(get: Get, num: (col: Column) => number | undefined): JsonSchema {
+  const n = (col: Column): number | undefined => {
+    const v = get(col).trim();
+    return v === '' ? undefined : (num(col) ?? Number(v));
+  };
+  const valueType = get('Property Value Type').trim().toLowerCase();
+  const value: JsonSchema = {};
+  const integer = get('Number Is Integer').trim().toUpperCase() === 'TRUE';
+  if (valueType === 'string' || valueType === 'boolean') value.type = valueType;
+  else if (valueType === 'number') value.type = integer ? 'integer' : 'number';
+  else if (valueType === 'enum') {
+    value.enum = split(get('Enum Values'));
+    if (integer) value.enum = value.enum.map(Number);
+  } else if (valueType === 'const') value.const = get('Const Value');
+  const bounds: Array<[Column, keyof JsonSchema]> = [
+    ['String Property Value Min Length', 'minLength'],
+    ['String Property Value Max Length', 'maxLength'],
+    ['Number Property Value Min', 'minimum'],
+    ['Number Property Value Max', 'maximum'],
+  ];
+  for (const [col, kw] of bounds) {
+    const v = n(col);
+    if (v !== undefined) value[kw] = v;
+  }
+  if (get('Property Regex')) value.pattern = get('Property Regex');
+  if (get('Property Is Array').trim().toUpperCase() !== 'TRUE') return value;
+  const schema: JsonSchema = {
+    type: 'array' as JsonType,
+    ...(Object.keys(value).length ? { items: value } : {}),
+  };
+  const minItems = n('Array Min Items');
+  const maxItems = n('Array Max Items');
+  if (minItems !== undefined) schema.minItems = minItems;
+  if (maxItems !== undefined) schema.maxItems = maxItems;
+  if (get('Array Unique Items').trim().toUpperCase() === 'TRUE') schema.uniqueItems = true;
+  return schema;
+}
+
+function parseNote(text: string, at: string): Obj | undefined {
+  if (!text.trim()) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new PlanParseError(
+      `not valid JSON: ${(err as Error).message}`,
+      at,
+      'write the cell as a JSON object',
+    );
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new PlanParseError('not a JSON object', at, 'write the cell as a JSON object');
+  return v as Obj;
+}
+
 /**
  * Reads Amplitude Data CSV (columns matched ignoring case; only `Object Type`/`Property Type`,
- * `Object Name` and `Event Property Name` are needed).
+ * `Object Name` and `Event Property Name` are needed), with gtm's `gtm Event` / `gtm Property`
+ * columns when present.
  *
- * @throws PlanParseError for a property row before any event row, or a bad number.
+ * @throws PlanParseError for a property row before any event row, a bad number or bad gtm JSON.
  */
 export function fromAmplitudeCsv(text: string, name = 'Amplitude tracking plan'): TrackingPlan {
   const { records } = csvRecords(text, ['Object Name']);
-  const events: PlanEvent[] = [];
-  let current: PlanEvent | undefined;
-  let identify: PlanEvent | undefined;
+  const reader = new AmplitudeReader();
   for (const r of records) {
     const objectType = r.get('Object Type').trim().toLowerCase();
     const propertyType = r.get('Property Type').trim().toLowerCase();
+    if (objectType === 'event') reader.eventRow(r.get, r.row);
+    else if (propertyType === 'event property' || propertyType === 'user property')
+      reader.propertyRow(r.get, r.row, propertyType === 'user property');
+  }
+  return createPlan({ name, events: reader.events });
+}
+
+/** Rows to events: property rows attach to the event row above (or the one they name). */
+class AmplitudeReader {
+  readonly events: PlanEvent[] = [];
+  private current: PlanEvent | undefined;
+
+  eventRow(get: Get, row: number): void {
+    const status = get('Event Schema Status').trim().toUpperCase();
+    const activity = get('Event Activity').trim().toUpperCase();
+    const fields: Partial<PlanEvent> & { name: string } = {
+      name: get('Object Name'),
+      status:
+        activity === 'INACTIVE'
+          ? 'deprecated'
+          : status === 'PLANNED' || status === ''
+            ? 'planned'
+            : 'implemented',
+      sources: split(get('Event Source')),
+    };
+    if (get('Object Description')) fields.description = get('Object Description');
+    if (get('Object Owner')) fields.owner = get('Object Owner');
+    if (get('Event Category')) fields.category = get('Event Category');
+    if (get('Tags')) fields.tags = split(get('Tags'));
+    const at = `row ${row}, column gtm Event`;
+    const { name: _n, ...facts } = readEventAnnotation(parseNote(get('gtm Event'), at), at);
+    this.current = createEvent({ ...fields, ...facts });
+    this.events.push(this.current);
+  }
+
+  propertyRow(get: Get, row: number, isUser: boolean): void {
+    const propName = isUser
+      ? get('Event Property Name') || get('Property Name') || get('Object Name')
+      : get('Event Property Name');
+    if (!propName) throw new PlanParseError('property row without a name', `row ${row}`);
+    const at = `row ${row}, column gtm Property`;
+    const { event, schema: kept, ...governance } = parseNote(get('gtm Property'), at) ?? {};
+    const target = isUser ? this.identify(event, at) : this.eventOf(get('Object Name'), row);
     const num = (col: Column): number | undefined => {
-      const v = r.get(col).trim();
+      const v = get(col).trim();
       if (v === '') return undefined;
       const n = Number(v);
       if (!Number.isFinite(n))
-        throw new PlanParseError(`"${v}" is not a number`, `row ${r.row}, column ${col}`);
+        throw new PlanParseError(`"${v}" is not a number`, `row ${row}, column ${col}`);
       return n;
     };
-    if (objectType === 'event') {
-      const status = r.get('Event Schema Status').trim().toUpperCase();
-      const activity = r.get('Event Activity').trim().toUpperCase();
-      const fields: Partial<PlanEvent> & { name: string } = {
-        name: r.get('Object Name'),
-        status:
-          activity === 'INACTIVE'
-            ? 'deprecated'
-            : status === 'PLANNED' || status === ''
-              ? 'planned'
-              : 'implemented',
-        sources: split(r.get('Event Source')),
-      };
-      if (r.get('Object Description')) fields.description = r.get('Object Description');
-      if (r.get('Object Owner')) fields.owner = r.get('Object Owner');
-      if (r.get('Event Category')) fields.category = r.get('Event Category');
-      if (r.get('Tags')) fields.tags = split(r.get('Tags'));
-      current = createEvent(fields);
-      events.push(current);
-      continue;
-    }
-    if (propertyType !== 'event property' && propertyType !== 'user property') continue;
-    const isUser = propertyType === 'user property';
-    const propName = isUser
-      ? r.get('Event Property Name') || r.get('Property Name') || r.get('Object Name')
-      : r.get('Event Property Name');
-    if (!propName) throw new PlanParseError('property row without a name', `row ${r.row}`);
-    let target: PlanEvent;
-    if (isUser) {
-      identify ??= (() => {
-        const e = createEvent({ name: 'identify', type: 'identify' });
-        events.push(e);
-        return e;
-      })();
-      target = identify;
-    } else {
-      // Rows that name their event in Object Name attach to it; others to the event row above.
-      const owner = r.get('Object Name');
-      const named = owner ? events.find((e) => e.name === owner && e.type === 'track') : undefined;
-      if (owner && !named) {
-        const e = createEvent({ name: owner });
-        events.push(e);
-        current = e;
-      }
-      const t = named ?? current;
-      if (!t)
-        throw new PlanParseError(
-          'event property before any Event row',
-          `row ${r.row}`,
-          'put each event row above its property rows',
-        );
-      target = t;
-    }
-    const valueType = r.get('Property Value Type').trim().toLowerCase();
-    const value: JsonSchema = {};
-    const integer = r.get('Number Is Integer').trim().toUpperCase() === 'TRUE';
-    if (valueType === 'string' || valueType === 'boolean') value.type = valueType;
-    else if (valueType === 'number') value.type = integer ? 'integer' : 'number';
-    else if (valueType === 'enum') {
-      value.enum = split(r.get('Enum Values'));
-      if (integer) value.enum = value.enum.map(Number);
-    } else if (valueType === 'const') value.const = r.get('Const Value');
-    const ints: Array<[Column, keyof JsonSchema]> = [
-      ['String Property Value Min Length', 'minLength'],
-      ['String Property Value Max Length', 'maxLength'],
-      ['Number Property Value Min', 'minimum'],
-      ['Number Property Value Max', 'maximum'],
-    ];
-    for (const [col, kw] of ints) {
-      const n = num(col);
-      if (n !== undefined) value[kw] = n;
-    }
-    if (r.get('Property Regex')) value.pattern = r.get('Property Regex');
-    let schema: JsonSchema = value;
-    if (r.get('Property Is Array').trim().toUpperCase() === 'TRUE') {
-      schema = { type: 'array' as JsonType, ...(Object.keys(value).length ? { items: value } : {}) };
-      const minItems = num('Array Min Items');
-      const maxItems = num('Array Max Items');
-      if (minItems !== undefined) schema.minItems = minItems;
-      if (maxItems !== undefined) schema.maxItems = maxItems;
-      if (r.get('Array Unique Items').trim().toUpperCase() === 'TRUE') schema.uniqueItems = true;
-    }
+    const columns = schemaFromColumns(get, num);
+    if (kept !== undefined && (!kept || typeof kept !== 'object' || Array.isArray(kept)))
+      throw new PlanParseError('"schema" is not a JSON Schema object', at);
     const prop: PlanProperty = {
       name: propName,
-      required: r.get('Property Required').trim().toUpperCase() === 'TRUE',
-      schema,
+      required: get('Property Required').trim().toUpperCase() === 'TRUE',
+      schema: (kept as JsonSchema | undefined) ?? columns,
+      ...readGovernanceAnnotation(governance, at),
     };
-    if (r.get('Property Description')) prop.description = r.get('Property Description');
+    if (get('Property Description')) prop.description = get('Property Description');
     target.properties.push(prop);
   }
-  return createPlan({ name, events });
+
+  /** The identify event a user property belongs to: the one its `gtm Property` names, else `identify`. */
+  private identify(event: unknown, at: string): PlanEvent {
+    const facts = event === undefined ? {} : readEventAnnotation(event, `${at}.event`);
+    const name = facts.name ?? 'identify';
+    let e = this.events.find((x) => x.type === 'identify' && x.name === name);
+    if (!e) {
+      e = createEvent({ ...facts, name, type: 'identify' });
+      this.events.push(e);
+    }
+    return e;
+  }
+
+  /** Rows that name their event in Object Name attach to it; others to the event row above. */
+  private eventOf(owner: string, row: number): PlanEvent {
+    const named = owner ? this.events.find((e) => e.name === owner && e.type !== 'identify') : undefined;
+    if (owner && !named) {
+      this.current = createEvent({ name: owner });
+      this.events.push(this.current);
+      return this.current;
+    }
+    const t = named ?? this.current;
+    if (!t)
+      throw new PlanParseError(
+        'event property before any Event row',
+        `row ${row}`,
+        'put each event row above its property rows',
+      );
+    return t;
+  }
 }
 
 function split(v: string): string[] {

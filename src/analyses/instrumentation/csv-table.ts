@@ -1,3 +1,4 @@
+import { neutralizeCsvText, restoreCsvText } from './csv-cell.ts';
 import { PlanParseError } from './plan-parse-error.ts';
 
 /**
@@ -73,11 +74,15 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => !(r.length === 1 && r[0] === ''));
 }
 
-function quote(field: string): string {
+function quote(text: string): string {
+  const field = neutralizeCsvText(text);
   return /[",\r\n]/.test(field) || /^\s|\s$/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
-/** Formats rows as CSV with CRLF line ends (RFC 4180). */
+/**
+ * Formats rows as CSV with CRLF line ends (RFC 4180), every cell neutralised against spreadsheet
+ * formulas (`neutralizeCsvText`); `csvRecords` restores the cells when gtm reads the file back.
+ */
 export function formatCsv(rows: string[][]): string {
   return rows.map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
 }
@@ -85,7 +90,8 @@ export function formatCsv(rows: string[][]): string {
 /**
  * Reads a CSV with a header row into records keyed by column name.
  *
- * @throws PlanParseError when a required column is missing.
+ * @throws PlanParseError when a required column is missing or a column name appears twice (names
+ *   compare ignoring case).
  */
 export function csvRecords(
   text: string,
@@ -96,7 +102,16 @@ export function csvRecords(
   const header = rows[0].map((h) => h.trim());
   const index = new Map<string, number>();
   header.forEach((h, i) => {
-    if (!index.has(h.toLowerCase())) index.set(h.toLowerCase(), i);
+    const key = h.toLowerCase();
+    const first = index.get(key);
+    // Two columns of one name: which one holds the value would be a guess, so the file is refused.
+    if (first !== undefined && key !== '')
+      throw new PlanParseError(
+        `column "${h}" appears twice (columns ${first + 1} and ${i + 1})`,
+        'row 1',
+        'rename or remove one of them',
+      );
+    if (first === undefined) index.set(key, i);
   });
   for (const col of requiredColumns) {
     if (!index.has(col.toLowerCase())) {
@@ -111,7 +126,7 @@ export function csvRecords(
     row: k + 2,
     get: (column: string) => {
       const i = index.get(column.toLowerCase());
-      return i === undefined ? '' : (r[i] ?? '');
+      return i === undefined ? '' : restoreCsvText(r[i] ?? '');
     },
   }));
   return { header, records };

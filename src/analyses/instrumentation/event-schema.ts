@@ -1,4 +1,14 @@
+import { GTM_ANNOTATION, governanceAnnotation, readGovernanceAnnotation } from './governance-annotations.ts';
 import type { JsonSchema, PlanEvent, PlanProperty } from './tracking-plan.ts';
+
+/** Options of `eventPropertiesSchema`. */
+export interface PropertiesSchemaOptions {
+  /**
+   * Write each property's governance facts (consent category, PII, retention) as an `x-gtm`
+   * annotation inside its schema: exports do, validators and generators do not need to.
+   */
+  annotate?: boolean;
+}
 
 /**
  * The JSON Schema of an event's `properties` (or `traits`) object: each plan property with its
@@ -9,11 +19,14 @@ import type { JsonSchema, PlanEvent, PlanProperty } from './tracking-plan.ts';
  */
 export function eventPropertiesSchema(
   event: Pick<PlanEvent, 'properties' | 'additionalProperties' | 'schemaExtras'>,
+  options: PropertiesSchemaOptions = {},
 ): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const p of event.properties) {
     properties[p.name] = propertyJsonSchema(p);
+    const note = options.annotate ? governanceAnnotation(p) : undefined;
+    if (note) properties[p.name][GTM_ANNOTATION] = note;
     if (p.required) required.push(p.name);
   }
   const schema: JsonSchema = { type: 'object', properties };
@@ -29,11 +42,17 @@ export function propertyJsonSchema(p: PlanProperty): JsonSchema {
 
 /**
  * Splits an object schema into plan properties: the top-level description of each property moves
- * to `PlanProperty.description`, the rest stays as its schema. `additionalProperties` is true
- * unless the schema says `false` (JSON Schema's default). Other object-level keywords come back
- * as `schemaExtras`.
+ * to `PlanProperty.description`, its `x-gtm` annotation to the property's governance facts, the
+ * rest stays as its schema. `additionalProperties` is true unless the schema says `false` (JSON
+ * Schema's default). Other object-level keywords (but the root `x-gtm`, which the format reader
+ * handles) come back as `schemaExtras`.
+ *
+ * @throws PlanParseError (at `at.name`) when a property annotation holds a bad value.
  */
-export function propertiesFromObjectSchema(schema: JsonSchema | undefined): {
+export function propertiesFromObjectSchema(
+  schema: JsonSchema | undefined,
+  at = 'properties',
+): {
   properties: PlanProperty[];
   additionalProperties: boolean;
   schemaExtras?: JsonSchema;
@@ -41,8 +60,13 @@ export function propertiesFromObjectSchema(schema: JsonSchema | undefined): {
   const required = new Set(Array.isArray(schema?.required) ? schema.required : []);
   const properties: PlanProperty[] = [];
   for (const [name, raw] of Object.entries(schema?.properties ?? {})) {
-    const { description, ...rest } = (raw ?? {}) as JsonSchema;
-    const prop: PlanProperty = { name, required: required.has(name), schema: rest };
+    const { description, [GTM_ANNOTATION]: note, ...rest } = (raw ?? {}) as JsonSchema;
+    const prop: PlanProperty = {
+      name,
+      required: required.has(name),
+      schema: rest,
+      ...readGovernanceAnnotation(note, `${at}.${name}`),
+    };
     if (typeof description === 'string' && description !== '') prop.description = description;
     properties.push(prop);
   }
@@ -70,4 +94,5 @@ const PAYLOAD_KEYS = new Set([
   'self',
   '$id',
   'id',
+  GTM_ANNOTATION,
 ]);

@@ -1,3 +1,4 @@
+import { withCommonProperties } from './common-rules.ts';
 import { eventPropertiesSchema } from './event-schema.ts';
 import { detectPii } from './pii-detector.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
@@ -169,7 +170,9 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     return s;
   };
 
-  const compileEvent = (event: PlanEvent, label: string): CompiledEvent => {
+  const compileEvent = (planned: PlanEvent, label: string): CompiledEvent => {
+    // Common properties (Segment COMMON rules) constrain every track, page and screen payload.
+    const event = withCommonProperties(plan, planned);
     const typed = new Set<string>();
     const pii = new Set<string>();
     const propertyConsent = new Map<string, string>();

@@ -52,6 +52,10 @@ describe('terminal tables', () => {
   it('lint, diff and inference', () => {
     const p = shopPlan();
     p.events[1].description = undefined;
+    for (const e of p.events) {
+      e.consentCategory ??= 'Analytics';
+      e.retentionDays ??= 365;
+    }
     const lint = formatLintTable(lintPlan(p, { regulations: ['GDPR'] }));
     expect(lint.split('\n')[0]).toBe('1 error, 3 warnings (regulations: GDPR)');
     expect(lint).toContain('error     gdpr-opt-in');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
+import { orderCompleted, shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
 import { AMPLITUDE_COLUMNS, fromAmplitudeCsv, toAmplitudeCsv } from './amplitude-format.ts';
 import { parseCsv } from './csv-table.ts';
+import { createEventValidator } from './event-validator.ts';
 import { fromIgluSchemas, toIgluSchemas } from './iglu-format.ts';
 import { createIgluRegistry } from './iglu-registry.ts';
 import { fromJsonSchemas, toJsonSchemas } from './json-schema-format.ts';
@@ -9,6 +10,8 @@ import { planFromCsv, planToCsv } from './plan-csv.ts';
 import { parsePlanDocument, serializePlanDocument } from './plan-document.ts';
 import { PlanParseError } from './plan-parse-error.ts';
 import { fromRudderYaml, toRudderYaml } from './rudderstack-format.ts';
+import { planLosses, renderLosses } from './plan-fidelity.ts';
+import { richPlan } from './rich-plan.fixture.ts';
 import { sampleInstance } from './sample-instance.ts';
 import { fromSegmentPlan, toSegmentPlan } from './segment-format.ts';
 import type { JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
@@ -152,7 +155,9 @@ describe('RudderStack rudder/v1', () => {
     expect(yaml).toContain('kind: tracking-plan');
     expect(yaml).toContain('property: "#property:order_id"');
     const back = fromRudderYaml(yaml);
-    expect(project(back, schemaFields)).toEqual(project(plan, schemaFields));
+    // rudder/v1 takes no name for non-track events: they come back named after their call type.
+    const held = (e: PlanEvent) => ({ ...schemaFields(e), name: e.type === 'track' ? e.name : e.type });
+    expect(project(back, held)).toEqual(project(plan, held));
     expect(back.events[0].category).toBe('Checkout');
   });
 
@@ -245,10 +250,10 @@ spec:
 });
 
 describe('Amplitude Data CSV', () => {
-  it('writes the 42 export columns with event rows followed by their property rows', () => {
+  it("writes Amplitude's 42 columns, then gtm's, with event rows followed by their property rows", () => {
     const rows = parseCsv(toAmplitudeCsv(shopPlan()));
-    expect(rows[0]).toEqual([...AMPLITUDE_COLUMNS]);
-    expect(rows[0]).toHaveLength(42);
+    expect(rows[0]).toEqual([...AMPLITUDE_COLUMNS, 'gtm Event', 'gtm Property']);
+    expect(AMPLITUDE_COLUMNS).toHaveLength(42);
     const col = (name: string) => AMPLITUDE_COLUMNS.indexOf(name as (typeof AMPLITUDE_COLUMNS)[number]);
     expect(rows[1][col('Object Type')]).toBe('Event');
     expect(rows[2][col('Property Type')]).toBe('Event Property');
@@ -360,5 +365,219 @@ describe('plain JSON Schema per event', () => {
     const back = fromJsonSchemas(files.map((f) => ({ schema: f.schema, fallbackName: f.fileName })));
     const held = (e: PlanEvent) => ({ ...schemaFields(e), type: undefined });
     expect(project(back, held)).toEqual(project(plan, held));
+  });
+});
+
+describe('round trips: every format loses only what it has no place for', () => {
+  const vendor = { vendor: 'com.rich' };
+  const name = 'Rich plan';
+  const trips: Record<string, (p: TrackingPlan) => TrackingPlan> = {
+    'gtm JSON': (p) => parsePlanDocument(serializePlanDocument(p, 'json'), 'json'),
+    'gtm YAML': (p) => parsePlanDocument(serializePlanDocument(p, 'yaml'), 'yaml'),
+    'gtm CSV': (p) => planFromCsv(planToCsv(p), name),
+    Segment: (p) => fromSegmentPlan(JSON.parse(JSON.stringify(toSegmentPlan(p)))),
+    RudderStack: (p) => fromRudderYaml(toRudderYaml(p)),
+    Amplitude: (p) => fromAmplitudeCsv(toAmplitudeCsv(p), name),
+    Iglu: (p) =>
+      fromIgluSchemas(
+        toIgluSchemas(p, vendor).map((f) => JSON.parse(JSON.stringify(f.schema))),
+        { name },
+      ),
+    'JSON Schema': (p) =>
+      fromJsonSchemas(
+        toJsonSchemas(p).map((f) => ({
+          schema: JSON.parse(JSON.stringify(f.schema)),
+          fallbackName: f.fileName,
+        })),
+        name,
+      ),
+  };
+  const PLAN_FACTS = [
+    'plan.description',
+    'plan.version',
+    'plan.owner',
+    'plan.consent_mode',
+    'plan.consent_categories',
+    'plan.regulations',
+    'plan.sources',
+  ];
+  const expected: Record<string, string[]> = {
+    'gtm JSON': [],
+    'gtm YAML': [],
+    'gtm CSV': PLAN_FACTS,
+    Segment: [],
+    RudderStack: [
+      ...PLAN_FACTS.filter((f) => f !== 'plan.description'),
+      'plan.common',
+      'event.name',
+      'event.status',
+      'event.owner',
+      'event.version',
+      'event.sources',
+      'event.identities',
+      'event.sampling_rate',
+      'event.tags',
+      'event.labels',
+      'event.consent_category',
+      'event.pii',
+      'event.pii_kind',
+      'event.retention_days',
+      'property.consent_category',
+      'property.pii',
+      'property.pii_kind',
+      'property.retention_days',
+    ],
+    Amplitude: [...PLAN_FACTS, 'plan.common'],
+    Iglu: [...PLAN_FACTS, 'plan.common'],
+    'JSON Schema': [...PLAN_FACTS, 'plan.common'],
+  };
+
+  it.each(Object.keys(trips))('%s', (format) => {
+    const plan = richPlan();
+    const losses = planLosses(plan, trips[format](plan));
+    expect(losses.map((l) => l.field)).toEqual(expected[format]);
+  });
+
+  it('keep identify, group, page and screen calls what they are', () => {
+    const types = (p: TrackingPlan) => p.events.map((e) => `${e.type}:${e.name}`).sort();
+    for (const format of Object.keys(trips).filter((f) => f !== 'RudderStack'))
+      expect(types(trips[format](richPlan())), format).toEqual(types(richPlan()));
+    // rudder/v1 names track events only: the call types stay, the page and screen names cannot.
+    expect(types(trips.RudderStack(richPlan()))).toEqual(
+      [
+        'track:Order Completed',
+        'track:Cart Emptied',
+        'identify:identify',
+        'group:group',
+        'page:page',
+        'screen:screen',
+      ].sort(),
+    );
+  });
+
+  it('name what was lost, for which events', () => {
+    const plan = richPlan();
+    const losses = planLosses(plan, trips.RudderStack(plan));
+    expect(losses.find((l) => l.field === 'event.name')?.events).toEqual(['Pricing', 'Home']);
+    expect(losses.find((l) => l.field === 'property.pii')?.properties).toEqual([
+      'Order Completed.email',
+      'identify.name',
+    ]);
+    const md = renderLosses(losses, { format: 'RudderStack', file: 'plan.yaml', plan: 'Rich plan 4-2-1' });
+    expect(md).toContain(
+      '| retention (days) (`event.retention_days`) | 6 events: Order Completed, Cart Emptied',
+    );
+    expect(renderLosses([], { format: 'gtm JSON', file: 'p.json', plan: 'P' })).toContain('nothing was lost');
+  });
+});
+
+describe("Segment's COMMON rules", () => {
+  const commonRule = {
+    type: 'COMMON',
+    version: 2,
+    jsonSchema: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: {
+        context: {
+          type: 'object',
+          properties: { app: { type: 'object' } },
+          required: ['app'],
+        },
+        properties: {
+          type: 'object',
+          properties: { platform: { type: 'string', enum: ['web', 'ios'], description: 'Where it ran.' } },
+          required: ['platform'],
+        },
+      },
+    },
+  };
+
+  it('import from the Public API form, keeping the message-level constraints', () => {
+    const plan = fromSegmentPlan({
+      rules: [commonRule, { key: 'Signed Up', type: 'TRACK', version: 1, jsonSchema: { properties: {} } }],
+    });
+    expect(plan.events.map((e) => e.name)).toEqual(['Signed Up']);
+    expect(plan.common).toEqual({
+      version: '2-0-0',
+      properties: [
+        {
+          name: 'platform',
+          description: 'Where it ran.',
+          required: true,
+          schema: { type: 'string', enum: ['web', 'ios'] },
+        },
+      ],
+      message: {
+        properties: {
+          context: { type: 'object', properties: { app: { type: 'object' } }, required: ['app'] },
+        },
+      },
+    });
+  });
+
+  it('export as the first rule and import back unchanged', () => {
+    const plan = fromSegmentPlan({ rules: [commonRule] });
+    const out = toSegmentPlan(plan);
+    const rules = out.rules as Array<Record<string, unknown>>;
+    expect(rules[0]).toMatchObject({ type: 'COMMON', version: 2 });
+    expect(rules[0]).not.toHaveProperty('key');
+    expect(fromSegmentPlan(JSON.parse(JSON.stringify(out))).common).toEqual(plan.common);
+  });
+
+  it('import from the Config API v1 form (rules.global)', () => {
+    const plan = fromSegmentPlan({
+      rules: { events: [], global: commonRule.jsonSchema, identify_traits: [], group_traits: [] },
+    });
+    expect(plan.common?.properties.map((p) => p.name)).toEqual(['platform']);
+  });
+
+  it('constrain every track, page and screen payload when messages are validated', () => {
+    const plan = shopPlan();
+    plan.common = fromSegmentPlan({ rules: [commonRule] }).common;
+    const v = createEventValidator(plan);
+    v.validate(orderCompleted({}, { platform: 'web' }));
+    v.validate(orderCompleted());
+    v.validate(orderCompleted({}, { platform: 'tv' }));
+    expect(v.report().violationsByType).toMatchObject({
+      missing_required_property: 1,
+      constraint_violation: 1,
+    });
+  });
+});
+
+describe('gtm annotations in tool formats', () => {
+  it('refuse a bad value, naming where it is', () => {
+    const rule = toSegmentPlan(richPlan());
+    const first = (rule.rules as Array<{ jsonSchema: Record<string, Record<string, unknown>> }>)[1];
+    first.jsonSchema['x-gtm'].retention_days = 'forever';
+    expect(() => fromSegmentPlan(rule)).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining('x-gtm.retention_days'),
+        at: 'rules[1].jsonSchema',
+      }),
+    );
+    const csv = toAmplitudeCsv(richPlan()).replace('""type"":""track""', '""type"":""tracks""');
+    expect(() => fromAmplitudeCsv(csv)).toThrow(expect.objectContaining({ at: 'row 2, column gtm Event' }));
+  });
+
+  it('keep identify events apart in Amplitude, each with its own facts', () => {
+    const plan = richPlan();
+    plan.events.push({ ...plan.events[2], name: 'Signed Up Traits', owner: 'other@rich.test' });
+    const back = fromAmplitudeCsv(toAmplitudeCsv(plan), plan.name);
+    expect(back.events.filter((e) => e.type === 'identify').map((e) => [e.name, e.owner])).toEqual([
+      ['identify', 'crm@rich.test'],
+      ['Signed Up Traits', 'other@rich.test'],
+    ]);
+  });
+
+  it('read plain tool files (without annotations) as before', () => {
+    const csv =
+      'Object Type,Object Name,Property Type,Event Property Name,Property Value Type\n' +
+      'Event,Song Played,,,\n' +
+      ',,Event Property,genre,string\n' +
+      ',plan,User Property,,string\n';
+    const plan = fromAmplitudeCsv(csv);
+    expect(plan.events.map((e) => `${e.type}:${e.name}`)).toEqual(['track:Song Played', 'identify:identify']);
   });
 });

@@ -1,4 +1,6 @@
 import { eventPropertiesSchema, propertiesFromObjectSchema } from './event-schema.ts';
+import { GTM_ANNOTATION, eventAnnotation, readEventAnnotation } from './governance-annotations.ts';
+import type { EventFact } from './governance-annotations.ts';
 import { slug, uniqueNamer } from './identifier.ts';
 import { igluKeyOf, igluUri, parseIgluUri } from './iglu-registry.ts';
 import type { IgluKey } from './iglu-registry.ts';
@@ -14,14 +16,21 @@ import type { JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
  *
  * What Iglu holds: the event's payload schema (types, constraints, nesting, required,
  * additionalProperties and object-level keywords), description and version; gtm also writes the
- * event's display name as `title`, and keeps the schema's address as the `iglu_vendor` and
- * `iglu_name` labels so an export writes it back unchanged. Owners, sources, identities and
- * privacy facts have no place.
+ * event's display name as `title`. The rest of the event (call type, status, owner, sources,
+ * identities, sampling, category, tags, labels, consent category, PII, retention) goes into an
+ * `x-gtm` annotation beside `self`, and each property's privacy facts into an `x-gtm` inside its
+ * schema; JSON Schema validators (and Snowplow's) ignore unknown keywords. A schema without the
+ * annotation (one gtm did not write) keeps its address as the `iglu_vendor` and `iglu_name`
+ * labels, so an export writes it back unchanged. The plan's own facts (name, version, consent,
+ * regulations, sources, common properties) have no place in a per-event schema.
  */
 export const IGLU_META_SCHEMA =
   'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#';
 export const IGLU_VENDOR_LABEL = 'iglu_vendor';
 export const IGLU_NAME_LABEL = 'iglu_name';
+
+/** Event facts an Iglu schema holds in its own fields. */
+const IGLU_HELD: EventFact[] = ['name', 'description', 'version', 'additional_properties', 'schema_extras'];
 
 export interface IgluSchemaFile {
   key: IgluKey;
@@ -46,12 +55,14 @@ export function toIgluSchemas(plan: TrackingPlan, options: { vendor: string }): 
       e.labels?.[IGLU_NAME_LABEL] ?? slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'),
     );
     const key: IgluKey = { vendor, name, format: 'jsonschema', version: e.version };
-    const payload = eventPropertiesSchema(e);
+    const payload = eventPropertiesSchema(e, { annotate: true });
+    const note = eventAnnotation(e, IGLU_HELD);
     const schema: JsonSchema = {
       $schema: IGLU_META_SCHEMA,
       self: { vendor: key.vendor, name: key.name, format: key.format, version: key.version },
       title: e.name,
       ...(e.description !== undefined ? { description: e.description } : {}),
+      ...(note ? { [GTM_ANNOTATION]: note } : {}),
       ...payload,
     };
     return { key, path: `${key.vendor}/${key.name}/${key.format}/${key.version}`, schema };
@@ -106,26 +117,38 @@ export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions 
   for (const n of preferred) uses.set(n, (uses.get(n) ?? 0) + 1);
   const events: PlanEvent[] = [];
   entries.forEach(({ key, schema }, i) => {
+    const at = igluUri(key);
     const normalized = normalizeJsonSchema(schema, { draft04: true, resolveRef });
-    const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(normalized);
-    for (const p of properties) {
-      const f = p.schema.format;
-      if (f === 'email' || f === 'ipv4' || f === 'ipv6') {
-        p.pii = true;
-        p.piiKind = f === 'email' ? 'email' : 'ip';
-      }
-    }
+    const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(
+      normalized,
+      `${at} properties`,
+    );
+    const note = schema[GTM_ANNOTATION];
+    // A schema gtm wrote says what is personal data; others are read by their formats.
+    if (note === undefined) flagFormatPii(properties);
     const name = (uses.get(preferred[i]) ?? 0) > 1 ? `${key.vendor}/${key.name}` : preferred[i];
     const fields: Partial<PlanEvent> & { name: string } = {
       name,
       version: key.version,
       properties,
       additionalProperties,
-      labels: { [IGLU_VENDOR_LABEL]: key.vendor, [IGLU_NAME_LABEL]: key.name },
     };
+    if (note === undefined) fields.labels = { [IGLU_VENDOR_LABEL]: key.vendor, [IGLU_NAME_LABEL]: key.name };
     if (schemaExtras) fields.schemaExtras = schemaExtras;
     if (typeof schema.description === 'string' && schema.description) fields.description = schema.description;
-    events.push(createEvent(fields));
+    const { name: _name, version: _version, ...facts } = readEventAnnotation(note, at);
+    events.push(createEvent({ ...fields, ...facts }));
   });
   return createPlan({ name: options.name ?? 'Iglu schemas', events });
+}
+
+/** Properties whose format is an e-mail address or an IP address are personal data. */
+function flagFormatPii(properties: PlanEvent['properties']): void {
+  for (const p of properties) {
+    const f = p.schema.format;
+    if (f === 'email' || f === 'ipv4' || f === 'ipv6') {
+      p.pii = true;
+      p.piiKind = f === 'email' ? 'email' : 'ip';
+    }
+  }
 }

@@ -5,6 +5,7 @@
  */
 export type {
   CallType,
+  CommonRules,
   ConsentMode,
   EventStatus,
   Governance,
@@ -29,6 +30,7 @@ export {
   eventKey,
 } from './tracking-plan.ts';
 export { PlanParseError } from './plan-parse-error.ts';
+export { neutralizeCsvText, restoreCsvText } from './csv-cell.ts';
 export {
   bumpSchemaVer,
   compareSchemaVer,
@@ -60,6 +62,19 @@ export type {
 export { LINT_RULES } from './lint-rules.ts';
 export type { LintRule, LintRuleId, Severity } from './lint-rules.ts';
 export { lintPlan } from './plan-lint.ts';
+export {
+  DEFAULT_CONSENT_CATEGORY,
+  RETENTION_DEFAULTS,
+  applyGovernancePolicy,
+  defaultRetention,
+  hasPersonalData,
+} from './governance-policy.ts';
+export type {
+  GovernanceApplied,
+  GovernanceDecision,
+  GovernancePolicy,
+  GovernanceRule,
+} from './governance-policy.ts';
 export type { LintFinding, LintOptions, LintResult } from './plan-lint.ts';
 export { CASINGS, isObjectAction, matchesCasing } from './naming.ts';
 export type { Casing } from './naming.ts';
@@ -97,6 +112,20 @@ export { createIgluRegistry, igluKeyOf, igluUri, parseIgluUri } from './iglu-reg
 export type { IgluKey, IgluRegistry } from './iglu-registry.ts';
 export { fromJsonSchemas, toJsonSchemas } from './json-schema-format.ts';
 export type { EventSchemaFile } from './json-schema-format.ts';
+export { AMPLITUDE_GTM_COLUMNS } from './amplitude-format.ts';
+export { COMMON_ROW_TYPE } from './plan-csv.ts';
+export {
+  GTM_ANNOTATION,
+  eventAnnotation,
+  governanceAnnotation,
+  planAnnotation,
+  readEventAnnotation,
+  readGovernanceAnnotation,
+} from './governance-annotations.ts';
+export type { EventFact, PlanFact } from './governance-annotations.ts';
+export { COMMON_EVENT, commonPayloadSchema, withCommonProperties } from './common-rules.ts';
+export { LOSS_LABELS, planLosses, renderLosses } from './plan-fidelity.ts';
+export type { PlanLoss } from './plan-fidelity.ts';
 
 // Change management
 export { diffPlans } from './plan-diff.ts';

@@ -1,4 +1,6 @@
 import { eventPropertiesSchema, propertiesFromObjectSchema } from './event-schema.ts';
+import { GTM_ANNOTATION, eventAnnotation, readEventAnnotation } from './governance-annotations.ts';
+import type { EventFact } from './governance-annotations.ts';
 import { slug, uniqueNamer } from './identifier.ts';
 import { normalizeJsonSchema } from './normalize-json-schema.ts';
 import { PlanParseError } from './plan-parse-error.ts';
@@ -8,7 +10,11 @@ import type { JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
 /**
  * Plain JSON Schema, one document per event, describing the event's `properties` object (draft-07;
  * draft-04 documents are normalized on the way in). The event name is the `title`. What it
- * holds: name, description and the payload schema.
+ * holds: name, description and the payload schema; gtm writes the rest of the event (call type,
+ * version, status, owner, sources, identities, sampling, category, tags, labels, consent
+ * category, PII, retention) as an `x-gtm` annotation at the root and each property's privacy facts
+ * as an `x-gtm` inside its schema, and reads them back. The plan's own facts (name, version,
+ * consent, regulations, sources, common properties) have no place in a per-event schema.
  */
 export interface EventSchemaFile {
   /** File name: the event name in snake case, `.json`, unique within the plan. */
@@ -16,18 +22,25 @@ export interface EventSchemaFile {
   schema: JsonSchema;
 }
 
+/** Event facts a plain JSON Schema holds in its own keywords. */
+const JSON_SCHEMA_HELD: EventFact[] = ['name', 'description', 'additional_properties', 'schema_extras'];
+
 /** One draft-07 JSON Schema per event. */
 export function toJsonSchemas(plan: TrackingPlan): EventSchemaFile[] {
   const names = uniqueNamer('_');
-  return plan.events.map((e) => ({
-    fileName: `${names(slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'))}.json`,
-    schema: {
-      $schema: 'http://json-schema.org/draft-07/schema#',
-      title: e.name,
-      ...(e.description !== undefined ? { description: e.description } : {}),
-      ...eventPropertiesSchema(e),
-    },
-  }));
+  return plan.events.map((e) => {
+    const note = eventAnnotation(e, JSON_SCHEMA_HELD);
+    return {
+      fileName: `${names(slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'))}.json`,
+      schema: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        title: e.name,
+        ...(e.description !== undefined ? { description: e.description } : {}),
+        ...(note ? { [GTM_ANNOTATION]: note } : {}),
+        ...eventPropertiesSchema(e, { annotate: true }),
+      },
+    };
+  });
 }
 
 /**
@@ -45,7 +58,10 @@ export function fromJsonSchemas(
       throw new PlanParseError('not a JSON Schema object', fallbackName);
     }
     const s = normalizeJsonSchema(schema as JsonSchema);
-    const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(s);
+    const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(
+      s,
+      `${fallbackName} properties`,
+    );
     const fields: Partial<PlanEvent> & { name: string } = {
       name: typeof s.title === 'string' && s.title ? s.title : fallbackName,
       properties,
@@ -53,7 +69,8 @@ export function fromJsonSchemas(
     };
     if (schemaExtras) fields.schemaExtras = schemaExtras;
     if (typeof s.description === 'string' && s.description) fields.description = s.description;
-    return createEvent(fields);
+    const { name: _name, ...facts } = readEventAnnotation(s[GTM_ANNOTATION], fallbackName);
+    return createEvent({ ...fields, ...facts });
   });
   return createPlan({ name: planName, events });
 }

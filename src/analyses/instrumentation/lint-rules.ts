@@ -7,6 +7,8 @@ export interface LintRule {
   severity: Severity;
   /** The regulation that turns the rule on; rules without one always apply. */
   regulation?: Regulation;
+  /** Severity while any regulation is in force (a governance gap becomes a compliance blocker). */
+  regulatedSeverity?: Severity;
   description: string;
 }
 
@@ -94,6 +96,20 @@ export const LINT_RULES = [
     severity: 'warning',
     description: 'Every event lists the identities it carries (userId, anonymousId, accountId, groupId).',
   },
+  // Governance, always on: warnings, errors while a regulation is in force
+  {
+    id: 'event-retention',
+    severity: 'warning',
+    regulatedSeverity: 'error',
+    description:
+      'Every event has a retention period in days (its own, or from the governance policy: --retention-days, events.governance.retention in gtm.yaml, or the default the regulations set).',
+  },
+  {
+    id: 'event-consent-category',
+    severity: 'warning',
+    regulatedSeverity: 'error',
+    description: 'Every event names the consent category that covers it.',
+  },
   // Privacy, always on
   {
     id: 'pii-not-flagged',
@@ -114,6 +130,13 @@ export const LINT_RULES = [
     regulation: 'GDPR',
     description:
       'Personal data declares a retention of at most the configured days (storage limitation, Art. 5(1)(e)).',
+  },
+  {
+    id: 'gdpr-event-retention',
+    severity: 'warning',
+    regulation: 'GDPR',
+    description:
+      'An event with personal data (a person identity or a PII property) is kept at most the configured days (default 365; storage limitation, Art. 5(1)(e)).',
   },
   {
     id: 'gdpr-opt-in',

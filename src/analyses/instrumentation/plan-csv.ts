@@ -9,6 +9,7 @@ import {
   createPlan,
 } from './tracking-plan.ts';
 import type {
+  CommonRules,
   Governance,
   JsonSchema,
   JsonType,
@@ -21,7 +22,10 @@ import type {
  * gtm's CSV layout: one row per event property (an event without properties gets one row with
  * an empty `property`); the event's columns repeat on each of its rows so the sheet can be
  * filtered. Lists are `;`-separated, enums and the rest of a property schema are JSON. The plan's
- * own metadata (name, version, consent mode, sources) does not fit a row and is not written.
+ * common properties (Segment `COMMON` rules) are rows with `event_type` `common` (event `*`; their
+ * version and object-level keywords in `event_version` / `event_schema_extras`). The plan's own
+ * metadata (name, description, version, owner, consent mode and categories, regulations, sources)
+ * does not fit a row and is not written.
  */
 export const PLAN_CSV_COLUMNS = [
   'event',
@@ -66,9 +70,26 @@ const LIFTED = ['type', 'enum', 'format', 'pattern', 'minLength', 'maxLength', '
 
 const str = (v: string | number | boolean | undefined) => (v === undefined ? '' : String(v));
 
-/** Writes the plan's events and properties as gtm CSV. */
+/** `event_type` of the rows of the plan's common properties, and their `event` cell. */
+export const COMMON_ROW_TYPE = 'common';
+const COMMON_ROW_EVENT = '*';
+
+/** Writes the plan's events and properties (common properties first) as gtm CSV. */
 export function planToCsv(plan: TrackingPlan): string {
   const rows: string[][] = [[...PLAN_CSV_COLUMNS]];
+  if (plan.common) {
+    const base: Partial<Record<Column, string>> = {
+      event: COMMON_ROW_EVENT,
+      event_type: COMMON_ROW_TYPE,
+      event_version: str(plan.common.version),
+      event_schema_extras: plan.common.schemaExtras ? JSON.stringify(plan.common.schemaExtras) : '',
+    };
+    const props = plan.common.properties.length ? plan.common.properties : [undefined];
+    for (const p of props) {
+      const cells = { ...base, ...(p ? propertyCells(p) : {}) };
+      rows.push(PLAN_CSV_COLUMNS.map((c) => cells[c] ?? ''));
+    }
+  }
   for (const e of plan.events) {
     const eventCells: Partial<Record<Column, string>> = {
       event: e.name,
@@ -92,138 +113,162 @@ export function planToCsv(plan: TrackingPlan): string {
     };
     const props: Array<PlanProperty | undefined> = e.properties.length ? e.properties : [undefined];
     for (const p of props) {
-      const cells: Partial<Record<Column, string>> = { ...eventCells };
-      if (p) {
-        const rest: JsonSchema = { ...p.schema };
-        for (const k of LIFTED) delete rest[k];
-        const type = p.schema.type;
-        Object.assign(cells, {
-          property: p.name,
-          property_description: str(p.description),
-          property_required: String(p.required),
-          property_type: type === undefined ? '' : Array.isArray(type) ? type.join('|') : type,
-          property_enum: p.schema.enum ? JSON.stringify(p.schema.enum) : '',
-          property_format: str(p.schema.format),
-          property_pattern: str(p.schema.pattern),
-          property_min_length: str(p.schema.minLength),
-          property_max_length: str(p.schema.maxLength),
-          property_minimum: str(p.schema.minimum),
-          property_maximum: str(p.schema.maximum),
-          property_schema: Object.keys(rest).length ? JSON.stringify(rest) : '',
-          property_pii: str(p.pii),
-          property_pii_kind: str(p.piiKind),
-          property_consent_category: str(p.consentCategory),
-          property_retention_days: str(p.retentionDays),
-        } satisfies Partial<Record<Column, string>>);
-      }
+      const cells: Partial<Record<Column, string>> = { ...eventCells, ...(p ? propertyCells(p) : {}) };
       rows.push(PLAN_CSV_COLUMNS.map((c) => cells[c] ?? ''));
     }
   }
   return formatCsv(rows);
 }
 
+function propertyCells(p: PlanProperty): Partial<Record<Column, string>> {
+  const rest: JsonSchema = { ...p.schema };
+  for (const k of LIFTED) delete rest[k];
+  const type = p.schema.type;
+  return {
+    property: p.name,
+    property_description: str(p.description),
+    property_required: String(p.required),
+    property_type: type === undefined ? '' : Array.isArray(type) ? type.join('|') : type,
+    property_enum: p.schema.enum ? JSON.stringify(p.schema.enum) : '',
+    property_format: str(p.schema.format),
+    property_pattern: str(p.schema.pattern),
+    property_min_length: str(p.schema.minLength),
+    property_max_length: str(p.schema.maxLength),
+    property_minimum: str(p.schema.minimum),
+    property_maximum: str(p.schema.maximum),
+    property_schema: Object.keys(rest).length ? JSON.stringify(rest) : '',
+    property_pii: str(p.pii),
+    property_pii_kind: str(p.piiKind),
+    property_consent_category: str(p.consentCategory),
+    property_retention_days: str(p.retentionDays),
+  };
+}
+
 /**
  * Reads gtm CSV into a plan named `name`. Rows of the same event must be consecutive or not, as
- * you like: they are grouped by event name and type, in order of first appearance.
+ * you like: they are grouped by event name and type, in order of first appearance. Rows of type
+ * `common` are the plan's common properties.
  *
  * @throws PlanParseError naming the row and column of a bad value.
  */
 export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan {
   const { records } = csvRecords(text, ['event', 'property']);
   const events = new Map<string, PlanEvent>();
+  let common: CommonRules | undefined;
   for (const r of records) {
     const at = (column: Column) => `row ${r.row}, column ${column}`;
     const eventName = r.get('event');
     if (!eventName) throw new PlanParseError('empty event name', at('event'));
-    const type = (r.get('event_type') || 'track') as PlanEvent['type'];
-    if (!CALL_TYPES.includes(type))
+    const type = r.get('event_type') || 'track';
+    if (type === COMMON_ROW_TYPE) {
+      common ??= commonFromRow(r.get, at);
+      if (r.get('property')) common.properties.push(propertyFromRow(r.get, at));
+      continue;
+    }
+    if (!CALL_TYPES.includes(type as PlanEvent['type']))
       throw new PlanParseError(
         `unknown call type "${type}"`,
         at('event_type'),
-        `use one of ${CALL_TYPES.join(', ')}`,
+        `use one of ${CALL_TYPES.join(', ')}, or ${COMMON_ROW_TYPE} for common properties`,
       );
     const key = `${type}\u0000${eventName}`;
     let event = events.get(key);
     if (!event) {
-      const status = (r.get('event_status') || 'planned') as PlanEvent['status'];
-      if (!EVENT_STATUSES.includes(status))
-        throw new PlanParseError(
-          `unknown status "${status}"`,
-          at('event_status'),
-          `use one of ${EVENT_STATUSES.join(', ')}`,
-        );
-      const identities = list(r.get('event_identities')) as PlanEvent['identities'];
-      for (const id of identities)
-        if (!IDENTITIES.includes(id))
-          throw new PlanParseError(
-            `unknown identity "${id}"`,
-            at('event_identities'),
-            `use ${IDENTITIES.join(', ')}`,
-          );
-      const fields: Partial<PlanEvent> & { name: string } = {
-        name: eventName,
-        type,
-        status,
-        sources: list(r.get('event_sources')),
-        identities,
-        additionalProperties:
-          bool(r.get('event_additional_properties'), at('event_additional_properties')) ?? true,
-        ...governance(r.get, 'event_', at),
-      };
-      const description = r.get('event_description');
-      if (description) fields.description = description;
-      const owner = r.get('event_owner');
-      if (owner) fields.owner = owner;
-      if (r.get('event_version')) fields.version = r.get('event_version');
-      const rate = num(r.get('event_sampling_rate'), at('event_sampling_rate'));
-      if (rate !== undefined) fields.samplingRate = rate;
-      if (r.get('event_category')) fields.category = r.get('event_category');
-      if (r.get('event_tags')) fields.tags = list(r.get('event_tags'));
-      if (r.get('event_labels'))
-        fields.labels = json(r.get('event_labels'), at('event_labels')) as Record<string, string>;
-      if (r.get('event_schema_extras'))
-        fields.schemaExtras = json(r.get('event_schema_extras'), at('event_schema_extras')) as JsonSchema;
-      event = createEvent(fields);
+      event = eventFromRow(r.get, eventName, type as PlanEvent['type'], at);
       events.set(key, event);
     }
-    const propName = r.get('property');
-    if (!propName) continue;
-    const schema: JsonSchema = {};
-    const typeCell = r.get('property_type');
-    if (typeCell) {
-      const types = typeCell.split('|').map((t) => t.trim()) as JsonType[];
-      schema.type = types.length === 1 ? types[0] : types;
-    }
-    if (r.get('property_enum')) {
-      const raw = r.get('property_enum');
-      schema.enum = raw.trim().startsWith('[')
-        ? (json(raw, at('property_enum')) as unknown[])
-        : raw.split('|');
-    }
-    if (r.get('property_format')) schema.format = r.get('property_format');
-    if (r.get('property_pattern')) schema.pattern = r.get('property_pattern');
-    const numeric: Array<[Column, keyof JsonSchema]> = [
-      ['property_min_length', 'minLength'],
-      ['property_max_length', 'maxLength'],
-      ['property_minimum', 'minimum'],
-      ['property_maximum', 'maximum'],
-    ];
-    for (const [col, kw] of numeric) {
-      const v = num(r.get(col), at(col));
-      if (v !== undefined) schema[kw] = v;
-    }
-    if (r.get('property_schema'))
-      Object.assign(schema, json(r.get('property_schema'), at('property_schema')) as JsonSchema);
-    const prop: PlanProperty = {
-      name: propName,
-      required: bool(r.get('property_required'), at('property_required')) ?? false,
-      schema,
-      ...governance(r.get, 'property_', at),
-    };
-    if (r.get('property_description')) prop.description = r.get('property_description');
-    event.properties.push(prop);
+    if (r.get('property')) event.properties.push(propertyFromRow(r.get, at));
   }
-  return createPlan({ name, events: [...events.values()] });
+  const plan = createPlan({ name, events: [...events.values()] });
+  if (common) plan.common = common;
+  return plan;
+}
+
+type Get = (column: string) => string;
+type At = (column: Column) => string;
+
+function commonFromRow(get: Get, at: At): CommonRules {
+  const common: CommonRules = { properties: [] };
+  if (get('event_version')) common.version = get('event_version');
+  if (get('event_schema_extras'))
+    common.schemaExtras = json(get('event_schema_extras'), at('event_schema_extras')) as JsonSchema;
+  return common;
+}
+
+function eventFromRow(get: Get, eventName: string, type: PlanEvent['type'], at: At): PlanEvent {
+  const status = (get('event_status') || 'planned') as PlanEvent['status'];
+  if (!EVENT_STATUSES.includes(status))
+    throw new PlanParseError(
+      `unknown status "${status}"`,
+      at('event_status'),
+      `use one of ${EVENT_STATUSES.join(', ')}`,
+    );
+  const identities = list(get('event_identities')) as PlanEvent['identities'];
+  for (const id of identities)
+    if (!IDENTITIES.includes(id))
+      throw new PlanParseError(
+        `unknown identity "${id}"`,
+        at('event_identities'),
+        `use ${IDENTITIES.join(', ')}`,
+      );
+  const fields: Partial<PlanEvent> & { name: string } = {
+    name: eventName,
+    type,
+    status,
+    sources: list(get('event_sources')),
+    identities,
+    additionalProperties: bool(get('event_additional_properties'), at('event_additional_properties')) ?? true,
+    ...governance(get, 'event_', at),
+  };
+  const description = get('event_description');
+  if (description) fields.description = description;
+  const owner = get('event_owner');
+  if (owner) fields.owner = owner;
+  if (get('event_version')) fields.version = get('event_version');
+  const rate = num(get('event_sampling_rate'), at('event_sampling_rate'));
+  if (rate !== undefined) fields.samplingRate = rate;
+  if (get('event_category')) fields.category = get('event_category');
+  if (get('event_tags')) fields.tags = list(get('event_tags'));
+  if (get('event_labels'))
+    fields.labels = json(get('event_labels'), at('event_labels')) as Record<string, string>;
+  if (get('event_schema_extras'))
+    fields.schemaExtras = json(get('event_schema_extras'), at('event_schema_extras')) as JsonSchema;
+  return createEvent(fields);
+}
+
+function propertyFromRow(get: Get, at: At): PlanProperty {
+  const schema: JsonSchema = {};
+  const typeCell = get('property_type');
+  if (typeCell) {
+    const types = typeCell.split('|').map((t) => t.trim()) as JsonType[];
+    schema.type = types.length === 1 ? types[0] : types;
+  }
+  if (get('property_enum')) {
+    const raw = get('property_enum');
+    schema.enum = raw.trim().startsWith('[') ? (json(raw, at('property_enum')) as unknown[]) : raw.split('|');
+  }
+  if (get('property_format')) schema.format = get('property_format');
+  if (get('property_pattern')) schema.pattern = get('property_pattern');
+  const numeric: Array<[Column, keyof JsonSchema]> = [
+    ['property_min_length', 'minLength'],
+    ['property_max_length', 'maxLength'],
+    ['property_minimum', 'minimum'],
+    ['property_maximum', 'maximum'],
+  ];
+  for (const [col, kw] of numeric) {
+    const v = num(get(col), at(col));
+    if (v !== undefined) schema[kw] = v;
+  }
+  if (get('property_schema'))
+    Object.assign(schema, json(get('property_schema'), at('property_schema')) as JsonSchema);
+  const prop: PlanProperty = {
+    name: get('property'),
+    required: bool(get('property_required'), at('property_required')) ?? false,
+    schema,
+    ...governance(get, 'property_', at),
+  };
+  if (get('property_description')) prop.description = get('property_description');
+  return prop;
 }
 
 function governance(

@@ -276,3 +276,19 @@ describe('diffPlans', () => {
     expect(renderChangelog(diffPlans(shopPlan(), shopPlan()))).toContain('No changes from 2-1-0.');
   });
 });
+
+describe('common properties', () => {
+  it('version every event: a required common property is a MODEL change, an optional one a REVISION (others were allowed)', () => {
+    const before = shopPlan();
+    const after = shopPlan();
+    after.common = { properties: [p('session_id', { type: 'string', maxLength: 64 }, true)] };
+    const required = diffPlans(before, after);
+    expect(required.changes.map((c) => `${c.event} ${c.kind} ${c.level}`)).toEqual([
+      '(common properties) property-added model',
+    ]);
+    expect(required.proposedVersion).toBe('3-0-0');
+    after.common.properties[0].required = false;
+    expect(diffPlans(before, after).level).toBe('revision');
+    expect(diffPlans(after, after).changes).toEqual([]);
+  });
+});

@@ -1,7 +1,15 @@
 import { bumpSchemaVer, isSchemaVer } from './schema-ver.ts';
 import { duplicateKey } from './naming.ts';
-import { schemaTypes } from './tracking-plan.ts';
-import type { CallType, JsonSchema, JsonType, PlanEvent, TrackingPlan } from './tracking-plan.ts';
+import { COMMON_EVENT } from './common-rules.ts';
+import { createEvent, schemaTypes } from './tracking-plan.ts';
+import type {
+  CallType,
+  CommonRules,
+  JsonSchema,
+  JsonType,
+  PlanEvent,
+  TrackingPlan,
+} from './tracking-plan.ts';
 
 /**
  * SchemaVer level of a change: `model` breaks every historical record, `revision` may break some,
@@ -154,6 +162,9 @@ export function diffPlans(oldPlan: TrackingPlan, newPlan: TrackingPlan): PlanDif
       declared: ne.version,
     });
   }
+  // Common properties change every event's payload: compared as one more event.
+  if (oldPlan.common || newPlan.common)
+    changes.push(...diffEvent(commonAsEvent(oldPlan.common), commonAsEvent(newPlan.common)));
   const level = changes.reduce<ChangeLevel>((l, c) => maxLevel(l, c.level), 'none');
   const proposedVersion =
     level === 'none' || !isSchemaVer(oldPlan.version)
@@ -167,6 +178,17 @@ export function diffPlans(oldPlan: TrackingPlan, newPlan: TrackingPlan): PlanDif
     level,
     proposedVersion,
   };
+}
+
+/** The common properties as an event (no common rules: none, and any others allowed). */
+function commonAsEvent(common: CommonRules | undefined): PlanEvent {
+  const { additionalProperties, ...extras } = common?.schemaExtras ?? {};
+  return createEvent({
+    name: COMMON_EVENT,
+    properties: common?.properties ?? [],
+    additionalProperties: additionalProperties !== false,
+    ...(Object.keys(extras).length ? { schemaExtras: extras } : {}),
+  });
 }
 
 function diffEvent(oe: PlanEvent, ne: PlanEvent): PlanChange[] {

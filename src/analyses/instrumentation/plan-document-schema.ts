@@ -22,6 +22,22 @@ const governance = {
   retention_days: { type: 'integer', minimum: 1, description: 'Days the data may be kept.' },
 };
 
+const propertyList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['name'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      description: { type: 'string' },
+      required: { type: 'boolean' },
+      schema: { type: 'object', description: 'JSON Schema (draft-07) of the value.' },
+      ...governance,
+    },
+  },
+};
+
 /**
  * JSON Schema (draft-07) of a `gtm-tracking-plan/v1` document, in JSON or YAML. Published so that
  * editors can complete plan files; the reader validates against it and reports the first
@@ -86,22 +102,20 @@ export const PLAN_DOCUMENT_SCHEMA = {
           additional_properties: { type: 'boolean' },
           schema_extras: { type: 'object' },
           ...governance,
-          properties: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['name'],
-              additionalProperties: false,
-              properties: {
-                name: { type: 'string', minLength: 1 },
-                description: { type: 'string' },
-                required: { type: 'boolean' },
-                schema: { type: 'object', description: 'JSON Schema (draft-07) of the value.' },
-                ...governance,
-              },
-            },
-          },
+          properties: propertyList,
         },
+      },
+    },
+    common: {
+      type: 'object',
+      description: 'Properties every event shares (Segment COMMON rules).',
+      required: ['properties'],
+      additionalProperties: false,
+      properties: {
+        properties: propertyList,
+        version: schemaVer,
+        schema_extras: { type: 'object' },
+        message: { type: 'object', description: 'The rest of the common message schema, verbatim.' },
       },
     },
   },

@@ -4,7 +4,14 @@ import { PlanParseError } from './plan-parse-error.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ValidateFunction } from './schema-compiler.ts';
 import { createEvent, createPlan } from './tracking-plan.ts';
-import type { Governance, JsonSchema, PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
+import type {
+  CommonRules,
+  Governance,
+  JsonSchema,
+  PlanEvent,
+  PlanProperty,
+  TrackingPlan,
+} from './tracking-plan.ts';
 
 type Doc = Record<string, unknown>;
 
@@ -58,17 +65,45 @@ export function toPlanDocument(plan: TrackingPlan): Doc {
     if (e.labels) o.labels = { ...e.labels };
     o.additional_properties = e.additionalProperties;
     if (e.schemaExtras) o.schema_extras = e.schemaExtras;
-    o.properties = e.properties.map((p) => {
-      const po: Doc = { name: p.name };
-      if (p.description !== undefined) po.description = p.description;
-      po.required = p.required;
-      po.schema = p.schema;
-      governanceOut(p, po);
-      return po;
-    });
+    o.properties = e.properties.map(propertyOut);
     return o;
   });
+  if (plan.common) {
+    const c: Doc = { properties: plan.common.properties.map(propertyOut) };
+    if (plan.common.version !== undefined) c.version = plan.common.version;
+    if (plan.common.schemaExtras) c.schema_extras = plan.common.schemaExtras;
+    if (plan.common.message) c.message = plan.common.message;
+    doc.common = c;
+  }
   return doc;
+}
+
+function propertyOut(p: PlanProperty): Doc {
+  const po: Doc = { name: p.name };
+  if (p.description !== undefined) po.description = p.description;
+  po.required = p.required;
+  po.schema = p.schema;
+  governanceOut(p, po);
+  return po;
+}
+
+function propertyIn(p: Doc): PlanProperty {
+  const prop: PlanProperty = {
+    name: p.name as string,
+    required: (p.required as boolean | undefined) ?? false,
+    schema: (p.schema as JsonSchema | undefined) ?? {},
+    ...governanceIn(p),
+  };
+  if (p.description !== undefined) prop.description = p.description as string;
+  return prop;
+}
+
+function commonIn(c: Doc): CommonRules {
+  const common: CommonRules = { properties: ((c.properties as Doc[] | undefined) ?? []).map(propertyIn) };
+  if (c.version !== undefined) common.version = c.version as string;
+  if (c.schema_extras !== undefined) common.schemaExtras = c.schema_extras as JsonSchema;
+  if (c.message !== undefined) common.message = c.message as JsonSchema;
+  return common;
 }
 
 let documentValidator: ValidateFunction | undefined;
@@ -117,6 +152,7 @@ export function fromPlanDocument(doc: unknown): TrackingPlan {
       ...(s.write_keys !== undefined ? { writeKeys: [...(s.write_keys as string[])] } : {}),
     })),
     events: (d.events as Doc[]).map(eventFromDoc),
+    ...(d.common !== undefined ? { common: commonIn(d.common as Doc) } : {}),
   });
 }
 
@@ -135,16 +171,7 @@ function eventFromDoc(o: Doc): PlanEvent {
   if (o.labels !== undefined) fields.labels = { ...(o.labels as Record<string, string>) };
   if (o.additional_properties !== undefined) fields.additionalProperties = o.additional_properties as boolean;
   if (o.schema_extras !== undefined) fields.schemaExtras = o.schema_extras as JsonSchema;
-  fields.properties = ((o.properties as Doc[] | undefined) ?? []).map((p) => {
-    const prop: PlanProperty = {
-      name: p.name as string,
-      required: (p.required as boolean | undefined) ?? false,
-      schema: (p.schema as JsonSchema | undefined) ?? {},
-      ...governanceIn(p),
-    };
-    if (p.description !== undefined) prop.description = p.description as string;
-    return prop;
-  });
+  fields.properties = ((o.properties as Doc[] | undefined) ?? []).map(propertyIn);
   return createEvent(fields);
 }
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
 import { LINT_RULES } from './lint-rules.ts';
+import type { LintRuleId } from './lint-rules.ts';
 import { lintPlan } from './plan-lint.ts';
 import type { LintResult } from './plan-lint.ts';
+import { applyGovernancePolicy } from './governance-policy.ts';
 import { draftPlan, useCaseRequirements } from './requirements.ts';
 import { createEvent, createPlan } from './tracking-plan.ts';
-import type { PlanProperty, Regulation } from './tracking-plan.ts';
+import type { PlanProperty, Regulation, TrackingPlan } from './tracking-plan.ts';
 import { USE_CASE_TEMPLATES } from './use-case-templates.ts';
 
 const rules = (r: LintResult) =>
@@ -29,11 +31,15 @@ const one = (properties: PlanProperty[], extra = {}) =>
         name: 'Order Completed',
         description: 'd',
         identities: ['userId'],
+        consentCategory: 'Analytics',
+        retentionDays: 365,
         properties,
         ...extra,
       }),
     ],
   });
+/** The two rules every event meets once the governance policy ran. */
+const GOVERNED: LintRuleId[] = ['event-retention', 'event-consent-category'];
 
 describe('lintPlan', () => {
   it('documents every rule with an id and a severity', () => {
@@ -113,7 +119,7 @@ describe('lintPlan', () => {
       ],
     });
     const r = lintPlan(plan, {
-      disable: ['event-name-casing', 'property-name-casing', 'event-name-object-action'],
+      disable: ['event-name-casing', 'property-name-casing', 'event-name-object-action', ...GOVERNED],
     });
     expect(rules(r)).toEqual(['duplicate-event-name', 'duplicate-property-name:property_collided']);
   });
@@ -160,6 +166,7 @@ describe('lintPlan', () => {
           samplingRate: 2,
           sources: ['web', 'crm'],
           consentCategory: 'Marketing',
+          retentionDays: 90,
         }),
       ],
     });
@@ -174,28 +181,35 @@ describe('lintPlan', () => {
   });
 
   it('turns regulations into rules', () => {
-    const plan = one([
-      prop('email', { type: 'string', format: 'email' }, { pii: true }),
-      prop(
-        'phone',
-        { type: 'string', maxLength: 20 },
-        { pii: true, consentCategory: 'Functional', retentionDays: 400 },
-      ),
-      prop(
-        'diagnosis',
-        { type: 'string', maxLength: 20 },
-        { pii: true, piiKind: 'health', consentCategory: 'Functional', retentionDays: 30 },
-      ),
-      prop(
-        'ad_target',
-        { type: 'string', maxLength: 20 },
-        { pii: true, consentCategory: 'Advertising', retentionDays: 30 },
-      ),
-      prop('home_address', { type: 'string', maxLength: 200 }),
-    ]);
+    const plan = one(
+      [
+        prop('email', { type: 'string', format: 'email' }, { pii: true }),
+        prop(
+          'phone',
+          { type: 'string', maxLength: 20 },
+          { pii: true, consentCategory: 'Functional', retentionDays: 400 },
+        ),
+        prop(
+          'diagnosis',
+          { type: 'string', maxLength: 20 },
+          { pii: true, piiKind: 'health', consentCategory: 'Functional', retentionDays: 30 },
+        ),
+        prop(
+          'ad_target',
+          { type: 'string', maxLength: 20 },
+          { pii: true, consentCategory: 'Advertising', retentionDays: 30 },
+        ),
+        prop('home_address', { type: 'string', maxLength: 200 }),
+      ],
+      { consentCategory: undefined, retentionDays: undefined },
+    );
     const at = (regulations: Regulation[]) =>
-      rules(lintPlan(plan, { regulations })).filter((r) => !r.startsWith('pii-'));
-    expect(rules(lintPlan(plan))).toEqual(['pii-not-flagged:home_address']);
+      rules(lintPlan(plan, { regulations, disable: ['event-retention', 'event-consent-category'] })).filter(
+        (r) => !r.startsWith('pii-'),
+      );
+    expect(rules(lintPlan(plan, { disable: ['event-retention', 'event-consent-category'] }))).toEqual([
+      'pii-not-flagged:home_address',
+    ]);
     expect(at(['GDPR'])).toEqual([
       'gdpr-opt-in',
       'gdpr-pii-consent:email',
@@ -222,6 +236,8 @@ describe('lintPlan', () => {
           type: 'page',
           description: 'd',
           identities: ['anonymousId'],
+          consentCategory: 'Analytics',
+          retentionDays: 90,
           properties: [prop('url', { type: 'string', maxLength: 2000 })],
         }),
       ],
@@ -231,9 +247,10 @@ describe('lintPlan', () => {
 
   it('lints the draft plan of every use case clean under each regulation, COPPA with its age gate', () => {
     const req = useCaseRequirements(USE_CASE_TEMPLATES.map((t) => t.id));
-    const plan = draftPlan(req, { name: 'All', regulations: ['GDPR', 'CCPA', 'HIPAA'] });
+    const governed = (p: TrackingPlan) => applyGovernancePolicy(p).plan;
+    const plan = governed(draftPlan(req, { name: 'All', regulations: ['GDPR', 'CCPA', 'HIPAA'] }));
     expect(lintPlan(plan).findings).toEqual([]);
-    const coppa = draftPlan(req, { name: 'Kids', regulations: ['COPPA'] });
+    const coppa = governed(draftPlan(req, { name: 'Kids', regulations: ['COPPA'] }));
     expect(coppa.events[0].name).toBe('Age Gate Completed');
     expect(lintPlan(coppa).findings).toEqual([]);
     coppa.events
@@ -247,5 +264,68 @@ describe('lintPlan', () => {
         retentionDays: 30,
       });
     expect(lintPlan(coppa).findings.map((f) => f.rule)).toEqual(['coppa-no-advertising-pii']);
+  });
+});
+
+describe('governance: retention and consent are never silently blank', () => {
+  const blank = () =>
+    createPlan({
+      name: 'p',
+      events: [
+        createEvent({ name: 'Order Completed', description: 'd', identities: ['userId'] }),
+        createEvent({
+          name: 'Ad Clicked',
+          description: 'd',
+          identities: ['anonymousId'],
+          consentCategory: 'Advertising',
+          retentionDays: 30,
+        }),
+      ],
+    });
+  const governance = (r: LintResult) =>
+    r.findings.filter((f) => GOVERNED.includes(f.rule)).map((f) => `${f.severity} ${f.rule} ${f.event}`);
+
+  it('warns about an event without retention or consent when no regulation is in force', () => {
+    const r = lintPlan(blank());
+    expect(governance(r)).toEqual([
+      'warning event-retention Order Completed',
+      'warning event-consent-category Order Completed',
+    ]);
+    expect(r.coverage).toEqual({ events: 2, with_retention: 1, with_consent: 1 });
+  });
+
+  it('makes them errors while a regulation is in force, naming it', () => {
+    for (const regulations of [['GDPR'], ['CCPA'], ['HIPAA'], ['COPPA']] as Regulation[][]) {
+      const r = lintPlan(blank(), { regulations });
+      expect(governance(r)).toEqual([
+        'error event-retention Order Completed',
+        'error event-consent-category Order Completed',
+      ]);
+      expect(r.findings.find((f) => f.rule === 'event-retention')!.message).toContain(regulations[0]);
+    }
+  });
+
+  it('warns under GDPR when an event with personal data is kept longer than the cap', () => {
+    const long = applyGovernancePolicy(blank(), { retention_days: 400 }).plan;
+    const found = lintPlan(long, { regulations: ['GDPR'] }).findings.filter(
+      (f) => f.rule === 'gdpr-event-retention',
+    );
+    expect(found.map((f) => `${f.severity} ${f.event}`)).toEqual(['warning Order Completed']);
+    expect(lintPlan(long, { regulations: ['GDPR'], piiMaxRetentionDays: 400 }).warnings).toBe(0);
+  });
+
+  it('is quiet once the governance policy gave every event both', () => {
+    const r = lintPlan(applyGovernancePolicy(blank()).plan, { regulations: ['CCPA'] });
+    expect(governance(r)).toEqual([]);
+    expect(r.coverage).toEqual({ events: 2, with_retention: 2, with_consent: 2 });
+  });
+
+  it("checks the common properties like an event's", () => {
+    const plan = blank();
+    plan.common = { properties: [prop('Session ID', { type: 'string' }, { description: undefined })] };
+    const found = lintPlan(plan)
+      .findings.filter((f) => f.event === '(common properties)')
+      .map((f) => f.rule);
+    expect(found.sort()).toEqual(['property-described', 'property-name-casing', 'string-bounded']);
   });
 });

@@ -1,5 +1,8 @@
+import { COMMON_EVENT } from './common-rules.ts';
+import { hasPersonalData } from './governance-policy.ts';
 import { LINT_RULES } from './lint-rules.ts';
-import type { LintRuleId, Severity } from './lint-rules.ts';
+import type { LintRule, LintRuleId, Severity } from './lint-rules.ts';
+import { createEvent } from './tracking-plan.ts';
 import { duplicateKey, isObjectAction, matchesCasing } from './naming.ts';
 import type { Casing } from './naming.ts';
 import { piiKindFromName } from './pii-detector.ts';
@@ -42,9 +45,11 @@ export interface LintResult {
   warnings: number;
   /** Regulations enforced. */
   regulations: Regulation[];
+  /** How many events have a retention period and a consent category: governance is never silently empty. */
+  coverage: { events: number; with_retention: number; with_consent: number };
 }
 
-const SEVERITY = new Map<string, Severity>(LINT_RULES.map((r) => [r.id, r.severity]));
+const RULES = new Map<string, LintRule>(LINT_RULES.map((r) => [r.id, r]));
 const ADVERTISING = /advert|marketing|targeting|sale|sharing/i;
 const AGE_GATE_EVENT = /\bage\b.*\b(gate|gat|verif|confirm|check|screen)|\bage[-_ ]?(gate|verif)/i;
 const AGE_GATE_PROPERTY =
@@ -68,7 +73,9 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
   const findings: LintFinding[] = [];
   const add = (rule: LintRuleId, message: string, event?: string, property?: string) => {
     if (disabled.has(rule)) return;
-    const f: LintFinding = { rule, severity: SEVERITY.get(rule)!, message };
+    const r = RULES.get(rule)!;
+    const severity = regulations.length && r.regulatedSeverity ? r.regulatedSeverity : r.severity;
+    const f: LintFinding = { rule, severity, message };
     if (event !== undefined) f.event = event;
     if (property !== undefined) f.property = property;
     findings.push(f);
@@ -120,6 +127,15 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
         if (!sourceIds.has(s)) add('unknown-source', `source "${s}" is not defined in the plan`, ev);
     }
     if (e.identities.length === 0) add('identity-required', 'event lists no identities', ev);
+    const under = regulations.length ? ` (required under ${regulations.join(', ')})` : '';
+    if (e.retentionDays === undefined) add('event-retention', `event has no retention period${under}`, ev);
+    else if (has('GDPR') && e.retentionDays > maxDays && hasPersonalData(e))
+      add(
+        'gdpr-event-retention',
+        `event carries personal data and is kept ${e.retentionDays} days, more than ${maxDays}`,
+        ev,
+      );
+    if (!e.consentCategory) add('event-consent-category', `event names no consent category${under}`, ev);
     checkCategory(e, ev, undefined);
 
     // Properties, nested ones included.
@@ -141,6 +157,17 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
         }
       }
     }
+  }
+
+  // Common properties travel with every event: the same naming, documentation and privacy rules.
+  if (plan.common) {
+    const shared = createEvent({ name: COMMON_EVENT });
+    checkProperties(
+      plan.common.properties.map((p) => ({ name: p.name, schema: p.schema, description: p.description })),
+      COMMON_EVENT,
+      '',
+    );
+    for (const p of plan.common.properties) checkPrivacy(shared, p);
   }
 
   if (has('COPPA')) {
@@ -328,7 +355,12 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
   }
 
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return { findings, errors, warnings: findings.length - errors, regulations };
+  const coverage = {
+    events: plan.events.length,
+    with_retention: plan.events.filter((e) => e.retentionDays !== undefined).length,
+    with_consent: plan.events.filter((e) => !!e.consentCategory).length,
+  };
+  return { findings, errors, warnings: findings.length - errors, regulations, coverage };
 }
 
 function jsonType(v: unknown): string {

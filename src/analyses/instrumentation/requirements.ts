@@ -156,6 +156,11 @@ export interface DraftPlanOptions {
   consentMode?: ConsentMode;
   /** Keep only events that at least one of these source systems can send. */
   sources?: SourceKind[];
+  /**
+   * Consent category of events whose template names none (default `Analytics`); `null` leaves them
+   * without one, for `applyGovernancePolicy` to decide and record.
+   */
+  defaultConsentCategory?: string | null;
 }
 
 const DEFAULT_LIBRARIES: Partial<Record<SourceKind, string[]>> = {
@@ -178,6 +183,8 @@ const DEFAULT_LIBRARIES: Partial<Record<SourceKind, string[]>> = {
  */
 export function draftPlan(req: Requirements, options: DraftPlanOptions): TrackingPlan {
   const regulations = options.regulations ?? [];
+  const fallback =
+    options.defaultConsentCategory === undefined ? 'Analytics' : options.defaultConsentCategory;
   const keep = options.sources ? new Set(options.sources) : undefined;
   const events: PlanEvent[] = [];
   for (const e of req.events) {
@@ -190,7 +197,7 @@ export function draftPlan(req: Requirements, options: DraftPlanOptions): Trackin
         description: e.description,
         identities: [...e.identities],
         sources,
-        consentCategory: e.consentCategory ?? 'Analytics',
+        ...((e.consentCategory ?? fallback) ? { consentCategory: e.consentCategory ?? fallback ?? '' } : {}),
         // Traits are open-ended (the plan lists the known ones); event payloads are closed.
         additionalProperties: e.type === 'identify' || e.type === 'group',
         status: 'planned',
@@ -220,7 +227,7 @@ export function draftPlan(req: Requirements, options: DraftPlanOptions): Trackin
     ...(DEFAULT_LIBRARIES[kind] ? { libraries: [...DEFAULT_LIBRARIES[kind]!] } : {}),
   }));
   const consentCategories = union(
-    ['Analytics'],
+    fallback ? [fallback] : [],
     events
       .flatMap((e) => [e.consentCategory, ...e.properties.map((p) => p.consentCategory)])
       .filter((c): c is string => !!c),

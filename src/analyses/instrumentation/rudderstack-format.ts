@@ -17,10 +17,14 @@ import type {
  * `rudder/v1`; the legacy `rudder/v0.1` forms — `kind: tp`, `$ref: "#/events/group/id"`,
  * camelCase `propConfig` — are read too). Writes `rudder/v1`.
  *
- * What RudderStack holds: event name, call type, description, category; per property its name,
- * description, type(s), item type(s), validation config (enum, pattern, format, lengths,
- * ranges, item counts), nesting, whether it is required; per event rule whether unplanned
- * properties are allowed. Versions, owners, sources, identities and privacy facts have no place.
+ * What RudderStack holds: event name (track events only), call type, description, category; per
+ * property its name, description, type(s), item type(s), validation config (enum, pattern,
+ * format, lengths, ranges, item counts), nesting, whether it is required; per event rule whether
+ * unplanned properties are allowed. `rudder-cli` reads its specs strictly (an unknown key is an
+ * error) and takes no name for identify, page, screen and group events — so one event of each of
+ * those call types: gtm writes the first and leaves the others out (the export's losses list
+ * them). Versions, status, owners, sources, identities, sampling, labels, privacy facts and the
+ * plan's own facts have no place.
  */
 
 type Obj = Record<string, unknown>;
@@ -287,9 +291,15 @@ export function toRudderYaml(plan: TrackingPlan): string {
   const categoryIds = new Map<string, string>();
   const eventDocs: Obj[] = [];
   const rules: Obj[] = [];
+  const untracked = new Set<string>();
   for (const e of plan.events) {
+    // rudder/v1 names track events only: one rule per other call type can exist.
+    if (e.type !== 'track') {
+      if (untracked.has(e.type)) continue;
+      untracked.add(e.type);
+    }
     const id = eventIds(slug(e.type === 'track' ? e.name : `${e.type}_${e.name}`, 'event'));
-    const ev: Obj = { id, name: e.name, event_type: e.type };
+    const ev: Obj = { id, ...(e.type === 'track' ? { name: e.name } : {}), event_type: e.type };
     if (e.description) ev.description = e.description;
     if (e.category) {
       if (!categoryIds.has(e.category)) categoryIds.set(e.category, slug(e.category, 'category'));

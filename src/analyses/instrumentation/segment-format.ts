@@ -1,9 +1,18 @@
+import { commonFromPayloadSchema, commonPayloadSchema } from './common-rules.ts';
 import { eventPropertiesSchema, propertiesFromObjectSchema } from './event-schema.ts';
+import {
+  GTM_ANNOTATION,
+  applyPlanAnnotation,
+  eventAnnotation,
+  planAnnotation,
+  readEventAnnotation,
+} from './governance-annotations.ts';
+import type { EventFact } from './governance-annotations.ts';
 import { normalizeJsonSchema } from './normalize-json-schema.ts';
 import { PlanParseError } from './plan-parse-error.ts';
 import { formatSchemaVer, parseSchemaVer } from './schema-ver.ts';
 import { createEvent, createPlan } from './tracking-plan.ts';
-import type { CallType, JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
+import type { CallType, CommonRules, JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
 
 /**
  * Segment Protocols tracking plans. Reads both the Public API form (`rules: [{ key, type, version,
@@ -13,9 +22,25 @@ import type { CallType, JsonSchema, PlanEvent, TrackingPlan } from './tracking-p
  * group_traits }`). Writes the Public API form.
  *
  * What Segment holds: event name, call type, description, labels, the rule version (an integer:
- * gtm keeps it as the SchemaVer MODEL) and each event's JSON Schema. Deprecated rules (a
- * `deprecatedAt` other than Go's zero time) import with status `deprecated`.
+ * the SchemaVer MODEL), each event's JSON Schema and the `COMMON` rule (properties every event
+ * shares; Config API v1 `rules.global`). Deprecated rules (a `deprecatedAt` other than Go's zero
+ * time) import with status `deprecated`. What Segment has no field for — the full SchemaVer,
+ * status, owner, sources, identities, sampling, consent category, PII and retention — gtm writes
+ * as `x-gtm` annotations: on each rule's JSON Schema (event facts), inside each property's schema
+ * (property facts) and at the plan's root (version, owner, consent, regulations, sources), and
+ * reads back. Identify and group rules carry no `key` (Segment keys track, page and screen rules);
+ * their gtm name travels in `eventMetadata.name`.
  */
+
+/** Event facts a Segment rule holds in its own fields (the rest go to `x-gtm`). */
+const SEGMENT_HELD: EventFact[] = [
+  'name',
+  'description',
+  'type',
+  'labels',
+  'additional_properties',
+  'schema_extras',
+];
 
 const RULE_TYPES: Record<string, CallType> = {
   TRACK: 'track',
@@ -76,9 +101,13 @@ function eventFromSchema(
   version: unknown,
   description: unknown,
   deprecatedAt: unknown,
+  at: string,
 ): PlanEvent {
   const normalized = normalizeJsonSchema(payloadSchema(jsonSchema, type));
-  const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(normalized);
+  const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(
+    normalized,
+    `${at}.jsonSchema.properties`,
+  );
   const fields: Partial<PlanEvent> & { name: string } = { name, type, properties, additionalProperties };
   if (schemaExtras) {
     delete schemaExtras.labels;
@@ -95,7 +124,30 @@ function eventFromSchema(
     fields.version = formatSchemaVer(parseSchemaVer(version));
   if (typeof deprecatedAt === 'string' && deprecatedAt && !deprecatedAt.startsWith(ZERO_TIME))
     fields.status = 'deprecated';
-  return createEvent(fields);
+  // The annotation holds what the rule's own fields cannot (the full version, status, owner...).
+  const {
+    name: _n,
+    type: _t,
+    ...facts
+  } = readEventAnnotation(jsonSchema[GTM_ANNOTATION], `${at}.jsonSchema`);
+  return createEvent({ ...fields, ...facts });
+}
+
+/** The common rule: its `properties.properties` are the shared payload, the rest is kept verbatim. */
+function commonFromRule(jsonSchema: JsonSchema, version: unknown, at: string): CommonRules {
+  const { [GTM_ANNOTATION]: note, ...schema } = normalizeJsonSchema(jsonSchema);
+  const { properties: parts = {}, ...rest } = schema;
+  const { properties: payload, ...others } = parts;
+  const message: JsonSchema = { ...rest };
+  delete message.$schema;
+  if (message.type === 'object') delete message.type;
+  if (Object.keys(others).length) message.properties = others;
+  const common = commonFromPayloadSchema(payload ?? {}, message, `${at}.jsonSchema.properties.properties`);
+  const facts = readEventAnnotation(note, `${at}.jsonSchema`);
+  const v =
+    facts.version ?? (version === undefined ? undefined : formatSchemaVer(parseSchemaVer(version as number)));
+  if (v !== undefined) common.version = v;
+  return common;
 }
 
 /**
@@ -114,91 +166,142 @@ export function fromSegmentPlan(doc: unknown): TrackingPlan {
   }
   const d = unwrap(doc as Obj);
   const name = String(d.display_name ?? d.name ?? 'Segment tracking plan');
-  const events: PlanEvent[] = [];
-  if (Array.isArray(d.rules)) {
-    d.rules.forEach((raw, i) => {
-      const rule = raw as Obj;
-      const type = RULE_TYPES[String(rule.type ?? 'TRACK').toUpperCase()];
-      if (!type) return; // COMMON rules constrain every event; gtm has no place for them.
-      const jsonSchema = (rule.jsonSchema ?? rule.json_schema) as JsonSchema | undefined;
-      if (!jsonSchema || typeof jsonSchema !== 'object')
-        throw new PlanParseError('rule without jsonSchema', `rules[${i}]`);
-      const meta = jsonSchema.eventMetadata as Obj | undefined;
-      const eventName = String(rule.key ?? meta?.name ?? (type === 'track' ? '' : type));
-      if (!eventName) throw new PlanParseError('TRACK rule without a key', `rules[${i}]`);
-      events.push(
-        eventFromSchema(
-          eventName,
-          type,
-          jsonSchema,
-          rule.version,
-          undefined,
-          rule.deprecatedAt ?? rule.deprecated_at,
-        ),
-      );
-    });
-  } else {
-    const rules = d.rules as Obj;
-    (rules.events as Obj[]).forEach((ev, i) => {
-      if (typeof ev.name !== 'string') throw new PlanParseError('event without a name', `rules.events[${i}]`);
-      events.push(
-        eventFromSchema(
-          ev.name,
-          'track',
-          (ev.rules ?? {}) as JsonSchema,
-          ev.version,
-          ev.description,
-          undefined,
-        ),
-      );
-    });
-    for (const [key, type] of [
-      ['identify_traits', 'identify'],
-      ['group_traits', 'group'],
-    ] as const) {
-      const traits = rules[key];
-      const list = Array.isArray(traits) ? traits : traits && typeof traits === 'object' ? [traits] : [];
-      if (list.length === 0) continue;
-      const merged: JsonSchema = { type: 'object', properties: {}, required: [] };
-      for (const t of list as JsonSchema[]) {
-        Object.assign(merged.properties!, payloadSchema(t, type).properties ?? t.properties ?? {});
-        merged.required!.push(...(payloadSchema(t, type).required ?? []));
-      }
-      events.push(eventFromSchema(type, type, merged, undefined, undefined, undefined));
-    }
-  }
+  const { events, common } = Array.isArray(d.rules)
+    ? publicApiRules(d.rules)
+    : configApiRules(d.rules as Obj);
   const plan = createPlan({ name, events });
+  if (common) plan.common = common;
   if (typeof d.description === 'string' && d.description) plan.description = d.description;
+  applyPlanAnnotation(plan, d[GTM_ANNOTATION], GTM_ANNOTATION);
   return plan;
 }
 
+interface SegmentRules {
+  events: PlanEvent[];
+  common?: CommonRules;
+}
+
+function publicApiRules(rules: unknown[]): SegmentRules {
+  const out: SegmentRules = { events: [] };
+  rules.forEach((raw, i) => {
+    const rule = raw as Obj;
+    const at = `rules[${i}]`;
+    const jsonSchema = (rule.jsonSchema ?? rule.json_schema) as JsonSchema | undefined;
+    if (!jsonSchema || typeof jsonSchema !== 'object')
+      throw new PlanParseError('rule without jsonSchema', at);
+    const kind = String(rule.type ?? 'TRACK').toUpperCase();
+    if (kind === 'COMMON') {
+      out.common = commonFromRule(jsonSchema, rule.version, at);
+      return;
+    }
+    const type = RULE_TYPES[kind];
+    if (!type) return; // a rule type Segment may add later: not an event gtm knows
+    const meta = jsonSchema.eventMetadata as Obj | undefined;
+    const eventName = String(rule.key ?? meta?.name ?? (type === 'track' ? '' : type));
+    if (!eventName) throw new PlanParseError('TRACK rule without a key', at);
+    out.events.push(
+      eventFromSchema(
+        eventName,
+        type,
+        jsonSchema,
+        rule.version,
+        undefined,
+        rule.deprecatedAt ?? rule.deprecated_at,
+        at,
+      ),
+    );
+  });
+  return out;
+}
+
+function configApiRules(rules: Obj): SegmentRules {
+  const out: SegmentRules = { events: [] };
+  (rules.events as Obj[]).forEach((ev, i) => {
+    if (typeof ev.name !== 'string') throw new PlanParseError('event without a name', `rules.events[${i}]`);
+    out.events.push(
+      eventFromSchema(
+        ev.name,
+        'track',
+        (ev.rules ?? {}) as JsonSchema,
+        ev.version,
+        ev.description,
+        undefined,
+        `rules.events[${i}]`,
+      ),
+    );
+  });
+  for (const [key, type] of [
+    ['identify_traits', 'identify'],
+    ['group_traits', 'group'],
+  ] as const) {
+    const traits = rules[key];
+    const list = Array.isArray(traits) ? traits : traits && typeof traits === 'object' ? [traits] : [];
+    if (list.length === 0) continue;
+    const merged: JsonSchema = { type: 'object', properties: {}, required: [] };
+    for (const t of list as JsonSchema[]) {
+      Object.assign(merged.properties!, payloadSchema(t, type).properties ?? t.properties ?? {});
+      merged.required!.push(...(payloadSchema(t, type).required ?? []));
+    }
+    out.events.push(eventFromSchema(type, type, merged, undefined, undefined, undefined, `rules.${key}`));
+  }
+  const global = rules.global as JsonSchema | undefined;
+  if (global && typeof global === 'object' && Object.keys(global).length)
+    out.common = commonFromRule(global, undefined, 'rules.global');
+  return out;
+}
+
+/** Segment keys track, page and screen rules by name; identify and group rules have no key. */
+const KEYED: ReadonlySet<CallType> = new Set(['track', 'page', 'screen']);
+
 /**
- * Writes the plan as Segment Public API rules (the form `fromSegmentPlan` reads): one rule per
- * event, `key` = event name, `version` = SchemaVer MODEL, `jsonSchema` = the payload schema
- * with `eventMetadata` and `labels`. Deprecated events get `deprecatedAt` when the caller passes
- * the time to write (this module reads no clock).
+ * Writes the plan as Segment Public API rules (the form `fromSegmentPlan` reads): the `COMMON`
+ * rule first when the plan has common properties, then one rule per event with `type`, `key`
+ * (track, page, screen), `version` = SchemaVer MODEL and `jsonSchema` = the payload schema with
+ * `eventMetadata`, `labels` and the `x-gtm` annotations. Deprecated events get `deprecatedAt`
+ * when the caller passes the time to write (this module reads no clock).
  */
 export function toSegmentPlan(plan: TrackingPlan, options: { deprecatedAt?: string } = {}): Obj {
-  const rules = plan.events.map((e) => {
-    const schema = eventPropertiesSchema(e);
+  const rules: Obj[] = plan.common ? [commonRule(plan.common)] : [];
+  for (const e of plan.events) {
+    const schema = eventPropertiesSchema(e, { annotate: true });
+    const note = eventAnnotation(e, SEGMENT_HELD);
     const jsonSchema: JsonSchema = {
       $schema: 'http://json-schema.org/draft-07/schema#',
       ...(e.description !== undefined ? { description: e.description } : {}),
       eventMetadata: { name: e.name, type: e.type.toUpperCase() },
       labels: { ...(e.labels ?? {}) },
       ...schema,
+      ...(note ? { [GTM_ANNOTATION]: note } : {}),
     };
-    const rule: Obj = {
-      key: e.name,
-      type: e.type.toUpperCase(),
-      version: parseSchemaVer(e.version).model,
-      jsonSchema,
-    };
+    const rule: Obj = { ...(KEYED.has(e.type) ? { key: e.name } : {}), type: e.type.toUpperCase() };
+    rule.version = parseSchemaVer(e.version).model;
+    rule.jsonSchema = jsonSchema;
     if (e.status === 'deprecated' && options.deprecatedAt) rule.deprecatedAt = options.deprecatedAt;
-    return rule;
-  });
+    rules.push(rule);
+  }
   const out: Obj = { name: plan.name };
   if (plan.description !== undefined) out.description = plan.description;
+  const note = planAnnotation(plan);
+  if (note) out[GTM_ANNOTATION] = note;
   out.rules = rules;
   return out;
+}
+
+function commonRule(common: CommonRules): Obj {
+  const message = common.message ?? {};
+  const jsonSchema: JsonSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    ...message,
+    properties: {
+      ...(message.properties ?? {}),
+      properties: commonPayloadSchema(common, { annotate: true }),
+    },
+  };
+  if (common.version !== undefined) jsonSchema[GTM_ANNOTATION] = { version: common.version };
+  return {
+    type: 'COMMON',
+    version: parseSchemaVer(common.version ?? '1-0-0').model,
+    jsonSchema,
+  };
 }

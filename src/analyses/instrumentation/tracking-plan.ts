@@ -166,6 +166,27 @@ export interface PlanEvent extends Governance {
  */
 export type ConsentMode = 'opt-in' | 'opt-out';
 
+/**
+ * Rules every event shares: Segment Protocols' `COMMON` rule (Config API v1: `rules.global`). Its
+ * properties apply to the payload of every track, page and screen call; an event's own property
+ * of the same name takes precedence.
+ */
+export interface CommonRules {
+  properties: PlanProperty[];
+  /** SchemaVer of the common rule (Segment keeps its MODEL as the rule version). */
+  version?: string;
+  /**
+   * Keywords of the common payload schema beyond `properties`/`required` (its
+   * `additionalProperties`, `minProperties`...), kept verbatim.
+   */
+  schemaExtras?: JsonSchema;
+  /**
+   * The rest of the common rule's message schema (constraints on `context`, `traits`...), kept
+   * verbatim so an export writes it back unchanged.
+   */
+  message?: JsonSchema;
+}
+
 export interface TrackingPlan {
   name: string;
   description?: string;
@@ -178,6 +199,8 @@ export interface TrackingPlan {
   regulations: Regulation[];
   sources: PlanSource[];
   events: PlanEvent[];
+  /** Properties shared by every event (Segment `COMMON` rules), when the plan has any. */
+  common?: CommonRules;
 }
 
 /** Defaults for an event; used by importers so every format yields complete events. */

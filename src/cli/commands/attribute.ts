@@ -1,6 +1,28 @@
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
+import { MODEL_ALIASES, MODEL_NAMES } from '../../analyses/attribution/model-names.ts';
 import type { CliCommand } from '../command.ts';
+
+/** Resamples `--bootstrap` allows: enough for stable 95% intervals, bounded so a typo cannot run for hours. */
+const MAX_BOOTSTRAP = 100000;
+/** A path transform `--transforms` takes (the attribution module's names). */
+const TRANSFORM =
+  /^(exposure|unique|first|frequency|first-touch|remove-direct|removeifnotall|remove-last-direct|removeiflastandnotall|trim(longpath)?\(\s*[1-9]\d*\s*\))$/i;
+
+/** What is wrong with a model name (the spellings the attribution module forgives), or undefined. */
+function modelProblem(name: string): string | undefined {
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
+  if (
+    key === 'compare' ||
+    (MODEL_NAMES as readonly string[]).includes(key) ||
+    Object.hasOwn(MODEL_ALIASES, key)
+  )
+    return undefined;
+  return `unknown attribution model "${name}"; use one of ${MODEL_NAMES.join(', ')}, or compare`;
+}
 
 export const attributeCommand: CliCommand = {
   name: 'attribute',
@@ -12,6 +34,16 @@ export const attributeCommand: CliCommand = {
       name: 'paths',
       type: 'string',
       placeholder: 'FILE',
+      example: 'paths.csv',
+      // the touch-log flags build paths from --touchpoints; with --paths they would be ignored
+      conflicts: [
+        'touchpoints',
+        'clickhouse',
+        'journey_column',
+        'time_column',
+        'channel_column',
+        'converted_column',
+      ],
       description:
         'path summary: path;total_conversions;total_conversion_value;total_null or path,total_conversions,total_non_conversions',
     },
@@ -19,6 +51,9 @@ export const attributeCommand: CliCommand = {
       name: 'touchpoints',
       type: 'string',
       placeholder: 'FILE',
+      example: 'touches.parquet',
+      // the path-summary flags describe a --paths file; a touch log has none of them
+      conflicts: ['format', 'path_column', 'conversions_column', 'nulls_column'],
       description:
         'or a raw touch log (Parquet, CSV, NDJSON; one row per touch): paths are built in the engine',
     },
@@ -26,6 +61,9 @@ export const attributeCommand: CliCommand = {
       name: 'clickhouse',
       type: 'string',
       placeholder: 'URL',
+      example: 'http://127.0.0.1:8123',
+      check: (url: string) =>
+        /^https?:\/\/[^\s/]+/i.test(url) ? undefined : `must be an http:// or https:// URL, got "${url}"`,
       description:
         'with --touchpoints TABLE: build paths on this ClickHouse server (Distributed tables spread the work)',
     },
@@ -57,6 +95,8 @@ export const attributeCommand: CliCommand = {
       name: 'model',
       type: 'string',
       placeholder: 'MODEL',
+      example: 'markov',
+      check: (name: string) => modelProblem(name),
       description:
         'first-touch, last-touch, last-non-direct, linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, custom, markov, shapley, fractribution, or compare',
       default: 'markov',
@@ -95,23 +135,45 @@ export const attributeCommand: CliCommand = {
     { name: 'per_path', type: 'boolean', description: 'also print credit per path' },
     {
       name: 'bootstrap',
-      type: 'number',
+      type: 'integer',
       placeholder: 'N',
-      description: 'Poisson bootstrap resamples for 95% intervals (default 0)',
+      min: 0,
+      max: MAX_BOOTSTRAP,
+      example: '200',
+      description: `Poisson bootstrap resamples for 95% intervals: 0 (none, the default) or 2 to ${MAX_BOOTSTRAP}`,
+      check: (n: number) => (n === 1 ? 'must be 0 (no intervals) or at least 2, got 1' : undefined),
     },
-    { name: 'seed', type: 'number', placeholder: 'N', description: 'bootstrap seed (default 1)' },
+    {
+      name: 'seed',
+      type: 'integer',
+      placeholder: 'N',
+      min: 0,
+      max: 2 ** 31 - 1,
+      example: '42',
+      description: 'bootstrap seed (default 1)',
+    },
     {
       name: 'lookback_steps',
-      type: 'number',
+      type: 'integer',
       placeholder: 'N',
+      min: 1,
+      max: 10000,
+      example: '10',
       description: 'keep the last N touches of each path',
     },
     {
       name: 'transforms',
       type: 'list',
       placeholder: 'LIST',
+      example: 'exposure',
       description:
         'path transforms in order: exposure, unique, first, frequency, first-touch, trim(N), remove-direct, remove-last-direct',
+      check: (list: string[]) => {
+        const bad = list.find((t) => !TRANSFORM.test(t));
+        return bad === undefined
+          ? undefined
+          : `unknown path transform "${bad}"; use exposure, unique, first, frequency, first-touch, trim(N), remove-direct or remove-last-direct`;
+      },
     },
     { name: 'include', type: 'list', placeholder: 'CHANNELS', description: 'keep only these channels' },
     { name: 'exclude', type: 'list', placeholder: 'CHANNELS', description: 'drop these channels' },
@@ -121,7 +183,15 @@ export const attributeCommand: CliCommand = {
       choices: ['keep', 'drop', 'drop-last'],
       description: 'direct handling: drop unless only channel, or drop a last direct unless only channel',
     },
-    { name: 'markov_order', type: 'number', placeholder: 'K', description: 'Markov chain order (default 1)' },
+    {
+      name: 'markov_order',
+      type: 'integer',
+      placeholder: 'K',
+      min: 1,
+      max: 10,
+      example: '1',
+      description: 'Markov chain order (default 1)',
+    },
   ],
   examples: [
     'gtm attribute --paths paths.csv --model markov',
@@ -137,11 +207,11 @@ export const attributeCommand: CliCommand = {
     );
     const { formatAttributeTable, runAttribute, runAttributeTouchpoints } =
       await import('../../commands/attribute/index.ts');
-    if (f.bootstrap !== undefined && !(Number.isInteger(f.bootstrap) && (f.bootstrap as number) >= 0))
+    if (f.clickhouse !== undefined && f.touchpoints === undefined)
       throw usageError(
-        `must be a whole number of resamples, got ${String(f.bootstrap)}`,
-        '--bootstrap',
-        'e.g. --bootstrap 200',
+        'needs --touchpoints TABLE',
+        '--clickhouse',
+        'e.g. --touchpoints touches --clickhouse http://127.0.0.1:8123',
       );
     if ((f.paths === undefined) === (f.touchpoints === undefined))
       throw usageError(

@@ -1,6 +1,7 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REGULATIONS } from '../../analyses/instrumentation/tracking-plan.ts';
-import { usageError } from '../../errors/index.ts';
+import { GtmError, usageError } from '../../errors/index.ts';
 import type { CliCommand, CliContext, FlagSpec } from '../command.ts';
 
 const FORMATS = [
@@ -24,9 +25,25 @@ const formatFlag = (required: boolean): FlagSpec => ({
   name: 'format',
   type: 'string',
   placeholder: 'FORMAT',
+  choices: [...FORMATS, ...Object.keys(FORMAT_ALIASES)],
+  example: 'segment',
   description: `segment, rudderstack, amplitude, iglu, jsonschema, or gtm's own gtm-json / gtm-yaml / gtm-csv${required ? '' : ' (default: detected)'}`,
   required,
 });
+/** gtm's own plan formats, by the extension of the file they are written to. */
+const PLAN_FILE = /\.(json|ya?ml|csv)$/i;
+const planOutFlag: FlagSpec = {
+  name: 'out',
+  type: 'string',
+  placeholder: 'FILE',
+  example: 'plan.yaml',
+  description: 'gtm plan to write: .json, .yaml or .csv (the extension picks the format)',
+  required: true,
+  check: (v: string) =>
+    PLAN_FILE.test(v)
+      ? undefined
+      : `must end in .json, .yaml, .yml or .csv (the format to write), got "${v}"`,
+};
 const planFlag: FlagSpec = {
   name: 'plan',
   type: 'string',
@@ -46,6 +63,35 @@ const fmt = (v: unknown): string | undefined => {
     );
   return f;
 };
+/** The file extensions each single-file format is written with. */
+const EXTENSIONS: Record<string, readonly string[]> = {
+  'gtm-json': ['.json'],
+  'gtm-yaml': ['.yaml', '.yml'],
+  'gtm-csv': ['.csv'],
+  segment: ['.json'],
+  rudderstack: ['.yaml', '.yml'],
+  amplitude: ['.csv'],
+};
+/** Refuses an output whose extension does not match the format written into it. */
+function checkOutFor(format: string, out: string): void {
+  const exts = EXTENSIONS[format];
+  if (exts && !exts.some((e) => out.toLowerCase().endsWith(e)))
+    throw usageError(
+      `--format ${format} writes a ${exts.join(' or ')} file, got "${out}"`,
+      '--out',
+      `e.g. --out plan${exts[0]}`,
+    );
+  if (!exts && existsSync(out) && !statSync(out).isDirectory())
+    throw usageError(
+      `${format} writes a folder of schemas, and "${out}" is a file`,
+      '--out',
+      'give a folder (it is created when missing), e.g. --out schemas',
+    );
+}
+/** An Iglu vendor: reverse DNS (the same rule `exportPlan` applies). */
+const IGLU_VENDOR = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
+/** Worker threads `events validate` may start. */
+const MAX_WORKERS = 64;
 const events = () => import('../../commands/events/index.ts');
 /** gtm's own plan format for an output file, by its extension. */
 const gtmFormatOf = (file: string) =>
@@ -75,7 +121,15 @@ export const eventsCommand: CliCommand = {
           description: 'NDJSON (optionally .gz) file or folder of them',
           required: true,
         },
-        { name: 'workers', type: 'number', placeholder: 'N', description: 'worker threads (default: cores)' },
+        {
+          name: 'workers',
+          type: 'integer',
+          placeholder: 'N',
+          min: 1,
+          max: MAX_WORKERS,
+          example: '4',
+          description: 'worker threads (default: up to 4 cores for inputs of 32 MB or more, else 1)',
+        },
         {
           name: 'fail_on_violations',
           type: 'boolean',
@@ -103,8 +157,11 @@ export const eventsCommand: CliCommand = {
         planFlag,
         {
           name: 'port',
-          type: 'number',
+          type: 'integer',
           placeholder: 'N',
+          min: 0,
+          max: 65535,
+          example: '8787',
           description: 'port on 127.0.0.1 (0 = any free one)',
           default: 8787,
         },
@@ -114,6 +171,12 @@ export const eventsCommand: CliCommand = {
           placeholder: 'KEY',
           description: 'write key clients must send (HTTP Basic user)',
           default: 'gtm-qa',
+          example: 'gtm-qa',
+          // HTTP Basic splits user from password at the first colon: a key with one never matches.
+          check: (v: string) =>
+            /^[\x21-\x39\x3b-\x7e]+$/.test(v)
+              ? undefined
+              : 'must be printable ASCII without spaces or ":" (it is the HTTP Basic user name)',
         },
         {
           name: 'store',
@@ -128,6 +191,9 @@ export const eventsCommand: CliCommand = {
           placeholder: 'HOST',
           description: 'interface to bind',
           default: '127.0.0.1',
+          example: '127.0.0.1',
+          check: (v: string) =>
+            /^[A-Za-z0-9.:-]+$/.test(v) ? undefined : 'must be a host name or IP address of this machine',
         },
       ],
       async run(args, ctx) {
@@ -159,13 +225,7 @@ export const eventsCommand: CliCommand = {
       usage: 'gtm events import --format segment|rudderstack|amplitude|iglu|jsonschema PATH --out FILE',
       flags: [
         formatFlag(false),
-        {
-          name: 'out',
-          type: 'string',
-          placeholder: 'FILE',
-          description: 'gtm plan to write (.json, .yaml or .csv)',
-          required: true,
-        },
+        planOutFlag,
         {
           name: 'name',
           type: 'string',
@@ -178,14 +238,27 @@ export const eventsCommand: CliCommand = {
       ],
       async run(args, ctx) {
         const m = await events();
+        const source = abs(ctx, args.positionals[0]);
         const plan = m.importPlan({
           format: fmt(args.flags.format) as never,
-          path: abs(ctx, args.positionals[0]),
+          path: source,
           name: args.flags.name as string | undefined,
         });
+        // Writing a plan of nothing would look like a successful import.
+        if (plan.events.length === 0)
+          throw new GtmError('INPUT', 'the plan has no events; nothing to import', {
+            where: source,
+            hint: 'check the path and --format (gtm events import --help lists the formats)',
+          });
         const out = abs(ctx, args.flags.out);
         const target = gtmFormatOf(out);
-        const files = await m.exportPlan({ format: target, plan, out, now: new Date().toISOString() });
+        const files = await m.exportPlan({
+          format: target,
+          plan,
+          out,
+          now: new Date().toISOString(),
+          source,
+        });
         ctx.out.result(
           { plan: plan.name, version: plan.version, events: plan.events.length, files },
           () =>
@@ -213,18 +286,34 @@ export const eventsCommand: CliCommand = {
           name: 'vendor',
           type: 'string',
           placeholder: 'VENDOR',
-          description: 'Iglu vendor for events without one (default com.example)',
+          example: 'com.acme',
+          description: 'Iglu vendor (reverse DNS) for events without one (default com.example)',
+          check: (v: string) =>
+            IGLU_VENDOR.test(v)
+              ? undefined
+              : 'must be a reverse-DNS name such as com.acme (letters, digits, _ and - between dots)',
         },
       ],
       async run(args, ctx) {
+        const format = fmt(args.flags.format)!;
+        const out = abs(ctx, args.flags.out);
+        checkOutFor(format, out);
+        if (args.flags.vendor !== undefined && format !== 'iglu')
+          throw usageError(
+            'only applies to --format iglu',
+            '--vendor',
+            `drop --vendor, or use --format iglu`,
+          );
         const m = await events();
-        const plan = m.importPlan({ path: abs(ctx, args.flags.plan) });
+        const source = abs(ctx, args.flags.plan);
+        const plan = m.importPlan({ path: source });
         const files = await m.exportPlan({
-          format: fmt(args.flags.format) as never,
+          format: format as never,
           plan,
-          out: abs(ctx, args.flags.out),
+          out,
           vendor: args.flags.vendor as string | undefined,
           now: new Date().toISOString(),
+          source,
         });
         ctx.out.result(
           { files },
@@ -255,10 +344,7 @@ export const eventsCommand: CliCommand = {
           old: abs(ctx, args.positionals[0]),
           new: abs(ctx, args.positionals[1]),
         });
-        if (args.flags.changelog) {
-          const { writeFile } = await import('node:fs/promises');
-          await writeFile(abs(ctx, args.flags.changelog), changelog);
-        }
+        if (args.flags.changelog) await m.writeTextFile(abs(ctx, args.flags.changelog), changelog);
         ctx.out.result(diff, () => m.formatDiffTable(diff));
         return 0;
       },
@@ -273,7 +359,14 @@ export const eventsCommand: CliCommand = {
           name: 'constraints',
           type: 'list',
           placeholder: 'LIST',
+          example: 'GDPR,CCPA',
           description: 'regulations to enforce: GDPR, CCPA, HIPAA, COPPA',
+          check: (list: string[]) => {
+            const bad = list.find((r) => !(REGULATIONS as readonly string[]).includes(r.toUpperCase()));
+            return bad === undefined
+              ? undefined
+              : `unknown regulation "${bad}"; use any of: ${REGULATIONS.join(', ')}`;
+          },
         },
         {
           name: 'event_casing',
@@ -292,16 +385,9 @@ export const eventsCommand: CliCommand = {
         const m = await events();
         const result = m.lintPlanFile({
           plan: abs(ctx, args.flags.plan),
-          regulations: ((args.flags.constraints as string[] | undefined) ?? []).map((r) => {
-            const reg = r.toUpperCase();
-            if (!(REGULATIONS as readonly string[]).includes(reg))
-              throw usageError(
-                `unknown regulation "${r}"`,
-                '--constraints',
-                `use any of: ${REGULATIONS.join(', ')}`,
-              );
-            return reg;
-          }) as never,
+          regulations: ((args.flags.constraints as string[] | undefined) ?? []).map((r) =>
+            r.toUpperCase(),
+          ) as never,
           eventCasing: args.flags.event_casing as never,
           propertyCasing: args.flags.property_casing as never,
         });
@@ -338,7 +424,7 @@ export const eventsCommand: CliCommand = {
       async run(args, ctx) {
         const m = await events();
         const out = path.join(abs(ctx, args.flags.out), 'tracking.ts');
-        m.codegenFile({
+        await m.codegenFile({
           plan: abs(ctx, args.flags.plan),
           out,
           runtimeValidation: Boolean(args.flags.runtime_validation),
@@ -359,13 +445,7 @@ export const eventsCommand: CliCommand = {
           description: 'NDJSON payloads',
           required: true,
         },
-        {
-          name: 'out',
-          type: 'string',
-          placeholder: 'FILE',
-          description: 'gtm plan to write (.json, .yaml or .csv)',
-          required: true,
-        },
+        planOutFlag,
         { name: 'name', type: 'string', placeholder: 'NAME', description: 'plan name' },
       ],
       async run(args, ctx) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
+import { metricListProblem } from '../../commands/experiment-readout/metric-specs.ts';
 import type { CliCommand } from '../command.ts';
 
 export const experimentReadoutCommand: CliCommand = {
@@ -13,8 +14,11 @@ export const experimentReadoutCommand: CliCommand = {
       name: 'input',
       type: 'string',
       placeholder: 'FILE',
+      example: 'readout.json',
       description:
         'JSON (settings, variants, metrics) or CSV (one row per metric and variant) of sufficient statistics',
+      // the raw-rows flags describe --exposures; with --input they would be ignored
+      conflicts: ['exposures', 'variant_column', 'unit_column', 'metric', 'control'],
     },
     {
       name: 'exposures',
@@ -39,14 +43,18 @@ export const experimentReadoutCommand: CliCommand = {
       name: 'metric',
       type: 'list',
       placeholder: 'SPEC',
+      example: 'signup:proportion:signed_up',
       description:
         'with --exposures: name:proportion:col, name:mean:col[:pre_col] (CUPED), name:ratio:num/den; repeat or comma-separate',
+      check: (specs: string[]) => metricListProblem(specs),
     },
     {
       name: 'control',
       type: 'string',
       placeholder: 'VARIANT',
-      description: 'with --exposures: the control variant (default: first in order)',
+      example: 'control',
+      description:
+        'with --exposures: the control variant, one of the variants in the file (default: first in order)',
     },
     {
       name: 'method',
@@ -64,7 +72,11 @@ export const experimentReadoutCommand: CliCommand = {
       name: 'alpha',
       type: 'number',
       placeholder: 'A',
-      description: 'overrides settings.alpha (default 0.05)',
+      min: 0,
+      max: 1,
+      example: '0.05',
+      description: 'overrides settings.alpha (default 0.05), strictly between 0 and 1',
+      check: (a: number) => (a > 0 && a < 1 ? undefined : `must be strictly between 0 and 1, got ${a}`),
     },
     { name: 'one_sided', type: 'boolean', description: "test in each metric's good direction" },
   ],

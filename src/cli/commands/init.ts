@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GTM_YAML_TEMPLATE } from '../../commands/init/gtm-yaml-template.ts';
 import { usageError } from '../../errors/index.ts';
@@ -14,7 +13,11 @@ export const initCommand: CliCommand = {
     const target = path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml');
     if (existsSync(target) && !args.flags.force)
       throw usageError('gtm.yaml already exists', target, 'pass --force to overwrite it');
-    await writeFile(target, GTM_YAML_TEMPLATE);
+    const { writeReportFiles } = await import('../../report/write-report-files.ts');
+    // The guarded writer: atomic, never through a link, an IO error naming the path on failure.
+    await writeReportFiles(path.dirname(target), [
+      { name: path.basename(target), content: GTM_YAML_TEMPLATE },
+    ]);
     ctx.out.result(
       { written: target },
       () => `Wrote ${path.relative(ctx.cwd, target)}. Edit sources and campaigns, then run \`gtm doctor\`.`,

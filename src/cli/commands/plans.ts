@@ -46,6 +46,18 @@ async function findPlan(ctx: CliContext, ref: string, all: StoredPlan[]): Promis
   return hit;
 }
 
+/**
+ * The `--command` and `--scope` filters. A command name matching no plan is not an error: the
+ * store may hold plans of commands this version no longer has, and an empty list says so.
+ */
+async function filtersOf(ctx: CliContext, flags: Record<string, unknown>) {
+  return {
+    dir: await planDir(ctx),
+    command: flags.command as string | undefined,
+    scope: flags.scope as string | undefined,
+  };
+}
+
 const filters = [
   {
     name: 'command',
@@ -74,10 +86,8 @@ export const plansCommand: CliCommand = {
       flags: filters,
       async run(args, ctx) {
         const { listPlans, formatPlanList } = await orchestrator();
-        const all = await listPlans(await planDir(ctx), {
-          command: args.flags.command as string | undefined,
-          scope: args.flags.scope as string | undefined,
-        });
+        const { dir, ...filter } = await filtersOf(ctx, args.flags);
+        const all = await listPlans(dir, filter);
         ctx.out.result(
           all.map((p) => ({
             plan_id: p.record.plan_id,
@@ -91,7 +101,9 @@ export const plansCommand: CliCommand = {
           () =>
             all.length
               ? formatPlanList(all.map((p) => p.record))
-              : 'No plans yet: run a command such as `gtm track-source` first.',
+              : filter.command || filter.scope
+                ? `No plans match${filter.command ? ` --command ${filter.command}` : ''}${filter.scope ? ` --scope ${filter.scope}` : ''}: \`gtm plans list\` shows them all.`
+                : 'No plans yet: run a command such as `gtm track-source` first.',
         );
         return 0;
       },
@@ -103,12 +115,8 @@ export const plansCommand: CliCommand = {
       flags: filters,
       positionals: [{ name: 'plan', description: 'plan id, file path, latest or latest~N', required: false }],
       async run(args, ctx) {
-        const all = await (
-          await orchestrator()
-        ).listPlans(await planDir(ctx), {
-          command: args.flags.command as string | undefined,
-          scope: args.flags.scope as string | undefined,
-        });
+        const { dir, ...filter } = await filtersOf(ctx, args.flags);
+        const all = await (await orchestrator()).listPlans(dir, filter);
         const p = await findPlan(ctx, args.positionals[0] ?? 'latest', all);
         const { formatPlan } = await orchestrator();
         ctx.out.result(p.record, () => formatPlan(p.record));
@@ -125,12 +133,8 @@ export const plansCommand: CliCommand = {
         { name: 'new', description: 'newer plan (default latest)' },
       ],
       async run(args, ctx) {
-        const all = await (
-          await orchestrator()
-        ).listPlans(await planDir(ctx), {
-          command: args.flags.command as string | undefined,
-          scope: args.flags.scope as string | undefined,
-        });
+        const { dir, ...filter } = await filtersOf(ctx, args.flags);
+        const all = await (await orchestrator()).listPlans(dir, filter);
         const a = await findPlan(ctx, args.positionals[0] ?? 'latest~1', all);
         const b = await findPlan(ctx, args.positionals[1] ?? 'latest', all);
         const { diffPlans, formatPlanDiff } = await orchestrator();

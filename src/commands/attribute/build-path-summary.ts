@@ -64,6 +64,8 @@ export async function buildPathColumns(
       conversions: columns.conversions as Float64Array,
       value: columns.value as Float64Array,
       nulls: columns.nulls as Float64Array,
+      // one row per path: the query groups by it
+      distinct: true,
     };
   } else {
     const rows = await engine.query<{ path: string; conversions: number; value: number; nulls: number }>(sql);

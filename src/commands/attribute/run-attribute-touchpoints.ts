@@ -4,10 +4,9 @@ import {
   type AttributionOptions,
   type ModelName,
 } from '../../analyses/attribution/index.ts';
-import { fileRelationSql, openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
+import type { Engine } from '../../data/index.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
-import { buildPathColumns } from './build-path-summary.ts';
 import { attributeRecords, type AttributeResult } from './run-attribute.ts';
 import type { TouchColumns } from './sql/path-summary-sql.ts';
 
@@ -52,6 +51,12 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
     });
   }
   const file = opts.touchpoints;
+  // The engines load here, not with the module: `gtm attribute --paths` never needs them, and the
+  // DuckDB binding alone costs a quarter second to load.
+  const [{ fileRelationSql, openClickHouse, openDuckDb }, { buildPathColumns }] = await Promise.all([
+    import('../../data/index.ts'),
+    import('./build-path-summary.ts'),
+  ]);
   let relation: string;
   let engine: Engine;
   if (opts.clickhouse) {

@@ -5,6 +5,7 @@ import {
   type Block,
   type Dashboard,
   type Kpi,
+  type ListItem,
   type Section,
 } from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
@@ -127,39 +128,107 @@ function catalogSection(r: R, plan: TrackingPlan): Section {
   };
 }
 
-/** Consent, PII and retention per event, and the lint findings. */
+/** The lint findings; "clean" only when every event really has a retention period and a consent category. */
+export function lintItems(r: R): ListItem[] {
+  const { findings, coverage } = r.governance.lint;
+  if (findings.length)
+    return findings.map((f) => ({
+      text: `[${f.severity}] ${f.rule}${f.event ? ` — ${f.event}${f.property ? `.${f.property}` : ''}` : ''}`,
+      detail: f.message,
+      status: f.severity === 'error' ? 'alert' : 'warn',
+    }));
+  const blank = [
+    coverage.events - coverage.with_retention
+      ? `${coverage.events - coverage.with_retention} without a retention period`
+      : '',
+    coverage.events - coverage.with_consent
+      ? `${coverage.events - coverage.with_consent} without a consent category`
+      : '',
+  ].filter(Boolean);
+  return blank.length
+    ? [{ text: `No findings, but ${blank.join(' and ')} (rules switched off).`, status: 'warn' }]
+    : [
+        {
+          text: `No findings: names, descriptions, constraints, consent and retention are clean (all ${coverage.events} events have both).`,
+          status: 'ok',
+        },
+      ];
+}
+
+/** The retention and consent rules applied, each with the setting or constraint it comes from. */
+function rulesTable(r: R): Block {
+  return {
+    kind: 'table',
+    title: 'Retention and consent rules applied',
+    columns: [
+      { key: 'kind', label: 'Rule', format: 'text' },
+      { key: 'value', label: 'Days / category', format: 'text' },
+      { key: 'source', label: 'From', format: 'text' },
+      { key: 'description', label: 'Why', format: 'text' },
+      { key: 'events', label: 'Events', format: 'integer' },
+    ],
+    rows: r.governance.rules.map((g) => ({ ...g, value: String(g.value) })),
+    caption:
+      'Most specific first: gtm.yaml per event, the plan, gtm.yaml per consent category, --retention-days, gtm.yaml default_days, then the defaults of --constraints.',
+  };
+}
+
+/** Consent, PII and retention per event, the rules that set them, and the lint findings. */
 function governanceSection(r: R, plan: TrackingPlan): Section {
+  const { coverage } = r.governance.lint;
   return {
     title: 'Governance',
-    intro: `Consent mode ${plan.consentMode}; regulations enforced: ${r.governance.lint.regulations.join(', ') || 'none'}${r.inputs.constraints.notes.length ? `; other constraints noted: ${r.inputs.constraints.notes.join(', ')}` : ''}.`,
+    summary: true,
+    intro: `Consent mode ${plan.consentMode}; regulations enforced: ${r.governance.lint.regulations.join(', ') || 'none'}${r.inputs.constraints.notes.length ? `; other constraints noted: ${r.inputs.constraints.notes.join(', ')}` : ''}. ${coverage.with_retention} of ${coverage.events} events have a retention period, ${coverage.with_consent} a consent category.`,
     blocks: [
+      rulesTable(r),
       {
         kind: 'table',
         title: 'Consent, PII and retention',
         columns: [
           { key: 'event', label: 'Event', format: 'text' },
           { key: 'consent', label: 'Consent category', format: 'text' },
+          { key: 'consent_rule', label: 'Consent from', format: 'text' },
           { key: 'pii', label: 'PII', format: 'text' },
           { key: 'retention_days', label: 'Retention (days)', format: 'integer' },
+          { key: 'retention_rule', label: 'Retention from', format: 'text' },
           { key: 'owner', label: 'Owner', format: 'text' },
         ],
         rows: r.governance.rows.map((g) => ({ ...g, pii: g.pii ? 'yes' : 'no' })),
       },
+      { kind: 'list', title: 'Lint findings', items: lintItems(r) },
+    ],
+  };
+}
+
+/** What each export could not carry (the rest round-trips), with the file that lists it. */
+function exportsSection(r: R): Section {
+  const all = [...r.tracking_plan.formats, ...r.exports];
+  return {
+    title: 'Exports',
+    intro:
+      'Each export is read back by gtm and compared with the plan; what a format could not carry is listed beside the file (`<file>.losses.md`).',
+    blocks: [
       {
-        kind: 'list',
-        title: 'Lint findings',
-        items: r.governance.lint.findings.length
-          ? r.governance.lint.findings.map((f) => ({
-              text: `[${f.severity}] ${f.rule}${f.event ? ` — ${f.event}${f.property ? `.${f.property}` : ''}` : ''}`,
-              detail: f.message,
-              status: f.severity === 'error' ? 'alert' : 'warn',
-            }))
-          : [
-              {
-                text: 'No findings: names, descriptions, constraints, consent and retention are clean.',
-                status: 'ok',
-              },
-            ],
+        kind: 'table',
+        title: 'Plan files and what each format could not carry',
+        columns: [
+          { key: 'tool', label: 'Tool', format: 'text' },
+          { key: 'file', label: 'File', format: 'text' },
+          { key: 'lost', label: 'Not carried', format: 'text' },
+          { key: 'losses_file', label: 'Listed in', format: 'text' },
+        ],
+        rows: all.map((x) => ({
+          tool: x.tool,
+          file: x.file,
+          lost:
+            x.losses === null
+              ? 'not read back (a dbt schema, not a plan format)'
+              : x.losses.length
+                ? x.losses.map((l) => l.label).join('; ')
+                : 'nothing',
+          losses_file: x.losses_file ?? '',
+        })),
       },
     ],
   };
@@ -304,10 +373,11 @@ export function buildSpecDashboard(r: R, plan: TrackingPlan): Dashboard {
       governanceSection(r, plan),
       qaSection(r),
       changeSection(r),
+      exportsSection(r),
       dataQualitySection({ alerts: r.alerts, planPath: r.plan_path }),
     ],
     footnotes: [
-      `Reproduce: gtm define-events --use-case "${r.inputs.use_case.join(',')}" --sources "${r.inputs.sources.join(',')}" --tools "${r.inputs.tools.join(',')}" --as-of ${r.inputs.as_of}`,
+      `Reproduce: gtm define-events --use-case "${r.inputs.use_case.join(',')}" --sources "${r.inputs.sources.join(',')}" --tools "${r.inputs.tools.join(',')}"${r.inputs.constraints.regulations.length ? ` --constraints "${[...r.inputs.constraints.regulations, ...r.inputs.constraints.notes].join(',')}"` : ''}${r.inputs.retention_days !== null ? ` --retention-days ${r.inputs.retention_days}` : ''} --as-of ${r.inputs.as_of}`,
     ],
   };
 }

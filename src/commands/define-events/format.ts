@@ -1,6 +1,14 @@
 import type { DefineEventsResult } from './result.ts';
 import { textTable } from '../../report/index.ts';
 
+/** What an export lost, in a few words for the terminal. */
+function lost(losses: DefineEventsResult['exports'][number]['losses']): string {
+  if (losses === null) return '';
+  return losses.length
+    ? ` (${losses.length} kinds of facts not carried; see its .losses.md)`
+    : ' (nothing lost)';
+}
+
 /** Terminal view of a define-events run. */
 export function formatDefineEvents(r: DefineEventsResult): string {
   const out = [
@@ -15,6 +23,12 @@ export function formatDefineEvents(r: DefineEventsResult): string {
   ];
   for (const f of r.governance.lint.findings.filter((x) => x.severity === 'error').slice(0, 5))
     out.push(`  error ${f.rule}: ${f.message}`);
+  const rules = (kind: 'retention' | 'consent', unit: string) =>
+    r.governance.rules
+      .filter((g) => g.kind === kind)
+      .map((g) => `${g.value}${unit} for ${g.events} (${g.source})`)
+      .join(', ');
+  out.push(`Retention: ${rules('retention', ' days')}; consent: ${rules('consent', '')}.`);
   if (r.qa.validation) {
     const v = r.qa.validation;
     out.push(
@@ -45,7 +59,7 @@ export function formatDefineEvents(r: DefineEventsResult): string {
         `Alert ${a.id}: ${a.value} vs ${a.threshold}${a.escalate ? ' — breached twice within 48 h, escalated' : ''}.`,
       );
   out.push(
-    `Exports: ${r.exports.map((e) => `${e.tool} → ${e.file}`).join(', ') || 'none'}`,
+    `Exports: ${r.exports.map((e) => `${e.tool} → ${e.file}${lost(e.losses)}`).join(', ') || 'none'}`,
     `Reports: ${r.reports_dir}/ (summary.md: the instrumentation spec, dashboard.html, tracking-plan.json/.yaml/.csv, qa-checklist.md, evidence-plan.md, changelog.md)`,
     `Plan:    ${r.plan_path}`,
   );

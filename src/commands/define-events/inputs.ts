@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { GovernancePolicy } from '../../analyses/instrumentation/governance-policy.ts';
 import { findUseCase } from '../../analyses/instrumentation/requirements.ts';
 import {
   REGULATIONS,
@@ -53,6 +54,15 @@ export const DEFINE_EVENTS_FLAGS = defineFlags({
     description:
       'captured Segment-spec payloads (NDJSON file or folder) to validate as QA evidence (default: events.payloads in gtm.yaml)',
     example: 'data/events/captured.ndjson',
+  },
+  retention_days: {
+    type: 'integer',
+    placeholder: 'DAYS',
+    min: 1,
+    max: 36500,
+    description:
+      'retention period of every event without a per-event or per-category setting in events.governance (default: what --constraints imply, e.g. 365 days under GDPR for events with personal data, else 730)',
+    example: '395',
   },
   alert_threshold: {
     type: 'number',
@@ -112,6 +122,8 @@ export interface DefineEventsInputs {
   tools: string[];
   constraints: { regulations: Regulation[]; notes: string[] };
   timeline: string | null;
+  /** `--retention-days`, or null when not given. */
+  retention_days: number | null;
   as_of: string;
 }
 
@@ -124,6 +136,8 @@ export interface DefineEventsContext {
   defectThreshold: number;
   /** Runs of the same use cases form a history (change log, version bumps). */
   scope: string;
+  /** Retention and consent settings: gtm.yaml `events.governance` and `--retention-days`. */
+  governance: GovernancePolicy;
 }
 
 function toolsOf(list: readonly string[]): string[] {
@@ -199,6 +213,7 @@ export function resolveDefineEvents(
     tools: toolsOf(flags.tools ?? []),
     constraints: constraintsOf(flags.constraints ?? []),
     timeline: flags.timeline ?? null,
+    retention_days: flags.retention_days ?? null,
     as_of: day,
   };
   return {
@@ -206,5 +221,10 @@ export function resolveDefineEvents(
     payloads,
     defectThreshold: flags.alert_threshold ?? ws.thresholds.instrumentation_defect_rate ?? 0.02,
     scope: inputs.use_case.join(','),
+    governance: {
+      ...(ws.events.governance ?? {}),
+      ...(flags.retention_days !== undefined ? { retention_days: flags.retention_days } : {}),
+      plan_label: 'use-case template',
+    },
   };
 }

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  applyGovernancePolicy,
   diffPlans,
   draftPlan,
   lintPlan,
   useCaseRequirements,
+  type GovernanceApplied,
   type LintResult,
   type PlanDiff,
   type Requirements,
@@ -25,6 +27,8 @@ export interface Catalog {
   plan: TrackingPlan;
   previous: { plan: TrackingPlan; file: string } | null;
   diff: PlanDiff | null;
+  /** Which rule gave each event its retention period and consent category. */
+  retention: Pick<GovernanceApplied, 'decisions' | 'rules'>;
 }
 
 /** What each stage of define-events hands to the next. */
@@ -96,13 +100,16 @@ const catalog = (run: Run) =>
     run: async (ctx, { requirements: req }) => {
       const { inputs, scope } = run.inputs;
       const owner = run.owner(OWNER_ROLE).person ?? undefined;
-      const plan = draftPlan(req, {
+      const drafted = draftPlan(req, {
         name: `${inputs.use_case.join(' + ')} tracking plan`,
         owner,
         regulations: inputs.constraints.regulations,
         sources: inputs.sources.length ? inputs.sources : undefined,
+        defaultConsentCategory: null,
       });
-      for (const e of plan.events) e.owner ??= owner;
+      for (const e of drafted.events) e.owner ??= owner;
+      // Every event leaves the catalog with a retention period and a consent category, each traced to its rule.
+      const { plan, decisions, rules } = applyGovernancePolicy(drafted, run.inputs.governance);
       const previous = previousTrackingPlan(path.dirname(run.reportsDir), scope);
       let diff: PlanDiff | null = null;
       if (previous) {
@@ -124,7 +131,7 @@ const catalog = (run: Run) =>
           ]),
         ),
       );
-      return { plan, previous, diff };
+      return { plan, previous, diff, retention: { decisions, rules } };
     },
   });
 
@@ -135,13 +142,16 @@ const governance = (run: Run) =>
     owner: 'data_engineering_lead',
     purpose: 'Naming conventions, consent handling, PII and retention; constraints turned into lint rules',
     needs: ['catalog'],
-    run: async (ctx, { catalog: { plan } }) => {
+    run: async (ctx, { catalog: { plan, retention } }) => {
       const lint = lintPlan(plan, { regulations: run.inputs.inputs.constraints.regulations });
       ctx.setting('governance', {
         consent_mode: plan.consentMode,
         regulations: lint.regulations,
         consent: Object.fromEntries(plan.events.map((e) => [e.name, e.consentCategory ?? null])),
         retention_days: Object.fromEntries(plan.events.map((e) => [e.name, e.retentionDays ?? null])),
+        retention_rules: Object.fromEntries(
+          retention.rules.filter((r) => r.kind === 'retention').map((r) => [r.source, r.value]),
+        ),
       });
       return lint;
     },
@@ -207,10 +217,8 @@ const reconcileGate = () =>
         within_hours: 48,
       });
       const live = plan.events.filter((e) => e.status !== 'deprecated');
-      const governed = live.filter(
-        (e) =>
-          e.consentCategory !== undefined || e.retentionDays !== undefined || plan.consentMode !== undefined,
-      );
+      // Governed means both: a consent category and a retention period.
+      const governed = live.filter((e) => !!e.consentCategory && e.retentionDays !== undefined);
       reconcile(
         [
           {
@@ -220,7 +228,7 @@ const reconcileGate = () =>
             tolerance: 0,
           },
           {
-            what: 'events covered by governance',
+            what: 'events with a consent category and a retention period',
             expected: live.length,
             actual: governed.length,
             tolerance: 0,

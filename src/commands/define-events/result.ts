@@ -1,4 +1,5 @@
 import type {
+  GovernanceRule,
   LintResult,
   PlanDiff,
   Requirements,
@@ -8,7 +9,8 @@ import type { QaPlan } from '../../analyses/instrumentation/qa-plan.ts';
 import type { RolloutStep } from '../../analyses/instrumentation/rollout-plan.ts';
 import type { AlertRecord, EscalationRecord } from '../../orchestrator/index.ts';
 import type { Closing, KitRun, SnapshotInfo } from '../kit/index.ts';
-import { TOOLS, type DefineEventsContext, type DefineEventsInputs } from './inputs.ts';
+import type { DefineEventsContext, DefineEventsInputs } from './inputs.ts';
+import { exportSummary, planExports, type PlanExport } from './plan-exports.ts';
 import { OWNER_ROLE, type DefineEventsOutputs } from './plan.ts';
 
 export const DEFINE_EVENTS_SCHEMA_ID = 'gtm.define-events.result/v1';
@@ -21,14 +23,29 @@ export interface DefineEventsResult {
   reports_dir: string;
   inputs: DefineEventsInputs;
   requirements: Requirements;
-  tracking_plan: { name: string; version: string; events: number; properties: number; file: string };
+  tracking_plan: {
+    name: string;
+    version: string;
+    events: number;
+    properties: number;
+    file: string;
+    /** The plan in gtm's own formats (JSON, YAML, CSV), each with what it could not carry. */
+    formats: PlanExport[];
+  };
   governance: {
     lint: LintResult;
+    /** The rules that gave events their retention period and consent category, and how many each. */
+    rules: GovernanceRule[];
     rows: {
       event: string;
+      type: string;
       consent: string | null;
+      /** Where the consent category came from: a gtm.yaml key, the use-case template, or gtm's default. */
+      consent_rule: string | null;
       pii: boolean;
       retention_days: number | null;
+      /** Where the retention period came from: a gtm.yaml key, `--retention-days`, a `--constraints` default, or gtm's. */
+      retention_rule: string | null;
       owner: string | null;
     }[];
   };
@@ -39,19 +56,12 @@ export interface DefineEventsResult {
     rollout: (RolloutStep & { owner: string | null })[];
     approvals: string[];
   };
-  exports: { tool: string; format: string; file: string }[];
+  /** One export per requested tool, each with what its format could not carry. */
+  exports: PlanExport[];
   alerts: AlertRecord[];
   escalations: EscalationRecord[];
   /** dashboard.png and the narrow dashboard-narrow.png, when Chromium rendered them. */
   snapshot?: SnapshotInfo;
-}
-
-/** Where each tool's export goes in the report folder (`null`: the tool takes no plan file). */
-export function exportFileOf(format: string): string {
-  if (format === 'dbt') return 'exports/dbt/schema.yml';
-  if (format === 'iglu' || format === 'json-schema') return `exports/${format}`;
-  const ext = format === 'rudderstack' ? 'yaml' : format === 'amplitude' ? 'csv' : 'json';
-  return `exports/${format}-plan.${ext}`;
 }
 
 type Run = KitRun<DefineEventsContext>;
@@ -74,8 +84,10 @@ export function buildDefineEventsResult(
   closing: Closing,
 ): DefineEventsResult {
   const { inputs, defectThreshold } = run.inputs;
-  const { plan, previous, diff } = o.catalog;
+  const { plan, previous, diff, retention } = o.catalog;
   const v = o.qa.validation;
+  const exported = planExports(plan, inputs.tools, inputs.as_of).map(exportSummary);
+  const decided = new Map(retention.decisions.map((d) => [`${d.type}\u0000${d.event}`, d]));
   return {
     schema: DEFINE_EVENTS_SCHEMA_ID,
     run_id: run.runId,
@@ -89,16 +101,24 @@ export function buildDefineEventsResult(
       events: plan.events.length,
       properties: plan.events.reduce((s, e) => s + e.properties.length, 0),
       file: run.rel(`${run.reportsDir}/tracking-plan.json`),
+      formats: exported.filter((x) => x.tool === 'gtm'),
     },
     governance: {
       lint: o.governance,
-      rows: plan.events.map((e) => ({
-        event: e.name,
-        consent: e.consentCategory ?? null,
-        pii: Boolean(e.pii || e.properties.some((p) => p.pii)),
-        retention_days: e.retentionDays ?? null,
-        owner: e.owner ?? null,
-      })),
+      rules: retention.rules,
+      rows: plan.events.map((e) => {
+        const d = decided.get(`${e.type}\u0000${e.name}`);
+        return {
+          event: e.name,
+          type: e.type,
+          consent: e.consentCategory ?? null,
+          consent_rule: d?.consent_rule ?? null,
+          pii: Boolean(e.pii || e.properties.some((p) => p.pii)),
+          retention_days: e.retentionDays ?? null,
+          retention_rule: d?.retention_rule ?? null,
+          owner: e.owner ?? null,
+        };
+      }),
     },
     qa: {
       ...o.qa.plan,
@@ -113,16 +133,7 @@ export function buildDefineEventsResult(
       rollout: o.change_management.rollout.map((r) => ({ ...r, owner: run.owner(r.owner_role).person })),
       approvals: approvals(run, inputs.constraints.regulations, plan.version),
     },
-    exports: inputs.tools
-      .filter((t) => TOOLS[t].format)
-      .map((t) => {
-        const format = TOOLS[t].format as string;
-        return {
-          tool: TOOLS[t].label,
-          format: format === 'dbt' ? 'dbt schema.yml' : format,
-          file: exportFileOf(format),
-        };
-      }),
+    exports: exported.filter((x) => x.tool !== 'gtm'),
     alerts: closing.alerts,
     escalations: closing.escalations,
   };

@@ -1,31 +1,11 @@
 import { renderChangelog, type TrackingPlan } from '../../analyses/instrumentation/index.ts';
-import { dbtSchemaYaml } from '../../analyses/instrumentation/dbt-schema.ts';
 import { mdTable, type ReportFile } from '../../report/index.ts';
-import { planExportFiles, type PlanFormat } from '../shared/tracking-plan-io/index.ts';
-import { TOOLS } from './inputs.ts';
-import { exportFileOf, type DefineEventsResult } from './result.ts';
+import { planExports } from './plan-exports.ts';
+import type { DefineEventsResult } from './result.ts';
 
-/** The plan in gtm's own formats and in each requested tool's format. */
+/** The plan in gtm's own formats and in each requested tool's, each with its losses beside it. */
 function planFiles(r: DefineEventsResult, plan: TrackingPlan): ReportFile[] {
-  const now = `${r.inputs.as_of}T00:00:00Z`;
-  const files = (['gtm-json', 'gtm-yaml', 'gtm-csv'] as PlanFormat[]).flatMap((format) =>
-    planExportFiles({ format, plan, now, fileName: `tracking-plan.${format.slice(4)}` }),
-  );
-  for (const t of r.inputs.tools) {
-    const format = TOOLS[t].format;
-    if (!format) continue;
-    const name = exportFileOf(format);
-    if (format === 'dbt') files.push({ name, content: dbtSchemaYaml(plan) });
-    else if (format === 'iglu' || format === 'json-schema')
-      files.push(
-        ...planExportFiles({ format, plan, now, fileName: '' }).map((f) => ({
-          ...f,
-          name: `${name}/${f.name}`,
-        })),
-      );
-    else files.push(...planExportFiles({ format: format as PlanFormat, plan, now, fileName: name }));
-  }
-  return files;
+  return planExports(plan, r.inputs.tools, r.inputs.as_of).flatMap((x) => x.files);
 }
 
 function checklistMd(r: DefineEventsResult, plan: TrackingPlan): string {

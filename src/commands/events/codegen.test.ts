@@ -53,7 +53,7 @@ describe('generateTrackingModule', () => {
     expect(code).toContain('universe_name: string | null | number;');
   });
 
-  it('compiles under tsc --strict: Segment reference plan, with and without runtime validation, draft plan, shop plan', () => {
+  it('compiles under tsc --strict: Segment reference plan, with and without runtime validation, draft plan, shop plan', async () => {
     const cases = [
       ['segment', segmentPlan(), false],
       ['segment-runtime', segmentPlan(), true],
@@ -64,11 +64,13 @@ describe('generateTrackingModule', () => {
       ],
       ['shop-runtime', shopPlan(), true],
     ] as const;
-    const files = cases.map(([label, plan, runtimeValidation]) => {
-      const file = `tracking-${label}.ts`;
-      codegenFile({ plan, out: join(tmp, file), runtimeValidation });
-      return file;
-    });
+    const files = await Promise.all(
+      cases.map(async ([label, plan, runtimeValidation]) => {
+        const file = `tracking-${label}.ts`;
+        await codegenFile({ plan, out: join(tmp, file), runtimeValidation });
+        return file;
+      }),
+    );
     // One tsc run over the four modules (each is a standalone module: no imports).
     expect(typecheck(['--strict', '--noEmit', ...files])).toBe('');
   });

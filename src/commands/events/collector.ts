@@ -12,6 +12,7 @@ import type {
 } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
+import { MAX_JSON_DEPTH, TOO_DEEP, jsonDeeperThan } from '../shared/tracking-plan-io/json-depth.ts';
 import { openMessageStore, readStoredMessages } from './message-store.ts';
 import type { MessageStore } from './message-store.ts';
 
@@ -85,6 +86,7 @@ class HttpError extends Error {
  * await c.close();
  */
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
+  checkPort(options.port);
   const plan = typeof options.plan === 'string' ? importPlan({ path: options.plan }) : options.plan;
   const validator = createEventValidator(plan, { maxSamplesPerType: options.maxSamplesPerType });
   const storeRef: MessageRef = { file: 'store', line: 0 };
@@ -181,6 +183,9 @@ function parseObjectBody(text: string): Record<string, unknown> {
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new HttpError(400, 'body must be a JSON object');
+  // Refused before anything recursive (validation, PII scans) walks it, and before it is stored;
+  // a batch envelope adds two levels above its messages, which are checked one by one later.
+  if (jsonDeeperThan(body, MAX_JSON_DEPTH + 2)) throw new HttpError(400, `body ${TOO_DEEP}`);
   return body as Record<string, unknown>;
 }
 
@@ -224,6 +229,7 @@ function batchMessages(obj: Record<string, unknown>): Record<string, unknown>[] 
 function stampMessages(messages: Record<string, unknown>[], single: boolean): void {
   const receivedAt = new Date().toISOString();
   for (const [i, m] of messages.entries()) {
+    if (jsonDeeperThan(m)) throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}${TOO_DEEP}`);
     if (Buffer.byteLength(JSON.stringify(m)) > MAX_MESSAGE_BYTES) {
       throw new HttpError(400, `message ${single ? '' : `batch[${i}] `}is larger than 32 KB`);
     }
@@ -234,17 +240,53 @@ function stampMessages(messages: Record<string, unknown>[], single: boolean): vo
   }
 }
 
+/** A port the collector can listen on: a whole number from 0 (any free port) to 65535. */
+function checkPort(port: unknown): void {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new GtmError('USAGE', `must be a whole number between 0 and 65535, got ${String(port)}`, {
+      where: '--port',
+      hint: 'e.g. --port 8787, or --port 0 for any free port',
+    });
+}
+
+/** Why the server could not listen, as the flag to change. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): GtmError {
+  const at = `${host}:${port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new GtmError('USAGE', `port ${port} is already in use on ${host}`, {
+        where: '--port',
+        hint: 'stop what listens there, pick another port, or pass --port 0 for any free one',
+        cause: err,
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return new GtmError('USAGE', `not allowed to listen on ${at} (ports below 1024 need privileges)`, {
+        where: '--port',
+        hint: 'use a port from 1024 up, e.g. --port 8787',
+        cause: err,
+      });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EINVAL':
+      return new GtmError('USAGE', `cannot listen on host "${host}" (${err.code})`, {
+        where: '--host',
+        hint: 'use an address of this machine, e.g. --host 127.0.0.1',
+        cause: err,
+      });
+    default:
+      return new GtmError('IO', `collector cannot listen on ${at}: ${err.message}`, {
+        where: '--port',
+        hint: 'pick another port or host',
+        cause: err,
+      });
+  }
+}
+
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new GtmError('IO', `collector cannot listen on ${host}:${port}: ${err.message}`, {
-          where: '--port',
-          hint: err.code === 'EADDRINUSE' ? 'the port is taken; pick another or pass 0' : undefined,
-          cause: err,
-        }),
-      ),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
     server.listen(port, host, () => resolve());
   });
 }

@@ -18,7 +18,7 @@ export { validateEventsFile } from '../shared/tracking-plan-io/validate-events-f
 export type { ValidateEventsFileOptions } from '../shared/tracking-plan-io/validate-events-file.ts';
 export { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, startCollector } from './collector.ts';
 export type { Collector, CollectorOptions } from './collector.ts';
-export { codegenFile, diffPlanFiles, inferPlanFromFiles, lintPlanFile } from './plan-tools.ts';
+export { codegenFile, diffPlanFiles, inferPlanFromFiles, lintPlanFile, writeTextFile } from './plan-tools.ts';
 export {
   formatDiffTable,
   formatInferenceTable,

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GtmError } from '../../errors/index.ts';
+import { jsonDeeperThan } from '../shared/tracking-plan-io/json-depth.ts';
 import { forEachLine } from '../shared/tracking-plan-io/ndjson-lines.ts';
 
 export const STORE_FILE = 'messages.ndjson';
@@ -24,6 +25,8 @@ export interface MessageStore {
  */
 export async function openMessageStore(dir: string): Promise<MessageStore> {
   const file = join(dir, STORE_FILE);
+  // Never append through a link: the store is written only inside the folder given to --store.
+  if (isLink(file)) throw linkError(file);
   const created = !existsSync(file);
   let fh: FileHandle;
   try {
@@ -40,7 +43,7 @@ export async function openMessageStore(dir: string): Promise<MessageStore> {
     throw new GtmError('IO', `cannot open the message store: ${(err as Error).message}`, {
       where: file,
       cause: err,
-      hint: 'check --store-dir is writable',
+      hint: 'check that the folder given to --store is writable',
     });
   }
   let pending: Array<{ text: string; resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -80,6 +83,20 @@ export async function openMessageStore(dir: string): Promise<MessageStore> {
       await fh.close();
     },
   };
+}
+
+const linkError = (file: string) =>
+  new GtmError('IO', 'the message store is a symbolic link', {
+    where: file,
+    hint: 'remove the link, or give --store a folder of its own',
+  });
+
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  } catch {
+    return false; // an unreadable folder: opening the store reports it
+  }
 }
 
 /**
@@ -123,6 +140,7 @@ export async function readStoredMessages(
   onMessage: (message: unknown, line: number) => void,
 ): Promise<{ messages: number; skipped: number }> {
   const file = join(dir, STORE_FILE);
+  if (isLink(file)) throw linkError(file);
   if (!existsSync(file)) return { messages: 0, skipped: 0 };
   let messages = 0;
   let skipped = 0;
@@ -132,6 +150,11 @@ export async function readStoredMessages(
     try {
       msg = JSON.parse(line);
     } catch {
+      skipped++;
+      return;
+    }
+    // The collector refuses such messages; a store written by hand may still hold one.
+    if (jsonDeeperThan(msg)) {
       skipped++;
       return;
     }

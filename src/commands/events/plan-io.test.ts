@@ -49,9 +49,13 @@ describe('importPlan / exportPlan errors', () => {
     expect(
       await exportPlan({ format: 'iglu', plan: shopPlan(), out: join(tmp, 'iglu'), vendor: 'com.shop' }),
     ).toContain(join(tmp, 'iglu', 'com.shop', 'order_completed', 'jsonschema', '3-0-0'));
+    // Beside the file: what Amplitude could not carry (the plan's own facts).
     expect(
       await exportPlan({ format: 'amplitude', plan: shopPlan(), out: join(tmp, 'out', 'amp.csv') }),
-    ).toEqual([join(tmp, 'out', 'amp.csv')]);
+    ).toEqual([join(tmp, 'out', 'amp.csv'), join(tmp, 'out', 'amp.csv.losses.md')]);
+    expect(
+      await exportPlan({ format: 'gtm-json', plan: shopPlan(), out: join(tmp, 'out', 'p.json') }),
+    ).toEqual([join(tmp, 'out', 'p.json')]);
   });
 });
 
@@ -81,9 +85,9 @@ describe('plan tools', () => {
     );
   });
 
-  it('write the generated module', () => {
+  it('write the generated module', async () => {
     const out = join(tmp, 'gen', 'tracking.ts');
-    const code = codegenFile({ plan: shopPlan(), out });
+    const code = await codegenFile({ plan: shopPlan(), out });
     expect(code).toContain('export function orderCompleted(');
   });
 

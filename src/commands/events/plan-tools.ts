@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import {
   createPlanInferrer,
   diffPlans,
@@ -17,7 +16,9 @@ import type {
   TrackingPlan,
 } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
+import { writeReportFiles } from '../../report/index.ts';
 import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
+import { jsonDeeperThan, TOO_DEEP } from '../shared/tracking-plan-io/json-depth.ts';
 import { forEachLine } from '../shared/tracking-plan-io/ndjson-lines.ts';
 import type { PlanFormat } from '../shared/tracking-plan-io/plan-format.ts';
 import { eventFiles } from '../shared/tracking-plan-io/validate-events-file.ts';
@@ -52,38 +53,45 @@ export function lintPlanFile(
 }
 
 /**
- * Generates the typed tracking module of a plan; writes it to `out` when given.
+ * Generates the typed tracking module of a plan; writes it to `out` when given, through the guarded
+ * writer (atomically, never through a link).
  *
- * @example codegenFile({ plan: 'plan.yaml', out: 'src/tracking.ts', runtimeValidation: true })
+ * @example await codegenFile({ plan: 'plan.yaml', out: 'src/tracking.ts', runtimeValidation: true })
+ * @throws GtmError('IO') naming the file when it cannot be written.
  */
-export function codegenFile(
+export async function codegenFile(
   options: CodegenOptions & { plan: PlanInput; out?: string; format?: PlanFormat | 'auto' },
-): string {
+): Promise<string> {
   const code = generateTrackingModule(load(options.plan, options.format), options);
-  if (options.out) {
-    try {
-      mkdirSync(dirname(options.out), { recursive: true });
-      writeFileSync(options.out, code);
-    } catch (err) {
-      throw new GtmError('IO', `cannot write the tracking module: ${(err as Error).message}`, {
-        where: options.out,
-        cause: err,
-      });
-    }
-  }
+  if (options.out) await writeTextFile(options.out, code);
   return code;
+}
+
+/**
+ * Writes one text file the user named (a changelog, a generated module) through the guarded
+ * writer: its folder is created, the file replaced atomically, links refused; any failure is an IO
+ * error naming the file.
+ *
+ * @example await writeTextFile('CHANGELOG.md', changelog);
+ */
+export async function writeTextFile(file: string, content: string): Promise<string> {
+  const [written] = await writeReportFiles(dirname(file), [{ name: basename(file), content }]);
+  return written;
 }
 
 /**
  * Drafts a plan from sample payloads in NDJSON files (a file or a directory), streaming them.
  *
  * @example const { plan, events } = await inferPlanFromFiles({ input: 'samples/' });
- * @throws GtmError('INPUT') at `file:line` for a line that is not JSON.
+ * @throws GtmError('INPUT') at `file:line` for a line that is not JSON or nests deeper than 64
+ *   levels; INPUT naming the input when it holds no message (no empty plan is drafted).
  */
 export async function inferPlanFromFiles(
   options: InferenceOptions & { input: string },
 ): Promise<InferenceResult> {
   const inferrer = createPlanInferrer(options);
+  const hint = 'each line of an NDJSON file must be one JSON message; fix or remove the line';
+  let messages = 0;
   for (const file of eventFiles(options.input)) {
     await forEachLine(file, (line, n) => {
       if (!line.trim()) return;
@@ -93,12 +101,26 @@ export async function inferPlanFromFiles(
       } catch (err) {
         throw new GtmError('INPUT', `line is not valid JSON (${(err as Error).message})`, {
           where: `${file}:${n}`,
-          hint: 'each line of an NDJSON file must be one JSON message; fix or remove the line',
+          hint,
           cause: err,
         });
       }
+      if (jsonDeeperThan(msg))
+        throw new GtmError('INPUT', `the message ${TOO_DEEP}`, { where: `${file}:${n}`, hint });
+      messages++;
       inferrer.add(msg);
     });
   }
-  return inferrer.result();
+  const result = inferrer.result();
+  // A plan drafted from nothing would be written without a word and look like a finding.
+  if (messages === 0 || result.plan.events.length === 0)
+    throw new GtmError(
+      'INPUT',
+      messages === 0 ? 'no messages to infer a plan from' : `none of the ${messages} messages names an event`,
+      {
+        where: options.input,
+        hint: 'give NDJSON with one Segment-spec message (track, identify, page, …) per line',
+      },
+    );
+  return result;
 }

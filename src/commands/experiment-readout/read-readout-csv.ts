@@ -1,3 +1,4 @@
+import { checkCount } from './check-count.ts';
 import { parseCsv, type CsvRecord } from './parse-csv.ts';
 import {
   ARM_FIELDS,
@@ -227,9 +228,9 @@ function readVariants(groups: RowGroups, file: string): ReadoutVariantInput[] {
       );
     if (!info.users) return { name, weight };
     const users = number(info.users, 'users');
-    if (!Number.isInteger(users) || users < 0)
+    if (!Number.isSafeInteger(users) || users < 0)
       throw inputError(
-        `users must be a whole number ≥ 0, got ${users}`,
+        `users must be a whole number from 0 to 2^53 − 1, got ${users}`,
         info.users.where,
         'units exposed to this variant',
       );
@@ -302,10 +303,12 @@ function readArm(
     const c = cellOf(sheet, row, column);
     fields[column] = c === undefined ? undefined : number(c, column);
   }
-  return buildArm(type, cuped, fields, (field) => {
+  const locate = (field: string) => {
     const i = sheet.columns.indexOf(field);
     return i < 0 ? `${sheet.file}:${row.line}` : `${sheet.file}:${row.line}:${i + 1}`;
-  });
+  };
+  checkCount(fields.n, locate('n'));
+  return buildArm(type, cuped, fields, locate);
 }
 
 function required(cell: Cell | undefined, where: string, column: string): Cell {

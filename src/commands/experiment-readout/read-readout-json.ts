@@ -16,6 +16,7 @@ import {
   type ReadoutSettingsInput,
   type ReadoutVariantInput,
 } from '../shared/experiment-review/readout-input.ts';
+import { checkCount } from './check-count.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -180,9 +181,9 @@ function readVariants(value: Json | undefined, at: (p: string) => string): Reado
         'the planned share of traffic, on any scale',
       );
     const users = optionalNumber(o, 'users', `${path}.`, at);
-    if (users !== undefined && (!Number.isInteger(users) || users < 0)) {
+    if (users !== undefined && (!Number.isSafeInteger(users) || users < 0)) {
       throw inputError(
-        `users must be a whole number ≥ 0, got ${users}`,
+        `users must be a whole number from 0 to 2^53 − 1, got ${users}`,
         at(`${path}.users`),
         'units exposed to this variant',
       );
@@ -243,6 +244,7 @@ function readMetrics(
       unknownKeys(arm, armFields(type, cuped), `${armPath}.`, at);
       const fields: Record<string, number | undefined> = {};
       for (const f of armFields(type, cuped)) fields[f] = optionalNumber(arm, f, `${armPath}.`, at);
+      checkCount(fields.n, at(`${armPath}.n`));
       return buildArm(type, cuped, fields, (f) => at(`${armPath}.${f}`));
     });
     return {

@@ -1,5 +1,7 @@
-import { fileRelationSql, openDuckDb } from '../../data/index.ts';
+import { openDuckDb, type Engine } from '../../data/index.ts';
+import { fileColumns, fileReadError, fileRelationSql, findNonNumber } from '../../data/file-relation.ts';
 import { GtmError } from '../../errors/index.ts';
+import { parseMetricSpecs } from './metric-specs.ts';
 import {
   analyzeWithFlags,
   checkReadoutFlags,
@@ -13,6 +15,8 @@ import {
   type SufficientStatsMetric,
 } from '../shared/experiment-review/index.ts';
 
+export { parseMetricSpecs } from './metric-specs.ts';
+
 export interface RawReadoutOptions extends Omit<ExperimentReadoutOptions, 'input'> {
   /** Raw exposure/outcome rows: Parquet, CSV or NDJSON. */
   exposures: string;
@@ -21,44 +25,69 @@ export interface RawReadoutOptions extends Omit<ExperimentReadoutOptions, 'input
   unitColumn?: string;
   /** `name:proportion:column`, `name:mean:column[:pre_column]` (CUPED), `name:ratio:numerator/denominator`. */
   metrics: string[];
+  /** The control variant; it must be one of the variants in the file. Default: the first in order. */
   control?: string;
 }
 
-/** Parses `name:type:column` metric specs; errors name the flag and the expected form. */
-export function parseMetricSpecs(specs: string[]): SufficientStatsMetric[] {
-  return specs.map((spec) => {
-    const [name, type, column, pre] = spec.split(':');
-    const bad = (why: string) =>
-      new GtmError('USAGE', `metric "${spec}": ${why}`, {
-        where: '--metric',
-        hint: 'use name:proportion:column, name:mean:column[:pre_column] or name:ratio:numerator/denominator',
-      });
-    if (!name || !type || !column) throw bad('needs name, type and column');
-    if (type === 'ratio') {
-      const [num, den] = column.split('/');
-      if (!num || !den) throw bad('a ratio needs numerator/denominator');
-      return { name, type, numeratorColumn: num, denominatorColumn: den };
-    }
-    if (type !== 'proportion' && type !== 'mean') throw bad(`unknown type "${type}"`);
-    return { name, type, valueColumn: column, ...(pre ? { preColumn: pre } : {}) };
-  });
+/** The numeric input columns of the metrics (what the engine casts to DOUBLE). */
+function metricColumns(metrics: readonly SufficientStatsMetric[]): string[] {
+  return metrics.flatMap((m) =>
+    m.type === 'ratio'
+      ? [m.numeratorColumn, m.denominatorColumn]
+      : [m.valueColumn, ...(m.preColumn ? [m.preColumn] : [])],
+  );
 }
 
 /**
  * A readout straight from raw exposure/outcome rows: the engine reduces them to per-variant
- * sufficient statistics (one pass, GROUP BY variant), then the readout runs on those.
+ * sufficient statistics (one pass, GROUP BY variant), then the readout runs on those. The file's
+ * problems are INPUT errors naming it (and the line and column of a value that is not a finite
+ * number); a `control` that is not among the variants found is a USAGE error listing them.
+ *
  * @example await runRawReadout({ exposures: 'exposures.parquet', variantColumn: 'variant', unitColumn: 'user_id', metrics: ['signup:proportion:signed_up'] })
  */
 export async function runRawReadout(
   opts: RawReadoutOptions,
 ): Promise<ReadoutResult & { reduced_from: { file: string; rows: number } }> {
   const metrics = parseMetricSpecs(opts.metrics);
-  const relation = fileRelationSql(opts.exposures);
+  const flags = checkReadoutFlags(opts);
+  const file = opts.exposures;
+  const relation = fileRelationSql(file, '--exposures');
   const engine = await openDuckDb();
   try {
-    await engine.exec(`CREATE VIEW exposures AS SELECT * FROM ${relation}`);
-    const [{ n }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM exposures');
-    const rows = await engine.query<StatsRow>(
+    await engine.exec(`CREATE VIEW exposures AS SELECT * FROM ${relation}`).catch((err: unknown) => {
+      throw fileReadError(err, file);
+    });
+    const needed: Record<string, string> = { [opts.variantColumn]: '--variant-column' };
+    if (opts.unitColumn) needed[opts.unitColumn] = '--unit-column';
+    for (const c of metricColumns(metrics)) needed[c] ??= '--metric';
+    await fileColumns(engine, 'exposures', file, needed);
+    const { n, rows } = await reduce(engine, opts, metrics);
+    checkVariants(rows, opts, file);
+    const input = readoutInputFromRows(rows, { where: file });
+    // No planned weights can be given here, so a sample ratio check against equal weights would
+    // flag every deliberately unequal split; leave users out and the check reports "not checked".
+    const variants = input.variants.map(({ name, weight }) => ({ name, weight }));
+    const result = analyzeWithFlags({ ...input, variants }, flags, file);
+    return { ...result, reduced_from: { file, rows: n } };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Row count and per-variant statistics; a value that is not a finite number is an INPUT error at its row. */
+async function reduce(
+  engine: Engine,
+  opts: RawReadoutOptions,
+  metrics: SufficientStatsMetric[],
+): Promise<{ n: number; rows: StatsRow[] }> {
+  const file = opts.exposures;
+  const badValue = () => findNonNumber(engine, 'exposures', file, metricColumns(metrics));
+  let n: number;
+  let rows: StatsRow[];
+  try {
+    [{ n }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM exposures');
+    rows = await engine.query<StatsRow>(
       sufficientStatsSql({
         table: 'exposures',
         variantColumn: opts.variantColumn,
@@ -67,14 +96,34 @@ export async function runRawReadout(
         controlVariant: opts.control,
       }),
     );
-    const flags = checkReadoutFlags(opts);
-    const input = readoutInputFromRows(rows, { where: opts.exposures });
-    // No planned weights can be given here, so a sample ratio check against equal weights would
-    // flag every deliberately unequal split; leave users out and the check reports "not checked".
-    const variants = input.variants.map(({ name, weight }) => ({ name, weight }));
-    const result = analyzeWithFlags({ ...input, variants }, flags, opts.exposures);
-    return { ...result, reduced_from: { file: opts.exposures, rows: Number(n) } };
-  } finally {
-    await engine.close();
+  } catch (err) {
+    throw (await badValue().catch(() => undefined)) ?? fileReadError(err, file);
   }
+  const infinite = rows.some((r) =>
+    Object.values(r).some((v) => typeof v === 'number' && !Number.isFinite(v)),
+  );
+  if (infinite)
+    throw (
+      (await badValue()) ??
+      new GtmError('INPUT', 'the sums of a metric column exceed the range of a number', {
+        where: file,
+        hint: 'rescale the values (e.g. cents to thousands) so their squares sum below 1e308',
+      })
+    );
+  return { n: Number(n), rows };
+}
+
+/** Every row has a variant, and `control` is one of the variants found. */
+function checkVariants(rows: readonly StatsRow[], opts: RawReadoutOptions, file: string): void {
+  if (rows.some((r) => r.variant === null || r.variant === undefined))
+    throw new GtmError('INPUT', `some rows have no value in the variant column "${opts.variantColumn}"`, {
+      where: file,
+      hint: 'fill the variant of every exposure, or drop the rows without one',
+    });
+  const found = [...new Set(rows.map((r) => String(r.variant)))];
+  if (opts.control !== undefined && !found.includes(opts.control))
+    throw new GtmError('USAGE', `no variant "${opts.control}" in ${file}`, {
+      where: '--control',
+      hint: `variants found: ${found.map((v) => JSON.stringify(v)).join(', ') || '(none)'}`,
+    });
 }

@@ -21,7 +21,8 @@ export function coerceFlag(spec: FlagSpec, raw: string, shown: string): FlagValu
   switch (spec.type) {
     case 'number':
     case 'integer': {
-      const v = raw.trim() === '' ? NaN : Number(raw);
+      // decimal notation only: Number() would also read 0x10, 0b1, '' and Infinity
+      const v = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isFinite(v))
         throw usageError(
           `expects ${spec.type === 'integer' ? 'a whole number' : 'a number'}, got "${raw}"`,
@@ -85,6 +86,7 @@ export function checkFlagValue(spec: FlagSpec, value: unknown, shown: string): F
           ? value.split(',')
           : fail(`expects a comma-separated list, got ${JSON.stringify(value)}`);
       const list = (items as unknown[]).map((x) => String(x).trim()).filter(Boolean);
+      if (list.length === 0) fail('needs at least one value, got an empty list');
       if (spec.choices) {
         const bad = list.find((v) => !spec.choices!.includes(v));
         if (bad !== undefined) fail(`has unknown value "${bad}"; allowed: ${spec.choices.join(', ')}`);

@@ -81,7 +81,12 @@ describe('loadWorkspace: a valid config', () => {
     const ws = await load(VALID);
     expect(ws.baseDir).toBe(dir);
     expect(ws.engine).toEqual({ kind: 'duckdb', path: undefined, threads: undefined });
-    expect(ws.output).toEqual({ reports_dir: 'reports', plans_dir: '.claude/plans', snapshot: 'auto', snapshot_width: 1280 });
+    expect(ws.output).toEqual({
+      reports_dir: 'reports',
+      plans_dir: '.claude/plans',
+      snapshot: 'auto',
+      snapshot_width: 1280,
+    });
     expect(ws.sources[0]).toMatchObject({ name: 'crm', priority: 10, mapping: { opportunity_id: 'Id' } });
     expect(ws.sources[1]).toMatchObject({ name: 'web', priority: 10, mapping: {}, partner: 'Acme Inc.' });
     expect(ws.currency).toEqual({

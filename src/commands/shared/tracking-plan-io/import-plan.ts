@@ -7,11 +7,13 @@ import {
   fromJsonSchemas,
   fromRudderYaml,
   fromSegmentPlan,
+  isSchemaVer,
   parsePlanDocument,
   planFromCsv,
 } from '../../../analyses/instrumentation/index.ts';
 import type { JsonSchema, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../../errors/index.ts';
+import { MAX_JSON_DEPTH, TOO_DEEP, jsonDeeperThan } from './json-depth.ts';
 import { PLAN_FORMATS, detectPlanFormat, isPlanFormat, listFiles } from './plan-format.ts';
 import type { PlanFormat } from './plan-format.ts';
 
@@ -33,6 +35,18 @@ export interface ImportPlanOptions {
  * @throws GtmError('INPUT') with the file (and row or JSON path) of the problem.
  */
 export function importPlan(options: ImportPlanOptions): TrackingPlan {
+  const plan = readPlan(options);
+  // Every writer relies on SchemaVer versions (Iglu paths, Segment and RudderStack versions).
+  const bad = plan.events.find((e) => !isSchemaVer(e.version));
+  if (bad)
+    throw new GtmError('INPUT', `event "${bad.name}" has version "${bad.version}", not a SchemaVer`, {
+      where: options.path,
+      hint: 'write versions as MODEL-REVISION-ADDITION, e.g. 1-0-0',
+    });
+  return plan;
+}
+
+function readPlan(options: ImportPlanOptions): TrackingPlan {
   const { path } = options;
   if (options.format && options.format !== 'auto' && !isPlanFormat(options.format)) {
     throw new GtmError('USAGE', `unknown plan format "${String(options.format)}"`, {
@@ -58,11 +72,16 @@ export function importPlan(options: ImportPlanOptions): TrackingPlan {
       case 'segment':
         return fromSegmentPlan(parseJson(text()));
       case 'rudderstack': {
-        const files = isDir ? listFiles(path).filter((f) => /\.ya?ml$/i.test(f)) : [path];
+        const files = isDir
+          ? someFiles(
+              listFiles(path).filter((f) => /\.ya?ml$/i.test(f)),
+              '.yaml',
+            )
+          : [path];
         return fromRudderYaml(files.map((f) => readFileSync((current = f), 'utf8')));
       }
       case 'iglu': {
-        const files = isDir ? listFiles(path) : [path];
+        const files = isDir ? someFiles(listFiles(path), 'schema') : [path];
         const schemas = files.map((f) => {
           current = f;
           const doc = parseJson(readFileSync(f, 'utf8'));
@@ -73,7 +92,12 @@ export function importPlan(options: ImportPlanOptions): TrackingPlan {
         return fromIgluSchemas(flat, { name });
       }
       case 'json-schema': {
-        const files = isDir ? listFiles(path).filter((f) => /\.json$/i.test(f)) : [path];
+        const files = isDir
+          ? someFiles(
+              listFiles(path).filter((f) => /\.json$/i.test(f)),
+              '.json',
+            )
+          : [path];
         const docs = files.flatMap((f) => {
           current = f;
           const doc = parseJson(readFileSync(f, 'utf8'));
@@ -91,8 +115,9 @@ export function importPlan(options: ImportPlanOptions): TrackingPlan {
 }
 
 function parseJson(text: string): unknown {
+  let doc: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    doc = JSON.parse(text) as unknown;
   } catch (err) {
     throw new PlanParseError(
       `not valid JSON: ${(err as Error).message}`,
@@ -100,6 +125,25 @@ function parseJson(text: string): unknown {
       'check the file is JSON',
     );
   }
+  // Schemas nest deeper than messages (properties → name → schema per level): twice the limit.
+  if (jsonDeeperThan(doc, 2 * MAX_JSON_DEPTH))
+    throw new PlanParseError(
+      `the document nests objects or arrays deeper than ${2 * MAX_JSON_DEPTH} levels`,
+      undefined,
+      'flatten the nested properties',
+    );
+  return doc;
+}
+
+/** The files of a plan folder, refusing a folder without any: an empty plan is never read silently. */
+function someFiles(files: string[], kind: string): string[] {
+  if (!files.length)
+    throw new PlanParseError(
+      `the folder holds no ${kind} files`,
+      undefined,
+      'point at the folder of the plan files, or pass --format for another layout',
+    );
+  return files;
 }
 
 /** Maps a reader error to a GtmError pointing at `file:row` or `file:json.path`. */
@@ -117,6 +161,25 @@ export function asInputError(err: unknown, file: string, format: string): GtmErr
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOENT')
     return new GtmError('INPUT', 'plan not found', { where: file, hint: 'check the path', cause: err });
+  if (e?.code === 'EISDIR')
+    return new GtmError('INPUT', `a ${format} plan is one file, and this is a folder`, {
+      where: file,
+      hint: 'pass the plan file, or --format iglu / json-schema / rudderstack for a folder of files',
+      cause: err,
+    });
+  if (e?.code === 'EACCES' || e?.code === 'EPERM')
+    return new GtmError('INPUT', 'cannot read the plan: permission denied', {
+      where: file,
+      hint: 'make the file readable by the user running gtm',
+      cause: err,
+    });
+  // Recursive schema walks on a pathological document (YAML nests without a JSON parse).
+  if (err instanceof RangeError)
+    return new GtmError('INPUT', `${format} plan ${TOO_DEEP}`, {
+      where: file,
+      hint: 'flatten the nested properties',
+      cause: err,
+    });
   return new GtmError('INPUT', `cannot read ${format} plan: ${e?.message ?? String(err)}`, {
     where: file,
     cause: err,

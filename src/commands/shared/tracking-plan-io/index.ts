@@ -6,6 +6,14 @@
 export { importPlan, type ImportPlanOptions } from './import-plan.ts';
 export { exportPlan, planExportFiles, type ExportPlanOptions } from './export-plan.ts';
 export {
+  FORMAT_LOSSES,
+  exportLosses,
+  importedPlanName,
+  lossesFile,
+  lossesFileName,
+  planFromExportFiles,
+} from './export-losses.ts';
+export {
   DIRECTORY_FORMATS,
   PLAN_FORMATS,
   detectPlanFormat,

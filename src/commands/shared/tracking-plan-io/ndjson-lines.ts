@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { GtmError } from '../../../errors/index.ts';
 
 /** A byte range of a file: lines that start in [start, end) belong to it. */
 export interface ByteRange {
@@ -20,6 +21,9 @@ const CR = 13;
  * file between them. Ranges do not apply to gzip files.
  *
  * @example await forEachLine('events.ndjson', (line, n) => { ... });
+ * @throws GtmError('INPUT') naming the file (and the line reached) when it cannot be read: missing,
+ *   a folder, no permission, not gzip, or a gzip stream cut short. Errors thrown by `onLine` pass
+ *   through unchanged.
  */
 export async function forEachLine(
   file: string,
@@ -74,9 +78,47 @@ export async function forEachLine(
       rest = pos < buf.length ? buf.subarray(pos) : undefined;
       restOffset = base + pos;
     }
+  } catch (err) {
+    throw readError(err, file, n, gz);
   } finally {
     raw.destroy();
   }
   if (!done && rest && rest.length && (gz || restOffset < end)) emit(rest, 0, rest.length);
   return n;
+}
+
+/** A failure to read `file` as the user's input problem, naming the file and where reading stopped. */
+function readError(err: unknown, file: string, lines: number, gz: boolean): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof GtmError || typeof e?.code !== 'string') return err;
+  const at = lines > 0 ? `${file}:${lines + 1}` : file;
+  const input = (what: string, hint: string) => new GtmError('INPUT', what, { where: at, hint, cause: err });
+  switch (e.code) {
+    case 'ENOENT':
+      return input('file not found', 'check the path');
+    case 'EISDIR':
+      return input('is a folder, not a file', 'pass the folder itself, or one file in it');
+    case 'EACCES':
+    case 'EPERM':
+      return input(
+        'cannot read the file: permission denied',
+        'make the file readable by the user running gtm',
+      );
+    case 'Z_BUF_ERROR':
+      return input(
+        `the gzip data ends early${lines > 0 ? ` after line ${lines}` : ''}: the file is truncated`,
+        'copy or download the file again, or decompress what is left with `gzip -dc` and pass the plain file',
+      );
+    case 'Z_DATA_ERROR':
+    case 'Z_STREAM_ERROR':
+    case 'Z_NEED_DICT':
+      return input(
+        `is not valid gzip (${e.message})`,
+        gz
+          ? 'a file ending in .gz must be gzip-compressed; rename it without .gz if it is plain NDJSON'
+          : 'check the file',
+      );
+    default:
+      return input(`cannot read the file (${e.code}: ${e.message})`, 'check the file and its permissions');
+  }
 }

@@ -48,6 +48,24 @@ export function listFiles(dir: string): string[] {
  * @throws GtmError('INPUT') when nothing matches, listing the formats.
  */
 export function detectPlanFormat(path: string): PlanFormat {
+  try {
+    return detectFormat(path);
+  } catch (err) {
+    if (err instanceof GtmError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    const file = e.path && e.path !== path ? ` (${e.path})` : '';
+    throw new GtmError('INPUT', `cannot read the plan${file} to tell its format: ${e.code ?? e.message}`, {
+      where: path,
+      hint:
+        e.code === 'EACCES' || e.code === 'EPERM'
+          ? 'make the file readable by the user running gtm'
+          : 'check the path, or pass --format',
+      cause: err,
+    });
+  }
+}
+
+function detectFormat(path: string): PlanFormat {
   let stat;
   try {
     stat = statSync(path);

@@ -2,21 +2,24 @@
  * Reference checks on the two Segment tracking plans from segmentio/typewriter (MIT):
  * `src/__tests__/__data__/plan.json` (Public API form) and `plan-v1.json` (Config API v1 form).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referencePath } from '../../../../test/helpers/reference-data.ts';
 import {
   createEventValidator,
   eventPropertiesSchema,
   lintPlan,
+  planLosses,
   sampleInstance,
 } from '../../../analyses/instrumentation/index.ts';
+import { richPlan } from '../../../analyses/instrumentation/rich-plan.fixture.ts';
 import type { JsonSchema, PlanEvent, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
-import { exportPlan } from './export-plan.ts';
+import { FORMAT_LOSSES, exportLosses, importedPlanName } from './export-losses.ts';
+import { exportPlan, planExportFiles } from './export-plan.ts';
 import { importPlan } from './import-plan.ts';
-import { DIRECTORY_FORMATS, detectPlanFormat } from './plan-format.ts';
+import { DIRECTORY_FORMATS, PLAN_FORMATS, detectPlanFormat } from './plan-format.ts';
 import type { PlanFormat } from './plan-format.ts';
 
 const publicApi = referencePath('tracking-plans', 'segment-public-api-plan.json');
@@ -216,5 +219,72 @@ describe('gtm → format → gtm round trips on the Segment reference plan', () 
         : p.events;
     expect(order(back).map(HELD[format])).toEqual(order(source).map(HELD[format]));
     if (format === 'gtm-json' || format === 'gtm-yaml') expect(back).toEqual(source);
+  });
+});
+
+describe('export → import → diff, on disk, for every format', () => {
+  /** The field id of a documented loss (`plan.common (its message-level part only)` → `plan.common`). */
+  const documented = (format: PlanFormat) => FORMAT_LOSSES[format].map((f) => f.split(' ')[0]);
+  const outOf = (format: PlanFormat) =>
+    DIRECTORY_FORMATS.includes(format)
+      ? join(tmp, 'rich', format)
+      : join(
+          tmp,
+          'rich',
+          `plan-${format}.${format.endsWith('yaml') || format === 'rudderstack' ? 'yaml' : format.endsWith('csv') || format === 'amplitude' ? 'csv' : 'json'}`,
+        );
+
+  it.each([...PLAN_FORMATS])(
+    '%s loses only what the format has no place for, and says so beside the file',
+    async (format) => {
+      const plan = richPlan();
+      const out = outOf(format);
+      const files = await exportPlan({ format, plan, out, vendor: 'com.rich' });
+      const back = importPlan({ path: out, format });
+      const losses = planLosses(plan, back);
+      expect(losses.map((l) => l.field).filter((f) => !documented(format).includes(f))).toEqual([]);
+      const sidecar = `${out}.losses.md`;
+      if (!losses.length) {
+        expect(existsSync(sidecar)).toBe(false);
+        expect(back).toEqual(plan);
+        return;
+      }
+      expect(files.at(-1)).toBe(sidecar);
+      const md = readFileSync(sidecar, 'utf8');
+      for (const l of losses) expect(md).toContain(`\`${l.field}\``);
+      // Governance travels wherever the format has a place for it.
+      if (format !== 'rudderstack')
+        for (const e of plan.events.filter((x) => x.type !== 'identify' || x.properties.length)) {
+          const twin = back.events.find((x) => x.name === e.name && x.type === e.type);
+          expect(twin, `${format}: ${e.type} ${e.name}`).toBeDefined();
+          expect(
+            [
+              twin!.retentionDays,
+              twin!.consentCategory,
+              twin!.owner,
+              twin!.version,
+              twin!.status,
+              twin!.identities,
+            ],
+            `${format}: ${e.name}`,
+          ).toEqual([e.retentionDays, e.consentCategory, e.owner, e.version, e.status, e.identities]);
+        }
+    },
+  );
+
+  it('the in-memory check agrees with what importPlan reads from disk', async () => {
+    for (const format of PLAN_FORMATS) {
+      const plan = richPlan();
+      const out = outOf(format);
+      const isDir = DIRECTORY_FORMATS.includes(format);
+      const files = planExportFiles({
+        format,
+        plan,
+        fileName: isDir ? '' : basename(out),
+        vendor: 'com.rich',
+      });
+      const inMemory = exportLosses({ plan, format, files, name: importedPlanName(out) });
+      expect(inMemory, format).toEqual(planLosses(plan, importPlan({ path: out, format })));
+    }
   });
 });

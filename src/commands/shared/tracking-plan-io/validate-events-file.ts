@@ -65,7 +65,8 @@ export function eventFiles(input: string): string[] {
  * @example
  * const report = await validateEventsFile({ plan: 'plan.yaml', input: 'events/' });
  * console.log(formatValidationTable(report));
- * @throws GtmError('INPUT') at `file:line` for a line that is not JSON.
+ * @throws GtmError('INPUT') at `file:line` for a line that is not JSON or nests deeper than 64
+ *   levels, and for a file that cannot be read (not gzip, truncated); USAGE for `workers` below 1.
  */
 export async function validateEventsFile(options: ValidateEventsFileOptions): Promise<ValidationReport> {
   const plan =
@@ -78,10 +79,12 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   const files = eventFiles(options.input);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const workers = Math.max(
-    1,
-    Math.floor(options.workers ?? (total >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 4) : 1)),
-  );
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1))
+    throw new GtmError('USAGE', `must be a whole number of at least 1, got ${String(options.workers)}`, {
+      where: '--workers',
+      hint: 'e.g. --workers 4, or leave it out to use the cores for large inputs',
+    });
+  const workers = options.workers ?? (total >= PARALLEL_FROM_BYTES ? Math.min(availableParallelism(), 4) : 1);
 
   // Tasks in stream order: whole files, or byte ranges of large plain files.
   const tasks: ValidationTask[] = [];
@@ -109,9 +112,9 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   const failed = results.findIndex((r) => !r.ok);
   if (failed >= 0) {
     const r = results[failed] as Extract<ValidationTaskResult, { ok: false }>;
-    throw new GtmError('INPUT', `line is not valid JSON (${r.message})`, {
-      where: `${tasks[failed].file}:${offsets[failed] + r.line}`,
-      hint: 'each line of an NDJSON file must be one JSON message; fix or remove the line',
+    throw new GtmError('INPUT', r.message, {
+      where: r.where ?? `${tasks[failed].file}:${offsets[failed] + r.line}`,
+      hint: r.hint,
     });
   }
   return mergeValidatorSnapshots(

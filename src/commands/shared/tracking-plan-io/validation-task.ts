@@ -6,6 +6,8 @@ import type {
   ValidatorOptions,
   ValidatorSnapshot,
 } from '../../../analyses/instrumentation/index.ts';
+import { GtmError } from '../../../errors/index.ts';
+import { jsonDeeperThan, TOO_DEEP } from './json-depth.ts';
 import { forEachLine } from './ndjson-lines.ts';
 import type { ByteRange } from './ndjson-lines.ts';
 
@@ -19,12 +21,18 @@ export interface ValidationTask {
 
 export type ValidationTaskResult =
   | { ok: true; snapshot: ValidatorSnapshot; lines: number }
-  /** `line` counts from the first line of the task's range. */
-  | { ok: false; message: string; line: number; lines: number };
+  /**
+   * A line that is not a message (`line` counts from the first line of the task's range), or a file
+   * that cannot be read (`where` and `hint` from the reader). Plain data: it crosses worker threads.
+   */
+  | { ok: false; message: string; line: number; lines: number; hint?: string; where?: string };
+
+const NOT_A_MESSAGE_HINT = 'each line of an NDJSON file must be one JSON message; fix or remove the line';
 
 /**
  * Runs a task in this thread: streams its lines, parses each as JSON and validates it. Stops at
- * the first line that is not JSON. Used directly for small inputs and by the worker threads.
+ * the first line that is not JSON or nests deeper than `MAX_JSON_DEPTH`, or when the file cannot be
+ * read (not gzip, truncated, no permission). Used directly for small inputs and by the worker threads.
  */
 export async function runValidationTask(task: ValidationTask): Promise<ValidationTaskResult> {
   const validator = createEventValidator(task.plan, task.options);
@@ -42,7 +50,11 @@ export async function runValidationTask(task: ValidationTask): Promise<Validatio
         try {
           msg = JSON.parse(line);
         } catch (err) {
-          failure = { message: (err as Error).message, line: n };
+          failure = { message: `line is not valid JSON (${(err as Error).message})`, line: n };
+          throw stop;
+        }
+        if (jsonDeeperThan(msg)) {
+          failure = { message: `the message ${TOO_DEEP}`, line: n };
           throw stop;
         }
         ref.line = n;
@@ -51,8 +63,10 @@ export async function runValidationTask(task: ValidationTask): Promise<Validatio
       task.range,
     );
   } catch (err) {
+    if (err instanceof GtmError && err.code === 'INPUT')
+      return { ok: false, message: err.message, line: 0, lines, hint: err.hint, where: err.where };
     if (err !== stop) throw err;
   }
-  if (failure) return { ok: false, ...failure, lines };
+  if (failure) return { ok: false, ...failure, lines, hint: NOT_A_MESSAGE_HINT };
   return { ok: true, snapshot: validator.snapshot(), lines };
 }

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDb, type DuckDbEngine } from '../../data/index.ts';
+import type { IntListColumn } from '../../data/duckdb-engine.ts';
+import { buildPathColumns } from './build-path-summary.ts';
+
+const cols = {
+  journey: 'journey_id',
+  time: 'ts',
+  channel: 'channel',
+  converted: 'converted',
+  value: 'value',
+};
+
+/** Paths of the columns as "a>b" strings with their counts, in a stable order. */
+const summary = (built: Awaited<ReturnType<typeof buildPathColumns>>) => {
+  const { paths } = built;
+  const out: [string, number, number, number][] = [];
+  for (let r = 0; r < paths.rows; r++) {
+    const names: string[] = [];
+    for (let k = paths.offsets[r]; k < paths.offsets[r + 1]; k++) names.push(paths.channels[paths.codes[k]]);
+    out.push([names.join('>'), paths.conversions[r], paths.value[r], paths.nulls[r]]);
+  }
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+};
+
+describe('buildPathColumns on DuckDB', () => {
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    engine = await openDuckDb();
+  });
+  afterAll(() => engine.close());
+
+  it('orders touches by time (before 1970 too), leaves out touches without time or channel, keeps their journeys', async () => {
+    await engine.exec(
+      `CREATE TABLE t1 (journey_id INTEGER, ts BIGINT, channel VARCHAR, converted INTEGER, value DOUBLE)`,
+    );
+    // Journey 1 runs from before the epoch; journey 2 has a touch without a time and one without a
+    // channel; journey 3 has only such touches; journey 4 repeats journey 1's path without converting.
+    await engine.exec(`INSERT INTO t1 VALUES
+      (1, -500, 'search', 1, 40), (1, -900, 'email', 1, 40), (1, 20, 'ads', 1, 40),
+      (2, 5, 'email', 0, NULL), (2, NULL, 'ads', 0, NULL), (2, 7, NULL, 0, NULL), (2, 9, 'search', 0, NULL),
+      (3, NULL, 'ads', 1, 10), (3, 3, NULL, 1, 10),
+      (4, 1, 'email', 0, 0), (4, 2, 'search', 0, 0), (4, 3, 'ads', 0, 0)`);
+    const built = await buildPathColumns(engine, 't1', cols);
+    expect(built.journeys).toBe(4);
+    expect(built.paths.codes).toBeInstanceOf(Int32Array);
+    expect(summary(built)).toEqual([
+      ['', 1, 10, 0],
+      ['email>search', 0, 0, 1],
+      ['email>search>ads', 1, 40, 1],
+    ]);
+  });
+
+  it('reads integer lists and numbers by columns, across many chunks', async () => {
+    const res = await engine.queryColumns(
+      `SELECT list_transform(range(i % 5), x -> CAST(x + i % 3 AS UTINYINT)) AS l, CAST(i AS BIGINT) AS n,
+        CASE WHEN i = 7 THEN NULL ELSE i / 4 END AS d FROM range(10000) t(i) ORDER BY i`,
+    );
+    expect(res.rowCount).toBe(10_000);
+    const l = res.columns.l as IntListColumn;
+    const n = res.columns.n as Float64Array;
+    for (const i of [0, 1, 7, 2047, 2048, 9999]) {
+      expect(Array.from(l.values.subarray(l.offsets[i], l.offsets[i + 1]))).toEqual(
+        Array.from({ length: i % 5 }, (_, x) => x + (i % 3)),
+      );
+      expect(n[i]).toBe(i);
+    }
+    expect(Number.isNaN((res.columns.d as Float64Array)[7])).toBe(true);
+    expect((res.columns.d as Float64Array)[9]).toBe(2.25);
+    await expect(engine.queryColumns(`SELECT 'x' AS s`)).rejects.toThrow(/"s" is VARCHAR/);
+    await expect(engine.queryColumns(`SELECT [1, NULL]::INTEGER[] AS l`)).rejects.toThrow(/NULL inside list/);
+  });
+});
