@@ -18,6 +18,8 @@ export interface ClickHouseOptions {
   password?: string;
   /** Per-request timeout in milliseconds (default 300 000: analytical queries run long). */
   requestTimeoutMs?: number;
+  /** Where the settings came from, for hints (default `engine.url in gtm.yaml`; e.g. `--clickhouse`). */
+  origin?: string;
 }
 
 interface JsonResponse {
@@ -71,7 +73,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<Engine> {
       cause: err,
     });
   }
-  const engine = new ClickHouseEngine(client, redactUrl(opts.url));
+  const engine = new ClickHouseEngine(client, redactUrl(opts.url), opts.origin ?? 'engine.url in gtm.yaml');
   try {
     await engine.query('SELECT 1 AS ok');
   } catch (err) {
@@ -87,6 +89,7 @@ class ClickHouseEngine implements Engine {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly where: string,
+    private readonly origin: string,
   ) {}
 
   async exec(sql: string): Promise<void> {
@@ -131,7 +134,7 @@ class ClickHouseEngine implements Engine {
       sql,
       cause: err,
       retriable: network || timeout,
-      hint: network ? 'is the ClickHouse server running and engine.url right in gtm.yaml?' : undefined,
+      hint: network ? `is the ClickHouse server running at that URL? (check ${this.origin})` : undefined,
     });
   }
 }

@@ -38,9 +38,12 @@ export interface MarkovStructure {
  */
 export function buildMarkovStructure(prep: PreparedPaths, order: number): MarkovStructure {
   if (!Number.isInteger(order) || order < 1 || order > 10) {
-    throw new AttributionInputError(`markovOrder must be a whole number from 1 to 10, got ${String(order)}`, {
-      option: 'markovOrder',
-    });
+    throw new AttributionInputError(
+      `the Markov order must be a whole number from 1 to 10, got ${String(order)}`,
+      {
+        option: 'markovOrder',
+      },
+    );
   }
   const { starts, data, count } = prep.sequences;
   const windows = new SequenceIndex(1024, 4096);
@@ -303,7 +306,16 @@ function scaleTo(effects: Float64Array, total: number): Float64Array {
   let sum = 0;
   for (const e of effects) sum += e;
   const out = new Float64Array(effects.length);
-  if (sum !== 0) for (let i = 0; i < effects.length; i++) out[i] = (effects[i] / sum) * total;
+  if (sum !== 0 && Number.isFinite(sum)) {
+    for (let i = 0; i < effects.length; i++) out[i] = (effects[i] / sum) * total;
+  } else if (total !== 0) {
+    // Only when the chain's conversion probability underflows (counts of wildly different sizes):
+    // zero credit for real conversions would lose them silently.
+    throw new AttributionInputError(
+      'the Markov chain gives no channel a removal effect, so its conversions cannot be credited',
+      { hint: 'check the counts for a broken value many orders of magnitude above the others' },
+    );
+  }
   return out;
 }
 

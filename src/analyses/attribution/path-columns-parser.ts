@@ -506,6 +506,16 @@ class RowParser {
         { line: lineNo, column: i + 1, hint: `write the ${what} as a plain number like 3 or 12.5` },
       );
     }
+    if (!allowNegative && x > Number.MAX_SAFE_INTEGER) {
+      throw new AttributionInputError(
+        `${this.layout.names[i]} "${raw}" is more than gtm can count exactly (2^53 − 1 = 9007199254740991)`,
+        {
+          line: lineNo,
+          column: i + 1,
+          hint: `check the ${what}: a count this large is almost surely a broken value`,
+        },
+      );
+    }
     return x;
   }
 

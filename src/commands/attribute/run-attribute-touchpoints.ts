@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import {
   resolveModelName,
   type AttributionOptions,
@@ -53,57 +52,16 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
   const file = opts.touchpoints;
   // The engines load here, not with the module: `gtm attribute --paths` never needs them, and the
   // DuckDB binding alone costs a quarter second to load.
-  const [{ fileRelationSql, openClickHouse, openDuckDb }, { buildPathColumns }] = await Promise.all([
-    import('../../data/index.ts'),
+  const [{ buildPathColumns }, source] = await Promise.all([
     import('./build-path-summary.ts'),
+    openTouchSource(file, opts.clickhouse),
   ]);
-  let relation: string;
-  let engine: Engine;
-  if (opts.clickhouse) {
-    if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/.test(file))
-      throw new GtmError('USAGE', `"${file}" is not a ClickHouse table name`, {
-        where: '--touchpoints',
-        hint: 'with --clickhouse, give a table: touches or analytics.touches',
-      });
-    relation = file
-      .split('.')
-      .map((p) => quoteIdent(p, 'clickhouse'))
-      .join('.');
-    engine = await openClickHouse({ url: opts.clickhouse });
-  } else {
-    if (!/[*?[]/.test(file) && !existsSync(file))
-      throw new GtmError('INPUT', 'file not found', {
-        where: file,
-        hint: 'check the path given to --touchpoints',
-      });
-    relation = fileRelationSql(file);
-    engine = await openDuckDb();
-  }
+  const { engine, relation } = source;
   try {
-    const described = await engine.query<{ column_name?: string; name?: string }>(
-      engine.dialect === 'clickhouse' ? `DESCRIBE TABLE ${relation}` : `DESCRIBE SELECT * FROM ${relation}`,
-    );
-    const present = new Set(described.map((c) => String(c.column_name ?? c.name).toLowerCase()));
-    const cols: TouchColumns = {
-      ...DEFAULT_COLUMNS,
-      ...Object.fromEntries(Object.entries(opts.columns ?? {}).filter(([, v]) => v !== undefined)),
-    };
-    for (const [role, name] of Object.entries(cols) as [keyof TouchColumns, string | undefined][]) {
-      if (!name || present.has(name.toLowerCase())) continue;
-      if (role === 'value' && !opts.columns?.value) {
-        cols.value = undefined; // conversions only; value credit stays 0
-        continue;
-      }
-      throw new GtmError(
-        'INPUT',
-        `no column "${name}" for the ${role}; columns found: ${[...present].join(', ')}`,
-        {
-          where: file,
-          hint: `name it with --${role}-column`,
-        },
-      );
-    }
-    const built = await buildPathColumns(engine, relation, cols);
+    const cols = await touchColumnsOf(engine, relation, file, opts.columns);
+    const built = await buildPathColumns(engine, relation, cols).catch(async (err: unknown) => {
+      throw engine.dialect === 'clickhouse' ? err : await touchReadError(engine, relation, file, cols, err);
+    });
     const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
     return attributeRecords(
       built.paths,
@@ -119,4 +77,107 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
   } finally {
     await engine.close();
   }
+}
+
+/** The engine and relation of a touch log: a ClickHouse table, or a file (or glob) read by DuckDB. */
+async function openTouchSource(
+  file: string,
+  clickhouse: string | undefined,
+): Promise<{ engine: Engine; relation: string }> {
+  const { fileRelationSql, openClickHouse, openDuckDb } = await import('../../data/index.ts');
+  if (clickhouse) {
+    if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/.test(file))
+      throw new GtmError('USAGE', `"${file}" is not a ClickHouse table name`, {
+        where: '--touchpoints',
+        hint: 'with --clickhouse, give a table: touches or analytics.touches',
+      });
+    const relation = file
+      .split('.')
+      .map((p) => quoteIdent(p, 'clickhouse'))
+      .join('.');
+    return { engine: await openClickHouse({ url: clickhouse, origin: '--clickhouse' }), relation };
+  }
+  const relation = fileRelationSql(file, '--touchpoints');
+  return { engine: await openDuckDb(), relation };
+}
+
+/**
+ * The touch log's columns by role: the defaults, overridden by the column flags; a missing column
+ * is INPUT naming its flag (the value column may be absent unless named: conversions only).
+ */
+async function touchColumnsOf(
+  engine: Engine,
+  relation: string,
+  file: string,
+  given: Partial<TouchColumns> | undefined,
+): Promise<TouchColumns> {
+  const { fileColumns } = await import('../../data/file-relation.ts');
+  const cols: TouchColumns = {
+    ...DEFAULT_COLUMNS,
+    ...Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined)),
+  };
+  const present =
+    engine.dialect === 'clickhouse'
+      ? (await engine.query<{ name: string }>(`DESCRIBE TABLE ${relation}`)).map((c) => String(c.name))
+      : await fileColumns(engine, relation, file);
+  const have = new Set(present.map((c) => c.toLowerCase()));
+  if (cols.value && !have.has(cols.value.toLowerCase()) && !given?.value) cols.value = undefined;
+  const needed: Record<string, string> = {};
+  for (const [role, name] of Object.entries(cols) as [keyof TouchColumns, string | undefined][])
+    if (name) needed[name] = `--${role}-column`;
+  if (engine.dialect !== 'clickhouse') await fileColumns(engine, relation, file, needed);
+  else
+    for (const [name, flag] of Object.entries(needed))
+      if (!have.has(name.toLowerCase()))
+        throw new GtmError('INPUT', `has no column "${name}" (named by ${flag})`, {
+          where: file,
+          hint: `columns found: ${present.join(', ')}; fix ${flag}`,
+        });
+  return cols;
+}
+
+/**
+ * Why DuckDB could not build paths from a touch log, as the user's input problem: the first value
+ * that is not a number (converted, value) or neither a time nor a number (time), with its file,
+ * line and column; else the file read error.
+ */
+async function touchReadError(
+  engine: Engine,
+  relation: string,
+  file: string,
+  cols: TouchColumns,
+  err: unknown,
+): Promise<unknown> {
+  const { fileReadError, findNonNumber } = await import('../../data/file-relation.ts');
+  const numeric = [cols.converted, ...(cols.value ? [cols.value] : [])];
+  const bad =
+    (await findNonTime(engine, relation, file, cols.time)) ??
+    (await findNonNumber(engine, relation, file, numeric));
+  return bad ?? fileReadError(err, file);
+}
+
+async function findNonTime(
+  engine: Engine,
+  relation: string,
+  file: string,
+  column: string,
+): Promise<GtmError | undefined> {
+  const c = quoteIdent(column);
+  await engine.exec('SET threads = 1').catch(() => undefined);
+  const [hit] = await engine.query<{ n: number | bigint; v: string }>(
+    `SELECT n, v FROM (SELECT row_number() OVER () AS n, CAST(${c} AS VARCHAR) AS v FROM ${relation}) ` +
+      `WHERE v IS NOT NULL AND TRY_CAST(v AS DOUBLE) IS NULL AND TRY_CAST(v AS TIMESTAMP) IS NULL ORDER BY n LIMIT 1`,
+  );
+  if (!hit) return undefined;
+  const row = Number(hit.n);
+  const at = /\.(csv|tsv)(\.gz)?$/i.test(file) ? row + 1 : row;
+  const value = hit.v.length > 40 ? `${hit.v.slice(0, 40)}…` : hit.v;
+  return new GtmError(
+    'INPUT',
+    `"${value}" is neither a time nor a number (column ${column}, data row ${row})`,
+    {
+      where: `${file}:${at}:${column}`,
+      hint: 'fix or remove the value; use ISO times (2026-11-15T09:30:00) or epoch numbers, one kind per file',
+    },
+  );
 }

@@ -92,7 +92,7 @@ describe('runAttribute', () => {
 
   it('maps bad options to USAGE at the flag', async () => {
     const e = await rejection(runAttribute({ paths: DATA, model: 'time-decay', halfLifeDays: 0 }));
-    expect([e.code, e.where]).toEqual(['USAGE', '--half-life-days']);
+    expect([e.code, e.where]).toEqual(['USAGE', 'option halfLifeDays (library)']);
     const cmp = await rejection(runAttribute({ paths: DATA, model: 'compare', perPath: true }));
     expect([cmp.code, cmp.where]).toEqual(['USAGE', '--per-path']);
   });

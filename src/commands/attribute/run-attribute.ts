@@ -241,17 +241,29 @@ function toGtmError(err: unknown, file: string, lines: ArrayLike<number>): unkno
       });
     }
     if (err.option !== undefined) {
-      return new GtmError('USAGE', err.message, {
-        where: `--${kebab(err.option)}`,
+      const flag = FLAG_OF_OPTION[err.option];
+      // The pure module names its option (`markovOrder must be …`); the user reads the flag.
+      const message = err.message.startsWith(`${err.option} `)
+        ? err.message.slice(err.option.length + 1)
+        : err.message;
+      return new GtmError('USAGE', message, {
+        where: flag ?? `option ${err.option} (library)`,
         hint: err.hint,
         cause: err,
       });
     }
     return new GtmError('INPUT', err.message, { where: file, hint: err.hint, cause: err });
   }
-  if (err instanceof RangeError)
-    return new GtmError('USAGE', err.message, { where: '--bootstrap', cause: err });
   return err;
 }
 
-const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** Options of the attribution module that the CLI exposes as flags; the others are library-only. */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  bootstrap: '--bootstrap',
+  direct: '--direct',
+  markovOrder: '--markov-order',
+  perPath: '--per-path',
+  lookbackSteps: '--lookback-steps',
+  separator: '--sep',
+  transforms: '--transforms',
+};
