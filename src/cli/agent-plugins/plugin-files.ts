@@ -130,7 +130,7 @@ export function pluginFiles(): PluginFile[] {
       },
       {
         path: `${dir}/.mcp.json`,
-        content: json({ mcpServers: { gtm: { command: 'npx', args: ['-y', 'gtm-analytics', 'mcp'] } } }),
+        content: json({ mcpServers: { gtm: { command: 'gtm', args: ['mcp'] } } }),
       },
     );
   }
