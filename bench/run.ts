@@ -1,5 +1,6 @@
 // `npm run bench`: prints the benchmark figures (no timed assertions; targets are in the README).
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDuckDb } from '../src/data/index.ts';
@@ -50,5 +51,26 @@ if (!only || only === 'events') {
     });
   } catch {
     console.log('events benchmark failed (see above)');
+  }
+}
+
+/** The other benchmarks, each its own script (they print their own figures); `npm run bench NAME` runs one. */
+const SCRIPTS: Record<string, string[]> = {
+  startup: ['bench/startup.ts'],
+  'attribute-paths': ['bench/attribute-paths.ts'],
+  normalize: ['bench/normalize-entities.ts'],
+  demo: ['bench/demo.ts'],
+  'optimize-referrals': ['bench/optimize-referrals.ts'],
+  'monitor-loyalty': ['bench/monitor-loyalty.ts'],
+  'monitor-personalization': ['bench/monitor-personalization.ts'],
+};
+for (const [name, [script]] of Object.entries(SCRIPTS)) {
+  if (only && only !== name) continue;
+  if (!existsSync(path.join(root, script))) continue;
+  console.log(`\n${name}: npx tsx ${script}`);
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, script)], { stdio: 'inherit' });
+  } catch {
+    console.log(`${name} benchmark failed (see above)`);
   }
 }

@@ -1,7 +1,7 @@
 // Builds dist/ (compiled JavaScript, declarations, the JSON Schemas beside the modules that read
 // them). Run by `npm ci` (the `prepare` script) and before `npm pack`.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,3 +26,16 @@ const copyJson = (dir) => {
   }
 };
 copyJson(path.join(root, 'src'));
+
+// The gtm.yaml validator as code: loading it takes a few milliseconds where compiling the schema at
+// every start takes a quarter second. Same options as src/workspace/load-workspace.ts (SCHEMA_OPTIONS).
+const { Ajv } = await import('ajv');
+const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+const workspaceDir = path.join(root, 'src/workspace');
+const readJson = (name) => JSON.parse(readFileSync(path.join(workspaceDir, name), 'utf8'));
+const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true, code: { source: true } });
+for (const part of ['referrals', 'loyalty', 'personalization']) ajv.addSchema(readJson(`gtm.${part}.schema.json`));
+writeFileSync(
+  path.join(dist, 'workspace/gtm-schema-validate.cjs'),
+  standaloneCode(ajv, ajv.compile(readJson('gtm.schema.json'))),
+);

@@ -33,6 +33,34 @@ export {
   type DefineEventsInputs,
 } from './commands/define-events/index.ts';
 export {
+  runOptimizeReferrals,
+  optimizeReferrals,
+  OPTIMIZE_REFERRALS_FLAGS,
+  type ReferralsResult,
+  type ReferralsInputs,
+} from './commands/optimize-referrals/index.ts';
+export {
+  runMonitorLoyalty,
+  monitorLoyalty,
+  MONITOR_LOYALTY_FLAGS,
+  type MonitorLoyaltyResult,
+  type MonitorLoyaltyInputs,
+} from './commands/monitor-loyalty/index.ts';
+export {
+  runMonitorPersonalization,
+  monitorPersonalization,
+  MONITOR_PERSONALIZATION_FLAGS,
+  type MonitorPersonalizationResult,
+  type MonitorPersonalizationInputs,
+} from './commands/monitor-personalization/index.ts';
+export {
+  runAttribute,
+  runAttributeTouchpoints,
+  type AttributeOptions,
+  type AttributeResult,
+  type AttributeTouchpointsOptions,
+} from './commands/attribute/index.ts';
+export {
   runCommand,
   flagsJsonSchema,
   type CommandDef,

@@ -6,7 +6,7 @@
 import type * as ClickHouseLib from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { GtmError } from '../errors/index.ts';
-import { safeInteger } from './duckdb-value.ts';
+import { safeInteger } from './safe-integer.ts';
 import type { Engine, Row } from './engine.ts';
 import { quoteIdent } from './sql-text.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GtmError } from '../errors/index.ts';
 import { makeFixtureDir, type FixtureDir } from '../../test/helpers/fixture-dir.ts';
-import { openDuckDb, type DuckDbEngine } from './duckdb-engine.ts';
+import { openDuckDb, type DuckDbEngine } from './duckdb-api.ts';
 import { isoFromEpochNanos } from './duckdb-value.ts';
 
 describe('openDuckDb', () => {

@@ -25,12 +25,9 @@ import {
   type DuckDBValue,
   type DuckDBValueConverter,
 } from '@duckdb/node-api';
+import { safeInteger } from './safe-integer.ts';
 
-/** Exact integer → `number` when it is a safe integer, else the `bigint` itself. */
-export function safeInteger(value: bigint): number | bigint {
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : value;
-}
+export { safeInteger } from './safe-integer.ts';
 
 /**
  * Nanoseconds since the epoch → `2024-01-02T03:04:05.123Z`; six or nine fraction digits only when

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GtmError } from '../errors/index.ts';
-import { duckDbMessage } from './duckdb-engine.ts';
+import { duckDbMessage } from './duckdb-api.ts';
 import type { Engine } from './engine.ts';
 import { quoteIdent, quoteString } from './sql-text.ts';
 

@@ -9,7 +9,7 @@ export {
   type DuckDbEngine,
   type DuckDbOptions,
   type AppendValue,
-} from './duckdb-engine.ts';
+} from './duckdb-api.ts';
 export { openClickHouse, type ClickHouseOptions } from './clickhouse-engine.ts';
 export {
   Sql,

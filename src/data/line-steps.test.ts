@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDb, type DuckDbEngine } from './duckdb-engine.ts';
+import { openDuckDb, type DuckDbEngine } from './duckdb-api.ts';
 import { applySteps, gapSteps, stepSql, type Step } from './line-steps.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */

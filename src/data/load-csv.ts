@@ -12,9 +12,9 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { GtmError } from '../errors/index.ts';
-import { duckDbMessage } from './duckdb-engine.ts';
+import { duckDbMessage } from './duckdb-api.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
-import type { DuckDbEngine } from './duckdb-engine.ts';
+import type { DuckDbEngine } from './duckdb-api.ts';
 import { combineFingerprints } from './fingerprint.ts';
 import { scanCsvLayout, type CsvLayout } from './csv-layout.ts';
 import { applySteps, gapSteps, MAX_CASE_STEPS, shiftSteps, stepSql, type Step } from './line-steps.ts';

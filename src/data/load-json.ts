@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GtmError } from '../errors/index.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
-import { duckDbMessage, type DuckDbEngine } from './duckdb-engine.ts';
+import { duckDbMessage, type DuckDbEngine } from './duckdb-api.ts';
 import { combineFingerprints, sha256File } from './fingerprint.ts';
 import { assertColumnNames, MAX_RAW_LENGTH } from './load-csv.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';

@@ -5,7 +5,7 @@
  */
 import { GtmError } from '../errors/index.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
-import { duckDbMessage, type DuckDbEngine } from './duckdb-engine.ts';
+import { duckDbMessage, type DuckDbEngine } from './duckdb-api.ts';
 import { combineFingerprints, sha256File } from './fingerprint.ts';
 import { assertColumnNames } from './load-csv.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';

@@ -7,7 +7,7 @@ import {
   startPostgres,
   type PostgresServer,
 } from '../../test/helpers/postgres-server.ts';
-import { openDuckDb, type DuckDbEngine } from './duckdb-engine.ts';
+import { openDuckDb, type DuckDbEngine } from './duckdb-api.ts';
 import { loadSource } from './read-source.ts';
 
 const bin = await findPostgresBin();

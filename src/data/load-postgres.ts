@@ -10,7 +10,7 @@
 import pg from 'pg';
 import { GtmError } from '../errors/index.ts';
 import { dataColumns, assertNoReservedColumns } from './data-columns.ts';
-import type { DuckDbEngine } from './duckdb-engine.ts';
+import type { DuckDbEngine } from './duckdb-api.ts';
 import { RowDigest } from './fingerprint.ts';
 import { duckDbTypeForPostgres } from './postgres-types.ts';
 import type { PostgresSourceSpec, SourceLoad } from './source-spec.ts';

@@ -3,7 +3,7 @@ import { chmod, readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GtmError } from '../errors/index.ts';
 import { makeFixtureDir, type FixtureDir } from '../../test/helpers/fixture-dir.ts';
-import { openDuckDb, type DuckDbEngine } from './duckdb-engine.ts';
+import { openDuckDb, type DuckDbEngine } from './duckdb-api.ts';
 import type { Engine } from './engine.ts';
 import { loadSource, requireColumns } from './read-source.ts';
 import type { SourceLoad } from './source-spec.ts';

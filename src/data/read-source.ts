@@ -4,7 +4,7 @@
  * and `source_row` so that rejects, dedupe and reports can cite `file:row`.
  */
 import { GtmError } from '../errors/index.ts';
-import { isDuckDbEngine } from './duckdb-engine.ts';
+import { isDuckDbEngine } from './duckdb-api.ts';
 import type { Engine } from './engine.ts';
 import { loadCsv } from './load-csv.ts';
 import { loadJson } from './load-json.ts';

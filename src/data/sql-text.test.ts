@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GtmError } from '../errors/index.ts';
-import { openDuckDb, type DuckDbEngine } from './duckdb-engine.ts';
+import { openDuckDb, type DuckDbEngine } from './duckdb-api.ts';
 import { ident, joinSql, literal, qualified, quoteIdent, raw, sql } from './sql-text.ts';
 
 const HOSTILE = [

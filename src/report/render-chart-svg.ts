@@ -1,5 +1,5 @@
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 import { GtmError } from '../errors/index.ts';
 import { CHART_HEIGHT, CHART_WIDTH } from './chart-theme.ts';
 import { sanitizeSvg } from './sanitize-svg.ts';
@@ -20,7 +20,7 @@ export interface RenderedChart {
 type AnyObject = Record<string, unknown>;
 
 /** Vega's loader is the only way a spec reaches the network or the disk; this one refuses both. */
-function offlineLoader(): vega.Loader {
+function offlineLoader(vega: typeof Vega): Vega.Loader {
   const loader = vega.loader();
   const refuse = (uri: unknown) => Promise.reject(new Error(`external resource refused: ${String(uri)}`));
   Object.assign(loader, {
@@ -33,8 +33,8 @@ function offlineLoader(): vega.Loader {
   return loader;
 }
 
-function collectingLogger(warnings: string[], errors: string[]): vega.LoggerInterface {
-  let level = vega.Warn;
+function collectingLogger(warnings: string[], errors: string[], warnLevel: number): Vega.LoggerInterface {
+  let level = warnLevel;
   const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
   const logger = {
     level(value?: number) {
@@ -57,7 +57,7 @@ function collectingLogger(warnings: string[], errors: string[]): vega.LoggerInte
       return logger;
     },
   };
-  return logger as vega.LoggerInterface;
+  return logger as Vega.LoggerInterface;
 }
 
 /** Paths of `data.url` anywhere in the spec (layers, concat, facets, lookups). */
@@ -106,11 +106,13 @@ export async function renderChartSvg(spec: object, options: RenderChartOptions =
   }
   const warnings: string[] = [];
   const errors: string[] = [];
-  const logger = collectingLogger(warnings, errors);
-  let view: vega.View | undefined;
+  // Vega and Vega-Lite load with the first chart, not with the command (about a second of start-up).
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const logger = collectingLogger(warnings, errors, vega.Warn);
+  let view: Vega.View | undefined;
   try {
-    const compiled = vl.compile(input as unknown as vl.TopLevelSpec, { logger }).spec;
-    view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(), logger });
+    const compiled = vl.compile(input as unknown as VegaLite.TopLevelSpec, { logger }).spec;
+    view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(vega), logger });
     const svg = await view.toSVG();
     if (errors.length > 0) throw new Error(errors.join('; '));
     return { svg: sanitizeSvg(svg, options.idPrefix ?? 'chart'), warnings };

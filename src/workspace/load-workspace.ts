@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
+import type * as AjvModule from 'ajv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { editDistance } from '../analyses/text/index.ts';
 import { entitySpec } from '../data/entities/index.ts';
@@ -25,21 +27,33 @@ type Json = Record<string, unknown>;
 /** Sections of gtm.yaml whose schema lives in its own file beside gtm.schema.json. */
 export const SCHEMA_PARTS = ['referrals', 'loyalty', 'personalization'] as const;
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-function schemaValidator() {
-  if (!validator) {
-    // verbose: errors carry their parentSchema, which the messages need (known keys, descriptions)
-    const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
-    // each monitoring command keeps its part of the schema in its own file (gtm.<part>.schema.json)
-    for (const part of SCHEMA_PARTS)
-      ajv.addSchema(
-        JSON.parse(
-          readFileSync(fileURLToPath(new URL(`./gtm.${part}.schema.json`, import.meta.url)), 'utf8'),
-        ),
-      );
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-  }
-  return validator;
+/** Options of the gtm.yaml validator; scripts/build.mjs compiles the same into dist ahead of time. */
+export const SCHEMA_OPTIONS = { allErrors: true, strict: false, discriminator: true, verbose: true } as const;
+
+type Validator = ReturnType<Ajv['compile']>;
+let validator: Validator | undefined;
+function schemaValidator(): Validator {
+  if (validator) return validator;
+  const require = createRequire(import.meta.url);
+  // The compiled package carries the validator as code (written by the build): compiling the
+  // schema at start-up costs a quarter second, more than everything else before the first stage.
+  const prebuilt = fileURLToPath(new URL('./gtm-schema-validate.cjs', import.meta.url));
+  if (existsSync(prebuilt)) return (validator = require(prebuilt) as Validator);
+  const { Ajv: AjvClass } = require('ajv') as typeof AjvModule;
+  // verbose: errors carry their parentSchema, which the messages need (known keys, descriptions)
+  const ajv = new AjvClass(SCHEMA_OPTIONS);
+  for (const schema of schemaParts()) ajv.addSchema(schema);
+  return (validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'))));
+}
+
+/** The schemas of the gtm.yaml sections each monitoring command keeps in its own file. */
+export function schemaParts(): object[] {
+  return SCHEMA_PARTS.map(
+    (part) =>
+      JSON.parse(
+        readFileSync(fileURLToPath(new URL(`./gtm.${part}.schema.json`, import.meta.url)), 'utf8'),
+      ) as object,
+  );
 }
 
 /** `/sources/0/path` → `sources[0].path` */
