@@ -5,10 +5,8 @@ import {
   type ViolationType,
 } from '../analyses/instrumentation/index.ts';
 import { SCHEMA_PATH } from '../workspace/index.ts';
-import type { DemoPart, DemoPartOptions } from './demo-part.ts';
-import { loyaltyDemo } from './loyalty-demo.ts';
-import { personalizationDemo } from './personalization-demo.ts';
-import { referralsDemo } from './referrals-demo.ts';
+import type { DemoPartOptions, DemoPartSettings } from './demo-part.ts';
+import { demoParts, demoPartSettings } from './demo-parts.ts';
 import { createRng } from './rng.ts';
 
 /**
@@ -301,11 +299,54 @@ const STAGES = [
 ];
 const RATES: Record<string, number[]> = { EUR: [1.08, 1.09, 1.07, 1.1], GBP: [1.27, 1.26, 1.29, 1.28] };
 
+/** The campaign's first and last day and the currency rates in gtm.yaml, from the as-of day. */
+function campaignDates(asOfDay: string) {
+  const start = Date.parse(`${asOfDay}T00:00:00Z`) - 75 * DAY;
+  const end = Date.parse(`${asOfDay}T00:00:00Z`) + 15 * DAY;
+  const rates = Object.entries(RATES).flatMap(([cur, rs]) =>
+    rs.map((r, m) => ({
+      currency: cur,
+      from: isoDate(start + m * 30 * DAY - (m === 0 ? 400 * DAY : 0)),
+      rate: r,
+    })),
+  );
+  return { start, end, rates };
+}
+
+/** The workspace's gtm.yaml: the track-source demo's settings, then each part's. */
+export function demoConfigYaml(opts: DemoPartOptions): string {
+  const { start, end, rates } = campaignDates(opts.asOf);
+  return demoConfig(isoDate(start), isoDate(end), rates, demoPartSettings(opts));
+}
+
+/**
+ * The whole demo workspace in memory: gtm.yaml, the parts' files, the track-source demo's files and
+ * `data/_truth.json` (without `config_sha256`, which `writeDemo` adds).
+ */
 export function generateDemo(opts: DemoOptions): DemoFiles {
+  const core = trackSourceDemo(opts);
+  const parts = demoParts({ seed: opts.seed, asOf: opts.asOf });
+  const truth = core.truth;
+  if (parts.length) truth.parts = Object.fromEntries(parts.map((p) => [p.name, p.truth]));
+  return {
+    truth,
+    files: [
+      { path: 'gtm.yaml', content: demoConfigYaml(opts) },
+      ...parts.flatMap((p) => p.files),
+      ...core.files,
+      { path: 'data/_truth.json', content: JSON.stringify(truth, null, 2) + '\n' },
+    ],
+  };
+}
+
+/**
+ * The data of the track-source demo (CRM, web analytics, both partners' exports, the captured event
+ * payloads) and its truth, without the parts' truth: everything but gtm.yaml and data/_truth.json.
+ */
+export function trackSourceDemo(opts: DemoOptions): DemoFiles {
   const rng = createRng(opts.seed);
   const asOf = Date.parse(`${opts.asOf}T00:00:00Z`) + DAY - 1000; // end of the as-of day
-  const start = Date.parse(`${opts.asOf}T00:00:00Z`) - 75 * DAY;
-  const end = Date.parse(`${opts.asOf}T00:00:00Z`) + 15 * DAY;
+  const { start, end } = campaignDates(opts.asOf);
   const nAccounts = opts.accounts ?? 6000;
 
   // Accounts and people
@@ -682,14 +723,6 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
     p.account.region,
     p.account.segment,
   ]);
-  const ratesYaml = Object.entries(RATES).flatMap(([cur, rs]) =>
-    rs.map((r, m) => ({
-      currency: cur,
-      from: isoDate(start + m * 30 * DAY - (m === 0 ? 400 * DAY : 0)),
-      rate: r,
-    })),
-  );
-
   const webHalf = Math.floor(webLines.length / 2);
   // Captured payloads of the pipeline-velocity tracking plan (what define-events drafts for
   // product + CRM sources), with a known number of violations of each kind planted.
@@ -750,13 +783,9 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
     },
   };
 
-  const parts = demoParts({ seed: opts.seed, asOf: opts.asOf });
-  if (parts.length) truth.parts = Object.fromEntries(parts.map((p) => [p.name, p.truth]));
   return {
     truth,
     files: [
-      { path: 'gtm.yaml', content: demoConfig(isoDate(start), isoDate(end), ratesYaml, parts) },
-      ...parts.flatMap((p) => p.files),
       {
         path: 'data/crm/opportunities.csv',
         content: csv(
@@ -837,23 +866,17 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
         path: 'data/events/captured.ndjson',
         content: payloads.messages.map((m) => JSON.stringify(m)).join('\n') + '\n',
       },
-      { path: 'data/_truth.json', content: JSON.stringify(truth, null, 2) + '\n' },
     ],
   };
-}
-
-/** The parts of the demo that the monitoring commands own, in a fixed order. */
-function demoParts(o: DemoPartOptions): DemoPart[] {
-  return [referralsDemo(o), loyaltyDemo(o), personalizationDemo(o)].filter((p): p is DemoPart => p !== null);
 }
 
 function demoConfig(
   start: string,
   end: string,
   rates: { currency: string; from: string; rate: number }[],
-  parts: DemoPart[] = [],
+  parts: DemoPartSettings[] = [],
 ): string {
-  const join = (pick: (p: DemoPart) => string) =>
+  const join = (pick: (p: DemoPartSettings) => string) =>
     parts
       .map(pick)
       .filter((x) => x.trim())

@@ -1,4 +1,4 @@
 export { generateDemo, type DemoOptions, type DemoTruth, type DemoFiles } from './generate-demo.ts';
-export { writeDemo, DEMO_MARKER } from './write-demo.ts';
+export { writeDemo, startDemo, DEMO_MARKER, type DemoWriting } from './write-demo.ts';
 export { createRng, type Rng } from './rng.ts';
 export type { DemoPart, DemoPartOptions } from './demo-part.ts';

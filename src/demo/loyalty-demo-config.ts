@@ -1,4 +1,4 @@
-import type { DemoPart, DemoPartOptions } from './demo-part.ts';
+import type { DemoPart, DemoPartOptions, DemoPartSettings } from './demo-part.ts';
 import { DAY, type DemoOrder } from './loyalty-demo-members.ts';
 import type { World } from './loyalty-demo-plants.ts';
 import { DEMO_TIERS } from './loyalty-demo-tiers.ts';
@@ -53,8 +53,8 @@ function orderRows(i: Inputs): unknown[][] {
   return rows;
 }
 
-function roles(asOf: number, iso: (ms: number) => string): string {
-  const day = (ms: number) => iso(ms).slice(0, 10);
+function roles(asOf: number): string {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return `    member_insights_analyst:
       people: [{ name: Ines Duarte, email: ines@example.com }]
     loyalty_strategist:
@@ -112,6 +112,39 @@ const SOURCES = `  - name: loyalty_members
     mapping: { experiment_id: experiment_id, unit_id: member_id, variant: variant, assigned_at: assigned_at }
 `;
 
+const FILES = [
+  'members.csv',
+  'points_ledger.csv',
+  'orders.csv',
+  'rewards_catalog.csv',
+  'tier_rules.csv',
+  'csat.csv',
+  'experiments.csv',
+  'assignments.csv',
+];
+
+/** The gtm.yaml parts and the files of the loyalty demo (`usage`: its usage line). */
+export function loyaltyDemoSettings(opts: DemoPartOptions, usage: string): DemoPartSettings {
+  return {
+    name: 'loyalty',
+    paths: FILES.map((f) => `data/loyalty/${f}`),
+    sources: SOURCES,
+    roles: roles(Date.parse(`${opts.asOf}T00:00:00Z`) + DAY),
+    escalation: '  monitor-loyalty: [member_insights_analyst, loyalty_strategist, exec_sponsor]\n',
+    thresholds: '  loyalty_active_member_rate: 0.25\n  loyalty_liability_spike: 0.1\n',
+    config: `
+# monitor-loyalty: programme settings (value of a point, expiry, models, segments, plays and owners).
+#   gtm run '${usage}'
+loyalty:
+  program: Rewards Club
+  value_per_point: 0.01
+  points_expire_months: 12
+  experiments: { holdout_variants: [holdout, control], margin_rate: 0.35 }
+`,
+    usage,
+  };
+}
+
 /** The files, gtm.yaml parts and truth of the loyalty demo. */
 export function loyaltyDemoConfig(i: Inputs): DemoPart {
   const { csv, iso } = i;
@@ -130,7 +163,7 @@ export function loyaltyDemoConfig(i: Inputs): DemoPart {
     m.channel,
   ];
   return {
-    name: 'loyalty',
+    ...loyaltyDemoSettings(i.opts, i.usage),
     files: [
       {
         path: 'data/loyalty/members.csv',
@@ -211,20 +244,6 @@ export function loyaltyDemoConfig(i: Inputs): DemoPart {
         content: csv(['experiment_id', 'member_id', 'variant', 'assigned_at'], i.experiments.assignments),
       },
     ],
-    sources: SOURCES,
-    roles: roles(i.w.asOf, iso),
-    escalation: '  monitor-loyalty: [member_insights_analyst, loyalty_strategist, exec_sponsor]\n',
-    thresholds: '  loyalty_active_member_rate: 0.25\n  loyalty_liability_spike: 0.1\n',
-    config: `
-# monitor-loyalty: programme settings (value of a point, expiry, models, segments, plays and owners).
-#   gtm run '${i.usage}'
-loyalty:
-  program: Rewards Club
-  value_per_point: 0.01
-  points_expire_months: 12
-  experiments: { holdout_variants: [holdout, control], margin_rate: 0.35 }
-`,
-    usage: i.usage,
     truth: {
       ...i.truth,
       rejects: [

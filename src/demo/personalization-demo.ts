@@ -1,4 +1,4 @@
-import type { DemoPart, DemoPartOptions } from './demo-part.ts';
+import type { DemoPart, DemoPartOptions, DemoPartSettings } from './demo-part.ts';
 import { createRng, type Rng } from './rng.ts';
 
 /**
@@ -23,16 +23,27 @@ import { createRng, type Rng } from './rng.ts';
 export function personalizationDemo(opts: DemoPartOptions): DemoPart | null {
   const g = new Generator(opts);
   g.run();
+  return { ...personalizationDemoSettings(), files: g.files(), truth: g.truth() };
+}
+
+/** The gtm.yaml parts and the files of the personalization demo. */
+export function personalizationDemoSettings(): DemoPartSettings {
   return {
     name: 'personalization',
-    files: g.files(),
+    paths: [
+      'decisions.csv',
+      'product_events.csv',
+      'billing_events.csv',
+      'consent.csv',
+      'rule_changes.csv',
+      'experiments.csv',
+    ].map((f) => `data/personalization/${f}`),
     sources: SOURCES,
     roles: ROLES,
     escalation: '  monitor-personalization: [testing_lead, personalization_architect, data_privacy_lead]\n',
     thresholds: '  personalization_fallback_rate: 0.05\n',
     config: CONFIG,
     usage: USAGE,
-    truth: g.truth(),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DemoPart, DemoPartOptions } from './demo-part.ts';
+import type { DemoPart, DemoPartOptions, DemoPartSettings } from './demo-part.ts';
 import { referralsDemoFiles } from './referrals-demo-files.ts';
 import { plantPatterns } from './referrals-demo-plants.ts';
 import { createRng } from './rng.ts';
@@ -35,14 +35,8 @@ export function referralsDemo(opts: DemoPartOptions): DemoPart | null {
   npsAnswers(w, partners);
   const files = referralsDemoFiles(w);
   return {
-    name: 'referrals',
+    ...referralsDemoSettings(opts),
     files: files.files,
-    sources: SOURCES,
-    roles: roles(opts.asOf),
-    escalation: '  optimize-referrals: [referral_architect, partner_ops, exec_sponsor]\n',
-    thresholds: '  referral_conversion_rate: 0.2\n  referral_fraud_reject_share: 0.01\n',
-    config: CONFIG,
-    usage: USAGE,
     truth: {
       usage: USAGE,
       rows: files.rows,
@@ -287,6 +281,30 @@ function npsAnswers(w: World, partners: Record<string, Advocate>): void {
       score: Math.min(10, Math.max(0, Math.round(8 + 2 * r.normal()))),
       at: w.end - r.int(1, 85) * DAY,
     });
+}
+
+/** The gtm.yaml parts and the files of the referrals demo. */
+export function referralsDemoSettings(opts: DemoPartOptions): DemoPartSettings {
+  return {
+    name: 'referrals',
+    paths: [
+      'advocates.csv',
+      'shares.csv',
+      'clicks.csv',
+      'signups.csv',
+      'orders.csv',
+      'payouts.csv',
+      'nps.csv',
+      'experiments.csv',
+      'assignments.csv',
+    ].map((f) => `data/referrals/${f}`),
+    sources: SOURCES,
+    roles: roles(opts.asOf),
+    escalation: '  optimize-referrals: [referral_architect, partner_ops, exec_sponsor]\n',
+    thresholds: '  referral_conversion_rate: 0.2\n  referral_fraud_reject_share: 0.01\n',
+    config: CONFIG,
+    usage: USAGE,
+  };
 }
 
 function roles(asOf: string): string {

@@ -82,31 +82,21 @@ export async function snapshotPngs(
   await access(htmlFile, constants.R_OK).catch((cause: unknown) => {
     throw new GtmError('IO', `cannot read ${htmlFile} for the PNG snapshot`, { where: htmlFile, cause });
   });
-  let chromium: BrowserType;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch (cause) {
-    throw new GtmError('IO', 'playwright-core is not installed; cannot take the PNG snapshot', {
-      hint: 'npm install playwright-core (it drives the system Chromium; no browser download is needed)',
-      cause,
-    });
-  }
   const timeout = options.timeoutMs ?? 60_000;
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'gtm-chromium-'));
-  let context: BrowserContext | undefined;
+  const scale = options.scale ?? 1;
+  const first = {
+    width: shots[0]?.width ?? options.width ?? 1200,
+    height: shots[0]?.height ?? options.height ?? 800,
+  };
+  const early = takePrelaunched(executablePath, scale);
+  let launched: Launched | undefined;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: {
-        width: shots[0]?.width ?? options.width ?? 1200,
-        height: shots[0]?.height ?? options.height ?? 800,
-      },
-      deviceScaleFactor: options.scale ?? 1,
-      timeout,
-      offline: true,
-    });
+    // a Chromium started by prelaunchChromium when there is one (it failed: launch one now)
+    const reused = await early?.catch(() => undefined);
+    launched = reused ?? (await launch(executablePath, scale, first, timeout));
+    const context = launched.context;
+    // the pre-launched page has its own size: lay the page out as for the first shot
+    if (reused) await context.pages()[0]?.setViewportSize(first);
     await context.route('**/*', (route) => {
       const url = route.request().url();
       return url.startsWith('file:') || url.startsWith('data:') ? route.continue() : route.abort();
@@ -131,9 +121,106 @@ export async function snapshotPngs(
       cause,
     });
   } finally {
-    await context?.close().catch(() => undefined);
-    await rm(profile, { recursive: true, force: true }).catch(() => undefined);
+    await launched?.close();
   }
+}
+
+/** A running Chromium: its persistent context, and how to close it and remove its profile. */
+interface Launched {
+  executablePath: string;
+  scale: number;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Launches Chromium (offline, headless, a fresh temporary profile) through playwright-core. */
+async function launch(
+  executablePath: string,
+  scale: number,
+  viewport: { width: number; height: number },
+  timeout: number,
+): Promise<Launched> {
+  let chromium: BrowserType;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (cause) {
+    throw new GtmError('IO', 'playwright-core is not installed; cannot take the PNG snapshot', {
+      hint: 'npm install playwright-core (it drives the system Chromium; no browser download is needed)',
+      cause,
+    });
+  }
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'gtm-chromium-'));
+  const removeProfile = () => rm(profile, { recursive: true, force: true }).catch(() => undefined);
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport,
+      deviceScaleFactor: scale,
+      timeout,
+      offline: true,
+    });
+    return {
+      executablePath,
+      scale,
+      context,
+      close: async () => {
+        await context.close().catch(() => undefined);
+        await removeProfile();
+      },
+    };
+  } catch (cause) {
+    await removeProfile();
+    throw cause;
+  }
+}
+
+/** The Chromium started ahead of the first snapshot, until a snapshot takes it. */
+let prelaunched: { executablePath: string; scale: number; launched: Promise<Launched> } | undefined;
+
+function takePrelaunched(executablePath: string, scale: number): Promise<Launched> | undefined {
+  const p = prelaunched;
+  if (!p || p.executablePath !== executablePath || p.scale !== scale) return undefined;
+  prelaunched = undefined;
+  return p.launched;
+}
+
+/**
+ * Starts Chromium now, so that its start-up overlaps other work: the next `snapshotPngs` with the
+ * same binary and scale uses it instead of launching one (and closes it as usual). Returns a
+ * function that closes it if no snapshot took it; call it when the work is done. Failing to start
+ * is not an error here: the snapshot then launches (and reports) as it would have.
+ *
+ * @example
+ * const release = prelaunchChromium();
+ * try { await runCommandThatSnapshots(); } finally { await release(); }
+ */
+export function prelaunchChromium(options: SnapshotOptions = {}): () => Promise<void> {
+  const executablePath = chromiumPath(options.executablePath);
+  const scale = options.scale ?? 1;
+  const launched = launch(
+    executablePath,
+    scale,
+    { width: options.width ?? 1200, height: options.height ?? 800 },
+    options.timeoutMs ?? 60_000,
+  );
+  launched.catch(() => undefined);
+  const entry = { executablePath, scale, launched };
+  if (prelaunched)
+    void prelaunched.launched.then(
+      (l) => l.close(),
+      () => undefined,
+    );
+  prelaunched = entry;
+  return async () => {
+    if (prelaunched !== entry) return;
+    prelaunched = undefined;
+    await launched.then(
+      (l) => l.close(),
+      () => undefined,
+    );
+  };
 }
 
 /**

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from '../../src/report/index.ts';
 import { loadWorkspace } from '../../src/workspace/index.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -73,6 +74,35 @@ describe('gtm demo', () => {
       (await runCli(['demo', 'ws', '--as-of', '2026-11-15', '--accounts', '200', '--no-run'], { cwd: root }))
         .code,
     ).toBe(0);
+  });
+
+  it('runs track-source while the rest is written, and leaves the same workspace as --no-run', async () => {
+    const args = ['--seed', '3', '--as-of', '2026-11-15', '--accounts', '1500'];
+    const r = await runCli(['demo', 'full', ...args], { cwd: root, tty: true });
+    expect(r.code, r.stderr).toBe(0);
+    const m =
+      /^Demo workspace: full \((\d+) files, \d+ people, 1500 accounts, seed 3, as of 2026-11-15\)\n/.exec(
+        r.stdout,
+      );
+    expect(m, r.stdout).not.toBeNull();
+    expect(r.stdout).toContain("Running: gtm run '/partner-co-marketing-orchestration:track-source");
+    expect(r.stdout).toContain('Next steps:');
+    expect((await runCli(['demo', 'ref', ...args, '--no-run'], { cwd: root })).code).toBe(0);
+    const list = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? list(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name],
+      );
+    const files = list(path.join(root, 'ref'));
+    expect(files).toHaveLength(Number(m![1]));
+    for (const f of files)
+      expect(await readFile(path.join(root, 'full', f), 'utf8'), f).toBe(
+        await readFile(path.join(root, 'ref', f), 'utf8'),
+      );
+    const runs = path.join(root, 'full/reports/track-source');
+    const report = path.join(runs, readdirSync(runs)[0]);
+    // the dashboard picture, when a Chromium is there (started while the workspace was written)
+    if (process.env.GTM_SNAPSHOT !== 'never' && (await hasChromium()))
+      expect(existsSync(path.join(report, 'dashboard.png'))).toBe(true);
   });
 
   it('refuses a folder that is not empty and not a demo', async () => {

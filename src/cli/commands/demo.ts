@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
-import type { CliCommand } from '../command.ts';
+import type { CliCommand, CliContext, ParsedArgs } from '../command.ts';
 import { parseArgs, tokenize } from '../parse-args.ts';
 
 /** The specification's usage line of each command, run verbatim inside the demo workspace. */
@@ -38,6 +38,18 @@ function nextSteps(cwd: string, dir: string, command: string, commands: readonly
     '`npm install -g .` in the clone once (or install the published package: npm install -g gtm-analytics).',
   );
   return lines.join('\n');
+}
+
+/**
+ * Starts Chromium for the run's dashboard.png while the workspace is written, as the run's snapshot
+ * would (`GTM_SNAPSHOT`, then the demo's gtm.yaml: auto, the default Chromium). Returns the function
+ * that closes it if the run did not use it.
+ */
+async function prelaunchSnapshot(run: boolean): Promise<() => Promise<void>> {
+  const none = () => Promise.resolve();
+  if (!run || process.env.GTM_SNAPSHOT === 'never') return none;
+  const { hasChromium, prelaunchChromium } = await import('../../report/snapshot-png.ts');
+  return (await hasChromium()) ? prelaunchChromium() : none;
 }
 
 export const demoCommand: CliCommand = {
@@ -93,48 +105,79 @@ export const demoCommand: CliCommand = {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
       throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
     const seed = Number(args.flags.seed);
-    ctx.out.progress(`writing demo workspace to ${dir}`);
-    const { writeDemo } = await import('../../demo/index.ts');
-    const { files, truth } = await writeDemo(dir, {
-      seed,
-      asOf,
-      accounts: Number(args.flags.accounts),
-      force: Boolean(args.flags.force),
-    });
-    if (!ctx.global.json)
-      ctx.out.text(
-        `Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`,
-      );
-    if (!args.flags.run) return 0;
-    const name = String(args.flags.command);
-    const line = DEMO_USAGE_LINES[name];
-    const { COMMANDS } = await import('../registry.ts');
-    const cmd = COMMANDS.find((c) => c.name === name && c.run);
-    if (!cmd)
-      throw usageError(
-        `${name} is not available in this version`,
-        '--command',
-        `use one of: ${COMMANDS.filter((c) => DEMO_USAGE_LINES[c.name])
-          .map((c) => c.name)
-          .join(', ')}`,
-      );
-    if (!ctx.global.json) ctx.out.text(`Running: gtm run '${line}'\n`);
-    const tokens = tokenize(line);
-    const parsed = parseArgs(tokens.slice(1), [...cmd.flags]);
-    const code = await cmd.run!(parsed, {
-      ...ctx,
-      cwd: dir,
-      global: { ...ctx.global, asOf, config: undefined },
-    });
-    if (!ctx.global.json)
-      ctx.out.text(
-        nextSteps(
-          ctx.cwd,
-          dir,
-          name,
-          COMMANDS.filter((c) => c.run).map((c) => c.name),
-        ),
-      );
-    return code;
+    const release = await prelaunchSnapshot(Boolean(args.flags.run));
+    try {
+      return await demoRun(args, ctx, dir, asOf, seed);
+    } finally {
+      await release();
+    }
   },
 };
+
+async function demoRun(
+  args: ParsedArgs,
+  ctx: CliContext,
+  dir: string,
+  asOf: string,
+  seed: number,
+): Promise<number> {
+  ctx.out.progress(`writing demo workspace to ${dir}`);
+  const { startDemo } = await import('../../demo/index.ts');
+  const writing = await startDemo(dir, {
+    seed,
+    asOf,
+    accounts: Number(args.flags.accounts),
+    force: Boolean(args.flags.force),
+  });
+  const { files, truth } = writing;
+  if (!ctx.global.json)
+    ctx.out.text(
+      `Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`,
+    );
+  const name = String(args.flags.command);
+  // track-source reads only gtm.yaml and its own data, written first: it runs while the other
+  // commands' data is still being generated and written; every other command waits for all of it
+  if (!args.flags.run || name !== 'track-source') await writing.done;
+  if (!args.flags.run) return 0;
+  let code: number;
+  try {
+    code = await runInDemo(ctx, dir, asOf, name);
+  } catch (e) {
+    await writing.done.catch(() => undefined); // the run's error is the one to report
+    throw e;
+  }
+  await writing.done; // the workspace is complete before the demo ends
+  if (!ctx.global.json)
+    ctx.out.text(
+      nextSteps(
+        ctx.cwd,
+        dir,
+        name,
+        (await import('../registry.ts')).COMMANDS.filter((c) => c.run).map((c) => c.name),
+      ),
+    );
+  return code;
+}
+
+/** Runs the usage line of a command in the demo workspace. */
+async function runInDemo(ctx: CliContext, dir: string, asOf: string, name: string): Promise<number> {
+  const line = DEMO_USAGE_LINES[name];
+  const { COMMANDS } = await import('../registry.ts');
+  const cmd = COMMANDS.find((c) => c.name === name && c.run);
+  if (!cmd)
+    throw usageError(
+      `${name} is not available in this version`,
+      '--command',
+      `use one of: ${COMMANDS.filter((c) => DEMO_USAGE_LINES[c.name])
+        .map((c) => c.name)
+        .join(', ')}`,
+    );
+  if (!ctx.global.json) ctx.out.text(`Running: gtm run '${line}'\n`);
+  const tokens = tokenize(line);
+  const parsed = parseArgs(tokens.slice(1), [...cmd.flags]);
+  return cmd.run!(parsed, {
+    ...ctx,
+    cwd: dir,
+    global: { ...ctx.global, asOf, config: undefined },
+  });
+}
