@@ -7,7 +7,7 @@
  * ISO dates), go into a VARCHAR staging table through DuckDB's Appender, and are cast once to the
  * mapped types. The fingerprint is an order-independent digest of those text rows.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { GtmError } from '../errors/index.ts';
 import { dataColumns, assertNoReservedColumns } from './data-columns.ts';
 import type { DuckDbEngine } from './duckdb-api.ts';
@@ -43,7 +43,9 @@ export async function loadPostgres(
     spec.table !== undefined ? `${quoteIdent(spec.schema ?? 'public')}.${quoteIdent(spec.table)}` : undefined;
   const selectSql = relation !== undefined ? `SELECT * FROM ${relation}` : stripSemicolons(spec.query ?? '');
 
-  const client = new pg.Client({
+  // pg loads with the first PostgreSQL source, not with every command.
+  const { default: pgLib } = await import('pg');
+  const client = new pgLib.Client({
     connectionString: url,
     connectionTimeoutMillis: 15_000,
     application_name: 'gtm',
