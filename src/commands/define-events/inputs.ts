@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { GovernancePolicy } from '../../analyses/instrumentation/governance-policy.ts';
-import { findUseCase } from '../../analyses/instrumentation/requirements.ts';
+import { findUseCase, knownUseCases } from '../../analyses/instrumentation/requirements.ts';
 import {
   REGULATIONS,
   SOURCE_KINDS,
@@ -8,7 +8,7 @@ import {
   type SourceKind,
 } from '../../analyses/instrumentation/tracking-plan.ts';
 import { editDistance } from '../../analyses/text/index.ts';
-import { usageError } from '../../errors/index.ts';
+import { usageError, type GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
@@ -187,6 +187,24 @@ function constraintsOf(list: readonly string[]): DefineEventsInputs['constraints
   return { regulations, notes };
 }
 
+/** A use case gtm has no template for: the known ones, the closest first when it looks like a typo. */
+function unknownUseCase(name: string): GtmError {
+  const known = knownUseCases();
+  const key = name.toLowerCase();
+  const closest = known
+    .map((k) => ({ k, d: Math.min(editDistance(key, k.name.toLowerCase()), editDistance(key, k.id)) }))
+    .sort((a, b) => a.d - b.d)[0];
+  const guess =
+    closest && closest.d <= Math.max(2, Math.floor(name.length / 4))
+      ? `did you mean "${closest.k.name}"? `
+      : '';
+  return usageError(
+    `unknown use case "${name}"`,
+    '--use-case',
+    `${guess}use one of: ${known.map((k) => k.name).join(', ')}`,
+  );
+}
+
 /** Validates the specification's inputs; every problem names its flag and the fix. */
 export function resolveDefineEvents(
   flags: FlagValuesOf<typeof DEFINE_EVENTS_FLAGS>,
@@ -195,8 +213,8 @@ export function resolveDefineEvents(
   for (const u of flags.use_case) {
     try {
       findUseCase(u);
-    } catch (e) {
-      throw usageError((e as Error).message, '--use-case');
+    } catch {
+      throw unknownUseCase(u);
     }
   }
   const day = asOfDay(asOf);
