@@ -3,8 +3,10 @@ import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type { BrowserContext, BrowserType } from 'playwright-core';
 import { GtmError } from '../errors/index.ts';
+import { SnapshotThread, snapshotError } from './snapshot-thread.ts';
 
 export interface SnapshotOptions {
   /** Chromium binary. Default: `$GTM_CHROMIUM`, else `/usr/bin/chromium`. */
@@ -84,6 +86,14 @@ export async function snapshotPngs(
   });
   const timeout = options.timeoutMs ?? 60_000;
   const scale = options.scale ?? 1;
+  const thread = takePrelaunchedThread(executablePath, scale);
+  if (thread) {
+    // Chromium started in a snapshot thread: the pictures are taken there (if the thread itself
+    // failed, here as usual)
+    const reply = await thread.shoot(htmlFile, shots, options).catch(() => undefined);
+    if (reply?.error) throw snapshotError(reply.error);
+    if (reply) return;
+  }
   const first = {
     width: shots[0]?.width ?? options.width ?? 1200,
     height: shots[0]?.height ?? options.height ?? 800,
@@ -176,7 +186,17 @@ async function launch(
   }
 }
 
-/** The Chromium started ahead of the first snapshot, until a snapshot takes it. */
+/** The snapshot thread started ahead of the first snapshot, until a snapshot takes it. */
+let prelaunchedThread: { executablePath: string; scale: number; thread: SnapshotThread } | undefined;
+
+function takePrelaunchedThread(executablePath: string, scale: number): SnapshotThread | undefined {
+  const p = prelaunchedThread;
+  if (!p || p.executablePath !== executablePath || p.scale !== scale) return undefined;
+  prelaunchedThread = undefined;
+  return p.thread;
+}
+
+/** The Chromium started ahead of the first snapshot in this thread, until a snapshot takes it. */
 let prelaunched: { executablePath: string; scale: number; launched: Promise<Launched> } | undefined;
 
 function takePrelaunched(executablePath: string, scale: number): Promise<Launched> | undefined {
@@ -188,9 +208,11 @@ function takePrelaunched(executablePath: string, scale: number): Promise<Launche
 
 /**
  * Starts Chromium now, so that its start-up overlaps other work: the next `snapshotPngs` with the
- * same binary and scale uses it instead of launching one (and closes it as usual). Returns a
- * function that closes it if no snapshot took it; call it when the work is done. Failing to start
- * is not an error here: the snapshot then launches (and reports) as it would have.
+ * same binary and scale uses it instead of launching one (and closes it as usual). From the main
+ * thread, Chromium is driven from a worker thread (loading playwright-core, the launch, the page
+ * load and the screenshots then take no time of the main thread). Returns a function that closes
+ * it if no snapshot took it; call it when the work is done. Failing to start is not an error here:
+ * the snapshot then launches (and reports) as it would have.
  *
  * @example
  * const release = prelaunchChromium();
@@ -199,6 +221,22 @@ function takePrelaunched(executablePath: string, scale: number): Promise<Launche
 export function prelaunchChromium(options: SnapshotOptions = {}): () => Promise<void> {
   const executablePath = chromiumPath(options.executablePath);
   const scale = options.scale ?? 1;
+  if (isMainThread) {
+    let thread: SnapshotThread;
+    try {
+      thread = new SnapshotThread({ ...options, executablePath, scale });
+    } catch {
+      return () => Promise.resolve(); // no worker thread: the snapshot launches Chromium itself
+    }
+    const entry = { executablePath, scale, thread };
+    void prelaunchedThread?.thread.close();
+    prelaunchedThread = entry;
+    return async () => {
+      if (prelaunchedThread !== entry) return;
+      prelaunchedThread = undefined;
+      await thread.close();
+    };
+  }
   const launched = launch(
     executablePath,
     scale,

@@ -1,0 +1,71 @@
+import { Worker } from 'node:worker_threads';
+import { GtmError, type ErrorCode } from '../errors/index.ts';
+import type { Shot, SnapshotOptions } from './snapshot-png.ts';
+
+/** What the main thread asks the snapshot thread: take the pictures, or just close Chromium. */
+export type SnapshotRequest =
+  { type: 'shoot'; html: string; shots: Shot[]; options: SnapshotOptions } | { type: 'close' };
+
+/** The snapshot thread's answer, once Chromium is closed: the error of the snapshot, if any. */
+export interface SnapshotReply {
+  error?: { code?: ErrorCode; message: string; where?: string; hint?: string };
+}
+
+/** The worker: compiled JavaScript next to this module, or the .ts module through tsx's loader. */
+function startWorker(options: SnapshotOptions): Worker {
+  const ts = import.meta.url.endsWith('.ts');
+  const url = new URL(`./snapshot-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
+  if (!ts) return new Worker(url, { workerData: options });
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: options });
+}
+
+/**
+ * A worker thread that starts Chromium at once (playwright-core's loading, the launch, the page
+ * load and the screenshots all run there, off the main thread) and takes one snapshot or closes.
+ */
+export class SnapshotThread {
+  private readonly worker: Worker;
+  private readonly reply: Promise<SnapshotReply>;
+  private asked = false;
+
+  constructor(options: SnapshotOptions) {
+    const worker = startWorker(options);
+    this.worker = worker;
+    this.reply = new Promise<SnapshotReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the snapshot thread stopped (exit code ${code})`)));
+    });
+    this.reply.catch(() => undefined);
+  }
+
+  /**
+   * Takes the pictures in the thread. Rejects when the thread itself failed (then the caller can take
+   * them here); a failed snapshot resolves with its error.
+   */
+  async shoot(html: string, shots: readonly Shot[], options: SnapshotOptions): Promise<SnapshotReply> {
+    return this.ask({ type: 'shoot', html, shots: [...shots], options });
+  }
+
+  /** Closes Chromium (when no snapshot took it) and ends the thread. */
+  async close(): Promise<void> {
+    if (this.asked) return;
+    await this.ask({ type: 'close' }).catch(() => undefined);
+  }
+
+  private async ask(request: SnapshotRequest): Promise<SnapshotReply> {
+    this.asked = true;
+    this.worker.postMessage(request);
+    try {
+      return await this.reply;
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}
+
+/** The error a snapshot thread reported, as the GtmError it was. */
+export function snapshotError(e: NonNullable<SnapshotReply['error']>): Error {
+  return e.code ? new GtmError(e.code, e.message, { where: e.where, hint: e.hint }) : new Error(e.message);
+}
