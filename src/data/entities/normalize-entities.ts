@@ -112,9 +112,10 @@ async function normalizeOne(
        ON v._source = d._source AND v._file IS NOT DISTINCT FROM d._file AND v._row = d._row`
         : ''),
   );
+  const lines = out.accounting.length;
   await account(engine, spec.name, parts, baseDir, out);
-  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
-  return Number(n);
+  // the canonical rows are the valid rows less the duplicates: counted without another scan
+  return out.accounting.slice(lines).reduce((s, a) => s + a.accepted, 0);
 }
 
 async function account(
@@ -153,9 +154,12 @@ async function account(
         raw: r.raw,
       });
   }
-  const bad = await engine.query<{ _source: string; _file: string; _row: number; _reject_reason: string }>(
-    `SELECT _source, _file, _row, _reject_reason FROM ${all} WHERE _reject_reason IS NOT NULL ORDER BY _source, _file, _row`,
-  );
+  // the rejected rows are listed only when there are any (no second scan of a clean source)
+  const bad = counts.some((c) => Number(c.rejected) > 0)
+    ? await engine.query<{ _source: string; _file: string; _row: number; _reject_reason: string }>(
+        `SELECT _source, _file, _row, _reject_reason FROM ${all} WHERE _reject_reason IS NOT NULL ORDER BY _source, _file, _row`,
+      )
+    : [];
   for (const r of bad)
     out.rejects.push({
       source: r._source,
