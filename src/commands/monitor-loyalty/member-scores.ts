@@ -41,7 +41,7 @@ export function fetchMemberColumns(engine: Engine, m: MembersOutput): Promise<Me
     `SELECT tier_idx AS tier, ${codeSql('region', m.values.region)} AS region, ${codeSql('channel', m.values.channel)} AS channel,
             ${codeSql('cohort', m.values.cohort)} AS cohort, has_purchase, x, tx, t_age AS T, zbar, spend_total,
             recency_days, rfm_orders, rfm_spend
-     FROM lm_members ORDER BY member_id`,
+     FROM lm_members ORDER BY mi`,
     MEMBER_COLUMNS,
   );
 }

@@ -109,8 +109,8 @@ export async function pullMembers(ctx: StageContext, run: Run): Promise<MembersO
   const [counts] = await engine.query<Record<string, number>>(
     `SELECT (SELECT count(*) FROM lm_members) AS members, (SELECT count(*) FROM lm_members WHERE has_purchase = 1) AS purchasers,
             (SELECT min(points) FROM rewards WHERE points > 0) AS cheapest, (SELECT count(*) FROM rewards) AS rewards,
-            (SELECT count(*) FROM ledger WHERE member_id NOT IN (SELECT member_id FROM lm_members)) AS orphan_ledger,
-            (SELECT count(*) FROM orders WHERE is_member AND customer_id NOT IN (SELECT member_id FROM lm_members)) AS orphan_orders`,
+            (SELECT count(*) FROM lm_ledger WHERE mi IS NULL) AS orphan_ledger,
+            (SELECT count(*) FROM lm_orders WHERE is_member AND mi IS NULL) AS orphan_orders`,
   );
   return {
     tiers,

@@ -31,7 +31,11 @@ export const TIE_RULE =
 export function rfmSummary(cols: MemberColumns, scores: MemberScores, lookBackDays: number): RfmSummary {
   const rows: number[] = [];
   for (let i = 0; i < cols.rowCount; i++) if (cols.has_purchase[i]) rows.push(i);
-  const pick = (c: Float64Array) => Float64Array.from(rows, (i) => c[i]);
+  const pick = (c: Float64Array) => {
+    const out = new Float64Array(rows.length);
+    for (let k = 0; k < rows.length; k++) out[k] = c[rows[k]];
+    return out;
+  };
   const s = rfmScores({
     recency: pick(cols.recency_days),
     frequency: pick(cols.rfm_orders),

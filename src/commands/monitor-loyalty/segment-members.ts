@@ -47,8 +47,7 @@ export async function segmentMembers(
   const ids = new Map<number, string>();
   for (let k = 0; k < wanted.length; k += 5000) {
     const rows = await engine.query<{ i: number; member_id: string }>(
-      `SELECT i, member_id FROM (SELECT member_id, row_number() OVER (ORDER BY member_id) - 1 AS i FROM lm_members) t
-       WHERE i IN (${wanted.slice(k, k + 5000).join(', ')})`,
+      `SELECT mi AS i, member_id FROM lm_members WHERE mi IN (${wanted.slice(k, k + 5000).join(', ')})`,
     );
     for (const r of rows) ids.set(Number(r.i), r.member_id);
   }

@@ -33,12 +33,12 @@ export function experimentUnitsSql(opts: {
             COALESCE(o.revenue, 0) * ${literal(opts.marginRate)} - COALESCE(p.points, 0) * ${vpp} AS margin
      FROM lm_exp_assign u
      LEFT JOIN (SELECT u.experiment_id, u.unit_id, sum(o.amount) AS revenue, count(*) AS orders
-                FROM lm_exp_assign u JOIN orders o
+                FROM lm_exp_assign u JOIN lm_orders o
                   ON o.customer_id = u.unit_id AND o.ordered_at >= u.assigned_at AND o.ordered_at < u.until
                 WHERE u.variants = 1 GROUP BY 1, 2) o
        ON o.experiment_id = u.experiment_id AND o.unit_id = u.unit_id
      LEFT JOIN (SELECT u.experiment_id, u.unit_id, sum(abs(l.points)) AS points
-                FROM lm_exp_assign u JOIN (SELECT member_id, occurred_at, points FROM ledger WHERE type = 'earn'
+                FROM lm_exp_assign u JOIN (SELECT member_id, occurred_at, points FROM lm_ledger WHERE type = 'earn'
                                            UNION ALL SELECT member_id, occurred_at, points FROM lm_pending) l
                   ON l.member_id = u.unit_id AND l.occurred_at >= u.assigned_at AND l.occurred_at < u.until
                 WHERE u.variants = 1

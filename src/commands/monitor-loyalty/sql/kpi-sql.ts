@@ -62,10 +62,9 @@ export function customerKpiSql(w: { start: string; end: string }): string {
        COALESCE(sum(CASE WHEN NOT mo THEN amount ELSE 0 END), 0) AS nonmember_revenue,
        count(DISTINCT CASE WHEN enrolled_at IS NULL OR enrolled_at >= ${S} THEN customer_id END) AS eligible,
        count(DISTINCT CASE WHEN enrolled_at >= ${S} AND enrolled_at < ${E} THEN customer_id END) AS eligible_enrolled
-     FROM (SELECT o.customer_id, o.amount, m.enrolled_at,
-                  COALESCE(o.is_member, m.enrolled_at <= o.ordered_at, false) AS mo
-           FROM orders o LEFT JOIN members m ON m.member_id = o.customer_id
-           WHERE o.ordered_at >= ${S} AND o.ordered_at < ${E}) t`;
+     FROM (SELECT o.customer_id, o.amount, o.member_enrolled_at AS enrolled_at,
+                  COALESCE(o.is_member, o.member_enrolled_at <= o.ordered_at, false) AS mo
+           FROM lm_orders o WHERE o.ordered_at >= ${S} AND o.ordered_at < ${E}) t`;
 }
 
 /** CSAT responses of the window by score, per dimension value of the responding member (or overall). */
@@ -112,14 +111,14 @@ export function weeklyTrendSql(end: string, weeks: number): string[] {
        sum(CASE WHEN type = 'redeem' THEN abs(points) ELSE 0 END) AS redeemed,
        sum(CASE WHEN type = 'expire' THEN abs(points) ELSE 0 END) AS expired,
        count(DISTINCT CASE WHEN type IN ('earn', 'redeem') THEN member_id END) AS active_members
-     FROM (SELECT type, points, member_id, occurred_at FROM ledger WHERE type <> 'pending' AND occurred_at >= ${from} AND occurred_at < ${E}
+     FROM (SELECT type, points, member_id, occurred_at FROM lm_ledger WHERE type <> 'pending' AND occurred_at >= ${from} AND occurred_at < ${E}
            UNION ALL SELECT 'earn', points, member_id, occurred_at FROM lm_pending WHERE occurred_at >= ${from}) l
      GROUP BY 1 ORDER BY 1`,
     `SELECT ${week('o.ordered_at')} AS week,
-       sum(CASE WHEN COALESCE(o.is_member, m.enrolled_at <= o.ordered_at, false) THEN o.amount ELSE 0 END) AS member_revenue,
-       sum(CASE WHEN COALESCE(o.is_member, m.enrolled_at <= o.ordered_at, false) THEN 0 ELSE o.amount END) AS nonmember_revenue,
+       sum(CASE WHEN COALESCE(o.is_member, o.member_enrolled_at <= o.ordered_at, false) THEN o.amount ELSE 0 END) AS member_revenue,
+       sum(CASE WHEN COALESCE(o.is_member, o.member_enrolled_at <= o.ordered_at, false) THEN 0 ELSE o.amount END) AS nonmember_revenue,
        count(*) AS orders
-     FROM orders o LEFT JOIN members m ON m.member_id = o.customer_id
+     FROM lm_orders o
      WHERE o.ordered_at >= ${from} AND o.ordered_at < ${E} GROUP BY 1 ORDER BY 1`,
     `SELECT ${week('enrolled_at')} AS week, count(*) AS enrolled
      FROM members WHERE enrolled_at >= ${from} AND enrolled_at < ${E} GROUP BY 1 ORDER BY 1`,

@@ -40,12 +40,16 @@ function periodStartSql(p: MemberSummaryParams): string {
 }
 
 /**
- * One row per member (table `lm_members`, created in member-id order so `rowid` numbers members):
- * tier index and dimension values; the purchase history the models read (distinct purchase days
- * of the member's customer id, all orders before the end: x, t_x and T in whole weeks, mean spend
- * of the repeat days, and the same up to the window start for the holdout check); RFM inputs; the
- * member's orders, points and rewards in the window and the one before it; balances; and the
- * qualifying value and days left of the current qualification period.
+ * One row per member (table `lm_members`; `mi` numbers the members 0, 1, … in member-id order, and
+ * readers that need that order sort by it): tier index and dimension values; the purchase history the models read (distinct purchase
+ * days of the member's customer id, all orders before the end: x, t_x and T in whole weeks, mean
+ * spend of the repeat days, and the same up to the window start for the holdout check); RFM
+ * inputs; the member's orders, points and rewards in the window and the one before it; balances;
+ * and the qualifying value and days left of the current qualification period.
+ *
+ * The ledger and the orders are read once each, into slim tables keyed by the member number
+ * (`lm_ledger`, `lm_orders`, see `ledgerAndOrdersSql`); every later statement of the command reads
+ * those instead of joining the canonical tables on member ids again.
  */
 export function memberSummarySql(p: MemberSummaryParams): string[] {
   const E = ts(p.end);
@@ -58,29 +62,30 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
   const period = periodStartSql(p);
   return [
     `CREATE OR REPLACE TABLE lm_member_base AS
-     SELECT m.member_id, m.enrolled_at, m.tier, m.tier_since, m.previous_tier,
+     SELECT m.member_id, CAST(row_number() OVER (ORDER BY m.member_id) - 1 AS INTEGER) AS mi,
+            m.enrolled_at, m.tier, m.tier_since, m.previous_tier,
             COALESCE(NULLIF(trim(m.region), ''), '(none)') AS region,
             COALESCE(NULLIF(trim(m.channel), ''), '(none)') AS channel,
             ${COHORT_SQL} AS cohort,
             CASE WHEN NULLIF(trim(m.tier), '') IS NULL THEN 0 ELSE ${tierIndexSql('m.tier', p.tiers)} END AS tier_idx,
             ${period} AS period_start
-     FROM members m WHERE m.enrolled_at < ${E}`,
+     FROM members m WHERE m.enrolled_at < ${E} ORDER BY m.member_id`,
+    ...ledgerAndOrdersSql(),
     pendingSql(p),
     `CREATE OR REPLACE TABLE lm_days AS
-     SELECT o.customer_id AS member_id, CAST(o.ordered_at AS DATE) AS day, sum(o.amount) AS spend, count(*) AS orders
-     FROM orders o JOIN lm_member_base m ON m.member_id = o.customer_id
-     WHERE o.ordered_at < ${E} GROUP BY 1, 2`,
+     SELECT o.mi, CAST(o.ordered_at AS DATE) AS day, sum(o.amount) AS spend, count(*) AS orders
+     FROM lm_orders o WHERE o.mi IS NOT NULL AND o.ordered_at < ${E} GROUP BY 1, 2`,
     `CREATE OR REPLACE TABLE lm_purchases AS
-     SELECT member_id, count(*) AS days, min(day) AS first_day, max(day) AS last_day, sum(spend) AS spend_total,
+     SELECT mi, count(*) AS days, min(day) AS first_day, max(day) AS last_day, sum(spend) AS spend_total,
             arg_min(spend, day) AS first_spend,
             sum(CASE WHEN day < ${startDay} THEN 1 ELSE 0 END) AS days_cal,
             max(CASE WHEN day < ${startDay} THEN day END) AS last_day_cal,
             sum(CASE WHEN day >= ${startDay} THEN 1 ELSE 0 END) AS days_window,
             sum(CASE WHEN day >= ${endDay} - INTERVAL ${p.rfmDays} DAY THEN orders ELSE 0 END) AS rfm_orders,
             sum(CASE WHEN day >= ${endDay} - INTERVAL ${p.rfmDays} DAY THEN spend ELSE 0 END) AS rfm_spend
-     FROM lm_days GROUP BY member_id`,
+     FROM lm_days GROUP BY mi`,
     `CREATE OR REPLACE TABLE lm_member_orders AS
-     SELECT o.customer_id AS member_id,
+     SELECT o.mi,
             sum(CASE WHEN ${inW('o.ordered_at')} THEN 1 ELSE 0 END) AS orders_w,
             sum(CASE WHEN ${inW('o.ordered_at')} THEN o.amount ELSE 0 END) AS revenue_w,
             sum(CASE WHEN ${inW('o.ordered_at')} AND e.order_id IS NOT NULL THEN 1 ELSE 0 END) AS earning_orders_w,
@@ -90,14 +95,32 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
             sum(CASE WHEN ${inPW('o.ordered_at')} AND e.order_id IS NOT NULL THEN 1 ELSE 0 END) AS earning_orders_pw,
             sum(CASE WHEN ${inPW('o.ordered_at')} AND o.reward_id IS NOT NULL THEN 1 ELSE 0 END) AS rewards_used_pw,
             sum(CASE WHEN CAST(o.ordered_at AS DATE) >= m.period_start THEN o.amount ELSE 0 END) AS qualifying_spend
-     FROM orders o JOIN lm_member_base m ON m.member_id = o.customer_id
+     FROM lm_orders o JOIN lm_member_base m ON m.mi = o.mi
      -- earn rows come at or after their order: the two windows' orders need only the ledger from PS on
-     LEFT JOIN (SELECT DISTINCT order_id FROM ledger WHERE type IN ('earn', 'pending') AND order_id IS NOT NULL AND occurred_at >= ${PS} AND occurred_at < ${E}) e
+     LEFT JOIN (SELECT DISTINCT order_id FROM lm_ledger WHERE type IN ('earn', 'pending') AND order_id IS NOT NULL AND occurred_at >= ${PS} AND occurred_at < ${E}) e
        ON e.order_id = o.order_id
      WHERE o.ordered_at < ${E} AND COALESCE(o.is_member, m.enrolled_at <= o.ordered_at)
      GROUP BY 1`,
     ledgerSummarySql(p, inW, inPW),
     memberTableSql(p),
+  ];
+}
+
+/**
+ * The ledger and the orders, each read once: the columns the command uses, with the member number
+ * `mi` (NULL for ids that are no member enrolled before the end) and, for orders, the enrolment
+ * time of the customer when the customer is a member at all (`member_enrolled_at`).
+ */
+export function ledgerAndOrdersSql(): string[] {
+  return [
+    `CREATE OR REPLACE TABLE lm_ledger AS
+     SELECT b.mi, l.member_id, l.entry_id, l.occurred_at, l.type, l.points, l.order_id, l.reward_id, l.expires_at
+     FROM ledger l LEFT JOIN (SELECT member_id, mi FROM lm_member_base) b ON b.member_id = l.member_id`,
+    `CREATE OR REPLACE TABLE lm_orders AS
+     SELECT b.mi, o.order_id, o.customer_id, o.amount, o.ordered_at, o.is_member, o.reward_id,
+            m.enrolled_at AS member_enrolled_at
+     FROM orders o LEFT JOIN (SELECT member_id, enrolled_at FROM members) m ON m.member_id = o.customer_id
+     LEFT JOIN (SELECT member_id, mi FROM lm_member_base) b ON b.member_id = o.customer_id`,
   ];
 }
 
@@ -109,11 +132,11 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
 function pendingSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
   return `CREATE OR REPLACE TABLE lm_pending AS
-     SELECT l.member_id, l.occurred_at, abs(l.points) AS points, l.order_id
-     FROM ledger l JOIN lm_member_base m ON m.member_id = l.member_id
-     WHERE l.type = 'pending' AND l.occurred_at < ${E} AND (l.order_id IS NULL OR l.order_id NOT IN (
-       SELECT order_id FROM ledger WHERE type = 'earn' AND occurred_at < ${E}
-         AND order_id IN (SELECT order_id FROM ledger WHERE type = 'pending' AND order_id IS NOT NULL)))`;
+     SELECT l.mi, l.member_id, l.occurred_at, abs(l.points) AS points, l.order_id
+     FROM lm_ledger l
+     WHERE l.mi IS NOT NULL AND l.type = 'pending' AND l.occurred_at < ${E} AND (l.order_id IS NULL OR l.order_id NOT IN (
+       SELECT order_id FROM lm_ledger WHERE type = 'earn' AND occurred_at < ${E}
+         AND order_id IN (SELECT order_id FROM lm_ledger WHERE type = 'pending' AND order_id IS NOT NULL)))`;
 }
 
 /** Points per member: balances, flows in both windows, reward cost, pending and qualifying points. */
@@ -132,7 +155,7 @@ function ledgerSummarySql(
   const events = (w: (c: string) => string) =>
     `max(CASE WHEN l.type IN ('earn', 'redeem') AND ${w('l.occurred_at')} THEN 1 ELSE 0 END)`;
   return `CREATE OR REPLACE TABLE lm_member_points AS
-     SELECT l.member_id,
+     SELECT l.mi,
             sum(CASE WHEN l.type = 'earn' THEN ${pts} ELSE 0 END) AS earned,
             sum(CASE WHEN l.type = 'redeem' THEN ${pts} ELSE 0 END) AS redeemed,
             sum(CASE WHEN l.type = 'expire' THEN ${pts} ELSE 0 END) AS expired,
@@ -147,10 +170,10 @@ function ledgerSummarySql(
             sum(CASE WHEN l.type = 'redeem' AND ${inPW('l.occurred_at')} AND r.reward_id IS NOT NULL AND r.points > 0 THEN ${pts} ELSE 0 END) AS costed_points_pw,
             ${events(inW)} AS active_w, ${events(inPW)} AS active_pw,
             sum(CASE WHEN l.type = 'earn' AND CAST(l.occurred_at AS DATE) >= m.period_start THEN ${pts} ELSE 0 END) AS qualifying_points
-     FROM ledger l JOIN lm_member_base m ON m.member_id = l.member_id
+     FROM lm_ledger l JOIN lm_member_base m ON m.mi = l.mi
      LEFT JOIN rewards r ON r.reward_id = l.reward_id
      WHERE l.occurred_at < ${E} AND l.type <> 'pending'
-     GROUP BY l.member_id`;
+     GROUP BY l.mi`;
 }
 
 /** The member table: base, purchases, orders and points joined, with the model inputs in weeks. */
@@ -191,12 +214,11 @@ function memberTableSql(p: MemberSummaryParams): string {
             ${qualifying} AS qualifying,
             date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS days_left
      FROM lm_member_base b
-     LEFT JOIN lm_purchases pu ON pu.member_id = b.member_id
-     LEFT JOIN lm_member_orders o ON o.member_id = b.member_id
-     LEFT JOIN lm_member_points pt ON pt.member_id = b.member_id
-     LEFT JOIN (SELECT member_id, sum(points) AS pending,
+     LEFT JOIN lm_purchases pu ON pu.mi = b.mi
+     LEFT JOIN lm_member_orders o ON o.mi = b.mi
+     LEFT JOIN lm_member_points pt ON pt.mi = b.mi
+     LEFT JOIN (SELECT mi, sum(points) AS pending,
                        sum(CASE WHEN occurred_at >= ${ts(p.start)} THEN points ELSE 0 END) AS pending_w,
                        sum(CASE WHEN occurred_at >= ${ts(p.prevStart)} AND occurred_at < ${ts(p.start)} THEN points ELSE 0 END) AS pending_pw
-                FROM lm_pending GROUP BY member_id) pp ON pp.member_id = b.member_id
-     ORDER BY b.member_id`;
+                FROM lm_pending GROUP BY mi) pp ON pp.mi = b.mi`;
 }

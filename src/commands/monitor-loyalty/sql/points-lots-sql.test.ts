@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type Engine } from '../../../data/index.ts';
 import { ENTITIES } from '../../../data/entities/registry.ts';
+import { ledgerAndOrdersSql } from './member-summary-sql.ts';
 import { BALANCE_CHECK_SQL, memberExpirySql, pointsLotsSql, triangleSql } from './points-lots-sql.ts';
 
 let engine: Engine;
@@ -32,7 +33,10 @@ beforeAll(async () => {
       )
       .join(', ')}`,
   );
-  await engine.exec(`CREATE TABLE lm_member_base AS SELECT 'ann' AS member_id UNION ALL SELECT 'bob'`);
+  await engine.exec(
+    `CREATE TABLE lm_member_base AS SELECT 'ann' AS member_id, 0 AS mi UNION ALL SELECT 'bob', 1`,
+  );
+  await engine.exec(ledgerAndOrdersSql()[0]);
   await engine.exec(
     `CREATE TABLE lm_members AS SELECT 'ann' AS member_id, 20.0 AS balance, 0.0 AS pending UNION ALL SELECT 'bob', -5.0, 0.0`,
   );
@@ -44,7 +48,9 @@ afterAll(() => engine.close());
 describe('points lots, first in first out', () => {
   it('splits a redemption across the oldest lots', async () => {
     const pieces = await engine.query(
-      'SELECT member_id, lot_id, kind, pts FROM lm_fifo ORDER BY member_id, consumed_at, lot_id',
+      `SELECT b.member_id, l.entry_id AS lot_id, f.kind, f.pts
+       FROM lm_fifo f JOIN lm_lots l ON l.mi = f.mi AND l.lot_no = f.lot_no JOIN lm_member_base b ON b.mi = f.mi
+       ORDER BY b.member_id, f.consumed_at, l.entry_id`,
     );
     expect(pieces).toEqual([
       { member_id: 'ann', lot_id: 'e1', kind: 'redeem', pts: 100 },
@@ -55,7 +61,7 @@ describe('points lots, first in first out', () => {
   });
 
   it('leaves 20 points of ann expiring on 2026-03-20, and counts bob’s 5 unmatched', async () => {
-    const [ann] = await engine.query(`SELECT * FROM lm_member_expiry WHERE member_id = 'ann'`);
+    const [ann] = await engine.query(`SELECT * FROM lm_member_expiry WHERE mi = 0`);
     expect(ann).toMatchObject({
       expiring_points: 20,
       days_to_expiry: 19,

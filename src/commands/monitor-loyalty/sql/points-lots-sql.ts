@@ -17,31 +17,30 @@ export function pointsLotsSql(opts: { end: string; expireMonths: number }): stri
     opts.expireMonths > 0
       ? `COALESCE(expires_at, occurred_at + to_months(${opts.expireMonths}))`
       : 'expires_at';
-  const cumulative = `sum(points) OVER (PARTITION BY member_id ORDER BY occurred_at, entry_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+  const order = 'PARTITION BY mi ORDER BY occurred_at, entry_id';
+  const cumulative = `sum(points) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
   return [
     `CREATE OR REPLACE TABLE lm_lots AS
-     SELECT member_id, entry_id, occurred_at AS issued_at, ${expiry} AS expires_at, order_id, points,
-            ${cumulative} AS lot_end
-     FROM (SELECT member_id, entry_id, occurred_at, expires_at,
+     SELECT mi, CAST(row_number() OVER (${order}) AS INTEGER) AS lot_no, entry_id, occurred_at AS issued_at,
+            ${expiry} AS expires_at, order_id, points, ${cumulative} AS lot_end
+     FROM (SELECT mi, entry_id, occurred_at, expires_at,
                   CASE WHEN type = 'earn' THEN order_id END AS order_id,
                   CASE WHEN type = 'earn' THEN abs(points) ELSE points END AS points
-           FROM ledger WHERE occurred_at < ${E} AND (type = 'earn' OR (type = 'adjust' AND points > 0))
-             AND member_id IN (SELECT member_id FROM lm_member_base))`,
+           FROM lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${E} AND (type = 'earn' OR (type = 'adjust' AND points > 0)))`,
     `CREATE OR REPLACE TABLE lm_cons AS
-     SELECT member_id, occurred_at, kind, points, ${cumulative} AS c_end
-     FROM (SELECT member_id, entry_id, occurred_at, abs(points) AS points,
+     SELECT mi, occurred_at, kind, points, ${cumulative} AS c_end
+     FROM (SELECT mi, entry_id, occurred_at, abs(points) AS points,
                   CASE WHEN type = 'adjust' THEN 'adjust' ELSE type END AS kind
-           FROM ledger WHERE occurred_at < ${E} AND (type IN ('redeem', 'expire') OR (type = 'adjust' AND points < 0))
-             AND member_id IN (SELECT member_id FROM lm_member_base))`,
+           FROM lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${E} AND (type IN ('redeem', 'expire') OR (type = 'adjust' AND points < 0)))`,
     `CREATE OR REPLACE TABLE lm_fifo AS
-     SELECT l.member_id, l.entry_id AS lot_id, l.issued_at, c.occurred_at AS consumed_at, c.kind,
+     SELECT l.mi, l.lot_no, l.issued_at, c.occurred_at AS consumed_at, c.kind,
             least(l.lot_end, c.c_end) - greatest(l.lot_end - l.points, c.c_end - c.points) AS pts
      FROM lm_lots l JOIN lm_cons c
-       ON c.member_id = l.member_id AND c.c_end - c.points < l.lot_end AND c.c_end > l.lot_end - l.points`,
+       ON c.mi = l.mi AND c.c_end - c.points < l.lot_end AND c.c_end > l.lot_end - l.points`,
     `CREATE OR REPLACE TABLE lm_lot_left AS
-     SELECT l.member_id, l.issued_at, l.expires_at, l.points - COALESCE(f.used, 0) AS remaining
-     FROM lm_lots l LEFT JOIN (SELECT member_id, lot_id, sum(pts) AS used FROM lm_fifo GROUP BY 1, 2) f
-       ON f.member_id = l.member_id AND f.lot_id = l.entry_id`,
+     SELECT l.mi, l.issued_at, l.expires_at, l.points - COALESCE(f.used, 0) AS remaining
+     FROM lm_lots l LEFT JOIN (SELECT mi, lot_no, sum(pts) AS used FROM lm_fifo GROUP BY 1, 2) f
+       ON f.mi = l.mi AND f.lot_no = l.lot_no`,
   ];
 }
 
@@ -69,7 +68,7 @@ export function cohortIssuanceSql(start: string): string {
            FROM lm_lots GROUP BY 1) i
      LEFT JOIN (SELECT c.cohort, sum(o.amount) AS linked_revenue
                 FROM (SELECT DISTINCT order_id, ${cohortOf('issued_at')} AS cohort FROM lm_lots WHERE order_id IS NOT NULL) c
-                JOIN orders o ON o.order_id = c.order_id GROUP BY 1) r ON r.cohort = i.cohort
+                JOIN lm_orders o ON o.order_id = c.order_id GROUP BY 1) r ON r.cohort = i.cohort
      ORDER BY 1`;
 }
 
@@ -77,12 +76,12 @@ export function cohortIssuanceSql(start: string): string {
 export function memberExpirySql(end: string, horizonDays: number): string {
   const E = ts(end);
   return `CREATE OR REPLACE TABLE lm_member_expiry AS
-     SELECT member_id,
+     SELECT mi,
             sum(CASE WHEN expires_at >= ${E} AND expires_at < ${E} + INTERVAL ${horizonDays} DAY THEN remaining ELSE 0 END) AS expiring_points,
             min(CASE WHEN expires_at >= ${E} THEN date_diff('day', ${E}, expires_at) END) AS days_to_expiry,
             sum(remaining) AS fifo_balance,
             sum(CASE WHEN expires_at < ${E} THEN remaining ELSE 0 END) AS overdue_points
-     FROM lm_lot_left WHERE remaining > 1e-9 GROUP BY member_id`;
+     FROM lm_lot_left WHERE remaining > 1e-9 GROUP BY mi`;
 }
 
 /** Totals the merge gate reconciles: ledger balance, FIFO balance and unmatched consumption. */
