@@ -427,8 +427,9 @@ export function trackSourceDemo(opts: DemoOptions): DemoFiles {
   }
   // Campaign-tagged opportunities with no campaign touch at all: the unattributed share
   let taggedWithout = 0;
+  const engagedSet = new Set(engaged);
   for (const a of accounts) {
-    if (engaged.includes(a) || !rng.chance(0.012)) continue;
+    if (engagedSet.has(a) || !rng.chance(0.012)) continue;
     opps.push({
       id: `OPP-${oppSeq++}`,
       account: a,
@@ -456,15 +457,17 @@ export function trackSourceDemo(opts: DemoOptions): DemoFiles {
   // Deal registrations (partner-sourced), a few after creation (which must not count as sourced)
   const registrations: { partner: string; email: string; at: number; opp: Opp }[] = [];
   const regBefore: Record<string, number> = { nimbus: 0, quantia: 0 };
+  const registered = new Set<Opp>();
   let regAfter = 0;
   for (const o of opps) {
     for (const p of ['nimbus', 'quantia']) {
       if (!o.partners.has(p) || !rng.chance(p === 'nimbus' ? 0.25 : 0.15)) continue;
-      if (registrations.some((r) => r.opp === o)) continue;
+      if (registered.has(o)) continue;
       const after = rng.chance(0.1);
       const at = after ? o.created + rng.int(1, 4) * DAY : o.created - rng.int(1, 5) * DAY;
       if (at > asOf) continue;
       registrations.push({ partner: p, email: rng.pick(o.account.people), at, opp: o });
+      registered.add(o);
       if (after) regAfter++;
       else regBefore[p]++;
     }

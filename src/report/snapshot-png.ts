@@ -99,10 +99,11 @@ export async function snapshotPngs(
     height: shots[0]?.height ?? options.height ?? 800,
   };
   const early = takePrelaunched(executablePath, scale);
+  let reused: Launched | undefined;
   let launched: Launched | undefined;
   try {
     // a Chromium started by prelaunchChromium when there is one (it failed: launch one now)
-    const reused = await early?.catch(() => undefined);
+    reused = await early?.launched.catch(() => undefined);
     launched = reused ?? (await launch(executablePath, scale, first, timeout));
     const context = launched.context;
     // the pre-launched page has its own size: lay the page out as for the first shot
@@ -131,7 +132,9 @@ export async function snapshotPngs(
       cause,
     });
   } finally {
-    await launched?.close();
+    // a pre-launched Chromium closes while the caller goes on (its release waits for that)
+    if (early && reused) early.closing = reused.close();
+    else await launched?.close();
   }
 }
 
@@ -197,13 +200,20 @@ function takePrelaunchedThread(executablePath: string, scale: number): SnapshotT
 }
 
 /** The Chromium started ahead of the first snapshot in this thread, until a snapshot takes it. */
-let prelaunched: { executablePath: string; scale: number; launched: Promise<Launched> } | undefined;
+interface Prelaunched {
+  executablePath: string;
+  scale: number;
+  launched: Promise<Launched>;
+  /** Set by the snapshot that took it: Chromium closing after the pictures were written. */
+  closing?: Promise<void>;
+}
+let prelaunched: Prelaunched | undefined;
 
-function takePrelaunched(executablePath: string, scale: number): Promise<Launched> | undefined {
+function takePrelaunched(executablePath: string, scale: number): Prelaunched | undefined {
   const p = prelaunched;
   if (!p || p.executablePath !== executablePath || p.scale !== scale) return undefined;
   prelaunched = undefined;
-  return p.launched;
+  return p;
 }
 
 /**
@@ -232,9 +242,8 @@ export function prelaunchChromium(options: SnapshotOptions = {}): () => Promise<
     void prelaunchedThread?.thread.close();
     prelaunchedThread = entry;
     return async () => {
-      if (prelaunchedThread !== entry) return;
-      prelaunchedThread = undefined;
-      await thread.close();
+      if (prelaunchedThread === entry) prelaunchedThread = undefined;
+      await thread.close(); // or, when a snapshot took it, wait until Chromium is closed
     };
   }
   const launched = launch(
@@ -244,7 +253,7 @@ export function prelaunchChromium(options: SnapshotOptions = {}): () => Promise<
     options.timeoutMs ?? 60_000,
   );
   launched.catch(() => undefined);
-  const entry = { executablePath, scale, launched };
+  const entry: Prelaunched = { executablePath, scale, launched };
   if (prelaunched)
     void prelaunched.launched.then(
       (l) => l.close(),
@@ -252,7 +261,7 @@ export function prelaunchChromium(options: SnapshotOptions = {}): () => Promise<
     );
   prelaunched = entry;
   return async () => {
-    if (prelaunched !== entry) return;
+    if (prelaunched !== entry) return entry.closing; // a snapshot took it: wait until it is closed
     prelaunched = undefined;
     await launched.then(
       (l) => l.close(),

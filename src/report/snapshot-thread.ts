@@ -6,9 +6,15 @@ import type { Shot, SnapshotOptions } from './snapshot-png.ts';
 export type SnapshotRequest =
   { type: 'shoot'; html: string; shots: Shot[]; options: SnapshotOptions } | { type: 'close' };
 
-/** The snapshot thread's answer, once Chromium is closed: the error of the snapshot, if any. */
+/** The snapshot thread's answer once the pictures are written: the error of the snapshot, if any. */
 export interface SnapshotReply {
+  type: 'shot';
   error?: { code?: ErrorCode; message: string; where?: string; hint?: string };
+}
+
+/** The snapshot thread's last message: Chromium is closed and its profile removed. */
+export interface SnapshotClosed {
+  type: 'closed';
 }
 
 /** The worker: compiled JavaScript next to this module, or the .ts module through tsx's loader. */
@@ -27,41 +33,50 @@ function startWorker(options: SnapshotOptions): Worker {
 export class SnapshotThread {
   private readonly worker: Worker;
   private readonly reply: Promise<SnapshotReply>;
+  /** Resolves once Chromium is closed (or the thread failed) and the thread has ended. */
+  private readonly finished: Promise<void>;
   private asked = false;
 
   constructor(options: SnapshotOptions) {
     const worker = startWorker(options);
     this.worker = worker;
+    let closed!: () => void;
+    const whenClosed = new Promise<void>((resolve) => (closed = resolve));
     this.reply = new Promise<SnapshotReply>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the snapshot thread stopped (exit code ${code})`)));
+      worker.on('message', (m: SnapshotReply | SnapshotClosed) =>
+        m.type === 'closed' ? closed() : resolve(m),
+      );
+      const failed = (e: Error) => {
+        reject(e);
+        closed();
+      };
+      worker.once('error', failed);
+      worker.once('exit', (code) => failed(new Error(`the snapshot thread stopped (exit code ${code})`)));
     });
     this.reply.catch(() => undefined);
+    this.finished = whenClosed.then(() => worker.terminate()).then(() => undefined);
   }
 
   /**
-   * Takes the pictures in the thread. Rejects when the thread itself failed (then the caller can take
+   * Takes the pictures in the thread and resolves once they are written (Chromium then closes
+   * there: `close` waits for that). Rejects when the thread itself failed (then the caller can take
    * them here); a failed snapshot resolves with its error.
    */
   async shoot(html: string, shots: readonly Shot[], options: SnapshotOptions): Promise<SnapshotReply> {
-    return this.ask({ type: 'shoot', html, shots: [...shots], options });
+    this.ask({ type: 'shoot', html, shots: [...shots], options });
+    return this.reply;
   }
 
-  /** Closes Chromium (when no snapshot took it) and ends the thread. */
+  /** Closes Chromium (when no snapshot took it), or waits until it is closed; ends the thread. */
   async close(): Promise<void> {
-    if (this.asked) return;
-    await this.ask({ type: 'close' }).catch(() => undefined);
+    this.ask({ type: 'close' });
+    await this.finished;
   }
 
-  private async ask(request: SnapshotRequest): Promise<SnapshotReply> {
+  private ask(request: SnapshotRequest): void {
+    if (this.asked) return;
     this.asked = true;
     this.worker.postMessage(request);
-    try {
-      return await this.reply;
-    } finally {
-      await this.worker.terminate();
-    }
   }
 }
 
