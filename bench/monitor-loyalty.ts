@@ -105,6 +105,8 @@ thresholds: { max_reject_rate: 0.01 }
 loyalty: { program: bench, value_per_point: 0.01, points_expire_months: 12 }
 # the benchmark measures the command, not a Chromium screenshot of its dashboard
 output: { snapshot: never }
+# the 4 GiB budget: DuckDB spills what does not fit (the Node heap and DuckDB's own overhead come on top)
+engine: { memory_limit: 3GB }
 `;
 
 /** Child mode: one run of the command in `dir`, timed, with the stage durations from its plan. */

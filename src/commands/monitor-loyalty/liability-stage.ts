@@ -99,6 +99,8 @@ async function pointsTables(run: Run) {
     pts_before_valuation: n(r.pts_before_valuation),
   }));
   const [b] = await engine.query<Record<string, unknown>>(BALANCE_CHECK_SQL);
+  // the lots and their pieces live on in lm_member_expiry and the totals read above
+  for (const t of ['lm_lots', 'lm_cons', 'lm_fifo', 'lm_lot_left']) await engine.exec(`DROP TABLE ${t}`);
   return { issuance, triangle, balances: b };
 }
 

@@ -84,6 +84,7 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
             sum(CASE WHEN day >= ${endDay} - INTERVAL ${p.rfmDays} DAY THEN orders ELSE 0 END) AS rfm_orders,
             sum(CASE WHEN day >= ${endDay} - INTERVAL ${p.rfmDays} DAY THEN spend ELSE 0 END) AS rfm_spend
      FROM lm_days GROUP BY mi`,
+    'DROP TABLE lm_days',
     `CREATE OR REPLACE TABLE lm_member_orders AS
      SELECT o.mi,
             sum(CASE WHEN ${inW('o.ordered_at')} THEN 1 ELSE 0 END) AS orders_w,
@@ -103,6 +104,8 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
      GROUP BY 1`,
     ledgerSummarySql(p, inW, inPW),
     memberTableSql(p),
+    // the parts live on in lm_members only (memory: a million members each)
+    ...['lm_purchases', 'lm_member_orders', 'lm_member_points'].map((t) => `DROP TABLE ${t}`),
   ];
 }
 
