@@ -39,3 +39,14 @@ writeFileSync(
   path.join(dist, 'workspace/gtm-schema-validate.cjs'),
   standaloneCode(ajv, ajv.compile(readJson('gtm.schema.json'))),
 );
+
+// The plan record validator, likewise (src/orchestrator/validate-plan-record.ts, PLAN_SCHEMA_OPTIONS):
+// every run reads the previous plan of its scope before its first stage.
+const planAjv = new Ajv({ allErrors: true, strict: true, code: { source: true } });
+writeFileSync(
+  path.join(dist, 'orchestrator/plan-schema-validate.cjs'),
+  standaloneCode(
+    planAjv,
+    planAjv.compile(JSON.parse(readFileSync(path.join(root, 'src/orchestrator/plan.schema.json'), 'utf8'))),
+  ),
+);

@@ -1,4 +1,8 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type * as AjvModule from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { GtmError } from '../errors/index.ts';
 import type { PlanRecord } from './plan-record.ts';
 import planSchema from './plan.schema.json' with { type: 'json' };
@@ -8,12 +12,25 @@ export { planSchema };
 
 let compiled: ValidateFunction | undefined;
 
+/** Options of the plan validator; scripts/build.mjs compiles the same into dist ahead of time. */
+export const PLAN_SCHEMA_OPTIONS = { allErrors: true, strict: true } as const;
+
+function planValidator(): ValidateFunction {
+  if (compiled) return compiled;
+  const require = createRequire(import.meta.url);
+  // The compiled package carries the validator as code: compiling the schema takes about 0.2 s,
+  // which every run would pay before its first stage (it reads the previous plan of its scope).
+  const prebuilt = fileURLToPath(new URL('./plan-schema-validate.cjs', import.meta.url));
+  if (existsSync(prebuilt)) return (compiled = require(prebuilt) as ValidateFunction);
+  const { Ajv } = require('ajv') as typeof AjvModule;
+  return (compiled = new Ajv(PLAN_SCHEMA_OPTIONS).compile(planSchema));
+}
+
 /** Schema problems of a parsed plan, as `/json/pointer: message` lines; empty when it is valid. */
 export function planRecordProblems(value: unknown): string[] {
-  // Compiled lazily: most CLI invocations never read a plan back.
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(planSchema);
-  if (compiled(value)) return [];
-  return (compiled.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
+  const validate = planValidator();
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
 }
 
 /**

@@ -6,11 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { makeDemoWorkspace } from '../../helpers/demo-workspace.ts';
 import { SCHEMA_OPTIONS, SCHEMA_PATH, schemaParts } from '../../../src/workspace/load-workspace.ts';
+import { PLAN_SCHEMA_OPTIONS, planSchema } from '../../../src/orchestrator/validate-plan-record.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const prebuiltPath = path.join(root, 'dist/workspace/gtm-schema-validate.cjs');
@@ -45,5 +46,36 @@ describe.runIf(existsSync(prebuiltPath))('the prebuilt gtm.yaml validator', () =
     ];
     for (const config of cases) expect(judge(prebuilt, config)).toEqual(judge(fresh, config));
     expect(judge(prebuilt, demo).ok).toBe(true);
+  });
+});
+
+const prebuiltPlanPath = path.join(root, 'dist/orchestrator/plan-schema-validate.cjs');
+
+describe.runIf(existsSync(prebuiltPlanPath))('the prebuilt plan record validator', () => {
+  it('agrees with plan.schema.json compiled at run time, on a real plan and on broken ones', async () => {
+    const prebuilt = createRequire(import.meta.url)(prebuiltPlanPath) as ValidateFunction;
+    const fresh: ValidateFunction = new Ajv(PLAN_SCHEMA_OPTIONS).compile(planSchema);
+    const { runPlan } = await import('../../../src/orchestrator/index.ts');
+    const { spec, stage, tempPlanDir, readValidPlans } =
+      await import('../../../src/orchestrator/fixtures/plan-fixtures.ts');
+    const { dir, cleanup } = await tempPlanDir();
+    try {
+      await runPlan(spec([stage('a'), stage('b', ['a'])]), { planDir: dir });
+      const [plan] = await readValidPlans(dir);
+      const real = plan as unknown as Record<string, unknown>;
+      const cases: unknown[] = [
+        real,
+        { ...real, status: 'sideways' },
+        { ...real, stages: 'none' },
+        { ...real, extra_key: true },
+        {},
+        [],
+      ];
+      const judge = (v: ValidateFunction, x: unknown) => ({ ok: v(x), errors: v.errors ?? null });
+      for (const x of cases) expect(judge(prebuilt, x)).toEqual(judge(fresh, x));
+      expect(judge(prebuilt, plan).ok).toBe(true);
+    } finally {
+      await cleanup();
+    }
   });
 });
