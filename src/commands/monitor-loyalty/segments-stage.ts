@@ -155,6 +155,16 @@ export async function computeSegments(
   const ones = new Float64Array(n).fill(1);
   const names: Record<LoyaltyDimension, readonly string[]> = { tier: m.tiers.names, ...m.values };
   const segments: SegmentLine[] = [];
+  // one weight column per dimension value (1 = in the group), shared by the five segments
+  const weights = new Map<LoyaltyDimension, Float64Array[]>();
+  const groupWeights = (d: LoyaltyDimension) => {
+    if (!weights.has(d))
+      weights.set(
+        d,
+        names[d].map((_, code) => mapped(Float64Array, mo.cols[d], (c) => (c === code ? 1 : 0))),
+      );
+    return weights.get(d)!;
+  };
   const flags: { segment: SegmentName; rows: Uint8Array }[] = [];
   for (const [segment, fn] of Object.entries(fns) as [SegmentName, (typeof fns)[SegmentName]][]) {
     if (typeof fn === 'string') {
@@ -175,7 +185,7 @@ export async function computeSegments(
     const by_dimension: SegmentLine['by_dimension'] = {};
     for (const d of run.inputs.inputs.dimensions)
       by_dimension[d] = names[d].map((key, code) => {
-        const s = fn(mapped(Float64Array, mo.cols[d], (c) => (c === code ? 1 : 0)));
+        const s = fn(groupWeights(d)[code]);
         return { key, size: s.size, value_at_stake: s.valueAtStake };
       });
     segments.push({
