@@ -1,5 +1,6 @@
 import type { DefineEventsResult } from './result.ts';
 import { textTable } from '../../report/index.ts';
+import { complianceBlockers } from './plan.ts';
 
 /** What an export lost, in a few words for the terminal. */
 function lost(losses: DefineEventsResult['exports'][number]['losses']): string {
@@ -19,7 +20,7 @@ export function formatDefineEvents(r: DefineEventsResult): string {
       r.requirements.kpis.map((k) => [k.name, k.events.join(', '), k.measurable ? 'yes' : 'no']),
     ),
     '',
-    `Governance: ${r.governance.lint.errors} compliance blockers, ${r.governance.lint.warnings} warnings (regulations: ${r.governance.lint.regulations.join(', ') || 'none'}).`,
+    governanceLine(r),
   ];
   for (const f of r.governance.lint.findings.filter((x) => x.severity === 'error').slice(0, 5))
     out.push(`  error ${f.rule}: ${f.message}`);
@@ -64,4 +65,18 @@ export function formatDefineEvents(r: DefineEventsResult): string {
     `Plan:    ${r.plan_path}`,
   );
   return out.join('\n');
+}
+
+/** The compliance blockers as the alert counts them: lint errors plus consent and PII findings in payloads. */
+function governanceLine(r: DefineEventsResult): string {
+  const lint = r.governance.lint;
+  const v = r.qa.validation;
+  const consent = v ? v.violationsByType.consent_violation : 0;
+  const pii = v ? v.violationsByType.pii_detected : 0;
+  const regulations = lint.regulations.join(', ') || 'none';
+  return (
+    `Governance: ${complianceBlockers(lint, v)} compliance blockers (${lint.errors} lint errors` +
+    (v ? `, ${consent} consent violations and ${pii} unflagged PII in captured payloads` : '') +
+    `), ${lint.warnings} lint warnings (regulations: ${regulations}).`
+  );
 }

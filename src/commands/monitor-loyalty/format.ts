@@ -39,7 +39,7 @@ export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' 
       (l.change_rate !== null
         ? `; ${l.change_rate >= 0 ? '+' : ''}${fmtPct(l.change_rate)} since the previous run`
         : '; no previous run') +
-      `. Breakage (chain ladder) ${fmtPct(l.expected_breakage_rate)}; revenue released in the window ${fmtMoney(l.revenue_released)}.`,
+      `. Breakage (${l.method === 'bornhuetter-ferguson' ? 'Bornhuetter–Ferguson' : 'chain ladder'}) ${fmtPct(l.expected_breakage_rate)}; revenue released in the window ${fmtMoney(l.revenue_released)}.`,
     '',
     'Segments to act on:',
     textTable(
