@@ -114,7 +114,14 @@ export interface WorkspaceConfig {
     max_reject_rate: number;
     [name: string]: number;
   };
-  attribution: { model: string; half_life_days: number; bootstrap: number; seed: number };
+  attribution: {
+    model: string;
+    half_life_days: number;
+    bootstrap: number;
+    seed: number;
+    /** Weights of the `custom` model (first, middle, last touch); none by default. */
+    custom_weights?: { first: number; middle?: number; last: number };
+  };
   events: {
     payloads?: string;
     plan?: string;

@@ -41,9 +41,9 @@ function modelRunner(prep: PreparedPaths, model: ModelName, options: ModelOption
   if (isRuleModel(model)) {
     const params = resolveRuleParams(options);
     if (model === 'custom' && params.custom === null) {
-      throw new AttributionInputError('the custom model needs customWeights', {
+      throw new AttributionInputError('the custom model needs its weights (first, middle, last touch)', {
         option: 'customWeights',
-        hint: 'give first/middle/last weights (e.g. 0.5/0/0.5) or a list of per-touch weights',
+        hint: 'e.g. --custom-weights 0.4,0.2,0.4 (library: customWeights { first, middle, last } or per-touch weights)',
       });
     }
     // Shares of a rule model do not depend on the weights: build them once, when a second run

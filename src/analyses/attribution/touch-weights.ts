@@ -176,9 +176,9 @@ export function fillRuleWeights(
       return fillPositional(len, out, p.inverseJ);
     case 'custom': {
       if (p.custom === null) {
-        throw new AttributionInputError('the custom model needs customWeights', {
+        throw new AttributionInputError('the custom model needs its weights (first, middle, last touch)', {
           option: 'customWeights',
-          hint: 'give first/middle/last weights or a list of per-touch weights',
+          hint: 'e.g. --custom-weights 0.4,0.2,0.4 (library: customWeights { first, middle, last } or per-touch weights)',
         });
       }
       if (!(p.custom instanceof Float64Array)) return fillPositional(len, out, p.custom);

@@ -184,6 +184,17 @@ export const attributeCommand: CliCommand = {
       description: 'direct handling: drop unless only channel, or drop a last direct unless only channel',
     },
     {
+      name: 'custom_weights',
+      type: 'string',
+      placeholder: 'FIRST,MIDDLE,LAST',
+      example: '0.4,0.2,0.4',
+      description: 'weights of the custom model: first touch, touches between, last touch (normalized)',
+      check: (text: string) =>
+        /^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/.test(text)
+          ? undefined
+          : `expects three numbers ≥ 0 (first, middle, last), got "${text}"`,
+    },
+    {
       name: 'markov_order',
       type: 'integer',
       placeholder: 'K',
@@ -231,6 +242,7 @@ export const attributeCommand: CliCommand = {
       excludeChannels: f.exclude as string[] | undefined,
       direct: f.direct as 'keep' | undefined,
       markovOrder: f.markov_order as number | undefined,
+      customWeights: customWeightsOf(f.custom_weights as string | undefined),
     };
     if (f.touchpoints !== undefined) {
       const result = await runAttributeTouchpoints({
@@ -263,8 +275,18 @@ export const attributeCommand: CliCommand = {
       excludeChannels: f.exclude as string[] | undefined,
       direct: f.direct as 'keep' | undefined,
       markovOrder: f.markov_order as number | undefined,
+      customWeights: customWeightsOf(f.custom_weights as string | undefined),
     });
     ctx.out.result(result, () => formatAttributeTable(result));
     return 0;
   },
 };
+
+/** `--custom-weights 0.4,0.2,0.4` → the custom model's position weights. */
+function customWeightsOf(
+  text: string | undefined,
+): { first: number; middle: number; last: number } | undefined {
+  if (text === undefined) return undefined;
+  const [first, middle, last] = text.split(',').map(Number);
+  return { first, middle, last };
+}

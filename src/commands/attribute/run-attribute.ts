@@ -261,6 +261,7 @@ function toGtmError(err: unknown, file: string, lines: ArrayLike<number>): unkno
 const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   bootstrap: '--bootstrap',
   direct: '--direct',
+  customWeights: '--custom-weights',
   markovOrder: '--markov-order',
   perPath: '--per-path',
   lookbackSteps: '--lookback-steps',

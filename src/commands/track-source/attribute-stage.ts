@@ -136,7 +136,7 @@ export async function attributeCampaign(
   if (model !== 'compare') return output;
   output.comparison = {};
   for (const m of MODEL_NAMES) {
-    if (m === 'custom') continue;
+    if (m === 'custom' && !ws.attribution.custom_weights) continue;
     progress(`comparing: ${m}`);
     const r = attributeJourneys(journeys, nullPaths, m, dimensions, ws, { bootstrap: 0, revenue: false });
     output.comparison[m] = Object.fromEntries(
@@ -257,6 +257,7 @@ export function attributeJourneys(
     directChannels: [ws.channels.direct],
     bootstrap: opts.bootstrap ?? (DATA_DRIVEN.has(model) ? ws.attribution.bootstrap : 0),
     seed: ws.attribution.seed,
+    customWeights: ws.attribution.custom_weights,
   };
   const byDimension: AttributionOutput['byDimension'] = {};
   let markov: AttributionResult['markov'];

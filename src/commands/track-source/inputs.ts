@@ -43,7 +43,7 @@ export const TRACK_SOURCE_FLAGS = defineFlags({
     type: 'string',
     placeholder: 'MODEL',
     description:
-      'first-touch, last-touch, multi-touch/linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, markov, shapley, fractribution, or compare (default attribution.model in gtm.yaml)',
+      'first-touch, last-touch, last-non-direct, multi-touch/linear, time-decay, position-based, w-shaped, full-path, j-shaped, inverse-j, custom (weights in attribution.custom_weights), markov, shapley, fractribution, or compare (default attribution.model in gtm.yaml)',
     example: 'markov',
   },
   alert_threshold: {
@@ -112,8 +112,9 @@ export function findCampaign(ws: WorkspaceConfig, wanted: string): CampaignConfi
 }
 
 function modelOf(flags: FlagValuesOf<typeof TRACK_SOURCE_FLAGS>, ws: WorkspaceConfig): ModelName | 'compare' {
+  let model: ModelName | 'compare';
   try {
-    return resolveModelName(flags.attribution_model ?? ws.attribution.model);
+    model = resolveModelName(flags.attribution_model ?? ws.attribution.model);
   } catch (e) {
     throw usageError(
       (e as Error).message,
@@ -121,6 +122,13 @@ function modelOf(flags: FlagValuesOf<typeof TRACK_SOURCE_FLAGS>, ws: WorkspaceCo
       'e.g. --attribution-model markov, or compare',
     );
   }
+  if (model === 'custom' && !ws.attribution.custom_weights)
+    throw usageError(
+      'the custom model needs its weights',
+      flags.attribution_model ? '--attribution-model' : 'attribution.model',
+      'set attribution.custom_weights in gtm.yaml, e.g. custom_weights: { first: 0.4, middle: 0.2, last: 0.4 }',
+    );
+  return model;
 }
 
 function scopeOf(
