@@ -517,6 +517,20 @@ describe('gtm doctor', () => {
     expect(report.checks.find((c) => c.source === 'crm_opportunities')!.message).toContain('no rate for CHF');
   });
 
+  it('fails a source whose rejected rows exceed thresholds.max_reject_rate, as a run would', async () => {
+    const yaml = (await demo.read('gtm.yaml')).replace('max_reject_rate: 0.005', 'max_reject_rate: 0');
+    await writeFile(path.join(demo.dir, 'strict.yaml'), yaml);
+    const r = await gtm(['doctor', '--config', 'strict.yaml', '--json']);
+    expect(r.code).toBe(4);
+    const report = r.json<{ ok: boolean; checks: { source: string; status: string; message: string }[] }>();
+    expect(report.ok).toBe(false);
+    const opp = report.checks.find((c) => c.source === 'crm_opportunities')!;
+    expect(opp.status).toBe('error');
+    expect(opp.message).toMatch(
+      /^\d+ of \d+ row\(s\) would be rejected \([\d.]+%, above thresholds\.max_reject_rate 0\.00%: a run would stop with exit 5\); first at data\/crm\/opportunities\.csv:\d+: /,
+    );
+  });
+
   it('fails on a broken mapping, naming the source, the file and the column', async () => {
     const yaml = (await demo.read('gtm.yaml')).replace(
       'touch_type: Activity, occurred_at: Timestamp',

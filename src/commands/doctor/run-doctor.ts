@@ -73,13 +73,7 @@ export async function runDoctor(
     if (checks.every((c) => c.status !== 'error')) {
       const specs = [...new Set(ws.sources.map((x) => x.entity))].map((e) => entitySpec(e) as EntitySpec);
       const norm = await normalizeEntities(engine, specs, bound, normalizeSettingsOf(ws), ws.baseDir);
-      for (const c of checks) {
-        c.rejects = topReasons(norm.rejects.filter((x) => x.source === c.source).map((x) => x.reason));
-        if (c.rejects.length && c.status === 'ok') {
-          c.status = 'warn';
-          c.message = `${c.rejects.reduce((s, r) => s + r.rows, 0)} row(s) would be rejected: ${c.rejects[0].reason}`;
-        }
-      }
+      for (const c of checks) judgeRejects(c, norm, ws.thresholds.max_reject_rate);
     }
   } finally {
     await engine.close();
@@ -96,4 +90,31 @@ export async function runDoctor(
     if (!ws.roster.roles[role])
       notes.push(`roster has no role ${role}: actions and escalations for it will be unassigned`);
   return { config: ws.configPath, ok: checks.every((c) => c.status !== 'error'), checks, notes };
+}
+
+/**
+ * A source's rejected rows against `thresholds.max_reject_rate`, as a run judges them: over the
+ * limit is an error (the run would exit 5), under it a warning; both name the first row.
+ */
+function judgeRejects(
+  c: DoctorCheck,
+  norm: Awaited<ReturnType<typeof normalizeEntities>>,
+  limit: number,
+): void {
+  const mine = norm.rejects.filter((x) => x.source === c.source);
+  c.rejects = topReasons(mine.map((x) => x.reason));
+  if (!mine.length || c.status === 'error') return;
+  const acc = norm.accounting.find((a) => a.source === c.source);
+  const rowsIn = acc?.rows_in ?? c.rows ?? mine.length;
+  const rate = rowsIn > 0 ? mine.length / rowsIn : 1;
+  const first = mine[0];
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const over = rate > limit;
+  c.status = over ? 'error' : 'warn';
+  c.message =
+    `${mine.length} of ${rowsIn} row(s) would be rejected (${pct(rate)}` +
+    (over
+      ? `, above thresholds.max_reject_rate ${pct(limit)}: a run would stop with exit 5`
+      : `, limit ${pct(limit)}`) +
+    `); first at ${first.file}:${first.row}: ${first.reason}`;
 }
