@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand, CliContext, ParsedArgs } from '../command.ts';
 import { parseArgs, tokenize } from '../parse-args.ts';
@@ -22,21 +23,36 @@ function latestReport(dir: string, command: string): string | null {
   return runs.length ? path.join(root, runs[runs.length - 1]) : null;
 }
 
+/** How the user runs gtm from the demo folder: `gtm` when installed, `npx gtm` inside the clone, else the bin's path. */
+function gtmInvocation(dir: string): { run: string; installed: boolean } {
+  const bin = fileURLToPath(new URL('../../../bin/gtm.js', import.meta.url));
+  const pkgRoot = path.dirname(path.dirname(bin));
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((d) => d && existsSync(path.join(d, process.platform === 'win32' ? 'gtm.cmd' : 'gtm')));
+  if (onPath) return { run: 'gtm', installed: true };
+  const inside = !path.relative(pkgRoot, path.resolve(dir)).startsWith('..');
+  return { run: inside ? 'npx gtm' : `node ${JSON.stringify(bin).slice(1, -1)}`, installed: false };
+}
+
 /** What to do next, with paths from where the user ran `gtm demo`. */
 function nextSteps(cwd: string, dir: string, command: string, commands: readonly string[]): string {
   const rel = path.relative(cwd, dir) || '.';
   const report = latestReport(dir, command);
+  const open = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'start' : 'xdg-open';
+  const gtm = gtmInvocation(dir);
   const lines = ['', 'Next steps:'];
-  if (report) lines.push(`  open ${path.join(path.relative(cwd, report) || '.', 'dashboard.html')}`);
+  if (report) lines.push(`  ${open} ${path.join(path.relative(cwd, report) || '.', 'dashboard.html')}`);
   if (rel !== '.') lines.push(`  cd ${rel.includes(' ') ? JSON.stringify(rel) : rel}`);
   for (const [name, line] of Object.entries(DEMO_USAGE_LINES))
-    if (commands.includes(name)) lines.push(`  gtm run '${line}'`);
-  lines.push(
-    '  gtm plans list            (the audit trail of every run)',
-    '',
-    '`gtm` is the CLI of this package: inside the clone run it as `npx gtm`; to have it everywhere, run',
-    '`npm install -g .` in the clone once (or install the published package: npm install -g gtm-analytics).',
-  );
+    if (commands.includes(name)) lines.push(`  ${gtm.run} run '${line}'`);
+  lines.push(`  ${gtm.run} plans list            (the audit trail of every run)`);
+  if (!gtm.installed)
+    lines.push(
+      '',
+      'To have `gtm` everywhere, run `npm install -g .` in the gtm clone once (or install the published',
+      'package: npm install -g gtm-analytics).',
+    );
   return lines.join('\n');
 }
 
@@ -77,6 +93,12 @@ export const demoCommand: CliCommand = {
     },
     { name: 'force', type: 'boolean', description: 'regenerate a demo workspace whose gtm.yaml was edited' },
     {
+      name: 'snapshot',
+      type: 'boolean',
+      description:
+        'dashboard.png through Chromium: --snapshot requires it, --no-snapshot skips it (default: when found)',
+    },
+    {
       name: 'accounts',
       type: 'integer',
       placeholder: 'N',
@@ -105,11 +127,17 @@ export const demoCommand: CliCommand = {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
       throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
     const seed = Number(args.flags.seed);
+    // The run reads GTM_SNAPSHOT as its override, as every command does (restored afterwards).
+    const envBefore = process.env.GTM_SNAPSHOT;
+    if (args.flags.snapshot !== undefined)
+      process.env.GTM_SNAPSHOT = args.flags.snapshot ? 'always' : 'never';
     const release = await prelaunchSnapshot(Boolean(args.flags.run));
     try {
       return await demoRun(args, ctx, dir, asOf, seed);
     } finally {
       await release();
+      if (envBefore === undefined) delete process.env.GTM_SNAPSHOT;
+      else process.env.GTM_SNAPSHOT = envBefore;
     }
   },
 };
