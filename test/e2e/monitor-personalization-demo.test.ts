@@ -254,6 +254,11 @@ describe('inputs', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did you mean "PLG Onboarding"');
+    // a typo of a configured initiative is refused before any data is read: one line, no plan stage
+    expect(r.stderrLines).toEqual([
+      expect.stringMatching(/^error\[USAGE\] --initiative: no initiative "PLG Onbording"/),
+    ]);
+    expect(r.stderr).not.toContain('owner:');
   });
 
   it('bounds --alert-threshold', async () => {

@@ -129,6 +129,11 @@ export function resolveMonitorPersonalization(
   if (flags.initiative !== undefined && !wanted)
     throw usageError('--initiative is empty', '--initiative', 'name an initiative, or leave the flag out');
   const configured = wanted ? configuredInitiative(ws, wanted) : undefined;
+  // A near miss of a configured initiative is a typo: say so now, not after gathering every source.
+  if (wanted && !configured) {
+    const names = ws.personalization.initiatives.flatMap((i) => [i.name, ...i.aliases]);
+    if (didYouMean(wanted, names)) throw unknownInitiative(wanted, names);
+  }
   const threshold =
     flags.alert_threshold ?? ws.thresholds.personalization_fallback_rate ?? DEFAULT_FALLBACK_THRESHOLD;
   if (!(threshold >= 0 && threshold <= 1))
