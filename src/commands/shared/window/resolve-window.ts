@@ -64,10 +64,11 @@ export function resolveWindow(window: string, asOf: string, opts: WindowOptions 
       days: Math.max(0, Math.round((e.getTime() - start.getTime()) / DAY)),
     };
   }
+  const days = /^\s*(\d+)\s*(days?)?\s*$/i.exec(window)?.[1];
   throw usageError(
     `unknown window "${window}"`,
     '--window',
-    `use ${['7d', '30d', 'any Nd', ...keywords].join(', ')}`,
+    `${days ? `did you mean ${days}d? ` : ''}use ${['7d', '30d', 'any Nd', ...keywords].join(', ')}`,
   );
 }
 
