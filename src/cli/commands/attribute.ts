@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
 import { MODEL_ALIASES, MODEL_NAMES } from '../../analyses/attribution/model-names.ts';
+import { editDistance } from '../../analyses/text/index.ts';
 import type { CliCommand } from '../command.ts';
 
 /** Resamples `--bootstrap` allows: enough for stable 95% intervals, bounded so a typo cannot run for hours. */
@@ -21,7 +22,12 @@ function modelProblem(name: string): string | undefined {
     Object.hasOwn(MODEL_ALIASES, key)
   )
     return undefined;
-  return `unknown attribution model "${name}"; use one of ${MODEL_NAMES.join(', ')}, or compare`;
+  const known = [...MODEL_NAMES, ...Object.keys(MODEL_ALIASES), 'compare'];
+  const near = known
+    .map((k) => ({ k, d: editDistance(key, k) }))
+    .sort((a, b) => a.d - b.d)
+    .find((x) => x.d <= Math.max(2, Math.floor(key.length / 4)));
+  return `unknown attribution model "${name}"${near ? ` (did you mean ${near.k}?)` : ''}; use one of ${MODEL_NAMES.join(', ')}, or compare`;
 }
 
 export const attributeCommand: CliCommand = {
