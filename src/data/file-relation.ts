@@ -97,10 +97,14 @@ export async function fileColumns(
   const repeated = /\.(csv|tsv)$/i.test(file) && !GLOB.test(file) ? repeatedHeaderNames(file) : new Set();
   for (const [column, flag] of Object.entries(needed)) {
     if (!have.has(column.toLowerCase()))
-      throw new GtmError('INPUT', `has no column "${column}" (named by ${flag})`, {
-        where: file,
-        hint: `columns found: ${names.join(', ') || '(none)'}; fix ${flag}`,
-      });
+      throw new GtmError(
+        'INPUT',
+        `has no column "${column}" (${flag.startsWith('the default of ') ? flag : `named by ${flag}`})`,
+        {
+          where: file,
+          hint: `columns found: ${names.join(', ') || '(none)'}; ${flag.startsWith('the default of ') ? `name yours with ${flag.slice(15)}` : `fix ${flag}`}`,
+        },
+      );
     if (repeated.has(column.toLowerCase()))
       throw new GtmError('INPUT', `the header names column "${column}" more than once`, {
         where: `${file}:1`,

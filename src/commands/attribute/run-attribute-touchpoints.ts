@@ -124,15 +124,19 @@ async function touchColumnsOf(
   if (cols.value && !have.has(cols.value.toLowerCase()) && !given?.value) cols.value = undefined;
   const needed: Record<string, string> = {};
   for (const [role, name] of Object.entries(cols) as [keyof TouchColumns, string | undefined][])
-    if (name) needed[name] = `--${role}-column`;
+    if (name) needed[name] = given?.[role] ? `--${role}-column` : `the default of --${role}-column`;
   if (engine.dialect !== 'clickhouse') await fileColumns(engine, relation, file, needed);
   else
     for (const [name, flag] of Object.entries(needed))
       if (!have.has(name.toLowerCase()))
-        throw new GtmError('INPUT', `has no column "${name}" (named by ${flag})`, {
-          where: file,
-          hint: `columns found: ${present.join(', ')}; fix ${flag}`,
-        });
+        throw new GtmError(
+          'INPUT',
+          `has no column "${name}" (${flag.startsWith('the default of ') ? flag : `named by ${flag}`})`,
+          {
+            where: file,
+            hint: `columns found: ${present.join(', ')}; ${flag.startsWith('the default of ') ? `name yours with ${flag.slice(15)}` : `fix ${flag}`}`,
+          },
+        );
   return cols;
 }
 
