@@ -48,7 +48,7 @@ export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' 
         s.segment,
         s.unavailable ? null : s.size,
         s.unavailable ? null : fmtMoney(s.value_at_stake),
-        s.unavailable ?? s.play.slice(0, 70),
+        s.unavailable ?? clip(s.play, 70),
       ]),
     ),
   );
@@ -78,4 +78,12 @@ export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' 
     `Plan:    ${r.plan_path}`,
   );
   return out.join('\n');
+}
+
+/** The first sentence of a text, or its first `max` characters cut at a word with an ellipsis. */
+function clip(text: string, max: number): string {
+  const sentence = /^[^.]*\./.exec(text)?.[0] ?? text;
+  if (sentence.length <= max) return sentence;
+  const cut = sentence.slice(0, max - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1)).replace(/[,;:]$/, '')}…`;
 }
