@@ -3,7 +3,9 @@ import { experimentMemoMarkdown, governanceChecklistMarkdown } from './memo-mark
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
 
-const cols = (...keys: string[]) => keys.map((key) => ({ key, label: key }));
+/** CSV columns: headers in snake_case, whatever the casing of the result's keys. */
+const cols = (...keys: string[]) =>
+  keys.map((key) => ({ key, label: key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) }));
 
 /** Performance by dimension × segment × variant, one row per metric comparison flattened to columns. */
 function performanceCsv(o: MonitorPersonalizationOutputs): string {

@@ -2,7 +2,9 @@ import { toCsvTable, type ReportFile } from '../../report/index.ts';
 import type { ReferralsOutputs } from './plan.ts';
 import type { ReferralsResult } from './result.ts';
 
-const cols = (...keys: string[]) => keys.map((key) => ({ key, label: key }));
+/** CSV columns: headers in snake_case, whatever the casing of the result's keys. */
+const cols = (...keys: string[]) =>
+  keys.map((key) => ({ key, label: key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) }));
 
 const COUNT_KEYS = [
   'eligibleAdvocates',
