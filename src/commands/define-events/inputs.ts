@@ -143,14 +143,19 @@ export interface DefineEventsContext {
 function toolsOf(list: readonly string[]): string[] {
   return list.map((t) => {
     const k = t.toLowerCase().replace(/\s+/g, '-');
-    if (!TOOLS[k])
+    if (!TOOLS[k]) {
+      const near = Object.entries(TOOLS)
+        .map(([key, x]) => ({ label: x.label, d: editDistance(k, key) }))
+        .sort((a, b) => a.d - b.d)
+        .find((x) => x.d <= Math.max(2, Math.floor(k.length / 4)));
       throw usageError(
         `unknown tool "${t}"`,
         '--tools',
-        `use any of: ${Object.values(TOOLS)
+        `${near ? `did you mean ${near.label}? ` : ''}use any of: ${Object.values(TOOLS)
           .map((x) => x.label)
           .join(', ')}`,
       );
+    }
     return k;
   });
 }
