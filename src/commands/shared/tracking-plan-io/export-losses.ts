@@ -22,29 +22,26 @@ import type { PlanFormat } from './plan-format.ts';
  * `<folder>.losses.md`, beside it, so that the folder holds only schemas) whenever it is not empty.
  */
 
+/** The plan's own facts, which formats that hold events alone (or rules) cannot carry. */
+const PLAN_FACTS = [
+  'plan.name',
+  'plan.description',
+  'plan.version',
+  'plan.owner',
+  'plan.consent_mode',
+  'plan.consent_categories',
+  'plan.regulations',
+  'plan.sources',
+] as const;
+
 /** The facts each format has no place for, whatever the plan (documentation; tests hold formats to it). */
 export const FORMAT_LOSSES: Record<PlanFormat, readonly string[]> = {
   'gtm-json': [],
   'gtm-yaml': [],
-  'gtm-csv': [
-    'plan.name',
-    'plan.description',
-    'plan.version',
-    'plan.owner',
-    'plan.consent_mode',
-    'plan.consent_categories',
-    'plan.regulations',
-    'plan.sources',
-    'plan.common (its message-level part only)',
-  ],
+  'gtm-csv': [...PLAN_FACTS, 'plan.common (its message-level part only)'],
   segment: [],
   rudderstack: [
-    'plan.version',
-    'plan.owner',
-    'plan.consent_mode',
-    'plan.consent_categories',
-    'plan.regulations',
-    'plan.sources',
+    ...PLAN_FACTS.slice(2),
     'plan.common',
     'event (all but the first identify, page, screen and group event)',
     'event.name (of identify, page, screen and group events)',
@@ -67,40 +64,9 @@ export const FORMAT_LOSSES: Record<PlanFormat, readonly string[]> = {
     'property.pii_kind',
     'property.retention_days',
   ],
-  amplitude: [
-    'plan.name',
-    'plan.description',
-    'plan.version',
-    'plan.owner',
-    'plan.consent_mode',
-    'plan.consent_categories',
-    'plan.regulations',
-    'plan.sources',
-    'plan.common',
-    'event (identify events without traits)',
-  ],
-  iglu: [
-    'plan.name',
-    'plan.description',
-    'plan.version',
-    'plan.owner',
-    'plan.consent_mode',
-    'plan.consent_categories',
-    'plan.regulations',
-    'plan.sources',
-    'plan.common',
-  ],
-  'json-schema': [
-    'plan.name',
-    'plan.description',
-    'plan.version',
-    'plan.owner',
-    'plan.consent_mode',
-    'plan.consent_categories',
-    'plan.regulations',
-    'plan.sources',
-    'plan.common',
-  ],
+  amplitude: [...PLAN_FACTS, 'plan.common', 'event (identify events without traits)'],
+  iglu: [...PLAN_FACTS, 'plan.common'],
+  'json-schema': [...PLAN_FACTS, 'plan.common'],
 };
 
 /** Display names of the formats, for the losses page. */
