@@ -127,17 +127,11 @@ export const demoCommand: CliCommand = {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
       throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
     const seed = Number(args.flags.seed);
-    // The run reads GTM_SNAPSHOT as its override, as every command does (restored afterwards).
-    const envBefore = process.env.GTM_SNAPSHOT;
-    if (args.flags.snapshot !== undefined)
-      process.env.GTM_SNAPSHOT = args.flags.snapshot ? 'always' : 'never';
-    const release = await prelaunchSnapshot(Boolean(args.flags.run));
+    const release = await prelaunchSnapshot(Boolean(args.flags.run) && args.flags.snapshot !== false);
     try {
       return await demoRun(args, ctx, dir, asOf, seed);
     } finally {
       await release();
-      if (envBefore === undefined) delete process.env.GTM_SNAPSHOT;
-      else process.env.GTM_SNAPSHOT = envBefore;
     }
   },
 };
@@ -169,7 +163,7 @@ async function demoRun(
   if (!args.flags.run) return 0;
   let code: number;
   try {
-    code = await runInDemo(ctx, dir, asOf, name);
+    code = await runInDemo(ctx, dir, asOf, name, args.flags.snapshot as boolean | undefined);
   } catch (e) {
     await writing.done.catch(() => undefined); // the run's error is the one to report
     throw e;
@@ -188,7 +182,13 @@ async function demoRun(
 }
 
 /** Runs the usage line of a command in the demo workspace. */
-async function runInDemo(ctx: CliContext, dir: string, asOf: string, name: string): Promise<number> {
+async function runInDemo(
+  ctx: CliContext,
+  dir: string,
+  asOf: string,
+  name: string,
+  snapshot: boolean | undefined,
+): Promise<number> {
   const line = DEMO_USAGE_LINES[name];
   const { COMMANDS } = await import('../registry.ts');
   const cmd = COMMANDS.find((c) => c.name === name && c.run);
@@ -203,6 +203,8 @@ async function runInDemo(ctx: CliContext, dir: string, asOf: string, name: strin
   if (!ctx.global.json) ctx.out.text(`Running: gtm run '${line}'\n`);
   const tokens = tokenize(line);
   const parsed = parseArgs(tokens.slice(1), [...cmd.flags]);
+  // --snapshot / --no-snapshot of the demo are the run's own flag.
+  if (snapshot !== undefined) parsed.flags.snapshot = snapshot;
   return cmd.run!(parsed, {
     ...ctx,
     cwd: dir,
