@@ -3,6 +3,7 @@ import { attributeCommand } from './commands/attribute.ts';
 import { defineEventsCommand } from './commands/define-events.ts';
 import { demoCommand } from './commands/demo.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { engineCommand } from './commands/engine.ts';
 import { eventsCommand } from './commands/events.ts';
 import { experimentReadoutCommand } from './commands/experiment-readout.ts';
 import { initCommand } from './commands/init.ts';
@@ -42,6 +43,7 @@ export const COMMANDS: CliCommand[] = [
   monitorPersonalizationCommand,
   attributeCommand,
   experimentReadoutCommand,
+  engineCommand,
   eventsCommand,
   demoCommand,
   initCommand,

@@ -22,6 +22,32 @@ export interface ClickHouseOptions {
   origin?: string;
 }
 
+/** The ClickHouse engine, with the bulk insert that `gtm engine load` uses. */
+export interface ClickHouseEngine extends Engine {
+  readonly dialect: 'clickhouse';
+  /**
+   * Sends rows already encoded in a ClickHouse input format (for `JSONEachRow`, one JSON object
+   * per line) as the body of `INSERT INTO relation FORMAT format`: the values never become SQL
+   * text. `relation` is a quoted name (`quoteIdent`); `settings` apply to this insert only.
+   *
+   * @example
+   * await engine.insertText('"touches"', 'JSONEachRow', '{"id":1}\n{"id":2}\n');
+   */
+  insertText(
+    relation: string,
+    format: 'JSONEachRow',
+    body: string | Uint8Array,
+    settings?: Record<string, string | number>,
+  ): Promise<void>;
+}
+
+/** Whether an engine is the ClickHouse engine (and so can `insertText`). */
+export function isClickHouseEngine(engine: Engine): engine is ClickHouseEngine {
+  return (
+    engine.dialect === 'clickhouse' && typeof (engine as Partial<ClickHouseEngine>).insertText === 'function'
+  );
+}
+
 interface JsonResponse {
   meta?: { name: string; type: string }[];
   data: Record<string, unknown>[];
@@ -38,7 +64,7 @@ interface JsonResponse {
  * const rows = await engine.query('SELECT count() AS n FROM events'); // [{ n: 1234 }]
  * await engine.close();
  */
-export async function openClickHouse(opts: ClickHouseOptions): Promise<Engine> {
+export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHouseEngine> {
   // An optional dependency: only users of ClickHouse install it.
   let lib: typeof ClickHouseLib;
   try {
@@ -73,7 +99,11 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<Engine> {
       cause: err,
     });
   }
-  const engine = new ClickHouseEngine(client, redactUrl(opts.url), opts.origin ?? 'engine.url in gtm.yaml');
+  const engine = new ClickHouseEngineImpl(
+    client,
+    redactUrl(opts.url),
+    opts.origin ?? 'engine.url in gtm.yaml',
+  );
   try {
     await engine.query('SELECT 1 AS ok');
   } catch (err) {
@@ -83,7 +113,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<Engine> {
   return engine;
 }
 
-class ClickHouseEngine implements Engine {
+class ClickHouseEngineImpl implements ClickHouseEngine {
   readonly dialect = 'clickhouse' as const;
 
   constructor(
@@ -111,6 +141,28 @@ class ClickHouseEngine implements Engine {
     }
   }
 
+  async insertText(
+    relation: string,
+    format: 'JSONEachRow',
+    body: string | Uint8Array,
+    settings: Record<string, string | number> = {},
+  ): Promise<void> {
+    if (body.length === 0) return;
+    const query = `INSERT INTO ${relation} FORMAT ${format}`;
+    try {
+      const { Readable } = await import('node:stream');
+      const result = await this.client.exec({
+        query,
+        values: Readable.from([body]),
+        clickhouse_settings: settings as never,
+      });
+      // the response body must be read for the connection to be reused
+      for await (const _ of result.stream as AsyncIterable<unknown>) void _;
+    } catch (err) {
+      throw this.error(err, `${query} -- ${body.length} bytes`);
+    }
+  }
+
   async describe(relation: string): Promise<{ name: string; type: string }[]> {
     const rows = await this.query<{ name: string; type: string }>(
       `DESCRIBE TABLE ${quoteIdent(relation, 'clickhouse')}`,
@@ -134,10 +186,17 @@ class ClickHouseEngine implements Engine {
       sql,
       cause: err,
       retriable: network || timeout,
-      hint: network ? `is the ClickHouse server running at that URL? (check ${this.origin})` : undefined,
+      hint: network
+        ? `is the ClickHouse server running at that URL? (check ${this.origin})`
+        : AUTH_ERROR.test(errorText(err))
+          ? 'check the user and password (a password is best given as env:VAR, read from the environment)'
+          : undefined,
     });
   }
 }
+
+/** ClickHouse's words for a user or password it refuses (18.16: codes 192–194; later: 516). */
+const AUTH_ERROR = /Code: (19[2-4]|516)\b|wrong password|unknown user|authentication failed/i;
 
 function convertRows(body: JsonResponse): Row[] {
   const types = new Map((body.meta ?? []).map((m) => [m.name, m.type]));

@@ -10,7 +10,12 @@ export {
   type DuckDbOptions,
   type AppendValue,
 } from './duckdb-api.ts';
-export { openClickHouse, type ClickHouseOptions } from './clickhouse-engine.ts';
+export {
+  openClickHouse,
+  isClickHouseEngine,
+  type ClickHouseEngine,
+  type ClickHouseOptions,
+} from './clickhouse-engine.ts';
 export {
   Sql,
   sql,
