@@ -1,7 +1,8 @@
 /**
  * The daily-KPI check on a planted anomaly: a weekly-seasonal conversion rate (deterministic
  * pseudo-noise, no RNG) with a 40 % drop on one day must be flagged by all three detectors, and
- * nothing else by two of them.
+ * nothing else by two of them; a drop followed by two days 7 % low is reported as one episode of
+ * three days.
  */
 import { describe, expect, it } from 'vitest';
 import { detectDailyKpiAnomalies } from './detect-daily-kpi-anomalies.ts';
@@ -24,6 +25,29 @@ describe('detectDailyKpiAnomalies', () => {
     expect(a).toMatchObject({ subject: 'conversion/email', direction: 'neg', votes: 3 });
     expect(a.evidence.expected).toBeGreaterThan(a.evidence.value);
     expect(a.playbook).toMatch(/freshness/);
+  });
+
+  it('a drop that lingers is reported for the days it lasts (departure episode)', () => {
+    const level: Record<number, number> = { 70: 0.6, 71: 0.93, 72: 0.93 };
+    const flat = Array.from({ length: 84 }, (_, d) => ({
+      t: start + d * DAY_MS,
+      value: 0.03 * (1 + 0.02 * Math.sin(d * 2.1) + 0.015 * Math.cos(d * 0.7)) * (level[d] ?? 1),
+    }));
+    const r = detectDailyKpiAnomalies(flat, { subject: 'conversion/email' });
+    expect(r.anomalies.map((a) => [a.at, a.direction, a.detectors.length])).toEqual([
+      ['2024-03-11', 'neg', 4],
+      ['2024-03-12', 'neg', 1],
+      ['2024-03-13', 'neg', 1],
+    ]);
+    expect(r.anomalies[1].detectors).toEqual(['departure-episode']);
+    expect(r.anomalies[2].evidence.details).toMatchObject({
+      role: 'persists',
+      episode_from: '2024-03-11',
+      episode_to: '2024-03-13',
+    });
+    // Without episodes only the drop itself is kept by the vote.
+    const voted = detectDailyKpiAnomalies(flat, { subject: 'conversion/email', episodes: false });
+    expect(voted.anomalies.map((a) => a.at)).toEqual(['2024-03-11']);
   });
 
   it('a short new segment skips S-H-ESD and says why', () => {

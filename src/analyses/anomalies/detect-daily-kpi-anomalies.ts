@@ -1,4 +1,5 @@
 import { combineAnomalies, type CombinedAnomaly } from './combine-anomalies.ts';
+import { departureEpisodes, type DepartureEpisodesOptions } from './departure-episodes.ts';
 import { sameWeekdayZScore, type SameWeekdayZScoreOptions } from './same-weekday-z-score.ts';
 import { seasonalHybridEsd, type SeasonalHybridEsdOptions } from './seasonal-hybrid-esd.ts';
 import { normalizeSeries } from './normalize-series.ts';
@@ -7,15 +8,18 @@ import { trailingRobustZScore, type TrailingRobustZScoreOptions } from './traili
 import type { Anomaly, DetectorName, Direction, SeriesInput } from './types.ts';
 
 /**
- * Settings of the three daily-KPI detectors and of their vote. Chosen on NAB's ad-exchange series
- * (see evaluate-nab.test.ts): S-H-ESD with Twitter's defaults and a 4-week (+1 day) piecewise
- * median, same-weekday z over 8 weeks, trailing z over 4 weeks, 2 of 3 votes.
+ * Settings of the daily-KPI detectors and of their combination. Chosen on NAB's ad-exchange series
+ * (see evaluate-nab.test.ts, which also cross-validates them): S-H-ESD with Twitter's defaults and
+ * a 4-week (+1 day) piecewise median, same-weekday z over 8 weeks, trailing z over 4 weeks, 2 of
+ * those 3 votes; plus departure episodes (trailing 3-week median/MAD, trigger |z| ≥ 5, the run
+ * while |z| ≥ 1.25), whose days are flagged on their own.
  */
 export const DAILY_KPI_DEFAULTS = {
   seasonalHybridEsd: { period: 7, step: DAY_MS, maxAnoms: 0.1, alpha: 0.05, piecewiseWindow: 29 },
   sameWeekday: { weeks: 8, threshold: 3.5, minHistory: 3 },
   trailing: { period: 7, window: 28, threshold: 3.5, minHistory: 14, step: DAY_MS },
   minVotes: 2,
+  episodes: { window: 21, period: 0, trigger: 5, persist: 1.25, minHistory: 14, step: DAY_MS },
 } as const;
 
 export interface DailyKpiOptions {
@@ -23,15 +27,20 @@ export interface DailyKpiOptions {
   readonly subject?: string;
   /** Applied to all three detectors (default `both`). */
   readonly direction?: Direction;
-  /** Detectors that must agree on a day (default 2 of 3). */
+  /** Point detectors (S-H-ESD, same-weekday z, trailing z) that must agree on a day (default 2 of 3). */
   readonly minVotes?: number;
+  /** Departure episodes, whose days are flagged without a vote; `false` leaves them out. */
+  readonly episodes?: DepartureEpisodesOptions | false;
   readonly seasonalHybridEsd?: Partial<SeasonalHybridEsdOptions>;
   readonly sameWeekday?: SameWeekdayZScoreOptions;
   readonly trailing?: TrailingRobustZScoreOptions;
 }
 
 export interface DailyKpiResult {
-  /** Days flagged by at least `minVotes` detectors, with every detector's evidence. */
+  /**
+   * Days flagged by at least `minVotes` point detectors or inside a departure episode, with every
+   * detector's evidence.
+   */
   readonly anomalies: readonly CombinedAnomaly[];
   /** What each detector flagged on its own. */
   readonly byDetector: Readonly<Partial<Record<DetectorName, readonly Anomaly[]>>>;
@@ -44,8 +53,10 @@ export interface DailyKpiResult {
  * z and trailing robust z on the same daily series (one value per UTC day; absent days are
  * missing, not zero), and the days at least two of them flag. Voting keeps the precision of the
  * strictest detector while each one covers another failure mode (spikes against season and level,
- * against the same weekday, against the recent deseasonalised level). A detector that needs more
- * history than the series has is skipped and reported, not an error.
+ * against the same weekday, against the recent deseasonalised level). Added to those days: the
+ * days of departure episodes (a strong departure and the adjacent days the KPI stayed away from
+ * its recent level), so that a sustained dip is reported for as long as it lasts. A detector that
+ * needs more history than the series has is skipped and reported, not an error.
  *
  * @example
  * const { anomalies } = detectDailyKpiAnomalies(revenuePerUser, { subject: 'revenue_per_user/EU' });
@@ -89,8 +100,21 @@ export function detectDailyKpiAnomalies(series: SeriesInput, options: DailyKpiOp
     ...options.trailing,
     subject,
   }).anomalies;
-  const anomalies = combineAnomalies(Object.values(byDetector), {
+  const voted = combineAnomalies(Object.values(byDetector), {
     minVotes: options.minVotes ?? DAILY_KPI_DEFAULTS.minVotes,
   });
+  if (options.episodes === false) return { anomalies: voted, byDetector, skipped };
+  const episodes = departureEpisodes(series, {
+    ...DAILY_KPI_DEFAULTS.episodes,
+    direction,
+    ...options.episodes,
+    subject,
+  }).anomalies;
+  byDetector['departure-episode'] = episodes;
+  // Every detector's evidence of a kept day is attached, the episode's included.
+  const keep = new Set([...voted, ...episodes].map((a) => Math.floor(a.t / DAY_MS)));
+  const anomalies = combineAnomalies(Object.values(byDetector)).filter((a) =>
+    keep.has(Math.floor(a.t / DAY_MS)),
+  );
   return { anomalies, byDetector, skipped };
 }

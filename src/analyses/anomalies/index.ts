@@ -5,7 +5,8 @@
  *
  * - decomposition: `stl` (Cleveland et al. 1990, as R's `stats::stl`);
  * - KPI series: `seasonalHybridEsd` (Twitter's S-H-ESD), `sameWeekdayZScore`, `trailingRobustZScore`,
- *   and `detectDailyKpiAnomalies`, which runs the three and keeps the days two of them flag;
+ *   `departureEpisodes` (the run of days a KPI stays away from its recent level), and
+ *   `detectDailyKpiAnomalies`, which keeps the days two of the first three flag and the episodes' days;
  * - operations: `dataFreshness` (SLA per source), `volumeDrop`, `variantSuppression` (share below
  *   plan, stalled variants);
  * - plumbing: `aggregateDaily`, `combineAnomalies`, `generalizedEsd`, `toEpochMs`.
@@ -40,6 +41,12 @@ export {
 } from './seasonal-hybrid-esd.ts';
 export { sameWeekdayZScore, type SameWeekdayZScoreOptions } from './same-weekday-z-score.ts';
 export { trailingRobustZScore, type TrailingRobustZScoreOptions } from './trailing-robust-z-score.ts';
+export {
+  departureEpisodes,
+  type DepartureEpisode,
+  type DepartureEpisodesOptions,
+  type DepartureEpisodesResult,
+} from './departure-episodes.ts';
 export {
   DAILY_KPI_DEFAULTS,
   detectDailyKpiAnomalies,

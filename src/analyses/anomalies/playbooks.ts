@@ -17,6 +17,10 @@ export const PLAYBOOKS: Readonly<Record<DetectorName, Readonly<{ pos: string; ne
     pos: 'Deseasonalised KPI jumped above its recent level: check for a level shift (new traffic source, tracking change) versus a one-day spike before updating targets.',
     neg: 'Deseasonalised KPI fell below its recent level: check data completeness, then whether a rollout or rule change coincides with the start of the drop.',
   },
+  'departure-episode': {
+    pos: 'KPI has stayed above its recent level for these days: check whether a tracking change, new traffic source, price or bid change, or a rollout began on the first day of the episode, and whether it is still running; confirm in the per-channel breakdown before updating targets.',
+    neg: 'KPI has stayed below its recent level for these days: check data completeness for the first day of the episode, then releases, rule or allocation changes that began then; if it is still running, roll back or escalate rather than wait for it to recover.',
+  },
   'data-freshness': {
     pos: 'Source is late against its SLA: check the loader or export job and its last error; mark dependent metrics as provisional and hold decisions that rely on them until it catches up.',
     neg: 'Source has timestamps ahead of the run time: check clock or time-zone handling in the export before trusting the day boundaries.',

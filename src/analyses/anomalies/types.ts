@@ -23,6 +23,7 @@ export type DetectorName =
   | 'seasonal-hybrid-esd'
   | 'same-weekday-z'
   | 'trailing-robust-z'
+  | 'departure-episode'
   | 'data-freshness'
   | 'volume-drop'
   | 'variant-suppression'
