@@ -8,7 +8,7 @@ export const experimentReadoutCommand: CliCommand = {
   summary:
     'Experiment statistics: effects, intervals, p-values, chance to win, SRM, multiple testing, decision',
   usage:
-    'gtm experiment-readout (--input FILE | --exposures FILE --variant-column COL --metric SPEC…) [--method frequentist|bayesian|sequential] [--difference relative|absolute] [--alpha A] [--one-sided]',
+    'gtm experiment-readout (--input FILE | --exposures FILE|TABLE [--clickhouse URL] --variant-column COL --metric SPEC…) [--method frequentist|bayesian|sequential] [--difference relative|absolute] [--alpha A] [--one-sided]',
   flags: [
     {
       name: 'input',
@@ -18,7 +18,7 @@ export const experimentReadoutCommand: CliCommand = {
       description:
         'JSON (settings, variants, metrics) or CSV (one row per metric and variant) of sufficient statistics',
       // the raw-rows flags describe --exposures; with --input they would be ignored
-      conflicts: ['exposures', 'variant_column', 'unit_column', 'metric', 'control'],
+      conflicts: ['exposures', 'clickhouse', 'variant_column', 'unit_column', 'metric', 'control'],
     },
     {
       name: 'exposures',
@@ -26,6 +26,16 @@ export const experimentReadoutCommand: CliCommand = {
       placeholder: 'FILE',
       description:
         'or raw exposure/outcome rows (Parquet, CSV, NDJSON), reduced to sufficient statistics in the engine',
+    },
+    {
+      name: 'clickhouse',
+      type: 'string',
+      placeholder: 'URL',
+      example: 'http://127.0.0.1:8123',
+      check: (url: string) =>
+        /^https?:\/\/[^\s/]+/i.test(url) ? undefined : `must be an http:// or https:// URL, got "${url}"`,
+      description:
+        'with --exposures TABLE: reduce the rows on this ClickHouse server (Distributed tables spread the work)',
     },
     {
       name: 'variant_column',
@@ -101,6 +111,12 @@ export const experimentReadoutCommand: CliCommand = {
       alpha: f.alpha as number | undefined,
       oneSided: f.one_sided as boolean | undefined,
     };
+    if (f.clickhouse !== undefined && f.exposures === undefined)
+      throw usageError(
+        'needs --exposures TABLE',
+        '--clickhouse',
+        'e.g. --exposures exposures --clickhouse http://127.0.0.1:8123',
+      );
     if (f.exposures !== undefined) {
       if (!f.variant_column)
         throw usageError('is required with --exposures', '--variant-column', 'e.g. --variant-column variant');
@@ -112,7 +128,8 @@ export const experimentReadoutCommand: CliCommand = {
         );
       const result = await runRawReadout({
         ...common,
-        exposures: path.resolve(ctx.cwd, String(f.exposures)),
+        exposures: f.clickhouse ? String(f.exposures) : path.resolve(ctx.cwd, String(f.exposures)),
+        clickhouse: f.clickhouse as string | undefined,
         variantColumn: String(f.variant_column),
         unitColumn: f.unit_column as string | undefined,
         metrics: f.metric as string[],

@@ -31,6 +31,7 @@ export async function buildPathColumns(
   engine: Engine,
   relation: string,
   cols: TouchColumns,
+  opts: { journeysOnShards?: boolean } = {},
 ): Promise<PathColumnsBuild> {
   let t = performance.now();
   const channels = (
@@ -47,7 +48,7 @@ export async function buildPathColumns(
     );
   const channelsMs = performance.now() - t;
   const timeKind = await timeKindOf(engine, relation, cols.time);
-  const sql = pathSummarySql(relation, cols, channels, engine.dialect, timeKind);
+  const sql = pathSummarySql(relation, cols, channels, engine.dialect, timeKind, opts);
   t = performance.now();
   let paths: PathColumns;
   let pathsMs: number;

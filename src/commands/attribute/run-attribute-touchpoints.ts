@@ -59,9 +59,12 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
   const { engine, relation } = source;
   try {
     const cols = await touchColumnsOf(engine, relation, file, opts.columns);
-    const built = await buildPathColumns(engine, relation, cols).catch(async (err: unknown) => {
-      throw engine.dialect === 'clickhouse' ? err : await touchReadError(engine, relation, file, cols, err);
-    });
+    const journeysOnShards = engine.dialect === 'clickhouse' && (await journeysColocated(engine, file, cols));
+    const built = await buildPathColumns(engine, relation, cols, { journeysOnShards }).catch(
+      async (err: unknown) => {
+        throw engine.dialect === 'clickhouse' ? err : await touchReadError(engine, relation, file, cols, err);
+      },
+    );
     const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
     return attributeRecords(
       built.paths,
@@ -77,6 +80,22 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * Whether a ClickHouse touch table keeps every journey on one shard: a Distributed table sharded
+ * by an expression of the journey column alone (as `gtm engine load` shards touchpoints), or a
+ * plain table. Then each shard builds its journeys' paths to the end.
+ */
+async function journeysColocated(engine: Engine, table: string, cols: TouchColumns): Promise<boolean> {
+  const { colocated, distributedTable } = await import('../../data/clickhouse-distributed.ts');
+  const parts = table.split('.');
+  const dist = await distributedTable(
+    engine,
+    parts[parts.length - 1],
+    parts.length > 1 ? parts[0] : undefined,
+  );
+  return dist !== null && colocated(dist, [cols.journey]);
 }
 
 /** The engine and relation of a touch log: a ClickHouse table, or a file (or glob) read by DuckDB. */

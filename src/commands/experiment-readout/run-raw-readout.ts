@@ -1,7 +1,9 @@
-import { openDuckDb, type Engine } from '../../data/index.ts';
+import { colocated, distributedTable } from '../../data/clickhouse-distributed.ts';
+import { openClickHouse, openDuckDb, quoteIdent, type Engine } from '../../data/index.ts';
 import { fileColumns, fileReadError, fileRelationSql, findNonNumber } from '../../data/file-relation.ts';
 import { GtmError } from '../../errors/index.ts';
 import { parseMetricSpecs } from './metric-specs.ts';
+import { exposureStatsClickHouseSql, statsRowsFromWide } from './sql/exposure-stats-clickhouse.ts';
 import {
   analyzeWithFlags,
   checkReadoutFlags,
@@ -18,8 +20,10 @@ import {
 export { parseMetricSpecs } from './metric-specs.ts';
 
 export interface RawReadoutOptions extends Omit<ExperimentReadoutOptions, 'input'> {
-  /** Raw exposure/outcome rows: Parquet, CSV or NDJSON. */
+  /** Raw exposure/outcome rows: Parquet, CSV or NDJSON; with `clickhouse`, a table (`db.table`). */
   exposures: string;
+  /** ClickHouse HTTP url: reduce the exposures on that server (a `Distributed` table spreads the work). */
+  clickhouse?: string;
   variantColumn: string;
   /** Rows are summed per unit first when given. */
   unitColumn?: string;
@@ -52,6 +56,11 @@ export async function runRawReadout(
   const metrics = parseMetricSpecs(opts.metrics);
   const flags = checkReadoutFlags(opts);
   const file = opts.exposures;
+  if (opts.clickhouse !== undefined) {
+    const { n, rows } = await reduceOnClickHouse(opts, metrics);
+    checkVariants(rows, opts, file);
+    return readout(rows, flags, file, n);
+  }
   const relation = fileRelationSql(file, '--exposures');
   const engine = await openDuckDb();
   try {
@@ -64,12 +73,80 @@ export async function runRawReadout(
     await fileColumns(engine, 'exposures', file, needed);
     const { n, rows } = await reduce(engine, opts, metrics);
     checkVariants(rows, opts, file);
-    const input = readoutInputFromRows(rows, { where: file });
-    // No planned weights can be given here, so a sample ratio check against equal weights would
-    // flag every deliberately unequal split; leave users out and the check reports "not checked".
-    const variants = input.variants.map(({ name, weight }) => ({ name, weight }));
-    const result = analyzeWithFlags({ ...input, variants }, flags, file);
-    return { ...result, reduced_from: { file, rows: n } };
+    return readout(rows, flags, file, n);
+  } finally {
+    await engine.close();
+  }
+}
+
+function readout(
+  rows: StatsRow[],
+  flags: ReturnType<typeof checkReadoutFlags>,
+  file: string,
+  n: number,
+): ReadoutResult & { reduced_from: { file: string; rows: number } } {
+  const input = readoutInputFromRows(rows, { where: file });
+  // No planned weights can be given here, so a sample ratio check against equal weights would
+  // flag every deliberately unequal split; leave users out and the check reports "not checked".
+  const variants = input.variants.map(({ name, weight }) => ({ name, weight }));
+  const result = analyzeWithFlags({ ...input, variants }, flags, file);
+  return { ...result, reduced_from: { file, rows: n } };
+}
+
+/**
+ * The reduction on ClickHouse: the table's columns checked (a missing one names its flag), then one
+ * scan to per-variant statistics; per-unit sums stay on the shards when the table is sharded by
+ * the unit column.
+ */
+async function reduceOnClickHouse(
+  opts: RawReadoutOptions,
+  metrics: SufficientStatsMetric[],
+): Promise<{ n: number; rows: StatsRow[] }> {
+  const table = opts.exposures;
+  if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(table))
+    throw new GtmError('USAGE', `"${table}" is not a ClickHouse table name`, {
+      where: '--exposures',
+      hint: 'with --clickhouse, give a table: exposures or analytics.exposures',
+    });
+  const parts = table.split('.');
+  const relation = parts.map((p) => quoteIdent(p, 'clickhouse')).join('.');
+  const engine = await openClickHouse({ url: opts.clickhouse as string, origin: '--clickhouse' });
+  try {
+    const present = (await engine.query<{ name: string }>(`DESCRIBE TABLE ${relation}`)).map((c) =>
+      String(c.name),
+    );
+    const have = new Set(present.map((c) => c.toLowerCase()));
+    const needed: [string, string][] = [[opts.variantColumn, '--variant-column']];
+    if (opts.unitColumn) needed.push([opts.unitColumn, '--unit-column']);
+    for (const c of metricColumns(metrics)) needed.push([c, '--metric']);
+    for (const [name, flag] of needed)
+      if (!have.has(name.toLowerCase()))
+        throw new GtmError('INPUT', `has no column "${name}" (named by ${flag})`, {
+          where: table,
+          hint: `columns found: ${present.join(', ')}; fix ${flag}`,
+        });
+    const dist = await distributedTable(
+      engine,
+      parts[parts.length - 1],
+      parts.length > 1 ? parts[0] : undefined,
+    );
+    const [{ n }] = await engine.query<{ n: number }>(`SELECT count() AS n FROM ${relation}`);
+    const wide = await engine.query(
+      exposureStatsClickHouseSql({
+        relation,
+        variantColumn: opts.variantColumn,
+        unitColumn: opts.unitColumn,
+        metrics,
+        perUnitOnShards: opts.unitColumn !== undefined && dist !== null && colocated(dist, [opts.unitColumn]),
+      }),
+    );
+    const rows = statsRowsFromWide(wide, metrics, opts.control);
+    if (rows.some((r) => Object.values(r).some((v) => typeof v === 'number' && !Number.isFinite(v))))
+      throw new GtmError('INPUT', 'the sums of a metric column exceed the range of a number', {
+        where: table,
+        hint: 'rescale the values (e.g. cents to thousands) so their squares sum below 1e308',
+      });
+    return { n: Number(n), rows };
   } finally {
     await engine.close();
   }

@@ -30,7 +30,9 @@ export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialec
  * channel code, so results never depend on row order; touches without a time or channel are left
  * out of the path (the journey still counts). On DuckDB the path comes back as a list of UTINYINT
  * codes and the counts as DOUBLE, read by columns (`queryColumns`): no string or object per path.
- * ClickHouse 18.16 returns rows as JSON, so there the path is the codes joined by commas.
+ * ClickHouse 18.16 returns rows as JSON, so there the path is the codes joined by commas. On a
+ * Distributed table sharded by the journey (`journeysOnShards`), each shard finishes its journeys'
+ * paths itself and sends one row per journey instead of a partial state per journey.
  */
 export function pathSummarySql(
   relation: string,
@@ -38,6 +40,7 @@ export function pathSummarySql(
   channels: string[],
   dialect: Dialect,
   timeKind: 'timestamp' | 'number',
+  opts: { journeysOnShards?: boolean } = {},
 ): string {
   const bits = Math.max(1, Math.ceil(Math.log2(Math.max(2, channels.length))));
   const q = (c: string) => quoteIdent(c, dialect);
@@ -48,7 +51,7 @@ export function pathSummarySql(
       SELECT ${q(cols.journey)} AS j,
         arrayStringConcat(arrayMap(x -> toString(x.2), arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(${code}))))), ',') AS path,
         max(toUInt8(${q(cols.converted)})) AS conv, ${cols.value ? `max(toFloat64(${q(cols.value)}))` : 'toFloat64(0)'} AS val
-      FROM ${relation} GROUP BY j) GROUP BY path`;
+      FROM ${relation} GROUP BY j${opts.journeysOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : ''}) GROUP BY path`;
   }
   const code = `(list_position([${channels.map((c) => quoteString(c)).join(', ')}], CAST(${q(cols.channel)} AS VARCHAR)) - 1)`;
   const key = `(${timeNumber(q(cols.time), dialect, timeKind)} * ${2 ** bits} + ${code})`;

@@ -1,0 +1,350 @@
+/**
+ * Scale-out parity: the demo workspace is loaded with `gtm engine load` into a real two-shard
+ * ClickHouse cluster on loopback (two clickhouse-server processes, local MergeTree tables under
+ * Distributed tables sharded by the journey/member key), and `gtm attribute` and
+ * `gtm experiment-readout --exposures` give the same numbers there as DuckDB on the same files.
+ *
+ * The touch log and the exposures are derived here from the demo's own files, independently of
+ * gtm: a journey is a person's web, CRM and partner touches; it converts when the person's account
+ * has a won opportunity (value: their amounts). The exposures are the loyalty experiment's members
+ * with their orders before and after assignment.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openClickHouse } from '../../src/data/index.ts';
+import { csvRow } from '../../src/data/csv-text.ts';
+import { findClickHouseServer, startClickHouseCluster } from '../helpers/clickhouse-server.ts';
+import { parseCsv } from '../helpers/csv-parse.ts';
+import { makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+const server = findClickHouseServer();
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const MODELS = ['markov', 'shapley', 'linear', 'time-decay', 'position-based', 'first-touch'];
+
+/** Equal to 1e-9, relative to the size of the numbers (credits run to millions). */
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function expectClose(actual: unknown, expected: unknown, where = ''): void {
+  if (typeof expected === 'number') {
+    expect(typeof actual, where).toBe('number');
+    if (!close(actual as number, expected)) expect(actual, where).toBe(expected);
+    return;
+  }
+  if (Array.isArray(expected)) {
+    expect(Array.isArray(actual), where).toBe(true);
+    expect((actual as unknown[]).length, where).toBe(expected.length);
+    expected.forEach((e, i) => expectClose((actual as unknown[])[i], e, `${where}[${i}]`));
+    return;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    expect(Object.keys(actual as object).sort(), where).toEqual(Object.keys(expected).sort());
+    for (const [k, v] of Object.entries(expected))
+      expectClose((actual as Record<string, unknown>)[k], v, `${where}.${k}`);
+    return;
+  }
+  expect(actual, where).toEqual(expected);
+}
+
+/** The cluster; started again when a port it picked was taken meanwhile by another process. */
+async function startCluster(): Promise<Awaited<ReturnType<typeof startClickHouseCluster>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClickHouseCluster(2);
+    } catch (err) {
+      if (attempt === 3 || !/Address already in use/.test(String(err))) throw err;
+    }
+  }
+}
+
+interface Derived {
+  touchRows: number;
+  journeys: number;
+  converted: number;
+  exposureRows: number;
+  members: number;
+}
+
+/** The touch log and the exposures, from the demo's files. */
+async function deriveInputs(ws: DemoWorkspace): Promise<Derived> {
+  const accountOf = new Map(
+    parseCsv(await ws.read('data/crm/contacts.csv')).map((c) => [c.Email.trim().toLowerCase(), c.AccountId]),
+  );
+  const wonValue = new Map<string, number>();
+  for (const o of parseCsv(await ws.read('data/crm/opportunities.csv')))
+    if (o.StageName === 'Closed Won')
+      wonValue.set(o.AccountId, (wonValue.get(o.AccountId) ?? 0) + Number(o.Amount));
+  const touches: [string, string, string][] = [];
+  const add = (person: unknown, ts: unknown, channel: unknown) => {
+    const p = typeof person === 'string' ? person.trim().toLowerCase() : '';
+    const c = typeof channel === 'string' ? channel.trim().toLowerCase() : '';
+    if (p && c && typeof ts === 'string' && ISO.test(ts)) touches.push([p, ts, c]);
+  };
+  for (const f of ['data/web/events-1.ndjson', 'data/web/events-2.ndjson'])
+    for (const line of (await ws.read(f)).split('\n').filter(Boolean)) {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      add(e.user_id, e.timestamp, e.utm_source);
+    }
+  for (const r of parseCsv(await ws.read('data/crm/campaign_members.csv')))
+    add(r.Email, r.Timestamp, r.LeadSource);
+  for (const r of parseCsv(await ws.read('data/partners/nimbus/activity_export.csv')))
+    add(r['Attendee Email'], r['Activity Time (UTC)'], r.Source);
+  const lines = touches.map(([p, ts, c]) => {
+    const value = wonValue.get(accountOf.get(p) ?? '') ?? 0;
+    return csvRow([p, ts, c, value > 0 ? 1 : 0, value]);
+  });
+  await mkdir(path.join(ws.dir, 'data/derived'), { recursive: true });
+  await writeFile(
+    path.join(ws.dir, 'data/derived/touches.csv'),
+    `journey_id,ts,channel,converted,value\n${lines.join('\n')}\n`,
+  );
+  const people = new Set(touches.map((t) => t[0]));
+
+  // exposures: the double-points experiment's members, one row per order (or one empty row)
+  const assigned = parseCsv(await ws.read('data/loyalty/assignments.csv')).filter(
+    (a) => a.experiment_id === 'double-points-oct',
+  );
+  const ordersOf = new Map<string, { at: string; total: number }[]>();
+  for (const o of parseCsv(await ws.read('data/loyalty/orders.csv'))) {
+    const list = ordersOf.get(o.customer_id) ?? [];
+    list.push({ at: o.created_at, total: Number(o.total) });
+    ordersOf.set(o.customer_id, list);
+  }
+  const exposures: string[] = [];
+  for (const a of assigned) {
+    const orders = ordersOf.get(a.member_id) ?? [];
+    const since = Date.parse(a.assigned_at);
+    if (orders.length === 0) exposures.push(csvRow([a.member_id, a.variant, 0, 0, 0, 0]));
+    for (const o of orders) {
+      const after = Date.parse(o.at) >= since;
+      exposures.push(
+        csvRow([
+          a.member_id,
+          a.variant,
+          after ? 1 : 0,
+          after ? o.total : 0,
+          after ? 0 : o.total,
+          after ? 1 : 0,
+        ]),
+      );
+    }
+  }
+  await writeFile(
+    path.join(ws.dir, 'data/derived/exposures.csv'),
+    `member_id,variant,ordered,spend,pre_spend,orders\n${exposures.join('\n')}\n`,
+  );
+  // both as workspace sources, so `gtm engine load` reads them as it reads every source
+  const yaml = await ws.read('gtm.yaml');
+  await writeFile(
+    path.join(ws.dir, 'gtm.yaml'),
+    yaml.replace(
+      /^sources:\n/m,
+      `sources:
+  - name: attribution_touches
+    entity: touchpoints
+    kind: file
+    path: data/derived/touches.csv
+    mapping: { person_id: journey_id, occurred_at: ts, utm_source: channel }
+  - name: readout_exposures
+    entity: assignments
+    kind: file
+    path: data/derived/exposures.csv
+    mapping: { unit_id: member_id, variant: variant }
+`,
+    ),
+  );
+  return {
+    touchRows: touches.length,
+    journeys: people.size,
+    converted: [...people].filter((p) => (wonValue.get(accountOf.get(p) ?? '') ?? 0) > 0).length,
+    exposureRows: exposures.length,
+    members: assigned.length,
+  };
+}
+
+describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster gives the DuckDB numbers', () => {
+  let ws: DemoWorkspace;
+  let cluster: Awaited<ReturnType<typeof startClickHouseCluster>>;
+  let derived: Derived;
+  let load: {
+    tables: {
+      table: string;
+      layout: string;
+      shard_key: string[];
+      rows: { read: number; loaded: number; rejected: number; in_clickhouse: number; per_server: number[] };
+    }[];
+  };
+
+  beforeAll(async () => {
+    // skipIf leaves CI out: there a missing server is a failure, not a skip
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    [ws, cluster] = await Promise.all([makeDemoWorkspace(), startCluster()]);
+    derived = await deriveInputs(ws);
+    const run = await runCli(
+      [
+        'engine',
+        'load',
+        '--clickhouse',
+        cluster.urls.join(','),
+        '--cluster',
+        cluster.cluster,
+        '--database',
+        'gtm',
+        '--source',
+        'attribution_touches,readout_exposures,web_analytics,crm_contacts',
+        '--json',
+      ],
+      { cwd: ws.dir },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    load = run.json();
+  }, 180_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await ws?.remove();
+  });
+
+  it('loads every row, sharded by the journey and member keys, and counts them back', async () => {
+    const byTable = Object.fromEntries(load.tables.map((t) => [t.table, t]));
+    const lines = async (rel: string) => (await ws.read(rel)).split('\n').filter(Boolean).length;
+    // independent counts: data lines of the files
+    expect(byTable.attribution_touches.rows.loaded).toBe(derived.touchRows);
+    expect(byTable.readout_exposures.rows.loaded).toBe(derived.exposureRows);
+    expect(byTable.crm_contacts.rows.loaded).toBe((await lines('data/crm/contacts.csv')) - 1);
+    expect(byTable.web_analytics.rows.loaded).toBe(
+      (await lines('data/web/events-1.ndjson')) + (await lines('data/web/events-2.ndjson')),
+    );
+    for (const t of load.tables) {
+      expect(t.layout).toBe('sharded');
+      expect(t.rows.read).toBe(t.rows.loaded + t.rows.rejected);
+      expect(t.rows.in_clickhouse).toBe(t.rows.loaded);
+      expect(t.rows.per_server.reduce((a, b) => a + b, 0)).toBe(t.rows.loaded);
+      // both shards hold rows
+      expect(Math.min(...t.rows.per_server)).toBeGreaterThan(0);
+    }
+    expect(byTable.attribution_touches.shard_key).toEqual(['journey_id']);
+    expect(byTable.readout_exposures.shard_key).toEqual(['member_id']);
+
+    // every journey lives on exactly one shard
+    const shards = await Promise.all(cluster.urls.map((url) => openClickHouse({ url, database: 'gtm' })));
+    try {
+      const sets = await Promise.all(
+        shards.map(async (e) =>
+          (
+            await e.query<{ j: string }>('SELECT DISTINCT journey_id AS j FROM attribution_touches_local')
+          ).map((r) => r.j),
+        ),
+      );
+      const both = sets[0].filter((j) => new Set(sets[1]).has(j));
+      expect(both).toEqual([]);
+      expect(sets[0].length + sets[1].length).toBe(derived.journeys);
+    } finally {
+      await Promise.all(shards.map((e) => e.close()));
+    }
+  });
+
+  it.each(MODELS)(
+    'attribute --model %s: the same credit per channel, journeys and conversions',
+    async (model) => {
+      const onCluster = await runCli(
+        [
+          'attribute',
+          '--touchpoints',
+          'gtm.attribution_touches',
+          '--clickhouse',
+          cluster.urls[0],
+          '--model',
+          model,
+          '--json',
+        ],
+        { cwd: ws.dir },
+      );
+      const onDuckDb = await runCli(
+        ['attribute', '--touchpoints', 'data/derived/touches.csv', '--model', model, '--json'],
+        { cwd: ws.dir },
+      );
+      expect(onCluster.stderr).toBe('');
+      expect(onCluster.code).toBe(0);
+      expect(onDuckDb.code).toBe(0);
+      type R = {
+        totals: { conversions: number; nulls: number; value: number; paths: number; distinctPaths: number };
+        channels: { channel: string; conversions: number; value: number }[];
+        source: { records: number };
+        markov?: { transitions: { from: string; to: string }[] };
+        shapley?: unknown;
+      };
+      const ch = onCluster.json<R>();
+      const duck = onDuckDb.json<R>();
+      // the derived log's own truth: every journey once, converted as derived
+      expect(duck.totals.conversions + duck.totals.nulls).toBe(derived.journeys);
+      expect(duck.totals.conversions).toBe(derived.converted);
+      expectClose(ch.totals, duck.totals, 'totals');
+      expect(ch.source.records).toBe(duck.source.records);
+      const credit = (r: R) =>
+        Object.fromEntries(r.channels.map((c) => [c.channel, [c.conversions, c.value]]));
+      expectClose(credit(ch), credit(duck), 'channels');
+      expect(ch.channels.length).toBeGreaterThan(3);
+      // the transition list follows the order paths arrive in, which no engine promises: compare as a set
+      const sorted = (m: NonNullable<R['markov']>) => ({
+        ...m,
+        transitions: [...m.transitions].sort((a, b) =>
+          `${a.from}\0${a.to}`.localeCompare(`${b.from}\0${b.to}`),
+        ),
+      });
+      if (duck.markov && ch.markov) expectClose(sorted(ch.markov), sorted(duck.markov), 'markov');
+      if (duck.shapley) expectClose(ch.shapley, duck.shapley, 'shapley');
+    },
+  );
+
+  it('experiment-readout --exposures: the same readout from the Distributed table', async () => {
+    const flags = [
+      '--variant-column',
+      'variant',
+      '--unit-column',
+      'member_id',
+      '--metric',
+      'purchase:proportion:ordered,spend:mean:spend:pre_spend,aov:ratio:spend/orders',
+      '--control',
+      'holdout',
+      '--json',
+    ];
+    const onCluster = await runCli(
+      [
+        'experiment-readout',
+        '--exposures',
+        'gtm.readout_exposures',
+        '--clickhouse',
+        cluster.urls[1],
+        ...flags,
+      ],
+      { cwd: ws.dir },
+    );
+    const onDuckDb = await runCli(
+      ['experiment-readout', '--exposures', 'data/derived/exposures.csv', ...flags],
+      {
+        cwd: ws.dir,
+      },
+    );
+    expect(onCluster.stderr).toBe('');
+    expect(onCluster.code).toBe(0);
+    expect(onDuckDb.code).toBe(0);
+    const ch = onCluster.json<Record<string, unknown> & { reduced_from: { rows: number } }>();
+    const duck = onDuckDb.json<Record<string, unknown> & { reduced_from: { rows: number; file: string } }>();
+    expect(ch.reduced_from.rows).toBe(derived.exposureRows);
+    expect(duck.reduced_from.rows).toBe(derived.exposureRows);
+    const { reduced_from: _a, ...chRest } = ch;
+    const { reduced_from: _b, ...duckRest } = duck;
+    // the readout names its input in places: the table on one side, the file on the other
+    const text = JSON.stringify(chRest).replaceAll('gtm.readout_exposures', duck.reduced_from.file);
+    expectClose(JSON.parse(text), duckRest, 'readout');
+    type Readout = { metrics: { name: string; control: { n: number }; variants: { n: number }[] }[] };
+    const metrics = (duck as unknown as Readout).metrics;
+    expect(metrics.map((m) => m.name)).toEqual(['purchase', 'spend', 'aov']);
+    // every assigned member is one unit
+    expect(metrics[0].control.n + metrics[0].variants.reduce((a, v) => a + v.n, 0)).toBe(derived.members);
+  });
+});
