@@ -100,7 +100,7 @@ const load = () =>
     .join(' ');
 const s = (x: number | undefined, digits = 2) => (x === undefined ? '-' : x.toFixed(digits));
 
-if (!existsSync(path.join(root, 'dist/cli/main.js'))) {
+if (!existsSync(path.join(root, 'dist/cli-bundle/main.js'))) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(1);
 }

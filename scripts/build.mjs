@@ -50,3 +50,6 @@ writeFileSync(
     planAjv.compile(JSON.parse(readFileSync(path.join(root, 'src/orchestrator/plan.schema.json'), 'utf8'))),
   ),
 );
+
+// The CLI as a handful of bundled chunks (bin/gtm.js runs it): see scripts/bundle-cli.mjs.
+await import('./bundle-cli.mjs');

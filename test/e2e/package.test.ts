@@ -40,6 +40,7 @@ describe('the published package', () => {
       'dist/index.js',
       'dist/index.d.ts',
       'dist/cli/main.js',
+      'dist/cli-bundle/main.js',
       'bin/gtm.js',
       'dist/workspace/gtm.schema.json',
       'LICENSE',
