@@ -53,9 +53,11 @@ export {
   listPlans,
   readPlan,
   previousPlan,
+  planHistory,
   markInterrupted,
   planFileName,
   type StoredPlan,
+  type PlanHistory,
   type ListPlansOptions,
 } from './plan-store.ts';
 export { validatePlanRecord, planRecordProblems, planSchema } from './validate-plan-record.ts';

@@ -6,7 +6,7 @@ import type { AlertHistoryEntry } from './evaluate-alert.ts';
 import type { PlanGraph } from './plan-graph.ts';
 import type { PlanRecord, TaskError, TaskRecord } from './plan-record.ts';
 import type { PlanSpec, RunEvent, RunOptions, StageDef } from './plan-spec.ts';
-import type { StoredPlan } from './plan-store.ts';
+import type { PlanHistory } from './plan-store.ts';
 import { PlanWriter } from './plan-writer.ts';
 import { resolveOwner } from './resolve-owner.ts';
 import { backoffDelay, shouldRetry, sleep } from './retry-policy.ts';
@@ -62,7 +62,7 @@ export class PlanExecution {
     private readonly record: PlanRecord,
     private readonly path: string,
     private readonly options: RunOptions,
-    private readonly history: StoredPlan[],
+    private readonly history: PlanHistory,
   ) {
     this.now = options.now ?? (() => new Date());
     this.writer = new PlanWriter(path, record);
@@ -277,7 +277,7 @@ export class PlanExecution {
 
   /** The latest earlier evaluation of an alert id; runs that did not evaluate it neither break nor extend a streak. */
   private previousAlert(id: string): AlertHistoryEntry | null {
-    for (const plan of this.history) {
+    for (const plan of this.history.plans()) {
       const alert = plan.record.alerts.find((a) => a.id === id);
       if (alert) return { plan_id: plan.record.plan_id, alert };
     }

@@ -14,6 +14,7 @@ import {
   listPlans,
   markInterrupted,
   planFileName,
+  planHistory,
   previousPlan,
   readPlan,
 } from './plan-store.ts';
@@ -122,6 +123,47 @@ describe('listPlans, readPlan, previousPlan', () => {
     expect((await previousPlan(dir, 'track-source', 'AI Launch Tour'))?.record.plan_id).toBe(
       'plan-20240501T120000000Z',
     );
+  });
+
+  it('skips plans of another command or scope from their first bytes, without reading the rest', async () => {
+    await put(recordFor('plan-20240501T120000000Z', { status: 'succeeded' }));
+    // a plan of another command whose body is broken after its header: judged from the header alone
+    const other = JSON.stringify(
+      recordFor('plan-20240502T120000000Z', { command: 'monitor-loyalty' }),
+      null,
+      2,
+    );
+    await writeFile(
+      join(dir, 'plan-20240502T120000000Z.json'),
+      other.slice(0, other.indexOf('"stages"') + 12),
+    );
+    const unreadable: string[] = [];
+    const mine = await listPlans(dir, {
+      command: 'track-source',
+      scope: 'AI Launch Tour',
+      onUnreadable: (p) => unreadable.push(p),
+    });
+    expect(mine.map((p) => p.record.plan_id)).toEqual(['plan-20240501T120000000Z']);
+    expect(unreadable).toEqual([]);
+    // without a filter the same file is read in full, and reported
+    await listPlans(dir, { onUnreadable: (p) => unreadable.push(p) });
+    expect(unreadable).toEqual([join(dir, 'plan-20240502T120000000Z.json')]);
+    await rm(join(dir, 'plan-20240502T120000000Z.json'));
+  });
+
+  it('reads the history newest first and only as far as asked', async () => {
+    await put(recordFor('plan-20240501T120000000Z', { status: 'succeeded' }));
+    await put(recordFor('plan-20240502T120000000Z', { status: 'failed' }));
+    await put(recordFor('plan-20240503T120000000Z', { status: 'running' }));
+    await put(recordFor('plan-20240504T120000000Z', { status: 'succeeded', scope: 'Other' }));
+    const history = planHistory(dir, 'track-source', 'AI Launch Tour');
+    expect(history.first()?.record.plan_id).toBe('plan-20240502T120000000Z');
+    // a file broken after the history was listed and before it is reached is skipped, not fatal
+    await writeFile(join(dir, 'plan-20240501T120000000Z.json'), '{"plan_id": "plan-2024');
+    expect(history.find((p) => p.record.status === 'succeeded')).toBeNull();
+    expect([...history.plans()].map((p) => p.record.plan_id)).toEqual(['plan-20240502T120000000Z']);
+    await rm(join(dir, 'plan-20240501T120000000Z.json'));
+    expect(planHistory(join(dir, 'nope'), 'track-source', 'x').first()).toBeNull();
   });
 
   it('treats a missing folder as an empty history', async () => {

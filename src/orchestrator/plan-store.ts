@@ -1,3 +1,4 @@
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,7 @@ export async function listPlans(planDir: string, options: ListPlansOptions = {})
   const plans: StoredPlan[] = [];
   for (const name of names.filter((n) => PLAN_FILE.test(n)).sort(compareNewestFirst)) {
     const path = join(planDir, name);
+    if (!headerMayMatch(path, options)) continue;
     let record: PlanRecord;
     try {
       record = await readPlan(path);
@@ -128,6 +130,101 @@ export async function listPlans(planDir: string, options: ListPlansOptions = {})
     plans.push({ path, record });
   }
   return plans;
+}
+
+/**
+ * Whether a plan file may be of the command and scope asked for, judged from its first few
+ * kilobytes: gtm writes `command` and `scope` before the stages, so a plan of another command or
+ * scope is skipped without reading and checking the whole file (a workspace's history grows by
+ * one plan per run; start-up must not grow with it). Anything unexpected reads as "may match",
+ * and the full check decides.
+ */
+function headerMayMatch(path: string, options: { command?: string; scope?: string }): boolean {
+  if (options.command === undefined && options.scope === undefined) return true;
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(HEADER_BYTES);
+      head = buf.toString('utf8', 0, readSync(fd, buf, 0, HEADER_BYTES, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return true;
+  }
+  const stages = head.indexOf('"stages"');
+  const field = (key: string): string | undefined => {
+    const m = new RegExp(`"${key}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*")`).exec(head);
+    if (!m || (stages >= 0 && m.index > stages)) return undefined;
+    try {
+      return JSON.parse(m[1]) as string;
+    } catch {
+      return undefined;
+    }
+  };
+  const command = options.command === undefined ? undefined : field('command');
+  if (command !== undefined && command !== options.command) return false;
+  const scope = options.scope === undefined ? undefined : field('scope');
+  return scope === undefined || scope === options.scope;
+}
+
+const HEADER_BYTES = 4096;
+
+/**
+ * The finished plans (any status but `running`) of one command and scope, newest first, read on
+ * demand: a run needs the latest one, the latest succeeded one (its change log base) and, for each
+ * alert, the latest plan that evaluated it — usually the first few, whatever the history's length.
+ * Unreadable plans are skipped, as in `listPlans`.
+ *
+ * @example
+ * const history = planHistory('.claude/plans', 'track-source', 'AI Launch Tour');
+ * const previous = history.first();
+ */
+export function planHistory(planDir: string, command: string, scope: string): PlanHistory {
+  let names: string[];
+  try {
+    names = readdirSync(planDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') names = [];
+    else throw new GtmError('IO', 'cannot list the plans folder', { where: planDir, cause: err });
+  }
+  const paths = names
+    .filter((n) => PLAN_FILE.test(n))
+    .sort(compareNewestFirst)
+    .map((n) => join(planDir, n))
+    .filter((p) => headerMayMatch(p, { command, scope }));
+  const read: StoredPlan[] = [];
+  let next = 0;
+  function* plans(): Generator<StoredPlan> {
+    for (let i = 0; ; i++) {
+      while (i >= read.length && next < paths.length) {
+        const path = paths[next++];
+        let record: PlanRecord;
+        try {
+          record = validatePlanRecord(JSON.parse(readFileSync(path, 'utf8')), path);
+        } catch {
+          continue;
+        }
+        if (record.command === command && record.scope === scope && record.status !== 'running')
+          read.push({ path, record });
+      }
+      if (i >= read.length) return;
+      yield read[i];
+    }
+  }
+  const find = (pred: (p: StoredPlan) => boolean): StoredPlan | null => {
+    for (const p of plans()) if (pred(p)) return p;
+    return null;
+  };
+  return { plans, find, first: () => find(() => true) };
+}
+
+export interface PlanHistory {
+  /** Newest first; files are read and checked as the iteration reaches them. */
+  plans(): Generator<StoredPlan>;
+  find(pred: (p: StoredPlan) => boolean): StoredPlan | null;
+  first(): StoredPlan | null;
 }
 
 /**
@@ -180,7 +277,7 @@ export async function markInterrupted(
   const isAlive = options.isAlive ?? isProcessAlive;
   const now = options.now ?? (() => new Date());
   const marked: StoredPlan[] = [];
-  for (const plan of await listPlans(planDir)) {
+  for (const plan of await runningPlans(planDir)) {
     const record = plan.record;
     if (record.status !== 'running' || record.hostname !== host || isAlive(record.pid)) continue;
     const at = now().toISOString();
@@ -201,4 +298,30 @@ export async function markInterrupted(
     marked.push(plan);
   }
   return marked;
+}
+
+/**
+ * The plans whose text mentions `"running"` (a running plan's status is that literal; a finished
+ * plan rarely mentions it), parsed and checked; the others are not parsed at all.
+ */
+async function runningPlans(planDir: string): Promise<StoredPlan[]> {
+  let names: string[];
+  try {
+    names = await readdir(planDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new GtmError('IO', 'cannot list the plans folder', { where: planDir, cause: err });
+  }
+  const out: StoredPlan[] = [];
+  for (const name of names.filter((n) => PLAN_FILE.test(n))) {
+    const path = join(planDir, name);
+    try {
+      const text = await readFile(path, 'utf8');
+      if (!text.includes('"running"')) continue;
+      out.push({ path, record: validatePlanRecord(JSON.parse(text), path) });
+    } catch {
+      // unreadable plans are left alone, as listPlans leaves them out
+    }
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { PlanExecution, type PlanRun } from './plan-execution.ts';
 import { planGraph } from './plan-graph.ts';
 import type { PlanRecord } from './plan-record.ts';
 import type { PlanSpec, RunOptions } from './plan-spec.ts';
-import { createPlanFile, listPlans, markInterrupted } from './plan-store.ts';
+import { createPlanFile, markInterrupted, planHistory } from './plan-store.ts';
 
 export type { PlanRun };
 
@@ -34,16 +34,15 @@ export async function executePlan(spec: PlanSpec, opts: RunOptions): Promise<Pla
   }
   const now = opts.now ?? (() => new Date());
   const marked = await markInterrupted(opts.planDir, { now });
-  const history = (await listPlans(opts.planDir, { command: spec.command, scope: spec.scope })).filter(
-    (p) => p.record.status !== 'running',
-  );
+  // finished plans of this command and scope, newest first, read as far as needed
+  const history = planHistory(opts.planDir, spec.command, spec.scope);
   const startedAt = now();
   const { path, record } = await createPlanFile(opts.planDir, startedAt, (planId) =>
     buildPlanRecord(spec, graph, {
       planId,
       runId: opts.runId,
       startedAt,
-      previous: history[0]?.record ?? null,
+      previous: history.first()?.record ?? null,
       // the change log compares with the last complete run: an interrupted or failed one may not
       // have read its sources, so its settings would show changes that did not happen
       changeBase: history.find((p) => p.record.status === 'succeeded')?.record ?? null,
