@@ -38,8 +38,14 @@ export async function startClickHouseCluster(
     .map((p) => `<shard><replica><host>127.0.0.1</host><port>${p.tcp}</port></replica></shard>`)
     .join('')}</gtm_test></remote_servers>`;
   const servers: ClickHouseServer[] = [];
-  for (const p of ports)
-    servers.push(await startClickHouse({ httpPort: p.http, tcpPort: p.tcp, extraConfig: remote }));
+  try {
+    for (const p of ports)
+      servers.push(await startClickHouse({ httpPort: p.http, tcpPort: p.tcp, extraConfig: remote }));
+  } catch (err) {
+    // a server that did start must not outlive the failed cluster
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
   return {
     urls: servers.map((s) => s.url),
     cluster: 'gtm_test',
