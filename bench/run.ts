@@ -63,13 +63,17 @@ const SCRIPTS: Record<string, string[]> = {
   'optimize-referrals': ['bench/optimize-referrals.ts'],
   'monitor-loyalty': ['bench/monitor-loyalty.ts'],
   'monitor-personalization': ['bench/monitor-personalization.ts'],
+  // `npm run bench clickhouse-cluster 100M` for the large run (default 10M touches)
+  'clickhouse-cluster': ['bench/clickhouse-cluster.ts'],
 };
 for (const [name, [script]] of Object.entries(SCRIPTS)) {
   if (only && only !== name) continue;
   if (!existsSync(path.join(root, script))) continue;
   console.log(`\n${name}: npx tsx ${script}`);
   try {
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, script)], { stdio: 'inherit' });
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, script), ...process.argv.slice(3)], {
+      stdio: 'inherit',
+    });
   } catch {
     console.log(`${name} benchmark failed (see above)`);
   }
