@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject } from 'ajv';
 import type * as AjvModule from 'ajv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { fastYaml } from './fast-yaml.ts';
 import { editDistance } from '../analyses/text/index.ts';
 import { entitySpec } from '../data/entities/index.ts';
 import { configError, GtmError } from '../errors/index.ts';
@@ -218,6 +219,52 @@ export function loadWorkspace(opts: {
       cause,
     });
   }
+  // the quick parse covers plain configs; anything else, and every line number of an error, comes
+  // from the exact parse (the YAML document with its positions), done only when needed
+  let parsed: Document | undefined;
+  const doc = (): Document => (parsed ??= exactDocument(text, shown));
+  let raw: unknown = fastYaml(text);
+  if (raw === undefined) {
+    const d = doc();
+    try {
+      raw = d.toJS();
+    } catch (cause) {
+      // the YAML library stops documents whose aliases expand without bound ("billion laughs")
+      throw configError(
+        `the YAML cannot be expanded: ${(cause as Error).message.split('\n')[0]}`,
+        shown,
+        'remove the anchors and aliases (&name, *name) that refer to each other, and write the values out',
+      );
+    }
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError('the config must be a YAML mapping', shown, 'start from `gtm init`');
+  }
+  const badDate = firstImpossibleDate(raw, '');
+  if (badDate)
+    throw configError(
+      `${keyPath(badDate.path)} is not a real date: "${badDate.value}"`,
+      `${shown}:${lineOf(doc(), badDate.path, text)}`,
+      'use an existing calendar date YYYY-MM-DD (months have 28 to 31 days)',
+    );
+  const validate = schemaValidator();
+  if (!validate(raw)) {
+    const ex = explain(validate.errors ?? []);
+    throw configError(
+      `${ex.path} ${ex.message}`,
+      `${shown}:${lineOf(doc(), ex.instancePath, text, ex.key)}`,
+      ex.hint,
+    );
+  }
+  return withDefaults(raw as Json, path.dirname(configPath), configPath, (instancePath, message, hint) =>
+    configError(`${keyPath(instancePath)} ${message}`, `${shown}:${lineOf(doc(), instancePath, text)}`, hint),
+  );
+}
+
+type Fail = (instancePath: string, message: string, hint: string) => GtmError;
+
+/** The YAML document with positions; a syntax error stops here with its line and column. */
+function exactDocument(text: string, shown: string): Document {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length) {
@@ -230,42 +277,8 @@ export function loadWorkspace(opts: {
       'fix the YAML syntax (indentation, quotes, colons)',
     );
   }
-  let raw: unknown;
-  try {
-    raw = doc.toJS();
-  } catch (cause) {
-    // the YAML library stops documents whose aliases expand without bound ("billion laughs")
-    throw configError(
-      `the YAML cannot be expanded: ${(cause as Error).message.split('\n')[0]}`,
-      shown,
-      'remove the anchors and aliases (&name, *name) that refer to each other, and write the values out',
-    );
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw configError('the config must be a YAML mapping', shown, 'start from `gtm init`');
-  }
-  const badDate = firstImpossibleDate(raw, '');
-  if (badDate)
-    throw configError(
-      `${keyPath(badDate.path)} is not a real date: "${badDate.value}"`,
-      `${shown}:${lineOf(doc, badDate.path, text)}`,
-      'use an existing calendar date YYYY-MM-DD (months have 28 to 31 days)',
-    );
-  const validate = schemaValidator();
-  if (!validate(raw)) {
-    const ex = explain(validate.errors ?? []);
-    throw configError(
-      `${ex.path} ${ex.message}`,
-      `${shown}:${lineOf(doc, ex.instancePath, text, ex.key)}`,
-      ex.hint,
-    );
-  }
-  return withDefaults(raw as Json, path.dirname(configPath), configPath, (instancePath, message, hint) =>
-    configError(`${keyPath(instancePath)} ${message}`, `${shown}:${lineOf(doc, instancePath, text)}`, hint),
-  );
+  return doc;
 }
-
-type Fail = (instancePath: string, message: string, hint: string) => GtmError;
 
 /**
  * The first value written as a date (YYYY-MM-DD) that does not exist (2026-02-30): JavaScript
