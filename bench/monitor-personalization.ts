@@ -3,7 +3,9 @@
 // bench-data/ (git-ignored) with a gtm.yaml beside them, then the whole command run in its own
 // process (wall time, peak RSS, rows/s, time per stage) next to the floor: one DuckDB scan of the
 // decisions file. `tsx bench/monitor-personalization.ts` prints the table; the child mode
-// (`--run DIR`) prints one JSON line.
+// (`--run DIR`) prints one JSON line. GTM_BENCH_MEMORY_LIMIT (default 5GB) is the engine's
+// `memory_limit` (gtm.yaml is rewritten on every run); GTM_BENCH_PROFILE=1 prints the engine time
+// of the slowest statements to stderr.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +19,7 @@ const DAY_S = 86_400;
 /** Where a data set of this size lives, generated once. */
 async function ensureData(decisions: number, outcomes: number): Promise<string> {
   const dir = path.join(root, 'bench-data', `personalization-${decisions}-${outcomes}`);
-  if (existsSync(path.join(dir, 'gtm.yaml'))) return dir;
+  if (existsSync(path.join(dir, 'rule_changes.csv'))) return dir;
   mkdirSync(dir, { recursive: true });
   const { openDuckDb } = await import('../src/data/index.ts');
   const engine = await openDuckDb();
@@ -65,11 +67,12 @@ async function ensureData(decisions: number, outcomes: number): Promise<string> 
       'exp-1,variant_a,50,true,2026-10-20,2026-12-01,conversion_rate,revenue_per_user,frequentist,onboarding_checklist,PLG Onboarding\n' +
       'exp-1,variant_b,50,false,2026-10-20,2026-12-01,conversion_rate,revenue_per_user,frequentist,onboarding_checklist,PLG Onboarding\n',
   );
-  writeFileSync(path.join(dir, 'gtm.yaml'), CONFIG);
   return dir;
 }
 
-const CONFIG = `version: 1
+/** The workspace of a data set, with the engine's memory limit of this run. */
+const config = (memoryLimit: string) => `version: 1
+engine: { memory_limit: ${memoryLimit} }
 sources:
   - { name: decisions, entity: decisions, kind: file, path: decisions.parquet,
       mapping: { decision_id: decision_id, user_id: user_id, decided_at: ts, initiative: initiative, rule_id: rule, variant: variant,
@@ -96,8 +99,47 @@ personalization:
   events: { engagement: [feature_used], conversion: [activated, purchase] }
 `;
 
+/**
+ * Times every statement of the engine (DuckDB's engine class, patched in this process only) and
+ * returns a function that prints the costliest ones to stderr: wall and CPU (the process's, all
+ * threads) seconds and the SQL's start.
+ */
+async function profileStatements(): Promise<() => void> {
+  const { openDuckDb } = await import('../src/data/index.ts');
+  const probe = await openDuckDb();
+  const proto = Object.getPrototypeOf(probe) as {
+    serial: (sql: string, fn: () => Promise<unknown>) => Promise<unknown>;
+  };
+  await probe.close();
+  const seen: { ms: number; cpu: number; sql: string }[] = [];
+  const serial = proto.serial;
+  proto.serial = function (this: unknown, sql: string, fn: () => Promise<unknown>) {
+    return serial.call(this, sql, async () => {
+      const t = performance.now();
+      const c = process.cpuUsage();
+      try {
+        return await fn();
+      } finally {
+        const u = process.cpuUsage(c);
+        seen.push({ ms: performance.now() - t, cpu: (u.user + u.system) / 1000, sql });
+      }
+    });
+  };
+  return () => {
+    const total = (k: 'ms' | 'cpu') => (seen.reduce((s, x) => s + x[k], 0) / 1000).toFixed(2);
+    process.stderr.write(
+      `${seen.length} statements, ${total('ms')} s wall and ${total('cpu')} s CPU in the engine (wall, CPU, SQL):\n`,
+    );
+    for (const x of [...seen].sort((a, b) => b.cpu - a.cpu).slice(0, 30))
+      process.stderr.write(
+        `${(x.ms / 1000).toFixed(2).padStart(7)} ${(x.cpu / 1000).toFixed(2).padStart(7)}  ${x.sql.replace(/\s+/g, ' ').slice(0, 200)}\n`,
+      );
+  };
+}
+
 /** Child mode: one run of the command in `dir`, timed, with the stage durations from its plan. */
 async function runOnce(dir: string): Promise<void> {
+  const profile = process.env.GTM_BENCH_PROFILE === '1' ? await profileStatements() : null;
   const t0 = performance.now();
   const { runMonitorPersonalization } = await import('../src/commands/monitor-personalization/index.ts');
   const t1 = performance.now();
@@ -107,6 +149,7 @@ async function runOnce(dir: string): Promise<void> {
     { cwd: dir, asOf: AS_OF, snapshot: false },
   );
   const t2 = performance.now();
+  profile?.();
   const stages = Object.fromEntries(
     run.record.stages.flatMap((s) =>
       s.tasks.map((t) => [
@@ -129,6 +172,7 @@ async function runOnce(dir: string): Promise<void> {
       wall_ms: t2 - t1,
       floor_ms: floor,
       peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+      cpu_s: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
       stages,
       rows: run.result.row_accounting.reduce((s, a) => s + a.rows_in, 0),
       backlog: run.result.backlog.items.length,
@@ -145,6 +189,7 @@ async function main(): Promise<void> {
   );
   const t = performance.now();
   const dir = await ensureData(decisions, outcomes);
+  writeFileSync(path.join(dir, 'gtm.yaml'), config(process.env.GTM_BENCH_MEMORY_LIMIT ?? '5GB'));
   process.stdout.write(`${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   if (process.argv[2] === '--generate') return;
   const out = execFileSync(
@@ -153,6 +198,7 @@ async function main(): Promise<void> {
     {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   const r = JSON.parse(out.trim().split('\n').pop()!);
@@ -162,7 +208,7 @@ async function main(): Promise<void> {
     .reduce((m, [, v]) => Math.max(m, v ?? 0), 0);
   console.log(
     `  ${r.rows.toLocaleString('en-US')} rows: wall ${s(r.wall_ms)} s (target ≤ 30 s), ${Math.round(r.rows / (r.wall_ms / 1000)).toLocaleString('en-US')} rows/s, ` +
-      `peak RSS ${Math.round(r.peak_rss_mb)} MB (limit 6144), floor (one scan of decisions) ${s(r.floor_ms)} s, wall/floor ${(r.wall_ms / r.floor_ms).toFixed(1)}×`,
+      `CPU ${r.cpu_s.toFixed(1)} s (whole child, data check and floor included), peak RSS ${Math.round(r.peak_rss_mb)} MB (limit 6144), floor (one scan of decisions) ${s(r.floor_ms)} s, wall/floor ${(r.wall_ms / r.floor_ms).toFixed(1)}×`,
   );
   console.log(
     `  stages (s): gather (slowest source) ${s(gather)}, normalize ${s(r.stages.normalize)}, aggregate ${s(r.stages.aggregate)}, governance ${s(r.stages.governance)}, ` +

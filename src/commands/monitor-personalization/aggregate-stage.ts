@@ -9,23 +9,30 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import { experimentDefs, experimentsOf, type ExperimentDef } from './experiment-defs.ts';
 import { unknownInitiative } from './inputs.ts';
 import { num, scopeOf, str, type Run } from './run-scope.ts';
-import { decisionsIn, type Scope } from './sql/scope-sql.ts';
+import type { Scope } from './sql/scope-sql.ts';
 import {
+  CODED_COLUMNS,
   dailyKpiSql,
   dailyVolumeSql,
+  decisionDictSql,
+  decisionFactsSql,
   decisionTotalsSql,
   initiativeRulesSql,
-  initiativesSql,
   kpiLatestSql,
   latestSql,
   performanceSql,
   rulePerformanceTableSql,
   ruleUsersTableSql,
+  slimDecisionsSql,
+  slimOutcomesSql,
   usersTableSql,
   userPerformanceTableSql,
   windowReasonsSql,
+  windowVariantsSql,
+  type CodedColumn,
 } from './sql/aggregate-sql.ts';
 import { experimentsSql } from './sql/experiment-sql.ts';
+import { slimConsentSql } from './sql/governance-sql.ts';
 
 /** Decisions of the initiative above which the daily KPI series are computed on a sample of users. */
 export const KPI_SAMPLE_DECISIONS = 2_000_000;
@@ -55,27 +62,99 @@ export interface AggregateOutput {
   /** Rules that ever served the initiative. */
   rules: string[];
   experiments: ExperimentDef[];
+  /** Decisions of any initiative with a logged consent state (the fallback check without consent records). */
+  decisionsWithConsentState: number;
+}
+
+/** The decisions' dictionary pass: rows per initiative, first/last decision per source, and each coded column's values. */
+export interface DecisionDict {
+  initiatives: {
+    initiative: string | null;
+    decisions: number;
+    first_at: string | null;
+    last_at: string | null;
+  }[];
+  latest: AggregateOutput['latest'];
+  columns: Record<CodedColumn, readonly string[] | null>;
+  /** Decisions with a logged consent state (any initiative). */
+  withConsentState: number;
+}
+
+/** Above this many distinct values a column stays text in `mp_decisions` (an ENUM that large buys nothing). */
+const MAX_CODES = 10_000;
+
+/** UTF-8 byte order, the order DuckDB sorts text in (the codes keep it). */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** One pass over every decision: per initiative and source counts and times, and the dictionaries. */
+export async function decisionDict(engine: Engine, s: Scope): Promise<DecisionDict> {
+  const rows = await engine.query(decisionDictSql(s));
+  const byInitiative = new Map<string | null, DecisionDict['initiatives'][number]>();
+  const bySource = new Map<string, { latest: string | null; n: number }>();
+  const values = new Map<CodedColumn, Set<string>>(CODED_COLUMNS.map((c) => [c, new Set<string>()]));
+  const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+  const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+  let withConsentState = 0;
+  for (const r of rows) {
+    const initiative = str(r.initiative);
+    const source = String(r._source);
+    const prev = byInitiative.get(initiative);
+    byInitiative.set(initiative, {
+      initiative,
+      decisions: (prev?.decisions ?? 0) + num(r.decisions),
+      first_at: earlier(prev?.first_at ?? null, str(r.first_at)),
+      last_at: later(prev?.last_at ?? null, str(r.last_at)),
+    });
+    const src = bySource.get(source);
+    bySource.set(source, {
+      latest: later(src?.latest ?? null, str(r.last_at)),
+      n: (src?.n ?? 0) + num(r.decisions),
+    });
+    withConsentState += num(r.with_consent_state);
+    if (initiative !== null) values.get('initiative')!.add(initiative);
+    values.get('_source')!.add(source);
+    for (const c of CODED_COLUMNS)
+      for (const v of (r[`values_${c}`] as unknown[] | null | undefined) ?? [])
+        if (v !== null && v !== undefined) values.get(c)!.add(String(v));
+  }
+  const columns = Object.fromEntries(
+    CODED_COLUMNS.map((c) => {
+      const vs = [...values.get(c)!];
+      return [c, vs.length > MAX_CODES ? null : vs.sort(byteOrder)];
+    }),
+  ) as Record<CodedColumn, readonly string[] | null>;
+  return {
+    initiatives: [...byInitiative.values()].sort((a, b) => b.decisions - a.decisions),
+    latest: [...bySource.entries()].map(([source, x]) => ({
+      entity: 'decisions',
+      source,
+      latest: x.latest,
+      n: x.n,
+    })),
+    columns,
+    withConsentState,
+  };
 }
 
 /** The initiative's spellings in the data, checked against the flag and gtm.yaml (did-you-mean). */
-async function matchInitiative(run: Run, engine: Engine) {
-  const rows = await engine.query(initiativesSql());
+function matchInitiative(run: Run, dict: DecisionDict) {
+  const rows = dict.initiatives;
   const wanted = run.inputs.initiativeNames.map((n) => n.trim().toLowerCase());
   if (!wanted.length)
     return {
       keys: null,
       matched: [] as string[],
-      decisions: rows.reduce((s, r) => s + num(r.decisions), 0),
+      decisions: rows.reduce((s, r) => s + r.decisions, 0),
       rows,
     };
   const hits = rows.filter(
-    (r) => r.initiative !== null && wanted.includes(String(r.initiative).trim().toLowerCase()),
+    (r) => r.initiative !== null && wanted.includes(r.initiative.trim().toLowerCase()),
   );
   const configured = run.ws.personalization.initiatives.map((i) => i.name);
   const asked = run.inputs.inputs.initiative ?? '';
   if (!hits.length && !configured.includes(asked)) {
     const known = [
-      ...new Set([...configured, ...rows.map((r) => str(r.initiative)).filter((x): x is string => !!x)]),
+      ...new Set([...configured, ...rows.map((r) => r.initiative).filter((x): x is string => !!x)]),
     ];
     throw unknownInitiative(asked, known);
   }
@@ -88,18 +167,21 @@ async function matchInitiative(run: Run, engine: Engine) {
   return {
     keys: matched,
     matched,
-    decisions: hits.reduce((s, r) => s + num(r.decisions), 0),
+    decisions: hits.reduce((s, r) => s + r.decisions, 0),
     rows,
   };
 }
 
 /** The data's spellings of the holdout variants (matched ignoring case), so the filter compares exact values. */
-async function variantSpellings(engine: Engine, s: Scope, holdouts: readonly string[]): Promise<string[]> {
+async function variantSpellings(engine: Engine, holdouts: readonly string[]): Promise<string[]> {
   const wanted = new Set(holdouts.map((h) => h.toLowerCase()));
-  const rows = await engine.query(
-    `SELECT variant FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY variant`,
-  );
+  const rows = await engine.query(windowVariantsSql());
   return rows.map((r) => String(r.variant)).filter((v) => wanted.has(v.toLowerCase()));
+}
+
+/** Runs the statements of one derived table in order. */
+export async function execAll(engine: Engine, statements: readonly string[]): Promise<void> {
+  for (const sql of statements) await engine.exec(sql);
 }
 
 /**
@@ -112,15 +194,15 @@ async function performanceOf(
   s: Scope,
 ): Promise<{ users: number; performance: PerformanceResult }> {
   const holdouts = run.ws.personalization.holdout_variants;
-  const reasons = (await engine.query(windowReasonsSql(s)))
+  const reasons = (await engine.query(windowReasonsSql()))
     .map((r) => str(r.reason))
     .filter((r): r is string => r !== null);
   const matched = reasons.filter((r) => canonicalReason(r, null).reason === 'matched');
-  await engine.exec(usersTableSql(s, await variantSpellings(engine, s, holdouts), matched));
+  await execAll(engine, ruleUsersTableSql(s, await variantSpellings(engine, holdouts), matched));
+  await execAll(engine, usersTableSql(s));
   const [{ n: users }] = await engine.query('SELECT count(*) AS n FROM mp_users');
-  await engine.exec(userPerformanceTableSql(s));
-  await engine.exec(ruleUsersTableSql(s));
-  await engine.exec(rulePerformanceTableSql(s));
+  await execAll(engine, userPerformanceTableSql(s));
+  await execAll(engine, rulePerformanceTableSql(s));
   const perfRows = await engine.query(performanceSql(s, run.inputs.inputs.dimension));
   const performance = performanceBySegment(
     perfRows.map((r) => ({
@@ -138,6 +220,12 @@ async function performanceOf(
   return { users: num(users), performance };
 }
 
+/** The stale-rule cutoff of the governance scan: `stale_days` before the window's end. */
+export const staleCutoff = (run: Run): string =>
+  new Date(
+    Date.parse(run.inputs.window.end) - run.ws.personalization.governance.stale_days * 86_400_000,
+  ).toISOString();
+
 /**
  * The aggregation stage: resolves the initiative in the data, then reduces decisions and outcomes
  * to performance rows by dimension × segment × variant (compared with the holdout by
@@ -146,11 +234,17 @@ async function performanceOf(
  */
 export async function aggregateStage(ctx: StageContext, run: Run): Promise<AggregateOutput> {
   const engine = await run.engine();
-  const init = await matchInitiative(run, engine);
+  ctx.progress('reading the decisions');
+  const dict = await decisionDict(engine, scopeOf(run, engine, null));
+  const init = matchInitiative(run, dict);
   const s = scopeOf(run, engine, init.keys);
-  const [totals] = await engine.query(decisionTotalsSql(s));
+  const defs = experimentDefs(await engine.query(experimentsSql()), run.ws.personalization.holdout_variants);
+  const experimentRules = [...new Set(defs.map((d) => d.rule).filter((r): r is string => !!r))];
+  await execAll(engine, slimDecisionsSql(s, dict.columns, experimentRules));
+  await engine.exec(decisionFactsSql(s, staleCutoff(run)));
+  const [totals] = await engine.query(decisionTotalsSql());
   if (num(totals.decisions) === 0) {
-    const last = init.rows.find((r) => init.matched.includes(String(r.initiative)))?.last_at;
+    const last = init.rows.find((r) => r.initiative !== null && init.matched.includes(r.initiative))?.last_at;
     throw new GtmError(
       'DATA',
       `no decisions of ${run.inputs.inputs.initiative ?? 'any initiative'} in the ${run.inputs.window.label} window to ${run.inputs.inputs.as_of}`,
@@ -162,6 +256,9 @@ export async function aggregateStage(ctx: StageContext, run: Run): Promise<Aggre
       },
     );
   }
+  ctx.progress('reading the outcomes');
+  await execAll(engine, slimOutcomesSql(s));
+  await execAll(engine, slimConsentSql(s));
   ctx.progress('aggregating users and outcomes');
   const { users, performance } = await performanceOf(run, engine, s);
   ctx.progress('daily series');
@@ -192,22 +289,22 @@ export async function aggregateStage(ctx: StageContext, run: Run): Promise<Aggre
       day: String(r.day),
       n: num(r.n),
     })),
-    latest: (await engine.query(latestSql(s))).map((r) => ({
-      entity: String(r.entity),
-      source: String(r.source),
-      latest: str(r.latest),
-      n: num(r.n),
-    })),
+    latest: [
+      ...dict.latest,
+      ...(await engine.query(latestSql(s))).map((r) => ({
+        entity: String(r.entity),
+        source: String(r.source),
+        latest: str(r.latest),
+        n: num(r.n),
+      })),
+    ],
     kpiLatest: {
       engagement: str(kpi?.engagement),
       conversion: str(kpi?.conversion),
       revenue: str(kpi?.revenue),
     },
     rules,
-    experiments: experimentsOf(
-      experimentDefs(await engine.query(experimentsSql()), run.ws.personalization.holdout_variants),
-      init.keys,
-      rules,
-    ),
+    experiments: experimentsOf(defs, init.keys, rules),
+    decisionsWithConsentState: dict.withConsentState,
   };
 }

@@ -26,12 +26,16 @@ import {
   ruleActivitySql,
   ruleChangesSql,
   ruleEvaluationsSql,
+  unnamedViolatorsSql,
+  userNamesTableSql,
   type ConsentScope,
 } from './sql/governance-sql.ts';
 import type { Scope } from './sql/scope-sql.ts';
 
 /** Violating decisions above which only counts (and the latest examples) come back from SQL. */
 const ROW_LIMIT = 10_000;
+/** The latest violating decisions that come back as examples above `ROW_LIMIT`. */
+const EXAMPLES = 50;
 
 /** What the governance branch hands on: the scan, how consent was checked, and the fallback KPI. */
 export interface GovernanceOutput {
@@ -105,12 +109,13 @@ async function consentInput(
   engine: Engine,
   s: Scope,
   c: ConsentScope,
+  a: AggregateOutput,
 ): Promise<{
   input: ConsentAdherenceInput | null;
   source: GovernanceOutput['consent_source'];
   examples: ConsentDecisionRow[];
 }> {
-  const [{ n: records }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM consent_records');
+  const records = a.latest.filter((x) => x.entity === 'consent_records').reduce((sum, x) => sum + x.n, 0);
   const [{ n: needing }] = await engine.query<{ n: number }>(consentDenominatorSql(s, c));
   const toCounts = (rows: Record<string, unknown>[]) =>
     rows.map((r): ConsentViolationCount => ({
@@ -120,11 +125,8 @@ async function consentInput(
       decisions: num(r.decisions),
       users: num(r.users),
     }));
-  if (num(records) === 0) {
-    const [{ n: logged }] = await engine.query<{ n: number }>(
-      `SELECT count(*) AS n FROM decisions WHERE consent_state IS NOT NULL`,
-    );
-    if (num(logged) === 0) return { input: null, source: null, examples: [] };
+  if (records === 0) {
+    if (a.decisionsWithConsentState === 0) return { input: null, source: null, examples: [] };
     const counts = toCounts(await engine.query(loggedConsentCountsSql(s, c)));
     return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'logged', examples: [] };
   }
@@ -132,11 +134,15 @@ async function consentInput(
   await engine.exec(consentFactsTableSql(s, c));
   const counts = toCounts(await engine.query(consentCountsSql()));
   const total = counts.reduce((sum, x) => sum + Number(x.decisions), 0);
-  if (total <= ROW_LIMIT) {
+  // the violators' ids: from the consent records, or (never granted anything) from the decisions
+  const limit = total <= ROW_LIMIT ? null : EXAMPLES;
+  const unnamed = (await engine.query(unnamedViolatorsSql(limit))).map((r) => String(r.user_key));
+  await engine.exec(userNamesTableSql(s, unnamed));
+  if (limit === null) {
     const rows = (await engine.query(consentRowsSql(null))) as unknown as ConsentDecisionRow[];
     return { input: { rows, decisionsRequiringConsent: num(needing) }, source: 'records', examples: [] };
   }
-  const examples = (await engine.query(consentRowsSql(50))) as unknown as ConsentDecisionRow[];
+  const examples = (await engine.query(consentRowsSql(limit))) as unknown as ConsentDecisionRow[];
   return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'records', examples };
 }
 
@@ -167,9 +173,9 @@ export async function governanceStage(
   const s = scopeOf(run, engine, a.initiativeKeys);
   const thresholds = thresholdsOf(p);
   const now = run.inputs.window.end;
-  const cutoff = new Date(Date.parse(now) - thresholds.staleDays * 86_400_000).toISOString();
+  // the facts count evaluations after the stale-rule cutoff (`staleCutoff`, the same setting)
   const evaluations = (await engine.query(ruleEvaluationsSql(s))) as unknown as RuleEvaluationRow[];
-  const activity = (await engine.query(ruleActivitySql(s, cutoff))) as unknown as RuleVariantActivityRow[];
+  const activity = (await engine.query(ruleActivitySql(s))) as unknown as RuleVariantActivityRow[];
   ctx.progress('checking consent');
   const consent = await consentInput(
     engine,
@@ -179,6 +185,7 @@ export async function governanceStage(
       evaluations,
       activity.map((x) => x.variant),
     ),
+    a,
   );
   const scan = governanceScan(
     {

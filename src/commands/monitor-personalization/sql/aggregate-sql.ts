@@ -2,68 +2,152 @@ import { inList } from './dialect-sql.ts';
 import { convertedExpr, decisionsIn, engagedExpr, initiativeWhere, type Scope } from './scope-sql.ts';
 
 /**
- * The aggregation queries: users and their outcomes after exposure, performance by segment and
- * variant, daily KPI and volume series, source freshness. Heavy work stays here; what comes back
- * is one row per segment × variant, per day, or per source.
+ * The aggregation queries. The canonical `decisions` and `outcomes` (views that normalize on every
+ * read) are read once each: the decisions first for their dictionaries (`decisionDictSql`), then
+ * into the slim `mp_decisions` (a 64-bit user key, the time, every text column as a small integer
+ * code), the outcomes into `mp_outcomes`. Every other query reads those tables: the low-cardinality
+ * facts (`mp_decision_facts`: counts by rule, variant, reason, source and day), users and their
+ * outcomes after exposure, daily KPI and volume series, source freshness. What comes back is one
+ * row per segment × variant, per day, or per source.
  */
 
-/** Raw evaluation reasons of the window (to classify once, in TypeScript). */
-export const windowReasonsSql = (s: Scope): string =>
-  `SELECT reason, count(*) AS n FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY reason`;
+/** The text columns of the decisions kept in `mp_decisions`, each as a small integer code. */
+export const CODED_COLUMNS = [
+  'initiative',
+  'rule_id',
+  'variant',
+  'profile',
+  'channel',
+  'cohort',
+  'reason',
+  'error_code',
+  'consent_state',
+  '_source',
+] as const;
+export type CodedColumn = (typeof CODED_COLUMNS)[number];
 
-/** Initiatives present in the decisions, with their row counts and time span. */
-export const initiativesSql = (): string =>
-  `SELECT initiative, count(*) AS decisions, min(decided_at) AS first_at, max(decided_at) AS last_at
-   FROM decisions GROUP BY initiative ORDER BY decisions DESC`;
+/**
+ * One pass over every decision, by initiative and source: rows, first and last decision, rows with a
+ * logged consent state, and the distinct values of each coded column (its dictionary).
+ */
+export const decisionDictSql = (s: Scope): string =>
+  `SELECT initiative, _source, count(*) AS decisions, min(decided_at) AS first_at, max(decided_at) AS last_at,
+     count(consent_state) AS with_consent_state,
+     ${CODED_COLUMNS.filter((c) => c !== 'initiative' && c !== '_source')
+       .map((c) => `${s.q.valueList(c)} AS ${s.q.ident(`values_${c}`)}`)
+       .join(',\n     ')}
+   FROM decisions GROUP BY initiative, _source`;
+
+/**
+ * The slim decisions: the initiative's (all time) and those of the experiments' rules, with the user
+ * as a 64-bit key and every text column coded through its dictionary (`dict[c]`, null = kept as text).
+ */
+export function slimDecisionsSql(
+  s: Scope,
+  dict: Readonly<Record<CodedColumn, readonly string[] | null>>,
+  experimentRules: readonly string[],
+): string[] {
+  const rules = experimentRules.length ? ` OR ${inList(s.q, 'rule_id', experimentRules)}` : '';
+  const where = s.initiatives ? `WHERE ${initiativeWhere(s)}${rules}` : '';
+  return s.q.createLargeTable(
+    'mp_decisions',
+    `SELECT ${s.q.hashKey('user_id')} AS user_key, decided_at,
+       ${CODED_COLUMNS.map((c) => `${s.q.lowCard(s.q.ident(c), dict[c])} AS ${s.q.ident(c)}`).join(', ')}
+     FROM decisions ${where}`,
+  );
+}
+
+/** The slim outcomes: user key, time, engagement and conversion flags, event, value, source. */
+export function slimOutcomesSql(s: Scope): string[] {
+  return s.q.createLargeTable(
+    'mp_outcomes',
+    `SELECT ${s.q.hashKey('user_id')} AS user_key, occurred_at, ${engagedExpr(s)} AS engaged,
+       ${convertedExpr(s)} AS converted, event, value, _source
+     FROM outcomes`,
+  );
+}
+
+/**
+ * Decisions of `mp_decisions` counted by initiative scope, rule, variant, reason, error code,
+ * source and day, with flags for the window, the history, the window's end and the stale-rule
+ * cutoff: every low-cardinality question (totals, reasons, rule health and activity, volume,
+ * consent denominator) is a sum over these few thousand rows.
+ */
+export function decisionFactsSql(s: Scope, cutoff: string): string {
+  const ts = (iso: string) => s.q.ts(iso);
+  return s.q.createTable(
+    'mp_decision_facts',
+    `SELECT CASE WHEN ${initiativeWhere(s)} THEN 1 ELSE 0 END AS in_scope, rule_id, variant, reason, error_code,
+       _source, ${s.q.day('decided_at')} AS day,
+       CASE WHEN decided_at >= ${ts(s.start)} AND decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS in_window,
+       CASE WHEN decided_at >= ${ts(s.historyStart)} AND decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS in_history,
+       CASE WHEN decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS before_end,
+       CASE WHEN decided_at > ${ts(cutoff)} THEN 1 ELSE 0 END AS after_cutoff,
+       count(*) AS n, min(decided_at) AS first_at, max(decided_at) AS last_at
+     FROM mp_decisions
+     GROUP BY in_scope, rule_id, variant, reason, error_code, _source, day, in_window, in_history, before_end, after_cutoff`,
+  );
+}
+
+/** The facts of the initiative's window. */
+const factsInWindow = 'in_scope = 1 AND in_window = 1';
+
+/** Raw evaluation reasons of the window (to classify once, in TypeScript). */
+export const windowReasonsSql = (): string =>
+  `SELECT CAST(reason AS VARCHAR) AS reason, sum(n) AS n FROM mp_decision_facts WHERE ${factsInWindow} GROUP BY reason`;
+
+/** Variants served in the window (their spellings in the data). */
+export const windowVariantsSql = (): string =>
+  `SELECT CAST(variant AS VARCHAR) AS variant FROM mp_decision_facts WHERE ${factsInWindow} GROUP BY variant`;
+
+/**
+ * One row per user and rule with a decision in the window: the first decision's time and variant,
+ * whether any decision served a holdout variant (`holdout`) or a variant for a matched reason
+ * (`matched`: the raw reasons that map to matched, no error code), and the segments of the first
+ * decision. `mp_users` is built from it.
+ */
+export function ruleUsersTableSql(
+  s: Scope,
+  holdouts: readonly string[],
+  matchedReasons: readonly string[],
+): string[] {
+  const at = 'decided_at';
+  return s.q.createLargeTable(
+    'mp_rule_users',
+    `SELECT user_key, rule_id, min(${at}) AS first_at, ${s.q.argMin('variant', at)} AS variant,
+       max(CASE WHEN ${inList(s.q, 'variant', holdouts)} THEN 1 ELSE 0 END) AS holdout,
+       max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END) AS matched,
+       ${s.q.argMin('profile', at)} AS profile, ${s.q.argMin('channel', at)} AS channel,
+       ${s.q.argMin('cohort', at)} AS cohort
+     FROM mp_decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY user_key, rule_id`,
+  );
+}
 
 /**
  * One row per user with a decision in the window: the first decision's time and segments, and the
  * user's arm: `holdout` when any decision served a holdout variant, `personalized` when one served a
- * variant for a matched reason (`matchedReasons`: the raw reasons that map to matched), else
- * `default` (only defaults, fallbacks or errors were served).
+ * variant for a matched reason, else `default` (only defaults, fallbacks or errors were served).
  */
-export function usersTableSql(
-  s: Scope,
-  holdouts: readonly string[],
-  matchedReasons: readonly string[],
-): string {
-  const at = 'decided_at';
-  return s.q.createTable(
+export function usersTableSql(s: Scope): string[] {
+  const at = 'first_at';
+  return s.q.createLargeTable(
     'mp_users',
-    `SELECT user_id, min(${at}) AS first_at,
-       CASE WHEN max(CASE WHEN ${inList(s.q, 'variant', holdouts)} THEN 1 ELSE 0 END) = 1 THEN 'holdout'
-            WHEN max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END) = 1 THEN 'personalized'
-            ELSE 'default' END AS variant,
+    `SELECT user_key, min(${at}) AS first_at,
+       CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END AS variant,
        ${s.q.argMin('profile', at)} AS profile, ${s.q.argMin('channel', at)} AS channel,
        ${s.q.argMin('cohort', at)} AS cohort
-     FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY user_id`,
-  );
-}
-
-/** One row per user and rule: the variant of the user's first decision of that rule in the window. */
-export function ruleUsersTableSql(s: Scope): string {
-  const at = 'decided_at';
-  return s.q.createTable(
-    'mp_rule_users',
-    `SELECT user_id, rule_id, min(${at}) AS first_at, ${s.q.argMin('variant', at)} AS variant
-     FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY user_id, rule_id`,
+     FROM mp_rule_users GROUP BY user_key`,
   );
 }
 
 /** Per (user, key) outcomes between `first_at` and `attributionDays` later, within the window. */
-function outcomesAfter(s: Scope, table: string, keys: string): string {
-  return `SELECT ${keys
-    .split(', ')
-    .map((k) => `y.${k} AS ${k}`)
-    .join(', ')}, max(${engagedExpr(s, 'x.')}) AS engaged,
-      max(${convertedExpr(s, 'x.')}) AS converted, sum(COALESCE(x.value, 0)) AS revenue
-    FROM outcomes x JOIN ${table} y ON x.user_id = y.user_id
+function outcomesAfter(s: Scope, table: string, keys: string[]): string {
+  return `SELECT ${keys.map((k) => `y.${k} AS ${k}`).join(', ')}, max(x.engaged) AS engaged,
+      max(x.converted) AS converted, sum(COALESCE(x.value, 0)) AS revenue
+    FROM mp_outcomes x JOIN ${table} y ON x.user_key = y.user_key
     WHERE x.occurred_at >= y.first_at AND x.occurred_at < y.first_at + INTERVAL ${Math.round(s.attributionDays)} DAY
       AND x.occurred_at < ${s.q.ts(s.end)}
-    GROUP BY ${keys
-      .split(', ')
-      .map((k) => `y.${k}`)
-      .join(', ')}`;
+    GROUP BY ${keys.map((k) => `y.${k}`).join(', ')}`;
 }
 
 /**
@@ -71,24 +155,24 @@ function outcomesAfter(s: Scope, table: string, keys: string): string {
  * window ends): engaged (0/1), converted (0/1), revenue (sum of values, reporting currency) — per
  * user (`mp_user_perf`, the arms) and per user and rule (`mp_rule_perf`, the rules' variants).
  */
-export function userPerformanceTableSql(s: Scope): string {
-  return s.q.createTable(
+export function userPerformanceTableSql(s: Scope): string[] {
+  return s.q.createLargeTable(
     'mp_user_perf',
-    `SELECT u.user_id AS user_id, u.variant AS variant, u.profile AS profile, u.channel AS channel,
+    `SELECT u.user_key AS user_key, u.variant AS variant, u.profile AS profile, u.channel AS channel,
        u.cohort AS cohort, COALESCE(o.engaged, 0) AS engaged, COALESCE(o.converted, 0) AS converted,
        COALESCE(o.revenue, 0) AS revenue
-     FROM mp_users u LEFT JOIN (${outcomesAfter(s, 'mp_users', 'user_id')}) o ON o.user_id = u.user_id`,
+     FROM mp_users u LEFT JOIN (${outcomesAfter(s, 'mp_users', ['user_key'])}) o ON o.user_key = u.user_key`,
   );
 }
 
 /** See `userPerformanceTableSql`: the same per user and rule. */
-export function rulePerformanceTableSql(s: Scope): string {
-  return s.q.createTable(
+export function rulePerformanceTableSql(s: Scope): string[] {
+  return s.q.createLargeTable(
     'mp_rule_perf',
-    `SELECT u.user_id AS user_id, u.rule_id AS rule_id, u.variant AS variant,
+    `SELECT u.user_key AS user_key, u.rule_id AS rule_id, u.variant AS variant,
        COALESCE(o.engaged, 0) AS engaged, COALESCE(o.converted, 0) AS converted, COALESCE(o.revenue, 0) AS revenue
-     FROM mp_rule_users u LEFT JOIN (${outcomesAfter(s, 'mp_rule_users', 'user_id, rule_id')}) o
-       ON o.user_id = u.user_id AND o.rule_id = u.rule_id`,
+     FROM mp_rule_users u LEFT JOIN (${outcomesAfter(s, 'mp_rule_users', ['user_key', 'rule_id'])}) o
+       ON o.user_key = u.user_key AND o.rule_id = u.rule_id`,
   );
 }
 
@@ -97,38 +181,38 @@ export function rulePerformanceTableSql(s: Scope): string {
  * default) overall (`all`) and by each dimension, and each rule's variants (`rule`, segment = rule).
  */
 export function performanceSql(s: Scope, dimensions: readonly string[]): string {
-  const part = (table: string, dimension: string, segment: string) =>
-    `SELECT ${s.q.lit(dimension)} AS dimension, ${segment} AS segment, variant, count(*) AS users,
+  const part = (table: string, dimension: string, segment: string, variant: string) =>
+    `SELECT ${s.q.lit(dimension)} AS dimension, ${segment} AS segment, ${variant} AS variant, count(*) AS users,
        sum(engaged) AS "engagedUsers", sum(converted) AS converters, sum(revenue) AS "revenueSum",
        sum(revenue * revenue) AS "revenueSumSquares"
      FROM ${table} GROUP BY dimension, segment, variant`;
   const segment = (d: string) => `COALESCE(${s.q.text(s.q.ident(d))}, '(none)')`;
   return [
-    part('mp_user_perf', 'all', `'all'`),
-    ...dimensions.map((d) => part('mp_user_perf', d, segment(d))),
-    part('mp_rule_perf', 'rule', 'rule_id'),
+    part('mp_user_perf', 'all', `'all'`, 'variant'),
+    ...dimensions.map((d) => part('mp_user_perf', d, segment(d), 'variant')),
+    part('mp_rule_perf', 'rule', s.q.text('rule_id'), s.q.text('variant')),
   ].join('\nUNION ALL\n');
 }
 
 /**
  * Daily KPIs of the initiative over history and window: users with a decision that day, and how
  * many of them engaged / converted that same day, and their revenue that day. With `sampleEvery`
- * > 1, on the users whose id hashes to a 1-in-N sample (the same users every day and in both
- * tables), so a 50M-row history costs one filtered scan instead of a 40M-group aggregate; rates
- * are unbiased, counts are 1/N of the total.
+ * > 1, on the users whose key is in a 1-in-N sample (the same users every day and in both tables),
+ * so a 50M-row history costs one filtered scan instead of a 40M-group aggregate; rates are
+ * unbiased, counts are 1/N of the total.
  */
 export function dailyKpiSql(s: Scope, sampleEvery = 1): string {
   const day = (c: string) => s.q.day(c);
-  const sample = s.q.sample('user_id', sampleEvery);
+  const sample = s.q.sample('user_key', sampleEvery);
   return `SELECT d.day AS day, count(*) AS users, sum(COALESCE(o.engaged, 0)) AS engaged,
       sum(COALESCE(o.converted, 0)) AS converters, sum(COALESCE(o.revenue, 0)) AS revenue
-    FROM (SELECT ${day('decided_at')} AS day, user_id FROM decisions
-          WHERE ${decisionsIn(s, s.historyStart, s.end)} AND ${sample} GROUP BY day, user_id) d
-    LEFT JOIN (SELECT ${day('occurred_at')} AS day, user_id, max(${engagedExpr(s)}) AS engaged,
-          max(${convertedExpr(s)}) AS converted, sum(COALESCE(value, 0)) AS revenue FROM outcomes
+    FROM (SELECT ${day('decided_at')} AS day, user_key FROM mp_decisions
+          WHERE ${decisionsIn(s, s.historyStart, s.end)} AND ${sample} GROUP BY day, user_key) d
+    LEFT JOIN (SELECT ${day('occurred_at')} AS day, user_key, max(engaged) AS engaged,
+          max(converted) AS converted, sum(COALESCE(value, 0)) AS revenue FROM mp_outcomes
           WHERE occurred_at >= ${s.q.ts(s.historyStart)} AND occurred_at < ${s.q.ts(s.end)} AND ${sample}
-          GROUP BY day, user_id) o
-      ON o.user_id = d.user_id AND o.day = d.day
+          GROUP BY day, user_key) o
+      ON o.user_key = d.user_key AND o.day = d.day
     GROUP BY d.day ORDER BY d.day`;
 }
 
@@ -136,40 +220,43 @@ export function dailyKpiSql(s: Scope, sampleEvery = 1): string {
 export function dailyVolumeSql(s: Scope): string {
   const hist = s.q.ts(s.historyStart);
   const end = s.q.ts(s.end);
-  return `SELECT 'decisions' AS entity, _source AS source, ${s.q.day('decided_at')} AS day, count(*) AS n
-      FROM decisions WHERE ${decisionsIn(s, s.historyStart, s.end)} GROUP BY entity, source, day
+  return `SELECT 'decisions' AS entity, ${s.q.text('_source')} AS source, day, sum(n) AS n
+      FROM mp_decision_facts WHERE in_scope = 1 AND in_history = 1 GROUP BY entity, source, day
     UNION ALL
     SELECT 'outcomes' AS entity, _source AS source, ${s.q.day('occurred_at')} AS day, count(*) AS n
-      FROM outcomes WHERE occurred_at >= ${hist} AND occurred_at < ${end} GROUP BY entity, source, day
+      FROM mp_outcomes WHERE occurred_at >= ${hist} AND occurred_at < ${end} GROUP BY entity, source, day
     ORDER BY entity, source, day`;
 }
 
-/** The latest timestamp of every source of the four entities (freshness), and of each outcome class. */
+/**
+ * The latest timestamp of every source of outcomes, consent records (both read once into their slim
+ * tables) and rule changes (freshness; the decisions' come from their dictionary pass).
+ */
 export function latestSql(s: Scope): string {
-  const part = (entity: string, column: string) =>
+  const part = (entity: string, table: string, column: string) =>
     `SELECT ${s.q.lit(entity)} AS entity, _source AS source, max(${column}) AS latest, count(*) AS n
-     FROM ${entity} GROUP BY entity, source`;
+     FROM ${table} GROUP BY entity, source`;
   return [
-    part('decisions', 'decided_at'),
-    part('outcomes', 'occurred_at'),
-    part('consent_records', 'recorded_at'),
-    part('rule_changes', 'changed_at'),
+    part('outcomes', 'mp_outcomes', 'occurred_at'),
+    part('consent_records', 'mp_consent', 'recorded_at'),
+    part('rule_changes', 'rule_changes', 'changed_at'),
   ].join('\nUNION ALL\n');
 }
 
 /** The latest engagement, conversion and revenue outcome before the window's end (where each KPI's data stops). */
 export function kpiLatestSql(s: Scope): string {
-  return `SELECT max(CASE WHEN ${engagedExpr(s)} = 1 THEN occurred_at END) AS engagement,
-      max(CASE WHEN ${convertedExpr(s)} = 1 THEN occurred_at END) AS conversion,
+  return `SELECT max(CASE WHEN engaged = 1 THEN occurred_at END) AS engagement,
+      max(CASE WHEN converted = 1 THEN occurred_at END) AS conversion,
       max(CASE WHEN value IS NOT NULL THEN occurred_at END) AS revenue
-    FROM outcomes WHERE occurred_at < ${s.q.ts(s.end)}`;
+    FROM mp_outcomes WHERE occurred_at < ${s.q.ts(s.end)}`;
 }
 
 /** Decisions and rules of the initiative in the window (users come from `mp_users`). */
-export const decisionTotalsSql = (s: Scope): string =>
-  `SELECT count(*) AS decisions, count(DISTINCT rule_id) AS rules
-   FROM decisions WHERE ${decisionsIn(s, s.start, s.end)}`;
+export const decisionTotalsSql = (): string =>
+  `SELECT COALESCE(sum(n), 0) AS decisions, count(DISTINCT rule_id) AS rules
+   FROM mp_decision_facts WHERE ${factsInWindow}`;
 
 /** Rules that served the initiative at any time (governance looks at their whole history). */
 export const initiativeRulesSql = (s: Scope): string =>
-  `SELECT rule_id AS rule, count(*) AS n FROM decisions WHERE ${initiativeWhere(s)} GROUP BY rule_id ORDER BY rule_id`;
+  `SELECT ${s.q.text('rule_id')} AS rule, sum(n) AS n FROM mp_decision_facts WHERE in_scope = 1
+   GROUP BY rule ORDER BY rule`;

@@ -22,8 +22,20 @@ export interface SqlDialect {
   ident(name: string): string;
   /** A quoted value. */
   lit(value: string | number | null): string;
-  /** True for a deterministic 1-in-`every` sample of the values of `expr` (all when every is 1). */
+  /** True for a deterministic 1-in-`every` sample of the integer keys `expr` (all when every is 1). */
   sample(expr: string, every: number): string;
+  /** A 64-bit integer key of a text value (`hash` / `cityHash64`): joins and groups on it are cheap. */
+  hashKey(expr: string): string;
+  /** The distinct non-null values of `expr` in a group, as a list (the dictionary of a column). */
+  valueList(expr: string): string;
+  /**
+   * `expr` stored as a small integer code: an ENUM of `values` (all of the column's values, in the
+   * engine's sort order, so min/max/ORDER BY are unchanged) on DuckDB, LowCardinality on ClickHouse;
+   * `values` null keeps the text.
+   */
+  lowCard(expr: string, values: readonly string[] | null): string;
+  /** `CREATE … AS select` of a large derived table (DuckDB: without keeping the insertion order). */
+  createLargeTable(name: string, select: string): string[];
 }
 
 const plainTs = (iso: string) =>
@@ -41,7 +53,20 @@ const DUCKDB: SqlDialect = {
   text: (expr) => `CAST(${expr} AS VARCHAR)`,
   ident: (name) => quoteIdent(name),
   lit: (value) => literal(value),
-  sample: (expr, every) => (every <= 1 ? '1 = 1' : `hash(${expr}) % ${Math.floor(every)} = 0`),
+  sample: (expr, every) => (every <= 1 ? '1 = 1' : `${expr} % ${Math.floor(every)} = 0`),
+  hashKey: (expr) => `hash(${expr})`,
+  valueList: (expr) => `list_sort(list(DISTINCT ${expr}) FILTER (WHERE ${expr} IS NOT NULL))`,
+  lowCard: (expr, values) =>
+    values === null
+      ? `CAST(${expr} AS VARCHAR)`
+      : values.length
+        ? `CAST(${expr} AS ENUM(${values.map((v) => literal(v)).join(', ')}))`
+        : `CAST(NULL AS VARCHAR)`,
+  createLargeTable: (name, select) => [
+    'SET preserve_insertion_order = false',
+    DUCKDB.createTable(name, select),
+    'RESET preserve_insertion_order',
+  ],
 };
 
 const CLICKHOUSE: SqlDialect = {
@@ -54,7 +79,12 @@ const CLICKHOUSE: SqlDialect = {
   text: (expr) => `toString(${expr})`,
   ident: (name) => quoteIdent(name, 'clickhouse'),
   lit: (value) => literal(value, 'clickhouse'),
-  sample: (expr, every) => (every <= 1 ? '1 = 1' : `cityHash64(${expr}) % ${Math.floor(every)} = 0`),
+  sample: (expr, every) => (every <= 1 ? '1 = 1' : `${expr} % ${Math.floor(every)} = 0`),
+  hashKey: (expr) => `cityHash64(${expr})`,
+  valueList: (expr) => `arraySort(groupUniqArray(${expr}))`,
+  lowCard: (expr, values) =>
+    values !== null && !values.length ? 'CAST(NULL AS Nullable(String))' : `toLowCardinality(${expr})`,
+  createLargeTable: (name, select) => [CLICKHOUSE.createTable(name, select)],
 };
 
 /** The dialect of an engine. */

@@ -1,5 +1,5 @@
 import { inList } from './dialect-sql.ts';
-import { convertedExpr, engagedExpr, type Scope } from './scope-sql.ts';
+import type { Scope } from './scope-sql.ts';
 
 /** One experiment as the queries need it: the rule that serves it, its variants and its window. */
 export interface ExperimentScope {
@@ -32,14 +32,15 @@ const exposuresWhere = (s: Scope, e: ExperimentScope) =>
 export const exposedTableSql = (s: Scope, e: ExperimentScope): string =>
   s.q.createTable(
     exposedTable(e),
-    `SELECT user_id, min(decided_at) AS first_at, min(variant) AS variant, count(DISTINCT variant) AS variants
-     FROM decisions WHERE ${exposuresWhere(s, e)} GROUP BY user_id`,
+    `SELECT user_key, min(decided_at) AS first_at, min(${s.q.text('variant')}) AS variant,
+       count(DISTINCT variant) AS variants
+     FROM mp_decisions WHERE ${exposuresWhere(s, e)} GROUP BY user_key`,
   );
 
 /** How a metric name becomes a per-user value from outcomes after first exposure. */
 export function metricColumn(s: Scope, name: string): { type: 'proportion' | 'mean'; expr: string } {
-  if (name === 'conversion_rate') return { type: 'proportion', expr: `max(${convertedExpr(s, 'x.')})` };
-  if (name === 'engagement_rate') return { type: 'proportion', expr: `max(${engagedExpr(s, 'x.')})` };
+  if (name === 'conversion_rate') return { type: 'proportion', expr: 'max(x.converted)' };
+  if (name === 'engagement_rate') return { type: 'proportion', expr: 'max(x.engaged)' };
   if (name === 'revenue_per_user') return { type: 'mean', expr: 'sum(COALESCE(x.value, 0))' };
   return { type: 'proportion', expr: `max(CASE WHEN x.event = ${s.q.lit(name)} THEN 1 ELSE 0 END)` };
 }
@@ -54,12 +55,12 @@ export function unitsTableSql(s: Scope, e: ExperimentScope): string {
   const out = e.metrics.map((m) => `COALESCE(o.${s.q.ident(m.column)}, 0) AS ${s.q.ident(m.column)}`);
   return s.q.createTable(
     unitsTable(e),
-    `SELECT u.user_id AS user_id, u.variant AS variant, ${out.join(', ')}
+    `SELECT u.user_key AS user_key, u.variant AS variant, ${out.join(', ')}
      FROM ${exposedTable(e)} u LEFT JOIN (
-       SELECT x.user_id AS user_id, ${cols.join(', ')}
-       FROM outcomes x JOIN ${exposedTable(e)} y ON x.user_id = y.user_id
+       SELECT x.user_key AS user_key, ${cols.join(', ')}
+       FROM mp_outcomes x JOIN ${exposedTable(e)} y ON x.user_key = y.user_key
        WHERE x.occurred_at >= y.first_at AND x.occurred_at < ${s.q.ts(e.stop)}
-       GROUP BY x.user_id) o ON o.user_id = u.user_id
+       GROUP BY x.user_key) o ON o.user_key = u.user_key
      WHERE u.variants = 1`,
   );
 }
@@ -70,5 +71,5 @@ export const multipleExposureSql = (e: ExperimentScope): string =>
 
 /** Exposures (decisions) per variant and day in the experiment's window, for variant suppression. */
 export const variantDailySql = (s: Scope, e: ExperimentScope): string =>
-  `SELECT variant, ${s.q.day('decided_at')} AS day, count(*) AS exposures
-   FROM decisions WHERE ${exposuresWhere(s, e)} GROUP BY variant, day ORDER BY day, variant`;
+  `SELECT ${s.q.text('variant')} AS variant, ${s.q.day('decided_at')} AS day, count(*) AS exposures
+   FROM mp_decisions WHERE ${exposuresWhere(s, e)} GROUP BY variant, day ORDER BY day, variant`;

@@ -1,21 +1,24 @@
 import { inList, type SqlDialect } from './dialect-sql.ts';
-import { decisionsIn, initiativeWhere, type Scope } from './scope-sql.ts';
+import { decisionsIn, type Scope } from './scope-sql.ts';
 
 /**
- * The governance queries: evaluations per rule and raw reason, when each rule served each variant,
- * the change log of the initiative's rules, and the consent check of personalized decisions.
+ * The governance queries: evaluations per rule and raw reason, when each rule served each variant
+ * (both sums over `mp_decision_facts`), the change log of the initiative's rules, and the consent
+ * check of personalized decisions (the slim `mp_decisions` against `mp_consent`, the consent
+ * records read once with the user as the same 64-bit key).
  */
 
 /** Evaluations in the window per rule, raw reason and error code (the rule-health input). */
 export const ruleEvaluationsSql = (s: Scope): string =>
-  `SELECT rule_id AS rule, reason, error_code AS "errorCode", count(*) AS evaluations
-   FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY rule_id, reason, error_code`;
+  `SELECT ${s.q.text('rule_id')} AS rule, ${s.q.text('reason')} AS reason, ${s.q.text('error_code')} AS "errorCode",
+     sum(n) AS evaluations
+   FROM mp_decision_facts WHERE in_scope = 1 AND in_window = 1 GROUP BY rule_id, reason, error_code`;
 
-/** When each rule served each variant (all time to the window's end), and how often after `cutoff`. */
-export const ruleActivitySql = (s: Scope, cutoff: string): string =>
-  `SELECT rule_id AS rule, variant, min(decided_at) AS "firstTs", max(decided_at) AS "lastTs",
-     sum(CASE WHEN decided_at > ${s.q.ts(cutoff)} THEN 1 ELSE 0 END) AS evaluations
-   FROM decisions WHERE ${initiativeWhere(s)} AND decided_at < ${s.q.ts(s.end)} GROUP BY rule_id, variant`;
+/** When each rule served each variant (all time to the window's end), and how often after the facts' cutoff. */
+export const ruleActivitySql = (s: Scope): string =>
+  `SELECT ${s.q.text('rule_id')} AS rule, ${s.q.text('variant')} AS variant, min(first_at) AS "firstTs",
+     max(last_at) AS "lastTs", sum(CASE WHEN after_cutoff = 1 THEN n ELSE 0 END) AS evaluations
+   FROM mp_decision_facts WHERE in_scope = 1 AND before_end = 1 GROUP BY rule_id, variant`;
 
 /** Changes to the given rules that went live before the window's end, aliased for the analyses. */
 export const ruleChangesSql = (s: Scope, rules: readonly string[] | null): string =>
@@ -23,6 +26,13 @@ export const ruleChangesSql = (s: Scope, rules: readonly string[] | null): strin
      approved_by AS "approvedBy", approved_at AS "approvalTs"
    FROM rule_changes WHERE changed_at < ${s.q.ts(s.end)}${rules ? ` AND ${inList(s.q, 'rule_id', rules)}` : ''}
    ORDER BY changed_at, rule_id`;
+
+/** The consent records, read once: the user as the decisions' 64-bit key (and as text, for listing). */
+export const slimConsentSql = (s: Scope): string[] =>
+  s.q.createLargeTable(
+    'mp_consent',
+    `SELECT ${s.q.hashKey('user_id')} AS user_key, user_id, purpose, status, recorded_at, _source FROM consent_records`,
+  );
 
 /** What the consent check needs from settings. */
 export interface ConsentScope {
@@ -72,14 +82,14 @@ export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
   const p = purposes(c);
   return s.q.createTable(
     'mp_consent_suspects',
-    `SELECT u.user_id AS user_id FROM mp_users u LEFT JOIN (
-       SELECT user_id, max(first_grant) AS last_first_grant, sum(withdrawals) AS withdrawals,
+    `SELECT u.user_key AS user_key FROM mp_users u LEFT JOIN (
+       SELECT user_key, max(first_grant) AS last_first_grant, sum(withdrawals) AS withdrawals,
          sum(CASE WHEN first_grant IS NULL THEN 0 ELSE 1 END) AS granted
-       FROM (SELECT user_id, purpose, min(CASE WHEN status = 'granted' THEN recorded_at END) AS first_grant,
+       FROM (SELECT user_key, purpose, min(CASE WHEN status = 'granted' THEN recorded_at END) AS first_grant,
                sum(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawals
-             FROM consent_records WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_id, purpose) x
-       GROUP BY user_id) c ON c.user_id = u.user_id
-     WHERE c.user_id IS NULL OR c.withdrawals > 0 OR c.granted < ${p.length} OR c.last_first_grant > u.first_at`,
+             FROM mp_consent WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key, purpose) x
+       GROUP BY user_key) c ON c.user_key = u.user_key
+     WHERE c.user_key IS NULL OR c.withdrawals > 0 OR c.granted < ${p.length} OR c.last_first_grant > u.first_at`,
   );
 }
 
@@ -89,18 +99,19 @@ export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
  */
 export function consentFactsTableSql(s: Scope, c: ConsentScope): string {
   const q = s.q;
-  const suspects = `SELECT user_id, rule_id, variant, decided_at, channel, consent_state, ${purposeSql(q, c)} AS purpose
-    FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(q, c)}
-      AND user_id IN (SELECT user_id FROM mp_consent_suspects)`;
+  const suspects = `SELECT user_key, ${q.text('rule_id')} AS rule_id, ${q.text('variant')} AS variant, decided_at,
+      ${q.text('channel')} AS channel, ${q.text('consent_state')} AS consent_state, ${purposeSql(q, c)} AS purpose
+    FROM mp_decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(q, c)}
+      AND user_key IN (SELECT user_key FROM mp_consent_suspects)`;
   return q.createTable(
     'mp_consent_facts',
-    `SELECT x.user_id AS user_id, x.rule_id AS rule_id, x.purpose AS purpose, x.decided_at AS decided_at,
+    `SELECT x.user_key AS user_key, x.rule_id AS rule_id, x.purpose AS purpose, x.decided_at AS decided_at,
        x.variant AS variant, x.channel AS channel, x.consent_state AS consent_state,
        max(CASE WHEN r.status = 'granted' AND r.recorded_at <= x.decided_at THEN r.recorded_at END) AS last_grant,
        max(CASE WHEN r.status = 'withdrawn' AND r.recorded_at <= x.decided_at THEN r.recorded_at END) AS last_withdrawal,
        min(CASE WHEN r.status = 'granted' AND r.recorded_at > x.decided_at THEN r.recorded_at END) AS next_grant
-     FROM (${suspects}) x LEFT JOIN consent_records r ON r.user_id = x.user_id AND r.purpose = x.purpose
-     GROUP BY x.user_id, x.rule_id, x.purpose, x.decided_at, x.variant, x.channel, x.consent_state`,
+     FROM (${suspects}) x LEFT JOIN mp_consent r ON r.user_key = x.user_key AND r.purpose = x.purpose
+     GROUP BY x.user_key, x.rule_id, x.purpose, x.decided_at, x.variant, x.channel, x.consent_state`,
   );
 }
 
@@ -113,34 +124,65 @@ const KIND = `CASE
 
 /** Violations counted by rule, purpose and kind (with distinct users). */
 export const consentCountsSql = (): string =>
-  `SELECT rule_id AS rule, purpose, kind, count(*) AS decisions, count(DISTINCT user_id) AS users
+  `SELECT rule_id AS rule, purpose, kind, count(*) AS decisions, count(DISTINCT user_key) AS users
    FROM (SELECT *, ${KIND} AS kind FROM mp_consent_facts) v WHERE kind IS NOT NULL
    GROUP BY rule_id, purpose, kind ORDER BY decisions DESC`;
 
+/**
+ * The users of the violating decisions to list (all, or the latest `limit` with their ties) who have
+ * no consent record at all: their keys, to name them from the decisions (`userNamesTableSql`).
+ */
+export function unnamedViolatorsSql(limit: number | null): string {
+  const latest =
+    limit === null
+      ? ''
+      : ` AND decided_at >= (SELECT min(decided_at) FROM (SELECT decided_at FROM mp_consent_facts
+            WHERE (${KIND}) IS NOT NULL ORDER BY decided_at DESC LIMIT ${Math.floor(limit)}) l)`;
+  return `SELECT DISTINCT user_key FROM mp_consent_facts WHERE (${KIND}) IS NOT NULL${latest}
+    AND user_key NOT IN (SELECT user_key FROM mp_consent)`;
+}
+
+/**
+ * The names of the violators: from the consent records, and for those without any record from the
+ * decisions (read again only in that case, only for `extraKeys`).
+ */
+export function userNamesTableSql(s: Scope, extraKeys: readonly string[]): string {
+  const fromDecisions = extraKeys.length
+    ? `UNION ALL SELECT user_key, user_id FROM (SELECT ${s.q.hashKey('user_id')} AS user_key, user_id FROM decisions) d
+       WHERE user_key IN (${extraKeys.join(', ')})`
+    : '';
+  return s.q.createTable(
+    'mp_user_names',
+    `SELECT user_key, min(user_id) AS user_id FROM (
+       SELECT user_key, user_id FROM mp_consent WHERE user_key IN (SELECT user_key FROM mp_consent_facts)
+       ${fromDecisions}) n GROUP BY user_key`,
+  );
+}
+
 /** Violating decisions as rows for the analyses (all of them, or the latest `limit`). */
 export const consentRowsSql = (limit: number | null): string =>
-  `SELECT user_id AS "user", rule_id AS rule, purpose, decided_at AS "decisionTs",
+  `SELECT n.user_id AS "user", rule_id AS rule, purpose, decided_at AS "decisionTs",
      CASE WHEN last_withdrawal IS NOT NULL AND (last_grant IS NULL OR last_withdrawal > last_grant) THEN 'withdrawn'
           WHEN last_grant IS NOT NULL THEN 'granted' END AS "consentStatus",
      CASE WHEN last_withdrawal IS NOT NULL AND (last_grant IS NULL OR last_withdrawal > last_grant) THEN last_withdrawal
           ELSE last_grant END AS "consentTs",
      next_grant AS "nextGrantTs", consent_state AS "loggedConsent", variant, channel
-   FROM mp_consent_facts WHERE (${KIND}) IS NOT NULL
-   ORDER BY decided_at DESC, user_id, rule_id${limit === null ? '' : ` LIMIT ${Math.floor(limit)}`}`;
+   FROM mp_consent_facts f LEFT JOIN mp_user_names n ON n.user_key = f.user_key WHERE (${KIND}) IS NOT NULL
+   ORDER BY decided_at DESC, n.user_id, rule_id${limit === null ? '' : ` LIMIT ${Math.floor(limit)}`}`;
 
 /** Decisions in the window that needed consent (the rate's denominator). */
 export const consentDenominatorSql = (s: Scope, c: ConsentScope): string =>
-  `SELECT count(*) AS n FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(s.q, c)}`;
+  `SELECT COALESCE(sum(n), 0) AS n FROM mp_decision_facts WHERE in_scope = 1 AND in_window = 1 AND ${needsConsentWhere(s.q, c)}`;
 
 /**
  * Without consent records, the consent state logged on each decision: violations where it is not
  * `granted` (withdrawn → withdrawn, anything else → never granted).
  */
 export function loggedConsentCountsSql(s: Scope, c: ConsentScope): string {
-  return `SELECT rule_id AS rule, ${purposeSql(s.q, c)} AS purpose,
+  return `SELECT ${s.q.text('rule_id')} AS rule, ${purposeSql(s.q, c)} AS purpose,
       CASE WHEN consent_state = 'withdrawn' THEN 'withdrawn' ELSE 'never-granted' END AS kind,
-      count(*) AS decisions, count(DISTINCT user_id) AS users
-    FROM decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(s.q, c)}
+      count(*) AS decisions, count(DISTINCT user_key) AS users
+    FROM mp_decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(s.q, c)}
       AND (consent_state IS NULL OR consent_state <> 'granted')
     GROUP BY rule, purpose, kind`;
 }

@@ -1,15 +1,22 @@
 /**
  * The command's SQL run on an in-memory DuckDB fixture and compared with a brute-force computation
- * in TypeScript over the same rows: consent violations by kind (through the suspect-user shortcut),
- * users per variant with their outcomes after exposure, and the daily KPI series.
+ * in TypeScript over the same rows, through the same path as a run (dictionary pass, slim coded
+ * tables, facts): consent violations by kind and as rows (through the suspect-user shortcut, users
+ * named from the consent records or the decisions), rule evaluations and activity, users per
+ * variant with their outcomes after exposure, and the daily KPI series.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type Engine } from '../../../data/index.ts';
+import { decisionDict, execAll } from '../aggregate-stage.ts';
 import {
   dailyKpiSql,
+  decisionFactsSql,
+  decisionTotalsSql,
   performanceSql,
   rulePerformanceTableSql,
   ruleUsersTableSql,
+  slimDecisionsSql,
+  slimOutcomesSql,
   usersTableSql,
   userPerformanceTableSql,
 } from './aggregate-sql.ts';
@@ -17,7 +24,13 @@ import { dialectOf } from './dialect-sql.ts';
 import {
   consentCountsSql,
   consentFactsTableSql,
+  consentRowsSql,
   consentSuspectsTableSql,
+  ruleActivitySql,
+  ruleEvaluationsSql,
+  slimConsentSql,
+  unnamedViolatorsSql,
+  userNamesTableSql,
   type ConsentScope,
 } from './governance-sql.ts';
 import type { Scope } from './scope-sql.ts';
@@ -25,6 +38,8 @@ import type { Scope } from './scope-sql.ts';
 const DAY = 86_400_000;
 const START = Date.parse('2026-03-01T00:00:00Z');
 const END = START + 14 * DAY;
+/** The stale-rule cutoff of the facts (not on a day boundary, so the flag is what counts). */
+const CUTOFF = START + 5 * DAY + 3_600_000;
 
 interface Decision {
   user: string;
@@ -137,7 +152,15 @@ beforeAll(async () => {
       .map((o) => `('${o.user}', '${o.event}', ${ts(o.at)}, ${o.value ?? 'NULL'}::DOUBLE)`)
       .join(', ')}) t(user_id, event, occurred_at, value)`,
   );
-  await engine.exec(usersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT']));
+  for (const t of ['decisions', 'outcomes', 'consent_records'])
+    await engine.exec(`ALTER TABLE ${t} ADD COLUMN _source VARCHAR DEFAULT 'src'`);
+  const dict = await decisionDict(engine, scope);
+  await execAll(engine, slimDecisionsSql(scope, dict.columns, []));
+  await execAll(engine, slimOutcomesSql(scope));
+  await execAll(engine, slimConsentSql(scope));
+  await engine.exec(decisionFactsSql(scope, new Date(CUTOFF).toISOString()));
+  await execAll(engine, ruleUsersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT']));
+  await execAll(engine, usersTableSql(scope));
 });
 afterAll(() => engine?.close());
 
@@ -151,6 +174,7 @@ describe('consent SQL', () => {
     const got: Record<string, number> = {};
     for (const r of rows) got[r.kind] = (got[r.kind] ?? 0) + Number(r.decisions);
     const want: Record<string, number> = {};
+    const wantRows: string[] = [];
     for (const d of decisions.filter(
       (x) => inWindow(x) && x.variant !== 'holdout' && ['TARGETING_MATCH', 'SPLIT'].includes(x.reason),
     )) {
@@ -168,17 +192,69 @@ describe('consent SQL', () => {
               ? 'granted-after-decision'
               : 'never-granted';
       if (kind) want[kind] = (want[kind] ?? 0) + 1;
+      if (kind) wantRows.push(`${d.user} ${d.rule} ${d.at}`);
     }
     expect(got).toEqual(want);
     expect(Object.values(want).reduce((s, n) => s + n, 0)).toBeGreaterThan(10);
+    // listed with the users' ids: from the consent records, or from the decisions for users without any
+    const unnamed = (await engine.query(unnamedViolatorsSql(null))).map((r) => String(r.user_key));
+    expect(unnamed.length).toBeGreaterThan(0);
+    await engine.exec(userNamesTableSql(scope, unnamed));
+    const listed = await engine.query<{ user: string; rule: string; decisionTs: string }>(
+      consentRowsSql(null),
+    );
+    expect(listed.map((r) => `${r.user} ${r.rule} ${Date.parse(r.decisionTs)}`).sort()).toEqual(
+      wantRows.sort(),
+    );
+  });
+});
+
+describe('facts SQL', () => {
+  it('rule evaluations, activity and totals are the sums a brute force finds', async () => {
+    // the slim table codes its text columns (in text order, so min/max and ORDER BY are unchanged)
+    const [t] = await engine.query(
+      `SELECT typeof(rule_id) AS t, typeof(user_key) AS k FROM mp_decisions LIMIT 1`,
+    );
+    expect([t.t, t.k]).toEqual(["ENUM('a', 'b')", 'UBIGINT']);
+    const win = decisions.filter(inWindow);
+    const evaluations = await engine.query<{ rule: string; reason: string; evaluations: number }>(
+      ruleEvaluationsSql(scope),
+    );
+    const byRuleReason = new Map<string, number>();
+    for (const d of win)
+      byRuleReason.set(`${d.rule}/${d.reason}`, (byRuleReason.get(`${d.rule}/${d.reason}`) ?? 0) + 1);
+    expect(new Map(evaluations.map((r) => [`${r.rule}/${r.reason}`, Number(r.evaluations)]))).toEqual(
+      byRuleReason,
+    );
+    const [totals] = await engine.query(decisionTotalsSql());
+    expect([Number(totals.decisions), Number(totals.rules)]).toEqual([
+      win.length,
+      new Set(win.map((d) => d.rule)).size,
+    ]);
+    const activity = await engine.query<{
+      rule: string;
+      variant: string;
+      firstTs: string;
+      lastTs: string;
+      evaluations: number;
+    }>(ruleActivitySql(scope));
+    const before = decisions.filter((d) => d.initiative === 'Init' && d.at < END);
+    for (const a of activity) {
+      const mine = before.filter((d) => d.rule === a.rule && d.variant === a.variant);
+      expect([Date.parse(a.firstTs), Date.parse(a.lastTs), Number(a.evaluations)]).toEqual([
+        Math.min(...mine.map((d) => d.at)),
+        Math.max(...mine.map((d) => d.at)),
+        mine.filter((d) => d.at > CUTOFF).length,
+      ]);
+    }
+    expect(activity.length).toBe(new Set(before.map((d) => `${d.rule}/${d.variant}`)).size);
   });
 });
 
 describe('performance SQL', () => {
   it('puts each user in an arm (holdout, personalized, default), with outcomes after the first decision', async () => {
-    await engine.exec(userPerformanceTableSql(scope));
-    await engine.exec(ruleUsersTableSql(scope));
-    await engine.exec(rulePerformanceTableSql(scope));
+    await execAll(engine, userPerformanceTableSql(scope));
+    await execAll(engine, rulePerformanceTableSql(scope));
     const rows = await engine.query<Record<string, number | string>>(performanceSql(scope, ['profile']));
     const byUser = new Map<string, Decision[]>();
     for (const d of decisions.filter(inWindow)) byUser.set(d.user, [...(byUser.get(d.user) ?? []), d]);
