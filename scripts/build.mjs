@@ -30,6 +30,10 @@ copyJson(path.join(root, 'src'));
 // The gtm.yaml validator as code: loading it takes a few milliseconds where compiling the schema at
 // every start takes a quarter second. Same options as src/workspace/load-workspace.ts (SCHEMA_OPTIONS).
 const { Ajv } = await import('ajv');
+// minified: the generated validators are large (the config's is ~0.5 MB as written) and are loaded
+// at every start
+const { transformSync } = await import('esbuild');
+const minify = (code) => transformSync(code, { minify: true, format: 'cjs', target: 'node20' }).code;
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const workspaceDir = path.join(root, 'src/workspace');
 const readJson = (name) => JSON.parse(readFileSync(path.join(workspaceDir, name), 'utf8'));
@@ -37,7 +41,7 @@ const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbo
 for (const part of ['referrals', 'loyalty', 'personalization']) ajv.addSchema(readJson(`gtm.${part}.schema.json`));
 writeFileSync(
   path.join(dist, 'workspace/gtm-schema-validate.cjs'),
-  standaloneCode(ajv, ajv.compile(readJson('gtm.schema.json'))),
+  minify(standaloneCode(ajv, ajv.compile(readJson('gtm.schema.json')))),
 );
 
 // The plan record validator, likewise (src/orchestrator/validate-plan-record.ts, PLAN_SCHEMA_OPTIONS):
@@ -45,9 +49,11 @@ writeFileSync(
 const planAjv = new Ajv({ allErrors: true, strict: true, code: { source: true } });
 writeFileSync(
   path.join(dist, 'orchestrator/plan-schema-validate.cjs'),
-  standaloneCode(
-    planAjv,
-    planAjv.compile(JSON.parse(readFileSync(path.join(root, 'src/orchestrator/plan.schema.json'), 'utf8'))),
+  minify(
+    standaloneCode(
+      planAjv,
+      planAjv.compile(JSON.parse(readFileSync(path.join(root, 'src/orchestrator/plan.schema.json'), 'utf8'))),
+    ),
   ),
 );
 
