@@ -78,4 +78,29 @@ export interface EntitySpec {
    * table): its normalizing SELECT is cheap, so it is staged as a view instead of a copy.
    */
   readsTyped?(b: SourceBinding): boolean;
+  /**
+   * How a typed source (one `readsTyped` accepts) is read through a view without its checks being
+   * recomputed at every later read: normalize runs `checked` once (accounting, rejects, dedupe),
+   * then serves the canonical rows from `rows`, reading as the source has them the `changed`
+   * columns that no row changes.
+   */
+  view?(b: SourceBinding, s: NormalizeSettings): EntityView;
+}
+
+/** The two SELECTs of a typed source read through a view (see `EntitySpec.view`). */
+export interface EntityView {
+  /**
+   * `select`, plus `_changed` when `changed` is not empty: an unsigned integer whose bit i is set
+   * when the row's canonical value of `changed[i]` differs from the source's own value (amounts:
+   * when its exchange rate is not 1).
+   */
+  checked: string;
+  /** Columns that can be read as the source has them when no row changes them (at most 64). */
+  changed: readonly string[];
+  /**
+   * The canonical columns and the bookkeeping ones (`_source`, `_priority`, `_file`, `_row`) of
+   * every source row, in the order of `select`, without the reject reason and its checks; the
+   * columns in `asIs` are read as the source has them (amounts: not converted).
+   */
+  rows(asIs: readonly string[]): string;
 }

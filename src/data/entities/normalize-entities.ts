@@ -4,8 +4,8 @@ import type { Engine } from '../engine.ts';
 import { ratesTableSql, type RateSpec } from '../normalize/index.ts';
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import type { SourceLoad } from '../source-spec.ts';
-import { dedupeCandidatesSql, dedupeSql, duplicateHashesSql } from './dedupe-sql.ts';
-import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import { dedupeCandidatesSql, dedupeHashExpr, dedupeSql } from './dedupe-sql.ts';
+import type { EntitySpec, EntityView, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 
 /** A source ready for normalization: its binding to an entity and what loading it produced. */
 export interface BoundSource {
@@ -23,8 +23,6 @@ export interface NormalizeResult {
   /** canonical rows accepted per entity */
   entities: Record<string, number>;
 }
-
-const BOOKKEEPING = ['_reject_reason'];
 
 /**
  * Normalizes loaded sources into one canonical table per entity (named after the entity) and
@@ -54,6 +52,22 @@ export async function normalizeEntities(
   return out;
 }
 
+/** One source of an entity as staged for normalization. */
+interface Staged {
+  part: BoundSource;
+  /** The staged rows with their reject reason (a view over a typed source, else a table). */
+  stg: string;
+  /** Set for a typed source read through a view: its canonical rows without the checks. */
+  view?: EntityView;
+}
+
+/** Per source: rows rejected, valid rows, and the mask of columns some row changes. */
+interface PartCounts {
+  rejected: number;
+  valid: number;
+  changed: bigint;
+}
+
 async function normalizeOne(
   engine: Engine,
   spec: EntitySpec,
@@ -67,30 +81,32 @@ async function normalizeOne(
     await engine.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM (${spec.emptySelect()}) WHERE false`);
     return 0;
   }
-  const staged: string[] = [];
+  const staged: Staged[] = [];
   for (const p of parts) {
     const stg = ident(`stg_${p.binding.rawTable}`);
-    // typed sources are staged as views (no copy of a large Parquet file or table); text sources
-    // are parsed once into a table (their raw copy is dropped once every entity is accounted for)
-    if (spec.readsTyped?.(p.binding))
-      await engine.exec(`CREATE OR REPLACE VIEW ${stg} AS ${spec.select(p.binding, settings)}`);
-    else await engine.exec(`CREATE OR REPLACE TABLE ${stg} AS ${spec.select(p.binding, settings)}`);
-    staged.push(`SELECT * FROM ${stg}`);
+    // typed sources are staged as views (no copy of a large Parquet file or table): their checks
+    // run once below, and later reads get the canonical columns alone. Text sources are parsed
+    // once into a table (their raw copy is dropped once every entity is accounted for).
+    const typed = spec.readsTyped?.(p.binding) ?? false;
+    const view = typed ? spec.view?.(p.binding, settings) : undefined;
+    const sql = view?.checked ?? spec.select(p.binding, settings);
+    await engine.exec(`CREATE OR REPLACE ${typed ? 'VIEW' : 'TABLE'} ${stg} AS ${sql}`);
+    staged.push({ part: p, stg, view });
   }
   const all = ident(`all_${spec.name}`);
   const ded = ident(`ded_${spec.name}`);
-  await engine.exec(`CREATE OR REPLACE VIEW ${all} AS ${staged.join(' UNION ALL BY NAME ')}`);
+  await engine.exec(
+    `CREATE OR REPLACE VIEW ${all} AS ${staged
+      .map((x) => `SELECT * ${x.view?.changed.length ? 'EXCLUDE (_changed) ' : ''}FROM ${x.stg}`)
+      .join(' UNION ALL BY NAME ')}`,
+  );
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
   const valid = `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`;
-  // One pass finds the key hashes seen twice; only their rows get the exact dedupe (window
-  // functions), and a source without any skips it.
-  const dupHashes = ident(`dup_${spec.name}`);
-  await engine.exec(
-    `CREATE OR REPLACE TEMP TABLE ${dupHashes} AS ${duplicateHashesSql(valid, keys, spec.dedupe.timeKey)}`,
-  );
-  const [{ n: candidates }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${dupHashes}`);
-  const input = Number(candidates)
+  const { counts, dupHashes } = await checkOnce(engine, spec.name, staged, keys, spec.dedupe.timeKey);
+  // only the rows whose key hash was seen twice get the exact dedupe (window functions), and an
+  // entity without any skips it
+  const input = dupHashes
     ? `(${dedupeCandidatesSql(valid, keys, spec.dedupe.timeKey, dupHashes)})`
     : `(SELECT * FROM ${valid} WHERE false)`;
   await engine.exec(
@@ -99,51 +115,130 @@ async function normalizeOne(
       toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
     })}`,
   );
-  const drop = [...BOOKKEEPING, ...(spec.internal ?? [])].map((x) => ident(x)).join(', ');
   const [{ dups }] = await engine.query<{ dups: number }>(
     `SELECT count(*) AS dups FROM ${ded} WHERE _dup_rank > 1`,
   );
-  // The canonical table is a view over the staged rows (no second copy of a large source); the
-  // anti-join drops the duplicates when there are any.
+  // the rejected rows are listed only when there are any (no second scan of a clean source)
+  const rej = ident(`rej_${spec.name}`);
+  const rejecting = staged.filter((_, i) => counts[i].rejected > 0);
+  if (rejecting.length)
+    await engine.exec(
+      `CREATE OR REPLACE TEMP TABLE ${rej} AS ${rejecting
+        .map(
+          (x) => `SELECT _source, _file, _row, _reject_reason FROM ${x.stg} WHERE _reject_reason IS NOT NULL`,
+        )
+        .join(' UNION ALL ')}`,
+    );
+  await exposeCanonical(engine, spec, staged, counts, {
+    rejects: rejecting.some((x) => x.view) ? rej : undefined,
+    dups: Number(dups) ? ded : undefined,
+  });
+  const lines = out.accounting.length;
+  await account(engine, spec.name, staged, counts, rejecting.length ? rej : undefined, baseDir, out);
+  // the canonical rows are the valid rows less the duplicates: counted without another scan
+  return out.accounting.slice(lines).reduce((s, a) => s + a.accepted, 0);
+}
+
+/**
+ * The one pass over the staged rows: per row its source, the hash of its dedupe keys (valid rows)
+ * and its mask of changed columns, kept in a slim temporary table from which the counts per source
+ * and the key hashes seen twice are read (sorting the hashes costs about a third of grouping them).
+ */
+async function checkOnce(
+  engine: Engine,
+  entity: string,
+  staged: readonly Staged[],
+  keys: string[],
+  timeKey: string | undefined,
+): Promise<{ counts: PartCounts[]; dupHashes?: string }> {
+  const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
+  const mask = bits <= 8 ? 'UTINYINT' : bits <= 16 ? 'USMALLINT' : bits <= 32 ? 'UINTEGER' : 'UBIGINT';
+  const hash = dedupeHashExpr(keys, timeKey);
+  const keyTable = ident(`keys_${entity}`);
   await engine.exec(
-    `CREATE OR REPLACE VIEW ${table} AS SELECT v.* EXCLUDE (${drop}) FROM ${valid} v` +
-      (Number(dups)
-        ? ` ANTI JOIN (SELECT _source, _file, _row FROM ${ded} WHERE _dup_rank > 1) d
+    `CREATE OR REPLACE TEMP TABLE ${keyTable} AS ${staged
+      .map(
+        (x, i) =>
+          `SELECT CAST(${i} AS USMALLINT) AS _part, CASE WHEN _reject_reason IS NULL THEN ${hash} END AS _h, ` +
+          `CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed FROM ${x.stg}`,
+      )
+      .join(' UNION ALL ')}`,
+  );
+  const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
+    `SELECT _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(bit_or(_changed) AS VARCHAR) AS changed FROM ${keyTable} GROUP BY _part`,
+  );
+  const counts = staged.map((_, i) => {
+    const r = rows.find((x) => Number(x._part) === i);
+    return {
+      rejected: Number(r?.rejected ?? 0),
+      valid: Number(r?.valid ?? 0),
+      changed: BigInt(r?.changed ?? 0),
+    };
+  });
+  const dup = ident(`dup_${entity}`);
+  await engine.exec(
+    `CREATE OR REPLACE TEMP TABLE ${dup} AS SELECT DISTINCT _h AS h FROM (SELECT _h, lag(_h) OVER (ORDER BY _h) AS _prev FROM ${keyTable} WHERE _h IS NOT NULL) WHERE _h = _prev`,
+  );
+  await engine.exec(`DROP TABLE ${keyTable}`);
+  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${dup}`);
+  return { counts, dupHashes: Number(n) ? dup : undefined };
+}
+/**
+ * The canonical entity: a view of the valid rows less the duplicates. A typed source staged as a
+ * view contributes its canonical columns without the checks (read as the source has them where no
+ * row changes them), its rejected rows left out by an anti-join on their source, file and row; a
+ * staged table, its valid rows.
+ */
+async function exposeCanonical(
+  engine: Engine,
+  spec: EntitySpec,
+  staged: readonly Staged[],
+  counts: readonly PartCounts[],
+  drop: { rejects?: string; dups?: string },
+): Promise<void> {
+  const parts = staged.map((x, i) => {
+    if (!x.view) return `SELECT * EXCLUDE (_reject_reason) FROM ${x.stg} WHERE _reject_reason IS NULL`;
+    const asIs = x.view.changed.filter((_, bit) => !((counts[i].changed >> BigInt(bit)) & 1n));
+    return x.view.rows(asIs);
+  });
+  const dropped = [
+    ...(drop.rejects ? [`SELECT _source, _file, _row FROM ${drop.rejects}`] : []),
+    ...(drop.dups ? [`SELECT _source, _file, _row FROM ${drop.dups} WHERE _dup_rank > 1`] : []),
+  ];
+  const internal = (spec.internal ?? []).map((x) => ident(x));
+  const rows = parts.length > 1 ? parts.map((x) => `(${x})`).join(' UNION ALL BY NAME ') : parts[0];
+  await engine.exec(
+    `CREATE OR REPLACE VIEW ${ident(spec.name)} AS SELECT v.*${internal.length ? ` EXCLUDE (${internal.join(', ')})` : ''} FROM (${rows}) v` +
+      (dropped.length
+        ? ` ANTI JOIN (${dropped.join(' UNION ALL ')}) d
        ON v._source = d._source AND v._file IS NOT DISTINCT FROM d._file AND v._row = d._row`
         : ''),
   );
-  const lines = out.accounting.length;
-  await account(engine, spec.name, parts, baseDir, out);
-  // the canonical rows are the valid rows less the duplicates: counted without another scan
-  return out.accounting.slice(lines).reduce((s, a) => s + a.accepted, 0);
 }
 
 async function account(
   engine: Engine,
   entity: string,
-  parts: readonly BoundSource[],
+  staged: readonly Staged[],
+  counts: readonly PartCounts[],
+  rejects: string | undefined,
   baseDir: string,
   out: NormalizeResult,
 ): Promise<void> {
-  const all = ident(`all_${entity}`);
   const ded = ident(`ded_${entity}`);
-  const counts = await engine.query<{ _source: string; rejected: number; valid: number }>(
-    `SELECT _source, count(*) FILTER (WHERE _reject_reason IS NOT NULL) AS rejected, count(*) FILTER (WHERE _reject_reason IS NULL) AS valid FROM ${all} GROUP BY _source`,
-  );
   const dd = await engine.query<{ _source: string; deduplicated: number }>(
     `SELECT _source, count(*) AS deduplicated FROM ${ded} WHERE _dup_rank > 1 GROUP BY _source`,
   );
-  for (const p of parts) {
+  staged.forEach(({ part: p }, i) => {
     const name = p.binding.source;
-    const c = counts.find((r) => r._source === name);
     const d = dd.find((r) => r._source === name);
     out.accounting.push({
       source: name,
       entity,
       rows_in: p.load.rows + p.load.rejects.length,
-      accepted: Number(c?.valid ?? 0) - Number(d?.deduplicated ?? 0),
+      accepted: counts[i].valid - Number(d?.deduplicated ?? 0),
       deduplicated: Number(d?.deduplicated ?? 0),
-      rejected: p.load.rejects.length + Number(c?.rejected ?? 0),
+      rejected: p.load.rejects.length + counts[i].rejected,
     });
     for (const r of p.load.rejects)
       out.rejects.push({
@@ -153,11 +248,10 @@ async function account(
         reason: r.reason,
         raw: r.raw,
       });
-  }
-  // the rejected rows are listed only when there are any (no second scan of a clean source)
-  const bad = counts.some((c) => Number(c.rejected) > 0)
+  });
+  const bad = rejects
     ? await engine.query<{ _source: string; _file: string; _row: number; _reject_reason: string }>(
-        `SELECT _source, _file, _row, _reject_reason FROM ${all} WHERE _reject_reason IS NOT NULL ORDER BY _source, _file, _row`,
+        `SELECT _source, _file, _row, _reject_reason FROM ${rejects} ORDER BY _source, _file, _row`,
       )
     : [];
   for (const r of bad)

@@ -186,6 +186,22 @@ function ratedSql(
   return `SELECT o.*, ${rates.join(', ')} FROM (${inner}) o${joins.join('')}`;
 }
 
+/** A canonical column the kit may read as the source has it when no row's value changes it. */
+function asIsCandidate(b: SourceBinding, name: string, def: ColumnDef): boolean {
+  const column = b.columns[name];
+  if (!column) return false;
+  // amounts: the conversion is the identity when every rate found is 1
+  if (def.kind === 'amount') return nativeColumn(b, name, def) !== undefined;
+  return (
+    (STRING_KINDS.has(def.kind) || def.kind === 'partner') &&
+    b.columnTypes?.[column]?.toUpperCase() === 'VARCHAR'
+  );
+}
+
+/** The smallest unsigned integer type holding a mask of `bits` bits. */
+const maskType = (bits: number) =>
+  bits <= 8 ? 'UTINYINT' : bits <= 16 ? 'USMALLINT' : bits <= 32 ? 'UINTEGER' : 'UBIGINT';
+
 /**
  * Builds an entity from declared columns: the normalizing SELECT (typed values, reasons for
  * rejected rows: missing required values, unreadable values, non-finite numbers, values below a
@@ -202,6 +218,71 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
   const entries = Object.entries(def.columns);
   const amounts = entries.filter(([, d]) => d.kind === 'amount');
   const hasCurrency = entries.some(([, d]) => d.kind === 'currency');
+
+  /**
+   * The normalizing SELECT. `checks`: with the reject reason (and, given `changed`, the mask of
+   * the rows whose canonical value of a `changed` column differs from the source's); without it,
+   * the canonical columns alone, reading the columns in `asIs` as the source has them.
+   */
+  function build(
+    b: SourceBinding,
+    s: NormalizeSettings,
+    opts: { checks: boolean; changed?: readonly string[]; asIs?: ReadonlySet<string> },
+  ): string {
+    const asIs = opts.asIs ?? new Set<string>();
+    const changed = opts.changed ?? [];
+    // typed source columns keep their own value as the "raw" one (cast to text only in a reason)
+    const parsed = entries.map(([n, d]) => {
+      const value =
+        asIs.has(n) && d.kind !== 'amount' ? ident(b.columns[n] as string) : parsedSql(b, s, n, d);
+      const raw = opts.checks ? `, ${nativeColumn(b, n, d) ?? text(b, n)} AS ${ident(`_raw_${n}`)}` : '';
+      const own =
+        changed.includes(n) && d.kind !== 'amount'
+          ? `, ${ident(b.columns[n] as string)} AS ${ident(`_own_${n}`)}`
+          : '';
+      return `${value} AS ${ident(n)}${raw}${own}`;
+    });
+    const inner = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${ident(b.rawTable)}`;
+    const currency = hasCurrency ? 'o.currency' : literal(b.defaultCurrency.toUpperCase());
+    const converted = amounts.filter(([n]) => !asIs.has(n));
+    const rated = converted.length ? ratedSql(inner, s.ratesTable, currency, converted) : inner;
+    const replace = converted.length
+      ? ` REPLACE (${converted.map(([n]) => `${ident(n)} * ${ident(`_rate_${n}`)} AS ${ident(n)}`).join(', ')})`
+      : '';
+    const locals = amounts.map(([n]) => `, ${ident(n)} AS ${ident(`${n}_local`)}`).join('');
+    // the raw values and rates serve the reasons only: they are not kept in the staged rows
+    const helpers = [
+      ...(opts.checks ? entries.map(([n]) => `_raw_${n}`) : []),
+      ...changed.filter((n) => def.columns[n].kind !== 'amount').map((n) => `_own_${n}`),
+      ...converted.map(([n]) => `_rate_${n}`),
+    ];
+    const exclude = helpers.length ? ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})` : '';
+    if (!opts.checks) return `SELECT *${exclude}${replace}${locals} FROM (${rated})`;
+    const branches = entries.flatMap(([n, d]) => reasonBranches(n, d));
+    for (const [n] of amounts)
+      branches.push(
+        `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN 'currency: no rate for ' || ${hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase())} || '; add it under currency.rates'`,
+      );
+    for (const group of def.oneOf ?? [])
+      branches.push(
+        `WHEN ${group.map((g) => `${ident(g)} IS NULL`).join(' AND ')} THEN '${group.join(' and ')}: all missing'`,
+      );
+    const reason = branches.length ? `CASE ${branches.join(' ')} END` : 'NULL';
+    // bit i: the row's canonical value of changed[i] is not the source's own (for an amount: its
+    // rate is not 1), so that column cannot be read as it is
+    const bits = changed.map((n, i) => {
+      const differs =
+        def.columns[n].kind === 'amount'
+          ? `${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS DISTINCT FROM 1`
+          : `${ident(n)} IS DISTINCT FROM ${ident(`_own_${n}`)}`;
+      return `CASE WHEN ${differs} THEN ${2n ** BigInt(i)} ELSE 0 END`;
+    });
+    const mask = changed.length
+      ? `, CAST(${bits.join(' + ')} AS ${maskType(changed.length)}) AS _changed`
+      : '';
+    return `SELECT *${exclude}${replace}${locals}, ${reason} AS _reject_reason${mask} FROM (${rated})`;
+  }
+
   return {
     name: def.name,
     description: def.description,
@@ -221,33 +302,17 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
           nativeColumn(b, n, d) !== undefined ||
           (STRING_KINDS.has(d.kind) && b.columnTypes?.[b.columns[n]]?.toUpperCase() === 'VARCHAR'),
       ),
-    select(b, s) {
-      // typed source columns keep their own value as the "raw" one (cast to text only in a reason)
-      const parsed = entries.map(
-        ([n, d]) =>
-          `${parsedSql(b, s, n, d)} AS ${ident(n)}, ${nativeColumn(b, n, d) ?? text(b, n)} AS ${ident(`_raw_${n}`)}`,
-      );
-      const inner = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${ident(b.rawTable)}`;
-      const currency = hasCurrency ? 'o.currency' : literal(b.defaultCurrency.toUpperCase());
-      const rated = amounts.length ? ratedSql(inner, s.ratesTable, currency, amounts) : inner;
-      const branches = entries.flatMap(([n, d]) => reasonBranches(n, d));
-      for (const [n] of amounts)
-        branches.push(
-          `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN 'currency: no rate for ' || ${hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase())} || '; add it under currency.rates'`,
-        );
-      for (const group of def.oneOf ?? [])
-        branches.push(
-          `WHEN ${group.map((g) => `${ident(g)} IS NULL`).join(' AND ')} THEN '${group.join(' and ')}: all missing'`,
-        );
-      const reason = branches.length ? `CASE ${branches.join(' ')} END` : 'NULL';
-      const replace = amounts.length
-        ? ` REPLACE (${amounts.map(([n]) => `${ident(n)} * ${ident(`_rate_${n}`)} AS ${ident(n)}`).join(', ')})`
-        : '';
-      const locals = amounts.map(([n]) => `, ${ident(n)} AS ${ident(`${n}_local`)}`).join('');
-      // the raw values and rates serve the reasons only: they are not kept in the staged table
-      const helpers = [...entries.map(([n]) => `_raw_${n}`), ...amounts.map(([n]) => `_rate_${n}`)];
-      const exclude = ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})`;
-      return `SELECT *${exclude}${replace}${locals}, ${reason} AS _reject_reason FROM (${rated})`;
+    select: (b, s) => build(b, s, { checks: true }),
+    view(b, s) {
+      const changed = entries
+        .filter(([n, d]) => asIsCandidate(b, n, d))
+        .map(([n]) => n)
+        .slice(0, 64);
+      return {
+        checked: build(b, s, { checks: true, changed }),
+        changed,
+        rows: (asIs) => build(b, s, { checks: false, asIs: new Set(asIs) }),
+      };
     },
     emptySelect() {
       const cols = entries.map(([n, d]) => `NULL::${SQL_TYPE[d.kind]} AS ${ident(n)}`);
