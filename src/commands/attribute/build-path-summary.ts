@@ -1,5 +1,5 @@
 import { recordsFromColumns, type PathColumns, type PathRecord } from '../../analyses/attribution/index.ts';
-import { isDuckDbEngine, type Engine } from '../../data/index.ts';
+import { isClickHouseEngine, isDuckDbEngine, type Engine } from '../../data/index.ts';
 import type { IntListColumn } from '../../data/duckdb-engine.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
@@ -68,6 +68,14 @@ export async function buildPathColumns(
       // one row per path: the query groups by it
       distinct: true,
     };
+  } else if (isClickHouseEngine(engine)) {
+    // Tab-separated lines, read as they arrive: hundreds of thousands of paths cost the server
+    // several times more as JSON, and would be held whole as one parsed document here.
+    const reader = new JoinedCodesReader(channels);
+    await engine.queryLines(sql, (line) => reader.line(line));
+    pathsMs = performance.now() - t;
+    t = performance.now();
+    paths = reader.columns();
   } else {
     const rows = await engine.query<{ path: string; conversions: number; value: number; nulls: number }>(sql);
     pathsMs = performance.now() - t;
@@ -139,6 +147,78 @@ function columnsFromJoinedCodes(
   }
   return { channels, rows: n, offsets, codes: codes.subarray(0, at), conversions, value, nulls };
 }
+
+/**
+ * Builds path columns from `path<TAB>conversions<TAB>value<TAB>nulls` lines (the path as codes
+ * joined by commas), one line at a time, growing its arrays by doubling.
+ */
+class JoinedCodesReader {
+  private rows = 0;
+  private offsets = new Int32Array(1024);
+  private codes = new Int32Array(4096);
+  private at = 0;
+  private conversions = new Float64Array(1024);
+  private value = new Float64Array(1024);
+  private nulls = new Float64Array(1024);
+
+  constructor(private readonly channels: string[]) {}
+
+  line(text: string): void {
+    const t1 = text.indexOf('\t');
+    const t2 = text.indexOf('\t', t1 + 1);
+    const t3 = text.indexOf('\t', t2 + 1);
+    if (t1 < 0 || t2 < 0 || t3 < 0)
+      throw new GtmError('INTERNAL', `a path summary line has ${text.split('\t').length} fields, not 4`);
+    const r = this.rows;
+    if (r + 1 >= this.offsets.length) {
+      this.offsets = grow(this.offsets, this.offsets.length * 2);
+      this.conversions = grow(this.conversions, this.offsets.length);
+      this.value = grow(this.value, this.offsets.length);
+      this.nulls = grow(this.nulls, this.offsets.length);
+    }
+    let code = -1;
+    for (let i = 0; i <= t1; i++) {
+      const ch = i < t1 ? text.charCodeAt(i) : 44;
+      if (ch >= 48 && ch <= 57) {
+        code = (code < 0 ? 0 : code * 10) + (ch - 48);
+        continue;
+      }
+      // A touch without a channel (code out of range) is left out, as on DuckDB.
+      if (code >= 0 && code < this.channels.length) {
+        if (this.at === this.codes.length) this.codes = grow(this.codes, this.codes.length * 2);
+        this.codes[this.at++] = code;
+      }
+      code = -1;
+    }
+    this.offsets[r + 1] = this.at;
+    // NULL sums (\N) count as 0
+    this.conversions[r] = numberField(text.slice(t1 + 1, t2));
+    this.value[r] = numberField(text.slice(t2 + 1, t3));
+    this.nulls[r] = numberField(text.slice(t3 + 1));
+    this.rows++;
+  }
+
+  columns(): PathColumns {
+    const n = this.rows;
+    return {
+      channels: this.channels,
+      rows: n,
+      offsets: this.offsets.slice(0, n + 1),
+      codes: this.codes.slice(0, this.at),
+      conversions: this.conversions.slice(0, n),
+      value: this.value.slice(0, n),
+      nulls: this.nulls.slice(0, n),
+    };
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, size: number): T {
+  const bigger = new (a.constructor as new (n: number) => T)(size);
+  bigger.set(a);
+  return bigger;
+}
+
+const numberField = (text: string): number => (text === '\\N' ? 0 : Number(text));
 
 async function timeKindOf(engine: Engine, relation: string, column: string): Promise<'timestamp' | 'number'> {
   const rows = await engine.query<{ t: string }>(
