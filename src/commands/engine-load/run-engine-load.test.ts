@@ -1,0 +1,121 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openClickHouse } from '../../data/index.ts';
+import { findClickHouseServer, startClickHouse } from '../../../test/helpers/clickhouse-server.ts';
+import { runEngineLoad } from './run-engine-load.ts';
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('gtm engine load on one ClickHouse server', () => {
+  let ch: Awaited<ReturnType<typeof startClickHouse>>;
+  let dir: string;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    [ch, dir] = await Promise.all([startClickHouse(), mkdtemp(path.join(tmpdir(), 'gtm-load-'))]);
+    // line 4 has a column too many: the CSV reader rejects it, as for every command
+    await writeFile(
+      path.join(dir, 'members.csv'),
+      [
+        'member_id,enrolled_at,points,tier',
+        'M1,2026-01-02T03:04:05Z,120,Gold',
+        "m2,2026-01-03T00:00:00Z,-7,O'Brien \\ tier",
+        'M3,2026-01-04T00:00:00Z,5,Silver,extra',
+        'M4,2026-01-05T10:00:00Z,30,',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      path.join(dir, 'gtm.yaml'),
+      `version: 1
+sources:
+  - name: loyalty_members
+    entity: members
+    kind: file
+    path: members.csv
+    mapping: { member_id: member_id, enrolled_at: enrolled_at, tier: tier }
+`,
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await ch?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads every readable row, counts the rejected line, and reads back the same values', async () => {
+    const r = await runEngineLoad({ cwd: dir, clickhouse: [ch.url], database: 'gtm' });
+    const [t] = r.tables;
+    expect(t.layout).toBe('single');
+    expect(t.rows).toEqual({ read: 4, loaded: 3, rejected: 1, in_clickhouse: 3, per_server: [3] });
+    expect(t.rejects[0]).toMatchObject({ file: 'members.csv', row: 4 });
+    expect(Object.fromEntries(t.columns.map((c) => [c.name, c.type]))).toEqual({
+      member_id: 'String',
+      enrolled_at: 'DateTime',
+      points: 'Int64',
+      tier: 'Nullable(String)',
+      source_file: 'String',
+      source_row: 'Int64',
+    });
+    const e = await openClickHouse({ url: ch.url, database: 'gtm' });
+    try {
+      const rows = await e.query(
+        'SELECT member_id, toUnixTimestamp(enrolled_at) AS t, points, tier, source_file, source_row FROM loyalty_members ORDER BY source_row',
+      );
+      expect(rows).toEqual([
+        {
+          member_id: 'M1',
+          t: Date.UTC(2026, 0, 2, 3, 4, 5) / 1000,
+          points: 120,
+          tier: 'Gold',
+          source_file: 'members.csv',
+          source_row: 2,
+        },
+        {
+          member_id: 'm2',
+          t: Date.UTC(2026, 0, 3) / 1000,
+          points: -7,
+          tier: "O'Brien \\ tier",
+          source_file: 'members.csv',
+          source_row: 3,
+        },
+        {
+          member_id: 'M4',
+          t: Date.UTC(2026, 0, 5, 10) / 1000,
+          points: 30,
+          tier: null,
+          source_file: 'members.csv',
+          source_row: 5,
+        },
+      ]);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('refuses to overwrite a table unless told to, and replaces it with --replace', async () => {
+    await expect(runEngineLoad({ cwd: dir, clickhouse: [ch.url], database: 'gtm' })).rejects.toThrow(
+      /gtm\.loyalty_members already exists/,
+    );
+    const again = await runEngineLoad({ cwd: dir, clickhouse: [ch.url], database: 'gtm', replace: true });
+    expect(again.totals).toEqual({ read: 4, loaded: 3, rejected: 1, in_clickhouse: 3 });
+  });
+
+  it('says what is wrong with the server, the cluster or the password', async () => {
+    await expect(runEngineLoad({ cwd: dir, clickhouse: ['http://127.0.0.1:1'] })).rejects.toMatchObject({
+      code: 'ENGINE',
+      hint: expect.stringMatching(/is the ClickHouse server running/),
+    });
+    await expect(
+      runEngineLoad({ cwd: dir, clickhouse: [ch.url], user: 'nobody', password: 'env:PW', env: { PW: 'x' } }),
+    ).rejects.toMatchObject({ code: 'ENGINE', hint: expect.stringMatching(/user and password/) });
+    await expect(
+      runEngineLoad({ cwd: dir, clickhouse: [ch.url], password: 'hunter2' }),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+    });
+    await expect(runEngineLoad({ cwd: dir, clickhouse: [ch.url], cluster: 'nope' })).rejects.toThrow(
+      /knows no cluster "nope"/,
+    );
+  });
+});
