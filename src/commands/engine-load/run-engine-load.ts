@@ -234,6 +234,7 @@ async function loadOne(
   const label = `${src.name}: ${load.rows.toLocaleString('en-US')} rows`;
   const onBatch = (sent: number) =>
     s.progress(`${label}, ${Math.round((100 * sent) / Math.max(1, load.rows))}% sent`);
+  s.progress(`${label}, encoding`);
   const targets = layout.kind === 'copied' ? servers : [servers[0]];
   for (const target of targets) {
     const sent = await copyRows(duck, relation, columns, target, q(src.name), {
