@@ -99,6 +99,12 @@ export const experimentReadoutCommand: CliCommand = {
     const f = args.flags;
     const { formatReadoutTable, runExperimentReadout, runRawReadout } =
       await import('../../commands/experiment-readout/index.ts');
+    if (f.clickhouse !== undefined && f.exposures === undefined)
+      throw usageError(
+        'needs --exposures TABLE',
+        '--clickhouse',
+        'e.g. --exposures exposures --clickhouse http://127.0.0.1:8123',
+      );
     if ((f.input === undefined) === (f.exposures === undefined))
       throw usageError(
         'give exactly one of --input and --exposures',
@@ -111,12 +117,6 @@ export const experimentReadoutCommand: CliCommand = {
       alpha: f.alpha as number | undefined,
       oneSided: f.one_sided as boolean | undefined,
     };
-    if (f.clickhouse !== undefined && f.exposures === undefined)
-      throw usageError(
-        'needs --exposures TABLE',
-        '--clickhouse',
-        'e.g. --exposures exposures --clickhouse http://127.0.0.1:8123',
-      );
     if (f.exposures !== undefined) {
       if (!f.variant_column)
         throw usageError('is required with --exposures', '--variant-column', 'e.g. --variant-column variant');
