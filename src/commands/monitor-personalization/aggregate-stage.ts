@@ -14,8 +14,10 @@ import {
   CODED_COLUMNS,
   dailyKpiSql,
   dailyVolumeSql,
-  decisionDictSql,
   decisionFactsSql,
+  decisionGroupsSql,
+  dictionarySql,
+  initiativeSourcesSql,
   decisionTotalsSql,
   initiativeRulesSql,
   kpiLatestSql,
@@ -31,6 +33,7 @@ import {
   windowVariantsSql,
   type CodedColumn,
 } from './sql/aggregate-sql.ts';
+import { scopeOfExperiment } from './experiments-stage.ts';
 import { experimentsSql } from './sql/experiment-sql.ts';
 import { slimConsentSql } from './sql/governance-sql.ts';
 
@@ -66,7 +69,7 @@ export interface AggregateOutput {
   decisionsWithConsentState: number;
 }
 
-/** The decisions' dictionary pass: rows per initiative, first/last decision per source, and each coded column's values. */
+/** The decisions' grouped pass: rows per initiative, first/last decision per source, each coded column's values. */
 export interface DecisionDict {
   initiatives: {
     initiative: string | null;
@@ -86,12 +89,15 @@ const MAX_CODES = 10_000;
 /** UTF-8 byte order, the order DuckDB sorts text in (the codes keep it). */
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-/** One pass over every decision: per initiative and source counts and times, and the dictionaries. */
-export async function decisionDict(engine: Engine, s: Scope): Promise<DecisionDict> {
-  const rows = await engine.query(decisionDictSql(s));
+/**
+ * The one grouped pass over every decision (`mp_decision_groups`), read back as counts and times per
+ * initiative and source and as the dictionaries of the coded columns.
+ */
+export async function decisionDict(engine: Engine, s: Scope, cutoff: string): Promise<DecisionDict> {
+  await engine.exec(decisionGroupsSql(s, cutoff));
+  const rows = await engine.query(initiativeSourcesSql());
   const byInitiative = new Map<string | null, DecisionDict['initiatives'][number]>();
   const bySource = new Map<string, { latest: string | null; n: number }>();
-  const values = new Map<CodedColumn, Set<string>>(CODED_COLUMNS.map((c) => [c, new Set<string>()]));
   const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
   const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
   let withConsentState = 0;
@@ -111,15 +117,13 @@ export async function decisionDict(engine: Engine, s: Scope): Promise<DecisionDi
       n: (src?.n ?? 0) + num(r.decisions),
     });
     withConsentState += num(r.with_consent_state);
-    if (initiative !== null) values.get('initiative')!.add(initiative);
-    values.get('_source')!.add(source);
-    for (const c of CODED_COLUMNS)
-      for (const v of (r[`values_${c}`] as unknown[] | null | undefined) ?? [])
-        if (v !== null && v !== undefined) values.get(c)!.add(String(v));
   }
+  const values = new Map<CodedColumn, string[]>(CODED_COLUMNS.map((c) => [c, []]));
+  for (const r of await engine.query(dictionarySql(s)))
+    values.get(r.column as CodedColumn)?.push(String(r.value));
   const columns = Object.fromEntries(
     CODED_COLUMNS.map((c) => {
-      const vs = [...values.get(c)!];
+      const vs = [...new Set(values.get(c))];
       return [c, vs.length > MAX_CODES ? null : vs.sort(byteOrder)];
     }),
   ) as Record<CodedColumn, readonly string[] | null>;
@@ -235,13 +239,16 @@ export const staleCutoff = (run: Run): string =>
 export async function aggregateStage(ctx: StageContext, run: Run): Promise<AggregateOutput> {
   const engine = await run.engine();
   ctx.progress('reading the decisions');
-  const dict = await decisionDict(engine, scopeOf(run, engine, null));
+  const dict = await decisionDict(engine, scopeOf(run, engine, null), staleCutoff(run));
   const init = matchInitiative(run, dict);
   const s = scopeOf(run, engine, init.keys);
+  await engine.exec(decisionFactsSql(s));
   const defs = experimentDefs(await engine.query(experimentsSql()), run.ws.personalization.holdout_variants);
-  const experimentRules = [...new Set(defs.map((d) => d.rule).filter((r): r is string => !!r))];
-  await execAll(engine, slimDecisionsSql(s, dict.columns, experimentRules));
-  await engine.exec(decisionFactsSql(s, staleCutoff(run)));
+  // every experiment's exposures are kept (the experiments branch reads those of the initiative)
+  const exposures = defs.filter((d) => d.rule).map((d, i) => scopeOfExperiment(d, i, run.inputs.window.end));
+  // Above 2M decisions the daily KPIs use a fixed 1-in-N sample of users (rates stay unbiased).
+  const sampleEvery = Math.max(1, Math.ceil(init.decisions / KPI_SAMPLE_DECISIONS));
+  await execAll(engine, slimDecisionsSql(s, dict.columns, exposures, sampleEvery));
   const [totals] = await engine.query(decisionTotalsSql());
   if (num(totals.decisions) === 0) {
     const last = init.rows.find((r) => r.initiative !== null && init.matched.includes(r.initiative))?.last_at;
@@ -262,8 +269,6 @@ export async function aggregateStage(ctx: StageContext, run: Run): Promise<Aggre
   ctx.progress('aggregating users and outcomes');
   const { users, performance } = await performanceOf(run, engine, s);
   ctx.progress('daily series');
-  // Above 2M decisions the daily KPIs use a fixed 1-in-N sample of users (rates stay unbiased).
-  const sampleEvery = Math.max(1, Math.ceil(init.decisions / KPI_SAMPLE_DECISIONS));
   const rules = (await engine.query(initiativeRulesSql(s))).map((r) => String(r.rule));
   const [kpi] = await engine.query(kpiLatestSql(s));
   return {

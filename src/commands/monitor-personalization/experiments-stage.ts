@@ -48,7 +48,8 @@ export interface ExperimentsOutput {
 const METRIC_NAMES = new Set(['conversion_rate', 'engagement_rate', 'revenue_per_user']);
 const metricName = (m: string) => (METRIC_NAMES.has(m) ? m : eventToken(m));
 
-function scopeOfExperiment(def: ExperimentDef, index: number, windowEnd: string): ExperimentScope {
+/** What the queries of an experiment need: its rule, variants, window and metric columns. */
+export function scopeOfExperiment(def: ExperimentDef, index: number, windowEnd: string): ExperimentScope {
   const names = [
     ...new Set(
       [...(def.primary.length ? def.primary : ['conversion_rate']), ...def.guardrails].map(metricName),

@@ -2,18 +2,17 @@ import { inList } from './dialect-sql.ts';
 import { convertedExpr, decisionsIn, engagedExpr, initiativeWhere, type Scope } from './scope-sql.ts';
 
 /**
- * The aggregation queries. The canonical `decisions` and `outcomes` (views that normalize on every
- * read) are read once each: the decisions first for their dictionaries (`decisionDictSql`), then
- * into the slim `mp_decisions` (a 64-bit user key, the time, every text column as a small integer
- * code), the outcomes into `mp_outcomes`. Every other query reads those tables: the low-cardinality
- * facts (`mp_decision_facts`: counts by rule, variant, reason, source and day), users and their
- * outcomes after exposure, daily KPI and volume series, source freshness. What comes back is one
- * row per segment × variant, per day, or per source.
+ * The aggregation queries. The canonical `decisions` (a view over the sources) are read twice:
+ * once grouped into the low-cardinality facts (`mp_decision_groups`: counts by initiative, rule,
+ * variant, reason, source and day, with the dictionaries of the segment columns), once into the
+ * slim `mp_decisions` (the window's decisions, a 1-in-N sample of users' history for the daily KPIs
+ * and the experiments' exposures: a 64-bit user key, the time, every text column as a small
+ * integer code); the outcomes are read once into `mp_outcomes`. What comes back is one row per
+ * segment × variant, per day, or per source.
  */
 
 /** The text columns of the decisions kept in `mp_decisions`, each as a small integer code. */
 export const CODED_COLUMNS = [
-  'initiative',
   'rule_id',
   'variant',
   'profile',
@@ -22,38 +21,121 @@ export const CODED_COLUMNS = [
   'reason',
   'error_code',
   'consent_state',
-  '_source',
 ] as const;
 export type CodedColumn = (typeof CODED_COLUMNS)[number];
 
-/**
- * One pass over every decision, by initiative and source: rows, first and last decision, rows with a
- * logged consent state, and the distinct values of each coded column (its dictionary).
- */
-export const decisionDictSql = (s: Scope): string =>
-  `SELECT initiative, _source, count(*) AS decisions, min(decided_at) AS first_at, max(decided_at) AS last_at,
-     count(consent_state) AS with_consent_state,
-     ${CODED_COLUMNS.filter((c) => c !== 'initiative' && c !== '_source')
-       .map((c) => `${s.q.valueList(c)} AS ${s.q.ident(`values_${c}`)}`)
-       .join(',\n     ')}
-   FROM decisions GROUP BY initiative, _source`;
+/** Coded columns the facts group by (their dictionary comes with the facts). */
+const FACT_COLUMNS = ['rule_id', 'variant', 'reason', 'error_code'] as const;
+/** Coded columns only the window's decisions need (their dictionary: one grouping set each). */
+export const SEGMENT_COLUMNS = ['profile', 'channel', 'cohort', 'consent_state'] as const;
 
 /**
- * The slim decisions: the initiative's (all time) and those of the experiments' rules, with the user
- * as a 64-bit key and every text column coded through its dictionary (`dict[c]`, null = kept as text).
+ * One pass over every decision, two kinds of groups: the facts (rows with a `day`: decisions by
+ * initiative, source, rule, variant, reason, error code and day, with flags for the window, the
+ * history, the window's end and the stale-rule `cutoff`; first and last decision; rows with a
+ * logged consent state), and the values of the segment columns in any window (rows without a day,
+ * one grouping set per column).
+ */
+export function decisionGroupsSql(s: Scope, cutoff: string): string {
+  const ts = (iso: string) => s.q.ts(iso);
+  const inWindow = `decided_at >= ${ts(s.start)} AND decided_at < ${ts(s.end)}`;
+  const segments = SEGMENT_COLUMNS.map((c) => s.q.ident(`seg_${c}`));
+  const facts = [
+    'initiative',
+    '_source',
+    ...FACT_COLUMNS,
+    'day',
+    'in_window',
+    'in_history',
+    'before_end',
+    'after_cutoff',
+  ];
+  const inner = `SELECT initiative, _source, ${FACT_COLUMNS.join(', ')}, ${s.q.day('decided_at')} AS day,
+      CASE WHEN ${inWindow} THEN 1 ELSE 0 END AS in_window,
+      CASE WHEN decided_at >= ${ts(s.historyStart)} AND decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS in_history,
+      CASE WHEN decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS before_end,
+      CASE WHEN decided_at > ${ts(cutoff)} THEN 1 ELSE 0 END AS after_cutoff,
+      ${SEGMENT_COLUMNS.map((c, i) => `CASE WHEN ${inWindow} THEN ${s.q.ident(c)} END AS ${segments[i]}`).join(', ')},
+      decided_at, consent_state
+    FROM decisions`;
+  return s.q.createTable(
+    'mp_decision_groups',
+    s.q.groupingSets(
+      inner,
+      [...facts, ...segments],
+      `count(*) AS n, min(decided_at) AS first_at, max(decided_at) AS last_at,
+       count(consent_state) AS with_consent_state`,
+      [facts, ...segments.map((x) => [x])],
+    ),
+  );
+}
+
+/** The facts rows of `mp_decision_groups`, with the initiative's scope as a flag. */
+export const decisionFactsSql = (s: Scope): string =>
+  s.q.createTable(
+    'mp_decision_facts',
+    `SELECT CASE WHEN ${initiativeWhere(s)} THEN 1 ELSE 0 END AS in_scope, _source, ${FACT_COLUMNS.join(', ')},
+       day, in_window, in_history, before_end, after_cutoff, n, first_at, last_at
+     FROM mp_decision_groups WHERE day IS NOT NULL`,
+  );
+
+/** Rows, first and last decision per initiative and source, and rows with a logged consent state. */
+export const initiativeSourcesSql = (): string =>
+  `SELECT initiative, _source, sum(n) AS decisions, min(first_at) AS first_at, max(last_at) AS last_at,
+     sum(with_consent_state) AS with_consent_state
+   FROM mp_decision_groups WHERE day IS NOT NULL GROUP BY initiative, _source`;
+
+/** The distinct values of the coded columns (facts columns over every decision, segments in the window). */
+export const dictionarySql = (s: Scope): string =>
+  [
+    ...FACT_COLUMNS.map(
+      (c) =>
+        `SELECT ${s.q.lit(c)} AS "column", ${s.q.ident(c)} AS value FROM mp_decision_groups WHERE day IS NOT NULL AND ${s.q.ident(c)} IS NOT NULL GROUP BY ${s.q.ident(c)}`,
+    ),
+    ...SEGMENT_COLUMNS.map(
+      (c) =>
+        `SELECT ${s.q.lit(c)} AS "column", ${s.q.ident(`seg_${c}`)} AS value FROM mp_decision_groups WHERE day IS NULL AND ${s.q.ident(`seg_${c}`)} IS NOT NULL`,
+    ),
+  ].join('\nUNION ALL\n');
+
+/** What `mp_decisions` keeps: each experiment's exposures (see `experiment-sql.ts`). */
+export interface ExposureFilter {
+  rule: string;
+  variants: readonly string[];
+  start: string;
+  stop: string;
+}
+
+/**
+ * The slim decisions: the initiative's in the window (`in_window` = 1), those of the users whose
+ * key is in a 1-in-`sampleEvery` sample over the history and the window (`in_sample` = 1, the daily
+ * KPIs) and the experiments' exposures, with the user as a 64-bit key and every text column coded through its dictionary
+ * (`dict[c]`, null = kept as text); the segment columns only in the window.
  */
 export function slimDecisionsSql(
   s: Scope,
   dict: Readonly<Record<CodedColumn, readonly string[] | null>>,
-  experimentRules: readonly string[],
+  exposures: readonly ExposureFilter[],
+  sampleEvery: number,
 ): string[] {
-  const rules = experimentRules.length ? ` OR ${inList(s.q, 'rule_id', experimentRules)}` : '';
-  const where = s.initiatives ? `WHERE ${initiativeWhere(s)}${rules}` : '';
+  const inWindow = decisionsIn(s, s.start, s.end);
+  const key = s.q.hashKey('user_id');
+  const inSample = `${decisionsIn(s, s.historyStart, s.end)} AND ${s.q.sample(key, sampleEvery)}`;
+  const exposed = exposures.map(
+    (e) =>
+      `(rule_id = ${s.q.lit(e.rule)} AND decided_at >= ${s.q.ts(e.start)} AND decided_at < ${s.q.ts(e.stop)} AND ${inList(s.q, 'variant', e.variants)})`,
+  );
+  const code = (c: CodedColumn) => s.q.lowCard(s.q.ident(c), dict[c]);
+  const windowOnly = (c: CodedColumn) =>
+    (SEGMENT_COLUMNS as readonly string[]).includes(c) || c === 'reason' || c === 'error_code';
   return s.q.createLargeTable(
     'mp_decisions',
-    `SELECT ${s.q.hashKey('user_id')} AS user_key, decided_at,
-       ${CODED_COLUMNS.map((c) => `${s.q.lowCard(s.q.ident(c), dict[c])} AS ${s.q.ident(c)}`).join(', ')}
-     FROM decisions ${where}`,
+    `SELECT ${key} AS user_key, decided_at, CASE WHEN ${inWindow} THEN 1 ELSE 0 END AS in_window,
+       CASE WHEN ${inSample} THEN 1 ELSE 0 END AS in_sample,
+       ${CODED_COLUMNS.map(
+         (c) => `${windowOnly(c) ? `CASE WHEN ${inWindow} THEN ${code(c)} END` : code(c)} AS ${s.q.ident(c)}`,
+       ).join(', ')}
+     FROM decisions WHERE (${inWindow}) OR (${inSample})${exposed.map((x) => ` OR ${x}`).join('')}`,
   );
 }
 
@@ -64,28 +146,6 @@ export function slimOutcomesSql(s: Scope): string[] {
     `SELECT ${s.q.hashKey('user_id')} AS user_key, occurred_at, ${engagedExpr(s)} AS engaged,
        ${convertedExpr(s)} AS converted, event, value, _source
      FROM outcomes`,
-  );
-}
-
-/**
- * Decisions of `mp_decisions` counted by initiative scope, rule, variant, reason, error code,
- * source and day, with flags for the window, the history, the window's end and the stale-rule
- * cutoff: every low-cardinality question (totals, reasons, rule health and activity, volume,
- * consent denominator) is a sum over these few thousand rows.
- */
-export function decisionFactsSql(s: Scope, cutoff: string): string {
-  const ts = (iso: string) => s.q.ts(iso);
-  return s.q.createTable(
-    'mp_decision_facts',
-    `SELECT CASE WHEN ${initiativeWhere(s)} THEN 1 ELSE 0 END AS in_scope, rule_id, variant, reason, error_code,
-       _source, ${s.q.day('decided_at')} AS day,
-       CASE WHEN decided_at >= ${ts(s.start)} AND decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS in_window,
-       CASE WHEN decided_at >= ${ts(s.historyStart)} AND decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS in_history,
-       CASE WHEN decided_at < ${ts(s.end)} THEN 1 ELSE 0 END AS before_end,
-       CASE WHEN decided_at > ${ts(cutoff)} THEN 1 ELSE 0 END AS after_cutoff,
-       count(*) AS n, min(decided_at) AS first_at, max(decided_at) AS last_at
-     FROM mp_decisions
-     GROUP BY in_scope, rule_id, variant, reason, error_code, _source, day, in_window, in_history, before_end, after_cutoff`,
   );
 }
 
@@ -119,7 +179,7 @@ export function ruleUsersTableSql(
        max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END) AS matched,
        ${s.q.argMin('profile', at)} AS profile, ${s.q.argMin('channel', at)} AS channel,
        ${s.q.argMin('cohort', at)} AS cohort
-     FROM mp_decisions WHERE ${decisionsIn(s, s.start, s.end)} GROUP BY user_key, rule_id`,
+     FROM mp_decisions WHERE in_window = 1 GROUP BY user_key, rule_id`,
   );
 }
 
@@ -197,20 +257,20 @@ export function performanceSql(s: Scope, dimensions: readonly string[]): string 
 /**
  * Daily KPIs of the initiative over history and window: users with a decision that day, and how
  * many of them engaged / converted that same day, and their revenue that day. With `sampleEvery`
- * > 1, on the users whose key is in a 1-in-N sample (the same users every day and in both tables),
- * so a 50M-row history costs one filtered scan instead of a 40M-group aggregate; rates are
- * unbiased, counts are 1/N of the total.
+ * > 1, on the users whose key is in a 1-in-N sample (the same users every day and in both tables;
+ * `mp_decisions` keeps the sample's decisions, `sampleEvery` must be the same), so a 50M-row
+ * history costs a few million rows kept in the slim table instead of a 40M-group aggregate; rates
+ * are unbiased, counts are 1/N of the total.
  */
 export function dailyKpiSql(s: Scope, sampleEvery = 1): string {
   const day = (c: string) => s.q.day(c);
-  const sample = s.q.sample('user_key', sampleEvery);
   return `SELECT d.day AS day, count(*) AS users, sum(COALESCE(o.engaged, 0)) AS engaged,
       sum(COALESCE(o.converted, 0)) AS converters, sum(COALESCE(o.revenue, 0)) AS revenue
-    FROM (SELECT ${day('decided_at')} AS day, user_key FROM mp_decisions
-          WHERE ${decisionsIn(s, s.historyStart, s.end)} AND ${sample} GROUP BY day, user_key) d
+    FROM (SELECT ${day('decided_at')} AS day, user_key FROM mp_decisions WHERE in_sample = 1 GROUP BY day, user_key) d
     LEFT JOIN (SELECT ${day('occurred_at')} AS day, user_key, max(engaged) AS engaged,
           max(converted) AS converted, sum(COALESCE(value, 0)) AS revenue FROM mp_outcomes
-          WHERE occurred_at >= ${s.q.ts(s.historyStart)} AND occurred_at < ${s.q.ts(s.end)} AND ${sample}
+          WHERE occurred_at >= ${s.q.ts(s.historyStart)} AND occurred_at < ${s.q.ts(s.end)}
+            AND ${s.q.sample('user_key', sampleEvery)}
           GROUP BY day, user_key) o
       ON o.user_key = d.user_key AND o.day = d.day
     GROUP BY d.day ORDER BY d.day`;

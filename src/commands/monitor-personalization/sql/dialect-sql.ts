@@ -36,6 +36,16 @@ export interface SqlDialect {
   lowCard(expr: string, values: readonly string[] | null): string;
   /** `CREATE … AS select` of a large derived table (DuckDB: without keeping the insertion order). */
   createLargeTable(name: string, select: string): string[];
+  /**
+   * The rows of `inner` grouped by each of `sets` (subsets of `keys`) in one query, the keys a set
+   * does not group by NULL: GROUPING SETS on DuckDB (one pass), a UNION ALL on ClickHouse 18.16.
+   */
+  groupingSets(
+    inner: string,
+    keys: readonly string[],
+    aggregates: string,
+    sets: readonly (readonly string[])[],
+  ): string;
 }
 
 const plainTs = (iso: string) =>
@@ -62,6 +72,9 @@ const DUCKDB: SqlDialect = {
       : values.length
         ? `CAST(${expr} AS ENUM(${values.map((v) => literal(v)).join(', ')}))`
         : `CAST(NULL AS VARCHAR)`,
+  groupingSets: (inner, keys, aggregates, sets) =>
+    `SELECT ${keys.join(', ')}, ${aggregates} FROM (${inner}) g
+     GROUP BY GROUPING SETS (${sets.map((x) => `(${x.join(', ')})`).join(', ')})`,
   createLargeTable: (name, select) => [
     'SET preserve_insertion_order = false',
     DUCKDB.createTable(name, select),
@@ -85,6 +98,17 @@ const CLICKHOUSE: SqlDialect = {
   lowCard: (expr, values) =>
     values !== null && !values.length ? 'CAST(NULL AS Nullable(String))' : `toLowCardinality(${expr})`,
   createLargeTable: (name, select) => [CLICKHOUSE.createTable(name, select)],
+  groupingSets: (inner, keys, aggregates, sets) =>
+    sets
+      .map(
+        (set) =>
+          `SELECT ${keys
+            .map((k) =>
+              set.includes(k) ? `toNullable(${k}) AS ${k}` : `anyIf(toNullable(${k}), 1 = 0) AS ${k}`,
+            )
+            .join(', ')}, ${aggregates} FROM (${inner}) g GROUP BY ${set.join(', ')}`,
+      )
+      .join('\nUNION ALL\n'),
 };
 
 /** The dialect of an engine. */

@@ -1,5 +1,5 @@
 import { inList, type SqlDialect } from './dialect-sql.ts';
-import { decisionsIn, type Scope } from './scope-sql.ts';
+import type { Scope } from './scope-sql.ts';
 
 /**
  * The governance queries: evaluations per rule and raw reason, when each rule served each variant
@@ -101,7 +101,7 @@ export function consentFactsTableSql(s: Scope, c: ConsentScope): string {
   const q = s.q;
   const suspects = `SELECT user_key, ${q.text('rule_id')} AS rule_id, ${q.text('variant')} AS variant, decided_at,
       ${q.text('channel')} AS channel, ${q.text('consent_state')} AS consent_state, ${purposeSql(q, c)} AS purpose
-    FROM mp_decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(q, c)}
+    FROM mp_decisions WHERE in_window = 1 AND ${needsConsentWhere(q, c)}
       AND user_key IN (SELECT user_key FROM mp_consent_suspects)`;
   return q.createTable(
     'mp_consent_facts',
@@ -182,7 +182,7 @@ export function loggedConsentCountsSql(s: Scope, c: ConsentScope): string {
   return `SELECT ${s.q.text('rule_id')} AS rule, ${purposeSql(s.q, c)} AS purpose,
       CASE WHEN consent_state = 'withdrawn' THEN 'withdrawn' ELSE 'never-granted' END AS kind,
       count(*) AS decisions, count(DISTINCT user_key) AS users
-    FROM mp_decisions WHERE ${decisionsIn(s, s.start, s.end)} AND ${needsConsentWhere(s.q, c)}
+    FROM mp_decisions WHERE in_window = 1 AND ${needsConsentWhere(s.q, c)}
       AND (consent_state IS NULL OR consent_state <> 'granted')
     GROUP BY rule, purpose, kind`;
 }

@@ -154,11 +154,11 @@ beforeAll(async () => {
   );
   for (const t of ['decisions', 'outcomes', 'consent_records'])
     await engine.exec(`ALTER TABLE ${t} ADD COLUMN _source VARCHAR DEFAULT 'src'`);
-  const dict = await decisionDict(engine, scope);
-  await execAll(engine, slimDecisionsSql(scope, dict.columns, []));
+  const dict = await decisionDict(engine, { ...scope, initiatives: null }, new Date(CUTOFF).toISOString());
+  await engine.exec(decisionFactsSql(scope));
+  await execAll(engine, slimDecisionsSql(scope, dict.columns, [], 1));
   await execAll(engine, slimOutcomesSql(scope));
   await execAll(engine, slimConsentSql(scope));
-  await engine.exec(decisionFactsSql(scope, new Date(CUTOFF).toISOString()));
   await execAll(engine, ruleUsersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT']));
   await execAll(engine, usersTableSql(scope));
 });
@@ -307,6 +307,34 @@ describe('performance SQL', () => {
       const seen = new Set(
         decisions
           .filter((d) => d.initiative === 'Init' && d.at >= day && d.at < day + DAY)
+          .map((d) => d.user),
+      );
+      const conv = [...seen].filter((u) =>
+        outcomes.some((o) => o.user === u && o.event !== 'click' && o.at >= day && o.at < day + DAY),
+      );
+      expect([r.day, Number(r.users), Number(r.converters)]).toEqual([r.day, seen.size, conv.length]);
+    }
+    expect(rows.length).toBeGreaterThan(14);
+  });
+
+  it('daily KPIs on a 1-in-3 sample: the same users every day, in the decisions and the outcomes', async () => {
+    const dict = await decisionDict(engine, { ...scope, initiatives: null }, new Date(CUTOFF).toISOString());
+    await execAll(engine, slimDecisionsSql(scope, dict.columns, [], 3));
+    const sampled = new Set(
+      (
+        await engine.query<{ u: string }>(`SELECT user_id AS u FROM decisions WHERE hash(user_id) % 3 = 0`)
+      ).map((r) => r.u),
+    );
+    expect(sampled.size).toBeGreaterThan(20);
+    expect(sampled.size).toBeLessThan(users.length / 2);
+    const rows = await engine.query<{ day: string; users: number; converters: number }>(
+      dailyKpiSql(scope, 3),
+    );
+    for (const r of rows) {
+      const day = Date.parse(`${r.day}T00:00:00Z`);
+      const seen = new Set(
+        decisions
+          .filter((d) => sampled.has(d.user) && d.initiative === 'Init' && d.at >= day && d.at < day + DAY)
           .map((d) => d.user),
       );
       const conv = [...seen].filter((u) =>
