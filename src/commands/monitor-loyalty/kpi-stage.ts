@@ -22,7 +22,7 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { MembersOutput } from './members-stage.ts';
-import { csatSql, customerKpiSql, memberKpiSql, tierMigrationSql } from './sql/kpi-sql.ts';
+import { csatSql, customerKpiSql, memberKpiSql, TIER_MIGRATION_SQL } from './sql/kpi-sql.ts';
 import { weeklyTrends, type WeeklyPoint } from './weekly-trends.ts';
 
 /** The KPIs of one window for one group of members (a dimension value, or all). */
@@ -100,14 +100,17 @@ export function kpiValues(a: Agg, s: '_w' | '_pw'): KpiValues {
   };
 }
 
-/** CSAT per group from (key, score, responses) rows. */
+/** CSAT per dimension and group from (dim, key, score, responses) rows (key: `dim`/`key`). */
 function csatByKey(rows: Agg[], satisfiedFrom: number): Map<string, CsatResult> {
   const scores = new Map<string, number[]>();
   for (const r of rows) {
-    const list = scores.get(String(r.key)) ?? [];
+    // respondents who are no member have no dimension value
+    if (r.dim !== 'all' && (r.key === null || r.key === undefined)) continue;
+    const k = `${String(r.dim)}/${r.dim === 'all' ? 'all' : String(r.key)}`;
+    const list = scores.get(k) ?? [];
     const s = n(r.score);
     if (s >= 1) list[s - 1] = (list[s - 1] ?? 0) + n(r.responses);
-    scores.set(String(r.key), list);
+    scores.set(k, list);
   }
   return new Map(
     [...scores].map(([k, list]) => [
@@ -120,35 +123,50 @@ function csatByKey(rows: Agg[], satisfiedFrom: number): Map<string, CsatResult> 
   );
 }
 
+/** KPI rows overall ('all') and per requested dimension, from one GROUPING SETS pass each for members and CSAT. */
 async function kpiRows(
   run: Run,
   engine: Engine,
-  dim: LoyaltyDimension | null,
   names: string[],
-): Promise<KpiRow[]> {
+): Promise<Map<LoyaltyDimension | 'all', KpiRow[]>> {
   const { window, previous, config } = run.inputs;
+  const dims = run.inputs.inputs.dimensions;
   const w = { start: window.start, end: window.end, prevStart: previous.start };
-  const rows = await engine.query<Agg>(memberKpiSql(dim, w));
-  const csats = csatByKey(await engine.query<Agg>(csatSql(dim, w)), config.csat_satisfied_from);
-  return rows.map((a) => {
-    const key = dim === 'tier' ? (names[n(a.key)] ?? String(a.key)) : String(a.key);
-    return {
+  const rows = await engine.query<Agg>(memberKpiSql(dims, w));
+  const csats = csatByKey(await engine.query<Agg>(csatSql(dims, w)), config.csat_satisfied_from);
+  const out = new Map<LoyaltyDimension | 'all', KpiRow[]>([['all', []]]);
+  for (const d of dims) out.set(d, []);
+  for (const a of rows) {
+    const dim = String(a.dim) as LoyaltyDimension | 'all';
+    const raw = dim === 'all' ? 'all' : String(a.key);
+    const key = dim === 'tier' ? (names[n(a.key)] ?? raw) : raw;
+    out.get(dim)?.push({
       key,
       ...kpiValues(a, '_w'),
       previous: kpiValues(a, '_pw'),
       outstanding_points: n(a.balance) + n(a.pending),
       pending_points: n(a.pending),
-      csat: csats.get(String(a.key)) ?? csat([]),
-    };
-  });
+      csat: csats.get(`${dim}/${raw}`) ?? csat([]),
+    });
+  }
+  return out;
 }
 
 /** Overall KPIs with enrolment, member vs non-member revenue and CSAT of every respondent. */
-async function overallRow(run: Run, engine: Engine): Promise<KpiOutput['overall']> {
+async function overallRow(run: Run, engine: Engine, row: KpiRow): Promise<KpiOutput['overall']> {
   const { window, previous } = run.inputs;
-  const [row] = await kpiRows(run, engine, null, []);
-  const [cur] = await engine.query<Agg>(customerKpiSql(window));
-  const [prev] = await engine.query<Agg>(customerKpiSql(previous));
+  const customers = await engine.query<Agg>(
+    customerKpiSql({ start: window.start, end: window.end, prevStart: previous.start }),
+  );
+  const none: Agg = {
+    nonmember_customers: 0,
+    nonmember_orders: 0,
+    nonmember_revenue: 0,
+    eligible: 0,
+    eligible_enrolled: 0,
+  };
+  const cur = customers.find((c) => c.win === 'w') ?? none;
+  const prev = customers.find((c) => c.win === 'pw') ?? none;
   const nm = {
     customers: n(cur.nonmember_customers),
     orders: n(cur.nonmember_orders),
@@ -180,19 +198,15 @@ async function overallRow(run: Run, engine: Engine): Promise<KpiOutput['overall'
 export async function computeKpis(ctx: StageContext, run: Run, m: MembersOutput): Promise<KpiOutput> {
   const engine = await run.engine();
   const names = m.tiers.names;
-  const overall = await overallRow(run, engine);
+  const rows = await kpiRows(run, engine, names);
+  const overall = await overallRow(run, engine, rows.get('all')![0]);
   const by_dimension: KpiOutput['by_dimension'] = {};
-  for (const dim of run.inputs.inputs.dimensions) by_dimension[dim] = await kpiRows(run, engine, dim, names);
+  for (const dim of run.inputs.inputs.dimensions) by_dimension[dim] = rows.get(dim) ?? [];
   const byTier = by_dimension.tier ?? [];
   const mix = tierMix(
     Object.fromEntries(names.map((t) => [t, byTier.find((r) => r.key === t)?.members ?? 0])),
   );
-  const flows = await engine.query<Agg>(
-    tierMigrationSql(
-      names.map((t) => t.toLowerCase()),
-      run.inputs.window,
-    ),
-  );
+  const flows = await engine.query<Agg>(TIER_MIGRATION_SQL);
   const migration = tierMigrationMatrix(
     ['(joined in window)', ...names],
     flows.map((f) => n(f.start_idx)),

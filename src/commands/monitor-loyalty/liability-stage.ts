@@ -15,7 +15,9 @@ import { previousLiability, type PreviousLiability } from './previous-liability.
 import {
   BALANCE_CHECK_SQL,
   cohortIssuanceSql,
+  CONSUMPTION_KIND,
   memberExpirySql,
+  monthLabel,
   pointsLotsSql,
   triangleSql,
 } from './sql/points-lots-sql.ts';
@@ -76,12 +78,11 @@ export function valuationOf(end: string): { valuation: string; lastMonth: string
 async function pointsTables(run: Run) {
   const engine = await run.engine();
   const { window, config } = run.inputs;
-  for (const s of pointsLotsSql({ end: window.end, expireMonths: config.points_expire_months }))
-    await engine.exec(s);
+  await engine.exec(pointsLotsSql({ end: window.end }));
   await engine.exec(memberExpirySql(window.end, config.segments.expiring_days));
   const issuance = (await engine.query<Record<string, unknown>>(cohortIssuanceSql(window.start))).map(
     (r): IssuanceRow => ({
-      cohort: String(r.cohort),
+      cohort: monthLabel(n(r.cohort_month)),
       issued: n(r.issued),
       issued_before_start: n(r.issued_before_start),
       linked_points: n(r.linked_points),
@@ -91,17 +92,27 @@ async function pointsTables(run: Run) {
   const triangle = (
     await engine.query<Record<string, unknown>>(triangleSql(window.start, valuationOf(window.end).valuation))
   ).map((r): TriangleRow => ({
-    cohort: String(r.cohort),
+    cohort: monthLabel(n(r.cohort_month)),
     age: n(r.age),
-    kind: String(r.kind) as TriangleRow['kind'],
+    kind: CONSUMPTION_KIND[n(r.k)],
     pts: n(r.pts),
     pts_before_start: n(r.pts_before_start),
     pts_before_valuation: n(r.pts_before_valuation),
   }));
+  // the triangle's rows come by cohort, age and kind code; the kinds in name order as before
+  triangle.sort((a, b) =>
+    a.cohort < b.cohort
+      ? -1
+      : a.cohort > b.cohort
+        ? 1
+        : a.age - b.age || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
+  );
   const [b] = await engine.query<Record<string, unknown>>(BALANCE_CHECK_SQL);
-  // the lots and their pieces live on in lm_member_expiry and the totals read above
-  for (const t of ['lm_lots', 'lm_cons', 'lm_fifo', 'lm_lot_left']) await engine.exec(`DROP TABLE ${t}`);
-  return { issuance, triangle, balances: b };
+  const matched = triangle.reduce((s, t) => s + t.pts, 0);
+  // the lots live on in lm_member_expiry and the totals read above
+  await engine.exec('DROP TABLE lm_flow');
+  const balances: Record<string, unknown> = { ...b, unmatched: n(b.consumed) - matched };
+  return { issuance, triangle, balances };
 }
 
 /** The spike alert, and an escalation at once to the first rung when it breaches for the first time. */

@@ -51,7 +51,7 @@ export async function fitRepeatPurchases(
 ): Promise<BgnbdModel | null> {
   const c = await fetchColumns(
     engine,
-    'SELECT x, tx, t_age AS T, count(*) AS n FROM lm_members WHERE has_purchase = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
+    'SELECT x, tx, t_age AS T, count(*) AS n FROM lm_purchases GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
     ['x', 'tx', 'T', 'n'],
   );
   if (c.rowCount === 0) return null;
@@ -81,7 +81,7 @@ export async function fitSpend(
 ): Promise<{ fit: FitSummary<GammaGammaParams>; correlation: number | null } | null> {
   const c = await fetchColumns(
     engine,
-    'SELECT x, round(zbar, 2) AS z, count(*) AS n FROM lm_members WHERE x > 0 AND zbar > 0 GROUP BY 1, 2 ORDER BY 1, 2',
+    'SELECT x, round(zbar, 2) AS z, count(*) AS n FROM lm_purchases WHERE x > 0 AND zbar > 0 GROUP BY 1, 2 ORDER BY 1, 2',
     ['x', 'z', 'n'],
   );
   if (c.rowCount < 2) return null;
@@ -111,7 +111,7 @@ export async function holdoutCheck(engine: Engine, windowDays: number): Promise<
   const c = await fetchColumns(
     engine,
     `SELECT x_cal AS x, tx_cal AS tx, t_cal AS T, count(*) AS n, sum(days_window) AS actual
-     FROM lm_members WHERE has_cal = 1 AND t_cal > 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+     FROM lm_purchases WHERE has_cal = 1 AND t_cal > 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     ['x', 'tx', 'T', 'n', 'actual'],
   );
   if (c.rowCount < 5) return null;

@@ -47,7 +47,7 @@ export async function segmentMembers(
   const ids = new Map<number, string>();
   for (let k = 0; k < wanted.length; k += 5000) {
     const rows = await engine.query<{ i: number; member_id: string }>(
-      `SELECT mi AS i, member_id FROM lm_members WHERE mi IN (${wanted.slice(k, k + 5000).join(', ')})`,
+      `SELECT mi AS i, member_id FROM lm_member_base WHERE mi IN (${wanted.slice(k, k + 5000).join(', ')})`,
     );
     for (const r of rows) ids.set(Number(r.i), r.member_id);
   }

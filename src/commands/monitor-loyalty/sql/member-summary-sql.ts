@@ -14,6 +14,8 @@ export interface MemberSummaryParams {
   calendarStart: string;
   /** RFM frequency and monetary look back this many days from the end. */
   rfmDays: number;
+  /** Points expire this many months after they are earned when the ledger row has no expiry (0: never). */
+  expireMonths: number;
 }
 
 /** A timestamp literal for an ISO instant. */
@@ -29,103 +31,105 @@ export function tierIndexSql(column: string, tiers: readonly string[]): string {
 /** The member's cohort: the configured label, else the quarter of enrolment (2025-Q3). */
 export const COHORT_SQL = `COALESCE(NULLIF(trim(m.cohort), ''), CAST(year(m.enrolled_at) AS VARCHAR) || '-Q' || CAST(quarter(m.enrolled_at) AS VARCHAR))`;
 
-/** Start of the member's current qualification period (a DATE). */
-function periodStartSql(p: MemberSummaryParams): string {
+/** Ledger types as the small integer code `k` of `lm_ledger`. */
+export const KIND = { earn: 0, redeem: 1, expire: 2, adjust: 3, pending: 4 } as const;
+
+/** Start of the member's current qualification period (a DATE), from `enrolled`. */
+function periodStartSql(p: MemberSummaryParams, enrolled: string): string {
   if (p.qualification.period === 'calendar') return `DATE ${literal(p.calendarStart)}`;
   const m = p.qualification.months;
   const asOf = `CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE)`;
-  const k = `CAST(floor(date_diff('month', CAST(m.enrolled_at AS DATE), ${asOf}) / ${m}) AS INTEGER) * ${m}`;
-  const start = `CAST(CAST(m.enrolled_at AS DATE) + to_months(${k}) AS DATE)`;
-  return `(CASE WHEN ${start} > ${asOf} THEN CAST(CAST(m.enrolled_at AS DATE) + to_months(${k} - ${m}) AS DATE) ELSE ${start} END)`;
+  const k = `CAST(floor(date_diff('month', CAST(${enrolled} AS DATE), ${asOf}) / ${m}) AS INTEGER) * ${m}`;
+  const start = `CAST(CAST(${enrolled} AS DATE) + to_months(${k}) AS DATE)`;
+  return `(CASE WHEN ${start} > ${asOf} THEN CAST(CAST(${enrolled} AS DATE) + to_months(${k} - ${m}) AS DATE) ELSE ${start} END)`;
 }
 
 /**
- * One row per member (table `lm_members`; `mi` numbers the members 0, 1, … in member-id order, and
- * readers that need that order sort by it): tier index and dimension values; the purchase history the models read (distinct purchase
- * days of the member's customer id, all orders before the end: x, t_x and T in whole weeks, mean
- * spend of the repeat days, and the same up to the window start for the holdout check); RFM
- * inputs; the member's orders, points and rewards in the window and the one before it; balances;
- * and the qualifying value and days left of the current qualification period.
+ * The data pull, as statements: every canonical table read once, into narrow tables keyed by the
+ * member number `mi` (0, 1, … in member-id order over the members enrolled before the end):
  *
- * The ledger and the orders are read once each, into slim tables keyed by the member number
- * (`lm_ledger`, `lm_orders`, see `ledgerAndOrdersSql`); every later statement of the command reads
- * those instead of joining the canonical tables on member ids again.
+ * - `lm_member_base`: one row per member (also those enrolled later, with `mi` NULL): tier index,
+ *   the tier at the window start for the migration matrix, dimension values, qualification period;
+ * - `lm_ledger`, `lm_orders`: the ledger and the orders with the columns the command uses (the
+ *   ledger type as a small integer, the reward cost of redemptions, the expiry of lots);
+ * - `lm_pending`: pending points whose order has no earn row yet;
+ * - `lm_purchases`: per member with an order, the purchase history the models read (distinct
+ *   purchase days of the member's customer id, all orders before the end: x, t_x and T in whole
+ *   weeks, mean spend of the repeat days, and the same up to the window start for the holdout
+ *   check), RFM inputs, and the member orders of the window and the one before it (an order is a
+ *   member order when flagged so, else when placed after enrolment) with the qualifying spend;
+ * - `lm_member_points`: per member, points earned, redeemed, expired and adjusted, the flows of both
+ *   windows, reward cost, activity and qualifying points.
+ *
+ * `lm_members` (a view) joins them into one row per member, zeros for members without orders or
+ * points.
  */
 export function memberSummarySql(p: MemberSummaryParams): string[] {
+  return [
+    memberBaseSql(p),
+    ...ledgerAndOrdersSql(p),
+    pendingSql(p),
+    purchasesSql(p),
+    pointsSummarySql(p),
+    membersViewSql(p),
+  ];
+}
+
+function memberBaseSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
   const S = ts(p.start);
-  const PS = ts(p.prevStart);
-  const endDay = `CAST(${E} AS DATE)`;
-  const startDay = `CAST(${S} AS DATE)`;
-  const inW = (col: string) => `(${col} >= ${S} AND ${col} < ${E})`;
-  const inPW = (col: string) => `(${col} >= ${PS} AND ${col} < ${S})`;
-  const period = periodStartSql(p);
-  return [
-    `CREATE OR REPLACE TABLE lm_member_base AS
-     SELECT m.member_id, CAST(row_number() OVER (ORDER BY m.member_id) - 1 AS INTEGER) AS mi,
-            m.enrolled_at, m.tier, m.tier_since, m.previous_tier,
+  const tier = `CASE WHEN NULLIF(trim(m.tier), '') IS NULL THEN 0 ELSE ${tierIndexSql('m.tier', p.tiers)} END`;
+  const previous = tierIndexSql('m.previous_tier', p.tiers);
+  // the tier index at the window start, +1 (0 = not yet a member): the previous tier of members who
+  // changed tier inside the window
+  const startIdx = `CASE WHEN m.enrolled_at >= ${S} THEN 0
+         WHEN m.tier_since >= ${S} AND m.tier_since < ${E} AND ${previous} >= 0 THEN ${previous} + 1
+         ELSE ${tier} + 1 END`;
+  return `CREATE OR REPLACE TABLE lm_member_base AS
+     SELECT m.member_id,
+            CAST(CASE WHEN m.enrolled_at < ${E} THEN row_number() OVER (ORDER BY m.enrolled_at >= ${E}, m.member_id) - 1 END AS INTEGER) AS mi,
+            m.enrolled_at,
+            CAST(${tier} AS INTEGER) AS tier_idx, CAST(${startIdx} AS INTEGER) AS start_idx,
             COALESCE(NULLIF(trim(m.region), ''), '(none)') AS region,
             COALESCE(NULLIF(trim(m.channel), ''), '(none)') AS channel,
             ${COHORT_SQL} AS cohort,
-            CASE WHEN NULLIF(trim(m.tier), '') IS NULL THEN 0 ELSE ${tierIndexSql('m.tier', p.tiers)} END AS tier_idx,
-            ${period} AS period_start
-     FROM members m WHERE m.enrolled_at < ${E} ORDER BY m.member_id`,
-    ...ledgerAndOrdersSql(),
-    pendingSql(p),
-    `CREATE OR REPLACE TABLE lm_days AS
-     SELECT o.mi, CAST(o.ordered_at AS DATE) AS day, sum(o.amount) AS spend, count(*) AS orders
-     FROM lm_orders o WHERE o.mi IS NOT NULL AND o.ordered_at < ${E} GROUP BY 1, 2`,
-    `CREATE OR REPLACE TABLE lm_purchases AS
-     SELECT mi, count(*) AS days, min(day) AS first_day, max(day) AS last_day, sum(spend) AS spend_total,
-            arg_min(spend, day) AS first_spend,
-            sum(CASE WHEN day < ${startDay} THEN 1 ELSE 0 END) AS days_cal,
-            max(CASE WHEN day < ${startDay} THEN day END) AS last_day_cal,
-            sum(CASE WHEN day >= ${startDay} THEN 1 ELSE 0 END) AS days_window,
-            sum(CASE WHEN day >= ${endDay} - INTERVAL ${p.rfmDays} DAY THEN orders ELSE 0 END) AS rfm_orders,
-            sum(CASE WHEN day >= ${endDay} - INTERVAL ${p.rfmDays} DAY THEN spend ELSE 0 END) AS rfm_spend
-     FROM lm_days GROUP BY mi`,
-    'DROP TABLE lm_days',
-    `CREATE OR REPLACE TABLE lm_member_orders AS
-     SELECT o.mi,
-            sum(CASE WHEN ${inW('o.ordered_at')} THEN 1 ELSE 0 END) AS orders_w,
-            sum(CASE WHEN ${inW('o.ordered_at')} THEN o.amount ELSE 0 END) AS revenue_w,
-            sum(CASE WHEN ${inW('o.ordered_at')} AND e.order_id IS NOT NULL THEN 1 ELSE 0 END) AS earning_orders_w,
-            sum(CASE WHEN ${inW('o.ordered_at')} AND o.reward_id IS NOT NULL THEN 1 ELSE 0 END) AS rewards_used_w,
-            sum(CASE WHEN ${inPW('o.ordered_at')} THEN 1 ELSE 0 END) AS orders_pw,
-            sum(CASE WHEN ${inPW('o.ordered_at')} THEN o.amount ELSE 0 END) AS revenue_pw,
-            sum(CASE WHEN ${inPW('o.ordered_at')} AND e.order_id IS NOT NULL THEN 1 ELSE 0 END) AS earning_orders_pw,
-            sum(CASE WHEN ${inPW('o.ordered_at')} AND o.reward_id IS NOT NULL THEN 1 ELSE 0 END) AS rewards_used_pw,
-            sum(CASE WHEN CAST(o.ordered_at AS DATE) >= m.period_start THEN o.amount ELSE 0 END) AS qualifying_spend
-     FROM lm_orders o JOIN lm_member_base m ON m.mi = o.mi
-     -- earn rows come at or after their order: the two windows' orders need only the ledger from PS on
-     LEFT JOIN (SELECT DISTINCT order_id FROM lm_ledger WHERE type IN ('earn', 'pending') AND order_id IS NOT NULL AND occurred_at >= ${PS} AND occurred_at < ${E}) e
-       ON e.order_id = o.order_id
-     WHERE o.ordered_at < ${E} AND COALESCE(o.is_member, m.enrolled_at <= o.ordered_at)
-     GROUP BY 1`,
-    ledgerSummarySql(p, inW, inPW),
-    memberTableSql(p),
-    // the parts live on in lm_members only (memory: a million members each)
-    ...['lm_purchases', 'lm_member_orders', 'lm_member_points'].map((t) => `DROP TABLE ${t}`),
-  ];
+            ${periodStartSql(p, 'm.enrolled_at')} AS period_start
+     FROM members m`;
 }
 
 /**
- * The ledger and the orders, each read once: the columns the command uses, with the member number
- * `mi` (NULL for ids that are no member enrolled before the end) and, for orders, the enrolment
- * time of the customer when the customer is a member at all (`member_enrolled_at`).
+ * The ledger and the orders, each read once (one join on the member id): the member number `mi`
+ * (NULL for ids that are no member enrolled before the end); for the ledger the type code `k`
+ * (`KIND`), the order of earn and pending rows, the reward cost of redemptions (`rcost`, NULL when
+ * the reward is not in the catalogue or has no points price) and the expiry of lots (earn rows and
+ * positive adjustments: the row's expiry, else `expireMonths` after it); for orders the customer's
+ * enrolment time when the customer is a member at all (`member_enrolled_at`).
  */
-export function ledgerAndOrdersSql(): string[] {
+export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths'>): string[] {
+  const expiry =
+    p.expireMonths > 0
+      ? `COALESCE(l.expires_at, l.occurred_at + to_months(${p.expireMonths}))`
+      : 'l.expires_at';
+  const kind = Object.entries(KIND)
+    .map(([t, k]) => `WHEN ${literal(t)} THEN ${k}`)
+    .join(' ');
   return [
     `CREATE OR REPLACE TABLE lm_ledger AS
-     SELECT b.mi, l.member_id, l.entry_id, l.occurred_at, l.type, l.points, l.order_id, l.reward_id, l.expires_at
-     FROM ledger l LEFT JOIN (SELECT member_id, mi FROM lm_member_base) b ON b.member_id = l.member_id`,
+     SELECT b.mi, l.occurred_at, CAST(CASE l.type ${kind} END AS TINYINT) AS k, l.points, l.entry_id,
+            CASE WHEN l.type IN ('earn', 'pending') THEN l.order_id END AS order_id,
+            CASE WHEN l.type = 'redeem' THEN r.cost * abs(l.points) / NULLIF(r.points, 0) END AS rcost,
+            CASE WHEN l.type = 'earn' OR (l.type = 'adjust' AND l.points > 0) THEN ${expiry} END AS expires_at
+     FROM ledger l LEFT JOIN lm_member_base b ON b.member_id = l.member_id
+     LEFT JOIN rewards r ON r.reward_id = l.reward_id`,
     `CREATE OR REPLACE TABLE lm_orders AS
-     SELECT b.mi, o.order_id, o.customer_id, o.amount, o.ordered_at, o.is_member, o.reward_id,
-            m.enrolled_at AS member_enrolled_at
-     FROM orders o LEFT JOIN (SELECT member_id, enrolled_at FROM members) m ON m.member_id = o.customer_id
-     LEFT JOIN (SELECT member_id, mi FROM lm_member_base) b ON b.member_id = o.customer_id`,
+     SELECT b.mi, o.order_id, o.customer_id, o.amount, o.ordered_at, o.is_member, o.reward_id IS NOT NULL AS rewarded,
+            b.enrolled_at AS member_enrolled_at
+     FROM orders o LEFT JOIN lm_member_base b ON b.member_id = o.customer_id`,
   ];
 }
+
+/** An order placed as a member: flagged so, else placed after the customer's enrolment. */
+export const MEMBER_ORDER_SQL = 'COALESCE(o.is_member, o.member_enrolled_at <= o.ordered_at, false)';
 
 /**
  * Points still pending at the end (table `lm_pending`): pending rows of members whose order has no
@@ -135,93 +139,141 @@ export function ledgerAndOrdersSql(): string[] {
 function pendingSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
   return `CREATE OR REPLACE TABLE lm_pending AS
-     SELECT l.mi, l.member_id, l.occurred_at, abs(l.points) AS points, l.order_id
+     SELECT l.mi, l.occurred_at, abs(l.points) AS points
      FROM lm_ledger l
-     WHERE l.mi IS NOT NULL AND l.type = 'pending' AND l.occurred_at < ${E} AND (l.order_id IS NULL OR l.order_id NOT IN (
-       SELECT order_id FROM lm_ledger WHERE type = 'earn' AND occurred_at < ${E}
-         AND order_id IN (SELECT order_id FROM lm_ledger WHERE type = 'pending' AND order_id IS NOT NULL)))`;
+     WHERE l.mi IS NOT NULL AND l.k = ${KIND.pending} AND l.occurred_at < ${E} AND (l.order_id IS NULL OR l.order_id NOT IN (
+       SELECT order_id FROM lm_ledger WHERE k = ${KIND.earn} AND occurred_at < ${E}
+         AND order_id IN (SELECT order_id FROM lm_ledger WHERE k = ${KIND.pending} AND order_id IS NOT NULL)))`;
 }
 
-/** Points per member: balances, flows in both windows, reward cost, pending and qualifying points. */
-function ledgerSummarySql(
-  p: MemberSummaryParams,
-  inW: (c: string) => string,
-  inPW: (c: string) => string,
-): string {
+/**
+ * Per member with an order before the end: purchase days (one GROUP BY over member and day, then
+ * one over member), the model and RFM inputs, and the member orders of both windows.
+ */
+function purchasesSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
-  const pts = `abs(l.points)`;
-  // A redemption buys points / reward points units of the reward (vouchers: one; pay-with-points: one per point).
-  const cost = `r.cost * abs(l.points) / NULLIF(r.points, 0)`;
-  // Still-pending points join the earned flows in the member table (lm_pending).
-  const flow = (type: string, w: (c: string) => string) =>
-    `sum(CASE WHEN l.type = '${type}' AND ${w('l.occurred_at')} THEN ${pts} ELSE 0 END)`;
-  const events = (w: (c: string) => string) =>
-    `max(CASE WHEN l.type IN ('earn', 'redeem') AND ${w('l.occurred_at')} THEN 1 ELSE 0 END)`;
+  const S = ts(p.start);
+  const PS = ts(p.prevStart);
+  const endDay = `CAST(${E} AS DATE)`;
+  const startDay = `CAST(${S} AS DATE)`;
+  const inW = `o.ordered_at >= ${S} AND o.ordered_at < ${E}`;
+  const inPW = `o.ordered_at >= ${PS} AND o.ordered_at < ${S}`;
+  const mo = MEMBER_ORDER_SQL;
+  const windowSums = (w: string, s: string) =>
+    `count(*) FILTER (WHERE ${mo} AND ${w}) AS orders${s},
+     sum(o.amount) FILTER (WHERE ${mo} AND ${w}) AS revenue${s},
+     count(*) FILTER (WHERE ${mo} AND ${w} AND e.order_id IS NOT NULL) AS earning_orders${s},
+     count(*) FILTER (WHERE ${mo} AND ${w} AND o.rewarded) AS rewards_used${s}`;
+  const sumsOf = (s: string) =>
+    ['orders', 'revenue', 'earning_orders', 'rewards_used']
+      .map((c) => `sum(${c}${s}) AS ${c}${s}`)
+      .join(', ');
+  const period =
+    p.qualification.period === 'calendar' ? `DATE ${literal(p.calendarStart)}` : 'b.period_start';
+  const join = p.qualification.period === 'calendar' ? '' : 'JOIN lm_member_base b ON b.mi = d.mi';
+  const weeks = (days: string) => `CAST(floor(${days} / 7) AS INTEGER)`;
+  return `CREATE OR REPLACE TABLE lm_purchases AS
+     SELECT mi, CAST(days - 1 AS INTEGER) AS x,
+            ${weeks("date_diff('day', first_day, last_day)")} AS tx,
+            ${weeks(`date_diff('day', first_day, ${endDay})`)} AS t_age,
+            CASE WHEN days > 1 THEN (spend_total - first_spend) / (days - 1) ELSE 0 END AS zbar,
+            spend_total,
+            CASE WHEN days_cal > 0 THEN 1 ELSE 0 END AS has_cal, CAST(greatest(days_cal - 1, 0) AS INTEGER) AS x_cal,
+            ${weeks("COALESCE(date_diff('day', first_day, last_day_cal), 0)")} AS tx_cal,
+            ${weeks(`date_diff('day', first_day, ${startDay})`)} AS t_cal,
+            days_window, date_diff('day', last_day, ${endDay}) AS recency_days, rfm_orders, rfm_spend,
+            ${['orders', 'revenue', 'earning_orders', 'rewards_used'].flatMap((c) => [`${c}_w`, `${c}_pw`]).join(', ')},
+            qualifying_spend
+     FROM (
+       SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, sum(d.spend) AS spend_total,
+              arg_min(d.spend, d.day) AS first_spend,
+              count(*) FILTER (WHERE d.day < ${startDay}) AS days_cal,
+              max(d.day) FILTER (WHERE d.day < ${startDay}) AS last_day_cal,
+              count(*) FILTER (WHERE d.day >= ${startDay}) AS days_window,
+              COALESCE(sum(d.orders) FILTER (WHERE d.day >= ${endDay} - INTERVAL ${p.rfmDays} DAY), 0) AS rfm_orders,
+              COALESCE(sum(d.spend) FILTER (WHERE d.day >= ${endDay} - INTERVAL ${p.rfmDays} DAY), 0) AS rfm_spend,
+              ${sumsOf('_w')}, ${sumsOf('_pw')},
+              COALESCE(sum(d.member_spend) FILTER (WHERE d.day >= ${period}), 0) AS qualifying_spend
+       FROM (
+         SELECT o.mi, CAST(o.ordered_at AS DATE) AS day, sum(o.amount) AS spend, count(*) AS orders,
+                sum(o.amount) FILTER (WHERE ${mo}) AS member_spend,
+                ${windowSums(inW, '_w')}, ${windowSums(inPW, '_pw')}
+         FROM lm_orders o
+         -- earn rows come at or after their order: the two windows' orders need only the ledger from PS on
+         LEFT JOIN (SELECT DISTINCT order_id FROM lm_ledger
+                    WHERE k IN (${KIND.earn}, ${KIND.pending}) AND order_id IS NOT NULL AND occurred_at >= ${PS} AND occurred_at < ${E}) e
+           ON e.order_id = CASE WHEN o.ordered_at >= ${PS} THEN o.order_id END
+         WHERE o.mi IS NOT NULL AND o.ordered_at < ${E}
+         GROUP BY 1, 2) d ${join}
+       GROUP BY d.mi) t`;
+}
+
+/** Points per member: balances, flows in both windows, reward cost, activity, pending and qualifying points. */
+function pointsSummarySql(p: MemberSummaryParams): string {
+  const E = ts(p.end);
+  const S = ts(p.start);
+  const PS = ts(p.prevStart);
+  const inW = `l.occurred_at >= ${S} AND l.occurred_at < ${E}`;
+  const inPW = `l.occurred_at >= ${PS} AND l.occurred_at < ${S}`;
+  const pts = 'abs(l.points)';
+  const { earn, redeem, expire, adjust, pending } = KIND;
+  const sumOf = (v: string, cond: string) => `COALESCE(sum(${v}) FILTER (WHERE ${cond}), 0)`;
+  const flows = (w: string, s: string) =>
+    [
+      `${sumOf(pts, `l.k IN (${earn}, ${pending}) AND ${w}`)} AS earned${s}`,
+      `${sumOf(pts, `l.k = ${redeem} AND ${w}`)} AS redeemed${s}`,
+      `${sumOf(pts, `l.k = ${expire} AND ${w}`)} AS expired${s}`,
+      `count(*) FILTER (WHERE l.k = ${redeem} AND ${w}) AS rewards_issued${s}`,
+      `${sumOf('l.rcost', `l.k = ${redeem} AND ${w}`)} AS reward_cost${s}`,
+      `${sumOf(pts, `l.k = ${redeem} AND ${w} AND l.rcost IS NOT NULL`)} AS costed_points${s}`,
+      `CASE WHEN count(*) FILTER (WHERE l.k IN (${earn}, ${redeem}) AND ${w}) > 0 THEN 1 ELSE 0 END AS active${s}`,
+    ].join(', ');
+  const period =
+    p.qualification.period === 'calendar' ? `DATE ${literal(p.calendarStart)}` : 'b.period_start';
+  const join = p.qualification.period === 'calendar' ? '' : 'JOIN lm_member_base b ON b.mi = l.mi';
   return `CREATE OR REPLACE TABLE lm_member_points AS
      SELECT l.mi,
-            sum(CASE WHEN l.type = 'earn' THEN ${pts} ELSE 0 END) AS earned,
-            sum(CASE WHEN l.type = 'redeem' THEN ${pts} ELSE 0 END) AS redeemed,
-            sum(CASE WHEN l.type = 'expire' THEN ${pts} ELSE 0 END) AS expired,
-            sum(CASE WHEN l.type = 'adjust' THEN l.points ELSE 0 END) AS adjusted,
-            ${flow('earn', inW)} AS earned_w, ${flow('redeem', inW)} AS redeemed_w, ${flow('expire', inW)} AS expired_w,
-            ${flow('earn', inPW)} AS earned_pw, ${flow('redeem', inPW)} AS redeemed_pw, ${flow('expire', inPW)} AS expired_pw,
-            sum(CASE WHEN l.type = 'redeem' AND ${inW('l.occurred_at')} THEN 1 ELSE 0 END) AS rewards_issued_w,
-            sum(CASE WHEN l.type = 'redeem' AND ${inPW('l.occurred_at')} THEN 1 ELSE 0 END) AS rewards_issued_pw,
-            sum(CASE WHEN l.type = 'redeem' AND ${inW('l.occurred_at')} AND r.reward_id IS NOT NULL THEN ${cost} ELSE 0 END) AS reward_cost_w,
-            sum(CASE WHEN l.type = 'redeem' AND ${inW('l.occurred_at')} AND r.reward_id IS NOT NULL AND r.points > 0 THEN ${pts} ELSE 0 END) AS costed_points_w,
-            sum(CASE WHEN l.type = 'redeem' AND ${inPW('l.occurred_at')} AND r.reward_id IS NOT NULL THEN ${cost} ELSE 0 END) AS reward_cost_pw,
-            sum(CASE WHEN l.type = 'redeem' AND ${inPW('l.occurred_at')} AND r.reward_id IS NOT NULL AND r.points > 0 THEN ${pts} ELSE 0 END) AS costed_points_pw,
-            ${events(inW)} AS active_w, ${events(inPW)} AS active_pw,
-            sum(CASE WHEN l.type = 'earn' AND CAST(l.occurred_at AS DATE) >= m.period_start THEN ${pts} ELSE 0 END) AS qualifying_points
-     FROM lm_ledger l JOIN lm_member_base m ON m.mi = l.mi
-     LEFT JOIN rewards r ON r.reward_id = l.reward_id
-     WHERE l.occurred_at < ${E} AND l.type <> 'pending'
+            ${sumOf(pts, `l.k = ${earn}`)} AS earned, ${sumOf(pts, `l.k = ${redeem}`)} AS redeemed,
+            ${sumOf(pts, `l.k = ${expire}`)} AS expired, ${sumOf('l.points', `l.k = ${adjust}`)} AS adjusted,
+            ${sumOf(pts, `l.k = ${pending}`)} AS pending,
+            ${flows(inW, '_w')}, ${flows(inPW, '_pw')},
+            ${sumOf(pts, `l.k = ${earn} AND CAST(l.occurred_at AS DATE) >= ${period}`)} AS qualifying_points
+     FROM (SELECT mi, occurred_at, k, points, rcost FROM lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${E} AND k <> ${pending}
+           UNION ALL SELECT mi, occurred_at, ${pending}, points, NULL FROM lm_pending) l ${join}
      GROUP BY l.mi`;
 }
 
-/** The member table: base, purchases, orders and points joined, with the model inputs in weeks. */
-function memberTableSql(p: MemberSummaryParams): string {
-  const endDay = `CAST(${ts(p.end)} AS DATE)`;
-  const startDay = `CAST(${ts(p.start)} AS DATE)`;
-  const z = (c: string) => `COALESCE(${c}, 0)`;
+/**
+ * One row per member (enrolled before the end), zeros for members without orders or points, with
+ * the qualifying value (spend or points, as the tier rules measure) and the days left in the
+ * qualification period.
+ */
+function membersViewSql(p: MemberSummaryParams): string {
   const qualifying =
-    p.qualification.measure === 'points' ? z('pt.qualifying_points') : z('o.qualifying_spend');
+    p.qualification.measure === 'points'
+      ? 'COALESCE(pt.qualifying_points, 0)'
+      : 'COALESCE(pu.qualifying_spend, 0)';
   const periodEnd = `CAST(b.period_start + to_months(${p.qualification.months}) AS DATE)`;
-  return `CREATE OR REPLACE TABLE lm_members AS
-     SELECT b.*, b.tier_idx AS end_idx,
-            CASE WHEN pu.days IS NULL THEN 0 ELSE 1 END AS has_purchase,
-            ${z('pu.days')} - CASE WHEN pu.days IS NULL THEN 0 ELSE 1 END AS x,
-            CAST(floor(${z("date_diff('day', pu.first_day, pu.last_day)")} / 7) AS INTEGER) AS tx,
-            CAST(floor(${z(`date_diff('day', pu.first_day, ${endDay})`)} / 7) AS INTEGER) AS t_age,
-            CASE WHEN pu.days > 1 THEN (pu.spend_total - pu.first_spend) / (pu.days - 1) ELSE 0 END AS zbar,
-            ${z('pu.spend_total')} AS spend_total,
-            CASE WHEN pu.days_cal > 0 THEN 1 ELSE 0 END AS has_cal,
-            greatest(${z('pu.days_cal')} - 1, 0) AS x_cal,
-            CAST(floor(${z("date_diff('day', pu.first_day, pu.last_day_cal)")} / 7) AS INTEGER) AS tx_cal,
-            CAST(floor(${z(`date_diff('day', pu.first_day, ${startDay})`)} / 7) AS INTEGER) AS t_cal,
-            ${z('pu.days_window')} AS days_window,
-            ${z(`date_diff('day', pu.last_day, ${endDay})`)} AS recency_days,
-            ${z('pu.rfm_orders')} AS rfm_orders, ${z('pu.rfm_spend')} AS rfm_spend,
-            ${z('o.orders_w')} AS orders_w, ${z('o.revenue_w')} AS revenue_w, ${z('o.earning_orders_w')} AS earning_orders_w,
-            ${z('o.rewards_used_w')} AS rewards_used_w, ${z('o.orders_pw')} AS orders_pw, ${z('o.revenue_pw')} AS revenue_pw,
-            ${z('o.earning_orders_pw')} AS earning_orders_pw, ${z('o.rewards_used_pw')} AS rewards_used_pw,
-            ${z('pt.earned')} AS earned, ${z('pt.redeemed')} AS redeemed, ${z('pt.expired')} AS expired,
-            ${z('pt.adjusted')} AS adjusted, ${z('pp.pending')} AS pending,
-            ${z('pt.earned')} - ${z('pt.redeemed')} - ${z('pt.expired')} + ${z('pt.adjusted')} AS balance,
-            ${z('pt.earned_w')} + ${z('pp.pending_w')} AS earned_w, ${z('pt.redeemed_w')} AS redeemed_w, ${z('pt.expired_w')} AS expired_w,
-            ${z('pt.earned_pw')} + ${z('pp.pending_pw')} AS earned_pw, ${z('pt.redeemed_pw')} AS redeemed_pw, ${z('pt.expired_pw')} AS expired_pw,
-            ${z('pt.rewards_issued_w')} AS rewards_issued_w, ${z('pt.rewards_issued_pw')} AS rewards_issued_pw,
-            ${z('pt.reward_cost_w')} AS reward_cost_w, ${z('pt.costed_points_w')} AS costed_points_w,
-            ${z('pt.reward_cost_pw')} AS reward_cost_pw, ${z('pt.costed_points_pw')} AS costed_points_pw,
-            ${z('pt.active_w')} AS active_w, ${z('pt.active_pw')} AS active_pw,
+  return `CREATE OR REPLACE VIEW lm_members AS
+     SELECT b.mi, b.member_id, b.enrolled_at, b.tier_idx, b.start_idx, b.region, b.channel, b.cohort, b.period_start,
+            CASE WHEN pu.mi IS NULL THEN 0 ELSE 1 END AS has_purchase,
+            COALESCE(pu.x, 0) AS x, COALESCE(pu.tx, 0) AS tx, COALESCE(pu.t_age, 0) AS t_age, COALESCE(pu.zbar, 0) AS zbar,
+            COALESCE(pu.spend_total, 0) AS spend_total, COALESCE(pu.recency_days, 0) AS recency_days,
+            COALESCE(pu.rfm_orders, 0) AS rfm_orders, COALESCE(pu.rfm_spend, 0) AS rfm_spend,
+            ${['orders', 'revenue', 'earning_orders', 'rewards_used']
+              .flatMap((c) => [`COALESCE(pu.${c}_w, 0) AS ${c}_w`, `COALESCE(pu.${c}_pw, 0) AS ${c}_pw`])
+              .join(', ')},
+            ${['earned', 'redeemed', 'expired', 'adjusted', 'pending']
+              .map((c) => `COALESCE(pt.${c}, 0) AS ${c}`)
+              .join(', ')},
+            COALESCE(pt.earned, 0) - COALESCE(pt.redeemed, 0) - COALESCE(pt.expired, 0) + COALESCE(pt.adjusted, 0) AS balance,
+            ${['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active']
+              .flatMap((c) => [`COALESCE(pt.${c}_w, 0) AS ${c}_w`, `COALESCE(pt.${c}_pw, 0) AS ${c}_pw`])
+              .join(', ')},
             ${qualifying} AS qualifying,
             date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS days_left
      FROM lm_member_base b
      LEFT JOIN lm_purchases pu ON pu.mi = b.mi
-     LEFT JOIN lm_member_orders o ON o.mi = b.mi
      LEFT JOIN lm_member_points pt ON pt.mi = b.mi
-     LEFT JOIN (SELECT mi, sum(points) AS pending,
-                       sum(CASE WHEN occurred_at >= ${ts(p.start)} THEN points ELSE 0 END) AS pending_w,
-                       sum(CASE WHEN occurred_at >= ${ts(p.prevStart)} AND occurred_at < ${ts(p.start)} THEN points ELSE 0 END) AS pending_pw
-                FROM lm_pending GROUP BY mi) pp ON pp.mi = b.mi`;
+     WHERE b.mi IS NOT NULL`;
 }

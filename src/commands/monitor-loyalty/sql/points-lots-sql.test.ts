@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type Engine } from '../../../data/index.ts';
 import { ENTITIES } from '../../../data/entities/registry.ts';
 import { ledgerAndOrdersSql } from './member-summary-sql.ts';
-import { BALANCE_CHECK_SQL, memberExpirySql, pointsLotsSql, triangleSql } from './points-lots-sql.ts';
+import {
+  BALANCE_CHECK_SQL,
+  CONSUMPTION_KIND,
+  FIFO_PIECES_SQL,
+  memberExpirySql,
+  monthLabel,
+  pointsLotsSql,
+  triangleSql,
+} from './points-lots-sql.ts';
 
 let engine: Engine;
 const END = '2026-03-01T00:00:00.000Z';
@@ -33,26 +41,41 @@ beforeAll(async () => {
       )
       .join(', ')}`,
   );
+  await engine.exec(`CREATE TABLE rewards AS SELECT * FROM (${ENTITIES.rewards.emptySelect()}) WHERE false`);
   await engine.exec(
     `CREATE TABLE lm_member_base AS SELECT 'ann' AS member_id, 0 AS mi UNION ALL SELECT 'bob', 1`,
   );
-  await engine.exec(ledgerAndOrdersSql()[0]);
+  await engine.exec(ledgerAndOrdersSql({ expireMonths: 12 })[0]);
+  // ann: 150 earned − 120 redeemed − 10 clawed back; bob: 30 − 30 expired − 5 redeemed
   await engine.exec(
-    `CREATE TABLE lm_members AS SELECT 'ann' AS member_id, 20.0 AS balance, 0.0 AS pending UNION ALL SELECT 'bob', -5.0, 0.0`,
+    `CREATE TABLE lm_member_points AS SELECT 0 AS mi, 150.0 AS earned, 120.0 AS redeemed, 0.0 AS expired, -10.0 AS adjusted, 0.0 AS pending
+     UNION ALL SELECT 1, 30.0, 5.0, 30.0, 0.0, 0.0`,
   );
-  for (const s of pointsLotsSql({ end: END, expireMonths: 12 })) await engine.exec(s);
+  await engine.exec(pointsLotsSql({ end: END }));
   await engine.exec(memberExpirySql(END, 30));
 });
 afterAll(() => engine.close());
 
 describe('points lots, first in first out', () => {
   it('splits a redemption across the oldest lots', async () => {
-    const pieces = await engine.query(
-      `SELECT b.member_id, l.entry_id AS lot_id, f.kind, f.pts
-       FROM lm_fifo f JOIN lm_lots l ON l.mi = f.mi AND l.lot_no = f.lot_no JOIN lm_member_base b ON b.mi = f.mi
-       ORDER BY b.member_id, f.consumed_at, l.entry_id`,
+    const pieces = await engine.query<{ member_id: string; issued: string; k: number; pts: number }>(
+      `SELECT b.member_id, strftime(f.issued_at, '%Y-%m-%d %H:%M') AS issued, f.k, f.pts
+       FROM (${FIFO_PIECES_SQL}) f JOIN lm_member_base b ON b.mi = f.mi
+       ORDER BY b.member_id, f.consumed_at, f.issued_at`,
     );
-    expect(pieces).toEqual([
+    const lot: Record<string, string> = {
+      '2026-01-05 10:00': 'e1',
+      '2026-01-20 10:00': 'e2',
+      '2026-01-10 10:00': 'e5',
+    };
+    expect(
+      pieces.map((p) => ({
+        member_id: p.member_id,
+        lot_id: lot[p.issued],
+        kind: CONSUMPTION_KIND[p.k],
+        pts: p.pts,
+      })),
+    ).toEqual([
       { member_id: 'ann', lot_id: 'e1', kind: 'redeem', pts: 100 },
       { member_id: 'ann', lot_id: 'e2', kind: 'redeem', pts: 20 },
       { member_id: 'ann', lot_id: 'e2', kind: 'adjust', pts: 10 },
@@ -69,11 +92,28 @@ describe('points lots, first in first out', () => {
       overdue_points: 0,
     });
     const [b] = await engine.query(BALANCE_CHECK_SQL);
-    expect(b).toMatchObject({ ledger_balance: 15, fifo_balance: 20, unmatched: 5 });
+    expect(b).toMatchObject({ ledger_balance: 15, fifo_balance: 20, consumed: 165 });
+    // unmatched = consumed − the points of the FIFO pieces: bob's redemption of 5
+    const [m] = await engine.query<{ matched: number }>(
+      `SELECT sum(pts) AS matched FROM (${FIFO_PIECES_SQL}) f`,
+    );
+    expect(165 - m.matched).toBe(5);
   });
 
   it('builds the triangle by issue month and age', async () => {
-    const t = await engine.query(triangleSql('2026-02-01T00:00:00.000Z', '2026-02-15T00:00:00.000Z'));
+    const rows = await engine.query<Record<string, number>>(
+      triangleSql('2026-02-01T00:00:00.000Z', '2026-02-15T00:00:00.000Z'),
+    );
+    const t = rows
+      .map((r) => ({
+        cohort: monthLabel(r.cohort_month),
+        age: r.age,
+        kind: CONSUMPTION_KIND[r.k],
+        pts: r.pts,
+        pts_before_start: r.pts_before_start,
+        pts_before_valuation: r.pts_before_valuation,
+      }))
+      .sort((a, b) => a.kind.localeCompare(b.kind));
     expect(t).toEqual([
       { cohort: '2026-01', age: 1, kind: 'adjust', pts: 10, pts_before_start: 0, pts_before_valuation: 10 },
       { cohort: '2026-01', age: 1, kind: 'expire', pts: 30, pts_before_start: 0, pts_before_valuation: 0 },
