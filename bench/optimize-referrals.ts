@@ -154,8 +154,42 @@ output: { snapshot: never }
 `;
 }
 
+/**
+ * `GTM_BENCH_PROFILE=1`: every statement the engine runs timed (wall and process CPU; the engine
+ * runs one statement at a time), the top ones printed to stderr at the end.
+ */
+async function profileStatements(): Promise<() => void> {
+  const probe = await openDuckDb();
+  type Serial = (sql: string, fn: () => Promise<unknown>) => Promise<unknown>;
+  const proto = Object.getPrototypeOf(probe) as { serial: Serial };
+  await probe.close();
+  const stats: { sql: string; wall: number; cpu: number }[] = [];
+  const serial = proto.serial;
+  proto.serial = function (this: unknown, sql: string, fn: () => Promise<unknown>) {
+    return serial.call(this, sql, async () => {
+      const t = performance.now();
+      const c = process.cpuUsage();
+      try {
+        return await fn();
+      } finally {
+        const u = process.cpuUsage(c);
+        stats.push({ sql, wall: performance.now() - t, cpu: (u.user + u.system) / 1000 });
+      }
+    });
+  };
+  return () => {
+    const total = stats.reduce((s, x) => s + x.cpu, 0);
+    console.error(`statements: ${stats.length}, CPU ${(total / 1000).toFixed(2)} s; top by CPU:`);
+    for (const x of [...stats].sort((a, b) => b.cpu - a.cpu).slice(0, 30))
+      console.error(
+        `  ${(x.cpu / 1000).toFixed(2).padStart(6)} s CPU ${(x.wall / 1000).toFixed(2).padStart(6)} s wall  ${x.sql.replace(/\s+/g, ' ').slice(0, 220)}`,
+      );
+  };
+}
+
 /** Child mode: run the command once and print what it measured as JSON. */
 async function runOnce(ws: string): Promise<void> {
+  const report = process.env.GTM_BENCH_PROFILE ? await profileStatements() : undefined;
   const { runOptimizeReferrals } = await import('../src/commands/optimize-referrals/index.ts');
   // RSS sampled every 100 ms, attributed to the kit's normalize or to the rest of the run
   let inNormalize = false;
@@ -183,6 +217,9 @@ async function runOnce(ws: string): Promise<void> {
   const wall = performance.now() - t;
   const used = process.cpuUsage(cpu);
   clearInterval(timer);
+  report?.();
+  // GTM_BENCH_DUMP=file: the result as JSON, to compare runs of different code on the same data
+  if (process.env.GTM_BENCH_DUMP) writeFileSync(process.env.GTM_BENCH_DUMP, JSON.stringify(run.result));
   const tasks = run.record.stages.flatMap((s) => s.tasks);
   const ms = (x: { started_at?: string | null; ended_at?: string | null }) =>
     x.started_at && x.ended_at ? Date.parse(x.ended_at) - Date.parse(x.started_at) : 0;

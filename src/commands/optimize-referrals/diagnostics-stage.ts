@@ -4,6 +4,7 @@ import { funnelRows, segmentsOf, type FunnelSegment, type FunnelWindow } from '.
 import type { ReferralsContext } from './inputs.ts';
 import { funnelInsights } from './funnel-insights.ts';
 import { num, numOrNull } from './query-numbers.ts';
+import type { RefreshOutput } from './refresh-stage.ts';
 import { npsSql, stageDurationsSql, stagesSql, trendSql, type FunnelDimension } from './sql/funnel-sql.ts';
 
 export interface StageDuration {
@@ -108,6 +109,7 @@ export async function computeDiagnostics(
   engine: Engine,
   c: ReferralsContext,
   stages: { revenue: readonly string[]; lost: readonly string[] },
+  shareToClick: RefreshOutput['shareToClick'],
 ): Promise<Diagnostics> {
   const n = c.window.days;
   const dims: FunnelDimension[] = ['program', ...c.inputs.dimensions];
@@ -115,16 +117,15 @@ export async function computeDiagnostics(
     { label: c.window.label, range: { lo: 0, hi: n, end: c.window.end } },
     { label: c.previous.label, range: { lo: n, hi: 2 * n, end: c.previous.end } },
   ]);
-  // share → click has a pair per click: above a million clicks, a hash sample of about a million
-  const clicks = current[0].counts.clicks;
-  const samplePct = clicks > 1_000_000 ? Math.max(1, Math.ceil((1_000_000 / clicks) * 100)) : 100;
-  const durations = (await engine.query<Row>(stageDurationsSql(c.window.start, c.window.end, samplePct)))
-    .map((r) => ({
+  // share → click was measured by the refresh, from its per-click table (sampled above a million clicks)
+  const durations: StageDuration[] = [
+    { step: 'share_to_click' as const, ...shareToClick },
+    ...(await engine.query<Row>(stageDurationsSql(c.window.start, c.window.end))).map((r) => ({
       step: r.step as StageDuration['step'],
       median_seconds: numOrNull(r.median_seconds),
       pairs: num(r.pairs),
-    }))
-    .sort((a, b) => STEPS.indexOf(a.step) - STEPS.indexOf(b.step));
+    })),
+  ].sort((a, b) => STEPS.indexOf(a.step) - STEPS.indexOf(b.step));
   const stageRows = (await engine.query<Row>(stagesSql(c.window.start, c.window.end))).map((r) => ({
     stage: String(r.stage),
     class: stageClass(String(r.stage), stages.revenue, stages.lost),

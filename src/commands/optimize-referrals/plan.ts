@@ -43,12 +43,14 @@ const diagnostics = (run: Run) =>
     owner: run.ws.referrals.owners.program,
     purpose: 'Funnel invites → referrals → pipeline → revenue by window and dimension; incentive efficiency',
     needs: ['refresh'],
-    run: async (ctx) => {
+    run: async (ctx, { refresh: r }) => {
       const cfg = run.ws.referrals;
-      const d = await computeDiagnostics(await run.engine(), run.inputs, {
-        revenue: cfg.revenue_stages,
-        lost: cfg.lost_stages,
-      });
+      const d = await computeDiagnostics(
+        await run.engine(),
+        run.inputs,
+        { revenue: cfg.revenue_stages, lost: cfg.lost_stages },
+        r.shareToClick,
+      );
       const rate = d.program.current.metrics.conversionRate;
       if (rate === null)
         ctx.note('no referred sign-ups in the window: the conversion-rate guardrail was not evaluated');

@@ -2,8 +2,9 @@ import type { Engine, Row } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import type { ReferralsContext } from './inputs.ts';
-import { num } from './query-numbers.ts';
+import { num, numOrNull } from './query-numbers.ts';
 import { deriveStatements } from './sql/derive-sql.ts';
+import { shareToClickSql } from './sql/funnel-sql.ts';
 import { tsLit } from './sql/sql-fns.ts';
 
 /** What the refresh built, and the rows it could not tie to an advocate. */
@@ -12,7 +13,12 @@ export interface RefreshOutput {
   tables: Record<string, number>;
   /** Rows of the read range no advocate could be found for (unknown advocate id or referral code). */
   unresolved: { referrals: number; clicks: number; shares: number };
+  /** Median seconds from share to click in the window (the diagnostics' first stage duration). */
+  shareToClick: { median_seconds: number | null; pairs: number };
 }
+
+/** Clicks above which the share → click median is taken over a hash sample of about a million. */
+const CLICK_SAMPLE = 1_000_000;
 
 async function count(engine: Engine, sql: string): Promise<number> {
   const [r] = await engine.query<Row>(sql);
@@ -45,17 +51,15 @@ export async function refreshTables(
     tables[s.table] = await count(engine, `SELECT count(*) AS n FROM ${s.table}`);
   }
   const range = (col: string) => `${col} >= ${tsLit(c.from)} AND ${col} < ${tsLit(c.window.end)}`;
+  // counted from the refresh's own copies (the entities' views are not read again)
   const unresolved = {
-    referrals:
-      (await count(
-        engine,
-        `SELECT count(*) AS n FROM referrals WHERE signed_up_at < ${tsLit(c.window.end)}`,
-      )) - tables.ref_ref,
-    clicks:
-      (await count(engine, `SELECT count(*) AS n FROM clicks WHERE ${range('clicked_at')}`)) -
-      (await count(engine, 'SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_agg')),
+    referrals: tables.ref_referrals - tables.ref_ref,
+    clicks: await count(
+      engine,
+      `SELECT count(*) AS n FROM ref_clicks WHERE seg IS NULL AND ${range('clicked_at')}`,
+    ),
     shares:
-      (await count(engine, `SELECT count(*) AS n FROM shares WHERE ${range('shared_at')}`)) -
+      (await count(engine, `SELECT count(*) AS n FROM ref_shares WHERE ${range('shared_at')}`)) -
       (await count(engine, 'SELECT COALESCE(sum(shares), 0) AS n FROM ref_share_agg')),
   };
   for (const [what, n] of Object.entries(unresolved))
@@ -63,5 +67,19 @@ export async function refreshTables(
       ctx.note(
         `${n} ${what} resolve to no advocate (unknown advocate id or referral code): left out of the funnel`,
       );
-  return { tables, unresolved };
+  // share → click has a pair per click: above a million clicks in the window (the funnel's count),
+  // a hash sample of about a million; read before the per-click table is dropped
+  const clicks = await count(
+    engine,
+    `SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_agg WHERE d >= 0 AND d < ${c.window.days}`,
+  );
+  const samplePct = clicks > CLICK_SAMPLE ? Math.max(1, Math.ceil((CLICK_SAMPLE / clicks) * 100)) : 100;
+  const [s2c] = await engine.query<Row>(shareToClickSql(c.window.start, c.window.end, samplePct));
+  // the per-click table is the run's largest: every later stage reads the aggregates and facts
+  await engine.exec('DROP TABLE IF EXISTS ref_clicks');
+  return {
+    tables,
+    unresolved,
+    shareToClick: { median_seconds: numOrNull(s2c?.median_seconds), pairs: num(s2c?.pairs) },
+  };
 }

@@ -97,7 +97,7 @@ function scoredSql(p: CandidateParams): string {
 function lastOrderSql(p: CandidateParams): string {
   const stages = p.revenueStages.map((s) => literal(s)).join(', ');
   return `SELECT r.referral_id, max(c.converted_at) AS last_order_at FROM ref_ref r
-          JOIN conversions c ON c.customer_id = r.friend_id
+          JOIN ref_conversions c ON c.customer_id = r.friend_id
           WHERE r.d_signup >= 0 AND r.d_signup < ${p.days} AND c.converted_at < r.referred_at
             AND c.refunded_at IS NULL AND (c.stage IS NULL OR c.stage IN (${stages}))
           GROUP BY r.referral_id`;

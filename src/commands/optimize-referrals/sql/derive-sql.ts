@@ -1,13 +1,19 @@
 /**
  * The refresh stage's derived tables, built once from the canonical entities: advocates with their
  * account and dimensions, referrals resolved to their advocate with the qualifying conversion and
- * reward facts (`ref_ref`), and daily aggregates of shares, clicks and payouts by advocate,
- * channel and dimension keyed by whole days before the window end (`d`, 0 = the last day). Every
- * later query reads these, never the raw clicks again.
+ * reward facts (`ref_ref`), and daily aggregates of shares, clicks and payouts by advocate (or
+ * click segment), channel and dimension keyed by whole days before the window end (`d`, 0 = the
+ * last day).
+ *
+ * The canonical entities are views that normalize their source on every read, so each large one
+ * is read exactly once: the referrals and shares into narrow copies (`ref_referrals`,
+ * `ref_shares`), the clicks into `ref_clicks` (one row per click: an integer segment key, channel,
+ * time, its share's time, a sample percentile; the session only for the clicks a sign-up names).
+ * Every later query reads these, never the entities' views again.
  */
 import { literal, type Dialect } from '../../../data/index.ts';
 import { withNormalizedPerson } from './identity-sql.ts';
-import { argMin, createTableAs, daysBefore, dec, tsLit } from './sql-fns.ts';
+import { argMin, createTableAs, daysBefore, dec, hashPercent, rowNumber, tsLit } from './sql-fns.ts';
 
 /** What the derived tables depend on. */
 export interface DeriveParams {
@@ -50,28 +56,119 @@ function advocatesSql(p: DeriveParams): string {
   );
 }
 
+/**
+ * Click segments: each partner alone, customer and employee advocates by their dimensions. Clicks
+ * are counted per segment (an integer key), not per advocate: only partners are looked at one by
+ * one, so the click aggregate stays small however many customer advocates there are.
+ */
+function segmentsSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_segments',
+    `SELECT ${rowNumber(p.dialect)} AS seg, partner_id, kind, persona, region, tier
+     FROM (SELECT DISTINCT CASE WHEN kind = 'partner' THEN advocate_id ELSE '' END AS partner_id,
+             kind, persona, region, tier FROM ref_advocates) s`,
+    p.dialect,
+  );
+}
+
+/** Referral code → advocate (the smallest id when two share a code) and its click segment. */
 function codesSql(p: DeriveParams): string {
   return createTableAs(
     'ref_codes',
-    `SELECT referral_code, min(advocate_id) AS advocate_id FROM ref_advocates
-     WHERE referral_code IS NOT NULL GROUP BY referral_code`,
+    `SELECT c.referral_code, c.advocate_id, g.seg
+     FROM (SELECT referral_code, min(advocate_id) AS advocate_id FROM ref_advocates
+           WHERE referral_code IS NOT NULL GROUP BY referral_code) c
+     JOIN ref_advocates a ON a.advocate_id = c.advocate_id
+     JOIN ref_segments g ON g.partner_id = CASE WHEN a.kind = 'partner' THEN a.advocate_id ELSE '' END
+       AND g.kind = a.kind AND g.persona = a.persona AND g.region = a.region AND g.tier = a.tier`,
     p.dialect,
   );
 }
 
 /**
- * The clicks some sign-up names, with their channel (the click's, else its share's) and session:
- * one semi-join (the referrals' click ids are hashed, the large clicks table probed once), read
- * by `ref_ref` and by the risk review's `ref_people`.
+ * The referrals up to the window end, read once from the entity, with the friend's email and name
+ * normalized as the fraud scorer normalizes them: what the referral facts, the earlier-claims
+ * self-join, the qualifying conversions and the risk review's identities read.
  */
+function referralsSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_referrals',
+    withNormalizedPerson(
+      `SELECT referral_id, advocate_id, referral_code, friend_id, email, name, ip, user_agent, device_id,
+         cookie_id, payment_fingerprint, click_id, channel, signed_up_at
+       FROM referrals WHERE signed_up_at < ${tsLit(p.end, p.dialect)}`,
+      'email',
+      'name',
+      p.dialect,
+    ),
+    p.dialect,
+  );
+}
+
+/** The shares, read once from the entity (all of them: a click's share may lie outside the read range). */
+function sharesSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_shares',
+    'SELECT share_id, advocate_id, channel, shared_at, recipients, ip, user_agent, device_id FROM shares',
+    p.dialect,
+  );
+}
+
+/**
+ * The clicks, read once from the entity: every click of the read range and every click a sign-up
+ * names, with its segment (NULL when its code resolves to no advocate), its channel (the click's,
+ * else its share's), its time and its share's, and a deterministic sample percentile of its id
+ * (for the share → click median). The session (id, IP, user agent, device, cookie) is kept only
+ * for the clicks a sign-up names.
+ */
+function clicksSql(p: DeriveParams): string {
+  const named = (x: string) => `CASE WHEN u.click_id IS NOT NULL THEN ${x} END`;
+  return createTableAs(
+    'ref_clicks',
+    `SELECT c.seg, COALESCE(k.channel, s.channel) AS channel, k.clicked_at, s.shared_at,
+       ${hashPercent('k.click_id', p.dialect)} AS pct,
+       ${named('k.click_id')} AS click_id, ${named('k.ip')} AS ip, ${named('k.user_agent')} AS user_agent,
+       ${named('k.device_id')} AS device_id, ${named('k.cookie_id')} AS cookie_id
+     FROM clicks k
+     LEFT JOIN ref_codes c ON c.referral_code = k.referral_code
+     LEFT JOIN ref_shares s ON s.share_id = k.share_id
+     LEFT JOIN (SELECT DISTINCT click_id FROM ref_referrals WHERE click_id IS NOT NULL) u ON u.click_id = k.click_id
+     WHERE (k.clicked_at >= ${tsLit(p.from, p.dialect)} AND k.clicked_at < ${tsLit(p.end, p.dialect)})
+       OR u.click_id IS NOT NULL`,
+    p.dialect,
+  );
+}
+
+/**
+ * The conversions, read once from the entity (every one: a friend's orders before the referral
+ * count too, whenever they were): the qualifying conversions, the referral facts, new customers,
+ * the stages' pipeline and the ring nodes' orders read this copy.
+ */
+function conversionsSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_conversions',
+    `SELECT conversion_id, customer_id, referral_id, amount, stage, converted_at, refunded_at, refund_amount,
+       referrer, coupon_code FROM conversions`,
+    p.dialect,
+  );
+}
+
+/** The payouts created before the window end, read once from the entity. */
+function payoutsSql(p: DeriveParams): string {
+  return createTableAs(
+    'ref_payouts',
+    `SELECT advocate_id, referral_id, kind, amount, status, created_at, paid_at FROM payouts
+     WHERE created_at < ${tsLit(p.end, p.dialect)}`,
+    p.dialect,
+  );
+}
+
+/** The clicks some sign-up names, with their channel and session: read by `ref_ref` and the risk review's `ref_people`. */
 function clickFactsSql(p: DeriveParams): string {
   return createTableAs(
     'ref_click_facts',
-    `SELECT k.click_id, k.clicked_at, COALESCE(k.channel, s.channel) AS channel, k.ip, k.user_agent, k.device_id, k.cookie_id
-     FROM clicks k
-     JOIN (SELECT DISTINCT click_id FROM referrals WHERE click_id IS NOT NULL AND signed_up_at < ${tsLit(p.end, p.dialect)}) used
-       ON used.click_id = k.click_id
-     LEFT JOIN shares s ON s.share_id = k.share_id`,
+    `SELECT click_id, clicked_at, channel, ip, user_agent, device_id, cookie_id FROM ref_clicks
+     WHERE click_id IS NOT NULL`,
     p.dialect,
   );
 }
@@ -83,11 +180,11 @@ function qualifyingSql(p: DeriveParams): string {
   return createTableAs(
     'ref_qualifying',
     `SELECT referral_id, ${argMin('conversion_id', 'converted_at', p.dialect)} AS conversion_id
-     FROM (SELECT r.referral_id, c.conversion_id, c.converted_at FROM referrals r
-             JOIN conversions c ON c.customer_id = r.friend_id WHERE ${cond}
+     FROM (SELECT r.referral_id, c.conversion_id, c.converted_at FROM ref_referrals r
+             JOIN ref_conversions c ON c.customer_id = r.friend_id WHERE ${cond}
            UNION ALL
-           SELECT r.referral_id, c.conversion_id, c.converted_at FROM referrals r
-             JOIN conversions c ON c.referral_id = r.referral_id WHERE r.friend_id IS NULL AND ${cond})
+           SELECT r.referral_id, c.conversion_id, c.converted_at FROM ref_referrals r
+             JOIN ref_conversions c ON c.referral_id = r.referral_id WHERE r.friend_id IS NULL AND ${cond})
      GROUP BY referral_id`,
     p.dialect,
   );
@@ -108,7 +205,7 @@ function rewardsSql(p: DeriveParams): string {
        sum(CASE WHEN status = 'clawed_back' THEN ${dec('amount', p.dialect)} ELSE 0 END) AS clawed_back,
        COALESCE(max(CASE WHEN ${reward} THEN ${rank} END), max(${rank})) AS status_rank,
        min(CASE WHEN ${reward} AND status IN ('paid', 'clawed_back') THEN paid_at END) AS reward_paid_at
-     FROM payouts WHERE referral_id IS NOT NULL AND created_at < ${tsLit(p.end, p.dialect)}
+     FROM ref_payouts WHERE referral_id IS NOT NULL
        AND (kind IS NULL OR kind IN ('reward', 'incentive'))
      GROUP BY referral_id`,
     p.dialect,
@@ -119,7 +216,7 @@ function rewardsSql(p: DeriveParams): string {
 function friendSharesSql(p: DeriveParams): string {
   return createTableAs(
     'ref_account_shares',
-    `SELECT a.acct, max(s.shared_at) AS last_shared_at FROM shares s
+    `SELECT a.acct, max(s.shared_at) AS last_shared_at FROM ref_shares s
      JOIN ref_advocates a ON a.advocate_id = s.advocate_id
      WHERE s.shared_at < ${tsLit(p.end, p.dialect)} GROUP BY a.acct`,
     p.dialect,
@@ -135,9 +232,8 @@ function claimsSql(p: DeriveParams): string {
     'ref_claims',
     `SELECT a.referral_id, count(*) AS prior_claims,
        ${argMin('COALESCE(b.advocate_id, b.referral_code)', 'b.signed_up_at', p.dialect)} AS first_advocate
-     FROM referrals a JOIN referrals b ON b.friend_id = a.friend_id
-     WHERE a.signed_up_at < ${tsLit(p.end, p.dialect)}
-       AND (b.signed_up_at < a.signed_up_at OR (b.signed_up_at = a.signed_up_at AND b.referral_id < a.referral_id))
+     FROM ref_referrals a JOIN ref_referrals b ON b.friend_id = a.friend_id
+     WHERE (b.signed_up_at < a.signed_up_at OR (b.signed_up_at = a.signed_up_at AND b.referral_id < a.referral_id))
      GROUP BY a.referral_id`,
     p.dialect,
   );
@@ -171,14 +267,13 @@ function referralFactsSql(p: DeriveParams): string {
        COALESCE(cl.prior_claims, 0) AS prior_claims, cl.first_advocate
      FROM (SELECT r0.referral_id, r0.friend_id, r0.signed_up_at, r0.click_id, r0.channel,
              COALESCE(a1.advocate_id, cd.advocate_id) AS resolved_advocate
-           FROM referrals r0
+           FROM ref_referrals r0
            LEFT JOIN ref_advocates a1 ON a1.advocate_id = r0.advocate_id
-           LEFT JOIN ref_codes cd ON cd.referral_code = r0.referral_code
-           WHERE r0.signed_up_at < ${end}) r
+           LEFT JOIN ref_codes cd ON cd.referral_code = r0.referral_code) r
      JOIN ref_advocates a ON a.advocate_id = r.resolved_advocate
      LEFT JOIN ref_click_facts k ON k.click_id = r.click_id
      LEFT JOIN ref_qualifying q ON q.referral_id = r.referral_id
-     LEFT JOIN conversions c ON c.conversion_id = q.conversion_id
+     LEFT JOIN ref_conversions c ON c.conversion_id = q.conversion_id
      LEFT JOIN ref_rewards w ON w.referral_id = r.referral_id
      LEFT JOIN ref_account_shares fs ON fs.acct = r.friend_id
      LEFT JOIN ref_claims cl ON cl.referral_id = r.referral_id`,
@@ -197,7 +292,7 @@ function shareAggSql(p: DeriveParams): string {
     `SELECT x.advocate_id, x.channel, a.persona, a.region, a.tier, a.kind, x.d, x.shares, x.invites
      FROM (SELECT advocate_id, COALESCE(channel, 'unknown') AS channel, ${d} AS d, count(*) AS shares,
              sum(COALESCE(recipients, 1)) AS invites
-           FROM shares WHERE shared_at >= ${tsLit(p.from, p.dialect)} AND shared_at < ${tsLit(p.end, p.dialect)}
+           FROM ref_shares WHERE shared_at >= ${tsLit(p.from, p.dialect)} AND shared_at < ${tsLit(p.end, p.dialect)}
            GROUP BY advocate_id, COALESCE(channel, 'unknown'), ${d}) x
      JOIN ref_advocates a ON a.advocate_id = x.advocate_id`,
     p.dialect,
@@ -205,24 +300,20 @@ function shareAggSql(p: DeriveParams): string {
 }
 
 /**
- * Clicks by advocate, channel and day. The clicks are reduced first, by code, share, own channel
- * and day (one pass over the largest table, no join), so the share lookup (for the channel) and
- * the advocate's dimensions are joined to the reduced rows only.
+ * Clicks by segment (a partner, or customers of one set of dimensions), channel and day: one
+ * integer-keyed GROUP BY over `ref_clicks`, the segments' dimensions joined to the reduced rows.
+ * `advocate_id` is the partner's, NULL for customer segments.
  */
 function clickAggSql(p: DeriveParams): string {
   const d = daysBefore('clicked_at', p.end, p.dialect);
-  const channel = `COALESCE(k.channel, s.channel, 'unknown')`;
   return createTableAs(
     'ref_click_agg',
-    `SELECT y.advocate_id, y.channel, a.persona, a.region, a.tier, a.kind, y.d, y.clicks
-     FROM (SELECT c.advocate_id, ${channel} AS channel, k.d, sum(k.n) AS clicks
-           FROM (SELECT referral_code, share_id, channel, ${d} AS d, count(*) AS n FROM clicks
-                 WHERE clicked_at >= ${tsLit(p.from, p.dialect)} AND clicked_at < ${tsLit(p.end, p.dialect)}
-                 GROUP BY referral_code, share_id, channel, ${d}) k
-           JOIN ref_codes c ON c.referral_code = k.referral_code
-           LEFT JOIN shares s ON s.share_id = k.share_id
-           GROUP BY c.advocate_id, ${channel}, k.d) y
-     JOIN ref_advocates a ON a.advocate_id = y.advocate_id`,
+    `SELECT CASE WHEN g.partner_id <> '' THEN g.partner_id END AS advocate_id, y.channel,
+       g.persona, g.region, g.tier, g.kind, y.d, y.clicks
+     FROM (SELECT seg, COALESCE(channel, 'unknown') AS channel, ${d} AS d, count(*) AS clicks FROM ref_clicks
+           WHERE seg IS NOT NULL AND clicked_at >= ${tsLit(p.from, p.dialect)} AND clicked_at < ${tsLit(p.end, p.dialect)}
+           GROUP BY seg, COALESCE(channel, 'unknown'), ${d}) y
+     JOIN ref_segments g ON g.seg = y.seg`,
     p.dialect,
   );
 }
@@ -237,7 +328,7 @@ function payoutAggSql(p: DeriveParams): string {
        sum(CASE WHEN p.kind = 'incentive' THEN ${dec('p.amount', p.dialect)} ELSE 0 END) AS incentives,
        sum(CASE WHEN p.kind = 'fee' THEN ${dec('p.amount', p.dialect)} ELSE 0 END) AS fees,
        sum(CASE WHEN p.status = 'clawed_back' THEN ${dec('p.amount', p.dialect)} ELSE 0 END) AS clawbacks
-     FROM payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
+     FROM ref_payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
      LEFT JOIN ref_ref r ON r.referral_id = p.referral_id
      WHERE COALESCE(p.status, '') <> 'void' AND p.created_at >= ${tsLit(p.from, p.dialect)} AND p.created_at < ${tsLit(p.end, p.dialect)}
      GROUP BY COALESCE(r.channel, 'unknown'), a.persona, a.region, a.tier, ${d}`,
@@ -251,7 +342,7 @@ function newCustomersSql(p: DeriveParams): string {
     'ref_new_customers',
     `SELECT customer_id, ${daysBefore('first_at', p.end, p.dialect)} AS d, net_amount FROM (
        SELECT customer_id, min(converted_at) AS first_at, ${argMin(netAmountSql(), 'converted_at', p.dialect)} AS net_amount
-       FROM conversions WHERE ${revenueStageSql(p)} AND converted_at < ${tsLit(p.end, p.dialect)}
+       FROM ref_conversions WHERE ${revenueStageSql(p)} AND converted_at < ${tsLit(p.end, p.dialect)}
        GROUP BY customer_id) f
      WHERE first_at >= ${tsLit(p.from, p.dialect)}`,
     p.dialect,
@@ -262,8 +353,14 @@ function newCustomersSql(p: DeriveParams): string {
 export function deriveStatements(p: DeriveParams): { table: string; sql: string }[] {
   return [
     { table: 'ref_advocates', sql: advocatesSql(p) },
+    { table: 'ref_segments', sql: segmentsSql(p) },
     { table: 'ref_codes', sql: codesSql(p) },
+    { table: 'ref_referrals', sql: referralsSql(p) },
+    { table: 'ref_shares', sql: sharesSql(p) },
+    { table: 'ref_clicks', sql: clicksSql(p) },
     { table: 'ref_click_facts', sql: clickFactsSql(p) },
+    { table: 'ref_conversions', sql: conversionsSql(p) },
+    { table: 'ref_payouts', sql: payoutsSql(p) },
     { table: 'ref_qualifying', sql: qualifyingSql(p) },
     { table: 'ref_rewards', sql: rewardsSql(p) },
     { table: 'ref_account_shares', sql: friendSharesSql(p) },

@@ -4,7 +4,7 @@
  */
 import { literal, type Dialect } from '../../../data/index.ts';
 import type { DimensionName } from '../inputs.ts';
-import { approxMedianOf, dec, epochSeconds, hashPercent, medianOf, tsLit } from './sql-fns.ts';
+import { dec, epochSeconds, medianOf, tsLit } from './sql-fns.ts';
 import { netAmountSql } from './derive-sql.ts';
 
 /** Days before the window end: `lo` inclusive, `hi` exclusive (current window: 0..N). */
@@ -83,53 +83,65 @@ export function newCustomersSql(rs: readonly DayRange[]): string {
           FROM ref_new_customers WHERE ${inAny('d', rs)}`;
 }
 
+const secs = (a: string, b: string, d: Dialect) => `${epochSeconds(b, d)} - ${epochSeconds(a, d)}`;
+
+/** The median seconds from `a` to `b` and how many pairs, over rows of `from` where `where` and `b` ≥ `a`. */
+const medianStep = (name: string, a: string, b: string, from: string, where: string, d: Dialect) =>
+  `SELECT ${literal(name)} AS step, ${medianOf(secs(a, b, d), d)} AS median_seconds, count(*) AS pairs
+     FROM ${from} WHERE ${where} AND ${b} >= ${a}`;
+
 /**
- * Median seconds between funnel stages completed in the window, and how many pairs: exact, but
- * approximate for share → click, which has a pair per click (tens of millions): a t-digest, over a
- * deterministic hash sample of the clicks (`clickSamplePct` %) when there are more than a million.
+ * Median seconds from share to click of the clicks in the window, and how many pairs: a pair per
+ * click (tens of millions), so over a deterministic hash sample of the clicks (`clickSamplePct` %)
+ * when there are more than a million; the exact median of the sample. Read by the refresh from its
+ * `ref_clicks` (each click's share time, NULL without a share, and its sample percentile), before
+ * that table is dropped.
  */
-export function stageDurationsSql(
+export function shareToClickSql(
   start: string,
   end: string,
   clickSamplePct = 100,
   d: Dialect = 'duckdb',
 ): string {
-  const secs = (a: string, b: string) => `${epochSeconds(b, d)} - ${epochSeconds(a, d)}`;
+  const sample = clickSamplePct < 100 ? ` AND pct < ${clickSamplePct}` : '';
+  return medianStep(
+    'share_to_click',
+    'shared_at',
+    'clicked_at',
+    'ref_clicks',
+    `clicked_at >= ${tsLit(start, d)} AND clicked_at < ${tsLit(end, d)}${sample}`,
+    d,
+  );
+}
+
+/** Median seconds between the later funnel stages completed in the window, and how many pairs (exact). */
+export function stageDurationsSql(start: string, end: string, d: Dialect = 'duckdb'): string {
   const s = tsLit(start, d);
   const e = tsLit(end, d);
-  const one = (name: string, a: string, b: string, from: string, where: string, approx = false) =>
-    `SELECT ${literal(name)} AS step, ${(approx ? approxMedianOf : medianOf)(secs(a, b), d)} AS median_seconds,
-       count(*) AS pairs
-     FROM ${from} WHERE ${where} AND ${b} >= ${a}`;
   return [
-    one(
-      'share_to_click',
-      's.shared_at',
-      'k.clicked_at',
-      'clicks k JOIN shares s ON s.share_id = k.share_id',
-      `k.clicked_at >= ${s} AND k.clicked_at < ${e}${clickSamplePct < 100 ? ` AND ${hashPercent('k.click_id', d)} < ${clickSamplePct}` : ''}`,
-      true,
-    ),
-    one(
+    medianStep(
       'click_to_signup',
       'clicked_at',
       'signed_up_at',
       'ref_ref',
       `signed_up_at >= ${s} AND signed_up_at < ${e}`,
+      d,
     ),
-    one(
+    medianStep(
       'signup_to_conversion',
       'signed_up_at',
       'converted_at',
       'ref_ref',
       `converted_at >= ${s} AND converted_at < ${e}`,
+      d,
     ),
-    one(
+    medianStep(
       'conversion_to_reward',
       'converted_at',
       'reward_paid_at',
       'ref_ref',
       `reward_paid_at >= ${s} AND reward_paid_at < ${e}`,
+      d,
     ),
   ].join('\nUNION ALL\n');
 }
@@ -139,7 +151,7 @@ export function stagesSql(start: string, end: string, d: Dialect = 'duckdb'): st
   return `SELECT COALESCE(c.stage, 'purchase') AS stage, count(*) AS conversions, sum(${dec('c.amount', d)}) AS amount,
             sum(${netAmountSql('c.')}) AS net_amount,
             sum(CASE WHEN c.refunded_at < ${tsLit(end, d)} THEN 1 ELSE 0 END) AS refunded
-          FROM conversions c
+          FROM ref_conversions c
           JOIN (SELECT friend_id, min(signed_up_at) AS first_signup FROM ref_ref
                 WHERE friend_id IS NOT NULL GROUP BY friend_id) f ON f.friend_id = c.customer_id
           WHERE c.converted_at >= f.first_signup AND c.converted_at >= ${tsLit(start, d)} AND c.converted_at < ${tsLit(end, d)}

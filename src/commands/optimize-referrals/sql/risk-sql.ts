@@ -6,8 +6,7 @@
  * edges come back to TypeScript.
  */
 import { literal, type Dialect } from '../../../data/index.ts';
-import { withNormalizedPerson } from './identity-sql.ts';
-import { createTableAs, daysBefore, distinctList, tsLit } from './sql-fns.ts';
+import { createTableAs, daysBefore, distinctList, hashKey, tsLit } from './sql-fns.ts';
 
 /** Identifier kinds as the tables spell them; `RING_KINDS` index = IDENTIFIER_KINDS of detectRings. */
 export const RING_KINDS = ['ipua', 'device', 'cookie', 'payment', 'email_domain'] as const;
@@ -29,23 +28,19 @@ const ipua = (ip: string, ua: string) =>
   `CASE WHEN ${ip} IS NOT NULL AND ${ua} IS NOT NULL THEN ${ip} || '|' || ${ua} END`;
 
 /**
- * The friends' identities (sign-up and click session, email and name normalized once) of every
- * referral up to the window end: what the identifiers and the candidate query read.
+ * The friends' identities (sign-up and click session, email and name normalized once, in
+ * `ref_referrals`) of every referral up to the window end: what the identifiers and the candidate
+ * query read.
  */
 export function peopleSql(p: RiskParams): string {
   return createTableAs(
     'ref_people',
-    withNormalizedPerson(
-      `SELECT r.referral_id, COALESCE(r.friend_id, 'referral:' || r.referral_id) AS friend_acct, r.email, r.name,
-         r.ip, r.user_agent, r.device_id, r.cookie_id, r.payment_fingerprint, k.ip AS click_ip,
-         k.user_agent AS click_ua, k.device_id AS click_device, k.cookie_id AS click_cookie
-       FROM referrals r
-       LEFT JOIN ref_click_facts k ON k.click_id = r.click_id
-       WHERE r.signed_up_at < ${tsLit(p.end, p.dialect)}`,
-      'email',
-      'name',
-      p.dialect,
-    ),
+    `SELECT r.referral_id, COALESCE(r.friend_id, 'referral:' || r.referral_id) AS friend_acct, r.email, r.name,
+       r.ip, r.user_agent, r.device_id, r.cookie_id, r.payment_fingerprint, k.ip AS click_ip,
+       k.user_agent AS click_ua, k.device_id AS click_device, k.cookie_id AS click_cookie,
+       r.email_local, r.email_domain, r.name_norm
+     FROM ref_referrals r
+     LEFT JOIN ref_click_facts k ON k.click_id = r.click_id`,
     p.dialect,
   );
 }
@@ -63,7 +58,7 @@ function identifierUnionSql(p: RiskParams): string {
     Object.entries(cols).map(
       ([kind, expr]) => `SELECT ${acct} AS acct, ${literal(kind)} AS kind, ${expr} AS value FROM ${from}`,
     );
-  const shares = `shares s JOIN ref_advocates sa ON sa.advocate_id = s.advocate_id
+  const shares = `ref_shares s JOIN ref_advocates sa ON sa.advocate_id = s.advocate_id
     WHERE s.shared_at >= ${tsLit(p.from, d)} AND s.shared_at < ${tsLit(p.end, d)}`;
   const selects = [
     ...parts('acct', 'ref_advocates', {
@@ -95,28 +90,30 @@ function identifierUnionSql(p: RiskParams): string {
 
 /**
  * The identifiers two to `cap` accounts share, in two passes over the union instead of a DISTINCT
- * of all of it (nearly every identifier belongs to one account): keys seen on two accounts
- * (`min(acct) <> max(acct)`), their distinct (account, key) pairs, the cap applied with the star
- * hub (smallest account) of each.
+ * of all of it (nearly every identifier belongs to one account): the (kind, value hash) pairs seen
+ * more than once, an integer GROUP BY that finds a superset of the repeated values without
+ * comparing strings; the distinct (account, kind, value) rows of those, exactly; then the
+ * identifiers of two accounts or more, the cap applied, with the star hub (smallest account) of each.
  */
 export function sharedIdentifiersSql(p: RiskParams): string[] {
   const union = identifierUnionSql(p);
+  const h = hashKey('value', p.dialect);
   return [
     createTableAs(
       'ref_shared_keys',
-      `SELECT kind, value FROM (${union}) u GROUP BY kind, value HAVING min(acct) <> max(acct)`,
+      `SELECT kind, ${h} AS h FROM (${union}) u GROUP BY kind, ${h} HAVING count(*) > 1`,
       p.dialect,
     ),
     createTableAs(
       'ref_sid_all',
       `SELECT DISTINCT u.acct, u.kind, u.value FROM (${union}) u
-       JOIN ref_shared_keys k ON k.kind = u.kind AND k.value = u.value`,
+       JOIN ref_shared_keys k ON k.kind = u.kind AND k.h = ${hashKey('u.value', p.dialect)}`,
       p.dialect,
     ),
     createTableAs(
       'ref_shared_ids',
       `SELECT kind, value, count(*) AS accounts, min(acct) AS hub FROM ref_sid_all
-       GROUP BY kind, value HAVING count(*) <= ${Math.floor(p.maxAccountsPerIdentifier)}`,
+       GROUP BY kind, value HAVING count(*) > 1 AND count(*) <= ${Math.floor(p.maxAccountsPerIdentifier)}`,
       p.dialect,
     ),
     createTableAs(
@@ -193,18 +190,18 @@ export function nodeActivitySql(p: RiskParams): string {
             COALESCE(rf.orders_after, 0) AS orders_after_reward, COALESCE(o.orders, 0) AS orders,
             COALESCE(o.refunds, 0) AS refunds
           FROM (SELECT hub AS acct FROM ref_edges UNION SELECT acct FROM ref_edges) n
-          LEFT JOIN (SELECT a.acct, sum(p.amount) AS paid FROM payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
+          LEFT JOIN (SELECT a.acct, sum(p.amount) AS paid FROM ref_payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
                      WHERE p.status = 'paid' AND (p.kind IS NULL OR p.kind = 'reward') AND p.created_at < ${end}
                      GROUP BY a.acct) rp ON rp.acct = n.acct
           LEFT JOIN (SELECT f.acct, 1 AS rewarded, count(c.conversion_id) AS orders_after FROM
                        (SELECT friend_acct AS acct, min(reward_paid_at) AS first_reward, max(conversion_id) AS qualifying
                         FROM ref_ref WHERE reward_paid_at IS NOT NULL GROUP BY friend_acct) f
-                     LEFT JOIN conversions c ON c.customer_id = f.acct AND c.converted_at > f.first_reward
+                     LEFT JOIN ref_conversions c ON c.customer_id = f.acct AND c.converted_at > f.first_reward
                        AND c.converted_at < ${end} AND c.conversion_id <> f.qualifying AND ${revenue}
                      GROUP BY f.acct) rf ON rf.acct = n.acct
           LEFT JOIN (SELECT c.customer_id AS acct, count(*) AS orders,
                        sum(CASE WHEN c.refunded_at < ${end} THEN 1 ELSE 0 END) AS refunds
-                     FROM conversions c WHERE c.converted_at < ${end} AND ${revenue} GROUP BY c.customer_id) o ON o.acct = n.acct`;
+                     FROM ref_conversions c WHERE c.converted_at < ${end} AND ${revenue} GROUP BY c.customer_id) o ON o.acct = n.acct`;
 }
 
 /** Referrals of the window whose conversion came through a coupon, deal or cashback site (substring pre-selection). */

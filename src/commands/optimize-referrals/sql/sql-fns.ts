@@ -37,6 +37,14 @@ export function argMin(value: string, by: string, d: Dialect = 'duckdb'): string
   return d === 'duckdb' ? `arg_min(${value}, ${by})` : `argMin(${value}, ${by})`;
 }
 
+/**
+ * A dense row number 1, 2, … over a whole SELECT (any order): surrogate integer keys without a
+ * window function, which ClickHouse 18.16 lacks.
+ */
+export function rowNumber(d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? 'row_number() OVER ()' : '(rowNumberInAllBlocks() + 1)';
+}
+
 /** The distinct non-null values of the group as an array. */
 export function distinctList(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'duckdb'
@@ -68,9 +76,12 @@ export function hashPercent(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'duckdb' ? `CAST(hash(${expr}) % 100 AS INTEGER)` : `toInt32(cityHash64(${expr}) % 100)`;
 }
 
-/** An approximate median (DuckDB's t-digest; ClickHouse's sampled quantile), for very large groups. */
-export function approxMedianOf(expr: string, d: Dialect = 'duckdb'): string {
-  return d === 'duckdb' ? `approx_quantile(${expr}, 0.5)` : `quantile(0.5)(${expr})`;
+/**
+ * A 64-bit hash of a value, for pre-filters only: equal values hash equal, so grouping by the hash
+ * finds a superset of the repeated values, which an exact pass then checks.
+ */
+export function hashKey(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `hash(${expr})` : `cityHash64(${expr})`;
 }
 
 /** `CREATE TABLE … AS` replacing an earlier table of the same run. */
