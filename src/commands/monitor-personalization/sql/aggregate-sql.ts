@@ -241,17 +241,20 @@ export function rulePerformanceTableSql(s: Scope): string[] {
  * default) overall (`all`) and by each dimension, and each rule's variants (`rule`, segment = rule).
  */
 export function performanceSql(s: Scope, dimensions: readonly string[]): string {
-  const part = (table: string, dimension: string, segment: string, variant: string) =>
-    `SELECT ${s.q.lit(dimension)} AS dimension, ${segment} AS segment, ${variant} AS variant, count(*) AS users,
-       sum(engaged) AS "engagedUsers", sum(converted) AS converters, sum(revenue) AS "revenueSum",
+  const part = (order: number, table: string, dimension: string, segment: string, variant: string) =>
+    `SELECT ${order} AS part, ${s.q.lit(dimension)} AS dimension, ${segment} AS segment, ${variant} AS variant,
+       count(*) AS users, sum(engaged) AS "engagedUsers", sum(converted) AS converters, sum(revenue) AS "revenueSum",
        sum(revenue * revenue) AS "revenueSumSquares"
-     FROM ${table} GROUP BY dimension, segment, variant`;
+     FROM ${table} GROUP BY part, dimension, segment, variant`;
   const segment = (d: string) => `COALESCE(${s.q.text(s.q.ident(d))}, '(none)')`;
-  return [
-    part('mp_user_perf', 'all', `'all'`, 'variant'),
-    ...dimensions.map((d) => part('mp_user_perf', d, segment(d), 'variant')),
-    part('mp_rule_perf', 'rule', s.q.text('rule_id'), s.q.text('variant')),
-  ].join('\nUNION ALL\n');
+  // in a fixed order (dimension as asked, then segment and variant), so reports do not depend on
+  // the engine's hash order
+  return `${[
+    part(0, 'mp_user_perf', 'all', `'all'`, 'variant'),
+    ...dimensions.map((d, i) => part(i + 1, 'mp_user_perf', d, segment(d), 'variant')),
+    part(dimensions.length + 1, 'mp_rule_perf', 'rule', s.q.text('rule_id'), s.q.text('variant')),
+  ].join('\nUNION ALL\n')}
+  ORDER BY part, segment, variant`;
 }
 
 /**
