@@ -11,6 +11,8 @@ export interface ActionSegment {
   readonly play: string;
   /** 1 for input rows in the segment (for drill-downs and member exports), 0 otherwise. */
   readonly rows: Uint8Array;
+  /** The value at stake of each input row (its weight included; 0 outside the segment): drill-downs sum it by group. */
+  readonly values: Float64Array;
   /** The thresholds used, defaults resolved (for the report and the change log). */
   readonly thresholds: Readonly<Record<string, number>>;
 }

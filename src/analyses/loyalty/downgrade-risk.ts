@@ -33,6 +33,7 @@ export function downgradeRisk(
   if (typeof members.daysLeft !== 'number') checkLength(members.daysLeft, n, 'daysLeft');
   if (members.count) checkLength(members.count, n, 'count');
   const rows = new Uint8Array(n);
+  const values = new Float64Array(n);
   let size = 0;
   let value = 0;
   for (let i = 0; i < n; i++) {
@@ -45,7 +46,8 @@ export function downgradeRisk(
     const w = weightAt(members.count, i, 'count');
     rows[i] = 1;
     size += w;
-    value += w * shortfall * moneyPerUnit;
+    values[i] = w * shortfall * moneyPerUnit;
+    value += values[i];
   }
   return {
     segment: 'downgrade-risk',
@@ -54,6 +56,7 @@ export function downgradeRisk(
     valueDefinition: 'spend still needed to keep the current tier, summed over the members',
     play: 'Remind members what they keep with their tier and how much is left to requalify; offer a soft landing (grace period, one-off bonus) to the most valuable.',
     rows,
+    values,
     thresholds: { maxDaysLeft, moneyPerUnit },
   };
 }

@@ -41,6 +41,7 @@ export function expiringPoints(
   checkLength(members.expiringPoints, n, 'expiringPoints');
   if (members.count) checkLength(members.count, n, 'count');
   const rows = new Uint8Array(n);
+  const values = new Float64Array(n);
   let size = 0;
   let value = 0;
   for (let i = 0; i < n; i++) {
@@ -51,7 +52,8 @@ export function expiringPoints(
     const w = weightAt(members.count, i, 'count');
     rows[i] = 1;
     size += w;
-    value += w * points * valuePerPoint;
+    values[i] = w * points * valuePerPoint;
+    value += values[i];
   }
   return {
     segment: 'expiring-points',
@@ -60,6 +62,7 @@ export function expiringPoints(
     valueDefinition: 'points expiring within the horizon × value per point, summed',
     play: 'Remind before expiry with one reward they can afford now; consider a one-time extension for high-value members.',
     rows,
+    values,
     thresholds: { horizonDays, valuePerPoint },
   };
 }

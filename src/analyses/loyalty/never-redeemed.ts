@@ -38,6 +38,7 @@ export function neverRedeemed(members: NeverRedeemedMembers, options: NeverRedee
   checkLength(members.balance, n, 'balance');
   if (members.count) checkLength(members.count, n, 'count');
   const rows = new Uint8Array(n);
+  const values = new Float64Array(n);
   let size = 0;
   let value = 0;
   for (let i = 0; i < n; i++) {
@@ -47,7 +48,8 @@ export function neverRedeemed(members: NeverRedeemedMembers, options: NeverRedee
     const w = weightAt(members.count, i, 'count');
     rows[i] = 1;
     size += w;
-    value += w * balance * valuePerPoint;
+    values[i] = w * balance * valuePerPoint;
+    value += values[i];
   }
   return {
     segment: 'never-redeemed',
@@ -56,6 +58,7 @@ export function neverRedeemed(members: NeverRedeemedMembers, options: NeverRedee
     valueDefinition: 'points balance × value per point, summed (liability of members who never redeemed)',
     play: 'Trigger a first-redemption offer: show the reward their balance already buys, with one-click redemption at the next checkout.',
     rows,
+    values,
     thresholds: { minBalance, valuePerPoint },
   };
 }

@@ -48,6 +48,7 @@ export function upgradeOpportunities(
   if (typeof members.daysLeft !== 'number') checkLength(members.daysLeft, n, 'daysLeft');
   if (members.count) checkLength(members.count, n, 'count');
   const rows = new Uint8Array(n);
+  const values = new Float64Array(n);
   let size = 0;
   let value = 0;
   for (let i = 0; i < n; i++) {
@@ -61,7 +62,8 @@ export function upgradeOpportunities(
     const w = weightAt(members.count, i, 'count');
     rows[i] = 1;
     size += w;
-    value += w * gap * moneyPerUnit;
+    values[i] = w * gap * moneyPerUnit;
+    value += values[i];
   }
   return {
     segment: 'upgrade-opportunity',
@@ -71,6 +73,7 @@ export function upgradeOpportunities(
       'spend still needed to reach the next tier, summed over the members (the revenue closing every gap brings in)',
     play: 'Tell each member how little is left to the next tier and add a time-boxed bonus (double points, free shipping) before the qualification period ends.',
     rows,
+    values,
     thresholds: { withinShare, withinAmount, moneyPerUnit },
   };
 }

@@ -35,6 +35,7 @@ export function winBack(members: WinBackMembers, options: WinBackOptions = {}): 
   const minHistoricalValue =
     options.minHistoricalValue ?? weightedQuantile(members.historicalValue, members.count, 0.8);
   const rows = new Uint8Array(n);
+  const values = new Float64Array(n);
   let size = 0;
   let value = 0;
   for (let i = 0; i < n; i++) {
@@ -50,7 +51,8 @@ export function winBack(members: WinBackMembers, options: WinBackOptions = {}): 
     const w = weightAt(members.count, i, 'count');
     rows[i] = 1;
     size += w;
-    value += w * v * (1 - p);
+    values[i] = w * v * (1 - p);
+    value += values[i];
   }
   return {
     segment: 'win-back',
@@ -60,6 +62,7 @@ export function winBack(members: WinBackMembers, options: WinBackOptions = {}): 
       'historical value × (1 − P(alive)), summed: the value these members brought, weighted by the chance it is already lost',
     play: 'Send a personal win-back offer scaled to past value (a reward they can redeem at once), and ask why they stopped; stop after two unanswered tries.',
     rows,
+    values,
     thresholds: { maxProbabilityAlive, minHistoricalValue },
   };
 }

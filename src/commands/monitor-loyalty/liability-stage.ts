@@ -80,15 +80,15 @@ async function pointsTables(run: Run) {
   const { window, config } = run.inputs;
   await engine.exec(pointsLotsSql({ end: window.end }));
   await engine.exec(memberExpirySql(window.end, config.segments.expiring_days));
-  const issuance = (await engine.query<Record<string, unknown>>(cohortIssuanceSql(window.start))).map(
-    (r): IssuanceRow => ({
-      cohort: monthLabel(n(r.cohort_month)),
-      issued: n(r.issued),
-      issued_before_start: n(r.issued_before_start),
-      linked_points: n(r.linked_points),
-      linked_revenue: n(r.linked_revenue),
-    }),
-  );
+  const issuance = (
+    await engine.query<Record<string, unknown>>(cohortIssuanceSql(window.start, window.end))
+  ).map((r): IssuanceRow => ({
+    cohort: monthLabel(n(r.cohort_month)),
+    issued: n(r.issued),
+    issued_before_start: n(r.issued_before_start),
+    linked_points: n(r.linked_points),
+    linked_revenue: n(r.linked_revenue),
+  }));
   const triangle = (
     await engine.query<Record<string, unknown>>(triangleSql(window.start, valuationOf(window.end).valuation))
   ).map((r): TriangleRow => ({

@@ -38,8 +38,16 @@ export async function segmentMembers(
 ): Promise<SegmentMember[]> {
   const value = (i: number) => (Number.isFinite(mo.scores.clv[i]) ? mo.scores.clv[i] : -1);
   const picks = flags.map(({ segment, rows }) => {
-    const idx: number[] = [];
-    rows.forEach((f, i) => f && idx.push(i));
+    let idx: number[] = [];
+    for (let i = 0; i < rows.length; i++) if (rows[i]) idx.push(i);
+    if (idx.length > limit && limit > 0) {
+      // only members valued at least the limit-th largest value can be listed: sort those alone
+      const values = new Float64Array(idx.length);
+      for (let k = 0; k < idx.length; k++) values[k] = value(idx[k]);
+      values.sort();
+      const floor = values[idx.length - limit];
+      idx = idx.filter((i) => value(i) >= floor);
+    }
     idx.sort((a, b) => value(b) - value(a) || mo.cols.spend_total[b] - mo.cols.spend_total[a] || a - b);
     return { segment, idx: idx.slice(0, limit) };
   });

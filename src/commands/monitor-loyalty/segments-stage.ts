@@ -77,7 +77,7 @@ function quantileOf(values: Float64Array, include: Uint8Array, q: number): numbe
   return picked.length ? picked[Math.max(0, Math.ceil(q * picked.length) - 1)] : Infinity;
 }
 
-/** The five segments as functions of a member weight column (1 = counted), so dimensions reuse them. */
+/** The five segments, each with the member weight column it counts (null: every member counts 1). */
 function segmentFunctions(run: Run, m: MembersOutput, mo: ModelsOutput, p: PointColumns, l: LiabilityOutput) {
   const cfg = run.inputs.config;
   const t = m.tiers;
@@ -89,51 +89,58 @@ function segmentFunctions(run: Run, m: MembersOutput, mo: ModelsOutput, p: Point
   const alive = mapped(Float64Array, mo.scores.pAlive, (v) => (Number.isFinite(v) ? v : 1));
   const scored = mapped(Uint8Array, mo.scores.pAlive, (v) => (Number.isFinite(v) ? 1 : 0));
   const minValue = quantileOf(mo.cols.spend_total, scored, cfg.segments.win_back_value_quantile);
-  const times = (w: Float64Array, mask: Uint8Array) => mapped(Float64Array, w, (v, i) => v * mask[i]);
-  const progress = (w: Float64Array) => ({
+  const scoredWeight = mapped(Float64Array, scored, (v) => v);
+  const segment = (weight: Float64Array | null, run: () => ActionSegment) => ({ run, weight });
+  const ruled = mapped(Float64Array, inRules, (v) => v);
+  const progress = {
     tier,
     qualifyingValue: p.qualifying,
     daysLeft: p.days_left,
-    count: times(w, inRules),
-  });
+    count: ruled,
+  };
   const vpp = cfg.value_per_point;
-  const fns: Record<SegmentName, ((w: Float64Array) => ActionSegment) | string> = {
+  const fns: Record<SegmentName, { run: () => ActionSegment; weight: Float64Array | null } | string> = {
     'upgrade-opportunity':
       t.thresholds.length > 1
-        ? (w) =>
-            upgradeOpportunities(progress(w), t.thresholds, {
+        ? segment(ruled, () =>
+            upgradeOpportunities(progress, t.thresholds, {
               withinShare: cfg.segments.upgrade_within_share,
               moneyPerUnit,
-            })
+            }),
+          )
         : 'no tier rules with two or more tiers',
     'downgrade-risk':
       t.thresholds.length > 1 && t.downgradePolicy !== 'never'
-        ? (w) =>
-            downgradeRisk(progress(w), t.thresholds, {
+        ? segment(ruled, () =>
+            downgradeRisk(progress, t.thresholds, {
               maxDaysLeft: cfg.segments.downgrade_days_left,
               moneyPerUnit,
-            })
+            }),
+          )
         : 'no tier rules, or tiers are never downgraded',
     'win-back': mo.bgnbd?.used
-      ? (w) =>
+      ? segment(scoredWeight, () =>
           winBack(
-            { historicalValue: mo.cols.spend_total, probabilityAlive: alive, count: times(w, scored) },
+            { historicalValue: mo.cols.spend_total, probabilityAlive: alive, count: scoredWeight },
             { maxProbabilityAlive: cfg.segments.win_back_max_p_alive, minHistoricalValue: minValue },
-          )
+          ),
+        )
       : 'the BG/NBD model is not available (see the model warnings)',
-    'expiring-points': (w) =>
+    'expiring-points': segment(null, () =>
       expiringPoints(
-        { daysToExpiry: p.days_to_expiry, expiringPoints: p.expiring, count: w },
+        { daysToExpiry: p.days_to_expiry, expiringPoints: p.expiring },
         { valuePerPoint: vpp, horizonDays: cfg.segments.expiring_days },
       ),
-    'never-redeemed': (w) =>
+    ),
+    'never-redeemed': segment(null, () =>
       neverRedeemed(
-        { redeemedPoints: p.redeemed, balance: p.balance, count: w },
+        { redeemedPoints: p.redeemed, balance: p.balance },
         {
           valuePerPoint: vpp,
           minBalance: cfg.segments.never_redeemed_min_points ?? m.cheapestRewardPoints ?? 1,
         },
       ),
+    ),
   };
   return { fns, n };
 }
@@ -152,19 +159,8 @@ export async function computeSegments(
 ): Promise<InsightsOutput> {
   const p = await fetchPointColumns(run);
   const { fns, n } = segmentFunctions(run, m, mo, p, l);
-  const ones = new Float64Array(n).fill(1);
   const names: Record<LoyaltyDimension, readonly string[]> = { tier: m.tiers.names, ...m.values };
   const segments: SegmentLine[] = [];
-  // one weight column per dimension value (1 = in the group), shared by the five segments
-  const weights = new Map<LoyaltyDimension, Float64Array[]>();
-  const groupWeights = (d: LoyaltyDimension) => {
-    if (!weights.has(d))
-      weights.set(
-        d,
-        names[d].map((_, code) => mapped(Float64Array, mo.cols[d], (c) => (c === code ? 1 : 0))),
-      );
-    return weights.get(d)!;
-  };
   const flags: { segment: SegmentName; rows: Uint8Array }[] = [];
   for (const [segment, fn] of Object.entries(fns) as [SegmentName, (typeof fns)[SegmentName]][]) {
     if (typeof fn === 'string') {
@@ -180,14 +176,25 @@ export async function computeSegments(
       });
       continue;
     }
-    const all = fn(ones);
+    const all = fn.run();
     flags.push({ segment, rows: all.rows });
     const by_dimension: SegmentLine['by_dimension'] = {};
-    for (const d of run.inputs.inputs.dimensions)
-      by_dimension[d] = names[d].map((key, code) => {
-        const s = fn(groupWeights(d)[code]);
-        return { key, size: s.size, value_at_stake: s.valueAtStake };
-      });
+    // each dimension value's size and value: the members of the segment summed by their code, in
+    // member order (the same sums as the segment computed on that value's members alone)
+    for (const d of run.inputs.inputs.dimensions) {
+      const codes = mo.cols[d];
+      const k = names[d].length;
+      const size = new Float64Array(k);
+      const value = new Float64Array(k);
+      for (let i = 0; i < n; i++) {
+        if (!all.rows[i]) continue;
+        const c = codes[i];
+        if (!(c >= 0 && c < k)) continue;
+        size[c] += fn.weight ? fn.weight[i] : 1;
+        value[c] += all.values[i];
+      }
+      by_dimension[d] = names[d].map((key, c) => ({ key, size: size[c], value_at_stake: value[c] }));
+    }
     segments.push({
       segment,
       size: all.size,

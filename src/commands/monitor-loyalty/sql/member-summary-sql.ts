@@ -70,7 +70,9 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
     ...ledgerAndOrdersSql(p),
     pendingSql(p),
     purchasesSql(p),
+    memberOrdersSql(p),
     pointsSummarySql(p),
+    flowsSql(p),
     membersViewSql(p),
   ];
 }
@@ -147,27 +149,14 @@ function pendingSql(p: MemberSummaryParams): string {
 }
 
 /**
- * Per member with an order before the end: purchase days (one GROUP BY over member and day, then
- * one over member), the model and RFM inputs, and the member orders of both windows.
+ * Per member with an order before the end (table `lm_purchases`): purchase days (one GROUP BY over
+ * member and day, then one over member), the model and RFM inputs and the qualifying spend.
  */
 function purchasesSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
   const S = ts(p.start);
-  const PS = ts(p.prevStart);
   const endDay = `CAST(${E} AS DATE)`;
   const startDay = `CAST(${S} AS DATE)`;
-  const inW = `o.ordered_at >= ${S} AND o.ordered_at < ${E}`;
-  const inPW = `o.ordered_at >= ${PS} AND o.ordered_at < ${S}`;
-  const mo = MEMBER_ORDER_SQL;
-  const windowSums = (w: string, s: string) =>
-    `count(*) FILTER (WHERE ${mo} AND ${w}) AS orders${s},
-     sum(o.amount) FILTER (WHERE ${mo} AND ${w}) AS revenue${s},
-     count(*) FILTER (WHERE ${mo} AND ${w} AND e.order_id IS NOT NULL) AS earning_orders${s},
-     count(*) FILTER (WHERE ${mo} AND ${w} AND o.rewarded) AS rewards_used${s}`;
-  const sumsOf = (s: string) =>
-    ['orders', 'revenue', 'earning_orders', 'rewards_used']
-      .map((c) => `sum(${c}${s}) AS ${c}${s}`)
-      .join(', ');
   const period =
     p.qualification.period === 'calendar' ? `DATE ${literal(p.calendarStart)}` : 'b.period_start';
   const join = p.qualification.period === 'calendar' ? '' : 'JOIN lm_member_base b ON b.mi = d.mi';
@@ -181,9 +170,7 @@ function purchasesSql(p: MemberSummaryParams): string {
             CASE WHEN days_cal > 0 THEN 1 ELSE 0 END AS has_cal, CAST(greatest(days_cal - 1, 0) AS INTEGER) AS x_cal,
             ${weeks("COALESCE(date_diff('day', first_day, last_day_cal), 0)")} AS tx_cal,
             ${weeks(`date_diff('day', first_day, ${startDay})`)} AS t_cal,
-            days_window, date_diff('day', last_day, ${endDay}) AS recency_days, rfm_orders, rfm_spend,
-            ${['orders', 'revenue', 'earning_orders', 'rewards_used'].flatMap((c) => [`${c}_w`, `${c}_pw`]).join(', ')},
-            qualifying_spend
+            days_window, date_diff('day', last_day, ${endDay}) AS recency_days, rfm_orders, rfm_spend, qualifying_spend
      FROM (
        SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, sum(d.spend) AS spend_total,
               arg_min(d.spend, d.day) AS first_spend,
@@ -192,55 +179,87 @@ function purchasesSql(p: MemberSummaryParams): string {
               count(*) FILTER (WHERE d.day >= ${startDay}) AS days_window,
               COALESCE(sum(d.orders) FILTER (WHERE d.day >= ${endDay} - INTERVAL ${p.rfmDays} DAY), 0) AS rfm_orders,
               COALESCE(sum(d.spend) FILTER (WHERE d.day >= ${endDay} - INTERVAL ${p.rfmDays} DAY), 0) AS rfm_spend,
-              ${sumsOf('_w')}, ${sumsOf('_pw')},
               COALESCE(sum(d.member_spend) FILTER (WHERE d.day >= ${period}), 0) AS qualifying_spend
        FROM (
          SELECT o.mi, CAST(o.ordered_at AS DATE) AS day, sum(o.amount) AS spend, count(*) AS orders,
-                sum(o.amount) FILTER (WHERE ${mo}) AS member_spend,
-                ${windowSums(inW, '_w')}, ${windowSums(inPW, '_pw')}
-         FROM lm_orders o
-         -- earn rows come at or after their order: the two windows' orders need only the ledger from PS on
-         LEFT JOIN (SELECT DISTINCT order_id FROM lm_ledger
-                    WHERE k IN (${KIND.earn}, ${KIND.pending}) AND order_id IS NOT NULL AND occurred_at >= ${PS} AND occurred_at < ${E}) e
-           ON e.order_id = CASE WHEN o.ordered_at >= ${PS} THEN o.order_id END
-         WHERE o.mi IS NOT NULL AND o.ordered_at < ${E}
+                sum(CASE WHEN ${MEMBER_ORDER_SQL} THEN o.amount END) AS member_spend
+         FROM lm_orders o WHERE o.mi IS NOT NULL AND o.ordered_at < ${E}
          GROUP BY 1, 2) d ${join}
        GROUP BY d.mi) t`;
 }
 
-/** Points per member: balances, flows in both windows, reward cost, activity, pending and qualifying points. */
-function pointsSummarySql(p: MemberSummaryParams): string {
+/**
+ * Per member with a member order in the window or the one before it (table `lm_member_orders`):
+ * orders, revenue, orders that earned points, orders that used a reward; only those two windows'
+ * orders are read.
+ */
+function memberOrdersSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
   const S = ts(p.start);
   const PS = ts(p.prevStart);
-  const inW = `l.occurred_at >= ${S} AND l.occurred_at < ${E}`;
-  const inPW = `l.occurred_at >= ${PS} AND l.occurred_at < ${S}`;
-  const pts = 'abs(l.points)';
+  const sums = (w: string, s: string) =>
+    `count(*) FILTER (WHERE ${w}) AS orders${s}, sum(amount) FILTER (WHERE ${w}) AS revenue${s},
+     count(*) FILTER (WHERE ${w} AND earning) AS earning_orders${s},
+     count(*) FILTER (WHERE ${w} AND rewarded) AS rewards_used${s}`;
+  return `CREATE OR REPLACE TABLE lm_member_orders AS
+     SELECT mi, ${sums('in_w', '_w')}, ${sums('NOT in_w', '_pw')}
+     FROM (SELECT o.mi, o.amount, o.rewarded, o.ordered_at >= ${S} AS in_w, e.order_id IS NOT NULL AS earning
+           FROM lm_orders o
+           -- earn rows come at or after their order: the two windows' orders need only the ledger from PS on
+           LEFT JOIN (SELECT DISTINCT order_id FROM lm_ledger
+                      WHERE k IN (${KIND.earn}, ${KIND.pending}) AND order_id IS NOT NULL AND occurred_at >= ${PS} AND occurred_at < ${E}) e
+             ON e.order_id = o.order_id
+           WHERE o.mi IS NOT NULL AND o.ordered_at >= ${PS} AND o.ordered_at < ${E} AND ${MEMBER_ORDER_SQL}) t
+     GROUP BY mi`;
+}
+
+/** Points per member (table `lm_member_points`): balances, pending and qualifying points. */
+function pointsSummarySql(p: MemberSummaryParams): string {
+  const E = ts(p.end);
   const { earn, redeem, expire, adjust, pending } = KIND;
-  const sumOf = (v: string, cond: string) => `COALESCE(sum(${v}) FILTER (WHERE ${cond}), 0)`;
-  const flows = (w: string, s: string) =>
-    [
-      `${sumOf(pts, `l.k IN (${earn}, ${pending}) AND ${w}`)} AS earned${s}`,
-      `${sumOf(pts, `l.k = ${redeem} AND ${w}`)} AS redeemed${s}`,
-      `${sumOf(pts, `l.k = ${expire} AND ${w}`)} AS expired${s}`,
-      `count(*) FILTER (WHERE l.k = ${redeem} AND ${w}) AS rewards_issued${s}`,
-      `${sumOf('l.rcost', `l.k = ${redeem} AND ${w}`)} AS reward_cost${s}`,
-      `${sumOf(pts, `l.k = ${redeem} AND ${w} AND l.rcost IS NOT NULL`)} AS costed_points${s}`,
-      `CASE WHEN count(*) FILTER (WHERE l.k IN (${earn}, ${redeem}) AND ${w}) > 0 THEN 1 ELSE 0 END AS active${s}`,
-    ].join(', ');
+  const sumOf = (v: string, cond: string) => `COALESCE(sum(CASE WHEN ${cond} THEN ${v} END), 0)`;
   const period =
     p.qualification.period === 'calendar' ? `DATE ${literal(p.calendarStart)}` : 'b.period_start';
   const join = p.qualification.period === 'calendar' ? '' : 'JOIN lm_member_base b ON b.mi = l.mi';
   return `CREATE OR REPLACE TABLE lm_member_points AS
      SELECT l.mi,
-            ${sumOf(pts, `l.k = ${earn}`)} AS earned, ${sumOf(pts, `l.k = ${redeem}`)} AS redeemed,
-            ${sumOf(pts, `l.k = ${expire}`)} AS expired, ${sumOf('l.points', `l.k = ${adjust}`)} AS adjusted,
-            ${sumOf(pts, `l.k = ${pending}`)} AS pending,
-            ${flows(inW, '_w')}, ${flows(inPW, '_pw')},
-            ${sumOf(pts, `l.k = ${earn} AND CAST(l.occurred_at AS DATE) >= ${period}`)} AS qualifying_points
-     FROM (SELECT mi, occurred_at, k, points, rcost FROM lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${E} AND k <> ${pending}
-           UNION ALL SELECT mi, occurred_at, ${pending}, points, NULL FROM lm_pending) l ${join}
+            ${sumOf('l.pts', `l.k = ${earn}`)} AS earned, ${sumOf('l.pts', `l.k = ${redeem}`)} AS redeemed,
+            ${sumOf('l.pts', `l.k = ${expire}`)} AS expired, ${sumOf('l.points', `l.k = ${adjust}`)} AS adjusted,
+            ${sumOf('l.pts', `l.k = ${pending}`)} AS pending,
+            ${sumOf('l.pts', `l.k = ${earn} AND CAST(l.occurred_at AS DATE) >= ${period}`)} AS qualifying_points
+     FROM (SELECT mi, occurred_at, k, points, abs(points) AS pts FROM lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${E} AND k <> ${pending}
+           UNION ALL SELECT mi, occurred_at, ${pending}, points, points FROM lm_pending) l ${join}
      GROUP BY l.mi`;
+}
+
+/**
+ * Points flows per member in the window (`_w`) and the one before it (`_pw`), table
+ * `lm_member_flows`: earned (with the still-pending points), redeemed, expired, rewards issued,
+ * their cost and the points costed, activity (an earn or redeem event); only those windows' rows
+ * are read.
+ */
+function flowsSql(p: MemberSummaryParams): string {
+  const E = ts(p.end);
+  const S = ts(p.start);
+  const PS = ts(p.prevStart);
+  const { earn, redeem, expire, pending } = KIND;
+  const sumOf = (v: string, cond: string) => `COALESCE(sum(${v}) FILTER (WHERE ${cond}), 0)`;
+  const flows = (w: string, s: string) =>
+    [
+      `${sumOf('pts', `k IN (${earn}, ${pending}) AND ${w}`)} AS earned${s}`,
+      `${sumOf('pts', `k = ${redeem} AND ${w}`)} AS redeemed${s}`,
+      `${sumOf('pts', `k = ${expire} AND ${w}`)} AS expired${s}`,
+      `count(*) FILTER (WHERE k = ${redeem} AND ${w}) AS rewards_issued${s}`,
+      `${sumOf('rcost', `k = ${redeem} AND ${w}`)} AS reward_cost${s}`,
+      `${sumOf('pts', `k = ${redeem} AND ${w} AND rcost IS NOT NULL`)} AS costed_points${s}`,
+      `CASE WHEN count(*) FILTER (WHERE k IN (${earn}, ${redeem}) AND ${w}) > 0 THEN 1 ELSE 0 END AS active${s}`,
+    ].join(', ');
+  return `CREATE OR REPLACE TABLE lm_member_flows AS
+     SELECT mi, ${flows('in_w', '_w')}, ${flows('NOT in_w', '_pw')}
+     FROM (SELECT mi, k, abs(points) AS pts, rcost, occurred_at >= ${S} AS in_w FROM lm_ledger
+           WHERE mi IS NOT NULL AND occurred_at >= ${PS} AND occurred_at < ${E} AND k <> ${pending}
+           UNION ALL SELECT mi, ${pending}, points, NULL, occurred_at >= ${S} FROM lm_pending WHERE occurred_at >= ${PS}) l
+     GROUP BY mi`;
 }
 
 /**
@@ -261,19 +280,21 @@ function membersViewSql(p: MemberSummaryParams): string {
             COALESCE(pu.spend_total, 0) AS spend_total, COALESCE(pu.recency_days, 0) AS recency_days,
             COALESCE(pu.rfm_orders, 0) AS rfm_orders, COALESCE(pu.rfm_spend, 0) AS rfm_spend,
             ${['orders', 'revenue', 'earning_orders', 'rewards_used']
-              .flatMap((c) => [`COALESCE(pu.${c}_w, 0) AS ${c}_w`, `COALESCE(pu.${c}_pw, 0) AS ${c}_pw`])
+              .flatMap((c) => [`COALESCE(mo.${c}_w, 0) AS ${c}_w`, `COALESCE(mo.${c}_pw, 0) AS ${c}_pw`])
               .join(', ')},
             ${['earned', 'redeemed', 'expired', 'adjusted', 'pending']
               .map((c) => `COALESCE(pt.${c}, 0) AS ${c}`)
               .join(', ')},
             COALESCE(pt.earned, 0) - COALESCE(pt.redeemed, 0) - COALESCE(pt.expired, 0) + COALESCE(pt.adjusted, 0) AS balance,
             ${['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active']
-              .flatMap((c) => [`COALESCE(pt.${c}_w, 0) AS ${c}_w`, `COALESCE(pt.${c}_pw, 0) AS ${c}_pw`])
+              .flatMap((c) => [`COALESCE(fl.${c}_w, 0) AS ${c}_w`, `COALESCE(fl.${c}_pw, 0) AS ${c}_pw`])
               .join(', ')},
             ${qualifying} AS qualifying,
             date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS days_left
      FROM lm_member_base b
      LEFT JOIN lm_purchases pu ON pu.mi = b.mi
+     LEFT JOIN lm_member_orders mo ON mo.mi = b.mi
      LEFT JOIN lm_member_points pt ON pt.mi = b.mi
+     LEFT JOIN lm_member_flows fl ON fl.mi = b.mi
      WHERE b.mi IS NOT NULL`;
 }

@@ -19,27 +19,31 @@ export const CONSUMPTION_KIND: Record<number, 'redeem' | 'expire' | 'adjust'> = 
  * adjustment) is a lot; redemptions, expiries and negative adjustments consume the member's oldest
  * points first. One window over the member's ledger in time order gives the cumulative sums: lot k
  * covers [E_{k−1}, E_k) of the member's earned points (`lot_end` = E_k), consumption j covers
- * [C_{j−1}, C_j) of the consumed ones (`c_end` = C_j), and `c_total` is all the member consumed. The
- * points of lot k taken by consumption j are the overlap of the two intervals (`FIFO_PIECES_SQL`),
- * and what is left of lot k is the part of its interval beyond `c_total`.
+ * [C_{j−1}, C_j) of the consumed ones (`c_end` = C_j). The points of lot k taken by consumption j
+ * are the overlap of the two intervals (`FIFO_PIECES_SQL`), and what is left of lot k is the part
+ * of its interval beyond all the member consumed (the last C_j).
  *
  * DuckDB form (window sums); the ClickHouse form builds the same cumulative sums with
  * `groupArray` + `arrayCumSum` per member.
  */
 export function pointsLotsSql(opts: { end: string }): string {
-  const E = ts(opts.end);
-  const { earn, redeem, expire, adjust } = KIND;
-  const order = 'PARTITION BY mi ORDER BY occurred_at, entry_id';
+  const { earn, adjust } = KIND;
   return `CREATE OR REPLACE TABLE lm_flow AS
-     SELECT mi, occurred_at, k, is_lot, pts, expires_at, order_id,
-            sum(CASE WHEN is_lot THEN pts ELSE 0 END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS lot_end,
-            sum(CASE WHEN is_lot THEN 0 ELSE pts END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS c_end,
-            sum(CASE WHEN is_lot THEN 0 ELSE pts END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS c_total
+     SELECT mi, occurred_at, k, is_lot, pts, expires_at,
+            sum(CASE WHEN is_lot THEN pts ELSE 0 END) OVER w AS lot_end,
+            sum(CASE WHEN is_lot THEN 0 ELSE pts END) OVER w AS c_end
      FROM (SELECT mi, occurred_at, entry_id, k, abs(points) AS pts, (k = ${earn} OR (k = ${adjust} AND points > 0)) AS is_lot,
-                  expires_at, order_id
-           FROM lm_ledger
-           WHERE mi IS NOT NULL AND occurred_at < ${E} AND (k IN (${earn}, ${redeem}, ${expire}) OR (k = ${adjust} AND points <> 0))) t`;
+                  expires_at
+           FROM ${FLOW_ROWS(opts.end)}) t
+     WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, entry_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
 }
+
+/** The ledger rows of members that are lots or consumptions, before the end. */
+const FLOW_ROWS = (end: string) => {
+  const { earn, redeem, expire, adjust } = KIND;
+  return `lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${ts(end)}
+            AND (k IN (${earn}, ${redeem}, ${expire}) OR (k = ${adjust} AND points <> 0))`;
+};
 
 /**
  * Every (lot, consumption) piece of points: the lot's issue time and month, the consumption's time,
@@ -64,15 +68,21 @@ export function triangleSql(start: string, valuation: string): string {
      FROM (${FIFO_PIECES_SQL}) p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 }
 
-/** Points issued per month (`cohort_month`); points and revenue of the orders that earned them (IFRS 15 allocation). */
-export function cohortIssuanceSql(start: string): string {
+/**
+ * Points issued per month (`cohort_month`); points and revenue of the orders that earned them (IFRS
+ * 15 allocation). Lots are read from the ledger (their order does not matter here).
+ */
+export function cohortIssuanceSql(start: string, end: string): string {
+  const { earn, adjust } = KIND;
+  const lots = `SELECT occurred_at, abs(points) AS pts, order_id FROM lm_ledger
+                WHERE mi IS NOT NULL AND occurred_at < ${ts(end)} AND (k = ${earn} OR (k = ${adjust} AND points > 0))`;
   return `SELECT i.cohort_month, i.issued, i.issued_before_start, i.linked_points, COALESCE(r.linked_revenue, 0) AS linked_revenue
      FROM (SELECT ${monthOf('occurred_at')} AS cohort_month, sum(pts) AS issued,
                   COALESCE(sum(pts) FILTER (WHERE occurred_at < ${ts(start)}), 0) AS issued_before_start,
                   COALESCE(sum(pts) FILTER (WHERE order_id IS NOT NULL), 0) AS linked_points
-           FROM lm_flow WHERE is_lot GROUP BY 1) i
+           FROM (${lots}) l GROUP BY 1) i
      LEFT JOIN (SELECT c.cohort_month, sum(o.amount) AS linked_revenue
-                FROM (SELECT DISTINCT order_id, ${monthOf('occurred_at')} AS cohort_month FROM lm_flow WHERE is_lot AND order_id IS NOT NULL) c
+                FROM (SELECT DISTINCT order_id, ${monthOf('occurred_at')} AS cohort_month FROM (${lots}) l WHERE order_id IS NOT NULL) c
                 JOIN lm_orders o ON o.order_id = c.order_id GROUP BY 1) r ON r.cohort_month = i.cohort_month
      ORDER BY 1`;
 }
@@ -89,7 +99,9 @@ export function memberExpirySql(end: string, horizonDays: number): string {
             min(date_diff('day', ${E}, expires_at)) FILTER (WHERE expires_at >= ${E}) AS days_to_expiry,
             sum(remaining) AS fifo_balance,
             COALESCE(sum(remaining) FILTER (WHERE expires_at < ${E}), 0) AS overdue_points
-     FROM (SELECT mi, expires_at, greatest(0, least(pts, lot_end - c_total)) AS remaining FROM lm_flow WHERE is_lot) t
+     FROM (SELECT l.mi, l.expires_at, greatest(0, least(l.pts, l.lot_end - c.c_total)) AS remaining
+           FROM lm_flow l JOIN (SELECT mi, max(c_end) AS c_total FROM lm_flow GROUP BY mi) c ON c.mi = l.mi
+           WHERE l.is_lot) t
      WHERE remaining > 1e-9 GROUP BY mi`;
 }
 
