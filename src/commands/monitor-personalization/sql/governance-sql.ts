@@ -80,15 +80,22 @@ export function needsConsentWhere(q: SqlDialect, c: ConsentScope): string {
  */
 export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
   const p = purposes(c);
+  const firstGrant = `min(CASE WHEN status = 'granted' THEN recorded_at END)`;
+  const withdrawals = `sum(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END)`;
+  // one purpose (the usual case): one GROUP BY per user; several: per user and purpose, then per user
+  const perUser =
+    p.length === 1
+      ? `SELECT user_key, ${firstGrant} AS last_first_grant, ${withdrawals} AS withdrawals,
+           CASE WHEN ${firstGrant} IS NULL THEN 0 ELSE 1 END AS granted
+         FROM mp_consent WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key`
+      : `SELECT user_key, max(first_grant) AS last_first_grant, sum(withdrawals) AS withdrawals,
+           sum(CASE WHEN first_grant IS NULL THEN 0 ELSE 1 END) AS granted
+         FROM (SELECT user_key, purpose, ${firstGrant} AS first_grant, ${withdrawals} AS withdrawals
+               FROM mp_consent WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key, purpose) x
+         GROUP BY user_key`;
   return s.q.createTable(
     'mp_consent_suspects',
-    `SELECT u.user_key AS user_key FROM mp_users u LEFT JOIN (
-       SELECT user_key, max(first_grant) AS last_first_grant, sum(withdrawals) AS withdrawals,
-         sum(CASE WHEN first_grant IS NULL THEN 0 ELSE 1 END) AS granted
-       FROM (SELECT user_key, purpose, min(CASE WHEN status = 'granted' THEN recorded_at END) AS first_grant,
-               sum(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawals
-             FROM mp_consent WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key, purpose) x
-       GROUP BY user_key) c ON c.user_key = u.user_key
+    `SELECT u.user_key AS user_key FROM mp_users u LEFT JOIN (${perUser}) c ON c.user_key = u.user_key
      WHERE c.user_key IS NULL OR c.withdrawals > 0 OR c.granted < ${p.length} OR c.last_first_grant > u.first_at`,
   );
 }

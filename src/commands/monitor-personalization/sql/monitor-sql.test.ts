@@ -209,6 +209,33 @@ describe('consent SQL', () => {
   });
 });
 
+describe('consent SQL, two purposes', () => {
+  it('a rule that needs a purpose nobody granted: all its decisions are violations, the other rule as before', async () => {
+    const twoPurposes: ConsentScope = { ...consentScope, rulePurposes: { b: 'ads' } };
+    await engine.exec(consentSuspectsTableSql(scope, twoPurposes));
+    await engine.exec(consentFactsTableSql(scope, twoPurposes));
+    const rows = await engine.query<{ rule: string; purpose: string; kind: string; decisions: number }>(
+      consentCountsSql(),
+    );
+    const needing = decisions.filter(
+      (x) => inWindow(x) && x.variant !== 'holdout' && ['TARGETING_MATCH', 'SPLIT'].includes(x.reason),
+    );
+    const ads = rows.filter((r) => r.purpose === 'ads');
+    expect(ads.every((r) => r.rule === 'b' && r.kind === 'never-granted')).toBe(true);
+    expect(ads.reduce((n, r) => n + Number(r.decisions), 0)).toBe(
+      needing.filter((d) => d.rule === 'b').length,
+    );
+    // rule a: the single-purpose check, restricted to its decisions
+    await engine.exec(consentSuspectsTableSql(scope, consentScope));
+    await engine.exec(consentFactsTableSql(scope, consentScope));
+    const single = await engine.query<{ rule: string; decisions: number }>(consentCountsSql());
+    const count = (xs: { rule: string; decisions: number }[]) =>
+      xs.filter((r) => r.rule === 'a').reduce((n, r) => n + Number(r.decisions), 0);
+    expect(count(rows.filter((r) => r.purpose === 'personalization'))).toBe(count(single));
+    expect(count(single)).toBeGreaterThan(0);
+  });
+});
+
 describe('facts SQL', () => {
   it('rule evaluations, activity and totals are the sums a brute force finds', async () => {
     // the slim table codes its text columns (in text order, so min/max and ORDER BY are unchanged)
