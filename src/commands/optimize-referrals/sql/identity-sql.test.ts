@@ -57,6 +57,9 @@ const EMAILS = [
   'no-at-sign',
   'two@at@example.org',
   'MiXeD.Case+Promo@Yahoo.COM',
+  // non-ASCII: the extraction falls back to regular expressions
+  'Jürgen.Müller+x@Exämple.de',
+  'zoë@gmail.com',
   '@example.com',
   'user@',
 ];

@@ -9,16 +9,32 @@
  * those columns, so no expression is evaluated twice.
  */
 import type { Dialect } from '../../../data/index.ts';
-import { regexpGroup, regexpReplaceAll, starExcept } from './sql-fns.ts';
+import { isAscii, regexpGroup, regexpReplaceAll, starExcept } from './sql-fns.ts';
 
 const TITLES = ['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof'];
 
 /** Lower-cased, trimmed email. */
 const low = (e: string) => `lower(trim(${e}))`;
-/** Everything before the last `@` of a lower-cased email ('' without one). */
-const localRawSql = (e: string, d: Dialect = 'duckdb') => regexpGroup(e, '^(.*)@[^@]*$', d);
+/**
+ * Position (1-based) of the last `ch` (one ASCII character) in an ASCII text, 0 when none: string
+ * functions, several times cheaper than a regular expression on millions of rows.
+ */
+function lastPosSql(e: string, ch: string, d: Dialect = 'duckdb'): string {
+  const pos = (x: string) => (d === 'duckdb' ? `strpos(${x}, '${ch}')` : `position(${x}, '${ch}')`);
+  return `(CASE WHEN ${pos(e)} = 0 THEN 0 ELSE length(${e}) + 1 - ${pos(`reverse(${e})`)} END)`;
+}
+
+/**
+ * Everything before the last `@` of a lower-cased email ('' without one), as the scorer's
+ * `lastIndexOf`; non-ASCII text (where character positions and bytes part) through a regular expression.
+ */
+const localRawSql = (e: string, d: Dialect = 'duckdb') =>
+  `(CASE WHEN ${isAscii(e, d)} THEN (CASE WHEN ${lastPosSql(e, '@', d)} = 0 THEN '' ELSE substr(${e}, 1, ${lastPosSql(e, '@', d)} - 1) END)
+    ELSE ${regexpGroup(e, '^(.*)@[^@]*$', d)} END)`;
 /** Everything after the last `@` ('' without one). */
-const domainRawSql = (e: string, d: Dialect = 'duckdb') => regexpGroup(e, '@([^@]*)$', d);
+const domainRawSql = (e: string, d: Dialect = 'duckdb') =>
+  `(CASE WHEN ${isAscii(e, d)} THEN (CASE WHEN ${lastPosSql(e, '@', d)} = 0 THEN '' ELSE substr(${e}, ${lastPosSql(e, '@', d)} + 1) END)
+    ELSE ${regexpGroup(e, '@([^@]*)$', d)} END)`;
 
 /** The domain as the scorer sees it, from the raw domain: one trailing dot dropped, googlemail.com → gmail.com. */
 export function domainFromRawSql(raw: string): string {
@@ -62,9 +78,9 @@ export const nameSql = (name: string, d: Dialect = 'duckdb'): string =>
 /** First word of a normalized name. */
 export const firstWordSql = (normalized: string): string => `split_part(${normalized}, ' ', 1)`;
 
-/** Last word of a normalized name. */
+/** Last word of a normalized name (which is ASCII: lower-case letters, digits and single spaces). */
 export const lastWordSql = (normalized: string, d: Dialect = 'duckdb'): string =>
-  regexpGroup(normalized, '([^ ]*)$', d);
+  `(CASE WHEN ${lastPosSql(normalized, ' ', d)} = 0 THEN ${normalized} ELSE substr(${normalized}, ${lastPosSql(normalized, ' ', d)} + 1) END)`;
 
 /**
  * `select` with three more columns, each computed once per row: `email_local`, `email_domain` (as

@@ -109,11 +109,17 @@ export function similaritySql(
     : `jaro_winkler_similarity(${a}, ${b})`;
 }
 
-/** Whether a text has a character outside ASCII (such values skip the SQL pre-selection). */
+/**
+ * Whether a text has a character outside ASCII (such values skip the SQL pre-selection): more
+ * bytes than characters, without a regular expression.
+ */
 export function nonAscii(expr: string, d: Dialect = 'duckdb'): string {
-  return d === 'duckdb'
-    ? `regexp_matches(${expr}, '[^\\x00-\\x7F]')`
-    : `match(${expr}, '[^\\\\x00-\\\\x7F]')`;
+  return d === 'duckdb' ? `(strlen(${expr}) <> length(${expr}))` : `(length(${expr}) <> lengthUTF8(${expr}))`;
+}
+
+/** Whether a text is all ASCII (as many bytes as characters). */
+export function isAscii(expr: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb' ? `(strlen(${expr}) = length(${expr}))` : `(length(${expr}) = lengthUTF8(${expr}))`;
 }
 
 /** Text extracted by the first group of a regular expression ('' when it does not match). */
