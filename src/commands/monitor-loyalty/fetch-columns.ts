@@ -43,3 +43,26 @@ export async function fetchColumns<K extends string>(
   }
   return out;
 }
+
+/**
+ * Numeric columns of one row per member, `sql` selecting the member number `mi` with them (rows in
+ * any order): each value lands at its member's position, so the engine need not sort a million rows.
+ */
+export async function fetchMemberColumns<K extends string>(
+  engine: Engine,
+  sql: string,
+  names: readonly K[],
+  members: number,
+): Promise<Columns<K>> {
+  const columnar = typeof (engine as Partial<ColumnarEngine>).queryColumns === 'function';
+  const c = await fetchColumns(engine, columnar ? sql : `${sql} ORDER BY mi`, ['mi', ...names]);
+  if (c.rowCount !== members) throw new Error(`expected ${members} member rows, got ${c.rowCount}`);
+  const out = { rowCount: members } as Columns<K>;
+  for (const name of names) {
+    const src = c[name];
+    const col = new Float64Array(members);
+    for (let i = 0; i < members; i++) col[c.mi[i]] = src[i];
+    (out as Record<string, unknown>)[name] = col;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { gammaGammaExpectedSpend, type GammaGammaParams } from '../../analyses/loyalty/index.ts';
 import { literal, type Engine } from '../../data/index.ts';
-import { fetchColumns, type Columns } from './fetch-columns.ts';
+import { fetchMemberColumns as fetchByMember, type Columns } from './fetch-columns.ts';
 import type { MembersOutput } from './members-stage.ts';
 import type { BgnbdModel } from './model-fits.ts';
 
@@ -36,13 +36,17 @@ const codeSql = (column: string, values: readonly string[]) =>
 
 /** Fetches the member columns (dimension values as positions in `m.values`). */
 export function fetchMemberColumns(engine: Engine, m: MembersOutput): Promise<MemberColumns> {
-  return fetchColumns(
+  return fetchByMember(
     engine,
-    `SELECT tier_idx AS tier, ${codeSql('region', m.values.region)} AS region, ${codeSql('channel', m.values.channel)} AS channel,
-            ${codeSql('cohort', m.values.cohort)} AS cohort, has_purchase, x, tx, t_age AS T, zbar, spend_total,
-            recency_days, rfm_orders, rfm_spend
-     FROM lm_members ORDER BY mi`,
+    `SELECT b.mi, b.tier_idx AS tier, ${codeSql('b.region', m.values.region)} AS region,
+            ${codeSql('b.channel', m.values.channel)} AS channel, ${codeSql('b.cohort', m.values.cohort)} AS cohort,
+            CASE WHEN pu.mi IS NULL THEN 0 ELSE 1 END AS has_purchase, COALESCE(pu.x, 0) AS x, COALESCE(pu.tx, 0) AS tx,
+            COALESCE(pu.t_age, 0) AS T, COALESCE(pu.zbar, 0) AS zbar, COALESCE(pu.spend_total, 0) AS spend_total,
+            COALESCE(pu.recency_days, 0) AS recency_days, COALESCE(pu.rfm_orders, 0) AS rfm_orders,
+            COALESCE(pu.rfm_spend, 0) AS rfm_spend
+     FROM lm_member_base b LEFT JOIN lm_purchases pu ON pu.mi = b.mi WHERE b.mi IS NOT NULL`,
     MEMBER_COLUMNS,
+    m.members,
   );
 }
 

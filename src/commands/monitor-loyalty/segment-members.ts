@@ -23,6 +23,38 @@ export interface SegmentMember {
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** The `limit`-th largest of `f` over `idx` (typed-array sort, no comparator). */
+function kthLargest(idx: readonly number[], limit: number, f: (i: number) => number): number {
+  const v = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) v[k] = f(idx[k]);
+  v.sort();
+  return v[idx.length - limit];
+}
+
+/**
+ * The rows that can be among the first `limit` by value, then second value (both descending): all
+ * rows above the limit-th value, and of the rows tied at it those at or above the second value the
+ * remaining places need. A superset of the first `limit` (sorted and cut by the caller), so a
+ * segment of a million members is not sorted with a comparator.
+ */
+function topCandidates(
+  idx: number[],
+  limit: number,
+  first: (i: number) => number,
+  second: (i: number) => number,
+): number[] {
+  if (limit <= 0 || idx.length <= limit) return idx;
+  const floor = kthLargest(idx, limit, first);
+  const above = idx.filter((i) => first(i) > floor);
+  let tied = idx.filter((i) => first(i) === floor);
+  const need = limit - above.length;
+  if (tied.length > need) {
+    const floor2 = kthLargest(tied, need, second);
+    tied = tied.filter((i) => second(i) >= floor2);
+  }
+  return above.concat(tied);
+}
+
 /**
  * The `limit` most valuable members of each segment (by CLV, then lifetime spend), with their
  * tier, dimensions, scores and points. Member ids are read from the engine by position (the
@@ -37,19 +69,13 @@ export async function segmentMembers(
   limit: number,
 ): Promise<SegmentMember[]> {
   const value = (i: number) => (Number.isFinite(mo.scores.clv[i]) ? mo.scores.clv[i] : -1);
+  const spend = mo.cols.spend_total;
   const picks = flags.map(({ segment, rows }) => {
-    let idx: number[] = [];
+    const idx: number[] = [];
     for (let i = 0; i < rows.length; i++) if (rows[i]) idx.push(i);
-    if (idx.length > limit && limit > 0) {
-      // only members valued at least the limit-th largest value can be listed: sort those alone
-      const values = new Float64Array(idx.length);
-      for (let k = 0; k < idx.length; k++) values[k] = value(idx[k]);
-      values.sort();
-      const floor = values[idx.length - limit];
-      idx = idx.filter((i) => value(i) >= floor);
-    }
-    idx.sort((a, b) => value(b) - value(a) || mo.cols.spend_total[b] - mo.cols.spend_total[a] || a - b);
-    return { segment, idx: idx.slice(0, limit) };
+    const top = topCandidates(idx, limit, value, (i) => spend[i]);
+    top.sort((a, b) => value(b) - value(a) || spend[b] - spend[a] || a - b);
+    return { segment, idx: top.slice(0, limit) };
   });
   const wanted = [...new Set(picks.flatMap((x) => x.idx))];
   const ids = new Map<number, string>();

@@ -8,7 +8,7 @@ import {
 } from '../../analyses/loyalty/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
-import { fetchColumns, type Columns } from './fetch-columns.ts';
+import { fetchMemberColumns, type Columns } from './fetch-columns.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput } from './members-stage.ts';
@@ -41,14 +41,15 @@ export type PointColumns = Columns<
 >;
 
 /** Per-member points and tier progress, aligned with the member columns (member-id order). */
-function fetchPointColumns(run: Run): Promise<PointColumns> {
+function fetchPointColumns(run: Run, members: number): Promise<PointColumns> {
   return run.engine().then((engine) =>
-    fetchColumns(
+    fetchMemberColumns(
       engine,
-      `SELECT m.qualifying, m.days_left, COALESCE(e.fifo_balance, 0) AS balance, m.redeemed,
+      `SELECT m.mi, m.qualifying, m.days_left, COALESCE(e.fifo_balance, 0) AS balance, m.redeemed,
               COALESCE(e.expiring_points, 0) AS expiring, e.days_to_expiry
-       FROM lm_members m LEFT JOIN lm_member_expiry e ON e.mi = m.mi ORDER BY m.mi`,
+       FROM lm_member_progress m LEFT JOIN lm_member_expiry e ON e.mi = m.mi`,
       ['qualifying', 'days_left', 'balance', 'redeemed', 'expiring', 'days_to_expiry'],
+      members,
     ),
   );
 }
@@ -157,7 +158,7 @@ export async function computeSegments(
   mo: ModelsOutput,
   l: LiabilityOutput,
 ): Promise<InsightsOutput> {
-  const p = await fetchPointColumns(run);
+  const p = await fetchPointColumns(run, m.members);
   const { fns, n } = segmentFunctions(run, m, mo, p, l);
   const names: Record<LoyaltyDimension, readonly string[]> = { tier: m.tiers.names, ...m.values };
   const segments: SegmentLine[] = [];

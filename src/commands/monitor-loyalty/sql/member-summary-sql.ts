@@ -73,7 +73,7 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
     memberOrdersSql(p),
     pointsSummarySql(p),
     flowsSql(p),
-    membersViewSql(p),
+    ...membersViewSql(p),
   ];
 }
 
@@ -267,13 +267,14 @@ function flowsSql(p: MemberSummaryParams): string {
  * the qualifying value (spend or points, as the tier rules measure) and the days left in the
  * qualification period.
  */
-function membersViewSql(p: MemberSummaryParams): string {
+function membersViewSql(p: MemberSummaryParams): string[] {
   const qualifying =
     p.qualification.measure === 'points'
       ? 'COALESCE(pt.qualifying_points, 0)'
       : 'COALESCE(pu.qualifying_spend, 0)';
   const periodEnd = `CAST(b.period_start + to_months(${p.qualification.months}) AS DATE)`;
-  return `CREATE OR REPLACE VIEW lm_members AS
+  return [
+    `CREATE OR REPLACE VIEW lm_members AS
      SELECT b.mi, b.member_id, b.enrolled_at, b.tier_idx, b.start_idx, b.region, b.channel, b.cohort, b.period_start,
             CASE WHEN pu.mi IS NULL THEN 0 ELSE 1 END AS has_purchase,
             COALESCE(pu.x, 0) AS x, COALESCE(pu.tx, 0) AS tx, COALESCE(pu.t_age, 0) AS t_age, COALESCE(pu.zbar, 0) AS zbar,
@@ -296,5 +297,15 @@ function membersViewSql(p: MemberSummaryParams): string {
      LEFT JOIN lm_member_orders mo ON mo.mi = b.mi
      LEFT JOIN lm_member_points pt ON pt.mi = b.mi
      LEFT JOIN lm_member_flows fl ON fl.mi = b.mi
-     WHERE b.mi IS NOT NULL`;
+     WHERE b.mi IS NOT NULL`,
+    // the tier progress alone (the segments read it without the window sums)
+    `CREATE OR REPLACE VIEW lm_member_progress AS
+     SELECT b.mi, ${qualifying} AS qualifying,
+            date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS days_left,
+            COALESCE(pt.redeemed, 0) AS redeemed
+     FROM lm_member_base b
+     ${p.qualification.measure === 'points' ? '' : 'LEFT JOIN lm_purchases pu ON pu.mi = b.mi'}
+     LEFT JOIN lm_member_points pt ON pt.mi = b.mi
+     WHERE b.mi IS NOT NULL`,
+  ];
 }
