@@ -103,12 +103,10 @@ async function normalizeOne(
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
   const valid = `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`;
-  const { counts, dupHashes } = await checkOnce(engine, spec.name, staged, keys, spec.dedupe.timeKey);
+  const { counts, candidates } = await checkOnce(engine, spec.name, staged, valid, keys, spec.dedupe.timeKey);
   // only the rows whose key hash was seen twice get the exact dedupe (window functions), and an
   // entity without any skips it
-  const input = dupHashes
-    ? `(${dedupeCandidatesSql(valid, keys, spec.dedupe.timeKey, dupHashes)})`
-    : `(SELECT * FROM ${valid} WHERE false)`;
+  const input = candidates ?? `(SELECT * FROM ${valid} WHERE false)`;
   await engine.exec(
     `CREATE OR REPLACE TABLE ${ded} AS ${dedupeSql(input, keys, {
       timeKey: spec.dedupe.timeKey,
@@ -139,18 +137,25 @@ async function normalizeOne(
   return out.accounting.slice(lines).reduce((s, a) => s + a.accepted, 0);
 }
 
+/** Candidate rows of the exact dedupe up to which they are fetched by row number, not by a rescan. */
+const CANDIDATES_BY_ROW = 20_000;
+
 /**
- * The one pass over the staged rows: per row its source, the hash of its dedupe keys (valid rows)
- * and its mask of changed columns, kept in a slim temporary table from which the counts per source
- * and the key hashes seen twice are read (sorting the hashes costs about a third of grouping them).
+ * The one pass over the staged rows: per row its source, row number, the hash of its dedupe keys
+ * (valid rows) and its mask of changed columns, kept in a slim temporary table from which the
+ * counts per source and the key hashes seen twice are read (sorting the hashes costs about a third
+ * of grouping them). The rows of those hashes are the dedupe's candidates: a few are read back by
+ * their row numbers (the filter goes down to the source, ahead of the normalization), many by a
+ * rescan of the valid rows.
  */
 async function checkOnce(
   engine: Engine,
   entity: string,
   staged: readonly Staged[],
+  valid: string,
   keys: string[],
   timeKey: string | undefined,
-): Promise<{ counts: PartCounts[]; dupHashes?: string }> {
+): Promise<{ counts: PartCounts[]; candidates?: string }> {
   const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
   const mask = bits <= 8 ? 'UTINYINT' : bits <= 16 ? 'USMALLINT' : bits <= 32 ? 'UINTEGER' : 'UBIGINT';
   const hash = dedupeHashExpr(keys, timeKey);
@@ -159,30 +164,56 @@ async function checkOnce(
     `CREATE OR REPLACE TEMP TABLE ${keyTable} AS ${staged
       .map(
         (x, i) =>
-          `SELECT CAST(${i} AS USMALLINT) AS _part, CASE WHEN _reject_reason IS NULL THEN ${hash} END AS _h, ` +
+          `SELECT CAST(${i} AS USMALLINT) AS _part, CAST(_row AS BIGINT) AS _row, ` +
+          `CASE WHEN _reject_reason IS NULL THEN ${hash} END AS _h, ` +
           `CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed FROM ${x.stg}`,
       )
       .join(' UNION ALL ')}`,
   );
-  const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
-    `SELECT _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(bit_or(_changed) AS VARCHAR) AS changed FROM ${keyTable} GROUP BY _part`,
-  );
-  const counts = staged.map((_, i) => {
-    const r = rows.find((x) => Number(x._part) === i);
+  try {
+    const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
+      `SELECT _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(bit_or(_changed) AS VARCHAR) AS changed FROM ${keyTable} GROUP BY _part`,
+    );
+    const counts = staged.map((_, i) => {
+      const r = rows.find((x) => Number(x._part) === i);
+      return {
+        rejected: Number(r?.rejected ?? 0),
+        valid: Number(r?.valid ?? 0),
+        changed: BigInt(r?.changed ?? 0),
+      };
+    });
+    const dup = ident(`dup_${entity}`);
+    await engine.exec(
+      `CREATE OR REPLACE TEMP TABLE ${dup} AS SELECT DISTINCT _h AS h FROM (SELECT _h, lag(_h) OVER (ORDER BY _h) AS _prev FROM ${keyTable} WHERE _h IS NOT NULL) WHERE _h = _prev`,
+    );
+    const [{ n }] = await engine.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup})`,
+    );
+    if (!Number(n)) return { counts };
+    if (Number(n) > CANDIDATES_BY_ROW)
+      return { counts, candidates: `(${dedupeCandidatesSql(valid, keys, timeKey, dup)})` };
+    const found = await engine.query<{ _part: number; _row: number }>(
+      `SELECT _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY _part, _row`,
+    );
+    // a row number names a row within its file: in a source of several files it may pick rows
+    // of the others too, which the exact dedupe keeps as they are
+    const byPart = staged.flatMap((x, i) => {
+      const list = [...new Set(found.filter((f) => Number(f._part) === i).map((f) => Number(f._row)))];
+      return list.length
+        ? [
+            `SELECT * ${x.view?.changed.length ? 'EXCLUDE (_changed) ' : ''}FROM ${x.stg} WHERE _row IN (${list.join(', ')})`,
+          ]
+        : [];
+    });
     return {
-      rejected: Number(r?.rejected ?? 0),
-      valid: Number(r?.valid ?? 0),
-      changed: BigInt(r?.changed ?? 0),
+      counts,
+      candidates: `(SELECT * FROM (${byPart.join(' UNION ALL BY NAME ')}) WHERE _reject_reason IS NULL)`,
     };
-  });
-  const dup = ident(`dup_${entity}`);
-  await engine.exec(
-    `CREATE OR REPLACE TEMP TABLE ${dup} AS SELECT DISTINCT _h AS h FROM (SELECT _h, lag(_h) OVER (ORDER BY _h) AS _prev FROM ${keyTable} WHERE _h IS NOT NULL) WHERE _h = _prev`,
-  );
-  await engine.exec(`DROP TABLE ${keyTable}`);
-  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${dup}`);
-  return { counts, dupHashes: Number(n) ? dup : undefined };
+  } finally {
+    await engine.exec(`DROP TABLE IF EXISTS ${keyTable}`);
+  }
 }
+
 /**
  * The canonical entity: a view of the valid rows less the duplicates. A typed source staged as a
  * view contributes its canonical columns without the checks (read as the source has them where no

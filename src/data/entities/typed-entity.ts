@@ -1,7 +1,10 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
-import { parseAmountSql, parseTimestampSql, valueMapSql } from '../normalize/index.ts';
+import { parseAmountSql, parseTimestampSql, trimmedSql, valueMapSql } from '../normalize/index.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, partnerSql, text, tokenSql } from './source-columns.ts';
+import { bookkeeping, col, partnerSql, tokenSql } from './source-columns.ts';
+
+/** A canonical column of the source as trimmed text, empty as NULL (see `trimmedSql`). */
+const text = (b: SourceBinding, name: string): string => trimmedSql(col(b, name));
 
 /**
  * How a canonical column is read from text: `id` trimmed; `key` trimmed and lower-cased (emails,
@@ -304,8 +307,20 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
       ),
     select: (b, s) => build(b, s, { checks: true }),
     view(b, s) {
+      // only the columns the checks compute anyway (dedupe keys, values a reason tests) are
+      // compared with the source's own: checking the others would read and trim every column of
+      // the source once more, as much as a later read of them costs
+      const keys = s.dedupe[def.name]?.keys ?? def.dedupe.keys;
+      const checked = (n: string, d: ColumnDef) =>
+        d.required ||
+        keys.includes(n) ||
+        (d.kind === 'token' && !!d.values?.length) ||
+        d.min !== undefined ||
+        d.kind === 'amount' ||
+        (d.kind === 'currency' && amounts.length > 0) ||
+        (def.oneOf ?? []).some((g) => g.includes(n));
       const changed = entries
-        .filter(([n, d]) => asIsCandidate(b, n, d))
+        .filter(([n, d]) => asIsCandidate(b, n, d) && checked(n, d))
         .map(([n]) => n)
         .slice(0, 64);
       return {

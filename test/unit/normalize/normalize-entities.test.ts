@@ -238,7 +238,7 @@ describe('normalizeEntities', () => {
     ]);
   });
 
-  it('reads a clean typed source as it is: later scans neither recheck nor renormalize', async () => {
+  it('reads the checked columns of a clean typed source as they are: later scans do not recheck them', async () => {
     const clean = await parquet('clean', [
       ['q1', 'a1', 10, 'USD', 'paid', '2026-02-01 10:00:00', 'x'],
       ['q2', 'a2', 20, 'USD', 'pending', '2026-02-02 00:00:00', null],
@@ -248,12 +248,40 @@ describe('normalizeEntities', () => {
     const [{ sql }] = await engine.query<{ sql: string }>(
       "SELECT sql FROM duckdb_views() WHERE view_name = 'payouts'",
     );
-    // no reason, no trim/lower/token rewrite, no exchange-rate join, no anti-join
-    expect(sql).not.toMatch(/_reject_reason|trim\(|lower\(|regexp_replace|JOIN/i);
+    // the checked columns are read as the source has them: no reason, no lower-casing, no token
+    // rewrite, no exchange-rate join, no anti-join; an unchecked text column keeps its trim
+    for (const c of ['payout_id', 'advocate_id', 'currency', 'status'])
+      expect(sql).toContain(`${c} AS ${c},`);
+    expect(sql).not.toMatch(/_reject_reason|lower\(|regexp_replace|JOIN|_rate_/i);
+    expect(sql).toMatch(/trim"?\(CAST\(note AS VARCHAR\)\)/);
     expect((await canonical()).map((x) => [x.payout_id, x.advocate_id, x.amount, x.status])).toEqual([
       ['q1', 'a1', 10, 'paid'],
       ['q2', 'a2', 20, 'pending'],
     ]);
+  });
+});
+
+describe('normalizeEntities with many duplicates', () => {
+  it('dedupes them through a rescan when there are too many to fetch by row number', async () => {
+    const file = path.join(dir, 'many.parquet');
+    // 15,000 payouts sent twice (30,000 candidate rows), the second copy with an upper-case advocate
+    await engine.exec(
+      `COPY (SELECT 'p' || (i % 15000) AS payout_id, CASE WHEN i < 15000 THEN 'a' ELSE 'A' END || (i % 7) AS advocate_id,
+        1.0::DOUBLE AS amount, 'USD' AS currency, 'paid' AS status, TIMESTAMP '2026-02-01' AS paid_at, NULL::VARCHAR AS note
+        FROM range(30000) t(i)) TO ${literal(file)} (FORMAT parquet)`,
+    );
+    const r = await normalize([await bind('many', file, 6, 1)]);
+    expect(r.accounting[0]).toMatchObject({
+      rows_in: 30000,
+      accepted: 15000,
+      deduplicated: 15000,
+      rejected: 0,
+    });
+    expect(r.duplicates).toEqual([{ source: 'many', kept_source: 'many', rows: 15000 }]);
+    const [k] = await engine.query<{ n: number; ids: number; last: number; upper: number }>(
+      'SELECT count(*) AS n, count(DISTINCT payout_id) AS ids, max(_row) AS last, count(*) FILTER (WHERE advocate_id <> lower(advocate_id)) AS upper FROM payouts',
+    );
+    expect(k).toEqual({ n: 15000, ids: 15000, last: 15000, upper: 0 });
   });
 });
 
