@@ -101,7 +101,8 @@ function memberBaseSql(p: MemberSummaryParams): string {
 
 /**
  * The ledger and the orders, each read once (one join on the member id): the member number `mi`
- * (NULL for ids that are no member enrolled before the end); for the ledger the type code `k`
+ * (NULL for ids that are no member enrolled before the end); for the ledger the type code `k`,
+ * `seq` (a hash of the entry id: the order of rows at the same time, an integer sort key)
  * (`KIND`), the order of earn and pending rows, the reward cost of redemptions (`rcost`, NULL when
  * the reward is not in the catalogue or has no points price) and the expiry of lots (earn rows and
  * positive adjustments: the row's expiry, else `expireMonths` after it); for orders the customer's
@@ -117,7 +118,8 @@ export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths'>)
     .join(' ');
   return [
     `CREATE OR REPLACE TABLE lm_ledger AS
-     SELECT b.mi, l.occurred_at, CAST(CASE l.type ${kind} END AS TINYINT) AS k, l.points, l.entry_id,
+     SELECT b.mi, l.occurred_at, CAST(CASE l.type ${kind} END AS TINYINT) AS k, l.points,
+            hash(l.entry_id) AS seq,
             CASE WHEN l.type IN ('earn', 'pending') THEN l.order_id END AS order_id,
             CASE WHEN l.type = 'redeem' THEN r.cost * abs(l.points) / NULLIF(r.points, 0) END AS rcost,
             CASE WHEN l.type = 'earn' OR (l.type = 'adjust' AND l.points > 0) THEN ${expiry} END AS expires_at

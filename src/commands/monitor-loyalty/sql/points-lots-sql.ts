@@ -17,7 +17,8 @@ export const CONSUMPTION_KIND: Record<number, 'redeem' | 'expire' | 'adjust'> = 
 /**
  * Points lots and their first-in-first-out consumption (table `lm_flow`). Every earn (and positive
  * adjustment) is a lot; redemptions, expiries and negative adjustments consume the member's oldest
- * points first. One window over the member's ledger in time order gives the cumulative sums: lot k
+ * points first (rows at the same time in the order of a hash of their entry ids: deterministic, and
+ * an integer sort key). One window over the member's ledger in time order gives the cumulative sums: lot k
  * covers [E_{k−1}, E_k) of the member's earned points (`lot_end` = E_k), consumption j covers
  * [C_{j−1}, C_j) of the consumed ones (`c_end` = C_j). The points of lot k taken by consumption j
  * are the overlap of the two intervals (`FIFO_PIECES_SQL`), and what is left of lot k is the part
@@ -32,10 +33,10 @@ export function pointsLotsSql(opts: { end: string }): string {
      SELECT mi, occurred_at, k, is_lot, pts, expires_at,
             sum(CASE WHEN is_lot THEN pts ELSE 0 END) OVER w AS lot_end,
             sum(CASE WHEN is_lot THEN 0 ELSE pts END) OVER w AS c_end
-     FROM (SELECT mi, occurred_at, entry_id, k, abs(points) AS pts, (k = ${earn} OR (k = ${adjust} AND points > 0)) AS is_lot,
+     FROM (SELECT mi, occurred_at, seq, k, abs(points) AS pts, (k = ${earn} OR (k = ${adjust} AND points > 0)) AS is_lot,
                   expires_at
            FROM ${FLOW_ROWS(opts.end)}) t
-     WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, entry_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+     WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
 }
 
 /** The ledger rows of members that are lots or consumptions, before the end. */
