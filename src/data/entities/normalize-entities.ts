@@ -156,23 +156,30 @@ async function checkOnce(
   keys: string[],
   timeKey: string | undefined,
 ): Promise<{ counts: PartCounts[]; candidates?: string }> {
+  // as narrow as the sources allow: each byte per row costs on millions of rows
   const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
   const mask = bits <= 8 ? 'UTINYINT' : bits <= 16 ? 'USMALLINT' : bits <= 32 ? 'UINTEGER' : 'UBIGINT';
+  const lines = Math.max(...staged.map((x) => x.part.load.rows + x.part.load.rejects.length));
+  const row = lines < 2 ** 30 ? 'UINTEGER' : 'BIGINT';
   const hash = dedupeHashExpr(keys, timeKey);
   const keyTable = ident(`keys_${entity}`);
   await engine.exec(
     `CREATE OR REPLACE TEMP TABLE ${keyTable} AS ${staged
-      .map(
-        (x, i) =>
-          `SELECT CAST(${i} AS USMALLINT) AS _part, CAST(_row AS BIGINT) AS _row, ` +
-          `CASE WHEN _reject_reason IS NULL THEN ${hash} END AS _h, ` +
-          `CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed FROM ${x.stg}`,
+      .map((x, i) =>
+        [
+          ...(staged.length > 1 ? [`CAST(${i} AS USMALLINT) AS _part`] : []),
+          `CAST(_row AS ${row}) AS _row`,
+          `CASE WHEN _reject_reason IS NULL THEN ${hash} END AS _h`,
+          ...(bits ? [`CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed`] : []),
+        ].join(', '),
       )
+      .map((cols, i) => `SELECT ${cols} FROM ${staged[i].stg}`)
       .join(' UNION ALL ')}`,
   );
+  const part = staged.length > 1 ? '_part' : '0';
   try {
     const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
-      `SELECT _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(bit_or(_changed) AS VARCHAR) AS changed FROM ${keyTable} GROUP BY _part`,
+      `SELECT ${part} AS _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(${bits ? 'bit_or(_changed)' : '0'} AS VARCHAR) AS changed FROM ${keyTable} GROUP BY ALL`,
     );
     const counts = staged.map((_, i) => {
       const r = rows.find((x) => Number(x._part) === i);
@@ -193,7 +200,7 @@ async function checkOnce(
     if (Number(n) > CANDIDATES_BY_ROW)
       return { counts, candidates: `(${dedupeCandidatesSql(valid, keys, timeKey, dup)})` };
     const found = await engine.query<{ _part: number; _row: number }>(
-      `SELECT _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY _part, _row`,
+      `SELECT ${part} AS _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY ALL`,
     );
     // a row number names a row within its file: in a source of several files it may pick rows
     // of the others too, which the exact dedupe keeps as they are
