@@ -32,7 +32,17 @@ const importMetaUrl = {
 
 // Packages bundled in: pure JavaScript spread over many small CommonJS files, which cost more to
 // locate and load one by one than to parse once. Every other package stays external.
-const BUNDLED = ['yaml', '@duckdb/node-api'];
+const BUNDLED = [
+  'yaml',
+  '@duckdb/node-api',
+  'ajv',
+  'ajv-formats',
+  'ajv-draft-04',
+  'fast-deep-equal',
+  'fast-uri',
+  'json-schema-traverse',
+  'require-from-string',
+];
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
