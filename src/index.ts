@@ -154,6 +154,8 @@ export {
   stl,
   seasonalHybridEsd,
   sameWeekdayZScore,
+  trailingRobustZScore,
+  departureEpisodes,
   detectDailyKpiAnomalies,
 } from './analyses/anomalies/index.ts';
 
