@@ -278,15 +278,15 @@ function isoFromClickHouse(text: string): string {
   return `${m[1]}T${m[2]}${fraction.length < 4 ? fraction.padEnd(4, '0') : fraction}Z`;
 }
 
-/** The URL without credentials, for messages: passwords never reach a log. */
-function redactUrl(url: string): string {
+/** The URL without credentials, for messages and output: passwords never reach a log. */
+export function redactUrl(url: string, unparsable = 'engine.url'): string {
   try {
     const u = new URL(url);
     u.username = '';
     u.password = '';
     return u.toString().replace(/\/$/, '');
   } catch {
-    return 'engine.url';
+    return unparsable;
   }
 }
 

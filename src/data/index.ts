@@ -13,6 +13,7 @@ export {
 export {
   openClickHouse,
   isClickHouseEngine,
+  redactUrl,
   type ClickHouseEngine,
   type ClickHouseOptions,
 } from './clickhouse-engine.ts';

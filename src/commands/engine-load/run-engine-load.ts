@@ -15,6 +15,7 @@ import {
   openDuckDb,
   quoteIdent,
   quoteString,
+  redactUrl,
   type ClickHouseEngine,
   type DuckDbEngine,
   type SourceLoad,
@@ -159,7 +160,7 @@ export async function runEngineLoad(opts: EngineLoadOptions): Promise<EngineLoad
     const sum = (k: 'read' | 'loaded' | 'rejected' | 'in_clickhouse') =>
       tables.reduce((n, t) => n + t.rows[k], 0);
     return {
-      servers: urls.map(redactUrl),
+      servers: urls.map((u) => redactUrl(u, '(invalid URL)')),
       database,
       cluster: opts.cluster ?? null,
       tables,
@@ -213,23 +214,7 @@ async function loadOne(
 
   const layout = layoutOf(src, own, s);
   const q = (name: string) => `${quoteIdent(s.database, 'clickhouse')}.${quoteIdent(name, 'clickhouse')}`;
-  const names = layout.kind === 'sharded' ? [src.name, `${src.name}${LOCAL_SUFFIX}`] : [src.name];
-  for (const server of servers) {
-    for (const name of names) {
-      const [hit] = await server.query<{ n: number }>(
-        `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(s.database, 'clickhouse')} AND name = ${quoteString(name, 'clickhouse')}`,
-      );
-      if (Number(hit?.n ?? 0) === 0) continue;
-      if (!s.replace)
-        throw new GtmError('USAGE', `table ${s.database}.${name} already exists`, {
-          where: `sources.${src.name}`,
-          hint: 'add --replace to drop and reload it, or load into another --database',
-        });
-      await server.exec(`DROP TABLE ${q(name)}`);
-    }
-    for (const statement of createTableSql(s.database, src.name, columns, layout))
-      await server.exec(statement);
-  }
+  await createTables(servers, src, columns, layout, s, q);
 
   const label = `${src.name}: ${load.rows.toLocaleString('en-US')} rows`;
   const onBatch = (sent: number) =>
@@ -247,28 +232,7 @@ async function loadOne(
       throw new GtmError('INTERNAL', `${src.name}: ${sent} rows sent for ${load.rows} read`);
   }
 
-  // Row accounting: what ClickHouse holds is counted there, not assumed.
-  const counted = async (server: ClickHouseEngine, name: string) =>
-    Number((await server.query<{ n: number }>(`SELECT count() AS n FROM ${q(name)}`))[0]?.n ?? 0);
-  const perServer: number[] = [];
-  for (const server of servers)
-    perServer.push(
-      await counted(server, layout.kind === 'sharded' ? `${src.name}${LOCAL_SUFFIX}` : src.name),
-    );
-  const inClickHouse = layout.kind === 'sharded' ? await counted(servers[0], src.name) : perServer[0];
-  const shortfall =
-    layout.kind === 'sharded'
-      ? perServer.reduce((a, b) => a + b, 0) !== load.rows || inClickHouse !== load.rows
-      : perServer.some((n) => n !== load.rows);
-  if (shortfall)
-    throw new GtmError(
-      'ENGINE',
-      `${src.name}: ClickHouse holds ${perServer.join(' + ')} rows of the ${load.rows} sent`,
-      {
-        where: `${s.database}.${src.name}`,
-        hint: 'a server dropped rows (disk full, or a shard unreachable from the first server?); fix it and reload with --replace',
-      },
-    );
+  const { perServer, inClickHouse } = await countBack(servers, src, layout, load.rows, s.database, q);
   return {
     source: src.name,
     entity: src.entity,
@@ -296,6 +260,70 @@ async function loadOne(
     })),
     seconds: round((performance.now() - started) / 1000),
   };
+}
+
+/** Drops (with --replace) and creates the source's tables on every server. */
+async function createTables(
+  servers: readonly ClickHouseEngine[],
+  src: SourceConfig,
+  columns: readonly LoadColumn[],
+  layout: TableLayout,
+  s: LoadSettings,
+  q: (name: string) => string,
+): Promise<void> {
+  const names = layout.kind === 'sharded' ? [src.name, `${src.name}${LOCAL_SUFFIX}`] : [src.name];
+  for (const server of servers) {
+    for (const name of names) {
+      const [hit] = await server.query<{ n: number }>(
+        `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(s.database, 'clickhouse')} AND name = ${quoteString(name, 'clickhouse')}`,
+      );
+      if (Number(hit?.n ?? 0) === 0) continue;
+      if (!s.replace)
+        throw new GtmError('USAGE', `table ${s.database}.${name} already exists`, {
+          where: `sources.${src.name}`,
+          hint: 'add --replace to drop and reload it, or load into another --database',
+        });
+      await server.exec(`DROP TABLE ${q(name)}`);
+    }
+    for (const statement of createTableSql(s.database, src.name, columns, layout))
+      await server.exec(statement);
+  }
+}
+
+/**
+ * Row accounting: what ClickHouse holds is counted there, not assumed; a server that kept fewer
+ * rows than were sent is an ENGINE error.
+ */
+async function countBack(
+  servers: readonly ClickHouseEngine[],
+  src: SourceConfig,
+  layout: TableLayout,
+  rows: number,
+  database: string,
+  q: (name: string) => string,
+): Promise<{ perServer: number[]; inClickHouse: number }> {
+  const counted = async (server: ClickHouseEngine, name: string) =>
+    Number((await server.query<{ n: number }>(`SELECT count() AS n FROM ${q(name)}`))[0]?.n ?? 0);
+  const perServer: number[] = [];
+  for (const server of servers)
+    perServer.push(
+      await counted(server, layout.kind === 'sharded' ? `${src.name}${LOCAL_SUFFIX}` : src.name),
+    );
+  const inClickHouse = layout.kind === 'sharded' ? await counted(servers[0], src.name) : perServer[0];
+  const shortfall =
+    layout.kind === 'sharded'
+      ? perServer.reduce((a, b) => a + b, 0) !== rows || inClickHouse !== rows
+      : perServer.some((n) => n !== rows);
+  if (shortfall)
+    throw new GtmError(
+      'ENGINE',
+      `${src.name}: ClickHouse holds ${perServer.join(' + ')} rows of the ${rows} sent`,
+      {
+        where: `${database}.${src.name}`,
+        hint: 'a server dropped rows (disk full, or a shard unreachable from the first server?); fix it and reload with --replace',
+      },
+    );
+  return { perServer, inClickHouse };
 }
 
 function layoutOf(src: SourceConfig, columns: readonly string[], s: LoadSettings): TableLayout {
@@ -397,18 +425,6 @@ async function checkCluster(servers: ClickHouseEngine[], cluster: string, given:
       '--clickhouse',
       `give the HTTP URL of each, in any order (tables are created on every one): ${hosts.map((h) => `shard ${h.shard_num} ${h.host_name}:${h.port} (native port)`).join(', ')}`,
     );
-}
-
-/** A URL without its user and password, for output. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(invalid URL)';
-  }
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -11,7 +11,11 @@
  * per-unit rows on the shard and only per-variant sums travel.
  */
 import { quoteIdent } from '../../../data/sql-text.ts';
-import type { StatsRow, SufficientStatsMetric } from '../../shared/experiment-review/index.ts';
+import {
+  STAT_COLUMNS,
+  type StatsRow,
+  type SufficientStatsMetric,
+} from '../../shared/experiment-review/index.ts';
 
 export interface ExposureStatsOptions {
   /** A quoted relation, e.g. `"gtm"."exposures"`. */
@@ -92,18 +96,6 @@ export function statsRowsFromWide(
     if (control !== undefined && (x === control) !== (y === control)) return x === control ? -1 : 1;
     return x < y ? -1 : x > y ? 1 : 0;
   });
-  const names = [
-    'sum',
-    'sum_squares',
-    'num_sum',
-    'num_sum_squares',
-    'den_sum',
-    'den_sum_squares',
-    'num_den_sum_product',
-    'pre_sum',
-    'pre_sum_squares',
-    'post_pre_sum_product',
-  ];
   return metrics.flatMap((m, i) =>
     order.map((r) => {
       const row: StatsRow = {
@@ -112,7 +104,7 @@ export function statsRowsFromWide(
         variant: r.variant as string,
         n: Number(r.n),
       };
-      for (const s of names) row[s] = r[col(i, s)] === undefined ? null : Number(r[col(i, s)]);
+      for (const s of STAT_COLUMNS) row[s] = r[col(i, s)] === undefined ? null : Number(r[col(i, s)]);
       return row;
     }),
   );

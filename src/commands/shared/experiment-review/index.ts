@@ -5,6 +5,7 @@
  */
 export {
   sufficientStatsSql,
+  STAT_COLUMNS,
   type SufficientStatsMetric,
   type SufficientStatsSqlOptions,
 } from './sufficient-stats-sql.ts';

@@ -124,7 +124,8 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
   }
 }
 
-const STAT_COLUMNS = [
+/** The statistic columns of a sufficient-statistics row, in order (NULL where a metric type has none). */
+export const STAT_COLUMNS = [
   'sum',
   'sum_squares',
   'num_sum',
