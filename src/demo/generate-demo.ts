@@ -8,6 +8,7 @@ import { SCHEMA_PATH } from '../workspace/index.ts';
 import type { DemoPartOptions, DemoPartSettings } from './demo-part.ts';
 import { demoParts, demoPartSettings } from './demo-parts.ts';
 import { createRng } from './rng.ts';
+import { isoSeconds } from './time-text.ts';
 
 /**
  * Generates the "AI Launch Tour" demo: a joint campaign of two partners (Nimbus Cloud, Quantia Data)
@@ -54,7 +55,7 @@ export interface DemoFiles {
 }
 
 const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = isoSeconds;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const usDate = (ms: number) => {
   const d = new Date(ms);

@@ -1,6 +1,7 @@
 import { DAY, makeOrder, type DemoMember } from './loyalty-demo-members.ts';
 import { DEMO_TIERS, spendYtd, tierAt, tierTimeline, type TierChange } from './loyalty-demo-tiers.ts';
 import type { Rng } from './rng.ts';
+import { isoSeconds } from './time-text.ts';
 
 /**
  * What monitor-loyalty's demo plants on top of the members' own behaviour: tier upgrades and
@@ -8,7 +9,7 @@ import type { Rng } from './rng.ts';
  */
 const UPGRADES = 40;
 const STATUS_MATCH_ENDS = 15;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = isoSeconds;
 
 export interface World {
   rng: Rng;

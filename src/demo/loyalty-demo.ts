@@ -12,6 +12,7 @@ import {
 import { plantExperiments, plantStatusMatches, plantUpgrades, type World } from './loyalty-demo-plants.ts';
 import { DEMO_TIERS, tierAt, tierTimeline } from './loyalty-demo-tiers.ts';
 import { createRng, type Rng } from './rng.ts';
+import { isoSeconds } from './time-text.ts';
 
 /** The specification's usage line, run verbatim in the demo workspace. */
 export const LOYALTY_USAGE = `/loyalty-lifecycle-orchestration:monitor-loyalty --window 30d --detail full --dimensions "tier,region"`;
@@ -20,7 +21,7 @@ export const PLANTED_REDEEM_RATE = 0.7;
 const EXPIRE_DAYS = 365;
 const PENDING_DAYS = 14;
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = isoSeconds;
 const cell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

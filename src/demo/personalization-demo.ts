@@ -1,5 +1,6 @@
 import type { DemoPart, DemoPartOptions, DemoPartSettings } from './demo-part.ts';
 import { createRng, type Rng } from './rng.ts';
+import { isoSeconds } from './time-text.ts';
 
 /**
  * The demo data of `monitor-personalization`: the "PLG Onboarding" initiative (four rules, a 10%
@@ -626,7 +627,7 @@ class Generator {
 }
 
 function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
+  return isoSeconds(ms);
 }
 
 /** A stable uniform [0, 1) per user and purpose, so assignment is sticky and independent of draw order. */

@@ -1,6 +1,7 @@
 import { DAY, type World } from './referrals-demo-world.ts';
+import { isoSeconds } from './time-text.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = isoSeconds;
 const cell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

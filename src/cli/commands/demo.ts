@@ -57,15 +57,25 @@ function nextSteps(cwd: string, dir: string, command: string, commands: readonly
 }
 
 /**
- * Starts Chromium for the run's dashboard.png while the workspace is written, as the run's snapshot
- * would (`GTM_SNAPSHOT`, then the demo's gtm.yaml: auto, the default Chromium). Returns the function
- * that closes it if the run did not use it.
+ * Starts Chromium for the run's dashboard.png while the workspace is written, when the demo was
+ * asked for the pictures (`--snapshot`, or `GTM_SNAPSHOT=always`). Returns the function that closes
+ * it if the run did not use it.
  */
 async function prelaunchSnapshot(run: boolean): Promise<() => Promise<void>> {
   const none = () => Promise.resolve();
-  if (!run || process.env.GTM_SNAPSHOT === 'never') return none;
+  if (!run) return none;
   const { hasChromium, prelaunchChromium } = await import('../../report/snapshot-png.ts');
   return (await hasChromium()) ? prelaunchChromium() : none;
+}
+
+/**
+ * Whether the demo's run takes dashboard.png: only when asked (`--snapshot`, or
+ * `GTM_SNAPSHOT=always`). Chromium costs about half of the demo's time (launch, page load, two
+ * full-page pictures), and the HTML dashboard is the report; the workspace's gtm.yaml keeps
+ * `snapshot: auto`, so later runs in it take the pictures when Chromium is found.
+ */
+export function demoSnapshot(flag: boolean | undefined): boolean {
+  return flag ?? process.env.GTM_SNAPSHOT === 'always';
 }
 
 export const demoCommand: CliCommand = {
@@ -96,7 +106,7 @@ export const demoCommand: CliCommand = {
       name: 'snapshot',
       type: 'boolean',
       description:
-        'dashboard.png through Chromium: --snapshot requires it, --no-snapshot skips it (default: when found)',
+        'also take dashboard.png through Chromium (off by default in the demo, for speed; later runs in the workspace follow its gtm.yaml: when Chromium is found)',
     },
     {
       name: 'accounts',
@@ -127,9 +137,10 @@ export const demoCommand: CliCommand = {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
       throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
     const seed = Number(args.flags.seed);
-    const release = await prelaunchSnapshot(Boolean(args.flags.run) && args.flags.snapshot !== false);
+    const snapshot = demoSnapshot(args.flags.snapshot as boolean | undefined);
+    const release = await prelaunchSnapshot(Boolean(args.flags.run) && snapshot);
     try {
-      return await demoRun(args, ctx, dir, asOf, seed);
+      return await demoRun(args, ctx, dir, asOf, seed, snapshot);
     } finally {
       await release();
     }
@@ -142,6 +153,7 @@ async function demoRun(
   dir: string,
   asOf: string,
   seed: number,
+  snapshot: boolean,
 ): Promise<number> {
   ctx.out.progress(`writing demo workspace to ${dir}`);
   const { startDemo } = await import('../../demo/index.ts');
@@ -163,7 +175,7 @@ async function demoRun(
   if (!args.flags.run) return 0;
   let code: number;
   try {
-    code = await runInDemo(ctx, dir, asOf, name, args.flags.snapshot as boolean | undefined);
+    code = await runInDemo(ctx, dir, asOf, name, snapshot);
   } catch (e) {
     await writing.done.catch(() => undefined); // the run's error is the one to report
     throw e;
@@ -187,7 +199,7 @@ async function runInDemo(
   dir: string,
   asOf: string,
   name: string,
-  snapshot: boolean | undefined,
+  snapshot: boolean,
 ): Promise<number> {
   const line = DEMO_USAGE_LINES[name];
   const { COMMANDS } = await import('../registry.ts');
@@ -203,8 +215,8 @@ async function runInDemo(
   if (!ctx.global.json) ctx.out.text(`Running: gtm run '${line}'\n`);
   const tokens = tokenize(line);
   const parsed = parseArgs(tokens.slice(1), [...cmd.flags]);
-  // --snapshot / --no-snapshot of the demo are the run's own flag.
-  if (snapshot !== undefined) parsed.flags.snapshot = snapshot;
+  // the demo's choice is the run's own --snapshot / --no-snapshot
+  parsed.flags.snapshot = snapshot;
   return cmd.run!(parsed, {
     ...ctx,
     cwd: dir,
