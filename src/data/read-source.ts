@@ -4,6 +4,8 @@
  * and `source_row` so that rejects, dedupe and reports can cite `file:row`.
  */
 import { GtmError } from '../errors/index.ts';
+import { isClickHouseEngine } from './clickhouse-engine.ts';
+import { bindClickHouseSource } from './clickhouse-source.ts';
 import { isDuckDbEngine } from './duckdb-api.ts';
 import type { Engine } from './engine.ts';
 import { loadCsv } from './load-csv.ts';
@@ -28,6 +30,8 @@ const FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'ndjson', 'json'];
  * load.rejects[0];                 // { row: 14, file: '/…/deals-2024-05.csv', reason: 'expected 6 columns, found 5', raw: '…' }
  */
 export async function loadSource(engine: Engine, spec: SourceSpec, table: string): Promise<SourceLoad> {
+  // on ClickHouse a source is read where it lies: its table, as `gtm engine load` wrote it
+  if (isClickHouseEngine(engine)) return bindClickHouseSource(engine, spec);
   if (!isDuckDbEngine(engine)) {
     throw new GtmError('CONFIG', `source ${spec.name} cannot be loaded into ${engine.dialect}`, {
       where: `sources.${spec.name}`,

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { openDuckDb, type Engine } from '../../data/index.ts';
+import { openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 
@@ -25,6 +25,9 @@ export function lazyEngine(ws: WorkspaceConfig, command: string): LazyEngine {
   };
 }
 
+/** Commands whose sources and SQL have a ClickHouse form (`engine: { kind: clickhouse }`). */
+const CLICKHOUSE_COMMANDS = new Set(['track-source']);
+
 async function open(ws: WorkspaceConfig, command: string): Promise<Engine> {
   if (ws.engine.kind === 'duckdb')
     return openDuckDb({
@@ -37,6 +40,12 @@ async function open(ws: WorkspaceConfig, command: string): Promise<Engine> {
         : ws.engine.memory_limit
           ? path.join(os.tmpdir(), 'gtm-duckdb-spill')
           : undefined,
+    });
+  if (CLICKHOUSE_COMMANDS.has(command))
+    return openClickHouse({
+      url: ws.engine.url,
+      database: ws.engine.database,
+      origin: 'engine.url in gtm.yaml',
     });
   throw new GtmError('CONFIG', `${command} runs on the embedded DuckDB engine in this version`, {
     where: 'engine.kind',

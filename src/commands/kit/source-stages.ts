@@ -8,6 +8,7 @@ import {
   type NormalizeResult,
   type SourceLoad,
 } from '../../data/index.ts';
+import { normalizeEntitiesClickHouse } from '../../data/entities/normalize-clickhouse.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext, StageDef } from '../../orchestrator/index.ts';
 import type { KitRun } from './command-def.ts';
@@ -77,13 +78,9 @@ async function normalizeStage(
     return bindSource(src, index, load, run.ws);
   });
   ctx.progress('normalizing');
-  const result = await normalizeEntities(
-    await run.engine(),
-    specs,
-    bound,
-    normalizeSettingsOf(run.ws),
-    run.baseDir,
-  );
+  const engine = await run.engine();
+  const normalize = engine.dialect === 'clickhouse' ? normalizeEntitiesClickHouse : normalizeEntities;
+  const result = await normalize(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir);
   const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
   for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });
   alertRejectRate(ctx, run, result);

@@ -1,0 +1,260 @@
+/**
+ * The ClickHouse form of the entities' normalizing SELECTs (the twins of `people.ts`,
+ * `touchpoints.ts`, `opportunities.ts` and `stage-history.ts`): the same canonical values and the
+ * same reject reasons, over a table of the source in ClickHouse (as `gtm engine load` writes it:
+ * the source's columns, typed from their values, plus `source_file` and `source_row`). Times come
+ * out as Nullable(Int64) epoch milliseconds.
+ *
+ * Every SELECT reads the source's columns under positional aliases first (`_gtm_c0`, …): ClickHouse
+ * aliases are query-wide, so a canonical column named like a source column (`utm_source`) would
+ * otherwise shadow it.
+ */
+import { literal } from '../sql-text.ts';
+import {
+  amountCh,
+  channelCh,
+  chIdent,
+  cleanTextCh,
+  epochDayCh,
+  rateCh,
+  textCh,
+  timestampCh,
+  tokenCh,
+  valueMapCh,
+} from '../normalize/parse-clickhouse.ts';
+import type { RateSpec } from '../normalize/currency-sql.ts';
+import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
+
+const lit = (v: string | number) => literal(v, 'clickhouse');
+
+/** Settings of a ClickHouse normalize run: the workspace's, with the rates as data. */
+export type ClickHouseSettings = NormalizeSettings & { rates: readonly RateSpec[] };
+
+/** A canonical column and its ClickHouse type. */
+export type ChColumn = readonly [name: string, type: string];
+
+const STR = 'Nullable(String)';
+const TIME = 'Nullable(Int64)';
+const NUM = 'Nullable(Float64)';
+
+/** An entity's ClickHouse form. */
+export interface ClickHouseEntity {
+  /** Canonical columns in order (the bookkeeping columns follow them). */
+  columns: readonly ChColumn[];
+  /**
+   * The normalizing SELECT of one source: the canonical columns, `_source`, `_priority`, `_file`,
+   * `_row` and `_reject_reason` (NULL for a valid row), in that order and of those types.
+   */
+  select(b: SourceBinding, s: ClickHouseSettings, table: string): string;
+}
+
+export const BOOKKEEPING: readonly ChColumn[] = [
+  ['_source', 'String'],
+  ['_priority', 'Int64'],
+  ['_file', 'String'],
+  ['_row', 'Int64'],
+];
+
+/** Reads a binding's source columns: each canonical column as text, typed, or as a time/amount. */
+class Reader {
+  private readonly names = new Map<string, string>();
+  constructor(
+    private readonly b: SourceBinding,
+    private readonly entity: string,
+  ) {
+    Object.values(b.columns).forEach((c) => {
+      if (c && !this.names.has(c)) this.names.set(c, `_gtm_c${this.names.size}`);
+    });
+  }
+  /** The innermost SELECT: source columns under positional aliases, and the provenance. */
+  from(table: string): string {
+    const cols = [...this.names.entries()].map(([c, a]) => `${chIdent(c)} AS ${a}`);
+    return `(SELECT ${[...cols, 'toString(source_file) AS _gtm_file', 'toInt64(source_row) AS _gtm_row'].join(', ')} FROM ${table})`;
+  }
+  private type(name: string): string {
+    const c = this.b.columns[name];
+    return (c && this.b.columnTypes?.[c]) ?? 'String';
+  }
+  /** The source column as text (NULL when the source has none). */
+  col(name: string): string {
+    const c = this.b.columns[name];
+    return c ? `toString(${this.names.get(c)})` : `CAST(NULL AS ${STR})`;
+  }
+  text(name: string): string {
+    return textCh(this.col(name));
+  }
+  time(name: string): string {
+    const c = this.b.columns[name];
+    return c
+      ? timestampCh(this.names.get(c) as string, this.type(name), `${this.entity}_${name}`)
+      : `CAST(NULL AS ${TIME})`;
+  }
+  amount(name: string): string {
+    const c = this.b.columns[name];
+    return c ? amountCh(this.names.get(c) as string, this.type(name)) : `CAST(NULL AS ${NUM})`;
+  }
+  bookkeeping(): string {
+    return `${lit(this.b.source)} AS _source, toInt64(${Number(this.b.priority)}) AS _priority, _gtm_file AS _file, _gtm_row AS _row`;
+  }
+  /** `partnerSql`: the explicit partner, then utm_source, then the source's default, then the raw name. */
+  partner(s: NormalizeSettings, utmSource: string | null): string {
+    const b = this.b;
+    const candidates = [valueMapCh(this.col('partner'), s.partnerAliases, 'null')];
+    if (utmSource) candidates.push(valueMapCh(utmSource, s.partnerAliases, 'null'));
+    if (b.defaultPartner)
+      candidates.push(lit(s.partnerAliases[b.defaultPartner.trim().toLowerCase()] ?? b.defaultPartner));
+    candidates.push(cleanTextCh(this.col('partner')));
+    return `coalesce(${candidates.join(', ')})`;
+  }
+}
+
+/** The final SELECT: canonical columns and bookkeeping cast to their types, in order. */
+function typed(columns: readonly ChColumn[], inner: string): string {
+  const cols = [...columns, ...BOOKKEEPING, ['_reject_reason', STR] as const];
+  return `SELECT ${cols.map(([n, t]) => `CAST(${chIdent(n)} AS ${t}) AS ${chIdent(n)}`).join(', ')} FROM (${inner})`;
+}
+
+const PEOPLE: readonly ChColumn[] = [
+  ['person_id', STR],
+  ['account_id', STR],
+  ['created_at', TIME],
+  ['segment', STR],
+  ['persona', STR],
+  ['region', STR],
+];
+
+export const peopleCh: ClickHouseEntity = {
+  columns: PEOPLE,
+  select(b, _s, table) {
+    const r = new Reader(b, 'people');
+    const inner = `SELECT ${r.bookkeeping()}, lowerUTF8(${r.text('person_id')}) AS person_id, ${r.text('account_id')} AS account_id,
+      ${r.time('created_at')} AS created_at, ${r.text('segment')} AS segment, ${r.text('persona')} AS persona,
+      ${r.text('region')} AS region FROM ${r.from(table)}`;
+    return typed(
+      PEOPLE,
+      `SELECT *, multiIf(isNull(person_id), 'person_id: missing', isNull(account_id), 'account_id: missing', CAST(NULL AS ${STR})) AS _reject_reason FROM (${inner})`,
+    );
+  },
+};
+
+const TOUCHPOINTS: readonly ChColumn[] = [
+  ['touch_id', STR],
+  ['person_id', STR],
+  ['account_id', STR],
+  ['occurred_at', TIME],
+  ['utm_source', STR],
+  ['utm_medium', STR],
+  ['utm_campaign', STR],
+  ['utm_content', STR],
+  ['utm_term', STR],
+  ['partner', STR],
+  ['asset', STR],
+  ['region', STR],
+  ['touch_type', STR],
+  ['channel', STR],
+];
+
+export const touchpointsCh: ClickHouseEntity = {
+  columns: TOUCHPOINTS,
+  select(b, s, table) {
+    const r = new Reader(b, 'touchpoints');
+    const src = valueMapCh(r.col('utm_source'), s.utmAliases.source);
+    const inner = `SELECT ${r.bookkeeping()},
+      ${r.text('touch_id')} AS touch_id, lowerUTF8(${r.text('person_id')}) AS person_id, ${r.text('account_id')} AS account_id,
+      ${r.time('occurred_at')} AS occurred_at, ${r.text('occurred_at')} AS _occurred_raw,
+      ${src} AS utm_source, ${valueMapCh(r.col('utm_medium'), s.utmAliases.medium)} AS utm_medium,
+      ${valueMapCh(r.col('utm_campaign'), s.utmAliases.campaign)} AS utm_campaign,
+      ${cleanTextCh(r.col('utm_content'))} AS utm_content, ${cleanTextCh(r.col('utm_term'))} AS utm_term,
+      ${r.partner(s, src)} AS partner, ${cleanTextCh(r.col('asset'))} AS asset, ${r.text('region')} AS region,
+      ${tokenCh(r.col('touch_type'))} AS touch_type
+      FROM ${r.from(table)}`;
+    const channel = channelCh(
+      s.channelRules,
+      { source: 'utm_source', medium: 'utm_medium', campaign: 'utm_campaign', touchType: 'touch_type' },
+      s.channelDefault,
+    );
+    return typed(
+      TOUCHPOINTS,
+      `SELECT *, ${channel} AS channel,
+        multiIf(isNull(occurred_at) AND isNotNull(_occurred_raw), concat('occurred_at: cannot read ', assumeNotNull(_occurred_raw), ' as a timestamp'),
+          isNull(occurred_at), 'occurred_at: missing',
+          isNull(person_id) AND isNull(account_id), 'person_id and account_id: both missing', CAST(NULL AS ${STR})) AS _reject_reason
+      FROM (${inner})`,
+    );
+  },
+};
+
+const OPPORTUNITIES: readonly ChColumn[] = [
+  ['opportunity_id', STR],
+  ['account_id', STR],
+  ['created_at', TIME],
+  ['closed_at', TIME],
+  ['stage', STR],
+  ['amount', NUM],
+  ['currency', STR],
+  ['campaign', STR],
+  ['region', STR],
+  ['segment', STR],
+  ['partner', STR],
+  ['_rate_created', NUM],
+  ['_rate_closed', NUM],
+];
+
+export const opportunitiesCh: ClickHouseEntity = {
+  columns: OPPORTUNITIES,
+  select(b, s, table) {
+    const r = new Reader(b, 'opportunities');
+    const inner = `SELECT ${r.bookkeeping()},
+      ${r.text('opportunity_id')} AS opportunity_id, ${r.text('account_id')} AS account_id,
+      ${r.time('created_at')} AS created_at, ${r.text('created_at')} AS _created_raw,
+      ${r.time('closed_at')} AS closed_at, ${r.text('stage')} AS stage_raw,
+      ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
+      ${r.amount('amount')} AS amount, ${r.text('amount')} AS _amount_raw,
+      upperUTF8(ifNull(${r.text('currency')}, ${lit(b.defaultCurrency)})) AS currency,
+      ${valueMapCh(r.col('campaign'), s.utmAliases.campaign)} AS campaign,
+      ${r.text('region')} AS region, ${r.text('segment')} AS segment, ${r.partner(s, null)} AS partner
+      FROM ${r.from(table)}`;
+    const rate = (ms: string) => rateCh(s.rates, s.reportingCurrency, 'currency', epochDayCh(ms));
+    const rated = `SELECT *, ${rate('created_at')} AS _rate_created, ${rate('ifNull(closed_at, created_at)')} AS _rate_closed FROM (${inner})`;
+    const raw = (c: string) => `ifNull(${c}, '(empty)')`;
+    const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
+      isNull(account_id), 'account_id: missing',
+      isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp'),
+      isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number'),
+      NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
+      amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
+      isNull(stage), concat('stage: ', ${raw('stage_raw')}, ' is not mapped; add it under funnel.mapping'),
+      isNull(_rate_created), concat('currency: no rate for ', assumeNotNull(currency), ' on ', toString(toDate(toDateTime(intDiv(assumeNotNull(created_at), 1000)))), '; add it under currency.rates'),
+      CAST(NULL AS ${STR}))`;
+    return typed(OPPORTUNITIES, `SELECT *, ${reason} AS _reject_reason FROM (${rated})`);
+  },
+};
+
+const STAGE_HISTORY: readonly ChColumn[] = [
+  ['opportunity_id', STR],
+  ['stage', STR],
+  ['changed_at', TIME],
+];
+
+export const stageHistoryCh: ClickHouseEntity = {
+  columns: STAGE_HISTORY,
+  select(b, s, table) {
+    const r = new Reader(b, 'stage_history');
+    const inner = `SELECT ${r.bookkeeping()}, ${r.text('opportunity_id')} AS opportunity_id, ${r.text('stage')} AS stage_raw,
+      ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
+      ${r.time('changed_at')} AS changed_at, ${r.text('changed_at')} AS _changed_raw FROM ${r.from(table)}`;
+    const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
+      isNull(changed_at), concat('changed_at: cannot read ', ifNull(_changed_raw, '(empty)'), ' as a timestamp'),
+      isNull(stage), concat('stage: ', ifNull(stage_raw, '(empty)'), ' is not mapped; add it under funnel.mapping'),
+      CAST(NULL AS ${STR}))`;
+    return typed(STAGE_HISTORY, `SELECT *, ${reason} AS _reject_reason FROM (${inner})`);
+  },
+};
+
+/** The entities that have a ClickHouse form, by name. */
+export const CLICKHOUSE_ENTITIES: Readonly<Record<string, ClickHouseEntity>> = {
+  people: peopleCh,
+  touchpoints: touchpointsCh,
+  opportunities: opportunitiesCh,
+  stage_history: stageHistoryCh,
+};

@@ -1,0 +1,201 @@
+/**
+ * The kit's normalize on ClickHouse: the same canonical rows, reject reasons, dedupe and row
+ * accounting as `normalizeEntities` on DuckDB, computed on the server over the sources' tables
+ * (one server, or Distributed tables over a cluster). Nothing is copied and no row of a source
+ * comes back to gtm: only counts per source, the rejected rows' citations and the duplicates'
+ * counts. The canonical entities stay SQL (`canonicalRelation`), which the command's own
+ * ClickHouse queries read; each read normalizes the rows again on the shards, which on ClickHouse
+ * costs about what reading a materialized copy would.
+ *
+ * Dedupe without window functions (ClickHouse 18.16): the valid rows are grouped by their non-time
+ * keys; each group's `(time, priority, source, row, file)` tuples are collected with `groupArray`
+ * and sorted with `arraySort`; a new cluster starts where the time gap to the previous row is above
+ * the tolerance (`arrayCumSum` of the breaks); within a cluster, sorted by preference, the first row
+ * is kept (`arrayEnumerateUniq` numbers the rows of each cluster) and the others come out, with the
+ * kept row's source, through `arrayJoin`. Only the groups with more than one row do that work.
+ */
+import path from 'node:path';
+import type { Engine } from '../engine.ts';
+import { GtmError } from '../../errors/index.ts';
+import { chIdent } from '../normalize/parse-clickhouse.ts';
+import type { EntitySpec } from './entity-spec.ts';
+import type { BoundSource, NormalizeResult } from './normalize-entities.ts';
+import { BOOKKEEPING, CLICKHOUSE_ENTITIES, type ClickHouseSettings } from './entities-clickhouse.ts';
+
+/** The canonical relations of the last normalize on an engine: entity → a parenthesised SELECT. */
+const RELATIONS = new WeakMap<Engine, Map<string, string>>();
+
+/**
+ * The canonical rows of an entity normalized on this ClickHouse engine, as a parenthesised SELECT
+ * (the canonical columns and `_source`, `_priority`, `_file`, `_row`): valid rows less duplicates.
+ *
+ * @example
+ * await engine.query(`SELECT count() FROM ${canonicalRelation(engine, 'touchpoints')}`);
+ */
+export function canonicalRelation(engine: Engine, entity: string): string {
+  const rel = RELATIONS.get(engine)?.get(entity);
+  if (!rel) throw new GtmError('INTERNAL', `entity ${entity} was not normalized on ClickHouse in this run`);
+  return rel;
+}
+
+/** Whether every entity has a ClickHouse form (the others run on DuckDB only, for now). */
+export function clickHouseEntitiesMissing(specs: readonly EntitySpec[]): string[] {
+  return specs.filter((s) => !CLICKHOUSE_ENTITIES[s.name]).map((s) => s.name);
+}
+
+/**
+ * `normalizeEntities` on ClickHouse. Each source's `rawTable` names its table in the engine's
+ * database (see `bindClickHouseSource`); the settings' rates travel inside the queries.
+ */
+export async function normalizeEntitiesClickHouse(
+  engine: Engine,
+  specs: readonly EntitySpec[],
+  sources: readonly BoundSource[],
+  settings: ClickHouseSettings,
+  baseDir: string,
+): Promise<NormalizeResult> {
+  const missing = clickHouseEntitiesMissing(specs);
+  if (missing.length)
+    throw new GtmError('CONFIG', `entities ${missing.join(', ')} have no ClickHouse form in this version`, {
+      where: 'engine.kind',
+      hint: 'run this command on the embedded DuckDB engine (remove engine: from gtm.yaml)',
+    });
+  const relations = new Map<string, string>();
+  RELATIONS.set(engine, relations);
+  const out = {
+    accounting: [],
+    rejects: [],
+    duplicates: [],
+    entities: {},
+    narrow: {},
+  } as unknown as NormalizeResult;
+  for (const spec of specs) {
+    const parts = sources.filter((s) => s.binding.entity === spec.name);
+    out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out, relations);
+  }
+  out.rejects.sort(
+    (a, b) => a.source.localeCompare(b.source) || a.file.localeCompare(b.file) || a.row - b.row,
+  );
+  return out;
+}
+
+async function normalizeOne(
+  engine: Engine,
+  spec: EntitySpec,
+  parts: readonly BoundSource[],
+  settings: ClickHouseSettings,
+  baseDir: string,
+  out: NormalizeResult,
+  relations: Map<string, string>,
+): Promise<number> {
+  const ch = CLICKHOUSE_ENTITIES[spec.name];
+  const names = [...ch.columns, ...BOOKKEEPING].map(([n]) => chIdent(n)).join(', ');
+  if (!parts.length) {
+    const empty = [...ch.columns, ...BOOKKEEPING].map(
+      ([n, t]) => `CAST(NULL AS Nullable(${t.replace(/^Nullable\((.*)\)$/, '$1')})) AS ${chIdent(n)}`,
+    );
+    relations.set(spec.name, `(SELECT ${empty.join(', ')} FROM system.one WHERE 0)`);
+    return 0;
+  }
+  const staged = parts.map((p) => ch.select(p.binding, settings, chIdent(p.binding.rawTable)));
+  const all = `(${staged.join(' UNION ALL ')})`;
+  const valid = `(SELECT ${names} FROM ${all} WHERE isNull(_reject_reason))`;
+  const counts = await engine.query<{ _source: string; valid: number; rejected: number }>(
+    `SELECT _source, countIf(isNull(_reject_reason)) AS valid, countIf(isNotNull(_reject_reason)) AS rejected FROM ${all} GROUP BY _source`,
+  );
+  const rule = settings.dedupe[spec.name];
+  const keys = [...(rule?.keys ?? spec.dedupe.keys)];
+  const dups = dedupeClickHouse(valid, keys, {
+    timeKey: spec.dedupe.timeKey,
+    toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
+  });
+  const dupCounts = await engine.query<{ _source: string; _kept_source: string; n: number }>(
+    `SELECT _source, _kept_source, count() AS n FROM ${dups} GROUP BY _source, _kept_source ORDER BY _source, _kept_source`,
+  );
+  const anyDup = dupCounts.some((d) => Number(d.n) > 0);
+  relations.set(
+    spec.name,
+    anyDup
+      ? `(SELECT ${names} FROM ${valid} WHERE (_source, _file, _row) NOT IN (SELECT _source, _file, _row FROM ${dups}))`
+      : valid,
+  );
+  const anyRejected = counts.some((c) => Number(c.rejected) > 0);
+  const bad = anyRejected
+    ? await engine.query<{ _source: string; _file: string; _row: number; _reject_reason: string }>(
+        `SELECT _source, _file, _row, _reject_reason FROM ${all} WHERE isNotNull(_reject_reason) ORDER BY _source, _file, _row`,
+      )
+    : [];
+  let accepted = 0;
+  for (const p of parts) {
+    const name = p.binding.source;
+    const c = counts.find((r) => r._source === name);
+    const deduplicated = dupCounts.filter((d) => d._source === name).reduce((s, d) => s + Number(d.n), 0);
+    const line = {
+      source: name,
+      entity: spec.name,
+      rows_in: p.load.rows + p.load.rejects.length,
+      accepted: Number(c?.valid ?? 0) - deduplicated,
+      deduplicated,
+      rejected: p.load.rejects.length + Number(c?.rejected ?? 0),
+    };
+    accepted += line.accepted;
+    out.accounting.push(line);
+    for (const r of p.load.rejects)
+      out.rejects.push({
+        source: name,
+        file: rel(baseDir, r.file ?? ''),
+        row: r.row,
+        reason: r.reason,
+        raw: r.raw,
+      });
+  }
+  for (const r of bad)
+    out.rejects.push({
+      source: r._source,
+      file: rel(baseDir, r._file ?? ''),
+      row: Number(r._row),
+      reason: r._reject_reason,
+    });
+  for (const d of dupCounts)
+    out.duplicates.push({ source: d._source, kept_source: d._kept_source, rows: Number(d.n) });
+  return accepted;
+}
+
+/** The SQL expression a dedupe key groups by (`dedupeKeyExpr`: a person without an id by account, or alone). */
+function keyExpr(k: string): string {
+  return k === 'person_id'
+    ? `ifNull(person_id, ifNull(concat('account:', account_id), concat('row:', _source, ':', toString(_row))))`
+    : chIdent(k);
+}
+
+/**
+ * The duplicates among `valid` rows (`dedupeSql`'s rows with `_dup_rank > 1`), as a parenthesised
+ * SELECT of `_source`, `_file`, `_row` and `_kept_source`. Rows are the same record when all `keys`
+ * are equal and, with a `timeKey` (epoch milliseconds), their times chain within `toleranceSeconds`;
+ * the kept row is the one of the lowest priority, then source name, then row (then file).
+ */
+export function dedupeClickHouse(
+  valid: string,
+  keys: readonly string[],
+  opts: { timeKey?: string; toleranceSeconds?: number },
+): string {
+  const timed = opts.timeKey !== undefined && keys.includes(opts.timeKey);
+  const plain = keys.filter((k) => k !== opts.timeKey).map(keyExpr);
+  const groupKeys = plain.map((k, i) => `${k} AS _k${i}`);
+  const tol = Math.max(0, Math.floor(opts.toleranceSeconds ?? 0)) * 1000;
+  const time = timed ? `toInt64(${chIdent(opts.timeKey as string)})` : 'toInt64(0)';
+  // g: (time, priority, source, row, file), sorted by time then preference
+  const grouped = `SELECT arraySort(x -> (x.1, x.2, x.3, x.4, x.5), groupArray((${time}, _priority, _source, _row, _file))) AS g
+    FROM ${valid}${groupKeys.length ? ` GROUP BY ${groupKeys.join(', ')}` : ''} HAVING count() > 1`;
+  // c: the cluster of each row (a gap above the tolerance starts one); s: (cluster, priority, source, row, file) by preference
+  const breaks = timed
+    ? `arrayMap((x, i) -> if(i = 1 OR x.1 - tupleElement(g[i - 1], 1) > ${tol}, 1, 0), g, arrayEnumerate(g))`
+    : `arrayMap(x -> 0, g)`;
+  const clustered = `SELECT arraySort(x -> (x.1, x.2, x.3, x.4, x.5), arrayMap((c, x) -> (c, x.2, x.3, x.4, x.5), arrayCumSum(${breaks}), g)) AS s FROM (${grouped})`;
+  const ranked = `SELECT s, arrayEnumerateUniq(arrayMap(x -> x.1, s)) AS r FROM (${clustered})`;
+  const dups = `arrayFilter(x -> x.5 > 1, arrayMap((x, rank, i) -> (x.3, x.5, x.4, tupleElement(s[i - rank + 1], 3), rank), s, r, arrayEnumerate(s)))`;
+  return `(SELECT d.1 AS _source, d.2 AS _file, d.3 AS _row, d.4 AS _kept_source FROM (SELECT arrayJoin(${dups}) AS d FROM (${ranked})))`;
+}
+
+const rel = (base: string, file: string) =>
+  file && path.isAbsolute(file) ? path.relative(base, file) : file;

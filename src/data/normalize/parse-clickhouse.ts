@@ -1,0 +1,197 @@
+/**
+ * The kit's normalization expressions in ClickHouse SQL (18.16 and later: no `trim`, no window
+ * functions, no query parameters — values go through `literal(…, 'clickhouse')`). Each function is
+ * the twin of a DuckDB one in this folder and gives the same values:
+ *
+ * - text is trimmed of the characters DuckDB's `trim` removes (the Unicode space separators, not
+ *   tabs), an empty string is NULL, and lower/upper case is Unicode (`lowerUTF8`);
+ * - times are `Nullable(Int64)` milliseconds since the epoch (ClickHouse 18.16 has no DateTime64),
+ *   parsed from text with the forms `parseTimestampSql` accepts, by integer arithmetic on the
+ *   parts (no DateTime range limit, invalid days such as 02-30 rejected as DuckDB rejects them);
+ * - amounts drop currency symbols, spaces and thousands separators as `parseAmountSql` does.
+ */
+import { literal, quoteIdent } from '../sql-text.ts';
+import type { ChannelRuleSpec } from './channel-sql.ts';
+import type { RateSpec } from './currency-sql.ts';
+
+const lit = (v: string | number) => literal(v, 'clickhouse');
+export const chIdent = (name: string) => quoteIdent(name, 'clickhouse');
+
+/** The characters DuckDB's `trim` removes: the Unicode space separators (U+0020, U+00A0, …). */
+const SPACES = '[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]';
+
+/** `trim(x)` as DuckDB trims (`x` a String expression). */
+export const trimCh = (expr: string) => `replaceRegexpAll(${expr}, ${lit(`^${SPACES}+|${SPACES}+$`)}, '')`;
+
+/** `NULLIF(trim(x), '')` (`x` a String or Nullable(String) expression). */
+export const textCh = (expr: string) => `nullIf(${trimCh(expr)}, '')`;
+
+/** `NULLIF(lower(trim(x)), '')`. */
+export const cleanTextCh = (expr: string) => `nullIf(lowerUTF8(${trimCh(expr)}), '')`;
+
+/** Lower-cased, runs of spaces and hyphens as `_` (`tokenSql`). */
+export const tokenCh = (expr: string) =>
+  `nullIf(replaceRegexpAll(lowerUTF8(${trimCh(expr)}), '[\\\\s-]+', '_'), '')`;
+
+/** `valueMapSql`: a cleaned value mapped through a dictionary, unmapped kept or NULL. */
+export function valueMapCh(
+  expr: string,
+  map: Record<string, string>,
+  otherwise: 'keep' | 'null' = 'keep',
+): string {
+  const clean = cleanTextCh(expr);
+  const entries = Object.entries(map);
+  if (!entries.length) return otherwise === 'keep' ? clean : 'CAST(NULL AS Nullable(String))';
+  const whens = entries.map(([k, v]) => `WHEN ${lit(k.trim().toLowerCase())} THEN ${lit(v)}`).join(' ');
+  return `(CASE ${clean} ${whens} ELSE ${otherwise === 'keep' ? clean : 'CAST(NULL AS Nullable(String))'} END)`;
+}
+
+/** `channelSql`: the first matching rule's channel (a regular expression must match the whole value). */
+export function channelCh(
+  rules: ChannelRuleSpec[],
+  cols: { source: string; medium: string; campaign: string; touchType: string },
+  fallback: string,
+): string {
+  const inList = (expr: string, values: string[]) => {
+    const rest = values.filter((v) => v !== '').map((v) => lit(v.toLowerCase()));
+    const parts: string[] = [];
+    if (rest.length) parts.push(`ifNull(${expr} IN (${rest.join(', ')}), 0)`);
+    if (values.some((v) => v === '')) parts.push(`isNull(${expr})`);
+    return parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0];
+  };
+  const full = (expr: string, re: string) => `match(ifNull(${expr}, ''), ${lit(`^(?:${re})$`)})`;
+  const whens = rules.map((r) => {
+    const w = r.when;
+    const conds: string[] = [];
+    if (w.source) conds.push(inList(cols.source, w.source));
+    if (w.source_regex) conds.push(full(cols.source, w.source_regex));
+    if (w.medium) conds.push(inList(cols.medium, w.medium));
+    if (w.medium_regex) conds.push(full(cols.medium, w.medium_regex));
+    if (w.campaign_regex) conds.push(full(cols.campaign, w.campaign_regex));
+    if (w.touch_type) conds.push(inList(cols.touchType, w.touch_type));
+    return `WHEN ${conds.length ? conds.join(' AND ') : '1'} THEN ${lit(r.channel)}`;
+  });
+  return whens.length ? `(CASE ${whens.join(' ')} ELSE ${lit(fallback)} END)` : lit(fallback);
+}
+
+/** `parseAmountSql` over text: a Nullable(Float64). */
+export const parseAmountTextCh = (expr: string) =>
+  `toFloat64OrNull(replaceRegexpAll(${trimCh(expr)}, '[\\\\s$€£¥,]|^[A-Za-z]{3}\\\\s*', ''))`;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (integer expressions; Hinnant's algorithm). */
+function daysFromCivil(y: string, m: string, d: string): string {
+  const yy = `(${y} - (${m} <= 2))`;
+  const era = `intDiv(${yy} - if(${yy} < 0, 399, 0), 400)`;
+  const yoe = `(${yy} - ${era} * 400)`;
+  const doy = `(intDiv(153 * (${m} + if(${m} > 2, -3, 9)) + 2, 5) + ${d} - 1)`;
+  const doe = `(${yoe} * 365 + intDiv(${yoe}, 4) - intDiv(${yoe}, 100) + ${doy})`;
+  return `(${era} * 146097 + ${doe} - 719468)`;
+}
+
+/** Whether y-m-d is a real day. */
+function validDay(y: string, m: string, d: string): string {
+  const leap = `((${y} % 4 = 0 AND ${y} % 100 != 0) OR ${y} % 400 = 0)`;
+  const last = `arrayElement([31, if(${leap}, 29, 28), 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], ${m})`;
+  return `(${m} >= 1 AND ${m} <= 12 AND ${d} >= 1 AND ${d} <= ${last})`;
+}
+
+const ISO =
+  '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?)? ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
+const US = '^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$';
+
+/**
+ * `parseTimestampSql` over text, as Nullable(Int64) epoch milliseconds: ISO dates and times with
+ * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]`, 13-digit epoch milliseconds and
+ * 10-digit epoch seconds; anything else (or an impossible date) is NULL. `alias` names the parts
+ * in the query (ClickHouse aliases are query-wide): one distinct alias per parsed column.
+ */
+export function parseTimestampTextCh(expr: string, alias: string): string {
+  const s = `_${alias}_s`;
+  const p = `_${alias}_p`;
+  const part = (i: number) => `toInt64OrZero(${p}[${i}])`;
+  const iso = `match(${s}, ${lit(ISO)})`;
+  const us = `match(${s}, ${lit(US)})`;
+  // the parts as text: Y|M|D|h|m|s|fraction|offset (ISO) or M|D|Y|h|m|s (US), missing ones empty
+  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8'), ${us}, replaceRegexpOne(${s}, ${lit(US)}, '\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6||'), '0|0|0|0|0|0||')) AS ${p})`;
+  const [y, m, d, hh, mi, ss] = [1, 2, 3, 4, 5, 6].map(part);
+  const frac = `toInt64OrZero(substring(concat(${p}[7], '000'), 1, 3))`;
+  const off = `${p}[8]`;
+  const offMs = `if(length(${off}) >= 3, if(substring(${off}, 1, 1) = '-', -1, 1) * (toInt64OrZero(substring(${off}, 2, 2)) * 3600000 + toInt64OrZero(substring(replaceAll(${off}, ':', ''), 4, 2)) * 60000), 0)`;
+  const ms = `(${daysFromCivil(y, m, d)} * 86400000 + ${hh} * 3600000 + ${mi} * 60000 + ${ss} * 1000 + ${frac} - ${offMs})`;
+  const ok = `(${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59)`;
+  return `(multiIf((ifNull(${trimCh(expr)}, '') AS ${s}) = '', CAST(NULL AS Nullable(Int64)),
+    ${iso} OR ${us}, if(length(${parts}) > 0 AND ${ok}, toNullable(toInt64(${ms})), CAST(NULL AS Nullable(Int64))),
+    match(${s}, '^[0-9]{13}$'), toNullable(toInt64(${s})),
+    match(${s}, '^[0-9]{10}$'), toNullable(toInt64(${s}) * 1000),
+    CAST(NULL AS Nullable(Int64))))`;
+}
+
+/**
+ * A time column of a ClickHouse table as epoch milliseconds: `DateTime` in seconds, `Date` in days,
+ * integers as `gtm engine load` writes sub-second times (milliseconds; 10-digit values are epoch
+ * seconds, as the text parser reads them), text parsed.
+ */
+export function timestampCh(column: string, type: string, alias: string): string {
+  const t = baseType(type);
+  if (t === 'DateTime' || t.startsWith('DateTime(')) return `toInt64(${column}) * 1000`;
+  if (t === 'Date') return `toInt64(toUInt16(${column})) * 86400000`;
+  if (/^U?Int(8|16|32|64)$/.test(t))
+    return `if(${column} >= 1000000000 AND ${column} < 10000000000, toInt64(${column}) * 1000, toInt64(${column}))`;
+  return parseTimestampTextCh(`toString(${column})`, alias);
+}
+
+/** An amount column: numbers as they are, text parsed. */
+export function amountCh(column: string, type: string): string {
+  const t = baseType(type);
+  if (/^(U?Int(8|16|32|64)|Float(32|64)|Decimal.*)$/.test(t)) return `toFloat64(${column})`;
+  return parseAmountTextCh(`toString(${column})`);
+}
+
+/** A ClickHouse type without `Nullable(…)`/`LowCardinality(…)`. */
+export function baseType(type: string): string {
+  let t = type.trim();
+  for (;;) {
+    const m = /^(Nullable|LowCardinality)\((.*)\)$/.exec(t);
+    if (!m) return t;
+    t = m[2];
+  }
+}
+
+/** Days since the epoch of a `YYYY-MM-DD` date. */
+const epochDay = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+
+/**
+ * The rate in force for a currency on a day (`ratesTableSql` + the lookup of `rateLookupSql`): the
+ * latest rate whose first day is not after `dayExpr` (days since the epoch), NULL when none; the
+ * reporting currency is 1 from the beginning of time. The rates are a small local table: they travel
+ * inside the query as arrays.
+ */
+export function rateCh(
+  rates: readonly RateSpec[],
+  reporting: string,
+  currencyExpr: string,
+  dayExpr: string,
+): string {
+  const byCurrency = new Map<string, { day: number; rate: number }[]>();
+  const add = (c: string, day: number, rate: number) => {
+    const list = byCurrency.get(c) ?? [];
+    list.push({ day, rate });
+    byCurrency.set(c, list);
+  };
+  add(reporting.toUpperCase(), epochDay('1900-01-01'), 1);
+  for (const r of rates) add(r.currency.toUpperCase(), epochDay(r.from), Number(r.rate));
+  const branches = [...byCurrency.entries()].flatMap(([c, list]) => {
+    list.sort((a, b) => a.day - b.day);
+    const days = `[${list.map((x) => `toInt64(${x.day})`).join(', ')}]`;
+    const values = `[${list.map((x) => `toFloat64(${x.rate})`).join(', ')}]`;
+    const idx = `arrayCount(x -> x <= ${dayExpr}, ${days})`;
+    return [
+      `${currencyExpr} = ${lit(c)}`,
+      `if(${idx} = 0, CAST(NULL AS Nullable(Float64)), toNullable(arrayElement(${values}, ${idx})))`,
+    ];
+  });
+  return `multiIf(isNull(${dayExpr}), CAST(NULL AS Nullable(Float64)), ${branches.join(', ')}, CAST(NULL AS Nullable(Float64)))`;
+}
+
+/** Days since the epoch of epoch milliseconds (floor, as a cast to DATE). */
+export const epochDayCh = (ms: string) => `toInt64(floor(${ms} / 86400000))`;
