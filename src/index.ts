@@ -156,6 +156,7 @@ export {
   sameWeekdayZScore,
   trailingRobustZScore,
   departureEpisodes,
+  levelShift,
   detectDailyKpiAnomalies,
 } from './analyses/anomalies/index.ts';
 

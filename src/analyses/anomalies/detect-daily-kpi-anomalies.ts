@@ -1,5 +1,6 @@
 import { combineAnomalies, type CombinedAnomaly } from './combine-anomalies.ts';
 import { departureEpisodes, type DepartureEpisodesOptions } from './departure-episodes.ts';
+import { levelShift, type LevelShiftOptions } from './level-shift.ts';
 import { sameWeekdayZScore, type SameWeekdayZScoreOptions } from './same-weekday-z-score.ts';
 import { seasonalHybridEsd, type SeasonalHybridEsdOptions } from './seasonal-hybrid-esd.ts';
 import { normalizeSeries } from './normalize-series.ts';
@@ -12,7 +13,9 @@ import type { Anomaly, DetectorName, Direction, SeriesInput } from './types.ts';
  * (see evaluate-nab.test.ts, which also cross-validates them): S-H-ESD with Twitter's defaults and
  * a 4-week (+1 day) piecewise median, same-weekday z over 8 weeks, trailing z over 4 weeks, 2 of
  * those 3 votes; plus departure episodes (trailing 3-week median/MAD, trigger |z| ≥ 5, the run
- * while |z| ≥ 1.25), whose days are flagged on their own.
+ * while |z| ≥ 1.25), whose days are flagged on their own; plus level shifts (the median of a day
+ * and the next 3 at least 4 robust scales from the previous 14 days, each of the 4 at least 1 scale
+ * out on the same side), whose onset days are flagged on their own.
  */
 export const DAILY_KPI_DEFAULTS = {
   seasonalHybridEsd: { period: 7, step: DAY_MS, maxAnoms: 0.1, alpha: 0.05, piecewiseWindow: 29 },
@@ -20,6 +23,7 @@ export const DAILY_KPI_DEFAULTS = {
   trailing: { period: 7, window: 28, threshold: 3.5, minHistory: 14, step: DAY_MS },
   minVotes: 2,
   episodes: { window: 21, period: 0, trigger: 5, persist: 1.25, minHistory: 14, step: DAY_MS },
+  levelShift: { window: 14, horizon: 4, threshold: 4, confirm: 1, minHistory: 7 },
 } as const;
 
 export interface DailyKpiOptions {
@@ -31,6 +35,8 @@ export interface DailyKpiOptions {
   readonly minVotes?: number;
   /** Departure episodes, whose days are flagged without a vote; `false` leaves them out. */
   readonly episodes?: DepartureEpisodesOptions | false;
+  /** Level shifts, whose onset days are flagged without a vote; `false` leaves them out. */
+  readonly levelShift?: LevelShiftOptions | false;
   readonly seasonalHybridEsd?: Partial<SeasonalHybridEsdOptions>;
   readonly sameWeekday?: SameWeekdayZScoreOptions;
   readonly trailing?: TrailingRobustZScoreOptions;
@@ -38,8 +44,8 @@ export interface DailyKpiOptions {
 
 export interface DailyKpiResult {
   /**
-   * Days flagged by at least `minVotes` point detectors or inside a departure episode, with every
-   * detector's evidence.
+   * Days flagged by at least `minVotes` point detectors, inside a departure episode or at the onset
+   * of a level shift, with every detector's evidence.
    */
   readonly anomalies: readonly CombinedAnomaly[];
   /** What each detector flagged on its own. */
@@ -55,7 +61,8 @@ export interface DailyKpiResult {
  * strictest detector while each one covers another failure mode (spikes against season and level,
  * against the same weekday, against the recent deseasonalised level). Added to those days: the
  * days of departure episodes (a strong departure and the adjacent days the KPI stayed away from
- * its recent level), so that a sustained dip is reported for as long as it lasts. A detector that
+ * its recent level), so that a sustained dip is reported for as long as it lasts, and the onset days
+ * of level shifts (a step the KPI has held for 4 days, reported 3 days late). A detector that
  * needs more history than the series has is skipped and reported, not an error.
  *
  * @example
@@ -103,16 +110,31 @@ export function detectDailyKpiAnomalies(series: SeriesInput, options: DailyKpiOp
   const voted = combineAnomalies(Object.values(byDetector), {
     minVotes: options.minVotes ?? DAILY_KPI_DEFAULTS.minVotes,
   });
-  if (options.episodes === false) return { anomalies: voted, byDetector, skipped };
-  const episodes = departureEpisodes(series, {
-    ...DAILY_KPI_DEFAULTS.episodes,
-    direction,
-    ...options.episodes,
-    subject,
-  }).anomalies;
-  byDetector['departure-episode'] = episodes;
-  // Every detector's evidence of a kept day is attached, the episode's included.
-  const keep = new Set([...voted, ...episodes].map((a) => Math.floor(a.t / DAY_MS)));
+  const alone: Anomaly[] = [];
+  if (options.episodes !== false) {
+    const episodes = departureEpisodes(series, {
+      ...DAILY_KPI_DEFAULTS.episodes,
+      direction,
+      ...options.episodes,
+      subject,
+    }).anomalies;
+    byDetector['departure-episode'] = episodes;
+    alone.push(...episodes);
+  }
+  if (options.levelShift !== false) {
+    const shifts = levelShift(series, {
+      ...DAILY_KPI_DEFAULTS.levelShift,
+      direction,
+      ...options.levelShift,
+      subject,
+    }).anomalies;
+    byDetector['level-shift'] = shifts;
+    alone.push(...shifts);
+  }
+  if (options.episodes === false && options.levelShift === false)
+    return { anomalies: voted, byDetector, skipped };
+  // Every detector's evidence of a kept day is attached, the episode's and the shift's included.
+  const keep = new Set([...voted, ...alone].map((a) => Math.floor(a.t / DAY_MS)));
   const anomalies = combineAnomalies(Object.values(byDetector)).filter((a) =>
     keep.has(Math.floor(a.t / DAY_MS)),
   );

@@ -5,8 +5,9 @@
  *
  * - decomposition: `stl` (Cleveland et al. 1990, as R's `stats::stl`);
  * - KPI series: `seasonalHybridEsd` (Twitter's S-H-ESD), `sameWeekdayZScore`, `trailingRobustZScore`,
- *   `departureEpisodes` (the run of days a KPI stays away from its recent level), and
- *   `detectDailyKpiAnomalies`, which keeps the days two of the first three flag and the episodes' days;
+ *   `departureEpisodes` (the run of days a KPI stays away from its recent level), `levelShift` (a
+ *   step the KPI holds), and `detectDailyKpiAnomalies`, which keeps the days two of the first three
+ *   flag, the episodes' days and the shifts' onsets;
  * - operations: `dataFreshness` (SLA per source), `volumeDrop`, `variantSuppression` (share below
  *   plan, stalled variants);
  * - plumbing: `aggregateDaily`, `combineAnomalies`, `generalizedEsd`, `toEpochMs`.
@@ -47,6 +48,12 @@ export {
   type DepartureEpisodesOptions,
   type DepartureEpisodesResult,
 } from './departure-episodes.ts';
+export {
+  levelShift,
+  type LevelShiftOptions,
+  type LevelShiftPoint,
+  type LevelShiftResult,
+} from './level-shift.ts';
 export {
   DAILY_KPI_DEFAULTS,
   detectDailyKpiAnomalies,

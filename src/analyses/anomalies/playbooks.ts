@@ -21,6 +21,10 @@ export const PLAYBOOKS: Readonly<Record<DetectorName, Readonly<{ pos: string; ne
     pos: 'KPI has stayed above its recent level for these days: check whether a tracking change, new traffic source, price or bid change, or a rollout began on the first day of the episode, and whether it is still running; confirm in the per-channel breakdown before updating targets.',
     neg: 'KPI has stayed below its recent level for these days: check data completeness for the first day of the episode, then releases, rule or allocation changes that began then; if it is still running, roll back or escalate rather than wait for it to recover.',
   },
+  'level-shift': {
+    pos: 'KPI moved to a higher level from this day and has held it since: look for what changed that day (tracking or attribution change, new traffic source, price, bid or targeting change, a rollout) and whether it was intended before updating baselines and targets.',
+    neg: 'KPI dropped to a lower level from this day and has held it since: check data completeness and tracking for that day first, then releases, rule, consent or allocation changes that began then; a step that holds is not noise, so roll back or escalate rather than wait.',
+  },
   'data-freshness': {
     pos: 'Source is late against its SLA: check the loader or export job and its last error; mark dependent metrics as provisional and hold decisions that rely on them until it catches up.',
     neg: 'Source has timestamps ahead of the run time: check clock or time-zone handling in the export before trusting the day boundaries.',

@@ -24,6 +24,7 @@ export type DetectorName =
   | 'same-weekday-z'
   | 'trailing-robust-z'
   | 'departure-episode'
+  | 'level-shift'
   | 'data-freshness'
   | 'volume-drop'
   | 'variant-suppression'
