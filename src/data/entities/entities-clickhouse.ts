@@ -15,6 +15,7 @@ import {
   channelCh,
   chIdent,
   cleanTextCh,
+  coalesceCh,
   epochDayCh,
   rateCh,
   textCh,
@@ -78,7 +79,9 @@ class Reader {
   /** The source column as text (NULL when the source has none). */
   col(name: string): string {
     const c = this.b.columns[name];
-    return c ? `toString(${this.names.get(c)})` : `CAST(NULL AS ${STR})`;
+    // a NULL constant through string functions makes ClickHouse 18.16 fail ("Illegal column for
+    // DataTypeNullable"): the missing column is a materialized NULL column instead
+    return c ? `toString(${this.names.get(c)})` : `materialize(CAST(NULL AS ${STR}))`;
   }
   text(name: string): string {
     return textCh(this.col(name));
@@ -104,7 +107,7 @@ class Reader {
     if (b.defaultPartner)
       candidates.push(lit(s.partnerAliases[b.defaultPartner.trim().toLowerCase()] ?? b.defaultPartner));
     candidates.push(cleanTextCh(this.col('partner')));
-    return `coalesce(${candidates.join(', ')})`;
+    return coalesceCh(...candidates);
   }
 }
 

@@ -20,6 +20,12 @@ export const chIdent = (name: string) => quoteIdent(name, 'clickhouse');
 /** The characters DuckDB's `trim` removes: the Unicode space separators (U+0020, U+00A0, …). */
 const SPACES = '[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]';
 
+/**
+ * `COALESCE(a, b, …)` as nested `ifNull`: ClickHouse 18.16's `coalesce` yields a column that a
+ * later CAST rejects ("Illegal column for DataTypeNullable").
+ */
+export const coalesceCh = (...args: string[]) => args.reduceRight((rest, a) => `ifNull(${a}, ${rest})`);
+
 /** `trim(x)` as DuckDB trims (`x` a String expression). */
 export const trimCh = (expr: string) => `replaceRegexpAll(${expr}, ${lit(`^${SPACES}+|${SPACES}+$`)}, '')`;
 
@@ -33,6 +39,8 @@ export const cleanTextCh = (expr: string) => `nullIf(lowerUTF8(${trimCh(expr)}),
 export const tokenCh = (expr: string) =>
   `nullIf(replaceRegexpAll(lowerUTF8(${trimCh(expr)}), '[\\\\s-]+', '_'), '')`;
 
+let valueMaps = 0;
+
 /** `valueMapSql`: a cleaned value mapped through a dictionary, unmapped kept or NULL. */
 export function valueMapCh(
   expr: string,
@@ -42,8 +50,11 @@ export function valueMapCh(
   const clean = cleanTextCh(expr);
   const entries = Object.entries(map);
   if (!entries.length) return otherwise === 'keep' ? clean : 'CAST(NULL AS Nullable(String))';
-  const whens = entries.map(([k, v]) => `WHEN ${lit(k.trim().toLowerCase())} THEN ${lit(v)}`).join(' ');
-  return `(CASE ${clean} ${whens} ELSE ${otherwise === 'keep' ? clean : 'CAST(NULL AS Nullable(String))'} END)`;
+  // not `CASE x WHEN …`: ClickHouse 18.16 turns it into `transform`, which gives NULL for every
+  // value when the default is NULL
+  const v = `_vm${++valueMaps}`;
+  const whens = entries.map(([k, val]) => `${v} = ${lit(k.trim().toLowerCase())}, ${lit(val)}`).join(', ');
+  return `multiIf(isNull(${clean} AS ${v}), CAST(NULL AS Nullable(String)), ${whens}, ${otherwise === 'keep' ? v : 'CAST(NULL AS Nullable(String))'})`;
 }
 
 /** `channelSql`: the first matching rule's channel (a regular expression must match the whole value). */
@@ -121,8 +132,8 @@ export function parseTimestampTextCh(expr: string, alias: string): string {
   const ok = `(${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59)`;
   return `(multiIf((ifNull(${trimCh(expr)}, '') AS ${s}) = '', CAST(NULL AS Nullable(Int64)),
     ${iso} OR ${us}, if(length(${parts}) > 0 AND ${ok}, toNullable(toInt64(${ms})), CAST(NULL AS Nullable(Int64))),
-    match(${s}, '^[0-9]{13}$'), toNullable(toInt64(${s})),
-    match(${s}, '^[0-9]{10}$'), toNullable(toInt64(${s}) * 1000),
+    match(${s}, '^[0-9]{13}$'), toNullable(toInt64OrZero(${s})),
+    match(${s}, '^[0-9]{10}$'), toNullable(toInt64OrZero(${s}) * 1000),
     CAST(NULL AS Nullable(Int64))))`;
 }
 
@@ -184,7 +195,7 @@ export function rateCh(
     list.sort((a, b) => a.day - b.day);
     const days = `[${list.map((x) => `toInt64(${x.day})`).join(', ')}]`;
     const values = `[${list.map((x) => `toFloat64(${x.rate})`).join(', ')}]`;
-    const idx = `arrayCount(x -> x <= ${dayExpr}, ${days})`;
+    const idx = `arrayCount(x -> x <= assumeNotNull(${dayExpr}), ${days})`;
     return [
       `${currencyExpr} = ${lit(c)}`,
       `if(${idx} = 0, CAST(NULL AS Nullable(Float64)), toNullable(arrayElement(${values}, ${idx})))`,
