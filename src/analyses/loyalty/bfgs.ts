@@ -11,6 +11,15 @@ export interface BfgsOptions {
    * ended with; default the identity, rescaled after the first step.
    */
   readonly inverseHessian?: Float64Array;
+  /**
+   * Also converged when each of the last `STALL_ITERATIONS` steps lowered f by at most
+   * fTol·max(1, |f|) while max |∂f/∂xᵢ| ≤ stallGradientTol: for a mean negative log-likelihood per
+   * member, the fit no longer gains fTol nats a member (e.g. parameters running along a flat ridge
+   * to a boundary, where the predictions no longer change). Default 0: off.
+   */
+  readonly fTol?: number;
+  /** Gradient bound of the fTol test. Default 1e-4. */
+  readonly stallGradientTol?: number;
 }
 
 export interface BfgsResult extends MinimizeResult {
@@ -23,7 +32,8 @@ export interface BfgsResult extends MinimizeResult {
  * search; the update is skipped when the curvature condition fails, and the metric is reset to the
  * identity when a search direction is not a descent direction. Needs the gradient. Converged means
  * max |∂f/∂xᵢ| ≤ gradientTol, or that not even a steepest-descent step can lower f while the
- * decrease it promises (|∇f|²) is below 1e-12·max(1, |f|), i.e. under the rounding of f.
+ * decrease it promises (|∇f|²) is below 1e-12·max(1, |f|), i.e. under the rounding of f, or
+ * (with `fTol`) that f has stopped improving while the gradient is small.
  * Cost: one objective+gradient evaluation per line-search trial, O(n²) algebra per iteration.
  *
  * @example
@@ -31,12 +41,17 @@ export interface BfgsResult extends MinimizeResult {
  */
 /** Relative size of the rounding noise of a sum of many likelihood terms. */
 const NOISE = 1e-12;
+/** Consecutive steps of negligible progress that end a run under `fTol`. */
+const STALL_ITERATIONS = 3;
 
 export function bfgs(f: Objective, x0: Float64Array, options: BfgsOptions = {}): BfgsResult {
   const n = x0.length;
   const gradientTol = options.gradientTol ?? 1e-9;
   const maxIterations = options.maxIterations ?? 200;
   const maxStep = options.maxStep ?? 4;
+  const fTol = options.fTol ?? 0;
+  const stallGradientTol = options.stallGradientTol ?? 1e-4;
+  let stalled = 0;
   let evaluations = 0;
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
@@ -139,6 +154,11 @@ export function bfgs(f: Objective, x0: Float64Array, options: BfgsOptions = {}):
     [g, gNew] = [gNew, g];
     fx = fNew;
     converged = maxAbs(g) <= gradientTol;
+    stalled = fTol > 0 && fOld - fx <= fTol * Math.max(1, Math.abs(fx)) ? stalled + 1 : 0;
+    if (!converged && stalled >= STALL_ITERATIONS && maxAbs(g) <= stallGradientTol) {
+      converged = true;
+      break;
+    }
     // Rounding floor: the step was negligible and f did not move, so more iterations cannot help.
     if (!converged && Math.abs(fOld - fx) <= 1e-16 * Math.abs(fx) && Math.sqrt(ss) < 1e-13) {
       converged = -slope <= NOISE * Math.max(1, Math.abs(fx));

@@ -1,7 +1,6 @@
 import { checkLength, finiteAt, weightAt } from './check-column.ts';
-import { digamma } from './digamma.ts';
 import { distinctIndex } from './distinct-index.ts';
-import { logGamma } from './log-gamma.ts';
+import { digammaDifference, logGammaRatio } from './log-gamma-ratio.ts';
 import { LoyaltyInputError } from './loyalty-input-error.ts';
 import type { Objective } from './objective.ts';
 import type { BgNbdData, BgNbdParams } from './types.ts';
@@ -142,23 +141,21 @@ export function prepareBgnbd(data: BgNbdData, scale: number, stride = 1): Prepar
       logATX[j] = Math.log(alpha + txValues[j]);
       invATX[j] = 1 / (alpha + txValues[j]);
     }
-    const lgR = logGamma(r);
-    const lgB = logGamma(b);
-    const lgAB = logGamma(a + b);
     const logA = Math.log(a);
-    const psiR = gradient ? digamma(r) : 0;
-    const psiB = gradient ? digamma(b) : 0;
-    const psiAB = gradient ? digamma(a + b) : 0;
     for (let m = 0; m < nx; m++) {
       const xv = xValues[m];
       if (xv === 0) continue;
-      constX[m] = logGamma(r + xv) - lgR + lgAB + logGamma(b + xv) - lgB - logGamma(a + b + xv);
+      // ln Γ differences taken as such: a and b grow large when dropout hardly varies between
+      // members, and differences of their ln Γ values would then be noise (see logGammaRatio)
+      const abx = logGammaRatio(a + b, xv);
+      constX[m] = logGammaRatio(r, xv) + logGammaRatio(b, xv) - abx;
       logAOverB[m] = logA - Math.log(b + xv - 1);
       invBX[m] = 1 / (b + xv - 1);
       if (gradient) {
-        dR[m] = digamma(r + xv) - psiR;
-        dA[m] = psiAB - digamma(a + b + xv);
-        dB[m] = psiAB + digamma(b + xv) - psiB - digamma(a + b + xv);
+        const psiABX = digammaDifference(a + b, xv);
+        dR[m] = digammaDifference(r, xv);
+        dA[m] = -psiABX;
+        dB[m] = digammaDifference(b, xv) - psiABX;
       }
     }
     let ll = 0;

@@ -122,6 +122,55 @@ describe('fitBgnbd on CDNOW (2,357 customers, weeks)', () => {
   });
 });
 
+describe('fitBgnbd when dropout does not vary between members (a, b → ∞)', () => {
+  // 20,000 members simulated from the limit of the model: λ ~ Gamma(2, rate 10) (mean 0.2 a week),
+  // the same dropout probability 0.1 after every repeat purchase, 20–60 weeks since the first one.
+  let seed = 12345;
+  const uniform = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const exp = () => -Math.log(1 - uniform());
+  const sim = { x: [] as number[], tx: [] as number[], T: [] as number[] };
+  for (let i = 0; i < 20_000; i++) {
+    const lambda = (exp() + exp()) / 10;
+    const T = 20 + 40 * uniform();
+    let t = 0;
+    let x = 0;
+    let tx = 0;
+    for (;;) {
+      t += exp() / lambda;
+      if (t > T) break;
+      x++;
+      tx = t;
+      if (uniform() < 0.1) break;
+    }
+    sim.x.push(x);
+    sim.tx.push(tx);
+    sim.T.push(T);
+  }
+  const boundary = fitBgnbd(sim);
+
+  it('stops once the likelihood no longer improves: converged, in few evaluations', () => {
+    expect(boundary.converged).toBe(true);
+    expect(boundary.evaluations).toBeLessThan(200);
+  });
+
+  it('finds the generating process: p = a/(a+b) ≈ 0.1, a + b large, mean rate r/α ≈ 0.2', () => {
+    const { r, alpha, a, b } = boundary.params;
+    expect(Math.abs(a / (a + b) - 0.1)).toBeLessThan(0.02);
+    expect(a + b).toBeGreaterThan(100);
+    expect(Math.abs(r / alpha - 0.2)).toBeLessThan(0.02);
+  });
+
+  it('its likelihood is at least that of the generating process (the limit model at a + b = 10⁸)', () => {
+    const truth = bgnbdLogLikelihood({ r: 2, alpha: 10, a: 1e7, b: 9e7 }, sim);
+    expect(boundary.logLikelihood).toBeGreaterThanOrEqual(truth);
+  });
+});
+
 describe('P(alive) and expected purchases', () => {
   it('customer 1 (x=2, tx=30.43, T=38.86): E[Y(39)] = 1.226 (FHL, Hardie), P(alive) and E as scipy to 1e-12', () => {
     const expected = bgnbdConditionalExpectedPurchases(fit.params, 39, 2, 30.43, 38.86);

@@ -1,6 +1,6 @@
 import { finiteAt, weightAt } from './check-column.ts';
 import { prepareGammaGamma } from './gamma-gamma-log-likelihood.ts';
-import { minimize } from './minimize.ts';
+import { FIT_F_TOL, minimize } from './minimize.ts';
 import { subsampleObjective, warmStartStride } from './warm-start-stride.ts';
 import type { FitResult, GammaGammaData, GammaGammaParams } from './types.ts';
 
@@ -9,6 +9,12 @@ export interface FitGammaGammaOptions {
   readonly start?: GammaGammaParams;
   /** Converged when every |∂ mean LL / ∂ ln θ| ≤ gradientTol. Default 1e-9. */
   readonly gradientTol?: number;
+  /**
+   * Also converged when the mean log-likelihood per member stops gaining more than fTol nats a
+   * step (three steps in a row) with every |∂ mean LL / ∂ ln θ| ≤ 1e-4: a likelihood that is flat
+   * along a ridge running to a boundary. Default 1e-10.
+   */
+  readonly fTol?: number;
 }
 
 /**
@@ -45,6 +51,7 @@ export function fitGammaGamma(
   const stride = warmStartStride(prepared.rows);
   const result = minimize(prepared.objective, theta0, {
     gradientTol: options.gradientTol ?? 1e-9,
+    fTol: options.fTol ?? FIT_F_TOL,
     warmStart: stride > 1 ? subsampleObjective(() => prepareGammaGamma(data, scale, stride)) : undefined,
   });
   const params: GammaGammaParams = {

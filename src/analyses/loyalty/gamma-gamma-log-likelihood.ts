@@ -2,6 +2,7 @@ import { checkLength, finiteAt, weightAt } from './check-column.ts';
 import { digamma } from './digamma.ts';
 import { distinctIndex } from './distinct-index.ts';
 import { logGamma } from './log-gamma.ts';
+import { digammaDifference, logGammaRatio } from './log-gamma-ratio.ts';
 import { LoyaltyInputError } from './loyalty-input-error.ts';
 import type { Objective } from './objective.ts';
 import type { GammaGammaData, GammaGammaParams } from './types.ts';
@@ -71,14 +72,12 @@ export function prepareGammaGamma(data: GammaGammaData, scale: number, stride = 
   const x = X.subarray(0, used);
   const z = Z.subarray(0, used);
   const w = W.subarray(0, used);
-  // Per row the likelihood needs one logarithm, ln(x z̄ + v): ln(x z̄) and ln z̄ are fixed.
+  // Per row the likelihood needs x z̄ (fixed) and two log1p of its ratio to v.
   let sumWLogZ = 0;
   const xz = new Float64Array(used);
-  const logXZ = new Float64Array(used);
   for (let i = 0; i < used; i++) {
     sumWLogZ += w[i] * Math.log(z[i]);
     xz[i] = x[i] * z[i];
-    logXZ[i] = Math.log(xz[i]);
   }
   const xd = distinctIndex(x);
   const nx = xd.values.length;
@@ -90,29 +89,28 @@ export function prepareGammaGamma(data: GammaGammaData, scale: number, stride = 
     const q = Math.exp(theta[1]);
     const v = Math.exp(theta[2]);
     if (![p, q, v].every((s) => s > 0 && Number.isFinite(s))) return Number.NaN;
-    const lgQ = logGamma(q);
     let ll = 0;
     let gp = 0;
     let gq = 0;
     let gv = 0;
-    const psiQ = gradient ? digamma(q) : 0;
     for (let m = 0; m < nx; m++) {
-      const xv = xd.values[m];
-      ll += xWeight[m] * (logGamma(p * xv + q) - logGamma(p * xv) - lgQ);
+      const px = p * xd.values[m];
+      // ln Γ(px + q) − ln Γ(q) as a difference: q and v grow large together when spend per
+      // transaction hardly varies between members (see logGammaRatio)
+      ll += xWeight[m] * (logGammaRatio(q, px) - logGamma(px));
       if (gradient) {
-        const psiPQ = digamma(p * xv + q);
-        gp += xWeight[m] * xv * (psiPQ - digamma(p * xv));
-        gq += xWeight[m] * (psiPQ - psiQ);
+        const psiPQ = digamma(px + q);
+        gp += xWeight[m] * xd.values[m] * (psiPQ - digamma(px));
+        gq += xWeight[m] * digammaDifference(q, px);
       }
     }
-    const logV = Math.log(v);
     for (let i = 0; i < used; i++) {
       const xi = x[i];
       const s = xz[i];
-      const logSV = Math.log(s + v);
-      // −px·ln(1 + v/(x z̄)) − q·ln(1 + x z̄/v): the row's terms that depend on (p, q, v).
-      const toV = logSV - logXZ[i];
-      const toS = logSV - logV;
+      // −px·ln(1 + v/(x z̄)) − q·ln(1 + x z̄/v): the row's terms that depend on (p, q, v), each
+      // logarithm as log1p of a ratio (accurate however far v and x z̄ are apart)
+      const toV = Math.log1p(v / s);
+      const toS = Math.log1p(s / v);
       ll -= w[i] * (p * xi * toV + q * toS);
       if (gradient) {
         gp -= w[i] * xi * toV;

@@ -2,9 +2,17 @@ import { bfgs } from './bfgs.ts';
 import { nelderMead } from './nelder-mead.ts';
 import type { MinimizeResult, Objective } from './objective.ts';
 
+/**
+ * `fTol` of the model fits: a mean log-likelihood per member that gains less than 1e-10 nats a
+ * step (a millionth of a nat over ten thousand members) has stopped improving.
+ */
+export const FIT_F_TOL = 1e-10;
+
 export interface MinimizeOptions {
   /** Converged when max |∂f/∂xᵢ| ≤ gradientTol at the end. Default 1e-9. */
   readonly gradientTol?: number;
+  /** Converged also when f stops improving by more than fTol·max(1, |f|) a step (see `bfgs`). Default 0: off. */
+  readonly fTol?: number;
   /** Nelder–Mead restarts when the quasi-Newton pass does not converge. Default 3. */
   readonly restarts?: number;
   /** No new fallback phase starts after this many evaluations of f. Default 2,000. */
@@ -33,19 +41,20 @@ export function minimize(f: Objective, x0: Float64Array, options: MinimizeOption
   const gradientTol = options.gradientTol ?? 1e-9;
   const restarts = options.restarts ?? 3;
   const maxEvaluations = options.maxEvaluations ?? 2_000;
+  const fTol = options.fTol ?? 0;
   let iterations = 0;
   let evaluations = 0;
   let start0 = x0;
   let inverseHessian: Float64Array | undefined;
   if (options.warmStart) {
-    const warm = bfgs(options.warmStart, x0, { gradientTol: Math.max(gradientTol, 1e-6) });
+    const warm = bfgs(options.warmStart, x0, { gradientTol: Math.max(gradientTol, 1e-6), fTol });
     iterations += warm.iterations;
     if (Number.isFinite(warm.f)) {
       start0 = warm.x;
       inverseHessian = warm.inverseHessian;
     }
   }
-  let best: MinimizeResult = bfgs(f, start0, { gradientTol, inverseHessian });
+  let best: MinimizeResult = bfgs(f, start0, { gradientTol, inverseHessian, fTol });
   iterations += best.iterations;
   evaluations += best.evaluations;
   if (best.converged) return { ...best, iterations, evaluations };
@@ -59,7 +68,7 @@ export function minimize(f: Objective, x0: Float64Array, options: MinimizeOption
     });
     iterations += nm.iterations;
     evaluations += nm.evaluations;
-    const polished = bfgs(f, nm.x, { gradientTol });
+    const polished = bfgs(f, nm.x, { gradientTol, fTol });
     iterations += polished.iterations;
     evaluations += polished.evaluations;
     const candidate = polished.f <= nm.f ? polished : { ...nm, converged: false };

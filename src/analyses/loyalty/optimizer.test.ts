@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { bfgs } from './bfgs.ts';
 import { digamma } from './digamma.ts';
 import { logGamma } from './log-gamma.ts';
+import { digammaDifference, logGammaRatio } from './log-gamma-ratio.ts';
 import { minimize } from './minimize.ts';
 import { nelderMead } from './nelder-mead.ts';
 import type { Objective } from './objective.ts';
@@ -41,6 +42,31 @@ describe('logGamma and digamma', () => {
     }
     expect(logGamma(0)).toBeNaN();
     expect(digamma(-1)).toBeNaN();
+  });
+});
+
+describe('ln Γ and ψ differences at large arguments', () => {
+  it('ln Γ(x + n) − ln Γ(x) = Σ ln(x + k) and ψ(x + n) − ψ(x) = Σ 1/(x + k) for whole n, to 1e-14 relative', () => {
+    for (const x of [0.3, 7.5, 99.5, 100, 9_999, 4.2e6, 6.5e8, 4.8e10]) {
+      for (const n of [1, 2, 5, 30]) {
+        let logs = 0;
+        let inverses = 0;
+        for (let k = 0; k < n; k++) {
+          logs += Math.log(x + k);
+          inverses += 1 / (x + k);
+        }
+        expect(Math.abs(logGammaRatio(x, n) - logs)).toBeLessThan(1e-14 * Math.abs(logs) + 1e-15);
+        expect(Math.abs(digammaDifference(x, n) - inverses)).toBeLessThan(1e-13 * inverses);
+      }
+    }
+  });
+
+  it('fractional steps agree with ln Γ and ψ where those are exact enough (x = 100, 250)', () => {
+    for (const x of [100, 250])
+      for (const y of [0.25, 3.7, 41.3]) {
+        expect(logGammaRatio(x, y)).toBeCloseTo(logGamma(x + y) - logGamma(x), 12);
+        expect(digammaDifference(x, y)).toBeCloseTo(digamma(x + y) - digamma(x), 13);
+      }
   });
 });
 
