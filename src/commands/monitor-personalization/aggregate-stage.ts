@@ -28,7 +28,6 @@ import {
   slimDecisionsSql,
   slimOutcomesSql,
   usersTableSql,
-  userPerformanceTableSql,
   windowReasonsSql,
   windowVariantsSql,
   type CodedColumn,
@@ -203,10 +202,9 @@ async function performanceOf(
     .filter((r): r is string => r !== null);
   const matched = reasons.filter((r) => canonicalReason(r, null).reason === 'matched');
   await execAll(engine, ruleUsersTableSql(s, await variantSpellings(engine, holdouts), matched));
+  await execAll(engine, rulePerformanceTableSql(s));
   await execAll(engine, usersTableSql(s));
   const [{ n: users }] = await engine.query('SELECT count(*) AS n FROM mp_users');
-  await execAll(engine, userPerformanceTableSql(s));
-  await execAll(engine, rulePerformanceTableSql(s));
   const perfRows = await engine.query(performanceSql(s, run.inputs.inputs.dimension));
   const performance = performanceBySegment(
     perfRows.map((r) => ({

@@ -164,39 +164,27 @@ export const windowVariantsSql = (): string =>
  * One row per user and rule with a decision in the window: the first decision's time and variant,
  * whether any decision served a holdout variant (`holdout`) or a variant for a matched reason
  * (`matched`: the raw reasons that map to matched, no error code), and the segments of the first
- * decision. `mp_users` is built from it.
+ * decision (variant and segments from one row: one aggregate, not one per column). `mp_rule_perf`
+ * adds the outcomes, and `mp_users` is built from that.
  */
 export function ruleUsersTableSql(
   s: Scope,
   holdouts: readonly string[],
   matchedReasons: readonly string[],
 ): string[] {
-  const at = 'decided_at';
+  const first = (c: string) =>
+    s.q.argMinField(
+      ['variant', 'profile', 'channel', 'cohort'].map((x) => [x, x] as const),
+      'decided_at',
+      c,
+    );
   return s.q.createLargeTable(
     'mp_rule_users',
-    `SELECT user_key, rule_id, min(${at}) AS first_at, ${s.q.argMin('variant', at)} AS variant,
+    `SELECT user_key, rule_id, min(decided_at) AS first_at, ${first('variant')} AS variant,
        max(CASE WHEN ${inList(s.q, 'variant', holdouts)} THEN 1 ELSE 0 END) AS holdout,
        max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END) AS matched,
-       ${s.q.argMin('profile', at)} AS profile, ${s.q.argMin('channel', at)} AS channel,
-       ${s.q.argMin('cohort', at)} AS cohort
+       ${first('profile')} AS profile, ${first('channel')} AS channel, ${first('cohort')} AS cohort
      FROM mp_decisions WHERE in_window = 1 GROUP BY user_key, rule_id`,
-  );
-}
-
-/**
- * One row per user with a decision in the window: the first decision's time and segments, and the
- * user's arm: `holdout` when any decision served a holdout variant, `personalized` when one served a
- * variant for a matched reason, else `default` (only defaults, fallbacks or errors were served).
- */
-export function usersTableSql(s: Scope): string[] {
-  const at = 'first_at';
-  return s.q.createLargeTable(
-    'mp_users',
-    `SELECT user_key, min(${at}) AS first_at,
-       CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END AS variant,
-       ${s.q.argMin('profile', at)} AS profile, ${s.q.argMin('channel', at)} AS channel,
-       ${s.q.argMin('cohort', at)} AS cohort
-     FROM mp_rule_users GROUP BY user_key`,
   );
 }
 
@@ -211,28 +199,43 @@ function outcomesAfter(s: Scope, table: string, keys: string[]): string {
 }
 
 /**
- * Each exposed user's outcomes from the first decision to `attributionDays` later (and before the
- * window ends): engaged (0/1), converted (0/1), revenue (sum of values, reporting currency) — per
- * user (`mp_user_perf`, the arms) and per user and rule (`mp_rule_perf`, the rules' variants).
+ * Each user and rule of `mp_rule_users` with its outcomes from the first decision of the rule to
+ * `attributionDays` later (and before the window ends): engaged (0/1), converted (0/1), revenue
+ * (sum of values, reporting currency). The outcomes are joined once, here: a user's own window
+ * starts at the first decision of any rule, which is the first decision of one of its rules, so
+ * `mp_users` takes the user's outcomes from that rule's row.
  */
-export function userPerformanceTableSql(s: Scope): string[] {
-  return s.q.createLargeTable(
-    'mp_user_perf',
-    `SELECT u.user_key AS user_key, u.variant AS variant, u.profile AS profile, u.channel AS channel,
-       u.cohort AS cohort, COALESCE(o.engaged, 0) AS engaged, COALESCE(o.converted, 0) AS converted,
-       COALESCE(o.revenue, 0) AS revenue
-     FROM mp_users u LEFT JOIN (${outcomesAfter(s, 'mp_users', ['user_key'])}) o ON o.user_key = u.user_key`,
-  );
-}
-
-/** See `userPerformanceTableSql`: the same per user and rule. */
 export function rulePerformanceTableSql(s: Scope): string[] {
   return s.q.createLargeTable(
     'mp_rule_perf',
-    `SELECT u.user_key AS user_key, u.rule_id AS rule_id, u.variant AS variant,
+    `SELECT u.user_key AS user_key, u.rule_id AS rule_id, u.first_at AS first_at, u.variant AS variant,
+       u.holdout AS holdout, u.matched AS matched, u.profile AS profile, u.channel AS channel, u.cohort AS cohort,
        COALESCE(o.engaged, 0) AS engaged, COALESCE(o.converted, 0) AS converted, COALESCE(o.revenue, 0) AS revenue
      FROM mp_rule_users u LEFT JOIN (${outcomesAfter(s, 'mp_rule_users', ['user_key', 'rule_id'])}) o
        ON o.user_key = u.user_key AND o.rule_id = u.rule_id`,
+  );
+}
+
+/**
+ * One row per user with a decision in the window: the first decision's time and segments, the
+ * user's arm — `holdout` when any decision served a holdout variant, `personalized` when one served
+ * a variant for a matched reason, else `default` (only defaults, fallbacks or errors were served) —
+ * and the outcomes after the first decision (those of the rule whose first decision it is: the same
+ * attribution window; rules tied on it have the same outcomes).
+ */
+export function usersTableSql(s: Scope): string[] {
+  const first = (c: string) =>
+    s.q.argMinField(
+      ['profile', 'channel', 'cohort', 'engaged', 'converted', 'revenue'].map((x) => [x, x] as const),
+      'first_at',
+      c,
+    );
+  return s.q.createLargeTable(
+    'mp_users',
+    `SELECT user_key, min(first_at) AS first_at,
+       CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END AS variant,
+       ${['profile', 'channel', 'cohort', 'engaged', 'converted', 'revenue'].map((c) => `${first(c)} AS ${c}`).join(', ')}
+     FROM mp_rule_perf GROUP BY user_key`,
   );
 }
 
@@ -250,8 +253,8 @@ export function performanceSql(s: Scope, dimensions: readonly string[]): string 
   // in a fixed order (dimension as asked, then segment and variant), so reports do not depend on
   // the engine's hash order
   return `${[
-    part(0, 'mp_user_perf', 'all', `'all'`, 'variant'),
-    ...dimensions.map((d, i) => part(i + 1, 'mp_user_perf', d, segment(d), 'variant')),
+    part(0, 'mp_users', 'all', `'all'`, 'variant'),
+    ...dimensions.map((d, i) => part(i + 1, 'mp_users', d, segment(d), 'variant')),
     part(dimensions.length + 1, 'mp_rule_perf', 'rule', s.q.text('rule_id'), s.q.text('variant')),
   ].join('\nUNION ALL\n')}
   ORDER BY part, segment, variant`;

@@ -14,6 +14,13 @@ export interface SqlDialect {
   day(expr: string): string;
   /** The value of `x` on the row where `by` is smallest. */
   argMin(x: string, by: string): string;
+  /**
+   * Field `field` of the row where `by` is smallest, with `fields` (name → expression) taken from
+   * that one row: every field of the same `fields` and `by` shares one aggregate (the engine
+   * computes identical aggregates once), which is cheaper than one `argMin` per column and picks
+   * the same row for each on ties.
+   */
+  argMinField(fields: readonly (readonly [string, string])[], by: string, field: string): string;
   /** `CREATE OR REPLACE TABLE name AS select` (an in-memory table on ClickHouse). */
   createTable(name: string, select: string): string;
   /** A string value as a column of text. */
@@ -59,6 +66,8 @@ const DUCKDB: SqlDialect = {
   ts: (iso) => `TIMESTAMP ${literal(plainTs(iso))}`,
   day: (expr) => `CAST(${expr} AS DATE)`,
   argMin: (x, by) => `arg_min(${x}, ${by})`,
+  argMinField: (fields, by, field) =>
+    `struct_extract(arg_min({${fields.map(([k, v]) => `${literal(k)}: ${v}`).join(', ')}}, ${by}), ${literal(field)})`,
   createTable: (name, select) => `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} AS ${select}`,
   text: (expr) => `CAST(${expr} AS VARCHAR)`,
   ident: (name) => quoteIdent(name),
@@ -87,6 +96,8 @@ const CLICKHOUSE: SqlDialect = {
   ts: (iso) => `toDateTime(${literal(plainTs(iso).slice(0, 19), 'clickhouse')}, 'UTC')`,
   day: (expr) => `toDate(${expr}, 'UTC')`,
   argMin: (x, by) => `argMin(${x}, ${by})`,
+  argMinField: (fields, by, field) =>
+    `tupleElement(argMin(tuple(${fields.map(([, v]) => v).join(', ')}), ${by}), ${fields.findIndex(([k]) => k === field) + 1})`,
   createTable: (name, select) =>
     `CREATE TABLE ${quoteIdent(name, 'clickhouse')} ENGINE = Memory AS ${select}`,
   text: (expr) => `toString(${expr})`,

@@ -18,7 +18,6 @@ import {
   slimDecisionsSql,
   slimOutcomesSql,
   usersTableSql,
-  userPerformanceTableSql,
 } from './aggregate-sql.ts';
 import { dialectOf } from './dialect-sql.ts';
 import {
@@ -160,6 +159,7 @@ beforeAll(async () => {
   await execAll(engine, slimOutcomesSql(scope));
   await execAll(engine, slimConsentSql(scope));
   await execAll(engine, ruleUsersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT']));
+  await execAll(engine, rulePerformanceTableSql(scope));
   await execAll(engine, usersTableSql(scope));
 });
 afterAll(() => engine?.close());
@@ -280,8 +280,6 @@ describe('facts SQL', () => {
 
 describe('performance SQL', () => {
   it('puts each user in an arm (holdout, personalized, default), with outcomes after the first decision', async () => {
-    await execAll(engine, userPerformanceTableSql(scope));
-    await execAll(engine, rulePerformanceTableSql(scope));
     const rows = await engine.query<Record<string, number | string>>(performanceSql(scope, ['profile']));
     const byUser = new Map<string, Decision[]>();
     for (const d of decisions.filter(inWindow)) byUser.set(d.user, [...(byUser.get(d.user) ?? []), d]);
