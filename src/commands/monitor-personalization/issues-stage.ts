@@ -52,7 +52,7 @@ export interface AnomalyOut {
   score: number | null;
   threshold: number;
   window: { from: string; to: string; points: number };
-  /** Detectors that agreed (KPI dips: 2 of 3, or a departure episode). */
+  /** Detectors that agreed (KPI dips: 2 of 3, a departure episode or a level shift). */
   detectors: string[];
   playbook: string;
   /** Users exposed that day (KPI dips), for the projected effect. */
@@ -160,7 +160,7 @@ function fillDays(points: { t: string; value: number }[], last: string | null) {
   return out;
 }
 
-/** Dips of the daily KPIs (S-H-ESD, same-weekday z, trailing z: two of three agree; or a departure episode), in the window. */
+/** Dips of the daily KPIs (S-H-ESD, same-weekday z, trailing z: two of three agree; or a departure episode or level shift), in the window. */
 function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['kpis']): AnomalyOut[] {
   const windowStart = run.inputs.window.start.slice(0, 10);
   const out: AnomalyOut[] = [];
