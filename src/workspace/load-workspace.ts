@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject } from 'ajv';
 import type * as AjvModule from 'ajv';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type * as YamlModule from 'yaml';
+import type { Document } from 'yaml';
 import { fastYaml } from './fast-yaml.ts';
 import { editDistance } from '../analyses/text/index.ts';
 import { entitySpec } from '../data/entities/index.ts';
@@ -69,6 +70,14 @@ export function keyPath(instancePath: string, extra?: string): string {
   return out || '(top level)';
 }
 
+let yamlModule: typeof YamlModule | undefined;
+/**
+ * The exact YAML parser (the `yaml` package), loaded on first need: a plain config never needs it
+ * (`fastYaml` reads it), and loading it costs a noticeable share of a command's start-up.
+ */
+const yaml = (): typeof YamlModule =>
+  (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlModule);
+
 function lineOf(doc: Document, instancePath: string, source: string, key?: string): string {
   const parts = instancePath
     .split('/')
@@ -78,6 +87,7 @@ function lineOf(doc: Document, instancePath: string, source: string, key?: strin
   if (key !== undefined) {
     // an unknown or offending key: point at the key itself, not at its parent mapping
     const parent = parts.length ? doc.getIn(parts, true) : doc.contents;
+    const { isMap, isScalar } = yaml();
     if (isMap(parent)) {
       const pair = parent.items.find((it) => isScalar(it.key) && String(it.key.value) === key);
       const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
@@ -265,6 +275,7 @@ type Fail = (instancePath: string, message: string, hint: string) => GtmError;
 
 /** The YAML document with positions; a syntax error stops here with its line and column. */
 function exactDocument(text: string, shown: string): Document {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length) {
