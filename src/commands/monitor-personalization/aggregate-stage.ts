@@ -4,6 +4,7 @@ import {
   type PerformanceResult,
 } from '../../analyses/personalization/index.ts';
 import type { Engine } from '../../data/index.ts';
+import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import { experimentDefs, experimentsOf, type ExperimentDef } from './experiment-defs.ts';
@@ -30,7 +31,9 @@ import {
   usersTableSql,
   windowReasonsSql,
   windowVariantsSql,
+  canonicalDecisions,
   type CodedColumn,
+  type DecisionsFrom,
 } from './sql/aggregate-sql.ts';
 import { scopeOfExperiment } from './experiments-stage.ts';
 import { experimentsSql } from './sql/experiment-sql.ts';
@@ -92,8 +95,13 @@ const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffe
  * The one grouped pass over every decision (`mp_decision_groups`), read back as counts and times per
  * initiative and source and as the dictionaries of the coded columns.
  */
-export async function decisionDict(engine: Engine, s: Scope, cutoff: string): Promise<DecisionDict> {
-  await engine.exec(decisionGroupsSql(s, cutoff));
+export async function decisionDict(
+  engine: Engine,
+  s: Scope,
+  cutoff: string,
+  from: DecisionsFrom = canonicalDecisions(s),
+): Promise<DecisionDict> {
+  await engine.exec(decisionGroupsSql(s, cutoff, from));
   const rows = await engine.query(initiativeSourcesSql());
   const byInitiative = new Map<string | null, DecisionDict['initiatives'][number]>();
   const bySource = new Map<string, { latest: string | null; n: number }>();
@@ -173,6 +181,24 @@ function matchInitiative(run: Run, dict: DecisionDict) {
     decisions: hits.reduce((s, r) => s + r.decisions, 0),
     rows,
   };
+}
+
+/** The text columns of the decisions' narrow table kept as integer codes (the user is kept as its hash). */
+export const NARROW_CODES = ['initiative', ...CODED_COLUMNS] as const;
+
+/**
+ * The decisions as normalize's narrow table `table` has them (see `NARROW_CODES`), with the
+ * dictionaries of its coded columns read back (`<table>_<column>`: code 0 … n − 1, value).
+ */
+export async function narrowDecisions(engine: Engine, table: string): Promise<DecisionsFrom> {
+  const codes: Record<string, string[]> = {};
+  for (const c of NARROW_CODES) {
+    const rows = await engine.query(`SELECT code, value FROM ${quoteIdent(`${table}_${c}`)} ORDER BY code`);
+    if (rows.some((r, i) => num(r.code) !== i))
+      throw new GtmError('INTERNAL', `narrow table ${table}: the codes of ${c} are not 0 … n − 1`);
+    codes[c] = rows.map((r) => String(r.value));
+  }
+  return { table: quoteIdent(table), userKey: quoteIdent('user_id_hash'), codes };
 }
 
 /** The data's spellings of the holdout variants (matched ignoring case), so the filter compares exact values. */

@@ -1,3 +1,4 @@
+import { literal } from '../../../data/sql-text.ts';
 import { inList } from './dialect-sql.ts';
 import { convertedExpr, decisionsIn, engagedExpr, initiativeWhere, type Scope } from './scope-sql.ts';
 
@@ -30,13 +31,59 @@ const FACT_COLUMNS = ['rule_id', 'variant', 'reason', 'error_code'] as const;
 export const SEGMENT_COLUMNS = ['profile', 'channel', 'cohort', 'consent_state'] as const;
 
 /**
+ * Where the decisions are read from: the canonical view `decisions` (text columns, the user as
+ * text), or the narrow table normalize wrote in its check pass (DuckDB only): the user as its 64-bit
+ * hash, text columns as dense integer codes with their dictionaries (code i = `codes[column][i]`).
+ */
+export interface DecisionsFrom {
+  table: string;
+  /** The user's 64-bit key (the same as `hashKey('user_id')` of the outcomes and consent records). */
+  userKey: string;
+  /** Coded columns and their dictionaries; a column not listed is text. */
+  codes: Readonly<Partial<Record<string, readonly string[]>>>;
+}
+
+/** The canonical view of the decisions. */
+export const canonicalDecisions = (s: Scope): DecisionsFrom => ({
+  table: 'decisions',
+  userKey: s.q.hashKey('user_id'),
+  codes: {},
+});
+
+/** `column IN (values)` on text, or on the values' codes of a coded column (values it never has match nothing). */
+export function matchValues(
+  s: Scope,
+  from: DecisionsFrom,
+  column: string,
+  values: readonly string[],
+): string {
+  const dict = from.codes[column];
+  if (!dict) return inList(s.q, column, values);
+  const at = new Map(dict.map((v, i) => [v, i]));
+  const codes = values.map((v) => at.get(v)).filter((i): i is number => i !== undefined);
+  return codes.length ? `${column} IN (${codes.join(', ')})` : '1 = 0';
+}
+
+/** The text of a coded column's code `expr` (a list lookup; NULL stays NULL), or `expr` when it is text. */
+export function decodeValue(from: DecisionsFrom, column: string, expr: string): string {
+  const dict = from.codes[column];
+  return dict
+    ? `(${dict.length ? `[${dict.map((v) => literal(v)).join(', ')}]` : 'CAST([] AS VARCHAR[])'})[${expr} + 1]`
+    : expr;
+}
+
+/**
  * One pass over every decision, two kinds of groups: the facts (rows with a `day`: decisions by
  * initiative, source, rule, variant, reason, error code and day, with flags for the window, the
  * history, the window's end and the stale-rule `cutoff`; first and last decision; rows with a
  * logged consent state), and the values of the segment columns in any window (rows without a day,
  * one grouping set per column).
  */
-export function decisionGroupsSql(s: Scope, cutoff: string): string {
+export function decisionGroupsSql(
+  s: Scope,
+  cutoff: string,
+  from: DecisionsFrom = canonicalDecisions(s),
+): string {
   const ts = (iso: string) => s.q.ts(iso);
   const inWindow = `decided_at >= ${ts(s.start)} AND decided_at < ${ts(s.end)}`;
   const segments = SEGMENT_COLUMNS.map((c) => s.q.ident(`seg_${c}`));
@@ -57,16 +104,22 @@ export function decisionGroupsSql(s: Scope, cutoff: string): string {
       CASE WHEN decided_at > ${ts(cutoff)} THEN 1 ELSE 0 END AS after_cutoff,
       ${SEGMENT_COLUMNS.map((c, i) => `CASE WHEN ${inWindow} THEN ${s.q.ident(c)} END AS ${segments[i]}`).join(', ')},
       decided_at, consent_state
-    FROM decisions`;
+    FROM ${from.table}`;
+  const grouped = s.q.groupingSets(
+    inner,
+    [...facts, ...segments],
+    `count(*) AS n, min(decided_at) AS first_at, max(decided_at) AS last_at,
+     count(consent_state) AS with_consent_state`,
+    [facts, ...segments.map((x) => [x])],
+  );
+  if (!Object.keys(from.codes).length) return s.q.createTable('mp_decision_groups', grouped);
+  // coded columns back to text (a few thousand groups)
+  const column = (k: string) => (k.startsWith('"seg_') ? k.slice(5, -1) : k);
   return s.q.createTable(
     'mp_decision_groups',
-    s.q.groupingSets(
-      inner,
-      [...facts, ...segments],
-      `count(*) AS n, min(decided_at) AS first_at, max(decided_at) AS last_at,
-       count(consent_state) AS with_consent_state`,
-      [facts, ...segments.map((x) => [x])],
-    ),
+    `SELECT ${[...facts, ...segments].map((k) => `${decodeValue(from, column(k), k)} AS ${k}`).join(', ')},
+       n, first_at, last_at, with_consent_state
+     FROM (${grouped}) c`,
   );
 }
 
@@ -117,15 +170,19 @@ export function slimDecisionsSql(
   dict: Readonly<Record<CodedColumn, readonly string[] | null>>,
   exposures: readonly ExposureFilter[],
   sampleEvery: number,
+  from: DecisionsFrom = canonicalDecisions(s),
 ): string[] {
-  const inWindow = decisionsIn(s, s.start, s.end);
-  const key = s.q.hashKey('user_id');
-  const inSample = `${decisionsIn(s, s.historyStart, s.end)} AND ${s.q.sample(key, sampleEvery)}`;
+  const coded = Object.keys(from.codes).length > 0;
+  const between = (a: string, b: string) =>
+    `${s.initiatives && coded ? matchValues(s, from, 'initiative', s.initiatives) : initiativeWhere(s)} AND decided_at >= ${s.q.ts(a)} AND decided_at < ${s.q.ts(b)}`;
+  const inWindow = coded ? between(s.start, s.end) : decisionsIn(s, s.start, s.end);
+  const key = from.userKey;
+  const inSample = `${coded ? between(s.historyStart, s.end) : decisionsIn(s, s.historyStart, s.end)} AND ${s.q.sample(key, sampleEvery)}`;
   const exposed = exposures.map(
     (e) =>
-      `(rule_id = ${s.q.lit(e.rule)} AND decided_at >= ${s.q.ts(e.start)} AND decided_at < ${s.q.ts(e.stop)} AND ${inList(s.q, 'variant', e.variants)})`,
+      `(${matchValues(s, from, 'rule_id', [e.rule])} AND decided_at >= ${s.q.ts(e.start)} AND decided_at < ${s.q.ts(e.stop)} AND ${matchValues(s, from, 'variant', e.variants)})`,
   );
-  const code = (c: CodedColumn) => s.q.lowCard(s.q.ident(c), dict[c]);
+  const code = (c: CodedColumn) => s.q.lowCard(decodeValue(from, c, s.q.ident(c)), dict[c]);
   const windowOnly = (c: CodedColumn) =>
     (SEGMENT_COLUMNS as readonly string[]).includes(c) || c === 'reason' || c === 'error_code';
   return s.q.createLargeTable(
@@ -135,7 +192,7 @@ export function slimDecisionsSql(
        ${CODED_COLUMNS.map(
          (c) => `${windowOnly(c) ? `CASE WHEN ${inWindow} THEN ${code(c)} END` : code(c)} AS ${s.q.ident(c)}`,
        ).join(', ')}
-     FROM decisions WHERE (${inWindow}) OR (${inSample})${exposed.map((x) => ` OR ${x}`).join('')}`,
+     FROM ${from.table} WHERE (${inWindow}) OR (${inSample})${exposed.map((x) => ` OR ${x}`).join('')}`,
   );
 }
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type Engine } from '../../../data/index.ts';
-import { decisionDict, execAll } from '../aggregate-stage.ts';
+import { decisionDict, execAll, NARROW_CODES, narrowDecisions } from '../aggregate-stage.ts';
 import {
   dailyKpiSql,
   decisionFactsSql,
@@ -368,5 +368,52 @@ describe('performance SQL', () => {
       expect([r.day, Number(r.users), Number(r.converters)]).toEqual([r.day, seen.size, conv.length]);
     }
     expect(rows.length).toBeGreaterThan(14);
+  });
+});
+
+describe("the decisions from normalize's narrow table", () => {
+  it('give the same groups, dictionaries and slim decisions as the canonical view', async () => {
+    const exposures = [{ rule: 'a', variants: ['v1', 'v2', 'nowhere'], start: scope.start, stop: scope.end }];
+    // the narrow table as normalize writes it: the user hashed, text columns as dense codes in text order
+    for (const c of NARROW_CODES)
+      await engine.exec(
+        `CREATE OR REPLACE TABLE nd_${c} AS SELECT CAST(row_number() OVER (ORDER BY value) - 1 AS UINTEGER) AS code, value
+         FROM (SELECT DISTINCT ${c} AS value FROM decisions WHERE ${c} IS NOT NULL)`,
+      );
+    await engine.exec(
+      `CREATE OR REPLACE TABLE nd AS SELECT hash(user_id) AS user_id_hash, decided_at, _source,
+         ${NARROW_CODES.map((c) => `(SELECT code FROM nd_${c} WHERE value = d.${c}) AS ${c}`).join(', ')}
+       FROM decisions d`,
+    );
+    const snapshot = async (table: string) =>
+      (await engine.query(`SELECT * FROM ${table}`))
+        .map((r) => JSON.stringify(Object.values(r).map((v) => (v === null ? null : String(v)))))
+        .sort();
+    const viaView = await decisionDict(
+      engine,
+      { ...scope, initiatives: null },
+      new Date(CUTOFF).toISOString(),
+    );
+    const groups = await snapshot('mp_decision_groups');
+    await execAll(engine, slimDecisionsSql(scope, viaView.columns, exposures, 3));
+    const slim = await snapshot('mp_decisions');
+    const from = await narrowDecisions(engine, 'nd');
+    expect(from.codes.variant).toEqual(['holdout', 'v1', 'v2']);
+    const viaNarrow = await decisionDict(
+      engine,
+      { ...scope, initiatives: null },
+      new Date(CUTOFF).toISOString(),
+      from,
+    );
+    expect(viaNarrow).toEqual(viaView);
+    expect(await snapshot('mp_decision_groups')).toEqual(groups);
+    await execAll(engine, slimDecisionsSql(scope, viaNarrow.columns, exposures, 3, from));
+    expect(await snapshot('mp_decisions')).toEqual(slim);
+    expect(slim.length).toBeGreaterThan(100);
+    const [t] = await engine.query(`SELECT typeof(variant) AS t FROM mp_decisions LIMIT 1`);
+    expect(t.t).toBe("ENUM('holdout', 'v1', 'v2')");
+    // restore the canonical tables for the other tests
+    await decisionDict(engine, { ...scope, initiatives: null }, new Date(CUTOFF).toISOString());
+    await execAll(engine, slimDecisionsSql(scope, viaView.columns, [], 1));
   });
 });
