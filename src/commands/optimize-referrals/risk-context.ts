@@ -15,7 +15,7 @@ import {
   emailDomainsSql,
   nodeActivitySql,
   pairSharedSql,
-  peopleSql,
+  clickDiffSql,
   ringEdgesSql,
   sharedIdentifiersSql,
   velocitySql,
@@ -123,7 +123,7 @@ export async function buildRiskContext(
 ): Promise<RiskContext> {
   const lists = fraudLists(cfg);
   progress('identities');
-  await engine.exec(peopleSql(p));
+  await engine.exec(clickDiffSql(p));
   const domains = await domainFlags(engine, lists);
   progress('shared identifiers');
   const sharedIdentifiers = await identifierTables(engine, p);

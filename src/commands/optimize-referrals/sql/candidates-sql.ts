@@ -80,7 +80,7 @@ export function normalizedColumnsSql(
        ${nameSql(advocateName, d)} AS na, ${nameSql(friendName, d)} AS nf`;
 }
 
-/** The scored referrals with the normalized emails and names of both sides (computed once, in ref_advocates and ref_people). */
+/** The scored referrals with the normalized emails and names of both sides (computed once, in ref_advocates and ref_referrals). */
 function scoredSql(p: CandidateParams): string {
   const d = p.dialect;
   return `SELECT r.*, a.email AS advocate_email, f.email AS friend_email, a.name AS advocate_name, f.name AS friend_name,
@@ -89,7 +89,7 @@ function scoredSql(p: CandidateParams): string {
        CASE WHEN r.clicked_at IS NOT NULL AND r.converted_at IS NOT NULL
             THEN ${epochSeconds('r.converted_at', d)} - ${epochSeconds('r.clicked_at', d)} END AS click_to_conversion_seconds
      FROM ref_ref r JOIN ref_advocates a ON a.advocate_id = r.advocate_id
-     JOIN ref_people f ON f.referral_id = r.referral_id
+     JOIN ref_referrals f ON f.referral_id = r.referral_id
      WHERE r.d_signup >= 0 AND r.d_signup < ${p.days}`;
 }
 

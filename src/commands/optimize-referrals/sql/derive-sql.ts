@@ -163,7 +163,7 @@ function payoutsSql(p: DeriveParams): string {
   );
 }
 
-/** The clicks some sign-up names, with their channel and session: read by `ref_ref` and the risk review's `ref_people`. */
+/** The clicks some sign-up names, with their channel and session: read by `ref_ref` and the risk review's `ref_click_diff`. */
 function clickFactsSql(p: DeriveParams): string {
   return createTableAs(
     'ref_click_facts',
@@ -244,7 +244,7 @@ function claimsSql(p: DeriveParams): string {
  * resolved to an advocate by id or by code (unresolved ones are left out and counted by the
  * refresh), with its click's time and channel (`ref_click_facts`), its qualifying conversion, rewards, earlier claims on
  * the same friend, and whether the friend shared after buying. Narrow on purpose: the identities
- * the risk review reads are in `ref_people`.
+ * the risk review reads are in `ref_referrals` and `ref_click_diff`.
  */
 function referralFactsSql(p: DeriveParams): string {
   const end = tsLit(p.end, p.dialect);
@@ -282,19 +282,17 @@ function referralFactsSql(p: DeriveParams): string {
 }
 
 /**
- * Shares by advocate, channel and day (reduced before the advocate's dimensions are joined: the
- * grouping keys stay narrow).
+ * The shares of the read range with their advocate's dimensions, one row per share (`shares` = 1):
+ * a GROUP BY by advocate, channel and day barely reduces them (an advocate seldom shares twice on
+ * one channel in a day), so the readers sum the rows of `ref_shares` directly.
  */
 function shareAggSql(p: DeriveParams): string {
-  const d = daysBefore('shared_at', p.end, p.dialect);
   return createTableAs(
     'ref_share_agg',
-    `SELECT x.advocate_id, x.channel, a.persona, a.region, a.tier, a.kind, x.d, x.shares, x.invites
-     FROM (SELECT advocate_id, COALESCE(channel, 'unknown') AS channel, ${d} AS d, count(*) AS shares,
-             sum(COALESCE(recipients, 1)) AS invites
-           FROM ref_shares WHERE shared_at >= ${tsLit(p.from, p.dialect)} AND shared_at < ${tsLit(p.end, p.dialect)}
-           GROUP BY advocate_id, COALESCE(channel, 'unknown'), ${d}) x
-     JOIN ref_advocates a ON a.advocate_id = x.advocate_id`,
+    `SELECT s.advocate_id, COALESCE(s.channel, 'unknown') AS channel, a.persona, a.region, a.tier, a.kind,
+       ${daysBefore('s.shared_at', p.end, p.dialect)} AS d, 1 AS shares, COALESCE(s.recipients, 1) AS invites
+     FROM ref_shares s JOIN ref_advocates a ON a.advocate_id = s.advocate_id
+     WHERE s.shared_at >= ${tsLit(p.from, p.dialect)} AND s.shared_at < ${tsLit(p.end, p.dialect)}`,
     p.dialect,
   );
 }

@@ -27,20 +27,34 @@ export interface RiskParams {
 const ipua = (ip: string, ua: string) =>
   `CASE WHEN ${ip} IS NOT NULL AND ${ua} IS NOT NULL THEN ${ip} || '|' || ${ua} END`;
 
+/** The friend's account: the friend's customer id, else one of its own per referral. */
+const friendAcct = (r = '') => `COALESCE(${r}friend_id, 'referral:' || ${r}referral_id)`;
+
 /**
- * The friends' identities (sign-up and click session, email and name normalized once, in
- * `ref_referrals`) of every referral up to the window end: what the identifiers and the candidate
- * query read.
+ * The friends' click sessions where they differ from the sign-up's (usually the click and the
+ * sign-up are one session: those referrals have no row), one column per identifier kind, NULL
+ * where that kind does not differ. The sign-up's identities, email and name are read from
+ * `ref_referrals` itself (normalized once there), so nothing of it is copied again.
  */
-export function peopleSql(p: RiskParams): string {
+export function clickDiffSql(p: RiskParams): string {
+  const differs = (x: string, y: string) => `CASE WHEN ${x} <> COALESCE(${y}, '') THEN ${x} END`;
+  const kinds = {
+    ip: differs('k.ip', 'r.ip'),
+    ipua: differs(ipua('k.ip', 'k.user_agent'), ipua('r.ip', 'r.user_agent')),
+    device: differs('k.device_id', 'r.device_id'),
+    cookie: differs('k.cookie_id', 'r.cookie_id'),
+  };
   return createTableAs(
-    'ref_people',
-    `SELECT r.referral_id, COALESCE(r.friend_id, 'referral:' || r.referral_id) AS friend_acct, r.email, r.name,
-       r.ip, r.user_agent, r.device_id, r.cookie_id, r.payment_fingerprint, k.ip AS click_ip,
-       k.user_agent AS click_ua, k.device_id AS click_device, k.cookie_id AS click_cookie,
-       r.email_local, r.email_domain, r.name_norm
-     FROM ref_referrals r
-     LEFT JOIN ref_click_facts k ON k.click_id = r.click_id`,
+    'ref_click_diff',
+    `SELECT friend_acct, ${Object.keys(kinds).join(', ')} FROM (
+       SELECT ${friendAcct('r.')} AS friend_acct,
+         ${Object.entries(kinds)
+           .map(([k, x]) => `${x} AS ${k}`)
+           .join(', ')}
+       FROM ref_referrals r JOIN ref_click_facts k ON k.click_id = r.click_id) t
+     WHERE ${Object.keys(kinds)
+       .map((k) => `${k} IS NOT NULL`)
+       .join(' OR ')}`,
     p.dialect,
   );
 }
@@ -53,7 +67,6 @@ export function peopleSql(p: RiskParams): string {
 function identifierUnionSql(p: RiskParams): string {
   const d = p.dialect;
   const companyDomain = `CASE WHEN email_local <> '' AND email_domain NOT IN (SELECT domain FROM ref_domain_flags) THEN email_domain END`;
-  const differs = (x: string, y: string) => `CASE WHEN ${x} <> COALESCE(${y}, '') THEN ${x} END`;
   const parts = (acct: string, from: string, cols: Record<string, string>) =>
     Object.entries(cols).map(
       ([kind, expr]) => `SELECT ${acct} AS acct, ${literal(kind)} AS kind, ${expr} AS value FROM ${from}`,
@@ -69,7 +82,7 @@ function identifierUnionSql(p: RiskParams): string {
       email_domain: companyDomain,
     }),
     ...parts('sa.acct', shares, { ip: 's.ip', ipua: ipua('s.ip', 's.user_agent'), device: 's.device_id' }),
-    ...parts('friend_acct', 'ref_people', {
+    ...parts(friendAcct(), 'ref_referrals', {
       ip: 'ip',
       ipua: ipua('ip', 'user_agent'),
       device: 'device_id',
@@ -78,12 +91,7 @@ function identifierUnionSql(p: RiskParams): string {
       email_domain: companyDomain,
     }),
     // the click's session, where it differs from the sign-up's (usually it is the same session)
-    ...parts('friend_acct', 'ref_people', {
-      ip: differs('click_ip', 'ip'),
-      ipua: differs(ipua('click_ip', 'click_ua'), ipua('ip', 'user_agent')),
-      device: differs('click_device', 'device_id'),
-      cookie: differs('click_cookie', 'cookie_id'),
-    }),
+    ...parts('friend_acct', 'ref_click_diff', { ip: 'ip', ipua: 'ipua', device: 'device', cookie: 'cookie' }),
   ];
   return `SELECT acct, kind, value FROM (${selects.join('\nUNION ALL ')}) t WHERE value IS NOT NULL AND value <> ''`;
 }
@@ -142,7 +150,7 @@ export function pairSharedSql(p: RiskParams): string {
 export const emailDomainsSql = (): string =>
   `SELECT DISTINCT domain FROM (
      SELECT email_domain AS domain FROM ref_advocates WHERE email_local <> ''
-     UNION ALL SELECT email_domain FROM ref_people WHERE email_local <> '') t`;
+     UNION ALL SELECT email_domain FROM ref_referrals WHERE email_local <> '') t`;
 
 /**
  * Referred conversions per advocate account in the window: total, busiest day and week (weeks end
