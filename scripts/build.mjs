@@ -81,3 +81,14 @@ await build({
 
 // The CLI as a handful of bundled chunks (bin/gtm.js runs it): see scripts/bundle-cli.mjs.
 await import('./bundle-cli.mjs');
+
+// `gtm --help` as text, written by the CLI itself: bin/gtm.js prints it without loading the CLI
+// (test/unit/cli/prebuilt-help.test.ts checks that it equals what the CLI prints).
+{
+  const { main } = await import(new URL('../dist/cli-bundle/main.js', import.meta.url).href);
+  let text = '';
+  const sink = { write: (s) => ((text += s), true), isTTY: false };
+  const code = await main(['--help'], { streams: { stdout: sink, stderr: sink } });
+  if (code !== 0 || !text.includes('Commands:')) throw new Error(`gtm --help failed at build time (exit ${code})`);
+  writeFileSync(path.join(dist, 'cli-bundle/help.txt'), text);
+}
