@@ -13,6 +13,7 @@ import {
 } from '../../analyses/co-marketing/index.ts';
 import type { Engine } from '../../data/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
+import { loadJourneysClickHouse } from './clickhouse-journeys.ts';
 import type { DimensionName } from './inputs.ts';
 import {
   campaignTouchesSql,
@@ -128,7 +129,10 @@ export async function attributeCampaign(
   progress: (m: string) => void,
 ): Promise<AttributionOutput> {
   progress('building journeys');
-  const { journeys, nullPaths } = await loadJourneys(engine, scope);
+  const { journeys, nullPaths } =
+    engine.dialect === 'clickhouse'
+      ? await loadJourneysClickHouse(engine, scope)
+      : await loadJourneys(engine, scope);
   const configured = ws.attribution.model === 'compare' ? 'linear' : (ws.attribution.model as ModelName);
   const primary: ModelName = model === 'compare' ? configured : model;
   progress(`attributing with ${primary}`);

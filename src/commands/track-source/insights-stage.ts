@@ -2,6 +2,7 @@ import { funnelDropoff, worstAgainstOverall, type FunnelDropoff } from '../../an
 import type { Engine } from '../../data/index.ts';
 import type { CampaignConfig } from '../../workspace/index.ts';
 import type { AttributionOutput } from './attribute-stage.ts';
+import { insightRowsClickHouse } from './clickhouse-journeys.ts';
 import { funnelSql, personasSql, segmentsSql, type ScopeParams } from './sql/journeys-sql.ts';
 
 export interface Insights {
@@ -48,21 +49,18 @@ export async function computeInsights(
   proposalRank: number,
 ): Promise<Insights> {
   const top_assets = topAssets(campaign, attribution, assetCredit);
-  const segments = await querySegments(engine);
-  const personas = (await engine.query<Record<string, unknown>>(personasSql())).map((r) => ({
+  const rows = await insightRows(engine, scope, proposalRank);
+  const segments = rows.segments.map(segmentOf);
+  const personas = rows.personas.map((r) => ({
     persona: String(r.persona),
     opportunities: Number(r.opportunities),
     pipeline: Number(r.pipeline),
     won: Number(r.won),
   }));
-  const by_partner = await queryFunnel(engine, scope, 'partner', proposalRank);
-  const by_channel = await queryFunnel(engine, scope, 'channel', proposalRank);
-  const un = await engine.query<{ source: string; medium: string; touches: number }>(
-    `SELECT COALESCE(utm_source, '') AS source, COALESCE(utm_medium, '') AS medium, count(*) AS touches FROM ctouch WHERE channel = 'unassigned' GROUP BY ALL ORDER BY touches DESC, source, medium LIMIT 10`,
-  );
-  const [tot] = await engine.query<{ n: number; u: number }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE channel = 'unassigned') AS u FROM ctouch`,
-  );
+  const by_partner = funnelOf(rows.funnel.partner);
+  const by_channel = funnelOf(rows.funnel.channel);
+  const un = rows.unassigned;
+  const tot = rows.totals;
   const dropoff = { by_partner, by_channel };
   return {
     top_assets,
@@ -100,29 +98,44 @@ function topAssets(
     .sort((a, b) => b.pipeline - a.pipeline || a.asset.localeCompare(b.asset));
 }
 
-async function querySegments(engine: Engine): Promise<Insights['segments']> {
-  return (await engine.query<Record<string, unknown>>(segmentsSql())).map((r) => {
-    const closed = Number(r.closed);
-    return {
-      segment: String(r.segment),
-      opportunities: Number(r.opportunities),
-      pipeline: Number(r.pipeline),
-      revenue: Number(r.revenue),
-      won: Number(r.won),
-      closed,
-      win_rate: closed > 0 ? Number(r.won) / closed : null,
-    };
-  });
+type InsightRows = Awaited<ReturnType<typeof insightRowsClickHouse>>;
+
+/** The insight tables from the engine: DuckDB's tables of the run, or ClickHouse's relations. */
+async function insightRows(engine: Engine, scope: ScopeParams, proposalRank: number): Promise<InsightRows> {
+  if (engine.dialect === 'clickhouse') return insightRowsClickHouse(engine, scope, proposalRank);
+  const [totals] = await engine.query<{ n: number; u: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE channel = 'unassigned') AS u FROM ctouch`,
+  );
+  return {
+    segments: await engine.query(segmentsSql()),
+    personas: await engine.query(personasSql()),
+    funnel: {
+      partner: await engine.query(funnelSql(scope, 'partner', proposalRank)),
+      channel: await engine.query(funnelSql(scope, 'channel', proposalRank)),
+    },
+    unassigned: await engine.query<{ source: string; medium: string; touches: number }>(
+      `SELECT COALESCE(utm_source, '') AS source, COALESCE(utm_medium, '') AS medium, count(*) AS touches FROM ctouch WHERE channel = 'unassigned' GROUP BY ALL ORDER BY touches DESC, source, medium LIMIT 10`,
+    ),
+    totals: totals ?? { n: 0, u: 0 },
+  };
 }
 
-async function queryFunnel(
-  engine: Engine,
-  scope: ScopeParams,
-  dim: 'partner' | 'channel',
-  proposalRank: number,
-): Promise<FunnelDropoff[]> {
+function segmentOf(r: Record<string, unknown>): Insights['segments'][number] {
+  const closed = Number(r.closed);
+  return {
+    segment: String(r.segment),
+    opportunities: Number(r.opportunities),
+    pipeline: Number(r.pipeline),
+    revenue: Number(r.revenue),
+    won: Number(r.won),
+    closed,
+    win_rate: closed > 0 ? Number(r.won) / closed : null,
+  };
+}
+
+function funnelOf(rows: Record<string, unknown>[]): FunnelDropoff[] {
   return funnelDropoff(
-    (await engine.query<Record<string, unknown>>(funnelSql(scope, dim, proposalRank))).map((r) => ({
+    rows.map((r) => ({
       value: String(r.v),
       touched_accounts: Number(r.touched_accounts),
       opportunities: Number(r.opportunities),

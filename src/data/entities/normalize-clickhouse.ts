@@ -14,6 +14,7 @@
  * is kept (`arrayEnumerateUniq` numbers the rows of each cluster) and the others come out, with the
  * kept row's source, through `arrayJoin`. Only the groups with more than one row do that work.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Engine } from '../engine.ts';
 import { GtmError } from '../../errors/index.ts';
@@ -22,12 +23,40 @@ import type { EntitySpec } from './entity-spec.ts';
 import type { BoundSource, NormalizeResult } from './normalize-entities.ts';
 import { BOOKKEEPING, CLICKHOUSE_ENTITIES, type ClickHouseSettings } from './entities-clickhouse.ts';
 
-/** The canonical relations of the last normalize on an engine: entity → a parenthesised SELECT. */
+/** The canonical relations of the last normalize on an engine: entity → its view (quoted). */
 const RELATIONS = new WeakMap<Engine, Map<string, string>>();
+/** The views a run created on an engine, dropped when the engine closes. */
+const VIEWS = new WeakMap<Engine, { prefix: string; names: string[] }>();
 
 /**
- * The canonical rows of an entity normalized on this ClickHouse engine, as a parenthesised SELECT
- * (the canonical columns and `_source`, `_priority`, `_file`, `_row`): valid rows less duplicates.
+ * A view of this run on the server (`_gtm_<run>_<name>`, dropped when the engine closes): the
+ * relations nest into one another, and ClickHouse 18.16 has no CTE, so as text they would repeat
+ * in every query (past its 256 KiB query limit on a workspace of four touch sources). A view
+ * holds no rows: every read runs its SELECT on the shards.
+ */
+export async function runView(engine: Engine, name: string, select: string): Promise<string> {
+  let views = VIEWS.get(engine);
+  if (!views) {
+    const created = { prefix: `_gtm_${randomBytes(4).toString('hex')}_`, names: [] as string[] };
+    views = created;
+    VIEWS.set(engine, created);
+    const close = engine.close.bind(engine);
+    engine.close = async () => {
+      for (const v of created.names.reverse())
+        await engine.exec(`DROP TABLE IF EXISTS ${chIdent(v)}`).catch(() => {});
+      await close();
+    };
+  }
+  const view = `${views.prefix}${name}`;
+  await engine.exec(`DROP TABLE IF EXISTS ${chIdent(view)}`);
+  await engine.exec(`CREATE VIEW ${chIdent(view)} AS ${select}`);
+  views.names.push(view);
+  return chIdent(view);
+}
+
+/**
+ * The canonical rows of an entity normalized on this ClickHouse engine, as the name of a view of
+ * this run (the canonical columns and `_source`, `_priority`, `_file`, `_row`): valid rows less duplicates.
  *
  * @example
  * await engine.query(`SELECT count() FROM ${canonicalRelation(engine, 'touchpoints')}`);
@@ -94,21 +123,32 @@ async function normalizeOne(
     const empty = [...ch.columns, ...BOOKKEEPING].map(
       ([n, t]) => `CAST(NULL AS Nullable(${t.replace(/^Nullable\((.*)\)$/, '$1')})) AS ${chIdent(n)}`,
     );
-    relations.set(spec.name, `(SELECT ${empty.join(', ')} FROM system.one WHERE 0)`);
+    relations.set(
+      spec.name,
+      await runView(engine, spec.name, `SELECT ${empty.join(', ')} FROM system.one WHERE 0`),
+    );
     return 0;
   }
   const staged = parts.map((p) => ch.select(p.binding, settings, chIdent(p.binding.rawTable)));
-  const all = `(${staged.join(' UNION ALL ')})`;
-  const valid = `(SELECT ${names} FROM ${all} WHERE isNull(_reject_reason))`;
+  const all = await runView(engine, `all_${spec.name}`, staged.join(' UNION ALL '));
+  const valid = await runView(
+    engine,
+    `valid_${spec.name}`,
+    `SELECT ${names} FROM ${all} WHERE isNull(_reject_reason)`,
+  );
   const counts = await engine.query<{ _source: string; valid: number; rejected: number }>(
     `SELECT _source, countIf(isNull(_reject_reason)) AS valid, countIf(isNotNull(_reject_reason)) AS rejected FROM ${all} GROUP BY _source`,
   );
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
-  const dups = dedupeClickHouse(valid, keys, {
-    timeKey: spec.dedupe.timeKey,
-    toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
-  });
+  const dups = await runView(
+    engine,
+    `dups_${spec.name}`,
+    dedupeClickHouse(valid, keys, {
+      timeKey: spec.dedupe.timeKey,
+      toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
+    }),
+  );
   const dupCounts = await engine.query<{ _source: string; _kept_source: string; n: number }>(
     `SELECT _source, _kept_source, count() AS n FROM ${dups} GROUP BY _source, _kept_source ORDER BY _source, _kept_source`,
   );
@@ -116,7 +156,11 @@ async function normalizeOne(
   relations.set(
     spec.name,
     anyDup
-      ? `(SELECT ${names} FROM ${valid} WHERE (_source, _file, _row) NOT IN (SELECT _source, _file, _row FROM ${dups}))`
+      ? await runView(
+          engine,
+          spec.name,
+          `SELECT ${names} FROM ${valid} WHERE (_source, _file, _row) NOT IN (SELECT _source, _file, _row FROM ${dups})`,
+        )
       : valid,
   );
   const anyRejected = counts.some((c) => Number(c.rejected) > 0);
@@ -169,8 +213,7 @@ function keyExpr(k: string): string {
 }
 
 /**
- * The duplicates among `valid` rows (`dedupeSql`'s rows with `_dup_rank > 1`), as a parenthesised
- * SELECT of `_source`, `_file`, `_row` and `_kept_source`. Rows are the same record when all `keys`
+ * The duplicates among `valid` rows (`dedupeSql`'s rows with `_dup_rank > 1`), as a SELECT of `_source`, `_file`, `_row` and `_kept_source`. Rows are the same record when all `keys`
  * are equal and, with a `timeKey` (epoch milliseconds), their times chain within `toleranceSeconds`;
  * the kept row is the one of the lowest priority, then source name, then row (then file).
  */
@@ -194,7 +237,7 @@ export function dedupeClickHouse(
   const clustered = `SELECT arraySort(x -> (x.1, x.2, x.3, x.4, x.5), arrayMap((c, x) -> (c, x.2, x.3, x.4, x.5), arrayCumSum(${breaks}), g)) AS s FROM (${grouped})`;
   const ranked = `SELECT s, arrayEnumerateUniq(arrayMap(x -> x.1, s)) AS r FROM (${clustered})`;
   const dups = `arrayFilter(x -> x.5 > 1, arrayMap((x, rank, i) -> (x.3, x.5, x.4, tupleElement(s[i - rank + 1], 3), rank), s, r, arrayEnumerate(s)))`;
-  return `(SELECT d.1 AS _source, d.2 AS _file, d.3 AS _row, d.4 AS _kept_source FROM (SELECT arrayJoin(${dups}) AS d FROM (${ranked})))`;
+  return `SELECT d.1 AS _source, d.2 AS _file, d.3 AS _row, d.4 AS _kept_source FROM (SELECT arrayJoin(${dups}) AS d FROM (${ranked}))`;
 }
 
 const rel = (base: string, file: string) =>
