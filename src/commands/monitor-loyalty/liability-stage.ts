@@ -78,7 +78,7 @@ export function valuationOf(end: string): { valuation: string; lastMonth: string
 async function pointsTables(run: Run) {
   const engine = await run.engine();
   const { window, config } = run.inputs;
-  await engine.exec(pointsLotsSql({ end: window.end }));
+  for (const statement of pointsLotsSql({ end: window.end })) await engine.exec(statement);
   await engine.exec(memberExpirySql(window.end, config.segments.expiring_days));
   const issuance = (
     await engine.query<Record<string, unknown>>(cohortIssuanceSql(window.start, window.end))
@@ -110,7 +110,8 @@ async function pointsTables(run: Run) {
   const [b] = await engine.query<Record<string, unknown>>(BALANCE_CHECK_SQL);
   const matched = triangle.reduce((s, t) => s + t.pts, 0);
   // the lots live on in lm_member_expiry and the totals read above
-  await engine.exec('DROP TABLE lm_flow');
+  await engine.exec('DROP TABLE lm_lots');
+  await engine.exec('DROP TABLE lm_cons');
   const balances: Record<string, unknown> = { ...b, unmatched: n(b.consumed) - matched };
   return { issuance, triangle, balances };
 }

@@ -150,43 +150,59 @@ function pendingSql(p: MemberSummaryParams): string {
          AND order_id IN (SELECT order_id FROM lm_ledger WHERE k = ${KIND.pending} AND order_id IS NOT NULL)))`;
 }
 
+/** Day numbers: days since 2000-01-01 (purchase days as integers). */
+const DAY0 = "DATE '2000-01-01'";
+const dayNumber = (d: string) => `date_diff('day', ${DAY0}, ${d})`;
+/**
+ * A member's purchase day as one integer key: member number × 2²⁰ + day number + 2¹⁹ (days within
+ * ±1,400 years of 2000), so the 5M-order GROUP BY runs on one BIGINT instead of (member, day).
+ */
+const DAY_BITS = 1_048_576;
+const DAY_SHIFT = 524_288;
+
 /**
  * Per member with an order before the end (table `lm_purchases`): purchase days (one GROUP BY over
- * member and day, then one over member), the model and RFM inputs and the qualifying spend.
+ * member and day, on one integer key, then one over member), the model and RFM inputs and the
+ * qualifying spend. Days are day numbers (`dayNumber`).
  */
 function purchasesSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
-  const S = ts(p.start);
-  const endDay = `CAST(${E} AS DATE)`;
-  const startDay = `CAST(${S} AS DATE)`;
+  const endDay = dayNumber(`CAST(${E} AS DATE)`);
+  const startDay = dayNumber(`CAST(${ts(p.start)} AS DATE)`);
   const period =
-    p.qualification.period === 'calendar' ? `DATE ${literal(p.calendarStart)}` : 'b.period_start';
+    p.qualification.period === 'calendar'
+      ? dayNumber(`DATE ${literal(p.calendarStart)}`)
+      : dayNumber('b.period_start');
   const join = p.qualification.period === 'calendar' ? '' : 'JOIN lm_member_base b ON b.mi = d.mi';
-  const weeks = (days: string) => `CAST(floor(${days} / 7) AS INTEGER)`;
+  const weeks = (days: string) => `CAST(floor((${days}) / 7) AS INTEGER)`;
+  const key = `CAST(o.mi AS BIGINT) * ${DAY_BITS} + ${dayNumber('CAST(o.ordered_at AS DATE)')} + ${DAY_SHIFT}`;
   return `CREATE OR REPLACE TABLE lm_purchases AS
      SELECT mi, CAST(days - 1 AS INTEGER) AS x,
-            ${weeks("date_diff('day', first_day, last_day)")} AS tx,
-            ${weeks(`date_diff('day', first_day, ${endDay})`)} AS t_age,
+            ${weeks('last_day - first_day')} AS tx,
+            ${weeks(`${endDay} - first_day`)} AS t_age,
             CASE WHEN days > 1 THEN (spend_total - first_spend) / (days - 1) ELSE 0 END AS zbar,
             spend_total,
             CASE WHEN days_cal > 0 THEN 1 ELSE 0 END AS has_cal, CAST(greatest(days_cal - 1, 0) AS INTEGER) AS x_cal,
-            ${weeks("COALESCE(date_diff('day', first_day, last_day_cal), 0)")} AS tx_cal,
-            ${weeks(`date_diff('day', first_day, ${startDay})`)} AS t_cal,
-            days_window, date_diff('day', last_day, ${endDay}) AS recency_days, rfm_orders, rfm_spend, qualifying_spend
+            ${weeks('COALESCE(last_day_cal - first_day, 0)')} AS tx_cal,
+            ${weeks(`${startDay} - first_day`)} AS t_cal,
+            days_window, ${endDay} - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
      FROM (
        SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, sum(d.spend) AS spend_total,
               arg_min(d.spend, d.day) AS first_spend,
               count(*) FILTER (WHERE d.day < ${startDay}) AS days_cal,
               max(d.day) FILTER (WHERE d.day < ${startDay}) AS last_day_cal,
               count(*) FILTER (WHERE d.day >= ${startDay}) AS days_window,
-              COALESCE(sum(d.orders) FILTER (WHERE d.day >= ${endDay} - INTERVAL ${p.rfmDays} DAY), 0) AS rfm_orders,
-              COALESCE(sum(d.spend) FILTER (WHERE d.day >= ${endDay} - INTERVAL ${p.rfmDays} DAY), 0) AS rfm_spend,
+              COALESCE(sum(d.orders) FILTER (WHERE d.day >= ${endDay} - ${p.rfmDays}), 0) AS rfm_orders,
+              COALESCE(sum(d.spend) FILTER (WHERE d.day >= ${endDay} - ${p.rfmDays}), 0) AS rfm_spend,
               COALESCE(sum(d.member_spend) FILTER (WHERE d.day >= ${period}), 0) AS qualifying_spend
        FROM (
-         SELECT o.mi, CAST(o.ordered_at AS DATE) AS day, sum(o.amount) AS spend, count(*) AS orders,
-                sum(CASE WHEN ${MEMBER_ORDER_SQL} THEN o.amount END) AS member_spend
-         FROM lm_orders o WHERE o.mi IS NOT NULL AND o.ordered_at < ${E}
-         GROUP BY 1, 2) d ${join}
+         SELECT CAST(md // ${DAY_BITS} AS INTEGER) AS mi, CAST(md % ${DAY_BITS} - ${DAY_SHIFT} AS INTEGER) AS day,
+                spend, orders, member_spend
+         FROM (
+           SELECT ${key} AS md, sum(o.amount) AS spend, count(*) AS orders,
+                  sum(CASE WHEN ${MEMBER_ORDER_SQL} THEN o.amount END) AS member_spend
+           FROM lm_orders o WHERE o.mi IS NOT NULL AND o.ordered_at < ${E}
+           GROUP BY 1) k) d ${join}
        GROUP BY d.mi) t`;
 }
 

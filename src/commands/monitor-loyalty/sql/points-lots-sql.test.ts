@@ -51,7 +51,7 @@ beforeAll(async () => {
     `CREATE TABLE lm_member_points AS SELECT 0 AS mi, 150.0 AS earned, 120.0 AS redeemed, 0.0 AS expired, -10.0 AS adjusted, 0.0 AS pending
      UNION ALL SELECT 1, 30.0, 5.0, 30.0, 0.0, 0.0`,
   );
-  await engine.exec(pointsLotsSql({ end: END }));
+  for (const statement of pointsLotsSql({ end: END })) await engine.exec(statement);
   await engine.exec(memberExpirySql(END, 30));
 });
 afterAll(() => engine.close());

@@ -15,36 +15,38 @@ export const CONSUMPTION_KIND: Record<number, 'redeem' | 'expire' | 'adjust'> = 
 };
 
 /**
- * Points lots and their first-in-first-out consumption (table `lm_flow`). Every earn (and positive
- * adjustment) is a lot; redemptions, expiries and negative adjustments consume the member's oldest
- * points first (rows at the same time in the order of a hash of their entry ids: deterministic, and
- * an integer sort key). One window over the member's ledger in time order gives the cumulative sums: lot k
- * covers [E_{k−1}, E_k) of the member's earned points (`lot_end` = E_k), consumption j covers
- * [C_{j−1}, C_j) of the consumed ones (`c_end` = C_j). The points of lot k taken by consumption j
- * are the overlap of the two intervals (`FIFO_PIECES_SQL`), and what is left of lot k is the part
- * of its interval beyond all the member consumed (the last C_j).
+ * Points lots and their first-in-first-out consumption (tables `lm_lots` and `lm_cons`). Every earn
+ * (and positive adjustment) is a lot; redemptions, expiries and negative adjustments consume the
+ * member's oldest points first (rows at the same time in the order of a hash of their entry ids:
+ * deterministic, and an integer sort key). A running sum over the member's lots in time order
+ * gives the interval lot k covers of the member's earned points, [E_{k−1}, E_k) (`lot_end` = E_k),
+ * and one over the consumptions the interval consumption j covers of the consumed ones,
+ * [C_{j−1}, C_j) (`c_end` = C_j): the two sums are independent, so lots and consumptions are
+ * sorted apart (two smaller sorts, and narrower tables, than one window over both). The points of
+ * lot k taken by consumption j are the overlap of the two intervals (`FIFO_PIECES_SQL`), and what is
+ * left of lot k is the part of its interval beyond all the member consumed (the last C_j).
  *
  * DuckDB form (window sums); the ClickHouse form builds the same cumulative sums with
  * `groupArray` + `arrayCumSum` per member.
  */
-export function pointsLotsSql(opts: { end: string }): string {
-  const { earn, adjust } = KIND;
-  return `CREATE OR REPLACE TABLE lm_flow AS
-     SELECT mi, occurred_at, k, is_lot, pts, expires_at,
-            sum(CASE WHEN is_lot THEN pts ELSE 0 END) OVER w AS lot_end,
-            sum(CASE WHEN is_lot THEN 0 ELSE pts END) OVER w AS c_end
-     FROM (SELECT mi, occurred_at, seq, k, abs(points) AS pts, (k = ${earn} OR (k = ${adjust} AND points > 0)) AS is_lot,
-                  expires_at
-           FROM ${FLOW_ROWS(opts.end)}) t
-     WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-}
-
-/** The ledger rows of members that are lots or consumptions, before the end. */
-const FLOW_ROWS = (end: string) => {
+export function pointsLotsSql(opts: { end: string }): string[] {
   const { earn, redeem, expire, adjust } = KIND;
-  return `lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${ts(end)}
-            AND (k IN (${earn}, ${redeem}, ${expire}) OR (k = ${adjust} AND points <> 0))`;
-};
+  const rows = `lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${ts(opts.end)}`;
+  const w =
+    'WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
+  return [
+    `CREATE OR REPLACE TABLE lm_lots AS
+     SELECT mi, occurred_at, pts, expires_at, sum(pts) OVER w AS lot_end
+     FROM (SELECT mi, occurred_at, seq, abs(points) AS pts, expires_at
+           FROM ${rows} AND (k = ${earn} OR (k = ${adjust} AND points > 0))) t
+     ${w}`,
+    `CREATE OR REPLACE TABLE lm_cons AS
+     SELECT mi, occurred_at, k, pts, sum(pts) OVER w AS c_end
+     FROM (SELECT mi, occurred_at, seq, k, abs(points) AS pts
+           FROM ${rows} AND (k IN (${redeem}, ${expire}) OR (k = ${adjust} AND points < 0))) t
+     ${w}`,
+  ];
+}
 
 /**
  * Every (lot, consumption) piece of points: the lot's issue time and month, the consumption's time,
@@ -53,8 +55,7 @@ const FLOW_ROWS = (end: string) => {
 export const FIFO_PIECES_SQL = `SELECT l.mi, l.occurred_at AS issued_at, ${monthOf('l.occurred_at')} AS issued_month, c.occurred_at AS consumed_at,
        ${monthOf('c.occurred_at')} AS consumed_month, c.k,
        least(l.lot_end, c.c_end) - greatest(l.lot_end - l.pts, c.c_end - c.pts) AS pts
-     FROM (SELECT mi, occurred_at, pts, lot_end FROM lm_flow WHERE is_lot) l
-     JOIN (SELECT mi, occurred_at, k, pts, c_end FROM lm_flow WHERE NOT is_lot) c
+     FROM lm_lots l JOIN lm_cons c
        ON c.mi = l.mi AND c.c_end - c.pts < l.lot_end AND c.c_end > l.lot_end - l.pts`;
 
 /**
@@ -100,9 +101,8 @@ export function memberExpirySql(end: string, horizonDays: number): string {
             min(date_diff('day', ${E}, expires_at)) FILTER (WHERE expires_at >= ${E}) AS days_to_expiry,
             sum(remaining) AS fifo_balance,
             COALESCE(sum(remaining) FILTER (WHERE expires_at < ${E}), 0) AS overdue_points
-     FROM (SELECT l.mi, l.expires_at, greatest(0, least(l.pts, l.lot_end - c.c_total)) AS remaining
-           FROM lm_flow l JOIN (SELECT mi, max(c_end) AS c_total FROM lm_flow GROUP BY mi) c ON c.mi = l.mi
-           WHERE l.is_lot) t
+     FROM (SELECT l.mi, l.expires_at, greatest(0, least(l.pts, l.lot_end - COALESCE(c.c_total, 0))) AS remaining
+           FROM lm_lots l LEFT JOIN (SELECT mi, max(c_end) AS c_total FROM lm_cons GROUP BY mi) c ON c.mi = l.mi) t
      WHERE remaining > 1e-9 GROUP BY mi`;
 }
 
@@ -110,6 +110,6 @@ export function memberExpirySql(end: string, horizonDays: number): string {
 export const BALANCE_CHECK_SQL = `SELECT
     (SELECT COALESCE(sum(earned - redeemed - expired + adjusted), 0) FROM lm_member_points) AS ledger_balance,
     (SELECT COALESCE(sum(fifo_balance), 0) FROM lm_member_expiry) AS fifo_balance,
-    (SELECT COALESCE(sum(pts), 0) FROM lm_flow WHERE NOT is_lot) AS consumed,
+    (SELECT COALESCE(sum(pts), 0) FROM lm_cons) AS consumed,
     (SELECT COALESCE(sum(pending), 0) FROM lm_member_points) AS pending,
     (SELECT COALESCE(sum(overdue_points), 0) FROM lm_member_expiry) AS overdue`;
