@@ -10,7 +10,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+// tsc writes the JavaScript even when it reports type errors: the build goes on to the validators and
+// the bundle (a dist/ without them breaks every command), and fails at the end instead.
+let typeErrors = false;
+try {
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+} catch {
+  typeErrors = true;
+}
 
 // JSON files next to the sources (schemas, data) are read at run time relative to their module.
 const copyJson = (dir) => {
@@ -91,4 +98,9 @@ await import('./bundle-cli.mjs');
   const code = await main(['--help'], { streams: { stdout: sink, stderr: sink } });
   if (code !== 0 || !text.includes('Commands:')) throw new Error(`gtm --help failed at build time (exit ${code})`);
   writeFileSync(path.join(dist, 'cli-bundle/help.txt'), text);
+}
+
+if (typeErrors) {
+  console.error('build: tsc reported type errors (above); dist/ is complete but the build fails');
+  process.exit(1);
 }
