@@ -59,6 +59,8 @@ export {
   type ColumnKind,
   type TypedEntityDef,
   type BoundSource,
+  type NarrowSpec,
+  type NormalizeOptions,
   type NormalizeResult,
 } from './entities/index.ts';
 export type { RejectedRow } from '../contracts/index.ts';

@@ -1,4 +1,4 @@
-import type { Engine, NormalizeResult } from '../../data/index.ts';
+import type { Engine, NarrowSpec, NormalizeResult } from '../../data/index.ts';
 import type { GtmError } from '../../errors/index.ts';
 import type {
   AlertRecord,
@@ -143,6 +143,12 @@ export interface CommandDef<D extends FlagDecls, I, O, R> extends CommandManifes
   workspace: 'required' | 'optional';
   /** Entities whose sources are gathered and normalized (stage `normalize` outputs them). */
   entities?: readonly string[];
+  /**
+   * Narrow tables the command reads instead of the canonical views of some of its entities
+   * (entity → `NarrowSpec`: the accepted rows, only the columns asked for, text as codes or
+   * hashes), written by normalize (docs/architecture.md, "At scale"). A function gets the inputs.
+   */
+  narrow?: Readonly<Record<string, NarrowSpec>> | ((inputs: I) => Readonly<Record<string, NarrowSpec>>);
   /** Default escalation ladder (roles); `escalation.<command>` in gtm.yaml overrides it. */
   ladder: readonly string[];
   /** Flags → typed inputs, with the checks that need the workspace (a campaign exists, …). */

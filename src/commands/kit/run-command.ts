@@ -172,7 +172,13 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
     const plan = def.plan(run);
     const own = plan.stages.map((s) => toStageDef(s));
     const stages = [
-      ...(def.entities?.length ? sourceStages(run as KitRun<unknown>, def.entities) : []),
+      ...(def.entities?.length
+        ? sourceStages(
+            run as KitRun<unknown>,
+            def.entities,
+            typeof def.narrow === 'function' ? def.narrow(inputs) : def.narrow,
+          )
+        : []),
       ...own,
     ];
     stages.push(

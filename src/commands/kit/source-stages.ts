@@ -5,6 +5,7 @@ import {
   normalizeEntities,
   type BoundSource,
   type EntitySpec,
+  type NarrowSpec,
   type NormalizeResult,
   type SourceLoad,
 } from '../../data/index.ts';
@@ -24,7 +25,11 @@ const loadVar = (name: string) => `load_${name}`;
  * those entities (parallel; retried as data pulls), then `normalize` (canonical tables, dedupe,
  * row accounting, rejects, and the reject-rate alert).
  */
-export function sourceStages(run: KitRun<unknown>, entities: readonly string[]): StageDef[] {
+export function sourceStages(
+  run: KitRun<unknown>,
+  entities: readonly string[],
+  narrow?: Readonly<Record<string, NarrowSpec>>,
+): StageDef[] {
   const specs = entities.map((e) => {
     const spec = entitySpec(e);
     if (!spec) throw new GtmError('INTERNAL', `command ${run.command} reads unknown entity "${e}"`);
@@ -61,7 +66,7 @@ export function sourceStages(run: KitRun<unknown>, entities: readonly string[]):
     purpose: `Reconcile schemas, currencies, funnel stages, UTMs, channels and partners of ${entities.join(', ')}; dedupe records seen in several sources`,
     outputVar: 'normalize',
     dependsOn: gather.map((g) => g.id),
-    run: (ctx) => normalizeStage(ctx, run, specs, sources),
+    run: (ctx) => normalizeStage(ctx, run, specs, sources, narrow),
   };
   return [...gather, normalize];
 }
@@ -71,6 +76,7 @@ async function normalizeStage(
   run: KitRun<unknown>,
   specs: EntitySpec[],
   sources: { src: KitRun<unknown>['ws']['sources'][number]; index: number }[],
+  narrow: Readonly<Record<string, NarrowSpec>> | undefined,
 ): Promise<NormalizeResult> {
   const bound: BoundSource[] = sources.map(({ src, index }) => {
     const load = ctx.outputs[loadVar(src.name)] as SourceLoad | undefined;
@@ -79,8 +85,15 @@ async function normalizeStage(
   });
   ctx.progress('normalizing');
   const engine = await run.engine();
-  const normalize = engine.dialect === 'clickhouse' ? normalizeEntitiesClickHouse : normalizeEntities;
-  const result = await normalize(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir);
+  if (engine.dialect === 'clickhouse' && narrow && Object.keys(narrow).length)
+    throw new GtmError(
+      'INTERNAL',
+      `command ${run.command} asks for narrow tables, not written on ClickHouse yet`,
+    );
+  const result =
+    engine.dialect === 'clickhouse'
+      ? await normalizeEntitiesClickHouse(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir)
+      : await normalizeEntities(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir, { narrow });
   const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
   for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });
   alertRejectRate(ctx, run, result);

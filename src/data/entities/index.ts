@@ -6,6 +6,12 @@ export type { EntitySpec, NormalizeSettings, SourceBinding, DedupeRule } from '.
 export { ENTITIES, ENTITY_NAMES, entitySpec } from './registry.ts';
 export { typedEntity, type ColumnDef, type ColumnKind, type TypedEntityDef } from './typed-entity.ts';
 export { resolveMapping } from './resolve-mapping.ts';
-export { normalizeEntities, type BoundSource, type NormalizeResult } from './normalize-entities.ts';
+export {
+  normalizeEntities,
+  type BoundSource,
+  type NarrowSpec,
+  type NormalizeOptions,
+  type NormalizeResult,
+} from './normalize-entities.ts';
 export { dedupeSql } from './dedupe-sql.ts';
 export { topReasons } from './reject-reasons.ts';

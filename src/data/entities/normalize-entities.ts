@@ -7,6 +7,41 @@ import type { SourceLoad } from '../source-spec.ts';
 import { dedupeCandidatesSql, dedupeHashExpr, dedupeSql } from './dedupe-sql.ts';
 import type { EntitySpec, EntityView, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 
+/**
+ * What a command keeps of an entity, asked for before normalize runs: a table (`table`) of the
+ * entity's accepted rows (neither rejected nor a duplicate), written from the pass that checks
+ * every row, so the command never reads the source again. Only the named columns are kept.
+ *
+ * @example
+ * // optimize-referrals: the clicks as a table `ref_clicks_in` with the referral code as an integer
+ * normalizeEntities(engine, specs, sources, settings, baseDir, {
+ *   narrow: { clicks: { table: 'ref_clicks_in', columns: ['click_id', 'clicked_at'], codes: ['referral_code'] } },
+ * });
+ */
+export interface NarrowSpec {
+  /** The table written (replaced when it exists). */
+  table: string;
+  /**
+   * Canonical columns copied as they are (after normalization: trimmed, lower-cased, converted),
+   * and any of the bookkeeping columns `_source`, `_priority`, `_file`, `_row`.
+   */
+  columns: readonly string[];
+  /**
+   * Text columns kept as dense integer codes (UINTEGER, 0 … n − 1 in the text order of the
+   * values, NULL stays NULL) under their own name, each with its dictionary `<table>_<column>`
+   * (`code` UINTEGER, `value` VARCHAR, one row per distinct value of the accepted rows).
+   */
+  codes?: readonly string[];
+  /** Text columns kept as their 64-bit hash (`hash(value)`, UBIGINT) in `<column>_hash`. */
+  hashes?: readonly string[];
+}
+
+/** Options of a normalize run beyond the workspace's settings. */
+export interface NormalizeOptions {
+  /** Entity name → the narrow table a command reads instead of the canonical view. */
+  narrow?: Readonly<Record<string, NarrowSpec>>;
+}
+
 /** A source ready for normalization: its binding to an entity and what loading it produced. */
 export interface BoundSource {
   binding: SourceBinding;
@@ -22,6 +57,8 @@ export interface NormalizeResult {
   duplicates: { source: string; kept_source: string; rows: number }[];
   /** canonical rows accepted per entity */
   entities: Record<string, number>;
+  /** Narrow tables written (see `NarrowSpec`): entity → table and its rows (= accepted rows). */
+  narrow?: Record<string, { table: string; rows: number }>;
 }
 
 /**
@@ -36,13 +73,20 @@ export async function normalizeEntities(
   sources: readonly BoundSource[],
   settings: NormalizeSettings & { rates: RateSpec[] },
   baseDir: string,
+  opts: NormalizeOptions = {},
 ): Promise<NormalizeResult> {
   await engine.exec(ratesTableSql(settings.ratesTable, settings.rates, settings.reportingCurrency));
   const out: NormalizeResult = { accounting: [], rejects: [], duplicates: [], entities: {} };
   for (const spec of specs) {
     const parts = sources.filter((s) => s.binding.entity === spec.name);
-    out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out);
+    const narrow = opts.narrow?.[spec.name];
+    if (narrow) checkNarrow(spec, narrow);
+    out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out, narrow);
+    if (narrow) (out.narrow ??= {})[spec.name] = { table: narrow.table, rows: out.entities[spec.name] };
   }
+  for (const [entity, n] of Object.entries(opts.narrow ?? {}))
+    if (!specs.some((x) => x.name === entity))
+      throw new Error(`narrow table ${n.table}: entity ${entity} is not normalized in this run`);
   for (const s of sources)
     if (!specs.find((x) => x.name === s.binding.entity)?.readsTyped?.(s.binding))
       await dropIfTable(engine, s.binding.rawTable);
@@ -75,10 +119,12 @@ async function normalizeOne(
   settings: NormalizeSettings,
   baseDir: string,
   out: NormalizeResult,
+  narrow?: NarrowSpec,
 ): Promise<number> {
   const table = ident(spec.name);
   if (!parts.length) {
     await engine.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM (${spec.emptySelect()}) WHERE false`);
+    if (narrow) await emptyNarrow(engine, spec, narrow);
     return 0;
   }
   const staged: Staged[] = [];
@@ -103,7 +149,15 @@ async function normalizeOne(
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
   const valid = `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`;
-  const { counts, candidates } = await checkOnce(engine, spec.name, staged, valid, keys, spec.dedupe.timeKey);
+  const { counts, candidates } = await checkOnce(
+    engine,
+    spec.name,
+    staged,
+    valid,
+    keys,
+    spec.dedupe.timeKey,
+    narrow,
+  );
   // only the rows whose key hash was seen twice get the exact dedupe (window functions), and an
   // entity without any skips it
   const input = candidates ?? `(SELECT * FROM ${valid} WHERE false)`;
@@ -131,6 +185,7 @@ async function normalizeOne(
     rejects: rejecting.some((x) => x.view) ? rej : undefined,
     dups: Number(dups) ? ded : undefined,
   });
+  if (narrow) await finishNarrow(engine, narrow, staged, Number(dups) ? ded : undefined);
   const lines = out.accounting.length;
   await account(engine, spec.name, staged, counts, rejecting.length ? rej : undefined, baseDir, out);
   // the canonical rows are the valid rows less the duplicates: counted without another scan
@@ -155,6 +210,7 @@ async function checkOnce(
   valid: string,
   keys: string[],
   timeKey: string | undefined,
+  narrow?: NarrowSpec,
 ): Promise<{ counts: PartCounts[]; candidates?: string }> {
   // as narrow as the sources allow: each byte per row costs on millions of rows
   const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
@@ -162,15 +218,19 @@ async function checkOnce(
   const lines = Math.max(...staged.map((x) => x.part.load.rows + x.part.load.rejects.length));
   const row = lines < 2 ** 30 ? 'UINTEGER' : 'BIGINT';
   const hash = dedupeHashExpr(keys, timeKey);
-  const keyTable = ident(`keys_${entity}`);
+  // with a narrow table asked for, the pass also writes its columns: that table is this one, less
+  // the rejected and duplicate rows and the pass's own columns (see `finishNarrow`)
+  const keyTable = ident(narrow ? narrow.table : `keys_${entity}`);
+  const copied = narrow ? narrowColumns(narrow, multiFile(staged)) : [];
   await engine.exec(
-    `CREATE OR REPLACE TEMP TABLE ${keyTable} AS ${staged
+    `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${staged
       .map((x, i) =>
         [
           ...(staged.length > 1 ? [`CAST(${i} AS USMALLINT) AS _part`] : []),
           `CAST(_row AS ${row}) AS _row`,
           `CASE WHEN _reject_reason IS NULL THEN ${hash} END AS _h`,
           ...(bits ? [`CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed`] : []),
+          ...copied,
         ].join(', '),
       )
       .map((cols, i) => `SELECT ${cols} FROM ${staged[i].stg}`)
@@ -217,8 +277,106 @@ async function checkOnce(
       candidates: `(SELECT * FROM (${byPart.join(' UNION ALL BY NAME ')}) WHERE _reject_reason IS NULL)`,
     };
   } finally {
-    await engine.exec(`DROP TABLE IF EXISTS ${keyTable}`);
+    if (!narrow) await engine.exec(`DROP TABLE IF EXISTS ${keyTable}`);
   }
+}
+
+/** The pass's columns a narrow table drops once its rows are known. */
+const PASS_COLUMNS = ['_part', '_row', '_h', '_changed', '_file'];
+const BOOKKEEPING: Record<string, string> = {
+  _source: 'VARCHAR',
+  _priority: 'INTEGER',
+  _file: 'VARCHAR',
+  _row: 'BIGINT',
+};
+
+/** True when a source of several files feeds the entity: a row number then names a row per file. */
+const multiFile = (staged: readonly Staged[]) => staged.some((x) => x.part.load.files.length > 1);
+
+function checkNarrow(spec: EntitySpec, n: NarrowSpec): void {
+  const known = new Set([...spec.columns, ...Object.keys(BOOKKEEPING)]);
+  for (const c of [...n.columns, ...(n.codes ?? []), ...(n.hashes ?? [])])
+    if (!known.has(c) && !spec.columns.includes(c.replace(/_local$/, '')))
+      throw new Error(`narrow table ${n.table}: ${spec.name} has no column ${c}`);
+  const all = [...n.columns, ...(n.codes ?? [])];
+  if (new Set(all).size < all.length)
+    throw new Error(`narrow table ${n.table}: a column is asked for twice (kept as it is and coded)`);
+}
+
+/** The narrow table's columns as the pass selects them from a staged source. */
+function narrowColumns(n: NarrowSpec, withFile: boolean): string[] {
+  return [
+    ...[...n.columns, ...(n.codes ?? [])].filter((c) => !PASS_COLUMNS.includes(c)).map((c) => ident(c)),
+    ...(n.hashes ?? []).map((c) => `hash(${ident(c)}) AS ${ident(`${c}_hash`)}`),
+    ...(withFile || n.columns.includes('_file') ? ['_file'] : []),
+  ];
+}
+
+/**
+ * Turns the check pass's table into the narrow table: rejected rows (no key hash) and duplicates
+ * deleted, coded columns rewritten as their codes, the pass's own columns dropped unless asked for.
+ */
+async function finishNarrow(
+  engine: Engine,
+  n: NarrowSpec,
+  staged: readonly Staged[],
+  ded: string | undefined,
+): Promise<void> {
+  const t = ident(n.table);
+  await engine.exec(`DELETE FROM ${t} WHERE _h IS NULL`);
+  if (ded) {
+    const part = staged.length > 1 ? '_part' : undefined;
+    const file = multiFile(staged);
+    const partOf = `CASE _source ${staged.map((x, i) => `WHEN ${literal(x.part.binding.source)} THEN ${i}`).join(' ')} END`;
+    await engine.exec(
+      `DELETE FROM ${t} USING (SELECT ${partOf} AS p, _file AS f, _row AS r FROM ${ded} WHERE _dup_rank > 1) d
+       WHERE ${t}._row = d.r${part ? ` AND ${t}._part = d.p` : ''}${file ? ` AND ${t}._file IS NOT DISTINCT FROM d.f` : ''}`,
+    );
+  }
+  for (const c of n.codes ?? []) await codeColumn(engine, n.table, c);
+  const [{ cols }] = await engine.query<{ cols: string }>(
+    `SELECT string_agg(column_name, ',') AS cols FROM information_schema.columns WHERE table_name = ${literal(n.table)}`,
+  );
+  const present = new Set(cols.split(','));
+  for (const c of PASS_COLUMNS)
+    if (present.has(c) && !n.columns.includes(c))
+      await engine.exec(`ALTER TABLE ${t} DROP COLUMN ${ident(c)}`);
+}
+
+/**
+ * Rewrites a text column of `table` as dense codes in the text order of its distinct values, and
+ * writes their dictionary `<table>_<column>` (code, value). The codes are filled in by one join of
+ * the column with its dictionary into a new column (measured at 10M rows, 1M distinct values:
+ * 3.8 s CPU, against 6.8 s for a copy of the table through the same join and 16 s through an ENUM
+ * type built from the dictionary); the text column is then dropped, which costs nothing.
+ */
+async function codeColumn(engine: Engine, table: string, column: string): Promise<void> {
+  const dict = ident(`${table}_${column}`);
+  const t = ident(table);
+  const c = ident(column);
+  const tmp = ident(`__gtm_code_${column}`);
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${dict} AS SELECT CAST(row_number() OVER (ORDER BY value) - 1 AS UINTEGER) AS code, value
+     FROM (SELECT DISTINCT ${c} AS value FROM ${t} WHERE ${c} IS NOT NULL)`,
+  );
+  await engine.exec(`ALTER TABLE ${t} ADD COLUMN ${tmp} UINTEGER`);
+  await engine.exec(`UPDATE ${t} SET ${tmp} = d.code FROM ${dict} d WHERE d.value = ${t}.${c}`);
+  await engine.exec(`ALTER TABLE ${t} DROP COLUMN ${c}`);
+  await engine.exec(`ALTER TABLE ${t} RENAME ${tmp} TO ${c}`);
+}
+
+/** The narrow table of an entity no source feeds: no rows, the columns typed as they would be. */
+async function emptyNarrow(engine: Engine, spec: EntitySpec, n: NarrowSpec): Promise<void> {
+  const cols = [
+    ...n.columns.map((c) => (BOOKKEEPING[c] ? `NULL::${BOOKKEEPING[c]} AS ${ident(c)}` : ident(c))),
+    ...(n.codes ?? []).map((c) => `NULL::UINTEGER AS ${ident(c)}`),
+    ...(n.hashes ?? []).map((c) => `NULL::UBIGINT AS ${ident(`${c}_hash`)}`),
+  ];
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${ident(n.table)} AS SELECT ${cols.join(', ')} FROM (${spec.emptySelect()}) WHERE false`,
+  );
+  for (const c of n.codes ?? [])
+    await engine.exec(`CREATE OR REPLACE TABLE ${ident(`${n.table}_${c}`)} (code UINTEGER, value VARCHAR)`);
 }
 
 /**
