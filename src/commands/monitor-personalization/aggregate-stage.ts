@@ -185,14 +185,21 @@ function matchInitiative(run: Run, dict: DecisionDict) {
 
 /** The text columns of the decisions' narrow table kept as integer codes (the user is kept as its hash). */
 export const NARROW_CODES = ['initiative', ...CODED_COLUMNS] as const;
+/** The same for the outcomes and the consent records. */
+export const NARROW_OUTCOME_CODES = ['event'] as const;
+export const NARROW_CONSENT_CODES = ['purpose', 'status'] as const;
 
 /**
- * The decisions as normalize's narrow table `table` has them (see `NARROW_CODES`), with the
- * dictionaries of its coded columns read back (`<table>_<column>`: code 0 … n − 1, value).
+ * An entity as normalize's narrow table `table` has it: the user as `user_id_hash`, the `coded`
+ * columns as codes, with their dictionaries read back (`<table>_<column>`: code 0 … n − 1, value).
  */
-export async function narrowDecisions(engine: Engine, table: string): Promise<DecisionsFrom> {
+export async function narrowFrom(
+  engine: Engine,
+  table: string,
+  coded: readonly string[] = NARROW_CODES,
+): Promise<DecisionsFrom> {
   const codes: Record<string, string[]> = {};
-  for (const c of NARROW_CODES) {
+  for (const c of coded) {
     const rows = await engine.query(`SELECT code, value FROM ${quoteIdent(`${table}_${c}`)} ORDER BY code`);
     if (rows.some((r, i) => num(r.code) !== i))
       throw new GtmError('INTERNAL', `narrow table ${table}: the codes of ${c} are not 0 … n − 1`);

@@ -196,14 +196,27 @@ export function slimDecisionsSql(
   );
 }
 
-/** The slim outcomes: user key, time, engagement and conversion flags, event, value, source. */
-export function slimOutcomesSql(s: Scope): string[] {
-  return s.q.createLargeTable(
-    'mp_outcomes',
-    `SELECT ${s.q.hashKey('user_id')} AS user_key, occurred_at, ${engagedExpr(s)} AS engaged,
-       ${convertedExpr(s)} AS converted, event, value, _source
-     FROM outcomes`,
-  );
+/**
+ * The slim outcomes: user key, time, engagement and conversion flags, event, value, source. From
+ * the canonical view, a table; from normalize's narrow table (`from`, the event coded), a view over
+ * it (no second copy; the event is decoded only where a query names it).
+ */
+export function slimOutcomesSql(s: Scope, from?: DecisionsFrom): string[] {
+  if (!from)
+    return s.q.createLargeTable(
+      'mp_outcomes',
+      `SELECT ${s.q.hashKey('user_id')} AS user_key, occurred_at, ${engagedExpr(s)} AS engaged,
+         ${convertedExpr(s)} AS converted, event, value, _source
+       FROM outcomes`,
+    );
+  const flag = (events: readonly string[]) =>
+    `CASE WHEN ${matchValues(s, from, 'event', events)} THEN 1 ELSE 0 END`;
+  return [
+    `CREATE OR REPLACE TEMP VIEW mp_outcomes AS SELECT ${from.userKey} AS user_key, occurred_at,
+       ${flag(s.engagement)} AS engaged, ${flag(s.conversion)} AS converted,
+       ${decodeValue(from, 'event', 'event')} AS event, value, _source
+     FROM ${from.table}`,
+  ];
 }
 
 /** The facts of the initiative's window. */

@@ -1,3 +1,4 @@
+import { decodeValue, type DecisionsFrom } from './aggregate-sql.ts';
 import { inList, type SqlDialect } from './dialect-sql.ts';
 import type { Scope } from './scope-sql.ts';
 
@@ -27,12 +28,23 @@ export const ruleChangesSql = (s: Scope, rules: readonly string[] | null): strin
    FROM rule_changes WHERE changed_at < ${s.q.ts(s.end)}${rules ? ` AND ${inList(s.q, 'rule_id', rules)}` : ''}
    ORDER BY changed_at, rule_id`;
 
-/** The consent records, read once: the user as the decisions' 64-bit key (and as text, for listing). */
-export const slimConsentSql = (s: Scope): string[] =>
-  s.q.createLargeTable(
-    'mp_consent',
-    `SELECT ${s.q.hashKey('user_id')} AS user_key, user_id, purpose, status, recorded_at, _source FROM consent_records`,
-  );
+/**
+ * The consent records, read once: the user as the decisions' 64-bit key (and as text, for listing).
+ * From normalize's narrow table (`from`: purpose and status coded, the user hashed and as text), a
+ * view over it.
+ */
+export const slimConsentSql = (s: Scope, from?: DecisionsFrom): string[] =>
+  from
+    ? [
+        `CREATE OR REPLACE TEMP VIEW mp_consent AS SELECT ${from.userKey} AS user_key, user_id,
+           ${decodeValue(from, 'purpose', 'purpose')} AS purpose, ${decodeValue(from, 'status', 'status')} AS status,
+           recorded_at, _source
+         FROM ${from.table}`,
+      ]
+    : s.q.createLargeTable(
+        'mp_consent',
+        `SELECT ${s.q.hashKey('user_id')} AS user_key, user_id, purpose, status, recorded_at, _source FROM consent_records`,
+      );
 
 /** What the consent check needs from settings. */
 export interface ConsentScope {

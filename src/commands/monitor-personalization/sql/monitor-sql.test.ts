@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type Engine } from '../../../data/index.ts';
-import { decisionDict, execAll, NARROW_CODES, narrowDecisions } from '../aggregate-stage.ts';
+import {
+  decisionDict,
+  execAll,
+  NARROW_CODES,
+  NARROW_CONSENT_CODES,
+  NARROW_OUTCOME_CODES,
+  narrowFrom,
+} from '../aggregate-stage.ts';
 import {
   dailyKpiSql,
   decisionFactsSql,
@@ -371,20 +378,58 @@ describe('performance SQL', () => {
   });
 });
 
+/**
+ * A narrow table as normalize writes it: the user hashed (`user_id_hash`), text columns as dense
+ * codes in text order with their dictionaries (`<table>_<column>`), other columns as they are.
+ */
+async function narrowTable(entity: string, table: string, columns: string[], coded: readonly string[]) {
+  for (const c of coded)
+    await engine.exec(
+      `CREATE OR REPLACE TABLE ${table}_${c} AS SELECT CAST(row_number() OVER (ORDER BY value) - 1 AS UINTEGER) AS code, value
+       FROM (SELECT DISTINCT ${c} AS value FROM ${entity} WHERE ${c} IS NOT NULL)`,
+    );
+  await engine.exec(
+    `CREATE OR REPLACE TABLE ${table} AS SELECT hash(user_id) AS user_id_hash, ${columns.join(', ')},
+       ${coded.map((c) => `(SELECT code FROM ${table}_${c} WHERE value = d.${c}) AS ${c}`).join(', ')}
+     FROM ${entity} d`,
+  );
+}
+
+const rowsOf = async (table: string) =>
+  (await engine.query(`SELECT * FROM ${table}`))
+    .map((r) =>
+      JSON.stringify(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, r[k] === null ? null : String(r[k])]),
+      ),
+    )
+    .sort();
+
+describe("outcomes and consent records from normalize's narrow tables", () => {
+  it('read as the same rows as from the canonical views', async () => {
+    const outcomesBefore = await rowsOf('mp_outcomes');
+    const consentBefore = await rowsOf('mp_consent');
+    await narrowTable('outcomes', 'no', ['occurred_at', 'value', '_source'], NARROW_OUTCOME_CODES);
+    await narrowTable('consent_records', 'nc', ['user_id', 'recorded_at', '_source'], NARROW_CONSENT_CODES);
+    await engine.exec('DROP TABLE mp_outcomes; DROP TABLE mp_consent');
+    await execAll(engine, slimOutcomesSql(scope, await narrowFrom(engine, 'no', NARROW_OUTCOME_CODES)));
+    await execAll(engine, slimConsentSql(scope, await narrowFrom(engine, 'nc', NARROW_CONSENT_CODES)));
+    expect(await rowsOf('mp_outcomes')).toEqual(outcomesBefore);
+    expect(await rowsOf('mp_consent')).toEqual(consentBefore);
+    expect(outcomesBefore.length).toBe(outcomes.length);
+    expect(consentBefore.length).toBe(consents.length);
+    // the canonical tables again, for the other tests
+    await engine.exec('DROP VIEW mp_outcomes; DROP VIEW mp_consent');
+    await execAll(engine, slimOutcomesSql(scope));
+    await execAll(engine, slimConsentSql(scope));
+  });
+});
+
 describe("the decisions from normalize's narrow table", () => {
   it('give the same groups, dictionaries and slim decisions as the canonical view', async () => {
     const exposures = [{ rule: 'a', variants: ['v1', 'v2', 'nowhere'], start: scope.start, stop: scope.end }];
-    // the narrow table as normalize writes it: the user hashed, text columns as dense codes in text order
-    for (const c of NARROW_CODES)
-      await engine.exec(
-        `CREATE OR REPLACE TABLE nd_${c} AS SELECT CAST(row_number() OVER (ORDER BY value) - 1 AS UINTEGER) AS code, value
-         FROM (SELECT DISTINCT ${c} AS value FROM decisions WHERE ${c} IS NOT NULL)`,
-      );
-    await engine.exec(
-      `CREATE OR REPLACE TABLE nd AS SELECT hash(user_id) AS user_id_hash, decided_at, _source,
-         ${NARROW_CODES.map((c) => `(SELECT code FROM nd_${c} WHERE value = d.${c}) AS ${c}`).join(', ')}
-       FROM decisions d`,
-    );
+    await narrowTable('decisions', 'nd', ['decided_at', '_source'], NARROW_CODES);
     const snapshot = async (table: string) =>
       (await engine.query(`SELECT * FROM ${table}`))
         .map((r) => JSON.stringify(Object.values(r).map((v) => (v === null ? null : String(v)))))
@@ -397,7 +442,7 @@ describe("the decisions from normalize's narrow table", () => {
     const groups = await snapshot('mp_decision_groups');
     await execAll(engine, slimDecisionsSql(scope, viaView.columns, exposures, 3));
     const slim = await snapshot('mp_decisions');
-    const from = await narrowDecisions(engine, 'nd');
+    const from = await narrowFrom(engine, 'nd');
     expect(from.codes.variant).toEqual(['holdout', 'v1', 'v2']);
     const viaNarrow = await decisionDict(
       engine,
