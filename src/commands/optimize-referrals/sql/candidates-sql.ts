@@ -46,28 +46,22 @@ function emailCondition(p: CandidateParams): string {
 
 function nameCondition(p: CandidateParams): string {
   const t = p.nameThreshold;
-  const [fa, la, ff, lf] = [
-    firstWordSql('na'),
-    lastWordSql('na', p.dialect),
-    firstWordSql('nf'),
-    lastWordSql('nf', p.dialect),
-  ];
   return `(advocate_name IS NOT NULL AND friend_name IS NOT NULL AND (
     ${nonAscii('advocate_name', p.dialect)} OR ${nonAscii('friend_name', p.dialect)}
     OR (strpos(na, ' ') > 0 AND strpos(nf, ' ') > 0 AND (na = nf
-      OR (${similarEnough(fa, ff, t, p)} AND ${similarEnough(la, lf, t, p)})
-      OR (${similarEnough(fa, lf, t, p)} AND ${similarEnough(la, ff, t, p)})))))`;
+      OR (${similarEnough('naf', 'nff', t, p)} AND ${similarEnough('nal', 'nfl', t, p)})
+      OR (${similarEnough('naf', 'nfl', t, p)} AND ${similarEnough('nal', 'nff', t, p)})))))`;
 }
 
 /**
  * The pre-selection of the string rules (self-referral by email or name, similar email, similar
  * name) over columns `advocate_email`, `friend_email`, `advocate_name`, `friend_name` and their
- * normalized forms from `normalizedColumnsSql`.
+ * normalized forms from `normalizedColumnsSql` (names' first and last words `naf`, `nal`, `nff`, `nfl`).
  */
 export const stringSignalsSql = (p: CandidateParams): string =>
   `(${emailCondition(p)}) OR (${nameCondition(p)})`;
 
-/** Normalized local parts (la, lf), domains (da, df) and names (na, nf) of the two sides. */
+/** Normalized local parts (la, lf), domains (da, df), names (na, nf) and their first and last words of the two sides. */
 export function normalizedColumnsSql(
   advocateEmail: string,
   friendEmail: string,
@@ -77,7 +71,9 @@ export function normalizedColumnsSql(
 ): string {
   return `${emailLocalSql(advocateEmail, d)} AS la, ${emailLocalSql(friendEmail, d)} AS lf,
        ${emailDomainSql(advocateEmail, d)} AS da, ${emailDomainSql(friendEmail, d)} AS df,
-       ${nameSql(advocateName, d)} AS na, ${nameSql(friendName, d)} AS nf`;
+       ${nameSql(advocateName, d)} AS na, ${nameSql(friendName, d)} AS nf,
+       ${firstWordSql(nameSql(advocateName, d))} AS naf, ${lastWordSql(nameSql(advocateName, d), d)} AS nal,
+       ${firstWordSql(nameSql(friendName, d))} AS nff, ${lastWordSql(nameSql(friendName, d), d)} AS nfl`;
 }
 
 /** The scored referrals with the normalized emails and names of both sides (computed once, in ref_advocates and ref_referrals). */
@@ -85,7 +81,8 @@ function scoredSql(p: CandidateParams): string {
   const d = p.dialect;
   return `SELECT r.*, a.email AS advocate_email, f.email AS friend_email, a.name AS advocate_name, f.name AS friend_name,
        a.email_local AS la, f.email_local AS lf, a.email_domain AS da, f.email_domain AS df,
-       a.name_norm AS na, f.name_norm AS nf,
+       a.name_norm AS na, f.name_norm AS nf, a.name_first AS naf, a.name_last AS nal, f.name_first AS nff,
+       f.name_last AS nfl,
        CASE WHEN r.clicked_at IS NOT NULL AND r.converted_at IS NOT NULL
             THEN ${epochSeconds('r.converted_at', d)} - ${epochSeconds('r.clicked_at', d)} END AS click_to_conversion_seconds
      FROM ref_ref r JOIN ref_advocates a ON a.advocate_id = r.advocate_id

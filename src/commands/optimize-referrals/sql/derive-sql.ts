@@ -13,7 +13,17 @@
  */
 import { literal, type Dialect } from '../../../data/index.ts';
 import { withNormalizedPerson } from './identity-sql.ts';
-import { argMin, createTableAs, daysBefore, dec, hashPercent, rowNumber, tsLit } from './sql-fns.ts';
+import {
+  argMin,
+  argMinRow,
+  createTableAs,
+  daysBefore,
+  dec,
+  hashPercent,
+  rowField,
+  rowNumber,
+  tsLit,
+} from './sql-fns.ts';
 
 /** What the derived tables depend on. */
 export interface DeriveParams {
@@ -173,19 +183,36 @@ function clickFactsSql(p: DeriveParams): string {
   );
 }
 
-/** The qualifying conversion of each referral: the friend's first revenue-stage order after the sign-up. */
+/** What the referral facts read of a referral's qualifying conversion. */
+const QUALIFYING_FIELDS = [
+  'conversion_id',
+  'converted_at',
+  'amount',
+  'refunded_at',
+  'refund_amount',
+  'referrer',
+  'coupon_code',
+] as const;
+
+/**
+ * The qualifying conversion of each referral: the friend's first revenue-stage order after the
+ * sign-up, with the fields the referral facts read (taken from that one row, so the facts need no
+ * second join on the conversions).
+ */
 function qualifyingSql(p: DeriveParams): string {
   const end = tsLit(p.end, p.dialect);
   const cond = `c.converted_at >= r.signed_up_at AND c.converted_at < ${end} AND ${revenueStageSql(p, 'c.stage')}`;
+  const cols = QUALIFYING_FIELDS.map((f) => `c.${f}`).join(', ');
   return createTableAs(
     'ref_qualifying',
-    `SELECT referral_id, ${argMin('conversion_id', 'converted_at', p.dialect)} AS conversion_id
-     FROM (SELECT r.referral_id, c.conversion_id, c.converted_at FROM ref_referrals r
-             JOIN ref_conversions c ON c.customer_id = r.friend_id WHERE ${cond}
-           UNION ALL
-           SELECT r.referral_id, c.conversion_id, c.converted_at FROM ref_referrals r
-             JOIN ref_conversions c ON c.referral_id = r.referral_id WHERE r.friend_id IS NULL AND ${cond})
-     GROUP BY referral_id`,
+    `SELECT referral_id, ${QUALIFYING_FIELDS.map((f) => `${rowField('q', QUALIFYING_FIELDS, f, p.dialect)} AS ${f}`).join(', ')}
+     FROM (SELECT referral_id, ${argMinRow(QUALIFYING_FIELDS, 'converted_at', p.dialect)} AS q
+           FROM (SELECT r.referral_id, ${cols} FROM ref_referrals r
+                   JOIN ref_conversions c ON c.customer_id = r.friend_id WHERE ${cond}
+                 UNION ALL
+                 SELECT r.referral_id, ${cols} FROM ref_referrals r
+                   JOIN ref_conversions c ON c.referral_id = r.referral_id WHERE r.friend_id IS NULL AND ${cond}) u
+           GROUP BY referral_id) g`,
     p.dialect,
   );
 }
@@ -256,7 +283,7 @@ function referralFactsSql(p: DeriveParams): string {
        COALESCE(r.channel, k.channel, 'unknown') AS channel,
        a.persona, a.region, a.tier, a.kind AS advocate_kind,
        ${daysBefore('r.signed_up_at', p.end, p.dialect)} AS d_signup,
-       q.conversion_id, c.converted_at, ${daysBefore('c.converted_at', p.end, p.dialect)} AS d_converted,
+       c.conversion_id, c.converted_at, ${daysBefore('c.converted_at', p.end, p.dialect)} AS d_converted,
        ${dec('c.amount', p.dialect)} AS amount, ${netAmountSql('c.')} AS net_amount,
        CASE WHEN c.refunded_at < ${end} THEN c.refunded_at END AS refunded_at, c.refund_amount,
        c.referrer AS conversion_referrer, c.coupon_code,
@@ -272,8 +299,7 @@ function referralFactsSql(p: DeriveParams): string {
            LEFT JOIN ref_codes cd ON cd.referral_code = r0.referral_code) r
      JOIN ref_advocates a ON a.advocate_id = r.resolved_advocate
      LEFT JOIN ref_click_facts k ON k.click_id = r.click_id
-     LEFT JOIN ref_qualifying q ON q.referral_id = r.referral_id
-     LEFT JOIN ref_conversions c ON c.conversion_id = q.conversion_id
+     LEFT JOIN ref_qualifying c ON c.referral_id = r.referral_id
      LEFT JOIN ref_rewards w ON w.referral_id = r.referral_id
      LEFT JOIN ref_account_shares fs ON fs.acct = r.friend_id
      LEFT JOIN ref_claims cl ON cl.referral_id = r.referral_id`,

@@ -97,12 +97,17 @@ describe('SQL normalization equals the scorer’s', () => {
       email_local: string;
       email_domain: string;
       name_norm: string;
+      name_first: string;
+      name_last: string;
     }>(`SELECT * FROM (${withNormalizedPerson('SELECT * FROM people1', 'email', 'name')}) t ORDER BY i`);
     rows.forEach((r) => {
       const js = normalizeEmail(EMAILS[r.i]);
       expect(r.email_local, EMAILS[r.i]).toBe(js?.local ?? '');
       if (js) expect(r.email_domain, EMAILS[r.i]).toBe(js.domain);
-      expect(r.name_norm).toBe(normalizeName(names[r.i % names.length]));
+      const norm = normalizeName(names[r.i % names.length]);
+      expect(r.name_norm).toBe(norm);
+      if (norm.includes(' '))
+        expect([r.name_first, r.name_last]).toEqual([nameParts(norm).first, nameParts(norm).last]);
     });
   });
 

@@ -83,8 +83,9 @@ export const lastWordSql = (normalized: string, d: Dialect = 'duckdb'): string =
   `(CASE WHEN ${lastPosSql(normalized, ' ', d)} = 0 THEN ${normalized} ELSE substr(${normalized}, ${lastPosSql(normalized, ' ', d)} + 1) END)`;
 
 /**
- * `select` with three more columns, each computed once per row: `email_local`, `email_domain` (as
- * the scorer normalizes them; '' when not an address) and `name_norm`.
+ * `select` with five more columns, each computed once per row: `email_local`, `email_domain` (as
+ * the scorer normalizes them; '' when not an address), `name_norm`, and its first and last words
+ * `name_first`, `name_last` (what the name rule compares).
  */
 export function withNormalizedPerson(
   select: string,
@@ -93,8 +94,9 @@ export function withNormalizedPerson(
   d: Dialect = 'duckdb',
 ): string {
   const domain = domainFromRawSql('_dr');
-  return `SELECT ${starExcept(['_e', '_lr', '_dr', '_n'], d)}, ${localFromRawSql('_lr', domain)} AS email_local,
+  return `SELECT *, ${firstWordSql('name_norm')} AS name_first, ${lastWordSql('name_norm', d)} AS name_last
+     FROM (SELECT ${starExcept(['_e', '_lr', '_dr', '_n'], d)}, ${localFromRawSql('_lr', domain)} AS email_local,
        ${domain} AS email_domain, ${nameFromCleanSql('_n')} AS name_norm
      FROM (SELECT *, ${localRawSql('_e', d)} AS _lr, ${domainRawSql('_e', d)} AS _dr, ${nameCleanSql(name, d)} AS _n
-           FROM (SELECT *, ${low(email)} AS _e FROM (${select}) s0) s1) s2`;
+           FROM (SELECT *, ${low(email)} AS _e FROM (${select}) s0) s1) s2) s3`;
 }

@@ -190,26 +190,33 @@ export function ringEdgesSql(p: RiskParams): string {
   );
 }
 
-/** Per ring node: rewards paid as an advocate; rewarded as a friend and orders after that reward; orders and refunds. */
+/**
+ * Per ring node: rewards paid as an advocate; rewarded as a friend and orders after that reward;
+ * orders and refunds. Each part reads only the nodes' rows (a semi-join on the node list before
+ * it groups), not every advocate's, friend's and customer's.
+ */
 export function nodeActivitySql(p: RiskParams): string {
   const end = tsLit(p.end, p.dialect);
   const revenue = `(c.stage IS NULL OR c.stage IN (${p.revenueStages.map((s) => literal(s)).join(', ')}))`;
+  const nodes = '(SELECT hub AS acct FROM ref_edges UNION SELECT acct FROM ref_edges)';
   return `SELECT n.acct, COALESCE(rp.paid, 0) AS rewards_paid, COALESCE(rf.rewarded, 0) AS rewarded_friend,
             COALESCE(rf.orders_after, 0) AS orders_after_reward, COALESCE(o.orders, 0) AS orders,
             COALESCE(o.refunds, 0) AS refunds
-          FROM (SELECT hub AS acct FROM ref_edges UNION SELECT acct FROM ref_edges) n
+          FROM ${nodes} n
           LEFT JOIN (SELECT a.acct, sum(p.amount) AS paid FROM ref_payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
                      WHERE p.status = 'paid' AND (p.kind IS NULL OR p.kind = 'reward') AND p.created_at < ${end}
+                       AND a.acct IN ${nodes}
                      GROUP BY a.acct) rp ON rp.acct = n.acct
           LEFT JOIN (SELECT f.acct, 1 AS rewarded, count(c.conversion_id) AS orders_after FROM
                        (SELECT friend_acct AS acct, min(reward_paid_at) AS first_reward, max(conversion_id) AS qualifying
-                        FROM ref_ref WHERE reward_paid_at IS NOT NULL GROUP BY friend_acct) f
+                        FROM ref_ref WHERE reward_paid_at IS NOT NULL AND friend_acct IN ${nodes} GROUP BY friend_acct) f
                      LEFT JOIN ref_conversions c ON c.customer_id = f.acct AND c.converted_at > f.first_reward
                        AND c.converted_at < ${end} AND c.conversion_id <> f.qualifying AND ${revenue}
                      GROUP BY f.acct) rf ON rf.acct = n.acct
           LEFT JOIN (SELECT c.customer_id AS acct, count(*) AS orders,
                        sum(CASE WHEN c.refunded_at < ${end} THEN 1 ELSE 0 END) AS refunds
-                     FROM ref_conversions c WHERE c.converted_at < ${end} AND ${revenue} GROUP BY c.customer_id) o ON o.acct = n.acct`;
+                     FROM ref_conversions c WHERE c.converted_at < ${end} AND ${revenue}
+                       AND c.customer_id IN ${nodes} GROUP BY c.customer_id) o ON o.acct = n.acct`;
 }
 
 /** Referrals of the window whose conversion came through a coupon, deal or cashback site (substring pre-selection). */

@@ -38,6 +38,28 @@ export function argMin(value: string, by: string, d: Dialect = 'duckdb'): string
 }
 
 /**
+ * The named columns of the row with the smallest `by` in the group, as one value (a struct, a
+ * tuple in ClickHouse): every field from the same row, also on ties. Read a field with `rowField`.
+ */
+export function argMinRow(fields: readonly string[], by: string, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `arg_min({${fields.map((f) => `'${f}': ${f}`).join(', ')}}, ${by})`
+    : `argMin(tuple(${fields.join(', ')}), ${by})`;
+}
+
+/** Field `name` of a value of `argMinRow(fields, …)`. */
+export function rowField(
+  row: string,
+  fields: readonly string[],
+  name: string,
+  d: Dialect = 'duckdb',
+): string {
+  return d === 'duckdb'
+    ? `struct_extract(${row}, '${name}')`
+    : `tupleElement(${row}, ${fields.indexOf(name) + 1})`;
+}
+
+/**
  * A dense row number 1, 2, … over a whole SELECT (any order): surrogate integer keys without a
  * window function, which ClickHouse 18.16 lacks.
  */
