@@ -16,12 +16,25 @@ import { openClickHouse } from '../../src/data/index.ts';
 import { csvRow } from '../../src/data/csv-text.ts';
 import { findClickHouseServer, startClickHouseCluster } from '../helpers/clickhouse-server.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
-import { makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const server = findClickHouseServer();
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const MODELS = ['markov', 'shapley', 'linear', 'time-decay', 'position-based', 'first-touch'];
+/** The demo's sources of track-source's entities (people, touchpoints, opportunities, stage history). */
+const TRACK_SOURCE_SOURCES = [
+  'crm_contacts',
+  'crm_campaign_members',
+  'web_analytics',
+  'nimbus_activity',
+  'quantia_engagement',
+  'crm_opportunities',
+  'quantia_co_sell',
+  'crm_stage_history',
+];
+/** Small reference entities: copied whole to every server. */
+const COPIED = new Set(['crm_opportunities', 'quantia_co_sell', 'crm_stage_history']);
 
 /** Equal to 1e-9, relative to the size of the numbers (credits run to millions). */
 function close(a: number, b: number): boolean {
@@ -194,7 +207,7 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
         '--database',
         'gtm',
         '--source',
-        'attribution_touches,readout_exposures,web_analytics,crm_contacts',
+        ['attribution_touches', 'readout_exposures', ...TRACK_SOURCE_SOURCES].join(','),
         '--json',
       ],
       { cwd: ws.dir },
@@ -219,9 +232,14 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
       (await lines('data/web/events-1.ndjson')) + (await lines('data/web/events-2.ndjson')),
     );
     for (const t of load.tables) {
-      expect(t.layout).toBe('sharded');
       expect(t.rows.read).toBe(t.rows.loaded + t.rows.rejected);
       expect(t.rows.in_clickhouse).toBe(t.rows.loaded);
+      if (COPIED.has(t.table)) {
+        expect(t.layout).toBe('copied');
+        expect(t.rows.per_server).toEqual([t.rows.loaded, t.rows.loaded]);
+        continue;
+      }
+      expect(t.layout).toBe('sharded');
       expect(t.rows.per_server.reduce((a, b) => a + b, 0)).toBe(t.rows.loaded);
       // both shards hold rows
       expect(Math.min(...t.rows.per_server)).toBeGreaterThan(0);
@@ -347,4 +365,94 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
     // every assigned member is one unit
     expect(metrics[0].control.n + metrics[0].variants.reduce((a, v) => a + v.n, 0)).toBe(derived.members);
   });
+  it('track-source with engine: clickhouse gives the DuckDB result.json, row accounting and rejects included', async () => {
+    // the same workspace, its sources read from the cluster's tables instead of the files
+    const yaml = await ws.read('gtm.yaml');
+    await writeFile(
+      path.join(ws.dir, 'gtm.clickhouse.yaml'),
+      yaml.replace(
+        /^version: 1$/m,
+        `version: 1\nengine: { kind: clickhouse, url: "${cluster.urls[0]}", database: gtm }`,
+      ),
+    );
+    const flags = [
+      'track-source',
+      '--campaign',
+      'AI Launch Tour',
+      '--window',
+      '30d',
+      '--as-of',
+      DEMO_AS_OF,
+      '--attribution_model',
+      'compare',
+      '--dimensions',
+      'asset,region',
+      '--json',
+    ];
+    const onDuckDb = await runCli(flags, { cwd: ws.dir });
+    const onCluster = await runCli([...flags, '--config', 'gtm.clickhouse.yaml'], { cwd: ws.dir });
+    expect(onCluster.stderr).toBe('');
+    expect(onCluster.code).toBe(0);
+    expect(onDuckDb.code).toBe(0);
+    type Accounting = {
+      source: string;
+      rows_in: number;
+      accepted: number;
+      deduplicated: number;
+      rejected: number;
+    };
+    type R = Record<string, unknown> & {
+      row_accounting: Accounting[];
+      rejects: { rows: number; top_reasons: { reason: string; rows: number }[] };
+      journeys: { opportunities: number; touches: number };
+      alerts: Record<string, unknown>[];
+    };
+    const ch = onCluster.json<R>();
+    const duck = onDuckDb.json<R>();
+    // independent truth: every data line of each file is one input row, in exactly one bucket
+    const lines = async (rel: string) => (await ws.read(rel)).split('\n').filter(Boolean).length;
+    const expectedIn: Record<string, number> = {
+      crm_contacts: (await lines('data/crm/contacts.csv')) - 1,
+      crm_campaign_members: (await lines('data/crm/campaign_members.csv')) - 1,
+      web_analytics: (await lines('data/web/events-1.ndjson')) + (await lines('data/web/events-2.ndjson')),
+      nimbus_activity: (await lines('data/partners/nimbus/activity_export.csv')) - 1,
+      quantia_engagement: (await lines('data/partners/quantia/engagement.csv')) - 1,
+      crm_opportunities: (await lines('data/crm/opportunities.csv')) - 1,
+      quantia_co_sell: (await lines('data/partners/quantia/co_sell_deals.csv')) - 1,
+      crm_stage_history: (await lines('data/crm/opportunity_history.csv')) - 1,
+      attribution_touches: derived.touchRows,
+    };
+    for (const a of ch.row_accounting) {
+      expect(a.rows_in, a.source).toBe(expectedIn[a.source]);
+      expect(a.accepted + a.deduplicated + a.rejected, a.source).toBe(a.rows_in);
+    }
+    expect(ch.row_accounting.map((a) => a.source).sort()).toEqual(Object.keys(expectedIn).sort());
+    // the demo has duplicates across sources and rejected rows: both paths are exercised
+    expect(ch.row_accounting.some((a) => a.deduplicated > 0)).toBe(true);
+    expect(ch.rejects.rows).toBeGreaterThan(0);
+    expect(ch.journeys.opportunities).toBeGreaterThan(50);
+    // everything else equal to 1e-9; what names the run (ids, paths, when an alert was evaluated
+    // and the previous run it is compared with) differs by nature
+    const strip = (r: R) => {
+      const { run_id: _a, plan_path: _b, reports_dir: _c, snapshot: _d, ...rest } = r;
+      return {
+        ...rest,
+        rejects: { ...r.rejects, file: undefined },
+        alerts: r.alerts.map(({ evaluated_at: _e, previous: _f, ...alert }) => alert),
+      };
+    };
+    expectClose(strip(ch), strip(duck), 'result');
+    // the run's views are dropped when it ends
+    const shards = await Promise.all(cluster.urls.map((url) => openClickHouse({ url, database: 'gtm' })));
+    try {
+      for (const e of shards)
+        expect(
+          await e.query(
+            `SELECT name FROM system.tables WHERE database = 'gtm' AND startsWith(name, '_gtm_')`,
+          ),
+        ).toEqual([]);
+    } finally {
+      await Promise.all(shards.map((e) => e.close()));
+    }
+  }, 600_000);
 });
