@@ -51,7 +51,11 @@ async function makeScope(engine: Engine, p: ScopeParams): Promise<ClickHouseScop
     opportunities: canonicalRelation(engine, 'opportunities'),
     stage_history: canonicalRelation(engine, 'stage_history'),
   };
-  const view = (name: string, rel: string) => runView(engine, name, rel.replace(/^\(([\s\S]*)\)$/, '$1'));
+  // the campaign's touches, the opportunities in scope and their journeys' touches are read by
+  // every journey and insight query: written once to tables of this run on the server, so the
+  // sources are normalized once more for them, not once per query
+  const view = (name: string, rel: string) =>
+    runView(engine, name, rel.replace(/^\(([\s\S]*)\)$/, '$1'), { materialize: true });
   const ctouch = await view('ctouch', campaignTouchesCh(p, entities));
   const scope = await view('scope', scopeCh(p, entities, ctouch));
   return {

@@ -32,9 +32,16 @@ const VIEWS = new WeakMap<Engine, { prefix: string; names: string[] }>();
  * A view of this run on the server (`_gtm_<run>_<name>`, dropped when the engine closes): the
  * relations nest into one another, and ClickHouse 18.16 has no CTE, so as text they would repeat
  * in every query (past its 256 KiB query limit on a workspace of four touch sources). A view
- * holds no rows: every read runs its SELECT on the shards.
+ * holds no rows: every read runs its SELECT on the shards. With `materialize`, a table of the
+ * rows instead (MergeTree, on the server gtm talks to): for a command's small intermediate
+ * relations read by many queries, which would otherwise normalize the sources again each time.
  */
-export async function runView(engine: Engine, name: string, select: string): Promise<string> {
+export async function runView(
+  engine: Engine,
+  name: string,
+  select: string,
+  opts: { materialize?: boolean } = {},
+): Promise<string> {
   let views = VIEWS.get(engine);
   if (!views) {
     const created = { prefix: `_gtm_${randomBytes(4).toString('hex')}_`, names: [] as string[] };
@@ -49,7 +56,11 @@ export async function runView(engine: Engine, name: string, select: string): Pro
   }
   const view = `${views.prefix}${name}`;
   await engine.exec(`DROP TABLE IF EXISTS ${chIdent(view)}`);
-  await engine.exec(`CREATE VIEW ${chIdent(view)} AS ${select}`);
+  await engine.exec(
+    opts.materialize
+      ? `CREATE TABLE ${chIdent(view)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`
+      : `CREATE VIEW ${chIdent(view)} AS ${select}`,
+  );
   views.names.push(view);
   return chIdent(view);
 }
