@@ -250,6 +250,46 @@ describe('the narrow copy of an entity', () => {
     expect(dict).toEqual(values.map((value, code) => ({ code, value })));
   });
 
+  it('codes a column of more than 10,000 values (coded through a join, not an ENUM) like a small one', async () => {
+    const file = path.join(dir, 'wide.parquet');
+    // 15,000 payouts (1 in 1,000 without its required date), 12,000 advocates, every 5th row in
+    // upper case and padded; the last 500 payouts repeat earlier ones
+    await engine.exec(
+      `COPY (SELECT 'p' || (i % 14500) AS payout_id, CASE WHEN i % 5 = 0 THEN ' A' ELSE 'a' END || (i % 12000) AS advocate_id,
+        1.0::DOUBLE AS amount, 'USD' AS currency, CASE WHEN i % 3 = 0 THEN 'paid' ELSE 'pending' END AS status,
+        CASE WHEN i % 1000 = 999 THEN NULL ELSE TIMESTAMP '2026-02-01' + INTERVAL (i) MINUTE END AS paid_at, NULL::VARCHAR AS note
+        FROM range(15000) t(i)) TO ${literal(file)} (FORMAT parquet)`,
+    );
+    const r = await normalize([await bind('wide', file, 7, 1)], {
+      table: 'pay_wide',
+      columns: ['_row', 'paid_at'],
+      codes: ['advocate_id', 'status'],
+    });
+    const [a] = r.accounting;
+    expect(a.rejected).toBe(15);
+    expect(a.accepted + a.deduplicated + a.rejected).toBe(15000);
+    expect(r.narrow?.payouts.rows).toBe(a.accepted);
+    // decoded through the dictionaries, the rows are the canonical view's
+    const got = await engine.query(
+      `SELECT CAST(_row AS BIGINT) AS r, paid_at, a.value AS advocate_id, s.value AS status FROM pay_wide n
+       JOIN pay_wide_advocate_id a ON a.code = n.advocate_id JOIN pay_wide_status s ON s.code = n.status ORDER BY r`,
+    );
+    const want = await engine.query(
+      'SELECT CAST(_row AS BIGINT) AS r, paid_at, advocate_id, status FROM payouts ORDER BY r',
+    );
+    expect(got.length).toBe(a.accepted);
+    expect(got).toEqual(want);
+    // independent of the code: the advocates of the accepted rows (rows i with i % 1000 = 999
+    // rejected, rows from 14,500 on duplicates of row i − 14,500), coded in text order
+    const kept = Array.from({ length: 15000 }, (_, i) => i).filter((i) => i % 1000 !== 999 && i < 14500);
+    const values = [...new Set(kept.map((i) => `a${i % 12000}`))].sort();
+    expect(values.length).toBeGreaterThan(10000);
+    const dict = await engine.query<{ code: number; value: string }>(
+      'SELECT code, value FROM pay_wide_advocate_id ORDER BY code',
+    );
+    expect(dict).toEqual(values.map((value, code) => ({ code, value })));
+  });
+
   it('is an empty table of the same columns for an entity no source feeds', async () => {
     const r = await normalize([], {
       table: 'pay_none',
