@@ -451,7 +451,13 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     configPath,
     engine:
       r.engine?.kind === 'clickhouse'
-        ? { kind: 'clickhouse', url: r.engine.url, database: r.engine.database }
+        ? {
+            kind: 'clickhouse',
+            url: r.engine.url,
+            database: r.engine.database,
+            user: r.engine.user,
+            password: r.engine.password,
+          }
         : {
             kind: 'duckdb',
             path: r.engine?.path,

@@ -78,7 +78,7 @@ export interface WorkspaceConfig {
   configPath: string;
   engine:
     | { kind: 'duckdb'; path?: string; threads?: number; memory_limit?: string; temp_directory?: string }
-    | { kind: 'clickhouse'; url: string; database?: string };
+    | { kind: 'clickhouse'; url: string; database?: string; user?: string; password?: string };
   output: {
     reports_dir: string;
     plans_dir: string;

@@ -10,11 +10,15 @@ export interface LazyEngine {
   close(): Promise<void>;
 }
 
-export function lazyEngine(ws: WorkspaceConfig, command: string): LazyEngine {
+export function lazyEngine(
+  ws: WorkspaceConfig,
+  command: string,
+  env: Record<string, string | undefined> = process.env,
+): LazyEngine {
   let opened: Promise<Engine> | undefined;
   return {
     get() {
-      opened ??= open(ws, command);
+      opened ??= open(ws, command, env);
       return opened;
     },
     async close() {
@@ -28,7 +32,11 @@ export function lazyEngine(ws: WorkspaceConfig, command: string): LazyEngine {
 /** Commands whose sources and SQL have a ClickHouse form (`engine: { kind: clickhouse }`). */
 const CLICKHOUSE_COMMANDS = new Set(['track-source']);
 
-async function open(ws: WorkspaceConfig, command: string): Promise<Engine> {
+async function open(
+  ws: WorkspaceConfig,
+  command: string,
+  env: Record<string, string | undefined>,
+): Promise<Engine> {
   if (ws.engine.kind === 'duckdb')
     return openDuckDb({
       path: ws.engine.path ? path.resolve(ws.baseDir, ws.engine.path) : undefined,
@@ -45,10 +53,25 @@ async function open(ws: WorkspaceConfig, command: string): Promise<Engine> {
     return openClickHouse({
       url: ws.engine.url,
       database: ws.engine.database,
+      username: ws.engine.user,
+      password: passwordOf(ws.engine.password, env),
       origin: 'engine.url in gtm.yaml',
     });
   throw new GtmError('CONFIG', `${command} runs on the embedded DuckDB engine in this version`, {
     where: 'engine.kind',
     hint: 'remove engine: or set engine.kind: duckdb; attribution over a ClickHouse touch table runs with `gtm attribute --touchpoints TABLE --clickhouse URL`',
   });
+}
+
+/** `env:VAR` → the variable's value (the schema admits no other form: a password never sits in gtm.yaml). */
+function passwordOf(given: string | undefined, env: Record<string, string | undefined>): string | undefined {
+  if (given === undefined) return undefined;
+  const name = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(given)?.[1];
+  const value = name === undefined ? undefined : env[name];
+  if (value === undefined)
+    throw new GtmError('CONFIG', `the environment variable ${name ?? given} is not set`, {
+      where: 'engine.password',
+      hint: `export ${name ?? 'CLICKHOUSE_PASSWORD'}=… before running gtm`,
+    });
+  return value;
 }
