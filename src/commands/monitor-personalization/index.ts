@@ -20,6 +20,7 @@ import {
   type MONITOR_PERSONALIZATION_FLAGS,
   type MonitorPersonalizationContext,
 } from './inputs.ts';
+import { narrowTables } from './aggregate-stage.ts';
 import { monitorPersonalizationPlan, type MonitorPersonalizationOutputs } from './plan.ts';
 import { buildMonitorPersonalizationResult, type MonitorPersonalizationResult } from './result.ts';
 import { monitorPersonalizationFiles } from './write-reports.ts';
@@ -33,6 +34,7 @@ export const monitorPersonalization: CommandDef<
   ...MONITOR_PERSONALIZATION_COMMAND,
   workspace: 'required',
   entities: ['decisions', 'outcomes', 'rule_changes', 'consent_records', 'experiments'],
+  narrow: narrowTables,
   ladder: ['testing_lead', 'personalization_architect', 'data_privacy_lead'],
   resolve: resolveMonitorPersonalization,
   plan: monitorPersonalizationPlan,

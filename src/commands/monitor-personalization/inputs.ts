@@ -79,6 +79,8 @@ export interface MonitorPersonalizationContext {
   window: ResolvedWindow;
   /** Names the initiative may appear under in the data (the configured name and its aliases). */
   initiativeNames: string[];
+  /** The workspace's engine (normalize writes narrow tables on DuckDB only). */
+  engine: 'duckdb' | 'clickhouse';
 }
 
 /** The closest of `known` to `wanted`, when it is close enough to be a typo. */
@@ -144,6 +146,7 @@ export function resolveMonitorPersonalization(
     );
   return {
     window,
+    engine: ws.engine.kind,
     initiativeNames: configured ? [configured.name, ...configured.aliases] : wanted ? [wanted] : [],
     inputs: {
       initiative: configured?.name ?? wanted,

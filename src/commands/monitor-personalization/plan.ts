@@ -43,7 +43,7 @@ function branchStages(run: Run) {
       owner: p.owners.anomalies,
       purpose: `Users and outcomes after exposure by ${inputs.dimension.join(', ')} and variant vs holdout; daily KPI and volume series; source freshness`,
       needs: ['normalize'],
-      run: (ctx) => aggregateStage(ctx, run),
+      run: (ctx, { normalize }) => aggregateStage(ctx, run, normalize),
     }),
     stage({
       id: 'governance',

@@ -182,6 +182,14 @@ export function slimDecisionsSql(
     (e) =>
       `(${matchValues(s, from, 'rule_id', [e.rule])} AND decided_at >= ${s.q.ts(e.start)} AND decided_at < ${s.q.ts(e.stop)} AND ${matchValues(s, from, 'variant', e.variants)})`,
   );
+  // the times every kept row lies within, as a plain range the scan can filter on before the rest
+  const span = [s.historyStart, s.start, ...exposures.map((e) => e.start)].reduce(
+    (r, lo) => (Date.parse(lo) < Date.parse(r.lo) ? { ...r, lo } : r),
+    [s.end, ...exposures.map((e) => e.stop)].reduce(
+      (r, hi) => (Date.parse(hi) > Date.parse(r.hi) ? { ...r, hi } : r),
+      { lo: s.start, hi: s.end },
+    ),
+  );
   const code = (c: CodedColumn) => s.q.lowCard(decodeValue(from, c, s.q.ident(c)), dict[c]);
   const windowOnly = (c: CodedColumn) =>
     (SEGMENT_COLUMNS as readonly string[]).includes(c) || c === 'reason' || c === 'error_code';
@@ -192,7 +200,9 @@ export function slimDecisionsSql(
        ${CODED_COLUMNS.map(
          (c) => `${windowOnly(c) ? `CASE WHEN ${inWindow} THEN ${code(c)} END` : code(c)} AS ${s.q.ident(c)}`,
        ).join(', ')}
-     FROM ${from.table} WHERE (${inWindow}) OR (${inSample})${exposed.map((x) => ` OR ${x}`).join('')}`,
+     FROM ${from.table}
+     WHERE decided_at >= ${s.q.ts(span.lo)} AND decided_at < ${s.q.ts(span.hi)}
+       AND ((${inWindow}) OR (${inSample})${exposed.map((x) => ` OR ${x}`).join('')})`,
   );
 }
 
