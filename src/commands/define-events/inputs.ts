@@ -12,6 +12,7 @@ import { usageError, type GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
+import type { PayloadsOnClickHouse } from './clickhouse-validation.ts';
 import { asOfDay } from '../shared/window/index.ts';
 
 /** The flags of `define-events`, as its specification names them. */
@@ -132,6 +133,11 @@ export interface DefineEventsContext {
   inputs: DefineEventsInputs;
   /** NDJSON file or folder of captured payloads to validate (QA evidence), absolute, if any. */
   payloads: string | null;
+  /**
+   * With `engine: { kind: clickhouse }` and the payloads from gtm.yaml: validate them in the
+   * `event_payloads` table `gtm engine load` wrote there, not in the files (`--payloads` reads a file).
+   */
+  payloadsOnClickHouse: PayloadsOnClickHouse | null;
   /** Guardrail on the share of captured messages with violations. */
   defectThreshold: number;
   /** Runs of the same use cases form a history (change log, version bumps). */
@@ -242,6 +248,10 @@ export function resolveDefineEvents(
   return {
     inputs,
     payloads,
+    payloadsOnClickHouse:
+      payloads && !flags.payloads && ws.engine.kind === 'clickhouse'
+        ? { url: ws.engine.url, database: ws.engine.database, baseDir: ws.baseDir }
+        : null,
     defectThreshold: flags.alert_threshold ?? ws.thresholds.instrumentation_defect_rate ?? 0.02,
     scope: inputs.use_case.join(','),
     governance: {

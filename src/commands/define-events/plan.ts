@@ -20,6 +20,7 @@ import { GtmError } from '../../errors/index.ts';
 import { reconcile } from '../../orchestrator/index.ts';
 import { stageOf, type CommandPlan, type KitRun } from '../kit/index.ts';
 import { importPlan, validateEventsFile } from '../shared/tracking-plan-io/index.ts';
+import { validatePayloadsClickHouse } from './clickhouse-validation.ts';
 import type { DefineEventsContext } from './inputs.ts';
 
 /** The tracking plan drafted by the catalog stage, with what it was compared against. */
@@ -176,11 +177,16 @@ const qa = (run: Run) =>
     purpose: 'Unit tests, replay of captured payloads, observability dashboards, evidence plan',
     needs: ['catalog'],
     run: async (ctx, { catalog: { plan } }) => {
-      const { payloads, defectThreshold } = run.inputs;
+      const { payloads, payloadsOnClickHouse, defectThreshold } = run.inputs;
       let validation: ValidationReport | null = null;
       if (payloads) {
-        ctx.progress(`validating payloads in ${run.rel(payloads)}`);
-        validation = await validatePayloads(plan, payloads);
+        if (payloadsOnClickHouse) {
+          ctx.progress(`validating payloads of ${run.rel(payloads)} on ClickHouse (event_payloads)`);
+          validation = await validatePayloadsClickHouse(plan, payloadsOnClickHouse);
+        } else {
+          ctx.progress(`validating payloads in ${run.rel(payloads)}`);
+          validation = await validatePayloads(plan, payloads);
+        }
         ctx.alert({
           id: 'instrumentation_defects',
           metric: 'share of captured messages with violations',

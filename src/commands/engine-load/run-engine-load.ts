@@ -23,6 +23,7 @@ import {
 import { configError, GtmError, usageError } from '../../errors/index.ts';
 import { loadWorkspace, type SourceConfig, type WorkspaceConfig } from '../../workspace/index.ts';
 import { sourceSpecOf } from '../kit/workspace-sources.ts';
+import { EVENT_PAYLOADS_SOURCE, loadEventPayloads } from './event-payloads.ts';
 import { shardColumnsOf } from './shard-keys.ts';
 
 export interface EngineLoadOptions {
@@ -114,7 +115,17 @@ export async function runEngineLoad(opts: EngineLoadOptions): Promise<EngineLoad
   const urls = serverUrls(opts, ws);
   const database =
     opts.database ?? (ws.engine.kind === 'clickhouse' ? ws.engine.database : undefined) ?? 'default';
-  const sources = pickSources(ws, opts.sources);
+  // the captured event payloads (events.payloads) load as `event_payloads` with the sources
+  const payloadsAsked = opts.sources?.includes(EVENT_PAYLOADS_SOURCE) ?? false;
+  const otherNames = opts.sources?.filter((n) => n !== EVENT_PAYLOADS_SOURCE);
+  if (payloadsAsked && !ws.events.payloads)
+    throw usageError(
+      `gtm.yaml has no events.payloads to load as ${EVENT_PAYLOADS_SOURCE}`,
+      '--source',
+      'set events.payloads to the NDJSON file or folder of captured messages',
+    );
+  const withPayloads = Boolean(ws.events.payloads) && (!opts.sources?.length || payloadsAsked);
+  const sources = payloadsAsked && otherNames?.length === 0 ? [] : pickSources(ws, otherNames, withPayloads);
   const overrides = shardOverrides(opts.shardKeys, sources);
   if (urls.length > 1 && !opts.cluster)
     throw usageError(
@@ -154,6 +165,19 @@ export async function runEngineLoad(opts: EngineLoadOptions): Promise<EngineLoad
           scratch,
           env: opts.env,
           progress,
+        }),
+      );
+    }
+    if (withPayloads) {
+      progress(`${EVENT_PAYLOADS_SOURCE}: reading`);
+      tables.push(
+        await loadEventPayloads(servers, ws, {
+          database,
+          cluster: opts.cluster,
+          replace: opts.replace ?? false,
+          batchRows: opts.batchRows ?? DEFAULT_BATCH_ROWS,
+          progress,
+          rejectsShown: REJECTS_SHOWN,
         }),
       );
     }
@@ -355,7 +379,8 @@ function serverUrls(opts: EngineLoadOptions, ws: WorkspaceConfig): string[] {
   );
 }
 
-function pickSources(ws: WorkspaceConfig, names: string[] | undefined): SourceConfig[] {
+function pickSources(ws: WorkspaceConfig, names: string[] | undefined, payloads = false): SourceConfig[] {
+  if (ws.sources.length === 0 && payloads) return [];
   if (ws.sources.length === 0)
     throw configError('gtm.yaml declares no sources', 'sources', 'add the files to load under sources:');
   if (!names || names.length === 0) return ws.sources;

@@ -1,0 +1,275 @@
+/**
+ * define-events' payload validation where the payloads lie: the captured messages in the
+ * `event_payloads` table `gtm engine load` writes (one row per message, call type, name and
+ * whether `properties` has keys as columns).
+ *
+ * The server counts every message by call type and name, and settles alone the messages whose
+ * outcome does not depend on their content: an unplanned track without properties (one
+ * unplanned_event), a call type the validator does not check (`alias`, `unknown`, …: checked, no
+ * violation), a value that is not a JSON object (one wrong_type). The rules that read a message's
+ * content — the plan's JSON Schema of each event (Ajv: required, types, enums, formats, nested
+ * objects), identities, versions, source, consent, PII in values and the property type tallies —
+ * have no form on ClickHouse 18.16 (no JSON parser that respects nesting): the messages of planned
+ * events and unplanned tracks with properties are streamed to gtm's validator in file order,
+ * one line at a time (memory bounded by the validator's tallies and samples, not by the table).
+ * The counts are exact either way: the two parts are merged as the validator's worker threads are.
+ */
+import path from 'node:path';
+import type { TrackingPlan, ValidationReport } from '../../analyses/instrumentation/index.ts';
+import { createEventValidator } from '../../analyses/instrumentation/event-validator.ts';
+import { VIOLATION_TYPES, type ViolationType } from '../../analyses/instrumentation/validation-report.ts';
+import {
+  mergeValidatorSnapshots,
+  type SnapshotEvent,
+  type ValidatorSnapshot,
+} from '../../analyses/instrumentation/validator-snapshot.ts';
+import { EVENT_PAYLOADS_TABLE } from '../../data/clickhouse-event-payloads.ts';
+import { openClickHouse, quoteIdent, quoteString, type ClickHouseEngine } from '../../data/index.ts';
+import { GtmError } from '../../errors/index.ts';
+
+/** Where the payloads table is: the workspace's ClickHouse engine. */
+export interface PayloadsOnClickHouse {
+  url: string;
+  database: string | undefined;
+  /** Workspace folder: `source_file` is relative to it (evidence names the file as the DuckDB run does). */
+  baseDir: string;
+}
+
+/** Call types the validator looks up in the plan; any other is counted and not checked. */
+const CHECKED_TYPES = ['page', 'screen', 'identify', 'group'];
+const ORDER = 'file_no, source_row, member';
+const NOT_A_MESSAGE = '(not a message)';
+
+type Group = {
+  is_message: number;
+  call_type: string;
+  has_name: number;
+  name: string;
+  has_properties: number;
+  n: number;
+};
+
+/** The message rows that only the validator can judge, as a ClickHouse condition. */
+function localCondition(plannedTracks: readonly string[]): string {
+  const planned = plannedTracks.length
+    ? `if(has_name = 1, name, '') IN (${plannedTracks.map((n) => quoteString(n, 'clickhouse')).join(', ')})`
+    : '0';
+  return (
+    `is_message = 1 AND (call_type IN (${CHECKED_TYPES.map((t) => quoteString(t, 'clickhouse')).join(', ')})` +
+    ` OR (call_type = 'track' AND (${planned} OR has_properties = 1)))`
+  );
+}
+
+/** Which server-settled kind a group is, or null when the validator must read its messages. */
+function kindOf(g: Group, planned: ReadonlySet<string>): 'not_message' | 'unplanned' | 'unchecked' | null {
+  if (!g.is_message) return 'not_message';
+  if (g.call_type === 'track') {
+    const key = g.has_name ? g.name : '';
+    return planned.has(key) || g.has_properties ? null : 'unplanned';
+  }
+  return CHECKED_TYPES.includes(g.call_type) ? null : 'unchecked';
+}
+
+interface Row {
+  file_no: number;
+  source_file: string;
+  source_row: number;
+  member: number;
+  text: string;
+}
+
+const before = (a: Row, b: Row) =>
+  a.file_no !== b.file_no
+    ? a.file_no < b.file_no
+    : a.source_row !== b.source_row
+      ? a.source_row < b.source_row
+      : a.member < b.member;
+
+/**
+ * Validates the captured messages in `event_payloads` against the plan; the same report as
+ * `validateEventsFile` on the files they were loaded from (default validator options).
+ */
+export async function validatePayloadsClickHouse(
+  plan: TrackingPlan,
+  where: PayloadsOnClickHouse,
+  options: { maxSamplesPerType?: number } = {},
+): Promise<ValidationReport> {
+  const engine = await openClickHouse({
+    url: where.url,
+    database: where.database,
+    origin: 'engine.url in gtm.yaml',
+  });
+  try {
+    return await validateOn(engine, plan, where, options.maxSamplesPerType ?? 5);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function validateOn(
+  engine: ClickHouseEngine,
+  plan: TrackingPlan,
+  where: PayloadsOnClickHouse,
+  maxSamples: number,
+): Promise<ValidationReport> {
+  const database = where.database ?? 'default';
+  const [hit] = await engine.query<{ n: number }>(
+    `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(database, 'clickhouse')} AND name = ${quoteString(EVENT_PAYLOADS_TABLE, 'clickhouse')}`,
+  );
+  if (Number(hit?.n ?? 0) === 0)
+    throw new GtmError('CONFIG', `no table ${database}.${EVENT_PAYLOADS_TABLE} with the captured payloads`, {
+      where: 'events.payloads',
+      hint: `load them first: gtm engine load --source ${EVENT_PAYLOADS_TABLE} (or run with engine.kind: duckdb to read the files)`,
+    });
+  const table = `${quoteIdent(database, 'clickhouse')}.${quoteIdent(EVENT_PAYLOADS_TABLE, 'clickhouse')}`;
+  const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
+  const planned = new Set(plannedTracks);
+
+  // 1. every message counted on the server, by what decides its route
+  const groups = (
+    await engine.query<Group>(
+      `SELECT is_message, call_type, has_name, name, has_properties, count() AS n FROM ${table} GROUP BY is_message, call_type, has_name, name, has_properties`,
+    )
+  ).map((g) => ({
+    ...g,
+    is_message: Number(g.is_message),
+    has_name: Number(g.has_name),
+    has_properties: Number(g.has_properties),
+    n: Number(g.n),
+  }));
+
+  // 2. evidence for the server-settled violations: their first messages in file order (the
+  // validator keeps the first `maxSamples` of each type, so no later one can be among them)
+  const sampleOf = (cond: string) =>
+    fetchRows(engine, `${cond} ORDER BY ${ORDER} LIMIT ${maxSamples}`, table);
+  const notPlanned = `NOT (${localCondition(plannedTracks)})`;
+  const extra = [
+    ...(await sampleOf('is_message = 0')),
+    ...(await sampleOf(`is_message = 1 AND call_type = 'track' AND ${notPlanned}`)),
+  ].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+
+  // 3. the validator reads the messages it must judge, and those samples, in file order
+  const validator = createEventValidator(plan, { maxSamplesPerType: maxSamples });
+  const ref = { file: '', line: 0 };
+  const files = new Map<string, string>();
+  const check = (r: Row) => {
+    let file = files.get(r.source_file);
+    if (file === undefined) files.set(r.source_file, (file = path.resolve(where.baseDir, r.source_file)));
+    ref.file = file;
+    ref.line = r.source_row;
+    // as a one-member batch: an object is validated as a message (never as an envelope of its own),
+    // anything else as "not a message" — what the file reader does with each line or batch member
+    validator.validate({ batch: [JSON.parse(r.text)] }, ref);
+  };
+  let next = 0;
+  await streamRows(engine, `WHERE ${localCondition(plannedTracks)} ORDER BY ${ORDER}`, table, (r) => {
+    while (next < extra.length && before(extra[next], r)) check(extra[next++]);
+    check(r);
+  });
+  while (next < extra.length) check(extra[next++]);
+
+  // 4. the server-settled messages the validator did not read, as counts
+  const rest = settled(groups, planned, extra, plan, maxSamples);
+  return mergeValidatorSnapshots([{ snapshot: validator.snapshot() }, { snapshot: rest }]);
+}
+
+/** A snapshot of the server-settled messages not read by the validator (counts, no evidence). */
+function settled(
+  groups: readonly Group[],
+  planned: ReadonlySet<string>,
+  read: readonly Row[],
+  plan: TrackingPlan,
+  maxSamples: number,
+): ValidatorSnapshot {
+  // the sample rows were validated: take them off their group's count
+  const readBy = new Map<string, number>();
+  const keyOf = (isMessage: number, name: string) => `${isMessage}\u0000${name}`;
+  for (const r of read) {
+    const msg = JSON.parse(r.text) as unknown;
+    const isMessage = msg !== null && typeof msg === 'object' && !Array.isArray(msg) ? 1 : 0;
+    const event = isMessage ? (msg as Record<string, unknown>).event : undefined;
+    const k = keyOf(isMessage, isMessage ? (typeof event === 'string' ? event : '') : NOT_A_MESSAGE);
+    readBy.set(k, (readBy.get(k) ?? 0) + 1);
+  }
+  const events = new Map<string, SnapshotEvent>();
+  const callTypes: Record<string, number> = {};
+  let checked = 0;
+  let withViolations = 0;
+  const add = (name: string, n: number, type: ViolationType | null) => {
+    let e = events.get(name);
+    if (!e) {
+      e = {
+        name,
+        planned: false,
+        checked: 0,
+        messagesWithViolations: 0,
+        byType: VIOLATION_TYPES.map(() => 0),
+        tallies: [],
+      };
+      events.set(name, e);
+    }
+    e.checked += n;
+    checked += n;
+    if (type) {
+      e.messagesWithViolations += n;
+      e.byType[VIOLATION_TYPES.indexOf(type)] += n;
+      withViolations += n;
+    }
+  };
+  for (const g of groups) {
+    const kind = kindOf(g, planned);
+    if (kind === null) continue;
+    if (kind === 'unchecked') {
+      add(g.call_type, g.n, null);
+      callTypes[g.call_type] = (callTypes[g.call_type] ?? 0) + g.n;
+      continue;
+    }
+    const name = kind === 'not_message' ? NOT_A_MESSAGE : g.has_name ? g.name : '';
+    const k = keyOf(kind === 'not_message' ? 0 : 1, name);
+    const already = Math.min(g.n, readBy.get(k) ?? 0);
+    readBy.set(k, (readBy.get(k) ?? 0) - already);
+    const n = g.n - already;
+    if (n === 0) continue;
+    add(name, n, kind === 'not_message' ? 'wrong_type' : 'unplanned_event');
+    if (kind === 'unplanned') callTypes.track = (callTypes.track ?? 0) + n;
+  }
+  return {
+    plan: { name: plan.name, version: plan.version },
+    maxSamplesPerType: maxSamples,
+    checked,
+    messagesWithViolations: withViolations,
+    callTypes,
+    events: [...events.values()],
+    samples: [],
+  };
+}
+
+const COLUMNS = 'file_no, source_file, source_row, member, hex(message)';
+
+function parseLine(line: string): Row {
+  const [fileNo, file, row, member, hex] = line.split('\t');
+  return {
+    file_no: Number(fileNo),
+    // TabSeparated escapes backslash, tab and newline in text
+    source_file: file.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c)),
+    source_row: Number(row),
+    member: Number(member),
+    // hex: the text crosses the wire as ASCII, whatever its characters
+    text: Buffer.from(hex, 'hex').toString('utf8'),
+  };
+}
+
+async function fetchRows(engine: ClickHouseEngine, cond: string, table: string): Promise<Row[]> {
+  const out: Row[] = [];
+  await engine.queryLines(`SELECT ${COLUMNS} FROM ${table} WHERE ${cond}`, (l) => out.push(parseLine(l)));
+  return out;
+}
+
+async function streamRows(
+  engine: ClickHouseEngine,
+  clause: string,
+  table: string,
+  onRow: (r: Row) => void,
+): Promise<void> {
+  await engine.queryLines(`SELECT ${COLUMNS} FROM ${table} ${clause}`, (l) => onRow(parseLine(l)));
+}

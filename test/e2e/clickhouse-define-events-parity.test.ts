@@ -1,0 +1,177 @@
+/**
+ * define-events' payload validation on a two-shard ClickHouse cluster: the demo's captured
+ * payloads (with lines added here for what the server settles alone: batch envelopes, unplanned
+ * tracks without properties, call types the validator does not check, values that are not
+ * messages) are loaded with `gtm engine load`, and define-events with `engine: clickhouse` gives
+ * the result.json of the run that reads the file — counts, evidence and alerts.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findClickHouseServer, startClickHouseCluster } from '../helpers/clickhouse-server.ts';
+import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+const server = findClickHouseServer();
+const PAYLOADS = 'data/events/captured.ndjson';
+const LINE = `/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"`;
+
+/** Lines the server settles without the validator, and batches that mix both kinds. */
+function addedLines(): { lines: string[]; messages: number; unplanned: number; notMessages: number } {
+  const ctx = { library: { name: 'analytics.js' } };
+  const unplanned = (i: number) => ({
+    type: 'track',
+    event: `Debug Ping ${i % 3}`,
+    userId: `u${i}`,
+    context: ctx,
+  });
+  const lines = [
+    // seven unplanned tracks without properties: more than the 5 samples kept per type
+    ...Array.from({ length: 7 }, (_, i) => JSON.stringify(unplanned(i))),
+    JSON.stringify({ type: 'alias', userId: 'u1', previousId: 'a1' }),
+    JSON.stringify({ anonymousId: 'x' }), // no type, no event: call type "unknown"
+    '42',
+    '["not", "a", "message"]',
+    JSON.stringify({
+      batch: [
+        unplanned(8),
+        'text',
+        { type: 'alias', userId: 'u2', previousId: 'a2' },
+        // an object member shaped like an envelope is a message, not a nested batch
+        { batch: [unplanned(9)] },
+        { type: 'track', event: 'Tab Clicked', properties: { email: 'ana@example.com' } },
+      ],
+    }),
+    JSON.stringify({ type: 'batch', batch: [null, unplanned(10)] }),
+  ];
+  // independent count: a line is a message, a batch line its members
+  return {
+    lines,
+    messages: 7 + 4 + 5 + 2,
+    // 7 + unplanned(8) + "Tab Clicked"; the envelope-shaped member has no event (call type unknown)
+    unplanned: 7 + 1 + 1 + 1,
+    notMessages: 2 + 1 + 1,
+  };
+}
+
+describe.skipIf(!server && !process.env.CI)('define-events on a two-shard ClickHouse cluster', () => {
+  let ws: DemoWorkspace;
+  let cluster: Awaited<ReturnType<typeof startClickHouseCluster>>;
+  let added: ReturnType<typeof addedLines>;
+  let load: {
+    tables: {
+      table: string;
+      layout: string;
+      rows: { read: number; loaded: number; rejected: number; in_clickhouse: number; per_server: number[] };
+    }[];
+  };
+
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    [ws, cluster] = await Promise.all([makeDemoWorkspace(), startClickHouseCluster(2)]);
+    added = addedLines();
+    const captured = await ws.read(PAYLOADS);
+    // the added lines in the middle of the file: evidence must keep file order across both kinds
+    const lines = captured.split('\n').filter(Boolean);
+    const mid = Math.floor(lines.length / 2);
+    await writeFile(
+      path.join(ws.dir, PAYLOADS),
+      [...lines.slice(0, mid), ...added.lines, ...lines.slice(mid)].join('\n') + '\n',
+    );
+    const run = await runCli(
+      [
+        'engine',
+        'load',
+        '--clickhouse',
+        cluster.urls.join(','),
+        '--cluster',
+        cluster.cluster,
+        '--database',
+        'gtm',
+        '--source',
+        'event_payloads',
+        '--json',
+      ],
+      { cwd: ws.dir },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    load = run.json();
+  }, 180_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await ws?.remove();
+  });
+
+  it('loads one row per message, over both shards, and counts them back', () => {
+    expect(load.tables.map((t) => t.table)).toEqual(['event_payloads']);
+    const [t] = load.tables;
+    const expected = ws.truth.events.messages + added.messages;
+    expect(t.layout).toBe('sharded');
+    expect(t.rows).toMatchObject({ read: expected, loaded: expected, rejected: 0, in_clickhouse: expected });
+    expect(t.rows.per_server.reduce((a, b) => a + b, 0)).toBe(expected);
+    expect(t.rows.per_server.every((n) => n > 0)).toBe(true);
+  });
+
+  it('gives the result.json of the run that reads the file', async () => {
+    const yaml = await ws.read('gtm.yaml');
+    await writeFile(
+      path.join(ws.dir, 'gtm.clickhouse.yaml'),
+      yaml.replace(
+        /^version: 1$/m,
+        `version: 1\nengine: { kind: clickhouse, url: "${cluster.urls[0]}", database: gtm }`,
+      ),
+    );
+    type R = Record<string, unknown> & {
+      reports_dir: string;
+      plan_path: string;
+      tracking_plan: Record<string, unknown>;
+      qa: {
+        validation: {
+          eventsChecked: number;
+          callTypes: Record<string, number>;
+          violationsByType: Record<string, number>;
+          samples: { type: string; where?: string }[];
+        };
+      };
+      alerts: Record<string, unknown>[];
+    };
+    const define = async (extra: string[]) => {
+      const res = await runCli(['run', [LINE, ...extra].join(' '), '--as-of', DEMO_AS_OF, '--json'], {
+        cwd: ws.dir,
+      });
+      expect(res.stderrLines.filter((l) => l.startsWith('error'))).toEqual([]);
+      expect(res.code).toBe(0);
+      const r = res.json<R>();
+      // each run starts without history: the next one would otherwise compare its plan with this
+      // one's and count this run's breached guardrails as its first breach
+      await rm(path.join(ws.dir, path.dirname(r.reports_dir)), { recursive: true, force: true });
+      await rm(path.join(ws.dir, path.dirname(r.plan_path)), { recursive: true, force: true });
+      return r;
+    };
+    const duck = await define([]);
+    const ch = await define(['--config', 'gtm.clickhouse.yaml']);
+
+    // independent truth: the demo's planted violations plus the lines added here
+    const v = ch.qa.validation;
+    const planted = ws.truth.events.planted;
+    expect(v.eventsChecked).toBe(ws.truth.events.messages + added.messages);
+    expect(v.violationsByType.unplanned_event).toBe((planted.unplanned_event ?? 0) + added.unplanned);
+    expect(v.violationsByType.wrong_type).toBe((planted.wrong_type ?? 0) + added.notMessages);
+    expect(v.violationsByType.pii_detected).toBe((planted.pii_detected ?? 0) + 1);
+    expect(v.callTypes.alias).toBe(2);
+    expect(v.callTypes.unknown).toBe(2);
+    expect(v.samples.filter((s) => s.type === 'unplanned_event')).toHaveLength(5);
+
+    const strip = (r: R) => {
+      const { run_id: _a, plan_path: _b, reports_dir: _c, snapshot: _d, ...rest } = r;
+      return {
+        ...rest,
+        tracking_plan: { ...r.tracking_plan, file: undefined },
+        alerts: r.alerts.map(({ evaluated_at: _e, previous: _f, ...alert }) => alert),
+      };
+    };
+    expect(ch.qa.validation).toEqual(duck.qa.validation);
+    expect(strip(ch)).toEqual(strip(duck));
+  }, 300_000);
+});
