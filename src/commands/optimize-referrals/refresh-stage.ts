@@ -3,7 +3,7 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import type { ReferralsContext } from './inputs.ts';
 import { num, numOrNull } from './query-numbers.ts';
-import { deriveStatements } from './sql/derive-sql.ts';
+import { CLICKS_TABLE, deriveStatements } from './sql/derive-sql.ts';
 import { shareToClickSql } from './sql/funnel-sql.ts';
 import { tsLit } from './sql/sql-fns.ts';
 
@@ -54,10 +54,7 @@ export async function refreshTables(
   // counted from the refresh's own copies (the entities' views are not read again)
   const unresolved = {
     referrals: tables.ref_referrals - tables.ref_ref,
-    clicks: await count(
-      engine,
-      `SELECT count(*) AS n FROM ref_clicks WHERE seg IS NULL AND ${range('clicked_at')}`,
-    ),
+    clicks: await count(engine, 'SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_days WHERE seg IS NULL'),
     shares:
       (await count(engine, `SELECT count(*) AS n FROM ref_shares WHERE ${range('shared_at')}`)) -
       (await count(engine, 'SELECT COALESCE(sum(shares), 0) AS n FROM ref_share_agg')),
@@ -68,15 +65,15 @@ export async function refreshTables(
         `${n} ${what} resolve to no advocate (unknown advocate id or referral code): left out of the funnel`,
       );
   // share → click has a pair per click: above a million clicks in the window (the funnel's count),
-  // a hash sample of about a million; read before the per-click table is dropped
+  // a hash sample of about a million; read before the clicks' narrow table is dropped
   const clicks = await count(
     engine,
     `SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_agg WHERE d >= 0 AND d < ${c.window.days}`,
   );
   const samplePct = clicks > CLICK_SAMPLE ? Math.max(1, Math.ceil((CLICK_SAMPLE / clicks) * 100)) : 100;
   const [s2c] = await engine.query<Row>(shareToClickSql(c.window.start, c.window.end, samplePct));
-  // the per-click table is the run's largest: every later stage reads the aggregates and facts
-  await engine.exec('DROP TABLE IF EXISTS ref_clicks');
+  // the clicks' narrow table is the run's largest: every later stage reads the aggregates and facts
+  await engine.exec(`DROP TABLE IF EXISTS ${CLICKS_TABLE}`);
   return {
     tables,
     unresolved,

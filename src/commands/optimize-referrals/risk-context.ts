@@ -4,7 +4,7 @@ import {
   type FraudContext,
   type VelocityReview,
 } from '../../analyses/fraud/index.ts';
-import type { Engine, Row } from '../../data/index.ts';
+import { literal, type Engine, type Row } from '../../data/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import { classifyDomain, fraudLists, type FraudLists } from './fraud-lists.ts';
 import { insertRows } from './insert-rows.ts';
@@ -16,6 +16,7 @@ import {
   nodeActivitySql,
   pairSharedSql,
   clickDiffSql,
+  clickMaybeSql,
   ringEdgesSql,
   sharedIdentifiersSql,
   velocitySql,
@@ -31,6 +32,37 @@ export interface RiskContext {
   domains: { seen: number; disposable: number; public: number };
   sharedIdentifiers: number;
   context: FraudContext;
+}
+
+/** Click rows whose text is fetched by row number (filter down to the source) up to this many; more by a semi-join. */
+const FETCH_BY_ROW = 20_000;
+
+/**
+ * The text of the named clicks whose session may differ from the sign-up's (`ref_click_maybe`),
+ * read from the clicks' view: by row number when they are few (the filter goes down to the
+ * source), else by a semi-join on source and row. Matched back by click id (unique among the
+ * accepted clicks), so a row number that names rows in several files of a source is harmless.
+ */
+async function clickTexts(engine: Engine, p: RiskParams): Promise<void> {
+  await engine.exec(clickMaybeSql(p));
+  const rows = await engine.query<Row>(
+    `SELECT _source, _row FROM ref_click_maybe ORDER BY _source, _row LIMIT ${FETCH_BY_ROW + 1}`,
+  );
+  const cols = 'v.click_id, v.ip, v.user_agent, v.device_id, v.cookie_id';
+  let from: string;
+  if (rows.length === 0) from = 'clicks v WHERE false';
+  else if (rows.length <= FETCH_BY_ROW) {
+    const bySource = new Map<string, number[]>();
+    for (const r of rows) {
+      const list = bySource.get(String(r._source)) ?? [];
+      list.push(num(r._row));
+      bySource.set(String(r._source), list);
+    }
+    from = `clicks v WHERE ${[...bySource]
+      .map(([src, list]) => `(v._source = ${literal(src)} AND v._row IN (${list.join(', ')}))`)
+      .join(' OR ')}`;
+  } else from = 'clicks v SEMI JOIN ref_click_maybe m ON m._source = v._source AND m._row = v._row';
+  await engine.exec(`CREATE OR REPLACE TABLE ref_click_text AS SELECT ${cols} FROM ${from}`);
 }
 
 /** Identifier tables, shared identifiers and what each scored referral's two sides share. */
@@ -123,6 +155,7 @@ export async function buildRiskContext(
 ): Promise<RiskContext> {
   const lists = fraudLists(cfg);
   progress('identities');
+  await clickTexts(engine, p);
   await engine.exec(clickDiffSql(p));
   const domains = await domainFlags(engine, lists);
   progress('shared identifiers');

@@ -7,9 +7,10 @@
  *
  * The canonical entities are views that normalize their source on every read, so each large one
  * is read exactly once: the referrals and shares into narrow copies (`ref_referrals`,
- * `ref_shares`), the clicks into `ref_clicks` (one row per click: an integer segment key, channel,
- * time, its share's time, a sample percentile; the session only for the clicks a sign-up names).
- * Every later query reads these, never the entities' views again.
+ * `ref_shares`); the clicks are not read through their view at all: normalize writes the narrow
+ * table `ref_clicks_in` (`CLICKS_NARROW`) from its own pass, and the click facts, the clicks by
+ * segment and day and the share → click median read it. Every later query reads these, never the
+ * entities' views again (but for the few clicks whose session text is fetched by row number).
  */
 import { literal, type Dialect } from '../../../data/index.ts';
 import { withNormalizedPerson } from './identity-sql.ts';
@@ -19,7 +20,7 @@ import {
   createTableAs,
   daysBefore,
   dec,
-  hashPercent,
+  hashKey,
   rowField,
   rowNumber,
   tsLit,
@@ -124,27 +125,55 @@ function sharesSql(p: DeriveParams): string {
   );
 }
 
+/** The narrow table of the clicks normalize writes (`CLICKS_NARROW`): the command never reads the clicks' view for them. */
+export const CLICKS_TABLE = 'ref_clicks_in';
+
 /**
- * The clicks, read once from the entity: every click of the read range and every click a sign-up
- * names, with its segment (NULL when its code resolves to no advocate), its channel (the click's,
- * else its share's), its time and its share's, and a deterministic sample percentile of its id
- * (for the share → click median). The session (id, IP, user agent, device, cookie) is kept only
- * for the clicks a sign-up names.
+ * What the command keeps of each click, written by normalize from its check pass: the time,
+ * channel, referral code and share id as they are, the row's source and row number (to fetch a
+ * few rows' text again), and the click id and session identifiers as 64-bit hashes (8 bytes each
+ * instead of a string per click: the session text is needed only for the clicks a sign-up names
+ * whose session differs from the sign-up's, fetched by row number).
  */
-function clicksSql(p: DeriveParams): string {
-  const named = (x: string) => `CASE WHEN u.click_id IS NOT NULL THEN ${x} END`;
+export const CLICKS_NARROW = {
+  table: CLICKS_TABLE,
+  columns: ['clicked_at', 'channel', 'referral_code', 'share_id', '_source', '_row'],
+  hashes: ['click_id', 'ip', 'user_agent', 'device_id', 'cookie_id'],
+};
+
+/**
+ * The clicks some sign-up names (a sign-up's click id hashes to the narrow table's
+ * `click_id_hash`), with their time and channel (the click's, else its share's) for the referral
+ * facts, and their source row and session hashes for the risk review (`ref_click_diff`).
+ */
+function clickFactsSql(p: DeriveParams): string {
   return createTableAs(
-    'ref_clicks',
-    `SELECT c.seg, COALESCE(k.channel, s.channel) AS channel, k.clicked_at, s.shared_at,
-       ${hashPercent('k.click_id', p.dialect)} AS pct,
-       ${named('k.click_id')} AS click_id, ${named('k.ip')} AS ip, ${named('k.user_agent')} AS user_agent,
-       ${named('k.device_id')} AS device_id, ${named('k.cookie_id')} AS cookie_id
-     FROM clicks k
+    'ref_click_facts',
+    `SELECT u.click_id, k.clicked_at, COALESCE(k.channel, s.channel) AS channel, k._source, k._row,
+       k.ip_hash, k.user_agent_hash, k.device_id_hash, k.cookie_id_hash
+     FROM ${CLICKS_TABLE} k
+     JOIN (SELECT DISTINCT click_id, ${hashKey('click_id', p.dialect)} AS h FROM ref_referrals WHERE click_id IS NOT NULL) u
+       ON u.h = k.click_id_hash
+     LEFT JOIN ref_shares s ON s.share_id = k.share_id`,
+    p.dialect,
+  );
+}
+
+/**
+ * Clicks of the read range by segment (NULL when the code resolves to no advocate: the
+ * unresolved clicks), channel (the click's, else its share's) and day: one GROUP BY over the
+ * narrow table with the code → segment map and the shares joined.
+ */
+function clickDaysSql(p: DeriveParams): string {
+  const d = daysBefore('k.clicked_at', p.end, p.dialect);
+  return createTableAs(
+    'ref_click_days',
+    `SELECT c.seg, COALESCE(k.channel, s.channel, 'unknown') AS channel, ${d} AS d, count(*) AS clicks
+     FROM ${CLICKS_TABLE} k
      LEFT JOIN ref_codes c ON c.referral_code = k.referral_code
      LEFT JOIN ref_shares s ON s.share_id = k.share_id
-     LEFT JOIN (SELECT DISTINCT click_id FROM ref_referrals WHERE click_id IS NOT NULL) u ON u.click_id = k.click_id
-     WHERE (k.clicked_at >= ${tsLit(p.from, p.dialect)} AND k.clicked_at < ${tsLit(p.end, p.dialect)})
-       OR u.click_id IS NOT NULL`,
+     WHERE k.clicked_at >= ${tsLit(p.from, p.dialect)} AND k.clicked_at < ${tsLit(p.end, p.dialect)}
+     GROUP BY c.seg, COALESCE(k.channel, s.channel, 'unknown'), ${d}`,
     p.dialect,
   );
 }
@@ -169,16 +198,6 @@ function payoutsSql(p: DeriveParams): string {
     'ref_payouts',
     `SELECT advocate_id, referral_id, kind, amount, status, created_at, paid_at FROM payouts
      WHERE created_at < ${tsLit(p.end, p.dialect)}`,
-    p.dialect,
-  );
-}
-
-/** The clicks some sign-up names, with their channel and session: read by `ref_ref` and the risk review's `ref_click_diff`. */
-function clickFactsSql(p: DeriveParams): string {
-  return createTableAs(
-    'ref_click_facts',
-    `SELECT click_id, clicked_at, channel, ip, user_agent, device_id, cookie_id FROM ref_clicks
-     WHERE click_id IS NOT NULL`,
     p.dialect,
   );
 }
@@ -324,20 +343,16 @@ function shareAggSql(p: DeriveParams): string {
 }
 
 /**
- * Clicks by segment (a partner, or customers of one set of dimensions), channel and day: one
- * integer-keyed GROUP BY over `ref_clicks`, the segments' dimensions joined to the reduced rows.
- * `advocate_id` is the partner's, NULL for customer segments.
+ * Clicks by segment (a partner, or customers of one set of dimensions), channel and day: the
+ * segments' dimensions joined to the reduced rows of `ref_click_days`. `advocate_id` is the
+ * partner's, NULL for customer segments.
  */
 function clickAggSql(p: DeriveParams): string {
-  const d = daysBefore('clicked_at', p.end, p.dialect);
   return createTableAs(
     'ref_click_agg',
     `SELECT CASE WHEN g.partner_id <> '' THEN g.partner_id END AS advocate_id, y.channel,
        g.persona, g.region, g.tier, g.kind, y.d, y.clicks
-     FROM (SELECT seg, COALESCE(channel, 'unknown') AS channel, ${d} AS d, count(*) AS clicks FROM ref_clicks
-           WHERE seg IS NOT NULL AND clicked_at >= ${tsLit(p.from, p.dialect)} AND clicked_at < ${tsLit(p.end, p.dialect)}
-           GROUP BY seg, COALESCE(channel, 'unknown'), ${d}) y
-     JOIN ref_segments g ON g.seg = y.seg`,
+     FROM ref_click_days y JOIN ref_segments g ON g.seg = y.seg`,
     p.dialect,
   );
 }
@@ -381,8 +396,8 @@ export function deriveStatements(p: DeriveParams): { table: string; sql: string 
     { table: 'ref_codes', sql: codesSql(p) },
     { table: 'ref_referrals', sql: referralsSql(p) },
     { table: 'ref_shares', sql: sharesSql(p) },
-    { table: 'ref_clicks', sql: clicksSql(p) },
     { table: 'ref_click_facts', sql: clickFactsSql(p) },
+    { table: 'ref_click_days', sql: clickDaysSql(p) },
     { table: 'ref_conversions', sql: conversionsSql(p) },
     { table: 'ref_payouts', sql: payoutsSql(p) },
     { table: 'ref_qualifying', sql: qualifyingSql(p) },

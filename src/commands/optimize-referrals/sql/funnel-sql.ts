@@ -92,24 +92,25 @@ const medianStep = (name: string, a: string, b: string, from: string, where: str
 
 /**
  * Median seconds from share to click of the clicks in the window, and how many pairs: a pair per
- * click (tens of millions), so over a deterministic hash sample of the clicks (`clickSamplePct` %)
- * when there are more than a million; the exact median of the sample. Read by the refresh from its
- * `ref_clicks` (each click's share time, NULL without a share, and its sample percentile), before
- * that table is dropped.
+ * click (tens of millions), so over a deterministic hash sample of the clicks (`clickSamplePct` %:
+ * the click id's hash modulo 100) when there are more than a million; the exact median of the
+ * sample. Read from the clicks' narrow table (`clicks`: `clicked_at`, `share_id`, `click_id_hash`)
+ * with each click's share time (none without a share).
  */
 export function shareToClickSql(
   start: string,
   end: string,
   clickSamplePct = 100,
   d: Dialect = 'duckdb',
+  clicks = 'ref_clicks_in',
 ): string {
-  const sample = clickSamplePct < 100 ? ` AND pct < ${clickSamplePct}` : '';
+  const sample = clickSamplePct < 100 ? ` AND k.click_id_hash % 100 < ${clickSamplePct}` : '';
   return medianStep(
     'share_to_click',
-    'shared_at',
-    'clicked_at',
-    'ref_clicks',
-    `clicked_at >= ${tsLit(start, d)} AND clicked_at < ${tsLit(end, d)}${sample}`,
+    's.shared_at',
+    'k.clicked_at',
+    `${clicks} k LEFT JOIN ref_shares s ON s.share_id = k.share_id`,
+    `k.clicked_at >= ${tsLit(start, d)} AND k.clicked_at < ${tsLit(end, d)}${sample}`,
     d,
   );
 }

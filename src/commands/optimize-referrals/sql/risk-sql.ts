@@ -31,10 +31,36 @@ const ipua = (ip: string, ua: string) =>
 const friendAcct = (r = '') => `COALESCE(${r}friend_id, 'referral:' || ${r}referral_id)`;
 
 /**
+ * The clicks a sign-up names whose session may differ from that sign-up's, by source row: the
+ * clicks' narrow table keeps the session as hashes (`<column>_hash`, `hash(NULL)` for none), so a
+ * kind whose hash equals the hash of the sign-up's value is the same value and cannot differ;
+ * only the others' text is fetched (`ref_click_text`) and compared exactly.
+ */
+export function clickMaybeSql(p: RiskParams): string {
+  const d = p.dialect;
+  const none = hashKey('CAST(NULL AS VARCHAR)', d);
+  const has = (c: string) => `k.${c}_hash <> ${none}`;
+  const neq = (c: string) => `(r.${c} IS NULL OR k.${c}_hash <> ${hashKey(`r.${c}`, d)})`;
+  const maybe = [
+    `(${has('ip')} AND ${neq('ip')})`,
+    `(${has('ip')} AND ${has('user_agent')} AND (${neq('ip')} OR ${neq('user_agent')}))`,
+    `(${has('device_id')} AND ${neq('device_id')})`,
+    `(${has('cookie_id')} AND ${neq('cookie_id')})`,
+  ];
+  return createTableAs(
+    'ref_click_maybe',
+    `SELECT DISTINCT k._source, k._row FROM ref_referrals r JOIN ref_click_facts k ON k.click_id = r.click_id
+     WHERE ${maybe.join(' OR ')}`,
+    d,
+  );
+}
+
+/**
  * The friends' click sessions where they differ from the sign-up's (usually the click and the
  * sign-up are one session: those referrals have no row), one column per identifier kind, NULL
- * where that kind does not differ. The sign-up's identities, email and name are read from
- * `ref_referrals` itself (normalized once there), so nothing of it is copied again.
+ * where that kind does not differ; from the clicks' text fetched for the rows `ref_click_maybe`
+ * names (`ref_click_text`: click_id, ip, user_agent, device_id, cookie_id). The sign-up's
+ * identities, email and name are read from `ref_referrals` itself (normalized once there).
  */
 export function clickDiffSql(p: RiskParams): string {
   const differs = (x: string, y: string) => `CASE WHEN ${x} <> COALESCE(${y}, '') THEN ${x} END`;
@@ -51,7 +77,7 @@ export function clickDiffSql(p: RiskParams): string {
          ${Object.entries(kinds)
            .map(([k, x]) => `${x} AS ${k}`)
            .join(', ')}
-       FROM ref_referrals r JOIN ref_click_facts k ON k.click_id = r.click_id) t
+       FROM ref_referrals r JOIN ref_click_text k ON k.click_id = r.click_id) t
      WHERE ${Object.keys(kinds)
        .map((k) => `${k} IS NOT NULL`)
        .join(' OR ')}`,
