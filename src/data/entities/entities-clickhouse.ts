@@ -20,11 +20,13 @@ import {
   rateCh,
   textCh,
   timestampCh,
+  trimCh,
   tokenCh,
   valueMapCh,
 } from '../normalize/parse-clickhouse.ts';
 import type { RateSpec } from '../normalize/currency-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import type { ColumnDef, ColumnKind, TypedEntityDef } from './typed-entity.ts';
 
 const lit = (v: string | number) => literal(v, 'clickhouse');
 
@@ -261,3 +263,138 @@ export const CLICKHOUSE_ENTITIES: Readonly<Record<string, ClickHouseEntity>> = {
   opportunities: opportunitiesCh,
   stage_history: stageHistoryCh,
 };
+
+const TYPED_TYPE: Record<ColumnKind, string> = {
+  id: STR,
+  key: STR,
+  text: STR,
+  token: STR,
+  currency: STR,
+  partner: STR,
+  timestamp: TIME,
+  date: TIME,
+  number: NUM,
+  amount: NUM,
+  integer: 'Nullable(Int64)',
+  boolean: 'Nullable(UInt8)',
+};
+
+const KIND_WORD: Partial<Record<ColumnKind, string>> = {
+  timestamp: 'a timestamp',
+  date: 'a date',
+  number: 'a number',
+  integer: 'a whole number',
+  amount: 'a number',
+  boolean: 'true or false',
+};
+
+/**
+ * The ClickHouse form of an entity built with `typedEntity` (its checks path: the same typed
+ * values, reject reasons in the same order, amounts converted at the rate in force on their
+ * `rateAt` day with `<name>_local` keeping the source's amount). Dates are epoch milliseconds of
+ * their midnight, booleans 0/1.
+ */
+export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
+  const entries = Object.entries(def.columns);
+  const amounts = entries.filter(([, d]) => d.kind === 'amount');
+  const hasCurrency = entries.some(([, d]) => d.kind === 'currency');
+  const columns: ChColumn[] = [
+    ...entries.map(([n, d]) => [n, TYPED_TYPE[d.kind]] as const),
+    ...amounts.map(([n]) => [`${n}_local`, NUM] as const),
+  ];
+  return {
+    columns,
+    select(b, s, table) {
+      const r = new Reader(b, def.name);
+      const value = (n: string, d: ColumnDef): string => {
+        const raw = r.col(n);
+        switch (d.kind) {
+          case 'key':
+            return `lowerUTF8(${r.text(n)})`;
+          case 'token':
+            return d.aliases && Object.keys(d.aliases).length
+              ? coalesceCh(valueMapCh(raw, d.aliases as Record<string, string>, 'null'), tokenCh(raw))
+              : tokenCh(raw);
+          case 'timestamp':
+            return r.time(n);
+          case 'date':
+            return `toInt64(floor(${r.time(n)} / 86400000)) * 86400000`;
+          case 'number':
+          case 'amount':
+            return r.amount(n);
+          case 'integer':
+            return `toInt64OrNull(toString(round(${r.amount(n)})))`;
+          case 'currency':
+            return `upperUTF8(ifNull(${r.text(n)}, ${lit(b.defaultCurrency)}))`;
+          case 'boolean': {
+            const v = `lowerUTF8(${trimCh(`ifNull(${raw}, '')`)})`;
+            return `multiIf(${v} IN ('true', 't', 'yes', 'y', '1'), toNullable(toUInt8(1)), ${v} IN ('false', 'f', 'no', 'n', '0'), toNullable(toUInt8(0)), CAST(NULL AS Nullable(UInt8)))`;
+          }
+          case 'partner':
+            return r.partner(s, null);
+          default:
+            return r.text(n);
+        }
+      };
+      const parsed = entries.map(
+        ([n, d]) => `${value(n, d)} AS ${chIdent(n)}, ${r.text(n)} AS ${chIdent(`_raw_${n}`)}`,
+      );
+      const inner = `SELECT ${r.bookkeeping()}, ${parsed.join(', ')} FROM ${r.from(table)}`;
+      const currency = hasCurrency ? 'currency' : lit(b.defaultCurrency.toUpperCase());
+      const rates = amounts.map(([n, d]) => {
+        const day = d.rateAt ? epochDayCh(chIdent(d.rateAt)) : `toNullable(toInt64(toUInt16(today())))`;
+        return `${rateCh(s.rates, s.reportingCurrency, currency, day)} AS ${chIdent(`_rate_${n}`)}`;
+      });
+      const rated = rates.length ? `SELECT *, ${rates.join(', ')} FROM (${inner})` : inner;
+      const rawText = (n: string) => `ifNull(${chIdent(`_raw_${n}`)}, '')`;
+      const branches: string[] = [];
+      for (const [n, d] of entries) {
+        const c = chIdent(n);
+        const raw = chIdent(`_raw_${n}`);
+        if (d.required) branches.push(`isNull(${raw}), ${lit(`${n}: missing`)}`);
+        const word = KIND_WORD[d.kind];
+        if (word)
+          branches.push(
+            `isNotNull(${raw}) AND isNull(${c}), concat(${lit(`${n}: cannot read `)}, ${rawText(n)}, ${lit(` as ${word}`)})`,
+          );
+        if (d.kind === 'number' || d.kind === 'amount')
+          branches.push(
+            `isNotNull(${c}) AND NOT isFinite(assumeNotNull(${c})), concat(${lit(`${n}: `)}, ${rawText(n)}, ' is not a finite number')`,
+          );
+        if (d.min !== undefined)
+          branches.push(
+            `ifNull(${c} < ${Number(d.min)}, 0), concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(` is below ${d.min}`)})`,
+          );
+        if (d.kind === 'token' && d.values?.length)
+          branches.push(
+            `isNotNull(${c}) AND NOT ifNull(${c} IN (${d.values.map((v) => lit(v)).join(', ')}), 0), concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(` is not one of ${d.values.join(', ')}`)})`,
+          );
+      }
+      for (const [n] of amounts)
+        branches.push(
+          `isNotNull(${chIdent(n)}) AND isNull(${chIdent(`_rate_${n}`)}), concat('currency: no rate for ', ifNull(${currency}, ''), '; add it under currency.rates')`,
+        );
+      for (const group of def.oneOf ?? [])
+        branches.push(
+          `${group.map((g) => `isNull(${chIdent(g)})`).join(' AND ')}, ${lit(`${group.join(' and ')}: all missing`)}`,
+        );
+      const reason = branches.length
+        ? `multiIf(${branches.join(', ')}, CAST(NULL AS ${STR}))`
+        : `CAST(NULL AS ${STR})`;
+      const checked = `SELECT *, ${reason} AS _reject_reason FROM (${rated})`;
+      // amounts in the reporting currency, the source's own in <name>_local
+      const out = [
+        ...entries.map(([n, d]) =>
+          d.kind === 'amount' ? `${chIdent(n)} * ${chIdent(`_rate_${n}`)} AS ${chIdent(n)}` : chIdent(n),
+        ),
+        ...amounts.map(([n]) => `${chIdent(n)} AS ${chIdent(`${n}_local`)}`),
+        '_source',
+        '_priority',
+        '_file',
+        '_row',
+        '_reject_reason',
+      ];
+      return typed(columns, `SELECT ${out.join(', ')} FROM (${checked})`);
+    },
+  };
+}

@@ -21,7 +21,14 @@ import { GtmError } from '../../errors/index.ts';
 import { chIdent } from '../normalize/parse-clickhouse.ts';
 import type { EntitySpec } from './entity-spec.ts';
 import type { BoundSource, NormalizeResult } from './normalize-entities.ts';
-import { BOOKKEEPING, CLICKHOUSE_ENTITIES, type ClickHouseSettings } from './entities-clickhouse.ts';
+import {
+  BOOKKEEPING,
+  CLICKHOUSE_ENTITIES,
+  typedEntityCh,
+  type ClickHouseEntity,
+  type ClickHouseSettings,
+} from './entities-clickhouse.ts';
+import { typedEntityDef } from './typed-entity.ts';
 
 /** The canonical relations of the last normalize on an engine: entity → its view (quoted). */
 const RELATIONS = new WeakMap<Engine, Map<string, string>>();
@@ -80,7 +87,13 @@ export function canonicalRelation(engine: Engine, entity: string): string {
 
 /** Whether every entity has a ClickHouse form (the others run on DuckDB only, for now). */
 export function clickHouseEntitiesMissing(specs: readonly EntitySpec[]): string[] {
-  return specs.filter((s) => !CLICKHOUSE_ENTITIES[s.name]).map((s) => s.name);
+  return specs.filter((s) => !clickHouseForm(s)).map((s) => s.name);
+}
+
+/** An entity's ClickHouse form: hand-written, or derived from its `typedEntity` definition. */
+export function clickHouseForm(spec: EntitySpec): ClickHouseEntity | undefined {
+  const def = typedEntityDef(spec);
+  return CLICKHOUSE_ENTITIES[spec.name] ?? (def ? typedEntityCh(def) : undefined);
 }
 
 /**
@@ -128,7 +141,7 @@ async function normalizeOne(
   out: NormalizeResult,
   relations: Map<string, string>,
 ): Promise<number> {
-  const ch = CLICKHOUSE_ENTITIES[spec.name];
+  const ch = clickHouseForm(spec) as ClickHouseEntity;
   const names = [...ch.columns, ...BOOKKEEPING].map(([n]) => chIdent(n)).join(', ');
   if (!parts.length) {
     const empty = [...ch.columns, ...BOOKKEEPING].map(

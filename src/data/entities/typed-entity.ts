@@ -217,6 +217,12 @@ const maskType = (bits: number) =>
  *   columns: { member_id: { kind: 'key', required: true }, points: { kind: 'number', required: true } },
  *   dedupe: { keys: ['member_id', 'points'] } });
  */
+/** The definition each typed entity was built from (read by its ClickHouse form). */
+const DEFS = new WeakMap<EntitySpec, TypedEntityDef>();
+
+/** The definition an entity was built from by `typedEntity`, or undefined for a hand-written one. */
+export const typedEntityDef = (spec: EntitySpec): TypedEntityDef | undefined => DEFS.get(spec);
+
 export function typedEntity(def: TypedEntityDef): EntitySpec {
   const entries = Object.entries(def.columns);
   const amounts = entries.filter(([, d]) => d.kind === 'amount');
@@ -286,7 +292,7 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     return `SELECT *${exclude}${replace}${locals}, ${reason} AS _reject_reason${mask} FROM (${rated})`;
   }
 
-  return {
+  const spec: EntitySpec = {
     name: def.name,
     description: def.description,
     columns: entries.map(([n]) => n),
@@ -335,4 +341,6 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
       return `SELECT ${cols.join(', ')}`;
     },
   };
+  DEFS.set(spec, def);
+  return spec;
 }
