@@ -21,6 +21,7 @@ import {
 } from './inputs.ts';
 import { LADDER } from './liability-stage.ts';
 import { monitorLoyaltyPlan, type MonitorLoyaltyOutputs } from './plan.ts';
+import { LEDGER_NARROW } from './sql/member-summary-sql.ts';
 import { buildMonitorLoyaltyResult, type MonitorLoyaltyResult } from './result.ts';
 import { monitorLoyaltyTables } from './write-reports.ts';
 
@@ -42,6 +43,8 @@ export const monitorLoyalty: CommandDef<
     'experiments',
     'assignments',
   ],
+  // the ledger as normalize's pass writes it: the columns read, ids as hashes (DuckDB)
+  narrow: { ledger: LEDGER_NARROW },
   ladder: LADDER,
   resolve: resolveMonitorLoyalty,
   plan: monitorLoyaltyPlan,

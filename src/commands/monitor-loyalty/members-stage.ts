@@ -1,5 +1,5 @@
 import type { TierThreshold } from '../../analyses/loyalty/index.ts';
-import type { Engine } from '../../data/index.ts';
+import { quoteIdent, type Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
@@ -117,7 +117,7 @@ export function blockMemoryMb(limit: string): number {
  * The data pull: tier rules and rewards, then one summary row per member (`lm_members`, see
  * `memberSummarySql`) in the engine. Returns the setup and counts; the rows stay in the engine.
  */
-export async function pullMembers(ctx: StageContext, run: Run): Promise<MembersOutput> {
+export async function pullMembers(ctx: StageContext, run: Run, ledgerTable?: string): Promise<MembersOutput> {
   const engine = await run.engine();
   const rules = await engine.query<RuleRow>(
     'SELECT tier, "rank", "qualify", "retain", measure, qualification_months, qualification_period, downgrade_policy FROM tier_rules',
@@ -142,8 +142,11 @@ export async function pullMembers(ctx: StageContext, run: Run): Promise<MembersO
     calendarStart: calendarPeriodStart(run.asOfDay, tiers.months),
     rfmDays: run.inputs.config.models.rfm_days,
     expireMonths: run.inputs.config.points_expire_months,
+    ledgerTable,
   }))
     await engine.exec(statement);
+  // lm_ledger holds what the command reads of it
+  if (ledgerTable) await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable)}`);
   const [counts] = await engine.query<Record<string, number>>(
     `SELECT (SELECT count(mi) FROM lm_member_base) AS members, (SELECT count(*) FROM lm_purchases) AS purchasers,
             (SELECT min(points) FROM rewards WHERE points > 0) AS cheapest, (SELECT count(*) FROM rewards) AS rewards,

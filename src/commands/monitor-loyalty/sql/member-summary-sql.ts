@@ -16,7 +16,22 @@ export interface MemberSummaryParams {
   rfmDays: number;
   /** Points expire this many months after they are earned when the ledger row has no expiry (0: never). */
   expireMonths: number;
+  /**
+   * Normalize's narrow table of the ledger (`LEDGER_NARROW`), read instead of the canonical view
+   * when it was written (DuckDB).
+   */
+  ledgerTable?: string;
 }
+
+/**
+ * The ledger columns the command reads, written by normalize's check pass (`NarrowSpec`): ids as
+ * their 64-bit hashes (the member join on an integer; the entry id's hash is the FIFO tie-break).
+ */
+export const LEDGER_NARROW = {
+  table: 'lm_ledger_in',
+  columns: ['occurred_at', 'type', 'points', 'order_id', 'expires_at'],
+  hashes: ['member_id', 'entry_id', 'reward_id'],
+} as const;
 
 /** A timestamp literal for an ISO instant. */
 export const ts = (iso: string): string => literal(new Date(iso));
@@ -113,7 +128,7 @@ function memberBaseSql(p: MemberSummaryParams): string {
  * positive adjustments: the row's expiry, else `expireMonths` after it); for orders the customer's
  * enrolment time when the customer is a member at all (`member_enrolled_at`).
  */
-export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths'>): string[] {
+export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths' | 'ledgerTable'>): string[] {
   const expiry =
     p.expireMonths > 0
       ? `COALESCE(l.expires_at, l.occurred_at + to_months(${p.expireMonths}))`
@@ -124,12 +139,18 @@ export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths'>)
   return [
     `CREATE OR REPLACE TABLE lm_ledger AS
      SELECT b.mi, l.occurred_at, CAST(CASE l.type ${kind} END AS TINYINT) AS k, l.points,
-            hash(l.entry_id) AS seq,
+            ${p.ledgerTable ? 'l.entry_id_hash' : 'hash(l.entry_id)'} AS seq,
             CASE WHEN l.type IN ('earn', 'pending') THEN l.order_id END AS order_id,
             CASE WHEN l.type = 'redeem' THEN r.cost * abs(l.points) / NULLIF(r.points, 0) END AS rcost,
             CASE WHEN l.type = 'earn' OR (l.type = 'adjust' AND l.points > 0) THEN ${expiry} END AS expires_at
-     FROM ledger l LEFT JOIN lm_member_base b ON b.member_id = l.member_id
-     LEFT JOIN rewards r ON r.reward_id = l.reward_id`,
+     FROM ${
+       p.ledgerTable
+         ? // normalize's narrow table: member and reward ids as their hashes (LEDGER_NARROW)
+           `${p.ledgerTable} l LEFT JOIN (SELECT hash(member_id) AS h, mi FROM lm_member_base) b ON b.h = l.member_id_hash
+     LEFT JOIN (SELECT hash(reward_id) AS h, cost, points FROM rewards) r ON r.h = l.reward_id_hash`
+         : `ledger l LEFT JOIN lm_member_base b ON b.member_id = l.member_id
+     LEFT JOIN rewards r ON r.reward_id = l.reward_id`
+     }`,
     `CREATE OR REPLACE TABLE lm_orders AS
      SELECT b.mi, o.order_id, o.customer_id, o.amount, o.ordered_at, o.is_member, o.reward_id IS NOT NULL AS rewarded,
             b.enrolled_at AS member_enrolled_at

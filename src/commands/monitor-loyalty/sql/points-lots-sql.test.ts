@@ -121,3 +121,22 @@ describe('points lots, first in first out', () => {
     ]);
   });
 });
+
+describe("the ledger read from normalize's narrow table", () => {
+  it('gives the rows the canonical view gives (ids as hashes, the same tie-break key)', async () => {
+    // the narrow table as normalize writes it (LEDGER_NARROW): the columns as they are, ids hashed
+    await engine.exec(
+      `CREATE TABLE narrow_ledger AS SELECT occurred_at, type, points, order_id, expires_at,
+              hash(member_id) AS member_id_hash, hash(entry_id) AS entry_id_hash, hash(reward_id) AS reward_id_hash
+       FROM ledger`,
+    );
+    await engine.exec(`CREATE TABLE view_ledger AS SELECT * FROM lm_ledger`);
+    await engine.exec(ledgerAndOrdersSql({ expireMonths: 12, ledgerTable: 'narrow_ledger' })[0]);
+    const [d] = await engine.query<{ n: number; only_view: number; only_narrow: number }>(
+      `SELECT (SELECT count(*) FROM lm_ledger) AS n,
+              (SELECT count(*) FROM (SELECT * FROM view_ledger EXCEPT ALL SELECT * FROM lm_ledger)) AS only_view,
+              (SELECT count(*) FROM (SELECT * FROM lm_ledger EXCEPT ALL SELECT * FROM view_ledger)) AS only_narrow`,
+    );
+    expect(d).toEqual({ n: 8, only_view: 0, only_narrow: 0 });
+  });
+});
