@@ -221,7 +221,8 @@ async function checkOnce(
   // with a narrow table asked for, the pass also writes its columns: that table is this one, less
   // the rejected and duplicate rows and the pass's own columns (see `finishNarrow`)
   const keyTable = ident(narrow ? narrow.table : `keys_${entity}`);
-  const copied = narrow ? narrowColumns(narrow, multiFile(staged)) : [];
+  const dicts = narrow?.codes?.length ? await dictionaries(engine, narrow, staged) : [];
+  const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts) : [];
   await engine.exec(
     `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${staged
       .map((x, i) =>
@@ -233,9 +234,10 @@ async function checkOnce(
           ...copied,
         ].join(', '),
       )
-      .map((cols, i) => `SELECT ${cols} FROM ${staged[i].stg}`)
+      .map((cols, i) => `SELECT ${cols} FROM ${staged[i].stg}${dictJoins(dicts, staged[i].stg)}`)
       .join(' UNION ALL ')}`,
   );
+  for (const d of dicts) if (d.type) await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
   const part = staged.length > 1 ? '_part' : '0';
   try {
     const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
@@ -303,10 +305,60 @@ function checkNarrow(spec: EntitySpec, n: NarrowSpec): void {
     throw new Error(`narrow table ${n.table}: a column is asked for twice (kept as it is and coded)`);
 }
 
+/** A coded column's dictionary table, its size, and the ENUM type a small one is read through. */
+interface Dictionary {
+  column: string;
+  table: string;
+  size: number;
+  type?: string;
+}
+
+/**
+ * The dictionaries of the coded columns, made before the pass from the canonical values of every
+ * row read (one scan of that column per coded column), so that the pass writes codes, never the
+ * text: dense codes in the text order of the values.
+ */
+async function dictionaries(engine: Engine, n: NarrowSpec, staged: readonly Staged[]): Promise<Dictionary[]> {
+  const out: Dictionary[] = [];
+  for (const column of n.codes ?? []) {
+    const c = ident(column);
+    const table = ident(`${n.table}_${column}`);
+    const values = staged.map((x) => `SELECT ${c} AS value FROM ${x.stg}`).join(' UNION ALL ');
+    await engine.exec(
+      `CREATE OR REPLACE TABLE ${table} AS SELECT CAST(row_number() OVER (ORDER BY value) - 1 AS UINTEGER) AS code, value
+       FROM (SELECT DISTINCT value FROM (${values}) WHERE value IS NOT NULL)`,
+    );
+    const [{ size }] = await engine.query<{ size: number }>(`SELECT count(*) AS size FROM ${table}`);
+    const d: Dictionary = { column, table, size: Number(size) };
+    if (d.size <= ENUM_CODES_UP_TO) {
+      d.type = ident(`__gtm_codes_${n.table}_${column}`);
+      await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
+      await engine.exec(`CREATE TYPE ${d.type} AS ENUM (SELECT value FROM ${table} ORDER BY code)`);
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+/** The joins of a staged source with the dictionaries too large for an ENUM. */
+const dictJoins = (dicts: readonly Dictionary[], stg: string): string =>
+  dicts
+    .map((d, i) =>
+      d.type
+        ? ''
+        : ` LEFT JOIN (SELECT code AS __code${i}, value AS __value${i} FROM ${d.table}) __d${i} ON __d${i}.__value${i} = ${stg}.${ident(d.column)}`,
+    )
+    .join('');
+
 /** The narrow table's columns as the pass selects them from a staged source. */
-function narrowColumns(n: NarrowSpec, withFile: boolean): string[] {
+function narrowColumns(n: NarrowSpec, withFile: boolean, dicts: readonly Dictionary[]): string[] {
   return [
-    ...[...n.columns, ...(n.codes ?? [])].filter((c) => !PASS_COLUMNS.includes(c)).map((c) => ident(c)),
+    ...n.columns.filter((c) => !PASS_COLUMNS.includes(c)).map((c) => ident(c)),
+    ...dicts.map((d, i) =>
+      d.type
+        ? `CAST(enum_code(CAST(${ident(d.column)} AS ${d.type})) AS UINTEGER) AS ${ident(d.column)}`
+        : `__code${i} AS ${ident(d.column)}`,
+    ),
     ...(n.hashes ?? []).map((c) => `hash(${ident(c)}) AS ${ident(`${c}_hash`)}`),
     ...(withFile || n.columns.includes('_file') ? ['_file'] : []),
   ];
@@ -333,7 +385,6 @@ async function finishNarrow(
        WHERE ${t}._row = d.r${part ? ` AND ${t}._part = d.p` : ''}${file ? ` AND ${t}._file IS NOT DISTINCT FROM d.f` : ''}`,
     );
   }
-  for (const c of n.codes ?? []) await codeColumn(engine, n.table, c);
   const [{ cols }] = await engine.query<{ cols: string }>(
     `SELECT string_agg(column_name, ',') AS cols FROM information_schema.columns WHERE table_name = ${literal(n.table)}`,
   );
@@ -343,47 +394,13 @@ async function finishNarrow(
       await engine.exec(`ALTER TABLE ${t} DROP COLUMN ${ident(c)}`);
 }
 
-/** Dictionaries up to this size code their column through an ENUM cast, larger ones through a join. */
-const ENUM_CODES_UP_TO = 10_000;
-
 /**
- * Rewrites a text column of `table` as dense codes in the text order of its distinct values, and
- * writes their dictionary `<table>_<column>` (code, value). Measured at 10M rows: a small
- * dictionary codes the column through an ENUM type built from it (6 values 0.3 s CPU, 10k values
- * 0.9 s), a large one through one join with it into a new column (10k values 1.7 s, 100k 1.9 s,
- * 1M 3.8 s; the ENUM cast took 11 s at 100k values and 16 s at 1M, a copy of the table through
- * the join 6.8 s at 1M); the text column is then dropped, which costs nothing.
+ * Dictionaries up to this size code their column through an ENUM cast, larger ones through a join.
+ * Measured at 10M rows, rewriting a text column as codes: an ENUM cast 0.3 s CPU for 6 values,
+ * 0.9 s for 10k, 11 s for 100k, 16 s for 1M; a join with the dictionary 1.7–1.9 s for 10k–100k,
+ * 3.8 s for 1M.
  */
-async function codeColumn(engine: Engine, table: string, column: string): Promise<void> {
-  const dict = ident(`${table}_${column}`);
-  const t = ident(table);
-  const c = ident(column);
-  await engine.exec(
-    `CREATE OR REPLACE TABLE ${dict} AS SELECT CAST(row_number() OVER (ORDER BY value) - 1 AS UINTEGER) AS code, value
-     FROM (SELECT DISTINCT ${c} AS value FROM ${t} WHERE ${c} IS NOT NULL)`,
-  );
-  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${dict}`);
-  if (Number(n) <= ENUM_CODES_UP_TO) {
-    const type = ident(`__gtm_codes_${table}_${column}`);
-    await engine.exec(`DROP TYPE IF EXISTS ${type}`);
-    await engine.exec(`CREATE TYPE ${type} AS ENUM (SELECT value FROM ${dict} ORDER BY code)`);
-    // the deleted rows are rewritten too (DuckDB keeps them until a checkpoint): their values may
-    // be missing from the dictionary, hence TRY_CAST; every row kept has its value in it
-    try {
-      await engine.exec(
-        `ALTER TABLE ${t} ALTER ${c} SET DATA TYPE UINTEGER USING CAST(enum_code(TRY_CAST(${c} AS ${type})) AS UINTEGER)`,
-      );
-    } finally {
-      await engine.exec(`DROP TYPE IF EXISTS ${type}`);
-    }
-    return;
-  }
-  const tmp = ident(`__gtm_code_${column}`);
-  await engine.exec(`ALTER TABLE ${t} ADD COLUMN ${tmp} UINTEGER`);
-  await engine.exec(`UPDATE ${t} SET ${tmp} = d.code FROM ${dict} d WHERE d.value = ${t}.${c}`);
-  await engine.exec(`ALTER TABLE ${t} DROP COLUMN ${c}`);
-  await engine.exec(`ALTER TABLE ${t} RENAME ${tmp} TO ${c}`);
-}
+const ENUM_CODES_UP_TO = 10_000;
 
 /** The narrow table of an entity no source feeds: no rows, the columns typed as they would be. */
 async function emptyNarrow(engine: Engine, spec: EntitySpec, n: NarrowSpec): Promise<void> {
