@@ -12,7 +12,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openClickHouse } from '../../src/data/index.ts';
+import {
+  entitySpec,
+  loadSource,
+  normalizeEntities,
+  openClickHouse,
+  openDuckDb,
+  type Engine,
+  type EntitySpec,
+} from '../../src/data/index.ts';
+import {
+  canonicalRelation,
+  clickHouseForm,
+  normalizeEntitiesClickHouse,
+} from '../../src/data/entities/normalize-clickhouse.ts';
+import type { ClickHouseEntity } from '../../src/data/entities/entities-clickhouse.ts';
+import { bindSource, normalizeSettingsOf, sourceSpecOf } from '../../src/commands/kit/workspace-sources.ts';
+import { loadWorkspace } from '../../src/workspace/index.ts';
 import { csvRow } from '../../src/data/csv-text.ts';
 import { findClickHouseServer, startClickHouseCluster } from '../helpers/clickhouse-server.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
@@ -453,6 +469,88 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
         ).toEqual([]);
     } finally {
       await Promise.all(shards.map((e) => e.close()));
+    }
+  }, 600_000);
+  it('normalize on the cluster: every entity of the demo workspace accounted, deduplicated and valued as on DuckDB', async () => {
+    // the workspace's other sources (referrals, loyalty, personalization), loaded as users do
+    const loaded = new Set(load.tables.map((t) => t.table));
+    // the demo's own sources: the two derived above serve attribute and experiment-readout only
+    const all = loadWorkspace({ cwd: ws.dir });
+    const config = {
+      ...all,
+      sources: all.sources.filter((s) => !['attribution_touches', 'readout_exposures'].includes(s.name)),
+    };
+    const rest = config.sources.map((s) => s.name).filter((n) => !loaded.has(n));
+    const run = await runCli(
+      [
+        'engine',
+        'load',
+        '--clickhouse',
+        cluster.urls.join(','),
+        '--cluster',
+        cluster.cluster,
+        '--database',
+        'gtm',
+        '--source',
+        rest.join(','),
+        '--json',
+      ],
+      { cwd: ws.dir },
+    );
+    expect(run.code).toBe(0);
+    const entities = [...new Set(config.sources.map((s) => s.entity))];
+    const specs = entities.map((e) => entitySpec(e) as EntitySpec);
+    const click = await openClickHouse({ url: cluster.urls[0], database: 'gtm' });
+    const duck = await openDuckDb();
+    try {
+      const normalize = async (engine: Engine) => {
+        const bound = [];
+        for (const [i, s] of config.sources.entries())
+          bound.push(
+            bindSource(s, i, await loadSource(engine, sourceSpecOf(s, config.baseDir), `raw_${i}`), config),
+          );
+        return engine.dialect === 'clickhouse'
+          ? normalizeEntitiesClickHouse(engine, specs, bound, normalizeSettingsOf(config), config.baseDir)
+          : normalizeEntities(engine, specs, bound, normalizeSettingsOf(config), config.baseDir);
+      };
+      const onCh = await normalize(click);
+      const onDuck = await normalize(duck);
+      expect(entities.length).toBeGreaterThan(20);
+      expect(onCh.accounting).toEqual(onDuck.accounting);
+      expect(onCh.duplicates).toEqual(onDuck.duplicates);
+      expect(onCh.entities).toEqual(onDuck.entities);
+      const cite = (r: typeof onCh) => r.rejects.map((x) => [x.source, x.file, x.row, x.reason]);
+      expect(cite(onCh)).toEqual(cite(onDuck));
+      // every source accounted for: rows in = accepted + duplicates + rejected
+      for (const a of onCh.accounting)
+        expect(a.accepted + a.deduplicated + a.rejected, a.source).toBe(a.rows_in);
+      // the canonical values: per column, the values present, distinct texts and sums of numbers and times
+      for (const spec of specs) {
+        const form = clickHouseForm(spec) as ClickHouseEntity;
+        const cols = form.columns.filter(([n]) => !n.startsWith('_'));
+        const chAgg = cols.map(([n, t]) =>
+          /String/.test(t) ? `uniqExact("${n}")` : /Float/.test(t) ? `sum("${n}")` : `toString(sum("${n}"))`,
+        );
+        const types = new Map((await duck.describe(spec.name)).map((d) => [d.name, d.type]));
+        const duckAgg = cols.map(([n]) => {
+          const t = types.get(n) ?? '';
+          if (t === 'VARCHAR') return `count(DISTINCT "${n}")`;
+          if (t === 'DOUBLE') return `sum("${n}")`;
+          if (/TIMESTAMP|DATE/.test(t)) return `CAST(sum(epoch_ms("${n}")) AS VARCHAR)`;
+          if (t === 'BOOLEAN') return `CAST(sum(CAST("${n}" AS INTEGER)) AS VARCHAR)`;
+          return `CAST(sum("${n}") AS VARCHAR)`;
+        });
+        const counts = (agg: string[]) =>
+          [...cols.map(([n]) => `count("${n}")`), ...agg].map((x, i) => `${x} AS "a${i}"`).join(', ');
+        const [c] = await click.query(`SELECT ${counts(chAgg)} FROM ${canonicalRelation(click, spec.name)}`);
+        const [d] = await duck.query(`SELECT ${counts(duckAgg)} FROM "${spec.name}"`);
+        const norm = (row: Record<string, unknown>) =>
+          Object.values(row).map((v) => (v === null ? 0 : typeof v === 'string' ? Number(v) : Number(v)));
+        expectClose(norm(c), norm(d), spec.name);
+      }
+    } finally {
+      await click.close();
+      await duck.close();
     }
   }, 600_000);
 });

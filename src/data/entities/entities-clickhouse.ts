@@ -381,13 +381,16 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
       const reason = branches.length
         ? `multiIf(${branches.join(', ')}, CAST(NULL AS ${STR}))`
         : `CAST(NULL AS ${STR})`;
-      const checked = `SELECT *, ${reason} AS _reject_reason FROM (${rated})`;
+      // the source's amounts kept here, a level below their conversion: a ClickHouse alias is
+      // query-wide, so `amount AS amount_local` beside `amount * rate AS amount` would read the converted one
+      const locals = amounts.map(([n]) => `, ${chIdent(n)} AS ${chIdent(`${n}_local`)}`).join('');
+      const checked = `SELECT *, ${reason} AS _reject_reason${locals} FROM (${rated})`;
       // amounts in the reporting currency, the source's own in <name>_local
       const out = [
         ...entries.map(([n, d]) =>
           d.kind === 'amount' ? `${chIdent(n)} * ${chIdent(`_rate_${n}`)} AS ${chIdent(n)}` : chIdent(n),
         ),
-        ...amounts.map(([n]) => `${chIdent(n)} AS ${chIdent(`${n}_local`)}`),
+        ...amounts.map(([n]) => chIdent(`${n}_local`)),
         '_source',
         '_priority',
         '_file',
