@@ -116,11 +116,16 @@ function referralsSql(p: DeriveParams): string {
   );
 }
 
-/** The shares, read once from the entity (all of them: a click's share may lie outside the read range). */
+/**
+ * The shares, read once from the entity (all of them: a click's share may lie outside the read
+ * range), the share id as its 64-bit hash (`share_h`, NULL without an id), which the clicks'
+ * narrow table keeps of theirs (`share_id_hash`): clicks find their share by an integer join.
+ */
 function sharesSql(p: DeriveParams): string {
   return createTableAs(
     'ref_shares',
-    'SELECT share_id, advocate_id, channel, shared_at, recipients, ip, user_agent, device_id FROM shares',
+    `SELECT CASE WHEN share_id IS NOT NULL THEN ${hashKey('share_id', p.dialect)} END AS share_h, advocate_id,
+       channel, shared_at, recipients, ip, user_agent, device_id FROM shares`,
     p.dialect,
   );
 }
@@ -130,15 +135,15 @@ export const CLICKS_TABLE = 'ref_clicks_in';
 
 /**
  * What the command keeps of each click, written by normalize from its check pass: the time,
- * channel, referral code and share id as they are, the row's source and row number (to fetch a
- * few rows' text again), and the click id and session identifiers as 64-bit hashes (8 bytes each
+ * channel and referral code as they are, the row's source and row number (to fetch a few rows'
+ * text again), and the click id, share id and session identifiers as 64-bit hashes (8 bytes each
  * instead of a string per click: the session text is needed only for the clicks a sign-up names
  * whose session differs from the sign-up's, fetched by row number).
  */
 export const CLICKS_NARROW = {
   table: CLICKS_TABLE,
-  columns: ['clicked_at', 'channel', 'referral_code', 'share_id', '_source', '_row'],
-  hashes: ['click_id', 'ip', 'user_agent', 'device_id', 'cookie_id'],
+  columns: ['clicked_at', 'channel', 'referral_code', '_source', '_row'],
+  hashes: ['click_id', 'share_id', 'ip', 'user_agent', 'device_id', 'cookie_id'],
 };
 
 /**
@@ -154,7 +159,7 @@ function clickFactsSql(p: DeriveParams): string {
      FROM ${CLICKS_TABLE} k
      JOIN (SELECT DISTINCT click_id, ${hashKey('click_id', p.dialect)} AS h FROM ref_referrals WHERE click_id IS NOT NULL) u
        ON u.h = k.click_id_hash
-     LEFT JOIN ref_shares s ON s.share_id = k.share_id`,
+     LEFT JOIN ref_shares s ON s.share_h = k.share_id_hash`,
     p.dialect,
   );
 }
@@ -171,7 +176,7 @@ function clickDaysSql(p: DeriveParams): string {
     `SELECT c.seg, COALESCE(k.channel, s.channel, 'unknown') AS channel, ${d} AS d, count(*) AS clicks
      FROM ${CLICKS_TABLE} k
      LEFT JOIN ref_codes c ON c.referral_code = k.referral_code
-     LEFT JOIN ref_shares s ON s.share_id = k.share_id
+     LEFT JOIN ref_shares s ON s.share_h = k.share_id_hash
      WHERE k.clicked_at >= ${tsLit(p.from, p.dialect)} AND k.clicked_at < ${tsLit(p.end, p.dialect)}
      GROUP BY c.seg, COALESCE(k.channel, s.channel, 'unknown'), ${d}`,
     p.dialect,

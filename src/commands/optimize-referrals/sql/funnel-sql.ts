@@ -94,7 +94,7 @@ const medianStep = (name: string, a: string, b: string, from: string, where: str
  * Median seconds from share to click of the clicks in the window, and how many pairs: a pair per
  * click (tens of millions), so over a deterministic hash sample of the clicks (`clickSamplePct` %:
  * the click id's hash modulo 100) when there are more than a million; the exact median of the
- * sample. Read from the clicks' narrow table (`clicks`: `clicked_at`, `share_id`, `click_id_hash`)
+ * sample. Read from the clicks' narrow table (`clicks`: `clicked_at`, `share_id_hash`, `click_id_hash`)
  * with each click's share time (none without a share).
  */
 export function shareToClickSql(
@@ -109,7 +109,7 @@ export function shareToClickSql(
     'share_to_click',
     's.shared_at',
     'k.clicked_at',
-    `${clicks} k LEFT JOIN ref_shares s ON s.share_id = k.share_id`,
+    `${clicks} k LEFT JOIN ref_shares s ON s.share_h = k.share_id_hash`,
     `k.clicked_at >= ${tsLit(start, d)} AND k.clicked_at < ${tsLit(end, d)}${sample}`,
     d,
   );
