@@ -3,6 +3,7 @@
  * read line by line with define-events' own reader and written one row per message (batch
  * members flattened) to `event_payloads`, so define-events can count on the server.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import {
   EVENT_PAYLOADS_LOCAL,
@@ -16,9 +17,14 @@ import {
 import { quoteIdent, quoteString, type ClickHouseEngine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
-import { eventFiles, forEachLine } from '../shared/tracking-plan-io/index.ts';
+import { eventFiles, forEachLine, type ByteRange } from '../shared/tracking-plan-io/index.ts';
 import { jsonDeeperThan, TOO_DEEP } from '../shared/tracking-plan-io/json-depth.ts';
 import type { EngineLoadTable } from './run-engine-load.ts';
+
+/** Bytes of a plain file read before its rows are sent. */
+const RANGE_BYTES = 16 * 1024 * 1024;
+/** A batch is sent at `batchRows` messages or this many characters, whichever comes first (messages are wide rows). */
+const BATCH_BYTES = 16 * 1024 * 1024;
 
 /** The name `--source` takes for the payloads (they are not a source in gtm.yaml's `sources:`). */
 export const EVENT_PAYLOADS_SOURCE = EVENT_PAYLOADS_TABLE;
@@ -65,43 +71,58 @@ export async function loadEventPayloads(
   const rejects: EngineLoadTable['rejects'] = [];
   let rejected = 0;
   let batch: string[] = [];
+  let batchBytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     await servers[0].insertText(q(EVENT_PAYLOADS_TABLE), 'JSONEachRow', batch.join('\n') + '\n', {
       insert_distributed_sync: s.cluster ? 1 : 0,
     });
     batch = [];
+    batchBytes = 0;
     s.progress(`${EVENT_PAYLOADS_SOURCE}: ${rows.toLocaleString('en-US')} messages sent`);
   };
   for (const [fileNo, file] of files.entries()) {
     const rel = path.relative(ws.baseDir, file) || file;
-    const pending: string[][] = [];
-    await forEachLine(file, (line, n) => {
-      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-      let parsed: unknown;
-      let reason: string | undefined;
-      try {
-        parsed = JSON.parse(line);
-        if (jsonDeeperThan(parsed)) reason = `the message ${TOO_DEEP}`;
-      } catch (err) {
-        reason = `line is not valid JSON (${(err as Error).message})`;
-      }
-      if (reason !== undefined) {
-        rejected++;
-        if (rejects.length < s.rejectsShown) rejects.push({ file: rel, row: n, reason });
-        return;
-      }
-      const out = payloadRows(parsed, { file_no: fileNo, source_file: rel, source_row: n }).map(
-        payloadRowJson,
+    // forEachLine's callback is synchronous: a plain file is read in byte ranges and each range's
+    // rows sent before the next is read (memory: one range's messages); a gzip file has no ranges
+    const size = statSync(file).size;
+    const ranges: (ByteRange | undefined)[] = [];
+    if (file.endsWith('.gz') || size <= RANGE_BYTES) ranges.push(undefined);
+    else
+      for (let at = 0; at < size; at += RANGE_BYTES)
+        ranges.push({ start: at, end: Math.min(size, at + RANGE_BYTES) });
+    let lineOffset = 0;
+    for (const range of ranges) {
+      const pending: string[] = [];
+      const offset = lineOffset;
+      lineOffset += await forEachLine(
+        file,
+        (line, n) => {
+          if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
+          let parsed: unknown;
+          let reason: string | undefined;
+          try {
+            parsed = JSON.parse(line);
+            if (jsonDeeperThan(parsed)) reason = `the message ${TOO_DEEP}`;
+          } catch (err) {
+            reason = `line is not valid JSON (${(err as Error).message})`;
+          }
+          if (reason !== undefined) {
+            rejected++;
+            if (rejects.length < s.rejectsShown) rejects.push({ file: rel, row: offset + n, reason });
+            return;
+          }
+          for (const r of payloadRows(parsed, { file_no: fileNo, source_file: rel, source_row: offset + n }))
+            pending.push(payloadRowJson(r));
+        },
+        range,
       );
-      rows += out.length;
-      pending.push(out);
-    });
-    // forEachLine's callback is synchronous: a file's rows are held until it is read, then sent in
-    // batches (memory: one input file's messages)
-    for (const out of pending) {
-      batch.push(...out);
-      if (batch.length >= s.batchRows) await flush();
+      rows += pending.length;
+      for (const row of pending) {
+        batch.push(row);
+        batchBytes += row.length;
+        if (batch.length >= s.batchRows || batchBytes >= BATCH_BYTES) await flush();
+      }
     }
   }
   await flush();
