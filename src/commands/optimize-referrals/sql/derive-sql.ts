@@ -82,11 +82,14 @@ function segmentsSql(p: DeriveParams): string {
   );
 }
 
-/** Referral code → advocate (the smallest id when two share a code) and its click segment. */
+/**
+ * Referral code → advocate (the smallest id when two share a code) and its click segment; the
+ * code's 64-bit hash (`code_h`) is what the clicks' narrow table keeps of theirs.
+ */
 function codesSql(p: DeriveParams): string {
   return createTableAs(
     'ref_codes',
-    `SELECT c.referral_code, c.advocate_id, g.seg
+    `SELECT c.referral_code, ${hashKey('c.referral_code', p.dialect)} AS code_h, c.advocate_id, g.seg
      FROM (SELECT referral_code, min(advocate_id) AS advocate_id FROM ref_advocates
            WHERE referral_code IS NOT NULL GROUP BY referral_code) c
      JOIN ref_advocates a ON a.advocate_id = c.advocate_id
@@ -134,16 +137,16 @@ function sharesSql(p: DeriveParams): string {
 export const CLICKS_TABLE = 'ref_clicks_in';
 
 /**
- * What the command keeps of each click, written by normalize from its check pass: the time,
- * channel and referral code as they are, the row's source and row number (to fetch a few rows'
- * text again), and the click id, share id and session identifiers as 64-bit hashes (8 bytes each
+ * What the command keeps of each click, written by normalize from its check pass: the time and
+ * channel as they are, the row's source and row number (to fetch a few rows' text again), and the
+ * click id, referral code, share id and session identifiers as 64-bit hashes (8 bytes each
  * instead of a string per click: the session text is needed only for the clicks a sign-up names
  * whose session differs from the sign-up's, fetched by row number).
  */
 export const CLICKS_NARROW = {
   table: CLICKS_TABLE,
-  columns: ['clicked_at', 'channel', 'referral_code', '_source', '_row'],
-  hashes: ['click_id', 'share_id', 'ip', 'user_agent', 'device_id', 'cookie_id'],
+  columns: ['clicked_at', 'channel', '_source', '_row'],
+  hashes: ['click_id', 'referral_code', 'share_id', 'ip', 'user_agent', 'device_id', 'cookie_id'],
 };
 
 /**
@@ -175,7 +178,7 @@ function clickDaysSql(p: DeriveParams): string {
     'ref_click_days',
     `SELECT c.seg, COALESCE(k.channel, s.channel, 'unknown') AS channel, ${d} AS d, count(*) AS clicks
      FROM ${CLICKS_TABLE} k
-     LEFT JOIN ref_codes c ON c.referral_code = k.referral_code
+     LEFT JOIN ref_codes c ON c.code_h = k.referral_code_hash
      LEFT JOIN ref_shares s ON s.share_h = k.share_id_hash
      WHERE k.clicked_at >= ${tsLit(p.from, p.dialect)} AND k.clicked_at < ${tsLit(p.end, p.dialect)}
      GROUP BY c.seg, COALESCE(k.channel, s.channel, 'unknown'), ${d}`,
