@@ -174,4 +174,21 @@ describe.skipIf(!server && !process.env.CI)('define-events on a two-shard ClickH
     expect(ch.qa.validation).toEqual(duck.qa.validation);
     expect(strip(ch)).toEqual(strip(duck));
   }, 300_000);
+
+  it('stops with a hint when the payloads were not loaded into the database', async () => {
+    const yaml = await ws.read('gtm.yaml');
+    await writeFile(
+      path.join(ws.dir, 'gtm.empty.yaml'),
+      yaml.replace(
+        /^version: 1$/m,
+        `version: 1\nengine: { kind: clickhouse, url: "${cluster.urls[0]}", database: system }`,
+      ),
+    );
+    const res = await runCli(['run', LINE, '--as-of', DEMO_AS_OF, '--config', 'gtm.empty.yaml'], {
+      cwd: ws.dir,
+    });
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toContain('no table system.event_payloads');
+    expect(res.stderr).toContain('gtm engine load --source event_payloads');
+  }, 120_000);
 });
