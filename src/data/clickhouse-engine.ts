@@ -178,23 +178,7 @@ class ClickHouseEngineImpl implements ClickHouseEngine {
     const query = `${sql.trim().replace(/;+\s*$/, '')} FORMAT TabSeparated`;
     try {
       const result = await this.client.exec({ query });
-      let rest = '';
-      let lines = 0;
-      for await (const chunk of result.stream as AsyncIterable<Buffer>) {
-        const text = rest + chunk.toString('utf8');
-        let from = 0;
-        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', from)) {
-          onLine(text.slice(from, at));
-          lines++;
-          from = at + 1;
-        }
-        rest = text.slice(from);
-      }
-      if (rest !== '') {
-        onLine(rest);
-        lines++;
-      }
-      return lines;
+      return await splitLines(result.stream as AsyncIterable<Uint8Array>, onLine);
     } catch (err) {
       throw this.error(err, query);
     }
@@ -292,4 +276,34 @@ export function redactUrl(url: string, unparsable = 'engine.url'): string {
 
 function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
+
+/**
+ * Calls `onLine` for each line of a UTF-8 byte stream (the last line may lack its newline) and
+ * returns the count. A character split across two network chunks is decoded whole (a streaming
+ * decoder keeps the partial bytes), never as replacement characters.
+ */
+export async function splitLines(
+  chunks: AsyncIterable<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<number> {
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  let lines = 0;
+  const take = (text: string) => {
+    let from = 0;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', from)) {
+      onLine(text.slice(from, at));
+      lines++;
+      from = at + 1;
+    }
+    return text.slice(from);
+  };
+  for await (const chunk of chunks) rest = take(rest + decoder.decode(chunk, { stream: true }));
+  rest = take(rest + decoder.decode());
+  if (rest !== '') {
+    onLine(rest);
+    lines++;
+  }
+  return lines;
 }
