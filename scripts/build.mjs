@@ -64,6 +64,30 @@ writeFileSync(
   ),
 );
 
+// V8 code caches of the two validators (src/runtime/require-prebuilt.ts): each is run once on a
+// sample (the starter gtm.yaml, a minimal plan) so that the cache holds the functions a run compiles.
+{
+  const { pathToFileURL } = await import('node:url');
+  const { prebuiltCache, prebuiltScript, runPrebuilt } = await import(
+    pathToFileURL(path.join(dist, 'runtime/require-prebuilt.js')).href
+  );
+  const { GTM_YAML_TEMPLATE } = await import(
+    pathToFileURL(path.join(dist, 'commands/init/gtm-yaml-template.js')).href
+  );
+  const { default: jsYaml } = await import('js-yaml');
+  const samples = {
+    'workspace/gtm-schema-validate.cjs': [jsYaml.load(GTM_YAML_TEMPLATE), {}],
+    'orchestrator/plan-schema-validate.cjs': [{}, { plan_id: 'x', stages: [] }],
+  };
+  for (const [rel, inputs] of Object.entries(samples)) {
+    const file = path.join(dist, rel);
+    const script = prebuiltScript(file);
+    const validate = runPrebuilt(script, file);
+    for (const input of inputs) validate(input);
+    writeFileSync(`${file}.v8cache`, prebuiltCache(file, script));
+  }
+}
+
 // The @stdlib distributions as one file beside the module that loads them on first use
 // (src/analyses/experiments/distributions.ts): the packages are some 1,300 small CommonJS files,
 // ~0.45 s to load one by one, ~0.08 s as one file.

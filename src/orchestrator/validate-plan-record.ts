@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { GtmError } from '../errors/index.ts';
+import { requirePrebuilt } from '../runtime/require-prebuilt.ts';
 import type { PlanRecord } from './plan-record.ts';
 import planSchema from './plan.schema.json' with { type: 'json' };
 
@@ -21,7 +22,7 @@ function planValidator(): ValidateFunction {
   // The compiled package carries the validator as code: compiling the schema takes about 0.2 s,
   // which every run would pay before its first stage (it reads the previous plan of its scope).
   const prebuilt = fileURLToPath(new URL('./plan-schema-validate.cjs', import.meta.url));
-  if (existsSync(prebuilt)) return (compiled = require(prebuilt) as ValidateFunction);
+  if (existsSync(prebuilt)) return (compiled = requirePrebuilt(prebuilt) as ValidateFunction);
   const { Ajv } = require('ajv') as typeof AjvModule;
   return (compiled = new Ajv(PLAN_SCHEMA_OPTIONS).compile(planSchema));
 }

@@ -7,6 +7,7 @@ import type * as AjvModule from 'ajv';
 import type * as YamlModule from 'yaml';
 import type { Document } from 'yaml';
 import { fastYaml } from './fast-yaml.ts';
+import { requirePrebuilt } from '../runtime/require-prebuilt.ts';
 import { editDistance } from '../analyses/text/index.ts';
 import { entitySpec } from '../data/entities/index.ts';
 import { configError, GtmError } from '../errors/index.ts';
@@ -40,7 +41,7 @@ function schemaValidator(): Validator {
   // The compiled package carries the validator as code (written by the build): compiling the
   // schema at start-up costs a quarter second, more than everything else before the first stage.
   const prebuilt = fileURLToPath(new URL('./gtm-schema-validate.cjs', import.meta.url));
-  if (existsSync(prebuilt)) return (validator = require(prebuilt) as Validator);
+  if (existsSync(prebuilt)) return (validator = requirePrebuilt(prebuilt) as Validator);
   const { Ajv: AjvClass } = require('ajv') as typeof AjvModule;
   // verbose: errors carry their parentSchema, which the messages need (known keys, descriptions)
   const ajv = new AjvClass(SCHEMA_OPTIONS);
