@@ -1,13 +1,54 @@
 // Builds dist/ (compiled JavaScript, declarations, the JSON Schemas beside the modules that read
 // them). Run by `npm ci` (the `prepare` script) and before `npm pack`.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
+
+// `--if-stale` (the `prepare` script): skip the build when dist/ was built from exactly these
+// sources, build scripts, lock file and Node version. npm runs `prepare` again whenever it links
+// the clone as a package, as `npx gtm` does inside the clone on its first call: without this, that
+// call rebuilt everything (about 20 s) before running.
+const stampFile = path.join(dist, '.build-stamp');
+const buildStamp = () => {
+  const hash = createHash('sha256').update(process.version);
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(path.relative(root, p)).update(readFileSync(p));
+    }
+  };
+  walk(path.join(root, 'src'));
+  walk(path.join(root, 'scripts'));
+  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'])
+    if (existsSync(path.join(root, f))) hash.update(f).update(readFileSync(path.join(root, f)));
+  return hash.digest('hex');
+};
+const stamp = buildStamp();
+if (
+  process.argv.includes('--if-stale') &&
+  existsSync(stampFile) &&
+  readFileSync(stampFile, 'utf8') === stamp &&
+  existsSync(path.join(dist, 'cli-bundle/main.js'))
+) {
+  console.log('dist/ is up to date (built from these sources); `npm run build` rebuilds it anyway');
+  process.exit(0);
+}
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 // tsc writes the JavaScript even when it reports type errors: the build goes on to the validators and
@@ -44,8 +85,15 @@ const minify = (code) => transformSync(code, { minify: true, format: 'cjs', targ
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const workspaceDir = path.join(root, 'src/workspace');
 const readJson = (name) => JSON.parse(readFileSync(path.join(workspaceDir, name), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true, code: { source: true } });
-for (const part of ['referrals', 'loyalty', 'personalization']) ajv.addSchema(readJson(`gtm.${part}.schema.json`));
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  discriminator: true,
+  verbose: true,
+  code: { source: true },
+});
+for (const part of ['referrals', 'loyalty', 'personalization'])
+  ajv.addSchema(readJson(`gtm.${part}.schema.json`));
 writeFileSync(
   path.join(dist, 'workspace/gtm-schema-validate.cjs'),
   minify(standaloneCode(ajv, ajv.compile(readJson('gtm.schema.json')))),
@@ -120,7 +168,8 @@ await import('./bundle-cli.mjs');
   let text = '';
   const sink = { write: (s) => ((text += s), true), isTTY: false };
   const code = await main(['--help'], { streams: { stdout: sink, stderr: sink } });
-  if (code !== 0 || !text.includes('Commands:')) throw new Error(`gtm --help failed at build time (exit ${code})`);
+  if (code !== 0 || !text.includes('Commands:'))
+    throw new Error(`gtm --help failed at build time (exit ${code})`);
   writeFileSync(path.join(dist, 'cli-bundle/help.txt'), text);
 }
 
@@ -128,3 +177,4 @@ if (typeErrors) {
   console.error('build: tsc reported type errors (above); dist/ is complete but the build fails');
   process.exit(1);
 }
+writeFileSync(stampFile, stamp);
