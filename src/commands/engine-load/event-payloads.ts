@@ -14,11 +14,11 @@ import {
   payloadRowJson,
   payloadRows,
 } from '../../data/clickhouse-event-payloads.ts';
-import { quoteIdent, quoteString, type ClickHouseEngine } from '../../data/index.ts';
-import { GtmError } from '../../errors/index.ts';
+import type { ClickHouseEngine } from '../../data/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import { eventFiles, forEachLine, type ByteRange } from '../shared/tracking-plan-io/index.ts';
 import { jsonDeeperThan, TOO_DEEP } from '../shared/tracking-plan-io/json-depth.ts';
+import { countBack, createTables, qualified } from './load-tables.ts';
 import type { EngineLoadTable } from './run-engine-load.ts';
 
 /** Bytes of a plain file read before its rows are sent. */
@@ -48,25 +48,55 @@ export async function loadEventPayloads(
   s: PayloadLoadSettings,
 ): Promise<EngineLoadTable> {
   const started = performance.now();
-  const input = path.resolve(ws.baseDir, ws.events.payloads as string);
-  const files = eventFiles(input);
-  const q = (n: string) => `${quoteIdent(s.database, 'clickhouse')}.${quoteIdent(n, 'clickhouse')}`;
-  for (const server of servers) {
-    for (const name of eventPayloadTables(s.cluster)) {
-      const [hit] = await server.query<{ n: number }>(
-        `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(s.database, 'clickhouse')} AND name = ${quoteString(name, 'clickhouse')}`,
-      );
-      if (Number(hit?.n ?? 0) === 0) continue;
-      if (!s.replace)
-        throw new GtmError('USAGE', `table ${s.database}.${name} already exists`, {
-          where: 'events.payloads',
-          hint: 'add --replace to drop and reload it, or load into another --database',
-        });
-      await server.exec(`DROP TABLE ${q(name)}`);
-    }
-    for (const statement of eventPayloadTableSql(s.database, s.cluster)) await server.exec(statement);
-  }
+  const files = eventFiles(path.resolve(ws.baseDir, ws.events.payloads as string));
+  const local = s.cluster ? EVENT_PAYLOADS_LOCAL : null;
+  await createTables(
+    servers,
+    eventPayloadTables(s.cluster),
+    eventPayloadTableSql(s.database, s.cluster),
+    s,
+    'events.payloads',
+  );
+  const sent = await sendPayloads(servers[0], files, ws.baseDir, s);
+  const { perServer, inClickHouse } = await countBack(
+    servers,
+    EVENT_PAYLOADS_TABLE,
+    local,
+    sent.rows,
+    s.database,
+  );
+  return {
+    source: EVENT_PAYLOADS_SOURCE,
+    entity: 'event_payloads',
+    table: EVENT_PAYLOADS_TABLE,
+    layout: s.cluster ? 'sharded' : 'single',
+    local_table: local,
+    shard_key: s.cluster ? ['file_no', 'source_row'] : [],
+    files: files.map((f) => path.relative(ws.baseDir, f) || f),
+    columns: EVENT_PAYLOAD_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
+    rows: {
+      // a message is one row (a batch line counts as its members); a rejected line as one
+      read: sent.rows + sent.rejected,
+      loaded: sent.rows,
+      rejected: sent.rejected,
+      in_clickhouse: inClickHouse,
+      per_server: perServer,
+    },
+    rejects: sent.rejects,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+  };
+}
 
+/**
+ * Reads the payload files line by line and sends their messages to `event_payloads` through
+ * `server`, in batches of `batchRows` messages or `BATCH_BYTES` characters.
+ */
+async function sendPayloads(
+  server: ClickHouseEngine,
+  files: readonly string[],
+  baseDir: string,
+  s: PayloadLoadSettings,
+): Promise<{ rows: number; rejected: number; rejects: EngineLoadTable['rejects'] }> {
   let rows = 0;
   const rejects: EngineLoadTable['rejects'] = [];
   let rejected = 0;
@@ -74,45 +104,38 @@ export async function loadEventPayloads(
   let batchBytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    await servers[0].insertText(q(EVENT_PAYLOADS_TABLE), 'JSONEachRow', batch.join('\n') + '\n', {
-      insert_distributed_sync: s.cluster ? 1 : 0,
-    });
+    await server.insertText(
+      qualified(s.database, EVENT_PAYLOADS_TABLE),
+      'JSONEachRow',
+      batch.join('\n') + '\n',
+      { insert_distributed_sync: s.cluster ? 1 : 0 },
+    );
     batch = [];
     batchBytes = 0;
     s.progress(`${EVENT_PAYLOADS_SOURCE}: ${rows.toLocaleString('en-US')} messages sent`);
   };
   for (const [fileNo, file] of files.entries()) {
-    const rel = path.relative(ws.baseDir, file) || file;
-    // forEachLine's callback is synchronous: a plain file is read in byte ranges and each range's
-    // rows sent before the next is read (memory: one range's messages); a gzip file has no ranges
-    const size = statSync(file).size;
-    const ranges: (ByteRange | undefined)[] = [];
-    if (file.endsWith('.gz') || size <= RANGE_BYTES) ranges.push(undefined);
-    else
-      for (let at = 0; at < size; at += RANGE_BYTES)
-        ranges.push({ start: at, end: Math.min(size, at + RANGE_BYTES) });
+    const rel = path.relative(baseDir, file) || file;
     let lineOffset = 0;
-    for (const range of ranges) {
+    for (const range of byteRanges(file)) {
       const pending: string[] = [];
       const offset = lineOffset;
       lineOffset += await forEachLine(
         file,
         (line, n) => {
           if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
-          let parsed: unknown;
-          let reason: string | undefined;
-          try {
-            parsed = JSON.parse(line);
-            if (jsonDeeperThan(parsed)) reason = `the message ${TOO_DEEP}`;
-          } catch (err) {
-            reason = `line is not valid JSON (${(err as Error).message})`;
-          }
-          if (reason !== undefined) {
+          const read = readMessage(line);
+          if ('reason' in read) {
             rejected++;
-            if (rejects.length < s.rejectsShown) rejects.push({ file: rel, row: offset + n, reason });
+            if (rejects.length < s.rejectsShown)
+              rejects.push({ file: rel, row: offset + n, reason: read.reason });
             return;
           }
-          for (const r of payloadRows(parsed, { file_no: fileNo, source_file: rel, source_row: offset + n }))
+          for (const r of payloadRows(read.message, {
+            file_no: fileNo,
+            source_file: rel,
+            source_row: offset + n,
+          }))
             pending.push(payloadRowJson(r));
         },
         range,
@@ -126,40 +149,29 @@ export async function loadEventPayloads(
     }
   }
   await flush();
+  return { rows, rejected, rejects };
+}
 
-  const count = async (server: ClickHouseEngine, name: string) =>
-    Number((await server.query<{ n: number }>(`SELECT count() AS n FROM ${q(name)}`))[0]?.n ?? 0);
-  const perServer: number[] = [];
-  for (const server of servers)
-    perServer.push(await count(server, s.cluster ? EVENT_PAYLOADS_LOCAL : EVENT_PAYLOADS_TABLE));
-  const inClickHouse = s.cluster ? await count(servers[0], EVENT_PAYLOADS_TABLE) : perServer[0];
-  if (inClickHouse !== rows || perServer.reduce((a, b) => a + b, 0) !== rows)
-    throw new GtmError(
-      'ENGINE',
-      `event_payloads: ClickHouse holds ${perServer.join(' + ')} rows of the ${rows} sent`,
-      {
-        where: `${s.database}.${EVENT_PAYLOADS_TABLE}`,
-        hint: 'a server dropped rows (disk full, or a shard unreachable from the first server?); fix it and reload with --replace',
-      },
-    );
-  return {
-    source: EVENT_PAYLOADS_SOURCE,
-    entity: 'event_payloads',
-    table: EVENT_PAYLOADS_TABLE,
-    layout: s.cluster ? 'sharded' : 'single',
-    local_table: s.cluster ? EVENT_PAYLOADS_LOCAL : null,
-    shard_key: s.cluster ? ['file_no', 'source_row'] : [],
-    files: files.map((f) => path.relative(ws.baseDir, f) || f),
-    columns: EVENT_PAYLOAD_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
-    rows: {
-      // a message is one row (a batch line counts as its members); a rejected line as one
-      read: rows + rejected,
-      loaded: rows,
-      rejected,
-      in_clickhouse: inClickHouse,
-      per_server: perServer,
-    },
-    rejects,
-    seconds: Math.round((performance.now() - started) / 10) / 100,
-  };
+/**
+ * The byte ranges a file is read in: forEachLine's callback is synchronous, so a plain file is read
+ * range by range and each range's rows sent before the next is read (memory: one range's
+ * messages); a gzip file, or a small one, is one read.
+ */
+function byteRanges(file: string): (ByteRange | undefined)[] {
+  const size = statSync(file).size;
+  if (file.endsWith('.gz') || size <= RANGE_BYTES) return [undefined];
+  const ranges: ByteRange[] = [];
+  for (let at = 0; at < size; at += RANGE_BYTES)
+    ranges.push({ start: at, end: Math.min(size, at + RANGE_BYTES) });
+  return ranges;
+}
+
+/** A line's message, or why it is rejected (not JSON, nested deeper than define-events reads). */
+function readMessage(line: string): { message: unknown } | { reason: string } {
+  try {
+    const message: unknown = JSON.parse(line);
+    return jsonDeeperThan(message) ? { reason: `the message ${TOO_DEEP}` } : { message };
+  } catch (err) {
+    return { reason: `line is not valid JSON (${(err as Error).message})` };
+  }
 }

@@ -24,6 +24,7 @@ import { configError, GtmError, usageError } from '../../errors/index.ts';
 import { loadWorkspace, type SourceConfig, type WorkspaceConfig } from '../../workspace/index.ts';
 import { sourceSpecOf } from '../kit/workspace-sources.ts';
 import { EVENT_PAYLOADS_SOURCE, loadEventPayloads } from './event-payloads.ts';
+import { countBack, createTables, qualified } from './load-tables.ts';
 import { shardColumnsOf } from './shard-keys.ts';
 
 export interface EngineLoadOptions {
@@ -237,8 +238,15 @@ async function loadOne(
   fileCol.expr = `CASE WHEN starts_with(source_file, ${quoteString(prefix)}) THEN substr(source_file, ${prefix.length + 1}) ELSE source_file END`;
 
   const layout = layoutOf(src, own, s);
-  const q = (name: string) => `${quoteIdent(s.database, 'clickhouse')}.${quoteIdent(name, 'clickhouse')}`;
-  await createTables(servers, src, columns, layout, s, q);
+  const q = (name: string) => qualified(s.database, name);
+  const local = layout.kind === 'sharded' ? `${src.name}${LOCAL_SUFFIX}` : null;
+  await createTables(
+    servers,
+    local ? [src.name, local] : [src.name],
+    createTableSql(s.database, src.name, columns, layout),
+    s,
+    `sources.${src.name}`,
+  );
 
   const label = `${src.name}: ${load.rows.toLocaleString('en-US')} rows`;
   const onBatch = (sent: number) =>
@@ -256,13 +264,13 @@ async function loadOne(
       throw new GtmError('INTERNAL', `${src.name}: ${sent} rows sent for ${load.rows} read`);
   }
 
-  const { perServer, inClickHouse } = await countBack(servers, src, layout, load.rows, s.database, q);
+  const { perServer, inClickHouse } = await countBack(servers, src.name, local, load.rows, s.database);
   return {
     source: src.name,
     entity: src.entity,
     table: src.name,
     layout: layout.kind,
-    local_table: layout.kind === 'sharded' ? `${src.name}${LOCAL_SUFFIX}` : null,
+    local_table: local,
     shard_key: layout.kind === 'sharded' ? layout.shardKey : [],
     files: load.files.map((f) => path.relative(ws.baseDir, f) || f),
     columns: columns.map((c) => ({
@@ -284,70 +292,6 @@ async function loadOne(
     })),
     seconds: round((performance.now() - started) / 1000),
   };
-}
-
-/** Drops (with --replace) and creates the source's tables on every server. */
-async function createTables(
-  servers: readonly ClickHouseEngine[],
-  src: SourceConfig,
-  columns: readonly LoadColumn[],
-  layout: TableLayout,
-  s: LoadSettings,
-  q: (name: string) => string,
-): Promise<void> {
-  const names = layout.kind === 'sharded' ? [src.name, `${src.name}${LOCAL_SUFFIX}`] : [src.name];
-  for (const server of servers) {
-    for (const name of names) {
-      const [hit] = await server.query<{ n: number }>(
-        `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(s.database, 'clickhouse')} AND name = ${quoteString(name, 'clickhouse')}`,
-      );
-      if (Number(hit?.n ?? 0) === 0) continue;
-      if (!s.replace)
-        throw new GtmError('USAGE', `table ${s.database}.${name} already exists`, {
-          where: `sources.${src.name}`,
-          hint: 'add --replace to drop and reload it, or load into another --database',
-        });
-      await server.exec(`DROP TABLE ${q(name)}`);
-    }
-    for (const statement of createTableSql(s.database, src.name, columns, layout))
-      await server.exec(statement);
-  }
-}
-
-/**
- * Row accounting: what ClickHouse holds is counted there, not assumed; a server that kept fewer
- * rows than were sent is an ENGINE error.
- */
-async function countBack(
-  servers: readonly ClickHouseEngine[],
-  src: SourceConfig,
-  layout: TableLayout,
-  rows: number,
-  database: string,
-  q: (name: string) => string,
-): Promise<{ perServer: number[]; inClickHouse: number }> {
-  const counted = async (server: ClickHouseEngine, name: string) =>
-    Number((await server.query<{ n: number }>(`SELECT count() AS n FROM ${q(name)}`))[0]?.n ?? 0);
-  const perServer: number[] = [];
-  for (const server of servers)
-    perServer.push(
-      await counted(server, layout.kind === 'sharded' ? `${src.name}${LOCAL_SUFFIX}` : src.name),
-    );
-  const inClickHouse = layout.kind === 'sharded' ? await counted(servers[0], src.name) : perServer[0];
-  const shortfall =
-    layout.kind === 'sharded'
-      ? perServer.reduce((a, b) => a + b, 0) !== rows || inClickHouse !== rows
-      : perServer.some((n) => n !== rows);
-  if (shortfall)
-    throw new GtmError(
-      'ENGINE',
-      `${src.name}: ClickHouse holds ${perServer.join(' + ')} rows of the ${rows} sent`,
-      {
-        where: `${database}.${src.name}`,
-        hint: 'a server dropped rows (disk full, or a shard unreachable from the first server?); fix it and reload with --replace',
-      },
-    );
-  return { perServer, inClickHouse };
 }
 
 function layoutOf(src: SourceConfig, columns: readonly string[], s: LoadSettings): TableLayout {
