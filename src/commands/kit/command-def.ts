@@ -149,6 +149,12 @@ export interface CommandDef<D extends FlagDecls, I, O, R> extends CommandManifes
    * hashes), written by normalize (docs/architecture.md, "At scale"). A function gets the inputs.
    */
   narrow?: Readonly<Record<string, NarrowSpec>> | ((inputs: I) => Readonly<Record<string, NarrowSpec>>);
+  /**
+   * True when every query of the command has a ClickHouse form and its parity test passes
+   * (result.json equal to DuckDB's on the two-shard cluster): only then does the run open
+   * `engine: { kind: clickhouse }` (otherwise it stops with a configuration error).
+   */
+  clickhouse?: boolean;
   /** Default escalation ladder (roles); `escalation.<command>` in gtm.yaml overrides it. */
   ladder: readonly string[];
   /** Flags → typed inputs, with the checks that need the workspace (a campaign exists, …). */

@@ -10,9 +10,18 @@ export interface LazyEngine {
   close(): Promise<void>;
 }
 
+/**
+ * What the engine needs of a command: its name, and whether it opts in to ClickHouse
+ * (`CommandDef.clickhouse: true`, set by the command once its parity test passes).
+ */
+export interface EngineUser {
+  name: string;
+  clickhouse?: boolean;
+}
+
 export function lazyEngine(
   ws: WorkspaceConfig,
-  command: string,
+  command: EngineUser,
   env: Record<string, string | undefined> = process.env,
 ): LazyEngine {
   let opened: Promise<Engine> | undefined;
@@ -29,12 +38,9 @@ export function lazyEngine(
   };
 }
 
-/** Commands whose sources and SQL have a ClickHouse form (`engine: { kind: clickhouse }`). */
-const CLICKHOUSE_COMMANDS = new Set(['track-source']);
-
 async function open(
   ws: WorkspaceConfig,
-  command: string,
+  command: EngineUser,
   env: Record<string, string | undefined>,
 ): Promise<Engine> {
   if (ws.engine.kind === 'duckdb')
@@ -49,7 +55,8 @@ async function open(
           ? path.join(os.tmpdir(), 'gtm-duckdb-spill')
           : undefined,
     });
-  if (CLICKHOUSE_COMMANDS.has(command))
+  // a command opts in with `clickhouse: true` in its CommandDef
+  if (command.clickhouse)
     return openClickHouse({
       url: ws.engine.url,
       database: ws.engine.database,
@@ -57,7 +64,7 @@ async function open(
       password: passwordOf(ws.engine.password, env),
       origin: 'engine.url in gtm.yaml',
     });
-  throw new GtmError('CONFIG', `${command} runs on the embedded DuckDB engine in this version`, {
+  throw new GtmError('CONFIG', `${command.name} runs on the embedded DuckDB engine in this version`, {
     where: 'engine.kind',
     hint: 'remove engine: or set engine.kind: duckdb; attribution over a ClickHouse touch table runs with `gtm attribute --touchpoints TABLE --clickhouse URL`',
   });

@@ -163,7 +163,7 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   const asOf = opts.asOf ?? now().toISOString().slice(0, 10);
   asOfDay(asOf);
   const inputs = def.resolve(flags, { ws, asOf, cwd: opts.cwd ?? ws.baseDir });
-  const engine = lazyEngine(ws, def.name, opts.env);
+  const engine = lazyEngine(ws, def, opts.env);
   const warnings: string[] = [];
   const snapshot = await snapshotPlan(ws, opts.snapshot);
   const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine, snapshot, warnings);

@@ -85,14 +85,13 @@ async function normalizeStage(
   });
   ctx.progress('normalizing');
   const engine = await run.engine();
-  if (engine.dialect === 'clickhouse' && narrow && Object.keys(narrow).length)
-    throw new GtmError(
-      'INTERNAL',
-      `command ${run.command} asks for narrow tables, not written on ClickHouse yet`,
-    );
+  // narrow tables: on DuckDB tables written from the check pass, on ClickHouse views of this run
+  // over the accepted rows (`result.narrow[entity].table` names them on both engines)
   const result =
     engine.dialect === 'clickhouse'
-      ? await normalizeEntitiesClickHouse(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir)
+      ? await normalizeEntitiesClickHouse(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir, {
+          narrow,
+        })
       : await normalizeEntities(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir, { narrow });
   const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
   for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });

@@ -28,6 +28,8 @@ export const trackSource: CommandDef<
   ...TRACK_SOURCE_COMMAND,
   workspace: 'required',
   entities: ['people', 'touchpoints', 'opportunities', 'stage_history'],
+  // sources and SQL have a ClickHouse form; the cluster parity e2e gives DuckDB's result.json
+  clickhouse: true,
   ladder: ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'],
   resolve: resolveTrackSource,
   plan: trackSourcePlan,

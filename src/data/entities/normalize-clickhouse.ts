@@ -20,7 +20,7 @@ import type { Engine } from '../engine.ts';
 import { GtmError } from '../../errors/index.ts';
 import { chIdent } from '../normalize/parse-clickhouse.ts';
 import type { EntitySpec } from './entity-spec.ts';
-import type { BoundSource, NormalizeResult } from './normalize-entities.ts';
+import type { BoundSource, NarrowSpec, NormalizeOptions, NormalizeResult } from './normalize-entities.ts';
 import {
   BOOKKEEPING,
   CLICKHOUSE_ENTITIES,
@@ -32,6 +32,8 @@ import { typedEntityDef } from './typed-entity.ts';
 
 /** The canonical relations of the last normalize on an engine: entity → its view (quoted). */
 const RELATIONS = new WeakMap<Engine, Map<string, string>>();
+/** The narrow views of the last normalize on an engine: entity → its view (quoted). */
+const NARROWS = new WeakMap<Engine, Map<string, string>>();
 /** The views a run created on an engine, dropped when the engine closes. */
 const VIEWS = new WeakMap<Engine, { prefix: string; names: string[] }>();
 
@@ -47,7 +49,17 @@ export async function runView(
   engine: Engine,
   name: string,
   select: string,
-  opts: { materialize?: boolean } = {},
+  opts: { materialize?: boolean; orderBy?: string } = {},
+): Promise<string> {
+  return chIdent(await runObject(engine, name, select, opts));
+}
+
+/** `runView`, returning the object's name unquoted (as `NormalizeResult.narrow` lists it). */
+async function runObject(
+  engine: Engine,
+  name: string,
+  select: string,
+  opts: { materialize?: boolean; orderBy?: string } = {},
 ): Promise<string> {
   let views = VIEWS.get(engine);
   if (!views) {
@@ -65,11 +77,11 @@ export async function runView(
   await engine.exec(`DROP TABLE IF EXISTS ${chIdent(view)}`);
   await engine.exec(
     opts.materialize
-      ? `CREATE TABLE ${chIdent(view)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`
+      ? `CREATE TABLE ${chIdent(view)} ENGINE = MergeTree ORDER BY ${opts.orderBy ?? 'tuple()'} AS ${select}`
       : `CREATE VIEW ${chIdent(view)} AS ${select}`,
   );
   views.names.push(view);
-  return chIdent(view);
+  return view;
 }
 
 /**
@@ -82,6 +94,21 @@ export async function runView(
 export function canonicalRelation(engine: Engine, entity: string): string {
   const rel = RELATIONS.get(engine)?.get(entity);
   if (!rel) throw new GtmError('INTERNAL', `entity ${entity} was not normalized on ClickHouse in this run`);
+  return rel;
+}
+
+/**
+ * The narrow view of an entity (see `NarrowSpec`) normalize wrote on this ClickHouse engine in
+ * this run, quoted; its name unquoted is `result.narrow[entity].table`, and a coded column's
+ * dictionary is the table `<that name>_<column>` (`code` UInt32, `value` String).
+ *
+ * @example
+ * await engine.query(`SELECT channel, count() FROM ${narrowRelation(engine, 'clicks')} GROUP BY channel`);
+ */
+export function narrowRelation(engine: Engine, entity: string): string {
+  const rel = NARROWS.get(engine)?.get(entity);
+  if (!rel)
+    throw new GtmError('INTERNAL', `no narrow table of ${entity} was written on ClickHouse in this run`);
   return rel;
 }
 
@@ -106,6 +133,7 @@ export async function normalizeEntitiesClickHouse(
   sources: readonly BoundSource[],
   settings: ClickHouseSettings,
   baseDir: string,
+  opts: NormalizeOptions = {},
 ): Promise<NormalizeResult> {
   const missing = clickHouseEntitiesMissing(specs);
   if (missing.length)
@@ -122,9 +150,19 @@ export async function normalizeEntitiesClickHouse(
     entities: {},
     narrow: {},
   } as unknown as NormalizeResult;
+  const narrows = new Map<string, string>();
+  NARROWS.set(engine, narrows);
+  for (const [entity, n] of Object.entries(opts.narrow ?? {}))
+    if (!specs.some((s) => s.name === entity))
+      throw new Error(`narrow table ${n.table}: entity ${entity} is not normalized in this run`);
   for (const spec of specs) {
     const parts = sources.filter((s) => s.binding.entity === spec.name);
     out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out, relations);
+    const n = opts.narrow?.[spec.name];
+    if (!n) continue;
+    const table = await narrowView(engine, spec, n, relations.get(spec.name) as string, parts.length > 0);
+    narrows.set(spec.name, chIdent(table));
+    (out.narrow ??= {})[spec.name] = { table, rows: out.entities[spec.name] };
   }
   out.rejects.sort(
     (a, b) => a.source.localeCompare(b.source) || a.file.localeCompare(b.file) || a.row - b.row,
@@ -227,6 +265,73 @@ async function normalizeOne(
   for (const d of dupCounts)
     out.duplicates.push({ source: d._source, kept_source: d._kept_source, rows: Number(d.n) });
   return accepted;
+}
+
+/**
+ * An entity's narrow table on ClickHouse: a view of this run over the canonical rows (accepted
+ * rows only), with the asked-for columns as they are, each `codes` column as its dense code
+ * (Nullable(UInt32), 0 … n − 1 in the byte order of the distinct values, NULL stays NULL) and each
+ * `hashes` column as `<column>_hash` = `cityHash64(value)` (Nullable(UInt64); NULL stays NULL).
+ * A view, not a copy: every read runs on the shards where the rows lie, and a copy would cost the
+ * normalization of every row anyway. The dictionaries (`<view>_<column>`, a small MergeTree table
+ * on the server gtm talks to) are made first, as on DuckDB from the canonical values of every row
+ * read, rejected and duplicate rows included; the view codes a value with `transform` over the
+ * dictionary's arrays (one hash lookup a row, the arrays read once per query by a scalar subquery).
+ *
+ * The hashes are ClickHouse's `cityHash64`, not DuckDB's `hash()`: compare a narrow hash only with
+ * `cityHash64` (the commands' `hashKey`) of the same engine.
+ */
+async function narrowView(
+  engine: Engine,
+  spec: EntitySpec,
+  n: NarrowSpec,
+  canonical: string,
+  anySource: boolean,
+): Promise<string> {
+  const ch = clickHouseForm(spec) as ClickHouseEntity;
+  const known = new Set([...ch.columns, ...BOOKKEEPING].map(([c]) => c));
+  for (const c of [...n.columns, ...(n.codes ?? []), ...(n.hashes ?? [])])
+    if (!known.has(c)) throw new Error(`narrow table ${n.table}: ${spec.name} has no column ${c}`);
+  const asked = [...n.columns, ...(n.codes ?? [])];
+  if (new Set(asked).size < asked.length)
+    throw new Error(`narrow table ${n.table}: a column is asked for twice (kept as it is and coded)`);
+  const all = anySource ? chIdent(`${viewPrefix(engine)}all_${spec.name}`) : canonical;
+  // aliases are query-wide on ClickHouse: the coded columns are read as `_text_<column>` in an
+  // inner SELECT, or `cityHash64(x)` beside `… AS x` would hash the code
+  const textOf = (c: string) => chIdent(`_text_${c}`);
+  const inner = [
+    ...n.columns.map((c) => chIdent(c)),
+    ...(n.codes ?? []).map((c) => `${chIdent(c)} AS ${textOf(c)}`),
+    ...(n.hashes ?? []).map((c) => `cityHash64(${chIdent(c)}) AS ${chIdent(`${c}_hash`)}`),
+  ];
+  const outer = [...n.columns.map((c) => chIdent(c)), ...(n.hashes ?? []).map((c) => chIdent(`${c}_hash`))];
+  for (const c of n.codes ?? []) {
+    const dict = await runView(
+      engine,
+      `${n.table}_${c}`,
+      `SELECT toUInt32(i - 1) AS code, v AS value
+       FROM (SELECT arraySort(groupUniqArray(${chIdent(c)})) AS s FROM ${all}) ARRAY JOIN s AS v, arrayEnumerate(s) AS i`,
+      { materialize: true, orderBy: 'code' },
+    );
+    // the dictionary as two arrays in code order (one tuple array, sorted: aligned by construction)
+    const pairs = `arraySort(groupArray((code, value)))`;
+    outer.push(
+      `if(isNull(${textOf(c)}), CAST(NULL AS Nullable(UInt32)), toNullable(transform(assumeNotNull(${textOf(c)}),
+        (SELECT arrayMap(x -> x.2, ${pairs}) FROM ${dict}), (SELECT arrayMap(x -> x.1, ${pairs}) FROM ${dict}), toUInt32(4294967295)))) AS ${chIdent(c)}`,
+    );
+  }
+  return runObject(
+    engine,
+    n.table,
+    `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${canonical})`,
+  );
+}
+
+/** The prefix of this run's objects on an engine (`_gtm_<run>_`). */
+function viewPrefix(engine: Engine): string {
+  const v = VIEWS.get(engine);
+  if (!v) throw new GtmError('INTERNAL', 'no view of this run on ClickHouse yet');
+  return v.prefix;
 }
 
 /** The SQL expression a dedupe key groups by (`dedupeKeyExpr`: a person without an id by account, or alone). */
