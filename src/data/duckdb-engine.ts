@@ -21,6 +21,7 @@ import {
   type DuckDbEngine,
   type DuckDbOptions,
 } from './duckdb-api.ts';
+import { profiled } from './sql-profile.ts';
 import { quoteIdent } from './sql-text.ts';
 
 export type {
@@ -134,7 +135,8 @@ class DuckDbEngineImpl implements DuckDbEngine {
   /** One statement at a time on the connection; failures become ENGINE errors carrying the SQL. */
   private serial<T>(sql: string, work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new GtmError('INTERNAL', 'the DuckDB engine is closed', { sql }));
-    const run = this.tail.then(work, work).catch((err: unknown) => {
+    const timed = () => profiled(sql, work);
+    const run = this.tail.then(timed, timed).catch((err: unknown) => {
       throw engineError(err, sql);
     });
     this.tail = run.catch(() => undefined);
