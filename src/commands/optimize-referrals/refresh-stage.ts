@@ -3,7 +3,9 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import type { ReferralsContext } from './inputs.ts';
 import { num, numOrNull } from './query-numbers.ts';
-import { CLICKS_TABLE, deriveStatements } from './sql/derive-sql.ts';
+import { canonicalRelation, runView } from '../../data/entities/normalize-clickhouse.ts';
+import { CLICKS_TABLE, clicksNarrowCh, deriveStatements } from './sql/derive-sql.ts';
+import { commandEngine, hasRelation, nameRelation } from './sql/run-tables.ts';
 import { shareToClickSql } from './sql/funnel-sql.ts';
 import { tsLit } from './sql/sql-fns.ts';
 
@@ -32,10 +34,23 @@ async function count(engine: Engine, sql: string): Promise<number> {
  */
 export async function refreshTables(
   ctx: StageContext,
-  engine: Engine,
+  raw: Engine,
   c: ReferralsContext,
   cfg: ReferralsConfig,
 ): Promise<RefreshOutput> {
+  const engine = commandEngine(raw);
+  const d = engine.dialect;
+  // on ClickHouse, the clicks' narrow columns as a view over the canonical clicks when normalize wrote none
+  if (d === 'clickhouse' && !hasRelation(raw, CLICKS_TABLE))
+    nameRelation(
+      raw,
+      CLICKS_TABLE,
+      await runView(
+        raw,
+        CLICKS_TABLE,
+        clicksNarrowCh().replace(/FROM clicks$/, `FROM ${canonicalRelation(raw, 'clicks')}`),
+      ),
+    );
   // Nothing this command builds depends on row order (every read that needs one orders it), and
   // without the guarantee DuckDB writes the derived tables in parallel and buffers less.
   if (engine.dialect === 'duckdb') await engine.exec('SET preserve_insertion_order = false');
@@ -45,12 +60,13 @@ export async function refreshTables(
     from: c.from,
     revenueStages: cfg.revenue_stages,
     lostStages: cfg.lost_stages,
+    dialect: d,
   })) {
     ctx.progress(`building ${s.table}`);
     await engine.exec(s.sql);
     tables[s.table] = await count(engine, `SELECT count(*) AS n FROM ${s.table}`);
   }
-  const range = (col: string) => `${col} >= ${tsLit(c.from)} AND ${col} < ${tsLit(c.window.end)}`;
+  const range = (col: string) => `${col} >= ${tsLit(c.from, d)} AND ${col} < ${tsLit(c.window.end, d)}`;
   // counted from the refresh's own copies (the entities' views are not read again)
   const unresolved = {
     referrals: tables.ref_referrals - tables.ref_ref,
@@ -71,7 +87,7 @@ export async function refreshTables(
     `SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_agg WHERE d >= 0 AND d < ${c.window.days}`,
   );
   const samplePct = clicks > CLICK_SAMPLE ? Math.max(1, Math.ceil((CLICK_SAMPLE / clicks) * 100)) : 100;
-  const [s2c] = await engine.query<Row>(shareToClickSql(c.window.start, c.window.end, samplePct));
+  const [s2c] = await engine.query<Row>(shareToClickSql(c.window.start, c.window.end, samplePct, d));
   // the clicks' narrow table is the run's largest: every later stage reads the aggregates and facts
   await engine.exec(`DROP TABLE IF EXISTS ${CLICKS_TABLE}`);
   return {

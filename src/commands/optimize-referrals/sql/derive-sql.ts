@@ -44,9 +44,10 @@ export const revenueStageSql = (p: DeriveParams, col = 'stage') =>
   `(${col} IS NULL OR ${col} IN ${list(p.revenueStages)})`;
 
 /** Amount net of its refund (the whole amount when refunded without an amount). */
-export const netAmountSql = (c = '') =>
+export const netAmountSql = (c = '', d: Dialect = 'duckdb') =>
   dec(
     `${c}amount - CASE WHEN ${c}refunded_at IS NULL THEN 0 ELSE least(${c}amount, COALESCE(${c}refund_amount, ${c}amount)) END`,
+    d,
   );
 
 function advocatesSql(p: DeriveParams): string {
@@ -398,6 +399,7 @@ function newCustomersSql(p: DeriveParams): string {
 
 /** Every statement of the refresh, in order. */
 export function deriveStatements(p: DeriveParams): { table: string; sql: string }[] {
+  if (p.dialect === 'clickhouse') return deriveStatementsClickHouse(p);
   return [
     { table: 'ref_advocates', sql: advocatesSql(p) },
     { table: 'ref_segments', sql: segmentsSql(p) },
@@ -417,5 +419,318 @@ export function deriveStatements(p: DeriveParams): { table: string; sql: string 
     { table: 'ref_click_agg', sql: clickAggSql(p) },
     { table: 'ref_payout_agg', sql: payoutAggSql(p) },
     { table: 'ref_new_customers', sql: newCustomersSql(p) },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// ClickHouse 18.16 forms of the refresh. One JOIN per SELECT (joins nest), `USING` on renamed
+// keys, and no output alias equal to an input column read elsewhere in the same SELECT (18.16
+// substitutes an alias for the column of that name everywhere in the query, qualified or not):
+// inputs are renamed in an inner SELECT. Table names are plain (`commandEngine` maps them).
+
+/** `select` (columns `cols`, among them `email` and `name`) with the normalized person columns, in ClickHouse. */
+export function withNormalizedPersonCh(
+  select: string,
+  cols: readonly string[],
+  email: string,
+  name: string,
+): string {
+  const keep = cols.join(', ');
+  const e = `lowerUTF8(replaceRegexpAll(ifNull(${email}, ''), '^ +| +$', ''))`;
+  const pos = (x: string, ch: string) => `position(${x}, '${ch}')`;
+  const lastPos = (x: string, ch: string) =>
+    `(CASE WHEN ${pos(x, ch)} = 0 THEN 0 ELSE length(${x}) + 1 - ${pos(`reverse(${x})`, ch)} END)`;
+  const ascii = (x: string) => `(length(${x}) = lengthUTF8(${x}))`;
+  const localRaw = `(CASE WHEN ${ascii('_e')} THEN (CASE WHEN ${lastPos('_e', '@')} = 0 THEN '' ELSE substring(_e, 1, ${lastPos('_e', '@')} - 1) END)
+    ELSE extract(_e, '^(.*)@[^@]*$') END)`;
+  const domainRaw = `(CASE WHEN ${ascii('_e')} THEN (CASE WHEN ${lastPos('_e', '@')} = 0 THEN '' ELSE substring(_e, ${lastPos('_e', '@')} + 1) END)
+    ELSE extract(_e, '@([^@]*)$') END)`;
+  const noDot = `(CASE WHEN _dr LIKE '%.' THEN substring(_dr, 1, length(_dr) - 1) ELSE _dr END)`;
+  const domain = `(CASE WHEN ${noDot} = 'googlemail.com' THEN 'gmail.com' ELSE ${noDot} END)`;
+  const plusFree = `splitByChar('+', _lr)[1]`;
+  const local = `(CASE WHEN _lr = '' OR _lr LIKE '+%' OR position(_dd, '.') <= 1 THEN ''
+    ELSE (CASE WHEN _dd = 'gmail.com' THEN replaceAll(${plusFree}, '.', '') ELSE ${plusFree} END) END)`;
+  const clean = `replaceRegexpAll(replaceRegexpAll(lowerUTF8(ifNull(${name}, '')), '[^a-z0-9]+', ' '), '^ +| +$', '')`;
+  const titled = ['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof'].map((t) => `_n LIKE '${t} %'`).join(' OR ');
+  const norm = `(CASE WHEN ${titled} THEN substring(_n, position(_n, ' ') + 1) ELSE _n END)`;
+  const last = `(CASE WHEN ${lastPos('_nn', ' ')} = 0 THEN _nn ELSE substring(_nn, ${lastPos('_nn', ' ')} + 1) END)`;
+  const nullIf = (col: string, x: string) => `if(isNull(${col}), NULL, ${x})`;
+  return `SELECT ${keep}, ${nullIf(email, '_ll')} AS email_local, ${nullIf(email, '_dd')} AS email_domain,
+       ${nullIf(name, '_nn')} AS name_norm, ${nullIf(name, `splitByChar(' ', _nn)[1]`)} AS name_first,
+       ${nullIf(name, last)} AS name_last
+     FROM (SELECT ${keep}, _dd, ${local} AS _ll, ${norm} AS _nn
+     FROM (SELECT ${keep}, _lr, _n, ${domain} AS _dd
+     FROM (SELECT ${keep}, ${localRaw} AS _lr, ${domainRaw} AS _dr, _n
+     FROM (SELECT ${keep}, ${e} AS _e, ${clean} AS _n FROM (${select})))))`;
+}
+
+const ADVOCATE_COLS = [
+  'advocate_id',
+  'acct',
+  'referral_code',
+  'kind',
+  'tier',
+  'region',
+  'persona',
+  'joined_at',
+  'name',
+  'email',
+  'ip',
+  'user_agent',
+  'device_id',
+  'payment_fingerprint',
+];
+
+function advocatesCh(p: DeriveParams): string {
+  return withNormalizedPersonCh(
+    `SELECT i_id AS advocate_id, coalesce(i_cust, i_id) AS acct, i_code AS referral_code,
+       coalesce(i_kind, 'customer') AS kind,
+       coalesce(i_tier, CASE WHEN i_kind = 'partner' THEN 'unassigned' ELSE 'customer' END) AS tier,
+       coalesce(i_region, 'unknown') AS region, coalesce(i_persona, 'unknown') AS persona,
+       i_joined AS joined_at, i_name AS name, i_email AS email, i_ip AS ip, i_ua AS user_agent, i_dev AS device_id,
+       i_pay AS payment_fingerprint
+     FROM (SELECT advocate_id AS i_id, customer_id AS i_cust, referral_code AS i_code, kind AS i_kind, tier AS i_tier,
+             region AS i_region, persona AS i_persona, joined_at AS i_joined, name AS i_name, email AS i_email,
+             ip AS i_ip, user_agent AS i_ua, device_id AS i_dev, payment_fingerprint AS i_pay
+           FROM advocates WHERE joined_at < ${tsLit(p.end, 'clickhouse')})`,
+    ADVOCATE_COLS,
+    'email',
+    'name',
+  );
+}
+
+const partnerOf = `if(kind = 'partner', advocate_id, '')`;
+const SEG_KEYS = 'g_partner, g_kind, g_persona, g_region, g_tier';
+const segKeys = (partner: string) =>
+  `${partner} AS g_partner, kind AS g_kind, persona AS g_persona, region AS g_region, tier AS g_tier`;
+
+const segmentsCh = () =>
+  `SELECT toUInt64(rowNumberInAllBlocks() + 1) AS seg, g_partner AS partner_id, g_kind AS kind, g_persona AS persona,
+     g_region AS region, g_tier AS tier
+   FROM (SELECT DISTINCT ${segKeys(partnerOf)} FROM ref_advocates)`;
+
+const codesCh = () =>
+  `SELECT c_code AS referral_code, cityHash64(c_code) AS code_h, c_adv AS advocate_id, seg FROM (
+     SELECT c_code, c_adv, ${SEG_KEYS} FROM
+       (SELECT referral_code AS c_code, min(advocate_id) AS c_adv FROM ref_advocates
+        WHERE referral_code IS NOT NULL GROUP BY referral_code)
+     ALL INNER JOIN (SELECT advocate_id AS c_adv, ${segKeys(partnerOf)} FROM ref_advocates) USING c_adv)
+   ALL INNER JOIN (SELECT seg, ${segKeys('partner_id')} FROM ref_segments) USING ${SEG_KEYS}`;
+
+const REFERRAL_COLS = [
+  'referral_id',
+  'advocate_id',
+  'referral_code',
+  'friend_id',
+  'email',
+  'name',
+  'ip',
+  'user_agent',
+  'device_id',
+  'cookie_id',
+  'payment_fingerprint',
+  'click_id',
+  'channel',
+  'signed_up_at',
+];
+
+const referralsCh = (p: DeriveParams) =>
+  withNormalizedPersonCh(
+    `SELECT ${REFERRAL_COLS.join(', ')} FROM referrals WHERE signed_up_at < ${tsLit(p.end, 'clickhouse')}`,
+    REFERRAL_COLS,
+    'email',
+    'name',
+  );
+
+const sharesCh = () =>
+  `SELECT cityHash64(share_id) AS share_h, advocate_id, channel, shared_at, recipients, ip, user_agent, device_id FROM shares`;
+
+/** The clicks' narrow columns as a view over the canonical clicks, when normalize wrote none. */
+export const clicksNarrowCh = () =>
+  `SELECT ${CLICKS_NARROW.columns.join(', ')}, ${CLICKS_NARROW.hashes.map((h) => `cityHash64(${h}) AS ${h}_hash`).join(', ')} FROM clicks`;
+
+const clickFactsCh = () =>
+  `SELECT click_id, clicked_at, coalesce(k_channel, s_channel) AS channel, _source, _row,
+     ip_hash, user_agent_hash, device_id_hash, cookie_id_hash FROM (
+     SELECT u_click AS click_id, clicked_at, k_channel, _source, _row, ip_hash, user_agent_hash, device_id_hash,
+       cookie_id_hash, s_h FROM
+       (SELECT clicked_at, channel AS k_channel, _source, _row, ip_hash, user_agent_hash, device_id_hash, cookie_id_hash,
+          share_id_hash AS s_h, click_id_hash AS u_h FROM ${CLICKS_TABLE})
+       ALL INNER JOIN (SELECT DISTINCT click_id AS u_click, cityHash64(click_id) AS u_h FROM ref_referrals
+                       WHERE click_id IS NOT NULL) USING u_h)
+   ALL LEFT JOIN (SELECT share_h AS s_h, channel AS s_channel FROM ref_shares) USING s_h`;
+
+function clickDaysCh(p: DeriveParams): string {
+  const e = tsLit(p.end, 'clickhouse');
+  return `SELECT seg, channel, d, count() AS clicks FROM (
+     SELECT seg, coalesce(k_channel, s_channel, 'unknown') AS channel, ${daysBefore('k_at', p.end, 'clickhouse')} AS d FROM (
+       SELECT k_at, k_channel, s_h, seg FROM
+         (SELECT clicked_at AS k_at, channel AS k_channel, share_id_hash AS s_h, referral_code_hash AS code_h
+          FROM ${CLICKS_TABLE} WHERE clicked_at >= ${tsLit(p.from, 'clickhouse')} AND clicked_at < ${e})
+       ALL LEFT JOIN (SELECT code_h, seg FROM ref_codes) USING code_h)
+     ALL LEFT JOIN (SELECT share_h AS s_h, channel AS s_channel FROM ref_shares) USING s_h)
+   GROUP BY seg, channel, d`;
+}
+
+function qualifyingCh(p: DeriveParams): string {
+  const end = tsLit(p.end, 'clickhouse');
+  const cols = ['c_id', 'c_at', 'c_amount', 'c_refunded', 'c_refund', 'c_referrer', 'c_coupon'];
+  const conv = `conversion_id AS c_id, converted_at AS c_at, amount AS c_amount, refunded_at AS c_refunded,
+    refund_amount AS c_refund, referrer AS c_referrer, coupon_code AS c_coupon, stage AS c_stage`;
+  const cond = `c_at >= r_at AND c_at < ${end} AND ${revenueStageSql(p, 'c_stage')}`;
+  return `SELECT referral_id, ${QUALIFYING_FIELDS.map((f, i) => `tupleElement(q, ${i + 1}) AS ${f}`).join(', ')} FROM (
+     SELECT referral_id, argMin(tuple(${cols.join(', ')}), c_at) AS q FROM (
+       SELECT referral_id, ${cols.join(', ')} FROM
+         (SELECT referral_id, friend_id AS cust, signed_up_at AS r_at FROM ref_referrals WHERE friend_id IS NOT NULL)
+         ALL INNER JOIN (SELECT customer_id AS cust, ${conv} FROM ref_conversions) USING cust WHERE ${cond}
+       UNION ALL
+       SELECT referral_id, ${cols.join(', ')} FROM
+         (SELECT referral_id, signed_up_at AS r_at FROM ref_referrals WHERE friend_id IS NULL)
+         ALL INNER JOIN (SELECT referral_id, ${conv} FROM ref_conversions WHERE referral_id IS NOT NULL) USING referral_id
+         WHERE ${cond})
+     GROUP BY referral_id)`;
+}
+
+function rewardsCh(): string {
+  const rank = `multiIf(status = 'paid', 3, status = 'pending', 2, status = 'clawed_back', 1, 0)`;
+  const reward = `(kind IS NULL OR kind = 'reward')`;
+  const amt = dec('amount', 'clickhouse');
+  return `SELECT referral_id,
+       sum(CASE WHEN status <> 'void' THEN ${amt} ELSE ${dec('0', 'clickhouse')} END) AS reward_amount,
+       sum(CASE WHEN status = 'clawed_back' THEN ${amt} ELSE ${dec('0', 'clickhouse')} END) AS clawed_back,
+       coalesce(max(CASE WHEN ${reward} THEN ${rank} END), max(${rank})) AS status_rank,
+       min(CASE WHEN ${reward} AND status IN ('paid', 'clawed_back') THEN paid_at END) AS reward_paid_at
+     FROM ref_payouts WHERE referral_id IS NOT NULL AND (kind IS NULL OR kind IN ('reward', 'incentive'))
+     GROUP BY referral_id`;
+}
+
+const accountSharesCh = (p: DeriveParams) =>
+  `SELECT acct, max(s_at) AS last_shared_at FROM
+     (SELECT advocate_id, shared_at AS s_at FROM ref_shares WHERE shared_at < ${tsLit(p.end, 'clickhouse')})
+   ALL INNER JOIN (SELECT advocate_id, acct FROM ref_advocates) USING advocate_id
+   GROUP BY acct`;
+
+const claimsCh = () =>
+  `SELECT referral_id, count() AS prior_claims, argMin(b_first, b_at) AS first_advocate FROM (
+     SELECT referral_id, a_at, b_id, b_at, b_first FROM
+       (SELECT referral_id, friend_id AS f, signed_up_at AS a_at FROM ref_referrals WHERE friend_id IS NOT NULL)
+       ALL INNER JOIN (SELECT friend_id AS f, referral_id AS b_id, signed_up_at AS b_at,
+                         coalesce(advocate_id, referral_code) AS b_first FROM ref_referrals WHERE friend_id IS NOT NULL) USING f
+     WHERE b_at < a_at OR (b_at = a_at AND b_id < referral_id))
+   GROUP BY referral_id`;
+
+function referralFactsCh(p: DeriveParams): string {
+  const d = 'clickhouse' as const;
+  const end = tsLit(p.end, d);
+  // each step one JOIN: resolved advocate, its dimensions, the click, the qualifying conversion,
+  // rewards, the friend's shares, earlier claims
+  const r1 = `SELECT referral_id, friend_id, signed_up_at, click_id, r_channel, r_code, a1_id FROM
+      (SELECT referral_id, friend_id, signed_up_at, click_id, channel AS r_channel, referral_code AS r_code,
+         advocate_id AS a1_key FROM ref_referrals)
+      ALL LEFT JOIN (SELECT advocate_id AS a1_key, advocate_id AS a1_id FROM ref_advocates) USING a1_key`;
+  const r2 = `SELECT referral_id, friend_id, signed_up_at, click_id, r_channel, coalesce(a1_id, cd_adv) AS resolved FROM (${r1})
+      ALL LEFT JOIN (SELECT referral_code AS r_code, advocate_id AS cd_adv FROM ref_codes) USING r_code`;
+  const r3 = `SELECT * FROM (${r2})
+      ALL INNER JOIN (SELECT advocate_id AS resolved, acct AS a_acct, persona AS a_persona, region AS a_region,
+                        tier AS a_tier, kind AS a_kind FROM ref_advocates) USING resolved`;
+  const r4 = `SELECT * FROM (${r3})
+      ALL LEFT JOIN (SELECT click_id, clicked_at AS k_at, channel AS k_channel FROM ref_click_facts) USING click_id`;
+  const r5 = `SELECT * FROM (${r4})
+      ALL LEFT JOIN (SELECT referral_id, conversion_id AS c_id, converted_at AS c_at, amount AS c_amount,
+                       refunded_at AS c_refunded_at, refund_amount AS c_refund_amount, referrer AS c_referrer,
+                       coupon_code AS c_coupon FROM ref_qualifying) USING referral_id`;
+  const r6 = `SELECT * FROM (${r5})
+      ALL LEFT JOIN (SELECT referral_id, reward_amount AS w_amount, clawed_back AS w_clawed, status_rank AS w_rank,
+                       reward_paid_at AS w_paid FROM ref_rewards) USING referral_id`;
+  const r7 = `SELECT * FROM (${r6})
+      ALL LEFT JOIN (SELECT acct AS friend_id, last_shared_at AS fs_at FROM ref_account_shares) USING friend_id`;
+  const r8 = `SELECT * FROM (${r7})
+      ALL LEFT JOIN (SELECT referral_id, prior_claims AS cl_prior, first_advocate AS cl_first FROM ref_claims) USING referral_id`;
+  return `SELECT referral_id, resolved AS advocate_id, a_acct AS advocate_acct, friend_id,
+       coalesce(friend_id, concat('referral:', referral_id)) AS friend_acct,
+       signed_up_at, click_id, k_at AS clicked_at, coalesce(k_at, signed_up_at) AS referred_at,
+       coalesce(r_channel, k_channel, 'unknown') AS channel,
+       a_persona AS persona, a_region AS region, a_tier AS tier, a_kind AS advocate_kind,
+       ${daysBefore('signed_up_at', p.end, d)} AS d_signup,
+       c_id AS conversion_id, c_at AS converted_at, ${daysBefore('c_at', p.end, d)} AS d_converted,
+       ${dec('c_amount', d)} AS amount, ${netAmountSql('c_', d)} AS net_amount,
+       CASE WHEN c_refunded_at < ${end} THEN c_refunded_at END AS refunded_at, c_refund_amount AS refund_amount,
+       c_referrer AS conversion_referrer, c_coupon AS coupon_code,
+       coalesce(w_amount, ${dec('0', d)}) AS reward_amount, coalesce(w_clawed, ${dec('0', d)}) AS clawed_back,
+       multiIf(w_rank = 3, 'paid', w_rank = 2, 'pending', w_rank = 1, 'clawed-back', w_rank = 0, 'void', NULL) AS reward_status,
+       w_paid AS reward_paid_at,
+       CASE WHEN fs_at >= c_at THEN 1 ELSE 0 END AS friend_shared,
+       coalesce(cl_prior, 0) AS prior_claims, cl_first AS first_advocate
+     FROM (${r8})`;
+}
+
+function shareAggCh(p: DeriveParams): string {
+  const d = 'clickhouse' as const;
+  return `SELECT advocate_id, coalesce(s_channel, 'unknown') AS channel, persona, region, tier, kind,
+       ${daysBefore('s_at', p.end, d)} AS d, 1 AS shares, coalesce(s_recipients, 1) AS invites FROM
+       (SELECT advocate_id, channel AS s_channel, shared_at AS s_at, recipients AS s_recipients FROM ref_shares
+        WHERE shared_at >= ${tsLit(p.from, d)} AND shared_at < ${tsLit(p.end, d)})
+     ALL INNER JOIN (SELECT advocate_id, persona, region, tier, kind FROM ref_advocates) USING advocate_id`;
+}
+
+const clickAggCh = () =>
+  `SELECT if(g_partner <> '', g_partner, NULL) AS advocate_id, channel, g_persona AS persona, g_region AS region,
+     g_tier AS tier, g_kind AS kind, d, clicks FROM
+     (SELECT assumeNotNull(seg) AS g, channel, d, clicks FROM ref_click_days WHERE isNotNull(seg))
+   ALL INNER JOIN (SELECT seg AS g, ${segKeys('partner_id')} FROM ref_segments) USING g`;
+
+function payoutAggCh(p: DeriveParams): string {
+  const d = 'clickhouse' as const;
+  const amt = dec('p_amount', d);
+  const z = dec('0', d);
+  return `SELECT channel, persona, region, tier, d,
+       sum(CASE WHEN p_kind = 'reward' OR p_kind IS NULL THEN ${amt} ELSE ${z} END) AS rewards,
+       sum(CASE WHEN p_kind = 'incentive' THEN ${amt} ELSE ${z} END) AS incentives,
+       sum(CASE WHEN p_kind = 'fee' THEN ${amt} ELSE ${z} END) AS fees,
+       sum(CASE WHEN p_status = 'clawed_back' THEN ${amt} ELSE ${z} END) AS clawbacks FROM (
+     SELECT coalesce(r_channel, 'unknown') AS channel, persona, region, tier, ${daysBefore('p_at', p.end, d)} AS d,
+       p_kind, p_amount, p_status FROM (
+       SELECT referral_id, p_kind, p_amount, p_status, p_at, persona, region, tier FROM
+         (SELECT advocate_id, referral_id, kind AS p_kind, amount AS p_amount, status AS p_status, created_at AS p_at
+          FROM ref_payouts WHERE coalesce(status, '') <> 'void' AND created_at >= ${tsLit(p.from, d)}
+            AND created_at < ${tsLit(p.end, d)})
+       ALL INNER JOIN (SELECT advocate_id, persona, region, tier FROM ref_advocates) USING advocate_id)
+     ALL LEFT JOIN (SELECT referral_id, channel AS r_channel FROM ref_ref) USING referral_id)
+   GROUP BY channel, persona, region, tier, d`;
+}
+
+function newCustomersCh(p: DeriveParams): string {
+  const d = 'clickhouse' as const;
+  return `SELECT customer_id, ${daysBefore('first_at', p.end, d)} AS d, net_amount FROM (
+       SELECT customer_id, min(converted_at) AS first_at, argMin(net, converted_at) AS net_amount FROM
+         (SELECT customer_id, converted_at, ${netAmountSql('', d)} AS net FROM ref_conversions
+          WHERE ${revenueStageSql(p)} AND converted_at < ${tsLit(p.end, d)})
+       GROUP BY customer_id)
+     WHERE first_at >= ${tsLit(p.from, d)}`;
+}
+
+/** The refresh's statements on ClickHouse: the same tables, columns and rows as `deriveStatements` on DuckDB. */
+function deriveStatementsClickHouse(p: DeriveParams): { table: string; sql: string }[] {
+  const ch = (table: string, select: string) => ({ table, sql: createTableAs(table, select, 'clickhouse') });
+  const duck = { ...p, dialect: 'clickhouse' as const };
+  return [
+    ch('ref_advocates', advocatesCh(p)),
+    ch('ref_segments', segmentsCh()),
+    ch('ref_codes', codesCh()),
+    ch('ref_referrals', referralsCh(p)),
+    ch('ref_shares', sharesCh()),
+    ch('ref_click_facts', clickFactsCh()),
+    ch('ref_click_days', clickDaysCh(p)),
+    { table: 'ref_conversions', sql: conversionsSql(duck) },
+    { table: 'ref_payouts', sql: payoutsSql(duck) },
+    ch('ref_qualifying', qualifyingCh(p)),
+    ch('ref_rewards', rewardsCh()),
+    ch('ref_account_shares', accountSharesCh(p)),
+    ch('ref_claims', claimsCh()),
+    ch('ref_ref', referralFactsCh(p)),
+    ch('ref_share_agg', shareAggCh(p)),
+    ch('ref_click_agg', clickAggCh()),
+    ch('ref_payout_agg', payoutAggCh(p)),
+    ch('ref_new_customers', newCustomersCh(p)),
   ];
 }

@@ -1,8 +1,8 @@
 /**
  * The few SQL expressions whose spelling differs between DuckDB and ClickHouse 18.16 (no window
  * functions, no CTEs, no FILTER clause): every query of the command builds on these, so porting it
- * is a change here. Only the DuckDB forms run in this version (the kit opens DuckDB); the
- * ClickHouse forms follow its documentation and are exercised by the scale-out issue.
+ * is a change here. On ClickHouse the canonical entities keep times as epoch milliseconds
+ * (`Nullable(Int64)`: 18.16 has no DateTime64), so the time helpers there work on integers.
  */
 import { literal, type Dialect } from '../../../data/index.ts';
 
@@ -10,12 +10,12 @@ import { literal, type Dialect } from '../../../data/index.ts';
 export function tsLit(iso: string, d: Dialect = 'duckdb'): string {
   return d === 'duckdb'
     ? `CAST(${literal(iso.replace('Z', ''))} AS TIMESTAMP)`
-    : `toDateTime(${literal(iso.slice(0, 19).replace('T', ' '))}, 'UTC')`;
+    : `toInt64(${Date.parse(iso.endsWith('Z') || /[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`)})`;
 }
 
 /** Seconds since the epoch of a timestamp expression, as a double. */
 export function epochSeconds(expr: string, d: Dialect = 'duckdb'): string {
-  return d === 'duckdb' ? `epoch(${expr})` : `toUnixTimestamp(${expr})`;
+  return d === 'duckdb' ? `epoch(${expr})` : `(${expr} / 1000)`;
 }
 
 /** Milliseconds since the epoch (the fraud features' time unit). */
@@ -28,8 +28,9 @@ export function epochMs(expr: string, d: Dialect = 'duckdb'): string {
  * windows, previous windows and trend weeks are exact for any as-of instant.
  */
 export function daysBefore(expr: string, endIso: string, d: Dialect = 'duckdb'): string {
+  if (d === 'clickhouse') return `toInt32(floor((${tsLit(endIso, d)} - ${expr}) / 86400000))`;
   const diff = `(${epochSeconds(tsLit(endIso, d), d)} - ${epochSeconds(expr, d)})`;
-  return d === 'duckdb' ? `CAST(floor(${diff} / 86400) AS INTEGER)` : `intDiv(toInt64(${diff}), 86400)`;
+  return `CAST(floor(${diff} / 86400) AS INTEGER)`;
 }
 
 /** `value` of the row with the smallest `by` in the group. */
@@ -74,9 +75,18 @@ export function distinctList(expr: string, d: Dialect = 'duckdb'): string {
     : `groupUniqArray(${expr})`;
 }
 
-/** The exact median of the group. */
+/**
+ * The exact median of the group, interpolated between the two middle values as DuckDB's
+ * `quantile_cont` (lo + (hi - lo) * 0.5); NULL for no value. ClickHouse's `quantileExact` takes one
+ * of the two, so there the sorted values are collected and the two middle ones read.
+ */
 export function medianOf(expr: string, d: Dialect = 'duckdb'): string {
-  return d === 'duckdb' ? `quantile_cont(${expr}, 0.5)` : `quantileExact(0.5)(${expr})`;
+  if (d === 'duckdb') return `quantile_cont(${expr}, 0.5)`;
+  const sorted = `arraySort(groupArray(toFloat64(${expr})))`;
+  const n = `count(${expr})`;
+  const lo = `arrayElement(${sorted}, toUInt64(intDiv(${n} - 1, 2)) + 1)`;
+  const hi = `arrayElement(${sorted}, toUInt64(intDiv(${n}, 2)) + 1)`;
+  return `if(${n} = 0, NULL, ${lo} + (${hi} - ${lo}) * 0.5)`;
 }
 
 /** Every column but those listed. */
@@ -90,7 +100,11 @@ export function starExcept(columns: readonly string[], d: Dialect = 'duckdb'): s
  * numbers.
  */
 export function dec(expr: string, d: Dialect = 'duckdb'): string {
-  return d === 'duckdb' ? `CAST(${expr} AS DECIMAL(18, 6))` : `toDecimal64(${expr}, 6)`;
+  // ClickHouse converts a double to a decimal by truncation (1.1 → 1.099999): through its shortest
+  // text, rounded to the scale first, as DuckDB's cast rounds
+  return d === 'duckdb'
+    ? `CAST(${expr} AS DECIMAL(18, 6))`
+    : `toDecimal64(toString(round(toFloat64(${expr}), 6)), 6)`;
 }
 
 /** A deterministic pseudo-random percentile 0..99 of a value (a hash sample that is the same on every run). */
@@ -110,7 +124,7 @@ export function hashKey(expr: string, d: Dialect = 'duckdb'): string {
 export function createTableAs(name: string, select: string, d: Dialect = 'duckdb'): string {
   return d === 'duckdb'
     ? `CREATE OR REPLACE TABLE ${name} AS ${select}`
-    : `CREATE TABLE ${name} ENGINE = Memory AS ${select}`;
+    : `CREATE TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS ${select}`;
 }
 
 /**
