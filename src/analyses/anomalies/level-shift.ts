@@ -2,8 +2,8 @@ import { AnomalyInputError } from './anomaly-input-error.ts';
 import { median } from './median.ts';
 import { normalizeSeries } from './normalize-series.ts';
 import { direction as checkDirection, exceeds, positiveInteger, positiveNumber } from './option-checks.ts';
-import { playbookFor } from './playbooks.ts';
 import { robustScale } from './robust-scale.ts';
+import { robustZ, scoredAnomaly } from './scored-anomaly.ts';
 import { formatTime } from './to-epoch-ms.ts';
 import type { Anomaly, Direction, SeriesInput } from './types.ts';
 
@@ -92,8 +92,7 @@ export function levelShift(input: SeriesInput, options: LevelShiftOptions = {}):
     const center = median(history);
     const { scale } = robustScale(history, minRelativeScale * Math.abs(center));
     const level = median(values, i, horizon);
-    const z =
-      scale > 0 ? (level - center) / scale : level === center ? 0 : Math.sign(level - center) * Infinity;
+    const z = robustZ(level, center, scale);
     let held = true;
     for (let j = i; j < i + horizon && held; j++) {
       const d = values[j] - center;
@@ -113,18 +112,15 @@ export function levelShift(input: SeriesInput, options: LevelShiftOptions = {}):
       flagged,
     });
     if (!flagged) continue;
-    const dir = z > 0 ? 'pos' : 'neg';
-    anomalies.push({
-      subject,
-      t: times[i],
-      at,
-      direction: dir,
-      severity: Math.abs(z) >= 2 * threshold ? 'error' : 'warn',
-      evidence: {
+    anomalies.push(
+      scoredAnomaly({
+        subject,
         detector: 'level-shift',
+        t: times[i],
+        at,
         value: values[i],
         expected: center,
-        score: z,
+        z,
         threshold,
         window: { from: formatTime(times[first]), to: formatTime(times[i - 1]), points: i - first },
         details: {
@@ -135,9 +131,8 @@ export function levelShift(input: SeriesInput, options: LevelShiftOptions = {}):
           confirm,
           scale,
         },
-      },
-      playbook: playbookFor('level-shift', dir),
-    });
+      }),
+    );
   }
   return { points, anomalies };
 }

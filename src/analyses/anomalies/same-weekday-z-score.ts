@@ -1,7 +1,7 @@
 import { normalizeSeries } from './normalize-series.ts';
 import { direction as checkDirection, exceeds, positiveInteger, positiveNumber } from './option-checks.ts';
-import { playbookFor } from './playbooks.ts';
 import { robustScale } from './robust-scale.ts';
+import { robustZ, scoredAnomaly } from './scored-anomaly.ts';
 import { DAY_MS, formatTime } from './to-epoch-ms.ts';
 import type { Anomaly, Direction, SeriesInput, ZScorePoint, ZScoreResult } from './types.ts';
 
@@ -55,23 +55,20 @@ export function sameWeekdayZScore(input: SeriesInput, options: SameWeekdayZScore
     const { center, scale } = robustScale(history);
     const s = Math.max(scale, minRelativeScale * Math.abs(center));
     const value = values[i];
-    const z = s > 0 ? (value - center) / s : value === center ? 0 : Math.sign(value - center) * Infinity;
+    const z = robustZ(value, center, s);
     const flagged = exceeds(z, threshold, direction);
     const at = formatTime(t);
     points.push({ t, at, value, baseline: center, scale: s, z, history: history.length, flagged });
     if (!flagged) return;
-    const dir = z > 0 ? 'pos' : 'neg';
-    anomalies.push({
-      subject,
-      t,
-      at,
-      direction: dir,
-      severity: Math.abs(z) >= 2 * threshold ? 'error' : 'warn',
-      evidence: {
+    anomalies.push(
+      scoredAnomaly({
+        subject,
         detector: 'same-weekday-z',
+        t,
+        at,
         value,
         expected: center,
-        score: z,
+        z,
         threshold,
         window: {
           from: formatTime((day - 7 * weeks) * DAY_MS),
@@ -79,9 +76,8 @@ export function sameWeekdayZScore(input: SeriesInput, options: SameWeekdayZScore
           points: history.length,
         },
         details: { scale: s, weeks },
-      },
-      playbook: playbookFor('same-weekday-z', dir),
-    });
+      }),
+    );
   });
   return { points, anomalies };
 }

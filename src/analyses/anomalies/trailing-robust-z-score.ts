@@ -1,9 +1,9 @@
 import { AnomalyInputError } from './anomaly-input-error.ts';
 import { normalizeSeries } from './normalize-series.ts';
 import { direction as checkDirection, exceeds, positiveInteger, positiveNumber } from './option-checks.ts';
-import { playbookFor } from './playbooks.ts';
 import { regularGrid } from './regular-grid.ts';
 import { robustScale } from './robust-scale.ts';
+import { robustZ, scoredAnomaly } from './scored-anomaly.ts';
 import { stl } from './stl.ts';
 import { formatTime } from './to-epoch-ms.ts';
 import type { Anomaly, Direction, SeriesInput, ZScorePoint, ZScoreResult } from './types.ts';
@@ -68,12 +68,7 @@ export function trailingRobustZScore(
     const { center, scale } = robustScale(history);
     const level = center + seasonal[positions[i]];
     const s = Math.max(scale, minRelativeScale * Math.abs(level));
-    const z =
-      s > 0
-        ? (adjusted[i] - center) / s
-        : adjusted[i] === center
-          ? 0
-          : Math.sign(adjusted[i] - center) * Infinity;
+    const z = robustZ(adjusted[i], center, s);
     const flagged = exceeds(z, threshold, direction);
     const at = formatTime(times[i]);
     points.push({
@@ -87,24 +82,20 @@ export function trailingRobustZScore(
       flagged,
     });
     if (!flagged) continue;
-    const dir = z > 0 ? 'pos' : 'neg';
-    anomalies.push({
-      subject,
-      t: times[i],
-      at,
-      direction: dir,
-      severity: Math.abs(z) >= 2 * threshold ? 'error' : 'warn',
-      evidence: {
+    anomalies.push(
+      scoredAnomaly({
+        subject,
         detector: 'trailing-robust-z',
+        t: times[i],
+        at,
         value: values[i],
         expected: level,
-        score: z,
+        z,
         threshold,
         window: { from: formatTime(times[first]), to: formatTime(times[i - 1]), points: i - first },
         details: { scale: s, seasonal: seasonal[positions[i]], period },
-      },
-      playbook: playbookFor('trailing-robust-z', dir),
-    });
+      }),
+    );
   }
   return { points, anomalies };
 }
