@@ -8,7 +8,10 @@ export { typedEntity, type ColumnDef, type ColumnKind, type TypedEntityDef } fro
 export { resolveMapping } from './resolve-mapping.ts';
 export {
   normalizeEntities,
+  narrowHashSql,
+  repeatedSql,
   type BoundSource,
+  type NarrowResult,
   type NarrowSpec,
   type NormalizeOptions,
   type NormalizeResult,

@@ -21,6 +21,7 @@ import {
   type Engine,
   type NarrowSpec,
 } from '../../../src/data/index.ts';
+import { narrowHashSql, repeatedSql } from '../../../src/data/entities/index.ts';
 
 let engine: Engine;
 let dir: string;
@@ -306,6 +307,106 @@ describe('the narrow copy of an entity', () => {
       ['payout_id_hash', 'UBIGINT'],
     ]);
     expect(await engine.query('SELECT * FROM pay_none_status')).toEqual([]);
+  });
+
+  describe('hashes are exact keys', () => {
+    // a hash of 3 bits (8 keys) for the test: with ~40 advocates nearly every key is shared
+    const weak = (x: string) => `(hash(${x}) % 8)`;
+    const rows = (): Row[] => {
+      const rand = rng(23);
+      return Array.from({ length: 400 }, (_, i): Row => {
+        const a = Math.floor(rand() * 40);
+        return [
+          `p${i}`,
+          rand() < 0.05 ? null : [`a${a}`, ` A${a}`][Math.floor(rand() * 2)],
+          rand() < 0.03 ? null : 5,
+          'USD',
+          'paid',
+          '2026-02-01 00:00:00',
+          rand() < 0.3 ? null : `n${Math.floor(rand() * 30)}`,
+        ];
+      });
+    };
+    const spec = (table: string, rekey: boolean): NarrowSpec => ({
+      table,
+      columns: ['_row', 'amount'],
+      hashes: ['advocate_id', 'note'],
+      rekey,
+    });
+
+    it('stops with an INTERNAL error naming the column when two values share a hash', async () => {
+      const file = await parquet(path.join(dir, 'weak1.parquet'), rows());
+      const run = normalizeEntities(engine, [payouts], [await bind('weak', file, 8, 1)], SETTINGS, dir, {
+        narrow: { payouts: spec('pay_weak1', false) },
+        hash: weak,
+      });
+      await expect(run).rejects.toMatchObject({ code: 'INTERNAL' });
+      await expect(run).rejects.toThrow(/payouts\.advocate_id share a 64-bit hash/);
+    });
+
+    it('gives colliding values keys of their own when the command joins through narrowHashSql', async () => {
+      const file = await parquet(path.join(dir, 'weak2.parquet'), rows());
+      const r = await normalizeEntities(engine, [payouts], [await bind('weak', file, 9, 1)], SETTINGS, dir, {
+        narrow: { payouts: spec('pay_weak2', true) },
+        hash: weak,
+      });
+      const n = r.narrow?.payouts;
+      // the note's NULL shares a key with some value: that value is rekeyed, NULL keeps its hash
+      expect(Object.keys(n?.rekeyed ?? {}).sort()).toEqual(['advocate_id', 'note']);
+      // every distinct value (and NULL) has a key no other has, in the narrow table
+      for (const c of ['advocate_id', 'note']) {
+        const [k] = await engine.query<{ keys: number; values: number }>(
+          `SELECT count(DISTINCT ${c}_hash) AS keys, (SELECT count(DISTINCT COALESCE(${c}, '(null)')) FROM payouts) AS values FROM pay_weak2`,
+        );
+        expect(Number(k.keys), c).toBe(Number(k.values));
+      }
+      // a command's join on the keys: the advocates and notes of another table, joined through
+      // narrowHashSql, give what a join on the text gives. (Only values the accepted rows have:
+      // a value of the other table alone that shares a key is not seen by the kit, see the docs.)
+      await engine.exec(
+        `CREATE OR REPLACE TEMP TABLE others AS SELECT 'a' || (i % 40) AS advocate_id, CASE WHEN i % 3 = 0 THEN NULL ELSE 'n' || (i % 30) END AS note, i AS o FROM range(60) t(i)`,
+      );
+      for (const c of ['advocate_id', 'note']) {
+        const key = narrowHashSql(n, c, `o.${c}`, weak);
+        const got = await engine.query(
+          `SELECT o.o, CAST(p._row AS BIGINT) AS r FROM others o JOIN pay_weak2 p ON p.${c}_hash = ${key} ORDER BY ALL`,
+        );
+        const want = await engine.query(
+          `SELECT o.o, CAST(p._row AS BIGINT) AS r FROM others o JOIN payouts p ON p.${c} IS NOT DISTINCT FROM o.${c} ORDER BY ALL`,
+        );
+        expect(want.length, c).toBeGreaterThan(100);
+        expect(got, c).toEqual(want);
+        // with hash(x) alone the join would not be exact
+        const loose = await engine.query(
+          `SELECT count(*) AS n FROM others o JOIN pay_weak2 p ON p.${c}_hash = ${weak(`o.${c}`)}`,
+        );
+        expect(Number(loose[0].n)).not.toBe(want.length);
+      }
+    });
+
+    it('finds no collision with the real hash, and keys stay hash(value)', async () => {
+      const file = await parquet(path.join(dir, 'real.parquet'), rows());
+      const r = await normalizeEntities(engine, [payouts], [await bind('real', file, 10, 1)], SETTINGS, dir, {
+        narrow: { payouts: spec('pay_real', false) },
+      });
+      expect(r.narrow?.payouts.rekeyed).toBeUndefined();
+      expect(narrowHashSql(r.narrow?.payouts, 'advocate_id', 'x')).toBe('hash(x)');
+      const [{ bad }] = await engine.query<{ bad: number }>(
+        'SELECT count(*) AS bad FROM pay_real p JOIN payouts v USING (_row) WHERE p.advocate_id_hash <> hash(v.advocate_id) OR p.note_hash <> hash(v.note)',
+      );
+      expect(Number(bad)).toBe(0);
+    });
+
+    it('repeatedSql lists exactly the values seen more than once', async () => {
+      // values whose upper 32 bits are equal but lower ones differ must not be listed
+      await engine.exec(
+        `CREATE OR REPLACE TEMP TABLE reps AS SELECT CAST(v AS UBIGINT) AS h FROM (VALUES (1), (1), (4294967296 + 1), (4294967296 + 2), (4294967296 + 2), (4294967296 + 2), (NULL), (NULL), (7), (18446744073709551615), (18446744073709551615)) t(v)`,
+      );
+      const got = await engine.query<{ h: string }>(
+        `SELECT CAST(h AS VARCHAR) AS h FROM (${repeatedSql('reps', 'h')}) ORDER BY 1`,
+      );
+      expect(got.map((x) => x.h)).toEqual(['1', '18446744073709551615', '4294967298']);
+    });
   });
 
   it('refuses a column the entity does not have', async () => {

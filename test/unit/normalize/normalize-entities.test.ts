@@ -353,3 +353,131 @@ describe('normalizeEntities on seeded random sources', () => {
     expect(got).toEqual(want);
   });
 });
+
+/**
+ * Time-tolerant dedupe on many duplicate groups, checked against a computation in TypeScript
+ * written from the rule (not from the SQL): rows with equal non-time keys (the advocate, trimmed and
+ * lower-cased; NULL keys never match, the row being rejected) whose times chain within the
+ * tolerance are one record, kept from the source of lowest priority, then name, then row.
+ */
+describe('normalizeEntities, time-tolerant dedupe on seeded random sources', () => {
+  const TOL = 60;
+  const visits = typedEntity({
+    name: 'visits',
+    description: 'test',
+    columns: {
+      advocate_id: { kind: 'key', required: true },
+      paid_at: { kind: 'timestamp', required: true },
+      note: { kind: 'text' },
+    },
+    dedupe: { keys: ['advocate_id', 'paid_at'], timeKey: 'paid_at', toleranceSeconds: TOL },
+  });
+  type Visit = { advocate: string | null; at: number | null; source: string; priority: number; row: number };
+
+  /** Expected accepted / deduplicated / rejected per source. */
+  function reference(rows: Visit[]) {
+    const out: Record<string, { accepted: number; deduplicated: number; rejected: number }> = {};
+    for (const r of rows) out[r.source] ??= { accepted: 0, deduplicated: 0, rejected: 0 };
+    const groups = new Map<string, Visit[]>();
+    for (const r of rows) {
+      const key = r.advocate?.trim().toLowerCase();
+      if (!key || r.at === null) {
+        out[r.source].rejected++;
+        continue;
+      }
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const pref = (a: Visit, b: Visit) =>
+      a.priority - b.priority || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.row - b.row;
+    for (const g of groups.values()) {
+      g.sort((a, b) => (a.at as number) - (b.at as number) || pref(a, b));
+      let cluster: Visit[] = [];
+      const close = () => {
+        const kept = [...cluster].sort(pref)[0];
+        for (const r of cluster) out[r.source][r === kept ? 'accepted' : 'deduplicated']++;
+      };
+      for (const r of g) {
+        if (cluster.length && (r.at as number) - (cluster[cluster.length - 1].at as number) > TOL) {
+          close();
+          cluster = [];
+        }
+        cluster.push(r);
+      }
+      close();
+    }
+    return out;
+  }
+
+  async function run(seed: number, sizes: number[], advocates: number, spanSeconds: number) {
+    const rand = rng(seed);
+    const base = Date.parse('2026-02-01T00:00:00Z') / 1000;
+    const all: Visit[] = [];
+    const sources: BoundSource[] = [];
+    for (const [s, size] of sizes.entries()) {
+      const name = `v${s}`;
+      const rows: Visit[] = [];
+      for (let i = 0; i < size; i++) {
+        const a = Math.floor(rand() * advocates);
+        // times on a grid of 30 s with offsets of 0, ±1 s around the tolerance: gaps of exactly
+        // 60, 59 and 61 s are common
+        const at =
+          rand() < 0.02
+            ? null
+            : base + 30 * Math.floor(rand() * (spanSeconds / 30)) + [0, 0, 1, -1][Math.floor(rand() * 4)];
+        const spelled = rand() < 0.02 ? null : [`a${a}`, ` A${a}`, `a${a} `][Math.floor(rand() * 3)];
+        rows.push({ advocate: spelled, at, source: name, priority: [2, 1, 2][s], row: i + 1 });
+      }
+      const file = path.join(dir, `${name}-${seed}.parquet`);
+      await engine.exec(
+        `CREATE OR REPLACE TEMP TABLE vsrc (advocate_id VARCHAR, paid_at TIMESTAMP, note VARCHAR)`,
+      );
+      for (let i = 0; i < rows.length; i += 5000)
+        await engine.exec(
+          `INSERT INTO vsrc VALUES ${rows
+            .slice(i, i + 5000)
+            .map(
+              (r) =>
+                `(${r.advocate === null ? 'NULL' : literal(r.advocate)}, ${r.at === null ? 'NULL' : `make_timestamp(${r.at * 1_000_000})`}, NULL)`,
+            )
+            .join(', ')}`,
+        );
+      await engine.exec(`COPY (SELECT * FROM vsrc) TO ${literal(file)} (FORMAT parquet)`);
+      const load = await loadSource(engine, { name, kind: 'file', path: file }, `raw_v${seed}_${s}`);
+      sources.push({
+        load,
+        binding: {
+          source: name,
+          entity: 'visits',
+          priority: [2, 1, 2][s],
+          rawTable: load.table,
+          columns: { advocate_id: 'advocate_id', paid_at: 'paid_at', note: 'note' },
+          columnTypes: Object.fromEntries(load.columns.map((c) => [c.name, c.type])),
+          defaultCurrency: 'USD',
+        },
+      });
+      all.push(...rows);
+    }
+    const result = await normalizeEntities(engine, [visits], sources, SETTINGS, dir);
+    const want = reference(all);
+    for (const a of result.accounting) {
+      expect(a, a.source).toMatchObject(want[a.source]);
+      expect(a.accepted + a.deduplicated + a.rejected).toBe(a.rows_in);
+    }
+    const [{ n }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM visits');
+    expect(Number(n)).toBe(Object.values(want).reduce((s, x) => s + x.accepted, 0));
+    return want;
+  }
+
+  it('keeps the reference rows with few candidates (fetched by row number)', async () => {
+    const want = await run(3, [400, 300, 200], 60, 3600);
+    const dups = Object.values(want).reduce((s, x) => s + x.deduplicated, 0);
+    expect(dups).toBeGreaterThan(50);
+  });
+
+  // every row is a candidate (34,000 rows, 3,000 advocates): more than are fetched by row number
+  it('keeps the reference rows with many candidates (read by a rescan)', async () => {
+    const want = await run(5, [16000, 12000, 6000], 3000, 4 * 3600);
+    const dups = Object.values(want).reduce((s, x) => s + x.deduplicated, 0);
+    expect(dups).toBeGreaterThan(1000);
+  });
+});
