@@ -102,7 +102,7 @@ export async function decisionDict(
   from: DecisionsFrom = canonicalDecisions(s),
 ): Promise<DecisionDict> {
   await engine.exec(decisionGroupsSql(s, cutoff, from));
-  const rows = await engine.query(initiativeSourcesSql());
+  const rows = await engine.query(initiativeSourcesSql(s));
   const byInitiative = new Map<string | null, DecisionDict['initiatives'][number]>();
   const bySource = new Map<string, { latest: string | null; n: number }>();
   const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
@@ -231,9 +231,9 @@ export async function narrowFrom(
 }
 
 /** The data's spellings of the holdout variants (matched ignoring case), so the filter compares exact values. */
-async function variantSpellings(engine: Engine, holdouts: readonly string[]): Promise<string[]> {
+async function variantSpellings(engine: Engine, s: Scope, holdouts: readonly string[]): Promise<string[]> {
   const wanted = new Set(holdouts.map((h) => h.toLowerCase()));
-  const rows = await engine.query(windowVariantsSql());
+  const rows = await engine.query(windowVariantsSql(s));
   return rows.map((r) => String(r.variant)).filter((v) => wanted.has(v.toLowerCase()));
 }
 
@@ -252,14 +252,14 @@ async function performanceOf(
   s: Scope,
 ): Promise<{ users: number; performance: PerformanceResult }> {
   const holdouts = run.ws.personalization.holdout_variants;
-  const reasons = (await engine.query(windowReasonsSql()))
+  const reasons = (await engine.query(windowReasonsSql(s)))
     .map((r) => str(r.reason))
     .filter((r): r is string => r !== null);
   const matched = reasons.filter((r) => canonicalReason(r, null).reason === 'matched');
-  await execAll(engine, ruleUsersTableSql(s, await variantSpellings(engine, holdouts), matched));
+  await execAll(engine, ruleUsersTableSql(s, await variantSpellings(engine, s, holdouts), matched));
   await execAll(engine, rulePerformanceTableSql(s));
   await execAll(engine, usersTableSql(s));
-  const [{ n: users }] = await engine.query('SELECT count(*) AS n FROM mp_users');
+  const [{ n: users }] = await engine.query(`SELECT count(*) AS n FROM ${s.q.table('mp_users')}`);
   const perfRows = await engine.query(performanceSql(s, run.inputs.inputs.dimension));
   const performance = performanceBySegment(
     perfRows.map((r) => ({
@@ -300,13 +300,16 @@ export async function aggregateStage(
   const init = matchInitiative(run, dict);
   const s = scopeOf(run, engine, init.keys);
   await engine.exec(decisionFactsSql(s));
-  const defs = experimentDefs(await engine.query(experimentsSql()), run.ws.personalization.holdout_variants);
+  const defs = experimentDefs(
+    await engine.query(experimentsSql(s.q)),
+    run.ws.personalization.holdout_variants,
+  );
   // every experiment's exposures are kept (the experiments branch reads those of the initiative)
   const exposures = defs.filter((d) => d.rule).map((d, i) => scopeOfExperiment(d, i, run.inputs.window.end));
   // Above 2M decisions the daily KPIs use a fixed 1-in-N sample of users (rates stay unbiased).
   const sampleEvery = Math.max(1, Math.ceil(init.decisions / KPI_SAMPLE_DECISIONS));
   await execAll(engine, slimDecisionsSql(s, dict.columns, exposures, sampleEvery));
-  const [totals] = await engine.query(decisionTotalsSql());
+  const [totals] = await engine.query(decisionTotalsSql(s));
   if (num(totals.decisions) === 0) {
     const last = init.rows.find((r) => r.initiative !== null && init.matched.includes(r.initiative))?.last_at;
     throw new GtmError(

@@ -41,7 +41,8 @@ export function experimentDefs(
   }
   return [...byId.entries()].map(([id, rs]) => {
     const first = rs[0];
-    const flagged = rs.find((r) => r.is_control === true);
+    // a boolean on DuckDB, 0/1 on ClickHouse
+    const flagged = rs.find((r) => r.is_control === true || r.is_control === 1);
     const named = rs.find((r) => holdouts.some((h) => h.toLowerCase() === String(r.variant).toLowerCase()));
     const control = String((flagged ?? named ?? first).variant);
     const variants = rs

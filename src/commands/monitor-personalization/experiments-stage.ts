@@ -2,6 +2,7 @@ import type { RolloutGuidance } from '../../analyses/personalization/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import {
   reviewExperiments,
+  STAT_COLUMNS,
   sufficientStatsSql,
   type ExperimentData,
   type ExperimentReadout,
@@ -15,8 +16,10 @@ import {
   exposedTableSql,
   metricColumn,
   multipleExposureSql,
+  statsRowsOf,
   unitsTable,
   unitsTableSql,
+  unitStatsCh,
   variantDailySql,
   type ExperimentScope,
 } from './sql/experiment-sql.ts';
@@ -70,19 +73,36 @@ async function experimentData(run: Run, s: Scope, def: ExperimentDef, e: Experim
   const engine = await run.engine();
   await engine.exec(exposedTableSql(s, e));
   await engine.exec(unitsTableSql(s, e));
-  const [{ users: multiple }] = await engine.query(multipleExposureSql(e));
-  const rows = (await engine.query(
-    sufficientStatsSql({
-      table: unitsTable(e),
-      variantColumn: 'variant',
-      metrics: e.metrics.map((m) => ({
-        name: m.name,
-        type: metricColumn(s, m.name).type,
-        valueColumn: m.column,
-      })),
-      controlVariant: def.control,
-    }),
-  )) as StatsRow[];
+  const [{ users: multiple }] = await engine.query(multipleExposureSql(s, e));
+  const metrics = e.metrics.map((m) => ({
+    name: m.name,
+    type: metricColumn(s, m.name).type,
+    valueColumn: m.column,
+  }));
+  // one row per unit already: the statistics per variant (ClickHouse: one row per variant with
+  // every metric's sums, laid out as DuckDB's query lays them out)
+  const rows =
+    s.q.name === 'clickhouse'
+      ? statsRowsOf(
+          await engine.query(
+            unitStatsCh(
+              s,
+              e,
+              metrics.map((m) => m.type),
+            ),
+          ),
+          metrics,
+          def.control,
+          STAT_COLUMNS,
+        )
+      : ((await engine.query(
+          sufficientStatsSql({
+            table: unitsTable(e),
+            variantColumn: 'variant',
+            metrics,
+            controlVariant: def.control,
+          }),
+        )) as StatsRow[]);
   const metricsOpts = Object.fromEntries(
     e.metrics.map((m) => {
       const cfg = run.ws.personalization.metrics[m.name] ?? {};

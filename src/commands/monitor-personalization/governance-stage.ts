@@ -132,17 +132,17 @@ async function consentInput(
   }
   await engine.exec(consentSuspectsTableSql(s, c));
   await engine.exec(consentFactsTableSql(s, c));
-  const counts = toCounts(await engine.query(consentCountsSql()));
+  const counts = toCounts(await engine.query(consentCountsSql(s.q)));
   const total = counts.reduce((sum, x) => sum + Number(x.decisions), 0);
   // the violators' ids: from the consent records, or (never granted anything) from the decisions
   const limit = total <= ROW_LIMIT ? null : EXAMPLES;
-  const unnamed = (await engine.query(unnamedViolatorsSql(limit))).map((r) => String(r.user_key));
+  const unnamed = (await engine.query(unnamedViolatorsSql(s.q, limit))).map((r) => String(r.user_key));
   await engine.exec(userNamesTableSql(s, unnamed));
   if (limit === null) {
-    const rows = (await engine.query(consentRowsSql(null))) as unknown as ConsentDecisionRow[];
+    const rows = (await engine.query(consentRowsSql(s.q, null))) as unknown as ConsentDecisionRow[];
     return { input: { rows, decisionsRequiringConsent: num(needing) }, source: 'records', examples: [] };
   }
-  const examples = (await engine.query(consentRowsSql(limit))) as unknown as ConsentDecisionRow[];
+  const examples = (await engine.query(consentRowsSql(s.q, limit))) as unknown as ConsentDecisionRow[];
   return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'records', examples };
 }
 

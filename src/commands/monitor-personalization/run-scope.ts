@@ -1,7 +1,7 @@
 import type { Engine } from '../../data/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import type { MonitorPersonalizationContext } from './inputs.ts';
-import { dialectOf } from './sql/dialect-sql.ts';
+import { dialectFor } from './sql/dialect-sql.ts';
 import type { Scope } from './sql/scope-sql.ts';
 
 /** A run of monitor-personalization, as every stage sees it. */
@@ -21,7 +21,7 @@ export function scopeOf(run: Run, engine: Engine, initiatives: string[] | null):
   const { window } = run.inputs;
   const p = run.ws.personalization;
   return {
-    q: dialectOf(engine.dialect),
+    q: dialectFor(engine),
     initiatives,
     start: window.start,
     end: window.end,

@@ -1,5 +1,6 @@
 import { literal } from '../../../data/sql-text.ts';
 import { inList } from './dialect-sql.ts';
+import { dailyKpiCh, rulePerformanceCh } from './joins-clickhouse.ts';
 import { convertedExpr, decisionsIn, engagedExpr, initiativeWhere, type Scope } from './scope-sql.ts';
 
 /**
@@ -45,7 +46,7 @@ export interface DecisionsFrom {
 
 /** The canonical view of the decisions. */
 export const canonicalDecisions = (s: Scope): DecisionsFrom => ({
-  table: 'decisions',
+  table: s.q.source('decisions'),
   userKey: s.q.hashKey('user_id'),
   codes: {},
 });
@@ -129,25 +130,25 @@ export const decisionFactsSql = (s: Scope): string =>
     'mp_decision_facts',
     `SELECT CASE WHEN ${initiativeWhere(s)} THEN 1 ELSE 0 END AS in_scope, _source, ${FACT_COLUMNS.join(', ')},
        day, in_window, in_history, before_end, after_cutoff, n, first_at, last_at
-     FROM mp_decision_groups WHERE day IS NOT NULL`,
+     FROM ${s.q.table('mp_decision_groups')} WHERE day IS NOT NULL`,
   );
 
 /** Rows, first and last decision per initiative and source, and rows with a logged consent state. */
-export const initiativeSourcesSql = (): string =>
-  `SELECT initiative, _source, sum(n) AS decisions, min(first_at) AS first_at, max(last_at) AS last_at,
-     sum(with_consent_state) AS with_consent_state
-   FROM mp_decision_groups WHERE day IS NOT NULL GROUP BY initiative, _source`;
+export const initiativeSourcesSql = (s: Scope): string =>
+  `SELECT initiative, _source, sum(n) AS decisions, ${s.q.isoTime('min(first_at)')} AS first_at,
+     ${s.q.isoTime('max(last_at)')} AS last_at, sum(with_consent_state) AS with_consent_state
+   FROM ${s.q.table('mp_decision_groups')} WHERE day IS NOT NULL GROUP BY initiative, _source`;
 
 /** The distinct values of the coded columns (facts columns over every decision, segments in the window). */
 export const dictionarySql = (s: Scope): string =>
   [
     ...FACT_COLUMNS.map(
       (c) =>
-        `SELECT ${s.q.lit(c)} AS "column", ${s.q.ident(c)} AS value FROM mp_decision_groups WHERE day IS NOT NULL AND ${s.q.ident(c)} IS NOT NULL GROUP BY ${s.q.ident(c)}`,
+        `SELECT ${s.q.lit(c)} AS "column", ${s.q.ident(c)} AS value FROM ${s.q.table('mp_decision_groups')} WHERE day IS NOT NULL AND ${s.q.ident(c)} IS NOT NULL GROUP BY ${s.q.ident(c)}`,
     ),
     ...SEGMENT_COLUMNS.map(
       (c) =>
-        `SELECT ${s.q.lit(c)} AS "column", ${s.q.ident(`seg_${c}`)} AS value FROM mp_decision_groups WHERE day IS NULL AND ${s.q.ident(`seg_${c}`)} IS NOT NULL`,
+        `SELECT ${s.q.lit(c)} AS "column", ${s.q.ident(`seg_${c}`)} AS value FROM ${s.q.table('mp_decision_groups')} WHERE day IS NULL AND ${s.q.ident(`seg_${c}`)} IS NOT NULL`,
     ),
   ].join('\nUNION ALL\n');
 
@@ -217,7 +218,7 @@ export function slimOutcomesSql(s: Scope, from?: DecisionsFrom): string[] {
       'mp_outcomes',
       `SELECT ${s.q.hashKey('user_id')} AS user_key, occurred_at, ${engagedExpr(s)} AS engaged,
          ${convertedExpr(s)} AS converted, event, value, _source
-       FROM outcomes`,
+       FROM ${s.q.source('outcomes')}`,
     );
   const flag = (events: readonly string[]) =>
     `CASE WHEN ${matchValues(s, from, 'event', events)} THEN 1 ELSE 0 END`;
@@ -233,12 +234,12 @@ export function slimOutcomesSql(s: Scope, from?: DecisionsFrom): string[] {
 const factsInWindow = 'in_scope = 1 AND in_window = 1';
 
 /** Raw evaluation reasons of the window (to classify once, in TypeScript). */
-export const windowReasonsSql = (): string =>
-  `SELECT CAST(reason AS VARCHAR) AS reason, sum(n) AS n FROM mp_decision_facts WHERE ${factsInWindow} GROUP BY reason`;
+export const windowReasonsSql = (s: Scope): string =>
+  `SELECT CAST(reason AS VARCHAR) AS reason, sum(n) AS n FROM ${s.q.table('mp_decision_facts')} WHERE ${factsInWindow} GROUP BY reason`;
 
 /** Variants served in the window (their spellings in the data). */
-export const windowVariantsSql = (): string =>
-  `SELECT CAST(variant AS VARCHAR) AS variant FROM mp_decision_facts WHERE ${factsInWindow} GROUP BY variant`;
+export const windowVariantsSql = (s: Scope): string =>
+  `SELECT CAST(variant AS VARCHAR) AS variant FROM ${s.q.table('mp_decision_facts')} WHERE ${factsInWindow} GROUP BY variant`;
 
 /**
  * One row per user and rule with a decision in the window: the first decision's time and variant,
@@ -260,11 +261,23 @@ export function ruleUsersTableSql(
     );
   return s.q.createLargeTable(
     'mp_rule_users',
-    `SELECT user_key, rule_id, min(decided_at) AS first_at, ${first('variant')} AS variant,
-       max(CASE WHEN ${inList(s.q, 'variant', holdouts)} THEN 1 ELSE 0 END) AS holdout,
-       max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END) AS matched,
-       ${first('profile')} AS profile, ${first('channel')} AS channel, ${first('cohort')} AS cohort
-     FROM mp_decisions WHERE in_window = 1 GROUP BY user_key, rule_id`,
+    s.q.selectAs(
+      [
+        ['user_key', 'user_key'],
+        ['rule_id', 'rule_id'],
+        ['min(decided_at)', 'first_at'],
+        [first('variant'), 'variant'],
+        [`max(CASE WHEN ${inList(s.q, 'variant', holdouts)} THEN 1 ELSE 0 END)`, 'holdout'],
+        [
+          `max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END)`,
+          'matched',
+        ],
+        [first('profile'), 'profile'],
+        [first('channel'), 'channel'],
+        [first('cohort'), 'cohort'],
+      ],
+      `FROM ${s.q.table('mp_decisions')} WHERE in_window = 1 GROUP BY user_key, rule_id`,
+    ),
   );
 }
 
@@ -272,8 +285,8 @@ export function ruleUsersTableSql(
 function outcomesAfter(s: Scope, table: string, keys: string[]): string {
   return `SELECT ${keys.map((k) => `y.${k} AS ${k}`).join(', ')}, max(x.engaged) AS engaged,
       max(x.converted) AS converted, sum(COALESCE(x.value, 0)) AS revenue
-    FROM mp_outcomes x JOIN ${table} y ON x.user_key = y.user_key
-    WHERE x.occurred_at >= y.first_at AND x.occurred_at < y.first_at + INTERVAL ${Math.round(s.attributionDays)} DAY
+    FROM ${s.q.table('mp_outcomes')} x JOIN ${s.q.table(table)} y ON x.user_key = y.user_key
+    WHERE x.occurred_at >= y.first_at AND x.occurred_at < ${s.q.addDays('y.first_at', Math.round(s.attributionDays))}
       AND x.occurred_at < ${s.q.ts(s.end)}
     GROUP BY ${keys.map((k) => `y.${k}`).join(', ')}`;
 }
@@ -286,12 +299,13 @@ function outcomesAfter(s: Scope, table: string, keys: string[]): string {
  * `mp_users` takes the user's outcomes from that rule's row.
  */
 export function rulePerformanceTableSql(s: Scope): string[] {
+  if (s.q.name === 'clickhouse') return s.q.createLargeTable('mp_rule_perf', rulePerformanceCh(s));
   return s.q.createLargeTable(
     'mp_rule_perf',
     `SELECT u.user_key AS user_key, u.rule_id AS rule_id, u.first_at AS first_at, u.variant AS variant,
        u.holdout AS holdout, u.matched AS matched, u.profile AS profile, u.channel AS channel, u.cohort AS cohort,
        COALESCE(o.engaged, 0) AS engaged, COALESCE(o.converted, 0) AS converted, COALESCE(o.revenue, 0) AS revenue
-     FROM mp_rule_users u LEFT JOIN (${outcomesAfter(s, 'mp_rule_users', ['user_key', 'rule_id'])}) o
+     FROM ${s.q.table('mp_rule_users')} u LEFT JOIN (${outcomesAfter(s, 'mp_rule_users', ['user_key', 'rule_id'])}) o
        ON o.user_key = u.user_key AND o.rule_id = u.rule_id`,
   );
 }
@@ -312,10 +326,20 @@ export function usersTableSql(s: Scope): string[] {
     );
   return s.q.createLargeTable(
     'mp_users',
-    `SELECT user_key, min(first_at) AS first_at,
-       CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END AS variant,
-       ${['profile', 'channel', 'cohort', 'engaged', 'converted', 'revenue'].map((c) => `${first(c)} AS ${c}`).join(', ')}
-     FROM mp_rule_perf GROUP BY user_key`,
+    s.q.selectAs(
+      [
+        ['user_key', 'user_key'],
+        ['min(first_at)', 'first_at'],
+        [
+          `CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END`,
+          'variant',
+        ],
+        ...['profile', 'channel', 'cohort', 'engaged', 'converted', 'revenue'].map(
+          (c) => [first(c), c] as const,
+        ),
+      ],
+      `FROM ${s.q.table('mp_rule_perf')} GROUP BY user_key`,
+    ),
   );
 }
 
@@ -328,16 +352,18 @@ export function performanceSql(s: Scope, dimensions: readonly string[]): string 
     `SELECT ${order} AS part, ${s.q.lit(dimension)} AS dimension, ${segment} AS segment, ${variant} AS variant,
        count(*) AS users, sum(engaged) AS "engagedUsers", sum(converted) AS converters, sum(revenue) AS "revenueSum",
        sum(revenue * revenue) AS "revenueSumSquares"
-     FROM ${table} GROUP BY part, dimension, segment, variant`;
+     FROM ${s.q.table(table)} GROUP BY part, dimension, segment, variant`;
   const segment = (d: string) => `COALESCE(${s.q.text(s.q.ident(d))}, '(none)')`;
   // in a fixed order (dimension as asked, then segment and variant), so reports do not depend on
   // the engine's hash order
-  return `${[
-    part(0, 'mp_users', 'all', `'all'`, 'variant'),
-    ...dimensions.map((d, i) => part(i + 1, 'mp_users', d, segment(d), 'variant')),
-    part(dimensions.length + 1, 'mp_rule_perf', 'rule', s.q.text('rule_id'), s.q.text('variant')),
-  ].join('\nUNION ALL\n')}
-  ORDER BY part, segment, variant`;
+  return s.q.orderedUnion(
+    [
+      part(0, 'mp_users', 'all', `'all'`, 'variant'),
+      ...dimensions.map((d, i) => part(i + 1, 'mp_users', d, segment(d), 'variant')),
+      part(dimensions.length + 1, 'mp_rule_perf', 'rule', s.q.text('rule_id'), s.q.text('variant')),
+    ],
+    'part, segment, variant',
+  );
 }
 
 /**
@@ -349,12 +375,13 @@ export function performanceSql(s: Scope, dimensions: readonly string[]): string 
  * are unbiased, counts are 1/N of the total.
  */
 export function dailyKpiSql(s: Scope, sampleEvery = 1): string {
+  if (s.q.name === 'clickhouse') return dailyKpiCh(s, sampleEvery);
   const day = (c: string) => s.q.day(c);
   return `SELECT d.day AS day, count(*) AS users, sum(COALESCE(o.engaged, 0)) AS engaged,
       sum(COALESCE(o.converted, 0)) AS converters, sum(COALESCE(o.revenue, 0)) AS revenue
-    FROM (SELECT ${day('decided_at')} AS day, user_key FROM mp_decisions WHERE in_sample = 1 GROUP BY day, user_key) d
+    FROM (SELECT ${day('decided_at')} AS day, user_key FROM ${s.q.table('mp_decisions')} WHERE in_sample = 1 GROUP BY day, user_key) d
     LEFT JOIN (SELECT ${day('occurred_at')} AS day, user_key, max(engaged) AS engaged,
-          max(converted) AS converted, sum(COALESCE(value, 0)) AS revenue FROM mp_outcomes
+          max(converted) AS converted, sum(COALESCE(value, 0)) AS revenue FROM ${s.q.table('mp_outcomes')}
           WHERE occurred_at >= ${s.q.ts(s.historyStart)} AND occurred_at < ${s.q.ts(s.end)}
             AND ${s.q.sample('user_key', sampleEvery)}
           GROUP BY day, user_key) o
@@ -366,12 +393,15 @@ export function dailyKpiSql(s: Scope, sampleEvery = 1): string {
 export function dailyVolumeSql(s: Scope): string {
   const hist = s.q.ts(s.historyStart);
   const end = s.q.ts(s.end);
-  return `SELECT 'decisions' AS entity, ${s.q.text('_source')} AS source, day, sum(n) AS n
-      FROM mp_decision_facts WHERE in_scope = 1 AND in_history = 1 GROUP BY entity, source, day
-    UNION ALL
-    SELECT 'outcomes' AS entity, _source AS source, ${s.q.day('occurred_at')} AS day, count(*) AS n
-      FROM mp_outcomes WHERE occurred_at >= ${hist} AND occurred_at < ${end} GROUP BY entity, source, day
-    ORDER BY entity, source, day`;
+  return s.q.orderedUnion(
+    [
+      `SELECT 'decisions' AS entity, ${s.q.text('_source')} AS source, day, sum(n) AS n
+      FROM ${s.q.table('mp_decision_facts')} WHERE in_scope = 1 AND in_history = 1 GROUP BY entity, source, day`,
+      `SELECT 'outcomes' AS entity, _source AS source, ${s.q.day('occurred_at')} AS day, count(*) AS n
+      FROM ${s.q.table('mp_outcomes')} WHERE occurred_at >= ${hist} AND occurred_at < ${end} GROUP BY entity, source, day`,
+    ],
+    'entity, source, day',
+  );
 }
 
 /**
@@ -380,29 +410,29 @@ export function dailyVolumeSql(s: Scope): string {
  */
 export function latestSql(s: Scope): string {
   const part = (entity: string, table: string, column: string) =>
-    `SELECT ${s.q.lit(entity)} AS entity, _source AS source, max(${column}) AS latest, count(*) AS n
+    `SELECT ${s.q.lit(entity)} AS entity, _source AS source, ${s.q.isoTime(`max(${column})`)} AS latest, count(*) AS n
      FROM ${table} GROUP BY entity, source`;
   return [
-    part('outcomes', 'mp_outcomes', 'occurred_at'),
-    part('consent_records', 'mp_consent', 'recorded_at'),
-    part('rule_changes', 'rule_changes', 'changed_at'),
+    part('outcomes', s.q.table('mp_outcomes'), 'occurred_at'),
+    part('consent_records', s.q.table('mp_consent'), 'recorded_at'),
+    part('rule_changes', s.q.source('rule_changes'), 'changed_at'),
   ].join('\nUNION ALL\n');
 }
 
 /** The latest engagement, conversion and revenue outcome before the window's end (where each KPI's data stops). */
 export function kpiLatestSql(s: Scope): string {
-  return `SELECT max(CASE WHEN engaged = 1 THEN occurred_at END) AS engagement,
-      max(CASE WHEN converted = 1 THEN occurred_at END) AS conversion,
-      max(CASE WHEN value IS NOT NULL THEN occurred_at END) AS revenue
-    FROM mp_outcomes WHERE occurred_at < ${s.q.ts(s.end)}`;
+  const latest = (when: string) => s.q.isoTime(`max(CASE WHEN ${when} THEN occurred_at END)`);
+  return `SELECT ${latest('engaged = 1')} AS engagement, ${latest('converted = 1')} AS conversion,
+      ${latest('value IS NOT NULL')} AS revenue
+    FROM ${s.q.table('mp_outcomes')} WHERE occurred_at < ${s.q.ts(s.end)}`;
 }
 
 /** Decisions and rules of the initiative in the window (users come from `mp_users`). */
-export const decisionTotalsSql = (): string =>
+export const decisionTotalsSql = (s: Scope): string =>
   `SELECT COALESCE(sum(n), 0) AS decisions, count(DISTINCT rule_id) AS rules
-   FROM mp_decision_facts WHERE ${factsInWindow}`;
+   FROM ${s.q.table('mp_decision_facts')} WHERE ${factsInWindow}`;
 
 /** Rules that served the initiative at any time (governance looks at their whole history). */
 export const initiativeRulesSql = (s: Scope): string =>
-  `SELECT ${s.q.text('rule_id')} AS rule, sum(n) AS n FROM mp_decision_facts WHERE in_scope = 1
+  `SELECT ${s.q.text('rule_id')} AS rule, sum(n) AS n FROM ${s.q.table('mp_decision_facts')} WHERE in_scope = 1
    GROUP BY rule ORDER BY rule`;

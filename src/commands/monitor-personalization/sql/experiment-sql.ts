@@ -1,4 +1,5 @@
-import { inList } from './dialect-sql.ts';
+import { inList, type SqlDialect } from './dialect-sql.ts';
+import { unitsCh } from './joins-clickhouse.ts';
 import type { Scope } from './scope-sql.ts';
 
 /** One experiment as the queries need it: the rule that serves it, its variants and its window. */
@@ -15,10 +16,10 @@ export interface ExperimentScope {
 }
 
 /** Experiment definitions: one row per experiment and variant. */
-export const experimentsSql = (): string =>
-  `SELECT experiment_id, name, variant, weight, is_control, start_at, end_at, primary_metric,
-     guardrail_metrics, method, status, subject, initiative
-   FROM experiments ORDER BY experiment_id, variant`;
+export const experimentsSql = (q: SqlDialect): string =>
+  `SELECT experiment_id, name, variant, weight, is_control, ${q.isoTime('start_at')} AS start_at,
+     ${q.isoTime('end_at')} AS end_at, primary_metric, guardrail_metrics, method, status, subject, initiative
+   FROM ${q.source('experiments')} ORDER BY experiment_id, variant`;
 
 const exposedTable = (e: ExperimentScope) => `mp_exp_exposed_${e.index}`;
 /** The per-unit table of an experiment: one row per singly exposed user with its metric values. */
@@ -32,17 +33,27 @@ const exposuresWhere = (s: Scope, e: ExperimentScope) =>
 export const exposedTableSql = (s: Scope, e: ExperimentScope): string =>
   s.q.createTable(
     exposedTable(e),
-    `SELECT user_key, min(decided_at) AS first_at, min(${s.q.text('variant')}) AS variant,
-       count(DISTINCT variant) AS variants
-     FROM mp_decisions WHERE ${exposuresWhere(s, e)} GROUP BY user_key`,
+    s.q.selectAs(
+      [
+        ['user_key', 'user_key'],
+        ['min(decided_at)', 'first_at'],
+        [`min(${s.q.text('variant')})`, 'variant'],
+        ['count(DISTINCT variant)', 'variants'],
+      ],
+      `FROM ${s.q.table('mp_decisions')} WHERE ${exposuresWhere(s, e)} GROUP BY user_key`,
+    ),
   );
 
 /** How a metric name becomes a per-user value from outcomes after first exposure. */
-export function metricColumn(s: Scope, name: string): { type: 'proportion' | 'mean'; expr: string } {
-  if (name === 'conversion_rate') return { type: 'proportion', expr: 'max(x.converted)' };
-  if (name === 'engagement_rate') return { type: 'proportion', expr: 'max(x.engaged)' };
-  if (name === 'revenue_per_user') return { type: 'mean', expr: 'sum(COALESCE(x.value, 0))' };
-  return { type: 'proportion', expr: `max(CASE WHEN x.event = ${s.q.lit(name)} THEN 1 ELSE 0 END)` };
+export function metricColumn(
+  s: Scope,
+  name: string,
+  x = 'x.',
+): { type: 'proportion' | 'mean'; expr: string } {
+  if (name === 'conversion_rate') return { type: 'proportion', expr: `max(${x}converted)` };
+  if (name === 'engagement_rate') return { type: 'proportion', expr: `max(${x}engaged)` };
+  if (name === 'revenue_per_user') return { type: 'mean', expr: `sum(COALESCE(${x}value, 0))` };
+  return { type: 'proportion', expr: `max(CASE WHEN ${x}event = ${s.q.lit(name)} THEN 1 ELSE 0 END)` };
 }
 
 /**
@@ -51,14 +62,24 @@ export function metricColumn(s: Scope, name: string): { type: 'proportion' | 'me
  * are left out (and counted by `multipleExposureSql`).
  */
 export function unitsTableSql(s: Scope, e: ExperimentScope): string {
+  if (s.q.name === 'clickhouse')
+    return s.q.createTable(
+      unitsTable(e),
+      unitsCh(
+        s,
+        exposedTable(e),
+        e.metrics.map((m) => [metricColumn(s, m.name, '').expr, m.column] as const),
+        e.stop,
+      ),
+    );
   const cols = e.metrics.map((m) => `${metricColumn(s, m.name).expr} AS ${s.q.ident(m.column)}`);
   const out = e.metrics.map((m) => `COALESCE(o.${s.q.ident(m.column)}, 0) AS ${s.q.ident(m.column)}`);
   return s.q.createTable(
     unitsTable(e),
     `SELECT u.user_key AS user_key, u.variant AS variant, ${out.join(', ')}
-     FROM ${exposedTable(e)} u LEFT JOIN (
+     FROM ${s.q.table(exposedTable(e))} u LEFT JOIN (
        SELECT x.user_key AS user_key, ${cols.join(', ')}
-       FROM mp_outcomes x JOIN ${exposedTable(e)} y ON x.user_key = y.user_key
+       FROM ${s.q.table('mp_outcomes')} x JOIN ${s.q.table(exposedTable(e))} y ON x.user_key = y.user_key
        WHERE x.occurred_at >= y.first_at AND x.occurred_at < ${s.q.ts(e.stop)}
        GROUP BY x.user_key) o ON o.user_key = u.user_key
      WHERE u.variants = 1`,
@@ -66,10 +87,55 @@ export function unitsTableSql(s: Scope, e: ExperimentScope): string {
 }
 
 /** Users exposed to more than one variant of the experiment. */
-export const multipleExposureSql = (e: ExperimentScope): string =>
-  `SELECT count(*) AS users FROM ${exposedTable(e)} WHERE variants > 1`;
+export const multipleExposureSql = (s: Scope, e: ExperimentScope): string =>
+  `SELECT count(*) AS users FROM ${s.q.table(exposedTable(e))} WHERE variants > 1`;
 
 /** Exposures (decisions) per variant and day in the experiment's window, for variant suppression. */
 export const variantDailySql = (s: Scope, e: ExperimentScope): string =>
   `SELECT ${s.q.text('variant')} AS variant, ${s.q.day('decided_at')} AS day, count(*) AS exposures
-   FROM mp_decisions WHERE ${exposuresWhere(s, e)} GROUP BY variant, day ORDER BY day, variant`;
+   FROM ${s.q.table('mp_decisions')} WHERE ${exposuresWhere(s, e)} GROUP BY variant, day ORDER BY day, variant`;
+
+/**
+ * ClickHouse (18.16 has no `WITH`, which `sufficientStatsSql` uses): the per-unit table reduced to
+ * one row per variant, `n` and for metric `i` the sum (`s<i>`) and sum of squares (`q<i>`) of its
+ * value (a proportion counts a non-zero value as 1); `statsRowsOf` lays them out as the DuckDB
+ * query does.
+ */
+export function unitStatsCh(s: Scope, e: ExperimentScope, types: readonly ('proportion' | 'mean')[]): string {
+  const y = (i: number) => {
+    const c = s.q.ident(e.metrics[i].column);
+    return types[i] === 'proportion' ? `if(${c} != 0, 1., 0.)` : `toFloat64(${c})`;
+  };
+  const stats = e.metrics.map((_, i) => `sum(${y(i)}) AS s${i}, sum(${y(i)} * ${y(i)}) AS q${i}`);
+  return `SELECT toString(variant) AS v, count() AS n, ${stats.join(', ')}
+    FROM ${s.q.table(unitsTable(e))} GROUP BY v`;
+}
+
+/**
+ * The rows of `unitStatsCh` in `sufficientStatsSql`'s layout: one row per metric (in order) and
+ * variant, the control first, then by variant (byte order); the statistics a proportion or a mean
+ * has not are null.
+ */
+export function statsRowsOf(
+  wide: readonly Record<string, unknown>[],
+  metrics: readonly { name: string; type: 'proportion' | 'mean' }[],
+  control: string,
+  statColumns: readonly string[],
+): (Record<string, unknown> & { metric: string; type: string; variant: string })[] {
+  const order = [...wide].sort((a, b) => {
+    const [x, y] = [String(a.v), String(b.v)];
+    if ((x === control) !== (y === control)) return x === control ? -1 : 1;
+    return Buffer.compare(Buffer.from(x), Buffer.from(y));
+  });
+  return metrics.flatMap((m, i) =>
+    order.map((r) => ({
+      metric: m.name,
+      type: m.type,
+      variant: String(r.v),
+      n: Number(r.n),
+      ...Object.fromEntries(statColumns.map((c) => [c, null])),
+      sum: Number(r[`s${i}`]),
+      sum_squares: Number(r[`q${i}`]),
+    })),
+  );
+}

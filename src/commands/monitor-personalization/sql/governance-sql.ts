@@ -1,5 +1,6 @@
 import { decodeValue, type DecisionsFrom } from './aggregate-sql.ts';
 import { inList, type SqlDialect } from './dialect-sql.ts';
+import { consentFactsCh, consentRowsCh, consentSuspectsCh } from './joins-clickhouse.ts';
 import type { Scope } from './scope-sql.ts';
 
 /**
@@ -13,19 +14,19 @@ import type { Scope } from './scope-sql.ts';
 export const ruleEvaluationsSql = (s: Scope): string =>
   `SELECT ${s.q.text('rule_id')} AS rule, ${s.q.text('reason')} AS reason, ${s.q.text('error_code')} AS "errorCode",
      sum(n) AS evaluations
-   FROM mp_decision_facts WHERE in_scope = 1 AND in_window = 1 GROUP BY rule_id, reason, error_code`;
+   FROM ${s.q.table('mp_decision_facts')} WHERE in_scope = 1 AND in_window = 1 GROUP BY rule_id, reason, error_code`;
 
 /** When each rule served each variant (all time to the window's end), and how often after the facts' cutoff. */
 export const ruleActivitySql = (s: Scope): string =>
-  `SELECT ${s.q.text('rule_id')} AS rule, ${s.q.text('variant')} AS variant, min(first_at) AS "firstTs",
-     max(last_at) AS "lastTs", sum(CASE WHEN after_cutoff = 1 THEN n ELSE 0 END) AS evaluations
-   FROM mp_decision_facts WHERE in_scope = 1 AND before_end = 1 GROUP BY rule_id, variant`;
+  `SELECT ${s.q.text('rule_id')} AS rule, ${s.q.text('variant')} AS variant, ${s.q.isoTime('min(first_at)')} AS "firstTs",
+     ${s.q.isoTime('max(last_at)')} AS "lastTs", sum(CASE WHEN after_cutoff = 1 THEN n ELSE 0 END) AS evaluations
+   FROM ${s.q.table('mp_decision_facts')} WHERE in_scope = 1 AND before_end = 1 GROUP BY rule_id, variant`;
 
 /** Changes to the given rules that went live before the window's end, aliased for the analyses. */
 export const ruleChangesSql = (s: Scope, rules: readonly string[] | null): string =>
-  `SELECT change_id AS "changeId", rule_id AS rule, changed_at AS ts, author, change,
-     approved_by AS "approvedBy", approved_at AS "approvalTs"
-   FROM rule_changes WHERE changed_at < ${s.q.ts(s.end)}${rules ? ` AND ${inList(s.q, 'rule_id', rules)}` : ''}
+  `SELECT change_id AS "changeId", rule_id AS rule, ${s.q.isoTime('changed_at')} AS ts, author, change,
+     approved_by AS "approvedBy", ${s.q.isoTime('approved_at')} AS "approvalTs"
+   FROM ${s.q.source('rule_changes')} WHERE changed_at < ${s.q.ts(s.end)}${rules ? ` AND ${inList(s.q, 'rule_id', rules)}` : ''}
    ORDER BY changed_at, rule_id`;
 
 /**
@@ -43,7 +44,8 @@ export const slimConsentSql = (s: Scope, from?: DecisionsFrom): string[] =>
       ]
     : s.q.createLargeTable(
         'mp_consent',
-        `SELECT ${s.q.hashKey('user_id')} AS user_key, user_id, purpose, status, recorded_at, _source FROM consent_records`,
+        `SELECT ${s.q.hashKey('user_id')} AS user_key, user_id, purpose, status, recorded_at, _source
+         FROM ${s.q.source('consent_records')}`,
       );
 
 /** What the consent check needs from settings. */
@@ -91,6 +93,21 @@ export function needsConsentWhere(q: SqlDialect, c: ConsentScope): string {
  * per-decision check: only these users' decisions are joined to the consent records.
  */
 export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
+  if (s.q.name === 'clickhouse')
+    return s.q.createTable(
+      'mp_consent_suspects',
+      consentSuspectsCh(s, consentPerUserSql(s, c), purposes(c).length),
+    );
+  const p = purposes(c);
+  return s.q.createTable(
+    'mp_consent_suspects',
+    `SELECT u.user_key AS user_key FROM ${s.q.table('mp_users')} u LEFT JOIN (${consentPerUserSql(s, c)}) c ON c.user_key = u.user_key
+     WHERE c.user_key IS NULL OR c.withdrawals > 0 OR c.granted < ${p.length} OR c.last_first_grant > u.first_at`,
+  );
+}
+
+/** Per user: the latest first grant over the purposes, withdrawals, and how many purposes were ever granted. */
+function consentPerUserSql(s: Scope, c: ConsentScope): string {
   const p = purposes(c);
   const firstGrant = `min(CASE WHEN status = 'granted' THEN recorded_at END)`;
   const withdrawals = `sum(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END)`;
@@ -99,17 +116,13 @@ export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
     p.length === 1
       ? `SELECT user_key, ${firstGrant} AS last_first_grant, ${withdrawals} AS withdrawals,
            CASE WHEN ${firstGrant} IS NULL THEN 0 ELSE 1 END AS granted
-         FROM mp_consent WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key`
+         FROM ${s.q.table('mp_consent')} WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key`
       : `SELECT user_key, max(first_grant) AS last_first_grant, sum(withdrawals) AS withdrawals,
            sum(CASE WHEN first_grant IS NULL THEN 0 ELSE 1 END) AS granted
          FROM (SELECT user_key, purpose, ${firstGrant} AS first_grant, ${withdrawals} AS withdrawals
-               FROM mp_consent WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key, purpose) x
+               FROM ${s.q.table('mp_consent')} WHERE ${inList(s.q, 'purpose', p)} GROUP BY user_key, purpose) x
          GROUP BY user_key`;
-  return s.q.createTable(
-    'mp_consent_suspects',
-    `SELECT u.user_key AS user_key FROM mp_users u LEFT JOIN (${perUser}) c ON c.user_key = u.user_key
-     WHERE c.user_key IS NULL OR c.withdrawals > 0 OR c.granted < ${p.length} OR c.last_first_grant > u.first_at`,
-  );
+  return perUser;
 }
 
 /**
@@ -118,10 +131,12 @@ export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
  */
 export function consentFactsTableSql(s: Scope, c: ConsentScope): string {
   const q = s.q;
+  if (q.name === 'clickhouse')
+    return q.createTable('mp_consent_facts', consentFactsCh(s, needsConsentWhere(q, c), purposeSql(q, c)));
   const suspects = `SELECT user_key, ${q.text('rule_id')} AS rule_id, ${q.text('variant')} AS variant, decided_at,
       ${q.text('channel')} AS channel, ${q.text('consent_state')} AS consent_state, ${purposeSql(q, c)} AS purpose
-    FROM mp_decisions WHERE in_window = 1 AND ${needsConsentWhere(q, c)}
-      AND user_key IN (SELECT user_key FROM mp_consent_suspects)`;
+    FROM ${q.table('mp_decisions')} WHERE in_window = 1 AND ${needsConsentWhere(q, c)}
+      AND user_key IN (SELECT user_key FROM ${q.table('mp_consent_suspects')})`;
   return q.createTable(
     'mp_consent_facts',
     `SELECT x.user_key AS user_key, x.rule_id AS rule_id, x.purpose AS purpose, x.decided_at AS decided_at,
@@ -129,7 +144,7 @@ export function consentFactsTableSql(s: Scope, c: ConsentScope): string {
        max(CASE WHEN r.status = 'granted' AND r.recorded_at <= x.decided_at THEN r.recorded_at END) AS last_grant,
        max(CASE WHEN r.status = 'withdrawn' AND r.recorded_at <= x.decided_at THEN r.recorded_at END) AS last_withdrawal,
        min(CASE WHEN r.status = 'granted' AND r.recorded_at > x.decided_at THEN r.recorded_at END) AS next_grant
-     FROM (${suspects}) x LEFT JOIN mp_consent r ON r.user_key = x.user_key AND r.purpose = x.purpose
+     FROM (${suspects}) x LEFT JOIN ${q.table('mp_consent')} r ON r.user_key = x.user_key AND r.purpose = x.purpose
      GROUP BY x.user_key, x.rule_id, x.purpose, x.decided_at, x.variant, x.channel, x.consent_state`,
   );
 }
@@ -142,23 +157,24 @@ const KIND = `CASE
   ELSE 'never-granted' END`;
 
 /** Violations counted by rule, purpose and kind (with distinct users). */
-export const consentCountsSql = (): string =>
+export const consentCountsSql = (q: SqlDialect): string =>
   `SELECT rule_id AS rule, purpose, kind, count(*) AS decisions, count(DISTINCT user_key) AS users
-   FROM (SELECT *, ${KIND} AS kind FROM mp_consent_facts) v WHERE kind IS NOT NULL
+   FROM (SELECT *, ${KIND} AS kind FROM ${q.table('mp_consent_facts')}) v WHERE kind IS NOT NULL
    GROUP BY rule_id, purpose, kind ORDER BY decisions DESC`;
 
 /**
  * The users of the violating decisions to list (all, or the latest `limit` with their ties) who have
  * no consent record at all: their keys, to name them from the decisions (`userNamesTableSql`).
  */
-export function unnamedViolatorsSql(limit: number | null): string {
+export function unnamedViolatorsSql(q: SqlDialect, limit: number | null): string {
+  const facts = q.table('mp_consent_facts');
   const latest =
     limit === null
       ? ''
-      : ` AND decided_at >= (SELECT min(decided_at) FROM (SELECT decided_at FROM mp_consent_facts
+      : ` AND decided_at >= (SELECT min(decided_at) FROM (SELECT decided_at FROM ${facts}
             WHERE (${KIND}) IS NOT NULL ORDER BY decided_at DESC LIMIT ${Math.floor(limit)}) l)`;
-  return `SELECT DISTINCT user_key FROM mp_consent_facts WHERE (${KIND}) IS NOT NULL${latest}
-    AND user_key NOT IN (SELECT user_key FROM mp_consent)`;
+  return `SELECT DISTINCT user_key FROM ${facts} WHERE (${KIND}) IS NOT NULL${latest}
+    AND user_key NOT IN (SELECT user_key FROM ${q.table('mp_consent')})`;
 }
 
 /**
@@ -167,31 +183,33 @@ export function unnamedViolatorsSql(limit: number | null): string {
  */
 export function userNamesTableSql(s: Scope, extraKeys: readonly string[]): string {
   const fromDecisions = extraKeys.length
-    ? `UNION ALL SELECT user_key, user_id FROM (SELECT ${s.q.hashKey('user_id')} AS user_key, user_id FROM decisions) d
+    ? `UNION ALL SELECT user_key, user_id FROM (SELECT ${s.q.hashKey('user_id')} AS user_key, user_id FROM ${s.q.source('decisions')}) d
        WHERE user_key IN (${extraKeys.join(', ')})`
     : '';
   return s.q.createTable(
     'mp_user_names',
     `SELECT user_key, min(user_id) AS user_id FROM (
-       SELECT user_key, user_id FROM mp_consent WHERE user_key IN (SELECT user_key FROM mp_consent_facts)
+       SELECT user_key, user_id FROM ${s.q.table('mp_consent')} WHERE user_key IN (SELECT user_key FROM ${s.q.table('mp_consent_facts')})
        ${fromDecisions}) n GROUP BY user_key`,
   );
 }
 
 /** Violating decisions as rows for the analyses (all of them, or the latest `limit`). */
-export const consentRowsSql = (limit: number | null): string =>
-  `SELECT n.user_id AS "user", rule_id AS rule, purpose, decided_at AS "decisionTs",
+export const consentRowsSql = (q: SqlDialect, limit: number | null): string =>
+  q.name === 'clickhouse'
+    ? consentRowsCh(q, KIND, limit)
+    : `SELECT n.user_id AS "user", rule_id AS rule, purpose, ${q.isoTime('decided_at')} AS "decisionTs",
      CASE WHEN last_withdrawal IS NOT NULL AND (last_grant IS NULL OR last_withdrawal > last_grant) THEN 'withdrawn'
           WHEN last_grant IS NOT NULL THEN 'granted' END AS "consentStatus",
-     CASE WHEN last_withdrawal IS NOT NULL AND (last_grant IS NULL OR last_withdrawal > last_grant) THEN last_withdrawal
-          ELSE last_grant END AS "consentTs",
-     next_grant AS "nextGrantTs", consent_state AS "loggedConsent", variant, channel
-   FROM mp_consent_facts f LEFT JOIN mp_user_names n ON n.user_key = f.user_key WHERE (${KIND}) IS NOT NULL
+     ${q.isoTime(`CASE WHEN last_withdrawal IS NOT NULL AND (last_grant IS NULL OR last_withdrawal > last_grant) THEN last_withdrawal
+          ELSE last_grant END`)} AS "consentTs",
+     ${q.isoTime('next_grant')} AS "nextGrantTs", consent_state AS "loggedConsent", variant, channel
+   FROM ${q.table('mp_consent_facts')} f LEFT JOIN ${q.table('mp_user_names')} n ON n.user_key = f.user_key WHERE (${KIND}) IS NOT NULL
    ORDER BY decided_at DESC, n.user_id, rule_id${limit === null ? '' : ` LIMIT ${Math.floor(limit)}`}`;
 
 /** Decisions in the window that needed consent (the rate's denominator). */
 export const consentDenominatorSql = (s: Scope, c: ConsentScope): string =>
-  `SELECT COALESCE(sum(n), 0) AS n FROM mp_decision_facts WHERE in_scope = 1 AND in_window = 1 AND ${needsConsentWhere(s.q, c)}`;
+  `SELECT COALESCE(sum(n), 0) AS n FROM ${s.q.table('mp_decision_facts')} WHERE in_scope = 1 AND in_window = 1 AND ${needsConsentWhere(s.q, c)}`;
 
 /**
  * Without consent records, the consent state logged on each decision: violations where it is not
@@ -201,7 +219,7 @@ export function loggedConsentCountsSql(s: Scope, c: ConsentScope): string {
   return `SELECT ${s.q.text('rule_id')} AS rule, ${purposeSql(s.q, c)} AS purpose,
       CASE WHEN consent_state = 'withdrawn' THEN 'withdrawn' ELSE 'never-granted' END AS kind,
       count(*) AS decisions, count(DISTINCT user_key) AS users
-    FROM mp_decisions WHERE in_window = 1 AND ${needsConsentWhere(s.q, c)}
+    FROM ${s.q.table('mp_decisions')} WHERE in_window = 1 AND ${needsConsentWhere(s.q, c)}
       AND (consent_state IS NULL OR consent_state <> 'granted')
     GROUP BY rule, purpose, kind`;
 }

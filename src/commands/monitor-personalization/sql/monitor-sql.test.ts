@@ -177,7 +177,7 @@ describe('consent SQL', () => {
   it('counts the same violations by kind as a brute force over every decision', async () => {
     await engine.exec(consentSuspectsTableSql(scope, consentScope));
     await engine.exec(consentFactsTableSql(scope, consentScope));
-    const rows = await engine.query<{ kind: string; decisions: number }>(consentCountsSql());
+    const rows = await engine.query<{ kind: string; decisions: number }>(consentCountsSql(scope.q));
     const got: Record<string, number> = {};
     for (const r of rows) got[r.kind] = (got[r.kind] ?? 0) + Number(r.decisions);
     const want: Record<string, number> = {};
@@ -204,11 +204,11 @@ describe('consent SQL', () => {
     expect(got).toEqual(want);
     expect(Object.values(want).reduce((s, n) => s + n, 0)).toBeGreaterThan(10);
     // listed with the users' ids: from the consent records, or from the decisions for users without any
-    const unnamed = (await engine.query(unnamedViolatorsSql(null))).map((r) => String(r.user_key));
+    const unnamed = (await engine.query(unnamedViolatorsSql(scope.q, null))).map((r) => String(r.user_key));
     expect(unnamed.length).toBeGreaterThan(0);
     await engine.exec(userNamesTableSql(scope, unnamed));
     const listed = await engine.query<{ user: string; rule: string; decisionTs: string }>(
-      consentRowsSql(null),
+      consentRowsSql(scope.q, null),
     );
     expect(listed.map((r) => `${r.user} ${r.rule} ${Date.parse(r.decisionTs)}`).sort()).toEqual(
       wantRows.sort(),
@@ -222,7 +222,7 @@ describe('consent SQL, two purposes', () => {
     await engine.exec(consentSuspectsTableSql(scope, twoPurposes));
     await engine.exec(consentFactsTableSql(scope, twoPurposes));
     const rows = await engine.query<{ rule: string; purpose: string; kind: string; decisions: number }>(
-      consentCountsSql(),
+      consentCountsSql(scope.q),
     );
     const needing = decisions.filter(
       (x) => inWindow(x) && x.variant !== 'holdout' && ['TARGETING_MATCH', 'SPLIT'].includes(x.reason),
@@ -235,7 +235,7 @@ describe('consent SQL, two purposes', () => {
     // rule a: the single-purpose check, restricted to its decisions
     await engine.exec(consentSuspectsTableSql(scope, consentScope));
     await engine.exec(consentFactsTableSql(scope, consentScope));
-    const single = await engine.query<{ rule: string; decisions: number }>(consentCountsSql());
+    const single = await engine.query<{ rule: string; decisions: number }>(consentCountsSql(scope.q));
     const count = (xs: { rule: string; decisions: number }[]) =>
       xs.filter((r) => r.rule === 'a').reduce((n, r) => n + Number(r.decisions), 0);
     expect(count(rows.filter((r) => r.purpose === 'personalization'))).toBe(count(single));
@@ -260,7 +260,7 @@ describe('facts SQL', () => {
     expect(new Map(evaluations.map((r) => [`${r.rule}/${r.reason}`, Number(r.evaluations)]))).toEqual(
       byRuleReason,
     );
-    const [totals] = await engine.query(decisionTotalsSql());
+    const [totals] = await engine.query(decisionTotalsSql(scope));
     expect([Number(totals.decisions), Number(totals.rules)]).toEqual([
       win.length,
       new Set(win.map((d) => d.rule)).size,
