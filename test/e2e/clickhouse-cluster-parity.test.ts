@@ -30,12 +30,18 @@ import type { ClickHouseEntity } from '../../src/data/entities/entities-clickhou
 import { bindSource, normalizeSettingsOf, sourceSpecOf } from '../../src/commands/kit/workspace-sources.ts';
 import { loadWorkspace } from '../../src/workspace/index.ts';
 import { csvRow } from '../../src/data/csv-text.ts';
-import { findClickHouseServer, startClickHouseCluster } from '../helpers/clickhouse-server.ts';
+import {
+  clickHouseParity,
+  expectClose,
+  type ClickHouseParity,
+  type EngineLoadJson,
+  expectRowsReconcile,
+  skipClickHouse,
+} from '../helpers/clickhouse-parity.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
-import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import { DEMO_AS_OF, type DemoWorkspace } from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
-const server = findClickHouseServer();
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const MODELS = ['markov', 'shapley', 'linear', 'time-decay', 'position-based', 'first-touch'];
 /** The demo's sources of track-source's entities (people, touchpoints, opportunities, stage history). */
@@ -51,43 +57,6 @@ const TRACK_SOURCE_SOURCES = [
 ];
 /** Small reference entities: copied whole to every server. */
 const COPIED = new Set(['crm_opportunities', 'quantia_co_sell', 'crm_stage_history']);
-
-/** Equal to 1e-9, relative to the size of the numbers (credits run to millions). */
-function close(a: number, b: number): boolean {
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-}
-
-function expectClose(actual: unknown, expected: unknown, where = ''): void {
-  if (typeof expected === 'number') {
-    expect(typeof actual, where).toBe('number');
-    if (!close(actual as number, expected)) expect(actual, where).toBe(expected);
-    return;
-  }
-  if (Array.isArray(expected)) {
-    expect(Array.isArray(actual), where).toBe(true);
-    expect((actual as unknown[]).length, where).toBe(expected.length);
-    expected.forEach((e, i) => expectClose((actual as unknown[])[i], e, `${where}[${i}]`));
-    return;
-  }
-  if (expected !== null && typeof expected === 'object') {
-    expect(Object.keys(actual as object).sort(), where).toEqual(Object.keys(expected).sort());
-    for (const [k, v] of Object.entries(expected))
-      expectClose((actual as Record<string, unknown>)[k], v, `${where}.${k}`);
-    return;
-  }
-  expect(actual, where).toEqual(expected);
-}
-
-/** The cluster; started again when a port it picked was taken meanwhile by another process. */
-async function startCluster(): Promise<Awaited<ReturnType<typeof startClickHouseCluster>>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startClickHouseCluster(2);
-    } catch (err) {
-      if (attempt === 3 || !/Address already in use/.test(String(err))) throw err;
-    }
-  }
-}
 
 interface Derived {
   touchRows: number;
@@ -194,48 +163,21 @@ async function deriveInputs(ws: DemoWorkspace): Promise<Derived> {
   };
 }
 
-describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster gives the DuckDB numbers', () => {
-  let ws: DemoWorkspace;
-  let cluster: Awaited<ReturnType<typeof startClickHouseCluster>>;
+describe.skipIf(skipClickHouse)('a two-shard ClickHouse cluster gives the DuckDB numbers', () => {
   let derived: Derived;
-  let load: {
-    tables: {
-      table: string;
-      layout: string;
-      shard_key: string[];
-      rows: { read: number; loaded: number; rejected: number; in_clickhouse: number; per_server: number[] };
-    }[];
-  };
+  const parity = clickHouseParity({
+    sources: ['attribution_touches', 'readout_exposures', ...TRACK_SOURCE_SOURCES],
+    prepare: async (w) => void (derived = await deriveInputs(w)),
+  });
+  let ws: DemoWorkspace;
+  let cluster: ClickHouseParity['cluster'];
+  let load: EngineLoadJson;
 
   beforeAll(async () => {
-    // skipIf leaves CI out: there a missing server is a failure, not a skip
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    [ws, cluster] = await Promise.all([makeDemoWorkspace(), startCluster()]);
-    derived = await deriveInputs(ws);
-    const run = await runCli(
-      [
-        'engine',
-        'load',
-        '--clickhouse',
-        cluster.urls.join(','),
-        '--cluster',
-        cluster.cluster,
-        '--database',
-        'gtm',
-        '--source',
-        ['attribution_touches', 'readout_exposures', ...TRACK_SOURCE_SOURCES].join(','),
-        '--json',
-      ],
-      { cwd: ws.dir },
-    );
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    load = run.json();
+    load = await parity.start();
+    ({ ws, cluster } = parity);
   }, 180_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    await ws?.remove();
-  });
+  afterAll(() => parity.stop());
 
   it('loads every row, sharded by the journey and member keys, and counts them back', async () => {
     const byTable = Object.fromEntries(load.tables.map((t) => [t.table, t]));
@@ -383,15 +325,11 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
   });
   it('track-source with engine: clickhouse gives the DuckDB result.json, row accounting and rejects included', async () => {
     // the same workspace, its sources read from the cluster's tables instead of the files
-    const yaml = await ws.read('gtm.yaml');
-    await writeFile(
-      path.join(ws.dir, 'gtm.clickhouse.yaml'),
-      yaml.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${cluster.urls[0]}", database: gtm }`,
-      ),
-    );
-    const flags = [
+    const {
+      ch: chJson,
+      duck: duckJson,
+      chRun,
+    } = await parity.runBoth([
       'track-source',
       '--campaign',
       'AI Launch Tour',
@@ -403,13 +341,8 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
       'compare',
       '--dimensions',
       'asset,region',
-      '--json',
-    ];
-    const onDuckDb = await runCli(flags, { cwd: ws.dir });
-    const onCluster = await runCli([...flags, '--config', 'gtm.clickhouse.yaml'], { cwd: ws.dir });
-    expect(onCluster.stderr).toBe('');
-    expect(onCluster.code).toBe(0);
-    expect(onDuckDb.code).toBe(0);
+    ]);
+    expect(chRun.stderr).toBe('');
     type Accounting = {
       source: string;
       rows_in: number;
@@ -423,8 +356,8 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
       journeys: { opportunities: number; touches: number };
       alerts: Record<string, unknown>[];
     };
-    const ch = onCluster.json<R>();
-    const duck = onDuckDb.json<R>();
+    const ch = chJson as R;
+    const duck = duckJson as R;
     // independent truth: every data line of each file is one input row, in exactly one bucket
     const lines = async (rel: string) => (await ws.read(rel)).split('\n').filter(Boolean).length;
     const expectedIn: Record<string, number> = {
@@ -447,29 +380,12 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
     expect(ch.row_accounting.some((a) => a.deduplicated > 0)).toBe(true);
     expect(ch.rejects.rows).toBeGreaterThan(0);
     expect(ch.journeys.opportunities).toBeGreaterThan(50);
+    expectRowsReconcile(ch);
     // everything else equal to 1e-9; what names the run (ids, paths, when an alert was evaluated
     // and the previous run it is compared with) differs by nature
-    const strip = (r: R) => {
-      const { run_id: _a, plan_path: _b, reports_dir: _c, snapshot: _d, ...rest } = r;
-      return {
-        ...rest,
-        rejects: { ...r.rejects, file: undefined },
-        alerts: r.alerts.map(({ evaluated_at: _e, previous: _f, ...alert }) => alert),
-      };
-    };
-    expectClose(strip(ch), strip(duck), 'result');
+    parity.expectSameResult(ch, duck);
     // the run's views are dropped when it ends
-    const shards = await Promise.all(cluster.urls.map((url) => openClickHouse({ url, database: 'gtm' })));
-    try {
-      for (const e of shards)
-        expect(
-          await e.query(
-            `SELECT name FROM system.tables WHERE database = 'gtm' AND startsWith(name, '_gtm_')`,
-          ),
-        ).toEqual([]);
-    } finally {
-      await Promise.all(shards.map((e) => e.close()));
-    }
+    await parity.expectNoRunTables();
   }, 600_000);
   it('normalize on the cluster: every entity of the demo workspace accounted, deduplicated and valued as on DuckDB', async () => {
     // the workspace's other sources (referrals, loyalty, personalization), loaded as users do
@@ -481,23 +397,7 @@ describe.skipIf(!server && !process.env.CI)('a two-shard ClickHouse cluster give
       sources: all.sources.filter((s) => !['attribution_touches', 'readout_exposures'].includes(s.name)),
     };
     const rest = config.sources.map((s) => s.name).filter((n) => !loaded.has(n));
-    const run = await runCli(
-      [
-        'engine',
-        'load',
-        '--clickhouse',
-        cluster.urls.join(','),
-        '--cluster',
-        cluster.cluster,
-        '--database',
-        'gtm',
-        '--source',
-        rest.join(','),
-        '--json',
-      ],
-      { cwd: ws.dir },
-    );
-    expect(run.code).toBe(0);
+    await parity.loadSources(rest);
     const entities = [...new Set(config.sources.map((s) => s.entity))];
     const specs = entities.map((e) => entitySpec(e) as EntitySpec);
     const click = await openClickHouse({ url: cluster.urls[0], database: 'gtm' });

@@ -5,14 +5,13 @@
  * messages) are loaded with `gtm engine load`, and define-events with `engine: clickhouse` gives
  * the result.json of the run that reads the file — counts, evidence and alerts.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findClickHouseServer, startClickHouseCluster } from '../helpers/clickhouse-server.ts';
-import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import { clickHouseParity, skipClickHouse, type EngineLoadJson } from '../helpers/clickhouse-parity.ts';
+import { DEMO_AS_OF, type DemoWorkspace } from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
-const server = findClickHouseServer();
 const PAYLOADS = 'data/events/captured.ndjson';
 const LINE = `/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"`;
 
@@ -54,54 +53,30 @@ function addedLines(): { lines: string[]; messages: number; unplanned: number; n
   };
 }
 
-describe.skipIf(!server && !process.env.CI)('define-events on a two-shard ClickHouse cluster', () => {
-  let ws: DemoWorkspace;
-  let cluster: Awaited<ReturnType<typeof startClickHouseCluster>>;
+describe.skipIf(skipClickHouse)('define-events on a two-shard ClickHouse cluster', () => {
   let added: ReturnType<typeof addedLines>;
-  let load: {
-    tables: {
-      table: string;
-      layout: string;
-      rows: { read: number; loaded: number; rejected: number; in_clickhouse: number; per_server: number[] };
-    }[];
-  };
+  const parity = clickHouseParity({
+    sources: ['event_payloads'],
+    prepare: async (w) => {
+      added = addedLines();
+      const captured = await w.read(PAYLOADS);
+      // the added lines in the middle of the file: evidence must keep file order across both kinds
+      const lines = captured.split('\n').filter(Boolean);
+      const mid = Math.floor(lines.length / 2);
+      await writeFile(
+        path.join(w.dir, PAYLOADS),
+        [...lines.slice(0, mid), ...added.lines, ...lines.slice(mid)].join('\n') + '\n',
+      );
+    },
+  });
+  let ws: DemoWorkspace;
+  let load: EngineLoadJson;
 
   beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    [ws, cluster] = await Promise.all([makeDemoWorkspace(), startClickHouseCluster(2)]);
-    added = addedLines();
-    const captured = await ws.read(PAYLOADS);
-    // the added lines in the middle of the file: evidence must keep file order across both kinds
-    const lines = captured.split('\n').filter(Boolean);
-    const mid = Math.floor(lines.length / 2);
-    await writeFile(
-      path.join(ws.dir, PAYLOADS),
-      [...lines.slice(0, mid), ...added.lines, ...lines.slice(mid)].join('\n') + '\n',
-    );
-    const run = await runCli(
-      [
-        'engine',
-        'load',
-        '--clickhouse',
-        cluster.urls.join(','),
-        '--cluster',
-        cluster.cluster,
-        '--database',
-        'gtm',
-        '--source',
-        'event_payloads',
-        '--json',
-      ],
-      { cwd: ws.dir },
-    );
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    load = run.json();
+    load = await parity.start();
+    ws = parity.ws;
   }, 180_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    await ws?.remove();
-  });
+  afterAll(() => parity.stop());
 
   it('loads one row per message, over both shards, and counts them back', () => {
     expect(load.tables.map((t) => t.table)).toEqual(['event_payloads']);
@@ -114,17 +89,7 @@ describe.skipIf(!server && !process.env.CI)('define-events on a two-shard ClickH
   });
 
   it('gives the result.json of the run that reads the file', async () => {
-    const yaml = await ws.read('gtm.yaml');
-    await writeFile(
-      path.join(ws.dir, 'gtm.clickhouse.yaml'),
-      yaml.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${cluster.urls[0]}", database: gtm }`,
-      ),
-    );
     type R = Record<string, unknown> & {
-      reports_dir: string;
-      plan_path: string;
       tracking_plan: Record<string, unknown>;
       qa: {
         validation: {
@@ -134,23 +99,9 @@ describe.skipIf(!server && !process.env.CI)('define-events on a two-shard ClickH
           samples: { type: string; where?: string }[];
         };
       };
-      alerts: Record<string, unknown>[];
     };
-    const define = async (extra: string[]) => {
-      const res = await runCli(['run', [LINE, ...extra].join(' '), '--as-of', DEMO_AS_OF, '--json'], {
-        cwd: ws.dir,
-      });
-      expect(res.stderrLines.filter((l) => l.startsWith('error'))).toEqual([]);
-      expect(res.code).toBe(0);
-      const r = res.json<R>();
-      // each run starts without history: the next one would otherwise compare its plan with this
-      // one's and count this run's breached guardrails as its first breach
-      await rm(path.join(ws.dir, path.dirname(r.reports_dir)), { recursive: true, force: true });
-      await rm(path.join(ws.dir, path.dirname(r.plan_path)), { recursive: true, force: true });
-      return r;
-    };
-    const duck = await define([]);
-    const ch = await define(['--config', 'gtm.clickhouse.yaml']);
+    const both = await parity.runBoth(['run', LINE, '--as-of', DEMO_AS_OF]);
+    const [duck, ch] = [both.duck as R, both.ch as R];
 
     // independent truth: the demo's planted violations plus the lines added here
     const v = ch.qa.validation;
@@ -163,16 +114,13 @@ describe.skipIf(!server && !process.env.CI)('define-events on a two-shard ClickH
     expect(v.callTypes.unknown).toBe(2);
     expect(v.samples.filter((s) => s.type === 'unplanned_event')).toHaveLength(5);
 
-    const strip = (r: R) => {
-      const { run_id: _a, plan_path: _b, reports_dir: _c, snapshot: _d, ...rest } = r;
-      return {
-        ...rest,
-        tracking_plan: { ...r.tracking_plan, file: undefined },
-        alerts: r.alerts.map(({ evaluated_at: _e, previous: _f, ...alert }) => alert),
-      };
-    };
     expect(ch.qa.validation).toEqual(duck.qa.validation);
-    expect(strip(ch)).toEqual(strip(duck));
+    // the plan file is named by path on one side only; the rest equal
+    parity.expectSameResult(ch, duck, (r) => ({
+      ...r,
+      tracking_plan: { ...(r.tracking_plan as object), file: undefined },
+    }));
+    await parity.expectNoRunTables();
   }, 300_000);
 
   it('stops with a hint when the payloads were not loaded into the database', async () => {
@@ -181,7 +129,7 @@ describe.skipIf(!server && !process.env.CI)('define-events on a two-shard ClickH
       path.join(ws.dir, 'gtm.empty.yaml'),
       yaml.replace(
         /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${cluster.urls[0]}", database: system }`,
+        `version: 1\nengine: { kind: clickhouse, url: "${parity.cluster.urls[0]}", database: system }`,
       ),
     );
     const res = await runCli(['run', LINE, '--as-of', DEMO_AS_OF, '--config', 'gtm.empty.yaml'], {

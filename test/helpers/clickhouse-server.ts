@@ -31,6 +31,7 @@ export function findClickHouseServer(): string[] | null {
  */
 export async function startClickHouseCluster(
   shards = 2,
+  opts: { maxMemoryUsage?: number } = {},
 ): Promise<{ urls: string[]; cluster: string; stop(): Promise<void> }> {
   const ports = [];
   for (let i = 0; i < shards; i++) ports.push({ http: await freePort(), tcp: await freePort() });
@@ -40,7 +41,14 @@ export async function startClickHouseCluster(
   const servers: ClickHouseServer[] = [];
   try {
     for (const p of ports)
-      servers.push(await startClickHouse({ httpPort: p.http, tcpPort: p.tcp, extraConfig: remote }));
+      servers.push(
+        await startClickHouse({
+          httpPort: p.http,
+          tcpPort: p.tcp,
+          extraConfig: remote,
+          maxMemoryUsage: opts.maxMemoryUsage,
+        }),
+      );
   } catch (err) {
     // a server that did start must not outlive the failed cluster
     await Promise.all(servers.map((s) => s.stop()));
@@ -53,8 +61,12 @@ export async function startClickHouseCluster(
   };
 }
 
+/**
+ * One server. `maxMemoryUsage` (bytes) caps each query's memory (`max_memory_usage` of the default
+ * profile): a query above it fails instead of growing the server on a shared machine.
+ */
 export async function startClickHouse(
-  opts: { httpPort?: number; tcpPort?: number; extraConfig?: string } = {},
+  opts: { httpPort?: number; tcpPort?: number; extraConfig?: string; maxMemoryUsage?: number } = {},
 ): Promise<ClickHouseServer> {
   const command = findClickHouseServer();
   if (command === null) throw new Error('no clickhouse-server binary on PATH');
@@ -84,7 +96,7 @@ export async function startClickHouse(
   await writeFile(
     join(dir, 'users.xml'),
     `<yandex>
-  <profiles><default></default></profiles>
+  <profiles><default>${opts.maxMemoryUsage ? `<max_memory_usage>${Math.floor(opts.maxMemoryUsage)}</max_memory_usage>` : ''}</default></profiles>
   <users><default><password></password><networks><ip>::/0</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default></default></quotas>
 </yandex>
