@@ -65,6 +65,8 @@ const SCRIPTS: Record<string, string[]> = {
   'monitor-personalization': ['bench/monitor-personalization.ts'],
   // `npm run bench clickhouse-cluster 100M` for the large run (default 10M touches)
   'clickhouse-cluster': ['bench/clickhouse-cluster.ts'],
+  // `npm run bench clickhouse-scale 100M`: track-source and attribute on N touches generated on the cluster (default 10M)
+  'clickhouse-scale': ['bench/clickhouse-scale.ts'],
 };
 for (const [name, [script]] of Object.entries(SCRIPTS)) {
   if (only && only !== name) continue;
