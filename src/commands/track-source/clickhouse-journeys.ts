@@ -3,16 +3,16 @@
  * canonical entities normalized there; gtm receives one row per opportunity in scope and per
  * non-converting account (touches as arrays of integer codes) and the small insight tables.
  */
-import { buildJourneys, type OpportunityJourney, type Touch } from '../../analyses/co-marketing/index.ts';
-import type { Engine } from '../../data/index.ts';
+import type { OpportunityJourney, Touch } from '../../analyses/co-marketing/index.ts';
+import { isClickHouseEngine, type Engine } from '../../data/index.ts';
 import { canonicalRelation, runView } from '../../data/entities/normalize-clickhouse.ts';
 import {
   campaignTouchesCh,
   dictionariesCh,
   funnelCh,
-  journeysCh,
+  journeyLinesCh,
   journeyTouchesCh,
-  nullPathsCh,
+  nullPathLinesCh,
   nullTouchesCh,
   personasCh,
   scopeCh,
@@ -72,11 +72,31 @@ const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffe
 
 type NullPath = { channel: string; partner: string; asset: string; region: string };
 
-/** `loadJourneys` on ClickHouse: the same journeys and null paths as the DuckDB queries give. */
+/** A field of a `TabSeparated` line: ClickHouse's escapes undone, `\\N` as null. */
+function tsvField(text: string): string | null {
+  if (text === '\\N') return null;
+  if (!text.includes('\\')) return text;
+  return text.replace(/\\(.)/g, (_, c: string) => TSV_ESCAPES[c] ?? c);
+}
+const TSV_ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', b: '\b', f: '\f', '0': '\0' };
+/** A list of integer codes written as `1,2,3` (empty text: no element). */
+const codes = (text: string) => (text === '' ? [] : text.split(',').map(Number));
+const numberOrNull = (text: string) => (text === '\\N' ? null : Number(text));
+
+/**
+ * `loadJourneys` on ClickHouse: the same journeys and null paths as the DuckDB queries give.
+ *
+ * What comes back is read as it streams (`TabSeparated` lines, the touches as lists of integer
+ * codes), never held whole as JSON: one opportunity per line, each touch an object with its time
+ * and the dictionary's strings (shared, not copied), and each non-converting account's path as
+ * references to one shared object per distinct (channel, partner, asset, region) — so gtm's memory
+ * follows the opportunities in scope and their touches, and the null paths cost a pointer a touch.
+ */
 export async function loadJourneysClickHouse(
   engine: Engine,
   p: ScopeParams,
 ): Promise<{ journeys: OpportunityJourney[]; nullPaths: NullPath[][] }> {
+  if (!isClickHouseEngine(engine)) throw new Error('loadJourneysClickHouse needs the ClickHouse engine');
   const s = await clickHouseScope(engine, p);
   const [raw] = await engine.query<Record<keyof Dictionaries, string[]>>(dictionariesCh(s.jtouch, s.nulls));
   const dict: Dictionaries = {
@@ -87,77 +107,60 @@ export async function loadJourneysClickHouse(
     touch_type: [...(raw?.touch_type ?? [])].sort(byteOrder),
   };
   const text = (d: string[], c: number) => d[c - 1];
-  const rows = await engine.query<{
-    opportunity_id: string;
-    created_ts: number;
-    pipeline: number | null;
-    revenue: number | null;
-    won: number;
-    tagged: number;
-    region: string;
-    segment: string;
-    ts: number[];
-    channel: number[];
-    partner: number[];
-    asset: number[];
-    touch_type: number[];
-    region_code: number[];
-    sourced_by: string | null;
-    lead_ts: number | null;
-  }>(journeysCh(p, s.scope, s.jtouch, dict));
-  const touches: (Touch & { opportunity_id: string })[] = [];
-  const sourced = new Map<string, string>();
-  const lead = new Map<string, number>();
-  const opps = rows.map((r) => {
-    r.ts.forEach((ts, i) =>
-      touches.push({
-        opportunity_id: r.opportunity_id,
-        ts: Number(ts),
-        channel: text(dict.channel, r.channel[i]),
-        partner: text(dict.partner, r.partner[i]),
-        asset: text(dict.asset, r.asset[i]),
-        region: text(dict.region, r.region_code[i]),
-        touch_type: r.touch_type[i] > dict.touch_type.length ? null : text(dict.touch_type, r.touch_type[i]),
+  const journeys: OpportunityJourney[] = [];
+  // one line per opportunity, in opportunity order: its fields as the scope has them (the
+  // attribution reads created_ts, pipeline, revenue, won, region, segment), its touches in time order
+  await engine.queryLines(journeyLinesCh(p, s.scope, s.jtouch, dict), (line) => {
+    const f = line.split('\t');
+    const ts = codes(f[13]);
+    const [channel, partner, asset, touchType, region] = [f[14], f[15], f[16], f[17], f[18]].map(codes);
+    const touches: Touch[] = ts.map((t, i) => ({
+      ts: t,
+      channel: text(dict.channel, channel[i]),
+      partner: text(dict.partner, partner[i]),
+      asset: text(dict.asset, asset[i]),
+      region: text(dict.region, region[i]),
+      touch_type: touchType[i] > dict.touch_type.length ? null : text(dict.touch_type, touchType[i]),
+    }));
+    const o = {
+      opportunity_id: tsvField(f[0]) as string,
+      account_id: tsvField(f[1]),
+      created_ts: Number(f[2]),
+      stage: tsvField(f[3]),
+      currency: tsvField(f[4]),
+      amount: numberOrNull(f[5]),
+      region: tsvField(f[6]) as string,
+      segment: tsvField(f[7]) as string,
+      pipeline: Number(numberOrNull(f[8])),
+      revenue: Number(numberOrNull(f[9])),
+      won: f[10] === '1',
+      tagged: f[11] === '1',
+      max_stage_rank: Number(f[12]),
+    };
+    journeys.push({ ...o, sourced_by: tsvField(f[19]), lead_ts: numberOrNull(f[20]), touches });
+  });
+  // the null paths: one shared object per distinct combination of codes
+  const shared = new Map<string, NullPath>();
+  const nullPaths: NullPath[][] = [];
+  await engine.queryLines(nullPathLinesCh(s.nulls, dict), (line) => {
+    const [channel, partner, asset, region] = line.split('\t').map(codes);
+    nullPaths.push(
+      channel.map((c, i) => {
+        const key = `${c},${partner[i]},${asset[i]},${region[i]}`;
+        let t = shared.get(key);
+        if (!t) {
+          t = {
+            channel: text(dict.channel, c),
+            partner: text(dict.partner, partner[i]),
+            asset: text(dict.asset, asset[i]),
+            region: text(dict.region, region[i]),
+          };
+          shared.set(key, t);
+        }
+        return t;
       }),
     );
-    if (r.sourced_by !== null) sourced.set(r.opportunity_id, r.sourced_by);
-    if (r.lead_ts !== null) lead.set(r.opportunity_id, Number(r.lead_ts));
-    const {
-      ts: _ts,
-      channel: _c,
-      partner: _p,
-      asset: _a,
-      touch_type: _t,
-      region_code: _r,
-      sourced_by: _s,
-      lead_ts: _l,
-      ...o
-    } = r;
-    return {
-      ...o,
-      created_ts: Number(r.created_ts),
-      pipeline: Number(r.pipeline),
-      revenue: Number(r.revenue),
-      won: Boolean(r.won),
-      tagged: Boolean(r.tagged),
-    };
   });
-  const journeys = buildJourneys(opps, touches, sourced, lead);
-  const nullRows = await engine.query<{
-    acct: string;
-    channel: number[];
-    partner: number[];
-    asset: number[];
-    region: number[];
-  }>(nullPathsCh(s.nulls, dict));
-  const nullPaths = nullRows.map((r) =>
-    r.channel.map((c, i) => ({
-      channel: text(dict.channel, c),
-      partner: text(dict.partner, r.partner[i]),
-      asset: text(dict.asset, r.asset[i]),
-      region: text(dict.region, r.region[i]),
-    })),
-  );
   return { journeys, nullPaths };
 }
 

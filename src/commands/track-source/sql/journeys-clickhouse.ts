@@ -140,6 +140,30 @@ export function journeysCh(p: ScopeParams, scope: string, jtouch: string, d: Dic
     ORDER BY opportunity_id`;
 }
 
+/** A list of integers as text `1,2,3`: read from a `TabSeparated` line without a JSON parse. */
+const joined = (expr: string) => `arrayStringConcat(arrayMap(x -> toString(x), ${expr}), ',')`;
+
+/**
+ * `journeysCh` as `TabSeparated` columns for `queryLines`, in this order: opportunity_id,
+ * account_id, created_ts, stage, currency, amount, region, segment, pipeline, revenue, won,
+ * tagged, max_stage_rank, then the touches' times, channel, partner, asset, touch type and region
+ * codes (each a comma-separated list), sourced_by, lead_ts.
+ */
+export function journeyLinesCh(p: ScopeParams, scope: string, jtouch: string, d: Dictionaries): string {
+  return `SELECT opportunity_id, account_id, created_ts, stage, currency, amount, region, segment, pipeline, revenue,
+      won, tagged, max_stage_rank, ${joined('ts')}, ${joined('channel')}, ${joined('partner')}, ${joined('asset')},
+      ${joined('touch_type')}, ${joined('region_code')}, sourced_by, lead_ts
+    FROM (${journeysCh(p, scope, jtouch, d)})
+    ORDER BY opportunity_id`;
+}
+
+/** `nullPathsCh` as `TabSeparated` columns: channel, partner, asset and region codes, one account a line, in account order. */
+export function nullPathLinesCh(nulls: string, d: Dictionaries): string {
+  return `SELECT ${joined('channel')}, ${joined('partner')}, ${joined('asset')}, ${joined('region')}
+    FROM (${nullPathsCh(nulls, d)})
+    ORDER BY acct`;
+}
+
 /** The touch paths of non-converting accounts (`nullPathRowsSql`): one row per account, codes in time order. */
 export function nullPathsCh(nulls: string, d: Dictionaries): string {
   return `SELECT acct, arrayMap(x -> x.2, s) AS channel, arrayMap(x -> x.3, s) AS partner, arrayMap(x -> x.4, s) AS asset,
