@@ -11,7 +11,16 @@ import {
   type StatsRow,
 } from '../shared/experiment-review/index.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
-import { EXPOSURE_COUNTS_SQL, experimentUnitsSql, holdoutArmsSql } from './sql/experiment-units-sql.ts';
+import { makeTables, relationOf } from './run-tables.ts';
+import {
+  EXPOSURE_COUNTS_SQL,
+  exposureCountsCh,
+  experimentUnitsCh,
+  experimentUnitsSql,
+  holdoutArmsCh,
+  holdoutArmsSql,
+  reviewStatsCh,
+} from './sql/experiment-units-sql.ts';
 
 /** The incremental revenue of a campaign against its holdout. */
 export interface HoldoutLift {
@@ -80,6 +89,8 @@ function definitionsOf(
 }
 
 async function statsOf(engine: Engine, id: string, control: string): Promise<StatsRow[]> {
+  if (engine.dialect === 'clickhouse')
+    return engine.query<StatsRow>(reviewStatsCh(id, control, relationOf(engine)));
   await engine.exec(
     `CREATE OR REPLACE TABLE lm_exp_one AS SELECT * FROM lm_exp_units WHERE experiment_id = ${literal(id)}`,
   );
@@ -106,7 +117,9 @@ async function statsOf(engine: Engine, id: string, control: string): Promise<Sta
 
 async function holdoutLift(engine: Engine, id: string, holdouts: string[]): Promise<HoldoutLift | null> {
   const arms = await engine.query<{ arm: string; n: number; sum: number; sum_squares: number }>(
-    holdoutArmsSql(id, holdouts),
+    engine.dialect === 'clickhouse'
+      ? holdoutArmsCh(id, holdouts, relationOf(engine))
+      : holdoutArmsSql(id, holdouts),
   );
   const h = arms.find((a) => a.arm === 'holdout');
   const t = arms.find((a) => a.arm === 'treated');
@@ -129,22 +142,30 @@ async function holdoutLift(engine: Engine, id: string, holdouts: string[]): Prom
 export async function reviewLoyaltyExperiments(ctx: StageContext, run: Run): Promise<ExperimentsOutput> {
   const engine = await run.engine();
   const cfg = run.inputs.config;
-  for (const s of experimentUnitsSql({
+  const ch = engine.dialect === 'clickhouse';
+  const rel = relationOf(engine);
+  const unitOpts = {
     end: run.inputs.window.end,
     valuePerPoint: cfg.value_per_point,
     marginRate: cfg.experiments.margin_rate,
-  }))
-    await engine.exec(s);
+  };
+  if (ch) await makeTables(engine, experimentUnitsCh(unitOpts));
+  else for (const s of experimentUnitsSql(unitOpts)) await engine.exec(s);
   const rows = await engine.query<DefRow>(
-    'SELECT experiment_id, name, variant, weight, is_control, start_at, end_at, method FROM experiments ORDER BY experiment_id, variant',
+    `SELECT experiment_id, name, variant, weight, is_control, start_at, end_at, method FROM ${rel('experiments')} ORDER BY experiment_id, variant`,
   );
-  const defs = definitionsOf(rows, run);
+  // times on ClickHouse are epoch milliseconds: as ISO instants, as DuckDB's rows give them
+  const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
+  const defs = definitionsOf(
+    ch ? rows.map((r) => ({ ...r, start_at: iso(r.start_at), end_at: iso(r.end_at) })) : rows,
+    run,
+  );
   const counts = await engine.query<{
     experiment_id: string;
     units: number;
     multiple: number;
     member_units: number;
-  }>(EXPOSURE_COUNTS_SQL);
+  }>(ch ? exposureCountsCh(rel) : EXPOSURE_COUNTS_SQL);
   const asked = run.inputs.inputs.experiments ?? [];
   // Without --experiments: the tests whose units are mostly loyalty members (the experiments
   // entity is shared with the other monitoring commands).

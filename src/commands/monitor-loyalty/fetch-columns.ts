@@ -53,13 +53,16 @@ export async function fetchMemberColumns<K extends string>(
   sql: string,
   names: readonly K[],
   members: number,
+  /** Columns the query names otherwise (`name` → its column in `sql`). */
+  renamed: Partial<Record<K, string>> = {},
 ): Promise<Columns<K>> {
   const columnar = typeof (engine as Partial<ColumnarEngine>).queryColumns === 'function';
-  const c = await fetchColumns(engine, columnar ? sql : `${sql} ORDER BY mi`, ['mi', ...names]);
+  const read = names.map((n) => renamed[n] ?? n);
+  const c = await fetchColumns(engine, columnar ? sql : `${sql} ORDER BY mi`, ['mi', ...read]);
   if (c.rowCount !== members) throw new Error(`expected ${members} member rows, got ${c.rowCount}`);
   const out = { rowCount: members } as Columns<K>;
   for (const name of names) {
-    const src = c[name];
+    const src = c[renamed[name] ?? name];
     const col = new Float64Array(members);
     for (let i = 0; i < members; i++) col[c.mi[i]] = src[i];
     (out as Record<string, unknown>)[name] = col;

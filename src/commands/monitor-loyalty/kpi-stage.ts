@@ -22,7 +22,17 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { MembersOutput } from './members-stage.ts';
-import { csatSql, customerKpiSql, memberKpiSql, TIER_MIGRATION_SQL } from './sql/kpi-sql.ts';
+import { relationOf } from './run-tables.ts';
+import {
+  csatCh,
+  csatSql,
+  customerKpiCh,
+  customerKpiSql,
+  memberKpiCh,
+  memberKpiSql,
+  TIER_MIGRATION_SQL,
+  tierMigrationCh,
+} from './sql/kpi-sql.ts';
 import { weeklyTrends, type WeeklyPoint } from './weekly-trends.ts';
 
 /** The KPIs of one window for one group of members (a dimension value, or all). */
@@ -132,8 +142,13 @@ async function kpiRows(
   const { window, previous, config } = run.inputs;
   const dims = run.inputs.inputs.dimensions;
   const w = { start: window.start, end: window.end, prevStart: previous.start };
-  const rows = await engine.query<Agg>(memberKpiSql(dims, w));
-  const csats = csatByKey(await engine.query<Agg>(csatSql(dims, w)), config.csat_satisfied_from);
+  const ch = engine.dialect === 'clickhouse';
+  const rel = relationOf(engine);
+  const rows = await engine.query<Agg>(ch ? memberKpiCh(dims, w, rel) : memberKpiSql(dims, w));
+  const csats = csatByKey(
+    await engine.query<Agg>(ch ? csatCh(dims, w, rel) : csatSql(dims, w)),
+    config.csat_satisfied_from,
+  );
   const out = new Map<LoyaltyDimension | 'all', KpiRow[]>([['all', []]]);
   for (const d of dims) out.set(d, []);
   for (const a of rows) {
@@ -155,8 +170,9 @@ async function kpiRows(
 /** Overall KPIs with enrolment, member vs non-member revenue and CSAT of every respondent. */
 async function overallRow(run: Run, engine: Engine, row: KpiRow): Promise<KpiOutput['overall']> {
   const { window, previous } = run.inputs;
+  const w = { start: window.start, end: window.end, prevStart: previous.start };
   const customers = await engine.query<Agg>(
-    customerKpiSql({ start: window.start, end: window.end, prevStart: previous.start }),
+    engine.dialect === 'clickhouse' ? customerKpiCh(w, relationOf(engine)) : customerKpiSql(w),
   );
   const none: Agg = {
     nonmember_customers: 0,
@@ -206,7 +222,9 @@ export async function computeKpis(ctx: StageContext, run: Run, m: MembersOutput)
   const mix = tierMix(
     Object.fromEntries(names.map((t) => [t, byTier.find((r) => r.key === t)?.members ?? 0])),
   );
-  const flows = await engine.query<Agg>(TIER_MIGRATION_SQL);
+  const flows = await engine.query<Agg>(
+    engine.dialect === 'clickhouse' ? tierMigrationCh(relationOf(engine)) : TIER_MIGRATION_SQL,
+  );
   const migration = tierMigrationMatrix(
     ['(joined in window)', ...names],
     flows.map((f) => n(f.start_idx)),

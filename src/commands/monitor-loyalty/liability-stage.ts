@@ -12,13 +12,19 @@ import {
 } from './breakage-cohorts.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
 import { previousLiability, type PreviousLiability } from './previous-liability.ts';
+import { dropTable, makeTables, relationOf } from './run-tables.ts';
 import {
   BALANCE_CHECK_SQL,
+  balanceCheckCh,
+  cohortIssuanceCh,
   cohortIssuanceSql,
   CONSUMPTION_KIND,
+  memberExpiryCh,
   memberExpirySql,
   monthLabel,
+  pointsLotsCh,
   pointsLotsSql,
+  triangleCh,
   triangleSql,
 } from './sql/points-lots-sql.ts';
 
@@ -78,10 +84,22 @@ export function valuationOf(end: string): { valuation: string; lastMonth: string
 async function pointsTables(run: Run) {
   const engine = await run.engine();
   const { window, config } = run.inputs;
-  for (const statement of pointsLotsSql({ end: window.end })) await engine.exec(statement);
-  await engine.exec(memberExpirySql(window.end, config.segments.expiring_days));
+  const ch = engine.dialect === 'clickhouse';
+  const rel = relationOf(engine);
+  const { valuation } = valuationOf(window.end);
+  if (ch)
+    await makeTables(engine, [
+      ...pointsLotsCh({ end: window.end }),
+      memberExpiryCh(window.end, config.segments.expiring_days),
+    ]);
+  else {
+    for (const statement of pointsLotsSql({ end: window.end })) await engine.exec(statement);
+    await engine.exec(memberExpirySql(window.end, config.segments.expiring_days));
+  }
   const issuance = (
-    await engine.query<Record<string, unknown>>(cohortIssuanceSql(window.start, window.end))
+    await engine.query<Record<string, unknown>>(
+      ch ? cohortIssuanceCh(window.start, window.end, rel) : cohortIssuanceSql(window.start, window.end),
+    )
   ).map((r): IssuanceRow => ({
     cohort: monthLabel(n(r.cohort_month)),
     issued: n(r.issued),
@@ -90,7 +108,9 @@ async function pointsTables(run: Run) {
     linked_revenue: n(r.linked_revenue),
   }));
   const triangle = (
-    await engine.query<Record<string, unknown>>(triangleSql(window.start, valuationOf(window.end).valuation))
+    await engine.query<Record<string, unknown>>(
+      ch ? triangleCh(window.start, valuation, rel) : triangleSql(window.start, valuation),
+    )
   ).map((r): TriangleRow => ({
     cohort: monthLabel(n(r.cohort_month)),
     age: n(r.age),
@@ -107,11 +127,11 @@ async function pointsTables(run: Run) {
         ? 1
         : a.age - b.age || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
   );
-  const [b] = await engine.query<Record<string, unknown>>(BALANCE_CHECK_SQL);
+  const [b] = await engine.query<Record<string, unknown>>(ch ? balanceCheckCh(rel) : BALANCE_CHECK_SQL);
   const matched = triangle.reduce((s, t) => s + t.pts, 0);
   // the lots live on in lm_member_expiry and the totals read above
-  await engine.exec('DROP TABLE lm_lots');
-  await engine.exec('DROP TABLE lm_cons');
+  await dropTable(engine, 'lm_lots');
+  await dropTable(engine, 'lm_cons');
   const balances: Record<string, unknown> = { ...b, unmatched: n(b.consumed) - matched };
   return { issuance, triangle, balances };
 }

@@ -3,6 +3,7 @@ import { literal, type Engine } from '../../data/index.ts';
 import { fetchMemberColumns as fetchByMember, type Columns } from './fetch-columns.ts';
 import type { MembersOutput } from './members-stage.ts';
 import type { BgnbdModel } from './model-fits.ts';
+import { relationOf } from './run-tables.ts';
 
 /** Per-member model inputs and dimension codes, row k = k-th member by member id. */
 export const MEMBER_COLUMNS = [
@@ -34,8 +35,25 @@ const codeSql = (column: string, values: readonly string[]) =>
     ? `CASE ${column} ${values.map((v, i) => `WHEN ${literal(v)} THEN ${i}`).join(' ')} ELSE -1 END`
     : '-1';
 
+/** `codeSql` on ClickHouse. */
+const codeCh = (column: string, values: readonly string[]) =>
+  values.length
+    ? `toInt32(indexOf([${values.map((v) => literal(v, 'clickhouse')).join(', ')}], ${column}) - 1)`
+    : 'toInt32(-1)';
+
 /** Fetches the member columns (dimension values as positions in `m.values`). */
 export function fetchMemberColumns(engine: Engine, m: MembersOutput): Promise<MemberColumns> {
+  if (engine.dialect === 'clickhouse')
+    return fetchByMember(
+      engine,
+      `SELECT mi, tier_idx AS tier, ${codeCh('region', m.values.region)} AS region_code,
+              ${codeCh('channel', m.values.channel)} AS channel_code, ${codeCh('cohort', m.values.cohort)} AS cohort_code,
+              has_purchase, x, tx, t_age AS T, zbar, spend_total, recency_days, rfm_orders, rfm_spend
+       FROM ${relationOf(engine)('lm_members')}`,
+      MEMBER_COLUMNS,
+      m.members,
+      { region: 'region_code', channel: 'channel_code', cohort: 'cohort_code' },
+    );
   return fetchByMember(
     engine,
     `SELECT b.mi, b.tier_idx AS tier, ${codeSql('b.region', m.values.region)} AS region,

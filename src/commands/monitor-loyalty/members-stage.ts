@@ -3,7 +3,9 @@ import { quoteIdent, type Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
-import { memberSummarySql } from './sql/member-summary-sql.ts';
+import { trimCh } from '../../data/normalize/parse-clickhouse.ts';
+import { makeTables, relationOf } from './run-tables.ts';
+import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './sql/member-summary-sql.ts';
 
 /** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
 export interface TierSetup {
@@ -76,7 +78,9 @@ export function calendarPeriodStart(asOfDay: string, months: number): string {
 
 async function distinctValues(engine: Engine, column: string): Promise<string[]> {
   const rows = await engine.query<{ v: string }>(
-    `SELECT DISTINCT ${column} AS v FROM lm_member_base WHERE mi IS NOT NULL ORDER BY 1`,
+    engine.dialect === 'clickhouse'
+      ? `SELECT DISTINCT ${column} AS v FROM ${relationOf(engine)('lm_member_base')} WHERE isNotNull(mi) ORDER BY v`
+      : `SELECT DISTINCT ${column} AS v FROM lm_member_base WHERE mi IS NOT NULL ORDER BY 1`,
   );
   return rows.map((r) => String(r.v));
 }
@@ -119,11 +123,17 @@ export function blockMemoryMb(limit: string): number {
  */
 export async function pullMembers(ctx: StageContext, run: Run, ledgerTable?: string): Promise<MembersOutput> {
   const engine = await run.engine();
+  const ch = engine.dialect === 'clickhouse';
+  const rel = relationOf(engine);
   const rules = await engine.query<RuleRow>(
-    'SELECT tier, "rank", "qualify", "retain", measure, qualification_months, qualification_period, downgrade_policy FROM tier_rules',
+    `SELECT tier, "rank", "qualify", "retain", measure, qualification_months, qualification_period, downgrade_policy FROM ${rel('tier_rules')}`,
   );
   const memberTiers = (
-    await engine.query<{ t: string }>(`SELECT DISTINCT trim(tier) AS t FROM members WHERE tier IS NOT NULL`)
+    await engine.query<{ t: string }>(
+      ch
+        ? `SELECT DISTINCT ${trimCh('assumeNotNull(tier)')} AS t FROM ${rel('members')} WHERE isNotNull(tier)`
+        : `SELECT DISTINCT trim(tier) AS t FROM members WHERE tier IS NOT NULL`,
+    )
   ).map((r) => r.t);
   // materialised tables are not reused across statements in insertion order; DuckDB's block memory
   // is kept between statements instead of being returned to the system and faulted in again
@@ -133,7 +143,7 @@ export async function pullMembers(ctx: StageContext, run: Run, ledgerTable?: str
     ctx.note(`member tiers not in tier_rules, ranked above the rules: ${tiers.unknown.join(', ')}`);
   const { window, previous } = run.inputs;
   ctx.progress('summarising members, orders and points');
-  for (const statement of memberSummarySql({
+  const params: MemberSummaryParams = {
     start: window.start,
     end: window.end,
     prevStart: previous.start,
@@ -143,12 +153,20 @@ export async function pullMembers(ctx: StageContext, run: Run, ledgerTable?: str
     rfmDays: run.inputs.config.models.rfm_days,
     expireMonths: run.inputs.config.points_expire_months,
     ledgerTable,
-  }))
-    await engine.exec(statement);
-  // lm_ledger holds what the command reads of it
-  if (ledgerTable) await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable)}`);
+  };
+  if (ch) await makeTables(engine, memberSummaryCh(params));
+  else for (const statement of memberSummarySql(params)) await engine.exec(statement);
+  // lm_ledger holds what the command reads of it (on ClickHouse the narrow table is a view of the run)
+  if (ledgerTable && !ch)
+    await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable, engine.dialect)}`);
   const [counts] = await engine.query<Record<string, number>>(
-    `SELECT (SELECT count(mi) FROM lm_member_base) AS members, (SELECT count(*) FROM lm_purchases) AS purchasers,
+    ch
+      ? `SELECT (SELECT count(mi) FROM ${rel('lm_member_base')}) AS members, (SELECT count() FROM ${rel('lm_purchases')}) AS purchasers,
+            (SELECT if(countIf(points > 0) > 0, minIf(points, points > 0), NULL) FROM ${rel('rewards')}) AS cheapest,
+            (SELECT count() FROM ${rel('rewards')}) AS rewards,
+            (SELECT countIf(isNull(mi)) FROM ${rel('lm_ledger')}) AS orphan_ledger,
+            (SELECT countIf(ifNull(is_member, 0) = 1 AND isNull(mi)) FROM ${rel('lm_orders')}) AS orphan_orders`
+      : `SELECT (SELECT count(mi) FROM lm_member_base) AS members, (SELECT count(*) FROM lm_purchases) AS purchasers,
             (SELECT min(points) FROM rewards WHERE points > 0) AS cheapest, (SELECT count(*) FROM rewards) AS rewards,
             (SELECT count(*) FROM lm_ledger WHERE mi IS NULL) AS orphan_ledger,
             (SELECT count(*) FROM lm_orders WHERE is_member AND mi IS NULL) AS orphan_orders`,

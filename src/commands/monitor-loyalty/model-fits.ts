@@ -11,6 +11,19 @@ import {
 } from '../../analyses/loyalty/index.ts';
 import type { Engine } from '../../data/index.ts';
 import { fetchColumns } from './fetch-columns.ts';
+import { relationOf } from './run-tables.ts';
+
+/**
+ * Mean repeat spend to the cent, the Gamma-Gamma groups. A mean of two repeat days is often an
+ * exact half cent, and which way a sum of doubles lands at such a tie depends on the order the
+ * engine added the days in (not the same on DuckDB and ClickHouse, nor on DuckDB with more
+ * threads): a millionth of a cent added first rounds every tie up, whatever the order. DuckDB's
+ * `round` halves away from zero (`std::round`); the ClickHouse form writes that out.
+ */
+const CENT_NUDGE = 1e-6;
+const roundCentsSql = (z: string) => `round(${z} * 100 + ${CENT_NUDGE}) / 100`;
+const roundCentsCh = (z: string) =>
+  `(floor(${z} * 100 + ${CENT_NUDGE}) + if(${z} * 100 + ${CENT_NUDGE} - floor(${z} * 100 + ${CENT_NUDGE}) >= 0.5, 1, 0)) / 100`;
 
 /** A fit as the report shows it: parameters, likelihood, convergence and the data it used. */
 export interface FitSummary<P> {
@@ -51,7 +64,9 @@ export async function fitRepeatPurchases(
 ): Promise<BgnbdModel | null> {
   const c = await fetchColumns(
     engine,
-    'SELECT x, tx, t_age AS T, count(*) AS n FROM lm_purchases GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
+    engine.dialect === 'clickhouse'
+      ? `SELECT x, tx, t_age AS T, count() AS n FROM ${relationOf(engine)('lm_purchases')} GROUP BY x, tx, T ORDER BY x, tx, T`
+      : 'SELECT x, tx, t_age AS T, count(*) AS n FROM lm_purchases GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
     ['x', 'tx', 'T', 'n'],
   );
   if (c.rowCount === 0) return null;
@@ -81,7 +96,10 @@ export async function fitSpend(
 ): Promise<{ fit: FitSummary<GammaGammaParams>; correlation: number | null } | null> {
   const c = await fetchColumns(
     engine,
-    'SELECT x, round(zbar, 2) AS z, count(*) AS n FROM lm_purchases WHERE x > 0 AND zbar > 0 GROUP BY 1, 2 ORDER BY 1, 2',
+    engine.dialect === 'clickhouse'
+      ? `SELECT x, z, count() AS n FROM (SELECT x, ${roundCentsCh('zbar')} AS z FROM ${relationOf(engine)('lm_purchases')}
+         WHERE x > 0 AND zbar > 0) GROUP BY x, z ORDER BY x, z`
+      : `SELECT x, ${roundCentsSql('zbar')} AS z, count(*) AS n FROM lm_purchases WHERE x > 0 AND zbar > 0 GROUP BY 1, 2 ORDER BY 1, 2`,
     ['x', 'z', 'n'],
   );
   if (c.rowCount < 2) return null;
@@ -110,7 +128,12 @@ export interface HoldoutCheck {
 export async function holdoutCheck(engine: Engine, windowDays: number): Promise<HoldoutCheck | null> {
   const c = await fetchColumns(
     engine,
-    `SELECT x_cal AS x, tx_cal AS tx, t_cal AS T, count(*) AS n, sum(days_window) AS actual
+    engine.dialect === 'clickhouse'
+      ? `SELECT x, tx, T, count() AS n, sum(w) AS actual
+         FROM (SELECT x_cal AS x, tx_cal AS tx, t_cal AS T, days_window AS w FROM ${relationOf(engine)('lm_purchases')}
+               WHERE has_cal = 1 AND t_cal > 0)
+         GROUP BY x, tx, T ORDER BY x, tx, T`
+      : `SELECT x_cal AS x, tx_cal AS tx, t_cal AS T, count(*) AS n, sum(days_window) AS actual
      FROM lm_purchases WHERE has_cal = 1 AND t_cal > 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     ['x', 'tx', 'T', 'n', 'actual'],
   );

@@ -1,6 +1,7 @@
 import type { Engine } from '../../data/index.ts';
 import type { LoyaltyDimension } from './inputs.ts';
 import type { ModelsOutput } from './models-stage.ts';
+import { relationOf } from './run-tables.ts';
 import type { PointColumns, SegmentName } from './segments-stage.ts';
 
 /** A member of a segment, for the CRM team (segment_members.csv). */
@@ -81,7 +82,7 @@ export async function segmentMembers(
   const ids = new Map<number, string>();
   for (let k = 0; k < wanted.length; k += 5000) {
     const rows = await engine.query<{ i: number; member_id: string }>(
-      `SELECT mi AS i, member_id FROM lm_member_base WHERE mi IN (${wanted.slice(k, k + 5000).join(', ')})`,
+      `SELECT mi AS i, member_id FROM ${relationOf(engine)('lm_member_base')} WHERE mi IN (${wanted.slice(k, k + 5000).join(', ')})`,
     );
     for (const r of rows) ids.set(Number(r.i), r.member_id);
   }

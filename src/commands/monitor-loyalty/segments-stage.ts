@@ -13,6 +13,7 @@ import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput } from './members-stage.ts';
 import type { ModelsOutput } from './models-stage.ts';
+import { relationOf } from './run-tables.ts';
 import { segmentMembers, type SegmentMember } from './segment-members.ts';
 
 export type SegmentName = ActionSegment['segment'];
@@ -45,7 +46,13 @@ function fetchPointColumns(run: Run, members: number): Promise<PointColumns> {
   return run.engine().then((engine) =>
     fetchMemberColumns(
       engine,
-      `SELECT m.mi, m.qualifying, m.days_left, COALESCE(e.fifo_balance, 0) AS balance, m.redeemed,
+      engine.dialect === 'clickhouse'
+        ? `SELECT mi, qualifying, days_left, if(e_found = 1, e_balance, 0) AS balance, redeemed,
+                  if(e_found = 1, e_expiring, 0) AS expiring, if(e_found = 1, e_days, CAST(NULL AS Nullable(Int64))) AS days_to_expiry
+           FROM (SELECT mi, qualifying, days_left, redeemed FROM ${relationOf(engine)('lm_members')})
+           ANY LEFT JOIN (SELECT mi, fifo_balance AS e_balance, expiring_points AS e_expiring, days_to_expiry AS e_days,
+                                 toUInt8(1) AS e_found FROM ${relationOf(engine)('lm_member_expiry')}) USING mi`
+        : `SELECT m.mi, m.qualifying, m.days_left, COALESCE(e.fifo_balance, 0) AS balance, m.redeemed,
               COALESCE(e.expiring_points, 0) AS expiring, e.days_to_expiry
        FROM lm_member_progress m LEFT JOIN lm_member_expiry e ON e.mi = m.mi`,
       ['qualifying', 'days_left', 'balance', 'redeemed', 'expiring', 'days_to_expiry'],

@@ -1,6 +1,7 @@
 import type { Engine } from '../../data/index.ts';
 import type { ResolvedWindow } from '../shared/window/index.ts';
-import { weeklyTrendSql } from './sql/kpi-sql.ts';
+import { relationOf } from './run-tables.ts';
+import { weeklyTrendCh, weeklyTrendSql } from './sql/kpi-sql.ts';
 
 /** One week of the KPI trend (the seven days ending `week_end`, exclusive). */
 export interface WeeklyPoint {
@@ -25,7 +26,10 @@ export const trendWeeks = (w: ResolvedWindow): number =>
 export async function weeklyTrends(engine: Engine, w: ResolvedWindow): Promise<WeeklyPoint[]> {
   const weeks = trendWeeks(w);
   const [points, orders, enrolled] = await Promise.all(
-    weeklyTrendSql(w.end, weeks).map((q) => engine.query<Record<string, number>>(q)),
+    (engine.dialect === 'clickhouse'
+      ? weeklyTrendCh(w.end, weeks, relationOf(engine))
+      : weeklyTrendSql(w.end, weeks)
+    ).map((q) => engine.query<Record<string, number>>(q)),
   );
   const at = (rows: Record<string, number>[], k: number) => rows.find((r) => Number(r.week) === k);
   const end = Date.parse(w.end);

@@ -1,5 +1,5 @@
 import { literal } from '../../../data/index.ts';
-import { KIND, ts } from './member-summary-sql.ts';
+import { chLit, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
 /**
  * One row per experiment and unit (a member) with the outcomes the review reads, measured from the
@@ -70,4 +70,137 @@ export function holdoutArmsSql(experimentId: string, holdouts: readonly string[]
   return `SELECT CASE WHEN lower(variant) IN ${literal(holdouts.map((h) => h.toLowerCase()))} THEN 'holdout' ELSE 'treated' END AS arm,
        count(*) AS n, sum(revenue) AS sum, sum(revenue * revenue) AS sum_squares
      FROM lm_exp_units WHERE experiment_id = ${literal(experimentId)} GROUP BY 1`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ClickHouse form (no WITH: the kept units are read from `lm_exp_assign` in each part; one JOIN
+// per SELECT; the time ranges in WHERE after an equi-join on the member or customer).
+
+/** `experimentUnitsSql` on ClickHouse: tables `lm_exp_assign` and `lm_exp_units`, the same columns. */
+export function experimentUnitsCh(opts: {
+  end: string;
+  valuePerPoint: number;
+  marginRate: number;
+}): ChStep[] {
+  const E = msCh(opts.end);
+  const vpp = chLit(opts.valuePerPoint);
+  const { earn } = KIND;
+  const range = (t: string) => `${t} >= assigned_at AND ${t} < until`;
+  const kept = (rel: RelationOf, cols: string, where = '') =>
+    `SELECT ${cols} FROM ${rel('lm_exp_assign')} WHERE variants = 1${where}`;
+  const firstAssigned = (rel: RelationOf) =>
+    `(SELECT min(assigned_at) FROM ${rel('lm_exp_assign')} WHERE variants = 1)`;
+  return [
+    {
+      name: 'lm_exp_assign',
+      select: (
+        rel,
+      ) => `SELECT experiment_id, unit_id, if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, variant,
+         assigned_at, variants, until
+       FROM (SELECT experiment_id, unit_id, variant, assigned_at, variants,
+                    least(${E}, if(e_found = 1, ifNull(e_end, ${E}), ${E})) AS until
+             FROM (SELECT experiment_id, unit_id, min(a_variant) AS variant, min(a_at) AS assigned_at,
+                          uniqExactIf(assumeNotNull(a_variant), isNotNull(a_variant)) AS variants
+                   FROM (SELECT experiment_id, ifNull(unit_id, '') AS unit_id, variant AS a_variant, assumeNotNull(assigned_at) AS a_at
+                         FROM ${rel('assignments')} WHERE assigned_at < ${E})
+                   GROUP BY experiment_id, unit_id)
+             ANY LEFT JOIN (SELECT experiment_id, max(end_at) AS e_end, toUInt8(1) AS e_found FROM ${rel('experiments')}
+                            GROUP BY experiment_id) USING experiment_id)
+       ANY LEFT JOIN (SELECT member_id AS unit_id, mi AS b_mi, toUInt8(1) AS b_found FROM ${rel('lm_member_base')}
+                      WHERE isNotNull(mi)) USING unit_id`,
+    },
+    {
+      name: 'lm_exp_units',
+      select: (rel) => {
+        const from = firstAssigned(rel);
+        // units that are members find their orders and points by member number; other units their
+        // orders by customer id (the orders of no member); both only from the first assignment on
+        const byMember = `SELECT experiment_id, unit_id, amount
+           FROM (${kept(rel, 'experiment_id, unit_id, mi, assigned_at, until', ' AND isNotNull(mi)')})
+           ALL INNER JOIN (SELECT mi, amount, ordered_at FROM ${rel('lm_orders')}
+                           WHERE isNotNull(mi) AND ordered_at >= ${from} AND ordered_at < ${E}) USING mi
+           WHERE ${range('ordered_at')}`;
+        const byCustomer = `SELECT experiment_id, unit_id, amount
+           FROM (${kept(rel, 'experiment_id, unit_id, unit_id AS customer_id, assigned_at, until', ' AND isNull(mi)')})
+           ALL INNER JOIN (SELECT customer_id, amount, ordered_at FROM ${rel('lm_orders')}
+                           WHERE isNull(mi) AND ordered_at >= ${from} AND ordered_at < ${E}) USING customer_id
+           WHERE ${range('ordered_at')}`;
+        const points = `SELECT experiment_id, unit_id, sum(abs(l_points)) AS p_points, toUInt8(1) AS p_found
+           FROM (${kept(rel, 'experiment_id, unit_id, mi, assigned_at, until', ' AND isNotNull(mi)')})
+           ALL INNER JOIN (SELECT mi, occurred_at, points AS l_points FROM ${rel('lm_ledger')}
+                             WHERE k = ${earn} AND isNotNull(mi) AND occurred_at >= ${from}
+                           UNION ALL SELECT mi, occurred_at, points AS l_points FROM ${rel('lm_pending')}) USING mi
+           WHERE ${range('occurred_at')}
+           GROUP BY experiment_id, unit_id`;
+        const revenue = `SELECT experiment_id, unit_id, sum(amount) AS o_revenue, count() AS o_orders, toUInt8(1) AS o_found
+           FROM (${byMember} UNION ALL ${byCustomer}) GROUP BY experiment_id, unit_id`;
+        const rev = 'if(o_found = 1, o_revenue, 0)';
+        const pts = 'if(p_found = 1, p_points, 0)';
+        return `SELECT experiment_id, unit_id, variant, ${rev} AS revenue, if(o_found = 1, o_orders, 0) AS orders,
+           if(if(o_found = 1, o_orders, 0) > 0, 1, 0) AS purchased, ${pts} AS points, ${pts} * ${vpp} AS points_liability,
+           ${rev} * ${chLit(opts.marginRate)} - ${pts} * ${vpp} AS margin
+         FROM (SELECT experiment_id, unit_id, variant, o_found, o_revenue, o_orders
+               FROM (${kept(rel, 'experiment_id, unit_id, variant')})
+               ANY LEFT JOIN (${revenue}) USING experiment_id, unit_id)
+         ANY LEFT JOIN (${points}) USING experiment_id, unit_id`;
+      },
+    },
+  ];
+}
+
+/** `EXPOSURE_COUNTS_SQL` on ClickHouse. */
+export const exposureCountsCh = (rel: RelationOf): string =>
+  `SELECT experiment_id, countIf(variants = 1) AS units, countIf(variants > 1) AS multiple, count(mi) AS member_units
+     FROM ${rel('lm_exp_assign')} GROUP BY experiment_id ORDER BY experiment_id`;
+
+/** `holdoutArmsSql` on ClickHouse. */
+export function holdoutArmsCh(experimentId: string, holdouts: readonly string[], rel: RelationOf): string {
+  const list = holdouts.map((h) => chLit(h.toLowerCase())).join(', ');
+  return `SELECT arm, n, s_sum AS sum, s_squares AS sum_squares FROM (
+       SELECT if(${holdouts.length ? `lowerUTF8(variant) IN (${list})` : '0'}, 'holdout', 'treated') AS arm,
+              count() AS n, sum(revenue) AS s_sum, sum(revenue * revenue) AS s_squares
+       FROM ${rel('lm_exp_units')} WHERE experiment_id = ${chLit(experimentId)} GROUP BY arm)`;
+}
+
+/**
+ * `sufficientStatsSql` of the review's four metrics on ClickHouse, over one experiment's units
+ * (one row per unit): revenue (mean), purchased (proportion), points liability per revenue
+ * (ratio) and margin (mean); the same rows, control first.
+ */
+export function reviewStatsCh(experimentId: string, control: string, rel: RelationOf): string {
+  const stat = [
+    'sum',
+    'sum_squares',
+    'num_sum',
+    'num_sum_squares',
+    'den_sum',
+    'den_sum_squares',
+    'num_den_sum_product',
+    'pre_sum',
+    'pre_sum_squares',
+    'post_pre_sum_product',
+  ];
+  const units = `SELECT variant, toFloat64(ifNull(revenue, 0)) AS c0, toFloat64(ifNull(purchased, 0)) AS c1,
+       toFloat64(ifNull(points_liability, 0)) AS c2, toFloat64(ifNull(margin, 0)) AS c3
+     FROM ${rel('lm_exp_units')} WHERE experiment_id = ${chLit(experimentId)}`;
+  const part = (order: number, name: string, type: string, exprs: Record<string, string>) =>
+    `SELECT ${order} AS metric_order, ${chLit(name)} AS metric, ${chLit(type)} AS type, toString(variant) AS v, count() AS n,
+       ${stat.map((c) => `${exprs[c] ? `toNullable(toFloat64(${exprs[c]}))` : 'CAST(NULL AS Nullable(Float64))'} AS s_${c}`).join(', ')}
+     FROM (${units}) GROUP BY variant`;
+  const y1 = 'if(c1 != 0, 1, 0)';
+  const parts = [
+    part(0, 'revenue', 'mean', { sum: 'sum(c0)', sum_squares: 'sum(c0 * c0)' }),
+    part(1, 'purchased', 'proportion', { sum: `sum(${y1})`, sum_squares: `sum(${y1} * ${y1})` }),
+    part(2, 'points_liability', 'ratio', {
+      num_sum: 'sum(c2)',
+      num_sum_squares: 'sum(c2 * c2)',
+      den_sum: 'sum(c0)',
+      den_sum_squares: 'sum(c0 * c0)',
+      num_den_sum_product: 'sum(c2 * c0)',
+    }),
+    part(3, 'margin', 'mean', { sum: 'sum(c3)', sum_squares: 'sum(c3 * c3)' }),
+  ];
+  return `SELECT metric, type, v AS variant, n, ${stat.map((c) => `s_${c} AS ${c}`).join(', ')}
+     FROM (${parts.join(' UNION ALL ')})
+     ORDER BY metric_order, if(v = ${chLit(control)}, 0, 1), v`;
 }

@@ -1,5 +1,14 @@
 import { literal, quoteIdent } from '../../../data/index.ts';
-import { KIND, MEMBER_ORDER_SQL, ts } from './member-summary-sql.ts';
+import {
+  chLit,
+  dayCh,
+  KIND,
+  MEMBER_ORDER_CH,
+  MEMBER_ORDER_SQL,
+  msCh,
+  ts,
+  type RelationOf,
+} from './member-summary-sql.ts';
 
 /** Column of `lm_members` (and `lm_member_base`) holding each dimension's value (the tier at the end of the window). */
 export const DIMENSION_COLUMN = {
@@ -139,5 +148,121 @@ export function weeklyTrendSql(end: string, weeks: number): string[] {
      WHERE o.ordered_at >= ${from} AND o.ordered_at < ${E} GROUP BY 1 ORDER BY 1`,
     `SELECT ${week('enrolled_at')} AS week, count(*) AS enrolled
      FROM lm_member_base WHERE enrolled_at >= ${from} AND enrolled_at < ${E} GROUP BY 1 ORDER BY 1`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// ClickHouse form: ClickHouse 18.16 has no GROUPING SETS, so one GROUP BY per dimension in a
+// UNION ALL (over the member summary, one row per member); FILTER clauses are `…If` aggregates.
+
+/**
+ * The KPI aggregates of one group of members (`memberKpiSql`'s columns), over `memberColumnsCh`
+ * (the summary's columns renamed `s_…`: a ClickHouse alias is visible in the whole query, so
+ * `sum(orders_w) AS orders_w` would turn `countIf(orders_w > 0)` into an aggregate of an aggregate).
+ */
+function memberAggCh(w: { start: string; end: string; prevStart: string }): string {
+  const S = msCh(w.start);
+  const E = msCh(w.end);
+  const PS = msCh(w.prevStart);
+  const sums = WINDOW_SUMS.flatMap((c) => [`sum(s_${c}_w) AS ${c}_w`, `sum(s_${c}_pw) AS ${c}_pw`]);
+  return `count() AS members_w, countIf(s_enrolled_at < ${S}) AS members_pw,
+       countIf(s_enrolled_at >= ${S} AND s_enrolled_at < ${E}) AS enrolled_w,
+       countIf(s_enrolled_at >= ${PS} AND s_enrolled_at < ${S}) AS enrolled_pw,
+       countIf(s_orders_w > 0) AS customers_w, countIf(s_orders_pw > 0) AS customers_pw,
+       ${sums.join(', ')}, sum(s_balance) AS balance, sum(s_pending) AS pending`;
+}
+
+/** The member summary's columns the KPI aggregates read, renamed `s_…`, with the dimension columns. */
+function memberColumnsCh(rel: RelationOf): string {
+  const renamed = ['enrolled_at', 'balance', 'pending', ...WINDOW_SUMS.flatMap((c) => [`${c}_w`, `${c}_pw`])];
+  const dims = Object.values(DIMENSION_COLUMN).map((c) => quoteIdent(c, 'clickhouse'));
+  return `(SELECT ${dims.join(', ')}, ${renamed.map((c) => `${c} AS s_${c}`).join(', ')} FROM ${rel('lm_members')})`;
+}
+
+/** `memberKpiSql` on ClickHouse: the overall row and one GROUP BY per dimension, by dimension then key as text. */
+export function memberKpiCh(
+  dims: readonly Dimension[],
+  w: { start: string; end: string; prevStart: string },
+  rel: RelationOf,
+): string {
+  const agg = memberAggCh(w);
+  const members = memberColumnsCh(rel);
+  const parts = [
+    `SELECT 'all' AS dim, CAST(NULL AS Nullable(String)) AS key, ${agg} FROM ${members}`,
+    ...dims.map(
+      (d) =>
+        `SELECT ${chLit(d)} AS dim, toNullable(toString(${quoteIdent(DIMENSION_COLUMN[d], 'clickhouse')})) AS key, ${agg}
+       FROM ${members} GROUP BY key`,
+    ),
+  ];
+  return `SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY dim, key`;
+}
+
+/** `customerKpiSql` on ClickHouse. */
+export function customerKpiCh(w: { start: string; end: string; prevStart: string }, rel: RelationOf): string {
+  const S = msCh(w.start);
+  const E = msCh(w.end);
+  const PS = msCh(w.prevStart);
+  return `SELECT win,
+       uniqExactIf(customer_id, NOT mo) AS nonmember_customers, countIf(NOT mo) AS nonmember_orders,
+       sumIf(amount, NOT mo) AS nonmember_revenue,
+       uniqExactIf(customer_id, isNull(enrolled_at) OR ifNull(enrolled_at >= ws, 0)) AS eligible,
+       uniqExactIf(customer_id, ifNull(enrolled_at >= ws AND enrolled_at < we, 0)) AS eligible_enrolled
+     FROM (SELECT if(ordered_at >= ${S}, 'w', 'pw') AS win, if(ordered_at >= ${S}, ${S}, ${PS}) AS ws,
+                  if(ordered_at >= ${S}, ${E}, ${S}) AS we, customer_id, amount, member_enrolled_at AS enrolled_at,
+                  ${MEMBER_ORDER_CH} AS mo
+           FROM ${rel('lm_orders')} WHERE ordered_at >= ${PS} AND ordered_at < ${E})
+     GROUP BY win`;
+}
+
+/** `csatSql` on ClickHouse: every respondent overall; per dimension value of the responding member (others: NULL key). */
+export function csatCh(
+  dims: readonly Dimension[],
+  w: { start: string; end: string },
+  rel: RelationOf,
+): string {
+  const responses = `SELECT ifNull(customer_id, '') AS customer_id, score FROM ${rel('csat_responses')}
+       WHERE responded_at >= ${msCh(w.start)} AND responded_at < ${msCh(w.end)}`;
+  const parts = [
+    `SELECT 'all' AS dim, CAST(NULL AS Nullable(String)) AS key, score, count() AS responses FROM (${responses}) GROUP BY score`,
+    ...dims.map(
+      (
+        d,
+      ) => `SELECT ${chLit(d)} AS dim, if(m_found = 1, toNullable(toString(m_value)), CAST(NULL AS Nullable(String))) AS key,
+         score, count() AS responses
+       FROM (${responses})
+       ANY LEFT JOIN (SELECT member_id AS customer_id, ${quoteIdent(DIMENSION_COLUMN[d], 'clickhouse')} AS m_value, toUInt8(1) AS m_found
+                      FROM ${rel('lm_member_base')} WHERE isNotNull(mi)) USING customer_id
+       GROUP BY key, score`,
+    ),
+  ];
+  return `SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY dim, key, score`;
+}
+
+/** `TIER_MIGRATION_SQL` on ClickHouse. */
+export const tierMigrationCh = (rel: RelationOf): string =>
+  `SELECT start_idx, tier_idx + 1 AS end_idx, count() AS members
+     FROM ${rel('lm_member_base')} WHERE isNotNull(mi) AND tier_idx >= 0
+     GROUP BY start_idx, end_idx ORDER BY start_idx, end_idx`;
+
+/** `weeklyTrendSql` on ClickHouse. */
+export function weeklyTrendCh(end: string, weeks: number, rel: RelationOf): string[] {
+  const E = msCh(end);
+  const from = `${E} - ${weeks * 7 * 86_400_000}`;
+  const week = (c: string) => `toInt32(floor((${dayCh(E)} - ${dayCh(c)} - 1) / 7))`;
+  const { earn, redeem, expire, pending } = KIND;
+  return [
+    `SELECT ${week('occurred_at')} AS week,
+       sumIf(abs(points), k = ${earn}) AS earned, sumIf(abs(points), k = ${redeem}) AS redeemed,
+       sumIf(abs(points), k = ${expire}) AS expired,
+       uniqExactIf(assumeNotNull(mi), k IN (${earn}, ${redeem}) AND isNotNull(mi)) AS active_members
+     FROM (SELECT k, points, mi, occurred_at FROM ${rel('lm_ledger')} WHERE k != ${pending} AND occurred_at >= ${from} AND occurred_at < ${E}
+           UNION ALL SELECT toInt8(${earn}) AS k, points, mi, occurred_at FROM ${rel('lm_pending')} WHERE occurred_at >= ${from})
+     GROUP BY week ORDER BY week`,
+    `SELECT ${week('ordered_at')} AS week, sumIf(amount, ${MEMBER_ORDER_CH} = 1) AS member_revenue,
+       sumIf(amount, ${MEMBER_ORDER_CH} = 0) AS nonmember_revenue, count() AS orders
+     FROM ${rel('lm_orders')} WHERE ordered_at >= ${from} AND ordered_at < ${E} GROUP BY week ORDER BY week`,
+    `SELECT ${week('enrolled_at')} AS week, count() AS enrolled
+     FROM ${rel('lm_member_base')} WHERE enrolled_at >= ${from} AND enrolled_at < ${E} GROUP BY week ORDER BY week`,
   ];
 }

@@ -1,4 +1,5 @@
-import { literal } from '../../../data/index.ts';
+import { literal, quoteIdent } from '../../../data/index.ts';
+import { trimCh } from '../../../data/normalize/parse-clickhouse.ts';
 
 /** What the member summary needs to know besides the canonical tables. */
 export interface MemberSummaryParams {
@@ -18,7 +19,7 @@ export interface MemberSummaryParams {
   expireMonths: number;
   /**
    * Normalize's narrow table of the ledger (`LEDGER_NARROW`), read instead of the canonical view
-   * when it was written (DuckDB).
+   * when it was written (on ClickHouse a view of the run, ids hashed with `cityHash64`).
    */
   ledgerTable?: string;
 }
@@ -352,4 +353,301 @@ function membersViewSql(p: MemberSummaryParams): string[] {
      LEFT JOIN lm_member_points pt ON pt.mi = b.mi
      WHERE b.mi IS NOT NULL`,
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// ClickHouse form (18.16 and later): the same tables from the canonical entities normalized on the
+// server, times as epoch milliseconds, one JOIN per SELECT, no window functions, values escaped for
+// ClickHouse. Each step is a SELECT the caller writes to a table of the run (`makeTable`).
+
+/** A value as a ClickHouse literal. */
+export const chLit = (v: string | number): string => literal(v, 'clickhouse');
+/** An ISO instant as epoch milliseconds (the canonical times on ClickHouse). */
+export const msCh = (iso: string): string => `toInt64(${Date.parse(iso)})`;
+/** Epoch day of a time in epoch milliseconds (UTC): DuckDB's `CAST(ts AS DATE)` as a day number. */
+export const dayCh = (ms: string): string => `toInt64(floor(${ms} / 86400000))`;
+/** The UTC date of a time in epoch milliseconds. */
+export const dateCh = (ms: string): string => `toDate(${dayCh(ms)})`;
+/** DuckDB's `trim` (the Unicode space separators) on ClickHouse. */
+const trimText = (expr: string) => trimCh(expr);
+
+/** `tierIndexSql` on ClickHouse: the 0-based index of the lower-cased, trimmed tier name, −1 when unknown. */
+export function tierIndexCh(column: string, tiers: readonly string[]): string {
+  if (!tiers.length) return 'toInt32(-1)';
+  return `toInt32(indexOf([${tiers.map((t) => chLit(t)).join(', ')}], lowerUTF8(${trimText(`ifNull(${column}, '')`)})) - 1)`;
+}
+
+/** `COHORT_SQL` on ClickHouse. */
+const cohortCh = `ifNull(nullIf(${trimText('cohort')}, ''), concat(toString(toYear(${dateCh('enrolled_at')})), '-Q', toString(toQuarter(${dateCh('enrolled_at')}))))`;
+
+/** Ledger type → `KIND` code (−1 for a type the entity does not know: it validates the type). */
+const kindCh = (column: string) =>
+  `toInt8(indexOf([${Object.keys(KIND)
+    .map((k) => chLit(k))
+    .join(', ')}], ifNull(${column}, '')) - 1)`;
+
+/** `MEMBER_ORDER_SQL` on ClickHouse. */
+export const MEMBER_ORDER_CH =
+  'ifNull(is_member, ifNull(toUInt8(member_enrolled_at <= ordered_at), toUInt8(0)))';
+
+/** A time in epoch milliseconds plus `months` calendar months (day clamped to the month's end, as DuckDB's interval). */
+function addMonthsMs(ms: string, months: number): string {
+  return `(toInt64(toUInt32(addMonths(toDateTime(intDiv(${ms}, 1000), 'UTC'), ${months}))) * 1000 + ${ms} % 1000)`;
+}
+
+/** `periodStartSql` on ClickHouse (a Date), from `enrolled_at` in epoch milliseconds. */
+function periodStartCh(p: MemberSummaryParams): string {
+  if (p.qualification.period === 'calendar') return `toDate(${chLit(p.calendarStart)})`;
+  const m = p.qualification.months;
+  const asOf = `toDate(${dayCh(msCh(p.end))} - 1)`;
+  const enrolled = dateCh('enrolled_at');
+  const k = `toInt32(floor((toRelativeMonthNum(${asOf}) - toRelativeMonthNum(${enrolled})) / ${m})) * ${m}`;
+  const start = `addMonths(${enrolled}, ${k})`;
+  return `if(${start} > ${asOf}, addMonths(${enrolled}, ${k} - ${m}), ${start})`;
+}
+
+/** The relations the ClickHouse steps read: canonical entities and the tables of earlier steps. */
+export type RelationOf = (name: string) => string;
+
+/** One table of the run: its name and its SELECT (given the relations made before it). */
+export interface ChStep {
+  name: string;
+  select: (rel: RelationOf) => string;
+}
+
+/**
+ * `memberSummarySql` on ClickHouse: the same tables (`lm_members` and `lm_member_progress` are one
+ * table here, the member summary), as SELECTs to write in order.
+ */
+export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
+  const E = msCh(p.end);
+  const S = msCh(p.start);
+  const PS = msCh(p.prevStart);
+  const endDay = dayCh(E);
+  const startDay = dayCh(S);
+  const { earn, redeem, expire, adjust, pending } = KIND;
+  const anniversary = p.qualification.period !== 'calendar';
+  const periodDay = anniversary ? 'toInt64(period_start)' : `toInt64(toDate(${chLit(p.calendarStart)}))`;
+  const withPeriod = (rel: RelationOf) =>
+    anniversary
+      ? `ANY INNER JOIN (SELECT mi, period_start FROM ${rel('lm_member_base')} WHERE isNotNull(mi)) USING mi`
+      : '';
+  const tier = `if(isNull(nullIf(${trimText('tier')}, '')), toInt32(0), ${tierIndexCh('tier', p.tiers)})`;
+  const previous = tierIndexCh('previous_tier', p.tiers);
+  const expiry =
+    p.expireMonths > 0 ? `ifNull(expires_at, ${addMonthsMs('occurred_at', p.expireMonths)})` : 'expires_at';
+  const mo = MEMBER_ORDER_CH;
+  return [
+    {
+      name: 'lm_member_base',
+      select: (
+        rel,
+      ) => `SELECT member_id, if(n_found = 1, n_mi, CAST(NULL AS Nullable(Int32))) AS mi, enrolled_at,
+         tier_idx, toInt32(multiIf(enrolled_at >= ${S}, 0,
+           ifNull(tier_since >= ${S} AND tier_since < ${E}, 0) AND prev_idx >= 0, prev_idx + 1, tier_idx + 1)) AS start_idx,
+         region, channel, cohort, period_start
+       FROM (SELECT ifNull(member_id, '') AS member_id, assumeNotNull(enrolled_at) AS enrolled_at, tier_since,
+                    ${tier} AS tier_idx, ${previous} AS prev_idx,
+                    ifNull(nullIf(${trimText('region')}, ''), '(none)') AS region,
+                    ifNull(nullIf(${trimText('channel')}, ''), '(none)') AS channel,
+                    ${cohortCh} AS cohort, ${periodStartCh(p)} AS period_start
+             FROM ${rel('members')})
+       ANY LEFT JOIN (
+         -- the member numbers: members enrolled before the end in member-id order (ids are unique)
+         SELECT tupleElement(q, 1) AS member_id, tupleElement(q, 2) AS n_mi, toUInt8(1) AS n_found
+         FROM (SELECT arrayJoin(arrayMap((id, i) -> (id, toInt32(i - 1)), s, arrayEnumerate(s))) AS q
+               FROM (SELECT arraySort(groupArray(ifNull(member_id, ''))) AS s FROM ${rel('members')} WHERE enrolled_at < ${E})))
+       USING member_id`,
+    },
+    {
+      name: 'lm_ledger',
+      select: (rel) => {
+        // normalize's narrow view of the ledger (member, entry and reward ids as their cityHash64),
+        // else the canonical ledger with the ids hashed here
+        const ledger = p.ledgerTable
+          ? `SELECT ifNull(member_id_hash, toUInt64(0)) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
+                    assumeNotNull(points) AS points, ifNull(entry_id_hash, toUInt64(0)) AS seq, order_id,
+                    ifNull(reward_id_hash, toUInt64(0)) AS rh, expires_at
+             FROM ${quoteIdent(p.ledgerTable, 'clickhouse')}`
+          : `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
+                    assumeNotNull(points) AS points, cityHash64(ifNull(entry_id, '')) AS seq, order_id,
+                    if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
+             FROM ${rel('ledger')}`;
+        return `SELECT mi, occurred_at, k, points, seq, order_id,
+         if(k = ${redeem} AND r_found = 1 AND r_points != 0, r_cost * abs(points) / r_points, CAST(NULL AS Nullable(Float64))) AS rcost,
+         expires_at
+       FROM (SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, occurred_at, k, points, seq, rh,
+                    if(k IN (${earn}, ${pending}), order_id, CAST(NULL AS Nullable(String))) AS order_id,
+                    if(k = ${earn} OR (k = ${adjust} AND points > 0), ${expiry}, CAST(NULL AS Nullable(Int64))) AS expires_at
+             FROM (${ledger})
+             ANY LEFT JOIN (SELECT cityHash64(member_id) AS mh, mi AS b_mi, toUInt8(1) AS b_found FROM ${rel('lm_member_base')}) USING mh)
+       ANY LEFT JOIN (SELECT cityHash64(assumeNotNull(reward_id)) AS rh, cost AS r_cost, points AS r_points, toUInt8(1) AS r_found
+                      FROM ${rel('rewards')} WHERE isNotNull(reward_id)) USING rh`;
+      },
+    },
+    {
+      name: 'lm_orders',
+      select: (
+        rel,
+      ) => `SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, order_id, customer_id, amount, ordered_at,
+         is_member, rewarded, if(b_found = 1, b_enrolled, CAST(NULL AS Nullable(Int64))) AS member_enrolled_at
+       FROM (SELECT order_id, ifNull(customer_id, '') AS customer_id, assumeNotNull(amount) AS amount,
+                    assumeNotNull(ordered_at) AS ordered_at, is_member, toUInt8(isNotNull(reward_id)) AS rewarded
+             FROM ${rel('orders')})
+       ANY LEFT JOIN (SELECT member_id AS customer_id, mi AS b_mi, toNullable(enrolled_at) AS b_enrolled, toUInt8(1) AS b_found
+                      FROM ${rel('lm_member_base')}) USING customer_id`,
+    },
+    {
+      name: 'lm_pending',
+      select: (rel) => `SELECT mi, occurred_at, abs(points) AS points FROM ${rel('lm_ledger')}
+       WHERE isNotNull(mi) AND k = ${pending} AND occurred_at < ${E} AND (isNull(order_id) OR assumeNotNull(order_id) NOT IN (
+         SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')} WHERE k = ${earn} AND occurred_at < ${E} AND isNotNull(order_id)
+           AND assumeNotNull(order_id) IN (SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')} WHERE k = ${pending} AND isNotNull(order_id))))`,
+    },
+    {
+      name: 'lm_purchases',
+      select: (rel) => {
+        const weeks = (days: string) => `toInt32(floor((${days}) / 7))`;
+        return `SELECT mi, toInt32(days - 1) AS x, ${weeks('last_day - first_day')} AS tx, ${weeks(`${endDay} - first_day`)} AS t_age,
+         if(days > 1, (spend_total - first_spend) / (days - 1), 0) AS zbar, spend_total,
+         toInt32(if(days_cal > 0, 1, 0)) AS has_cal, toInt32(greatest(toInt64(days_cal) - 1, 0)) AS x_cal,
+         ${weeks('if(days_cal > 0, last_day_cal - first_day, 0)')} AS tx_cal, ${weeks(`${startDay} - first_day`)} AS t_cal,
+         days_window, ${endDay} - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
+       FROM (
+         SELECT mi, count() AS days, min(day) AS first_day, max(day) AS last_day, sum(spend) AS spend_total,
+                argMin(spend, day) AS first_spend, countIf(day < ${startDay}) AS days_cal,
+                maxIf(day, day < ${startDay}) AS last_day_cal, countIf(day >= ${startDay}) AS days_window,
+                sumIf(orders, day >= ${endDay} - ${p.rfmDays}) AS rfm_orders, sumIf(spend, day >= ${endDay} - ${p.rfmDays}) AS rfm_spend,
+                sumIf(member_spend, day >= ${periodDay}) AS qualifying_spend
+         FROM (SELECT mi, ${dayCh('ordered_at')} AS day, sum(amount) AS spend, count() AS orders, sumIf(amount, ${mo}) AS member_spend
+               FROM ${rel('lm_orders')} WHERE isNotNull(mi) AND ordered_at < ${E} GROUP BY mi, day)
+         ${withPeriod(rel)}
+         GROUP BY mi)`;
+      },
+    },
+    {
+      name: 'lm_member_orders',
+      select: (rel) => {
+        const sums = (w: string, s: string) =>
+          `countIf(${w}) AS orders${s}, sumIf(amount, ${w}) AS revenue${s}, countIf(${w} AND earning) AS earning_orders${s},
+           countIf(${w} AND rewarded = 1) AS rewards_used${s}`;
+        return `SELECT mi, ${sums('in_w', '_w')}, ${sums('NOT in_w', '_pw')}
+       FROM (SELECT mi, amount, rewarded, ordered_at >= ${S} AS in_w,
+                    ifNull(order_id IN (SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')}
+                      WHERE k IN (${earn}, ${pending}) AND isNotNull(order_id) AND occurred_at >= ${PS} AND occurred_at < ${E}), 0) AS earning
+             FROM ${rel('lm_orders')}
+             WHERE isNotNull(mi) AND ordered_at >= ${PS} AND ordered_at < ${E} AND ${mo} = 1)
+       GROUP BY mi`;
+      },
+    },
+    {
+      name: 'lm_member_points',
+      select: (rel) => `SELECT mi, sumIf(pts, k = ${earn}) AS earned, sumIf(pts, k = ${redeem}) AS redeemed,
+         sumIf(pts, k = ${expire}) AS expired, sumIf(points, k = ${adjust}) AS adjusted, sumIf(pts, k = ${pending}) AS pending,
+         sumIf(pts, k = ${earn} AND ${dayCh('occurred_at')} >= ${periodDay}) AS qualifying_points
+       FROM (SELECT mi, occurred_at, k, points, abs(points) AS pts FROM ${rel('lm_ledger')}
+             WHERE isNotNull(mi) AND occurred_at < ${E} AND k != ${pending}
+             UNION ALL SELECT mi, occurred_at, toInt8(${pending}) AS k, points, points AS pts FROM ${rel('lm_pending')})
+       ${withPeriod(rel)}
+       GROUP BY mi`,
+    },
+    {
+      name: 'lm_member_flows',
+      select: (rel) => {
+        const flows = (w: string, s: string) =>
+          [
+            `sumIf(pts, k IN (${earn}, ${pending}) AND ${w}) AS earned${s}`,
+            `sumIf(pts, k = ${redeem} AND ${w}) AS redeemed${s}`,
+            `sumIf(pts, k = ${expire} AND ${w}) AS expired${s}`,
+            `countIf(k = ${redeem} AND ${w}) AS rewards_issued${s}`,
+            `ifNull(sumIf(rcost, k = ${redeem} AND ${w}), 0) AS reward_cost${s}`,
+            `sumIf(pts, k = ${redeem} AND ${w} AND isNotNull(rcost)) AS costed_points${s}`,
+            `if(countIf(k IN (${earn}, ${redeem}) AND ${w}) > 0, 1, 0) AS active${s}`,
+          ].join(', ');
+        return `SELECT mi, ${flows('in_w', '_w')}, ${flows('NOT in_w', '_pw')}
+       FROM (SELECT mi, k, abs(points) AS pts, rcost, occurred_at >= ${S} AS in_w FROM ${rel('lm_ledger')}
+             WHERE isNotNull(mi) AND occurred_at >= ${PS} AND occurred_at < ${E} AND k != ${pending}
+             UNION ALL SELECT mi, toInt8(${pending}) AS k, points AS pts, CAST(NULL AS Nullable(Float64)) AS rcost, occurred_at >= ${S} AS in_w
+             FROM ${rel('lm_pending')} WHERE occurred_at >= ${PS})
+       GROUP BY mi`;
+      },
+    },
+    { name: 'lm_members', select: (rel) => membersCh(p, rel) },
+  ];
+}
+
+/**
+ * `lm_members` on ClickHouse: one row per member enrolled before the end, zeros for members
+ * without orders or points (four LEFT JOINs, one per SELECT; an unmatched row's flag is 0).
+ */
+function membersCh(p: MemberSummaryParams, rel: RelationOf): string {
+  const joins: [table: string, flag: string, columns: string[]][] = [
+    [
+      'lm_purchases',
+      'pu',
+      [
+        'x',
+        'tx',
+        't_age',
+        'zbar',
+        'spend_total',
+        'recency_days',
+        'rfm_orders',
+        'rfm_spend',
+        'qualifying_spend',
+      ],
+    ],
+    [
+      'lm_member_orders',
+      'mo',
+      ['orders', 'revenue', 'earning_orders', 'rewards_used'].flatMap((c) => [`${c}_w`, `${c}_pw`]),
+    ],
+    ['lm_member_points', 'pt', ['earned', 'redeemed', 'expired', 'adjusted', 'pending', 'qualifying_points']],
+    [
+      'lm_member_flows',
+      'fl',
+      ['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active'].flatMap(
+        (c) => [`${c}_w`, `${c}_pw`],
+      ),
+    ],
+  ];
+  let carried = [
+    'mi',
+    'member_id',
+    'enrolled_at',
+    'tier_idx',
+    'start_idx',
+    'region',
+    'channel',
+    'cohort',
+    'period_start',
+  ];
+  let from = `(SELECT ${carried.join(', ')} FROM ${rel('lm_member_base')} WHERE isNotNull(mi))`;
+  for (const [table, f, columns] of joins) {
+    const renamed = columns.map((c) => `${f}_${c}`);
+    from = `(SELECT ${carried.join(', ')}, ${f}_found, ${renamed.join(', ')} FROM ${from}
+       ANY LEFT JOIN (SELECT mi, toUInt8(1) AS ${f}_found, ${columns.map((c, i) => `${c} AS ${renamed[i]}`).join(', ')} FROM ${rel(table)}) USING mi)`;
+    carried = [...carried, `${f}_found`, ...renamed];
+  }
+  const z = (c: string) => `ifNull(${c}, 0)`;
+  const qualifying =
+    p.qualification.measure === 'points' ? z('pt_qualifying_points') : z('pu_qualifying_spend');
+  const asOfDay = `(${dayCh(msCh(p.end))} - 1)`;
+  const periodEnd = `toInt64(addMonths(period_start, ${p.qualification.months}))`;
+  return `SELECT mi, member_id, enrolled_at, tier_idx, start_idx, region, channel, cohort, period_start,
+       toInt32(pu_found) AS has_purchase,
+       ${['x', 'tx', 't_age', 'zbar', 'spend_total', 'recency_days', 'rfm_orders', 'rfm_spend']
+         .map((c) => `${z(`pu_${c}`)} AS ${c}`)
+         .join(', ')},
+       ${['orders', 'revenue', 'earning_orders', 'rewards_used']
+         .flatMap((c) => [`${z(`mo_${c}_w`)} AS ${c}_w`, `${z(`mo_${c}_pw`)} AS ${c}_pw`])
+         .join(', ')},
+       ${['earned', 'redeemed', 'expired', 'adjusted', 'pending'].map((c) => `${z(`pt_${c}`)} AS ${c}`).join(', ')},
+       ${z('pt_earned')} - ${z('pt_redeemed')} - ${z('pt_expired')} + ${z('pt_adjusted')} AS balance,
+       ${['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active']
+         .flatMap((c) => [`${z(`fl_${c}_w`)} AS ${c}_w`, `${z(`fl_${c}_pw`)} AS ${c}_pw`])
+         .join(', ')},
+       ${qualifying} AS qualifying,
+       ${periodEnd} - ${asOfDay} AS days_left
+     FROM ${from}`;
 }

@@ -1,4 +1,4 @@
-import { KIND, ts } from './member-summary-sql.ts';
+import { dateCh, dayCh, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
 /** Month index of a timestamp (year × 12 + month − 1): cohorts and ages as integers. */
 const monthOf = (col: string) => `(CAST(year(${col}) AS INTEGER) * 12 + CAST(month(${col}) AS INTEGER) - 1)`;
@@ -113,3 +113,106 @@ export const BALANCE_CHECK_SQL = `SELECT
     (SELECT COALESCE(sum(pts), 0) FROM lm_cons) AS consumed,
     (SELECT COALESCE(sum(pending), 0) FROM lm_member_points) AS pending,
     (SELECT COALESCE(sum(overdue_points), 0) FROM lm_member_expiry) AS overdue`;
+
+// ---------------------------------------------------------------------------------------------
+// ClickHouse form (18.16: no window functions, equality-only JOIN ON). The running sums are
+// `arrayCumSum` over each member's rows collected with `groupArray` and sorted with `arraySort` by
+// (time, hash of the entry id), then spread back to rows with `arrayJoin`; the pieces join lots
+// and consumptions on the member with the overlap condition in WHERE.
+
+/** `monthOf` on ClickHouse, from epoch milliseconds. */
+const monthOfCh = (ms: string) => `(toYear(${dateCh(ms)}) * 12 + toMonth(${dateCh(ms)}) - 1)`;
+
+/** A member's rows of one kind with the running sum of their points in (time, seq) order. */
+function runningCh(rows: string, fields: string[], endName: string): string {
+  // s: the member's rows as tuples (time, seq, …fields, pts) sorted by time then seq
+  const tuple = ['occurred_at', 'seq', ...fields, 'pts'];
+  const last = tuple.length;
+  const picks = tuple.map((f, i) => `tupleElement(r, ${i + 1}) AS ${f}`);
+  return `SELECT mi, ${picks.filter((_, i) => i !== 1).join(', ')}, tupleElement(r, ${last + 1}) AS ${endName}
+     FROM (SELECT mi, arrayJoin(arrayMap((x, c) -> (${tuple.map((_, i) => `x.${i + 1}`).join(', ')}, c), s,
+                                          arrayCumSum(arrayMap(x -> x.${last}, s)))) AS r
+           FROM (SELECT mi, arraySort(x -> (x.1, x.2), groupArray((${tuple.join(', ')}))) AS s FROM (${rows}) GROUP BY mi))`;
+}
+
+/** `pointsLotsSql` on ClickHouse: tables `lm_lots` and `lm_cons`, the same columns. */
+export function pointsLotsCh(opts: { end: string }): ChStep[] {
+  const { earn, redeem, expire, adjust } = KIND;
+  const rows = (rel: RelationOf, kinds: string) =>
+    `SELECT mi, occurred_at, seq, k, abs(points) AS pts, expires_at FROM ${rel('lm_ledger')}
+     WHERE isNotNull(mi) AND occurred_at < ${msCh(opts.end)} AND (${kinds})`;
+  return [
+    {
+      name: 'lm_lots',
+      select: (rel) =>
+        runningCh(rows(rel, `k = ${earn} OR (k = ${adjust} AND points > 0)`), ['expires_at'], 'lot_end'),
+    },
+    {
+      name: 'lm_cons',
+      select: (rel) =>
+        runningCh(rows(rel, `k IN (${redeem}, ${expire}) OR (k = ${adjust} AND points < 0)`), ['k'], 'c_end'),
+    },
+  ];
+}
+
+/** `FIFO_PIECES_SQL` on ClickHouse (columns issued_at, issued_month, consumed_at, consumed_month, k, piece). */
+const fifoPiecesCh = (rel: RelationOf) =>
+  `SELECT issued_at, ${monthOfCh('issued_at')} AS issued_month, consumed_at, ${monthOfCh('consumed_at')} AS consumed_month, k,
+       least(lot_end, c_end) - greatest(lot_end - l_pts, c_end - c_pts) AS piece
+     FROM (SELECT mi, occurred_at AS issued_at, pts AS l_pts, lot_end FROM ${rel('lm_lots')})
+     ALL INNER JOIN (SELECT mi, occurred_at AS consumed_at, k, pts AS c_pts, c_end FROM ${rel('lm_cons')}) USING mi
+     WHERE c_end - c_pts < lot_end AND c_end > lot_end - l_pts`;
+
+/** `triangleSql` on ClickHouse. */
+export function triangleCh(start: string, valuation: string, rel: RelationOf): string {
+  return `SELECT issued_month AS cohort_month, greatest(0, consumed_month - issued_month) AS age, k,
+            sum(piece) AS pts, sumIf(piece, consumed_at < ${msCh(start)}) AS pts_before_start,
+            sumIf(piece, consumed_at < ${msCh(valuation)}) AS pts_before_valuation
+     FROM (${fifoPiecesCh(rel)}) GROUP BY cohort_month, age, k ORDER BY cohort_month, age, k`;
+}
+
+/** `cohortIssuanceSql` on ClickHouse. */
+export function cohortIssuanceCh(start: string, end: string, rel: RelationOf): string {
+  const { earn, adjust } = KIND;
+  const lots = `SELECT occurred_at, abs(points) AS lot_pts, order_id FROM ${rel('lm_ledger')}
+                WHERE isNotNull(mi) AND occurred_at < ${msCh(end)} AND (k = ${earn} OR (k = ${adjust} AND points > 0))`;
+  return `SELECT cohort_month, issued, issued_before_start, linked_points, ifNull(r_revenue, 0) AS linked_revenue
+     FROM (SELECT ${monthOfCh('occurred_at')} AS cohort_month, sum(lot_pts) AS issued,
+                  sumIf(lot_pts, occurred_at < ${msCh(start)}) AS issued_before_start,
+                  sumIf(lot_pts, isNotNull(order_id)) AS linked_points
+           FROM (${lots}) GROUP BY cohort_month)
+     ANY LEFT JOIN (SELECT cohort_month, sum(amount) AS r_revenue
+                    FROM (SELECT DISTINCT assumeNotNull(order_id) AS order_id, ${monthOfCh('occurred_at')} AS cohort_month
+                          FROM (${lots}) WHERE isNotNull(order_id))
+                    ALL INNER JOIN (SELECT ifNull(order_id, '') AS order_id, amount FROM ${rel('lm_orders')}) USING order_id
+                    GROUP BY cohort_month) USING cohort_month
+     ORDER BY cohort_month`;
+}
+
+/** `memberExpirySql` on ClickHouse: table `lm_member_expiry`. */
+export function memberExpiryCh(end: string, horizonDays: number): ChStep {
+  const E = msCh(end);
+  const H = `${E} + ${horizonDays * 86_400_000}`;
+  return {
+    name: 'lm_member_expiry',
+    select: (rel) => `SELECT mi,
+         sumIf(remaining, ifNull(expires_at >= ${E} AND expires_at < ${H}, 0)) AS expiring_points,
+         if(countIf(ifNull(expires_at >= ${E}, 0)) > 0,
+            toNullable(minIf(${dayCh('assumeNotNull(expires_at)')} - ${dayCh(E)}, ifNull(expires_at >= ${E}, 0))),
+            CAST(NULL AS Nullable(Int64))) AS days_to_expiry,
+         sum(remaining) AS fifo_balance,
+         sumIf(remaining, ifNull(expires_at < ${E}, 0)) AS overdue_points
+       FROM (SELECT mi, expires_at, greatest(0, least(pts, lot_end - if(c_found = 1, c_total, 0))) AS remaining
+             FROM (SELECT mi, expires_at, pts, lot_end FROM ${rel('lm_lots')})
+             ANY LEFT JOIN (SELECT mi, max(c_end) AS c_total, toUInt8(1) AS c_found FROM ${rel('lm_cons')} GROUP BY mi) USING mi)
+       WHERE remaining > 1e-9 GROUP BY mi`,
+  };
+}
+
+/** `BALANCE_CHECK_SQL` on ClickHouse. */
+export const balanceCheckCh = (rel: RelationOf): string => `SELECT
+    (SELECT sum(earned - redeemed - expired + adjusted) FROM ${rel('lm_member_points')}) AS ledger_balance,
+    (SELECT sum(fifo_balance) FROM ${rel('lm_member_expiry')}) AS fifo_balance,
+    (SELECT sum(pts) FROM ${rel('lm_cons')}) AS consumed,
+    (SELECT sum(pending) FROM ${rel('lm_member_points')}) AS pending,
+    (SELECT sum(overdue_points) FROM ${rel('lm_member_expiry')}) AS overdue`;
