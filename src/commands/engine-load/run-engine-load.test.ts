@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,45 @@ sources:
     );
     const again = await runEngineLoad({ cwd: dir, clickhouse: [ch.url], database: 'gtm', replace: true });
     expect(again.totals).toEqual({ read: 4, loaded: 3, rejected: 1, in_clickhouse: 3 });
+  });
+
+  it('with --replace, drops what a killed run left behind (only gtm’s own, idle for hours)', async () => {
+    const e = await openClickHouse({ url: ch.url, database: 'gtm' });
+    try {
+      // a run killed 8 hours ago, a run still going (its newest view a minute old), a user's view
+      const made: [string, number][] = [
+        ['_gtm_1234abcd_all_members', 8],
+        ['_gtm_5678ef01_all_members', 9],
+        ['_gtm_5678ef01_valid_members', 1 / 60],
+        ['_gtm_mine', 8],
+      ];
+      for (const [name, hoursAgo] of made) {
+        await e.exec(`CREATE VIEW gtm.\`${name}\` AS SELECT 1 AS x`);
+        const [{ path: file }] = await e.query<{ path: string }>(
+          `SELECT metadata_path AS path FROM system.tables WHERE database = 'gtm' AND name = '${name}'`,
+        );
+        // the server reads the creation time from the metadata file: age it
+        const t = new Date(Date.now() - hoursAgo * 3600 * 1000);
+        await utimes(file, t, t);
+      }
+      const progress: string[] = [];
+      await runEngineLoad({
+        cwd: dir,
+        clickhouse: [ch.url],
+        database: 'gtm',
+        replace: true,
+        onProgress: (m) => progress.push(m),
+      });
+      const left = (
+        await e.query<{ name: string }>(
+          `SELECT name FROM system.tables WHERE database = 'gtm' AND startsWith(name, '_gtm_') ORDER BY name`,
+        )
+      ).map((r) => r.name);
+      expect(left).toEqual(['_gtm_5678ef01_all_members', '_gtm_5678ef01_valid_members', '_gtm_mine']);
+      expect(progress).toContain(`${ch.url}: dropped 1 objects of runs killed before`);
+    } finally {
+      await e.close();
+    }
   });
 
   it('says what is wrong with the server, the cluster or the password', async () => {

@@ -9,6 +9,7 @@ import {
   type LoadColumn,
   type TableLayout,
 } from '../../data/clickhouse-load.ts';
+import { dropStaleRunObjects } from '../../data/clickhouse-stale.ts';
 import {
   loadSource,
   openClickHouse,
@@ -146,6 +147,16 @@ export async function runEngineLoad(opts: EngineLoadOptions): Promise<EngineLoad
     if (opts.cluster) await checkCluster(servers, opts.cluster, urls.length);
     for (const server of servers)
       await server.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(database, 'clickhouse')}`);
+    // --replace also clears what killed runs left in the database (gtm's own `_gtm_` objects of
+    // runs idle for hours; a live run's are never touched)
+    if (opts.replace)
+      for (const [i, server] of servers.entries()) {
+        const dropped = await dropStaleRunObjects(server, { database });
+        if (dropped.length)
+          progress(
+            `${redactUrl(urls[i], 'server')}: dropped ${dropped.length} objects of runs killed before`,
+          );
+      }
     // DuckDB on a scratch file: a source larger than memory spills instead of failing
     duck = await openDuckDb({
       path: path.join(scratch, 'load.duckdb'),

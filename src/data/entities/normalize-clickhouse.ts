@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Engine } from '../engine.ts';
 import { GtmError } from '../../errors/index.ts';
+import { dropStaleRunObjects } from '../clickhouse-stale.ts';
 import { chIdent } from '../normalize/parse-clickhouse.ts';
 import type { EntitySpec } from './entity-spec.ts';
 import type { BoundSource, NarrowSpec, NormalizeOptions, NormalizeResult } from './normalize-entities.ts';
@@ -66,6 +67,8 @@ async function runObject(
     const created = { prefix: `_gtm_${randomBytes(4).toString('hex')}_`, names: [] as string[] };
     views = created;
     VIEWS.set(engine, created);
+    // what killed runs left behind: gtm's own objects of runs idle for hours (never a live run's)
+    await dropStaleRunObjects(engine, { keep: created.prefix });
     const close = engine.close.bind(engine);
     engine.close = async () => {
       for (const v of created.names.reverse())
