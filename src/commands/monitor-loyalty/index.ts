@@ -43,8 +43,10 @@ export const monitorLoyalty: CommandDef<
     'experiments',
     'assignments',
   ],
-  // the ledger as normalize's pass writes it: the columns read, ids as hashes (DuckDB)
+  // the ledger as normalize's pass writes it: the columns read, ids as hashes (DuckDB's hash, or
+  // cityHash64 in a view of the run on ClickHouse)
   narrow: { ledger: LEDGER_NARROW },
+  clickhouse: true,
   ladder: LADDER,
   resolve: resolveMonitorLoyalty,
   plan: monitorLoyaltyPlan,
