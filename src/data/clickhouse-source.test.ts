@@ -42,6 +42,12 @@ describe.skipIf(!server && !process.env.CI)('a source read from its ClickHouse t
       body([rows[0], rows[1], { ...rows[2], amount: 8 }]),
     );
     await engine.exec(`CREATE TABLE bare (email String) ENGINE = MergeTree ORDER BY tuple()`);
+    // tables of one's own, without provenance: numbered by a unique integer order key, or not
+    await engine.exec(`CREATE TABLE by_id (id UInt64, email String) ENGINE = MergeTree ORDER BY id`);
+    await engine.insertText('by_id', 'JSONEachRow', '{"id":17,"email":"a@x.io"}\n{"id":5,"email":"b@x.io"}');
+    await engine.exec(`CREATE TABLE by_dup (id Int32, email String) ENGINE = MergeTree ORDER BY id`);
+    await engine.insertText('by_dup', 'JSONEachRow', '{"id":1,"email":"a@x.io"}\n{"id":1,"email":"b@x.io"}');
+    await engine.exec(`CREATE TABLE by_text (email String) ENGINE = MergeTree ORDER BY email`);
   }, 120_000);
   afterAll(async () => {
     await engine?.close();
@@ -65,7 +71,15 @@ describe.skipIf(!server && !process.env.CI)('a source read from its ClickHouse t
     const tables = await engine.query<{ name: string }>(
       `SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name`,
     );
-    expect(tables.map((t) => t.name)).toEqual(['bare', 'deals', 'deals_changed', 'deals_shuffled']);
+    expect(tables.map((t) => t.name)).toEqual([
+      'bare',
+      'by_dup',
+      'by_id',
+      'by_text',
+      'deals',
+      'deals_changed',
+      'deals_shuffled',
+    ]);
   });
 
   it('fingerprints the rows, not their order or the table name; a changed value changes it', async () => {
@@ -87,5 +101,36 @@ describe.skipIf(!server && !process.env.CI)('a source read from its ClickHouse t
     const bare = (await bindClickHouseSource(engine, spec('bare')).catch((e: unknown) => e)) as GtmError;
     expect(bare.code).toBe('INPUT');
     expect(bare.message).toBe('table bare has no column source_file or source_row');
+    expect(bare.hint).toContain('ORDER BY id');
+    const text = (await bindClickHouseSource(engine, spec('by_text')).catch((e: unknown) => e)) as GtmError;
+    expect(text.message).toBe('table by_text has no column source_file or source_row');
+    const dup = (await bindClickHouseSource(engine, spec('by_dup')).catch((e: unknown) => e)) as GtmError;
+    expect(dup.code).toBe('INPUT');
+    expect(dup.message).toContain('its order key id repeats (1 rows share a value)');
+  });
+
+  it('a table without provenance, ordered by a unique integer key, is read with the key as its row', async () => {
+    const run = await openClickHouse({ url: ch.url });
+    try {
+      const load = await bindClickHouseSource(run, spec('by_id'));
+      expect(load.rows).toBe(2);
+      expect(load.columns).toEqual([
+        { name: 'id', type: 'UInt64' },
+        { name: 'email', type: 'String' },
+      ]);
+      expect(load.table).toMatch(/^_gtm_[0-9a-f]{8}_src_by_id$/);
+      const rows = await run.query(
+        `SELECT email, source_file, source_row FROM "${load.table}" ORDER BY source_row`,
+      );
+      expect(rows).toEqual([
+        { email: 'b@x.io', source_file: 'by_id', source_row: 5 },
+        { email: 'a@x.io', source_file: 'by_id', source_row: 17 },
+      ]);
+    } finally {
+      await run.close();
+    }
+    // the view belongs to the run: dropped when it ends
+    const left = await engine.query(`SELECT name FROM system.tables WHERE startsWith(name, '_gtm_')`);
+    expect(left).toEqual([]);
   });
 });

@@ -56,7 +56,7 @@ export async function runView(
 }
 
 /** `runView`, returning the object's name unquoted (as `NormalizeResult.narrow` lists it). */
-async function runObject(
+export async function runObject(
   engine: Engine,
   name: string,
   select: string,
