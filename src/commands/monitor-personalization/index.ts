@@ -35,6 +35,8 @@ export const monitorPersonalization: CommandDef<
   workspace: 'required',
   entities: ['decisions', 'outcomes', 'rule_changes', 'consent_records', 'experiments'],
   narrow: narrowTables,
+  // every query has a ClickHouse 18.16 form; the cluster parity e2e gives DuckDB's result.json
+  clickhouse: true,
   ladder: ['testing_lead', 'personalization_architect', 'data_privacy_lead'],
   resolve: resolveMonitorPersonalization,
   plan: monitorPersonalizationPlan,
