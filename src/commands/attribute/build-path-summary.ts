@@ -160,6 +160,8 @@ class JoinedCodesReader {
   private conversions = new Float64Array(1024);
   private value = new Float64Array(1024);
   private nulls = new Float64Array(1024);
+  /** whether a touch without a channel was left out (two lines may then hold the same path) */
+  private dropped = false;
 
   constructor(private readonly channels: string[]) {}
 
@@ -187,7 +189,7 @@ class JoinedCodesReader {
       if (code >= 0 && code < this.channels.length) {
         if (this.at === this.codes.length) this.codes = grow(this.codes, this.codes.length * 2);
         this.codes[this.at++] = code;
-      }
+      } else if (code >= 0) this.dropped = true;
       code = -1;
     }
     this.offsets[r + 1] = this.at;
@@ -208,6 +210,9 @@ class JoinedCodesReader {
       conversions: this.conversions.slice(0, n),
       value: this.value.slice(0, n),
       nulls: this.nulls.slice(0, n),
+      // the query groups by the path text: distinct paths unless a code was left out above, so
+      // preparing them shares these arrays instead of indexing every path to find repeats
+      distinct: !this.dropped,
     };
   }
 }
