@@ -15,7 +15,7 @@
  *
  * Skipped (with the reason) when no clickhouse-server is installed; `.ci/run` installs it.
  */
-import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,4 +213,42 @@ describe.skipIf(skipClickHouse)('monitor-loyalty on a two-shard ClickHouse clust
   it('leaves no table or view of the run on either server', async () => {
     await parity.expectNoRunTables();
   });
+
+  it('gives the DuckDB result.json with anniversary periods on points and points that never expire', async () => {
+    // the other branches of the member summary: qualification periods from each member's
+    // enrolment (month arithmetic per member), tiers measured in points, no default expiry
+    const rules = path.join(parity.ws.dir, 'data/loyalty/tier_rules.csv');
+    const text = await readFile(rules, 'utf8');
+    expect(text).toContain(',spend,12,calendar,');
+    await writeFile(rules, text.replaceAll(',spend,12,calendar,', ',points,6,anniversary,'));
+    for (const config of ['gtm.yaml', CLICKHOUSE_CONFIG]) {
+      const file = path.join(parity.ws.dir, config);
+      const yaml = await readFile(file, 'utf8');
+      expect(yaml).toContain('points_expire_months: 12');
+      await writeFile(file, yaml.replace('points_expire_months: 12', 'points_expire_months: 0'));
+    }
+    await parity.loadSources(['loyalty_tier_rules'], { replace: true });
+    // no history: the first run on the cluster must not be this DuckDB run's previous liability
+    const first = ch.json<Result>();
+    for (const p of [first.plan_path, first.reports_dir])
+      await rm(path.join(parity.ws.dir, path.dirname(p)), { recursive: true, force: true });
+    const run = await parity.runBoth(ML.filter((a) => a !== '--json'));
+    const c = run.ch as Result & { segments: { segment: string; size: number }[] };
+    const d = run.duck as Result & { segments: { segment: string; size: number }[] };
+    // the tier segments now follow the points earned in each member's own period
+    const size = (r: typeof d, segment: string) => r.segments.find((x) => x.segment === segment)?.size;
+    const before = duck.json<typeof d>();
+    expect(size(d, 'upgrade-opportunity')).toBeGreaterThan(0);
+    expect(size(d, 'downgrade-risk')).not.toBe(size(before, 'downgrade-risk'));
+    const strip = (r: Record<string, unknown>) => {
+      const s = r as Result & { segment_members: Record<string, unknown> };
+      return {
+        ...s,
+        alerts: [...s.alerts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+        segment_members: { ...s.segment_members, file: undefined },
+      };
+    };
+    parity.expectSameResult(c, d, strip);
+    await parity.expectNoRunTables();
+  }, 600_000);
 });
