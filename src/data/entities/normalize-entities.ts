@@ -128,7 +128,7 @@ export async function normalizeEntities(
     const narrow = opts.narrow?.[spec.name];
     if (narrow) checkNarrow(spec, narrow);
     const written: NarrowResult | undefined = narrow ? { table: narrow.table, rows: 0 } : undefined;
-    const ctx = { narrow, written, hash: opts.hash ?? ((x: string) => `hash(${x})`) };
+    const ctx = { narrow, written, hash: opts.hash ?? ((x: string) => `hash(${x})`), custom: !!opts.hash };
     out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out, ctx);
     if (written) (out.narrow ??= {})[spec.name] = { ...written, rows: out.entities[spec.name] };
   }
@@ -167,7 +167,7 @@ async function normalizeOne(
   settings: NormalizeSettings,
   baseDir: string,
   out: NormalizeResult,
-  ctx: { narrow?: NarrowSpec; written?: NarrowResult; hash: (x: string) => string },
+  ctx: { narrow?: NarrowSpec; written?: NarrowResult; hash: (x: string) => string; custom: boolean },
 ): Promise<number> {
   const { narrow } = ctx;
   const table = ident(spec.name);
@@ -235,8 +235,24 @@ async function normalizeOne(
     rejects: rejecting.some((x) => x.view) ? rej : undefined,
     dups: Number(dups) ? ded : undefined,
   });
+  // a hashed column that is the only (non-time) dedupe key hashes as the pass's key hash does:
+  // its repeated hashes are already known (`dup_<entity>`)
+  const plain = keys.filter((k) => k !== spec.dedupe.timeKey);
+  const known =
+    plain.length === 1 && plain[0] !== 'person_id' && !ctx.custom
+      ? { column: plain[0], table: ident(`dup_${spec.name}`) }
+      : undefined;
   if (narrow && ctx.written)
-    await finishNarrow(engine, spec, narrow, staged, Number(dups) ? ded : undefined, ctx.written, ctx.hash);
+    await finishNarrow(
+      engine,
+      spec,
+      narrow,
+      staged,
+      Number(dups) ? ded : undefined,
+      ctx.written,
+      ctx.hash,
+      known,
+    );
   const lines = out.accounting.length;
   await account(engine, spec.name, staged, counts, rejecting.length ? rej : undefined, baseDir, out);
   // the canonical rows are the valid rows less the duplicates: counted without another scan
@@ -274,7 +290,8 @@ async function checkOnce(
   // the rejected and duplicate rows and the pass's own columns (see `finishNarrow`)
   const keyTable = ident(narrow ? narrow.table : `keys_${entity}`);
   const dicts = narrow?.codes?.length ? await dictionaries(engine, narrow, staged) : [];
-  const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts, hash) : [];
+  const sourceNames = staged.map((x) => x.part.binding.source);
+  const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames) : [];
   await engine.exec(
     `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${staged
       .map((x, i) =>
@@ -439,9 +456,16 @@ function narrowColumns(
   withFile: boolean,
   dicts: readonly Dictionary[],
   hash: (x: string) => string,
+  sources: readonly string[],
 ): string[] {
+  // the source as an ENUM of the entity's source names (in text order, so it sorts as the text
+  // does): 1 byte a row instead of a 16-byte string; it reads, compares and groups as the text
+  const source = `CAST(_source AS ENUM (${[...new Set(sources)]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((x) => literal(x))
+    .join(', ')})) AS _source`;
   return [
-    ...n.columns.filter((c) => !PASS_COLUMNS.includes(c)).map((c) => ident(c)),
+    ...n.columns.filter((c) => !PASS_COLUMNS.includes(c)).map((c) => (c === '_source' ? source : ident(c))),
     ...dicts.map((d, i) =>
       d.type
         ? `CAST(enum_code(CAST(${ident(d.column)} AS ${d.type})) AS UINTEGER) AS ${ident(d.column)}`
@@ -464,6 +488,7 @@ async function finishNarrow(
   ded: string | undefined,
   written: NarrowResult,
   hash: (x: string) => string,
+  known?: { column: string; table: string },
 ): Promise<void> {
   const t = ident(n.table);
   await engine.exec(`DELETE FROM ${t} WHERE _h IS NULL`);
@@ -477,8 +502,19 @@ async function finishNarrow(
     await engine.exec(
       `DELETE FROM ${t} USING (SELECT ${partOf} AS p, _file AS f, _row AS r FROM ${ded} WHERE _dup_rank > 1) d WHERE ${sameRow('d')}`,
     );
-  for (const c of n.hashes ?? []) {
-    const collided = await collisions(engine, n.table, c, spec.name, hash);
+  // how distinct each hashed column is (HyperLogLog, one scan of the integers for all of them)
+  // picks how its exactness is checked (see `collisions`)
+  const hashed = n.hashes ?? [];
+  const estimated = hashed.filter((c) => c !== known?.column);
+  const [est] = estimated.length
+    ? await engine.query<Record<string, number>>(
+        `SELECT count(*) AS n, ${estimated.map((c, i) => `approx_count_distinct(${ident(`${c}_hash`)}) AS d${i}`).join(', ')} FROM ${t}`,
+      )
+    : [];
+  for (const c of hashed) {
+    const i = estimated.indexOf(c);
+    const how = c === known?.column ? known.table : i >= 0 && Number(est[`d${i}`]) >= 0.5 * Number(est.n);
+    const collided = await collisions(engine, n.table, c, spec.name, hash, how);
     if (!collided.length) continue;
     if (!n.rekey)
       throw new GtmError(
@@ -508,11 +544,14 @@ async function finishNarrow(
 
 /**
  * The values of a hashed column whose hash another distinct value of the accepted rows shares
- * (NULL counts as a value: `hash(NULL)` is a key too). Exact and, without a collision, read from
- * the integers first: hashes that repeat in the narrow table (`repeatedSql`, cheap) are the only
- * ones two values can share; only when some repeat (a column whose values repeat, like a member
- * id) are the distinct values of the rows with those hashes read from the entity's view and their
- * hashes compared.
+ * (NULL counts as a value: `hash(NULL)` is a key too). Exact either way:
+ * - a column of mostly distinct values (`how` true or, for the entity's only dedupe key, the
+ *   dedupe's table of hashes seen twice: a click id, an entry id) is checked on the integers first: only hashes that repeat in the narrow table (`repeatedSql`) can be shared, and
+ *   without any the column is exact without reading its text; else the distinct values of the rows
+ *   with those hashes are read from the entity's view;
+ * - a column whose values repeat (a member id, a referral code, an IP) has nearly every hash
+ *   repeated: its distinct values are read from the entity's view at once (a hash aggregate on the
+ *   text), and their hashes compared.
  */
 async function collisions(
   engine: Engine,
@@ -520,25 +559,35 @@ async function collisions(
   column: string,
   entity: string,
   hash: (x: string) => string,
+  how: boolean | string,
 ): Promise<{ value: string | null; h: string }[]> {
-  const rep = ident(`__gtm_rep_${table}_${column}`);
-  try {
-    await unordered(engine, () =>
-      engine.exec(`CREATE OR REPLACE TEMP TABLE ${rep} AS ${repeatedSql(ident(table), column + '_hash')}`),
-    );
-    const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${rep}`);
+  const c = ident(column);
+  if (typeof how === 'string') {
+    // the dedupe's hashes seen twice among the valid rows: the only ones the column can repeat
+    const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${how}`);
     if (!Number(n)) return [];
-    const c = ident(column);
+  }
+  const distinct = how !== false;
+  const rep = typeof how === 'string' ? how : ident(`__gtm_rep_${table}_${column}`);
+  try {
+    if (how === true) {
+      await unordered(engine, () =>
+        engine.exec(`CREATE OR REPLACE TEMP TABLE ${rep} AS ${repeatedSql(ident(table), column + '_hash')}`),
+      );
+      const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${rep}`);
+      if (!Number(n)) return [];
+    }
+    const filter = distinct ? ` WHERE ${hash(c)} IN (SELECT h FROM ${rep})` : '';
     return await unordered(engine, () =>
       engine.query<{ value: string | null; h: string }>(
-        `WITH d AS (SELECT DISTINCT CAST(${c} AS VARCHAR) AS value, ${hash(c)} AS h FROM ${ident(entity)}
-           WHERE ${hash(c)} IN (SELECT h FROM ${rep}))
+        `WITH v AS (SELECT DISTINCT ${c} AS value FROM ${ident(entity)}${filter}),
+           d AS (SELECT CAST(value AS VARCHAR) AS value, ${hash('value')} AS h FROM v)
          SELECT value, CAST(h AS VARCHAR) AS h FROM d WHERE h IN (SELECT h FROM d GROUP BY h HAVING count(*) > 1)
          ORDER BY h, value NULLS FIRST`,
       ),
     );
   } finally {
-    await engine.exec(`DROP TABLE IF EXISTS ${rep}`);
+    if (typeof how !== 'string') await engine.exec(`DROP TABLE IF EXISTS ${rep}`);
   }
 }
 

@@ -174,7 +174,7 @@ describe('the narrow copy of an entity', () => {
     for (const x of hashes) expect(x.h).toBe(x.want);
     const types = Object.fromEntries((await engine.describe('pay_in')).map((c) => [c.name, c.type]));
     expect(types).toEqual({
-      _source: 'VARCHAR',
+      _source: "ENUM('ledger_a', 'ledger_b')",
       _row: 'UINTEGER',
       amount: 'DOUBLE',
       amount_local: 'DOUBLE',
@@ -382,6 +382,36 @@ describe('the narrow copy of an entity', () => {
         );
         expect(Number(loose[0].n)).not.toBe(want.length);
       }
+    });
+
+    it('rekeys a column of mostly distinct values (checked on the repeated hashes first)', async () => {
+      // 400 payout ids on 300 keys: most keys are used once, a hundred or so twice
+      const mod300 = (x: string) => `(hash(${x}) % 300)`;
+      const file = await parquet(path.join(dir, 'weak3.parquet'), rows());
+      const r = await normalizeEntities(
+        engine,
+        [payouts],
+        [await bind('weak3', file, 11, 1)],
+        SETTINGS,
+        dir,
+        {
+          narrow: { payouts: { table: 'pay_weak3', columns: ['_row'], hashes: ['payout_id'], rekey: true } },
+          hash: mod300,
+        },
+      );
+      const n = r.narrow?.payouts;
+      expect(n?.rekeyed?.payout_id.length).toBeGreaterThan(50);
+      const [k] = await engine.query<{ keys: number; rows: number }>(
+        'SELECT count(DISTINCT payout_id_hash) AS keys, count(*) AS rows FROM pay_weak3',
+      );
+      expect(Number(k.keys)).toBe(Number(k.rows));
+      const got = await engine.query(
+        `SELECT CAST(p._row AS BIGINT) AS r, v.payout_id FROM pay_weak3 p JOIN payouts v ON p.payout_id_hash = ${narrowHashSql(n, 'payout_id', 'v.payout_id', mod300)} ORDER BY ALL`,
+      );
+      const want = await engine.query(
+        'SELECT CAST(_row AS BIGINT) AS r, payout_id FROM payouts ORDER BY ALL',
+      );
+      expect(got).toEqual(want);
     });
 
     it('finds no collision with the real hash, and keys stay hash(value)', async () => {
