@@ -78,7 +78,7 @@ async function npsRows(engine: Engine, c: ReferralsContext, dims: FunnelDimensio
   const start = new Date(Date.parse(c.window.end) - c.npsDays * DAY).toISOString();
   const out: NpsRow[] = [];
   for (const dim of dims.filter((x) => x !== 'channel')) {
-    const rows = await engine.query<Row>(npsSql(dim, start, c.window.end));
+    const rows = await engine.query<Row>(npsSql(dim, start, c.window.end, engine.dialect));
     const byValue = new Map<string, number[]>();
     for (const r of rows) {
       const counts = byValue.get(String(r.value)) ?? new Array<number>(11).fill(0);
@@ -120,22 +120,28 @@ export async function computeDiagnostics(
   // share → click was measured by the refresh, from its per-click table (sampled above a million clicks)
   const durations: StageDuration[] = [
     { step: 'share_to_click' as const, ...shareToClick },
-    ...(await engine.query<Row>(stageDurationsSql(c.window.start, c.window.end))).map((r) => ({
-      step: r.step as StageDuration['step'],
-      median_seconds: numOrNull(r.median_seconds),
-      pairs: num(r.pairs),
-    })),
+    ...(await engine.query<Row>(stageDurationsSql(c.window.start, c.window.end, engine.dialect))).map(
+      (r) => ({
+        step: r.step as StageDuration['step'],
+        median_seconds: numOrNull(r.median_seconds),
+        pairs: num(r.pairs),
+      }),
+    ),
   ].sort((a, b) => STEPS.indexOf(a.step) - STEPS.indexOf(b.step));
-  const stageRows = (await engine.query<Row>(stagesSql(c.window.start, c.window.end))).map((r) => ({
-    stage: String(r.stage),
-    class: stageClass(String(r.stage), stages.revenue, stages.lost),
-    conversions: num(r.conversions),
-    amount: num(r.amount),
-    net_amount: num(r.net_amount),
-    refunded: num(r.refunded),
-  }));
+  const stageRows = (await engine.query<Row>(stagesSql(c.window.start, c.window.end, engine.dialect))).map(
+    (r) => ({
+      stage: String(r.stage),
+      class: stageClass(String(r.stage), stages.revenue, stages.lost),
+      conversions: num(r.conversions),
+      amount: num(r.amount),
+      net_amount: num(r.net_amount),
+      refunded: num(r.refunded),
+    }),
+  );
   const end = Date.parse(c.window.end);
-  const weekly = new Map((await engine.query<Row>(trendSql(c.trendWeeks))).map((r) => [num(r.week), r]));
+  const weekly = new Map(
+    (await engine.query<Row>(trendSql(c.trendWeeks, engine.dialect))).map((r) => [num(r.week), r]),
+  );
   const trends: TrendPoint[] = [];
   for (let w = c.trendWeeks - 1; w >= 0; w--) {
     const r = weekly.get(w);

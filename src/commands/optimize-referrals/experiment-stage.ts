@@ -8,6 +8,7 @@ import {
   type StatsRow,
   type SufficientStatsMetric,
 } from '../shared/experiment-review/index.ts';
+import { STAT_COLUMNS } from '../shared/experiment-review/sufficient-stats-sql.ts';
 import { createTableAs } from './sql/sql-fns.ts';
 import { num } from './query-numbers.ts';
 
@@ -79,12 +80,75 @@ function unitsSql(ids: readonly string[], days: number): string {
   );
 }
 
+/** `unitsSql` on ClickHouse 18.16: the time condition of the join as conditional sums after an equality join. */
+function unitsSqlCh(ids: readonly string[], days: number): string {
+  const d = 'clickhouse' as const;
+  const inWindow = (c: string) => `${c} >= 0 AND ${c} < ${days}`;
+  const hit = `ifNull(r_at >= x_at, 0)`;
+  return createTableAs(
+    'ref_exp_units',
+    `SELECT experiment_id, unit_id, variant, countIf(${hit}) AS referrals,
+       sumIf(r_conv, ${hit}) AS conversions, sumIf(r_flag, ${hit}) AS flagged, sumIf(r_cost, ${hit}) AS cost FROM
+       (SELECT experiment_id, unit_id, variant, assigned_at AS x_at FROM assignments
+        WHERE lowerUTF8(experiment_id) IN (${ids.map((i) => literal(i.toLowerCase(), d)).join(', ')}))
+       ALL LEFT JOIN (
+         SELECT unit_id, r_at, r_conv, r_cost, if(ifNull(band IN ('review', 'reject'), 0), 1, 0) AS r_flag FROM
+           (SELECT referral_id, advocate_id AS unit_id, signed_up_at AS r_at,
+              if(ifNull(${inWindow('d_converted')} AND prior_claims = 0, 0), 1, 0) AS r_conv,
+              reward_amount - clawed_back AS r_cost FROM ref_ref WHERE ${inWindow('d_signup')})
+           ALL LEFT JOIN (SELECT referral_id, band FROM ref_verdicts) USING referral_id) USING unit_id
+     GROUP BY experiment_id, unit_id, variant`,
+    d,
+  );
+}
+
+/**
+ * `sufficientStatsSql` on ClickHouse 18.16 (which has no WITH): the per-unit sums nested in each
+ * metric's SELECT; the same rows, columns and order.
+ */
+function sufficientStatsSqlCh(
+  table: string,
+  metrics: readonly SufficientStatsMetric[],
+  control?: string,
+): string {
+  const f = (c: string) => `toFloat64(coalesce(${c}, 0))`;
+  const units = `(SELECT variant, unit_id, ${['conversions', 'flagged', 'referrals', 'cost'].map((c) => `sum(${f(c)}) AS u_${c}`).join(', ')}
+     FROM ${table} GROUP BY variant, unit_id)`;
+  const nul = 'CAST(NULL AS Nullable(Float64))';
+  const stat = (x: string) => `toNullable(toFloat64(sum(${x})))`;
+  const selects = metrics.map((m, i) => {
+    const exprs: Record<string, string> = {};
+    if (m.type === 'ratio') {
+      const [a, b] = [`u_${m.numeratorColumn}`, `u_${m.denominatorColumn}`];
+      Object.assign(exprs, {
+        num_sum: stat(a),
+        num_sum_squares: stat(`${a} * ${a}`),
+        den_sum: stat(b),
+        den_sum_squares: stat(`${b} * ${b}`),
+        num_den_sum_product: stat(`${a} * ${b}`),
+      });
+    } else {
+      const y = m.type === 'proportion' ? `if(u_${m.valueColumn} <> 0, 1, 0)` : `u_${m.valueColumn}`;
+      Object.assign(exprs, { sum: stat(y), sum_squares: stat(`${y} * ${y}`) });
+    }
+    return `SELECT ${i} AS metric_order, ${literal(m.name, 'clickhouse')} AS metric, ${literal(m.type, 'clickhouse')} AS type,
+       toString(variant) AS variant, toInt64(count()) AS n,
+       ${STAT_COLUMNS.map((c) => `${exprs[c] ?? nul} AS ${c}`).join(', ')}
+     FROM ${units} GROUP BY variant`;
+  });
+  const order = control === undefined ? '' : `if(variant = ${literal(control, 'clickhouse')}, 0, 1), `;
+  return `SELECT metric, type, variant, n, ${STAT_COLUMNS.join(', ')} FROM (${selects.join('\nUNION ALL\n')})
+    ORDER BY metric_order, ${order}variant`;
+}
+
 function definitionOf(
   id: string,
   rows: readonly Row[],
   cfg: ReferralsConfig['experiments'],
 ): ExperimentDefinition {
-  const day = (v: unknown) => (v == null ? undefined : String(v).slice(0, 10));
+  // a time is an ISO text on DuckDB, epoch milliseconds on ClickHouse
+  const day = (v: unknown) =>
+    v == null ? undefined : (typeof v === 'number' ? new Date(v).toISOString() : String(v)).slice(0, 10);
   const method = rows.map((r) => r.method).find((m) => METHODS.includes(m as Method)) as Method | undefined;
   const start = rows
     .map((r) => day(r.start_at))
@@ -126,9 +190,12 @@ export async function experimentData(
   days: number,
   cfg: ReferralsConfig['experiments'],
 ): Promise<{ data: ExperimentData[]; skipped: SkippedExperiment[]; notes: ExperimentNote[] }> {
-  await engine.exec(unitsSql(asked, days));
+  const d = engine.dialect;
+  await engine.exec(d === 'clickhouse' ? unitsSqlCh(asked, days) : unitsSql(asked, days));
   const defs = await engine.query<Row>(
-    `SELECT * FROM experiments WHERE lower(experiment_id) IN (${asked.map((i) => literal(i.toLowerCase())).join(', ')})`,
+    d === 'clickhouse'
+      ? `SELECT * FROM experiments WHERE lowerUTF8(experiment_id) IN (${asked.map((i) => literal(i.toLowerCase(), d)).join(', ')})`
+      : `SELECT * FROM experiments WHERE lower(experiment_id) IN (${asked.map((i) => literal(i.toLowerCase())).join(', ')})`,
   );
   const data: ExperimentData[] = [];
   const skipped: SkippedExperiment[] = [];
@@ -139,7 +206,10 @@ export async function experimentData(
     await engine.exec(
       createTableAs(
         'ref_exp_one',
-        `SELECT * FROM ref_exp_units WHERE lower(experiment_id) = ${literal(wanted.toLowerCase())}`,
+        d === 'clickhouse'
+          ? `SELECT * FROM ref_exp_units WHERE lowerUTF8(experiment_id) = ${literal(wanted.toLowerCase(), d)}`
+          : `SELECT * FROM ref_exp_units WHERE lower(experiment_id) = ${literal(wanted.toLowerCase())}`,
+        d,
       ),
     );
     const variants = await engine.query<Row>('SELECT DISTINCT variant FROM ref_exp_one');
@@ -150,15 +220,22 @@ export async function experimentData(
       });
       continue;
     }
-    const control = mine.find((r) => r.is_control === true)?.variant;
+    // a boolean is true on DuckDB, 1 on ClickHouse
+    const control = mine.find((r) => r.is_control === true || r.is_control === 1)?.variant;
     const rows = await engine.query<StatsRow>(
-      sufficientStatsSql({
-        table: 'ref_exp_one',
-        variantColumn: 'variant',
-        unitColumn: 'unit_id',
-        metrics: EXPERIMENT_METRICS,
-        ...(control != null ? { controlVariant: String(control) } : {}),
-      }),
+      d === 'clickhouse'
+        ? sufficientStatsSqlCh(
+            'ref_exp_one',
+            EXPERIMENT_METRICS,
+            control == null ? undefined : String(control),
+          )
+        : sufficientStatsSql({
+            table: 'ref_exp_one',
+            variantColumn: 'variant',
+            unitColumn: 'unit_id',
+            metrics: EXPERIMENT_METRICS,
+            ...(control != null ? { controlVariant: String(control) } : {}),
+          }),
     );
     const [{ multiple }] = await engine.query<Row>(
       `SELECT count(*) AS multiple FROM (SELECT unit_id FROM ref_exp_one GROUP BY unit_id HAVING count(DISTINCT variant) > 1) t`,

@@ -3,7 +3,7 @@ import type { Row } from '../../data/index.ts';
 import { numOrNull } from './query-numbers.ts';
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.length ? v.map(String) : null);
+const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.length ? v.map(String).sort() : null);
 const STATUSES = ['pending', 'paid', 'clawed-back', 'void'] as const;
 
 /** What the report needs of a candidate besides its features. */
@@ -29,7 +29,7 @@ export function featureRow(r: Row, nodeOf: ReadonlyMap<string, number>): Referra
     referralId: String(r.referral_id),
     advocateId: String(r.advocate_acct),
     friendId: text(r.friend_id),
-    redeemedOwnCode: r.own_code === true,
+    redeemedOwnCode: r.own_code === true || r.own_code === 1,
     advocateEmail: text(r.advocate_email),
     friendEmail: text(r.friend_email),
     advocateName: text(r.advocate_name),

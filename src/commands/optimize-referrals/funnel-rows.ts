@@ -33,7 +33,7 @@ export async function funnelRows(
 ): Promise<FunnelCountsRow[][]> {
   const ranges = windows.map((w) => w.range);
   const results: Map<string, Record<string, number>>[] = [];
-  for (const sql of funnelSqls(dim, ranges)) results.push(await rowsByValue(engine, sql));
+  for (const sql of funnelSqls(dim, ranges, engine.dialect)) results.push(await rowsByValue(engine, sql));
   const [el, sh, cl, rf, co] = results;
   const program = dim === 'program' ? (await engine.query<Row>(newCustomersSql(ranges)))[0] : undefined;
   const values = new Set([...sh.keys(), ...cl.keys(), ...rf.keys(), ...co.keys()]);

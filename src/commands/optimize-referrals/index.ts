@@ -49,6 +49,7 @@ export const optimizeReferrals: CommandDef<
   // the clicks (the largest entity) as normalize writes them from its own pass: never read through their view
   narrow: { clicks: CLICKS_NARROW },
   ladder: ['referral_architect', 'partner_ops', 'exec_sponsor'],
+  clickhouse: true,
   resolve: resolveOptimizeReferrals,
   plan: referralsPlan,
   report: {

@@ -3,8 +3,8 @@ import {
   type PartnerAggregate,
   type PartnerHealthReport,
 } from '../../analyses/referrals/index.ts';
-import { tsLit } from './sql/sql-fns.ts';
-import type { Engine, Row } from '../../data/index.ts';
+import { dec, tsLit } from './sql/sql-fns.ts';
+import type { Dialect, Engine, Row } from '../../data/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import { num } from './query-numbers.ts';
 
@@ -43,12 +43,48 @@ function totalsSql(days: number): string {
           WHERE a.kind = 'partner' ORDER BY a.advocate_id`;
 }
 
+/** `totalsSql` on ClickHouse 18.16: one LEFT JOIN per step on a renamed key. */
+function totalsSqlCh(days: number): string {
+  const w = (col: string) => window(col, days);
+  const first = `${w('d_converted')} AND prior_claims = 0`;
+  const steps = [
+    `SELECT advocate_id, sum(shares) AS s_shares FROM ref_share_agg WHERE ${w('d')} GROUP BY advocate_id`,
+    `SELECT advocate_id, sum(clicks) AS k_clicks FROM ref_click_agg WHERE ${w('d')} AND advocate_id IS NOT NULL
+     GROUP BY advocate_id`,
+    `SELECT advocate_id, sum(CASE WHEN ${first} THEN 1 ELSE 0 END) AS r_conversions,
+       sum(CASE WHEN ${first} THEN net_amount ELSE ${dec('0', 'clickhouse')} END) AS r_revenue,
+       sum(CASE WHEN ${first} AND refunded_at IS NOT NULL THEN 1 ELSE 0 END) AS r_refunded,
+       sum(CASE WHEN ${w('d_signup')} THEN 1 ELSE 0 END) AS r_referrals
+     FROM ref_ref GROUP BY advocate_id`,
+    `SELECT advocate_id, count() AS f_flagged, sum(${dec('v_held', 'clickhouse')}) AS f_held FROM
+       (SELECT referral_id, held AS v_held FROM ref_verdicts)
+       ALL INNER JOIN (SELECT referral_id, advocate_id FROM ref_ref) USING referral_id
+     GROUP BY advocate_id`,
+  ];
+  const joined = steps.reduce(
+    (from, right) => `SELECT * FROM (${from}) ALL LEFT JOIN (${right}) USING advocate_id`,
+    `SELECT advocate_id, name AS a_name, tier AS a_tier FROM ref_advocates WHERE kind = 'partner'`,
+  );
+  return `SELECT advocate_id AS partner, a_name AS name, a_tier AS tier, coalesce(s_shares, 0) AS shares,
+       coalesce(k_clicks, 0) AS clicks, coalesce(r_conversions, 0) AS conversions, coalesce(r_revenue, 0) AS revenue,
+       coalesce(r_refunded, 0) AS refunded, coalesce(r_referrals, 0) AS referrals, coalesce(f_flagged, 0) AS flagged,
+       coalesce(f_held, 0) AS held
+     FROM (${joined}) ORDER BY partner`;
+}
+
 const weeklySql = (weeks: number) =>
   `SELECT advocate_id, CAST(floor(d / 7) AS INTEGER) AS week, sum(shares) AS shares FROM ref_share_agg
    WHERE kind = 'partner' AND d >= 0 AND d < ${weeks * 7} GROUP BY advocate_id, CAST(floor(d / 7) AS INTEGER)`;
 
-const npsSql = (start: string, end: string) =>
-  `SELECT n.respondent_id AS partner, CAST(n.score AS INTEGER) AS score, count(*) AS answers
+const npsSql = (start: string, end: string, d: Dialect) =>
+  d === 'clickhouse'
+    ? `SELECT partner, score, count() AS answers FROM (
+         SELECT advocate_id AS partner, CAST(n_score AS INTEGER) AS score FROM
+           (SELECT respondent_id AS advocate_id, score AS n_score FROM nps_responses
+            WHERE responded_at >= ${tsLit(start, d)} AND responded_at < ${tsLit(end, d)})
+           ALL INNER JOIN (SELECT advocate_id FROM ref_advocates WHERE kind = 'partner') USING advocate_id)
+       GROUP BY partner, score`
+    : `SELECT n.respondent_id AS partner, CAST(n.score AS INTEGER) AS score, count(*) AS answers
    FROM nps_responses n JOIN ref_advocates a ON a.advocate_id = n.respondent_id AND a.kind = 'partner'
    WHERE n.responded_at >= ${tsLit(start)} AND n.responded_at < ${tsLit(end)}
    GROUP BY n.respondent_id, CAST(n.score AS INTEGER)`;
@@ -64,7 +100,8 @@ export async function assessPartners(
   o: { days: number; trendWeeks: number; npsStart: string; end: string },
   cfg: ReferralsConfig['partner_health'],
 ): Promise<PartnerReport> {
-  const totals = await engine.query<Row>(totalsSql(o.days));
+  const d = engine.dialect;
+  const totals = await engine.query<Row>(d === 'clickhouse' ? totalsSqlCh(o.days) : totalsSql(o.days));
   const weekly = new Map<string, number[]>();
   for (const r of await engine.query<Row>(weeklySql(o.trendWeeks))) {
     const series = weekly.get(String(r.advocate_id)) ?? new Array<number>(o.trendWeeks).fill(0);
@@ -73,7 +110,7 @@ export async function assessPartners(
     weekly.set(String(r.advocate_id), series);
   }
   const nps = new Map<string, number[]>();
-  for (const r of await engine.query<Row>(npsSql(o.npsStart, o.end))) {
+  for (const r of await engine.query<Row>(npsSql(o.npsStart, o.end, d))) {
     const counts = nps.get(String(r.partner)) ?? new Array<number>(11).fill(0);
     if (num(r.score) >= 0 && num(r.score) <= 10) counts[num(r.score)] += num(r.answers);
     nps.set(String(r.partner), counts);

@@ -9,6 +9,7 @@ import { buildBacklog, type BacklogItem } from './playbook-stage.ts';
 import { reconcileChecks } from './reconcile-checks.ts';
 import { refreshTables, type RefreshOutput } from './refresh-stage.ts';
 import { reviewRisk, type RiskReview } from './risk-stage.ts';
+import { commandEngine } from './sql/run-tables.ts';
 
 /** What each stage of optimize-referrals hands to the next. */
 export interface ReferralsOutputs extends SourceOutputs {
@@ -46,7 +47,7 @@ const diagnostics = (run: Run) =>
     run: async (ctx, { refresh: r }) => {
       const cfg = run.ws.referrals;
       const d = await computeDiagnostics(
-        await run.engine(),
+        commandEngine(await run.engine()),
         run.inputs,
         { revenue: cfg.revenue_stages, lost: cfg.lost_stages },
         r.shareToClick,
@@ -79,8 +80,9 @@ const risk = (run: Run) =>
     run: async (ctx) => {
       const c = run.inputs;
       const cfg = run.ws.referrals;
+      const engine = commandEngine(await run.engine());
       const r = await reviewRisk(
-        await run.engine(),
+        engine,
         {
           start: c.window.start,
           end: c.window.end,
@@ -88,6 +90,7 @@ const risk = (run: Run) =>
           from: c.from,
           maxAccountsPerIdentifier: cfg.fraud.max_accounts_per_identifier,
           revenueStages: cfg.revenue_stages,
+          dialect: engine.dialect,
         },
         cfg.fraud,
         ['program', ...c.inputs.dimensions],
@@ -132,7 +135,7 @@ const partners = (run: Run) =>
     needs: ['reconcile'],
     run: async () =>
       assessPartners(
-        await run.engine(),
+        commandEngine(await run.engine()),
         {
           days: run.inputs.window.days,
           trendWeeks: run.inputs.trendWeeks,
@@ -154,7 +157,7 @@ const experiments = (run: Run) =>
     run: async (ctx) => {
       const asked = run.inputs.inputs.experiments;
       const { data, skipped, notes } = await experimentData(
-        await run.engine(),
+        commandEngine(await run.engine()),
         asked,
         run.inputs.window.days,
         run.ws.referrals.experiments,

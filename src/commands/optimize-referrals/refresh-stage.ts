@@ -3,9 +3,9 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import type { ReferralsContext } from './inputs.ts';
 import { num, numOrNull } from './query-numbers.ts';
-import { canonicalRelation, runView } from '../../data/entities/normalize-clickhouse.ts';
-import { CLICKS_TABLE, clicksNarrowCh, deriveStatements } from './sql/derive-sql.ts';
-import { commandEngine, hasRelation, nameRelation } from './sql/run-tables.ts';
+import { narrowRelation } from '../../data/entities/normalize-clickhouse.ts';
+import { CLICKS_TABLE, deriveStatements } from './sql/derive-sql.ts';
+import { commandEngine, nameRelation } from './sql/run-tables.ts';
 import { shareToClickSql } from './sql/funnel-sql.ts';
 import { tsLit } from './sql/sql-fns.ts';
 
@@ -40,17 +40,8 @@ export async function refreshTables(
 ): Promise<RefreshOutput> {
   const engine = commandEngine(raw);
   const d = engine.dialect;
-  // on ClickHouse, the clicks' narrow columns as a view over the canonical clicks when normalize wrote none
-  if (d === 'clickhouse' && !hasRelation(raw, CLICKS_TABLE))
-    nameRelation(
-      raw,
-      CLICKS_TABLE,
-      await runView(
-        raw,
-        CLICKS_TABLE,
-        clicksNarrowCh().replace(/FROM clicks$/, `FROM ${canonicalRelation(raw, 'clicks')}`),
-      ),
-    );
+  // on ClickHouse, the clicks' narrow table is normalize's view of the run (hashes are cityHash64 there)
+  if (d === 'clickhouse') nameRelation(raw, CLICKS_TABLE, narrowRelation(raw, 'clicks'));
   // Nothing this command builds depends on row order (every read that needs one orders it), and
   // without the guarantee DuckDB writes the derived tables in parallel and buffers less.
   if (engine.dialect === 'duckdb') await engine.exec('SET preserve_insertion_order = false');

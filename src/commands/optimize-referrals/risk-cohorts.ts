@@ -1,6 +1,7 @@
 import type { Engine, Row } from '../../data/index.ts';
 import { num } from './query-numbers.ts';
 import { dimensionColumn, type FunnelDimension } from './sql/funnel-sql.ts';
+import { dec } from './sql/sql-fns.ts';
 
 /** Suspicious cohorts: referrals of the window by dimension value, with their bands and held value. */
 export interface RiskCohort {
@@ -27,7 +28,9 @@ export async function riskCohorts(
   ];
   for (const [dim, col] of columns) {
     const rows = await engine.query<Row>(
-      `SELECT ${col} AS value, count(*) AS referrals,
+      engine.dialect === 'clickhouse'
+        ? cohortSqlCh(col, days)
+        : `SELECT ${col} AS value, count(*) AS referrals,
          sum(CASE WHEN v.band = 'review' THEN 1 ELSE 0 END) AS review,
          sum(CASE WHEN v.band = 'reject' THEN 1 ELSE 0 END) AS reject,
          COALESCE(sum(CAST(v.held AS DECIMAL(18, 6))), 0) AS held
@@ -51,4 +54,13 @@ export async function riskCohorts(
     }
   }
   return out;
+}
+
+/** The cohort query on ClickHouse 18.16 (one JOIN on a renamed key). */
+function cohortSqlCh(col: string, days: number): string {
+  return `SELECT value, count() AS referrals, sum(CASE WHEN band = 'review' THEN 1 ELSE 0 END) AS review,
+       sum(CASE WHEN band = 'reject' THEN 1 ELSE 0 END) AS reject, coalesce(sum(${dec('v_held', 'clickhouse')}), 0) AS held
+     FROM (SELECT referral_id, ${col} AS value FROM ref_ref WHERE d_signup >= 0 AND d_signup < ${days})
+     ALL LEFT JOIN (SELECT referral_id, band, held AS v_held FROM ref_verdicts) USING referral_id
+     GROUP BY value ORDER BY value`;
 }

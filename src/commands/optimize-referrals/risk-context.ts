@@ -10,6 +10,7 @@ import { classifyDomain, fraudLists, type FraudLists } from './fraud-lists.ts';
 import { insertRows } from './insert-rows.ts';
 import { num } from './query-numbers.ts';
 import { reviewRings, type RingResult } from './ring-graph.ts';
+import { createTableAs } from './sql/sql-fns.ts';
 import {
   couponHitsSql,
   emailDomainsSql,
@@ -48,6 +49,7 @@ async function clickTexts(engine: Engine, p: RiskParams): Promise<void> {
   const rows = await engine.query<Row>(
     `SELECT _source, _row FROM ref_click_maybe ORDER BY _source, _row LIMIT ${FETCH_BY_ROW + 1}`,
   );
+  if (engine.dialect === 'clickhouse') return clickTextsCh(engine, rows);
   const cols = 'v.click_id, v.ip, v.user_agent, v.device_id, v.cookie_id';
   let from: string;
   if (rows.length === 0) from = 'clicks v WHERE false';
@@ -63,6 +65,30 @@ async function clickTexts(engine: Engine, p: RiskParams): Promise<void> {
       .join(' OR ')}`;
   } else from = 'clicks v SEMI JOIN ref_click_maybe m ON m._source = v._source AND m._row = v._row';
   await engine.exec(`CREATE OR REPLACE TABLE ref_click_text AS SELECT ${cols} FROM ${from}`);
+}
+
+/** `clickTexts` on ClickHouse: the same rows, read from the clicks' canonical view of the run. */
+async function clickTextsCh(engine: Engine, rows: Row[]): Promise<void> {
+  let where: string;
+  if (rows.length === 0) where = '0';
+  else if (rows.length <= FETCH_BY_ROW) {
+    const bySource = new Map<string, number[]>();
+    for (const r of rows) {
+      const list = bySource.get(String(r._source)) ?? [];
+      list.push(num(r._row));
+      bySource.set(String(r._source), list);
+    }
+    where = [...bySource]
+      .map(([src, list]) => `(_source = ${literal(src, 'clickhouse')} AND _row IN (${list.join(', ')}))`)
+      .join(' OR ');
+  } else where = '(_source, _row) IN (SELECT _source, _row FROM ref_click_maybe)';
+  await engine.exec(
+    createTableAs(
+      'ref_click_text',
+      `SELECT click_id, ip, user_agent, device_id, cookie_id FROM clicks WHERE ${where}`,
+      'clickhouse',
+    ),
+  );
 }
 
 /** Identifier tables, shared identifiers and what each scored referral's two sides share. */

@@ -20,7 +20,8 @@ import { num } from './query-numbers.ts';
 import { buildRiskContext, type RiskContext } from './risk-context.ts';
 import { riskCohorts, type RiskCohort } from './risk-cohorts.ts';
 import { ruleReason } from './rule-reason.ts';
-import { candidatesSql, type CandidateParams } from './sql/candidates-sql.ts';
+import { candidatesSql, candidatesSqlCh, type CandidateParams } from './sql/candidates-sql.ts';
+import { stringPreselected } from './string-preselect.ts';
 import { pairListsSql, type RiskParams } from './sql/risk-sql.ts';
 import type { FunnelDimension } from './sql/funnel-sql.ts';
 
@@ -153,8 +154,13 @@ export async function reviewRisk(
 ): Promise<RiskReview> {
   const rc = await buildRiskContext(engine, p, cfg, progress);
   progress('scoring candidates');
-  const sql = candidatesSql(candidateParams(p, cfg), pairListsSql(p.dialect));
-  const rows = await engine.query<Row>(sql);
+  const cp = candidateParams(p, cfg);
+  const rows =
+    engine.dialect === 'clickhouse'
+      ? (await engine.query<Row>(candidatesSqlCh(cp))).filter(
+          (r) => Number(r.string_only) === 0 || stringPreselected(r, cp),
+        )
+      : await engine.query<Row>(candidatesSql(cp, pairListsSql(p.dialect)));
   const review = scoreReferrals(
     rows.map((r) => featureRow(r, rc.rings.nodeOf)),
     rc.context,

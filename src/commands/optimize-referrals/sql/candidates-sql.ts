@@ -44,11 +44,14 @@ function emailCondition(p: CandidateParams): string {
     OR (length(la) >= ${min} AND length(lf) >= ${min} AND ${similarEnough('la', 'lf', p.emailThreshold, p)})))`;
 }
 
+const pos = (x: string, d: Dialect = 'duckdb') =>
+  d === 'duckdb' ? `strpos(${x}, ' ')` : `position(${x}, ' ')`;
+
 function nameCondition(p: CandidateParams): string {
   const t = p.nameThreshold;
   return `(advocate_name IS NOT NULL AND friend_name IS NOT NULL AND (
     ${nonAscii('advocate_name', p.dialect)} OR ${nonAscii('friend_name', p.dialect)}
-    OR (strpos(na, ' ') > 0 AND strpos(nf, ' ') > 0 AND (na = nf
+    OR (${pos('na', p.dialect)} > 0 AND ${pos('nf', p.dialect)} > 0 AND (na = nf
       OR (${similarEnough('naf', 'nff', t, p)} AND ${similarEnough('nal', 'nfl', t, p)})
       OR (${similarEnough('naf', 'nfl', t, p)} AND ${similarEnough('nal', 'nff', t, p)})))))`;
 }
@@ -145,4 +148,116 @@ export function candidatesSql(p: CandidateParams, pairLists: string): string {
      LEFT JOIN ref_domain_flags ff ON ff.domain = s.df AND ff.disposable
      WHERE ${signals.map((x) => `(${x})`).join('\n       OR ')}
      ORDER BY s.referral_id`;
+}
+
+/**
+ * `candidatesSql` on ClickHouse 18.16: the same rows and columns, each lookup one LEFT JOIN on a
+ * renamed key (a found flag instead of the right side's key, 0 when none: the query runs without
+ * `join_use_nulls`, which would make the identifier lists Nullable arrays, which 18.16 refuses;
+ * the right sides' other columns are Nullable, so they still come back NULL), times already epoch
+ * milliseconds.
+ * The string rules' pre-selection has no similarity function there (see `similaritySql`): every
+ * pair the other string conditions admit comes back, and `stringPreselected` applies DuckDB's
+ * measure in TypeScript.
+ */
+export function candidatesSqlCh(p: CandidateParams): string {
+  const win = `d_signup >= 0 AND d_signup < ${p.days}`;
+  const stages = p.revenueStages.map((s) => literal(s, 'clickhouse')).join(', ');
+  const s0 = `SELECT referral_id, advocate_id, advocate_acct, friend_id, friend_acct, channel, clicked_at, converted_at,
+      referred_at, prior_claims, first_advocate, conversion_referrer, reward_amount, reward_status, reward_paid_at,
+      refunded_at, refund_amount, signed_up_at, coupon_code FROM ref_ref WHERE ${win}`;
+  const steps: [string, string][] = [
+    [
+      'ALL INNER JOIN',
+      `SELECT advocate_id, email AS advocate_email, name AS advocate_name, email_local AS la, email_domain AS da,
+         name_norm AS na, name_first AS naf, name_last AS nal FROM ref_advocates) USING advocate_id`,
+    ],
+    [
+      'ALL INNER JOIN',
+      `SELECT referral_id, email AS friend_email, name AS friend_name, email_local AS lf, email_domain AS df,
+         name_norm AS nf, name_first AS nff, name_last AS nfl FROM ref_referrals) USING referral_id`,
+    ],
+    ['ALL LEFT JOIN', `${pairListsSqlCh()}) USING referral_id`],
+    [
+      'ALL LEFT JOIN',
+      `SELECT referral_id, max(c_at) AS last_order_at FROM
+         (SELECT referral_id, friend_id AS cust, referred_at AS r_at FROM ref_ref WHERE ${win} AND friend_id IS NOT NULL)
+         ALL INNER JOIN (SELECT customer_id AS cust, converted_at AS c_at FROM ref_conversions
+                         WHERE refunded_at IS NULL AND (stage IS NULL OR stage IN (${stages}))) USING cust
+         WHERE c_at < r_at GROUP BY referral_id) USING referral_id`,
+    ],
+    [
+      'ALL LEFT JOIN',
+      `SELECT referral_id, toUInt8(1) AS own FROM
+         (SELECT referral_id, friend_id AS o_acct, coupon_code AS o_code FROM ref_ref WHERE ${win})
+         ALL INNER JOIN (SELECT acct AS o_acct, referral_code AS o_code FROM ref_advocates) USING o_acct, o_code
+         GROUP BY referral_id) USING referral_id`,
+    ],
+    ['ALL LEFT JOIN', `SELECT referral_id, toUInt8(1) AS ch_hit FROM ref_coupon_hits) USING referral_id`],
+    [
+      'ALL LEFT JOIN',
+      `SELECT acct AS advocate_acct, toUInt8(1) AS v_hit FROM ref_velocity) USING advocate_acct`,
+    ],
+    [
+      'ALL LEFT JOIN',
+      `SELECT acct AS advocate_acct, toUInt8(1) AS ra_hit FROM ref_ring_accts) USING advocate_acct`,
+    ],
+    [
+      'ALL LEFT JOIN',
+      `SELECT acct AS friend_acct, toUInt8(1) AS rf_hit FROM ref_ring_accts) USING friend_acct`,
+    ],
+    [
+      'ALL LEFT JOIN',
+      `SELECT domain AS da, toUInt8(1) AS fa_hit FROM ref_domain_flags WHERE disposable = 1) USING da`,
+    ],
+    [
+      'ALL LEFT JOIN',
+      `SELECT domain AS df, toUInt8(1) AS ff_hit FROM ref_domain_flags WHERE disposable = 1) USING df`,
+    ],
+  ];
+  const joined = steps.reduce((from, [join, right]) => `SELECT * FROM (${from}) ${join} (${right}`, s0);
+  const c2c = `if(isNotNull(clicked_at) AND isNotNull(converted_at), (converted_at - clicked_at) / 1000, NULL)`;
+  const signals = [
+    'friend_id = advocate_acct',
+    'own = 1',
+    'pl_found = 1',
+    'fa_hit = 1',
+    'ff_hit = 1',
+    'v_hit = 1',
+    'ra_hit = 1',
+    'rf_hit = 1',
+    `${c2c} < ${p.fastSeconds}`,
+    'isNotNull(last_order_at)',
+    `prior_claims + 1 > ${p.alreadyReferredRank}`,
+    'reward_paid_at IS NOT NULL AND refunded_at >= reward_paid_at',
+    'ch_hit = 1',
+    stringSignalsSql({ ...p, dialect: 'clickhouse' }),
+  ];
+  return `SELECT referral_id, advocate_id, advocate_acct, friend_id, friend_acct, channel,
+       advocate_email, friend_email, advocate_name, friend_name, ips, ip_user_agents, devices, cookies, payments,
+       referred_at AS referred_at_ms, ${c2c} AS click_to_conversion_seconds, last_order_at AS last_order_ms,
+       prior_claims, first_advocate, conversion_referrer, reward_amount, reward_status, reward_paid_at AS reward_paid_ms,
+       refunded_at AS refunded_ms, refund_amount, own AS own_code, signed_up_at AS signed_up_ms,
+       ${stringOnlySql(signals)} AS string_only, la, lf, na, nf, naf, nal, nff, nfl
+     FROM (${joined})
+     WHERE ${signals.map((x) => `(${x})`).join('\n       OR ')}
+     ORDER BY referral_id
+     SETTINGS join_use_nulls = 0`;
+}
+
+/** 1 when only the string rules' pre-selection admits the row (the last signal), else 0. */
+function stringOnlySql(signals: readonly string[]): string {
+  return `if(${signals
+    .slice(0, -1)
+    .map((x) => `ifNull(${x}, 0)`)
+    .join(' OR ')}, 0, 1)`;
+}
+
+/** Shared identifiers of each scored referral as sorted lists per kind, and a found flag. */
+function pairListsSqlCh(): string {
+  const of = (kind: string) =>
+    `arraySort(groupUniqArray(if(kind = ${literal(kind, 'clickhouse')}, value, NULL)))`;
+  return `SELECT referral_id, ${of('ip')} AS ips, ${of('ipua')} AS ip_user_agents, ${of('device')} AS devices,
+       ${of('cookie')} AS cookies, ${of('payment')} AS payments, toUInt8(1) AS pl_found
+     FROM ref_pair_shared GROUP BY referral_id`;
 }

@@ -545,10 +545,6 @@ const referralsCh = (p: DeriveParams) =>
 const sharesCh = () =>
   `SELECT cityHash64(share_id) AS share_h, advocate_id, channel, shared_at, recipients, ip, user_agent, device_id FROM shares`;
 
-/** The clicks' narrow columns as a view over the canonical clicks, when normalize wrote none. */
-export const clicksNarrowCh = () =>
-  `SELECT ${CLICKS_NARROW.columns.join(', ')}, ${CLICKS_NARROW.hashes.map((h) => `cityHash64(${h}) AS ${h}_hash`).join(', ')} FROM clicks`;
-
 const clickFactsCh = () =>
   `SELECT click_id, clicked_at, coalesce(k_channel, s_channel) AS channel, _source, _row,
      ip_hash, user_agent_hash, device_id_hash, cookie_id_hash FROM (

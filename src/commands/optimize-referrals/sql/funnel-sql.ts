@@ -149,8 +149,9 @@ export function stageDurationsSql(start: string, end: string, d: Dialect = 'duck
 
 /** Pipeline and revenue of referred friends by conversion stage, in the window. */
 export function stagesSql(start: string, end: string, d: Dialect = 'duckdb'): string {
+  if (d === 'clickhouse') return stagesSqlCh(start, end);
   return `SELECT COALESCE(c.stage, 'purchase') AS stage, count(*) AS conversions, sum(${dec('c.amount', d)}) AS amount,
-            sum(${netAmountSql('c.')}) AS net_amount,
+            sum(${netAmountSql('c.', d)}) AS net_amount,
             sum(CASE WHEN c.refunded_at < ${tsLit(end, d)} THEN 1 ELSE 0 END) AS refunded
           FROM ref_conversions c
           JOIN (SELECT friend_id, min(signed_up_at) AS first_signup FROM ref_ref
@@ -159,9 +160,25 @@ export function stagesSql(start: string, end: string, d: Dialect = 'duckdb'): st
           GROUP BY COALESCE(c.stage, 'purchase') ORDER BY amount DESC`;
 }
 
+/** `stagesSql` on ClickHouse 18.16: one JOIN on renamed keys, inputs renamed against its alias substitution. */
+function stagesSqlCh(start: string, end: string): string {
+  const d = 'clickhouse' as const;
+  return `SELECT stage, count() AS conversions, sum(amt) AS amount, sum(net) AS net_amount, sum(ref) AS refunded FROM (
+      SELECT coalesce(c_stage, 'purchase') AS stage, ${dec('c_amount', d)} AS amt, ${netAmountSql('c_', d)} AS net,
+        CASE WHEN c_refunded_at < ${tsLit(end, d)} THEN 1 ELSE 0 END AS ref FROM
+        (SELECT customer_id AS cust, stage AS c_stage, amount AS c_amount, refunded_at AS c_refunded_at,
+           refund_amount AS c_refund_amount, converted_at AS c_at FROM ref_conversions
+         WHERE converted_at >= ${tsLit(start, d)} AND converted_at < ${tsLit(end, d)})
+        ALL INNER JOIN (SELECT friend_id AS cust, min(signed_up_at) AS first_signup FROM ref_ref
+                        WHERE friend_id IS NOT NULL GROUP BY friend_id) USING cust
+        WHERE c_at >= first_signup)
+    GROUP BY stage ORDER BY amount DESC`;
+}
+
 /** Weekly series (week 0 = the last 7 days) of the funnel's volumes and cost. */
 export function trendSql(weeks: number, d: Dialect = 'duckdb'): string {
-  const w = (col: string) => (d === 'duckdb' ? `CAST(floor(${col} / 7) AS INTEGER)` : `intDiv(${col}, 7)`);
+  const w = (col: string) =>
+    d === 'duckdb' ? `CAST(floor(${col} / 7) AS INTEGER)` : `toInt32(floor(${col} / 7))`;
   const zero = 'CAST(0 AS DOUBLE)';
   const zeroAmount = dec('0', d);
   return `SELECT week, sum(shares) AS shares, sum(clicks) AS clicks, sum(signups) AS signups,
@@ -177,10 +194,24 @@ export function trendSql(weeks: number, d: Dialect = 'duckdb'): string {
 
 /** NPS answers by score and dimension value over the trailing NPS range. */
 export function npsSql(dim: FunnelDimension, start: string, end: string, d: Dialect = 'duckdb'): string {
+  if (d === 'clickhouse') return npsSqlCh(dim, start, end);
   const col = dim === 'channel' ? null : dimensionColumn(dim).replace(/^(\w+)$/, 'a.$1');
   const value = col ? `COALESCE(${col}, 'not an advocate')` : `'all'`;
   return `SELECT ${value} AS value, CAST(n.score AS INTEGER) AS score, count(*) AS answers
           FROM nps_responses n LEFT JOIN ref_advocates a ON a.advocate_id = n.respondent_id
           WHERE n.responded_at >= ${tsLit(start, d)} AND n.responded_at < ${tsLit(end, d)}
           GROUP BY ${value}, CAST(n.score AS INTEGER)`;
+}
+
+/** `npsSql` on ClickHouse 18.16 (one JOIN on a renamed key). */
+function npsSqlCh(dim: FunnelDimension, start: string, end: string): string {
+  const d = 'clickhouse' as const;
+  const col = dim === 'channel' ? null : dimensionColumn(dim);
+  const value = col ? `coalesce(a_value, 'not an advocate')` : `'all'`;
+  return `SELECT value, score, count() AS answers FROM (
+      SELECT ${value} AS value, CAST(n_score AS INTEGER) AS score FROM
+        (SELECT respondent_id AS advocate_id, score AS n_score FROM nps_responses
+         WHERE responded_at >= ${tsLit(start, d)} AND responded_at < ${tsLit(end, d)})
+        ALL LEFT JOIN (SELECT advocate_id, ${col ?? `'all'`} AS a_value FROM ref_advocates) USING advocate_id)
+    GROUP BY value, score`;
 }

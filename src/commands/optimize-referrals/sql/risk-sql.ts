@@ -37,6 +37,7 @@ const friendAcct = (r = '') => `COALESCE(${r}friend_id, 'referral:' || ${r}refer
  * only the others' text is fetched (`ref_click_text`) and compared exactly.
  */
 export function clickMaybeSql(p: RiskParams): string {
+  if (p.dialect === 'clickhouse') return clickMaybeSqlCh();
   const d = p.dialect;
   const none = hashKey('CAST(NULL AS VARCHAR)', d);
   const has = (c: string) => `k.${c}_hash <> ${none}`;
@@ -63,6 +64,7 @@ export function clickMaybeSql(p: RiskParams): string {
  * identities, email and name are read from `ref_referrals` itself (normalized once there).
  */
 export function clickDiffSql(p: RiskParams): string {
+  if (p.dialect === 'clickhouse') return clickDiffSqlCh();
   const differs = (x: string, y: string) => `CASE WHEN ${x} <> COALESCE(${y}, '') THEN ${x} END`;
   const kinds = {
     ip: differs('k.ip', 'r.ip'),
@@ -130,6 +132,7 @@ function identifierUnionSql(p: RiskParams): string {
  * identifiers of two accounts or more, the cap applied, with the star hub (smallest account) of each.
  */
 export function sharedIdentifiersSql(p: RiskParams): string[] {
+  if (p.dialect === 'clickhouse') return sharedIdentifiersSqlCh(p);
   const union = identifierUnionSql(p);
   const h = hashKey('value', p.dialect);
   return [
@@ -161,6 +164,7 @@ export function sharedIdentifiersSql(p: RiskParams): string[] {
 
 /** What each scored referral's advocate and friend share (IP, IP + user agent, device, cookie, card). */
 export function pairSharedSql(p: RiskParams): string {
+  if (p.dialect === 'clickhouse') return pairSharedSqlCh(p);
   return createTableAs(
     'ref_pair_shared',
     `SELECT r.referral_id, a.kind, a.value FROM ref_ref r
@@ -185,8 +189,9 @@ export const emailDomainsSql = (): string =>
  * line per kind (their days are all the velocity norm needs of them).
  */
 export function velocitySql(p: RiskParams): string {
+  if (p.dialect === 'clickhouse') return velocitySqlCh(p);
   const d = p.dialect;
-  const week = d === 'clickhouse' ? 'intDiv(d, 7)' : 'CAST(floor(d / 7) AS INTEGER)';
+  const week = 'CAST(floor(d / 7) AS INTEGER)';
   const active = `greatest(1, ${daysBefore(`greatest(joined_at, ${tsLit(p.start, d)})`, p.end, d)} + 1)`;
   return `SELECT a.kind, COALESCE(c.acct, '') AS acct, COALESCE(c.conversions, 0) AS conversions,
             sum(a.active_days) AS active_days, COALESCE(max(c.peak_day), 0) AS peak_day,
@@ -222,6 +227,7 @@ export function ringEdgesSql(p: RiskParams): string {
  * it groups), not every advocate's, friend's and customer's.
  */
 export function nodeActivitySql(p: RiskParams): string {
+  if (p.dialect === 'clickhouse') return nodeActivitySqlCh(p);
   const end = tsLit(p.end, p.dialect);
   const revenue = `(c.stage IS NULL OR c.stage IN (${p.revenueStages.map((s) => literal(s)).join(', ')}))`;
   const nodes = '(SELECT hub AS acct FROM ref_edges UNION SELECT acct FROM ref_edges)';
@@ -247,6 +253,7 @@ export function nodeActivitySql(p: RiskParams): string {
 
 /** Referrals of the window whose conversion came through a coupon, deal or cashback site (substring pre-selection). */
 export function couponHitsSql(p: RiskParams): string {
+  if (p.dialect === 'clickhouse') return couponHitsSqlCh(p);
   return createTableAs(
     'ref_coupon_hits',
     `SELECT DISTINCT r.referral_id FROM ref_ref r, ref_coupon_domains cd
@@ -262,4 +269,214 @@ export function pairListsSql(d: Dialect = 'duckdb'): string {
   return `SELECT referral_id, ${of('ip')} AS ips, ${of('ipua')} AS ip_user_agents, ${of('device')} AS devices,
             ${of('cookie')} AS cookies, ${of('payment')} AS payments
           FROM ref_pair_shared GROUP BY referral_id`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ClickHouse 18.16 forms (one JOIN per SELECT on renamed keys; no output alias equal to an input
+// column read elsewhere in its SELECT; GROUP BY instead of DISTINCT over a JOIN, which 18.16
+// applies before the join). Narrow hashes are cityHash64 there and NULL stays NULL.
+
+const ipuaCh = (ip: string, ua: string) =>
+  `if(isNotNull(${ip}) AND isNotNull(${ua}), concat(${ip}, '|', ${ua}), NULL)`;
+
+/** `clickMaybeSql` on ClickHouse. */
+export function clickMaybeSqlCh(): string {
+  const has = (c: string) => `isNotNull(${c}_hash)`;
+  const neq = (c: string, r: string) => `(${r} IS NULL OR ${c}_hash <> cityHash64(${r}))`;
+  const maybe = [
+    `(${has('ip')} AND ${neq('ip', 'r_ip')})`,
+    `(${has('ip')} AND ${has('user_agent')} AND (${neq('ip', 'r_ip')} OR ${neq('user_agent', 'r_ua')}))`,
+    `(${has('device_id')} AND ${neq('device_id', 'r_dev')})`,
+    `(${has('cookie_id')} AND ${neq('cookie_id', 'r_ck')})`,
+  ];
+  return createTableAs(
+    'ref_click_maybe',
+    `SELECT _source, _row FROM
+       (SELECT click_id, ip AS r_ip, user_agent AS r_ua, device_id AS r_dev, cookie_id AS r_ck FROM ref_referrals
+        WHERE click_id IS NOT NULL)
+     ALL INNER JOIN (SELECT click_id, _source, _row, ip_hash, user_agent_hash, device_id_hash, cookie_id_hash
+                     FROM ref_click_facts) USING click_id
+     WHERE ${maybe.map((m) => `ifNull(${m}, 0)`).join(' OR ')}
+     GROUP BY _source, _row`,
+    'clickhouse',
+  );
+}
+
+/** `clickDiffSql` on ClickHouse. */
+export function clickDiffSqlCh(): string {
+  const differs = (x: string, y: string) => `if(${x} <> coalesce(${y}, ''), ${x}, NULL)`;
+  return createTableAs(
+    'ref_click_diff',
+    `SELECT friend_acct, ip, ipua, device, cookie FROM (
+       SELECT coalesce(friend_id, concat('referral:', referral_id)) AS friend_acct,
+         ${differs('k_ip', 'r_ip')} AS ip,
+         ${differs(ipuaCh('k_ip', 'k_ua'), ipuaCh('r_ip', 'r_ua'))} AS ipua,
+         ${differs('k_dev', 'r_dev')} AS device, ${differs('k_ck', 'r_ck')} AS cookie FROM
+         (SELECT referral_id, friend_id, click_id, ip AS r_ip, user_agent AS r_ua, device_id AS r_dev,
+            cookie_id AS r_ck FROM ref_referrals WHERE click_id IS NOT NULL)
+         ALL INNER JOIN (SELECT click_id, ip AS k_ip, user_agent AS k_ua, device_id AS k_dev, cookie_id AS k_ck
+                         FROM ref_click_text) USING click_id)
+     WHERE ip IS NOT NULL OR ipua IS NOT NULL OR device IS NOT NULL OR cookie IS NOT NULL`,
+    'clickhouse',
+  );
+}
+
+function identifierUnionSqlCh(p: RiskParams): string {
+  const d = 'clickhouse' as const;
+  const companyDomain = `if(email_local <> '' AND email_domain NOT IN (SELECT domain FROM ref_domain_flags), email_domain, NULL)`;
+  const parts = (acct: string, from: string, cols: Record<string, string>) =>
+    Object.entries(cols).map(
+      ([kind, expr]) =>
+        `SELECT toNullable(toString(${acct})) AS acct, ${literal(kind, d)} AS kind, toNullable(toString(${expr})) AS value FROM ${from}`,
+    );
+  const shares = `(SELECT advocate_id, ip AS s_ip, user_agent AS s_ua, device_id AS s_dev FROM ref_shares
+      WHERE shared_at >= ${tsLit(p.from, d)} AND shared_at < ${tsLit(p.end, d)})
+    ALL INNER JOIN (SELECT advocate_id, acct AS s_acct FROM ref_advocates) USING advocate_id`;
+  const selects = [
+    ...parts(
+      'a_acct',
+      '(SELECT acct AS a_acct, ip AS a_ip, user_agent AS a_ua, device_id AS a_dev, payment_fingerprint AS a_pay, email_local, email_domain FROM ref_advocates)',
+      {
+        ip: 'a_ip',
+        ipua: ipuaCh('a_ip', 'a_ua'),
+        device: 'a_dev',
+        payment: 'a_pay',
+        email_domain: companyDomain,
+      },
+    ),
+    ...parts('s_acct', shares, { ip: 's_ip', ipua: ipuaCh('s_ip', 's_ua'), device: 's_dev' }),
+    ...parts(
+      'f_acct',
+      `(SELECT coalesce(friend_id, concat('referral:', referral_id)) AS f_acct, ip AS f_ip, user_agent AS f_ua,
+          device_id AS f_dev, cookie_id AS f_ck, payment_fingerprint AS f_pay, email_local, email_domain FROM ref_referrals)`,
+      {
+        ip: 'f_ip',
+        ipua: ipuaCh('f_ip', 'f_ua'),
+        device: 'f_dev',
+        cookie: 'f_ck',
+        payment: 'f_pay',
+        email_domain: companyDomain,
+      },
+    ),
+    ...parts(
+      'c_acct',
+      '(SELECT friend_acct AS c_acct, ip AS c_ip, ipua AS c_ipua, device AS c_dev, cookie AS c_ck FROM ref_click_diff)',
+      {
+        ip: 'c_ip',
+        ipua: 'c_ipua',
+        device: 'c_dev',
+        cookie: 'c_ck',
+      },
+    ),
+  ];
+  return `SELECT acct, kind, value FROM (${selects.join('\nUNION ALL ')}) WHERE value IS NOT NULL AND value <> ''`;
+}
+
+/** `sharedIdentifiersSql` on ClickHouse. */
+export function sharedIdentifiersSqlCh(p: RiskParams): string[] {
+  const union = identifierUnionSqlCh(p);
+  const ch = (t: string, s: string) => createTableAs(t, s, 'clickhouse');
+  return [
+    ch(
+      'ref_shared_keys',
+      `SELECT kind, cityHash64(value) AS h FROM (${union}) GROUP BY kind, h HAVING count() > 1`,
+    ),
+    ch(
+      'ref_sid_all',
+      `SELECT acct, kind, value FROM (SELECT acct, kind, value, cityHash64(value) AS h FROM (${union}))
+       ALL INNER JOIN (SELECT kind, h FROM ref_shared_keys) USING kind, h
+       GROUP BY acct, kind, value`,
+    ),
+    ch(
+      'ref_shared_ids',
+      `SELECT kind, value, count() AS accounts, min(acct) AS hub FROM ref_sid_all
+       GROUP BY kind, value HAVING count() > 1 AND count() <= ${Math.floor(p.maxAccountsPerIdentifier)}`,
+    ),
+    ch(
+      'ref_sid',
+      `SELECT acct, kind, value, hub FROM ref_sid_all
+       ALL INNER JOIN (SELECT kind, value, hub FROM ref_shared_ids) USING kind, value`,
+    ),
+  ];
+}
+
+/** `pairSharedSql` on ClickHouse. */
+export function pairSharedSqlCh(p: RiskParams): string {
+  return createTableAs(
+    'ref_pair_shared',
+    `SELECT referral_id, kind, value FROM (
+       SELECT referral_id, f_acct, kind, value FROM
+         (SELECT referral_id, advocate_acct AS acct, friend_acct AS f_acct FROM ref_ref
+          WHERE d_signup >= 0 AND d_signup < ${p.days} AND advocate_acct <> friend_acct)
+         ALL INNER JOIN (SELECT acct, kind, value FROM ref_sid
+                         WHERE kind IN (${PAIR_KINDS.map((k) => literal(k, 'clickhouse')).join(', ')})) USING acct)
+     ALL INNER JOIN (SELECT acct AS f_acct, kind, value FROM ref_sid) USING f_acct, kind, value`,
+    'clickhouse',
+  );
+}
+
+/** `velocitySql` on ClickHouse. */
+export function velocitySqlCh(p: RiskParams): string {
+  const d = 'clickhouse' as const;
+  const active = `greatest(1, ${daysBefore(`greatest(j_at, ${tsLit(p.start, d)})`, p.end, d)} + 1)`;
+  const inWindow = `d_converted >= 0 AND d_converted < ${p.days}`;
+  const a = `SELECT acct, j_kind, least(${p.days}, ${active}) AS a_days FROM
+      (SELECT acct, min(kind) AS j_kind, min(joined_at) AS j_at FROM ref_advocates GROUP BY acct)`;
+  const c = `SELECT acct, sum(n) AS c_conv, max(n) AS c_peak FROM
+      (SELECT advocate_acct AS acct, d_converted AS dc, count() AS n FROM ref_ref WHERE ${inWindow}
+       GROUP BY advocate_acct, d_converted) GROUP BY acct`;
+  const w = `SELECT acct, max(n) AS w_peak FROM
+      (SELECT advocate_acct AS acct, toInt32(floor(d_converted / 7)) AS wk, count() AS n FROM ref_ref WHERE ${inWindow}
+       GROUP BY advocate_acct, wk) GROUP BY acct`;
+  return `SELECT j_kind AS kind, acct_key AS acct, conversions, sum(a_days) AS active_days,
+       max(p_day) AS peak_day, max(p_week) AS peak_week FROM (
+       SELECT j_kind, if(isNull(c_conv), '', acct) AS acct_key, coalesce(c_conv, 0) AS conversions, a_days,
+         coalesce(c_peak, 0) AS p_day, coalesce(w_peak, 0) AS p_week FROM (
+         SELECT * FROM (${a}) ALL LEFT JOIN (${c}) USING acct)
+       ALL LEFT JOIN (${w}) USING acct)
+     GROUP BY j_kind, acct_key, conversions`;
+}
+
+/** `nodeActivitySql` on ClickHouse. */
+export function nodeActivitySqlCh(p: RiskParams): string {
+  const d = 'clickhouse' as const;
+  const end = tsLit(p.end, d);
+  const revenue = `(stage IS NULL OR stage IN (${p.revenueStages.map((s) => literal(s, d)).join(', ')}))`;
+  const nodes = '(SELECT hub FROM ref_edges UNION ALL SELECT acct FROM ref_edges)';
+  const rp = `SELECT acct, sum(p_amount) AS rp_paid FROM
+      (SELECT advocate_id, amount AS p_amount FROM ref_payouts
+       WHERE status = 'paid' AND (kind IS NULL OR kind = 'reward') AND created_at < ${end})
+      ALL INNER JOIN (SELECT advocate_id, acct FROM ref_advocates WHERE acct IN ${nodes}) USING advocate_id
+    GROUP BY acct`;
+  const rf = `SELECT acct, 1 AS rf_rewarded,
+        countIf(ifNull(isNotNull(c_id) AND c_at > first_reward AND c_id <> qualifying, 0)) AS rf_after FROM
+      (SELECT friend_acct AS acct, min(reward_paid_at) AS first_reward, max(conversion_id) AS qualifying
+       FROM ref_ref WHERE reward_paid_at IS NOT NULL AND friend_acct IN ${nodes} GROUP BY friend_acct)
+      ALL LEFT JOIN (SELECT customer_id AS acct, conversion_id AS c_id, converted_at AS c_at FROM ref_conversions
+                     WHERE converted_at < ${end} AND ${revenue}) USING acct
+    GROUP BY acct`;
+  const o = `SELECT customer_id AS acct, count() AS o_orders,
+        sum(CASE WHEN refunded_at < ${end} THEN 1 ELSE 0 END) AS o_refunds
+      FROM ref_conversions WHERE converted_at < ${end} AND ${revenue} AND customer_id IN ${nodes}
+      GROUP BY customer_id`;
+  return `SELECT acct, coalesce(rp_paid, 0) AS rewards_paid, coalesce(rf_rewarded, 0) AS rewarded_friend,
+       coalesce(rf_after, 0) AS orders_after_reward, coalesce(o_orders, 0) AS orders, coalesce(o_refunds, 0) AS refunds
+     FROM (SELECT * FROM (SELECT * FROM (SELECT DISTINCT hub AS acct FROM ${nodes})
+             ALL LEFT JOIN (${rp}) USING acct)
+           ALL LEFT JOIN (${rf}) USING acct)
+     ALL LEFT JOIN (${o}) USING acct`;
+}
+
+/** `couponHitsSql` on ClickHouse. */
+export function couponHitsSqlCh(p: RiskParams): string {
+  return createTableAs(
+    'ref_coupon_hits',
+    `SELECT referral_id FROM
+       (SELECT referral_id, lowerUTF8(conversion_referrer) AS ref_l FROM ref_ref
+        WHERE d_signup >= 0 AND d_signup < ${p.days} AND conversion_referrer IS NOT NULL)
+     CROSS JOIN (SELECT domain FROM ref_coupon_domains)
+     WHERE position(ref_l, domain) > 0
+     GROUP BY referral_id`,
+    'clickhouse',
+  );
 }

@@ -50,14 +50,9 @@ export function nameRelation(engine: Engine, name: string, relation: string): vo
   TABLES.set(engine, tables);
 }
 
-/** Whether a plain name is mapped to a relation of this run. */
-export function hasRelation(engine: Engine, name: string): boolean {
-  return TABLES.get(engine)?.has(name) ?? false;
-}
-
 const CREATE = /^\s*CREATE TABLE (ref_\w+) ENGINE = MergeTree ORDER BY tuple\(\) AS ([\s\S]*)$/;
 const DROP = /^\s*DROP TABLE IF EXISTS (ref_\w+)\s*$/;
-const NAME = /\b(FROM|JOIN)(\s+)([a-z_][a-z0-9_]*)\b/g;
+const NAME = /\b(FROM|JOIN|INTO)(\s+)([a-z_][a-z0-9_]*)\b/g;
 
 function wrapClickHouse(engine: Engine): Engine {
   const tables = TABLES.get(engine) ?? new Map<string, string>();
