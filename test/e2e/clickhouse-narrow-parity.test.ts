@@ -123,19 +123,21 @@ describe.skipIf(!server && !process.env.CI)('narrow tables on ClickHouse equal D
   let demo: DemoWorkspace;
   let onCh: Side;
   let onDuck: Side;
+  let ws: WorkspaceConfig;
+  let specs: EntitySpec[];
 
   beforeAll(async () => {
     if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
     [ch, demo] = await Promise.all([startClickHouse(), makeDemoWorkspace()]);
     const all = loadWorkspace({ cwd: demo.dir });
-    const ws = { ...all, sources: all.sources.filter((s) => ENTITIES.includes(s.entity)) };
+    ws = { ...all, sources: all.sources.filter((s) => ENTITIES.includes(s.entity)) };
     await runEngineLoad({
       cwd: demo.dir,
       clickhouse: [ch.url],
       database: 'gtm',
       sources: ws.sources.map((s) => s.name),
     });
-    const specs = ENTITIES.map((e) => entitySpec(e) as EntitySpec);
+    specs = ENTITIES.map((e) => entitySpec(e) as EntitySpec);
     const click = await openClickHouse({ url: ch.url, database: 'gtm' });
     const duck = await openDuckDb();
     try {
@@ -173,6 +175,27 @@ describe.skipIf(!server && !process.env.CI)('narrow tables on ClickHouse equal D
       expect(diff, entity).toEqual([]);
     }
   });
+
+  it('stops when two distinct values share a hash (a 3-bit hash forces it), naming the column', async () => {
+    const click = await openClickHouse({ url: ch.url, database: 'gtm' });
+    try {
+      const bound = [];
+      for (const [i, s] of ws.sources.entries())
+        bound.push(bindSource(s, i, await loadSource(click, sourceSpecOf(s, ws.baseDir), `raw_${i}`), ws));
+      const run = normalizeEntitiesClickHouse(click, specs, bound, normalizeSettingsOf(ws), ws.baseDir, {
+        narrow: { ledger: LEDGER_NARROW },
+        hash: (x) => `cityHash64(${x}) % 8`,
+      });
+      await expect(run).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringMatching(
+          /^narrow table lm_ledger_in: \d+ distinct values of ledger\.member_id have 8 distinct 64-bit hashes/,
+        ),
+      });
+    } finally {
+      await click.close();
+    }
+  }, 120_000);
 
   it('has the same dictionaries: dense codes 0 … n − 1 in the byte order of the values', () => {
     for (const entity of ENTITIES)

@@ -163,7 +163,14 @@ export async function normalizeEntitiesClickHouse(
     out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out, relations);
     const n = opts.narrow?.[spec.name];
     if (!n) continue;
-    const table = await narrowView(engine, spec, n, relations.get(spec.name) as string, parts.length > 0);
+    const table = await narrowView(
+      engine,
+      spec,
+      n,
+      relations.get(spec.name) as string,
+      parts.length > 0,
+      opts.hash ?? ((x) => `cityHash64(${x})`),
+    );
     narrows.set(spec.name, chIdent(table));
     (out.narrow ??= {})[spec.name] = { table, rows: out.entities[spec.name] };
   }
@@ -290,6 +297,7 @@ async function narrowView(
   n: NarrowSpec,
   canonical: string,
   anySource: boolean,
+  hash: (x: string) => string,
 ): Promise<string> {
   const ch = clickHouseForm(spec) as ClickHouseEntity;
   const known = new Set([...ch.columns, ...BOOKKEEPING].map(([c]) => c));
@@ -305,7 +313,7 @@ async function narrowView(
   const inner = [
     ...n.columns.map((c) => chIdent(c)),
     ...(n.codes ?? []).map((c) => `${chIdent(c)} AS ${textOf(c)}`),
-    ...(n.hashes ?? []).map((c) => `cityHash64(${chIdent(c)}) AS ${chIdent(`${c}_hash`)}`),
+    ...(n.hashes ?? []).map((c) => `${hash(chIdent(c))} AS ${chIdent(`${c}_hash`)}`),
   ];
   const outer = [...n.columns.map((c) => chIdent(c)), ...(n.hashes ?? []).map((c) => chIdent(`${c}_hash`))];
   for (const c of n.codes ?? []) {
@@ -323,11 +331,43 @@ async function narrowView(
         (SELECT arrayMap(x -> x.2, ${pairs}) FROM ${dict}), (SELECT arrayMap(x -> x.1, ${pairs}) FROM ${dict}), toUInt32(4294967295)))) AS ${chIdent(c)}`,
     );
   }
+  await checkExactHashes(engine, spec, n, canonical, hash);
   return runObject(
     engine,
     n.table,
     `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${canonical})`,
   );
+}
+
+/**
+ * The narrow hashes are exact, as on DuckDB: no two distinct values of the accepted rows share a
+ * `cityHash64` (NULL hashes to NULL, apart from every value). One scan of the canonical rows
+ * counts, per hashed column, the distinct values and the distinct hashes; a difference stops the
+ * run with an INTERNAL error naming the column. (`NarrowSpec.rekey`, DuckDB's way out of a
+ * collision, has no ClickHouse form yet: a collision stops the run there too.)
+ */
+async function checkExactHashes(
+  engine: Engine,
+  spec: EntitySpec,
+  n: NarrowSpec,
+  canonical: string,
+  hash: (x: string) => string,
+): Promise<void> {
+  const hashed = n.hashes ?? [];
+  if (!hashed.length) return;
+  const [row] = await engine.query<Record<string, number>>(
+    `SELECT ${hashed.map((c, i) => `uniqExact(${chIdent(c)}) AS v${i}, uniqExact(${hash(chIdent(c))}) AS h${i}`).join(', ')} FROM ${canonical}`,
+  );
+  hashed.forEach((c, i) => {
+    if (Number(row[`v${i}`]) !== Number(row[`h${i}`]))
+      throw new GtmError(
+        'INTERNAL',
+        `narrow table ${n.table}: ${Number(row[`v${i}`])} distinct values of ${spec.name}.${c} have ${Number(row[`h${i}`])} distinct 64-bit hashes, so joins on ${c}_hash would not be exact`,
+        {
+          hint: 'run this command on the embedded DuckDB engine, whose narrow tables can rekey colliding values',
+        },
+      );
+  });
 }
 
 /** The prefix of this run's objects on an engine (`_gtm_<run>_`). */
