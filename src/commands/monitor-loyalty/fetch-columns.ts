@@ -1,4 +1,4 @@
-import type { Engine } from '../../data/index.ts';
+import { isClickHouseEngine, quoteIdent, type ClickHouseEngine, type Engine } from '../../data/index.ts';
 
 /** Numeric columns of a query result, one Float64Array per column (NULL → NaN). */
 export type Columns<K extends string> = Record<K, Float64Array> & { rowCount: number };
@@ -56,8 +56,9 @@ export async function fetchMemberColumns<K extends string>(
   /** Columns the query names otherwise (`name` → its column in `sql`). */
   renamed: Partial<Record<K, string>> = {},
 ): Promise<Columns<K>> {
-  const columnar = typeof (engine as Partial<ColumnarEngine>).queryColumns === 'function';
   const read = names.map((n) => renamed[n] ?? n);
+  if (isClickHouseEngine(engine)) return streamMemberColumns(engine, sql, names, read, members);
+  const columnar = typeof (engine as Partial<ColumnarEngine>).queryColumns === 'function';
   const c = await fetchColumns(engine, columnar ? sql : `${sql} ORDER BY mi`, ['mi', ...read]);
   if (c.rowCount !== members) throw new Error(`expected ${members} member rows, got ${c.rowCount}`);
   const out = { rowCount: members } as Columns<K>;
@@ -67,5 +68,38 @@ export async function fetchMemberColumns<K extends string>(
     for (let i = 0; i < members; i++) col[c.mi[i]] = src[i];
     (out as Record<string, unknown>)[name] = col;
   }
+  return out;
+}
+
+/**
+ * `fetchMemberColumns` on ClickHouse: the rows streamed as TabSeparated lines of numbers (one
+ * query, no pages, no sort; `\\N` is NULL → NaN), each value put at its member's position.
+ */
+async function streamMemberColumns<K extends string>(
+  engine: ClickHouseEngine,
+  sql: string,
+  names: readonly K[],
+  read: readonly string[],
+  members: number,
+): Promise<Columns<K>> {
+  const arrays = names.map(() => new Float64Array(members));
+  const seen = new Uint8Array(members);
+  let rows = 0;
+  const cols = ['mi', ...read].map((c) => quoteIdent(c, 'clickhouse')).join(', ');
+  await engine.queryLines(`SELECT ${cols} FROM (${sql})`, (line) => {
+    const f = line.split('\t');
+    const mi = Number(f[0]);
+    if (!(Number.isInteger(mi) && mi >= 0 && mi < members) || seen[mi])
+      throw new Error(`member number ${f[0]} out of range or repeated (${members} members)`);
+    seen[mi] = 1;
+    for (let k = 0; k < names.length; k++) {
+      const v = f[k + 1];
+      arrays[k][mi] = v === '\\N' ? Number.NaN : Number(v);
+    }
+    rows++;
+  });
+  if (rows !== members) throw new Error(`expected ${members} member rows, got ${rows}`);
+  const out = { rowCount: members } as Columns<K>;
+  names.forEach((n, k) => ((out as Record<string, unknown>)[n] = arrays[k]));
   return out;
 }
