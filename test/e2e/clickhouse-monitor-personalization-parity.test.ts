@@ -8,9 +8,10 @@
  * leaves no table of its run on any server.
  *
  * Before the load, the decision log gets exact copies of some of its lines (retried beacons, which
- * dedupe removes) and lines whose time does not parse (rejected), and the product events copies of
- * their own: the expected accounting is counted here from the files, and because the copies are
- * removed again, the planted consent violation of the demo generator is still what both find.
+ * dedupe removes), lines whose time does not parse (rejected) and a personalized decision for a user
+ * without any consent record, and the product events copies of their own: the expected accounting
+ * is counted here from the files, and because the copies are removed again, the consent violations
+ * both find are the demo generator's planted ones plus that user's.
  */
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm } from 'node:fs/promises';
@@ -72,6 +73,10 @@ const DOCS = ['experiment-memo.md', 'governance-checklist.md'];
 
 /** What the test adds to the demo's files before the load. */
 const ADDED = { decisionCopies: 7, badDecisions: 2, eventCopies: 5 };
+/** A user with a personalized decision in the window and no consent record at all. */
+const UNKNOWN_USER = 'u-no-consent-record';
+/** The rule of that decision (set when the files are prepared). */
+let unknownUserRule = '';
 
 /** Data lines of a CSV (header left out). */
 const dataLines = (text: string) => text.split('\n').filter(Boolean).slice(1);
@@ -90,7 +95,15 @@ async function addDuplicatesAndRejects(ws: DemoWorkspace): Promise<void> {
     cells[2] = 'not a time';
     return cells.join(',');
   });
-  await appendFile(path.join(ws.dir, decisions), `${[...copies, ...bad].join('\n')}\n`);
+  // a personalized decision for a user the consent platform has never heard of: a violation whose
+  // user only the decisions can name (the decisions are read again for that user)
+  const personalized = lines.filter((l) => /,PLG Onboarding,.*,TARGETING_MATCH,,granted$/.test(l)).at(-1);
+  if (!personalized) throw new Error('the demo has no personalized decision to copy');
+  const cells = personalized.split(',');
+  cells[0] = 'd-unknown-user';
+  cells[1] = UNKNOWN_USER;
+  unknownUserRule = cells[4];
+  await appendFile(path.join(ws.dir, decisions), `${[...copies, ...bad, cells.join(',')].join('\n')}\n`);
   const events = 'data/personalization/product_events.csv';
   const eventLines = dataLines(await ws.read(events));
   await appendFile(
@@ -196,9 +209,21 @@ describe.skipIf(skipClickHouse)(
           planted: { consent_violation: { rule: string; decisions: number; users: number } };
         }
       ).planted.consent_violation;
-      const consent = ch.result.governance.consent as { violations: number; users: number };
-      expect(consent.violations).toBe(planted.decisions);
-      expect(consent.users).toBe(planted.users);
+      const consent = ch.result.governance.consent as {
+        violations: number;
+        users: number;
+        by_kind: Record<string, number>;
+        groups: { rule: string; purpose: string; kind: string; decisions: number; users: number }[];
+      };
+      // the planted withdrawals, and the decision added for a user without any consent record
+      expect(consent.violations).toBe(planted.decisions + 1);
+      expect(consent.users).toBe(planted.users + 1);
+      expect(consent.by_kind['never-granted']).toBe(1);
+      // (listed by name: the analysis refuses a violating row without its user, so the run
+      // itself shows the decisions were read again for the name)
+      expect(consent.groups.filter((g) => g.kind === 'never-granted')).toEqual([
+        { rule: unknownUserRule, purpose: 'personalization', kind: 'never-granted', decisions: 1, users: 1 },
+      ]);
       const memos = ch.result.experiments as { readout: unknown }[];
       expect(memos.filter((m) => m.readout !== null).length).toBeGreaterThan(0);
       const dims = new Set(ch.result.performance.rows.map((r) => r.dimension));
