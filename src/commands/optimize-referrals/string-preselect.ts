@@ -1,7 +1,8 @@
 /**
  * The string rules' pre-selection of `candidatesSql` (`stringSignalsSql`) in TypeScript, with
  * DuckDB's two measures (`jaro_winkler_similarity`, rapidfuzz's Jaro–Winkler: prefix weight 0.1 up
- * to 4 characters above 0.7; and `levenshtein`), for engines without them (ClickHouse 18.16): the
+ * to 4 above 0.7; and `levenshtein`; both on UTF-8 bytes, as DuckDB computes them; the lengths
+ * the Levenshtein ratio divides by are characters), for engines without them (ClickHouse 18.16): the
  * ClickHouse candidate query admits every pair the other string conditions admit and marks the
  * rows only those conditions reach (`string_only`); this keeps the ones DuckDB's SQL would keep,
  * so both engines hand the scorer the same candidates.
@@ -13,13 +14,15 @@ const JW_SAFE_FROM = 0.75;
 const JW_MARGIN = 0.02;
 
 const chars = (s: string) => [...s];
+/** DuckDB's two measures compare bytes (UTF-8), not characters. */
+const bytes = (s: string) => [...Buffer.from(s, 'utf8')];
 const nonAscii = (s: string) => /[^\x00-\x7f]/.test(s);
 
 /** DuckDB's `jaro_winkler_similarity` (rapidfuzz). */
 export function jaroWinkler(a: string, b: string): number {
-  const p = chars(a);
-  const t = chars(b);
-  if (p.length === 0 && t.length === 0) return 1;
+  const p = bytes(a);
+  const t = bytes(b);
+  // DuckDB: 0 when either is empty, two empty texts included
   if (p.length === 0 || t.length === 0) return 0;
   const bound = Math.max(0, Math.floor(Math.max(p.length, t.length) / 2) - 1);
   const pFlag = new Array<boolean>(p.length).fill(false);
@@ -56,10 +59,10 @@ export function jaroWinkler(a: string, b: string): number {
   return sim;
 }
 
-/** DuckDB's `levenshtein` (characters). */
+/** DuckDB's `levenshtein` (on UTF-8 bytes). */
 export function levenshtein(a: string, b: string): number {
-  const p = chars(a);
-  const t = chars(b);
+  const p = bytes(a);
+  const t = bytes(b);
   let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
   for (let i = 1; i <= p.length; i++) {
     const cur = [i];
