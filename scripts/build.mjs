@@ -80,7 +80,7 @@ copyJson(path.join(root, 'src'));
 const { Ajv } = await import('ajv');
 // minified: the generated validators are large (the config's is ~0.5 MB as written) and are loaded
 // at every start
-const { build, transformSync } = await import('esbuild');
+const { transformSync } = await import('esbuild');
 const minify = (code) => transformSync(code, { minify: true, format: 'cjs', target: 'node20' }).code;
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const workspaceDir = path.join(root, 'src/workspace');
@@ -135,28 +135,6 @@ writeFileSync(
     writeFileSync(`${file}.v8cache`, prebuiltCache(file, script));
   }
 }
-
-// The @stdlib distributions as one file beside the module that loads them on first use
-// (src/analyses/experiments/distributions.ts): the packages are some 1,300 small CommonJS files,
-// ~0.45 s to load one by one, ~0.08 s as one file.
-await build({
-  stdin: {
-    contents: [
-      "exports.normal = require('@stdlib/stats-base-dists-normal');",
-      "exports.t = require('@stdlib/stats-base-dists-t');",
-      "exports.chisquare = require('@stdlib/stats-base-dists-chisquare');",
-    ].join('\n'),
-    resolveDir: root,
-    loader: 'js',
-  },
-  outfile: path.join(dist, 'analyses/experiments/stdlib-dists.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  minify: true,
-  target: 'node20',
-  logLevel: 'warning',
-});
 
 // The CLI as a handful of bundled chunks (bin/gtm.js runs it): see scripts/bundle-cli.mjs.
 await import('./bundle-cli.mjs');
