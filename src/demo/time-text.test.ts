@@ -18,8 +18,16 @@ describe('isoSeconds', () => {
     for (const ms of cases) expect(isoSeconds(ms), String(ms)).toBe(reference(ms));
   });
 
-  it('falls back to Date for milliseconds, times before 1970 and fractions', () => {
-    for (const ms of [1_700_000_000_123, -86_400_000, -1000, 1_700_000_000_000.5, 253_402_300_800_000])
+  it('writes what Date writes on any millisecond, with the millisecond part padded', () => {
+    let x = 0x1b873593;
+    const next = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x);
+    const cases = [1_700_000_000_001, 1_700_000_000_010, 1_700_000_000_100, 1_700_000_000_999, 86_399_999];
+    for (let i = 0; i < 20_000; i++) cases.push(next() * 4096 + (next() & 4095));
+    for (const ms of cases) expect(isoSeconds(ms), String(ms)).toBe(reference(ms));
+  });
+
+  it('falls back to Date for times before 1970, past 9999 and fractions', () => {
+    for (const ms of [1_700_000_000_123, -86_400_000, -1000, -1, 1_700_000_000_000.5, 253_402_300_800_000])
       expect(isoSeconds(ms)).toBe(reference(ms));
   });
 });
