@@ -42,13 +42,22 @@ const BUNDLED = [
   'fast-uri',
   'json-schema-traverse',
   'require-from-string',
+  // the charts (loaded by the report stage only, as their own chunk): Vega and Vega-Lite are some
+  // 60 ES module packages whose resolving, linking and compiling cost more than one parse
+  'internmap',
+  'topojson-client',
+  'delaunator',
+  'robust-predicates',
+  'json-stringify-pretty-compact',
+  'tslib',
 ];
+const bundled = (name) => BUNDLED.includes(name) || /^(vega|d3-)/.test(name);
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-      return BUNDLED.includes(name) ? undefined : { path: args.path, external: true };
+      return bundled(name) ? undefined : { path: args.path, external: true };
     });
   },
 };
