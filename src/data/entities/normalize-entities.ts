@@ -19,6 +19,10 @@ import type { EntitySpec, EntityView, NormalizeSettings, SourceBinding } from '.
  *   narrow: { clicks: { table: 'ref_clicks_in', columns: ['click_id', 'clicked_at'], codes: ['referral_code'] } },
  * });
  */
+/** The bookkeeping columns of a normalized row (source-columns.ts `bookkeeping`), none for no source. */
+const EMPTY_BOOKKEEPING =
+  'CAST(NULL AS VARCHAR) AS _source, CAST(NULL AS INTEGER) AS _priority, CAST(NULL AS VARCHAR) AS _file, CAST(NULL AS BIGINT) AS _row';
+
 export interface NarrowSpec {
   /** The table written (replaced when it exists). */
   table: string;
@@ -172,7 +176,10 @@ async function normalizeOne(
   const { narrow } = ctx;
   const table = ident(spec.name);
   if (!parts.length) {
-    await engine.exec(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM (${spec.emptySelect()}) WHERE false`);
+    // the bookkeeping columns too, as a normalized source has them: a command may cite `_source`
+    await engine.exec(
+      `CREATE OR REPLACE VIEW ${table} AS SELECT ${EMPTY_BOOKKEEPING}, * FROM (${spec.emptySelect()}) WHERE false`,
+    );
     if (narrow) await emptyNarrow(engine, spec, narrow);
     return 0;
   }

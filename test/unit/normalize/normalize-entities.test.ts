@@ -261,6 +261,21 @@ describe('normalizeEntities', () => {
   });
 });
 
+describe('normalizeEntities with no source for an entity', () => {
+  it('gives an empty canonical view with the columns and types of a normalized one, bookkeeping included', async () => {
+    const a = await parquet('typed_for_columns', [
+      ['p1', 'a1', 10, 'USD', 'paid', '2026-02-01 10:00:00', 'x'],
+    ]);
+    await normalize([await bind('ledger_a', a, 0, 1)]);
+    const filled = await engine.describe('payouts');
+    const result = await normalize([]);
+    expect(result.accounting).toEqual([]);
+    expect(await engine.describe('payouts')).toEqual(filled);
+    // a command citing a row's source reads it as on any other entity
+    expect(await engine.query('SELECT _source, count(*) AS n FROM payouts GROUP BY _source')).toEqual([]);
+  });
+});
+
 describe('normalizeEntities with many duplicates', () => {
   it('dedupes them through a rescan when there are too many to fetch by row number', async () => {
     const file = path.join(dir, 'many.parquet');
