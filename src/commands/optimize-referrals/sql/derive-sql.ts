@@ -37,11 +37,11 @@ export interface DeriveParams {
   dialect?: Dialect;
 }
 
-const list = (xs: readonly string[]) => `(${xs.map((x) => literal(x)).join(', ')})`;
+const list = (xs: readonly string[], d: Dialect = 'duckdb') => `(${xs.map((x) => literal(x, d)).join(', ')})`;
 
 /** Stage is revenue: listed, or absent (an order without a stage is a purchase). */
 export const revenueStageSql = (p: DeriveParams, col = 'stage') =>
-  `(${col} IS NULL OR ${col} IN ${list(p.revenueStages)})`;
+  `(${col} IS NULL OR ${col} IN ${list(p.revenueStages, p.dialect)})`;
 
 /** Amount net of its refund (the whole amount when refunded without an amount). */
 export const netAmountSql = (c = '', d: Dialect = 'duckdb') =>
