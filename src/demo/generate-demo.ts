@@ -348,7 +348,7 @@ export function trackSourceDemo(opts: DemoOptions): DemoFiles {
   const rng = createRng(opts.seed);
   const asOf = Date.parse(`${opts.asOf}T00:00:00Z`) + DAY - 1000; // end of the as-of day
   const { start, end } = campaignDates(opts.asOf);
-  const nAccounts = opts.accounts ?? 6000;
+  const nAccounts = opts.accounts ?? 3000;
 
   // Accounts and people
   const accounts = Array.from({ length: nAccounts }, (_, i) => ({
