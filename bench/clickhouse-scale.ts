@@ -42,7 +42,11 @@ import path from 'node:path';
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { findClickHouseServer } from '../test/helpers/clickhouse-server.ts';
+import {
+  clickHouseConfigXml,
+  clickHouseUsersXml,
+  findClickHouseServer,
+} from '../test/helpers/clickhouse-server.ts';
 import { freePort } from '../test/helpers/postgres-server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -98,41 +102,25 @@ async function startShard(dir: string, http: number, tcp: number, remote: string
   const GB = 2 ** 30;
   writeFileSync(
     path.join(dir, 'config.xml'),
-    `<yandex>
-  <logger><level>warning</level><console>1</console></logger>
-  <http_port>${http}</http_port>
-  <tcp_port>${tcp}</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <path>${dir}/data/</path>
-  <tmp_path>${dir}/tmp/</tmp_path>
-  <user_files_path>${dir}/user_files/</user_files_path>
-  <format_schema_path>${dir}/format_schemas/</format_schema_path>
-  <users_config>${dir}/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <mark_cache_size>268435456</mark_cache_size>
-  <uncompressed_cache_size>268435456</uncompressed_cache_size>
-  <timezone>UTC</timezone>
+    clickHouseConfigXml(
+      dir,
+      http,
+      tcp,
+      `<uncompressed_cache_size>268435456</uncompressed_cache_size>
   <keep_alive_timeout>600</keep_alive_timeout>
   <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>
-  ${remote}
-</yandex>
-`,
+  ${remote}`,
+    ),
   );
   writeFileSync(
     path.join(dir, 'users.xml'),
-    `<yandex>
-  <profiles><default>
+    clickHouseUsersXml(`
     <log_queries>1</log_queries>
     <max_memory_usage>${3 * GB}</max_memory_usage>
     <max_memory_usage_for_all_queries>${4 * GB}</max_memory_usage_for_all_queries>
     <max_bytes_before_external_group_by>${1.5 * GB}</max_bytes_before_external_group_by>
     <max_bytes_before_external_sort>${1.5 * GB}</max_bytes_before_external_sort>
-  </default></profiles>
-  <users><default><password></password><networks><ip>::/0</ip></networks><profile>default</profile><quota>default</quota></default></users>
-  <quotas><default></default></quotas>
-</yandex>
-`,
+  `),
   );
   const child = spawn('nice', ['-n', '10', ...server!, `--config-file=${path.join(dir, 'config.xml')}`], {
     cwd: dir,

@@ -62,20 +62,11 @@ export async function startClickHouseCluster(
 }
 
 /**
- * One server. `maxMemoryUsage` (bytes) caps each query's memory (`max_memory_usage` of the default
- * profile): a query above it fails instead of growing the server on a shared machine.
+ * config.xml of a server on loopback keeping everything under `dir`; `extra` (XML) goes inside the
+ * root. `<yandex>` is the root element ClickHouse 18.16 expects; later versions still accept it.
  */
-export async function startClickHouse(
-  opts: { httpPort?: number; tcpPort?: number; extraConfig?: string; maxMemoryUsage?: number } = {},
-): Promise<ClickHouseServer> {
-  const command = findClickHouseServer();
-  if (command === null) throw new Error('no clickhouse-server binary on PATH');
-  const dir = await mkdtemp(join(tmpdir(), 'gtm-ch-'));
-  const [httpPort, tcpPort] = [opts.httpPort ?? (await freePort()), opts.tcpPort ?? (await freePort())];
-  // <yandex> is the root element ClickHouse 18.16 expects; later versions still accept it.
-  await writeFile(
-    join(dir, 'config.xml'),
-    `<yandex>
+export function clickHouseConfigXml(dir: string, httpPort: number, tcpPort: number, extra = ''): string {
+  return `<yandex>
   <logger><level>warning</level><console>1</console></logger>
   <http_port>${httpPort}</http_port>
   <tcp_port>${tcpPort}</tcp_port>
@@ -89,18 +80,38 @@ export async function startClickHouse(
   <default_database>default</default_database>
   <mark_cache_size>268435456</mark_cache_size>
   <timezone>UTC</timezone>
-  ${opts.extraConfig ?? ''}
+  ${extra}
 </yandex>
-`,
-  );
-  await writeFile(
-    join(dir, 'users.xml'),
-    `<yandex>
-  <profiles><default>${opts.maxMemoryUsage ? `<max_memory_usage>${Math.floor(opts.maxMemoryUsage)}</max_memory_usage>` : ''}</default></profiles>
+`;
+}
+
+/** users.xml: the `default` user without a password, its profile's settings as XML (`profile`). */
+export function clickHouseUsersXml(profile = ''): string {
+  return `<yandex>
+  <profiles><default>${profile}</default></profiles>
   <users><default><password></password><networks><ip>::/0</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default></default></quotas>
 </yandex>
-`,
+`;
+}
+
+/**
+ * One server. `maxMemoryUsage` (bytes) caps each query's memory (`max_memory_usage` of the default
+ * profile): a query above it fails instead of growing the server on a shared machine.
+ */
+export async function startClickHouse(
+  opts: { httpPort?: number; tcpPort?: number; extraConfig?: string; maxMemoryUsage?: number } = {},
+): Promise<ClickHouseServer> {
+  const command = findClickHouseServer();
+  if (command === null) throw new Error('no clickhouse-server binary on PATH');
+  const dir = await mkdtemp(join(tmpdir(), 'gtm-ch-'));
+  const [httpPort, tcpPort] = [opts.httpPort ?? (await freePort()), opts.tcpPort ?? (await freePort())];
+  await writeFile(join(dir, 'config.xml'), clickHouseConfigXml(dir, httpPort, tcpPort, opts.extraConfig));
+  await writeFile(
+    join(dir, 'users.xml'),
+    clickHouseUsersXml(
+      opts.maxMemoryUsage ? `<max_memory_usage>${Math.floor(opts.maxMemoryUsage)}</max_memory_usage>` : '',
+    ),
   );
   const child: ChildProcess = spawn(
     command[0],

@@ -54,17 +54,22 @@ async function clickTexts(engine: Engine, p: RiskParams): Promise<void> {
   let from: string;
   if (rows.length === 0) from = 'clicks v WHERE false';
   else if (rows.length <= FETCH_BY_ROW) {
-    const bySource = new Map<string, number[]>();
-    for (const r of rows) {
-      const list = bySource.get(String(r._source)) ?? [];
-      list.push(num(r._row));
-      bySource.set(String(r._source), list);
-    }
-    from = `clicks v WHERE ${[...bySource]
+    from = `clicks v WHERE ${[...rowsBySource(rows)]
       .map(([src, list]) => `(v._source = ${literal(src)} AND v._row IN (${list.join(', ')}))`)
       .join(' OR ')}`;
   } else from = 'clicks v SEMI JOIN ref_click_maybe m ON m._source = v._source AND m._row = v._row';
   await engine.exec(`CREATE OR REPLACE TABLE ref_click_text AS SELECT ${cols} FROM ${from}`);
+}
+
+/** The row numbers of `rows` grouped by their source (the clicks to fetch by row number). */
+function rowsBySource(rows: Row[]): Map<string, number[]> {
+  const bySource = new Map<string, number[]>();
+  for (const r of rows) {
+    const list = bySource.get(String(r._source)) ?? [];
+    list.push(num(r._row));
+    bySource.set(String(r._source), list);
+  }
+  return bySource;
 }
 
 /** `clickTexts` on ClickHouse: the same rows, read from the clicks' canonical view of the run. */
@@ -72,13 +77,7 @@ async function clickTextsCh(engine: Engine, rows: Row[]): Promise<void> {
   let where: string;
   if (rows.length === 0) where = '0';
   else if (rows.length <= FETCH_BY_ROW) {
-    const bySource = new Map<string, number[]>();
-    for (const r of rows) {
-      const list = bySource.get(String(r._source)) ?? [];
-      list.push(num(r._row));
-      bySource.set(String(r._source), list);
-    }
-    where = [...bySource]
+    where = [...rowsBySource(rows)]
       .map(([src, list]) => `(_source = ${literal(src, 'clickhouse')} AND _row IN (${list.join(', ')}))`)
       .join(' OR ');
   } else where = '(_source, _row) IN (SELECT _source, _row FROM ref_click_maybe)';

@@ -1,4 +1,5 @@
 import { literal } from '../../../data/index.ts';
+import { STAT_COLUMNS } from '../../shared/experiment-review/index.ts';
 import { chLit, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
 /**
@@ -168,24 +169,12 @@ export function holdoutArmsCh(experimentId: string, holdouts: readonly string[],
  * (ratio) and margin (mean); the same rows, control first.
  */
 export function reviewStatsCh(experimentId: string, control: string, rel: RelationOf): string {
-  const stat = [
-    'sum',
-    'sum_squares',
-    'num_sum',
-    'num_sum_squares',
-    'den_sum',
-    'den_sum_squares',
-    'num_den_sum_product',
-    'pre_sum',
-    'pre_sum_squares',
-    'post_pre_sum_product',
-  ];
   const units = `SELECT variant, toFloat64(ifNull(revenue, 0)) AS c0, toFloat64(ifNull(purchased, 0)) AS c1,
        toFloat64(ifNull(points_liability, 0)) AS c2, toFloat64(ifNull(margin, 0)) AS c3
      FROM ${rel('lm_exp_units')} WHERE experiment_id = ${chLit(experimentId)}`;
   const part = (order: number, name: string, type: string, exprs: Record<string, string>) =>
     `SELECT ${order} AS metric_order, ${chLit(name)} AS metric, ${chLit(type)} AS type, toString(variant) AS v, count() AS n,
-       ${stat.map((c) => `${exprs[c] ? `toNullable(toFloat64(${exprs[c]}))` : 'CAST(NULL AS Nullable(Float64))'} AS s_${c}`).join(', ')}
+       ${STAT_COLUMNS.map((c) => `${exprs[c] ? `toNullable(toFloat64(${exprs[c]}))` : 'CAST(NULL AS Nullable(Float64))'} AS s_${c}`).join(', ')}
      FROM (${units}) GROUP BY variant`;
   const y1 = 'if(c1 != 0, 1, 0)';
   const parts = [
@@ -200,7 +189,7 @@ export function reviewStatsCh(experimentId: string, control: string, rel: Relati
     }),
     part(3, 'margin', 'mean', { sum: 'sum(c3)', sum_squares: 'sum(c3 * c3)' }),
   ];
-  return `SELECT metric, type, v AS variant, n, ${stat.map((c) => `s_${c} AS ${c}`).join(', ')}
+  return `SELECT metric, type, v AS variant, n, ${STAT_COLUMNS.map((c) => `s_${c} AS ${c}`).join(', ')}
      FROM (${parts.join(' UNION ALL ')})
      ORDER BY metric_order, if(v = ${chLit(control)}, 0, 1), v`;
 }
