@@ -88,5 +88,17 @@ describe.skipIf(server === null)(
       const err = (await engine.query('SELECT * FROM no_such_table').catch((e: unknown) => e)) as GtmError;
       expect(err).toMatchObject({ code: 'ENGINE', sql: 'SELECT * FROM no_such_table', retriable: false });
     });
+
+    it('a statement past the timeout is an ENGINE error that is not retried, naming engine.timeout_s', async () => {
+      const slow = await openClickHouse({ url: ch.url, requestTimeoutMs: 300 });
+      try {
+        const err = (await slow.query('SELECT sleep(2) AS s').catch((e: unknown) => e)) as GtmError;
+        expect(err).toMatchObject({ code: 'ENGINE', retriable: false });
+        expect(err.message).toMatch(/timeout/i);
+        expect(err.hint).toMatch(/engine\.timeout_s/);
+      } finally {
+        await slow.close();
+      }
+    });
   },
 );

@@ -206,12 +206,16 @@ class ClickHouseEngineImpl implements ClickHouseEngine {
       where: this.where,
       sql,
       cause: err,
-      retriable: network || timeout,
-      hint: network
-        ? `is the ClickHouse server running at that URL? (check ${this.origin})`
-        : AUTH_ERROR.test(errorText(err))
-          ? 'check the user and password (a password is best given as env:VAR, read from the environment)'
-          : undefined,
+      // a statement that timed out may still be running on the server: sending it again would
+      // start it over (and load the servers twice), so only a refused or dropped connection retries
+      retriable: network,
+      hint: timeout
+        ? 'the server took longer than gtm waits for one statement: raise engine.timeout_s in gtm.yaml (default 300)'
+        : network
+          ? `is the ClickHouse server running at that URL? (check ${this.origin})`
+          : AUTH_ERROR.test(errorText(err))
+            ? 'check the user and password (a password is best given as env:VAR, read from the environment)'
+            : undefined,
     });
   }
 }

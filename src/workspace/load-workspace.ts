@@ -458,6 +458,7 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
             database: r.engine.database,
             user: r.engine.user,
             password: r.engine.password,
+            ...(r.engine.timeout_s !== undefined ? { timeout_s: r.engine.timeout_s } : {}),
           }
         : {
             kind: 'duckdb',

@@ -78,7 +78,15 @@ export interface WorkspaceConfig {
   configPath: string;
   engine:
     | { kind: 'duckdb'; path?: string; threads?: number; memory_limit?: string; temp_directory?: string }
-    | { kind: 'clickhouse'; url: string; database?: string; user?: string; password?: string };
+    | {
+        kind: 'clickhouse';
+        url: string;
+        database?: string;
+        user?: string;
+        password?: string;
+        /** seconds gtm waits for one statement's answer (default 300) */
+        timeout_s?: number;
+      };
   output: {
     reports_dir: string;
     plans_dir: string;

@@ -62,6 +62,7 @@ async function open(
       database: ws.engine.database,
       username: ws.engine.user,
       password: passwordOf(ws.engine.password, env),
+      requestTimeoutMs: ws.engine.timeout_s !== undefined ? ws.engine.timeout_s * 1000 : undefined,
       origin: 'engine.url in gtm.yaml',
     });
   throw new GtmError('CONFIG', `${command.name} runs on the embedded DuckDB engine in this version`, {
