@@ -205,12 +205,12 @@ const MAX_PER_SERIES = 10;
  * re-run). Incident window: the days of each departure episode whose peak |z| reaches `minPeak`,
  * padded by `pad` days on each side, as an operator might file an incident around a spike.
  */
-function incidentWindow(s: NabSeries, minPeak: number, pad = 1): Set<number> {
+function incidentWindow(s: NabSeries, minPeak: number, pad = 1, maxDays = Infinity): Set<number> {
   const r = departureEpisodes(s.daily, DAILY_KPI_DEFAULTS.episodes);
   const out = days(r.anomalies);
   const times = Array.from(s.daily.times);
   for (const e of r.episodes) {
-    if (Math.abs(e.peakZ) < minPeak) continue;
+    if (Math.abs(e.peakZ) < minPeak || e.days > maxDays) continue;
     const a = times.indexOf(toEpochMs(e.from));
     const b = times.indexOf(toEpochMs(e.to));
     for (let k = 1; k <= pad; k++) {
@@ -220,6 +220,35 @@ function incidentWindow(s: NabSeries, minPeak: number, pad = 1): Set<number> {
   }
   return out;
 }
+
+/**
+ * Robust CUSUM (Page's two-sided CUSUM on robust z): each day's z against the median/MAD of the
+ * `window` values before the current run began (the reference is frozen while a sum is above 0),
+ * S⁺ = max(0, S⁺ + z − k) and S⁻ likewise; when either reaches `h` the day is flagged and both sums
+ * restart. On log values when `log` (prices move multiplicatively). Scored from day 8.
+ */
+function robustCusum(s: NabSeries, o: { window: number; k: number; h: number; log: boolean }): Set<number> {
+  const v = Array.from(s.daily.values, (x) => (o.log ? Math.log(x) : x));
+  const out = new Set<number>();
+  let up = 0;
+  let down = 0;
+  let ref = robustScale([]);
+  for (let i = 7; i < v.length; i++) {
+    if (up === 0 && down === 0) ref = robustScale(v.slice(Math.max(0, i - o.window), i));
+    const z = (v[i] - ref.center) / ref.scale;
+    up = Math.max(0, up + z - o.k);
+    down = Math.max(0, down - z - o.k);
+    if (up >= o.h || down >= o.h) {
+      out.add(s.daily.times[i]);
+      up = 0;
+      down = 0;
+    }
+  }
+  return out;
+}
+
+/** The series on a log scale (CPC and CPM are prices: their moves are multiplicative). */
+const logOf = (s: NabSeries) => ({ times: s.daily.times, values: s.daily.values.map(Math.log) });
 
 /**
  * Day-over-day ratio outliers: log(value / previous day's value) (consecutive or one day apart)
@@ -246,13 +275,14 @@ function dayOverDay(s: NabSeries, o: { window: number; threshold: number }): Set
 
 /**
  * Leave-one-series-out: for each series, the setting with the best pooled day-level F1 on the
- * others (first in grid order on ties, ≤ MAX_PER_SERIES flagged days on each) is scored on it; the
- * held-out flags are pooled.
+ * others (first in grid order on ties, ≤ `maxPerSeries` flagged days on each, MAX_PER_SERIES unless
+ * told) is scored on it; the held-out flags are pooled.
  */
 function leaveOneSeriesOut<T>(
   nab: readonly NabSeries[],
   grid: readonly T[],
   flag: (s: NabSeries, p: T) => Set<number>,
+  maxPerSeries = MAX_PER_SERIES,
 ) {
   const flags = grid.map((p) => nab.map((s) => flag(s, p)));
   const held: Set<number>[] = [];
@@ -266,7 +296,7 @@ function leaveOneSeriesOut<T>(
         train,
         f.filter((__, i) => i !== k),
       );
-      if (Math.max(...s.perSeries) <= MAX_PER_SERIES && s.f1 > bestF1) {
+      if (Math.max(...s.perSeries) <= maxPerSeries && s.f1 > bestF1) {
         best = g;
         bestF1 = s.f1;
       }
@@ -278,8 +308,8 @@ function leaveOneSeriesOut<T>(
   return { cv: score(nab, held), chosen, inSample };
 }
 
-const bestEligible = (r: { inSample: Score[] }) =>
-  Math.max(...r.inSample.filter((s) => Math.max(...s.perSeries) <= MAX_PER_SERIES).map((s) => s.f1));
+const bestEligible = (r: { inSample: Score[] }, maxPerSeries = MAX_PER_SERIES) =>
+  Math.max(...r.inSample.filter((s) => Math.max(...s.perSeries) <= maxPerSeries).map((s) => s.f1));
 
 describe('NAB realAdExchange, daily means', () => {
   const nab = loadNab('realAdExchange', 'nab-realAdExchange-windows.json', 'nab-realAdExchange-labels.json');
@@ -599,6 +629,272 @@ describe('NAB realAdExchange, daily means', () => {
       [25, 8, 28, 0.758, 0.472, 0.581],
       [10, 14, 10, 16, 0.667],
     ]);
+  });
+  it('more ideas measured and not kept: log values, one-day incidents, short baselines, robust CUSUM, the vote thresholds', () => {
+    const held = loadNab('realKnownCause', 'nab-realKnownCause-windows.json');
+    const byDefault = (s: NabSeries) => days(detectDailyKpiAnomalies(s.daily, { subject: s.name }).anomalies);
+    const defaults = new Map([...nab, ...held].map((s) => [s.name, byDefault(s)]));
+    const withDefault = (s: NabSeries, extra: Set<number>) => union(defaults.get(s.name)!, extra);
+    const onLog = (s: NabSeries, o: DepartureEpisodesOptions = DAILY_KPI_DEFAULTS.episodes) =>
+      union(
+        vote(s),
+        days(departureEpisodes(logOf(s), o).anomalies),
+        days(levelShift(logOf(s), DAILY_KPI_DEFAULTS.levelShift).anomalies),
+      );
+    const SHORT = { ...DAILY_KPI_DEFAULTS.episodes, window: 7, minHistory: 7, trigger: 8, persist: 2 };
+    const CUSUM = { window: 14, k: 1, h: 6, log: false };
+    const weekdayAt = (s: NabSeries, threshold: number, trailing: number) =>
+      days(
+        detectDailyKpiAnomalies(s.daily, {
+          subject: s.name,
+          sameWeekday: { ...DAILY_KPI_DEFAULTS.sameWeekday, threshold },
+          trailing: { ...DAILY_KPI_DEFAULTS.trailing, threshold: trailing },
+        }).anomalies,
+      );
+    const ideas: [string, (s: NabSeries) => Set<number>][] = [
+      ['default', (s) => defaults.get(s.name)!],
+      ['default, episodes and level shift on log values', (s) => onLog(s)],
+      ['default ∪ one-day incident (peak ≥ 8, ±1 day)', (s) => withDefault(s, incidentWindow(s, 8, 1, 1))],
+      ['default ∪ one-day incident (peak ≥ 5, ±1 day)', (s) => withDefault(s, incidentWindow(s, 5, 1, 1))],
+      [
+        'default ∪ 7-day-baseline episodes (trigger 8, 2)',
+        (s) => withDefault(s, days(departureEpisodes(s.daily, SHORT).anomalies)),
+      ],
+      ['robust CUSUM (14 d, k 1, h 6)', (s) => robustCusum(s, CUSUM)],
+      ['default ∪ robust CUSUM (14 d, k 1, h 6)', (s) => withDefault(s, robustCusum(s, CUSUM))],
+      ['default, same-weekday z at 4', (s) => weekdayAt(s, 4, DAILY_KPI_DEFAULTS.trailing.threshold)],
+    ];
+    const rows = ideas.map(([name, f]): [string, Score, Score] => [
+      name,
+      score(nab, nab.map(f)),
+      score(held, held.map(f)),
+    ]);
+    console.log(
+      table(
+        'NAB realAdExchange, more ideas (in-sample):',
+        rows.map(([name, s]) => [name, s]),
+        names,
+      ),
+    );
+    console.log(
+      table(
+        'NAB realKnownCause (held out), the same ideas:',
+        rows.map(([name, , h]) => [name, h]),
+        held.map((s) => s.name),
+      ),
+    );
+    // name, in-sample day level (TP, FP, FN, P, R, F1), most days flagged on one series, held-out day level.
+    expect(
+      rows.map(([name, s, h]) => [name, ...summary(s), Math.max(...s.perSeries), ...summary(h)]),
+    ).toEqual([
+      ['default', 23, 4, 30, 0.852, 0.434, 0.575, 9, 31, 13, 45, 0.705, 0.408, 0.517],
+      [
+        'default, episodes and level shift on log values',
+        20,
+        4,
+        33,
+        0.833,
+        0.377,
+        0.519,
+        8,
+        26,
+        10,
+        50,
+        0.722,
+        0.342,
+        0.464,
+      ],
+      [
+        'default ∪ one-day incident (peak ≥ 8, ±1 day)',
+        27,
+        4,
+        26,
+        0.871,
+        0.509,
+        0.643,
+        11,
+        31,
+        13,
+        45,
+        0.705,
+        0.408,
+        0.517,
+      ],
+      [
+        'default ∪ one-day incident (peak ≥ 5, ±1 day)',
+        29,
+        8,
+        24,
+        0.784,
+        0.547,
+        0.644,
+        14,
+        31,
+        13,
+        45,
+        0.705,
+        0.408,
+        0.517,
+      ],
+      [
+        'default ∪ 7-day-baseline episodes (trigger 8, 2)',
+        29,
+        10,
+        24,
+        0.744,
+        0.547,
+        0.63,
+        14,
+        31,
+        15,
+        45,
+        0.674,
+        0.408,
+        0.508,
+      ],
+      ['robust CUSUM (14 d, k 1, h 6)', 16, 15, 37, 0.516, 0.302, 0.381, 8, 11, 20, 65, 0.355, 0.145, 0.206],
+      [
+        'default ∪ robust CUSUM (14 d, k 1, h 6)',
+        28,
+        17,
+        25,
+        0.622,
+        0.528,
+        0.571,
+        12,
+        32,
+        31,
+        44,
+        0.508,
+        0.421,
+        0.46,
+      ],
+      ['default, same-weekday z at 4', 23, 3, 30, 0.885, 0.434, 0.582, 8, 31, 12, 45, 0.721, 0.408, 0.521],
+    ]);
+
+    // Cross-validated (leave one series out), each idea's settings chosen on 5 series.
+    const logCv = leaveOneSeriesOut(nab, EPISODE_GRID, (s, p) => onLog(s, p));
+    /** Incident settings: off, or one-day (≤ 1, ≤ 2, any length) episodes from a peak |z| of 5–12. */
+    const INCIDENT_GRID = [
+      null,
+      ...[5, 6, 8, 10, 12].flatMap((minPeak) => [1, 2, Infinity].map((maxDays) => ({ minPeak, maxDays }))),
+    ];
+    type Incident = (typeof INCIDENT_GRID)[number];
+    const incidentFlags = new Map(
+      nab.map((s) => [
+        s.name,
+        INCIDENT_GRID.map((p) => (p ? incidentWindow(s, p.minPeak, 1, p.maxDays) : new Set<number>())),
+      ]),
+    );
+    const incident = (s: NabSeries, p: Incident) =>
+      withDefault(s, incidentFlags.get(s.name)![INCIDENT_GRID.indexOf(p)]);
+    const incidentCv10 = leaveOneSeriesOut(nab, INCIDENT_GRID, incident);
+    const incidentCv12 = leaveOneSeriesOut(nab, INCIDENT_GRID, incident, 12);
+    const SHORT_GRID = [
+      null,
+      ...[5, 7, 10].flatMap((window) =>
+        [5, 6, 8, 10].flatMap((trigger) =>
+          [2, 3].map((persist): DepartureEpisodesOptions => ({
+            ...SHORT,
+            window,
+            minHistory: Math.min(window, 7),
+            trigger,
+            persist,
+          })),
+        ),
+      ),
+    ];
+    const shortCv = leaveOneSeriesOut(nab, SHORT_GRID, (s, p) =>
+      p ? withDefault(s, days(departureEpisodes(s.daily, p).anomalies)) : defaults.get(s.name)!,
+    );
+    const CUSUM_GRID = [14, 21, 28].flatMap((window) =>
+      [0.5, 1, 1.5].flatMap((k) =>
+        [3, 4, 5, 6, 8].flatMap((h) => [false, true].map((log) => ({ window, k, h, log }))),
+      ),
+    );
+    const cusumCv = leaveOneSeriesOut(nab, CUSUM_GRID, robustCusum);
+    const cusumBesideCv = leaveOneSeriesOut(nab, [null, ...CUSUM_GRID], (s, p) =>
+      p ? withDefault(s, robustCusum(s, p)) : defaults.get(s.name)!,
+    );
+    const VOTE_GRID = [3, 3.5, 4].flatMap((weekday) =>
+      [3, 3.5, 4].map((trailing) => ({ weekday, trailing })),
+    );
+    const voteFlags = new Map(
+      nab.map((s) => [s.name, VOTE_GRID.map((p) => weekdayAt(s, p.weekday, p.trailing))]),
+    );
+    const voteCv = leaveOneSeriesOut(nab, VOTE_GRID, (s, p) => voteFlags.get(s.name)![VOTE_GRID.indexOf(p)]);
+    // Both together: the vote's thresholds and the incident, chosen jointly.
+    const JOINT = VOTE_GRID.flatMap((_, v) => INCIDENT_GRID.map((__, i) => ({ v, i })));
+    const jointCv = leaveOneSeriesOut(nab, JOINT, (s, p) =>
+      union(voteFlags.get(s.name)![p.v], incidentFlags.get(s.name)![p.i]),
+    );
+    const inc = (p: Incident) => (p ? `${p.minPeak}/${p.maxDays}` : 'off');
+    // name, result, settings chosen per fold, budget of flagged days per series (MAX_PER_SERIES unless told)
+    const cvRows: [string, { inSample: Score[]; cv: Score }, string[], number?][] = [
+      [
+        'log values (episode grid)',
+        logCv,
+        logCv.chosen.map((p) => `${p.window}/${p.period}/${p.trigger}/${p.persist}`),
+      ],
+      ['default ∪ incidents (≤ 10 days)', incidentCv10, incidentCv10.chosen.map(inc)],
+      ['default ∪ incidents (≤ 12 days)', incidentCv12, incidentCv12.chosen.map(inc), 12],
+      [
+        '7-day baselines',
+        shortCv,
+        shortCv.chosen.map((p) => (p ? `${p.window}/${p.trigger}/${p.persist}` : 'off')),
+      ],
+      [
+        'robust CUSUM alone',
+        cusumCv,
+        cusumCv.chosen.map((p) => `${p.window}/${p.k}/${p.h}/${p.log ? 'log' : 'lin'}`),
+      ],
+      [
+        'default ∪ robust CUSUM',
+        cusumBesideCv,
+        cusumBesideCv.chosen.map((p) => (p ? `${p.window}/${p.k}/${p.h}/${p.log ? 'log' : 'lin'}` : 'off')),
+      ],
+      [
+        'vote thresholds (same-weekday × trailing)',
+        voteCv,
+        voteCv.chosen.map((p) => `${p.weekday}/${p.trailing}`),
+      ],
+      [
+        'vote thresholds × incidents',
+        jointCv,
+        jointCv.chosen.map(
+          (p) => `${VOTE_GRID[p.v].weekday}/${VOTE_GRID[p.v].trailing} + ${inc(INCIDENT_GRID[p.i])}`,
+        ),
+      ],
+    ];
+    console.log(
+      cvRows
+        .map(
+          ([name, r, chosen, budget]) =>
+            `  ${name}: in-sample best F1 ${bestEligible(r, budget).toFixed(3)}, cross-validated ${summary(r.cv).join(' / ')} | ${windowSummary(r.cv).join(' / ')} | per series ${r.cv.perSeries.join(', ')}; chosen ${chosen.join(', ')}`,
+        )
+        .join('\n'),
+    );
+    expect(
+      cvRows.map(([name, r, , budget]) => [
+        name,
+        f3(bestEligible(r, budget)),
+        ...summary(r.cv),
+        Math.max(...r.cv.perSeries),
+      ]),
+    ).toEqual([
+      // name, in-sample best F1 within the budget, cross-validated TP, FP, FN, P, R, F1, most days on one series
+      ['log values (episode grid)', 0.525, 20, 6, 33, 0.769, 0.377, 0.506, 9],
+      ['default ∪ incidents (≤ 10 days)', 0.575, 25, 4, 28, 0.862, 0.472, 0.61, 11],
+      ['default ∪ incidents (≤ 12 days)', 0.643, 27, 4, 26, 0.871, 0.509, 0.643, 11],
+      ['7-day baselines', 0.575, 24, 8, 29, 0.75, 0.453, 0.565, 14],
+      ['robust CUSUM alone', 0.381, 16, 15, 37, 0.516, 0.302, 0.381, 8],
+      ['default ∪ robust CUSUM', 0.575, 23, 4, 30, 0.852, 0.434, 0.575, 9],
+      ['vote thresholds (same-weekday × trailing)', 0.582, 23, 4, 30, 0.852, 0.434, 0.575, 9],
+      ['vote thresholds × incidents', 0.651, 27, 4, 26, 0.871, 0.509, 0.643, 11],
+    ]);
+    // Within 10 days per series, the incident is chosen only where the busiest series is held out.
+    expect(incidentCv10.chosen.map(inc)).toEqual(['off', 'off', 'off', 'off', '8/1', 'off']);
+    expect(incidentCv12.chosen.map(inc)).toEqual(Array(6).fill('8/1'));
   });
 });
 
