@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type DuckDbEngine } from '../../data/index.ts';
 import type { IntListColumn } from '../../data/duckdb-engine.ts';
-import { buildPathColumns } from './build-path-summary.ts';
+import { buildPathColumns, JoinedCodesReader } from './build-path-summary.ts';
 
 const cols = {
   journey: 'journey_id',
@@ -69,5 +69,58 @@ describe('buildPathColumns on DuckDB', () => {
     expect((res.columns.d as Float64Array)[9]).toBe(2.25);
     await expect(engine.queryColumns(`SELECT 'x' AS s`)).rejects.toThrow(/"s" is VARCHAR/);
     await expect(engine.queryColumns(`SELECT [1, NULL]::INTEGER[] AS l`)).rejects.toThrow(/NULL inside list/);
+  });
+});
+
+describe('JoinedCodesReader (ClickHouse path lines)', () => {
+  it('gives the same columns as splitting each line, across chunk boundaries of every size', () => {
+    const channels = ['a', 'b', 'c', 'd', 'e'];
+    // lines as the server writes them: codes joined by commas (7 is out of range: a touch without
+    // a channel), then conversions, value, nulls (\N for a NULL sum)
+    const lines: string[] = [];
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 200; i++) {
+      const len = rnd(6);
+      const codes = Array.from({ length: len }, () => (rnd(20) === 0 ? 7 : rnd(5)));
+      lines.push(`${codes.join(',')}\t${rnd(3)}\t${i % 9 === 0 ? '\\N' : rnd(1000) / 8}\t${rnd(4)}`);
+    }
+    // the expected columns, from each line split into fields (no chunks)
+    const want = {
+      codes: [] as number[],
+      offsets: [0],
+      conversions: [] as number[],
+      value: [] as number[],
+      nulls: [] as number[],
+    };
+    for (const l of lines) {
+      const [p, c, v, n] = l.split('\t');
+      for (const x of p ? p.split(',').map(Number) : []) if (x < channels.length) want.codes.push(x);
+      want.offsets.push(want.codes.length);
+      want.conversions.push(Number(c));
+      want.value.push(v === '\\N' ? 0 : Number(v));
+      want.nulls.push(Number(n));
+    }
+    for (const chunk of [1, 2, 3, 7, 64, 1 << 20]) {
+      const reader = new JoinedCodesReader(channels, chunk);
+      for (const l of lines) reader.line(l);
+      const got = reader.columns();
+      expect(got.rows).toBe(lines.length);
+      expect(got.codes).toBeInstanceOf(Int32Array);
+      expect(Array.from(got.codes)).toEqual(want.codes);
+      expect(Array.from(got.offsets)).toEqual(want.offsets);
+      expect(Array.from(got.conversions)).toEqual(want.conversions);
+      expect(Array.from(got.value)).toEqual(want.value);
+      expect(Array.from(got.nulls)).toEqual(want.nulls);
+      // a code was left out (7): two lines may now hold the same path
+      expect(got.distinct).toBe(false);
+    }
+    const clean = new JoinedCodesReader(channels, 2);
+    clean.line('0,1\t1\t5\t0');
+    clean.line('\t0\t\\N\t3');
+    expect(clean.columns()).toMatchObject({ rows: 2, distinct: true });
   });
 });
