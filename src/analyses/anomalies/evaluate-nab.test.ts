@@ -643,6 +643,7 @@ describe('NAB realAdExchange, daily means', () => {
       );
     const SHORT = { ...DAILY_KPI_DEFAULTS.episodes, window: 7, minHistory: 7, trigger: 8, persist: 2 };
     const CUSUM = { window: 14, k: 1, h: 6, log: false };
+    const SHIFT7: LevelShiftOptions = { window: 7, horizon: 4, threshold: 6, confirm: 2, minHistory: 7 };
     const weekdayAt = (s: NabSeries, threshold: number, trailing: number) =>
       days(
         detectDailyKpiAnomalies(s.daily, {
@@ -655,10 +656,16 @@ describe('NAB realAdExchange, daily means', () => {
       ['default', (s) => defaults.get(s.name)!],
       ['default, episodes and level shift on log values', (s) => onLog(s)],
       ['default ∪ one-day incident (peak ≥ 8, ±1 day)', (s) => withDefault(s, incidentWindow(s, 8, 1, 1))],
+      ['default ∪ one-day incident (peak ≥ 7, ±1 day)', (s) => withDefault(s, incidentWindow(s, 7, 1, 1))],
+      ['default ∪ one-day incident (peak ≥ 6, ±1 day)', (s) => withDefault(s, incidentWindow(s, 6, 1, 1))],
       ['default ∪ one-day incident (peak ≥ 5, ±1 day)', (s) => withDefault(s, incidentWindow(s, 5, 1, 1))],
       [
         'default ∪ 7-day-baseline episodes (trigger 8, 2)',
         (s) => withDefault(s, days(departureEpisodes(s.daily, SHORT).anomalies)),
+      ],
+      [
+        'default ∪ level shift on a 7-day baseline (4 d, 6, 2)',
+        (s) => withDefault(s, days(levelShift(s.daily, SHIFT7).anomalies)),
       ],
       ['robust CUSUM (14 d, k 1, h 6)', (s) => robustCusum(s, CUSUM)],
       ['default ∪ robust CUSUM (14 d, k 1, h 6)', (s) => withDefault(s, robustCusum(s, CUSUM))],
@@ -721,6 +728,38 @@ describe('NAB realAdExchange, daily means', () => {
         0.517,
       ],
       [
+        'default ∪ one-day incident (peak ≥ 7, ±1 day)',
+        27,
+        6,
+        26,
+        0.818,
+        0.509,
+        0.628,
+        13,
+        31,
+        13,
+        45,
+        0.705,
+        0.408,
+        0.517,
+      ],
+      [
+        'default ∪ one-day incident (peak ≥ 6, ±1 day)',
+        27,
+        8,
+        26,
+        0.771,
+        0.509,
+        0.614,
+        13,
+        31,
+        13,
+        45,
+        0.705,
+        0.408,
+        0.517,
+      ],
+      [
         'default ∪ one-day incident (peak ≥ 5, ±1 day)',
         29,
         8,
@@ -751,6 +790,22 @@ describe('NAB realAdExchange, daily means', () => {
         0.674,
         0.408,
         0.508,
+      ],
+      [
+        'default ∪ level shift on a 7-day baseline (4 d, 6, 2)',
+        26,
+        8,
+        27,
+        0.765,
+        0.491,
+        0.598,
+        13,
+        31,
+        18,
+        45,
+        0.633,
+        0.408,
+        0.496,
       ],
       ['robust CUSUM (14 d, k 1, h 6)', 16, 15, 37, 0.516, 0.302, 0.381, 8, 11, 20, 65, 0.355, 0.145, 0.206],
       [
@@ -807,6 +862,25 @@ describe('NAB realAdExchange, daily means', () => {
     const shortCv = leaveOneSeriesOut(nab, SHORT_GRID, (s, p) =>
       p ? withDefault(s, days(departureEpisodes(s.daily, p).anomalies)) : defaults.get(s.name)!,
     );
+    const SHIFT7_GRID = [
+      null,
+      ...[7, 10].flatMap((window) =>
+        [3, 4, 5].flatMap((horizon) =>
+          [4, 6, 8, 10, 12].flatMap((threshold) =>
+            [1, 2].map((confirm): LevelShiftOptions => ({
+              window,
+              horizon,
+              threshold,
+              confirm,
+              minHistory: 7,
+            })),
+          ),
+        ),
+      ),
+    ];
+    const shift7Cv = leaveOneSeriesOut(nab, SHIFT7_GRID, (s, p) =>
+      p ? withDefault(s, days(levelShift(s.daily, p).anomalies)) : defaults.get(s.name)!,
+    );
     const CUSUM_GRID = [14, 21, 28].flatMap((window) =>
       [0.5, 1, 1.5].flatMap((k) =>
         [3, 4, 5, 6, 8].flatMap((h) => [false, true].map((log) => ({ window, k, h, log }))),
@@ -842,6 +916,11 @@ describe('NAB realAdExchange, daily means', () => {
         '7-day baselines',
         shortCv,
         shortCv.chosen.map((p) => (p ? `${p.window}/${p.trigger}/${p.persist}` : 'off')),
+      ],
+      [
+        '7-day level shifts',
+        shift7Cv,
+        shift7Cv.chosen.map((p) => (p ? `${p.window}/${p.horizon}/${p.threshold}/${p.confirm}` : 'off')),
       ],
       [
         'robust CUSUM alone',
@@ -887,6 +966,7 @@ describe('NAB realAdExchange, daily means', () => {
       ['default ∪ incidents (≤ 10 days)', 0.575, 25, 4, 28, 0.862, 0.472, 0.61, 11],
       ['default ∪ incidents (≤ 12 days)', 0.643, 27, 4, 26, 0.871, 0.509, 0.643, 11],
       ['7-day baselines', 0.575, 24, 8, 29, 0.75, 0.453, 0.565, 14],
+      ['7-day level shifts', 0.575, 23, 8, 30, 0.742, 0.434, 0.548, 13],
       ['robust CUSUM alone', 0.381, 16, 15, 37, 0.516, 0.302, 0.381, 8],
       ['default ∪ robust CUSUM', 0.575, 23, 4, 30, 0.852, 0.434, 0.575, 9],
       ['vote thresholds (same-weekday × trailing)', 0.582, 23, 4, 30, 0.852, 0.434, 0.575, 9],
