@@ -667,6 +667,17 @@ describe('NAB realAdExchange, daily means', () => {
         'default ∪ level shift on a 7-day baseline (4 d, 6, 2)',
         (s) => withDefault(s, days(levelShift(s.daily, SHIFT7).anomalies)),
       ],
+      [
+        'default, episodes and trailing z from 7 days',
+        (s) =>
+          days(
+            detectDailyKpiAnomalies(s.daily, {
+              subject: s.name,
+              episodes: { ...DAILY_KPI_DEFAULTS.episodes, minHistory: 7 },
+              trailing: { ...DAILY_KPI_DEFAULTS.trailing, minHistory: 7 },
+            }).anomalies,
+          ),
+      ],
       ['robust CUSUM (14 d, k 1, h 6)', (s) => robustCusum(s, CUSUM)],
       ['default ∪ robust CUSUM (14 d, k 1, h 6)', (s) => withDefault(s, robustCusum(s, CUSUM))],
       ['default, same-weekday z at 4', (s) => weekdayAt(s, 4, DAILY_KPI_DEFAULTS.trailing.threshold)],
@@ -806,6 +817,22 @@ describe('NAB realAdExchange, daily means', () => {
         0.633,
         0.408,
         0.496,
+      ],
+      [
+        'default, episodes and trailing z from 7 days',
+        23,
+        5,
+        30,
+        0.821,
+        0.434,
+        0.568,
+        9,
+        32,
+        13,
+        44,
+        0.711,
+        0.421,
+        0.529,
       ],
       ['robust CUSUM (14 d, k 1, h 6)', 16, 15, 37, 0.516, 0.302, 0.381, 8, 11, 20, 65, 0.355, 0.145, 0.206],
       [
