@@ -247,6 +247,76 @@ function robustCusum(s: NabSeries, o: { window: number; k: number; h: number; lo
   return out;
 }
 
+/**
+ * Change points: PELT (Killick, Fearnhead & Eckley 2012) with a squared-error cost and a penalty of
+ * `c`·σ²·ln n, σ the robust scale of the first differences / √2; returns the segments' first
+ * indices (0 first). Exact for this cost; O(n²) at worst, far less with pruning.
+ */
+function peltStarts(x: readonly number[], c: number): number[] {
+  const n = x.length;
+  const diffs = x.slice(1).map((v, i) => v - x[i]);
+  const sigma = robustScale(diffs).scale / Math.SQRT2;
+  const penalty = c * sigma * sigma * Math.log(n);
+  const sum = [0];
+  const sum2 = [0];
+  for (const v of x) {
+    sum.push(sum[sum.length - 1] + v);
+    sum2.push(sum2[sum2.length - 1] + v * v);
+  }
+  const cost = (a: number, b: number) => sum2[b] - sum2[a] - (sum[b] - sum[a]) ** 2 / (b - a);
+  const best = [-penalty];
+  const last = [0];
+  let candidates = [0];
+  for (let t = 1; t <= n; t++) {
+    best[t] = Infinity;
+    for (const r of candidates) {
+      const v = best[r] + cost(r, t) + penalty;
+      if (v < best[t]) {
+        best[t] = v;
+        last[t] = r;
+      }
+    }
+    candidates = candidates.filter((r) => best[r] + cost(r, t) <= best[t]);
+    candidates.push(t);
+  }
+  const starts: number[] = [];
+  for (let t = n; t > 0; t = last[t]) starts.unshift(last[t]);
+  return starts;
+}
+
+/**
+ * Change-point flags: on the PELT segmentation (linear or log values), `onset` flags the first day
+ * of each segment whose mean is at least `T` σ from the previous segment's; `short` flags every day
+ * of a segment of at most `L` days whose mean departs by `T` σ from both neighbours on the same side
+ * (a transient episode, found retrospectively).
+ */
+function changePoints(
+  s: NabSeries,
+  o: { c: number; T: number; log: boolean; mode: 'onset' | 'short'; L: number },
+): Set<number> {
+  const x = Array.from(s.daily.values, (v) => (o.log ? Math.log(v) : v));
+  const sigma = robustScale(x.slice(1).map((v, i) => v - x[i])).scale / Math.SQRT2;
+  const starts = peltStarts(x, o.c);
+  const ends = [...starts.slice(1), x.length];
+  const means = starts.map((a, k) => x.slice(a, ends[k]).reduce((p, q) => p + q, 0) / (ends[k] - a));
+  const out = new Set<number>();
+  for (let k = 1; k < starts.length; k++) {
+    const fromPrevious = (means[k] - means[k - 1]) / sigma;
+    if (o.mode === 'onset') {
+      if (Math.abs(fromPrevious) >= o.T) out.add(s.daily.times[starts[k]]);
+      continue;
+    }
+    if (k === starts.length - 1 || ends[k] - starts[k] > o.L) continue;
+    const fromNext = (means[k] - means[k + 1]) / sigma;
+    if (
+      Math.min(Math.abs(fromPrevious), Math.abs(fromNext)) >= o.T &&
+      Math.sign(fromPrevious) === Math.sign(fromNext)
+    )
+      for (let i = starts[k]; i < ends[k]; i++) out.add(s.daily.times[i]);
+  }
+  return out;
+}
+
 /** The series on a log scale (CPC and CPM are prices: their moves are multiplicative). */
 const logOf = (s: NabSeries) => ({ times: s.daily.times, values: s.daily.values.map(Math.log) });
 
@@ -630,7 +700,44 @@ describe('NAB realAdExchange, daily means', () => {
       [10, 14, 10, 16, 0.667],
     ]);
   });
-  it('more ideas measured and not kept: log values, one-day incidents, short baselines, robust CUSUM, the vote thresholds', () => {
+  it('PELT (the change points tried below) equals optimal partitioning without pruning', () => {
+    // Jackson et al. (2005): the exact minimiser by dynamic programming over every last change point.
+    const optimalPartitioning = (x: readonly number[], c: number) => {
+      const sigma = robustScale(x.slice(1).map((v, i) => v - x[i])).scale / Math.SQRT2;
+      const penalty = c * sigma * sigma * Math.log(x.length);
+      const cost = (a: number, b: number) => {
+        const mean = x.slice(a, b).reduce((p, q) => p + q, 0) / (b - a);
+        return x.slice(a, b).reduce((p, q) => p + (q - mean) ** 2, 0);
+      };
+      const best = [-penalty];
+      const last = [0];
+      for (let t = 1; t <= x.length; t++) {
+        best[t] = Infinity;
+        for (let r = 0; r < t; r++) {
+          const v = best[r] + cost(r, t) + penalty;
+          if (v < best[t] - 1e-12) {
+            best[t] = v;
+            last[t] = r;
+          }
+        }
+      }
+      const starts: number[] = [];
+      for (let t = x.length; t > 0; t = last[t]) starts.unshift(last[t]);
+      return starts;
+    };
+    const segmentations: number[] = [];
+    for (const s of nab)
+      for (const log of [false, true])
+        for (const c of [1, 3, 8]) {
+          const x = Array.from(s.daily.values, (v) => (log ? Math.log(v) : v));
+          expect(peltStarts(x, c), `${s.name} ${log} ${c}`).toEqual(optimalPartitioning(x, c));
+          segmentations.push(peltStarts(x, c).length);
+        }
+    // Not a trivial check: the segmentations range from one segment to 21.
+    expect([Math.min(...segmentations), Math.max(...segmentations)]).toEqual([1, 21]);
+  });
+
+  it('more ideas measured and not kept: log values, one-day incidents, short baselines, change points, robust CUSUM, the vote thresholds', () => {
     const held = loadNab('realKnownCause', 'nab-realKnownCause-windows.json');
     const byDefault = (s: NabSeries) => days(detectDailyKpiAnomalies(s.daily, { subject: s.name }).anomalies);
     const defaults = new Map([...nab, ...held].map((s) => [s.name, byDefault(s)]));
@@ -643,6 +750,8 @@ describe('NAB realAdExchange, daily means', () => {
       );
     const SHORT = { ...DAILY_KPI_DEFAULTS.episodes, window: 7, minHistory: 7, trigger: 8, persist: 2 };
     const CUSUM = { window: 14, k: 1, h: 6, log: false };
+    const CP = { c: 1, T: 6, log: false, mode: 'onset' as const, L: 0 };
+    const CP_SHORT = { c: 8, T: 4, log: true, mode: 'short' as const, L: 5 };
     const SHIFT7: LevelShiftOptions = { window: 7, horizon: 4, threshold: 6, confirm: 2, minHistory: 7 };
     const weekdayAt = (s: NabSeries, threshold: number, trailing: number) =>
       days(
@@ -677,6 +786,11 @@ describe('NAB realAdExchange, daily means', () => {
               trailing: { ...DAILY_KPI_DEFAULTS.trailing, minHistory: 7 },
             }).anomalies,
           ),
+      ],
+      ['change points alone (PELT, c 1, onset ≥ 6 σ)', (s) => changePoints(s, CP)],
+      [
+        'default ∪ short change-point segments (log, c 8, ≤ 5 d, 4 σ)',
+        (s) => withDefault(s, changePoints(s, CP_SHORT)),
       ],
       ['robust CUSUM (14 d, k 1, h 6)', (s) => robustCusum(s, CUSUM)],
       ['default ∪ robust CUSUM (14 d, k 1, h 6)', (s) => withDefault(s, robustCusum(s, CUSUM))],
@@ -834,6 +948,38 @@ describe('NAB realAdExchange, daily means', () => {
         0.421,
         0.529,
       ],
+      [
+        'change points alone (PELT, c 1, onset ≥ 6 σ)',
+        17,
+        14,
+        36,
+        0.548,
+        0.321,
+        0.405,
+        9,
+        9,
+        6,
+        67,
+        0.6,
+        0.118,
+        0.198,
+      ],
+      [
+        'default ∪ short change-point segments (log, c 8, ≤ 5 d, 4 σ)',
+        26,
+        7,
+        27,
+        0.788,
+        0.491,
+        0.605,
+        9,
+        32,
+        22,
+        44,
+        0.593,
+        0.421,
+        0.492,
+      ],
       ['robust CUSUM (14 d, k 1, h 6)', 16, 15, 37, 0.516, 0.302, 0.381, 8, 11, 20, 65, 0.355, 0.145, 0.206],
       [
         'default ∪ robust CUSUM (14 d, k 1, h 6)',
@@ -908,6 +1054,23 @@ describe('NAB realAdExchange, daily means', () => {
     const shift7Cv = leaveOneSeriesOut(nab, SHIFT7_GRID, (s, p) =>
       p ? withDefault(s, days(levelShift(s.daily, p).anomalies)) : defaults.get(s.name)!,
     );
+    const CP_GRID = [1, 2, 3, 4, 6, 8].flatMap((c) =>
+      [1, 2, 3, 4, 6].flatMap((T) =>
+        [false, true].flatMap((log) =>
+          [
+            { mode: 'onset' as const, L: 0 },
+            ...[1, 2, 3, 5, 8].map((L) => ({ mode: 'short' as const, L })),
+          ].map((m) => ({ c, T, log, ...m })),
+        ),
+      ),
+    );
+    const cpFlags = new Map(nab.map((s) => [s.name, CP_GRID.map((p) => changePoints(s, p))]));
+    const cpCv = leaveOneSeriesOut(nab, CP_GRID, (s, p) => cpFlags.get(s.name)![CP_GRID.indexOf(p)]);
+    const cpBesideCv = leaveOneSeriesOut(nab, [null, ...CP_GRID], (s, p) =>
+      p ? withDefault(s, cpFlags.get(s.name)![CP_GRID.indexOf(p)]) : defaults.get(s.name)!,
+    );
+    const cp = (p: (typeof CP_GRID)[number] | null) =>
+      p ? `${p.c}/${p.T}/${p.log ? 'log' : 'lin'}/${p.mode}${p.L || ''}` : 'off';
     const CUSUM_GRID = [14, 21, 28].flatMap((window) =>
       [0.5, 1, 1.5].flatMap((k) =>
         [3, 4, 5, 6, 8].flatMap((h) => [false, true].map((log) => ({ window, k, h, log }))),
@@ -949,6 +1112,8 @@ describe('NAB realAdExchange, daily means', () => {
         shift7Cv,
         shift7Cv.chosen.map((p) => (p ? `${p.window}/${p.horizon}/${p.threshold}/${p.confirm}` : 'off')),
       ],
+      ['change points alone', cpCv, cpCv.chosen.map(cp)],
+      ['default ∪ change points', cpBesideCv, cpBesideCv.chosen.map(cp)],
       [
         'robust CUSUM alone',
         cusumCv,
@@ -994,6 +1159,8 @@ describe('NAB realAdExchange, daily means', () => {
       ['default ∪ incidents (≤ 12 days)', 0.643, 27, 4, 26, 0.871, 0.509, 0.643, 11],
       ['7-day baselines', 0.575, 24, 8, 29, 0.75, 0.453, 0.565, 14],
       ['7-day level shifts', 0.575, 23, 8, 30, 0.742, 0.434, 0.548, 13],
+      ['change points alone', 0.405, 18, 17, 35, 0.514, 0.34, 0.409, 12],
+      ['default ∪ change points', 0.605, 27, 16, 26, 0.628, 0.509, 0.563, 13],
       ['robust CUSUM alone', 0.381, 16, 15, 37, 0.516, 0.302, 0.381, 8],
       ['default ∪ robust CUSUM', 0.575, 23, 4, 30, 0.852, 0.434, 0.575, 9],
       ['vote thresholds (same-weekday × trailing)', 0.582, 23, 4, 30, 0.852, 0.434, 0.575, 9],
