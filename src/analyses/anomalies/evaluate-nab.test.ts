@@ -579,6 +579,155 @@ describe('NAB realAdExchange, daily means', () => {
     ]);
   });
 
+  it('each point detector cross-validated on its own grid, and on the held-out series', () => {
+    const held = loadNab('realKnownCause', 'nab-realKnownCause-windows.json');
+    const ESD_GRID = [0, 15, 22, 29, 36].flatMap((piecewiseWindow) =>
+      [0.02, 0.05, 0.1].map((maxAnoms) => ({ piecewiseWindow, maxAnoms })),
+    );
+    const WEEKDAY_GRID = [2, 3, 4, 6, 8].flatMap((weeks) =>
+      [3, 3.5, 4].map((threshold) => ({ weeks, threshold })),
+    );
+    const TRAILING_GRID = [14, 21, 28].flatMap((window) =>
+      [0, 7].flatMap((period) => [3, 3.5, 4].map((threshold) => ({ window, period, threshold }))),
+    );
+    const esd = (s: NabSeries, p: (typeof ESD_GRID)[number]) =>
+      days(
+        seasonalHybridEsd(s.daily, {
+          ...DAILY_KPI_DEFAULTS.seasonalHybridEsd,
+          maxAnoms: p.maxAnoms,
+          piecewiseWindow: p.piecewiseWindow || undefined,
+        }).anomalies,
+      );
+    const weekday = (s: NabSeries, p: (typeof WEEKDAY_GRID)[number]) =>
+      days(sameWeekdayZScore(s.daily, { ...DAILY_KPI_DEFAULTS.sameWeekday, ...p }).anomalies);
+    const trailing = (s: NabSeries, p: (typeof TRAILING_GRID)[number]) =>
+      days(trailingRobustZScore(s.daily, { ...DAILY_KPI_DEFAULTS.trailing, ...p }).anomalies);
+    const rows: [string, { inSample: Score[]; cv: Score }, Score][] = [
+      [
+        'S-H-ESD',
+        leaveOneSeriesOut(nab, ESD_GRID, esd),
+        score(
+          held,
+          held.map((s) => esd(s, { piecewiseWindow: 29, maxAnoms: 0.1 })),
+        ),
+      ],
+      [
+        'same-weekday z',
+        leaveOneSeriesOut(nab, WEEKDAY_GRID, weekday),
+        score(
+          held,
+          held.map((s) => weekday(s, { weeks: 8, threshold: 3.5 })),
+        ),
+      ],
+      [
+        'trailing robust z',
+        leaveOneSeriesOut(nab, TRAILING_GRID, trailing),
+        score(
+          held,
+          held.map((s) => trailing(s, { window: 28, period: 7, threshold: 3.5 })),
+        ),
+      ],
+    ];
+    console.log(
+      rows
+        .map(
+          ([name, r, h]) =>
+            `  ${name}: in-sample best F1 ${bestEligible(r).toFixed(3)}, cross-validated ${summary(r.cv).join(' / ')} | ${windowSummary(r.cv).join(' / ')}; held out (defaults) ${summary(h).join(' / ')} | ${windowSummary(h).join(' / ')} | per series ${h.perSeries.join(', ')}`,
+        )
+        .join('\n'),
+    );
+    // name, in-sample best day F1 (≤ 10 days per series), CV day level, CV window level, held-out day level, window level
+    expect(
+      rows.map(([name, r, h]) => [
+        name,
+        f3(bestEligible(r)),
+        ...summary(r.cv),
+        ...windowSummary(r.cv),
+        ...summary(h),
+        ...windowSummary(h),
+      ]),
+    ).toEqual([
+      [
+        'S-H-ESD',
+        0.263,
+        7,
+        12,
+        46,
+        0.368,
+        0.132,
+        0.194,
+        7,
+        14,
+        7,
+        17,
+        0.452,
+        16,
+        13,
+        60,
+        0.552,
+        0.211,
+        0.305,
+        11,
+        12,
+        12,
+        22,
+        0.684,
+      ],
+      [
+        'same-weekday z',
+        0.306,
+        13,
+        19,
+        40,
+        0.406,
+        0.245,
+        0.306,
+        9,
+        14,
+        10,
+        25,
+        0.493,
+        27,
+        29,
+        49,
+        0.482,
+        0.355,
+        0.409,
+        9,
+        12,
+        9,
+        28,
+        0.45,
+      ],
+      [
+        'trailing robust z',
+        0.338,
+        11,
+        8,
+        42,
+        0.579,
+        0.208,
+        0.306,
+        9,
+        14,
+        9,
+        15,
+        0.621,
+        22,
+        10,
+        54,
+        0.688,
+        0.289,
+        0.407,
+        10,
+        12,
+        10,
+        17,
+        0.69,
+      ],
+    ]);
+  });
+
   it('cross-validated (leave one series out) beside in-sample', () => {
     const defaults = DAILY_KPI_DEFAULTS.episodes;
     const isDefault = (p: DepartureEpisodesOptions) =>
