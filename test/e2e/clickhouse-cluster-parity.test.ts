@@ -387,6 +387,43 @@ describe.skipIf(skipClickHouse)('a two-shard ClickHouse cluster gives the DuckDB
     // the run's views are dropped when it ends
     await parity.expectNoRunTables();
   }, 600_000);
+  it.each(['linear', 'position-based'])(
+    'track-source --attribution_model %s on the cluster: journeys grouped by path on the server, the DuckDB result.json',
+    async (model) => {
+      // a path-only model without a bootstrap: the cluster sends each dimension's distinct paths
+      // with summed pipeline and revenue instead of one line per opportunity and per account
+      const {
+        ch: chJson,
+        duck: duckJson,
+        chRun,
+      } = await parity.runBoth([
+        'track-source',
+        '--campaign',
+        'AI Launch Tour',
+        '--window',
+        '30d',
+        '--as-of',
+        DEMO_AS_OF,
+        '--attribution_model',
+        model,
+        '--dimensions',
+        'asset,region',
+        '--detail',
+        'full',
+      ]);
+      expect(chRun.stderr).toBe('');
+      type R = Record<string, unknown> & {
+        journeys: { opportunities: number; non_converting: number; touches: number };
+      };
+      const ch = chJson as R;
+      expect(ch.journeys.opportunities).toBeGreaterThan(50);
+      expect(ch.journeys.non_converting).toBeGreaterThan(0);
+      expect(ch.journeys.touches).toBeGreaterThan(ch.journeys.opportunities);
+      parity.expectSameResult(ch, duckJson as R);
+      await parity.expectNoRunTables();
+    },
+    600_000,
+  );
   it('normalize on the cluster: every entity of the demo workspace accounted, deduplicated and valued as on DuckDB', async () => {
     // the workspace's other sources (referrals, loyalty, personalization), loaded as users do
     const loaded = new Set(load.tables.map((t) => t.table));

@@ -3,6 +3,7 @@ import {
   MODEL_NAMES,
   type AttributionResult,
   type ModelName,
+  type PathColumns,
   type PathRecord,
 } from '../../analyses/attribution/index.ts';
 import {
@@ -13,7 +14,12 @@ import {
 } from '../../analyses/co-marketing/index.ts';
 import type { Engine } from '../../data/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
-import { loadJourneysClickHouse } from './clickhouse-journeys.ts';
+import {
+  loadGroupedClickHouse,
+  loadJourneysClickHouse,
+  type GroupedDimension,
+  type JourneyTotalsRow,
+} from './clickhouse-journeys.ts';
 import type { DimensionName } from './inputs.ts';
 import {
   campaignTouchesSql,
@@ -65,6 +71,24 @@ export interface AttributionOutput {
 }
 
 const DATA_DRIVEN = new Set<ModelName>(['markov', 'shapley', 'fractribution']);
+/**
+ * Models whose credit depends on the path alone: not on touch times (time-decay) or funnel roles
+ * (w-shaped, full-path). Without a bootstrap (which resamples journeys), their journeys can be
+ * grouped by path on the server.
+ */
+const PATH_ONLY = new Set<ModelName>([
+  'first-touch',
+  'last-touch',
+  'last-non-direct',
+  'linear',
+  'position-based',
+  'j-shaped',
+  'inverse-j',
+  'custom',
+  'markov',
+  'shapley',
+  'fractribution',
+]);
 
 type NullPath = { channel: string; partner: string; asset: string; region: string };
 
@@ -128,6 +152,18 @@ export async function attributeCampaign(
   dimensions: DimensionName[],
   progress: (m: string) => void,
 ): Promise<AttributionOutput> {
+  if (
+    engine.dialect === 'clickhouse' &&
+    model !== 'compare' &&
+    PATH_ONLY.has(model) &&
+    (DATA_DRIVEN.has(model) ? ws.attribution.bootstrap : 0) === 0
+  ) {
+    // the journeys grouped by path on the server: same credit, no row per opportunity here
+    progress('building paths');
+    const grouped = await loadGroupedClickHouse(engine, scope, dimensions);
+    progress(`attributing with ${model}`);
+    return attributeGrouped(grouped, model, dimensions, ws);
+  }
   progress('building journeys');
   const { journeys, nullPaths } =
     engine.dialect === 'clickhouse'
@@ -192,11 +228,8 @@ function pathsFor(
 function creditLines(
   pipe: AttributionResult,
   rev: AttributionResult | undefined,
-  touched: OpportunityJourney[],
-  dim: DimensionName,
+  touches: Map<string, number>,
 ): CreditLine[] {
-  const touches = new Map<string, number>();
-  for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
   const pBy = new Map(pipe.channels.map((c) => [c.channel, c]));
   const rBy = new Map((rev?.channels ?? []).map((c) => [c.channel, c]));
   const keys = new Set([...pBy.keys(), ...rBy.keys(), ...touches.keys()]);
@@ -272,7 +305,9 @@ export function attributeJourneys(
         ? undefined
         : attribute(pathsFor(journeys, nulls, dim, 'revenue'), model, options);
     if (dim === 'channel') markov = pipe.markov;
-    byDimension[dim] = creditLines(pipe, rev, touched, dim);
+    const touches = new Map<string, number>();
+    for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
+    byDimension[dim] = creditLines(pipe, rev, touches);
   }
   return {
     model,
@@ -285,5 +320,90 @@ export function attributeJourneys(
     journeys: journeys.length,
     nullJourneys: nulls.length,
     touchesInJourneys: sumOf(touched, (j) => j.touches.length),
+  };
+}
+
+/**
+ * One dimension's path columns for a measure, from the journeys grouped by path: pipeline counts
+ * every opportunity as converted with its pipeline; revenue counts the won ones with their revenue
+ * and the others as nulls; the non-converting accounts' paths are nulls in both (as `pathsFor`).
+ */
+function groupedColumns(g: GroupedDimension, measure: 'pipeline' | 'revenue'): PathColumns {
+  const j = g.journeys;
+  const nl = g.nulls;
+  const rows = j.rows + nl.rows;
+  const offsets = new Int32Array(rows + 1);
+  offsets.set(j.offsets);
+  const base = j.offsets[j.rows];
+  for (let r = 1; r <= nl.rows; r++) offsets[j.rows + r] = base + nl.offsets[r];
+  const codes = new Int32Array(base + nl.codes.length);
+  codes.set(j.codes);
+  codes.set(nl.codes, base);
+  const conversions = new Float64Array(rows);
+  const value = new Float64Array(rows);
+  const nulls = new Float64Array(rows);
+  for (let r = 0; r < j.rows; r++) {
+    conversions[r] = measure === 'pipeline' ? j.n[r] : j.won[r];
+    value[r] = measure === 'pipeline' ? j.pipeline[r] : j.revenue[r];
+    nulls[r] = measure === 'pipeline' ? 0 : j.n[r] - j.won[r];
+  }
+  nulls.set(nl.n, j.rows);
+  // a journey path and a null path may be the same: not distinct
+  return { channels: g.values, rows, offsets, codes, conversions, value, nulls };
+}
+
+/** `attributeJourneys` over journeys grouped by path on the server (path-only models, no bootstrap). */
+function attributeGrouped(
+  g: {
+    dims: Partial<Record<DimensionName, GroupedDimension>>;
+    totals: JourneyTotalsRow[];
+    nullJourneys: number;
+  },
+  model: ModelName,
+  dimensions: DimensionName[],
+  ws: WorkspaceConfig,
+): AttributionOutput {
+  const options = {
+    halfLifeDays: ws.attribution.half_life_days,
+    directChannels: [ws.channels.direct],
+    bootstrap: 0,
+    seed: ws.attribution.seed,
+    customWeights: ws.attribution.custom_weights,
+  };
+  const byDimension: AttributionOutput['byDimension'] = {};
+  let markov: AttributionResult['markov'];
+  for (const dim of dimensions) {
+    const d = g.dims[dim] as GroupedDimension;
+    const pipe = attribute(groupedColumns(d, 'pipeline'), model, options);
+    const rev = attribute(groupedColumns(d, 'revenue'), model, options);
+    if (dim === 'channel') markov = pipe.markov;
+    byDimension[dim] = creditLines(pipe, rev, d.touches);
+  }
+  const sum = (rows: JourneyTotalsRow[]) => ({
+    opportunities: rows.reduce((a, r) => a + r.n, 0),
+    pipeline: rows.reduce((a, r) => a + r.pipeline, 0),
+    revenue: rows.reduce((a, r) => a + r.revenue, 0),
+  });
+  const touched = g.totals.filter((r) => r.touched);
+  const sourced = touched.filter((r) => r.sourced !== '');
+  const by_partner: AttributionOutput['classification']['sourced']['by_partner'] = {};
+  for (const r of sourced)
+    by_partner[r.sourced] = { opportunities: r.n, pipeline: r.pipeline, revenue: r.revenue };
+  const untouched = sum(g.totals.filter((r) => !r.touched));
+  return {
+    model,
+    totals: { ...sum(g.totals), won: g.totals.reduce((a, r) => a + r.won, 0) },
+    attributed: sum(touched),
+    unattributed: untouched,
+    byDimension,
+    classification: {
+      sourced: { ...sum(sourced), by_partner },
+      influenced: sum(touched.filter((r) => r.sourced === '')),
+      unattributed: untouched,
+    },
+    markov,
+    journeys: g.totals.reduce((a, r) => a + r.n, 0),
+    nullJourneys: g.nullJourneys,
+    touchesInJourneys: touched.reduce((a, r) => a + r.touches, 0),
   };
 }

@@ -10,16 +10,21 @@ import {
   campaignTouchesCh,
   dictionariesCh,
   funnelCh,
+  groupedNullLinesCh,
+  groupedPathLinesCh,
   journeyLinesCh,
+  journeyTotalsCh,
   journeyTouchesCh,
   nullPathLinesCh,
   nullTouchesCh,
   personasCh,
   scopeCh,
   segmentsCh,
+  touchCountsCh,
   unassignedCh,
   type CanonicalRelations,
   type Dictionaries,
+  type PathDimension,
 } from './sql/journeys-clickhouse.ts';
 import type { ScopeParams } from './sql/journeys-sql.ts';
 
@@ -98,14 +103,7 @@ export async function loadJourneysClickHouse(
 ): Promise<{ journeys: OpportunityJourney[]; nullPaths: NullPath[][] }> {
   if (!isClickHouseEngine(engine)) throw new Error('loadJourneysClickHouse needs the ClickHouse engine');
   const s = await clickHouseScope(engine, p);
-  const [raw] = await engine.query<Record<keyof Dictionaries, string[]>>(dictionariesCh(s.jtouch, s.nulls));
-  const dict: Dictionaries = {
-    channel: [...(raw?.channel ?? [])].sort(byteOrder),
-    partner: [...(raw?.partner ?? [])].sort(byteOrder),
-    asset: [...(raw?.asset ?? [])].sort(byteOrder),
-    region: [...(raw?.region ?? [])].sort(byteOrder),
-    touch_type: [...(raw?.touch_type ?? [])].sort(byteOrder),
-  };
+  const dict = await dictionaries(engine, s);
   const text = (d: string[], c: number) => d[c - 1];
   const journeys: OpportunityJourney[] = [];
   // one line per opportunity, in opportunity order: its fields as the scope has them (the
@@ -162,6 +160,132 @@ export async function loadJourneysClickHouse(
     );
   });
   return { journeys, nullPaths };
+}
+
+/** The distinct paths of one dimension, as columns: codes index `values` (0-based). */
+export interface GroupedPaths {
+  /** `rows + 1` offsets into `codes` */
+  offsets: Int32Array;
+  codes: Int32Array;
+  rows: number;
+}
+
+/** One dimension's journeys and null paths grouped by path on the server, and its touch counts. */
+export interface GroupedDimension {
+  values: string[];
+  /** per distinct path of the opportunities with touches: their count, pipeline, won count, revenue */
+  journeys: GroupedPaths & {
+    n: Float64Array;
+    pipeline: Float64Array;
+    won: Float64Array;
+    revenue: Float64Array;
+  };
+  /** per distinct null path: the accounts that walked it */
+  nulls: GroupedPaths & { n: Float64Array };
+  /** touches per value on the journeys of the opportunities in scope */
+  touches: Map<string, number>;
+}
+
+/** The opportunities in scope summed by touched (0/1) and sourcing partner ('' for none). */
+export interface JourneyTotalsRow {
+  touched: boolean;
+  sourced: string;
+  n: number;
+  pipeline: number;
+  revenue: number;
+  won: number;
+  touches: number;
+}
+
+/** Reads `path<TAB>numbers…` lines into path columns (codes made 0-based) and number columns. */
+class GroupedLines {
+  private offsets: number[] = [0];
+  private codes: number[] = [];
+  readonly numbers: number[][];
+
+  constructor(fields: number) {
+    this.numbers = Array.from({ length: fields }, () => []);
+  }
+
+  line(text: string): void {
+    const f = text.split('\t');
+    for (const c of codes(f[0])) this.codes.push(c - 1);
+    this.offsets.push(this.codes.length);
+    for (let i = 0; i < this.numbers.length; i++) this.numbers[i].push(Number(numberOrNull(f[i + 1]) ?? 0));
+  }
+
+  paths(): GroupedPaths {
+    return {
+      offsets: Int32Array.from(this.offsets),
+      codes: Int32Array.from(this.codes),
+      rows: this.offsets.length - 1,
+    };
+  }
+}
+
+/**
+ * `loadJourneysClickHouse` for models whose credit depends on the path alone (no times, no
+ * funnel roles, no bootstrap): each dimension's journeys come back grouped by distinct path with
+ * their summed pipeline and revenue, its null paths grouped the same way, and the opportunities'
+ * totals as a dozen rows — no row per opportunity or per account, so gtm's memory follows the
+ * distinct paths of a dimension, not the opportunities in scope.
+ */
+export async function loadGroupedClickHouse(
+  engine: Engine,
+  p: ScopeParams,
+  dimensions: readonly PathDimension[],
+): Promise<{
+  dims: Partial<Record<PathDimension, GroupedDimension>>;
+  totals: JourneyTotalsRow[];
+  nullJourneys: number;
+}> {
+  if (!isClickHouseEngine(engine)) throw new Error('loadGroupedClickHouse needs the ClickHouse engine');
+  const s = await clickHouseScope(engine, p);
+  const dict = await dictionaries(engine, s);
+  const dims: Partial<Record<PathDimension, GroupedDimension>> = {};
+  let nullJourneys = 0;
+  for (const dim of dimensions) {
+    const j = new GroupedLines(4);
+    await engine.queryLines(groupedPathLinesCh(p, s.scope, s.jtouch, dict, dim), (l) => j.line(l));
+    const nl = new GroupedLines(1);
+    await engine.queryLines(groupedNullLinesCh(s.nulls, dict, dim), (l) => nl.line(l));
+    const [n, pipeline, won, revenue] = j.numbers.map((x) => Float64Array.from(x));
+    const nullN = Float64Array.from(nl.numbers[0]);
+    nullJourneys = nullN.reduce((a, b) => a + b, 0);
+    const touches = new Map<string, number>();
+    for (const r of await engine.query<{ key: string; touches: number }>(touchCountsCh(s.jtouch, dim)))
+      touches.set(String(r.key), Number(r.touches));
+    dims[dim] = {
+      values: dict[dim],
+      journeys: { ...j.paths(), n, pipeline, won, revenue },
+      nulls: { ...nl.paths(), n: nullN },
+      touches,
+    };
+  }
+  const totals = (
+    await engine.query<Record<string, unknown>>(journeyTotalsCh(p, s.scope, s.jtouch, dict))
+  ).map((r) => ({
+    touched: Number(r.touched) === 1,
+    sourced: String(r.sourced ?? ''),
+    n: Number(r.n),
+    pipeline: Number(r.pipeline),
+    revenue: Number(r.revenue),
+    won: Number(r.won),
+    touches: Number(r.touches),
+  }));
+  return { dims, totals, nullJourneys };
+}
+
+/** The dictionaries of the run's journey and null-path touches, each in byte order. */
+async function dictionaries(engine: Engine, s: ClickHouseScope): Promise<Dictionaries> {
+  const [raw] = await engine.query<Record<keyof Dictionaries, string[]>>(dictionariesCh(s.jtouch, s.nulls));
+  return {
+    channel: [...(raw?.channel ?? [])].sort(byteOrder),
+    partner: [...(raw?.partner ?? [])].sort(byteOrder),
+    asset: [...(raw?.asset ?? [])].sort(byteOrder),
+    region: [...(raw?.region ?? [])].sort(byteOrder),
+    touch_type: [...(raw?.touch_type ?? [])].sort(byteOrder),
+  };
 }
 
 /** The insight tables of `computeInsights` on ClickHouse, as rows the DuckDB queries return. */

@@ -228,3 +228,58 @@ export function unassignedCh(ctouch: string): { top: string; totals: string } {
     totals: `SELECT count() AS n, countIf(ifNull(channel = 'unassigned', 0)) AS u FROM ${ctouch}`,
   };
 }
+
+/** The touch dimensions a grouped path can be built on, and each one's code in the sorted touch tuples. */
+export type PathDimension = 'partner' | 'channel' | 'asset' | 'region';
+
+/**
+ * The journeys of one dimension grouped by path on the server (for models whose credit depends on
+ * the path alone, without a bootstrap): per distinct path of the dimension's codes (touches in the
+ * order of `journeysCh`; for partner, the sourcing partner alone when a registration sourced the
+ * deal) the opportunities, their pipeline, the won ones and their revenue. `TabSeparated` columns:
+ * path (codes joined by commas), n, pipeline, won, revenue.
+ */
+export function groupedPathLinesCh(
+  p: ScopeParams,
+  scope: string,
+  jtouch: string,
+  d: Dictionaries,
+  dim: PathDimension,
+): string {
+  const codes = { channel: 'channel', partner: 'partner', asset: 'asset', region: 'region_code' }[dim];
+  const path =
+    dim === 'partner'
+      ? `if(isNotNull(sourced_by) AND assumeNotNull(sourced_by) != '', [${code(d.partner, 'assumeNotNull(sourced_by)')}], ${codes})`
+      : codes;
+  return `SELECT ${joined('g_path')}, count() AS n, sum(pipeline) AS pipe, countIf(won = 1) AS n_won, sum(if(won = 1, revenue, toFloat64(0))) AS rev
+    FROM (SELECT ${path} AS g_path, pipeline, won, revenue FROM (${journeysCh(p, scope, jtouch, d)}) WHERE length(ts) > 0)
+    GROUP BY g_path`;
+}
+
+/**
+ * The null paths of one dimension grouped on the server: per distinct path (codes in the order of
+ * `nullPathsCh`) the accounts that walked it. `TabSeparated` columns: path, n.
+ */
+export function groupedNullLinesCh(nulls: string, d: Dictionaries, dim: PathDimension): string {
+  const k = { channel: 2, partner: 3, asset: 4, region: 5 }[dim];
+  return `SELECT ${joined('g_path')}, count() AS n FROM (
+      SELECT arrayMap(x -> x.${k}, arraySort(groupArray((occurred_at, ${code(d.channel, 'channel')}, ${code(d.partner, 'partner')}, ${code(d.asset, 'asset')}, ${code(d.region, 'region')})))) AS g_path
+      FROM ${nulls} GROUP BY acct)
+    GROUP BY g_path`;
+}
+
+/** Touches per value of a dimension on the journeys of the opportunities in scope. */
+export function touchCountsCh(jtouch: string, dim: PathDimension): string {
+  return `SELECT ${dim} AS key, count() AS touches FROM ${jtouch} GROUP BY key`;
+}
+
+/**
+ * The opportunities in scope summed by whether they have touches and by the partner that sourced
+ * them (the totals, attributed/unattributed and sourced/influenced splits of the attribution).
+ */
+export function journeyTotalsCh(p: ScopeParams, scope: string, jtouch: string, d: Dictionaries): string {
+  return `SELECT toUInt8(length(ts) > 0) AS touched, ifNull(sourced_by, '') AS sourced, count() AS n,
+      sum(pipeline) AS pipeline, sum(revenue) AS revenue, countIf(won = 1) AS won, sum(length(ts)) AS touches
+    FROM (${journeysCh(p, scope, jtouch, d)})
+    GROUP BY touched, sourced ORDER BY touched, sourced`;
+}
