@@ -56,14 +56,18 @@ const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+      const name = args.path.startsWith('@')
+        ? args.path.split('/').slice(0, 2).join('/')
+        : args.path.split('/')[0];
       return bundled(name) ? undefined : { path: args.path, external: true };
     });
   },
 };
 
 await build({
-  entryPoints: { main: path.join(src, 'cli/main.ts') },
+  // the demo's worker thread (src/demo/demo-job.ts starts it from here when it exists) shares the
+  // chunks of the demo's generators instead of loading their compiled modules one by one
+  entryPoints: { main: path.join(src, 'cli/main.ts'), 'demo-worker': path.join(src, 'demo/demo-worker.ts') },
   outdir,
   bundle: true,
   splitting: true,

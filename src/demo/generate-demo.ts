@@ -1,12 +1,7 @@
-import {
-  draftPlan,
-  generateSamplePayloads,
-  useCaseRequirements,
-  type ViolationType,
-} from '../analyses/instrumentation/index.ts';
-import { SCHEMA_PATH } from '../workspace/index.ts';
-import type { DemoPartOptions, DemoPartSettings } from './demo-part.ts';
-import { demoParts, demoPartSettings } from './demo-parts.ts';
+import { generateSamplePayloads } from '../analyses/instrumentation/payload-generator.ts';
+import { draftPlan, useCaseRequirements } from '../analyses/instrumentation/requirements.ts';
+import type { ViolationType } from '../analyses/instrumentation/validation-report.ts';
+import type { DemoPartOptions } from './demo-part.ts';
 import { createRng } from './rng.ts';
 import { isoSeconds } from './time-text.ts';
 
@@ -54,9 +49,18 @@ export interface DemoFiles {
   truth: DemoTruth;
 }
 
-const DAY = 86_400_000;
+/** The truth of track-source's own data: all of `DemoTruth` but the captured events' and the parts'. */
+export type CoreTruth = Omit<DemoTruth, 'events' | 'parts' | 'config_sha256'>;
+
+/** The track-source demo's own files (without the captured event payloads) and their truth. */
+export interface CoreFiles {
+  files: { path: string; content: string }[];
+  truth: CoreTruth;
+}
+
+export const DAY = 86_400_000;
 const iso = isoSeconds;
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const usDate = (ms: number) => {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
@@ -301,7 +305,7 @@ const STAGES = [
 const RATES: Record<string, number[]> = { EUR: [1.08, 1.09, 1.07, 1.1], GBP: [1.27, 1.26, 1.29, 1.28] };
 
 /** The campaign's first and last day and the currency rates in gtm.yaml, from the as-of day. */
-function campaignDates(asOfDay: string) {
+export function campaignDates(asOfDay: string) {
   const start = Date.parse(`${asOfDay}T00:00:00Z`) - 75 * DAY;
   const end = Date.parse(`${asOfDay}T00:00:00Z`) + 15 * DAY;
   const rates = Object.entries(RATES).flatMap(([cur, rs]) =>
@@ -314,37 +318,12 @@ function campaignDates(asOfDay: string) {
   return { start, end, rates };
 }
 
-/** The workspace's gtm.yaml: the track-source demo's settings, then each part's. */
-export function demoConfigYaml(opts: DemoPartOptions): string {
-  const { start, end, rates } = campaignDates(opts.asOf);
-  return demoConfig(isoDate(start), isoDate(end), rates, demoPartSettings(opts));
-}
-
 /**
- * The whole demo workspace in memory: gtm.yaml, the parts' files, the track-source demo's files and
- * `data/_truth.json` (without `config_sha256`, which `writeDemo` adds).
+ * The data of the track-source demo (CRM, web analytics, both partners' exports) and its truth:
+ * everything but gtm.yaml, the captured event payloads (`demoEventPayloads`), the parts' data and
+ * data/_truth.json.
  */
-export function generateDemo(opts: DemoOptions): DemoFiles {
-  const core = trackSourceDemo(opts);
-  const parts = demoParts({ seed: opts.seed, asOf: opts.asOf });
-  const truth = core.truth;
-  if (parts.length) truth.parts = Object.fromEntries(parts.map((p) => [p.name, p.truth]));
-  return {
-    truth,
-    files: [
-      { path: 'gtm.yaml', content: demoConfigYaml(opts) },
-      ...parts.flatMap((p) => p.files),
-      ...core.files,
-      { path: 'data/_truth.json', content: JSON.stringify(truth, null, 2) + '\n' },
-    ],
-  };
-}
-
-/**
- * The data of the track-source demo (CRM, web analytics, both partners' exports, the captured event
- * payloads) and its truth, without the parts' truth: everything but gtm.yaml and data/_truth.json.
- */
-export function trackSourceDemo(opts: DemoOptions): DemoFiles {
+export function trackSourceDemo(opts: DemoOptions): CoreFiles {
   const rng = createRng(opts.seed);
   const asOf = Date.parse(`${opts.asOf}T00:00:00Z`) + DAY - 1000; // end of the as-of day
   const { start, end } = campaignDates(opts.asOf);
@@ -728,30 +707,7 @@ export function trackSourceDemo(opts: DemoOptions): DemoFiles {
     p.account.segment,
   ]);
   const webHalf = Math.floor(webLines.length / 2);
-  // Captured payloads of the pipeline-velocity tracking plan (what define-events drafts for
-  // product + CRM sources), with a known number of violations of each kind planted.
-  const eventPlan = draftPlan(useCaseRequirements(['pipeline velocity'], { sources: ['product', 'crm'] }), {
-    name: 'pipeline velocity tracking plan',
-    sources: ['product', 'crm'],
-  });
-  const plant: Partial<Record<ViolationType, number>> = {
-    unplanned_event: 14,
-    missing_required_property: 9,
-    wrong_type: 7,
-    additional_property: 6,
-    constraint_violation: 5,
-    consent_violation: 4,
-    pii_detected: 3,
-  };
-  const payloads = generateSamplePayloads({
-    plan: eventPlan,
-    seed: opts.seed,
-    count: 4000,
-    plant,
-    startTime: iso(asOf - 7 * DAY),
-  });
-
-  const truth: DemoTruth = {
+  const truth: CoreTruth = {
     seed: opts.seed,
     as_of: opts.asOf,
     campaign: { start: isoDate(start), end: isoDate(end) },
@@ -781,10 +737,6 @@ export function trackSourceDemo(opts: DemoOptions): DemoFiles {
     lift: Object.fromEntries(KINDS.map((k) => [k.key, k.lift])),
     registrations: { before_creation: regBefore, after_creation: regAfter },
     opportunities: { total: oppRows.length, campaign_tagged_without_touches: taggedWithout },
-    events: {
-      messages: payloads.messages.length,
-      planted: Object.fromEntries(Object.entries(payloads.planted).filter(([, n]) => n > 0)),
-    },
   };
 
   return {
@@ -866,175 +818,53 @@ export function trackSourceDemo(opts: DemoOptions): DemoFiles {
         path: 'data/partners/quantia/co_sell_deals.csv',
         content: csv(['Deal Ref', 'Account', 'Opened', 'Stage', 'Value', 'Currency'], coSell),
       },
-      {
-        path: 'data/events/captured.ndjson',
-        content: payloads.messages.map((m) => JSON.stringify(m)).join('\n') + '\n',
-      },
     ],
   };
 }
 
-function demoConfig(
-  start: string,
-  end: string,
-  rates: { currency: string; from: string; rate: number }[],
-  parts: DemoPartSettings[] = [],
-): string {
-  const join = (pick: (p: DemoPartSettings) => string) =>
-    parts
-      .map(pick)
-      .filter((x) => x.trim())
-      .map((x) => `${x.replace(/\n+$/, '')}\n`)
-      .join('');
-  return `# yaml-language-server: $schema=${SCHEMA_PATH}
-# gtm demo workspace: the "AI Launch Tour" joint campaign of Nimbus Cloud and Quantia Data.
-# Run inside this folder:
-#   gtm run '/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d --detail full'
-version: 1
+/** The path of the captured event payloads, the last file of the track-source demo. */
+export const CAPTURED_EVENTS_PATH = 'data/events/captured.ndjson';
 
-sources:
-  - name: crm_opportunities
-    entity: opportunities
-    kind: file
-    path: data/crm/opportunities.csv
-    priority: 1
-    mapping: { opportunity_id: Id, account_id: AccountId, created_at: CreatedDate, closed_at: CloseDate, stage: StageName,
-               amount: Amount, currency: CurrencyIsoCode, campaign: Primary_Campaign__c, region: Region__c, segment: Segment__c }
-  - name: quantia_co_sell
-    entity: opportunities
-    kind: file
-    path: data/partners/quantia/co_sell_deals.csv
-    priority: 20
-    partner: quantia
-    mapping: { opportunity_id: Deal Ref, account_id: Account, created_at: Opened, stage: Stage, amount: Value, currency: Currency }
-  - name: crm_stage_history
-    entity: stage_history
-    kind: file
-    path: data/crm/opportunity_history.csv
-    mapping: { opportunity_id: OpportunityId, stage: StageName, changed_at: CreatedDate }
-  - name: crm_contacts
-    entity: people
-    kind: file
-    path: data/crm/contacts.csv
-    mapping: { person_id: Email, account_id: AccountId, created_at: CreatedDate, persona: Persona__c, region: Region__c, segment: Segment__c }
-  - name: crm_campaign_members
-    entity: touchpoints
-    kind: file
-    path: data/crm/campaign_members.csv
-    priority: 1
-    mapping: { person_id: Email, touch_type: Activity, occurred_at: Timestamp, utm_campaign: Campaign, asset: Asset,
-               partner: Partner, utm_source: LeadSource, utm_medium: Medium }
-  - name: web_analytics
-    entity: touchpoints
-    kind: file
-    path: data/web/*.ndjson
-    priority: 2
-    mapping: { touch_id: event_id, occurred_at: timestamp, person_id: user_id, account_id: account_id, utm_source: utm_source,
-               utm_medium: utm_medium, utm_campaign: utm_campaign, asset: utm_content, touch_type: event, region: geo_region }
-  - name: nimbus_activity
-    entity: touchpoints
-    kind: file
-    path: data/partners/nimbus/activity_export.csv
-    partner: nimbus
-    priority: 5
-    mapping: { person_id: Attendee Email, touch_type: Activity, occurred_at: Activity Time (UTC), utm_campaign: Campaign,
-               asset: Asset, utm_source: Source, utm_medium: Medium, region: Region }
-  - name: quantia_engagement
-    entity: touchpoints
-    kind: file
-    path: data/partners/quantia/engagement.csv
-    delimiter: ";"
-    partner: quantia
-    priority: 5
-    mapping: { person_id: contact, touch_type: type, occurred_at: when, utm_campaign: utm_campaign, utm_source: utm_source,
-               utm_medium: utm_medium, asset: content_id, partner: partner_name }
-${join((p) => p.sources)}
-currency:
-  reporting: USD
-  rates:
-${rates.map((r) => `    - { currency: ${r.currency}, from: ${r.from}, rate: ${r.rate} }`).join('\n')}
+/**
+ * The captured product/CRM event payloads that define-events validates (the pipeline-velocity
+ * tracking plan it drafts for product + CRM sources, 4,000 messages in the week before the as-of
+ * day) with a known number of violations of each kind planted, and that truth. Independent of the
+ * rest of the track-source demo, so it can be generated after track-source's own data.
+ */
+export function demoEventPayloads(opts: DemoPartOptions): {
+  file: { path: string; content: string };
+  events: DemoTruth['events'];
+} {
+  const asOf = Date.parse(`${opts.asOf}T00:00:00Z`) + DAY - 1000; // end of the as-of day
+  const eventPlan = draftPlan(useCaseRequirements(['pipeline velocity'], { sources: ['product', 'crm'] }), {
+    name: 'pipeline velocity tracking plan',
+    sources: ['product', 'crm'],
+  });
+  const plant: Partial<Record<ViolationType, number>> = {
+    unplanned_event: 14,
+    missing_required_property: 9,
+    wrong_type: 7,
+    additional_property: 6,
+    constraint_violation: 5,
+    consent_violation: 4,
+    pii_detected: 3,
+  };
+  const payloads = generateSamplePayloads({
+    plan: eventPlan,
+    seed: opts.seed,
+    count: 4000,
+    plant,
+    startTime: iso(asOf - 7 * DAY),
+  });
 
-funnel:
-  stages: [lead, mql, sql, opportunity, proposal, negotiation, closed_won]
-  mapping: { "Won": closed_won, "Lost": closed_lost }
-
-utm:
-  aliases:
-    campaign: { "ai launch tour": ai-launch-tour, "ailt-2026": ai-launch-tour }
-
-partners:
-  - { id: nimbus, name: Nimbus Cloud, tier: platinum, aliases: [nimbus-cloud, "Nimbus Cloud Inc.", nimbus-newsletter] }
-  - { id: quantia, name: Quantia Data, tier: gold, aliases: [quantia.io, "Quantia Data Inc."] }
-
-campaigns:
-  - id: ai-launch-tour
-    name: AI Launch Tour
-    partners: [nimbus, quantia]
-    start: ${start}
-    end: ${end}
-    utm_campaigns: [ai-launch-tour]
-    lookback_days: 90
-    assets:
-      - { id: ailt-keynote-webinar, name: "Keynote webinar: AI in production", type: webinar, partner: nimbus }
-      - { id: ailt-workshop-nyc, name: "Hands-on workshop, New York", type: event, partner: nimbus }
-      - { id: ailt-case-study, name: "Case study: Nimbus + us", type: content, partner: nimbus }
-      - { id: ailt-ebook, name: "E-book: The AI data stack", type: content, partner: quantia }
-      - { id: ailt-demo-video, name: "Demo video", type: video, partner: quantia }
-      - { id: ailt-roi-calculator, name: "ROI calculator", type: tool }
-      - { id: ailt-blog-series, name: "Blog series", type: content }
-    targets:
-      nimbus: { pipeline: 6000000, revenue: 900000 }
-      quantia: { pipeline: 4000000, revenue: 600000 }
-
-dedupe:
-  touchpoints: { keys: [person_id, touch_type, occurred_at, utm_campaign, asset, channel], time_tolerance_seconds: 120 }
-  opportunities: { keys: [opportunity_id] }
-
-roster:
-  roles:
-    co_marketing_analytics_lead:
-      people: [{ name: Priya Raman, email: priya@example.com, unavailable: [{ from: 2026-01-01, to: 2026-01-10, reason: leave }] }]
-      fallback: marketing_ops
-    revops_finance:
-      people: [{ name: Marcus Lee, email: marcus@example.com }, { name: Ana Souza, email: ana@example.com }]
-    exec_sponsor:
-      people: [{ name: Dana Whitfield, email: dana@example.com }]
-    partner_manager:
-      people: [{ name: Tomás Ortega, email: tomas@example.com, unavailable: [{ from: 2000-01-01, to: 2099-12-31, reason: parental leave }] }]
-      fallback: co_marketing_analytics_lead
-    content_lead:
-      people: [{ name: Grace Kim, email: grace@example.com }]
-    demand_gen_lead:
-      people: [{ name: Omar Haddad, email: omar@example.com }]
-    marketing_ops:
-      people: [{ name: Lena Berg, email: lena@example.com }]
-    analytics_data_strategist:
-      people: [{ name: Sofia Rossi, email: sofia@example.com }]
-    data_engineering_lead:
-      people: [{ name: Kai Tanaka, email: kai@example.com }]
-    revops:
-      people: [{ name: Marcus Lee, email: marcus@example.com }]
-${join((p) => p.roles)}
-escalation:
-  track-source: [co_marketing_analytics_lead, revops_finance, exec_sponsor]
-  define-events: [analytics_data_strategist, data_engineering_lead, revops]
-${join((p) => p.escalation)}
-# define-events validates these captured payloads against the tracking plan it drafts:
-#   gtm run '/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"'
-events:
-  payloads: data/events/captured.ndjson
-
-thresholds:
-  attribution_confidence: 0.7
-  max_reject_rate: 0.005
-  instrumentation_defect_rate: 0.02
-${join((p) => p.thresholds)}
-attribution:
-  model: linear
-  half_life_days: 7
-  bootstrap: 100
-  seed: 42
-
-cadence: weekly
-${join((p) => p.config)}`;
+  return {
+    file: {
+      path: CAPTURED_EVENTS_PATH,
+      content: payloads.messages.map((m) => JSON.stringify(m)).join('\n') + '\n',
+    },
+    events: {
+      messages: payloads.messages.length,
+      planted: Object.fromEntries(Object.entries(payloads.planted).filter(([, n]) => n > 0)),
+    },
+  };
 }

@@ -164,19 +164,23 @@ async function demoRun(
   snapshot: boolean,
 ): Promise<number> {
   ctx.out.progress(`writing demo workspace to ${dir}`);
+  const name = String(args.flags.command);
   const { startDemo } = await import('../../demo/index.ts');
-  const writing = await startDemo(dir, {
-    seed,
-    asOf,
-    accounts: Number(args.flags.accounts),
-    force: Boolean(args.flags.force),
-  });
+  // a worker thread generates and writes the data; this thread meanwhile loads what the run needs
+  const [writing] = await Promise.all([
+    startDemo(dir, {
+      seed,
+      asOf,
+      accounts: Number(args.flags.accounts),
+      force: Boolean(args.flags.force),
+    }),
+    args.flags.run ? preload(name) : undefined,
+  ]);
   const { files, truth } = writing;
   if (!ctx.global.json)
     ctx.out.text(
       `Demo workspace: ${path.relative(ctx.cwd, dir) || '.'} (${files.length} files, ${truth.people} people, ${truth.accounts} accounts, seed ${seed}, as of ${asOf})`,
     );
-  const name = String(args.flags.command);
   // track-source reads only gtm.yaml and its own data, written first: it runs while the other
   // commands' data is still being generated and written; every other command waits for all of it
   if (!args.flags.run || name !== 'track-source') await writing.done;
@@ -199,6 +203,17 @@ async function demoRun(
       ),
     );
   return code;
+}
+
+/**
+ * Loads the modules the demo's run needs (the commands, the command kit, the command's own modules
+ * and DuckDB) while the worker writes the data. A failure here is left to the run to report.
+ */
+async function preload(name: string): Promise<void> {
+  const loads: Promise<unknown>[] = [import('../registry.ts'), import('../../commands/kit/run-command.ts')];
+  if (name === 'track-source') loads.push(import('../../commands/track-source/index.ts'));
+  loads.push(import('../../data/duckdb-engine.ts'));
+  await Promise.all(loads.map((p) => p.catch(() => undefined)));
 }
 
 /** Runs the usage line of a command in the demo workspace. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { GTM_YAML_TEMPLATE } from '../../../src/commands/init/gtm-yaml-template.ts';
-import { demoConfigYaml } from '../../../src/demo/generate-demo.ts';
+import { demoConfigYaml } from '../../../src/demo/demo-config.ts';
 import { fastYaml } from '../../../src/workspace/fast-yaml.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
