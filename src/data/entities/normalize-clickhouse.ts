@@ -213,6 +213,8 @@ async function normalizeOne(
   );
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
+  // the duplicates are written once (a few rows per duplicate) and read twice, by the counts below
+  // and by the canonical view's NOT IN: as a view, each read grouped every valid row again
   const dups = await runView(
     engine,
     `dups_${spec.name}`,
@@ -220,6 +222,7 @@ async function normalizeOne(
       timeKey: spec.dedupe.timeKey,
       toleranceSeconds: rule?.time_tolerance_seconds ?? spec.dedupe.toleranceSeconds,
     }),
+    { materialize: true },
   );
   const dupCounts = await engine.query<{ _source: string; _kept_source: string; n: number }>(
     `SELECT _source, _kept_source, count() AS n FROM ${dups} GROUP BY _source, _kept_source ORDER BY _source, _kept_source`,

@@ -50,8 +50,9 @@ export function campaignTouchesCh(p: ScopeParams, r: CanonicalRelations): string
 export function scopeCh(p: ScopeParams, r: CanonicalRelations, ctouch: string): string {
   const window = `created_at >= ${ms(p.windowStart)} AND created_at < ${ms(p.windowEnd)}`;
   const lookback = Math.floor(p.lookbackDays) * DAY_MS;
-  const touched = `SELECT opportunity_id FROM (SELECT opportunity_id, account_id AS acct, created_at AS o_created FROM ${r.opportunities} WHERE ${window})
-    ALL INNER JOIN (SELECT acct, occurred_at FROM ${ctouch} WHERE isNotNull(acct)) USING acct
+  // the campaign's touches stream on the left; the window's opportunities (few) are the join's hash table
+  const touched = `SELECT opportunity_id FROM (SELECT acct, occurred_at FROM ${ctouch} WHERE isNotNull(acct))
+    ALL INNER JOIN (SELECT opportunity_id, account_id AS acct, created_at AS o_created FROM ${r.opportunities} WHERE ${window}) USING acct
     WHERE occurred_at <= o_created AND occurred_at >= o_created - ${lookback}`;
   return `(SELECT opportunity_id, account_id, created_at, closed_at, stage, currency, amount,
       ifNull(o_region, '(unknown)') AS region, ifNull(o_segment, '(unknown)') AS segment,
@@ -75,11 +76,13 @@ export function journeyTouchesCh(
   scope: string,
 ): string {
   const lookback = Math.floor(p.lookbackDays) * DAY_MS;
-  // ClickHouse 18.16 runs one JOIN per SELECT: the people are joined to the joined touches
+  // ClickHouse 18.16 runs one JOIN per SELECT: the people are joined to the joined touches. The
+  // right side of a join is held in memory: the opportunities in scope, not the campaign's touches
+  // (which stream on the left), so the join's memory follows the scope, not the touch table
   const joined = `SELECT opportunity_id, o_account, o_created, o_region, occurred_at, channel, t_partner, t_asset, t_region, touch_type, person_id
-    FROM (SELECT opportunity_id, account_id AS acct, account_id AS o_account, created_at AS o_created, region AS o_region FROM ${scope})
-    ALL INNER JOIN (SELECT acct, occurred_at, channel, partner AS t_partner, asset AS t_asset, region AS t_region, touch_type, person_id
-                    FROM ${ctouch} WHERE isNotNull(acct)) USING acct
+    FROM (SELECT acct, occurred_at, channel, partner AS t_partner, asset AS t_asset, region AS t_region, touch_type, person_id
+          FROM ${ctouch} WHERE isNotNull(acct))
+    ALL INNER JOIN (SELECT opportunity_id, account_id AS acct, account_id AS o_account, created_at AS o_created, region AS o_region FROM ${scope}) USING acct
     WHERE occurred_at <= o_created AND occurred_at >= o_created - ${lookback}`;
   return `(SELECT opportunity_id, o_account, o_created, assumeNotNull(occurred_at) AS occurred_at, ifNull(channel, '') AS channel,
       ifNull(t_partner, 'house') AS partner, ifNull(t_asset, '(none)') AS asset, ifNull(t_region, o_region) AS region,
