@@ -31,12 +31,21 @@
 //
 // The servers generate under `nice -n 10` and are set back to nice 0 for the measurements (as
 // the gtm process runs; needs root, else they stay at 10), with max_memory_usage 3 GB per query (4 GB for all queries,
-// GROUP BY and ORDER BY spill to disk past 1.5 GB). The generated data stays in
+// GROUP BY and ORDER BY spill to disk past 1.5 GB, distributed_aggregation_memory_efficient on). gtm waits up to
+// two hours for one statement (engine.timeout_s: 7200). GTM_BENCH_ONLY=generate only generates. The generated data stays in
 // bench-data/clickhouse-scale-N/ and is reused by the next run (GTM_BENCH_KEEP=0 deletes it at the
 // end). 100M touches need ~12 GB of disk and a quiet machine: refused while the load average is 3
 // or more (GTM_BENCH_FORCE=1 overrides). Needs `npm run build` and clickhouse-server on PATH.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
@@ -120,6 +129,7 @@ async function startShard(dir: string, http: number, tcp: number, remote: string
     <max_memory_usage_for_all_queries>${4 * GB}</max_memory_usage_for_all_queries>
     <max_bytes_before_external_group_by>${1.5 * GB}</max_bytes_before_external_group_by>
     <max_bytes_before_external_sort>${1.5 * GB}</max_bytes_before_external_sort>
+    <distributed_aggregation_memory_efficient>1</distributed_aggregation_memory_efficient>
   `),
   );
   const child = spawn('nice', ['-n', '10', ...server!, `--config-file=${path.join(dir, 'config.xml')}`], {
@@ -594,6 +604,13 @@ try {
       `  generated on the servers (INSERT … SELECT FROM numbers): ${s2((performance.now() - t) / 1000)} s (${loadavg()})`,
     );
   } else console.log(`  data from an earlier run: ${dataDir}`);
+  // GTM_BENCH_ONLY=generate: the data only (kept for the next run), nothing measured
+  if (process.env.GTM_BENCH_ONLY === 'generate') {
+    const [c] = await chRows<{ n: string }>(url, 'SELECT toString(count()) AS n FROM gtm.touches');
+    console.log(`  generated only: ${fmt(Number(c.n))} touches in ${dataDir}`);
+    await Promise.all(shards.map(stopShard));
+    process.exit(0);
+  }
   // measured at the gtm process's priority (lowering a niceness needs root: else they stay at 10)
   reniceShards(shards, 0);
   const [counts] = await chRows<Record<string, string>>(
@@ -612,9 +629,7 @@ try {
       `shard 1 on disk ${mb(Number(disk.b))}`,
   );
 
-  const chYaml = gtmYaml(
-    `engine: { kind: clickhouse, url: "${url}", database: gtm, memory_limit: 512MB, threads: 2 }`,
-  );
+  const chYaml = gtmYaml(`engine: { kind: clickhouse, url: "${url}", database: gtm, timeout_s: 7200 }`);
   writeFileSync(path.join(ws, 'gtm.clickhouse.yaml'), chYaml);
   const trackArgs = [
     'track-source',
@@ -701,6 +716,16 @@ try {
   }
 
   const f2 = await floor();
+  // each server's peak resident memory so far (VmHWM: generation included when it ran in this process)
+  const hwm = shards.map((sh) => {
+    try {
+      const status = readFileSync(`/proc/${sh.child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      return 0;
+    }
+  });
+  console.log(`  servers' peak RSS: ${hwm.map((m) => `${fmt(m)} MB`).join(', ')}`);
   const meanFloor = (f1.groupBy + f2.groupBy) / 2;
   console.log(
     `  floor again: count() ${s2(f2.count)} s, GROUP BY ${s2(f2.groupBy)} s (${f2.load}); ratios to the mean GROUP BY floor: ` +
