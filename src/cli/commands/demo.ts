@@ -242,6 +242,9 @@ async function runInDemo(
   parsed.flags.snapshot = snapshot;
   return cmd.run!(parsed, {
     ...ctx,
+    // the demo's tables are small: one DuckDB thread does them with less CPU, and leaves the other
+    // core to the worker still writing the rest of the workspace (unless the user chose otherwise)
+    env: { ...ctx.env, GTM_DUCKDB_THREADS: ctx.env.GTM_DUCKDB_THREADS ?? '1' },
     cwd: dir,
     global: { ...ctx.global, asOf, config: undefined },
   });

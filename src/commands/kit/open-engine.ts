@@ -38,6 +38,27 @@ export function lazyEngine(
   };
 }
 
+/**
+ * DuckDB's worker threads: `engine.threads` in gtm.yaml, else `GTM_DUCKDB_THREADS` from the
+ * environment (for a container or CI machine whose core count DuckDB misreads, or to leave cores to
+ * other work), else DuckDB's default (the number of cores).
+ */
+export function duckDbThreads(
+  ws: WorkspaceConfig,
+  env: Record<string, string | undefined>,
+): number | undefined {
+  if (ws.engine.kind === 'duckdb' && ws.engine.threads !== undefined) return ws.engine.threads;
+  const text = env.GTM_DUCKDB_THREADS?.trim();
+  if (!text) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw new GtmError('CONFIG', `GTM_DUCKDB_THREADS must be a positive integer, got "${text}"`, {
+      where: 'GTM_DUCKDB_THREADS',
+      hint: 'unset it, or set it to the number of threads DuckDB may use (e.g. 2)',
+    });
+  return n;
+}
+
 async function open(
   ws: WorkspaceConfig,
   command: EngineUser,
@@ -46,7 +67,7 @@ async function open(
   if (ws.engine.kind === 'duckdb')
     return openDuckDb({
       path: ws.engine.path ? path.resolve(ws.baseDir, ws.engine.path) : undefined,
-      threads: ws.engine.threads,
+      threads: duckDbThreads(ws, env),
       // a memory limit needs somewhere to spill, or large joins fail instead of slowing down
       memoryLimit: ws.engine.memory_limit,
       tempDirectory: ws.engine.temp_directory
