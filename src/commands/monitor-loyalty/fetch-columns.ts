@@ -61,14 +61,34 @@ export async function fetchMemberColumns<K extends string>(
   const columnar = typeof (engine as Partial<ColumnarEngine>).queryColumns === 'function';
   const c = await fetchColumns(engine, columnar ? sql : `${sql} ORDER BY mi`, ['mi', ...read]);
   if (c.rowCount !== members) throw new Error(`expected ${members} member rows, got ${c.rowCount}`);
+  // the member numbers as array positions once, then each column placed by them (the loops read
+  // typed arrays only: no property lookups on the result object per row)
+  const at = memberPositions(c.mi, members);
   const out = { rowCount: members } as Columns<K>;
-  for (const name of names) {
-    const src = c[renamed[name] ?? name];
-    const col = new Float64Array(members);
-    for (let i = 0; i < members; i++) col[c.mi[i]] = src[i];
-    (out as Record<string, unknown>)[name] = col;
-  }
+  for (const name of names)
+    (out as Record<string, unknown>)[name] = placed(c[renamed[name] ?? name], at, members);
   return out;
+}
+
+/** The member numbers as positions, each a distinct integer in [0, members). */
+function memberPositions(mi: Float64Array, members: number): Int32Array {
+  const at = new Int32Array(mi.length);
+  const seen = new Uint8Array(members);
+  for (let i = 0; i < mi.length; i++) {
+    const k = mi[i];
+    if (!(Number.isInteger(k) && k >= 0 && k < members) || seen[k])
+      throw new Error(`member number ${k} out of range or repeated (${members} members)`);
+    seen[k] = 1;
+    at[i] = k;
+  }
+  return at;
+}
+
+/** `src[i]` at position `at[i]` of an array of `n`. */
+function placed(src: Float64Array, at: Int32Array, n: number): Float64Array {
+  const col = new Float64Array(n);
+  for (let i = 0; i < n; i++) col[at[i]] = src[i];
+  return col;
 }
 
 /**

@@ -5,7 +5,13 @@ import type { KitRun } from '../kit/index.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
 import { trimCh } from '../../data/normalize/parse-clickhouse.ts';
 import { makeTables, relationOf } from './run-tables.ts';
-import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './sql/member-summary-sql.ts';
+import {
+  memberSummaryCh,
+  memberSummarySql,
+  narrowKeysRepeatSql,
+  type MemberSummaryParams,
+} from './sql/member-summary-sql.ts';
+import type { NarrowResult } from '../../data/entities/index.ts';
 
 /** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
 export interface TierSetup {
@@ -121,7 +127,12 @@ export function blockMemoryMb(limit: string): number {
  * The data pull: tier rules and rewards, then one summary row per member (`lm_members`, see
  * `memberSummarySql`) in the engine. Returns the setup and counts; the rows stay in the engine.
  */
-export async function pullMembers(ctx: StageContext, run: Run, ledgerTable?: string): Promise<MembersOutput> {
+export async function pullMembers(
+  ctx: StageContext,
+  run: Run,
+  ledgerNarrow?: NarrowResult,
+): Promise<MembersOutput> {
+  const ledgerTable = ledgerNarrow?.table;
   const engine = await run.engine();
   const ch = engine.dialect === 'clickhouse';
   const rel = relationOf(engine);
@@ -153,9 +164,23 @@ export async function pullMembers(ctx: StageContext, run: Run, ledgerTable?: str
     rfmDays: run.inputs.config.models.rfm_days,
     expireMonths: run.inputs.config.points_expire_months,
     ledgerTable,
+    ledgerNarrow: ch ? undefined : ledgerNarrow,
   };
   if (ch) await makeTables(engine, memberSummaryCh(params));
-  else for (const statement of memberSummarySql(params)) await engine.exec(statement);
+  else {
+    const [base, ...rest] = memberSummarySql(params);
+    await engine.exec(base);
+    let statements = rest;
+    if (ledgerTable) {
+      // the joins on the narrow ledger's hashes are exact when no member or reward id shares a key
+      const [{ repeats }] = await engine.query<{ repeats: number }>(narrowKeysRepeatSql(params));
+      if (Number(repeats) > 0) {
+        ctx.note('member or reward ids share a 64-bit hash: the ledger is read from its canonical table');
+        statements = memberSummarySql({ ...params, ledgerTable: undefined }).slice(1);
+      }
+    }
+    for (const statement of statements) await engine.exec(statement);
+  }
   // lm_ledger holds what the command reads of it (on ClickHouse the narrow table is a view of the run)
   if (ledgerTable && !ch)
     await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable, engine.dialect)}`);

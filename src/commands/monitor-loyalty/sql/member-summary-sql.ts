@@ -1,4 +1,5 @@
 import { literal, quoteIdent } from '../../../data/index.ts';
+import { narrowHashSql, type NarrowResult } from '../../../data/entities/index.ts';
 import { trimCh } from '../../../data/normalize/parse-clickhouse.ts';
 
 /** What the member summary needs to know besides the canonical tables. */
@@ -22,6 +23,11 @@ export interface MemberSummaryParams {
    * when it was written (on ClickHouse a view of the run, ids hashed with `cityHash64`).
    */
   ledgerTable?: string;
+  /**
+   * What normalize wrote of that table (DuckDB): the values it rekeyed after a hash collision, so
+   * the joins on its hashes stay exact (`narrowHashSql`).
+   */
+  ledgerNarrow?: NarrowResult;
 }
 
 /**
@@ -32,6 +38,9 @@ export const LEDGER_NARROW = {
   table: 'lm_ledger_in',
   columns: ['occurred_at', 'type', 'points', 'order_id', 'expires_at'],
   hashes: ['member_id', 'entry_id', 'reward_id'],
+  // the hashes are joined only through `narrowHashSql`: on a collision the kit gives the colliding
+  // values keys of their own instead of stopping (DuckDB; ClickHouse stops)
+  rekey: true,
 } as const;
 
 /** A timestamp literal for an ISO instant. */
@@ -81,9 +90,13 @@ function periodStartSql(p: MemberSummaryParams, enrolled: string): string {
  * points.
  */
 export function memberSummarySql(p: MemberSummaryParams): string[] {
+  const [ledger, orders] = ledgerAndOrdersSql(p);
   return [
     memberBaseSql(p),
-    ...ledgerAndOrdersSql(p),
+    ledger,
+    // lm_ledger holds all the command reads of the narrow table: its memory goes to the next tables
+    ...(p.ledgerTable ? [`DROP TABLE IF EXISTS ${quoteIdent(p.ledgerTable)}`] : []),
+    orders,
     pendingSql(p),
     purchasesSql(p),
     memberOrdersSql(p),
@@ -129,7 +142,10 @@ function memberBaseSql(p: MemberSummaryParams): string {
  * positive adjustments: the row's expiry, else `expireMonths` after it); for orders the customer's
  * enrolment time when the customer is a member at all (`member_enrolled_at`).
  */
-export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths' | 'ledgerTable'>): string[] {
+export function ledgerAndOrdersSql(
+  p: Pick<MemberSummaryParams, 'expireMonths' | 'ledgerTable' | 'ledgerNarrow'>,
+): string[] {
+  const key = (column: string, expr: string) => narrowHashSql(p.ledgerNarrow, column, expr);
   const expiry =
     p.expireMonths > 0
       ? `COALESCE(l.expires_at, l.occurred_at + to_months(${p.expireMonths}))`
@@ -140,15 +156,15 @@ export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths' |
   return [
     `CREATE OR REPLACE TABLE lm_ledger AS
      SELECT b.mi, l.occurred_at, CAST(CASE l.type ${kind} END AS TINYINT) AS k, l.points,
-            ${p.ledgerTable ? 'l.entry_id_hash' : 'hash(l.entry_id)'} AS seq,
+            ${p.ledgerTable ? 'l.entry_id_hash' : key('entry_id', 'l.entry_id')} AS seq,
             CASE WHEN l.type IN ('earn', 'pending') THEN l.order_id END AS order_id,
             CASE WHEN l.type = 'redeem' THEN r.cost * abs(l.points) / NULLIF(r.points, 0) END AS rcost,
             CASE WHEN l.type = 'earn' OR (l.type = 'adjust' AND l.points > 0) THEN ${expiry} END AS expires_at
      FROM ${
        p.ledgerTable
          ? // normalize's narrow table: member and reward ids as their hashes (LEDGER_NARROW)
-           `${p.ledgerTable} l LEFT JOIN (SELECT hash(member_id) AS h, mi FROM lm_member_base) b ON b.h = l.member_id_hash
-     LEFT JOIN (SELECT hash(reward_id) AS h, cost, points FROM rewards) r ON r.h = l.reward_id_hash`
+           `${quoteIdent(p.ledgerTable)} l LEFT JOIN (SELECT ${key('member_id', 'member_id')} AS h, mi FROM lm_member_base) b ON b.h = l.member_id_hash
+     LEFT JOIN (SELECT ${key('reward_id', 'reward_id')} AS h, cost, points FROM rewards) r ON r.h = l.reward_id_hash`
          : `ledger l LEFT JOIN lm_member_base b ON b.member_id = l.member_id
      LEFT JOIN rewards r ON r.reward_id = l.reward_id`
      }`,
@@ -157,6 +173,20 @@ export function ledgerAndOrdersSql(p: Pick<MemberSummaryParams, 'expireMonths' |
             b.enrolled_at AS member_enrolled_at
      FROM orders o LEFT JOIN lm_member_base b ON b.member_id = o.customer_id`,
   ];
+}
+
+/**
+ * The other side of the narrow ledger's hash joins (DuckDB, after `lm_member_base`): member ids
+ * (every member) and reward ids whose keys (`narrowHashSql`) repeat, or a reward id keyed as the
+ * ledger's NULL is. The kit makes the ledger's own hashes exact; a value only the members or the
+ * rewards have could still share a key with another, and a ledger row would join both. `repeats`
+ * > 0: read the canonical ledger instead (joins on the ids as text).
+ */
+export function narrowKeysRepeatSql(p: Pick<MemberSummaryParams, 'ledgerNarrow'>): string {
+  const key = (column: string, expr: string) => narrowHashSql(p.ledgerNarrow, column, expr);
+  return `SELECT (SELECT count(*) - count(DISTINCT h) FROM (SELECT ${key('member_id', 'member_id')} AS h FROM lm_member_base) m)
+       + (SELECT count(*) - count(DISTINCT h) + count(*) FILTER (WHERE h = ${key('reward_id', 'CAST(NULL AS VARCHAR)')})
+          FROM (SELECT ${key('reward_id', 'reward_id')} AS h FROM rewards) r) AS repeats`;
 }
 
 /** An order placed as a member: flagged so, else placed after the customer's enrolment. */
