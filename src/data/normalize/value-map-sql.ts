@@ -4,9 +4,15 @@ import { literal } from '../sql-text.ts';
 export const cleanTextSql = (expr: string) => `NULLIF(lower(trim(${expr})), '')`;
 
 /**
- * A CASE expression that maps cleaned values through a dictionary, keeping unmapped values
- * (`otherwise: 'keep'`) or turning them into NULL (`otherwise: 'null'`).
- * @example valueMapSql('utm_source', { fb: 'facebook' }) // CASE NULLIF(lower(trim(utm_source)), '') WHEN 'fb' THEN 'facebook' ELSE … END
+ * Maps cleaned values through a dictionary, keeping unmapped values (`otherwise: 'keep'`) or turning
+ * them into NULL (`otherwise: 'null'`); the first key that matches wins, as in a CASE.
+ *
+ * Written as a lookup in two constant lists rather than `CASE value WHEN …`: DuckDB binds a simple
+ * CASE as one comparison per key, each with its own copy of the value's expression, so a map over
+ * a mapped value (a partner alias of a UTM-source alias) grew to hundreds of copies and took ~30 ms
+ * to bind per statement; the lookup keeps two copies and binds in ~1 ms, with the same results.
+ * @example valueMapSql('utm_source', { fb: 'facebook' })
+ * // COALESCE(['facebook'][list_position(['fb'], NULLIF(lower(trim(utm_source)), ''))], NULLIF(lower(trim(utm_source)), ''))
  */
 export function valueMapSql(
   expr: string,
@@ -16,8 +22,8 @@ export function valueMapSql(
   const clean = cleanTextSql(expr);
   const entries = Object.entries(map);
   if (!entries.length) return otherwise === 'keep' ? clean : 'NULL';
-  const whens = entries
-    .map(([k, v]) => `WHEN ${literal(k.trim().toLowerCase())} THEN ${literal(v)}`)
-    .join(' ');
-  return `(CASE ${clean} ${whens} ELSE ${otherwise === 'keep' ? clean : 'NULL'} END)`;
+  const keys = entries.map(([k]) => literal(k.trim().toLowerCase())).join(', ');
+  const values = entries.map(([, v]) => `${literal(v)}::VARCHAR`).join(', ');
+  const mapped = `[${values}][list_position([${keys}], ${clean})]`;
+  return otherwise === 'keep' ? `COALESCE(${mapped}, ${clean})` : `(${mapped})`;
 }
