@@ -20,6 +20,7 @@ import {
   type Engine,
   type NormalizeResult,
 } from '../../../src/data/index.ts';
+import { DEDUPE_LIMITS } from '../../../src/data/entities/normalize-entities.ts';
 
 let engine: Engine;
 let dir: string;
@@ -483,10 +484,22 @@ describe('normalizeEntities, time-tolerant dedupe on seeded random sources', () 
     return want;
   }
 
-  it('keeps the reference rows with few candidates (fetched by row number)', async () => {
+  it('keeps the reference rows with few candidates (their row numbers joined from a table)', async () => {
     const want = await run(3, [400, 300, 200], 60, 3600);
     const dups = Object.values(want).reduce((s, x) => s + x.deduplicated, 0);
     expect(dups).toBeGreaterThan(50);
+  });
+
+  it('keeps the reference rows with few candidates in large sources (their row numbers inlined)', async () => {
+    const before = DEDUPE_LIMITS.candidatesJoinedUpTo;
+    DEDUPE_LIMITS.candidatesJoinedUpTo = 250; // the 300- and 400-row sources inline, the 200-row one joins
+    try {
+      const want = await run(4, [400, 300, 200], 60, 3600);
+      const dups = Object.values(want).reduce((s, x) => s + x.deduplicated, 0);
+      expect(dups).toBeGreaterThan(50);
+    } finally {
+      DEDUPE_LIMITS.candidatesJoinedUpTo = before;
+    }
   });
 
   // every row is a candidate (34,000 rows, 3,000 advocates): more than are fetched by row number
