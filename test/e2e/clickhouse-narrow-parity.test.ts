@@ -34,7 +34,11 @@ const ENTITIES = ['clicks', 'ledger', 'outcomes'];
 /** The commands' own narrow specs, and codes added on columns of each entity (rejected rows' values included). */
 const NARROW: Record<string, NarrowSpec> = {
   clicks: { ...CLICKS_NARROW, codes: ['referrer'] },
-  ledger: { ...LEDGER_NARROW, columns: [...LEDGER_NARROW.columns, '_source'], codes: ['member_id'] },
+  ledger: {
+    ...LEDGER_NARROW,
+    columns: [...LEDGER_NARROW.columns.filter((c) => c !== 'member_id'), '_source'],
+    codes: ['member_id'],
+  },
   outcomes: {
     table: 'mp_outcomes_in',
     columns: ['occurred_at', 'value', '_source'],

@@ -5,12 +5,7 @@ import type { KitRun } from '../kit/index.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
 import { trimCh } from '../../data/normalize/parse-clickhouse.ts';
 import { makeTables, relationOf } from './run-tables.ts';
-import {
-  memberSummaryCh,
-  memberSummarySql,
-  narrowKeysRepeatSql,
-  type MemberSummaryParams,
-} from './sql/member-summary-sql.ts';
+import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './sql/member-summary-sql.ts';
 import type { NarrowResult } from '../../data/entities/index.ts';
 
 /** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
@@ -167,20 +162,7 @@ export async function pullMembers(
     ledgerNarrow: ch ? undefined : ledgerNarrow,
   };
   if (ch) await makeTables(engine, memberSummaryCh(params));
-  else {
-    const [base, ...rest] = memberSummarySql(params);
-    await engine.exec(base);
-    let statements = rest;
-    if (ledgerTable) {
-      // the joins on the narrow ledger's hashes are exact when no member or reward id shares a key
-      const [{ repeats }] = await engine.query<{ repeats: number }>(narrowKeysRepeatSql(params));
-      if (Number(repeats) > 0) {
-        ctx.note('member or reward ids share a 64-bit hash: the ledger is read from its canonical table');
-        statements = memberSummarySql({ ...params, ledgerTable: undefined }).slice(1);
-      }
-    }
-    for (const statement of statements) await engine.exec(statement);
-  }
+  else for (const statement of memberSummarySql(params)) await engine.exec(statement);
   // lm_ledger holds what the command reads of it (on ClickHouse the narrow table is a view of the run)
   if (ledgerTable && !ch)
     await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable, engine.dialect)}`);

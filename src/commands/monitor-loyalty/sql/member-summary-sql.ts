@@ -24,22 +24,24 @@ export interface MemberSummaryParams {
    */
   ledgerTable?: string;
   /**
-   * What normalize wrote of that table (DuckDB): the values it rekeyed after a hash collision, so
-   * the joins on its hashes stay exact (`narrowHashSql`).
+   * What normalize wrote of that table (DuckDB): the entry ids it rekeyed after a hash collision,
+   * read through `narrowHashSql` when the canonical ledger is read instead.
    */
   ledgerNarrow?: NarrowResult;
 }
 
 /**
- * The ledger columns the command reads, written by normalize's check pass (`NarrowSpec`): ids as
- * their 64-bit hashes (the member join on an integer; the entry id's hash is the FIFO tie-break).
+ * The ledger columns the command reads, written by normalize's check pass (`NarrowSpec`): the
+ * member and reward ids as text (joined as text: exact, and cheaper in normalize than hashes, whose
+ * exactness check reads the member ids once more), the entry id as its 64-bit hash (the FIFO
+ * tie-break: an integer sort key; only ever compared with itself).
  */
 export const LEDGER_NARROW = {
   table: 'lm_ledger_in',
-  columns: ['occurred_at', 'type', 'points', 'order_id', 'expires_at'],
-  hashes: ['member_id', 'entry_id', 'reward_id'],
-  // the hashes are joined only through `narrowHashSql`: on a collision the kit gives the colliding
-  // values keys of their own instead of stopping (DuckDB; ClickHouse stops)
+  columns: ['occurred_at', 'type', 'points', 'order_id', 'expires_at', 'member_id', 'reward_id'],
+  hashes: ['entry_id'],
+  // on a collision of two entry ids' hashes the kit gives them keys of their own (DuckDB; ClickHouse
+  // stops), and `narrowHashSql` reads them: the canonical fallback sorts by the same keys
   rekey: true,
 } as const;
 
@@ -145,7 +147,6 @@ function memberBaseSql(p: MemberSummaryParams): string {
 export function ledgerAndOrdersSql(
   p: Pick<MemberSummaryParams, 'expireMonths' | 'ledgerTable' | 'ledgerNarrow'>,
 ): string[] {
-  const key = (column: string, expr: string) => narrowHashSql(p.ledgerNarrow, column, expr);
   const expiry =
     p.expireMonths > 0
       ? `COALESCE(l.expires_at, l.occurred_at + to_months(${p.expireMonths}))`
@@ -154,39 +155,20 @@ export function ledgerAndOrdersSql(
     .map(([t, k]) => `WHEN ${literal(t)} THEN ${k}`)
     .join(' ');
   return [
+    // normalize's narrow table (LEDGER_NARROW: the entry id as its hash), else the canonical ledger
     `CREATE OR REPLACE TABLE lm_ledger AS
      SELECT b.mi, l.occurred_at, CAST(CASE l.type ${kind} END AS TINYINT) AS k, l.points,
-            ${p.ledgerTable ? 'l.entry_id_hash' : key('entry_id', 'l.entry_id')} AS seq,
+            ${p.ledgerTable ? 'l.entry_id_hash' : narrowHashSql(p.ledgerNarrow, 'entry_id', 'l.entry_id')} AS seq,
             CASE WHEN l.type IN ('earn', 'pending') THEN l.order_id END AS order_id,
             CASE WHEN l.type = 'redeem' THEN r.cost * abs(l.points) / NULLIF(r.points, 0) END AS rcost,
             CASE WHEN l.type = 'earn' OR (l.type = 'adjust' AND l.points > 0) THEN ${expiry} END AS expires_at
-     FROM ${
-       p.ledgerTable
-         ? // normalize's narrow table: member and reward ids as their hashes (LEDGER_NARROW)
-           `${quoteIdent(p.ledgerTable)} l LEFT JOIN (SELECT ${key('member_id', 'member_id')} AS h, mi FROM lm_member_base) b ON b.h = l.member_id_hash
-     LEFT JOIN (SELECT ${key('reward_id', 'reward_id')} AS h, cost, points FROM rewards) r ON r.h = l.reward_id_hash`
-         : `ledger l LEFT JOIN lm_member_base b ON b.member_id = l.member_id
-     LEFT JOIN rewards r ON r.reward_id = l.reward_id`
-     }`,
+     FROM ${p.ledgerTable ? quoteIdent(p.ledgerTable) : 'ledger'} l LEFT JOIN lm_member_base b ON b.member_id = l.member_id
+     LEFT JOIN rewards r ON r.reward_id = l.reward_id`,
     `CREATE OR REPLACE TABLE lm_orders AS
      SELECT b.mi, o.order_id, o.customer_id, o.amount, o.ordered_at, o.is_member, o.reward_id IS NOT NULL AS rewarded,
             b.enrolled_at AS member_enrolled_at
      FROM orders o LEFT JOIN lm_member_base b ON b.member_id = o.customer_id`,
   ];
-}
-
-/**
- * The other side of the narrow ledger's hash joins (DuckDB, after `lm_member_base`): member ids
- * (every member) and reward ids whose keys (`narrowHashSql`) repeat, or a reward id keyed as the
- * ledger's NULL is. The kit makes the ledger's own hashes exact; a value only the members or the
- * rewards have could still share a key with another, and a ledger row would join both. `repeats`
- * > 0: read the canonical ledger instead (joins on the ids as text).
- */
-export function narrowKeysRepeatSql(p: Pick<MemberSummaryParams, 'ledgerNarrow'>): string {
-  const key = (column: string, expr: string) => narrowHashSql(p.ledgerNarrow, column, expr);
-  return `SELECT (SELECT count(*) - count(DISTINCT h) FROM (SELECT ${key('member_id', 'member_id')} AS h FROM lm_member_base) m)
-       + (SELECT count(*) - count(DISTINCT h) + count(*) FILTER (WHERE h = ${key('reward_id', 'CAST(NULL AS VARCHAR)')})
-          FROM (SELECT ${key('reward_id', 'reward_id')} AS h FROM rewards) r) AS repeats`;
 }
 
 /** An order placed as a member: flagged so, else placed after the customer's enrolment. */
@@ -492,12 +474,12 @@ export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
     {
       name: 'lm_ledger',
       select: (rel) => {
-        // normalize's narrow view of the ledger (member, entry and reward ids as their cityHash64),
-        // else the canonical ledger with the ids hashed here
+        // normalize's narrow view of the ledger (the entry id as its cityHash64), else the canonical
+        // ledger with the ids hashed here; member and reward ids are hashed here either way
         const ledger = p.ledgerTable
-          ? `SELECT ifNull(member_id_hash, toUInt64(0)) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
+          ? `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
                     assumeNotNull(points) AS points, ifNull(entry_id_hash, toUInt64(0)) AS seq, order_id,
-                    ifNull(reward_id_hash, toUInt64(0)) AS rh, expires_at
+                    if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
              FROM ${quoteIdent(p.ledgerTable, 'clickhouse')}`
           : `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
                     assumeNotNull(points) AS points, cityHash64(ifNull(entry_id, '')) AS seq, order_id,
