@@ -23,6 +23,7 @@ import {
 } from '../../data/index.ts';
 import { configError, GtmError, usageError } from '../../errors/index.ts';
 import { loadWorkspace, type SourceConfig, type WorkspaceConfig } from '../../workspace/index.ts';
+import { duckDbThreads } from '../kit/open-engine.ts';
 import { sourceSpecOf } from '../kit/workspace-sources.ts';
 import { EVENT_PAYLOADS_SOURCE, loadEventPayloads } from './event-payloads.ts';
 import { countBack, createTables, qualified } from './load-tables.ts';
@@ -98,22 +99,8 @@ const DEFAULT_BATCH_ROWS = 100_000;
 /** Rejected rows shown per table; every one is counted. */
 const REJECTS_SHOWN = 5;
 
-/**
- * `gtm engine load`: reads the workspace's sources as every command reads them (same readers, same
- * rejected lines) and creates and fills ClickHouse tables with them, on one server or sharded over
- * a cluster, then counts the rows in ClickHouse and checks them against the rows read.
- *
- * @example
- * const r = await runEngineLoad({ cwd: 'ws', clickhouse: ['http://127.0.0.1:8123'], database: 'gtm' });
- * r.tables[0].rows; // { read: 843, loaded: 843, rejected: 0, in_clickhouse: 843, per_server: [843] }
- */
-export async function runEngineLoad(opts: EngineLoadOptions): Promise<EngineLoadResult> {
-  const started = performance.now();
-  const ws = loadWorkspace({
-    cwd: opts.cwd,
-    configPath: opts.configPath,
-    env: opts.env as NodeJS.ProcessEnv,
-  });
+/** What `gtm engine load` is asked to do: the servers, the database, the sources (and payloads). */
+function loadPlan(opts: EngineLoadOptions, ws: WorkspaceConfig) {
   const urls = serverUrls(opts, ws);
   const database =
     opts.database ?? (ws.engine.kind === 'clickhouse' ? ws.engine.database : undefined) ?? 'default';
@@ -135,32 +122,63 @@ export async function runEngineLoad(opts: EngineLoadOptions): Promise<EngineLoad
       '--clickhouse',
       'name the cluster (--cluster NAME, from remote_servers) to shard over them, or give one server',
     );
+  return { urls, database, sources, withPayloads, overrides };
+}
+
+/**
+ * Connects to every server (into `servers`, so the caller closes what opened), checks the cluster,
+ * creates the database, and with --replace drops what killed runs left in it (gtm's own `_gtm_`
+ * objects of runs idle for hours; a live run's are never touched).
+ */
+async function openServers(
+  servers: ClickHouseEngine[],
+  urls: string[],
+  database: string,
+  opts: EngineLoadOptions,
+  progress: (message: string) => void,
+): Promise<void> {
   const password = passwordOf(opts.password, opts.env ?? process.env);
+  for (const url of urls)
+    servers.push(await openClickHouse({ url, username: opts.user, password, origin: '--clickhouse' }));
+  if (opts.cluster) await checkCluster(servers, opts.cluster, urls.length);
+  for (const server of servers)
+    await server.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(database, 'clickhouse')}`);
+  if (!opts.replace) return;
+  for (const [i, server] of servers.entries()) {
+    const dropped = await dropStaleRunObjects(server, { database });
+    if (dropped.length)
+      progress(`${redactUrl(urls[i], 'server')}: dropped ${dropped.length} objects of runs killed before`);
+  }
+}
+
+/**
+ * `gtm engine load`: reads the workspace's sources as every command reads them (same readers, same
+ * rejected lines) and creates and fills ClickHouse tables with them, on one server or sharded over
+ * a cluster, then counts the rows in ClickHouse and checks them against the rows read.
+ *
+ * @example
+ * const r = await runEngineLoad({ cwd: 'ws', clickhouse: ['http://127.0.0.1:8123'], database: 'gtm' });
+ * r.tables[0].rows; // { read: 843, loaded: 843, rejected: 0, in_clickhouse: 843, per_server: [843] }
+ */
+export async function runEngineLoad(opts: EngineLoadOptions): Promise<EngineLoadResult> {
+  const started = performance.now();
+  const ws = loadWorkspace({
+    cwd: opts.cwd,
+    configPath: opts.configPath,
+    env: opts.env as NodeJS.ProcessEnv,
+  });
+  const { urls, database, sources, withPayloads, overrides } = loadPlan(opts, ws);
   const progress = opts.onProgress ?? (() => undefined);
 
   const servers: ClickHouseEngine[] = [];
   let duck: DuckDbEngine | undefined;
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'gtm-engine-load-'));
   try {
-    for (const url of urls)
-      servers.push(await openClickHouse({ url, username: opts.user, password, origin: '--clickhouse' }));
-    if (opts.cluster) await checkCluster(servers, opts.cluster, urls.length);
-    for (const server of servers)
-      await server.exec(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(database, 'clickhouse')}`);
-    // --replace also clears what killed runs left in the database (gtm's own `_gtm_` objects of
-    // runs idle for hours; a live run's are never touched)
-    if (opts.replace)
-      for (const [i, server] of servers.entries()) {
-        const dropped = await dropStaleRunObjects(server, { database });
-        if (dropped.length)
-          progress(
-            `${redactUrl(urls[i], 'server')}: dropped ${dropped.length} objects of runs killed before`,
-          );
-      }
+    await openServers(servers, urls, database, opts, progress);
     // DuckDB on a scratch file: a source larger than memory spills instead of failing
     duck = await openDuckDb({
       path: path.join(scratch, 'load.duckdb'),
-      threads: ws.engine.kind === 'duckdb' ? ws.engine.threads : undefined,
+      threads: duckDbThreads(ws, opts.env ?? process.env),
       memoryLimit: (ws.engine.kind === 'duckdb' ? ws.engine.memory_limit : undefined) ?? '1GB',
       tempDirectory: path.join(scratch, 'spill'),
     });
