@@ -193,7 +193,7 @@ describe.skipIf(!server && !process.env.CI)('narrow tables on ClickHouse equal D
       await expect(run).rejects.toMatchObject({
         code: 'INTERNAL',
         message: expect.stringMatching(
-          /^narrow table lm_ledger_in: \d+ distinct values of ledger\.member_id have 8 distinct 64-bit hashes/,
+          /^narrow table lm_ledger_in: \d+ distinct values of ledger\.entry_id have 8 distinct 64-bit hashes/,
         ),
       });
     } finally {
