@@ -144,6 +144,59 @@ export function reduceDependencies(stages: StageDef[]): StageDef[] {
 }
 
 /**
+ * The plan the orchestrator executes: the kit's source stages (gather, normalize), the command's own
+ * stages, and the report stage, with the command's plan fields and the workspace's ladder and roster.
+ */
+function planSpec<D extends FlagDecls, I, O, R>(
+  def: CommandDef<D, I, O, R>,
+  run: KitRun<I>,
+  inputs: I,
+  ws: WorkspaceConfig,
+  pictures: boolean,
+): Parameters<typeof executePlan>[0] {
+  const plan = def.plan(run);
+  const stages = [
+    ...(def.entities?.length
+      ? sourceStages(
+          run as KitRun<unknown>,
+          def.entities,
+          typeof def.narrow === 'function' ? def.narrow(inputs) : def.narrow,
+        )
+      : []),
+    ...plan.stages.map((s) => toStageDef(s)),
+  ];
+  stages.push(
+    reportStage(
+      def,
+      run,
+      stages.map((s) => s.outputVar),
+    ),
+  );
+  return {
+    command: def.name,
+    scope: plan.scope,
+    objective: plan.objective,
+    complexity: plan.complexity,
+    strategy: plan.strategy,
+    inputs: { ...(inputs as object) },
+    settings: plan.settings,
+    stages: reduceDependencies(stages),
+    successCriteria: plan.successCriteria,
+    deliverables: pictures
+      ? [...plan.deliverables, 'dashboard.png', 'dashboard-narrow.png']
+      : plan.deliverables,
+    errorHandling: {
+      retryStrategy: plan.retryStrategy,
+      maxRetries: 2,
+      fallbackPlan: plan.fallbackPlan,
+      escalationLadder: ws.escalation[def.name] ?? [...def.ladder],
+    },
+    roster: ws.roster,
+    asOf: run.asOfDay,
+  };
+}
+
+/**
  * Runs a command as an audited plan: resolves its flags and inputs, opens the workspace and (on
  * first use) the engine, gathers and normalizes the entities it reads, runs its stages, writes the
  * report once after every other stage, and closes the plan.
@@ -169,56 +222,13 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine, snapshot, warnings);
   let execution;
   try {
-    const plan = def.plan(run);
-    const own = plan.stages.map((s) => toStageDef(s));
-    const stages = [
-      ...(def.entities?.length
-        ? sourceStages(
-            run as KitRun<unknown>,
-            def.entities,
-            typeof def.narrow === 'function' ? def.narrow(inputs) : def.narrow,
-          )
-        : []),
-      ...own,
-    ];
-    stages.push(
-      reportStage(
-        def,
-        run,
-        stages.map((s) => s.outputVar),
-      ),
-    );
-    execution = await executePlan(
-      {
-        command: def.name,
-        scope: plan.scope,
-        objective: plan.objective,
-        complexity: plan.complexity,
-        strategy: plan.strategy,
-        inputs: { ...(inputs as object) },
-        settings: plan.settings,
-        stages: reduceDependencies(stages),
-        successCriteria: plan.successCriteria,
-        deliverables: snapshot.available
-          ? [...plan.deliverables, 'dashboard.png', 'dashboard-narrow.png']
-          : plan.deliverables,
-        errorHandling: {
-          retryStrategy: plan.retryStrategy,
-          maxRetries: 2,
-          fallbackPlan: plan.fallbackPlan,
-          escalationLadder: ws.escalation[def.name] ?? [...def.ladder],
-        },
-        roster: ws.roster,
-        asOf: run.asOfDay,
-      },
-      {
-        planDir: path.resolve(ws.baseDir, ws.output.plans_dir),
-        now,
-        runId: run.runId,
-        onEvent: opts.onEvent,
-        signal: opts.signal,
-      },
-    );
+    execution = await executePlan(planSpec(def, run, inputs, ws, snapshot.available), {
+      planDir: path.resolve(ws.baseDir, ws.output.plans_dir),
+      now,
+      runId: run.runId,
+      onEvent: opts.onEvent,
+      signal: opts.signal,
+    });
   } finally {
     await engine.close();
   }
