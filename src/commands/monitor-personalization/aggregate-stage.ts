@@ -283,6 +283,44 @@ export const staleCutoff = (run: Run): string =>
     Date.parse(run.inputs.window.end) - run.ws.personalization.governance.stale_days * 86_400_000,
   ).toISOString();
 
+/** The DATA error of a window without decisions of the initiative, with the last one's date. */
+function noDecisions(run: Run, init: ReturnType<typeof matchInitiative>): GtmError {
+  const last = init.rows.find((r) => r.initiative !== null && init.matched.includes(r.initiative))?.last_at;
+  return new GtmError(
+    'DATA',
+    `no decisions of ${run.inputs.inputs.initiative ?? 'any initiative'} in the ${run.inputs.window.label} window to ${run.inputs.inputs.as_of}`,
+    {
+      where: '--window',
+      hint: last
+        ? `the last decision is from ${String(last)}; widen --window or set --as-of`
+        : 'check the decisions sources',
+    },
+  );
+}
+
+/** The daily KPI series (on the users' sample above 2M decisions) and the daily volume per source. */
+async function dailySeries(
+  engine: Engine,
+  s: ReturnType<typeof scopeOf>,
+  sampleEvery: number,
+): Promise<Pick<AggregateOutput, 'daily' | 'volume'>> {
+  return {
+    daily: (await engine.query(dailyKpiSql(s, sampleEvery))).map((r) => ({
+      day: String(r.day),
+      users: num(r.users),
+      engaged: num(r.engaged),
+      converters: num(r.converters),
+      revenue: num(r.revenue),
+    })),
+    volume: (await engine.query(dailyVolumeSql(s))).map((r) => ({
+      entity: String(r.entity),
+      source: String(r.source),
+      day: String(r.day),
+      n: num(r.n),
+    })),
+  };
+}
+
 /**
  * The aggregation stage: resolves the initiative in the data, then reduces decisions and outcomes
  * to performance rows by dimension × segment × variant (compared with the holdout by
@@ -310,19 +348,7 @@ export async function aggregateStage(
   const sampleEvery = Math.max(1, Math.ceil(init.decisions / KPI_SAMPLE_DECISIONS));
   await execAll(engine, slimDecisionsSql(s, dict.columns, exposures, sampleEvery));
   const [totals] = await engine.query(decisionTotalsSql(s));
-  if (num(totals.decisions) === 0) {
-    const last = init.rows.find((r) => r.initiative !== null && init.matched.includes(r.initiative))?.last_at;
-    throw new GtmError(
-      'DATA',
-      `no decisions of ${run.inputs.inputs.initiative ?? 'any initiative'} in the ${run.inputs.window.label} window to ${run.inputs.inputs.as_of}`,
-      {
-        where: '--window',
-        hint: last
-          ? `the last decision is from ${String(last)}; widen --window or set --as-of`
-          : 'check the decisions sources',
-      },
-    );
-  }
+  if (num(totals.decisions) === 0) throw noDecisions(run, init);
   ctx.progress('reading the outcomes');
   const outcomesIn = normalized?.narrow?.outcomes?.table;
   await execAll(
@@ -345,19 +371,7 @@ export async function aggregateStage(
     totals: { decisions: num(totals.decisions), users: num(users), rules: num(totals.rules) },
     kpi_sample_every: sampleEvery,
     performance,
-    daily: (await engine.query(dailyKpiSql(s, sampleEvery))).map((r) => ({
-      day: String(r.day),
-      users: num(r.users),
-      engaged: num(r.engaged),
-      converters: num(r.converters),
-      revenue: num(r.revenue),
-    })),
-    volume: (await engine.query(dailyVolumeSql(s))).map((r) => ({
-      entity: String(r.entity),
-      source: String(r.source),
-      day: String(r.day),
-      n: num(r.n),
-    })),
+    ...(await dailySeries(engine, s, sampleEvery)),
     latest: [
       ...dict.latest,
       ...(await engine.query(latestSql(s))).map((r) => ({
