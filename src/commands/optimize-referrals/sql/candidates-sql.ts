@@ -151,22 +151,11 @@ export function candidatesSql(p: CandidateParams, pairLists: string): string {
 }
 
 /**
- * `candidatesSql` on ClickHouse 18.16: the same rows and columns, each lookup one LEFT JOIN on a
- * renamed key (a found flag instead of the right side's key, 0 when none: the query runs without
- * `join_use_nulls`, which would make the identifier lists Nullable arrays, which 18.16 refuses;
- * the right sides' other columns are Nullable, so they still come back NULL), times already epoch
- * milliseconds.
- * The string rules' pre-selection has no similarity function there (see `similaritySql`): every
- * pair the other string conditions admit comes back, and `stringPreselected` applies DuckDB's
- * measure in TypeScript.
+ * The lookups of `candidatesSqlCh`, in order: each a join kind and its right side (a subquery
+ * closed by its USING clause), joined onto the window's referrals one after another.
  */
-export function candidatesSqlCh(p: CandidateParams): string {
-  const win = `d_signup >= 0 AND d_signup < ${p.days}`;
-  const stages = p.revenueStages.map((s) => literal(s, 'clickhouse')).join(', ');
-  const s0 = `SELECT referral_id, advocate_id, advocate_acct, friend_id, friend_acct, channel, clicked_at, converted_at,
-      referred_at, prior_claims, first_advocate, conversion_referrer, reward_amount, reward_status, reward_paid_at,
-      refunded_at, refund_amount, signed_up_at, coupon_code FROM ref_ref WHERE ${win}`;
-  const steps: [string, string][] = [
+function candidateJoinsCh(win: string, stages: string): [string, string][] {
+  return [
     [
       'ALL INNER JOIN',
       `SELECT advocate_id, email AS advocate_email, name AS advocate_name, email_local AS la, email_domain AS da,
@@ -215,6 +204,25 @@ export function candidatesSqlCh(p: CandidateParams): string {
       `SELECT domain AS df, toUInt8(1) AS ff_hit FROM ref_domain_flags WHERE disposable = 1) USING df`,
     ],
   ];
+}
+
+/**
+ * `candidatesSql` on ClickHouse 18.16: the same rows and columns, each lookup one LEFT JOIN on a
+ * renamed key (a found flag instead of the right side's key, 0 when none: the query runs without
+ * `join_use_nulls`, which would make the identifier lists Nullable arrays, which 18.16 refuses;
+ * the right sides' other columns are Nullable, so they still come back NULL), times already epoch
+ * milliseconds.
+ * The string rules' pre-selection has no similarity function there (see `similaritySql`): every
+ * pair the other string conditions admit comes back, and `stringPreselected` applies DuckDB's
+ * measure in TypeScript.
+ */
+export function candidatesSqlCh(p: CandidateParams): string {
+  const win = `d_signup >= 0 AND d_signup < ${p.days}`;
+  const stages = p.revenueStages.map((s) => literal(s, 'clickhouse')).join(', ');
+  const s0 = `SELECT referral_id, advocate_id, advocate_acct, friend_id, friend_acct, channel, clicked_at, converted_at,
+      referred_at, prior_claims, first_advocate, conversion_referrer, reward_amount, reward_status, reward_paid_at,
+      refunded_at, refund_amount, signed_up_at, coupon_code FROM ref_ref WHERE ${win}`;
+  const steps = candidateJoinsCh(win, stages);
   const joined = steps.reduce((from, [join, right]) => `SELECT * FROM (${from}) ${join} (${right}`, s0);
   const c2c = `if(isNotNull(clicked_at) AND isNotNull(converted_at), (converted_at - clicked_at) / 1000, NULL)`;
   const signals = [
