@@ -20,7 +20,7 @@ export interface MemberSummaryParams {
   expireMonths: number;
   /**
    * Normalize's narrow table of the ledger (`LEDGER_NARROW`), read instead of the canonical view
-   * when it was written (on ClickHouse a view of the run, ids hashed with `cityHash64`).
+   * when it was written (on ClickHouse a view of the run, the entry id hashed with `cityHash64`).
    */
   ledgerTable?: string;
   /**
