@@ -153,3 +153,51 @@ describe('isoFromEpochNanos', () => {
     expect(isoFromEpochNanos(10n ** 30n, fallback)).toBe('fallback');
   });
 });
+
+describe('queryColumns reads typed arrays directly, and as getItem would', () => {
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    engine = await openDuckDb({ threads: 2 });
+  });
+  afterAll(() => engine.close());
+
+  it('gives the values and NULLs the row reader gives, for every numeric type, over many chunks', async () => {
+    // NULLs in some chunks only (so some vectors carry a validity mask and others none), list items
+    // of several integer types, and empty and NULL lists
+    const sql = `SELECT
+        CASE WHEN i % 997 = 5 THEN NULL ELSE i * 0.5 END::DOUBLE AS dbl,
+        CASE WHEN i BETWEEN 3000 AND 3100 AND i % 7 = 0 THEN NULL ELSE i % 100 END::TINYINT AS ti,
+        (i * 37) % 60000 - 30000 AS int32,
+        ((i * 13) % 250)::UTINYINT AS uti,
+        ((i * 7) % 65000)::USMALLINT AS usi,
+        i::UINTEGER AS ui,
+        (i / 3.0)::FLOAT AS fl,
+        i::BIGINT AS bi,
+        (i % 2 = 0) AS flag,
+        CASE WHEN i % 11 = 0 THEN NULL ELSE list_transform(range(i % 6), x -> CAST((x * i) % 200 AS UTINYINT)) END AS codes,
+        list_transform(range(i % 4), x -> CAST(x - 1 AS SMALLINT)) AS small
+      FROM range(9000) t(i) ORDER BY i`;
+    const cols = await engine.queryColumns(sql);
+    const rows = await engine.query<Record<string, unknown>>(sql);
+    expect(cols.rowCount).toBe(rows.length);
+    for (const name of ['dbl', 'ti', 'int32', 'uti', 'usi', 'ui', 'fl', 'bi', 'flag']) {
+      const got = Array.from(cols.columns[name] as Float64Array);
+      const want = rows.map((r) => (r[name] === null ? NaN : Number(r[name])));
+      expect(got, name).toEqual(want);
+    }
+    for (const name of ['codes', 'small']) {
+      const l = cols.columns[name] as { offsets: Int32Array; values: Int32Array };
+      const got = rows.map((_, i) => Array.from(l.values.subarray(l.offsets[i], l.offsets[i + 1])));
+      expect(got, name).toEqual(rows.map((r) => (r[name] === null ? [] : (r[name] as number[]))));
+    }
+  });
+
+  it('still stops at a NULL inside a list, wherever the mask puts it', async () => {
+    for (const at of [0, 63, 64, 2047, 2048, 5000])
+      await expect(
+        engine.queryColumns(
+          `SELECT CASE WHEN i = ${at} THEN [1, NULL, 3] ELSE [1, 2, 3] END::INTEGER[] AS l FROM range(6000) t(i) ORDER BY i`,
+        ),
+      ).rejects.toThrow(/NULL inside list/);
+  });
+});
