@@ -432,29 +432,44 @@ export interface ChStep {
  * table here, the member summary), as SELECTs to write in order.
  */
 export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
+  const b = chBounds(p);
+  return [
+    { name: 'lm_member_base', select: (rel) => memberBaseCh(p, b, rel) },
+    { name: 'lm_ledger', select: (rel) => ledgerCh(p, rel) },
+    { name: 'lm_orders', select: (rel) => ordersCh(rel) },
+    { name: 'lm_pending', select: (rel) => pendingCh(b, rel) },
+    { name: 'lm_purchases', select: (rel) => purchasesCh(p, b, rel) },
+    { name: 'lm_member_orders', select: (rel) => memberOrdersCh(b, rel) },
+    { name: 'lm_member_points', select: (rel) => memberPointsCh(b, rel) },
+    { name: 'lm_member_flows', select: (rel) => memberFlowsCh(b, rel) },
+    { name: 'lm_members', select: (rel) => membersCh(p, rel) },
+  ];
+}
+
+/** What the ClickHouse steps of the member summary share: the window's bounds and the qualification period. */
+function chBounds(p: MemberSummaryParams) {
   const E = msCh(p.end);
-  const S = msCh(p.start);
-  const PS = msCh(p.prevStart);
-  const endDay = dayCh(E);
-  const startDay = dayCh(S);
-  const { earn, redeem, expire, adjust, pending } = KIND;
   const anniversary = p.qualification.period !== 'calendar';
-  const periodDay = anniversary ? 'toInt64(period_start)' : `toInt64(toDate(${chLit(p.calendarStart)}))`;
-  const withPeriod = (rel: RelationOf) =>
-    anniversary
-      ? `ANY INNER JOIN (SELECT mi, period_start FROM ${rel('lm_member_base')} WHERE isNotNull(mi)) USING mi`
-      : '';
+  return {
+    E,
+    S: msCh(p.start),
+    PS: msCh(p.prevStart),
+    endDay: dayCh(E),
+    startDay: dayCh(msCh(p.start)),
+    periodDay: anniversary ? 'toInt64(period_start)' : `toInt64(toDate(${chLit(p.calendarStart)}))`,
+    withPeriod: (rel: RelationOf) =>
+      anniversary
+        ? `ANY INNER JOIN (SELECT mi, period_start FROM ${rel('lm_member_base')} WHERE isNotNull(mi)) USING mi`
+        : '',
+  };
+}
+type ChBounds = ReturnType<typeof chBounds>;
+
+function memberBaseCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): string {
+  const { E, S } = b;
   const tier = `if(isNull(nullIf(${trimText('tier')}, '')), toInt32(0), ${tierIndexCh('tier', p.tiers)})`;
   const previous = tierIndexCh('previous_tier', p.tiers);
-  const expiry =
-    p.expireMonths > 0 ? `ifNull(expires_at, ${addMonthsMs('occurred_at', p.expireMonths)})` : 'expires_at';
-  const mo = MEMBER_ORDER_CH;
-  return [
-    {
-      name: 'lm_member_base',
-      select: (
-        rel,
-      ) => `SELECT member_id, if(n_found = 1, n_mi, CAST(NULL AS Nullable(Int32))) AS mi, enrolled_at,
+  return `SELECT member_id, if(n_found = 1, n_mi, CAST(NULL AS Nullable(Int32))) AS mi, enrolled_at,
          tier_idx, toInt32(multiIf(enrolled_at >= ${S}, 0,
            ifNull(tier_since >= ${S} AND tier_since < ${E}, 0) AND prev_idx >= 0, prev_idx + 1, tier_idx + 1)) AS start_idx,
          region, channel, cohort, period_start
@@ -469,23 +484,25 @@ export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
          SELECT tupleElement(q, 1) AS member_id, tupleElement(q, 2) AS n_mi, toUInt8(1) AS n_found
          FROM (SELECT arrayJoin(arrayMap((id, i) -> (id, toInt32(i - 1)), s, arrayEnumerate(s))) AS q
                FROM (SELECT arraySort(groupArray(ifNull(member_id, ''))) AS s FROM ${rel('members')} WHERE enrolled_at < ${E})))
-       USING member_id`,
-    },
-    {
-      name: 'lm_ledger',
-      select: (rel) => {
-        // normalize's narrow view of the ledger (the entry id as its cityHash64), else the canonical
-        // ledger with the ids hashed here; member and reward ids are hashed here either way
-        const ledger = p.ledgerTable
-          ? `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
+       USING member_id`;
+}
+
+function ledgerCh(p: MemberSummaryParams, rel: RelationOf): string {
+  const { earn, redeem, adjust, pending } = KIND;
+  const expiry =
+    p.expireMonths > 0 ? `ifNull(expires_at, ${addMonthsMs('occurred_at', p.expireMonths)})` : 'expires_at';
+  // normalize's narrow view of the ledger (the entry id as its cityHash64), else the canonical
+  // ledger with the ids hashed here; member and reward ids are hashed here either way
+  const ledger = p.ledgerTable
+    ? `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
                     assumeNotNull(points) AS points, ifNull(entry_id_hash, toUInt64(0)) AS seq, order_id,
                     if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
              FROM ${quoteIdent(p.ledgerTable, 'clickhouse')}`
-          : `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
+    : `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
                     assumeNotNull(points) AS points, cityHash64(ifNull(entry_id, '')) AS seq, order_id,
                     if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
              FROM ${rel('ledger')}`;
-        return `SELECT mi, occurred_at, k, points, seq, order_id,
+  return `SELECT mi, occurred_at, k, points, seq, order_id,
          if(k = ${redeem} AND r_found = 1 AND r_points != 0, r_cost * abs(points) / r_points, CAST(NULL AS Nullable(Float64))) AS rcost,
          expires_at
        FROM (SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, occurred_at, k, points, seq, rh,
@@ -495,32 +512,32 @@ export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
              ANY LEFT JOIN (SELECT cityHash64(member_id) AS mh, mi AS b_mi, toUInt8(1) AS b_found FROM ${rel('lm_member_base')}) USING mh)
        ANY LEFT JOIN (SELECT cityHash64(assumeNotNull(reward_id)) AS rh, cost AS r_cost, points AS r_points, toUInt8(1) AS r_found
                       FROM ${rel('rewards')} WHERE isNotNull(reward_id)) USING rh`;
-      },
-    },
-    {
-      name: 'lm_orders',
-      select: (
-        rel,
-      ) => `SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, order_id, customer_id, amount, ordered_at,
+}
+
+function ordersCh(rel: RelationOf): string {
+  return `SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, order_id, customer_id, amount, ordered_at,
          is_member, rewarded, if(b_found = 1, b_enrolled, CAST(NULL AS Nullable(Int64))) AS member_enrolled_at
        FROM (SELECT order_id, ifNull(customer_id, '') AS customer_id, assumeNotNull(amount) AS amount,
                     assumeNotNull(ordered_at) AS ordered_at, is_member, toUInt8(isNotNull(reward_id)) AS rewarded
              FROM ${rel('orders')})
        ANY LEFT JOIN (SELECT member_id AS customer_id, mi AS b_mi, toNullable(enrolled_at) AS b_enrolled, toUInt8(1) AS b_found
-                      FROM ${rel('lm_member_base')}) USING customer_id`,
-    },
-    {
-      name: 'lm_pending',
-      select: (rel) => `SELECT mi, occurred_at, abs(points) AS points FROM ${rel('lm_ledger')}
+                      FROM ${rel('lm_member_base')}) USING customer_id`;
+}
+
+function pendingCh(b: ChBounds, rel: RelationOf): string {
+  const { E } = b;
+  const { earn, pending } = KIND;
+  return `SELECT mi, occurred_at, abs(points) AS points FROM ${rel('lm_ledger')}
        WHERE isNotNull(mi) AND k = ${pending} AND occurred_at < ${E} AND (isNull(order_id) OR assumeNotNull(order_id) NOT IN (
          SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')} WHERE k = ${earn} AND occurred_at < ${E} AND isNotNull(order_id)
-           AND assumeNotNull(order_id) IN (SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')} WHERE k = ${pending} AND isNotNull(order_id))))`,
-    },
-    {
-      name: 'lm_purchases',
-      select: (rel) => {
-        const weeks = (days: string) => `toInt32(floor((${days}) / 7))`;
-        return `SELECT mi, toInt32(days - 1) AS x, ${weeks('last_day - first_day')} AS tx, ${weeks(`${endDay} - first_day`)} AS t_age,
+           AND assumeNotNull(order_id) IN (SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')} WHERE k = ${pending} AND isNotNull(order_id))))`;
+}
+
+function purchasesCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): string {
+  const { E, endDay, startDay, periodDay, withPeriod } = b;
+  const mo = MEMBER_ORDER_CH;
+  const weeks = (days: string) => `toInt32(floor((${days}) / 7))`;
+  return `SELECT mi, toInt32(days - 1) AS x, ${weeks('last_day - first_day')} AS tx, ${weeks(`${endDay} - first_day`)} AS t_age,
          if(days > 1, (spend_total - first_spend) / (days - 1), 0) AS zbar, spend_total,
          toInt32(if(days_cal > 0, 1, 0)) AS has_cal, toInt32(greatest(toInt64(days_cal) - 1, 0)) AS x_cal,
          ${weeks('if(days_cal > 0, last_day_cal - first_day, 0)')} AS tx_cal, ${weeks(`${startDay} - first_day`)} AS t_cal,
@@ -535,57 +552,56 @@ export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
                FROM ${rel('lm_orders')} WHERE isNotNull(mi) AND ordered_at < ${E} GROUP BY mi, day)
          ${withPeriod(rel)}
          GROUP BY mi)`;
-      },
-    },
-    {
-      name: 'lm_member_orders',
-      select: (rel) => {
-        const sums = (w: string, s: string) =>
-          `countIf(${w}) AS orders${s}, sumIf(amount, ${w}) AS revenue${s}, countIf(${w} AND earning) AS earning_orders${s},
+}
+
+function memberOrdersCh(b: ChBounds, rel: RelationOf): string {
+  const { E, S, PS } = b;
+  const { earn, pending } = KIND;
+  const mo = MEMBER_ORDER_CH;
+  const sums = (w: string, s: string) =>
+    `countIf(${w}) AS orders${s}, sumIf(amount, ${w}) AS revenue${s}, countIf(${w} AND earning) AS earning_orders${s},
            countIf(${w} AND rewarded = 1) AS rewards_used${s}`;
-        return `SELECT mi, ${sums('in_w', '_w')}, ${sums('NOT in_w', '_pw')}
+  return `SELECT mi, ${sums('in_w', '_w')}, ${sums('NOT in_w', '_pw')}
        FROM (SELECT mi, amount, rewarded, ordered_at >= ${S} AS in_w,
                     ifNull(order_id IN (SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')}
                       WHERE k IN (${earn}, ${pending}) AND isNotNull(order_id) AND occurred_at >= ${PS} AND occurred_at < ${E}), 0) AS earning
              FROM ${rel('lm_orders')}
              WHERE isNotNull(mi) AND ordered_at >= ${PS} AND ordered_at < ${E} AND ${mo} = 1)
        GROUP BY mi`;
-      },
-    },
-    {
-      name: 'lm_member_points',
-      select: (rel) => `SELECT mi, sumIf(pts, k = ${earn}) AS earned, sumIf(pts, k = ${redeem}) AS redeemed,
+}
+
+function memberPointsCh(b: ChBounds, rel: RelationOf): string {
+  const { E, periodDay, withPeriod } = b;
+  const { earn, redeem, expire, adjust, pending } = KIND;
+  return `SELECT mi, sumIf(pts, k = ${earn}) AS earned, sumIf(pts, k = ${redeem}) AS redeemed,
          sumIf(pts, k = ${expire}) AS expired, sumIf(points, k = ${adjust}) AS adjusted, sumIf(pts, k = ${pending}) AS pending,
          sumIf(pts, k = ${earn} AND ${dayCh('occurred_at')} >= ${periodDay}) AS qualifying_points
        FROM (SELECT mi, occurred_at, k, points, abs(points) AS pts FROM ${rel('lm_ledger')}
              WHERE isNotNull(mi) AND occurred_at < ${E} AND k != ${pending}
              UNION ALL SELECT mi, occurred_at, toInt8(${pending}) AS k, points, points AS pts FROM ${rel('lm_pending')})
        ${withPeriod(rel)}
-       GROUP BY mi`,
-    },
-    {
-      name: 'lm_member_flows',
-      select: (rel) => {
-        const flows = (w: string, s: string) =>
-          [
-            `sumIf(pts, k IN (${earn}, ${pending}) AND ${w}) AS earned${s}`,
-            `sumIf(pts, k = ${redeem} AND ${w}) AS redeemed${s}`,
-            `sumIf(pts, k = ${expire} AND ${w}) AS expired${s}`,
-            `countIf(k = ${redeem} AND ${w}) AS rewards_issued${s}`,
-            `ifNull(sumIf(rcost, k = ${redeem} AND ${w}), 0) AS reward_cost${s}`,
-            `sumIf(pts, k = ${redeem} AND ${w} AND isNotNull(rcost)) AS costed_points${s}`,
-            `if(countIf(k IN (${earn}, ${redeem}) AND ${w}) > 0, 1, 0) AS active${s}`,
-          ].join(', ');
-        return `SELECT mi, ${flows('in_w', '_w')}, ${flows('NOT in_w', '_pw')}
+       GROUP BY mi`;
+}
+
+function memberFlowsCh(b: ChBounds, rel: RelationOf): string {
+  const { E, S, PS } = b;
+  const { earn, redeem, expire, pending } = KIND;
+  const flows = (w: string, s: string) =>
+    [
+      `sumIf(pts, k IN (${earn}, ${pending}) AND ${w}) AS earned${s}`,
+      `sumIf(pts, k = ${redeem} AND ${w}) AS redeemed${s}`,
+      `sumIf(pts, k = ${expire} AND ${w}) AS expired${s}`,
+      `countIf(k = ${redeem} AND ${w}) AS rewards_issued${s}`,
+      `ifNull(sumIf(rcost, k = ${redeem} AND ${w}), 0) AS reward_cost${s}`,
+      `sumIf(pts, k = ${redeem} AND ${w} AND isNotNull(rcost)) AS costed_points${s}`,
+      `if(countIf(k IN (${earn}, ${redeem}) AND ${w}) > 0, 1, 0) AS active${s}`,
+    ].join(', ');
+  return `SELECT mi, ${flows('in_w', '_w')}, ${flows('NOT in_w', '_pw')}
        FROM (SELECT mi, k, abs(points) AS pts, rcost, occurred_at >= ${S} AS in_w FROM ${rel('lm_ledger')}
              WHERE isNotNull(mi) AND occurred_at >= ${PS} AND occurred_at < ${E} AND k != ${pending}
              UNION ALL SELECT mi, toInt8(${pending}) AS k, points AS pts, CAST(NULL AS Nullable(Float64)) AS rcost, occurred_at >= ${S} AS in_w
              FROM ${rel('lm_pending')} WHERE occurred_at >= ${PS})
        GROUP BY mi`;
-      },
-    },
-    { name: 'lm_members', select: (rel) => membersCh(p, rel) },
-  ];
 }
 
 /**
