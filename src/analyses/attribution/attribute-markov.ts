@@ -31,12 +31,8 @@ export interface MarkovStructure {
   sweepOrder: Int32Array;
 }
 
-/**
- * Builds the state graph the way ChannelAttribution's markov_model does: for order 1 a state is a
- * channel (token); for order k a state is a window of k consecutive touches (a path shorter than k
- * is one state); consecutive repeats of the same state are collapsed.
- */
-export function buildMarkovStructure(prep: PreparedPaths, order: number): MarkovStructure {
+/** The Markov order is a whole number from 1 to 10, else an error naming `markovOrder`. */
+export function checkMarkovOrder(order: number): void {
   if (!Number.isInteger(order) || order < 1 || order > 10) {
     throw new AttributionInputError(
       `the Markov order must be a whole number from 1 to 10, got ${String(order)}`,
@@ -45,6 +41,15 @@ export function buildMarkovStructure(prep: PreparedPaths, order: number): Markov
       },
     );
   }
+}
+
+/**
+ * Builds the state graph the way ChannelAttribution's markov_model does: for order 1 a state is a
+ * channel (token); for order k a state is a window of k consecutive touches (a path shorter than k
+ * is one state); consecutive repeats of the same state are collapsed.
+ */
+export function buildMarkovStructure(prep: PreparedPaths, order: number): MarkovStructure {
+  checkMarkovOrder(order);
   const { starts, data, count } = prep.sequences;
   const windows = new SequenceIndex(1024, 4096);
   const stateOfWindow: number[] = [];
@@ -126,18 +131,12 @@ export function buildMarkovStructure(prep: PreparedPaths, order: number): Markov
   }
 
   const stateCount = labels.length;
-  // Channels per state, inverted to states per channel.
-  const perChannel: number[][] = prep.channels.map(() => []);
-  for (let w = 0; w < windows.count; w++) {
-    const state = stateOfWindow[w];
-    const seen = new Set<number>();
-    for (let k = windows.starts[w]; k < windows.starts[w + 1]; k++)
-      seen.add(prep.tokenChannel[windows.data[k]]);
-    for (const ch of seen) perChannel[ch].push(state);
-  }
-  const channelStateStart = new Int32Array(prep.channels.length + 1);
-  perChannel.forEach((states, ch) => (channelStateStart[ch + 1] = channelStateStart[ch] + states.length));
-  const channelStates = Int32Array.from(perChannel.flat());
+  const { channelStateStart, channelStates } = channelStatesOf(
+    windows,
+    stateOfWindow,
+    prep.channels.length,
+    prep.tokenChannel,
+  );
 
   return {
     order,
@@ -155,8 +154,30 @@ export function buildMarkovStructure(prep: PreparedPaths, order: number): Markov
   };
 }
 
+/**
+ * States per channel (CSR by channel): the states whose window holds one of the channel's tokens.
+ * `stateOfWindow[w]` is window w's state.
+ */
+export function channelStatesOf(
+  windows: SequenceIndex,
+  stateOfWindow: ArrayLike<number>,
+  channelCount: number,
+  tokenChannel: ArrayLike<number>,
+): { channelStateStart: Int32Array; channelStates: Int32Array } {
+  const perChannel: number[][] = Array.from({ length: channelCount }, () => []);
+  for (let w = 0; w < windows.count; w++) {
+    const state = stateOfWindow[w];
+    const seen = new Set<number>();
+    for (let k = windows.starts[w]; k < windows.starts[w + 1]; k++) seen.add(tokenChannel[windows.data[k]]);
+    for (const ch of seen) perChannel[ch].push(state);
+  }
+  const channelStateStart = new Int32Array(channelCount + 1);
+  perChannel.forEach((states, ch) => (channelStateStart[ch + 1] = channelStateStart[ch] + states.length));
+  return { channelStateStart, channelStates: Int32Array.from(perChannel.flat()) };
+}
+
 /** States by decreasing breadth-first depth from (start), so Gauss–Seidel updates successors first. */
-function sweepOrderOf(n: number, from: number[], to: number[]): Int32Array {
+export function sweepOrderOf(n: number, from: number[], to: number[]): Int32Array {
   const adjStart = new Int32Array(n + 1);
   for (const f of from) adjStart[f + 1]++;
   for (let i = 0; i < n; i++) adjStart[i + 1] += adjStart[i];
@@ -205,14 +226,19 @@ export function runMarkovModel(
   wantShares: boolean,
   wantDetails: boolean,
 ): ModelRun {
-  const { stateCount: n, seqLast, edgeFrom, edgeTo, walk } = structure;
+  const { stateCount: n, seqLast, edgeFrom, walk } = structure;
   const seqCount = prep.sequences.count;
   const { conversions: seqConv, nulls: seqNull, value: seqValue } = sequenceWeights(prep, weights);
   const { starts, data } = prep.sequences;
-  const edgeW = new Float64Array(edgeFrom.length);
-  const toConv = new Float64Array(n);
-  const toNull = new Float64Array(n);
-  const valueOut = new Float64Array(n);
+  const counts: MarkovCounts = {
+    edgeW: new Float64Array(edgeFrom.length),
+    toConv: new Float64Array(n),
+    toNull: new Float64Array(n),
+    valueOut: new Float64Array(n),
+    totalConv: 0,
+    totalValue: 0,
+  };
+  const { edgeW, toConv, toNull, valueOut } = counts;
   let totalConv = 0;
   let totalValue = 0;
   for (let s = 0; s < seqCount; s++) {
@@ -240,6 +266,52 @@ export function runMarkovModel(
     toNull[last] += seqNull[s];
     valueOut[last] += v;
   }
+  counts.totalConv = totalConv;
+  counts.totalValue = totalValue;
+  const solved = solveMarkov(prep.channels, structure, counts, wantDetails);
+  const run: ModelRun = { conversions: solved.conversions, value: solved.value };
+  if (wantShares) run.shares = sharesByEffect(prep, solved.reConv);
+  if (solved.markov) run.markov = solved.markov;
+  return run;
+}
+
+/**
+ * What a Markov run counts over the paths before solving: weight per edge (conversions + nulls of
+ * the paths walking it), and per state the conversions, nulls and value of the paths ending there.
+ * A sum over paths: the path form (`runMarkovModel`) and a stream of paths (`PathStream`) fill it
+ * in the same order.
+ */
+export interface MarkovCounts {
+  edgeW: Float64Array;
+  toConv: Float64Array;
+  toNull: Float64Array;
+  valueOut: Float64Array;
+  totalConv: number;
+  totalValue: number;
+}
+
+/**
+ * Removal effects and credit from the counts: the chain's absorption probabilities (and expected
+ * value) with every channel removed in turn. O(states + edges) memory, whatever the number of paths.
+ */
+export function solveMarkov(
+  channels: readonly string[],
+  structure: Pick<
+    MarkovStructure,
+    | 'order'
+    | 'stateCount'
+    | 'stateLabels'
+    | 'channelStateStart'
+    | 'channelStates'
+    | 'edgeFrom'
+    | 'edgeTo'
+    | 'sweepOrder'
+  >,
+  counts: MarkovCounts,
+  wantDetails: boolean,
+): { conversions: Float64Array; value: Float64Array; reConv: Float64Array; markov?: MarkovDetails } {
+  const { stateCount: n, edgeFrom, edgeTo } = structure;
+  const { edgeW, toConv, toNull, valueOut, totalConv, totalValue } = counts;
   const outTotal = new Float64Array(n);
   for (let e = 0; e < edgeW.length; e++) outTotal[edgeFrom[e]] += edgeW[e];
   for (let i = 0; i < n; i++) outTotal[i] += toConv[i] + toNull[i];
@@ -257,7 +329,7 @@ export function runMarkovModel(
   const pConv = full[0][0];
   const eValue = full[1][0];
 
-  const nCh = prep.channels.length;
+  const nCh = channels.length;
   const reConv = new Float64Array(nCh);
   const reValue = new Float64Array(nCh);
   const removed = new Uint8Array(n);
@@ -274,11 +346,10 @@ export function runMarkovModel(
 
   const conversions = scaleTo(reConv, totalConv);
   const value = scaleTo(reValue, totalValue);
-  const run: ModelRun = { conversions, value };
-  if (wantShares) run.shares = sharesByEffect(prep, reConv);
-  if (wantDetails)
-    run.markov = details(prep, structure, chain, toConv, toNull, outTotal, pConv, eValue, reConv, reValue);
-  return run;
+  const markov = wantDetails
+    ? details(channels, structure, chain, toConv, toNull, outTotal, pConv, eValue, reConv, reValue)
+    : undefined;
+  return { conversions, value, reConv, markov };
 }
 
 function sparseChain(
@@ -348,8 +419,8 @@ function sharesByEffect(prep: PreparedPaths, effect: Float64Array) {
 }
 
 function details(
-  prep: PreparedPaths,
-  structure: MarkovStructure,
+  channels: readonly string[],
+  structure: Pick<MarkovStructure, 'order' | 'stateLabels'>,
   chain: SparseChain,
   toConv: Float64Array,
   toNull: Float64Array,
@@ -376,7 +447,7 @@ function details(
     order: structure.order,
     conversionProbability: pConv,
     expectedValue: eValue,
-    removalEffects: prep.channels.map((channel, ch) => ({
+    removalEffects: channels.map((channel, ch) => ({
       channel,
       conversions: reConv[ch],
       value: reValue[ch],

@@ -5,7 +5,19 @@ import { mobius, subsetSum } from './subset-transforms.ts';
 
 /** Channel set of every prepared sequence as a bit mask (built once, reused by the bootstrap). */
 export function sequenceMasks(prep: PreparedPaths, maxChannels: number): Int32Array {
-  const n = prep.channels.length;
+  checkShapleyChannels(prep.channels.length, maxChannels);
+  const { starts, data, count } = prep.sequences;
+  const masks = new Int32Array(count);
+  for (let s = 0; s < count; s++) {
+    let m = 0;
+    for (let k = starts[s]; k < starts[s + 1]; k++) m |= 1 << prep.tokenChannel[data[k]];
+    masks[s] = m;
+  }
+  return masks;
+}
+
+/** Exact Shapley takes at most min(maxChannels, 26) channels, else an error naming `maxShapleyChannels`. */
+export function checkShapleyChannels(n: number, maxChannels: number): void {
   const limit = Math.min(maxChannels, 26);
   if (n > limit) {
     throw new AttributionInputError(
@@ -16,14 +28,6 @@ export function sequenceMasks(prep: PreparedPaths, maxChannels: number): Int32Ar
       },
     );
   }
-  const { starts, data, count } = prep.sequences;
-  const masks = new Int32Array(count);
-  for (let s = 0; s < count; s++) {
-    let m = 0;
-    for (let k = starts[s]; k < starts[s + 1]; k++) m |= 1 << prep.tokenChannel[data[k]];
-    masks[s] = m;
-  }
-  return masks;
 }
 
 /**
@@ -51,8 +55,6 @@ export function runShapleyModel(
   wantDetails: boolean,
   buffers: ShapleyBuffers = new ShapleyBuffers(prep.channels.length),
 ): ModelRun {
-  const n = prep.channels.length;
-  const size = 1 << n;
   const { game, all, convOf, valueOf } = buffers.cleared();
   for (let r = 0; r < prep.rowCount; r++) {
     const s = prep.rowSeq[r];
@@ -63,6 +65,26 @@ export function runShapleyModel(
     valueOf[m] += weights.value[r];
     all[m] += c + weights.nulls[r];
   }
+  const { run, g } = shapleyFromCoalitions(prep.channels, { game, all, convOf, valueOf }, rates, wantDetails);
+  if (wantShares) run.shares = rowShares(prep, masks, g, convOf);
+  return run;
+}
+
+/**
+ * The Shapley split from the per-coalition sums (`convOf`, `valueOf`, `all` = conversions + nulls,
+ * indexed by channel mask; `game` is scratch): O(n·2^n), whatever the number of paths. The path
+ * form (`runShapleyModel`) and a stream of paths (`PathStream`) both end here. Returns the run and
+ * g (g[T] = Σ_{S⊆T} d(S)/|S|, for per-path shares).
+ */
+export function shapleyFromCoalitions(
+  channels: readonly string[],
+  buffers: { game: Float64Array; all: Float64Array; convOf: Float64Array; valueOf: Float64Array },
+  rates: 'pooled' | 'exact',
+  wantDetails: boolean,
+): { run: ModelRun; g: Float64Array } {
+  const n = channels.length;
+  const size = 1 << n;
+  const { game, all, convOf, valueOf } = buffers;
   game.set(convOf);
   if (rates === 'pooled') {
     subsetSum(game, n);
@@ -115,17 +137,15 @@ export function runShapleyModel(
   }
 
   const run: ModelRun = { conversions, value, unmatched: { conversions: 0, value: unmatchedValue } };
-  if (wantShares) run.shares = rowShares(prep, masks, g, convOf);
   if (raw) {
     run.shapley = {
       rates,
       coalitions,
-      unfloored: prep.channels.map((channel, j) => ({ channel, conversions: raw[j], value: rawValue![j] })),
+      unfloored: channels.map((channel, j) => ({ channel, conversions: raw[j], value: rawValue![j] })),
     };
   }
-  return run;
+  return { run, g };
 }
-
 /** Work arrays of 2^n doubles, reused across runs (a bootstrap would otherwise allocate them B times). */
 export class ShapleyBuffers {
   private arrays: Float64Array[] | undefined;

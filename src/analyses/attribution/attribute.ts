@@ -63,7 +63,7 @@ function attributePrepared(
   }
   const result: AttributionResult = {
     model,
-    channels: channelCredits(prep, run, intervals),
+    channels: channelCredits(prep.channels, run, intervals),
     totals: totalsOf(prep),
   };
   if (options.perPath) result.perPath = pathCredits(prep, run.shares!);
@@ -73,8 +73,13 @@ function attributePrepared(
   return result;
 }
 
-function channelCredits(prep: PreparedPaths, run: ModelRun, ci?: BootstrapIntervals): ChannelCredit[] {
-  const out: ChannelCredit[] = prep.channels.map((channel, ch) => {
+/** Credit per channel from one run (the unmatched channel last when it has any), largest first. */
+export function channelCredits(
+  channels: readonly string[],
+  run: ModelRun,
+  ci?: BootstrapIntervals,
+): ChannelCredit[] {
+  const out: ChannelCredit[] = channels.map((channel, ch) => {
     const c: ChannelCredit = { channel, conversions: run.conversions[ch], value: run.value[ch] };
     if (ci) {
       c.conversionsCI = ci.conversions[ch];
@@ -84,7 +89,7 @@ function channelCredits(prep: PreparedPaths, run: ModelRun, ci?: BootstrapInterv
   });
   const u = run.unmatched;
   if (u && (u.conversions !== 0 || u.value !== 0)) {
-    const slot = prep.channels.length;
+    const slot = channels.length;
     const c: ChannelCredit = { channel: UNMATCHED_CHANNEL, conversions: u.conversions, value: u.value };
     if (ci) {
       c.conversionsCI = ci.conversions[slot];

@@ -44,6 +44,7 @@ export {
   type PathSummaryColumns,
   type PathSummaryFormat,
 } from './parse-path-summary.ts';
+export { PathStream, pathStreamBlocker } from './path-stream.ts';
 export { isPathColumns, preparePaths, type PreparedPaths } from './prepare-paths.ts';
 export { recordsFromColumns } from './records-from-columns.ts';
 export { samplePoisson } from './sample-poisson.ts';

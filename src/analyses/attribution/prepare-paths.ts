@@ -757,7 +757,8 @@ function badCode(cols: PathColumns, k: number, r: number): AttributionInputError
   );
 }
 
-function validateWeights(c: number, v: number, n: number, r: number): void {
+/** A row's conversions and nulls are finite and ≥ 0, its value finite; else an error naming the record. */
+export function validateWeights(c: number, v: number, n: number, r: number): void {
   if (c >= 0 && c < Infinity && n >= 0 && n < Infinity && Number.isFinite(v)) return;
   const bad = (message: string, hint: string) =>
     new AttributionInputError(`record ${r + 1}: ${message}`, { record: r, hint });
