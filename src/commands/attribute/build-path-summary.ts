@@ -33,7 +33,21 @@ export async function buildPathColumns(
   cols: TouchColumns,
   opts: { journeysOnShards?: boolean } = {},
 ): Promise<PathColumnsBuild> {
-  let t = performance.now();
+  const { channels, sql, channelsMs } = await pathSummaryQuery(engine, relation, cols, opts);
+  return readPathColumns(engine, sql, channels, channelsMs);
+}
+
+/**
+ * The dictionary of channels (read from the engine: their position is the code) and the SQL of
+ * the path summaries over them.
+ */
+export async function pathSummaryQuery(
+  engine: Engine,
+  relation: string,
+  cols: TouchColumns,
+  opts: { journeysOnShards?: boolean } = {},
+): Promise<{ channels: string[]; sql: string; channelsMs: number }> {
+  const t = performance.now();
   const channels = (
     await engine.query<{ channel: string | null }>(distinctChannelsSql(relation, cols, engine.dialect))
   ).map((r) => r.channel ?? '(none)');
@@ -48,8 +62,21 @@ export async function buildPathColumns(
     );
   const channelsMs = performance.now() - t;
   const timeKind = await timeKindOf(engine, relation, cols.time);
-  const sql = pathSummarySql(relation, cols, channels, engine.dialect, timeKind, opts);
-  t = performance.now();
+  return {
+    channels,
+    sql: pathSummarySql(relation, cols, channels, engine.dialect, timeKind, opts),
+    channelsMs,
+  };
+}
+
+/** Runs a path-summary query and reads its rows into columns (see `buildPathColumns`). */
+export async function readPathColumns(
+  engine: Engine,
+  sql: string,
+  channels: string[],
+  channelsMs: number,
+): Promise<PathColumnsBuild> {
+  let t = performance.now();
   let paths: PathColumns;
   let pathsMs: number;
   if (isDuckDbEngine(engine) && typeof engine.queryColumns === 'function') {

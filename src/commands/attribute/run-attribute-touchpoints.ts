@@ -1,12 +1,14 @@
 import {
+  pathStreamBlocker,
   resolveModelName,
   type AttributionOptions,
   type ModelName,
 } from '../../analyses/attribution/index.ts';
+import { isClickHouseEngine } from '../../data/clickhouse-engine.ts';
 import type { Engine } from '../../data/index.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
-import { attributeRecords, type AttributeResult } from './run-attribute.ts';
+import { attributeRecords, attributeResultOf, type AttributeResult } from './run-attribute.ts';
 import type { TouchColumns } from './sql/path-summary-sql.ts';
 
 export interface AttributeTouchpointsOptions extends Omit<
@@ -52,7 +54,7 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
   const file = opts.touchpoints;
   // The engines load here, not with the module: `gtm attribute --paths` never needs them, and the
   // DuckDB binding alone costs a quarter second to load.
-  const [{ buildPathColumns }, source] = await Promise.all([
+  const [{ readPathColumns, pathSummaryQuery }, source] = await Promise.all([
     import('./build-path-summary.ts'),
     openTouchSource(file, opts.clickhouse),
   ]);
@@ -60,27 +62,36 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
   try {
     const cols = await touchColumnsOf(engine, relation, file, opts.columns);
     const journeysOnShards = engine.dialect === 'clickhouse' && (await journeysColocated(engine, file, cols));
-    const built = await buildPathColumns(engine, relation, cols, { journeysOnShards }).catch(
-      async (err: unknown) => {
-        throw engine.dialect === 'clickhouse' ? err : await touchReadError(engine, relation, file, cols, err);
-      },
+    const inputError = async (err: unknown): Promise<never> => {
+      throw engine.dialect === 'clickhouse' ? err : await touchReadError(engine, relation, file, cols, err);
+    };
+    const query = await pathSummaryQuery(engine, relation, cols, { journeysOnShards }).catch(inputError);
+    if (isClickHouseEngine(engine) && model !== 'compare') {
+      // Models whose result is a sum over paths run on the lines as they arrive: gtm's memory then
+      // does not grow with the number of distinct paths.
+      const { touchpoints: _t, model: _m, columns: _c, sep, ...options } = opts;
+      if (pathStreamBlocker(model, options, query.channels) === null) {
+        const { streamPathSummary } = await import('./stream-path-summary.ts');
+        const streamed = await streamPathSummary(engine, query.sql, query.channels, model, options);
+        return attributeResultOf(streamed.result, sourceOf(file, cols, streamed.rows), sep);
+      }
+    }
+    const built = await readPathColumns(engine, query.sql, query.channels, query.channelsMs).catch(
+      inputError,
     );
     const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
-    return attributeRecords(
-      built.paths,
-      {
-        file,
-        format: 'touchpoints',
-        columns: Object.fromEntries(Object.entries(cols).filter(([, v]) => v)) as Record<string, string>,
-        records: built.paths.rows,
-      },
-      model,
-      options,
-    );
+    return attributeRecords(built.paths, sourceOf(file, cols, built.paths.rows), model, options);
   } finally {
     await engine.close();
   }
 }
+
+const sourceOf = (file: string, cols: TouchColumns, records: number): AttributeResult['source'] => ({
+  file,
+  format: 'touchpoints',
+  columns: Object.fromEntries(Object.entries(cols).filter(([, v]) => v)) as Record<string, string>,
+  records,
+});
 
 /**
  * Whether a ClickHouse touch table keeps every journey on one shard: a Distributed table sharded

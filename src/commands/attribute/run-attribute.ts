@@ -8,6 +8,7 @@ import {
   preparePaths,
   resolveModelName,
   type AttributionOptions,
+  type AttributionResult,
   type AttributionTotals,
   type ChannelCredit,
   type ChannelSpread,
@@ -205,8 +206,16 @@ export function attributeRecords(
       comparison: { models: cmp.models, skipped: cmp.skipped, channels: cmp.channels },
     };
   }
-  const res = attribute(prepared, model, options);
-  const result: AttributeResult = { source, model, totals: res.totals, channels: res.channels };
+  return attributeResultOf(attribute(prepared, model, options), source, sep);
+}
+
+/** The command's result of one model's run. */
+export function attributeResultOf(
+  res: AttributionResult,
+  source: AttributeResult['source'],
+  sep?: string,
+): AttributeResult {
+  const result: AttributeResult = { source, model: res.model, totals: res.totals, channels: res.channels };
   if (res.perPath) {
     result.perPath = res.perPath.map((p) => ({
       path: formatPath(p.path, sep),

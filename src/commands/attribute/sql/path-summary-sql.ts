@@ -30,7 +30,8 @@ export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialec
  * channel code, so results never depend on row order; touches without a time or channel are left
  * out of the path (the journey still counts). On DuckDB the path comes back as a list of UTINYINT
  * codes and the counts as DOUBLE, read by columns (`queryColumns`): no string or object per path.
- * ClickHouse 18.16 returns rows as JSON, so there the path is the codes joined by commas. On a
+ * ClickHouse 18.16 returns rows as JSON, so there the path is the codes joined by commas, touches
+ * without a channel (no code: 255) left out before grouping, so that each row is a distinct path. On a
  * Distributed table sharded by the journey (`journeysOnShards`), each shard finishes its journeys'
  * paths itself and sends one row per journey instead of a partial state per journey.
  */
@@ -49,7 +50,7 @@ export function pathSummarySql(
     const code = `indexOf([${channels.map((c) => quoteString(c, 'clickhouse')).join(', ')}], toString(${q(cols.channel)})) - 1`;
     return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count() - sum(conv) AS nulls FROM (
       SELECT ${q(cols.journey)} AS j,
-        arrayStringConcat(arrayMap(x -> toString(x.2), arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(${code}))))), ',') AS path,
+        arrayStringConcat(arrayMap(x -> toString(x.2), arrayFilter(x -> x.2 < ${channels.length}, arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(${code})))))), ',') AS path,
         max(toUInt8(${q(cols.converted)})) AS conv, ${cols.value ? `max(toFloat64(${q(cols.value)}))` : 'toFloat64(0)'} AS val
       FROM ${relation} GROUP BY j${opts.journeysOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : ''}) GROUP BY path`;
   }
