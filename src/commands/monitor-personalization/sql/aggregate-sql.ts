@@ -85,6 +85,7 @@ export function decisionGroupsSql(
   cutoff: string,
   from: DecisionsFrom = canonicalDecisions(s),
 ): string {
+  if (s.q.name === 'duckdb') return decisionGroupsDuckDb(s, cutoff, from);
   const ts = (iso: string) => s.q.ts(iso);
   const inWindow = `decided_at >= ${ts(s.start)} AND decided_at < ${ts(s.end)}`;
   const segments = SEGMENT_COLUMNS.map((c) => s.q.ident(`seg_${c}`));
@@ -122,6 +123,42 @@ export function decisionGroupsSql(
        n, first_at, last_at, with_consent_state
      FROM (${grouped}) c`,
   );
+}
+
+/**
+ * `mp_decision_groups` on DuckDB, the same rows as the GROUPING SETS form (but for the segment sets'
+ * all-NULL group, which no query reads) from two aggregates: the facts grouped by the six columns,
+ * the day and the four time flags packed into one small integer (one key instead of four); and the
+ * segment columns' values over the window's decisions alone (GROUPING SETS of the four). Grouping
+ * the facts and the segments in one GROUPING SETS probed every decision into five sets, a CASE per
+ * segment column deciding the key (at 10M decisions, 2.7–3.8 s CPU against 2.2–2.7 s for this).
+ */
+function decisionGroupsDuckDb(s: Scope, cutoff: string, from: DecisionsFrom): string {
+  const ts = (iso: string) => s.q.ts(iso);
+  const inWindow = `decided_at >= ${ts(s.start)} AND decided_at < ${ts(s.end)}`;
+  const flags: [string, string][] = [
+    ['in_window', inWindow],
+    ['in_history', `decided_at >= ${ts(s.historyStart)} AND decided_at < ${ts(s.end)}`],
+    ['before_end', `decided_at < ${ts(s.end)}`],
+    ['after_cutoff', `decided_at > ${ts(cutoff)}`],
+  ];
+  const bit = (i: number) => 1 << (flags.length - 1 - i);
+  const packed = `CAST(${flags.map(([, when], i) => `CASE WHEN ${when} THEN ${bit(i)} ELSE 0 END`).join(' + ')} AS UTINYINT)`;
+  const keys = ['initiative', '_source', ...FACT_COLUMNS];
+  const none = (k: string) => `CAST(NULL AS VARCHAR) AS ${k}`;
+  const segments = SEGMENT_COLUMNS.map((c) => s.q.ident(`seg_${c}`));
+  const facts = `SELECT ${keys.map((k) => `${decodeValue(from, k, k)} AS ${k}`).join(', ')}, day,
+      ${flags.map(([name], i) => `CAST((f & ${bit(i)}) <> 0 AS INTEGER) AS ${name}`).join(', ')},
+      ${segments.map(none).join(', ')}, n, first_at, last_at, with_consent_state
+    FROM (SELECT ${keys.join(', ')}, ${s.q.day('decided_at')} AS day, ${packed} AS f, count(*) AS n,
+            min(decided_at) AS first_at, max(decided_at) AS last_at, count(consent_state) AS with_consent_state
+          FROM ${from.table} GROUP BY ${keys.join(', ')}, day, f) x`;
+  const values = `SELECT ${keys.map(none).join(', ')}, NULL AS day, ${flags.map(([name]) => `NULL AS ${name}`).join(', ')},
+      ${SEGMENT_COLUMNS.map((c, i) => `${decodeValue(from, c, s.q.ident(c))} AS ${segments[i]}`).join(', ')},
+      count(*) AS n, NULL AS first_at, NULL AS last_at, NULL AS with_consent_state
+    FROM ${from.table} WHERE ${inWindow}
+    GROUP BY GROUPING SETS (${SEGMENT_COLUMNS.map((c) => `(${s.q.ident(c)})`).join(', ')})`;
+  return s.q.createTable('mp_decision_groups', `${facts}\nUNION ALL\n${values}`);
 }
 
 /** The facts rows of `mp_decision_groups`, with the initiative's scope as a flag. */
