@@ -20,12 +20,11 @@ import {
   cohortIssuanceSql,
   CONSUMPTION_KIND,
   memberExpiryCh,
-  memberExpirySql,
   monthLabel,
   pointsLotsCh,
-  pointsLotsSql,
+  TRIANGLE_SQL,
   triangleCh,
-  triangleSql,
+  valuationOf,
 } from './sql/points-lots-sql.ts';
 
 /** Points liability, breakage and revenue release at the end of the window. */
@@ -70,32 +69,18 @@ export interface LiabilityOutput {
 type Run = KitRun<MonitorLoyaltyContext>;
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
-/** Builds the FIFO lots in the engine and reads the issuance, triangle and balance totals. */
-/** The last month end at or before the end of the window: the chain ladder's valuation date. */
-export function valuationOf(end: string): { valuation: string; lastMonth: string } {
-  const e = new Date(end);
-  const v = new Date(Date.UTC(e.getUTCFullYear(), e.getUTCMonth(), 1));
-  return {
-    valuation: v.toISOString(),
-    lastMonth: new Date(v.getTime() - 86_400_000).toISOString().slice(0, 7),
-  };
-}
-
 async function pointsTables(run: Run) {
   const engine = await run.engine();
   const { window, config } = run.inputs;
   const ch = engine.dialect === 'clickhouse';
   const rel = relationOf(engine);
   const { valuation } = valuationOf(window.end);
+  // on DuckDB the lots and the expiry per member were built with the point totals (members stage)
   if (ch)
     await makeTables(engine, [
       ...pointsLotsCh({ end: window.end }),
       memberExpiryCh(window.end, config.segments.expiring_days),
     ]);
-  else {
-    for (const statement of pointsLotsSql({ end: window.end })) await engine.exec(statement);
-    await engine.exec(memberExpirySql(window.end, config.segments.expiring_days));
-  }
   const issuance = (
     await engine.query<Record<string, unknown>>(
       ch ? cohortIssuanceCh(window.start, window.end, rel) : cohortIssuanceSql(window.start, window.end),
@@ -108,9 +93,7 @@ async function pointsTables(run: Run) {
     linked_revenue: n(r.linked_revenue),
   }));
   const triangle = (
-    await engine.query<Record<string, unknown>>(
-      ch ? triangleCh(window.start, valuation, rel) : triangleSql(window.start, valuation),
-    )
+    await engine.query<Record<string, unknown>>(ch ? triangleCh(window.start, valuation, rel) : TRIANGLE_SQL)
   ).map((r): TriangleRow => ({
     cohort: monthLabel(n(r.cohort_month)),
     age: n(r.age),

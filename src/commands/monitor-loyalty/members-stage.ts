@@ -6,6 +6,7 @@ import type { MonitorLoyaltyContext } from './inputs.ts';
 import { trimCh } from '../../data/normalize/parse-clickhouse.ts';
 import { makeTables, relationOf } from './run-tables.ts';
 import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './sql/member-summary-sql.ts';
+import { pointsLotsSql, pointTotalsSql, valuationOf } from './sql/points-lots-sql.ts';
 import type { NarrowResult } from '../../data/entities/index.ts';
 
 /** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
@@ -162,7 +163,23 @@ export async function pullMembers(
     ledgerNarrow: ch ? undefined : ledgerNarrow,
   };
   if (ch) await makeTables(engine, memberSummaryCh(params));
-  else for (const statement of memberSummarySql(params)) await engine.exec(statement);
+  else {
+    // DuckDB: the FIFO lots are built here, and the point totals per member come from them (on
+    // ClickHouse from the ledger, the lots in the liability stage)
+    const points = [
+      ...pointsLotsSql({
+        start: window.start,
+        end: window.end,
+        valuation: valuationOf(window.end).valuation,
+      }),
+      ...pointTotalsSql({
+        end: window.end,
+        horizonDays: run.inputs.config.segments.expiring_days,
+        qualifyingFrom: tiers.period === 'calendar' ? params.calendarStart : null,
+      }),
+    ];
+    for (const statement of memberSummarySql(params, points)) await engine.exec(statement);
+  }
   // lm_ledger holds what the command reads of it (on ClickHouse the narrow table is a view of the run)
   if (ledgerTable && !ch)
     await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable, engine.dialect)}`);

@@ -85,13 +85,15 @@ function periodStartSql(p: MemberSummaryParams, enrolled: string): string {
  *   weeks, mean spend of the repeat days, and the same up to the window start for the holdout
  *   check), RFM inputs, and the member orders of the window and the one before it (an order is a
  *   member order when flagged so, else when placed after enrolment) with the qualifying spend;
- * - `lm_member_points`: per member, points earned, redeemed, expired and adjusted, the flows of both
- *   windows, reward cost, activity and qualifying points.
+ * - `lm_member_points` (and the FIFO lots, `lm_lots` and `lm_cons`): the statements `points` given,
+ *   `pointsLotsSql` and `pointTotalsSql`: per member, points earned, redeemed, expired, adjusted,
+ *   pending and qualifying;
+ * - `lm_member_flows`: per member, the points flows of both windows, reward cost and activity.
  *
  * `lm_members` (a view) joins them into one row per member, zeros for members without orders or
  * points.
  */
-export function memberSummarySql(p: MemberSummaryParams): string[] {
+export function memberSummarySql(p: MemberSummaryParams, points: readonly string[]): string[] {
   const [ledger, orders] = ledgerAndOrdersSql(p);
   return [
     memberBaseSql(p),
@@ -102,7 +104,8 @@ export function memberSummarySql(p: MemberSummaryParams): string[] {
     pendingSql(p),
     purchasesSql(p),
     memberOrdersSql(p),
-    pointsSummarySql(p),
+    // the FIFO lots and consumptions, and from them the point totals per member (`lm_member_points`)
+    ...points,
     flowsSql(p),
     ...membersViewSql(p),
   ];
@@ -268,25 +271,6 @@ function memberOrdersSql(p: MemberSummaryParams): string {
              ON e.order_id = o.order_id
            WHERE o.mi IS NOT NULL AND o.ordered_at >= ${PS} AND o.ordered_at < ${E} AND ${MEMBER_ORDER_SQL}) t
      GROUP BY mi`;
-}
-
-/** Points per member (table `lm_member_points`): balances, pending and qualifying points. */
-function pointsSummarySql(p: MemberSummaryParams): string {
-  const E = ts(p.end);
-  const { earn, redeem, expire, adjust, pending } = KIND;
-  const sumOf = (v: string, cond: string) => `COALESCE(sum(CASE WHEN ${cond} THEN ${v} END), 0)`;
-  const period =
-    p.qualification.period === 'calendar' ? `DATE ${literal(p.calendarStart)}` : 'b.period_start';
-  const join = p.qualification.period === 'calendar' ? '' : 'JOIN lm_member_base b ON b.mi = l.mi';
-  return `CREATE OR REPLACE TABLE lm_member_points AS
-     SELECT l.mi,
-            ${sumOf('l.pts', `l.k = ${earn}`)} AS earned, ${sumOf('l.pts', `l.k = ${redeem}`)} AS redeemed,
-            ${sumOf('l.pts', `l.k = ${expire}`)} AS expired, ${sumOf('l.points', `l.k = ${adjust}`)} AS adjusted,
-            ${sumOf('l.pts', `l.k = ${pending}`)} AS pending,
-            ${sumOf('l.pts', `l.k = ${earn} AND CAST(l.occurred_at AS DATE) >= ${period}`)} AS qualifying_points
-     FROM (SELECT mi, occurred_at, k, points, abs(points) AS pts FROM lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${E} AND k <> ${pending}
-           UNION ALL SELECT mi, occurred_at, ${pending}, points, points FROM lm_pending) l ${join}
-     GROUP BY l.mi`;
 }
 
 /**

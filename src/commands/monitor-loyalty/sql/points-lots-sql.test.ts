@@ -11,10 +11,10 @@ import {
   BALANCE_CHECK_SQL,
   CONSUMPTION_KIND,
   FIFO_PIECES_SQL,
-  memberExpirySql,
   monthLabel,
   pointsLotsSql,
-  triangleSql,
+  pointTotalsSql,
+  TRIANGLE_SQL,
 } from './points-lots-sql.ts';
 
 let engine: Engine;
@@ -46,22 +46,25 @@ beforeAll(async () => {
     `CREATE TABLE lm_member_base AS SELECT 'ann' AS member_id, 0 AS mi UNION ALL SELECT 'bob', 1`,
   );
   await engine.exec(ledgerAndOrdersSql({ expireMonths: 12 })[0]);
-  // ann: 150 earned − 120 redeemed − 10 clawed back; bob: 30 − 30 expired − 5 redeemed
+  // a third member with pending points only
   await engine.exec(
-    `CREATE TABLE lm_member_points AS SELECT 0 AS mi, 150.0 AS earned, 120.0 AS redeemed, 0.0 AS expired, -10.0 AS adjusted, 0.0 AS pending
-     UNION ALL SELECT 1, 30.0, 5.0, 30.0, 0.0, 0.0`,
+    `CREATE TABLE lm_pending AS SELECT 2 AS mi, TIMESTAMP '2026-02-25 10:00:00' AS occurred_at, 7.0 AS points`,
   );
-  for (const statement of pointsLotsSql({ end: END })) await engine.exec(statement);
-  await engine.exec(memberExpirySql(END, 30));
+  // the window from February 1, valued at February 15 (the triangle's phases)
+  const start = '2026-02-01T00:00:00.000Z';
+  for (const statement of pointsLotsSql({ start, end: END, valuation: '2026-02-15T00:00:00.000Z' }))
+    await engine.exec(statement);
+  for (const statement of pointTotalsSql({ end: END, horizonDays: 30, qualifyingFrom: '2026-01-15' }))
+    await engine.exec(statement);
 });
 afterAll(() => engine.close());
 
 describe('points lots, first in first out', () => {
   it('splits a redemption across the oldest lots', async () => {
     const pieces = await engine.query<{ member_id: string; issued: string; k: number; pts: number }>(
-      `SELECT b.member_id, strftime(f.issued_at, '%Y-%m-%d %H:%M') AS issued, f.k, f.pts
+      `SELECT b.member_id, strftime(f.issued_at, '%Y-%m-%d %H:%M') AS issued, f.kc // 4 AS k, f.pts
        FROM (${FIFO_PIECES_SQL}) f JOIN lm_member_base b ON b.mi = f.mi
-       ORDER BY b.member_id, f.consumed_at, f.issued_at`,
+       ORDER BY b.member_id, f.c_end, f.issued_at`,
     );
     const lot: Record<string, string> = {
       '2026-01-05 10:00': 'e1',
@@ -83,6 +86,19 @@ describe('points lots, first in first out', () => {
     ]);
   });
 
+  it('totals each member’s points from the lots and consumptions as the ledger has them', async () => {
+    // ann: 150 earned (50 of them from January 15 on) − 120 redeemed − 10 clawed back;
+    // bob: 30 − 30 expired − 5 redeemed; the third member: 7 pending
+    const rows = await engine.query(`SELECT * FROM lm_member_points ORDER BY mi`);
+    expect(rows).toEqual([
+      { mi: 0, earned: 150, redeemed: 120, expired: 0, adjusted: -10, pending: 0, qualifying_points: 50 },
+      { mi: 1, earned: 30, redeemed: 5, expired: 30, adjusted: 0, pending: 0, qualifying_points: 0 },
+      { mi: 2, earned: 0, redeemed: 0, expired: 0, adjusted: 0, pending: 7, qualifying_points: 0 },
+    ]);
+    // bob has nothing left: no expiry row, as before
+    expect(await engine.query(`SELECT mi FROM lm_member_expiry ORDER BY mi`)).toEqual([{ mi: 0 }]);
+  });
+
   it('leaves 20 points of ann expiring on 2026-03-20, and counts bob’s 5 unmatched', async () => {
     const [ann] = await engine.query(`SELECT * FROM lm_member_expiry WHERE mi = 0`);
     expect(ann).toMatchObject({
@@ -101,9 +117,7 @@ describe('points lots, first in first out', () => {
   });
 
   it('builds the triangle by issue month and age', async () => {
-    const rows = await engine.query<Record<string, number>>(
-      triangleSql('2026-02-01T00:00:00.000Z', '2026-02-15T00:00:00.000Z'),
-    );
+    const rows = await engine.query<Record<string, number>>(TRIANGLE_SQL);
     const t = rows
       .map((r) => ({
         cohort: monthLabel(r.cohort_month),

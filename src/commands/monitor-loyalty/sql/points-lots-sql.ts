@@ -1,3 +1,4 @@
+import { literal } from '../../../data/index.ts';
 import { dateCh, dayCh, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
 /** Month index of a timestamp (year × 12 + month − 1): cohorts and ages as integers. */
@@ -14,6 +15,31 @@ export const CONSUMPTION_KIND: Record<number, 'redeem' | 'expire' | 'adjust'> = 
   [KIND.adjust]: 'adjust',
 };
 
+/** The last month end at or before the end of the window: the chain ladder's valuation date. */
+export function valuationOf(end: string): { valuation: string; lastMonth: string } {
+  const e = new Date(end);
+  const v = new Date(Date.UTC(e.getUTCFullYear(), e.getUTCMonth(), 1));
+  return {
+    valuation: v.toISOString(),
+    lastMonth: new Date(v.getTime() - 86_400_000).toISOString().slice(0, 7),
+  };
+}
+
+/** What the FIFO lots and the per-member point totals need to know besides `lm_ledger` and `lm_pending`. */
+export interface PointsLotsParams {
+  /** Window [start, end) and the chain ladder's valuation date (the last month end), ISO instants. */
+  start: string;
+  end: string;
+  valuation: string;
+  /** Points expiring within this many days of the end count as expiring. */
+  horizonDays: number;
+  /**
+   * Earn rows from this day on (YYYY-MM-DD) count as qualifying points; null for anniversary
+   * periods: from each member's own period start (`lm_member_base.period_start`).
+   */
+  qualifyingFrom: string | null;
+}
+
 /**
  * Points lots and their first-in-first-out consumption (tables `lm_lots` and `lm_cons`). Every earn
  * (and positive adjustment) is a lot; redemptions, expiries and negative adjustments consume the
@@ -26,49 +52,55 @@ export const CONSUMPTION_KIND: Record<number, 'redeem' | 'expire' | 'adjust'> = 
  * lot k taken by consumption j are the overlap of the two intervals (`FIFO_PIECES_SQL`), and what is
  * left of lot k is the part of its interval beyond all the member consumed (the last C_j).
  *
+ * What the triangle groups by is computed once per row here, not once per piece: the issue month
+ * of a lot (`im`, see `monthOf`), and of a consumption its month (`cm`) and `kc`, the kind code × 4
+ * + 1 when before the window start + 2 when before the valuation date.
+ *
  * DuckDB form (window sums); the ClickHouse form builds the same cumulative sums with
  * `groupArray` + `arrayCumSum` per member.
  */
-export function pointsLotsSql(opts: { end: string }): string[] {
+export function pointsLotsSql(opts: Pick<PointsLotsParams, 'start' | 'end' | 'valuation'>): string[] {
   const { earn, redeem, expire, adjust } = KIND;
   const rows = `lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${ts(opts.end)}`;
   const w =
     'WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
+  const phase = `CASE WHEN occurred_at < ${ts(opts.start)} THEN 1 ELSE 0 END + CASE WHEN occurred_at < ${ts(opts.valuation)} THEN 2 ELSE 0 END`;
   return [
     `CREATE OR REPLACE TABLE lm_lots AS
-     SELECT mi, occurred_at, pts, expires_at, sum(pts) OVER w AS lot_end
-     FROM (SELECT mi, occurred_at, seq, abs(points) AS pts, expires_at
+     SELECT mi, occurred_at, im, earn, pts, expires_at, sum(pts) OVER w AS lot_end
+     FROM (SELECT mi, occurred_at, seq, ${monthOf('occurred_at')} AS im, k = ${earn} AS earn, abs(points) AS pts, expires_at
            FROM ${rows} AND (k = ${earn} OR (k = ${adjust} AND points > 0))) t
      ${w}`,
     `CREATE OR REPLACE TABLE lm_cons AS
-     SELECT mi, occurred_at, k, pts, sum(pts) OVER w AS c_end
-     FROM (SELECT mi, occurred_at, seq, k, abs(points) AS pts
+     SELECT mi, cm, kc, pts, sum(pts) OVER w AS c_end
+     FROM (SELECT mi, occurred_at, seq, ${monthOf('occurred_at')} AS cm, CAST(k * 4 + ${phase} AS UTINYINT) AS kc, abs(points) AS pts
            FROM ${rows} AND (k IN (${redeem}, ${expire}) OR (k = ${adjust} AND points < 0))) t
      ${w}`,
   ];
 }
 
 /**
- * Every (lot, consumption) piece of points: the lot's issue time and month, the consumption's time,
- * month and kind code, and the points (the overlap of the two cumulative intervals).
+ * Every (lot, consumption) piece of points: the lot's issue time and month, the consumption's
+ * month, code (`kc`) and place in the member's consumption (`c_end`), and the points (the overlap
+ * of the two cumulative intervals).
  */
-export const FIFO_PIECES_SQL = `SELECT l.mi, l.occurred_at AS issued_at, ${monthOf('l.occurred_at')} AS issued_month, c.occurred_at AS consumed_at,
-       ${monthOf('c.occurred_at')} AS consumed_month, c.k,
+export const FIFO_PIECES_SQL = `SELECT l.mi, l.occurred_at AS issued_at, l.im AS issued_month, c.cm AS consumed_month, c.kc, c.c_end,
        least(l.lot_end, c.c_end) - greatest(l.lot_end - l.pts, c.c_end - c.pts) AS pts
      FROM lm_lots l JOIN lm_cons c
        ON c.mi = l.mi AND c.c_end - c.pts < l.lot_end AND c.c_end > l.lot_end - l.pts`;
 
 /**
- * Redemption triangle: points of each issuance month (`cohort_month`, see `monthLabel`) consumed occurred_at
+ * Redemption triangle: points of each issuance month (`cohort_month`, see `monthLabel`) consumed at
  * each age (months), by kind code, in total and before the window start and before the valuation
- * date (the last month end: the chain ladder develops complete months only).
+ * date (the last month end: the chain ladder develops complete months only), as `pointsLotsSql`
+ * coded them. The pieces are summed by (month, age, code) first: the code's phases are summed apart.
  */
-export function triangleSql(start: string, valuation: string): string {
-  return `SELECT issued_month AS cohort_month, greatest(0, consumed_month - issued_month) AS age, k,
-            sum(pts) AS pts, COALESCE(sum(pts) FILTER (WHERE consumed_at < ${ts(start)}), 0) AS pts_before_start,
-            COALESCE(sum(pts) FILTER (WHERE consumed_at < ${ts(valuation)}), 0) AS pts_before_valuation
-     FROM (${FIFO_PIECES_SQL}) p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
-}
+export const TRIANGLE_SQL = `SELECT cohort_month, age, kc // 4 AS k, sum(pts) AS pts,
+       COALESCE(sum(pts) FILTER (WHERE kc & 1 = 1), 0) AS pts_before_start,
+       COALESCE(sum(pts) FILTER (WHERE kc & 2 = 2), 0) AS pts_before_valuation
+     FROM (SELECT issued_month AS cohort_month, greatest(0, consumed_month - issued_month) AS age, kc, sum(pts) AS pts
+           FROM (${FIFO_PIECES_SQL}) p GROUP BY 1, 2, 3) t
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 
 /**
  * Points issued per month (`cohort_month`); points and revenue of the orders that earned them (IFRS
@@ -90,20 +122,55 @@ export function cohortIssuanceSql(start: string, end: string): string {
 }
 
 /**
- * Per member: points expiring within the horizon, days to the next expiry, FIFO balance, overdue
- * points; from what is left of each lot (its interval beyond all the member consumed).
+ * Per-member totals from the lots and consumptions, one GROUP BY over each instead of another pass
+ * over the ledger (tables `lm_cons_totals`, `lm_lot_totals`, `lm_member_points`; view
+ * `lm_member_expiry`):
+ *
+ * - of the consumptions: all the member consumed (the last C_j), points redeemed, expired and
+ *   clawed back by negative adjustments;
+ * - of the lots: points expiring within the horizon, days to the next expiry, FIFO balance and
+ *   overdue points from what is left of each lot (its interval beyond all the member consumed; the
+ *   view `lm_member_expiry` keeps the members with some left, as before), points earned, positive
+ *   adjustments and qualifying points (earn rows from the period start on);
+ * - `lm_member_points`: per member, earned, redeemed, expired, adjusted (positive less negative
+ *   adjustments), pending (`lm_pending`) and qualifying points — what one GROUP BY of the ledger's
+ *   rows before the end gave (the same rows: lots and consumptions are every row but pending ones
+ *   and adjustments of zero points, which add nothing).
  */
-export function memberExpirySql(end: string, horizonDays: number): string {
-  const E = ts(end);
-  return `CREATE OR REPLACE TABLE lm_member_expiry AS
+export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation'>): string[] {
+  const E = ts(opts.end);
+  const left = 'remaining > 1e-9';
+  const anniversary = opts.qualifyingFrom === null;
+  const from = anniversary ? 'period_start' : `DATE ${literal(opts.qualifyingFrom)}`;
+  return [
+    `CREATE OR REPLACE TABLE lm_cons_totals AS
+     SELECT mi, max(c_end) AS c_total,
+            COALESCE(sum(pts) FILTER (WHERE kc // 4 = ${KIND.redeem}), 0) AS redeemed,
+            COALESCE(sum(pts) FILTER (WHERE kc // 4 = ${KIND.expire}), 0) AS expired,
+            COALESCE(sum(pts) FILTER (WHERE kc // 4 = ${KIND.adjust}), 0) AS clawed_back
+     FROM lm_cons GROUP BY mi`,
+    `CREATE OR REPLACE TABLE lm_lot_totals AS
      SELECT mi,
-            COALESCE(sum(remaining) FILTER (WHERE expires_at >= ${E} AND expires_at < ${E} + INTERVAL ${horizonDays} DAY), 0) AS expiring_points,
-            min(date_diff('day', ${E}, expires_at)) FILTER (WHERE expires_at >= ${E}) AS days_to_expiry,
-            sum(remaining) AS fifo_balance,
-            COALESCE(sum(remaining) FILTER (WHERE expires_at < ${E}), 0) AS overdue_points
-     FROM (SELECT l.mi, l.expires_at, greatest(0, least(l.pts, l.lot_end - COALESCE(c.c_total, 0))) AS remaining
-           FROM lm_lots l LEFT JOIN (SELECT mi, max(c_end) AS c_total FROM lm_cons GROUP BY mi) c ON c.mi = l.mi) t
-     WHERE remaining > 1e-9 GROUP BY mi`;
+            COALESCE(sum(remaining) FILTER (WHERE ${left} AND expires_at >= ${E} AND expires_at < ${E} + INTERVAL ${opts.horizonDays} DAY), 0) AS expiring_points,
+            min(date_diff('day', ${E}, expires_at)) FILTER (WHERE ${left} AND expires_at >= ${E}) AS days_to_expiry,
+            sum(remaining) FILTER (WHERE ${left}) AS fifo_balance,
+            COALESCE(sum(remaining) FILTER (WHERE ${left} AND expires_at < ${E}), 0) AS overdue_points,
+            COALESCE(sum(pts) FILTER (WHERE earn), 0) AS earned,
+            COALESCE(sum(pts) FILTER (WHERE NOT earn), 0) AS added,
+            COALESCE(sum(pts) FILTER (WHERE earn AND CAST(occurred_at AS DATE) >= ${from}), 0) AS qualifying_points
+     FROM (SELECT l.mi, l.occurred_at, l.earn, l.pts, l.expires_at,
+                  greatest(0, least(l.pts, l.lot_end - COALESCE(c.c_total, 0))) AS remaining${anniversary ? ', b.period_start' : ''}
+           FROM lm_lots l LEFT JOIN lm_cons_totals c ON c.mi = l.mi${anniversary ? ' JOIN lm_member_base b ON b.mi = l.mi' : ''}) t
+     GROUP BY mi`,
+    `CREATE OR REPLACE VIEW lm_member_expiry AS
+     SELECT mi, expiring_points, days_to_expiry, fifo_balance, overdue_points FROM lm_lot_totals WHERE fifo_balance IS NOT NULL`,
+    `CREATE OR REPLACE TABLE lm_member_points AS
+     SELECT COALESCE(l.mi, c.mi, p.mi) AS mi, COALESCE(l.earned, 0) AS earned, COALESCE(c.redeemed, 0) AS redeemed,
+            COALESCE(c.expired, 0) AS expired, COALESCE(l.added, 0) - COALESCE(c.clawed_back, 0) AS adjusted,
+            COALESCE(p.pending, 0) AS pending, COALESCE(l.qualifying_points, 0) AS qualifying_points
+     FROM lm_lot_totals l FULL JOIN lm_cons_totals c ON c.mi = l.mi
+     FULL JOIN (SELECT mi, sum(points) AS pending FROM lm_pending GROUP BY mi) p ON p.mi = COALESCE(l.mi, c.mi)`,
+  ];
 }
 
 /** Totals the merge gate reconciles: ledger balance, FIFO balance, consumption (matched or not), pending, overdue. */
