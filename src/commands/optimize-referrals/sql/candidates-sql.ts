@@ -79,8 +79,18 @@ export function normalizedColumnsSql(
        ${firstWordSql(nameSql(friendName, d))} AS nff, ${lastWordSql(nameSql(friendName, d), d)} AS nfl`;
 }
 
-/** The scored referrals with the normalized emails and names of both sides (computed once, in ref_advocates and ref_referrals). */
-function scoredSql(p: CandidateParams): string {
+/** The window's referrals (signed up in it), as a filter on `ref_ref r`. */
+const inWindow = (p: CandidateParams) => `r.d_signup >= 0 AND r.d_signup < ${p.days}`;
+
+/**
+ * The window's referrals with the normalized emails and names of both sides (computed once, in
+ * ref_advocates and ref_referrals) and the referral columns `cols` of `ref_ref`, for the
+ * referrals `filter` admits. The friend's side is joined to the referral facts first and the
+ * advocate's by a LEFT JOIN (every referral of `ref_ref` has its advocate in `ref_advocates`, so
+ * it is the inner join's result): the 1M-row join then materializes only `cols`, not the
+ * advocates' strings with every column of the facts.
+ */
+function scoredSql(p: CandidateParams, cols: string, filter = 'TRUE'): string {
   const d = p.dialect;
   return `SELECT r.*, a.email AS advocate_email, f.email AS friend_email, a.name AS advocate_name, f.name AS friend_name,
        a.email_local AS la, f.email_local AS lf, a.email_domain AS da, f.email_domain AS df,
@@ -88,9 +98,9 @@ function scoredSql(p: CandidateParams): string {
        f.name_last AS nfl,
        CASE WHEN r.clicked_at IS NOT NULL AND r.converted_at IS NOT NULL
             THEN ${epochSeconds('r.converted_at', d)} - ${epochSeconds('r.clicked_at', d)} END AS click_to_conversion_seconds
-     FROM ref_ref r JOIN ref_advocates a ON a.advocate_id = r.advocate_id
-     JOIN ref_referrals f ON f.referral_id = r.referral_id
-     WHERE r.d_signup >= 0 AND r.d_signup < ${p.days}`;
+     FROM ref_referrals f
+     JOIN (SELECT ${cols} FROM ref_ref r WHERE ${inWindow(p)} AND ${filter}) r ON r.referral_id = f.referral_id
+     LEFT JOIN ref_advocates a ON a.advocate_id = r.advocate_id`;
 }
 
 /** The friend's latest order before the referral that was not refunded. */
@@ -98,7 +108,7 @@ function lastOrderSql(p: CandidateParams): string {
   const stages = p.revenueStages.map((s) => literal(s)).join(', ');
   return `SELECT r.referral_id, max(c.converted_at) AS last_order_at FROM ref_ref r
           JOIN ref_conversions c ON c.customer_id = r.friend_id
-          WHERE r.d_signup >= 0 AND r.d_signup < ${p.days} AND c.converted_at < r.referred_at
+          WHERE ${inWindow(p)} AND c.converted_at < r.referred_at
             AND c.refunded_at IS NULL AND (c.stage IS NULL OR c.stage IN (${stages}))
           GROUP BY r.referral_id`;
 }
@@ -106,29 +116,53 @@ function lastOrderSql(p: CandidateParams): string {
 /** The friend redeemed a code of their own account at checkout. */
 const ownCodeSql = (p: CandidateParams) =>
   `SELECT DISTINCT r.referral_id FROM ref_ref r JOIN ref_advocates a ON a.acct = r.friend_id AND a.referral_code = r.coupon_code
-   WHERE r.d_signup >= 0 AND r.d_signup < ${p.days}`;
+   WHERE ${inWindow(p)}`;
 
-/** The candidate referrals and their features (one row each). */
+/** What the signals read of `ref_ref` (the candidate ids' pass). */
+const SIGNAL_COLUMNS = [
+  'referral_id',
+  'advocate_id',
+  'advocate_acct',
+  'friend_id',
+  'friend_acct',
+  'clicked_at',
+  'converted_at',
+  'prior_claims',
+  'reward_paid_at',
+  'refunded_at',
+];
+
+/**
+ * The candidate referrals and their features (one row each), in two steps: the ids some signal
+ * reaches, from the narrow columns the signals read (`SIGNAL_COLUMNS`, the lookups as semi-joins:
+ * 1M referrals at scale), then the features of those candidates only (a few percent of them).
+ */
 export function candidatesSql(p: CandidateParams, pairLists: string): string {
   const d = p.dialect;
   const ms = (x: string) => `CASE WHEN ${x} IS NOT NULL THEN ${epochMs(x, d)} END`;
+  const disposable = 'SELECT domain FROM ref_domain_flags WHERE disposable';
   const signals = [
     's.friend_id = s.advocate_acct',
-    'own.referral_id IS NOT NULL',
-    'pl.referral_id IS NOT NULL',
-    'fa.domain IS NOT NULL',
-    'ff.domain IS NOT NULL',
-    'v.acct IS NOT NULL',
-    'ra.acct IS NOT NULL',
-    'rf.acct IS NOT NULL',
+    's.referral_id IN (SELECT referral_id FROM own)',
+    's.referral_id IN (SELECT referral_id FROM ref_pair_shared)',
+    `s.da IN (${disposable})`,
+    `s.df IN (${disposable})`,
+    's.advocate_acct IN (SELECT acct FROM ref_velocity)',
+    's.advocate_acct IN (SELECT acct FROM ref_ring_accts)',
+    's.friend_acct IN (SELECT acct FROM ref_ring_accts)',
     `s.click_to_conversion_seconds < ${p.fastSeconds}`,
-    'lo.last_order_at IS NOT NULL',
+    's.referral_id IN (SELECT referral_id FROM lo)',
     `s.prior_claims + 1 > ${p.alreadyReferredRank}`,
     's.reward_paid_at IS NOT NULL AND s.refunded_at >= s.reward_paid_at',
-    'ch.referral_id IS NOT NULL',
+    's.referral_id IN (SELECT referral_id FROM ref_coupon_hits)',
     stringSignalsSql(p),
   ];
-  return `SELECT s.referral_id, s.advocate_id, s.advocate_acct, s.friend_id, s.friend_acct, s.channel,
+  return `WITH lo AS MATERIALIZED (${lastOrderSql(p)}),
+     own AS MATERIALIZED (${ownCodeSql(p)}),
+     ids AS MATERIALIZED (
+       SELECT s.referral_id FROM (${scoredSql(p, SIGNAL_COLUMNS.map((c) => `r.${c}`).join(', '))}) s
+       WHERE ${signals.map((x) => `(${x})`).join('\n         OR ')})
+     SELECT s.referral_id, s.advocate_id, s.advocate_acct, s.friend_id, s.friend_acct, s.channel,
        s.advocate_email, s.friend_email, s.advocate_name, s.friend_name,
        pl.ips, pl.ip_user_agents, pl.devices, pl.cookies, pl.payments,
        ${ms('s.referred_at')} AS referred_at_ms, s.click_to_conversion_seconds,
@@ -136,17 +170,10 @@ export function candidatesSql(p: CandidateParams, pairLists: string): string {
        s.conversion_referrer, s.reward_amount, s.reward_status, ${ms('s.reward_paid_at')} AS reward_paid_ms,
        ${ms('s.refunded_at')} AS refunded_ms, s.refund_amount, own.referral_id IS NOT NULL AS own_code,
        ${ms('s.signed_up_at')} AS signed_up_ms
-     FROM (${scoredSql(p)}) s
+     FROM (${scoredSql(p, 'r.*', 'r.referral_id IN (SELECT referral_id FROM ids)')}) s
      LEFT JOIN (${pairLists}) pl ON pl.referral_id = s.referral_id
-     LEFT JOIN (${lastOrderSql(p)}) lo ON lo.referral_id = s.referral_id
-     LEFT JOIN (${ownCodeSql(p)}) own ON own.referral_id = s.referral_id
-     LEFT JOIN ref_coupon_hits ch ON ch.referral_id = s.referral_id
-     LEFT JOIN ref_velocity v ON v.acct = s.advocate_acct
-     LEFT JOIN ref_ring_accts ra ON ra.acct = s.advocate_acct
-     LEFT JOIN ref_ring_accts rf ON rf.acct = s.friend_acct
-     LEFT JOIN ref_domain_flags fa ON fa.domain = s.da AND fa.disposable
-     LEFT JOIN ref_domain_flags ff ON ff.domain = s.df AND ff.disposable
-     WHERE ${signals.map((x) => `(${x})`).join('\n       OR ')}
+     LEFT JOIN lo ON lo.referral_id = s.referral_id
+     LEFT JOIN own ON own.referral_id = s.referral_id
      ORDER BY s.referral_id`;
 }
 
