@@ -12,6 +12,7 @@ import { num } from './query-numbers.ts';
 import { reviewRings, type RingResult } from './ring-graph.ts';
 import { createTableAs } from './sql/sql-fns.ts';
 import {
+  CLICK_KIND_COLUMNS,
   couponHitsSql,
   emailDomainsSql,
   nodeActivitySql,
@@ -50,7 +51,22 @@ async function clickTexts(engine: Engine, p: RiskParams): Promise<void> {
     `SELECT _source, _row FROM ref_click_maybe ORDER BY _source, _row LIMIT ${FETCH_BY_ROW + 1}`,
   );
   if (engine.dialect === 'clickhouse') return clickTextsCh(engine, rows);
-  const cols = 'v.click_id, v.ip, v.user_agent, v.device_id, v.cookie_id';
+  // only the session columns of the kinds some row may differ in are read (each column of the
+  // view read costs a pass over its Parquet chunks); the others stay NULL: not different
+  const [kinds] = await engine.query<Row>(
+    `SELECT ${Object.keys(CLICK_KIND_COLUMNS)
+      .map((k) => `COALESCE(bool_or(${k}), false) AS ${k}`)
+      .join(', ')} FROM ref_click_maybe`,
+  );
+  const read = new Set<string>(
+    Object.entries(CLICK_KIND_COLUMNS).flatMap(([k, cols]) => (kinds[k] === true ? [...cols] : [])),
+  );
+  const cols = [
+    'v.click_id',
+    ...['ip', 'user_agent', 'device_id', 'cookie_id'].map((c) =>
+      read.has(c) ? `v.${c}` : `CAST(NULL AS VARCHAR) AS ${c}`,
+    ),
+  ].join(', ');
   let from: string;
   if (rows.length === 0) from = 'clicks v WHERE false';
   else if (rows.length <= FETCH_BY_ROW) {
