@@ -54,6 +54,7 @@ export type {
   AttributionResult,
   AttributionTotals,
   ChannelCredit,
+  CodeArray,
   MarkovDetails,
   ModelOptions,
   PathColumns,

@@ -165,6 +165,46 @@ describe('preparePaths on path columns', () => {
     }
   });
 
+  it('reads 1- and 2-byte codes as 4-byte ones: every model, with and without transforms, bootstrap included', () => {
+    const byPath = new Map<string, { path: number[]; w: [number, number, number] }>();
+    const all = parsePathColumns(DATA).paths;
+    for (let r = 0; r < all.rows; r++) {
+      const path = Array.from(all.codes.subarray(all.offsets[r], all.offsets[r + 1]));
+      const e = byPath.get(path.join()) ?? { path, w: [0, 0, 0] };
+      e.w = [e.w[0] + all.conversions[r], e.w[1] + all.value[r], e.w[2] + all.nulls[r]];
+      byPath.set(path.join(), e);
+    }
+    const entries = [...byPath.values()];
+    const wide = {
+      ...columns(
+        all.channels,
+        entries.map((e) => e.path),
+        entries.map((e) => e.w),
+      ),
+      distinct: true,
+    };
+    const narrow = { ...wide, codes: Uint8Array.from(wide.codes) };
+    const mid = { ...wide, codes: Uint16Array.from(wide.codes) };
+    // the shared layout keeps the caller's bytes
+    expect(preparePaths(narrow).sequences.data).toBe(narrow.codes);
+    for (const options of [
+      { customWeights: { first: 0.5, last: 0.3 } },
+      { customWeights: [1, 2], transforms: ['frequency' as const], markovOrder: 2, bootstrap: 5, seed: 4 },
+    ]) {
+      for (const model of MODEL_NAMES) {
+        const expected = attribute(wide, model, options);
+        expect(attribute(narrow, model, options), model).toEqual(expected);
+        expect(attribute(mid, model, options), model).toEqual(expected);
+      }
+    }
+    // a lookup that adds to the shared index copies it into 4-byte items first
+    const index = preparePaths(narrow).sequences;
+    const id = index.add(Int32Array.of(300, 301), 0, 2);
+    expect(index.data).toBeInstanceOf(Int32Array);
+    expect(Array.from(index.data.subarray(index.starts[id], index.starts[id + 1]))).toEqual([300, 301]);
+    expect(index.find(narrow.codes, narrow.offsets[7], narrow.offsets[8] - narrow.offsets[7])).toBe(7);
+  });
+
   it('refuses offsets that do not fit the codes', () => {
     const cols = columns(['a'], [[0]], [[1, 1, 1]]);
     cols.offsets = Int32Array.from([0, 5]);

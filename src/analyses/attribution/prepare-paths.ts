@@ -721,7 +721,9 @@ export const isPathColumns = (x: unknown): x is PathColumns =>
   typeof x === 'object' &&
   x !== null &&
   !Array.isArray(x) &&
-  (x as PathColumns).codes instanceof Int32Array &&
+  ((x as PathColumns).codes instanceof Int32Array ||
+    (x as PathColumns).codes instanceof Uint8Array ||
+    (x as PathColumns).codes instanceof Uint16Array) &&
   (x as PathColumns).offsets instanceof Int32Array;
 
 function validateColumns(cols: PathColumns): void {

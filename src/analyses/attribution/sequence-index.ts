@@ -1,3 +1,5 @@
+import type { CodeArray } from './types.ts';
+
 /**
  * A hash set of integer sequences (dictionary-encoded paths) that hands out dense ids in insertion
  * order. Open addressing over typed arrays: one path costs a hash and, on a hit, one comparison,
@@ -6,7 +8,8 @@
 export class SequenceIndex {
   /** Start of sequence i in `data`; `starts[count]` is the end of the last one. */
   starts: Int32Array;
-  data: Int32Array;
+  /** Items; a shared index keeps the caller's array (1-byte codes, say), an index of its own Int32. */
+  data: CodeArray;
   count = 0;
   private hashes: Int32Array;
   /** Open addressing, two ints per slot: sequence id (-1 when free) and its hash. */
@@ -37,7 +40,7 @@ export class SequenceIndex {
    * (the caller knows no two are equal, e.g. rows of a GROUP BY) the hash table is only built by
    * the first lookup, which many models never make.
    */
-  static over(data: Int32Array, starts: Int32Array, count: number, distinct = false): SequenceIndex | null {
+  static over(data: CodeArray, starts: Int32Array, count: number, distinct = false): SequenceIndex | null {
     const index = new SequenceIndex(0, 0);
     index.starts = starts;
     index.data = data;
@@ -100,7 +103,10 @@ export class SequenceIndex {
     if (found >= 0) return found;
     if (this.shared) {
       this.starts = this.starts.slice(0, Math.max(2, this.count * 2 + 1));
-      this.data = this.data.slice(0, Math.max(16, this.starts[this.count] * 2));
+      const items = this.starts[this.count];
+      const own = new Int32Array(Math.max(16, items * 2));
+      own.set(this.data.subarray(0, items));
+      this.data = own;
       this.shared = false;
     }
     const id = this.count++;
@@ -108,7 +114,7 @@ export class SequenceIndex {
     if (id >= this.hashes.length) this.hashes = grow(this.hashes, this.hashes.length * 2) as Int32Array;
     const at = this.starts[id];
     if (at + len > this.data.length)
-      this.data = grow(this.data, Math.max(this.data.length * 2, at + len)) as Int32Array;
+      this.data = grow(this.data as Int32Array, Math.max(this.data.length * 2, at + len));
     for (let i = 0; i < len; i++) this.data[at + i] = buf[from + i];
     this.starts[id + 1] = at + len;
     this.hashes[id] = h;

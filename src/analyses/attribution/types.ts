@@ -23,6 +23,9 @@ export interface PathRecord {
   roles?: { lead?: number; opportunity?: number; closedWon?: number };
 }
 
+/** Channel codes or tokens: 1, 2 or 4 bytes each. */
+export type CodeArray = Int32Array | Uint16Array | Uint8Array;
+
 /**
  * Journeys in columns rather than one object per path: row r's touches are the channel codes
  * `codes[offsets[r] .. offsets[r + 1])`, each an index into `channels` (compressed sparse rows).
@@ -35,7 +38,8 @@ export interface PathColumns {
   rows: number;
   /** rows + 1 offsets into `codes`. */
   offsets: Int32Array;
-  codes: Int32Array;
+  /** One byte a code when the channels number 256 or fewer (what the engines return), else wider. */
+  codes: CodeArray;
   conversions: Float64Array;
   value: Float64Array;
   nulls: Float64Array;

@@ -109,7 +109,7 @@ describe('JoinedCodesReader (ClickHouse path lines)', () => {
       for (const l of lines) reader.line(l);
       const got = reader.columns();
       expect(got.rows).toBe(lines.length);
-      expect(got.codes).toBeInstanceOf(Int32Array);
+      expect(got.codes).toBeInstanceOf(Uint8Array);
       expect(Array.from(got.codes)).toEqual(want.codes);
       expect(Array.from(got.offsets)).toEqual(want.offsets);
       expect(Array.from(got.conversions)).toEqual(want.conversions);

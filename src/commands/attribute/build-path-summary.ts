@@ -183,9 +183,9 @@ const CHUNK = 1 << 20;
  * joined by commas), one line at a time. What a line adds goes into fixed-size chunks — a code
  * as one byte (codes are below `MAX_CHANNELS`), counts and value as they come — and `columns()`
  * copies the chunks once into arrays of the exact size the model reads. So holding the paths costs
- * 1 byte per code while they stream and 4 (the model's Int32Array) after, never the doubled and
- * copied arrays of a growing buffer: at 100M touches (5M distinct paths of ~20 codes) that is the
- * difference between ~0.6 and ~1.3 GB of peak memory.
+ * 1 byte per code, while they stream and after (the models read 1-byte codes), never the doubled
+ * and copied arrays of a growing buffer. Models whose result is a sum over paths do not hold them
+ * at all (`PathLineStream`); this form is for those that need every path.
  */
 export class JoinedCodesReader {
   private rows = 0;
@@ -266,8 +266,9 @@ export class JoinedCodesReader {
 
   columns(): PathColumns {
     const n = this.rows;
-    // codes first, dropping each byte chunk once copied
-    const codes = new Int32Array(this.at);
+    // codes first, one byte each as they came (codes are below MAX_CHANNELS), dropping each chunk
+    // once copied
+    const codes = new Uint8Array(this.at);
     let k = 0;
     const codeChunks = [...this.codeChunks, this.codeChunk.subarray(0, this.codeFill)];
     this.codeChunks = [];
