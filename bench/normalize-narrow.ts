@@ -5,6 +5,7 @@
 //           columns FROM the canonical view (a second read of the source), codes as the command
 //           would make them (dictionary of the table, then the column rewritten)
 //   narrow  normalize writing the narrow table from its check pass (`NormalizeOptions.narrow`)
+//   none    normalize alone (no narrow table, no read): an entity a command reads through its view
 // Prints CPU (user + system of the process, DuckDB's threads included) and wall of each step,
 // the rows of the narrow table and the entity's accounting, and peak RSS.
 import path from 'node:path';
@@ -30,9 +31,9 @@ const codes = list(flag('--codes'));
 const hashes = list(flag('--hashes'));
 const threads = flag('--threads');
 const [dir, entity, arrangement = 'narrow'] = args;
-if (!dir || !entity || !['view', 'narrow'].includes(arrangement)) {
+if (!dir || !entity || !['view', 'narrow', 'none'].includes(arrangement)) {
   console.error(
-    'usage: bench/normalize-narrow.ts <workspace dir> <entity> view|narrow [--columns …] [--codes …] [--hashes …]',
+    'usage: bench/normalize-narrow.ts <workspace dir> <entity> view|narrow|none [--columns …] [--codes …] [--hashes …]',
   );
   process.exit(2);
 }
@@ -43,13 +44,14 @@ const engine = await openDuckDb({
 });
 // the CPU of each statement, printed costliest first
 const statements: { sql: string; cpu: number; wall: number }[] = [];
-for (const method of ['exec', 'query'] as const) {
-  const original = engine[method].bind(engine) as (sql: string) => Promise<unknown>;
-  (engine as unknown as Record<string, unknown>)[method] = async (sql: string) => {
+for (const method of ['exec', 'query', 'forEachChunk'] as const) {
+  if (typeof engine[method] !== 'function') continue; // forEachChunk: an engine before it
+  const original = engine[method].bind(engine) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+  (engine as unknown as Record<string, unknown>)[method] = async (sql: string, ...rest: unknown[]) => {
     const t = performance.now();
     const c = process.cpuUsage();
     try {
-      return await original(sql);
+      return await original(sql, ...rest);
     } finally {
       const used = process.cpuUsage(c);
       statements.push({ sql, cpu: (used.user + used.system) / 1e6, wall: (performance.now() - t) / 1000 });
@@ -110,12 +112,14 @@ if (arrangement === 'view') {
     }
   });
 }
-const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${ident(narrow.table)}`);
+const [{ n }] = await engine.query<{ n: number }>(
+  `SELECT count(*) AS n FROM ${ident(arrangement === 'none' ? entity : narrow.table)}`,
+);
 const a = norm.value.accounting;
 console.log(
   `${entity} (${arrangement}; columns ${columns.join(',') || '-'}; codes ${codes.join(',') || '-'}; hashes ${hashes.join(',') || '-'})
   accounting: ${a.map((x) => `${x.source} in ${x.rows_in} accepted ${x.accepted} deduplicated ${x.deduplicated} rejected ${x.rejected}`).join('; ')}
-  narrow table rows: ${Number(n)}
+  ${arrangement === 'none' ? 'canonical' : 'narrow table'} rows: ${Number(n)}
   load:       ${fmt(load)}
   normalize:  ${fmt(norm)}${read ? `\n  command read through the view: ${fmt(read)}` : ''}
   total:      ${fmt({ cpu: norm.cpu + (read?.cpu ?? 0), wall: norm.wall + (read?.wall ?? 0) })}

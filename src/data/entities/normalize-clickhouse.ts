@@ -302,6 +302,10 @@ async function narrowView(
   anySource: boolean,
   hash: (x: string) => string,
 ): Promise<string> {
+  if (n.computed || n.lookups || n.prepare)
+    throw new Error(
+      `narrow table ${n.table}: computed columns, lookups and prepare steps are DuckDB's (ask ClickHouse for the plain columns)`,
+    );
   const ch = clickHouseForm(spec) as ClickHouseEntity;
   const known = new Set([...ch.columns, ...BOOKKEEPING].map(([c]) => c));
   for (const c of [...n.columns, ...(n.codes ?? []), ...(n.hashes ?? [])])

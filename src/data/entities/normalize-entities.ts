@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { RejectedRow, RowAccounting } from '../../contracts/index.ts';
 import { GtmError } from '../../errors/index.ts';
+import { isDuckDbEngine, type ChunkColumn, type DuckDbEngine } from '../duckdb-api.ts';
 import type { Engine } from '../engine.ts';
 import { ratesTableSql, type RateSpec } from '../normalize/index.ts';
+import { KeyList, repeatedKeys } from '../normalize/repeated-keys.ts';
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import type { SourceLoad } from '../source-spec.ts';
 import { dedupeCandidatesSql, dedupeHashExpr, dedupeSql } from './dedupe-sql.ts';
@@ -50,6 +52,34 @@ export interface NarrowSpec {
    * instead of stopping.
    */
   rekey?: boolean;
+  /**
+   * Columns the pass computes (DuckDB only): output column → a SQL expression over the staged row's
+   * canonical and bookkeeping columns, as `s.<column>`, and the `lookups`' columns, as
+   * `<alias>.<column>`. Evaluated for every row read, rejected ones included (the expression must
+   * not fail on a NULL or on a value a check rejects); the rejected and duplicate rows are then
+   * deleted with the rest. Write a command's derived columns here instead of rereading the table.
+   */
+  computed?: Readonly<Record<string, string>>;
+  /**
+   * Tables LEFT JOINed to each staged row (`s`) in the pass, for `computed`: `on` maps a column of
+   * `s` to a column of the table. At most one row per key: a pass whose joins multiply rows stops
+   * with an INTERNAL error (its rows are counted against the source's).
+   */
+  lookups?: readonly NarrowLookup[];
+  /**
+   * Run before this entity's pass, once the entities in `after` are normalized (the kit normalizes
+   * them first): writes what `lookups` read, e.g. a numbering of another entity's ids.
+   */
+  prepare?: { after: readonly string[]; run: (engine: Engine) => Promise<void> };
+}
+
+/** A table the check pass joins (see `NarrowSpec.lookups`). */
+export interface NarrowLookup {
+  /** How `computed` names it. */
+  alias: string;
+  table: string;
+  /** Staged row's column → the table's column (all equal: an equi-join). */
+  on: Readonly<Record<string, string>>;
 }
 
 /** A narrow table written (see `NarrowSpec`). */
@@ -127,10 +157,11 @@ export async function normalizeEntities(
 ): Promise<NormalizeResult> {
   await engine.exec(ratesTableSql(settings.ratesTable, settings.rates, settings.reportingCurrency));
   const out: NormalizeResult = { accounting: [], rejects: [], duplicates: [], entities: {} };
-  for (const spec of specs) {
+  for (const spec of prepareOrder(specs, opts.narrow ?? {})) {
     const parts = sources.filter((s) => s.binding.entity === spec.name);
     const narrow = opts.narrow?.[spec.name];
     if (narrow) checkNarrow(spec, narrow);
+    if (narrow?.prepare) await narrow.prepare.run(engine);
     const written: NarrowResult | undefined = narrow ? { table: narrow.table, rows: 0 } : undefined;
     const ctx = { narrow, written, hash: opts.hash ?? ((x: string) => `hash(${x})`), custom: !!opts.hash };
     out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out, ctx);
@@ -204,12 +235,16 @@ async function normalizeOne(
   );
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
-  const valid = `(SELECT * FROM ${all} WHERE _reject_reason IS NULL)`;
+  // the exact dedupe reads only the keys and the bookkeeping its order and the accounting use
+  const read = dedupeColumns(spec, keys)
+    .map((c) => ident(c))
+    .join(', ');
+  const valid = `(SELECT ${read} FROM ${all} WHERE _reject_reason IS NULL)`;
   const { counts, candidates } = await checkOnce(
     engine,
     spec.name,
     staged,
-    valid,
+    { valid, read },
     keys,
     spec.dedupe.timeKey,
     narrow,
@@ -277,17 +312,19 @@ export const DEDUPE_LIMITS = { candidatesJoinedUpTo: 200_000 };
 
 /**
  * The one pass over the staged rows: per row its source, row number, the hash of its dedupe keys
- * (valid rows) and its mask of changed columns, kept in a slim temporary table from which the
- * counts per source and the key hashes seen twice are read (sorting the hashes costs about a third
- * of grouping them). The rows of those hashes are the dedupe's candidates: a few are read back by
- * their row numbers (the filter goes down to the source, ahead of the normalization), many by a
- * rescan of the valid rows.
+ * (valid rows) and its mask of changed columns, from which the counts per source and the key hashes
+ * seen twice come. On DuckDB the pass streams into TypeScript (`forEachChunk`), which counts and
+ * finds the repeated hashes as the chunks arrive (`repeatedKeys`): nothing is written, nothing is
+ * sorted; with a narrow table the pass writes that table and its hashes are read back the same way.
+ * The rows of the repeated hashes are the dedupe's candidates: a few are read back by their row
+ * numbers (the filter goes down to the source, ahead of the normalization), many by a rescan of the
+ * valid rows.
  */
 async function checkOnce(
   engine: Engine,
   entity: string,
   staged: readonly Staged[],
-  valid: string,
+  valid: { valid: string; read: string },
   keys: string[],
   timeKey: string | undefined,
   narrow: NarrowSpec | undefined,
@@ -297,81 +334,228 @@ async function checkOnce(
   const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
   const mask = bits <= 8 ? 'UTINYINT' : bits <= 16 ? 'USMALLINT' : bits <= 32 ? 'UINTEGER' : 'UBIGINT';
   const lines = Math.max(...staged.map((x) => x.part.load.rows + x.part.load.rejects.length));
-  const row = lines < 2 ** 30 ? 'UINTEGER' : 'BIGINT';
-  const keyHash = dedupeHashExpr(keys, timeKey);
-  // with a narrow table asked for, the pass also writes its columns: that table is this one, less
-  // the rejected and duplicate rows and the pass's own columns (see `finishNarrow`)
+  const streams = isDuckDbEngine(engine) && typeof engine.forEachChunk === 'function' && lines < 2 ** 32;
+  const row = lines < 2 ** 30 || streams ? 'UINTEGER' : 'BIGINT';
+  // UBIGINT even without keys (every row then one group: hash 0)
+  const keyHash = `CAST(${dedupeHashExpr(keys, timeKey)} AS UBIGINT)`;
+  const changedOf = (x: Staged) =>
+    bits ? [`CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed`] : [];
+  // the pass's columns; `_part` in a table written for several sources (streamed, each is read alone)
+  const passOf = (x: Staged, i: number, extra: string[], table: boolean) =>
+    [
+      ...(staged.length > 1 && table ? [`CAST(${i} AS USMALLINT) AS _part`] : []),
+      `CAST(_row AS ${row}) AS _row`,
+      `CASE WHEN _reject_reason IS NULL THEN ${keyHash} END AS _h`,
+      ...changedOf(x),
+      ...extra,
+    ].join(', ');
+  // with a narrow table asked for, the pass writes its columns: that table is the pass's, less the
+  // rejected and duplicate rows and the pass's own columns (see `finishNarrow`); without one, the
+  // pass is written only where it cannot stream
   const keyTable = ident(narrow ? narrow.table : `keys_${entity}`);
-  const dicts = narrow?.codes?.length ? await dictionaries(engine, narrow, staged) : [];
-  const sourceNames = staged.map((x) => x.part.binding.source);
-  const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames) : [];
-  await engine.exec(
-    `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${staged
-      .map((x, i) =>
-        [
-          ...(staged.length > 1 ? [`CAST(${i} AS USMALLINT) AS _part`] : []),
-          `CAST(_row AS ${row}) AS _row`,
-          `CASE WHEN _reject_reason IS NULL THEN ${keyHash} END AS _h`,
-          ...(bits ? [`CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed`] : []),
-          ...copied,
-        ].join(', '),
-      )
-      .map((cols, i) => `SELECT ${cols} FROM ${staged[i].stg}${dictJoins(dicts, staged[i].stg)}`)
-      .join(' UNION ALL ')}`,
-  );
-  for (const d of dicts) if (d.type) await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
-  const part = staged.length > 1 ? '_part' : '0';
+  const written = !!narrow || !streams;
+  if (written) {
+    const dicts = narrow?.codes?.length ? await dictionaries(engine, narrow, staged) : [];
+    const sourceNames = staged.map((x) => x.part.binding.source);
+    const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames) : [];
+    const pass = staged.map(
+      (x, i) =>
+        `SELECT ${passOf(x, i, copied, true)} FROM ${narrow ? withComputed(narrow, x.stg) : x.stg}${dictJoins(dicts, x.stg)}`,
+    );
+    await engine.exec(
+      `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${pass.join(' UNION ALL ')}`,
+    );
+    for (const d of dicts) if (d.type) await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
+  }
+  const dup = ident(`dup_${entity}`);
   try {
-    const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
-      `SELECT ${part} AS _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(${bits ? 'bit_or(_changed)' : '0'} AS VARCHAR) AS changed FROM ${keyTable} GROUP BY ALL`,
-    );
-    const counts = staged.map((_, i) => {
-      const r = rows.find((x) => Number(x._part) === i);
-      return {
-        rejected: Number(r?.rejected ?? 0),
-        valid: Number(r?.valid ?? 0),
-        changed: BigInt(r?.changed ?? 0),
-      };
-    });
-    const dup = ident(`dup_${entity}`);
-    await unordered(engine, () =>
-      engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, '_h')}`),
-    );
-    const [{ n }] = await engine.query<{ n: number }>(
-      `SELECT count(*) AS n FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup})`,
-    );
-    if (!Number(n)) return { counts };
-    if (Number(n) > CANDIDATES_BY_ROW)
-      return { counts, candidates: `(${dedupeCandidatesSql(valid, keys, timeKey, dup)})` };
+    const found = streams
+      ? await streamRepeats(engine as DuckDbEngine, staged, narrow ? keyTable : undefined, passOf, !!bits)
+      : await sqlRepeats(engine, staged, keyTable, dup, !!bits);
+    const { counts } = found;
+    if (narrow?.lookups?.length)
+      staged.forEach((x, i) => {
+        if (counts[i].valid + counts[i].rejected !== x.part.load.rows)
+          throw new GtmError(
+            'INTERNAL',
+            `narrow table ${narrow.table}: the pass over ${x.part.binding.source} gave ${counts[i].valid + counts[i].rejected} rows for ${x.part.load.rows}: a lookup (${narrow.lookups
+              ?.map((l) => l.table)
+              .join(', ')}) has more than one row for a key`,
+          );
+      });
+    if (streams) await keysTable(engine as DuckDbEngine, dup, found.keys ?? []);
+    const n = found.rows?.length ?? found.n;
+    if (!n) return { counts };
+    if (n > CANDIDATES_BY_ROW)
+      return { counts, candidates: `(${dedupeCandidatesSql(valid.valid, keys, timeKey, dup)})` };
     // small sources join the candidates' row numbers from a table: a scan of a few thousand rows
     // costs less than binding their numbers as constants (40-80 ms per 2,500); large ones take the
     // numbers as constants, a filter that goes down to the source
     const small = staged.map((x) => x.part.load.rows <= DEDUPE_LIMITS.candidatesJoinedUpTo);
+    const part = staged.length > 1 ? '_part' : '0';
     const cand = ident(`cand_${entity}`);
-    if (small.some(Boolean))
-      await engine.exec(
-        `CREATE OR REPLACE TEMP TABLE ${cand} AS SELECT DISTINCT ${part} AS _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup})`,
-      );
-    const found = small.every(Boolean)
-      ? []
-      : await engine.query<{ _part: number; _row: number }>(
-          `SELECT ${part} AS _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY ALL`,
+    const rows =
+      found.rows ??
+      (await engine.query<{ _part: number; _row: number }>(
+        `SELECT DISTINCT ${part} AS _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY ALL`,
+      ));
+    if (small.some(Boolean)) {
+      await engine.exec(`CREATE OR REPLACE TEMP TABLE ${cand} (_part INTEGER, _row BIGINT)`);
+      const picked = rows.filter((r) => small[Number(r._part)]);
+      for (let at = 0; at < picked.length; at += 5000)
+        await engine.exec(
+          `INSERT INTO ${cand} VALUES ${picked
+            .slice(at, at + 5000)
+            .map((r) => `(${Number(r._part)}, ${Number(r._row)})`)
+            .join(', ')}`,
         );
+    }
     // a row number names a row within its file: in a source of several files it may pick rows
     // of the others too, which the exact dedupe keeps as they are
     const byPart = staged.flatMap((x, i) => {
-      const from = `SELECT * ${x.view?.changed.length ? 'EXCLUDE (_changed) ' : ''}FROM ${x.stg}`;
-      if (small[i]) return [`${from} WHERE _row IN (SELECT _row FROM ${cand} WHERE _part = ${i})`];
-      const list = [...new Set(found.filter((f) => Number(f._part) === i).map((f) => Number(f._row)))];
-      return list.length ? [`${from} WHERE _row IN (${list.join(', ')})`] : [];
+      const from = `SELECT ${valid.read} FROM ${x.stg} WHERE _reject_reason IS NULL AND`;
+      if (small[i]) return [`${from} _row IN (SELECT _row FROM ${cand} WHERE _part = ${i})`];
+      const list = [...new Set(rows.filter((f) => Number(f._part) === i).map((f) => Number(f._row)))];
+      return list.length ? [`${from} _row IN (${list.join(', ')})`] : [];
     });
-    return {
-      counts,
-      candidates: `(SELECT * FROM (${byPart.join(' UNION ALL BY NAME ')}) WHERE _reject_reason IS NULL)`,
-    };
+    return { counts, candidates: `(${byPart.join(' UNION ALL BY NAME ')})` };
   } finally {
     if (!narrow) await engine.exec(`DROP TABLE IF EXISTS ${keyTable}`);
   }
+}
+
+/** What the pass found: counts per source, and the rows whose key hash repeats (or how many). */
+interface PassRepeats {
+  counts: PartCounts[];
+  /** The repeated key hashes (streamed), written to the `dup_<entity>` table by the caller. */
+  keys?: bigint[];
+  /** The candidate rows (streamed), by part and row number, sorted and distinct. */
+  rows?: { _part: number; _row: number }[];
+  /** How many rows hold a repeated hash (SQL). */
+  n: number;
+}
+
+/**
+ * The pass streamed into TypeScript. Without a table, per source the rows' number, key hash (NULL
+ * for a rejected row) and mask come straight from the staged source (a pass that writes nothing):
+ * the counts and the OR of the masks as the chunks come, the repeated hashes and their rows at the
+ * end. With a narrow table, the counts come from it in SQL and only its key hashes are streamed
+ * (the rows of the repeated ones are then read from it).
+ */
+async function streamRepeats(
+  engine: DuckDbEngine,
+  staged: readonly Staged[],
+  table: string | undefined,
+  passOf: (x: Staged, i: number, extra: string[], table: boolean) => string,
+  masked: boolean,
+): Promise<PassRepeats> {
+  const capacity = staged.reduce((s, x) => s + x.part.load.rows, 0);
+  const keysOf = (rows: number, h: ChunkColumn) =>
+    new Uint32Array(h.values.buffer, h.values.byteOffset, rows * 2);
+  if (table) {
+    const counts = await sqlCounts(engine, staged, table, masked);
+    const list = new KeyList(counts.reduce((s, c) => s + c.valid, 0));
+    await unordered(engine, () =>
+      engine.forEachChunk(`SELECT _h FROM ${table} WHERE _h IS NOT NULL`, (rows, [h]) => {
+        list.addChunk(rows, keysOf(rows, h), h.valid, null);
+      }),
+    );
+    const rep = repeatedKeys(list);
+    return { counts, keys: rep.keys, n: rep.entries.length };
+  }
+  const list = new KeyList(capacity, staged.length > 1);
+  const counts: PartCounts[] = staged.map(() => ({ rejected: 0, valid: 0, changed: 0n }));
+  for (const [i, x] of staged.entries()) {
+    let changed = 0;
+    let wide = 0n;
+    await unordered(engine, () =>
+      engine.forEachChunk(`SELECT ${passOf(x, i, [], false)} FROM ${x.stg}`, (rows, [r, h, c]) => {
+        const nulls = list.addChunk(rows, keysOf(rows, h), h.valid, r.values as Uint32Array, i);
+        counts[i].rejected += nulls;
+        counts[i].valid += rows - nulls;
+        if (!c) return;
+        const m = c.values;
+        if (m instanceof BigUint64Array) for (let k = 0; k < rows; k++) wide |= m[k];
+        else for (let k = 0; k < rows; k++) changed |= m[k] as number;
+      }),
+    );
+    counts[i].changed = BigInt(changed >>> 0) | wide;
+  }
+  const rep = repeatedKeys(list);
+  const seen = new Set<string>();
+  const rows: { _part: number; _row: number }[] = [];
+  for (const e of rep.entries) {
+    const r = { _part: list.part?.[e] ?? 0, _row: list.tag[e] };
+    const id = `${r._part}:${r._row}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      rows.push(r);
+    }
+  }
+  rows.sort((a, b) => a._part - b._part || a._row - b._row);
+  return { counts, keys: rep.keys, rows, n: rows.length };
+}
+
+/** Rows rejected, valid and the OR of the masks per source, from the pass's table. */
+async function sqlCounts(
+  engine: Engine,
+  staged: readonly Staged[],
+  keyTable: string,
+  masked: boolean,
+): Promise<PartCounts[]> {
+  const part = staged.length > 1 ? '_part' : '0';
+  const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
+    `SELECT ${part} AS _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(${masked ? 'bit_or(_changed)' : '0'} AS VARCHAR) AS changed FROM ${keyTable} GROUP BY ALL`,
+  );
+  return staged.map((_, i) => {
+    const r = rows.find((x) => Number(x._part) === i);
+    return {
+      rejected: Number(r?.rejected ?? 0),
+      valid: Number(r?.valid ?? 0),
+      changed: BigInt(r?.changed ?? 0),
+    };
+  });
+}
+
+/** The pass as SQL (an engine that cannot stream): counts and repeated hashes from the pass's table. */
+async function sqlRepeats(
+  engine: Engine,
+  staged: readonly Staged[],
+  keyTable: string,
+  dup: string,
+  masked: boolean,
+): Promise<PassRepeats> {
+  const counts = await sqlCounts(engine, staged, keyTable, masked);
+  await unordered(engine, () =>
+    engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, '_h')}`),
+  );
+  const [{ n }] = await engine.query<{ n: number }>(
+    `SELECT count(*) AS n FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup})`,
+  );
+  return { counts, n: Number(n) };
+}
+
+/** A one-column table `h` (UBIGINT) of the given keys. */
+async function keysTable(engine: DuckDbEngine, table: string, keys: readonly bigint[]): Promise<void> {
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${table} (h UBIGINT)`);
+  for (let at = 0; at < keys.length; at += 5000)
+    await engine.exec(
+      `INSERT INTO ${table} VALUES ${keys
+        .slice(at, at + 5000)
+        .map((k) => `(${k.toString()})`)
+        .join(', ')}`,
+    );
+}
+
+/**
+ * The columns the exact dedupe reads: the bookkeeping (its order, the accounting), the keys (a
+ * person without an id groups by account) and the time key.
+ */
+function dedupeColumns(spec: EntitySpec, keys: readonly string[]): string[] {
+  const cols = ['_source', '_priority', '_file', '_row', ...keys];
+  if (keys.includes('person_id') && spec.columns.includes('account_id')) cols.push('account_id');
+  if (spec.dedupe.timeKey) cols.push(spec.dedupe.timeKey);
+  return [...new Set(cols)];
 }
 
 /**
@@ -422,9 +606,15 @@ function checkNarrow(spec: EntitySpec, n: NarrowSpec): void {
   for (const c of [...n.columns, ...(n.codes ?? []), ...(n.hashes ?? [])])
     if (!known.has(c) && !spec.columns.includes(c.replace(/_local$/, '')))
       throw new Error(`narrow table ${n.table}: ${spec.name} has no column ${c}`);
-  const all = [...n.columns, ...(n.codes ?? [])];
+  const all = [...n.columns, ...(n.codes ?? []), ...(n.hashes ?? []).map((c) => `${c}_hash`)];
   if (new Set(all).size < all.length)
     throw new Error(`narrow table ${n.table}: a column is asked for twice (kept as it is and coded)`);
+  for (const c of Object.keys(n.computed ?? {}))
+    if (all.includes(c) || PASS_COLUMNS.includes(c) || c in BOOKKEEPING)
+      throw new Error(`narrow table ${n.table}: computed column ${c} has the name of another column`);
+  for (const l of n.lookups ?? [])
+    if (l.alias === 's' || !Object.keys(l.on).length)
+      throw new Error(`narrow table ${n.table}: lookup ${l.table} needs an alias other than s and a key`);
 }
 
 /** A coded column's dictionary table, its size, and the ENUM type a small one is read through. */
@@ -494,8 +684,56 @@ function narrowColumns(
         : `__code${i} AS ${ident(d.column)}`,
     ),
     ...(n.hashes ?? []).map((c) => `${hash(ident(c))} AS ${ident(`${c}_hash`)}`),
+    ...Object.keys(n.computed ?? {}).map((c) => ident(c)),
     ...(withFile || n.columns.includes('_file') ? ['_file'] : []),
   ];
+}
+
+/**
+ * A staged source with the narrow table's lookups joined and its computed columns added, under the
+ * staged source's own name (so that the pass reads it as it reads the source).
+ */
+function withComputed(n: NarrowSpec, stg: string, rows?: string): string {
+  const computed = Object.entries(n.computed ?? {});
+  if (!computed.length && !n.lookups?.length) return rows ? `(${rows}) ${stg}` : stg;
+  const joins = (n.lookups ?? []).map(
+    (l) =>
+      ` LEFT JOIN ${ident(l.table)} ${ident(l.alias)} ON ${Object.entries(l.on)
+        .map(([a, b]) => `${ident(l.alias)}.${ident(b)} = s.${ident(a)}`)
+        .join(' AND ')}`,
+  );
+  const cols = computed.map(([c, sql]) => `, (${sql}) AS ${ident(c)}`).join('');
+  return `(SELECT s.*${cols} FROM (${rows ?? `SELECT * FROM ${stg}`}) s${joins.join('')}) ${stg}`;
+}
+
+/**
+ * The entities in the order they are normalized: as given, except that an entity whose narrow
+ * table has a `prepare` step comes after the entities that step needs.
+ */
+function prepareOrder(
+  specs: readonly EntitySpec[],
+  narrow: Readonly<Record<string, NarrowSpec>>,
+): EntitySpec[] {
+  const names = new Set(specs.map((x) => x.name));
+  const out: EntitySpec[] = [];
+  const visiting = new Set<string>();
+  const visit = (spec: EntitySpec) => {
+    if (out.includes(spec)) return;
+    if (visiting.has(spec.name))
+      throw new Error(`narrow table ${narrow[spec.name]?.table}: its prepare step waits on itself`);
+    visiting.add(spec.name);
+    for (const after of narrow[spec.name]?.prepare?.after ?? []) {
+      if (!names.has(after))
+        throw new Error(
+          `narrow table ${narrow[spec.name].table}: prepare needs ${after}, which is not normalized in this run`,
+        );
+      visit(specs.find((x) => x.name === after) as EntitySpec);
+    }
+    visiting.delete(spec.name);
+    out.push(spec);
+  };
+  specs.forEach(visit);
+  return out;
 }
 
 /**
@@ -654,9 +892,11 @@ async function emptyNarrow(engine: Engine, spec: EntitySpec, n: NarrowSpec): Pro
     ...n.columns.map((c) => (BOOKKEEPING[c] ? `NULL::${BOOKKEEPING[c]} AS ${ident(c)}` : ident(c))),
     ...(n.codes ?? []).map((c) => `NULL::UINTEGER AS ${ident(c)}`),
     ...(n.hashes ?? []).map((c) => `NULL::UBIGINT AS ${ident(`${c}_hash`)}`),
+    ...Object.keys(n.computed ?? {}).map((c) => ident(c)),
   ];
+  const empty = `SELECT ${EMPTY_BOOKKEEPING}, * FROM (${spec.emptySelect()})`;
   await engine.exec(
-    `CREATE OR REPLACE TABLE ${ident(n.table)} AS SELECT ${cols.join(', ')} FROM (${spec.emptySelect()}) WHERE false`,
+    `CREATE OR REPLACE TABLE ${ident(n.table)} AS SELECT ${cols.join(', ')} FROM ${withComputed(n, '__gtm_empty', empty)} WHERE false`,
   );
   for (const c of n.codes ?? [])
     await engine.exec(`CREATE OR REPLACE TABLE ${ident(`${n.table}_${c}`)} (code UINTEGER, value VARCHAR)`);

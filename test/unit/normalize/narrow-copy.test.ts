@@ -254,6 +254,77 @@ describe('the narrow copy of an entity', () => {
     expect(dict).toEqual(values.map((value, code) => ({ code, value })));
   });
 
+  it('writes computed columns over lookups in the pass, as the reference rows joined by hand give them', async () => {
+    const rand = rng(23);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const row = (): Row => [
+      rand() < 0.05 ? null : `p${Math.floor(rand() * 200)}`,
+      pick(['a1', 'A1', ' a2', 'a3', null, 'b7', 'b8']),
+      pick([10, 20.5, -1, null, 0, 3]),
+      pick(['USD', 'EUR', null]),
+      pick(['paid', 'pending', 'lost', null]),
+      pick(['2026-02-01 00:00:00', null, '2026-03-01 12:00:00']),
+      pick(['x', ' y ', null]),
+    ];
+    const files = [
+      await parquet(path.join(dir, 'c1.parquet'), Array.from({ length: 300 }, row)),
+      csv(path.join(dir, 'c2.csv'), Array.from({ length: 120 }, row)),
+    ];
+    // bound again for each run (a text source's raw table goes once normalized)
+    const bound = async () => [await bind('c1', files[0], 20, 2), await bind('c2', files[1], 21, 1)];
+    const sources = await bound();
+    const union = sources
+      .map((s) => `SELECT * FROM (${payouts.select(s.binding, SETTINGS)})`)
+      .join(' UNION ALL BY NAME ');
+    await engine.exec(
+      `CREATE OR REPLACE TEMP TABLE ref AS ${dedupeSql(`(SELECT * FROM (${union}) WHERE _reject_reason IS NULL)`, ['payout_id'], {})}`,
+    );
+    const spec: NarrowSpec = {
+      table: 'pay_computed',
+      columns: ['_source', '_row'],
+      hashes: ['payout_id'],
+      // written before the pass: a number per advocate (a3 has none: its rows get NULL)
+      prepare: {
+        after: [],
+        run: (e) =>
+          e.exec(
+            "CREATE OR REPLACE TABLE adv_num AS SELECT * FROM (VALUES ('a1', 1), ('a2', 2), ('b7', 7), ('b8', 8)) t(advocate_id, num)",
+          ),
+      },
+      lookups: [{ alias: 'an', table: 'adv_num', on: { advocate_id: 'advocate_id' } }],
+      computed: {
+        num: 'an.num',
+        doubled: "CASE WHEN s.status = 'paid' THEN s.amount * 2 END",
+        tag: "s._source || ':' || CAST(s._row AS VARCHAR)",
+      },
+    };
+    const r = await normalize(sources, spec);
+    const accepted = r.accounting.reduce((s, a) => s + a.accepted, 0);
+    expect(r.narrow?.payouts.rows).toBe(accepted);
+    for (const a of r.accounting) expect(a.accepted + a.deduplicated + a.rejected).toBe(a.rows_in);
+    const got = await engine.query(
+      `SELECT CAST(_source AS VARCHAR) AS src, CAST(_row AS BIGINT) AS r, payout_id_hash AS h, num, doubled, tag FROM pay_computed ORDER BY src, r`,
+    );
+    const want = await engine.query(
+      `SELECT _source AS src, CAST(_row AS BIGINT) AS r, hash(payout_id) AS h,
+         (SELECT num FROM adv_num m WHERE m.advocate_id = ref.advocate_id) AS num,
+         CASE WHEN status = 'paid' THEN amount * 2 END AS doubled, _source || ':' || CAST(_row AS VARCHAR) AS tag
+       FROM ref WHERE _dup_rank = 1 ORDER BY src, r`,
+    );
+    expect(got.length).toBeGreaterThan(50);
+    expect(got).toEqual(want);
+    expect(got.some((x) => x.num === null) && got.some((x) => x.num === 7)).toBe(true);
+    // a lookup with two rows for a key would multiply rows: the pass stops
+    await engine.exec("INSERT INTO adv_num VALUES ('a1', 100)");
+    await expect(normalize(await bound(), { ...spec, prepare: undefined })).rejects.toThrow(
+      /more than one row for a key/,
+    );
+    // a prepare step waiting on an entity not in the run
+    await expect(
+      normalize(await bound(), { ...spec, prepare: { after: ['ledger'], run: async () => undefined } }),
+    ).rejects.toThrow(/prepare needs ledger/);
+  });
+
   it('codes a column of more than 10,000 values (coded through a join, not an ENUM) like a small one', async () => {
     const file = path.join(dir, 'wide.parquet');
     // 15,000 payouts (1 in 1,000 without its required date), 12,000 advocates, every 5th row in
@@ -307,6 +378,19 @@ describe('the narrow copy of an entity', () => {
       ['payout_id_hash', 'UBIGINT'],
     ]);
     expect(await engine.query('SELECT * FROM pay_none_status')).toEqual([]);
+    // with computed columns: typed as they would be, over the lookups
+    await engine.exec("CREATE OR REPLACE TABLE st_num AS SELECT 'paid' AS status, 1::TINYINT AS k");
+    await normalize([], {
+      table: 'pay_none2',
+      columns: ['amount'],
+      lookups: [{ alias: 'st', table: 'st_num', on: { status: 'status' } }],
+      computed: { k: 'st.k', twice: 's.amount * 2' },
+    });
+    expect((await engine.describe('pay_none2')).map((c) => [c.name, c.type])).toEqual([
+      ['amount', 'DOUBLE'],
+      ['k', 'TINYINT'],
+      ['twice', 'DOUBLE'],
+    ]);
   });
 
   describe('hashes are exact keys', () => {

@@ -424,7 +424,13 @@ describe('normalizeEntities, time-tolerant dedupe on seeded random sources', () 
     return out;
   }
 
-  async function run(seed: number, sizes: number[], advocates: number, spanSeconds: number) {
+  async function run(
+    seed: number,
+    sizes: number[],
+    advocates: number,
+    spanSeconds: number,
+    via: Engine = engine,
+  ) {
     const rand = rng(seed);
     const base = Date.parse('2026-02-01T00:00:00Z') / 1000;
     const all: Visit[] = [];
@@ -473,7 +479,7 @@ describe('normalizeEntities, time-tolerant dedupe on seeded random sources', () 
       });
       all.push(...rows);
     }
-    const result = await normalizeEntities(engine, [visits], sources, SETTINGS, dir);
+    const result = await normalizeEntities(via, [visits], sources, SETTINGS, dir);
     const want = reference(all);
     for (const a of result.accounting) {
       expect(a, a.source).toMatchObject(want[a.source]);
@@ -500,6 +506,21 @@ describe('normalizeEntities, time-tolerant dedupe on seeded random sources', () 
     } finally {
       DEDUPE_LIMITS.candidatesJoinedUpTo = before;
     }
+  });
+
+  it('keeps the reference rows when the engine cannot stream (the pass written, its hashes searched in SQL)', async () => {
+    // the same engine without forEachChunk: normalize takes the SQL path (a table of the pass and
+    // `repeatedSql`) instead of reading the pass's hashes in TypeScript
+    const statements: string[] = [];
+    const sqlOnly = Object.create(engine, {
+      forEachChunk: { value: undefined },
+      exec: { value: (sql: string) => (statements.push(sql), engine.exec(sql)) },
+    }) as Engine;
+    const want = await run(6, [400, 300, 200], 60, 3600, sqlOnly);
+    const dups = Object.values(want).reduce((s, x) => s + x.deduplicated, 0);
+    expect(dups).toBeGreaterThan(50);
+    expect(statements.some((x) => x.includes('TABLE "keys_visits"'))).toBe(true);
+    expect(statements.some((x) => x.includes('lag(v) OVER (ORDER BY v)'))).toBe(true);
   });
 
   // every row is a candidate (34,000 rows, 3,000 advocates): more than are fetched by row number
