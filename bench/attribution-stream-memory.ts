@@ -18,8 +18,8 @@
 // load average beside it. Where both forms ran on the same N, their credit must agree to 1e-9.
 //
 // Environment: GTM_BENCH_PATHS (default 1000000,5000000,20000000), GTM_BENCH_MODELS (default
-// markov,linear,shapley), GTM_BENCH_KEPT_MAX (largest N run in the kept form, default 5000000: at
-// 20M it holds ~2.5 GB). Needs `npm run build` and clickhouse-server on PATH.
+// markov,linear,shapley; fractribution or compare run in the kept form only), GTM_BENCH_FORMS
+// (default stream,kept), GTM_BENCH_KEPT_MAX (largest N run in the kept form, default 5000000). Needs `npm run build` and clickhouse-server on PATH.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sizes = (process.env.GTM_BENCH_PATHS ?? '1000000,5000000,20000000').split(',').map(Number);
 const models = (process.env.GTM_BENCH_MODELS ?? 'markov,linear,shapley').split(',');
 const keptMax = Number(process.env.GTM_BENCH_KEPT_MAX ?? 5_000_000);
+const forms = (process.env.GTM_BENCH_FORMS ?? 'stream,kept').split(',');
 
 const CHANNELS = Array.from({ length: 12 }, (_, i) => `ch${String(i).padStart(2, '0')}`);
 
@@ -123,15 +124,18 @@ try {
   console.log('paths, model, form: peak RSS MB, CPU s (user+sys), wall s, load avg (1 min) at start');
   for (const n of sizes) {
     for (const model of models) {
-      const stream = run(server.url, n, 'stream', model);
       const line = (form: string, r: Run) =>
         `  ${n.toLocaleString('en-US')} paths, ${model}, ${form}: ${Math.round(r.rss_mb)} MB, ${r.cpu_s.toFixed(2)} s CPU, ${r.wall_s.toFixed(1)} s wall, load ${r.load.toFixed(1)}`;
-      if (stream.out.distinct !== n)
-        throw new Error(`${n} paths generated, ${stream.out.distinct} distinct read`);
-      console.log(line('stream', stream));
-      if (n <= keptMax) {
+      let stream: Run | null = null;
+      if (forms.includes('stream')) {
+        stream = run(server.url, n, 'stream', model);
+        if (stream.out.distinct !== n)
+          throw new Error(`${n} paths generated, ${stream.out.distinct} distinct read`);
+        console.log(line('stream', stream));
+      }
+      if (forms.includes('kept') && n <= keptMax) {
         const kept = run(server.url, n, 'kept', model);
-        console.log(`${line('kept', kept)}; credit ${agree(stream.out, kept.out)}`);
+        console.log(`${line('kept', kept)}${stream ? `; credit ${agree(stream.out, kept.out)}` : ''}`);
       }
     }
   }
