@@ -23,6 +23,7 @@ import {
   emailLocalSql,
   firstWordSql,
   lastWordSql,
+  nameFromCleanSql,
   nameSql,
   withNormalizedPerson,
 } from './identity-sql.ts';
@@ -130,6 +131,54 @@ describe('SQL normalization equals the scorer’s', () => {
       expect(sql[i], n).toBe(js);
       if (js.includes(' ')) expect([first[i], last[i]], n).toEqual([nameParts(js).first, nameParts(js).last]);
     });
+  });
+});
+
+describe('names already clean (the full-match shortcut) and near misses', () => {
+  it('equal the scorer’s normalization, shortcut taken or not', async () => {
+    const fixed = [
+      'john smith',
+      'john smith2 3',
+      'x',
+      '007',
+      'mr john smith',
+      'john  smith',
+      ' john smith',
+      'john smith ',
+      'John Smith',
+      'john-smith',
+      'john\tsmith',
+      'jöhn smith',
+      'john smith\n',
+      '',
+      ' ',
+    ];
+    const g = lcg(11);
+    const alphabet = 'abcz09 -.Ü\t';
+    const random = Array.from({ length: 2000 }, () => {
+      const len = 1 + g.int(14);
+      let s = '';
+      // half of them words of [a-z0-9] between single spaces, the rest with any of the alphabet
+      if (g.next() < 0.5)
+        for (let i = 0; i < len; i++)
+          s += i > 0 && g.next() < 0.2 && !s.endsWith(' ') && i < len - 1 ? ' ' : g.pick([...'abcz09']);
+      else for (let i = 0; i < len; i++) s += g.pick([...alphabet]);
+      return s;
+    });
+    const names = [...fixed, ...random];
+    const sql = await sqlColumn(names, (c) => nameSql(c));
+    // every name as the global replacement alone gives it (non-ASCII ones too)
+    const replaced = await sqlColumn(names, (c) =>
+      nameFromCleanSql(`trim(regexp_replace(lower(${c}), '[^a-z0-9]+', ' ', 'g'))`),
+    );
+    expect(sql).toEqual(replaced);
+    // and ASCII ones as the scorer normalizes them (non-ASCII ones always go to the scorer)
+    names.forEach((n, i) => {
+      if (/^[\x00-\x7f]*$/.test(n)) expect(sql[i], JSON.stringify(n)).toBe(normalizeName(n));
+    });
+    // the shortcut was taken for some of them
+    const clean = names.filter((n) => /^[a-z0-9]+( [a-z0-9]+)*$/.test(n));
+    expect(clean.length).toBeGreaterThan(500);
   });
 });
 

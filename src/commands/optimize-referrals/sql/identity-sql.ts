@@ -53,9 +53,17 @@ export function localFromRawSql(raw: string, domain: string): string {
   return `(CASE WHEN ${raw} = '' OR ${raw} LIKE '+%' OR strpos(${domain}, '.') <= 1 THEN '' ELSE ${local} END)`;
 }
 
-/** A name lower-cased with every run of non-alphanumerics one space (before the title is dropped). */
-const nameCleanSql = (name: string, d: Dialect = 'duckdb') =>
-  `trim(${regexpReplaceAll(`lower(${name})`, '[^a-z0-9]+', ' ', d)})`;
+/**
+ * A name lower-cased with every run of non-alphanumerics one space (before the title is dropped).
+ * On DuckDB a name that already is words of ASCII letters and digits between single spaces (most
+ * of them) is taken as it is: a full match costs about a quarter of the global replacement, which
+ * would change nothing there.
+ */
+function nameCleanSql(name: string, d: Dialect = 'duckdb'): string {
+  const replaced = `trim(${regexpReplaceAll(`lower(${name})`, '[^a-z0-9]+', ' ', d)})`;
+  if (d !== 'duckdb') return replaced;
+  return `(CASE WHEN regexp_full_match(lower(${name}), '[a-z0-9]+( [a-z0-9]+)*') THEN lower(${name}) ELSE ${replaced} END)`;
+}
 
 /** The cleaned name without a leading title (Mr, Mrs, Dr, …). */
 export function nameFromCleanSql(clean: string): string {
