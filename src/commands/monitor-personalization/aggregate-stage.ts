@@ -18,6 +18,7 @@ import {
   decisionFactsSql,
   decisionGroupsSql,
   dictionarySql,
+  firstCodesOf,
   initiativeSourcesSql,
   decisionTotalsSql,
   initiativeRulesSql,
@@ -250,17 +251,19 @@ async function performanceOf(
   run: Run,
   engine: Engine,
   s: Scope,
+  dict: DecisionDict['columns'],
 ): Promise<{ users: number; performance: PerformanceResult }> {
+  const codes = firstCodesOf(s, dict);
   const holdouts = run.ws.personalization.holdout_variants;
   const reasons = (await engine.query(windowReasonsSql(s)))
     .map((r) => str(r.reason))
     .filter((r): r is string => r !== null);
   const matched = reasons.filter((r) => canonicalReason(r, null).reason === 'matched');
-  await execAll(engine, ruleUsersTableSql(s, await variantSpellings(engine, s, holdouts), matched));
+  await execAll(engine, ruleUsersTableSql(s, await variantSpellings(engine, s, holdouts), matched, codes));
   await execAll(engine, rulePerformanceTableSql(s));
   await execAll(engine, usersTableSql(s));
   const [{ n: users }] = await engine.query(`SELECT count(*) AS n FROM ${s.q.table('mp_users')}`);
-  const perfRows = await engine.query(performanceSql(s, run.inputs.inputs.dimension));
+  const perfRows = await engine.query(performanceSql(s, run.inputs.inputs.dimension, codes));
   const performance = performanceBySegment(
     perfRows.map((r) => ({
       dimension: String(r.dimension),
@@ -357,7 +360,7 @@ export async function aggregateStage(
   );
   await execAll(engine, slimConsentSql(s));
   ctx.progress('aggregating users and outcomes');
-  const { users, performance } = await performanceOf(run, engine, s);
+  const { users, performance } = await performanceOf(run, engine, s, dict.columns);
   ctx.progress('daily series');
   const rules = (await engine.query(initiativeRulesSql(s))).map((r) => String(r.rule));
   const [kpi] = await engine.query(kpiLatestSql(s));

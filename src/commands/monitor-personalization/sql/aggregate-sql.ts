@@ -278,21 +278,77 @@ export const windowReasonsSql = (s: Scope): string =>
 export const windowVariantsSql = (s: Scope): string =>
   `SELECT CAST(variant AS VARCHAR) AS variant FROM ${s.q.table('mp_decision_facts')} WHERE ${factsInWindow} GROUP BY variant`;
 
+/** The columns `mp_rule_users` takes from each user and rule's first decision in the window. */
+const FIRST_COLUMNS = ['variant', 'profile', 'channel', 'cohort'] as const;
+
+/**
+ * The dictionaries of `FIRST_COLUMNS` in `mp_decisions` (`DecisionDict.columns`): with all four
+ * coded (DuckDB), `mp_rule_users`, `mp_rule_perf` and `mp_users` carry them as their codes
+ * (USMALLINT, decoded by `performanceSql`).
+ */
+export type FirstCodes = Readonly<Record<(typeof FIRST_COLUMNS)[number], readonly string[]>>;
+
+/** The dictionaries as `FirstCodes` when the engine is DuckDB and every one of the four columns is coded. */
+export function firstCodesOf(
+  s: Scope,
+  dict: Readonly<Partial<Record<string, readonly string[] | null>>>,
+): FirstCodes | undefined {
+  if (s.q.name !== 'duckdb') return undefined;
+  const [variant, profile, channel, cohort] = FIRST_COLUMNS.map((c) => dict[c]);
+  return variant && profile && channel && cohort ? { variant, profile, channel, cohort } : undefined;
+}
+
+/** A code of the packed key that stands for NULL (codes are below `MAX_CODES`, 10,000). */
+const NO_CODE = 65_535;
+
 /**
  * One row per user and rule with a decision in the window: the first decision's time and variant,
  * whether any decision served a holdout variant (`holdout`) or a variant for a matched reason
  * (`matched`: the raw reasons that map to matched, no error code), and the segments of the first
  * decision (variant and segments from one row: one aggregate, not one per column). `mp_rule_perf`
  * adds the outcomes, and `mp_users` is built from that.
+ *
+ * With `codes` (DuckDB, the four columns coded) the first decision's four codes come from one `min`
+ * of a 128-bit integer, the decision's time in microseconds above its four 16-bit codes: an integer
+ * `min` per row instead of an `arg_min` of a struct (10M decisions: 1.04–1.10 s CPU → 0.55–0.65 s).
+ * Decisions of a user and rule at the same instant resolve to the smallest codes (variant first),
+ * where `arg_min` took whichever row came first.
  */
 export function ruleUsersTableSql(
   s: Scope,
   holdouts: readonly string[],
   matchedReasons: readonly string[],
+  codes?: FirstCodes,
 ): string[] {
+  const flags: [string, string][] = [
+    [`max(CASE WHEN ${inList(s.q, 'variant', holdouts)} THEN 1 ELSE 0 END)`, 'holdout'],
+    [
+      `max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END)`,
+      'matched',
+    ],
+  ];
+  const from = `FROM ${s.q.table('mp_decisions')} WHERE in_window = 1 GROUP BY user_key, rule_id`;
+  if (codes) {
+    const shift = (i: number) => 16 * (FIRST_COLUMNS.length - 1 - i);
+    const packed = FIRST_COLUMNS.map(
+      (c, i) =>
+        `(CAST(${codes[c].length ? `COALESCE(enum_code(${c}), ${NO_CODE})` : NO_CODE} AS UBIGINT) << ${shift(i)})`,
+    ).join(' + ');
+    const high = (t: string) => `CAST(epoch_us(${t}) AS HUGEINT) * ${2n ** 64n}`;
+    return s.q.createLargeTable(
+      'mp_rule_users',
+      `SELECT user_key, rule_id, first_at,
+         ${FIRST_COLUMNS.map((c, i) => `CAST(NULLIF((first_codes >> ${shift(i)}) & ${NO_CODE}, ${NO_CODE}) AS USMALLINT) AS ${c}`).join(', ')},
+         ${flags.map(([, name]) => name).join(', ')}
+       FROM (SELECT user_key, rule_id, min(decided_at) AS first_at,
+               CAST(min(${high('decided_at')} + ${packed}) - ${high('min(decided_at)')} AS UBIGINT) AS first_codes,
+               ${flags.map(([e, name]) => `${e} AS ${name}`).join(', ')}
+             ${from}) f`,
+    );
+  }
   const first = (c: string) =>
     s.q.argMinField(
-      ['variant', 'profile', 'channel', 'cohort'].map((x) => [x, x] as const),
+      FIRST_COLUMNS.map((x) => [x, x] as const),
       'decided_at',
       c,
     );
@@ -304,16 +360,12 @@ export function ruleUsersTableSql(
         ['rule_id', 'rule_id'],
         ['min(decided_at)', 'first_at'],
         [first('variant'), 'variant'],
-        [`max(CASE WHEN ${inList(s.q, 'variant', holdouts)} THEN 1 ELSE 0 END)`, 'holdout'],
-        [
-          `max(CASE WHEN error_code IS NULL AND ${inList(s.q, 'reason', matchedReasons)} THEN 1 ELSE 0 END)`,
-          'matched',
-        ],
+        ...flags,
         [first('profile'), 'profile'],
         [first('channel'), 'channel'],
         [first('cohort'), 'cohort'],
       ],
-      `FROM ${s.q.table('mp_decisions')} WHERE in_window = 1 GROUP BY user_key, rule_id`,
+      from,
     ),
   );
 }
@@ -384,20 +436,25 @@ export function usersTableSql(s: Scope): string[] {
  * Users, engaged users, converters and per-user revenue sums: the arms (holdout / personalized /
  * default) overall (`all`) and by each dimension, and each rule's variants (`rule`, segment = rule).
  */
-export function performanceSql(s: Scope, dimensions: readonly string[]): string {
+export function performanceSql(s: Scope, dimensions: readonly string[], codes?: FirstCodes): string {
   const part = (order: number, table: string, dimension: string, segment: string, variant: string) =>
     `SELECT ${order} AS part, ${s.q.lit(dimension)} AS dimension, ${segment} AS segment, ${variant} AS variant,
        count(*) AS users, sum(engaged) AS "engagedUsers", sum(converted) AS converters, sum(revenue) AS "revenueSum",
        sum(revenue * revenue) AS "revenueSumSquares"
      FROM ${s.q.table(table)} GROUP BY part, dimension, segment, variant`;
-  const segment = (d: string) => `COALESCE(${s.q.text(s.q.ident(d))}, '(none)')`;
+  // the first decision's columns as text: codes through their dictionaries (see `ruleUsersTableSql`)
+  const text = (c: string) =>
+    codes && c in codes
+      ? decodeValue({ table: '', userKey: '', codes }, c, s.q.ident(c))
+      : s.q.text(s.q.ident(c));
+  const segment = (d: string) => `COALESCE(${text(d)}, '(none)')`;
   // in a fixed order (dimension as asked, then segment and variant), so reports do not depend on
   // the engine's hash order
   return s.q.orderedUnion(
     [
       part(0, 'mp_users', 'all', `'all'`, 'variant'),
       ...dimensions.map((d, i) => part(i + 1, 'mp_users', d, segment(d), 'variant')),
-      part(dimensions.length + 1, 'mp_rule_perf', 'rule', s.q.text('rule_id'), s.q.text('variant')),
+      part(dimensions.length + 1, 'mp_rule_perf', 'rule', s.q.text('rule_id'), text('variant')),
     ],
     'part, segment, variant',
   );

@@ -25,6 +25,7 @@ import {
   slimDecisionsSql,
   slimOutcomesSql,
   usersTableSql,
+  firstCodesOf,
 } from './aggregate-sql.ts';
 import { dialectOf } from './dialect-sql.ts';
 import {
@@ -134,6 +135,7 @@ const consentScope: ConsentScope = {
 };
 
 let engine: Engine;
+let columns: Record<string, readonly string[] | null>;
 beforeAll(async () => {
   engine = await openDuckDb();
   await engine.exec(
@@ -161,6 +163,7 @@ beforeAll(async () => {
   for (const t of ['decisions', 'outcomes', 'consent_records'])
     await engine.exec(`ALTER TABLE ${t} ADD COLUMN _source VARCHAR DEFAULT 'src'`);
   const dict = await decisionDict(engine, { ...scope, initiatives: null }, new Date(CUTOFF).toISOString());
+  columns = dict.columns;
   await engine.exec(decisionFactsSql(scope));
   await execAll(engine, slimDecisionsSql(scope, dict.columns, [], 1));
   await execAll(engine, slimOutcomesSql(scope));
@@ -285,9 +288,9 @@ describe('facts SQL', () => {
   });
 });
 
-describe('performance SQL', () => {
-  it('puts each user in an arm (holdout, personalized, default), with outcomes after the first decision', async () => {
-    const rows = await engine.query<Record<string, number | string>>(performanceSql(scope, ['profile']));
+/** The performance rows against a brute force over the decisions and outcomes. */
+function checkPerformance(rows: Record<string, number | string>[]): void {
+  {
     const byUser = new Map<string, Decision[]>();
     for (const d of decisions.filter(inWindow)) byUser.set(d.user, [...(byUser.get(d.user) ?? []), d]);
     const outs = (user: string, from: number) =>
@@ -330,6 +333,44 @@ describe('performance SQL', () => {
         mine.filter((d) => outs(d.user, d.at).some((o) => o.event !== 'click')).length,
       );
     }
+    // per profile: the profile of the user's first decision in the window
+    for (const profile of ['new', 'returning']) {
+      const row = rows.find(
+        (r) => r.dimension === 'profile' && r.segment === profile && r.variant === 'personalized',
+      )!;
+      const mine = [...byUser.values()].filter(
+        (ds) => arm(ds) === 'personalized' && [...ds].sort((x, y) => x.at - y.at)[0].profile === profile,
+      );
+      expect(Number(row.users)).toBe(mine.length);
+    }
+  }
+}
+
+describe('performance SQL', () => {
+  it('puts each user in an arm (holdout, personalized, default), with outcomes after the first decision', async () => {
+    checkPerformance(await engine.query<Record<string, number | string>>(performanceSql(scope, ['profile'])));
+  });
+
+  it('gives the same rows with the first decision taken as packed codes (DuckDB)', async () => {
+    const before = await engine.query<Record<string, number | string>>(performanceSql(scope, ['profile']));
+    const codes = firstCodesOf(scope, columns);
+    expect(codes?.variant).toEqual(['holdout', 'v1', 'v2']);
+    await execAll(engine, ruleUsersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT'], codes));
+    const [t] = await engine.query(`SELECT typeof(profile) AS t FROM mp_rule_users LIMIT 1`);
+    expect(t.t).toBe('USMALLINT');
+    await execAll(engine, rulePerformanceTableSql(scope));
+    await execAll(engine, usersTableSql(scope));
+    const rows = await engine.query<Record<string, number | string>>(
+      performanceSql(scope, ['profile'], codes),
+    );
+    checkPerformance(rows);
+    const text = (xs: Record<string, number | string>[]) =>
+      xs.map((r) => JSON.stringify(Object.values(r).map((v) => String(v))));
+    expect(text(rows)).toEqual(text(before));
+    // the arg_min tables again, for the other tests
+    await execAll(engine, ruleUsersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT']));
+    await execAll(engine, rulePerformanceTableSql(scope));
+    await execAll(engine, usersTableSql(scope));
   });
 
   it('daily KPIs: users with a decision that day and their same-day conversions', async () => {
