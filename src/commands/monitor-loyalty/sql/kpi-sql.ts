@@ -10,7 +10,7 @@ import {
   type RelationOf,
 } from './member-summary-sql.ts';
 
-/** Column of `lm_members` (and `lm_member_base`) holding each dimension's value (the tier at the end of the window). */
+/** Column of `lm_members` (`lm_member_window`, `lm_member_base`) holding each dimension's value (the tier at the end of the window). */
 export const DIMENSION_COLUMN = {
   tier: 'tier_idx',
   cohort: 'cohort',
@@ -72,7 +72,7 @@ export function memberKpiSql(
        count(*) FILTER (WHERE orders_w > 0) AS customers_w, count(*) FILTER (WHERE orders_pw > 0) AS customers_pw,
        ${sums.join(', ')},
        sum(balance) AS balance, sum(pending) AS pending
-     FROM lm_members ${g.groupBy} ORDER BY 1, 2`;
+     FROM lm_member_window ${g.groupBy} ORDER BY 1, 2`;
 }
 
 /**

@@ -91,7 +91,8 @@ function periodStartSql(p: MemberSummaryParams, enrolled: string): string {
  * - `lm_member_flows`: per member, the points flows of both windows, reward cost and activity.
  *
  * `lm_members` (a view) joins them into one row per member, zeros for members without orders or
- * points.
+ * points; `lm_member_window` (a view) the same without the purchase history (what the KPIs read);
+ * `lm_member_progress` (a view) the tier progress.
  */
 export function memberSummarySql(p: MemberSummaryParams, points: readonly string[]): string[] {
   const [ledger, orders] = ledgerAndOrdersSql(p);
@@ -227,13 +228,13 @@ function purchasesSql(p: MemberSummaryParams): string {
             CASE WHEN days_cal > 0 THEN 1 ELSE 0 END AS has_cal, CAST(greatest(days_cal - 1, 0) AS INTEGER) AS x_cal,
             ${weeks('COALESCE(last_day_cal - first_day, 0)')} AS tx_cal,
             ${weeks(`${startDay} - first_day`)} AS t_cal,
-            days_window, ${endDay} - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
+            days - days_cal AS days_window, ${endDay} - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
      FROM (
        SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, sum(d.spend) AS spend_total,
               arg_min(d.spend, d.day) AS first_spend,
               count(*) FILTER (WHERE d.day < ${startDay}) AS days_cal,
               max(d.day) FILTER (WHERE d.day < ${startDay}) AS last_day_cal,
-              count(*) FILTER (WHERE d.day >= ${startDay}) AS days_window,
+              -- days_window: the days from the window start on, days − days_cal (every day is one or the other)
               COALESCE(sum(d.orders) FILTER (WHERE d.day >= ${endDay} - ${p.rfmDays}), 0) AS rfm_orders,
               COALESCE(sum(d.spend) FILTER (WHERE d.day >= ${endDay} - ${p.rfmDays}), 0) AS rfm_spend,
               COALESCE(sum(d.member_spend) FILTER (WHERE d.day >= ${period}), 0) AS qualifying_spend
@@ -314,6 +315,20 @@ function membersViewSql(p: MemberSummaryParams): string[] {
       ? 'COALESCE(pt.qualifying_points, 0)'
       : 'COALESCE(pu.qualifying_spend, 0)';
   const periodEnd = `CAST(b.period_start + to_months(${p.qualification.months}) AS DATE)`;
+  const windowColumns = [
+    ...['orders', 'revenue', 'earning_orders', 'rewards_used'].flatMap((c) => [
+      `COALESCE(mo.${c}_w, 0) AS ${c}_w`,
+      `COALESCE(mo.${c}_pw, 0) AS ${c}_pw`,
+    ]),
+    ...['earned', 'redeemed', 'expired', 'adjusted', 'pending'].map((c) => `COALESCE(pt.${c}, 0) AS ${c}`),
+    'COALESCE(pt.earned, 0) - COALESCE(pt.redeemed, 0) - COALESCE(pt.expired, 0) + COALESCE(pt.adjusted, 0) AS balance',
+    ...['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active'].flatMap(
+      (c) => [`COALESCE(fl.${c}_w, 0) AS ${c}_w`, `COALESCE(fl.${c}_pw, 0) AS ${c}_pw`],
+    ),
+  ].join(', ');
+  const windowJoins = `LEFT JOIN lm_member_orders mo ON mo.mi = b.mi
+     LEFT JOIN lm_member_points pt ON pt.mi = b.mi
+     LEFT JOIN lm_member_flows fl ON fl.mi = b.mi`;
   return [
     `CREATE OR REPLACE VIEW lm_members AS
      SELECT b.mi, b.member_id, b.enrolled_at, b.tier_idx, b.start_idx, b.region, b.channel, b.cohort, b.period_start,
@@ -321,23 +336,19 @@ function membersViewSql(p: MemberSummaryParams): string[] {
             COALESCE(pu.x, 0) AS x, COALESCE(pu.tx, 0) AS tx, COALESCE(pu.t_age, 0) AS t_age, COALESCE(pu.zbar, 0) AS zbar,
             COALESCE(pu.spend_total, 0) AS spend_total, COALESCE(pu.recency_days, 0) AS recency_days,
             COALESCE(pu.rfm_orders, 0) AS rfm_orders, COALESCE(pu.rfm_spend, 0) AS rfm_spend,
-            ${['orders', 'revenue', 'earning_orders', 'rewards_used']
-              .flatMap((c) => [`COALESCE(mo.${c}_w, 0) AS ${c}_w`, `COALESCE(mo.${c}_pw, 0) AS ${c}_pw`])
-              .join(', ')},
-            ${['earned', 'redeemed', 'expired', 'adjusted', 'pending']
-              .map((c) => `COALESCE(pt.${c}, 0) AS ${c}`)
-              .join(', ')},
-            COALESCE(pt.earned, 0) - COALESCE(pt.redeemed, 0) - COALESCE(pt.expired, 0) + COALESCE(pt.adjusted, 0) AS balance,
-            ${['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active']
-              .flatMap((c) => [`COALESCE(fl.${c}_w, 0) AS ${c}_w`, `COALESCE(fl.${c}_pw, 0) AS ${c}_pw`])
-              .join(', ')},
+            ${windowColumns},
             ${qualifying} AS qualifying,
             date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS days_left
      FROM lm_member_base b
      LEFT JOIN lm_purchases pu ON pu.mi = b.mi
-     LEFT JOIN lm_member_orders mo ON mo.mi = b.mi
-     LEFT JOIN lm_member_points pt ON pt.mi = b.mi
-     LEFT JOIN lm_member_flows fl ON fl.mi = b.mi
+     ${windowJoins}
+     WHERE b.mi IS NOT NULL`,
+    // what the KPIs read: the members' orders, points and flows without the purchase history (a
+    // LEFT JOIN whose columns a query does not read is still made)
+    `CREATE OR REPLACE VIEW lm_member_window AS
+     SELECT b.mi, b.enrolled_at, b.tier_idx, b.region, b.channel, b.cohort, ${windowColumns}
+     FROM lm_member_base b
+     ${windowJoins}
      WHERE b.mi IS NOT NULL`,
     // the tier progress alone (the segments read it without the window sums)
     `CREATE OR REPLACE VIEW lm_member_progress AS
