@@ -14,6 +14,22 @@ import { literal, quoteIdent } from './sql-text.ts';
 
 const FILE_KEY = '__gtm_file';
 
+/** The SELECT of each Parquet source's view, by what loading it returned (see `parquetRowsSql`). */
+const VIEWS = new WeakMap<SourceLoad, string>();
+
+/**
+ * A few rows of a Parquet source's view by their `source_row`, read so that the Parquet reader
+ * skips the rest (the filter on its own `file_row_number`; on `source_row`, computed after the
+ * scan, every column of every row would be decoded first); undefined for a load that is not this
+ * module's. In a source of several files, a number picks that row of each.
+ */
+export function parquetRowsSql(load: SourceLoad, rows: readonly number[]): string | undefined {
+  const select = VIEWS.get(load);
+  return select && rows.length
+    ? `${select} WHERE file_row_number IN (${rows.map((r) => Number(r) - 1).join(', ')})`
+    : undefined;
+}
+
 /** Loads resolved Parquet files into `table` (replacing it). */
 export async function loadParquet(
   engine: DuckDbEngine,
@@ -33,19 +49,19 @@ export async function loadParquet(
   const own = columns.map((c) => c.column_name).filter((c) => c !== FILE_KEY && c !== 'file_row_number');
   assertColumnNames(own, resolved.files.length === 1 ? resolved.files[0] : `sources.${spec.name}`);
   assertNoReservedColumns(own, spec.name, resolved.files[0]);
+  const select =
+    `SELECT ${own.map((c) => quoteIdent(c)).join(', ')}` +
+    `${own.length ? ', ' : ''}${quoteIdent(FILE_KEY)} AS source_file, file_row_number + 1 AS source_row ` +
+    `FROM ${reader}`;
   await engine
-    .exec(
-      // a view, not a copy: Parquet is already typed and columnar, and normalization reads it once
-      `CREATE OR REPLACE VIEW ${quoteIdent(table)} AS SELECT ${own.map((c) => quoteIdent(c)).join(', ')}` +
-        `${own.length ? ', ' : ''}${quoteIdent(FILE_KEY)} AS source_file, file_row_number + 1 AS source_row ` +
-        `FROM ${reader}`,
-    )
+    // a view, not a copy: Parquet is already typed and columnar, and normalization reads it once
+    .exec(`CREATE OR REPLACE VIEW ${quoteIdent(table)} AS ${select}`)
     .catch((err: unknown) => {
       throw unreadableParquet(spec, resolved.files, err);
     });
   const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
   const hashes = await Promise.all(resolved.files.map(sha256File));
-  return {
+  const load: SourceLoad = {
     source: spec.name,
     table,
     rows: n,
@@ -56,6 +72,8 @@ export async function loadParquet(
     ),
     rejects: [],
   };
+  VIEWS.set(load, select);
+  return load;
 }
 
 function unreadableParquet(spec: FileSourceSpec, files: string[], err: unknown): GtmError {

@@ -428,6 +428,35 @@ describe('the narrow copy of an entity', () => {
       await expect(run).rejects.toThrow(/payouts\.advocate_id share a 64-bit hash/);
     });
 
+    it('leaves unchecked columns out of the check: written as hash(value), never rekeyed', async () => {
+      const file = await parquet(path.join(dir, 'weak3.parquet'), rows());
+      const r = await normalizeEntities(engine, [payouts], [await bind('weak', file, 22, 1)], SETTINGS, dir, {
+        narrow: { payouts: { ...spec('pay_weak3', true), unchecked: ['note'] } },
+        hash: weak,
+      });
+      expect(Object.keys(r.narrow?.payouts.rekeyed ?? {})).toEqual(['advocate_id']);
+      const [{ bad }] = await engine.query<{ bad: number }>(
+        `SELECT count(*) AS bad FROM pay_weak3 n JOIN payouts p ON p._row = n._row WHERE n.note_hash IS DISTINCT FROM ${weak('p.note')}`,
+      );
+      expect(Number(bad)).toBe(0);
+      // with both unchecked, a collision does not stop a run without rekey
+      const again = await normalizeEntities(
+        engine,
+        [payouts],
+        [await bind('weak', file, 23, 1)],
+        SETTINGS,
+        dir,
+        {
+          narrow: { payouts: { ...spec('pay_weak4', false), unchecked: ['advocate_id', 'note'] } },
+          hash: weak,
+        },
+      );
+      expect(again.narrow?.payouts.rekeyed).toBeUndefined();
+      await expect(
+        normalize([await bind('weak', file, 24, 1)], { ...spec('pay_weak5', false), unchecked: ['amount'] }),
+      ).rejects.toThrow(/unchecked column amount is not hashed/);
+    });
+
     it('gives colliding values keys of their own when the command joins through narrowHashSql', async () => {
       const file = await parquet(path.join(dir, 'weak2.parquet'), rows());
       const r = await normalizeEntities(engine, [payouts], [await bind('weak', file, 9, 1)], SETTINGS, dir, {
