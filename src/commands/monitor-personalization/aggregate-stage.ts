@@ -261,7 +261,7 @@ async function performanceOf(
   const matched = reasons.filter((r) => canonicalReason(r, null).reason === 'matched');
   await execAll(engine, ruleUsersTableSql(s, await variantSpellings(engine, s, holdouts), matched, codes));
   await execAll(engine, rulePerformanceTableSql(s));
-  await execAll(engine, usersTableSql(s));
+  await execAll(engine, usersTableSql(s, codes));
   const [{ n: users }] = await engine.query(`SELECT count(*) AS n FROM ${s.q.table('mp_users')}`);
   const perfRows = await engine.query(performanceSql(s, run.inputs.inputs.dimension, codes));
   const performance = performanceBySegment(

@@ -283,19 +283,22 @@ const FIRST_COLUMNS = ['variant', 'profile', 'channel', 'cohort'] as const;
 
 /**
  * The dictionaries of `FIRST_COLUMNS` in `mp_decisions` (`DecisionDict.columns`): with all four
- * coded (DuckDB), `mp_rule_users`, `mp_rule_perf` and `mp_users` carry them as their codes
- * (USMALLINT, decoded by `performanceSql`).
+ * and the rule coded (DuckDB), `mp_rule_users`, `mp_rule_perf` and `mp_users` carry them as their
+ * codes (USMALLINT, decoded by `performanceSql`).
  */
 export type FirstCodes = Readonly<Record<(typeof FIRST_COLUMNS)[number], readonly string[]>>;
 
-/** The dictionaries as `FirstCodes` when the engine is DuckDB and every one of the four columns is coded. */
+/** The dictionaries as `FirstCodes` when the engine is DuckDB and the four columns and the rule are coded. */
 export function firstCodesOf(
   s: Scope,
   dict: Readonly<Partial<Record<string, readonly string[] | null>>>,
 ): FirstCodes | undefined {
   if (s.q.name !== 'duckdb') return undefined;
   const [variant, profile, channel, cohort] = FIRST_COLUMNS.map((c) => dict[c]);
-  return variant && profile && channel && cohort ? { variant, profile, channel, cohort } : undefined;
+  // `mp_users` packs the rule's code too
+  return variant && profile && channel && cohort && dict.rule_id?.length
+    ? { variant, profile, channel, cohort }
+    : undefined;
 }
 
 /** A code of the packed key that stands for NULL (codes are below `MAX_CODES`, 10,000). */
@@ -406,7 +409,9 @@ export function rulePerformanceTableSql(s: Scope): string[] {
  * and the outcomes after the first decision (those of the rule whose first decision it is: the same
  * attribution window; rules tied on it have the same outcomes).
  */
-export function usersTableSql(s: Scope): string[] {
+export function usersTableSql(s: Scope, codes?: FirstCodes): string[] {
+  const arm = `CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END`;
+  if (codes) return usersPackedSql(s, arm);
   const first = (c: string) =>
     s.q.argMinField(
       ['profile', 'channel', 'cohort', 'engaged', 'converted', 'revenue'].map((x) => [x, x] as const),
@@ -419,16 +424,39 @@ export function usersTableSql(s: Scope): string[] {
       [
         ['user_key', 'user_key'],
         ['min(first_at)', 'first_at'],
-        [
-          `CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END`,
-          'variant',
-        ],
+        [arm, 'variant'],
         ...['profile', 'channel', 'cohort', 'engaged', 'converted', 'revenue'].map(
           (c) => [first(c), c] as const,
         ),
       ],
       `FROM ${s.q.table('mp_rule_perf')} GROUP BY user_key`,
     ),
+  );
+}
+
+/**
+ * `mp_users` over the coded `mp_rule_perf` (see `ruleUsersTableSql`): the user's first rule row is
+ * the smallest 128-bit key of its first decision's time (microseconds) above the rule's code and the
+ * row's profile, channel and cohort codes (14 bits each; codes are below 10,000) and its engaged and
+ * converted flags, so one integer `min` gives all five, and the revenue is the `arg_min` by that key
+ * (one row per user and rule: the key is unique within a user). Rules tied on the first instant
+ * resolve to the smallest rule code. 10M decisions, alternating at load 9–10: 0.47–0.57 s CPU
+ * (`arg_min` of a six-field struct) → 0.36–0.40 s.
+ */
+function usersPackedSql(s: Scope, arm: string): string[] {
+  const none = 16_383;
+  const field = (c: string, shift: number) => `(CAST(COALESCE(${c}, ${none}) AS UBIGINT) << ${shift})`;
+  const key = `CAST(epoch_us(first_at) AS HUGEINT) * ${2n ** 64n} + ${field('enum_code(rule_id)', 50)}
+    + ${field('profile', 36)} + ${field('channel', 22)} + ${field('cohort', 8)} + CAST(engaged * 2 + converted AS UBIGINT)`;
+  const code = (shift: number) => `CAST(NULLIF((c >> ${shift}) & ${none}, ${none}) AS USMALLINT)`;
+  return s.q.createLargeTable(
+    'mp_users',
+    `SELECT user_key, first_at, variant, ${code(36)} AS profile, ${code(22)} AS channel, ${code(8)} AS cohort,
+       CAST((c >> 1) & 1 AS INTEGER) AS engaged, CAST(c & 1 AS INTEGER) AS converted, revenue
+     FROM (SELECT user_key, min(first_at) AS first_at, ${arm} AS variant,
+             CAST(min(${key}) - CAST(epoch_us(min(first_at)) AS HUGEINT) * ${2n ** 64n} AS UBIGINT) AS c,
+             arg_min(revenue, ${key}) AS revenue
+           FROM ${s.q.table('mp_rule_perf')} GROUP BY user_key) u`,
   );
 }
 
