@@ -19,7 +19,8 @@
 //
 // Environment: GTM_BENCH_PATHS (default 1000000,5000000,20000000), GTM_BENCH_MODELS (default
 // markov,linear,shapley; fractribution or compare run in the kept form only), GTM_BENCH_FORMS
-// (default stream,kept), GTM_BENCH_KEPT_MAX (largest N run in the kept form, default 5000000). Needs `npm run build` and clickhouse-server on PATH.
+// (default stream,kept), GTM_BENCH_KEPT_MAX (largest N run in the kept form, default 5000000),
+// GTM_BENCH_HEAP_MB (caps the child's V8 old space: a run that completes retained less than that). Needs `npm run build` and clickhouse-server on PATH.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,10 @@ const sizes = (process.env.GTM_BENCH_PATHS ?? '1000000,5000000,20000000').split(
 const models = (process.env.GTM_BENCH_MODELS ?? 'markov,linear,shapley').split(',');
 const keptMax = Number(process.env.GTM_BENCH_KEPT_MAX ?? 5_000_000);
 const forms = (process.env.GTM_BENCH_FORMS ?? 'stream,kept').split(',');
+// a cap on V8's old space (MB) for the child: a run that completes under it retained no more
+const heapCap = process.env.GTM_BENCH_HEAP_MB
+  ? [`--max-old-space-size=${Number(process.env.GTM_BENCH_HEAP_MB)}`]
+  : [];
 
 const CHANNELS = Array.from({ length: 12 }, (_, i) => `ch${String(i).padStart(2, '0')}`);
 
@@ -81,10 +86,14 @@ interface Run {
 function run(url: string, n: number, form: 'stream' | 'kept', model: string): Run {
   const load = loadavg()[0];
   const args = JSON.stringify([url, n, form, model, syntheticPathsSql(n), CHANNELS]);
-  const p = spawnSync('/usr/bin/time', ['-v', process.execPath, '--input-type=module', '-e', CHILD, args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
+  const p = spawnSync(
+    '/usr/bin/time',
+    ['-v', process.execPath, ...heapCap, '--input-type=module', '-e', CHILD, args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
   if (p.status !== 0) throw new Error(`${form} ${model} ${n} failed: ${p.stderr}`);
   const field = (name: string) => Number(new RegExp(`${name}: ([\\d.:]+)`).exec(p.stderr)?.[1] ?? NaN);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/
