@@ -29,7 +29,11 @@ const exposuresWhere = (s: Scope, e: ExperimentScope) =>
   `rule_id = ${s.q.lit(e.rule)} AND decided_at >= ${s.q.ts(e.start)} AND decided_at < ${s.q.ts(e.stop)}
    AND ${inList(s.q, 'variant', e.variants)}`;
 
-/** Users exposed to the experiment's rule in its window: first exposure, variant, number of variants seen. */
+/**
+ * Users exposed to the experiment's rule in its window: first exposure, variant, number of variants
+ * seen — on DuckDB 1 or 2 for "several" (`min` = `max` of the variant: 10M decisions, 0.21–0.26 s
+ * CPU with `count(DISTINCT variant)` → 0.13–0.16 s; the queries only ask 1 or more).
+ */
 export const exposedTableSql = (s: Scope, e: ExperimentScope): string =>
   s.q.createTable(
     exposedTable(e),
@@ -38,7 +42,12 @@ export const exposedTableSql = (s: Scope, e: ExperimentScope): string =>
         ['user_key', 'user_key'],
         ['min(decided_at)', 'first_at'],
         [`min(${s.q.text('variant')})`, 'variant'],
-        ['count(DISTINCT variant)', 'variants'],
+        [
+          s.q.name === 'duckdb'
+            ? 'CASE WHEN min(variant) = max(variant) THEN 1 ELSE 2 END'
+            : 'count(DISTINCT variant)',
+          'variants',
+        ],
       ],
       `FROM ${s.q.table('mp_decisions')} WHERE ${exposuresWhere(s, e)} GROUP BY user_key`,
     ),

@@ -27,6 +27,7 @@ import {
   usersTableSql,
   firstCodesOf,
 } from './aggregate-sql.ts';
+import { exposedTableSql, multipleExposureSql } from './experiment-sql.ts';
 import { dialectOf } from './dialect-sql.ts';
 import {
   consentCountsSql,
@@ -446,6 +447,39 @@ const rowsOf = async (table: string) =>
       ),
     )
     .sort();
+
+describe('experiment exposures SQL', () => {
+  it('counts the users exposed to several variants and the variant of the others as a brute force', async () => {
+    const e = {
+      index: 9,
+      rule: 'a',
+      variants: ['v1', 'v2'],
+      start: scope.start,
+      stop: scope.end,
+      metrics: [],
+    };
+    await engine.exec(exposedTableSql(scope, e));
+    const seen = new Map<string, Set<string>>();
+    for (const d of decisions.filter((x) => inWindow(x) && x.rule === 'a' && x.variant !== 'holdout'))
+      seen.set(d.user, (seen.get(d.user) ?? new Set()).add(d.variant));
+    const several = [...seen.values()].filter((v) => v.size > 1).length;
+    expect(several).toBeGreaterThan(0);
+    const [{ users }] = await engine.query(multipleExposureSql(scope, e));
+    expect(Number(users)).toBe(several);
+    const single = await engine.query<{ user_key: string; variant: string }>(
+      `SELECT CAST(user_key AS VARCHAR) AS user_key, variant FROM mp_exp_exposed_9 WHERE variants = 1`,
+    );
+    const byKey = new Map(
+      (
+        await engine.query<{ k: string; u: string }>(
+          `SELECT DISTINCT CAST(hash(user_id) AS VARCHAR) AS k, user_id AS u FROM decisions`,
+        )
+      ).map((r) => [r.k, r.u]),
+    );
+    expect(single.length).toBe(seen.size - several);
+    for (const r of single) expect([...seen.get(byKey.get(r.user_key)!)!]).toEqual([r.variant]);
+  });
+});
 
 describe("outcomes and consent records from normalize's narrow tables", () => {
   it('read as the same rows as from the canonical views', async () => {
