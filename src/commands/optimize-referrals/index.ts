@@ -20,7 +20,7 @@ import {
   type ReferralsContext,
 } from './inputs.ts';
 import { referralsPlan, type ReferralsOutputs } from './plan.ts';
-import { clicksNarrow } from './sql/derive-sql.ts';
+import { CLICKS_NARROW } from './sql/derive-sql.ts';
 import { buildReferralsResult, type ReferralsResult } from './result.ts';
 import { referralsTables } from './write-reports.ts';
 
@@ -47,7 +47,7 @@ export const optimizeReferrals: CommandDef<
   workspace: 'required',
   entities: REFERRAL_ENTITIES,
   // the clicks (the largest entity) as normalize writes them from its own pass: never read through their view
-  narrow: (c) => ({ clicks: clicksNarrow(c.dialect) }),
+  narrow: { clicks: CLICKS_NARROW },
   ladder: ['referral_architect', 'partner_ops', 'exec_sponsor'],
   clickhouse: true,
   resolve: resolveOptimizeReferrals,

@@ -1,4 +1,3 @@
-import type { Dialect } from '../../data/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
@@ -93,8 +92,6 @@ export interface ReferralsContext {
   from: string;
   /** NPS answers are read over this many days ending at as-of (surveys are quarterly). */
   npsDays: number;
-  /** The engine's SQL dialect (the workspace's `engine.kind`): what normalize can write for the command. */
-  dialect: Dialect;
 }
 
 const DAY = 86_400_000;
@@ -115,7 +112,6 @@ export function resolveOptimizeReferrals(
     trendWeeks,
     from,
     npsDays: Math.max(window.days, 90),
-    dialect: ws.engine.kind === 'clickhouse' ? 'clickhouse' : 'duckdb',
     inputs: {
       window: window.label,
       detail: flags.detail,

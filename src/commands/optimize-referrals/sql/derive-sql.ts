@@ -142,37 +142,22 @@ export const CLICKS_TABLE = 'ref_clicks_in';
  * channel as they are, the row's source and row number (to fetch a few rows' text again), and the
  * click id, referral code, share id and session identifiers as 64-bit hashes (8 bytes each
  * instead of a string per click: the session text is needed only for the clicks a sign-up names
- * whose session differs from the sign-up's, fetched by row number). The plain form, which
- * ClickHouse's narrow relation gives too; on DuckDB the command asks for `clicksNarrow`'s.
+ * whose session differs from the sign-up's, fetched by row number).
+ *
+ * The session identifiers' hashes are `unchecked`: the kit checks that no two distinct values of
+ * a hashed column share a hash (at 10M clicks a text pass over the clicks' view for the IP and the
+ * user agent, sorts of the device and cookie hashes: about 4 s of CPU), which makes a join on the
+ * hash exact, but these are only compared with the hash of the sign-up's value (`clickMaybeSql`),
+ * which that check never sees: equal hashes are taken as equal values either way (a differing
+ * click identifier hidden with a probability of about 10⁻¹³ over 4M comparisons). The ids joined
+ * on their hash (click id, referral code, share id) stay checked.
  */
-export const CLICKS_NARROW = {
+export const CLICKS_NARROW: NarrowSpec = {
   table: CLICKS_TABLE,
   columns: ['clicked_at', 'channel', '_source', '_row'],
   hashes: ['click_id', 'referral_code', 'share_id', 'ip', 'user_agent', 'device_id', 'cookie_id'],
+  unchecked: ['ip', 'user_agent', 'device_id', 'cookie_id'],
 };
-
-/** The session identifiers of a click, hashed only to be compared with a sign-up's (`clickMaybeSql`). */
-const SESSION_COLUMNS = ['ip', 'user_agent', 'device_id', 'cookie_id'];
-
-/**
- * The clicks' narrow table the command asks normalize for. On DuckDB the session identifiers'
- * hashes are the pass's computed columns (`hash(s.<column>)`, the same values as the kit's
- * `<column>_hash`) rather than kit hashes: the kit checks that no two distinct values of a hashed
- * column share a hash (at 10M clicks a text pass over the clicks' view for the IP, two sorts of
- * the device and cookie hashes: about 4 s of CPU), which makes a join on the hash exact, but these
- * are only compared with the hash of the sign-up's value, which that check never sees: equal hashes
- * are taken as equal values either way (a differing click identifier hidden with a probability of
- * about 10⁻¹³ over 4M comparisons). The ids joined on their hash (click id, referral code, share
- * id) stay checked. ClickHouse's narrow relation has no computed columns: the plain form there.
- */
-export function clicksNarrow(dialect: Dialect = 'duckdb'): NarrowSpec {
-  if (dialect === 'clickhouse') return CLICKS_NARROW;
-  return {
-    ...CLICKS_NARROW,
-    hashes: CLICKS_NARROW.hashes.filter((c) => !SESSION_COLUMNS.includes(c)),
-    computed: Object.fromEntries(SESSION_COLUMNS.map((c) => [`${c}_hash`, `hash(s.${c})`])),
-  };
-}
 
 /**
  * The clicks some sign-up names (a sign-up's click id hashes to the narrow table's
