@@ -195,7 +195,9 @@ const OUTCOMES_TABLE = 'mp_outcomes_in';
 
 /**
  * What the command asks normalize to write from its check pass (DuckDB only): the outcomes as a
- * narrow table (the user hashed, the event coded), read instead of their view. The decisions and
+ * narrow table (the user hashed, the event coded), read instead of their view. The user's hash is
+ * not checked for collisions (`unchecked`): every entity's user key is a 64-bit hash the joins trust
+ * alike (at 5M users a collision has a chance of about 7 in 10 million). The decisions and
  * consent records are read through their views: a narrow copy of the decisions (every row, nine
  * text columns coded) cost more than the command's two reads of the view (10M rows: 41 s CPU
  * against about 20), and one of the consent records (the user id kept as text) about as much.
@@ -208,6 +210,9 @@ export const narrowTables = (c: MonitorPersonalizationContext): Record<string, N
           columns: ['occurred_at', 'value', '_source'],
           codes: NARROW_OUTCOME_CODES,
           hashes: ['user_id'],
+          // the decisions' and consent records' user keys are the command's own hash(user_id),
+          // unchecked: a check of the outcomes' alone would not make the joins exact (3.9 s at 50M)
+          unchecked: ['user_id'],
         },
       }
     : {};
