@@ -19,9 +19,12 @@
  * - fractribution: google/fractribution's leave-one-out model, its path transforms included.
  * Uncertainty: seeded Poisson bootstrap with percentile intervals (`bootstrap`, `seed`).
  *
- * Input: `PathRecord`s, or `PathColumns` (channel codes in one Int32Array with row offsets, counts
- * in Float64Arrays) as `parsePathColumns` reads them from bytes and the engine returns them, which
- * large inputs should use: no object or string per path.
+ * Input: `PathRecord`s, or `PathColumns` (channel codes in one typed array — 1, 2 or 4 bytes a
+ * code — with row offsets, counts in Float64Arrays) as `parsePathColumns` reads them from bytes and
+ * the engine returns them, which large inputs should use: no object or string per path. For models
+ * whose result is a sum over paths (rule models, Markov, Shapley; no bootstrap, per-path credit or
+ * path options: `pathStreamBlocker`), `PathStream` takes distinct paths one at a time and keeps
+ * only the model's sums, so memory does not grow with the number of paths.
  */
 export { attribute, UNMATCHED_CHANNEL } from './attribute.ts';
 export { AttributionInputError } from './attribution-input-error.ts';
