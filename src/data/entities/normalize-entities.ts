@@ -177,6 +177,17 @@ export async function normalizeEntities(
     out.entities[spec.name] = await normalizeOne(engine, spec, parts, settings, baseDir, out, ctx);
     if (written) (out.narrow ??= {})[spec.name] = { ...written, rows: out.entities[spec.name] };
   }
+  // a prepare step may have normalized an entity ahead of its turn: everything is reported in the
+  // order of `specs` (and of the sources within an entity), whatever the order of the work
+  const rank = (entity: string) => specs.findIndex((x) => x.name === entity);
+  out.accounting.sort((a, b) => rank(a.entity) - rank(b.entity));
+  const entityOf = new Map(sources.map((x) => [x.binding.source, x.binding.entity]));
+  out.duplicates.sort((a, b) => rank(entityOf.get(a.source) ?? '') - rank(entityOf.get(b.source) ?? ''));
+  out.entities = Object.fromEntries(specs.map((x) => [x.name, out.entities[x.name]]));
+  if (out.narrow)
+    out.narrow = Object.fromEntries(
+      specs.filter((x) => out.narrow?.[x.name]).map((x) => [x.name, out.narrow?.[x.name] as NarrowResult]),
+    );
   for (const [entity, n] of Object.entries(opts.narrow ?? {}))
     if (!specs.some((x) => x.name === entity))
       throw new Error(`narrow table ${n.table}: entity ${entity} is not normalized in this run`);

@@ -325,6 +325,67 @@ describe('the narrow copy of an entity', () => {
     ).rejects.toThrow(/prepare needs ledger/);
   });
 
+  it('normalizes an entity a prepare step needs first, and reports in the order given', async () => {
+    const advs = typedEntity({
+      name: 'advs',
+      description: 'test',
+      columns: { advocate_id: { kind: 'key', required: true }, tier: { kind: 'text' } },
+      dedupe: { keys: ['advocate_id'] },
+    });
+    const advFile = path.join(dir, 'advs.parquet');
+    await engine.exec(
+      `COPY (SELECT * FROM (VALUES ('A1', 'gold'), ('a2', 'silver'), ('a1', 'dup')) t(advocate_id, tier)) TO ${literal(advFile)} (FORMAT parquet)`,
+    );
+    const advLoad = await loadSource(engine, { name: 'adv_src', kind: 'file', path: advFile }, 'raw_30');
+    const advSource: BoundSource = {
+      load: advLoad,
+      binding: {
+        source: 'adv_src',
+        entity: 'advs',
+        priority: 1,
+        rawTable: advLoad.table,
+        columns: { advocate_id: 'advocate_id', tier: 'tier' },
+        columnTypes: Object.fromEntries(advLoad.columns.map((c) => [c.name, c.type])),
+        defaultCurrency: 'USD',
+      },
+    };
+    const file = await parquet(path.join(dir, 'order.parquet'), [
+      ['p1', 'a1', 5, 'USD', 'paid', '2026-02-01 00:00:00', null],
+      ['p2', 'a2', 5, 'USD', 'paid', '2026-02-01 00:00:00', null],
+      ['p3', 'a3', 5, 'USD', 'paid', '2026-02-01 00:00:00', null],
+    ]);
+    const r = await normalizeEntities(
+      engine,
+      [payouts, advs],
+      [await bind('ord', file, 31, 1), advSource],
+      SETTINGS,
+      dir,
+      {
+        narrow: {
+          payouts: {
+            table: 'pay_ordered',
+            columns: ['payout_id'],
+            // reads the canonical advs: only there once advs is normalized
+            prepare: {
+              after: ['advs'],
+              run: (e) => e.exec('CREATE OR REPLACE TABLE adv_tier AS SELECT advocate_id, tier FROM advs'),
+            },
+            lookups: [{ alias: 't', table: 'adv_tier', on: { advocate_id: 'advocate_id' } }],
+            computed: { tier: 't.tier' },
+          },
+        },
+      },
+    );
+    expect(r.accounting.map((a) => a.entity)).toEqual(['payouts', 'advs']);
+    expect(Object.keys(r.entities)).toEqual(['payouts', 'advs']);
+    expect(r.accounting[1]).toMatchObject({ accepted: 2, deduplicated: 1 });
+    expect(await engine.query('SELECT payout_id, tier FROM pay_ordered ORDER BY payout_id')).toEqual([
+      { payout_id: 'p1', tier: 'gold' },
+      { payout_id: 'p2', tier: 'silver' },
+      { payout_id: 'p3', tier: null },
+    ]);
+  });
+
   it('codes a column of more than 10,000 values (coded through a join, not an ENUM) like a small one', async () => {
     const file = path.join(dir, 'wide.parquet');
     // 15,000 payouts (1 in 1,000 without its required date), 12,000 advocates, every 5th row in
