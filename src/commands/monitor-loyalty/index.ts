@@ -14,6 +14,7 @@ import {
 import { buildMonitorLoyaltyDashboard } from './dashboard.ts';
 import { formatMonitorLoyalty } from './format.ts';
 import {
+  LOYALTY_ENTITIES,
   MONITOR_LOYALTY_COMMAND,
   resolveMonitorLoyalty,
   type MONITOR_LOYALTY_FLAGS,
@@ -21,7 +22,7 @@ import {
 } from './inputs.ts';
 import { LADDER } from './liability-stage.ts';
 import { monitorLoyaltyPlan, type MonitorLoyaltyOutputs } from './plan.ts';
-import { LEDGER_NARROW } from './sql/member-summary-sql.ts';
+import { LEDGER_NARROW, narrowTablesSpec } from './sql/member-summary-sql.ts';
 import { buildMonitorLoyaltyResult, type MonitorLoyaltyResult } from './result.ts';
 import { monitorLoyaltyTables } from './write-reports.ts';
 
@@ -33,19 +34,14 @@ export const monitorLoyalty: CommandDef<
 > = {
   ...MONITOR_LOYALTY_COMMAND,
   workspace: 'required',
-  entities: [
-    'members',
-    'ledger',
-    'orders',
-    'rewards',
-    'tier_rules',
-    'csat_responses',
-    'experiments',
-    'assignments',
-  ],
-  // the ledger as normalize's pass writes it: the columns read, ids as hashes (DuckDB's hash, or
-  // cityHash64 in a view of the run on ClickHouse)
-  narrow: { ledger: LEDGER_NARROW },
+  entities: LOYALTY_ENTITIES,
+  // DuckDB: lm_ledger and lm_orders as normalize's passes write them (member numbers, type codes,
+  // reward costs and lot expiries computed in the pass); ClickHouse: the ledger's columns read, the
+  // entry id as its cityHash64, in a view of the run
+  narrow: (ctx) =>
+    ctx.duckdb
+      ? narrowTablesSpec({ end: ctx.window.end, expireMonths: ctx.config.points_expire_months })
+      : { ledger: LEDGER_NARROW },
   clickhouse: true,
   ladder: LADDER,
   resolve: resolveMonitorLoyalty,

@@ -76,12 +76,26 @@ export interface MonitorLoyaltyInputs {
 }
 
 /** Everything a run derives from its flags and the workspace before any data is read. */
+/** The entities monitor-loyalty normalizes, in the order its row accounting lists them. */
+export const LOYALTY_ENTITIES = [
+  'members',
+  'ledger',
+  'orders',
+  'rewards',
+  'tier_rules',
+  'csat_responses',
+  'experiments',
+  'assignments',
+] as const;
+
 export interface MonitorLoyaltyContext {
   inputs: MonitorLoyaltyInputs;
   window: ResolvedWindow;
   previous: ResolvedWindow;
   config: LoyaltyConfig;
   liabilitySpike: number;
+  /** The run's engine is the embedded DuckDB (normalize writes `lm_ledger` and `lm_orders` then). */
+  duckdb: boolean;
 }
 
 function experimentsOf(list: string[] | undefined): string[] | null {
@@ -114,6 +128,7 @@ export function resolveMonitorLoyalty(
     previous: previousWindow(window),
     config: ws.loyalty,
     liabilitySpike: spike,
+    duckdb: ws.engine.kind === 'duckdb',
     inputs: {
       window: window.label,
       detail: flags.detail,

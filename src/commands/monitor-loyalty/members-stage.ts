@@ -126,11 +126,14 @@ export function blockMemoryMb(limit: string): number {
 export async function pullMembers(
   ctx: StageContext,
   run: Run,
-  ledgerNarrow?: NarrowResult,
+  narrow?: Readonly<Record<string, NarrowResult>>,
 ): Promise<MembersOutput> {
-  const ledgerTable = ledgerNarrow?.table;
   const engine = await run.engine();
   const ch = engine.dialect === 'clickhouse';
+  const ledgerNarrow = narrow?.ledger;
+  // DuckDB: normalize wrote lm_ledger and lm_orders themselves (narrowTablesSpec)
+  const narrowTables = !ch && ledgerNarrow?.table === 'lm_ledger' && narrow?.orders?.table === 'lm_orders';
+  const ledgerTable = narrowTables ? undefined : ledgerNarrow?.table;
   const rel = relationOf(engine);
   const rules = await engine.query<RuleRow>(
     `SELECT tier, "rank", "qualify", "retain", measure, qualification_months, qualification_period, downgrade_policy FROM ${rel('tier_rules')}`,
@@ -161,6 +164,7 @@ export async function pullMembers(
     expireMonths: run.inputs.config.points_expire_months,
     ledgerTable,
     ledgerNarrow: ch ? undefined : ledgerNarrow,
+    narrowTables,
   };
   if (ch) await makeTables(engine, memberSummaryCh(params));
   else {

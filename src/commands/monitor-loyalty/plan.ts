@@ -87,7 +87,7 @@ const diagnostics = (run: Run) => [
     owner: 'member_insights_analyst',
     purpose: 'One summary row per member in the engine: tier, dimensions, orders, points, tier progress',
     needs: ['normalize'],
-    run: (ctx, { normalize }) => pullMembers(ctx, run, normalize.narrow?.ledger),
+    run: (ctx, { normalize }) => pullMembers(ctx, run, normalize.narrow),
   }),
   stage({
     id: 'kpis',

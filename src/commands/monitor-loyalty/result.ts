@@ -5,7 +5,7 @@ import type { Closing, KitRun } from '../kit/index.ts';
 import type { ResolvedWindow } from '../shared/window/index.ts';
 import type { BacklogItem } from './backlog.ts';
 import type { ExperimentsOutput } from './experiments-stage.ts';
-import type { MonitorLoyaltyContext, MonitorLoyaltyInputs } from './inputs.ts';
+import { LOYALTY_ENTITIES, type MonitorLoyaltyContext, type MonitorLoyaltyInputs } from './inputs.ts';
 import type { KpiOutput } from './kpi-stage.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput } from './members-stage.ts';
@@ -81,7 +81,8 @@ export function buildMonitorLoyaltyResult(
     experiments: o.experiments ?? null,
     backlog: o.backlog,
     checks: o.gate.checks,
-    row_accounting: n.accounting,
+    // in the command's entity order (normalize takes the entities a narrow table's pass looks up first)
+    row_accounting: [...n.accounting].sort((a, b) => entityRank(a.entity) - entityRank(b.entity)),
     rejects: {
       rows: n.rejects.length,
       file: n.rejects.length ? run.rel(`${run.reportsDir}/rejects.csv`) : null,
@@ -97,4 +98,10 @@ export function buildMonitorLoyaltyResult(
         : []),
     ],
   };
+}
+
+/** An entity's place in `LOYALTY_ENTITIES` (others last). */
+function entityRank(entity: string): number {
+  const i = (LOYALTY_ENTITIES as readonly string[]).indexOf(entity);
+  return i < 0 ? LOYALTY_ENTITIES.length : i;
 }

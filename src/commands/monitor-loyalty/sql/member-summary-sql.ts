@@ -1,4 +1,4 @@
-import { literal, quoteIdent } from '../../../data/index.ts';
+import { literal, quoteIdent, type Engine, type NarrowSpec } from '../../../data/index.ts';
 import { narrowHashSql, type NarrowResult } from '../../../data/entities/index.ts';
 import { trimCh } from '../../../data/normalize/parse-clickhouse.ts';
 
@@ -28,6 +28,11 @@ export interface MemberSummaryParams {
    * read through `narrowHashSql` when the canonical ledger is read instead.
    */
   ledgerNarrow?: NarrowResult;
+  /**
+   * Set when normalize wrote `lm_ledger` and `lm_orders` themselves (`narrowTablesSpec`, DuckDB):
+   * `lm_member_num` exists then, and the two tables are not written again.
+   */
+  narrowTables?: boolean;
 }
 
 /**
@@ -44,6 +49,89 @@ export const LEDGER_NARROW = {
   // stops), and `narrowHashSql` reads them: the canonical fallback sorts by the same keys
   rekey: true,
 } as const;
+
+/**
+ * The member numbers (table `lm_member_num`: every member's id and enrolment, and `mi`): 0, 1, … in
+ * member-id order over the members enrolled before the end, NULL for the others (member ids are
+ * unique: the entity's dedupe key). A window over the ids alone (one carrying every member column
+ * costs four times as much).
+ */
+export function memberNumbersSql(end: string): string {
+  const E = ts(end);
+  return `CREATE OR REPLACE TABLE lm_member_num AS
+     SELECT member_id, enrolled_at,
+            CAST(CASE WHEN enrolled_at < ${E} THEN row_number() OVER (ORDER BY enrolled_at >= ${E}, member_id) - 1 END AS INTEGER) AS mi
+     FROM members WHERE member_id IS NOT NULL`;
+}
+
+/** `lm_ledger`'s columns from a ledger row `l` and its reward `r` (`ledgerAndOrdersSql`, `ledgerNarrowSpec`). */
+function ledgerColumns(l: string, r: string, expireMonths: number): Record<string, string> {
+  const kind = Object.entries(KIND)
+    .map(([t, k]) => `WHEN ${literal(t)} THEN ${k}`)
+    .join(' ');
+  const expiry =
+    expireMonths > 0
+      ? `COALESCE(${l}.expires_at, ${l}.occurred_at + to_months(${expireMonths}))`
+      : `${l}.expires_at`;
+  return {
+    k: `CAST(CASE ${l}."type" ${kind} END AS TINYINT)`,
+    order_id: `CASE WHEN ${l}."type" IN ('earn', 'pending') THEN ${l}.order_id END`,
+    rcost: `CASE WHEN ${l}."type" = 'redeem' THEN ${r}.cost * abs(${l}.points) / NULLIF(${r}.points, 0) END`,
+    expires_at: `CASE WHEN ${l}."type" = 'earn' OR (${l}."type" = 'adjust' AND ${l}.points > 0) THEN ${expiry} END`,
+  };
+}
+
+/** `lm_ledger`'s columns computed in normalize's pass under another name (see `narrowTablesSpec`). */
+const RENAMED: Record<string, string> = { order_id: 'lm_order_id', expires_at: 'lm_expires_at' };
+
+/**
+ * On DuckDB the narrow tables of the ledger and the orders are `lm_ledger` and `lm_orders`
+ * themselves, written by normalize's check pass (`NarrowSpec.computed` over `lookups`): the member
+ * number from `lm_member_num` (written before the passes, once the members are normalized), the
+ * type code, the reward cost of redemptions and the expiry of lots computed as the rows are read,
+ * so neither table is read and written a second time. The entry id is hashed as in
+ * `LEDGER_NARROW` (`entry_id_hash`, renamed `seq` after normalize by `memberSummarySql`).
+ */
+export function narrowTablesSpec(p: { end: string; expireMonths: number }): Record<string, NarrowSpec> {
+  let numbered = false;
+  const prepare = {
+    after: ['members'],
+    // one numbering for both passes
+    run: async (engine: Engine) => {
+      if (numbered) return;
+      await engine.exec(memberNumbersSql(p.end));
+      numbered = true;
+    },
+  };
+  return {
+    ledger: {
+      table: 'lm_ledger',
+      columns: ['occurred_at', 'points'],
+      hashes: ['entry_id'],
+      rekey: true,
+      prepare: { ...prepare, after: ['members', 'rewards'] },
+      lookups: [
+        { alias: 'm', table: 'lm_member_num', on: { member_id: 'member_id' } },
+        { alias: 'r', table: 'rewards', on: { reward_id: 'reward_id' } },
+      ],
+      // order_id and expires_at are canonical columns too: computed under other names (a computed
+      // column named as a canonical one would lose to it), renamed after normalize
+      computed: Object.fromEntries(
+        Object.entries({ mi: 'm.mi', ...ledgerColumns('s', 'r', p.expireMonths) }).map(([c, sql]) => [
+          RENAMED[c] ?? c,
+          sql,
+        ]),
+      ),
+    },
+    orders: {
+      table: 'lm_orders',
+      columns: ['order_id', 'customer_id', 'amount', 'ordered_at', 'is_member'],
+      prepare,
+      lookups: [{ alias: 'm', table: 'lm_member_num', on: { customer_id: 'member_id' } }],
+      computed: { mi: 'm.mi', rewarded: 's.reward_id IS NOT NULL', member_enrolled_at: 'm.enrolled_at' },
+    },
+  };
+}
 
 /** A timestamp literal for an ISO instant. */
 export const ts = (iso: string): string => literal(new Date(iso));
@@ -97,11 +185,23 @@ function periodStartSql(p: MemberSummaryParams, enrolled: string): string {
 export function memberSummarySql(p: MemberSummaryParams, points: readonly string[]): string[] {
   const [ledger, orders] = ledgerAndOrdersSql(p);
   return [
-    memberBaseSql(p),
-    ledger,
-    // lm_ledger holds all the command reads of the narrow table: its memory goes to the next tables
-    ...(p.ledgerTable ? [`DROP TABLE IF EXISTS ${quoteIdent(p.ledgerTable)}`] : []),
-    orders,
+    ...(p.narrowTables
+      ? // normalize wrote lm_member_num, lm_ledger and lm_orders (narrowTablesSpec)
+        [
+          memberBaseSql(p),
+          ...Object.entries({
+            entry_id_hash: 'seq',
+            ...Object.fromEntries(Object.entries(RENAMED).map(([a, b]) => [b, a])),
+          }).map(([from, to]) => `ALTER TABLE lm_ledger RENAME COLUMN ${from} TO ${to}`),
+        ]
+      : [
+          memberNumbersSql(p.end),
+          memberBaseSql(p),
+          ledger,
+          // lm_ledger holds all the command reads of the narrow table: its memory goes to the next tables
+          ...(p.ledgerTable ? [`DROP TABLE IF EXISTS ${quoteIdent(p.ledgerTable)}`] : []),
+          orders,
+        ]),
     pendingSql(p),
     purchasesSql(p),
     memberOrdersSql(p),
@@ -132,11 +232,8 @@ function memberBaseSql(p: MemberSummaryParams): string {
             ${COHORT_SQL} AS cohort,
             ${periodStartSql(p, 'm.enrolled_at')} AS period_start
      FROM members m
-     -- the member numbers from a window over the ids alone (a window carrying every column costs
-     -- four times as much); member ids are unique (the entity's dedupe key)
-     JOIN (SELECT member_id,
-                  CAST(CASE WHEN enrolled_at < ${E} THEN row_number() OVER (ORDER BY enrolled_at >= ${E}, member_id) - 1 END AS INTEGER) AS mi
-           FROM members) n ON n.member_id = m.member_id`;
+     -- the member numbers (lm_member_num: one row per member id)
+     JOIN lm_member_num n ON n.member_id = m.member_id`;
 }
 
 /**
@@ -151,27 +248,19 @@ function memberBaseSql(p: MemberSummaryParams): string {
 export function ledgerAndOrdersSql(
   p: Pick<MemberSummaryParams, 'expireMonths' | 'ledgerTable' | 'ledgerNarrow'>,
 ): string[] {
-  const expiry =
-    p.expireMonths > 0
-      ? `COALESCE(l.expires_at, l.occurred_at + to_months(${p.expireMonths}))`
-      : 'l.expires_at';
-  const kind = Object.entries(KIND)
-    .map(([t, k]) => `WHEN ${literal(t)} THEN ${k}`)
-    .join(' ');
+  const c = ledgerColumns('l', 'r', p.expireMonths);
   return [
     // normalize's narrow table (LEDGER_NARROW: the entry id as its hash), else the canonical ledger
     `CREATE OR REPLACE TABLE lm_ledger AS
-     SELECT b.mi, l.occurred_at, CAST(CASE l.type ${kind} END AS TINYINT) AS k, l.points,
+     SELECT b.mi, l.occurred_at, ${c.k} AS k, l.points,
             ${p.ledgerTable ? 'l.entry_id_hash' : narrowHashSql(p.ledgerNarrow, 'entry_id', 'l.entry_id')} AS seq,
-            CASE WHEN l.type IN ('earn', 'pending') THEN l.order_id END AS order_id,
-            CASE WHEN l.type = 'redeem' THEN r.cost * abs(l.points) / NULLIF(r.points, 0) END AS rcost,
-            CASE WHEN l.type = 'earn' OR (l.type = 'adjust' AND l.points > 0) THEN ${expiry} END AS expires_at
-     FROM ${p.ledgerTable ? quoteIdent(p.ledgerTable) : 'ledger'} l LEFT JOIN lm_member_base b ON b.member_id = l.member_id
+            ${c.order_id} AS order_id, ${c.rcost} AS rcost, ${c.expires_at} AS expires_at
+     FROM ${p.ledgerTable ? quoteIdent(p.ledgerTable) : 'ledger'} l LEFT JOIN lm_member_num b ON b.member_id = l.member_id
      LEFT JOIN rewards r ON r.reward_id = l.reward_id`,
     `CREATE OR REPLACE TABLE lm_orders AS
      SELECT b.mi, o.order_id, o.customer_id, o.amount, o.ordered_at, o.is_member, o.reward_id IS NOT NULL AS rewarded,
             b.enrolled_at AS member_enrolled_at
-     FROM orders o LEFT JOIN lm_member_base b ON b.member_id = o.customer_id`,
+     FROM orders o LEFT JOIN lm_member_num b ON b.member_id = o.customer_id`,
   ];
 }
 

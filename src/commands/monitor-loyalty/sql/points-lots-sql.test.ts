@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type Engine } from '../../../data/index.ts';
 import { ENTITIES } from '../../../data/entities/registry.ts';
-import { ledgerAndOrdersSql } from './member-summary-sql.ts';
+import { ledgerAndOrdersSql, narrowTablesSpec } from './member-summary-sql.ts';
 import {
   BALANCE_CHECK_SQL,
   CONSUMPTION_KIND,
@@ -44,6 +44,9 @@ beforeAll(async () => {
   await engine.exec(`CREATE TABLE rewards AS SELECT * FROM (${ENTITIES.rewards.emptySelect()}) WHERE false`);
   await engine.exec(
     `CREATE TABLE lm_member_base AS SELECT 'ann' AS member_id, 0 AS mi UNION ALL SELECT 'bob', 1`,
+  );
+  await engine.exec(
+    `CREATE TABLE lm_member_num AS SELECT member_id, TIMESTAMP '2025-06-01' AS enrolled_at, mi FROM lm_member_base`,
   );
   await engine.exec(ledgerAndOrdersSql({ expireMonths: 12 })[0]);
   // a third member with pending points only
@@ -152,6 +155,41 @@ describe("the ledger read from normalize's narrow table", () => {
               (SELECT count(*) FROM (SELECT * FROM lm_ledger EXCEPT ALL SELECT * FROM view_ledger)) AS only_narrow`,
     );
     expect(d).toEqual({ n: 8, only_view: 0, only_narrow: 0 });
+  });
+
+  it('computes in normalize’s pass the columns the canonical read gives (narrowTablesSpec)', async () => {
+    // the pass as the kit splices it: the staged row `s`, the lookups LEFT JOINed, the computed
+    // columns under their names, renamed as memberSummarySql renames them
+    const spec = narrowTablesSpec({ end: END, expireMonths: 12 }).ledger;
+    const joins = (spec.lookups ?? [])
+      .map(
+        (l) =>
+          `LEFT JOIN ${l.table} ${l.alias} ON ${Object.entries(l.on)
+            .map(([a, b]) => `${l.alias}.${b} = s.${a}`)
+            .join(' AND ')}`,
+      )
+      .join(' ');
+    const computed = Object.entries(spec.computed ?? {})
+      .map(([c, sql]) => `(${sql}) AS ${c}`)
+      .join(', ');
+    await engine.exec(
+      `CREATE OR REPLACE TABLE pass_ledger AS SELECT s.occurred_at, s.points, hash(s.entry_id) AS entry_id_hash, ${computed}
+       FROM ledger s ${joins}`,
+    );
+    await engine.exec(ledgerAndOrdersSql({ expireMonths: 12 })[0]);
+    const cols = 'mi, occurred_at, k, points, order_id, rcost, expires_at';
+    const pass = `SELECT mi, occurred_at, k, points, lm_order_id AS order_id, rcost, lm_expires_at AS expires_at, entry_id_hash AS seq FROM pass_ledger`;
+    const [d] = await engine.query<{ n: number; a: number; b: number }>(
+      `SELECT (SELECT count(*) FROM pass_ledger) AS n,
+              (SELECT count(*) FROM (${pass} EXCEPT ALL SELECT ${cols}, seq FROM lm_ledger)) AS a,
+              (SELECT count(*) FROM (SELECT ${cols}, seq FROM lm_ledger EXCEPT ALL ${pass})) AS b`,
+    );
+    expect(d).toEqual({ n: 8, a: 0, b: 0 });
+    // the pending rows keep no expiry, the earn rows theirs or twelve months on
+    const [e] = await engine.query<{ n: number }>(
+      `SELECT count(*) AS n FROM pass_ledger WHERE lm_expires_at IS NOT NULL`,
+    );
+    expect(Number(e.n)).toBe(4);
   });
 
   it('sorts by the keys the kit gave entry ids after a collision, on the canonical ledger too', async () => {
