@@ -373,13 +373,18 @@ export function ruleUsersTableSql(
   );
 }
 
-/** Per (user, key) outcomes between `first_at` and `attributionDays` later, within the window. */
+/**
+ * Per (user, key) outcomes between `first_at` and `attributionDays` later, within the window. Every
+ * `first_at` is in the window, so the outcomes before its start are left out before the join too
+ * (the same rows; the join's one side is then the window's outcomes: at 10M decisions 0.84–1.15 s
+ * CPU → 0.39–0.68 s for `mp_rule_perf`).
+ */
 function outcomesAfter(s: Scope, table: string, keys: string[]): string {
   return `SELECT ${keys.map((k) => `y.${k} AS ${k}`).join(', ')}, max(x.engaged) AS engaged,
       max(x.converted) AS converted, sum(COALESCE(x.value, 0)) AS revenue
     FROM ${s.q.table('mp_outcomes')} x JOIN ${s.q.table(table)} y ON x.user_key = y.user_key
     WHERE x.occurred_at >= y.first_at AND x.occurred_at < ${s.q.addDays('y.first_at', Math.round(s.attributionDays))}
-      AND x.occurred_at < ${s.q.ts(s.end)}
+      AND x.occurred_at >= ${s.q.ts(s.start)} AND x.occurred_at < ${s.q.ts(s.end)}
     GROUP BY ${keys.map((k) => `y.${k}`).join(', ')}`;
 }
 

@@ -68,7 +68,8 @@ export function metricColumn(
 /**
  * The per-unit table: each singly exposed user, its variant and one column per metric, from its
  * outcomes between first exposure and the experiment's stop. Users exposed to several variants
- * are left out (and counted by `multipleExposureSql`).
+ * are left out (and counted by `multipleExposureSql`). Every first exposure is at or after the
+ * experiment's start, so the outcomes before it are left out before the join too (the same rows).
  */
 export function unitsTableSql(s: Scope, e: ExperimentScope): string {
   if (s.q.name === 'clickhouse')
@@ -89,7 +90,7 @@ export function unitsTableSql(s: Scope, e: ExperimentScope): string {
      FROM ${s.q.table(exposedTable(e))} u LEFT JOIN (
        SELECT x.user_key AS user_key, ${cols.join(', ')}
        FROM ${s.q.table('mp_outcomes')} x JOIN ${s.q.table(exposedTable(e))} y ON x.user_key = y.user_key
-       WHERE x.occurred_at >= y.first_at AND x.occurred_at < ${s.q.ts(e.stop)}
+       WHERE x.occurred_at >= y.first_at AND x.occurred_at >= ${s.q.ts(e.start)} AND x.occurred_at < ${s.q.ts(e.stop)}
        GROUP BY x.user_key) o ON o.user_key = u.user_key
      WHERE u.variants = 1`,
   );
