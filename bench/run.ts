@@ -67,6 +67,8 @@ const SCRIPTS: Record<string, string[]> = {
   'clickhouse-cluster': ['bench/clickhouse-cluster.ts'],
   // `npm run bench clickhouse-scale 100M`: track-source and attribute on N touches generated on the cluster (default 10M)
   'clickhouse-scale': ['bench/clickhouse-scale.ts'],
+  // attribute's memory on ClickHouse at 1M/5M/20M distinct paths, streamed and kept (GTM_BENCH_PATHS etc.)
+  'attribution-stream-memory': ['bench/attribution-stream-memory.ts'],
 };
 for (const [name, [script]] of Object.entries(SCRIPTS)) {
   if (only && only !== name) continue;
