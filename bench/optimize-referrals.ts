@@ -156,7 +156,8 @@ output: { snapshot: never }
 
 /**
  * `GTM_BENCH_PROFILE=1`: every statement the engine runs timed (wall and process CPU; the engine
- * runs one statement at a time), the top ones printed to stderr at the end.
+ * runs one statement at a time), the top 30 by CPU printed to stderr at the end (`=N` the top N,
+ * `=all` every one: to compare two runs statement by statement).
  */
 async function profileStatements(): Promise<() => void> {
   const probe = await openDuckDb();
@@ -179,8 +180,10 @@ async function profileStatements(): Promise<() => void> {
   };
   return () => {
     const total = stats.reduce((s, x) => s + x.cpu, 0);
-    console.error(`statements: ${stats.length}, CPU ${(total / 1000).toFixed(2)} s; top by CPU:`);
-    for (const x of [...stats].sort((a, b) => b.cpu - a.cpu).slice(0, 30))
+    console.error(`statements: ${stats.length}, CPU ${(total / 1000).toFixed(2)} s; by CPU:`);
+    const env = process.env.GTM_BENCH_PROFILE;
+    const top = env === 'all' ? stats.length : Number(env) > 1 ? Number(env) : 30;
+    for (const x of [...stats].sort((a, b) => b.cpu - a.cpu).slice(0, top))
       console.error(
         `  ${(x.cpu / 1000).toFixed(2).padStart(6)} s CPU ${(x.wall / 1000).toFixed(2).padStart(6)} s wall  ${x.sql.replace(/\s+/g, ' ').slice(0, 220)}`,
       );
