@@ -1,4 +1,5 @@
-// `npx tsx bench/normalize-narrow.ts <workspace dir> <entity> <arrangement> [--columns a,b] [--codes c,d] [--hashes e] [--threads N]`:
+// `npx tsx bench/normalize-narrow.ts <workspace dir> <entity> <arrangement> [--columns a,b] [--codes c,d] [--hashes e]
+//   [--unchecked e] [--computed 'name=sql;…'] [--threads N]`:
 // the kit's normalize of one entity of a command bench's workspace, and a narrow table of the
 // columns a command needs from it, in one of two arrangements (run each in its own process):
 //   view    normalize (one check pass), then the command's read: CREATE TABLE … AS SELECT the
@@ -29,6 +30,14 @@ const list = (x: string | undefined) => (x ? x.split(',').filter(Boolean) : []);
 const columns = list(flag('--columns'));
 const codes = list(flag('--codes'));
 const hashes = list(flag('--hashes'));
+const unchecked = list(flag('--unchecked'));
+// --computed 'name=sql;name2=sql2': columns the pass computes (NarrowSpec.computed, `s.` the staged row)
+const computed = Object.fromEntries(
+  (flag('--computed') ?? '')
+    .split(';')
+    .filter(Boolean)
+    .map((x) => [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)]),
+);
 const threads = flag('--threads');
 const [dir, entity, arrangement = 'narrow'] = args;
 if (!dir || !entity || !['view', 'narrow', 'none'].includes(arrangement)) {
@@ -79,7 +88,14 @@ const load = await timed(async () => {
     );
   return out;
 });
-const narrow: NarrowSpec = { table: `narrow_${entity}`, columns, codes, hashes };
+const narrow: NarrowSpec = {
+  table: `narrow_${entity}`,
+  columns,
+  codes,
+  hashes,
+  ...(unchecked.length ? { unchecked } : {}),
+  ...(Object.keys(computed).length ? { computed } : {}),
+};
 const norm = await timed(() =>
   normalizeEntities(
     engine,
