@@ -67,8 +67,9 @@ export function pointsLotsSql(opts: Pick<PointsLotsParams, 'start' | 'end' | 'va
   const phase = `CASE WHEN occurred_at < ${ts(opts.start)} THEN 1 ELSE 0 END + CASE WHEN occurred_at < ${ts(opts.valuation)} THEN 2 ELSE 0 END`;
   return [
     `CREATE OR REPLACE TABLE lm_lots AS
-     SELECT mi, occurred_at, im, earn, pts, expires_at, sum(pts) OVER w AS lot_end
-     FROM (SELECT mi, occurred_at, seq, ${monthOf('occurred_at')} AS im, k = ${earn} AS earn, abs(points) AS pts, expires_at
+     SELECT mi, occurred_at, im, earn, linked, pts, expires_at, sum(pts) OVER w AS lot_end
+     FROM (SELECT mi, occurred_at, seq, ${monthOf('occurred_at')} AS im, k = ${earn} AS earn, order_id IS NOT NULL AS linked,
+                  abs(points) AS pts, expires_at
            FROM ${rows} AND (k = ${earn} OR (k = ${adjust} AND points > 0))) t
      ${w}`,
     `CREATE OR REPLACE TABLE lm_cons AS
@@ -104,19 +105,19 @@ export const TRIANGLE_SQL = `SELECT cohort_month, age, kc // 4 AS k, sum(pts) AS
 
 /**
  * Points issued per month (`cohort_month`); points and revenue of the orders that earned them (IFRS
- * 15 allocation). Lots are read from the ledger (their order does not matter here).
+ * 15 allocation). The issued points are the lots' (`lm_lots`: issue month, whether the row names an
+ * order); the orders' revenue is read once per (order, month) of the earn rows naming one.
  */
 export function cohortIssuanceSql(start: string, end: string): string {
-  const { earn, adjust } = KIND;
-  const lots = `SELECT occurred_at, abs(points) AS pts, order_id FROM lm_ledger
-                WHERE mi IS NOT NULL AND occurred_at < ${ts(end)} AND (k = ${earn} OR (k = ${adjust} AND points > 0))`;
   return `SELECT i.cohort_month, i.issued, i.issued_before_start, i.linked_points, COALESCE(r.linked_revenue, 0) AS linked_revenue
-     FROM (SELECT ${monthOf('occurred_at')} AS cohort_month, sum(pts) AS issued,
+     FROM (SELECT im AS cohort_month, sum(pts) AS issued,
                   COALESCE(sum(pts) FILTER (WHERE occurred_at < ${ts(start)}), 0) AS issued_before_start,
-                  COALESCE(sum(pts) FILTER (WHERE order_id IS NOT NULL), 0) AS linked_points
-           FROM (${lots}) l GROUP BY 1) i
+                  COALESCE(sum(pts) FILTER (WHERE linked), 0) AS linked_points
+           FROM lm_lots GROUP BY 1) i
      LEFT JOIN (SELECT c.cohort_month, sum(o.amount) AS linked_revenue
-                FROM (SELECT DISTINCT order_id, ${monthOf('occurred_at')} AS cohort_month FROM (${lots}) l WHERE order_id IS NOT NULL) c
+                FROM (SELECT DISTINCT order_id, ${monthOf('occurred_at')} AS cohort_month FROM lm_ledger
+                      -- only earn rows keep their order id among the lots (lm_ledger)
+                      WHERE mi IS NOT NULL AND occurred_at < ${ts(end)} AND k = ${KIND.earn} AND order_id IS NOT NULL) c
                 JOIN lm_orders o ON o.order_id = c.order_id GROUP BY 1) r ON r.cohort_month = i.cohort_month
      ORDER BY 1`;
 }
