@@ -36,27 +36,6 @@ export interface ColumnarResult {
   columns: Record<string, Float64Array | IntListColumn>;
 }
 
-/**
- * One column of a chunk of a result (see `forEachChunk`): its values as the typed array the DuckDB
- * API holds them in (UBIGINT as BigUint64Array, UINTEGER as Uint32Array, …; a view of the engine's
- * memory, valid during the callback only) and which rows are not NULL (bit r & 31 of word r >>> 5),
- * null when none is.
- */
-export interface ChunkColumn {
-  values:
-    | Float64Array
-    | Float32Array
-    | BigInt64Array
-    | BigUint64Array
-    | Int32Array
-    | Uint32Array
-    | Int16Array
-    | Uint16Array
-    | Int8Array
-    | Uint8Array;
-  valid: Uint32Array | null;
-}
-
 /** The DuckDB engine, with the bulk-append capability that source readers use. */
 export interface DuckDbEngine extends Engine {
   readonly dialect: 'duckdb';
@@ -76,13 +55,6 @@ export interface DuckDbEngine extends Engine {
    * columns.w; // Float64Array [3.5]
    */
   queryColumns(sql: string): Promise<ColumnarResult>;
-  /**
-   * Runs a query and hands its result to `each` one chunk (about 2,048 rows) at a time, without
-   * holding it: each column as the API's typed array with its NULL mask (see `ChunkColumn`).
-   * Fixed-width numeric columns only. For results of millions of rows that the caller reduces as
-   * they come (64-bit values arrive exact, as bigint arrays).
-   */
-  forEachChunk(sql: string, each: (rows: number, columns: readonly ChunkColumn[]) => void): Promise<void>;
 }
 
 /** Whether an engine is the DuckDB engine (and so can `append`). */

@@ -201,37 +201,3 @@ describe('queryColumns reads typed arrays directly, and as getItem would', () =>
       ).rejects.toThrow(/NULL inside list/);
   });
 });
-
-describe('forEachChunk hands over each chunk as typed arrays with its NULL mask', () => {
-  let engine: DuckDbEngine;
-  beforeAll(async () => {
-    engine = await openDuckDb({ threads: 2 });
-  });
-  afterAll(() => engine.close());
-
-  it('gives every row once, 64-bit values exact, NULLs where the row reader has them', async () => {
-    const sql = `SELECT i::UINTEGER AS ui, CASE WHEN i % 1001 = 3 THEN NULL ELSE hash(i) END AS h,
-        (i % 250)::UTINYINT AS uti FROM range(10000) t(i) ORDER BY i`;
-    const rows = await engine.query<{ ui: number; h: string | null; uti: number }>(sql);
-    const got: { ui: number; h: string | null; uti: number }[] = [];
-    let chunks = 0;
-    await engine.forEachChunk(sql, (n, [ui, h, uti]) => {
-      chunks++;
-      expect(ui.values).toBeInstanceOf(Uint32Array);
-      expect(h.values).toBeInstanceOf(BigUint64Array);
-      for (let r = 0; r < n; r++) {
-        const valid = !h.valid || (h.valid[r >>> 5] & (1 << (r & 31))) !== 0;
-        got.push({
-          ui: ui.values[r] as number,
-          h: valid ? String(h.values[r]) : null,
-          uti: uti.values[r] as number,
-        });
-      }
-    });
-    expect(chunks).toBeGreaterThan(1);
-    expect(got).toEqual(
-      rows.map((r) => ({ ui: Number(r.ui), h: r.h === null ? null : String(r.h), uti: Number(r.uti) })),
-    );
-    await expect(engine.forEachChunk(`SELECT 'x' AS s`, () => undefined)).rejects.toThrow(/fixed-width/);
-  });
-});

@@ -17,7 +17,6 @@ import type { Row } from './engine.ts';
 import {
   duckDbMessage,
   type AppendValue,
-  type ChunkColumn,
   type ColumnarResult,
   type DuckDbEngine,
   type DuckDbOptions,
@@ -27,7 +26,6 @@ import { quoteIdent } from './sql-text.ts';
 
 export type {
   AppendValue,
-  ChunkColumn,
   ColumnarResult,
   DuckDbEngine,
   DuckDbOptions,
@@ -96,21 +94,6 @@ class DuckDbEngineImpl implements DuckDbEngine {
 
   queryColumns(sql: string): Promise<ColumnarResult> {
     return this.serial(sql, async () => readColumns(await this.connection.stream(sql), sql));
-  }
-
-  forEachChunk(sql: string, each: (rows: number, columns: readonly ChunkColumn[]) => void): Promise<void> {
-    return this.serial(sql, async () => {
-      const result = await this.connection.stream(sql);
-      const names = result.columnNames();
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        each(
-          chunk.rowCount,
-          names.map((name, c) => chunkColumn(chunk.getColumnVector(c), chunk.rowCount, name, sql)),
-        );
-      }
-    });
   }
 
   async describe(relation: string): Promise<{ name: string; type: string }[]> {
@@ -283,31 +266,6 @@ export function denseItems(vector: unknown, from: number, to: number): NumberIte
     bit = (word << 6) + hi;
   }
   return items as NumberItems;
-}
-
-/** A fixed-width column of a chunk as the API holds it (see `forEachChunk`). */
-function chunkColumn(vector: unknown, rows: number, name: string, sql: string): ChunkColumn {
-  const v = vector as { items?: unknown; validity?: { data?: unknown; offset?: unknown } };
-  const items = v.items;
-  if (
-    !ArrayBuffer.isView(items) ||
-    items instanceof DataView ||
-    (items as ChunkColumn['values']).length < rows
-  )
-    throw new GtmError('INTERNAL', `forEachChunk reads fixed-width numeric columns; "${name}" is not one`, {
-      sql,
-    });
-  const data = v.validity?.data;
-  if (data === null || data === undefined) return { values: items as ChunkColumn['values'], valid: null };
-  const offset = typeof v.validity?.offset === 'number' ? v.validity.offset : NaN;
-  if (!(data instanceof BigUint64Array) || offset !== 0)
-    throw new GtmError('INTERNAL', `forEachChunk: the NULL mask of "${name}" is not one it can read`, {
-      sql,
-    });
-  return {
-    values: items as ChunkColumn['values'],
-    valid: new Uint32Array(data.buffer, data.byteOffset, data.length * 2),
-  };
 }
 
 /** Which of a vector's first `n` rows are NULL (1), or null when none is. */

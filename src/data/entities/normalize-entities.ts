@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { RejectedRow, RowAccounting } from '../../contracts/index.ts';
 import { GtmError } from '../../errors/index.ts';
-import { isDuckDbEngine, type ChunkColumn, type DuckDbEngine } from '../duckdb-api.ts';
 import type { Engine } from '../engine.ts';
 import { ratesTableSql, type RateSpec } from '../normalize/index.ts';
-import { KeyList, repeatedKeys } from '../normalize/repeated-keys.ts';
 import { parquetRowsSql } from '../load-parquet.ts';
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import type { SourceLoad } from '../source-spec.ts';
@@ -336,13 +334,11 @@ export const DEDUPE_LIMITS = { candidatesJoinedUpTo: 200_000 };
 
 /**
  * The one pass over the staged rows: per row its source, row number, the hash of its dedupe keys
- * (valid rows) and its mask of changed columns, from which the counts per source and the key hashes
- * seen twice come. On DuckDB the pass streams into TypeScript (`forEachChunk`), which counts and
- * finds the repeated hashes as the chunks arrive (`repeatedKeys`): nothing is written, nothing is
- * sorted; with a narrow table the pass writes that table and its hashes are read back the same way.
- * The rows of the repeated hashes are the dedupe's candidates: a few are read back by their row
- * numbers (the filter goes down to the source, ahead of the normalization), many by a rescan of the
- * valid rows.
+ * (valid rows) and its mask of changed columns, kept in a slim temporary table (or the narrow
+ * table asked for) from which the counts per source and the key hashes seen twice are read
+ * (`repeatedSql`). The rows of those hashes are the dedupe's candidates: a few are read back by
+ * their row numbers (from a large Parquet source by the reader's own row number, the rest of the
+ * file skipped), many by a rescan of the valid rows; either way only the columns the dedupe uses.
  */
 async function checkOnce(
   engine: Engine,
@@ -358,45 +354,36 @@ async function checkOnce(
   const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
   const mask = bits <= 8 ? 'UTINYINT' : bits <= 16 ? 'USMALLINT' : bits <= 32 ? 'UINTEGER' : 'UBIGINT';
   const lines = Math.max(...staged.map((x) => x.part.load.rows + x.part.load.rejects.length));
-  const streams = isDuckDbEngine(engine) && typeof engine.forEachChunk === 'function' && lines < 2 ** 32;
-  const row = lines < 2 ** 30 || streams ? 'UINTEGER' : 'BIGINT';
+  const row = lines < 2 ** 30 ? 'UINTEGER' : 'BIGINT';
   // UBIGINT even without keys (every row then one group: hash 0)
   const keyHash = `CAST(${dedupeHashExpr(keys, timeKey)} AS UBIGINT)`;
   const changedOf = (x: Staged) =>
     bits ? [`CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed`] : [];
-  // the pass's columns; `_part` in a table written for several sources (streamed, each is read alone)
-  const passOf = (x: Staged, i: number, extra: string[], table: boolean) =>
+  const passOf = (x: Staged, i: number, extra: string[]) =>
     [
-      ...(staged.length > 1 && table ? [`CAST(${i} AS USMALLINT) AS _part`] : []),
+      ...(staged.length > 1 ? [`CAST(${i} AS USMALLINT) AS _part`] : []),
       `CAST(_row AS ${row}) AS _row`,
       `CASE WHEN _reject_reason IS NULL THEN ${keyHash} END AS _h`,
       ...changedOf(x),
       ...extra,
     ].join(', ');
   // with a narrow table asked for, the pass writes its columns: that table is the pass's, less the
-  // rejected and duplicate rows and the pass's own columns (see `finishNarrow`); without one, the
-  // pass is written only where it cannot stream
+  // rejected and duplicate rows and the pass's own columns (see `finishNarrow`)
   const keyTable = ident(narrow ? narrow.table : `keys_${entity}`);
-  const written = !!narrow || !streams;
-  if (written) {
-    const dicts = narrow?.codes?.length ? await dictionaries(engine, narrow, staged) : [];
-    const sourceNames = staged.map((x) => x.part.binding.source);
-    const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames) : [];
-    const pass = staged.map(
-      (x, i) =>
-        `SELECT ${passOf(x, i, copied, true)} FROM ${narrow ? withComputed(narrow, x.stg) : x.stg}${dictJoins(dicts, x.stg)}`,
-    );
-    await engine.exec(
-      `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${pass.join(' UNION ALL ')}`,
-    );
-    for (const d of dicts) if (d.type) await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
-  }
+  const dicts = narrow?.codes?.length ? await dictionaries(engine, narrow, staged) : [];
+  const sourceNames = staged.map((x) => x.part.binding.source);
+  const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames) : [];
+  const pass = staged.map(
+    (x, i) =>
+      `SELECT ${passOf(x, i, copied)} FROM ${narrow ? withComputed(narrow, x.stg) : x.stg}${dictJoins(dicts, x.stg)}`,
+  );
+  await engine.exec(
+    `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${pass.join(' UNION ALL ')}`,
+  );
+  for (const d of dicts) if (d.type) await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
   const dup = ident(`dup_${entity}`);
   try {
-    const found = streams
-      ? await streamRepeats(engine as DuckDbEngine, staged, narrow ? keyTable : undefined, passOf, !!bits)
-      : await sqlRepeats(engine, staged, keyTable, dup, !!bits);
-    const { counts } = found;
+    const { counts, n } = await sqlRepeats(engine, staged, keyTable, dup, !!bits);
     if (narrow?.lookups?.length)
       staged.forEach((x, i) => {
         if (counts[i].valid + counts[i].rejected !== x.part.load.rows)
@@ -407,8 +394,6 @@ async function checkOnce(
               .join(', ')}) has more than one row for a key`,
           );
       });
-    if (streams) await keysTable(engine as DuckDbEngine, dup, found.keys ?? []);
-    const n = found.rows?.length ?? found.n;
     if (!n) return { counts };
     if (n > CANDIDATES_BY_ROW)
       return { counts, candidates: `(${dedupeCandidatesSql(valid.valid, keys, timeKey, dup)})` };
@@ -418,11 +403,9 @@ async function checkOnce(
     const small = staged.map((x) => x.part.load.rows <= DEDUPE_LIMITS.candidatesJoinedUpTo);
     const part = staged.length > 1 ? '_part' : '0';
     const cand = ident(`cand_${entity}`);
-    const rows =
-      found.rows ??
-      (await engine.query<{ _part: number; _row: number }>(
-        `SELECT DISTINCT ${part} AS _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY ALL`,
-      ));
+    const rows = await engine.query<{ _part: number; _row: number }>(
+      `SELECT DISTINCT ${part} AS _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY ALL`,
+    );
     if (small.some(Boolean)) {
       await engine.exec(`CREATE OR REPLACE TEMP TABLE ${cand} (_part INTEGER, _row BIGINT)`);
       const picked = rows.filter((r) => small[Number(r._part)]);
@@ -462,78 +445,6 @@ async function checkOnce(
   }
 }
 
-/** What the pass found: counts per source, and the rows whose key hash repeats (or how many). */
-interface PassRepeats {
-  counts: PartCounts[];
-  /** The repeated key hashes (streamed), written to the `dup_<entity>` table by the caller. */
-  keys?: bigint[];
-  /** The candidate rows (streamed), by part and row number, sorted and distinct. */
-  rows?: { _part: number; _row: number }[];
-  /** How many rows hold a repeated hash (SQL). */
-  n: number;
-}
-
-/**
- * The pass streamed into TypeScript. Without a table, per source the rows' number, key hash (NULL
- * for a rejected row) and mask come straight from the staged source (a pass that writes nothing):
- * the counts and the OR of the masks as the chunks come, the repeated hashes and their rows at the
- * end. With a narrow table, the counts come from it in SQL and only its key hashes are streamed
- * (the rows of the repeated ones are then read from it).
- */
-async function streamRepeats(
-  engine: DuckDbEngine,
-  staged: readonly Staged[],
-  table: string | undefined,
-  passOf: (x: Staged, i: number, extra: string[], table: boolean) => string,
-  masked: boolean,
-): Promise<PassRepeats> {
-  const capacity = staged.reduce((s, x) => s + x.part.load.rows, 0);
-  const keysOf = (rows: number, h: ChunkColumn) =>
-    new Uint32Array(h.values.buffer, h.values.byteOffset, rows * 2);
-  if (table) {
-    const counts = await sqlCounts(engine, staged, table, masked);
-    const list = new KeyList(counts.reduce((s, c) => s + c.valid, 0));
-    await unordered(engine, () =>
-      engine.forEachChunk(`SELECT _h FROM ${table} WHERE _h IS NOT NULL`, (rows, [h]) => {
-        list.addChunk(rows, keysOf(rows, h), h.valid, null);
-      }),
-    );
-    const rep = repeatedKeys(list);
-    return { counts, keys: rep.keys, n: rep.entries.length };
-  }
-  const list = new KeyList(capacity, staged.length > 1);
-  const counts: PartCounts[] = staged.map(() => ({ rejected: 0, valid: 0, changed: 0n }));
-  for (const [i, x] of staged.entries()) {
-    let changed = 0;
-    let wide = 0n;
-    await unordered(engine, () =>
-      engine.forEachChunk(`SELECT ${passOf(x, i, [], false)} FROM ${x.stg}`, (rows, [r, h, c]) => {
-        const nulls = list.addChunk(rows, keysOf(rows, h), h.valid, r.values as Uint32Array, i);
-        counts[i].rejected += nulls;
-        counts[i].valid += rows - nulls;
-        if (!c) return;
-        const m = c.values;
-        if (m instanceof BigUint64Array) for (let k = 0; k < rows; k++) wide |= m[k];
-        else for (let k = 0; k < rows; k++) changed |= m[k] as number;
-      }),
-    );
-    counts[i].changed = BigInt(changed >>> 0) | wide;
-  }
-  const rep = repeatedKeys(list);
-  const seen = new Set<string>();
-  const rows: { _part: number; _row: number }[] = [];
-  for (const e of rep.entries) {
-    const r = { _part: list.part?.[e] ?? 0, _row: list.tag[e] };
-    const id = `${r._part}:${r._row}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      rows.push(r);
-    }
-  }
-  rows.sort((a, b) => a._part - b._part || a._row - b._row);
-  return { counts, keys: rep.keys, rows, n: rows.length };
-}
-
 /** Rows rejected, valid and the OR of the masks per source, from the pass's table. */
 async function sqlCounts(
   engine: Engine,
@@ -555,14 +466,14 @@ async function sqlCounts(
   });
 }
 
-/** The pass as SQL (an engine that cannot stream): counts and repeated hashes from the pass's table. */
+/** Counts per source, the key hashes seen twice (`dup`) and how many rows hold them, from the pass's table. */
 async function sqlRepeats(
   engine: Engine,
   staged: readonly Staged[],
   keyTable: string,
   dup: string,
   masked: boolean,
-): Promise<PassRepeats> {
+): Promise<{ counts: PartCounts[]; n: number }> {
   const counts = await sqlCounts(engine, staged, keyTable, masked);
   await unordered(engine, () =>
     engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, '_h')}`),
@@ -571,18 +482,6 @@ async function sqlRepeats(
     `SELECT count(*) AS n FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup})`,
   );
   return { counts, n: Number(n) };
-}
-
-/** A one-column table `h` (UBIGINT) of the given keys. */
-async function keysTable(engine: DuckDbEngine, table: string, keys: readonly bigint[]): Promise<void> {
-  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${table} (h UBIGINT)`);
-  for (let at = 0; at < keys.length; at += 5000)
-    await engine.exec(
-      `INSERT INTO ${table} VALUES ${keys
-        .slice(at, at + 5000)
-        .map((k) => `(${k.toString()})`)
-        .join(', ')}`,
-    );
 }
 
 /**

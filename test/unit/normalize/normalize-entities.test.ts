@@ -508,21 +508,6 @@ describe('normalizeEntities, time-tolerant dedupe on seeded random sources', () 
     }
   });
 
-  it('keeps the reference rows when the engine cannot stream (the pass written, its hashes searched in SQL)', async () => {
-    // the same engine without forEachChunk: normalize takes the SQL path (a table of the pass and
-    // `repeatedSql`) instead of reading the pass's hashes in TypeScript
-    const statements: string[] = [];
-    const sqlOnly = Object.create(engine, {
-      forEachChunk: { value: undefined },
-      exec: { value: (sql: string) => (statements.push(sql), engine.exec(sql)) },
-    }) as Engine;
-    const want = await run(6, [400, 300, 200], 60, 3600, sqlOnly);
-    const dups = Object.values(want).reduce((s, x) => s + x.deduplicated, 0);
-    expect(dups).toBeGreaterThan(50);
-    expect(statements.some((x) => x.includes('TABLE "keys_visits"'))).toBe(true);
-    expect(statements.some((x) => x.includes('lag(v) OVER (ORDER BY v)'))).toBe(true);
-  });
-
   // every row is a candidate (34,000 rows, 3,000 advocates): more than are fetched by row number
   it('keeps the reference rows with many candidates (read by a rescan)', async () => {
     const want = await run(5, [16000, 12000, 6000], 3000, 4 * 3600);
