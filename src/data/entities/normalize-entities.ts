@@ -526,6 +526,9 @@ async function unordered<T>(engine: Engine, step: () => Promise<T>): Promise<T> 
   }
 }
 
+/** Columns every staged row carries besides the entity's own. */
+const STAGED_COLUMNS = ['_reject_reason', '_changed', '_priority', '_file'];
+
 /** The pass's columns a narrow table drops once its rows are known. */
 const PASS_COLUMNS = ['_part', '_row', '_h', '_changed', '_file'];
 const BOOKKEEPING: Record<string, string> = {
@@ -549,9 +552,13 @@ function checkNarrow(spec: EntitySpec, n: NarrowSpec): void {
   for (const c of n.unchecked ?? [])
     if (!n.hashes?.includes(c))
       throw new Error(`narrow table ${n.table}: unchecked column ${c} is not hashed`);
+  // a computed column named like a column of the staged row would be shadowed by `s.*` in the pass
+  // (the row's value written, not the expression's), so every such name is refused
   for (const c of Object.keys(n.computed ?? {}))
-    if (all.includes(c) || PASS_COLUMNS.includes(c) || c in BOOKKEEPING)
-      throw new Error(`narrow table ${n.table}: computed column ${c} has the name of another column`);
+    if (all.includes(c) || PASS_COLUMNS.includes(c) || known.has(c) || STAGED_COLUMNS.includes(c))
+      throw new Error(
+        `narrow table ${n.table}: computed column ${c} has the name of another column of ${spec.name}; name it differently`,
+      );
   for (const l of n.lookups ?? [])
     if (l.alias === 's' || !Object.keys(l.on).length)
       throw new Error(`narrow table ${n.table}: lookup ${l.table} needs an alias other than s and a key`);

@@ -323,6 +323,12 @@ describe('the narrow copy of an entity', () => {
     await expect(
       normalize(await bound(), { ...spec, prepare: { after: ['ledger'], run: async () => undefined } }),
     ).rejects.toThrow(/prepare needs ledger/);
+    // a computed column named like a column of the staged row (here the canonical amount, not
+    // copied) would be shadowed by the row's own value in the pass: refused
+    for (const name of ['amount', 'status', '_reject_reason'])
+      await expect(
+        normalize(await bound(), { ...spec, prepare: undefined, computed: { [name]: 'an.num' } }),
+      ).rejects.toThrow(new RegExp(`computed column ${name} has the name of another column`));
   });
 
   it('normalizes an entity a prepare step needs first, and reports in the order given', async () => {
