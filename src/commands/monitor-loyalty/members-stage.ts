@@ -166,39 +166,11 @@ export async function pullMembers(
     ledgerNarrow: ch ? undefined : ledgerNarrow,
     narrowTables,
   };
-  if (ch) await makeTables(engine, memberSummaryCh(params));
-  else {
-    // DuckDB: the FIFO lots are built here, and the point totals per member come from them (on
-    // ClickHouse from the ledger, the lots in the liability stage)
-    const points = [
-      ...pointsLotsSql({
-        start: window.start,
-        end: window.end,
-        valuation: valuationOf(window.end).valuation,
-      }),
-      ...pointTotalsSql({
-        end: window.end,
-        horizonDays: run.inputs.config.segments.expiring_days,
-        qualifyingFrom: tiers.period === 'calendar' ? params.calendarStart : null,
-      }),
-    ];
-    for (const statement of memberSummarySql(params, points)) await engine.exec(statement);
-  }
+  await buildSummaries(engine, run, params, tiers.period);
   // lm_ledger holds what the command reads of it (on ClickHouse the narrow table is a view of the run)
   if (ledgerTable && !ch)
     await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable, engine.dialect)}`);
-  const [counts] = await engine.query<Record<string, number>>(
-    ch
-      ? `SELECT (SELECT count(mi) FROM ${rel('lm_member_base')}) AS members, (SELECT count() FROM ${rel('lm_purchases')}) AS purchasers,
-            (SELECT if(countIf(points > 0) > 0, minIf(points, points > 0), NULL) FROM ${rel('rewards')}) AS cheapest,
-            (SELECT count() FROM ${rel('rewards')}) AS rewards,
-            (SELECT countIf(isNull(mi)) FROM ${rel('lm_ledger')}) AS orphan_ledger,
-            (SELECT countIf(ifNull(is_member, 0) = 1 AND isNull(mi)) FROM ${rel('lm_orders')}) AS orphan_orders`
-      : `SELECT (SELECT count(mi) FROM lm_member_base) AS members, (SELECT count(*) FROM lm_purchases) AS purchasers,
-            (SELECT min(points) FROM rewards WHERE points > 0) AS cheapest, (SELECT count(*) FROM rewards) AS rewards,
-            (SELECT count(*) FROM lm_ledger WHERE mi IS NULL) AS orphan_ledger,
-            (SELECT count(*) FROM lm_orders WHERE is_member AND mi IS NULL) AS orphan_orders`,
-  );
+  const counts = await summaryCounts(engine);
   return {
     tiers,
     members: Number(counts.members),
@@ -215,4 +187,50 @@ export async function pullMembers(
       member_orders_without_member: Number(counts.orphan_orders),
     },
   };
+}
+
+/**
+ * The member summaries in the engine: on ClickHouse its own statements; on DuckDB the FIFO lots
+ * are built here, and the point totals per member come from them (on ClickHouse from the ledger,
+ * the lots in the liability stage).
+ */
+async function buildSummaries(
+  engine: Engine,
+  run: Run,
+  params: MemberSummaryParams,
+  period: TierSetup['period'],
+): Promise<void> {
+  if (engine.dialect === 'clickhouse') return makeTables(engine, memberSummaryCh(params));
+  const points = [
+    ...pointsLotsSql({
+      start: params.start,
+      end: params.end,
+      valuation: valuationOf(params.end).valuation,
+    }),
+    ...pointTotalsSql({
+      end: params.end,
+      horizonDays: run.inputs.config.segments.expiring_days,
+      qualifyingFrom: period === 'calendar' ? params.calendarStart : null,
+    }),
+  ];
+  for (const statement of memberSummarySql(params, points)) await engine.exec(statement);
+}
+
+/** Members, purchasers, the rewards' count and cheapest points, and the rows without a member. */
+async function summaryCounts(engine: Engine): Promise<Record<string, number>> {
+  const ch = engine.dialect === 'clickhouse';
+  const rel = relationOf(engine);
+  const [counts] = await engine.query<Record<string, number>>(
+    ch
+      ? `SELECT (SELECT count(mi) FROM ${rel('lm_member_base')}) AS members, (SELECT count() FROM ${rel('lm_purchases')}) AS purchasers,
+            (SELECT if(countIf(points > 0) > 0, minIf(points, points > 0), NULL) FROM ${rel('rewards')}) AS cheapest,
+            (SELECT count() FROM ${rel('rewards')}) AS rewards,
+            (SELECT countIf(isNull(mi)) FROM ${rel('lm_ledger')}) AS orphan_ledger,
+            (SELECT countIf(ifNull(is_member, 0) = 1 AND isNull(mi)) FROM ${rel('lm_orders')}) AS orphan_orders`
+      : `SELECT (SELECT count(mi) FROM lm_member_base) AS members, (SELECT count(*) FROM lm_purchases) AS purchasers,
+            (SELECT min(points) FROM rewards WHERE points > 0) AS cheapest, (SELECT count(*) FROM rewards) AS rewards,
+            (SELECT count(*) FROM lm_ledger WHERE mi IS NULL) AS orphan_ledger,
+            (SELECT count(*) FROM lm_orders WHERE is_member AND mi IS NULL) AS orphan_orders`,
+  );
+  return counts;
 }
