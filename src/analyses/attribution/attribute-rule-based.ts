@@ -2,7 +2,7 @@ import type { RuleModelName } from './model-names.ts';
 import { SharesBuilder, type ModelRun, type RowWeights } from './model-run.ts';
 import type { PreparedPaths } from './prepare-paths.ts';
 import {
-  fillRuleWeights,
+  ruleWeightsOf,
   weightsDependOnLengthOnly,
   type RuleParams,
   type TouchContext,
@@ -23,8 +23,7 @@ export function runRuleModel(
   const conversions = new Float64Array(nCh);
   const value = new Float64Array(nCh);
   const { starts, data } = prep.sequences;
-  const byLength = new Map<number, Float64Array>();
-  let scratch = new Float64Array(64);
+  const weightsOf = ruleWeightsOf(model, params);
   const ctx: TouchContext = {
     tokens: data,
     tokenOffset: 0,
@@ -53,20 +52,7 @@ export function runRuleModel(
       ctx.opportunity = prep.roles[3 * r + 1];
       ctx.closedWon = prep.roles[3 * r + 2];
     }
-    let w: Float64Array;
-    if (weightsDependOnLengthOnly(model, ctx)) {
-      let cached = byLength.get(len);
-      if (!cached) {
-        cached = new Float64Array(len);
-        fillRuleWeights(model, len, cached, params, ctx);
-        byLength.set(len, cached);
-      }
-      w = cached;
-    } else {
-      if (scratch.length < len) scratch = new Float64Array(len * 2);
-      fillRuleWeights(model, len, scratch, params, ctx);
-      w = scratch;
-    }
+    const w = weightsOf(len, ctx, weightsDependOnLengthOnly(model, ctx));
     for (let i = 0; i < len; i++) {
       const wi = w[i];
       if (wi === 0) continue;

@@ -8,7 +8,7 @@ import type { ModelRun } from './model-run.ts';
 import { preparePaths, validateWeights } from './prepare-paths.ts';
 import { SequenceIndex } from './sequence-index.ts';
 import {
-  fillRuleWeights,
+  ruleWeightsOf,
   weightsDependOnLengthOnly,
   type RuleParams,
   type TouchContext,
@@ -192,8 +192,7 @@ function ruleSums(
 ): ModelSums {
   const conversions = new Float64Array(rawCount);
   const value = new Float64Array(rawCount);
-  const byLength = new Map<number, Float64Array>();
-  let scratch = new Float64Array(64);
+  const weightsOf = ruleWeightsOf(model, params);
   const ctx: TouchContext = {
     tokens: [],
     tokenOffset: 0,
@@ -211,20 +210,7 @@ function ruleSums(
       if (c === 0 && v === 0) return;
       ctx.tokens = codes;
       ctx.tokenOffset = off;
-      let w: Float64Array;
-      if (lengthOnly) {
-        let cached = byLength.get(len);
-        if (!cached) {
-          cached = new Float64Array(len);
-          fillRuleWeights(model, len, cached, params, ctx);
-          byLength.set(len, cached);
-        }
-        w = cached;
-      } else {
-        if (scratch.length < len) scratch = new Float64Array(len * 2);
-        fillRuleWeights(model, len, scratch, params, ctx);
-        w = scratch;
-      }
+      const w = weightsOf(len, ctx, lengthOnly);
       for (let i = 0; i < len; i++) {
         const wi = w[i];
         if (wi === 0) continue;

@@ -302,3 +302,30 @@ export function touchWeights(
   });
   return Array.from(out);
 }
+
+/**
+ * The weights of a path's touches as `fillRuleWeights` gives them, for models run path after path:
+ * cached per path length when they depend on the length alone (`lengthOnly`, from
+ * `weightsDependOnLengthOnly`), else written into one reused buffer, valid until the next call.
+ */
+export function ruleWeightsOf(
+  model: RuleModelName,
+  params: RuleParams,
+): (len: number, ctx: TouchContext, lengthOnly: boolean) => Float64Array {
+  const byLength = new Map<number, Float64Array>();
+  let scratch = new Float64Array(64);
+  return (len, ctx, lengthOnly) => {
+    if (lengthOnly) {
+      let cached = byLength.get(len);
+      if (!cached) {
+        cached = new Float64Array(len);
+        fillRuleWeights(model, len, cached, params, ctx);
+        byLength.set(len, cached);
+      }
+      return cached;
+    }
+    if (scratch.length < len) scratch = new Float64Array(len * 2);
+    fillRuleWeights(model, len, scratch, params, ctx);
+    return scratch;
+  };
+}

@@ -225,11 +225,7 @@ export class JoinedCodesReader {
   }
 
   line(text: string): void {
-    const t1 = text.indexOf('\t');
-    const t2 = text.indexOf('\t', t1 + 1);
-    const t3 = text.indexOf('\t', t2 + 1);
-    if (t1 < 0 || t2 < 0 || t3 < 0)
-      throw new GtmError('INTERNAL', `a path summary line has ${text.split('\t').length} fields, not 4`);
+    const [t1, t2, t3] = pathLineTabs(text);
     const before = this.at;
     let code = -1;
     for (let i = 0; i <= t1; i++) {
@@ -257,7 +253,6 @@ export class JoinedCodesReader {
     }
     const r = this.rowFill++;
     this.rowChunk.len[r] = this.at - before;
-    // NULL sums (\N) count as 0
     this.rowChunk.conversions[r] = numberField(text.slice(t1 + 1, t2));
     this.rowChunk.value[r] = numberField(text.slice(t2 + 1, t3));
     this.rowChunk.nulls[r] = numberField(text.slice(t3 + 1));
@@ -309,7 +304,18 @@ export class JoinedCodesReader {
   }
 }
 
-const numberField = (text: string): number => (text === '\\N' ? 0 : Number(text));
+/** A path summary's sum field: NULL sums (\\N) count as 0. */
+export const numberField = (text: string): number => (text === '\\N' ? 0 : Number(text));
+
+/** The positions of a path summary line's three tabs (path, conversions, value, nulls). */
+export function pathLineTabs(text: string): [number, number, number] {
+  const t1 = text.indexOf('\t');
+  const t2 = text.indexOf('\t', t1 + 1);
+  const t3 = text.indexOf('\t', t2 + 1);
+  if (t1 < 0 || t2 < 0 || t3 < 0)
+    throw new GtmError('INTERNAL', `a path summary line has ${text.split('\t').length} fields, not 4`);
+  return [t1, t2, t3];
+}
 
 async function timeKindOf(engine: Engine, relation: string, column: string): Promise<'timestamp' | 'number'> {
   const rows = await engine.query<{ t: string }>(

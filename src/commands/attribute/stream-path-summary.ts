@@ -6,6 +6,7 @@ import {
 } from '../../analyses/attribution/index.ts';
 import type { ClickHouseEngine } from '../../data/clickhouse-engine.ts';
 import { GtmError } from '../../errors/index.ts';
+import { numberField, pathLineTabs } from './build-path-summary.ts';
 
 /**
  * Feeds `path<TAB>conversions<TAB>value<TAB>nulls` lines (the path as codes joined by commas) to a
@@ -22,11 +23,7 @@ export class PathLineStream {
   ) {}
 
   line(text: string): void {
-    const t1 = text.indexOf('\t');
-    const t2 = text.indexOf('\t', t1 + 1);
-    const t3 = text.indexOf('\t', t2 + 1);
-    if (t1 < 0 || t2 < 0 || t3 < 0)
-      throw new GtmError('INTERNAL', `a path summary line has ${text.split('\t').length} fields, not 4`);
+    const [t1, t2, t3] = pathLineTabs(text);
     let len = 0;
     let code = -1;
     for (let i = 0; i <= t1; i++) {
@@ -61,9 +58,6 @@ export class PathLineStream {
     );
   }
 }
-
-/** NULL sums (\N) count as 0. */
-const numberField = (text: string): number => (text === '\\N' ? 0 : Number(text));
 
 /**
  * Runs one model over a path-summary query on ClickHouse as its lines arrive (`PathStream`): gtm's
