@@ -343,28 +343,93 @@ function dayOverDay(s: NabSeries, o: { window: number; threshold: number }): Set
   return out;
 }
 
+/** The exchange of a series: its CPC and CPM series are siblings (prices of one market). */
+const exchangeOf = (s: NabSeries) => s.name.replace(/_(cpc|cpm)$/, '');
+
+/** Settings of the corroboration across sibling series (below). */
+interface Corroboration {
+  /** Baseline of each member's z: the previous `window` days, deseasonalised when `period` is 7. */
+  window: number;
+  period: number;
+  /** Both days depart at least this far (robust z), the same way. */
+  low: number;
+  /** The larger of the two departs at least this far (0: no further condition). */
+  high: number;
+  /** The sibling's day is at most this many days away. */
+  lag: number;
+  /** `z`: the sibling departs; `flag`: the sibling's day is flagged by the default too. */
+  anchor: 'z' | 'flag';
+}
+
+/**
+ * Corroboration across sibling series, a detector over a group of aligned daily series (one
+ * exchange's CPC and CPM here; in the command it would be the KPIs of one rule / variant): each
+ * member's days get the trailing robust z (median/MAD of the previous `window` days); a member's
+ * day is flagged when it departs by at least `low` and another member departs the same way by at
+ * least `low` within `lag` days, the larger of the two reaching `high` (anchor `z`), or when that
+ * other member's day is flagged by the single-series default (anchor `flag`). Added to each
+ * member's single-series default (`defaults`); a series without siblings keeps the default alone.
+ */
+function corroborated(
+  group: readonly DailySeries[],
+  defaults: readonly Set<number>[],
+  o: Corroboration,
+): Set<number>[] {
+  const z = group.map(
+    (d) =>
+      new Map(
+        trailingRobustZScore(d, {
+          window: o.window,
+          period: o.period,
+          minHistory: 14,
+          step: DAY_MS,
+        }).points.map((p) => [p.t, p.z]),
+      ),
+  );
+  return group.map((_, k) => {
+    const out = new Set(defaults[k]);
+    for (const [t, zk] of z[k]) {
+      if (Math.abs(zk) < o.low) continue;
+      for (let m = 0; m < group.length; m++) {
+        if (m === k) continue;
+        for (let lag = -o.lag; lag <= o.lag; lag++) {
+          const t2 = t + lag * DAY_MS;
+          const zm = z[m].get(t2);
+          if (zm === undefined || Math.sign(zm) !== Math.sign(zk) || Math.abs(zm) < o.low) continue;
+          if (o.anchor === 'flag' ? defaults[m].has(t2) : Math.max(Math.abs(zk), Math.abs(zm)) >= o.high)
+            out.add(t);
+        }
+      }
+    }
+    return out;
+  });
+}
+
 /**
  * Leave-one-series-out: for each series, the setting with the best pooled day-level F1 on the
  * others (first in grid order on ties, ≤ `maxPerSeries` flagged days on each, MAX_PER_SERIES unless
- * told) is scored on it; the held-out flags are pooled.
+ * told) is scored on it; the held-out flags are pooled. With `foldOf`, the series sharing a fold
+ * key are held out together (leave one exchange out: its CPC and CPM series).
  */
 function leaveOneSeriesOut<T>(
   nab: readonly NabSeries[],
   grid: readonly T[],
   flag: (s: NabSeries, p: T) => Set<number>,
   maxPerSeries = MAX_PER_SERIES,
+  foldOf: (s: NabSeries) => string = (s) => s.name,
 ) {
   const flags = grid.map((p) => nab.map((s) => flag(s, p)));
   const held: Set<number>[] = [];
   const chosen: T[] = [];
   nab.forEach((_, k) => {
-    const train = nab.filter((__, i) => i !== k);
+    const out = (i: number) => foldOf(nab[i]) === foldOf(nab[k]);
+    const train = nab.filter((__, i) => !out(i));
     let best = -1;
     let bestF1 = -1;
     flags.forEach((f, g) => {
       const s = score(
         train,
-        f.filter((__, i) => i !== k),
+        f.filter((__, i) => !out(i)),
       );
       if (Math.max(...s.perSeries) <= maxPerSeries && s.f1 > bestF1) {
         best = g;
@@ -1318,6 +1383,174 @@ describe('NAB realAdExchange, daily means', () => {
     // Within 10 days per series, the incident is chosen only where the busiest series is held out.
     expect(incidentCv10.chosen.map(inc)).toEqual(['off', 'off', 'off', 'off', '8/1', 'off']);
     expect(incidentCv12.chosen.map(inc)).toEqual(Array(6).fill('8/1'));
+  });
+  it('corroboration across sibling series (one exchange’s CPC and CPM): in-sample, leave one exchange out, held out', () => {
+    const held = loadNab('realKnownCause', 'nab-realKnownCause-windows.json');
+    const byDefault = (s: NabSeries) => days(detectDailyKpiAnomalies(s.daily, { subject: s.name }).anomalies);
+    const defaults = new Map([...nab, ...held].map((s) => [s.name, byDefault(s)]));
+    const exchanges = [...new Set(nab.map(exchangeOf))];
+    expect(exchanges.map((e) => nab.filter((s) => exchangeOf(s) === e).map((s) => s.name))).toEqual([
+      ['exchange-2_cpc', 'exchange-2_cpm'],
+      ['exchange-3_cpc', 'exchange-3_cpm'],
+      ['exchange-4_cpc', 'exchange-4_cpm'],
+    ]);
+    /** Runs the group detector on every group; the flags of each series, by name. */
+    const byGroup = (
+      series: readonly NabSeries[],
+      groupOf: (s: NabSeries) => string,
+      o: Corroboration,
+      base: ReadonlyMap<string, Set<number>> = defaults,
+    ) => {
+      const out = new Map<string, Set<number>>();
+      for (const g of new Set(series.map(groupOf))) {
+        const members = series.filter((s) => groupOf(s) === g);
+        const flags = corroborated(
+          members.map((s) => s.daily),
+          members.map((s) => base.get(s.name)!),
+          o,
+        );
+        members.forEach((s, k) => out.set(s.name, flags[k]));
+      }
+      return out;
+    };
+
+    // Where the days that depart on both siblings the same way on the same day fall (z against the
+    // previous 21 days, as the departure episodes), and how many the default does not flag yet.
+    const none = new Map(nab.map((s) => [s.name, new Set<number>()]));
+    const coDeparting = [1, 1.25, 1.5, 2, 2.5, 3].map((low) => {
+      const f = byGroup(nab, exchangeOf, { window: 21, period: 0, low, high: 0, lag: 0, anchor: 'z' }, none);
+      const count = [0, 0, 0, 0];
+      for (const s of nab)
+        for (const d of f.get(s.name)!) {
+          const k = s.positives.has(d) ? 0 : 2;
+          count[k]++;
+          if (!defaults.get(s.name)!.has(d)) count[k + 1]++;
+        }
+      return [low, ...count];
+    });
+    console.log(
+      'Days departing on both siblings the same day, the same way (|z| ≥ low; in windows, of them not flagged by the default; outside, of them not flagged):\n' +
+        coDeparting.map((r) => `  ${r.join(' / ')}`).join('\n'),
+    );
+    expect(coDeparting).toEqual([
+      [1, 26, 5, 64, 60],
+      [1.25, 24, 5, 52, 48],
+      [1.5, 18, 2, 34, 30],
+      [2, 11, 0, 15, 12],
+      [2.5, 9, 0, 11, 8],
+      [3, 8, 0, 4, 1],
+    ]);
+
+    const GRID: (Corroboration | null)[] = [
+      null,
+      ...[14, 21, 28].flatMap((window) =>
+        [0, 7].flatMap((period) =>
+          [1, 1.25, 1.5, 1.75, 2, 2.5, 3].flatMap((low) =>
+            [0, 1].flatMap((lag): Corroboration[] => [
+              ...[0, 3, 4, 5]
+                .filter((high) => high === 0 || high > low)
+                .map((high): Corroboration => ({ window, period, low, high, lag, anchor: 'z' })),
+              { window, period, low, high: 0, lag, anchor: 'flag' },
+            ]),
+          ),
+        ),
+      ),
+    ];
+    const gridFlags = GRID.map((o) => (o ? byGroup(nab, exchangeOf, o) : defaults));
+    const flag = (s: NabSeries, o: Corroboration | null) => gridFlags[GRID.indexOf(o)].get(s.name)!;
+    const inSample = GRID.map((o) =>
+      score(
+        nab,
+        nab.map((s) => flag(s, o)),
+      ),
+    );
+    const bestAny = inSample.reduce((b, s, g) => (s.f1 > inSample[b].f1 ? g : b), 0);
+    const exchangeCv = leaveOneSeriesOut(nab, GRID, flag, MAX_PER_SERIES, exchangeOf);
+    const exchangeCv12 = leaveOneSeriesOut(nab, GRID, flag, 12, exchangeOf);
+    // The default's own settings (episodes × level shift, jointly), left out by exchange too.
+    const votes = new Map(nab.map((s) => [s.name, vote(s)]));
+    const episodeFlags = new Map(nab.map((s) => [s.name, EPISODE_GRID.map((p) => episodes(s, p))]));
+    const shiftFlags = new Map(nab.map((s) => [s.name, SHIFT_GRID.map((p) => shifts(s, p))]));
+    const joint = EPISODE_GRID.flatMap((_, e) => SHIFT_GRID.map((__, h) => ({ e, h })));
+    const defaultCv = leaveOneSeriesOut(
+      nab,
+      joint,
+      (s, p) =>
+        new Set([...votes.get(s.name)!, ...episodeFlags.get(s.name)![p.e], ...shiftFlags.get(s.name)![p.h]]),
+      MAX_PER_SERIES,
+      exchangeOf,
+    );
+    const added = (o: Corroboration | null) =>
+      nab.flatMap((s) =>
+        [...flag(s, o)]
+          .filter((d) => !defaults.get(s.name)!.has(d))
+          .sort((a, b) => a - b)
+          .map((d) => `${s.name} ${new Date(d).toISOString().slice(5, 10)}${s.positives.has(d) ? '+' : '-'}`),
+      );
+    const co = (o: Corroboration | null) =>
+      o ? `${o.window}/${o.period}/${o.low}/${o.high}/${o.lag}/${o.anchor}` : 'off';
+    console.log(
+      [
+        'Corroboration across siblings (window/period/low/high/lag/anchor), added to the default:',
+        `  in-sample best within ${MAX_PER_SERIES} days per series: ${f3(bestEligible({ inSample }))} (${GRID.filter((_, g) => Math.max(...inSample[g].perSeries) <= MAX_PER_SERIES && inSample[g].f1 === bestEligible({ inSample })).length} settings, off among them)`,
+        `  in-sample best with any budget: ${co(GRID[bestAny])} ${summary(inSample[bestAny]).join(' / ')} | ${windowSummary(inSample[bestAny]).join(' / ')} | per series ${inSample[bestAny].perSeries.join(', ')}`,
+        `  leave one exchange out (≤ 10 days): ${summary(exchangeCv.cv).join(' / ')} | ${windowSummary(exchangeCv.cv).join(' / ')}; chosen ${exchangeCv.chosen.map(co).join(', ')}`,
+        `  leave one exchange out (≤ 12 days): ${summary(exchangeCv12.cv).join(' / ')} | ${windowSummary(exchangeCv12.cv).join(' / ')} | per series ${exchangeCv12.cv.perSeries.join(', ')}; chosen ${exchangeCv12.chosen.map(co).join(', ')}`,
+        `  days the best with any budget adds (+ in a window, - outside): ${added(GRID[bestAny]).join(', ')}`,
+        `  the default's own settings, leave one exchange out: ${summary(defaultCv.cv).join(' / ')} | ${windowSummary(defaultCv.cv).join(' / ')} | per series ${defaultCv.cv.perSeries.join(', ')}`,
+      ].join('\n'),
+    );
+    expect(GRID).toHaveLength(409);
+    expect(f3(bestEligible({ inSample }))).toBe(0.575);
+    // Within 10 days per series nothing beats the default (the settings that tie add no day).
+    expect(f3(bestEligible({ inSample }))).toBe(f3(inSample[0].f1));
+    expect(summary(inSample[0])).toEqual([23, 4, 30, 0.852, 0.434, 0.575]);
+    // With any budget: 3 more true days for 5 more false ones, 11 days on two series.
+    expect([
+      co(GRID[bestAny]),
+      ...summary(inSample[bestAny]),
+      Math.max(...inSample[bestAny].perSeries),
+    ]).toEqual(['14/0/1.25/5/1/z', 26, 9, 27, 0.743, 0.491, 0.591, 11]);
+    expect(added(GRID[bestAny])).toEqual([
+      'exchange-3_cpm 08-12-',
+      'exchange-3_cpm 08-13-',
+      'exchange-3_cpm 08-14-',
+      'exchange-4_cpc 08-22+',
+      'exchange-4_cpc 08-27-',
+      'exchange-4_cpm 08-03-',
+      'exchange-4_cpm 08-22+',
+      'exchange-4_cpm 08-24+',
+    ]);
+    // Leave one exchange out (the pair held out together): settings chosen on the other two
+    // exchanges; the default's settings are fixed, so compare with its 0.575.
+    expect([summary(exchangeCv.cv), windowSummary(exchangeCv.cv), exchangeCv.chosen.map(co)]).toEqual([
+      [23, 8, 30, 0.742, 0.434, 0.548],
+      [10, 14, 10, 15, 0.69],
+      ['off', 'off', '14/7/2/0/1/flag', '14/7/2/0/1/flag', 'off', 'off'],
+    ]);
+    expect([summary(exchangeCv12.cv), windowSummary(exchangeCv12.cv), exchangeCv12.chosen.map(co)]).toEqual([
+      [23, 8, 30, 0.742, 0.434, 0.548],
+      [10, 14, 10, 14, 0.714],
+      ['14/0/1.25/5/1/z', '14/0/1.25/5/1/z', '14/0/1/5/1/z', '14/0/1/5/1/z', 'off', 'off'],
+    ]);
+    // The default's own episode and level-shift settings, left out by exchange: 0.524 (0.561 by series).
+    expect([summary(defaultCv.cv), windowSummary(defaultCv.cv), defaultCv.cv.perSeries]).toEqual([
+      [22, 9, 31, 0.71, 0.415, 0.524],
+      [10, 14, 10, 14, 0.714],
+      [0, 1, 3, 6, 12, 9],
+    ]);
+
+    // Held out: the realKnownCause series have no siblings, so the group detector falls back to
+    // the single-series default on each (same flags, day F1 0.517).
+    for (const o of GRID.filter((x): x is Corroboration => x !== null).slice(0, 40)) {
+      const f = byGroup(held, (s) => s.name, o);
+      for (const s of held) expect([...f.get(s.name)!]).toEqual([...defaults.get(s.name)!]);
+    }
+    const heldScore = score(
+      held,
+      held.map((s) => byGroup(held, (x) => x.name, GRID[1]!).get(s.name)!),
+    );
+    expect(summary(heldScore)).toEqual([31, 13, 45, 0.705, 0.408, 0.517]);
   });
 });
 
