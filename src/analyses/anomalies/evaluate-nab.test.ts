@@ -25,6 +25,8 @@
  * - leave-one-series-out: settings are chosen on 5 series from a grid (at most 10 flagged days per
  *   series) and scored on the 6th; the pooled held-out counts are asserted beside the in-sample ones,
  *   for each detector family and for the combination (episode × level-shift settings jointly).
+ * - leave-one-exchange-out, stricter: an exchange's CPC and CPM series are held out together
+ *   (exchange-4's two series share three windows, so leaving one out lets its sibling choose).
  * - held-out series: 4 NAB realKnownCause series with known causes (nyc_taxi, two temperature
  *   series, an ASG's CPU; none of the settings was chosen on them), same aggregation and scoring.
  *
@@ -701,6 +703,24 @@ describe('NAB realAdExchange, daily means', () => {
         )
         .join('\n'),
     );
+    // Leave one exchange out (each exchange's CPC and CPM held out together), day level.
+    const byExchange = [
+      leaveOneSeriesOut(nab, ESD_GRID, esd, MAX_PER_SERIES, exchangeOf).cv,
+      leaveOneSeriesOut(nab, WEEKDAY_GRID, weekday, MAX_PER_SERIES, exchangeOf).cv,
+      leaveOneSeriesOut(nab, TRAILING_GRID, trailing, MAX_PER_SERIES, exchangeOf).cv,
+    ];
+    console.log(
+      table(
+        'Point detectors, leave one exchange out:',
+        byExchange.map((s, k) => [rows[k][0], s]),
+        names,
+      ),
+    );
+    expect(byExchange.map((s) => [...summary(s), ...windowSummary(s)])).toEqual([
+      [7, 11, 46, 0.389, 0.132, 0.197, 7, 14, 7, 17, 0.452],
+      [13, 28, 40, 0.317, 0.245, 0.277, 8, 14, 9, 30, 0.393],
+      [13, 9, 40, 0.591, 0.245, 0.347, 9, 14, 9, 15, 0.621],
+    ]);
     // name, in-sample best day F1 (≤ 10 days per series), CV day level, CV window level, held-out day level, window level
     expect(
       rows.map(([name, r, h]) => [
@@ -793,7 +813,7 @@ describe('NAB realAdExchange, daily means', () => {
     ]);
   });
 
-  it('cross-validated (leave one series out) beside in-sample', () => {
+  it('cross-validated (leave one series out, and one exchange out) beside in-sample', () => {
     const defaults = DAILY_KPI_DEFAULTS.episodes;
     const isDefault = (p: DepartureEpisodesOptions) =>
       (['window', 'period', 'trigger', 'persist'] as const).every((k) => p[k] === defaults[k]);
@@ -830,7 +850,7 @@ describe('NAB realAdExchange, daily means', () => {
         (['union', '2of2', '2of3'] as const).map((rule) => ({ piecewiseWindow, weeks, rule })),
       ),
     );
-    const voteCv = leaveOneSeriesOut(nab, family, (s, p) => {
+    const familyFlag = (s: NabSeries, p: (typeof family)[number]) => {
       const esd = seasonalHybridEsd(s.daily, {
         ...DAILY_KPI_DEFAULTS.seasonalHybridEsd,
         piecewiseWindow: p.piecewiseWindow || undefined,
@@ -840,7 +860,8 @@ describe('NAB realAdExchange, daily means', () => {
         return days(combineAnomalies([esd, weekday], { minVotes: p.rule === 'union' ? 1 : 2 }));
       const trailing = trailingRobustZScore(s.daily, DAILY_KPI_DEFAULTS.trailing).anomalies;
       return days(combineAnomalies([esd, weekday, trailing], { minVotes: 2 }));
-    });
+    };
+    const voteCv = leaveOneSeriesOut(nab, family, familyFlag);
     // Tried: the incident window's peak (none = off) and the day-over-day ratio's settings, each
     // added to the default.
     const shifted = new Map(nab.map((s) => [s.name, shifts(s)]));
@@ -903,6 +924,42 @@ describe('NAB realAdExchange, daily means', () => {
       [10, 14, 10, 13, 0.741],
     ]);
     expect(all.cv.perSeries).toEqual([0, 1, 3, 6, 9, 10]);
+    // Stricter: leave one exchange out (its CPC and CPM held out together). Exchange-4's two series
+    // share three windows, so leaving one series out lets its sibling's labels choose for it.
+    const byExchange = <T>(grid: readonly T[], flag: (s: NabSeries, p: T) => Set<number>) =>
+      leaveOneSeriesOut(nab, grid, flag, MAX_PER_SERIES, exchangeOf).cv;
+    const loeo: [string, Score][] = [
+      ['departure episodes', byExchange(EPISODE_GRID, (s, p) => episodes(s, p))],
+      ['level shift', byExchange(SHIFT_GRID, (s, p) => shifts(s, p))],
+      ['vote family', byExchange(family, familyFlag)],
+      [
+        'vote 2/3 ∪ episodes',
+        byExchange(EPISODE_GRID, (s, p) => new Set([...votes.get(s.name)!, ...episodes(s, p)])),
+      ],
+      [
+        'the default (episodes × level shift)',
+        byExchange(
+          joint,
+          (s, p) =>
+            new Set([
+              ...votes.get(s.name)!,
+              ...episodeFlags.get(s.name)![p.e],
+              ...shiftFlags.get(s.name)![p.h],
+            ]),
+        ),
+      ],
+    ];
+    console.log(table('Leave one exchange out (settings chosen on the other two exchanges):', loeo, names));
+    expect(
+      loeo.map(([name, s]) => [name, ...summary(s), ...windowSummary(s), Math.max(...s.perSeries)]),
+    ).toEqual([
+      // name, day level (TP, FP, FN, P, R, F1), window level (hit, windows, alarms in a window, alarms, F1), most days on one series
+      ['departure episodes', 10, 4, 43, 0.714, 0.189, 0.299, 6, 14, 6, 8, 0.545, 8],
+      ['level shift', 9, 10, 44, 0.474, 0.17, 0.25, 6, 14, 6, 10, 0.5, 9],
+      ['vote family', 14, 14, 39, 0.5, 0.264, 0.346, 9, 14, 10, 21, 0.547, 14],
+      ['vote 2/3 ∪ episodes', 20, 6, 33, 0.769, 0.377, 0.506, 9, 14, 9, 12, 0.692, 9],
+      ['the default (episodes × level shift)', 22, 9, 31, 0.71, 0.415, 0.524, 10, 14, 10, 14, 0.714, 12],
+    ]);
     expect([summary(incidentCv.cv), windowSummary(incidentCv.cv)]).toEqual([
       [23, 4, 30, 0.852, 0.434, 0.575],
       [10, 14, 10, 13, 0.741],
@@ -1467,19 +1524,6 @@ describe('NAB realAdExchange, daily means', () => {
     const bestAny = inSample.reduce((b, s, g) => (s.f1 > inSample[b].f1 ? g : b), 0);
     const exchangeCv = leaveOneSeriesOut(nab, GRID, flag, MAX_PER_SERIES, exchangeOf);
     const exchangeCv12 = leaveOneSeriesOut(nab, GRID, flag, 12, exchangeOf);
-    // The default's own settings (episodes × level shift, jointly), left out by exchange too.
-    const votes = new Map(nab.map((s) => [s.name, vote(s)]));
-    const episodeFlags = new Map(nab.map((s) => [s.name, EPISODE_GRID.map((p) => episodes(s, p))]));
-    const shiftFlags = new Map(nab.map((s) => [s.name, SHIFT_GRID.map((p) => shifts(s, p))]));
-    const joint = EPISODE_GRID.flatMap((_, e) => SHIFT_GRID.map((__, h) => ({ e, h })));
-    const defaultCv = leaveOneSeriesOut(
-      nab,
-      joint,
-      (s, p) =>
-        new Set([...votes.get(s.name)!, ...episodeFlags.get(s.name)![p.e], ...shiftFlags.get(s.name)![p.h]]),
-      MAX_PER_SERIES,
-      exchangeOf,
-    );
     const added = (o: Corroboration | null) =>
       nab.flatMap((s) =>
         [...flag(s, o)]
@@ -1497,7 +1541,6 @@ describe('NAB realAdExchange, daily means', () => {
         `  leave one exchange out (≤ 10 days): ${summary(exchangeCv.cv).join(' / ')} | ${windowSummary(exchangeCv.cv).join(' / ')}; chosen ${exchangeCv.chosen.map(co).join(', ')}`,
         `  leave one exchange out (≤ 12 days): ${summary(exchangeCv12.cv).join(' / ')} | ${windowSummary(exchangeCv12.cv).join(' / ')} | per series ${exchangeCv12.cv.perSeries.join(', ')}; chosen ${exchangeCv12.chosen.map(co).join(', ')}`,
         `  days the best with any budget adds (+ in a window, - outside): ${added(GRID[bestAny]).join(', ')}`,
-        `  the default's own settings, leave one exchange out: ${summary(defaultCv.cv).join(' / ')} | ${windowSummary(defaultCv.cv).join(' / ')} | per series ${defaultCv.cv.perSeries.join(', ')}`,
       ].join('\n'),
     );
     expect(GRID).toHaveLength(409);
@@ -1532,12 +1575,6 @@ describe('NAB realAdExchange, daily means', () => {
       [23, 8, 30, 0.742, 0.434, 0.548],
       [10, 14, 10, 14, 0.714],
       ['14/0/1.25/5/1/z', '14/0/1.25/5/1/z', '14/0/1/5/1/z', '14/0/1/5/1/z', 'off', 'off'],
-    ]);
-    // The default's own episode and level-shift settings, left out by exchange: 0.524 (0.561 by series).
-    expect([summary(defaultCv.cv), windowSummary(defaultCv.cv), defaultCv.cv.perSeries]).toEqual([
-      [22, 9, 31, 0.71, 0.415, 0.524],
-      [10, 14, 10, 14, 0.714],
-      [0, 1, 3, 6, 12, 9],
     ]);
 
     // Held out: the realKnownCause series have no siblings, so the group detector falls back to
