@@ -1450,6 +1450,37 @@ describe('NAB realAdExchange, daily means', () => {
     // Within 10 days per series, the incident is chosen only where the busiest series is held out.
     expect(incidentCv10.chosen.map(inc)).toEqual(['off', 'off', 'off', 'off', '8/1', 'off']);
     expect(incidentCv12.chosen.map(inc)).toEqual(Array(6).fill('8/1'));
+    // Left out by exchange: both exchange-4 series' 16 July spikes go out together, so the folds
+    // cannot learn the padding from the sibling's labels.
+    const incidentByExchange = leaveOneSeriesOut(nab, INCIDENT_GRID, incident, 12, exchangeOf);
+    const jointByExchange = leaveOneSeriesOut(
+      nab,
+      JOINT,
+      (s, p) => union(voteFlags.get(s.name)![p.v], incidentFlags.get(s.name)![p.i]),
+      MAX_PER_SERIES,
+      exchangeOf,
+    );
+    console.log(
+      [
+        `  default ∪ incidents (≤ 12 days), leave one exchange out: ${summary(incidentByExchange.cv).join(' / ')} | per series ${incidentByExchange.cv.perSeries.join(', ')}; chosen ${incidentByExchange.chosen.map(inc).join(', ')}`,
+        `  vote thresholds × incidents, leave one exchange out: ${summary(jointByExchange.cv).join(' / ')} | per series ${jointByExchange.cv.perSeries.join(', ')}; chosen ${jointByExchange.chosen.map((p) => `${VOTE_GRID[p.v].weekday}/${VOTE_GRID[p.v].trailing} + ${inc(INCIDENT_GRID[p.i])}`).join(', ')}`,
+      ].join('\n'),
+    );
+    // 0.638, but the exchange-4 fold's setting (chosen on exchanges 2 and 3) flags 15 and 16 days
+    // there: outside the budget.
+    expect([
+      summary(incidentByExchange.cv),
+      incidentByExchange.cv.perSeries,
+      incidentByExchange.chosen.map(inc),
+    ]).toEqual([
+      [30, 11, 23, 0.732, 0.566, 0.638],
+      [0, 1, 3, 6, 15, 16],
+      ['8/1', '8/1', '8/1', '8/1', '5/Infinity', '5/Infinity'],
+    ]);
+    expect([summary(jointByExchange.cv), jointByExchange.cv.perSeries]).toEqual([
+      [30, 11, 23, 0.732, 0.566, 0.638],
+      [0, 1, 3, 6, 15, 16],
+    ]);
   });
   it('corroboration across sibling series (one exchange’s CPC and CPM): in-sample, leave one exchange out, held out', () => {
     const held = loadNab('realKnownCause', 'nab-realKnownCause-windows.json');
