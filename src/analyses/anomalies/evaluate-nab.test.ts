@@ -1713,10 +1713,10 @@ describe('NAB realAdExchange, daily means', () => {
     );
     const rows = scores.map(([name, of]) => {
       const candidates = nab
-        .flatMap((s, k) =>
+        .flatMap((s) =>
           [...of(s)]
             .filter(([t]) => !defaults.get(s.name)!.has(t))
-            .map(([t, z]) => ({ k, t, z: Math.abs(z), positive: s.positives.has(t) })),
+            .map(([t, z]) => ({ t, z: Math.abs(z), positive: s.positives.has(t) })),
         )
         .sort((a, b) => b.z - a.z || a.t - b.t);
       // Add the candidates one by one (most departing first): the best day F1 over every prefix.
@@ -1726,7 +1726,7 @@ describe('NAB realAdExchange, daily means', () => {
       candidates.forEach((c, i) => {
         if (c.positive) tp++;
         else fp++;
-        const f1 = (2 * tp) / (tp + fp + 53);
+        const f1 = (2 * tp) / (tp + fp + base.tp + base.fn);
         if (f1 > best + 1e-12) {
           best = f1;
           bestK = i + 1;
