@@ -39,6 +39,8 @@ const computed = Object.fromEntries(
     .map((x) => [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)]),
 );
 const threads = flag('--threads');
+// --sql N: print the full text of the N costliest statements (default: their first 150 characters)
+const fullSql = Number(flag('--sql') ?? 0);
 const [dir, entity, arrangement = 'narrow'] = args;
 if (!dir || !entity || !['view', 'narrow', 'none'].includes(arrangement)) {
   console.error(
@@ -140,8 +142,11 @@ console.log(
   total:      ${fmt({ cpu: norm.cpu + (read?.cpu ?? 0), wall: norm.wall + (read?.wall ?? 0) })}
   peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
 );
-for (const x of [...statements].sort((p, q) => q.cpu - p.cpu).slice(0, 8))
+for (const [i, x] of [...statements]
+  .sort((p, q) => q.cpu - p.cpu)
+  .slice(0, 8)
+  .entries())
   console.log(
-    `  ${x.cpu.toFixed(2)} s CPU ${x.wall.toFixed(2)} s wall  ${x.sql.replace(/\s+/g, ' ').slice(0, 150)}`,
+    `  ${x.cpu.toFixed(2)} s CPU ${x.wall.toFixed(2)} s wall  ${x.sql.replace(/\s+/g, ' ').slice(0, i < fullSql ? undefined : 150)}`,
   );
 await engine.close();

@@ -271,6 +271,7 @@ async function normalizeOne(
     spec.dedupe.timeKey,
     narrow,
     ctx.hash,
+    ctx.custom,
   );
   // only the rows whose key hash was seen twice get the exact dedupe (window functions), and an
   // entity without any skips it
@@ -316,6 +317,7 @@ async function normalizeOne(
       ctx.written,
       ctx.hash,
       known,
+      keyColumn(narrow, keys, spec.dedupe.timeKey, ctx.custom),
     );
   const lines = out.accounting.length;
   await account(engine, spec.name, staged, counts, rejecting.length ? rej : undefined, baseDir, out);
@@ -349,6 +351,7 @@ async function checkOnce(
   timeKey: string | undefined,
   narrow: NarrowSpec | undefined,
   hash: (x: string) => string,
+  custom = false,
 ): Promise<{ counts: PartCounts[]; candidates?: string }> {
   // as narrow as the sources allow: each byte per row costs on millions of rows
   const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
@@ -357,13 +360,18 @@ async function checkOnce(
   const row = lines < 2 ** 30 ? 'UINTEGER' : 'BIGINT';
   // UBIGINT even without keys (every row then one group: hash 0)
   const keyHash = `CAST(${dedupeHashExpr(keys, timeKey)} AS UBIGINT)`;
+  // the key hash's column: `_h`, or a hashed column of the narrow table that is the same hash
+  // (the entity's only dedupe key: written once, not twice)
+  const h = keyColumn(narrow, keys, timeKey, custom);
+  // the row numbers are written only where they are needed (see `byPosition`)
+  const positional = byPosition(staged, narrow);
   const changedOf = (x: Staged) =>
     bits ? [`CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed`] : [];
   const passOf = (x: Staged, i: number, extra: string[]) =>
     [
       ...(staged.length > 1 ? [`CAST(${i} AS USMALLINT) AS _part`] : []),
-      `CAST(_row AS ${row}) AS _row`,
-      `CASE WHEN _reject_reason IS NULL THEN ${keyHash} END AS _h`,
+      ...(positional ? [] : [`CAST(_row AS ${row}) AS _row`]),
+      ...(h === '_h' ? [`CASE WHEN _reject_reason IS NULL THEN ${keyHash} END AS _h`] : []),
       ...changedOf(x),
       ...extra,
     ].join(', ');
@@ -372,18 +380,21 @@ async function checkOnce(
   const keyTable = ident(narrow ? narrow.table : `keys_${entity}`);
   const dicts = narrow?.codes?.length ? await dictionaries(engine, narrow, staged) : [];
   const sourceNames = staged.map((x) => x.part.binding.source);
-  const copied = narrow ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames) : [];
+  const copied = narrow
+    ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames, h === '_h' ? undefined : h)
+    : [];
   const pass = staged.map(
     (x, i) =>
       `SELECT ${passOf(x, i, copied)} FROM ${narrow ? withComputed(narrow, x.stg) : x.stg}${dictJoins(dicts, x.stg)}`,
   );
-  await engine.exec(
-    `CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${pass.join(' UNION ALL ')}`,
-  );
+  const write = () =>
+    engine.exec(`CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${pass.join(' UNION ALL ')}`);
+  // a table without row numbers has its rows in the order read: its rowid is the row number less 1
+  await (positional ? ordered(engine, write) : write());
   for (const d of dicts) if (d.type) await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
   const dup = ident(`dup_${entity}`);
   try {
-    const { counts, n } = await sqlRepeats(engine, staged, keyTable, dup, !!bits);
+    const { counts, n } = await sqlRepeats(engine, staged, keyTable, dup, !!bits, h);
     if (narrow?.lookups?.length)
       staged.forEach((x, i) => {
         if (counts[i].valid + counts[i].rejected !== x.part.load.rows)
@@ -404,7 +415,7 @@ async function checkOnce(
     const part = staged.length > 1 ? '_part' : '0';
     const cand = ident(`cand_${entity}`);
     const rows = await engine.query<{ _part: number; _row: number }>(
-      `SELECT DISTINCT ${part} AS _part, _row FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup}) ORDER BY ALL`,
+      `SELECT DISTINCT ${part} AS _part, ${positional ? 'rowid + 1' : '_row'} AS _row FROM ${keyTable} WHERE ${ident(h)} IN (SELECT h FROM ${dup}) ORDER BY ALL`,
     );
     if (small.some(Boolean)) {
       await engine.exec(`CREATE OR REPLACE TEMP TABLE ${cand} (_part INTEGER, _row BIGINT)`);
@@ -434,15 +445,81 @@ async function checkOnce(
       const checked = raw && x.checkedFrom?.(`cand_raw_${entity}_${i}`);
       if (raw && checked) {
         await engine.exec(`CREATE OR REPLACE TEMP TABLE ${ident(`cand_raw_${entity}_${i}`)} AS ${raw}`);
+        if (positional) await checkPositions(engine, checked, list, keyHash, dup, entity);
         byPart.push(
           `SELECT ${valid.read} FROM (${checked}) WHERE _reject_reason IS NULL AND _row IN (${list.join(', ')})`,
         );
-      } else byPart.push(`${from} _row IN (${list.join(', ')})`);
+      } else if (positional)
+        throw new GtmError('INTERNAL', `normalize ${entity}: row numbers by position need a Parquet source`);
+      else byPart.push(`${from} _row IN (${list.join(', ')})`);
     }
     return { counts, candidates: `(${byPart.join(' UNION ALL BY NAME ')})` };
   } finally {
     if (!narrow) await engine.exec(`DROP TABLE IF EXISTS ${keyTable}`);
   }
+}
+
+/**
+ * The column of the pass's table holding the key hash of each valid row (NULL for a rejected one):
+ * `_h`, unless the narrow table hashes the entity's only dedupe key (a click id, an entry id) with
+ * the kit's own hash: that column is the same hash, written once (8 bytes a row less).
+ */
+function keyColumn(
+  narrow: NarrowSpec | undefined,
+  keys: readonly string[],
+  timeKey: string | undefined,
+  custom: boolean,
+): string {
+  const plain = keys.filter((k) => k !== timeKey);
+  return narrow &&
+    !custom &&
+    plain.length === 1 &&
+    plain[0] !== 'person_id' &&
+    narrow.hashes?.includes(plain[0])
+    ? `${plain[0]}_hash`
+    : '_h';
+}
+
+/**
+ * True when the pass's table needs no row numbers: one large Parquet source of one file, read in
+ * order (`ordered`), without a narrow table (which keeps `_row` to delete its duplicates): a row's
+ * number is then its position in the table (`rowid + 1`), 4 bytes a row not written. The few
+ * candidates of the dedupe are read back by those numbers and checked (`checkPositions`).
+ */
+function byPosition(staged: readonly Staged[], narrow: NarrowSpec | undefined): boolean {
+  if (narrow || staged.length !== 1) return false;
+  const [x] = staged;
+  return (
+    !!x.view &&
+    !!x.checkedFrom &&
+    x.part.load.files.length === 1 &&
+    x.part.load.rejects.length === 0 &&
+    x.part.load.rows > DEDUPE_LIMITS.candidatesJoinedUpTo &&
+    parquetRowsSql(x.part.load, [1]) !== undefined
+  );
+}
+
+/**
+ * The candidates read back by position (`byPosition`) are the rows the pass hashed: each one valid,
+ * with a key hash seen twice. Anything else means the table's order was not the source's: stops.
+ */
+async function checkPositions(
+  engine: Engine,
+  checked: string,
+  rows: readonly number[],
+  keyHash: string,
+  dup: string,
+  entity: string,
+): Promise<void> {
+  const [{ found, bad }] = await engine.query<{ found: number; bad: number }>(
+    `SELECT count(*) AS found, count(*) FILTER (WHERE _reject_reason IS NOT NULL OR ${keyHash} NOT IN (SELECT h FROM ${dup})) AS bad
+     FROM (${checked}) WHERE _row IN (${rows.join(', ')})`,
+  );
+  if (Number(found) !== rows.length || Number(bad))
+    throw new GtmError(
+      'INTERNAL',
+      `normalize ${entity}: the pass's rows are not in the source's order (${Number(bad)} of ${rows.length} candidates read back by position do not match)`,
+    );
 }
 
 /** Rows rejected, valid and the OR of the masks per source, from the pass's table. */
@@ -451,10 +528,12 @@ async function sqlCounts(
   staged: readonly Staged[],
   keyTable: string,
   masked: boolean,
+  h = '_h',
 ): Promise<PartCounts[]> {
   const part = staged.length > 1 ? '_part' : '0';
+  const k = ident(h);
   const rows = await engine.query<{ _part: number; rejected: number; valid: number; changed: string }>(
-    `SELECT ${part} AS _part, count(*) - count(_h) AS rejected, count(_h) AS valid, CAST(${masked ? 'bit_or(_changed)' : '0'} AS VARCHAR) AS changed FROM ${keyTable} GROUP BY ALL`,
+    `SELECT ${part} AS _part, count(*) - count(${k}) AS rejected, count(${k}) AS valid, CAST(${masked ? 'bit_or(_changed)' : '0'} AS VARCHAR) AS changed FROM ${keyTable} GROUP BY ALL`,
   );
   return staged.map((_, i) => {
     const r = rows.find((x) => Number(x._part) === i);
@@ -473,13 +552,14 @@ async function sqlRepeats(
   keyTable: string,
   dup: string,
   masked: boolean,
+  h = '_h',
 ): Promise<{ counts: PartCounts[]; n: number }> {
-  const counts = await sqlCounts(engine, staged, keyTable, masked);
+  const counts = await sqlCounts(engine, staged, keyTable, masked, h);
   await unordered(engine, () =>
-    engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, '_h')}`),
+    engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, h)}`),
   );
   const [{ n }] = await engine.query<{ n: number }>(
-    `SELECT count(*) AS n FROM ${keyTable} WHERE _h IN (SELECT h FROM ${dup})`,
+    `SELECT count(*) AS n FROM ${keyTable} WHERE ${ident(h)} IN (SELECT h FROM ${dup})`,
   );
   return { counts, n: Number(n) };
 }
@@ -510,6 +590,20 @@ export function repeatedSql(table: string, column: string): string {
   const repeats = (value: string, from: string) =>
     `SELECT DISTINCT v FROM (SELECT v, lag(v) OVER (ORDER BY v) AS p FROM (SELECT ${value} AS v FROM ${from})) WHERE v = p`;
   return `SELECT v AS h FROM (${repeats(c, `${table} WHERE ${hi} IN (${repeats(hi, `${table} WHERE ${c} IS NOT NULL`)})`)})`;
+}
+
+/** Runs `step` with `preserve_insertion_order` on (a table whose rowid must follow the rows read), then restores it. */
+async function ordered<T>(engine: Engine, step: () => Promise<T>): Promise<T> {
+  const [{ v }] = await engine.query<{ v: string }>(
+    "SELECT CAST(current_setting('preserve_insertion_order') AS VARCHAR) AS v",
+  );
+  if (String(v) === 'true') return step();
+  await engine.exec('SET preserve_insertion_order = true');
+  try {
+    return await step();
+  } finally {
+    await engine.exec('SET preserve_insertion_order = false');
+  }
 }
 
 /** Runs `step` with `preserve_insertion_order` off (for statements whose output order is free), then restores it. */
@@ -616,6 +710,7 @@ function narrowColumns(
   dicts: readonly Dictionary[],
   hash: (x: string) => string,
   sources: readonly string[],
+  keyColumn?: string,
 ): string[] {
   // the source as an ENUM of the entity's source names (in text order, so it sorts as the text
   // does): 1 byte a row instead of a 16-byte string; it reads, compares and groups as the text
@@ -630,7 +725,12 @@ function narrowColumns(
         ? `CAST(enum_code(CAST(${ident(d.column)} AS ${d.type})) AS UINTEGER) AS ${ident(d.column)}`
         : `__code${i} AS ${ident(d.column)}`,
     ),
-    ...(n.hashes ?? []).map((c) => `${hash(ident(c))} AS ${ident(`${c}_hash`)}`),
+    // the column that is the pass's key hash too: NULL for a rejected row, as `_h` is
+    ...(n.hashes ?? []).map((c) =>
+      `${c}_hash` === keyColumn
+        ? `CASE WHEN _reject_reason IS NULL THEN CAST(${hash(ident(c))} AS UBIGINT) END AS ${ident(keyColumn)}`
+        : `${hash(ident(c))} AS ${ident(`${c}_hash`)}`,
+    ),
     ...Object.keys(n.computed ?? {}).map((c) => ident(c)),
     ...(withFile || n.columns.includes('_file') ? ['_file'] : []),
   ];
@@ -696,9 +796,11 @@ async function finishNarrow(
   written: NarrowResult,
   hash: (x: string) => string,
   known?: { column: string; table: string },
+  h = '_h',
 ): Promise<void> {
   const t = ident(n.table);
-  await engine.exec(`DELETE FROM ${t} WHERE _h IS NULL`);
+  // rejected rows have no key hash
+  await engine.exec(`DELETE FROM ${t} WHERE ${ident(h)} IS NULL`);
   const part = staged.length > 1 ? '_part' : undefined;
   const file = multiFile(staged);
   const partOf = `CASE _source ${staged.map((x, i) => `WHEN ${literal(x.part.binding.source)} THEN ${i}`).join(' ')} END`;

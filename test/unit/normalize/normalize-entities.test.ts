@@ -508,6 +508,25 @@ describe('normalizeEntities, time-tolerant dedupe on seeded random sources', () 
     }
   });
 
+  it('keeps the reference rows of one large Parquet source, whose pass writes no row numbers (rowid + 1)', async () => {
+    const before = DEDUPE_LIMITS.candidatesJoinedUpTo;
+    DEDUPE_LIMITS.candidatesJoinedUpTo = 250; // one 900-row source: its candidates by position
+    const passes: string[] = [];
+    const spy = Object.create(engine) as Engine;
+    spy.exec = (sql: string) => {
+      if (sql.includes('TABLE "keys_visits"')) passes.push(sql);
+      return engine.exec(sql);
+    };
+    try {
+      const want = await run(6, [900], 60, 3600, spy);
+      expect(Object.values(want).reduce((s, x) => s + x.deduplicated, 0)).toBeGreaterThan(50);
+      expect(passes).toHaveLength(1);
+      expect(passes[0]).not.toMatch(/AS _row/);
+    } finally {
+      DEDUPE_LIMITS.candidatesJoinedUpTo = before;
+    }
+  });
+
   // every row is a candidate (34,000 rows, 3,000 advocates): more than are fetched by row number
   it('keeps the reference rows with many candidates (read by a rescan)', async () => {
     const want = await run(5, [16000, 12000, 6000], 3000, 4 * 3600);
