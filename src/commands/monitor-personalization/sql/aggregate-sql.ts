@@ -284,9 +284,9 @@ const FIRST_COLUMNS = ['variant', 'profile', 'channel', 'cohort'] as const;
 /**
  * The dictionaries of `FIRST_COLUMNS` in `mp_decisions` (`DecisionDict.columns`): with all four
  * and the rule coded (DuckDB), `mp_rule_users`, `mp_rule_perf` and `mp_users` carry them as their
- * codes (USMALLINT, decoded by `performanceSql`).
+ * codes (USMALLINT, decoded by `performanceSql`); `mp_users` packs the rule's code too (`rule_id`).
  */
-export type FirstCodes = Readonly<Record<(typeof FIRST_COLUMNS)[number], readonly string[]>>;
+export type FirstCodes = Readonly<Record<(typeof FIRST_COLUMNS)[number] | 'rule_id', readonly string[]>>;
 
 /** The dictionaries as `FirstCodes` when the engine is DuckDB and the four columns and the rule are coded. */
 export function firstCodesOf(
@@ -295,14 +295,39 @@ export function firstCodesOf(
 ): FirstCodes | undefined {
   if (s.q.name !== 'duckdb') return undefined;
   const [variant, profile, channel, cohort] = FIRST_COLUMNS.map((c) => dict[c]);
-  // `mp_users` packs the rule's code too
-  return variant && profile && channel && cohort && dict.rule_id?.length
-    ? { variant, profile, channel, cohort }
+  const rules = dict.rule_id;
+  return variant && profile && channel && cohort && rules?.length
+    ? { variant, profile, channel, cohort, rule_id: rules }
     : undefined;
 }
 
 /** A code of the packed key that stands for NULL (codes are below `MAX_CODES`, 10,000). */
 const NO_CODE = 65_535;
+
+/** Bits that hold every value from 0 to `max` (at least one). */
+const bitsFor = (max: bigint): number => (max > 0n ? max.toString(2).length : 1);
+
+/** An instant as microseconds since the epoch (what `epoch_us` gives). */
+const epochUs = (iso: string): bigint => BigInt(Date.parse(iso)) * 1000n;
+
+/**
+ * Fields of a packed UBIGINT key, most significant first: the microseconds since `start` of a time
+ * in [start, end) above codes of `bits` bits each, whose largest value stands for NULL (so NULL
+ * sorts last). Null when they do not fit in 64 bits (the HUGEINT forms are used then).
+ */
+function packing(
+  s: Scope,
+  bits: readonly number[],
+): { start: bigint; shifts: number[]; codes: number } | null {
+  const start = epochUs(s.start);
+  const codes = bits.reduce((a, b) => a + b, 0);
+  if (bitsFor(epochUs(s.end) - start - 1n) + codes > 64) return null;
+  const shifts = bits.map((_, i) => bits.slice(i + 1).reduce((a, b) => a + b, 0));
+  return { start, shifts, codes };
+}
+
+/** Bits of a code field of a dictionary of `size` values and NULL. */
+const codeBits = (size: number): number => bitsFor(BigInt(size));
 
 /**
  * One row per user and rule with a decision in the window: the first decision's time and variant,
@@ -311,9 +336,13 @@ const NO_CODE = 65_535;
  * decision (variant and segments from one row: one aggregate, not one per column). `mp_rule_perf`
  * adds the outcomes, and `mp_users` is built from that.
  *
- * With `codes` (DuckDB, the four columns coded) the first decision's four codes come from one `min`
- * of a 128-bit integer, the decision's time in microseconds above its four 16-bit codes: an integer
- * `min` per row instead of an `arg_min` of a struct (10M decisions: 1.04–1.10 s CPU → 0.55–0.65 s).
+ * With `codes` (DuckDB, the four columns coded) the first decision's time and four codes come from
+ * one `min` of an integer: the time above the four codes. As a UBIGINT when it fits — the
+ * microseconds since the window's start (every row is in the window) above codes of as many bits
+ * as their dictionaries need, the time then read back from the key (50M decisions, alternating
+ * at load 9–10: 6.34/6.54/5.65 → 3.81/4.56/5.47 s CPU) — else as a HUGEINT, the time in
+ * microseconds above four 16-bit codes, beside a `min` of the time (10M: an `arg_min` of a struct
+ * 1.04–1.10 s → 0.55–0.65 s).
  * Decisions of a user and rule at the same instant resolve to the smallest codes (variant first),
  * where `arg_min` took whichever row came first.
  */
@@ -331,6 +360,29 @@ export function ruleUsersTableSql(
     ],
   ];
   const from = `FROM ${s.q.table('mp_decisions')} WHERE in_window = 1 GROUP BY user_key, rule_id`;
+  const fit =
+    codes &&
+    packing(
+      s,
+      FIRST_COLUMNS.map((c) => codeBits(codes[c].length)),
+    );
+  if (codes && fit) {
+    const none = (c: (typeof FIRST_COLUMNS)[number]) => 2 ** codeBits(codes[c].length) - 1;
+    const packed = FIRST_COLUMNS.map(
+      (c, i) =>
+        `(CAST(${codes[c].length ? `COALESCE(enum_code(${c}), ${none(c)})` : none(c)} AS UBIGINT) << ${fit.shifts[i]})`,
+    ).join(' + ');
+    return s.q.createLargeTable(
+      'mp_rule_users',
+      `SELECT user_key, rule_id, make_timestamp(${fit.start} + CAST(k >> ${fit.codes} AS BIGINT)) AS first_at,
+         ${FIRST_COLUMNS.map((c, i) => `CAST(NULLIF((k >> ${fit.shifts[i]}) & ${none(c)}, ${none(c)}) AS USMALLINT) AS ${c}`).join(', ')},
+         ${flags.map(([, name]) => name).join(', ')}
+       FROM (SELECT user_key, rule_id,
+               min((CAST(epoch_us(decided_at) - ${fit.start} AS UBIGINT) << ${fit.codes}) + ${packed}) AS k,
+               ${flags.map(([e, name]) => `${e} AS ${name}`).join(', ')}
+             ${from}) f`,
+    );
+  }
   if (codes) {
     const shift = (i: number) => 16 * (FIRST_COLUMNS.length - 1 - i);
     const packed = FIRST_COLUMNS.map(
@@ -416,7 +468,7 @@ export function rulePerformanceTableSql(s: Scope): string[] {
  */
 export function usersTableSql(s: Scope, codes?: FirstCodes): string[] {
   const arm = `CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END`;
-  if (codes) return usersPackedSql(s, arm);
+  if (codes) return usersPackedSql(s, arm, codes);
   const first = (c: string) =>
     s.q.argMinField(
       ['profile', 'channel', 'cohort', 'engaged', 'converted', 'revenue'].map((x) => [x, x] as const),
@@ -441,14 +493,41 @@ export function usersTableSql(s: Scope, codes?: FirstCodes): string[] {
 
 /**
  * `mp_users` over the coded `mp_rule_perf` (see `ruleUsersTableSql`): the user's first rule row is
- * the smallest 128-bit key of its first decision's time (microseconds) above the rule's code and the
- * row's profile, channel and cohort codes (14 bits each; codes are below 10,000) and its engaged and
- * converted flags, so one integer `min` gives all five, and the revenue is the `arg_min` by that key
- * (one row per user and rule: the key is unique within a user). Rules tied on the first instant
- * resolve to the smallest rule code. 10M decisions, alternating at load 9–10: 0.47–0.57 s CPU
- * (`arg_min` of a six-field struct) → 0.36–0.40 s.
+ * the smallest key of its first decision's time above the rule's code, the row's profile, channel
+ * and cohort codes and its engaged and converted flags, so one integer `min` gives all five, and
+ * the revenue is the `arg_min` by that key (one row per user and rule: the key is unique within a
+ * user). Rules tied on the first instant resolve to the smallest rule code. The key is a UBIGINT
+ * when it fits (the microseconds since the window's start above codes of as many bits as their
+ * dictionaries need; the time read back from it; 50M decisions, alternating at load 9–10: 3.69/3.04/2.80
+ * → 2.98/2.78/2.96 s CPU) — else
+ * a HUGEINT (microseconds above 14-bit codes; 10M decisions, alternating at load 9–10: an `arg_min`
+ * of a six-field struct 0.47–0.57 s CPU → 0.36–0.40 s).
  */
-function usersPackedSql(s: Scope, arm: string): string[] {
+function usersPackedSql(s: Scope, arm: string, codes: FirstCodes): string[] {
+  const segments = ['profile', 'channel', 'cohort'] as const;
+  const bits = [codeBits(codes.rule_id.length), ...segments.map((c) => codeBits(codes[c].length)), 2];
+  const fit = packing(s, bits);
+  if (!fit) return usersHugeSql(s, arm);
+  const none = (i: number) => 2 ** bits[i] - 1;
+  const fields = ['enum_code(rule_id)', ...segments].map(
+    (c, i) => `(CAST(COALESCE(${c}, ${none(i)}) AS UBIGINT) << ${fit.shifts[i]})`,
+  );
+  const key = `(CAST(epoch_us(first_at) - ${fit.start} AS UBIGINT) << ${fit.codes}) + ${fields.join(' + ')}
+    + CAST(engaged * 2 + converted AS UBIGINT)`;
+  const code = (i: number) =>
+    `CAST(NULLIF((k >> ${fit.shifts[i + 1]}) & ${none(i + 1)}, ${none(i + 1)}) AS USMALLINT)`;
+  return s.q.createLargeTable(
+    'mp_users',
+    `SELECT user_key, make_timestamp(${fit.start} + CAST(k >> ${fit.codes} AS BIGINT)) AS first_at, variant,
+       ${segments.map((c, i) => `${code(i)} AS ${c}`).join(', ')},
+       CAST((k >> 1) & 1 AS INTEGER) AS engaged, CAST(k & 1 AS INTEGER) AS converted, revenue
+     FROM (SELECT user_key, ${arm} AS variant, min(${key}) AS k, arg_min(revenue, ${key}) AS revenue
+           FROM ${s.q.table('mp_rule_perf')} GROUP BY user_key) u`,
+  );
+}
+
+/** `mp_users` by a HUGEINT key, when the UBIGINT one does not fit (see `usersPackedSql`). */
+function usersHugeSql(s: Scope, arm: string): string[] {
   const none = 16_383;
   const field = (c: string, shift: number) => `(CAST(COALESCE(${c}, ${none}) AS UBIGINT) << ${shift})`;
   const key = `CAST(epoch_us(first_at) AS HUGEINT) * ${2n ** 64n} + ${field('enum_code(rule_id)', 50)}

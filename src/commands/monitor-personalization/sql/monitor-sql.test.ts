@@ -356,18 +356,36 @@ describe('performance SQL', () => {
     const before = await engine.query<Record<string, number | string>>(performanceSql(scope, ['profile']));
     const codes = firstCodesOf(scope, columns);
     expect(codes?.variant).toEqual(['holdout', 'v1', 'v2']);
-    await execAll(engine, ruleUsersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT'], codes));
-    const [t] = await engine.query(`SELECT typeof(profile) AS t FROM mp_rule_users LIMIT 1`);
-    expect(t.t).toBe('USMALLINT');
-    await execAll(engine, rulePerformanceTableSql(scope));
-    await execAll(engine, usersTableSql(scope));
+    const text = (xs: Record<string, number | string>[]) =>
+      xs.map((r) => JSON.stringify(Object.values(r).map((v) => String(v))));
+    const tables = async (packedIn: Scope) => {
+      await execAll(engine, ruleUsersTableSql(packedIn, ['holdout'], ['TARGETING_MATCH', 'SPLIT'], codes));
+      const [t] = await engine.query(`SELECT typeof(profile) AS t FROM mp_rule_users LIMIT 1`);
+      expect(t.t).toBe('USMALLINT');
+      await execAll(engine, rulePerformanceTableSql(scope));
+      await execAll(engine, usersTableSql(packedIn, codes));
+      return Promise.all(
+        ['mp_rule_users', 'mp_users'].map((x) =>
+          engine.query<Record<string, number | string>>(`SELECT * FROM ${x} ORDER BY ALL`),
+        ),
+      );
+    };
+    // the keys as UBIGINT (microseconds since the window's start above the codes' bits) …
+    expect(ruleUsersTableSql(scope, [], [], codes).join(' ')).toContain('AS UBIGINT) << ');
+    const small = await tables(scope);
     const rows = await engine.query<Record<string, number | string>>(
       performanceSql(scope, ['profile'], codes),
     );
     checkPerformance(rows);
-    const text = (xs: Record<string, number | string>[]) =>
-      xs.map((r) => JSON.stringify(Object.values(r).map((v) => String(v))));
     expect(text(rows)).toEqual(text(before));
+    // … and as HUGEINT when the window is too long for 64 bits: the same rows
+    const huge = { ...scope, start: '0001-01-01T00:00:00.000Z', end: '9999-01-01T00:00:00.000Z' };
+    expect(ruleUsersTableSql(huge, [], [], codes).join(' ')).toContain('HUGEINT');
+    expect(usersTableSql(huge, codes).join(' ')).toContain('HUGEINT');
+    const wide = await tables(huge);
+    expect(text(wide[0])).toEqual(text(small[0]));
+    expect(text(wide[1])).toEqual(text(small[1]));
+    expect(text(await engine.query(performanceSql(scope, ['profile'], codes)))).toEqual(text(before));
     // the arg_min tables again, for the other tests
     await execAll(engine, ruleUsersTableSql(scope, ['holdout'], ['TARGETING_MATCH', 'SPLIT']));
     await execAll(engine, rulePerformanceTableSql(scope));
