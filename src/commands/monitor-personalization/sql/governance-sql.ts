@@ -91,6 +91,13 @@ export function needsConsentWhere(q: SqlDialect, c: ConsentScope): string {
  * a withdrawal, a purpose never granted, or a first grant after their first decision. Everyone else
  * was granted every purpose before any decision and never withdrew, so their decisions need no
  * per-decision check: only these users' decisions are joined to the consent records.
+ *
+ * On DuckDB as joins, without an aggregate per user: a user is in order when, for every purpose, a
+ * grant was recorded at or before their first decision (so the first grant was), and they have no
+ * withdrawal of any of the purposes; the suspects are the users without such a grant of some purpose
+ * (an anti-join per purpose) and those with a withdrawal (a semi-join). At 50M decisions / 5M
+ * consent records, alternating at load 8–11: 3.37/3.76/4.53 s CPU (an aggregate of 5M records into
+ * 5M users, joined to the users) → 0.77/1.70/0.88 s; the same users.
  */
 export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
   if (s.q.name === 'clickhouse')
@@ -98,11 +105,19 @@ export function consentSuspectsTableSql(s: Scope, c: ConsentScope): string {
       'mp_consent_suspects',
       consentSuspectsCh(s, consentPerUserSql(s, c), purposes(c).length),
     );
-  const p = purposes(c);
+  const users = s.q.table('mp_users');
+  const records = (status: string, purpose: readonly string[]) =>
+    `SELECT user_key, recorded_at FROM ${s.q.table('mp_consent')} WHERE ${inList(s.q, 'purpose', purpose)} AND status = ${s.q.lit(status)}`;
   return s.q.createTable(
     'mp_consent_suspects',
-    `SELECT u.user_key AS user_key FROM ${s.q.table('mp_users')} u LEFT JOIN (${consentPerUserSql(s, c)}) c ON c.user_key = u.user_key
-     WHERE c.user_key IS NULL OR c.withdrawals > 0 OR c.granted < ${p.length} OR c.last_first_grant > u.first_at`,
+    [
+      ...purposes(c).map(
+        (p) => `SELECT u.user_key AS user_key FROM ${users} u ANTI JOIN (${records('granted', [p])}) g
+          ON g.user_key = u.user_key AND g.recorded_at <= u.first_at`,
+      ),
+      `SELECT u.user_key AS user_key FROM ${users} u SEMI JOIN (${records('withdrawn', purposes(c))}) w
+        ON w.user_key = u.user_key`,
+    ].join('\nUNION\n'),
   );
 }
 

@@ -207,6 +207,27 @@ describe('consent SQL', () => {
     }
     expect(got).toEqual(want);
     expect(Object.values(want).reduce((s, n) => s + n, 0)).toBeGreaterThan(10);
+    // the suspects: exactly the users of the window without a grant at or before their first
+    // decision, or with a withdrawal (of every kind, some of them)
+    const suspects = (
+      await engine.query<{ u: string }>(
+        `SELECT DISTINCT user_id AS u FROM decisions WHERE hash(user_id) IN (SELECT user_key FROM mp_consent_suspects)`,
+      )
+    ).map((r) => r.u);
+    const firstOf = new Map<string, number>();
+    for (const d of decisions.filter(inWindow))
+      firstOf.set(d.user, Math.min(d.at, firstOf.get(d.user) ?? Infinity));
+    const suspect = (user: string, first: number) => {
+      const mine = consents.filter((c) => c.user === user);
+      const grants = mine.filter((c) => c.status === 'granted').map((c) => c.at);
+      return !grants.length || Math.min(...grants) > first || mine.some((c) => c.status === 'withdrawn');
+    };
+    const wantSuspects = [...firstOf].filter(([u, at]) => suspect(u, at)).map(([u]) => u);
+    expect(suspects.sort()).toEqual(wantSuspects.sort());
+    const lateGrant = (u: string, at: number) =>
+      consents.some((c) => c.user === u && c.status === 'granted' && c.at > at);
+    expect([...firstOf].filter(([u, at]) => lateGrant(u, at)).length).toBeGreaterThan(3);
+    expect(wantSuspects.length).toBeGreaterThan(10);
     // listed with the users' ids: from the consent records, or from the decisions for users without any
     const unnamed = (await engine.query(unnamedViolatorsSql(scope.q, null))).map((r) => String(r.user_key));
     expect(unnamed.length).toBeGreaterThan(0);
