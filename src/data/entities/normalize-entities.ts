@@ -558,6 +558,9 @@ async function sqlRepeats(
   await unordered(engine, () =>
     engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, h)}`),
   );
+  // no hash seen twice (a source without duplicates): no scan of the pass's table for their rows
+  const [{ d }] = await engine.query<{ d: number }>(`SELECT count(*) AS d FROM ${dup}`);
+  if (!Number(d)) return { counts, n: 0 };
   const [{ n }] = await engine.query<{ n: number }>(
     `SELECT count(*) AS n FROM ${keyTable} WHERE ${ident(h)} IN (SELECT h FROM ${dup})`,
   );
