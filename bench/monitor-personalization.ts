@@ -2,10 +2,12 @@
 // GTM_BENCH_DECISIONS and GTM_BENCH_OUTCOMES to change), generated with DuckDB SQL as Parquet into
 // bench-data/ (git-ignored) with a gtm.yaml beside them, then the whole command run in its own
 // process (wall time, peak RSS, rows/s, time per stage) next to the floor: one DuckDB scan of the
-// decisions file. `tsx bench/monitor-personalization.ts` prints the table; the child mode
-// (`--run DIR`) prints one JSON line. GTM_BENCH_MEMORY_LIMIT (default 5GB) is the engine's
-// `memory_limit` (gtm.yaml is rewritten on every run); GTM_BENCH_PROFILE=1 prints the engine time
-// of the slowest statements to stderr.
+// decisions file. `tsx bench/monitor-personalization.ts [decisions]` prints the table (a size like
+// 10M or 10000000 as the argument: outcomes a tenth of it, unless GTM_BENCH_OUTCOMES says; iterate at
+// 10M, run 50M at the start and end of a piece of work); the child mode (`--run DIR`) prints one
+// JSON line. The CPU of the command alone (before the floor's scan) is printed beside the child's.
+// GTM_BENCH_MEMORY_LIMIT (default 5GB) is the engine's `memory_limit` (gtm.yaml is rewritten on
+// every run); GTM_BENCH_PROFILE=1 prints the engine time of the slowest statements to stderr.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -149,6 +151,7 @@ async function runOnce(dir: string): Promise<void> {
     { cwd: dir, asOf: AS_OF, snapshot: false },
   );
   const t2 = performance.now();
+  const runCpu = process.cpuUsage();
   profile?.();
   const stages = Object.fromEntries(
     run.record.stages.flatMap((s) =>
@@ -173,6 +176,7 @@ async function runOnce(dir: string): Promise<void> {
       floor_ms: floor,
       peak_rss_mb: process.resourceUsage().maxRSS / 1024,
       cpu_s: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+      run_cpu_s: (runCpu.user + runCpu.system) / 1e6,
       stages,
       rows: run.result.row_accounting.reduce((s, a) => s + a.rows_in, 0),
       backlog: run.result.backlog.items.length,
@@ -182,8 +186,12 @@ async function runOnce(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--run') return runOnce(process.argv[3]);
-  const decisions = Number(process.env.GTM_BENCH_DECISIONS ?? 50_000_000);
-  const outcomes = Number(process.env.GTM_BENCH_OUTCOMES ?? 5_000_000);
+  const arg = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(process.argv[2] ?? '');
+  const scale = arg ? Number(arg[1]) * (arg[2] === '' ? 1 : /k/i.test(arg[2]) ? 1e3 : 1e6) : null;
+  const decisions = Math.round(scale ?? Number(process.env.GTM_BENCH_DECISIONS ?? 50_000_000));
+  const outcomes = Number(
+    process.env.GTM_BENCH_OUTCOMES ?? (scale === null ? 5_000_000 : Math.round(decisions / 10)),
+  );
   process.stdout.write(
     `monitor-personalization: generating ${decisions.toLocaleString('en-US')} decisions / ${outcomes.toLocaleString('en-US')} outcomes… `,
   );
@@ -191,7 +199,7 @@ async function main(): Promise<void> {
   const dir = await ensureData(decisions, outcomes);
   writeFileSync(path.join(dir, 'gtm.yaml'), config(process.env.GTM_BENCH_MEMORY_LIMIT ?? '5GB'));
   process.stdout.write(`${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-  if (process.argv[2] === '--generate') return;
+  if (process.argv.includes('--generate')) return;
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--run', dir],
@@ -208,7 +216,7 @@ async function main(): Promise<void> {
     .reduce((m, [, v]) => Math.max(m, v ?? 0), 0);
   console.log(
     `  ${r.rows.toLocaleString('en-US')} rows: wall ${s(r.wall_ms)} s (target ≤ 30 s), ${Math.round(r.rows / (r.wall_ms / 1000)).toLocaleString('en-US')} rows/s, ` +
-      `CPU ${r.cpu_s.toFixed(1)} s (whole child, data check and floor included), peak RSS ${Math.round(r.peak_rss_mb)} MB (limit 6144), floor (one scan of decisions) ${s(r.floor_ms)} s, wall/floor ${(r.wall_ms / r.floor_ms).toFixed(1)}×`,
+      `CPU ${r.cpu_s.toFixed(1)} s (whole child, data check and floor included; before the floor ${r.run_cpu_s.toFixed(1)} s), peak RSS ${Math.round(r.peak_rss_mb)} MB (limit 6144), floor (one scan of decisions) ${s(r.floor_ms)} s, wall/floor ${(r.wall_ms / r.floor_ms).toFixed(1)}×`,
   );
   console.log(
     `  stages (s): gather (slowest source) ${s(gather)}, normalize ${s(r.stages.normalize)}, aggregate ${s(r.stages.aggregate)}, governance ${s(r.stages.governance)}, ` +
