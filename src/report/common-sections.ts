@@ -79,13 +79,44 @@ export function rowAccountingBlocks(
       rows: accounting.map((x) => ({ ...x })),
     },
   ];
-  if (rejects.rows)
-    blocks.push({
-      kind: 'list',
-      title: 'Reject reasons',
-      items: rejects.top_reasons.map((x) => ({ text: `${x.rows} × ${x.reason}`, status: 'warn' as const })),
-    });
+  if (rejects.rows) {
+    const listed = rejects.top_reasons.reduce((n, x) => n + x.rows, 0);
+    const items = rejects.top_reasons.map((x) => ({
+      text: `${x.rows} × ${x.reason}`,
+      status: 'warn' as const,
+    }));
+    if (listed < rejects.rows)
+      items.push({
+        text: `${rejects.rows - listed} × other reasons (every rejected row is in rejects.csv)`,
+        status: 'warn' as const,
+      });
+    blocks.push({ kind: 'list', title: 'Reject reasons', items });
+  }
   return blocks;
+}
+
+/**
+ * Accepted rows a command could not use: they name something no other source has (an unknown
+ * advocate, member or tier). Listed so that the accounting's "accepted" does not hide them.
+ */
+export interface UnmatchedView {
+  /** What the rows are, e.g. "ledger rows of a member not in the members source". */
+  what: string;
+  rows: number;
+  /** What the command did with them, e.g. "left out of the member summaries". */
+  effect: string;
+}
+
+function unmatchedBlocks(unmatched: readonly UnmatchedView[]): Block[] {
+  const some = unmatched.filter((u) => u.rows > 0);
+  if (!some.length) return [];
+  return [
+    {
+      kind: 'list',
+      title: 'Accepted but matching nothing',
+      items: some.map((u) => ({ text: `${u.rows} × ${u.what}: ${u.effect}`, status: 'warn' as const })),
+    },
+  ];
 }
 
 /** "Data quality and audit": alerts, then where every input row went. */
@@ -94,17 +125,23 @@ export function dataQualitySection(opts: {
   accounting?: readonly RowAccountingView[];
   rejects?: { rows: number; top_reasons: readonly { reason: string; rows: number }[] };
   planPath: string;
+  /** Accepted rows that match nothing the command joins them to (listed when any). */
+  unmatched?: readonly UnmatchedView[];
 }): Section {
+  const unmatched = (opts.unmatched ?? []).some((u) => u.rows > 0);
   return {
     title: 'Data quality and audit',
     intro: opts.accounting
-      ? `Every input row is accepted, deduplicated or rejected with a reason. Plan: ${opts.planPath}.`
+      ? `Every input row is accepted, deduplicated or rejected with a reason${
+          unmatched ? '; accepted rows that match nothing are listed below' : ''
+        }. Plan: ${opts.planPath}.`
       : `Plan: ${opts.planPath}.`,
     blocks: [
       ...alertBlocks(opts.alerts),
       ...(opts.accounting
         ? rowAccountingBlocks(opts.accounting, opts.rejects ?? { rows: 0, top_reasons: [] })
         : []),
+      ...unmatchedBlocks(opts.unmatched ?? []),
     ],
   };
 }

@@ -45,5 +45,6 @@ export {
   type AlertView,
   type RowAccountingView,
   type OwnedItemView,
+  type UnmatchedView,
 } from './common-sections.ts';
 export { textTable, fmtMoney, fmtPct } from './text-table.ts';

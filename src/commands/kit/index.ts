@@ -32,7 +32,7 @@ export {
 } from './flag-spec.ts';
 export { checkFlagValue, coerceFlag, isRealDate, type FlagValue } from './check-flag-value.ts';
 export { resolveFlagObject, completeFlags, suggestFlag } from './resolve-flag-object.ts';
-export { usageLine, flagValueText } from './usage-line.ts';
+export { usageLine, flagValueText, reproduceLine, shellWord } from './usage-line.ts';
 export { flagsJsonSchema } from './flags-json-schema.ts';
 export { runCommand, type CommandRun, type RunCommandOptions } from './run-command.ts';
 export { sourceStages, rejectRateProblem, DATA_OWNER } from './source-stages.ts';

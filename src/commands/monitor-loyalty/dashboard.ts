@@ -10,6 +10,8 @@ import {
   type Section,
   type TableColumn,
 } from '../../report/index.ts';
+import { reproduceLine } from '../kit/usage-line.ts';
+import { MONITOR_LOYALTY_FLAGS } from './inputs.ts';
 import type { KpiRow } from './kpi-stage.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
@@ -535,6 +537,19 @@ export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard
       accounting: r.row_accounting,
       rejects: r.rejects,
       planPath: r.plan_path,
+      unmatched: [
+        {
+          what: 'ledger rows of an id that is no member enrolled before the end',
+          rows: r.members.orphans.ledger_rows,
+          effect:
+            "left out of the member summaries, the experiments' points and the weekly active members (the weekly points sums keep them)",
+        },
+        {
+          what: 'member-flagged orders of a customer who is no member',
+          rows: r.members.orphans.member_orders_without_member,
+          effect: 'left out of the member summaries',
+        },
+      ],
     }),
   ];
   return {
@@ -547,7 +562,7 @@ export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard
     sections,
     footnotes: [
       'KPI formulas, the liability method and the model checks: docs/commands/monitor-loyalty.md.',
-      `Reproduce: gtm monitor-loyalty --window ${r.inputs.window} --detail ${r.inputs.detail} --dimensions ${r.inputs.dimensions.join(',')} --alert-threshold ${r.inputs.alert_threshold} --as-of ${r.as_of}`,
+      `Reproduce: ${reproduceLine('monitor-loyalty', MONITOR_LOYALTY_FLAGS, { ...r.inputs, experiments: r.inputs.experiments ?? ['none'] }, r.as_of)}`,
     ],
   };
 }

@@ -10,7 +10,9 @@ import {
 } from '../../report/index.ts';
 import { CHECK_STATUS, human, pct, SEVERITY_STATUS, signed } from './dashboard-format.ts';
 import { anomaliesSection, experimentsSection, governanceSection } from './dashboard-sections.ts';
+import { reproduceLine } from '../kit/usage-line.ts';
 import type { OwnedBacklogItem } from './backlog-stage.ts';
+import { MONITOR_PERSONALIZATION_FLAGS } from './inputs.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
 
@@ -209,6 +211,9 @@ export function buildMonitorPersonalizationDashboard(r: R, o: O): Dashboard {
         rejects: r.rejects,
         planPath: r.plan_path,
       }),
+    ],
+    footnotes: [
+      `Reproduce: ${reproduceLine('monitor-personalization', MONITOR_PERSONALIZATION_FLAGS, { ...r.inputs }, r.as_of)}`,
     ],
   };
 }

@@ -10,6 +10,8 @@ import {
   type Section,
 } from '../../report/index.ts';
 import { fraudSection, ringSection } from './dashboard-fraud.ts';
+import { reproduceLine } from '../kit/usage-line.ts';
+import { OPTIMIZE_REFERRALS_FLAGS } from './inputs.ts';
 import { KPI_FORMULAS } from './kpi-formulas.ts';
 import type { ReferralsResult } from './result.ts';
 
@@ -341,10 +343,27 @@ export function buildReferralsDashboard(r: R): Dashboard {
         accounting: r.data.row_accounting,
         rejects: r.data.rejects,
         planPath: r.plan_path,
+        unmatched: [
+          {
+            what: 'sign-ups naming an advocate id or referral code no advocate has',
+            rows: r.data.unresolved.referrals,
+            effect: 'left out of the funnel',
+          },
+          {
+            what: 'clicks on a referral code no advocate has',
+            rows: r.data.unresolved.clicks,
+            effect: 'left out of the funnel',
+          },
+          {
+            what: 'shares (of the period read) by an advocate not in the advocates source',
+            rows: r.data.unresolved.shares,
+            effect: 'left out of the funnel',
+          },
+        ],
       }),
     ],
     footnotes: [
-      `Reproduce: gtm optimize-referrals --window ${r.inputs.window} --dimensions ${r.inputs.dimensions.join(',')}${r.inputs.experiments.length ? ` --experiments ${r.inputs.experiments.join(',')}` : ''} --as-of ${r.as_of}`,
+      `Reproduce: ${reproduceLine('optimize-referrals', OPTIMIZE_REFERRALS_FLAGS, { ...r.inputs }, r.as_of)}`,
     ],
   };
 }
