@@ -15,7 +15,7 @@ import { isoSeconds } from './time-text.ts';
  *   the last ten days (the rest got `control`);
  * - a stale rule: `usecase_recommender` has served only `templates_a` (0% `templates_b`) for 45 days;
  * - a freshness breach: the `billing_events` export stopped 50 hours before the end of as-of;
- * - a performance dip: activations fell to 15% of normal five days before as-of.
+ * - a performance dip: activations fell to 15% of normal on the fourth day before as-of (five days before the end of as-of's day).
  *
  * Everything else is clean by construction (approved changes, compliant consent handling, stable
  * volumes), so the planted issues are the only findings. Seeded from `opts.seed`; every time is
