@@ -96,6 +96,16 @@ function funnelItem(
   };
 }
 
+/**
+ * The segment of rows without a value for the dimension (the derived tables write `unknown`): a
+ * catch-all of missing data, not a segment a play can target. It gets no funnel or regression item
+ * and takes no part in a dimension's median (a channel row carries every eligible advocate, so an
+ * `unknown` channel with three untracked sign-ups would read as 0% participation and pull the
+ * median down).
+ */
+const isKnownSegment = (s: { dimension: string; value: string }) =>
+  s.dimension !== 'program' && s.value.trim().toLowerCase() !== 'unknown';
+
 /** Funnel gaps of the requested dimensions, sized by closing part of the gap to the median. */
 export function funnelItems(
   d: Diagnostics,
@@ -103,7 +113,7 @@ export function funnelItems(
   cur: string,
   conversionAlert: boolean,
 ): DraftItem[] {
-  const rows = d.current.filter((s) => s.dimension !== 'program').map((s) => s.counts);
+  const rows = d.current.filter(isKnownSegment).map((s) => s.counts);
   return projectLift(rows, { fraction: cfg.lift_fraction, minBase: cfg.min_base })
     .filter((p) => p.extraConversions > 0)
     .slice(0, 6)
@@ -140,7 +150,7 @@ export function regressionItems(
   conversionAlert: boolean,
 ): DraftItem[] {
   const out: DraftItem[] = [];
-  for (const s of d.current.filter((x) => x.dimension !== 'program')) {
+  for (const s of d.current.filter(isKnownSegment)) {
     const prev = d.previous.find((x) => x.dimension === s.dimension && x.value === s.value);
     if (!prev) continue;
     for (const st of REGRESSION_STAGES) {

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { funnelItems, regressionItems } from './backlog.ts';
+import type { Diagnostics } from './diagnostics-stage.ts';
+
+/** A channel row as funnel-rows writes it: every channel carries the program's eligible advocates. */
+const seg = (
+  value: string,
+  participating: number,
+  shares: number,
+  clicks: number,
+  signups: number,
+  conversions: number,
+) => {
+  const counts = {
+    dimension: 'channel',
+    value,
+    eligibleAdvocates: 2000,
+    participatingAdvocates: participating,
+    shares,
+    clicks,
+    signups,
+    conversions,
+    referredRevenue: conversions * 100,
+    referrals: signups,
+    refunded: 0,
+  };
+  const rate = (a: number, b: number) => (b > 0 ? a / b : null);
+  return {
+    dimension: 'channel',
+    value,
+    counts,
+    metrics: {
+      participationRate: rate(participating, 2000),
+      shareRate: rate(shares, participating),
+      clicksPerShare: rate(clicks, shares),
+      signupRate: rate(signups, clicks),
+      conversionRate: rate(conversions, signups),
+    },
+  };
+};
+
+const CFG = {
+  lift_fraction: 0.5,
+  min_base: 30,
+  max_items: 10,
+  capacity_days_per_week: 2,
+  capacity: {},
+} as never;
+
+describe('funnel backlog items', () => {
+  // email 10% participation, social 4%, sms 6%; "unknown": three sign-ups without a channel or click
+  const current = [
+    seg('email', 200, 600, 1200, 240, 60),
+    seg('social', 80, 240, 480, 96, 24),
+    seg('sms', 120, 360, 720, 144, 36),
+    seg('unknown', 0, 0, 0, 3, 3),
+  ];
+  const d = {
+    current,
+    previous: current,
+    program: { current: current[0], previous: current[0] },
+  } as unknown as Diagnostics;
+
+  it('target no "unknown" segment and leave it out of the median', () => {
+    const items = funnelItems(d, CFG, 'USD', false);
+    expect(items.some((i) => /unknown/i.test(i.title))).toBe(false);
+    // social's participation gap is to the median of email, sms and social (6.0%), not of four (5.0%)
+    const social = items.find((i) => i.id === 'funnel-participation-channel-social');
+    expect(social?.evidence).toContain('against the channel median 6.0%');
+    // 2000 × ½ (6% − 4%) = 20 more sharing advocates, carried down social's own rates (3 × 2 × 0.2 × 0.25)
+    expect(social?.projected_lift.extra_conversions).toBeCloseTo(20 * 3 * 2 * 0.2 * 0.25, 9);
+  });
+
+  it('give no regression item for "unknown"', () => {
+    // untracked sign-ups converting at 10% now against 50% before: a fall of 80% on 40 sign-ups
+    const now = [...current.slice(0, 3), seg('unknown', 0, 0, 0, 40, 4)];
+    const before = [...current.slice(0, 3), seg('unknown', 0, 0, 0, 100, 50)];
+    const dd = { ...d, current: now, previous: before } as unknown as Diagnostics;
+    expect(regressionItems(dd, CFG, 'USD', false).some((i) => /unknown/i.test(i.title))).toBe(false);
+  });
+});
