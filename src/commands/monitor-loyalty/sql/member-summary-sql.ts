@@ -73,11 +73,14 @@ function ledgerColumns(l: string, r: string, expireMonths: number): Record<strin
     expireMonths > 0
       ? `COALESCE(${l}.expires_at, ${l}.occurred_at + to_months(${expireMonths}))`
       : `${l}.expires_at`;
+  // an earn of negative points is a reversal (a returned order's points taken back): read as the
+  // negative adjustment it is, so that it consumes points instead of adding its magnitude
+  const reversal = `(${l}."type" = 'earn' AND ${l}.points < 0)`;
   return {
-    k: `CAST(CASE ${l}."type" ${kind} END AS TINYINT)`,
-    order_id: `CASE WHEN ${l}."type" IN ('earn', 'pending') THEN ${l}.order_id END`,
+    k: `CAST(CASE WHEN ${reversal} THEN ${KIND.adjust} ELSE CASE ${l}."type" ${kind} END END AS TINYINT)`,
+    order_id: `CASE WHEN ${l}."type" IN ('earn', 'pending') AND NOT ${reversal} THEN ${l}.order_id END`,
     rcost: `CASE WHEN ${l}."type" = 'redeem' THEN ${r}.cost * abs(${l}.points) / NULLIF(${r}.points, 0) END`,
-    expires_at: `CASE WHEN ${l}."type" = 'earn' OR (${l}."type" = 'adjust' AND ${l}.points > 0) THEN ${expiry} END`,
+    expires_at: `CASE WHEN (${l}."type" = 'earn' AND NOT ${reversal}) OR (${l}."type" = 'adjust' AND ${l}.points > 0) THEN ${expiry} END`,
   };
 }
 
@@ -477,10 +480,10 @@ export function tierIndexCh(column: string, tiers: readonly string[]): string {
 const cohortCh = `ifNull(nullIf(${trimText('cohort')}, ''), concat(toString(toYear(${dateCh('enrolled_at')})), '-Q', toString(toQuarter(${dateCh('enrolled_at')}))))`;
 
 /** Ledger type → `KIND` code (−1 for a type the entity does not know: it validates the type). */
-const kindCh = (column: string) =>
-  `toInt8(indexOf([${Object.keys(KIND)
+const kindCh = (column: string, points: string) =>
+  `if(ifNull(${column}, '') = 'earn' AND ifNull(${points} < 0, 0), toInt8(${KIND.adjust}), toInt8(indexOf([${Object.keys(KIND)
     .map((k) => chLit(k))
-    .join(', ')}], ifNull(${column}, '')) - 1)`;
+    .join(', ')}], ifNull(${column}, '')) - 1))`;
 
 /** `MEMBER_ORDER_SQL` on ClickHouse. */
 export const MEMBER_ORDER_CH =
@@ -578,11 +581,11 @@ function ledgerCh(p: MemberSummaryParams, rel: RelationOf): string {
   // normalize's narrow view of the ledger (the entry id as its cityHash64), else the canonical
   // ledger with the ids hashed here; member and reward ids are hashed here either way
   const ledger = p.ledgerTable
-    ? `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
+    ? `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type', 'points')} AS k,
                     assumeNotNull(points) AS points, ifNull(entry_id_hash, toUInt64(0)) AS seq, order_id,
                     if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
              FROM ${quoteIdent(p.ledgerTable, 'clickhouse')}`
-    : `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type')} AS k,
+    : `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type', 'points')} AS k,
                     assumeNotNull(points) AS points, cityHash64(ifNull(entry_id, '')) AS seq, order_id,
                     if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
              FROM ${rel('ledger')}`;
