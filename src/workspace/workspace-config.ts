@@ -19,6 +19,10 @@ export type SourceConfig = {
   mapping: Record<string, string>;
   /** Currency for amount columns when the source has no currency column. */
   currency?: string;
+  /** Decimal mark of the source's text amounts (default `.`; with `,`: `1.234,56`). */
+  decimal?: '.' | ',';
+  /** Order of month and day in the source's slash dates (default `mdy`). */
+  date_order?: 'mdy' | 'dmy';
 } & (
   | { kind: 'file'; path: string; format?: 'csv' | 'parquet' | 'ndjson' | 'json'; delimiter?: string }
   | { kind: 'postgres'; url: string; table?: string; query?: string; schema?: string }

@@ -76,6 +76,8 @@ export function bindSource(
       columnTypes: Object.fromEntries(load.columns.map((c) => [c.name, c.type])),
       defaultPartner: src.partner,
       defaultCurrency: src.currency ?? ws.currency.reporting,
+      decimal: src.decimal,
+      dateOrder: src.date_order,
     },
   };
 }

@@ -12,6 +12,7 @@
 import { literal } from '../sql-text.ts';
 import {
   amountCh,
+  amountHintCh,
   channelCh,
   chIdent,
   cleanTextCh,
@@ -20,6 +21,7 @@ import {
   rateCh,
   textCh,
   timestampCh,
+  timestampHintCh,
   trimCh,
   tokenCh,
   valueMapCh,
@@ -91,12 +93,14 @@ class Reader {
   time(name: string): string {
     const c = this.b.columns[name];
     return c
-      ? timestampCh(this.names.get(c) as string, this.type(name), `${this.entity}_${name}`)
+      ? timestampCh(this.names.get(c) as string, this.type(name), `${this.entity}_${name}`, this.b.dateOrder)
       : `CAST(NULL AS ${TIME})`;
   }
   amount(name: string): string {
     const c = this.b.columns[name];
-    return c ? amountCh(this.names.get(c) as string, this.type(name)) : `CAST(NULL AS ${NUM})`;
+    return c
+      ? amountCh(this.names.get(c) as string, this.type(name), this.b.decimal)
+      : `CAST(NULL AS ${NUM})`;
   }
   bookkeeping(): string {
     return `${lit(this.b.source)} AS _source, toInt64(${Number(this.b.priority)}) AS _priority, _gtm_file AS _file, _gtm_row AS _row`;
@@ -181,7 +185,7 @@ export const touchpointsCh: ClickHouseEntity = {
     return typed(
       TOUCHPOINTS,
       `SELECT *, ${channel} AS channel,
-        multiIf(isNull(occurred_at) AND isNotNull(_occurred_raw), concat('occurred_at: cannot read ', assumeNotNull(_occurred_raw), ' as a timestamp'),
+        multiIf(isNull(occurred_at) AND isNotNull(_occurred_raw), concat('occurred_at: cannot read ', assumeNotNull(_occurred_raw), ' as a timestamp', ${timestampHintCh('_occurred_raw', b.dateOrder)}),
           isNull(occurred_at), 'occurred_at: missing',
           isNull(person_id) AND isNull(account_id), 'person_id and account_id: both missing', CAST(NULL AS ${STR})) AS _reject_reason
       FROM (${inner})`,
@@ -224,8 +228,8 @@ export const opportunitiesCh: ClickHouseEntity = {
     const raw = (c: string) => `ifNull(${c}, '(empty)')`;
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
       isNull(account_id), 'account_id: missing',
-      isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp'),
-      isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number'),
+      isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', b.dateOrder)}),
+      isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number', ${amountHintCh('_amount_raw', b.decimal)}),
       NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
       isNull(stage), concat('stage: ', ${raw('stage_raw')}, ' is not mapped; add it under funnel.mapping'),
@@ -249,12 +253,20 @@ export const stageHistoryCh: ClickHouseEntity = {
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
       ${r.time('changed_at')} AS changed_at, ${r.text('changed_at')} AS _changed_raw FROM ${r.from(table)}`;
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
-      isNull(changed_at), concat('changed_at: cannot read ', ifNull(_changed_raw, '(empty)'), ' as a timestamp'),
+      isNull(changed_at), concat('changed_at: cannot read ', ifNull(_changed_raw, '(empty)'), ' as a timestamp', ${timestampHintCh('_changed_raw', b.dateOrder)}),
       isNull(stage), concat('stage: ', ifNull(stage_raw, '(empty)'), ' is not mapped; add it under funnel.mapping'),
       CAST(NULL AS ${STR}))`;
     return typed(STAGE_HISTORY, `SELECT *, ${reason} AS _reject_reason FROM (${inner})`);
   },
 };
+
+/** The hint of a column's "cannot read" reason, as `reasonBranches` of typed-entity.ts gives it. */
+function hintCh(b: SourceBinding, name: string, kind: ColumnKind): string {
+  const raw = chIdent(`_raw_${name}`);
+  if (kind === 'timestamp' || kind === 'date') return timestampHintCh(raw, b.dateOrder);
+  if (kind === 'number' || kind === 'amount' || kind === 'integer') return amountHintCh(raw, b.decimal);
+  return "''";
+}
 
 /** The entities that have a ClickHouse form, by name. */
 export const CLICKHOUSE_ENTITIES: Readonly<Record<string, ClickHouseEntity>> = {
@@ -355,7 +367,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
         const word = KIND_WORD[d.kind];
         if (word)
           branches.push(
-            `isNotNull(${raw}) AND isNull(${c}), concat(${lit(`${n}: cannot read `)}, ${rawText(n)}, ${lit(` as ${word}`)})`,
+            `isNotNull(${raw}) AND isNull(${c}), concat(${lit(`${n}: cannot read `)}, ${rawText(n)}, ${lit(` as ${word}`)}, ${hintCh(b, n, d.kind)})`,
           );
         if (d.kind === 'number' || d.kind === 'amount')
           branches.push(

@@ -1,4 +1,5 @@
 import type { ChannelRuleSpec } from '../normalize/index.ts';
+import type { DateOrder, DecimalMark } from '../normalize/parse-sql.ts';
 
 /**
  * What normalization needs from the workspace, as plain data (data/ does not read gtm.yaml): the
@@ -40,6 +41,10 @@ export interface SourceBinding {
   defaultPartner?: string;
   /** Currency of amounts when the source has no currency column. */
   defaultCurrency: string;
+  /** The decimal mark of the source's text amounts (`decimal:` in gtm.yaml; absent: `.`). */
+  decimal?: DecimalMark;
+  /** The order of day and month in the source's slash dates (`date_order:`; absent: `mdy`). */
+  dateOrder?: DateOrder;
 }
 
 /** How duplicates of an entity are recognised (see `dedupeSql`). */

@@ -1,13 +1,14 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { parseAmountSql, parseTimestampSql, rateLookupSql, valueMapSql } from '../normalize/index.ts';
-import type { EntitySpec } from './entity-spec.ts';
+import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
+import type { EntitySpec, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, text } from './source-columns.ts';
 
 /** Reject reasons of opportunities, after the rate lookups. */
-const REASON = `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
+const reason = (b: SourceBinding) => `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
       WHEN account_id IS NULL THEN 'account_id: missing'
-      WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp'
-      WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number'
+      WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp' || ${timestampHintSql('_created_raw', b.dateOrder)}
+      WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
       WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
       WHEN stage IS NULL THEN 'stage: ' || COALESCE(stage_raw, '(empty)') || ' is not mapped; add it under funnel.mapping'
@@ -43,11 +44,11 @@ export const opportunities: EntitySpec = {
     const inner = `SELECT ${bookkeeping(b)},
         ${text(b, 'opportunity_id')} AS opportunity_id,
         ${text(b, 'account_id')} AS account_id,
-        ${parseTimestampSql(col(b, 'created_at'))} AS created_at, ${text(b, 'created_at')} AS _created_raw,
-        ${parseTimestampSql(col(b, 'closed_at'))} AS closed_at,
+        ${parseTimestampSql(col(b, 'created_at'), b.dateOrder)} AS created_at, ${text(b, 'created_at')} AS _created_raw,
+        ${parseTimestampSql(col(b, 'closed_at'), b.dateOrder)} AS closed_at,
         ${text(b, 'stage')} AS stage_raw,
         ${valueMapSql(col(b, 'stage'), s.stageMapping, 'null')} AS stage,
-        ${parseAmountSql(col(b, 'amount'))} AS amount, ${text(b, 'amount')} AS _amount_raw,
+        ${parseAmountSql(col(b, 'amount'), b.decimal)} AS amount, ${text(b, 'amount')} AS _amount_raw,
         ${currency} AS currency,
         ${valueMapSql(col(b, 'campaign'), s.utmAliases.campaign)} AS campaign,
         ${text(b, 'region')} AS region, ${text(b, 'segment')} AS segment,
@@ -58,7 +59,7 @@ export const opportunities: EntitySpec = {
           ${rateLookupSql(s.ratesTable, 'o.currency', 'o.created_at')} AS _rate_created,
           ${rateLookupSql(s.ratesTable, 'o.currency', 'COALESCE(o.closed_at, o.created_at)')} AS _rate_closed
         FROM (${inner}) o`;
-    return `SELECT *, ${REASON} AS _reject_reason FROM (${rated})`;
+    return `SELECT *, ${reason(b)} AS _reject_reason FROM (${rated})`;
   },
   emptySelect: () =>
     `SELECT NULL::VARCHAR AS opportunity_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS created_at, NULL::TIMESTAMP AS closed_at, NULL::VARCHAR AS stage, NULL::DOUBLE AS amount, NULL::VARCHAR AS currency, NULL::VARCHAR AS campaign, NULL::VARCHAR AS region, NULL::VARCHAR AS segment, NULL::VARCHAR AS partner, NULL::DOUBLE AS _rate_created, NULL::DOUBLE AS _rate_closed`,

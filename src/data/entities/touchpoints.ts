@@ -1,5 +1,6 @@
 import { quoteIdent as ident } from '../sql-text.ts';
 import { channelSql, cleanTextSql, parseTimestampSql, valueMapSql } from '../normalize/index.ts';
+import { timestampHintSql } from '../normalize/parse-sql.ts';
 import type { EntitySpec } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, text, tokenSql } from './source-columns.ts';
 
@@ -38,7 +39,7 @@ export const touchpoints: EntitySpec = {
         ${text(b, 'touch_id')} AS touch_id,
         lower(${text(b, 'person_id')}) AS person_id,
         ${text(b, 'account_id')} AS account_id,
-        ${parseTimestampSql(col(b, 'occurred_at'))} AS occurred_at,
+        ${parseTimestampSql(col(b, 'occurred_at'), b.dateOrder)} AS occurred_at,
         ${text(b, 'occurred_at')} AS _occurred_raw,
         ${src} AS utm_source, ${med} AS utm_medium, ${camp} AS utm_campaign,
         ${cleanTextSql(col(b, 'utm_content'))} AS utm_content, ${cleanTextSql(col(b, 'utm_term'))} AS utm_term,
@@ -48,7 +49,7 @@ export const touchpoints: EntitySpec = {
         ${tokenSql(col(b, 'touch_type'))} AS touch_type
         FROM ${ident(b.rawTable)}`;
     return `SELECT *, ${channelSql(s.channelRules, { source: 'utm_source', medium: 'utm_medium', campaign: 'utm_campaign', touchType: 'touch_type' }, s.channelDefault)} AS channel,
-        CASE WHEN occurred_at IS NULL AND _occurred_raw IS NOT NULL THEN 'occurred_at: cannot read ' || _occurred_raw || ' as a timestamp'
+        CASE WHEN occurred_at IS NULL AND _occurred_raw IS NOT NULL THEN 'occurred_at: cannot read ' || _occurred_raw || ' as a timestamp' || ${timestampHintSql('_occurred_raw', b.dateOrder)}
              WHEN occurred_at IS NULL THEN 'occurred_at: missing'
              WHEN person_id IS NULL AND account_id IS NULL THEN 'person_id and account_id: both missing' END AS _reject_reason
         FROM (${inner})`;

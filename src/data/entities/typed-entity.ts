@@ -1,5 +1,6 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { parseAmountSql, parseTimestampSql, trimmedSql, valueMapSql } from '../normalize/index.ts';
+import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, tokenSql } from './source-columns.ts';
 
@@ -120,14 +121,14 @@ function parsedSql(b: SourceBinding, s: NormalizeSettings, name: string, def: Co
         ? `COALESCE(${valueMapSql(raw, def.aliases as Record<string, string>, 'null')}, ${tokenSql(raw)})`
         : tokenSql(raw);
     case 'timestamp':
-      return parseTimestampSql(raw);
+      return parseTimestampSql(raw, b.dateOrder);
     case 'date':
-      return `CAST(${parseTimestampSql(raw)} AS DATE)`;
+      return `CAST(${parseTimestampSql(raw, b.dateOrder)} AS DATE)`;
     case 'number':
     case 'amount':
-      return parseAmountSql(raw);
+      return parseAmountSql(raw, b.decimal);
     case 'integer':
-      return `TRY_CAST(${parseAmountSql(raw)} AS BIGINT)`;
+      return `TRY_CAST(${parseAmountSql(raw, b.decimal)} AS BIGINT)`;
     case 'currency':
       return `upper(COALESCE(${text(b, name)}, ${literal(b.defaultCurrency)}))`;
     case 'boolean':
@@ -140,15 +141,23 @@ function parsedSql(b: SourceBinding, s: NormalizeSettings, name: string, def: Co
 }
 
 /** The checks of one column, in order, as CASE branches (first failing check names the reason). */
-function reasonBranches(name: string, def: ColumnDef): string[] {
+function reasonBranches(b: SourceBinding, name: string, def: ColumnDef): string[] {
   const c = ident(name);
   const raw = ident(`_raw_${name}`);
   const out: string[] = [];
   if (def.required) out.push(`WHEN ${raw} IS NULL THEN '${name}: missing'`);
   const word = KIND_WORD[def.kind];
+  const rawText = `CAST(${raw} AS VARCHAR)`;
+  // what to do about a value that a source setting would read (`decimal`, `date_order`)
+  const hint =
+    def.kind === 'timestamp' || def.kind === 'date'
+      ? ` || ${timestampHintSql(rawText, b.dateOrder)}`
+      : def.kind === 'number' || def.kind === 'amount' || def.kind === 'integer'
+        ? ` || ${amountHintSql(rawText, b.decimal)}`
+        : '';
   if (word)
     out.push(
-      `WHEN ${raw} IS NOT NULL AND ${c} IS NULL THEN '${name}: cannot read ' || CAST(${raw} AS VARCHAR) || ' as ${word}'`,
+      `WHEN ${raw} IS NOT NULL AND ${c} IS NULL THEN '${name}: cannot read ' || ${rawText} || ' as ${word}'${hint}`,
     );
   if (def.kind === 'number' || def.kind === 'amount')
     out.push(
@@ -267,7 +276,7 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     ];
     const exclude = helpers.length ? ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})` : '';
     if (!opts.checks) return `SELECT *${exclude}${replace}${locals} FROM (${rated})`;
-    const branches = entries.flatMap(([n, d]) => reasonBranches(n, d));
+    const branches = entries.flatMap(([n, d]) => reasonBranches(b, n, d));
     for (const [n] of amounts)
       branches.push(
         `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN 'currency: no rate for ' || ${hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase())} || '; add it under currency.rates'`,

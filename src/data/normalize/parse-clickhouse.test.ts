@@ -15,14 +15,17 @@ import { openDuckDb } from '../duckdb-api.ts';
 import type { Engine } from '../engine.ts';
 import { dedupeClickHouse } from '../entities/normalize-clickhouse.ts';
 import { literal } from '../sql-text.ts';
-import { parseAmountSql, parseTimestampSql } from './parse-sql.ts';
+import { AMOUNT_CASES, HINT_CASES, TIMESTAMP_CASES } from './parse-cases.fixture.ts';
+import { amountHintSql, parseAmountSql, parseTimestampSql, timestampHintSql } from './parse-sql.ts';
 import { cleanTextSql, valueMapSql } from './value-map-sql.ts';
 import {
+  amountHintCh,
   cleanTextCh,
   parseAmountTextCh,
   parseTimestampTextCh,
   rateCh,
   textCh,
+  timestampHintCh,
   tokenCh,
   valueMapCh,
 } from './parse-clickhouse.ts';
@@ -68,6 +71,7 @@ const TEXTS = [
   'co marketing',
 ];
 const AMOUNTS = ['1,234.50', '$ 99', '€1 000', 'USD 12.5', 'eur12', '12,5', 'abc', '', '1e3', '-4'];
+const TIMES_BOTH_ORDERS = TIMESTAMP_CASES.map(([v]) => v);
 
 /** One value per input from each engine, in input order. */
 async function values(
@@ -132,6 +136,38 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse normalization gives Duck
     expect(await values(click, AMOUNTS, parseAmountTextCh)).toEqual(
       await values(duck, AMOUNTS, parseAmountSql),
     );
+  });
+
+  it('amounts with either decimal mark: the numbers worked out by hand, or NULL, on both engines', async () => {
+    for (const decimal of ['.', ','] as const) {
+      const inputs = AMOUNT_CASES[decimal].map(([v]) => v);
+      const want = AMOUNT_CASES[decimal].map(([, w]) => w);
+      expect(await values(click, inputs, (x) => parseAmountTextCh(x, decimal))).toEqual(want);
+      expect(await values(duck, inputs, (x) => parseAmountSql(x, decimal))).toEqual(want);
+    }
+  });
+
+  it('slash dates in either order: the epoch milliseconds worked out by hand, on both engines', async () => {
+    for (const order of ['mdy', 'dmy'] as const) {
+      const want = TIMESTAMP_CASES.map(([, w]) => w[order]);
+      expect(await values(click, TIMES_BOTH_ORDERS, (x) => parseTimestampTextCh(x, 't', order))).toEqual(
+        want,
+      );
+      expect(
+        await values(duck, TIMES_BOTH_ORDERS, (x) => `epoch_ms(${parseTimestampSql(x, order)})`),
+      ).toEqual(want);
+    }
+  });
+
+  it('the hints of unreadable amounts and timestamps are the same text', async () => {
+    for (const [v, decimal, hint] of HINT_CASES.amount) {
+      expect(await values(click, [v], (x) => amountHintCh(textCh(x), decimal))).toEqual([hint]);
+      expect(await values(duck, [v], (x) => amountHintSql(`trim(${x})`, decimal))).toEqual([hint]);
+    }
+    for (const [v, order, hint] of HINT_CASES.timestamp) {
+      expect(await values(click, [v], (x) => timestampHintCh(textCh(x), order))).toEqual([hint]);
+      expect(await values(duck, [v], (x) => timestampHintSql(`trim(${x})`, order))).toEqual([hint]);
+    }
   });
 
   it('the rate in force on a day: the latest not after it, 1 for the reporting currency, NULL without one', async () => {

@@ -8,11 +8,23 @@
  * - times are `Nullable(Int64)` milliseconds since the epoch (ClickHouse 18.16 has no DateTime64),
  *   parsed from text with the forms `parseTimestampSql` accepts, by integer arithmetic on the
  *   parts (no DateTime range limit, invalid days such as 02-30 rejected as DuckDB rejects them);
- * - amounts drop currency symbols, spaces and thousands separators as `parseAmountSql` does.
+ * - amounts drop currency symbols, spaces and thousands separators as `parseAmountSql` does, with
+ *   the same decimal mark and the same checks of the groups.
  */
 import { literal, quoteIdent } from '../sql-text.ts';
 import type { ChannelRuleSpec } from './channel-sql.ts';
 import type { RateSpec } from './currency-sql.ts';
+import {
+  AMOUNT_HINT,
+  AMOUNT_STRIP,
+  AMOUNT_STRIP_COMMA,
+  GROUPS_COMMA,
+  GROUPS_DOT,
+  SEPARATORS_COMMA,
+  TIMESTAMP_HINT,
+  type DateOrder,
+  type DecimalMark,
+} from './parse-sql.ts';
 
 const lit = (v: string | number) => literal(v, 'clickhouse');
 export const chIdent = (name: string) => quoteIdent(name, 'clickhouse');
@@ -85,9 +97,27 @@ export function channelCh(
   return whens.length ? `(CASE ${whens.join(' ')} ELSE ${lit(fallback)} END)` : lit(fallback);
 }
 
-/** `parseAmountSql` over text: a Nullable(Float64). */
-export const parseAmountTextCh = (expr: string) =>
-  `toFloat64OrNull(replaceRegexpAll(${trimCh(expr)}, '[\\\\s$€£¥,]|^[A-Za-z]{3}\\\\s*', ''))`;
+/**
+ * `parseAmountSql` over text: a Nullable(Float64). With `decimal` `.` a comma is read only as a
+ * thousands separator in valid groups; with `,` it is the decimal mark and `.`, spaces, `'` and
+ * no-break spaces separate thousands in valid groups; any other value is NULL.
+ */
+export function parseAmountTextCh(expr: string, decimal: DecimalMark = '.'): string {
+  if (decimal === ',') {
+    const v = `replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP_COMMA)}, '')`;
+    return `toFloat64OrNull(multiIf(match(${v}, ${lit(`^(?:${GROUPS_COMMA})$`)}), replaceAll(replaceRegexpAll(${v}, ${lit(SEPARATORS_COMMA)}, ''), ',', '.'),
+      match(${v}, ${lit(SEPARATORS_COMMA)}), '', replaceAll(${v}, ',', '.')))`;
+  }
+  const v = `replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP)}, '')`;
+  return `toFloat64OrNull(multiIf(position(${v}, ',') = 0, ${v},
+      match(${v}, ${lit(`^(?:${GROUPS_DOT})$`)}), replaceAll(${v}, ',', ''), ''))`;
+}
+
+/** `amountHintSql`: the hint to append to an amount's "cannot read" reason ('' when none applies). */
+export function amountHintCh(raw: string, decimal: DecimalMark = '.'): string {
+  const h = AMOUNT_HINT[decimal];
+  return `if(position(ifNull(${raw}, ''), ${lit(h.when)}) > 0, ${lit(h.text)}, '')`;
+}
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (integer expressions; Hinnant's algorithm). */
 function daysFromCivil(y: string, m: string, d: string): string {
@@ -112,18 +142,18 @@ const US = '^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::
 
 /**
  * `parseTimestampSql` over text, as Nullable(Int64) epoch milliseconds: ISO dates and times with
- * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]`, 13-digit epoch milliseconds and
+ * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]` (`DD/MM/YYYY…` with `order` `dmy`), 13-digit epoch milliseconds and
  * 10-digit epoch seconds; anything else (or an impossible date) is NULL. `alias` names the parts
  * in the query (ClickHouse aliases are query-wide): one distinct alias per parsed column.
  */
-export function parseTimestampTextCh(expr: string, alias: string): string {
+export function parseTimestampTextCh(expr: string, alias: string, order: DateOrder = 'mdy'): string {
   const s = `_${alias}_s`;
   const p = `_${alias}_p`;
   const part = (i: number) => `toInt64OrZero(${p}[${i}])`;
   const iso = `match(${s}, ${lit(ISO)})`;
   const us = `match(${s}, ${lit(US)})`;
   // the parts as text: Y|M|D|h|m|s|fraction|offset (ISO) or M|D|Y|h|m|s (US), missing ones empty
-  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8'), ${us}, replaceRegexpOne(${s}, ${lit(US)}, '\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6||'), '0|0|0|0|0|0||')) AS ${p})`;
+  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8'), ${us}, replaceRegexpOne(${s}, ${lit(US)}, ${order === 'dmy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6||'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6||'`}), '0|0|0|0|0|0||')) AS ${p})`;
   const [y, m, d, hh, mi, ss] = [1, 2, 3, 4, 5, 6].map(part);
   const frac = `toInt64OrZero(substring(concat(${p}[7], '000'), 1, 3))`;
   const off = `${p}[8]`;
@@ -138,24 +168,42 @@ export function parseTimestampTextCh(expr: string, alias: string): string {
 }
 
 /**
+ * `timestampHintSql`: the hint to append to a timestamp's "cannot read" reason (`raw` its trimmed
+ * text, Nullable(String)): when the other slash order reads the value, to set (or check)
+ * `date_order`; else, when the value has a digit, the forms read; else ''.
+ */
+export function timestampHintCh(raw: string, order: DateOrder = 'mdy'): string {
+  const r = `ifNull(${raw}, '')`;
+  // the parts in the other order: Y|M|D|h|m|s
+  const swapped =
+    order === 'mdy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6'`;
+  const p = (i: number) =>
+    `toInt64OrZero(splitByChar('|', replaceRegexpOne(${r}, ${lit(US)}, ${swapped}))[${i}])`;
+  const [y, m, d, hh, mi, ss] = [1, 2, 3, 4, 5, 6].map(p);
+  const other = `match(${r}, ${lit(US)}) AND ${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59`;
+  const h = TIMESTAMP_HINT[order];
+  return `multiIf(${other}, ${lit(h.other)}, match(${r}, '[0-9]'), ${lit(h.forms)}, '')`;
+}
+
+/**
  * A time column of a ClickHouse table as epoch milliseconds: `DateTime` in seconds, `Date` in days,
  * integers as `gtm engine load` writes sub-second times (milliseconds; 10-digit values are epoch
  * seconds, as the text parser reads them), text parsed.
  */
-export function timestampCh(column: string, type: string, alias: string): string {
+export function timestampCh(column: string, type: string, alias: string, order: DateOrder = 'mdy'): string {
   const t = baseType(type);
   if (t === 'DateTime' || t.startsWith('DateTime(')) return `toInt64(${column}) * 1000`;
   if (t === 'Date') return `toInt64(toUInt16(${column})) * 86400000`;
   if (/^U?Int(8|16|32|64)$/.test(t))
     return `if(${column} >= 1000000000 AND ${column} < 10000000000, toInt64(${column}) * 1000, toInt64(${column}))`;
-  return parseTimestampTextCh(`toString(${column})`, alias);
+  return parseTimestampTextCh(`toString(${column})`, alias, order);
 }
 
 /** An amount column: numbers as they are, text parsed. */
-export function amountCh(column: string, type: string): string {
+export function amountCh(column: string, type: string, decimal: DecimalMark = '.'): string {
   const t = baseType(type);
   if (/^(U?Int(8|16|32|64)|Float(32|64)|Decimal.*)$/.test(t)) return `toFloat64(${column})`;
-  return parseAmountTextCh(`toString(${column})`);
+  return parseAmountTextCh(`toString(${column})`, decimal);
 }
 
 /** A ClickHouse type without `Nullable(…)`/`LowCardinality(…)`. */

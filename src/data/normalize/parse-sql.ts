@@ -1,30 +1,111 @@
 /**
  * Tolerant parsing of text columns (all sources are read as text so that a bad value becomes a
- * rejected row with a reason, not a failed load).
+ * rejected row with a reason, not a failed load). A value that could be read two ways is never
+ * guessed: a comma that is not a thousands separator in valid groups, or a slash date that only a
+ * day-first reading makes valid, is unreadable and the reject reason says which source setting
+ * reads it (`decimal: ","`, `date_order: dmy`).
  */
+import { literal } from '../sql-text.ts';
+
+/** The decimal mark of a source's amounts (`decimal:` in gtm.yaml; default `.`). */
+export type DecimalMark = '.' | ',';
+/** The order of day and month in a source's slash dates (`date_order:` in gtm.yaml; default `mdy`). */
+export type DateOrder = 'mdy' | 'dmy';
+
+/** The `strptime` formats of slash dates in each order, most specific first. */
+const SLASH_FORMATS: Record<DateOrder, readonly string[]> = {
+  mdy: ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y'],
+  dmy: ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'],
+};
 
 /**
- * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, US `MM/DD/YYYY[ HH:MM]`, epoch seconds or ms.
- * Results are UTC: a UTC offset (`+02:00`) is applied, a naive time is taken as UTC (the engine
- * runs with `TimeZone = 'UTC'`). TIMESTAMPTZ goes first because a plain TIMESTAMP cast silently
- * drops the offset.
+ * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, slash dates `MM/DD/YYYY[ HH:MM[:SS]]` (or
+ * `DD/MM/YYYY…` with `order` `dmy`), epoch seconds or ms. Results are UTC: a UTC offset
+ * (`+02:00`) is applied, a naive time is taken as UTC (the engine runs with `TimeZone = 'UTC'`).
+ * TIMESTAMPTZ goes first because a plain TIMESTAMP cast silently drops the offset.
  */
-export function parseTimestampSql(expr: string): string {
+export function parseTimestampSql(expr: string, order: DateOrder = 'mdy'): string {
   const t = `trim(${expr})`;
+  const slash = SLASH_FORMATS[order].map((f) => `TRY_STRPTIME(${t}, '${f}')`);
   return `COALESCE(
     TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
     TRY_CAST(${t} AS TIMESTAMP),
-    TRY_STRPTIME(${t}, '%m/%d/%Y %H:%M:%S'),
-    TRY_STRPTIME(${t}, '%m/%d/%Y %H:%M'),
-    TRY_STRPTIME(${t}, '%m/%d/%Y'),
+    ${slash.join(',\n    ')},
     CASE WHEN regexp_full_match(${t}, '[0-9]{13}') THEN make_timestamp(TRY_CAST(${t} AS BIGINT) * 1000)
          WHEN regexp_full_match(${t}, '[0-9]{10}') THEN make_timestamp(TRY_CAST(${t} AS BIGINT) * 1000000) END)`;
 }
 
 /**
- * Amounts: currency symbols, spaces and thousands separators (commas) removed; a lone decimal point
- * kept. European decimal commas are not guessed: map such sources through a query or fix upstream.
+ * Amounts: currency symbols, a leading ISO code and spaces removed, then
+ * - `decimal` `.` (the default): a comma is read only as a thousands separator in valid groups
+ *   (`1,234`, `-1,234,567.89`); any other comma (`12,50`, `1,5`, `1.000,00`, `1,2345`) makes the
+ *   value unreadable (NULL), never a number 100 times off;
+ * - `decimal` `,`: `,` is the decimal mark (`12,50`, `-0,5`) and `.`, spaces, `'` and (narrow)
+ *   no-break spaces are thousands separators in valid groups (`1.234,56`, `1 234 567,8`); a `.`
+ *   elsewhere (`12.50`) makes the value unreadable.
+ * `parseAmountTextCh` is the ClickHouse twin.
  */
-export function parseAmountSql(expr: string): string {
-  return `TRY_CAST(regexp_replace(trim(${expr}), '[\\s$€£¥,]|^[A-Za-z]{3}\\s*', '', 'g') AS DOUBLE)`;
+export function parseAmountSql(expr: string, decimal: DecimalMark = '.'): string {
+  if (decimal === ',') {
+    const v = `regexp_replace(trim(${expr}), ${literal(AMOUNT_STRIP_COMMA)}, '', 'g')`;
+    return `TRY_CAST(CASE WHEN regexp_full_match(${v}, ${literal(GROUPS_COMMA)}) THEN replace(regexp_replace(${v}, ${literal(SEPARATORS_COMMA)}, '', 'g'), ',', '.')
+      WHEN NOT regexp_matches(${v}, ${literal(SEPARATORS_COMMA)}) THEN replace(${v}, ',', '.') END AS DOUBLE)`;
+  }
+  const v = `regexp_replace(trim(${expr}), ${literal(AMOUNT_STRIP)}, '', 'g')`;
+  // a comma is rare: the common value is stripped once, as before
+  return `TRY_CAST(CASE WHEN NOT contains(${expr}, ',') THEN ${v}
+      WHEN regexp_full_match(${v}, ${literal(GROUPS_DOT)}) THEN replace(${v}, ',', '') END AS DOUBLE)`;
+}
+
+/** What a `.`-decimal amount loses before it is read: currency symbols, spaces, a leading ISO code. */
+export const AMOUNT_STRIP = '[\\s$€£¥]|^[A-Za-z]{3}\\s*';
+/** A `.`-decimal amount with comma thousands separators in valid groups. */
+export const GROUPS_DOT = '[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?';
+/** Thousands separators of a `,`-decimal amount: `.`, space, `'`, no-break and narrow no-break space. */
+export const SEPARATORS_COMMA = "[. '\\x{00A0}\\x{202F}]";
+/**
+ * What a `,`-decimal amount loses before it is read: currency symbols with the spaces beside them,
+ * a leading ISO code, and the spaces around the number (spaces inside it are separators).
+ */
+export const AMOUNT_STRIP_COMMA =
+  '\\s*[$€£¥]\\s*|^[A-Za-z]{3}\\s*|^[\\s\\x{00A0}\\x{202F}]+|[\\s\\x{00A0}\\x{202F}]+$';
+/** A `,`-decimal amount with thousands separators in valid groups. */
+export const GROUPS_COMMA = `[+-]?[0-9]{1,3}(${SEPARATORS_COMMA}[0-9]{3})+(,[0-9]*)?`;
+
+/** The reject hint of an unreadable amount (`raw` its trimmed text), as in `amountHintCh`. */
+export const AMOUNT_HINT: Record<DecimalMark, { when: string; text: string }> = {
+  '.': { when: ',', text: ' (a decimal comma? set decimal: "," on the source)' },
+  ',': { when: '.', text: ' (the source has decimal: ",", which reads 1.234,56 and 12,50)' },
+};
+
+/** SQL text: the hint to append to an amount's "cannot read" reason ('' when none applies). */
+export function amountHintSql(raw: string, decimal: DecimalMark = '.'): string {
+  const h = AMOUNT_HINT[decimal];
+  return `CASE WHEN contains(COALESCE(${raw}, ''), ${literal(h.when)}) THEN ${literal(h.text)} ELSE '' END`;
+}
+
+/** The hints of an unreadable timestamp, by the source's date order. */
+export const TIMESTAMP_HINT: Record<DateOrder, { other: string; forms: string }> = {
+  mdy: {
+    other: ' (a day-first date? set date_order: dmy on the source)',
+    forms:
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+  },
+  dmy: {
+    other: ' (a month-first date? the source has date_order: dmy)',
+    forms:
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+  },
+};
+
+/**
+ * SQL text: the hint to append to a timestamp's "cannot read" reason (`raw` its trimmed text):
+ * when the other slash order reads the value, to set (or check) `date_order`; else, when the value
+ * has a digit (an attempt at a date, not a word), the forms read; else ''.
+ */
+export function timestampHintSql(raw: string, order: DateOrder = 'mdy'): string {
+  const other = SLASH_FORMATS[order === 'mdy' ? 'dmy' : 'mdy'].map((f) => `TRY_STRPTIME(${raw}, '${f}')`);
+  const h = TIMESTAMP_HINT[order];
+  return `CASE WHEN COALESCE(${other.join(', ')}) IS NOT NULL THEN ${literal(h.other)}
+    WHEN regexp_matches(COALESCE(${raw}, ''), '[0-9]') THEN ${literal(h.forms)} ELSE '' END`;
 }
