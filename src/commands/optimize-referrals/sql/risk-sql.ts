@@ -57,7 +57,7 @@ export function clickMaybeSql(p: RiskParams): string {
        SELECT k._source, k._row, ${Object.entries(maybe)
          .map(([k, x]) => `${x} AS ${k}`)
          .join(', ')}
-       FROM ref_referrals r JOIN ref_click_facts k ON k.click_id = r.click_id
+       FROM ref_referrals r JOIN ref_click_facts k ON k.rid = r.rowid
        WHERE ${Object.values(maybe).join(' OR ')}) m
      GROUP BY _source, _row`,
     d,
