@@ -264,7 +264,11 @@ function liabilitySection(r: MonitorLoyaltyResult): Section {
   return {
     title: 'Point liability and breakage',
     summary: true,
-    intro: `Liability = outstanding points (active ${Math.round(l.active_points).toLocaleString('en-US')} + pending ${Math.round(l.pending_points).toLocaleString('en-US')}) × ${l.value_per_point} per point × ${pct(l.expected_redemption_rate)} expected redemption = ${money(l.liability, cur)}. Expected breakage ${pct(l.expected_breakage_rate)} (${l.method} on monthly issuance cohorts valued at the end of ${l.valuation_month}${l.prior_redemption_rate !== null ? `, prior ${pct(l.prior_redemption_rate)} from the matured cohorts` : ''}${l.maturity_age ? `, matured at ${l.maturity_age} months` : ''}). IFRS 15: ${money(l.revenue_released, cur)} released in the window, ${money(l.deferred_revenue, cur)} deferred.`,
+    intro: `Liability = outstanding points (active ${Math.round(l.active_points).toLocaleString('en-US')} + pending ${Math.round(l.pending_points).toLocaleString('en-US')}) × ${l.value_per_point} per point × ${pct(l.expected_redemption_rate)} expected redemption = ${money(l.liability, cur)}. Expected breakage ${pct(l.expected_breakage_rate)} (${l.method} on monthly issuance cohorts valued at the end of ${l.valuation_month}${l.prior_redemption_rate !== null ? `, prior ${pct(l.prior_redemption_rate)} from the matured cohorts` : ''}${l.maturity_age ? `, matured at ${l.maturity_age} months` : ''}). IFRS 15: ${money(l.revenue_released, cur)} released in the window, ${money(l.deferred_revenue, cur)} deferred.${
+      l.checks.unmatched > 0
+        ? ` Active points come from the first-in-first-out lots: ${Math.round(l.checks.unmatched).toLocaleString('en-US')} points were consumed beyond what their members had earned (balances below zero), so no lot carries them; the KPIs' outstanding points, from the ledger balance, are lower by that much, and the liability's redemptions count only points that were held.`
+        : ''
+    }`,
     blocks: [
       {
         kind: 'callout',
