@@ -74,6 +74,34 @@ export function fileReadError(err: unknown, file: string): unknown {
 }
 
 /**
+ * When a file's header was read as one column whose name holds another usual delimiter (`;`, a tab,
+ * `|`), the delimiter the file looks written with (the most frequent); else undefined. Errors about
+ * missing columns add "set delimiter: …" with it.
+ *
+ * @example otherDelimiter(['referral_id;advocate_id;status']) // ';'
+ */
+export function otherDelimiter(columns: readonly string[]): string | undefined {
+  if (columns.length !== 1) return undefined;
+  const count = (d: string) => columns[0].split(d).length - 1;
+  const best = [';', '\t', '|'].reduce((a, b) => (count(b) > count(a) ? b : a));
+  return count(best) > 0 ? best : undefined;
+}
+
+/** `delimiter: ";"` as gtm.yaml spells it (a tab as `"\t"`). */
+export const delimiterSetting = (d: string) => `delimiter: ${d === '\t' ? '"\\t"' : JSON.stringify(d)}`;
+
+/**
+ * The hint of a missing column when the header looks written with another delimiter (see
+ * `otherDelimiter`): the delimiter seen, then `fix` given the gtm.yaml setting; '' otherwise.
+ */
+export function delimiterHint(columns: readonly string[], fix: (setting: string) => string): string {
+  const d = otherDelimiter(columns);
+  return d
+    ? `the header was read as one column: the file looks ${d === '\t' ? 'tab' : JSON.stringify(d)}-delimited; ${fix(delimiterSetting(d))}`
+    : '';
+}
+
+/**
  * The columns of an ad-hoc file relation, or INPUT when the file cannot be read; with `needed`,
  * INPUT when one is missing, naming the flag that named it and the columns found. In a CSV file, a
  * needed column whose name the header repeats is refused too (DuckDB would read the first one).
@@ -102,7 +130,9 @@ export async function fileColumns(
         `has no column "${column}" (${flag.startsWith('the default of ') ? flag : `named by ${flag}`})`,
         {
           where: file,
-          hint: `columns found: ${names.join(', ') || '(none)'}; ${flag.startsWith('the default of ') ? `name yours with ${flag.slice(15)}` : `fix ${flag}`}`,
+          hint:
+            delimiterHint(names, () => 'save it comma-separated') ||
+            `columns found: ${names.join(', ') || '(none)'}; ${flag.startsWith('the default of ') ? `name yours with ${flag.slice(15)}` : `fix ${flag}`}`,
         },
       );
     if (repeated.has(column.toLowerCase()))

@@ -410,6 +410,8 @@ describe('requireColumns', () => {
     expect(err.code).toBe('INPUT');
     expect(err.where).toBe('sources.crm');
     expect(err.message).toBe('/data/deals.csv has no column "amount" (also missing: currency)');
-    expect(err.hint).toBe('columns found: id, Deal Value, Closed — map it under mappings.crm in gtm.yaml');
+    expect(err.hint).toBe(
+      'columns found: id, Deal Value, Closed — map it under sources.crm.mapping in gtm.yaml',
+    );
   });
 });

@@ -7,6 +7,7 @@ import { GtmError } from '../errors/index.ts';
 import { isClickHouseEngine } from './clickhouse-engine.ts';
 import { bindClickHouseSource } from './clickhouse-source.ts';
 import { isDuckDbEngine } from './duckdb-api.ts';
+import { delimiterHint } from './file-relation.ts';
 import type { Engine } from './engine.ts';
 import { loadCsv } from './load-csv.ts';
 import { loadJson } from './load-json.ts';
@@ -70,7 +71,7 @@ export async function loadSource(engine: Engine, spec: SourceSpec, table: string
  * @example
  * requireColumns(load, ['deal_id', 'amount', 'closed_at'], 'sources.crm');
  * // error[INPUT] sources.crm: /data/deals.csv has no column "amount" — columns found: id, value, …
- * //   — map it under mappings.crm in gtm.yaml
+ * //   — map it under sources.crm.mapping in gtm.yaml
  */
 export function requireColumns(load: SourceLoad, required: readonly string[], where?: string): void {
   const found = load.columns.map((c) => c.name);
@@ -87,6 +88,8 @@ export function requireColumns(load: SourceLoad, required: readonly string[], wh
   const also = missing.length > 1 ? ` (also missing: ${missing.slice(1).join(', ')})` : '';
   throw new GtmError('INPUT', `${origin} has no column "${missing[0]}"${also}`, {
     where: where ?? (load.files.length === 1 ? load.files[0] : `sources.${load.source}`),
-    hint: `columns found: ${found.length > 0 ? found.join(', ') : '(none)'} — map it under mappings.${load.source} in gtm.yaml`,
+    hint:
+      delimiterHint(found, (setting) => `set ${setting} on sources.${load.source} in gtm.yaml`) ||
+      `columns found: ${found.length > 0 ? found.join(', ') : '(none)'} — map it under sources.${load.source}.mapping in gtm.yaml`,
   });
 }

@@ -550,7 +550,7 @@ describe('gtm doctor', () => {
     expect(bad[0].message).toContain(
       'error[INPUT] data/crm/campaign_members.csv: column "Activty" (mapped to touch_type) is not in the source',
     );
-    expect(bad[0].message).toContain('sources[4].mapping.touch_type');
+    expect(bad[0].message).toContain('sources.crm_campaign_members.mapping.touch_type');
     const human = await runCli(['doctor', '--config', 'broken.yaml'], { cwd: demo.dir, tty: true });
     expect(human.code).toBe(4);
     expect(human.stdout).toContain('Activty');

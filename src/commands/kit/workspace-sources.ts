@@ -38,7 +38,7 @@ export function sourceWhere(
 ): string {
   return src.kind === 'file'
     ? path.relative(baseDir, files[0] ?? path.resolve(baseDir, src.path)) || src.path
-    : `sources[${index}] (${src.name})`;
+    : `sources.${src.name}`;
 }
 
 /**
@@ -63,7 +63,7 @@ export function bindSource(
     src.mapping,
     load.columns.map((c) => c.name),
     where,
-    `sources[${index}]`,
+    `sources.${src.name}`,
   );
   return {
     load,

@@ -1,10 +1,12 @@
 import { inputError } from '../../errors/index.ts';
+import { delimiterHint } from '../file-relation.ts';
 import type { EntitySpec } from './entity-spec.ts';
 
 /**
  * Canonical column → the source's column, checked against the columns the source really has:
  * mapped columns must exist, required columns must be mapped or present by name. `where` names the
- * file or `sources[i] (name)` in errors; `key` is the config key path of the source.
+ * file or the source in errors; `key` is the config key path of the source (`sources.<name>`). A
+ * header read as one column holding `;`, a tab or `|` gets the hint to set the source's delimiter.
  */
 export function resolveMapping(
   spec: EntitySpec,
@@ -16,6 +18,7 @@ export function resolveMapping(
   const byLower = new Map<string, string[]>();
   for (const c of present) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
   const found = present.join(', ');
+  const delimiter = delimiterHint(present, (setting) => `set ${setting} on ${key} in gtm.yaml`);
   const pick = (name: string, mappedFrom?: string): string | undefined => {
     const hits = byLower.get(name.toLowerCase());
     if (hits && hits.length > 1)
@@ -39,7 +42,7 @@ export function resolveMapping(
       throw inputError(
         `column "${column}" (mapped to ${canon}) is not in the source; columns found: ${found}`,
         where,
-        `fix ${key}.mapping.${canon} in gtm.yaml`,
+        delimiter || `fix ${key}.mapping.${canon} in gtm.yaml`,
       );
     out[canon] = actual;
   }
@@ -49,14 +52,14 @@ export function resolveMapping(
       throw inputError(
         `missing column for "${req}"; columns found: ${found}`,
         where,
-        `add the column, or map it: ${key}.mapping.${req}: <column>`,
+        delimiter || `add the column, or map it: ${key}.mapping.${req}: <column>`,
       );
   for (const group of spec.oneOf)
     if (!group.some((c) => out[c]))
       throw inputError(
         `needs one of the columns ${group.join(' or ')}; columns found: ${found}`,
         where,
-        `map one under ${key}.mapping`,
+        delimiter || `map one under ${key}.mapping`,
       );
   return out;
 }

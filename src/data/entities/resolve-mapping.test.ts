@@ -1,0 +1,79 @@
+/**
+ * `resolveMapping`'s errors name the source as gtm.yaml users type it (`sources.<name>`) and, when
+ * the header was read as one column holding another delimiter, say which `delimiter:` to set.
+ */
+import { describe, expect, it } from 'vitest';
+import { GtmError } from '../../errors/index.ts';
+import { otherDelimiter } from '../file-relation.ts';
+import { opportunities } from './opportunities.ts';
+import { resolveMapping } from './resolve-mapping.ts';
+
+const HEADER = ['opportunity_id', 'account_id', 'created_at', 'stage', 'amount'];
+
+/** The message and hint of the error `f` throws. */
+function failure(f: () => unknown): string {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(GtmError);
+    const e = err as GtmError;
+    return `${e.message} | ${e.hint ?? ''}`;
+  }
+  throw new Error('expected an error');
+}
+
+describe('resolveMapping', () => {
+  for (const [d, setting] of [
+    [';', 'delimiter: ";"'],
+    ['\t', 'delimiter: "\\t"'],
+    ['|', 'delimiter: "|"'],
+  ] as const)
+    it(`a header read as one column holding ${JSON.stringify(d)}: set ${setting}`, () => {
+      const text = failure(() =>
+        resolveMapping(opportunities, {}, [HEADER.join(d)], 'data/deals.csv', 'sources.crm'),
+      );
+      expect(text).toContain('missing column for "opportunity_id"');
+      expect(text).toContain(`set ${setting} on sources.crm in gtm.yaml`);
+    });
+
+  it('a mapped column missing from a one-column header gets the same hint', () => {
+    const text = failure(() =>
+      resolveMapping(opportunities, { amount: 'Amount' }, ['Id;Amount'], 'deals.csv', 'sources.crm'),
+    );
+    expect(text).toContain('column "Amount" (mapped to amount) is not in the source');
+    expect(text).toContain('set delimiter: ";" on sources.crm');
+  });
+
+  it('a real missing column: the mapping to add, no delimiter hint', () => {
+    const text = failure(() =>
+      resolveMapping(
+        opportunities,
+        {},
+        HEADER.filter((c) => c !== 'amount'),
+        'deals.csv',
+        'sources.crm',
+      ),
+    );
+    expect(text).toBe(
+      'missing column for "amount"; columns found: opportunity_id, account_id, created_at, stage | add the column, or map it: sources.crm.mapping.amount: <column>',
+    );
+  });
+
+  it('maps present columns', () => {
+    expect(resolveMapping(opportunities, {}, HEADER, 'deals.csv', 'sources.crm')).toMatchObject({
+      opportunity_id: 'opportunity_id',
+      amount: 'amount',
+      currency: undefined,
+    });
+  });
+});
+
+describe('otherDelimiter', () => {
+  it('the most frequent usual delimiter of a lone header, else none', () => {
+    expect(otherDelimiter(['a;b;c'])).toBe(';');
+    expect(otherDelimiter(['a\tb;c\td'])).toBe('\t');
+    expect(otherDelimiter(['a|b'])).toBe('|');
+    expect(otherDelimiter(['amount'])).toBeUndefined();
+    expect(otherDelimiter(['a;b', 'c'])).toBeUndefined();
+  });
+});
