@@ -303,4 +303,57 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     );
     expect(line).toMatch(/partners\[1\]\.aliases alias "acme-co" also belongs to partner "acme2"/);
   });
+
+  it('a misspelt threshold key, with "did you mean" (the run would silently use the default)', async () => {
+    const yaml = `${VALID}thresholds:\n  referal_conversion_rate: 0.5\n`;
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'referal_conversion_rate')}:`);
+    expect(line).toContain('thresholds.referal_conversion_rate unknown key "referal_conversion_rate"');
+    expect(line).toContain('did you mean "referral_conversion_rate"?');
+  });
+
+  it('a rate threshold outside 0..1, as its flag refuses it', async () => {
+    for (const key of [
+      'referral_conversion_rate',
+      'referral_fraud_reject_share',
+      'loyalty_active_member_rate',
+      'personalization_fallback_rate',
+      'instrumentation_defect_rate',
+      'attribution_confidence',
+      'max_reject_rate',
+    ]) {
+      const { line } = await fails(`${VALID}thresholds:\n  ${key}: 1.7\n`);
+      expect(line).toContain(`thresholds.${key} must be <= 1`);
+    }
+    const { line } = await fails(`${VALID}thresholds:\n  loyalty_liability_spike: -0.1\n`);
+    expect(line).toContain('thresholds.loyalty_liability_spike must be >= 0');
+  });
+
+  it('every threshold a command reads is accepted', async () => {
+    const ws = await load(
+      `${VALID}thresholds:\n  referral_conversion_rate: 0.2\n  referral_fraud_reject_share: 0.01\n  loyalty_active_member_rate: 0.3\n  loyalty_liability_spike: 1.5\n  personalization_fallback_rate: 0.05\n  instrumentation_defect_rate: 0.02\n`,
+    );
+    expect(ws.thresholds).toMatchObject({ referral_conversion_rate: 0.2, loyalty_liability_spike: 1.5 });
+  });
+});
+
+describe('loadWorkspace: source reading settings', () => {
+  it('decimal and date_order are kept; other values refused', async () => {
+    const ws = await load(
+      VALID.replace(
+        '    path: data/opps.csv',
+        '    path: data/opps.csv\n    decimal: ","\n    date_order: dmy',
+      ),
+    );
+    expect(ws.sources[0]).toMatchObject({ decimal: ',', date_order: 'dmy' });
+    expect(ws.sources[1].decimal).toBeUndefined();
+    const bad = await fails(
+      VALID.replace('    path: data/opps.csv', '    path: data/opps.csv\n    date_order: ymd'),
+    );
+    expect(bad.line).toContain('sources[0].date_order must be one of mdy, dmy');
+    const comma = await fails(
+      VALID.replace('    path: data/opps.csv', '    path: data/opps.csv\n    decimal: ";"'),
+    );
+    expect(comma.line).toContain('sources[0].decimal must be one of ., ,');
+  });
 });
