@@ -5,7 +5,23 @@ import type { RunEvent } from '../orchestrator/index.ts';
  * naming the source and row): no warning is printed for them, so the user sees one line.
  */
 const REPORTED_AS_ERRORS = new Set(['max_reject_rate']);
+import type { AlertEvaluation } from '../orchestrator/evaluate-alert.ts';
 import type { Output } from './output.ts';
+
+/**
+ * "1.03% vs threshold 1.00% (above the maximum)": shares as percentages, with as many decimals
+ * (up to 4) as it takes for a breached value not to print like its threshold.
+ */
+export function alertFigures(a: Pick<AlertEvaluation, 'value' | 'threshold' | 'unit' | 'direction'>): string {
+  const share = (a.unit ?? 'share') === 'share';
+  const scale = share ? 100 : 1;
+  const suffix = share ? '%' : '';
+  let digits = share ? 1 : a.unit === 'count' ? 0 : 2;
+  const text = (x: number) => `${(x * scale).toFixed(digits)}${suffix}`;
+  while (digits < 6 && a.value !== a.threshold && text(a.value) === text(a.threshold)) digits++;
+  const side = a.direction === 'below' ? 'below the minimum' : 'above the maximum';
+  return `${text(a.value)} vs threshold ${text(a.threshold)} (${side})`;
+}
 
 /** Turns plan events into terminal progress lines and warnings. */
 export function progressFromEvents(out: Output): (e: RunEvent) => void {
@@ -23,7 +39,7 @@ export function progressFromEvents(out: Output): (e: RunEvent) => void {
       case 'alert':
         if (e.evaluation.breached && !REPORTED_AS_ERRORS.has(e.evaluation.id))
           out.warn(
-            `alert ${e.evaluation.id}: ${e.evaluation.value.toFixed(3)} vs threshold ${e.evaluation.threshold}${e.evaluation.escalate ? ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated` : ' — breached'}`,
+            `alert ${e.evaluation.id}: ${alertFigures(e.evaluation)}${e.evaluation.escalate ? ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated` : ' — breached'}`,
           );
         break;
       default:
