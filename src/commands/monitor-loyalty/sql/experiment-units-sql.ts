@@ -1,6 +1,6 @@
 import { literal } from '../../../data/index.ts';
 import { STAT_COLUMNS } from '../../shared/experiment-review/index.ts';
-import { chLit, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
+import { aggIf, chLit, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
 /**
  * One row per experiment and unit (a member) with the outcomes the review reads, measured from the
@@ -62,8 +62,8 @@ export function experimentUnitsSql(opts: {
  * Per experiment: units kept, units assigned to more than one variant (left out), and units that
  * are loyalty members (experiments of other programmes share the entity).
  */
-export const EXPOSURE_COUNTS_SQL = `SELECT a.experiment_id, count(*) FILTER (WHERE a.variants = 1) AS units,
-       count(*) FILTER (WHERE a.variants > 1) AS multiple, count(a.mi) AS member_units
+export const EXPOSURE_COUNTS_SQL = `SELECT a.experiment_id, ${aggIf('count', '*', 'a.variants = 1')} AS units,
+       ${aggIf('count', '*', 'a.variants > 1')} AS multiple, count(a.mi) AS member_units
      FROM lm_exp_assign a GROUP BY 1 ORDER BY 1`;
 
 /** Revenue per unit of one experiment split into the holdout variants and the rest (sufficient statistics). */

@@ -1,5 +1,6 @@
 import { literal, quoteIdent } from '../../../data/index.ts';
 import {
+  aggIf,
   chLit,
   dayCh,
   KIND,
@@ -66,10 +67,10 @@ export function memberKpiSql(
   const sums = WINDOW_SUMS.flatMap((c) => [`sum(${c}_w) AS ${c}_w`, `sum(${c}_pw) AS ${c}_pw`]);
   const g = groupingSql(dims, '');
   return `SELECT ${g.select},
-       count(*) AS members_w, count(*) FILTER (WHERE enrolled_at < ${S}) AS members_pw,
-       count(*) FILTER (WHERE enrolled_at >= ${S} AND enrolled_at < ${E}) AS enrolled_w,
-       count(*) FILTER (WHERE enrolled_at >= ${PS} AND enrolled_at < ${S}) AS enrolled_pw,
-       count(*) FILTER (WHERE orders_w > 0) AS customers_w, count(*) FILTER (WHERE orders_pw > 0) AS customers_pw,
+       count(*) AS members_w, ${aggIf('count', '*', `enrolled_at < ${S}`)} AS members_pw,
+       ${aggIf('count', '*', `enrolled_at >= ${S} AND enrolled_at < ${E}`)} AS enrolled_w,
+       ${aggIf('count', '*', `enrolled_at >= ${PS} AND enrolled_at < ${S}`)} AS enrolled_pw,
+       ${aggIf('count', '*', 'orders_w > 0')} AS customers_w, ${aggIf('count', '*', 'orders_pw > 0')} AS customers_pw,
        ${sums.join(', ')},
        sum(balance) AS balance, sum(pending) AS pending
      FROM lm_member_window ${g.groupBy} ORDER BY 1, 2`;
@@ -86,8 +87,8 @@ export function customerKpiSql(w: { start: string; end: string; prevStart: strin
   const PS = ts(w.prevStart);
   return `SELECT win,
        count(DISTINCT CASE WHEN NOT mo THEN customer_id END) AS nonmember_customers,
-       count(*) FILTER (WHERE NOT mo) AS nonmember_orders,
-       COALESCE(sum(amount) FILTER (WHERE NOT mo), 0) AS nonmember_revenue,
+       ${aggIf('count', '*', 'NOT mo')} AS nonmember_orders,
+       COALESCE(${aggIf('sum', 'amount', 'NOT mo')}, 0) AS nonmember_revenue,
        count(DISTINCT CASE WHEN enrolled_at IS NULL OR enrolled_at >= ws THEN customer_id END) AS eligible,
        count(DISTINCT CASE WHEN enrolled_at >= ws AND enrolled_at < we THEN customer_id END) AS eligible_enrolled
      FROM (SELECT CASE WHEN o.ordered_at >= ${S} THEN 'w' ELSE 'pw' END AS win,
@@ -133,16 +134,16 @@ export function weeklyTrendSql(end: string, weeks: number): string[] {
   const { earn, redeem, expire, pending } = KIND;
   return [
     `SELECT ${week('occurred_at')} AS week,
-       COALESCE(sum(abs(points)) FILTER (WHERE k = ${earn}), 0) AS earned,
-       COALESCE(sum(abs(points)) FILTER (WHERE k = ${redeem}), 0) AS redeemed,
-       COALESCE(sum(abs(points)) FILTER (WHERE k = ${expire}), 0) AS expired,
+       COALESCE(${aggIf('sum', 'abs(points)', `k = ${earn}`)}, 0) AS earned,
+       COALESCE(${aggIf('sum', 'abs(points)', `k = ${redeem}`)}, 0) AS redeemed,
+       COALESCE(${aggIf('sum', 'abs(points)', `k = ${expire}`)}, 0) AS expired,
        count(DISTINCT CASE WHEN k IN (${earn}, ${redeem}) THEN mi END) AS active_members
      FROM (SELECT k, points, mi, occurred_at FROM lm_ledger WHERE k <> ${pending} AND occurred_at >= ${from} AND occurred_at < ${E}
            UNION ALL SELECT ${earn}, points, mi, occurred_at FROM lm_pending WHERE occurred_at >= ${from}) l
      GROUP BY 1 ORDER BY 1`,
     `SELECT ${week('o.ordered_at')} AS week,
-       COALESCE(sum(o.amount) FILTER (WHERE ${MEMBER_ORDER_SQL}), 0) AS member_revenue,
-       COALESCE(sum(o.amount) FILTER (WHERE NOT ${MEMBER_ORDER_SQL}), 0) AS nonmember_revenue,
+       COALESCE(${aggIf('sum', 'o.amount', MEMBER_ORDER_SQL)}, 0) AS member_revenue,
+       COALESCE(${aggIf('sum', 'o.amount', `NOT ${MEMBER_ORDER_SQL}`)}, 0) AS nonmember_revenue,
        count(*) AS orders
      FROM lm_orders o
      WHERE o.ordered_at >= ${from} AND o.ordered_at < ${E} GROUP BY 1 ORDER BY 1`,

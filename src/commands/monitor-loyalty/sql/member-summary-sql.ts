@@ -139,6 +139,15 @@ export function narrowTablesSpec(p: { end: string; expireMonths: number }): Reco
 /** A timestamp literal for an ISO instant. */
 export const ts = (iso: string): string => literal(new Date(iso));
 
+/**
+ * An aggregate over the rows where `cond` holds, as `fn(CASE WHEN cond THEN arg END)` (`*` counts
+ * rows): the same value as `fn(arg) FILTER (WHERE cond)` (NULL when no row qualifies, `count` 0),
+ * cheaper in DuckDB, whose FILTER slices the input chunk once per filtered aggregate (flows and
+ * lot totals at 10M ledger rows: 5.3 → 4.6 s CPU, four alternating pairs).
+ */
+export const aggIf = (fn: 'sum' | 'count' | 'min' | 'max', arg: string, cond: string): string =>
+  `${fn}(CASE WHEN ${cond} THEN ${arg === '*' ? '1' : arg} END)`;
+
 /** 0-based tier index of a tier name (−1 when unknown; callers list every tier). */
 export function tierIndexSql(column: string, tiers: readonly string[]): string {
   if (!tiers.length) return '-1';
@@ -324,12 +333,12 @@ function purchasesSql(p: MemberSummaryParams): string {
      FROM (
        SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, sum(d.spend) AS spend_total,
               arg_min(d.spend, d.day) AS first_spend,
-              count(*) FILTER (WHERE d.day < ${startDay}) AS days_cal,
-              max(d.day) FILTER (WHERE d.day < ${startDay}) AS last_day_cal,
+              ${aggIf('count', '*', `d.day < ${startDay}`)} AS days_cal,
+              ${aggIf('max', 'd.day', `d.day < ${startDay}`)} AS last_day_cal,
               -- days_window: the days from the window start on, days − days_cal (every day is one or the other)
-              COALESCE(sum(d.orders) FILTER (WHERE d.day >= ${endDay} - ${p.rfmDays}), 0) AS rfm_orders,
-              COALESCE(sum(d.spend) FILTER (WHERE d.day >= ${endDay} - ${p.rfmDays}), 0) AS rfm_spend,
-              COALESCE(sum(d.member_spend) FILTER (WHERE d.day >= ${period}), 0) AS qualifying_spend
+              COALESCE(${aggIf('sum', 'd.orders', `d.day >= ${endDay} - ${p.rfmDays}`)}, 0) AS rfm_orders,
+              COALESCE(${aggIf('sum', 'd.spend', `d.day >= ${endDay} - ${p.rfmDays}`)}, 0) AS rfm_spend,
+              COALESCE(${aggIf('sum', 'd.member_spend', `d.day >= ${period}`)}, 0) AS qualifying_spend
        FROM (
          SELECT CAST(md // ${DAY_BITS} AS INTEGER) AS mi, CAST(md % ${DAY_BITS} - ${DAY_SHIFT} AS INTEGER) AS day,
                 spend, orders, member_spend
@@ -351,9 +360,9 @@ function memberOrdersSql(p: MemberSummaryParams): string {
   const S = ts(p.start);
   const PS = ts(p.prevStart);
   const sums = (w: string, s: string) =>
-    `count(*) FILTER (WHERE ${w}) AS orders${s}, sum(amount) FILTER (WHERE ${w}) AS revenue${s},
-     count(*) FILTER (WHERE ${w} AND earning) AS earning_orders${s},
-     count(*) FILTER (WHERE ${w} AND rewarded) AS rewards_used${s}`;
+    `${aggIf('count', '*', w)} AS orders${s}, ${aggIf('sum', 'amount', w)} AS revenue${s},
+     ${aggIf('count', '*', `${w} AND earning`)} AS earning_orders${s},
+     ${aggIf('count', '*', `${w} AND rewarded`)} AS rewards_used${s}`;
   return `CREATE OR REPLACE TABLE lm_member_orders AS
      SELECT mi, ${sums('in_w', '_w')}, ${sums('NOT in_w', '_pw')}
      FROM (SELECT o.mi, o.amount, o.rewarded, o.ordered_at >= ${S} AS in_w, e.order_id IS NOT NULL AS earning
@@ -377,16 +386,16 @@ function flowsSql(p: MemberSummaryParams): string {
   const S = ts(p.start);
   const PS = ts(p.prevStart);
   const { earn, redeem, expire, pending } = KIND;
-  const sumOf = (v: string, cond: string) => `COALESCE(sum(${v}) FILTER (WHERE ${cond}), 0)`;
+  const sumOf = (v: string, cond: string) => `COALESCE(${aggIf('sum', v, cond)}, 0)`;
   const flows = (w: string, s: string) =>
     [
       `${sumOf('pts', `k IN (${earn}, ${pending}) AND ${w}`)} AS earned${s}`,
       `${sumOf('pts', `k = ${redeem} AND ${w}`)} AS redeemed${s}`,
       `${sumOf('pts', `k = ${expire} AND ${w}`)} AS expired${s}`,
-      `count(*) FILTER (WHERE k = ${redeem} AND ${w}) AS rewards_issued${s}`,
+      `${aggIf('count', '*', `k = ${redeem} AND ${w}`)} AS rewards_issued${s}`,
       `${sumOf('rcost', `k = ${redeem} AND ${w}`)} AS reward_cost${s}`,
       `${sumOf('pts', `k = ${redeem} AND ${w} AND rcost IS NOT NULL`)} AS costed_points${s}`,
-      `CASE WHEN count(*) FILTER (WHERE k IN (${earn}, ${redeem}) AND ${w}) > 0 THEN 1 ELSE 0 END AS active${s}`,
+      `CASE WHEN ${aggIf('count', '*', `k IN (${earn}, ${redeem}) AND ${w}`)} > 0 THEN 1 ELSE 0 END AS active${s}`,
     ].join(', ');
   return `CREATE OR REPLACE TABLE lm_member_flows AS
      SELECT mi, ${flows('in_w', '_w')}, ${flows('NOT in_w', '_pw')}
@@ -481,7 +490,9 @@ const cohortCh = `ifNull(nullIf(${trimText('cohort')}, ''), concat(toString(toYe
 
 /** Ledger type → `KIND` code (−1 for a type the entity does not know: it validates the type). */
 const kindCh = (column: string, points: string) =>
-  `if(ifNull(${column}, '') = 'earn' AND ifNull(${points} < 0, 0), toInt8(${KIND.adjust}), toInt8(indexOf([${Object.keys(KIND)
+  `if(ifNull(${column}, '') = 'earn' AND ifNull(${points} < 0, 0), toInt8(${KIND.adjust}), toInt8(indexOf([${Object.keys(
+    KIND,
+  )
     .map((k) => chLit(k))
     .join(', ')}], ifNull(${column}, '')) - 1))`;
 

@@ -1,5 +1,5 @@
 import { literal } from '../../../data/index.ts';
-import { dateCh, dayCh, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
+import { aggIf, dateCh, dayCh, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
 /** Month index of a timestamp (year × 12 + month − 1): cohorts and ages as integers. */
 const monthOf = (col: string) => `(CAST(year(${col}) AS INTEGER) * 12 + CAST(month(${col}) AS INTEGER) - 1)`;
@@ -97,8 +97,8 @@ export const FIFO_PIECES_SQL = `SELECT l.mi, l.occurred_at AS issued_at, l.im AS
  * coded them. The pieces are summed by (month, age, code) first: the code's phases are summed apart.
  */
 export const TRIANGLE_SQL = `SELECT cohort_month, age, kc // 4 AS k, sum(pts) AS pts,
-       COALESCE(sum(pts) FILTER (WHERE kc & 1 = 1), 0) AS pts_before_start,
-       COALESCE(sum(pts) FILTER (WHERE kc & 2 = 2), 0) AS pts_before_valuation
+       COALESCE(${aggIf('sum', 'pts', 'kc & 1 = 1')}, 0) AS pts_before_start,
+       COALESCE(${aggIf('sum', 'pts', 'kc & 2 = 2')}, 0) AS pts_before_valuation
      FROM (SELECT issued_month AS cohort_month, greatest(0, consumed_month - issued_month) AS age, kc, sum(pts) AS pts
            FROM (${FIFO_PIECES_SQL}) p GROUP BY 1, 2, 3) t
      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
@@ -111,8 +111,8 @@ export const TRIANGLE_SQL = `SELECT cohort_month, age, kc // 4 AS k, sum(pts) AS
 export function cohortIssuanceSql(start: string, end: string): string {
   return `SELECT i.cohort_month, i.issued, i.issued_before_start, i.linked_points, COALESCE(r.linked_revenue, 0) AS linked_revenue
      FROM (SELECT im AS cohort_month, sum(pts) AS issued,
-                  COALESCE(sum(pts) FILTER (WHERE occurred_at < ${ts(start)}), 0) AS issued_before_start,
-                  COALESCE(sum(pts) FILTER (WHERE linked), 0) AS linked_points
+                  COALESCE(${aggIf('sum', 'pts', `occurred_at < ${ts(start)}`)}, 0) AS issued_before_start,
+                  COALESCE(${aggIf('sum', 'pts', 'linked')}, 0) AS linked_points
            FROM lm_lots GROUP BY 1) i
      LEFT JOIN (SELECT c.cohort_month, sum(o.amount) AS linked_revenue
                 FROM (SELECT DISTINCT order_id, ${monthOf('occurred_at')} AS cohort_month FROM lm_ledger
@@ -146,19 +146,19 @@ export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation
   return [
     `CREATE OR REPLACE TABLE lm_cons_totals AS
      SELECT mi, max(c_end) AS c_total,
-            COALESCE(sum(pts) FILTER (WHERE kc // 4 = ${KIND.redeem}), 0) AS redeemed,
-            COALESCE(sum(pts) FILTER (WHERE kc // 4 = ${KIND.expire}), 0) AS expired,
-            COALESCE(sum(pts) FILTER (WHERE kc // 4 = ${KIND.adjust}), 0) AS clawed_back
+            COALESCE(${aggIf('sum', 'pts', `kc // 4 = ${KIND.redeem}`)}, 0) AS redeemed,
+            COALESCE(${aggIf('sum', 'pts', `kc // 4 = ${KIND.expire}`)}, 0) AS expired,
+            COALESCE(${aggIf('sum', 'pts', `kc // 4 = ${KIND.adjust}`)}, 0) AS clawed_back
      FROM lm_cons GROUP BY mi`,
     `CREATE OR REPLACE TABLE lm_lot_totals AS
      SELECT mi,
-            COALESCE(sum(remaining) FILTER (WHERE ${left} AND expires_at >= ${E} AND expires_at < ${E} + INTERVAL ${opts.horizonDays} DAY), 0) AS expiring_points,
-            min(date_diff('day', ${E}, expires_at)) FILTER (WHERE ${left} AND expires_at >= ${E}) AS days_to_expiry,
-            sum(remaining) FILTER (WHERE ${left}) AS fifo_balance,
-            COALESCE(sum(remaining) FILTER (WHERE ${left} AND expires_at < ${E}), 0) AS overdue_points,
-            COALESCE(sum(pts) FILTER (WHERE earn), 0) AS earned,
-            COALESCE(sum(pts) FILTER (WHERE NOT earn), 0) AS added,
-            COALESCE(sum(pts) FILTER (WHERE earn AND CAST(occurred_at AS DATE) >= ${from}), 0) AS qualifying_points
+            COALESCE(${aggIf('sum', 'remaining', `${left} AND expires_at >= ${E} AND expires_at < ${E} + INTERVAL ${opts.horizonDays} DAY`)}, 0) AS expiring_points,
+            ${aggIf('min', `date_diff('day', ${E}, expires_at)`, `${left} AND expires_at >= ${E}`)} AS days_to_expiry,
+            ${aggIf('sum', 'remaining', left)} AS fifo_balance,
+            COALESCE(${aggIf('sum', 'remaining', `${left} AND expires_at < ${E}`)}, 0) AS overdue_points,
+            COALESCE(${aggIf('sum', 'pts', 'earn')}, 0) AS earned,
+            COALESCE(${aggIf('sum', 'pts', 'NOT earn')}, 0) AS added,
+            COALESCE(${aggIf('sum', 'pts', `earn AND CAST(occurred_at AS DATE) >= ${from}`)}, 0) AS qualifying_points
      FROM (SELECT l.mi, l.occurred_at, l.earn, l.pts, l.expires_at,
                   greatest(0, least(l.pts, l.lot_end - COALESCE(c.c_total, 0))) AS remaining${anniversary ? ', b.period_start' : ''}
            FROM lm_lots l LEFT JOIN lm_cons_totals c ON c.mi = l.mi${anniversary ? ' JOIN lm_member_base b ON b.mi = l.mi' : ''}) t
