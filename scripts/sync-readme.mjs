@@ -8,15 +8,37 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PAGES = ['optimize-referrals', 'monitor-loyalty', 'monitor-personalization'];
 
-function demote(page) {
+// A page's measurement log (per-statement figures at scale, what was tried and not kept) stays on
+// the page; the README gets a pointer to it, so that a new user does not read past it.
+const MEASURED = /^### (Performance|Measured)\s*$/;
+
+function demote(page, name) {
   const lines = page.replace(/\s+$/, '').split('\n');
   const title = /^## `(.+?)` — (.+)$/.exec(lines[0]);
   if (!title) throw new Error(`the page's first line must be "## \`name\` — subtitle": ${lines[0]}`);
   let fenced = false;
-  const body = lines.slice(1).map((line) => {
+  let skipping = false;
+  const body = [];
+  for (const line of lines.slice(1)) {
     if (/^\s*```/.test(line)) fenced = !fenced;
-    return !fenced && /^#{1,5} /.test(line) ? `#${line}` : line;
-  });
+    const heading = !fenced && /^#{1,5} /.test(line);
+    if (heading && /^#{1,3} /.test(line)) skipping = false;
+    if (skipping) continue;
+    const measured = heading ? MEASURED.exec(line) : null;
+    if (measured) {
+      skipping = true;
+      const anchor = measured[1].toLowerCase();
+      body.push(
+        `#${line}`,
+        '',
+        `Run time, memory and CPU at scale (\`npm run bench\`), statement by statement, and what was measured and not kept: [docs/commands/${name}.md](docs/commands/${name}.md#${anchor}).`,
+        '',
+      );
+      continue;
+    }
+    body.push(heading ? `#${line}` : line);
+  }
+  while (body.length && body[body.length - 1] === '') body.pop();
   return [`### ${title[1]}`, '', `_${title[2]}._`, ...body];
 }
 
@@ -39,7 +61,7 @@ const before = readFileSync(readmePath, 'utf8');
 let after = before;
 for (const name of PAGES) {
   const page = readFileSync(path.join(root, 'docs/commands', `${name}.md`), 'utf8');
-  after = replaceSection(after, name, demote(page));
+  after = replaceSection(after, name, demote(page, name));
 }
 if (process.argv.includes('--check')) {
   if (after !== before) {
