@@ -68,10 +68,15 @@ export async function loadCsv(
     }
   }
   if (allColumns.length === 0) {
-    throw new GtmError('INPUT', `${resolved.files.join(', ')}: empty file, no header and no rows`, {
-      where: resolved.files[0],
-      hint: `check sources.${spec.name}.path in gtm.yaml points at the export you meant`,
-    });
+    const n = resolved.files.length;
+    throw new GtmError(
+      'INPUT',
+      n > 1 ? `all ${n} files are empty (no header, no rows)` : 'empty file, no header and no rows',
+      {
+        where: resolved.files[0],
+        hint: `check sources.${spec.name}.path in gtm.yaml points at the export you meant`,
+      },
+    );
   }
   perFile.forEach((cols, i) => assertNoReservedColumns(cols, spec.name, resolved.files[i]));
 

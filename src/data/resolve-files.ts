@@ -52,7 +52,7 @@ export async function resolveFiles(engine: Engine, spec: FileSourceSpec): Promis
     for (const { file } of rows)
       if ((await stat(file).catch(() => null))?.isFile()) files.push(resolve(file));
     if (files.length === 0) {
-      throw new GtmError('INPUT', `no files match ${pattern}`, { where: pattern, hint });
+      throw new GtmError('INPUT', 'no files match this pattern', { where: pattern, hint });
     }
   } else {
     const info = await stat(pattern).catch((err: NodeJS.ErrnoException) => {
