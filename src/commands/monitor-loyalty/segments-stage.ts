@@ -53,7 +53,9 @@ function fetchPointColumns(run: Run, members: number): Promise<PointColumns> {
            ANY LEFT JOIN (SELECT mi, fifo_balance AS e_balance, expiring_points AS e_expiring, days_to_expiry AS e_days,
                                  toUInt8(1) AS e_found FROM ${relationOf(engine)('lm_member_expiry')}) USING mi`
         : `SELECT m.mi, m.qualifying, m.days_left, COALESCE(e.fifo_balance, 0) AS balance, m.redeemed,
-              COALESCE(e.expiring_points, 0) AS expiring, e.days_to_expiry
+              COALESCE(e.expiring_points, 0) AS expiring,
+              -- NaN for none, as NULL would be read: a column without NULLs is read as a whole vector
+              COALESCE(CAST(e.days_to_expiry AS DOUBLE), CAST('NaN' AS DOUBLE)) AS days_to_expiry
        FROM lm_member_progress m LEFT JOIN lm_member_expiry e ON e.mi = m.mi`,
       ['qualifying', 'days_left', 'balance', 'redeemed', 'expiring', 'days_to_expiry'],
       members,

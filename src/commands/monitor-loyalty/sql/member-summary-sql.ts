@@ -329,7 +329,10 @@ function purchasesSql(p: MemberSummaryParams): string {
             CASE WHEN days_cal > 0 THEN 1 ELSE 0 END AS has_cal, CAST(greatest(days_cal - 1, 0) AS INTEGER) AS x_cal,
             ${weeks('COALESCE(last_day_cal - first_day, 0)')} AS tx_cal,
             ${weeks(`${startDay} - first_day`)} AS t_cal,
-            days - days_cal AS days_window, ${endDay} - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
+            -- INTEGER, not BIGINT or HUGEINT (a sum of counts): the columnar reader takes 32-bit and
+            -- float vectors as they are, 64-bit and 128-bit ones value by value
+            CAST(days - days_cal AS INTEGER) AS days_window, CAST(${endDay} - last_day AS INTEGER) AS recency_days,
+            CAST(rfm_orders AS INTEGER) AS rfm_orders, rfm_spend, qualifying_spend
      FROM (
        SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, sum(d.spend) AS spend_total,
               arg_min(d.spend, d.day) AS first_spend,
@@ -439,7 +442,7 @@ function membersViewSql(p: MemberSummaryParams): string[] {
             COALESCE(pu.rfm_orders, 0) AS rfm_orders, COALESCE(pu.rfm_spend, 0) AS rfm_spend,
             ${windowColumns},
             ${qualifying} AS qualifying,
-            date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS days_left
+            CAST(date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS INTEGER) AS days_left
      FROM lm_member_base b
      LEFT JOIN lm_purchases pu ON pu.mi = b.mi
      ${windowJoins}
@@ -454,7 +457,7 @@ function membersViewSql(p: MemberSummaryParams): string[] {
     // the tier progress alone (the segments read it without the window sums)
     `CREATE OR REPLACE VIEW lm_member_progress AS
      SELECT b.mi, ${qualifying} AS qualifying,
-            date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS days_left,
+            CAST(date_diff('day', CAST(${ts(p.end)} - INTERVAL 1 DAY AS DATE), ${periodEnd}) AS INTEGER) AS days_left,
             COALESCE(pt.redeemed, 0) AS redeemed
      FROM lm_member_base b
      ${p.qualification.measure === 'points' ? '' : 'LEFT JOIN lm_purchases pu ON pu.mi = b.mi'}

@@ -153,7 +153,7 @@ export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation
     `CREATE OR REPLACE TABLE lm_lot_totals AS
      SELECT mi,
             COALESCE(${aggIf('sum', 'remaining', `${left} AND expires_at >= ${E} AND expires_at < ${E} + INTERVAL ${opts.horizonDays} DAY`)}, 0) AS expiring_points,
-            ${aggIf('min', `date_diff('day', ${E}, expires_at)`, `${left} AND expires_at >= ${E}`)} AS days_to_expiry,
+            CAST(${aggIf('min', `date_diff('day', ${E}, expires_at)`, `${left} AND expires_at >= ${E}`)} AS INTEGER) AS days_to_expiry,
             ${aggIf('sum', 'remaining', left)} AS fifo_balance,
             COALESCE(${aggIf('sum', 'remaining', `${left} AND expires_at < ${E}`)}, 0) AS overdue_points,
             COALESCE(${aggIf('sum', 'pts', 'earn')}, 0) AS earned,
