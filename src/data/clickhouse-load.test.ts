@@ -37,6 +37,12 @@ describe('chooseColumnTypes', () => {
     });
   });
 
+  it('a source with decimal ",": non-integer text numbers stay text (1.5 could mean 15), integers typed', async () => {
+    const cols = await chooseColumnTypes(duck, 't', await duck.describe('t'), { decimal: ',' });
+    const types = Object.fromEntries(cols.map((c) => [c.name, c.clickhouseType]));
+    expect(types).toMatchObject({ i: 'Int64', f: 'String', db: 'Float64' });
+  });
+
   it('sends the values ClickHouse reads back as the same times and numbers', async () => {
     const cols = await chooseColumnTypes(duck, 't', await duck.describe('t'));
     const select = cols.map((c) => `${c.expr} AS "${c.name}"`).join(', ');

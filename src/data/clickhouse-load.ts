@@ -50,7 +50,8 @@ const MAX_EPOCH_MS = Date.UTC(2105, 11, 31, 23, 59, 59);
  * Chooses a ClickHouse type for each column of a DuckDB relation from its values (one scan):
  * text that is entirely integers, numbers, booleans, dates or ISO times gets that type (numbers
  * with a leading zero, such as `007`, stay text); typed columns keep their type. A column with a
- * missing value is `Nullable`.
+ * missing value is `Nullable`. With `decimal: ","` (the source's setting) text numbers other than
+ * integers stay text (`1.000` is a thousand there, not 1).
  *
  * @example
  * const cols = await chooseColumnTypes(duck, '"raw_web"', await duck.describe('raw_web'));
@@ -60,6 +61,7 @@ export async function chooseColumnTypes(
   duck: DuckDbEngine,
   relation: string,
   columns: readonly { name: string; type: string }[],
+  opts: { decimal?: '.' | ',' } = {},
 ): Promise<LoadColumn[]> {
   if (columns.length === 0) return [];
   const stats: string[] = ['count(*) AS "rows"'];
@@ -127,7 +129,9 @@ export async function chooseColumnTypes(
       case 'text':
         if (present === 0) return col('String', q);
         if (num(`int${i}`) === present) return col('Int64', `CAST(${q} AS BIGINT)`);
-        if (num(`num${i}`) === present) return col('Float64', `CAST(${q} AS DOUBLE)`);
+        // a source with decimal "," means 1.000 as a thousand: its non-integer text stays text,
+        // for the ClickHouse parser to read with the source's setting
+        if (num(`num${i}`) === present && opts.decimal !== ',') return col('Float64', `CAST(${q} AS DOUBLE)`);
         if (num(`bool${i}`) === present)
           return col('UInt8', `CAST(CAST(${q} AS BOOLEAN) AS UTINYINT)`, '0/1');
         if (num(`date${i}`) === present) return dateCol(`CAST(${q} AS DATE)`);

@@ -256,11 +256,12 @@ async function loadOne(
   const load: SourceLoad = await loadSource(duck, sourceSpecOf(src, ws.baseDir, s.env), raw);
   const relation = quoteIdent(raw);
   const own = load.columns.map((c) => c.name);
-  const columns = await chooseColumnTypes(duck, relation, [
-    ...load.columns,
-    { name: 'source_file', type: 'VARCHAR' },
-    { name: 'source_row', type: 'BIGINT' },
-  ]);
+  const columns = await chooseColumnTypes(
+    duck,
+    relation,
+    [...load.columns, { name: 'source_file', type: 'VARCHAR' }, { name: 'source_row', type: 'BIGINT' }],
+    { decimal: src.decimal },
+  );
   // where a row came from, relative to the workspace (the absolute path is this machine's)
   const fileCol = columns.find((c) => c.name === 'source_file') as LoadColumn;
   const prefix = `${ws.baseDir}${path.sep}`;
