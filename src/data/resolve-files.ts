@@ -57,7 +57,7 @@ export async function resolveFiles(engine: Engine, spec: FileSourceSpec): Promis
   } else {
     const info = await stat(pattern).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
-        throw new GtmError('INPUT', `file not found: ${pattern}`, { where: pattern, hint, cause: err });
+        throw new GtmError('INPUT', 'file not found', { where: pattern, hint, cause: err });
       }
       throw unreadable(pattern, err);
     });

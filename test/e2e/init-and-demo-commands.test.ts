@@ -38,7 +38,7 @@ describe('gtm init', () => {
     const report = r.json<{ checks: { source: string; status: string; message: string }[] }>();
     expect(report.checks.find((c) => c.source === 'crm_opportunities')).toMatchObject({
       status: 'error',
-      message: expect.stringMatching(/file not found: .*data\/opportunities\.csv/),
+      message: expect.stringMatching(/data\/opportunities\.csv: file not found/),
     });
   });
 
