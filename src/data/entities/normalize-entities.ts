@@ -595,33 +595,24 @@ export function repeatedSql(table: string, column: string): string {
   return `SELECT v AS h FROM (${repeats(c, `${table} WHERE ${hi} IN (${repeats(hi, `${table} WHERE ${c} IS NOT NULL`)})`)})`;
 }
 
-/** Runs `step` with `preserve_insertion_order` on (a table whose rowid must follow the rows read), then restores it. */
-async function ordered<T>(engine: Engine, step: () => Promise<T>): Promise<T> {
+/** Runs `step` with `preserve_insertion_order` set to `on`, then restores the setting. */
+async function withInsertionOrder<T>(engine: Engine, on: boolean, step: () => Promise<T>): Promise<T> {
   const [{ v }] = await engine.query<{ v: string }>(
     "SELECT CAST(current_setting('preserve_insertion_order') AS VARCHAR) AS v",
   );
-  if (String(v) === 'true') return step();
-  await engine.exec('SET preserve_insertion_order = true');
+  if (String(v) === String(on)) return step();
+  await engine.exec(`SET preserve_insertion_order = ${on}`);
   try {
     return await step();
   } finally {
-    await engine.exec('SET preserve_insertion_order = false');
+    await engine.exec(`SET preserve_insertion_order = ${!on}`);
   }
 }
 
-/** Runs `step` with `preserve_insertion_order` off (for statements whose output order is free), then restores it. */
-async function unordered<T>(engine: Engine, step: () => Promise<T>): Promise<T> {
-  const [{ v }] = await engine.query<{ v: string }>(
-    "SELECT CAST(current_setting('preserve_insertion_order') AS VARCHAR) AS v",
-  );
-  if (String(v) === 'false') return step();
-  await engine.exec('SET preserve_insertion_order = false');
-  try {
-    return await step();
-  } finally {
-    await engine.exec('SET preserve_insertion_order = true');
-  }
-}
+/** On: a table whose rowid must follow the rows read. */
+const ordered = <T>(engine: Engine, step: () => Promise<T>) => withInsertionOrder(engine, true, step);
+/** Off: statements whose output order is free. */
+const unordered = <T>(engine: Engine, step: () => Promise<T>) => withInsertionOrder(engine, false, step);
 
 /** Columns every staged row carries besides the entity's own. */
 const STAGED_COLUMNS = ['_reject_reason', '_changed', '_priority', '_file'];
