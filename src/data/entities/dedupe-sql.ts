@@ -1,10 +1,11 @@
 import { quoteIdent as ident } from '../sql-text.ts';
 
 /**
- * Marks duplicates among valid rows with `_dup_rank` (1 = kept) and the kept row's source and row.
+ * Marks duplicates among valid rows with `_dup_rank` (1 = kept) and the kept row's source, file
+ * and row (`_kept_source`, `_kept_file`, `_kept_row`: a row number names a row within its file).
  * Explicit rules: rows are the same record when all `keys` are equal and, when `timeKey` is given,
  * their times chain within `toleranceSeconds` of each other. The kept row is the one from the
- * source with the lowest priority, then source name, then row number.
+ * source with the lowest priority, then source name, then row number, then file (as on ClickHouse).
  *
  * A row whose identity (person_id, or account_id when there is no person) is missing is never a
  * duplicate of another: without an identity there is no evidence that two touches are one.
@@ -49,20 +50,22 @@ export function dedupeSql(
 ): string {
   const plain = keys.filter((k) => k !== opts.timeKey).map(dedupeKeyExpr);
   const part = plain.length ? `PARTITION BY ${plain.join(', ')}` : '';
-  const pref = '_priority, _source, _row';
+  const pref = '_priority, _source, _row, _file';
   if (opts.timeKey && keys.includes(opts.timeKey)) {
     const t = ident(opts.timeKey);
     const tol = Math.max(0, Math.floor(opts.toleranceSeconds ?? 0));
     return `SELECT * EXCLUDE (_new_cluster, _cluster),
         row_number() OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _dup_rank,
         first_value(_source) OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _kept_source,
-        first_value(_row) OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _kept_row
+        first_value(_row) OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _kept_row,
+        first_value(_file) OVER (${part}${part ? ',' : 'PARTITION BY'} _cluster ORDER BY ${pref}) AS _kept_file
       FROM (SELECT *, sum(_new_cluster) OVER (${part} ORDER BY ${t}, ${pref} ROWS UNBOUNDED PRECEDING) AS _cluster
         FROM (SELECT *, CASE WHEN epoch(${t}) - lag(epoch(${t})) OVER (${part} ORDER BY ${t}, ${pref}) <= ${tol} THEN 0 ELSE 1 END AS _new_cluster
           FROM ${input}))`;
   }
   return `SELECT *, row_number() OVER (${part} ORDER BY ${pref}) AS _dup_rank,
       first_value(_source) OVER (${part} ORDER BY ${pref}) AS _kept_source,
-      first_value(_row) OVER (${part} ORDER BY ${pref}) AS _kept_row
+      first_value(_row) OVER (${part} ORDER BY ${pref}) AS _kept_row,
+      first_value(_file) OVER (${part} ORDER BY ${pref}) AS _kept_file
     FROM ${input}`;
 }

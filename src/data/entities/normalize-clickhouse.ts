@@ -21,7 +21,18 @@ import { GtmError } from '../../errors/index.ts';
 import { dropStaleRunObjects } from '../clickhouse-stale.ts';
 import { chIdent } from '../normalize/parse-clickhouse.ts';
 import type { EntitySpec } from './entity-spec.ts';
-import type { BoundSource, NarrowSpec, NormalizeOptions, NormalizeResult } from './normalize-entities.ts';
+import {
+  addDiffering,
+  comparedColumns,
+  DIFFERING_LISTED,
+  differingRows,
+  listDiffering,
+  type BoundSource,
+  type NarrowSpec,
+  type NormalizeOptions,
+  type NormalizeResult,
+} from './normalize-entities.ts';
+import { literal } from '../sql-text.ts';
 import {
   BOOKKEEPING,
   CLICKHOUSE_ENTITIES,
@@ -177,6 +188,7 @@ export async function normalizeEntitiesClickHouse(
   out.rejects.sort(
     (a, b) => a.source.localeCompare(b.source) || a.file.localeCompare(b.file) || a.row - b.row,
   );
+  out.differing = listDiffering(out.differing ?? [], (entity) => specs.findIndex((x) => x.name === entity));
   return out;
 }
 
@@ -276,8 +288,105 @@ async function normalizeOne(
       reason: r._reject_reason,
     });
   for (const d of dupCounts)
-    out.duplicates.push({ source: d._source, kept_source: d._kept_source, rows: Number(d.n) });
+    out.duplicates.push({
+      source: d._source,
+      kept_source: d._kept_source,
+      rows: Number(d.n),
+      differing: 0,
+      differing_columns: {},
+    });
+  if (anyDup) await compareDuplicates(engine, spec, parts, settings, keys, dups, baseDir, out);
   return accepted;
+}
+
+/**
+ * `compareDuplicates` of DuckDB: the dropped duplicates whose canonical values differ from the kept
+ * row's, counted onto `out.duplicates` and listed in `out.differing`. No pass over the sources: the
+ * dropped rows and their kept rows (a table of their source, file and row) are read back from each
+ * source's table by `source_file` and `source_row` (`GLOBAL IN`: on a cluster the shards get the
+ * list) and normalized again, those rows only; then joined with the duplicates, once for the
+ * dropped row's values and once for the kept row's. NULL-safe as `IS DISTINCT FROM`: NULL against
+ * a value differs, NULL against NULL does not.
+ */
+async function compareDuplicates(
+  engine: Engine,
+  spec: EntitySpec,
+  parts: readonly BoundSource[],
+  settings: ClickHouseSettings,
+  keys: readonly string[],
+  dups: string,
+  baseDir: string,
+  out: NormalizeResult,
+): Promise<void> {
+  const compared = comparedColumns(spec, keys);
+  if (!compared.length) return;
+  const ch = clickHouseForm(spec) as ClickHouseEntity;
+  const wanted = await runView(
+    engine,
+    `dupr_${spec.name}`,
+    `SELECT _source, _file, _row FROM ${dups} UNION ALL SELECT DISTINCT _kept_source AS _source, _kept_file AS _file, _kept_row AS _row FROM ${dups}`,
+    { materialize: true },
+  );
+  const sources = await engine.query<{ s: string }>(`SELECT DISTINCT _source AS s FROM ${wanted}`);
+  const read = parts
+    .filter((p) => sources.some((x) => x.s === p.binding.source))
+    .map((p) => {
+      const rows = `(SELECT * FROM ${chIdent(p.binding.rawTable)} WHERE (toString(source_file), toInt64(source_row)) GLOBAL IN (SELECT _file, _row FROM ${wanted} WHERE _source = ${literal(p.binding.source, 'clickhouse')}))`;
+      return `SELECT ${['_source', '_file', '_row', ...compared].map((c) => chIdent(c)).join(', ')} FROM (${ch.select(p.binding, settings, rows)}) WHERE isNull(_reject_reason)`;
+    });
+  const values = await runView(engine, `dupv_${spec.name}`, read.join(' UNION ALL '), { materialize: true });
+  const c = compared.map((x) => chIdent(x));
+  // the dropped row's values (_d<i>), then the kept row's (_k<i>), joined on source, file and row
+  const dropped = `SELECT _source, _file, _row, _kept_source AS _ks, _kept_file AS _kf, _kept_row AS _kr, ${c.map((x, i) => `_d${i}`).join(', ')}
+    FROM ${dups} ALL INNER JOIN (SELECT _source, _file, _row, ${c.map((x, i) => `${x} AS _d${i}`).join(', ')} FROM ${values}) USING (_source, _file, _row)`;
+  const both = `SELECT _source, _file, _row, _ks AS _kept_source, _kf AS _kept_file, _kr AS _kept_row,
+      ${c.map((_, i) => `ifNull(_d${i} != _k${i}, isNull(_d${i}) != isNull(_k${i})) AS _x${i}, _d${i}, _k${i}`).join(', ')}
+    FROM (${dropped}) ALL INNER JOIN (SELECT _source AS _ks, _file AS _kf, _row AS _kr, ${c.map((x, i) => `${x} AS _k${i}`).join(', ')} FROM ${values}) USING (_ks, _kf, _kr)`;
+  const dif = await runView(
+    engine,
+    `dupx_${spec.name}`,
+    `SELECT * FROM (${both}) WHERE ${c.map((_, i) => `_x${i}`).join(' OR ')}`,
+    { materialize: true },
+  );
+  const counts = await engine.query<Record<string, unknown>>(
+    `SELECT _source, _kept_source, count() AS n, ${c.map((_, i) => `countIf(_x${i} = 1) AS _n${i}`).join(', ')}
+     FROM ${dif} GROUP BY _source, _kept_source`,
+  );
+  addDiffering(out, compared, counts);
+  const rows = await engine.query<Record<string, unknown>>(
+    `SELECT * FROM ${dif} ORDER BY _source, _file, _row LIMIT ${DIFFERING_LISTED}`,
+  );
+  const kinds = columnKinds(spec, ch);
+  (out.differing ??= []).push(
+    ...differingRows(spec.name, compared, rows, baseDir, (col, v) => chText(kinds[col], v)),
+  );
+}
+
+/** The kind of value of each canonical column on ClickHouse that is not shown as it comes (times, dates, booleans). */
+function columnKinds(
+  spec: EntitySpec,
+  ch: ClickHouseEntity,
+): Record<string, 'time' | 'date' | 'boolean' | undefined> {
+  const def = typedEntityDef(spec);
+  const out: Record<string, 'time' | 'date' | 'boolean' | undefined> = {};
+  for (const [name, type] of ch.columns) {
+    const kind = def?.columns[name]?.kind;
+    if (def)
+      out[name] =
+        kind === 'timestamp' ? 'time' : kind === 'date' ? 'date' : kind === 'boolean' ? 'boolean' : undefined;
+    // the hand-written entities' only Int64 columns are their times
+    else if (type === 'Nullable(Int64)') out[name] = 'time';
+  }
+  return out;
+}
+
+/** A ClickHouse value as DuckDB's reader gives it: times (epoch milliseconds) as ISO 8601, dates as the day, booleans as true/false. */
+function chText(kind: 'time' | 'date' | 'boolean' | undefined, v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (kind === 'time') return new Date(Number(v)).toISOString();
+  if (kind === 'date') return new Date(Number(v)).toISOString().slice(0, 10);
+  if (kind === 'boolean') return String(Number(v) === 1);
+  return String(v);
 }
 
 /**
@@ -392,7 +501,8 @@ function keyExpr(k: string): string {
 }
 
 /**
- * The duplicates among `valid` rows (`dedupeSql`'s rows with `_dup_rank > 1`), as a SELECT of `_source`, `_file`, `_row` and `_kept_source`. Rows are the same record when all `keys`
+ * The duplicates among `valid` rows (`dedupeSql`'s rows with `_dup_rank > 1`), as a SELECT of
+ * `_source`, `_file`, `_row` and the kept row's `_kept_source`, `_kept_row`, `_kept_file`. Rows are the same record when all `keys`
  * are equal and, with a `timeKey` (epoch milliseconds), their times chain within `toleranceSeconds`;
  * the kept row is the one of the lowest priority, then source name, then row (then file).
  */
@@ -415,8 +525,9 @@ export function dedupeClickHouse(
     : `arrayMap(x -> 0, g)`;
   const clustered = `SELECT arraySort(x -> (x.1, x.2, x.3, x.4, x.5), arrayMap((c, x) -> (c, x.2, x.3, x.4, x.5), arrayCumSum(${breaks}), g)) AS s FROM (${grouped})`;
   const ranked = `SELECT s, arrayEnumerateUniq(arrayMap(x -> x.1, s)) AS r FROM (${clustered})`;
-  const dups = `arrayFilter(x -> x.5 > 1, arrayMap((x, rank, i) -> (x.3, x.5, x.4, tupleElement(s[i - rank + 1], 3), rank), s, r, arrayEnumerate(s)))`;
-  return `SELECT d.1 AS _source, d.2 AS _file, d.3 AS _row, d.4 AS _kept_source FROM (SELECT arrayJoin(${dups}) AS d FROM (${ranked}))`;
+  // (source, file, row, kept source, rank, kept row, kept file): the kept row is the cluster's first
+  const dups = `arrayFilter(x -> x.5 > 1, arrayMap((x, rank, i) -> (x.3, x.5, x.4, tupleElement(s[i - rank + 1], 3), rank, tupleElement(s[i - rank + 1], 4), tupleElement(s[i - rank + 1], 5)), s, r, arrayEnumerate(s)))`;
+  return `SELECT d.1 AS _source, d.2 AS _file, d.3 AS _row, d.4 AS _kept_source, d.6 AS _kept_row, d.7 AS _kept_file FROM (SELECT arrayJoin(${dups}) AS d FROM (${ranked}))`;
 }
 
 const rel = (base: string, file: string) =>

@@ -136,13 +136,50 @@ export interface BoundSource {
   load: SourceLoad;
 }
 
+/**
+ * Dropped duplicates counted per source and the source whose row was kept instead: `rows` of them,
+ * `differing` of which had canonical values different from the kept row's (per column in
+ * `differing_columns`, a row counted once per column that differs).
+ */
+export interface DuplicateCount {
+  source: string;
+  kept_source: string;
+  rows: number;
+  differing: number;
+  differing_columns: Record<string, number>;
+}
+
+/**
+ * A dropped duplicate whose canonical values differ from the row kept: both rows named by source,
+ * file and row, and each column that differs with the dropped row's value and the kept row's, as
+ * text (times as ISO 8601 in UTC, NULL as null), the same on both engines.
+ */
+export interface DifferingDuplicate {
+  entity: string;
+  source: string;
+  file: string;
+  row: number;
+  kept_source: string;
+  kept_file: string;
+  kept_row: number;
+  values: { column: string; value: string | null; kept: string | null }[];
+}
+
+/** At most this many differing duplicates are listed per run (`NormalizeResult.differing`); the counts are exact. */
+export const DIFFERING_LISTED = 10_000;
+
 export interface NormalizeResult {
   /** One line per source, in the order given; every input row in exactly one bucket. */
   accounting: (RowAccounting & { entity: string })[];
   /** Rejected rows of every source (load errors and normalization reasons), by source, file, row. */
   rejects: RejectedRow[];
-  /** source → the source whose record was kept instead, counted */
-  duplicates: { source: string; kept_source: string; rows: number }[];
+  /** source → the source whose record was kept instead, counted, with those whose values differ */
+  duplicates: DuplicateCount[];
+  /**
+   * The dropped duplicates whose values differ from the kept row's, by entity (in the order of the
+   * specs), source, file and row: the first `DIFFERING_LISTED` (the counts in `duplicates` are all).
+   */
+  differing?: DifferingDuplicate[];
   /** canonical rows accepted per entity */
   entities: Record<string, number>;
   /** Narrow tables written (see `NarrowSpec`): entity → table and its rows (= accepted rows). */
@@ -181,6 +218,7 @@ export async function normalizeEntities(
   out.accounting.sort((a, b) => rank(a.entity) - rank(b.entity));
   const entityOf = new Map(sources.map((x) => [x.binding.source, x.binding.entity]));
   out.duplicates.sort((a, b) => rank(entityOf.get(a.source) ?? '') - rank(entityOf.get(b.source) ?? ''));
+  out.differing = listDiffering(out.differing ?? [], rank);
   out.entities = Object.fromEntries(specs.map((x) => [x.name, out.entities[x.name]]));
   if (out.narrow)
     out.narrow = Object.fromEntries(
@@ -257,10 +295,10 @@ async function normalizeOne(
   );
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
-  // the exact dedupe reads only the keys and the bookkeeping its order and the accounting use
-  const read = dedupeColumns(spec, keys)
-    .map((c) => ident(c))
-    .join(', ');
+  // the exact dedupe reads the keys, the bookkeeping its order and the accounting use, and the
+  // columns a dropped duplicate is compared on with the row kept (only the candidates' rows)
+  const compared = comparedColumns(spec, keys);
+  const read = [...new Set([...dedupeColumns(spec, keys), ...compared])].map((c) => ident(c)).join(', ');
   const valid = `(SELECT ${read} FROM ${all} WHERE _reject_reason IS NULL)`;
   const { counts, candidates } = await checkOnce(
     engine,
@@ -321,6 +359,7 @@ async function normalizeOne(
     );
   const lines = out.accounting.length;
   await account(engine, spec.name, staged, counts, rejecting.length ? rej : undefined, baseDir, out);
+  if (Number(dups)) await compareDuplicates(engine, spec.name, ded, compared, baseDir, out);
   // the canonical rows are the valid rows less the duplicates: counted without another scan
   return out.accounting.slice(lines).reduce((s, a) => s + a.accepted, 0);
 }
@@ -1027,7 +1066,138 @@ async function account(
     `SELECT _source, _kept_source, count(*) AS n FROM ${ded} WHERE _dup_rank > 1 GROUP BY ALL ORDER BY ALL`,
   );
   for (const r of dups)
-    out.duplicates.push({ source: r._source, kept_source: r._kept_source, rows: Number(r.n) });
+    out.duplicates.push({
+      source: r._source,
+      kept_source: r._kept_source,
+      rows: Number(r.n),
+      differing: 0,
+      differing_columns: {},
+    });
+}
+
+/**
+ * The columns a dropped duplicate is compared on with the row kept: the entity's canonical columns,
+ * less the time key when the dedupe chains times within a tolerance (a time that differs within
+ * the tolerance is what makes the rows one record) and the internal ones. The bookkeeping
+ * (`_source`, `_priority`, `_file`, `_row`) is not compared; the other keys are equal by
+ * construction.
+ */
+export function comparedColumns(spec: EntitySpec, keys: readonly string[]): string[] {
+  const t = spec.dedupe.timeKey;
+  return spec.columns.filter((c) => !(t && c === t && keys.includes(t)) && !spec.internal?.includes(c));
+}
+
+/**
+ * Counts the dropped duplicates (`_dup_rank > 1` in `ded`, which holds only the dedupe's candidate
+ * rows with the compared columns) whose values differ from the kept row's (`IS DISTINCT FROM`:
+ * NULL against a value differs, NULL against NULL does not), per source and kept source and per
+ * column, onto `out.duplicates`, and lists them in `out.differing` (at most `DIFFERING_LISTED`).
+ * The kept row is the row of `ded` named by `_kept_source`, `_kept_file` and `_kept_row` (a row
+ * number names a row within its file).
+ */
+async function compareDuplicates(
+  engine: Engine,
+  entity: string,
+  ded: string,
+  compared: readonly string[],
+  baseDir: string,
+  out: NormalizeResult,
+): Promise<void> {
+  if (!compared.length) return;
+  const dif = ident(`dif_${entity}`);
+  const c = compared.map((x) => ident(x));
+  const differs = c.map((x) => `d.${x} IS DISTINCT FROM k.${x}`);
+  await engine.exec(
+    `CREATE OR REPLACE TEMP TABLE ${dif} AS SELECT d._source, d._file, d._row, d._kept_source, d._kept_file, d._kept_row,
+       ${differs.map((x, i) => `${x} AS _x${i}, d.${c[i]} AS _d${i}, k.${c[i]} AS _k${i}`).join(', ')}
+     FROM ${ded} d JOIN ${ded} k ON k._dup_rank = 1 AND k._source = d._kept_source
+       AND k._file IS NOT DISTINCT FROM d._kept_file AND k._row = d._kept_row
+     WHERE d._dup_rank > 1 AND (${differs.join(' OR ')})`,
+  );
+  try {
+    const counts = await engine.query<Record<string, unknown>>(
+      `SELECT CAST(_source AS VARCHAR) AS _source, CAST(_kept_source AS VARCHAR) AS _kept_source, count(*) AS n,
+         ${c.map((_, i) => `count(*) FILTER (WHERE _x${i}) AS _n${i}`).join(', ')} FROM ${dif} GROUP BY ALL`,
+    );
+    addDiffering(out, compared, counts);
+    const rows = await engine.query<Record<string, unknown>>(
+      `SELECT * FROM ${dif} ORDER BY _source, _file, _row LIMIT ${DIFFERING_LISTED}`,
+    );
+    (out.differing ??= []).push(...differingRows(entity, compared, rows, baseDir, (_, v) => textOf(v)));
+  } finally {
+    await engine.exec(`DROP TABLE IF EXISTS ${dif}`);
+  }
+}
+
+/** Puts the counts of differing duplicates (`_source`, `_kept_source`, `n`, `_n<i>` per column) on `out.duplicates`. */
+export function addDiffering(
+  out: NormalizeResult,
+  compared: readonly string[],
+  counts: readonly Record<string, unknown>[],
+): void {
+  for (const r of counts) {
+    const line = out.duplicates.find((d) => d.source === r._source && d.kept_source === r._kept_source);
+    if (!line)
+      throw new GtmError(
+        'INTERNAL',
+        `differing duplicates of ${String(r._source)} counted without their duplicates`,
+      );
+    line.differing = Number(r.n);
+    compared.forEach((col, i) => {
+      const n = Number(r[`_n${i}`]);
+      if (n) line.differing_columns[col] = n;
+    });
+  }
+}
+
+/**
+ * The listing of differing duplicates from rows of `_source`, `_file`, `_row`, `_kept_*` and per
+ * compared column `_x<i>` (differs), `_d<i>` (the dropped row's value), `_k<i>` (the kept row's).
+ */
+export function differingRows(
+  entity: string,
+  compared: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  baseDir: string,
+  text: (column: string, v: unknown) => string | null,
+): DifferingDuplicate[] {
+  return rows.map((r) => ({
+    entity,
+    source: String(r._source),
+    file: rel(baseDir, r._file == null ? '' : String(r._file)),
+    row: Number(r._row),
+    kept_source: String(r._kept_source),
+    kept_file: rel(baseDir, r._kept_file == null ? '' : String(r._kept_file)),
+    kept_row: Number(r._kept_row),
+    values: compared.flatMap((column, i) =>
+      Number(r[`_x${i}`])
+        ? [{ column, value: text(column, r[`_d${i}`]), kept: text(column, r[`_k${i}`]) }]
+        : [],
+    ),
+  }));
+}
+
+/** A value as the listing shows it (DuckDB's reader gives times as ISO 8601 text already). */
+function textOf(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') return JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x));
+  return String(v);
+}
+
+/** The listing in the order of the entities, then source, file and row, cut at `DIFFERING_LISTED`. */
+export function listDiffering(
+  rows: readonly DifferingDuplicate[],
+  rank: (entity: string) => number,
+): DifferingDuplicate[] {
+  // in byte order, as the engines' ORDER BY that picked the rows listed
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...rows]
+    .sort(
+      (a, b) =>
+        rank(a.entity) - rank(b.entity) || cmp(a.source, b.source) || cmp(a.file, b.file) || a.row - b.row,
+    )
+    .slice(0, DIFFERING_LISTED);
 }
 
 /** Drops a loaded raw table once it is staged (a view over a file stays: it holds no rows). */

@@ -32,11 +32,11 @@ async function dedupe(rows: T[], tolerance: number) {
   const values = rows
     .map(
       (r) =>
-        `(${[r.id, r.person_id, r.account_id, r.touch_type].map((v) => (v === null ? 'NULL' : literal(v))).join(', ')}, to_timestamp(${T0 + r.at})::TIMESTAMP, ${r.asset === null ? 'NULL' : literal(r.asset)}, ${literal(r._source)}, ${r._priority}, ${r._row})`,
+        `(${[r.id, r.person_id, r.account_id, r.touch_type].map((v) => (v === null ? 'NULL' : literal(v))).join(', ')}, to_timestamp(${T0 + r.at})::TIMESTAMP, ${r.asset === null ? 'NULL' : literal(r.asset)}, ${literal(r._source)}, ${r._priority}, ${r._row}, 'f.csv')`,
     )
     .join(', ');
   await engine.exec(
-    'CREATE OR REPLACE TABLE t (id VARCHAR, person_id VARCHAR, account_id VARCHAR, touch_type VARCHAR, occurred_at TIMESTAMP, asset VARCHAR, _source VARCHAR, _priority INTEGER, _row BIGINT)',
+    'CREATE OR REPLACE TABLE t (id VARCHAR, person_id VARCHAR, account_id VARCHAR, touch_type VARCHAR, occurred_at TIMESTAMP, asset VARCHAR, _source VARCHAR, _priority INTEGER, _row BIGINT, _file VARCHAR)',
   );
   await engine.exec(`INSERT INTO t VALUES ${values}`);
   const got = await engine.query<{ id: string; _dup_rank: number; _kept_source: string; _kept_row: number }>(
@@ -188,7 +188,7 @@ describe('touch dedupe with a time tolerance', () => {
 describe('dedupe without a time key (opportunities)', () => {
   it('keeps the lowest-priority copy of the same id', async () => {
     await engine.exec(
-      `CREATE OR REPLACE TABLE o AS SELECT * FROM (VALUES ('O1', 'quantia_co_sell', 20, 2), ('O1', 'crm', 1, 9), ('O2', 'quantia_co_sell', 20, 3)) v(opportunity_id, _source, _priority, _row)`,
+      `CREATE OR REPLACE TABLE o AS SELECT * FROM (VALUES ('O1', 'quantia_co_sell', 20, 2, 'q.csv'), ('O1', 'crm', 1, 9, 'c.csv'), ('O2', 'quantia_co_sell', 20, 3, 'q.csv')) v(opportunity_id, _source, _priority, _row, _file)`,
     );
     const got = await engine.query<{
       opportunity_id: string;
@@ -202,6 +202,32 @@ describe('dedupe without a time key (opportunities)', () => {
       ['O1', 'crm', 1, 'crm'],
       ['O1', 'quantia_co_sell', 2, 'crm'],
       ['O2', 'quantia_co_sell', 1, 'quantia_co_sell'],
+    ]);
+  });
+});
+
+describe('dedupe within a source of several files', () => {
+  it('names the kept row by source, file and row: equal row numbers in two files are told apart by the file', async () => {
+    // one source, two files, each with the entry at row 2: a row number alone names two rows
+    await engine.exec(
+      `CREATE OR REPLACE TABLE m AS SELECT * FROM (VALUES ('E1', 'ledger', 1, 2, 'b.csv'), ('E1', 'ledger', 1, 2, 'a.csv'), ('E1', 'ledger', 1, 3, 'a.csv')) v(entry_id, _source, _priority, _row, _file)`,
+    );
+    const got = await engine.query<{
+      _file: string;
+      _row: number;
+      _dup_rank: number;
+      _kept_file: string;
+      _kept_row: number;
+    }>(
+      `SELECT _file, _row, _dup_rank, _kept_file, _kept_row FROM (${dedupeSql('m', ['entry_id'], {})}) ORDER BY _dup_rank`,
+    );
+    // priority, source and row tie between a.csv:2 and b.csv:2: the file decides (a before b), as on ClickHouse
+    expect(
+      got.map((g) => [g._file, Number(g._row), Number(g._dup_rank), g._kept_file, Number(g._kept_row)]),
+    ).toEqual([
+      ['a.csv', 2, 1, 'a.csv', 2],
+      ['b.csv', 2, 2, 'a.csv', 2],
+      ['a.csv', 3, 3, 'a.csv', 2],
     ]);
   });
 });

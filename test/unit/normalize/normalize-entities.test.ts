@@ -20,7 +20,7 @@ import {
   type Engine,
   type NormalizeResult,
 } from '../../../src/data/index.ts';
-import { DEDUPE_LIMITS } from '../../../src/data/entities/normalize-entities.ts';
+import { DEDUPE_LIMITS, DIFFERING_LISTED } from '../../../src/data/entities/normalize-entities.ts';
 
 let engine: Engine;
 let dir: string;
@@ -148,9 +148,49 @@ describe('normalizeEntities', () => {
       ['ledger_a', 'a.parquet', 7, 'currency: no rate for CHF; add it under currency.rates'],
       ['ledger_b', 'b.csv', 4, 'paid_at: cannot read yesterday as a timestamp'],
     ]);
+    // p1 twice in ledger_a, the note changed ('x' kept, 'again' dropped); p2 in ledger_b as 21 USD
+    // paid against ledger_a's 20 EUR pending (22 USD at 1.1)
     expect(result.duplicates).toEqual([
-      { source: 'ledger_a', kept_source: 'ledger_a', rows: 1 },
-      { source: 'ledger_b', kept_source: 'ledger_a', rows: 1 },
+      { source: 'ledger_a', kept_source: 'ledger_a', rows: 1, differing: 1, differing_columns: { note: 1 } },
+      {
+        source: 'ledger_b',
+        kept_source: 'ledger_a',
+        rows: 1,
+        differing: 1,
+        differing_columns: { amount: 1, currency: 1, status: 1 },
+      },
+    ]);
+    const values = (r: NonNullable<NormalizeResult['differing']>[number]) =>
+      r.values.map((v) => [
+        v.column,
+        v.value === null ? null : v.value.replace(/(\.\d{6})\d+$/, '$1'),
+        v.kept,
+      ]);
+    expect(
+      result.differing?.map((r) => [
+        r.source,
+        r.file,
+        r.row,
+        r.kept_source,
+        r.kept_file,
+        r.kept_row,
+        values(r),
+      ]),
+    ).toEqual([
+      ['ledger_a', 'a.parquet', 5, 'ledger_a', 'a.parquet', 1, [['note', 'again', 'x']]],
+      [
+        'ledger_b',
+        'b.csv',
+        2,
+        'ledger_a',
+        'a.parquet',
+        2,
+        [
+          ['amount', '21', expect.stringMatching(/^22(\.0000000\d*)?$/)],
+          ['currency', 'USD', 'EUR'],
+          ['status', 'paid', 'pending'],
+        ],
+      ],
     ]);
   });
 
@@ -293,7 +333,25 @@ describe('normalizeEntities with many duplicates', () => {
       deduplicated: 15000,
       rejected: 0,
     });
-    expect(r.duplicates).toEqual([{ source: 'many', kept_source: 'many', rows: 15000 }]);
+    // the second copy of p<j> (row 15001 + j) names advocate A<(j + 15000) % 7> = a<(j + 6) % 7>,
+    // never the first copy's a<j % 7>: every dropped copy differs, in advocate_id only
+    expect(r.duplicates).toEqual([
+      {
+        source: 'many',
+        kept_source: 'many',
+        rows: 15000,
+        differing: 15000,
+        differing_columns: { advocate_id: 15000 },
+      },
+    ]);
+    // listed up to the cap, in row order: the first is p0 (a0 kept, a6 dropped)
+    expect(r.differing).toHaveLength(DIFFERING_LISTED);
+    expect(r.differing?.[0]).toMatchObject({
+      row: 15001,
+      kept_row: 1,
+      values: [{ column: 'advocate_id', value: 'a6', kept: 'a0' }],
+    });
+    expect(r.differing?.every((d) => d.row === d.kept_row + 15000)).toBe(true);
     const [k] = await engine.query<{ n: number; ids: number; last: number; upper: number }>(
       'SELECT count(*) AS n, count(DISTINCT payout_id) AS ids, max(_row) AS last, count(*) FILTER (WHERE advocate_id <> lower(advocate_id)) AS upper FROM payouts',
     );
