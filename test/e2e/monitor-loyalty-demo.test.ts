@@ -198,6 +198,20 @@ describe('planted truth', () => {
     expect(at('Gold', 'Member') + at('Gold', 'Silver')).toBe(truth().tier_movers.downgrades.length);
   });
 
+  it('every member tier is a tier rule: no unknown tier said anywhere, the alert within its guardrail', () => {
+    const r = runs.spec.result;
+    expect(r.members.tiers.unknown).toEqual([]);
+    expect(r.members.unknown_tiers).toEqual([]);
+    for (const file of ['summary.md', 'dashboard.html'])
+      expect(readFileSync(path.join(runs.spec.reports, file), 'utf8')).not.toContain(
+        'no tier rule describes',
+      );
+    expect(r.alerts.find((a) => a.id === 'unknown_member_tiers')).toMatchObject({
+      value: 0,
+      breached: false,
+    });
+  });
+
   it('breakage: every expired cohort to the point (FIFO), the ultimate rate within 2 points, outstanding within 3', () => {
     const l = runs.spec.result.liability;
     for (const c of truth().breakage.matured_cohorts) {

@@ -21,6 +21,25 @@ const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString
 const delta = (cur: number | null, prev: number | null) =>
   cur !== null && prev !== null && prev !== 0 ? (cur - prev) / Math.abs(prev) : undefined;
 
+const int = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** "16 members (12,392 points outstanding, about USD 77 of the liability) hold tier "Platnum"". */
+function unknownTierFacts(u: MonitorLoyaltyResult['members']['unknown_tiers'][number], cur: string): string {
+  return `${int(u.members)} member${u.members === 1 ? '' : 's'} (${int(u.outstanding_points)} points outstanding, about ${money(u.liability, cur)} of the liability) hold${u.members === 1 ? 's' : ''} tier "${u.tier}"`;
+}
+
+/**
+ * One warning per member tier no tier rule describes: what it holds, the tier it probably means,
+ * what it skews and the fix (nothing when every tier is known).
+ */
+export function unknownTierCallouts(r: MonitorLoyaltyResult): Block[] {
+  return r.members.unknown_tiers.map((u) => ({
+    kind: 'callout',
+    status: 'warn',
+    text: `${unknownTierFacts(u, r.currency)}, which no tier rule describes${u.suggestion ? ` — did you mean ${u.suggestion}?` : '.'} The tier mix and the migration matrix rank it above the rules, and its members are left out of the upgrade-opportunity and downgrade-risk segments. Next: ${u.hint}.`,
+  }));
+}
+
 /** The executive summary: a few sentences for the loyalty manager and finance. */
 export function executiveSummary(r: MonitorLoyaltyResult): string {
   const o = r.kpis.overall;
@@ -30,6 +49,7 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
     .filter((s) => !s.unavailable)
     .sort((a, b) => b.value_at_stake - a.value_at_stake)[0];
   const wb = r.segments.find((s) => s.segment === 'win-back');
+  const unknownTiers = r.members.unknown_tiers;
   return [
     `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${o.members.toLocaleString('en-US')} members, ${pct(o.active_member_rate)} active (guardrail ${pct(r.inputs.alert_threshold)}${o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? ' — below it' : ''}), ${o.enrolled.toLocaleString('en-US')} enrolled (enrolment rate ${pct(o.enrollment_rate)}).`,
     `Points liability ${money(l.liability, cur)} (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, ${pct(l.expected_redemption_rate)} expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}; expected breakage ${pct(l.expected_breakage_rate)} from the cohort curves; ${money(l.revenue_released, cur)} of deferred revenue released in the window.`,
@@ -42,6 +62,9 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
     r.backlog.length
       ? `${r.backlog.length} backlog items; first: ${r.backlog[0].title}`
       : 'No backlog items.',
+    unknownTiers.length
+      ? `Data quality: ${int(unknownTiers.reduce((n, u) => n + u.members, 0))} members hold a tier no tier rule describes (${unknownTiers.map((u) => `"${u.tier}"${u.suggestion ? `, did you mean ${u.suggestion}?` : ''}`).join('; ')}): see Tier mix and tier flow.`
+      : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -213,6 +236,7 @@ function tierSection(r: MonitorLoyaltyResult): Section {
     summary: true,
     intro: `${m.upgraded} members moved up a tier in the window (joiners included), ${m.downgraded} moved down, ${m.retained} stayed.`,
     blocks: [
+      ...unknownTierCallouts(r),
       {
         kind: 'chart',
         title: 'Tier mix at the end of the window',
@@ -553,6 +577,11 @@ export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard
           rows: r.members.orphans.member_orders_without_member,
           effect: 'left out of the member summaries',
         },
+        ...r.members.unknown_tiers.map((u) => ({
+          what: `members in tier "${u.tier}", which no tier rule describes${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`,
+          rows: u.members,
+          effect: `ranked above the rules in the tier mix and the migration matrix, left out of the upgrade and downgrade segments; ${u.hint}`,
+        })),
       ],
     }),
   ];

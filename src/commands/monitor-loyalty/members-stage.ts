@@ -8,6 +8,7 @@ import { makeTables, relationOf } from './run-tables.ts';
 import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './sql/member-summary-sql.ts';
 import { pointsLotsSql, pointTotalsSql, valuationOf } from './sql/points-lots-sql.ts';
 import type { NarrowResult } from '../../data/entities/index.ts';
+import { editDistance } from '../../analyses/text/index.ts';
 
 /** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
 export interface TierSetup {
@@ -23,6 +24,23 @@ export interface TierSetup {
   unknown: string[];
 }
 
+/**
+ * A tier members hold that no tier rule describes: the command ranks it above the rules (tier mix,
+ * migration matrix) and leaves its members out of the upgrade and downgrade segments.
+ */
+export interface UnknownTier {
+  /** The tier as the members source spells it (trimmed). */
+  tier: string;
+  /** Members enrolled before the end of the window who hold it. */
+  members: number;
+  /** Their points balance plus pending points at the end of the window (as the KPIs count them). */
+  outstanding_points: number;
+  /** A tier of the rules it probably means (same letters but for case, spaces, - and _, or one or two typos), else null. */
+  suggestion: string | null;
+  /** What to do next, naming the sources to fix. */
+  hint: string;
+}
+
 /** What the data pull hands to the diagnostics. */
 export interface MembersOutput {
   tiers: TierSetup;
@@ -34,6 +52,8 @@ export interface MembersOutput {
   rewards: number;
   /** Rows the summaries could not use, by reason (ledger rows of unknown members, …). */
   orphans: { ledger_rows: number; member_orders_without_member: number };
+  /** Member tiers no tier rule describes, with their members and points (empty when every tier is known). */
+  unknown_tiers: UnknownTier[];
 }
 
 type Run = KitRun<MonitorLoyaltyContext>;
@@ -53,7 +73,18 @@ type RuleRow = {
 export function tierSetupOf(rules: RuleRow[], memberTiers: string[]): TierSetup {
   const sorted = [...rules].sort((a, b) => Number(a.rank) - Number(b.rank) || a.qualify - b.qualify);
   const known = new Set(sorted.map((r) => r.tier.trim().toLowerCase()));
-  const unknown = memberTiers.filter((t) => !known.has(t.trim().toLowerCase())).sort();
+  // one entry per tier as the summaries match it (trimmed, lower case): "Platnum" and "platnum" are
+  // one tier (the first spelling in sort order names it); an empty tier counts as the lowest
+  const seen = new Set<string>();
+  const unknown = memberTiers
+    .map((t) => t.trim())
+    .sort()
+    .filter((t) => {
+      const key = t.toLowerCase();
+      if (!t || known.has(key) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   const first = <K extends keyof RuleRow>(k: K) => sorted.find((r) => r[k] !== null)?.[k] ?? null;
   return {
     names: [...sorted.map((r) => r.tier.trim()), ...unknown],
@@ -68,6 +99,29 @@ export function tierSetupOf(rules: RuleRow[], memberTiers: string[]): TierSetup 
     downgradePolicy: first('downgrade_policy') === 'never' ? 'never' : 'end_of_period',
     unknown: sorted.length ? unknown : [],
   };
+}
+
+/** A tier name without case, spaces, hyphens and underscores ("Gold Plus", "gold_plus" → "goldplus"). */
+const tierKey = (t: string) => t.toLowerCase().replace(/[\s_-]+/g, '');
+
+/**
+ * The tier of the rules an unknown tier probably means: the one with the same letters but for case,
+ * spaces, hyphens and underscores, else the closest within two edits (one for names of up to four
+ * letters: "Platnum" → "Platinum", "Silvre" → "Silver", "Gld" → "Gold"); ties go to the lower tier.
+ * Null when none is that close.
+ */
+export function suggestTier(unknown: string, known: readonly string[]): string | null {
+  const key = tierKey(unknown);
+  const same = known.find((k) => tierKey(k) === key);
+  if (same !== undefined) return same;
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(key, tierKey(k));
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  const allowed = Math.max(key.length, tierKey(best ?? '').length) <= 4 ? 1 : 2;
+  return best !== null && bestD <= allowed ? best : null;
 }
 
 /** First day of the calendar qualification period holding the as-of day. */
@@ -149,8 +203,6 @@ export async function pullMembers(
   // is kept between statements instead of being returned to the system and faulted in again
   await tuneEngine(engine);
   const tiers = tierSetupOf(rules, memberTiers);
-  if (tiers.unknown.length)
-    ctx.note(`member tiers not in tier_rules, ranked above the rules: ${tiers.unknown.join(', ')}`);
   const { window, previous } = run.inputs;
   ctx.progress('summarising members, orders and points');
   const params: MemberSummaryParams = {
@@ -171,6 +223,16 @@ export async function pullMembers(
   if (ledgerTable && !ch)
     await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable, engine.dialect)}`);
   const counts = await summaryCounts(engine);
+  const unknown_tiers = await unknownTiers(engine, run, tiers);
+  if (unknown_tiers.length)
+    ctx.note(
+      `member tiers not in tier_rules, ranked above the rules: ${unknown_tiers
+        .map(
+          (u) => `${u.tier} (${u.members} members${u.suggestion ? `; did you mean ${u.suggestion}?` : ''})`,
+        )
+        .join(', ')}`,
+    );
+  if (tiers.thresholds.length) alertUnknownTiers(ctx, run, unknown_tiers);
   return {
     tiers,
     members: Number(counts.members),
@@ -186,7 +248,67 @@ export async function pullMembers(
       ledger_rows: Number(counts.orphan_ledger),
       member_orders_without_member: Number(counts.orphan_orders),
     },
+    unknown_tiers,
   };
+}
+
+/** The workspace sources of an entity, as "name (path)" for a hint. */
+function sourcesOf(run: Run, entity: string): string {
+  const named = run.ws.sources
+    .filter((s) => s.entity === entity)
+    .map((s) => `sources.${s.name}${s.kind === 'file' ? ` (${s.path})` : ''}`);
+  return named.length ? named.join(', ') : `the ${entity} source`;
+}
+
+/**
+ * Members and outstanding points of each tier no tier rule describes (one pass over the member
+ * summary, only when there is such a tier), each with the known tier it probably means and the fix.
+ */
+async function unknownTiers(engine: Engine, run: Run, tiers: TierSetup): Promise<UnknownTier[]> {
+  if (!tiers.unknown.length) return [];
+  const ruled = tiers.thresholds.length;
+  const rows = await engine.query<{ t: number; members: number; points: number }>(
+    engine.dialect === 'clickhouse'
+      ? `SELECT tier_idx AS t, count() AS members, sum(balance) + sum(pending) AS points
+         FROM ${relationOf(engine)('lm_members')} WHERE tier_idx >= ${ruled} GROUP BY tier_idx`
+      : `SELECT tier_idx AS t, count(*) AS members, sum(balance) + sum(pending) AS points
+         FROM lm_member_window WHERE tier_idx >= ${ruled} GROUP BY tier_idx`,
+  );
+  const byIndex = new Map(rows.map((r) => [Number(r.t), r]));
+  const known = tiers.thresholds.map((t) => t.name);
+  const memberSources = sourcesOf(run, 'members');
+  const ruleSources = sourcesOf(run, 'tier_rules');
+  return tiers.unknown.map((tier, j) => {
+    const r = byIndex.get(ruled + j);
+    const suggestion = suggestTier(tier, known);
+    return {
+      tier,
+      members: Number(r?.members ?? 0),
+      outstanding_points: Number(r?.points ?? 0),
+      suggestion,
+      hint: suggestion
+        ? `if it means ${suggestion}, correct the tier values in ${memberSources}; if it is a tier of its own, add a row for it to ${ruleSources}`
+        : `add a row for it to ${ruleSources}, or correct the tier values in ${memberSources}`,
+    };
+  });
+}
+
+/**
+ * Data-quality alert: members in tiers no rule describes (0 when every tier is known). A warning: it
+ * is listed with the other alerts and in the report, and never escalates (a data fix is not a
+ * programme emergency however long it waits).
+ */
+function alertUnknownTiers(ctx: StageContext, run: Run, unknown: readonly UnknownTier[]): void {
+  ctx.alert({
+    id: 'unknown_member_tiers',
+    metric: `members in a tier no tier rule describes${unknown.length ? ` (${unknown.map((u) => u.tier).join(', ')})` : ''}`,
+    value: unknown.reduce((n, u) => n + u.members, 0),
+    threshold: 0,
+    direction: 'above',
+    unit: 'count',
+    owner_role: run.inputs.config.owners.insights,
+    escalate_from: Number.POSITIVE_INFINITY,
+  });
 }
 
 /**

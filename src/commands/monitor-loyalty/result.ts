@@ -8,7 +8,7 @@ import type { ExperimentsOutput } from './experiments-stage.ts';
 import { LOYALTY_ENTITIES, type MonitorLoyaltyContext, type MonitorLoyaltyInputs } from './inputs.ts';
 import type { KpiOutput } from './kpi-stage.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
-import type { MembersOutput } from './members-stage.ts';
+import type { MembersOutput, UnknownTier } from './members-stage.ts';
 import type { ModelsOutput } from './models-stage.ts';
 import type { MonitorLoyaltyOutputs } from './plan.ts';
 import type { SegmentLine } from './segments-stage.ts';
@@ -27,7 +27,11 @@ export interface MonitorLoyaltyResult {
   previous_window: ResolvedWindow;
   currency: string;
   program: string;
-  members: Omit<MembersOutput, 'values'> & { dimension_values: MembersOutput['values'] };
+  members: Omit<MembersOutput, 'values' | 'unknown_tiers'> & {
+    dimension_values: MembersOutput['values'];
+    /** Member tiers no tier rule describes, with the liability their outstanding points carry. */
+    unknown_tiers: (UnknownTier & { liability: number })[];
+  };
   kpis: KpiOutput;
   liability: LiabilityOutput;
   models: Omit<ModelsOutput, 'cols' | 'scores'>;
@@ -55,7 +59,8 @@ export function buildMonitorLoyaltyResult(
 ): MonitorLoyaltyResult {
   const n = o.normalize;
   const { cols: _c, scores: _s, ...models } = o.models;
-  const { values, ...members } = o.members;
+  const { values, unknown_tiers, ...members } = o.members;
+  const l = o.liability;
   const spike = o.liability.spike_escalation;
   return {
     schema: RESULT_SCHEMA_ID,
@@ -68,7 +73,15 @@ export function buildMonitorLoyaltyResult(
     previous_window: run.inputs.previous,
     currency: run.ws.currency.reporting,
     program: run.inputs.config.program,
-    members: { ...members, dimension_values: values },
+    members: {
+      ...members,
+      dimension_values: values,
+      // outstanding points × value per point × expected redemption, as the liability is computed
+      unknown_tiers: unknown_tiers.map((u) => ({
+        ...u,
+        liability: u.outstanding_points * l.value_per_point * l.expected_redemption_rate,
+      })),
+    },
     kpis: o.kpis,
     liability: o.liability,
     models,
