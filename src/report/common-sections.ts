@@ -119,6 +119,54 @@ function unmatchedBlocks(unmatched: readonly UnmatchedView[]): Block[] {
   ];
 }
 
+/** The title of `dataQualitySection`'s section. */
+export const DATA_QUALITY_TITLE = 'Data quality and audit';
+
+/** Dropped duplicates per source, with how many had values different from the row kept. */
+export interface DuplicatesView {
+  source: string;
+  kept_source: string;
+  rows: number;
+  differing?: number;
+  differing_columns?: Readonly<Record<string, number>>;
+}
+
+/** The title of the list `differingBlocks` gives (so that it is added to a section once). */
+export const DIFFERING_TITLE = 'Deduplicated but different';
+
+/**
+ * One line when dropped duplicates had values different from the row kept: how many of all the
+ * deduplicated rows, in which columns, and where they are listed (`duplicates.csv`, of which
+ * `listed` rows when the listing was cut). Nothing when none differ.
+ */
+export function differingBlocks(duplicates: readonly DuplicatesView[], listed?: number): Block[] {
+  const differing = duplicates.reduce((n, d) => n + (d.differing ?? 0), 0);
+  if (!differing) return [];
+  const all = duplicates.reduce((n, d) => n + d.rows, 0);
+  const columns: Record<string, number> = {};
+  for (const d of duplicates)
+    for (const [c, k] of Object.entries(d.differing_columns ?? {})) columns[c] = (columns[c] ?? 0) + k;
+  const bySource = duplicates
+    .filter((d) => d.differing)
+    .map((d) => `${d.differing} of ${d.rows} from ${d.source} (kept: ${d.kept_source})`);
+  const cut = listed !== undefined && listed < differing ? ` (the first ${listed} are listed)` : '';
+  return [
+    {
+      kind: 'list',
+      title: DIFFERING_TITLE,
+      items: [
+        {
+          text: `${differing} duplicate row${differing === 1 ? '' : 's'} (of ${all} deduplicated) had values different from the row kept: see duplicates.csv${cut}`,
+          detail: `Columns: ${Object.entries(columns)
+            .map(([c, k]) => `${c} ${k}`)
+            .join(', ')}. ${bySource.join('; ')}.`,
+          status: 'warn',
+        },
+      ],
+    },
+  ];
+}
+
 /** "Data quality and audit": alerts, then where every input row went. */
 export function dataQualitySection(opts: {
   alerts: readonly AlertView[];
@@ -127,10 +175,12 @@ export function dataQualitySection(opts: {
   planPath: string;
   /** Accepted rows that match nothing the command joins them to (listed when any). */
   unmatched?: readonly UnmatchedView[];
+  /** The dropped duplicates (a line when some had values different from the row kept). */
+  duplicates?: readonly DuplicatesView[];
 }): Section {
   const unmatched = (opts.unmatched ?? []).some((u) => u.rows > 0);
   return {
-    title: 'Data quality and audit',
+    title: DATA_QUALITY_TITLE,
     intro: opts.accounting
       ? `Every input row is accepted, deduplicated or rejected with a reason${
           unmatched ? '; accepted rows that match nothing are listed below' : ''
@@ -142,6 +192,7 @@ export function dataQualitySection(opts: {
         ? rowAccountingBlocks(opts.accounting, opts.rejects ?? { rows: 0, top_reasons: [] })
         : []),
       ...unmatchedBlocks(opts.unmatched ?? []),
+      ...differingBlocks(opts.duplicates ?? []),
     ],
   };
 }

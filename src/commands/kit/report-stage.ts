@@ -7,8 +7,10 @@ import {
   summaryView,
   toCsvTable,
   writeReportFiles,
+  type Dashboard,
   type ReportFile,
 } from '../../report/index.ts';
+import { DATA_QUALITY_TITLE, DIFFERING_TITLE, differingBlocks } from '../../report/common-sections.ts';
 import type { Closing, CommandDef, KitRun } from './command-def.ts';
 import type { FlagDecls } from './flag-spec.ts';
 import { missingChromiumWarning, NARROW_WIDTH, takeSnapshots, type SnapshotInfo } from './snapshot.ts';
@@ -41,7 +43,47 @@ export function sourceTables(n: NormalizeResult): ReportFile[] {
         n.rejects.map((x) => ({ ...x })),
       ),
     });
+  const differing = n.duplicates.reduce((s, d) => s + (d.differing ?? 0), 0);
+  if (differing) {
+    const listed = n.differing ?? [];
+    const rows: Record<string, unknown>[] = listed.map((d) => ({
+      ...d,
+      columns: d.values.map((v) => v.column).join(', '),
+      values: d.values.map((v) => `${v.column}: ${shown(v.value)} → kept ${shown(v.kept)}`).join('; '),
+    }));
+    // the listing is cut at DIFFERING_LISTED rows: its last line says so (the counts are exact)
+    if (listed.length < differing)
+      rows.push({
+        source: `… ${differing - listed.length} more differing duplicates not listed (the first ${listed.length} are; every count is in result.json duplicates[].differing)`,
+      });
+    files.push({
+      name: 'duplicates.csv',
+      content: toCsvTable(
+        cols('source', 'entity', 'file', 'row', 'kept_source', 'kept_file', 'kept_row', 'columns', 'values'),
+        rows,
+      ),
+    });
+  }
   return files;
+}
+
+/** A value of duplicates.csv's `values` column: NULL for none. */
+const shown = (v: string | null) => (v === null ? 'NULL' : v);
+
+/**
+ * The dashboard with the line on differing duplicates (`differingBlocks`) in its "Data quality
+ * and audit" section, for every command that normalizes sources, unless the command put it there.
+ */
+export function withDifferingDuplicates(dashboard: Dashboard, n: NormalizeResult | undefined): Dashboard {
+  if (!n) return dashboard;
+  const blocks = differingBlocks(n.duplicates, n.differing?.length);
+  const at = dashboard.sections.findIndex((s) => s.title === DATA_QUALITY_TITLE);
+  if (!blocks.length || at < 0) return dashboard;
+  const section = dashboard.sections[at];
+  if (section.blocks.some((b) => b.kind === 'list' && b.title === DIFFERING_TITLE)) return dashboard;
+  const sections = [...dashboard.sections];
+  sections[at] = { ...section, blocks: [...section.blocks, ...blocks] };
+  return { ...dashboard, sections };
 }
 
 /**
@@ -71,8 +113,9 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         escalations: [...recorded.escalations],
       };
       const result = def.report.build(run, outputs, closing);
+      const normalized = (outputs as { normalize?: NormalizeResult }).normalize;
       const dashboard = {
-        ...def.report.dashboard(result, outputs),
+        ...withDifferingDuplicates(def.report.dashboard(result, outputs), normalized),
         // when the report was made, beside what the numbers cover (as-of, window)
         generatedAt: run.now().toISOString(),
       };
@@ -86,7 +129,6 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         (result as { snapshot?: SnapshotInfo }).snapshot = snapshot;
       } else if (run.snapshot.mode === 'auto') run.warn(missingChromiumWarning(run.snapshot.chromium));
       const detail = def.report.detail?.(result) ?? 'full';
-      const normalized = (outputs as { normalize?: NormalizeResult }).normalize;
       const files: ReportFile[] = [
         { name: 'result.json', content: `${JSON.stringify(result, null, 2)}\n` },
         {
