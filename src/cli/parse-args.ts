@@ -70,6 +70,22 @@ export function parseArgs(
         throw usageError(`needs a value`, shown, `write ${shown} ${spec.placeholder ?? 'VALUE'}`);
       value = coerceFlag(spec, raw, shown);
     }
+    if (given.has(name) && spec.type !== 'list' && flags[name] !== value) {
+      // Last-wins would silently run with one of the two values typed; an identical repeat is
+      // harmless (one value either way). List flags append (`--dimensions a --dimensions b` = a,b).
+      const base = `--${negated ? rawName.slice(3) : rawName}`;
+      const show = (v: FlagValue) =>
+        spec.type === 'boolean'
+          ? v
+            ? base
+            : `--no-${base.slice(2)}`
+          : `${base} ${JSON.stringify(String(v))}`;
+      throw usageError(
+        `given twice with different values: ${show(flags[name] as FlagValue)}, then ${show(value)}`,
+        base,
+        `give ${base} once, with the value you mean`,
+      );
+    }
     given.add(name);
     if (spec.type === 'list') {
       flags[name] = [...new Set([...((flags[name] as string[] | undefined) ?? []), ...(value as string[])])];

@@ -125,6 +125,35 @@ describe('parseArgs', () => {
   });
 });
 
+describe('parseArgs: a flag given twice', () => {
+  it('refuses a scalar flag given twice with different values, naming both', () => {
+    expect(usage(['--campaign', 'x', '--window', '30d', '--window', '7d'])).toBe(
+      'error[USAGE] --window: given twice with different values: --window "30d", then --window "7d" — give --window once, with the value you mean',
+    );
+    expect(usage(['--campaign', 'x', '--window=30d', '--window', '7d'])).toContain(
+      '--window "30d", then --window "7d"',
+    );
+    expect(usage(['--campaign', 'x', '--alert-threshold', '0.5', '--alert_threshold', '0.8'])).toContain(
+      'given twice with different values',
+    );
+    expect(usage(['--campaign', 'x', '--campaign', 'y'])).toContain('--campaign "x", then --campaign "y"');
+    expect(usage(['--campaign', 'x', '--fail-on-escalation', '--no-fail-on-escalation'])).toContain(
+      '--fail-on-escalation, then --no-fail-on-escalation',
+    );
+    expect(usage(['--campaign', 'x', '--no-fail-on-escalation', '--fail-on-escalation=true'])).toContain(
+      '--no-fail-on-escalation, then --fail-on-escalation',
+    );
+  });
+
+  it('accepts the same value twice (nothing ambiguous) and appends repeated list flags', () => {
+    expect(parseArgs(['--campaign', 'x', '--window', '7d', '--window=7d'], SPECS).flags.window).toBe('7d');
+    expect(
+      parseArgs(['--campaign', 'x', '--dimensions', 'asset', '--dimensions', 'region,asset'], SPECS).flags
+        .dimensions,
+    ).toEqual(['asset', 'region']);
+  });
+});
+
 describe('tokenize', () => {
   it.each([
     ['plain words', 'a b  c', ['a', 'b', 'c']],
