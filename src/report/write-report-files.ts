@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GtmError } from '../errors/index.ts';
+import { refuseLinkedFolders } from './linked-folders.ts';
 
 export interface ReportFile {
   /** Relative path inside the report directory, e.g. `dashboard.html` or `tables/partners.csv`. */
@@ -83,7 +84,8 @@ async function ensureDirs(root: string, dirs: string[], name: string): Promise<s
  * Writes report files into `dir` (created if missing), each atomically: written to a temporary
  * file beside it, then renamed over the target, so a reader never sees half a file. Names are
  * checked first, all of them before anything is written: empty, absolute, `..` and NUL names are
- * refused, and so are symbolic links at any level below `dir` (so no name can point outside it).
+ * refused, and so are symbolic links at any level below `dir` (so no name can point outside it)
+ * and, with `within` (the workspace), at any level between `within` and `dir`.
  *
  * @returns the absolute paths written, in input order.
  * @throws GtmError `IO` for a refused name or a failed write.
@@ -93,8 +95,13 @@ async function ensureDirs(root: string, dirs: string[], name: string): Promise<s
  *   { name: 'tables/partners.csv', content: csv },
  * ]);
  */
-export async function writeReportFiles(dir: string, files: readonly ReportFile[]): Promise<string[]> {
+export async function writeReportFiles(
+  dir: string,
+  files: readonly ReportFile[],
+  opts: { within?: string } = {},
+): Promise<string[]> {
   const root = path.resolve(dir);
+  if (opts.within) refuseLinkedFolders(opts.within, root, `file "${files[0]?.name ?? ''}"`);
   const planned = files.map((f) => ({ file: f, segments: segmentsOf(f.name, root) }));
   const seen = new Set<string>();
   for (const { file, segments } of planned) {

@@ -9,6 +9,7 @@ import {
   type RunEvent,
   type StageDef,
 } from '../../orchestrator/index.ts';
+import { refuseLinkedFolders } from '../../report/linked-folders.ts';
 import { CONFIG_FILE, defaultWorkspace, loadWorkspace, type WorkspaceConfig } from '../../workspace/index.ts';
 import { asOfDay } from '../shared/window/index.ts';
 import type { AnyKitStage, CommandDef, KitRun } from './command-def.ts';
@@ -220,10 +221,14 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   const warnings: string[] = [];
   const snapshot = await snapshotPlan(ws, opts.snapshot);
   const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine, snapshot, warnings);
+  const planDir = path.resolve(ws.baseDir, ws.output.plans_dir);
+  // before anything runs: a linked `reports` or `.claude/plans` would send the files elsewhere
+  refuseLinkedFolders(ws.baseDir, planDir, 'the plan JSON');
+  refuseLinkedFolders(ws.baseDir, run.reportsDir, 'the report');
   let execution;
   try {
     execution = await executePlan(planSpec(def, run, inputs, ws, snapshot.available), {
-      planDir: path.resolve(ws.baseDir, ws.output.plans_dir),
+      planDir,
       now,
       runId: run.runId,
       onEvent: opts.onEvent,
