@@ -48,7 +48,27 @@ describe('funnel drop-off', () => {
   it('computes step rates, leaving small bases unjudged', () => {
     expect(rows[0].steps.map((s) => s.rate)).toEqual([0.2, 0.5, 0.5]);
     expect(rows[2].steps.every((s) => s.rate === null)).toBe(true);
-    expect(rows[1].worst).toEqual({ from: 'reached_proposal', to: 'won', rate: 0.1 });
+    expect(rows[1].worst).toEqual({
+      from: 'reached_proposal',
+      to: 'won',
+      rate: 0.1,
+      base: 10,
+      observed: 0.1,
+    });
+  });
+
+  it('keeps the observed rates of an unjudged row and says why it has no drop-off point', () => {
+    // tiny: 1 of 4 touched accounts opened an opportunity, 0 of 1 reached proposal, 0 of 0 won
+    expect(rows[2].steps.map((s) => [s.base, s.observed])).toEqual([
+      [4, 0.25],
+      [1, 0],
+      [0, null],
+    ]);
+    expect(rows[2].worst).toBeNull();
+    expect(rows[2].note).toBe(
+      'not judged: every step has fewer than 5 (touched accounts 4, opportunities 1, reached proposal 0)',
+    );
+    expect(rows[0].note).toBeNull();
   });
 
   it('finds the step furthest below the same step overall, not the lowest rate', () => {

@@ -9,14 +9,24 @@ export interface FunnelRow {
 export interface FunnelStep {
   from: string;
   to: string;
+  /** The judged rate: null when the step's base is below the minimum (too few to judge). */
   rate: number | null;
+  /** The step's denominator (accounts touched, opportunities, or those that reached proposal). */
+  base: number;
+  /** The rate as observed, judged or not: null only when the base is 0. */
+  observed: number | null;
 }
 
 export interface FunnelDropoff extends FunnelRow {
   steps: FunnelStep[];
   /** The step with the lowest conversion rate, the drop-off point. */
   worst: FunnelStep | null;
+  /** Why there is no drop-off point (every step's base below the minimum), else null. */
+  note: string | null;
 }
+
+/** Steps with a smaller base than this are not judged: small numbers make noisy drop-offs. */
+export const FUNNEL_MIN_BASE = 5;
 
 const STEP_NAMES: [keyof FunnelRow, keyof FunnelRow][] = [
   ['touched_accounts', 'opportunities'],
@@ -29,15 +39,19 @@ const STEP_NAMES: [keyof FunnelRow, keyof FunnelRow][] = [
  * not judged (null): small numbers make noisy drop-offs.
  * @example funnelDropoff([{ value: 'email', touched_accounts: 100, opportunities: 10, reached_proposal: 5, won: 1 }])
  */
-export function funnelDropoff(rows: FunnelRow[], minBase = 5): FunnelDropoff[] {
+export function funnelDropoff(rows: FunnelRow[], minBase = FUNNEL_MIN_BASE): FunnelDropoff[] {
   return rows.map((r) => {
     const steps = STEP_NAMES.map(([a, b]) => {
       const base = Number(r[a]);
-      return { from: String(a), to: String(b), rate: base >= minBase ? Number(r[b]) / base : null };
+      const observed = base > 0 ? Number(r[b]) / base : null;
+      return { from: String(a), to: String(b), rate: base >= minBase ? observed : null, base, observed };
     });
     const judged = steps.filter((s) => s.rate !== null);
     const worst = judged.length ? judged.reduce((m, s) => (s.rate! < m.rate! ? s : m)) : null;
-    return { ...r, steps, worst };
+    const note = worst
+      ? null
+      : `not judged: every step has fewer than ${minBase} (${steps.map((s) => `${s.from.replace(/_/g, ' ')} ${s.base}`).join(', ')})`;
+    return { ...r, steps, worst, note };
   });
 }
 

@@ -8,6 +8,7 @@ export {
 export { contributionVsTarget, type ContributionRow } from './contribution-vs-target.ts';
 export {
   funnelDropoff,
+  FUNNEL_MIN_BASE,
   worstAgainstOverall,
   type FunnelRow,
   type FunnelDropoff,

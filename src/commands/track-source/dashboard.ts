@@ -10,6 +10,7 @@ import {
   type Kpi,
   type Section,
 } from '../../report/index.ts';
+import { FUNNEL_MIN_BASE } from '../../analyses/co-marketing/index.ts';
 import type { TrackSourceResult } from './result.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -35,13 +36,15 @@ export function executiveSummary(r: TrackSourceResult): string {
       ? `${lead.name} leads partner credit with ${money(lead.pipeline, cur)} of pipeline (${money(lead.sourced_pipeline, cur)} partner-sourced).`
       : '',
     `Attribution confidence is ${pct(r.confidence.value)} against a guardrail of ${pct(r.confidence.threshold)}${r.confidence.value < r.confidence.threshold ? ' — below it' : ''}; ${money(r.unattributed.pipeline, cur)} of pipeline has no matched touch.`,
-    r.campaign.window_share === 0
-      ? `The window does not overlap the campaign (${r.campaign.start} to ${r.campaign.end}): no target applies; check --window and --as-of.`
-      : r.contribution.every((c) => c.status === 'no_target')
-        ? 'No partner has a pipeline target for this window.'
-        : behind.length
-          ? `Behind their pipeline targets for this window: ${behind.join(', ')} (targets prorated to the window, ${pct(r.campaign.window_share)} of the campaign).`
-          : `All partners with targets are on or ahead of their pipeline targets for this window (${pct(r.campaign.window_share)} of the campaign).`,
+    r.campaign.window_share === 0 && r.window.label === 'campaign' && r.window.days === 0
+      ? `The campaign starts on ${r.campaign.start}, after as-of ${r.as_of}: its window is empty, so nothing is in scope; run with --as-of on or after ${r.campaign.start}.`
+      : r.campaign.window_share === 0
+        ? `The window does not overlap the campaign (${r.campaign.start} to ${r.campaign.end}): no target applies; check --window and --as-of.`
+        : r.contribution.every((c) => c.status === 'no_target')
+          ? 'No partner has a pipeline target for this window.'
+          : behind.length
+            ? `Behind their pipeline targets for this window: ${behind.join(', ')} (targets prorated to the window, ${pct(r.campaign.window_share)} of the campaign).`
+            : `All partners with targets are on or ahead of their pipeline targets for this window (${pct(r.campaign.window_share)} of the campaign).`,
     r.actions.length
       ? `${r.actions.length} recommended action${r.actions.length === 1 ? '' : 's'}; first: ${r.actions[0].title}.`
       : 'No actions recommended.',
@@ -264,14 +267,22 @@ function insightsSection(r: TrackSourceResult): Section {
           { key: 'opportunities', label: 'Opportunities', format: 'integer' },
           { key: 'reached_proposal', label: 'Reached proposal', format: 'integer' },
           { key: 'won', label: 'Won', format: 'integer' },
+          { key: 'to_opportunity', label: 'Touched → opp', format: 'percent' },
+          { key: 'to_proposal', label: 'Opp → proposal', format: 'percent' },
+          { key: 'to_won', label: 'Proposal → won', format: 'percent' },
           { key: 'worst_step', label: 'Drop-off point', format: 'text' },
           { key: 'worst_rate', label: 'Step rate', format: 'percent' },
         ],
         rows: ins.dropoff[k].map((d) => ({
           ...d,
-          worst_step: d.worst ? `${d.worst.from} → ${d.worst.to}`.replace(/_/g, ' ') : '',
+          // every step's rate as observed; the drop-off point is judged on bases of FUNNEL_MIN_BASE or more
+          to_opportunity: d.steps[0]?.observed ?? null,
+          to_proposal: d.steps[1]?.observed ?? null,
+          to_won: d.steps[2]?.observed ?? null,
+          worst_step: d.worst ? `${d.worst.from} → ${d.worst.to}`.replace(/_/g, ' ') : (d.note ?? ''),
           worst_rate: d.worst?.rate ?? null,
         })),
+        caption: `Step rates as observed. The drop-off point is the lowest step rate among steps with at least ${FUNNEL_MIN_BASE} in their base; a row with fewer at every step is not judged.`,
       })),
     ],
   };
@@ -378,7 +389,7 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
   if (r.comparison) sections.push(comparisonSection(r, r.comparison));
   return {
     title: `Partner attribution — ${r.campaign.name}`,
-    subtitle: `${r.window.label} window (${r.window.start.slice(0, 10)} to ${r.as_of}), ${r.model.name} model, amounts in ${cur}`,
+    subtitle: `${r.window.label} window (${r.window.end < r.window.start || (r.window.days === 0 && r.window.label === 'campaign') ? `empty: the campaign starts on ${r.campaign.start}, after as-of ${r.as_of}` : `${r.window.start.slice(0, 10)} to ${r.as_of}`}), ${r.model.name} model, amounts in ${cur}`,
     generatedAt: r.window.end,
     runId: r.run_id,
     planPath: r.plan_path,

@@ -46,7 +46,9 @@ export const trackSource: CommandDef<
   warnings: (r) =>
     r.campaign.window_share === 0
       ? [
-          `the ${r.window.label} window to ${r.as_of} does not overlap campaign "${r.campaign.name}" (${r.campaign.start} to ${r.campaign.end}); check --window and --as-of`,
+          r.window.label === 'campaign' && r.window.days === 0
+            ? `campaign "${r.campaign.name}" starts on ${r.campaign.start}, after as-of ${r.as_of}: the campaign window is empty and nothing is in scope; run with --as-of on or after ${r.campaign.start}, or an Nd window`
+            : `the ${r.window.label} window to ${r.as_of} does not overlap campaign "${r.campaign.name}" (${r.campaign.start} to ${r.campaign.end}); check --window and --as-of`,
         ]
       : [],
 };

@@ -152,13 +152,22 @@ function scopeOf(
   };
 }
 
+/**
+ * `--window campaign` with as-of before the campaign's start would end before it starts: the window
+ * is then empty, at the campaign's start ([start, start), 0 days), so that it stays a window; the
+ * run says why it has nothing in scope (`warnings` in index.ts, the executive summary).
+ */
+export function notBeforeStart(w: ResolvedWindow): ResolvedWindow {
+  return Date.parse(w.end) < Date.parse(w.start) ? { ...w, end: w.start, days: 0 } : w;
+}
+
 /** Flags → the run's context: the campaign, its window, the journey scope and target prorating. */
 export function resolveTrackSource(
   flags: FlagValuesOf<typeof TRACK_SOURCE_FLAGS>,
   { ws, asOf }: { ws: WorkspaceConfig; asOf: string },
 ): TrackSourceContext {
   const campaign = findCampaign(ws, flags.campaign);
-  const window = resolveWindow(flags.window, asOf, { campaign, keywords: ['campaign'] });
+  const window = notBeforeStart(resolveWindow(flags.window, asOf, { campaign, keywords: ['campaign'] }));
   const stageRanks = Object.fromEntries(ws.funnel.stages.map((s, i) => [s, i + 1]));
   const campStart = Date.parse(`${campaign.start}T00:00:00Z`);
   const campEnd = Date.parse(`${campaign.end}T00:00:00Z`) + DAY;
