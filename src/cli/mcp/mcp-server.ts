@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { runCommand } from '../../commands/kit/run-command.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { RunEvent } from '../../orchestrator/index.ts';
 import { main } from '../main.ts';
 import { COMMANDS } from '../registry.ts';
+import { LineJsonRpcTransport } from './stdio-transport.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
 
 type ToolResult = {
@@ -129,6 +129,6 @@ export async function startMcpServer(opts: { workspace: string; version: string 
       return errorResult(asErrorLine(err));
     }
   });
-  await server.connect(new StdioServerTransport());
+  await server.connect(new LineJsonRpcTransport());
   return server;
 }
