@@ -17,6 +17,7 @@ import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
 import type { DuckDbEngine } from './duckdb-api.ts';
 import { combineFingerprints } from './fingerprint.ts';
 import { scanCsvLayout, type CsvLayout } from './csv-layout.ts';
+import { refuseBinary } from './sniff-binary.ts';
 import { applySteps, gapSteps, MAX_CASE_STEPS, shiftSteps, stepSql, type Step } from './line-steps.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';
 import type { FileSourceSpec, SourceLoad, SourceReject } from './source-spec.ts';
@@ -44,6 +45,7 @@ export async function loadCsv(
   const header = spec.header ?? true;
   const layouts: CsvLayout[] = [];
   for (const file of resolved.files) {
+    await refuseBinary(file, 'CSV');
     const layout = await scanCsvLayout(file, delimiter);
     const mixed = layout.mixedLineEndings;
     if (mixed)

@@ -21,6 +21,7 @@ import { duckDbMessage, type DuckDbEngine } from './duckdb-api.ts';
 import { combineFingerprints, sha256File } from './fingerprint.ts';
 import { assertColumnNames, MAX_RAW_LENGTH } from './load-csv.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';
+import { refuseBinary } from './sniff-binary.ts';
 import type { FileSourceSpec, SourceLoad, SourceReject } from './source-spec.ts';
 import { literal, quoteIdent } from './sql-text.ts';
 import { dropTables, tempName } from './temp-table.ts';
@@ -35,6 +36,7 @@ export async function loadJson(
   resolved: ResolvedFiles,
   table: string,
 ): Promise<SourceLoad> {
+  for (const file of resolved.files) await refuseBinary(file, resolved.format === 'json' ? 'JSON' : 'NDJSON');
   const shapes = await Promise.all(resolved.files.map(firstByte));
   const arrays = shapes.filter((s) => s === '[').length;
   if (resolved.format === 'json' && arrays > 0) {
