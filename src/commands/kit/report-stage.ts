@@ -141,7 +141,7 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         ...((await def.report.files?.(result, outputs, run)) ?? []),
         ...(normalized ? sourceTables(normalized) : []),
       ];
-      const written = await writeReportFiles(run.reportsDir, files);
+      const written = await writeReportFiles(run.reportsDir, files, { within: run.baseDir });
       if (run.snapshot.available) {
         ctx.progress('rendering dashboard.png');
         await takeSnapshots(run.reportsDir, {
