@@ -185,7 +185,7 @@ export const touchpointsCh: ClickHouseEntity = {
     return typed(
       TOUCHPOINTS,
       `SELECT *, ${channel} AS channel,
-        multiIf(isNull(occurred_at) AND isNotNull(_occurred_raw), concat('occurred_at: cannot read ', assumeNotNull(_occurred_raw), ' as a timestamp', ${timestampHintCh('_occurred_raw', b.dateOrder)}),
+        multiIf(isNull(occurred_at) AND isNotNull(_occurred_raw), concat('occurred_at: cannot read ', assumeNotNull(_occurred_raw), ' as a timestamp', ${timestampHintCh('_occurred_raw', b.dateOrder, 'isNull(occurred_at) AND isNotNull(_occurred_raw)')}),
           isNull(occurred_at), 'occurred_at: missing',
           isNull(person_id) AND isNull(account_id), 'person_id and account_id: both missing', CAST(NULL AS ${STR})) AS _reject_reason
       FROM (${inner})`,
@@ -228,7 +228,7 @@ export const opportunitiesCh: ClickHouseEntity = {
     const raw = (c: string) => `ifNull(${c}, '(empty)')`;
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
       isNull(account_id), 'account_id: missing',
-      isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', b.dateOrder)}),
+      isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', b.dateOrder, 'isNull(created_at) AND isNotNull(_created_raw)')}),
       isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number', ${amountHintCh('_amount_raw', b.decimal)}),
       NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
@@ -253,17 +253,21 @@ export const stageHistoryCh: ClickHouseEntity = {
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
       ${r.time('changed_at')} AS changed_at, ${r.text('changed_at')} AS _changed_raw FROM ${r.from(table)}`;
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
-      isNull(changed_at), concat('changed_at: cannot read ', ifNull(_changed_raw, '(empty)'), ' as a timestamp', ${timestampHintCh('_changed_raw', b.dateOrder)}),
+      isNull(changed_at), concat('changed_at: cannot read ', ifNull(_changed_raw, '(empty)'), ' as a timestamp', ${timestampHintCh('_changed_raw', b.dateOrder, 'isNull(changed_at) AND isNotNull(_changed_raw)')}),
       isNull(stage), concat('stage: ', ifNull(stage_raw, '(empty)'), ' is not mapped; add it under funnel.mapping'),
       CAST(NULL AS ${STR}))`;
     return typed(STAGE_HISTORY, `SELECT *, ${reason} AS _reject_reason FROM (${inner})`);
   },
 };
 
-/** The hint of a column's "cannot read" reason, as `reasonBranches` of typed-entity.ts gives it. */
+/**
+ * The hint of a column's "cannot read" reason, as `reasonBranches` of typed-entity.ts gives it;
+ * a timestamp's worked out only on the rows it reads (`timestampHintCh`).
+ */
 function hintCh(b: SourceBinding, name: string, kind: ColumnKind): string {
   const raw = chIdent(`_raw_${name}`);
-  if (kind === 'timestamp' || kind === 'date') return timestampHintCh(raw, b.dateOrder);
+  if (kind === 'timestamp' || kind === 'date')
+    return timestampHintCh(raw, b.dateOrder, `isNotNull(${raw}) AND isNull(${chIdent(name)})`);
   if (kind === 'number' || kind === 'amount' || kind === 'integer') return amountHintCh(raw, b.decimal);
   return "''";
 }

@@ -11,7 +11,7 @@ import {
 } from '../../../test/helpers/clickhouse-server.ts';
 import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
 import { literal } from '../sql-text.ts';
-import { opportunitiesCh, typedEntityCh } from './entities-clickhouse.ts';
+import { opportunitiesCh, stageHistoryCh, touchpointsCh, typedEntityCh } from './entities-clickhouse.ts';
 import type { SourceBinding } from './entity-spec.ts';
 
 const server = findClickHouseServer();
@@ -180,6 +180,62 @@ describe.skipIf(!server && !process.env.CI)('source settings on ClickHouse', () 
     expect((await read(plain)).map((r) => r._reject_reason)).toEqual([
       'amount: cannot read 12.500,00 as a number (a decimal comma? set decimal: "," on the source)',
       'created_at: cannot read 13/11/2026 as a timestamp (a day-first date? set date_order: dmy on the source)',
+    ]);
+  });
+
+  it('touchpoints and stage history: the hint on the rows that cannot be read, between rows that can', async () => {
+    const forms = (order: string) =>
+      ` (forms read: 2026-12-31[ 23:59[:59]][+01:00], ${order}/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)`;
+    const touches = await table('touches', [
+      'touch_id;person_id;occurred_at',
+      't1;u1;02/12/2026 10:00',
+      't2;u2;13/12/2026 10:00',
+      't3;u3;2026-12-02 10:00:00',
+      't4;u4;2026-13-45',
+      't5;u5;',
+      't6;u6;yesterday',
+      't7;u7;12/31/2026',
+    ]);
+    const tp = { ...touches, entity: 'touchpoints' };
+    const touchReasons = async (b: SourceBinding) =>
+      (
+        await click.query<{ r: string | null }>(
+          `SELECT _reject_reason AS r FROM (${touchpointsCh.select(b, SETTINGS, 'touches')}) ORDER BY _row`,
+        )
+      ).map((x) => x.r);
+    const cannot = (v: string, hint: string) => `occurred_at: cannot read ${v} as a timestamp${hint}`;
+    expect(await touchReasons(tp)).toEqual([
+      null,
+      cannot('13/12/2026 10:00', ' (a day-first date? set date_order: dmy on the source)'),
+      null,
+      cannot('2026-13-45', forms('MM/DD')),
+      'occurred_at: missing',
+      cannot('yesterday', ''),
+      null,
+    ]);
+    expect(await touchReasons({ ...tp, dateOrder: 'dmy' })).toEqual([
+      null,
+      null,
+      null,
+      cannot('2026-13-45', forms('DD/MM')),
+      'occurred_at: missing',
+      cannot('yesterday', ''),
+      cannot('12/31/2026', ' (a month-first date? the source has date_order: dmy)'),
+    ]);
+    const history = await table('history', [
+      'opportunity_id;stage;changed_at',
+      'o1;Closed Won;02/12/2026',
+      'o2;Closed Won;13/12/2026',
+      'o3;Closed Won;1790000000',
+    ]);
+    const sh = { ...history, entity: 'stage_history' };
+    const historyReasons = await click.query<{ r: string | null }>(
+      `SELECT _reject_reason AS r FROM (${stageHistoryCh.select(sh, SETTINGS, 'history')}) ORDER BY _row`,
+    );
+    expect(historyReasons.map((x) => x.r)).toEqual([
+      null,
+      'changed_at: cannot read 13/12/2026 as a timestamp (a day-first date? set date_order: dmy on the source)',
+      null,
     ]);
   });
 });

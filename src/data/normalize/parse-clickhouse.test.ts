@@ -170,6 +170,22 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse normalization gives Duck
     }
   });
 
+  it('a timestamp hint worked out only where its condition holds: the same text there, empty elsewhere', async () => {
+    // one block of rows (arrayJoin), each value with its condition on and off, as a reject reason
+    // sees a column: the hint is computed over the array of the rows where the condition holds
+    for (const order of ['mdy', 'dmy'] as const) {
+      const cases = HINT_CASES.timestamp.filter(([, o]) => o === order);
+      const rows = cases.flatMap(([v]) => [
+        `(${literal(v, 'clickhouse')}, 1)`,
+        `(${literal(v, 'clickhouse')}, 0)`,
+      ]);
+      const got = await click.query<{ h: string }>(
+        `SELECT ${timestampHintCh('raw', order, 'flag = 1')} AS h FROM (SELECT toNullable(tupleElement(t, 1)) AS raw, tupleElement(t, 2) AS flag FROM (SELECT arrayJoin([${rows.join(', ')}, (CAST(NULL AS Nullable(String)), 1)]) AS t))`,
+      );
+      expect(got.map((r) => r.h)).toEqual([...cases.flatMap(([, , hint]) => [hint, '']), '']);
+    }
+  });
+
   it('the rate in force on a day: the latest not after it, 1 for the reporting currency, NULL without one', async () => {
     const rates = [
       { currency: 'EUR', from: '2026-01-01', rate: 1.1 },
