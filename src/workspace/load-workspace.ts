@@ -20,6 +20,7 @@ import {
 import { loyaltyDefaults } from './loyalty-config.ts';
 import { personalizationDefaults } from './personalization-config.ts';
 import { referralsDefaults } from './referrals-config.ts';
+import { filledThresholds } from './thresholds.ts';
 import type { SourceConfig, WorkspaceConfig } from './workspace-config.ts';
 
 export const CONFIG_FILE = 'gtm.yaml';
@@ -528,7 +529,7 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     },
     roster: { roles },
     escalation,
-    thresholds: { attribution_confidence: 0.7, max_reject_rate: 0, ...(r.thresholds ?? {}) },
+    thresholds: { ...filledThresholds(), ...(r.thresholds ?? {}) },
     attribution: { model: 'linear', half_life_days: 7, bootstrap: 200, seed: 42, ...(r.attribution ?? {}) },
     events: { ...(r.events ?? {}) },
     cadence: r.cadence ?? 'weekly',

@@ -1,6 +1,7 @@
 import type { LoyaltyConfig } from './loyalty-config.ts';
 import type { PersonalizationConfig } from './personalization-config.ts';
 import type { ReferralsConfig } from './referrals-config.ts';
+import type { Thresholds } from './thresholds.ts';
 /**
  * The shape of `gtm.yaml` after loading and defaulting. The published JSON Schema
  * (`gtm.schema.json`) describes the file as written; this type is what commands receive.
@@ -121,11 +122,8 @@ export interface WorkspaceConfig {
   };
   roster: { roles: Record<string, RosterRole> };
   escalation: Record<string, string[]>;
-  thresholds: {
-    attribution_confidence: number;
-    max_reject_rate: number;
-    [name: string]: number;
-  };
+  /** Closed: the keys of `THRESHOLDS` (./thresholds.ts), the same table gtm.yaml is validated against. */
+  thresholds: Thresholds;
   attribution: {
     model: string;
     half_life_days: number;

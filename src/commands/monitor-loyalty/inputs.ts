@@ -1,5 +1,6 @@
 import { usageError } from '../../errors/index.ts';
 import type { LoyaltyConfig, WorkspaceConfig } from '../../workspace/index.ts';
+import { THRESHOLDS } from '../../workspace/thresholds.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
 import { previousWindow, resolveWindow, type ResolvedWindow } from '../shared/window/index.ts';
@@ -8,9 +9,9 @@ export const LOYALTY_DIMENSIONS = ['tier', 'cohort', 'region', 'channel'] as con
 export type LoyaltyDimension = (typeof LOYALTY_DIMENSIONS)[number];
 
 /** Default of `--alert-threshold` when gtm.yaml sets no `thresholds.loyalty_active_member_rate`. */
-export const DEFAULT_ACTIVE_RATE = 0.25;
+export const DEFAULT_ACTIVE_RATE = THRESHOLDS.loyalty_active_member_rate.default;
 /** Default of `thresholds.loyalty_liability_spike`: a 10% rise of the liability since the previous run. */
-export const DEFAULT_LIABILITY_SPIKE = 0.1;
+export const DEFAULT_LIABILITY_SPIKE = THRESHOLDS.loyalty_liability_spike.default;
 
 /** The flags of `monitor-loyalty`, as its specification names them. */
 export const MONITOR_LOYALTY_FLAGS = defineFlags({
