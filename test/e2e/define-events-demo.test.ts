@@ -25,6 +25,7 @@ afterAll(() => demo?.remove());
 type Loss = { field: string; events: string[] };
 type Export = {
   tool: string;
+  tools: string[];
   format: string;
   file: string;
   losses: Loss[] | null;
@@ -254,6 +255,51 @@ describe('define-events on the demo workspace', () => {
       expect.arrayContaining(['event.retention_days', 'event.consent_category', 'event.identities']),
     );
     expect(existsSync(path.join(dir, 'exports/iglu.losses.md'))).toBe(true);
+  });
+
+  it('writes an export shared by several tools once, naming them all; every tool at once; warehouse DDL', async () => {
+    const { r, dir } = await defineEvents([
+      '--use-case',
+      'activation',
+      '--sources',
+      'product',
+      '--tools',
+      'Mixpanel,Avo',
+    ]);
+    expect(r.exports.map((x) => [x.tool, x.tools, x.file])).toEqual([
+      ['Mixpanel, Avo', ['Mixpanel', 'Avo'], 'exports/json-schema'],
+    ]);
+    const summary = readFileSync(path.join(dir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/\| Mixpanel, Avo \| exports\/json-schema \|/);
+    const all = await defineEvents([
+      '--use-case',
+      'activation',
+      '--sources',
+      'product',
+      '--tools',
+      'Segment,RudderStack,Amplitude,Snowplow,Mixpanel,Avo,JSON Schema,dbt,Snowflake,BigQuery,Redshift,Databricks',
+    ]);
+    expect(all.r.exports.map((x) => x.file)).toEqual([
+      'exports/segment-plan.json',
+      'exports/rudderstack-plan.yaml',
+      'exports/amplitude-plan.csv',
+      'exports/iglu',
+      'exports/json-schema',
+      'exports/dbt/schema.yml',
+      'exports/warehouse/snowflake-tables.sql',
+      'exports/warehouse/bigquery-tables.sql',
+      'exports/warehouse/redshift-tables.sql',
+      'exports/warehouse/databricks-tables.sql',
+    ]);
+    for (const x of all.r.exports) expect(existsSync(path.join(all.dir, x.file)), x.file).toBe(true);
+    // one table per track event of the plan, as dbt's models
+    const own = importPlan({ path: path.join(all.dir, 'tracking-plan.json') });
+    const track = own.events.filter((e) => e.type === 'track' && e.status !== 'deprecated');
+    const ddl = readFileSync(path.join(all.dir, 'exports/warehouse/bigquery-tables.sql'), 'utf8');
+    expect(ddl.match(/^CREATE TABLE IF NOT EXISTS/gm)?.length).toBe(
+      track.length + new Set(own.events.filter((e) => e.type !== 'track').map((e) => e.type)).size,
+    );
+    for (const e of track) expect(ddl).toContain(`\`${e.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}\` (`);
   });
 
   it('takes retention and consent from gtm.yaml events.governance and --retention-days, naming each rule', async () => {

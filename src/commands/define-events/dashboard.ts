@@ -223,7 +223,7 @@ function exportsSection(r: R): Section {
           file: x.file,
           lost:
             x.losses === null
-              ? 'not read back (a dbt schema, not a plan format)'
+              ? `not read back (${x.format.endsWith(' DDL') ? 'warehouse table DDL' : 'a dbt schema'}, not a plan format)`
               : x.losses.length
                 ? x.losses.map((l) => l.label).join('; ')
                 : 'nothing',

@@ -88,7 +88,7 @@ export const DEFINE_EVENTS_COMMAND: CommandManifest<typeof DEFINE_EVENTS_FLAGS> 
   ],
 };
 
-/** Instrumentation stacks gtm knows, and the plan format each one takes. */
+/** Instrumentation stacks gtm knows, and the plan format each one takes (a warehouse: its table DDL). */
 export const TOOLS: Record<string, { label: string; format: string | null; kind: string }> = {
   segment: { label: 'Segment', format: 'segment', kind: 'CDP' },
   rudderstack: { label: 'RudderStack', format: 'rudderstack', kind: 'CDP' },
@@ -98,10 +98,10 @@ export const TOOLS: Record<string, { label: string; format: string | null; kind:
   avo: { label: 'Avo', format: 'json-schema', kind: 'tracking-plan tool' },
   'json-schema': { label: 'JSON Schema', format: 'json-schema', kind: 'schema registry' },
   dbt: { label: 'dbt', format: 'dbt', kind: 'warehouse transformation' },
-  snowflake: { label: 'Snowflake', format: null, kind: 'warehouse' },
-  bigquery: { label: 'BigQuery', format: null, kind: 'warehouse' },
-  redshift: { label: 'Redshift', format: null, kind: 'warehouse' },
-  databricks: { label: 'Databricks', format: null, kind: 'warehouse' },
+  snowflake: { label: 'Snowflake', format: 'snowflake', kind: 'warehouse' },
+  bigquery: { label: 'BigQuery', format: 'bigquery', kind: 'warehouse' },
+  redshift: { label: 'Redshift', format: 'redshift', kind: 'warehouse' },
+  databricks: { label: 'Databricks', format: 'databricks', kind: 'warehouse' },
 };
 
 const SOURCE_ALIASES: Record<string, SourceKind> = {
@@ -147,7 +147,7 @@ export interface DefineEventsContext {
 }
 
 function toolsOf(list: readonly string[]): string[] {
-  return list.map((t) => {
+  const keys = list.map((t) => {
     const k = t.toLowerCase().replace(/\s+/g, '-');
     if (!TOOLS[k]) {
       const near = Object.entries(TOOLS)
@@ -164,6 +164,8 @@ function toolsOf(list: readonly string[]): string[] {
     }
     return k;
   });
+  // `--tools Mixpanel,mixpanel` names one tool
+  return [...new Set(keys)];
 }
 
 function sourcesOf(list: readonly string[]): SourceKind[] {

@@ -1,5 +1,6 @@
 import type { PlanLoss, TrackingPlan } from '../../analyses/instrumentation/index.ts';
 import { dbtSchemaYaml } from '../../analyses/instrumentation/dbt-schema.ts';
+import { WAREHOUSES, warehouseDdl, type Warehouse } from '../../analyses/instrumentation/warehouse-ddl.ts';
 import type { ReportFile } from '../../report/index.ts';
 import {
   DIRECTORY_FORMATS,
@@ -13,13 +14,15 @@ import { TOOLS } from './inputs.ts';
 
 /** One export of the plan: gtm's own formats and each requested tool's. */
 export interface PlanExport {
-  /** The tool's label, or `gtm` for gtm's own formats. */
+  /** The tools' labels, comma-separated (several tools can share one export: Mixpanel and Avo take JSON Schema), or `gtm` for gtm's own formats. */
   tool: string;
-  /** The plan format (`dbt schema.yml` for dbt). */
+  /** The tools this export serves, in the order given (`['gtm']` for gtm's own formats). */
+  tools: string[];
+  /** The plan format (`dbt schema.yml` for dbt, `<warehouse> DDL` for a warehouse). */
   format: string;
   /** The file (or folder, for Iglu and JSON Schema) in the report folder. */
   file: string;
-  /** What the format could not carry (empty: the round trip is exact); null for dbt, which gtm does not read back. */
+  /** What the format could not carry (empty: the round trip is exact); null for dbt and warehouse DDL, which gtm does not read back. */
   losses: PlanLoss[] | null;
   /** `<file>.losses.md` beside the export, when something was lost. */
   losses_file: string | null;
@@ -28,6 +31,7 @@ export interface PlanExport {
 /** Where each tool's export goes in the report folder (`null`: the tool takes no plan file). */
 export function exportFileOf(format: string): string {
   if (format === 'dbt') return 'exports/dbt/schema.yml';
+  if ((WAREHOUSES as readonly string[]).includes(format)) return `exports/warehouse/${format}-tables.sql`;
   if (format === 'iglu' || format === 'json-schema') return `exports/${format}`;
   const ext = format === 'rudderstack' ? 'yaml' : format === 'amplitude' ? 'csv' : 'json';
   return `exports/${format}-plan.${ext}`;
@@ -57,7 +61,7 @@ function formatExport(
     ...written.map((f) => ({ ...f, name: isDir ? `${file}/${f.name}` : `${dir}${f.name}` })),
     ...sidecar,
   ];
-  return { tool, format, file, losses, losses_file: sidecar[0]?.name ?? null, files };
+  return { tool, tools: [tool], format, file, losses, losses_file: sidecar[0]?.name ?? null, files };
 }
 
 const cache = new WeakMap<TrackingPlan, Map<string, Array<PlanExport & { files: ReportFile[] }>>>();
@@ -77,20 +81,35 @@ export function planExports(
   if (known) return known;
   const now = `${asOf}T00:00:00Z`;
   const out = OWN.map(([format, file]) => formatExport(plan, 'gtm', format, file, now));
+  // One export per file: tools that take the same format (Mixpanel, Avo and JSON Schema all take
+  // JSON Schema files) share it, and it names them all.
+  const byFile = new Map<string, { format: string; labels: string[] }>();
   for (const t of tools) {
     const format = TOOLS[t].format;
     if (!format) continue;
     const file = exportFileOf(format);
-    if (format === 'dbt')
+    const entry = byFile.get(file) ?? { format, labels: [] };
+    if (!entry.labels.includes(TOOLS[t].label)) entry.labels.push(TOOLS[t].label);
+    byFile.set(file, entry);
+  }
+  for (const [file, { format, labels }] of byFile) {
+    const tool = labels.join(', ');
+    if (format === 'dbt' || (WAREHOUSES as readonly string[]).includes(format))
       out.push({
-        tool: TOOLS[t].label,
-        format: 'dbt schema.yml',
+        tool,
+        tools: labels,
+        format: format === 'dbt' ? 'dbt schema.yml' : `${format} DDL`,
         file,
         losses: null,
         losses_file: null,
-        files: [{ name: file, content: dbtSchemaYaml(plan) }],
+        files: [
+          {
+            name: file,
+            content: format === 'dbt' ? dbtSchemaYaml(plan) : warehouseDdl(plan, format as Warehouse),
+          },
+        ],
       });
-    else out.push(formatExport(plan, TOOLS[t].label, format as PlanFormat, file, now));
+    else out.push({ ...formatExport(plan, tool, format as PlanFormat, file, now), tools: labels });
   }
   const byKey = cache.get(plan) ?? new Map<string, Array<PlanExport & { files: ReportFile[] }>>();
   byKey.set(key, out);
