@@ -271,8 +271,11 @@ async function unknownTiers(engine: Engine, run: Run, tiers: TierSetup): Promise
     engine.dialect === 'clickhouse'
       ? `SELECT tier_idx AS t, count() AS members, sum(balance) + sum(pending) AS points
          FROM ${relationOf(engine)('lm_members')} WHERE tier_idx >= ${ruled} GROUP BY tier_idx`
-      : `SELECT tier_idx AS t, count(*) AS members, sum(balance) + sum(pending) AS points
-         FROM lm_member_window WHERE tier_idx >= ${ruled} GROUP BY tier_idx`,
+      : // the member base and the point totals alone (lm_member_window would join the orders and flows too)
+        `SELECT b.tier_idx AS t, count(*) AS members,
+                COALESCE(sum(pt.earned - pt.redeemed - pt.expired + pt.adjusted + pt.pending), 0) AS points
+         FROM lm_member_base b LEFT JOIN lm_member_points pt ON pt.mi = b.mi
+         WHERE b.mi IS NOT NULL AND b.tier_idx >= ${ruled} GROUP BY b.tier_idx`,
   );
   const byIndex = new Map(rows.map((r) => [Number(r.t), r]));
   const known = tiers.thresholds.map((t) => t.name);
