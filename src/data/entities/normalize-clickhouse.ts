@@ -25,6 +25,7 @@ import {
   addDiffering,
   comparedColumns,
   DIFFERING_LISTED,
+  differsSql,
   differingRows,
   listDiffering,
   type BoundSource,
@@ -318,8 +319,9 @@ async function compareDuplicates(
   baseDir: string,
   out: NormalizeResult,
 ): Promise<void> {
-  const compared = comparedColumns(spec, keys);
-  if (!compared.length) return;
+  const columns = comparedColumns(spec, keys, parts);
+  if (!columns.length) return;
+  const compared = columns.map((x) => x.column);
   const ch = clickHouseForm(spec) as ClickHouseEntity;
   const wanted = await runView(
     engine,
@@ -340,7 +342,13 @@ async function compareDuplicates(
   const dropped = `SELECT _source, _file, _row, _kept_source AS _ks, _kept_file AS _kf, _kept_row AS _kr, ${c.map((x, i) => `_d${i}`).join(', ')}
     FROM ${dups} ALL INNER JOIN (SELECT _source, _file, _row, ${c.map((x, i) => `${x} AS _d${i}`).join(', ')} FROM ${values}) USING (_source, _file, _row)`;
   const both = `SELECT _source, _file, _row, _ks AS _kept_source, _kf AS _kept_file, _kr AS _kept_row,
-      ${c.map((_, i) => `ifNull(_d${i} != _k${i}, isNull(_d${i}) != isNull(_k${i})) AS _x${i}, _d${i}, _k${i}`).join(', ')}
+      ${columns
+        .map((x, i) => {
+          const distinct = `ifNull(_d${i} != _k${i}, isNull(_d${i}) != isNull(_k${i}))`;
+          const lit = (v: string) => literal(v, 'clickhouse');
+          return `${differsSql(x, distinct, { d: '_source', k: '_ks' }, lit)} AS _x${i}, _d${i}, _k${i}`;
+        })
+        .join(', ')}
     FROM (${dropped}) ALL INNER JOIN (SELECT _source AS _ks, _file AS _kf, _row AS _kr, ${c.map((x, i) => `${x} AS _k${i}`).join(', ')} FROM ${values}) USING (_ks, _kf, _kr)`;
   const dif = await runView(
     engine,

@@ -297,8 +297,10 @@ async function normalizeOne(
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
   // the exact dedupe reads the keys, the bookkeeping its order and the accounting use, and the
   // columns a dropped duplicate is compared on with the row kept (only the candidates' rows)
-  const compared = comparedColumns(spec, keys);
-  const read = [...new Set([...dedupeColumns(spec, keys), ...compared])].map((c) => ident(c)).join(', ');
+  const compared = comparedColumns(spec, keys, parts);
+  const read = [...new Set([...dedupeColumns(spec, keys), ...compared.map((c) => c.column)])]
+    .map((c) => ident(c))
+    .join(', ');
   const valid = `(SELECT ${read} FROM ${all} WHERE _reject_reason IS NULL)`;
   const { counts, candidates } = await checkOnce(
     engine,
@@ -1076,15 +1078,56 @@ async function account(
 }
 
 /**
+ * A column a dropped duplicate is compared on with the row kept, and the sources that provide it
+ * (absent: every source of the entity does).
+ */
+export interface ComparedColumn {
+  column: string;
+  sources?: string[];
+}
+
+/**
  * The columns a dropped duplicate is compared on with the row kept: the entity's canonical columns,
  * less the time key when the dedupe chains times within a tolerance (a time that differs within
  * the tolerance is what makes the rows one record) and the internal ones. The bookkeeping
  * (`_source`, `_priority`, `_file`, `_row`) is not compared; the other keys are equal by
- * construction.
+ * construction. A column is compared between two rows only when both rows' sources provide it
+ * (map it, have it by name, or set its default: `partner:`, and the currency every source has):
+ * a source without the column has no value there to differ, and counting it would flag every
+ * duplicate between two sources of different shapes (an export without regions against a CRM with
+ * them). Within a column both provide, an empty value against a value differs.
  */
-export function comparedColumns(spec: EntitySpec, keys: readonly string[]): string[] {
+export function comparedColumns(
+  spec: EntitySpec,
+  keys: readonly string[],
+  parts: readonly BoundSource[],
+): ComparedColumn[] {
   const t = spec.dedupe.timeKey;
-  return spec.columns.filter((c) => !(t && c === t && keys.includes(t)) && !spec.internal?.includes(c));
+  const provides = (b: SourceBinding, c: string) =>
+    b.columns[c] !== undefined || c === 'currency' || (c === 'partner' && !!b.defaultPartner);
+  return spec.columns
+    .filter((c) => !(t && c === t && keys.includes(t)) && !spec.internal?.includes(c))
+    .flatMap((column) => {
+      const sources = parts.filter((p) => provides(p.binding, column)).map((p) => p.binding.source);
+      if (!sources.length) return [];
+      return sources.length === parts.length ? [{ column }] : [{ column, sources }];
+    });
+}
+
+/**
+ * The SQL condition that a compared column differs between the dropped row (`d`) and the kept row
+ * (`k`), both of sources that provide it: `distinct(d, k)` is the engine's NULL-safe inequality,
+ * `d`/`k` the two rows' source expressions.
+ */
+export function differsSql(
+  c: ComparedColumn,
+  distinct: string,
+  source: { d: string; k: string },
+  lit: (v: string) => string,
+): string {
+  if (!c.sources) return distinct;
+  const list = c.sources.map(lit).join(', ');
+  return `(${distinct} AND ${source.d} IN (${list}) AND ${source.k} IN (${list}))`;
 }
 
 /**
@@ -1099,14 +1142,19 @@ async function compareDuplicates(
   engine: Engine,
   entity: string,
   ded: string,
-  compared: readonly string[],
+  columns: readonly ComparedColumn[],
   baseDir: string,
   out: NormalizeResult,
 ): Promise<void> {
-  if (!compared.length) return;
+  if (!columns.length) return;
+  const compared = columns.map((x) => x.column);
   const dif = ident(`dif_${entity}`);
   const c = compared.map((x) => ident(x));
-  const differs = c.map((x) => `d.${x} IS DISTINCT FROM k.${x}`);
+  const differs = columns.map((x, i) =>
+    differsSql(x, `d.${c[i]} IS DISTINCT FROM k.${c[i]}`, { d: 'd._source', k: 'k._source' }, (v) =>
+      literal(v),
+    ),
+  );
   await engine.exec(
     `CREATE OR REPLACE TEMP TABLE ${dif} AS SELECT d._source, d._file, d._row, d._kept_source, d._kept_file, d._kept_row,
        ${differs.map((x, i) => `${x} AS _x${i}, d.${c[i]} AS _d${i}, k.${c[i]} AS _k${i}`).join(', ')}

@@ -70,12 +70,15 @@ const SETTINGS = {
 interface Src {
   name: string;
   priority: number;
+  /** The source's columns when it has fewer than the entity's (a column it lacks is not compared). */
+  columns?: string[];
   rows: { file: string; row: number; values: string[] }[];
 }
 
 let n = 0;
 /** The raw table of a source (text columns, `source_file`, `source_row`) on either engine, bound. */
-async function raw(engine: Engine, entity: EntitySpec, columns: string[], s: Src): Promise<BoundSource> {
+async function raw(engine: Engine, entity: EntitySpec, all: string[], s: Src): Promise<BoundSource> {
+  const columns = s.columns ?? all;
   const ch = engine.dialect === 'clickhouse';
   const table = `raw_dd_${n++}`;
   const v = (x: string) => (x === '' ? 'NULL' : literal(x, ch ? 'clickhouse' : 'duckdb'));
@@ -277,6 +280,41 @@ const CASES: {
         7,
         [['paid_at', '2026-02-02T11:00:00.000Z', '2026-02-02T00:00:00.000Z']],
       ],
+    ],
+  },
+  {
+    name: 'a column one source does not have is not compared; an empty value where both have it is',
+    entity: payments,
+    columns: PAY,
+    sources: [
+      {
+        name: 'crm',
+        priority: 1,
+        rows: rows('crm.csv', [
+          ['P1', '10', 'USD', 'x', '2026-02-01T10:00:00Z'],
+          ['P2', '20', 'USD', 'y', '2026-02-01T10:00:00Z'],
+          ['P3', '30', 'USD', '', '2026-02-01T10:00:00Z'],
+          ['P3', '30', 'USD', 'z', '2026-02-01T10:00:00Z'],
+        ]),
+      },
+      {
+        name: 'export',
+        priority: 2,
+        columns: ['payment_id', 'amount', 'paid_at'],
+        rows: rows('export.csv', [
+          ['P1', '10', '2026-02-01T10:00:00Z'],
+          ['P2', '21', '2026-02-01T10:00:00Z'],
+        ]),
+      },
+    ],
+    // the export has no note (P1 equal, P2 in amount only) and no currency column: its default, USD
+    duplicates: [
+      { source: 'crm', kept_source: 'crm', rows: 1, differing: 1, differing_columns: { note: 1 } },
+      { source: 'export', kept_source: 'crm', rows: 2, differing: 1, differing_columns: { amount: 1 } },
+    ],
+    listed: [
+      ['crm', 'crm.csv', 5, 'crm', 'crm.csv', 4, [['note', 'z', null]]],
+      ['export', 'export.csv', 3, 'crm', 'crm.csv', 3, [['amount', '21', '20']]],
     ],
   },
   {
