@@ -302,6 +302,45 @@ describe('define-events on the demo workspace', () => {
     for (const e of track) expect(ddl).toContain(`\`${e.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}\` (`);
   });
 
+  it('refuses captured payloads without a message, in define-events and events validate (one INPUT line, exit 4)', async () => {
+    const empty = path.join(demo.dir, 'empty.ndjson');
+    writeFileSync(empty, '');
+    const blank = path.join(demo.dir, 'blank.ndjson');
+    writeFileSync(blank, '\n\n   \n');
+    const de = await runCli(
+      [
+        'define-events',
+        '--use-case',
+        'activation',
+        '--payloads',
+        'empty.ndjson',
+        '--as-of',
+        DEMO_AS_OF,
+        '--json',
+      ],
+      { cwd: demo.dir },
+    );
+    expect(de.code).toBe(4);
+    expect(de.stderrLines).toHaveLength(1);
+    expect(de.stderrLines[0]).toMatch(
+      /^error\[INPUT\] .*empty\.ndjson: no events: the file is empty \(0 bytes\) — /,
+    );
+    const plan = path.join(first.dir, 'tracking-plan.yaml');
+    for (const [file, why] of [
+      [empty, 'the file is empty'],
+      [blank, 'the file holds no message'],
+    ]) {
+      const v = await runCli(
+        ['events', 'validate', '--plan', plan, '--input', file, '--fail-on-violations', '--json'],
+        {
+          cwd: demo.dir,
+        },
+      );
+      expect(v.code).toBe(4);
+      expect(v.stderrLines).toEqual([expect.stringContaining(`${file}: no events: ${why}`)]);
+    }
+  });
+
   it('takes retention and consent from gtm.yaml events.governance and --retention-days, naming each rule', async () => {
     const file = path.join(demo.dir, 'gtm.yaml');
     const doc = parseDocument(readFileSync(file, 'utf8'));

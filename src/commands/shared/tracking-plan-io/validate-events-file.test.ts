@@ -98,6 +98,34 @@ describe('validateEventsFile', () => {
     );
   });
 
+  it('refuses an input without a single message (empty, blank lines, empty batches), naming it once', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['empty.ndjson', '', 'the file is empty (0 bytes)'],
+      ['blank.ndjson', '\n  \n\r\n\n', 'the file holds no message (only blank lines or empty batches)'],
+      ['batch.ndjson', '{"batch":[]}\n', 'the file holds no message (only blank lines or empty batches)'],
+    ];
+    for (const [name, content, why] of cases) {
+      const file = join(tmp, name);
+      writeFileSync(file, content);
+      const err = await validateEventsFile({ plan: planFile, input: file }).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(GtmError);
+      expect(err).toMatchObject({ code: 'INPUT', where: file, message: `no events: ${why}` });
+      expect((err as GtmError).exitCode).toBe(4);
+      expect((err as GtmError).oneLine().split(file)).toHaveLength(2);
+    }
+    const dir = join(tmp, 'empty-files');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.ndjson'), '');
+    writeFileSync(join(dir, 'b.jsonl'), '');
+    await expect(validateEventsFile({ plan: planFile, input: dir })).rejects.toMatchObject({
+      code: 'INPUT',
+      message: 'no events: its 2 files are empty (0 bytes)',
+    });
+    // one message anywhere is a capture to check
+    writeFileSync(join(dir, 'b.jsonl'), ndjson([orderCompleted()]));
+    expect((await validateEventsFile({ plan: planFile, input: dir })).eventsChecked).toBe(1);
+  });
+
   it('reports missing inputs and plans as INPUT errors', async () => {
     await expect(
       validateEventsFile({ plan: planFile, input: join(tmp, 'none.ndjson') }),

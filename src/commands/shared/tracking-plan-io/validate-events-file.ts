@@ -66,7 +66,8 @@ export function eventFiles(input: string): string[] {
  * const report = await validateEventsFile({ plan: 'plan.yaml', input: 'events/' });
  * console.log(formatValidationTable(report));
  * @throws GtmError('INPUT') at `file:line` for a line that is not JSON or nests deeper than 64
- *   levels, and for a file that cannot be read (not gzip, truncated); USAGE for `workers` below 1.
+ *   levels, for a file that cannot be read (not gzip, truncated), and naming the input when it holds
+ *   no message at all (empty, blank lines only); USAGE for `workers` below 1.
  */
 export async function validateEventsFile(options: ValidateEventsFileOptions): Promise<ValidationReport> {
   const plan =
@@ -117,12 +118,24 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
       hint: r.hint,
     });
   }
-  return mergeValidatorSnapshots(
+  const report = mergeValidatorSnapshots(
     results.map((r, i) => ({
       snapshot: (r as Extract<ValidationTaskResult, { ok: true }>).snapshot,
       lineOffset: offsets[i],
     })),
   );
+  // A report of 0 messages checked would pass --fail-on-violations and look like a clean capture.
+  if (report.eventsChecked === 0) {
+    const why =
+      files.length > 1
+        ? `its ${files.length} files ${total === 0 ? 'are empty (0 bytes)' : 'hold no message (only blank lines or empty batches)'}`
+        : `the file ${total === 0 ? 'is empty (0 bytes)' : 'holds no message (only blank lines or empty batches)'}`;
+    throw new GtmError('INPUT', `no events: ${why}`, {
+      where: options.input,
+      hint: 'give NDJSON with one Segment-spec message (track, identify, page, …) or batch envelope per line; check that the capture wrote to this file',
+    });
+  }
+  return report;
 }
 
 async function runInOrder(tasks: ValidationTask[]): Promise<ValidationTaskResult[]> {
