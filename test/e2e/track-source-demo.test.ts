@@ -119,6 +119,7 @@ describe('the specification usage line on the demo', () => {
         'by_partner.csv',
         'contribution.csv',
         'dashboard.html',
+        'duplicates.csv',
         'rejects.csv',
         'result.json',
         'row_accounting.csv',
@@ -220,14 +221,68 @@ describe('row accounting against the planted truth', () => {
       expect(acct(s).deduplicated, s).toBe(0);
     // and the kept copy comes from the preferred source
     const d = runs.spec.result.duplicates;
+    // the double-fired tags and the partners' touch exports are exact copies (the columns both
+    // sources have); Quantia's co-sell copies of our deals differ from them (see duplicates.csv)
     expect(d.filter((x) => x.source === 'web_analytics')).toEqual([
-      { source: 'web_analytics', kept_source: 'web_analytics', rows: t.touchpoints_double_fired },
+      {
+        source: 'web_analytics',
+        kept_source: 'web_analytics',
+        rows: t.touchpoints_double_fired,
+        differing: 0,
+        differing_columns: {},
+      },
     ]);
     expect(d.filter((x) => x.source === 'quantia_co_sell')).toEqual([
-      { source: 'quantia_co_sell', kept_source: 'crm_opportunities', rows: t.opportunities_cross_source },
+      {
+        source: 'quantia_co_sell',
+        kept_source: 'crm_opportunities',
+        rows: t.opportunities_cross_source,
+        differing: t.opportunities_cross_source,
+        differing_columns: { created_at: t.opportunities_cross_source, amount: t.opportunities_cross_source },
+      },
     ]);
+    for (const x of d.filter((y) => y.source !== 'quantia_co_sell'))
+      expect((x as { differing?: number }).differing, x.source).toBe(0);
     expect(new Set(d.filter((x) => x.source === 'nimbus_activity').map((x) => x.kept_source))).toEqual(
       new Set(['crm_campaign_members', 'web_analytics']),
+    );
+  });
+
+  it('lists in duplicates.csv the co-sell copies whose values differ from our deals, as the generator wrote them', async () => {
+    // the generator copies a deal to Quantia's export with the value at 98 % rounded to a unit and
+    // the creation time in minutes (US date format): both differ from our CRM row, nothing else
+    const rows = parseCsv(await readFile(path.join(runs.spec.reports, 'duplicates.csv'), 'utf8'));
+    expect(rows).toHaveLength(demo.truth.duplicates.opportunities_cross_source);
+    const opps = parseCsv(await demo.read('data/crm/opportunities.csv'));
+    const deals = parseCsv(await demo.read('data/partners/quantia/co_sell_deals.csv'));
+    for (const r of rows) {
+      expect([r.source, r.entity, r.file, r.kept_source, r.kept_file, r.columns]).toEqual([
+        'quantia_co_sell',
+        'opportunities',
+        'data/partners/quantia/co_sell_deals.csv',
+        'crm_opportunities',
+        'data/crm/opportunities.csv',
+        'created_at, amount',
+      ]);
+      // the rows named are the same deal, the file's line = row (header on line 1)
+      const deal = deals[Number(r.row) - 2];
+      const ours = opps[Number(r.kept_row) - 2];
+      expect(deal['Deal Ref']).toBe(ours.Id);
+      const m = /^created_at: (\S+) → kept (\S+); amount: (\S+) → kept (\S+)$/.exec(r.values);
+      expect(m, r.values).not.toBeNull();
+      const [, created, keptCreated, amount, keptAmount] = m as RegExpExecArray;
+      expect(Date.parse(created)).toBe(Math.floor(Date.parse(keptCreated) / 60_000) * 60_000);
+      expect(Date.parse(keptCreated)).toBe(Date.parse(ours.CreatedDate));
+      // both in the reporting currency at the same day's rate: the ratio of the files' values
+      const ratio = Number(deal.Value) / Number(ours.Amount);
+      expect(Number(amount) / Number(keptAmount)).toBeCloseTo(ratio, 9);
+      expect(Number(deal.Value)).toBe(Number((Number(ours.Amount) * 0.98).toFixed(0)));
+    }
+    const summary = await readFile(path.join(runs.again.reports, 'summary.md'), 'utf8');
+    const n = demo.truth.duplicates;
+    const all = n.touchpoints_double_fired + n.touchpoints_cross_source + n.opportunities_cross_source;
+    expect(summary).toContain(
+      `${n.opportunities_cross_source} duplicate rows (of ${all} deduplicated) had values different from the row kept: see duplicates.csv`,
     );
   });
 

@@ -37,7 +37,10 @@ it('dedupes the webinar seen by the CRM and the web analytics one minute apart, 
     deduplicated: 1,
     rejected: 0,
   });
-  expect(r.duplicates).toEqual([{ source: 'web', kept_source: 'crm_touches', rows: 1 }]);
+  // the two rows agree on every column both sources have (the time within the tolerance)
+  expect(r.duplicates).toEqual([
+    { source: 'web', kept_source: 'crm_touches', rows: 1, differing: 0, differing_columns: {} },
+  ]);
 });
 
 it('a registration before creation makes a deal partner-sourced; one after creation does not', () => {
