@@ -525,6 +525,21 @@ describe("Segment's COMMON rules", () => {
     expect(fromSegmentPlan(JSON.parse(JSON.stringify(out))).common).toEqual(plan.common);
   });
 
+  it('round-trip common properties without a version: nothing lost, no version added', () => {
+    const plan = shopPlan();
+    plan.common = {
+      properties: [{ name: 'platform', required: false, schema: { type: 'string', enum: ['web', 'ios'] } }],
+    };
+    const out = toSegmentPlan(plan);
+    // Segment requires the rule's version: 1 is written, but it is not a fact of the plan
+    expect((out.rules as Array<Record<string, unknown>>)[0]).toMatchObject({ type: 'COMMON', version: 1 });
+    const back = fromSegmentPlan(JSON.parse(JSON.stringify(out)));
+    expect(back.common).toEqual(plan.common);
+    expect(planLosses(plan, back).map((l) => l.field)).not.toContain('plan.common');
+    // a foreign COMMON rule (no gtm annotation) keeps its own version
+    expect(fromSegmentPlan({ rules: [{ ...commonRule, version: 3 }] }).common?.version).toBe('3-0-0');
+  });
+
   it('import from the Config API v1 form (rules.global)', () => {
     const plan = fromSegmentPlan({
       rules: { events: [], global: commonRule.jsonSchema, identify_traits: [], group_traits: [] },

@@ -144,8 +144,13 @@ function commonFromRule(jsonSchema: JsonSchema, version: unknown, at: string): C
   if (Object.keys(others).length) message.properties = others;
   const common = commonFromPayloadSchema(payload ?? {}, message, `${at}.jsonSchema.properties.properties`);
   const facts = readEventAnnotation(note, `${at}.jsonSchema`);
+  // A rule gtm wrote carries its annotation: without a version there, the plan had none (the rule's
+  // required `version` is Segment's default, not a fact of the plan). A foreign rule's version is its own.
   const v =
-    facts.version ?? (version === undefined ? undefined : formatSchemaVer(parseSchemaVer(version as number)));
+    facts.version ??
+    (note !== undefined || version === undefined
+      ? undefined
+      : formatSchemaVer(parseSchemaVer(version as number)));
   if (v !== undefined) common.version = v;
   return common;
 }
@@ -298,7 +303,7 @@ function commonRule(common: CommonRules): Obj {
       properties: commonPayloadSchema(common, { annotate: true }),
     },
   };
-  if (common.version !== undefined) jsonSchema[GTM_ANNOTATION] = { version: common.version };
+  jsonSchema[GTM_ANNOTATION] = common.version !== undefined ? { version: common.version } : {};
   return {
     type: 'COMMON',
     version: parseSchemaVer(common.version ?? '1-0-0').model,
