@@ -119,19 +119,10 @@ export function fromPlanDocument(doc: unknown): TrackingPlan {
   if (!documentValidator(doc)) {
     const e = (documentValidator.errors ?? [])[0];
     const at = e ? jsonPointerToPath(e.instancePath) : undefined;
-    const params = (e?.params ?? {}) as Record<string, unknown>;
-    const what =
-      e?.keyword === 'additionalProperties'
-        ? `unknown key "${String(params.additionalProperty)}"`
-        : e?.keyword === 'required'
-          ? `missing key "${String(params.missingProperty)}"`
-          : e?.keyword === 'const' && at === 'format'
-            ? `not a ${PLAN_DOCUMENT_FORMAT} document`
-            : (e?.message ?? 'invalid document');
     throw new PlanParseError(
-      what,
+      e ? describeSchemaError(e, doc, at ?? '') : 'invalid document',
       at || undefined,
-      `see PLAN_DOCUMENT_SCHEMA (${PLAN_DOCUMENT_FORMAT}) for the expected shape`,
+      `fix it in the plan file (a ${PLAN_DOCUMENT_FORMAT} document; \`gtm events export --format gtm-yaml\` writes one with every key)`,
     );
   }
   const d = doc as Doc;
@@ -173,6 +164,113 @@ function eventFromDoc(o: Doc): PlanEvent {
   if (o.schema_extras !== undefined) fields.schemaExtras = o.schema_extras as JsonSchema;
   fields.properties = ((o.properties as Doc[] | undefined) ?? []).map(propertyIn);
   return createEvent(fields);
+}
+
+interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+const unescapePointer = (p: string) => p.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** The value at a JSON pointer of `doc`. */
+function valueAt(doc: unknown, pointer: string): unknown {
+  let v = doc;
+  for (const part of pointer.split('/').slice(1))
+    v = (v as Record<string, unknown> | undefined)?.[unescapePointer(part)];
+  return v;
+}
+
+/** A value as the user wrote it, cut to printable text of at most 60 characters. */
+function shown(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return printable.length > 60 ? `${printable.slice(0, 59)}…` : printable;
+}
+
+const KIND: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping of keys to values',
+  array: 'a list',
+  null: 'empty (null)',
+};
+
+function kindOf(v: unknown): string {
+  if (v === null) return KIND.null;
+  if (Array.isArray(v)) return KIND.array;
+  if (typeof v === 'number') return Number.isInteger(v) ? KIND.integer : KIND.number;
+  return KIND[typeof v] ?? typeof v;
+}
+
+const SCHEMA_VER = /^\^\[1-9\]\[0-9\]\*-/;
+
+/**
+ * One schema violation of a plan document in the user's words: what the value must be (the allowed
+ * values, the type, the bound, the keys a mapping takes) and what was found, without the schema's
+ * internal names.
+ */
+function describeSchemaError(e: SchemaError, doc: unknown, at: string): string {
+  const p = e.params;
+  const value = valueAt(doc, e.instancePath);
+  const got = `got ${shown(value)}`;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const parent = valueAt(
+        PLAN_DOCUMENT_SCHEMA,
+        e.schemaPath.replace(/^#/, '').replace(/\/additionalProperties$/, ''),
+      ) as { properties?: Record<string, unknown> } | undefined;
+      const keys = Object.keys(parent?.properties ?? {});
+      return `unknown key "${String(p.additionalProperty)}"${keys.length ? `; the keys here are ${keys.join(', ')}` : ''}`;
+    }
+    case 'required':
+      return `missing key "${String(p.missingProperty)}"`;
+    case 'const':
+      return at === 'format'
+        ? `not a ${PLAN_DOCUMENT_FORMAT} document (format is ${shown(value)})`
+        : `must be ${shown(p.allowedValue)}; ${got}`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}; ${got}`;
+    case 'type': {
+      const types = String(p.type).split(',');
+      return `must be ${types.map((t) => KIND[t] ?? t).join(' or ')}; got ${kindOf(value)}${value !== null && typeof value !== 'object' ? ` (${shown(value)})` : ''}`;
+    }
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum': {
+      const words: Record<string, string> = {
+        '>=': 'at least',
+        '>': 'more than',
+        '<=': 'at most',
+        '<': 'less than',
+      };
+      return `must be ${words[String(p.comparison)] ?? String(p.comparison)} ${String(p.limit)}; ${got}`;
+    }
+    case 'minLength':
+      return p.limit === 1
+        ? 'must not be empty'
+        : `must be at least ${String(p.limit)} characters long; ${got}`;
+    case 'maxLength':
+      return `must be at most ${String(p.limit)} characters long`;
+    case 'minItems':
+      return `must list at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`;
+    case 'maxItems':
+      return `must list at most ${String(p.limit)} items`;
+    case 'uniqueItems':
+      return `lists the same value twice (items ${Number(p.j) + 1} and ${Number(p.i) + 1}: ${shown((value as unknown[])[Number(p.i)])})`;
+    case 'pattern':
+      return SCHEMA_VER.test(String(p.pattern))
+        ? `must be a SchemaVer version MODEL-REVISION-ADDITION, e.g. 1-0-0; ${got}`
+        : `must match ${String(p.pattern)}; ${got}`;
+    default:
+      return `${e.message ?? 'is not valid'}; ${got}`;
+  }
 }
 
 function jsonPointerToPath(pointer: string): string {
