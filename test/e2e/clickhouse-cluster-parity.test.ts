@@ -455,6 +455,9 @@ describe.skipIf(skipClickHouse)('a two-shard ClickHouse cluster gives the DuckDB
       expect(entities.length).toBeGreaterThan(20);
       expect(onCh.accounting).toEqual(onDuck.accounting);
       expect(onCh.duplicates).toEqual(onDuck.duplicates);
+      // the duplicates whose values differ from the row kept (read back from the shards), listed alike
+      expect(onCh.differing?.length).toBeGreaterThan(0);
+      expect(onCh.differing).toEqual(onDuck.differing);
       expect(onCh.entities).toEqual(onDuck.entities);
       const cite = (r: typeof onCh) => r.rejects.map((x) => [x.source, x.file, x.row, x.reason]);
       expect(cite(onCh)).toEqual(cite(onDuck));
