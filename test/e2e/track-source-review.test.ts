@@ -3,7 +3,7 @@
  * touches naming several partners, a campaign window before the campaign starts, and funnel rows
  * too small to judge. Every expected credit is worked out by hand in the comments.
  */
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,7 +89,7 @@ async function run(ws: Workspace, extra: string[] = [], asOf = '2026-06-01') {
   return { r: cli.json<TrackSourceResult>(), stderr: cli.stderr };
 }
 
-export const credit = (r: TrackSourceResult, key: string) => r.by_partner.find((p) => p.key === key)?.pipeline ?? 0;
+const credit = (r: TrackSourceResult, key: string) => r.by_partner.find((p) => p.key === key)?.pipeline ?? 0;
 
 describe('--window campaign with as-of before the campaign starts', () => {
   let ws: Workspace;
@@ -117,5 +117,100 @@ t1,A1,2026-05-01T10:00:00Z,acme,spring-push,acme
   it('says why nothing is in scope and what to do', () => {
     expect(stderr).toContain('starts on 2026-04-01, after as-of 2026-03-01');
     expect(stderr).toContain('--as-of on or after 2026-04-01');
+  });
+});
+
+describe('URL-encoded UTM values', () => {
+  let ws: Workspace;
+  let r: TrackSourceResult;
+  beforeAll(async () => {
+    // t1, t2 and t4 are campaign touches once decoded; t5's escape is a lone UTF-8 lead byte
+    ws = await workspace(`touch_id,account_id,occurred_at,utm_source,utm_campaign,partner
+t1,A1,2026-05-01T10:00:00Z,acme,Spring+Push,acme
+t2,A1,2026-05-05T10:00:00Z,beta,spring%20push,beta
+t3,A1,2026-05-08T10:00:00Z,google,spring-push,
+t4,A2,2026-05-02T10:00:00Z,beta,spring%2Dpush,beta
+t5,A2,2026-05-03T10:00:00Z,acme,%C3spring,acme
+`);
+    ({ r } = await run(ws));
+  });
+  afterAll(() => ws.remove());
+
+  it('credits decoded campaign touches (linear, worked by hand)', () => {
+    // O1 12,000 won: t1 acme, t2 beta, t3 house, a third each; O2 6,000: t4 beta alone
+    expect(r.totals).toMatchObject({ opportunities: 2, pipeline: 18000, revenue: 12000 });
+    expect(credit(r, 'acme')).toBeCloseTo(4000, 6);
+    expect(credit(r, 'beta')).toBeCloseTo(4000 + 6000, 6);
+    expect(credit(r, 'house')).toBeCloseTo(4000, 6);
+  });
+
+  it('counts the decoded values and the one kept as written, and says so', async () => {
+    expect(r.normalization).toEqual({
+      url_decoded: { utm_campaign: 3 },
+      url_undecodable: { utm_campaign: 1 },
+      partner_lists: [],
+      unknown_partners: [],
+    });
+    const summary = await readFile(path.join(ws.dir, r.reports_dir, 'dashboard.html'), 'utf8');
+    expect(summary).toContain('3 UTM values were URL-decoded (utm_campaign 3)');
+    expect(summary).toContain('1 URL-encoded UTM value kept as written');
+  });
+});
+
+describe('touches naming several partners', () => {
+  let ws: Workspace;
+  let r: TrackSourceResult;
+  let first: TrackSourceResult;
+  beforeAll(async () => {
+    ws = await workspace(`touch_id,account_id,occurred_at,utm_source,utm_campaign,partner
+t1,A1,2026-05-01T10:00:00Z,acme,spring-push,"acme,beta"
+t2,A1,2026-05-05T10:00:00Z,google,spring-push,
+t3,A2,2026-05-02T10:00:00Z,google,spring-push,Acme; Beta
+t4,A2,2026-05-04T10:00:00Z,acme,spring-push,Gamma & Sons
+t5,A2,2026-05-06T10:00:00Z,beta,spring-push,Delta
+t6,A2,2026-05-07T10:00:00Z,google,spring-push,"acme, foo"
+`);
+    ({ r } = await run(ws, ['--dimensions', 'partner']));
+    ({ r: first } = await run(ws, ['--attribution-model', 'first-touch']));
+  });
+  afterAll(() => ws.remove());
+
+  it('splits a listed touch equally among its partners (linear, worked by hand)', () => {
+    // O1 12,000 won: t1 [acme, beta] 6,000 → 3,000 each; t2 house 6,000
+    // O2 6,000: t3 [acme, beta] 1,500 → 750 each; t4 gamma (a name with " & ") 1,500;
+    //   t5 'Delta' is no partner: utm_source beta, 1,500; t6 'acme, foo' is no list: kept, 1,500
+    expect(credit(r, 'acme')).toBeCloseTo(3000 + 750, 6);
+    expect(credit(r, 'beta')).toBeCloseTo(3000 + 750 + 1500, 6);
+    expect(credit(r, 'gamma')).toBeCloseTo(1500, 6);
+    expect(credit(r, 'house')).toBeCloseTo(6000, 6);
+    expect(credit(r, 'acme, foo')).toBeCloseTo(1500, 6);
+    expect(r.by_partner.some((p) => p.key.includes('|') || p.key === 'acme; beta')).toBe(false);
+    const acme = r.by_partner.find((p) => p.key === 'acme')!;
+    expect(acme.revenue).toBeCloseTo(3000, 6);
+    expect(acme.touches).toBe(2);
+    expect(r.by_partner.find((p) => p.key === 'beta')!.touches).toBe(3);
+    const sum = r.by_partner.reduce((s, p) => s + p.pipeline, 0);
+    expect(sum + r.unattributed.pipeline).toBeCloseTo(r.totals.pipeline, 6);
+    // both listed partners' attainment counts their shares
+    expect(r.contribution.find((c) => c.partner === 'beta')?.pipeline).toBeCloseTo(5250, 6);
+  });
+
+  it('splits under first-touch too', () => {
+    // O1's first touch t1 [acme, beta]: 6,000 each; O2's first touch t3 [acme, beta]: 3,000 each
+    expect(credit(first, 'acme')).toBeCloseTo(9000, 6);
+    expect(credit(first, 'beta')).toBeCloseTo(9000, 6);
+  });
+
+  it('reports the lists and the unknown partner values', () => {
+    expect(r.normalization.partner_lists).toEqual([{ partners: ['acme', 'beta'], touches: 2 }]);
+    expect(r.normalization.unknown_partners).toEqual([
+      { value: 'acme, foo', credited_to: null, touches: 1 },
+      { value: 'delta', credited_to: 'beta', touches: 1 },
+    ]);
+  });
+
+  it('counts a listed touch for each partner in the funnel', () => {
+    const f = Object.fromEntries(r.insights.dropoff.by_partner.map((d) => [d.value, d.touched_accounts]));
+    expect(f).toMatchObject({ acme: 2, beta: 2, gamma: 1, house: 1 });
   });
 });

@@ -21,6 +21,8 @@ import {
   type JourneyTotalsRow,
 } from './clickhouse-journeys.ts';
 import type { DimensionName } from './inputs.ts';
+import { splitPartnerLists, splitSourcedByPartner } from './partner-lists.ts';
+import type { TouchNotes } from './touch-notes.ts';
 import {
   campaignTouchesSql,
   journeyRowsSql,
@@ -68,6 +70,8 @@ export interface AttributionOutput {
   journeys: number;
   nullJourneys: number;
   touchesInJourneys: number;
+  /** What normalization did to the touches that a user should see (set by the attribute stage). */
+  touchNotes?: TouchNotes;
 }
 
 const DATA_DRIVEN = new Set<ModelName>(['markov', 'shapley', 'fractribution']);
@@ -272,7 +276,7 @@ function classify(journeys: OpportunityJourney[]): AttributionOutput['classifica
     b.revenue += j.revenue;
   }
   return {
-    sourced: { ...triple(sourced), by_partner: bySourcer },
+    sourced: { ...triple(sourced), by_partner: splitSourcedByPartner(bySourcer) },
     influenced: triple(journeys.filter((j) => j.touches.length > 0 && !j.sourced_by)),
     unattributed: triple(journeys.filter((j) => j.touches.length === 0)),
   };
@@ -307,7 +311,8 @@ export function attributeJourneys(
     if (dim === 'channel') markov = pipe.markov;
     const touches = new Map<string, number>();
     for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
-    byDimension[dim] = creditLines(pipe, rev, touches);
+    const lines = creditLines(pipe, rev, touches);
+    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines) : lines;
   }
   return {
     model,
@@ -377,7 +382,8 @@ function attributeGrouped(
     const pipe = attribute(groupedColumns(d, 'pipeline'), model, options);
     const rev = attribute(groupedColumns(d, 'revenue'), model, options);
     if (dim === 'channel') markov = pipe.markov;
-    byDimension[dim] = creditLines(pipe, rev, d.touches);
+    const lines = creditLines(pipe, rev, d.touches);
+    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines) : lines;
   }
   const sum = (rows: JourneyTotalsRow[]) => ({
     opportunities: rows.reduce((a, r) => a + r.n, 0),
@@ -397,7 +403,7 @@ function attributeGrouped(
     unattributed: untouched,
     byDimension,
     classification: {
-      sourced: { ...sum(sourced), by_partner },
+      sourced: { ...sum(sourced), by_partner: splitSourcedByPartner(by_partner) },
       influenced: sum(touched.filter((r) => r.sourced === '')),
       unattributed: untouched,
     },

@@ -12,6 +12,7 @@ import {
 } from '../../report/index.ts';
 import { FUNNEL_MIN_BASE } from '../../analyses/co-marketing/index.ts';
 import type { TrackSourceResult } from './result.ts';
+import { touchNoteLines } from './touch-notes.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
@@ -378,14 +379,16 @@ export function buildTrackSourceDashboard(r: TrackSourceResult): Dashboard {
       blocks: [creditTable('Region breakdown', 'Region', r.by_region, cur, r.totals.pipeline)],
     });
   sections.push(insightsSection(r), actionsSection('Recommended actions', r.actions));
-  sections.push(
-    dataQualitySection({
-      alerts: r.alerts,
-      accounting: r.row_accounting,
-      rejects: r.rejects,
-      planPath: r.plan_path,
-    }),
-  );
+  const quality = dataQualitySection({
+    alerts: r.alerts,
+    accounting: r.row_accounting,
+    rejects: r.rejects,
+    planPath: r.plan_path,
+  });
+  // what normalization did to the touches: URL-decoded UTMs, partner lists, unknown partners
+  const notes = touchNoteLines(r.normalization);
+  if (notes.length) quality.blocks.push({ kind: 'list', title: 'Touches as normalized', items: notes });
+  sections.push(quality);
   if (r.comparison) sections.push(comparisonSection(r, r.comparison));
   return {
     title: `Partner attribution — ${r.campaign.name}`,

@@ -11,6 +11,7 @@ import { attributeCampaign, type AttributionOutput } from './attribute-stage.ts'
 import type { TrackSourceContext } from './inputs.ts';
 import { computeInsights, type Insights } from './insights-stage.ts';
 import { reconcileChecks } from './reconcile-checks.ts';
+import { touchNoteLines, touchNotes } from './touch-notes.ts';
 import type { OwnedAction } from './result.ts';
 
 /** What each stage of track-source hands to the next. */
@@ -44,7 +45,7 @@ const attribute = (run: Run) =>
       // assets are always attributed (insights need them), even when not asked for as a breakdown
       const dims = [...new Set([...run.inputs.inputs.dimensions, 'asset' as const])];
       const engine = await run.engine();
-      return attributeCampaign(
+      const out = await attributeCampaign(
         engine,
         run.ws,
         run.inputs.scope,
@@ -52,6 +53,11 @@ const attribute = (run: Run) =>
         dims,
         ctx.progress,
       );
+      // URL-decoded UTM values, partner lists and unknown partners, said in the plan and the report
+      out.touchNotes = await touchNotes(engine);
+      for (const line of touchNoteLines(out.touchNotes))
+        ctx.note(`${line.text}${line.detail ? `: ${line.detail}` : ''}`);
+      return out;
     },
   });
 

@@ -6,6 +6,7 @@ import type { Closing, KitRun, SnapshotInfo, OwnerRef } from '../kit/index.ts';
 import type { AttributionOutput, CreditLine } from './attribute-stage.ts';
 import type { ResolvedWindow, TrackSourceContext, TrackSourceInputs } from './inputs.ts';
 import type { Insights } from './insights-stage.ts';
+import type { TouchNotes } from './touch-notes.ts';
 import { confidenceOf, partnerName, type TrackSourceOutputs } from './plan.ts';
 
 export const RESULT_SCHEMA_ID = 'gtm.track-source.result/v1';
@@ -66,6 +67,8 @@ export interface TrackSourceResult {
   }[];
   markov?: AttributionOutput['markov'];
   journeys: { opportunities: number; non_converting: number; touches: number };
+  /** What normalization did to the accepted touches: URL-decoded UTM values, partner lists, unknown partners. */
+  normalization: TouchNotes;
   /** dashboard.png and the narrow dashboard-narrow.png, when Chromium rendered them. */
   snapshot?: SnapshotInfo;
 }
@@ -169,5 +172,11 @@ export function buildTrackSourceResult(run: Run, o: TrackSourceOutputs, closing:
     ...(comparison ? { comparison } : {}),
     ...(a.markov ? { markov: a.markov } : {}),
     journeys: { opportunities: a.journeys, non_converting: a.nullJourneys, touches: a.touchesInJourneys },
+    normalization: a.touchNotes ?? {
+      url_decoded: {},
+      url_undecodable: {},
+      partner_lists: [],
+      unknown_partners: [],
+    },
   };
 }

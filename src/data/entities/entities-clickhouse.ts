@@ -27,6 +27,14 @@ import {
   valueMapCh,
 } from '../normalize/parse-clickhouse.ts';
 import type { RateSpec } from '../normalize/currency-sql.ts';
+import {
+  partnerListCh,
+  urlDecodedCh,
+  urlStateCh,
+  utmBitsCh,
+  UTM_COLUMNS,
+  type UtmColumn,
+} from '../normalize/utm-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
 import type { ColumnDef, ColumnKind, TypedEntityDef } from './typed-entity.ts';
 
@@ -106,9 +114,11 @@ class Reader {
     return `${lit(this.b.source)} AS _source, toInt64(${Number(this.b.priority)}) AS _priority, _gtm_file AS _file, _gtm_row AS _row`;
   }
   /** `partnerSql`: the explicit partner, then utm_source, then the source's default, then the raw name. */
-  partner(s: NormalizeSettings, utmSource: string | null): string {
+  partner(s: NormalizeSettings, utmSource: string | null, list?: string): string {
     const b = this.b;
     const candidates = [valueMapCh(this.col('partner'), s.partnerAliases, 'null')];
+    // a touch's partner list (utm-sql.ts `partnerListCh`) comes after a partner named alone
+    if (list) candidates.push(list);
     if (utmSource) candidates.push(valueMapCh(utmSource, s.partnerAliases, 'null'));
     if (b.defaultPartner)
       candidates.push(lit(s.partnerAliases[b.defaultPartner.trim().toLowerCase()] ?? b.defaultPartner));
@@ -161,20 +171,29 @@ const TOUCHPOINTS: readonly ChColumn[] = [
   ['region', STR],
   ['touch_type', STR],
   ['channel', STR],
+  // bits of the URL-decoded (and undecodable) UTM values, and an explicit partner that is none
+  ['_utm_decoded', 'Int32'],
+  ['_partner_unknown', STR],
 ];
 
 export const touchpointsCh: ClickHouseEntity = {
   columns: TOUCHPOINTS,
   select(b, s, table) {
     const r = new Reader(b, 'touchpoints');
-    const src = valueMapCh(r.col('utm_source'), s.utmAliases.source);
+    // UTM values URL-decoded first (utm-sql.ts), as touchpoints.ts
+    const utm = (c: UtmColumn) => urlDecodedCh(r.col(c));
+    const src = valueMapCh(utm('utm_source'), s.utmAliases.source);
+    const known = valueMapCh(r.col('partner'), s.partnerAliases, 'null');
+    const list = partnerListCh(r.col('partner'), s.partnerAliases);
     const inner = `SELECT ${r.bookkeeping()},
       ${r.text('touch_id')} AS touch_id, lowerUTF8(${r.text('person_id')}) AS person_id, ${r.text('account_id')} AS account_id,
       ${r.time('occurred_at')} AS occurred_at, ${r.text('occurred_at')} AS _occurred_raw,
-      ${src} AS utm_source, ${valueMapCh(r.col('utm_medium'), s.utmAliases.medium)} AS utm_medium,
-      ${valueMapCh(r.col('utm_campaign'), s.utmAliases.campaign)} AS utm_campaign,
-      ${cleanTextCh(r.col('utm_content'))} AS utm_content, ${cleanTextCh(r.col('utm_term'))} AS utm_term,
-      ${r.partner(s, src)} AS partner, ${cleanTextCh(r.col('asset'))} AS asset, ${r.text('region')} AS region,
+      ${src} AS utm_source, ${valueMapCh(utm('utm_medium'), s.utmAliases.medium)} AS utm_medium,
+      ${valueMapCh(utm('utm_campaign'), s.utmAliases.campaign)} AS utm_campaign,
+      ${cleanTextCh(utm('utm_content'))} AS utm_content, ${cleanTextCh(utm('utm_term'))} AS utm_term,
+      ${r.partner(s, src, list)} AS partner, ${cleanTextCh(r.col('asset'))} AS asset, ${r.text('region')} AS region,
+      ${utmBitsCh(UTM_COLUMNS.map((c) => urlStateCh(r.col(c))))} AS _utm_decoded,
+      if(isNull(${known}) AND isNull(${list}), ${cleanTextCh(r.col('partner'))}, CAST(NULL AS ${STR})) AS _partner_unknown,
       ${tokenCh(r.col('touch_type'))} AS touch_type
       FROM ${r.from(table)}`;
     const channel = channelCh(

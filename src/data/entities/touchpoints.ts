@@ -1,8 +1,31 @@
 import { quoteIdent as ident } from '../sql-text.ts';
 import { channelSql, cleanTextSql, parseTimestampSql, valueMapSql } from '../normalize/index.ts';
 import { timestampHintSql } from '../normalize/parse-sql.ts';
-import type { EntitySpec } from './entity-spec.ts';
-import { bookkeeping, col, partnerSql, text, tokenSql } from './source-columns.ts';
+import {
+  partnerListSql,
+  urlDecodedSql,
+  urlStateSql,
+  utmBitsSql,
+  UTM_COLUMNS,
+  type UtmColumn,
+} from '../normalize/utm-sql.ts';
+import { literal } from '../sql-text.ts';
+import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import { bookkeeping, col, text, tokenSql } from './source-columns.ts';
+
+/**
+ * A touch's partner (`partnerSql` of source-columns.ts with partner lists): the explicit value when
+ * it is a partner, else the partners it lists (`acme|beta`, utm-sql.ts), else utm_source, then the
+ * source's default, then the explicit value as written (lower-cased), so that it stays visible.
+ */
+function touchPartnerSql(b: SourceBinding, s: NormalizeSettings, utmSource: string, list: string): string {
+  const candidates = [valueMapSql(col(b, 'partner'), s.partnerAliases, 'null'), list];
+  candidates.push(valueMapSql(utmSource, s.partnerAliases, 'null'));
+  if (b.defaultPartner)
+    candidates.push(literal(s.partnerAliases[b.defaultPartner.trim().toLowerCase()] ?? b.defaultPartner));
+  candidates.push(cleanTextSql(col(b, 'partner')));
+  return `COALESCE(${candidates.join(', ')})`;
+}
 
 /** Marketing and sales touches from CRM campaign members, web analytics and partner exports. */
 export const touchpoints: EntitySpec = {
@@ -32,9 +55,14 @@ export const touchpoints: EntitySpec = {
   },
   internal: [],
   select(b, s) {
-    const src = valueMapSql(col(b, 'utm_source'), s.utmAliases.source);
-    const med = valueMapSql(col(b, 'utm_medium'), s.utmAliases.medium);
-    const camp = valueMapSql(col(b, 'utm_campaign'), s.utmAliases.campaign);
+    // UTM values URL-decoded first (utm-sql.ts), then trimmed, lower-cased and aliased
+    const utm = (c: UtmColumn) => urlDecodedSql(col(b, c));
+    const src = valueMapSql(utm('utm_source'), s.utmAliases.source);
+    const med = valueMapSql(utm('utm_medium'), s.utmAliases.medium);
+    const camp = valueMapSql(utm('utm_campaign'), s.utmAliases.campaign);
+    const raw = col(b, 'partner');
+    const known = valueMapSql(raw, s.partnerAliases, 'null');
+    const list = partnerListSql(raw, s.partnerAliases);
     const inner = `SELECT ${bookkeeping(b)},
         ${text(b, 'touch_id')} AS touch_id,
         lower(${text(b, 'person_id')}) AS person_id,
@@ -42,8 +70,10 @@ export const touchpoints: EntitySpec = {
         ${parseTimestampSql(col(b, 'occurred_at'), b.dateOrder)} AS occurred_at,
         ${text(b, 'occurred_at')} AS _occurred_raw,
         ${src} AS utm_source, ${med} AS utm_medium, ${camp} AS utm_campaign,
-        ${cleanTextSql(col(b, 'utm_content'))} AS utm_content, ${cleanTextSql(col(b, 'utm_term'))} AS utm_term,
-        ${partnerSql(b, s, src)} AS partner,
+        ${cleanTextSql(utm('utm_content'))} AS utm_content, ${cleanTextSql(utm('utm_term'))} AS utm_term,
+        ${touchPartnerSql(b, s, src, list)} AS partner,
+        ${utmBitsSql(UTM_COLUMNS.map((c) => urlStateSql(col(b, c))))} AS _utm_decoded,
+        CASE WHEN ${known} IS NULL AND ${list} IS NULL THEN ${cleanTextSql(raw)} END AS _partner_unknown,
         ${cleanTextSql(col(b, 'asset'))} AS asset,
         ${text(b, 'region')} AS region,
         ${tokenSql(col(b, 'touch_type'))} AS touch_type
@@ -55,5 +85,5 @@ export const touchpoints: EntitySpec = {
         FROM (${inner})`;
   },
   emptySelect: () =>
-    `SELECT NULL::VARCHAR AS touch_id, NULL::VARCHAR AS person_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS occurred_at, NULL::VARCHAR AS utm_source, NULL::VARCHAR AS utm_medium, NULL::VARCHAR AS utm_campaign, NULL::VARCHAR AS utm_content, NULL::VARCHAR AS utm_term, NULL::VARCHAR AS partner, NULL::VARCHAR AS asset, NULL::VARCHAR AS region, NULL::VARCHAR AS touch_type, NULL::VARCHAR AS channel`,
+    `SELECT NULL::VARCHAR AS touch_id, NULL::VARCHAR AS person_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS occurred_at, NULL::VARCHAR AS utm_source, NULL::VARCHAR AS utm_medium, NULL::VARCHAR AS utm_campaign, NULL::VARCHAR AS utm_content, NULL::VARCHAR AS utm_term, NULL::VARCHAR AS partner, NULL::VARCHAR AS asset, NULL::VARCHAR AS region, NULL::VARCHAR AS touch_type, NULL::VARCHAR AS channel, NULL::INTEGER AS _utm_decoded, NULL::VARCHAR AS _partner_unknown`,
 };

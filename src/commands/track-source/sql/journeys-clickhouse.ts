@@ -188,13 +188,15 @@ export function funnelCh(
   jtouch: string,
   scope: string,
 ): string {
-  const v = dim === 'partner' ? `ifNull(partner, 'house')` : `ifNull(channel, '(none)')`;
+  // a touch naming several partners (`acme|beta`) counts for each of them
+  const v =
+    dim === 'partner' ? `arrayJoin(splitByChar('|', ifNull(partner, 'house')))` : `ifNull(channel, '(none)')`;
   const from = ms(p.windowStart) - Math.floor(p.lookbackDays) * DAY_MS;
   return `SELECT v, max(a) AS touched_accounts, max(o) AS opportunities, max(rp) AS reached_proposal, max(w) AS won FROM (
       SELECT ${v} AS v, uniqExact(acct) AS a, toUInt64(0) AS o, toUInt64(0) AS rp, toUInt64(0) AS w
       FROM ${ctouch} WHERE isNotNull(acct) AND occurred_at >= ${from} AND occurred_at < ${ms(p.windowEnd)} GROUP BY v
       UNION ALL
-      SELECT ${dim} AS v, uniqExact(s_account) AS a, uniqExact(opportunity_id) AS o,
+      SELECT ${dim === 'partner' ? `arrayJoin(splitByChar('|', partner))` : dim} AS v, uniqExact(s_account) AS a, uniqExact(opportunity_id) AS o,
         uniqExactIf(opportunity_id, s_rank >= ${Number(proposalRank)}) AS rp, uniqExactIf(opportunity_id, s_won = 1) AS w
       FROM (SELECT opportunity_id, ${dim} FROM ${jtouch})
       ANY INNER JOIN (SELECT opportunity_id, account_id AS s_account, max_stage_rank AS s_rank, won AS s_won FROM ${scope}) USING opportunity_id

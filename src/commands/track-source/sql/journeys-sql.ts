@@ -85,21 +85,25 @@ export const nullPathRowsSql = (
     AND t.acct NOT IN (SELECT account_id FROM scope)
   ORDER BY t.acct, t.occurred_at, t.channel, partner, asset`;
 
-/** Funnel by a touch dimension: accounts touched → opportunities → reached a stage → won. */
+/**
+ * Funnel by a touch dimension: accounts touched → opportunities → reached a stage → won. A touch
+ * naming several partners (`acme|beta`) counts for each of them.
+ */
 export const funnelSql = (p: ScopeParams, dim: 'partner' | 'channel', proposalRank: number) => `
   SELECT v, max(touched_accounts) AS touched_accounts, max(opportunities) AS opportunities,
          max(reached_proposal) AS reached_proposal, max(won) AS won
   FROM (
-    SELECT COALESCE(${dim === 'partner' ? "COALESCE(t.partner, 'house')" : 't.channel'}, '(none)') AS v,
-      count(DISTINCT t.acct) AS touched_accounts, 0 AS opportunities, 0 AS reached_proposal, 0 AS won
-    FROM ctouch t WHERE t.acct IS NOT NULL
-      AND t.occurred_at >= ${ts(p.windowStart)} - INTERVAL ${Math.floor(p.lookbackDays)} DAY AND t.occurred_at < ${ts(p.windowEnd)}
+    SELECT v, count(DISTINCT acct) AS touched_accounts, 0 AS opportunities, 0 AS reached_proposal, 0 AS won
+    FROM (SELECT ${dim === 'partner' ? "unnest(string_split(COALESCE(t.partner, 'house'), '|'))" : "COALESCE(t.channel, '(none)')"} AS v, t.acct
+      FROM ctouch t WHERE t.acct IS NOT NULL
+        AND t.occurred_at >= ${ts(p.windowStart)} - INTERVAL ${Math.floor(p.lookbackDays)} DAY AND t.occurred_at < ${ts(p.windowEnd)})
     GROUP BY 1
     UNION ALL
-    SELECT j.${dim} AS v, count(DISTINCT j.acct_key) AS touched_accounts, count(DISTINCT j.opportunity_id),
+    SELECT j.v, count(DISTINCT j.acct_key) AS touched_accounts, count(DISTINCT j.opportunity_id),
       count(DISTINCT CASE WHEN s.max_stage_rank >= ${proposalRank} THEN j.opportunity_id END),
       count(DISTINCT CASE WHEN s.won THEN j.opportunity_id END)
-    FROM (SELECT jt.*, sc.account_id AS acct_key FROM jtouch jt JOIN scope sc USING (opportunity_id)) j
+    FROM (SELECT ${dim === 'partner' ? "unnest(string_split(jt.partner, '|'))" : 'jt.channel'} AS v, jt.opportunity_id, sc.account_id AS acct_key
+      FROM jtouch jt JOIN scope sc USING (opportunity_id)) j
     JOIN scope s USING (opportunity_id) GROUP BY 1
   ) GROUP BY v ORDER BY v`;
 

@@ -1,0 +1,161 @@
+/**
+ * URL-encoded UTM values and partner lists (utm-sql.ts): each case's answer written by hand, checked
+ * on DuckDB, and on ClickHouse 18.16 when a server is installed (the same values on both).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../../../test/helpers/clickhouse-server.ts';
+import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
+import { openDuckDb } from '../duckdb-api.ts';
+import type { Engine } from '../engine.ts';
+import { literal } from '../sql-text.ts';
+import {
+  partnerListCh,
+  partnerListSql,
+  urlDecodedCh,
+  urlDecodedSql,
+  urlStateCh,
+  urlStateSql,
+  utmBitsCh,
+  utmBitsSql,
+} from './utm-sql.ts';
+
+/** [raw value, decoded value, state: 0 not encoded, 1 decoded, 2 encoded with an invalid escape] */
+const DECODE: [string | null, string | null, number][] = [
+  ['Spring+Push', 'Spring Push', 1],
+  ['spring%20push', 'spring push', 1],
+  [' Spring+Push ', 'Spring Push', 1],
+  ['caf%C3%A9+bar', 'café bar', 1],
+  ['caf%c3%a9', 'café', 1],
+  ['a%2Bb', 'a+b', 1], // an encoded plus is a plus
+  ['%2541', '%41', 1], // one pass
+  ['%F0%9F%98%80', '😀', 1],
+  ['%E2%82%AC10', '€10', 1],
+  ['%ZZ+x', '%ZZ x', 1], // not an escape: kept, the plus still a space
+  ['c++ meetup', 'c++ meetup', 0], // a space: already decoded
+  ['c++', 'c++', 0], // no plus between two other characters
+  ['50% off', '50% off', 0],
+  ['100%', '100%', 0],
+  ['spring-push', 'spring-push', 0],
+  ['Spring Push', 'Spring Push', 0],
+  ['%C3', '%C3', 2], // a lone lead byte
+  ['x%C3%28', 'x%C3%28', 2], // a lead byte without its continuation
+  ['%E0%80%80', '%E0%80%80', 2], // overlong
+  ['%ED%A0%80', '%ED%A0%80', 2], // a surrogate
+  ['%C0%AF', '%C0%AF', 2], // overlong slash
+  ['%00a', '%00a', 2], // a control character
+  ['Spring+Push%C3', 'Spring+Push%C3', 2], // left whole
+  ['', '', 0],
+  [null, null, 0],
+];
+
+const ALIASES = {
+  acme: 'acme',
+  'acme co': 'acme',
+  'acme-co': 'acme',
+  beta: 'beta',
+  'beta inc': 'beta',
+  gamma: 'gamma',
+  'gamma & sons': 'gamma',
+};
+
+/** [explicit partner value, the partner list it names or null] */
+const LISTS: [string | null, string | null][] = [
+  ['acme,beta', 'acme|beta'],
+  ['Acme; Beta', 'acme|beta'],
+  ['beta | acme-co', 'acme|beta'],
+  ['Acme Co & Beta Inc', 'acme|beta'],
+  ['gamma, beta ,acme', 'acme|beta|gamma'],
+  ['acme, Acme Co', null], // one partner
+  ['acme, foo', null], // a part that is no partner
+  ['Gamma & Sons', null], // a name, not a list (matched as a name before lists)
+  ['acme&beta', null], // & without spaces is no separator
+  ['acme', null],
+  ['acme,,beta', null],
+  ['', null],
+  [null, null],
+];
+
+async function values(engine: Engine, inputs: readonly (string | null)[], expr: (x: string) => string) {
+  const ch = engine.dialect === 'clickhouse';
+  const rows = inputs.map((v, i) => {
+    const x =
+      v === null
+        ? ch
+          ? 'CAST(NULL AS Nullable(String))'
+          : 'CAST(NULL AS VARCHAR)'
+        : ch
+          ? `toNullable(${literal(v, 'clickhouse')})`
+          : `CAST(${literal(v)} AS VARCHAR)`;
+    return `SELECT ${i} AS i, ${expr(x)} AS v`;
+  });
+  const out = await engine.query<{ i: number; v: unknown }>(
+    `SELECT i, v FROM (${rows.join(' UNION ALL ')}) ORDER BY i`,
+  );
+  return out.map((r) => (r.v === null ? null : typeof r.v === 'bigint' ? Number(r.v) : r.v));
+}
+
+function checks(engine: () => Engine, ch: boolean) {
+  it('decodes URL-encoded values, keeps the others, and leaves invalid escapes whole', async () => {
+    const decoded = await values(
+      engine(),
+      DECODE.map(([v]) => v),
+      ch ? urlDecodedCh : urlDecodedSql,
+    );
+    expect(decoded).toEqual(DECODE.map(([, d]) => d));
+    const state = await values(
+      engine(),
+      DECODE.map(([v]) => v),
+      ch ? urlStateCh : urlStateSql,
+    );
+    expect(state.map(Number)).toEqual(DECODE.map(([, , s]) => s));
+  });
+
+  it('sets a bit per decoded column and one per undecodable column', async () => {
+    const bits = ch ? utmBitsCh : utmBitsSql;
+    const state = ch ? urlStateCh : urlStateSql;
+    // column 0 decoded (bit 0), column 2 undecodable (bit 2 + 8), column 4 decoded (bit 4)
+    const v = await values(engine(), ['x'], () =>
+      bits(["'Spring+Push'", "'plain'", "'%C3'", 'NULL', "'a%20b'"].map((x) => state(x === 'NULL' ? x : x))),
+    );
+    expect(Number(v[0])).toBe(1 + (1 << 10) + 16);
+  });
+
+  it('reads partner lists of declared partners only', async () => {
+    const lists = await values(
+      engine(),
+      LISTS.map(([v]) => v),
+      (x) => (ch ? partnerListCh(x, ALIASES) : partnerListSql(x, ALIASES)),
+    );
+    expect(lists).toEqual(LISTS.map(([, l]) => l));
+  });
+}
+
+describe('DuckDB', () => {
+  let duck: Engine;
+  beforeAll(async () => {
+    duck = await openDuckDb();
+  });
+  afterAll(async () => duck?.close());
+  checks(() => duck, false);
+});
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the same values', () => {
+  let ch: ClickHouseServer;
+  let click: ClickHouseEngine;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    ch = await startClickHouse();
+    click = await openClickHouse({ url: ch.url });
+  }, 120_000);
+  afterAll(async () => {
+    await click?.close();
+    await ch?.stop();
+  });
+  checks(() => click, true);
+});

@@ -1,0 +1,130 @@
+/**
+ * URL-encoded UTM values and partner lists, on DuckDB and on ClickHouse 18.16 (the same values on
+ * both; tests: utm-sql.test.ts).
+ *
+ * **URL decoding.** UTM values come from URL query strings, and analytics exports often keep them
+ * encoded (`Spring+Push`, `spring%20push`). A value (trimmed) is read as URL-encoded when it has no
+ * space and holds a `%XX` escape (two hex digits) or a `+` between two characters that are not `+`
+ * (`Spring+Push`, not `c++`). An encoded value is decoded as a query string is: every `+` is a
+ * space and the `%XX` escapes are UTF-8 bytes. A value whose escapes are not valid UTF-8 (`%C3`
+ * alone, an overlong form, a control character `%00`–`%1F`) is left as it is, whole, and counted as
+ * such. A value with a space is already decoded and kept as it is (`c++ meetup`, `50% off`).
+ * Decoding comes before trimming, lower-casing and aliasing.
+ *
+ * **Partner lists.** A partner value that is not itself a partner (id, name or alias) but whose
+ * parts, separated by `,` `;` `|` or ` & ` (an ampersand between spaces), are all partners names
+ * those partners: its canonical value is their ids, sorted and joined by `|` (`acme|beta`).
+ */
+import { literal } from '../sql-text.ts';
+import { trimCh } from './parse-clickhouse.ts';
+
+/** The UTM columns of a touch, in the order of their bits in `_utm_decoded`. */
+export const UTM_COLUMNS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'] as const;
+export type UtmColumn = (typeof UTM_COLUMNS)[number];
+
+/** Bit of column i in `_utm_decoded`: decoded at bit i, left as it is (invalid escape) at bit i + 8. */
+export const UNDECODABLE_SHIFT = 8;
+
+/** The joiner of a canonical partner list (`acme|beta`). */
+export const PARTNER_LIST_JOINER = '|';
+
+const HEX = '[0-9a-f]';
+const CONT = `%[89ab]${HEX}`;
+/**
+ * One UTF-8 character as escapes (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF),
+ * printable ASCII from `%20`; case-insensitive.
+ */
+const VALID_ESCAPES = [
+  `%[2-7]${HEX}`,
+  `%(c[2-9a-f]|d${HEX})${CONT}`,
+  `%e0%[ab]${HEX}${CONT}`,
+  `%e[1-9a-cef]${CONT}${CONT}`,
+  `%ed%[89]${HEX}${CONT}`,
+  `%f0%(9${HEX}|[ab]${HEX})${CONT}${CONT}`,
+  `%f[1-3]${CONT}${CONT}${CONT}`,
+  `%f4%8${HEX}${CONT}${CONT}`,
+].join('|');
+const ESCAPE = `(?i)%${HEX}{2}`;
+const ENCODED = `(?i)%${HEX}{2}|[^+][+][^+]`;
+/** Separators of a partner list: `,` `;` `|` with any spaces around them, or ` & `. */
+const PARTNER_SEPARATORS = String.raw`\s*[,;|]\s*|\s+&\s+`;
+
+/**
+ * DuckDB: 0 when `expr` is not URL-encoded, 1 when it is and decodes, 2 when it is but an escape
+ * is not valid UTF-8. `expr` is repeated (pass a column).
+ */
+export function urlStateSql(expr: string): string {
+  const t = `trim(${expr})`;
+  return `(CASE WHEN (contains(${expr}, '%') OR contains(${expr}, '+')) AND NOT contains(${t}, ' ') AND regexp_matches(${t}, ${literal(ENCODED)})
+    THEN (CASE WHEN regexp_matches(regexp_replace(${t}, ${literal(`(?i)${VALID_ESCAPES}`)}, '', 'g'), ${literal(ESCAPE)}) THEN 2 ELSE 1 END) ELSE 0 END)`;
+}
+
+/** DuckDB: `expr` URL-decoded when `urlStateSql` is 1, else as it is. */
+export const urlDecodedSql = (expr: string): string =>
+  `(CASE WHEN ${urlStateSql(expr)} = 1 THEN url_decode(replace(trim(${expr}), '+', ' ')) ELSE ${expr} END)`;
+
+/**
+ * ClickHouse 18.16: `urlStateSql`. `expr` a String or Nullable(String) expression. ClickHouse 18.16
+ * evaluates every branch of `if`/`multiIf` on every row, so the regexes run in a lambda over a slice
+ * of one element that is empty unless the value holds a `%` or a `+` (as `timestampHintCh` does).
+ */
+export function urlStateCh(expr: string): string {
+  const lit = (v: string) => literal(v, 'clickhouse');
+  const v = trimCh('v');
+  const guard = `toUInt8(position(ifNull(${expr}, ''), '%') > 0 OR position(ifNull(${expr}, ''), '+') > 0)`;
+  const state = `multiIf(position(${v}, ' ') = 0 AND match(${v}, ${lit(ENCODED)}),
+    multiIf(match(replaceRegexpAll(${v}, ${lit(`(?i)${VALID_ESCAPES}`)}, ''), ${lit(ESCAPE)}), 2, 1), 0)`;
+  return `arrayElement(arrayMap(v -> toUInt8(${state}), arraySlice([ifNull(${expr}, '')], 1, ${guard})), 1)`;
+}
+
+/** ClickHouse 18.16: `urlDecodedSql` (decoded in a lambda over the rows to decode only). */
+export function urlDecodedCh(expr: string): string {
+  const decoded = `decodeURLComponent(replaceAll(${trimCh('v')}, '+', ' '))`;
+  const state = urlStateCh(expr);
+  return `multiIf(${state} = 1, arrayElement(arrayMap(v -> ${decoded}, arraySlice([ifNull(${expr}, '')], 1, toUInt8(${state} = 1))), 1), ${expr})`;
+}
+
+/** The `_utm_decoded` bits of the UTM columns' states (`states[i]` the state of `UTM_COLUMNS[i]`). */
+export const utmBitsSql = (states: readonly string[]): string =>
+  states
+    .map((s, i) => `(CASE ${s} WHEN 1 THEN ${1 << i} WHEN 2 THEN ${1 << (i + UNDECODABLE_SHIFT)} ELSE 0 END)`)
+    .join(' + ');
+
+/** ClickHouse: `utmBitsSql`. */
+export const utmBitsCh = (states: readonly string[]): string =>
+  states
+    .map((s, i) => `multiIf(${s} = 1, ${1 << i}, ${s} = 2, ${1 << (i + UNDECODABLE_SHIFT)}, 0)`)
+    .join(' + ');
+
+const aliasLists = (aliases: Record<string, string>, dialect: 'duckdb' | 'clickhouse') => {
+  const entries = Object.entries(aliases);
+  return {
+    keys: entries.map(([k]) => literal(k.trim().toLowerCase(), dialect)).join(', '),
+    values: entries.map(([, v]) => literal(v, dialect)).join(', '),
+  };
+};
+
+/**
+ * DuckDB: the canonical partner list a value names (`acme|beta`), or NULL when it does not name
+ * two or more partners, each part an id, name or alias (`aliases`: lower-cased alias → id).
+ */
+export function partnerListSql(expr: string, aliases: Record<string, string>): string {
+  if (!Object.keys(aliases).length) return 'CAST(NULL AS VARCHAR)';
+  const { keys, values } = aliasLists(aliases, 'duckdb');
+  const parts = `string_split_regex(lower(trim(${expr})), ${literal(PARTNER_SEPARATORS)})`;
+  const ids = `list_transform(${parts}, lambda x: [${values}][list_position([${keys}], trim(x))])`;
+  return `(CASE WHEN regexp_matches(${expr}, ${literal(PARTNER_SEPARATORS)}) AND list_count(${ids}) = len(${parts}) AND len(list_distinct(${ids})) > 1
+    THEN array_to_string(list_sort(list_distinct(${ids})), ${literal(PARTNER_LIST_JOINER)}) END)`;
+}
+
+/** ClickHouse 18.16: `partnerListSql`, worked out only on values holding a separator (`urlStateCh`). */
+export function partnerListCh(expr: string, aliases: Record<string, string>): string {
+  if (!Object.keys(aliases).length) return 'CAST(NULL AS Nullable(String))';
+  const { keys, values } = aliasLists(aliases, 'clickhouse');
+  const lit = (v: string) => literal(v, 'clickhouse');
+  const parts = `splitByChar(',', replaceRegexpAll(lowerUTF8(${trimCh('v')}), ${lit(PARTNER_SEPARATORS)}, ','))`;
+  const ids = `arrayMap(x -> transform(${trimCh('x')}, [${keys}], [${values}], ''), ${parts})`;
+  const list = `if(NOT has(${ids}, '') AND length(arrayDistinct(${ids})) > 1, arrayStringConcat(arraySort(arrayDistinct(${ids})), ${lit(PARTNER_LIST_JOINER)}), '')`;
+  const guard = `toUInt8(match(ifNull(${expr}, ''), ${lit(PARTNER_SEPARATORS)}))`;
+  return `nullIf(arrayElement(arrayMap(v -> ${list}, arraySlice([ifNull(${expr}, '')], 1, ${guard})), 1), '')`;
+}
