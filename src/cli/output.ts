@@ -20,6 +20,28 @@ export interface Streams {
   stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
+/** Longest error line printed whole; longer ones keep their start and end (the hint) around a cut. */
+const MAX_LINE = 1200;
+
+/**
+ * An error line as printable text, whatever input it echoes: control characters and the replacement
+ * character of undecodable bytes become `\xNN` / `\uFFFD` escapes, and a line longer than
+ * 1,200 characters keeps its first 800 and last 300 around a marked cut. Line breaks (stack traces
+ * under --verbose) stay.
+ * @example printable('bad "\u0007\ufffd"') // 'bad "\\x07\\uFFFD"'
+ */
+export function printable(line: string): string {
+  const clean = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, (c) =>
+    c === '\ufffd' ? '\\uFFFD' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return clean
+    .split('\n')
+    .map((l) =>
+      l.length > MAX_LINE ? `${l.slice(0, 800)} …(${l.length - 1100} characters cut)… ${l.slice(-300)}` : l,
+    )
+    .join('\n');
+}
+
 export function createOutput(
   streams: Streams,
   opts: { json?: boolean; quiet?: boolean; verbose?: boolean },
@@ -61,7 +83,7 @@ export function createOutput(
     },
     error(line) {
       clear();
-      streams.stderr.write(`${line}\n`);
+      streams.stderr.write(`${printable(line)}\n`);
     },
   };
 }

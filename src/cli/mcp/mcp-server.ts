@@ -5,6 +5,7 @@ import { runCommand } from '../../commands/kit/run-command.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { RunEvent } from '../../orchestrator/index.ts';
 import { main } from '../main.ts';
+import { printable } from '../output.ts';
 import { COMMANDS } from '../registry.ts';
 import { LineJsonRpcTransport } from './stdio-transport.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
@@ -16,7 +17,7 @@ type ToolResult = {
 };
 
 const errorResult = (line: string): ToolResult => ({
-  content: [{ type: 'text', text: line }],
+  content: [{ type: 'text', text: printable(line) }],
   isError: true,
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, extname, relative } from 'node:path';
 import {
   PlanParseError,
@@ -15,6 +15,7 @@ import type { JsonSchema, TrackingPlan } from '../../../analyses/instrumentation
 import { GtmError } from '../../../errors/index.ts';
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDeeperThan } from './json-depth.ts';
 import { PLAN_FORMATS, detectPlanFormat, isPlanFormat, listFiles } from './plan-format.ts';
+import { readPlanText } from './text-file.ts';
 import type { PlanFormat } from './plan-format.ts';
 
 export interface ImportPlanOptions {
@@ -54,12 +55,14 @@ function readPlan(options: ImportPlanOptions): TrackingPlan {
       hint: `use one of ${PLAN_FORMATS.join(', ')}`,
     });
   }
+  // An empty file or one that is not text says so, before format detection guesses at it.
+  if (isFile(path)) readPlanText(path);
   const format = !options.format || options.format === 'auto' ? detectPlanFormat(path) : options.format;
   const name = options.name ?? basename(path, extname(path));
   let current = path;
   try {
     const isDir = statSync(path).isDirectory();
-    const text = () => readFileSync(path, 'utf8');
+    const text = () => readPlanText(path);
     switch (format) {
       case 'gtm-json':
         return parsePlanDocument(text(), 'json');
@@ -78,13 +81,13 @@ function readPlan(options: ImportPlanOptions): TrackingPlan {
               '.yaml',
             )
           : [path];
-        return fromRudderYaml(files.map((f) => readFileSync((current = f), 'utf8')));
+        return fromRudderYaml(files.map((f) => readPlanText((current = f))));
       }
       case 'iglu': {
         const files = isDir ? someFiles(listFiles(path), 'schema') : [path];
         const schemas = files.map((f) => {
           current = f;
-          const doc = parseJson(readFileSync(f, 'utf8'));
+          const doc = parseJson(readPlanText(f));
           return doc as JsonSchema;
         });
         current = path;
@@ -100,7 +103,7 @@ function readPlan(options: ImportPlanOptions): TrackingPlan {
           : [path];
         const docs = files.flatMap((f) => {
           current = f;
-          const doc = parseJson(readFileSync(f, 'utf8'));
+          const doc = parseJson(readPlanText(f));
           const fallback = isDir ? relative(path, f).replace(/\.json$/i, '') : basename(f, '.json');
           return Array.isArray(doc)
             ? doc.map((schema, i) => ({ schema, fallbackName: `${fallback}_${i + 1}` }))
@@ -111,6 +114,14 @@ function readPlan(options: ImportPlanOptions): TrackingPlan {
     }
   } catch (err) {
     throw asInputError(err, current, format);
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // a missing path is reported by the format detection or the reader
   }
 }
 

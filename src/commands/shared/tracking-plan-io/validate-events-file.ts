@@ -13,6 +13,7 @@ import type {
 import { GtmError } from '../../../errors/index.ts';
 import { importPlan } from './import-plan.ts';
 import { listFiles } from './plan-format.ts';
+import { refuseBinaryEvents } from './text-file.ts';
 import type { PlanFormat } from './plan-format.ts';
 import { runValidationTask } from './validation-task.ts';
 import type { ValidationTask, ValidationTaskResult } from './validation-task.ts';
@@ -45,7 +46,10 @@ export function eventFiles(input: string): string[] {
       cause: err,
     });
   }
-  if (!stat.isDirectory()) return [input];
+  if (!stat.isDirectory()) {
+    refuseBinaryEvents(input);
+    return [input];
+  }
   const files = listFiles(input).filter((f) => EVENT_FILE.test(f));
   if (!files.length) {
     throw new GtmError('INPUT', 'no event files in directory', {
@@ -53,6 +57,7 @@ export function eventFiles(input: string): string[] {
       hint: 'expected files ending in .ndjson, .jsonl or .json (optionally .gz)',
     });
   }
+  for (const f of files) refuseBinaryEvents(f);
   return files;
 }
 
