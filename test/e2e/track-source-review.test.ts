@@ -8,6 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../helpers/clickhouse-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const YAML = `version: 1
@@ -120,18 +125,29 @@ t1,A1,2026-05-01T10:00:00Z,acme,spring-push,acme
   });
 });
 
-describe('URL-encoded UTM values', () => {
-  let ws: Workspace;
-  let r: TrackSourceResult;
-  beforeAll(async () => {
-    // t1, t2 and t4 are campaign touches once decoded; t5's escape is a lone UTF-8 lead byte
-    ws = await workspace(`touch_id,account_id,occurred_at,utm_source,utm_campaign,partner
+const ENCODED_TOUCHES = `touch_id,account_id,occurred_at,utm_source,utm_campaign,partner
 t1,A1,2026-05-01T10:00:00Z,acme,Spring+Push,acme
 t2,A1,2026-05-05T10:00:00Z,beta,spring%20push,beta
 t3,A1,2026-05-08T10:00:00Z,google,spring-push,
 t4,A2,2026-05-02T10:00:00Z,beta,spring%2Dpush,beta
 t5,A2,2026-05-03T10:00:00Z,acme,%C3spring,acme
-`);
+`;
+
+const LISTED_TOUCHES = `touch_id,account_id,occurred_at,utm_source,utm_campaign,partner
+t1,A1,2026-05-01T10:00:00Z,acme,spring-push,"acme,beta"
+t2,A1,2026-05-05T10:00:00Z,google,spring-push,
+t3,A2,2026-05-02T10:00:00Z,google,spring-push,Acme; Beta
+t4,A2,2026-05-04T10:00:00Z,acme,spring-push,Gamma & Sons
+t5,A2,2026-05-06T10:00:00Z,beta,spring-push,Delta
+t6,A2,2026-05-07T10:00:00Z,google,spring-push,"acme, foo"
+`;
+
+describe('URL-encoded UTM values', () => {
+  let ws: Workspace;
+  let r: TrackSourceResult;
+  beforeAll(async () => {
+    // t1, t2 and t4 are campaign touches once decoded; t5's escape is a lone UTF-8 lead byte
+    ws = await workspace(ENCODED_TOUCHES);
     ({ r } = await run(ws));
   });
   afterAll(() => ws.remove());
@@ -162,14 +178,7 @@ describe('touches naming several partners', () => {
   let r: TrackSourceResult;
   let first: TrackSourceResult;
   beforeAll(async () => {
-    ws = await workspace(`touch_id,account_id,occurred_at,utm_source,utm_campaign,partner
-t1,A1,2026-05-01T10:00:00Z,acme,spring-push,"acme,beta"
-t2,A1,2026-05-05T10:00:00Z,google,spring-push,
-t3,A2,2026-05-02T10:00:00Z,google,spring-push,Acme; Beta
-t4,A2,2026-05-04T10:00:00Z,acme,spring-push,Gamma & Sons
-t5,A2,2026-05-06T10:00:00Z,beta,spring-push,Delta
-t6,A2,2026-05-07T10:00:00Z,google,spring-push,"acme, foo"
-`);
+    ws = await workspace(LISTED_TOUCHES);
     ({ r } = await run(ws, ['--dimensions', 'partner']));
     ({ r: first } = await run(ws, ['--attribution-model', 'first-touch']));
   });
@@ -201,6 +210,15 @@ t6,A2,2026-05-07T10:00:00Z,google,spring-push,"acme, foo"
     expect(credit(first, 'beta')).toBeCloseTo(9000, 6);
   });
 
+  it('keeps totals exact under the data-driven models, with no list left as a partner', async () => {
+    for (const model of ['markov', 'shapley']) {
+      const { r: m } = await run(ws, ['--attribution-model', model]);
+      expect(m.by_partner.some((p) => p.key.includes('|'))).toBe(false);
+      const sum = m.by_partner.reduce((s, p) => s + p.pipeline, 0);
+      expect(sum + m.unattributed.pipeline).toBeCloseTo(m.totals.pipeline, 6);
+    }
+  });
+
   it('reports the lists and the unknown partner values', () => {
     expect(r.normalization.partner_lists).toEqual([{ partners: ['acme', 'beta'], touches: 2 }]);
     expect(r.normalization.unknown_partners).toEqual([
@@ -213,4 +231,55 @@ t6,A2,2026-05-07T10:00:00Z,google,spring-push,"acme, foo"
     const f = Object.fromEntries(r.insights.dropoff.by_partner.map((d) => [d.value, d.touched_accounts]));
     expect(f).toMatchObject({ acme: 2, beta: 2, gamma: 1, house: 1 });
   });
+});
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB result', () => {
+  let ch: ClickHouseServer;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
+  }, 120_000);
+  afterAll(async () => ch?.stop());
+
+  for (const [name, touches] of [
+    ['URL-encoded UTM values', ENCODED_TOUCHES],
+    ['touches naming several partners', LISTED_TOUCHES],
+  ] as const)
+    it(`${name}: the same result.json from the server's tables`, async () => {
+      const ws = await workspace(touches);
+      try {
+        const database = `review_${name.split(' ')[0].toLowerCase().replace(/\W/g, '')}`;
+        const load = await runCli(
+          ['engine', 'load', '--clickhouse', ch.url, '--database', database, '--json'],
+          {
+            cwd: ws.dir,
+          },
+        );
+        expect(load.code, load.stderr).toBe(0);
+        await writeFile(
+          path.join(ws.dir, 'gtm.clickhouse.yaml'),
+          YAML.replace(
+            /^version: 1$/m,
+            `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: ${database} }`,
+          ),
+        );
+        const { r: duck } = await run(ws);
+        const { r: onCh } = await run(ws, ['--config', 'gtm.clickhouse.yaml']);
+        expect(onCh.normalization).toEqual(duck.normalization);
+        expect(onCh.by_partner.map((p) => p.key)).toEqual(duck.by_partner.map((p) => p.key));
+        for (const p of duck.by_partner) expect(credit(onCh, p.key), p.key).toBeCloseTo(p.pipeline, 6);
+        expect(onCh.totals).toEqual(duck.totals);
+        expect(onCh.insights.dropoff).toEqual(duck.insights.dropoff);
+        expect(duck.normalization).not.toEqual({
+          url_decoded: {},
+          url_undecodable: {},
+          partner_lists: [],
+          unknown_partners: [],
+        });
+      } finally {
+        await ws.remove();
+      }
+    }, 120_000);
 });
