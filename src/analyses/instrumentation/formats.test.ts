@@ -57,7 +57,9 @@ describe('gtm-tracking-plan/v1 documents', () => {
       }
     })();
     expect(err).toBeInstanceOf(PlanParseError);
-    expect(err?.message).toBe('unknown key "requird"');
+    expect(err?.message).toBe(
+      'unknown key "requird"; the keys here are name, description, required, schema, consent_category, pii, pii_kind, retention_days',
+    );
     expect(err?.at).toBe('events[1].properties[0]');
     expect(() => parsePlanDocument('format: other\nname: x\nevents: []\n', 'yaml')).toThrow(
       /not a gtm-tracking-plan\/v1 document/,

@@ -2,7 +2,8 @@ import type { PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
 
 /**
  * Field-by-field comparison of a plan with the plan a format gives back (export → import): what
- * the format could not carry. Event order is not compared (folders of schemas hold none).
+ * the format could not carry. Event order is compared too: folders of schemas (Iglu, JSON Schema)
+ * are read back in file-name order, which is a loss to say when the plan's order differs.
  */
 
 /** One fact a round trip lost, with the events (and properties) it concerns. */
@@ -33,6 +34,7 @@ export const LOSS_LABELS: Record<string, string> = {
   'plan.regulations': 'regulations',
   'plan.sources': 'source definitions (libraries, write keys)',
   'plan.common': 'common properties (Segment COMMON rules)',
+  'plan.event_order': 'order of the events (read back in file-name order)',
   event: 'whole events',
   'event.name': 'event name',
   'event.type': 'call type (track, identify, page, screen, group)',
@@ -157,7 +159,10 @@ export function planLosses(original: TrackingPlan, back: TrackingPlan): PlanLoss
     found.set(field, entry);
   };
   for (const [field, get] of PLAN_FIELDS) if (!same(get(original), get(back))) lose(`plan.${field}`);
-  for (const [o, b] of pairEvents(original.events, back.events)) {
+  const pairs = pairEvents(original.events, back.events);
+  const positions = pairs.flatMap(([, b]) => (b ? [back.events.indexOf(b)] : []));
+  if (positions.some((at, i) => i > 0 && at < positions[i - 1])) lose('plan.event_order');
+  for (const [o, b] of pairs) {
     if (!b) {
       lose('event', o.name);
       continue;

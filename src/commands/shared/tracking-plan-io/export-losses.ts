@@ -65,8 +65,8 @@ export const FORMAT_LOSSES: Record<PlanFormat, readonly string[]> = {
     'property.retention_days',
   ],
   amplitude: [...PLAN_FACTS, 'plan.common', 'event (identify events without traits)'],
-  iglu: [...PLAN_FACTS, 'plan.common'],
-  'json-schema': [...PLAN_FACTS, 'plan.common'],
+  iglu: [...PLAN_FACTS, 'plan.common', 'plan.event_order (read back in file-name order)'],
+  'json-schema': [...PLAN_FACTS, 'plan.common', 'plan.event_order (read back in file-name order)'],
 };
 
 /** Display names of the formats, for the losses page. */
@@ -86,7 +86,10 @@ const FORMAT_NAMES: Record<PlanFormat, string> = {
  * `name` is the name the importer would give a plan whose format carries none (the file's or
  * folder's name).
  */
-export function planFromExportFiles(format: PlanFormat, files: ReportFile[], name: string): TrackingPlan {
+export function planFromExportFiles(format: PlanFormat, written: ReportFile[], name: string): TrackingPlan {
+  // A folder is read back in file-name order (`listFiles`: each directory's entries sorted), not
+  // in the order the files were written: the losses then say when the plan's event order is lost.
+  const files = DIRECTORY_FORMATS.includes(format) ? [...written].sort(diskOrder) : written;
   const text = () => String(files[0]?.content ?? '');
   switch (format) {
     case 'gtm-json':
@@ -115,6 +118,17 @@ export function planFromExportFiles(format: PlanFormat, files: ReportFile[], nam
         name,
       );
   }
+}
+
+/** The order `listFiles` walks a folder in: each directory's entries sorted by name. */
+function diskOrder(a: ReportFile, b: ReportFile): number {
+  const x = a.name.split('/');
+  const y = b.name.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
 }
 
 /** The sidecar of an export: `<file>.losses.md`, or `<folder>.losses.md` beside a folder. */

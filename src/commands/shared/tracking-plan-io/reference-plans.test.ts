@@ -288,3 +288,34 @@ describe('export → import → diff, on disk, for every format', () => {
     }
   });
 });
+
+describe('event order through folder formats', () => {
+  const names = (p: TrackingPlan) => p.events.map((e) => e.name);
+
+  it.each(['iglu', 'json-schema'] as const)(
+    '%s: read back in file-name order, and the losses say so when the plan had another order',
+    async (format) => {
+      const plan = richPlan();
+      const files = planExportFiles({ format, plan, now: '2026-06-01T00:00:00Z', fileName: '' });
+      const losses = exportLosses({ plan, format, files, name: 'rich' });
+      const out = join(tmp, 'order', format);
+      await exportPlan({ plan, format, out, now: '2026-06-01T00:00:00Z' });
+      const back = importPlan({ path: out, format });
+      expect(names(back)).not.toEqual(names(plan));
+      expect(losses.find((l) => l.field === 'plan.event_order')).toMatchObject({
+        label: 'order of the events (read back in file-name order)',
+        events: [],
+      });
+      expect(readFileSync(`${out}.losses.md`, 'utf8')).toContain('`plan.event_order`');
+      // a plan already in that order loses nothing of it
+      const sorted = { ...plan, events: back.events.map((b) => plan.events.find((e) => e.name === b.name)!) };
+      const again = exportLosses({
+        plan: sorted,
+        format,
+        files: planExportFiles({ format, plan: sorted, now: '2026-06-01T00:00:00Z', fileName: '' }),
+        name: 'rich',
+      });
+      expect(again.map((l) => l.field)).not.toContain('plan.event_order');
+    },
+  );
+});
