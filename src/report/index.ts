@@ -31,6 +31,7 @@ export {
   snapshotPng,
   snapshotPngs,
   hasChromium,
+  hasPlaywrightCore,
   chromiumPath,
   type SnapshotOptions,
   type Shot,

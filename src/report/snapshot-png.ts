@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -49,6 +50,19 @@ export async function hasChromium(executablePath?: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Whether playwright-core (an optional peer dependency: `npm install gtm-analytics` does not bring
+ * it) can be loaded, without loading it.
+ */
+export function hasPlaywrightCore(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('playwright-core');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One picture of the page: where it goes, its width, its minimum height and CSS for it alone. */

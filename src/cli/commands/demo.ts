@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../../errors/index.ts';
@@ -21,6 +21,28 @@ export const DEMO_USAGE_LINES: Record<string, string> = {
   'monitor-personalization': `/personalization-engine:monitor-personalization --initiative "PLG Onboarding" --window 14d --detail full`,
 };
 export const DEMO_USAGE_LINE = DEMO_USAGE_LINES['track-source'];
+
+/**
+ * Refuses a demo folder that is a file, or lies under a file (`gtm demo initA/gtm.yaml`), before
+ * anything is written: the nearest part of the path that exists must be a folder.
+ */
+function checkDemoDir(dir: string): void {
+  for (let at = dir; ; at = path.dirname(at)) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(at).isDirectory();
+    } catch {
+      if (path.dirname(at) === at) return;
+      continue;
+    }
+    if (isDir) return;
+    throw usageError(
+      at === dir ? 'is a file, not a folder' : `cannot hold a folder: ${at} is a file`,
+      dir,
+      'pass a new folder: gtm demo ./my-demo',
+    );
+  }
+}
 
 /** The newest report folder of a command in the workspace, or null. */
 function latestReport(dir: string, command: string): string | null {
@@ -144,6 +166,7 @@ export const demoCommand: CliCommand = {
     const asOf = ctx.global.asOf ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
       throw usageError(`must be a date YYYY-MM-DD for the demo, got "${asOf}"`, '--as-of');
+    checkDemoDir(dir);
     const seed = Number(args.flags.seed);
     const snapshot = demoSnapshot(args.flags.snapshot as boolean | undefined);
     const release = await prelaunchSnapshot(Boolean(args.flags.run) && snapshot);

@@ -41,7 +41,13 @@ export interface KitRun<I> {
   /** A path relative to the workspace folder, for results and messages. */
   rel(p: string): string;
   /** Whether the report stage renders dashboard.png, and with which Chromium. */
-  snapshot: { mode: 'auto' | 'always' | 'never'; chromium: string; available: boolean };
+  snapshot: {
+    mode: 'auto' | 'always' | 'never';
+    chromium: string;
+    available: boolean;
+    /** What a snapshot lacks on this machine, when `available` is false in a mode other than `never`. */
+    missing?: 'chromium' | 'playwright-core';
+  };
   /** A warning the CLI prints after the run (one line, with what to do). */
   warn(message: string): void;
 }

@@ -42,6 +42,7 @@ export {
   snapshotPlan,
   takeSnapshots,
   missingChromiumWarning,
+  snapshotSkippedWarning,
   NARROW_WIDTH,
   type SnapshotInfo,
   type SnapshotMode,

@@ -13,7 +13,7 @@ import {
 import { DATA_QUALITY_TITLE, DIFFERING_TITLE, differingBlocks } from '../../report/common-sections.ts';
 import type { Closing, CommandDef, KitRun } from './command-def.ts';
 import type { FlagDecls } from './flag-spec.ts';
-import { missingChromiumWarning, NARROW_WIDTH, takeSnapshots, type SnapshotInfo } from './snapshot.ts';
+import { NARROW_WIDTH, snapshotSkippedWarning, takeSnapshots, type SnapshotInfo } from './snapshot.ts';
 
 /** What the report stage hands back to `runCommand`. */
 export interface ReportOutput<R> {
@@ -127,7 +127,7 @@ export function reportStage<D extends FlagDecls, I, O, R>(
           narrow: { file: 'dashboard-narrow.png', width: NARROW_WIDTH },
         };
         (result as { snapshot?: SnapshotInfo }).snapshot = snapshot;
-      } else if (run.snapshot.mode === 'auto') run.warn(missingChromiumWarning(run.snapshot.chromium));
+      } else if (run.snapshot.mode === 'auto') run.warn(snapshotSkippedWarning(run.snapshot));
       const detail = def.report.detail?.(result) ?? 'full';
       const files: ReportFile[] = [
         { name: 'result.json', content: `${JSON.stringify(result, null, 2)}\n` },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { GtmError } from '../../errors/index.ts';
-import { chromiumPath, hasChromium, snapshotPngs } from '../../report/index.ts';
+import { chromiumPath, hasChromium, hasPlaywrightCore, snapshotPngs } from '../../report/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 
 /** What a run does about dashboard.png: `--snapshot` / `--no-snapshot`, else `output.snapshot`. */
@@ -15,11 +15,27 @@ export interface SnapshotInfo {
 
 export const NARROW_WIDTH = 800;
 
-/** The mode, and the Chromium it will use when it is found. */
+/** What a snapshot needs that this machine lacks: the browser, or the library that drives it. */
+export type SnapshotMissing = 'chromium' | 'playwright-core';
+
+/** How the machine is probed (tests replace it). */
+export interface SnapshotProbe {
+  hasChromium(path: string): Promise<boolean>;
+  hasPlaywrightCore(): boolean;
+}
+
+const MACHINE: SnapshotProbe = { hasChromium, hasPlaywrightCore };
+
+/**
+ * The mode, the Chromium it will use, and whether pictures can be taken: both the browser and
+ * playwright-core (an optional peer dependency) must be there. In `auto` mode a missing one means
+ * no pictures and one warning line (`snapshotSkippedWarning`); with `--snapshot` it is an error.
+ */
 export async function snapshotPlan(
   ws: WorkspaceConfig,
   flag: boolean | undefined,
-): Promise<{ mode: SnapshotMode; chromium: string; available: boolean }> {
+  probe: SnapshotProbe = MACHINE,
+): Promise<{ mode: SnapshotMode; chromium: string; available: boolean; missing?: SnapshotMissing }> {
   // --snapshot / --no-snapshot, then $GTM_SNAPSHOT (auto | always | never, for CI), then gtm.yaml
   const env = process.env.GTM_SNAPSHOT;
   const fromEnv = env === 'auto' || env === 'always' || env === 'never' ? env : undefined;
@@ -28,18 +44,34 @@ export async function snapshotPlan(
   const chromium = chromiumPath(
     ws.output.chromium ? path.resolve(ws.baseDir, ws.output.chromium) : undefined,
   );
-  const available = mode !== 'never' && (await hasChromium(chromium));
-  if (mode === 'always' && !available)
+  if (mode === 'never') return { mode, chromium, available: false };
+  const missing: SnapshotMissing | undefined = !(await probe.hasChromium(chromium))
+    ? 'chromium'
+    : !probe.hasPlaywrightCore()
+      ? 'playwright-core'
+      : undefined;
+  if (mode === 'always' && missing === 'chromium')
     throw new GtmError('CONFIG', `no Chromium at ${chromium} for the dashboard snapshot`, {
       where: ws.output.chromium ? 'output.chromium' : '--snapshot',
       hint: 'apt-get install -y --no-install-recommends chromium, or set output.chromium in gtm.yaml (or run with --no-snapshot)',
     });
-  return { mode, chromium, available };
+  if (mode === 'always' && missing === 'playwright-core')
+    throw new GtmError('CONFIG', 'playwright-core is not installed for the dashboard snapshot', {
+      where: '--snapshot',
+      hint: 'npm install playwright-core (it drives the system Chromium; no browser download), or run with --no-snapshot',
+    });
+  return { mode, chromium, available: !missing, ...(missing ? { missing } : {}) };
 }
 
 /** The one line a run prints when it cannot take a snapshot in `auto` mode. */
 export const missingChromiumWarning = (chromium: string) =>
   `no dashboard.png: no Chromium at ${chromium} — install it (apt-get install -y --no-install-recommends chromium) or set output.chromium in gtm.yaml; --no-snapshot silences this`;
+
+/** The warning of an `auto` run that takes no pictures, naming what is missing. */
+export const snapshotSkippedWarning = (s: { chromium: string; missing?: SnapshotMissing }) =>
+  s.missing === 'playwright-core'
+    ? 'no dashboard.png: playwright-core is not installed — npm install playwright-core (it drives the system Chromium; no browser download); --no-snapshot silences this'
+    : missingChromiumWarning(s.chromium);
 
 /**
  * Renders `dashboard.png` (full page, `width` wide) from the written dashboard.html, and
