@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PAGES = ['track-source', 'optimize-referrals', 'monitor-loyalty', 'monitor-personalization'];
+const PAGES = ['track-source', 'optimize-referrals', 'define-events', 'monitor-loyalty', 'monitor-personalization'];
 
 // A page's measurement log (per-statement figures at scale, what was tried and not kept) stays on
 // the page; the README gets a pointer to it, so that a new user does not read past it.
