@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,13 +181,25 @@ function explain(errors: ErrorObject[]): {
         message: `must be ${p.type === 'array' ? 'a list' : p.type === 'object' ? 'a mapping' : `${/^[aeiou]/.test(String(p.type)) ? 'an' : 'a'} ${String(p.type)}`}`,
         hint: 'fix the value type (see gtm.schema.json)',
       };
-    case 'pattern':
+    case 'pattern': {
+      const desc = (e.parentSchema as { description?: string })?.description;
+      // "\S": a value that must hold some text (a roster person's name), empty or blank here
+      if (p.pattern === '\\S') {
+        const key = e.instancePath.split('/').pop() ?? '';
+        return {
+          instancePath: e.instancePath,
+          path: keyPath(e.instancePath),
+          message: 'is empty',
+          hint: `write ${key}:${desc ? ` (${desc})` : ''}`,
+        };
+      }
       return {
         instancePath: e.instancePath,
         path: keyPath(e.instancePath),
-        message: `has the wrong form (expected ${String((e.parentSchema as { description?: string })?.description ?? p.pattern)})`,
+        message: `has the wrong form (expected ${String(desc ?? p.pattern)})`,
         hint: `match the pattern ${String(p.pattern)}`,
       };
+    }
     default:
       return {
         instancePath: e.instancePath,
@@ -221,6 +233,14 @@ export function loadWorkspace(opts: {
         : 'run `gtm init` to create gtm.yaml, or `gtm demo` for a demo workspace, or pass --config FILE',
     );
   }
+  if (statSync(configPath, { throwIfNoEntry: false })?.isDirectory())
+    throw configError(
+      'is a folder, not a gtm.yaml file',
+      shown,
+      opts.configPath
+        ? `pass the file itself: --config ${path.join(opts.configPath, CONFIG_FILE)}`
+        : `move the folder ${CONFIG_FILE} away, then run \`gtm init\``,
+    );
   let text: string;
   try {
     text = readFileSync(configPath, 'utf8');
@@ -282,6 +302,15 @@ function exactDocument(text: string, shown: string): Document {
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length) {
     const err = doc.errors[0];
+    if (err.code === 'DUPLICATE_KEY') {
+      const dup = duplicateKey(text, err.pos[0]);
+      if (dup)
+        throw configError(
+          `${dup.path} appears twice in the same mapping, on lines ${dup.first} and ${dup.second}`,
+          `${shown}:${dup.second}`,
+          `keep one of the two ${JSON.stringify(dup.key)} keys (YAML allows a key once per mapping)`,
+        );
+    }
     // prettyErrors: false leaves err.linePos unset; the line counter gives the position of err.pos
     const { line, col } = lineCounter.linePos(err.pos[0]);
     throw configError(
@@ -291,6 +320,46 @@ function exactDocument(text: string, shown: string): Document {
     );
   }
   return doc;
+}
+
+/**
+ * The repeated key the exact parser stopped at (`at`: its offset), with its key path and the lines
+ * of both occurrences: the text is parsed again with repeated keys allowed, and every mapping is
+ * searched for a key seen before in it.
+ */
+function duplicateKey(
+  text: string,
+  at: number,
+): { key: string; path: string; first: number; second: number } | null {
+  const { isMap, isScalar, isSeq, parseDocument } = yaml();
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
+  const found: { key: string; path: string; first: number; second: number; offset: number }[] = [];
+  const walk = (node: unknown, parts: string[]): void => {
+    if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...parts, String(i)]));
+    if (!isMap(node)) return;
+    const seen = new Map<string, number>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const offset = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
+      const before = seen.get(key);
+      if (before !== undefined && offset !== undefined)
+        found.push({
+          key,
+          path: keyPath(
+            `/${[...parts, key].map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`,
+          ),
+          first: lineAt(before),
+          second: lineAt(offset),
+          offset,
+        });
+      if (offset !== undefined && before === undefined) seen.set(key, offset);
+      walk(pair.value, [...parts, key]);
+    }
+  };
+  walk(doc.contents, []);
+  const hit = found.find((f) => f.offset === at) ?? found[0];
+  return hit ? { key: hit.key, path: hit.path, first: hit.first, second: hit.second } : null;
 }
 
 /**

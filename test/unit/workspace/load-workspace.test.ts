@@ -280,6 +280,50 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     expect(line).toMatch(new RegExp(`${file.replace('.', '\\.')}:4:\\d+: invalid YAML`));
   });
 
+  it('a key repeated in one mapping: the key path and both lines', async () => {
+    const top = VALID + 'cadence: weekly\ncadence: daily\n';
+    const a = await fails(top);
+    const second = top.split('\n').indexOf('cadence: daily') + 1;
+    expect(a.line).toBe(
+      `error[CONFIG] ${a.file}:${second}: cadence appears twice in the same mapping, on lines ${second - 1} and ${second} — keep one of the two "cadence" keys (YAML allows a key once per mapping)`,
+    );
+    // nested, with a line between the two: the path names where
+    const nested = VALID.replace(
+      '    kind: file\n    path: data/opps.csv',
+      '    kind: file\n    path: data/opps.csv\n    kind: postgres',
+    );
+    const b = await fails(nested);
+    expect(b.line).toContain(
+      `${b.file}:${lineOf(nested, 'kind: postgres')}: sources[0].kind appears twice in the same mapping, on lines ${lineOf(nested, 'kind: file')} and ${lineOf(nested, 'kind: postgres')}`,
+    );
+  });
+
+  it('a roster person with an empty or blank name, as one without name', async () => {
+    const missing = await fails(VALID.replace('{ name: Bo }', '{ email: bo@example.com }'));
+    expect(missing.line).toContain('roster.roles.ops.people[0].name missing required key "name" — add name:');
+    for (const blank of ['""', '"  "']) {
+      const yaml = VALID.replace('{ name: Bo }', `{ name: ${blank} }`);
+      const { line, file } = await fails(yaml);
+      expect(line).toBe(
+        `error[CONFIG] ${file}:${lineOf(yaml, `name: ${blank}`)}: roster.roles.ops.people[0].name is empty — write name: (the person's name, shown on the actions and escalations assigned to them)`,
+      );
+    }
+  });
+
+  it('a config path that is a folder', async () => {
+    const err = (() => {
+      try {
+        loadWorkspace({ cwd: dir, configPath: '.' });
+      } catch (e) {
+        return e as GtmError;
+      }
+    })();
+    expect(err?.code).toBe('CONFIG');
+    expect(err?.oneLine()).toBe(
+      `error[CONFIG] ${dir}: is a folder, not a gtm.yaml file — pass the file itself: --config gtm.yaml`,
+    );
+  });
+
   it('a config that is not a mapping', async () => {
     const { line } = await fails('- just\n- a list\n');
     expect(line).toContain('the config must be a YAML mapping');
