@@ -32,7 +32,7 @@ const plain = (text: string | Uint8Array | Uint8Array[], separator?: string) => 
 };
 
 describe('parsePathColumns', () => {
-  // Hand-built: a BOM, CRLF and LF endings, a blank line, a quoted path, an empty path, names that
+  // Hand-built: a BOM, CRLF and LF endings, a blank line, a quoted path, a one-touch path, names that
   // differ only by surrounding (Unicode) whitespace, a non-ASCII name, and value forms Number accepts.
   const text =
     '\uFEFF' +
@@ -41,14 +41,14 @@ describe('parsePathColumns', () => {
     '\r\n' +
     '"search > ads; promo";1;1e2;0\n' +
     ' email\u00A0 >  café ;0;0;7\n' +
-    ';2;0.5;1\n' +
-    'café > email > café;+4;-2.25;.5';
+    'search;2;0.5;1\n' +
+    'café > email > café;+4;2.25;.5';
   const expected = {
     channels: ['email', 'search', 'ads; promo', 'café'],
-    offsets: [0, 2, 4, 6, 6, 9],
-    codes: [0, 1, 1, 2, 0, 3, 3, 0, 3],
+    offsets: [0, 2, 4, 6, 7, 10],
+    codes: [0, 1, 1, 2, 0, 3, 1, 3, 0, 3],
     conversions: [3, 1, 0, 2, 4],
-    value: [300, 100, 0, 0.5, -2.25],
+    value: [300, 100, 0, 0.5, 2.25],
     nulls: [10, 0, 7, 1, 0.5],
     lines: [2, 4, 5, 6, 7],
   };
@@ -86,7 +86,7 @@ describe('parsePathColumns', () => {
       for (let k = 0; k < intDigits; k++) v += Math.floor(rng.next() * 10);
       if (fracDigits > 0 || v === '') v += '.';
       for (let k = 0; k < fracDigits || v.endsWith('.'); k++) v += Math.floor(rng.next() * 10);
-      values.push(rng.next() < 0.3 ? `-${v}` : v);
+      values.push(rng.next() < 0.3 ? `+${v}` : v);
     }
     values.push('9007199254740993', '0.1', '0.30000000000000004', '123456789012345.6', '1e-7', '0x1F');
     const file = `${HEADER}\n${values.map((v, i) => `a;${i};${v};0`).join('\n')}\n`;
@@ -100,7 +100,7 @@ describe('parsePathColumns', () => {
     for (let trial = 0; trial < 200; trial++) {
       const lines = [HEADER];
       for (let l = 0; l < 20; l++) {
-        const len = Math.floor(rng.next() * 5);
+        const len = 1 + Math.floor(rng.next() * 4);
         const path = Array.from({ length: len }, () => names[Math.floor(rng.next() * names.length)]);
         lines.push(
           `${path.join(' > ')};${Math.floor(rng.next() * 9)};${(rng.next() * 100).toFixed(2)};${Math.floor(rng.next() * 50)}`,
@@ -150,7 +150,7 @@ describe('parsePathColumns', () => {
       `${HEADER}\nb;1;Infinity;3\n`,
       2,
       3,
-      /total_conversion_value "Infinity" is not a number/,
+      /total_conversion_value "Infinity" is not a non-negative number/,
     ],
     [
       'an overflowing count',
@@ -160,6 +160,35 @@ describe('parsePathColumns', () => {
       /total_conversions "1e400" is not a non-negative number/,
     ],
     ['an empty touch', `${HEADER}\na >  > b;1;2;3\n`, 2, 1, /touch 2 of the path has no channel name/],
+    // the same empty step whatever the spacing around the separator's symbol
+    ['a doubled separator', `${HEADER}\na > > b;1;2;3\n`, 2, 1, /touch 2 of the path has no channel name/],
+    ['a doubled symbol', `${HEADER}\na >> b;1;2;3\n`, 2, 1, /touch 2 of the path has no channel name/],
+    ['a leading separator', `${HEADER}\n > a;1;2;3\n`, 2, 1, /touch 1 of the path has no channel name/],
+    ['a leading symbol', `${HEADER}\n>a > b;1;2;3\n`, 2, 1, /touch 1 of the path has no channel name/],
+    [
+      'a trailing symbol',
+      `${HEADER}\nb;1;2;3\na > b >;1;2;3\n`,
+      3,
+      1,
+      /touch 3 of the path has no channel name/,
+    ],
+    [
+      'a doubled separator, quoted',
+      `${HEADER}\n"a > > b";1;2;3\n`,
+      2,
+      1,
+      /touch 2 of the path has no channel name/,
+    ],
+    ['an empty path', `${HEADER}\na;1;2;3\n;1;10;0\n`, 3, 1, /^the path is empty$/],
+    ['a blank path', `${HEADER}\n   ;1;10;0\n`, 2, 1, /^the path is empty$/],
+    ['an empty quoted path', `${HEADER}\n"";1;10;0\n`, 2, 1, /^the path is empty$/],
+    [
+      'a negative value',
+      `${HEADER}\nb;1;-10;0\n`,
+      2,
+      3,
+      /total_conversion_value "-10" is not a non-negative number/,
+    ],
     [
       'a blank touch (Unicode space)',
       `${HEADER}\na > \u00A0;1;2;3\n`,
@@ -178,6 +207,16 @@ describe('parsePathColumns', () => {
       parsePathColumns([all.subarray(0, all.length - 4), all.subarray(all.length - 4)]),
     );
     expect([split.line, split.column, split.message]).toEqual([e.line, e.column, e.message]);
+  });
+
+  it('keeps the separator symbol inside a channel name when no space touches it', () => {
+    expect(plain(`${HEADER}\na>b > c-d;1;2;3\n`).channels).toEqual(['a>b', 'c-d']);
+    // an unspaced separator leaves no stray symbol to look for: its empty steps are blank touches
+    expect(plain(`${HEADER}\na > b|c;1;2;3\n`, '|').channels).toEqual(['a > b', 'c']);
+    expect(errorOf(() => parsePathColumns(`${HEADER}\na||b;1;2;3\n`, { separator: '|' })).message).toBe(
+      'touch 2 of the path has no channel name',
+    );
+    expect(errorOf(() => parsePathColumns(`${HEADER}\na;1;-0.5;0\n`)).hint).toMatch(/refunds/);
   });
 
   it('reports a wrong field count before a bad touch or number on the same line', () => {

@@ -25,8 +25,12 @@ describe('parsePathSummary', () => {
     expect(res.lines).toEqual([2, 4]);
   });
 
-  it('reads the fractribution format (no value column → 0) and empty paths', () => {
-    const res = parsePathSummary('path,total_conversions,total_non_conversions\nB > A,596,36462\n"",3,1\n');
+  it('reads the fractribution format (no value column → 0) and refuses empty paths', () => {
+    const empty = errorOf(() =>
+      parsePathSummary('path,total_conversions,total_non_conversions\nB > A,596,36462\n"",3,1\n'),
+    );
+    expect([empty.line, empty.column, empty.message]).toEqual([3, 1, 'the path is empty']);
+    const res = parsePathSummary('path,total_conversions,total_non_conversions\nB > A,596,36462\nC,3,1\n');
     expect(res.format).toBe('fractribution');
     expect(res.columns).toEqual({
       path: 'path',
@@ -35,7 +39,7 @@ describe('parsePathSummary', () => {
     });
     expect(res.records).toEqual([
       { path: ['B', 'A'], conversions: 596, value: 0, nulls: 36462 },
-      { path: [], conversions: 3, value: 0, nulls: 1 },
+      { path: ['C'], conversions: 3, value: 0, nulls: 1 },
     ]);
   });
 

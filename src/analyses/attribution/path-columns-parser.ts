@@ -232,6 +232,15 @@ class RowParser {
   private readonly fused: boolean;
   /** The first blank touch `scanPath` met on this line (1-based), or 0. */
   private blankTouch = 0;
+  /**
+   * The separator's symbol when the separator is spaced (`>` of ' > '), else ''. Channel names are
+   * trimmed, so a name that starts or ends with it, or has it next to a space, is an empty step
+   * whose separator was spaced differently (`a > > b`, `a >> b`, `> a`, `a >`).
+   */
+  private readonly core: string;
+  private readonly strayCore: RegExp | null;
+  /** Channel names already checked for a stray separator symbol (names are only ever appended). */
+  private checkedNames = 0;
   private rows = 0;
   private touches = 0;
   private offsets: Int32Array;
@@ -251,6 +260,10 @@ class RowParser {
     this.delim = layout.delimiter.charCodeAt(0);
     this.sep = ENCODER.encode(layout.separator);
     this.fused = !this.sep.includes(this.delim) && layout.separator.trim() !== '';
+    const core = layout.separator.trim();
+    this.core = core !== '' && core !== layout.separator ? core : '';
+    const esc = this.core.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    this.strayCore = this.core ? new RegExp(`(?:^|\\s)${esc}|${esc}(?:\\s|$)`) : null;
     this.fieldStart = new Int32Array(layout.names.length);
     this.fieldEnd = new Int32Array(layout.names.length);
     // Sized from the input once (summaries run ~40-100 bytes per line and ≥ 6 bytes per touch),
@@ -301,8 +314,14 @@ class RowParser {
 
     const row = this.beginRow(lineNo);
     if (!fused) this.pathFromBytes(this.fieldStart[iPath], this.fieldEnd[iPath], lineNo, iPath + 1);
+    if (this.touches === touches || this.interner.names.length > this.checkedNames)
+      this.checkPath(
+        () => DECODER.decode(bytes.subarray(this.fieldStart[iPath], this.fieldEnd[iPath])),
+        touches,
+        lineNo,
+      );
     this.conv[row] = this.numberFromBytes(iConv, 'conversions', false, lineNo);
-    this.value[row] = iValue >= 0 ? this.numberFromBytes(iValue, 'conversion value', true, lineNo) : 0;
+    this.value[row] = iValue >= 0 ? this.numberFromBytes(iValue, 'conversion value', false, lineNo) : 0;
     this.nulls[row] =
       iNulls >= 0 ? this.numberFromBytes(iNulls, 'non-converting journeys', false, lineNo) : 0;
     this.endRow();
@@ -441,6 +460,28 @@ class RowParser {
     this.push(code);
   }
 
+  /**
+   * After a row's path is read (its touches from `touchesBefore`): an empty path cell is refused
+   * (`(unmatched)` is for journeys that filtering empties), and so is a new channel name holding a
+   * stray separator symbol, as the empty step it is, numbered as if the separator were spaced evenly.
+   */
+  private checkPath(field: () => string, touchesBefore: number, lineNo: number): void {
+    const column = this.layout.iPath + 1;
+    if (this.touches === touchesBefore) {
+      throw new AttributionInputError('the path is empty', {
+        line: lineNo,
+        column,
+        hint: `give the journey's channels (e.g. email${this.layout.separator}search), or drop the line`,
+      });
+    }
+    const names = this.interner.names;
+    const stray = this.strayCore;
+    for (; this.checkedNames < names.length; this.checkedNames++) {
+      if (stray && stray.test(names[this.checkedNames]))
+        throw this.emptyTouch(emptyStepOf(field(), this.core), lineNo, column);
+    }
+  }
+
   private emptyTouch(touch: number, lineNo: number, column: number): AttributionInputError {
     const sep = this.layout.separator;
     return new AttributionInputError(`touch ${touch} of the path has no channel name`, {
@@ -503,10 +544,18 @@ class RowParser {
     if (!Number.isFinite(x) || (!allowNegative && x < 0)) {
       throw new AttributionInputError(
         `${this.layout.names[i]} "${raw}" is not a ${allowNegative ? '' : 'non-negative '}number`,
-        { line: lineNo, column: i + 1, hint: `write the ${what} as a plain number like 3 or 12.5` },
+        {
+          line: lineNo,
+          column: i + 1,
+          hint:
+            x < 0 && what === 'conversion value'
+              ? 'a conversion value cannot be negative: net refunds out of the value before summarising paths, or drop the line'
+              : `write the ${what} as a plain number like 3 or 12.5`,
+        },
       );
     }
-    if (!allowNegative && x > Number.MAX_SAFE_INTEGER) {
+    // counts must be exact; a value is an amount, any finite size
+    if (!allowNegative && what !== 'conversion value' && x > Number.MAX_SAFE_INTEGER) {
       throw new AttributionInputError(
         `${this.layout.names[i]} "${raw}" is more than gtm can count exactly (2^53 − 1 = 9007199254740991)`,
         {
@@ -547,12 +596,24 @@ class RowParser {
       }
     }
     this.conv[row] = this.checkedNumber(fields[iConv], iConv, 'conversions', false, lineNo);
+    this.checkPath(() => field, touches, lineNo);
     this.value[row] =
-      iValue >= 0 ? this.checkedNumber(fields[iValue], iValue, 'conversion value', true, lineNo) : 0;
+      iValue >= 0 ? this.checkedNumber(fields[iValue], iValue, 'conversion value', false, lineNo) : 0;
     this.nulls[row] =
       iNulls >= 0 ? this.checkedNumber(fields[iNulls], iNulls, 'non-converting journeys', false, lineNo) : 0;
     this.endRow();
   }
+}
+
+/**
+ * The 1-based step of `field` that is empty once the separator symbol `core` is read with any
+ * spacing around it (where it stands next to a space or at an end): 2 for `a > > b` and `a >> b`.
+ */
+function emptyStepOf(field: string, core: string): number {
+  const esc = core.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const parts = field.trim().split(new RegExp(`\\s*(?:(?<=^|\\s)${esc}|${esc}(?=\\s|$))\\s*`));
+  const k = parts.findIndex((p) => p.trim() === '');
+  return k < 0 ? 1 : k + 1;
 }
 
 function isAsciiSpace(b: number): boolean {
