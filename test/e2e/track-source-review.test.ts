@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
+import { formatTrackSource, type TrackSourceResult } from '../../src/commands/track-source/index.ts';
 import {
   findClickHouseServer,
   startClickHouse,
@@ -170,6 +170,9 @@ describe('URL-encoded UTM values', () => {
     const summary = await readFile(path.join(ws.dir, r.reports_dir, 'dashboard.html'), 'utf8');
     expect(summary).toContain('3 UTM values were URL-decoded (utm_campaign 3)');
     expect(summary).toContain('1 URL-encoded UTM value kept as written');
+    expect(formatTrackSource(r, 'summary')).toContain(
+      'Touches: 3 UTM values were URL-decoded (utm_campaign 3).',
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { executiveSummary } from './dashboard.ts';
 import type { TrackSourceResult } from './result.ts';
 import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
+import { touchNoteLines } from './touch-notes.ts';
 
 /** Terminal view of a track-source result. */
 export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'full'): string {
@@ -34,6 +35,8 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
     '',
     `Rows: ${rowsIn} in, ${rowsIn - dd - r.rejects.rows} accepted, ${dd} deduplicated, ${r.rejects.rows} rejected${r.rejects.file ? ` (${r.rejects.file})` : ''}.`,
   );
+  // URL-decoded UTM values, partner lists and unknown partners (details in the dashboard)
+  for (const n of touchNoteLines(r.normalization)) out.push(`Touches: ${n.text}.`);
   out.push(
     `Reports: ${r.reports_dir}/ (dashboard.html, summary.md, result.json, CSV)`,
     `Plan:    ${r.plan_path}`,
