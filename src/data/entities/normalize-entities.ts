@@ -405,7 +405,7 @@ async function checkOnce(
   // (the entity's only dedupe key: written once, not twice)
   const h = keyColumn(narrow, keys, timeKey, custom);
   // the row numbers are written only where they are needed (see `byPosition`)
-  const positional = byPosition(staged, narrow);
+  let positional = byPosition(staged, narrow);
   const changedOf = (x: Staged) =>
     bits ? [`CAST(${x.view?.changed.length ? '_changed' : '0'} AS ${mask}) AS _changed`] : [];
   const passOf = (x: Staged, i: number, extra: string[]) =>
@@ -424,10 +424,16 @@ async function checkOnce(
   const copied = narrow
     ? narrowColumns(narrow, multiFile(staged), dicts, hash, sourceNames, h === '_h' ? undefined : h)
     : [];
-  const pass = staged.map(
-    (x, i) =>
-      `SELECT ${passOf(x, i, copied)} FROM ${narrow ? withComputed(narrow, x.stg) : x.stg}${dictJoins(dicts, x.stg)}`,
-  );
+  const passSql = () =>
+    staged.map(
+      (x, i) =>
+        `SELECT ${passOf(x, i, copied)} FROM ${narrow ? withComputed(narrow, x.stg) : x.stg}${dictJoins(dicts, x.stg)}`,
+    );
+  // a join in the source's checks (a token's allowed values as a MARK join, an amount's rate) may
+  // emit rows out of the order read even with preserve_insertion_order on: then the row numbers
+  // are written after all (seen at 10M rows: every candidate read back by position was another row)
+  if (positional && (await joins(engine, passSql().join(' UNION ALL ')))) positional = false;
+  const pass = passSql();
   const write = () =>
     engine.exec(`CREATE OR REPLACE ${narrow ? '' : 'TEMP '}TABLE ${keyTable} AS ${pass.join(' UNION ALL ')}`);
   // a table without row numbers has its rows in the order read: its rowid is the row number less 1
@@ -538,6 +544,12 @@ function byPosition(staged: readonly Staged[], narrow: NarrowSpec | undefined): 
     x.part.load.rows > DEDUPE_LIMITS.candidatesJoinedUpTo &&
     parquetRowsSql(x.part.load, [1]) !== undefined
   );
+}
+
+/** True when the plan of `select` has a join (of any kind: its output order is not the order read). */
+async function joins(engine: Engine, select: string): Promise<boolean> {
+  const plan = await engine.query<Record<string, unknown>>(`EXPLAIN ${select}`);
+  return plan.some((r) => Object.values(r).some((v) => typeof v === 'string' && /JOIN/.test(v)));
 }
 
 /**

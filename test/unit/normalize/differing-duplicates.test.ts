@@ -431,21 +431,83 @@ describe('differing duplicates on DuckDB', () => {
     expect(listing(r)).toEqual(PARQUET.listed);
   });
 
-  it('a typed Parquet source whose pass writes no row numbers (candidates by position)', async () => {
-    const before = DEDUPE_LIMITS.candidatesJoinedUpTo;
-    DEDUPE_LIMITS.candidatesJoinedUpTo = 10;
+  /** The pass statements of a normalize through `engine` (`keys_<entity>`). */
+  const spied = (entity: string) => {
     const passes: string[] = [];
     const spy = Object.create(engine) as Engine;
     spy.exec = (sql: string) => {
-      if (sql.includes('TABLE "keys_payments"')) passes.push(sql);
+      if (sql.includes(`TABLE "keys_${entity}"`)) passes.push(sql);
       return engine.exec(sql);
     };
+    return { spy, passes };
+  };
+
+  it('a typed Parquet source checked through a join (the rate of its amounts): row numbers written', async () => {
+    // a join may emit rows out of the order read, so the pass cannot number rows by position
+    const before = DEDUPE_LIMITS.candidatesJoinedUpTo;
+    DEDUPE_LIMITS.candidatesJoinedUpTo = 10;
+    const { spy, passes } = spied('payments');
     try {
       const r = await normalizeEntities(spy, [payments], [await parquet()], SETTINGS, dir);
       expect(passes).toHaveLength(1);
-      expect(passes[0]).not.toMatch(/AS _row/);
+      expect(passes[0]).toMatch(/AS _row/);
       expect(r.duplicates).toEqual(PARQUET.duplicates);
       expect(listing(r)).toEqual(PARQUET.listed);
+    } finally {
+      DEDUPE_LIMITS.candidatesJoinedUpTo = before;
+    }
+  });
+
+  it('a typed Parquet source whose pass writes no row numbers (candidates by position)', async () => {
+    const entries = typedEntity({
+      name: 'entries',
+      description: 'test',
+      columns: {
+        entry_id: { kind: 'id', required: true },
+        points: { kind: 'number' },
+        note: { kind: 'text' },
+      },
+      dedupe: { keys: ['entry_id'] },
+    });
+    const file = path.join(dir, 'entries.parquet');
+    // E0 … E19 twice; row 34 (i = 33, E13) has 7 points against row 14's 5, row 26 (E5) a note
+    await engine.exec(
+      `COPY (SELECT 'E' || (i % 20) AS entry_id, CASE WHEN i = 33 THEN 7 ELSE 5 END::DOUBLE AS points,
+         CASE WHEN i = 25 THEN 'changed' END AS note FROM range(40) t(i)) TO ${literal(file)} (FORMAT parquet)`,
+    );
+    const load = await loadSource(engine, { name: 'en', kind: 'file', path: file }, `raw_en_${n++}`);
+    const bound: BoundSource = {
+      load,
+      binding: {
+        source: 'en',
+        entity: 'entries',
+        priority: 1,
+        rawTable: load.table,
+        columns: { entry_id: 'entry_id', points: 'points', note: 'note' },
+        columnTypes: Object.fromEntries(load.columns.map((c) => [c.name, c.type])),
+        defaultCurrency: 'USD',
+      },
+    };
+    const before = DEDUPE_LIMITS.candidatesJoinedUpTo;
+    DEDUPE_LIMITS.candidatesJoinedUpTo = 10;
+    const { spy, passes } = spied('entries');
+    try {
+      const r = await normalizeEntities(spy, [entries], [bound], SETTINGS, dir);
+      expect(passes).toHaveLength(1);
+      expect(passes[0]).not.toMatch(/AS _row/);
+      expect(r.duplicates).toEqual([
+        {
+          source: 'en',
+          kept_source: 'en',
+          rows: 20,
+          differing: 2,
+          differing_columns: { points: 1, note: 1 },
+        },
+      ]);
+      expect(listing(r)).toEqual([
+        ['en', 'entries.parquet', 26, 'en', 'entries.parquet', 6, [['note', 'changed', null]]],
+        ['en', 'entries.parquet', 34, 'en', 'entries.parquet', 14, [['points', '7', '5']]],
+      ]);
     } finally {
       DEDUPE_LIMITS.candidatesJoinedUpTo = before;
     }
