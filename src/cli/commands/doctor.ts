@@ -1,4 +1,30 @@
+import type { DoctorCheck } from '../../commands/doctor/run-doctor.ts';
 import type { CliCommand } from '../command.ts';
+
+/**
+ * The one stderr line of a failed check (`error[INPUT] sources.<name>: … — …`), as every other
+ * failure has one, whatever stdout holds (the table, or the JSON report with --json): the first
+ * source in error with its own message and fix, and how many others fail.
+ */
+export function doctorFailureLine(failed: DoctorCheck[], total: number): string {
+  const [first] = failed;
+  // a source that cannot be loaded carries its own error line: keep its where, what and hint
+  const own = /^error\[[A-Z]+\] (.*)$/.exec(first.message);
+  const text = own ? own[1] : first.message;
+  const cut = own ? text.lastIndexOf(' — ') : -1;
+  const what = cut >= 0 ? text.slice(0, cut) : text;
+  const hint =
+    cut >= 0
+      ? text.slice(cut + 3)
+      : first.rejects.length > 0
+        ? 'fix or remove the rows named, or raise thresholds.max_reject_rate in gtm.yaml'
+        : 'fix the source in gtm.yaml';
+  const others = failed.slice(1).map((c) => c.source);
+  const more = others.length
+    ? ` (${others.length} more of the ${total} sources fail: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})`
+    : '';
+  return `error[INPUT] sources.${first.source}: ${what}${more} — ${hint}; then run gtm doctor again`;
+}
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
@@ -23,6 +49,9 @@ export const doctorCommand: CliCommand = {
         report.ok ? 'All sources readable.' : 'Some sources have errors (see above).',
       ].join('\n'),
     );
-    return report.ok ? 0 : 4;
+    if (report.ok) return 0;
+    const failed = report.checks.filter((c) => c.status === 'error');
+    ctx.out.error(doctorFailureLine(failed, report.checks.length));
+    return 4;
   },
 };
