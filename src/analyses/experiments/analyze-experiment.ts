@@ -91,7 +91,19 @@ export interface VariantComparison {
   readonly risk: readonly [number, number] | null;
   /** CUPED coefficient used, null when none. */
   readonly theta: number | null;
-  /** Why there are no numbers (zero variance, zero baseline), else null. */
+  /**
+   * The scale of estimate, se, ci and risk: the one asked for, or 'absolute' when a relative lift
+   * is undefined (zero control mean) or not testable (see `note`).
+   */
+  readonly difference: DifferenceType;
+  /**
+   * Both arms without variance and different means: the difference is exact (se 0, ci [d, d]),
+   * no p-value; `decide` takes it as conclusive once the data minimums are met.
+   */
+  readonly deterministic: boolean;
+  /** Why the numbers are not the usual ones (scale fallback, deterministic difference), else null. */
+  readonly note: string | null;
+  /** Why there are no numbers (too few units, no variance in either arm and equal means), else null. */
   readonly error: string | null;
 }
 
@@ -172,6 +184,9 @@ function analyzeMetric(
     if (!result.ok) {
       return {
         ...base,
+        difference: settings.difference,
+        deterministic: false,
+        note: null,
         estimate: null,
         se: null,
         ci: null,
@@ -183,6 +198,27 @@ function analyzeMetric(
       };
     }
     const { moments } = result;
+    const scale = { difference: moments.difference, note: moments.note ?? null };
+    if (moments.deterministic) {
+      // se = 0: no test, no posterior spread. The interval is the point; a Bayesian reader gets
+      // certainty in the direction of the difference and no risk on the better side.
+      const d = moments.estimate;
+      const gain = lowerIsBetter ? -d : d;
+      const bayesian = settings.method === 'bayesian';
+      return {
+        ...base,
+        ...scale,
+        deterministic: true,
+        estimate: d,
+        se: 0,
+        ci: [d, d],
+        pValue: null,
+        chanceToWin: bayesian ? (gain > 0 ? 1 : 0) : null,
+        risk: bayesian ? [Math.max(0, gain), Math.max(0, -gain)] : null,
+        theta: moments.theta,
+        error: null,
+      };
+    }
     if (settings.method === 'bayesian') {
       const b = bayesianEffect(moments, {
         alpha: settings.alpha,
@@ -199,6 +235,8 @@ function analyzeMetric(
         chanceToWin: b.chanceToWin,
         risk: b.risk,
         theta: moments.theta,
+        ...scale,
+        deterministic: false,
         error: null,
       };
     }
@@ -215,6 +253,8 @@ function analyzeMetric(
       chanceToWin: null,
       risk: null,
       theta: moments.theta,
+      ...scale,
+      deterministic: false,
       error: null,
     };
   });

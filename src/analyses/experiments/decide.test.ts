@@ -224,9 +224,88 @@ describe('analyzeExperiment', () => {
   });
 
   it('reports why a comparison has no numbers', () => {
-    const input = experiment([{ name: 'refunds', arms: [conversions(N, 0), conversions(N, 0.001)] }]);
+    const input = experiment([{ name: 'refunds', arms: [conversions(N, 0), conversions(N, 0)] }]);
     const [variant] = analyzeExperiment(input).metrics[0].variants;
     expect(variant.estimate).toBeNull();
-    expect(variant.error).toMatch(/variance/);
+    expect(variant.error).toMatch(
+      /^no evidence either way: every unit in both arms has the same value \(0 % in both\)/,
+    );
+  });
+});
+
+/** The reviewer's cases: one arm at 0 % or 100 % (SciPy references in effect-moments.test.ts). */
+describe('readout with an arm at 0 % or 100 %', () => {
+  const rate = (name: string, control: [number, number], treatment: [number, number]): ExperimentMetric => ({
+    name,
+    arms: [
+      { kind: 'proportion', n: control[0], sum: control[1] },
+      { kind: 'proportion', n: treatment[0], sum: treatment[1] },
+    ],
+  });
+  const twoArms = (metric: ExperimentMetric): ExperimentInput => ({
+    variants: [
+      { name: 'ctl', weight: 0.5, units: metric.arms[0].kind === 'cuped' ? 0 : metric.arms[0].n },
+      { name: 'trt', weight: 0.5, units: metric.arms[1].kind === 'cuped' ? 0 : metric.arms[1].n },
+    ],
+    metrics: [metric],
+    daysRunning: 14,
+  });
+
+  it.each(['relative', 'absolute'] as const)('500/500 vs 480/500 (%s): worse, roll back', (difference) => {
+    const analysis = analyzeExperiment(twoArms(rate('conv', [500, 500], [500, 480])), { difference });
+    const [v] = analysis.metrics[0].variants;
+    expect(v.error).toBeNull();
+    expect(v.estimate).toBeCloseTo(-0.04, 15);
+    // scipy ttest_ind_from_stats(0.96, sqrt(.96*.04), 500, 1.0, 0.0, 500, equal_var=False).pvalue
+    expect((v.pValue ?? 0) / 6.316549028560409e-6).toBeCloseTo(1, 9);
+    const d = decide(analysis);
+    expect(d.verdicts[0].verdict).toBe('worse');
+    expect(d.action).toBe('roll back');
+  });
+
+  it('0/1000 vs 10/1000, relative asked: absolute difference with the note, better, ship', () => {
+    const analysis = analyzeExperiment(twoArms(rate('conv', [1000, 0], [1000, 10])));
+    const [v] = analysis.metrics[0].variants;
+    expect(v.difference).toBe('absolute');
+    expect(v.estimate).toBeCloseTo(0.01, 15);
+    expect(v.pValue).toBeCloseTo(0.001527403796211792, 12);
+    const d = decide(analysis);
+    expect(d.action).toBe('ship');
+    expect(d.reasons).toContain(
+      "trt: 'conv': relative lift undefined: control rate is 0 %; the absolute difference is reported instead.",
+    );
+    expect(d.reasons.some((r) => r.startsWith("trt: 'conv' is better: absolute difference +0.01 ("))).toBe(
+      true,
+    );
+  });
+
+  it('0/1000 vs 0/1000: no result, no evidence either way, keep running', () => {
+    const d = decide(analyzeExperiment(twoArms(rate('conv', [1000, 0], [1000, 0]))));
+    expect(d.verdicts[0].verdict).toBe('no result');
+    expect(d.action).toBe('keep running');
+    expect(d.reasons.join(' ')).toMatch(/no evidence either way/);
+    expect(d.reasons.join(' ')).not.toMatch(/zero or negative variance/);
+  });
+
+  it.each(['frequentist', 'sequential', 'bayesian'] as const)(
+    '0/1000 vs 1000/1000 (%s): deterministic difference, conclusive once the minimums are met',
+    (method) => {
+      const analysis = analyzeExperiment(twoArms(rate('conv', [1000, 0], [1000, 1000])), { method });
+      const [v] = analysis.metrics[0].variants;
+      expect(v.deterministic || method === 'bayesian').toBe(true);
+      expect(v.estimate).toBeCloseTo(1, 2);
+      const d = decide(analysis);
+      expect(d.verdicts[0].verdict).toBe('better');
+      expect(d.action).toBe('ship');
+    },
+  );
+
+  it('a deterministic difference waits for the minimum sample', () => {
+    const d = decide(analyzeExperiment(twoArms(rate('conv', [20, 20], [20, 0]))));
+    expect(d.verdicts[0].verdict).toBe('worse');
+    expect(d.action).toBe('keep running');
+    expect(d.reasons.join(' ')).toMatch(
+      /deterministic difference: every control unit is 100 % and every treatment unit is 0 %/,
+    );
   });
 });

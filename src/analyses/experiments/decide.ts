@@ -79,7 +79,9 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
 
   const verdicts: { metric: string; variant: string; verdict: Verdict }[] = [];
   const verdictOf = (metric: MetricAnalysis, v: VariantComparison): Verdict => {
-    const verdict = metric.guardrail ? guardrailVerdict(metric, v) : goalVerdict(metric, v, analysis, p);
+    const verdict = metric.guardrail
+      ? guardrailVerdict(metric, v, marginOf(metric, v, difference))
+      : goalVerdict(metric, v, analysis, p);
     verdicts.push({ metric: metric.name, variant: v.name, verdict });
     return verdict;
   };
@@ -114,7 +116,7 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
     if (violated.length > 0) {
       for (const g of violated) {
         reasons.push(
-          `${name}: guardrail '${g.m.name}' is violated: ${describe(g.v, difference, level)} is worse than control beyond the non-inferiority margin of ${formatEffect(g.m.nonInferiorityMargin, difference, false)}.`,
+          `${name}: guardrail '${g.m.name}' is violated: ${describe(g.v, level)} is worse than control beyond the non-inferiority margin of ${formatEffect(marginOf(g.m, g.v, difference), g.v.difference, false)}.`,
         );
       }
       return { name, action: 'roll back', reasons };
@@ -122,15 +124,14 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
     const better = goals.filter((g) => g.verdict === 'better');
     const worse = goals.filter((g) => g.verdict === 'worse');
     for (const g of better)
-      reasons.push(
-        `${name}: '${g.m.name}' is better: ${describe(g.v, difference, level)}${evidence(g.v, analysis, p)}.`,
-      );
+      reasons.push(`${name}: '${g.m.name}' is better: ${describe(g.v, level)}${evidence(g.v, analysis, p)}.`);
     for (const g of worse)
-      reasons.push(
-        `${name}: '${g.m.name}' is worse: ${describe(g.v, difference, level)}${evidence(g.v, analysis, p)}.`,
-      );
+      reasons.push(`${name}: '${g.m.name}' is worse: ${describe(g.v, level)}${evidence(g.v, analysis, p)}.`);
     for (const g of [...goals, ...guards].filter((x) => x.verdict === 'no result')) {
       reasons.push(`${name}: '${g.m.name}' has no result: ${g.v.error ?? 'no estimate'}.`);
+    }
+    for (const g of [...goals, ...guards].filter((x) => x.v.note !== null)) {
+      reasons.push(`${name}: '${g.m.name}': ${g.v.note}.`);
     }
     const unproven = guards.filter((g) => g.verdict !== 'non-inferior');
 
@@ -147,16 +148,14 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
     const shippable = better.length > 0 || (goals.length === 0 && guards.length > 0);
     if (shippable && unproven.length === 0) {
       for (const g of guards) {
-        reasons.push(
-          `${name}: guardrail '${g.m.name}' is non-inferior: ${describe(g.v, difference, level)}.`,
-        );
+        reasons.push(`${name}: guardrail '${g.m.name}' is non-inferior: ${describe(g.v, level)}.`);
       }
       if (!enoughData) return { name, action: 'keep running', reasons: [...reasons, ...dataReasons] };
       return { name, action: 'ship', reasons };
     }
     for (const g of unproven) {
       reasons.push(
-        `${name}: guardrail '${g.m.name}' has not shown non-inferiority yet (margin ${formatEffect(g.m.nonInferiorityMargin, difference, false)}): ${describe(g.v, difference, level)}.`,
+        `${name}: guardrail '${g.m.name}' has not shown non-inferiority yet (margin ${formatEffect(marginOf(g.m, g.v, difference), g.v.difference, false)}): ${describe(g.v, level)}.`,
       );
     }
     if (better.length === 0 && goals.length > 0) reasons.push(`${name}: no goal metric is conclusive yet.`);
@@ -211,10 +210,9 @@ function orientedInterval(metric: MetricAnalysis, ci: readonly [number, number])
   return metric.lowerIsBetter ? [-ci[1], -ci[0]] : [ci[0], ci[1]];
 }
 
-function guardrailVerdict(metric: MetricAnalysis, v: VariantComparison): Verdict {
+function guardrailVerdict(metric: MetricAnalysis, v: VariantComparison, margin: number): Verdict {
   if (v.ci === null || v.estimate === null) return 'no result';
   const [low, high] = orientedInterval(metric, v.ci);
-  const margin = Math.abs(metric.nonInferiorityMargin);
   const gain = metric.lowerIsBetter ? -v.estimate : v.estimate;
   if (low > -margin) return 'non-inferior';
   // Significantly worse, and the best guess is beyond the margin: more data is not expected to
@@ -232,6 +230,8 @@ function goalVerdict(
 ): Verdict {
   if (v.estimate === null) return 'no result';
   const gain = metric.lowerIsBetter ? -v.estimate : v.estimate;
+  // No variance in either arm, different means: the difference is exact, no test is needed.
+  if (v.deterministic) return gain > 0 ? 'better' : gain < 0 ? 'worse' : 'inconclusive';
   if (analysis.settings.method === 'bayesian') {
     if (v.chanceToWin === null) return 'no result';
     if (v.chanceToWin >= policy.chanceToWinThreshold) return 'better';
@@ -253,6 +253,7 @@ function firstGoalGain(goals: readonly MetricAnalysis[], variantIndex: number): 
 
 function evidence(v: VariantComparison, analysis: ExperimentAnalysis, policy: DecisionPolicy): string {
   const { alpha, method } = analysis.settings;
+  if (v.deterministic) return ' (no variance in either arm: a deterministic difference, no test applies)';
   if (method === 'bayesian') {
     return `, chance to win ${formatNumber((v.chanceToWin ?? 0) * 100)}% (threshold ${formatNumber(policy.chanceToWinThreshold * 100)}%)`;
   }
@@ -260,10 +261,22 @@ function evidence(v: VariantComparison, analysis: ExperimentAnalysis, policy: De
   return `, p = ${formatP(v.pValue ?? 1)} < ${alpha}`;
 }
 
-function describe(v: VariantComparison, difference: DifferenceType, level: string): string {
+function describe(v: VariantComparison, level: string): string {
   if (v.estimate === null || v.ci === null) return 'no estimate';
+  const d = v.difference;
+  const what = d === 'absolute' ? 'absolute difference ' : '';
+  if (v.deterministic) return `${what}${formatEffect(v.estimate, d)} exactly`;
   const ci = v.adjustedCi ?? v.ci;
-  return `${formatEffect(v.estimate, difference)} (${level} interval ${formatEffect(ci[0], difference)} to ${formatEffect(ci[1], difference)})`;
+  return `${what}${formatEffect(v.estimate, d)} (${level} interval ${formatEffect(ci[0], d)} to ${formatEffect(ci[1], d)})`;
+}
+
+/**
+ * The non-inferiority margin on the variant's scale: a relative margin becomes margin·|control
+ * mean| when the comparison fell back to the absolute difference (0 with a zero control mean).
+ */
+function marginOf(metric: MetricAnalysis, v: VariantComparison, difference: DifferenceType): number {
+  const margin = Math.abs(metric.nonInferiorityMargin);
+  return v.difference === difference ? margin : margin * Math.abs(metric.control.mean);
 }
 
 /**

@@ -57,7 +57,10 @@ export type Method = 'frequentist' | 'bayesian' | 'sequential';
  */
 export interface EffectMoments {
   readonly difference: DifferenceType;
-  /** (μB − μA)/|μA| when relative; μB − μA when absolute (CUPED-adjusted means when θ ≠ 0). */
+  /**
+   * (μB − μA)/|μA| when relative; μB − μA when absolute (CUPED-adjusted means when θ ≠ 0). May be
+   * 'absolute' when 'relative' was asked for and the lift is undefined (see `note`).
+   */
   readonly estimate: number;
   /** Standard error of `estimate` (delta method when relative). */
   readonly se: number;
@@ -72,6 +75,13 @@ export interface EffectMoments {
   readonly treatmentMean: number;
   /** CUPED coefficient used, or null when no adjustment applied. */
   readonly theta: number | null;
+  /**
+   * Both arms without variance and different means (e.g. 0 % vs 100 %): `se` is 0 and a t-test
+   * is degenerate. Optional so hand-built moments need not carry it (absent = false).
+   */
+  readonly deterministic?: boolean;
+  /** Why the comparison differs from the one asked for (relative fell back to absolute…), else null. */
+  readonly note?: string | null;
 }
 
 /** Either moments, or the reason there are none (no variance, zero baseline…). */

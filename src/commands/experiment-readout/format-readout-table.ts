@@ -101,7 +101,16 @@ function metricRows(
   return rows;
 }
 
-function variantRow(v: ReadoutVariant, header: string[], bayesian: boolean, relative: boolean): string[] {
+function variantRow(
+  v: ReadoutVariant,
+  header: string[],
+  bayesian: boolean,
+  readoutRelative: boolean,
+): string[] {
+  // A variant may report the absolute difference when the lift is undefined (its note says why).
+  const relative = readoutRelative && v.difference === 'relative';
+  const abs = relative === readoutRelative ? '' : ' (abs.)';
+  const decision = `${v.decision}${v.note ? ` (${v.note})` : ''}`;
   if (v.effect === null) {
     return [
       '',
@@ -117,22 +126,22 @@ function variantRow(v: ReadoutVariant, header: string[], bayesian: boolean, rela
         '',
         v.name,
         String(v.n),
-        effect(v.effect, relative),
+        `${effect(v.effect, relative)}${abs}`,
         interval,
         v.chance_to_win === null ? '-' : `${trim(v.chance_to_win * 100)}%`,
         v.risk ? `${unsigned(v.risk[0], relative)} / ${unsigned(v.risk[1], relative)}` : '-',
-        v.decision,
+        decision,
       ]
     : [
         '',
         v.name,
         String(v.n),
-        effect(v.effect, relative),
+        `${effect(v.effect, relative)}${abs}`,
         interval,
         v.p_value === null ? '-' : formatP(v.p_value),
         v.adjusted_p_value === null ? '-' : formatP(v.adjusted_p_value),
         formatInterval(v.adjusted_ci, relative),
-        v.decision,
+        decision,
       ];
 }
 

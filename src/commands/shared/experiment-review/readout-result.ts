@@ -28,6 +28,13 @@ export interface ReadoutVariant {
   theta: number | null;
   /** Goal metrics: better | worse | inconclusive; guardrails: non-inferior | violated | inconclusive; or 'no result'. */
   decision: Verdict;
+  /**
+   * The scale of effect, se, ci and risk: the readout's `difference`, or 'absolute' when the
+   * relative lift is undefined (control mean 0) or not testable; `note` says why.
+   */
+  difference: 'relative' | 'absolute';
+  /** Why the numbers are not the usual ones (scale fallback; a deterministic difference), else null. */
+  note: string | null;
   error: string | null;
 }
 
@@ -147,6 +154,8 @@ export function toReadoutResult(
         decision:
           decision.verdicts.find((x) => x.metric === metric.name && x.variant === v.name)?.verdict ??
           'no result',
+        difference: v.difference,
+        note: v.note,
         error: v.error,
       })),
     })),
