@@ -1,10 +1,6 @@
 import type { TrackingPlan } from './tracking-plan.ts';
+import { propertyColumn, trackTableNames } from './warehouse-ddl.ts';
 
-const snake = (s: string) =>
-  s
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toLowerCase() || 'event';
 const yamlStr = (s: string) => JSON.stringify(s);
 
 /**
@@ -16,11 +12,8 @@ const yamlStr = (s: string) => JSON.stringify(s);
  */
 export function dbtSchemaYaml(plan: TrackingPlan): string {
   const lines = ['version: 2', '', 'models:'];
-  const used = new Set<string>();
-  for (const e of plan.events.filter((x) => x.type === 'track' && x.status !== 'deprecated')) {
-    let name = snake(e.name);
-    while (used.has(name)) name += '_';
-    used.add(name);
+  // the tables and columns the warehouse DDL export creates, as Segment and RudderStack loads name them
+  for (const [e, name] of trackTableNames(plan)) {
     lines.push(
       `  - name: ${name}`,
       `    description: ${yamlStr(e.description ?? e.name)}`,
@@ -35,7 +28,7 @@ export function dbtSchemaYaml(plan: TrackingPlan): string {
     );
     if (e.identities.includes('userId')) lines.push('      - name: user_id', '        tests: [not_null]');
     for (const p of e.properties) {
-      lines.push(`      - name: ${snake(p.name)}`);
+      lines.push(`      - name: ${propertyColumn(e.type, p.name)}`);
       if (p.description) lines.push(`        description: ${yamlStr(p.description)}`);
       const tests: string[] = [];
       if (p.required) tests.push('not_null');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEvent, createPlan } from './tracking-plan.ts';
+import { parse } from 'yaml';
+import { dbtSchemaYaml } from './dbt-schema.ts';
 import { columnType, warehouseDdl, warehouseTables } from './warehouse-ddl.ts';
 
 const plan = createPlan({
@@ -108,5 +110,22 @@ describe('warehouseDdl', () => {
       events: [createEvent({ name: 'Pages' }), createEvent({ name: 'pages' })],
     });
     expect(warehouseTables(p, 'snowflake').map((t) => t.name)).toEqual(['pages_', 'pages__']);
+  });
+
+  it('names tables and columns as the dbt export does (camelCase split, loader columns kept apart)', () => {
+    const dbt = parse(dbtSchemaYaml(plan)) as { models: { name: string; columns: { name: string }[] }[] };
+    const tables = warehouseTables(plan, 'snowflake');
+    expect(dbt.models.map((m) => m.name)).toEqual(['order_completed']);
+    for (const m of dbt.models) {
+      const t = tables.find((x) => x.name === m.name)!;
+      for (const c of m.columns)
+        expect(
+          t.columns.map((x) => x.name),
+          c.name,
+        ).toContain(c.name);
+    }
+    expect(dbt.models[0].columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['order_id', 'timestamp_property', 'paid_at']),
+    );
   });
 });

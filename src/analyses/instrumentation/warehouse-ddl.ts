@@ -1,4 +1,4 @@
-import type { JsonSchema, PlanProperty, TrackingPlan } from './tracking-plan.ts';
+import type { JsonSchema, PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
 
 /** The warehouses define-events writes table DDL for. */
 export type Warehouse = 'snowflake' | 'bigquery' | 'redshift' | 'databricks';
@@ -55,6 +55,12 @@ const TYPES: Record<
     json: 'STRING',
   },
 };
+
+/**
+ * A name as warehouse loaders write it: camelCase split and everything else to snake_case
+ * (`orderId` → `order_id`, `Order Completed` → `order_completed`).
+ */
+export const warehouseName = (s: string): string => snake(s);
 
 const snake = (s: string) =>
   s
@@ -119,6 +125,28 @@ interface Table {
   columns: Column[];
 }
 
+/**
+ * The table of each track event that is not deprecated: the event's name in snake_case, with a `_`
+ * added when a standard table (identifies, pages, screens, groups, tracks) or an earlier event has it.
+ */
+export function trackTableNames(plan: TrackingPlan): Map<PlanEvent, string> {
+  const out = new Map<PlanEvent, string>();
+  const used = new Set<string>();
+  for (const e of plan.events.filter((x) => x.type === 'track' && x.status !== 'deprecated')) {
+    let name = snake(e.name);
+    while (used.has(name) || Object.values(TABLE_OF).includes(name) || name === 'tracks') name += '_';
+    used.add(name);
+    out.set(e, name);
+  }
+  return out;
+}
+
+/** A property's column: a property named like a loader column (id, timestamp, user_id) is `<name>_property`. */
+export function propertyColumn(type: PlanEvent['type'], property: string): string {
+  const name = snake(property);
+  return standardColumns('snowflake', type).some((c) => c.name === name) ? `${name}_property` : name;
+}
+
 /** The columns every loaded message has (as Segment- and RudderStack-style loaders write them). */
 function standardColumns(w: Warehouse, type: string): Column[] {
   const t = TYPES[w];
@@ -162,15 +190,9 @@ function propertyComment(p: PlanProperty, event: string | null): string {
  */
 export function warehouseTables(plan: TrackingPlan, w: Warehouse): Table[] {
   const tables = new Map<string, Table & { kinds: Set<string> }>();
-  const used = new Set<string>();
+  const trackNames = trackTableNames(plan);
   for (const e of plan.events.filter((x) => x.status !== 'deprecated')) {
-    let name: string;
-    if (e.type === 'track') {
-      name = snake(e.name);
-      // a track event whose name is a standard table's, or another event's in snake_case, gets a `_`
-      while (used.has(name) || Object.values(TABLE_OF).includes(name) || name === 'tracks') name += '_';
-      used.add(name);
-    } else name = TABLE_OF[e.type];
+    const name = e.type === 'track' ? trackNames.get(e)! : TABLE_OF[e.type];
     const table =
       tables.get(name) ??
       (() => {
@@ -193,10 +215,8 @@ export function warehouseTables(plan: TrackingPlan, w: Warehouse): Table[] {
         .filter((p) => !own.has(snake(p.name)))
         .map((p): [PlanProperty, string | null] => [p, 'common properties']),
     ];
-    const standard = new Set(standardColumns(w, e.type).map((c) => c.name));
     for (const [p, from] of props) {
-      // a property named like a loader column (id, timestamp, user_id) is the loader's `<name>_property`
-      const column = standard.has(snake(p.name)) ? `${snake(p.name)}_property` : snake(p.name);
+      const column = propertyColumn(e.type, p.name);
       const type = columnType(w, p.schema);
       const known = table.columns.find((c) => c.name === column);
       if (!known) table.columns.push({ name: column, type, comment: propertyComment(p, from) });
