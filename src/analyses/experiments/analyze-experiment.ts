@@ -1,4 +1,5 @@
 import { bayesianEffect } from './bayesian-effect.ts';
+import { betaBinomialEffect, needsBetaPosterior } from './beta-binomial-effect.ts';
 import { benjaminiHochberg } from './benjamini-hochberg.ts';
 import { effectMoments } from './effect-moments.ts';
 import { holmBonferroni } from './holm-bonferroni.ts';
@@ -7,7 +8,7 @@ import { multipleExposureCheck, type MultipleExposureCheck } from './multiple-ex
 import { sampleRatioMismatch, type SampleRatioMismatch } from './sample-ratio-mismatch.ts';
 import { DEFAULT_SEQUENTIAL_TUNING, sequentialTest } from './sequential-test.ts';
 import { summarizeArm } from './summarize-arm.ts';
-import type { Alternative, ArmData, DifferenceType, GaussianPrior, Method } from './types.ts';
+import type { Alternative, ArmData, DifferenceType, GaussianPrior, Method, ProportionArm } from './types.ts';
 import { welchTTest } from './welch-t-test.ts';
 import { widenedInterval } from './widened-interval.ts';
 
@@ -180,6 +181,16 @@ function analyzeMetric(
     const name = variantNames[i + 1];
     const summary = summarizeArm(arm.kind === 'cuped' ? arm.post : arm);
     const base = { name, n: summary.n, mean: summary.unadjustedMean, adjustedPValue: null, adjustedCi: null };
+    if (
+      settings.method === 'bayesian' &&
+      control.kind === 'proportion' &&
+      arm.kind === 'proportion' &&
+      control.n > 1 &&
+      arm.n > 1 &&
+      needsBetaPosterior(control, arm)
+    ) {
+      return { ...base, ...betaComparison(control, arm, settings, lowerIsBetter) };
+    }
     const result = effectMoments(control, arm, settings.difference);
     if (!result.ok) {
       return {
@@ -266,6 +277,52 @@ function analyzeMetric(
     nonInferiorityMargin: metric.nonInferiorityMargin ?? 0,
     control: { name: variantNames[0], n: controlSummary.n, mean: controlSummary.unadjustedMean },
     variants,
+  };
+}
+
+/**
+ * Bayesian comparison of conversion rates when an arm is at 0 % or 100 %: independent Beta
+ * posteriors (the normal approximation has no variance for that arm). A relative lift needs at
+ * least 2 control conversions (else its posterior has no finite variance): below that, the
+ * absolute difference with a note. A configured Gaussian effect prior is not used here.
+ */
+function betaComparison(
+  control: ProportionArm,
+  arm: ProportionArm,
+  settings: AnalysisSettings,
+  lowerIsBetter: boolean,
+): Omit<VariantComparison, 'name' | 'n' | 'mean' | 'adjustedPValue' | 'adjustedCi'> {
+  const notes: string[] = [];
+  let difference = settings.difference;
+  if (difference === 'relative' && control.sum < 2) {
+    difference = 'absolute';
+    notes.push(
+      control.sum === 0
+        ? 'relative lift undefined: control rate is 0 %; the absolute difference is reported instead'
+        : 'relative lift: with 1 control conversion its posterior has no finite variance; the absolute difference is reported instead',
+    );
+  }
+  notes.push(
+    `an arm converts at 0 % or 100 %: Beta(1, 1) priors per arm and exact Beta posteriors instead of the normal approximation${settings.prior ? ' (the effect prior is not used)' : ''}`,
+  );
+  const b = betaBinomialEffect(control, arm, {
+    alpha: settings.alpha,
+    difference,
+    lowerIsBetter,
+    oneSided: settings.oneSided,
+  });
+  return {
+    estimate: b.estimate,
+    se: b.se,
+    ci: b.ci,
+    pValue: null,
+    chanceToWin: b.chanceToWin,
+    risk: b.risk,
+    theta: null,
+    difference,
+    deterministic: false,
+    note: notes.join('; '),
+    error: null,
   };
 }
 

@@ -300,6 +300,33 @@ describe('readout with an arm at 0 % or 100 %', () => {
     },
   );
 
+  it('Bayesian, 500/500 vs 480/500: Beta posteriors, worse, roll back', () => {
+    const analysis = analyzeExperiment(twoArms(rate('conv', [500, 500], [500, 480])), { method: 'bayesian' });
+    const [v] = analysis.metrics[0].variants;
+    // SciPy quadrature (beta-binomial-effect.test.ts): relative mean −0.039916334661331376, chance 3.85e-7
+    expect(v.estimate).toBeCloseTo(-0.039916334661331376, 12);
+    expect(v.chanceToWin).toBeLessThan(1e-6);
+    expect(v.note).toMatch(/Beta\(1, 1\) priors per arm/);
+    expect(decide(analysis).action).toBe('roll back');
+  });
+
+  it('Bayesian, 0/1000 vs 10/1000: absolute difference (lift undefined), better, ship', () => {
+    const analysis = analyzeExperiment(twoArms(rate('conv', [1000, 0], [1000, 10])), { method: 'bayesian' });
+    const [v] = analysis.metrics[0].variants;
+    expect(v.difference).toBe('absolute');
+    expect(v.note).toMatch(/^relative lift undefined: control rate is 0 %/);
+    expect(v.chanceToWin).toBeCloseTo(0.9995250193473012, 7);
+    expect(decide(analysis).action).toBe('ship');
+  });
+
+  it('Bayesian, 0/1000 vs 0/1000: chance to win 50 %, inconclusive, keep running', () => {
+    const analysis = analyzeExperiment(twoArms(rate('conv', [1000, 0], [1000, 0])), { method: 'bayesian' });
+    expect(analysis.metrics[0].variants[0].chanceToWin).toBeCloseTo(0.5, 12);
+    const d = decide(analysis);
+    expect(d.verdicts[0].verdict).toBe('inconclusive');
+    expect(d.action).toBe('keep running');
+  });
+
   it('a deterministic difference waits for the minimum sample', () => {
     const d = decide(analyzeExperiment(twoArms(rate('conv', [20, 20], [20, 0]))));
     expect(d.verdicts[0].verdict).toBe('worse');

@@ -5,6 +5,7 @@
  * `1 − x` cancellation.
  */
 export {
+  betaCdf,
   chiSquareSurvival,
   normalCdf,
   normalPdf,

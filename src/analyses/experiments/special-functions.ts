@@ -135,6 +135,19 @@ function betaIncomplete(a: number, b: number, x: number, y: number, logX: number
   return 1 - (Math.exp(front) * betaFraction(b, a, y)) / b;
 }
 
+/**
+ * The regularized incomplete beta function I_x(a, b): the CDF of Beta(a, b) at x.
+ *
+ * @example
+ * betaCdf(0.5, 2, 2); // 0.5
+ */
+export function betaCdf(x: number, a: number, b: number): number {
+  if (Number.isNaN(x) || !(a > 0) || !(b > 0)) return Number.NaN;
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  return betaIncomplete(a, b, x, 1 - x, Math.log(x), Math.log1p(-x));
+}
+
 /** ln(1 + x²/ν), without overflow for |x| beyond 1e154. */
 function logOnePlusSquareOver(x: number, dof: number): number {
   const d = 2 * Math.log(Math.abs(x)) - Math.log(dof);
