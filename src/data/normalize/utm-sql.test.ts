@@ -27,7 +27,7 @@ import {
 const DECODE: [string | null, string | null, number][] = [
   ['Spring+Push', 'Spring Push', 1],
   ['spring%20push', 'spring push', 1],
-  [' Spring+Push ', 'Spring Push', 1],
+  [' Spring+Push ', ' Spring Push ', 1], // the state is the trimmed value's; the cleaning trims
   ['caf%C3%A9+bar', 'café bar', 1],
   ['caf%c3%a9', 'café', 1],
   ['a%2Bb', 'a+b', 1], // an encoded plus is a plus
