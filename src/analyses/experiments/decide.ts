@@ -57,7 +57,11 @@ export interface Decision {
  *    variant back at any time, data minimums or not, because harm should not wait. Intervals are
  *    two-sided at α unless one-sided tests were asked for, so non-inferiority is shown at α/2.
  * 3. A goal metric is better/worse when significant after the multiple-testing correction
- *    (frequentist, sequential) or when the chance to win passes the threshold (Bayesian).
+ *    (frequentist, sequential) or when the chance to win passes the threshold (Bayesian). A
+ *    deterministic difference (no variance in either arm, different means: 0 % vs 100 %) has no
+ *    test and is taken as better/worse by its sign; rule 4's data minimums still gate it, and its
+ *    note (repeated in the reasons) asks to check that the metric is not tied to the assignment.
+ *    A comparison without numbers (too few units; both arms constant and equal) is "no result".
  * 4. Ship a variant that is better on some goal, worse on none, non-inferior on every guardrail,
  *    once the minimum sample and duration are reached; keep running until then. Worse-only rolls
  *    back (after the minimums); better and worse at once stops for a human trade-off; nothing
