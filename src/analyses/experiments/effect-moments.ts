@@ -124,7 +124,7 @@ export function effectMoments(
   const deterministic = va === 0 && vb === 0;
   if (deterministic) {
     const what = `every control unit is ${describeValue(sa.unadjustedMean, proportion)} and every treatment unit is ${describeValue(sb.unadjustedMean, proportion)}`;
-    note = `deterministic difference: ${what} (no variance in either arm), so a t-test is degenerate${note ? `; ${note}` : ''}`;
+    note = `deterministic difference: ${what} (no variance in either arm), so a t-test is degenerate; so clean a split often means the metric is tied to the assignment: check the instrumentation${note ? `; ${note}` : ''}`;
   } else if (!(variance > 0)) {
     return { ok: false, reason: 'the effect has no positive variance' };
   }
