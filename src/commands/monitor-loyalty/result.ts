@@ -1,5 +1,5 @@
 import type { RowAccounting } from '../../contracts/index.ts';
-import { topReasons } from '../../data/index.ts';
+import { topReasons, type NormalizeResult } from '../../data/index.ts';
 import type { AlertRecord, EscalationRecord, ReconcileCheck } from '../../orchestrator/index.ts';
 import type { Closing, KitRun } from '../kit/index.ts';
 import type { ResolvedWindow } from '../shared/window/index.ts';
@@ -42,7 +42,8 @@ export interface MonitorLoyaltyResult {
   checks: ReconcileCheck[];
   row_accounting: (RowAccounting & { entity: string })[];
   rejects: { rows: number; file: string | null; top_reasons: { reason: string; rows: number }[] };
-  duplicates: { source: string; kept_source: string; rows: number }[];
+  /** Per source and kept source: rows dropped as duplicates, and how many of them differed from the row kept. */
+  duplicates: NormalizeResult['duplicates'];
   alerts: AlertRecord[];
   /** Escalations of the kit (second breach in a row) and the one a liability spike makes at once. */
   escalations: EscalationRecord[];

@@ -1,5 +1,5 @@
 import type { RowAccounting } from '../../contracts/index.ts';
-import { topReasons } from '../../data/index.ts';
+import { topReasons, type NormalizeResult } from '../../data/index.ts';
 import type { AlertRecord, EscalationRecord } from '../../orchestrator/index.ts';
 import type { Closing } from '../kit/index.ts';
 import type { DailyKpiRow } from './aggregate-stage.ts';
@@ -79,7 +79,8 @@ export interface MonitorPersonalizationResult {
   immediate_escalations: ImmediateEscalation[];
   row_accounting: (RowAccounting & { entity: string })[];
   rejects: { rows: number; file: string | null; top_reasons: { reason: string; rows: number }[] };
-  duplicates: { source: string; kept_source: string; rows: number }[];
+  /** Per source and kept source: rows dropped as duplicates, and how many of them differed from the row kept. */
+  duplicates: NormalizeResult['duplicates'];
 }
 
 const rate = (x: number, n: number) => (n > 0 ? x / n : null);

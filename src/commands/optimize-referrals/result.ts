@@ -1,7 +1,7 @@
 import type { Band, FraudRuleId, Ring, VelocityFlag, VelocityNorm } from '../../analyses/fraud/index.ts';
 import type { Concentration, PartnerHealth } from '../../analyses/referrals/index.ts';
 import type { RowAccounting } from '../../contracts/index.ts';
-import { topReasons } from '../../data/index.ts';
+import { topReasons, type NormalizeResult } from '../../data/index.ts';
 import type { AlertRecord, EscalationRecord } from '../../orchestrator/index.ts';
 import type { Closing, KitRun } from '../kit/index.ts';
 import type { ExperimentReadout } from '../shared/experiment-review/index.ts';
@@ -107,7 +107,8 @@ export interface ReferralsResult {
     unresolved: { referrals: number; clicks: number; shares: number };
     row_accounting: (RowAccounting & { entity: string })[];
     rejects: { rows: number; file: string | null; top_reasons: { reason: string; rows: number }[] };
-    duplicates: { source: string; kept_source: string; rows: number }[];
+    /** Per source and kept source: rows dropped as duplicates, and how many of them differed from the row kept. */
+    duplicates: NormalizeResult['duplicates'];
   };
   alerts: AlertRecord[];
   escalations: EscalationRecord[];
