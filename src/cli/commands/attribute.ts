@@ -95,7 +95,7 @@ export const attributeCommand: CliCommand = {
       name: 'converted_column',
       type: 'string',
       placeholder: 'NAME',
-      description: 'touch log: 0/1 conversion flag of the journey (default converted)',
+      description: 'touch log: 0/1 conversion flag of the journey, any row (default converted)',
     },
     {
       name: 'model',
@@ -263,6 +263,7 @@ export const attributeCommand: CliCommand = {
           value: f.value_column as string | undefined,
         },
       });
+      for (const w of result.warnings ?? []) ctx.out.warn(w);
       ctx.out.result(result, () => formatAttributeTable(result));
       return 0;
     }

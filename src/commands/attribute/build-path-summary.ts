@@ -3,7 +3,12 @@ import { isClickHouseEngine, isDuckDbEngine, type Engine } from '../../data/inde
 import type { IntListColumn } from '../../data/duckdb-engine.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
-import { distinctChannelsSql, pathSummarySql, type TouchColumns } from './sql/path-summary-sql.ts';
+import {
+  distinctChannelsSql,
+  pathSummarySql,
+  type TouchChecks,
+  type TouchColumns,
+} from './sql/path-summary-sql.ts';
 
 export interface PathColumnsBuild {
   paths: PathColumns;
@@ -11,6 +16,11 @@ export interface PathColumnsBuild {
   journeys: number;
   /** milliseconds spent in the engine building paths, and reading them into columns */
   timings: { channels_ms: number; paths_ms: number; decode_ms: number };
+  /**
+   * Converting journeys whose touches carry two different non-zero values (the largest is kept);
+   * counted on DuckDB with a value column, else undefined.
+   */
+  valueConflicts?: number;
 }
 
 export interface PathSummaryBuild extends Omit<PathColumnsBuild, 'paths'> {
@@ -46,11 +56,28 @@ export async function pathSummaryQuery(
   relation: string,
   cols: TouchColumns,
   opts: { journeysOnShards?: boolean } = {},
-): Promise<{ channels: string[]; sql: string; channelsMs: number }> {
+): Promise<{ channels: string[]; sql: string; channelsMs: number; checks?: TouchChecks }> {
   const t = performance.now();
-  const channels = (
-    await engine.query<{ channel: string | null }>(distinctChannelsSql(relation, cols, engine.dialect))
-  ).map((r) => r.channel ?? '(none)');
+  const rows = await engine.query<{
+    channel: string | null;
+    touches?: number | bigint;
+    no_time?: number | bigint;
+    bad_converted?: number | bigint;
+    bad_value?: number | bigint;
+  }>(distinctChannelsSql(relation, cols, engine.dialect));
+  const channels = rows.map((r) => r.channel ?? '(none)');
+  let checks: TouchChecks | undefined;
+  if (engine.dialect !== 'clickhouse') {
+    checks = { touches: 0, noChannel: 0, noTime: 0, badConverted: 0, badValue: 0 };
+    for (const r of rows) {
+      const n = Number(r.touches ?? 0);
+      checks.touches += n;
+      if (r.channel === null) checks.noChannel += n;
+      else checks.noTime += Number(r.no_time ?? 0);
+      checks.badConverted += Number(r.bad_converted ?? 0);
+      checks.badValue += Number(r.bad_value ?? 0);
+    }
+  }
   if (channels.length > MAX_CHANNELS)
     throw new GtmError(
       'INPUT',
@@ -66,6 +93,7 @@ export async function pathSummaryQuery(
     channels,
     sql: pathSummarySql(relation, cols, channels, engine.dialect, timeKind, opts),
     channelsMs,
+    ...(checks ? { checks } : {}),
   };
 }
 
@@ -79,6 +107,7 @@ export async function readPathColumns(
   let t = performance.now();
   let paths: PathColumns;
   let pathsMs: number;
+  let valueConflicts: number | undefined;
   if (isDuckDbEngine(engine) && typeof engine.queryColumns === 'function') {
     const { rowCount, columns } = await engine.queryColumns(sql);
     pathsMs = performance.now() - t;
@@ -95,6 +124,11 @@ export async function readPathColumns(
       // one row per path: the query groups by it
       distinct: true,
     };
+    const conflicts = columns.value_conflicts as Float64Array | undefined;
+    if (conflicts) {
+      valueConflicts = 0;
+      for (let r = 0; r < rowCount; r++) valueConflicts += conflicts[r];
+    }
   } else if (isClickHouseEngine(engine)) {
     // Tab-separated lines, read as they arrive: hundreds of thousands of paths cost the server
     // several times more as JSON, and would be held whole as one parsed document here.
@@ -116,6 +150,7 @@ export async function readPathColumns(
     channels,
     journeys,
     timings: { channels_ms: channelsMs, paths_ms: pathsMs, decode_ms: performance.now() - t },
+    ...(valueConflicts !== undefined ? { valueConflicts } : {}),
   };
 }
 

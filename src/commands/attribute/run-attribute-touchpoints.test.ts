@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse } from '../../data/index.ts';
 import { findClickHouseServer, startClickHouse } from '../../../test/helpers/clickhouse-server.ts';
+import { GtmError } from '../../errors/index.ts';
 import { runAttribute } from './run-attribute.ts';
 import { runAttributeTouchpoints } from './run-attribute-touchpoints.ts';
 
@@ -109,6 +110,90 @@ it('names a missing column and the flag to set', async () => {
       columns: { channel: 'medium' },
     }),
   ).rejects.toThrow(/no column "medium".*channel/);
+});
+
+describe('touch rows that are refused, left out or disagree', () => {
+  const HEAD = 'journey_id,ts,channel,converted,value\n';
+  const run = async (name: string, body: string, model = 'linear') => {
+    const file = path.join(dir, name);
+    await writeFile(file, HEAD + body);
+    return runAttributeTouchpoints({ touchpoints: file, model });
+  };
+  const refusal = async (name: string, body: string) => {
+    const err = await run(name, body).then(
+      () => undefined,
+      (e: unknown) => e as GtmError,
+    );
+    expect(err).toBeInstanceOf(GtmError);
+    return { code: err!.code, where: err!.where, message: err!.message };
+  };
+
+  it.each([
+    ['-1', 'j1,1,A,0,5\nj1,2,B,-1,5\nj2,1,A,0,0\n', 3],
+    ['2', 'j1,1,A,2,5\nj1,2,B,2,5\nj2,1,A,0,0\n', 2],
+    ['0.5', 'j1,1,A,0,5\nj2,1,A,0,0\nj2,2,B,0.5,0\n', 4],
+  ])('refuses converted %s (a flag: 0 or 1) with its file, line and column', async (v, body, line) => {
+    const name = `conv${line}-${v}.csv`;
+    expect(await refusal(name, body)).toEqual({
+      code: 'INPUT',
+      where: `${path.join(dir, name)}:${line}:converted`,
+      message: `"${v}" is not 0 or 1 (column converted, data row ${line - 1})`,
+    });
+  });
+
+  it('refuses a negative conversion value like a negative count', async () => {
+    const name = 'negative-value.csv';
+    expect(await refusal(name, 'j1,1,A,1,10\nj1,2,B,1,-10\n')).toEqual({
+      code: 'INPUT',
+      where: `${path.join(dir, name)}:3:value`,
+      message: '"-10" is negative (column value, data row 2)',
+    });
+  });
+
+  // j3's empty flag made it neither converting nor not (count − sum(NULL)): a journey lost
+  it('reads true/false and empty flags as 1/0', async () => {
+    const r = await run('bool.csv', 'j1,1,A,true,5\nj1,2,B,false,5\nj2,1,A,false,0\nj3,1,B,,0\n');
+    expect([r.totals.conversions, r.totals.value, r.totals.nulls]).toEqual([1, 5, 2]);
+    expect(r.warnings).toBeUndefined();
+  });
+
+  it('leaves rows without a channel or time out of the path, counted with the reason and warned', async () => {
+    // j1 = A, (no channel), C converting at 100; j2 = A; j3 = (blank channel) converting at 7;
+    // j4 = B without a time, then B
+    const r = await run(
+      'holes.csv',
+      'j1,1,A,1,100\nj1,2,,1,100\nj1,3,C,1,100\nj2,1,A,0,0\nj3,1,  ,1,7\nj4,,B,0,0\nj4,2,B,0,0\n',
+    );
+    expect(r.source.touches).toEqual({
+      rows: 7,
+      kept: 4,
+      rejected: { no_channel: 2, no_time: 1 },
+      value_conflicts: 0,
+      journeys_without_touch: 1,
+    });
+    // by hand: j1 A>C splits 1 conversion and 100 half and half; j3 has no touch left: unmatched
+    const credit = Object.fromEntries((r.channels ?? []).map((c) => [c.channel, [c.conversions, c.value]]));
+    expect(credit).toEqual({ A: [0.5, 50], B: [0, 0], C: [0.5, 50], '(unmatched)': [1, 7] });
+    expect([r.totals.conversions, r.totals.nulls]).toEqual([2, 2]);
+    expect(r.warnings).toEqual([
+      '3 touch rows were left out of the paths (2 have no channel, 1 has no time; of 7 rows): fill in channel and ts, or drop the rows',
+      '1 journey has no touch left (1 conversion): credited to (unmatched)',
+    ]);
+  });
+
+  it('keeps the largest value of a journey and counts the converting journeys whose touches disagree', async () => {
+    // j1: 100 then 50 (disagree); j2: 50 then 100 (disagree); j3: value on the converting row only
+    // (agree); j4: repeated (agree); j5: disagrees but does not convert (its value is not used)
+    const r = await run(
+      'values.csv',
+      'j1,1,A,1,100\nj1,2,B,1,50\nj2,1,A,1,50\nj2,2,B,1,100\nj3,1,A,0,0\nj3,2,B,1,30\nj4,1,A,1,20\nj4,2,B,1,20\nj5,1,A,0,3\nj5,2,B,0,4\n',
+    );
+    expect(r.totals.value).toBe(100 + 100 + 30 + 20);
+    expect(r.source.touches?.value_conflicts).toBe(2);
+    expect(r.warnings).toEqual([
+      '2 converting journeys have touches with different values: the largest value of each journey was used (give the value on every row of the journey, or on its converting row only)',
+    ]);
+  });
 });
 
 const chServer = findClickHouseServer();

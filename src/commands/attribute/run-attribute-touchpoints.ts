@@ -9,7 +9,8 @@ import type { Engine } from '../../data/index.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import { attributeRecords, attributeResultOf, type AttributeResult } from './run-attribute.ts';
-import type { TouchColumns } from './sql/path-summary-sql.ts';
+import type { PathColumnsBuild } from './build-path-summary.ts';
+import type { TouchChecks, TouchColumns } from './sql/path-summary-sql.ts';
 
 export interface AttributeTouchpointsOptions extends Omit<
   AttributionOptions,
@@ -66,6 +67,8 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
       throw engine.dialect === 'clickhouse' ? err : await touchReadError(engine, relation, file, cols, err);
     };
     const query = await pathSummaryQuery(engine, relation, cols, { journeysOnShards }).catch(inputError);
+    if (query.checks && (query.checks.badConverted > 0 || query.checks.badValue > 0))
+      throw await findBadTouch(engine, relation, file, cols, query.checks.badConverted > 0);
     if (isClickHouseEngine(engine) && model !== 'compare') {
       // Models whose result is a sum over paths run on the lines as they arrive: gtm's memory then
       // does not grow with the number of distinct paths.
@@ -80,10 +83,95 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
       inputError,
     );
     const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
-    return attributeRecords(built.paths, sourceOf(file, cols, built.paths.rows), model, options);
+    const result = attributeRecords(built.paths, sourceOf(file, cols, built.paths.rows), model, options);
+    if (query.checks) withTouchChecks(result, query.checks, built);
+    return result;
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * Adds to a result what happened to the touch log's rows (`source.touches`) and the warnings: rows
+ * left out of their journey's path with the reason, converting journeys whose touches disagree on
+ * the value, journeys left without any touch.
+ */
+function withTouchChecks(result: AttributeResult, checks: TouchChecks, built: PathColumnsBuild): void {
+  const { paths } = built;
+  let emptyJourneys = 0;
+  let emptyConversions = 0;
+  for (let r = 0; r < paths.rows; r++)
+    if (paths.offsets[r + 1] === paths.offsets[r]) {
+      emptyJourneys += paths.conversions[r] + paths.nulls[r];
+      emptyConversions += paths.conversions[r];
+    }
+  const rejected = checks.noChannel + checks.noTime;
+  result.source.touches = {
+    rows: checks.touches,
+    kept: checks.touches - rejected,
+    rejected: { no_channel: checks.noChannel, no_time: checks.noTime },
+    ...(built.valueConflicts !== undefined ? { value_conflicts: built.valueConflicts } : {}),
+    journeys_without_touch: emptyJourneys,
+  };
+  const warnings: string[] = [];
+  const n = (x: number, one: string, many: string) => `${x.toLocaleString('en-US')} ${x === 1 ? one : many}`;
+  if (rejected > 0) {
+    const why = [
+      checks.noChannel > 0 ? `${n(checks.noChannel, 'has', 'have')} no channel` : '',
+      checks.noTime > 0 ? `${n(checks.noTime, 'has', 'have')} no time` : '',
+    ].filter(Boolean);
+    warnings.push(
+      `${n(rejected, 'touch row was', 'touch rows were')} left out of the paths (${why.join(', ')}; of ${n(checks.touches, 'row', 'rows')}): fill in ${result.source.columns.channel} and ${result.source.columns.time}, or drop the rows`,
+    );
+  }
+  if (emptyJourneys > 0)
+    warnings.push(
+      `${n(emptyJourneys, 'journey has', 'journeys have')} no touch left (${n(emptyConversions, 'conversion', 'conversions')}): credited to (unmatched)`,
+    );
+  if (built.valueConflicts)
+    warnings.push(
+      `${n(built.valueConflicts, 'converting journey has', 'converting journeys have')} touches with different values: the largest value of each journey was used (give the value on every row of the journey, or on its converting row only)`,
+    );
+  if (warnings.length) result.warnings = warnings;
+}
+
+/**
+ * The first row of a touch log whose converted is a number other than 0 and 1 (when `converted`),
+ * else whose value is negative or not finite, as the user's input problem with its file, line and
+ * column (the channel scan counted them).
+ */
+async function findBadTouch(
+  engine: Engine,
+  relation: string,
+  file: string,
+  cols: TouchColumns,
+  converted: boolean,
+): Promise<GtmError> {
+  const column = converted ? cols.converted : (cols.value ?? cols.converted);
+  const c = quoteIdent(column);
+  const test = converted ? 'd NOT IN (0, 1)' : '(d < 0 OR NOT isfinite(d))';
+  await engine.exec('SET threads = 1').catch(() => undefined);
+  const [hit] = await engine.query<{ n: number | bigint; v: string }>(
+    `SELECT n, v FROM (SELECT row_number() OVER () AS n, CAST(${c} AS VARCHAR) AS v, TRY_CAST(${c} AS DOUBLE) AS d FROM ${relation}) ` +
+      `WHERE ${test} ORDER BY n LIMIT 1`,
+  );
+  const row = Number(hit?.n ?? 0);
+  const at = /\.(csv|tsv)(\.gz)?$/i.test(file) ? row + 1 : row;
+  const value = String(hit?.v ?? '');
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return converted
+    ? new GtmError('INPUT', `"${shown}" is not 0 or 1 (column ${column}, data row ${row})`, {
+        where: `${file}:${at}:${column}`,
+        hint: `${column} says whether the journey converted: 0 or 1 (or true/false) on each touch, empty for 0; a journey that converted twice is two journeys (give each conversion its own journey id)`,
+      })
+    : new GtmError(
+        'INPUT',
+        `"${shown}" is ${Number(value) < 0 ? 'negative' : 'not a finite number'} (column ${column}, data row ${row})`,
+        {
+          where: `${file}:${at}:${column}`,
+          hint: 'a conversion value is an amount ≥ 0: net refunds out of it before loading, or leave it empty',
+        },
+      );
 }
 
 const sourceOf = (file: string, cols: TouchColumns, records: number): AttributeResult['source'] => ({

@@ -57,7 +57,21 @@ export interface AttributeResult {
     format: PathSummaryFormat | 'touchpoints';
     columns: Record<string, string>;
     records: number;
+    /**
+     * A touch log read by DuckDB: its rows, those kept in a path, and those left out with the reason
+     * (rows = kept + the rejected ones); converting journeys whose touches carry different values
+     * (the largest is kept); journeys left without any touch (credited to `(unmatched)`).
+     */
+    touches?: {
+      rows: number;
+      kept: number;
+      rejected: { no_channel: number; no_time: number };
+      value_conflicts?: number;
+      journeys_without_touch: number;
+    };
   };
+  /** What the user should know about the input (also printed as warning lines). */
+  warnings?: string[];
   model: ModelName | 'compare';
   totals: AttributionTotals;
   /** Credit per channel (single model), largest first. */

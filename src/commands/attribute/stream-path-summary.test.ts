@@ -94,10 +94,11 @@ describe.skipIf(!chServer && !process.env.CI)(
       }
       expect(a, where).toEqual(b);
     };
-    // the transition list follows the order paths arrive in, which no engine promises
-    const comparable = (r: AttributeResult) => ({
+    // the transition list follows the order paths arrive in, which no engine promises; the touch
+    // rows' checks and warnings are counted on DuckDB only
+    const comparable = ({ warnings: _w, ...r }: AttributeResult) => ({
       ...r,
-      source: { ...r.source, file: '' },
+      source: { ...r.source, file: '', touches: undefined },
       markov: r.markov && {
         ...r.markov,
         transitions: [...r.markov.transitions].sort((a, b) =>
@@ -126,6 +127,15 @@ describe.skipIf(!chServer && !process.env.CI)(
           close(comparable(ch), comparable(duck), `${model} ${JSON.stringify(options)}`);
           // the log's own truth: 400 journeys, the empty-channel touches left out of the paths
           expect(duck.totals.conversions + duck.totals.nulls).toBe(400);
+          const rows = touchLog();
+          const blank = rows.filter((r) => r.split(',')[2] === '').length;
+          expect(duck.source.touches).toMatchObject({
+            rows: rows.length,
+            kept: rows.length - blank,
+            rejected: { no_channel: blank, no_time: 0 },
+            value_conflicts: 0,
+          });
+          expect(duck.warnings?.[0]).toMatch(new RegExp(`^${blank} touch rows were left out`));
         }
       },
       60_000,

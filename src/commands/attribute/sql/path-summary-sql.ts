@@ -6,19 +6,48 @@ export interface TouchColumns {
   /** TIMESTAMP, DATE or a number (epoch seconds or ms); only its order matters. */
   time: string;
   channel: string;
-  /** 0/1 (or boolean) per touch; a journey converts when any of its rows says so. */
+  /**
+   * 0 or 1 (or boolean) per touch, empty meaning 0; a journey converts (once) when any of its rows
+   * says 1. Anything else is refused (`touchChecksOf`).
+   */
   converted: string;
-  /** Conversion value per journey (max over its rows); optional. */
+  /**
+   * Conversion value per journey: the largest value on its rows (it is repeated on every row, or set
+   * on the converting row only); ≥ 0, empty meaning none; optional.
+   */
   value?: string;
+}
+
+/** What the channel scan counted about the touch rows (DuckDB), before any path is built. */
+export interface TouchChecks {
+  /** rows of the touch log */
+  touches: number;
+  /** rows left out of their journey's path: no channel (empty or blank), or a channel but no time */
+  noChannel: number;
+  noTime: number;
+  /** rows whose converted is a number other than 0 and 1, whose value is negative or not finite */
+  badConverted: number;
+  badValue: number;
 }
 
 /**
  * Distinct channels of a touch relation, in a stable order: their position is the dictionary code.
+ * On DuckDB the same scan counts each channel's rows and those that are left out or refused (see
+ * `TouchChecks`; the blank channel is NULL, left out); a word where a number belongs is left to the
+ * path query's cast, whose error `touchReadError` words.
  */
-export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialect: Dialect) =>
-  dialect === 'clickhouse'
-    ? `SELECT DISTINCT toString(${quoteIdent(cols.channel, dialect)}) AS channel FROM ${relation} ORDER BY channel`
-    : `SELECT DISTINCT CAST(${quoteIdent(cols.channel)} AS VARCHAR) AS channel FROM ${relation} ORDER BY channel`;
+export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialect: Dialect) => {
+  if (dialect === 'clickhouse')
+    return `SELECT DISTINCT toString(${quoteIdent(cols.channel, dialect)}) AS channel FROM ${relation} ORDER BY channel`;
+  const ch = `CAST(${quoteIdent(cols.channel)} AS VARCHAR)`;
+  const v = cols.value ? `TRY_CAST(${quoteIdent(cols.value)} AS DOUBLE)` : 'NULL';
+  return `SELECT channel, count(*) AS touches, count(*) FILTER (WHERE t IS NULL) AS no_time,
+      count(*) FILTER (WHERE cv NOT IN (0, 1)) AS bad_converted,
+      count(*) FILTER (WHERE v < 0 OR NOT isfinite(v)) AS bad_value FROM (
+    SELECT CASE WHEN trim(${ch}) = '' THEN NULL ELSE ${ch} END AS channel, ${quoteIdent(cols.time)} AS t,
+      TRY_CAST(${quoteIdent(cols.converted)} AS DOUBLE) AS cv, ${v} AS v FROM ${relation})
+    GROUP BY channel ORDER BY channel`;
+};
 
 /**
  * Path summaries (one row per distinct path: codes, conversions, value, nulls) built in the engine.
@@ -54,14 +83,18 @@ export function pathSummarySql(
         max(toUInt8(${q(cols.converted)})) AS conv, ${cols.value ? `max(toFloat64(${q(cols.value)}))` : 'toFloat64(0)'} AS val
       FROM ${relation} GROUP BY j${opts.journeysOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : ''}) GROUP BY path`;
   }
-  const code = `(list_position([${channels.map((c) => quoteString(c)).join(', ')}], CAST(${q(cols.channel)} AS VARCHAR)) - 1)`;
+  // a channel not in the list (a blank one, left out like NULL) has no code
+  const code = `(NULLIF(list_position([${channels.map((c) => quoteString(c)).join(', ')}], CAST(${q(cols.channel)} AS VARCHAR)), 0) - 1)`;
+  // value_conflicts: converting journeys whose rows carry two different non-zero values (the
+  // largest is kept)
+  const val = cols.value ? `CAST(${q(cols.value)} AS DOUBLE)` : '';
   const key = `(${timeNumber(q(cols.time), dialect, timeKind)} * ${2 ** bits} + ${code})`;
   // `& mask` (not `%`) recovers the code for times before 1970 too.
   return `SELECT path, CAST(coalesce(sum(conv), 0) AS DOUBLE) AS conversions, CAST(coalesce(sum(conv * val), 0) AS DOUBLE) AS value,
-      CAST(coalesce(count(*) - sum(conv), 0) AS DOUBLE) AS nulls FROM (
+      CAST(coalesce(count(*) - sum(conv), 0) AS DOUBLE) AS nulls${cols.value ? ', CAST(count(*) FILTER (WHERE conv = 1 AND vlo < val) AS DOUBLE) AS value_conflicts' : ''} FROM (
     SELECT ${q(cols.journey)} AS j,
       coalesce(list_transform(list_sort(list(${key}) FILTER (WHERE ${key} IS NOT NULL)), x -> CAST(x & ${2 ** bits - 1} AS UTINYINT)), []) AS path,
-      max(CAST(${q(cols.converted)} AS INTEGER)) AS conv, ${cols.value ? `max(CAST(${q(cols.value)} AS DOUBLE))` : '0.0'} AS val
+      coalesce(max(CAST(${q(cols.converted)} AS INTEGER)), 0) AS conv, ${cols.value ? `max(${val}) AS val, min(${val}) FILTER (WHERE ${val} <> 0) AS vlo` : '0.0 AS val'}
     FROM ${relation} GROUP BY j) GROUP BY path`;
 }
 
