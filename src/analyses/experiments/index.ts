@@ -2,7 +2,8 @@
  * Experiment statistics engine: pure functions over per-arm sufficient statistics.
  *
  * - `analyzeExperiment` + `decide`: the whole readout (what commands use);
- * - `effectMoments`, `welchTTest`, `sequentialTest`, `bayesianEffect`: one comparison;
+ * - `effectMoments`, `welchTTest`, `sequentialTest`, `bayesianEffect`, `betaBinomialEffect` (an
+ *   arm at 0 % or 100 %): one comparison;
  * - health: `sampleRatioMismatch`, `multipleExposureCheck`, `minimumDataCheck`;
  * - multiple testing: `holmBonferroni`, `benjaminiHochberg`, `widenedInterval`;
  * - planning: `power`, `minimumDetectableEffect`, `requiredSampleSize`.
@@ -22,11 +23,12 @@ export type {
   RatioArm,
   TestResult,
 } from './types.ts';
-export { effectMoments } from './effect-moments.ts';
+export { effectMoments, welchDof } from './effect-moments.ts';
 export { cupedTheta } from './cuped-theta.ts';
 export { welchTTest } from './welch-t-test.ts';
 export { DEFAULT_SEQUENTIAL_TUNING, sequentialTest } from './sequential-test.ts';
 export { bayesianEffect } from './bayesian-effect.ts';
+export { betaBinomialEffect, needsBetaPosterior } from './beta-binomial-effect.ts';
 export {
   DEFAULT_SRM_THRESHOLD,
   sampleRatioMismatch,
