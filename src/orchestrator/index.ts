@@ -60,7 +60,12 @@ export {
   type PlanHistory,
   type ListPlansOptions,
 } from './plan-store.ts';
-export { validatePlanRecord, planRecordProblems, planSchema } from './validate-plan-record.ts';
+export {
+  validatePlanRecord,
+  planRecordProblems,
+  planSchema,
+  type JsonSchemaDocument,
+} from './validate-plan-record.ts';
 export { diffPlans, type PlanDiff, type PlanRef, type ItemDiff } from './diff-plans.ts';
 export { formatPlanList } from './format-plan-list.ts';
 export { formatPlan } from './format-plan.ts';

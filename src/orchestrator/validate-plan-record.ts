@@ -6,10 +6,23 @@ import type { ValidateFunction } from 'ajv';
 import { GtmError } from '../errors/index.ts';
 import { requirePrebuilt } from '../runtime/require-prebuilt.ts';
 import type { PlanRecord } from './plan-record.ts';
-import planSchema from './plan.schema.json' with { type: 'json' };
+import planSchemaJson from './plan.schema.json' with { type: 'json' };
 
-/** The published JSON Schema of the plan record (draft-07), for editors and external tools. */
-export { planSchema };
+/** A JSON Schema document (draft-07): an object of keywords. */
+export interface JsonSchemaDocument {
+  $schema?: string;
+  $id?: string;
+  title?: string;
+  [keyword: string]: unknown;
+}
+
+/**
+ * The published JSON Schema of the plan record (draft-07), for editors and external tools. Typed
+ * as a schema document rather than as the JSON file's literal type, so that the published
+ * declarations import no JSON: a consumer with `module: nodenext` would need an import attribute
+ * for it (TS1543), and one with `skipLibCheck: false` checks every declaration file.
+ */
+export const planSchema: JsonSchemaDocument = planSchemaJson;
 
 let compiled: ValidateFunction | undefined;
 

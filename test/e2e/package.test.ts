@@ -1,9 +1,11 @@
 /**
  * The package as users get it: `npm pack`, install the tarball into an empty project, then (a) import
- * the library from TypeScript and run a model, (b) run the installed `gtm --help` and `gtm demo`.
+ * the library from TypeScript and run a model, and type-check every published declaration file
+ * (skipLibCheck false, nodenext and bundler resolution), (b) run the installed `gtm --help` and
+ * `gtm demo`.
  * Dependencies come from the npm cache that `npm ci` filled (`--prefer-offline`).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,7 +93,48 @@ console.log(JSON.stringify({ total: r.channels.reduce((s, c) => s + c.conversion
     const out = JSON.parse(execFileSync(process.execPath, ['use.js'], { cwd: PROJECT, encoding: 'utf8' }));
     expect(out.total).toBeCloseTo(4, 12);
     expect(['ship', 'keep running', 'stop', 'roll back']).toContain(out.action);
-  }, 120_000);
+
+    // every published declaration file type-checks as a consumer's compiler sees it: skipLibCheck
+    // false, under Node's own resolution (nodenext: a JSON import in a .d.ts needs an import
+    // attribute, TS1543) and a bundler's
+    const declared = packed.files.filter((f) => f.path.endsWith('.d.ts'));
+    expect(declared.length).toBeGreaterThan(100);
+    const jsonImports = declared.filter((f) =>
+      /\bfrom\s+['"][^'"]+\.json['"]|import\(\s*['"][^'"]+\.json['"]/.test(
+        readFileSync(path.join(PROJECT, 'node_modules/gtm-analytics', f.path), 'utf8'),
+      ),
+    );
+    expect(jsonImports.map((f) => f.path)).toEqual([]);
+    for (const [module, moduleResolution] of [
+      ['NodeNext', 'NodeNext'],
+      ['ESNext', 'Bundler'],
+    ]) {
+      const config = `tsconfig.${moduleResolution.toLowerCase()}.json`;
+      writeFileSync(
+        path.join(PROJECT, config),
+        JSON.stringify({
+          compilerOptions: {
+            module,
+            moduleResolution,
+            target: 'ES2022',
+            strict: true,
+            skipLibCheck: false,
+            noEmit: true,
+            typeRoots: [path.join(ROOT, 'node_modules/@types')],
+            types: ['node'],
+          },
+          files: ['use.ts'],
+        }),
+      );
+      const tsc = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config, '--pretty', 'false'],
+        { cwd: PROJECT, encoding: 'utf8' },
+      );
+      expect(tsc.stdout + tsc.stderr, `${moduleResolution}, skipLibCheck false`).toBe('');
+      expect(tsc.status).toBe(0);
+    }
+  }, 240_000);
 
   it('installs the gtm command: --help and the demo run', () => {
     const gtm = path.join(PROJECT, 'node_modules/.bin/gtm');
