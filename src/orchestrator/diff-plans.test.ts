@@ -127,6 +127,53 @@ describe('diffPlans', () => {
     expect(text).toMatch(/deep-dive\s+skipped\s+→\s+succeeded\s+—\s+→\s+\d+ ms\s+\*/);
   });
 
+  it('compares a source only where both plans recorded it the same way (another command: note, only in a / b)', () => {
+    // a read crm and partners (their settings hold the fingerprinted hashes); the other command
+    // read only ads and declares crm and partners by path; web is declared by both, by two paths
+    expect(a.settings.sources).toEqual({ crm: 'crm-1', partners: 'p-1' });
+    const other: PlanRecord = structuredClone(b);
+    other.command = 'monitor-loyalty';
+    other.scope = 'Rewards Club';
+    other.settings = {
+      ...other.settings,
+      sources: {
+        crm: 'file:data/crm.csv',
+        partners: 'file:data/p.csv',
+        ads: 'ads-1',
+        web: 'file:w2/*.ndjson',
+      },
+    };
+    other.data_fingerprints = other.data_fingerprints.filter((f) => f.source === 'ads');
+    const mine: PlanRecord = structuredClone(a);
+    mine.settings = {
+      ...mine.settings,
+      sources: { ...(a.settings.sources as object), web: 'file:w1/*.ndjson' },
+    };
+    const d = diffPlans(mine, other);
+    expect(d.note).toBe('comparing track-source "AI Launch Tour" with monitor-loyalty "Rewards Club"');
+    expect(d.sources_not_compared).toEqual([
+      { source: 'crm', only_in: 'a', a: 'crm-1', b: 'file:data/crm.csv' },
+      { source: 'partners', only_in: 'a', a: 'p-1', b: 'file:data/p.csv' },
+    ]);
+    expect(d.settings.filter((e) => e.field.startsWith('sources.'))).toEqual([
+      { field: 'sources.web', change: 'changed', from: 'file:w1/*.ndjson', to: 'file:w2/*.ndjson' },
+      { field: 'sources.ads', change: 'added', from: null, to: 'ads-1' },
+    ]);
+    const back = diffPlans(other, mine);
+    expect(back.sources_not_compared.map((x) => [x.source, x.only_in])).toEqual([
+      ['crm', 'b'],
+      ['partners', 'b'],
+    ]);
+    const text = formatPlanDiff(d);
+    expect(text).toContain(
+      'note: comparing track-source "AI Launch Tour" with monitor-loyalty "Rewards Club"',
+    );
+    expect(text).toContain('sources read by one plan only (not compared)\n  only in a: crm, partners');
+    expect(text).not.toContain('sources.crm');
+    // the same command and scope: no note, nothing left out
+    expect(diffPlans(a, b)).toMatchObject({ note: null, sources_not_compared: [] });
+  });
+
   it('formats one plan', () => {
     const text = formatPlan(b);
     expect(text.split('\n')[0]).toMatch(

@@ -19,11 +19,30 @@ export interface PlanRef {
   started_at: string;
 }
 
+/**
+ * A source one plan read (its `settings.sources` entry is the content hash it fingerprinted) and
+ * the other only declared (`file:path`, `postgres:table`): the two values are not comparable.
+ */
+export interface SourceNotCompared {
+  source: string;
+  /** The plan that read it. */
+  only_in: 'a' | 'b';
+  a: unknown;
+  b: unknown;
+}
+
 export interface PlanDiff {
   a: PlanRef;
   b: PlanRef;
-  /** Settings and inputs from a to b, in change-log form. */
+  /** Set when the plans are of different commands or scopes (`comparing X "s" with Y "t"`), else null. */
+  note: string | null;
+  /**
+   * Settings and inputs from a to b, in change-log form. `sources.<name>` is compared only where
+   * both plans recorded it the same way (both read it, or neither did).
+   */
   settings: ChangeLogEntry[];
+  /** The sources read by one plan only, left out of `settings`. */
+  sources_not_compared: SourceNotCompared[];
   inputs: ChangeLogEntry[];
   /** Keyed `task_id/source`. */
   fingerprints: ItemDiff<{ rows: number; hash: string }>[];
@@ -72,10 +91,47 @@ const ref = (p: PlanRecord): PlanRef => ({
   started_at: p.started_at,
 });
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Whether a plan read a source: its settings entry is the hash of one of its fingerprints. */
+const readBy = (p: PlanRecord, source: string, value: unknown): boolean =>
+  p.data_fingerprints.some((f) => f.source === source && f.hash === value);
+
+/**
+ * The settings of both plans with the sources recorded differently (read by one, only declared by
+ * the other) taken out of `sources`, and those sources.
+ */
+function comparableSettings(
+  a: PlanRecord,
+  b: PlanRecord,
+): { a: Record<string, unknown>; b: Record<string, unknown>; apart: SourceNotCompared[] } {
+  const sa = a.settings.sources;
+  const sb = b.settings.sources;
+  if (!isPlainObject(sa) || !isPlainObject(sb)) return { a: a.settings, b: b.settings, apart: [] };
+  const apart: SourceNotCompared[] = [];
+  for (const source of Object.keys(sa)) {
+    if (!Object.hasOwn(sb, source)) continue;
+    const inA = readBy(a, source, sa[source]);
+    if (inA !== readBy(b, source, sb[source]))
+      apart.push({ source, only_in: inA ? 'a' : 'b', a: sa[source], b: sb[source] });
+  }
+  const without = (sources: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(sources).filter(([k]) => !apart.some((x) => x.source === k)));
+  return {
+    a: { ...a.settings, sources: without(sa) },
+    b: { ...b.settings, sources: without(sb) },
+    apart,
+  };
+}
+
 /**
  * What changed from plan `a` to plan `b` (usually an earlier and a later run of the same command and
  * scope): settings, inputs, data fingerprints, row counts, alert values, stage statuses and
  * durations. Durations always differ, so stages count as `changed` only when status or attempts do.
+ * A source is compared only where both plans recorded it the same way: a plan's settings hold the
+ * content hash of each source it read and the declaration (`file:path`) of the others, so plans of
+ * two commands list the sources only one of them read in `sources_not_compared`.
  *
  * @example
  * const [latest, before] = await listPlans(dir, { command: 'track-source', scope: 'AI Launch Tour' });
@@ -122,10 +178,16 @@ export function diffPlans(a: PlanRecord, b: PlanRecord): PlanDiff {
     return { key: item.key, change: item.change, a: without(item.a), b: without(item.b) };
   };
 
+  const comparable = comparableSettings(a, b);
   return {
     a: ref(a),
     b: ref(b),
-    settings: diffSettings(a.settings, b.settings),
+    note:
+      a.command !== b.command || a.scope !== b.scope
+        ? `comparing ${a.command} "${a.scope}" with ${b.command} "${b.scope}"`
+        : null,
+    settings: diffSettings(comparable.a, comparable.b),
+    sources_not_compared: comparable.apart,
     inputs: diffSettings(a.inputs, b.inputs),
     fingerprints: pair(fp(a), fp(b), (x) => x.k).map((d) => strip(d, 'k')),
     rows: pair(rows(a), rows(b), (x) => x.k).map((d) => strip(d, 'k')),

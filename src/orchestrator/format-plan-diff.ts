@@ -14,9 +14,7 @@ const signed = (n: number, unit = '') =>
  */
 export function formatPlanDiff(diff: PlanDiff): string {
   const out: string[] = [`a: ${diff.a.plan_id}  ${diff.a.status}`, `b: ${diff.b.plan_id}  ${diff.b.status}`];
-  if (diff.a.command !== diff.b.command || diff.a.scope !== diff.b.scope) {
-    out.push(`note: comparing ${diff.a.command} "${diff.a.scope}" with ${diff.b.command} "${diff.b.scope}"`);
-  }
+  if (diff.note) out.push(`note: ${diff.note}`);
   const section = (title: string, lines: string[], unchanged = 0) => {
     const tail = unchanged > 0 ? [`(${unchanged} unchanged)`] : [];
     if (lines.length === 0 && tail.length === 0) return;
@@ -27,6 +25,11 @@ export function formatPlanDiff(diff: PlanDiff): string {
 
   section('settings', diff.settings.length ? entries(diff.settings) : ['no changes']);
   section('inputs', diff.inputs.length ? entries(diff.inputs) : ['no changes']);
+  const onlyIn = (side: 'a' | 'b') => {
+    const names = diff.sources_not_compared.filter((x) => x.only_in === side).map((x) => x.source);
+    return names.length ? [`only in ${side}: ${names.join(', ')}`] : [];
+  };
+  section('sources read by one plan only (not compared)', [...onlyIn('a'), ...onlyIn('b')]);
 
   const fps = diff.fingerprints.filter((f) => f.change !== 'unchanged');
   section(

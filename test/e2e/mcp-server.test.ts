@@ -113,6 +113,6 @@ describe('gtm mcp', () => {
     );
     const list = await client.callTool({ name: 'plans-list', arguments: {} });
     expect(list.isError).toBeFalsy();
-    expect(((list.structuredContent as { items: unknown[] }).items ?? []).length).toBeGreaterThan(0);
+    expect(((list.structuredContent as { plans: unknown[] }).plans ?? []).length).toBeGreaterThan(0);
   }, 120_000);
 });

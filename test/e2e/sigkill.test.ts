@@ -80,7 +80,9 @@ it('a SIGKILLed run leaves valid JSON with status running; the next run marks it
   );
 
   const list = await runCli(['plans', 'list', '--json'], { cwd: demo.dir });
-  expect(list.json<{ plan_id: string; status: string }[]>().map((p) => [p.plan_id, p.status])).toEqual([
+  expect(
+    list.json<{ plans: { plan_id: string; status: string }[] }>().plans.map((p) => [p.plan_id, p.status]),
+  ).toEqual([
     [current.plan_id, 'succeeded'],
     [killed.plan_id, 'interrupted'],
   ]);

@@ -501,7 +501,11 @@ describe('gtm plans', () => {
   it('list shows every run, newest first', async () => {
     const r = await gtm(['plans', 'list', '--json']);
     expect(r.code).toBe(0);
-    const list = r.json<{ plan_id: string; command: string; scope: string; status: string }[]>();
+    const { plans: list, unreadable } = r.json<{
+      plans: { plan_id: string; command: string; scope: string; status: string }[];
+      unreadable: unknown[];
+    }>();
+    expect(unreadable).toEqual([]);
     expect(list.map((p) => p.plan_id)).toEqual(
       ['source', 'model', 'breach2', 'breach1', 'summary', 'again', 'spec'].map((n) => runs[n].plan.plan_id),
     );
@@ -511,7 +515,7 @@ describe('gtm plans', () => {
       ),
     ).toBe(true);
     const filtered = await gtm(['plans', 'list', '--command', 'nope']);
-    expect(filtered.json<unknown[]>()).toEqual([]);
+    expect(filtered.json<{ plans: unknown[] }>().plans).toEqual([]);
   });
 
   it('show finds a plan by id, by file and as latest', async () => {
