@@ -39,6 +39,7 @@ import {
   CLICKHOUSE_ENTITIES,
   typedEntityCh,
   type ClickHouseEntity,
+  type SelectHints,
   type ClickHouseSettings,
 } from './entities-clickhouse.ts';
 import { typedEntityDef } from './typed-entity.ts';
@@ -193,6 +194,25 @@ export async function normalizeEntitiesClickHouse(
   return out;
 }
 
+/** Each source's `SelectHints` from its entity's probe (one cheap scan per source, when it has one). */
+async function probeSources(
+  engine: Engine,
+  ch: ClickHouseEntity,
+  parts: readonly BoundSource[],
+): Promise<(SelectHints | undefined)[]> {
+  const out: (SelectHints | undefined)[] = [];
+  for (const p of parts) {
+    const sql = ch.probe?.(p.binding, chIdent(p.binding.rawTable));
+    if (!sql) {
+      out.push(sql === undefined && ch.probe ? { urlEncoded: false } : undefined);
+      continue;
+    }
+    const [row] = await engine.query<{ n: number | string }>(sql);
+    out.push({ urlEncoded: Number(row?.n ?? 1) > 0 });
+  }
+  return out;
+}
+
 async function normalizeOne(
   engine: Engine,
   spec: EntitySpec,
@@ -214,7 +234,8 @@ async function normalizeOne(
     );
     return 0;
   }
-  const staged = parts.map((p) => ch.select(p.binding, settings, chIdent(p.binding.rawTable)));
+  const hints = await probeSources(engine, ch, parts);
+  const staged = parts.map((p, i) => ch.select(p.binding, settings, chIdent(p.binding.rawTable), hints[i]));
   const all = await runView(engine, `all_${spec.name}`, staged.join(' UNION ALL '));
   const valid = await runView(
     engine,
@@ -334,6 +355,7 @@ async function compareDuplicates(
     .filter((p) => sources.some((x) => x.s === p.binding.source))
     .map((p) => {
       const rows = `(SELECT * FROM ${chIdent(p.binding.rawTable)} WHERE (toString(source_file), toInt64(source_row)) GLOBAL IN (SELECT _file, _row FROM ${wanted} WHERE _source = ${literal(p.binding.source, 'clickhouse')}))`;
+      // no hints: the few rows read back are decoded as any row may be (same values as the pass's)
       return `SELECT ${['_source', '_file', '_row', ...compared].map((c) => chIdent(c)).join(', ')} FROM (${ch.select(p.binding, settings, rows)}) WHERE isNull(_reject_reason)`;
     });
   const values = await runView(engine, `dupv_${spec.name}`, read.join(' UNION ALL '), { materialize: true });
