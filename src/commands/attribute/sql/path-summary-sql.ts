@@ -36,6 +36,10 @@ export interface TouchChecks {
  * `TouchChecks`; the blank channel is NULL, left out); a word where a number belongs is left to the
  * path query's cast, whose error `touchReadError` words.
  */
+/** DuckDB: the distinct channels alone (their order as `distinctChannelsSql`'s), when the checks are proved otherwise. */
+export const distinctChannelsOnlySql = (relation: string, cols: TouchColumns) =>
+  `SELECT DISTINCT CAST(${quoteIdent(cols.channel)} AS VARCHAR) AS channel FROM ${relation} ORDER BY channel`;
+
 export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialect: Dialect) => {
   if (dialect === 'clickhouse')
     return `SELECT DISTINCT toString(${quoteIdent(cols.channel, dialect)}) AS channel FROM ${relation} ORDER BY channel`;
@@ -70,7 +74,7 @@ export function pathSummarySql(
   channels: string[],
   dialect: Dialect,
   timeKind: 'timestamp' | 'number',
-  opts: { journeysOnShards?: boolean } = {},
+  opts: { journeysOnShards?: boolean; everyChannelListed?: boolean } = {},
 ): string {
   const bits = Math.max(1, Math.ceil(Math.log2(Math.max(2, channels.length))));
   const q = (c: string) => quoteIdent(c, dialect);
@@ -84,17 +88,19 @@ export function pathSummarySql(
       FROM ${relation} GROUP BY j${opts.journeysOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : ''}) GROUP BY path`;
   }
   // a channel not in the list (a blank one, left out like NULL) has no code
-  const code = `(NULLIF(list_position([${channels.map((c) => quoteString(c)).join(', ')}], CAST(${q(cols.channel)} AS VARCHAR)), 0) - 1)`;
+  // (when every channel of the log is in the list, as Parquet statistics can prove, none is looked for)
+  const position = `list_position([${channels.map((c) => quoteString(c)).join(', ')}], CAST(${q(cols.channel)} AS VARCHAR))`;
+  const code = opts.everyChannelListed ? `(${position} - 1)` : `(NULLIF(${position}, 0) - 1)`;
   // value_conflicts: converting journeys whose rows carry two different non-zero values (the
   // largest is kept)
   const val = cols.value ? `CAST(${q(cols.value)} AS DOUBLE)` : '';
   const key = `(${timeNumber(q(cols.time), dialect, timeKind)} * ${2 ** bits} + ${code})`;
   // `& mask` (not `%`) recovers the code for times before 1970 too.
   return `SELECT path, CAST(coalesce(sum(conv), 0) AS DOUBLE) AS conversions, CAST(coalesce(sum(conv * val), 0) AS DOUBLE) AS value,
-      CAST(coalesce(count(*) - sum(conv), 0) AS DOUBLE) AS nulls${cols.value ? ', CAST(count(*) FILTER (WHERE conv = 1 AND vlo < val) AS DOUBLE) AS value_conflicts' : ''} FROM (
+      CAST(coalesce(count(*) - sum(conv), 0) AS DOUBLE) AS nulls${cols.value ? ', CAST(count_if(conv = 1 AND vlo < val) AS DOUBLE) AS value_conflicts' : ''} FROM (
     SELECT ${q(cols.journey)} AS j,
       coalesce(list_transform(list_sort(list(${key}) FILTER (WHERE ${key} IS NOT NULL)), x -> CAST(x & ${2 ** bits - 1} AS UTINYINT)), []) AS path,
-      coalesce(max(CAST(${q(cols.converted)} AS INTEGER)), 0) AS conv, ${cols.value ? `max(${val}) AS val, min(${val}) FILTER (WHERE ${val} <> 0) AS vlo` : '0.0 AS val'}
+      coalesce(max(CAST(${q(cols.converted)} AS INTEGER)), 0) AS conv, ${cols.value ? `max(${val}) AS val, min(CASE WHEN ${val} <> 0 THEN ${val} END) AS vlo` : '0.0 AS val'}
     FROM ${relation} GROUP BY j) GROUP BY path`;
 }
 
