@@ -155,5 +155,21 @@ console.log(JSON.stringify({ total: r.channels.reduce((s, c) => s + c.conversion
     ).toContain('<svg');
     // the demo takes no picture unless asked (--snapshot): Chromium would double its time
     expect(existsSync(path.join(PROJECT, 'my-demo', result.reports_dir, 'dashboard.png'))).toBe(false);
+
+    // the README's next step, as a user runs it: pictures need playwright-core, an optional peer
+    // dependency npm did not install; without it the run warns and writes everything else
+    const next = spawnSync(
+      gtm,
+      ['track-source', '--campaign', 'AI Launch Tour', '--window', '30d', '--json'],
+      {
+        cwd: path.join(PROJECT, 'my-demo'),
+        encoding: 'utf8',
+        env: { ...process.env, GTM_SNAPSHOT: undefined },
+      },
+    );
+    expect(next.status, next.stderr).toBe(0);
+    expect(JSON.parse(next.stdout).schema).toBe('gtm.track-source.result/v1');
+    if (!existsSync(path.join(PROJECT, 'node_modules/playwright-core')))
+      expect(next.stderr).toMatch(/no dashboard\.png: (playwright-core is not installed|no Chromium at)/);
   }, 240_000);
 });
