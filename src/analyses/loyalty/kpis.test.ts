@@ -123,11 +123,26 @@ describe('incrementalRevenueVsHoldout', () => {
     expect(r.relativeLift).toBeCloseTo(15 / 110, 12);
   });
 
-  it('reports why when an arm has no variance', () => {
+  it('tests an arm without variance against the variance of the other arm (Welch, df = its n − 1), as scipy', () => {
+    // treated: ten customers at 10 (variance 0); holdout: mean 5, variance 50/9
     const r = incrementalRevenueVsHoldout(
       { n: 10, sum: 100, sumSquares: 1_000 },
       { n: 10, sum: 50, sumSquares: 300 },
     );
-    expect(r).toMatchObject({ ok: false });
+    // scipy: se = sqrt(50/9/10); stats.t.ppf(0.975, 9) = 2.262157162798205;
+    // 2 * stats.t.sf(5 / se, 9) = 8.771397134967763e-05
+    expect(r).toMatchObject({ ok: true, revenuePerCustomerLift: 5, incrementalRevenue: 50 });
+    if (!r.ok) return;
+    expect(r.ci[0]).toBeCloseTo(3.3138876027317186, 12);
+    expect(r.ci[1]).toBeCloseTo(6.686112397268282, 12);
+    expect(r.pValue).toBeCloseTo(8.771397134967763e-5, 15);
+  });
+
+  it('reports why when both arms have no variance and the same mean', () => {
+    const r = incrementalRevenueVsHoldout(
+      { n: 10, sum: 100, sumSquares: 1_000 },
+      { n: 10, sum: 100, sumSquares: 1_000 },
+    );
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/^no evidence either way/) });
   });
 });

@@ -322,6 +322,13 @@ function compare(
     if (!moments.ok) {
       return { ...base, lift: null, ci: null, pValue: null, verdict: 'no result', error: moments.reason };
     }
+    // the table reports relative lifts: where the engine can only give an absolute difference (a
+    // holdout rate of 0) or a deterministic one, there is no lift to show, and the reason says why
+    // (the absolute difference stays in `difference`)
+    if (moments.moments.difference !== 'relative' || moments.moments.deterministic) {
+      const why = moments.moments.note ?? 'relative lift undefined';
+      return { ...base, lift: null, ci: null, pValue: null, verdict: 'no result', error: why };
+    }
     const t = welchTTest(moments.moments, { alpha: settings.alpha });
     return {
       ...base,
