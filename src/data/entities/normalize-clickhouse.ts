@@ -200,15 +200,13 @@ async function probeSources(
   ch: ClickHouseEntity,
   parts: readonly BoundSource[],
 ): Promise<(SelectHints | undefined)[]> {
-  const out: (SelectHints | undefined)[] = [];
+  if (!ch.probe) return parts.map(() => undefined);
+  const out: SelectHints[] = [];
   for (const p of parts) {
-    const sql = ch.probe?.(p.binding, chIdent(p.binding.rawTable));
-    if (!sql) {
-      out.push(sql === undefined && ch.probe ? { urlEncoded: false } : undefined);
-      continue;
-    }
-    const [row] = await engine.query<{ n: number | string }>(sql);
-    out.push({ urlEncoded: Number(row?.n ?? 1) > 0 });
+    // no probe query: no column the probe looks at is mapped, so there is nothing to decode
+    const sql = ch.probe(p.binding, chIdent(p.binding.rawTable));
+    const n = sql ? Number((await engine.query<{ n: number | string }>(sql))[0]?.n ?? 1) : 0;
+    out.push({ urlEncoded: n > 0 });
   }
   return out;
 }
