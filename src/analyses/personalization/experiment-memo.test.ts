@@ -190,6 +190,19 @@ describe('experiment memo: scenario table', () => {
     expect(memo.guidance.nextSteps.length).toBeGreaterThan(0);
   });
 
+  it('a control converting at 0 %: the lines and the headline carry the absolute fallback and its note', () => {
+    const note = 'relative lift undefined: control rate is 0 %; the absolute difference is reported instead';
+    const memo = scenario({ rates: [0, 0.03] });
+    const line = memo.primary.find((l) => l.metric === 'conversion')!;
+    expect(line).toMatchObject({ difference: 'absolute', note, verdict: 'better' });
+    expect(line.estimate).toBeCloseTo(0.03, 15);
+    expect(memo.guardrails[0]).toMatchObject({ difference: 'relative', note: null });
+    expect(memo.guidance.kind).toBe('ship');
+    expect(memo.guidance.headline).toBe(
+      `Ship personalized to 100% of traffic: conversion absolute difference +0.03 (interval +0.03 to +0.03; ${note}).`,
+    );
+  });
+
   it('ship and ramp say where the traffic goes', () => {
     expect(scenario({ rates: [0.1, 0.112] }).guidance).toMatchObject({
       variant: 'personalized',

@@ -5,6 +5,7 @@ import {
   type AnalysisSettings,
   type Decision,
   type DecisionPolicy,
+  type DifferenceType,
   type ExperimentAnalysis,
   type ExperimentHealth,
   type Method,
@@ -57,6 +58,13 @@ export interface MemoMetricLine {
   readonly adjustedPValue: number | null;
   readonly chanceToWin: number | null;
   readonly verdict: Verdict;
+  /**
+   * The scale of estimate and intervals: the analysis' difference, or 'absolute' when the relative
+   * lift is undefined (a control rate of 0) or not testable; `note` says why.
+   */
+  readonly difference: DifferenceType;
+  /** The engine's note on this comparison (absolute fallback, deterministic difference), else null. */
+  readonly note: string | null;
 }
 
 export interface ExperimentMemo {
@@ -174,6 +182,8 @@ export function experimentMemo(
       adjustedPValue: v.adjustedPValue,
       chanceToWin: v.chanceToWin,
       verdict: verdictOf(m.name, v.name),
+      difference: v.difference,
+      note: v.note,
     })),
   );
   return {

@@ -71,6 +71,10 @@ export interface GuidanceComparison {
   readonly estimate: number | null;
   readonly ci: readonly [number, number] | null;
   readonly adjustedCi: readonly [number, number] | null;
+  /** The scale of estimate and intervals when not the analysis' (an absolute fallback); absent = the analysis'. */
+  readonly difference?: DifferenceType;
+  /** Why the numbers are not the usual ones (the engine's note: absolute fallback, deterministic), else null. */
+  readonly note?: string | null;
 }
 
 /**
@@ -391,8 +395,11 @@ function winSummary(analysis: GuidanceAnalysis, variant: string): string {
   const v = goal?.variants.find((x) => x.name === variant);
   if (!goal || !v || v.estimate === null || v.ci === null) return 'better on its goals, guardrails hold';
   const ci = v.adjustedCi ?? v.ci;
-  const d = analysis.settings.difference;
-  return `${goal.name} ${formatEffect(v.estimate, d)} (interval ${formatEffect(ci[0], d)} to ${formatEffect(ci[1], d)})`;
+  const d = v.difference ?? analysis.settings.difference;
+  // an absolute fallback is named and its note kept, so 0.01 is not read as a 1 % lift
+  const what = d === analysis.settings.difference ? '' : `${d} difference `;
+  const note = v.note ? `; ${v.note}` : '';
+  return `${goal.name} ${what}${formatEffect(v.estimate, d)} (interval ${formatEffect(ci[0], d)} to ${formatEffect(ci[1], d)}${note})`;
 }
 
 function tradeOffs(analysis: GuidanceAnalysis, decision: GuidanceDecision): string[] {

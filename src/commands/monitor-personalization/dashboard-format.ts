@@ -10,6 +10,22 @@ export const signed = (x: number | null | undefined): string =>
     ? 'n/a'
     : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
+/**
+ * An effect on the scale the readout gives it: a relative lift as a signed percent, an absolute
+ * difference (the readout's fallback when the lift is undefined, e.g. a control rate of 0) as
+ * signed percentage points for a rate and a signed number otherwise, so 0.01 is never read as 1 %.
+ */
+export const effectText = (
+  x: number | null | undefined,
+  difference: 'relative' | 'absolute',
+  type: 'proportion' | 'mean' | 'ratio',
+): string => {
+  if (difference === 'relative') return signed(x);
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  const sign = x >= 0 ? '+' : '';
+  return type === 'proportion' ? `${sign}${(x * 100).toFixed(1)} pp` : `${sign}${Number(x.toPrecision(4))}`;
+};
+
 /** A roster role as words. */
 export const human = (role: string): string => role.replace(/_/g, ' ');
 

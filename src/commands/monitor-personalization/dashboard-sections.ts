@@ -1,5 +1,5 @@
 import type { Block, Section } from '../../report/index.ts';
-import { CHECK_STATUS, human, signed } from './dashboard-format.ts';
+import { CHECK_STATUS, effectText, human } from './dashboard-format.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 
 type O = MonitorPersonalizationOutputs;
@@ -174,6 +174,7 @@ export function experimentsSection(o: O): Section {
         { key: 'effect', label: 'Effect', format: 'text' },
         { key: 'interval', label: 'Interval', format: 'text' },
         { key: 'decision', label: 'Verdict', format: 'text' },
+        { key: 'note', label: 'Note', format: 'text' },
       ],
       rows: m.readout!.metrics.flatMap((x) =>
         x.variants.map((v) => ({
@@ -181,9 +182,12 @@ export function experimentsSection(o: O): Section {
           variant: v.name,
           control: x.control.mean,
           mean: v.mean,
-          effect: signed(v.effect),
-          interval: v.ci ? `${signed(v.ci[0])} to ${signed(v.ci[1])}` : 'n/a',
+          effect: effectText(v.effect, v.difference, x.type),
+          interval: v.ci
+            ? `${effectText(v.ci[0], v.difference, x.type)} to ${effectText(v.ci[1], v.difference, x.type)}`
+            : 'n/a',
           decision: v.decision,
+          note: v.note ?? v.error ?? '',
         })),
       ),
     });

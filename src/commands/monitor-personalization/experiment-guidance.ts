@@ -35,6 +35,8 @@ export function guidanceAnalysisOf(r: ExperimentReadout): GuidanceAnalysis {
         estimate: v.effect,
         ci: interval(v.ci),
         adjustedCi: interval(v.adjusted_ci),
+        difference: v.difference,
+        note: v.note,
       })),
     })),
   };

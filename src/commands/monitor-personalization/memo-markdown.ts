@@ -1,5 +1,5 @@
 import { mdEscape } from '../../report/index.ts';
-import { human, pct, signed } from './dashboard-format.ts';
+import { effectText, human, pct } from './dashboard-format.ts';
 import type { ExperimentMemoOut } from './experiments-stage.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
@@ -24,24 +24,33 @@ function health(m: ExperimentMemoOut): string[] {
   ];
 }
 
+/**
+ * The metrics table. Effects are on the scale the readout gives each comparison (an absolute
+ * difference where the relative lift is undefined), and the readout's note saying why stays on the
+ * row of the metric it qualifies.
+ */
 function metricsTable(m: ExperimentMemoOut): string {
   const r = m.readout!;
   const rows = r.metrics.flatMap((x) =>
-    x.variants.map((v) => [
-      `${x.name}${x.guardrail ? ` (guardrail${x.lower_is_better ? ', lower is better' : ''}, margin ${pct(x.non_inferiority_margin)})` : ''}`,
-      v.name,
-      num(x.control.mean),
-      num(v.mean),
-      signed(v.effect),
-      v.ci ? `${signed(v.ci[0])} to ${signed(v.ci[1])}` : 'n/a',
-      r.method === 'bayesian'
-        ? `P(better) ${pct(v.chance_to_win)}`
-        : `p ${num(v.adjusted_p_value ?? v.p_value, 3)}`,
-      v.decision,
-    ]),
+    x.variants.map((v) => {
+      const effect = (e: number | null) => effectText(e, v.difference, x.type);
+      return [
+        `${x.name}${x.guardrail ? ` (guardrail${x.lower_is_better ? ', lower is better' : ''}, margin ${pct(x.non_inferiority_margin)})` : ''}`,
+        v.name,
+        num(x.control.mean),
+        num(v.mean),
+        effect(v.effect),
+        v.ci ? `${effect(v.ci[0])} to ${effect(v.ci[1])}` : 'n/a',
+        r.method === 'bayesian'
+          ? `P(better) ${pct(v.chance_to_win)}`
+          : `p ${num(v.adjusted_p_value ?? v.p_value, 3)}`,
+        v.decision,
+        mdEscape(v.note ?? v.error ?? ''),
+      ];
+    }),
   );
   return mdTable(
-    ['Metric', 'Variant', 'Control', 'Variant mean', 'Effect', 'Interval', 'Evidence', 'Verdict'],
+    ['Metric', 'Variant', 'Control', 'Variant mean', 'Effect', 'Interval', 'Evidence', 'Verdict', 'Note'],
     rows,
   );
 }

@@ -1,0 +1,140 @@
+/**
+ * experiment-memo.md when the readout cannot give a relative lift: a holdout converting at 0 %
+ * (0/2000) against 60/2000. The engine reports the absolute difference with a note; the memo must
+ * show it as an absolute difference (3 percentage points, not "+3.0%") and carry the note in the
+ * metrics table and in the guidance headline, next to the numbers it qualifies.
+ *
+ * Reference numbers (Python 3, scipy 1.17.1), Welch with the holdout's variance 0 (df = 1999):
+ *   p = 60/2000; se = sqrt(p*(1-p)/2000) = 0.00381444622455213
+ *   t = stats.t.ppf(0.975, 1999); 0.03 -/+ t*se = 0.022519293369555354, 0.03748070663044464
+ *   2*stats.t.sf(0.03/se, 1999) = 5.996474256397569e-15
+ */
+import { describe, expect, it } from 'vitest';
+import { reviewExperiment, type StatsRow } from '../shared/experiment-review/index.ts';
+import type { ExperimentDef } from './experiment-defs.ts';
+import { guidanceFor } from './experiment-guidance.ts';
+import type { ExperimentMemoOut } from './experiments-stage.ts';
+import { experimentMemoMarkdown } from './memo-markdown.ts';
+import type { MonitorPersonalizationOutputs } from './plan.ts';
+import type { MonitorPersonalizationResult } from './result.ts';
+
+const NOTE = 'relative lift undefined: control rate is 0 %; the absolute difference is reported instead';
+
+const def: ExperimentDef = {
+  id: 'exp-zero',
+  name: 'Zero-baseline banner',
+  rule: 'hero-banner',
+  initiative: null,
+  variants: [
+    { name: 'holdout', weight: 1 },
+    { name: 'personalized', weight: 1 },
+  ],
+  control: 'holdout',
+  start: '2026-03-01T00:00:00Z',
+  end: '2026-04-30T00:00:00Z',
+  primary: ['conversion_rate'],
+  guardrails: [],
+  method: null,
+  status: null,
+};
+
+const row = (variant: string, n: number, sum: number): StatsRow => ({
+  metric: 'conversion_rate',
+  type: 'proportion',
+  variant,
+  n,
+  sum,
+  sum_squares: sum,
+});
+
+function memoOf(rows: StatsRow[]): { memo: ExperimentMemoOut; markdown: string } {
+  const readout = reviewExperiment(
+    {
+      id: def.id,
+      name: def.name,
+      weights: { holdout: 1, personalized: 1 },
+      start: '2026-03-01',
+      end: '2026-04-30',
+    },
+    rows,
+    { asOfDay: '2026-03-31' },
+  );
+  const guidance = guidanceFor(def, readout, rows, Date.parse('2026-03-31T00:00:00Z'), {
+    minimumDetectableEffect: 0.05,
+    power: 0.8,
+    rampSteps: [0.05, 0.25, 0.5, 1],
+  });
+  const memo: ExperimentMemoOut = {
+    id: def.id,
+    name: def.name,
+    rule: def.rule,
+    status: 'live',
+    start: def.start,
+    end: def.end,
+    planned: [
+      { variant: 'holdout', share: 0.5 },
+      { variant: 'personalized', share: 0.5 },
+    ],
+    multiple_exposures: 0,
+    readout,
+    guidance,
+    no_readout: null,
+  };
+  const result = {
+    initiative: { name: 'Homepage' },
+    as_of: '2026-03-31',
+    window: { label: 'last 30 days' },
+  } as unknown as MonitorPersonalizationResult;
+  const outputs = { experiments: { memos: [memo], daily: [] } } as unknown as MonitorPersonalizationOutputs;
+  return { memo, markdown: experimentMemoMarkdown(result, outputs) };
+}
+
+describe('experiment memo: absolute fallback', () => {
+  const { memo, markdown } = memoOf([row('holdout', 2000, 0), row('personalized', 2000, 60)]);
+
+  it('the readout falls back to the absolute difference (scipy numbers) and ships', () => {
+    const v = memo.readout!.metrics[0].variants[0];
+    expect(v.difference).toBe('absolute');
+    expect(v.note).toBe(NOTE);
+    expect(v.effect).toBeCloseTo(0.03, 15);
+    expect(v.ci![0]).toBeCloseTo(0.022519293369555354, 12);
+    expect(v.ci![1]).toBeCloseTo(0.03748070663044464, 12);
+    expect(v.p_value! / 5.996474256397569e-15).toBeCloseTo(1, 3);
+    expect(memo.guidance!.kind).toBe('ship');
+  });
+
+  it('the metrics table shows percentage points and the note on the metric’s row', () => {
+    const line = markdown.split('\n').find((l) => l.startsWith('| conversion_rate |'));
+    expect(line).toBe(
+      `| conversion_rate | personalized | 0 | 0.03 | +3.0 pp | +2.3 pp to +3.7 pp | p 6e-15 | better | ${NOTE} |`,
+    );
+    expect(markdown).toContain('| Verdict | Note |');
+    // never the absolute 0.03 read as a relative lift
+    expect(markdown).not.toMatch(/\+3\.0%/);
+  });
+
+  it('the guidance headline names the absolute difference and carries the note', () => {
+    expect(memo.guidance!.headline).toBe(
+      `Ship personalized to 100% of traffic: conversion_rate absolute difference +0.03 (interval +0.02 to +0.04; ${NOTE}).`,
+    );
+    expect(markdown).toContain(
+      `**Guidance: ship.** Ship personalized to 100% of traffic: conversion\\_rate absolute difference +0.03 (interval +0.02 to +0.04; ${NOTE}).`,
+    );
+  });
+
+  it('the recommendation keeps the engine’s note among its reasons', () => {
+    expect(markdown).toContain(`- personalized: 'conversion\\_rate': ${NOTE}.`);
+  });
+
+  it('a relative lift is shown as before: a percent, no note, no scale named in the headline', () => {
+    const { memo: m, markdown: md } = memoOf([row('holdout', 2000, 200), row('personalized', 2000, 260)]);
+    const v = m.readout!.metrics[0].variants[0];
+    expect(v.difference).toBe('relative');
+    expect(v.note).toBeNull();
+    const line = md.split('\n').find((l) => l.startsWith('| conversion_rate |'));
+    expect(line).toMatch(
+      /^\| conversion_rate \| personalized \| 0\.1 \| 0\.13 \| \+30\.0% \| .* \| better \|  \|$/,
+    );
+    expect(m.guidance!.headline).toMatch(/^Ship personalized to 100% of traffic: conversion_rate \+30%/);
+  });
+});
