@@ -103,7 +103,13 @@ function nativeColumn(b: SourceBinding, name: string, def: ColumnDef): string | 
   return column && type && NATIVE[def.kind]?.test(type) ? ident(column) : undefined;
 }
 
-function parsedSql(b: SourceBinding, s: NormalizeSettings, name: string, def: ColumnDef): string {
+function parsedSql(
+  b: SourceBinding,
+  s: NormalizeSettings,
+  name: string,
+  def: ColumnDef,
+  trimmed: (name: string) => string = (n) => text(b, n),
+): string {
   const native = nativeColumn(b, name, def);
   if (native) {
     // TIMESTAMPTZ is converted to UTC wall time like the text parser does with offsets
@@ -115,7 +121,7 @@ function parsedSql(b: SourceBinding, s: NormalizeSettings, name: string, def: Co
   const raw = col(b, name);
   switch (def.kind) {
     case 'key':
-      return `lower(${text(b, name)})`;
+      return `lower(${trimmed(name)})`;
     case 'token':
       return def.aliases && Object.keys(def.aliases).length
         ? `COALESCE(${valueMapSql(raw, def.aliases as Record<string, string>, 'null')}, ${tokenSql(raw)})`
@@ -130,13 +136,13 @@ function parsedSql(b: SourceBinding, s: NormalizeSettings, name: string, def: Co
     case 'integer':
       return `TRY_CAST(${parseAmountSql(raw, b.decimal)} AS BIGINT)`;
     case 'currency':
-      return `upper(COALESCE(${text(b, name)}, ${literal(b.defaultCurrency)}))`;
+      return `upper(COALESCE(${trimmed(name)}, ${literal(b.defaultCurrency)}))`;
     case 'boolean':
       return `CASE WHEN lower(trim(${raw})) IN ('true','t','yes','y','1') THEN true WHEN lower(trim(${raw})) IN ('false','f','no','n','0') THEN false END`;
     case 'partner':
       return partnerSql(b, s, null);
     default:
-      return text(b, name);
+      return trimmed(name);
   }
 }
 
@@ -249,18 +255,31 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
   ): string {
     const asIs = opts.asIs ?? new Set<string>();
     const changed = opts.changed ?? [];
+    // Each mapped column's trimmed text is computed once, in a projection under the one that
+    // reads it (a key's canonical value and its raw one for the reasons both start from it): the
+    // same CASE written twice in one SELECT is evaluated twice, ~0.05 s per column per 10M rows.
+    // Columns nothing reads are pruned by the engine.
+    const pre = new Map(
+      entries
+        .filter(([n]) => b.columns[n] !== undefined)
+        .map(([n]) => [n, ident(`__gtm_trimmed_${n}`)] as const),
+    );
+    const trimmed = (n: string) => pre.get(n) ?? text(b, n);
+    const from = pre.size
+      ? `(SELECT *, ${[...pre].map(([n, id]) => `${text(b, n)} AS ${id}`).join(', ')} FROM ${ident(b.rawTable)})`
+      : ident(b.rawTable);
     // typed source columns keep their own value as the "raw" one (cast to text only in a reason)
     const parsed = entries.map(([n, d]) => {
       const value =
-        asIs.has(n) && d.kind !== 'amount' ? ident(b.columns[n] as string) : parsedSql(b, s, n, d);
-      const raw = opts.checks ? `, ${nativeColumn(b, n, d) ?? text(b, n)} AS ${ident(`_raw_${n}`)}` : '';
+        asIs.has(n) && d.kind !== 'amount' ? ident(b.columns[n] as string) : parsedSql(b, s, n, d, trimmed);
+      const raw = opts.checks ? `, ${nativeColumn(b, n, d) ?? trimmed(n)} AS ${ident(`_raw_${n}`)}` : '';
       const own =
         changed.includes(n) && d.kind !== 'amount'
           ? `, ${ident(b.columns[n] as string)} AS ${ident(`_own_${n}`)}`
           : '';
       return `${value} AS ${ident(n)}${raw}${own}`;
     });
-    const inner = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${ident(b.rawTable)}`;
+    const inner = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${from}`;
     const currency = hasCurrency ? 'o.currency' : literal(b.defaultCurrency.toUpperCase());
     const converted = amounts.filter(([n]) => !asIs.has(n));
     const rated = converted.length ? ratedSql(inner, s.ratesTable, currency, converted) : inner;
