@@ -52,7 +52,12 @@ export interface CliCommand {
 
 /** Flags every command accepts. */
 export const GLOBAL_FLAGS: FlagSpec[] = [
-  { name: 'json', type: 'boolean', description: 'print the machine-readable result as JSON on stdout' },
+  {
+    name: 'json',
+    type: 'boolean',
+    description:
+      'print the machine-readable result as JSON on stdout (the default when stdout is not a terminal; --no-json or --json=false for the human view)',
+  },
   { name: 'verbose', type: 'boolean', description: 'show stack traces and SQL on errors' },
   { name: 'quiet', type: 'boolean', description: 'no progress output' },
   {

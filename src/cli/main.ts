@@ -123,12 +123,15 @@ async function dispatch(
   }
   if (first === 'run') {
     // Global flags may follow the quoted line, in either spelling and with their values
-    // (`gtm run '<line>' --as-of 2026-11-15`); everything else is the line.
+    // (`gtm run '<line>' --as-of 2026-11-15`, `--no-json`); everything else is the line.
     const line: string[] = [];
     const globals: string[] = [];
     for (let i = 0; i < rest.length; i++) {
       const m = /^--([^=]+)(=.*)?$/.exec(rest[i]);
-      const spec = m ? GLOBAL_FLAGS.find((g) => g.name === m[1].replace(/-/g, '_').toLowerCase()) : undefined;
+      const key = m?.[1].replace(/-/g, '_').toLowerCase();
+      const spec = GLOBAL_FLAGS.find(
+        (g) => g.name === key || (g.type === 'boolean' && !m?.[2] && key === `no_${g.name}`),
+      );
       if (!spec) {
         line.push(rest[i]);
         continue;
@@ -179,11 +182,14 @@ async function dispatch(
     return args.includes('--help') || args.includes('-h') ? 0 : 2;
   }
   const parsed = parseArgs(args, [...cmd.flags, ...GLOBAL_FLAGS], cmd.positionals);
-  // --json can also arrive inside a `gtm run '<line>'`, which main() did not see
+  // The mode main() guessed from argv (`--json`, else JSON when stdout is not a terminal) gives way
+  // to the flag as parsed: `--json=false`, `--no-json` and `--json=no` keep the human view on a
+  // pipe, and --json can also arrive inside a `gtm run '<line>'`, which main() did not see
+  const json = typeof parsed.flags.json === 'boolean' ? parsed.flags.json : base.out.json;
   const out =
-    parsed.flags.json === true && !base.out.json
+    json !== base.out.json
       ? createOutput(base.streams, {
-          json: true,
+          json,
           quiet: Boolean(parsed.flags.quiet),
           verbose: Boolean(parsed.flags.verbose),
         })
