@@ -1,26 +1,74 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GTM_YAML_TEMPLATE } from '../../commands/init/gtm-yaml-template.ts';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand } from '../command.ts';
 
+const CONFIG_FILE = 'gtm.yaml';
+
+/** The nearest folder or file on the way up from `dir` that exists (`dir` itself when it does). */
+function nearestExisting(dir: string): string {
+  let d = dir;
+  while (!existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
+}
+
+/** Whether `p` is a folder (false when it is missing or cannot be looked at). */
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export const initCommand: CliCommand = {
   name: 'init',
   summary: 'Create a starter gtm.yaml in the current folder',
-  usage: 'gtm init [--force]',
+  usage: 'gtm init [--force] [--config FILE]',
   flags: [{ name: 'force', type: 'boolean', description: 'overwrite an existing gtm.yaml' }],
   async run(args, ctx) {
-    const target = path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml');
+    const given = ctx.global.config;
+    const target = path.resolve(ctx.cwd, given ?? CONFIG_FILE);
+    const rel = (p: string) => path.relative(ctx.cwd, p) || '.';
+    // where a refusal points: the flag as typed, or the default file
+    const where = given === undefined ? target : `--config ${given}`;
+    const folder = path.dirname(target);
+    const existing = nearestExisting(folder);
+    if (!isFolder(existing))
+      throw usageError(
+        `${rel(existing)} is a file, not a folder, so ${rel(target)} cannot be created`,
+        where,
+        'pass a path inside a folder',
+      );
+    if (isFolder(target)) {
+      // never written over, --force or not: the file goes inside it, or somewhere else
+      const inside = path.join(given ?? CONFIG_FILE, CONFIG_FILE);
+      const there = existsSync(path.join(target, CONFIG_FILE));
+      throw usageError(
+        'is a folder, not a config file',
+        where,
+        given === undefined
+          ? `move the folder ${CONFIG_FILE} away, or pass --config FILE`
+          : there
+            ? `${inside} already exists; pass --config ${inside} --force to overwrite it, or name a new file`
+            : `pass the file to create: --config ${inside}`,
+      );
+    }
     if (existsSync(target) && !args.flags.force)
-      throw usageError('gtm.yaml already exists', target, 'pass --force to overwrite it');
+      throw usageError(
+        `${given === undefined ? CONFIG_FILE : rel(target)} already exists`,
+        where,
+        'pass --force to overwrite it',
+      );
     const { writeReportFiles } = await import('../../report/write-report-files.ts');
-    // The guarded writer: atomic, never through a link, an IO error naming the path on failure.
-    await writeReportFiles(path.dirname(target), [
-      { name: path.basename(target), content: GTM_YAML_TEMPLATE },
-    ]);
+    // The guarded writer: atomic, never through a link, an IO error naming the path on failure. It
+    // creates the missing folders of the path (`--config new-workspace/gtm.yaml`).
+    await writeReportFiles(folder, [{ name: path.basename(target), content: GTM_YAML_TEMPLATE }]);
+    const created = existing !== folder ? ` (created the folder ${rel(folder)})` : '';
     ctx.out.result(
       { written: target },
-      () => `Wrote ${path.relative(ctx.cwd, target)}. Edit sources and campaigns, then run \`gtm doctor\`.`,
+      () => `Wrote ${rel(target)}${created}. Edit sources and campaigns, then run \`gtm doctor\`.`,
     );
     return 0;
   },
