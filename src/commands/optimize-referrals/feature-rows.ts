@@ -22,8 +22,10 @@ export interface CandidateMeta {
  */
 export function featureRow(r: Row, nodeOf: ReadonlyMap<string, number>): ReferralFeatureRow {
   const status = text(r.reward_status);
-  const advocateNode = nodeOf.get(String(r.advocate_acct));
-  const friendNode = nodeOf.get(String(r.friend_acct));
+  // DuckDB's candidates carry their ring-graph nodes (`ref_node_num`); ClickHouse's are looked up
+  const advocateNode =
+    'advocate_node' in r ? numOrNull(r.advocate_node) : nodeOf.get(String(r.advocate_acct));
+  const friendNode = 'friend_node' in r ? numOrNull(r.friend_node) : nodeOf.get(String(r.friend_acct));
   const rank = numOrNull(r.prior_claims);
   return {
     referralId: String(r.referral_id),

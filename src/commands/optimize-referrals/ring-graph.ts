@@ -4,14 +4,20 @@ import {
   type RingOptions,
   type RingReview,
 } from '../../analyses/fraud/index.ts';
-import type { Engine, Row } from '../../data/index.ts';
+import { isDuckDbEngine, type DuckDbEngine, type Engine, type Row } from '../../data/index.ts';
 import { num } from './query-numbers.ts';
-import { RING_KINDS } from './sql/risk-sql.ts';
+import { RING_KINDS, ringNumberingSql } from './sql/risk-sql.ts';
 
-/** The ring review with the node id of each account that is in the graph. */
+/**
+ * The ring review with the node id of each account that is in the graph: `nodeOf` (the row path,
+ * ClickHouse), or the engine's `ref_node_num` table (DuckDB: `numbered`, `nodeOf` left empty; the
+ * candidates query joins it).
+ */
 export interface RingResult {
   review: RingReview;
   nodeOf: ReadonlyMap<string, number>;
+  numbered: boolean;
+  nodes: number;
   edges: number;
 }
 
@@ -26,6 +32,7 @@ export async function reviewRings(
   activitySql: string,
   options: RingOptions,
 ): Promise<RingResult> {
+  if (isDuckDbEngine(engine)) return reviewRingsNumbered(engine, activitySql, options);
   const edges = await engine.query<Row>(edgeSql);
   const nodeOf = new Map<string, number>();
   const accountIds: string[] = [];
@@ -81,5 +88,110 @@ export async function reviewRings(
     accountIds,
     activity,
   };
-  return { review: detectRings(graph, options), nodeOf, edges: edges.length };
+  return {
+    review: detectRings(graph, options),
+    nodeOf,
+    numbered: false,
+    nodes: n,
+    edges: edges.length,
+  };
+}
+
+/** A numeric column of a columnar result (a typed array of the result's rows). */
+function column(columns: Record<string, unknown>, name: string): Float64Array {
+  const c = columns[name];
+  if (!(c instanceof Float64Array)) throw new Error(`ring graph: column ${name} is not numeric`);
+  return c;
+}
+
+/**
+ * `reviewRings` on DuckDB: the graph numbered in the engine (`ringNumberingSql`), its edges and
+ * the nodes' activity read as typed arrays, the rings found, then only the flagged rings' account
+ * ids and identifier labels read back as text. The same review as the row path, node for node.
+ */
+async function reviewRingsNumbered(
+  engine: DuckDbEngine,
+  activitySql: string,
+  options: RingOptions,
+): Promise<RingResult> {
+  for (const sql of ringNumberingSql()) await engine.exec(sql);
+  const e = await engine.queryColumns('SELECT from_node, to_node, kind, ident FROM ref_edge_num ORDER BY e');
+  const [{ n: nodeCount }] = await engine.query('SELECT count(*) AS n FROM ref_node_num');
+  const n = num(nodeCount);
+  const m = e.rowCount;
+  const from = Int32Array.from(column(e.columns, 'from_node'));
+  const to = Int32Array.from(column(e.columns, 'to_node'));
+  const kind = Uint8Array.from(column(e.columns, 'kind'));
+  const identifier = Int32Array.from(column(e.columns, 'ident'));
+  const activity = {
+    rewardsPaid: new Float64Array(n),
+    rewardedFriend: new Uint8Array(n),
+    ordersAfterReward: new Int32Array(n),
+    orders: new Int32Array(n),
+    refunds: new Int32Array(n),
+  };
+  if (n > 0) {
+    const a = await engine.queryColumns(
+      `SELECT nn.node, CAST(a.rewards_paid AS DOUBLE) AS rewards_paid, CAST(a.rewarded_friend AS DOUBLE) AS rewarded_friend,
+         CAST(a.orders_after_reward AS DOUBLE) AS orders_after_reward, CAST(a.orders AS DOUBLE) AS orders,
+         CAST(a.refunds AS DOUBLE) AS refunds
+       FROM (${activitySql}) a JOIN ref_node_num nn ON nn.acct = a.acct`,
+    );
+    const node = column(a.columns, 'node');
+    const paid = column(a.columns, 'rewards_paid');
+    const rewarded = column(a.columns, 'rewarded_friend');
+    const after = column(a.columns, 'orders_after_reward');
+    const orders = column(a.columns, 'orders');
+    const refunds = column(a.columns, 'refunds');
+    for (let r = 0; r < a.rowCount; r++) {
+      const i = node[r];
+      activity.rewardsPaid[i] = paid[r];
+      activity.rewardedFriend[i] = rewarded[r] > 0 ? 1 : 0;
+      activity.ordersAfterReward[i] = after[r];
+      activity.orders[i] = orders[r];
+      activity.refunds[i] = refunds[r];
+    }
+  }
+  const graph: RingGraph = { nodeCount: n, edges: { from, to, kind, identifier }, activity };
+  const review = detectRings(graph, options);
+  // the text the flagged rings cite: their accounts and their identifiers' values
+  const members = new Set<number>();
+  const idents = new Set<number>();
+  for (const ring of review.rings) {
+    for (const i of ring.members) members.add(i);
+    for (const x of ring.sharedIdentifiers) if (x.identifier >= 0) idents.add(x.identifier);
+  }
+  const accountOf = new Map<number, string>();
+  const labelOf = new Map<number, string>();
+  if (members.size) {
+    await engine.exec('CREATE OR REPLACE TEMP TABLE ref_ring_nodes (node DOUBLE)');
+    await engine.append(
+      'ref_ring_nodes',
+      [...members].map((i) => [i]),
+    );
+    for (const r of await engine.query(
+      'SELECT n.node, n.acct FROM ref_node_num n SEMI JOIN ref_ring_nodes r ON r.node = n.node',
+    ))
+      accountOf.set(num(r.node), String(r.acct));
+  }
+  if (idents.size) {
+    await engine.exec('CREATE OR REPLACE TEMP TABLE ref_ring_idents (ident DOUBLE)');
+    await engine.append(
+      'ref_ring_idents',
+      [...idents].map((i) => [i]),
+    );
+    for (const r of await engine.query(
+      `SELECT ident, min(value) AS value FROM ref_edge_seq WHERE ident IN (SELECT ident FROM ref_ring_idents) GROUP BY ident`,
+    ))
+      labelOf.set(num(r.ident), String(r.value));
+  }
+  const rings = review.rings.map((ring) => ({
+    ...ring,
+    accountIds: ring.members.map((i) => accountOf.get(i) ?? ''),
+    sharedIdentifiers: ring.sharedIdentifiers.map((x) => ({
+      ...x,
+      label: x.identifier >= 0 ? (labelOf.get(x.identifier) ?? null) : null,
+    })),
+  }));
+  return { review: { ...review, rings }, nodeOf: new Map(), numbered: true, nodes: n, edges: m };
 }

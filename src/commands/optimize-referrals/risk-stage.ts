@@ -211,7 +211,7 @@ export async function reviewRisk(
       email_domains: rc.domains,
       shared_identifiers: rc.sharedIdentifiers,
       ring_edges: rc.rings.edges,
-      ring_nodes: rc.rings.nodeOf.size,
+      ring_nodes: rc.rings.nodes,
     },
     bands: {
       review: cfg.bands.review ?? DEFAULT_BANDS.review,

@@ -169,11 +169,13 @@ export function candidatesSql(p: CandidateParams, pairLists: string): string {
        ${ms('lo.last_order_at')} AS last_order_ms, s.prior_claims, s.first_advocate,
        s.conversion_referrer, s.reward_amount, s.reward_status, ${ms('s.reward_paid_at')} AS reward_paid_ms,
        ${ms('s.refunded_at')} AS refunded_ms, s.refund_amount, own.referral_id IS NOT NULL AS own_code,
-       ${ms('s.signed_up_at')} AS signed_up_ms
+       ${ms('s.signed_up_at')} AS signed_up_ms, an.node AS advocate_node, fn.node AS friend_node
      FROM (${scoredSql(p, 'r.*', 'r.referral_id IN (SELECT referral_id FROM ids)')}) s
      LEFT JOIN (${pairLists}) pl ON pl.referral_id = s.referral_id
      LEFT JOIN lo ON lo.referral_id = s.referral_id
      LEFT JOIN own ON own.referral_id = s.referral_id
+     LEFT JOIN ref_node_num an ON an.acct = s.advocate_acct
+     LEFT JOIN ref_node_num fn ON fn.acct = s.friend_acct
      ORDER BY s.referral_id`;
 }
 
