@@ -123,11 +123,31 @@ export interface ExperimentHealth {
   readonly minimumData: MinimumDataCheck;
 }
 
+/**
+ * What the multiple-testing correction did. Its family is the goal comparisons (metric × variant)
+ * that were tested, i.e. have a p-value. A deterministic difference (both arms without variance,
+ * different means) is not a test: it has no sampling distribution and no p-value, and Holm (1979)
+ * and Benjamini–Hochberg (1995) adjust over the hypotheses tested, so it is left out and listed
+ * here (and in its note). Counting it with p = 0 instead would change nothing for Holm (it would be
+ * rejected first and the rest stepped down over the others) but would lower every BH-adjusted
+ * p-value of the real tests (rank k of m becomes k + 1 of m + 1) on the strength of a p-value that
+ * no test produced. Comparisons without numbers (`error`) are listed too.
+ */
+export interface CorrectionFamily {
+  readonly method: 'holm' | 'bh';
+  /** Goal comparisons corrected together. */
+  readonly tested: number;
+  /** Goal comparisons outside the family, each with why. */
+  readonly leftOut: readonly { readonly metric: string; readonly variant: string; readonly reason: string }[];
+}
+
 export interface ExperimentAnalysis {
   readonly settings: AnalysisSettings;
   readonly variantNames: readonly string[];
   readonly health: ExperimentHealth;
   readonly metrics: readonly MetricAnalysis[];
+  /** The multiple-testing correction's family; null when there is none (Bayesian, or 'none'). */
+  readonly correction: CorrectionFamily | null;
 }
 
 /**
@@ -163,8 +183,9 @@ export function analyzeExperiment(
   }
 
   const metrics = input.metrics.map((metric) => analyzeMetric(metric, variantNames, settings));
-  const corrected = settings.method === 'bayesian' ? metrics : applyCorrection(metrics, settings);
-  return { settings, variantNames, health: checkHealth(input, settings), metrics: corrected };
+  const corrected =
+    settings.method === 'bayesian' ? { metrics, correction: null } : applyCorrection(metrics, settings);
+  return { settings, variantNames, health: checkHealth(input, settings), ...corrected };
 }
 
 function analyzeMetric(
@@ -326,20 +347,44 @@ function betaComparison(
   };
 }
 
-/** Corrects over non-guardrail metrics × variants: guardrails answer a different question (harm). */
-function applyCorrection(metrics: MetricAnalysis[], settings: AnalysisSettings): MetricAnalysis[] {
-  if (settings.correction === 'none') return metrics;
+/**
+ * Corrects over non-guardrail metrics × variants: guardrails answer a different question (harm).
+ * The family is the tested comparisons (those with a p-value); see `CorrectionFamily` for what is
+ * left out and why. A deterministic goal comparison's note says it was left out.
+ */
+function applyCorrection(
+  metrics: MetricAnalysis[],
+  settings: AnalysisSettings,
+): { metrics: MetricAnalysis[]; correction: CorrectionFamily | null } {
+  if (settings.correction === 'none') return { metrics, correction: null };
   const family: { m: number; v: number; p: number }[] = [];
+  const leftOut: { metric: string; variant: string; reason: string }[] = [];
   metrics.forEach((metric, m) => {
     if (metric.guardrail) return;
     metric.variants.forEach((variant, v) => {
       if (variant.pValue !== null) family.push({ m, v, p: variant.pValue });
+      else if (variant.deterministic)
+        leftOut.push({
+          metric: metric.name,
+          variant: variant.name,
+          reason: 'deterministic difference: not a hypothesis test (no variance in either arm, no p-value)',
+        });
+      else
+        leftOut.push({ metric: metric.name, variant: variant.name, reason: `no result: ${variant.error}` });
     });
   });
   const adjust = settings.correction === 'holm' ? holmBonferroni : benjaminiHochberg;
   const adjusted = adjust(family.map((f) => f.p));
   const byKey = new Map(family.map((f, i) => [`${f.m}:${f.v}`, adjusted[i]]));
-  return metrics.map((metric, m) => {
+  const name = settings.correction === 'holm' ? 'Holm' : 'Benjamini–Hochberg';
+  const tested =
+    family.length === 0
+      ? 'no comparison is tested, so nothing is corrected'
+      : family.length === 1
+        ? 'the 1 tested comparison is corrected alone'
+        : `the ${family.length} tested comparisons are corrected among themselves`;
+  const leftOutNote = `left out of the ${name} correction: a deterministic difference is not a hypothesis test, and the correction adjusts over the hypotheses tested; ${tested}`;
+  const corrected = metrics.map((metric, m) => {
     const alternative: Alternative = !settings.oneSided
       ? 'two-sided'
       : metric.lowerIsBetter
@@ -348,6 +393,9 @@ function applyCorrection(metrics: MetricAnalysis[], settings: AnalysisSettings):
     return {
       ...metric,
       variants: metric.variants.map((variant, v) => {
+        if (variant.deterministic && !metric.guardrail) {
+          return { ...variant, note: variant.note ? `${variant.note}; ${leftOutNote}` : leftOutNote };
+        }
         const adjustedPValue = byKey.get(`${m}:${v}`);
         if (adjustedPValue === undefined || variant.estimate === null || variant.ci === null) return variant;
         const adjustedCi = widenedInterval(
@@ -361,6 +409,7 @@ function applyCorrection(metrics: MetricAnalysis[], settings: AnalysisSettings):
       }),
     };
   });
+  return { metrics: corrected, correction: { method: settings.correction, tested: family.length, leftOut } };
 }
 
 function checkHealth(input: ExperimentInput, settings: AnalysisSettings): ExperimentHealth {

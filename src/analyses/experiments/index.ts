@@ -47,6 +47,7 @@ export {
   DEFAULT_ANALYSIS_SETTINGS,
   type AnalysisSettings,
   type Correction,
+  type CorrectionFamily,
   type ExperimentAnalysis,
   type ExperimentHealth,
   type ExperimentInput,

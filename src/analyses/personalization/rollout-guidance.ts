@@ -399,7 +399,12 @@ function winSummary(analysis: GuidanceAnalysis, variant: string): string {
   // an absolute fallback is named and its note kept, so 0.01 is not read as a 1 % lift
   const what = d === analysis.settings.difference ? '' : `${d} difference `;
   const note = v.note ? `; ${v.note}` : '';
-  return `${goal.name} ${what}${formatEffect(v.estimate, d)} (interval ${formatEffect(ci[0], d)} to ${formatEffect(ci[1], d)}${note})`;
+  // a deterministic difference: the interval is the point
+  const interval =
+    ci[0] === v.estimate && ci[1] === v.estimate
+      ? 'exactly'
+      : `interval ${formatEffect(ci[0], d)} to ${formatEffect(ci[1], d)}`;
+  return `${goal.name} ${what}${formatEffect(v.estimate, d)} (${interval}${note})`;
 }
 
 function tradeOffs(analysis: GuidanceAnalysis, decision: GuidanceDecision): string[] {

@@ -36,9 +36,14 @@ export function formatReadoutTable(result: ReadoutResult): string {
   for (const metric of result.metrics) rows.push(...metricRows(metric, header, bayesian, relative));
   lines.push(...table(header, rows));
   if (!bayesian && result.correction !== 'none') {
+    const family = result.correction_family;
+    const over = family ? ` over ${family.tested} tested comparison${family.tested === 1 ? '' : 's'}` : '';
     lines.push(
-      `(adj.: goal metrics corrected with the ${correction}; the adjusted interval excludes 0 exactly when adj. p < ${result.alpha})`,
+      `(adj.: goal metrics corrected with the ${correction}${over}; the adjusted interval excludes 0 exactly when adj. p < ${result.alpha})`,
     );
+    for (const x of family?.left_out ?? []) {
+      lines.push(`(not corrected: ${x.metric} / ${x.variant}: ${x.reason})`);
+    }
   }
 
   const rec = result.recommendation;

@@ -163,6 +163,65 @@ describe('runExperimentReadout', () => {
     expect(table).toContain('latency_ms (guardrail, lower is better)');
   });
 
+  it('says which goal comparisons the correction left out: a deterministic difference is not a test', async () => {
+    // raw p 0.0210683 (scipy ttest_ind_from_stats, absolute, p(1-p) variances); Holm over the one
+    // other tested comparison (0.3790) gives 2 × 0.0210683 = 0.0421365 (R p.adjust(..., "holm"))
+    const experiment = {
+      settings: { method: 'frequentist', difference: 'absolute', correction: 'holm' },
+      variants: [
+        { name: 'A', users: 10000 },
+        { name: 'B', users: 10000 },
+      ],
+      days_running: 14,
+      metrics: [
+        {
+          name: 'signup',
+          type: 'proportion',
+          data: { A: { n: 10000, sum: 1000 }, B: { n: 10000, sum: 1100 } },
+        },
+        {
+          name: 'badge_shown',
+          type: 'proportion',
+          data: { A: { n: 1000, sum: 0 }, B: { n: 1000, sum: 1000 } },
+        },
+        {
+          name: 'upgrade',
+          type: 'proportion',
+          data: { A: { n: 10000, sum: 2000 }, B: { n: 10000, sum: 2050 } },
+        },
+      ],
+    };
+    const result = await runExperimentReadout({ input: await file('deterministic.json', experiment) });
+    expect(result.correction_family).toEqual({
+      tested: 2,
+      left_out: [
+        {
+          metric: 'badge_shown',
+          variant: 'B',
+          reason: 'deterministic difference: not a hypothesis test (no variance in either arm, no p-value)',
+        },
+      ],
+    });
+    expect(result.metrics[0].variants[0].adjusted_p_value).toBeCloseTo(0.04213651493746778, 12);
+    expect(result.metrics[1].variants[0]).toMatchObject({
+      p_value: null,
+      adjusted_p_value: null,
+      decision: 'better',
+    });
+    expect(result.metrics[1].variants[0].note).toMatch(/left out of the Holm correction/);
+    const table = formatReadoutTable(result);
+    expect(table).toContain(
+      '(adj.: goal metrics corrected with the Holm correction over 2 tested comparisons;',
+    );
+    expect(table).toContain(
+      '(not corrected: badge_shown / B: deterministic difference: not a hypothesis test (no variance in either arm, no p-value))',
+    );
+    const bayesian = await runExperimentReadout({
+      input: await file('deterministic-bayes.json', { ...experiment, settings: { method: 'bayesian' } }),
+    });
+    expect(bayesian.correction_family).toBeNull();
+  });
+
   it('supports CUPED from JSON (gbstats RA proportion values)', async () => {
     const experiment = {
       settings: { correction: 'none' },

@@ -122,6 +122,28 @@ describe('experiment memo: absolute fallback', () => {
     );
   });
 
+  it('the Method line names the correction’s family', () => {
+    expect(markdown).toContain(
+      'Method: frequentist (relative effects, α = 0.05, holm correction over 1 tested comparison); 4000 users.',
+    );
+  });
+
+  it('a deterministic difference: the Method line says it was left out of the correction, the row why', () => {
+    const { markdown: md } = memoOf([row('holdout', 300, 0), row('personalized', 300, 300)]);
+    expect(md).toContain(
+      'holm correction over 0 tested comparisons; left out: conversion\\_rate / personalized: deterministic difference: not a hypothesis test (no variance in either arm, no p-value)',
+    );
+    const line = md.split('\n').find((l) => l.startsWith('| conversion_rate |'))!;
+    expect(line).toMatch(
+      /\| \+100\.0 pp \| \+100\.0 pp to \+100\.0 pp \| p n\/a \| better \| deterministic difference: /,
+    );
+    expect(line).toMatch(
+      /left out of the Holm correction: .*; no comparison is tested, so nothing is corrected \|$/,
+    );
+    // the headline gives the exact difference, not an interval of one point
+    expect(md).toContain('conversion\\_rate absolute difference +1 (exactly; deterministic difference: ');
+  });
+
   it('the recommendation keeps the engine’s note among its reasons', () => {
     expect(markdown).toContain(`- personalized: 'conversion\\_rate': ${NOTE}.`);
   });

@@ -55,6 +55,14 @@ function metricsTable(m: ExperimentMemoOut): string {
   );
 }
 
+/** The correction and its family: how many comparisons it corrected, and what it left out and why. */
+function correctionText(r: NonNullable<ExperimentMemoOut['readout']>): string {
+  const family = r.correction_family;
+  if (!family) return `${r.correction} correction`;
+  const left = family.left_out.map((x) => `${x.metric} / ${x.variant}: ${x.reason}`);
+  return `${r.correction} correction over ${family.tested} tested comparison${family.tested === 1 ? '' : 's'}${left.length ? `; left out: ${mdEscape(left.join('; '))}` : ''}`;
+}
+
 function memoOf(m: ExperimentMemoOut): string {
   const head = `## ${mdEscape(m.name)} (${m.id})\n\nRule \`${m.rule ?? 'none'}\` · ${m.status} · ${m.start?.slice(0, 10) ?? '?'} to ${m.end?.slice(0, 10) ?? 'open'} · planned ${m.planned.map((p) => `${p.variant} ${pct(p.share)}`).join(', ')}`;
   if (!m.readout || !m.guidance) return `${head}\n\nNo readout: ${m.no_readout ?? 'no data'}.\n`;
@@ -74,7 +82,7 @@ function memoOf(m: ExperimentMemoOut): string {
     '',
     `**Guidance: ${g.kind}.** ${mdEscape(g.headline)}`,
     '',
-    `Method: ${r.method} (${r.difference} effects, α = ${r.alpha}${r.correction !== 'none' ? `, ${r.correction} correction` : ''}${r.sequential_tuning !== null ? `, sequential tuning ${r.sequential_tuning}` : ''}); ${r.units} users.`,
+    `Method: ${r.method} (${r.difference} effects, α = ${r.alpha}${r.correction !== 'none' ? `, ${correctionText(r)}` : ''}${r.sequential_tuning !== null ? `, sequential tuning ${r.sequential_tuning}` : ''}); ${r.units} users.`,
     '',
     '### Health',
     ...health(m),

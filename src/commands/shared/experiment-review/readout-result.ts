@@ -58,6 +58,15 @@ export interface ReadoutResult {
   one_sided: boolean;
   /** Multiple-testing correction over goal metrics × variants; 'none' for Bayesian. */
   correction: 'holm' | 'bh' | 'none';
+  /**
+   * The correction's family: how many goal comparisons were tested and corrected together, and
+   * those left out with why (a deterministic difference is not a test; a comparison without
+   * numbers). Null when there is no correction.
+   */
+  correction_family: {
+    tested: number;
+    left_out: { metric: string; variant: string; reason: string }[];
+  } | null;
   sequential_tuning: number | null;
   /** Null when the variants carry no `users`. */
   srm_p_value: number | null;
@@ -102,6 +111,12 @@ export function toReadoutResult(
     alpha: settings.alpha,
     one_sided: settings.oneSided,
     correction: corrected ? settings.correction : 'none',
+    correction_family: analysis.correction
+      ? {
+          tested: analysis.correction.tested,
+          left_out: analysis.correction.leftOut.map((x) => ({ ...x })),
+        }
+      : null,
     sequential_tuning: settings.method === 'sequential' ? settings.sequentialTuning : null,
     srm_p_value: health.srm?.pValue ?? null,
     health: {
