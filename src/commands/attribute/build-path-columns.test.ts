@@ -122,5 +122,17 @@ describe('JoinedCodesReader (ClickHouse path lines)', () => {
     clean.line('0,1\t1\t5\t0');
     clean.line('\t0\t\\N\t3');
     expect(clean.columns()).toMatchObject({ rows: 2, distinct: true });
+    expect(clean.valueConflicts).toBeUndefined();
+  });
+
+  it('sums a fifth field, value_conflicts, without taking it for nulls; refuses a sixth', () => {
+    const reader = new JoinedCodesReader(['a', 'b'], 2);
+    reader.line('0,1\t2\t150\t1\t1');
+    reader.line('1\t1\t20\t0\t0');
+    reader.line('\t1\t7\t2\t\\N');
+    reader.line('0\t3\t90\t4\t2');
+    expect(reader.valueConflicts).toBe(3);
+    expect(Array.from(reader.columns().nulls)).toEqual([1, 0, 2, 4]);
+    expect(() => reader.line('0\t1\t2\t3\t4\t5')).toThrow(/6 fields, not 4 or 5/);
   });
 });

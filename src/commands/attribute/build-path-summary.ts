@@ -10,6 +10,7 @@ import {
   type TouchChecks,
   type TouchColumns,
 } from './sql/path-summary-sql.ts';
+import { clickHouseTouchChecks } from './clickhouse-touch-checks.ts';
 import { parquetTouchChecks } from './parquet-touch-checks.ts';
 
 export interface PathColumnsBuild {
@@ -20,7 +21,7 @@ export interface PathColumnsBuild {
   timings: { channels_ms: number; paths_ms: number; decode_ms: number };
   /**
    * Converting journeys whose touches carry two different non-zero values (the largest is kept);
-   * counted on DuckDB with a value column, else undefined.
+   * counted with a value column (by the path query), else undefined.
    */
   valueConflicts?: number;
 }
@@ -72,7 +73,9 @@ export async function pathSummaryQuery(
   const channels = rows.map((r) => r.channel ?? '(none)');
   let checks: TouchChecks | undefined;
   if (proved) checks = proved;
-  else if (engine.dialect !== 'clickhouse') {
+  else if (engine.dialect === 'clickhouse') {
+    checks = await clickHouseTouchChecks(engine, relation, cols);
+  } else {
     checks = { touches: 0, noChannel: 0, noTime: 0, badConverted: 0, badValue: 0 };
     for (const r of rows) {
       const n = Number(r.touches ?? 0);
@@ -145,6 +148,7 @@ export async function readPathColumns(
     pathsMs = performance.now() - t;
     t = performance.now();
     paths = reader.columns();
+    valueConflicts = reader.valueConflicts;
   } else {
     const rows = await engine.query<{ path: string; conversions: number; value: number; nulls: number }>(sql);
     pathsMs = performance.now() - t;
@@ -222,9 +226,10 @@ function columnsFromJoinedCodes(
 const CHUNK = 1 << 20;
 
 /**
- * Builds path columns from `path<TAB>conversions<TAB>value<TAB>nulls` lines (the path as codes
- * joined by commas), one line at a time. What a line adds goes into fixed-size chunks — a code
- * as one byte (codes are below `MAX_CHANNELS`), counts and value as they come — and `columns()`
+ * Builds path columns from `path<TAB>conversions<TAB>value<TAB>nulls[<TAB>value_conflicts]` lines
+ * (the path as codes joined by commas), one line at a time (value_conflicts only summed). What a
+ * line adds goes into fixed-size chunks — a code as one byte (codes are below `MAX_CHANNELS`),
+ * counts and value as they come — and `columns()`
  * copies the chunks once into arrays of the exact size the model reads. So holding the paths costs
  * 1 byte per code, while they stream and after (the models read 1-byte codes), never the doubled
  * and copied arrays of a growing buffer. Models whose result is a sum over paths do not hold them
@@ -248,6 +253,8 @@ export class JoinedCodesReader {
   private rowFill = 0;
   /** whether a touch without a channel was left out (two lines may then hold the same path) */
   private dropped = false;
+  /** the lines' value_conflicts summed, when they have that field */
+  valueConflicts: number | undefined;
 
   /** `chunk`: entries per chunk (smaller in tests, to cross chunk boundaries) */
   constructor(
@@ -268,7 +275,8 @@ export class JoinedCodesReader {
   }
 
   line(text: string): void {
-    const [t1, t2, t3] = pathLineTabs(text);
+    const [t1, t2, t3, t4] = pathLineTabs(text);
+    if (t4 >= 0) this.valueConflicts = (this.valueConflicts ?? 0) + numberField(text.slice(t4 + 1));
     const before = this.at;
     let code = -1;
     for (let i = 0; i <= t1; i++) {
@@ -298,7 +306,7 @@ export class JoinedCodesReader {
     this.rowChunk.len[r] = this.at - before;
     this.rowChunk.conversions[r] = numberField(text.slice(t1 + 1, t2));
     this.rowChunk.value[r] = numberField(text.slice(t2 + 1, t3));
-    this.rowChunk.nulls[r] = numberField(text.slice(t3 + 1));
+    this.rowChunk.nulls[r] = numberField(t4 < 0 ? text.slice(t3 + 1) : text.slice(t3 + 1, t4));
     this.rows++;
   }
 
@@ -350,14 +358,18 @@ export class JoinedCodesReader {
 /** A path summary's sum field: NULL sums (\\N) count as 0. */
 export const numberField = (text: string): number => (text === '\\N' ? 0 : Number(text));
 
-/** The positions of a path summary line's three tabs (path, conversions, value, nulls). */
-export function pathLineTabs(text: string): [number, number, number] {
+/**
+ * The positions of a path summary line's tabs (path, conversions, value, nulls, and with a value
+ * column value_conflicts): the fourth is -1 without that last field.
+ */
+export function pathLineTabs(text: string): [number, number, number, number] {
   const t1 = text.indexOf('\t');
   const t2 = text.indexOf('\t', t1 + 1);
   const t3 = text.indexOf('\t', t2 + 1);
-  if (t1 < 0 || t2 < 0 || t3 < 0)
-    throw new GtmError('INTERNAL', `a path summary line has ${text.split('\t').length} fields, not 4`);
-  return [t1, t2, t3];
+  const t4 = t3 < 0 ? -1 : text.indexOf('\t', t3 + 1);
+  if (t1 < 0 || t2 < 0 || t3 < 0 || (t4 >= 0 && text.indexOf('\t', t4 + 1) >= 0))
+    throw new GtmError('INTERNAL', `a path summary line has ${text.split('\t').length} fields, not 4 or 5`);
+  return [t1, t2, t3, t4];
 }
 
 async function timeKindOf(engine: Engine, relation: string, column: string): Promise<'timestamp' | 'number'> {

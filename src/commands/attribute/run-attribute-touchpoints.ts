@@ -76,7 +76,9 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
       if (pathStreamBlocker(model, options, query.channels) === null) {
         const { streamPathSummary } = await import('./stream-path-summary.ts');
         const streamed = await streamPathSummary(engine, query.sql, query.channels, model, options);
-        return attributeResultOf(streamed.result, sourceOf(file, cols, streamed.rows), sep);
+        const result = attributeResultOf(streamed.result, sourceOf(file, cols, streamed.rows), sep);
+        if (query.checks) withTouchChecks(result, query.checks, streamed.counts);
+        return result;
       }
     }
     const built = await readPathColumns(engine, query.sql, query.channels, query.channelsMs).catch(
@@ -84,19 +86,22 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
     );
     const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
     const result = attributeRecords(built.paths, sourceOf(file, cols, built.paths.rows), model, options);
-    if (query.checks) withTouchChecks(result, query.checks, built);
+    if (query.checks) withTouchChecks(result, query.checks, journeyCounts(built));
     return result;
   } finally {
     await engine.close();
   }
 }
 
-/**
- * Adds to a result what happened to the touch log's rows (`source.touches`) and the warnings: rows
- * left out of their journey's path with the reason, converting journeys whose touches disagree on
- * the value, journeys left without any touch.
- */
-function withTouchChecks(result: AttributeResult, checks: TouchChecks, built: PathColumnsBuild): void {
+/** What the path query says of the journeys: those left without a touch (and their conversions), value conflicts. */
+interface JourneyCounts {
+  emptyJourneys: number;
+  emptyConversions: number;
+  valueConflicts?: number;
+}
+
+/** The journey counts of paths read into columns: an empty path is journeys left without a touch. */
+function journeyCounts(built: PathColumnsBuild): JourneyCounts {
   const { paths } = built;
   let emptyJourneys = 0;
   let emptyConversions = 0;
@@ -105,12 +110,23 @@ function withTouchChecks(result: AttributeResult, checks: TouchChecks, built: Pa
       emptyJourneys += paths.conversions[r] + paths.nulls[r];
       emptyConversions += paths.conversions[r];
     }
+  return { emptyJourneys, emptyConversions, valueConflicts: built.valueConflicts };
+}
+
+/**
+ * Adds to a result what happened to the touch log's rows (`source.touches`) and the warnings: rows
+ * left out of their journey's path with the reason, converting journeys whose touches disagree on
+ * the value, journeys left without any touch (`counts`: from the paths read, or counted as they
+ * streamed past).
+ */
+function withTouchChecks(result: AttributeResult, checks: TouchChecks, counts: JourneyCounts): void {
+  const { emptyJourneys, emptyConversions, valueConflicts } = counts;
   const rejected = checks.noChannel + checks.noTime;
   result.source.touches = {
     rows: checks.touches,
     kept: checks.touches - rejected,
     rejected: { no_channel: checks.noChannel, no_time: checks.noTime },
-    ...(built.valueConflicts !== undefined ? { value_conflicts: built.valueConflicts } : {}),
+    ...(valueConflicts !== undefined ? { value_conflicts: valueConflicts } : {}),
     journeys_without_touch: emptyJourneys,
   };
   const warnings: string[] = [];
@@ -128,9 +144,9 @@ function withTouchChecks(result: AttributeResult, checks: TouchChecks, built: Pa
     warnings.push(
       `${n(emptyJourneys, 'journey has', 'journeys have')} no touch left (${n(emptyConversions, 'conversion', 'conversions')}): credited to (unmatched)`,
     );
-  if (built.valueConflicts)
+  if (valueConflicts)
     warnings.push(
-      `${n(built.valueConflicts, 'converting journey has', 'converting journeys have')} touches with different values: the largest value of each journey was used (give the value on every row of the journey, or on its converting row only)`,
+      `${n(valueConflicts, 'converting journey has', 'converting journeys have')} touches with different values: the largest value of each journey was used (give the value on every row of the journey, or on its converting row only)`,
     );
   if (warnings.length) result.warnings = warnings;
 }
@@ -138,7 +154,8 @@ function withTouchChecks(result: AttributeResult, checks: TouchChecks, built: Pa
 /**
  * The first row of a touch log whose converted is a number other than 0 and 1 (when `converted`),
  * else whose value is negative or not finite, as the user's input problem with its file, line and
- * column (the channel scan counted them).
+ * column (the check scan counted them). A ClickHouse table has no line numbers: its row is named by
+ * its journey and time instead (the first by journey, then time), the rest of the error the same.
  */
 async function findBadTouch(
   engine: Engine,
@@ -148,31 +165,52 @@ async function findBadTouch(
   converted: boolean,
 ): Promise<GtmError> {
   const column = converted ? cols.converted : (cols.value ?? cols.converted);
-  const c = quoteIdent(column);
-  const test = converted ? 'd NOT IN (0, 1)' : '(d < 0 OR NOT isfinite(d))';
-  await engine.exec('SET threads = 1').catch(() => undefined);
-  const [hit] = await engine.query<{ n: number | bigint; v: string }>(
-    `SELECT n, v FROM (SELECT row_number() OVER () AS n, CAST(${c} AS VARCHAR) AS v, TRY_CAST(${c} AS DOUBLE) AS d FROM ${relation}) ` +
-      `WHERE ${test} ORDER BY n LIMIT 1`,
-  );
-  const row = Number(hit?.n ?? 0);
-  const at = /\.(csv|tsv)(\.gz)?$/i.test(file) ? row + 1 : row;
-  const value = String(hit?.v ?? '');
-  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  let value: string;
+  let row: string;
+  let where: string;
+  if (engine.dialect === 'clickhouse') {
+    const [{ clickHouseColumnTypes }, { firstBadTouchClickHouseSql }] = await Promise.all([
+      import('./clickhouse-touch-checks.ts'),
+      import('./sql/touch-checks-clickhouse-sql.ts'),
+    ]);
+    const types = await clickHouseColumnTypes(engine, relation);
+    const [hit] = await engine.query<{ v: string | null; j: string | null; t: string | null }>(
+      firstBadTouchClickHouseSql(relation, cols, types, converted),
+    );
+    value = String(hit?.v ?? '');
+    row = `${cols.journey} ${clip(String(hit?.j ?? ''))}, ${cols.time} ${hit?.t ?? '(empty)'}`;
+    where = `${file}:${column}`;
+  } else {
+    const c = quoteIdent(column);
+    const test = converted ? 'd NOT IN (0, 1)' : '(d < 0 OR NOT isfinite(d))';
+    await engine.exec('SET threads = 1').catch(() => undefined);
+    const [hit] = await engine.query<{ n: number | bigint; v: string }>(
+      `SELECT n, v FROM (SELECT row_number() OVER () AS n, CAST(${c} AS VARCHAR) AS v, TRY_CAST(${c} AS DOUBLE) AS d FROM ${relation}) ` +
+        `WHERE ${test} ORDER BY n LIMIT 1`,
+    );
+    const n = Number(hit?.n ?? 0);
+    value = String(hit?.v ?? '');
+    row = `data row ${n}`;
+    where = `${file}:${/\.(csv|tsv)(\.gz)?$/i.test(file) ? n + 1 : n}:${column}`;
+  }
+  const shown = clip(value);
   return converted
-    ? new GtmError('INPUT', `"${shown}" is not 0 or 1 (column ${column}, data row ${row})`, {
-        where: `${file}:${at}:${column}`,
+    ? new GtmError('INPUT', `"${shown}" is not 0 or 1 (column ${column}, ${row})`, {
+        where,
         hint: `${column} says whether the journey converted: 0 or 1 (or true/false) on each touch, empty for 0; a journey that converted twice is two journeys (give each conversion its own journey id)`,
       })
     : new GtmError(
         'INPUT',
-        `"${shown}" is ${Number(value) < 0 ? 'negative' : 'not a finite number'} (column ${column}, data row ${row})`,
+        `"${shown}" is ${Number(value) < 0 ? 'negative' : 'not a finite number'} (column ${column}, ${row})`,
         {
-          where: `${file}:${at}:${column}`,
+          where,
           hint: 'a conversion value is an amount ≥ 0: net refunds out of it before loading, or leave it empty',
         },
       );
 }
+
+/** A value for an error line: at most 40 characters. */
+const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 const sourceOf = (file: string, cols: TouchColumns, records: number): AttributeResult['source'] => ({
   file,

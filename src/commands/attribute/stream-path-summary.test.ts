@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRng,
   MODEL_NAMES,
+  PathStream,
   pathStreamBlocker,
   type AttributionOptions,
 } from '../../analyses/attribution/index.ts';
@@ -13,7 +14,7 @@ import { findClickHouseServer, startClickHouse } from '../../../test/helpers/cli
 import { readPathColumns } from './build-path-summary.ts';
 import { attributeRecords, attributeResultOf, type AttributeResult } from './run-attribute.ts';
 import { runAttributeTouchpoints } from './run-attribute-touchpoints.ts';
-import { streamPathSummary } from './stream-path-summary.ts';
+import { PathLineStream, streamPathSummary } from './stream-path-summary.ts';
 
 const CHANNELS = ['direct', 'email', 'partner', 'search', 'social', 'webinar'];
 
@@ -180,3 +181,17 @@ describe.skipIf(!chServer && !process.env.CI)(
     });
   },
 );
+
+it('PathLineStream counts the journeys left without a touch and the value conflicts as lines pass', () => {
+  const stream = new PathStream(['a', 'b'], 'linear', {});
+  const reader = new PathLineStream(2, stream);
+  reader.line('0,1\t2\t150\t1\t1');
+  reader.line('\t1\t7\t2\t0');
+  reader.line('1\t1\t20\t0\t\\N');
+  expect(reader.counts).toEqual({ emptyJourneys: 3, emptyConversions: 1, valueConflicts: 1 });
+  const plain = new PathLineStream(2, new PathStream(['a', 'b'], 'linear', {}));
+  plain.line('\t0\t0\t4');
+  expect(plain.counts).toEqual({ emptyJourneys: 4, emptyConversions: 0 });
+  // the empty path's conversion is credited as the model credits it (unmatched), nulls not mixed up
+  expect(stream.finish().totals).toMatchObject({ conversions: 4, nulls: 3 });
+});

@@ -1,5 +1,6 @@
 import { quoteIdent, quoteString } from '../../../data/sql-text.ts';
 import type { Dialect } from '../../../data/index.ts';
+import { blankChannel } from './touch-checks-clickhouse-sql.ts';
 
 export interface TouchColumns {
   journey: string;
@@ -18,7 +19,10 @@ export interface TouchColumns {
   value?: string;
 }
 
-/** What the channel scan counted about the touch rows (DuckDB), before any path is built. */
+/**
+ * What the check scan counted about the touch rows, before any path is built: DuckDB's channel scan
+ * (or a Parquet log's statistics), ClickHouse's check query (`touchChecksClickHouseSql`).
+ */
 export interface TouchChecks {
   /** rows of the touch log */
   touches: number;
@@ -41,8 +45,9 @@ export const distinctChannelsOnlySql = (relation: string, cols: TouchColumns) =>
   `SELECT DISTINCT CAST(${quoteIdent(cols.channel)} AS VARCHAR) AS channel FROM ${relation} ORDER BY channel`;
 
 export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialect: Dialect) => {
+  // ClickHouse: a blank channel is left out of the list, so it gets no code (left out of paths)
   if (dialect === 'clickhouse')
-    return `SELECT DISTINCT toString(${quoteIdent(cols.channel, dialect)}) AS channel FROM ${relation} ORDER BY channel`;
+    return `SELECT DISTINCT toString(${quoteIdent(cols.channel, dialect)}) AS channel FROM ${relation} WHERE NOT ${blankChannel(cols)} ORDER BY channel`;
   const ch = `CAST(${quoteIdent(cols.channel)} AS VARCHAR)`;
   const v = cols.value ? `TRY_CAST(${quoteIdent(cols.value)} AS DOUBLE)` : 'NULL';
   return `SELECT channel, count(*) AS touches, count(*) FILTER (WHERE t IS NULL) AS no_time,
@@ -54,7 +59,8 @@ export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialec
 };
 
 /**
- * Path summaries (one row per distinct path: codes, conversions, value, nulls) built in the engine.
+ * Path summaries (one row per distinct path: codes, conversions, value, nulls, and with a value
+ * column the converting journeys whose values disagree) built in the engine.
  *
  * Why this shape: an ordered aggregate (`string_agg(… ORDER BY ts)`) costs an order of magnitude more
  * than a sort at 10M rows. Instead each touch becomes one sortable integer, `time · 2^bits + code`,
@@ -64,7 +70,7 @@ export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialec
  * out of the path (the journey still counts). On DuckDB the path comes back as a list of UTINYINT
  * codes and the counts as DOUBLE, read by columns (`queryColumns`): no string or object per path.
  * ClickHouse 18.16 returns rows as JSON, so there the path is the codes joined by commas, touches
- * without a channel (no code: 255) left out before grouping, so that each row is a distinct path. On a
+ * without a channel or time (no code: 255) left out before grouping, so that each row is a distinct path. On a
  * Distributed table sharded by the journey (`journeysOnShards`), each shard finishes its journeys'
  * paths itself and sends one row per journey instead of a partial state per journey.
  */
@@ -79,12 +85,16 @@ export function pathSummarySql(
   const bits = Math.max(1, Math.ceil(Math.log2(Math.max(2, channels.length))));
   const q = (c: string) => quoteIdent(c, dialect);
   if (dialect === 'clickhouse') {
-    // ClickHouse (18.16 too): arraySort + groupArray; no window functions or CTEs needed.
+    // ClickHouse (18.16 too): arraySort + groupArray; no window functions or CTEs needed. A touch
+    // without a time, or whose channel is not listed (blank), gets code 255: left out of the path.
     const code = `indexOf([${channels.map((c) => quoteString(c, 'clickhouse')).join(', ')}], toString(${q(cols.channel)})) - 1`;
-    return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count() - sum(conv) AS nulls FROM (
+    // value_conflicts (with a value column), as on DuckDB: converting journeys whose rows carry two
+    // different non-zero values
+    const v = cols.value ? `toFloat64(${q(cols.value)})` : '';
+    return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count() - sum(conv) AS nulls${v ? ', sum(conv = 1 AND vlo < val) AS value_conflicts' : ''} FROM (
       SELECT ${q(cols.journey)} AS j,
-        arrayStringConcat(arrayMap(x -> toString(x.2), arrayFilter(x -> x.2 < ${channels.length}, arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(${code})))))), ',') AS path,
-        max(toUInt8(${q(cols.converted)})) AS conv, ${cols.value ? `max(toFloat64(${q(cols.value)}))` : 'toFloat64(0)'} AS val
+        arrayStringConcat(arrayMap(x -> toString(x.2), arrayFilter(x -> x.2 < ${channels.length}, arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(if(isNull(${q(cols.time)}), 255, ${code}))))))), ',') AS path,
+        max(toUInt8(${q(cols.converted)})) AS conv, ${v ? `max(${v}) AS val, minIf(${v}, ${v} != 0) AS vlo` : 'toFloat64(0) AS val'}
       FROM ${relation} GROUP BY j${opts.journeysOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : ''}) GROUP BY path`;
   }
   // a channel not in the list (a blank one, left out like NULL) has no code
