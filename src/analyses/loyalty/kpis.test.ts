@@ -6,6 +6,7 @@
  * passed as sums: Σx = n·mean, Σx² = (n−1)·sd² + n·mean².
  */
 import { describe, expect, it } from 'vitest';
+import { analyzeExperiment } from '../experiments/index.ts';
 import {
   activeMemberRate,
   averageOrderValue,
@@ -115,11 +116,12 @@ describe('incrementalRevenueVsHoldout', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.revenuePerCustomerLift).toBeCloseTo(15, 10);
-    expect(r.ci[0]).toBeCloseTo(9.407876507257928, 8);
-    expect(r.ci[1]).toBeCloseTo(20.592123492742072, 8);
-    expect(r.pValue / 1.669929464343952e-7).toBeCloseTo(1, 6);
+    expect(r.ci![0]).toBeCloseTo(9.407876507257928, 8);
+    expect(r.ci![1]).toBeCloseTo(20.592123492742072, 8);
+    expect(r.pValue! / 1.669929464343952e-7).toBeCloseTo(1, 6);
     expect(r.incrementalRevenue).toBeCloseTo(135_000, 6);
-    expect(r.incrementalRevenueCi[0]).toBeCloseTo(9.407876507257928 * 9_000, 4);
+    expect(r.incrementalRevenueCi![0]).toBeCloseTo(9.407876507257928 * 9_000, 4);
+    expect(r).toMatchObject({ deterministic: false, note: null });
     expect(r.relativeLift).toBeCloseTo(15 / 110, 12);
   });
 
@@ -133,9 +135,62 @@ describe('incrementalRevenueVsHoldout', () => {
     // 2 * stats.t.sf(5 / se, 9) = 8.771397134967763e-05
     expect(r).toMatchObject({ ok: true, revenuePerCustomerLift: 5, incrementalRevenue: 50 });
     if (!r.ok) return;
-    expect(r.ci[0]).toBeCloseTo(3.3138876027317186, 12);
-    expect(r.ci[1]).toBeCloseTo(6.686112397268282, 12);
+    expect(r.ci![0]).toBeCloseTo(3.3138876027317186, 12);
+    expect(r.ci![1]).toBeCloseTo(6.686112397268282, 12);
     expect(r.pValue).toBeCloseTo(8.771397134967763e-5, 15);
+    expect(r.deterministic).toBe(false);
+  });
+
+  it('both arms constant and different: a deterministic difference, exact, with no p-value or interval and the reason', () => {
+    // treated: ten customers at 10; holdout: ten at 4 (both variance 0). A t-test on se = 0 gave
+    // p = 0 and the interval [6, 6]: precision no sample supports.
+    const r = incrementalRevenueVsHoldout(
+      { n: 10, sum: 100, sumSquares: 1_000 },
+      { n: 10, sum: 40, sumSquares: 160 },
+    );
+    expect(r).toEqual({
+      ok: true,
+      revenuePerCustomerLift: 6,
+      ci: null,
+      pValue: null,
+      incrementalRevenue: 60,
+      incrementalRevenueCi: null,
+      treatedMean: 10,
+      holdoutMean: 4,
+      relativeLift: 1.5,
+      deterministic: true,
+      note: expect.stringMatching(
+        /^deterministic difference: every treated customer has revenue 10 and every holdout customer 4 \(no variance in either group\), so the lift is exact, not estimated from a sample: no p-value or interval applies; .*check the data$/,
+      ),
+    });
+    // the same reading as the experiments engine gives the comparison (deterministic, no p-value)
+    const engine = analyzeExperiment(
+      {
+        variants: [{ name: 'holdout' }, { name: 'treated' }],
+        metrics: [
+          {
+            name: 'revenue',
+            arms: [
+              { kind: 'mean', n: 10, sum: 40, sumSquares: 160 },
+              { kind: 'mean', n: 10, sum: 100, sumSquares: 1_000 },
+            ],
+          },
+        ],
+      },
+      { difference: 'absolute' },
+    ).metrics[0].variants[0];
+    expect(engine).toMatchObject({ deterministic: true, estimate: 6, pValue: null });
+  });
+
+  it('a lower treated constant: the deterministic difference keeps its sign', () => {
+    const r = incrementalRevenueVsHoldout({ n: 5, sum: 0, sumSquares: 0 }, { n: 8, sum: 24, sumSquares: 72 });
+    expect(r).toMatchObject({
+      ok: true,
+      deterministic: true,
+      revenuePerCustomerLift: -3,
+      incrementalRevenue: -15,
+      pValue: null,
+    });
   });
 
   it('reports why when both arms have no variance and the same mean', () => {

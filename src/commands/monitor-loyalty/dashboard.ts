@@ -530,12 +530,15 @@ function experimentSection(r: MonitorLoyaltyResult): Section | null {
           { key: 'lift', label: 'Revenue / member lift', format: 'currency', currency: r.currency },
           { key: 'total', label: 'Incremental revenue', format: 'currency', currency: r.currency },
           { key: 'p', label: 'p-value', format: 'number' },
+          { key: 'note', label: 'Note', format: 'text' },
         ],
         rows: e.incremental.map((i) => ({
           ...i,
           lift: i.estimate.ok ? i.estimate.revenuePerCustomerLift : null,
           total: i.estimate.ok ? i.estimate.incrementalRevenue : null,
           p: i.estimate.ok ? i.estimate.pValue : null,
+          // a deterministic difference has no p-value (not applicable), an estimate none at all: say why
+          note: i.estimate.ok ? (i.estimate.note ?? '') : i.estimate.reason,
         })),
       },
     ],
