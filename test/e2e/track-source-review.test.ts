@@ -236,6 +236,63 @@ describe('touches naming several partners', () => {
   });
 });
 
+/** A partner whose name and alias hold a `|`, for the touches below. */
+const PIPE_YAML = YAML.replace(
+  '  - { id: gamma, name: Gamma & Sons }\n',
+  '  - { id: gamma, name: Gamma & Sons }\n  - { id: omega, name: "Omega | Partners", aliases: ["omega|emea"] }\n',
+).replace('partners: [acme, beta, gamma]', 'partners: [acme, beta, gamma, omega]');
+
+const PIPE_TOUCHES = `touch_id,account_id,occurred_at,utm_source,utm_campaign,partner
+t1,A1,2026-05-01T10:00:00Z,google,spring-push,acme|foo
+t2,A1,2026-05-05T10:00:00Z,google,spring-push,Omega|EMEA
+t3,A1,2026-05-06T10:00:00Z,google,spring-push,Omega | Partners
+t4,A2,2026-05-02T10:00:00Z,google,spring-push,beta|acme
+t5,A2,2026-05-03T10:00:00Z,google,spring-push,acme|acme
+t6,A2,2026-05-04T10:00:00Z,acme,spring-push,foo|bar
+`;
+
+describe('partner values holding a | that are no partner list', () => {
+  let ws: Workspace;
+  let r: TrackSourceResult;
+  beforeAll(async () => {
+    ws = await workspace(PIPE_TOUCHES, PIPE_YAML);
+    ({ r } = await run(ws));
+  });
+  afterAll(() => ws.remove());
+
+  it('splits only lists of partner ids; other values stay whole (linear, worked by hand)', () => {
+    // O1 12,000 won: t1 'acme|foo' (foo is no partner: kept as written), t2 omega (alias
+    //   omega|emea), t3 omega (name "Omega | Partners"): 4,000 each
+    // O2 6,000: t4 the list acme|beta 2,000 → 1,000 each; t5 'acme|acme' (one partner twice: no
+    //   list, kept as written) 2,000; t6 'foo|bar' is no partner: utm_source acme, 2,000
+    expect(Object.fromEntries(r.by_partner.map((p) => [p.key, p.pipeline]))).toEqual({
+      omega: 8000,
+      'acme|foo': 4000,
+      acme: 3000,
+      'acme|acme': 2000,
+      beta: 1000,
+    });
+    expect(r.by_partner.find((p) => p.key === 'acme|foo')!.revenue).toBeCloseTo(4000, 6);
+    expect(r.by_partner.find((p) => p.key === 'acme')!.revenue).toBe(0);
+    expect(r.by_partner.find((p) => p.key === 'acme')!.touches).toBe(2);
+    expect(r.contribution.find((c) => c.partner === 'acme')?.pipeline).toBeCloseTo(3000, 6);
+  });
+
+  it('reports the one list and the unknown values as they are', () => {
+    expect(r.normalization.partner_lists).toEqual([{ partners: ['acme', 'beta'], touches: 1 }]);
+    expect(r.normalization.unknown_partners).toEqual([
+      { value: 'acme|acme', credited_to: null, touches: 1 },
+      { value: 'acme|foo', credited_to: null, touches: 1 },
+      { value: 'foo|bar', credited_to: 'acme', touches: 1 },
+    ]);
+  });
+
+  it('counts an unknown value once in the funnel, not for a partner it does not name', () => {
+    const f = Object.fromEntries(r.insights.dropoff.by_partner.map((d) => [d.value, d.touched_accounts]));
+    expect(f).toEqual({ acme: 1, beta: 1, omega: 1, 'acme|foo': 1, 'acme|acme': 1 });
+  });
+});
+
 const server = findClickHouseServer();
 
 describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB result', () => {
@@ -246,12 +303,13 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB r
   }, 120_000);
   afterAll(async () => ch?.stop());
 
-  for (const [name, touches] of [
-    ['URL-encoded UTM values', ENCODED_TOUCHES],
-    ['touches naming several partners', LISTED_TOUCHES],
+  for (const [name, touches, yaml] of [
+    ['URL-encoded UTM values', ENCODED_TOUCHES, YAML],
+    ['touches naming several partners', LISTED_TOUCHES, YAML],
+    ['partner values holding a |', PIPE_TOUCHES, PIPE_YAML],
   ] as const)
     it(`${name}: the same result.json from the server's tables`, async () => {
-      const ws = await workspace(touches);
+      const ws = await workspace(touches, yaml);
       try {
         const database = `review_${name.split(' ')[0].toLowerCase().replace(/\W/g, '')}`;
         const load = await runCli(
@@ -263,7 +321,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB r
         expect(load.code, load.stderr).toBe(0);
         await writeFile(
           path.join(ws.dir, 'gtm.clickhouse.yaml'),
-          YAML.replace(
+          yaml.replace(
             /^version: 1$/m,
             `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: ${database} }`,
           ),

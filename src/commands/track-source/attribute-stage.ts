@@ -21,7 +21,7 @@ import {
   type JourneyTotalsRow,
 } from './clickhouse-journeys.ts';
 import type { DimensionName } from './inputs.ts';
-import { splitPartnerLists, splitSourcedByPartner } from './partner-lists.ts';
+import { partnerIdsOf, splitPartnerLists, splitSourcedByPartner } from './partner-lists.ts';
 import type { TouchNotes } from './touch-notes.ts';
 import {
   campaignTouchesSql,
@@ -266,7 +266,10 @@ const triple = (xs: OpportunityJourney[]) => ({
 });
 
 /** Sourced (a registration before creation), influenced (touched otherwise) and unattributed deals. */
-function classify(journeys: OpportunityJourney[]): AttributionOutput['classification'] {
+function classify(
+  journeys: OpportunityJourney[],
+  partnerIds: ReadonlySet<string>,
+): AttributionOutput['classification'] {
   const bySourcer: Record<string, { opportunities: number; pipeline: number; revenue: number }> = {};
   const sourced = journeys.filter((j) => j.touches.length > 0 && j.sourced_by);
   for (const j of sourced) {
@@ -276,7 +279,7 @@ function classify(journeys: OpportunityJourney[]): AttributionOutput['classifica
     b.revenue += j.revenue;
   }
   return {
-    sourced: { ...triple(sourced), by_partner: splitSourcedByPartner(bySourcer) },
+    sourced: { ...triple(sourced), by_partner: splitSourcedByPartner(bySourcer, partnerIds) },
     influenced: triple(journeys.filter((j) => j.touches.length > 0 && !j.sourced_by)),
     unattributed: triple(journeys.filter((j) => j.touches.length === 0)),
   };
@@ -293,6 +296,7 @@ export function attributeJourneys(
 ): AttributionOutput {
   const touched = journeys.filter((j) => j.touches.length > 0);
   const untouched = journeys.filter((j) => j.touches.length === 0);
+  const partnerIds = partnerIdsOf(ws);
   const options = {
     halfLifeDays: ws.attribution.half_life_days,
     directChannels: [ws.channels.direct],
@@ -312,7 +316,7 @@ export function attributeJourneys(
     const touches = new Map<string, number>();
     for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
     const lines = creditLines(pipe, rev, touches);
-    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines) : lines;
+    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines, partnerIds) : lines;
   }
   return {
     model,
@@ -320,7 +324,7 @@ export function attributeJourneys(
     attributed: triple(touched),
     unattributed: triple(untouched),
     byDimension,
-    classification: classify(journeys),
+    classification: classify(journeys, partnerIds),
     markov,
     journeys: journeys.length,
     nullJourneys: nulls.length,
@@ -368,6 +372,7 @@ function attributeGrouped(
   dimensions: DimensionName[],
   ws: WorkspaceConfig,
 ): AttributionOutput {
+  const partnerIds = partnerIdsOf(ws);
   const options = {
     halfLifeDays: ws.attribution.half_life_days,
     directChannels: [ws.channels.direct],
@@ -383,7 +388,7 @@ function attributeGrouped(
     const rev = attribute(groupedColumns(d, 'revenue'), model, options);
     if (dim === 'channel') markov = pipe.markov;
     const lines = creditLines(pipe, rev, d.touches);
-    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines) : lines;
+    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines, partnerIds) : lines;
   }
   const sum = (rows: JourneyTotalsRow[]) => ({
     opportunities: rows.reduce((a, r) => a + r.n, 0),
@@ -403,7 +408,7 @@ function attributeGrouped(
     unattributed: untouched,
     byDimension,
     classification: {
-      sourced: { ...sum(sourced), by_partner: splitSourcedByPartner(by_partner) },
+      sourced: { ...sum(sourced), by_partner: splitSourcedByPartner(by_partner, partnerIds) },
       influenced: sum(touched.filter((r) => r.sourced === '')),
       unattributed: untouched,
     },

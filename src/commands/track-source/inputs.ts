@@ -149,6 +149,7 @@ function scopeOf(
     wonStage: ws.funnel.won,
     stageRanks: ranks,
     registrationTypes: REGISTRATION_TYPES,
+    partnerIds: ws.partners.map((p) => p.id),
   };
 }
 

@@ -54,7 +54,7 @@ const attribute = (run: Run) =>
         ctx.progress,
       );
       // URL-decoded UTM values, partner lists and unknown partners, said in the plan and the report
-      out.touchNotes = await touchNotes(engine);
+      out.touchNotes = await touchNotes(engine, run.inputs.scope.partnerIds);
       for (const line of touchNoteLines(out.touchNotes))
         ctx.note(`${line.text}${line.detail ? `: ${line.detail}` : ''}`);
       return out;

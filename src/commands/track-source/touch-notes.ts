@@ -8,7 +8,9 @@
 import { canonicalRelation } from '../../data/entities/normalize-clickhouse.ts';
 import type { Engine } from '../../data/index.ts';
 import { UNDECODABLE_SHIFT, UTM_COLUMNS } from '../../data/normalize/utm-sql.ts';
-import { PARTNER_LIST_JOINER } from '../../data/normalize/utm-sql.ts';
+import { partnersOf } from './partner-lists.ts';
+import { partnerMembersCh } from './sql/journeys-clickhouse.ts';
+import { partnerMembersSql } from './sql/journeys-sql.ts';
 
 export interface TouchNotes {
   /** UTM column → accepted touches whose value was URL-decoded (columns with none left out). */
@@ -24,7 +26,8 @@ export interface TouchNotes {
 /** At most this many unknown partner values and partner lists are listed (the counts are exact). */
 const LISTED = 20;
 
-export async function touchNotes(engine: Engine): Promise<TouchNotes> {
+/** `partnerIds`: gtm.yaml's partner ids, which a partner list is made of (partner-lists.ts). */
+export async function touchNotes(engine: Engine, partnerIds: readonly string[]): Promise<TouchNotes> {
   const ch = engine.dialect === 'clickhouse';
   const from = ch ? canonicalRelation(engine, 'touchpoints') : 'touchpoints';
   const has = (bit: number) =>
@@ -45,10 +48,16 @@ export async function touchNotes(engine: Engine): Promise<TouchNotes> {
     if (Number(row?.[`u_${c}`] ?? 0)) url_undecodable[c] = Number(row[`u_${c}`]);
   }
   const n = ch ? 'count()' : 'count(*)';
+  // a list, not any value with a `|` (an unknown partner kept as written may hold one): told
+  // apart once per distinct value
+  const members = ch
+    ? partnerMembersCh("ifNull(partner, '')", partnerIds)
+    : partnerMembersSql('partner', partnerIds);
   const lists = await engine.query<{ partner: string; touches: number | bigint }>(
-    `SELECT partner, ${n} AS touches FROM ${from} WHERE partner LIKE '%${PARTNER_LIST_JOINER}%'
-     GROUP BY partner ORDER BY touches DESC, partner LIMIT ${LISTED}`,
+    `SELECT partner, ${n} AS touches FROM ${from} WHERE partner LIKE '%|%'
+     GROUP BY partner HAVING ${ch ? 'length' : 'len'}(${members}) > 1 ORDER BY touches DESC, partner LIMIT ${LISTED}`,
   );
+  const ids = new Set(partnerIds);
   const unknown = await engine.query<{ value: string; credited_to: string | null; touches: number | bigint }>(
     `SELECT _partner_unknown AS value, partner AS credited_to, ${n} AS touches FROM ${from}
      WHERE _partner_unknown IS NOT NULL GROUP BY _partner_unknown, partner ORDER BY touches DESC, value, credited_to LIMIT ${LISTED}`,
@@ -57,7 +66,7 @@ export async function touchNotes(engine: Engine): Promise<TouchNotes> {
     url_decoded,
     url_undecodable,
     partner_lists: lists.map((l) => ({
-      partners: l.partner.split(PARTNER_LIST_JOINER),
+      partners: partnersOf(l.partner, ids),
       touches: Number(l.touches),
     })),
     unknown_partners: unknown.map((u) => ({

@@ -179,6 +179,21 @@ export function nullPathsCh(nulls: string, d: Dictionaries): string {
 /** `moneySum`: a sum independent of the order rows are added in, exact in micro-units. */
 const moneySum = (expr: string) => `toFloat64(sum(toDecimal128(round(${expr}, 6), 6)))`;
 
+/**
+ * ClickHouse 18.16: `partnerMembersSql`, the partners of a touch's partner value `expr` (a list's
+ * members, else the value alone), as an array for `arrayJoin`. 18.16 evaluates both branches of
+ * `if` on every row, so the split and the id lookups run in a lambda over a slice of one element,
+ * empty unless the value holds a `|` (as `urlPairsCh`): a value without one costs a `position`.
+ */
+export function partnerMembersCh(expr: string, partnerIds: readonly string[]): string {
+  if (!partnerIds.length) return `[${expr}]`;
+  const ids = `[${partnerIds.map(lit).join(', ')}]`;
+  const parts = `splitByChar('|', v)`;
+  const members = `if(NOT has(${ids}, v) AND length(arrayDistinct(${parts})) = length(${parts}) AND arrayAll(x -> has(${ids}, x), ${parts}), ${parts}, [v])`;
+  const piped = `position(${expr}, '|') > 0`;
+  return `if(${piped}, arrayElement(arrayMap(v -> ${members}, arraySlice([${expr}], 1, toUInt8(${piped}))), 1), [${expr}])`;
+}
+
 /** Funnel by a touch dimension (`funnelSql`): accounts touched → opportunities → reached a stage → won. */
 export function funnelCh(
   p: ScopeParams,
@@ -190,13 +205,15 @@ export function funnelCh(
 ): string {
   // a touch naming several partners (`acme|beta`) counts for each of them
   const v =
-    dim === 'partner' ? `arrayJoin(splitByChar('|', ifNull(partner, 'house')))` : `ifNull(channel, '(none)')`;
+    dim === 'partner'
+      ? `arrayJoin(${partnerMembersCh("ifNull(partner, 'house')", p.partnerIds)})`
+      : `ifNull(channel, '(none)')`;
   const from = ms(p.windowStart) - Math.floor(p.lookbackDays) * DAY_MS;
   return `SELECT v, max(a) AS touched_accounts, max(o) AS opportunities, max(rp) AS reached_proposal, max(w) AS won FROM (
       SELECT ${v} AS v, uniqExact(acct) AS a, toUInt64(0) AS o, toUInt64(0) AS rp, toUInt64(0) AS w
       FROM ${ctouch} WHERE isNotNull(acct) AND occurred_at >= ${from} AND occurred_at < ${ms(p.windowEnd)} GROUP BY v
       UNION ALL
-      SELECT ${dim === 'partner' ? `arrayJoin(splitByChar('|', partner))` : dim} AS v, uniqExact(s_account) AS a, uniqExact(opportunity_id) AS o,
+      SELECT ${dim === 'partner' ? `arrayJoin(${partnerMembersCh('partner', p.partnerIds)})` : dim} AS v, uniqExact(s_account) AS a, uniqExact(opportunity_id) AS o,
         uniqExactIf(opportunity_id, s_rank >= ${Number(proposalRank)}) AS rp, uniqExactIf(opportunity_id, s_won = 1) AS w
       FROM (SELECT opportunity_id, ${dim} FROM ${jtouch})
       ANY INNER JOIN (SELECT opportunity_id, account_id AS s_account, max_stage_rank AS s_rank, won AS s_won FROM ${scope}) USING opportunity_id

@@ -13,6 +13,8 @@ export interface ScopeParams {
   wonStage: string;
   stageRanks: Record<string, number>;
   registrationTypes: string[];
+  /** gtm.yaml's partner ids: the parts of a partner list (`acme|beta`), see `partnerMembersSql` */
+  partnerIds: string[];
 }
 
 const list = (xs: string[]) => (xs.length ? xs.map((x) => literal(x)).join(', ') : 'NULL');
@@ -86,15 +88,29 @@ export const nullPathRowsSql = (
   ORDER BY t.acct, t.occurred_at, t.channel, partner, asset`;
 
 /**
+ * DuckDB: the partners of a touch's partner value `expr` (repeated: pass a column), as
+ * `partnersOf` in partner-lists.ts: the members of a partner list (two or more distinct partner
+ * ids joined by `|`, not itself an id), else the value alone. An unknown partner value kept as
+ * written stays whole, `|` or not (`acme|foo`).
+ */
+export function partnerMembersSql(expr: string, partnerIds: readonly string[]): string {
+  if (!partnerIds.length) return `[${expr}]`;
+  const ids = `[${partnerIds.map((id) => literal(id)).join(', ')}]`;
+  const parts = `string_split(${expr}, '|')`;
+  return `(CASE WHEN contains(${expr}, '|') AND NOT list_contains(${ids}, ${expr}) AND len(list_distinct(${parts})) = len(${parts}) AND list_has_all(${ids}, ${parts})
+    THEN ${parts} ELSE [${expr}] END)`;
+}
+
+/**
  * Funnel by a touch dimension: accounts touched → opportunities → reached a stage → won. A touch
- * naming several partners (`acme|beta`) counts for each of them.
+ * naming several partners (`acme|beta`) counts for each of them (`partnerMembersSql`).
  */
 export const funnelSql = (p: ScopeParams, dim: 'partner' | 'channel', proposalRank: number) => `
   SELECT v, max(touched_accounts) AS touched_accounts, max(opportunities) AS opportunities,
          max(reached_proposal) AS reached_proposal, max(won) AS won
   FROM (
     SELECT v, count(DISTINCT acct) AS touched_accounts, 0 AS opportunities, 0 AS reached_proposal, 0 AS won
-    FROM (SELECT ${dim === 'partner' ? "unnest(string_split(COALESCE(t.partner, 'house'), '|'))" : "COALESCE(t.channel, '(none)')"} AS v, t.acct
+    FROM (SELECT ${dim === 'partner' ? `unnest(${partnerMembersSql("COALESCE(t.partner, 'house')", p.partnerIds)})` : "COALESCE(t.channel, '(none)')"} AS v, t.acct
       FROM ctouch t WHERE t.acct IS NOT NULL
         AND t.occurred_at >= ${ts(p.windowStart)} - INTERVAL ${Math.floor(p.lookbackDays)} DAY AND t.occurred_at < ${ts(p.windowEnd)})
     GROUP BY 1
@@ -102,7 +118,7 @@ export const funnelSql = (p: ScopeParams, dim: 'partner' | 'channel', proposalRa
     SELECT j.v, count(DISTINCT j.acct_key) AS touched_accounts, count(DISTINCT j.opportunity_id),
       count(DISTINCT CASE WHEN s.max_stage_rank >= ${proposalRank} THEN j.opportunity_id END),
       count(DISTINCT CASE WHEN s.won THEN j.opportunity_id END)
-    FROM (SELECT ${dim === 'partner' ? "unnest(string_split(jt.partner, '|'))" : 'jt.channel'} AS v, jt.opportunity_id, sc.account_id AS acct_key
+    FROM (SELECT ${dim === 'partner' ? `unnest(${partnerMembersSql('jt.partner', p.partnerIds)})` : 'jt.channel'} AS v, jt.opportunity_id, sc.account_id AS acct_key
       FROM jtouch jt JOIN scope sc USING (opportunity_id)) j
     JOIN scope s USING (opportunity_id) GROUP BY 1
   ) GROUP BY v ORDER BY v`;
