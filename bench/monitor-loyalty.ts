@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { cliLine, runCli } from './cli-run.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AS_OF = '2026-11-15';
@@ -198,6 +199,27 @@ async function main(): Promise<void> {
   console.log(
     `    BG/NBD ${JSON.stringify(r.bgnbd)}; Gamma-Gamma ${JSON.stringify(r.gamma_gamma)}; module import ${s(r.import_ms)} s`,
   );
+  if (process.env.GTM_BENCH_CLI !== '0') {
+    const args = [
+      'monitor-loyalty',
+      '--window',
+      '30d',
+      '--detail',
+      'full',
+      '--dimensions',
+      'tier,region',
+      '--as-of',
+      AS_OF,
+    ];
+    const c = runCli(dir, args);
+    console.log(cliLine(args, c, 'target ≤ 20 s within 4 GiB'));
+    console.log(
+      `    stages (s): ${Object.entries(c.stages)
+        .filter(([k]) => !k.startsWith('gather_'))
+        .map(([k, v]) => `${k} ${s(v)}`)
+        .join(', ')}`,
+    );
+  }
 }
 
 await main();

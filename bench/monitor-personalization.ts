@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { cliLine, runCli } from './cli-run.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AS_OF = '2026-11-15';
@@ -229,6 +230,28 @@ async function main(): Promise<void> {
   console.log(
     `  kit (gather + normalize) ${s(gather + (r.stages.normalize ?? 0))} s; the command's own stages ${s(command)} s`,
   );
+  if (process.env.GTM_BENCH_CLI !== '0') {
+    const args = [
+      'monitor-personalization',
+      '--initiative',
+      'PLG Onboarding',
+      '--window',
+      '14d',
+      '--detail',
+      'full',
+      '--as-of',
+      AS_OF,
+      '--no-snapshot',
+    ];
+    const c = runCli(dir, args);
+    console.log(cliLine(args, c, 'target ≤ 30 s within 6 GiB'));
+    console.log(
+      `    stages (s): ${Object.entries(c.stages)
+        .filter(([k]) => !k.startsWith('gather_'))
+        .map(([k, v]) => `${k} ${s(v)}`)
+        .join(', ')}`,
+    );
+  }
 }
 
 await main();

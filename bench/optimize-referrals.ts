@@ -1,13 +1,15 @@
 // Benchmark of optimize-referrals end to end: `tsx bench/optimize-referrals.ts [scale]` (scale 1 =
 // 10M clicks / 1M referrals / 100k advocates; `0.1` for a quick run). Prints whole-command wall
 // time, peak RSS, rows/s, time per stage (the kit's gather and normalize apart from the command's
-// own stages) and the floor: one DuckDB scan of the clicks. No timed assertions.
+// own stages) and the floor: one DuckDB scan of the clicks; then the same run through the bundled CLI
+// as a user runs it (bench/cli-run.ts; GTM_BENCH_CLI=0 skips it). No timed assertions.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDuckDb, type Engine } from '../src/data/index.ts';
+import { cliLine, runCli } from './cli-run.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DAYS = 90;
@@ -312,6 +314,26 @@ async function main(): Promise<void> {
   console.log(
     `    scored ${r.scored.toLocaleString('en-US')} referrals, ${r.candidates.toLocaleString('en-US')} candidates, bands ${JSON.stringify(r.by_band)}, ${r.rings} rings`,
   );
+  if (process.env.GTM_BENCH_CLI !== '0') {
+    const args = [
+      'optimize-referrals',
+      '--window',
+      `${DAYS}d`,
+      '--detail',
+      'full',
+      '--dimensions',
+      'channel,partner-tier',
+      '--as-of',
+      '2026-11-15',
+    ];
+    const c = runCli(ws, args);
+    console.log(cliLine(args, c, 'target ≤ 20 s within 4 GiB'));
+    console.log(
+      `    stages (s): ${Object.entries(c.stages)
+        .map(([k, v]) => `${k} ${v === null ? 'n/a' : s(v)}`)
+        .join(', ')}`,
+    );
+  }
 }
 
 await main();
