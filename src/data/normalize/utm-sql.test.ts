@@ -60,6 +60,9 @@ const ALIASES = {
   'beta inc': 'beta',
   gamma: 'gamma',
   'gamma & sons': 'gamma',
+  omega: 'omega',
+  'omega | partners': 'omega',
+  'acme (uk), ltd.': 'acme',
 };
 
 /** [explicit partner value, the partner list it names or null] */
@@ -75,6 +78,21 @@ const LISTS: [string | null, string | null][] = [
   ['acme&beta', null], // & without spaces is no separator
   ['acme', null],
   ['acme,,beta', null],
+  // a name holding a separator is one part of a list, wherever it stands, parts trimmed
+  ['Acme | Gamma & Sons | beta', 'acme|beta|gamma'],
+  ['Acme; Gamma & Sons', 'acme|gamma'],
+  ['Gamma & Sons, Acme', 'acme|gamma'],
+  ['acme ;  Gamma & Sons  |beta', 'acme|beta|gamma'],
+  ['Gamma & Sons & Beta Inc', 'beta|gamma'],
+  ['gamma & sons, gamma & sons, Gamma & Sons, beta', 'beta|gamma'],
+  ['Omega | Partners, acme', 'acme|omega'],
+  ['beta | Omega | Partners | Gamma & Sons', 'beta|gamma|omega'],
+  ['Acme (UK), Ltd., beta', 'acme|beta'],
+  ['Omega | Partners', null], // one partner
+  ['omega|partners, acme', null], // not the name as written: a part that is no partner
+  ['acme, mega gamma & sons', null], // the name inside a longer part is no part
+  ['acme, gamma & sonsx', null],
+  ['acme (uk)x ltd., beta', null], // the name's dots and brackets are literal
   ['', null],
   [null, null],
 ];

@@ -13,7 +13,10 @@
  *
  * **Partner lists.** A partner value that is not itself a partner (id, name or alias) but whose
  * parts, separated by `,` `;` `|` or ` & ` (an ampersand between spaces), are all partners names
- * those partners: its canonical value is their ids, sorted and joined by `|` (`acme|beta`).
+ * those partners: its canonical value is their ids, sorted and joined by `|` (`acme|beta`). A name
+ * or alias that holds a separator itself (`Gamma & Sons`, `Omega | Partners`) is one part where it
+ * stands between separators or the ends of the value (`Acme | Gamma & Sons | beta`: acme, gamma,
+ * beta), longest such name first; parts are trimmed.
  */
 import { literal } from '../sql-text.ts';
 import { trimCh } from './parse-clickhouse.ts';
@@ -127,13 +130,54 @@ const aliasLists = (aliases: Record<string, string>, dialect: 'duckdb' | 'clickh
 };
 
 /**
+/** An RE2 pattern matching `s` literally. */
+const reLiteral = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+
+/**
+ * The names and aliases (lower-cased) that hold a separator, longest first, each with its id
+ * lower-cased (a key of `aliases` too, and without a separator: gtm.yaml's id pattern).
+ */
+function namesWithSeparators(aliases: Record<string, string>): [string, string][] {
+  const sep = new RegExp(PARTNER_SEPARATORS);
+  return Object.entries(aliases)
+    .map(([k, id]): [string, string] => [k.trim().toLowerCase(), id.toLowerCase()])
+    .filter(([k, id]) => sep.test(k) && !sep.test(id) && aliases[id] === aliases[k])
+    .sort(([a], [b]) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * `lowered` (a trimmed, lower-cased value) with every name or alias that holds a separator, where
+ * it is a whole part (after the start or a separator, before a separator or the end), replaced by
+ * its id, so that splitting on the separators leaves it one part. Each name is replaced in two
+ * passes: a match takes the separator after it, so a repeated name (`gamma & sons, gamma & sons`)
+ * is replaced at every other place in the first pass and at the others in the second.
+ */
+function protectNames(
+  lowered: string,
+  aliases: Record<string, string>,
+  replace: (v: string, re: string, by: string) => string,
+): string {
+  let v = lowered;
+  for (const [name, id] of namesWithSeparators(aliases)) {
+    const re = `(^|${PARTNER_SEPARATORS})${reLiteral(name)}(${PARTNER_SEPARATORS}|$)`;
+    for (let pass = 0; pass < 2; pass++) v = replace(v, re, `\\1${id}\\2`);
+  }
+  return v;
+}
+
+/**
  * DuckDB: the canonical partner list a value names (`acme|beta`), or NULL when it does not name
  * two or more partners, each part an id, name or alias (`aliases`: lower-cased alias → id).
  */
 export function partnerListSql(expr: string, aliases: Record<string, string>): string {
   if (!Object.keys(aliases).length) return 'CAST(NULL AS VARCHAR)';
   const { keys, values } = aliasLists(aliases, 'duckdb');
-  const parts = `string_split_regex(lower(trim(${expr})), ${literal(PARTNER_SEPARATORS)})`;
+  const lowered = protectNames(
+    `lower(trim(${expr}))`,
+    aliases,
+    (v, re, by) => `regexp_replace(${v}, ${literal(re)}, ${literal(by)}, 'g')`,
+  );
+  const parts = `string_split_regex(${lowered}, ${literal(PARTNER_SEPARATORS)})`;
   const ids = `list_transform(${parts}, lambda x: [${values}][list_position([${keys}], trim(x))])`;
   return `(CASE WHEN regexp_matches(${expr}, ${literal(PARTNER_SEPARATORS)}) AND list_count(${ids}) = len(${parts}) AND len(list_distinct(${ids})) > 1
     THEN array_to_string(list_sort(list_distinct(${ids})), ${literal(PARTNER_LIST_JOINER)}) END)`;
@@ -144,7 +188,12 @@ export function partnerListCh(expr: string, aliases: Record<string, string>): st
   if (!Object.keys(aliases).length) return 'CAST(NULL AS Nullable(String))';
   const { keys, values } = aliasLists(aliases, 'clickhouse');
   const lit = (v: string) => literal(v, 'clickhouse');
-  const parts = `splitByChar(',', replaceRegexpAll(lowerUTF8(${trimCh('v')}), ${lit(PARTNER_SEPARATORS)}, ','))`;
+  const lowered = protectNames(
+    `lowerUTF8(${trimCh('v')})`,
+    aliases,
+    (x, re, by) => `replaceRegexpAll(${x}, ${lit(re)}, ${lit(by)})`,
+  );
+  const parts = `splitByChar(',', replaceRegexpAll(${lowered}, ${lit(PARTNER_SEPARATORS)}, ','))`;
   const ids = `arrayMap(x -> transform(${trimCh('x')}, [${keys}], [${values}], ''), ${parts})`;
   const list = `if(NOT has(${ids}, '') AND length(arrayDistinct(${ids})) > 1, arrayStringConcat(arraySort(arrayDistinct(${ids})), ${lit(PARTNER_LIST_JOINER)}), '')`;
   // a cheap superset of the separators (any `&`): the split and the lookup decide
