@@ -38,7 +38,7 @@ function totalsSql(days: number): string {
                        sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 AND refunded_at IS NOT NULL THEN 1 ELSE 0 END) AS refunded,
                        sum(CASE WHEN ${window('d_signup', days)} THEN 1 ELSE 0 END) AS referrals
                      FROM ref_ref GROUP BY advocate_id) r ON r.advocate_id = a.advocate_id
-          LEFT JOIN (SELECT r.advocate_id, count(*) AS flagged, sum(CAST(v.held AS DECIMAL(18, 6))) AS held FROM ref_verdicts v
+          LEFT JOIN (SELECT r.advocate_id, count(*) AS flagged, sum(${dec('v.held')}) AS held FROM ref_verdicts v
                      JOIN ref_ref r ON r.referral_id = v.referral_id GROUP BY r.advocate_id) f ON f.advocate_id = a.advocate_id
           WHERE a.kind = 'partner' ORDER BY a.advocate_id`;
 }

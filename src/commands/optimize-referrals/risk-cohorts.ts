@@ -33,7 +33,7 @@ export async function riskCohorts(
         : `SELECT ${col} AS value, count(*) AS referrals,
          sum(CASE WHEN v.band = 'review' THEN 1 ELSE 0 END) AS review,
          sum(CASE WHEN v.band = 'reject' THEN 1 ELSE 0 END) AS reject,
-         COALESCE(sum(CAST(v.held AS DECIMAL(18, 6))), 0) AS held
+         COALESCE(sum(${dec('v.held')}), 0) AS held
        FROM ref_ref r LEFT JOIN ref_verdicts v ON v.referral_id = r.referral_id
        WHERE r.d_signup >= 0 AND r.d_signup < ${days}
        GROUP BY ${col} ORDER BY value`,

@@ -97,14 +97,15 @@ export function starExcept(columns: readonly string[], d: Dialect = 'duckdb'): s
 /**
  * An amount as an exact decimal: sums of doubles depend on the order the engine's threads add them
  * in (the last bits differ from run to run); decimal sums do not, so the same data gives the same
- * numbers.
+ * numbers. 38 digits with 6 decimals (128 bits on both engines) hold amounts and sums up to 1e32:
+ * 18 digits stopped just under 1e12, which one IDR, VND or KRW order (or a month's total) reaches.
  */
 export function dec(expr: string, d: Dialect = 'duckdb'): string {
   // ClickHouse converts a double to a decimal by truncation (1.1 → 1.099999): through its shortest
   // text, rounded to the scale first, as DuckDB's cast rounds
   return d === 'duckdb'
-    ? `CAST(${expr} AS DECIMAL(18, 6))`
-    : `toDecimal64(toString(round(toFloat64(${expr}), 6)), 6)`;
+    ? `CAST(${expr} AS DECIMAL(38, 6))`
+    : `toDecimal128(toString(round(toFloat64(${expr}), 6)), 6)`;
 }
 
 /** A deterministic pseudo-random percentile 0..99 of a value (a hash sample that is the same on every run). */
