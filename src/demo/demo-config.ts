@@ -11,14 +11,48 @@ import {
   isoDate,
   trackSourceDemo,
   type DemoFiles,
+  type CoreTruth,
   type DemoOptions,
   type DemoTruth,
 } from './generate-demo.ts';
 
-/** The workspace's gtm.yaml: the track-source demo's settings, then each part's. */
-export function demoConfigYaml(opts: DemoPartOptions): string {
+/** The demo's `thresholds.max_reject_rate` when its sources are large enough. */
+export const DEMO_MAX_REJECT_RATE = 0.005;
+
+/**
+ * The demo's `thresholds.max_reject_rate` and the line that says why: 0.5 %, or, when a planted bad
+ * row is a larger share of its source (one row in a small demo's few opportunities: 1 of 3 at
+ * `--accounts 10`), that share rounded up to 0.1 %, so the demo's own run does not stop on the rows
+ * it planted to show how rejects are reported.
+ */
+export function demoRejectLimit(rejects: CoreTruth['rejects'] = []): { limit: number; note: string } {
+  const bySource = new Map<string, { bad: number; rows: number }>();
+  for (const r of rejects) {
+    const s = bySource.get(r.source) ?? { bad: 0, rows: r.source_rows };
+    s.bad += 1;
+    bySource.set(r.source, s);
+  }
+  let worst: { source: string; bad: number; rows: number; rate: number } | null = null;
+  for (const [source, s] of bySource) {
+    const rate = s.rows > 0 ? s.bad / s.rows : 0;
+    if (!worst || rate > worst.rate) worst = { source, ...s, rate };
+  }
+  if (!worst || worst.rate <= DEMO_MAX_REJECT_RATE) return { limit: DEMO_MAX_REJECT_RATE, note: '' };
+  const up = Math.ceil(worst.rate * 1000) / 1000;
+  const bad = worst.bad === 1 ? '1 planted bad row' : `${worst.bad} planted bad rows`;
+  return {
+    limit: Number((up < worst.rate ? up + 0.001 : up).toFixed(3)),
+    note: ` # ${DEMO_MAX_REJECT_RATE} in a larger demo: here ${bad} of ${worst.rows} in ${worst.source} ${worst.bad === 1 ? 'is' : 'are'} ${(worst.rate * 100).toFixed(1)}%`,
+  };
+}
+
+/**
+ * The workspace's gtm.yaml: the track-source demo's settings, then each part's. `rejects` (the
+ * track-source demo's planted rows) sets `thresholds.max_reject_rate` (see `demoRejectLimit`).
+ */
+export function demoConfigYaml(opts: DemoPartOptions, rejects?: CoreTruth['rejects']): string {
   const { start, end, rates } = campaignDates(opts.asOf);
-  return demoConfig(isoDate(start), isoDate(end), rates, demoPartSettings(opts));
+  return demoConfig(isoDate(start), isoDate(end), rates, demoPartSettings(opts), demoRejectLimit(rejects));
 }
 
 /**
@@ -34,7 +68,7 @@ export function generateDemo(opts: DemoOptions): DemoFiles {
   return {
     truth,
     files: [
-      { path: 'gtm.yaml', content: demoConfigYaml(opts) },
+      { path: 'gtm.yaml', content: demoConfigYaml(opts, core.truth.rejects) },
       ...parts.flatMap((p) => p.files),
       ...core.files,
       events.file,
@@ -48,6 +82,7 @@ function demoConfig(
   end: string,
   rates: { currency: string; from: string; rate: number }[],
   parts: DemoPartSettings[] = [],
+  rejects: { limit: number; note: string } = { limit: DEMO_MAX_REJECT_RATE, note: '' },
 ): string {
   const join = (pick: (p: DemoPartSettings) => string) =>
     parts
@@ -195,7 +230,7 @@ events:
 
 thresholds:
   attribution_confidence: 0.7
-  max_reject_rate: 0.005
+  max_reject_rate: ${rejects.limit}${rejects.note}
   instrumentation_defect_rate: 0.02
 ${join((p) => p.thresholds)}
 attribution:

@@ -30,8 +30,11 @@ export interface DemoTruth {
     touchpoints_double_fired: number;
     opportunities_cross_source: number;
   };
-  /** planted rejects: the file (relative to the workspace), its physical line (a CSV header is line 1), the column at fault */
-  rejects: { source: string; file: string; row: number; reason: string }[];
+  /**
+   * planted rejects: the file (relative to the workspace), its physical line (a CSV header is line
+   * 1), the column at fault, and how many rows its source has (the planted one included)
+   */
+  rejects: { source: string; file: string; row: number; reason: string; source_rows: number }[];
   /** true lift used to generate opportunities, by touch kind */
   lift: Record<string, number>;
   registrations: { before_creation: Record<string, number>; after_creation: number };
@@ -725,6 +728,7 @@ export function trackSourceDemo(opts: DemoOptions): CoreFiles {
         file: 'data/web/events-2.ndjson',
         row: badWebLine - webHalf,
         reason: 'occurred_at',
+        source_rows: webLines.length,
       },
       // data row chfRow is line chfRow + 1 of the CSV, after its header
       {
@@ -732,6 +736,7 @@ export function trackSourceDemo(opts: DemoOptions): CoreFiles {
         file: 'data/crm/opportunities.csv',
         row: chfRow + 1,
         reason: 'currency',
+        source_rows: oppRows.length,
       },
     ],
     lift: Object.fromEntries(KINDS.map((k) => [k.key, k.lift])),

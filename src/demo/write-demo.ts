@@ -58,11 +58,13 @@ export async function startDemo(dir: string, opts: DemoOptions & { force?: boole
   const root = path.resolve(dir);
   const partOpts = { seed: opts.seed, asOf: opts.asOf };
   const job = startDemoJob({ dir: root, seed: opts.seed, asOf: opts.asOf, accounts: opts.accounts });
-  const config = demoConfigYaml(partOpts);
   let core: { truth: CoreTruth; paths: string[] };
+  let config: string;
   try {
-    await writeFiles(root, [{ path: 'gtm.yaml', content: config }]);
     core = await job.core;
+    // after the data: the reject limit follows the size of the sources the bad rows were planted in
+    config = demoConfigYaml(partOpts, core.truth.rejects);
+    await writeFiles(root, [{ path: 'gtm.yaml', content: config }]);
   } catch (e) {
     job.cancel();
     throw e;

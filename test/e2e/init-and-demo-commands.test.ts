@@ -108,6 +108,30 @@ describe('gtm demo', () => {
     expect(existsSync(path.join(report, 'dashboard.png'))).toBe(snap);
   });
 
+  // the demo plants one bad opportunity and one bad web event whatever its size: a small demo's
+  // limit is raised above their share so its own run reports them and exits 0 (it stopped with exit 5)
+  for (const accounts of ['10', '100', '1000'])
+    it(`--accounts ${accounts} runs track-source with exit 0 and reports the planted rows`, async () => {
+      const dir = `small-${accounts}`;
+      const r = await runCli(['demo', dir, '--seed', '3', '--as-of', '2026-11-15', '--accounts', accounts], {
+        cwd: root,
+        env: { ...process.env, GTM_SNAPSHOT: 'never' },
+      });
+      expect(
+        r.stderrLines.filter((l) => l.startsWith('error')),
+        r.stderr,
+      ).toEqual([]);
+      expect(r.code, r.stderr).toBe(0);
+      const yaml = await readFile(path.join(root, dir, 'gtm.yaml'), 'utf8');
+      expect(yaml).toMatch(
+        /^ {2}max_reject_rate: 0\.\d+ # 0\.005 in a larger demo: here 1 planted bad row of \d+ in crm_opportunities is \d+\.\d%$/m,
+      );
+      const runs = path.join(root, dir, 'reports/track-source');
+      const rejects = await readFile(path.join(runs, readdirSync(runs)[0], 'rejects.csv'), 'utf8');
+      expect(rejects).toContain('no rate for CHF');
+      expect(rejects).toContain('not-a-date');
+    }, 120_000);
+
   it('refuses a folder that is not empty and not a demo', async () => {
     await mkdir(path.join(root, 'mine'));
     await writeFile(path.join(root, 'mine/notes.txt'), 'precious');

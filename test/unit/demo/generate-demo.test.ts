@@ -26,6 +26,28 @@ describe('generateDemo', () => {
     }
   });
 
+  it("sets the reject limit above its planted rows' share of a small demo's sources, 0.005 otherwise", () => {
+    const limitOf = (accounts: number) => {
+      const { files, truth } = generateDemo({ ...opts, accounts });
+      const cfg = parseYaml(file(files, 'gtm.yaml')) as { thresholds: { max_reject_rate: number } };
+      const rates = truth.rejects.map((r) => {
+        expect(r.source_rows).toBeGreaterThan(0);
+        return 1 / r.source_rows;
+      });
+      return { limit: cfg.thresholds.max_reject_rate, worst: Math.max(...rates), truth };
+    };
+    for (const accounts of [10, 50, 200, 1000]) {
+      const { limit, worst, truth } = limitOf(accounts);
+      expect(limit, String(accounts)).toBeGreaterThanOrEqual(worst);
+      expect(limit, String(accounts)).toBeLessThan(worst + 0.0011);
+      expect(truth.rejects.find((r) => r.source === 'crm_opportunities')?.source_rows).toBe(
+        truth.opportunities.total,
+      );
+    }
+    expect(limitOf(10).limit).toBe(0.334); // 1 of 3 opportunities
+    expect(limitOf(3000).limit).toBe(0.005);
+  });
+
   it('writes a config whose rates cover every currency it uses except the planted one', () => {
     const { files } = generateDemo(opts);
     const cfg = parseYaml(file(files, 'gtm.yaml')) as {
