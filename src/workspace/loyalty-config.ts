@@ -40,6 +40,14 @@ export interface LoyaltyConfig {
     monthly_discount_rate: number;
     /** RFM frequency and monetary look back this many days. */
     rfm_days: number;
+    /**
+     * Smallest sample the churn and value models are fitted on: members with a purchase at least a
+     * week old (BG/NBD's four parameters) and repeat buyers among them (BG/NBD's dropout a, b and
+     * Gamma-Gamma's three parameters are identified from repeat buyers only). Below either, the
+     * models are not fitted (no P(alive), CLV or win-back segment).
+     */
+    min_purchasers: number;
+    min_repeat_buyers: number;
   };
   segments: {
     /** Upgrade opportunity: within this share of the next tier's threshold. */
@@ -121,6 +129,8 @@ export function loyaltyDefaults(raw: Record<string, unknown> | undefined): Loyal
       clv_months: num(models.clv_months, 12),
       monthly_discount_rate: num(models.monthly_discount_rate, 0.01),
       rfm_days: num(models.rfm_days, 365),
+      min_purchasers: num(models.min_purchasers, 50),
+      min_repeat_buyers: num(models.min_repeat_buyers, 30),
     },
     segments: {
       upgrade_within_share: num(seg.upgrade_within_share, 0.1),

@@ -57,11 +57,54 @@ export const summaryOf = <P>(f: FitResult<P>): FitSummary<P> => ({
   members: f.members,
 });
 
+/** The smallest sample the churn and value models are fitted on (`loyalty.models.min_*`). */
+export interface ModelSampleMinimum {
+  /** Members with a purchase at least a week old (the BG/NBD is fitted on them). */
+  purchasers: number;
+  /** Of those, members with a repeat purchase (x > 0): BG/NBD's a, b and Gamma-Gamma rest on them. */
+  repeatBuyers: number;
+}
+
+/** The fit sample: members fitted on (T > 0) and the repeat buyers among them. */
+export interface FitSample {
+  purchasers: number;
+  repeatBuyers: number;
+}
+
+/** Why a sample is too small to fit on, or null when it is large enough. */
+export function tooFewForModels(s: FitSample, min: ModelSampleMinimum): string | null {
+  if (s.purchasers === 0) return null;
+  const short: string[] = [];
+  if (s.purchasers < min.purchasers)
+    short.push(
+      `${s.purchasers} member${s.purchasers === 1 ? '' : 's'} with a purchase at least a week old (loyalty.models.min_purchasers: ${min.purchasers})`,
+    );
+  if (s.repeatBuyers < min.repeatBuyers)
+    short.push(
+      `${s.repeatBuyers} repeat buyer${s.repeatBuyers === 1 ? '' : 's'} (loyalty.models.min_repeat_buyers: ${min.repeatBuyers})`,
+    );
+  return short.length ? `too few members to fit on: ${short.join(' and ')}` : null;
+}
+
+/**
+ * A BG/NBD optimum that says nothing credible about the members: the mean dropout probability
+ * after a purchase, a / (a + b), at 0.99 or more (every repeat buyer would be gone after their last
+ * purchase, P(alive) ≈ 0 however recent it was). The likelihood runs there when the repeat buyers
+ * are few and their gaps say little (a = 10,246, b = 9.8e-5 on four members). Null when credible.
+ */
+export function degenerateBgnbd(p: BgNbdParams): string | null {
+  const dropout = p.a / (p.a + p.b);
+  const num = (v: number) => (v >= 1e4 || v < 1e-3 ? v.toExponential(2) : v.toPrecision(3));
+  return dropout >= 0.99
+    ? `the fit is degenerate (a ${num(p.a)}, b ${num(p.b)}: a mean dropout of ${(dropout * 100).toFixed(1)}% after every purchase, so every repeat buyer would look lapsed however recent the purchase)`
+    : null;
+}
+
 /** Members with a purchase as DISTINCT (x, t_x, T) in whole weeks with their count, fitted by ML. */
 export async function fitRepeatPurchases(
   engine: Engine,
-  opts: { predictionWeeks: number; clvMonths: number; monthlyDiscountRate: number },
-): Promise<BgnbdModel | null> {
+  opts: { predictionWeeks: number; clvMonths: number; monthlyDiscountRate: number; min: ModelSampleMinimum },
+): Promise<{ model: BgnbdModel | null; sample: FitSample; tooFew: string | null }> {
   const c = await fetchColumns(
     engine,
     engine.dialect === 'clickhouse'
@@ -69,15 +112,25 @@ export async function fitRepeatPurchases(
       : 'SELECT x, tx, t_age AS T, count(*) AS n FROM lm_purchases GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
     ['x', 'tx', 'T', 'n'],
   );
-  if (c.rowCount === 0) return null;
   const combos = { x: c.x, tx: c.tx, T: c.T, n: c.n };
   // Members whose first purchase is less than a week old (T = 0 weeks) carry no information on
   // the rates yet: they are scored, not fitted on.
+  const sample: FitSample = { purchasers: 0, repeatBuyers: 0 };
+  for (let i = 0; i < c.rowCount; i++) {
+    if (!(c.T[i] > 0)) continue;
+    sample.purchasers += c.n[i];
+    if (c.x[i] > 0) sample.repeatBuyers += c.n[i];
+  }
+  // No member with a purchase a week old, or too few to fit on (a repeat buyer at least: with
+  // every x = 0 the likelihood does not depend on a and b)
+  const tooFew =
+    tooFewForModels(sample, opts.min) ??
+    (sample.purchasers > 0 && sample.repeatBuyers === 0 ? 'no member has a repeat purchase' : null);
+  if (sample.purchasers === 0 || tooFew) return { model: null, sample, tooFew };
   const keep = (col: Float64Array) => col.filter((_, i) => c.T[i] > 0);
-  if (!c.T.some((t) => t > 0)) return null;
   const fit = fitBgnbd({ x: keep(c.x), tx: keep(c.tx), T: keep(c.T), weight: keep(c.n) });
   const pred = predictBgnbd(fit.params, combos, opts.predictionWeeks);
-  return {
+  const model: BgnbdModel = {
     fit: summaryOf(fit),
     combos,
     pAlive: pred.probabilityAlive,
@@ -88,6 +141,7 @@ export async function fitRepeatPurchases(
       monthlyDiscountRate: opts.monthlyDiscountRate,
     }),
   };
+  return { model, sample, tooFew: null };
 }
 
 /** Gamma-Gamma on repeat buyers' distinct (x, mean repeat spend to the cent), and the independence check. */
@@ -125,7 +179,11 @@ export interface HoldoutCheck {
  * (calibration), it predicts each member's purchases in the window, compared with what happened
  * (lifetimes' calibration/holdout check). Skipped when the window has too little history before it.
  */
-export async function holdoutCheck(engine: Engine, windowDays: number): Promise<HoldoutCheck | null> {
+export async function holdoutCheck(
+  engine: Engine,
+  windowDays: number,
+  min: ModelSampleMinimum,
+): Promise<HoldoutCheck | null> {
   const c = await fetchColumns(
     engine,
     engine.dialect === 'clickhouse'
@@ -138,6 +196,14 @@ export async function holdoutCheck(engine: Engine, windowDays: number): Promise<
     ['x', 'tx', 'T', 'n', 'actual'],
   );
   if (c.rowCount < 5) return null;
+  let purchasers = 0;
+  let repeatBuyers = 0;
+  for (let i = 0; i < c.rowCount; i++) {
+    purchasers += c.n[i];
+    if (c.x[i] > 0) repeatBuyers += c.n[i];
+  }
+  // the calibration history is held to the same minimum as the model it checks
+  if (repeatBuyers === 0 || tooFewForModels({ purchasers, repeatBuyers }, min)) return null;
   const fit = fitBgnbd({ x: c.x, tx: c.tx, T: c.T, weight: c.n });
   const weeks = windowDays / 7;
   const { expectedPurchases } = predictBgnbd(fit.params, { x: c.x, tx: c.tx, T: c.T }, weeks);

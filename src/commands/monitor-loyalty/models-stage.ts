@@ -12,6 +12,7 @@ import {
 } from './member-scores.ts';
 import type { MembersOutput } from './members-stage.ts';
 import {
+  degenerateBgnbd,
   fitRepeatPurchases,
   fitSpend,
   holdoutCheck,
@@ -65,34 +66,56 @@ function churnTables(run: Run, m: MembersOutput, cols: MemberColumns, scores: Me
  * Churn risk and customer value: BG/NBD and Gamma-Gamma fitted by maximum likelihood on the
  * members' distinct summaries (weeks), checked against the window (calibration/holdout) and the
  * spend-frequency independence assumption; applied to every member (P(alive), expected purchases,
- * CLV); RFM quintiles and segments. A fit that did not converge is reported and not used.
+ * CLV); RFM quintiles and segments. Below the minimum sample (`loyalty.models.min_purchasers`,
+ * `min_repeat_buyers`) nothing is fitted; a fit that did not converge, or converged to a degenerate
+ * optimum, is reported and not used.
  */
 export async function computeModels(ctx: StageContext, run: Run, m: MembersOutput): Promise<ModelsOutput> {
   const engine = await run.engine();
   const cfg = run.inputs.config.models;
   const warnings: string[] = [];
   ctx.progress('fitting BG/NBD and Gamma-Gamma');
-  const bg = await fitRepeatPurchases(engine, {
+  const min = { purchasers: cfg.min_purchasers, repeatBuyers: cfg.min_repeat_buyers };
+  const fitted = await fitRepeatPurchases(engine, {
     predictionWeeks: cfg.prediction_weeks,
     clvMonths: cfg.clv_months,
     monthlyDiscountRate: cfg.monthly_discount_rate,
+    min,
   });
-  const spend = await fitSpend(engine);
-  const bgUsed = !!bg?.fit.converged;
-  const ggUsed = !!spend?.fit.converged && spend.fit.params.q > 1;
-  if (bg && !bgUsed)
+  const bg = fitted.model;
+  // Gamma-Gamma only beside a BG/NBD fit: CLV needs both, and both rest on the repeat buyers
+  const spend = bg ? await fitSpend(engine) : null;
+  const degenerate = bg?.fit.converged ? degenerateBgnbd(bg.fit.params) : null;
+  const bgUsed = !!bg?.fit.converged && !degenerate;
+  const ggUsed = bgUsed && !!spend?.fit.converged && spend.fit.params.q > 1;
+  if (bg && !bg.fit.converged)
     warnings.push(
       `BG/NBD fit did not converge (gradient ${bg.fit.gradient_norm.toExponential(2)}): P(alive), expected purchases, CLV and the win-back segment are not computed`,
     );
-  if (!bg) warnings.push('no member has a purchase: the churn and value models were not fitted');
-  if (spend && !ggUsed) warnings.push('Gamma-Gamma fit did not converge (or q ≤ 1): CLV is not computed');
-  if (spend?.correlation !== null && spend?.correlation !== undefined && Math.abs(spend.correlation) > 0.3)
+  if (degenerate)
+    warnings.push(
+      `BG/NBD not used: ${degenerate}; P(alive), expected purchases, CLV and the win-back segment are not computed`,
+    );
+  if (fitted.sample.purchasers === 0)
+    warnings.push('no member has a purchase: the churn and value models were not fitted');
+  else if (fitted.tooFew)
+    warnings.push(
+      `the churn and value models were not fitted: ${fitted.tooFew}; P(alive), expected purchases, CLV and the win-back segment are not computed`,
+    );
+  if (spend && bgUsed && !ggUsed)
+    warnings.push('Gamma-Gamma fit did not converge (or q ≤ 1): CLV is not computed');
+  if (
+    bgUsed &&
+    spend?.correlation !== null &&
+    spend?.correlation !== undefined &&
+    Math.abs(spend.correlation) > 0.3
+  )
     warnings.push(
       `spend and purchase frequency are correlated (${spend.correlation.toFixed(2)}): Gamma-Gamma assumes independence, so CLV is biased`,
     );
   let holdout: HoldoutCheck | null = null;
   try {
-    holdout = await holdoutCheck(engine, run.inputs.window.days);
+    holdout = bg ? await holdoutCheck(engine, run.inputs.window.days, min) : null;
   } catch (e) {
     warnings.push(`calibration/holdout check skipped: ${(e as Error).message}`);
   }

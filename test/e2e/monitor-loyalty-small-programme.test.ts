@@ -1,0 +1,129 @@
+/**
+ * `monitor-loyalty` on a programme a few months old with a handful of members (the s9 review's
+ * loy1/loy2 workspaces, written as CSV): too few members to fit the churn and value models on.
+ *
+ * - no member with a repeat purchase: the run finishes (exit 0, every report written) and says the
+ *   models were not fitted, as it does when nobody bought (it stopped with exit 7);
+ * - two repeat buyers of four: the BG/NBD is not fitted on them (it converged to a = 10,246,
+ *   b = 9.8e-5 and sent two members who bought 18 days before as-of to win-back with P(alive) 8e-9),
+ *   so no P(alive), CLV or win-back segment.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/index.ts';
+import { runCli, type CliRun } from '../helpers/run-cli.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-small-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const YAML = `version: 1
+sources:
+  - { name: members, entity: members, kind: file, path: data/members.csv }
+  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
+  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
+  - { name: rewards, entity: rewards, kind: file, path: data/rewards.csv }
+  - { name: tier_rules, entity: tier_rules, kind: file, path: data/tiers.csv }
+currency: { reporting: USD }
+loyalty: { program: Small Club, value_per_point: 0.01, points_expire_months: 12 }
+output: { snapshot: never }
+`;
+
+const MEMBERS = `member_id,enrolled_at,tier,region
+M1,2026-01-15,Gold,EU
+M2,2026-02-01,Silver,EU
+M3,2026-11-10,Member,EU
+M4,2026-03-01,Gold,EU
+`;
+const LEDGER = `entry_id,member_id,occurred_at,type,points,reward_id
+E1,M1,2026-11-05,earn,100,
+E2,M1,2026-11-10,redeem,-40,R1
+E3,M2,2026-11-12,earn,200,
+E4,M2,2026-11-20,expire,50,
+E5,M3,2026-11-15,earn,10,
+E6,M4,2026-10-01,earn,500,
+E7,M4,2026-11-25,redeem,100,R1
+E9,M1,2026-11-06,earn,-30,
+`;
+/** One order each (loy1), and a repeat purchase for M1 and M2 (loy2). */
+const ORDERS_ONE = `order_id,customer_id,amount,ordered_at,currency
+O1,M1,100,2026-11-05,USD
+O2,M2,220,2026-11-12,USD
+O3,C9,50,2026-11-13,USD
+O5,M3,30,2026-11-15,USD
+O8,M4,70,2026-08-01,USD
+`;
+const ORDERS_REPEAT = `${ORDERS_ONE}O6,M1,50,2026-10-01,USD
+O7,M2,20,2026-09-01,USD
+`;
+
+function workspace(name: string, orders: string): string {
+  const dir = path.join(root, name);
+  mkdirSync(path.join(dir, 'data'), { recursive: true });
+  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
+  writeFileSync(path.join(dir, 'data/members.csv'), MEMBERS);
+  writeFileSync(path.join(dir, 'data/ledger.csv'), LEDGER);
+  writeFileSync(path.join(dir, 'data/orders.csv'), orders);
+  writeFileSync(
+    path.join(dir, 'data/rewards.csv'),
+    'reward_id,name,points,cost,currency\nR1,Coffee,100,0.5,USD\n',
+  );
+  writeFileSync(
+    path.join(dir, 'data/tiers.csv'),
+    'tier,rank,qualify\nMember,0,0\nSilver,1,300\nGold,2,1000\n',
+  );
+  return dir;
+}
+
+const ML = ['monitor-loyalty', '--window', '30d', '--as-of', '2026-11-30', '--detail', 'full', '--json'];
+const runs: Record<string, { dir: string; cli: CliRun; result: MonitorLoyaltyResult }> = {};
+
+beforeAll(async () => {
+  for (const [name, orders] of [
+    ['one-purchase', ORDERS_ONE],
+    ['two-repeat-buyers', ORDERS_REPEAT],
+  ] as const) {
+    const dir = workspace(name, orders);
+    const cli = await runCli(ML, { cwd: dir, env: { ...process.env, GTM_SNAPSHOT: 'never' } });
+    if (cli.code !== 0) throw new Error(`${name}: exit ${cli.code}: ${cli.stderr}`);
+    runs[name] = { dir, cli, result: cli.json<MonitorLoyaltyResult>() };
+  }
+}, 120_000);
+
+describe('churn and value models on too few members', () => {
+  it('no repeat purchase: exit 0, the models not fitted, every report written', () => {
+    const { dir, result, cli } = runs['one-purchase'];
+    expect(result.models.bgnbd).toBeNull();
+    expect(result.models.gamma_gamma).toBeNull();
+    expect(result.models.warnings.join('\n')).toMatch(
+      /churn and value models were not fitted: too few members to fit on: 4 members .*min_purchasers: 50.* 0 repeat buyers/,
+    );
+    expect(cli.stderr).toMatch(/warning: the churn and value models were not fitted/);
+    for (const f of [
+      'summary.md',
+      'dashboard.html',
+      'result.json',
+      'kpis.csv',
+      'liability_cohorts.csv',
+      'segments.csv',
+    ])
+      expect(existsSync(path.join(dir, result.reports_dir, f)), f).toBe(true);
+  });
+
+  it('two repeat buyers: no fit, no P(alive), no win-back segment', () => {
+    const { dir, result } = runs['two-repeat-buyers'];
+    expect(result.models.bgnbd).toBeNull();
+    expect(result.models.holdout).toBeNull();
+    expect(result.models.warnings.join('\n')).toMatch(
+      /too few members to fit on: 4 members .* 2 repeat buyers/,
+    );
+    expect(result.models.churn.overall.mean_p_alive).toBeNull();
+    const winBack = result.segments.find((s) => s.segment === 'win-back')!;
+    expect(winBack.unavailable).toMatch(/not available/);
+    expect(result.backlog.some((b) => b.id === 'win-back')).toBe(false);
+    expect(readFileSync(path.join(dir, result.reports_dir, 'summary.md'), 'utf8')).not.toMatch(
+      /probably lapsed/,
+    );
+  });
+});
