@@ -178,16 +178,71 @@ describe('performanceBySegment', () => {
     expect(c?.verdict).toBe('better');
   });
 
-  it('a zero holdout rate gives no relative lift, with the reason', () => {
-    const r = performanceBySegment([
+  it('a zero holdout rate gives no relative lift: the absolute difference is tested, with the note', () => {
+    // 10/1000 vs 0/1000: the engine's absolute fallback, Welch with the holdout's variance 0 (df 999);
+    // scipy 1.17.1: d = 0.01, se = sqrt(0.01 * 0.99 / 1000), t.ppf(0.975, 999), 2 * t.sf(d / se, 999)
+    const r = performanceBySegment(
+      [row('all', 'all', 'holdout', 1000, 300, 0, 0, 0), row('all', 'all', 'b', 1000, 360, 10, 100, 1000)],
+      { correction: 'none' },
+    );
+    const conv = r.rows[1].comparisons[1];
+    expect(conv.lift).toBeNull();
+    expect(conv.scale).toBe('absolute');
+    expect(conv.difference).toBeCloseTo(0.01, 15);
+    expect(conv.ci?.[0]).toBeCloseTo(0.0038256367372963, 12);
+    expect(conv.ci?.[1]).toBeCloseTo(0.0161743632627037, 12);
+    expect(conv.pValue).toBeCloseTo(0.0015274037962118, 12);
+    expect(conv.verdict).toBe('better');
+    expect(conv.error).toBeNull();
+    expect(conv.note).toMatch(/relative lift undefined: control rate is 0 %/);
+    // the relative comparisons keep their scale and no note
+    expect(r.rows[1].comparisons[0]).toMatchObject({ scale: 'relative', note: null });
+    // in the correction family, its adjusted interval widened around the difference
+    const bh = performanceBySegment([
       row('all', 'all', 'holdout', 1000, 300, 0, 0, 0),
       row('all', 'all', 'b', 1000, 360, 10, 100, 1000),
     ]);
-    const conv = r.rows[1].comparisons[1];
-    expect(conv.lift).toBeNull();
-    expect(conv.verdict).toBe('no result');
-    expect(conv.error).toMatch(/relative lift undefined: control rate is 0 %/);
-    expect(conv.difference).toBeCloseTo(0.01, 15);
+    expect(bh.settings.family).toBe(3);
+    const adjusted = bh.rows[1].comparisons[1];
+    expect(adjusted.adjustedCi?.[0]).toBeLessThan(0.0038256367372963);
+    expect(adjusted.adjustedCi?.[1]).toBeGreaterThan(0.0161743632627037);
+    expect(((adjusted.adjustedCi?.[0] ?? 0) + (adjusted.adjustedCi?.[1] ?? 0)) / 2).toBeCloseTo(0.01, 12);
+  });
+
+  it('holdoutByDimension: arm rows labelled holdout next to rule rows of the configured name', () => {
+    // the command's rows: arms in `all`, variants in `rule`, the holdout variant called ctrl_grp
+    const rows = [
+      row('all', 'all', 'holdout', 400, 0, 34, 0, 0),
+      row('all', 'all', 'personalized', 400, 0, 74, 0, 0),
+      row('rule', 'hero', 'ctrl_grp', 400, 0, 34, 0, 0),
+      row('rule', 'hero', 'pers', 400, 0, 74, 0, 0),
+    ];
+    const r = performanceBySegment(rows, {
+      holdoutVariants: ['ctrl_grp'],
+      holdoutByDimension: { all: ['holdout'] },
+    });
+    expect(r.rows.map((x) => [x.variant, x.isHoldout, x.holdout])).toEqual([
+      ['holdout', true, null],
+      ['personalized', false, 'holdout'],
+      ['ctrl_grp', true, null],
+      ['pers', false, 'ctrl_grp'],
+    ]);
+    expect(r.segmentsWithoutHoldout).toEqual([]);
+    // 0.185 / 0.085 - 1, by hand
+    expect(r.rows[1].comparisons[1].lift).toBeCloseTo(0.185 / 0.085 - 1, 12);
+    expect(r.rows[1].comparisons[1]).toEqual(r.rows[3].comparisons[1]);
+    // without it the arm rows had no holdout (the bug): only ctrl_grp was a holdout name
+    const before = performanceBySegment(rows, { holdoutVariants: ['ctrl_grp'] });
+    expect(before.segmentsWithoutHoldout).toEqual([{ dimension: 'all', segment: 'all' }]);
+    // a rule variant called 'holdout' is not the holdout of the rule rows when it is not configured
+    const named = performanceBySegment(
+      [row('rule', 'hero', 'holdout', 400, 0, 34, 0, 0), row('rule', 'hero', 'ctrl_grp', 400, 0, 20, 0, 0)],
+      { holdoutVariants: ['ctrl_grp'], holdoutByDimension: { all: ['holdout'] } },
+    );
+    expect(named.rows[0]).toMatchObject({ variant: 'ctrl_grp', isHoldout: true });
+    expect(() => performanceBySegment(rows, { holdoutByDimension: { all: [] } })).toThrow(
+      /holdoutByDimension\.all/,
+    );
   });
 
   it.each<[string, PerformanceRow[], RegExp]>([

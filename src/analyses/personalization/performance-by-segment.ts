@@ -49,6 +49,13 @@ export interface PerformanceOptions {
    * A segment holding several uses the first in this list. Default `['holdout', 'control']`.
    */
   readonly holdoutVariants?: readonly string[];
+  /**
+   * Holdout names of particular dimensions, in place of `holdoutVariants` there, e.g. rows that
+   * are arms rather than variants (`all` / `profile` rows labelled `holdout`, `personalized`,
+   * `default` whatever the variants are called) next to `rule` rows of the variants' own names.
+   * Default `{}` (every dimension uses `holdoutVariants`).
+   */
+  readonly holdoutByDimension?: Readonly<Record<string, readonly string[]>>;
   /** Two-sided level of every interval and test. Default 0.05. */
   readonly alpha?: number;
   /**
@@ -63,6 +70,7 @@ export interface PerformanceOptions {
 
 export const DEFAULT_PERFORMANCE_OPTIONS: Required<PerformanceOptions> = {
   holdoutVariants: ['holdout', 'control'],
+  holdoutByDimension: {},
   alpha: DEFAULT_ANALYSIS_SETTINGS.alpha,
   correction: 'bh',
   minUsersPerArm: DEFAULT_ANALYSIS_SETTINGS.minSamplePerArm,
@@ -77,9 +85,15 @@ export interface MetricComparison {
   readonly holdoutValue: number | null;
   /** value − holdoutValue (percentage points as a fraction for rates, money for revenue). */
   readonly difference: number | null;
-  /** Relative lift (value − holdout) / holdout. */
+  /** Relative lift (value − holdout) / holdout; null when undefined (a holdout at 0). */
   readonly lift: number | null;
-  /** Interval of the lift: delta method, Welch t (the experiments engine). */
+  /**
+   * What `ci`, `pValue` and the verdict are on: the relative lift, or the absolute difference
+   * where the relative lift is undefined (the holdout's rate or mean is 0: the experiments
+   * engine's fallback, `note` says so); null when there are no numbers.
+   */
+  readonly scale: 'relative' | 'absolute' | null;
+  /** Interval on `scale`: the lift's (delta method) or the difference's, Welch t (the experiments engine). */
   readonly ci: readonly [number, number] | null;
   readonly pValue: number | null;
   /** After the correction; null when not corrected or not in the family. */
@@ -87,8 +101,10 @@ export interface MetricComparison {
   /** The interval widened to match the adjusted p-value; null when not corrected. */
   readonly adjustedCi: readonly [number, number] | null;
   readonly verdict: LiftVerdict;
-  /** Why there are no numbers (no variance, zero holdout rate), else null. */
+  /** Why there are no numbers (no variance in either arm), else null. */
   readonly error: string | null;
+  /** The engine's note on the scale (relative lift undefined, absolute difference reported), else null. */
+  readonly note: string | null;
 }
 
 export interface VariantPerformance {
@@ -151,7 +167,11 @@ export function performanceBySegment(
   options: PerformanceOptions = {},
 ): PerformanceResult {
   const settings = resolveOptions(options);
-  const holdoutRank = new Map(settings.holdoutVariants.map((name, i) => [name.toLowerCase(), i]));
+  const rankOf = (names: readonly string[]) => new Map(names.map((name, i) => [name.toLowerCase(), i]));
+  const defaultRank = rankOf(settings.holdoutVariants);
+  const rankByDimension = new Map(
+    Object.entries(settings.holdoutByDimension).map(([d, names]) => [d, rankOf(names)]),
+  );
 
   const segments = new Map<string, Parsed[]>();
   const seen = new Set<string>();
@@ -176,6 +196,7 @@ export function performanceBySegment(
   for (const variants of segments.values()) {
     let holdout: Parsed | null = null;
     let best = Number.POSITIVE_INFINITY;
+    const holdoutRank = rankByDimension.get(variants[0].dimension) ?? defaultRank;
     for (const v of variants) {
       const rank = holdoutRank.get(v.variant.toLowerCase());
       if (rank !== undefined && rank < best) {
@@ -209,7 +230,11 @@ type VariantPerformanceDraft = Omit<VariantPerformance, 'comparisons'> & {
 };
 
 function resolveOptions(options: PerformanceOptions): Required<PerformanceOptions> {
-  const s = { ...DEFAULT_PERFORMANCE_OPTIONS, ...options };
+  const s = {
+    ...DEFAULT_PERFORMANCE_OPTIONS,
+    ...options,
+    holdoutByDimension: options.holdoutByDimension ?? DEFAULT_PERFORMANCE_OPTIONS.holdoutByDimension,
+  };
   requireOptionRange(s.alpha, 'alpha', Number.MIN_VALUE, 0.5);
   requireOptionRange(s.minUsersPerArm, 'minUsersPerArm', 0, Number.MAX_SAFE_INTEGER);
   if (!['bh', 'holm', 'none'].includes(s.correction)) {
@@ -223,6 +248,14 @@ function resolveOptions(options: PerformanceOptions): Required<PerformanceOption
       option: 'holdoutVariants',
       hint: "e.g. ['holdout', 'control']",
     });
+  }
+  for (const [d, names] of Object.entries(s.holdoutByDimension)) {
+    if (!Array.isArray(names) || names.length === 0) {
+      throw new PersonalizationInputError(`holdoutByDimension.${d} must name at least one variant`, {
+        option: 'holdoutByDimension',
+        hint: "e.g. { all: ['holdout'] }",
+      });
+    }
   }
   return s;
 }
@@ -318,25 +351,28 @@ function compare(
       adjustedPValue: null,
       adjustedCi: null,
     };
+    const none = { lift: null, scale: null, ci: null, pValue: null, verdict: 'no result' as const };
     const moments = effectMoments(a[metric], b[metric], 'relative');
-    if (!moments.ok) {
-      return { ...base, lift: null, ci: null, pValue: null, verdict: 'no result', error: moments.reason };
+    if (!moments.ok) return { ...base, ...none, error: moments.reason, note: null };
+    // a deterministic difference (both arms constant) is no test: no p-value, no verdict, the
+    // difference stays in `difference` and the note says why
+    const m = moments.moments;
+    if (m.deterministic) {
+      return { ...base, ...none, error: m.note ?? 'no variance in either arm', note: null };
     }
-    // the table reports relative lifts: where the engine can only give an absolute difference (a
-    // holdout rate of 0) or a deterministic one, there is no lift to show, and the reason says why
-    // (the absolute difference stays in `difference`)
-    if (moments.moments.difference !== 'relative' || moments.moments.deterministic) {
-      const why = moments.moments.note ?? 'relative lift undefined';
-      return { ...base, lift: null, ci: null, pValue: null, verdict: 'no result', error: why };
-    }
-    const t = welchTTest(moments.moments, { alpha: settings.alpha });
+    // where the relative lift is undefined (a holdout at 0) the engine tests the absolute
+    // difference: no lift, the interval and verdict on that scale, with its note
+    const t = welchTTest(m, { alpha: settings.alpha });
+    const relative = m.difference === 'relative';
     return {
       ...base,
-      lift: t.estimate,
+      lift: relative ? t.estimate : null,
+      scale: relative ? 'relative' : 'absolute',
       ci: t.ci,
       pValue: t.pValue,
       verdict: enough ? verdictOf(t.estimate, t.pValue, settings.alpha) : 'too few users',
       error: null,
+      note: m.note ?? null,
     };
   });
 }
@@ -366,9 +402,13 @@ function correct(rows: VariantPerformanceDraft[], settings: Required<Performance
   const adjusted = settings.correction === 'bh' ? benjaminiHochberg(p) : holmBonferroni(p);
   family.forEach((c, i) => {
     c.adjustedPValue = adjusted[i];
+    // the estimate on the comparison's scale: the lift, or the absolute difference
+    const estimate = c.scale === 'absolute' ? c.difference : c.lift;
     c.adjustedCi =
-      c.lift !== null && c.ci !== null ? widenedInterval(c.lift, c.ci, adjusted[i], settings.alpha) : null;
-    c.verdict = verdictOf(c.lift ?? 0, adjusted[i], settings.alpha);
+      estimate !== null && c.ci !== null
+        ? widenedInterval(estimate, c.ci, adjusted[i], settings.alpha)
+        : null;
+    c.verdict = verdictOf(estimate ?? 0, adjusted[i], settings.alpha);
   });
   return family.length;
 }

@@ -35,6 +35,7 @@ import {
   canonicalDecisions,
   type CodedColumn,
   type DecisionsFrom,
+  HOLDOUT_ARM,
 } from './sql/aggregate-sql.ts';
 import { scopeOfExperiment } from './experiments-stage.ts';
 import { experimentsSql } from './sql/experiment-sql.ts';
@@ -280,7 +281,13 @@ async function performanceOf(
       revenueSum: num(r.revenueSum),
       revenueSumSquares: num(r.revenueSumSquares),
     })),
-    { holdoutVariants: run.ws.personalization.holdout_variants },
+    {
+      // rule rows carry the variants' own names; the arm rows label the holdout arm HOLDOUT_ARM
+      holdoutVariants: holdouts,
+      holdoutByDimension: Object.fromEntries(
+        ['all', ...run.inputs.inputs.dimension].map((d) => [d, [HOLDOUT_ARM]]),
+      ),
+    },
   );
   return { users: num(users), performance };
 }

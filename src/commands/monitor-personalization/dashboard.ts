@@ -5,10 +5,12 @@ import {
   lineChart,
   type Block,
   type Dashboard,
+  type Kpi,
   type ListItem,
   type Section,
 } from '../../report/index.ts';
-import { CHECK_STATUS, human, pct, SEVERITY_STATUS, signed } from './dashboard-format.ts';
+import { MISSING } from '../../report/format-number.ts';
+import { CHECK_STATUS, effectText, human, pct, SEVERITY_STATUS, signed } from './dashboard-format.ts';
 import { anomaliesSection, experimentsSection, governanceSection } from './dashboard-sections.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import type { OwnedBacklogItem } from './backlog-stage.ts';
@@ -90,8 +92,19 @@ const perfRow = (v: VariantPerformance) => {
     conversion: v.conversionRate,
     revenue_per_user: v.revenuePerUser,
     conversion_lift: conv?.lift ?? null,
-    interval: ci ? `${signed(ci[0])} to ${signed(ci[1])}` : v.isHoldout ? 'holdout' : 'n/a',
-    verdict: v.isHoldout ? 'holdout' : (conv?.verdict ?? 'no holdout'),
+    // an absolute difference (a holdout at 0: no relative lift) in percentage points, marked so
+    interval: ci
+      ? conv?.scale === 'absolute'
+        ? `${effectText(ci[0], 'absolute', 'proportion')} to ${effectText(ci[1], 'absolute', 'proportion')} (absolute)`
+        : `${signed(ci[0])} to ${signed(ci[1])}`
+      : v.isHoldout
+        ? 'holdout'
+        : 'n/a',
+    verdict: v.isHoldout
+      ? 'holdout'
+      : conv
+        ? `${conv.verdict}${conv.scale === 'absolute' ? ` (absolute difference ${effectText(conv.difference, 'absolute', 'proportion')}; ${conv.note ?? 'relative lift undefined'})` : ''}`
+        : 'no holdout',
     revenue_lift: rpu?.lift ?? null,
     status: conv?.verdict === 'worse' ? 'alert' : conv?.verdict === 'better' ? 'ok' : undefined,
   };
@@ -151,18 +164,41 @@ function performanceSection(r: R, o: O): Section {
   return {
     title: 'Performance vs holdout',
     summary: true,
-    intro: `Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method intervals, ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons.`,
+    intro: `Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method intervals, ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons; where the holdout's rate is 0 the lift is undefined and the interval and verdict are on the absolute difference (pp, marked absolute).`,
     blocks: [chart, ...tables, daily],
   };
+}
+
+/**
+ * The headline lift: the best relative conversion lift of the arms over the holdout; where there is
+ * none but an absolute difference (a holdout converting 0 %, where the lift is undefined) the best
+ * difference in percentage points with the engine's note; else a dash and why, never a 0 % that
+ * reads as a measured lift.
+ */
+export function bestLiftKpi(perf: readonly VariantPerformance[]): Kpi {
+  const label = 'Best conversion lift vs holdout';
+  const conv = perf.flatMap((x) => x.comparisons.filter((c) => c.metric === 'conversion_rate'));
+  const lifts = conv.flatMap((c) => (c.lift === null ? [] : [c.lift]));
+  if (lifts.length) return { label, value: Math.max(...lifts), format: 'percent' };
+  const absolute = conv.filter((c) => c.scale === 'absolute' && c.difference !== null);
+  if (absolute.length) {
+    const best = absolute.reduce((a, b) => ((b.difference ?? 0) > (a.difference ?? 0) ? b : a));
+    return {
+      label,
+      value: effectText(best.difference, 'absolute', 'proportion'),
+      note: `absolute difference: ${best.note ?? 'relative lift undefined'}`,
+    };
+  }
+  const why = !perf.some((x) => x.isHoldout)
+    ? 'no holdout arm in the window'
+    : (conv.find((c) => c.error)?.error ?? 'no arm to compare with the holdout');
+  return { label, value: MISSING, note: why };
 }
 
 /** The dashboard: recap, backlog, performance vs holdout, governance, experiments, anomalies, data quality. */
 export function buildMonitorPersonalizationDashboard(r: R, o: O): Dashboard {
   const g = o.governance.scan;
   const perf = o.aggregate.performance.rows.filter((x) => x.dimension === 'all');
-  const best = perf.flatMap((x) =>
-    x.comparisons.filter((c) => c.metric === 'conversion_rate').map((c) => c.lift ?? 0),
-  );
   return {
     title: `Personalization monitor — ${r.initiative.name ?? 'all initiatives'}`,
     subtitle: `${r.window.label} window to ${r.as_of}`,
@@ -172,11 +208,7 @@ export function buildMonitorPersonalizationDashboard(r: R, o: O): Dashboard {
     kpis: [
       { label: 'Decisions', value: r.totals.decisions, format: 'integer', note: `${r.totals.rules} rules` },
       { label: 'Users exposed', value: r.totals.users, format: 'integer' },
-      {
-        label: 'Best conversion lift vs holdout',
-        value: best.length ? Math.max(...best) : 0,
-        format: 'percent',
-      },
+      bestLiftKpi(perf),
       {
         label: 'Consent violations',
         value: g.consent?.violations ?? 0,

@@ -1,5 +1,5 @@
 import { fmtPct, textTable } from '../../report/index.ts';
-import { human, signed } from './dashboard-format.ts';
+import { effectText, human, signed } from './dashboard-format.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
 
 type Item = {
@@ -22,7 +22,13 @@ export function formatMonitorPersonalization(
       variant: string;
       users: number;
       conversion_rate: number | null;
-      comparisons: { metric: string; lift: number | null; verdict: string }[];
+      comparisons: {
+        metric: string;
+        lift: number | null;
+        difference: number | null;
+        scale: string | null;
+        verdict: string;
+      }[];
       is_holdout: boolean;
     }[]
   ).filter((x) => x.dimension === 'all');
@@ -40,7 +46,12 @@ export function formatMonitorPersonalization(
           x.variant,
           x.users,
           fmtPct(x.conversion_rate ?? 0),
-          x.is_holdout ? 'holdout' : signed(c?.lift ?? null),
+          // a holdout at 0 %: no relative lift, the absolute difference in percentage points
+          x.is_holdout
+            ? 'holdout'
+            : c?.scale === 'absolute'
+              ? `${effectText(c.difference, 'absolute', 'proportion')} (absolute)`
+              : signed(c?.lift ?? null),
           x.is_holdout ? '' : (c?.verdict ?? ''),
         ];
       }),

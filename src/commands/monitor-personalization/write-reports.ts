@@ -12,8 +12,13 @@ function performanceCsv(o: MonitorPersonalizationOutputs): string {
   const rows = o.aggregate.performance.rows.map((v) => {
     const by = Object.fromEntries(v.comparisons.map((c) => [c.metric, c]));
     const m = (k: string) => by[k];
-    const lo = (k: string) => (m(k)?.adjustedCi ?? m(k)?.ci)?.[0] ?? null;
-    const hi = (k: string) => (m(k)?.adjustedCi ?? m(k)?.ci)?.[1] ?? null;
+    // the lift's interval; a comparison on the absolute scale (a holdout at 0) has no lift, its
+    // difference and interval go to the *_difference columns
+    const ci = (k: string) => m(k)?.adjustedCi ?? m(k)?.ci;
+    const rel = (k: string) => m(k)?.scale === 'relative';
+    const lo = (k: string) => (rel(k) ? ci(k)?.[0] : null) ?? null;
+    const hi = (k: string) => (rel(k) ? ci(k)?.[1] : null) ?? null;
+    const abs = (k: string, i: 0 | 1) => (m(k)?.scale === 'absolute' ? ci(k)?.[i] : null) ?? null;
     return {
       dimension: v.dimension,
       segment: v.segment,
@@ -31,7 +36,11 @@ function performanceCsv(o: MonitorPersonalizationOutputs): string {
       conversion_lift: m('conversion_rate')?.lift ?? null,
       conversion_lift_low: lo('conversion_rate'),
       conversion_lift_high: hi('conversion_rate'),
+      conversion_difference: m('conversion_rate')?.difference ?? null,
+      conversion_difference_low: abs('conversion_rate', 0),
+      conversion_difference_high: abs('conversion_rate', 1),
       conversion_verdict: m('conversion_rate')?.verdict ?? null,
+      conversion_note: m('conversion_rate')?.note ?? m('conversion_rate')?.error ?? null,
       revenue_lift: m('revenue_per_user')?.lift ?? null,
       revenue_lift_low: lo('revenue_per_user'),
       revenue_lift_high: hi('revenue_per_user'),

@@ -460,6 +460,12 @@ export function rulePerformanceTableSql(s: Scope): string[] {
 }
 
 /**
+ * The arm of users served a holdout variant (any of `personalization.holdout_variants`, whatever it
+ * is called) in the arm rows (`all` and each dimension) of `performanceSql`.
+ */
+export const HOLDOUT_ARM = 'holdout';
+
+/**
  * One row per user with a decision in the window: the first decision's time and segments, the
  * user's arm — `holdout` when any decision served a holdout variant, `personalized` when one served
  * a variant for a matched reason, else `default` (only defaults, fallbacks or errors were served) —
@@ -467,7 +473,7 @@ export function rulePerformanceTableSql(s: Scope): string[] {
  * attribution window; rules tied on it have the same outcomes).
  */
 export function usersTableSql(s: Scope, codes?: FirstCodes): string[] {
-  const arm = `CASE WHEN max(holdout) = 1 THEN 'holdout' WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END`;
+  const arm = `CASE WHEN max(holdout) = 1 THEN ${s.q.lit(HOLDOUT_ARM)} WHEN max(matched) = 1 THEN 'personalized' ELSE 'default' END`;
   if (codes) return usersPackedSql(s, arm, codes);
   const first = (c: string) =>
     s.q.argMinField(
