@@ -147,6 +147,7 @@ function scopeOf(
     windowEnd: window.end,
     lookbackDays: campaign.lookback_days,
     wonStage: ws.funnel.won,
+    lostStages: ws.funnel.lost,
     stageRanks: ranks,
     registrationTypes: REGISTRATION_TYPES,
     partnerIds: ws.partners.map((p) => p.id),

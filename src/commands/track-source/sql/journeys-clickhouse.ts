@@ -59,6 +59,7 @@ export function scopeCh(p: ScopeParams, r: CanonicalRelations, ctouch: string): 
       amount * _rate_created AS pipeline,
       if(ifNull(stage = ${lit(p.wonStage)}, 0), amount * _rate_closed, toFloat64(0)) AS revenue,
       toUInt8(ifNull(stage = ${lit(p.wonStage)}, 0)) AS won,
+      toUInt8(${inList('stage', p.lostStages)}) AS lost,
       ${inList('campaign', p.campaignTags)} AS tagged,
       greatest(${stageRank(p, 'stage')}, if(h_found = 1, h_rank, 0)) AS max_stage_rank
     FROM (SELECT opportunity_id, account_id, created_at, closed_at, stage, currency, amount, campaign, region AS o_region,
@@ -221,11 +222,11 @@ export function funnelCh(
     GROUP BY v ORDER BY v`;
 }
 
-/** Audience segments of in-scope opportunities (`segmentsSql`). */
+/** Audience segments of in-scope opportunities (`segmentsSql`): closed = won or lost. */
 export function segmentsCh(scope: string): string {
   return `SELECT segment, opportunities, p AS pipeline, r AS revenue, n_won AS won, n_closed AS closed FROM (
       SELECT segment, count() AS opportunities, ${moneySum('pipeline')} AS p, ${moneySum('revenue')} AS r, countIf(won = 1) AS n_won,
-        countIf(isNotNull(closed_at) AND ifNull(stage IN ('closed_won', 'closed_lost'), 0)) AS n_closed
+        countIf(won = 1 OR lost = 1) AS n_closed
       FROM ${scope} GROUP BY segment)
     ORDER BY p DESC, segment`;
 }

@@ -11,6 +11,8 @@ export interface ScopeParams {
   windowEnd: string;
   lookbackDays: number;
   wonStage: string;
+  /** gtm.yaml's `funnel.lost`: with the won stage, the stages of a closed deal */
+  lostStages: string[];
   stageRanks: Record<string, number>;
   registrationTypes: string[];
   /** gtm.yaml's partner ids: the parts of a partner list (`acme|beta`), see `partnerMembersSql` */
@@ -45,6 +47,7 @@ export const scopeSql = (p: ScopeParams) => `CREATE OR REPLACE TABLE scope AS
     o.amount * o._rate_created AS pipeline,
     CASE WHEN o.stage = ${literal(p.wonStage)} THEN o.amount * o._rate_closed ELSE 0 END AS revenue,
     o.stage = ${literal(p.wonStage)} AS won,
+    COALESCE(o.stage IN (${list(p.lostStages)}), false) AS lost,
     COALESCE(o.campaign IN (${list(p.campaignTags)}), false) AS tagged,
     GREATEST(${stageRankSql(p, 'o.stage')}, COALESCE((SELECT max(${stageRankSql(p, 'h.stage')}) FROM stage_history h WHERE h.opportunity_id = o.opportunity_id), 0)) AS max_stage_rank
   FROM opportunities o
@@ -129,10 +132,13 @@ export const funnelSql = (p: ScopeParams, dim: 'partner' | 'channel', proposalRa
  */
 const moneySum = (expr: string) => `CAST(sum(CAST(${expr} AS DECIMAL(38, 6))) AS DOUBLE)`;
 
-/** Audience segments of in-scope opportunities. */
+/**
+ * Audience segments of in-scope opportunities. A deal is closed when it is won or lost (its stage:
+ * `funnel.won`, `funnel.lost`), whether or not its closed_at is filled in, so won <= closed.
+ */
 export const segmentsSql =
   () => `SELECT segment, count(*) AS opportunities, ${moneySum('pipeline')} AS pipeline, ${moneySum('revenue')} AS revenue,
-    count(*) FILTER (WHERE won) AS won, count(*) FILTER (WHERE closed_at IS NOT NULL AND stage IN ('closed_won', 'closed_lost')) AS closed
+    count(*) FILTER (WHERE won) AS won, count(*) FILTER (WHERE won OR lost) AS closed
   FROM scope GROUP BY segment ORDER BY pipeline DESC, segment`;
 
 /** Personas on the journeys of in-scope opportunities (an opportunity counts once per persona). */
