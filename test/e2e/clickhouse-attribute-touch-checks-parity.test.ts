@@ -192,6 +192,28 @@ describe.skipIf(!chServer && !process.env.CI)(
         2,
       ],
       [
+        // blank is one definition on both engines (DuckDB's trim: the Unicode space separators):
+        // j1: A, then a no-break space, converting at 10; j2: an ideographic space, a space and a
+        // thin space, converting at 5 (no touch left); j3: 'B<no-break space>C' (a name), then a
+        // narrow no-break space. ClickHouse took all of these for channels (it removed ' ' only).
+        'unicode_blanks',
+        [
+          ['j1', 1, 'A', '1', '10'],
+          ['j1', 2, '\u00a0', '1', '10'],
+          ['j2', 1, '\u3000 \u2009', '1', '5'],
+          ['j3', 1, 'B\u00a0C', '0', '0'],
+          ['j3', 2, '\u202f', '0', '0'],
+        ],
+        {
+          rows: 5,
+          kept: 2,
+          rejected: { no_channel: 3, no_time: 0 },
+          value_conflicts: 0,
+          journeys_without_touch: 1,
+        },
+        2,
+      ],
+      [
         // j1, j2 disagree and convert; j3 has its value on the converting row only; j4 repeats it;
         // j5 disagrees but does not convert
         'values',

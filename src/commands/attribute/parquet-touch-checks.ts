@@ -1,5 +1,6 @@
 import type { Engine } from '../../data/index.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
+import { BLANK_CHANNEL_CODE_POINTS } from './sql/blank-channel.ts';
 import type { TouchChecks, TouchColumns } from './sql/path-summary-sql.ts';
 
 /** One Parquet column's statistics over all row groups (`parquet_metadata`). */
@@ -11,7 +12,9 @@ type ColumnStats = {
   has_nulls: number;
   nulls: number;
   has_min: number;
+  has_max: number;
   smin: string | null;
+  smax: string | null;
   lo: number | null;
   hi: number | null;
 };
@@ -21,8 +24,10 @@ const FLOATS = new Set(['FLOAT', 'DOUBLE']);
 
 /**
  * The touch checks of a Parquet touch log proved from its row-group statistics, without reading
- * its rows: every row group has statistics, no time and no channel is null, the smallest channel
- * starts with a character after the space (so none is empty or blank), `converted` is an integer or boolean column within
+ * its rows: every row group has statistics, no time and no channel is null, no channel can be empty
+ * or blank (every channel's first character lies between those of the smallest and the largest
+ * value, and no space separator of `BLANK_CHANNEL_CODE_POINTS` — the space, U+00A0, U+2000–U+200A,
+ * U+3000… — lies there), `converted` is an integer or boolean column within
  * 0..1, and `value` (when given) is at least 0 and finite (a floating-point column is also scanned
  * for NaN, which statistics leave out). `undefined` when any of that cannot be proved: the full
  * check scan then counts the rows (`distinctChannelsSql`). At 10M touches the scan costs ~0.3 s
@@ -39,7 +44,7 @@ export async function parquetTouchChecks(
     .query<ColumnStats>(
       `SELECT path_in_schema AS c, any_value(type) AS type, count(*) AS groups, sum(row_group_num_rows) AS rows,
          count(stats_null_count) AS has_nulls, sum(stats_null_count) AS nulls, count(stats_min_value) AS has_min,
-         min(stats_min_value) AS smin, min(TRY_CAST(stats_min_value AS DOUBLE)) AS lo,
+         count(stats_max_value) AS has_max, min(stats_min_value) AS smin, max(stats_max_value) AS smax, min(TRY_CAST(stats_min_value AS DOUBLE)) AS lo,
          max(TRY_CAST(stats_max_value AS DOUBLE)) AS hi
        FROM parquet_metadata(${m[1]}) GROUP BY c`,
     )
@@ -55,6 +60,7 @@ export async function parquetTouchChecks(
         has_nulls: Number(s.has_nulls),
         nulls: Number(s.nulls),
         has_min: Number(s.has_min),
+        has_max: Number(s.has_max),
       }
     );
   };
@@ -65,11 +71,16 @@ export async function parquetTouchChecks(
   if (!time || !channel || !converted || (cols.value && !value)) return undefined;
   const noNulls = (s: NonNullable<typeof time>) => s.has_nulls === s.groups && s.nulls === 0;
   if (!noNulls(time) || !noNulls(channel)) return undefined;
-  // text: the smallest value starts with a character after the space, so none is empty or blank
-  // (nor starts with a space or a tab); integers cannot be blank
+  // text: no channel can be empty or blank (`BLANK_CHANNEL_CODE_POINTS`, as the scan's trim): every
+  // channel's first character lies between those of the smallest and the largest value (UTF-8
+  // sorts by code point), so none may start with a space separator in that range; integers cannot
+  // be blank
   if (channel.type === 'BYTE_ARRAY') {
-    const first = channel.smin === null ? 0 : channel.smin.charCodeAt(0);
-    if (!(channel.has_min === channel.groups && first > 0x20)) return undefined;
+    if (channel.has_min !== channel.groups || channel.has_max !== channel.groups) return undefined;
+    const first = channel.smin?.codePointAt(0);
+    const last = channel.smax?.codePointAt(0);
+    if (first === undefined || last === undefined) return undefined;
+    if (BLANK_CHANNEL_CODE_POINTS.some((c) => c >= first && c <= last)) return undefined;
   } else if (!INTEGERS.has(channel.type)) return undefined;
   if (!INTEGERS.has(converted.type)) return undefined;
   if (converted.type !== 'BOOLEAN') {

@@ -1,4 +1,5 @@
-import { quoteIdent } from '../../../data/sql-text.ts';
+import { quoteIdent, quoteString } from '../../../data/sql-text.ts';
+import { BLANK_CHANNEL_PATTERN } from './blank-channel.ts';
 import type { TouchColumns } from './path-summary-sql.ts';
 
 /** A touch log column's ClickHouse type by column name (`DESCRIBE TABLE`), names compared case-blind. */
@@ -19,11 +20,13 @@ export function clickHouseNumber(column: string, types: ColumnTypes): string {
 }
 
 /**
- * A touch without a channel: NULL, empty or only spaces (DuckDB's `trim(channel) = ''`). Removing
- * the spaces costs a third of a regular expression's match at 3M rows.
+ * A touch without a channel: NULL, empty or made only of space separators (the one definition of
+ * blank, `BLANK_CHANNEL_PATTERN`: DuckDB's `trim(channel) = ''`, the no-break space and the other
+ * Unicode spaces included). One anchored match costs ~0.07 s more than removing ' ' alone at 3M rows
+ * (18.16), which counted a no-break space as a channel.
  */
 export const blankChannel = (cols: TouchColumns) =>
-  `(isNull(${q(cols.channel)}) OR empty(replaceAll(toString(${q(cols.channel)}), ' ', '')))`;
+  `(isNull(${q(cols.channel)}) OR match(toString(${q(cols.channel)}), ${quoteString(BLANK_CHANNEL_PATTERN, 'clickhouse')}))`;
 
 /** Tests of one row: converted a number other than 0 and 1, value negative or not finite. */
 export const badConvertedTest = (cols: TouchColumns, types: ColumnTypes) => {
