@@ -93,6 +93,37 @@ describe('segment win rates with won and lost deals that have no closed_at', () 
   });
 });
 
+/** Deals closed after as-of 2026-06-01 (O2 won, O3 lost), one closed on the as-of day (O4). */
+const FUTURE_OPPS = `opportunity_id,account_id,created_at,closed_at,stage,amount,segment
+O1,A1,2026-05-10,2026-05-20,Closed Won,1000,SMB
+O2,A2,2026-05-11,2026-06-10,Closed Won,2000,SMB
+O3,A3,2026-05-12,2026-06-05,Closed Lost,500,SMB
+O4,A4,2026-05-13,2026-06-01,Closed Won,400,SMB
+`;
+
+describe('a deal closed after as-of', () => {
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await workspace(FUTURE_OPPS, touchesFor(['A1', 'A2', 'A3', 'A4']));
+  });
+  afterAll(() => ws.remove());
+
+  it('is still open as of the run: pipeline, not revenue, not won, not closed', async () => {
+    const r = await run(ws, '2026-06-01');
+    // pipeline 1000 + 2000 + 500 + 400; revenue O1 + O4 (closed on the as-of day) = 1,400 (was 3,400)
+    expect(r.totals).toMatchObject({ opportunities: 4, pipeline: 3900, revenue: 1400, won: 2 });
+    expect(r.by_partner.find((p) => p.key === 'acme')?.revenue).toBeCloseTo(1400, 6);
+    expect(segment(r, 'SMB')).toMatchObject({ won: 2, closed: 2, win_rate: 1 });
+    expect(r.insights.dropoff.by_partner.find((d) => d.value === 'acme')?.won).toBe(2);
+  });
+
+  it('counts once as-of reaches its close', async () => {
+    const r = await run(ws, '2026-06-30');
+    expect(r.totals).toMatchObject({ opportunities: 4, pipeline: 3900, revenue: 3400, won: 3 });
+    expect(segment(r, 'SMB')).toMatchObject({ won: 3, closed: 4, win_rate: 0.75 });
+  });
+});
+
 const server = findClickHouseServer();
 
 describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB result', () => {
@@ -110,6 +141,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB r
       touchesFor(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']),
       '2026-06-30',
     ],
+    ['deals closed after as-of', FUTURE_OPPS, touchesFor(['A1', 'A2', 'A3', 'A4']), '2026-06-01'],
   ] as const)
     it(`${name}: the same result from the server's tables`, async () => {
       const ws = await workspace(opps, touches);

@@ -136,6 +136,7 @@ function scopeOf(
   campaign: CampaignConfig,
   window: ResolvedWindow,
   ranks: Record<string, number>,
+  asOfEnd: string,
 ): ScopeParams {
   return {
     utmCampaigns: campaign.utm_campaigns,
@@ -145,6 +146,7 @@ function scopeOf(
     ].map((s) => ws.utm.aliases.campaign[s] ?? s),
     windowStart: window.start,
     windowEnd: window.end,
+    asOfEnd,
     lookbackDays: campaign.lookback_days,
     wonStage: ws.funnel.won,
     lostStages: ws.funnel.lost,
@@ -182,7 +184,7 @@ export function resolveTrackSource(
     campaign,
     window,
     stageRanks,
-    scope: scopeOf(ws, campaign, window, stageRanks),
+    scope: scopeOf(ws, campaign, window, stageRanks, new Date(asOfMs).toISOString()),
     elapsedShare: Math.min(1, Math.max(0, (asOfMs - campStart) / (campEnd - campStart))),
     windowShare: overlap / (campEnd - campStart),
     inputs: {

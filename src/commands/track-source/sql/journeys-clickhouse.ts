@@ -50,6 +50,8 @@ export function campaignTouchesCh(p: ScopeParams, r: CanonicalRelations): string
 export function scopeCh(p: ScopeParams, r: CanonicalRelations, ctouch: string): string {
   const window = `created_at >= ${ms(p.windowStart)} AND created_at < ${ms(p.windowEnd)}`;
   const lookback = Math.floor(p.lookbackDays) * DAY_MS;
+  // a closing stage counts as of the run unless closed_at is after as-of (`scopeSql`)
+  const closedByAsOf = `ifNull(closed_at < ${ms(p.asOfEnd)}, 1)`;
   // the campaign's touches stream on the left; the window's opportunities (few) are the join's hash table
   const touched = `SELECT opportunity_id FROM (SELECT acct, occurred_at FROM ${ctouch} WHERE isNotNull(acct))
     ALL INNER JOIN (SELECT opportunity_id, account_id AS acct, created_at AS o_created FROM ${r.opportunities} WHERE ${window}) USING acct
@@ -57,9 +59,9 @@ export function scopeCh(p: ScopeParams, r: CanonicalRelations, ctouch: string): 
   return `(SELECT opportunity_id, account_id, created_at, closed_at, stage, currency, amount,
       ifNull(o_region, '(unknown)') AS region, ifNull(o_segment, '(unknown)') AS segment,
       amount * _rate_created AS pipeline,
-      if(ifNull(stage = ${lit(p.wonStage)}, 0), amount * _rate_closed, toFloat64(0)) AS revenue,
-      toUInt8(ifNull(stage = ${lit(p.wonStage)}, 0)) AS won,
-      toUInt8(${inList('stage', p.lostStages)}) AS lost,
+      if(ifNull(stage = ${lit(p.wonStage)}, 0) AND ${closedByAsOf}, amount * _rate_closed, toFloat64(0)) AS revenue,
+      toUInt8(ifNull(stage = ${lit(p.wonStage)}, 0) AND ${closedByAsOf}) AS won,
+      toUInt8(${inList('stage', p.lostStages)} AND ${closedByAsOf}) AS lost,
       ${inList('campaign', p.campaignTags)} AS tagged,
       greatest(${stageRank(p, 'stage')}, if(h_found = 1, h_rank, 0)) AS max_stage_rank
     FROM (SELECT opportunity_id, account_id, created_at, closed_at, stage, currency, amount, campaign, region AS o_region,

@@ -9,6 +9,8 @@ export interface ScopeParams {
   /** ISO timestamps, [start, end) */
   windowStart: string;
   windowEnd: string;
+  /** ISO timestamp: the end of as-of; a deal closed at or after it was still open as of the run */
+  asOfEnd: string;
   lookbackDays: number;
   wonStage: string;
   /** gtm.yaml's `funnel.lost`: with the won stage, the stages of a closed deal */
@@ -31,6 +33,9 @@ export const campaignTouchesSql = (p: ScopeParams) => `CREATE OR REPLACE TABLE c
   LEFT JOIN (SELECT person_id, min(account_id) AS p_account FROM people GROUP BY person_id) pp USING (person_id)
   WHERE t.utm_campaign IN (${list(p.utmCampaigns)}) OR t.asset IN (${list(p.assetIds)})`;
 
+/** A closing stage counts as of the run: no closed_at (undated), or closed_at before as-of's end. */
+const closedByAsOf = (p: ScopeParams) => `(o.closed_at IS NULL OR o.closed_at < ${ts(p.asOfEnd)})`;
+
 const stageRankSql = (p: ScopeParams, expr: string) =>
   `(CASE ${expr} ${Object.entries(p.stageRanks)
     .map(([s, r]) => `WHEN ${literal(s)} THEN ${r}`)
@@ -39,15 +44,17 @@ const stageRankSql = (p: ScopeParams, expr: string) =>
 /**
  * Opportunities in scope: created in the window, and either tagged to the campaign in the CRM or
  * preceded by a campaign touch of their account within the lookback. Amounts in reporting currency:
- * pipeline at the rate in force on the creation date, revenue at the rate on the close date.
+ * pipeline at the rate in force on the creation date, revenue at the rate on the close date. A deal
+ * won or lost is closed as of the run unless its closed_at is after as-of: then it was still open
+ * (pipeline, no revenue, not won), as a run on that date would have seen it.
  */
 export const scopeSql = (p: ScopeParams) => `CREATE OR REPLACE TABLE scope AS
   SELECT o.opportunity_id, o.account_id, o.created_at, o.closed_at, o.stage, o.currency, o.amount,
     COALESCE(o.region, '(unknown)') AS region, COALESCE(o.segment, '(unknown)') AS segment,
     o.amount * o._rate_created AS pipeline,
-    CASE WHEN o.stage = ${literal(p.wonStage)} THEN o.amount * o._rate_closed ELSE 0 END AS revenue,
-    o.stage = ${literal(p.wonStage)} AS won,
-    COALESCE(o.stage IN (${list(p.lostStages)}), false) AS lost,
+    CASE WHEN o.stage = ${literal(p.wonStage)} AND ${closedByAsOf(p)} THEN o.amount * o._rate_closed ELSE 0 END AS revenue,
+    o.stage = ${literal(p.wonStage)} AND ${closedByAsOf(p)} AS won,
+    COALESCE(o.stage IN (${list(p.lostStages)}), false) AND ${closedByAsOf(p)} AS lost,
     COALESCE(o.campaign IN (${list(p.campaignTags)}), false) AS tagged,
     GREATEST(${stageRankSql(p, 'o.stage')}, COALESCE((SELECT max(${stageRankSql(p, 'h.stage')}) FROM stage_history h WHERE h.opportunity_id = o.opportunity_id), 0)) AS max_stage_rank
   FROM opportunities o
