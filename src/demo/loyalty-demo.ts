@@ -144,12 +144,14 @@ function breakageTruth(uses: LotUse[], asOf: number) {
   const issued = sum((u) => u.issued);
   const snap = (u: LotUse) => u.atSnapshot ?? { redeemed: 0, expired: 0, adjusted: 0 };
   const outstanding = sum((u) => u.issued - snap(u).redeemed - snap(u).expired - snap(u).adjusted);
-  const byCohort = new Map<string, { issued: number; redeemed: number; expired: number }>();
+  const byCohort = new Map<string, { issued: number; redeemed: number; expired: number; adjusted: number }>();
   for (const u of uses) {
-    const c = byCohort.get(u.cohort) ?? { issued: 0, redeemed: 0, expired: 0 };
+    const c = byCohort.get(u.cohort) ?? { issued: 0, redeemed: 0, expired: 0, adjusted: 0 };
     c.issued += u.issued;
     c.redeemed += snap(u).redeemed;
-    c.expired += snap(u).expired + snap(u).adjusted;
+    // expired is what expired; points taken back by negative adjustments are counted apart
+    c.expired += snap(u).expired;
+    c.adjusted += snap(u).adjusted;
     byCohort.set(u.cohort, c);
   }
   const asOfMonth = new Date(asOf - 1).toISOString().slice(0, 7);

@@ -50,7 +50,13 @@ interface Truth {
     ultimate_redemption_rate: number;
     outstanding_points: number;
     outstanding_redemption_rate: number;
-    matured_cohorts: { cohort: string; issued: number; redeemed: number; expired: number }[];
+    matured_cohorts: {
+      cohort: string;
+      issued: number;
+      redeemed: number;
+      expired: number;
+      adjusted: number;
+    }[];
   };
 }
 const truth = () => demo.truth.parts!.loyalty as unknown as Truth;
@@ -221,6 +227,7 @@ describe('planted truth', () => {
         issued: c.issued,
         redeemed: c.redeemed,
         expired: c.expired,
+        adjusted: c.adjusted,
       });
     }
     expect(Math.abs(l.programme_redemption_rate - truth().breakage.ultimate_redemption_rate)).toBeLessThan(

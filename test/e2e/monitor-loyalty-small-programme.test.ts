@@ -7,10 +7,15 @@
  * - two repeat buyers of four: the BG/NBD is not fitted on them (it converged to a = 10,246,
  *   b = 9.8e-5 and sent two members who bought 18 days before as-of to win-back with P(alive) 8e-9),
  *   so no P(alive), CLV or win-back segment.
+ *
+ * And the liability of a programme none of whose cohorts has matured (points expire after 12
+ * months, the oldest cohort is two months old): valued in full (no breakage recognised) with the
+ * curves' USD 0 as the floor, not "USD 0 — OK"; an earn reversal is taken back, not expired.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/index.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
@@ -125,5 +130,58 @@ describe('churn and value models on too few members', () => {
     expect(readFileSync(path.join(dir, result.reports_dir, 'summary.md'), 'utf8')).not.toMatch(
       /probably lapsed/,
     );
+  });
+});
+
+describe('liability of a programme with no matured cohort', () => {
+  it('values the 590 outstanding points in full and says why, with the curves as the floor', () => {
+    const { dir, result } = runs['two-repeat-buyers'];
+    const l = result.liability;
+    expect(l.outstanding_points).toBe(590);
+    expect(l.liability).toBeCloseTo(5.9, 9);
+    expect(l.expected_redemption_rate).toBe(1);
+    expect(l.liability_floor).toBe(0);
+    expect(l.immature).toEqual({
+      oldest_cohort: '2026-10',
+      observed_months: 1,
+      maturity_age: 13,
+      curves_redemption_rate: 0,
+    });
+    const summary = readFileSync(path.join(dir, result.reports_dir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/Points liability USD 6 at full value .*no issuance cohort has matured yet/);
+    expect(summary).toMatch(/the redemptions seen so far give USD 0, a floor/);
+    expect(summary).not.toMatch(/from the matured cohorts/);
+    expect(summary).not.toMatch(/Points liability:\*\* \$0\.00 — \*\*OK/);
+  });
+
+  it('liability_cohorts.csv: expired is type expire only, the earn reversal is taken back', () => {
+    const { dir, result } = runs['two-repeat-buyers'];
+    const csv = readFileSync(path.join(dir, result.reports_dir, 'liability_cohorts.csv'), 'utf8');
+    const [head, ...rows] = csv
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
+    const nov = Object.fromEntries(head.map((h, i) => [h, rows.find((r) => r[0] === '2026-11')![i]]));
+    expect(nov).toMatchObject({
+      issued: '310',
+      redeemed: '40',
+      expired: '50',
+      adjusted: '30',
+      outstanding: '190',
+    });
+  });
+
+  it('result.json: liability and models valid against their schema', () => {
+    const schema = JSON.parse(
+      readFileSync(path.resolve('src/commands/monitor-loyalty/monitor-loyalty.result.schema.json'), 'utf8'),
+    );
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    for (const part of ['liability', 'models'] as const) {
+      const validate = ajv.compile(schema.properties[part]);
+      for (const name of Object.keys(runs)) {
+        const ok = validate(runs[name].result[part]);
+        expect(ok, `${name} ${part}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+    }
   });
 });

@@ -81,6 +81,74 @@ describe('cohorts at the last month end', () => {
   });
 });
 
+describe('a programme with no matured cohort (the s9 review loy2: USD 0 on 590 points)', () => {
+  // Oct: 500 issued, 100 redeemed in Oct; Nov: 310 issued, 40 redeemed, 50 expired, 30 taken back
+  // by an earn reversal (a negative adjustment). Points expire after 12 months: mature at 13.
+  const young = [
+    { cohort: '2026-10', issued: 500, issued_before_start: 500, linked_points: 0, linked_revenue: 0 },
+    { cohort: '2026-11', issued: 310, issued_before_start: 0, linked_points: 0, linked_revenue: 0 },
+  ];
+  const cells = [
+    cell('2026-10', 0, 'redeem', 100, 100),
+    cell('2026-11', 0, 'redeem', 40),
+    cell('2026-11', 0, 'expire', 50),
+    cell('2026-11', 0, 'adjust', 30),
+  ];
+  const run = (maturityAge: number | undefined) =>
+    breakageAndRevenue(young, cells, {
+      lastMonth: '2026-11',
+      valuePerPoint: 0.01,
+      maturityAge,
+      tailFactor: 1,
+      method: 'bornhuetter-ferguson',
+    });
+
+  it('counts expiries as expired and the earn reversal as taken back', () => {
+    const { lines } = run(13);
+    expect(lines[1]).toMatchObject({
+      issued: 310,
+      redeemed: 40,
+      expired: 50,
+      adjusted: 30,
+      outstanding: 190,
+    });
+    expect(lines[0]).toMatchObject({ expired: 0, adjusted: 0, outstanding: 400 });
+  });
+
+  it('recognises no breakage: every outstanding point expected redeemed, the curves kept as the floor', () => {
+    const { lines, immature, redemptionRate } = run(13);
+    // the development factor f0 = 100/100 = 1 (Oct redeemed nothing in its 2nd month): the
+    // curves expect nothing more, the USD 0 the review found
+    expect(immature).toEqual({
+      oldest_cohort: '2026-10',
+      observed_months: 1,
+      maturity_age: 13,
+      curves_redemption_rate: 0,
+    });
+    expect(lines.map((l) => l.basis)).toEqual(['no-breakage', 'no-breakage']);
+    expect(outstandingRedemptionRate(lines, redemptionRate)).toBe(1);
+    // ultimate: Oct 500, Nov 310 − 50 − 30 = 230 → (500 + 230) / 810
+    expect(redemptionRate).toBeCloseTo(730 / 810, 12);
+  });
+
+  it('estimates breakage once a cohort has matured, and when points never expire', () => {
+    const older = [
+      { cohort: '2025-10', issued: 1000, issued_before_start: 1000, linked_points: 0, linked_revenue: 0 },
+      ...young,
+    ];
+    const matured = breakageAndRevenue(older, [cell('2025-10', 0, 'redeem', 600, 600), ...cells], {
+      lastMonth: '2026-11',
+      valuePerPoint: 0.01,
+      maturityAge: 13,
+      tailFactor: 1,
+      method: 'bornhuetter-ferguson',
+    });
+    expect(matured.immature).toBeNull();
+    expect(matured.lines.map((l) => l.basis)).not.toContain('no-breakage');
+    expect(run(undefined).immature).toBeNull();
+  });
+});
+
 describe('tier setup', () => {
   it('orders tiers by rank and appends tiers members hold that the rules do not list', () => {
     const rule = (tier: string, rank: number, qualify: number) => ({

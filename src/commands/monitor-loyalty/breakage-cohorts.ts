@@ -31,11 +31,18 @@ export interface CohortLine {
   age: number;
   issued: number;
   redeemed: number;
+  /** Points that expired (ledger type expire). */
   expired: number;
+  /** Points taken back by negative adjustments and earn reversals (not expiries). */
+  adjusted: number;
   outstanding: number;
   matured: boolean;
-  /** Where the ultimate rate comes from: the development method, or its prior (the current month's cohort). */
-  basis: 'chain-ladder' | 'bornhuetter-ferguson' | 'prior';
+  /**
+   * Where the ultimate rate comes from: the development method, its prior (the current month's
+   * cohort), or `no-breakage` (no cohort has matured yet: every outstanding point is expected to be
+   * redeemed).
+   */
+  basis: 'chain-ladder' | 'bornhuetter-ferguson' | 'prior' | 'no-breakage';
   ultimate_redemption_rate: number;
   breakage_rate: number;
   /** IFRS 15: transaction price allocated to the cohort's order-linked points, revenue of the window, balance. */
@@ -126,6 +133,29 @@ function ifrs(i: IssuanceRow, rate: number, redeemed: number, before: number, ul
  * expected: revenue of the window = cumulative revenue at its end − at its start (both with the
  * current estimate), deferred revenue = allocated − cumulative revenue at the end.
  */
+/**
+ * A programme whose points expire but none of whose cohorts has reached the maturity age yet: the
+ * redemption curves stop at the oldest cohort's age, so the development beyond it (and with it
+ * the breakage) is not observed. Null when a cohort has matured, or when points never expire (the
+ * development is then never complete: `breakage.tail_factor` carries it).
+ */
+export interface Immature {
+  /** The oldest issuance cohort, the months of its development observed (to the valuation month end) and the months needed. */
+  oldest_cohort: string | null;
+  observed_months: number;
+  maturity_age: number;
+  /** Share of the outstanding points the cohort curves alone expect redeemed (what is seen so far: a floor). */
+  curves_redemption_rate: number;
+}
+
+/**
+ * Whether no cohort has matured (see `Immature`): with expiring points and every issuance cohort
+ * younger than the maturity age.
+ */
+export function immatureProgramme(estimate: BreakageEstimate, maturityAge: number | undefined): boolean {
+  return maturityAge !== undefined && !estimate.cohorts.some((c) => c.latestAge >= maturityAge);
+}
+
 export function breakageAndRevenue(
   issuance: IssuanceRow[],
   triangle: TriangleRow[],
@@ -136,23 +166,35 @@ export function breakageAndRevenue(
     tailFactor: number;
     method: 'chain-ladder' | 'bornhuetter-ferguson';
   },
-): { estimate: BreakageEstimate; lines: CohortLine[]; redemptionRate: number } {
+): { estimate: BreakageEstimate; lines: CohortLine[]; redemptionRate: number; immature: Immature | null } {
   const estimate = estimateBreakage(cohortsOf(issuance, triangle, opts.lastMonth), {
     maturityAge: opts.maturityAge,
     tailFactor: opts.tailFactor,
     method: opts.method,
   });
   const prior = estimate.priorRedemptionRate ?? recentRate(estimate);
+  // No cohort matured: breakage cannot be estimated from the programme's own redemptions, so none
+  // is recognised (IFRS 15.56-58 constraint, B46): every point not yet redeemed, expired or taken
+  // back is expected to be redeemed. The curves' projection is kept as the floor.
+  const young = immatureProgramme(estimate, opts.maturityAge);
   let ultimateTotal = 0;
+  let curvesExpected = 0;
+  let outstandingTotal = 0;
   const lines = issuance.map((i): CohortLine => {
     const cells = triangle.filter((t) => t.cohort === i.cohort);
     const c = estimate.cohorts.find((x) => x.cohort === i.cohort);
     const redeemed = total(cells, ['redeem'], 'pts');
-    const expired = total(cells, ['expire', 'adjust'], 'pts');
+    const expired = total(cells, ['expire'], 'pts');
+    const adjusted = total(cells, ['adjust'], 'pts');
+    const open = i.issued - expired - adjusted;
     const rate = c ? c.ultimateRedemptionRate : prior;
-    const ultimate = c?.matured
-      ? redeemed
-      : Math.max(redeemed, Math.min(i.issued - expired, rate * i.issued));
+    const curves = c?.matured ? redeemed : Math.max(redeemed, Math.min(open, rate * i.issued));
+    const ultimate = young && !c?.matured ? Math.max(redeemed, open) : curves;
+    const outstanding = Math.max(0, open - redeemed);
+    if (outstanding > 0) {
+      outstandingTotal += outstanding;
+      curvesExpected += Math.max(0, Math.min(outstanding, curves - redeemed));
+    }
     ultimateTotal += ultimate;
     return {
       cohort: i.cohort,
@@ -160,9 +202,10 @@ export function breakageAndRevenue(
       issued: i.issued,
       redeemed,
       expired,
-      outstanding: Math.max(0, i.issued - redeemed - expired),
+      adjusted,
+      outstanding,
       matured: c?.matured ?? false,
-      basis: c ? estimate.method : 'prior',
+      basis: young && !c?.matured ? 'no-breakage' : c ? estimate.method : 'prior',
       ultimate_redemption_rate: i.issued > 0 ? ultimate / i.issued : 0,
       breakage_rate: i.issued > 0 ? 1 - ultimate / i.issued : 0,
       ...ifrs(
@@ -176,7 +219,24 @@ export function breakageAndRevenue(
     };
   });
   const issued = issuance.reduce((s, i) => s + i.issued, 0);
-  return { estimate, lines, redemptionRate: issued > 0 ? ultimateTotal / issued : 0 };
+  const oldest = estimate.cohorts.reduce<(typeof estimate.cohorts)[number] | null>(
+    (m, c) => (m === null || c.latestAge > m.latestAge ? c : m),
+    null,
+  );
+  return {
+    estimate,
+    lines,
+    redemptionRate: issued > 0 ? ultimateTotal / issued : 0,
+    immature:
+      young && opts.maturityAge !== undefined
+        ? {
+            oldest_cohort: oldest?.cohort ?? null,
+            observed_months: oldest?.latestAge ?? 0,
+            maturity_age: opts.maturityAge,
+            curves_redemption_rate: outstandingTotal > 0 ? curvesExpected / outstandingTotal : 0,
+          }
+        : null,
+  };
 }
 
 /**

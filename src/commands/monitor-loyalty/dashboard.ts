@@ -40,6 +40,11 @@ export function unknownTierCallouts(r: MonitorLoyaltyResult): Block[] {
   }));
 }
 
+/** Why a young programme's breakage is not estimated: no cohort has matured, how old the oldest is. */
+export function immatureText(i: NonNullable<MonitorLoyaltyResult['liability']['immature']>): string {
+  return `no issuance cohort has matured yet (the oldest, ${i.oldest_cohort ?? 'none'}, has ${i.observed_months} month${i.observed_months === 1 ? '' : 's'} of redemptions observed; points mature after ${i.maturity_age} months)`;
+}
+
 /** The executive summary: a few sentences for the loyalty manager and finance. */
 export function executiveSummary(r: MonitorLoyaltyResult): string {
   const o = r.kpis.overall;
@@ -52,7 +57,9 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
   const unknownTiers = r.members.unknown_tiers;
   return [
     `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${o.members.toLocaleString('en-US')} members, ${pct(o.active_member_rate)} active (guardrail ${pct(r.inputs.alert_threshold)}${o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? ' — below it' : ''}), ${o.enrolled.toLocaleString('en-US')} enrolled (enrolment rate ${pct(o.enrollment_rate)}).`,
-    `Points liability ${money(l.liability, cur)} (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, ${pct(l.expected_redemption_rate)} expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}; expected breakage ${pct(l.expected_breakage_rate)} from the cohort curves; ${money(l.revenue_released, cur)} of deferred revenue released in the window.`,
+    l.immature
+      ? `Points liability ${money(l.liability, cur)} at full value (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, all expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${money(l.liability_floor ?? 0, cur)}, a floor. ${money(l.revenue_released, cur)} of deferred revenue released in the window.`
+      : `Points liability ${money(l.liability, cur)} (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, ${pct(l.expected_redemption_rate)} expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}; expected breakage ${pct(l.expected_breakage_rate)} from the cohort curves; ${money(l.revenue_released, cur)} of deferred revenue released in the window.`,
     wb && !wb.unavailable
       ? `${wb.size.toLocaleString('en-US')} high-value members have probably lapsed (P(alive) < ${wb.thresholds.maxProbabilityAlive}): ${money(wb.value_at_stake, cur)} at stake.`
       : '',
@@ -103,14 +110,19 @@ function kpisOf(r: MonitorLoyaltyResult): Kpi[] {
       format: 'currency',
       currency: r.currency,
       delta: l.change_rate ?? undefined,
-      status: l.change_rate !== null && l.change_rate > l.spike_threshold ? 'alert' : 'ok',
-      note: l.previous ? `vs previous run (${l.previous.as_of})` : 'first run',
+      status:
+        l.change_rate !== null && l.change_rate > l.spike_threshold ? 'alert' : l.immature ? 'warn' : 'ok',
+      note: l.immature
+        ? `full value: no cohort matured (floor ${money(l.liability_floor ?? 0, r.currency)})`
+        : l.previous
+          ? `vs previous run (${l.previous.as_of})`
+          : 'first run',
     },
     {
       label: 'Expected breakage',
-      value: l.expected_breakage_rate,
+      value: l.immature ? 'n/a' : l.expected_breakage_rate,
       format: 'percent',
-      note: `${l.method} on issuance cohorts`,
+      note: l.immature ? 'no cohort has matured yet' : `${l.method} on issuance cohorts`,
     },
     {
       label: 'Member revenue',
@@ -288,7 +300,11 @@ function liabilitySection(r: MonitorLoyaltyResult): Section {
   return {
     title: 'Point liability and breakage',
     summary: true,
-    intro: `Liability = outstanding points (active ${Math.round(l.active_points).toLocaleString('en-US')} + pending ${Math.round(l.pending_points).toLocaleString('en-US')}) × ${l.value_per_point} per point × ${pct(l.expected_redemption_rate)} expected redemption = ${money(l.liability, cur)}. Expected breakage ${pct(l.expected_breakage_rate)} (${l.method} on monthly issuance cohorts valued at the end of ${l.valuation_month}${l.prior_redemption_rate !== null ? `, prior ${pct(l.prior_redemption_rate)} from the matured cohorts` : ''}${l.maturity_age ? `, matured at ${l.maturity_age} months` : ''}). IFRS 15: ${money(l.revenue_released, cur)} released in the window, ${money(l.deferred_revenue, cur)} deferred.${
+    intro: `Liability = outstanding points (active ${Math.round(l.active_points).toLocaleString('en-US')} + pending ${Math.round(l.pending_points).toLocaleString('en-US')}) × ${l.value_per_point} per point × ${pct(l.expected_redemption_rate)} expected redemption = ${money(l.liability, cur)}. ${
+      l.immature
+        ? `No breakage is recognised: ${immatureText(l.immature)}, so the redemption curves say nothing yet about the points that will never be redeemed (IFRS 15.56–58 and B46: breakage is recognised only once it can be estimated); every outstanding point is valued as redeemed, an upper bound. The curves' projection of the redemptions seen so far gives ${money(l.liability_floor ?? 0, cur)}, a floor (${l.method} on monthly issuance cohorts valued at the end of ${l.valuation_month}).`
+        : `Expected breakage ${pct(l.expected_breakage_rate)} (${l.method} on monthly issuance cohorts valued at the end of ${l.valuation_month}${l.prior_redemption_rate !== null ? `, prior ${pct(l.prior_redemption_rate)} ${l.cohorts.some((c) => c.matured) ? 'from the matured cohorts' : 'from the chain ladder of all cohorts (none has matured)'}` : ''}${l.maturity_age ? `, matured at ${l.maturity_age} months` : ''}).`
+    } IFRS 15: ${money(l.revenue_released, cur)} released in the window, ${money(l.deferred_revenue, cur)} deferred.${
       l.checks.unmatched > 0
         ? ` Active points come from the first-in-first-out lots: ${Math.round(l.checks.unmatched).toLocaleString('en-US')} points were consumed beyond what their members had earned (balances below zero), so no lot carries them; the KPIs' outstanding points, from the ledger balance, are lower by that much, and the liability's redemptions count only points that were held.`
         : ''
@@ -325,6 +341,7 @@ function liabilitySection(r: MonitorLoyaltyResult): Section {
           { key: 'issued', label: 'Issued', format: 'integer' },
           { key: 'redeemed', label: 'Redeemed', format: 'integer' },
           { key: 'expired', label: 'Expired', format: 'integer' },
+          { key: 'adjusted', label: 'Taken back', format: 'integer' },
           { key: 'outstanding', label: 'Outstanding', format: 'integer' },
           { key: 'ultimate_redemption_rate', label: 'Ultimate redemption', format: 'percent' },
           { key: 'breakage_rate', label: 'Breakage', format: 'percent' },

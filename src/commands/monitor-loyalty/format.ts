@@ -1,5 +1,5 @@
 import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
-import { executiveSummary } from './dashboard.ts';
+import { executiveSummary, immatureText } from './dashboard.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
 const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? null : x.toFixed(d));
@@ -39,7 +39,9 @@ export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' 
       (l.change_rate !== null
         ? `; ${l.change_rate >= 0 ? '+' : ''}${fmtPct(l.change_rate)} since the previous run`
         : '; no previous run') +
-      `. Breakage (${l.method === 'bornhuetter-ferguson' ? 'Bornhuetter–Ferguson' : 'chain ladder'}) ${fmtPct(l.expected_breakage_rate)}; revenue released in the window ${fmtMoney(l.revenue_released)}.`,
+      (l.immature
+        ? `. At full value: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${fmtMoney(l.liability_floor ?? 0)} (a floor); revenue released in the window ${fmtMoney(l.revenue_released)}.`
+        : `. Breakage (${l.method === 'bornhuetter-ferguson' ? 'Bornhuetter–Ferguson' : 'chain ladder'}) ${fmtPct(l.expected_breakage_rate)}; revenue released in the window ${fmtMoney(l.revenue_released)}.`),
     '',
     'Segments to act on:',
     textTable(

@@ -7,6 +7,7 @@ import {
   outstandingRedemptionRate,
   redemptionCurve,
   type CohortLine,
+  type Immature,
   type IssuanceRow,
   type TriangleRow,
 } from './breakage-cohorts.ts';
@@ -63,6 +64,13 @@ export interface LiabilityOutput {
   cumulative_factors: number[];
   curve: { age: number; redeemed_share: number; cohorts: number }[];
   cohorts: CohortLine[];
+  /**
+   * Set when no cohort has matured (points expire and every cohort is younger than the maturity
+   * age): no breakage is recognised, the liability values every outstanding point (an upper
+   * bound), and `liability_floor` is what the cohort curves alone give (the redemptions seen so far).
+   */
+  immature: Immature | null;
+  liability_floor: number | null;
   checks: { ledger_balance: number; fifo_balance: number; unmatched: number; overdue_points: number };
 }
 
@@ -172,7 +180,7 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
   // A monthly cohort has fully expired one month after its last lot's expiry month began.
   const maturity = config.points_expire_months > 0 ? config.points_expire_months + 1 : undefined;
   const { lastMonth } = valuationOf(run.inputs.window.end);
-  const { estimate, lines, redemptionRate } = breakageAndRevenue(issuance, triangle, {
+  const { estimate, lines, redemptionRate, immature } = breakageAndRevenue(issuance, triangle, {
     lastMonth,
     valuePerPoint: config.value_per_point,
     maturityAge: maturity,
@@ -220,6 +228,10 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
     cumulative_factors: estimate.cumulativeFactors,
     curve: redemptionCurve(cohortsOf(issuance, triangle, lastMonth)),
     cohorts: lines,
+    immature,
+    liability_floor: immature
+      ? (active + n(balances.pending)) * config.value_per_point * immature.curves_redemption_rate
+      : null,
     checks: {
       ledger_balance: n(balances.ledger_balance),
       fifo_balance: n(balances.fifo_balance),

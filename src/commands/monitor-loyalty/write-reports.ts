@@ -88,6 +88,7 @@ function liabilityAndSegmentFiles(r: MonitorLoyaltyResult, o: MonitorLoyaltyOutp
         'issued',
         'redeemed',
         'expired',
+        'adjusted',
         'outstanding',
         'matured',
         'basis',
