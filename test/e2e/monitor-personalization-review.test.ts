@@ -1,7 +1,7 @@
 /**
  * monitor-personalization on small hand-made workspaces from a new user's review: a holdout variant
- * not called `holdout` (`holdout_variants: [ctrl_grp]`) and a holdout converting 0 %. Every
- * expected number is worked out by hand in the comments.
+ * not called `holdout` (`holdout_variants: [ctrl_grp]`), a holdout converting 0 %, and records
+ * told apart by their mapped ids only. Every expected number is worked out by hand in the comments.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,20 +10,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorPersonalizationResult } from '../../src/commands/monitor-personalization/index.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
-const yaml = (holdout: string) => `version: 1
+/** The workspace; `mapIds` false leaves decision_id and outcome_id unmapped. */
+const yaml = (holdout: string, mapIds = true) => `version: 1
 sources:
   - name: decisions
     entity: decisions
     kind: file
     path: data/decisions.csv
-    mapping: { decision_id: id, user_id: uid, decided_at: when, initiative: init, rule_id: rule, variant: arm, reason: why, consent_state: consent, profile: prof }
+    mapping: { ${mapIds ? 'decision_id: id, ' : ''}user_id: uid, decided_at: when, initiative: init, rule_id: rule, variant: arm, reason: why, consent_state: consent, profile: prof }
   - name: outcomes
     entity: outcomes
     kind: file
     path: data/outcomes.csv
-    mapping: { outcome_id: oid, user_id: uid, occurred_at: when, event: ev, value: amt, currency: cur }
+    mapping: { ${mapIds ? 'outcome_id: oid, ' : ''}user_id: uid, occurred_at: when, event: ev, value: amt, currency: cur }
 currency:
   reporting: USD
+  rates:
+    - { currency: EUR, from: 2026-01-01, rate: 1.1 }
 personalization:
   initiatives: [Onboarding]
   holdout_variants: [${holdout}]
@@ -174,5 +177,60 @@ describe('a holdout converting 0 %', () => {
     // both arms convert 0 %: no variance in either, no evidence either way
     const r = await run(await ws('none', 'ctrl_grp', 0, 0));
     expect(r.summary).toMatch(/\*\*Best conversion lift vs holdout:\*\* — — no evidence either way/);
+  });
+});
+
+describe('mapped ids in the dedupe keys', () => {
+  // d2 and d3: the same user, rule, variant and instant with two ids (two evaluations); d1 logged
+  // twice with its id (a retried beacon)
+  const DECISIONS = `id,uid,when,init,rule,arm,why,consent,prof
+d1,u1,2026-11-20T10:00:00Z,Onboarding,hero,hold,DEFAULT,granted,new
+d1,u1,2026-11-20T10:00:00Z,Onboarding,hero,hold,DEFAULT,granted,new
+d2,u2,2026-11-20T11:00:00Z,Onboarding,hero,pers,TARGETING_MATCH,granted,new
+d3,u2,2026-11-20T11:00:00Z,Onboarding,hero,pers,TARGETING_MATCH,granted,new
+`;
+  // o4 and o5: two purchases by u2 on the same day (dates only), both EUR 1,234.50; o6 exported twice
+  const OUTCOMES = `oid,uid,when,ev,amt,cur
+o4,u2,2026-11-23,purchase,"1,234.50",EUR
+o5,u2,2026-11-23,purchase,"1,234.50",EUR
+o6,u1,2026-11-22,purchase,10,USD
+o6,u1,2026-11-22,purchase,10,USD
+`;
+  const runIds = async (name: string, mapIds: boolean) => {
+    const dir = path.join(root, name);
+    await mkdir(path.join(dir, 'data'), { recursive: true });
+    await writeFile(path.join(dir, 'gtm.yaml'), yaml('hold', mapIds));
+    await writeFile(path.join(dir, 'data', 'decisions.csv'), DECISIONS);
+    await writeFile(path.join(dir, 'data', 'outcomes.csv'), OUTCOMES);
+    const cli = await runCli([...ARGV, '--json'], { cwd: dir });
+    expect(cli.code, cli.stderr).toBe(0);
+    const result = cli.json<MonitorPersonalizationResult>();
+    const accounting = Object.fromEntries(
+      (result.row_accounting as unknown as { entity: string; accepted: number; deduplicated: number }[]).map(
+        (a) => [a.entity, a],
+      ),
+    );
+    const pers = rowsOf(result).find((x) => x.dimension === 'rule' && x.variant === 'pers') as unknown as {
+      users: number;
+      revenue_per_user: number;
+    };
+    return { result, accounting, pers };
+  };
+
+  it('keeps two records of different ids, drops a record repeated with its id', async () => {
+    const r = await runIds('ids', true);
+    expect(r.accounting.outcomes).toMatchObject({ accepted: 3, deduplicated: 1 });
+    expect(r.accounting.decisions).toMatchObject({ accepted: 3, deduplicated: 1 });
+    // u2: 2 × 1,234.50 EUR × 1.1 = 2,715.90 USD (one purchase merged away gave 1,357.95)
+    expect(r.pers.users).toBe(1);
+    expect(r.pers.revenue_per_user).toBeCloseTo(2715.9, 9);
+    expect(r.result.totals.decisions).toBe(3);
+  });
+
+  it('without a mapped id, the documented keys (user, event, time; user, rule, variant, time)', async () => {
+    const r = await runIds('no-ids', false);
+    expect(r.accounting.outcomes).toMatchObject({ accepted: 2, deduplicated: 2 });
+    expect(r.accounting.decisions).toMatchObject({ accepted: 2, deduplicated: 2 });
+    expect(r.pers.revenue_per_user).toBeCloseTo(1357.95, 9);
   });
 });

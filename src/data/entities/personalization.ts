@@ -37,8 +37,10 @@ export const decisions = typedEntity({
       },
     },
   },
-  // The same user, rule, variant and instant is one decision logged twice (retried beacons).
-  dedupe: { keys: ['user_id', 'rule_id', 'variant', 'decided_at'] },
+  // The same user, rule, variant and instant is one decision logged twice (retried beacons), unless
+  // the source maps a decision_id and the ids differ: two evaluations in the same instant (a time
+  // logged to the second) are two decisions. Rows without an id (none mapped) compare as before.
+  dedupe: { keys: ['user_id', 'rule_id', 'variant', 'decided_at', 'decision_id'] },
 });
 
 /** Outcomes after exposure: engagement and conversion events, with a value for revenue. */
@@ -53,7 +55,10 @@ export const outcomes = typedEntity({
     value: { kind: 'amount', rateAt: 'occurred_at' },
     currency: { kind: 'currency' },
   },
-  dedupe: { keys: ['user_id', 'event', 'occurred_at'] },
+  // The same user, event and instant is one outcome exported twice, unless the source maps an
+  // outcome_id and the ids differ: two purchases on the same day of an export with dates only are
+  // two outcomes. Rows without an id (none mapped) compare on the other three as before.
+  dedupe: { keys: ['user_id', 'event', 'occurred_at', 'outcome_id'] },
 });
 
 /** The rule change log: who changed which rule, when it went live, and who approved it when. */
