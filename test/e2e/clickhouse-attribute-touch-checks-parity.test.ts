@@ -38,7 +38,7 @@ async function writeBoth(name: string, touches: Touch[], convertedType = 'Nullab
     `CREATE TABLE ${name} (journey_id String, ts Nullable(Int64), channel Nullable(String), converted ${convertedType}, value Nullable(Float64)) ENGINE = MergeTree ORDER BY journey_id`,
   );
   await ch.exec(
-    `INSERT INTO ${name} VALUES ${touches.map(([j, ts, c, cv, v]) => `(${lit(j, true)}, ${lit(ts)}, ${lit(c, true)}, ${lit(cv)}, ${lit(v)})`).join(', ')}`,
+    `INSERT INTO ${name} VALUES ${touches.map(([j, ts, c, cv, v]) => `(${lit(j, true)}, ${lit(ts)}, ${lit(c, true)}, ${lit(cv, convertedType.includes('String'))}, ${lit(v)})`).join(', ')}`,
   );
   return file;
 }
@@ -100,6 +100,18 @@ describe.skipIf(!chServer && !process.env.CI)(
         2,
         'converted',
         'Nullable(Float64)',
+      ],
+      [
+        // a text column mixing 0/1 and true/false: only the word that is no flag is refused
+        'conv_yes',
+        [
+          ['j1', 1, 'A', '0', '5'],
+          ['j1', 2, 'B', 'true', '5'],
+          ['j2', 1, 'A', 'yes', '0'],
+        ],
+        2,
+        'converted',
+        'Nullable(String)',
       ],
       [
         'value_negative',
@@ -167,8 +179,31 @@ describe.skipIf(!chServer && !process.env.CI)(
       60_000,
     );
 
-    // [name, touches, what source.touches must say (checked by hand), the warnings' count]
-    const counted: [string, Touch[], Record<string, unknown>, number][] = [
+    // [name, touches, what source.touches must say (checked by hand), the warnings' count,
+    // converted's type on ClickHouse]
+    const counted: [string, Touch[], Record<string, unknown>, number, string?][] = [
+      [
+        // converted as text mixing 0/1, true/false in any case and empty (a CSV DuckDB types as
+        // text, a String column): "true" was "not a finite number" on DuckDB, 0 on ClickHouse
+        'conv_mixed',
+        [
+          ['j1', 1, 'A', '0', '10'],
+          ['j1', 2, 'B', 'TRUE', '10'],
+          ['j2', 1, 'A', 'false', null],
+          ['j2', 2, 'C', '1', '4'],
+          ['j3', 1, 'B', 'False', '0'],
+          ['j3', 2, 'C', null, null],
+        ],
+        {
+          rows: 6,
+          kept: 6,
+          rejected: { no_channel: 0, no_time: 0 },
+          value_conflicts: 0,
+          journeys_without_touch: 0,
+        },
+        0,
+        'Nullable(String)',
+      ],
       [
         // j1: A, (no channel), C converting at 100; j2: A; j3: a blank channel, converting at 7;
         // j4: B without a time, then B
@@ -267,8 +302,8 @@ describe.skipIf(!chServer && !process.env.CI)(
     ];
     it.each(counted)(
       '%s: the same rows counted, warnings and credit on both engines',
-      async (name, touches, expectedTouches, warnings) => {
-        const file = await writeBoth(name, touches);
+      async (name, touches, expectedTouches, warnings, convertedType) => {
+        const file = await writeBoth(name, touches, convertedType);
         // linear and markov stream the paths on ClickHouse; fractribution keeps them
         for (const model of ['linear', 'markov', 'fractribution']) {
           const { duck, ch: onCh } = await both(name, file, model);
@@ -294,6 +329,29 @@ describe.skipIf(!chServer && !process.env.CI)(
       },
       60_000,
     );
+
+    it('credits the mixed flags as worked out by hand on ClickHouse', async () => {
+      // j1 A>B converts at 10, j2 A>C at 4 (linear: half each); j3 does not convert
+      const r = await runCli(
+        [
+          'attribute',
+          '--touchpoints',
+          'conv_mixed',
+          '--clickhouse',
+          server.url,
+          '--model',
+          'linear',
+          '--json',
+        ],
+        { cwd: dir },
+      );
+      const { channels } = r.json<{ channels: { channel: string; conversions: number; value: number }[] }>();
+      expect(Object.fromEntries(channels.map((x) => [x.channel, [x.conversions, x.value]]))).toEqual({
+        A: [1, 7],
+        B: [0.5, 5],
+        C: [0.5, 2],
+      });
+    });
 
     it('credits the holes log as worked out by hand on ClickHouse', async () => {
       // j1 A>C splits 1 conversion and 100 half and half; j3 has no touch left: (unmatched)

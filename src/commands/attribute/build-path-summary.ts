@@ -5,8 +5,10 @@ import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import {
   distinctChannelsOnlySql,
+  convertedKindOf,
   distinctChannelsSql,
   pathSummarySql,
+  type ConvertedKind,
   type TouchChecks,
   type TouchColumns,
 } from './sql/path-summary-sql.ts';
@@ -59,17 +61,29 @@ export async function pathSummaryQuery(
   relation: string,
   cols: TouchColumns,
   opts: { journeysOnShards?: boolean } = {},
-): Promise<{ channels: string[]; sql: string; channelsMs: number; checks?: TouchChecks }> {
+): Promise<{
+  channels: string[];
+  sql: string;
+  channelsMs: number;
+  checks?: TouchChecks;
+  /** how the converted column is read (see `convertedNumberSql`) */
+  converted: ConvertedKind;
+}> {
   const t = performance.now();
   // a Parquet log whose statistics prove every check reads only its channels (a few ms at 10M)
   const proved = await parquetTouchChecks(engine, relation, cols);
+  const kinds = await columnKindsOf(engine, relation, cols);
   const rows = await engine.query<{
     channel: string | null;
     touches?: number | bigint;
     no_time?: number | bigint;
     bad_converted?: number | bigint;
     bad_value?: number | bigint;
-  }>(proved ? distinctChannelsOnlySql(relation, cols) : distinctChannelsSql(relation, cols, engine.dialect));
+  }>(
+    proved
+      ? distinctChannelsOnlySql(relation, cols)
+      : distinctChannelsSql(relation, cols, engine.dialect, { converted: kinds.converted }),
+  );
   const channels = rows.map((r) => r.channel ?? '(none)');
   let checks: TouchChecks | undefined;
   if (proved) checks = proved;
@@ -96,14 +110,15 @@ export async function pathSummaryQuery(
       },
     );
   const channelsMs = performance.now() - t;
-  const timeKind = await timeKindOf(engine, relation, cols.time);
   return {
     channels,
-    sql: pathSummarySql(relation, cols, channels, engine.dialect, timeKind, {
+    sql: pathSummarySql(relation, cols, channels, engine.dialect, kinds.timeKind, {
       ...opts,
       everyChannelListed: !!proved,
+      converted: kinds.converted,
     }),
     channelsMs,
+    converted: kinds.converted,
     ...(checks ? { checks } : {}),
   };
 }
@@ -372,11 +387,23 @@ export function pathLineTabs(text: string): [number, number, number, number] {
   return [t1, t2, t3, t4];
 }
 
-async function timeKindOf(engine: Engine, relation: string, column: string): Promise<'timestamp' | 'number'> {
-  const rows = await engine.query<{ t: string }>(
-    engine.dialect === 'clickhouse'
-      ? `SELECT toTypeName(${quoteIdent(column, 'clickhouse')}) AS t FROM ${relation} LIMIT 1`
-      : `SELECT typeof(${quoteIdent(column)}) AS t FROM ${relation} LIMIT 1`,
+/**
+ * How the time column sorts (a time or a number) and how `converted` is read (`convertedKindOf`),
+ * from the first row's types.
+ */
+async function columnKindsOf(
+  engine: Engine,
+  relation: string,
+  cols: TouchColumns,
+): Promise<{ timeKind: 'timestamp' | 'number'; converted: ConvertedKind }> {
+  const ch = engine.dialect === 'clickhouse';
+  const type = (c: string) =>
+    ch ? `toTypeName(${quoteIdent(c, 'clickhouse')})` : `typeof(${quoteIdent(c)})`;
+  const rows = await engine.query<{ t: string; c: string }>(
+    `SELECT ${type(cols.time)} AS t, ${type(cols.converted)} AS c FROM ${relation} LIMIT 1`,
   );
-  return /time|date/i.test(rows[0]?.t ?? '') ? 'timestamp' : 'number';
+  return {
+    timeKind: /time|date/i.test(rows[0]?.t ?? '') ? 'timestamp' : 'number',
+    converted: convertedKindOf(rows[0]?.c),
+  };
 }

@@ -157,6 +157,60 @@ describe('touch rows that are refused, left out or disagree', () => {
     expect(r.warnings).toBeUndefined();
   });
 
+  // A column mixing 0/1 with true/false is typed as text: "true" was refused as "not a finite
+  // number", and 0/1 for DuckDB's 20,480-row sample followed by true stopped the read (ENGINE)
+  it.each([
+    ['mixed.csv', 'j1,1,A,0,5\nj1,2,B,TRUE,5\nj2,1,A,False,0\nj3,1,B,1,7\nj4,1,A,,0\n'],
+    ['upper.csv', 'j1,1,A,FALSE,5\nj1,2,B,true,5\nj2,1,A,0,0\nj3,1,B,1,7\nj4,1,A,,0\n'],
+  ])('reads a converted column mixing 0/1 and true/false (%s)', async (name, body) => {
+    const r = await run(name, body);
+    // j1 A>B converts at 5, j3 B at 7; j2 and j4 do not
+    expect([r.totals.conversions, r.totals.value, r.totals.nulls]).toEqual([2, 12, 2]);
+    const credit = Object.fromEntries((r.channels ?? []).map((c) => [c.channel, [c.conversions, c.value]]));
+    expect(credit).toEqual({ A: [0.5, 2.5], B: [1.5, 9.5] });
+    expect(r.warnings).toBeUndefined();
+  });
+
+  it('reads true beyond the rows DuckDB samples for the type, in a CSV and in NDJSON', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `j${i},${i},A,${i % 2},1`);
+    const r = await run('late-true.csv', `${rows.join('\n')}\njx,1,B,true,3\n`);
+    expect([r.totals.conversions, r.totals.value]).toEqual([15_001, 15_003]);
+    const file = path.join(dir, 'mixed.ndjson');
+    await writeFile(
+      file,
+      [
+        { journey_id: 'j1', ts: 1, channel: 'A', converted: 0, value: 5 },
+        { journey_id: 'j1', ts: 2, channel: 'B', converted: true, value: 5 },
+        { journey_id: 'j2', ts: 1, channel: 'A', converted: 'false', value: null },
+        { journey_id: 'j3', ts: 1, channel: 'B', converted: '1', value: 7 },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n'),
+    );
+    const j = await runAttributeTouchpoints({ touchpoints: file, model: 'linear' });
+    expect([j.totals.conversions, j.totals.value, j.totals.nulls]).toEqual([2, 12, 1]);
+  });
+
+  it('refuses a flag that is neither 0/1 nor true/false as not 0 or 1, in a CSV and in NDJSON', async () => {
+    expect(await refusal('yes.csv', 'j1,1,A,0,5\nj1,2,B,true,5\nj2,1,A,yes,0\n')).toEqual({
+      code: 'INPUT',
+      where: `${path.join(dir, 'yes.csv')}:4:converted`,
+      message: '"yes" is not 0 or 1 (column converted, data row 3)',
+    });
+    const file = path.join(dir, 'yes.ndjson');
+    await writeFile(
+      file,
+      '{"journey_id":"j1","ts":1,"channel":"A","converted":true}\n{"journey_id":"j2","ts":1,"channel":"A","converted":"yes"}\n',
+    );
+    const err = await runAttributeTouchpoints({ touchpoints: file, model: 'linear' }).catch(
+      (e: GtmError) => e,
+    );
+    expect([(err as GtmError).where, (err as GtmError).message]).toEqual([
+      `${file}:2:converted`,
+      '"yes" is not 0 or 1 (column converted, data row 2)',
+    ]);
+  });
+
   it('leaves rows without a channel or time out of the path, counted with the reason and warned', async () => {
     // j1 = A, (no channel), C converting at 100; j2 = A; j3 = (blank channel) converting at 7;
     // j4 = B without a time, then B

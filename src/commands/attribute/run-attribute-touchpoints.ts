@@ -6,11 +6,16 @@ import {
 } from '../../analyses/attribution/index.ts';
 import { isClickHouseEngine } from '../../data/clickhouse-engine.ts';
 import type { Engine } from '../../data/index.ts';
-import { quoteIdent } from '../../data/sql-text.ts';
+import { quoteIdent, quoteString } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import { attributeRecords, attributeResultOf, type AttributeResult } from './run-attribute.ts';
 import type { PathColumnsBuild } from './build-path-summary.ts';
-import type { TouchChecks, TouchColumns } from './sql/path-summary-sql.ts';
+import {
+  convertedNumberSql,
+  type ConvertedKind,
+  type TouchChecks,
+  type TouchColumns,
+} from './sql/path-summary-sql.ts';
 
 export interface AttributeTouchpointsOptions extends Omit<
   AttributionOptions,
@@ -59,16 +64,17 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
     import('./build-path-summary.ts'),
     openTouchSource(file, opts.clickhouse),
   ]);
-  const { engine, relation } = source;
+  const { engine } = source;
   try {
-    const cols = await touchColumnsOf(engine, relation, file, opts.columns);
+    const { cols, present } = await touchColumnsOf(engine, source.relation, file, opts.columns);
+    const relation = convertedAsText(source.relation, cols, present);
     const journeysOnShards = engine.dialect === 'clickhouse' && (await journeysColocated(engine, file, cols));
     const inputError = async (err: unknown): Promise<never> => {
       throw engine.dialect === 'clickhouse' ? err : await touchReadError(engine, relation, file, cols, err);
     };
     const query = await pathSummaryQuery(engine, relation, cols, { journeysOnShards }).catch(inputError);
     if (query.checks && (query.checks.badConverted > 0 || query.checks.badValue > 0))
-      throw await findBadTouch(engine, relation, file, cols, query.checks.badConverted > 0);
+      throw await findBadTouch(engine, relation, file, cols, query.checks.badConverted > 0, query.converted);
     if (isClickHouseEngine(engine) && model !== 'compare') {
       // Models whose result is a sum over paths run on the lines as they arrive: gtm's memory then
       // does not grow with the number of distinct paths.
@@ -163,6 +169,7 @@ async function findBadTouch(
   file: string,
   cols: TouchColumns,
   converted: boolean,
+  kind: ConvertedKind,
 ): Promise<GtmError> {
   const column = converted ? cols.converted : (cols.value ?? cols.converted);
   let value: string;
@@ -183,9 +190,12 @@ async function findBadTouch(
   } else {
     const c = quoteIdent(column);
     const test = converted ? 'd NOT IN (0, 1)' : '(d < 0 OR NOT isfinite(d))';
+    // converted as the checks read it (true/false in a text column); a JSON string shown without quotes
+    const d = converted ? convertedNumberSql(cols, 'duckdb', kind) : `TRY_CAST(${c} AS DOUBLE)`;
+    const text = converted && kind === 'json' ? `json_extract_string(${c}, '$')` : `CAST(${c} AS VARCHAR)`;
     await engine.exec('SET threads = 1').catch(() => undefined);
     const [hit] = await engine.query<{ n: number | bigint; v: string }>(
-      `SELECT n, v FROM (SELECT row_number() OVER () AS n, CAST(${c} AS VARCHAR) AS v, TRY_CAST(${c} AS DOUBLE) AS d FROM ${relation}) ` +
+      `SELECT n, v FROM (SELECT row_number() OVER () AS n, ${text} AS v, ${d} AS d FROM ${relation}) ` +
         `WHERE ${test} ORDER BY n LIMIT 1`,
     );
     const n = Number(hit?.n ?? 0);
@@ -258,6 +268,18 @@ async function openTouchSource(
 }
 
 /**
+ * A CSV touch log's converted column read as text: DuckDB types a column from a sample of rows
+ * (20,480), so 0/1 there and `true` further down stopped the read (a conversion error naming no
+ * row of ours); read as text, both are flags (`convertedNumberSql`). `present`: the header's names.
+ */
+function convertedAsText(relation: string, cols: TouchColumns, present: string[]): string {
+  const m = /^read_csv_auto\(('(?:[^']|'')*')\)$/.exec(relation);
+  const name = present.find((p) => p.toLowerCase() === cols.converted.toLowerCase());
+  if (!m || !name) return relation;
+  return `read_csv_auto(${m[1]}, types = {${quoteString(name)}: 'VARCHAR'})`;
+}
+
+/**
  * The touch log's columns by role: the defaults, overridden by the column flags; a missing column
  * is INPUT naming its flag (the value column may be absent unless named: conversions only).
  */
@@ -266,7 +288,7 @@ async function touchColumnsOf(
   relation: string,
   file: string,
   given: Partial<TouchColumns> | undefined,
-): Promise<TouchColumns> {
+): Promise<{ cols: TouchColumns; present: string[] }> {
   const { fileColumns } = await import('../../data/file-relation.ts');
   const cols: TouchColumns = {
     ...DEFAULT_COLUMNS,
@@ -293,7 +315,7 @@ async function touchColumnsOf(
             hint: `columns found: ${present.join(', ')}; ${flag.startsWith('the default of ') ? `name yours with ${flag.slice(15)}` : `fix ${flag}`}`,
           },
         );
-  return cols;
+  return { cols, present };
 }
 
 /**

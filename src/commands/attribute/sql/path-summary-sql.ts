@@ -35,6 +35,39 @@ export interface TouchChecks {
 }
 
 /**
+ * How `converted` is read, from its type name (DuckDB `typeof`, ClickHouse `toTypeName`): a number
+ * or boolean as it is; text (a CSV mixing 0/1 with true/false, whose cells DuckDB then types as
+ * text, a String column); JSON (NDJSON mixing numbers, booleans and strings).
+ */
+export type ConvertedKind = 'number' | 'text' | 'json';
+export const convertedKindOf = (type: string | undefined): ConvertedKind =>
+  type === 'JSON' ? 'json' : /^VARCHAR$|String/.test(type ?? '') ? 'text' : 'number';
+
+/**
+ * `converted` as a number. Text and JSON read `true` and `false` (any case) as 1 and 0, an empty
+ * cell as NULL (0), a number as itself, and any other text (`yes`) as NaN, which the checks refuse
+ * as not 0 or 1: one rule whatever type the file's other rows gave the column. A numeric or boolean
+ * column is read as it is (DuckDB: `TRY_CAST`; ClickHouse: `clickHouseNumber`, given as `numeric`).
+ */
+export function convertedNumberSql(
+  cols: TouchColumns,
+  dialect: Dialect,
+  kind: ConvertedKind,
+  numeric?: string,
+): string {
+  const c = quoteIdent(cols.converted, dialect);
+  if (dialect === 'clickhouse') {
+    if (kind === 'number') return numeric ?? `toFloat64(${c})`;
+    const v = `toString(${c})`;
+    return `multiIf(isNull(${c}), NULL, lower(${v}) = 'true', 1, lower(${v}) = 'false', 0, empty(${v}), NULL, ifNull(toFloat64OrNull(${v}), nan))`;
+  }
+  if (kind === 'number') return `TRY_CAST(${c} AS DOUBLE)`;
+  // a JSON string's text without its quotes (a JSON null is NULL)
+  const v = kind === 'json' ? `json_extract_string(${c}, '$')` : `CAST(${c} AS VARCHAR)`;
+  return `(CASE WHEN ${v} IS NULL OR ${v} = '' THEN NULL WHEN lower(${v}) = 'true' THEN 1.0 WHEN lower(${v}) = 'false' THEN 0.0 ELSE coalesce(TRY_CAST(${v} AS DOUBLE), CAST('NaN' AS DOUBLE)) END)`;
+}
+
+/**
  * Distinct channels of a touch relation, in a stable order: their position is the dictionary code.
  * On DuckDB the same scan counts each channel's rows and those that are left out or refused (see
  * `TouchChecks`; the blank channel is NULL, left out); a word where a number belongs is left to the
@@ -44,7 +77,12 @@ export interface TouchChecks {
 export const distinctChannelsOnlySql = (relation: string, cols: TouchColumns) =>
   `SELECT DISTINCT CAST(${quoteIdent(cols.channel)} AS VARCHAR) AS channel FROM ${relation} ORDER BY channel`;
 
-export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialect: Dialect) => {
+export const distinctChannelsSql = (
+  relation: string,
+  cols: TouchColumns,
+  dialect: Dialect,
+  opts: { converted?: ConvertedKind } = {},
+) => {
   // ClickHouse: a blank channel is left out of the list, so it gets no code (left out of paths)
   if (dialect === 'clickhouse')
     return `SELECT DISTINCT toString(${quoteIdent(cols.channel, dialect)}) AS channel FROM ${relation} WHERE NOT ${blankChannel(cols)} ORDER BY channel`;
@@ -54,7 +92,7 @@ export const distinctChannelsSql = (relation: string, cols: TouchColumns, dialec
       count(*) FILTER (WHERE cv NOT IN (0, 1)) AS bad_converted,
       count(*) FILTER (WHERE v < 0 OR NOT isfinite(v)) AS bad_value FROM (
     SELECT CASE WHEN trim(${ch}) = '' THEN NULL ELSE ${ch} END AS channel, ${quoteIdent(cols.time)} AS t,
-      TRY_CAST(${quoteIdent(cols.converted)} AS DOUBLE) AS cv, ${v} AS v FROM ${relation})
+      ${convertedNumberSql(cols, dialect, opts.converted ?? 'number')} AS cv, ${v} AS v FROM ${relation})
     GROUP BY channel ORDER BY channel`;
 };
 
@@ -80,8 +118,13 @@ export function pathSummarySql(
   channels: string[],
   dialect: Dialect,
   timeKind: 'timestamp' | 'number',
-  opts: { journeysOnShards?: boolean; everyChannelListed?: boolean } = {},
+  opts: { journeysOnShards?: boolean; everyChannelListed?: boolean; converted?: ConvertedKind } = {},
 ): string {
+  // the flag as the checks read it (0, 1 or NULL by now: anything else was refused)
+  const converted =
+    opts.converted && opts.converted !== 'number'
+      ? convertedNumberSql(cols, dialect, opts.converted)
+      : quoteIdent(cols.converted, dialect);
   const bits = Math.max(1, Math.ceil(Math.log2(Math.max(2, channels.length))));
   const q = (c: string) => quoteIdent(c, dialect);
   if (dialect === 'clickhouse') {
@@ -94,7 +137,7 @@ export function pathSummarySql(
     return `SELECT path, sum(conv) AS conversions, sum(conv * val) AS value, count() - sum(conv) AS nulls${v ? ', sum(conv = 1 AND vlo < val) AS value_conflicts' : ''} FROM (
       SELECT ${q(cols.journey)} AS j,
         arrayStringConcat(arrayMap(x -> toString(x.2), arrayFilter(x -> x.2 < ${channels.length}, arraySort(x -> (x.1, x.2), groupArray((${timeNumber(q(cols.time), dialect, timeKind)}, toUInt8(if(isNull(${q(cols.time)}), 255, ${code}))))))), ',') AS path,
-        max(toUInt8(${q(cols.converted)})) AS conv, ${v ? `max(${v}) AS val, minIf(${v}, ${v} != 0) AS vlo` : 'toFloat64(0) AS val'}
+        max(toUInt8(${converted})) AS conv, ${v ? `max(${v}) AS val, minIf(${v}, ${v} != 0) AS vlo` : 'toFloat64(0) AS val'}
       FROM ${relation} GROUP BY j${opts.journeysOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : ''}) GROUP BY path`;
   }
   // a channel not in the list (a blank one, left out like NULL) has no code
@@ -110,7 +153,7 @@ export function pathSummarySql(
       CAST(coalesce(count(*) - sum(conv), 0) AS DOUBLE) AS nulls${cols.value ? ', CAST(count_if(conv = 1 AND vlo < val) AS DOUBLE) AS value_conflicts' : ''} FROM (
     SELECT ${q(cols.journey)} AS j,
       coalesce(list_transform(list_sort(list(${key}) FILTER (WHERE ${key} IS NOT NULL)), x -> CAST(x & ${2 ** bits - 1} AS UTINYINT)), []) AS path,
-      coalesce(max(CAST(${q(cols.converted)} AS INTEGER)), 0) AS conv, ${cols.value ? `max(${val}) AS val, min(CASE WHEN ${val} <> 0 THEN ${val} END) AS vlo` : '0.0 AS val'}
+      coalesce(max(CAST(${converted} AS INTEGER)), 0) AS conv, ${cols.value ? `max(${val}) AS val, min(CASE WHEN ${val} <> 0 THEN ${val} END) AS vlo` : '0.0 AS val'}
     FROM ${relation} GROUP BY j) GROUP BY path`;
 }
 

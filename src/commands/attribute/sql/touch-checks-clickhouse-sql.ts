@@ -1,6 +1,6 @@
 import { quoteIdent, quoteString } from '../../../data/sql-text.ts';
 import { BLANK_CHANNEL_PATTERN } from './blank-channel.ts';
-import type { TouchColumns } from './path-summary-sql.ts';
+import { convertedKindOf, convertedNumberSql, type TouchColumns } from './path-summary-sql.ts';
 
 /** A touch log column's ClickHouse type by column name (`DESCRIBE TABLE`), names compared case-blind. */
 export type ColumnTypes = ReadonlyMap<string, string>;
@@ -30,7 +30,12 @@ export const blankChannel = (cols: TouchColumns) =>
 
 /** Tests of one row: converted a number other than 0 and 1, value negative or not finite. */
 export const badConvertedTest = (cols: TouchColumns, types: ColumnTypes) => {
-  const cv = clickHouseNumber(cols.converted, types);
+  const cv = convertedNumberSql(
+    cols,
+    'clickhouse',
+    convertedKindOf(types.get(cols.converted.toLowerCase())),
+    clickHouseNumber(cols.converted, types),
+  );
   return `(isNotNull(${cv}) AND NOT (${cv} IN (0, 1)))`;
 };
 export const badValueTest = (cols: TouchColumns, types: ColumnTypes) => {
