@@ -7,6 +7,7 @@ import type { RunEvent } from '../../orchestrator/index.ts';
 import { main } from '../main.ts';
 import { printable } from '../output.ts';
 import { COMMANDS } from '../registry.ts';
+import { confinePaths } from './confine-paths.ts';
 import { LineJsonRpcTransport } from './stdio-transport.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
 
@@ -123,6 +124,7 @@ export async function startMcpServer(opts: { workspace: string; version: string 
       });
     };
     try {
+      await confinePaths(opts.workspace, args, tool.fileArgs);
       return tool.command.kit
         ? await callPlanCommand(tool, args, opts.workspace, progress)
         : await callCliCommand(tool, args, opts.workspace);

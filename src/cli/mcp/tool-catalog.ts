@@ -1,6 +1,7 @@
 import { flagsJsonSchema } from '../../commands/kit/flags-json-schema.ts';
 import type { FlagDecls } from '../../commands/kit/flag-spec.ts';
 import type { CliCommand } from '../command.ts';
+import type { FileArgKind } from './confine-paths.ts';
 
 /** An MCP tool and how gtm runs it. */
 export interface GtmTool {
@@ -15,6 +16,19 @@ export interface GtmTool {
   /** The CLI command behind the tool (its path, e.g. ['events', 'validate']). */
   path: string[];
   command: CliCommand;
+  /** The arguments that name files (kept inside the workspace by the server): name → kind. */
+  fileArgs: Record<string, FileArgKind>;
+}
+
+/** A flag that takes a file or folder, by its placeholder (FILE, PATH, DIR, FILE|DIR, FILE|TABLE). */
+const FILE_PLACEHOLDER = /^(FILE|PATH|DIR)(\|[A-Z]+)*$/;
+
+function fileFlags(decls: FlagDecls): Record<string, FileArgKind> {
+  return Object.fromEntries(
+    Object.entries(decls)
+      .filter(([, d]) => FILE_PLACEHOLDER.test(d.placeholder ?? ''))
+      .map(([name]) => [name, 'path' as const]),
+  );
 }
 
 /** Flags every command tool takes besides its own. */
@@ -59,20 +73,26 @@ function find(commands: readonly CliCommand[], path: string[]): CliCommand | und
 export function toolCatalog(commands: readonly CliCommand[]): GtmTool[] {
   const tools: GtmTool[] = [];
   for (const cmd of commands.filter((c) => c.kit)) {
-    const schema = flagsJsonSchema({ ...(cmd.kit!.manifest.flags as FlagDecls), ...RUN_OPTIONS });
+    const decls = { ...(cmd.kit!.manifest.flags as FlagDecls), ...RUN_OPTIONS };
+    const schema = flagsJsonSchema(decls);
     tools.push({
       name: cmd.name,
       description: `${cmd.summary}. Runs in the workspace as an audited plan and returns its result.json (structured content), a short summary and the paths of the dashboard, summary and plan. Usage line: ${cmd.usage}`,
       inputSchema: schema,
       path: [cmd.name],
       command: cmd,
+      fileArgs: fileFlags(decls),
     });
   }
   for (const extra of EXTRA_TOOLS) {
     const cmd = find(commands, extra.path);
     if (!cmd) continue;
-    const schema = flagsJsonSchema(declsOf(cmd));
+    const decls = declsOf(cmd);
+    const schema = flagsJsonSchema(decls);
+    // the positionals (plans show/diff) name a plan by id, latest~N or its file
+    const fileArgs: Record<string, FileArgKind> = fileFlags(decls);
     for (const p of cmd.positionals ?? []) {
+      fileArgs[p.name] = 'plan-ref';
       schema.properties[p.name] = { type: 'string', minLength: 1, description: p.description };
       if (p.required) schema.required.push(p.name);
     }
@@ -82,6 +102,7 @@ export function toolCatalog(commands: readonly CliCommand[]): GtmTool[] {
       inputSchema: schema,
       path: extra.path,
       command: cmd,
+      fileArgs,
     });
   }
   return tools;
