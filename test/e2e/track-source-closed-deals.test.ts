@@ -1,9 +1,9 @@
 /**
- * track-source on deals whose close is incomplete in the CRM export: won or lost without a
- * closed_at. Every expected number is worked out by hand in the comments; ClickHouse 18.16 gives
+ * track-source on deals whose close is incomplete in the CRM export (won or lost without a
+ * closed_at), deals closed after as-of, and a window without pipeline. Every expected number is worked out by hand in the comments; ClickHouse 18.16 gives
  * the same result when a server is installed.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,9 +63,9 @@ async function workspace(opps: string, touches: string): Promise<Workspace> {
   return { dir: root, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
-async function run(ws: Workspace, asOf: string, extra: string[] = []) {
+async function run(ws: Workspace, asOf: string, extra: string[] = [], window = 'campaign') {
   const cli = await runCli(
-    ['track-source', '--campaign', 'c1', '--window', 'campaign', '--as-of', asOf, '--no-snapshot', ...extra],
+    ['track-source', '--campaign', 'c1', '--window', window, '--as-of', asOf, '--no-snapshot', ...extra],
     { cwd: ws.dir },
   );
   expect(cli.code, cli.stderr).toBe(0);
@@ -121,6 +121,47 @@ describe('a deal closed after as-of', () => {
     const r = await run(ws, '2026-06-30');
     expect(r.totals).toMatchObject({ opportunities: 4, pipeline: 3900, revenue: 3400, won: 3 });
     expect(segment(r, 'SMB')).toMatchObject({ won: 3, closed: 4, win_rate: 0.75 });
+  });
+});
+
+describe('a window with no pipeline', () => {
+  let ws: Workspace;
+  beforeAll(async () => {
+    ws = await workspace(CLOSED_OPPS, touchesFor(['A1']));
+  });
+  afterAll(() => ws.remove());
+
+  it('has no attribution confidence (n/a, with the reason), not 100 % OK, and no alert', async () => {
+    // the first opportunity is created on 2026-05-10: a 7-day window to 2026-04-10 has none
+    const r = await run(ws, '2026-04-10', [], '7d');
+    expect(r.totals.opportunities).toBe(0);
+    expect(r.confidence).toMatchObject({
+      value: null,
+      reason: 'no pipeline to match: no opportunity in scope',
+    });
+    expect(r.alerts.map((a) => a.id)).not.toContain('attribution_confidence');
+    expect(r.actions.map((a) => a.id)).not.toContain('fix-touch-matching');
+    const summary = await readFile(path.join(ws.dir, r.reports_dir, 'summary.md'), 'utf8');
+    expect(summary).toContain(
+      '**Attribution confidence:** n/a — no pipeline to match: no opportunity in scope; guardrail 70.0% not checked',
+    );
+    expect(summary).toContain(
+      'Attribution confidence is n/a (no pipeline to match: no opportunity in scope)',
+    );
+    expect(summary).not.toMatch(/Attribution confidence[^\n]*100\.0%/);
+  });
+
+  it('says so when the opportunities in scope have no amount', async () => {
+    await writeFile(
+      path.join(ws.dir, 'data/opps.csv'),
+      'opportunity_id,account_id,created_at,closed_at,stage,amount\nO1,A1,2026-05-10,,Proposal,0\n',
+    );
+    const r = await run(ws, '2026-06-30');
+    expect(r.totals).toMatchObject({ opportunities: 1, pipeline: 0 });
+    expect(r.confidence).toMatchObject({
+      value: null,
+      reason: 'no pipeline to match: the opportunity in scope has no amount',
+    });
   });
 });
 

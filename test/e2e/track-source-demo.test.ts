@@ -333,7 +333,7 @@ describe('attribution reconciles', () => {
       close(c.sourced.pipeline + c.influenced.pipeline + c.unattributed.pipeline, r.totals.pipeline);
       close(c.sourced.revenue + c.influenced.revenue + c.unattributed.revenue, r.totals.revenue);
       close(r.totals.attributed_pipeline + r.unattributed.pipeline, r.totals.pipeline);
-      close(r.confidence.value, r.totals.attributed_pipeline / r.totals.pipeline);
+      close(r.confidence.value!, r.totals.attributed_pipeline / r.totals.pipeline);
       expect(r.unattributed.opportunities).toBeGreaterThan(0);
     }
   });

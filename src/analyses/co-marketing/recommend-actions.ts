@@ -17,7 +17,8 @@ export interface ActionInput {
   channels: CreditRow[];
   funnelByPartner: FunnelDropoff[];
   funnelByChannel: FunnelDropoff[];
-  confidence: { value: number; threshold: number; unmatchedPipeline: number };
+  /** `value` null: no pipeline to match (no check, no action). */
+  confidence: { value: number | null; threshold: number; unmatchedPipeline: number };
   unassigned: {
     touches: number;
     totalTouches: number;
@@ -47,7 +48,7 @@ const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString
  */
 export function recommendActions(x: ActionInput): Action[] {
   const out: Action[] = [];
-  if (x.confidence.value < x.confidence.threshold)
+  if (x.confidence.value !== null && x.confidence.value < x.confidence.threshold)
     out.push({
       id: 'fix-touch-matching',
       priority: 'high',

@@ -36,7 +36,9 @@ export function executiveSummary(r: TrackSourceResult): string {
     lead
       ? `${lead.name} leads partner credit with ${money(lead.pipeline, cur)} of pipeline (${money(lead.sourced_pipeline, cur)} partner-sourced).`
       : '',
-    `Attribution confidence is ${pct(r.confidence.value)} against a guardrail of ${pct(r.confidence.threshold)}${r.confidence.value < r.confidence.threshold ? ' — below it' : ''}; ${money(r.unattributed.pipeline, cur)} of pipeline has no matched touch.`,
+    r.confidence.value === null
+      ? `Attribution confidence is n/a (${r.confidence.reason ?? 'no pipeline to match'}), so the guardrail of ${pct(r.confidence.threshold)} is not checked.`
+      : `Attribution confidence is ${pct(r.confidence.value)} against a guardrail of ${pct(r.confidence.threshold)}${r.confidence.value < r.confidence.threshold ? ' — below it' : ''}; ${money(r.unattributed.pipeline, cur)} of pipeline has no matched touch.`,
     r.campaign.window_share === 0 && r.window.label === 'campaign' && r.window.days === 0
       ? `The campaign starts on ${r.campaign.start}, after as-of ${r.as_of}: its window is empty, so nothing is in scope; run with --as-of on or after ${r.campaign.start}.`
       : r.campaign.window_share === 0
@@ -342,13 +344,19 @@ function kpisOf(r: TrackSourceResult): Kpi[] {
       value: compact(r.partner_classification.sourced.pipeline, cur),
       note: `${r.partner_classification.sourced.opportunities} deals`,
     },
-    {
-      label: 'Attribution confidence',
-      value: r.confidence.value,
-      format: 'percent',
-      status: r.confidence.value < r.confidence.threshold ? 'alert' : 'ok',
-      note: `guardrail ${pct(r.confidence.threshold)}`,
-    },
+    r.confidence.value === null
+      ? {
+          label: 'Attribution confidence',
+          value: 'n/a',
+          note: `${r.confidence.reason ?? 'no pipeline to match'}; guardrail ${pct(r.confidence.threshold)} not checked`,
+        }
+      : {
+          label: 'Attribution confidence',
+          value: r.confidence.value,
+          format: 'percent',
+          status: r.confidence.value < r.confidence.threshold ? 'alert' : 'ok',
+          note: `guardrail ${pct(r.confidence.threshold)}`,
+        },
     { label: 'Unattributed pipeline', value: compact(r.unattributed.pipeline, cur) },
     {
       label: 'Actions',

@@ -31,8 +31,16 @@ export const partnerName = (run: Run, id: string): string =>
   run.ws.partners.find((p) => p.id === id)?.name ?? (id === 'house' ? 'House (no partner)' : id);
 
 /** Share of pipeline with at least one matched touch. */
-export const confidenceOf = (a: AttributionOutput): number =>
-  a.totals.pipeline > 0 ? a.attributed.pipeline / a.totals.pipeline : 1;
+export const confidenceOf = (a: AttributionOutput): number | null =>
+  a.totals.pipeline > 0 ? a.attributed.pipeline / a.totals.pipeline : null;
+
+/** Why there is no attribution confidence (`confidenceOf` null): no pipeline to match. */
+export const noConfidenceReason = (a: AttributionOutput): string | null =>
+  a.totals.pipeline > 0
+    ? null
+    : a.totals.opportunities > 0
+      ? `no pipeline to match: ${a.totals.opportunities === 1 ? 'the opportunity in scope has' : `the ${a.totals.opportunities} opportunities in scope have`} no amount`
+      : 'no pipeline to match: no opportunity in scope';
 
 const attribute = (run: Run) =>
   stage({
@@ -105,14 +113,17 @@ const contribution = (run: Run) =>
         run.inputs.campaign.targets,
         run.inputs.windowShare,
       );
-      ctx.alert({
-        id: 'attribution_confidence',
-        metric: 'share of pipeline with at least one matched touch',
-        value: confidenceOf(a),
-        threshold: run.inputs.inputs.alert_threshold,
-        direction: 'below',
-        owner_role: 'co_marketing_analytics_lead',
-      });
+      // no pipeline: nothing to match, so no share to check (not a 100 % pass)
+      const confidence = confidenceOf(a);
+      if (confidence !== null)
+        ctx.alert({
+          id: 'attribution_confidence',
+          metric: 'share of pipeline with at least one matched touch',
+          value: confidence,
+          threshold: run.inputs.inputs.alert_threshold,
+          direction: 'below',
+          owner_role: 'co_marketing_analytics_lead',
+        });
       return rows;
     },
   });

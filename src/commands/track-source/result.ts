@@ -7,7 +7,7 @@ import type { AttributionOutput, CreditLine } from './attribute-stage.ts';
 import type { ResolvedWindow, TrackSourceContext, TrackSourceInputs } from './inputs.ts';
 import type { Insights } from './insights-stage.ts';
 import type { TouchNotes } from './touch-notes.ts';
-import { confidenceOf, partnerName, type TrackSourceOutputs } from './plan.ts';
+import { confidenceOf, noConfidenceReason, partnerName, type TrackSourceOutputs } from './plan.ts';
 
 export const RESULT_SCHEMA_ID = 'gtm.track-source.result/v1';
 
@@ -36,7 +36,14 @@ export interface TrackSourceResult {
   currency: string;
   model: { name: string; half_life_days: number; bootstrap: number; seed: number; lookback_days: number };
   totals: AttributionOutput['totals'] & { attributed_pipeline: number; attributed_revenue: number };
-  confidence: { value: number; threshold: number; matched_pipeline: number; unmatched_pipeline: number };
+  /** `value` null (n/a) when there is no pipeline to match, `reason` saying so. */
+  confidence: {
+    value: number | null;
+    reason: string | null;
+    threshold: number;
+    matched_pipeline: number;
+    unmatched_pipeline: number;
+  };
   by_partner: (CreditLine & {
     name: string;
     tier: string | null;
@@ -147,6 +154,7 @@ export function buildTrackSourceResult(run: Run, o: TrackSourceOutputs, closing:
     },
     confidence: {
       value: confidenceOf(a),
+      reason: noConfidenceReason(a),
       threshold: inputs.alert_threshold,
       matched_pipeline: a.attributed.pipeline,
       unmatched_pipeline: a.unattributed.pipeline,
