@@ -47,7 +47,7 @@ type Result = {
   };
   qa: {
     validation: { eventsChecked: number; violationsByType: Record<string, number> } | null;
-    checks: { kind: string; status: string; owner?: string | null }[];
+    checks: { kind: string; event: string | null; status: string; detail?: string; owner?: string | null }[];
   };
   change_management: {
     previous_version: string | null;
@@ -118,6 +118,23 @@ describe('define-events on the demo workspace', () => {
     expect(first.r.qa.validation!.eventsChecked).toBe(demo.truth.events.messages);
     expect(first.r.qa.checks.some((c) => c.kind === 'replay' && c.status === 'fail')).toBe(true);
     expect(first.r.qa.checks.every((c) => c.owner)).toBe(true);
+    // a replay or privacy check passes or fails only on captured payloads of its event
+    const byEvent = new Map(
+      (first.r.qa.validation as unknown as { byEvent: { event: string; checked: number }[] }).byEvent.map(
+        (e) => [e.event, e.checked],
+      ),
+    );
+    for (const c of first.r.qa.checks.filter((x) => x.kind === 'replay' || x.kind === 'privacy')) {
+      const n =
+        byEvent.get(c.event!) ?? byEvent.get(`group:${c.event}`) ?? byEvent.get(`identify:${c.event}`) ?? 0;
+      if (n === 0)
+        expect([c.event, c.status, c.detail]).toEqual([
+          c.event,
+          'untested',
+          'no captured payloads of this event',
+        ]);
+      else expect([c.event, c.status]).not.toEqual([c.event, 'untested']);
+    }
   });
 
   it('gives every event a retention period and a consent category, and names the rule applied', () => {

@@ -1,5 +1,5 @@
-import type { ValidationReport } from './validation-report.ts';
-import type { TrackingPlan } from './tracking-plan.ts';
+import type { ValidationReport, ViolationType } from './validation-report.ts';
+import { eventKey, type TrackingPlan } from './tracking-plan.ts';
 
 export interface QaCheck {
   id: string;
@@ -34,9 +34,12 @@ export function buildQaPlan(
   defectThreshold = 0.02,
 ): QaPlan {
   const checks: QaCheck[] = [];
+  // the report names an event by its key (track events by name, other calls `type:name`) and lists
+  // every planned event, captured or not: an event with no checked message was not tested
   const byEvent = new Map((report?.byEvent ?? []).map((e) => [e.event, e]));
   for (const e of plan.events.filter((x) => x.status !== 'deprecated')) {
-    const seen = byEvent.get(e.name);
+    const entry = byEvent.get(eventKey(e));
+    const seen = entry && entry.checked > 0 ? entry : undefined;
     const violations = seen ? Object.entries(seen.byType).filter(([, n]) => (n ?? 0) > 0) : [];
     const required = e.properties.filter((p) => p.required).map((p) => p.name);
     checks.push({
@@ -79,6 +82,11 @@ export function buildQaPlan(
             : (seen.byType.consent_violation ?? 0) + (seen.byType.pii_detected ?? 0) > 0
               ? 'fail'
               : 'pass',
+        detail: !report
+          ? undefined
+          : !seen
+            ? 'no captured payloads of this event'
+            : privacyDetail(seen.checked, seen.byType),
       });
   }
   checks.push({
@@ -136,4 +144,12 @@ export function buildQaPlan(
     },
   ];
   return { checks, dashboards, evidence };
+}
+
+/** A privacy check's evidence: its consent and PII violations, or how many payloads had none. */
+function privacyDetail(checked: number, byType: Partial<Record<ViolationType, number>>): string {
+  const found = (['consent_violation', 'pii_detected'] as const).filter((t) => (byType[t] ?? 0) > 0);
+  return found.length
+    ? found.map((t) => `${byType[t]} ${t}`).join(', ')
+    : `${checked} payloads checked: no consent_violation or pii_detected`;
 }

@@ -12,9 +12,12 @@ function checklistMd(r: DefineEventsResult, plan: TrackingPlan): string {
   const rows = r.qa.checks.map((c) => ({
     ...c,
     status: c.status === 'pass' ? '[x] pass' : c.status === 'fail' ? '[ ] FAIL' : '[ ] untested',
+    // what the status rests on: the payloads checked, the violations, or why it is untested
+    detail: c.detail ?? '',
   }));
   const cols = [
     { key: 'status', label: 'Status' },
+    { key: 'detail', label: 'Detail' },
     { key: 'kind', label: 'Kind' },
     { key: 'check', label: 'Check' },
     { key: 'evidence', label: 'Evidence' },
