@@ -39,7 +39,7 @@ export function progressFromEvents(out: Output): (e: RunEvent) => void {
       case 'alert':
         if (e.evaluation.breached && !REPORTED_AS_ERRORS.has(e.evaluation.id))
           out.warn(
-            `alert ${e.evaluation.id}: ${alertFigures(e.evaluation)}${e.evaluation.escalate ? ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated` : ' — breached'}`,
+            `alert ${e.evaluation.id}: ${e.evaluation.detail ?? alertFigures(e.evaluation)}${e.evaluation.escalate ? ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated` : ' — breached'}`,
           );
         break;
       default:

@@ -112,6 +112,19 @@ describe('diffPlans', () => {
     expect(d.stages[2].duration_delta_ms).toBeNull();
   });
 
+  it('an alert value that stands in for a figure (detail) has no delta, and the plan view shows the detail', () => {
+    const b2 = structuredClone(b);
+    Object.assign(b2.alerts[0], { value: 1e9, detail: 'no rows in crm' });
+    const d = diffPlans(a, b2);
+    expect(d.alerts.map((x) => [x.key, x.value_delta])).toEqual([
+      ['roas', null],
+      ['ctr', 0],
+    ]);
+    const text = formatPlan(b2);
+    expect(text).toContain('roas: no rows in crm');
+    expect(text).not.toMatch(/1,?000,?000,?000/);
+  });
+
   it('formats the diff with changes listed and unchanged items counted', () => {
     const text = formatPlanDiff(diffPlans(a, b));
     expect(text).toContain(`a: ${a.plan_id}  succeeded`);

@@ -168,6 +168,7 @@ export function diffPlans(a: PlanRecord, b: PlanRecord): PlanDiff {
       breached: x.breached,
       consecutive_breaches: x.consecutive_breaches,
     }));
+  const standIn = new Set([...a.alerts, ...b.alerts].filter((x) => x.detail).map((x) => x.id));
   const strip = <T extends object, K extends keyof T>(item: ItemDiff<T>, drop: K): ItemDiff<Omit<T, K>> => {
     const without = (v: T | null) => {
       if (v === null) return null;
@@ -198,7 +199,8 @@ export function diffPlans(a: PlanRecord, b: PlanRecord): PlanDiff {
       (x, y) => x.value === y.value && x.breached === y.breached && x.threshold === y.threshold,
     ).map((d) => ({
       ...strip(d, 'id'),
-      value_delta: d.a && d.b ? d.b.value - d.a.value : null,
+      // no delta where a side's value only stands in for a figure (`detail`: e.g. no rows)
+      value_delta: d.a && d.b && !standIn.has(d.a.id) ? d.b.value - d.a.value : null,
     })),
     stages: pair(
       tasks(a),

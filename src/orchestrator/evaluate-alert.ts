@@ -16,6 +16,12 @@ export interface AlertInput {
   /** How the value reads in reports: `share` (0..1, shown as a percent; default), `count`, `amount`, `ratio`. */
   unit?: AlertUnit;
   /**
+   * What the alert says where no figure can (e.g. "no rows in outcomes" for a freshness alert on an
+   * empty source, whose `value` is then only a stand-in that breaches): warnings and reports show
+   * it instead of "value vs threshold".
+   */
+  detail?: string;
+  /**
    * The breach in a row that escalates: 2 by default ("breached twice"); 1 escalates at once
    * (a consent violation must not wait for a second run).
    */
@@ -45,6 +51,8 @@ export interface AlertEvaluation {
   threshold: number;
   direction: 'below' | 'above';
   unit?: AlertUnit;
+  /** See `AlertInput.detail`. */
+  detail?: string;
   breached: boolean;
   /** Breaches in a row including this run; 0 when not breached now. */
   consecutive_breaches: number;
@@ -122,6 +130,7 @@ export function evaluateAlert(
     threshold: input.threshold,
     direction: input.direction,
     ...(input.unit ? { unit: input.unit } : {}),
+    ...(input.detail ? { detail: input.detail } : {}),
     breached,
     consecutive_breaches: consecutive,
     escalate,

@@ -70,7 +70,9 @@ export function formatPlan(record: PlanRecord): string {
       table(
         record.alerts.map((a) => [
           a.id,
-          `${a.metric} ${formatValue(a.value)} (breach ${a.direction} ${formatValue(a.threshold)})`,
+          a.detail
+            ? `${a.metric}: ${a.detail}`
+            : `${a.metric} ${formatValue(a.value)} (breach ${a.direction} ${formatValue(a.threshold)})`,
           a.breached
             ? `BREACHED${a.consecutive_breaches > 1 ? ` ${a.consecutive_breaches} runs in a row` : ''}`
             : 'ok',

@@ -14,6 +14,8 @@ export interface AlertView {
   consecutive_breaches: number;
   escalate: boolean;
   unit?: 'share' | 'count' | 'amount' | 'ratio';
+  /** Shown instead of "value vs guardrail" where no figure says it (e.g. no rows in a source). */
+  detail?: string;
   escalation?: { role: string | null; person: string | null };
 }
 
@@ -49,7 +51,7 @@ export function alertBlocks(alerts: readonly AlertView[]): Block[] {
   return alerts.map((a) => ({
     kind: 'callout',
     status: (a.escalate ? 'alert' : a.breached ? 'warn' : 'ok') as Status,
-    text: `${a.id}: ${alertValue(a, a.value)} vs guardrail ${alertValue(a, a.threshold)} — ${
+    text: `${a.id}: ${a.detail ?? `${alertValue(a, a.value)} vs guardrail ${alertValue(a, a.threshold)}`} — ${
       a.breached
         ? `breached (${a.consecutive_breaches} run${a.consecutive_breaches === 1 ? '' : 's'} in a row)${
             a.escalate ? `; escalated${a.escalation?.person ? ` to ${a.escalation.person}` : ''}` : ''

@@ -234,3 +234,23 @@ o6,u1,2026-11-22,purchase,10,USD
     expect(r.pers.revenue_per_user).toBeCloseTo(1357.95, 9);
   });
 });
+
+describe('an outcomes export with a header only', () => {
+  it('warns that there are no outcome rows, never a stand-in number of hours', async () => {
+    const dir = await ws('header-only', 'ctrl_grp', 0, 0);
+    await writeFile(path.join(dir, 'data', 'outcomes.csv'), 'oid,uid,when,ev,amt,cur\n');
+    const cli = await runCli([...ARGV, '--json'], { cwd: dir });
+    expect(cli.code, cli.stderr).toBe(0);
+    const line = cli.stderrLines.find((l) => l.includes('freshness.outcomes'));
+    expect(line).toBe(
+      'warning: alert freshness.outcomes: no rows in outcomes (an empty or header-only export?): no data to be fresh within its 12 h SLA; check the export or its loader — breached',
+    );
+    const result = cli.json<MonitorPersonalizationResult>();
+    const alert = result.alerts.find((a) => a.id === 'freshness.outcomes');
+    expect(alert).toMatchObject({ breached: true, detail: expect.stringMatching(/^no rows in outcomes/) });
+    const summary = await readFile(path.join(dir, result.reports_dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('freshness.outcomes: no rows in outcomes');
+    expect(summary).toContain('no rows in outcomes: no latest row to measure its freshness by');
+    expect(`${cli.stderr}${summary}`).not.toMatch(/1000000000|1e\+?9/);
+  });
+});

@@ -13,7 +13,7 @@ import type { OwnerRef } from '../kit/index.ts';
 import type { AggregateOutput } from './aggregate-stage.ts';
 import type { ExperimentsOutput } from './experiments-stage.ts';
 import { ownerRolesOf, type GovernanceOutput } from './governance-stage.ts';
-import type { IssuesOutput } from './issues-stage.ts';
+import { noRows, type IssuesOutput } from './issues-stage.ts';
 import type { Run } from './run-scope.ts';
 import { projectedLift, type ProjectedLift } from './projected-lift.ts';
 
@@ -88,7 +88,9 @@ const findingsOf = (issues: IssuesOutput): AnomalyFinding[] =>
     severity: y.severity,
     key: y.subject,
     title: `${y.key.slice(0, y.key.indexOf(':'))} on ${y.subject} (${y.at.slice(0, 10)})`,
-    evidence: `value ${fmt(y.value)} vs expected ${fmt(y.expected)} (score ${fmt(y.score)}, threshold ${fmt(y.threshold)}; ${y.detectors.join(' + ')}; baseline ${y.window.from.slice(0, 10)} to ${y.window.to.slice(0, 10)}, ${y.window.points} points)`,
+    evidence: noRows(y)
+      ? `no rows in ${y.subject}: no latest row to measure its freshness by (SLA: warn after ${fmt(y.expected)} h, error after ${fmt(y.threshold)} h)`
+      : `value ${fmt(y.value)} vs expected ${fmt(y.expected)} (score ${fmt(y.score)}, threshold ${fmt(y.threshold)}; ${y.detectors.join(' + ')}; baseline ${y.window.from.slice(0, 10)} to ${y.window.to.slice(0, 10)}, ${y.window.points} points)`,
     playbook: y.playbook,
   }));
 

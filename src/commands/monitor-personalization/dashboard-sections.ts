@@ -1,5 +1,6 @@
 import type { Block, Section } from '../../report/index.ts';
 import { CHECK_STATUS, effectText, human } from './dashboard-format.ts';
+import { noRows } from './issues-stage.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 
 type O = MonitorPersonalizationOutputs;
@@ -250,7 +251,7 @@ export function anomaliesSection(o: O): Section {
           title: 'Anomalies',
           items: i.anomalies.map((y) => ({
             text: `${y.key.split(':')[0]} on ${y.subject} at ${y.at} (${y.severity})`,
-            detail: `value ${y.value === null ? 'n/a' : Number(y.value.toPrecision(4))} vs expected ${Number(y.expected.toPrecision(4))} (${y.detectors.join(' + ')}). ${y.playbook}`,
+            detail: `${noRows(y) ? `no rows in ${y.subject}: no latest row to measure its freshness by` : `value ${y.value === null ? 'n/a' : Number(y.value.toPrecision(4))} vs expected ${Number(y.expected.toPrecision(4))}`} (${y.detectors.join(' + ')}). ${y.playbook}`,
             status: y.severity === 'error' ? ('alert' as const) : ('warn' as const),
           })),
         }

@@ -235,6 +235,17 @@ export function issuesStage(
   return { freshness: [...fresh.checks], suppression: supp, kpis, anomalies };
 }
 
+/** The stand-in value of a freshness alert on a source without rows (never shown: see `detail`). */
+const NO_ROWS_LAG_HOURS = 1e9;
+
+/** A freshness anomaly of a source without rows (no latest row, so no lag to measure). */
+export const noRows = (y: Pick<AnomalyOut, 'value' | 'detectors'>): boolean =>
+  y.value === null && y.detectors.includes('data-freshness');
+
+/** What a freshness alert on a source without rows says. */
+export const noRowsDetail = (source: string, warnAfterHours: number): string =>
+  `no rows in ${source} (an empty or header-only export?): no data to be fresh within its ${warnAfterHours} h SLA; check the export or its loader`;
+
 function alertIssues(
   ctx: StageContext,
   run: Run,
@@ -249,7 +260,10 @@ function alertIssues(
     ctx.alert({
       id: `freshness.${c.source}`,
       metric: `hours since the latest ${c.source} data (warn after ${c.warnAfterHours} h, error after ${c.errorAfterHours} h)`,
-      value: c.lagHours ?? 1e9,
+      // a source without a row has no lag to measure: it breaches (an export that came back empty
+      // is the staleness to catch), and the alert says so instead of a stand-in number of hours
+      value: c.lagHours ?? NO_ROWS_LAG_HOURS,
+      ...(c.lagHours === null ? { detail: noRowsDetail(c.source, c.warnAfterHours) } : {}),
       threshold: c.warnAfterHours,
       direction: 'above',
       unit: 'ratio',

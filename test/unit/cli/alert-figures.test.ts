@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { alertFigures } from '../../../src/cli/progress.ts';
+import type { Output } from '../../../src/cli/output.ts';
+import { alertFigures, progressFromEvents } from '../../../src/cli/progress.ts';
+import { evaluateAlert } from '../../../src/orchestrator/evaluate-alert.ts';
+import { alertBlocks } from '../../../src/report/index.ts';
 
 describe('alertFigures', () => {
   it('prints a breached share so that it does not read like its threshold', () => {
@@ -21,5 +24,45 @@ describe('alertFigures', () => {
     expect(alertFigures({ value: 1.237, threshold: 1.2, unit: 'ratio', direction: 'above' })).toBe(
       '1.24 vs threshold 1.20 (above the maximum)',
     );
+  });
+});
+
+describe('an alert whose value only stands in for a figure (detail)', () => {
+  // a freshness alert on a source without rows: no lag to measure, a stand-in value that breaches
+  const input = {
+    id: 'freshness.outcomes',
+    metric: 'hours since the latest outcomes data',
+    value: 1e9,
+    threshold: 12,
+    direction: 'above' as const,
+    unit: 'ratio' as const,
+    detail: 'no rows in outcomes',
+  };
+  const evaluation = evaluateAlert(input, null, {
+    escalationLadder: [],
+    roster: { roles: {} },
+    asOf: '2026-11-30',
+  });
+
+  it('is kept on the evaluation and breaches', () => {
+    expect(evaluation).toMatchObject({ detail: 'no rows in outcomes', breached: true });
+    const plain = evaluateAlert({ ...input, detail: undefined }, null, {
+      escalationLadder: [],
+      roster: { roles: {} },
+      asOf: '2026-11-30',
+    });
+    expect('detail' in plain).toBe(false);
+  });
+
+  it('the warning line and the report callout say the detail, never the stand-in number', () => {
+    const warnings: string[] = [];
+    const out = { warn: (m: string) => warnings.push(m) } as unknown as Output;
+    progressFromEvents(out)({ type: 'alert', task_id: 'issues', evaluation, at: '2026-11-30T00:00:00Z' });
+    expect(warnings).toEqual(['alert freshness.outcomes: no rows in outcomes — breached']);
+    const [block] = alertBlocks([evaluation]);
+    expect(block).toMatchObject({
+      text: 'freshness.outcomes: no rows in outcomes — breached (1 run in a row).',
+    });
+    expect(JSON.stringify([warnings, block])).not.toMatch(/1000000000|1e\+?9/);
   });
 });
