@@ -36,7 +36,7 @@ import {
   type UtmColumn,
 } from '../normalize/utm-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import type { ColumnDef, ColumnKind, TypedEntityDef } from './typed-entity.ts';
+import { crossCheckOp, type ColumnDef, type ColumnKind, type TypedEntityDef } from './typed-entity.ts';
 
 const lit = (v: string | number) => literal(v, 'clickhouse');
 
@@ -440,6 +440,17 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
         branches.push(
           `${group.map((g) => `isNull(${chIdent(g)})`).join(' AND ')}, ${lit(`${group.join(' and ')}: all missing`)}`,
         );
+      for (const c of def.crossChecks ?? []) {
+        const { op, words } = crossCheckOp(c);
+        // times are epoch milliseconds: the day of one is its floor to a multiple of 86400000
+        const than =
+          c.is === 'before-day'
+            ? `toInt64(floor(${chIdent(c.than)} / 86400000)) * 86400000`
+            : chIdent(c.than);
+        branches.push(
+          `ifNull(${chIdent(c.column)} ${op} ${than}, 0), concat(${lit(`${c.column}: `)}, ${rawText(c.column)}, ${lit(` ${words} ${c.than} `)}, ${rawText(c.than)}, ${lit(`; ${c.why}`)})`,
+        );
+      }
       const reason = branches.length
         ? `multiIf(${branches.join(', ')}, CAST(NULL AS ${STR}))`
         : `CAST(NULL AS ${STR})`;

@@ -122,6 +122,22 @@ export const conversions = typedEntity({
     referrer: { kind: 'text' },
     coupon_code: { kind: 'key' },
   },
+  // a refund cannot exceed what was paid, nor come before the purchase (a refund dated without a
+  // time on the purchase day passes): such a row would zero the order's revenue without a word
+  crossChecks: [
+    {
+      column: 'refund_amount',
+      is: 'above',
+      than: 'amount',
+      why: 'a refund cannot exceed its order: check both amounts (and their currency)',
+    },
+    {
+      column: 'refunded_at',
+      is: 'before-day',
+      than: 'converted_at',
+      why: 'a refund cannot come before the purchase: check both times (and their time zone)',
+    },
+  ],
   dedupe: { keys: ['conversion_id'] },
 });
 

@@ -42,13 +42,32 @@ export interface ColumnDef {
   rateAt?: string;
 }
 
+/**
+ * A check between two columns of a row, both present: the row is rejected when `column` is above
+ * `than` (`>`), or before the UTC day of `than` (a time on that day passes: a date without a time
+ * is midnight), with the reason `<column>: <value> is more than|before the day of <than> <value>;
+ * <why>`. Amounts are compared as the source wrote them (one row, one currency).
+ */
+export interface CrossCheck {
+  column: string;
+  is: 'above' | 'before-day';
+  than: string;
+  why: string;
+}
+
 export interface TypedEntityDef {
   name: string;
   description: string;
   columns: Readonly<Record<string, ColumnDef>>;
   oneOf?: readonly (readonly string[])[];
+  /** Checks between columns, after every column's own (see `CrossCheck`). */
+  crossChecks?: readonly CrossCheck[];
   dedupe: DedupeRule;
 }
+
+/** The comparison and the words of a `CrossCheck`. */
+export const crossCheckOp = (c: CrossCheck) =>
+  c.is === 'above' ? { op: '>', words: 'is more than' } : { op: '<', words: 'is before the day of' };
 
 const SQL_TYPE: Record<ColumnKind, string> = {
   id: 'VARCHAR',
@@ -304,6 +323,14 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
       branches.push(
         `WHEN ${group.map((g) => `${ident(g)} IS NULL`).join(' AND ')} THEN '${group.join(' and ')}: all missing'`,
       );
+    for (const c of def.crossChecks ?? []) {
+      const { op, words } = crossCheckOp(c);
+      const rawText = (n: string) => `CAST(${ident(`_raw_${n}`)} AS VARCHAR)`;
+      const than = c.is === 'before-day' ? `date_trunc('day', ${ident(c.than)})` : ident(c.than);
+      branches.push(
+        `WHEN ${ident(c.column)} ${op} ${than} THEN ${literal(`${c.column}: `)} || ${rawText(c.column)} || ${literal(` ${words} ${c.than} `)} || ${rawText(c.than)} || ${literal(`; ${c.why}`)}`,
+      );
+    }
     const reason = branches.length ? `CASE ${branches.join(' ')} END` : 'NULL';
     // bit i: the row's canonical value of changed[i] is not the source's own (for an amount: its
     // rate is not 1), so that column cannot be read as it is
