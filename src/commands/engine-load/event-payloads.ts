@@ -17,6 +17,7 @@ import {
 import type { ClickHouseEngine } from '../../data/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import { eventFiles, forEachLine, type ByteRange } from '../shared/tracking-plan-io/index.ts';
+import { notJsonReason } from '../shared/tracking-plan-io/ndjson-lines.ts';
 import { jsonDeeperThan, TOO_DEEP } from '../shared/tracking-plan-io/json-depth.ts';
 import { countBack, createTables, qualified } from './load-tables.ts';
 import type { EngineLoadTable } from './run-engine-load.ts';
@@ -172,6 +173,6 @@ function readMessage(line: string): { message: unknown } | { reason: string } {
     const message: unknown = JSON.parse(line);
     return jsonDeeperThan(message) ? { reason: `the message ${TOO_DEEP}` } : { message };
   } catch (err) {
-    return { reason: `line is not valid JSON (${(err as Error).message})` };
+    return { reason: notJsonReason(err) };
   }
 }

@@ -19,7 +19,7 @@ import { GtmError } from '../../errors/index.ts';
 import { writeReportFiles } from '../../report/index.ts';
 import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 import { jsonDeeperThan, TOO_DEEP } from '../shared/tracking-plan-io/json-depth.ts';
-import { forEachLine } from '../shared/tracking-plan-io/ndjson-lines.ts';
+import { forEachLine, notJsonReason } from '../shared/tracking-plan-io/ndjson-lines.ts';
 import type { PlanFormat } from '../shared/tracking-plan-io/plan-format.ts';
 import { eventFiles } from '../shared/tracking-plan-io/validate-events-file.ts';
 
@@ -99,7 +99,7 @@ export async function inferPlanFromFiles(
       try {
         msg = JSON.parse(line);
       } catch (err) {
-        throw new GtmError('INPUT', `line is not valid JSON (${(err as Error).message})`, {
+        throw new GtmError('INPUT', notJsonReason(err), {
           where: `${file}:${n}`,
           hint,
           cause: err,

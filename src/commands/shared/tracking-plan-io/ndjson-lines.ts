@@ -14,7 +14,8 @@ const CR = 13;
 /**
  * Streams the lines of a text file (gzip when the name ends in `.gz`), calling `onLine` with each
  * line and its 1-based number. Works on raw bytes (1 MiB reads), decoding each line once; memory
- * stays bounded by the longest line. A trailing `\r` is dropped.
+ * stays bounded by the longest line. A trailing `\r` is dropped, and so is a UTF-8 byte order mark
+ * that starts a line (as the workspace's CSV and JSON readers skip one).
  *
  * With `range`, only lines that start inside it are read (the line straddling `start` belongs to
  * the previous range) and numbers count from the range's first line: several readers can split a
@@ -44,7 +45,10 @@ export async function forEachLine(
   let done = false;
   const emit = (buf: Buffer, s: number, e: number) => {
     n++;
-    onLine(buf.toString('utf8', s, e > s && buf[e - 1] === CR ? e - 1 : e), n);
+    // a UTF-8 byte order mark (EF BB BF) starting the line is no part of it: the file's first line
+    // (Windows tools write one), or a later one where files were concatenated
+    const at = e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf ? s + 3 : s;
+    onLine(buf.toString('utf8', at, e > at && buf[e - 1] === CR ? e - 1 : e), n);
   };
   try {
     for await (const chunk of stream) {
@@ -121,4 +125,18 @@ function readError(err: unknown, file: string, lines: number, gz: boolean): unkn
     default:
       return input(`cannot read the file (${e.code}: ${e.message})`, 'check the file and its permissions');
   }
+}
+
+/**
+ * Why a line is not JSON, for an error line: the parser's message with the characters a terminal
+ * does not show (a byte order mark, zero-width and other format characters, line and paragraph
+ * separators) written as `\uXXXX`, since the message quotes the start of the line.
+ * @example notJsonReason(err) // 'line is not valid JSON (Unexpected token \'\u200b\', ...)'
+ */
+export function notJsonReason(err: unknown): string {
+  const text = String((err as Error)?.message ?? err).replace(
+    /[\p{Cf}\u2028\u2029]/gu,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
+  return `line is not valid JSON (${text})`;
 }

@@ -87,6 +87,20 @@ describe('validateEventsFile', () => {
     });
   });
 
+  it('reads a payload file that starts with a UTF-8 BOM (NDJSON, .json and gzip alike)', async () => {
+    const body = `\ufeff${ndjson([orderCompleted(), orderCompleted({}, { revenue: 'x' })])}`;
+    for (const [name, bytes] of [
+      ['bom.ndjson', Buffer.from(body)],
+      ['bom.json', Buffer.from(body)],
+      ['bom.ndjson.gz', gzipSync(body)],
+    ] as const) {
+      const file = join(tmp, name);
+      writeFileSync(file, bytes);
+      const report = await validateEventsFile({ plan: planFile, input: file });
+      expect([name, report.eventsChecked, report.violationsByType.wrong_type]).toEqual([name, 2, 1]);
+    }
+  });
+
   it('stops at a line that is not JSON, naming file:line', async () => {
     const file = join(tmp, 'bad.ndjson');
     writeFileSync(file, `${JSON.stringify(orderCompleted())}\n\n{"type": "track",\n`);

@@ -8,7 +8,7 @@ import type {
 } from '../../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../../errors/index.ts';
 import { jsonDeeperThan, TOO_DEEP } from './json-depth.ts';
-import { forEachLine } from './ndjson-lines.ts';
+import { forEachLine, notJsonReason } from './ndjson-lines.ts';
 import type { ByteRange } from './ndjson-lines.ts';
 
 /** One piece of a validation run: a file, or a byte range of one. */
@@ -50,7 +50,7 @@ export async function runValidationTask(task: ValidationTask): Promise<Validatio
         try {
           msg = JSON.parse(line);
         } catch (err) {
-          failure = { message: `line is not valid JSON (${(err as Error).message})`, line: n };
+          failure = { message: notJsonReason(err), line: n };
           throw stop;
         }
         if (jsonDeeperThan(msg)) {
