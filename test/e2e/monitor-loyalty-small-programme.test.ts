@@ -11,6 +11,10 @@
  * And the liability of a programme none of whose cohorts has matured (points expire after 12
  * months, the oldest cohort is two months old): valued in full (no breakage recognised) with the
  * curves' USD 0 as the floor, not "USD 0 — OK"; an earn reversal is taken back, not expired.
+ *
+ * And member ids as written: `M1` and `m1` are two members (they were lower-cased and merged, m1's
+ * enrolment, tier and region dropped), with a warning naming them; an order of `m4` (member `M4`)
+ * is a non-member order, warned likewise.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,11 +67,11 @@ const ORDERS_REPEAT = `${ORDERS_ONE}O6,M1,50,2026-10-01,USD
 O7,M2,20,2026-09-01,USD
 `;
 
-function workspace(name: string, orders: string): string {
+function workspace(name: string, orders: string, members = MEMBERS): string {
   const dir = path.join(root, name);
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-  writeFileSync(path.join(dir, 'data/members.csv'), MEMBERS);
+  writeFileSync(path.join(dir, 'data/members.csv'), members);
   writeFileSync(path.join(dir, 'data/ledger.csv'), LEDGER);
   writeFileSync(path.join(dir, 'data/orders.csv'), orders);
   writeFileSync(
@@ -85,11 +89,13 @@ const ML = ['monitor-loyalty', '--window', '30d', '--as-of', '2026-11-30', '--de
 const runs: Record<string, { dir: string; cli: CliRun; result: MonitorLoyaltyResult }> = {};
 
 beforeAll(async () => {
-  for (const [name, orders] of [
-    ['one-purchase', ORDERS_ONE],
-    ['two-repeat-buyers', ORDERS_REPEAT],
+  for (const [name, orders, members] of [
+    ['one-purchase', ORDERS_ONE, MEMBERS],
+    ['two-repeat-buyers', ORDERS_REPEAT, MEMBERS],
+    // the review's loy3: M1 and m1 are two members with their own data; an order of m4 (member M4)
+    ['id-case', `${ORDERS_ONE}O9,m4,40,2026-11-20,USD\n`, `${MEMBERS}m1,2026-06-01,Silver,Zürich\n`],
   ] as const) {
-    const dir = workspace(name, orders);
+    const dir = workspace(name, orders, members);
     const cli = await runCli(ML, { cwd: dir, env: { ...process.env, GTM_SNAPSHOT: 'never' } });
     if (cli.code !== 0) throw new Error(`${name}: exit ${cli.code}: ${cli.stderr}`);
     runs[name] = { dir, cli, result: cli.json<MonitorLoyaltyResult>() };
@@ -183,5 +189,30 @@ describe('liability of a programme with no matured cohort', () => {
         expect(ok, `${name} ${part}: ${JSON.stringify(validate.errors)}`).toBe(true);
       }
     }
+  });
+});
+
+describe('member ids as written', () => {
+  it('keeps M1 and m1 as two members, in the source spelling, and warns naming them', () => {
+    const { dir, result, cli } = runs['id-case'];
+    const acc = result.row_accounting.find((a) => a.source === 'members')!;
+    expect(acc).toMatchObject({ rows_in: 5, accepted: 5, deduplicated: 0 });
+    expect(result.kpis.overall.members).toBe(5);
+    expect(result.members.id_case).toMatchObject({ member_groups: 1, members: ['M1 / m1'] });
+    expect(result.warnings[0]).toMatch(/^1 member id differs from another only by letter case \(M1 \/ m1\)/);
+    expect(cli.stderr).toMatch(/warning: 1 member id differs from another only by letter case \(M1 \/ m1\)/);
+    const rows = readFileSync(path.join(dir, result.reports_dir, 'segment_members.csv'), 'utf8');
+    expect(rows).toMatch(/^downgrade-risk,M1,Gold,EU,/m);
+    expect(rows).toMatch(/^downgrade-risk,m1,Silver,Zürich,/m);
+    expect(rows).not.toMatch(/,m4,|,m2,/);
+  });
+
+  it('an order of m4 is no order of member M4, and says so', () => {
+    const { result } = runs['id-case'];
+    expect(result.members.id_case).toMatchObject({ orders: 1, order_customers: ['m4'] });
+    expect(result.warnings.join('\n')).toMatch(
+      /1 order of customer ids that are member ids but for letter case \(m4\)/,
+    );
+    expect(result.kpis.overall.non_member.orders).toBe(2);
   });
 });

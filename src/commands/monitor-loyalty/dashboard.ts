@@ -597,6 +597,25 @@ export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard
           rows: r.members.orphans.member_orders_without_member,
           effect: 'left out of the member summaries',
         },
+        ...(r.members.id_case.member_groups
+          ? [
+              {
+                what: `member ids differing from another only by letter case (${r.members.id_case.members.join('; ')})`,
+                rows: r.members.id_case.member_groups,
+                effect:
+                  'ids are matched exactly: each is a member of its own; write one id the same way everywhere if they are one member',
+              },
+            ]
+          : []),
+        ...(r.members.id_case.orders
+          ? [
+              {
+                what: `orders of customer ids that are member ids but for letter case (${r.members.id_case.order_customers.join(', ')})`,
+                rows: r.members.id_case.orders,
+                effect: 'counted as non-member orders (ids are matched exactly)',
+              },
+            ]
+          : []),
         ...r.members.unknown_tiers.map((u) => ({
           what: `members in tier "${u.tier}", which no tier rule describes${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`,
           rows: u.members,

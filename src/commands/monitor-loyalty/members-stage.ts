@@ -54,6 +54,69 @@ export interface MembersOutput {
   orphans: { ledger_rows: number; member_orders_without_member: number };
   /** Member tiers no tier rule describes, with their members and points (empty when every tier is known). */
   unknown_tiers: UnknownTier[];
+  /**
+   * Ids that differ only by letter case (ids are matched exactly): members' ids (`M1` and `m1`,
+   * two members), and orders whose customer id is a member's but for case (not the member's).
+   */
+  id_case: IdCase;
+}
+
+/** Case-only id differences: how many, and up to ten examples each. */
+export interface IdCase {
+  member_groups: number;
+  members: string[];
+  orders: number;
+  order_customers: string[];
+  /** The warnings said for them (empty when there are none). */
+  warnings: string[];
+}
+
+const CASE_EXAMPLES = 10;
+
+/** Member ids that differ only by case, and non-member orders whose customer id is a member's but for case. */
+async function idCase(engine: Engine): Promise<IdCase> {
+  const ch = engine.dialect === 'clickhouse';
+  const rel = relationOf(engine);
+  const lc = ch ? 'lowerUTF8' : 'lower';
+  const collide = ch
+    ? `FROM ${rel('lm_member_base')} WHERE isNotNull(member_id) GROUP BY ${lc}(member_id) HAVING uniqExact(member_id) > 1`
+    : `FROM lm_member_base WHERE member_id IS NOT NULL GROUP BY ${lc}(member_id) HAVING count(DISTINCT member_id) > 1`;
+  const [count] = await engine.query<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT ${lc}(member_id) AS k ${collide}) t`,
+  );
+  const groups = await engine.query<{ ids: string }>(
+    `SELECT ${
+      ch
+        ? "arrayStringConcat(arraySort(groupUniqArray(member_id)), ' / ')"
+        : "string_agg(DISTINCT member_id, ' / ' ORDER BY member_id)"
+    } AS ids ${collide} ORDER BY ids LIMIT ${CASE_EXAMPLES}`,
+  );
+  const member = `(SELECT member_id FROM ${rel('lm_member_base')} WHERE ${ch ? 'isNotNull(member_id)' : 'member_id IS NOT NULL'})`;
+  const [orders] = await engine.query<{ n: number; ids: string | null }>(
+    `SELECT count(*) AS n, ${
+      ch
+        ? `arrayStringConcat(arraySlice(arraySort(groupUniqArray(customer_id)), 1, ${CASE_EXAMPLES}), ', ')`
+        : `array_to_string(list_slice(list(DISTINCT customer_id ORDER BY customer_id), 1, ${CASE_EXAMPLES}), ', ')`
+    } AS ids
+     FROM ${rel('lm_orders')}
+     WHERE ${ch ? 'isNull(mi)' : 'mi IS NULL'} AND ${lc}(customer_id) IN (SELECT ${lc}(member_id) FROM ${member})`,
+  );
+  const out: IdCase = {
+    member_groups: Number(count?.n ?? 0),
+    members: groups.map((g) => String(g.ids)),
+    orders: Number(orders?.n ?? 0),
+    order_customers: orders?.ids ? String(orders.ids).split(', ') : [],
+    warnings: [],
+  };
+  if (out.member_groups)
+    out.warnings.push(
+      `${out.member_groups} member id${out.member_groups === 1 ? '' : 's'} differ${out.member_groups === 1 ? 's' : ''} from another only by letter case (${out.members.join('; ')}${out.member_groups > out.members.length ? '; …' : ''}): ids are matched exactly, so each is a member of its own; if they are one member, write the id the same way in sources.members`,
+    );
+  if (out.orders)
+    out.warnings.push(
+      `${out.orders} order${out.orders === 1 ? '' : 's'} of customer ids that are member ids but for letter case (${out.order_customers.join(', ')}${out.orders > out.order_customers.length ? ', …' : ''}) count as non-member orders: ids are matched exactly; write the member id as sources.members has it`,
+    );
+  return out;
 }
 
 type Run = KitRun<MonitorLoyaltyContext>;
@@ -233,6 +296,8 @@ export async function pullMembers(
         .join(', ')}`,
     );
   if (tiers.thresholds.length) alertUnknownTiers(ctx, run, unknown_tiers);
+  const id_case = await idCase(engine);
+  for (const w of id_case.warnings) ctx.note(w);
   return {
     tiers,
     members: Number(counts.members),
@@ -249,6 +314,7 @@ export async function pullMembers(
       member_orders_without_member: Number(counts.orphan_orders),
     },
     unknown_tiers,
+    id_case,
   };
 }
 

@@ -106,6 +106,7 @@ export function buildMonitorLoyaltyResult(
     alerts: closing.alerts,
     escalations: [...(spike ? [spike] : []), ...closing.escalations],
     warnings: [
+      ...o.members.id_case.warnings,
       ...o.models.warnings,
       ...(o.experiments?.missing.length
         ? [`experiments not found: ${o.experiments.missing.join(', ')}`]

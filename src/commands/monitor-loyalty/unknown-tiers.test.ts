@@ -134,7 +134,11 @@ function resultWith(unknown: MonitorLoyaltyResult['members']['unknown_tiers']): 
     alerts: [],
     row_accounting: [],
     rejects: { rows: 0, file: null, top_reasons: [] },
-    members: { orphans: { ledger_rows: 0, member_orders_without_member: 0 }, unknown_tiers: unknown },
+    members: {
+      orphans: { ledger_rows: 0, member_orders_without_member: 0 },
+      unknown_tiers: unknown,
+      id_case: { member_groups: 0, members: [], orders: 0, order_customers: [], warnings: [] },
+    },
   } as unknown as MonitorLoyaltyResult;
 }
 

@@ -3,6 +3,10 @@ import { typedEntity } from './typed-entity.ts';
 /**
  * The entities of `monitor-loyalty`: programme members, the points ledger, orders (members and
  * non-members), the rewards catalogue, tier rules and CSAT responses.
+ *
+ * Member and customer ids are kept as written (trimmed, letter case kept, matched exactly): `M1`
+ * and `m1` are two members (monitor-loyalty warns about ids that differ only by case). Experiment
+ * assignments' unit ids (a shared entity) stay lower-cased and find their member ignoring case.
  */
 
 /** Programme members: enrolment, current tier (with the tier held before it), region, channel, cohort. */
@@ -11,7 +15,7 @@ export const members = typedEntity({
   description:
     'loyalty members: id, enrolled at, current tier (since when, and the tier before it), region, enrolment channel, cohort',
   columns: {
-    member_id: { kind: 'key', required: true },
+    member_id: { kind: 'id', required: true },
     enrolled_at: { kind: 'timestamp', required: true },
     tier: { kind: 'text' },
     /** When the member entered the current tier (the tier migration matrix reads it). */
@@ -33,7 +37,7 @@ export const ledger = typedEntity({
     'points ledger: entry, member, time, type (earn, redeem, expire, adjust, pending), points, order, reward, expiry date',
   columns: {
     entry_id: { kind: 'id', required: true },
-    member_id: { kind: 'key', required: true },
+    member_id: { kind: 'id', required: true },
     occurred_at: { kind: 'timestamp', required: true },
     type: {
       kind: 'token',
@@ -57,7 +61,7 @@ export const orders = typedEntity({
     'orders: id, customer (a member id for members), member flag, amount, currency, time, reward applied',
   columns: {
     order_id: { kind: 'id', required: true },
-    customer_id: { kind: 'key', required: true },
+    customer_id: { kind: 'id', required: true },
     is_member: { kind: 'boolean' },
     amount: { kind: 'amount', required: true, min: 0, rateAt: 'ordered_at' },
     currency: { kind: 'currency' },
@@ -111,7 +115,7 @@ export const csatResponses = typedEntity({
     'CSAT responses: response, customer (member id for members), time, score (1..scale), touchpoint',
   columns: {
     response_id: { kind: 'id', required: true },
-    customer_id: { kind: 'key' },
+    customer_id: { kind: 'id' },
     responded_at: { kind: 'timestamp', required: true },
     score: { kind: 'integer', required: true, min: 1 },
     touchpoint: { kind: 'token' },
