@@ -36,6 +36,11 @@ import {
   type UtmColumn,
 } from '../normalize/utm-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import {
+  amountCodeCh,
+  amountCurrencyConflictCh,
+  amountCurrencyReasonSql,
+} from '../normalize/amount-currency.ts';
 import { crossCheckOp, type ColumnDef, type ColumnKind, type TypedEntityDef } from './typed-entity.ts';
 
 const lit = (v: string | number) => literal(v, 'clickhouse');
@@ -265,19 +270,23 @@ export const opportunitiesCh: ClickHouseEntity = {
       ${r.time('closed_at')} AS closed_at, ${r.text('stage')} AS stage_raw,
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
       ${r.amount('amount')} AS amount, ${r.text('amount')} AS _amount_raw,
-      upperUTF8(ifNull(${r.text('currency')}, ${lit(b.defaultCurrency)})) AS currency,
+      upperUTF8(multiIf(isNotNull(${r.text('currency')}), assumeNotNull(${r.text('currency')}), ${amountCodeCh(r.text('amount'))} != '', ${amountCodeCh(r.text('amount'))}, ${lit(b.defaultCurrency)})) AS currency,
+      toUInt8(isNotNull(${r.text('currency')})) AS _currency_set,
       ${valueMapCh(r.col('campaign'), s.utmAliases.campaign)} AS campaign,
       ${r.text('region')} AS region, ${r.text('segment')} AS segment, ${r.partner(s, null)} AS partner
       FROM ${r.from(table)}`;
     const rate = (ms: string) => rateCh(s.rates, s.reportingCurrency, 'currency', epochDayCh(ms));
     const rated = `SELECT *, ${rate('created_at')} AS _rate_created, ${rate('ifNull(closed_at, created_at)')} AS _rate_closed FROM (${inner})`;
     const raw = (c: string) => `ifNull(${c}, '(empty)')`;
+    // the amount's own currency (`USD 100`, `£100`) against the row's (amount-currency.ts)
+    const conflict = amountCurrencyConflictCh('_amount_raw', 'currency');
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
       isNull(account_id), 'account_id: missing',
       isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', b.dateOrder, 'isNull(created_at) AND isNotNull(_created_raw)')}),
       isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number', ${amountHintCh('_amount_raw', b.decimal)}),
       NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
+      ${conflict} != '', ${amountCurrencyReasonSql(raw('_amount_raw'), conflict, 'currency', '_currency_set = 1', 'clickhouse')},
       isNull(stage), concat('stage: ', ${raw('stage_raw')}, ' is not mapped; add it under funnel.mapping'),
       isNull(_rate_created), concat('currency: no rate for ', assumeNotNull(currency), ' on ', toString(toDate(toDateTime(intDiv(assumeNotNull(created_at), 1000)))), '; add it under currency.rates'),
       CAST(NULL AS ${STR}))`;

@@ -1,6 +1,11 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { parseAmountSql, parseTimestampSql, rateLookupSql, valueMapSql } from '../normalize/index.ts';
 import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
+import {
+  amountCodeSql,
+  amountCurrencyConflictSql,
+  amountCurrencyReasonSql,
+} from '../normalize/amount-currency.ts';
 import type { EntitySpec, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, text } from './source-columns.ts';
 
@@ -11,6 +16,7 @@ const reason = (b: SourceBinding) => `CASE WHEN opportunity_id IS NULL THEN 'opp
       WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
       WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
+      WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency')} IS NOT NULL THEN ${amountCurrencyReasonSql('_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency'), 'currency', '_currency_set', 'duckdb')}
       WHEN stage IS NULL THEN 'stage: ' || COALESCE(stage_raw, '(empty)') || ' is not mapped; add it under funnel.mapping'
       WHEN _rate_created IS NULL THEN 'currency: no rate for ' || currency || ' on ' || CAST(CAST(created_at AS DATE) AS VARCHAR) || '; add it under currency.rates'
     END`;
@@ -40,7 +46,8 @@ export const opportunities: EntitySpec = {
   oneOf: [],
   dedupe: { keys: ['opportunity_id'] },
   select(b, s) {
-    const currency = `upper(COALESCE(${text(b, 'currency')}, ${literal(b.defaultCurrency)}))`;
+    // the row's currency: its cell, else the ISO code its amount is written with, else the source's
+    const currency = `upper(COALESCE(${text(b, 'currency')}, ${amountCodeSql(text(b, 'amount'))}, ${literal(b.defaultCurrency)}))`;
     const inner = `SELECT ${bookkeeping(b)},
         ${text(b, 'opportunity_id')} AS opportunity_id,
         ${text(b, 'account_id')} AS account_id,
@@ -49,7 +56,7 @@ export const opportunities: EntitySpec = {
         ${text(b, 'stage')} AS stage_raw,
         ${valueMapSql(col(b, 'stage'), s.stageMapping, 'null')} AS stage,
         ${parseAmountSql(col(b, 'amount'), b.decimal)} AS amount, ${text(b, 'amount')} AS _amount_raw,
-        ${currency} AS currency,
+        ${currency} AS currency, ${text(b, 'currency')} IS NOT NULL AS _currency_set,
         ${valueMapSql(col(b, 'campaign'), s.utmAliases.campaign)} AS campaign,
         ${text(b, 'region')} AS region, ${text(b, 'segment')} AS segment,
         ${partnerSql(b, s, null)} AS partner

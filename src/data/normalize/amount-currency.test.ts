@@ -1,0 +1,105 @@
+/**
+ * The currency an amount's text names (amount-currency.ts): each case's answer written by hand,
+ * checked on DuckDB, and on ClickHouse 18.16 when a server is installed (the same values on both).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../../../test/helpers/clickhouse-server.ts';
+import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
+import { openDuckDb } from '../duckdb-api.ts';
+import type { Engine } from '../engine.ts';
+import { literal } from '../sql-text.ts';
+import {
+  amountCodeCh,
+  amountCodeSql,
+  amountCurrencyConflictCh,
+  amountCurrencyConflictSql,
+} from './amount-currency.ts';
+
+/** [amount text (trimmed), row currency, the code it names or null, what disagrees or null] */
+const CASES: [string | null, string, string | null, string | null][] = [
+  ['USD 100', 'EUR', 'USD', 'USD'],
+  ['usd100', 'EUR', 'USD', 'USD'],
+  ['USD 100', 'USD', 'USD', null],
+  ['eur 1.234,56', 'EUR', 'EUR', null],
+  ['$100', 'EUR', null, '$'],
+  ['$100', 'USD', null, null],
+  ['$100', 'CAD', null, null],
+  ['100 $', 'AUD', null, null],
+  ['£100', 'USD', null, '£'],
+  ['£100', 'GBP', null, null],
+  ['€1,200.50', 'EUR', null, null],
+  ['€100', 'GBP', null, '€'],
+  ['¥5000', 'JPY', null, null],
+  ['¥5000', 'USD', null, '¥'],
+  ['USD $100', 'USD', 'USD', null],
+  ['USD €100', 'USD', 'USD', '€'], // the code agrees, the symbol does not
+  ['CAD $100', 'USD', 'CAD', 'CAD'],
+  ['100', 'EUR', null, null],
+  ['-5', 'EUR', null, null],
+  ['1e5', 'EUR', null, null],
+  [null, 'EUR', null, null],
+];
+
+async function values(engine: Engine, expr: (text: string, currency: string) => string) {
+  const ch = engine.dialect === 'clickhouse';
+  const rows = CASES.map(([t, c], i) => {
+    const text =
+      t === null
+        ? ch
+          ? 'CAST(NULL AS Nullable(String))'
+          : 'CAST(NULL AS VARCHAR)'
+        : ch
+          ? `toNullable(${literal(t, 'clickhouse')})`
+          : `CAST(${literal(t)} AS VARCHAR)`;
+    return `SELECT ${i} AS i, ${expr(text, ch ? literal(c, 'clickhouse') : literal(c))} AS v`;
+  });
+  const out = await engine.query<{ i: number; v: unknown }>(
+    `SELECT i, v FROM (${rows.join(' UNION ALL ')}) ORDER BY i`,
+  );
+  // ClickHouse gives '' where DuckDB gives NULL
+  return out.map((r) => (r.v === null || r.v === '' ? null : r.v));
+}
+
+function checks(engine: () => Engine, ch: boolean) {
+  it('reads the ISO code leading an amount', async () => {
+    const v = await values(engine(), (t) => (ch ? amountCodeCh(t) : amountCodeSql(t)));
+    expect(v).toEqual(CASES.map(([, , code]) => code));
+  });
+
+  it('names the code or symbol that disagrees with the row currency', async () => {
+    const v = await values(engine(), (t, c) =>
+      ch ? amountCurrencyConflictCh(t, c) : amountCurrencyConflictSql(t, c),
+    );
+    expect(v).toEqual(CASES.map(([, , , conflict]) => conflict));
+  });
+}
+
+describe('DuckDB', () => {
+  let duck: Engine;
+  beforeAll(async () => {
+    duck = await openDuckDb();
+  });
+  afterAll(async () => duck?.close());
+  checks(() => duck, false);
+});
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the same values', () => {
+  let ch: ClickHouseServer;
+  let click: ClickHouseEngine;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    ch = await startClickHouse();
+    click = await openClickHouse({ url: ch.url });
+  }, 120_000);
+  afterAll(async () => {
+    await click?.close();
+    await ch?.stop();
+  });
+  checks(() => click, true);
+});
