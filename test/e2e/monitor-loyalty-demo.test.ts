@@ -268,6 +268,15 @@ describe('diagnostics, experiments and the backlog', () => {
     const dp = e.readouts.find((r) => r.id === 'double-points-oct')!;
     expect(dp.recommendation.action).toBe('roll back');
     expect(dp.metrics.find((m) => m.name === 'points_liability')!.variants[0].decision).toBe('violated');
+    expect(dp.health.enough_sample).toBe(true);
+    // the roll back's value at stake: the liability per unit of revenue the variant adds × its revenue
+    const liab = dp.metrics.find((m) => m.name === 'points_liability')!;
+    const rev = dp.metrics.find((m) => m.name === 'revenue')!.variants[0];
+    const item = runs.spec.result.backlog.find((b) => b.id === 'experiment-double-points-oct')!;
+    expect(item.value_at_stake).toBeCloseTo(
+      (liab.variants[0].mean - liab.control.mean) * rev.mean * rev.n,
+      6,
+    );
     expect(e.readouts.find((r) => r.id === 'winback-email-sep')!.recommendation.action).toBe('ship');
     for (const r of e.readouts) expect(r.next_test.length).toBeGreaterThan(20);
     const lift = e.incremental.find((i) => i.experiment_id === 'double-points-oct')!.estimate;

@@ -133,11 +133,13 @@ function experimentDrafts(run: Run, e: ExperimentsOutput | undefined): Draft[] {
         evidence: `${r.recommendation.reasons.join(' ')} Revenue per member ${money(v.mean)} vs ${money(rev.control.mean)} (control, ${rev.control.n} members).`,
         role: run.inputs.config.owners.experiments,
         urgent: !ship,
-        value_at_stake: Math.abs(ship ? perMember : extra) * (ship ? rev.control.n : v.n),
+        // a roll back: the guardrail is liability per unit of revenue, so the liability the variant
+        // adds is that ratio's excess over control × the variant's revenue
+        value_at_stake: ship ? Math.abs(perMember) * rev.control.n : Math.abs(extra) * v.mean * v.n,
         projected_lift: ship ? Math.max(0, perMember) * rev.control.n : 0,
         lift_basis: ship
           ? 'revenue per member lift × members still in control (extending the winner to them)'
-          : 'a roll back: the liability the variant adds per member × its members is at stake, no lift',
+          : "a roll back: the liability per unit of revenue the variant adds over control × the variant's revenue is at stake, no lift",
       },
     ];
   });

@@ -521,7 +521,7 @@ function experimentSection(r: MonitorLoyaltyResult): Section | null {
   return {
     title: 'Experiments',
     intro:
-      'Campaign tests read out by the statistics engine; guardrails: points liability per member (lower is better) and margin per member.',
+      'Campaign tests read out by the statistics engine; guardrails: points liability per unit of revenue (points × value per point / revenue, lower is better) and margin per member. No roll back is recommended from an arm below the minimum sample: such a result is inconclusive.',
     blocks: [
       {
         kind: 'list',

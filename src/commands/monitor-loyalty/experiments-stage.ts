@@ -3,10 +3,12 @@ import { literal, type Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import {
+  nextTestFor,
   reviewExperiments,
   sufficientStatsSql,
   type ExperimentData,
   type ExperimentDefinition,
+  type ExperimentReadout,
   type ExperimentReview,
   type StatsRow,
 } from '../shared/experiment-review/index.ts';
@@ -48,6 +50,34 @@ type DefRow = {
   end_at: string | null;
   method: string | null;
 };
+
+/**
+ * A roll back is not recommended from an arm below the minimum sample (`enough_sample: false`): a
+ * guardrail "violated" on 3 members against 3 is noise as often as harm. Such a readout (and each
+ * such variant) keeps running, its reasons led by "inconclusive: too few units" with the counts and
+ * kept after it; a ship is already held back by the engine until the minimum.
+ */
+export function noRollBackOnTooFew(r: ExperimentReadout): ExperimentReadout {
+  if (r.health.enough_sample) return r;
+  const why = `inconclusive: too few units (the smallest arm has ${r.health.smallest_arm}, the minimum is ${r.health.min_sample_size}): no roll back is recommended from this result; keep the test running`;
+  const variants = r.recommendation.variants.map((v) =>
+    v.action === 'roll back' ? { ...v, action: 'keep running' as const, reasons: [why, ...v.reasons] } : v,
+  );
+  if (r.recommendation.action !== 'roll back' && variants.every((v, i) => v === r.recommendation.variants[i]))
+    return r;
+  const recommendation =
+    r.recommendation.action === 'roll back'
+      ? {
+          ...r.recommendation,
+          action: 'keep running' as const,
+          variant: null,
+          reasons: [why, ...r.recommendation.reasons],
+          variants,
+        }
+      : { ...r.recommendation, variants };
+  const out = { ...r, recommendation };
+  return { ...out, next_test: nextTestFor(out, r.name) };
+}
 
 /** Experiment definitions from the experiments source, control first, with the guardrails on liability and margin. */
 function definitionsOf(
@@ -194,6 +224,7 @@ export async function reviewLoyaltyExperiments(ctx: StageContext, run: Run): Pro
   const review = reviewExperiments(ctx, run, data, asked, cfg.owners.experiments);
   return {
     ...review,
+    readouts: review.readouts.map(noRollBackOnTooFew),
     incremental,
     multiple_exposures: Object.fromEntries(counts.map((c) => [c.experiment_id, Number(c.multiple)])),
   };
