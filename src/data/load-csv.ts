@@ -19,7 +19,7 @@ import { combineFingerprints } from './fingerprint.ts';
 import { scanCsvLayout, type CsvLayout } from './csv-layout.ts';
 import { refuseBinary } from './sniff-binary.ts';
 import { applySteps, gapSteps, MAX_CASE_STEPS, shiftSteps, stepSql, type Step } from './line-steps.ts';
-import { manifestName, type ResolvedFiles } from './resolve-files.ts';
+import { emptyFileError, isGlob, manifestName, type ResolvedFiles } from './resolve-files.ts';
 import type { FileSourceSpec, SourceLoad, SourceReject } from './source-spec.ts';
 import { literal, quoteIdent } from './sql-text.ts';
 import { dropTables, tempName } from './temp-table.ts';
@@ -69,17 +69,10 @@ export async function loadCsv(
       seen.add(c.toLowerCase());
     }
   }
-  if (allColumns.length === 0) {
-    const n = resolved.files.length;
-    throw new GtmError(
-      'INPUT',
-      n > 1 ? `all ${n} files are empty (no header, no rows)` : 'empty file, no header and no rows',
-      {
-        where: resolved.files[0],
-        hint: `check sources.${spec.name}.path in gtm.yaml points at the export you meant`,
-      },
-    );
-  }
+  // a file without a header (only blank lines; 0 bytes is refused when the path is resolved) is
+  // refused, naming it, whether the path names it or a glob matches it among others
+  const noHeader = resolved.files.filter((_, i) => perFile[i].length === 0);
+  if (noHeader.length) throw emptyFileError(spec, noHeader, resolved.files.length, isGlob(spec.path), 'csv');
   perFile.forEach((cols, i) => assertNoReservedColumns(cols, spec.name, resolved.files[i]));
 
   const target = quoteIdent(table);

@@ -233,6 +233,43 @@ describe('CSV', () => {
     expect(load.columns.map((c) => c.name)).toEqual(['id', 'amount']);
   });
 
+  // A glob skipped an empty file silently (no row accounting, warning or doctor line) where the
+  // same file as the path was refused: one rule now, whatever names the file and its format
+  it('refuses an empty file that a glob matches among others, naming it, in every format', async () => {
+    await fx.write('g/a.csv', 'id,amount\n1,2\n');
+    await fx.write('g/b.csv', 'id,amount\n');
+    await fx.write('g/zero.csv', '');
+    const one = await expectInputError(loadSource(engine, file('g/*.csv'), 'raw_g'));
+    expect([one.where, one.message]).toEqual([
+      fx.path('g/zero.csv'),
+      'empty file, no header and no rows (one of the 3 files that sources.crm.path g/*.csv matches)',
+    ]);
+    expect(one.hint).toMatch(/^a glob reads every file it matches: re-export the file or move it out/);
+    await fx.write('g/zero2.csv', '');
+    const two = await expectInputError(loadSource(engine, file('g/*.csv'), 'raw_g'));
+    expect(two.message).toBe(
+      'empty file, no header and no rows (2 of the 4 files that sources.crm.path g/*.csv matches are empty: also zero2.csv)',
+    );
+    // a header-only file alone is 0 rows, as before
+    const ok = await loadSource(engine, file('g/[ab].csv'), 'raw_g');
+    expect(ok.rows).toBe(1);
+    await fx.write('n/a.ndjson', '{"id":1}\n');
+    await fx.write('n/zero.ndjson', '');
+    const nd = await expectInputError(loadSource(engine, file('n/*.ndjson'), 'raw_n'));
+    expect([nd.where, nd.message]).toEqual([
+      fx.path('n/zero.ndjson'),
+      'empty file (0 bytes), no rows (one of the 2 files that sources.crm.path n/*.ndjson matches)',
+    ]);
+    const single = await expectInputError(loadSource(engine, file('n/zero.ndjson'), 'raw_n'));
+    expect([single.where, single.message]).toEqual([
+      fx.path('n/zero.ndjson'),
+      'empty file (0 bytes), no rows',
+    ]);
+    await fx.write('p/zero.parquet', '');
+    const pq = await expectInputError(loadSource(engine, file('p/zero.parquet'), 'raw_p'));
+    expect(pq.message).toBe('empty file (0 bytes), no rows');
+  });
+
   it('refuses source columns named like the provenance columns', async () => {
     await fx.write('clash.csv', 'id,source_row\n1,2\n');
     const err = await expectInputError(loadSource(engine, file('clash.csv'), 'raw_clash'));

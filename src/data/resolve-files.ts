@@ -20,6 +20,9 @@ export interface ResolvedFiles {
 
 const GLOB_CHARS = /[*?[]/;
 
+/** Whether a source's path is a glob (matched by DuckDB's `glob()`), not one file's path. */
+export const isGlob = (path: string) => GLOB_CHARS.test(path);
+
 const FORMAT_BY_EXTENSION: Record<string, FileFormat> = {
   '.csv': 'csv',
   '.tsv': 'csv',
@@ -75,7 +78,61 @@ export async function resolveFiles(engine: Engine, spec: FileSourceSpec): Promis
       throw unreadable(file, err);
     });
   }
-  return { files, format: spec.format ?? inferFormat(spec, files), root };
+  const format = spec.format ?? inferFormat(spec, files);
+  await refuseEmptyFiles(spec, files, format, GLOB_CHARS.test(spec.path));
+  return { files, format, root };
+}
+
+/**
+ * One rule for an empty file (0 bytes), however the path names it: refused, naming the file. A glob
+ * skipped it silently (0 rows, in no row accounting, warning or doctor check), where the same file
+ * as the source's path was an INPUT error; an empty export is usually a failed one. A CSV with a
+ * header and no rows is 0 rows, not empty (`emptyCsvError` covers a CSV without a header).
+ */
+async function refuseEmptyFiles(
+  spec: FileSourceSpec,
+  files: string[],
+  format: FileFormat,
+  glob: boolean,
+): Promise<void> {
+  const empty: string[] = [];
+  for (const file of files) if ((await stat(file).catch(() => null))?.size === 0) empty.push(file);
+  if (empty.length) throw emptyFileError(spec, empty, files.length, glob, format);
+}
+
+/**
+ * The error for empty files of a source (the first named; `total` files matched): the same line for
+ * a CSV without a header (`loadCsv`) and for any file of 0 bytes.
+ */
+export function emptyFileError(
+  spec: Pick<FileSourceSpec, 'name' | 'path'>,
+  empty: string[],
+  total: number,
+  glob: boolean,
+  format: FileFormat,
+): GtmError {
+  const what = format === 'csv' ? 'empty file, no header and no rows' : 'empty file (0 bytes), no rows';
+  if (!glob || total === 1)
+    return new GtmError('INPUT', what, {
+      where: empty[0],
+      hint: `check sources.${spec.name}.path in gtm.yaml points at the export you meant`,
+    });
+  const others = empty.length - 1;
+  const matched = `the ${total} files that sources.${spec.name}.path ${spec.path} matches`;
+  const names = empty
+    .slice(1, 4)
+    .map((f) => f.split(/[\\/]/).pop())
+    .join(', ');
+  return new GtmError(
+    'INPUT',
+    others
+      ? `${what} (${empty.length} of ${matched} are empty: also ${names}${others > 3 ? ', …' : ''})`
+      : `${what} (one of ${matched})`,
+    {
+      where: empty[0],
+      hint: `a glob reads every file it matches: re-export the file or move it out of the folder${format === 'csv' ? ' (a CSV with only its header is read as 0 rows)' : ''}`,
+    },
+  );
 }
 
 /** The `sha256sum`-style name of a file: relative to the glob root, with forward slashes. */
