@@ -286,7 +286,7 @@ export const opportunitiesCh: ClickHouseEntity = {
       isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number', ${amountHintCh('_amount_raw', b.decimal)}),
       NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
-      ${conflict} != '', ${amountCurrencyReasonSql(raw('_amount_raw'), conflict, 'currency', '_currency_set = 1', 'clickhouse')},
+      ${conflict} != '', ${amountCurrencyReasonSql('amount', raw('_amount_raw'), conflict, 'currency', '_currency_set = 1', 'clickhouse')},
       isNull(stage), concat('stage: ', ${raw('stage_raw')}, ' is not mapped; add it under funnel.mapping'),
       isNull(_rate_created), concat('currency: no rate for ', assumeNotNull(currency), ' on ', toString(toDate(toDateTime(intDiv(assumeNotNull(created_at), 1000)))), '; add it under currency.rates'),
       CAST(NULL AS ${STR}))`;
@@ -395,8 +395,14 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
             return r.amount(n);
           case 'integer':
             return `toInt64OrNull(toString(round(${r.amount(n)})))`;
-          case 'currency':
-            return `upperUTF8(ifNull(${r.text(n)}, ${lit(b.defaultCurrency)}))`;
+          case 'currency': {
+            // its cell, else the ISO code its first amount is written with, else the source's (`typedEntity`)
+            const codes = amounts
+              .filter(([a]) => b.columns[a] !== undefined)
+              .map(([a]) => amountCodeCh(r.text(a)));
+            const branches = codes.flatMap((c) => [`${c} != ''`, c]);
+            return `upperUTF8(multiIf(isNotNull(${r.text(n)}), assumeNotNull(${r.text(n)}), ${[...branches, lit(b.defaultCurrency)].join(', ')}))`;
+          }
           case 'boolean': {
             const v = `lowerUTF8(${trimCh(`ifNull(${raw}, '')`)})`;
             return `multiIf(${v} IN ('true', 't', 'yes', 'y', '1'), toNullable(toUInt8(1)), ${v} IN ('false', 'f', 'no', 'n', '0'), toNullable(toUInt8(0)), CAST(NULL AS Nullable(UInt8)))`;
@@ -440,6 +446,15 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
           branches.push(
             `isNotNull(${c}) AND NOT ifNull(${c} IN (${d.values.map((v) => lit(v)).join(', ')}), 0), concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(` is not one of ${d.values.join(', ')}`)})`,
           );
+      }
+      // an amount written in another currency than the row's (`typedEntity`)
+      const currencyColumn = entries.find(([, d]) => d.kind === 'currency')?.[0];
+      for (const [n] of amounts) {
+        const named = amountCurrencyConflictCh(chIdent(`_raw_${n}`), `ifNull(${currency}, '')`);
+        const fromColumn = currencyColumn ? `isNotNull(${chIdent(`_raw_${currencyColumn}`)})` : '0';
+        branches.push(
+          `isNotNull(${chIdent(n)}) AND ${named} != '', ${amountCurrencyReasonSql(n, rawText(n), named, currency, fromColumn, 'clickhouse')}`,
+        );
       }
       for (const [n] of amounts)
         branches.push(

@@ -16,7 +16,7 @@ const reason = (b: SourceBinding) => `CASE WHEN opportunity_id IS NULL THEN 'opp
       WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
       WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
-      WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency')} IS NOT NULL THEN ${amountCurrencyReasonSql('_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency'), 'currency', '_currency_set', 'duckdb')}
+      WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency')} IS NOT NULL THEN ${amountCurrencyReasonSql('amount', '_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency'), 'currency', '_currency_set', 'duckdb')}
       WHEN stage IS NULL THEN 'stage: ' || COALESCE(stage_raw, '(empty)') || ' is not mapped; add it under funnel.mapping'
       WHEN _rate_created IS NULL THEN 'currency: no rate for ' || currency || ' on ' || CAST(CAST(created_at AS DATE) AS VARCHAR) || '; add it under currency.rates'
     END`;

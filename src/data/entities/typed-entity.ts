@@ -1,6 +1,11 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { parseAmountSql, parseTimestampSql, trimmedSql, valueMapSql } from '../normalize/index.ts';
 import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
+import {
+  amountCodeSql,
+  amountCurrencyConflictSql,
+  amountCurrencyReasonSql,
+} from '../normalize/amount-currency.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, tokenSql } from './source-columns.ts';
 
@@ -287,10 +292,19 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     const from = pre.size
       ? `(SELECT *, ${[...pre].map(([n, id]) => `${text(b, n)} AS ${id}`).join(', ')} FROM ${ident(b.rawTable)})`
       : ident(b.rawTable);
+    // a row's currency: its cell, else the ISO code its first amount is written with (`EUR 10`),
+    // else the source's (amount-currency.ts)
+    const codes = amounts.filter(([a]) => b.columns[a] !== undefined).map(([a]) => amountCodeSql(trimmed(a)));
+    const currencyOf = (n: string) =>
+      `upper(COALESCE(${[trimmed(n), ...codes, literal(b.defaultCurrency)].join(', ')}))`;
     // typed source columns keep their own value as the "raw" one (cast to text only in a reason)
     const parsed = entries.map(([n, d]) => {
       const value =
-        asIs.has(n) && d.kind !== 'amount' ? ident(b.columns[n] as string) : parsedSql(b, s, n, d, trimmed);
+        asIs.has(n) && d.kind !== 'amount'
+          ? ident(b.columns[n] as string)
+          : d.kind === 'currency' && codes.length && !nativeColumn(b, n, d)
+            ? currencyOf(n)
+            : parsedSql(b, s, n, d, trimmed);
       const raw = opts.checks ? `, ${nativeColumn(b, n, d) ?? trimmed(n)} AS ${ident(`_raw_${n}`)}` : '';
       const own =
         changed.includes(n) && d.kind !== 'amount'
@@ -315,6 +329,17 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     const exclude = helpers.length ? ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})` : '';
     if (!opts.checks) return `SELECT *${exclude}${replace}${locals} FROM (${rated})`;
     const branches = entries.flatMap(([n, d]) => reasonBranches(b, n, d));
+    // an amount written in another currency than the row's (`USD 100` on a EUR row)
+    const currencyColumn = entries.find(([, d]) => d.kind === 'currency')?.[0];
+    const rowCurrency = hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase());
+    for (const [n] of amounts) {
+      const amountText = `CAST(${ident(`_raw_${n}`)} AS VARCHAR)`;
+      const named = amountCurrencyConflictSql(amountText, rowCurrency);
+      const fromColumn = currencyColumn ? `${ident(`_raw_${currencyColumn}`)} IS NOT NULL` : 'false';
+      branches.push(
+        `WHEN ${ident(n)} IS NOT NULL AND ${named} IS NOT NULL THEN ${amountCurrencyReasonSql(n, amountText, named, rowCurrency, fromColumn, 'duckdb')}`,
+      );
+    }
     for (const [n] of amounts)
       branches.push(
         `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN 'currency: no rate for ' || ${hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase())} || '; add it under currency.rates'`,

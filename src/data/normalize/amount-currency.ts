@@ -81,11 +81,12 @@ export function amountCurrencyConflictSql(text: string, currency: string): strin
 
 /**
  * The reject reason of an amount whose text names another currency than the row's, in SQL text
- * from its parts: `raw` the amount's text, `named` what it names (the conflict), `currency` the
- * row's currency and `fromColumn` a boolean expression, true when the row's currency cell is set
- * (else it is the source's default). `concat` is the dialect's concatenation of its arguments.
+ * from its parts: `column` the amount column's name, `raw` its text, `named` what it names (the
+ * conflict), `currency` the row's currency and `fromColumn` a boolean expression, true when the
+ * row's currency cell is set (else it is the source's default).
  */
 export function amountCurrencyReasonSql(
+  column: string,
   raw: string,
   named: string,
   currency: string,
@@ -98,8 +99,8 @@ export function amountCurrencyReasonSql(
       ? `CASE WHEN ${fromColumn} THEN ${lit(', but its currency is ')} || ${currency} || ${lit('; correct the amount or the currency')} ELSE ${lit(", but the row has no currency and the source's default is ")} || ${currency} || ${lit("; fill in the row's currency")} END`
       : `if(${fromColumn}, concat(${lit(', but its currency is ')}, ${currency}, ${lit('; correct the amount or the currency')}), concat(${lit(", but the row has no currency and the source's default is ")}, ${currency}, ${lit("; fill in the row's currency")}))`;
   return dialect === 'duckdb'
-    ? `${lit('amount: ')} || ${raw} || ${lit(' is in ')} || ${named} || ${tail}`
-    : `concat(${lit('amount: ')}, ${raw}, ${lit(' is in ')}, ${named}, ${tail})`;
+    ? `${lit(`${column}: `)} || ${raw} || ${lit(' is in ')} || ${named} || ${tail}`
+    : `concat(${lit(`${column}: `)}, ${raw}, ${lit(' is in ')}, ${named}, ${tail})`;
 }
 
 /** ClickHouse 18.16: `amountCodeSql` as a String, '' when the text names no code (`text` Nullable). */

@@ -1,0 +1,146 @@
+/**
+ * Amounts written with their own currency through a typed entity (orders, rewards, outcomes), on
+ * DuckDB and on ClickHouse 18.16 when a server is installed: a code or symbol that disagrees with
+ * the row's currency rejects the row naming both; a code on a row without a currency is its
+ * currency. The expected values are worked out by hand (EUR at 1.1 USD).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../../../test/helpers/clickhouse-server.ts';
+import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
+import { openDuckDb, type Engine } from '../index.ts';
+import { ratesTableSql } from '../normalize/index.ts';
+import { literal } from '../sql-text.ts';
+import { typedEntityCh } from './entities-clickhouse.ts';
+import type { SourceBinding } from './entity-spec.ts';
+import { typedEntity, type TypedEntityDef } from './typed-entity.ts';
+
+const DEF: TypedEntityDef = {
+  name: 'payouts',
+  description: 'test',
+  columns: {
+    payout_id: { kind: 'id', required: true },
+    amount: { kind: 'amount', required: true, min: 0, rateAt: 'paid_at' },
+    refund: { kind: 'amount', min: 0, rateAt: 'paid_at' },
+    currency: { kind: 'currency' },
+    paid_at: { kind: 'timestamp', required: true },
+  },
+  dedupe: { keys: ['payout_id'] },
+};
+
+const RATES = [{ currency: 'EUR', from: '2026-01-01', rate: 1.1 }];
+const SETTINGS = {
+  reportingCurrency: 'USD',
+  ratesTable: 'fx',
+  rates: RATES,
+  partnerAliases: {},
+  utmAliases: { source: {}, medium: {}, campaign: {} },
+  channelRules: [],
+  channelDefault: 'unassigned',
+  stageMapping: {},
+  dedupe: {},
+};
+
+const HEADER = ['payout_id', 'amount', 'refund', 'currency', 'paid_at'];
+const ROWS: (string | null)[][] = [
+  ['p1', 'USD 100', null, 'EUR', '2026-02-01'],
+  ['p2', '€100', null, 'EUR', '2026-02-01'],
+  ['p3', 'EUR 10', null, null, '2026-02-01'],
+  ['p4', '£5', null, null, '2026-02-01'],
+  ['p5', '50', '$5', 'EUR', '2026-02-01'],
+  ['p6', '$20', null, null, '2026-02-01'],
+  ['p7', '30', 'EUR 3', null, '2026-02-01'],
+  ['p8', 'usd 7', null, 'usd', '2026-02-01'],
+];
+
+/** [id, the row's currency, amount in USD, reject reason] for each row */
+const EXPECTED: [string, string, number | null, string | null][] = [
+  [
+    'p1',
+    'EUR',
+    null,
+    'amount: USD 100 is in USD, but its currency is EUR; correct the amount or the currency',
+  ],
+  ['p2', 'EUR', 110, null],
+  ['p3', 'EUR', 11, null], // no currency: the amount's code
+  [
+    'p4',
+    'USD',
+    null,
+    "amount: £5 is in £, but the row has no currency and the source's default is USD; fill in the row's currency",
+  ],
+  ['p5', 'EUR', null, 'refund: $5 is in $, but its currency is EUR; correct the amount or the currency'],
+  ['p6', 'USD', 20, null], // $ agrees with the default USD
+  ['p7', 'EUR', 33, null], // the first amount with a code: the refund's
+  ['p8', 'USD', 7, null],
+];
+
+const binding = (rawTable: string, types?: Record<string, string>): SourceBinding => ({
+  source: 's',
+  entity: 'payouts',
+  priority: 1,
+  rawTable,
+  columns: Object.fromEntries(HEADER.map((c) => [c, c])),
+  ...(types ? { columnTypes: types } : {}),
+  defaultCurrency: 'USD',
+});
+
+const check = (rows: Record<string, unknown>[]) => {
+  expect(rows.map((r) => [r.payout_id, r.currency, r._reject_reason])).toEqual(
+    EXPECTED.map(([id, cur, , reason]) => [id, cur, reason]),
+  );
+  for (const [id, , usd, reason] of EXPECTED)
+    if (!reason) expect(Number(rows.find((r) => r.payout_id === id)?.amount), id).toBeCloseTo(usd!, 9);
+};
+
+describe('typed entity amounts with their own currency on DuckDB', () => {
+  let duck: Engine;
+  beforeAll(async () => {
+    duck = await openDuckDb();
+    await duck.exec(ratesTableSql('fx', RATES, 'USD'));
+    const values = ROWS.map(
+      (r, i) => `(${r.map((v) => (v === null ? 'NULL' : literal(v))).join(', ')}, 'f.csv', ${i + 2})`,
+    ).join(', ');
+    await duck.exec(
+      `CREATE TABLE raw AS SELECT * FROM (VALUES ${values}) t(${HEADER.join(', ')}, source_file, source_row)`,
+    );
+  });
+  afterAll(async () => duck?.close());
+
+  it('rejects a disagreeing code or symbol naming both, and reads a code on a row without a currency', async () => {
+    const sql = typedEntity(DEF).select(binding('raw'), SETTINGS);
+    check(await duck.query(`SELECT * FROM (${sql}) ORDER BY _row`));
+  });
+});
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
+  let ch: ClickHouseServer;
+  let click: ClickHouseEngine;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    ch = await startClickHouse();
+    click = await openClickHouse({ url: ch.url });
+    const cols = HEADER.map((c) => `\`${c}\` Nullable(String)`).join(', ');
+    await click.exec(`CREATE TABLE raw (${cols}, source_file String, source_row UInt64) ENGINE = Memory`);
+    const values = ROWS.map(
+      (r, i) =>
+        `(${r.map((v) => (v === null ? 'NULL' : literal(v, 'clickhouse'))).join(', ')}, 'f.csv', ${i + 2})`,
+    ).join(', ');
+    await click.exec(`INSERT INTO raw VALUES ${values}`);
+  }, 120_000);
+  afterAll(async () => {
+    await click?.close();
+    await ch?.stop();
+  });
+
+  it('rejects a disagreeing code or symbol naming both, and reads a code on a row without a currency', async () => {
+    const types = Object.fromEntries(HEADER.map((c) => [c, 'Nullable(String)']));
+    const sql = typedEntityCh(DEF).select(binding('raw', types), SETTINGS, 'raw');
+    check(await click.query(`SELECT * FROM (${sql}) ORDER BY _row`));
+  });
+});
