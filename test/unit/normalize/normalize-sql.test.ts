@@ -243,10 +243,17 @@ describe('opportunity values: amounts, timestamps and stage mapping', () => {
       created: '2026-02-15 10:30:00',
     },
     {
-      row: ['s4', 'a', '1771151400', 'Discovery', '€ 99.9'],
+      row: ['s4', 'a', '1771151400', 'Discovery', '99.9'],
       stage: 'opportunity',
       amount: 99.9,
       created: '2026-02-15 10:30:00',
+    },
+    {
+      // a symbol of another currency than the row's (here the source's default, USD) is refused,
+      // not read as dollars (e213daf)
+      row: ['s4b', 'a', '1771151400', 'Discovery', '€ 99.9'],
+      reason:
+        "amount: € 99.9 is in €, but the row has no currency and the source's default is USD; fill in the row's currency",
     },
     {
       row: ['s5', 'a', '1771151400000', 'LIMBO2', '1'],
