@@ -118,73 +118,32 @@ async function reviewRingsNumbered(
   const e = await engine.queryColumns('SELECT from_node, to_node, kind, ident FROM ref_edge_num ORDER BY e');
   const [{ n: nodeCount }] = await engine.query('SELECT count(*) AS n FROM ref_node_num');
   const n = num(nodeCount);
-  const m = e.rowCount;
-  const from = Int32Array.from(column(e.columns, 'from_node'));
-  const to = Int32Array.from(column(e.columns, 'to_node'));
-  const kind = Uint8Array.from(column(e.columns, 'kind'));
-  const identifier = Int32Array.from(column(e.columns, 'ident'));
-  const activity = {
-    rewardsPaid: new Float64Array(n),
-    rewardedFriend: new Uint8Array(n),
-    ordersAfterReward: new Int32Array(n),
-    orders: new Int32Array(n),
-    refunds: new Int32Array(n),
+  const edges = {
+    from: Int32Array.from(column(e.columns, 'from_node')),
+    to: Int32Array.from(column(e.columns, 'to_node')),
+    kind: Uint8Array.from(column(e.columns, 'kind')),
+    identifier: Int32Array.from(column(e.columns, 'ident')),
   };
-  if (n > 0) {
-    const a = await engine.queryColumns(
-      `SELECT nn.node, CAST(a.rewards_paid AS DOUBLE) AS rewards_paid, CAST(a.rewarded_friend AS DOUBLE) AS rewarded_friend,
-         CAST(a.orders_after_reward AS DOUBLE) AS orders_after_reward, CAST(a.orders AS DOUBLE) AS orders,
-         CAST(a.refunds AS DOUBLE) AS refunds
-       FROM (${activitySql}) a JOIN ref_node_num nn ON nn.acct = a.acct`,
-    );
-    const node = column(a.columns, 'node');
-    const paid = column(a.columns, 'rewards_paid');
-    const rewarded = column(a.columns, 'rewarded_friend');
-    const after = column(a.columns, 'orders_after_reward');
-    const orders = column(a.columns, 'orders');
-    const refunds = column(a.columns, 'refunds');
-    for (let r = 0; r < a.rowCount; r++) {
-      const i = node[r];
-      activity.rewardsPaid[i] = paid[r];
-      activity.rewardedFriend[i] = rewarded[r] > 0 ? 1 : 0;
-      activity.ordersAfterReward[i] = after[r];
-      activity.orders[i] = orders[r];
-      activity.refunds[i] = refunds[r];
-    }
-  }
-  const graph: RingGraph = { nodeCount: n, edges: { from, to, kind, identifier }, activity };
+  const graph: RingGraph = { nodeCount: n, edges, activity: await nodeActivity(engine, activitySql, n) };
   const review = detectRings(graph, options);
   // the text the flagged rings cite: their accounts and their identifiers' values
-  const members = new Set<number>();
-  const idents = new Set<number>();
-  for (const ring of review.rings) {
-    for (const i of ring.members) members.add(i);
-    for (const x of ring.sharedIdentifiers) if (x.identifier >= 0) idents.add(x.identifier);
-  }
-  const accountOf = new Map<number, string>();
-  const labelOf = new Map<number, string>();
-  if (members.size) {
-    await engine.exec('CREATE OR REPLACE TEMP TABLE ref_ring_nodes (node DOUBLE)');
-    await engine.append(
-      'ref_ring_nodes',
-      [...members].map((i) => [i]),
-    );
-    for (const r of await engine.query(
-      'SELECT n.node, n.acct FROM ref_node_num n SEMI JOIN ref_ring_nodes r ON r.node = n.node',
-    ))
-      accountOf.set(num(r.node), String(r.acct));
-  }
-  if (idents.size) {
-    await engine.exec('CREATE OR REPLACE TEMP TABLE ref_ring_idents (ident DOUBLE)');
-    await engine.append(
-      'ref_ring_idents',
-      [...idents].map((i) => [i]),
-    );
-    for (const r of await engine.query(
-      `SELECT ident, min(value) AS value FROM ref_edge_seq WHERE ident IN (SELECT ident FROM ref_ring_idents) GROUP BY ident`,
-    ))
-      labelOf.set(num(r.ident), String(r.value));
-  }
+  const members = new Set(review.rings.flatMap((r) => r.members));
+  const idents = new Set(
+    review.rings.flatMap((r) => r.sharedIdentifiers.map((x) => x.identifier).filter((i) => i >= 0)),
+  );
+  const accountOf = await textOf(
+    engine,
+    'ref_ring_nodes',
+    members,
+    (t) => `SELECT n.node AS id, n.acct AS text FROM ref_node_num n SEMI JOIN ${t} r ON r.id = n.node`,
+  );
+  const labelOf = await textOf(
+    engine,
+    'ref_ring_idents',
+    idents,
+    (t) =>
+      `SELECT ident AS id, min(value) AS text FROM ref_edge_seq WHERE ident IN (SELECT id FROM ${t}) GROUP BY ident`,
+  );
   const rings = review.rings.map((ring) => ({
     ...ring,
     accountIds: ring.members.map((i) => accountOf.get(i) ?? ''),
@@ -193,5 +152,63 @@ async function reviewRingsNumbered(
       label: x.identifier >= 0 ? (labelOf.get(x.identifier) ?? null) : null,
     })),
   }));
-  return { review: { ...review, rings }, nodeOf: new Map(), numbered: true, nodes: n, edges: m };
+  return { review: { ...review, rings }, nodeOf: new Map(), numbered: true, nodes: n, edges: e.rowCount };
+}
+
+/** Each numbered node's activity (`activitySql` per account, joined to its node) as typed arrays. */
+async function nodeActivity(
+  engine: DuckDbEngine,
+  activitySql: string,
+  n: number,
+): Promise<RingGraph['activity']> {
+  const activity = {
+    rewardsPaid: new Float64Array(n),
+    rewardedFriend: new Uint8Array(n),
+    ordersAfterReward: new Int32Array(n),
+    orders: new Int32Array(n),
+    refunds: new Int32Array(n),
+  };
+  if (n === 0) return activity;
+  const a = await engine.queryColumns(
+    `SELECT nn.node, CAST(a.rewards_paid AS DOUBLE) AS rewards_paid, CAST(a.rewarded_friend AS DOUBLE) AS rewarded_friend,
+       CAST(a.orders_after_reward AS DOUBLE) AS orders_after_reward, CAST(a.orders AS DOUBLE) AS orders,
+       CAST(a.refunds AS DOUBLE) AS refunds
+     FROM (${activitySql}) a JOIN ref_node_num nn ON nn.acct = a.acct`,
+  );
+  const node = column(a.columns, 'node');
+  const paid = column(a.columns, 'rewards_paid');
+  const rewarded = column(a.columns, 'rewarded_friend');
+  const after = column(a.columns, 'orders_after_reward');
+  const orders = column(a.columns, 'orders');
+  const refunds = column(a.columns, 'refunds');
+  for (let r = 0; r < a.rowCount; r++) {
+    const i = node[r];
+    activity.rewardsPaid[i] = paid[r];
+    activity.rewardedFriend[i] = rewarded[r] > 0 ? 1 : 0;
+    activity.ordersAfterReward[i] = after[r];
+    activity.orders[i] = orders[r];
+    activity.refunds[i] = refunds[r];
+  }
+  return activity;
+}
+
+/**
+ * The text of a few numbered ids: the ids appended to the temporary table `table` (column `id`),
+ * then `sql(table)` read back as (id, text) rows. No query when there is no id.
+ */
+async function textOf(
+  engine: DuckDbEngine,
+  table: string,
+  ids: ReadonlySet<number>,
+  sql: (table: string) => string,
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (ids.size === 0) return out;
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${table} (id DOUBLE)`);
+  await engine.append(
+    table,
+    [...ids].map((i) => [i]),
+  );
+  for (const r of await engine.query(sql(table))) out.set(num(r.id), String(r.text));
+  return out;
 }
