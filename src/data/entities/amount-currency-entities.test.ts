@@ -143,4 +143,41 @@ describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () =
     const sql = typedEntityCh(DEF).select(binding('raw', types), SETTINGS, 'raw');
     check(await click.query(`SELECT * FROM (${sql}) ORDER BY _row`));
   });
+
+  it('reads no currency out of numeric amount columns (a number holds no code), converting them by the row', async () => {
+    const types: Record<string, string> = {
+      ...Object.fromEntries(HEADER.map((c) => [c, 'Nullable(String)'])),
+      amount: 'Nullable(Float64)',
+      refund: 'Nullable(Decimal(18, 2))',
+    };
+    await click.exec(
+      'CREATE TABLE raw_num (payout_id Nullable(String), amount Nullable(Float64), refund Nullable(Decimal(18, 2)), currency Nullable(String), paid_at Nullable(String), source_file String, source_row UInt64) ENGINE = Memory',
+    );
+    await click.exec(
+      `INSERT INTO raw_num VALUES ('n1', 100, NULL, 'EUR', '2026-02-01', 'f.csv', 2), ('n2', 100, 5.5, NULL, '2026-02-01', 'f.csv', 3), ('n3', 20, 2, 'usd', '2026-02-01', 'f.csv', 4)`,
+    );
+    const sql = typedEntityCh(DEF).select(binding('raw_num', types), SETTINGS, 'raw_num');
+    // the amounts' text is never looked at for a code or symbol (the check is for text columns)
+    expect(sql).not.toContain(' is in ');
+    expect(sql).not.toContain('match(ifNull(toString(_gtm_c1)');
+    const rows = await click.query<Record<string, unknown>>(`SELECT * FROM (${sql}) ORDER BY _row`);
+    expect(rows.map((r) => [r.payout_id, r.currency, r._reject_reason])).toEqual([
+      ['n1', 'EUR', null],
+      ['n2', 'USD', null], // no currency cell: the source's default
+      ['n3', 'USD', null],
+    ]);
+    const num = (v: unknown) => (v === null ? null : Math.round(Number(v) * 1e9) / 1e9);
+    expect(rows.map((r) => [num(r.amount), num(r.refund), num(r.amount_local)])).toEqual([
+      [110, null, 100], // EUR at 1.1
+      [100, 5.5, 100],
+      [20, 2, 20],
+    ]);
+    // the same binding with text columns still looks for codes in the amounts
+    const textSql = typedEntityCh(DEF).select(
+      binding('raw', Object.fromEntries(HEADER.map((c) => [c, 'Nullable(String)']))),
+      SETTINGS,
+      'raw',
+    );
+    expect(textSql).toContain(' is in ');
+  });
 });

@@ -18,6 +18,7 @@ import {
   cleanTextCh,
   coalesceCh,
   epochDayCh,
+  isNumericCh,
   rateCh,
   textCh,
   timestampCh,
@@ -120,6 +121,10 @@ class Reader {
     return c
       ? timestampCh(this.names.get(c) as string, this.type(name), `${this.entity}_${name}`, this.b.dateOrder)
       : `CAST(NULL AS ${TIME})`;
+  }
+  /** The source column is there and of a numeric type (it holds no currency code). */
+  numeric(name: string): boolean {
+    return this.b.columns[name] !== undefined && isNumericCh(this.type(name));
   }
   amount(name: string): string {
     const c = this.b.columns[name];
@@ -377,6 +382,9 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
     columns,
     select(b, s, table) {
       const r = new Reader(b, def.name);
+      // (a numeric source column holds no code: only text amounts are read for one, as `typedEntity`
+      // does; casting millions of numbers to text for the regex costs seconds)
+      const textAmounts = amounts.filter(([a]) => b.columns[a] !== undefined && !r.numeric(a));
       const value = (n: string, d: ColumnDef): string => {
         const raw = r.col(n);
         switch (d.kind) {
@@ -397,9 +405,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
             return `toInt64OrNull(toString(round(${r.amount(n)})))`;
           case 'currency': {
             // its cell, else the ISO code its first amount is written with, else the source's (`typedEntity`)
-            const codes = amounts
-              .filter(([a]) => b.columns[a] !== undefined)
-              .map(([a]) => amountCodeCh(r.text(a)));
+            const codes = textAmounts.map(([a]) => amountCodeCh(r.text(a)));
             const branches = codes.flatMap((c) => [`${c} != ''`, c]);
             return `upperUTF8(multiIf(isNotNull(${r.text(n)}), assumeNotNull(${r.text(n)}), ${[...branches, lit(b.defaultCurrency)].join(', ')}))`;
           }
@@ -449,7 +455,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
       }
       // an amount written in another currency than the row's (`typedEntity`)
       const currencyColumn = entries.find(([, d]) => d.kind === 'currency')?.[0];
-      for (const [n] of amounts) {
+      for (const [n] of textAmounts) {
         const named = amountCurrencyConflictCh(chIdent(`_raw_${n}`), `ifNull(${currency}, '')`);
         const fromColumn = currencyColumn ? `isNotNull(${chIdent(`_raw_${currencyColumn}`)})` : '0';
         branches.push(

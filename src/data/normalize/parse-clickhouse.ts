@@ -214,10 +214,13 @@ export function timestampCh(column: string, type: string, alias: string, order: 
   return parseTimestampTextCh(`toString(${column})`, alias, order);
 }
 
+/** A ClickHouse numeric type (integers, floats, decimals; `Nullable(…)` and `LowCardinality(…)` too). */
+export const isNumericCh = (type: string): boolean =>
+  /^(U?Int(8|16|32|64)|Float(32|64)|Decimal.*)$/.test(baseType(type));
+
 /** An amount column: numbers as they are, text parsed. */
 export function amountCh(column: string, type: string, decimal: DecimalMark = '.'): string {
-  const t = baseType(type);
-  if (/^(U?Int(8|16|32|64)|Float(32|64)|Decimal.*)$/.test(t)) return `toFloat64(${column})`;
+  if (isNumericCh(type)) return `toFloat64(${column})`;
   return parseAmountTextCh(`toString(${column})`, decimal);
 }
 
