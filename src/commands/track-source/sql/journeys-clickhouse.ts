@@ -52,6 +52,11 @@ export function scopeCh(p: ScopeParams, r: CanonicalRelations, ctouch: string): 
   const lookback = Math.floor(p.lookbackDays) * DAY_MS;
   // a closing stage counts as of the run unless closed_at is after as-of (`scopeSql`)
   const closedByAsOf = `ifNull(closed_at < ${ms(p.asOfEnd)}, 1)`;
+  // the furthest stage reached as of the run (`reachedRankSql`): stage changes dated before as-of's
+  // end, and the current stage unless it is a close after as-of or first dated at or after as-of
+  const beforeAsOf = `ifNull(changed_at < ${ms(p.asOfEnd)}, 0)`;
+  const currentKnown = `(NOT ${inList('stage', [p.wonStage, ...p.lostStages])} OR ${closedByAsOf})
+      AND NOT (h_found = 1 AND has(h_later, ifNull(stage, '')))`;
   // the campaign's touches stream on the left; the window's opportunities (few) are the join's hash table
   const touched = `SELECT opportunity_id FROM (SELECT acct, occurred_at FROM ${ctouch} WHERE isNotNull(acct))
     ALL INNER JOIN (SELECT opportunity_id, account_id AS acct, created_at AS o_created FROM ${r.opportunities} WHERE ${window}) USING acct
@@ -63,10 +68,12 @@ export function scopeCh(p: ScopeParams, r: CanonicalRelations, ctouch: string): 
       toUInt8(ifNull(stage = ${lit(p.wonStage)}, 0) AND ${closedByAsOf}) AS won,
       toUInt8(${inList('stage', p.lostStages)} AND ${closedByAsOf}) AS lost,
       ${inList('campaign', p.campaignTags)} AS tagged,
-      greatest(${stageRank(p, 'stage')}, if(h_found = 1, h_rank, 0)) AS max_stage_rank
+      greatest(if(${currentKnown}, ${stageRank(p, 'stage')}, 0), if(h_found = 1, h_rank, 0)) AS max_stage_rank
     FROM (SELECT opportunity_id, account_id, created_at, closed_at, stage, currency, amount, campaign, region AS o_region,
             segment AS o_segment, _rate_created, _rate_closed FROM ${r.opportunities} WHERE ${window})
-    ANY LEFT JOIN (SELECT opportunity_id, max(${stageRank(p, 'stage')}) AS h_rank, toUInt8(1) AS h_found FROM ${r.stage_history} GROUP BY opportunity_id)
+    ANY LEFT JOIN (SELECT opportunity_id, maxIf(${stageRank(p, 'stage')}, ${beforeAsOf}) AS h_rank,
+        groupUniqArrayIf(ifNull(stage, ''), NOT ${beforeAsOf}) AS h_later, toUInt8(1) AS h_found
+      FROM ${r.stage_history} GROUP BY opportunity_id)
     USING opportunity_id
     WHERE ${inList('campaign', p.campaignTags)} OR opportunity_id IN (${touched}))`;
 }

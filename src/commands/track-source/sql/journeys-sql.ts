@@ -42,6 +42,24 @@ const stageRankSql = (p: ScopeParams, expr: string) =>
     .join(' ')} ELSE 0 END)`;
 
 /**
+ * The furthest funnel stage (its rank) an opportunity `o` had reached as of the run, from what was
+ * known then: its stage changes dated before as-of's end, and its current stage unless that is
+ * known only later — a closing stage (won, lost) whose closed_at is at or after as-of (the deal was
+ * still open then, `closedByAsOf`), or a stage its history first dates at or after as-of. A deal
+ * closed after as-of with no earlier stage change on record reaches no ranked stage: all that is
+ * known of it then is that it was an open opportunity (it counts among opportunities, not among
+ * those that reached proposal). With no history the current stage of an open deal is all there is.
+ */
+const reachedRankSql = (p: ScopeParams) => {
+  const closing = [p.wonStage, ...p.lostStages];
+  const history = `stage_history h WHERE h.opportunity_id = o.opportunity_id`;
+  const currentKnown = `(NOT COALESCE(o.stage IN (${list(closing)}), false) OR ${closedByAsOf(p)})
+      AND NOT EXISTS (SELECT 1 FROM ${history} AND h.stage = o.stage AND h.changed_at >= ${ts(p.asOfEnd)})`;
+  return `GREATEST(CASE WHEN ${currentKnown} THEN ${stageRankSql(p, 'o.stage')} ELSE 0 END,
+      COALESCE((SELECT max(${stageRankSql(p, 'h.stage')}) FROM ${history} AND h.changed_at < ${ts(p.asOfEnd)}), 0))`;
+};
+
+/**
  * Opportunities in scope: created in the window, and either tagged to the campaign in the CRM or
  * preceded by a campaign touch of their account within the lookback. Amounts in reporting currency:
  * pipeline at the rate in force on the creation date, revenue at the rate on the close date. A deal
@@ -56,7 +74,7 @@ export const scopeSql = (p: ScopeParams) => `CREATE OR REPLACE TABLE scope AS
     o.stage = ${literal(p.wonStage)} AND ${closedByAsOf(p)} AS won,
     COALESCE(o.stage IN (${list(p.lostStages)}), false) AND ${closedByAsOf(p)} AS lost,
     COALESCE(o.campaign IN (${list(p.campaignTags)}), false) AS tagged,
-    GREATEST(${stageRankSql(p, 'o.stage')}, COALESCE((SELECT max(${stageRankSql(p, 'h.stage')}) FROM stage_history h WHERE h.opportunity_id = o.opportunity_id), 0)) AS max_stage_rank
+    ${reachedRankSql(p)} AS max_stage_rank
   FROM opportunities o
   WHERE o.created_at >= ${ts(p.windowStart)} AND o.created_at < ${ts(p.windowEnd)}
     AND (COALESCE(o.campaign IN (${list(p.campaignTags)}), false)
