@@ -124,16 +124,6 @@ function ifrs(i: IssuanceRow, rate: number, redeemed: number, before: number, ul
 }
 
 /**
- * Breakage from the issuance-cohort redemption curves on complete months (valuation at the last
- * month end): chain ladder, or Bornhuetter–Ferguson with the matured cohorts' actual rate as the
- * prior; then per cohort the ultimate redemptions (never below what is redeemed at the end of the
- * window; the current month's cohort takes the prior, or the recent cohorts' rate), and the IFRS 15 allocation of its order-linked
- * points (relative stand-alone selling prices, points at value per point × the cohort's expected
- * redemption rate) with the revenue recognised as points are redeemed relative to the redemptions
- * expected: revenue of the window = cumulative revenue at its end − at its start (both with the
- * current estimate), deferred revenue = allocated − cumulative revenue at the end.
- */
-/**
  * A programme whose points expire but none of whose cohorts has reached the maturity age yet: the
  * redemption curves stop at the oldest cohort's age, so the development beyond it (and with it
  * the breakage) is not observed. Null when a cohort has matured, or when points never expire (the
@@ -156,6 +146,90 @@ export function immatureProgramme(estimate: BreakageEstimate, maturityAge: numbe
   return maturityAge !== undefined && !estimate.cohorts.some((c) => c.latestAge >= maturityAge);
 }
 
+/** What a cohort's line is worked out from: the programme's prior rate, whether no cohort matured, and the run's settings. */
+interface LineContext {
+  estimate: BreakageEstimate;
+  prior: number;
+  young: boolean;
+  lastMonth: string;
+  valuePerPoint: number;
+}
+
+/**
+ * One issuance cohort's line, with what the programme totals take from it: its ultimate
+ * redemptions and the part of its outstanding points the cohort curves alone expect redeemed.
+ */
+function cohortLine(
+  i: IssuanceRow,
+  triangle: TriangleRow[],
+  { estimate, prior, young, lastMonth, valuePerPoint }: LineContext,
+): { line: CohortLine; ultimate: number; curvesExpected: number } {
+  const cells = triangle.filter((t) => t.cohort === i.cohort);
+  const c = estimate.cohorts.find((x) => x.cohort === i.cohort);
+  const redeemed = total(cells, ['redeem'], 'pts');
+  const expired = total(cells, ['expire'], 'pts');
+  const adjusted = total(cells, ['adjust'], 'pts');
+  const open = i.issued - expired - adjusted;
+  const rate = c ? c.ultimateRedemptionRate : prior;
+  const curves = c?.matured ? redeemed : Math.max(redeemed, Math.min(open, rate * i.issued));
+  const ultimate = young && !c?.matured ? Math.max(redeemed, open) : curves;
+  const outstanding = Math.max(0, open - redeemed);
+  const line: CohortLine = {
+    cohort: i.cohort,
+    age: Math.max(0, monthsBetween(i.cohort, lastMonth) + 1),
+    issued: i.issued,
+    redeemed,
+    expired,
+    adjusted,
+    outstanding,
+    matured: c?.matured ?? false,
+    basis: young && !c?.matured ? 'no-breakage' : c ? estimate.method : 'prior',
+    ultimate_redemption_rate: i.issued > 0 ? ultimate / i.issued : 0,
+    breakage_rate: i.issued > 0 ? 1 - ultimate / i.issued : 0,
+    ...ifrs(
+      i,
+      i.issued > 0 ? ultimate / i.issued : 0,
+      redeemed,
+      total(cells, ['redeem'], 'pts_before_start'),
+      ultimate,
+      valuePerPoint,
+    ),
+  };
+  const curvesExpected = outstanding > 0 ? Math.max(0, Math.min(outstanding, curves - redeemed)) : 0;
+  return { line, ultimate, curvesExpected };
+}
+
+/** `Immature` of a programme none of whose cohorts matured (`young`), else null. */
+function immatureOf(
+  estimate: BreakageEstimate,
+  young: boolean,
+  maturityAge: number | undefined,
+  curvesExpected: number,
+  outstanding: number,
+): Immature | null {
+  if (!young || maturityAge === undefined) return null;
+  const oldest = estimate.cohorts.reduce<(typeof estimate.cohorts)[number] | null>(
+    (m, c) => (m === null || c.latestAge > m.latestAge ? c : m),
+    null,
+  );
+  return {
+    oldest_cohort: oldest?.cohort ?? null,
+    observed_months: oldest?.latestAge ?? 0,
+    maturity_age: maturityAge,
+    curves_redemption_rate: outstanding > 0 ? curvesExpected / outstanding : 0,
+  };
+}
+
+/**
+ * Breakage from the issuance-cohort redemption curves on complete months (valuation at the last
+ * month end): chain ladder, or Bornhuetter–Ferguson with the matured cohorts' actual rate as the
+ * prior; then per cohort the ultimate redemptions (never below what is redeemed at the end of the
+ * window; the current month's cohort takes the prior, or the recent cohorts' rate), and the IFRS 15 allocation of its order-linked
+ * points (relative stand-alone selling prices, points at value per point × the cohort's expected
+ * redemption rate) with the revenue recognised as points are redeemed relative to the redemptions
+ * expected: revenue of the window = cumulative revenue at its end − at its start (both with the
+ * current estimate), deferred revenue = allocated − cumulative revenue at the end.
+ */
 export function breakageAndRevenue(
   issuance: IssuanceRow[],
   triangle: TriangleRow[],
@@ -172,70 +246,35 @@ export function breakageAndRevenue(
     tailFactor: opts.tailFactor,
     method: opts.method,
   });
-  const prior = estimate.priorRedemptionRate ?? recentRate(estimate);
   // No cohort matured: breakage cannot be estimated from the programme's own redemptions, so none
   // is recognised (IFRS 15.56-58 constraint, B46): every point not yet redeemed, expired or taken
   // back is expected to be redeemed. The curves' projection is kept as the floor.
   const young = immatureProgramme(estimate, opts.maturityAge);
+  const ctx: LineContext = {
+    estimate,
+    prior: estimate.priorRedemptionRate ?? recentRate(estimate),
+    young,
+    lastMonth: opts.lastMonth,
+    valuePerPoint: opts.valuePerPoint,
+  };
   let ultimateTotal = 0;
   let curvesExpected = 0;
   let outstandingTotal = 0;
   const lines = issuance.map((i): CohortLine => {
-    const cells = triangle.filter((t) => t.cohort === i.cohort);
-    const c = estimate.cohorts.find((x) => x.cohort === i.cohort);
-    const redeemed = total(cells, ['redeem'], 'pts');
-    const expired = total(cells, ['expire'], 'pts');
-    const adjusted = total(cells, ['adjust'], 'pts');
-    const open = i.issued - expired - adjusted;
-    const rate = c ? c.ultimateRedemptionRate : prior;
-    const curves = c?.matured ? redeemed : Math.max(redeemed, Math.min(open, rate * i.issued));
-    const ultimate = young && !c?.matured ? Math.max(redeemed, open) : curves;
-    const outstanding = Math.max(0, open - redeemed);
-    if (outstanding > 0) {
-      outstandingTotal += outstanding;
-      curvesExpected += Math.max(0, Math.min(outstanding, curves - redeemed));
+    const one = cohortLine(i, triangle, ctx);
+    if (one.line.outstanding > 0) {
+      outstandingTotal += one.line.outstanding;
+      curvesExpected += one.curvesExpected;
     }
-    ultimateTotal += ultimate;
-    return {
-      cohort: i.cohort,
-      age: Math.max(0, monthsBetween(i.cohort, opts.lastMonth) + 1),
-      issued: i.issued,
-      redeemed,
-      expired,
-      adjusted,
-      outstanding,
-      matured: c?.matured ?? false,
-      basis: young && !c?.matured ? 'no-breakage' : c ? estimate.method : 'prior',
-      ultimate_redemption_rate: i.issued > 0 ? ultimate / i.issued : 0,
-      breakage_rate: i.issued > 0 ? 1 - ultimate / i.issued : 0,
-      ...ifrs(
-        i,
-        i.issued > 0 ? ultimate / i.issued : 0,
-        redeemed,
-        total(cells, ['redeem'], 'pts_before_start'),
-        ultimate,
-        opts.valuePerPoint,
-      ),
-    };
+    ultimateTotal += one.ultimate;
+    return one.line;
   });
   const issued = issuance.reduce((s, i) => s + i.issued, 0);
-  const oldest = estimate.cohorts.reduce<(typeof estimate.cohorts)[number] | null>(
-    (m, c) => (m === null || c.latestAge > m.latestAge ? c : m),
-    null,
-  );
   return {
     estimate,
     lines,
     redemptionRate: issued > 0 ? ultimateTotal / issued : 0,
-    immature:
-      young && opts.maturityAge !== undefined
-        ? {
-            oldest_cohort: oldest?.cohort ?? null,
-            observed_months: oldest?.latestAge ?? 0,
-            maturity_age: opts.maturityAge,
-            curves_redemption_rate: outstandingTotal > 0 ? curvesExpected / outstandingTotal : 0,
-          }
-        : null,
+    immature: immatureOf(estimate, young, opts.maturityAge, curvesExpected, outstandingTotal),
   };
 }
 

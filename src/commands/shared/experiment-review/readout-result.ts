@@ -119,67 +119,81 @@ export function toReadoutResult(
       : null,
     sequential_tuning: settings.method === 'sequential' ? settings.sequentialTuning : null,
     srm_p_value: health.srm?.pValue ?? null,
-    health: {
-      srm: health.srm
-        ? {
-            p_value: health.srm.pValue,
-            chi_square: health.srm.chiSquare,
-            df: health.srm.df,
-            expected: [...health.srm.expected],
-            threshold: settings.srmThreshold,
-            alert: health.srm.alert,
-          }
-        : null,
-      multiple_exposure: health.multipleExposure
-        ? {
-            count: health.multipleExposure.count,
-            rate: health.multipleExposure.rate,
-            max_rate: settings.maxMultipleExposureRate,
-            alert: health.multipleExposure.alert,
-          }
-        : null,
-      smallest_arm: health.minimumData.smallestArm,
-      min_sample_size: health.minimumData.minSamplePerArm,
-      enough_sample: health.minimumData.enoughSample,
-      days_running: health.minimumData.daysRunning,
-      min_days: health.minimumData.minDays,
-      enough_duration: health.minimumData.enoughDuration,
-    },
-    metrics: analysis.metrics.map((metric, m) => ({
-      name: metric.name,
-      type: inputs[m].type,
-      cuped: inputs[m].cuped,
-      guardrail: metric.guardrail,
-      lower_is_better: metric.lowerIsBetter,
-      non_inferiority_margin: metric.nonInferiorityMargin,
-      control: { ...metric.control },
-      variants: metric.variants.map((v) => ({
-        name: v.name,
-        n: v.n,
-        mean: v.mean,
-        effect: v.estimate,
-        se: v.se,
-        ci: interval(v.ci),
-        p_value: v.pValue,
-        adjusted_p_value: v.adjustedPValue,
-        adjusted_ci: interval(v.adjustedCi),
-        chance_to_win: v.chanceToWin,
-        risk: v.risk ? [v.risk[0], v.risk[1]] : null,
-        theta: v.theta,
-        decision:
-          decision.verdicts.find((x) => x.metric === metric.name && x.variant === v.name)?.verdict ??
-          'no result',
-        difference: v.difference,
-        note: v.note,
-        error: v.error,
-      })),
-    })),
+    health: healthResult(analysis),
+    metrics: analysis.metrics.map((metric, m) => metricResult(metric, inputs[m], decision)),
     recommendation: {
       action: decision.action,
       variant: decision.variant,
       reasons: [...decision.reasons],
       variants: decision.variants.map((v) => ({ name: v.name, action: v.action, reasons: [...v.reasons] })),
     },
+  };
+}
+
+/** The result's `health`: sample ratio mismatch, multiple exposure, minimum sample and duration. */
+function healthResult({ settings, health }: ExperimentAnalysis): ReadoutResult['health'] {
+  return {
+    srm: health.srm
+      ? {
+          p_value: health.srm.pValue,
+          chi_square: health.srm.chiSquare,
+          df: health.srm.df,
+          expected: [...health.srm.expected],
+          threshold: settings.srmThreshold,
+          alert: health.srm.alert,
+        }
+      : null,
+    multiple_exposure: health.multipleExposure
+      ? {
+          count: health.multipleExposure.count,
+          rate: health.multipleExposure.rate,
+          max_rate: settings.maxMultipleExposureRate,
+          alert: health.multipleExposure.alert,
+        }
+      : null,
+    smallest_arm: health.minimumData.smallestArm,
+    min_sample_size: health.minimumData.minSamplePerArm,
+    enough_sample: health.minimumData.enoughSample,
+    days_running: health.minimumData.daysRunning,
+    min_days: health.minimumData.minDays,
+    enough_duration: health.minimumData.enoughDuration,
+  };
+}
+
+/** One metric of the result: its settings, the control arm and each variant with its verdict. */
+function metricResult(
+  metric: ExperimentAnalysis['metrics'][number],
+  input: ReadoutMetricInput,
+  decision: Decision,
+): ReadoutMetric {
+  return {
+    name: metric.name,
+    type: input.type,
+    cuped: input.cuped,
+    guardrail: metric.guardrail,
+    lower_is_better: metric.lowerIsBetter,
+    non_inferiority_margin: metric.nonInferiorityMargin,
+    control: { ...metric.control },
+    variants: metric.variants.map((v) => ({
+      name: v.name,
+      n: v.n,
+      mean: v.mean,
+      effect: v.estimate,
+      se: v.se,
+      ci: interval(v.ci),
+      p_value: v.pValue,
+      adjusted_p_value: v.adjustedPValue,
+      adjusted_ci: interval(v.adjustedCi),
+      chance_to_win: v.chanceToWin,
+      risk: v.risk ? [v.risk[0], v.risk[1]] : null,
+      theta: v.theta,
+      decision:
+        decision.verdicts.find((x) => x.metric === metric.name && x.variant === v.name)?.verdict ??
+        'no result',
+      difference: v.difference,
+      note: v.note,
+      error: v.error,
+    })),
   };
 }
 
