@@ -1,10 +1,11 @@
 /**
- * track-source on amounts written with their own currency (`USD 100`, `$100`, `£100`): a code or
- * symbol that disagrees with the row's currency rejects the row, naming both; one that agrees is
- * read; a code on a row without a currency is its currency. Worked by hand; ClickHouse 18.16 gives
- * the same result when a server is installed.
+ * track-source on amounts written with their own currency (`USD 100`, `100 EUR`, `$100`, `£100`,
+ * `R$ 1000`, `CA$ 50`, `300 kr`): a code or symbol that disagrees with the row's currency rejects
+ * the row, naming both; one that agrees is read; a code (before or after the number) on a row
+ * without a currency is its currency. Worked by hand; ClickHouse 18.16 gives the same result when a
+ * server is installed.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   startClickHouse,
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
+import { parseCsv } from '../helpers/csv-parse.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const YAML = `version: 1
@@ -54,11 +56,41 @@ const TOUCHES = `touch_id,account_id,occurred_at,utm_source,utm_medium,utm_campa
 t1,A1,2026-05-01T10:00:00Z,acme,partner,c1,acme
 `;
 
-async function workspace(): Promise<{ dir: string; remove(): Promise<void> }> {
+// codes after the number and the letter symbols; rates for BRL, CAD and SEK too
+const YAML_MORE = YAML.replace(
+  '    - { currency: EUR, from: 2026-01-01, rate: 1.1 }',
+  `    - { currency: EUR, from: 2026-01-01, rate: 1.1 }
+    - { currency: BRL, from: 2026-01-01, rate: 0.2 }
+    - { currency: CAD, from: 2026-01-01, rate: 0.75 }
+    - { currency: SEK, from: 2026-01-01, rate: 0.1 }`,
+);
+
+const OPPS_MORE = `opportunity_id,account_id,created_at,closed_at,stage,amount,currency
+P1,A1,2026-05-10,,Proposal,100 USD,
+P2,A1,2026-05-10,,Proposal,"1,234.50 EUR",EUR
+P3,A1,2026-05-10,,Proposal,R$1000,BRL
+P4,A1,2026-05-10,,Proposal,CA$ 50,CAD
+P5,A1,2026-05-10,,Proposal,200 EUR,USD
+P6,A1,2026-05-10,,Proposal,R$ 10,
+P7,A1,2026-05-10,,Proposal,100 bananas,USD
+P8,A1,2026-05-10,,Proposal,300 kr,SEK
+P9,A1,2026-05-10,,Proposal,20EUR,
+P10,A1,2026-05-10,,Proposal,US$ 5,USD
+P11,A1,2026-05-10,,Proposal,A$ 5,CAD
+`;
+
+const REASONS_MORE = [
+  'amount: 200 EUR is in EUR, but its currency is USD; correct the amount or the currency',
+  'amount: A$ 5 is in A$, but its currency is CAD; correct the amount or the currency',
+  "amount: R$ 10 is in R$, but the row has no currency and the source's default is USD; fill in the row's currency",
+  'amount: cannot read a value as a number', // grouped; rejects.csv has the value
+];
+
+async function workspace(yaml = YAML, opps = OPPS): Promise<{ dir: string; remove(): Promise<void> }> {
   const root = await mkdtemp(path.join(tmpdir(), 'gtm-amount-currency-'));
   await mkdir(path.join(root, 'data'));
-  await writeFile(path.join(root, 'gtm.yaml'), YAML);
-  await writeFile(path.join(root, 'data/opps.csv'), OPPS);
+  await writeFile(path.join(root, 'gtm.yaml'), yaml);
+  await writeFile(path.join(root, 'data/opps.csv'), opps);
   await writeFile(path.join(root, 'data/touches.csv'), TOUCHES);
   return { dir: root, remove: () => rm(root, { recursive: true, force: true }) };
 }
@@ -112,6 +144,38 @@ describe('amounts written with a currency', () => {
   });
 });
 
+describe('amounts with a code after the number or a letter symbol (R$, CA$, kr, …)', () => {
+  let ws: { dir: string; remove(): Promise<void> };
+  let r: TrackSourceResult;
+  beforeAll(async () => {
+    ws = await workspace(YAML_MORE, OPPS_MORE);
+    r = await run(ws.dir);
+  });
+  afterAll(() => ws.remove());
+
+  it('rejects the disagreeing and the unreadable, naming what is wrong', () => {
+    expect(r.rejects.rows).toBe(4);
+    expect(r.rejects.top_reasons.map((x) => x.reason).sort()).toEqual([...REASONS_MORE].sort());
+  });
+
+  it('names the file, row and column of the unreadable one in rejects.csv', async () => {
+    const rows = parseCsv(await readFile(path.join(ws.dir, r.reports_dir, 'rejects.csv'), 'utf8'));
+    expect(rows.find((x) => x.reason.includes('bananas'))).toMatchObject({
+      file: 'data/opps.csv',
+      row: '8',
+      reason: 'amount: cannot read 100 bananas as a number',
+    });
+  });
+
+  it('converts the others to the reporting currency', () => {
+    // P1 100 USD (no cell: USD) 100, P2 1,234.50 EUR × 1.1 = 1,357.95, P3 R$1000 BRL × 0.2 = 200,
+    // P4 CA$ 50 CAD × 0.75 = 37.5, P8 300 kr SEK × 0.1 = 30, P9 20EUR (no cell: EUR) × 1.1 = 22,
+    // P10 US$ 5 USD 5 → 1,752.45 (before: every amount here was unreadable, 11 rejects)
+    expect(r.totals.opportunities).toBe(7);
+    expect(r.totals.pipeline).toBeCloseTo(1752.45, 9);
+  });
+});
+
 const server = findClickHouseServer();
 
 describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB result', () => {
@@ -122,30 +186,38 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB r
   }, 120_000);
   afterAll(async () => ch?.stop());
 
-  it('the same rejects and pipeline from the server tables', async () => {
-    const ws = await workspace();
-    try {
-      const load = await runCli(
-        ['engine', 'load', '--clickhouse', ch.url, '--database', 'amount_currency', '--json'],
-        {
-          cwd: ws.dir,
-        },
-      );
-      expect(load.code, load.stderr).toBe(0);
-      await writeFile(
-        path.join(ws.dir, 'gtm.clickhouse.yaml'),
-        YAML.replace(
-          /^version: 1$/m,
-          `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: amount_currency }`,
-        ),
-      );
-      const duck = await run(ws.dir);
-      const onCh = await run(ws.dir, ['--config', 'gtm.clickhouse.yaml']);
-      expect(onCh.rejects.rows).toBe(duck.rejects.rows);
-      expect(onCh.rejects.top_reasons).toEqual(duck.rejects.top_reasons);
-      expect(onCh.totals).toEqual(duck.totals);
-    } finally {
-      await ws.remove();
-    }
-  }, 120_000);
+  it.each([
+    ['USD 100, $100, £100', YAML, OPPS],
+    ['100 EUR, R$1000, CA$ 50, 300 kr', YAML_MORE, OPPS_MORE],
+  ])(
+    'the same rejects and pipeline from the server tables (%s)',
+    async (_, yaml, opps) => {
+      const database = yaml === YAML ? 'amount_currency' : 'amount_currency_more';
+      const ws = await workspace(yaml, opps);
+      try {
+        const load = await runCli(
+          ['engine', 'load', '--clickhouse', ch.url, '--database', database, '--json'],
+          {
+            cwd: ws.dir,
+          },
+        );
+        expect(load.code, load.stderr).toBe(0);
+        await writeFile(
+          path.join(ws.dir, 'gtm.clickhouse.yaml'),
+          yaml.replace(
+            /^version: 1$/m,
+            `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: ${database} }`,
+          ),
+        );
+        const duck = await run(ws.dir);
+        const onCh = await run(ws.dir, ['--config', 'gtm.clickhouse.yaml']);
+        expect(onCh.rejects.rows).toBe(duck.rejects.rows);
+        expect(onCh.rejects.top_reasons).toEqual(duck.rejects.top_reasons);
+        expect(onCh.totals).toEqual(duck.totals);
+      } finally {
+        await ws.remove();
+      }
+    },
+    120_000,
+  );
 });

@@ -42,6 +42,40 @@ const CASES: [string | null, string, string | null, string | null][] = [
   ['-5', 'EUR', null, null],
   ['1e5', 'EUR', null, null],
   [null, 'EUR', null, null],
+  // a code after the number, with or without a space; a word of its own only
+  ['100 USD', 'EUR', 'USD', 'USD'],
+  ['100 usd', 'USD', 'USD', null],
+  ['1,234.50EUR', 'EUR', 'EUR', null],
+  ['1.234,56 EUR', 'USD', 'EUR', 'EUR'],
+  ['12 CHF', 'CHF', 'CHF', null],
+  ['100 bananas', 'EUR', null, null],
+  ['bananas 100', 'EUR', null, null],
+  ['USD 100 EUR', 'USD', 'USD', 'EUR'], // two codes: the leading one is the row's, the other disagrees
+  // the dollars whose letters say which, and kr
+  ['R$ 1.234,56', 'BRL', null, null],
+  ['R$1234.56', 'USD', null, 'R$'],
+  ['1.234,56 R$', 'EUR', null, 'R$'],
+  ['CA$ 12', 'CAD', null, null],
+  ['CA$ 12', 'AUD', null, 'CA$'], // not A$: a letter symbol stands after a non-letter
+  ['C$12', 'NIO', null, null],
+  ['C$12', 'USD', null, 'C$'],
+  ['A$5', 'AUD', null, null],
+  ['AU$5', 'USD', null, 'AU$'],
+  ['-A$5', 'AUD', null, null],
+  ['NZ$ 7', 'AUD', null, 'NZ$'],
+  ['HK$ 8', 'HKD', null, null],
+  ['S$ 9', 'SGD', null, null],
+  ['MX$ 10', 'USD', null, 'MX$'],
+  ['US$ 1,000', 'USD', null, null], // not S$
+  ['US$ 1,000', 'SGD', null, 'US$'],
+  ['100 kr', 'SEK', null, null],
+  ['kr. 100', 'DKK', null, null],
+  ['100 kr', 'EUR', null, 'kr'],
+  ['KR 100', 'NOK', null, null],
+  ['100 Kr', 'USD', null, 'Kr'], // named as written
+  ['100 krona', 'SEK', null, null], // no symbol (and no number: the parser rejects it)
+  ['KRW 100', 'KRW', 'KRW', null], // the won's code, not kr
+  ['100 KRW', 'USD', 'KRW', 'KRW'],
 ];
 
 async function values(engine: Engine, expr: (text: string, currency: string) => string) {
@@ -65,7 +99,7 @@ async function values(engine: Engine, expr: (text: string, currency: string) => 
 }
 
 function checks(engine: () => Engine, ch: boolean) {
-  it('reads the ISO code leading an amount', async () => {
+  it('reads the ISO code leading, else ending, an amount', async () => {
     const v = await values(engine(), (t) => (ch ? amountCodeCh(t) : amountCodeSql(t)));
     expect(v).toEqual(CASES.map(([, , code]) => code));
   });
