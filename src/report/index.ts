@@ -23,7 +23,7 @@ export { MAX_TABLE_ROWS, STATUS_LABELS, summaryView } from './dashboard.ts';
 export { renderDashboardHtml, type RenderHtmlOptions } from './render-dashboard-html.ts';
 export { renderDashboardMarkdown, type RenderMarkdownOptions } from './render-markdown.ts';
 export { mdTable } from './md-table.ts';
-export { mdEscape } from './md-escape.ts';
+export { mdCode, mdEscape, mdLine } from './md-escape.ts';
 export { formatValue } from './format-number.ts';
 export { toCsvTable, type CsvColumn } from './csv-table.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mdCode, mdEscape } from './md-escape.ts';
+import { mdCode, mdEscape, mdLine } from './md-escape.ts';
 import { mdTable } from './md-table.ts';
 
 describe('mdEscape', () => {
@@ -25,6 +25,47 @@ describe('mdEscape', () => {
   it('escapes dollars only when two could open GitHub math', () => {
     expect(mdEscape('$1,200.00')).toBe('$1,200.00');
     expect(mdEscape('$1 to $2')).toBe('\\$1 to \\$2');
+  });
+});
+
+describe('mdLine', () => {
+  it('writes every control character but line breaks and tab as \\xNN, and nothing else', () => {
+    for (let c = 0; c <= 0xa0; c++) {
+      const ch = String.fromCharCode(c);
+      const want =
+        ch === '\n' || ch === '\r' || ch === '\t'
+          ? ' '
+          : c < 0x20 || (c >= 0x7f && c <= 0x9f)
+            ? `\\x${c.toString(16).padStart(2, '0')}`
+            : ch;
+      expect([c, mdLine(`a${ch}b`)]).toEqual([c, `a${want}b`]);
+    }
+  });
+
+  it('turns every line break into a space, the Unicode separators too', () => {
+    expect(mdLine('a\r\nb\rc\nd\u2028e\u2029f')).toBe('a b c d e f');
+  });
+});
+
+describe('control characters from the data', () => {
+  const HOSTILE = 'pm\u001b]0;PWNED\u0007\u001b[2J\u009b31m\u0000';
+  /** Any control character but the table's own line feeds. */
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+  it('mdEscape: visible, with the escaping of the rest unchanged', () => {
+    expect(mdEscape(HOSTILE)).toBe('pm\\x1b\\]0;PWNED\\x07\\x1b\\[2J\\x9b31m\\x00');
+    expect(mdEscape('a\\b\u001b')).toBe('a\\\\b\\x1b');
+  });
+
+  it('mdCode: visible inside the span', () => {
+    expect(mdCode(HOSTILE)).toBe('`pm\\x1b]0;PWNED\\x07\\x1b[2J\\x9b31m\\x00`');
+  });
+
+  it('mdTable: a cell stays one cell of one row', () => {
+    const md = mdTable([{ key: 'p', label: `P${HOSTILE}` }], [{ p: `a|b\n${HOSTILE}` }]);
+    expect(md).not.toMatch(CONTROL);
+    expect(md.split('\n')).toHaveLength(3);
+    expect(md.split('\n')[2]).toBe('| a\\|b pm\\x1b\\]0;PWNED\\x07\\x1b\\[2J\\x9b31m\\x00 |');
   });
 });
 

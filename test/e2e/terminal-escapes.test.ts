@@ -1,8 +1,11 @@
 /**
  * A partner value holding terminal escape sequences (an OSC that sets the window title, a CSI that
  * clears the screen, a C1 CSI) reaches the track-source terminal view (executive summary, Partners
- * table) and its warnings as `\xNN` text: the view printed them raw.
+ * table) and its warnings as `\xNN` text: the view printed them raw. The same in summary.md (the
+ * Markdown report of every kit command): it copied them raw.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtureDir, type FixtureDir } from '../helpers/fixture-dir.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -64,5 +67,20 @@ describe('terminal views escape control characters from the data', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(CONTROL);
     expect(JSON.stringify(r.json()).toLowerCase()).toContain('\\u001b]0;pwned');
+  }, 60_000);
+
+  it('summary.md shows the value as text', async () => {
+    const r = await runCli(
+      ['track-source', '--campaign', 'herbst', '--as-of', '2026-11-30', '--detail', 'full', '--json'],
+      { cwd: dir.dir },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const md = await readFile(
+      path.join(dir.dir, r.json<{ reports_dir: string }>().reports_dir, 'summary.md'),
+      'utf8',
+    );
+    expect(md.toLowerCase()).toContain('pm\\x1b\\]0;pwned\\x07\\x1b\\[2j\\x9b31m');
+    expect(md).not.toMatch(CONTROL);
+    expect(md).not.toContain('\t');
   }, 60_000);
 });

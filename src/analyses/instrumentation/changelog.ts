@@ -14,8 +14,19 @@ const SHORT: Record<ChangeLevel, string> = {
 };
 const ORDER: ChangeLevel[] = ['model', 'revision', 'addition', 'none'];
 
-const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
-const mdText = (s: string) => s.replace(/([\\|*_[\]<>])/g, '\\$1');
+/**
+ * A plan's text on one Markdown line: line breaks as spaces, other control characters as visible
+ * `\xNN` (as `mdLine` in src/report, which analyses do not import).
+ */
+const oneLine = (s: string) =>
+  s
+    .replace(/\r\n?|[\n\u2028\u2029]/g, ' ')
+    .replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) =>
+      c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    );
+const code = (s: string) => '`' + oneLine(s.replace(/`/g, "'")) + '`';
+// the backslashes first, so that those of the `\xNN` escapes stay single
+const mdText = (s: string) => oneLine(s.replace(/([\\|*_[\]<>])/g, '\\$1'));
 
 /**
  * Renders a plan diff as a Markdown changelog: the proposed version bump, counts per level, then

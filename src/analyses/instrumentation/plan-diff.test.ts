@@ -275,6 +275,18 @@ describe('diffPlans', () => {
   it('says when nothing changed', () => {
     expect(renderChangelog(diffPlans(shopPlan(), shopPlan()))).toContain('No changes from 2-1-0.');
   });
+
+  it('writes control characters and line breaks of the plan names as \\xNN and spaces', () => {
+    const before = shopPlan();
+    const after = shopPlan();
+    after.name = 'Shop\u001b]0;PWNED\u0007\n# not a heading';
+    after.events[0].name = 'Ad\u009b2J\r\nClicked|x';
+    const md = renderChangelog(diffPlans(before, after));
+    expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(md).toContain('# Tracking plan changelog: Shop\\x1b\\]0;PWNED\\x07 # not a heading\n');
+    expect(md).toContain('## Ad\\x9b2J Clicked\\|x');
+    expect(md).not.toMatch(/^# not a heading/m);
+  });
 });
 
 describe('common properties', () => {

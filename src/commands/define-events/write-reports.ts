@@ -1,5 +1,5 @@
 import { renderChangelog, type TrackingPlan } from '../../analyses/instrumentation/index.ts';
-import { mdTable, type ReportFile } from '../../report/index.ts';
+import { mdEscape, mdTable, type ReportFile } from '../../report/index.ts';
 import { planExports } from './plan-exports.ts';
 import type { DefineEventsResult } from './result.ts';
 
@@ -23,12 +23,12 @@ function checklistMd(r: DefineEventsResult, plan: TrackingPlan): string {
     { key: 'evidence', label: 'Evidence' },
     { key: 'owner_role', label: 'Owner' },
   ];
-  return `# QA checklist — ${plan.name} ${plan.version}\n\n${mdTable(cols, rows)}\n`;
+  return `# QA checklist — ${mdEscape(plan.name)} ${mdEscape(plan.version)}\n\n${mdTable(cols, rows)}\n`;
 }
 
 function evidenceMd(r: DefineEventsResult, plan: TrackingPlan): string {
   return [
-    `# Evidence plan — ${plan.name} ${plan.version}`,
+    `# Evidence plan — ${mdEscape(plan.name)} ${mdEscape(plan.version)}`,
     '',
     mdTable(
       [
@@ -67,7 +67,7 @@ export function defineEventsFiles(r: DefineEventsResult, plan: TrackingPlan): Re
       name: 'changelog.md',
       content: r.change_management.diff
         ? renderChangelog(r.change_management.diff)
-        : `# Changelog\n\n## ${plan.version}\n\nFirst version of ${plan.name}: ${plan.events.length} events.\n`,
+        : `# Changelog\n\n## ${mdEscape(plan.version)}\n\nFirst version of ${mdEscape(plan.name)}: ${plan.events.length} events.\n`,
     },
     { name: 'lint.json', content: `${JSON.stringify(r.governance.lint, null, 2)}\n` },
   ];

@@ -104,9 +104,9 @@ describe('experiment memo: absolute fallback', () => {
   });
 
   it('the metrics table shows percentage points and the note on the metric’s row', () => {
-    const line = markdown.split('\n').find((l) => l.startsWith('| conversion_rate |'));
+    const line = markdown.split('\n').find((l) => l.startsWith('| conversion\\_rate |'));
     expect(line).toBe(
-      `| conversion_rate | personalized | 0 | 0.03 | +3.0 pp | +2.3 pp to +3.7 pp | p 6e-15 | better | ${NOTE} |`,
+      `| conversion\\_rate | personalized | 0 | 0.03 | +3.0 pp | +2.3 pp to +3.7 pp | p 6e-15 | better | ${NOTE} |`,
     );
     expect(markdown).toContain('| Verdict | Note |');
     // never the absolute 0.03 read as a relative lift
@@ -133,7 +133,7 @@ describe('experiment memo: absolute fallback', () => {
     expect(md).toContain(
       'holm correction over 0 tested comparisons; left out: conversion\\_rate / personalized: deterministic difference: not a hypothesis test (no variance in either arm, no p-value)',
     );
-    const line = md.split('\n').find((l) => l.startsWith('| conversion_rate |'))!;
+    const line = md.split('\n').find((l) => l.startsWith('| conversion\\_rate |'))!;
     expect(line).toMatch(
       /\| \+100\.0 pp \| \+100\.0 pp to \+100\.0 pp \| p n\/a \| better \| deterministic difference: /,
     );
@@ -153,10 +153,55 @@ describe('experiment memo: absolute fallback', () => {
     const v = m.readout!.metrics[0].variants[0];
     expect(v.difference).toBe('relative');
     expect(v.note).toBeNull();
-    const line = md.split('\n').find((l) => l.startsWith('| conversion_rate |'));
+    const line = md.split('\n').find((l) => l.startsWith('| conversion\\_rate |'));
     expect(line).toMatch(
-      /^\| conversion_rate \| personalized \| 0\.1 \| 0\.13 \| \+30\.0% \| .* \| better \|  \|$/,
+      /^\| conversion\\_rate \| personalized \| 0\.1 \| 0\.13 \| \+30\.0% \| .* \| better \|  \|$/,
     );
     expect(m.guidance!.headline).toMatch(/^Ship personalized to 100% of traffic: conversion_rate \+30%/);
+  });
+});
+
+describe('experiment memo: text from the data', () => {
+  const HOSTILE = 'x|y\u001b]0;PWNED\u0007\nz';
+  const { memo } = memoOf([row('holdout', 2000, 200), row('personalized', 2000, 260)]);
+  const result = {
+    initiative: { name: `Home${HOSTILE}` },
+    as_of: '2026-03-31',
+    window: { label: 'last 30 days' },
+  } as unknown as MonitorPersonalizationResult;
+  const hostile: ExperimentMemoOut = {
+    ...memo,
+    id: `exp${HOSTILE}`,
+    name: `Banner${HOSTILE}`,
+    rule: `rule${HOSTILE}`,
+    planned: memo.planned.map((p) => ({ ...p, variant: `${p.variant}${HOSTILE}` })),
+    readout: {
+      ...memo.readout!,
+      metrics: memo.readout!.metrics.map((m) => ({
+        ...m,
+        name: `${m.name}${HOSTILE}`,
+        variants: m.variants.map((v) => ({ ...v, name: `${v.name}${HOSTILE}` })),
+      })),
+    },
+  };
+  const md = experimentMemoMarkdown(result, {
+    experiments: { memos: [hostile], daily: [] },
+  } as unknown as MonitorPersonalizationOutputs);
+
+  it('has no control character and no line break from a value: each shows as \\xNN, a space', () => {
+    expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const shown = 'x\\|y\\x1b\\]0;PWNED\\x07 z';
+    expect(md).toContain(`# Experiment memo — Home${shown}`);
+    expect(md).toContain(`## Banner${shown} (exp${shown})`);
+    expect(md).toContain('Rule `rulex|y\\x1b]0;PWNED\\x07 z`');
+  });
+
+  it('keeps each metrics row one row of as many cells as the header: a | in a name is escaped', () => {
+    const header = md.split('\n').find((l) => l.startsWith('| Metric |'))!;
+    const rows = md.split('\n').filter((l) => l.startsWith('| conversion\\_rate'));
+    expect(rows).toHaveLength(1);
+    const cells = (l: string) => l.split(/(?<!\\)\|/).length;
+    expect(cells(rows[0])).toBe(cells(header));
+    expect(rows[0]).toContain('| personalizedx\\|y\\x1b\\]0;PWNED\\x07 z |');
   });
 });

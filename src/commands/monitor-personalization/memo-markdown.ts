@@ -1,4 +1,4 @@
-import { mdEscape } from '../../report/index.ts';
+import { mdCode, mdEscape, mdLine } from '../../report/index.ts';
 import { effectText, human, pct } from './dashboard-format.ts';
 import type { ExperimentMemoOut } from './experiments-stage.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
@@ -6,9 +6,13 @@ import type { MonitorPersonalizationResult } from './result.ts';
 
 type O = MonitorPersonalizationOutputs;
 
-/** A Markdown table of cells already escaped with `mdEscape` where they hold free text. */
+/**
+ * A Markdown table of cells already escaped with `mdEscape` where they hold text from the data
+ * (names, ids, notes: a `|` there would end the cell); every cell is kept to one line, without
+ * control characters (`mdLine`).
+ */
 function mdTable(headers: readonly string[], rows: readonly string[][]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\n/g, ' ')).join(' | ')} |`;
+  const line = (cells: readonly string[]) => `| ${cells.map(mdLine).join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
@@ -35,8 +39,8 @@ function metricsTable(m: ExperimentMemoOut): string {
     x.variants.map((v) => {
       const effect = (e: number | null) => effectText(e, v.difference, x.type);
       return [
-        `${x.name}${x.guardrail ? ` (guardrail${x.lower_is_better ? ', lower is better' : ''}, margin ${pct(x.non_inferiority_margin)})` : ''}`,
-        v.name,
+        `${mdEscape(x.name)}${x.guardrail ? ` (guardrail${x.lower_is_better ? ', lower is better' : ''}, margin ${pct(x.non_inferiority_margin)})` : ''}`,
+        mdEscape(v.name),
         num(x.control.mean),
         num(v.mean),
         effect(v.effect),
@@ -64,8 +68,8 @@ function correctionText(r: NonNullable<ExperimentMemoOut['readout']>): string {
 }
 
 function memoOf(m: ExperimentMemoOut): string {
-  const head = `## ${mdEscape(m.name)} (${m.id})\n\nRule \`${m.rule ?? 'none'}\` · ${m.status} · ${m.start?.slice(0, 10) ?? '?'} to ${m.end?.slice(0, 10) ?? 'open'} · planned ${m.planned.map((p) => `${p.variant} ${pct(p.share)}`).join(', ')}`;
-  if (!m.readout || !m.guidance) return `${head}\n\nNo readout: ${m.no_readout ?? 'no data'}.\n`;
+  const head = `## ${mdEscape(m.name)} (${mdEscape(m.id)})\n\nRule ${mdCode(m.rule ?? 'none')} · ${mdEscape(m.status)} · ${mdEscape(m.start?.slice(0, 10) ?? '?')} to ${mdEscape(m.end?.slice(0, 10) ?? 'open')} · planned ${m.planned.map((p) => `${mdEscape(p.variant)} ${pct(p.share)}`).join(', ')}`;
+  if (!m.readout || !m.guidance) return `${head}\n\nNo readout: ${mdEscape(m.no_readout ?? 'no data')}.\n`;
   const r = m.readout;
   const g = m.guidance;
   const plan = [
@@ -74,7 +78,7 @@ function memoOf(m: ExperimentMemoOut): string {
       : null,
     g.moreDays !== null ? `- Days left: about ${g.moreDays} (read again on ${g.recheckOn})` : null,
     g.currentExposure !== null
-      ? `- Traffic: ${g.variant} at ${pct(g.currentExposure)} → ${pct(g.targetExposure)}`
+      ? `- Traffic: ${mdEscape(g.variant)} at ${pct(g.currentExposure)} → ${pct(g.targetExposure)}`
       : null,
   ].filter((x) => x !== null);
   return [
@@ -108,7 +112,7 @@ export function experimentMemoMarkdown(r: MonitorPersonalizationResult, o: O): s
   return [
     `# Experiment memo — ${mdEscape(r.initiative.name ?? 'all initiatives')}`,
     '',
-    `As of ${r.as_of} (${r.window.label} window). ${memos.length} experiment${memos.length === 1 ? '' : 's'}: ${memos.map((m) => `${m.id} → ${m.guidance?.kind ?? m.no_readout ?? 'no readout'}`).join('; ') || 'none'}.`,
+    `As of ${r.as_of} (${r.window.label} window). ${memos.length} experiment${memos.length === 1 ? '' : 's'}: ${memos.map((m) => `${mdEscape(m.id)} → ${mdEscape(m.guidance?.kind ?? m.no_readout ?? 'no readout')}`).join('; ') || 'none'}.`,
     '',
     ...memos.map(memoOf),
   ].join('\n');
@@ -125,10 +129,10 @@ export function governanceChecklistMarkdown(r: MonitorPersonalizationResult, o: 
     human(i.ownerRole),
   ]);
   const pending = g.checklist.pendingApprovals.map((p) => [
-    p.changeId,
-    p.rule,
-    p.ts,
-    p.author,
+    mdEscape(p.changeId),
+    mdEscape(p.rule),
+    mdEscape(p.ts),
+    mdEscape(p.author),
     mdEscape(p.change ?? ''),
     num(p.ageDays, 3),
   ]);
