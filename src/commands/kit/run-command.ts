@@ -15,6 +15,7 @@ import { asOfDay } from '../shared/window/index.ts';
 import type { AnyKitStage, CommandDef, KitRun } from './command-def.ts';
 import type { FlagArgsOf, FlagDecls } from './flag-spec.ts';
 import { lazyEngine, type LazyEngine } from './open-engine.ts';
+import { refuseFileInTheWay } from './output-folders.ts';
 import { reportStage, type ReportOutput } from './report-stage.ts';
 import { resolveFlagObject } from './resolve-flag-object.ts';
 import { snapshotPlan } from './snapshot.ts';
@@ -225,6 +226,9 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   // before anything runs: a linked `reports` or `.claude/plans` would send the files elsewhere
   refuseLinkedFolders(ws.baseDir, planDir, 'the plan JSON');
   refuseLinkedFolders(ws.baseDir, run.reportsDir, 'the report');
+  // and a file where an output folder must be: found only when the report was written, otherwise
+  refuseFileInTheWay(ws, 'plans_dir', planDir);
+  refuseFileInTheWay(ws, 'reports_dir', run.reportsDir);
   let execution;
   try {
     execution = await executePlan(planSpec(def, run, inputs, ws, snapshot.available), {
