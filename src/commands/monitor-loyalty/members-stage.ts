@@ -73,46 +73,89 @@ export interface IdCase {
 
 const CASE_EXAMPLES = 10;
 
-/** Member ids that differ only by case, and non-member orders whose customer id is a member's but for case. */
-async function idCase(engine: Engine): Promise<IdCase> {
+/**
+ * The ids of `column` in `table` that another id of it equals but for letter case: how many such
+ * groups, and up to ten of them spelled out (`M1 / m1`).
+ */
+async function caseGroups(
+  engine: Engine,
+  table: string,
+  column: string,
+): Promise<{ groups: number; examples: string[] }> {
   const ch = engine.dialect === 'clickhouse';
-  const rel = relationOf(engine);
   const lc = ch ? 'lowerUTF8' : 'lower';
+  const c = quoteIdent(column, engine.dialect);
   // more than one spelling of a lower-cased id: min <> max (two plain aggregates; a distinct count
   // or a string_agg per id cost ~3 s over 1M members)
-  const collide = ch
-    ? `FROM ${rel('lm_member_base')} WHERE isNotNull(member_id) GROUP BY ${lc}(member_id) HAVING min(member_id) != max(member_id)`
-    : `FROM lm_member_base WHERE member_id IS NOT NULL GROUP BY ${lc}(member_id) HAVING min(member_id) <> max(member_id)`;
+  const collide = `FROM ${table} WHERE ${ch ? `isNotNull(${c})` : `${c} IS NOT NULL`} GROUP BY ${lc}(${c}) HAVING min(${c}) ${ch ? '!=' : '<>'} max(${c})`;
   const [count] = await engine.query<{ n: number }>(
-    `SELECT count(*) AS n FROM (SELECT ${lc}(member_id) AS k ${collide}) t`,
+    `SELECT count(*) AS n FROM (SELECT ${lc}(${c}) AS k ${collide}) t`,
   );
+  const groups = Number(count?.n ?? 0);
   // the examples: only when some id collides, and spelled out for those ids alone
-  const groups = Number(count?.n ?? 0)
+  const examples = groups
     ? await engine.query<{ ids: string }>(
         `SELECT ${
           ch
-            ? "arrayStringConcat(arraySort(groupUniqArray(member_id)), ' / ')"
-            : "string_agg(DISTINCT member_id, ' / ' ORDER BY member_id)"
-        } AS ids FROM ${rel('lm_member_base')}
-         WHERE ${lc}(member_id) IN (SELECT ${lc}(member_id) AS k ${collide})
-         GROUP BY ${lc}(member_id) ORDER BY ids LIMIT ${CASE_EXAMPLES}`,
+            ? `arrayStringConcat(arraySort(groupUniqArray(${c})), ' / ')`
+            : `string_agg(DISTINCT ${c}, ' / ' ORDER BY ${c})`
+        } AS ids FROM ${table}
+         WHERE ${lc}(${c}) IN (SELECT ${lc}(${c}) AS k ${collide})
+         GROUP BY ${lc}(${c}) ORDER BY ids LIMIT ${CASE_EXAMPLES}`,
       )
     : [];
+  return { groups, examples: examples.map((g) => String(g.ids)) };
+}
+
+/**
+ * Rows of `table` whose id `column` is no member's but a member's id for letter case: how many
+ * rows, and up to ten of those ids.
+ */
+async function memberButForCase(
+  engine: Engine,
+  table: string,
+  column: string,
+  where: string,
+): Promise<{ rows: number; ids: string[] }> {
+  const ch = engine.dialect === 'clickhouse';
+  const lc = ch ? 'lowerUTF8' : 'lower';
+  const c = quoteIdent(column, engine.dialect);
+  const rel = relationOf(engine);
   const member = `(SELECT member_id FROM ${rel('lm_member_base')} WHERE ${ch ? 'isNotNull(member_id)' : 'member_id IS NOT NULL'})`;
-  const [orders] = await engine.query<{ n: number; ids: string | null }>(
+  const [found] = await engine.query<{ n: number; ids: string | null }>(
     `SELECT count(*) AS n, ${
       ch
-        ? `arrayStringConcat(arraySlice(arraySort(groupUniqArray(customer_id)), 1, ${CASE_EXAMPLES}), ', ')`
-        : `array_to_string(list_slice(list(DISTINCT customer_id ORDER BY customer_id), 1, ${CASE_EXAMPLES}), ', ')`
+        ? `arrayStringConcat(arraySlice(arraySort(groupUniqArray(${c})), 1, ${CASE_EXAMPLES}), ', ')`
+        : `array_to_string(list_slice(list(DISTINCT ${c} ORDER BY ${c}), 1, ${CASE_EXAMPLES}), ', ')`
     } AS ids
-     FROM ${rel('lm_orders')}
-     WHERE ${ch ? 'isNull(mi)' : 'mi IS NULL'} AND ${lc}(customer_id) IN (SELECT ${lc}(member_id) FROM ${member})`,
+     FROM ${table}
+     WHERE ${where} AND ${lc}(${c}) IN (SELECT ${lc}(member_id) FROM ${member})`,
+  );
+  return { rows: Number(found?.n ?? 0), ids: found?.ids ? String(found.ids).split(', ') : [] };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const more = (shown: number, total: number, sep: string) => (total > shown ? `${sep}…` : '');
+
+/**
+ * Member ids that differ only by case, and non-member orders whose customer id is a member's but
+ * for case; the same of experiment assignments' unit ids (said in the warnings).
+ */
+async function idCase(engine: Engine): Promise<IdCase> {
+  const ch = engine.dialect === 'clickhouse';
+  const rel = relationOf(engine);
+  const members = await caseGroups(engine, rel('lm_member_base'), 'member_id');
+  const orders = await memberButForCase(
+    engine,
+    rel('lm_orders'),
+    'customer_id',
+    ch ? 'isNull(mi)' : 'mi IS NULL',
   );
   const out: IdCase = {
-    member_groups: Number(count?.n ?? 0),
-    members: groups.map((g) => String(g.ids)),
-    orders: Number(orders?.n ?? 0),
-    order_customers: orders?.ids ? String(orders.ids).split(', ') : [],
+    member_groups: members.groups,
+    members: members.examples,
+    orders: orders.rows,
+    order_customers: orders.ids,
     warnings: [],
   };
   if (out.member_groups)
@@ -122,6 +165,34 @@ async function idCase(engine: Engine): Promise<IdCase> {
   if (out.orders)
     out.warnings.push(
       `${out.orders} order${out.orders === 1 ? '' : 's'} of customer ids that are member ids but for letter case (${out.order_customers.join(', ')}${out.orders > out.order_customers.length ? ', …' : ''}) count as non-member orders: ids are matched exactly; write the member id as sources.members has it`,
+    );
+  out.warnings.push(...(await unitIdCase(engine)));
+  return out;
+}
+
+/**
+ * Experiment units (the shared assignments entity, ids kept as written and matched exactly): unit
+ * ids that differ from another only by case, and units whose id is a member's but for case (they
+ * are not that member). Nothing to say, and no query of the members, without assignments.
+ */
+async function unitIdCase(engine: Engine): Promise<string[]> {
+  const table = relationOf(engine)('assignments');
+  const [any] = await engine.query<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM ${table} LIMIT 1) t`,
+  );
+  if (!Number(any?.n ?? 0)) return [];
+  const out: string[] = [];
+  const units = await caseGroups(engine, table, 'unit_id');
+  if (units.groups)
+    out.push(
+      `${plural(units.groups, 'experiment unit id')} ${units.groups === 1 ? 'differs' : 'differ'} from another only by letter case (${units.examples.join('; ')}${more(units.examples.length, units.groups, '; ')}): ids are matched exactly, so each is a unit of its own; if they are one member, write the id the same way in sources.assignments`,
+    );
+  const ch = engine.dialect === 'clickhouse';
+  const exact = `SELECT member_id FROM ${relationOf(engine)('lm_member_base')} WHERE ${ch ? 'isNotNull(member_id)' : 'member_id IS NOT NULL'}`;
+  const near = await memberButForCase(engine, table, 'unit_id', `unit_id NOT IN (${exact})`);
+  if (near.rows)
+    out.push(
+      `${plural(near.rows, 'experiment assignment')} of unit ids that are member ids but for letter case (${near.ids.join(', ')}${more(near.ids.length, near.rows, ', ')}) are not those members' (their orders are looked up by customer id): ids are matched exactly; write the member id as sources.members has it in sources.assignments`,
     );
   return out;
 }

@@ -62,17 +62,22 @@ const METHODS: readonly Method[] = ['frequentist', 'bayesian', 'sequential'];
 /**
  * Per assigned advocate (unit) of the experiments asked for: referrals of the window signed up
  * after the assignment, their conversions, those banded review or reject, and their cost (rewards
- * and incentives net of clawbacks).
+ * and incentives net of clawbacks). Advocate ids are matched ignoring case (the referral entities
+ * lower-case them): an assignment's unit id, kept as written by the shared entity, is lower-cased
+ * here, and spellings of one unit that differ only by case are one unit (its first assignment to
+ * each variant).
  */
 function unitsSql(ids: readonly string[], days: number): string {
   const inWindow = (c: string) => `${c} >= 0 AND ${c} < ${days}`;
+  const assigned = `(SELECT experiment_id, lower(unit_id) AS unit_id, variant, min(assigned_at) AS assigned_at
+       FROM assignments GROUP BY experiment_id, lower(unit_id), variant)`;
   return createTableAs(
     'ref_exp_units',
     `SELECT x.experiment_id, x.unit_id, x.variant, count(r.referral_id) AS referrals,
        sum(CASE WHEN ${inWindow('r.d_converted')} AND r.prior_claims = 0 THEN 1 ELSE 0 END) AS conversions,
        sum(CASE WHEN v.band IN ('review', 'reject') THEN 1 ELSE 0 END) AS flagged,
        COALESCE(sum(r.reward_amount - r.clawed_back), 0) AS cost
-     FROM assignments x
+     FROM ${assigned} x
      LEFT JOIN ref_ref r ON r.advocate_id = x.unit_id AND r.signed_up_at >= x.assigned_at AND ${inWindow('r.d_signup')}
      LEFT JOIN ref_verdicts v ON v.referral_id = r.referral_id
      WHERE lower(x.experiment_id) IN (${ids.map((i) => literal(i.toLowerCase())).join(', ')})
@@ -89,8 +94,10 @@ function unitsSqlCh(ids: readonly string[], days: number): string {
     'ref_exp_units',
     `SELECT experiment_id, unit_id, variant, countIf(${hit}) AS referrals,
        sumIf(r_conv, ${hit}) AS conversions, sumIf(r_flag, ${hit}) AS flagged, sumIf(r_cost, ${hit}) AS cost FROM
-       (SELECT experiment_id, unit_id, variant, assigned_at AS x_at FROM assignments
-        WHERE lowerUTF8(experiment_id) IN (${ids.map((i) => literal(i.toLowerCase(), d)).join(', ')}))
+       (SELECT experiment_id, x_unit AS unit_id, variant, min(assigned_at) AS x_at
+        FROM (SELECT experiment_id, lowerUTF8(unit_id) AS x_unit, variant, assigned_at FROM assignments
+              WHERE lowerUTF8(experiment_id) IN (${ids.map((i) => literal(i.toLowerCase(), d)).join(', ')}))
+        GROUP BY experiment_id, x_unit, variant)
        ALL LEFT JOIN (
          SELECT unit_id, r_at, r_conv, r_cost, if(ifNull(band IN ('review', 'reject'), 0), 1, 0) AS r_flag FROM
            (SELECT referral_id, advocate_id AS unit_id, signed_up_at AS r_at,

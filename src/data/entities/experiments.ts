@@ -27,13 +27,17 @@ export const experiments = typedEntity({
   dedupe: { keys: ['experiment_id', 'variant'] },
 });
 
-/** Which unit (member, advocate, user) saw which variant of which experiment, and when. */
+/**
+ * Which unit (member, advocate, user) saw which variant of which experiment, and when. Unit ids are
+ * kept as written (trimmed, letter case kept): each command joins them as the entity its units are
+ * treats ids — monitor-loyalty's members exactly, optimize-referrals' advocates ignoring case.
+ */
 export const assignments = typedEntity({
   name: 'assignments',
   description: 'experiment assignments: experiment, unit (member, advocate, user), variant, assigned at',
   columns: {
     experiment_id: { kind: 'id', required: true },
-    unit_id: { kind: 'key', required: true },
+    unit_id: { kind: 'id', required: true },
     variant: { kind: 'id', required: true },
     assigned_at: { kind: 'timestamp', required: true },
   },

@@ -6,7 +6,8 @@ import { typedEntity } from './typed-entity.ts';
  *
  * Member and customer ids are kept as written (trimmed, letter case kept, matched exactly): `M1`
  * and `m1` are two members (monitor-loyalty warns about ids that differ only by case). Experiment
- * assignments' unit ids (a shared entity) stay lower-cased and find their member ignoring case.
+ * assignments' unit ids (a shared entity) are kept as written too and find their member or customer
+ * exactly.
  */
 
 /** Programme members: enrolment, current tier (with the tier held before it), region, channel, cohort. */

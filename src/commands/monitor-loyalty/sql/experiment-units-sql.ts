@@ -7,9 +7,10 @@ import { aggIf, chLit, KIND, msCh, ts, type ChStep, type RelationOf } from './me
  * unit's assignment to the experiment's end (`end_at`, exclusive) or the end of the run, whichever
  * is first: revenue, orders, points earned by members (earn rows and the still-pending ones of `lm_pending`), the liability those
  * points create at face value, and the margin after them. Units assigned to more than one variant
- * of an experiment are left out (counted as multiple exposures). Unit ids are lower-cased (the
- * shared assignments entity) and member and customer ids kept as written: a unit finds its member
- * or customer ignoring case (the smallest member number when two ids differ only by case).
+ * of an experiment are left out (counted as multiple exposures). Unit, member and customer ids are
+ * kept as written and matched exactly, as the command matches orders to members: `M1` and `m1` are
+ * two members and a unit finds only the one it names (ids that differ only by case are warned
+ * about, `idCase` in members-stage.ts).
  */
 export function experimentUnitsSql(opts: {
   end: string;
@@ -29,7 +30,7 @@ export function experimentUnitsSql(opts: {
            FROM assignments WHERE assigned_at < ${E} GROUP BY 1, 2) a
      LEFT JOIN (SELECT experiment_id, max(end_at) AS end_at FROM experiments GROUP BY 1) e
        ON e.experiment_id = a.experiment_id
-     LEFT JOIN (SELECT lower(member_id) AS unit_id, min(mi) AS mi FROM lm_member_base WHERE mi IS NOT NULL GROUP BY 1) b
+     LEFT JOIN (SELECT member_id AS unit_id, min(mi) AS mi FROM lm_member_base WHERE mi IS NOT NULL GROUP BY 1) b
        ON b.unit_id = a.unit_id`,
     // units that are members find their orders and points by member number; other units their
     // orders by customer id (the orders of no member); both only from the first assignment on
@@ -47,7 +48,7 @@ export function experimentUnitsSql(opts: {
      LEFT JOIN (SELECT experiment_id, unit_id, sum(amount) AS revenue, count(*) AS orders FROM (
                   SELECT u.experiment_id, u.unit_id, o.amount FROM u JOIN o ON o.mi = u.mi WHERE ${range('o.ordered_at')}
                   UNION ALL
-                  SELECT u.experiment_id, u.unit_id, o.amount FROM u JOIN o ON lower(o.customer_id) = u.unit_id
+                  SELECT u.experiment_id, u.unit_id, o.amount FROM u JOIN o ON o.customer_id = u.unit_id
                   WHERE u.mi IS NULL AND o.mi IS NULL AND ${range('o.ordered_at')}) t
                 GROUP BY 1, 2) o
        ON o.experiment_id = u.experiment_id AND o.unit_id = u.unit_id
@@ -110,7 +111,7 @@ export function experimentUnitsCh(opts: {
                    GROUP BY experiment_id, unit_id)
              ANY LEFT JOIN (SELECT experiment_id, max(end_at) AS e_end, toUInt8(1) AS e_found FROM ${rel('experiments')}
                             GROUP BY experiment_id) USING experiment_id)
-       ANY LEFT JOIN (SELECT lowerUTF8(member_id) AS unit_id, min(mi) AS b_mi, toUInt8(1) AS b_found FROM ${rel('lm_member_base')}
+       ANY LEFT JOIN (SELECT ifNull(member_id, '') AS unit_id, min(mi) AS b_mi, toUInt8(1) AS b_found FROM ${rel('lm_member_base')}
                       WHERE isNotNull(mi) GROUP BY unit_id) USING unit_id`,
     },
     {
@@ -126,7 +127,7 @@ export function experimentUnitsCh(opts: {
            WHERE ${range('ordered_at')}`;
         const byCustomer = `SELECT experiment_id, unit_id, amount
            FROM (${kept(rel, 'experiment_id, unit_id, unit_id AS customer_id, assigned_at, until', ' AND isNull(mi)')})
-           ALL INNER JOIN (SELECT lowerUTF8(customer_id) AS customer_id, amount, ordered_at FROM ${rel('lm_orders')}
+           ALL INNER JOIN (SELECT ifNull(customer_id, '') AS customer_id, amount, ordered_at FROM ${rel('lm_orders')}
                            WHERE isNull(mi) AND ordered_at >= ${from} AND ordered_at < ${E}) USING customer_id
            WHERE ${range('ordered_at')}`;
         const points = `SELECT experiment_id, unit_id, sum(abs(l_points)) AS p_points, toUInt8(1) AS p_found
