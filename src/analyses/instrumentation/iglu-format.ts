@@ -118,7 +118,7 @@ export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions 
   const events: PlanEvent[] = [];
   entries.forEach(({ key, schema }, i) => {
     const at = igluUri(key);
-    const normalized = normalizeJsonSchema(schema, { draft04: true, resolveRef });
+    const normalized = normalizeJsonSchema(schema, { draft04: true, resolveRef, at });
     const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(
       normalized,
       `${at} properties`,

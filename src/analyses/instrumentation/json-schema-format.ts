@@ -57,7 +57,7 @@ export function fromJsonSchemas(
     if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
       throw new PlanParseError('not a JSON Schema object', fallbackName);
     }
-    const s = normalizeJsonSchema(schema as JsonSchema);
+    const s = normalizeJsonSchema(schema as JsonSchema, { at: fallbackName });
     const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(
       s,
       `${fallbackName} properties`,

@@ -103,7 +103,8 @@ function eventFromSchema(
   deprecatedAt: unknown,
   at: string,
 ): PlanEvent {
-  const normalized = normalizeJsonSchema(payloadSchema(jsonSchema, type));
+  // The whole rule is normalized: its `$ref`s point into the rule's own `definitions`.
+  const normalized = payloadSchema(normalizeJsonSchema(jsonSchema, { at: `${at}.jsonSchema` }), type);
   const { properties, additionalProperties, schemaExtras } = propertiesFromObjectSchema(
     normalized,
     `${at}.jsonSchema.properties`,
@@ -135,7 +136,7 @@ function eventFromSchema(
 
 /** The common rule: its `properties.properties` are the shared payload, the rest is kept verbatim. */
 function commonFromRule(jsonSchema: JsonSchema, version: unknown, at: string): CommonRules {
-  const { [GTM_ANNOTATION]: note, ...schema } = normalizeJsonSchema(jsonSchema);
+  const { [GTM_ANNOTATION]: note, ...schema } = normalizeJsonSchema(jsonSchema, { at: `${at}.jsonSchema` });
   const { properties: parts = {}, ...rest } = schema;
   const { properties: payload, ...others } = parts;
   const message: JsonSchema = { ...rest };

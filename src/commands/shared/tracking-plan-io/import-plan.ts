@@ -109,6 +109,8 @@ function readPlan(options: ImportPlanOptions): TrackingPlan {
             ? doc.map((schema, i) => ({ schema, fallbackName: `${fallback}_${i + 1}` }))
             : [{ schema: doc, fallbackName: fallback }];
         });
+        // A schema's problems name it by its file inside the folder (the fallback name).
+        current = path;
         return fromJsonSchemas(docs, name);
       }
     }
