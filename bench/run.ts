@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDuckDb } from '../src/data/index.ts';
 import { ensureTouchData } from './attribution-data.ts';
+import { machineProbe, probeLine } from './machine-probe.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, 'bench-data');
@@ -70,6 +71,9 @@ const SCRIPTS: Record<string, string[]> = {
   // attribute's memory on ClickHouse at 1M/5M/20M distinct paths, streamed and kept (GTM_BENCH_PATHS etc.)
   'attribution-stream-memory': ['bench/attribution-stream-memory.ts'],
 };
+// the machine's speed before the monitoring benchmarks (the VM's speed moves; see bench/machine-probe.ts)
+if (!only || only.startsWith('monitor-') || only === 'optimize-referrals')
+  console.log(`\n${probeLine(await machineProbe())}`);
 for (const [name, [script]] of Object.entries(SCRIPTS)) {
   if (only && only !== name) continue;
   if (!existsSync(path.join(root, script))) continue;
