@@ -134,6 +134,12 @@ async function memberButForCase(
   return { rows: Number(found?.n ?? 0), ids: found?.ids ? String(found.ids).split(', ') : [] };
 }
 
+/** Every member id as written (members enrolled after the end included: they have no `mi`). */
+function exactMemberIds(engine: Engine): string {
+  const ch = engine.dialect === 'clickhouse';
+  return `SELECT member_id FROM ${relationOf(engine)('lm_member_base')} WHERE ${ch ? 'isNotNull(member_id)' : 'member_id IS NOT NULL'}`;
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const more = (shown: number, total: number, sep: string) => (total > shown ? `${sep}…` : '');
 
@@ -145,11 +151,13 @@ async function idCase(engine: Engine): Promise<IdCase> {
   const ch = engine.dialect === 'clickhouse';
   const rel = relationOf(engine);
   const members = await caseGroups(engine, rel('lm_member_base'), 'member_id');
+  // non-member orders (mi NULL) whose customer id is no member id as written: an order of a member
+  // who enrolled after the end has no mi either, but its id is that member's exactly
   const orders = await memberButForCase(
     engine,
     rel('lm_orders'),
     'customer_id',
-    ch ? 'isNull(mi)' : 'mi IS NULL',
+    `${ch ? 'isNull(mi)' : 'mi IS NULL'} AND customer_id NOT IN (${exactMemberIds(engine)})`,
   );
   const out: IdCase = {
     member_groups: members.groups,
@@ -187,9 +195,7 @@ async function unitIdCase(engine: Engine): Promise<string[]> {
     out.push(
       `${plural(units.groups, 'experiment unit id')} ${units.groups === 1 ? 'differs' : 'differ'} from another only by letter case (${units.examples.join('; ')}${more(units.examples.length, units.groups, '; ')}): ids are matched exactly, so each is a unit of its own; if they are one member, write the id the same way in sources.assignments`,
     );
-  const ch = engine.dialect === 'clickhouse';
-  const exact = `SELECT member_id FROM ${relationOf(engine)('lm_member_base')} WHERE ${ch ? 'isNotNull(member_id)' : 'member_id IS NOT NULL'}`;
-  const near = await memberButForCase(engine, table, 'unit_id', `unit_id NOT IN (${exact})`);
+  const near = await memberButForCase(engine, table, 'unit_id', `unit_id NOT IN (${exactMemberIds(engine)})`);
   if (near.rows)
     out.push(
       `${plural(near.rows, 'experiment assignment')} of unit ids that are member ids but for letter case (${near.ids.join(', ')}${more(near.ids.length, near.rows, ', ')}) are not those members' (their orders are looked up by customer id): ids are matched exactly; write the member id as sources.members has it in sources.assignments`,

@@ -1,0 +1,128 @@
+/**
+ * monitor-loyalty's id-case warning on orders names only customer ids that are a member's but for
+ * letter case. An order of a member who enrolled after as-of is a non-member order (the member has
+ * no number at the end), but its customer id is the member's exactly: it was warned as "member ids
+ * but for letter case (K3)", which sends the user looking for a spelling problem that is not there
+ * (the s10 review's loyA). `m4` (member `M4`) is still warned. ClickHouse 18.16 gives the same
+ * warnings and non-member counts when a server is installed.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../helpers/clickhouse-server.ts';
+import { runCli, type CliRun } from '../helpers/run-cli.ts';
+
+const YAML = `version: 1
+sources:
+  - { name: members, entity: members, kind: file, path: data/members.csv }
+  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
+  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
+currency: { reporting: USD }
+loyalty: { program: Late Club, value_per_point: 0.01 }
+output: { snapshot: never }
+`;
+
+/** K3 enrols on 2026-12-15, after as-of (2026-11-30). */
+const MEMBERS = `member_id,enrolled_at,tier
+K1,2026-01-05,Gold
+K3,2026-12-15,Gold
+M4,2026-03-01,Silver
+`;
+const LEDGER = `entry_id,member_id,occurred_at,type,points
+E1,K1,2026-11-10,earn,100
+E2,M4,2026-11-12,earn,50
+`;
+/** Non-member orders: K3's (not yet a member, id as written) and m4's (M4 but for case). */
+const ORDERS = `order_id,customer_id,amount,ordered_at,currency
+O1,K1,100,2026-11-10,USD
+O2,M4,50,2026-11-12,USD
+O3,K3,70,2026-11-20,USD
+O4,m4,40,2026-11-21,USD
+`;
+
+const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-late-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function workspace(name: string): string {
+  const dir = path.join(root, name);
+  mkdirSync(path.join(dir, 'data'), { recursive: true });
+  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
+  const files: Record<string, string> = {
+    'members.csv': MEMBERS,
+    'ledger.csv': LEDGER,
+    'orders.csv': ORDERS,
+  };
+  for (const [f, text] of Object.entries(files)) writeFileSync(path.join(dir, 'data', f), text);
+  return dir;
+}
+
+const ML = ['monitor-loyalty', '--window', '30d', '--as-of', '2026-11-30', '--json'];
+
+interface Result {
+  warnings: string[];
+  members: { members: number; id_case: { orders: number; order_customers: string[] } };
+  kpis: { overall: { non_member: { customers: number; orders: number; revenue: number } } };
+}
+
+async function run(dir: string, extra: string[] = []): Promise<{ cli: CliRun; result: Result }> {
+  const cli = await runCli([...ML, ...extra], { cwd: dir, env: { ...process.env, GTM_SNAPSHOT: 'never' } });
+  expect(cli.code, cli.stderr).toBe(0);
+  return { cli, result: cli.json<Result>() };
+}
+
+describe('orders of a member enrolled after as-of (monitor-loyalty)', () => {
+  let out: { cli: CliRun; result: Result };
+  beforeAll(async () => {
+    out = await run(workspace('duck'));
+  });
+
+  it('are non-member orders, not warned as a letter-case mismatch; m4 still is', () => {
+    expect(out.result.members.members).toBe(2);
+    expect(out.result.kpis.overall.non_member).toMatchObject({ customers: 2, orders: 2, revenue: 110 });
+    expect(out.result.members.id_case).toMatchObject({ orders: 1, order_customers: ['m4'] });
+    const w = out.result.warnings.join('\n');
+    expect(w).toMatch(
+      /1 order of customer ids that are member ids but for letter case \(m4\) count as non-member/,
+    );
+    expect(w).not.toMatch(/K3/);
+    expect(out.cli.stderr).not.toMatch(/K3/);
+  });
+});
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
+  let ch: ClickHouseServer;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
+  }, 120_000);
+  afterAll(async () => ch?.stop());
+
+  it("gives the DuckDB warnings and non-member orders from the server's tables", async () => {
+    const dir = workspace('ch');
+    const load = await runCli(
+      ['engine', 'load', '--clickhouse', ch.url, '--database', 'loy_late', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(load.code, load.stderr).toBe(0);
+    writeFileSync(
+      path.join(dir, 'gtm.clickhouse.yaml'),
+      YAML.replace(
+        /^version: 1$/m,
+        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: loy_late }`,
+      ),
+    );
+    const onCh = await run(dir, ['--config', 'gtm.clickhouse.yaml']);
+    expect(onCh.result.members.id_case).toMatchObject({ orders: 1, order_customers: ['m4'] });
+    expect(onCh.result.warnings.join('\n')).not.toMatch(/K3/);
+    expect(onCh.result.kpis.overall.non_member).toMatchObject({ customers: 2, orders: 2, revenue: 110 });
+  }, 180_000);
+});
