@@ -53,8 +53,11 @@ export interface DuckDbEngine extends Engine {
    * @example
    * const { columns } = await engine.queryColumns('SELECT [1, 2] AS path, 3.5 AS w');
    * columns.w; // Float64Array [3.5]
+   *
+   * The result is materialized by DuckDB (all threads) before it is read; `stream: true` reads it as
+   * it is produced instead (one thread, but the result is never held twice: for very large ones).
    */
-  queryColumns(sql: string): Promise<ColumnarResult>;
+  queryColumns(sql: string, opts?: { stream?: boolean }): Promise<ColumnarResult>;
 }
 
 /** Whether an engine is the DuckDB engine (and so can `append`). */

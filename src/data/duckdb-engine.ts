@@ -92,8 +92,14 @@ class DuckDbEngineImpl implements DuckDbEngine {
     });
   }
 
-  queryColumns(sql: string): Promise<ColumnarResult> {
-    return this.serial(sql, async () => readColumns(await this.connection.stream(sql), sql));
+  queryColumns(sql: string, opts: { stream?: boolean } = {}): Promise<ColumnarResult> {
+    // materialized by default: DuckDB writes the result with every thread, then the chunks are
+    // read from memory (a streamed result is produced chunk by chunk as it is fetched, by one
+    // thread: 1M rows × 10 numeric columns of a join took 0.33–0.48 s streamed against 0.19–0.24 s
+    // materialized, alternating); streamed when the caller would rather not hold the result twice
+    return this.serial(sql, async () =>
+      readColumns(await (opts.stream ? this.connection.stream(sql) : this.connection.run(sql)), sql),
+    );
   }
 
   async describe(relation: string): Promise<{ name: string; type: string }[]> {

@@ -135,7 +135,8 @@ export async function readPathColumns(
   let pathsMs: number;
   let valueConflicts: number | undefined;
   if (isDuckDbEngine(engine) && typeof engine.queryColumns === 'function') {
-    const { rowCount, columns } = await engine.queryColumns(sql);
+    // streamed: millions of distinct paths at scale, not held twice (DuckDB's copy and the arrays)
+    const { rowCount, columns } = await engine.queryColumns(sql, { stream: true });
     pathsMs = performance.now() - t;
     t = performance.now();
     const path = columns.path as IntListColumn;
