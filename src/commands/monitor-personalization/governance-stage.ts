@@ -8,6 +8,7 @@ import {
   type GovernanceScan,
   type GovernanceThresholds,
   type OwnerRoles,
+  type RuleChangeRow,
   type RuleEvaluationRow,
   type RuleVariantActivityRow,
 } from '../../analyses/personalization/index.ts';
@@ -192,7 +193,11 @@ export async function governanceStage(
       now,
       consent: consent.input,
       evaluations,
-      changes: (await engine.query(ruleChangesSql(s, a.initiativeKeys ? a.rules : null))) as never,
+      changes: oneRecordPerChange(
+        (await engine.query(
+          ruleChangesSql(s, a.initiativeKeys ? a.rules : null),
+        )) as unknown as RuleChangeRow[],
+      ),
       experiments: a.experiments
         .filter((e) => e.rule && e.start)
         .map((e) => ({ experiment: e.id, start: e.start!, end: e.end, rules: [e.rule!] })),
@@ -214,6 +219,27 @@ export async function governanceStage(
   const fallback = worstFallback(scan, thresholds.minEvaluations, run.inputs.inputs.alert_threshold);
   alertGovernance(ctx, run, withExamples, fallback);
   return { scan: withExamples, consent_source: consent.source, fallback };
+}
+
+/**
+ * One record per change of the change log: records of the same change (change id, rule, live time
+ * and author) that differ in their approval — logged when it went live, then again once approved —
+ * are one change with the approval its records carry (of several approvers, the earliest approval;
+ * a record without an approval time after those with one). In the order of each change's first
+ * record. Without this, the unapproved record of an approved change was a "no approver" finding.
+ */
+export function oneRecordPerChange(rows: readonly RuleChangeRow[]): RuleChangeRow[] {
+  const blank = (v: unknown) => v === null || v === undefined || String(v).trim() === '';
+  const ms = (v: unknown) => (blank(v) ? Infinity : Date.parse(String(v)));
+  const better = (a: RuleChangeRow, b: RuleChangeRow) =>
+    blank(a.approvedBy) !== blank(b.approvedBy) ? !blank(a.approvedBy) : ms(a.approvalTs) < ms(b.approvalTs);
+  const byChange = new Map<string, RuleChangeRow>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.changeId ?? null, r.rule, String(r.ts), r.author]);
+    const seen = byChange.get(key);
+    if (!seen || better(r, seen)) byChange.set(key, r);
+  }
+  return [...byChange.values()];
 }
 
 function worstFallback(

@@ -74,7 +74,10 @@ export const ruleChanges = typedEntity({
     approved_by: { kind: 'text' },
     approved_at: { kind: 'timestamp' },
   },
-  dedupe: { keys: ['rule_id', 'changed_at', 'author'] },
+  // A change logged again once approved (the approver and time filled in) is another record of it,
+  // kept: monitor-personalization takes the change's approval from its records (first dropping the
+  // unapproved one made an approved change "no approver", a high finding).
+  dedupe: { keys: ['rule_id', 'changed_at', 'author', 'approved_by', 'approved_at'] },
 });
 
 /** Consent records from the consent platform: a grant or a withdrawal per user and purpose. */
