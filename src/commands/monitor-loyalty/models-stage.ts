@@ -83,6 +83,7 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
     min,
   });
   const bg = fitted.model;
+  await engineTurn();
   // Gamma-Gamma only beside a BG/NBD fit: CLV needs both, and both rest on the repeat buyers
   const spend = bg ? await fitSpend(engine) : null;
   const degenerate = bg?.fit.converged ? degenerateBgnbd(bg.fit.params) : null;
@@ -125,6 +126,9 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
     bg && bgUsed
       ? scoreMembers(cols, bg, ggUsed && spend ? spend.fit.params : null)
       : emptyScores(cols.rowCount);
+  await engineTurn();
+  const churn = churnTables(run, m, cols, scores);
+  await engineTurn();
   return {
     time_unit: 'week',
     bgnbd: bg ? { ...bg.fit, used: bgUsed } : null,
@@ -133,13 +137,21 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
     holdout,
     prediction_weeks: cfg.prediction_weeks,
     clv: { months: cfg.clv_months, monthly_discount_rate: cfg.monthly_discount_rate, ...clvTotals(scores) },
-    churn: churnTables(run, m, cols, scores),
+    churn,
     rfm: m.purchasers > 0 ? rfmSummary(cols, scores, cfg.rfm_days) : null,
     warnings,
     cols,
     scores,
   };
 }
+
+/**
+ * Lets the event loop turn between long synchronous steps (a fit, scoring a million members): the
+ * stages running beside this one queue their statements on the engine's one connection, and each
+ * next statement is submitted from JS, so while a loop holds the main thread the engine's threads
+ * would sit idle with work queued.
+ */
+export const engineTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function emptyScores(n: number): MemberScores {
   const nan = () => new Float64Array(n).fill(Number.NaN);

@@ -12,7 +12,7 @@ import { fetchMemberColumns, type Columns } from './fetch-columns.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput } from './members-stage.ts';
-import type { ModelsOutput } from './models-stage.ts';
+import { engineTurn, type ModelsOutput } from './models-stage.ts';
 import { relationOf } from './run-tables.ts';
 import { segmentMembers, type SegmentMember } from './segment-members.ts';
 
@@ -186,6 +186,7 @@ export async function computeSegments(
       });
       continue;
     }
+    await engineTurn();
     const all = fn.run();
     flags.push({ segment, rows: all.rows });
     const by_dimension: SegmentLine['by_dimension'] = {};
