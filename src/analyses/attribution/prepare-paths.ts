@@ -255,8 +255,11 @@ export function preparePaths(
   }
 
   if (anyEmpty) rows.accumulate(rows.add(-1), empty.conversions, empty.value, empty.nulls);
+  // Row r is sequence r for every sequence, and any row after them is the empty journeys' (-1):
+  // a later row of a sequence (kept apart by its timestamps or roles) must be summed into it.
   let rowsAreSequences = rows.count >= index.count;
-  for (let r = 0; rowsAreSequences && r < index.count; r++) rowsAreSequences = rows.seq[r] === r;
+  for (let r = 0; rowsAreSequences && r < rows.count; r++)
+    rowsAreSequences = r < index.count ? rows.seq[r] === r : rows.seq[r] < 0;
 
   return dict.assemble(index, rows.finish(), rowsAreSequences, dropped);
 }
