@@ -120,12 +120,15 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16: the same credit',
       { cwd: ws.dir },
     );
     expect(load.code, load.stderr).toBe(0);
+    const onServer = YAML.replace(
+      /^version: 1$/m,
+      `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: repeated_paths }`,
+    );
+    await writeFile(path.join(ws.dir, 'gtm.clickhouse.yaml'), onServer);
+    // Without a bootstrap the paths are grouped on the server (one row per distinct path).
     await writeFile(
-      path.join(ws.dir, 'gtm.clickhouse.yaml'),
-      YAML.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: repeated_paths }`,
-      ),
+      path.join(ws.dir, 'gtm.clickhouse-grouped.yaml'),
+      onServer.replace('bootstrap: 20', 'bootstrap: 0'),
     );
   }, 120_000);
   afterAll(async () => {
@@ -136,5 +139,10 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16: the same credit',
   for (const model of MODELS)
     it(`${model}, bootstrap on (journeys read from the server)`, async () => {
       expectHandCredit(await run(ws.dir, model, ['--config', 'gtm.clickhouse.yaml']));
+    }, 120_000);
+
+  for (const model of MODELS)
+    it(`${model}, no bootstrap (paths grouped on the server)`, async () => {
+      expectHandCredit(await run(ws.dir, model, ['--config', 'gtm.clickhouse-grouped.yaml']));
     }, 120_000);
 });
