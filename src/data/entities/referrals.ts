@@ -183,6 +183,14 @@ export const payouts = typedEntity({
 });
 
 const SCORES = Array.from({ length: 11 }, (_, s) => String(s));
+/**
+ * A whole score written with decimals is that score: `9.0` from a spreadsheet export, or a JSON /
+ * Parquet number column (DuckDB reads 9.0 as DOUBLE, whose text is '9.0'); every row of such an
+ * export was rejected as "not one of 0..10". Other fractions (9.5) are still rejected.
+ */
+const SCORE_DECIMALS: Record<string, string> = Object.fromEntries(
+  SCORES.flatMap((s) => [`${s}.0`, `${s}.00`].map((d) => [d, s])),
+);
 
 /** Net Promoter answers of advocates, partners and customers. */
 export const npsResponses = typedEntity({
@@ -192,7 +200,7 @@ export const npsResponses = typedEntity({
     response_id: { kind: 'key', required: true },
     respondent_id: { kind: 'key', required: true },
     /** Kept as text so that anything but 0..10 is rejected with the list of allowed values. */
-    score: { kind: 'token', required: true, values: SCORES },
+    score: { kind: 'token', required: true, values: SCORES, aliases: SCORE_DECIMALS },
     responded_at: { kind: 'timestamp', required: true },
   },
   dedupe: { keys: ['response_id'] },
