@@ -9,6 +9,7 @@ import {
   distinctChannelsSql,
   pathSummarySql,
   type ConvertedKind,
+  type TimeKind,
   type TouchChecks,
   type TouchColumns,
 } from './sql/path-summary-sql.ts';
@@ -396,15 +397,25 @@ async function columnKindsOf(
   engine: Engine,
   relation: string,
   cols: TouchColumns,
-): Promise<{ timeKind: 'timestamp' | 'number'; converted: ConvertedKind }> {
+): Promise<{ timeKind: TimeKind; converted: ConvertedKind }> {
   const ch = engine.dialect === 'clickhouse';
   const type = (c: string) =>
     ch ? `toTypeName(${quoteIdent(c, 'clickhouse')})` : `typeof(${quoteIdent(c)})`;
   const rows = await engine.query<{ t: string; c: string }>(
     `SELECT ${type(cols.time)} AS t, ${type(cols.converted)} AS c FROM ${relation} LIMIT 1`,
   );
-  return {
-    timeKind: /time|date/i.test(rows[0]?.t ?? '') ? 'timestamp' : 'number',
-    converted: convertedKindOf(rows[0]?.c),
-  };
+  const t = rows[0]?.t ?? '';
+  let timeKind: TimeKind = /time|date/i.test(t) ? 'timestamp' : 'number';
+  // A text column: ISO times unless its first value is a number (epoch seconds or ms).
+  if (ch ? /^(Nullable\()?(String|FixedString)/.test(t) : t === 'VARCHAR') {
+    const c = quoteIdent(cols.time, ch ? 'clickhouse' : undefined);
+    const number = ch
+      ? `match(toString(${c}), '^[[:space:]]*[-+]?[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?[[:space:]]*$')`
+      : `TRY_CAST(${c} AS DOUBLE) IS NOT NULL`;
+    const [first] = await engine.query<{ n: boolean | number }>(
+      `SELECT ${number} AS n FROM ${relation} WHERE ${c} IS NOT NULL LIMIT 1`,
+    );
+    if (first && !Number(first.n)) timeKind = 'text';
+  }
+  return { timeKind, converted: convertedKindOf(rows[0]?.c) };
 }

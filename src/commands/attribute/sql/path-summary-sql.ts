@@ -117,7 +117,7 @@ export function pathSummarySql(
   cols: TouchColumns,
   channels: string[],
   dialect: Dialect,
-  timeKind: 'timestamp' | 'number',
+  timeKind: TimeKind,
   opts: { journeysOnShards?: boolean; everyChannelListed?: boolean; converted?: ConvertedKind } = {},
 ): string {
   // the flag as the checks read it (0, 1 or NULL by now: anything else was refused)
@@ -158,8 +158,20 @@ export function pathSummarySql(
 }
 
 /** Time as an integer that sorts like the time itself. */
-function timeNumber(expr: string, dialect: Dialect, kind: 'timestamp' | 'number'): string {
-  if (dialect === 'clickhouse')
-    return kind === 'timestamp' ? `toInt64(toUnixTimestamp(${expr}))` : `toInt64(${expr})`;
+/**
+ * How the time column sorts: a time type, a number (epoch seconds or ms), or text holding ISO times
+ * (an NDJSON or CSV column mixing dates and times, or times with and without an offset, is read as
+ * text). Text is read as TIMESTAMPTZ on DuckDB, which applies a written offset (a cast to TIMESTAMP
+ * drops it), and by parseDateTimeBestEffort on ClickHouse (whole seconds: touches within one second
+ * are ordered by channel, as ties are).
+ */
+export type TimeKind = 'timestamp' | 'number' | 'text';
+
+function timeNumber(expr: string, dialect: Dialect, kind: TimeKind): string {
+  if (dialect === 'clickhouse') {
+    if (kind === 'text') return `toInt64(toUnixTimestamp(parseDateTimeBestEffort(${expr})))`;
+    return kind === 'number' ? `toInt64(${expr})` : `toInt64(toUnixTimestamp(${expr}))`;
+  }
+  if (kind === 'text') return `epoch_ms(CAST(${expr} AS TIMESTAMPTZ))`;
   return kind === 'timestamp' ? `epoch_ms(CAST(${expr} AS TIMESTAMP))` : `CAST(${expr} AS BIGINT)`;
 }
