@@ -401,8 +401,11 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
           case 'number':
           case 'amount':
             return r.amount(n);
-          case 'integer':
-            return `toInt64OrNull(toString(round(${r.amount(n)})))`;
+          case 'integer': {
+            // a fraction is no whole number (as on DuckDB): NULL, so rejected
+            const v = r.amount(n);
+            return `if(ifNull(${v} = round(${v}), 0), toInt64OrNull(toString(round(${v}))), NULL)`;
+          }
           case 'currency': {
             // its cell, else the ISO code its first amount is written with, else the source's (`typedEntity`)
             const codes = textAmounts.map(([a]) => amountCodeCh(r.text(a)));

@@ -157,8 +157,11 @@ function parsedSql(
     case 'number':
     case 'amount':
       return parseAmountSql(raw, b.decimal);
-    case 'integer':
-      return `TRY_CAST(${parseAmountSql(raw, b.decimal)} AS BIGINT)`;
+    case 'integer': {
+      // a fraction is no whole number (a CSAT of 3.5 was cast, rounded, to 4): NULL, so rejected
+      const v = parseAmountSql(raw, b.decimal);
+      return `TRY_CAST(CASE WHEN ${v} = trunc(${v}) THEN ${v} END AS BIGINT)`;
+    }
     case 'currency':
       return `upper(COALESCE(${trimmed(name)}, ${literal(b.defaultCurrency)}))`;
     case 'boolean':
