@@ -483,6 +483,23 @@ describe('experimentMemos and experimentIssues', () => {
   });
 });
 
+describe('keep running when the sample is years away', () => {
+  it('says the test is out of reach at this traffic instead of naming a day decades ahead', () => {
+    // 300 users per arm in 10 days (30 a day); 59409 per arm to detect 5 %: (59409 - 300) / 30
+    // = 1970.3 → 1971 more days, 5.4 years
+    const g = scenario({ n: [300, 300], rates: [0.1, 0.101], days: 10, plannedDays: null }).guidance;
+    expect(g).toMatchObject({ kind: 'keep running', moreDays: 1971, requiredSamplePerArm: 59409 });
+    expect(g.headline).toBe(
+      'Out of reach at this traffic: 59409 users per arm (enough to detect a 5% lift) would take about 1971 more days (5.4 years) at 30 users a day in the smallest arm; nothing is conclusive yet.',
+    );
+    expect(g.nextSteps[0]).toMatch(/^Re-plan the test: a larger minimum detectable effect/);
+    // within a year it is still the days to wait
+    expect(scenario({ rates: [0.1, 0.101], days: 10 }).guidance.headline).toMatch(
+      /^Keep running about 20 more days/,
+    );
+  });
+});
+
 describe('keep running without a day estimate', () => {
   it('not started yet', () => {
     const memo = scenario({ days: -1 });

@@ -355,6 +355,23 @@ export function rolloutGuidance(
     context.requiredPerArm === null
       ? ''
       : ` to reach ${context.requiredPerArm} users per arm (enough to detect a ${formatEffect(context.mde, 'relative', false)} lift)`;
+  if (more !== null && more > OUT_OF_REACH_DAYS && context.requiredPerArm !== null) {
+    // years away at this traffic: waiting is no plan (a 4.7 % base rate and a 5 % effect at 43
+    // users a day asked to "keep running about 15971 more days ... read it again on 2070-08-23")
+    const perDay = health.minimumData.smallestArm / built.daysRunning;
+    return {
+      ...base,
+      kind: 'keep running',
+      moreDays: more,
+      recheckOn,
+      headline: `Out of reach at this traffic: ${context.requiredPerArm} users per arm (enough to detect a ${formatEffect(context.mde, 'relative', false)} lift) would take about ${more} more days (${(more / 365).toFixed(1)} years) at ${formatCount(perDay)} users a day in the smallest arm; nothing is conclusive yet.`,
+      nextSteps: [
+        `Re-plan the test: a larger minimum detectable effect, more of the traffic in ${rules}, or a more sensitive metric.`,
+        `Or decide with the owner on the evidence so far, knowing effects smaller than the interval's ends are not ruled out.`,
+        `Do not ship on the current numbers as if they were conclusive.`,
+      ],
+    };
+  }
   return {
     ...base,
     kind: 'keep running',
@@ -371,6 +388,11 @@ export function rolloutGuidance(
     ],
   };
 }
+
+/** Beyond this many more days the required sample is called out of reach (a year). */
+const OUT_OF_REACH_DAYS = 365;
+
+const formatCount = (x: number) => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));
 
 /** Days until both the required sample (at the observed daily rate of the smallest arm) and the minimum duration are reached. */
 function daysLeft(
