@@ -129,6 +129,8 @@ async function statsOf(engine: Engine, id: string, control: string): Promise<Sta
       table: 'lm_exp_one',
       variantColumn: 'variant',
       controlVariant: control,
+      // amounts and a 0/1 flag: the same statistics on every run
+      exactAmounts: true,
       metrics: [
         { name: 'revenue', type: 'mean', valueColumn: 'revenue' },
         { name: 'purchased', type: 'proportion', valueColumn: 'purchased' },

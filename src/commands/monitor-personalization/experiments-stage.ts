@@ -101,6 +101,8 @@ async function experimentData(run: Run, s: Scope, def: ExperimentDef, e: Experim
             variantColumn: 'variant',
             metrics,
             controlVariant: def.control,
+            // revenue and 0/1 flags: the same statistics on every run
+            exactAmounts: true,
           }),
         )) as StatsRow[]);
   const metricsOpts = Object.fromEntries(

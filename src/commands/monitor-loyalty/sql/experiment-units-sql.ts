@@ -1,4 +1,5 @@
 import { literal } from '../../../data/index.ts';
+import { exactSum, exactSumProduct } from '../../shared/exact-sum.ts';
 import { STAT_COLUMNS } from '../../shared/experiment-review/index.ts';
 import { aggIf, chLit, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
@@ -45,7 +46,7 @@ export function experimentUnitsSql(opts: {
             COALESCE(p.points, 0) * ${vpp} AS points_liability,
             COALESCE(o.revenue, 0) * ${literal(opts.marginRate)} - COALESCE(p.points, 0) * ${vpp} AS margin
      FROM u
-     LEFT JOIN (SELECT experiment_id, unit_id, sum(amount) AS revenue, count(*) AS orders FROM (
+     LEFT JOIN (SELECT experiment_id, unit_id, ${exactSum('amount')} AS revenue, count(*) AS orders FROM (
                   SELECT u.experiment_id, u.unit_id, o.amount FROM u JOIN o ON o.mi = u.mi WHERE ${range('o.ordered_at')}
                   UNION ALL
                   SELECT u.experiment_id, u.unit_id, o.amount FROM u JOIN o ON o.customer_id = u.unit_id
@@ -73,7 +74,7 @@ export const EXPOSURE_COUNTS_SQL = `SELECT a.experiment_id, ${aggIf('count', '*'
 /** Revenue per unit of one experiment split into the holdout variants and the rest (sufficient statistics). */
 export function holdoutArmsSql(experimentId: string, holdouts: readonly string[]): string {
   return `SELECT CASE WHEN lower(variant) IN ${literal(holdouts.map((h) => h.toLowerCase()))} THEN 'holdout' ELSE 'treated' END AS arm,
-       count(*) AS n, sum(revenue) AS sum, sum(revenue * revenue) AS sum_squares
+       count(*) AS n, ${exactSum('revenue')} AS sum, ${exactSumProduct('revenue')} AS sum_squares
      FROM lm_exp_units WHERE experiment_id = ${literal(experimentId)} GROUP BY 1`;
 }
 
@@ -137,7 +138,7 @@ export function experimentUnitsCh(opts: {
                            UNION ALL SELECT mi, occurred_at, points AS l_points FROM ${rel('lm_pending')}) USING mi
            WHERE ${range('occurred_at')}
            GROUP BY experiment_id, unit_id`;
-        const revenue = `SELECT experiment_id, unit_id, sum(amount) AS o_revenue, count() AS o_orders, toUInt8(1) AS o_found
+        const revenue = `SELECT experiment_id, unit_id, ${exactSum('amount', 'clickhouse')} AS o_revenue, count() AS o_orders, toUInt8(1) AS o_found
            FROM (${byMember} UNION ALL ${byCustomer}) GROUP BY experiment_id, unit_id`;
         const rev = 'if(o_found = 1, o_revenue, 0)';
         const pts = 'if(p_found = 1, p_points, 0)';
@@ -163,7 +164,8 @@ export function holdoutArmsCh(experimentId: string, holdouts: readonly string[],
   const list = holdouts.map((h) => chLit(h.toLowerCase())).join(', ');
   return `SELECT arm, n, s_sum AS sum, s_squares AS sum_squares FROM (
        SELECT if(${holdouts.length ? `lowerUTF8(variant) IN (${list})` : '0'}, 'holdout', 'treated') AS arm,
-              count() AS n, sum(revenue) AS s_sum, sum(revenue * revenue) AS s_squares
+              count() AS n, ${exactSum('revenue', 'clickhouse')} AS s_sum,
+              ${exactSumProduct('revenue', 'revenue', 'clickhouse')} AS s_squares
        FROM ${rel('lm_exp_units')} WHERE experiment_id = ${chLit(experimentId)} GROUP BY arm)`;
 }
 
@@ -181,17 +183,20 @@ export function reviewStatsCh(experimentId: string, control: string, rel: Relati
        ${STAT_COLUMNS.map((c) => `${exprs[c] ? `toNullable(toFloat64(${exprs[c]}))` : 'CAST(NULL AS Nullable(Float64))'} AS s_${c}`).join(', ')}
      FROM (${units}) GROUP BY variant`;
   const y1 = 'if(c1 != 0, 1, 0)';
+  // amounts exactly (`exactSum`: the same sums on every run); the 0/1 purchase flag sums exactly as it is
+  const sum = (c: string) => exactSum(c, 'clickhouse');
+  const prod = (a: string, b: string = a) => exactSumProduct(a, b, 'clickhouse');
   const parts = [
-    part(0, 'revenue', 'mean', { sum: 'sum(c0)', sum_squares: 'sum(c0 * c0)' }),
+    part(0, 'revenue', 'mean', { sum: sum('c0'), sum_squares: prod('c0') }),
     part(1, 'purchased', 'proportion', { sum: `sum(${y1})`, sum_squares: `sum(${y1} * ${y1})` }),
     part(2, 'points_liability', 'ratio', {
-      num_sum: 'sum(c2)',
-      num_sum_squares: 'sum(c2 * c2)',
-      den_sum: 'sum(c0)',
-      den_sum_squares: 'sum(c0 * c0)',
-      num_den_sum_product: 'sum(c2 * c0)',
+      num_sum: sum('c2'),
+      num_sum_squares: prod('c2'),
+      den_sum: sum('c0'),
+      den_sum_squares: prod('c0'),
+      num_den_sum_product: prod('c2', 'c0'),
     }),
-    part(3, 'margin', 'mean', { sum: 'sum(c3)', sum_squares: 'sum(c3 * c3)' }),
+    part(3, 'margin', 'mean', { sum: sum('c3'), sum_squares: prod('c3') }),
   ];
   return `SELECT metric, type, v AS variant, n, ${STAT_COLUMNS.map((c) => `s_${c} AS ${c}`).join(', ')}
      FROM (${parts.join(' UNION ALL ')})

@@ -1,4 +1,5 @@
 import { literal, quoteIdent } from '../../../data/index.ts';
+import { exactSum, exactSumIf, type SumDialect } from '../../shared/exact-sum.ts';
 import {
   aggIf,
   chLit,
@@ -34,6 +35,14 @@ const WINDOW_SUMS = [
   'active',
 ] as const;
 
+/** The window sums of amounts (fractional: summed exactly, `exactSum`); the others are counts and points. */
+const AMOUNT_SUMS: ReadonlySet<string> = new Set(['revenue', 'reward_cost']);
+
+/** `sum(column)` on `d`, exact for the amount columns (`AMOUNT_SUMS` with their `_w`/`_pw` suffix). */
+function windowSum(c: (typeof WINDOW_SUMS)[number], column: string, d: SumDialect): string {
+  return AMOUNT_SUMS.has(c) ? exactSum(column, d) : `sum(${column})`;
+}
+
 type Dimension = keyof typeof DIMENSION_COLUMN;
 
 /**
@@ -64,7 +73,10 @@ export function memberKpiSql(
   const S = ts(w.start);
   const E = ts(w.end);
   const PS = ts(w.prevStart);
-  const sums = WINDOW_SUMS.flatMap((c) => [`sum(${c}_w) AS ${c}_w`, `sum(${c}_pw) AS ${c}_pw`]);
+  const sums = WINDOW_SUMS.flatMap((c) => [
+    `${windowSum(c, `${c}_w`, 'duckdb')} AS ${c}_w`,
+    `${windowSum(c, `${c}_pw`, 'duckdb')} AS ${c}_pw`,
+  ]);
   const g = groupingSql(dims, '');
   return `SELECT ${g.select},
        count(*) AS members_w, ${aggIf('count', '*', `enrolled_at < ${S}`)} AS members_pw,
@@ -88,7 +100,7 @@ export function customerKpiSql(w: { start: string; end: string; prevStart: strin
   return `SELECT win,
        count(DISTINCT CASE WHEN NOT mo THEN customer_id END) AS nonmember_customers,
        ${aggIf('count', '*', 'NOT mo')} AS nonmember_orders,
-       COALESCE(${aggIf('sum', 'amount', 'NOT mo')}, 0) AS nonmember_revenue,
+       COALESCE(${exactSumIf('amount', 'NOT mo')}, 0) AS nonmember_revenue,
        count(DISTINCT CASE WHEN enrolled_at IS NULL OR enrolled_at >= ws THEN customer_id END) AS eligible,
        count(DISTINCT CASE WHEN enrolled_at >= ws AND enrolled_at < we THEN customer_id END) AS eligible_enrolled
      FROM (SELECT CASE WHEN o.ordered_at >= ${S} THEN 'w' ELSE 'pw' END AS win,
@@ -142,8 +154,8 @@ export function weeklyTrendSql(end: string, weeks: number): string[] {
            UNION ALL SELECT ${earn}, points, mi, occurred_at FROM lm_pending WHERE occurred_at >= ${from}) l
      GROUP BY 1 ORDER BY 1`,
     `SELECT ${week('o.ordered_at')} AS week,
-       COALESCE(${aggIf('sum', 'o.amount', MEMBER_ORDER_SQL)}, 0) AS member_revenue,
-       COALESCE(${aggIf('sum', 'o.amount', `NOT ${MEMBER_ORDER_SQL}`)}, 0) AS nonmember_revenue,
+       COALESCE(${exactSumIf('o.amount', MEMBER_ORDER_SQL)}, 0) AS member_revenue,
+       COALESCE(${exactSumIf('o.amount', `NOT ${MEMBER_ORDER_SQL}`)}, 0) AS nonmember_revenue,
        count(*) AS orders
      FROM lm_orders o
      WHERE o.ordered_at >= ${from} AND o.ordered_at < ${E} GROUP BY 1 ORDER BY 1`,
@@ -165,7 +177,10 @@ function memberAggCh(w: { start: string; end: string; prevStart: string }): stri
   const S = msCh(w.start);
   const E = msCh(w.end);
   const PS = msCh(w.prevStart);
-  const sums = WINDOW_SUMS.flatMap((c) => [`sum(s_${c}_w) AS ${c}_w`, `sum(s_${c}_pw) AS ${c}_pw`]);
+  const sums = WINDOW_SUMS.flatMap((c) => [
+    `${windowSum(c, `s_${c}_w`, 'clickhouse')} AS ${c}_w`,
+    `${windowSum(c, `s_${c}_pw`, 'clickhouse')} AS ${c}_pw`,
+  ]);
   return `count() AS members_w, countIf(s_enrolled_at < ${S}) AS members_pw,
        countIf(s_enrolled_at >= ${S} AND s_enrolled_at < ${E}) AS enrolled_w,
        countIf(s_enrolled_at >= ${PS} AND s_enrolled_at < ${S}) AS enrolled_pw,
@@ -206,7 +221,7 @@ export function customerKpiCh(w: { start: string; end: string; prevStart: string
   const PS = msCh(w.prevStart);
   return `SELECT win,
        uniqExactIf(customer_id, NOT mo) AS nonmember_customers, countIf(NOT mo) AS nonmember_orders,
-       sumIf(amount, NOT mo) AS nonmember_revenue,
+       ${exactSumIf('amount', 'NOT mo', 'clickhouse')} AS nonmember_revenue,
        uniqExactIf(customer_id, isNull(enrolled_at) OR ifNull(enrolled_at >= ws, 0)) AS eligible,
        uniqExactIf(customer_id, ifNull(enrolled_at >= ws AND enrolled_at < we, 0)) AS eligible_enrolled
      FROM (SELECT if(ordered_at >= ${S}, 'w', 'pw') AS win, if(ordered_at >= ${S}, ${S}, ${PS}) AS ws,
@@ -260,8 +275,8 @@ export function weeklyTrendCh(end: string, weeks: number, rel: RelationOf): stri
      FROM (SELECT k, points, mi, occurred_at FROM ${rel('lm_ledger')} WHERE k != ${pending} AND occurred_at >= ${from} AND occurred_at < ${E}
            UNION ALL SELECT toInt8(${earn}) AS k, points, mi, occurred_at FROM ${rel('lm_pending')} WHERE occurred_at >= ${from})
      GROUP BY week ORDER BY week`,
-    `SELECT ${week('ordered_at')} AS week, sumIf(amount, ${MEMBER_ORDER_CH} = 1) AS member_revenue,
-       sumIf(amount, ${MEMBER_ORDER_CH} = 0) AS nonmember_revenue, count() AS orders
+    `SELECT ${week('ordered_at')} AS week, ${exactSumIf('amount', `${MEMBER_ORDER_CH} = 1`, 'clickhouse')} AS member_revenue,
+       ${exactSumIf('amount', `${MEMBER_ORDER_CH} = 0`, 'clickhouse')} AS nonmember_revenue, count() AS orders
      FROM ${rel('lm_orders')} WHERE ordered_at >= ${from} AND ordered_at < ${E} GROUP BY week ORDER BY week`,
     `SELECT ${week('enrolled_at')} AS week, count() AS enrolled
      FROM ${rel('lm_member_base')} WHERE enrolled_at >= ${from} AND enrolled_at < ${E} GROUP BY week ORDER BY week`,

@@ -1,6 +1,7 @@
 import { literal, quoteIdent, type Engine, type NarrowSpec } from '../../../data/index.ts';
 import { narrowHashSql, type NarrowResult } from '../../../data/entities/index.ts';
 import { trimCh } from '../../../data/normalize/parse-clickhouse.ts';
+import { exactSum, exactSumIf } from '../../shared/exact-sum.ts';
 
 /** What the member summary needs to know besides the canonical tables. */
 export interface MemberSummaryParams {
@@ -334,20 +335,20 @@ function purchasesSql(p: MemberSummaryParams): string {
             CAST(days - days_cal AS INTEGER) AS days_window, CAST(${endDay} - last_day AS INTEGER) AS recency_days,
             CAST(rfm_orders AS INTEGER) AS rfm_orders, rfm_spend, qualifying_spend
      FROM (
-       SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, sum(d.spend) AS spend_total,
+       SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, ${exactSum('d.spend')} AS spend_total,
               arg_min(d.spend, d.day) AS first_spend,
               ${aggIf('count', '*', `d.day < ${startDay}`)} AS days_cal,
               ${aggIf('max', 'd.day', `d.day < ${startDay}`)} AS last_day_cal,
               -- days_window: the days from the window start on, days − days_cal (every day is one or the other)
               COALESCE(${aggIf('sum', 'd.orders', `d.day >= ${endDay} - ${p.rfmDays}`)}, 0) AS rfm_orders,
-              COALESCE(${aggIf('sum', 'd.spend', `d.day >= ${endDay} - ${p.rfmDays}`)}, 0) AS rfm_spend,
-              COALESCE(${aggIf('sum', 'd.member_spend', `d.day >= ${period}`)}, 0) AS qualifying_spend
+              COALESCE(${exactSumIf('d.spend', `d.day >= ${endDay} - ${p.rfmDays}`)}, 0) AS rfm_spend,
+              COALESCE(${exactSumIf('d.member_spend', `d.day >= ${period}`)}, 0) AS qualifying_spend
        FROM (
          SELECT CAST(md // ${DAY_BITS} AS INTEGER) AS mi, CAST(md % ${DAY_BITS} - ${DAY_SHIFT} AS INTEGER) AS day,
                 spend, orders, member_spend
          FROM (
-           SELECT ${key} AS md, sum(o.amount) AS spend, count(*) AS orders,
-                  sum(CASE WHEN ${MEMBER_ORDER_SQL} THEN o.amount END) AS member_spend
+           SELECT ${key} AS md, ${exactSum('o.amount')} AS spend, count(*) AS orders,
+                  ${exactSumIf('o.amount', MEMBER_ORDER_SQL)} AS member_spend
            FROM lm_orders o WHERE o.mi IS NOT NULL AND o.ordered_at < ${E}
            GROUP BY 1) k) d ${join}
        GROUP BY d.mi) t`;
@@ -363,7 +364,7 @@ function memberOrdersSql(p: MemberSummaryParams): string {
   const S = ts(p.start);
   const PS = ts(p.prevStart);
   const sums = (w: string, s: string) =>
-    `${aggIf('count', '*', w)} AS orders${s}, ${aggIf('sum', 'amount', w)} AS revenue${s},
+    `${aggIf('count', '*', w)} AS orders${s}, ${exactSumIf('amount', w)} AS revenue${s},
      ${aggIf('count', '*', `${w} AND earning`)} AS earning_orders${s},
      ${aggIf('count', '*', `${w} AND rewarded`)} AS rewards_used${s}`;
   return `CREATE OR REPLACE TABLE lm_member_orders AS
@@ -396,7 +397,7 @@ function flowsSql(p: MemberSummaryParams): string {
       `${sumOf('pts', `k = ${redeem} AND ${w}`)} AS redeemed${s}`,
       `${sumOf('pts', `k = ${expire} AND ${w}`)} AS expired${s}`,
       `${aggIf('count', '*', `k = ${redeem} AND ${w}`)} AS rewards_issued${s}`,
-      `${sumOf('rcost', `k = ${redeem} AND ${w}`)} AS reward_cost${s}`,
+      `COALESCE(${exactSumIf('rcost', `k = ${redeem} AND ${w}`)}, 0) AS reward_cost${s}`,
       `${sumOf('pts', `k = ${redeem} AND ${w} AND rcost IS NOT NULL`)} AS costed_points${s}`,
       `CASE WHEN ${aggIf('count', '*', `k IN (${earn}, ${redeem}) AND ${w}`)} > 0 THEN 1 ELSE 0 END AS active${s}`,
     ].join(', ');
@@ -644,12 +645,13 @@ function purchasesCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): stri
          ${weeks('if(days_cal > 0, last_day_cal - first_day, 0)')} AS tx_cal, ${weeks(`${startDay} - first_day`)} AS t_cal,
          days_window, ${endDay} - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
        FROM (
-         SELECT mi, count() AS days, min(day) AS first_day, max(day) AS last_day, sum(spend) AS spend_total,
+         SELECT mi, count() AS days, min(day) AS first_day, max(day) AS last_day, ${exactSum('spend', 'clickhouse')} AS spend_total,
                 argMin(spend, day) AS first_spend, countIf(day < ${startDay}) AS days_cal,
                 maxIf(day, day < ${startDay}) AS last_day_cal, countIf(day >= ${startDay}) AS days_window,
-                sumIf(orders, day >= ${endDay} - ${p.rfmDays}) AS rfm_orders, sumIf(spend, day >= ${endDay} - ${p.rfmDays}) AS rfm_spend,
-                sumIf(member_spend, day >= ${periodDay}) AS qualifying_spend
-         FROM (SELECT mi, ${dayCh('ordered_at')} AS day, sum(amount) AS spend, count() AS orders, sumIf(amount, ${mo}) AS member_spend
+                sumIf(orders, day >= ${endDay} - ${p.rfmDays}) AS rfm_orders, ${exactSumIf('spend', `day >= ${endDay} - ${p.rfmDays}`, 'clickhouse')} AS rfm_spend,
+                ${exactSumIf('member_spend', `day >= ${periodDay}`, 'clickhouse')} AS qualifying_spend
+         FROM (SELECT mi, ${dayCh('ordered_at')} AS day, ${exactSum('amount', 'clickhouse')} AS spend, count() AS orders,
+                      ${exactSumIf('amount', mo, 'clickhouse')} AS member_spend
                FROM ${rel('lm_orders')} WHERE isNotNull(mi) AND ordered_at < ${E} GROUP BY mi, day)
          ${withPeriod(rel)}
          GROUP BY mi)`;
@@ -660,7 +662,7 @@ function memberOrdersCh(b: ChBounds, rel: RelationOf): string {
   const { earn, pending } = KIND;
   const mo = MEMBER_ORDER_CH;
   const sums = (w: string, s: string) =>
-    `countIf(${w}) AS orders${s}, sumIf(amount, ${w}) AS revenue${s}, countIf(${w} AND earning) AS earning_orders${s},
+    `countIf(${w}) AS orders${s}, ${exactSumIf('amount', w, 'clickhouse')} AS revenue${s}, countIf(${w} AND earning) AS earning_orders${s},
            countIf(${w} AND rewarded = 1) AS rewards_used${s}`;
   return `SELECT mi, ${sums('in_w', '_w')}, ${sums('NOT in_w', '_pw')}
        FROM (SELECT mi, amount, rewarded, ordered_at >= ${S} AS in_w,
@@ -693,7 +695,7 @@ function memberFlowsCh(b: ChBounds, rel: RelationOf): string {
       `sumIf(pts, k = ${redeem} AND ${w}) AS redeemed${s}`,
       `sumIf(pts, k = ${expire} AND ${w}) AS expired${s}`,
       `countIf(k = ${redeem} AND ${w}) AS rewards_issued${s}`,
-      `ifNull(sumIf(rcost, k = ${redeem} AND ${w}), 0) AS reward_cost${s}`,
+      `ifNull(${exactSumIf('rcost', `k = ${redeem} AND ${w}`, 'clickhouse')}, 0) AS reward_cost${s}`,
       `sumIf(pts, k = ${redeem} AND ${w} AND isNotNull(rcost)) AS costed_points${s}`,
       `if(countIf(k IN (${earn}, ${redeem}) AND ${w}) > 0, 1, 0) AS active${s}`,
     ].join(', ');

@@ -1,4 +1,5 @@
 import { literal } from '../../../data/index.ts';
+import { exactSum } from '../../shared/exact-sum.ts';
 import { aggIf, dateCh, dayCh, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
 
 /** Month index of a timestamp (year × 12 + month − 1): cohorts and ages as integers. */
@@ -114,7 +115,7 @@ export function cohortIssuanceSql(start: string, end: string): string {
                   COALESCE(${aggIf('sum', 'pts', `occurred_at < ${ts(start)}`)}, 0) AS issued_before_start,
                   COALESCE(${aggIf('sum', 'pts', 'linked')}, 0) AS linked_points
            FROM lm_lots GROUP BY 1) i
-     LEFT JOIN (SELECT c.cohort_month, sum(o.amount) AS linked_revenue
+     LEFT JOIN (SELECT c.cohort_month, ${exactSum('o.amount')} AS linked_revenue
                 FROM (SELECT DISTINCT order_id, ${monthOf('occurred_at')} AS cohort_month FROM lm_ledger
                       -- only earn rows keep their order id among the lots (lm_ledger)
                       WHERE mi IS NOT NULL AND occurred_at < ${ts(end)} AND k = ${KIND.earn} AND order_id IS NOT NULL) c
@@ -249,7 +250,7 @@ export function cohortIssuanceCh(start: string, end: string, rel: RelationOf): s
                   sumIf(lot_pts, occurred_at < ${msCh(start)}) AS issued_before_start,
                   sumIf(lot_pts, isNotNull(order_id)) AS linked_points
            FROM (${lots}) GROUP BY cohort_month)
-     ANY LEFT JOIN (SELECT cohort_month, sum(amount) AS r_revenue
+     ANY LEFT JOIN (SELECT cohort_month, ${exactSum('amount', 'clickhouse')} AS r_revenue
                     FROM (SELECT DISTINCT assumeNotNull(order_id) AS order_id, ${monthOfCh('occurred_at')} AS cohort_month
                           FROM (${lots}) WHERE isNotNull(order_id))
                     ALL INNER JOIN (SELECT ifNull(order_id, '') AS order_id, amount FROM ${rel('lm_orders')}) USING order_id

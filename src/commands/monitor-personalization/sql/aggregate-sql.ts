@@ -1,4 +1,5 @@
 import { literal } from '../../../data/sql-text.ts';
+import { exactSum, exactSumProduct } from '../../shared/exact-sum.ts';
 import { inList } from './dialect-sql.ts';
 import { dailyKpiCh, rulePerformanceCh } from './joins-clickhouse.ts';
 import { convertedExpr, decisionsIn, engagedExpr, initiativeWhere, type Scope } from './scope-sql.ts';
@@ -433,7 +434,7 @@ export function ruleUsersTableSql(
  */
 function outcomesAfter(s: Scope, table: string, keys: string[]): string {
   return `SELECT ${keys.map((k) => `y.${k} AS ${k}`).join(', ')}, max(x.engaged) AS engaged,
-      max(x.converted) AS converted, sum(COALESCE(x.value, 0)) AS revenue
+      max(x.converted) AS converted, ${exactSum('COALESCE(x.value, 0)', s.q.name)} AS revenue
     FROM ${s.q.table('mp_outcomes')} x JOIN ${s.q.table(table)} y ON x.user_key = y.user_key
     WHERE x.occurred_at >= y.first_at AND x.occurred_at < ${s.q.addDays('y.first_at', Math.round(s.attributionDays))}
       AND x.occurred_at >= ${s.q.ts(s.start)} AND x.occurred_at < ${s.q.ts(s.end)}
@@ -557,8 +558,8 @@ function usersHugeSql(s: Scope, arm: string): string[] {
 export function performanceSql(s: Scope, dimensions: readonly string[], codes?: FirstCodes): string {
   const part = (order: number, table: string, dimension: string, segment: string, variant: string) =>
     `SELECT ${order} AS part, ${s.q.lit(dimension)} AS dimension, ${segment} AS segment, ${variant} AS variant,
-       count(*) AS users, sum(engaged) AS "engagedUsers", sum(converted) AS converters, sum(revenue) AS "revenueSum",
-       sum(revenue * revenue) AS "revenueSumSquares"
+       count(*) AS users, sum(engaged) AS "engagedUsers", sum(converted) AS converters, ${exactSum('revenue', s.q.name)} AS "revenueSum",
+       ${exactSumProduct('revenue', 'revenue', s.q.name)} AS "revenueSumSquares"
      FROM ${s.q.table(table)} GROUP BY part, dimension, segment, variant`;
   // the first decision's columns as text: codes through their dictionaries (see `ruleUsersTableSql`)
   const text = (c: string) =>
@@ -590,10 +591,10 @@ export function dailyKpiSql(s: Scope, sampleEvery = 1): string {
   if (s.q.name === 'clickhouse') return dailyKpiCh(s, sampleEvery);
   const day = (c: string) => s.q.day(c);
   return `SELECT d.day AS day, count(*) AS users, sum(COALESCE(o.engaged, 0)) AS engaged,
-      sum(COALESCE(o.converted, 0)) AS converters, sum(COALESCE(o.revenue, 0)) AS revenue
+      sum(COALESCE(o.converted, 0)) AS converters, ${exactSum('COALESCE(o.revenue, 0)')} AS revenue
     FROM (SELECT ${day('decided_at')} AS day, user_key FROM ${s.q.table('mp_decisions')} WHERE in_sample = 1 GROUP BY day, user_key) d
     LEFT JOIN (SELECT ${day('occurred_at')} AS day, user_key, max(engaged) AS engaged,
-          max(converted) AS converted, sum(COALESCE(value, 0)) AS revenue FROM ${s.q.table('mp_outcomes')}
+          max(converted) AS converted, ${exactSum('COALESCE(value, 0)')} AS revenue FROM ${s.q.table('mp_outcomes')}
           WHERE occurred_at >= ${s.q.ts(s.historyStart)} AND occurred_at < ${s.q.ts(s.end)}
             AND ${s.q.sample('user_key', sampleEvery)}
           GROUP BY day, user_key) o

@@ -1,4 +1,5 @@
 import { inList, type SqlDialect } from './dialect-sql.ts';
+import { exactSum, exactSumProduct } from '../../shared/exact-sum.ts';
 import { unitsCh } from './joins-clickhouse.ts';
 import type { Scope } from './scope-sql.ts';
 
@@ -61,7 +62,8 @@ export function metricColumn(
 ): { type: 'proportion' | 'mean'; expr: string } {
   if (name === 'conversion_rate') return { type: 'proportion', expr: `max(${x}converted)` };
   if (name === 'engagement_rate') return { type: 'proportion', expr: `max(${x}engaged)` };
-  if (name === 'revenue_per_user') return { type: 'mean', expr: `sum(COALESCE(${x}value, 0))` };
+  if (name === 'revenue_per_user')
+    return { type: 'mean', expr: exactSum(`COALESCE(${x}value, 0)`, s.q.name) };
   return { type: 'proportion', expr: `max(CASE WHEN ${x}event = ${s.q.lit(name)} THEN 1 ELSE 0 END)` };
 }
 
@@ -116,7 +118,11 @@ export function unitStatsCh(s: Scope, e: ExperimentScope, types: readonly ('prop
     const c = s.q.ident(e.metrics[i].column);
     return types[i] === 'proportion' ? `if(${c} != 0, 1., 0.)` : `toFloat64(${c})`;
   };
-  const stats = e.metrics.map((_, i) => `sum(${y(i)}) AS s${i}, sum(${y(i)} * ${y(i)}) AS q${i}`);
+  // exact sums (`exactSum`): a Float64 sum of a parallel aggregate differs in the last bits between runs
+  const stats = e.metrics.map(
+    (_, i) =>
+      `${exactSum(y(i), 'clickhouse')} AS s${i}, ${exactSumProduct(y(i), y(i), 'clickhouse')} AS q${i}`,
+  );
   return `SELECT toString(variant) AS v, count() AS n, ${stats.join(', ')}
     FROM ${s.q.table(unitsTable(e))} GROUP BY v`;
 }

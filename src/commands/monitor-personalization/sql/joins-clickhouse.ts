@@ -1,4 +1,5 @@
 import type { SqlDialect } from './dialect-sql.ts';
+import { exactSum } from '../../shared/exact-sum.ts';
 import type { Scope } from './scope-sql.ts';
 
 /**
@@ -16,7 +17,7 @@ import type { Scope } from './scope-sql.ts';
 export function rulePerformanceCh(s: Scope): string {
   const t = (n: string) => s.q.table(n);
   const outcomes = `SELECT user_key, rule_id, max(o_engaged) AS engaged, max(o_converted) AS converted,
-      sum(ifNull(o_value, 0)) AS revenue
+      ${exactSum('ifNull(o_value, 0)', 'clickhouse')} AS revenue
     FROM (SELECT user_key, occurred_at AS o_at, engaged AS o_engaged, converted AS o_converted, value AS o_value
           FROM ${t('mp_outcomes')} WHERE occurred_at < ${s.q.ts(s.end)})
     ALL INNER JOIN (SELECT user_key, rule_id, first_at AS r_first FROM ${t('mp_rule_users')}) USING user_key
@@ -31,11 +32,11 @@ export function rulePerformanceCh(s: Scope): string {
 export function dailyKpiCh(s: Scope, sampleEvery: number): string {
   const t = (n: string) => s.q.table(n);
   return `SELECT day, count() AS users, sum(o_engaged) AS engaged, sum(o_converted) AS converters,
-      sum(o_revenue) AS revenue
+      ${exactSum('o_revenue', 'clickhouse')} AS revenue
     FROM (SELECT ${s.q.day('decided_at')} AS day, user_key FROM ${t('mp_decisions')} WHERE in_sample = 1
           GROUP BY day, user_key)
     ALL LEFT JOIN (SELECT ${s.q.day('occurred_at')} AS day, user_key, max(engaged) AS o_engaged,
-          max(converted) AS o_converted, sum(ifNull(value, 0)) AS o_revenue FROM ${t('mp_outcomes')}
+          max(converted) AS o_converted, ${exactSum('ifNull(value, 0)', 'clickhouse')} AS o_revenue FROM ${t('mp_outcomes')}
           WHERE occurred_at >= ${s.q.ts(s.historyStart)} AND occurred_at < ${s.q.ts(s.end)}
             AND ${s.q.sample('user_key', sampleEvery)}
           GROUP BY day, user_key) USING day, user_key

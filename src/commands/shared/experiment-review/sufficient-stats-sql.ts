@@ -1,5 +1,6 @@
 import { quoteIdent, quoteString } from '../../../data/sql-text.ts';
 import { GtmError } from '../../../errors/index.ts';
+import { exactSum, exactSumProduct } from '../exact-sum.ts';
 
 /** One metric to reduce; columns hold per-row values (summed per unit when `unitColumn` is set). */
 export type SufficientStatsMetric =
@@ -30,6 +31,12 @@ export interface SufficientStatsSqlOptions {
   readonly metrics: readonly SufficientStatsMetric[];
   /** Sorted first in the output, so it becomes the readout's control. */
   readonly controlVariant?: string;
+  /**
+   * The values are amounts (or 0/1 flags): sum them as exact decimals rounded to 6 decimals
+   * (`exactSum`), so the same rows give the same statistics on every run (DOUBLE sums of a parallel
+   * aggregate differ in the last bits). Off by default: a general metric may be finer than 1e-6.
+   */
+  readonly exactAmounts?: boolean;
 }
 
 /**
@@ -59,6 +66,10 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
     .join('.');
   const variant = quoteIdent(options.variantColumn);
 
+  const exact = options.exactAmounts === true;
+  const SUM = (x: string) => (exact ? exactSum(x) : `SUM(${x})`);
+  const PRODUCT = (a: string, b: string = a) => (exact ? exactSumProduct(a, b) : `SUM(${a} * ${b})`);
+
   // Every distinct input column becomes c0, c1, … in the per-unit relation.
   const columns: string[] = [];
   const ref = (column: string): string => {
@@ -71,11 +82,11 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
       const m = ref(metric.numeratorColumn);
       const d = ref(metric.denominatorColumn);
       return statsSelect(index, metric.name, 'ratio', {
-        num_sum: `SUM(${m})`,
-        num_sum_squares: `SUM(${m} * ${m})`,
-        den_sum: `SUM(${d})`,
-        den_sum_squares: `SUM(${d} * ${d})`,
-        num_den_sum_product: `SUM(${m} * ${d})`,
+        num_sum: SUM(m),
+        num_sum_squares: PRODUCT(m),
+        den_sum: SUM(d),
+        den_sum_squares: PRODUCT(d),
+        num_den_sum_product: PRODUCT(m, d),
       });
     }
     const y =
@@ -84,13 +95,13 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
         : ref(metric.valueColumn);
     const pre = metric.preColumn === undefined ? null : ref(metric.preColumn);
     return statsSelect(index, metric.name, metric.type, {
-      sum: `SUM(${y})`,
-      sum_squares: `SUM(${y} * ${y})`,
+      sum: SUM(y),
+      sum_squares: PRODUCT(y),
       ...(pre
         ? {
-            pre_sum: `SUM(${pre})`,
-            pre_sum_squares: `SUM(${pre} * ${pre})`,
-            post_pre_sum_product: `SUM(${y} * ${pre})`,
+            pre_sum: SUM(pre),
+            pre_sum_squares: PRODUCT(pre),
+            post_pre_sum_product: PRODUCT(y, pre),
           }
         : {}),
     });
@@ -99,7 +110,7 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
   // Booleans cast to DOUBLE as 0/1; NULL outcomes are 0 (exposed, no outcome).
   const value = (column: string) => `COALESCE(CAST(${quoteIdent(column)} AS DOUBLE), 0)`;
   const perUnit = options.unitColumn
-    ? `SELECT ${variant} AS variant, ${columns.map((c, i) => `SUM(${value(c)}) AS c${i}`).join(', ')}\n  FROM ${table}\n  GROUP BY ${variant}, ${quoteIdent(options.unitColumn)}`
+    ? `SELECT ${variant} AS variant, ${columns.map((c, i) => `${SUM(value(c))} AS c${i}`).join(', ')}\n  FROM ${table}\n  GROUP BY ${variant}, ${quoteIdent(options.unitColumn)}`
     : `SELECT ${variant} AS variant, ${columns.map((c, i) => `${value(c)} AS c${i}`).join(', ')}\n  FROM ${table}`;
 
   const order =
