@@ -231,14 +231,19 @@ export async function computeKpis(ctx: StageContext, run: Run, m: MembersOutput)
     flows.map((f) => n(f.end_idx)),
     flows.map((f) => n(f.members)),
   );
-  ctx.alert({
-    id: 'active_member_rate',
-    metric: 'members with an earn or redeem event in the window / members',
-    value: overall.active_member_rate ?? 0,
-    threshold: run.inputs.inputs.alert_threshold,
-    direction: 'below',
-    owner_role: run.inputs.config.owners.insights,
-  });
+  // no members at the end (as-of before the programme's first enrolment): there is no rate, so
+  // no breach either (it was alerted, and escalated on repeat runs, as 0 % while the summary said n/a)
+  if (overall.active_member_rate === null)
+    ctx.note('no members at the end of the window: the active-member-rate guardrail was not evaluated');
+  else
+    ctx.alert({
+      id: 'active_member_rate',
+      metric: 'members with an earn or redeem event in the window / members',
+      value: overall.active_member_rate,
+      threshold: run.inputs.inputs.alert_threshold,
+      direction: 'below',
+      owner_role: run.inputs.config.owners.insights,
+    });
   return {
     overall,
     by_dimension,
