@@ -84,7 +84,7 @@ function withHint(err: GtmError): GtmError {
  * the hint. STAGE (exit 7) stays for stages that failed otherwise (retries exhausted on an internal
  * or engine fault that carries no place to fix).
  */
-function surfaceStageCause(err: GtmError): GtmError {
+export function surfaceStageCause(err: GtmError): GtmError {
   const cause = err.cause;
   if (
     err.code !== 'STAGE' ||

@@ -4,7 +4,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
 import { runCommand } from '../../commands/kit/run-command.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { RunEvent } from '../../orchestrator/index.ts';
-import { main } from '../main.ts';
+import { main, surfaceStageCause } from '../main.ts';
 import { printable } from '../output.ts';
 import { COMMANDS } from '../registry.ts';
 import { confinePaths } from './confine-paths.ts';
@@ -22,9 +22,13 @@ const errorResult = (line: string): ToolResult => ({
   isError: true,
 });
 
-/** A GtmError's one line, or an INTERNAL line for anything else: the server never crashes on a call. */
+/**
+ * A GtmError's one line, or an INTERNAL line for anything else: the server never crashes on a call.
+ * A stage that failed on the user's input or data is reported as that error, as the CLI does
+ * (`error[USAGE] --initiative: ...`, not `error[STAGE] aggregate: ...`).
+ */
 function asErrorLine(err: unknown): string {
-  if (err instanceof GtmError) return err.oneLine();
+  if (err instanceof GtmError) return surfaceStageCause(err).oneLine();
   return `error[INTERNAL] ${(err as Error)?.message ?? String(err)} — this is a bug in gtm; report it`;
 }
 
