@@ -1,7 +1,7 @@
 import { literal, quoteIdent, type Engine, type NarrowSpec } from '../../../data/index.ts';
 import { narrowHashSql, type NarrowResult } from '../../../data/entities/index.ts';
 import { trimCh } from '../../../data/normalize/parse-clickhouse.ts';
-import { exactSum, exactSumIf } from '../../shared/exact-sum.ts';
+import { dec6, exactSum, exactSumIf } from '../../shared/exact-sum.ts';
 
 /** What the member summary needs to know besides the canonical tables. */
 export interface MemberSummaryParams {
@@ -347,8 +347,9 @@ function purchasesSql(p: MemberSummaryParams): string {
          SELECT CAST(md // ${DAY_BITS} AS INTEGER) AS mi, CAST(md % ${DAY_BITS} - ${DAY_SHIFT} AS INTEGER) AS day,
                 spend, orders, member_spend
          FROM (
-           SELECT ${key} AS md, ${exactSum('o.amount')} AS spend, count(*) AS orders,
-                  ${exactSumIf('o.amount', MEMBER_ORDER_SQL)} AS member_spend
+           -- the day's sums stay decimals (exact) for the sums above, which would cast them back
+           SELECT ${key} AS md, sum(${dec6('o.amount')}) AS spend, count(*) AS orders,
+                  sum(CASE WHEN ${MEMBER_ORDER_SQL} THEN ${dec6('o.amount')} END) AS member_spend
            FROM lm_orders o WHERE o.mi IS NOT NULL AND o.ordered_at < ${E}
            GROUP BY 1) k) d ${join}
        GROUP BY d.mi) t`;
