@@ -8,7 +8,10 @@ import { createReadStream } from 'node:fs';
 /** sha256 of a file's bytes, hex — what `sha256sum` prints. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
+  // 1 MB reads, not the stream's default 64 KB: a sixteenth of the callbacks on the main thread
+  // (the 897 MB decisions file of the 50M benchmark: 1.27 s CPU → 0.96 s)
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+    hash.update(chunk);
   return hash.digest('hex');
 }
 
