@@ -10,6 +10,7 @@ import {
   type GammaGammaParams,
 } from '../../analyses/loyalty/index.ts';
 import type { Engine } from '../../data/index.ts';
+import { engineTurn } from '../shared/engine-turn.ts';
 import { fetchColumns } from './fetch-columns.ts';
 import { relationOf } from './run-tables.ts';
 
@@ -129,17 +130,21 @@ export async function fitRepeatPurchases(
   if (sample.purchasers === 0 || tooFew) return { model: null, sample, tooFew };
   const keep = (col: Float64Array) => col.filter((_, i) => c.T[i] > 0);
   const fit = fitBgnbd({ x: keep(c.x), tx: keep(c.tx), T: keep(c.T), weight: keep(c.n) });
+  // the engine's queue moves between the long steps (see `engineTurn`)
+  await engineTurn();
   const pred = predictBgnbd(fit.params, combos, opts.predictionWeeks);
+  await engineTurn();
+  const discounted = bgnbdDiscountedPurchases(fit.params, combos, {
+    periodsPerMonth: PERIODS_PER_MONTH.week,
+    months: opts.clvMonths,
+    monthlyDiscountRate: opts.monthlyDiscountRate,
+  });
   const model: BgnbdModel = {
     fit: summaryOf(fit),
     combos,
     pAlive: pred.probabilityAlive,
     expected: pred.expectedPurchases,
-    discounted: bgnbdDiscountedPurchases(fit.params, combos, {
-      periodsPerMonth: PERIODS_PER_MONTH.week,
-      months: opts.clvMonths,
-      monthlyDiscountRate: opts.monthlyDiscountRate,
-    }),
+    discounted,
   };
   return { model, sample, tooFew: null };
 }

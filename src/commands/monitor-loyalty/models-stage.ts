@@ -20,6 +20,7 @@ import {
   type HoldoutCheck,
 } from './model-fits.ts';
 import { rfmSummary, type RfmSummary } from './rfm-summary.ts';
+import { engineTurn } from '../shared/engine-turn.ts';
 
 /** What the churn and value models found, and the per-member scores the segments use. */
 export interface ModelsOutput {
@@ -144,14 +145,6 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
     scores,
   };
 }
-
-/**
- * Lets the event loop turn between long synchronous steps (a fit, scoring a million members): the
- * stages running beside this one queue their statements on the engine's one connection, and each
- * next statement is submitted from JS, so while a loop holds the main thread the engine's threads
- * would sit idle with work queued.
- */
-export const engineTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function emptyScores(n: number): MemberScores {
   const nan = () => new Float64Array(n).fill(Number.NaN);

@@ -12,7 +12,8 @@ import { fetchMemberColumns, type Columns } from './fetch-columns.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput } from './members-stage.ts';
-import { engineTurn, type ModelsOutput } from './models-stage.ts';
+import type { ModelsOutput } from './models-stage.ts';
+import { engineTurn } from '../shared/engine-turn.ts';
 import { relationOf } from './run-tables.ts';
 import { segmentMembers, type SegmentMember } from './segment-members.ts';
 
