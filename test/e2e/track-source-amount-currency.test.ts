@@ -77,13 +77,17 @@ P8,A1,2026-05-10,,Proposal,300 kr,SEK
 P9,A1,2026-05-10,,Proposal,20EUR,
 P10,A1,2026-05-10,,Proposal,US$ 5,USD
 P11,A1,2026-05-10,,Proposal,A$ 5,CAD
+P12,A1,2026-05-10,,Proposal,100 pcs,
+P13,A1,2026-05-10,,Proposal,100,Euro
 `;
 
 const REASONS_MORE = [
   'amount: 200 EUR is in EUR, but its currency is USD; correct the amount or the currency',
   'amount: A$ 5 is in A$, but its currency is CAD; correct the amount or the currency',
   "amount: R$ 10 is in R$, but the row has no currency and the source's default is USD; fill in the row's currency",
-  'amount: cannot read a value as a number', // grouped; rejects.csv has the value
+  'amount: cannot read a value as a number', // grouped (bananas, pcs); rejects.csv has the values
+  // not "no rate for EURO": a rate would not help
+  'currency: EURO is not an ISO 4217 currency code; correct it (USD, EUR, …) or give its rates under currency.rates',
 ];
 
 async function workspace(yaml = YAML, opps = OPPS): Promise<{ dir: string; remove(): Promise<void> }> {
@@ -154,7 +158,7 @@ describe('amounts with a code after the number or a letter symbol (R$, CA$, kr, 
   afterAll(() => ws.remove());
 
   it('rejects the disagreeing and the unreadable, naming what is wrong', () => {
-    expect(r.rejects.rows).toBe(4);
+    expect(r.rejects.rows).toBe(6);
     expect(r.rejects.top_reasons.map((x) => x.reason).sort()).toEqual([...REASONS_MORE].sort());
   });
 
@@ -164,6 +168,12 @@ describe('amounts with a code after the number or a letter symbol (R$, CA$, kr, 
       file: 'data/opps.csv',
       row: '8',
       reason: 'amount: cannot read 100 bananas as a number',
+    });
+    // three letters that are no ISO 4217 code are no currency (was: "no rate for PCS")
+    expect(rows.find((x) => x.reason.includes('pcs'))).toMatchObject({
+      file: 'data/opps.csv',
+      row: '13',
+      reason: 'amount: cannot read 100 pcs as a number',
     });
   });
 

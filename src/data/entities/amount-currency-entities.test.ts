@@ -31,7 +31,10 @@ const DEF: TypedEntityDef = {
   dedupe: { keys: ['payout_id'] },
 };
 
-const RATES = [{ currency: 'EUR', from: '2026-01-01', rate: 1.1 }];
+const RATES = [
+  { currency: 'EUR', from: '2026-01-01', rate: 1.1 },
+  { currency: 'PTS', from: '2026-01-01', rate: 0.01 }, // the user's own unit, not ISO 4217
+];
 const SETTINGS = {
   reportingCurrency: 'USD',
   ratesTable: 'fx',
@@ -54,6 +57,18 @@ const ROWS: (string | null)[][] = [
   ['p6', '$20', null, null, '2026-02-01'],
   ['p7', '30', 'EUR 3', null, '2026-02-01'],
   ['p8', 'usd 7', null, 'usd', '2026-02-01'],
+  // three letters are a currency only when ISO 4217 has them: else the value is no number
+  ['p9', '100 pcs', null, null, '2026-02-01'],
+  ['p10', 'abc 5', null, 'EUR', '2026-02-01'],
+  // a currency cell that is no ISO code nor one of the rates', one with no rate, the user's own
+  ['p11', '100', null, 'Euro', '2026-02-01'],
+  ['p12', '100', null, 'GBP', '2026-02-01'],
+  ['p13', '100', null, 'PTS', '2026-02-01'],
+  ['p14', '100', null, 'PTS', '2025-06-01'],
+  // the symbols ₹ ₩ ₱ ₺ ₫ ₪ zł
+  ['p15', '₹ 1,000', null, 'EUR', '2026-02-01'],
+  ['p16', '100 zł', null, 'EUR', '2026-02-01'],
+  ['p17', '₪ 20', null, 'EUR', '2026-02-01'],
 ];
 
 /** [id, the row's currency, amount in USD, reject reason] for each row */
@@ -76,6 +91,30 @@ const EXPECTED: [string, string, number | null, string | null][] = [
   ['p6', 'USD', 20, null], // $ agrees with the default USD
   ['p7', 'EUR', 33, null], // the first amount with a code: the refund's
   ['p8', 'USD', 7, null],
+  ['p9', 'USD', null, 'amount: cannot read 100 pcs as a number'], // not PCS 100
+  ['p10', 'EUR', null, 'amount: cannot read abc 5 as a number'],
+  [
+    'p11',
+    'EURO',
+    null,
+    'currency: EURO is not an ISO 4217 currency code; correct it (USD, EUR, …) or give its rates under currency.rates',
+  ],
+  ['p12', 'GBP', null, 'currency: no rate for GBP; add it under currency.rates'],
+  ['p13', 'PTS', 1, null],
+  ['p14', 'PTS', null, 'currency: no rate for PTS; add it under currency.rates'], // before its first rate
+  [
+    'p15',
+    'EUR',
+    null,
+    'amount: ₹ 1,000 is in ₹, but its currency is EUR; correct the amount or the currency',
+  ],
+  [
+    'p16',
+    'EUR',
+    null,
+    'amount: 100 zł is in zł, but its currency is EUR; correct the amount or the currency',
+  ],
+  ['p17', 'EUR', null, 'amount: ₪ 20 is in ₪, but its currency is EUR; correct the amount or the currency'],
 ];
 
 const binding = (rawTable: string, types?: Record<string, string>): SourceBinding => ({

@@ -27,7 +27,7 @@ import {
   tokenCh,
   valueMapCh,
 } from '../normalize/parse-clickhouse.ts';
-import type { RateSpec } from '../normalize/currency-sql.ts';
+import { knownCurrencies, noRateReasonSql, type RateSpec } from '../normalize/currency-sql.ts';
 import {
   partnerListCh,
   urlDecodedCh,
@@ -293,7 +293,7 @@ export const opportunitiesCh: ClickHouseEntity = {
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
       ${conflict} != '', ${amountCurrencyReasonSql('amount', raw('_amount_raw'), conflict, 'currency', '_currency_set = 1', 'clickhouse')},
       isNull(stage), concat('stage: ', ${raw('stage_raw')}, ' is not mapped; add it under funnel.mapping'),
-      isNull(_rate_created), concat('currency: no rate for ', assumeNotNull(currency), ' on ', toString(toDate(toDateTime(intDiv(assumeNotNull(created_at), 1000)))), '; add it under currency.rates'),
+      isNull(_rate_created), ${noRateReasonSql('assumeNotNull(currency)', knownCurrencies(s.reportingCurrency, s.rates), `concat('currency: no rate for ', assumeNotNull(currency), ' on ', toString(toDate(toDateTime(intDiv(assumeNotNull(created_at), 1000)))), '; add it under currency.rates')`, 'clickhouse')},
       CAST(NULL AS ${STR}))`;
     return typed(OPPORTUNITIES, `SELECT *, ${reason} AS _reject_reason FROM (${rated})`);
   },
@@ -465,9 +465,11 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
           `isNotNull(${chIdent(n)}) AND ${named} != '', ${amountCurrencyReasonSql(n, rawText(n), named, currency, fromColumn, 'clickhouse')}`,
         );
       }
+      // a currency that is no ISO 4217 code nor one of currency.rates: that, not a missing rate
+      const known = knownCurrencies(s.reportingCurrency, s.rates);
       for (const [n] of amounts)
         branches.push(
-          `isNotNull(${chIdent(n)}) AND isNull(${chIdent(`_rate_${n}`)}), concat('currency: no rate for ', ifNull(${currency}, ''), '; add it under currency.rates')`,
+          `isNotNull(${chIdent(n)}) AND isNull(${chIdent(`_rate_${n}`)}), ${noRateReasonSql(`ifNull(${currency}, '')`, known, `concat('currency: no rate for ', ifNull(${currency}, ''), '; add it under currency.rates')`, 'clickhouse')}`,
         );
       for (const group of def.oneOf ?? [])
         branches.push(

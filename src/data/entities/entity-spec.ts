@@ -1,4 +1,5 @@
 import type { ChannelRuleSpec } from '../normalize/index.ts';
+import type { RateSpec } from '../normalize/currency-sql.ts';
 import type { DateOrder, DecimalMark } from '../normalize/parse-sql.ts';
 
 /**
@@ -9,6 +10,11 @@ export interface NormalizeSettings {
   reportingCurrency: string;
   /** Table of date-effective rates (see `ratesTableSql`), created before normalization. */
   ratesTable: string;
+  /**
+   * The rates of `currency.rates` (those `ratesTable` holds): their currencies are known ones, ISO
+   * 4217 or not (a currency neither in them nor ISO is rejected as not an ISO code, not as missing a rate).
+   */
+  rates?: readonly RateSpec[];
   /** lower-cased alias → partner id */
   partnerAliases: Record<string, string>;
   utmAliases: {

@@ -1,6 +1,7 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { parseAmountSql, parseTimestampSql, rateLookupSql, valueMapSql } from '../normalize/index.ts';
 import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
+import { knownCurrencies, noRateReasonSql } from '../normalize/currency-sql.ts';
 import {
   amountCodeSql,
   amountCurrencyConflictSql,
@@ -10,7 +11,10 @@ import type { EntitySpec, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, text } from './source-columns.ts';
 
 /** Reject reasons of opportunities, after the rate lookups. */
-const reason = (b: SourceBinding) => `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
+const reason = (
+  b: SourceBinding,
+  known: readonly string[],
+) => `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
       WHEN account_id IS NULL THEN 'account_id: missing'
       WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp' || ${timestampHintSql('_created_raw', b.dateOrder)}
       WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
@@ -18,7 +22,7 @@ const reason = (b: SourceBinding) => `CASE WHEN opportunity_id IS NULL THEN 'opp
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
       WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency')} IS NOT NULL THEN ${amountCurrencyReasonSql('amount', '_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency'), 'currency', '_currency_set', 'duckdb')}
       WHEN stage IS NULL THEN 'stage: ' || COALESCE(stage_raw, '(empty)') || ' is not mapped; add it under funnel.mapping'
-      WHEN _rate_created IS NULL THEN 'currency: no rate for ' || currency || ' on ' || CAST(CAST(created_at AS DATE) AS VARCHAR) || '; add it under currency.rates'
+      WHEN _rate_created IS NULL THEN ${noRateReasonSql('currency', known, `'currency: no rate for ' || currency || ' on ' || CAST(CAST(created_at AS DATE) AS VARCHAR) || '; add it under currency.rates'`, 'duckdb')}
     END`;
 
 /**
@@ -66,7 +70,7 @@ export const opportunities: EntitySpec = {
           ${rateLookupSql(s.ratesTable, 'o.currency', 'o.created_at')} AS _rate_created,
           ${rateLookupSql(s.ratesTable, 'o.currency', 'COALESCE(o.closed_at, o.created_at)')} AS _rate_closed
         FROM (${inner}) o`;
-    return `SELECT *, ${reason(b)} AS _reject_reason FROM (${rated})`;
+    return `SELECT *, ${reason(b, knownCurrencies(s.reportingCurrency, s.rates))} AS _reject_reason FROM (${rated})`;
   },
   emptySelect: () =>
     `SELECT NULL::VARCHAR AS opportunity_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS created_at, NULL::TIMESTAMP AS closed_at, NULL::VARCHAR AS stage, NULL::DOUBLE AS amount, NULL::VARCHAR AS currency, NULL::VARCHAR AS campaign, NULL::VARCHAR AS region, NULL::VARCHAR AS segment, NULL::VARCHAR AS partner, NULL::DOUBLE AS _rate_created, NULL::DOUBLE AS _rate_closed`,

@@ -1,6 +1,7 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { parseAmountSql, parseTimestampSql, trimmedSql, valueMapSql } from '../normalize/index.ts';
 import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
+import { knownCurrencies, noRateReasonSql } from '../normalize/currency-sql.ts';
 import {
   amountCodeSql,
   amountCurrencyConflictSql,
@@ -350,9 +351,11 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
         `WHEN ${ident(n)} IS NOT NULL AND ${named} IS NOT NULL THEN ${amountCurrencyReasonSql(n, amountText, named, rowCurrency, fromColumn, 'duckdb')}`,
       );
     }
+    // a currency that is no ISO 4217 code nor one of currency.rates: that, not a missing rate
+    const known = knownCurrencies(s.reportingCurrency, s.rates);
     for (const [n] of amounts)
       branches.push(
-        `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN 'currency: no rate for ' || ${hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase())} || '; add it under currency.rates'`,
+        `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN ${noRateReasonSql(rowCurrency, known, `'currency: no rate for ' || ${rowCurrency} || '; add it under currency.rates'`, 'duckdb')}`,
       );
     for (const group of def.oneOf ?? [])
       branches.push(

@@ -5,8 +5,9 @@
  * The amount parsers (`parseAmountSql`, `parseAmountTextCh`) drop currency symbols and an ISO code
  * before or after the number to read it. What they drop must agree with the row's currency, or the
  * amount would be converted as a currency it is not in (`USD 100` on a EUR row read as EUR 100):
- * - an ISO code (three letters, any case, a word of its own: `USD 100`, `usd100`, `100 USD`,
- *   `1,234.50EUR`) must be the row's currency; on a row without a currency (no column, or an empty
+ * - an ISO code (three letters, any case, a word of its own, one of ISO 4217's codes in
+ *   iso4217.ts: `USD 100`, `usd100`, `100 USD`, `1,234.50EUR`; not `100 pcs`, which is no number)
+ *   must be the row's currency; on a row without a currency (no column, or an empty
  *   cell) it is the row's currency (the leading one when there are two);
  * - a symbol must be one of the currencies written with it (`CURRENCY_SYMBOLS`: `$` is the dollar
  *   of many countries, `€` only the euro, `R$` the real, `kr` four crowns); a symbol never sets the
@@ -15,6 +16,7 @@
  * A row whose amount disagrees is rejected with both values named (`amountCurrencyReasonSql`).
  */
 import { literal } from '../sql-text.ts';
+import { ISO_4217_CODES } from './iso4217.ts';
 
 /** The currencies written with each symbol the amount parsers drop. */
 export const CURRENCY_SYMBOLS: Readonly<Record<string, readonly string[]>> = {
@@ -59,15 +61,24 @@ export const CURRENCY_SYMBOLS: Readonly<Record<string, readonly string[]>> = {
   '€': ['EUR'],
   '£': ['GBP', 'GIP', 'FKP', 'SHP', 'GGP', 'JEP', 'IMP', 'EGP', 'LBP', 'SYP', 'SSP'],
   '¥': ['JPY', 'CNY'],
+  '₹': ['INR'],
+  '₩': ['KRW'],
+  '₱': ['PHP'],
+  '₺': ['TRY'],
+  '₫': ['VND'],
+  '₪': ['ILS'],
 };
+
+/** The symbols of `CURRENCY_SYMBOLS` as the characters of a regular expression's class (`$€£¥…`). */
+export const SYMBOL_CHARS = Object.keys(CURRENCY_SYMBOLS).join('');
 
 /**
  * The symbols written with letters, longest first, and the currencies each names: the dollars
  * whose letters say which (`R$` the Brazilian real, `CA$`/`C$` the Canadian dollar, `C$` also the
  * córdoba; upper case, as they are written) and `kr` (also `Kr`, `KR`: the Swedish, Norwegian,
- * Danish and Icelandic crowns). Each dollar's currency is also one of `$`'s in `CURRENCY_SYMBOLS`.
- * They are read only between non-letters (`A$` in `CA$` is not the Australian dollar, `kr` in
- * `krona` is no symbol).
+ * Danish and Icelandic crowns) and `zł` (also `ZŁ`: the złoty). Each dollar's currency is also one
+ * of `$`'s in `CURRENCY_SYMBOLS`. They are read only between non-letters (`A$` in `CA$` is not the
+ * Australian dollar, `kr` in `krona` is no symbol, nor `zł` in `złoty`).
  */
 export const LETTER_SYMBOLS: Readonly<Record<string, readonly string[]>> = {
   US$: ['USD'],
@@ -81,13 +92,16 @@ export const LETTER_SYMBOLS: Readonly<Record<string, readonly string[]>> = {
   A$: ['AUD'],
   S$: ['SGD'],
   kr: ['SEK', 'NOK', 'DKK', 'ISK'],
+  zł: ['PLN'],
 };
 
-/** The spellings of `kr` read. */
+/** The spellings of `kr` and `zł` read. */
 const KR = ['kr', 'Kr', 'KR'];
+const ZL = ['zł', 'ZŁ'];
 
-/** A letter symbol as a regular expression (`kr` in its spellings). */
-const symbolRe = (sym: string) => (sym === 'kr' ? `(?:${KR.join('|')})` : sym.replace('$', '\\$'));
+/** A letter symbol as a regular expression (`kr` and `zł` in their spellings). */
+const symbolRe = (sym: string) =>
+  sym === 'kr' ? `(?:${KR.join('|')})` : sym === 'zł' ? `(?:${ZL.join('|')})` : sym.replace('$', '\\$');
 
 /**
  * The letter symbols as one alternation, longest first (for the amount parsers' strip: at a
@@ -110,12 +124,23 @@ const LETTER_PAIRS = Object.entries(LETTER_SYMBOLS).flatMap(([sym, codes]) =>
 const LEADING_CODE = '(?s)[A-Za-z]{3}(?:[^A-Za-z].*)?';
 const TRAILING_CODE = '(?s)(?:.*[^A-Za-z])?[A-Za-z]{3}';
 
+/** The ISO 4217 codes as a DuckDB list (`('AED', …)`) and a ClickHouse string (`' AED AFN … '`). */
+const ISO_IN = `(${ISO_4217_CODES.map((c) => literal(c)).join(', ')})`;
+const ISO_STRING_CH = literal(` ${ISO_4217_CODES.join(' ')} `, 'clickhouse');
+
+/**
+ * DuckDB: the three letters `letters` (upper case) when they are an ISO 4217 code, else NULL: the
+ * list is looked at only on the texts the whole-text match found three letters in.
+ */
+const isoOnly = (found: string, letters: string): string =>
+  `(CASE WHEN ${found} THEN (CASE WHEN ${letters} IN ${ISO_IN} THEN ${letters} END) END)`;
+
 /** DuckDB: the ISO code leading an amount's trimmed text, else NULL. */
 const leadingCodeSql = (text: string): string =>
-  `(CASE WHEN regexp_full_match(${text}, ${literal(LEADING_CODE)}) THEN upper(left(${text}, 3)) END)`;
+  isoOnly(`regexp_full_match(${text}, ${literal(LEADING_CODE)})`, `upper(left(${text}, 3))`);
 /** DuckDB: the ISO code ending an amount's trimmed text, else NULL. */
 const trailingCodeSql = (text: string): string =>
-  `(CASE WHEN regexp_full_match(${text}, ${literal(TRAILING_CODE)}) THEN upper(right(${text}, 3)) END)`;
+  isoOnly(`regexp_full_match(${text}, ${literal(TRAILING_CODE)})`, `upper(right(${text}, 3))`);
 
 /** DuckDB: the ISO code leading (`USD 100`), else ending (`100 USD`), an amount's trimmed text, else NULL. */
 export const amountCodeSql = (text: string): string =>
@@ -133,11 +158,12 @@ export function amountCurrencyConflictSql(text: string, currency: string): strin
   const lead = leadingCodeSql(text);
   const trail = trailingCodeSql(text);
   // one regular expression finds a letter symbol ('' when none), run only on the texts that can
-  // hold one: a `$` after the first character, or a `kr` (not on most: `$1,234`, `1234.5`, `EUR 12`)
+  // hold one: a `$` after the first character, or a `kr` or `zł` (not on most: `$1,234`, `1234.5`,
+  // `EUR 12`)
   const sym = `regexp_extract(${text}, ${literal(LETTER_SYMBOL_AT)}, 1)`;
   const mayHold = [
     `(contains(${text}, '$') AND NOT starts_with(${text}, '$'))`,
-    ...KR.map((k) => `contains(${text}, ${literal(k)})`),
+    ...[...KR, ...ZL].map((k) => `contains(${text}, ${literal(k)})`),
   ].join(' OR ');
   const letter = `CASE WHEN ${mayHold} THEN (CASE WHEN (upper(${sym}) || ':' || ${currency}) NOT IN (${LETTER_PAIRS.map((p) => literal(p)).join(', ')}) AND ${sym} <> '' THEN ${sym} END) END`;
   const symbols = Object.entries(CURRENCY_SYMBOLS).map(
@@ -170,26 +196,53 @@ export function amountCurrencyReasonSql(
     : `concat(${lit(`${column}: `)}, ${raw}, ${lit(' is in ')}, ${named}, ${tail})`;
 }
 
-/** ClickHouse 18.16: `amountCodeSql` as a String, '' when the text names no code (`text` Nullable). */
-export const amountCodeCh = (text: string): string => {
-  const t = `ifNull(${text}, '')`;
-  return `multiIf(match(${t}, ${literal(`^(?:${LEADING_CODE})$`, 'clickhouse')}), upperUTF8(substring(${t}, 1, 3)), ${trailingCodeCh(text)})`;
-};
+/**
+ * ClickHouse 18.16: whether `letters` (three upper-case letters, or '') are an ISO 4217 code: a
+ * search in one string of the codes, shorter than an array literal (a text amount's code is
+ * looked for in several places of a query, which ClickHouse caps at 256 KiB).
+ */
+const isIsoCh = (letters: string) => `position(${ISO_STRING_CH}, concat(' ', ${letters}, ' ')) > 0`;
 
-/** ClickHouse 18.16: the ISO code ending an amount's text, '' when none. */
-const trailingCodeCh = (text: string): string =>
-  `upperUTF8(extract(ifNull(${text}, ''), ${literal('(?:^|[^A-Za-z])([A-Za-z]{3})$', 'clickhouse')}))`;
+let aliases = 0;
+
+/**
+ * ClickHouse 18.16: the three letters leading and ending an amount's text as words of their own
+ * ('' when none), named by query-wide aliases (ClickHouse computes an alias once; its first use
+ * defines it, `lead` and `trail` refer to it).
+ */
+function codeLettersCh(text: string): { lead: string; trail: string; leadDef: string; trailDef: string } {
+  const t = `ifNull(${text}, '')`;
+  const n = ++aliases;
+  const lead = `_gtm_code_lead${n}`;
+  const trail = `_gtm_code_trail${n}`;
+  return {
+    lead,
+    trail,
+    leadDef: `(if(match(${t}, ${literal(`^(?:${LEADING_CODE})$`, 'clickhouse')}), upperUTF8(substring(${t}, 1, 3)), '') AS ${lead})`,
+    trailDef: `(upperUTF8(extract(${t}, ${literal('(?:^|[^A-Za-z])([A-Za-z]{3})$', 'clickhouse')})) AS ${trail})`,
+  };
+}
+
+/** ClickHouse 18.16: the code of `codeLettersCh`'s letters, the leading else the trailing ISO code. */
+const codeOfCh = (l: ReturnType<typeof codeLettersCh>) =>
+  `multiIf(${isIsoCh(l.leadDef)}, ${l.lead}, ${isIsoCh(l.trailDef)}, ${l.trail}, '')`;
+
+/** ClickHouse 18.16: `amountCodeSql` as a String, '' when the text names no code (`text` Nullable). */
+export const amountCodeCh = (text: string): string => codeOfCh(codeLettersCh(text));
 
 /** ClickHouse 18.16: `amountCurrencyConflictSql` as a String, '' when they agree. */
 export function amountCurrencyConflictCh(text: string, currency: string): string {
   const lit = (s: string) => literal(s, 'clickhouse');
   const t = `ifNull(${text}, '')`;
-  const code = amountCodeCh(text);
-  const trailing = trailingCodeCh(text);
+  const letters = codeLettersCh(text);
+  const code = `_gtm_code${aliases}`;
+  // the ending code, when the leading one is the row's (`USD 100 EUR` on a USD row)
+  const trailing = `_gtm_code_ending${aliases}`;
+  const trailingDef = `(if(${isIsoCh(letters.trail)}, ${letters.trail}, '') AS ${trailing})`;
   const sym = `extract(${t}, ${lit(LETTER_SYMBOL_AT)})`;
   const symbols = Object.entries(CURRENCY_SYMBOLS).flatMap(([s, codes]) => [
     `position(${t}, ${lit(s)}) > 0 AND NOT has([${codes.map(lit).join(', ')}], ${currency})`,
     lit(s),
   ]);
-  return `multiIf(${code} != '' AND ${code} != ${currency}, ${code}, ${trailing} != '' AND ${trailing} != ${currency}, ${trailing}, ${sym} != '' AND NOT has([${LETTER_PAIRS.map(lit).join(', ')}], concat(upperUTF8(${sym}), ':', ${currency})), ${sym}, ${symbols.join(', ')}, '')`;
+  return `multiIf((${codeOfCh(letters)} AS ${code}) != '' AND ${code} != ${currency}, ${code}, ${trailingDef} != '' AND ${trailing} != ${currency}, ${trailing}, ${sym} != '' AND NOT has([${LETTER_PAIRS.map(lit).join(', ')}], concat(upperUTF8(${sym}), ':', ${currency})), ${sym}, ${symbols.join(', ')}, '')`;
 }

@@ -85,9 +85,15 @@ async function values(
       ? `SELECT ${i} AS i, ${expr(`toNullable(${literal(v, 'clickhouse')})`)} AS v`
       : `SELECT ${i} AS i, ${expr(`CAST(${literal(v)} AS VARCHAR)`)} AS v`,
   );
-  const out = await engine.query<{ i: number; v: unknown }>(
-    `SELECT i, v FROM (${rows.join(' UNION ALL ')}) ORDER BY i`,
-  );
+  // in queries of 30 inputs: ClickHouse caps a query's text at 256 KiB (an amount's parse holds
+  // the ISO 4217 codes)
+  const out: { i: number; v: unknown }[] = [];
+  for (let k = 0; k < rows.length; k += 30)
+    out.push(
+      ...(await engine.query<{ i: number; v: unknown }>(
+        `SELECT i, v FROM (${rows.slice(k, k + 30).join(' UNION ALL ')}) ORDER BY i`,
+      )),
+    );
   return out.map((r) => (r.v === null ? null : typeof r.v === 'bigint' ? Number(r.v) : r.v));
 }
 

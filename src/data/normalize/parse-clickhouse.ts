@@ -103,15 +103,20 @@ export function channelCh(
  * no-break spaces separate thousands in valid groups; any other value is NULL.
  */
 export function parseAmountTextCh(expr: string, decimal: DecimalMark = '.'): string {
+  // the stripped text is written once, under a query-wide alias: the strip holds the ISO 4217
+  // codes (~1.7 KB), and ClickHouse caps a query's text at 256 KiB
+  const v = `_gtm_amount${++amountAliases}`;
   if (decimal === ',') {
-    const v = `replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP_COMMA)}, '')`;
-    return `toFloat64OrNull(multiIf(match(${v}, ${lit(`^(?:${GROUPS_COMMA})$`)}), replaceAll(replaceRegexpAll(${v}, ${lit(SEPARATORS_COMMA)}, ''), ',', '.'),
+    const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP_COMMA)}, '') AS ${v})`;
+    return `toFloat64OrNull(multiIf(match(${def}, ${lit(`^(?:${GROUPS_COMMA})$`)}), replaceAll(replaceRegexpAll(${v}, ${lit(SEPARATORS_COMMA)}, ''), ',', '.'),
       match(${v}, ${lit(SEPARATORS_COMMA)}), '', replaceAll(${v}, ',', '.')))`;
   }
-  const v = `replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP)}, '')`;
-  return `toFloat64OrNull(multiIf(position(${v}, ',') = 0, ${v},
+  const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP)}, '') AS ${v})`;
+  return `toFloat64OrNull(multiIf(position(${def}, ',') = 0, ${v},
       match(${v}, ${lit(`^(?:${GROUPS_DOT})$`)}), replaceAll(${v}, ',', ''), ''))`;
 }
+
+let amountAliases = 0;
 
 /** `amountHintSql`: the hint to append to an amount's "cannot read" reason ('' when none applies). */
 export function amountHintCh(raw: string, decimal: DecimalMark = '.'): string {

@@ -6,7 +6,8 @@
  * reads it (`decimal: ","`, `date_order: dmy`).
  */
 import { literal } from '../sql-text.ts';
-import { LETTER_SYMBOLS_RE } from './amount-currency.ts';
+import { LETTER_SYMBOLS_RE, SYMBOL_CHARS } from './amount-currency.ts';
+import { ISO_4217_RE } from './iso4217.ts';
 
 /** The decimal mark of a source's amounts (`decimal:` in gtm.yaml; default `.`). */
 export type DecimalMark = '.' | ',';
@@ -37,8 +38,9 @@ export function parseTimestampSql(expr: string, order: DateOrder = 'mdy'): strin
 }
 
 /**
- * Amounts: currency symbols (`$ € £ ¥` and the letter ones, `R$`, `CA$`, `kr`, …), an ISO code
- * before or after the number (`USD 12`, `12 USD`, `12USD`) and spaces removed, then
+ * Amounts: currency symbols (`$ € £ ¥ ₹ ₩ ₱ ₺ ₫ ₪` and the letter ones, `R$`, `CA$`, `kr`, `zł`, …),
+ * an ISO 4217 code before or after the number (`USD 12`, `12 USD`, `12USD`; other letters, as in
+ * `100 pcs`, stay and make the value unreadable) and spaces removed, then
  * - `decimal` `.` (the default): a comma is read only as a thousands separator in valid groups
  *   (`1,234`, `-1,234,567.89`); any other comma (`12,50`, `1,5`, `1.000,00`, `1,2345`) makes the
  *   value unreadable (NULL), never a number 100 times off;
@@ -60,11 +62,12 @@ export function parseAmountSql(expr: string, decimal: DecimalMark = '.'): string
 }
 
 /**
- * What a `.`-decimal amount loses before it is read: an ISO code at either end, currency symbols
- * (the letter ones of `LETTER_SYMBOLS`, longest first), spaces. The codes go first: `KRW 100` is a
- * code, not `kr`. (Letters left over, as in `100 bananas`, make the value unreadable.)
+ * What a `.`-decimal amount loses before it is read: an ISO 4217 code at either end (iso4217.ts),
+ * currency symbols (the letter ones of `LETTER_SYMBOLS`, longest first), spaces. The codes go first:
+ * `KRW 100` is a code, not `kr`. (Letters left over, as in `100 bananas` or `100 pcs`, make the
+ * value unreadable.)
  */
-export const AMOUNT_STRIP = `^[A-Za-z]{3}|[A-Za-z]{3}$|${LETTER_SYMBOLS_RE}|[\\s$€£¥]`;
+export const AMOUNT_STRIP = `^${ISO_4217_RE}|${ISO_4217_RE}$|${LETTER_SYMBOLS_RE}|[\\s${SYMBOL_CHARS}]`;
 /** A `.`-decimal amount with comma thousands separators in valid groups. */
 export const GROUPS_DOT = '[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?';
 /** Thousands separators of a `,`-decimal amount: `.`, space, `'`, no-break and narrow no-break space. */
@@ -72,10 +75,10 @@ export const SEPARATORS_COMMA = "[. '\\x{00A0}\\x{202F}]";
 /** Spaces beside a `,`-decimal amount's code or symbol: also (narrow) no-break ones (`12,50 €`). */
 const SPACES_COMMA = '[\\s\\x{00A0}\\x{202F}]*';
 /**
- * What a `,`-decimal amount loses before it is read: an ISO code at either end and currency symbols,
+ * What a `,`-decimal amount loses before it is read: an ISO 4217 code at either end and currency symbols,
  * with the spaces beside them, and the spaces around the number (spaces inside it are separators).
  */
-export const AMOUNT_STRIP_COMMA = `^[A-Za-z]{3}${SPACES_COMMA}|${SPACES_COMMA}[A-Za-z]{3}$|${SPACES_COMMA}(?:${LETTER_SYMBOLS_RE}|[$€£¥])${SPACES_COMMA}|^[\\s\\x{00A0}\\x{202F}]+|[\\s\\x{00A0}\\x{202F}]+$`;
+export const AMOUNT_STRIP_COMMA = `^${ISO_4217_RE}${SPACES_COMMA}|${SPACES_COMMA}${ISO_4217_RE}$|${SPACES_COMMA}(?:${LETTER_SYMBOLS_RE}|[${SYMBOL_CHARS}])${SPACES_COMMA}|^[\\s\\x{00A0}\\x{202F}]+|[\\s\\x{00A0}\\x{202F}]+$`;
 /** A `,`-decimal amount with thousands separators in valid groups. */
 export const GROUPS_COMMA = `[+-]?[0-9]{1,3}(${SEPARATORS_COMMA}[0-9]{3})+(,[0-9]*)?`;
 
