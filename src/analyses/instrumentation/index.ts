@@ -87,6 +87,7 @@ export { VIOLATION_TYPES } from './validation-report.ts';
 export { mergeValidatorSnapshots } from './validator-snapshot.ts';
 export type { ValidatorSnapshot } from './validator-snapshot.ts';
 export type {
+  DuplicateConflict,
   EventValidationSummary,
   InconsistentType,
   ValidationReport,
@@ -152,6 +153,7 @@ export type {
 
 // Terminal views
 export {
+  duplicatesLine,
   formatDiffTable,
   formatInferenceTable,
   formatLintTable,
