@@ -10,27 +10,13 @@ import type { CallType, PlanEvent, TrackingPlan } from './tracking-plan.ts';
 import { VIOLATION_TYPES } from './validation-report.ts';
 import type { ValidationReport, ViolationType } from './validation-report.ts';
 import { TALLY_NULL, TALLY_TYPES, mergeValidatorSnapshots } from './validator-snapshot.ts';
-import type { Evidence, SnapshotDuplicate, SnapshotSample, ValidatorSnapshot } from './validator-snapshot.ts';
+import type { Evidence, SnapshotSample, ValidatorSnapshot } from './validator-snapshot.ts';
 
 export interface ValidatorOptions {
   /** Evidence kept per violation type (default 5). */
   maxSamplesPerType?: number;
   /** Scan string values of properties not flagged PII for emails, phones, cards (default true). */
   detectPii?: boolean;
-  /**
-   * Check each messageId once (default true): the first copy in input order is checked, later
-   * copies (retries) are counted as `duplicates`, and as a conflict when their content differs from
-   * the first (`sentAt` and `receivedAt` aside). Messages without a string messageId, or with an
-   * empty one, are each checked.
-   */
-  dedupeMessageIds?: boolean;
-  /**
-   * messageIds checked before this validator's stream (earlier files), with their content
-   * fingerprints; the validator adds the ones it checks. Share one Map to dedupe across validators.
-   */
-  seenMessageIds?: Map<string, number>;
-  /** Put the messageIds checked here, and their fingerprints, in the snapshot (`ids`, `prints`). */
-  exportIds?: boolean;
 }
 
 /**
@@ -247,37 +233,6 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   const samples: SnapshotSample[] = [];
   const samplesPerType = new Int32Array(VIOLATION_TYPES.length);
 
-  // messageIds: the fingerprint of each first copy; later copies per messageId.
-  const dedupe = options.dedupeMessageIds ?? true;
-  const seenIds = options.seenMessageIds ?? new Map<string, number>();
-  const exportedIds: string[] | undefined = options.exportIds ? [] : undefined;
-  const exportedPrints: number[] | undefined = options.exportIds ? [] : undefined;
-  let duplicates = 0;
-  const duplicateIds = new Map<string, SnapshotDuplicate>();
-
-  /** Whether `msg` repeats a messageId already checked (then counted as a duplicate). */
-  const isDuplicate = (id: string, msg: Record<string, unknown>, ref: MessageRef | undefined): boolean => {
-    const print = fingerprint(msg);
-    const first = seenIds.get(id);
-    if (first === undefined) {
-      seenIds.set(id, print);
-      if (exportedIds) {
-        exportedIds.push(id);
-        exportedPrints!.push(print);
-      }
-      return false;
-    }
-    duplicates++;
-    let d = duplicateIds.get(id);
-    if (!d) duplicateIds.set(id, (d = { id, copies: 0, differing: 0, firstDiffering: null }));
-    d.copies++;
-    if (print !== first && d.differing++ === 0 && ref) {
-      const { payload: _, ...where } = evidenceOf(undefined, ref);
-      d.firstDiffering = where;
-    }
-    return true;
-  };
-
   // Per-message scratch.
   let found = 0;
   let current: EventState | undefined;
@@ -402,12 +357,6 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   };
 
   const validateOne = (msg: Record<string, unknown>, ref: MessageRef | undefined) => {
-    if (dedupe && typeof msg.messageId === 'string' && msg.messageId !== '') {
-      if (isDuplicate(msg.messageId, msg, ref)) {
-        found = 0;
-        return;
-      }
-    }
     const type =
       typeof msg.type === 'string' ? msg.type : typeof msg.event === 'string' ? 'track' : 'unknown';
     callTypes[type] = (callTypes[type] ?? 0) + 1;
@@ -578,12 +527,6 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     plan: { name: plan.name, version: plan.version },
     maxSamplesPerType: maxSamples,
     checked,
-    duplicates,
-    duplicateIds: [...duplicateIds.values()].map((d) => ({
-      ...d,
-      firstDiffering: d.firstDiffering && { ...d.firstDiffering },
-    })),
-    ...(exportedIds ? { ids: [...exportedIds], prints: [...exportedPrints!] } : {}),
     messagesWithViolations,
     callTypes: { ...callTypes },
     events: [...states.values()].map((s) => ({
@@ -604,30 +547,6 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   const report = (): ValidationReport => mergeValidatorSnapshots([{ snapshot: snapshot() }]);
 
   return { validate, report, snapshot };
-}
-
-/**
- * A fingerprint of a message's content: its JSON text (in the message's key order) without
- * `sentAt` and `receivedAt`, which change with each delivery attempt.
- */
-function fingerprint(msg: Record<string, unknown>): number {
-  let text: string;
-  if (msg.sentAt === undefined && msg.receivedAt === undefined) text = JSON.stringify(msg);
-  else {
-    // What JSON.stringify(msg) gives without those keys.
-    text = '{';
-    for (const k in msg) {
-      if (k === 'sentAt' || k === 'receivedAt') continue;
-      const json = JSON.stringify(msg[k]);
-      if (json !== undefined) text += `${text.length > 1 ? ',' : ''}${JSON.stringify(k)}:${json}`;
-    }
-    text += '}';
-  }
-  // FNV-1a over the UTF-16 code units, with the length: two copies that differ hash alike with a
-  // chance of about 2^-32.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0) * 2097152 + (text.length % 2097152);
 }
 
 function article(kind: string): string {

@@ -87,7 +87,6 @@ export { VIOLATION_TYPES } from './validation-report.ts';
 export { mergeValidatorSnapshots } from './validator-snapshot.ts';
 export type { ValidatorSnapshot } from './validator-snapshot.ts';
 export type {
-  DuplicateConflict,
   EventValidationSummary,
   InconsistentType,
   ValidationReport,
@@ -153,7 +152,6 @@ export type {
 
 // Terminal views
 export {
-  duplicatesLine,
   formatDiffTable,
   formatInferenceTable,
   formatLintTable,

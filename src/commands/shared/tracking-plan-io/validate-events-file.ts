@@ -65,8 +65,7 @@ export function eventFiles(input: string): string[] {
  * Validates Segment-spec messages stored as NDJSON (one message or one `batch` envelope per
  * line) against a tracking plan, streaming the files. Large inputs are split into byte ranges
  * validated on worker threads, and the results merged: the report is the same as a single pass
- * (evidence in stream order, `file:line` exact). Blank lines are skipped. Each messageId is
- * checked once, across files and threads: later copies are counted as `duplicates`.
+ * (evidence in stream order, `file:line` exact). Blank lines are skipped.
  *
  * @example
  * const report = await validateEventsFile({ plan: 'plan.yaml', input: 'events/' });
@@ -83,7 +82,6 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   const validatorOptions: ValidatorOptions = {};
   if (options.maxSamplesPerType !== undefined) validatorOptions.maxSamplesPerType = options.maxSamplesPerType;
   if (options.detectPii !== undefined) validatorOptions.detectPii = options.detectPii;
-  if (options.dedupeMessageIds !== undefined) validatorOptions.dedupeMessageIds = options.dedupeMessageIds;
   const files = eventFiles(options.input);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -107,7 +105,7 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   });
 
   const results: ValidationTaskResult[] =
-    workers === 1 ? await runInOrder(tasks) : await runDedupedOnWorkers(tasks, workers);
+    workers === 1 ? await runInOrder(tasks) : await runOnWorkers(tasks, workers);
 
   // Line numbers: a range counts from its first line; add the lines of the ranges before it.
   const offsets: number[] = [];
@@ -145,64 +143,14 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   return report;
 }
 
-/** Runs the tasks one after the other in this thread, sharing the messageIds checked (one pass). */
 async function runInOrder(tasks: ValidationTask[]): Promise<ValidationTaskResult[]> {
   const out: ValidationTaskResult[] = [];
-  const seenMessageIds = new Map<string, number>();
   for (const t of tasks) {
-    const r = await runValidationTask(
-      t.options.dedupeMessageIds === false ? t : { ...t, options: { ...t.options, seenMessageIds } },
-    );
+    const r = await runValidationTask(t);
     out.push(r);
     if (!r.ok) break;
   }
   return out;
-}
-
-/**
- * Runs the tasks on worker threads, then counts each messageId once across them: every task
- * returns the messageIds it checked; a task that checked a messageId an earlier task had checked
- * too (a retry split from its first copy) runs again with those messageIds marked as seen, so
- * that its copies count as duplicates. Without such retries there is no second round.
- */
-async function runDedupedOnWorkers(
-  tasks: ValidationTask[],
-  concurrency: number,
-): Promise<ValidationTaskResult[]> {
-  if (tasks.length < 2 || tasks[0].options.dedupeMessageIds === false)
-    return runOnWorkers(tasks, concurrency);
-  const results = await runOnWorkers(
-    tasks.map((t) => ({ ...t, options: { ...t.options, exportIds: true } })),
-    concurrency,
-  );
-  if (results.some((r) => !r.ok)) return results;
-  const seen = new Map<string, number>();
-  const again: Array<{ index: number; seen: Map<string, number> }> = [];
-  results.forEach((r, index) => {
-    const snap = (r as Extract<ValidationTaskResult, { ok: true }>).snapshot;
-    const ids = snap.ids ?? [];
-    const prints = snap.prints ?? [];
-    let before: Map<string, number> | undefined;
-    for (let i = 0; i < ids.length; i++) {
-      const first = seen.get(ids[i]);
-      if (first === undefined) seen.set(ids[i], prints[i]);
-      else (before ??= new Map()).set(ids[i], first);
-    }
-    delete snap.ids;
-    delete snap.prints;
-    if (before) again.push({ index, seen: before });
-  });
-  if (again.length) {
-    const rerun = await runOnWorkers(
-      again.map(({ index, seen }) => ({
-        ...tasks[index],
-        options: { ...tasks[index].options, seenMessageIds: seen },
-      })),
-      concurrency,
-    );
-    again.forEach(({ index }, k) => (results[index] = rerun[k]));
-  }
-  return results;
 }
 
 /**
