@@ -16,6 +16,7 @@ import {
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -106,20 +107,7 @@ describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () =
 
   it("gives the DuckDB warnings and non-member orders from the server's tables", async () => {
     const dir = workspace('ch');
-    const load = await runCli(
-      ['engine', 'load', '--clickhouse', ch.url, '--database', 'loy_late', '--json'],
-      {
-        cwd: dir,
-      },
-    );
-    expect(load.code, load.stderr).toBe(0);
-    writeFileSync(
-      path.join(dir, 'gtm.clickhouse.yaml'),
-      YAML.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: loy_late }`,
-      ),
-    );
+    await loadOnClickHouse(dir, ch.url, 'loy_late', YAML);
     const onCh = await run(dir, ['--config', 'gtm.clickhouse.yaml']);
     expect(onCh.result.members.id_case).toMatchObject({ orders: 1, order_customers: ['m4'] });
     expect(onCh.result.warnings.join('\n')).not.toMatch(/K3/);

@@ -15,6 +15,7 @@ import {
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -85,20 +86,7 @@ describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () =
 
   it("gives no alert from the server's tables", async () => {
     const dir = workspace('ch');
-    const load = await runCli(
-      ['engine', 'load', '--clickhouse', ch.url, '--database', 'loy_none', '--json'],
-      {
-        cwd: dir,
-      },
-    );
-    expect(load.code, load.stderr).toBe(0);
-    writeFileSync(
-      path.join(dir, 'gtm.clickhouse.yaml'),
-      YAML.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: loy_none }`,
-      ),
-    );
+    await loadOnClickHouse(dir, ch.url, 'loy_none', YAML);
     check(dir, await run(dir, ['--config', 'gtm.clickhouse.yaml']));
     check(dir, await run(dir, ['--config', 'gtm.clickhouse.yaml']));
   }, 180_000);

@@ -16,6 +16,7 @@ import {
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -163,20 +164,7 @@ describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () =
 
   it("gives the DuckDB experiments and warnings from the server's tables", async () => {
     const dir = workspace('ch');
-    const load = await runCli(
-      ['engine', 'load', '--clickhouse', ch.url, '--database', 'loy_units', '--json'],
-      {
-        cwd: dir,
-      },
-    );
-    expect(load.code, load.stderr).toBe(0);
-    writeFileSync(
-      path.join(dir, 'gtm.clickhouse.yaml'),
-      YAML.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: loy_units }`,
-      ),
-    );
+    await loadOnClickHouse(dir, ch.url, 'loy_units', YAML);
     const duck = await run(dir);
     const onCh = await run(dir, ['--config', 'gtm.clickhouse.yaml']);
     expect(revenue(onCh.result)).toEqual(revenue(duck.result));

@@ -19,6 +19,7 @@ import {
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -135,17 +136,7 @@ describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () =
 
   it("reviews the same changes from the server's tables", async () => {
     const dir = workspace('ch');
-    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'mp_appr', '--json'], {
-      cwd: dir,
-    });
-    expect(load.code, load.stderr).toBe(0);
-    writeFileSync(
-      path.join(dir, 'gtm.clickhouse.yaml'),
-      YAML.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: mp_appr }`,
-      ),
-    );
+    await loadOnClickHouse(dir, ch.url, 'mp_appr', YAML);
     const onCh = await run(dir, ['--config', 'gtm.clickhouse.yaml']);
     expect(approvals(onCh.result)).toEqual(EXPECTED);
     expect(onCh.result.governance.approvals.pending_approvals.map((p) => p.change_id)).toEqual(['c2']);

@@ -17,6 +17,7 @@ import {
 } from '../helpers/clickhouse-server.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -205,20 +206,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB r
       const database = yaml === YAML ? 'amount_currency' : 'amount_currency_more';
       const ws = await workspace(yaml, opps);
       try {
-        const load = await runCli(
-          ['engine', 'load', '--clickhouse', ch.url, '--database', database, '--json'],
-          {
-            cwd: ws.dir,
-          },
-        );
-        expect(load.code, load.stderr).toBe(0);
-        await writeFile(
-          path.join(ws.dir, 'gtm.clickhouse.yaml'),
-          yaml.replace(
-            /^version: 1$/m,
-            `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: ${database} }`,
-          ),
-        );
+        await loadOnClickHouse(ws.dir, ch.url, database, yaml);
         const duck = await run(ws.dir);
         const onCh = await run(ws.dir, ['--config', 'gtm.clickhouse.yaml']);
         expect(onCh.rejects.rows).toBe(duck.rejects.rows);

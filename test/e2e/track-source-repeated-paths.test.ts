@@ -17,6 +17,7 @@ import {
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -115,16 +116,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16: the same credit',
     if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
     ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
     ws = await workspace();
-    const load = await runCli(
-      ['engine', 'load', '--clickhouse', ch.url, '--database', 'repeated_paths', '--json'],
-      { cwd: ws.dir },
-    );
-    expect(load.code, load.stderr).toBe(0);
-    const onServer = YAML.replace(
-      /^version: 1$/m,
-      `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: repeated_paths }`,
-    );
-    await writeFile(path.join(ws.dir, 'gtm.clickhouse.yaml'), onServer);
+    const onServer = await loadOnClickHouse(ws.dir, ch.url, 'repeated_paths', YAML);
     // Without a bootstrap the paths are grouped on the server (one row per distinct path).
     await writeFile(
       path.join(ws.dir, 'gtm.clickhouse-grouped.yaml'),

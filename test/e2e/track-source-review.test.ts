@@ -14,6 +14,7 @@ import {
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -312,20 +313,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB r
       const ws = await workspace(touches, yaml);
       try {
         const database = `review_${name.split(' ')[0].toLowerCase().replace(/\W/g, '')}`;
-        const load = await runCli(
-          ['engine', 'load', '--clickhouse', ch.url, '--database', database, '--json'],
-          {
-            cwd: ws.dir,
-          },
-        );
-        expect(load.code, load.stderr).toBe(0);
-        await writeFile(
-          path.join(ws.dir, 'gtm.clickhouse.yaml'),
-          yaml.replace(
-            /^version: 1$/m,
-            `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: ${database} }`,
-          ),
-        );
+        await loadOnClickHouse(ws.dir, ch.url, database, yaml);
         const { r: duck } = await run(ws);
         const { r: onCh } = await run(ws, ['--config', 'gtm.clickhouse.yaml']);
         expect(onCh.normalization).toEqual(duck.normalization);

@@ -16,6 +16,7 @@ import {
   type ClickHouseServer,
 } from '../helpers/clickhouse-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -149,18 +150,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB f
     if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
     ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
     ws = await workspace();
-    const load = await runCli(
-      ['engine', 'load', '--clickhouse', ch.url, '--database', 'stage_as_of', '--json'],
-      { cwd: ws.dir },
-    );
-    expect(load.code, load.stderr).toBe(0);
-    await writeFile(
-      path.join(ws.dir, 'gtm.clickhouse.yaml'),
-      YAML.replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: stage_as_of }`,
-      ),
-    );
+    await loadOnClickHouse(ws.dir, ch.url, 'stage_as_of', YAML);
   }, 120_000);
   afterAll(async () => {
     await ws?.remove();

@@ -272,3 +272,26 @@ export function clickHouseParity(opts: ParityOptions = {}): ClickHouseParity {
     },
   };
 }
+
+/**
+ * Loads a small test workspace's sources into a ClickHouse server (`gtm engine load`, which must
+ * exit 0) and writes `gtm.clickhouse.yaml` beside its gtm.yaml: `yaml` (that gtm.yaml's text) with
+ * the server as its engine. Returns the text written.
+ */
+export async function loadOnClickHouse(
+  dir: string,
+  url: string,
+  database: string,
+  yaml: string,
+): Promise<string> {
+  const load = await runCli(['engine', 'load', '--clickhouse', url, '--database', database, '--json'], {
+    cwd: dir,
+  });
+  expect(load.code, load.stderr).toBe(0);
+  const onServer = yaml.replace(
+    /^version: 1$/m,
+    `version: 1\nengine: { kind: clickhouse, url: "${url}", database: ${database} }`,
+  );
+  await writeFile(path.join(dir, CLICKHOUSE_CONFIG), onServer);
+  return onServer;
+}
