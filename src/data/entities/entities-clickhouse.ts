@@ -269,13 +269,17 @@ export const opportunitiesCh: ClickHouseEntity = {
   columns: OPPORTUNITIES,
   select(b, s, table) {
     const r = new Reader(b, 'opportunities');
+    // a numeric amount column holds no code or symbol: only a text one is read for the row's
+    // currency and checked against it (`opportunities`, `typedEntityCh`)
+    const textAmount = !r.numeric('amount');
+    const code = amountCodeCh(r.text('amount'));
     const inner = `SELECT ${r.bookkeeping()},
       ${r.text('opportunity_id')} AS opportunity_id, ${r.text('account_id')} AS account_id,
       ${r.time('created_at')} AS created_at, ${r.text('created_at')} AS _created_raw,
       ${r.time('closed_at')} AS closed_at, ${r.text('stage')} AS stage_raw,
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
       ${r.amount('amount')} AS amount, ${r.text('amount')} AS _amount_raw,
-      upperUTF8(multiIf(isNotNull(${r.text('currency')}), assumeNotNull(${r.text('currency')}), ${amountCodeCh(r.text('amount'))} != '', ${amountCodeCh(r.text('amount'))}, ${lit(b.defaultCurrency)})) AS currency,
+      upperUTF8(multiIf(isNotNull(${r.text('currency')}), assumeNotNull(${r.text('currency')}), ${textAmount ? `${code} != '', ${code}, ` : ''}${lit(b.defaultCurrency)})) AS currency,
       toUInt8(isNotNull(${r.text('currency')})) AS _currency_set,
       ${valueMapCh(r.col('campaign'), s.utmAliases.campaign)} AS campaign,
       ${r.text('region')} AS region, ${r.text('segment')} AS segment, ${r.partner(s, null)} AS partner
@@ -291,7 +295,7 @@ export const opportunitiesCh: ClickHouseEntity = {
       isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number', ${amountHintCh('_amount_raw', b.decimal)}),
       NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
-      ${conflict} != '', ${amountCurrencyReasonSql('amount', raw('_amount_raw'), conflict, 'currency', '_currency_set = 1', 'clickhouse')},
+      ${textAmount ? `${conflict} != '', ${amountCurrencyReasonSql('amount', raw('_amount_raw'), conflict, 'currency', '_currency_set = 1', 'clickhouse')},` : ''}
       isNull(stage), concat('stage: ', ${raw('stage_raw')}, ' is not mapped; add it under funnel.mapping'),
       isNull(_rate_created), ${noRateReasonSql('assumeNotNull(currency)', knownCurrencies(s.reportingCurrency, s.rates), `concat('currency: no rate for ', assumeNotNull(currency), ' on ', toString(toDate(toDateTime(intDiv(assumeNotNull(created_at), 1000)))), '; add it under currency.rates')`, 'clickhouse')},
       CAST(NULL AS ${STR}))`;

@@ -9,8 +9,12 @@ import {
 } from '../normalize/amount-currency.ts';
 import type { EntitySpec, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, text } from './source-columns.ts';
+import { numericSourceColumn } from './typed-entity.ts';
 
-/** Reject reasons of opportunities, after the rate lookups. */
+/**
+ * Reject reasons of opportunities, after the rate lookups. A numeric amount column holds no
+ * currency code or symbol: its amounts are not checked against the row's currency.
+ */
 const reason = (
   b: SourceBinding,
   known: readonly string[],
@@ -20,7 +24,7 @@ const reason = (
       WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
       WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
-      WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency')} IS NOT NULL THEN ${amountCurrencyReasonSql('amount', '_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency'), 'currency', '_currency_set', 'duckdb')}
+      ${numericSourceColumn(b, 'amount') ? '' : `WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency')} IS NOT NULL THEN ${amountCurrencyReasonSql('amount', '_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency'), 'currency', '_currency_set', 'duckdb')}`}
       WHEN stage IS NULL THEN 'stage: ' || COALESCE(stage_raw, '(empty)') || ' is not mapped; add it under funnel.mapping'
       WHEN _rate_created IS NULL THEN ${noRateReasonSql('currency', known, `'currency: no rate for ' || currency || ' on ' || CAST(CAST(created_at AS DATE) AS VARCHAR) || '; add it under currency.rates'`, 'duckdb')}
     END`;
@@ -50,8 +54,10 @@ export const opportunities: EntitySpec = {
   oneOf: [],
   dedupe: { keys: ['opportunity_id'] },
   select(b, s) {
-    // the row's currency: its cell, else the ISO code its amount is written with, else the source's
-    const currency = `upper(COALESCE(${text(b, 'currency')}, ${amountCodeSql(text(b, 'amount'))}, ${literal(b.defaultCurrency)}))`;
+    // the row's currency: its cell, else the ISO code its amount is written with (a text amount
+    // only: a number holds no code), else the source's
+    const amountCode = numericSourceColumn(b, 'amount') ? [] : [amountCodeSql(text(b, 'amount'))];
+    const currency = `upper(COALESCE(${[text(b, 'currency'), ...amountCode, literal(b.defaultCurrency)].join(', ')}))`;
     const inner = `SELECT ${bookkeeping(b)},
         ${text(b, 'opportunity_id')} AS opportunity_id,
         ${text(b, 'account_id')} AS account_id,

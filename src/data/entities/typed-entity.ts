@@ -121,6 +121,14 @@ const utcWallTime = (x: string) =>
 /** Kinds read from text by string functions alone (trim, lower, a token map): no parse that can fail. */
 const STRING_KINDS: ReadonlySet<ColumnKind> = new Set(['id', 'text', 'key', 'token', 'currency']);
 
+/**
+ * Whether the source column is there and of a numeric engine type: it holds no currency code or
+ * symbol, so an amount's text is not looked at for one (casting millions of numbers to text for
+ * the regex costs seconds).
+ */
+export const numericSourceColumn = (b: SourceBinding, name: string): boolean =>
+  nativeColumn(b, name, { kind: 'amount' }) !== undefined;
+
 /** The source column when its engine type already is the kind's (read as is), else undefined. */
 function nativeColumn(b: SourceBinding, name: string, def: ColumnDef): string | undefined {
   const column = b.columns[name];
