@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,6 +74,29 @@ describe.skipIf(!available)('with Chromium', () => {
     const height = bytes.readUInt32BE(20);
     expect(width).toBe(1200);
     expect(height).toBeGreaterThan(2000);
+  });
+
+  it('writes nothing in the home folder (Chromium keeps its per-user folders in its temporary profile)', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'gtm-snapshot-home-'));
+    const saved = {
+      HOME: process.env.HOME,
+      XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME,
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+    };
+    process.env.HOME = home;
+    delete process.env.XDG_CONFIG_HOME;
+    delete process.env.XDG_CACHE_HOME;
+    try {
+      await snapshotPng(htmlPath, path.join(tmp, 'home-check', 'dashboard.png'));
+      // before: ~/.config/chromium/Crash Reports/settings.dat and ~/.cache/dconf/user
+      expect(await readdir(home)).toEqual([]);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('in a real browser: runs no injected code, loads nothing, obeys its CSP and sorts tables', async () => {

@@ -39,6 +39,21 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Chromium's environment: the user's, with its per-user folders inside the temporary profile.
+ * Even with a profile of its own, Chromium writes crash-report settings under
+ * `$XDG_CONFIG_HOME/chromium` (`~/.config`) and GTK's dconf cache under `$XDG_CACHE_HOME`
+ * (`~/.cache`): a snapshot must write nothing outside the output folder and its temporary profile.
+ */
+export function chromiumEnv(profile: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  out.XDG_CONFIG_HOME = path.join(profile, 'xdg-config');
+  out.XDG_CACHE_HOME = path.join(profile, 'xdg-cache');
+  out.XDG_DATA_HOME = path.join(profile, 'xdg-data');
+  return out;
+}
+
 /** The Chromium binary a snapshot would use: option, then `GTM_CHROMIUM`, then `/usr/bin/chromium`. */
 export function chromiumPath(executablePath?: string): string {
   return executablePath || process.env.GTM_CHROMIUM || '/usr/bin/chromium';
@@ -183,6 +198,7 @@ async function launch(
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
+      env: chromiumEnv(profile),
       viewport,
       deviceScaleFactor: scale,
       timeout,
