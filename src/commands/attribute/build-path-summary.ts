@@ -405,8 +405,14 @@ async function columnKindsOf(
     `SELECT ${type(cols.time)} AS t, ${type(cols.converted)} AS c FROM ${relation} LIMIT 1`,
   );
   const t = rows[0]?.t ?? '';
-  let timeKind: TimeKind = /time|date/i.test(t) ? 'timestamp' : 'number';
-  // A text column: ISO times unless its first value is a number (epoch seconds or ms).
+  // A whole-number column sorts as integers; any other number (FLOAT, DOUBLE, DECIMAL) may hold a
+  // fraction of a second, which an integer key would round away (`fraction`).
+  const whole = ch
+    ? /^(Nullable\()?U?Int(8|16|32|64|128|256)\b/.test(t)
+    : /^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(t);
+  let timeKind: TimeKind = /time|date/i.test(t) ? 'timestamp' : whole ? 'number' : 'fraction';
+  // A text column: ISO times unless its first value is a number (epoch seconds or ms, with or
+  // without a fraction).
   if (ch ? /^(Nullable\()?(String|FixedString)/.test(t) : t === 'VARCHAR') {
     const c = quoteIdent(cols.time, ch ? 'clickhouse' : undefined);
     const number = ch

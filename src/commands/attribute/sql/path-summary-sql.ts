@@ -105,7 +105,10 @@ export const distinctChannelsSql = (
  * collected with a plain (unordered) `list` per journey and sorted inside the journey's small list,
  * so the only work beyond a hash aggregation is many tiny sorts. Ties in time are broken by the
  * channel code, so results never depend on row order; touches without a time or channel are left
- * out of the path (the journey still counts). On DuckDB the path comes back as a list of UTINYINT
+ * out of the path (the journey still counts). A time with a fraction (epoch seconds as 1764950400.25,
+ * a FLOAT, DECIMAL or numeric text column: `fraction`) cannot be packed into that integer without
+ * rounding it (1.6 and 2.4 both became 2, and the tie put the later touch first), so on DuckDB such a
+ * journey's touches are sorted as (time, code) pairs instead; integer and time columns keep the key. On DuckDB the path comes back as a list of UTINYINT
  * codes and the counts as DOUBLE, read by columns (`queryColumns`): no string or object per path.
  * ClickHouse 18.16 returns rows as JSON, so there the path is the codes joined by commas, touches
  * without a channel or time (no code: 255) left out before grouping, so that each row is a distinct path. On a
@@ -147,31 +150,41 @@ export function pathSummarySql(
   // value_conflicts: converting journeys whose rows carry two different non-zero values (the
   // largest is kept)
   const val = cols.value ? `CAST(${q(cols.value)} AS DOUBLE)` : '';
-  const key = `(${timeNumber(q(cols.time), dialect, timeKind)} * ${2 ** bits} + ${code})`;
-  // `& mask` (not `%`) recovers the code for times before 1970 too.
+  const time = timeNumber(q(cols.time), dialect, timeKind);
+  const key = `(${time} * ${2 ** bits} + ${code})`;
+  // `& mask` (not `%`) recovers the code for times before 1970 too. A fractional time sorts as a
+  // (time, code) struct: fields compare in order, so ties in time still go by the channel code.
+  const sortedCodes =
+    timeKind === 'fraction'
+      ? `list_transform(list_sort(list({'t': ${time}, 'c': ${code}}) FILTER (WHERE ${time} IS NOT NULL AND ${code} IS NOT NULL)), x -> CAST(x.c AS UTINYINT))`
+      : `list_transform(list_sort(list(${key}) FILTER (WHERE ${key} IS NOT NULL)), x -> CAST(x & ${2 ** bits - 1} AS UTINYINT))`;
   return `SELECT path, CAST(coalesce(sum(conv), 0) AS DOUBLE) AS conversions, CAST(coalesce(sum(conv * val), 0) AS DOUBLE) AS value,
       CAST(coalesce(count(*) - sum(conv), 0) AS DOUBLE) AS nulls${cols.value ? ', CAST(count_if(conv = 1 AND vlo < val) AS DOUBLE) AS value_conflicts' : ''} FROM (
     SELECT ${q(cols.journey)} AS j,
-      coalesce(list_transform(list_sort(list(${key}) FILTER (WHERE ${key} IS NOT NULL)), x -> CAST(x & ${2 ** bits - 1} AS UTINYINT)), []) AS path,
+      coalesce(${sortedCodes}, []) AS path,
       coalesce(max(CAST(${converted} AS INTEGER)), 0) AS conv, ${cols.value ? `max(${val}) AS val, min(CASE WHEN ${val} <> 0 THEN ${val} END) AS vlo` : '0.0 AS val'}
     FROM ${relation} GROUP BY j) GROUP BY path`;
 }
 
-/** Time as an integer that sorts like the time itself. */
 /**
- * How the time column sorts: a time type, a number (epoch seconds or ms), or text holding ISO times
+ * How the time column sorts: a time type, a whole number (epoch seconds or ms in an integer column),
+ * a number that may hold a fraction (`fraction`: a FLOAT, DOUBLE or DECIMAL column, or numbers
+ * written as text), or text holding ISO times
  * (an NDJSON or CSV column mixing dates and times, or times with and without an offset, is read as
  * text). Text is read as TIMESTAMPTZ on DuckDB, which applies a written offset (a cast to TIMESTAMP
  * drops it), and by parseDateTimeBestEffort on ClickHouse (whole seconds: touches within one second
  * are ordered by channel, as ties are).
  */
-export type TimeKind = 'timestamp' | 'number' | 'text';
+export type TimeKind = 'timestamp' | 'number' | 'fraction' | 'text';
 
+/** Time as a number that sorts like the time itself: an integer, but for `fraction` (a DOUBLE). */
 function timeNumber(expr: string, dialect: Dialect, kind: TimeKind): string {
   if (dialect === 'clickhouse') {
     if (kind === 'text') return `toInt64(toUnixTimestamp(parseDateTimeBestEffort(${expr})))`;
+    if (kind === 'fraction') return `toFloat64(${expr})`;
     return kind === 'number' ? `toInt64(${expr})` : `toInt64(toUnixTimestamp(${expr}))`;
   }
   if (kind === 'text') return `epoch_ms(CAST(${expr} AS TIMESTAMPTZ))`;
+  if (kind === 'fraction') return `CAST(${expr} AS DOUBLE)`;
   return kind === 'timestamp' ? `epoch_ms(CAST(${expr} AS TIMESTAMP))` : `CAST(${expr} AS BIGINT)`;
 }
