@@ -14,7 +14,11 @@ export interface DuckDbOptions {
   threads?: number;
   /** DuckDB's `memory_limit`, e.g. `'2GB'`. */
   memoryLimit?: string;
-  /** Where DuckDB spills what does not fit in `memoryLimit` (default: next to a database file, or none). */
+  /**
+   * The folder in which DuckDB spills what does not fit in `memoryLimit`: the engine spills into a
+   * folder of its own inside it, removed when it closes. Default: the system's temporary folder for an
+   * in-memory database, `<file>.tmp` next to a database file.
+   */
   tempDirectory?: string;
 }
 

@@ -11,6 +11,10 @@ import {
   type DuckDBResult,
   type DuckDBType,
 } from '@duckdb/node-api';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GtmError } from '../errors/index.ts';
 import { plainValueConverter } from './duckdb-value.ts';
 import type { Row } from './engine.ts';
@@ -33,6 +37,26 @@ export type {
 } from './duckdb-api.ts';
 export { duckDbMessage, isDuckDbEngine } from './duckdb-api.ts';
 
+/**
+ * Where this engine spills: a folder of its own (`gtm-duckdb-<pid>-<random>`) inside the given
+ * folder, or inside the system's temporary folder for an in-memory database. DuckDB's default for an
+ * in-memory database is `./.tmp` under the current folder (outside the run's output folders), and
+ * two engines spilling into one folder overwrite each other's `duckdb_temp_storage_*.tmp` files (the
+ * second run fails with "IO Error: Could not read enough bytes"). DuckDB creates the folder when it
+ * first spills and removes it when the engine closes. A database file without a given folder keeps
+ * DuckDB's default (`<file>.tmp`, which the file's lock keeps to one process).
+ */
+export function spillDirectory(path: string, given: string | undefined): string | undefined {
+  if (given === undefined && path !== ':memory:') return undefined;
+  const parent = given ?? tmpdir();
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch {
+    // DuckDB reports the folder it cannot use, if it ever spills
+  }
+  return join(parent, `gtm-duckdb-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
 /** Opens a DuckDB engine (through `openDuckDb`, which loads this module on first use); session time zone UTC. */
 export async function openDuckDbEngine(opts: DuckDbOptions = {}): Promise<DuckDbEngine> {
   const path = opts.path ?? ':memory:';
@@ -46,7 +70,8 @@ export async function openDuckDbEngine(opts: DuckDbOptions = {}): Promise<DuckDb
     config.threads = String(opts.threads);
   }
   if (opts.memoryLimit !== undefined) config.memory_limit = opts.memoryLimit;
-  if (opts.tempDirectory !== undefined) config.temp_directory = opts.tempDirectory;
+  const spill = spillDirectory(path, opts.tempDirectory);
+  if (spill !== undefined) config.temp_directory = spill;
   let connection: DuckDBConnection;
   let instance: DuckDBInstance;
   try {

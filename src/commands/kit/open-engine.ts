@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
@@ -68,13 +67,11 @@ async function open(
     return openDuckDb({
       path: ws.engine.path ? path.resolve(ws.baseDir, ws.engine.path) : undefined,
       threads: duckDbThreads(ws, env),
-      // a memory limit needs somewhere to spill, or large joins fail instead of slowing down
       memoryLimit: ws.engine.memory_limit,
+      // the engine spills into a folder of its own inside this one (default: the system's temporary folder)
       tempDirectory: ws.engine.temp_directory
         ? path.resolve(ws.baseDir, ws.engine.temp_directory)
-        : ws.engine.memory_limit
-          ? path.join(os.tmpdir(), 'gtm-duckdb-spill')
-          : undefined,
+        : undefined,
     });
   // a command opts in with `clickhouse: true` in its CommandDef
   if (command.clickhouse)
