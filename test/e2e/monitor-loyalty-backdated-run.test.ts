@@ -1,0 +1,96 @@
+/**
+ * monitor-loyalty's "change since the previous run" is taken over the data's time: the previous run
+ * is the succeeded run of the latest as-of on or before this run's (the newest of those when several
+ * share it), never a run for a later as-of. A team that re-ran last month (a backfill) after today's
+ * run got last month's liability compared with today's (-33 %), and the next regular run compared
+ * with the back-dated one (+50 %: a liability spike, escalated at once, with nothing changed).
+ *
+ * Hand-worked: K1 earns 1,000 points on 2026-10-10 and 500 on 2026-11-10, nothing is redeemed or
+ * expires, no cohort has matured (all valued in full) at 0.01 a point: liability 10.00 at
+ * 2026-10-31, 15.00 at 2026-11-30 and 2026-12-01.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.ts';
+
+const YAML = `version: 1
+sources:
+  - { name: members, entity: members, kind: file, path: data/members.csv }
+  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
+  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
+currency: { reporting: USD }
+loyalty: { program: Backfill Club, value_per_point: 0.01 }
+output: { snapshot: never }
+`;
+const FILES: Record<string, string> = {
+  'members.csv': 'member_id,enrolled_at,tier\nK1,2026-01-05,Gold\nK2,2026-02-01,Silver\n',
+  'ledger.csv':
+    'entry_id,member_id,occurred_at,type,points\nE1,K1,2026-10-10,earn,1000\nE2,K1,2026-11-10,earn,500\n',
+  'orders.csv':
+    'order_id,customer_id,amount,ordered_at,currency\nO1,K1,1000,2026-10-10,USD\nO2,K1,500,2026-11-10,USD\n',
+};
+
+const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-backdated-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Result {
+  run_id: string;
+  liability: {
+    liability: number;
+    previous: { run_id: string; as_of: string; liability: number } | null;
+    change: number | null;
+    change_rate: number | null;
+    spike_escalation: unknown;
+  };
+  alerts: { id: string; breached: boolean }[];
+  escalations: { alert_id: string }[];
+}
+
+async function run(dir: string, asOf: string): Promise<Result> {
+  const cli = await runCli(['monitor-loyalty', '--window', '30d', '--as-of', asOf, '--json'], {
+    cwd: dir,
+    env: { ...process.env, GTM_SNAPSHOT: 'never' },
+  });
+  expect(cli.code, cli.stderr).toBe(0);
+  return cli.json<Result>();
+}
+
+describe('monitor-loyalty: the previous run of a back-dated run', () => {
+  it('compares with the latest earlier as-of, not with the latest run', async () => {
+    const dir = path.join(root, 'ws');
+    mkdirSync(path.join(dir, 'data'), { recursive: true });
+    writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
+    for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
+
+    const nov = await run(dir, '2026-11-30');
+    expect(nov.liability.liability).toBeCloseTo(15, 9);
+    expect(nov.liability.previous).toBeNull();
+
+    // the backfill: no run on or before 2026-10-31 yet, so nothing to compare with (was the
+    // 2026-11-30 run: change -5.00, -33.3 %)
+    const oct = await run(dir, '2026-10-31');
+    expect(oct.liability.liability).toBeCloseTo(10, 9);
+    expect(oct.liability.previous).toBeNull();
+    expect(oct.liability.change).toBeNull();
+    expect(oct.liability.change_rate).toBeNull();
+
+    // today's run compares with 2026-11-30's, not with the back-dated run made after it (was
+    // +5.00, +50 %: liability_spike breached and escalated)
+    const dec = await run(dir, '2026-12-01');
+    expect(dec.liability.liability).toBeCloseTo(15, 9);
+    expect(dec.liability.previous).toMatchObject({ run_id: nov.run_id, as_of: '2026-11-30' });
+    expect(dec.liability.previous?.liability).toBeCloseTo(15, 9);
+    expect(dec.liability.change).toBeCloseTo(0, 9);
+    expect(dec.liability.change_rate).toBeCloseTo(0, 9);
+    expect(dec.alerts.find((a) => a.id === 'liability_spike')?.breached).toBe(false);
+    expect(dec.liability.spike_escalation).toBeNull();
+    expect(dec.escalations).toEqual([]);
+
+    // a second run for 2026-10-31 compares with the first one (same as-of, the newest of them)
+    const oct2 = await run(dir, '2026-10-31');
+    expect(oct2.liability.previous).toMatchObject({ run_id: oct.run_id, as_of: '2026-10-31' });
+    expect(oct2.liability.change).toBeCloseTo(0, 9);
+  }, 180_000);
+});
