@@ -15,6 +15,7 @@ import { asOfDay } from '../shared/window/index.ts';
 import type { AnyKitStage, CommandDef, KitRun } from './command-def.ts';
 import type { FlagArgsOf, FlagDecls } from './flag-spec.ts';
 import { lazyEngine, type LazyEngine } from './open-engine.ts';
+import { exactSumOverflowError } from './exact-sum-overflow.ts';
 import { refuseFileInTheWay } from './output-folders.ts';
 import { reportStage, type ReportOutput } from './report-stage.ts';
 import { resolveFlagObject } from './resolve-flag-object.ts';
@@ -103,7 +104,7 @@ function createRun<I>(
 }
 
 /** A command's typed stage as the orchestrator runs it: its needs picked from the outputs. */
-function toStageDef<O>(s: AnyKitStage<O>): StageDef {
+function toStageDef<O>(s: AnyKitStage<O>, run: KitRun<unknown>, entities: readonly string[]): StageDef {
   const pick = (outputs: Record<string, unknown>) =>
     Object.fromEntries(s.needs.map((n: string) => [n, outputs[n]])) as never;
   return {
@@ -117,7 +118,11 @@ function toStageDef<O>(s: AnyKitStage<O>): StageDef {
     maxRetries: s.maxRetries,
     input: s.input,
     condition: s.condition ? (outputs) => s.condition!(pick(outputs)) : undefined,
-    run: (ctx) => s.run(ctx, pick(ctx.outputs)),
+    // an exact sum past 38 digits: the amount and its row, not the engine's bare overflow message
+    run: (ctx) =>
+      s.run(ctx, pick(ctx.outputs)).catch(async (err: unknown) => {
+        throw await exactSumOverflowError(err, run, entities);
+      }),
   };
 }
 
@@ -165,7 +170,7 @@ function planSpec<D extends FlagDecls, I, O, R>(
           typeof def.narrow === 'function' ? def.narrow(inputs) : def.narrow,
         )
       : []),
-    ...plan.stages.map((s) => toStageDef(s)),
+    ...plan.stages.map((s) => toStageDef(s, run as KitRun<unknown>, def.entities ?? [])),
   ];
   stages.push(
     reportStage(

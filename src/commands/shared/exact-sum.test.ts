@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findClickHouseServer, startClickHouse } from '../../../test/helpers/clickhouse-server.ts';
 import { openClickHouse, openDuckDb, type Engine } from '../../data/index.ts';
-import { exactSum, exactSumIf, exactSumProduct, type SumDialect } from './exact-sum.ts';
+import { exactSum, exactSumIf, exactSumProduct, isExactSumOverflow, type SumDialect } from './exact-sum.ts';
 
 const N = 1_000_000;
 
@@ -66,6 +66,25 @@ describe('exact sums on DuckDB', () => {
       /Overflow in multiplication of DECIMAL/,
     );
   });
+
+  it('a sum past 38 digits stops the query, and each overflow is recognized as one', async () => {
+    const big = `SELECT CAST(9e31 AS DOUBLE) + i * 0 AS x FROM range(3) t(i)`;
+    const errors = await Promise.all(
+      [
+        `SELECT ${exactSum('x')} AS s FROM (${big})`,
+        `SELECT ${exactSumIf('x', 'x > 0')} AS s FROM (${big})`,
+        `SELECT ${exactSumProduct('x')} AS q FROM (SELECT 1e14 AS x)`,
+        `SELECT ${exactSum('x')} AS s FROM (SELECT 1e33 AS x)`,
+      ].map((q) =>
+        e.query(q).then(
+          () => null,
+          (err: unknown) => err,
+        ),
+      ),
+    );
+    for (const err of errors) expect(isExactSumOverflow(err), String(err)).toBe(true);
+    expect(isExactSumOverflow(new Error('Catalog Error: Table with name x does not exist'))).toBe(false);
+  });
 });
 
 const server = findClickHouseServer();
@@ -91,5 +110,33 @@ describe.skipIf(!server && !process.env.CI)('exact sums on ClickHouse 18.16', ()
     await expect(
       e.query(`SELECT ${exactSumProduct('x', 'x', 'clickhouse')} AS q FROM (SELECT 1e14 AS x)`),
     ).rejects.toThrow(/overflow/i);
+  });
+
+  it('a sum past 38 digits stops the query too (a Decimal128 sum wraps around unchecked)', async () => {
+    // 3 squares of 1e13: each fits (1e26), their sum 3e26 does not; Decimal128 gave -4.03e25
+    const squares = await e
+      .query(`SELECT ${exactSumProduct('x', 'x', 'clickhouse')} AS q FROM (SELECT 1e13 AS x FROM numbers(3))`)
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    // 3 × 9e31 = 2.7e32, past the 1e32 of scale 6
+    const sums = await Promise.all(
+      [
+        `SELECT ${exactSum('x', 'clickhouse')} AS s FROM (SELECT 9e31 AS x FROM numbers(3))`,
+        `SELECT ${exactSumIf('x', 'x > 0', 'clickhouse')} AS s FROM (SELECT 9e31 AS x FROM numbers(3))`,
+      ].map((q) =>
+        e.query(q).then(
+          () => null,
+          (err: unknown) => err,
+        ),
+      ),
+    );
+    for (const err of [squares, ...sums]) expect(isExactSumOverflow(err), String(err)).toBe(true);
+    // below the limits nothing changes: 2 squares of 7e12 = 9.8e25
+    const [ok] = await e.query<{ q: number }>(
+      `SELECT ${exactSumProduct('x', 'x', 'clickhouse')} AS q FROM (SELECT 7e12 AS x FROM numbers(2))`,
+    );
+    expect(Number(ok.q)).toBe(9.8e25);
   });
 });
