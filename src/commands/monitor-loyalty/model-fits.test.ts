@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { degenerateBgnbd, tooFewForModels } from './model-fits.ts';
+import { boundaryBgnbd, degenerateBgnbd, tooFewForModels } from './model-fits.ts';
 
 const MIN = { purchasers: 50, repeatBuyers: 30 };
 
@@ -34,5 +34,32 @@ describe('degenerate BG/NBD optimum', () => {
     expect(degenerateBgnbd({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 })).toBeNull();
     expect(degenerateBgnbd({ r: 1, alpha: 1, a: 2e4, b: 6e4 })).toBeNull();
     expect(degenerateBgnbd({ r: 1, alpha: 1, a: 98, b: 2 })).toBeNull();
+  });
+});
+
+describe('BG/NBD parameters at the edge of their range', () => {
+  const loyB = { r: 0.001044, alpha: 1.5e-323, a: 4.08e80, b: 2.11e80 };
+  const sample = { purchasers: 228, repeatBuyers: 150, repeatSpanWeeks: 3, maxAgeWeeks: 34 };
+
+  it('are degenerate, converged or not, with what the sample shows', () => {
+    const edge = boundaryBgnbd(loyB, sample);
+    expect(edge).toBe(
+      'the fit is degenerate: its parameters ran to the edge of their range (r 0.00104, alpha 1.48e-323, a 4.08e+80, b 2.11e+80) instead of settling on credible values, because the purchases show no steady buying rate to extrapolate (150 of the 228 members fitted on bought again, all within 3 weeks of their first purchase; first purchases up to 34 weeks old)',
+    );
+    // a / (a + b) = 0.66: not the dropout rule, the edge
+    expect(degenerateBgnbd(loyB, sample)).toBe(edge);
+    expect(boundaryBgnbd({ r: 1, alpha: Infinity, a: 1, b: 1 })).toMatch(
+      /alpha Infinity, a 1\.00, b 1\.00\) instead/,
+    );
+    expect(boundaryBgnbd({ r: 1, alpha: 1, a: 2e30, b: 1 })).toMatch(/edge of their range/);
+    expect(
+      boundaryBgnbd({ r: 1, alpha: 1, a: 1, b: 1 }, { purchasers: 1, repeatBuyers: 1, repeatSpanWeeks: 1 }),
+    ).toBeNull();
+  });
+
+  it('are not reached by credible fits', () => {
+    expect(boundaryBgnbd({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 })).toBeNull();
+    // a, b large together (every member the same dropout) is a ridge, not the edge
+    expect(boundaryBgnbd({ r: 0.23, alpha: 0.149, a: 1.1e10, b: 1.12e10 })).toBeNull();
   });
 });

@@ -70,6 +70,10 @@ export interface ModelSampleMinimum {
 export interface FitSample {
   purchasers: number;
   repeatBuyers: number;
+  /** The latest repeat purchase after a first one, in weeks (t_x), over the repeat buyers. */
+  repeatSpanWeeks?: number;
+  /** The oldest first purchase, in weeks before the end of the history (T). */
+  maxAgeWeeks?: number;
 }
 
 /** Why a sample is too small to fit on, or null when it is large enough. */
@@ -87,15 +91,53 @@ export function tooFewForModels(s: FitSample, min: ModelSampleMinimum): string |
   return short.length ? `too few members to fit on: ${short.join(' and ')}` : null;
 }
 
+const num = (v: number) => (v >= 1e4 || v < 1e-3 ? v.toExponential(2) : v.toPrecision(3));
+
+/** Parameters beyond these ran to the edge of their range: no fit of real purchases lies there. */
+const EDGE = { low: 1e-30, high: 1e30 };
+
 /**
- * A BG/NBD optimum that says nothing credible about the members: the mean dropout probability
- * after a purchase, a / (a + b), at 0.99 or more (every repeat buyer would be gone after their last
- * purchase, P(alive) ≈ 0 however recent it was). The likelihood runs there when the repeat buyers
- * are few and their gaps say little (a = 10,246, b = 9.8e-5 on four members). Null when credible.
+ * A BG/NBD fit whose parameters ran to the edge of their range (below 1e-30 or above 1e30, or not
+ * finite), converged or not: the likelihood keeps growing towards a boundary instead of settling
+ * on credible values, which happens when the purchases show no steady buying rate to extrapolate
+ * (the s10 review's loyB: 228 members whose repeat purchases all fell within 1 week of their
+ * first, 32 weeks before as-of, gave alpha 1.5e-323 and a, b 4e80, 2e80 after 483 iterations).
+ * Says what happened, from `sample` (`BOUNDARY_ADVICE`: what to do). Null when no parameter is at the edge.
  */
-export function degenerateBgnbd(p: BgNbdParams): string | null {
+export function boundaryBgnbd(p: BgNbdParams, sample?: FitSample): string | null {
+  const at = (v: number) => !Number.isFinite(v) || v < EDGE.low || v > EDGE.high;
+  if (![p.r, p.alpha, p.a, p.b].some(at)) return null;
+  const weeks = (n: number) => `${n} week${n === 1 ? '' : 's'}`;
+  const seen =
+    sample && sample.purchasers > 0
+      ? ` (${sample.repeatBuyers} of the ${sample.purchasers} members fitted on bought again${
+          sample.repeatSpanWeeks !== undefined && sample.repeatBuyers > 0
+            ? `, all within ${weeks(sample.repeatSpanWeeks)} of their first purchase`
+            : ''
+        }${sample.maxAgeWeeks !== undefined ? `; first purchases up to ${weeks(sample.maxAgeWeeks)} old` : ''})`
+      : '';
+  return (
+    `the fit is degenerate: its parameters ran to the edge of their range (r ${num(p.r)}, alpha ${num(p.alpha)}, a ${num(p.a)}, b ${num(p.b)}) ` +
+    `instead of settling on credible values, because the purchases show no steady buying rate to extrapolate${seen}`
+  );
+}
+
+/** What to do about a fit at the edge (`boundaryBgnbd`). */
+export const BOUNDARY_ADVICE =
+  'fit on a longer purchase history (orders over a longer period, or a later as-of once members have bought again), ' +
+  'or check the order dates (a one-off import or a single campaign burst puts every repeat purchase in a few days)';
+
+/**
+ * A BG/NBD optimum that says nothing credible about the members: parameters at the edge of their
+ * range (`boundaryBgnbd`), or the mean dropout probability after a purchase, a / (a + b), at 0.99
+ * or more (every repeat buyer would be gone after their last purchase, P(alive) ≈ 0 however recent
+ * it was). The likelihood runs there when the repeat buyers are few and their gaps say little
+ * (a = 10,246, b = 9.8e-5 on four members). Null when credible.
+ */
+export function degenerateBgnbd(p: BgNbdParams, sample?: FitSample): string | null {
+  const edge = boundaryBgnbd(p, sample);
+  if (edge) return edge;
   const dropout = p.a / (p.a + p.b);
-  const num = (v: number) => (v >= 1e4 || v < 1e-3 ? v.toExponential(2) : v.toPrecision(3));
   return dropout >= 0.99
     ? `the fit is degenerate (a ${num(p.a)}, b ${num(p.b)}: a mean dropout of ${(dropout * 100).toFixed(1)}% after every purchase, so every repeat buyer would look lapsed however recent the purchase)`
     : null;
@@ -120,7 +162,11 @@ export async function fitRepeatPurchases(
   for (let i = 0; i < c.rowCount; i++) {
     if (!(c.T[i] > 0)) continue;
     sample.purchasers += c.n[i];
-    if (c.x[i] > 0) sample.repeatBuyers += c.n[i];
+    sample.maxAgeWeeks = Math.max(sample.maxAgeWeeks ?? 0, c.T[i]);
+    if (c.x[i] > 0) {
+      sample.repeatBuyers += c.n[i];
+      sample.repeatSpanWeeks = Math.max(sample.repeatSpanWeeks ?? 0, c.tx[i]);
+    }
   }
   // No member with a purchase a week old, or too few to fit on (a repeat buyer at least: with
   // every x = 0 the likelihood does not depend on a and b)

@@ -12,6 +12,8 @@ import {
 } from './member-scores.ts';
 import type { MembersOutput } from './members-stage.ts';
 import {
+  BOUNDARY_ADVICE,
+  boundaryBgnbd,
   degenerateBgnbd,
   fitRepeatPurchases,
   fitSpend,
@@ -87,16 +89,24 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
   await engineTurn();
   // Gamma-Gamma only beside a BG/NBD fit: CLV needs both, and both rest on the repeat buyers
   const spend = bg ? await fitSpend(engine) : null;
-  const degenerate = bg?.fit.converged ? degenerateBgnbd(bg.fit.params) : null;
+  // a fit at the edge of its parameters is degenerate, converged or not (it is no "did not
+  // converge": the likelihood has no credible optimum to converge to)
+  const degenerate = !bg
+    ? null
+    : bg.fit.converged
+      ? degenerateBgnbd(bg.fit.params, fitted.sample)
+      : boundaryBgnbd(bg.fit.params, fitted.sample);
   const bgUsed = !!bg?.fit.converged && !degenerate;
   const ggUsed = bgUsed && !!spend?.fit.converged && spend.fit.params.q > 1;
-  if (bg && !bg.fit.converged)
+  if (bg && !bg.fit.converged && !degenerate)
     warnings.push(
       `BG/NBD fit did not converge (gradient ${bg.fit.gradient_norm.toExponential(2)}): P(alive), expected purchases, CLV and the win-back segment are not computed`,
     );
   if (degenerate)
     warnings.push(
-      `BG/NBD not used: ${degenerate}; P(alive), expected purchases, CLV and the win-back segment are not computed`,
+      `BG/NBD not used: ${degenerate}; P(alive), expected purchases, CLV and the win-back segment are not computed${
+        boundaryBgnbd(bg!.fit.params) ? `; ${BOUNDARY_ADVICE}` : ''
+      }`,
     );
   if (fitted.sample.purchasers === 0)
     warnings.push('no member has a purchase: the churn and value models were not fitted');
