@@ -284,6 +284,7 @@ export const attributeCommand: CliCommand = {
       markovOrder: f.markov_order as number | undefined,
       customWeights: customWeightsOf(f.custom_weights as string | undefined),
     });
+    for (const w of result.warnings ?? []) ctx.out.warn(w);
     ctx.out.result(result, () => formatAttributeTable(result));
     return 0;
   },

@@ -6,6 +6,7 @@ import { GtmError } from '../../errors/index.ts';
 import { formatAttributeTable } from './format-attribute-table.ts';
 import { runAttribute } from './run-attribute.ts';
 import { referencePath } from '../../../test/helpers/reference-data.ts';
+import { runCli } from '../../../test/helpers/run-cli.ts';
 
 // ChannelAttribution's example data (Data.csv), GPL-3.0, https://github.com/DavideAltomare/ChannelAttribution.
 const DATA = referencePath('attribution/channelattribution-paths.csv');
@@ -95,6 +96,48 @@ describe('runAttribute', () => {
     expect([e.code, e.where]).toEqual(['USAGE', 'option halfLifeDays (library)']);
     const cmp = await rejection(runAttribute({ paths: DATA, model: 'compare', perPath: true }));
     expect([cmp.code, cmp.where]).toEqual(['USAGE', '--per-path']);
+  });
+});
+
+describe('value on a path without conversions', () => {
+  // B;0;50;2 and C;0;7;1 carry value the models split differently (A > B: 1 conversion, 100)
+  const text = 'path;total_conversions;total_conversion_value;total_null\nA > B;1;100;1\nB;0;50;2\nC;0;7;1\n';
+
+  it('is warned about once, with the count, the sum and the first line', async () => {
+    const p = await file('stray-value.csv', text);
+    for (const model of ['linear', 'markov', 'shapley', 'compare']) {
+      const res = await runAttribute({ paths: p, model });
+      expect(res.warnings, model).toEqual([
+        `2 paths carry a conversion value but no conversions (57 in all; first at ${p}:3): the models disagree on it (the rule models and markov credit it to the path's channels, shapley and fractribution to (unmatched)) — put the value on converting paths only, or set it to 0`,
+      ]);
+    }
+    // what the warning says: linear credits B 50 + 50, shapley leaves 57 unmatched
+    const linear = await runAttribute({ paths: p, model: 'linear' });
+    expect(linear.channels!.find((c) => c.channel === 'B')!.value).toBe(100);
+    const shapley = await runAttribute({ paths: p, model: 'shapley' });
+    expect(shapley.channels!.find((c) => c.channel === '(unmatched)')!.value).toBe(57);
+  });
+
+  it('gtm attribute prints it as one warning line and keeps stdout one JSON document', async () => {
+    await file('stray-value.csv', text);
+    const run = await runCli(['attribute', '--paths', 'stray-value.csv', '--model', 'markov', '--json'], {
+      cwd: dir,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderrLines).toEqual([
+      expect.stringMatching(
+        /^warning: 2 paths carry a conversion value but no conversions \(57 in all; first at .*stray-value\.csv:3\)/,
+      ),
+    ]);
+    expect(run.json<{ warnings: string[] }>().warnings).toHaveLength(1);
+  });
+
+  it('is not warned about when value sits on converting paths only', async () => {
+    const p = await file(
+      'clean-value.csv',
+      'path;total_conversions;total_conversion_value;total_null\nA > B;1;100;1\nB;0;0;2\n',
+    );
+    expect((await runAttribute({ paths: p, model: 'linear' })).warnings).toBeUndefined();
   });
 });
 

@@ -141,16 +141,49 @@ export async function runAttribute(opts: AttributeOptions): Promise<AttributeRes
       columns: parsed.columns as Record<string, string>,
       records: parsed.paths.rows,
     };
-    return attributeRecords(parsed.paths, source, model, {
+    const result = attributeRecords(parsed.paths, source, model, {
       ...modelOptions,
       perPath,
       bootstrap,
       seed,
       sep,
     });
+    const stray = valueWithoutConversions(parsed.paths, file, lines);
+    if (stray) result.warnings = [...(result.warnings ?? []), stray];
+    return result;
   } catch (err) {
     throw toGtmError(err, file, lines);
   }
+}
+
+/**
+ * A path summary's value is the value of its conversions: a row with value but no conversions is
+ * contradictory, and the models disagree on it (the rule models and Markov credit it to the path's
+ * channels, Shapley and fractribution to `(unmatched)`; a touch log never has it, a non-converting
+ * journey's value being 0). One warning line with the count, the sum and the first line.
+ */
+export function valueWithoutConversions(
+  paths: PathColumns,
+  file: string,
+  lines: ArrayLike<number>,
+): string | null {
+  let rows = 0;
+  let sum = 0;
+  let first = -1;
+  for (let r = 0; r < paths.rows; r++) {
+    if (paths.value[r] > 0 && !(paths.conversions[r] > 0)) {
+      rows++;
+      sum += paths.value[r];
+      if (first < 0) first = r;
+    }
+  }
+  if (rows === 0) return null;
+  const at = lines[first] !== undefined ? `${file}:${lines[first]}` : file;
+  return (
+    `${rows} path${rows === 1 ? '' : 's'} carr${rows === 1 ? 'ies' : 'y'} a conversion value but no conversions ` +
+    `(${sum} in all; first at ${at}): the models disagree on it (the rule models and markov credit it to the ` +
+    `path's channels, shapley and fractribution to (unmatched)) — put the value on converting paths only, or set it to 0`
+  );
 }
 
 /** Bytes read per chunk: one buffer, reused, so a file of any size costs this much memory to read. */
