@@ -30,6 +30,7 @@ export { attribute, UNMATCHED_CHANNEL } from './attribute.ts';
 export { AttributionInputError } from './attribution-input-error.ts';
 export { compareModels, type ChannelSpread, type CompareResult } from './compare-models.ts';
 export { createRng, type Rng } from './create-rng.ts';
+export { DEFAULT_DIRECT_CHANNELS } from './direct-channels.ts';
 export { DEFAULT_PATH_SEPARATOR, formatPath } from './format-path.ts';
 export {
   MODEL_ALIASES,

@@ -1,3 +1,4 @@
+import { directNameSet } from './direct-channels.ts';
 import { channelCredits } from './attribute.ts';
 import { channelStatesOf, checkMarkovOrder, solveMarkov, sweepOrderOf } from './attribute-markov.ts';
 import { checkShapleyChannels, shapleyFromCoalitions, ShapleyBuffers } from './attribute-shapley.ts';
@@ -97,7 +98,7 @@ export class PathStream {
     this.channels = channels;
     this.model = model;
     this.used = new Uint8Array(channels.length);
-    const direct = new Set((options.directChannels ?? ['direct']).map((d) => d.toLowerCase()));
+    const direct = directNameSet(options.directChannels);
     this.tokenDirect = Uint8Array.from(channels, (c) => (direct.has(c.toLowerCase()) ? 1 : 0));
     const part = isRuleModel(model)
       ? ruleSums(model, ruleParamsOf(model, options), channels.length, this.tokenDirect)

@@ -1,3 +1,4 @@
+import { directNameSet } from './direct-channels.ts';
 import { AttributionInputError } from './attribution-input-error.ts';
 import { SequenceIndex } from './sequence-index.ts';
 import type { PathColumns, PathOptions, PathRecord, PathTransform } from './types.ts';
@@ -87,7 +88,7 @@ export function preparePaths(
   const windowDays = optionalPositive(options.conversionWindowDays, 'conversionWindowDays');
   const include = options.includeChannels ? new Set(options.includeChannels) : null;
   const exclude = options.excludeChannels ? new Set(options.excludeChannels) : null;
-  const directNames = new Set((options.directChannels ?? ['direct']).map((d) => d.toLowerCase()));
+  const directNames = directNameSet(options.directChannels);
   const directMode = options.direct ?? 'keep';
   if (!['keep', 'drop', 'drop-last'].includes(directMode)) {
     throw new AttributionInputError(`direct must be keep, drop or drop-last, not "${String(directMode)}"`, {

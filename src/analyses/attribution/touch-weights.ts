@@ -1,3 +1,4 @@
+import { directNameSet } from './direct-channels.ts';
 import { AttributionInputError } from './attribution-input-error.ts';
 import { isRuleModel, resolveModelName, type RuleModelName } from './model-names.ts';
 import type { ModelOptions, PathRecord, PositionWeights } from './types.ts';
@@ -286,7 +287,7 @@ export function touchWeights(
       hint: 'give one timestamp per touch, or none',
     });
   }
-  const direct = new Set((options.directChannels ?? ['direct']).map((d) => d.toLowerCase()));
+  const direct = directNameSet(options.directChannels);
   const roleAt = (i: number | undefined): number => (i !== undefined && i >= 0 && i < len ? i : -1);
   const out = new Float64Array(len);
   fillRuleWeights(name, len, out, resolveRuleParams(options), {

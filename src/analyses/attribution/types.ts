@@ -100,7 +100,7 @@ export interface PathOptions {
   includeChannels?: string[];
   /** Remove touches on these channels. */
   excludeChannels?: string[];
-  /** Channel names treated as direct (case-insensitive). Default `['direct']`. */
+  /** Channel names treated as direct (case-insensitive). Default `direct`, `(direct)` and `(direct) / (none)` (Google Analytics' spellings). */
   directChannels?: string[];
   /**
    * Direct handling before the transforms: `keep` (default); `drop` removes direct touches unless
