@@ -16,7 +16,8 @@ import type { ChannelRuleSpec } from './channel-sql.ts';
 import type { RateSpec } from './currency-sql.ts';
 import {
   AMOUNT_HINT,
-  amountStrip,
+  AMOUNT_STRIP,
+  AMOUNT_STRIP_COMMA,
   GROUPS_COMMA,
   GROUPS_DOT,
   SEPARATORS_COMMA,
@@ -103,20 +104,16 @@ export function channelCh(
  * thousands separator in valid groups; with `,` it is the decimal mark and `.`, spaces, `'` and
  * no-break spaces separate thousands in valid groups; any other value is NULL.
  */
-export function parseAmountTextCh(
-  expr: string,
-  decimal: DecimalMark = '.',
-  own: readonly string[] = [],
-): string {
+export function parseAmountTextCh(expr: string, decimal: DecimalMark = '.'): string {
   // the stripped text is written once, under a query-wide alias: the strip holds the ISO 4217
   // codes (~1.7 KB), and ClickHouse caps a query's text at 256 KiB
   const v = `_gtm_amount${++amountAliases}`;
   if (decimal === ',') {
-    const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(amountStrip(',', own))}, '') AS ${v})`;
+    const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP_COMMA)}, '') AS ${v})`;
     return `toFloat64OrNull(multiIf(match(${def}, ${lit(`^(?:${GROUPS_COMMA})$`)}), replaceAll(replaceRegexpAll(${v}, ${lit(SEPARATORS_COMMA)}, ''), ',', '.'),
       match(${v}, ${lit(SEPARATORS_COMMA)}), '', replaceAll(${v}, ',', '.')))`;
   }
-  const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(amountStrip('.', own))}, '') AS ${v})`;
+  const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(AMOUNT_STRIP)}, '') AS ${v})`;
   return `toFloat64OrNull(multiIf(position(${def}, ',') = 0, ${v},
       match(${v}, ${lit(`^(?:${GROUPS_DOT})$`)}), replaceAll(${v}, ',', ''), ''))`;
 }
@@ -167,7 +164,8 @@ function dayMonthForms(s: string, order: DateOrder): { test: string; re: string 
 /**
  * `parseTimestampSql` over text, as Nullable(Int64) epoch milliseconds: ISO dates and times with
  * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]` (`DD/MM/YYYY…` and `DD.MM.YYYY…`
- * with `order` `dmy`), 13-digit epoch milliseconds and 10-digit epoch seconds; anything else (or an impossible date) is NULL. `alias` names the parts
+ * with `order` `dmy`), 13-digit epoch milliseconds and 10-digit epoch seconds; anything else (or an
+ * impossible date) is NULL. `alias` names the parts
  * in the query (ClickHouse aliases are query-wide): one distinct alias per parsed column.
  */
 export function parseTimestampTextCh(expr: string, alias: string, order: DateOrder = 'mdy'): string {
@@ -246,14 +244,9 @@ export const isNumericCh = (type: string): boolean =>
   /^(U?Int(8|16|32|64)|Float(32|64)|Decimal.*)$/.test(baseType(type));
 
 /** An amount column: numbers as they are, text parsed. */
-export function amountCh(
-  column: string,
-  type: string,
-  decimal: DecimalMark = '.',
-  own: readonly string[] = [],
-): string {
+export function amountCh(column: string, type: string, decimal: DecimalMark = '.'): string {
   if (isNumericCh(type)) return `toFloat64(${column})`;
-  return parseAmountTextCh(`toString(${column})`, decimal, own);
+  return parseAmountTextCh(`toString(${column})`, decimal);
 }
 
 /** A ClickHouse type without `Nullable(…)`/`LowCardinality(…)`. */

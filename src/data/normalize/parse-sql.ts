@@ -7,7 +7,7 @@
  */
 import { literal } from '../sql-text.ts';
 import { LETTER_SYMBOLS_RE, SYMBOL_CHARS } from './amount-currency.ts';
-import { ISO_4217_CODES, ISO_4217_RE } from './iso4217.ts';
+import { ISO_4217_RE } from './iso4217.ts';
 
 /** The decimal mark of a source's amounts (`decimal:` in gtm.yaml; default `.`). */
 export type DecimalMark = '.' | ',';
@@ -76,20 +76,15 @@ export function parseTimestampSql(expr: string, order: DateOrder = 'mdy'): strin
  * - `decimal` `,`: `,` is the decimal mark (`12,50`, `-0,5`) and `.`, spaces, `'` and (narrow)
  *   no-break spaces are thousands separators in valid groups (`1.234,56`, `1 234 567,8`); a `.`
  *   elsewhere (`12.50`) makes the value unreadable.
- * `own`: the user's own currency codes (`userCurrencyCodes`), dropped like ISO ones (`100 PTS`).
  * `parseAmountTextCh` is the ClickHouse twin.
  */
-export function parseAmountSql(
-  expr: string,
-  decimal: DecimalMark = '.',
-  own: readonly string[] = [],
-): string {
+export function parseAmountSql(expr: string, decimal: DecimalMark = '.'): string {
   if (decimal === ',') {
-    const v = `regexp_replace(trim(${expr}), ${literal(amountStrip(',', own))}, '', 'g')`;
+    const v = `regexp_replace(trim(${expr}), ${literal(AMOUNT_STRIP_COMMA)}, '', 'g')`;
     return `TRY_CAST(CASE WHEN regexp_full_match(${v}, ${literal(GROUPS_COMMA)}) THEN replace(regexp_replace(${v}, ${literal(SEPARATORS_COMMA)}, '', 'g'), ',', '.')
       WHEN NOT regexp_matches(${v}, ${literal(SEPARATORS_COMMA)}) THEN replace(${v}, ',', '.') END AS DOUBLE)`;
   }
-  const v = `regexp_replace(trim(${expr}), ${literal(amountStrip('.', own))}, '', 'g')`;
+  const v = `regexp_replace(trim(${expr}), ${literal(AMOUNT_STRIP)}, '', 'g')`;
   // a comma is rare: the common value is stripped once, as before
   return `TRY_CAST(CASE WHEN NOT contains(${expr}, ',') THEN ${v}
       WHEN regexp_full_match(${v}, ${literal(GROUPS_DOT)}) THEN replace(${v}, ',', '') END AS DOUBLE)`;
@@ -102,24 +97,6 @@ export function parseAmountSql(
  * value unreadable.)
  */
 export const AMOUNT_STRIP = `^${ISO_4217_RE}|${ISO_4217_RE}$|${LETTER_SYMBOLS_RE}|[\\s${SYMBOL_CHARS}]`;
-
-/**
- * The codes an amount's strip drops: ISO 4217's, and the user's own (`userCurrencyCodes`, three
- * upper-case letters each: `100 PTS` reads as 100 with the user's `PTS` rate).
- */
-const codesRe = (own: readonly string[]) =>
-  own.length
-    ? `(?i:${[...ISO_4217_CODES, ...own.filter((c) => /^[A-Z]{3}$/.test(c))].join('|')})`
-    : ISO_4217_RE;
-
-/** `AMOUNT_STRIP` (`decimal` `.`) or `AMOUNT_STRIP_COMMA` (`,`) with the user's own codes too. */
-export function amountStrip(decimal: DecimalMark = '.', own: readonly string[] = []): string {
-  if (!own.length) return decimal === ',' ? AMOUNT_STRIP_COMMA : AMOUNT_STRIP;
-  const re = codesRe(own);
-  return decimal === ','
-    ? `^${re}${SPACES_COMMA}|${SPACES_COMMA}${re}$|${SPACES_COMMA}(?:${LETTER_SYMBOLS_RE}|[${SYMBOL_CHARS}])${SPACES_COMMA}|^[\\s\\x{00A0}\\x{202F}]+|[\\s\\x{00A0}\\x{202F}]+$`
-    : `^${re}|${re}$|${LETTER_SYMBOLS_RE}|[\\s${SYMBOL_CHARS}]`;
-}
 /** A `.`-decimal amount with comma thousands separators in valid groups. */
 export const GROUPS_DOT = '[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?';
 /** Thousands separators of a `,`-decimal amount: `.`, space, `'`, no-break and narrow no-break space. */
