@@ -12,6 +12,7 @@ import {
 } from '../../../test/helpers/clickhouse-server.ts';
 import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
 import { openDuckDb, type Engine } from '../index.ts';
+import { userCurrencyCodes } from '../normalize/amount-currency.ts';
 import { ratesTableSql } from '../normalize/index.ts';
 import { literal } from '../sql-text.ts';
 import { typedEntityCh } from './entities-clickhouse.ts';
@@ -69,6 +70,12 @@ const ROWS: (string | null)[][] = [
   ['p15', '₹ 1,000', null, 'EUR', '2026-02-01'],
   ['p16', '100 zł', null, 'EUR', '2026-02-01'],
   ['p17', '₪ 20', null, 'EUR', '2026-02-01'],
+  // the user's own code (PTS, with a rate, not ISO) in the amount's text, as an ISO code's
+  ['p18', '100 PTS', null, null, '2026-02-01'],
+  ['p19', 'PTS 250', null, 'PTS', '2026-02-01'],
+  ['p20', 'pts 100', null, 'EUR', '2026-02-01'],
+  ['p21', '100 bananas', null, 'PTS', '2026-02-01'],
+  ['p22', '1,000.50 PTS', 'PTS 10', null, '2026-02-01'],
 ];
 
 /** [id, the row's currency, amount in USD, reject reason] for each row */
@@ -115,6 +122,16 @@ const EXPECTED: [string, string, number | null, string | null][] = [
     'amount: 100 zł is in zł, but its currency is EUR; correct the amount or the currency',
   ],
   ['p17', 'EUR', null, 'amount: ₪ 20 is in ₪, but its currency is EUR; correct the amount or the currency'],
+  ['p18', 'PTS', 1, null], // no currency cell: the amount's code; 100 × 0.01
+  ['p19', 'PTS', 2.5, null],
+  [
+    'p20',
+    'EUR',
+    null,
+    'amount: pts 100 is in PTS, but its currency is EUR; correct the amount or the currency',
+  ],
+  ['p21', 'PTS', null, 'amount: cannot read 100 bananas as a number'],
+  ['p22', 'PTS', 10.005, null], // 1,000.50 × 0.01
 ];
 
 const binding = (rawTable: string, types?: Record<string, string>): SourceBinding => ({
@@ -134,6 +151,21 @@ const check = (rows: Record<string, unknown>[]) => {
   for (const [id, , usd, reason] of EXPECTED)
     if (!reason) expect(Number(rows.find((r) => r.payout_id === id)?.amount), id).toBeCloseTo(usd!, 9);
 };
+
+describe("the user's own currency codes", () => {
+  it('are the codes of currency.rates that ISO 4217 does not list, upper case, once each', () => {
+    expect(
+      userCurrencyCodes([
+        { currency: 'pts' },
+        { currency: 'EUR' },
+        { currency: 'PTS' },
+        { currency: 'Mls' },
+        { currency: 'HRK' }, // withdrawn, still read as ISO
+      ]),
+    ).toEqual(['MLS', 'PTS']);
+    expect(userCurrencyCodes()).toEqual([]);
+  });
+});
 
 describe('typed entity amounts with their own currency on DuckDB', () => {
   let duck: Engine;

@@ -41,6 +41,7 @@ import {
   amountCodeCh,
   amountCurrencyConflictCh,
   amountCurrencyReasonSql,
+  userCurrencyCodes,
 } from '../normalize/amount-currency.ts';
 import { crossCheckOp, type ColumnDef, type ColumnKind, type TypedEntityDef } from './typed-entity.ts';
 
@@ -126,10 +127,11 @@ class Reader {
   numeric(name: string): boolean {
     return this.b.columns[name] !== undefined && isNumericCh(this.type(name));
   }
-  amount(name: string): string {
+  /** An amount column: `own` the user's own currency codes its text may carry (`100 PTS`). */
+  amount(name: string, own: readonly string[] = []): string {
     const c = this.b.columns[name];
     return c
-      ? amountCh(this.names.get(c) as string, this.type(name), this.b.decimal)
+      ? amountCh(this.names.get(c) as string, this.type(name), this.b.decimal, own)
       : `CAST(NULL AS ${NUM})`;
   }
   bookkeeping(): string {
@@ -272,13 +274,14 @@ export const opportunitiesCh: ClickHouseEntity = {
     // a numeric amount column holds no code or symbol: only a text one is read for the row's
     // currency and checked against it (`opportunities`, `typedEntityCh`)
     const textAmount = !r.numeric('amount');
-    const code = amountCodeCh(r.text('amount'));
+    const own = userCurrencyCodes(s.rates);
+    const code = amountCodeCh(r.text('amount'), own);
     const inner = `SELECT ${r.bookkeeping()},
       ${r.text('opportunity_id')} AS opportunity_id, ${r.text('account_id')} AS account_id,
       ${r.time('created_at')} AS created_at, ${r.text('created_at')} AS _created_raw,
       ${r.time('closed_at')} AS closed_at, ${r.text('stage')} AS stage_raw,
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
-      ${r.amount('amount')} AS amount, ${r.text('amount')} AS _amount_raw,
+      ${r.amount('amount', own)} AS amount, ${r.text('amount')} AS _amount_raw,
       upperUTF8(multiIf(isNotNull(${r.text('currency')}), assumeNotNull(${r.text('currency')}), ${textAmount ? `${code} != '', ${code}, ` : ''}${lit(b.defaultCurrency)})) AS currency,
       toUInt8(isNotNull(${r.text('currency')})) AS _currency_set,
       ${valueMapCh(r.col('campaign'), s.utmAliases.campaign)} AS campaign,
@@ -288,7 +291,7 @@ export const opportunitiesCh: ClickHouseEntity = {
     const rated = `SELECT *, ${rate('created_at')} AS _rate_created, ${rate('ifNull(closed_at, created_at)')} AS _rate_closed FROM (${inner})`;
     const raw = (c: string) => `ifNull(${c}, '(empty)')`;
     // the amount's own currency (`USD 100`, `£100`) against the row's (amount-currency.ts)
-    const conflict = amountCurrencyConflictCh('_amount_raw', 'currency');
+    const conflict = amountCurrencyConflictCh('_amount_raw', 'currency', own);
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
       isNull(account_id), 'account_id: missing',
       isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', b.dateOrder, 'isNull(created_at) AND isNotNull(_created_raw)')}),
@@ -389,6 +392,8 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
       // (a numeric source column holds no code: only text amounts are read for one, as `typedEntity`
       // does; casting millions of numbers to text for the regex costs seconds)
       const textAmounts = amounts.filter(([a]) => b.columns[a] !== undefined && !r.numeric(a));
+      // the user's own currency codes with rates (`100 PTS`), read in an amount's text as ISO ones
+      const own = userCurrencyCodes(s.rates);
       const value = (n: string, d: ColumnDef): string => {
         const raw = r.col(n);
         switch (d.kind) {
@@ -403,8 +408,9 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
           case 'date':
             return `toInt64(floor(${r.time(n)} / 86400000)) * 86400000`;
           case 'number':
-          case 'amount':
             return r.amount(n);
+          case 'amount':
+            return r.amount(n, own);
           case 'integer': {
             // a fraction is no whole number (as on DuckDB): NULL, so rejected
             const v = r.amount(n);
@@ -412,7 +418,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
           }
           case 'currency': {
             // its cell, else the ISO code its first amount is written with, else the source's (`typedEntity`)
-            const codes = textAmounts.map(([a]) => amountCodeCh(r.text(a)));
+            const codes = textAmounts.map(([a]) => amountCodeCh(r.text(a), own));
             const branches = codes.flatMap((c) => [`${c} != ''`, c]);
             return `upperUTF8(multiIf(isNotNull(${r.text(n)}), assumeNotNull(${r.text(n)}), ${[...branches, lit(b.defaultCurrency)].join(', ')}))`;
           }
@@ -463,7 +469,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
       // an amount written in another currency than the row's (`typedEntity`)
       const currencyColumn = entries.find(([, d]) => d.kind === 'currency')?.[0];
       for (const [n] of textAmounts) {
-        const named = amountCurrencyConflictCh(chIdent(`_raw_${n}`), `ifNull(${currency}, '')`);
+        const named = amountCurrencyConflictCh(chIdent(`_raw_${n}`), `ifNull(${currency}, '')`, own);
         const fromColumn = currencyColumn ? `isNotNull(${chIdent(`_raw_${currencyColumn}`)})` : '0';
         branches.push(
           `isNotNull(${chIdent(n)}) AND ${named} != '', ${amountCurrencyReasonSql(n, rawText(n), named, currency, fromColumn, 'clickhouse')}`,

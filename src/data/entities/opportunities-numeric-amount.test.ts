@@ -19,7 +19,10 @@ import { opportunitiesCh } from './entities-clickhouse.ts';
 import type { SourceBinding } from './entity-spec.ts';
 import { opportunities } from './opportunities.ts';
 
-const RATES = [{ currency: 'EUR', from: '2026-01-01', rate: 1.1 }];
+const RATES = [
+  { currency: 'EUR', from: '2026-01-01', rate: 1.1 },
+  { currency: 'PTS', from: '2026-01-01', rate: 0.01 }, // the user's own unit, not ISO 4217
+];
 const SETTINGS = {
   reportingCurrency: 'USD',
   ratesTable: 'fx',
@@ -54,6 +57,10 @@ const TEXT: [string, string, string | null][] = [
   ['t4', '£5', null],
   ['t5', '$20', null],
   ['t6', '100 pcs', null],
+  // the user's own code in the amount's text, as an ISO code's
+  ['t7', '100 PTS', null],
+  ['t8', 'PTS 5', 'EUR'],
+  ['t9', '100 bananas', 'PTS'],
 ];
 const TEXT_EXPECTED = [
   [
@@ -74,6 +81,15 @@ const TEXT_EXPECTED = [
   ],
   ['t5', 'USD', 20, 1, null],
   ['t6', 'USD', null, 1, 'amount: cannot read 100 pcs as a number'],
+  ['t7', 'PTS', 100, 0.01, null], // no currency cell: the amount's code
+  [
+    't8',
+    'EUR',
+    5,
+    1.1,
+    'amount: PTS 5 is in PTS, but its currency is EUR; correct the amount or the currency',
+  ],
+  ['t9', 'PTS', null, 0.01, 'amount: cannot read 100 bananas as a number'],
 ];
 
 const binding = (rawTable: string, types: Record<string, string>): SourceBinding => ({

@@ -6,6 +6,7 @@ import {
   amountCodeSql,
   amountCurrencyConflictSql,
   amountCurrencyReasonSql,
+  userCurrencyCodes,
 } from '../normalize/amount-currency.ts';
 import type { EntitySpec, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, partnerSql, text } from './source-columns.ts';
@@ -18,13 +19,14 @@ import { numericSourceColumn } from './typed-entity.ts';
 const reason = (
   b: SourceBinding,
   known: readonly string[],
+  own: readonly string[],
 ) => `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
       WHEN account_id IS NULL THEN 'account_id: missing'
       WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp' || ${timestampHintSql('_created_raw', b.dateOrder)}
       WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
       WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
-      ${numericSourceColumn(b, 'amount') ? '' : `WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency')} IS NOT NULL THEN ${amountCurrencyReasonSql('amount', '_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency'), 'currency', '_currency_set', 'duckdb')}`}
+      ${numericSourceColumn(b, 'amount') ? '' : `WHEN ${amountCurrencyConflictSql('_amount_raw', 'currency', own)} IS NOT NULL THEN ${amountCurrencyReasonSql('amount', '_amount_raw', amountCurrencyConflictSql('_amount_raw', 'currency', own), 'currency', '_currency_set', 'duckdb')}`}
       WHEN stage IS NULL THEN 'stage: ' || COALESCE(stage_raw, '(empty)') || ' is not mapped; add it under funnel.mapping'
       WHEN _rate_created IS NULL THEN ${noRateReasonSql('currency', known, `'currency: no rate for ' || currency || ' on ' || CAST(CAST(created_at AS DATE) AS VARCHAR) || '; add it under currency.rates'`, 'duckdb')}
     END`;
@@ -56,7 +58,9 @@ export const opportunities: EntitySpec = {
   select(b, s) {
     // the row's currency: its cell, else the ISO code its amount is written with (a text amount
     // only: a number holds no code), else the source's
-    const amountCode = numericSourceColumn(b, 'amount') ? [] : [amountCodeSql(text(b, 'amount'))];
+    // (the user's own codes with rates, `100 PTS`, as ISO ones)
+    const own = userCurrencyCodes(s.rates);
+    const amountCode = numericSourceColumn(b, 'amount') ? [] : [amountCodeSql(text(b, 'amount'), own)];
     const currency = `upper(COALESCE(${[text(b, 'currency'), ...amountCode, literal(b.defaultCurrency)].join(', ')}))`;
     const inner = `SELECT ${bookkeeping(b)},
         ${text(b, 'opportunity_id')} AS opportunity_id,
@@ -65,7 +69,7 @@ export const opportunities: EntitySpec = {
         ${parseTimestampSql(col(b, 'closed_at'), b.dateOrder)} AS closed_at,
         ${text(b, 'stage')} AS stage_raw,
         ${valueMapSql(col(b, 'stage'), s.stageMapping, 'null')} AS stage,
-        ${parseAmountSql(col(b, 'amount'), b.decimal)} AS amount, ${text(b, 'amount')} AS _amount_raw,
+        ${parseAmountSql(col(b, 'amount'), b.decimal, own)} AS amount, ${text(b, 'amount')} AS _amount_raw,
         ${currency} AS currency, ${text(b, 'currency')} IS NOT NULL AS _currency_set,
         ${valueMapSql(col(b, 'campaign'), s.utmAliases.campaign)} AS campaign,
         ${text(b, 'region')} AS region, ${text(b, 'segment')} AS segment,
@@ -76,7 +80,7 @@ export const opportunities: EntitySpec = {
           ${rateLookupSql(s.ratesTable, 'o.currency', 'o.created_at')} AS _rate_created,
           ${rateLookupSql(s.ratesTable, 'o.currency', 'COALESCE(o.closed_at, o.created_at)')} AS _rate_closed
         FROM (${inner}) o`;
-    return `SELECT *, ${reason(b, knownCurrencies(s.reportingCurrency, s.rates))} AS _reject_reason FROM (${rated})`;
+    return `SELECT *, ${reason(b, knownCurrencies(s.reportingCurrency, s.rates), own)} AS _reject_reason FROM (${rated})`;
   },
   emptySelect: () =>
     `SELECT NULL::VARCHAR AS opportunity_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS created_at, NULL::TIMESTAMP AS closed_at, NULL::VARCHAR AS stage, NULL::DOUBLE AS amount, NULL::VARCHAR AS currency, NULL::VARCHAR AS campaign, NULL::VARCHAR AS region, NULL::VARCHAR AS segment, NULL::VARCHAR AS partner, NULL::DOUBLE AS _rate_created, NULL::DOUBLE AS _rate_closed`,

@@ -5,6 +5,7 @@ import { knownCurrencies, noRateReasonSql } from '../normalize/currency-sql.ts';
 import {
   amountCodeSql,
   amountCurrencyConflictSql,
+  userCurrencyCodes,
   amountCurrencyReasonSql,
 } from '../normalize/amount-currency.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
@@ -164,8 +165,10 @@ function parsedSql(
     case 'date':
       return `CAST(${parseTimestampSql(raw, b.dateOrder)} AS DATE)`;
     case 'number':
-    case 'amount':
       return parseAmountSql(raw, b.decimal);
+    case 'amount':
+      // the user's own codes (`100 PTS`) as ISO ones
+      return parseAmountSql(raw, b.decimal, userCurrencyCodes(s.rates));
     case 'integer': {
       // a fraction is no whole number (a CSAT of 3.5 was cast, rounded, to 4): NULL, so rejected
       const v = parseAmountSql(raw, b.decimal);
@@ -311,7 +314,8 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     // else the source's (amount-currency.ts)
     // (a numeric source column holds no code: only text amounts are read for one)
     const textAmounts = amounts.filter(([a, d]) => b.columns[a] !== undefined && !nativeColumn(b, a, d));
-    const codes = textAmounts.map(([a]) => amountCodeSql(trimmed(a)));
+    const own = userCurrencyCodes(s.rates);
+    const codes = textAmounts.map(([a]) => amountCodeSql(trimmed(a), own));
     const currencyOf = (n: string) =>
       `upper(COALESCE(${[trimmed(n), ...codes, literal(b.defaultCurrency)].join(', ')}))`;
     // typed source columns keep their own value as the "raw" one (cast to text only in a reason)
@@ -353,7 +357,7 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     // code cost 3 s of the 5.5M orders' pass)
     for (const [n] of textAmounts) {
       const amountText = `CAST(${ident(`_raw_${n}`)} AS VARCHAR)`;
-      const named = amountCurrencyConflictSql(amountText, rowCurrency);
+      const named = amountCurrencyConflictSql(amountText, rowCurrency, own);
       const fromColumn = currencyColumn ? `${ident(`_raw_${currencyColumn}`)} IS NOT NULL` : 'false';
       branches.push(
         `WHEN ${ident(n)} IS NOT NULL AND ${named} IS NOT NULL THEN ${amountCurrencyReasonSql(n, amountText, named, rowCurrency, fromColumn, 'duckdb')}`,

@@ -6,8 +6,8 @@
  * before or after the number to read it. What they drop must agree with the row's currency, or the
  * amount would be converted as a currency it is not in (`USD 100` on a EUR row read as EUR 100):
  * - an ISO code (three letters, any case, a word of its own, one of ISO 4217's codes in
- *   iso4217.ts: `USD 100`, `usd100`, `100 USD`, `1,234.50EUR`; not `100 pcs`, which is no number)
- *   must be the row's currency; on a row without a currency (no column, or an empty
+ *   iso4217.ts: `USD 100`, `usd100`, `100 USD`, `1,234.50EUR`; not `100 pcs`, which is no number),
+ *   or a code of the user's own with rates (`userCurrencyCodes`: `100 PTS`), must be the row's currency; on a row without a currency (no column, or an empty
  *   cell) it is the row's currency (the leading one when there are two);
  * - a symbol must be one of the currencies written with it (`CURRENCY_SYMBOLS`: `$` is the dollar
  *   of many countries, `€` only the euro, `R$` the real, `kr` four crowns); a symbol never sets the
@@ -124,27 +124,53 @@ const LETTER_PAIRS = Object.entries(LETTER_SYMBOLS).flatMap(([sym, codes]) =>
 const LEADING_CODE = '(?s)[A-Za-z]{3}(?:[^A-Za-z].*)?';
 const TRAILING_CODE = '(?s)(?:.*[^A-Za-z])?[A-Za-z]{3}';
 
-/** The ISO 4217 codes as a DuckDB list (`('AED', …)`) and a ClickHouse string (`' AED AFN … '`). */
+/**
+ * The codes of the user's own currencies: those of `currency.rates` that are no ISO 4217 code
+ * (`PTS`, points with a rate), upper case, sorted. An amount's text may be written with them as
+ * with an ISO code (`100 PTS`, `PTS 100`), under the same rule (`amountCurrencyConflictSql`).
+ */
+export function userCurrencyCodes(rates: readonly { currency: string }[] = []): string[] {
+  const iso = new Set(ISO_4217_CODES);
+  return [...new Set(rates.map((r) => r.currency.trim().toUpperCase()))]
+    .filter((c) => /^[A-Z]{3}$/.test(c) && !iso.has(c))
+    .sort();
+}
+
+/** The codes read in an amount's text: ISO 4217's and the user's own (`userCurrencyCodes`). */
+const codesOf = (own: readonly string[]) => (own.length ? [...ISO_4217_CODES, ...own] : ISO_4217_CODES);
+
+/** The codes as a DuckDB list (`('AED', …)`) and a ClickHouse string (`' AED AFN … '`). */
 const ISO_IN = `(${ISO_4217_CODES.map((c) => literal(c)).join(', ')})`;
+const codesIn = (own: readonly string[]) =>
+  own.length
+    ? `(${codesOf(own)
+        .map((c) => literal(c))
+        .join(', ')})`
+    : ISO_IN;
 const ISO_STRING_CH = literal(` ${ISO_4217_CODES.join(' ')} `, 'clickhouse');
+const codesStringCh = (own: readonly string[]) =>
+  own.length ? literal(` ${codesOf(own).join(' ')} `, 'clickhouse') : ISO_STRING_CH;
 
 /**
- * DuckDB: the three letters `letters` (upper case) when they are an ISO 4217 code, else NULL: the
- * list is looked at only on the texts the whole-text match found three letters in.
+ * DuckDB: the three letters `letters` (upper case) when they are an ISO 4217 code or one of `own`,
+ * else NULL: the list is looked at only on the texts the whole-text match found three letters in.
  */
-const isoOnly = (found: string, letters: string): string =>
-  `(CASE WHEN ${found} THEN (CASE WHEN ${letters} IN ${ISO_IN} THEN ${letters} END) END)`;
+const isoOnly = (found: string, letters: string, own: readonly string[]): string =>
+  `(CASE WHEN ${found} THEN (CASE WHEN ${letters} IN ${codesIn(own)} THEN ${letters} END) END)`;
 
-/** DuckDB: the ISO code leading an amount's trimmed text, else NULL. */
-const leadingCodeSql = (text: string): string =>
-  isoOnly(`regexp_full_match(${text}, ${literal(LEADING_CODE)})`, `upper(left(${text}, 3))`);
-/** DuckDB: the ISO code ending an amount's trimmed text, else NULL. */
-const trailingCodeSql = (text: string): string =>
-  isoOnly(`regexp_full_match(${text}, ${literal(TRAILING_CODE)})`, `upper(right(${text}, 3))`);
+/** DuckDB: the code leading an amount's trimmed text, else NULL. */
+const leadingCodeSql = (text: string, own: readonly string[]): string =>
+  isoOnly(`regexp_full_match(${text}, ${literal(LEADING_CODE)})`, `upper(left(${text}, 3))`, own);
+/** DuckDB: the code ending an amount's trimmed text, else NULL. */
+const trailingCodeSql = (text: string, own: readonly string[]): string =>
+  isoOnly(`regexp_full_match(${text}, ${literal(TRAILING_CODE)})`, `upper(right(${text}, 3))`, own);
 
-/** DuckDB: the ISO code leading (`USD 100`), else ending (`100 USD`), an amount's trimmed text, else NULL. */
-export const amountCodeSql = (text: string): string =>
-  `COALESCE(${leadingCodeSql(text)}, ${trailingCodeSql(text)})`;
+/**
+ * DuckDB: the code leading (`USD 100`), else ending (`100 USD`), an amount's trimmed text, else
+ * NULL: an ISO 4217 code, or one of `own` (the user's, `userCurrencyCodes`).
+ */
+export const amountCodeSql = (text: string, own: readonly string[] = []): string =>
+  `COALESCE(${leadingCodeSql(text, own)}, ${trailingCodeSql(text, own)})`;
 
 /**
  * DuckDB: what the amount's trimmed text `text` names that disagrees with the row's currency
@@ -152,11 +178,15 @@ export const amountCodeSql = (text: string): string =>
  * letter one first, as written: `R$` on a EUR row is named `R$`, not `$`), else NULL (they agree,
  * or the text names none).
  */
-export function amountCurrencyConflictSql(text: string, currency: string): string {
+export function amountCurrencyConflictSql(
+  text: string,
+  currency: string,
+  own: readonly string[] = [],
+): string {
   const notIn = (codes: readonly string[]) =>
     `${currency} NOT IN (${codes.map((c) => literal(c)).join(', ')})`;
-  const lead = leadingCodeSql(text);
-  const trail = trailingCodeSql(text);
+  const lead = leadingCodeSql(text, own);
+  const trail = trailingCodeSql(text, own);
   // one regular expression finds a letter symbol ('' when none), run only on the texts that can
   // hold one: a `$` after the first character, or a `kr` or `zł` (not on most: `$1,234`, `1234.5`,
   // `EUR 12`)
@@ -201,7 +231,8 @@ export function amountCurrencyReasonSql(
  * search in one string of the codes, shorter than an array literal (a text amount's code is
  * looked for in several places of a query, which ClickHouse caps at 256 KiB).
  */
-const isIsoCh = (letters: string) => `position(${ISO_STRING_CH}, concat(' ', ${letters}, ' ')) > 0`;
+const isIsoCh = (letters: string, own: readonly string[]) =>
+  `position(${codesStringCh(own)}, concat(' ', ${letters}, ' ')) > 0`;
 
 let aliases = 0;
 
@@ -223,26 +254,31 @@ function codeLettersCh(text: string): { lead: string; trail: string; leadDef: st
   };
 }
 
-/** ClickHouse 18.16: the code of `codeLettersCh`'s letters, the leading else the trailing ISO code. */
-const codeOfCh = (l: ReturnType<typeof codeLettersCh>) =>
-  `multiIf(${isIsoCh(l.leadDef)}, ${l.lead}, ${isIsoCh(l.trailDef)}, ${l.trail}, '')`;
+/** ClickHouse 18.16: the code of `codeLettersCh`'s letters, the leading else the trailing one (ISO or `own`). */
+const codeOfCh = (l: ReturnType<typeof codeLettersCh>, own: readonly string[]) =>
+  `multiIf(${isIsoCh(l.leadDef, own)}, ${l.lead}, ${isIsoCh(l.trailDef, own)}, ${l.trail}, '')`;
 
 /** ClickHouse 18.16: `amountCodeSql` as a String, '' when the text names no code (`text` Nullable). */
-export const amountCodeCh = (text: string): string => codeOfCh(codeLettersCh(text));
+export const amountCodeCh = (text: string, own: readonly string[] = []): string =>
+  codeOfCh(codeLettersCh(text), own);
 
 /** ClickHouse 18.16: `amountCurrencyConflictSql` as a String, '' when they agree. */
-export function amountCurrencyConflictCh(text: string, currency: string): string {
+export function amountCurrencyConflictCh(
+  text: string,
+  currency: string,
+  own: readonly string[] = [],
+): string {
   const lit = (s: string) => literal(s, 'clickhouse');
   const t = `ifNull(${text}, '')`;
   const letters = codeLettersCh(text);
   const code = `_gtm_code${aliases}`;
   // the ending code, when the leading one is the row's (`USD 100 EUR` on a USD row)
   const trailing = `_gtm_code_ending${aliases}`;
-  const trailingDef = `(if(${isIsoCh(letters.trail)}, ${letters.trail}, '') AS ${trailing})`;
+  const trailingDef = `(if(${isIsoCh(letters.trail, own)}, ${letters.trail}, '') AS ${trailing})`;
   const sym = `extract(${t}, ${lit(LETTER_SYMBOL_AT)})`;
   const symbols = Object.entries(CURRENCY_SYMBOLS).flatMap(([s, codes]) => [
     `position(${t}, ${lit(s)}) > 0 AND NOT has([${codes.map(lit).join(', ')}], ${currency})`,
     lit(s),
   ]);
-  return `multiIf((${codeOfCh(letters)} AS ${code}) != '' AND ${code} != ${currency}, ${code}, ${trailingDef} != '' AND ${trailing} != ${currency}, ${trailing}, ${sym} != '' AND NOT has([${LETTER_PAIRS.map(lit).join(', ')}], concat(upperUTF8(${sym}), ':', ${currency})), ${sym}, ${symbols.join(', ')}, '')`;
+  return `multiIf((${codeOfCh(letters, own)} AS ${code}) != '' AND ${code} != ${currency}, ${code}, ${trailingDef} != '' AND ${trailing} != ${currency}, ${trailing}, ${sym} != '' AND NOT has([${LETTER_PAIRS.map(lit).join(', ')}], concat(upperUTF8(${sym}), ':', ${currency})), ${sym}, ${symbols.join(', ')}, '')`;
 }
