@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listPlans, type StoredPlan } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
+import { previousRuns } from '../shared/previous-runs.ts';
 
 /** The liability of the previous run of the same command and programme. */
 export interface PreviousLiability {
@@ -15,28 +15,19 @@ export interface PreviousLiability {
 }
 
 /**
- * Finds the previous finished run of monitor-loyalty for the same programme in the plan history and
- * reads the liability from its report folder's result.json: among the succeeded plans other than
- * the current one whose as-of is on or before this run's, the one with the latest as-of (the
- * newest of those when several share it). A run for an earlier as-of made later (a backfill, a
- * re-run of last month) is neither compared with the later as-ofs already run nor, afterwards, the
- * one a run for today is compared with: the change is always over the data's time, never
- * backwards (comparing today's liability with a back-dated run's was a false spike, escalated at
- * once). Null when there is no such run, or its report is gone (the change since the previous run
- * is then reported as unknown, not as 0).
+ * Finds the previous run of monitor-loyalty for the same programme (`previousRuns`: the succeeded
+ * run of the latest as-of on or before this run's, the newest of those when several share it) and
+ * reads the liability from its report folder's result.json, going on to the next one when a
+ * report is gone. Comparing today's liability with a back-dated run's was a false spike, escalated
+ * at once. Null when there is no such run (the change since the previous run is then reported as
+ * unknown, not as 0).
  */
 export async function previousLiability(
   run: KitRun<unknown>,
   scope: string,
   currentPlanPath: string,
 ): Promise<PreviousLiability | null> {
-  const planDir = path.resolve(run.baseDir, run.ws.output.plans_dir);
-  const current = path.basename(currentPlanPath, '.json');
-  const day = (p: StoredPlan) => p.record.as_of.slice(0, 10);
-  const plans = (await listPlans(planDir, { command: run.command, scope }))
-    .filter((p) => p.record.status === 'succeeded' && p.record.plan_id !== current && day(p) <= run.asOfDay)
-    // listed newest first: a stable sort by as-of, latest first, keeps that order within a day
-    .sort((a, b) => (day(a) < day(b) ? 1 : day(a) > day(b) ? -1 : 0));
+  const plans = await previousRuns(run, scope, path.basename(currentPlanPath, '.json'));
   for (const p of plans) {
     const file = path.resolve(
       run.baseDir,

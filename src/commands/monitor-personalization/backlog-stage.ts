@@ -8,8 +8,9 @@ import {
   type Issue,
   type Severity,
 } from '../../analyses/personalization/index.ts';
-import { listPlans, type StageContext } from '../../orchestrator/index.ts';
+import type { StageContext } from '../../orchestrator/index.ts';
 import type { OwnerRef } from '../kit/index.ts';
+import { previousRuns } from '../shared/previous-runs.ts';
 import type { AggregateOutput } from './aggregate-stage.ts';
 import type { ExperimentsOutput } from './experiments-stage.ts';
 import { ownerRolesOf, type GovernanceOutput } from './governance-stage.ts';
@@ -96,13 +97,18 @@ const findingsOf = (issues: IssuesOutput): AnomalyFinding[] =>
 
 const fmt = (x: number | null) => (x === null ? 'n/a' : Number(x.toPrecision(4)).toString());
 
-/** Backlog ids of the previous finished run of the same command and scope, from its result.json. */
-async function previousIds(run: Run, scope: string): Promise<{ ids: string[]; run: string | null }> {
-  const plans = await listPlans(path.resolve(run.baseDir, run.ws.output.plans_dir), {
-    command: run.command,
-    scope,
-  });
-  const prev = plans.find((p) => p.record.status !== 'running' && p.record.run_id !== run.runId);
+/**
+ * Backlog ids of the previous run of the same command and scope (`previousRuns`: the succeeded run
+ * of the latest as-of on or before this run's), from its result.json. A back-dated run marked the
+ * later run's items as repeats, and the next run compared with it; a failed run in between made
+ * every item new.
+ */
+async function previousIds(
+  run: Run,
+  scope: string,
+  currentPlanId: string,
+): Promise<{ ids: string[]; run: string | null }> {
+  const [prev] = await previousRuns(run, scope, currentPlanId);
   if (!prev) return { ids: [], run: null };
   const file = path.resolve(
     run.baseDir,
@@ -140,7 +146,7 @@ export async function backlogStage(
   },
 ): Promise<BacklogOutput> {
   const p = run.ws.personalization;
-  const prev = await previousIds(run, scope);
+  const prev = await previousIds(run, scope, path.basename(ctx.planPath, '.json'));
   const backlog = buildBacklog(
     {
       governance: o.governance.scan.findings,
