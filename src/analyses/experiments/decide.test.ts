@@ -90,6 +90,14 @@ describe('decide: scenario table', () => {
       /violated/,
     ],
     [
+      'guardrail violated before the minimum sample: a watch, not a roll back',
+      experiment([goal(0.1, 0.1), latency(500, 530)]),
+      { minSamplePerArm: 50_000 },
+      'keep running',
+      null,
+      /B: guardrail watch on 'latency_ms': .* is worse than control beyond the non-inferiority margin of 2%, but the smallest arm has 20000 units, below the minimum of 50000, so this is not yet evidence of harm; keep running and watch this guardrail, and roll back if it still holds at the minimum sample\./,
+    ],
+    [
       'goal worse',
       experiment([goal(0.1, 0.088), latency(500, 500)]),
       {},

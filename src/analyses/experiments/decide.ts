@@ -54,8 +54,11 @@ export interface Decision {
  * 2. A guardrail (gain = effect oriented so that positive is good) is non-inferior when the lower
  *    interval bound of the gain is above −margin; violated when the interval lies below zero and
  *    the estimate is beyond −margin; inconclusive otherwise. A violated guardrail rolls the
- *    variant back at any time, data minimums or not, because harm should not wait. Intervals are
- *    two-sided at α unless one-sided tests were asked for, so non-inferiority is shown at α/2.
+ *    variant back once the minimum sample per arm is reached, however early (the minimum duration
+ *    does not hold it back: harm should not wait); below the minimum sample the variant keeps
+ *    running under a guardrail watch (the reason says so), as a breach on a handful of units is
+ *    noise as often as harm. Intervals are two-sided at α unless one-sided tests were asked for,
+ *    so non-inferiority is shown at α/2.
  * 3. A goal metric is better/worse when significant after the multiple-testing correction
  *    (frequentist, sequential) or when the chance to win passes the threshold (Bayesian). A
  *    deterministic difference (no variance in either arm, different means: 0 % vs 100 %) has no
@@ -119,10 +122,17 @@ export function decide(analysis: ExperimentAnalysis, policy: Partial<DecisionPol
     const violated = guards.filter((g) => g.verdict === 'violated');
     if (violated.length > 0) {
       for (const g of violated) {
+        const breach = `${describe(g.v, level)} is worse than control beyond the non-inferiority margin of ${formatEffect(marginOf(g.m, g.v, difference), g.v.difference, false)}`;
         reasons.push(
-          `${name}: guardrail '${g.m.name}' is violated: ${describe(g.v, level)} is worse than control beyond the non-inferiority margin of ${formatEffect(marginOf(g.m, g.v, difference), g.v.difference, false)}.`,
+          minimumData.enoughSample
+            ? `${name}: guardrail '${g.m.name}' is violated: ${breach}.`
+            : `${name}: guardrail watch on '${g.m.name}': ${breach}, but the smallest arm has ${minimumData.smallestArm} units, below the minimum of ${minimumData.minSamplePerArm}, so this is not yet evidence of harm; keep running and watch this guardrail, and roll back if it still holds at the minimum sample.`,
         );
       }
+      // below the minimum sample a breach is noise as often as harm (3 units against 3): the test
+      // keeps running under watch instead of being rolled back on it
+      if (!minimumData.enoughSample)
+        return { name, action: 'keep running', reasons: [...reasons, ...dataReasons] };
       return { name, action: 'roll back', reasons };
     }
     const better = goals.filter((g) => g.verdict === 'better');
