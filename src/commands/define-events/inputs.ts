@@ -41,7 +41,7 @@ export const DEFINE_EVENTS_FLAGS = defineFlags({
   constraints: {
     type: 'list',
     placeholder: 'LIST',
-    description: 'legal/compliance: GDPR, CCPA, HIPAA, COPPA (others are noted)',
+    description: 'legal/compliance regulations to enforce: GDPR, CCPA, HIPAA, COPPA (any case)',
     example: 'GDPR,CCPA',
   },
   timeline: {
@@ -178,26 +178,27 @@ function sourcesOf(list: readonly string[]): SourceKind[] {
   });
 }
 
+/**
+ * The regulations of `--constraints` (any case). Anything else is a USAGE error naming the flag and
+ * the accepted values: a value that was only noted (`GPDR2026`, `SOC2`) enforced nothing, so a typo
+ * silently dropped the GDPR rules. `notes` stays in the result, empty.
+ */
 function constraintsOf(list: readonly string[]): DefineEventsInputs['constraints'] {
   const regulations: Regulation[] = [];
-  const notes: string[] = [];
   for (const c of list) {
-    const r = (REGULATIONS as readonly string[]).find((x) => x.toLowerCase() === c.toLowerCase());
+    const r = REGULATIONS.find((x) => x.toLowerCase() === c.trim().toLowerCase());
     if (r) {
-      regulations.push(r as Regulation);
+      regulations.push(r);
       continue;
     }
-    // A near miss of a regulation is a typo, not a free-text note: silently dropping GDPR rules is worse than an error.
-    const near = REGULATIONS.find((x) => editDistance(x.toLowerCase(), c.toLowerCase()) <= 2);
-    if (near)
-      throw usageError(
-        `unknown regulation "${c}"`,
-        '--constraints',
-        `did you mean ${near}? Known: ${REGULATIONS.join(', ')}`,
-      );
-    notes.push(c);
+    const near = REGULATIONS.find((x) => editDistance(x.toLowerCase(), c.trim().toLowerCase()) <= 2);
+    throw usageError(
+      `unknown constraint "${c}"`,
+      '--constraints',
+      `${near ? `did you mean ${near}? ` : ''}accepted: ${REGULATIONS.join(', ')} (any case, comma-separated); other policies (retention, consent) go under events.governance in gtm.yaml`,
+    );
   }
-  return { regulations, notes };
+  return { regulations, notes: [] };
 }
 
 /** A use case gtm has no template for: the known ones, the closest first when it looks like a typo. */
