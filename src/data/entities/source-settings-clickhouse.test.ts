@@ -184,8 +184,8 @@ describe.skipIf(!server && !process.env.CI)('source settings on ClickHouse', () 
   });
 
   it('touchpoints and stage history: the hint on the rows that cannot be read, between rows that can', async () => {
-    const forms = (order: string) =>
-      ` (forms read: 2026-12-31[ 23:59[:59]][+01:00], ${order}/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)`;
+    const forms = (dates: string) =>
+      ` (forms read: 2026-12-31[ 23:59[:59]][+01:00], ${dates}[ HH:MM[:SS]], epoch seconds or milliseconds)`;
     const touches = await table('touches', [
       'touch_id;person_id;occurred_at',
       't1;u1;02/12/2026 10:00',
@@ -208,7 +208,7 @@ describe.skipIf(!server && !process.env.CI)('source settings on ClickHouse', () 
       null,
       cannot('13/12/2026 10:00', ' (a day-first date? set date_order: dmy on the source)'),
       null,
-      cannot('2026-13-45', forms('MM/DD')),
+      cannot('2026-13-45', forms('MM/DD/YYYY')),
       'occurred_at: missing',
       cannot('yesterday', ''),
       null,
@@ -217,7 +217,7 @@ describe.skipIf(!server && !process.env.CI)('source settings on ClickHouse', () 
       null,
       null,
       null,
-      cannot('2026-13-45', forms('DD/MM')),
+      cannot('2026-13-45', forms('DD/MM/YYYY or DD.MM.YYYY')),
       'occurred_at: missing',
       cannot('yesterday', ''),
       cannot('12/31/2026', ' (a month-first date? the source has date_order: dmy)'),

@@ -142,7 +142,25 @@ export const TIMESTAMP_CASES: readonly (readonly [string, Record<DateOrder, numb
   ['2026-12-02T10:00:00+01:00', { mdy: Date.UTC(2026, 11, 2, 9), dmy: Date.UTC(2026, 11, 2, 9) }],
   ['1790000000', { mdy: 1790000000000, dmy: 1790000000000 }],
   ['yesterday', { mdy: null, dmy: null }],
+  // dotted dates are day-first (European spreadsheets): read with dmy only
+  ['30.11.2026', { mdy: null, dmy: Date.UTC(2026, 10, 30) }],
+  ['30.11.2026 14:05', { mdy: null, dmy: Date.UTC(2026, 10, 30, 14, 5) }],
+  ['1.2.2026 08:00:09', { mdy: null, dmy: Date.UTC(2026, 1, 1, 8, 0, 9) }],
+  ['31.02.2026', { mdy: null, dmy: null }],
+  ['30.11/2026', { mdy: null, dmy: null }],
+  ['30.11.2026T14:05', { mdy: null, dmy: null }],
+  // years have four digits: DuckDB read 11/10/26 as the year 11 (its cast) or 26 (strptime's %Y)
+  ['11/10/26', { mdy: null, dmy: null }],
+  ['11/10/26 10:00', { mdy: null, dmy: null }],
+  ['1/2/202', { mdy: null, dmy: null }],
+  ['30.11.26', { mdy: null, dmy: null }],
+  ['26-11-10', { mdy: null, dmy: null }],
+  ['epoch', { mdy: null, dmy: null }],
+  ['infinity', { mdy: null, dmy: null }],
 ];
+
+const TWO_DIGIT =
+  ' (a two-digit year? years are read with four digits only: format the column as a date with the full year, such as 2026-12-31, before exporting)';
 
 /** Unreadable values → the hint appended to their reject reason, per setting. */
 export const HINT_CASES = {
@@ -165,8 +183,19 @@ export const HINT_CASES = {
     [
       '2026-13-45',
       'dmy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
     ],
+    ['30.11.2026', 'mdy', ' (a day-first date? set date_order: dmy on the source)'],
+    ['30.11.2026 14:05', 'mdy', ' (a day-first date? set date_order: dmy on the source)'],
+    [
+      '31.02.2026',
+      'dmy',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+    ],
+    ['11/10/26', 'mdy', TWO_DIGIT],
+    ['11/10/26 10:00', 'mdy', TWO_DIGIT],
+    ['30.11.26', 'dmy', TWO_DIGIT],
+    ['13/12/26', 'mdy', TWO_DIGIT],
     ['yesterday', 'mdy', ''],
     ['not-a-date', 'mdy', ''],
   ] as const,

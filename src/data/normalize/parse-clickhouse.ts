@@ -21,6 +21,8 @@ import {
   GROUPS_DOT,
   SEPARATORS_COMMA,
   TIMESTAMP_HINT,
+  TWO_DIGIT_YEAR_HINT,
+  TWO_DIGIT_YEAR_RE,
   type DateOrder,
   type DecimalMark,
 } from './parse-sql.ts';
@@ -147,11 +149,26 @@ function validDay(y: string, m: string, d: string): string {
 const ISO =
   '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?)? ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
 const US = '^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$';
+/** A dotted day-first date (`30.11.2026[ 14:05[:00]]`), read with `date_order: dmy` only. */
+const DOTTED = '^([0-9]{1,2})[.]([0-9]{1,2})[.]([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$';
+/** `US` or `DOTTED`'s parts (the test that one of them matches comes first: no mixed separators). */
+const US_OR_DOTTED =
+  '^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$';
+/**
+ * The day-and-month forms an order reads (`test`, on the text `s`) and the regex whose groups are
+ * their D, M (or M, D), Y, h, m, s (`re`): slash dates, and dotted ones day-first.
+ */
+function dayMonthForms(s: string, order: DateOrder): { test: string; re: string } {
+  return order === 'dmy'
+    ? { test: `(match(${s}, ${lit(US)}) OR match(${s}, ${lit(DOTTED)}))`, re: lit(US_OR_DOTTED) }
+    : { test: `match(${s}, ${lit(US)})`, re: lit(US) };
+}
 
 /**
  * `parseTimestampSql` over text, as Nullable(Int64) epoch milliseconds: ISO dates and times with
- * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]` (`DD/MM/YYYY…` with `order` `dmy`), 13-digit epoch milliseconds and
- * 10-digit epoch seconds; anything else (or an impossible date) is NULL. `alias` names the parts
+ * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]` (`DD/MM/YYYY…` and `DD.MM.YYYY…`
+ * with `order` `dmy`), 13-digit epoch milliseconds and 10-digit epoch seconds; anything else (or an
+ * impossible date) is NULL. `alias` names the parts
  * in the query (ClickHouse aliases are query-wide): one distinct alias per parsed column.
  */
 export function parseTimestampTextCh(expr: string, alias: string, order: DateOrder = 'mdy'): string {
@@ -159,9 +176,10 @@ export function parseTimestampTextCh(expr: string, alias: string, order: DateOrd
   const p = `_${alias}_p`;
   const part = (i: number) => `toInt64OrZero(${p}[${i}])`;
   const iso = `match(${s}, ${lit(ISO)})`;
-  const us = `match(${s}, ${lit(US)})`;
+  const dm = dayMonthForms(s, order);
+  const us = dm.test;
   // the parts as text: Y|M|D|h|m|s|fraction|offset (ISO) or M|D|Y|h|m|s (US), missing ones empty
-  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8'), ${us}, replaceRegexpOne(${s}, ${lit(US)}, ${order === 'dmy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6||'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6||'`}), '0|0|0|0|0|0||')) AS ${p})`;
+  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8'), ${us}, replaceRegexpOne(${s}, ${dm.re}, ${order === 'dmy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6||'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6||'`}), '0|0|0|0|0|0||')) AS ${p})`;
   const [y, m, d, hh, mi, ss] = [1, 2, 3, 4, 5, 6].map(part);
   const frac = `toInt64OrZero(substring(concat(${p}[7], '000'), 1, 3))`;
   const off = `${p}[8]`;
@@ -178,7 +196,8 @@ export function parseTimestampTextCh(expr: string, alias: string, order: DateOrd
 /**
  * `timestampHintSql`: the hint to append to a timestamp's "cannot read" reason (`raw` its trimmed
  * text, Nullable(String)): when the other slash order reads the value, to set (or check)
- * `date_order`; else, when the value has a digit, the forms read; else ''.
+ * `date_order`; else, for a day, month and two-digit year, to write the year in full; else, when
+ * the value has a digit, the forms read; else ''.
  *
  * With `when` (a condition true on the rows whose reason takes the hint, such as
  * `isNull(occurred_at)`), the hint is worked out on those rows only and is '' on the others.
@@ -200,12 +219,13 @@ export function timestampHintCh(raw: string, order: DateOrder = 'mdy', when?: st
   // the parts in the other order: Y|M|D|h|m|s
   const swapped =
     order === 'mdy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6'`;
+  const dm = dayMonthForms(r, order === 'mdy' ? 'dmy' : 'mdy');
   const p = (i: number) =>
-    `toInt64OrZero(splitByChar('|', replaceRegexpOne(${r}, ${lit(US)}, ${swapped}))[${i}])`;
+    `toInt64OrZero(splitByChar('|', replaceRegexpOne(${r}, ${dm.re}, ${swapped}))[${i}])`;
   const [y, m, d, hh, mi, ss] = [1, 2, 3, 4, 5, 6].map(p);
-  const other = `match(${r}, ${lit(US)}) AND ${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59`;
+  const other = `${dm.test} AND ${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59`;
   const h = TIMESTAMP_HINT[order];
-  return `multiIf(${other}, ${lit(h.other)}, match(${r}, '[0-9]'), ${lit(h.forms)}, '')`;
+  return `multiIf(${other}, ${lit(h.other)}, match(${r}, ${lit(TWO_DIGIT_YEAR_RE)}), ${lit(TWO_DIGIT_YEAR_HINT)}, match(${r}, '[0-9]'), ${lit(h.forms)}, '')`;
 }
 
 /**

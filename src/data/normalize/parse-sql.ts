@@ -14,25 +14,54 @@ export type DecimalMark = '.' | ',';
 /** The order of day and month in a source's slash dates (`date_order:` in gtm.yaml; default `mdy`). */
 export type DateOrder = 'mdy' | 'dmy';
 
-/** The `strptime` formats of slash dates in each order, most specific first. */
+/**
+ * The `strptime` formats of slash dates in each order, most specific first; day-first also reads
+ * dotted dates (`30.11.2026`, as European spreadsheets write them; no one writes dots month-first).
+ */
 const SLASH_FORMATS: Record<DateOrder, readonly string[]> = {
   mdy: ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y'],
-  dmy: ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'],
+  dmy: ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M', '%d.%m.%Y'],
 };
+
+const CLOCK = '( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?';
+/**
+ * The whole text a slash (or, day-first, dotted) date may be: `strptime`'s `%Y` also reads a year
+ * of one to three digits, so `11/10/26` would be the year 26 (accepted, and out of every window),
+ * as it is not on ClickHouse (`US` in parse-clickhouse.ts).
+ */
+export const SLASH_DATE_RE: Record<DateOrder, string> = {
+  mdy: `[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}${CLOCK}`,
+  dmy: `(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{1,2}[.][0-9]{1,2}[.][0-9]{4})${CLOCK}`,
+};
+/**
+ * How an ISO date starts: four digits of year. DuckDB's casts also read `11/10/26` (the year 11)
+ * and `26-11-10` (the year 26), and words (`epoch`, `infinity`); ClickHouse's ISO form needs the
+ * four digits.
+ */
+const ISO_START_RE = '^[0-9]{4}[-/]';
+/** A day, month and two-digit year (`11/10/26`, `30.11.26`): the year is not guessed. */
+export const TWO_DIGIT_YEAR_RE = '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}( |$)';
+
+/** Slash dates in `order`, NULL unless the text has the form (four-digit year) of `SLASH_DATE_RE`. */
+function slashDateSql(t: string, order: DateOrder): string {
+  const formats = SLASH_FORMATS[order].map((f) => `TRY_STRPTIME(${t}, '${f}')`);
+  return `CASE WHEN regexp_full_match(${t}, ${literal(SLASH_DATE_RE[order])}) THEN COALESCE(${formats.join(', ')}) END`;
+}
 
 /**
  * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, slash dates `MM/DD/YYYY[ HH:MM[:SS]]` (or
- * `DD/MM/YYYY…` with `order` `dmy`), epoch seconds or ms. Results are UTC: a UTC offset
+ * `DD/MM/YYYY…` and `DD.MM.YYYY…` with `order` `dmy`), epoch seconds or ms; years have four digits
+ * (`11/10/26` is unreadable, never the year 26). Results are UTC: a UTC offset
  * (`+02:00`) is applied, a naive time is taken as UTC (the engine runs with `TimeZone = 'UTC'`).
  * TIMESTAMPTZ goes first because a plain TIMESTAMP cast silently drops the offset.
  */
 export function parseTimestampSql(expr: string, order: DateOrder = 'mdy'): string {
   const t = `trim(${expr})`;
-  const slash = SLASH_FORMATS[order].map((f) => `TRY_STRPTIME(${t}, '${f}')`);
   return `COALESCE(
-    TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
-    TRY_CAST(${t} AS TIMESTAMP),
-    ${slash.join(',\n    ')},
+    CASE WHEN regexp_matches(${t}, ${literal(ISO_START_RE)}) THEN COALESCE(
+      TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
+      TRY_CAST(${t} AS TIMESTAMP)) END,
+    ${slashDateSql(t, order)},
     CASE WHEN regexp_full_match(${t}, '[0-9]{13}') THEN make_timestamp(TRY_CAST(${t} AS BIGINT) * 1000)
          WHEN regexp_full_match(${t}, '[0-9]{10}') THEN make_timestamp(TRY_CAST(${t} AS BIGINT) * 1000000) END)`;
 }
@@ -127,18 +156,23 @@ export const TIMESTAMP_HINT: Record<DateOrder, { other: string; forms: string }>
   dmy: {
     other: ' (a month-first date? the source has date_order: dmy)',
     forms:
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
   },
 };
 
+/** The hint of a date with a two-digit year (`11/10/26`), whatever the date order. */
+export const TWO_DIGIT_YEAR_HINT =
+  ' (a two-digit year? years are read with four digits only: format the column as a date with the full year, such as 2026-12-31, before exporting)';
+
 /**
  * SQL text: the hint to append to a timestamp's "cannot read" reason (`raw` its trimmed text):
- * when the other slash order reads the value, to set (or check) `date_order`; else, when the value
- * has a digit (an attempt at a date, not a word), the forms read; else ''.
+ * when the other slash order reads the value, to set (or check) `date_order`; else, for a day,
+ * month and two-digit year, to write the year in full; else, when the value has a digit (an attempt
+ * at a date, not a word), the forms read; else ''.
  */
 export function timestampHintSql(raw: string, order: DateOrder = 'mdy'): string {
-  const other = SLASH_FORMATS[order === 'mdy' ? 'dmy' : 'mdy'].map((f) => `TRY_STRPTIME(${raw}, '${f}')`);
   const h = TIMESTAMP_HINT[order];
-  return `CASE WHEN COALESCE(${other.join(', ')}) IS NOT NULL THEN ${literal(h.other)}
+  return `CASE WHEN ${slashDateSql(raw, order === 'mdy' ? 'dmy' : 'mdy')} IS NOT NULL THEN ${literal(h.other)}
+    WHEN regexp_matches(COALESCE(${raw}, ''), ${literal(TWO_DIGIT_YEAR_RE)}) THEN ${literal(TWO_DIGIT_YEAR_HINT)}
     WHEN regexp_matches(COALESCE(${raw}, ''), '[0-9]') THEN ${literal(h.forms)} ELSE '' END`;
 }
