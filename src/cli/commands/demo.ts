@@ -52,13 +52,26 @@ function latestReport(dir: string, command: string): string | null {
   return runs.length ? path.join(root, runs[runs.length - 1]) : null;
 }
 
-/** How the user runs gtm from the demo folder: `gtm` when installed, `npx gtm` inside the clone, else the bin's path. */
-function gtmInvocation(dir: string): { run: string; installed: boolean } {
-  const bin = fileURLToPath(new URL('../../../bin/gtm.js', import.meta.url));
+/**
+ * How the user runs gtm from the demo folder: `gtm` when installed, `npx gtm` inside the clone, else
+ * the bin's path. A `gtm` in a `node_modules/.bin` folder is not an installed one: `npx gtm` puts
+ * such a folder (npm's `_npx` cache, or the project's own) on the PATH of the process it starts, and
+ * that folder is gone from the user's shell, where `gtm run …` would be "command not found".
+ */
+export function gtmInvocation(
+  dir: string,
+  env: { PATH?: string } = process.env,
+  bin: string = fileURLToPath(new URL('../../../bin/gtm.js', import.meta.url)),
+): { run: string; installed: boolean } {
   const pkgRoot = path.dirname(path.dirname(bin));
-  const onPath = (process.env.PATH ?? '')
+  const onPath = (env.PATH ?? '')
     .split(path.delimiter)
-    .some((d) => d && existsSync(path.join(d, process.platform === 'win32' ? 'gtm.cmd' : 'gtm')));
+    .some(
+      (d) =>
+        d &&
+        !/(^|[\\/])node_modules[\\/]\.bin[\\/]?$/.test(d) &&
+        existsSync(path.join(d, process.platform === 'win32' ? 'gtm.cmd' : 'gtm')),
+    );
   if (onPath) return { run: 'gtm', installed: true };
   const inside = !path.relative(pkgRoot, path.resolve(dir)).startsWith('..');
   return { run: inside ? 'npx gtm' : `node ${JSON.stringify(bin).slice(1, -1)}`, installed: false };
