@@ -44,6 +44,33 @@ describe('resolveMapping', () => {
     expect(text).toContain('set delimiter: ";" on sources.crm');
   });
 
+  it("a header read from a comment line (Google Analytics' # ---- block): delete the comment lines", () => {
+    const text = failure(() =>
+      resolveMapping(
+        opportunities,
+        { created_at: 'Date' },
+        ['# ----------------------------------------'],
+        'ga4-export.csv',
+        'sources.web',
+      ),
+    );
+    expect(text).toBe(
+      'column "Date" (mapped to created_at) is not in the source; columns found: # ---------------------------------------- | the header was read from a comment line ("# ----------------------…"): delete the lines starting with # above the header row (Google Analytics exports begin with such lines)',
+    );
+    expect(
+      failure(() => resolveMapping(opportunities, {}, ['# Account: Acme', ' Inc.'], 'ga.csv', 'sources.web')),
+    ).toContain('the header was read from a comment line ("# Account: Acme")');
+  });
+
+  it('a column named # (a row number) is a real header: no comment hint', () => {
+    const text = failure(() =>
+      resolveMapping(opportunities, {}, ['#', ...HEADER.slice(1)], 'deals.csv', 'sources.crm'),
+    );
+    expect(text).toBe(
+      'missing column for "opportunity_id"; columns found: #, account_id, created_at, stage, amount | add the column, or map it: sources.crm.mapping.opportunity_id: <column>',
+    );
+  });
+
   it('a real missing column: the mapping to add, no delimiter hint', () => {
     const text = failure(() =>
       resolveMapping(

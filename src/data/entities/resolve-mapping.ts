@@ -3,10 +3,24 @@ import { delimiterHint } from '../file-relation.ts';
 import type { EntitySpec } from './entity-spec.ts';
 
 /**
+ * When the first column of the header starts with `#` and a space or a dash, the first line read as
+ * the header is a comment: Google Analytics' CSV exports begin with a block of `# ----`, `# Account:
+ * …` lines above the real header. The hint to delete them; '' otherwise (a column named `#` alone, a
+ * row number, is a real header).
+ */
+export function commentLinesHint(columns: readonly string[]): string {
+  const first = columns[0] ?? '';
+  if (!/^#[\s-]/.test(first)) return '';
+  const shown = first.length > 24 ? `${first.slice(0, 24)}…` : first;
+  return `the header was read from a comment line (${JSON.stringify(shown)}): delete the lines starting with # above the header row (Google Analytics exports begin with such lines)`;
+}
+
+/**
  * Canonical column → the source's column, checked against the columns the source really has:
  * mapped columns must exist, required columns must be mapped or present by name. `where` names the
  * file or the source in errors; `key` is the config key path of the source (`sources.<name>`). A
- * header read as one column holding `;`, a tab or `|` gets the hint to set the source's delimiter.
+ * header read as one column holding `;`, a tab or `|` gets the hint to set the source's delimiter,
+ * one read from a `#` comment line the hint to delete the comment lines.
  */
 export function resolveMapping(
   spec: EntitySpec,
@@ -18,7 +32,8 @@ export function resolveMapping(
   const byLower = new Map<string, string[]>();
   for (const c of present) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
   const found = present.join(', ');
-  const delimiter = delimiterHint(present, (setting) => `set ${setting} on ${key} in gtm.yaml`);
+  const headerHint =
+    delimiterHint(present, (setting) => `set ${setting} on ${key} in gtm.yaml`) || commentLinesHint(present);
   const pick = (name: string, mappedFrom?: string): string | undefined => {
     const hits = byLower.get(name.toLowerCase());
     if (hits && hits.length > 1)
@@ -42,7 +57,7 @@ export function resolveMapping(
       throw inputError(
         `column "${column}" (mapped to ${canon}) is not in the source; columns found: ${found}`,
         where,
-        delimiter || `fix ${key}.mapping.${canon} in gtm.yaml`,
+        headerHint || `fix ${key}.mapping.${canon} in gtm.yaml`,
       );
     out[canon] = actual;
   }
@@ -52,14 +67,14 @@ export function resolveMapping(
       throw inputError(
         `missing column for "${req}"; columns found: ${found}`,
         where,
-        delimiter || `add the column, or map it: ${key}.mapping.${req}: <column>`,
+        headerHint || `add the column, or map it: ${key}.mapping.${req}: <column>`,
       );
   for (const group of spec.oneOf)
     if (!group.some((c) => out[c]))
       throw inputError(
         `needs one of the columns ${group.join(' or ')}; columns found: ${found}`,
         where,
-        delimiter || `map one under ${key}.mapping`,
+        headerHint || `map one under ${key}.mapping`,
       );
   return out;
 }
