@@ -6,13 +6,25 @@ import type { CliCommand } from '../command.ts';
 export const mcpCommand: CliCommand = {
   name: 'mcp',
   summary: 'Serve the commands to an AI agent over the Model Context Protocol (stdio)',
-  usage: 'gtm mcp [--workspace DIR]',
+  usage: 'gtm mcp [--workspace DIR] [--allow-clickhouse URL[,URL…]]',
   flags: [
     {
       name: 'workspace',
       type: 'string',
       placeholder: 'DIR',
       description: 'folder the tools run in (where gtm.yaml is); default the current folder',
+    },
+    {
+      name: 'allow_clickhouse',
+      type: 'list',
+      placeholder: 'URL',
+      example: 'http://ch.internal:8123',
+      check: (urls: string[]) => {
+        const bad = urls.find((u) => u !== '*' && !/^https?:\/\/[^\s/]+/i.test(u));
+        return bad === undefined ? undefined : `must be http:// or https:// URLs or *, got "${bad}"`;
+      },
+      description:
+        "ClickHouse servers the tools may connect to besides the workspace's (engine.url of gtm.yaml and gtm.clickhouse.yaml) and this machine's; * allows any",
     },
   ],
   examples: ['gtm mcp --workspace ./gtm-demo', 'claude mcp add gtm -- npx gtm mcp --workspace "$PWD"'],
@@ -26,7 +38,11 @@ export const mcpCommand: CliCommand = {
       }
     ).version;
     const { startMcpServer } = await import('../mcp/mcp-server.ts');
-    const server = await startMcpServer({ workspace, version });
+    const server = await startMcpServer({
+      workspace,
+      version,
+      allowClickHouse: (args.flags.allow_clickhouse as string[] | undefined) ?? [],
+    });
     // serve until the client closes stdin
     await new Promise<void>((resolve) => {
       server.onclose = () => resolve();

@@ -8,6 +8,7 @@ import { main, surfaceStageCause } from '../main.ts';
 import { printable } from '../output.ts';
 import { COMMANDS } from '../registry.ts';
 import { confinePaths } from './confine-paths.ts';
+import { confineUrls } from './confine-urls.ts';
 import { LineJsonRpcTransport } from './stdio-transport.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
 
@@ -104,9 +105,16 @@ async function callCliCommand(
 /**
  * gtm as a Model Context Protocol server over stdio: one tool per command (schemas generated from
  * the flag declarations), run in `workspace`. Every failure comes back as a tool error carrying
- * gtm's one-line message; the server itself keeps running.
+ * gtm's one-line message; the server itself keeps running. File arguments stay inside the
+ * workspace (confine-paths.ts), server URLs to the workspace's servers and loopback unless
+ * `allowClickHouse` says otherwise (confine-urls.ts).
  */
-export async function startMcpServer(opts: { workspace: string; version: string }): Promise<Server> {
+export async function startMcpServer(opts: {
+  workspace: string;
+  version: string;
+  /** ClickHouse URLs the tools may use besides the workspace's and loopback (`*`: any); confine-urls.ts. */
+  allowClickHouse?: readonly string[];
+}): Promise<Server> {
   // stdout is the protocol channel: nothing else may write to it
   console.log = console.error;
   const tools = toolCatalog(COMMANDS);
@@ -129,6 +137,7 @@ export async function startMcpServer(opts: { workspace: string; version: string 
     };
     try {
       await confinePaths(opts.workspace, args, tool.fileArgs);
+      confineUrls(args, tool.urlArgs, { workspace: opts.workspace, allow: opts.allowClickHouse ?? [] });
       return tool.command.kit
         ? await callPlanCommand(tool, args, opts.workspace, progress)
         : await callCliCommand(tool, args, opts.workspace);

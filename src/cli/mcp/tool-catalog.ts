@@ -18,10 +18,21 @@ export interface GtmTool {
   command: CliCommand;
   /** The arguments that name files (kept inside the workspace by the server): name → kind. */
   fileArgs: Record<string, FileArgKind>;
+  /** The arguments that take a server URL (kept to the workspace's servers: confine-urls.ts). */
+  urlArgs: string[];
 }
 
 /** A flag that takes a file or folder, by its placeholder (FILE, PATH, DIR, FILE|DIR, FILE|TABLE). */
 const FILE_PLACEHOLDER = /^(FILE|PATH|DIR)(\|[A-Z]+)*$/;
+
+/** A flag that takes a server URL (`--clickhouse URL`), by its placeholder (URL, URL[,URL…]). */
+const URL_PLACEHOLDER = /^URL\b/;
+
+function urlFlags(decls: FlagDecls): string[] {
+  return Object.entries(decls)
+    .filter(([, d]) => URL_PLACEHOLDER.test(d.placeholder ?? ''))
+    .map(([name]) => name);
+}
 
 function fileFlags(decls: FlagDecls): Record<string, FileArgKind> {
   return Object.fromEntries(
@@ -82,6 +93,7 @@ export function toolCatalog(commands: readonly CliCommand[]): GtmTool[] {
       path: [cmd.name],
       command: cmd,
       fileArgs: fileFlags(decls),
+      urlArgs: urlFlags(decls),
     });
   }
   for (const extra of EXTRA_TOOLS) {
@@ -103,6 +115,7 @@ export function toolCatalog(commands: readonly CliCommand[]): GtmTool[] {
       path: extra.path,
       command: cmd,
       fileArgs,
+      urlArgs: urlFlags(decls),
     });
   }
   return tools;
