@@ -157,10 +157,15 @@ export const TIMESTAMP_CASES: readonly (readonly [string, Record<DateOrder, numb
   ['26-11-10', { mdy: null, dmy: null }],
   ['epoch', { mdy: null, dmy: null }],
   ['infinity', { mdy: null, dmy: null }],
+  // a spreadsheet's date serial is not read (its hint says how to export dates)
+  ['46356', { mdy: null, dmy: null }],
 ];
 
 const TWO_DIGIT =
   ' (a two-digit year? years are read with four digits only: format the column as a date with the full year, such as 2026-12-31, before exporting)';
+
+const SERIAL =
+  ' (a spreadsheet date serial? format the column as a date with the full year, such as 2026-12-31, before exporting)';
 
 /** Unreadable values → the hint appended to their reject reason, per setting. */
 export const HINT_CASES = {
@@ -196,6 +201,14 @@ export const HINT_CASES = {
     ['11/10/26 10:00', 'mdy', TWO_DIGIT],
     ['30.11.26', 'dmy', TWO_DIGIT],
     ['13/12/26', 'mdy', TWO_DIGIT],
+    ['46356', 'mdy', SERIAL],
+    ['46356.5', 'dmy', SERIAL],
+    ['46356,75', 'mdy', SERIAL],
+    [
+      '463561',
+      'mdy',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+    ],
     ['yesterday', 'mdy', ''],
     ['not-a-date', 'mdy', ''],
   ] as const,

@@ -16,6 +16,8 @@ import type { ChannelRuleSpec } from './channel-sql.ts';
 import type { RateSpec } from './currency-sql.ts';
 import {
   AMOUNT_HINT,
+  DATE_SERIAL_HINT,
+  DATE_SERIAL_RE,
   amountStrip,
   GROUPS_COMMA,
   GROUPS_DOT,
@@ -196,8 +198,9 @@ export function parseTimestampTextCh(expr: string, alias: string, order: DateOrd
 /**
  * `timestampHintSql`: the hint to append to a timestamp's "cannot read" reason (`raw` its trimmed
  * text, Nullable(String)): when the other slash order reads the value, to set (or check)
- * `date_order`; else, for a day, month and two-digit year, to write the year in full; else, when
- * the value has a digit, the forms read; else ''.
+ * `date_order`; else, for a day, month and two-digit year, to write the year in full; else, for a
+ * spreadsheet's date serial, to export the column as dates; else, when the value has a digit, the
+ * forms read; else ''.
  *
  * With `when` (a condition true on the rows whose reason takes the hint, such as
  * `isNull(occurred_at)`), the hint is worked out on those rows only and is '' on the others.
@@ -225,7 +228,7 @@ export function timestampHintCh(raw: string, order: DateOrder = 'mdy', when?: st
   const [y, m, d, hh, mi, ss] = [1, 2, 3, 4, 5, 6].map(p);
   const other = `${dm.test} AND ${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59`;
   const h = TIMESTAMP_HINT[order];
-  return `multiIf(${other}, ${lit(h.other)}, match(${r}, ${lit(TWO_DIGIT_YEAR_RE)}), ${lit(TWO_DIGIT_YEAR_HINT)}, match(${r}, '[0-9]'), ${lit(h.forms)}, '')`;
+  return `multiIf(${other}, ${lit(h.other)}, match(${r}, ${lit(TWO_DIGIT_YEAR_RE)}), ${lit(TWO_DIGIT_YEAR_HINT)}, match(${r}, ${lit(DATE_SERIAL_RE)}), ${lit(DATE_SERIAL_HINT)}, match(${r}, '[0-9]'), ${lit(h.forms)}, '')`;
 }
 
 /**

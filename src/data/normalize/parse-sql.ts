@@ -160,6 +160,15 @@ export const TIMESTAMP_HINT: Record<DateOrder, { other: string; forms: string }>
   },
 };
 
+/**
+ * A spreadsheet's date serial (days since 1899-12-30: `46356` is 2026-11-30, `46356.5` its noon), as
+ * a date column exports when it is formatted as a number: five digits, an optional fraction.
+ */
+export const DATE_SERIAL_RE = '^[0-9]{5}([.,][0-9]+)?$';
+/** The hint of a spreadsheet date serial (`46356`), whatever the date order. */
+export const DATE_SERIAL_HINT =
+  ' (a spreadsheet date serial? format the column as a date with the full year, such as 2026-12-31, before exporting)';
+
 /** The hint of a date with a two-digit year (`11/10/26`), whatever the date order. */
 export const TWO_DIGIT_YEAR_HINT =
   ' (a two-digit year? years are read with four digits only: format the column as a date with the full year, such as 2026-12-31, before exporting)';
@@ -167,12 +176,14 @@ export const TWO_DIGIT_YEAR_HINT =
 /**
  * SQL text: the hint to append to a timestamp's "cannot read" reason (`raw` its trimmed text):
  * when the other slash order reads the value, to set (or check) `date_order`; else, for a day,
- * month and two-digit year, to write the year in full; else, when the value has a digit (an attempt
- * at a date, not a word), the forms read; else ''.
+ * month and two-digit year, to write the year in full; else, for a spreadsheet's date serial, to
+ * export the column as dates; else, when the value has a digit (an attempt at a date, not a word),
+ * the forms read; else ''.
  */
 export function timestampHintSql(raw: string, order: DateOrder = 'mdy'): string {
   const h = TIMESTAMP_HINT[order];
   return `CASE WHEN ${slashDateSql(raw, order === 'mdy' ? 'dmy' : 'mdy')} IS NOT NULL THEN ${literal(h.other)}
     WHEN regexp_matches(COALESCE(${raw}, ''), ${literal(TWO_DIGIT_YEAR_RE)}) THEN ${literal(TWO_DIGIT_YEAR_HINT)}
+    WHEN regexp_matches(COALESCE(${raw}, ''), ${literal(DATE_SERIAL_RE)}) THEN ${literal(DATE_SERIAL_HINT)}
     WHEN regexp_matches(COALESCE(${raw}, ''), '[0-9]') THEN ${literal(h.forms)} ELSE '' END`;
 }
