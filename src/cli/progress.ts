@@ -23,6 +23,18 @@ export function alertFigures(a: Pick<AlertEvaluation, 'value' | 'threshold' | 'u
   return `${text(a.value)} vs threshold ${text(a.threshold)} (${side})`;
 }
 
+/**
+ * An alert as its warning line names it: the id, then what its figures measure, since an id alone
+ * (`compliance_blockers`, `freshness.billing_events`) leaves "7 vs threshold 0" or "50.73 vs
+ * threshold 12.00" without a definition or a unit: `freshness.billing_events (hours since the latest
+ * billing_events data)`. The id alone when the alert has a detail (it says what the figures would
+ * have) or its metric only repeats the id.
+ */
+export function alertName(a: Pick<AlertEvaluation, 'id' | 'metric' | 'detail'>): string {
+  const metric = a.metric?.trim();
+  return a.detail || !metric || metric.toLowerCase() === a.id.toLowerCase() ? a.id : `${a.id} (${metric})`;
+}
+
 /** Turns plan events into terminal progress lines and warnings. */
 export function progressFromEvents(out: Output): (e: RunEvent) => void {
   return (e) => {
@@ -39,7 +51,7 @@ export function progressFromEvents(out: Output): (e: RunEvent) => void {
       case 'alert':
         if (e.evaluation.breached && !REPORTED_AS_ERRORS.has(e.evaluation.id))
           out.warn(
-            `alert ${e.evaluation.id}: ${e.evaluation.detail ?? alertFigures(e.evaluation)}${e.evaluation.escalate ? ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated` : ' — breached'}`,
+            `alert ${alertName(e.evaluation)}: ${e.evaluation.detail ?? alertFigures(e.evaluation)}${e.evaluation.escalate ? ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated` : ' — breached'}`,
           );
         break;
       default:

@@ -463,7 +463,11 @@ describe('alerts, escalation and change log', () => {
     expect(b2.plan.error_handling.escalation_ladder).toContain(b2.plan.escalations[0].role);
     expect(b2.result.escalations).toEqual(b2.plan.escalations);
     expect(
-      b1.cli.stderrLines.some((l) => /^warning: alert attribution_confidence: .* — breached$/.test(l)),
+      b1.cli.stderrLines.some((l) =>
+        /^warning: alert attribution_confidence \(share of pipeline with at least one matched touch\): .* — breached$/.test(
+          l,
+        ),
+      ),
     ).toBe(true);
     expect(b2.cli.stderrLines.some((l) => /breached 2 runs in a row, escalated/.test(l))).toBe(true);
   });

@@ -27,6 +27,60 @@ describe('alertFigures', () => {
   });
 });
 
+describe('the warning line of a breached alert', () => {
+  const warningOf = (input: Parameters<typeof evaluateAlert>[0]): string[] => {
+    const evaluation = evaluateAlert(input, null, {
+      escalationLadder: [],
+      roster: { roles: {} },
+      asOf: '2026-11-30',
+    });
+    const warnings: string[] = [];
+    const out = { warn: (m: string) => warnings.push(m) } as unknown as Output;
+    progressFromEvents(out)({ type: 'alert', task_id: 't', evaluation, at: '2026-11-30T00:00:00Z' });
+    return warnings;
+  };
+
+  it('says what the figures measure, so that they have a definition and a unit', () => {
+    expect(
+      warningOf({
+        id: 'freshness.billing_events',
+        metric: 'hours since the latest billing_events data',
+        value: 50.73,
+        threshold: 12,
+        direction: 'above',
+        unit: 'ratio',
+      }),
+    ).toEqual([
+      'alert freshness.billing_events (hours since the latest billing_events data): 50.73 vs threshold 12.00 (above the maximum) — breached',
+    ]);
+    expect(
+      warningOf({
+        id: 'compliance_blockers',
+        metric: 'lint errors + consent violations + unflagged PII in captured payloads',
+        value: 7,
+        threshold: 0,
+        direction: 'above',
+        unit: 'count',
+      }),
+    ).toEqual([
+      'alert compliance_blockers (lint errors + consent violations + unflagged PII in captured payloads): 7 vs threshold 0 (above the maximum) — breached',
+    ]);
+  });
+
+  it('names the id alone when the metric only repeats it', () => {
+    expect(
+      warningOf({
+        id: 'roas',
+        metric: 'roas',
+        value: 1.1,
+        threshold: 1.5,
+        direction: 'below',
+        unit: 'ratio',
+      }),
+    ).toEqual(['alert roas: 1.10 vs threshold 1.50 (below the minimum) — breached']);
+  });
+});
+
 describe('an alert whose value only stands in for a figure (detail)', () => {
   // a freshness alert on a source without rows: no lag to measure, a stand-in value that breaches
   const input = {
