@@ -170,16 +170,28 @@ function performanceSection(r: R, o: O): Section {
 }
 
 /**
- * The headline lift: the best relative conversion lift of the arms over the holdout; where there is
+ * The headline lift: the best relative conversion lift of the arms over the holdout, with its arm
+ * and verdict (a +31.9 % that is inconclusive must not read as a measured win); where there is
  * none but an absolute difference (a holdout converting 0 %, where the lift is undefined) the best
  * difference in percentage points with the engine's note; else a dash and why, never a 0 % that
  * reads as a measured lift.
  */
 export function bestLiftKpi(perf: readonly VariantPerformance[]): Kpi {
   const label = 'Best conversion lift vs holdout';
-  const conv = perf.flatMap((x) => x.comparisons.filter((c) => c.metric === 'conversion_rate'));
-  const lifts = conv.flatMap((c) => (c.lift === null ? [] : [c.lift]));
-  if (lifts.length) return { label, value: Math.max(...lifts), format: 'percent' };
+  const arms = perf.flatMap((x) =>
+    x.comparisons.filter((c) => c.metric === 'conversion_rate').map((c) => ({ variant: x.variant, c })),
+  );
+  const conv = arms.map((a) => a.c);
+  const lifts = arms.flatMap((a) => (a.c.lift === null ? [] : [{ ...a, lift: a.c.lift }]));
+  if (lifts.length) {
+    const best = lifts.reduce((a, b) => (b.lift > a.lift ? b : a));
+    return {
+      label,
+      value: best.lift,
+      format: 'percent',
+      note: `${best.variant}, verdict: ${best.c.verdict}`,
+    };
+  }
   const absolute = conv.filter((c) => c.scale === 'absolute' && c.difference !== null);
   if (absolute.length) {
     const best = absolute.reduce((a, b) => ((b.difference ?? 0) > (a.difference ?? 0) ? b : a));
