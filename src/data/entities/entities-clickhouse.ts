@@ -43,7 +43,13 @@ import {
   amountCurrencyReasonSql,
   userCurrencyCodes,
 } from '../normalize/amount-currency.ts';
-import { crossCheckOp, type ColumnDef, type ColumnKind, type TypedEntityDef } from './typed-entity.ts';
+import {
+  crossCheckOp,
+  HEADER_AGAIN,
+  type ColumnDef,
+  type ColumnKind,
+  type TypedEntityDef,
+} from './typed-entity.ts';
 
 const lit = (v: string | number) => literal(v, 'clickhouse');
 
@@ -444,6 +450,15 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
       const rated = rates.length ? `SELECT *, ${rates.join(', ')} FROM (${inner})` : inner;
       const rawText = (n: string) => `ifNull(${chIdent(`_raw_${n}`)}, '')`;
       const branches: string[] = [];
+      // a header row repeated in the file: said so, first (`typedEntity`); text columns only
+      const headerCols = entries.filter(
+        ([n]) =>
+          b.columns[n] !== undefined && /String/.test(b.columnTypes?.[b.columns[n] as string] ?? 'String'),
+      );
+      if (headerCols.length)
+        branches.push(
+          `${headerCols.map(([n]) => `${rawText(n)} = ${lit(String(b.columns[n]).trim())}`).join(' AND ')}, ${lit(HEADER_AGAIN)}`,
+        );
       for (const [n, d] of entries) {
         const c = chIdent(n);
         const raw = chIdent(`_raw_${n}`);

@@ -100,6 +100,14 @@ const KIND_WORD: Partial<Record<ColumnKind, string>> = {
   boolean: 'true or false',
 };
 
+/**
+ * The reason of a row whose every mapped text column holds its own column name: the header again,
+ * as exports joined with their headers have it mid-file (each column's value was rejected as
+ * unreadable, `enrolled_at: cannot read enrolled_at as a timestamp`, which did not say why).
+ */
+export const HEADER_AGAIN =
+  'the header row again (each value is its column name: files joined with their headers?); remove the line';
+
 /** Engine types a column of each kind can be read from as it is, without parsing text. */
 const NATIVE: Partial<Record<ColumnKind, RegExp>> = {
   timestamp: /^(TIMESTAMP|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_S|TIMESTAMP WITH TIME ZONE|DATE)$/,
@@ -350,6 +358,12 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     const exclude = helpers.length ? ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})` : '';
     if (!opts.checks) return `SELECT *${exclude}${replace}${locals} FROM (${rated})`;
     const branches = entries.flatMap(([n, d]) => reasonBranches(b, n, d));
+    // a header row repeated in the file (exports joined with their headers): said so, first
+    const headerCols = entries.filter(([n, d]) => b.columns[n] !== undefined && !nativeColumn(b, n, d));
+    if (headerCols.length)
+      branches.unshift(
+        `WHEN ${headerCols.map(([n]) => `${ident(`_raw_${n}`)} = ${literal(String(b.columns[n]).trim())}`).join(' AND ')} THEN ${literal(HEADER_AGAIN)}`,
+      );
     // an amount written in another currency than the row's (`USD 100` on a EUR row)
     const currencyColumn = entries.find(([, d]) => d.kind === 'currency')?.[0];
     const rowCurrency = hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase());
