@@ -1,5 +1,6 @@
 import { fmtPct, textTable } from '../../report/index.ts';
 import { effectText, human, signed } from './dashboard-format.ts';
+import type { AnomalyOut } from './issues-stage.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
 
 type Item = {
@@ -10,6 +11,28 @@ type Item = {
   due: string;
   owner: { role: string; person: string | null };
 };
+
+/**
+ * One anomaly of the terminal view: detector, subject and day; a freshness anomaly says how old the
+ * source's latest data is against which SLA, since its instant is the end of as-of's day (it printed
+ * as the next day, "data-freshness on billing_events at 2026-12-06" for a run as of 2026-12-05,
+ * with no figure).
+ */
+export function anomalyLine(
+  y: Pick<
+    AnomalyOut,
+    'key' | 'detector' | 'subject' | 'at' | 'direction' | 'severity' | 'value' | 'threshold'
+  >,
+  asOf: string,
+): string {
+  const name = y.key.split(':')[0];
+  if (y.detector !== 'data-freshness') return `${name} on ${y.subject} at ${y.at}`;
+  const sla = `${y.severity === 'error' ? 'error' : 'warn'} after ${y.threshold} h`;
+  if (y.value === null) return `${name} on ${y.subject}: no data as of ${asOf} (${sla})`;
+  if (y.direction === 'neg')
+    return `${name} on ${y.subject}: its latest data is ${(-y.value).toFixed(1)} h after the end of ${asOf}, more than the ${y.threshold} h allowed (a clock or time-zone error?)`;
+  return `${name} on ${y.subject}: its latest data is ${y.value.toFixed(1)} h old at the end of ${asOf} (${sla})`;
+}
 
 /** Terminal view of a monitor-personalization result. */
 export function formatMonitorPersonalization(
@@ -67,8 +90,7 @@ export function formatMonitorPersonalization(
       `  ${m.id}: ${m.guidance ? `${m.guidance.kind} — ${m.guidance.headline}` : (m.no_readout ?? 'no readout')}`,
     );
   out.push('', `Anomalies: ${r.anomalies.items.length ? '' : 'none'}`);
-  for (const y of r.anomalies.items)
-    out.push(`  [${y.severity}] ${y.key.split(':')[0]} on ${y.subject} at ${y.at}`);
+  for (const y of r.anomalies.items) out.push(`  [${y.severity}] ${anomalyLine(y, r.as_of)}`);
   const items = r.backlog.items as unknown as Item[];
   out.push('', `Backlog (${items.length}):`);
   for (const x of items.slice(0, detail === 'full' ? undefined : 8))
