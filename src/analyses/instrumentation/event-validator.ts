@@ -1,5 +1,6 @@
 import { withCommonProperties } from './common-rules.ts';
 import { eventPropertiesSchema } from './event-schema.ts';
+import { MessageIdIndex, contentFingerprint } from './message-ids.ts';
 import { detectPii } from './pii-detector.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ErrorObject, ValidateFunction } from './schema-compiler.ts';
@@ -10,13 +11,27 @@ import type { CallType, PlanEvent, TrackingPlan } from './tracking-plan.ts';
 import { VIOLATION_TYPES } from './validation-report.ts';
 import type { ValidationReport, ViolationType } from './validation-report.ts';
 import { TALLY_NULL, TALLY_TYPES, mergeValidatorSnapshots } from './validator-snapshot.ts';
-import type { Evidence, SnapshotSample, ValidatorSnapshot } from './validator-snapshot.ts';
+import type { Evidence, SnapshotDuplicate, SnapshotSample, ValidatorSnapshot } from './validator-snapshot.ts';
 
 export interface ValidatorOptions {
   /** Evidence kept per violation type (default 5). */
   maxSamplesPerType?: number;
   /** Scan string values of properties not flagged PII for emails, phones, cards (default true). */
   detectPii?: boolean;
+  /**
+   * Check each messageId once (default true): the first copy in input order is checked, later
+   * copies (retries) are counted as `duplicates`, and as a conflict when their content differs from
+   * the first (`sentAt` and `receivedAt` aside). Messages without a string messageId, or with an
+   * empty one, are each checked.
+   */
+  dedupeMessageIds?: boolean;
+  /**
+   * The messageIds checked before this validator's messages (earlier files), which it adds to: share
+   * one index to dedupe across validators. A file reader's index reads first copies back by
+   * position (`MessageRef.offset`, or `line` for gzip) instead of keeping them. Default: a new
+   * index that keeps each id and a fingerprint of its first copy.
+   */
+  messageIds?: MessageIdIndex;
 }
 
 /**
@@ -28,6 +43,8 @@ export interface MessageRef {
   where?: string;
   file?: string;
   line?: number;
+  /** Byte offset of the line in `file` (plain files), where a `messageIds` index reads it back. */
+  offset?: number;
   /** The plan source the message is known to come from (e.g. by the write key it was sent with). */
   source?: string;
 }
@@ -39,6 +56,11 @@ export interface EventValidator {
   report(): ValidationReport;
   /** The state so far as plain data, to merge with other validators' (see `mergeValidatorSnapshots`). */
   snapshot(): ValidatorSnapshot;
+  /**
+   * Compares the later copies of messageIds whose first copy is in a gzip file with it (read back
+   * in one pass); call before `snapshot` when the index reads gzip files. Nothing to do otherwise.
+   */
+  settle(): Promise<void>;
 }
 
 /** Evidence fields for a message reference (`where`, or file and line). */
@@ -233,6 +255,53 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   const samples: SnapshotSample[] = [];
   const samplesPerType = new Int32Array(VIOLATION_TYPES.length);
 
+  // messageIds: later copies per messageId; comparisons waiting for a first copy's fingerprint.
+  const ids = (options.dedupeMessageIds ?? true) ? (options.messageIds ?? new MessageIdIndex()) : undefined;
+  let duplicates = 0;
+  const duplicateIds = new Map<string, SnapshotDuplicate>();
+  const waiting: Array<{
+    d: SnapshotDuplicate;
+    first: number;
+    print: number;
+    where: SnapshotDuplicate['firstDiffering'];
+  }> = [];
+  const compared = (
+    d: SnapshotDuplicate,
+    first: number | undefined,
+    print: number,
+    where: SnapshotDuplicate['firstDiffering'],
+  ) => {
+    if (print !== first && d.differing++ === 0) d.firstDiffering = where;
+  };
+
+  /** Whether `msg` repeats a messageId already checked (then counted as a duplicate). */
+  const isDuplicate = (
+    id: string,
+    msg: Record<string, unknown>,
+    ref: MessageRef | undefined,
+    batch: number,
+  ): boolean => {
+    const first = ids!.firstCopyOf(id, msg, ref?.offset ?? ref?.line ?? 0, batch);
+    if (first < 0) return false;
+    duplicates++;
+    let d = duplicateIds.get(id);
+    if (!d) duplicateIds.set(id, (d = { id, copies: 0, differing: 0, firstDiffering: null }));
+    d.copies++;
+    const print = contentFingerprint(msg);
+    const { payload: _, ...where } = evidenceOf(undefined, ref);
+    const firstPrint = ids!.printOf(first);
+    if (firstPrint === undefined) waiting.push({ d, first, print, where });
+    else compared(d, firstPrint, print, where);
+    return true;
+  };
+
+  const settle = async () => {
+    if (!waiting.length) return;
+    await ids!.resolvePrints(waiting.map((w) => w.first));
+    for (const w of waiting) compared(w.d, ids!.printOf(w.first), w.print, w.where);
+    waiting.length = 0;
+  };
+
   // Per-message scratch.
   let found = 0;
   let current: EventState | undefined;
@@ -356,7 +425,13 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     }
   };
 
-  const validateOne = (msg: Record<string, unknown>, ref: MessageRef | undefined) => {
+  const validateOne = (msg: Record<string, unknown>, ref: MessageRef | undefined, batch: number) => {
+    if (ids && typeof msg.messageId === 'string' && msg.messageId !== '') {
+      if (isDuplicate(msg.messageId, msg, ref, batch)) {
+        found = 0;
+        return;
+      }
+    }
     const type =
       typeof msg.type === 'string' ? msg.type : typeof msg.event === 'string' ? 'track' : 'unknown';
     callTypes[type] = (callTypes[type] ?? 0) + 1;
@@ -511,15 +586,16 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     const msg = message as Record<string, unknown>;
     if (Array.isArray(msg.batch) && (msg.type === undefined || msg.type === 'batch')) {
       let n = 0;
-      for (const member of msg.batch) {
+      for (let i = 0; i < msg.batch.length; i++) {
+        const member: unknown = msg.batch[i];
         if (member && typeof member === 'object' && !Array.isArray(member)) {
-          validateOne(member as Record<string, unknown>, ref);
+          validateOne(member as Record<string, unknown>, ref, i);
           n += found;
         } else n += validate(member, ref);
       }
       return n;
     }
-    validateOne(msg, ref);
+    validateOne(msg, ref, -1);
     return found;
   };
 
@@ -527,6 +603,11 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     plan: { name: plan.name, version: plan.version },
     maxSamplesPerType: maxSamples,
     checked,
+    duplicates,
+    duplicateIds: [...duplicateIds.values()].map((d) => ({
+      ...d,
+      firstDiffering: d.firstDiffering && { ...d.firstDiffering },
+    })),
     messagesWithViolations,
     callTypes: { ...callTypes },
     events: [...states.values()].map((s) => ({
@@ -546,7 +627,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
 
   const report = (): ValidationReport => mergeValidatorSnapshots([{ snapshot: snapshot() }]);
 
-  return { validate, report, snapshot };
+  return { validate, report, snapshot, settle };
 }
 
 function article(kind: string): string {

@@ -20,6 +20,7 @@ describe('terminal tables', () => {
     expect(formatValidationTable(v.report())).toBe(
       [
         '3 messages checked against Shop 2-1-0: 3 violations in 2 messages',
+        '3 messages read: 3 checked, 0 duplicates (later copies of a messageId, not checked again)',
         '',
         'violation                  count',
         '-------------------------  -----',

@@ -32,6 +32,8 @@ export function formatValidationTable(report: ValidationReport): string {
     `${report.eventsChecked.toLocaleString('en')} messages checked against ${report.plan.name} ${report.plan.version}: ` +
       `${report.totalViolations.toLocaleString('en')} violations in ${report.messagesWithViolations.toLocaleString('en')} messages`,
   );
+  out.push(duplicatesLine(report));
+  for (const c of report.duplicateConflicts) out.push(`  ${c.detail}${c.where ? ` (${c.where})` : ''}`);
   out.push('');
   out.push(
     table(
@@ -68,6 +70,22 @@ export function formatValidationTable(report: ValidationReport): string {
     );
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * How the messages read reconcile with the messages checked: `1,002 messages read: 1,000 checked,
+ * 2 duplicates (later copies of a messageId, not checked again), 1 messageId with different payloads`.
+ */
+export function duplicatesLine(report: ValidationReport): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const conflicting = report.conflictingDuplicates;
+  return (
+    `${n(report.messagesRead)} messages read: ${n(report.eventsChecked)} checked, ` +
+    `${n(report.duplicates)} duplicate${report.duplicates === 1 ? '' : 's'} (later copies of a messageId, not checked again)` +
+    (conflicting
+      ? `, ${n(conflicting)} messageId${conflicting === 1 ? '' : 's'} with different payloads`
+      : '')
+  );
 }
 
 /** Terminal view of a plan lint. */

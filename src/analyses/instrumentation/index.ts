@@ -85,8 +85,11 @@ export { createEventValidator } from './event-validator.ts';
 export type { EventValidator, MessageRef, ValidatorOptions } from './event-validator.ts';
 export { VIOLATION_TYPES } from './validation-report.ts';
 export { mergeValidatorSnapshots } from './validator-snapshot.ts';
+export { MessageIdIndex, contentFingerprint, crossTaskCandidates } from './message-ids.ts';
+export type { FirstCopyReader, MessageIdExport, SeenElsewhere } from './message-ids.ts';
 export type { ValidatorSnapshot } from './validator-snapshot.ts';
 export type {
+  DuplicateConflict,
   EventValidationSummary,
   InconsistentType,
   ValidationReport,
@@ -152,6 +155,7 @@ export type {
 
 // Terminal views
 export {
+  duplicatesLine,
   formatDiffTable,
   formatInferenceTable,
   formatLintTable,

@@ -51,10 +51,34 @@ export interface InconsistentType {
   violations: number;
 }
 
+/** A messageId whose later copies differ from its first (`sentAt` and `receivedAt` aside). */
+export interface DuplicateConflict {
+  messageId: string;
+  /** Copies read, the first included. */
+  copies: number;
+  /** Later copies that differ from the first. */
+  differing: number;
+  /** Where the first differing copy was read (`file:line`), when known. */
+  where?: string;
+  /** In words: `messageId "m1" seen 2 times with different payloads`. */
+  detail: string;
+}
+
 export interface ValidationReport {
   plan: { name: string; version: string };
-  /** Messages checked (batches count their members). */
+  /**
+   * Distinct messages checked (batches count their members). A messageId is checked once: its
+   * first copy in input order; messages without one (or with an empty one) are each checked.
+   */
   eventsChecked: number;
+  /** Messages read: `eventsChecked + duplicates`. */
+  messagesRead: number;
+  /** Later copies of a messageId already checked (retries), counted here and not checked again. */
+  duplicates: number;
+  /** messageIds with at least one later copy that differs from the first. */
+  conflictingDuplicates: number;
+  /** Up to `maxSamplesPerType` of those, in input order of their first differing copy. */
+  duplicateConflicts: DuplicateConflict[];
   /** Messages by call type (`track`, `identify`, ...). */
   callTypes: Record<string, number>;
   /**

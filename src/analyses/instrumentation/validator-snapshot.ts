@@ -1,5 +1,6 @@
 import { VIOLATION_TYPES, emptyViolationCounts } from './validation-report.ts';
 import type {
+  DuplicateConflict,
   EventValidationSummary,
   InconsistentType,
   ValidationReport,
@@ -44,6 +45,17 @@ export interface SnapshotEvent {
   tallies: SnapshotTally[];
 }
 
+/** A messageId read again in a snapshot's part: its later copies there. */
+export interface SnapshotDuplicate {
+  id: string;
+  /** Later copies read in this part (the first copy may be in an earlier part). */
+  copies: number;
+  /** Of those, copies that differ from the first. */
+  differing: number;
+  /** Where the first differing copy was read (no payload kept). */
+  firstDiffering: Omit<Evidence, 'payload'> | null;
+}
+
 /**
  * The state of a validator as plain data: what a worker thread sends back, and what
  * `mergeValidatorSnapshots` turns into one report. Counts add up; evidence keeps stream order.
@@ -52,6 +64,10 @@ export interface ValidatorSnapshot {
   plan: { name: string; version: string };
   maxSamplesPerType: number;
   checked: number;
+  /** Later copies of a messageId already checked, not checked again. */
+  duplicates: number;
+  /** The messageIds read more than once, in the order their first later copy was read. */
+  duplicateIds: SnapshotDuplicate[];
   messagesWithViolations: number;
   callTypes: Record<string, number>;
   events: SnapshotEvent[];
@@ -86,6 +102,8 @@ export function mergeValidatorSnapshots(
   const first = parts[0].snapshot;
   const maxSamples = first.maxSamplesPerType;
   let checked = 0;
+  let duplicates = 0;
+  const dupes = new Map<string, { copies: number; differing: number; where: string | undefined }>();
   let messagesWithViolations = 0;
   const callTypes: Record<string, number> = {};
   interface Acc {
@@ -101,6 +119,15 @@ export function mergeValidatorSnapshots(
 
   for (const { snapshot, lineOffset = 0 } of parts) {
     checked += snapshot.checked;
+    duplicates += snapshot.duplicates;
+    for (const d of snapshot.duplicateIds) {
+      let acc = dupes.get(d.id);
+      if (!acc) dupes.set(d.id, (acc = { copies: 0, differing: 0, where: undefined }));
+      acc.copies += d.copies;
+      acc.differing += d.differing;
+      if (acc.where === undefined && d.firstDiffering)
+        acc.where = whereOf({ payload: undefined, ...d.firstDiffering }, lineOffset);
+    }
     messagesWithViolations += snapshot.messagesWithViolations;
     for (const [t, n] of Object.entries(snapshot.callTypes)) callTypes[t] = (callTypes[t] ?? 0) + n;
     for (const e of snapshot.events) {
@@ -200,9 +227,31 @@ export function mergeValidatorSnapshots(
   let totalViolations = 0;
   for (const t of VIOLATION_TYPES) totalViolations += violationsByType[t];
   const order = new Map(VIOLATION_TYPES.map((t, i) => [t, i]));
+  const duplicateConflicts: DuplicateConflict[] = [];
+  let conflictingDuplicates = 0;
+  for (const [messageId, d] of dupes) {
+    if (!d.differing) continue;
+    conflictingDuplicates++;
+    if (duplicateConflicts.length >= maxSamples) continue;
+    const copies = d.copies + 1;
+    const c: DuplicateConflict = {
+      messageId,
+      copies,
+      differing: d.differing,
+      detail:
+        `messageId ${JSON.stringify(messageId)} seen ${copies} times with different payloads` +
+        (copies > 2 ? ` (${d.differing} of the ${copies - 1} later copies differ from the first)` : ''),
+    };
+    if (d.where !== undefined) c.where = d.where;
+    duplicateConflicts.push(c);
+  }
   return {
     plan: { ...first.plan },
     eventsChecked: checked,
+    messagesRead: checked + duplicates,
+    duplicates,
+    conflictingDuplicates,
+    duplicateConflicts,
     callTypes,
     messagesWithViolations,
     totalViolations,

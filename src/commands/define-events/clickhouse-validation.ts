@@ -87,7 +87,8 @@ const before = (a: Row, b: Row) =>
 
 /**
  * Validates the captured messages in `event_payloads` against the plan; the same report as
- * `validateEventsFile` on the files they were loaded from (default validator options).
+ * `validateEventsFile` on the files they were loaded from (default validator options) when no
+ * messageId repeats: here every copy of a messageId is checked (`duplicates` is 0).
  */
 export async function validatePayloadsClickHouse(
   plan: TrackingPlan,
@@ -149,7 +150,9 @@ async function validateOn(
   ].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
 
   // 3. the validator reads the messages it must judge, and those samples, in file order
-  const validator = createEventValidator(plan, { maxSamplesPerType: maxSamples });
+  // Not deduplicated on messageId: the server-settled counts below are not either (TODO: count
+  // each messageId once on the server, as the file reader does).
+  const validator = createEventValidator(plan, { maxSamplesPerType: maxSamples, dedupeMessageIds: false });
   const ref = { file: '', line: 0 };
   const files = new Map<string, string>();
   const check = (r: Row) => {
@@ -237,6 +240,8 @@ function settled(
     plan: { name: plan.name, version: plan.version },
     maxSamplesPerType: maxSamples,
     checked,
+    duplicates: 0,
+    duplicateIds: [],
     messagesWithViolations: withViolations,
     callTypes,
     events: [...events.values()],

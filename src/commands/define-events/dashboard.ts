@@ -1,3 +1,4 @@
+import { duplicatesLine } from '../../analyses/instrumentation/index.ts';
 import type { TrackingPlan } from '../../analyses/instrumentation/index.ts';
 import {
   barChart,
@@ -255,6 +256,31 @@ function qaSection(r: R): Section {
                 count,
               })),
             },
+            {
+              kind: 'callout' as const,
+              status: (q.validation.conflictingDuplicates ? 'warn' : 'ok') as 'warn' | 'ok',
+              text: `${duplicatesLine(q.validation)}. The defect rate is over the ${q.validation.eventsChecked} distinct messages.`,
+            },
+            ...(q.validation.duplicateConflicts.length
+              ? [
+                  {
+                    kind: 'table' as const,
+                    title: 'messageIds seen with different payloads',
+                    columns: [
+                      { key: 'messageId', label: 'messageId', format: 'text' as const },
+                      { key: 'copies', label: 'Copies', format: 'integer' as const },
+                      { key: 'differing', label: 'Differing', format: 'integer' as const },
+                      { key: 'where', label: 'First differing copy', format: 'text' as const },
+                    ],
+                    rows: q.validation.duplicateConflicts.map((c) => ({
+                      messageId: c.messageId,
+                      copies: c.copies,
+                      differing: c.differing,
+                      where: c.where ?? '',
+                    })),
+                  },
+                ]
+              : []),
           ]
         : [
             {
@@ -350,7 +376,7 @@ function kpisOf(r: R): Kpi[] {
             value: q.defect_rate,
             format: 'percent' as const,
             status: (q.defect_rate > q.defect_threshold ? 'alert' : 'ok') as 'alert' | 'ok',
-            note: `${q.validation?.eventsChecked ?? 0} messages checked; guardrail ${(q.defect_threshold * 100).toFixed(1)}%`,
+            note: `${q.validation?.eventsChecked ?? 0} distinct messages checked${q.validation?.duplicates ? ` (${q.validation.duplicates} duplicate copies of a messageId not counted${q.validation.conflictingDuplicates ? `, ${q.validation.conflictingDuplicates} messageIds with different payloads` : ''})` : ''}; guardrail ${(q.defect_threshold * 100).toFixed(1)}%`,
           },
         ]
       : []),

@@ -1,3 +1,4 @@
+import { duplicatesLine } from '../../analyses/instrumentation/index.ts';
 import type { DefineEventsResult } from './result.ts';
 import { textTable } from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
@@ -35,6 +36,8 @@ export function formatDefineEvents(r: DefineEventsResult): string {
     out.push(
       `QA: ${v.eventsChecked} captured messages checked, ${v.messagesWithViolations} with violations (${((r.qa.defect_rate ?? 0) * 100).toFixed(2)}%).`,
     );
+    out.push(`${duplicatesLine(v)}.`);
+    for (const c of v.duplicateConflicts) out.push(`- ${c.detail}${c.where ? ` (${c.where})` : ''}`);
     out.push(
       textTable(
         ['violation', 'count'],

@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import type { FirstCopyReader } from '../../../analyses/instrumentation/message-ids.ts';
 import { createGunzip } from 'node:zlib';
 import { GtmError } from '../../../errors/index.ts';
 
@@ -13,7 +14,8 @@ const CR = 13;
 
 /**
  * Streams the lines of a text file (gzip when the name ends in `.gz`), calling `onLine` with each
- * line and its 1-based number. Works on raw bytes (1 MiB reads), decoding each line once; memory
+ * line, its 1-based number and the byte offset where it starts (plain files; in the decompressed
+ * stream for gzip). Works on raw bytes (1 MiB reads), decoding each line once; memory
  * stays bounded by the longest line. A trailing `\r` is dropped, and so is a UTF-8 byte order mark
  * that starts a line (as the workspace's CSV and JSON readers skip one).
  *
@@ -28,7 +30,7 @@ const CR = 13;
  */
 export async function forEachLine(
   file: string,
-  onLine: (line: string, lineNumber: number) => void,
+  onLine: (line: string, lineNumber: number, offset: number) => void,
   range?: ByteRange,
 ): Promise<number> {
   const gz = file.endsWith('.gz');
@@ -43,12 +45,12 @@ export async function forEachLine(
   let n = 0;
   const end = range?.end ?? Infinity;
   let done = false;
-  const emit = (buf: Buffer, s: number, e: number) => {
+  const emit = (buf: Buffer, s: number, e: number, offset: number) => {
     n++;
     // a UTF-8 byte order mark (EF BB BF) starting the line is no part of it: the file's first line
     // (Windows tools write one), or a later one where files were concatenated
     const at = e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf ? s + 3 : s;
-    onLine(buf.toString('utf8', at, e > at && buf[e - 1] === CR ? e - 1 : e), n);
+    onLine(buf.toString('utf8', at, e > at && buf[e - 1] === CR ? e - 1 : e), n, offset);
   };
   try {
     for await (const chunk of stream) {
@@ -75,7 +77,7 @@ export async function forEachLine(
         }
         const nl = buf.indexOf(NL, pos);
         if (nl < 0) break;
-        emit(buf, pos, nl);
+        emit(buf, pos, nl, base + pos);
         pos = nl + 1;
       }
       if (done) break;
@@ -87,8 +89,65 @@ export async function forEachLine(
   } finally {
     raw.destroy();
   }
-  if (!done && rest && rest.length && (gz || restOffset < end)) emit(rest, 0, rest.length);
+  if (!done && rest && rest.length && (gz || restOffset < end)) emit(rest, 0, rest.length, restOffset);
   return n;
+}
+
+/** The text of a line as `forEachLine` gives it: without a leading byte order mark or a trailing `\r`. */
+function lineText(buf: Buffer): string {
+  const at = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const e = buf.length;
+  return buf.toString('utf8', at, e > at && buf[e - 1] === CR ? e - 1 : e);
+}
+
+/**
+ * Reads lines back where `forEachLine` found them: by byte offset in plain files (one positioned
+ * read, files kept open until `close`), by line number in gzip files (one pass per call). Used to
+ * fetch the first copy of a messageId read again, instead of keeping every message.
+ */
+export class LineReader implements FirstCopyReader {
+  private readonly fds = new Map<string, number>();
+  private buf = Buffer.allocUnsafe(64 * 1024);
+
+  lineAt(file: string, offset: number): string {
+    let fd = this.fds.get(file);
+    if (fd === undefined) this.fds.set(file, (fd = openSync(file, 'r')));
+    const parts: Buffer[] = [];
+    for (let at = offset; ;) {
+      const n = readSync(fd, this.buf, 0, this.buf.length, at);
+      const nl = this.buf.subarray(0, n).indexOf(NL);
+      if (nl >= 0) {
+        parts.push(this.buf.subarray(0, nl));
+        break;
+      }
+      if (n === 0) break;
+      parts.push(Buffer.from(this.buf.subarray(0, n)));
+      at += n;
+    }
+    return lineText(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  }
+
+  async linesAt(file: string, lines: number[]): Promise<Map<number, string>> {
+    const wanted = new Set(lines);
+    const out = new Map<number, string>();
+    let last = 0;
+    for (const n of lines) if (n > last) last = n;
+    const stop = new Error('stop');
+    try {
+      await forEachLine(file, (line, n) => {
+        if (wanted.has(n)) out.set(n, line);
+        if (n >= last) throw stop;
+      });
+    } catch (err) {
+      if (err !== stop) throw err;
+    }
+    return out;
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
 }
 
 /** A failure to read `file` as the user's input problem, naming the file and where reading stopped. */

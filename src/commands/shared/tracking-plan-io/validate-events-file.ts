@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mergeValidatorSnapshots } from '../../../analyses/instrumentation/index.ts';
+import { MessageIdIndex, crossTaskCandidates } from '../../../analyses/instrumentation/message-ids.ts';
+import type { SeenElsewhere } from '../../../analyses/instrumentation/message-ids.ts';
 import type {
   TrackingPlan,
   ValidationReport,
@@ -12,10 +14,11 @@ import type {
 } from '../../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../../errors/index.ts';
 import { importPlan } from './import-plan.ts';
+import { LineReader } from './ndjson-lines.ts';
 import { listFiles } from './plan-format.ts';
 import { refuseBinaryEvents } from './text-file.ts';
 import type { PlanFormat } from './plan-format.ts';
-import { runValidationTask } from './validation-task.ts';
+import { expectedMessages, runValidationTask } from './validation-task.ts';
 import type { ValidationTask, ValidationTaskResult } from './validation-task.ts';
 
 export interface ValidateEventsFileOptions extends ValidatorOptions {
@@ -65,7 +68,8 @@ export function eventFiles(input: string): string[] {
  * Validates Segment-spec messages stored as NDJSON (one message or one `batch` envelope per
  * line) against a tracking plan, streaming the files. Large inputs are split into byte ranges
  * validated on worker threads, and the results merged: the report is the same as a single pass
- * (evidence in stream order, `file:line` exact). Blank lines are skipped.
+ * (evidence in stream order, `file:line` exact). Blank lines are skipped. Each messageId is
+ * checked once, across files and threads: later copies are counted as `duplicates`.
  *
  * @example
  * const report = await validateEventsFile({ plan: 'plan.yaml', input: 'events/' });
@@ -82,6 +86,7 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   const validatorOptions: ValidatorOptions = {};
   if (options.maxSamplesPerType !== undefined) validatorOptions.maxSamplesPerType = options.maxSamplesPerType;
   if (options.detectPii !== undefined) validatorOptions.detectPii = options.detectPii;
+  if (options.dedupeMessageIds !== undefined) validatorOptions.dedupeMessageIds = options.dedupeMessageIds;
   const files = eventFiles(options.input);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -105,7 +110,7 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   });
 
   const results: ValidationTaskResult[] =
-    workers === 1 ? await runInOrder(tasks) : await runOnWorkers(tasks, workers);
+    workers === 1 ? await runInOrder(tasks) : await runDedupedOnWorkers(tasks, workers);
 
   // Line numbers: a range counts from its first line; add the lines of the ranges before it.
   const offsets: number[] = [];
@@ -143,14 +148,68 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   return report;
 }
 
+/** Runs the tasks one after the other in this thread, sharing the messageIds checked (one pass). */
 async function runInOrder(tasks: ValidationTask[]): Promise<ValidationTaskResult[]> {
   const out: ValidationTaskResult[] = [];
-  for (const t of tasks) {
-    const r = await runValidationTask(t);
-    out.push(r);
-    if (!r.ok) break;
+  const reader = new LineReader();
+  let expected = 0;
+  for (const t of tasks) expected += expectedMessages(t);
+  const shared = { index: new MessageIdIndex(reader, expected), reader };
+  try {
+    for (const t of tasks) {
+      const r = await runValidationTask(t.options.dedupeMessageIds === false ? t : { ...t, shared });
+      out.push(r);
+      if (!r.ok) break;
+    }
+  } finally {
+    reader.close();
   }
   return out;
+}
+
+/**
+ * Runs the tasks on worker threads, then counts each messageId once across them. Every task
+ * returns the hashes and positions of the messageIds it checked first (typed arrays, moved to this
+ * thread); a task holding a hash that an earlier task holds too (a retry split from its first copy,
+ * or a rare equal hash) runs again with those first copies marked as seen, which it reads back and
+ * compares exactly. Without such hashes there is no second round.
+ */
+async function runDedupedOnWorkers(
+  tasks: ValidationTask[],
+  concurrency: number,
+): Promise<ValidationTaskResult[]> {
+  if (tasks.length < 2 || tasks[0].options.dedupeMessageIds === false)
+    return runOnWorkers(tasks, concurrency);
+  const results = await runOnWorkers(
+    tasks.map((t) => ({ ...t, exportIds: true })),
+    concurrency,
+  );
+  if (results.some((r) => !r.ok)) return results;
+  const exports = results.map((r) => (r as Extract<ValidationTaskResult, { ok: true }>).ids!);
+  for (const r of results) delete (r as Extract<ValidationTaskResult, { ok: true }>).ids;
+  const candidates = crossTaskCandidates(exports);
+  const again: Array<{ index: number; seen: SeenElsewhere }> = [];
+  candidates.forEach((list, index) => {
+    if (!list) return;
+    const files: string[] = [];
+    const seen: SeenElsewhere = { files, file: [], pos: [], batch: [] };
+    for (const { task, entry } of list) {
+      let f = files.indexOf(tasks[task].file);
+      if (f < 0) f = files.push(tasks[task].file) - 1;
+      seen.file.push(f);
+      seen.pos.push(exports[task].pos[entry]);
+      seen.batch.push(exports[task].batch[entry]);
+    }
+    again.push({ index, seen });
+  });
+  if (again.length) {
+    const rerun = await runOnWorkers(
+      again.map(({ index, seen }) => ({ ...tasks[index], seen })),
+      concurrency,
+    );
+    again.forEach(({ index }, k) => (results[index] = rerun[k]));
+  }
+  return results;
 }
 
 /**
@@ -182,7 +241,8 @@ const { workerData, parentPort } = require('node:worker_threads');
     register();
   }
   const mod = await import(workerData.taskModule);
-  parentPort.postMessage(await mod.runValidationTask(workerData.task));
+  const result = await mod.runValidationTask(workerData.task);
+  parentPort.postMessage(result, mod.transferablesOf(result));
 })().catch((err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }));
 `;
   const results = new Array<ValidationTaskResult>(tasks.length);
