@@ -1,8 +1,17 @@
 import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
 import { executiveSummary, immatureText } from './dashboard.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
+import { ownerRole } from '../../report/owner-role.ts';
 
 const num = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? null : x.toFixed(d));
+
+/**
+ * One backlog item of the terminal view. Its lift is money in the reporting currency, and says so
+ * ("projected lift USD 20,709"; it printed as "lift 20,709", which read as members or points).
+ */
+export function backlogLine(b: MonitorLoyaltyResult['backlog'][number], currency: string): string {
+  return `[${b.priority}] ${b.title} — ${b.owner.person ?? 'unassigned'} (${ownerRole(b.owner)}), ETA ${b.eta}, projected lift ${currency} ${fmtMoney(b.projected_lift)}`;
+}
 
 function kpiTable(r: MonitorLoyaltyResult): string {
   const o = r.kpis.overall;
@@ -68,9 +77,7 @@ export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' 
   }
   out.push('', 'Backlog:');
   for (const b of r.backlog.slice(0, detail === 'full' ? undefined : 5))
-    out.push(
-      `  [${b.priority}] ${b.title} — ${b.owner.person ?? 'unassigned'} (${b.owner.role})${b.owner.fallback_used ? ' via fallback' : ''}, ETA ${b.eta}, lift ${fmtMoney(b.projected_lift)}`,
-    );
+    out.push(`  ${backlogLine(b, r.currency)}`);
   const rowsIn = r.row_accounting.reduce((s, a) => s + a.rows_in, 0);
   const dd = r.row_accounting.reduce((s, a) => s + a.deduplicated, 0);
   out.push(

@@ -1,6 +1,7 @@
 import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
 import { executiveSummary } from './dashboard.ts';
 import type { ReferralsResult } from './result.ts';
+import { ownerRole } from '../../report/owner-role.ts';
 
 /** Terminal view of an optimize-referrals result. */
 export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'): string {
@@ -66,7 +67,7 @@ export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'):
   out.push('', 'Backlog:');
   for (const b of r.backlog.slice(0, detail === 'full' ? undefined : 5))
     out.push(
-      `  [${b.priority}] ${b.title} — owner ${b.owner.person ?? 'unassigned'} (${b.owner.role})${b.owner.fallback_used ? ' via fallback' : ''}, ETA ${b.eta}`,
+      `  [${b.priority}] ${b.title} — owner ${b.owner.person ?? 'unassigned'} (${ownerRole(b.owner)}), ETA ${b.eta}`,
     );
   const rowsIn = r.data.row_accounting.reduce((s, a) => s + a.rows_in, 0);
   const dd = r.data.row_accounting.reduce((s, a) => s + a.deduplicated, 0);

@@ -2,6 +2,7 @@ import { executiveSummary } from './dashboard.ts';
 import type { TrackSourceResult } from './result.ts';
 import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
 import { touchNoteLines } from './touch-notes.ts';
+import { ownerRole } from '../../report/owner-role.ts';
 
 /** Terminal view of a track-source result. */
 export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'full'): string {
@@ -27,7 +28,7 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
   out.push('', 'Actions:');
   for (const a of r.actions.slice(0, detail === 'full' ? undefined : 5))
     out.push(
-      `  [${a.priority}] ${a.title} — owner ${a.owner.person ?? 'unassigned'} (${a.owner.role})${a.owner.fallback_used ? ' via fallback' : ''}`,
+      `  [${a.priority}] ${a.title} — owner ${a.owner.person ?? 'unassigned'} (${ownerRole(a.owner)})`,
     );
   const rowsIn = r.row_accounting.reduce((s, a) => s + a.rows_in, 0);
   const dd = r.row_accounting.reduce((s, a) => s + a.deduplicated, 0);
