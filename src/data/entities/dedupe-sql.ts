@@ -5,7 +5,8 @@ import { quoteIdent as ident } from '../sql-text.ts';
  * and row (`_kept_source`, `_kept_file`, `_kept_row`: a row number names a row within its file).
  * Explicit rules: rows are the same record when all `keys` are equal and, when `timeKey` is given,
  * their times chain within `toleranceSeconds` of each other. The kept row is the one from the
- * source with the lowest priority, then source name, then row number, then file (as on ClickHouse).
+ * source with the lowest priority, then source name, then file (name order), then row number (as on
+ * ClickHouse): within a source of several files, the file that sorts first wins for every record.
  *
  * A row whose identity (person_id, or account_id when there is no person) is missing is never a
  * duplicate of another: without an identity there is no evidence that two touches are one.
@@ -50,7 +51,8 @@ export function dedupeSql(
 ): string {
   const plain = keys.filter((k) => k !== opts.timeKey).map(dedupeKeyExpr);
   const part = plain.length ? `PARTITION BY ${plain.join(', ')}` : '';
-  const pref = '_priority, _source, _row, _file';
+  // within a source, the file first (in name order), then the row: one file's copies win together
+  const pref = '_priority, _source, _file, _row';
   if (opts.timeKey && keys.includes(opts.timeKey)) {
     const t = ident(opts.timeKey);
     const tol = Math.max(0, Math.floor(opts.toleranceSeconds ?? 0));

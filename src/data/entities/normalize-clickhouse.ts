@@ -532,7 +532,7 @@ function keyExpr(k: string): string {
  * The duplicates among `valid` rows (`dedupeSql`'s rows with `_dup_rank > 1`), as a SELECT of
  * `_source`, `_file`, `_row` and the kept row's `_kept_source`, `_kept_row`, `_kept_file`. Rows are the same record when all `keys`
  * are equal and, with a `timeKey` (epoch milliseconds), their times chain within `toleranceSeconds`;
- * the kept row is the one of the lowest priority, then source name, then row (then file).
+ * the kept row is the one of the lowest priority, then source name, then file (name order), then row.
  */
 export function dedupeClickHouse(
   valid: string,
@@ -544,17 +544,18 @@ export function dedupeClickHouse(
   const groupKeys = plain.map((k, i) => `${k} AS _k${i}`);
   const tol = Math.max(0, Math.floor(opts.toleranceSeconds ?? 0)) * 1000;
   const time = timed ? `toInt64(${chIdent(opts.timeKey as string)})` : 'toInt64(0)';
-  // g: (time, priority, source, row, file), sorted by time then preference
-  const grouped = `SELECT arraySort(x -> (x.1, x.2, x.3, x.4, x.5), groupArray((${time}, _priority, _source, _row, _file))) AS g
+  // g: (time, priority, source, file, row), sorted by time then preference (within a source, the
+  // file in name order first, then the row: one file's copies win together, as on DuckDB)
+  const grouped = `SELECT arraySort(x -> (x.1, x.2, x.3, x.4, x.5), groupArray((${time}, _priority, _source, _file, _row))) AS g
     FROM ${valid}${groupKeys.length ? ` GROUP BY ${groupKeys.join(', ')}` : ''} HAVING count() > 1`;
-  // c: the cluster of each row (a gap above the tolerance starts one); s: (cluster, priority, source, row, file) by preference
+  // c: the cluster of each row (a gap above the tolerance starts one); s: (cluster, priority, source, file, row) by preference
   const breaks = timed
     ? `arrayMap((x, i) -> if(i = 1 OR x.1 - tupleElement(g[i - 1], 1) > ${tol}, 1, 0), g, arrayEnumerate(g))`
     : `arrayMap(x -> 0, g)`;
   const clustered = `SELECT arraySort(x -> (x.1, x.2, x.3, x.4, x.5), arrayMap((c, x) -> (c, x.2, x.3, x.4, x.5), arrayCumSum(${breaks}), g)) AS s FROM (${grouped})`;
   const ranked = `SELECT s, arrayEnumerateUniq(arrayMap(x -> x.1, s)) AS r FROM (${clustered})`;
   // (source, file, row, kept source, rank, kept row, kept file): the kept row is the cluster's first
-  const dups = `arrayFilter(x -> x.5 > 1, arrayMap((x, rank, i) -> (x.3, x.5, x.4, tupleElement(s[i - rank + 1], 3), rank, tupleElement(s[i - rank + 1], 4), tupleElement(s[i - rank + 1], 5)), s, r, arrayEnumerate(s)))`;
+  const dups = `arrayFilter(x -> x.5 > 1, arrayMap((x, rank, i) -> (x.3, x.4, x.5, tupleElement(s[i - rank + 1], 3), rank, tupleElement(s[i - rank + 1], 5), tupleElement(s[i - rank + 1], 4)), s, r, arrayEnumerate(s)))`;
   return `SELECT d.1 AS _source, d.2 AS _file, d.3 AS _row, d.4 AS _kept_source, d.6 AS _kept_row, d.7 AS _kept_file FROM (SELECT arrayJoin(${dups}) AS d FROM (${ranked}))`;
 }
 

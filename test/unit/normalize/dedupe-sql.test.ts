@@ -221,13 +221,28 @@ describe('dedupe within a source of several files', () => {
     }>(
       `SELECT _file, _row, _dup_rank, _kept_file, _kept_row FROM (${dedupeSql('m', ['entry_id'], {})}) ORDER BY _dup_rank`,
     );
-    // priority, source and row tie between a.csv:2 and b.csv:2: the file decides (a before b), as on ClickHouse
+    // within the source, the file first (a before b), then the row, as on ClickHouse
     expect(
       got.map((g) => [g._file, Number(g._row), Number(g._dup_rank), g._kept_file, Number(g._kept_row)]),
     ).toEqual([
       ['a.csv', 2, 1, 'a.csv', 2],
-      ['b.csv', 2, 2, 'a.csv', 2],
-      ['a.csv', 3, 3, 'a.csv', 2],
+      ['a.csv', 3, 2, 'a.csv', 2],
+      ['b.csv', 2, 3, 'a.csv', 2],
+    ]);
+  });
+
+  it('keeps the copies of one file for every record, whatever their row numbers', async () => {
+    // E1 sits lower in b.csv, E2 lower in a.csv: before, the row number chose, so a.csv won E2
+    // and b.csv won E1 (a correction file won one record and lost the other)
+    await engine.exec(
+      `CREATE OR REPLACE TABLE m2 AS SELECT * FROM (VALUES ('E1', 'ledger', 1, 9, 'a.csv'), ('E1', 'ledger', 1, 2, 'b.csv'), ('E2', 'ledger', 1, 3, 'a.csv'), ('E2', 'ledger', 1, 7, 'b.csv')) v(entry_id, _source, _priority, _row, _file)`,
+    );
+    const kept = await engine.query<{ entry_id: string; _file: string; _row: number }>(
+      `SELECT entry_id, _file, _row FROM (${dedupeSql('m2', ['entry_id'], {})}) WHERE _dup_rank = 1 ORDER BY entry_id`,
+    );
+    expect(kept.map((k) => [k.entry_id, k._file, Number(k._row)])).toEqual([
+      ['E1', 'a.csv', 9],
+      ['E2', 'a.csv', 3],
     ]);
   });
 });
