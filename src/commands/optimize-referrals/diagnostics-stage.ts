@@ -110,6 +110,7 @@ export async function computeDiagnostics(
   c: ReferralsContext,
   stages: { revenue: readonly string[]; lost: readonly string[] },
   shareToClick: RefreshOutput['shareToClick'],
+  currency: string,
 ): Promise<Diagnostics> {
   const n = c.window.days;
   const dims: FunnelDimension[] = ['program', ...c.inputs.dimensions];
@@ -165,6 +166,6 @@ export async function computeDiagnostics(
     stages: stageRows,
     trends,
     nps,
-    insights: funnelInsights(program, current, previous, durations),
+    insights: funnelInsights(program, current, previous, durations, currency),
   };
 }

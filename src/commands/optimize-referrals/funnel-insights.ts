@@ -105,13 +105,15 @@ function weakestSegment(current: readonly FunnelSegment[], program: FunnelSegmen
 /**
  * Annotated insights of the funnel, each stated with its numbers: volume and conversion against
  * the previous window, the stage that leaks most (program, then per dimension), the weakest
- * segment per dimension, incentive efficiency, and the slowest step.
+ * segment per dimension, incentive efficiency, and the slowest step. Money is in `currency` (the
+ * reporting currency) and the k-factor and payout ROI say what they are.
  */
 export function funnelInsights(
   program: { current: FunnelSegment; previous: FunnelSegment },
   current: readonly FunnelSegment[],
   previous: readonly FunnelSegment[],
   durations: readonly StageDuration[],
+  currency: string,
 ): string[] {
   const c = program.current;
   const p = program.previous;
@@ -121,7 +123,7 @@ export function funnelInsights(
       ? ` (${c.counts.conversions >= p.counts.conversions ? '+' : ''}${(((c.counts.conversions - p.counts.conversions) / p.counts.conversions) * 100).toFixed(0)}% against the previous window)`
       : '';
   const out = [
-    `${c.counts.conversions} referred customers from ${c.counts.signups} referred sign-ups${delta}: referral conversion rate ${pct(m.conversionRate)}, k-factor ${m.kFactor === null ? 'n/a' : m.kFactor.toFixed(3)}, ${pct(m.shareOfNewCustomers)} of all new customers.`,
+    `${c.counts.conversions} referred customers from ${c.counts.signups} referred sign-ups${delta}: referral conversion rate ${pct(m.conversionRate)}, k-factor ${m.kFactor === null ? 'n/a' : `${m.kFactor.toFixed(3)} (referred customers per eligible advocate)`}, ${pct(m.shareOfNewCustomers)} of all new customers.`,
   ];
   const drop = biggestDrop(m, p.metrics);
   if (drop) out.push(drop);
@@ -129,7 +131,7 @@ export function funnelInsights(
   out.push(...weakestSegment(current, c));
   if (m.costPerReferredCustomer !== null)
     out.push(
-      `Incentive efficiency: ${money(m.programCost)} spent (rewards + incentives + fees − clawbacks), ${money(m.costPerReferredCustomer)} per referred customer, payout ROI ${m.payoutRoi === null ? 'n/a' : `${m.payoutRoi.toFixed(2)}×`}.`,
+      `Incentive efficiency: ${currency} ${money(m.programCost)} spent (rewards + incentives + fees − clawbacks), ${currency} ${money(m.costPerReferredCustomer)} per referred customer, payout ROI ${m.payoutRoi === null ? 'n/a' : `${m.payoutRoi.toFixed(2)}× ((referred revenue − spent) / spent)`}.`,
     );
   const slow = durations
     .filter((d) => d.median_seconds !== null && d.pairs > 0)

@@ -51,6 +51,7 @@ const diagnostics = (run: Run) =>
         run.inputs,
         { revenue: cfg.revenue_stages, lost: cfg.lost_stages },
         r.shareToClick,
+        run.ws.currency.reporting,
       );
       const rate = d.program.current.metrics.conversionRate;
       if (rate === null)
