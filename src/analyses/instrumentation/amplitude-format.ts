@@ -168,11 +168,13 @@ function propertyRow(
 }
 
 /**
- * Writes the plan as Amplitude Data CSV. `action` fills the Action column (Amplitude's import
- * reads it; its own exports say IGNORE).
+ * Writes the plan as Amplitude Data CSV. `action` fills the Action column, which Amplitude's
+ * import reads: blank (the default) creates or updates the entity and its sub-entities, `Ignore`
+ * leaves it unchanged, `Remove` takes an event out of the plan (Amplitude's .CSV file schema
+ * reference; values must match its spelling and case). `ADD`, written before, is none of them.
  */
 export function toAmplitudeCsv(plan: TrackingPlan, options: { action?: string } = {}): string {
-  const action = options.action ?? 'ADD';
+  const action = options.action ?? '';
   const rows: string[][] = [[...ALL_COLUMNS]];
   const push = (row: Row) => rows.push(ALL_COLUMNS.map((c) => row[c] ?? ''));
   for (const e of plan.events) {

@@ -261,6 +261,8 @@ describe('Amplitude Data CSV', () => {
     expect(rows[2][col('Property Type')]).toBe('Event Property');
     expect(rows[2][col('Event Property Name')]).toBe('order_id');
     expect(rows[2][col('Object Name')]).toBe('');
+    // Action: blank creates or updates (Amplitude's values are blank, Ignore and Remove; not ADD)
+    expect(new Set(rows.slice(1).map((r) => r[col('Action')]))).toEqual(new Set(['']));
   });
 
   it('round-trips what Amplitude holds', () => {
