@@ -19,7 +19,7 @@ describe('gtm init', () => {
     await mkdir(dir);
     const r = await runCli(['init', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.json()).toEqual({ written: path.join(dir, 'gtm.yaml') });
+    expect(r.json()).toEqual({ written: path.join(dir, 'gtm.yaml'), data_files: [] });
     const ws = loadWorkspace({ cwd: dir });
     expect(ws.campaigns[0].id).toBe('launch');
     const again = await runCli(['init'], { cwd: dir });

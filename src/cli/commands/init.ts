@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { GTM_YAML_TEMPLATE } from '../../commands/init/gtm-yaml-template.ts';
 import { usageError } from '../../errors/index.ts';
@@ -20,6 +20,35 @@ function isFolder(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+const DATA_FILE = /\.(csv|tsv|parquet|ndjson|jsonl|json)$/i;
+/** A project's own JSON files, not exports. */
+const NOT_DATA = /^(package(-lock)?|tsconfig(\..*)?|.*\.schema)\.json$/i;
+
+/**
+ * The data files in the folder of gtm.yaml (not below it), sorted, for the message after writing:
+ * the template's sources read `data/opportunities.csv` and `data/touchpoints/*.csv`, and a user who
+ * ran `gtm init` beside their exports otherwise learns that only from `gtm doctor`'s "file not found".
+ */
+export function dataFilesIn(folder: string): string[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true })
+      .filter(
+        (e) => e.isFile() && DATA_FILE.test(e.name) && !e.name.startsWith('.') && !NOT_DATA.test(e.name),
+      )
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** What to do after `gtm init`, naming the data files found beside gtm.yaml (up to 8). */
+export function initNextStep(files: readonly string[]): string {
+  if (!files.length) return 'Edit sources and campaigns, then run `gtm doctor`.';
+  const shown = files.slice(0, 8).join(', ') + (files.length > 8 ? `, and ${files.length - 8} more` : '');
+  return `Data files here: ${shown}. The starter's sources read data/opportunities.csv and data/touchpoints/*.csv: point each source's path at your files, map your column names under its mapping (canonical: yours), edit campaigns, then run \`gtm doctor\`.`;
 }
 
 export const initCommand: CliCommand = {
@@ -66,9 +95,10 @@ export const initCommand: CliCommand = {
     // creates the missing folders of the path (`--config new-workspace/gtm.yaml`).
     await writeReportFiles(folder, [{ name: path.basename(target), content: GTM_YAML_TEMPLATE }]);
     const created = existing !== folder ? ` (created the folder ${rel(folder)})` : '';
+    const files = dataFilesIn(folder);
     ctx.out.result(
-      { written: target },
-      () => `Wrote ${rel(target)}${created}. Edit sources and campaigns, then run \`gtm doctor\`.`,
+      { written: target, data_files: files },
+      () => `Wrote ${rel(target)}${created}. ${initNextStep(files)}`,
     );
     return 0;
   },
