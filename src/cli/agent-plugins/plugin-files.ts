@@ -73,8 +73,9 @@ or a recommendation: quote what gtm wrote.
    gtm run '/${plugin}:${name} $ARGUMENTS' --json
    \`\`\`
 
-   (\`npx gtm-analytics run …\` when \`gtm\` is not installed). If the gtm MCP server is connected,
-   call its \`${name}\` tool with the same arguments instead.
+   (\`npx gtm-analytics run …\` when \`gtm\` is not installed; if npm answers E404, the package is
+   not published yet: ask the user to run \`npm install -g .\` in their clone of gtm). If the gtm MCP
+   server is connected, call its \`${name}\` tool with the same arguments instead.
 2. If gtm exits non-zero, show its one error line (\`error[CODE] where: what — what to do\`) and
    the fix it names; do not work around it.
 3. Otherwise stdout is \`result.json\`. Present, from it and the files it names (\`reports_dir\`):
