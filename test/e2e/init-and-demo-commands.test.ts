@@ -91,6 +91,8 @@ describe('gtm demo', () => {
       );
     expect(m, r.stdout).not.toBeNull();
     expect(r.stdout).toContain("Running: gtm run '/partner-co-marketing-orchestration:track-source");
+    // the run's report paths are the workspace's, and the user stands in its parent
+    expect(r.stdout).toContain("--detail full' (in full: the paths it prints are inside that folder)\n");
     expect(r.stdout).toContain('Next steps:');
     expect((await runCli(['demo', 'ref', ...args, '--no-run'], { cwd: root })).code).toBe(0);
     const list = (dir: string): string[] =>

@@ -271,7 +271,12 @@ async function runInDemo(
         .map((c) => c.name)
         .join(', ')}`,
     );
-  if (!ctx.global.json) ctx.out.text(`Running: gtm run '${line}'\n`);
+  // the run prints its reports' paths relative to the workspace; say so when the user stands elsewhere
+  const rel = path.relative(ctx.cwd, dir);
+  const where = rel
+    ? ` (in ${rel.includes(' ') ? JSON.stringify(rel) : rel}: the paths it prints are inside that folder)`
+    : '';
+  if (!ctx.global.json) ctx.out.text(`Running: gtm run '${line}'${where}\n`);
   const tokens = tokenize(line);
   const parsed = parseArgs(tokens.slice(1), [...cmd.flags]);
   // the demo's choice is the run's own --snapshot / --no-snapshot
