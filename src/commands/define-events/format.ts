@@ -1,4 +1,4 @@
-import { duplicatesLine } from '../../analyses/instrumentation/index.ts';
+import { duplicatesLine, type GovernanceRule } from '../../analyses/instrumentation/index.ts';
 import type { DefineEventsResult } from './result.ts';
 import { textTable } from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
@@ -9,6 +9,20 @@ function lost(losses: DefineEventsResult['exports'][number]['losses']): string {
   return losses.length
     ? ` (${losses.length} kinds of facts not carried; see its .losses.md)`
     : ' (nothing lost)';
+}
+
+/**
+ * The rules that set the events' retention and consent, each with how many events it decided:
+ * "Retention: 730 days for 6 events (gtm default); consent: Analytics for 6 events (gtm default)."
+ * (it said "for 6", which read as 6 of anything).
+ */
+export function retentionConsentLine(rules: readonly GovernanceRule[]): string {
+  const text = (kind: GovernanceRule['kind'], unit: string) =>
+    rules
+      .filter((g) => g.kind === kind)
+      .map((g) => `${g.value}${unit} for ${g.events} event${g.events === 1 ? '' : 's'} (${g.source})`)
+      .join(', ');
+  return `Retention: ${text('retention', ' days')}; consent: ${text('consent', '')}.`;
 }
 
 /** Terminal view of a define-events run. */
@@ -25,12 +39,7 @@ export function formatDefineEvents(r: DefineEventsResult): string {
   ];
   for (const f of r.governance.lint.findings.filter((x) => x.severity === 'error').slice(0, 5))
     out.push(`  error ${f.rule}: ${f.message}`);
-  const rules = (kind: 'retention' | 'consent', unit: string) =>
-    r.governance.rules
-      .filter((g) => g.kind === kind)
-      .map((g) => `${g.value}${unit} for ${g.events} (${g.source})`)
-      .join(', ');
-  out.push(`Retention: ${rules('retention', ' days')}; consent: ${rules('consent', '')}.`);
+  out.push(retentionConsentLine(r.governance.rules));
   if (r.qa.validation) {
     const v = r.qa.validation;
     out.push(
