@@ -141,6 +141,16 @@ export const TIMESTAMP_CASES: readonly (readonly [string, Record<DateOrder, numb
   ['2026-12-02 10:00:00', { mdy: Date.UTC(2026, 11, 2, 10), dmy: Date.UTC(2026, 11, 2, 10) }],
   ['2026-12-02T10:00:00+01:00', { mdy: Date.UTC(2026, 11, 2, 9), dmy: Date.UTC(2026, 11, 2, 9) }],
   ['1790000000', { mdy: 1790000000000, dmy: 1790000000000 }],
+  // epochs with a fraction (a DOUBLE column as text, an export's 1790000000.5) and microseconds
+  // (GA4's event_timestamp): digits past the millisecond dropped on both engines
+  ['1790000000.5', { mdy: 1790000000500, dmy: 1790000000500 }],
+  ['1790000000.0', { mdy: 1790000000000, dmy: 1790000000000 }],
+  ['1790000000.123456789', { mdy: 1790000000123, dmy: 1790000000123 }],
+  ['1790000000123.9', { mdy: 1790000000123, dmy: 1790000000123 }],
+  ['1790000000123456', { mdy: 1790000000123, dmy: 1790000000123 }],
+  ['1790000000.', { mdy: null, dmy: null }],
+  ['179000000012345', { mdy: null, dmy: null }],
+  ['1790000000.5.1', { mdy: null, dmy: null }],
   ['yesterday', { mdy: null, dmy: null }],
   // dotted dates are day-first (European spreadsheets): read with dmy only
   ['30.11.2026', { mdy: null, dmy: Date.UTC(2026, 10, 30) }],
@@ -183,19 +193,19 @@ export const HINT_CASES = {
     [
       '31/02/2026',
       'mdy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
     ],
     [
       '2026-13-45',
       'dmy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
     ],
     ['30.11.2026', 'mdy', ' (a day-first date? set date_order: dmy on the source)'],
     ['30.11.2026 14:05', 'mdy', ' (a day-first date? set date_order: dmy on the source)'],
     [
       '31.02.2026',
       'dmy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
     ],
     ['11/10/26', 'mdy', TWO_DIGIT],
     ['11/10/26 10:00', 'mdy', TWO_DIGIT],
@@ -207,7 +217,7 @@ export const HINT_CASES = {
     [
       '463561',
       'mdy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
     ],
     ['yesterday', 'mdy', ''],
     ['not-a-date', 'mdy', ''],

@@ -169,7 +169,8 @@ function dayMonthForms(s: string, order: DateOrder): { test: string; re: string 
 /**
  * `parseTimestampSql` over text, as Nullable(Int64) epoch milliseconds: ISO dates and times with
  * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]` (`DD/MM/YYYY…` and `DD.MM.YYYY…`
- * with `order` `dmy`), 13-digit epoch milliseconds and 10-digit epoch seconds; anything else (or an
+ * with `order` `dmy`), 13-digit epoch milliseconds and 10-digit epoch seconds (either with a
+ * fraction, cut to the millisecond) and 16-digit epoch microseconds; anything else (or an
  * impossible date) is NULL. `alias` names the parts
  * in the query (ClickHouse aliases are query-wide): one distinct alias per parsed column.
  */
@@ -190,8 +191,9 @@ export function parseTimestampTextCh(expr: string, alias: string, order: DateOrd
   const ok = `(${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59)`;
   return `(multiIf((ifNull(${trimCh(expr)}, '') AS ${s}) = '', CAST(NULL AS Nullable(Int64)),
     ${iso} OR ${us}, if(length(${parts}) > 0 AND ${ok}, toNullable(toInt64(${ms})), CAST(NULL AS Nullable(Int64))),
-    match(${s}, '^[0-9]{13}$'), toNullable(toInt64OrZero(${s})),
-    match(${s}, '^[0-9]{10}$'), toNullable(toInt64OrZero(${s}) * 1000),
+    match(${s}, '^[0-9]{13}([.][0-9]+)?$'), toNullable(toInt64OrZero(splitByChar('.', ${s})[1])),
+    match(${s}, '^[0-9]{10}([.][0-9]+)?$'), toNullable(toInt64OrZero(splitByChar('.', ${s})[1]) * 1000 + toInt64OrZero(substring(concat(splitByChar('.', ${s})[2], '000'), 1, 3))),
+    match(${s}, '^[0-9]{16}$'), toNullable(intDiv(toInt64OrZero(${s}), 1000)),
     CAST(NULL AS Nullable(Int64))))`;
 }
 
@@ -234,14 +236,14 @@ export function timestampHintCh(raw: string, order: DateOrder = 'mdy', when?: st
 /**
  * A time column of a ClickHouse table as epoch milliseconds: `DateTime` in seconds, `Date` in days,
  * integers as `gtm engine load` writes sub-second times (milliseconds; 10-digit values are epoch
- * seconds, as the text parser reads them), text parsed.
+ * seconds and 16-digit ones microseconds, as the text parser reads them), text parsed.
  */
 export function timestampCh(column: string, type: string, alias: string, order: DateOrder = 'mdy'): string {
   const t = baseType(type);
   if (t === 'DateTime' || t.startsWith('DateTime(')) return `toInt64(${column}) * 1000`;
   if (t === 'Date') return `toInt64(toUInt16(${column})) * 86400000`;
   if (/^U?Int(8|16|32|64)$/.test(t))
-    return `if(${column} >= 1000000000 AND ${column} < 10000000000, toInt64(${column}) * 1000, toInt64(${column}))`;
+    return `multiIf(${column} >= 1000000000 AND ${column} < 10000000000, toInt64(${column}) * 1000, ${column} >= 1000000000000000 AND ${column} < 10000000000000000, intDiv(toInt64(${column}), 1000), toInt64(${column}))`;
   return parseTimestampTextCh(`toString(${column})`, alias, order);
 }
 

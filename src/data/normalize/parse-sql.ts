@@ -50,7 +50,8 @@ function slashDateSql(t: string, order: DateOrder): string {
 
 /**
  * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, slash dates `MM/DD/YYYY[ HH:MM[:SS]]` (or
- * `DD/MM/YYYY…` and `DD.MM.YYYY…` with `order` `dmy`), epoch seconds or ms; years have four digits
+ * `DD/MM/YYYY…` and `DD.MM.YYYY…` with `order` `dmy`), epoch seconds or ms (with a fraction) or µs
+ * (`epochSql`); years have four digits
  * (`11/10/26` is unreadable, never the year 26). Results are UTC: a UTC offset
  * (`+02:00`) is applied, a naive time is taken as UTC (the engine runs with `TimeZone = 'UTC'`).
  * TIMESTAMPTZ goes first because a plain TIMESTAMP cast silently drops the offset.
@@ -62,9 +63,27 @@ export function parseTimestampSql(expr: string, order: DateOrder = 'mdy'): strin
       TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
       TRY_CAST(${t} AS TIMESTAMP)) END,
     ${slashDateSql(t, order)},
-    CASE WHEN regexp_full_match(${t}, '[0-9]{13}') THEN make_timestamp(TRY_CAST(${t} AS BIGINT) * 1000)
-         WHEN regexp_full_match(${t}, '[0-9]{10}') THEN make_timestamp(TRY_CAST(${t} AS BIGINT) * 1000000) END)`;
+    ${epochSql(t)})`;
 }
+
+/**
+ * Epoch seconds (10 digits), milliseconds (13) — either with a fraction, as a DOUBLE column or an
+ * export writes them (`1790000000.5`) — or microseconds (16, as GA4's BigQuery export writes
+ * `event_timestamp`); digits beyond the microsecond are dropped (as ClickHouse drops those beyond
+ * the millisecond: the same epoch milliseconds on both engines). NULL for any other text.
+ */
+function epochSql(t: string): string {
+  const whole = `split_part(${t}, '.', 1)`;
+  const frac = (digits: number) =>
+    `CAST(rpad(left(split_part(${t}, '.', 2), ${digits}), ${digits}, '0') AS BIGINT)`;
+  return `CASE WHEN regexp_full_match(${t}, ${literal(EPOCH_RE)}) THEN make_timestamp(CASE strlen(${whole})
+      WHEN 10 THEN CAST(${whole} AS BIGINT) * 1000000 + ${frac(6)}
+      WHEN 13 THEN CAST(${whole} AS BIGINT) * 1000 + ${frac(3)}
+      ELSE CAST(${t} AS BIGINT) END) END`;
+}
+
+/** The epochs read: seconds or milliseconds with an optional fraction, microseconds. */
+export const EPOCH_RE = '[0-9]{10}([.][0-9]+)?|[0-9]{13}([.][0-9]+)?|[0-9]{16}';
 
 /**
  * Amounts: currency symbols (`$ € £ ¥ ₹ ₩ ₱ ₺ ₫ ₪` and the letter ones, `R$`, `CA$`, `kr`, `zł`, …),
@@ -151,12 +170,12 @@ export const TIMESTAMP_HINT: Record<DateOrder, { other: string; forms: string }>
   mdy: {
     other: ' (a day-first date? set date_order: dmy on the source)',
     forms:
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
   },
   dmy: {
     other: ' (a month-first date? the source has date_order: dmy)',
     forms:
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds or milliseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
   },
 };
 
