@@ -4,6 +4,27 @@ import type { ReferralsResult } from './result.ts';
 import { ownerRole } from '../../report/owner-role.ts';
 
 /** Terminal view of an optimize-referrals result. */
+/**
+ * The fraud review in the terminal: what the bands count (referrals), the payouts held, and the
+ * rules with the rewards (money, reporting currency) on the referrals each flagged. It said
+ * "Fraud: 615 approve, 50 review, 20 reject …" and a "rewards" column of bare numbers.
+ */
+export function fraudLines(r: Pick<ReferralsResult, 'fraud' | 'currency'>): string[] {
+  const f = r.fraud;
+  const out = [
+    `Fraud review of ${f.by_band.approve + f.by_band.review + f.by_band.reject} referrals: ${f.by_band.approve} approved, ${f.by_band.review} to review, ${f.by_band.reject} rejected (${fmtPct(f.reject_share)}); payouts held ${r.currency} ${fmtMoney(f.value_at_risk.total)}; ${f.rings.length} ${f.rings.length === 1 ? 'ring' : 'rings'}.`,
+  ];
+  const fired = f.rules.filter((x) => x.fired > 0).sort((a, b) => b.fired - a.fired);
+  if (fired.length)
+    out.push(
+      textTable(
+        ['rule', 'fired', `rewards on them (${r.currency})`],
+        fired.map((x) => [x.rule, x.fired, fmtMoney(x.reward_value)]),
+      ),
+    );
+  return out;
+}
+
 export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'): string {
   const out: string[] = [executiveSummary(r).replace(/\*\*/g, ''), ''];
   const segments = r.funnel.current.filter(
@@ -27,19 +48,7 @@ export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'):
     ),
   );
   if (detail === 'full') out.push('', 'Insights:', ...r.insights.map((s) => `  • ${s}`));
-  const f = r.fraud;
-  out.push(
-    '',
-    `Fraud: ${f.by_band.approve} approve, ${f.by_band.review} review, ${f.by_band.reject} reject (${fmtPct(f.reject_share)}); held ${fmtMoney(f.value_at_risk.total)} ${r.currency}; ${f.rings.length} ring(s).`,
-  );
-  const fired = f.rules.filter((x) => x.fired > 0).sort((a, b) => b.fired - a.fired);
-  if (fired.length)
-    out.push(
-      textTable(
-        ['rule', 'fired', 'rewards'],
-        fired.map((x) => [x.rule, x.fired, fmtMoney(x.reward_value)]),
-      ),
-    );
+  out.push('', ...fraudLines(r));
   out.push(
     '',
     'Partners:',
