@@ -32,7 +32,8 @@ function modelProblem(name: string): string | undefined {
 
 export const attributeCommand: CliCommand = {
   name: 'attribute',
-  summary: 'Attribution models on path summaries (ChannelAttribution or fractribution format)',
+  summary:
+    'Attribution models on path summaries (ChannelAttribution or fractribution format) or raw touch logs',
   usage:
     "gtm attribute (--paths FILE | --touchpoints FILE) --model MODEL|compare [--sep ' > '] [--per-path] [--bootstrap N] [--json]",
   flags: [
