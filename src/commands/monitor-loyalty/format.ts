@@ -13,6 +13,23 @@ export function backlogLine(b: MonitorLoyaltyResult['backlog'][number], currency
   return `[${b.priority}] ${b.title} — ${b.owner.person ?? 'unassigned'} (${ownerRole(b.owner)}), ETA ${b.eta}, projected lift ${currency} ${fmtMoney(b.projected_lift)}`;
 }
 
+/**
+ * The churn model in the terminal, in words a loyalty manager can use: what it is (the purchase
+ * model behind P(alive), churn risk and the win-back segment), whether it fitted, on what, and how
+ * well it predicted the window when fitted before it. It printed "BG/NBD (weeks): r 0.790, α 6.379,
+ * a 37.922, b 737.214 — converged, 1760 combinations for 2431 members." (the parameters stay).
+ */
+export function churnModelLine(m: Pick<MonitorLoyaltyResult['models'], 'bgnbd' | 'holdout'>): string | null {
+  const bg = m.bgnbd;
+  if (!bg) return null;
+  const h = m.holdout;
+  const check =
+    h && Number.isFinite(h.predicted)
+      ? ` Fitted before the window, it predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened${h.relative_error === null ? '' : ` (${h.relative_error >= 0 ? '+' : ''}${fmtPct(h.relative_error)})`}.`
+      : '';
+  return `Churn model (BG/NBD purchase model behind P(alive), churn risk and win-back; weeks): ${bg.converged ? 'converged' : 'NOT converged: treat churn risk and CLV with caution'}, fitted on ${bg.rows} distinct purchase histories (repeat purchases, recency, age) of ${bg.members} members; r ${bg.params.r.toFixed(3)}, α ${bg.params.alpha.toFixed(3)}, a ${bg.params.a.toFixed(3)}, b ${bg.params.b.toFixed(3)}.${check}`;
+}
+
 function kpiTable(r: MonitorLoyaltyResult): string {
   const o = r.kpis.overall;
   const row = (
@@ -64,12 +81,8 @@ export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' 
     ),
   );
   if (detail === 'full') {
-    const bg = r.models.bgnbd;
-    if (bg)
-      out.push(
-        '',
-        `BG/NBD (weeks): r ${bg.params.r.toFixed(3)}, α ${bg.params.alpha.toFixed(3)}, a ${bg.params.a.toFixed(3)}, b ${bg.params.b.toFixed(3)} — ${bg.converged ? 'converged' : 'NOT converged'}, ${bg.rows} combinations for ${bg.members} members.`,
-      );
+    const line = churnModelLine(r.models);
+    if (line) out.push('', line);
     for (const e of r.experiments?.readouts ?? [])
       out.push(
         `Experiment ${e.id}: ${e.recommendation.action}${e.recommendation.variant ? ` ${e.recommendation.variant}` : ''}. Next: ${e.next_test}`,

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { churnModelLine } from './format.ts';
+import type { MonitorLoyaltyResult } from './result.ts';
+
+type Models = MonitorLoyaltyResult['models'];
+const bgnbd = {
+  params: { r: 0.79, alpha: 6.379, a: 37.922, b: 737.214 },
+  converged: true,
+  rows: 1760,
+  members: 2431,
+} as unknown as Models['bgnbd'];
+
+describe('churnModelLine', () => {
+  it('says what the model is for, what it was fitted on and how it predicted the window', () => {
+    const holdout = {
+      predicted: 742.54,
+      actual: 770,
+      relative_error: (742.54 - 770) / 770,
+    } as Models['holdout'];
+    expect(churnModelLine({ bgnbd, holdout })).toBe(
+      'Churn model (BG/NBD purchase model behind P(alive), churn risk and win-back; weeks): converged, fitted on 1760 distinct purchase histories (repeat purchases, recency, age) of 2431 members; r 0.790, α 6.379, a 37.922, b 737.214. Fitted before the window, it predicted 743 purchases in it; 770 happened (-3.6%).',
+    );
+  });
+  it('no check sentence without a finite prediction; nothing without a model', () => {
+    const holdout = {
+      predicted: Number.NEGATIVE_INFINITY,
+      actual: 770,
+      relative_error: null,
+    } as Models['holdout'];
+    expect(churnModelLine({ bgnbd, holdout })).not.toContain('predicted');
+    expect(churnModelLine({ bgnbd, holdout: null })).toMatch(/b 737\.214\.$/);
+    expect(churnModelLine({ bgnbd: null, holdout: null } as unknown as Models)).toBeNull();
+  });
+});
