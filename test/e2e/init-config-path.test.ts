@@ -90,7 +90,8 @@ describe('gtm init --config', () => {
     );
     expect(await readFile(path.join(dir, 'new/ws/gtm.yaml'), 'utf8')).toBe(GTM_YAML_TEMPLATE);
     const json = await runCli(['init', '--config', 'other/gtm.yaml', '--json'], { cwd: dir });
-    expect(json.json()).toEqual({ written: path.join(dir, 'other/gtm.yaml') });
+    // data_files: the data files found beside gtm.yaml (none in this folder)
+    expect(json.json()).toEqual({ written: path.join(dir, 'other/gtm.yaml'), data_files: [] });
   });
 
   it('a path under a file: names the file in the way (was an INTERNAL ENOTDIR)', async () => {
