@@ -19,9 +19,14 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect } from 'vitest';
-import { openClickHouse } from '../../src/data/index.ts';
-import { findClickHouseServer, startClickHouseCluster } from './clickhouse-server.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { openClickHouse, type ClickHouseEngine } from '../../src/data/index.ts';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  startClickHouseCluster,
+  type ClickHouseServer,
+} from './clickhouse-server.ts';
 import { makeDemoWorkspace, type DemoWorkspace } from './demo-workspace.ts';
 import { runCli, type CliRun } from './run-cli.ts';
 
@@ -29,6 +34,35 @@ import { runCli, type CliRun } from './run-cli.ts';
 export const clickHouseAvailable = findClickHouseServer() !== null;
 /** `describe.skipIf(skipClickHouse)`: skipped without a server, except on CI where that is a failure. */
 export const skipClickHouse = !clickHouseAvailable && !process.env.CI;
+
+/**
+ * One ClickHouse server and an engine on it for the tests of a `describe` (started before them,
+ * stopped after): call inside the `describe`, read the engine in the tests.
+ *
+ * @example
+ * describe.skipIf(skipClickHouse)('on ClickHouse', () => {
+ *   const click = useClickHouseEngine();
+ *   it('…', async () => expect(await click().query('SELECT 1 AS x')).toEqual([{ x: 1 }]));
+ * });
+ */
+export function useClickHouseEngine(): () => ClickHouseEngine {
+  let server: ClickHouseServer | undefined;
+  let engine: ClickHouseEngine | undefined;
+  beforeAll(async () => {
+    if (!clickHouseAvailable)
+      throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    server = await startClickHouse();
+    engine = await openClickHouse({ url: server.url });
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.close();
+    await server?.stop();
+  });
+  return () => {
+    if (!engine) throw new Error('the ClickHouse engine is not open yet (use it inside a test)');
+    return engine;
+  };
+}
 
 /** The cluster's config next to the workspace's gtm.yaml: the same workspace, sources on the cluster. */
 export const CLICKHOUSE_CONFIG = 'gtm.clickhouse.yaml';

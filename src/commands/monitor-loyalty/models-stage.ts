@@ -98,33 +98,7 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
       : boundaryBgnbd(bg.fit.params, fitted.sample);
   const bgUsed = !!bg?.fit.converged && !degenerate;
   const ggUsed = bgUsed && !!spend?.fit.converged && spend.fit.params.q > 1;
-  if (bg && !bg.fit.converged && !degenerate)
-    warnings.push(
-      `BG/NBD fit did not converge (gradient ${bg.fit.gradient_norm.toExponential(2)}): P(alive), expected purchases, CLV and the win-back segment are not computed`,
-    );
-  if (degenerate)
-    warnings.push(
-      `BG/NBD not used: ${degenerate}; P(alive), expected purchases, CLV and the win-back segment are not computed${
-        boundaryBgnbd(bg!.fit.params) ? `; ${BOUNDARY_ADVICE}` : ''
-      }`,
-    );
-  if (fitted.sample.purchasers === 0)
-    warnings.push('no member has a purchase: the churn and value models were not fitted');
-  else if (fitted.tooFew)
-    warnings.push(
-      `the churn and value models were not fitted: ${fitted.tooFew}; P(alive), expected purchases, CLV and the win-back segment are not computed`,
-    );
-  if (spend && bgUsed && !ggUsed)
-    warnings.push('Gamma-Gamma fit did not converge (or q ≤ 1): CLV is not computed');
-  if (
-    bgUsed &&
-    spend?.correlation !== null &&
-    spend?.correlation !== undefined &&
-    Math.abs(spend.correlation) > 0.3
-  )
-    warnings.push(
-      `spend and purchase frequency are correlated (${spend.correlation.toFixed(2)}): Gamma-Gamma assumes independence, so CLV is biased`,
-    );
+  warnings.push(...fitWarnings(fitted, spend, degenerate, bgUsed, ggUsed));
   let holdout: HoldoutCheck | null = null;
   try {
     holdout = bg ? await holdoutCheck(engine, run.inputs.window.days, min) : null;
@@ -154,6 +128,49 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
     cols,
     scores,
   };
+}
+
+/**
+ * What the run says about the fits: not converged, degenerate (with advice at the boundary), too few
+ * purchasers, Gamma-Gamma not used, spend correlated with frequency.
+ */
+function fitWarnings(
+  fitted: Awaited<ReturnType<typeof fitRepeatPurchases>>,
+  spend: Awaited<ReturnType<typeof fitSpend>> | null,
+  degenerate: string | null,
+  bgUsed: boolean,
+  ggUsed: boolean,
+): string[] {
+  const bg = fitted.model;
+  const out: string[] = [];
+  if (bg && !bg.fit.converged && !degenerate)
+    out.push(
+      `BG/NBD fit did not converge (gradient ${bg.fit.gradient_norm.toExponential(2)}): P(alive), expected purchases, CLV and the win-back segment are not computed`,
+    );
+  if (bg && degenerate)
+    out.push(
+      `BG/NBD not used: ${degenerate}; P(alive), expected purchases, CLV and the win-back segment are not computed${
+        boundaryBgnbd(bg.fit.params) ? `; ${BOUNDARY_ADVICE}` : ''
+      }`,
+    );
+  if (fitted.sample.purchasers === 0)
+    out.push('no member has a purchase: the churn and value models were not fitted');
+  else if (fitted.tooFew)
+    out.push(
+      `the churn and value models were not fitted: ${fitted.tooFew}; P(alive), expected purchases, CLV and the win-back segment are not computed`,
+    );
+  if (spend && bgUsed && !ggUsed)
+    out.push('Gamma-Gamma fit did not converge (or q ≤ 1): CLV is not computed');
+  if (
+    bgUsed &&
+    spend?.correlation !== null &&
+    spend?.correlation !== undefined &&
+    Math.abs(spend.correlation) > 0.3
+  )
+    out.push(
+      `spend and purchase frequency are correlated (${spend.correlation.toFixed(2)}): Gamma-Gamma assumes independence, so CLV is biased`,
+    );
+  return out;
 }
 
 function emptyScores(n: number): MemberScores {

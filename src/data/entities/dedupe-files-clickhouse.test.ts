@@ -3,30 +3,13 @@
  * every record, whatever the copies' row numbers (before, the row number came before the file: a
  * correction file won the records it held low in the file and lost the others).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
-import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
+import { describe, expect, it } from 'vitest';
+import { skipClickHouse, useClickHouseEngine } from '../../../test/helpers/clickhouse-parity.ts';
 import { literal } from '../sql-text.ts';
 import { dedupeClickHouse } from './normalize-clickhouse.ts';
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse dedupe within a source of several files', () => {
-  let ch: ClickHouseServer;
-  let click: ClickHouseEngine;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse();
-    click = await openClickHouse({ url: ch.url });
-  }, 120_000);
-  afterAll(async () => {
-    await click?.close();
-    await ch?.stop();
-  });
+describe.skipIf(skipClickHouse)('ClickHouse dedupe within a source of several files', () => {
+  const click = useClickHouseEngine();
 
   it('keeps the first file’s copy of each record; the dropped rows name it', async () => {
     // (entry, source, file, row): E1 sits lower in b.csv, E2 lower in a.csv; E3 twice in one file
@@ -45,7 +28,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse dedupe within a source o
           `SELECT ${q(e)} AS entry_id, toInt64(1) AS _priority, ${q(src)} AS _source, ${q(f)} AS _file, toInt64(${row}) AS _row`,
       )
       .join(' UNION ALL ')})`;
-    const dups = await click.query<{ _file: string; _row: number; _kept_file: string; _kept_row: number }>(
+    const dups = await click().query<{ _file: string; _row: number; _kept_file: string; _kept_row: number }>(
       `SELECT _file, _row, _kept_file, _kept_row FROM (${dedupeClickHouse(valid, ['entry_id'], {})}) ORDER BY _file, _row`,
     );
     expect(dups.map((d) => [d._file, Number(d._row), d._kept_file, Number(d._kept_row)])).toEqual([

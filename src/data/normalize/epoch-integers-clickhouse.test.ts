@@ -3,29 +3,12 @@
  * digits are epoch seconds, 16 digits epoch microseconds (GA4's event_timestamp), others milliseconds,
  * as the text parser reads the same digits (parse-cases.fixture.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
-import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
+import { describe, expect, it } from 'vitest';
+import { skipClickHouse, useClickHouseEngine } from '../../../test/helpers/clickhouse-parity.ts';
 import { timestampCh } from './parse-clickhouse.ts';
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse integer epochs', () => {
-  let ch: ClickHouseServer;
-  let click: ClickHouseEngine;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse();
-    click = await openClickHouse({ url: ch.url });
-  }, 120_000);
-  afterAll(async () => {
-    await click?.close();
-    await ch?.stop();
-  });
+describe.skipIf(skipClickHouse)('ClickHouse integer epochs', () => {
+  const click = useClickHouseEngine();
 
   it('reads seconds, milliseconds and microseconds as epoch milliseconds', async () => {
     const cases: [string, number][] = [
@@ -33,7 +16,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse integer epochs', () => {
       ['1790000000123', 1790000000123],
       ['1790000000123456', 1790000000123],
     ];
-    const rows = await click.query<{ v: number | string }>(
+    const rows = await click().query<{ v: number | string }>(
       cases
         .map(
           ([x], i) =>
