@@ -16,6 +16,19 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
+ * The fingerprint of `files` (see `combineFingerprints`), hashed from now on without being awaited:
+ * the promise is marked handled so that a load nobody records (`gtm doctor`) cannot end the process
+ * with an unhandled rejection, while whoever awaits it still gets the error.
+ */
+export function fingerprintLater(files: readonly string[], name: (file: string) => string): Promise<string> {
+  const p = Promise.all(files.map(sha256File)).then((hashes) =>
+    combineFingerprints(files.map((f, i) => ({ name: name(f), sha256: hashes[i] }))),
+  );
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
  * One fingerprint for a set of files. A single file keeps its own sha256; several files hash their
  * `sha256sum`-format manifest (sorted by name), so `sha256sum $(files) | sha256sum` style checks
  * work and renaming or moving the whole directory does not change it.

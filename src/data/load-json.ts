@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { GtmError } from '../errors/index.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
 import { duckDbMessage, type DuckDbEngine } from './duckdb-api.ts';
-import { combineFingerprints, sha256File } from './fingerprint.ts';
+import { combineFingerprints, fingerprintLater } from './fingerprint.ts';
 import { assertColumnNames, MAX_RAW_LENGTH } from './load-csv.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';
 import { refuseBinary } from './sniff-binary.ts';
@@ -244,16 +244,13 @@ async function loadJsonArrays(
     await dropTables(engine, [stage]);
   }
   const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
-  const hashes = await Promise.all(resolved.files.map(sha256File));
   return {
     source: spec.name,
     table,
     rows: n,
     columns: await dataColumns(engine, table),
     files: resolved.files,
-    fingerprint: combineFingerprints(
-      resolved.files.map((f, i) => ({ name: manifestName(resolved.root, f), sha256: hashes[i] })),
-    ),
+    fingerprint: fingerprintLater(resolved.files, (f) => manifestName(resolved.root, f)),
     rejects: [],
   };
 }

@@ -6,7 +6,7 @@
 import { GtmError } from '../errors/index.ts';
 import { assertNoReservedColumns, dataColumns } from './data-columns.ts';
 import { duckDbMessage, type DuckDbEngine } from './duckdb-api.ts';
-import { combineFingerprints, sha256File } from './fingerprint.ts';
+import { fingerprintLater } from './fingerprint.ts';
 import { assertColumnNames } from './load-csv.ts';
 import { manifestName, type ResolvedFiles } from './resolve-files.ts';
 import type { FileSourceSpec, SourceLoad } from './source-spec.ts';
@@ -60,16 +60,13 @@ export async function loadParquet(
       throw unreadableParquet(spec, resolved.files, err);
     });
   const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
-  const hashes = await Promise.all(resolved.files.map(sha256File));
   const load: SourceLoad = {
     source: spec.name,
     table,
     rows: n,
     columns: await dataColumns(engine, table),
     files: resolved.files,
-    fingerprint: combineFingerprints(
-      resolved.files.map((f, i) => ({ name: manifestName(resolved.root, f), sha256: hashes[i] })),
-    ),
+    fingerprint: fingerprintLater(resolved.files, (f) => manifestName(resolved.root, f)),
     rejects: [],
   };
   VIEWS.set(load, select);

@@ -298,7 +298,7 @@ describe('Parquet', () => {
       { id: 1, partner: 'p1', amount: 1.5, closed_on: '2024-01-02', source_file: path, source_row: 2 },
       { id: 2, partner: 'p2', amount: 3, closed_on: '2024-01-03', source_file: path, source_row: 3 },
     ]);
-    expect(load.fingerprint).toBe(sha256(await readFile(path)));
+    expect(await load.fingerprint).toBe(sha256(await readFile(path)));
   });
 
   it('reports a damaged file as INPUT naming it', async () => {

@@ -65,9 +65,12 @@ export interface SourceLoad {
   /**
    * sha256, hex. One file: the sha256 of its bytes (what `sha256sum` prints). Several files: the
    * sha256 of their `sha256sum`-style manifest, names relative to the glob's directory. PostgreSQL:
-   * an order-independent digest of the rows and column types.
+   * an order-independent digest of the rows and column types. Parquet and JSON files: a promise,
+   * the bytes hashed while the run goes on (DuckDB reads those files itself, so the hash is a second
+   * read that nothing else waits for; `StageContext.fingerprint` takes either). A file that cannot
+   * be read for it rejects the promise.
    */
-  fingerprint: string;
+  fingerprint: string | Promise<string>;
   rejects: SourceReject[];
 }
 

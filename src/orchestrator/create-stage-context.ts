@@ -24,6 +24,8 @@ export interface ContextHost {
   previousAlert(id: string): AlertHistoryEntry | null;
   /** The previous plan of the same command and scope, for the change log. */
   previous: { settings: Record<string, unknown> } | null;
+  /** Work that records into the plan after the attempt returned (a fingerprint still hashing); the run awaits it before its final write. */
+  defer(work: Promise<void>): void;
 }
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
@@ -91,33 +93,43 @@ export function createStageContext(
 
     fingerprint(f: FingerprintInput) {
       ensureOpen('fingerprint');
-      if (!f.source || !isCount(f.rows) || typeof f.hash !== 'string' || f.hash === '') {
+      const pending = typeof f.hash === 'object' && f.hash !== null && typeof f.hash.then === 'function';
+      if (!f.source || !isCount(f.rows) || (!pending && (typeof f.hash !== 'string' || f.hash === ''))) {
         throw invalid(
           `invalid fingerprint for "${String(f.source)}"`,
           'pass a source name, a non-negative integer row count and a content hash',
         );
       }
-      host.record.data_fingerprints = host.record.data_fingerprints.filter(
-        (x) => !(x.task_id === taskId && x.source === f.source),
-      );
-      host.record.data_fingerprints.push({
-        task_id: taskId,
-        source: f.source,
-        rows: f.rows,
-        hash: f.hash,
-        ...(f.columns ? { columns: [...f.columns] } : {}),
-        recorded_at: host.iso(),
-      });
-      // Source content is part of the settings the change log compares: a changed file or table
-      // shows as `sources.<name> changed`, which only a stage reading it can know.
-      const settings = host.record.settings as Record<string, unknown>;
-      const sources =
-        settings.sources && typeof settings.sources === 'object'
-          ? (settings.sources as Record<string, unknown>)
-          : {};
-      settings.sources = { ...sources, [f.source]: f.hash };
-      host.record.change_log = changeLog(host.previous, settings);
-      host.save();
+      const record = (hash: unknown) => {
+        if (typeof hash !== 'string' || hash === '')
+          throw invalid(
+            `invalid fingerprint for "${f.source}"`,
+            'the content hash must be a non-empty string',
+          );
+        host.record.data_fingerprints = host.record.data_fingerprints.filter(
+          (x) => !(x.task_id === taskId && x.source === f.source),
+        );
+        host.record.data_fingerprints.push({
+          task_id: taskId,
+          source: f.source,
+          rows: f.rows,
+          hash,
+          ...(f.columns ? { columns: [...f.columns] } : {}),
+          recorded_at: host.iso(),
+        });
+        // Source content is part of the settings the change log compares: a changed file or table
+        // shows as `sources.<name> changed`, which only a stage reading it can know.
+        const settings = host.record.settings as Record<string, unknown>;
+        const sources =
+          settings.sources && typeof settings.sources === 'object'
+            ? (settings.sources as Record<string, unknown>)
+            : {};
+        settings.sources = { ...sources, [f.source]: hash };
+        host.record.change_log = changeLog(host.previous, settings);
+        host.save();
+      };
+      if (pending) host.defer((f.hash as Promise<string>).then(record));
+      else record(f.hash);
     },
 
     setting(key: string, value: unknown) {

@@ -51,6 +51,8 @@ export class PlanExecution {
   private readonly done = new Set<string>();
   private readonly running = new Map<string, Promise<void>>();
   private failure: { taskId: string; error: unknown } | null = null;
+  /** Recording a stage left running after it returned (a fingerprint still hashing); settled before the final write. */
+  private readonly deferred: Promise<void>[] = [];
   private readonly controller = new AbortController();
   private readonly writer: PlanWriter;
   private readonly startedAt = performance.now();
@@ -185,7 +187,12 @@ export class PlanExecution {
         await this.writer.save();
 
         const attemptStart = performance.now();
-        const ctx = createStageContext(this.host(), def.id, attempt, Object.freeze({ ...this.outputs }));
+        const ctx = createStageContext(
+          this.host(def.id),
+          def.id,
+          attempt,
+          Object.freeze({ ...this.outputs }),
+        );
         let value: unknown;
         let thrown: { error: unknown } | null = null;
         try {
@@ -261,7 +268,7 @@ export class PlanExecution {
     await this.writer.save();
   }
 
-  private host(): ContextHost {
+  private host(taskId: string): ContextHost {
     return {
       record: this.record,
       path: this.path,
@@ -272,6 +279,15 @@ export class PlanExecution {
       emit: (e) => this.emit(e),
       previousAlert: (id) => this.previousAlert(id),
       previous: this.history.find((p) => p.record.status === 'succeeded')?.record ?? null,
+      // a failure there fails the stage (its fingerprint is part of what the plan vouches for)
+      defer: (work) =>
+        void this.deferred.push(
+          work.catch((err: unknown) => {
+            const def = this.graph.byId.get(taskId);
+            const task = this.tasks.get(taskId);
+            if (def && task) this.fail(def, task, err, null);
+          }),
+        ),
     };
   }
 
@@ -285,6 +301,12 @@ export class PlanExecution {
   }
 
   private async close(): Promise<PlanRun> {
+    // settles every deferred recording, those that deferred more while settling included
+    for (let done = 0; done < this.deferred.length;) {
+      const end = this.deferred.length;
+      await Promise.all(this.deferred.slice(done, end));
+      done = end;
+    }
     const aborted = this.controller.signal.aborted;
     const notRun = this.failure
       ? `not run: stage "${this.failure.taskId}" failed`

@@ -7,7 +7,11 @@ import type { RowAccounting } from '../contracts/index.ts';
 export interface FingerprintInput {
   source: string;
   rows: number;
-  hash: string;
+  /**
+   * The content hash, or its promise: a hash still being computed (a large file read again byte by
+   * byte) is recorded when it settles, while the run goes on; the plan is final only after it.
+   */
+  hash: string | Promise<string>;
   columns?: string[];
 }
 

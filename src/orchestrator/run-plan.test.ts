@@ -685,6 +685,56 @@ describe('runPlan: row accounting and context', () => {
     ]);
   });
 
+  it('records a fingerprint still hashing when the stage returns, before the run ends', async () => {
+    let settle!: (h: string) => void;
+    const hash = new Promise<string>((resolve) => (settle = resolve));
+    let recordedWhenNextStarted: unknown[] = [];
+    const record = await runPlan(
+      spec([
+        stage('gather', [], {
+          run: async (ctx) => ctx.fingerprint({ source: 'big', rows: 7, hash }),
+        }),
+        stage('report', ['gather'], {
+          run: async () => {
+            // the next stage runs while the hash is still being computed
+            recordedWhenNextStarted = (await onlyPlan()).data_fingerprints;
+            setTimeout(() => settle('f'.repeat(64)), 20);
+          },
+        }),
+      ]),
+      { planDir: dir },
+    );
+    expect(recordedWhenNextStarted).toEqual([]);
+    expect(record.status).toBe('succeeded');
+    expect(record.data_fingerprints).toMatchObject([
+      { task_id: 'gather', source: 'big', rows: 7, hash: 'f'.repeat(64) },
+    ]);
+    expect(record.settings.sources).toMatchObject({ big: 'f'.repeat(64) });
+    expect((await onlyPlan()).data_fingerprints).toHaveLength(1);
+  });
+
+  it('fails the stage whose deferred fingerprint cannot be computed', async () => {
+    const err = await rejection(
+      runPlan(
+        spec([
+          stage('gather', [], {
+            run: async (ctx) =>
+              ctx.fingerprint({
+                source: 'big',
+                rows: 7,
+                hash: Promise.reject(new Error('EIO: file went away')),
+              }),
+          }),
+        ]),
+        { planDir: dir },
+      ),
+    );
+    expect(err.message).toMatch(/stage "gather" failed after 1 attempt: EIO: file went away/i);
+    const plan = await onlyPlan();
+    expect(plan.status).toBe('failed');
+    expect(plan.data_fingerprints).toEqual([]);
+  });
+
   it('refuses context calls after the stage ended', async () => {
     let leaked: StageContext | undefined;
     await runPlan(spec([stage('a', [], { run: async (ctx) => void (leaked = ctx) })]), { planDir: dir });
