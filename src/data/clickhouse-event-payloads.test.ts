@@ -56,6 +56,27 @@ describe('payloadRows', () => {
     expect(JSON.parse(batch[0].message)).toEqual(orderCompleted());
   });
 
+  it("records a non-empty text messageId and the validator's fingerprint, which ignores sentAt and receivedAt", () => {
+    const one = (m: unknown) => payloadRows(m, where)[0];
+    const first = one(orderCompleted({ messageId: 'm1', sentAt: '2026-12-01T10:00:00.000Z' }));
+    const resent = one(
+      orderCompleted({ messageId: 'm1', sentAt: '2026-12-01T10:00:09.000Z', receivedAt: 'x' }),
+    );
+    const changed = one(orderCompleted({ messageId: 'm1' }, { revenue: 1 }));
+    expect([first.message_id, resent.message_id, changed.message_id]).toEqual(['m1', 'm1', 'm1']);
+    expect(first.content_print).toBeGreaterThan(0);
+    expect(resent.content_print).toBe(first.content_print);
+    expect(changed.content_print).not.toBe(first.content_print);
+    // no messageId, an empty one, one that is not text, a value that is not a message: none recorded
+    for (const m of [
+      orderCompleted(),
+      orderCompleted({ messageId: '' }),
+      orderCompleted({ messageId: 7 }),
+      'x',
+    ])
+      expect([one(m).message_id, one(m).content_print]).toEqual(['', 0]);
+  });
+
   it('creates a MergeTree table, or a local table and a Distributed one sharded by line', () => {
     expect(eventPayloadTableSql('gtm', undefined)).toHaveLength(1);
     const [local, dist] = eventPayloadTableSql('gtm', 'analytics');

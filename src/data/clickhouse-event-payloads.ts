@@ -7,8 +7,11 @@
  * an object's keys, and the `JSONExtract*` family came in 19.x. So gtm's own reader parses each line
  * at load time (as define-events reads the file), flattens `batch` envelopes into one row per
  * member, and writes what routing and counting need as plain columns beside the message text:
- * the server groups and filters on columns, never on JSON.
+ * the server groups and filters on columns, never on JSON. That includes the top-level `messageId`
+ * (a nested `properties.messageId` would match `visitParamExtractString`) and the validator's
+ * content fingerprint, by which the server dedupes re-sent copies as the file reader does.
  */
+import { contentFingerprint } from '../analyses/instrumentation/message-ids.ts';
 import { GtmError } from '../errors/index.ts';
 import { quoteIdent, quoteString } from './sql-text.ts';
 
@@ -37,6 +40,16 @@ export interface EventPayloadRow {
   has_properties: number;
   /** The message as JSON text. */
   message: string;
+  /**
+   * The message's `messageId` when it is non-empty text, else '' (a message the validator checks
+   * whatever copies there are). The server finds re-sent copies by this column.
+   */
+  message_id: string;
+  /**
+   * With a `message_id`: the validator's fingerprint of the content (`sentAt` and `receivedAt`
+   * aside), which tells a re-send from a copy that differs; 0 without one.
+   */
+  content_print: number;
 }
 
 /** Column names and ClickHouse types, in table order. */
@@ -51,6 +64,8 @@ export const EVENT_PAYLOAD_COLUMNS: readonly { name: keyof EventPayloadRow; type
   { name: 'name', type: 'String' },
   { name: 'has_properties', type: 'UInt8' },
   { name: 'message', type: 'String' },
+  { name: 'message_id', type: 'String' },
+  { name: 'content_print', type: 'UInt64' },
 ];
 
 const isObject = (x: unknown): x is Record<string, unknown> =>
@@ -67,11 +82,22 @@ export function payloadRows(
   const row = (value: unknown, member: number): EventPayloadRow => {
     const base = { ...where, member, message: JSON.stringify(value) ?? 'null' };
     if (!isObject(value))
-      return { ...base, is_message: 0, call_type: '', has_name: 0, name: '', has_properties: 0 };
+      return {
+        ...base,
+        is_message: 0,
+        call_type: '',
+        has_name: 0,
+        name: '',
+        has_properties: 0,
+        message_id: '',
+        content_print: 0,
+      };
     const callType =
       typeof value.type === 'string' ? value.type : typeof value.event === 'string' ? 'track' : 'unknown';
     const named = callType === 'track' ? value.event : value.name;
     const props = value.properties;
+    // as the validator dedupes: a messageId that is non-empty text
+    const id = typeof value.messageId === 'string' ? value.messageId : '';
     return {
       ...base,
       is_message: 1,
@@ -79,6 +105,8 @@ export function payloadRows(
       has_name: typeof named === 'string' ? 1 : 0,
       name: typeof named === 'string' ? named : '',
       has_properties: isObject(props) && Object.keys(props).length > 0 ? 1 : 0,
+      message_id: id,
+      content_print: id ? contentFingerprint(value) : 0,
     };
   };
   if (

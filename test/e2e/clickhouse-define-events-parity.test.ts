@@ -2,7 +2,7 @@
  * define-events' payload validation on a two-shard ClickHouse cluster: the demo's captured
  * payloads (with lines added here for what the server settles alone: batch envelopes, unplanned
  * tracks without properties, call types the validator does not check, values that are not
- * messages) are loaded with `gtm engine load`, and define-events with `engine: clickhouse` gives
+ * messages; and re-sent messages, exact and conflicting, after and before their originals) are loaded with `gtm engine load`, and define-events with `engine: clickhouse` gives
  * the result.json of the run that reads the file — counts, evidence and alerts.
  */
 import { writeFile } from 'node:fs/promises';
@@ -55,6 +55,8 @@ function addedLines(): { lines: string[]; messages: number; unplanned: number; n
 
 describe.skipIf(skipClickHouse)('define-events on a two-shard ClickHouse cluster', () => {
   let added: ReturnType<typeof addedLines>;
+  /** messageIds of the two conflicting re-sends, in the order of their second copies. */
+  let resent: string[] = [];
   const parity = clickHouseParity({
     sources: ['event_payloads'],
     prepare: async (w) => {
@@ -63,9 +65,27 @@ describe.skipIf(skipClickHouse)('define-events on a two-shard ClickHouse cluster
       // the added lines in the middle of the file: evidence must keep file order across both kinds
       const lines = captured.split('\n').filter(Boolean);
       const mid = Math.floor(lines.length / 2);
+      // re-sent messages (same messageId): an exact re-send of line 1 and a copy of line 2 with
+      // another timestamp (a conflict) after their originals; a re-send and a conflicting copy of
+      // two later lines before theirs, so the originals are the duplicates (no violation changes)
+      const resend = (i: number) =>
+        JSON.stringify({ ...JSON.parse(lines[i]), sentAt: '2026-01-01T00:00:00.000Z' });
+      const moved = (i: number) => {
+        const m = JSON.parse(lines[i]) as { timestamp: string };
+        return JSON.stringify({ ...m, timestamp: new Date(Date.parse(m.timestamp) - 1000).toISOString() });
+      };
+      resent = [lines[mid + 6], lines[1]].map((l) => (JSON.parse(l) as { messageId: string }).messageId);
       await writeFile(
         path.join(w.dir, PAYLOADS),
-        [...lines.slice(0, mid), ...added.lines, ...lines.slice(mid)].join('\n') + '\n',
+        [
+          ...lines.slice(0, mid),
+          resend(0),
+          resend(mid + 5),
+          moved(mid + 6),
+          ...added.lines,
+          ...lines.slice(mid),
+          moved(1),
+        ].join('\n') + '\n',
       );
     },
   });
@@ -81,7 +101,8 @@ describe.skipIf(skipClickHouse)('define-events on a two-shard ClickHouse cluster
   it('loads one row per message, over both shards, and counts them back', () => {
     expect(load.tables.map((t) => t.table)).toEqual(['event_payloads']);
     const [t] = load.tables;
-    const expected = ws.truth.events.messages + added.messages;
+    // four re-sent messages are rows too
+    const expected = ws.truth.events.messages + added.messages + 4;
     expect(t.layout).toBe('sharded');
     expect(t.rows).toMatchObject({ read: expected, loaded: expected, rejected: 0, in_clickhouse: expected });
     expect(t.rows.per_server.reduce((a, b) => a + b, 0)).toBe(expected);
@@ -94,6 +115,10 @@ describe.skipIf(skipClickHouse)('define-events on a two-shard ClickHouse cluster
       qa: {
         validation: {
           eventsChecked: number;
+          messagesRead: number;
+          duplicates: number;
+          conflictingDuplicates: number;
+          duplicateConflicts: { messageId: string }[];
           callTypes: Record<string, number>;
           violationsByType: Record<string, number>;
           samples: { type: string; where?: string }[];
@@ -113,6 +138,11 @@ describe.skipIf(skipClickHouse)('define-events on a two-shard ClickHouse cluster
     expect(v.callTypes.alias).toBe(2);
     expect(v.callTypes.unknown).toBe(2);
     expect(v.samples.filter((s) => s.type === 'unplanned_event')).toHaveLength(5);
+    // the re-sends are duplicates, not checked; two of them differ from their first copy
+    expect(v.duplicates).toBe(4);
+    expect(v.messagesRead).toBe(v.eventsChecked + 4);
+    expect(v.conflictingDuplicates).toBe(2);
+    expect(v.duplicateConflicts.map((c) => c.messageId)).toEqual(resent);
 
     expect(ch.qa.validation).toEqual(duck.qa.validation);
     // the plan file is named by path on one side only; the rest equal

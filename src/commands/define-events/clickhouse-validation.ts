@@ -13,6 +13,13 @@
  * events and unplanned tracks with properties are streamed to gtm's validator in file order,
  * one line at a time (memory bounded by the validator's tallies and samples, not by the table).
  * The counts are exact either way: the two parts are merged as the validator's worker threads are.
+ *
+ * A messageId is checked once, as the file reader checks it: its first copy in file order
+ * (`file_no, source_row, member`: the order `gtm engine load` read the files in, which is the order
+ * define-events reads them) is checked; later copies are duplicates, left out of every count and
+ * stream, and a later copy whose content differs from the first (`content_print`, the validator's
+ * fingerprint written at load: `sentAt` and `receivedAt` aside) makes the id a conflict, named by
+ * where its first differing copy is. The server finds the repeated ids (see `repeatedIds`).
  */
 import path from 'node:path';
 import type { TrackingPlan, ValidationReport } from '../../analyses/instrumentation/index.ts';
@@ -20,10 +27,11 @@ import { createEventValidator } from '../../analyses/instrumentation/event-valid
 import { VIOLATION_TYPES, type ViolationType } from '../../analyses/instrumentation/validation-report.ts';
 import {
   mergeValidatorSnapshots,
+  type SnapshotDuplicate,
   type SnapshotEvent,
   type ValidatorSnapshot,
 } from '../../analyses/instrumentation/validator-snapshot.ts';
-import { EVENT_PAYLOADS_TABLE } from '../../data/clickhouse-event-payloads.ts';
+import { EVENT_PAYLOADS_TABLE, EVENT_PAYLOAD_COLUMNS } from '../../data/clickhouse-event-payloads.ts';
 import { openClickHouse, quoteIdent, quoteString, type ClickHouseEngine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 
@@ -86,9 +94,88 @@ const before = (a: Row, b: Row) =>
       : a.member < b.member;
 
 /**
+ * The messageIds with more than one copy, one row each: `copies`, its copies as
+ * `(file_no, source_row, member, content_print, source_file)` in file order (the first is the copy
+ * checked). Candidates are found by a 64-bit hash of the id (the server groups numbers, not every
+ * id's text), then grouped by the id itself, so equal hashes of different ids drop out.
+ */
+function repeatedIds(table: string): string {
+  return (
+    `SELECT message_id, arraySort(groupArray((file_no, source_row, member, content_print, source_file))) AS copies` +
+    ` FROM ${table} WHERE message_id != '' AND cityHash64(message_id) GLOBAL IN` +
+    ` (SELECT cityHash64(message_id) AS h FROM ${table} WHERE message_id != '' GROUP BY h HAVING count() > 1)` +
+    ` GROUP BY message_id HAVING count() > 1`
+  );
+}
+
+/** Per repeated id: copies, later copies that differ from the first, the first of those, the second copy. */
+function repeatedIdStats(table: string): string {
+  const differs = 'x -> tupleElement(x, 4) != tupleElement(copies[1], 4)';
+  return (
+    `SELECT message_id, length(copies) AS n, arrayCount(${differs}, copies) AS differing,` +
+    ` arrayFirst(${differs}, copies) AS first_differing, copies[2] AS second FROM (${repeatedIds(table)})`
+  );
+}
+
+interface Duplicates {
+  /** Later copies of a messageId: not checked. */
+  duplicates: number;
+  /** messageIds with a later copy that differs from the first. */
+  conflicting: number;
+  /** The first `maxSamples` of those, in file order of their second copy (the file reader's order). */
+  listed: SnapshotDuplicate[];
+  /** A condition true for every row but the later copies. */
+  kept: string;
+}
+
+/** What the file reader's messageId index finds, found on the server. */
+async function duplicatesOn(
+  engine: ClickHouseEngine,
+  table: string,
+  baseDir: string,
+  maxSamples: number,
+): Promise<Duplicates> {
+  const [totals] = await engine.query<{ duplicates: number | string; conflicting: number | string }>(
+    `SELECT sum(n - 1) AS duplicates, countIf(differing > 0) AS conflicting FROM (${repeatedIdStats(table)})`,
+  );
+  const duplicates = Number(totals?.duplicates ?? 0);
+  const conflicting = Number(totals?.conflicting ?? 0);
+  if (duplicates === 0) return { duplicates: 0, conflicting: 0, listed: [], kept: '1' };
+  const listed: SnapshotDuplicate[] = [];
+  if (conflicting > 0 && maxSamples > 0) {
+    const rows = await engine.query<{
+      id: string;
+      n: number | string;
+      differing: number | string;
+      file: string;
+      row: number | string;
+    }>(
+      `SELECT hex(message_id) AS id, n, differing, hex(tupleElement(first_differing, 5)) AS file,` +
+        ` tupleElement(first_differing, 2) AS row FROM (${repeatedIdStats(table)})` +
+        ` WHERE differing > 0 ORDER BY second LIMIT ${maxSamples}`,
+    );
+    for (const r of rows)
+      listed.push({
+        id: Buffer.from(r.id, 'hex').toString('utf8'),
+        copies: Number(r.n) - 1,
+        differing: Number(r.differing),
+        firstDiffering: {
+          file: path.resolve(baseDir, Buffer.from(r.file, 'hex').toString('utf8')),
+          line: Number(r.row),
+        },
+      });
+  }
+  // positions are unique (one row per message): the later copies' positions name them
+  const later =
+    `SELECT tupleElement(p, 1), tupleElement(p, 2), tupleElement(p, 3)` +
+    ` FROM (SELECT arrayJoin(arrayPopFront(copies)) AS p FROM (${repeatedIds(table)}))`;
+  return { duplicates, conflicting, listed, kept: `(file_no, source_row, member) GLOBAL NOT IN (${later})` };
+}
+
+/**
  * Validates the captured messages in `event_payloads` against the plan; the same report as
- * `validateEventsFile` on the files they were loaded from (default validator options) when no
- * messageId repeats: here every copy of a messageId is checked (`duplicates` is 0).
+ * `validateEventsFile` on the files they were loaded from (default validator options), messageIds
+ * deduplicated as there.
  */
 export async function validatePayloadsClickHouse(
   plan: TrackingPlan,
@@ -114,22 +201,40 @@ async function validateOn(
   maxSamples: number,
 ): Promise<ValidationReport> {
   const database = where.database ?? 'default';
-  const [hit] = await engine.query<{ n: number }>(
-    `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(database, 'clickhouse')} AND name = ${quoteString(EVENT_PAYLOADS_TABLE, 'clickhouse')}`,
+  const columns = new Set(
+    (
+      await engine.query<{ name: string }>(
+        `SELECT name FROM system.columns WHERE database = ${quoteString(database, 'clickhouse')} AND table = ${quoteString(EVENT_PAYLOADS_TABLE, 'clickhouse')}`,
+      )
+    ).map((c) => c.name),
   );
-  if (Number(hit?.n ?? 0) === 0)
+  if (columns.size === 0)
     throw new GtmError('CONFIG', `no table ${database}.${EVENT_PAYLOADS_TABLE} with the captured payloads`, {
       where: 'events.payloads',
       hint: `load them first: gtm engine load --source ${EVENT_PAYLOADS_TABLE} (or run with engine.kind: duckdb to read the files)`,
     });
+  const missing = EVENT_PAYLOAD_COLUMNS.filter((c) => !columns.has(c.name)).map((c) => c.name);
+  if (missing.length)
+    throw new GtmError(
+      'CONFIG',
+      `table ${database}.${EVENT_PAYLOADS_TABLE} has no column ${missing.join(', ')}: it was loaded by an earlier gtm, which did not record messageIds`,
+      {
+        where: 'events.payloads',
+        hint: `load it again: gtm engine load --source ${EVENT_PAYLOADS_TABLE} --replace`,
+      },
+    );
   const table = `${quoteIdent(database, 'clickhouse')}.${quoteIdent(EVENT_PAYLOADS_TABLE, 'clickhouse')}`;
   const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
   const planned = new Set(plannedTracks);
 
-  // 1. every message counted on the server, by what decides its route
+  // 0. later copies of a messageId: counted, listed when they differ, and left out of what follows
+  const dupes = await duplicatesOn(engine, table, where.baseDir, maxSamples);
+  const kept = dupes.kept;
+
+  // 1. every message checked counted on the server, by what decides its route
   const groups = (
     await engine.query<Group>(
-      `SELECT is_message, call_type, has_name, name, has_properties, count() AS n FROM ${table} GROUP BY is_message, call_type, has_name, name, has_properties`,
+      `SELECT is_message, call_type, has_name, name, has_properties, count() AS n FROM ${table} WHERE ${kept} GROUP BY is_message, call_type, has_name, name, has_properties`,
     )
   ).map((g) => ({
     ...g,
@@ -145,13 +250,13 @@ async function validateOn(
     fetchRows(engine, `${cond} ORDER BY ${ORDER} LIMIT ${maxSamples}`, table);
   const notPlanned = `NOT (${localCondition(plannedTracks)})`;
   const extra = [
+    // a value that is not a message has no messageId
     ...(await sampleOf('is_message = 0')),
-    ...(await sampleOf(`is_message = 1 AND call_type = 'track' AND ${notPlanned}`)),
+    ...(await sampleOf(`is_message = 1 AND call_type = 'track' AND ${notPlanned} AND ${kept}`)),
   ].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
 
-  // 3. the validator reads the messages it must judge, and those samples, in file order
-  // Not deduplicated on messageId: the server-settled counts below are not either (TODO: count
-  // each messageId once on the server, as the file reader does).
+  // 3. the validator reads the messages it must judge, and those samples, in file order (first
+  // copies only: the server left the later ones out, so the validator does not dedupe again)
   const validator = createEventValidator(plan, { maxSamplesPerType: maxSamples, dedupeMessageIds: false });
   const ref = { file: '', line: 0 };
   const files = new Map<string, string>();
@@ -165,18 +270,27 @@ async function validateOn(
     validator.validate({ batch: [JSON.parse(r.text)] }, ref);
   };
   let next = 0;
-  await streamRows(engine, `WHERE ${localCondition(plannedTracks)} ORDER BY ${ORDER}`, table, (r) => {
-    while (next < extra.length && before(extra[next], r)) check(extra[next++]);
-    check(r);
-  });
+  await streamRows(
+    engine,
+    `WHERE ${localCondition(plannedTracks)} AND ${kept} ORDER BY ${ORDER}`,
+    table,
+    (r) => {
+      while (next < extra.length && before(extra[next], r)) check(extra[next++]);
+      check(r);
+    },
+  );
   while (next < extra.length) check(extra[next++]);
 
   // 4. the server-settled messages the validator did not read, as counts
   const rest = settled(groups, planned, extra, plan, maxSamples);
-  return mergeValidatorSnapshots([{ snapshot: validator.snapshot() }, { snapshot: rest }]);
+  rest.duplicates = dupes.duplicates;
+  rest.duplicateIds = dupes.listed;
+  const report = mergeValidatorSnapshots([{ snapshot: validator.snapshot() }, { snapshot: rest }]);
+  // the server listed the first conflicts (all a report shows) and counted them all
+  return { ...report, conflictingDuplicates: dupes.conflicting };
 }
 
-/** A snapshot of the server-settled messages not read by the validator (counts, no evidence). */
+/** A snapshot of the server-settled messages not read by the validator (counts, no evidence; no duplicates yet). */
 function settled(
   groups: readonly Group[],
   planned: ReadonlySet<string>,
