@@ -77,7 +77,7 @@ export interface ValidationReport {
   duplicates: number;
   /** messageIds with at least one later copy that differs from the first. */
   conflictingDuplicates: number;
-  /** Up to `maxSamplesPerType` of those, in input order of their first differing copy. */
+  /** Up to `maxSamplesPerType` of those, in input order of their first repeat (the second copy, whether or not it is the one that differs). */
   duplicateConflicts: DuplicateConflict[];
   /** Messages by call type (`track`, `identify`, ...). */
   callTypes: Record<string, number>;
