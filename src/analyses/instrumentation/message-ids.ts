@@ -75,6 +75,21 @@ function hashId(id: string): void {
 }
 
 /**
+ * The two 32-bit hashes a worker thread gives `id` (the real hash, whatever `setIdHashForTests` set
+ * in this thread), as `MessageIdExport` holds them.
+ */
+export function workerIdHash(id: string): [number, number] {
+  const saved = testHash;
+  testHash = undefined;
+  try {
+    hashId(id);
+    return [H[0], H[1]];
+  } finally {
+    testHash = saved;
+  }
+}
+
+/**
  * A fingerprint of a message's content: its JSON text (in the message's key order) without
  * `sentAt` and `receivedAt`, which change with each delivery attempt. FNV-1a over the UTF-16 code
  * units, with the length: two copies that differ hash alike with a chance of about 2^-32. Computed

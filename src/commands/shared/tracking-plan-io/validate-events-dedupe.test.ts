@@ -267,3 +267,37 @@ describe('events validate: the messageId engine (hashes, read-back, gzip, thread
     ]);
   });
 });
+
+describe('events validate: a task run again is split across the workers', () => {
+  // 400 messages a0…a399, then re-sends placed so that the second half (the second worker's
+  // range) runs again, split in two: a late copy of a0 (clean), a conflicting copy of a5 (whose
+  // first copy is a wrong_type), a copy of a260 in the last quarter (its first copy is in the third
+  // quarter: the last range must get the third's first copies as seen, or it checks it again), and
+  // a conflicting copy of a10 in the third quarter.
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++)
+    lines.push(line(orderCompleted({ messageId: `a${i}` }, { revenue: i === 5 ? 'x' : 10 + i })));
+  lines.splice(250, 0, line(orderCompleted({ messageId: 'a10' }, { revenue: 999 })));
+  lines.splice(350, 0, line(orderCompleted({ messageId: 'a260' }, { revenue: 270 })));
+  lines.splice(380, 0, line(orderCompleted({ messageId: 'a5' }, { revenue: 'y' })));
+  lines.push(line(orderCompleted({ messageId: 'a0' }, { revenue: 10 })));
+
+  it('gives the report of one thread, counted by hand', async () => {
+    const file = join(tmp, 'late-resends.ndjson');
+    writeFileSync(file, lines.join(''));
+    const one = await validateEventsFile({ plan: shopPlan(), input: file, workers: 1 });
+    const two = await validateEventsFile({ plan: shopPlan(), input: file, workers: 2 });
+    const three = await validateEventsFile({ plan: shopPlan(), input: file, workers: 3 });
+    expect(one.messagesRead).toBe(404);
+    expect(one.eventsChecked).toBe(400);
+    expect(one.duplicates).toBe(4);
+    expect(one.violationsByType.wrong_type).toBe(1);
+    expect(one.conflictingDuplicates).toBe(2);
+    expect(one.duplicateConflicts.map((c) => [c.messageId, c.where])).toEqual([
+      ['a10', `${file}:251`],
+      ['a5', `${file}:381`],
+    ]);
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
+  });
+});
