@@ -194,12 +194,11 @@ export async function validatePayloadsClickHouse(
   }
 }
 
-async function validateOn(
-  engine: ClickHouseEngine,
-  plan: TrackingPlan,
-  where: PayloadsOnClickHouse,
-  maxSamples: number,
-): Promise<ValidationReport> {
+/**
+ * The quoted payloads table, after checking that it exists and has the columns this gtm loads
+ * (CONFIG errors naming `events.payloads` and the load command otherwise).
+ */
+async function payloadsTable(engine: ClickHouseEngine, where: PayloadsOnClickHouse): Promise<string> {
   const database = where.database ?? 'default';
   const columns = new Set(
     (
@@ -223,7 +222,16 @@ async function validateOn(
         hint: `load it again: gtm engine load --source ${EVENT_PAYLOADS_TABLE} --replace`,
       },
     );
-  const table = `${quoteIdent(database, 'clickhouse')}.${quoteIdent(EVENT_PAYLOADS_TABLE, 'clickhouse')}`;
+  return `${quoteIdent(database, 'clickhouse')}.${quoteIdent(EVENT_PAYLOADS_TABLE, 'clickhouse')}`;
+}
+
+async function validateOn(
+  engine: ClickHouseEngine,
+  plan: TrackingPlan,
+  where: PayloadsOnClickHouse,
+  maxSamples: number,
+): Promise<ValidationReport> {
+  const table = await payloadsTable(engine, where);
   const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
   const planned = new Set(plannedTracks);
 

@@ -10,7 +10,7 @@ import {
   crossTaskCandidates,
   workerIdHash,
 } from '../../../analyses/instrumentation/message-ids.ts';
-import type { SeenElsewhere } from '../../../analyses/instrumentation/message-ids.ts';
+import type { MessageIdExport, SeenElsewhere } from '../../../analyses/instrumentation/message-ids.ts';
 import type {
   TrackingPlan,
   ValidationReport,
@@ -195,57 +195,7 @@ async function runDedupedOnWorkers(
   const candidates = crossTaskCandidates(exports);
   const rerun = candidates.flatMap((list, index) => (list ? [index] : []));
   if (!rerun.length) return results;
-  // A task runs again whole. With fewer such tasks than workers, each is split into consecutive
-  // ranges run side by side (a late re-send of a first-half message otherwise ran the whole second
-  // half again on one core: 1M messages, one such re-send, 11.1 s against 6-7 s). A range gets
-  // what its task would get, and those of the task's own first copies that start in the ranges
-  // before it and that the task read again: a later copy there of an id first read in an earlier
-  // range is then a duplicate, as in one pass.
-  const parts = Math.floor(concurrency / rerun.length);
-  const jobs: Array<{ index: number; task: ValidationTask }> = [];
-  for (const index of rerun) {
-    const files: string[] = [];
-    const seen: SeenElsewhere = { files, file: [], pos: [], batch: [] };
-    const add = (file: string, pos: number, batch: number) => {
-      let f = files.indexOf(file);
-      if (f < 0) f = files.push(file) - 1;
-      seen.file.push(f);
-      seen.pos.push(pos);
-      seen.batch.push(batch);
-    };
-    for (const { task, entry } of candidates[index]!)
-      add(tasks[task].file, exports[task].pos[entry], exports[task].batch[entry]);
-    const ranges = parts > 1 ? subRanges(tasks[index], parts) : undefined;
-    if (!ranges) {
-      jobs.push({ index, task: { ...tasks[index], seen } });
-      continue;
-    }
-    // the task's own first copies that it read again later (its snapshot's repeated ids): only
-    // those can be repeated in a later range (the others are read once in the task)
-    const own = exports[index];
-    const repeated = new Set(
-      (results[index] as Extract<ValidationTaskResult, { ok: true }>).snapshot.duplicateIds.map((d) =>
-        workerIdHash(d.id).join(':'),
-      ),
-    );
-    for (const sub of ranges) {
-      const mine: SeenElsewhere = {
-        files: [...files],
-        file: [...seen.file],
-        pos: [...seen.pos],
-        batch: [...seen.batch],
-      };
-      let f = mine.files.indexOf(sub.file);
-      if (f < 0) f = mine.files.push(sub.file) - 1;
-      for (let e = 0; e < own.pos.length; e++)
-        if (own.pos[e] < sub.range!.start && repeated.has(`${own.h1[e]}:${own.h2[e]}`)) {
-          mine.file.push(f);
-          mine.pos.push(own.pos[e]);
-          mine.batch.push(own.batch[e]);
-        }
-      jobs.push({ index, task: { ...sub, seen: mine } });
-    }
-  }
+  const jobs = rerunJobs(tasks, results, exports, candidates, rerun, Math.floor(concurrency / rerun.length));
   const again = await runOnWorkers(
     jobs.map((j) => j.task),
     concurrency,
@@ -268,6 +218,69 @@ async function runDedupedOnWorkers(
   });
   tasks.splice(0, tasks.length, ...nextTasks);
   return nextResults;
+}
+
+/** First copies to mark as seen in a task, each file listed once. */
+function seenList(): { seen: SeenElsewhere; add(file: string, pos: number, batch: number): void } {
+  const seen: SeenElsewhere = { files: [], file: [], pos: [], batch: [] };
+  return {
+    seen,
+    add(file, pos, batch) {
+      let f = seen.files.indexOf(file);
+      if (f < 0) f = seen.files.push(file) - 1;
+      seen.file.push(f);
+      seen.pos.push(pos);
+      seen.batch.push(batch);
+    },
+  };
+}
+
+/**
+ * The second round: each task in `rerun`, given the earlier tasks' first copies of its hashes. A
+ * task runs again whole; with `parts` > 1 (fewer such tasks than workers) it is split into
+ * consecutive ranges run side by side (a late re-send of a first-half message otherwise ran the
+ * whole second half again on one core: 1M messages, one such re-send, 11.1 s against 6-7 s). A
+ * range gets what its task would get, and those of the task's own first copies that start in the
+ * ranges before it and that the task read again: a later copy there of an id first read in an
+ * earlier range is then a duplicate, as in one pass.
+ */
+function rerunJobs(
+  tasks: readonly ValidationTask[],
+  results: readonly ValidationTaskResult[],
+  exports: readonly MessageIdExport[],
+  candidates: ReturnType<typeof crossTaskCandidates>,
+  rerun: readonly number[],
+  parts: number,
+): Array<{ index: number; task: ValidationTask }> {
+  const jobs: Array<{ index: number; task: ValidationTask }> = [];
+  for (const index of rerun) {
+    const elsewhere = (list: ReturnType<typeof seenList>) => {
+      for (const { task, entry } of candidates[index]!)
+        list.add(tasks[task].file, exports[task].pos[entry], exports[task].batch[entry]);
+      return list;
+    };
+    const ranges = parts > 1 ? subRanges(tasks[index], parts) : undefined;
+    if (!ranges) {
+      jobs.push({ index, task: { ...tasks[index], seen: elsewhere(seenList()).seen } });
+      continue;
+    }
+    // the task's own first copies that it read again later (its snapshot's repeated ids): only
+    // those can be repeated in a later range (the others are read once in the task)
+    const own = exports[index];
+    const repeated = new Set(
+      (results[index] as Extract<ValidationTaskResult, { ok: true }>).snapshot.duplicateIds.map((d) =>
+        workerIdHash(d.id).join(':'),
+      ),
+    );
+    for (const sub of ranges) {
+      const list = elsewhere(seenList());
+      for (let e = 0; e < own.pos.length; e++)
+        if (own.pos[e] < sub.range!.start && repeated.has(`${own.h1[e]}:${own.h2[e]}`))
+          list.add(sub.file, own.pos[e], own.batch[e]);
+      jobs.push({ index, task: { ...sub, seen: list.seen } });
+    }
+  }
+  return jobs;
 }
 
 /**
