@@ -25,7 +25,7 @@ import {
   type DuckDbEngine,
   type DuckDbOptions,
 } from './duckdb-api.ts';
-import { profiled } from './sql-profile.ts';
+import { profiled, tracked } from './sql-profile.ts';
 import { quoteIdent } from './sql-text.ts';
 
 export type {
@@ -75,8 +75,8 @@ export async function openDuckDbEngine(opts: DuckDbOptions = {}): Promise<DuckDb
   let connection: DuckDBConnection;
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, config);
-    connection = await instance.connect();
+    instance = await tracked(`open DuckDB ${path}`, () => DuckDBInstance.create(path, config));
+    connection = await tracked(`connect to DuckDB ${path}`, () => instance.connect());
   } catch (err) {
     const message = duckDbMessage(err);
     const badSetting = /memory|thread/i.test(message) && !/lock|open file/i.test(message);

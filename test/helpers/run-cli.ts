@@ -3,6 +3,7 @@
  * see exactly what a user sees on stdout and stderr without paying for a process per run.
  */
 import { main } from '../../src/cli/main.ts';
+import { watchRun } from './run-watchdog.ts';
 
 export interface CliRun {
   code: number;
@@ -30,14 +31,21 @@ export async function runCli(argv: string[], opts: RunCliOptions): Promise<CliRu
   let stdout = '';
   let stderr = '';
   const tty = opts.tty ?? false;
-  const code = await main(argv, {
-    cwd: opts.cwd,
-    env: opts.env ?? { ...process.env },
-    streams: {
-      stdout: { write: (s: string) => ((stdout += s), true), isTTY: tty },
-      stderr: { write: (s: string) => ((stderr += s), true), isTTY: tty },
-    },
-  });
+  // a run that has not ended after 40 s says what it waits on (DuckDB, the disk, or nothing)
+  const stop = watchRun(`gtm ${argv.join(' ')} (in ${opts.cwd})`);
+  let code: number;
+  try {
+    code = await main(argv, {
+      cwd: opts.cwd,
+      env: opts.env ?? { ...process.env },
+      streams: {
+        stdout: { write: (s: string) => ((stdout += s), true), isTTY: tty },
+        stderr: { write: (s: string) => ((stderr += s), true), isTTY: tty },
+      },
+    });
+  } finally {
+    stop();
+  }
   return {
     code,
     stdout,
