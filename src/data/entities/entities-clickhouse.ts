@@ -46,12 +46,16 @@ import {
 import {
   crossCheckOp,
   HEADER_AGAIN,
+  typedColumnMapped,
   type ColumnDef,
   type ColumnKind,
   type TypedEntityDef,
 } from './typed-entity.ts';
 
 const lit = (v: string | number) => literal(v, 'clickhouse');
+
+/** ClickHouse types that hold no text (upper-cased, as `typedColumnMapped` compares them). */
+const CH_NON_TEXT = /^(NULLABLE\()?(U?INT\d+|FLOAT\d+|DECIMAL|DATE|DATETIME|DATETIME64|BOOL)\b/;
 
 /** Settings of a ClickHouse normalize run: the workspace's, with the rates as data. */
 export type ClickHouseSettings = NormalizeSettings & { rates: readonly RateSpec[] };
@@ -455,7 +459,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
         ([n]) =>
           b.columns[n] !== undefined && /String/.test(b.columnTypes?.[b.columns[n] as string] ?? 'String'),
       );
-      if (headerCols.length)
+      if (headerCols.length && !typedColumnMapped(b, CH_NON_TEXT))
         branches.push(
           `${headerCols.map(([n]) => `${rawText(n)} = ${lit(String(b.columns[n]).trim())}`).join(' AND ')}, ${lit(HEADER_AGAIN)}`,
         );

@@ -18,7 +18,7 @@ import { literal } from '../sql-text.ts';
 import type { SourceBinding } from './entity-spec.ts';
 import { members } from './loyalty.ts';
 import { clickHouseForm } from './normalize-clickhouse.ts';
-import { HEADER_AGAIN } from './typed-entity.ts';
+import { HEADER_AGAIN, typedColumnMapped } from './typed-entity.ts';
 
 const SETTINGS = {
   reportingCurrency: 'USD',
@@ -87,6 +87,53 @@ describe('a repeated header row on DuckDB', () => {
 
   it('is rejected as the header again, not for its first unreadable value', async () => {
     check(await duck.query(`SELECT * FROM (${members.select(binding('raw'), SETTINGS)}) ORDER BY _row`));
+  });
+});
+
+describe('a source with a typed column (Parquet, a typed table)', () => {
+  it('is not searched for the header again: no row of it can be one', () => {
+    const typed = binding('raw', {
+      Kunde: 'VARCHAR',
+      Beitritt: 'TIMESTAMP WITH TIME ZONE',
+      Stufe: 'VARCHAR',
+    });
+    expect(typedColumnMapped(typed)).toBe(true);
+    expect(members.select(typed, SETTINGS)).not.toContain(HEADER_AGAIN);
+    // all text, or the types unknown (CSV): searched
+    const text = binding('raw', { Kunde: 'VARCHAR', Beitritt: 'VARCHAR', Stufe: 'VARCHAR' });
+    expect(typedColumnMapped(text)).toBe(false);
+    expect(members.select(text, SETTINGS)).toContain(HEADER_AGAIN);
+    expect(members.select(binding('raw'), SETTINGS)).toContain(HEADER_AGAIN);
+    // a typed column the entity does not map does not count
+    const unmapped = binding('raw', {
+      Kunde: 'VARCHAR',
+      Beitritt: 'VARCHAR',
+      Stufe: 'VARCHAR',
+      Extra: 'BIGINT',
+    });
+    expect(typedColumnMapped(unmapped)).toBe(false);
+  });
+
+  it('reads the typed rows as before', async () => {
+    const duck = await openDuckDb();
+    try {
+      await duck.exec(
+        `CREATE TABLE raw AS SELECT * FROM (VALUES ('K1', TIMESTAMPTZ '2026-01-05 00:00:00+00', 'Gold', 'f.parquet', 1),
+           ('Kunde', TIMESTAMPTZ '2026-02-01 00:00:00+00', 'Stufe', 'f.parquet', 2)) t(${cols}, source_file, source_row)`,
+      );
+      const typed = binding('raw', {
+        Kunde: 'VARCHAR',
+        Beitritt: 'TIMESTAMP WITH TIME ZONE',
+        Stufe: 'VARCHAR',
+      });
+      const out = await duck.query(`SELECT * FROM (${members.select(typed, SETTINGS)}) ORDER BY _row`);
+      expect(out.map((r) => [String(r.member_id), r._reject_reason])).toEqual([
+        ['K1', null],
+        ['Kunde', null],
+      ]);
+    } finally {
+      await duck.close();
+    }
   });
 });
 
