@@ -3,6 +3,7 @@ import { GtmError } from '../errors/index.ts';
 import { makeFixtureDir, type FixtureDir } from '../../test/helpers/fixture-dir.ts';
 import { openDuckDb, type DuckDbEngine } from './duckdb-api.ts';
 import { isoFromEpochNanos } from './duckdb-value.ts';
+import { inFlight } from './sql-profile.ts';
 
 describe('openDuckDb', () => {
   let engine: DuckDbEngine;
@@ -91,6 +92,35 @@ describe('openDuckDb', () => {
     const results = await Promise.allSettled(work);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
     expect(await engine.query('SELECT count(*) AS n FROM serial')).toEqual([{ n: 19 }]);
+  });
+
+  it('starts the next statement waiting before the caller of the last one resumes', async () => {
+    // a stage that computes after its query must not hold back another stage's statement: the
+    // second is under way (its rows being read out of DuckDB overlaps it) when the first's caller runs
+    const second = 'SELECT count(*) AS n FROM range(5000000) t(i) WHERE i % 11 = 4';
+    let underWay: string[] = [];
+    const first = engine
+      .query('SELECT count(*) AS n FROM range(20000000) t(i) WHERE i % 7 = 3')
+      .then((rows) => {
+        underWay = inFlight().map((f) => f.what);
+        return rows;
+      });
+    const later = engine.query(second);
+    expect(await Promise.all([first, later])).toEqual([[{ n: 2857143 }], [{ n: 454546 }]]);
+    expect(underWay).toEqual([second]);
+  });
+
+  it('closes after the statements still waiting', async () => {
+    const other = await openDuckDb();
+    const work = [
+      other.query('SELECT count(*) AS n FROM range(20000000) t(i) WHERE i % 3 = 1'),
+      other.query('SELECT 2 AS n'),
+      other.exec('SELECT * FROM no_such_table').catch((err: GtmError) => err.code),
+      other.query('SELECT 3 AS n'),
+    ];
+    await other.close();
+    expect(await Promise.all(work)).toEqual([[{ n: 6666667 }], [{ n: 2 }], 'ENGINE', [{ n: 3 }]]);
+    await expect(other.query('SELECT 1')).rejects.toThrow(/closed/);
   });
 
   it('appends rows through the appender, casting text to column types', async () => {

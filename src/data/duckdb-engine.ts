@@ -96,7 +96,11 @@ export async function openDuckDbEngine(opts: DuckDbOptions = {}): Promise<DuckDb
 
 class DuckDbEngineImpl implements DuckDbEngine {
   readonly dialect = 'duckdb' as const;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Statements waiting for the connection, in the order asked. */
+  private readonly waiting: (() => void)[] = [];
+  private busy = false;
+  /** Resolves once no statement runs or waits (what `close` waits for). */
+  private idle: (() => void)[] = [];
   private closed = false;
 
   constructor(
@@ -111,10 +115,12 @@ class DuckDbEngineImpl implements DuckDbEngine {
   }
 
   query<T extends Row = Row>(sql: string): Promise<T[]> {
-    return this.serial(sql, async () => {
-      const reader = await this.connection.runAndReadAll(sql);
-      return reader.convertRowObjects(plainValueConverter) as T[];
-    });
+    // the rows are read out of the materialized result after the connection is free again
+    return this.serialThen(
+      sql,
+      () => this.connection.runAndReadAll(sql),
+      (reader) => reader.convertRowObjects(plainValueConverter) as T[],
+    );
   }
 
   queryColumns(sql: string, opts: { stream?: boolean } = {}): Promise<ColumnarResult> {
@@ -158,20 +164,63 @@ class DuckDbEngineImpl implements DuckDbEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.tail.catch(() => undefined);
+    if (this.busy || this.waiting.length) await new Promise<void>((resolve) => this.idle.push(resolve));
     this.connection.closeSync();
     this.instance.closeSync();
   }
 
-  /** One statement at a time on the connection; failures become ENGINE errors carrying the SQL. */
+  /**
+   * One statement at a time on the connection, in the order asked; failures become ENGINE errors
+   * carrying the SQL. Stages that run side by side share the connection.
+   */
   private serial<T>(sql: string, work: () => Promise<T>): Promise<T> {
+    return this.serialThen(sql, work, (raw) => raw);
+  }
+
+  /**
+   * `serial`, then `after` on the statement's result once the connection has gone on to the next
+   * statement waiting: reading a large result into JavaScript rows (hundreds of milliseconds for
+   * tens of thousands of wide rows) overlaps that statement instead of holding the connection. The
+   * next statement is started before the caller resumes, so a caller that computes for a while
+   * before its next await does not hold back another stage's statement either.
+   */
+  private serialThen<R, T>(sql: string, work: () => Promise<R>, after: (raw: R) => T): Promise<T> {
     if (this.closed) return Promise.reject(new GtmError('INTERNAL', 'the DuckDB engine is closed', { sql }));
-    const timed = () => profiled(sql, work);
-    const run = this.tail.then(timed, timed).catch((err: unknown) => {
-      throw engineError(err, sql);
+    return new Promise<T>((resolve, reject) => {
+      const release = () => {
+        this.busy = false;
+        this.next();
+      };
+      this.waiting.push(() => {
+        profiled(sql, work).then(
+          (raw) => {
+            release();
+            try {
+              resolve(after(raw));
+            } catch (err) {
+              reject(engineError(err, sql));
+            }
+          },
+          (err: unknown) => {
+            release();
+            reject(engineError(err, sql));
+          },
+        );
+      });
+      this.next();
     });
-    this.tail = run.catch(() => undefined);
-    return run;
+  }
+
+  /** Starts the next statement waiting, if the connection is free; wakes `close` when none is left. */
+  private next(): void {
+    if (this.busy) return;
+    const start = this.waiting.shift();
+    if (!start) {
+      for (const resolve of this.idle.splice(0)) resolve();
+      return;
+    }
+    this.busy = true;
+    start();
   }
 }
 
