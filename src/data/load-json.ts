@@ -63,8 +63,8 @@ async function loadNdjson(
   const rejects: SourceReject[] = [];
   const hashes: string[] = [];
   let good = 0;
+  const out = new ScratchFile(scratch);
   try {
-    const out = new ScratchFile(scratch);
     for (let i = 0; i < resolved.files.length; i++) {
       const result = await splitNdjson(resolved.files[i], i, out, rejects);
       hashes.push(result.sha256);
@@ -113,6 +113,9 @@ async function loadNdjson(
         });
     }
   } finally {
+    // a file that failed part way (unreadable, cut off) leaves the scratch stream open: its
+    // descriptor would stay taken for as long as the process lives (`gtm mcp` serves many runs)
+    out.destroy();
     await dropTables(engine, [stage]);
     await rm(dir, { recursive: true, force: true });
   }
@@ -275,6 +278,11 @@ class ScratchFile {
     this.stream.end();
     await once(this.stream, 'close').catch((err: Error) => this.fail(err));
     this.check();
+  }
+
+  /** Closes the file at once if `close` did not (nothing more is written). */
+  destroy(): void {
+    if (!this.stream.destroyed) this.stream.destroy();
   }
 
   private check(): void {
