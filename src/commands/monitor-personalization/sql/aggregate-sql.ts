@@ -151,7 +151,7 @@ function decisionGroupsDuckDb(s: Scope, cutoff: string, from: DecisionsFrom): st
   const facts = `SELECT ${keys.map((k) => `${decodeValue(from, k, k)} AS ${k}`).join(', ')}, day,
       ${flags.map(([name], i) => `CAST((f & ${bit(i)}) <> 0 AS INTEGER) AS ${name}`).join(', ')},
       ${segments.map(none).join(', ')}, n, first_at, last_at, with_consent_state
-    FROM (${groupedFacts(keys, `${s.q.day('decided_at')} AS day, ${packed} AS f`, from)}) x`;
+    FROM (${groupedFacts(keys, s.q.day('decided_at'), packed, from)}) x`;
   const values = `SELECT ${keys.map(none).join(', ')}, NULL AS day, ${flags.map(([name]) => `NULL AS ${name}`).join(', ')},
       ${SEGMENT_COLUMNS.map((c, i) => `${decodeValue(from, c, s.q.ident(c))} AS ${segments[i]}`).join(', ')},
       count(*) AS n, NULL AS first_at, NULL AS last_at, NULL AS with_consent_state
@@ -161,14 +161,15 @@ function decisionGroupsDuckDb(s: Scope, cutoff: string, from: DecisionsFrom): st
 }
 
 /**
- * The decisions counted by `keys`, the day and the packed flags (DuckDB). Text keys are grouped on
- * one 64-bit hash of all six, each read back with `any_value` (every row of a group holds the same
- * values): hashing and comparing six strings per group probe cost more (at 50M decisions, 6.4-7.5 s
- * CPU against 8.1-8.3 s, the same 2,315 groups). Two distinct combinations of the few hundred a
- * programme has would share a hash with odds near 10^-15. Coded keys (small integers) are grouped
- * as they are.
+ * The decisions counted by `keys`, the day (`day`) and the packed time flags (`flags`, as `f`)
+ * (DuckDB). Text keys are grouped on one 64-bit hash of all six, each read back with `any_value`
+ * (every row of a group holds the same values): hashing and comparing six strings per group probe
+ * cost more (at 50M decisions, 6.4-7.5 s CPU against 8.1-8.3 s, the same 2,315 groups). Two
+ * distinct combinations of the few hundred a programme has would share a hash with odds near
+ * 10^-15. Coded keys (small integers) are grouped as they are.
  */
-function groupedFacts(keys: readonly string[], dayAndFlags: string, from: DecisionsFrom): string {
+function groupedFacts(keys: readonly string[], day: string, flags: string, from: DecisionsFrom): string {
+  const dayAndFlags = `${day} AS day, ${flags} AS f`;
   const measures = `count(*) AS n, min(decided_at) AS first_at, max(decided_at) AS last_at,
             count(consent_state) AS with_consent_state`;
   if (Object.keys(from.codes).length)
