@@ -92,6 +92,53 @@ describe('flagVelocity', () => {
     expect(strict.flagged.size).toBe(0);
   });
 
+  it('mad with fewer than minPeers peers: a peak over the norm must also be a burst against the advocate’s own level', () => {
+    // nine partners, 30 days (5 weeks): week peaks 3,3,3,4,4,4,4,12,12 → median 4, MAD 1, σ 1.4826,
+    // flag from ⌊4 + 7.413⌋ + 1 = 12; day peaks ≤ 3 below their own threshold
+    const rows: AdvocateActivityRow[] = [3, 3, 3, 4, 4, 4, 4].map((w, i) => ({
+      advocateId: `p${i}`,
+      conversions: 3 * w,
+      activeDays: 30,
+      peakDayConversions: 1,
+      peakWeekConversions: w,
+    }));
+    // steady: 45 conversions, 12 of them in its busiest week: 45 / 30 × 7 = 10.5 a week;
+    // burst: its 12 conversions all in one week: 2.8 a week
+    rows.push(
+      {
+        advocateId: 'steady',
+        conversions: 45,
+        activeDays: 30,
+        peakDayConversions: 3,
+        peakWeekConversions: 12,
+      },
+      {
+        advocateId: 'burst',
+        conversions: 12,
+        activeDays: 30,
+        peakDayConversions: 3,
+        peakWeekConversions: 12,
+      },
+    );
+    const v = flagVelocity(rows);
+    expect(v.week).toMatchObject({ median: 4, mad: 1, madThreshold: 12 });
+    expect([...v.flagged.keys()]).toEqual(['burst']);
+    const b = v.flagged.get('burst')!;
+    expect(b.ownRate).toBeCloseTo(2.8, 12);
+    // 1 − (1 − P(X ≥ 12 | 2.8))^5 from poissonUpperTail (scipy-checked above): ~1.3e-4 < 0.001
+    expect(b.ownPValue! / -Math.expm1(5 * Math.log1p(-poissonUpperTail(12, 2.8)))).toBeCloseTo(1, 12);
+    expect(b.ownPValue!).toBeLessThan(0.001);
+    // steady's own level makes its week ordinary: P(some week ≥ 12 | 10.5 a week) is ~0.9
+    expect(-Math.expm1(5 * Math.log1p(-poissonUpperTail(12, 10.5)))).toBeGreaterThan(0.5);
+    // with the peer norm trusted at any size, both are flagged
+    expect([...flagVelocity(rows, { minPeers: 0 }).flagged.keys()].sort()).toEqual(['burst', 'steady']);
+    // a large group keeps the peer norm alone (ownRate null)
+    expect(flagVelocity(ROWS, { minPeers: 0 }).flagged.get('a6')).toMatchObject({
+      ownRate: null,
+      ownPValue: null,
+    });
+  });
+
   it('a program with no conversions flags nobody', () => {
     const v = flagVelocity([ROWS[8]]);
     expect(v.flagged.size).toBe(0);

@@ -51,6 +51,16 @@ export interface VelocityOptions {
   /** A peak below this is never flagged, whatever the spread; defaults 3 per day, 5 per week. */
   readonly minPeakDay?: number;
   readonly minPeakWeek?: number;
+  /**
+   * `mad` with fewer advocates with a conversion than this (default 20: a handful of partners):
+   * the median and MAD of so few peaks say little about the spread (eight partners' week peaks
+   * 1,3,3,3,4,4,4,8: median 3.5, MAD 0.5, flag from 8: a platinum partner's usual week), so a
+   * peak is flagged only when it is also a burst against the advocate's own level: the chance that
+   * a Poisson advocate at its own steady rate (conversions / active days, × 7 for weeks: the rate's
+   * estimate when there is no burst) reaches the peak on any of its periods is below alpha. A
+   * steadily busy or growing account is not a burst.
+   */
+  readonly minPeers?: number;
 }
 
 export const DEFAULT_VELOCITY_OPTIONS: Required<VelocityOptions> = {
@@ -59,6 +69,7 @@ export const DEFAULT_VELOCITY_OPTIONS: Required<VelocityOptions> = {
   alpha: 0.001,
   minPeakDay: 3,
   minPeakWeek: 5,
+  minPeers: 20,
 };
 
 export interface VelocityNorm {
@@ -84,6 +95,12 @@ export interface VelocityFlag {
   /** P(some period reaches the peak) for a Poisson advocate at the program rate. */
   readonly pValue: number;
   readonly method: VelocityMethod;
+  /**
+   * With fewer than `minPeers` peers (`mad`): the advocate's own steady rate per period and
+   * P(some period reaches the peak) at that rate; null when the peer norm alone decided.
+   */
+  readonly ownRate: number | null;
+  readonly ownPValue: number | null;
 }
 
 export interface VelocityReview {
@@ -142,14 +159,24 @@ export function flagVelocity(
   const day = norm('day', dayPeaks, o.k, o.minPeakDay, dayRate);
   const week = norm('week', weekPeaks, o.k, o.minPeakWeek, dayRate * 7);
   const perTestAlpha = o.alpha / Math.max(1, tested);
+  const fewPeers = o.method === 'mad' && tested < o.minPeers;
 
   const flagged = new Map<string, VelocityFlag>();
   for (const r of rows) {
     if (r.conversions === 0) continue;
     const periods = Math.max(1, r.activeDays);
     const found =
-      judge(r, day, r.peakDayConversions, periods, o, perTestAlpha) ??
-      judge(r, week, r.peakWeekConversions, Math.max(1, Math.ceil(periods / 7)), o, perTestAlpha);
+      judge(r, day, r.peakDayConversions, periods, 1, o, perTestAlpha, fewPeers) ??
+      judge(
+        r,
+        week,
+        r.peakWeekConversions,
+        Math.max(1, Math.ceil(periods / 7)),
+        7,
+        o,
+        perTestAlpha,
+        fewPeers,
+      );
     if (found) flagged.set(r.advocateId, found);
   }
   return { options: o, day, week, flagged, tested };
@@ -179,16 +206,21 @@ function judge(
   n: VelocityNorm,
   peak: number,
   periods: number,
+  /** Days per period. */
+  days: number,
   o: Required<VelocityOptions>,
   perTestAlpha: number,
+  fewPeers: boolean,
 ): VelocityFlag | null {
   const minPeak = n.period === 'day' ? o.minPeakDay : o.minPeakWeek;
   if (peak < minPeak) return null;
-  const single = poissonUpperTail(peak, n.programRate);
-  // P(max over `periods` independent periods ≥ peak) = 1 − (1 − p)^periods, without cancellation.
-  const pValue = single >= 1 ? 1 : -Math.expm1(periods * Math.log1p(-single));
+  const pValue = anyPeriodReaches(peak, n.programRate, periods);
   const fires = o.method === 'mad' ? peak >= n.madThreshold : pValue < perTestAlpha;
   if (!fires) return null;
+  // few peers: the peak must also be a burst against the advocate's own steady level
+  const ownRate = fewPeers ? (r.conversions / Math.max(1, r.activeDays)) * days : null;
+  const ownPValue = ownRate === null ? null : anyPeriodReaches(peak, ownRate, periods);
+  if (ownPValue !== null && ownPValue >= o.alpha) return null;
   return {
     advocateId: r.advocateId,
     period: n.period,
@@ -199,5 +231,13 @@ function judge(
     programRate: n.programRate,
     pValue,
     method: o.method,
+    ownRate,
+    ownPValue,
   };
+}
+
+/** P(max over `periods` independent Poisson(rate) periods ≥ peak) = 1 − (1 − p)^periods, without cancellation. */
+function anyPeriodReaches(peak: number, rate: number, periods: number): number {
+  const single = poissonUpperTail(peak, rate);
+  return single >= 1 ? 1 : -Math.expm1(periods * Math.log1p(-single));
 }
