@@ -42,3 +42,40 @@ describe('funnelInsights', () => {
     );
   });
 });
+
+describe('funnelInsights: the biggest leak of a breakdown', () => {
+  const channel = (value: string, counts: Partial<FunnelCounts>): FunnelSegment => {
+    const c: FunnelCounts = {
+      eligibleAdvocates: 2000,
+      participatingAdvocates: 200,
+      shares: 230,
+      clicks: 0,
+      signups: 0,
+      conversions: 0,
+      ...counts,
+    };
+    return { ...segment(c), dimension: 'channel', value };
+  };
+
+  it('is the fall the counts vouch for most, not the largest point estimate on a small base', () => {
+    // seed 5 of the demo: sms sign-up rate 45/211 → 30/282 (−50%, the planted leak) and, on those
+    // 30 sign-ups, conversion 18/45 → 4/30 (−67%, four conversions): upper 95% bounds of the
+    // rate ratio −24% and −16%, so the sign-up step is the leak the data vouch for
+    const prev = channel('sms', { clicks: 211, signups: 45, conversions: 18 });
+    const cur = channel('sms', { clicks: 282, signups: 30, conversions: 4 });
+    const p = segment({ ...prev.counts });
+    const lines = funnelInsights({ current: p, previous: p }, [cur], [prev], [], 'USD');
+    expect(lines).toContain(
+      'By channel: sms sign-up rate fell from 21.3% to 10.6% (-50%) against the previous window — the biggest leak of the channel breakdown (click → sign-up).',
+    );
+    // the same rates on ten times the counts: the conversion fall is now the surer one (−55% vs −43%)
+    const again = funnelInsights(
+      { current: p, previous: p },
+      [channel('sms', { clicks: 2820, signups: 300, conversions: 40 })],
+      [channel('sms', { clicks: 2110, signups: 450, conversions: 180 })],
+      [],
+      'USD',
+    );
+    expect(again.some((l) => l.startsWith('By channel: sms referral conversion rate fell'))).toBe(true);
+  });
+});

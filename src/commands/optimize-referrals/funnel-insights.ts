@@ -49,12 +49,47 @@ const BASE_OF: Partial<Record<keyof ReferralMetrics, keyof FunnelSegment['counts
   conversionRate: 'signups',
 };
 
-/** Per dimension, the segment whose stage rate fell most against the previous window (≥ 20%, bases ≥ 30). */
+/** The count a stage rate is made of (its numerator): participating advocates, clicks, sign-ups, conversions. */
+const OUTPUT_OF: Partial<Record<keyof ReferralMetrics, keyof FunnelSegment['counts']>> = {
+  participationRate: 'participatingAdvocates',
+  clicksPerShare: 'clicks',
+  signupRate: 'signups',
+  conversionRate: 'conversions',
+};
+
+/**
+ * How sure a fall is: the upper 95% bound of log(b / a), the ratio of the window's rate to the
+ * previous window's, from the counts behind them (delta method: var log p̂ ≈ (1 − p) / x for a
+ * proportion of x successes, 1 / x for a count per unit such as clicks per share; x + 0.5 so a
+ * rate that fell to 0 has a bound). The lower the bound, the larger the fall the data vouch for:
+ * 4 of 30 sign-ups converting against 18 of 45 is a −67% fall that the counts vouch only −16% of,
+ * 30 of 282 clicks signing up against 45 of 211 a −50% fall they vouch −24% of.
+ */
+function assuredLogRatio(
+  key: keyof ReferralMetrics,
+  a: number,
+  b: number,
+  prev: FunnelSegment,
+  cur: FunnelSegment,
+): number {
+  const out = OUTPUT_OF[key]!;
+  const xa = Number(prev.counts[out]) + 0.5;
+  const xb = Number(cur.counts[out]) + 0.5;
+  const proportion = key !== 'clicksPerShare';
+  const v = (proportion ? Math.max(0, 1 - a) : 1) / xa + (proportion ? Math.max(0, 1 - b) : 1) / xb;
+  return Math.log(Math.max(b, 1e-9) / a) + 1.96 * Math.sqrt(v);
+}
+
+/**
+ * Per dimension, the segment and stage whose rate fell most surely against the previous window
+ * (a fall of ≥ 20%, bases ≥ 30), ranked by the fall its counts vouch for (`assuredLogRatio`), not
+ * the point estimate alone: on a base of 30 a few conversions more or less move a rate by a third.
+ */
 function segmentDrops(current: readonly FunnelSegment[], previous: readonly FunnelSegment[]): string[] {
   const out: string[] = [];
   const dims = [...new Set(current.map((s) => s.dimension))].filter((d) => d !== 'program');
   for (const dim of dims) {
-    let worst: { text: string; rel: number } | null = null;
+    let worst: { text: string; assured: number } | null = null;
     for (const cur of current.filter((s) => s.dimension === dim)) {
       const prev = previous.find((s) => s.dimension === dim && s.value === cur.value);
       if (!prev) continue;
@@ -72,9 +107,10 @@ function segmentDrops(current: readonly FunnelSegment[], previous: readonly Funn
           continue;
         const rel = (b - a) / a;
         const fmt = st.key === 'clicksPerShare' ? (x: number) => x.toFixed(2) : pct;
-        if (rel <= -0.2 && (!worst || rel < worst.rel))
+        const assured = rel <= -0.2 ? assuredLogRatio(st.key, a, b, prev, cur) : Infinity;
+        if (rel <= -0.2 && (!worst || assured < worst.assured))
           worst = {
-            rel,
+            assured,
             text: `By ${dim}: ${cur.value} ${st.label} fell from ${fmt(a)} to ${fmt(b)} (${(rel * 100).toFixed(0)}%) against the previous window — the biggest leak of the ${dim} breakdown (${st.step}).`,
           };
       }
