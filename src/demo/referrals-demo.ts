@@ -8,7 +8,7 @@ import { DAY, World, type Advocate, type Referral } from './referrals-demo-world
  * The demo data of `optimize-referrals`: the "Acme referral program" (2,000 customer advocates and
  * 8 partners of known quality, 200 days of shares, clicks, sign-ups, orders, payouts and NPS), an
  * incentive test (`ref-double-sided`, planted lift +50% on conversion), a leak (the SMS landing page
- * converts at a quarter of its rate over the last 21 days), and in the last 30 days planted fraud
+ * converts at a quarter of its rate over the last 28 days), and in the last 30 days planted fraud
  * (self-referrals, a ring of shared devices and cards, coupon leakage, refund after reward,
  * disposable emails, velocity, friends already referred or already customers, fast conversions,
  * similar emails) next to look-alikes that are not fraud (office colleagues, a family, a repeat
@@ -18,7 +18,10 @@ export function referralsDemo(opts: DemoPartOptions): DemoPart | null {
   const w = new World(createRng((opts.seed * 7919 + 101) >>> 0), Date.parse(`${opts.asOf}T00:00:00Z`) + DAY);
   const partners = partnerAdvocates(w);
   customerAdvocates(w, 2000);
-  const leak = { channel: 'sms', from: w.end - 21 * DAY, factor: 0.25 };
+  // 28 of the window's 30 days: the window's sms sign-up rate is ~70% below the previous window's
+  // (-47% to -83% over seeds 1-60), a breakage by any seed; from 21 days back it was -52% on
+  // average and under the backlog's 40% breakage line in 5 of 60 seeds (-17% at worst)
+  const leak = { channel: 'sms', from: w.end - 28 * DAY, factor: 0.25 };
   const experiment = { id: 'ref-double-sided', at: w.end - 60 * DAY, lift: 0.5 };
   assign(w, experiment);
   const variantOf = new Map(w.assignments.map((a) => [a.unit, a.variant]));
@@ -66,10 +69,15 @@ export function referralsDemo(opts: DemoPartOptions): DemoPart | null {
 export const USAGE =
   '/referral-program-orchestration:optimize-referrals --window 30d --detail full --dimensions "channel,partner-tier"';
 
-/** Partners of known quality: shares per 30 days over the history (t from 0 to 1) and friend quality. */
+/**
+ * Partners of known quality: shares per 30 days over the history (t from 0 to 1) and friend quality
+ * (multiplies the 30% chance that a friend buys). Apex's 3 (90%) keeps its conversion per click at
+ * least 1.4 × the median partner's in the window over seeds 1-60; at 2 its 30-odd sign-ups a window
+ * left it under the `grow` line (1.2 ×) in 11 of 60 seeds, as low as 0.86 ×.
+ */
 function partnerAdvocates(w: World): Record<string, Advocate> {
   const spec: [string, string, string, (t: number) => number, number][] = [
-    ['p-apex', 'Apex Growth Partners', 'platinum', (t) => (t < 0.75 ? 45 : 45 + 300 * (t - 0.75)), 2],
+    ['p-apex', 'Apex Growth Partners', 'platinum', (t) => (t < 0.75 ? 45 : 45 + 300 * (t - 0.75)), 3],
     ['p-orbit', 'Orbit Media', 'platinum', () => 65, 1],
     ['p-brightpath', 'Brightpath Consulting', 'gold', () => 60, 1],
     ['p-northstar', 'Northstar Reviews', 'gold', () => 55, 1],

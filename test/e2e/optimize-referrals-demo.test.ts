@@ -43,15 +43,116 @@ let demo: DemoWorkspace;
 let truth: Truth;
 const runs: Record<string, Run> = {};
 
-async function run(name: string, argv: string[]): Promise<Run> {
-  const cli = await runCli(argv, { cwd: demo.dir });
+async function runIn(ws: DemoWorkspace, name: string, argv: string[]): Promise<Run> {
+  const cli = await runCli(argv, { cwd: ws.dir });
   if (cli.code !== 0) throw new Error(`run ${name} exited ${cli.code}: ${cli.stderr}`);
   const result = cli.json<ReferralsResult>();
-  const plan = validatePlanRecord(JSON.parse(await demo.read(result.plan_path)), result.plan_path);
-  return (runs[name] = { cli, result, plan, reports: path.join(demo.dir, result.reports_dir) });
+  const plan = validatePlanRecord(JSON.parse(await ws.read(result.plan_path)), result.plan_path);
+  return { cli, result, plan, reports: path.join(ws.dir, result.reports_dir) };
+}
+
+async function run(name: string, argv: string[]): Promise<Run> {
+  return (runs[name] = await runIn(demo, name, argv));
 }
 
 const csv = (r: Run, file: string) => parseCsv(readFileSync(path.join(r.reports, file), 'utf8'));
+
+/**
+ * The planted truth's assertions, on the usage line's run of a demo workspace (any seed): every
+ * planted pattern found by its rule at least in its band, the ring; no clean referral rejected; the
+ * partners of known quality; the SMS leak in the insights and the backlog; row accounting.
+ */
+function expectPlantedFound(r: Run, truth: Truth): void {
+  const flagged = new Map(csv(r, 'flagged_referrals.csv').map((row) => [row.referral_id, row]));
+  for (const [name, p] of Object.entries(truth.planted))
+    for (const id of p.referrals) {
+      const row = flagged.get(id);
+      expect(row, `${name}: ${id} not flagged`).toBeDefined();
+      expect(row!.rules.split(' '), `${name}: ${id}`).toContain(p.rule);
+      if (p.band === 'reject') expect(row!.band, `${name}: ${id}`).toBe('reject');
+      expect(row!.reasons.length).toBeGreaterThan(0);
+    }
+  const ring = r.result.fraud.rings;
+  expect(ring).toHaveLength(1);
+  expect(ring[0].members).toBe(8);
+  expect(ring[0].shared_identifiers.map((s) => s.kind).sort()).toEqual([
+    'device',
+    'device',
+    'payment',
+    'payment',
+  ]);
+}
+
+function expectNoCleanRejected(r: Run, truth: Truth): void {
+  const planted = new Set(Object.values(truth.planted).flatMap((p) => p.referrals));
+  const rejected = csv(r, 'flagged_referrals.csv').filter((x) => x.band === 'reject');
+  expect(rejected.filter((x) => !planted.has(x.referral_id)).map((x) => x.referral_id)).toEqual([]);
+  const bands = new Map(csv(r, 'flagged_referrals.csv').map((x) => [x.referral_id, x.band]));
+  for (const [name, l] of Object.entries(truth.look_alikes))
+    for (const id of l.referrals) expect(bands.get(id) ?? 'approve', `${name}: ${id}`).not.toBe('reject');
+  // colleagues and the family share an IP only: they pass
+  for (const id of [
+    ...truth.look_alikes.office_colleagues.referrals,
+    ...truth.look_alikes.family_same_surname.referrals,
+  ])
+    expect(bands.get(id) ?? 'approve', id).toBe('approve');
+}
+
+function expectPartners(r: Run, truth: Truth): void {
+  const status = new Map(r.result.partners.partners.map((p) => [p.partner, p.status]));
+  for (const [s, ids] of Object.entries(truth.partners))
+    for (const id of ids) expect(status.get(id), id).toBe(s);
+  expect(csv(r, 'partners.csv')).toHaveLength(r.result.partners.partners.length);
+}
+
+function expectLeak(r: Run, truth: Truth): void {
+  const res = r.result;
+  expect(
+    res.insights.some((s) => s.includes(`${truth.leak.value} sign-up rate fell`)),
+    res.insights.join('\n'),
+  ).toBe(true);
+  const item = res.backlog.find(
+    (b) => b.id === `regression-${truth.leak.stage}-${truth.leak.dimension}-${truth.leak.value}`,
+  );
+  expect(item?.priority).toBe('high');
+  for (const b of res.backlog) {
+    expect(b.owner.person, b.id).toBeTruthy();
+    expect(b.eta >= DEMO_AS_OF, b.id).toBe(true);
+    const l = b.projected_lift;
+    expect((l.extra_conversions ?? 0) + (l.cost_avoided ?? 0), b.id).toBeGreaterThan(0);
+  }
+  // the growth marketer is at a conference at as-of: messaging items fall back to the architect
+  const messaging = res.backlog.find((b) => b.kind === 'messaging')!;
+  expect(messaging.owner.fallback_used).toMatchObject({
+    from: 'referral_growth_marketer',
+    to: 'referral_architect',
+  });
+  expect(csv(r, 'backlog.csv')).toHaveLength(res.backlog.length);
+}
+
+function expectRowAccounting(r: Run, truth: Truth): void {
+  const acc = r.result.data.row_accounting;
+  const bySource = new Map(acc.map((a) => [a.source, a]));
+  const file: Record<string, string> = {
+    referral_advocates: 'advocates.csv',
+    referral_shares: 'shares.csv',
+    referral_clicks: 'clicks.csv',
+    referral_signups: 'signups.csv',
+    orders: 'orders.csv',
+    referral_payouts: 'payouts.csv',
+    nps_survey: 'nps.csv',
+  };
+  for (const [source, name] of Object.entries(file))
+    expect(bySource.get(source)?.rows_in, source).toBe(truth.rows[name]);
+  for (const a of acc) expect(a.rows_in).toBe(a.accepted + a.deduplicated + a.rejected);
+  expect(bySource.get('referral_clicks')).toMatchObject({
+    rejected: 1,
+    deduplicated: truth.duplicates.referral_clicks,
+  });
+  const rejects = csv(r, 'rejects.csv').filter((x) => x.source === 'referral_clicks');
+  expect(rejects.map((x) => [x.file, Number(x.row)])).toEqual(truth.rejects.map((x) => [x.file, x.row]));
+  expect(rejects[0].reason).toMatch(/^clicked_at/);
+}
 
 beforeAll(async () => {
   demo = await makeDemoWorkspace();
@@ -115,92 +216,23 @@ describe('optimize-referrals on the demo workspace', () => {
   });
 
   it('finds every planted fraud pattern with its rule, at least in its band', () => {
-    const flagged = new Map(csv(runs.spec, 'flagged_referrals.csv').map((row) => [row.referral_id, row]));
-    for (const [name, p] of Object.entries(truth.planted))
-      for (const id of p.referrals) {
-        const row = flagged.get(id);
-        expect(row, `${name}: ${id} not flagged`).toBeDefined();
-        expect(row!.rules.split(' '), `${name}: ${id}`).toContain(p.rule);
-        if (p.band === 'reject') expect(row!.band, `${name}: ${id}`).toBe('reject');
-        expect(row!.reasons.length).toBeGreaterThan(0);
-      }
-    const ring = runs.spec.result.fraud.rings;
-    expect(ring).toHaveLength(1);
-    expect(ring[0].members).toBe(8);
-    expect(ring[0].shared_identifiers.map((s) => s.kind).sort()).toEqual([
-      'device',
-      'device',
-      'payment',
-      'payment',
-    ]);
+    expectPlantedFound(runs.spec, truth);
   });
 
   it('rejects no clean referral: only planted ones are rejected, and no look-alike is', () => {
-    const planted = new Set(Object.values(truth.planted).flatMap((p) => p.referrals));
-    const rejected = csv(runs.spec, 'flagged_referrals.csv').filter((r) => r.band === 'reject');
-    expect(rejected.filter((r) => !planted.has(r.referral_id)).map((r) => r.referral_id)).toEqual([]);
-    const bands = new Map(csv(runs.spec, 'flagged_referrals.csv').map((r) => [r.referral_id, r.band]));
-    for (const [name, l] of Object.entries(truth.look_alikes))
-      for (const id of l.referrals) expect(bands.get(id) ?? 'approve', `${name}: ${id}`).not.toBe('reject');
-    // colleagues and the family share an IP only: they pass
-    for (const id of [
-      ...truth.look_alikes.office_colleagues.referrals,
-      ...truth.look_alikes.family_same_surname.referrals,
-    ])
-      expect(bands.get(id) ?? 'approve', id).toBe('approve');
+    expectNoCleanRejected(runs.spec, truth);
   });
 
   it('classifies the partners of known quality', () => {
-    const status = new Map(runs.spec.result.partners.partners.map((p) => [p.partner, p.status]));
-    for (const [s, ids] of Object.entries(truth.partners))
-      for (const id of ids) expect(status.get(id), id).toBe(s);
-    expect(csv(runs.spec, 'partners.csv')).toHaveLength(runs.spec.result.partners.partners.length);
+    expectPartners(runs.spec, truth);
   });
 
   it('names the planted SMS leak in the insights and sizes it in the backlog', () => {
-    const r = runs.spec.result;
-    expect(r.insights.some((s) => s.includes(`${truth.leak.value} sign-up rate fell`))).toBe(true);
-    const item = r.backlog.find(
-      (b) => b.id === `regression-${truth.leak.stage}-${truth.leak.dimension}-${truth.leak.value}`,
-    );
-    expect(item?.priority).toBe('high');
-    for (const b of r.backlog) {
-      expect(b.owner.person, b.id).toBeTruthy();
-      expect(b.eta >= DEMO_AS_OF, b.id).toBe(true);
-      const l = b.projected_lift;
-      expect((l.extra_conversions ?? 0) + (l.cost_avoided ?? 0), b.id).toBeGreaterThan(0);
-    }
-    // the growth marketer is at a conference at as-of: messaging items fall back to the architect
-    const messaging = r.backlog.find((b) => b.kind === 'messaging')!;
-    expect(messaging.owner.fallback_used).toMatchObject({
-      from: 'referral_growth_marketer',
-      to: 'referral_architect',
-    });
-    expect(csv(runs.spec, 'backlog.csv')).toHaveLength(r.backlog.length);
+    expectLeak(runs.spec, truth);
   });
 
   it('accounts for every input row against the planted truth', () => {
-    const acc = runs.spec.result.data.row_accounting;
-    const bySource = new Map(acc.map((a) => [a.source, a]));
-    const file: Record<string, string> = {
-      referral_advocates: 'advocates.csv',
-      referral_shares: 'shares.csv',
-      referral_clicks: 'clicks.csv',
-      referral_signups: 'signups.csv',
-      orders: 'orders.csv',
-      referral_payouts: 'payouts.csv',
-      nps_survey: 'nps.csv',
-    };
-    for (const [source, name] of Object.entries(file))
-      expect(bySource.get(source)?.rows_in, source).toBe(truth.rows[name]);
-    for (const a of acc) expect(a.rows_in).toBe(a.accepted + a.deduplicated + a.rejected);
-    expect(bySource.get('referral_clicks')).toMatchObject({
-      rejected: 1,
-      deduplicated: truth.duplicates.referral_clicks,
-    });
-    const rejects = csv(runs.spec, 'rejects.csv').filter((r) => r.source === 'referral_clicks');
-    expect(rejects.map((r) => [r.file, Number(r.row)])).toEqual(truth.rejects.map((r) => [r.file, r.row]));
-    expect(rejects[0].reason).toMatch(/^clicked_at/);
+    expectRowAccounting(runs.spec, truth);
   });
 
   it('runs diagnostics ‖ risk as a diamond whose merge gate reconciles them', () => {
@@ -303,4 +335,32 @@ describe('optimize-referrals on the demo workspace', () => {
     }
     expect(validate({ schema: 'gtm.optimize-referrals.result/v1' })).toBe(false);
   });
+});
+
+/**
+ * The planted truth on seeds the rules were not tuned on (the workspace above is seed 7): the
+ * usage line once per seed, the same assertions. Seeds 1-23 of the generator before 2026-12-06
+ * failed in 10: Apex, a partner of proven quality, not `grow` (its 30-odd sign-ups a window left
+ * its conversion per click near the median partner's), the SMS leak under the 40% breakage line or
+ * outranked by a 4-of-30 conversion fall, and Apex flagged for velocity against the MAD of seven
+ * partners' week peaks (median 3.5, MAD 0.5). Seeds 2 and 6 failed then, and on today's data
+ * Apex's growing weeks (seed 2: 13, 8, 1, 2, 1 conversions, latest first) exceed that peer norm
+ * again: they pass only because a handful of peers asks for a burst against the partner's own level.
+ */
+describe.each([2, 6])('optimize-referrals on the demo workspace of seed %i', (seed) => {
+  let ws: DemoWorkspace;
+  let t: Truth;
+  let r: Run;
+  beforeAll(async () => {
+    ws = await makeDemoWorkspace({ seed });
+    t = ws.truth.parts!.referrals as unknown as Truth;
+    r = await runIn(ws, `seed ${seed}`, ['run', LINE, '--as-of', DEMO_AS_OF, '--json']);
+  }, 120_000);
+  afterAll(() => ws?.remove());
+
+  it('finds every planted fraud pattern with its rule, at least in its band', () => expectPlantedFound(r, t));
+  it('rejects no clean referral, look-alikes included', () => expectNoCleanRejected(r, t));
+  it('classifies the partners of known quality', () => expectPartners(r, t));
+  it('names the planted SMS leak in the insights and sizes it in the backlog', () => expectLeak(r, t));
+  it('accounts for every input row against the planted truth', () => expectRowAccounting(r, t));
 });
