@@ -16,27 +16,48 @@ import type { Run } from './run-scope.ts';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** The daily KPIs watched for dips, and which outcome class each one's data comes from. */
+/**
+ * The daily KPIs watched for dips, and which outcome class each one's data comes from. `share`: the
+ * KPI is a share of the day's users (binomial), so a dip must also exceed its sampling noise.
+ */
 export const KPIS = [
   {
     id: 'conversion_rate',
     label: 'conversion rate',
     of: (r: DailyKpiRow) => r.converters / r.users,
     latest: 'conversion',
+    share: true,
   },
   {
     id: 'engagement_rate',
     label: 'engagement rate',
     of: (r: DailyKpiRow) => r.engaged / r.users,
     latest: 'engagement',
+    share: true,
   },
   {
     id: 'revenue_per_user',
     label: 'revenue per user',
     of: (r: DailyKpiRow) => r.revenue / r.users,
     latest: 'revenue',
+    share: false,
   },
 ] as const;
+
+/**
+ * A dip of a share KPI is kept only when the day's value is below the expected share by more than
+ * this many binomial standard errors of the day's users (one-sided p < 0.001). The detectors learn
+ * their scale from a few dozen past days (the same weekday: 8 values), which at a few hundred users
+ * a day can come out well under the sampling noise: they then flag days that chance explains
+ * (demo runs: engagement days at 1.6 and 2.3 standard errors flagged with robust z of 3.8 and 4.2).
+ */
+export const SHARE_DIP_MIN_Z = 3.09;
+
+/** Standard errors of the day's share below the expected one (positive = below), or null when untestable. */
+export function shareShortfallZ(value: number | null, expected: number, users: number | null): number | null {
+  if (value === null || users === null || !(users > 0) || !(expected > 0 && expected < 1)) return null;
+  return (expected - value) / Math.sqrt((expected * (1 - expected)) / users);
+}
 
 /** One finding of issue detection, flattened for the report: what, when, how bad, evidence, playbook. */
 export interface AnomalyOut {
@@ -63,7 +84,14 @@ export interface IssuesOutput {
   freshness: FreshnessCheck[];
   suppression: { experiment: string; variants: VariantCheck[]; total: number }[];
   /** KPI series actually tested (last complete day per KPI), and detectors skipped. */
-  kpis: { kpi: string; days: number; last_day: string | null; skipped: string[] }[];
+  kpis: {
+    kpi: string;
+    days: number;
+    last_day: string | null;
+    skipped: string[];
+    /** Days the detectors flagged but left out: the dip is within the day's binomial noise. */
+    within_noise: { day: string; value: number | null; expected: number; users: number; z: number }[];
+  }[];
   anomalies: AnomalyOut[];
 }
 
@@ -171,16 +199,24 @@ function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['kpis']):
       rows.map((r) => ({ t: r.day, value: k.of(r) })),
       { subject: k.id, direction: 'neg' },
     );
+    const withinNoise: IssuesOutput['kpis'][number]['within_noise'] = [];
     kpis.push({
       kpi: k.id,
       days: rows.length,
       last_day: last,
       skipped: result.skipped.map((x) => `${x.detector}: ${x.reason}`),
+      within_noise: withinNoise,
     });
     for (const c of result.anomalies as readonly CombinedAnomaly[]) {
       if (c.at < windowStart) continue;
       const users = rows.find((r) => r.day === c.at.slice(0, 10))?.users ?? null;
-      out.push(flatten(c, `kpi-dip:${k.id}`, [...c.detectors], users));
+      const a = flatten(c, `kpi-dip:${k.id}`, [...c.detectors], users);
+      const z = k.share ? shareShortfallZ(a.value, a.expected, users) : null;
+      if (z !== null && users !== null && z < SHARE_DIP_MIN_Z) {
+        withinNoise.push({ day: a.at.slice(0, 10), value: a.value, expected: a.expected, users, z });
+        continue;
+      }
+      out.push(a);
     }
   }
   return out;
