@@ -17,6 +17,8 @@ export interface LedgerEvent {
   orderId?: string;
   rewardId?: string;
   expiresAt?: number;
+  /** An earn whose order was returned: its points are taken back, so they are not redeemed. */
+  returned?: boolean;
 }
 
 export interface LotUse {
@@ -48,11 +50,23 @@ interface Lot {
   use: LotUse;
 }
 
-/** Consumes `amount` points FIFO from the lots (oldest first); returns what was consumed. */
-function consume(lots: Lot[], amount: number, kind: 'redeemed' | 'adjusted'): number {
+/**
+ * Consumes `amount` points FIFO from the lots available at `now` (oldest first); returns what was
+ * consumed. A lot is available once out of its pending window (`available` ms after issue): no
+ * redemption or take-back spends points the member does not hold yet, which the ledger could not
+ * show (a consumption beyond the member's points is no lot's, and pending points are in no lot).
+ */
+function consume(
+  lots: Lot[],
+  amount: number,
+  kind: 'redeemed' | 'adjusted',
+  now: number,
+  available: number,
+): number {
   let need = amount;
   for (const lot of lots) {
     if (need <= 0) break;
+    if (lot.at + available > now) continue;
     const take = Math.min(lot.left, need);
     lot.left -= take;
     lot.use[kind] += take;
@@ -78,13 +92,20 @@ export function simulateLedger(
     rewardFor: (points: number) => string;
   },
 ): { events: LedgerEvent[]; uses: LotUse[] } {
-  type Pending = { at: number; seq: number; kind: 'redeem' | 'expire' | 'adjust'; points: number; lot?: Lot };
+  type Pending = {
+    at: number;
+    seq: number;
+    kind: 'redeem' | 'expire' | 'adjust';
+    points: number;
+    lot?: Lot;
+    event?: LedgerEvent;
+  };
   const queue: Pending[] = [];
   const lots: Lot[] = [];
   const out: LedgerEvent[] = [...earns];
   for (const e of earns) {
     if (e.type === 'adjust' && e.points < 0)
-      queue.push({ at: e.at, seq: e.seq, kind: 'adjust', points: -e.points });
+      queue.push({ at: e.at, seq: e.seq, kind: 'adjust', points: -e.points, event: e });
     if (e.type !== 'earn' && !(e.type === 'adjust' && e.points > 0)) continue;
     const lot: Lot = {
       at: e.at,
@@ -107,12 +128,13 @@ export function simulateLedger(
       const m = rng.weighted(REDEMPTION_DELAY_MONTHS.map((w, k) => [k, w] as const));
       const at =
         e.at + Math.max(opts.minDelayDays, m * 30 + rng.int(0, 29)) * DAY + rng.int(0, 86_000) * 1000;
-      queue.push({
-        at: Math.min(at, lot.expiresAt - DAY),
-        seq: opts.nextSeq(),
-        kind: 'redeem',
-        points: e.points,
-      });
+      if (!e.returned)
+        queue.push({
+          at: Math.min(at, lot.expiresAt - DAY),
+          seq: opts.nextSeq(),
+          kind: 'redeem',
+          points: e.points,
+        });
     }
     queue.push({ at: lot.expiresAt, seq: opts.nextSeq(), kind: 'expire', points: 0, lot });
   }
@@ -123,6 +145,7 @@ export function simulateLedger(
       if (!l.use.atSnapshot)
         l.use.atSnapshot = { redeemed: l.use.redeemed, expired: l.use.expired, adjusted: l.use.adjusted };
   };
+  const available = opts.minDelayDays * DAY;
   for (const q of queue) {
     if (q.at >= opts.snapshot) snap();
     if (q.at >= opts.end) break;
@@ -133,12 +156,17 @@ export function simulateLedger(
       q.lot.use.expired += left;
       out.push({ at: q.at, seq: q.seq, type: 'expire', points: left });
     } else if (q.kind === 'redeem') {
-      const used = consume(lots, q.points, 'redeemed');
+      const used = consume(lots, q.points, 'redeemed', q.at, available);
       if (used > 0)
         out.push({ at: q.at, seq: q.seq, type: 'redeem', points: used, rewardId: opts.rewardFor(used) });
-    } else consume(lots, q.points, 'adjusted');
+    } else {
+      // the take-back row says what was taken back (nothing: no row)
+      const used = consume(lots, q.points, 'adjusted', q.at, available);
+      if (q.event) q.event.points = -used;
+    }
   }
   snap();
-  out.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return { events: out, uses: lots.map((l) => l.use) };
+  const events = out.filter((e) => !(e.type === 'adjust' && e.points === 0));
+  events.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  return { events, uses: lots.map((l) => l.use) };
 }

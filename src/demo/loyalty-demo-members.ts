@@ -3,7 +3,8 @@ import type { Rng } from './rng.ts';
 /**
  * Demo members and their orders, drawn from the BG/NBD story: a purchase rate λ ~ Gamma(1.2, 9)
  * per week while alive and a dropout chance p ~ Beta(0.7, 5) after each purchase, with a personal
- * mean spend, from the day they enrol to as-of. Planted churners buy often for months, then stop for good.
+ * mean spend, from the day they enrol to as-of. Planted churners buy often for months, then stop for good;
+ * their spend is kept well above the 80th percentile of the members', so that they are high-value.
  */
 export interface DemoOrder {
   id: string;
@@ -86,6 +87,14 @@ export function makeOrder(
   };
 }
 
+const usd = (o: { amount: number; currency: string }) => (o.currency === 'EUR' ? o.amount * 1.08 : o.amount);
+
+/** The 80th percentile of the members' spend to as-of (USD). */
+function percentile80(members: DemoMember[]): number {
+  const spend = members.map((m) => m.orders.reduce((s, o) => s + usd(o), 0)).sort((a, b) => a - b);
+  return spend[Math.floor(0.8 * (spend.length - 1))] ?? 0;
+}
+
 /** Purchases from enrolment while alive: exponential gaps at rate λ/week, dropout p after each. */
 function purchases(rng: Rng, from: number, to: number, lambda: number, p: number): number[] {
   const out = [from];
@@ -102,7 +111,8 @@ function purchases(rng: Rng, from: number, to: number, lambda: number, p: number
 /**
  * `n` members enrolled over the programme's life (growing enrolment), and `churners` planted
  * churners: enrolled 16–30 months ago, buying about every 1.5 weeks for 25–40 weeks, then never
- * again (their last purchase at least 30 weeks before as-of).
+ * again (their last purchase at least 30 weeks before as-of), their amounts scaled up when their
+ * spend falls short of 1.5 × the other members' 80th percentile (no extra random draws).
  */
 export function demoMembers(
   rng: Rng,
@@ -113,6 +123,7 @@ export function demoMembers(
   horizon: number,
 ): DemoMember[] {
   const members: DemoMember[] = [];
+  let floor: number | undefined;
   for (let i = 0; i < n + churners; i++) {
     const churner = i >= n;
     const u = churner ? rng.next() : Math.sqrt(rng.next());
@@ -133,6 +144,14 @@ export function demoMembers(
       ? purchases(rng, enrolledAt, Math.min(enrolledAt + rng.int(25, 40) * WEEK, asOf - 30 * WEEK), 0.7, 0)
       : purchases(rng, enrolledAt, horizon, gamma(rng, 1.2) / 9, beta(rng, 0.7, 5));
     const all = times.map((t) => makeOrder(rng, m, Math.floor(t), mean, asOf));
+    if (churner) {
+      // a planted churner is a high-value member: its spend clears the members' 80th percentile
+      // (the win-back segment's value floor) by half again, however few or small its orders
+      floor ??= 1.5 * percentile80(members);
+      const spent = all.reduce((s, o) => s + usd(o), 0);
+      if (spent < floor)
+        for (const o of all) o.amount = Math.round(o.amount * (floor / spent) * 100 + 1) / 100;
+    }
     m.orders = all.filter((o) => o.at < asOf);
     m.future = all.filter((o) => o.at >= asOf);
     members.push(m);

@@ -20,6 +20,8 @@ export const LOYALTY_USAGE = `/loyalty-lifecycle-orchestration:monitor-loyalty -
 export const PLANTED_REDEEM_RATE = 0.7;
 const EXPIRE_DAYS = 365;
 const PENDING_DAYS = 14;
+/** Returns come after the points were credited (a late return or a chargeback): out of the pending window. */
+const RETURN_DAYS = 20;
 
 const iso = isoSeconds;
 const cell = (v: unknown) => {
@@ -59,16 +61,19 @@ function earnEvents(rng: Rng, m: DemoMember, horizon: number, seq: () => number)
   for (const o of [...m.orders, ...m.future].sort((a, b) => a.at - b.at)) {
     const points = Math.floor(usd(o)) * o.multiplier;
     if (points <= 0) continue;
-    out.push({
+    const earn: LedgerEvent = {
       at: o.at,
       seq: seq(),
       type: 'earn',
       points,
       orderId: o.id,
       expiresAt: o.at + EXPIRE_DAYS * DAY,
-    });
-    if (rng.chance(0.015) && o.at + 10 * DAY < horizon)
-      out.push({ at: o.at + 10 * DAY, seq: seq(), type: 'adjust', points: -points, orderId: o.id });
+    };
+    out.push(earn);
+    if (rng.chance(0.015) && o.at + RETURN_DAYS * DAY < horizon) {
+      earn.returned = true;
+      out.push({ at: o.at + RETURN_DAYS * DAY, seq: seq(), type: 'adjust', points: -points, orderId: o.id });
+    }
   }
   if (rng.chance(0.01)) {
     const at = m.enrolledAt + rng.int(1, Math.max(1, Math.floor((horizon - m.enrolledAt) / DAY) - 1)) * DAY;

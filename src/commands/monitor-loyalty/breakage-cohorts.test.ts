@@ -67,6 +67,24 @@ describe('cohorts at the last month end', () => {
     expect(outstandingRedemptionRate(lines, redemptionRate)).toBeCloseTo(750 / 2400, 12);
   });
 
+  it('pending points take the rate of new points (the current month cohort’s), not the average of the older outstanding', () => {
+    const { lines, redemptionRate, newPointsRate } = breakageAndRevenue(issuance, triangle, {
+      lastMonth: '2026-02',
+      valuePerPoint: 1,
+      tailFactor: 1,
+      method: 'chain-ladder',
+    });
+    // March, the cohort with no development yet, takes the recent rate 0.5
+    expect(newPointsRate).toBe(0.5);
+    // 600 pending: 750 + 600 × 0.5 = 1,050 expected of 2,400 + 600 outstanding (was 750 / 2,400 for all 3,000)
+    const rho = outstandingRedemptionRate(lines, redemptionRate, { points: 600, rate: newPointsRate });
+    expect(rho).toBeCloseTo(1050 / 3000, 12);
+    expect(rho).not.toBeCloseTo(750 / 2400, 3);
+    // nothing outstanding but pending points: their rate
+    const settled = lines.map((l) => ({ ...l, outstanding: 0 }));
+    expect(outstandingRedemptionRate(settled, redemptionRate, { points: 600, rate: 0.5 })).toBe(0.5);
+  });
+
   it('IFRS 15 release: Jan allocated 1,000 × 600/1,600 = 375; recognised 375 × (600 − 500)/600 in the window', () => {
     const { lines } = breakageAndRevenue(issuance, triangle, {
       lastMonth: '2026-02',
@@ -127,6 +145,10 @@ describe('a programme with no matured cohort (the s9 review loy2: USD 0 on 590 p
     });
     expect(lines.map((l) => l.basis)).toEqual(['no-breakage', 'no-breakage']);
     expect(outstandingRedemptionRate(lines, redemptionRate)).toBe(1);
+    // no breakage recognised: pending points are expected redeemed in full too
+    const { newPointsRate } = run(13);
+    expect(newPointsRate).toBe(1);
+    expect(outstandingRedemptionRate(lines, redemptionRate, { points: 300, rate: newPointsRate })).toBe(1);
     // ultimate: Oct 500, Nov 310 − 50 − 30 = 230 → (500 + 230) / 810
     expect(redemptionRate).toBeCloseTo(730 / 810, 12);
   });

@@ -240,7 +240,14 @@ export function breakageAndRevenue(
     tailFactor: number;
     method: 'chain-ladder' | 'bornhuetter-ferguson';
   },
-): { estimate: BreakageEstimate; lines: CohortLine[]; redemptionRate: number; immature: Immature | null } {
+): {
+  estimate: BreakageEstimate;
+  lines: CohortLine[];
+  redemptionRate: number;
+  /** Expected redemption rate of points with no development yet (the current month's cohort's; 1 when no cohort matured). */
+  newPointsRate: number;
+  immature: Immature | null;
+} {
   const estimate = estimateBreakage(cohortsOf(issuance, triangle, opts.lastMonth), {
     maturityAge: opts.maturityAge,
     tailFactor: opts.tailFactor,
@@ -274,17 +281,26 @@ export function breakageAndRevenue(
     estimate,
     lines,
     redemptionRate: issued > 0 ? ultimateTotal / issued : 0,
+    newPointsRate: young ? 1 : Math.min(1, Math.max(0, ctx.prior)),
     immature: immatureOf(estimate, young, opts.maturityAge, curvesExpected, outstandingTotal),
   };
 }
 
 /**
- * Share of the outstanding points expected to be redeemed: Σ (ultimate − redeemed) / Σ outstanding
- * over cohorts with points outstanding; the programme-wide rate when nothing is outstanding.
+ * Share of the outstanding points expected to be redeemed: (Σ (ultimate − redeemed) over cohorts
+ * with points outstanding + pending points × the rate of new points) / (Σ outstanding + pending);
+ * the programme-wide rate when nothing is outstanding. Pending points (earned on orders still in
+ * their return window) are in no cohort's lots yet: they are the newest points, with their whole
+ * life ahead, so they take a new cohort's rate, not the average of the older points outstanding
+ * (which are partly past their redemptions and near expiry).
  */
-export function outstandingRedemptionRate(lines: CohortLine[], programmeRate: number): number {
-  let expected = 0;
-  let outstanding = 0;
+export function outstandingRedemptionRate(
+  lines: CohortLine[],
+  programmeRate: number,
+  pending: { points: number; rate: number } = { points: 0, rate: 0 },
+): number {
+  let expected = pending.points > 0 ? pending.points * pending.rate : 0;
+  let outstanding = Math.max(0, pending.points);
   for (const l of lines) {
     if (l.outstanding <= 0) continue;
     outstanding += l.outstanding;

@@ -180,14 +180,21 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
   // A monthly cohort has fully expired one month after its last lot's expiry month began.
   const maturity = config.points_expire_months > 0 ? config.points_expire_months + 1 : undefined;
   const { lastMonth } = valuationOf(run.inputs.window.end);
-  const { estimate, lines, redemptionRate, immature } = breakageAndRevenue(issuance, triangle, {
-    lastMonth,
-    valuePerPoint: config.value_per_point,
-    maturityAge: maturity,
-    tailFactor: config.breakage.tail_factor,
-    method: config.breakage.method,
+  const { estimate, lines, redemptionRate, newPointsRate, immature } = breakageAndRevenue(
+    issuance,
+    triangle,
+    {
+      lastMonth,
+      valuePerPoint: config.value_per_point,
+      maturityAge: maturity,
+      tailFactor: config.breakage.tail_factor,
+      method: config.breakage.method,
+    },
+  );
+  const rho = outstandingRedemptionRate(lines, redemptionRate, {
+    points: n(balances.pending),
+    rate: newPointsRate,
   });
-  const rho = outstandingRedemptionRate(lines, redemptionRate);
   const prev = await previousLiability(run, config.program, ctx.planPath);
   // FIFO balance: members whose consumption exceeds their points hold none (not a negative amount)
   const active = n(balances.fifo_balance);
