@@ -193,6 +193,27 @@ describe('partnerHealth', () => {
     expect(refunds.partners[0].reasons).toEqual(['refund rate 33.3% ≥ 20.0%']);
   });
 
+  it('grow: a flat trend whose slope is slightly negative is not a fall (falling is ≤ −10% a week, as for enablement)', () => {
+    // F: weekly 66,65,66,64,65 → Theil–Sen slope −0.375, median week 65 → −0.6%/week; conversion
+    // .09 ≥ 1.2 × the median .07 (rates .05,.10,.04,.09,.04,.09) → grow
+    const f: PartnerAggregate = {
+      partner: 'F',
+      shares: 260,
+      clicks: 500,
+      conversions: 45,
+      revenue: 6000,
+      flaggedReferrals: 0,
+      weeklyActivity: [66, 65, 66, 64, 65],
+    };
+    const withF = partnerHealth([...PARTNERS, f]);
+    const F = withF.partners.find((x) => x.partner === 'F')!;
+    expect(F.trend).toBe(-0.375);
+    expect(F.status).toBe('grow');
+    // falling 10% of its median week per week or more: needs-enablement, whatever its conversion
+    const falling = partnerHealth([...PARTNERS, { ...f, weeklyActivity: [90, 80, 70, 60, 50] }]);
+    expect(falling.partners.find((x) => x.partner === 'F')!.status).toBe('needs-enablement');
+  });
+
   it('rejects negative counts', () => {
     expect(() => partnerHealth([{ ...PARTNERS[0], clicks: -1 }])).toThrow(/rows\[0\]\.clicks/);
   });

@@ -122,7 +122,9 @@ export interface PartnerHealthReport {
  * 2. needs-enablement (clean but quiet): shares < 0.5 × the median partner's, or a weekly trend
  *    losing ≥ 10% of its median week per week;
  * 3. grow: conversion rate ≥ 1.2 × the median partner's (both from ≥ 30 clicks) and a trend not
- *    falling: proven quality, volume is the lever;
+ *    falling by the measure of 2. (losing less than 10% of its median week per week; a slightly
+ *    negative Theil–Sen slope over four or five weekly counts is noise, not a fall): proven
+ *    quality, volume is the lever;
  * 4. healthy: the rest.
  * Thresholds in `PartnerHealthOptions`. O(p log p + Σ weeks²) for p partners.
  *
@@ -183,7 +185,7 @@ export function partnerHealth(
         r.clicks >= o.minClicks &&
         medianConversionRate !== null &&
         conversionRate >= o.growConversionRatio * medianConversionRate &&
-        !(relativeTrend !== null && relativeTrend < 0)
+        !(relativeTrend !== null && relativeTrend <= -o.decliningTrend)
       ) {
         status = 'grow';
         reasons.push(
