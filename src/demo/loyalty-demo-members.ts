@@ -80,14 +80,19 @@ export function makeOrder(
   return {
     id: orderId(),
     at,
-    amount: eur ? Math.round((amount / 1.08) * 100) / 100 : amount,
+    amount: eur ? Math.round((amount / EUR_USD) * 100) / 100 : amount,
     currency: eur ? 'EUR' : 'USD',
     channel: rng.chance(0.8) ? m.channel : rng.pick(['web', 'app', 'store']),
     multiplier: rng.chance(0.04) ? 0 : 1,
   };
 }
 
-const usd = (o: { amount: number; currency: string }) => (o.currency === 'EUR' ? o.amount * 1.08 : o.amount);
+/** The demo's one exchange rate: USD per EUR. */
+const EUR_USD = 1.08;
+
+/** An order's amount in USD. */
+export const usd = (o: { amount: number; currency: string }): number =>
+  o.currency === 'EUR' ? o.amount * EUR_USD : o.amount;
 
 /** The 80th percentile of the members' spend to as-of (USD). */
 function percentile80(members: DemoMember[]): number {

@@ -1,4 +1,4 @@
-import type { DemoMember } from './loyalty-demo-members.ts';
+import { usd, type DemoMember } from './loyalty-demo-members.ts';
 
 /** Demo tier rules: spend in the calendar year; kept at year end by spending the retain amount. */
 export const DEMO_TIERS = [
@@ -14,7 +14,6 @@ export interface TierChange {
 }
 
 const yearStart = (y: number) => Date.UTC(y, 0, 1);
-const usd = (o: { amount: number; currency: string }) => (o.currency === 'EUR' ? o.amount * 1.08 : o.amount);
 const qualified = (spend: number) => DEMO_TIERS.reduce((k, t, i) => (spend >= t.qualify ? i : k), 0);
 
 /**

@@ -7,6 +7,7 @@ import {
   makeOrder,
   orderId,
   resetOrderSeq,
+  usd,
   type DemoMember,
 } from './loyalty-demo-members.ts';
 import { plantExperiments, plantStatusMatches, plantUpgrades, type World } from './loyalty-demo-plants.ts';
@@ -30,7 +31,6 @@ const cell = (v: unknown) => {
 };
 const csv = (header: string[], rows: unknown[][]) =>
   [header.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
-const usd = (o: { amount: number; currency: string }) => (o.currency === 'EUR' ? o.amount * 1.08 : o.amount);
 
 /** Each member's tier fields at as-of from the timeline (tier, since when, the tier before it). */
 function tierFields(w: World): void {

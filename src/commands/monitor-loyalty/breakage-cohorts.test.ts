@@ -41,6 +41,14 @@ const triangle = [
 ];
 
 describe('cohorts at the last month end', () => {
+  const chainLadder = () =>
+    breakageAndRevenue(issuance, triangle, {
+      lastMonth: '2026-02',
+      valuePerPoint: 1,
+      tailFactor: 1,
+      method: 'chain-ladder',
+    });
+
   it('develops complete months only', () => {
     const c = cohortsOf(issuance, triangle, '2026-02');
     expect(c.map((x) => [x.cohort, x.cumulativeRedeemed])).toEqual([
@@ -50,12 +58,7 @@ describe('cohorts at the last month end', () => {
   });
 
   it('chain ladder: f0 = 500/200 = 2.5; Feb ultimate 400 × 2.5 = 1,000; March takes the recent rate', () => {
-    const { estimate, lines, redemptionRate } = breakageAndRevenue(issuance, triangle, {
-      lastMonth: '2026-02',
-      valuePerPoint: 1,
-      tailFactor: 1,
-      method: 'chain-ladder',
-    });
+    const { estimate, lines, redemptionRate } = chainLadder();
     expect(estimate.developmentFactors).toEqual([2.5]);
     // Jan: 500 at its latest age, factor 1 → 500, but 600 are redeemed by the end: 600 (60%).
     expect(lines[0]).toMatchObject({ redeemed: 600, ultimate_redemption_rate: 0.6, outstanding: 400 });
@@ -68,12 +71,7 @@ describe('cohorts at the last month end', () => {
   });
 
   it('pending points take the rate of new points (the current month cohort’s), not the average of the older outstanding', () => {
-    const { lines, redemptionRate, newPointsRate } = breakageAndRevenue(issuance, triangle, {
-      lastMonth: '2026-02',
-      valuePerPoint: 1,
-      tailFactor: 1,
-      method: 'chain-ladder',
-    });
+    const { lines, redemptionRate, newPointsRate } = chainLadder();
     // March, the cohort with no development yet, takes the recent rate 0.5
     expect(newPointsRate).toBe(0.5);
     // 600 pending: 750 + 600 × 0.5 = 1,050 expected of 2,400 + 600 outstanding (was 750 / 2,400 for all 3,000)
@@ -86,12 +84,7 @@ describe('cohorts at the last month end', () => {
   });
 
   it('IFRS 15 release: Jan allocated 1,000 × 600/1,600 = 375; recognised 375 × (600 − 500)/600 in the window', () => {
-    const { lines } = breakageAndRevenue(issuance, triangle, {
-      lastMonth: '2026-02',
-      valuePerPoint: 1,
-      tailFactor: 1,
-      method: 'chain-ladder',
-    });
+    const { lines } = chainLadder();
     // SSP of Jan's points 1,000 × 1 × 0.6 = 600; price 1,000 → 1,000 × 600 / 1,600 = 375.
     expect(lines[0].allocated).toBeCloseTo(375, 9);
     expect(lines[0].revenue_in_window).toBeCloseTo((375 * 100) / 600, 9);

@@ -299,8 +299,8 @@ export function outstandingRedemptionRate(
   programmeRate: number,
   pending: { points: number; rate: number } = { points: 0, rate: 0 },
 ): number {
-  let expected = pending.points > 0 ? pending.points * pending.rate : 0;
   let outstanding = Math.max(0, pending.points);
+  let expected = outstanding * pending.rate;
   for (const l of lines) {
     if (l.outstanding <= 0) continue;
     outstanding += l.outstanding;
