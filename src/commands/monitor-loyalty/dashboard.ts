@@ -12,7 +12,7 @@ import {
 } from '../../report/index.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import { MONITOR_LOYALTY_FLAGS } from './inputs.ts';
-import type { KpiRow } from './kpi-stage.ts';
+import type { KpiRow, KpiValues } from './kpi-stage.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
 const pct = (x: number | null | undefined) =>
@@ -151,12 +151,28 @@ const KPI_COLUMNS: TableColumn[] = [
   { key: 'csat', label: 'CSAT', format: 'percent' },
 ];
 
-const kpiTable = (title: string, rows: KpiRow[], cur: string): Block => ({
+type KpiTableRow = KpiValues & { key: string; csat: number | null };
+
+const kpiTableRow = (x: KpiRow): KpiTableRow => ({ ...x, csat: x.csat.csat });
+
+const kpiTable = (title: string, rows: KpiTableRow[], cur: string): Block => ({
   kind: 'table',
   title,
   columns: KPI_COLUMNS.map((c) => (c.format === 'currency' ? { ...c, currency: cur } : c)),
-  rows: rows.map((x) => ({ ...x, csat: x.csat.csat })),
+  rows: rows.map((x) => ({ ...x })),
 });
+
+/**
+ * The overall KPI table's rows: the window, then the window before it. CSAT is measured in the
+ * window only, so the earlier window's row has none (n/a), not the window's CSAT.
+ */
+export function windowKpiRows(r: MonitorLoyaltyResult): KpiTableRow[] {
+  const o = r.kpis.overall;
+  return [
+    { ...kpiTableRow(o), key: `this ${r.window.label}` },
+    { ...o.previous, key: `previous ${r.window.label}`, csat: null },
+  ];
+}
 
 function kpiSection(r: MonitorLoyaltyResult): Section {
   const t = r.kpis.trends;
@@ -174,14 +190,7 @@ function kpiSection(r: MonitorLoyaltyResult): Section {
     summary: true,
     intro: `Window ${r.window.start.slice(0, 10)} to ${r.as_of} against the ${r.window.days} days before it. Member vs non-member revenue per purchasing customer: ${money(o.member_vs_non_member.memberRevenuePerCustomer ?? 0, r.currency)} vs ${money(o.member_vs_non_member.nonMemberRevenuePerCustomer ?? 0, r.currency)} (descriptive: members self-select; the incremental estimate is in Experiments).`,
     blocks: [
-      kpiTable(
-        'KPIs (window, then the window before it)',
-        [
-          { ...o, key: `this ${r.window.label}` },
-          { ...o, ...o.previous, key: `previous ${r.window.label}` },
-        ],
-        r.currency,
-      ),
+      kpiTable('KPIs (window, then the window before it)', windowKpiRows(r), r.currency),
       {
         kind: 'chart',
         title: 'Active members per week',
@@ -233,7 +242,7 @@ function drillDownSection(r: MonitorLoyaltyResult): Section {
   return {
     title: 'Drill-downs by dimension',
     blocks: Object.entries(r.kpis.by_dimension).map(([d, rows]) =>
-      kpiTable(`KPIs by ${d}`, rows ?? [], r.currency),
+      kpiTable(`KPIs by ${d}`, (rows ?? []).map(kpiTableRow), r.currency),
     ),
   };
 }

@@ -1,0 +1,114 @@
+/**
+ * The overall KPI table of summary.md and dashboard.html: the window's row, then the window before
+ * it. CSAT is measured in the window only (result.json's kpis.overall.previous has none), so the
+ * earlier window's row must not show the window's CSAT.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildMonitorLoyaltyDashboard, windowKpiRows } from './dashboard.ts';
+import type { MonitorLoyaltyResult } from './result.ts';
+
+const values = (members: number, active: number) => ({
+  members,
+  enrolled: 3,
+  active_members: active,
+  active_member_rate: active / members,
+  order_earning_rate: 0.9,
+  redemption_rate: 0.5,
+  reward_usage: 0.4,
+  breakage_rate: 0.1,
+  cost_per_point: 0.008,
+  orders: 12,
+  revenue: 600,
+  purchasing_members: 8,
+  aov: 50,
+  frequency: 1.5,
+  revenue_per_member_customer: 75,
+  points_earned: 1000,
+  points_redeemed: 500,
+  points_expired: 100,
+});
+
+/** The parts of a result the dashboard reads, around a window with CSAT responses. */
+function result(): MonitorLoyaltyResult {
+  const row = (key: string) => ({
+    ...values(20, 7),
+    key,
+    previous: values(18, 9),
+    outstanding_points: 4000,
+    pending_points: 200,
+    csat: { csat: 0.736, meanScore: 3.9, responses: 129 },
+  });
+  return {
+    program: 'Club',
+    currency: 'EUR',
+    as_of: '2026-11-15',
+    run_id: 'r',
+    plan_path: 'p.json',
+    window: { label: '30d', start: '2026-10-17T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z', days: 30 },
+    inputs: { alert_threshold: 0.25, window: '30d', detail: 'full', dimensions: ['tier'], experiments: [] },
+    kpis: {
+      overall: {
+        ...row('all'),
+        enrollment_rate: null,
+        previous_enrollment_rate: null,
+        eligible_customers: 0,
+        member_vs_non_member: {},
+        non_member: {},
+      },
+      by_dimension: { tier: [row('Gold')] },
+      tier_mix: [],
+      tier_migration: { tiers: [], counts: [], upgraded: 0, downgraded: 0, retained: 0, members: 0 },
+      trends: [],
+    },
+    liability: {
+      liability: 0,
+      outstanding_points: 0,
+      active_points: 0,
+      pending_points: 0,
+      value_per_point: 0.01,
+      expected_redemption_rate: 0.6,
+      expected_breakage_rate: 0.4,
+      change_rate: null,
+      spike_threshold: 0.1,
+      previous: null,
+      curve: [],
+      cohorts: [],
+      checks: { unmatched: 0 },
+      method: 'chain-ladder',
+    },
+    models: { warnings: [], churn: { by_dimension: {} }, clv: { months: 12, monthly_discount_rate: 0.01 } },
+    segments: [],
+    segment_members: { rows: 0, per_segment_limit: 100, file: 'x' },
+    experiments: null,
+    backlog: [],
+    alerts: [],
+    row_accounting: [],
+    rejects: { rows: 0, file: null, top_reasons: [] },
+    members: {
+      orphans: { ledger_rows: 0, member_orders_without_member: 0 },
+      unknown_tiers: [],
+      id_case: { member_groups: 0, members: [], orders: 0, order_customers: [], warnings: [] },
+    },
+  } as unknown as MonitorLoyaltyResult;
+}
+
+describe('the overall KPI table (window, then the window before it)', () => {
+  it("shows the window's CSAT on its row only; the earlier window's row has its own KPIs and no CSAT", () => {
+    const d = buildMonitorLoyaltyDashboard(result());
+    const section = d.sections.find((s) => s.title === 'KPIs and trends')!;
+    const table = section.blocks.find((b) => b.kind === 'table' && b.title.startsWith('KPIs (window'));
+    expect(table?.kind).toBe('table');
+    const rows = table && table.kind === 'table' ? table.rows : [];
+    expect(rows.map((x) => [x.key, x.members, x.active_member_rate, x.csat])).toEqual([
+      ['this 30d', 20, 7 / 20, 0.736],
+      ['previous 30d', 18, 9 / 18, null],
+    ]);
+    expect(windowKpiRows(result())).toEqual(rows);
+  });
+
+  it('drill-downs show each group with its CSAT share', () => {
+    const d = buildMonitorLoyaltyDashboard(result());
+    const drill = d.sections.find((s) => s.title === 'Drill-downs by dimension')!.blocks[0];
+    expect(drill.kind === 'table' && drill.rows.map((x) => [x.key, x.csat])).toEqual([['Gold', 0.736]]);
+  });
+});
