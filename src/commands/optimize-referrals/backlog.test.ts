@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { funnelItems, regressionItems } from './backlog.ts';
+import { funnelItems, partnerItems, regressionItems } from './backlog.ts';
 import type { Diagnostics } from './diagnostics-stage.ts';
+import type { PartnerReport } from './partner-stage.ts';
 
 /** A channel row as funnel-rows writes it: every channel carries the program's eligible advocates. */
 const seg = (
@@ -77,5 +78,42 @@ describe('funnel backlog items', () => {
     const before = [...current.slice(0, 3), seg('unknown', 0, 0, 0, 100, 50)];
     const dd = { ...d, current: now, previous: before } as unknown as Diagnostics;
     expect(regressionItems(dd, CFG, 'USD', false).some((i) => /unknown/i.test(i.title))).toBe(false);
+  });
+});
+
+describe('partner enablement items', () => {
+  const partner = (id: string, shares: number, conversions: number, revenue: number, status: string) => ({
+    partner: id,
+    tier: 'silver',
+    shares,
+    clicks: shares * 2,
+    conversions,
+    revenue,
+    trend: 0,
+    status,
+    reasons: [status === 'needs-enablement' ? 'shares 0 < 0.5 × median 50' : 'ok'],
+  });
+  // the demo's quiet partner: no share of its own in the window, one carried-over conversion
+  const pr = {
+    partners: [
+      partner('p-big', 100, 40, 40_000, 'healthy'),
+      partner('p-mid', 50, 10, 8_000, 'healthy'),
+      partner('p-quiet', 0, 1, 1_040, 'needs-enablement'),
+    ],
+    names: { 'p-quiet': 'Quiet' },
+    medianShares: 50,
+    trend_weeks: 5,
+    held: {},
+  } as unknown as PartnerReport;
+
+  it("says when the rate per share is all partners' and starts with no spreadsheet formula sign", () => {
+    const [item] = partnerItems(pr, CFG, 'USD');
+    // 25 more shares × (51 conversions / 150 shares of all partners) = 8.5 conversions
+    expect(item.projected_lift.extra_conversions).toBeCloseTo(25 * (51 / 150), 9);
+    const basis = item.projected_lift.basis;
+    // a leading + is neutralized as a formula in backlog.csv ("'+25.0 shares …")
+    expect(basis).not.toMatch(/^[=+\-@]/);
+    expect(basis).toMatch(/^25\.0 more shares/);
+    expect(basis).toContain("0.340 conversions per share (all partners': Quiet has fewer than 30 shares)");
   });
 });

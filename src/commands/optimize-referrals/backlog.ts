@@ -212,18 +212,19 @@ export function partnerItems(pr: PartnerReport, cfg: ReferralsConfig['backlog'],
       const gap = Math.max(0, (pr.medianShares ?? 0) - p.shares);
       const declining = p.trend !== null && p.trend < 0 ? -p.trend * pr.trend_weeks : 0;
       const extraShares = cfg.lift_fraction * Math.max(gap, declining);
-      const perShare =
-        p.shares >= cfg.min_base && p.shares > 0
-          ? p.conversions / p.shares
-          : totals.shares > 0
-            ? totals.conversions / totals.shares
-            : 0;
-      const perConversion =
-        p.conversions > 0
-          ? p.revenue / p.conversions
-          : totals.conversions > 0
-            ? totals.revenue / totals.conversions
-            : 0;
+      // too few shares (or no conversion) of its own: all partners' rate, and the basis says so
+      const ownPerShare = p.shares >= cfg.min_base && p.shares > 0;
+      const perShare = ownPerShare
+        ? p.conversions / p.shares
+        : totals.shares > 0
+          ? totals.conversions / totals.shares
+          : 0;
+      const ownPerConversion = p.conversions > 0;
+      const perConversion = ownPerConversion
+        ? p.revenue / p.conversions
+        : totals.conversions > 0
+          ? totals.revenue / totals.conversions
+          : 0;
       const extraConversions = extraShares * perShare;
       out.push({
         id: `partner-enable-${p.partner}`,
@@ -234,7 +235,8 @@ export function partnerItems(pr: PartnerReport, cfg: ReferralsConfig['backlog'],
           extra_conversions: extraConversions,
           extra_revenue: extraConversions * perConversion,
           cost_avoided: null,
-          basis: `+${n1(extraShares)} shares (${cfg.lift_fraction * 100}% of ${gap >= declining ? `the gap to the median partner's ${n1(pr.medianShares ?? 0)} shares` : `the weekly decline over ${pr.trend_weeks} weeks`}) × ${perShare.toFixed(3)} conversions per share × ${money(perConversion, cur)} per conversion`,
+          // no leading "+": backlog.csv would neutralize the cell as a formula ("'+25.0 shares")
+          basis: `${n1(extraShares)} more shares (${cfg.lift_fraction * 100}% of ${gap >= declining ? `the gap to the median partner's ${n1(pr.medianShares ?? 0)} shares` : `the weekly decline over ${pr.trend_weeks} weeks`}) × ${perShare.toFixed(3)} conversions per share${ownPerShare ? '' : ` (all partners': ${name} has fewer than ${cfg.min_base} shares)`} × ${money(perConversion, cur)} per conversion${ownPerConversion ? '' : ` (all partners': ${name} has none)`}`,
         },
         urgent: false,
       });
