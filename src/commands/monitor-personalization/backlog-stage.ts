@@ -13,6 +13,7 @@ import type { OwnerRef } from '../kit/index.ts';
 import { previousRuns } from '../shared/previous-runs.ts';
 import type { AggregateOutput } from './aggregate-stage.ts';
 import type { ExperimentsOutput } from './experiments-stage.ts';
+import { anomalyLine } from './format.ts';
 import { ownerRolesOf, type GovernanceOutput } from './governance-stage.ts';
 import { noRows, type IssuesOutput } from './issues-stage.ts';
 import type { Run } from './run-scope.ts';
@@ -82,18 +83,28 @@ function experimentIssuesOf(run: Run, x: ExperimentsOutput): Issue[] {
   });
 }
 
-/** Anomalies in the backlog's loose finding shape: one id per detector and subject. */
-const findingsOf = (issues: IssuesOutput): AnomalyFinding[] =>
-  issues.anomalies.map((y) => ({
-    detector: y.key.slice(0, y.key.indexOf(':')),
-    severity: y.severity,
-    key: y.subject,
-    title: `${y.key.slice(0, y.key.indexOf(':'))} on ${y.subject} (${y.at.slice(0, 10)})`,
-    evidence: noRows(y)
-      ? `no rows in ${y.subject}: no latest row to measure its freshness by (SLA: warn after ${fmt(y.expected)} h, error after ${fmt(y.threshold)} h)`
-      : `value ${fmt(y.value)} vs expected ${fmt(y.expected)} (score ${fmt(y.score)}, threshold ${fmt(y.threshold)}; ${y.detectors.join(' + ')}; baseline ${y.window.from.slice(0, 10)} to ${y.window.to.slice(0, 10)}, ${y.window.points} points)`,
-    playbook: y.playbook,
-  }));
+/**
+ * Anomalies in the backlog's loose finding shape: one id per detector and subject. A freshness
+ * anomaly's instant is the end of as-of's day, so its title says how old the source's data is at
+ * the end of as-of (the terminal's line), not the next date, and its evidence names the latest row
+ * instead of a one-point "baseline".
+ */
+export const findingsOf = (issues: IssuesOutput, asOf: string): AnomalyFinding[] =>
+  issues.anomalies.map((y) => {
+    const fresh = y.detectors.includes('data-freshness');
+    return {
+      detector: y.key.slice(0, y.key.indexOf(':')),
+      severity: y.severity,
+      key: y.subject,
+      title: fresh
+        ? anomalyLine(y, asOf)
+        : `${y.key.slice(0, y.key.indexOf(':'))} on ${y.subject} (${y.at.slice(0, 10)})`,
+      evidence: noRows(y)
+        ? `no rows in ${y.subject}: no latest row to measure its freshness by (SLA: warn after ${fmt(y.expected)} h, error after ${fmt(y.threshold)} h)`
+        : `value ${fmt(y.value)} vs expected ${fmt(y.expected)} (score ${fmt(y.score)}, threshold ${fmt(y.threshold)}; ${y.detectors.join(' + ')}; ${fresh ? `latest row ${y.window.from}` : `baseline ${y.window.from.slice(0, 10)} to ${y.window.to.slice(0, 10)}, ${y.window.points} points`})`,
+      playbook: y.playbook,
+    };
+  });
 
 const fmt = (x: number | null) => (x === null ? 'n/a' : Number(x.toPrecision(4)).toString());
 
@@ -151,7 +162,7 @@ export async function backlogStage(
     {
       governance: o.governance.scan.findings,
       experiments: experimentIssuesOf(run, o.experiments),
-      anomalies: findingsOf(o.issues),
+      anomalies: findingsOf(o.issues, run.asOfDay),
     },
     { previousIds: prev.ids, ownerRoles: ownerRolesOf(p) },
   );

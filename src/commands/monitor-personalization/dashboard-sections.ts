@@ -1,5 +1,6 @@
 import type { Block, Section } from '../../report/index.ts';
 import { CHECK_STATUS, effectText, human } from './dashboard-format.ts';
+import { anomalyLine } from './format.ts';
 import { noRows } from './issues-stage.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 
@@ -202,7 +203,7 @@ export function experimentsSection(o: O): Section {
 }
 
 /** Freshness per source, variant shares of live experiments, and every anomaly with its evidence. */
-export function anomaliesSection(o: O): Section {
+export function anomaliesSection(o: O, asOf: string): Section {
   const i = o.issues;
   const blocks: Block[] = [
     {
@@ -250,7 +251,10 @@ export function anomaliesSection(o: O): Section {
           kind: 'list',
           title: 'Anomalies',
           items: i.anomalies.map((y) => ({
-            text: `${y.key.split(':')[0]} on ${y.subject} at ${y.at} (${y.severity})`,
+            // a freshness anomaly's instant is the end of as-of's day: its lag, not the next date
+            text: y.detectors.includes('data-freshness')
+              ? anomalyLine(y, asOf)
+              : `${anomalyLine(y, asOf)} (${y.severity})`,
             detail: `${noRows(y) ? `no rows in ${y.subject}: no latest row to measure its freshness by` : `value ${y.value === null ? 'n/a' : Number(y.value.toPrecision(4))} vs expected ${Number(y.expected.toPrecision(4))}`} (${y.detectors.join(' + ')}). ${y.playbook}`,
             status: y.severity === 'error' ? ('alert' as const) : ('warn' as const),
           })),

@@ -248,7 +248,7 @@ export function buildMonitorPersonalizationDashboard(r: R, o: O): Dashboard {
       performanceSection(r, o),
       governanceSection(o),
       experimentsSection(o),
-      anomaliesSection(o),
+      anomaliesSection(o, r.as_of),
       dataQualitySection({
         alerts: r.alerts,
         accounting: r.row_accounting,
