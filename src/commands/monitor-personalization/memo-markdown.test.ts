@@ -205,3 +205,55 @@ describe('experiment memo: text from the data', () => {
     expect(rows[0]).toContain('| personalizedx\\|y\\x1b\\]0;PWNED\\x07 z |');
   });
 });
+
+/**
+ * A rule change inside the experiment's window (the demo's unapproved chg-111 on
+ * onboarding_checklist, 22 days into exp-checklist-v2): the governance scan flags it, and the memo,
+ * read on its own, must say so next to its guidance (it said "ship" with no word of the change).
+ */
+describe('experiment memo: rule changes during the test', () => {
+  const { memo } = memoOf([row('holdout', 2000, 200), row('personalized', 2000, 260)]);
+  const result = {
+    initiative: { name: 'Homepage' },
+    as_of: '2026-03-31',
+    window: { label: 'last 30 days' },
+  } as unknown as MonitorPersonalizationResult;
+  const change = {
+    experiment: 'exp-zero',
+    changeId: 'chg-111',
+    rule: 'hero-banner',
+    ts: '2026-03-22T10:15:00Z',
+    author: 'jamie.cole',
+    change: 'reorder | steps',
+    running: true,
+    daysIntoExperiment: 21.4,
+  };
+  const md = (experimentChanges: unknown, approvals: unknown = null) =>
+    experimentMemoMarkdown(result, {
+      experiments: { memos: [memo], daily: [] },
+      governance: { scan: { experimentChanges, approvals } },
+    } as unknown as MonitorPersonalizationOutputs);
+
+  it('lists the change with its approval problem in Health and cautions under the guidance', () => {
+    const text = md(
+      { conflicts: [change, { ...change, experiment: 'exp-other', changeId: 'chg-999' }], findings: [] },
+      { changes: [{ changeId: 'chg-111', problems: ['no-approver'] }] },
+    );
+    expect(memo.guidance!.kind).toBe('ship');
+    expect(text).toContain(
+      '- Rule changes during the test: chg-111 to hero-banner on 2026-03-22T10:15:00Z by jamie.cole (reorder \\| steps; no approver), 21 days in — **a change mid-test mixes treatments**',
+    );
+    expect(text).not.toContain('chg-999');
+    const lines = text.split('\n');
+    const guidance = lines.findIndex((l) => l.startsWith('**Guidance: ship.**'));
+    expect(lines[guidance + 2]).toBe(
+      '> **Caution:** hero-banner changed during the test (chg-111): check whether the change altered who sees which variant or what they see before acting on this guidance; if it did, restart the test or read only the exposures after the change.',
+    );
+  });
+
+  it('none, or not checked without a rule change log', () => {
+    expect(md({ conflicts: [], findings: [] })).toContain('- Rule changes during the test: none');
+    expect(md({ conflicts: [], findings: [] })).not.toContain('Caution');
+    expect(md(null)).toContain('- Rule changes during the test: not checked (no rule change log)');
+  });
+});

@@ -19,12 +19,59 @@ function mdTable(headers: readonly string[], rows: readonly string[][]): string 
 const num = (x: number | null | undefined, digits = 4) =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : String(Number(x.toPrecision(digits)));
 
-function health(m: ExperimentMemoOut): string[] {
+/**
+ * Changes to the experiment's rules strictly inside its window, from the governance scan (null: no
+ * rule change log, so not checked; undefined: no governance output at all).
+ */
+function changesDuring(m: ExperimentMemoOut, o: O) {
+  const scan = o.governance?.scan;
+  if (!scan) return undefined;
+  if (!scan.experimentChanges) return null;
+  const problems = new Map((scan.approvals?.changes ?? []).map((c) => [c.changeId, c.problems]));
+  return scan.experimentChanges.conflicts
+    .filter((c) => c.experiment === m.id)
+    .map((c) => ({ ...c, problems: (problems.get(c.changeId) ?? []).map((p) => p.replace(/-/g, ' ')) }));
+}
+
+function health(m: ExperimentMemoOut, changes: ReturnType<typeof changesDuring>): string[] {
   const h = m.readout!.health;
+  const changeLine =
+    changes === undefined
+      ? []
+      : [
+          `- Rule changes during the test: ${
+            changes === null
+              ? 'not checked (no rule change log)'
+              : changes.length === 0
+                ? 'none'
+                : `${changes
+                    .map(
+                      (c) =>
+                        `${mdEscape(c.changeId)} to ${mdEscape(c.rule)} on ${mdEscape(c.ts)} by ${mdEscape(c.author)}${
+                          c.change || c.problems.length
+                            ? ` (${mdEscape([c.change, ...c.problems].filter(Boolean).join('; '))})`
+                            : ''
+                        }, ${Math.floor(c.daysIntoExperiment)} days in`,
+                    )
+                    .join('; ')} — **a change mid-test mixes treatments**`
+          }`,
+        ];
   return [
     `- Sample ratio: ${h.srm ? `p = ${num(h.srm.p_value, 2)} (alert below ${h.srm.threshold})${h.srm.alert ? ' — **mismatch**' : ''}` : 'not checked'}`,
     `- Multiple exposure: ${h.multiple_exposure ? `${m.multiple_exposures} users (${pct(h.multiple_exposure.rate)}, limit ${pct(h.multiple_exposure.max_rate)})${h.multiple_exposure.alert ? ' — **too many**' : ''}` : `${m.multiple_exposures} users`}`,
     `- Sample: smallest arm ${h.smallest_arm} users (minimum ${h.min_sample_size}); ${h.days_running ?? 'n/a'} days running (minimum ${h.min_days})`,
+    ...changeLine,
+  ];
+}
+
+/** A caution under the guidance when the experiment's rules changed during the test. */
+function caution(changes: ReturnType<typeof changesDuring>): string[] {
+  if (!changes?.length) return [];
+  const rules = [...new Set(changes.map((c) => c.rule))].map(mdEscape).join(', ');
+  const ids = changes.map((c) => mdEscape(c.changeId)).join(', ');
+  return [
+    `> **Caution:** ${rules} changed during the test (${ids}): check whether the change altered who sees which variant or what they see before acting on this guidance; if it did, restart the test or read only the exposures after the change.`,
+    '',
   ];
 }
 
@@ -67,11 +114,12 @@ function correctionText(r: NonNullable<ExperimentMemoOut['readout']>): string {
   return `${r.correction} correction over ${family.tested} tested comparison${family.tested === 1 ? '' : 's'}${left.length ? `; left out: ${mdEscape(left.join('; '))}` : ''}`;
 }
 
-function memoOf(m: ExperimentMemoOut): string {
+function memoOf(m: ExperimentMemoOut, o: O): string {
   const head = `## ${mdEscape(m.name)} (${mdEscape(m.id)})\n\nRule ${mdCode(m.rule ?? 'none')} · ${mdEscape(m.status)} · ${mdEscape(m.start?.slice(0, 10) ?? '?')} to ${mdEscape(m.end?.slice(0, 10) ?? 'open')} · planned ${m.planned.map((p) => `${mdEscape(p.variant)} ${pct(p.share)}`).join(', ')}`;
   if (!m.readout || !m.guidance) return `${head}\n\nNo readout: ${mdEscape(m.no_readout ?? 'no data')}.\n`;
   const r = m.readout;
   const g = m.guidance;
+  const changes = changesDuring(m, o);
   const plan = [
     g.requiredSamplePerArm !== null
       ? `- Sample needed per arm for the planned effect: ${g.requiredSamplePerArm}`
@@ -86,10 +134,11 @@ function memoOf(m: ExperimentMemoOut): string {
     '',
     `**Guidance: ${g.kind}.** ${mdEscape(g.headline)}`,
     '',
+    ...caution(changes),
     `Method: ${r.method} (${r.difference} effects, α = ${r.alpha}${r.correction !== 'none' ? `, ${correctionText(r)}` : ''}${r.sequential_tuning !== null ? `, sequential tuning ${r.sequential_tuning}` : ''}); ${r.units} users.`,
     '',
     '### Health',
-    ...health(m),
+    ...health(m, changes),
     '',
     '### Metrics',
     metricsTable(m),
@@ -114,7 +163,7 @@ export function experimentMemoMarkdown(r: MonitorPersonalizationResult, o: O): s
     '',
     `As of ${r.as_of} (${r.window.label} window). ${memos.length} experiment${memos.length === 1 ? '' : 's'}: ${memos.map((m) => `${mdEscape(m.id)} → ${mdEscape(m.guidance?.kind ?? m.no_readout ?? 'no readout')}`).join('; ') || 'none'}.`,
     '',
-    ...memos.map(memoOf),
+    ...memos.map((m) => memoOf(m, o)),
   ].join('\n');
 }
 
