@@ -127,7 +127,12 @@ async function pointsTables(run: Run) {
   return { issuance, triangle, balances };
 }
 
-/** The spike alert, and an escalation at once to the first rung when it breaches for the first time. */
+/**
+ * The spike alert. A spike escalates at once (`escalate_from: 1`): the first breach to the first rung
+ * of the ladder, a spike again in the next run to the second, and so on. The kit records the
+ * escalation in the plan (so `--fail-on-escalation` exits 10 on it); the same record is returned
+ * for result.json's `liability.spike_escalation`.
+ */
 function alertSpike(ctx: StageContext, run: Run, changeRate: number | null): EscalationRecord | null {
   const ev = ctx.alert({
     id: 'liability_spike',
@@ -136,22 +141,22 @@ function alertSpike(ctx: StageContext, run: Run, changeRate: number | null): Esc
     threshold: run.inputs.liabilitySpike,
     direction: 'above',
     owner_role: run.inputs.config.owners.finance,
+    escalate_from: 1,
   });
-  if (!ev.breached || ev.consecutive_breaches !== 1) return null;
-  const ladder = run.ws.escalation[run.command] ?? LADDER;
-  const owner = run.owner(ladder[0]);
+  const esc = ev.escalation;
+  if (!ev.escalate || !esc) return null;
   ctx.note(
-    `liability spike of ${((changeRate ?? 0) * 100).toFixed(1)}%: escalated at once to ${owner.person ?? owner.role}`,
+    `liability spike of ${((changeRate ?? 0) * 100).toFixed(1)}%: escalated at once to ${esc.person ?? esc.role}`,
   );
   return {
     alert_id: 'liability_spike',
     metric: ev.metric,
     task_id: ctx.stageId,
-    level: 1,
-    role: owner.role,
-    person: owner.person,
-    fallback_used: owner.fallback_used,
-    consecutive_breaches: 1,
+    level: esc.level,
+    role: esc.role,
+    person: esc.person,
+    fallback_used: esc.fallbackUsed,
+    consecutive_breaches: ev.consecutive_breaches,
     value: ev.value,
     threshold: ev.threshold,
     direction: 'above',

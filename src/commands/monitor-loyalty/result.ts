@@ -45,7 +45,7 @@ export interface MonitorLoyaltyResult {
   /** Per source and kept source: rows dropped as duplicates, and how many of them differed from the row kept. */
   duplicates: NormalizeResult['duplicates'];
   alerts: AlertRecord[];
-  /** Escalations of the kit (second breach in a row) and the one a liability spike makes at once. */
+  /** Escalations of the plan: an alert's second breach in a row, a liability spike's first. */
   escalations: EscalationRecord[];
   warnings: string[];
 }
@@ -62,7 +62,6 @@ export function buildMonitorLoyaltyResult(
   const { cols: _c, scores: _s, ...models } = o.models;
   const { values, unknown_tiers, ...members } = o.members;
   const l = o.liability;
-  const spike = o.liability.spike_escalation;
   return {
     schema: RESULT_SCHEMA_ID,
     run_id: run.runId,
@@ -104,7 +103,7 @@ export function buildMonitorLoyaltyResult(
     },
     duplicates: n.duplicates,
     alerts: closing.alerts,
-    escalations: [...(spike ? [spike] : []), ...closing.escalations],
+    escalations: closing.escalations,
     warnings: [
       ...o.members.id_case.warnings,
       ...o.models.warnings,
