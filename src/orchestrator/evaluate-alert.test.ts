@@ -144,7 +144,19 @@ describe('escalating before the second breach', () => {
 
   it('escalate_to names the role instead of the ladder; the default still waits for two', () => {
     const ev = evaluateAlert({ ...roas(1), escalate_from: 1, escalate_to: 'vp-marketing' }, null, policy);
-    expect(ev.escalation).toMatchObject({ role: 'vp-marketing', level: 1 });
+    // vp-marketing is the ladder's second rung: the level says so
+    expect(ev.escalation).toMatchObject({ role: 'vp-marketing', level: 2 });
     expect(evaluateAlert(roas(1), null, policy).escalate).toBe(false);
+  });
+
+  it('escalate_to holds on a repeat (never a lower rung); a role off the ladder is level 1', () => {
+    const input = { ...roas(1), escalate_from: 1, escalate_to: 'vp-marketing' };
+    for (const streak of [1, 2, 5])
+      expect(evaluateAlert(input, prev(true, streak), policy).escalation).toMatchObject({
+        role: 'vp-marketing',
+        level: 2,
+      });
+    const off = evaluateAlert({ ...input, escalate_to: 'privacy-officer' }, prev(true, 1), policy);
+    expect(off.escalation).toMatchObject({ role: 'privacy-officer', level: 1 });
   });
 });

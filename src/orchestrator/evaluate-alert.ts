@@ -26,7 +26,11 @@ export interface AlertInput {
    * (a consent violation must not wait for a second run).
    */
   escalate_from?: number;
-  /** A role to escalate to instead of the ladder's rung (e.g. the privacy lead for consent). */
+  /**
+   * A role to escalate to instead of the ladder's rung (e.g. the privacy lead for consent), on every
+   * escalating breach: a repeat stays with that role rather than dropping to the ladder's first
+   * rung. Its level is its rung when the ladder has the role, else 1.
+   */
   escalate_to?: string;
   /**
    * Count an earlier breach only when it was evaluated at most this many hours ago ("breached twice
@@ -145,7 +149,8 @@ export function evaluateAlert(
   };
   if (input.owner_role) evaluation.owner = party(input.owner_role, policy);
   if (escalate && input.escalate_to) {
-    evaluation.escalation = { ...party(input.escalate_to, policy), level: 1 };
+    const rung = policy.escalationLadder.indexOf(input.escalate_to) + 1;
+    evaluation.escalation = { ...party(input.escalate_to, policy), level: rung > 0 ? rung : 1 };
   } else if (escalate) {
     // the first escalating breach takes the first rung, whatever `escalate_from` is
     const step = ladderStep(policy.escalationLadder, consecutive + 2 - from);

@@ -278,12 +278,20 @@ describe('alerts and escalation', () => {
   });
 
   it('escalates repeated anomaly alerts on the second run, and marks backlog repeats', () => {
-    expect(runs.spec.result.escalations).toEqual([]);
+    // the first run escalates only the consent violation (at once, to its owner, the ladder's top)
+    const consent = { alert_id: 'consent_violations', level: 3, role: 'data_privacy_lead' };
+    expect(runs.spec.result.escalations).toEqual([expect.objectContaining(consent)]);
     const esc = runs.again.result.escalations.map((e) => e.alert_id);
     expect(esc).toEqual(
       expect.arrayContaining([`freshness.${planted().freshness_breach.source}`, 'consent_violations']),
     );
-    expect(runs.again.result.escalations[0]).toMatchObject({ level: 1, role: 'testing_lead' });
+    const byId = (id: string) => runs.again.result.escalations.find((e) => e.alert_id === id);
+    expect(byId(`freshness.${planted().freshness_breach.source}`)).toMatchObject({
+      level: 1,
+      role: 'testing_lead',
+    });
+    // a repeat stays with the privacy lead: it never drops to the first rung
+    expect(byId('consent_violations')).toMatchObject(consent);
     expect(items(runs.again).every((i) => i.repeat)).toBe(true);
     expect(runs.again.result.backlog.previous_run).toBe(runs.spec.result.run_id);
   });

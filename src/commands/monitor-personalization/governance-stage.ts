@@ -255,7 +255,11 @@ function worstFallback(
   return { value: worst?.rates.fallback ?? 0, rule: worst?.rule ?? null, threshold };
 }
 
-/** The fallback-rate guardrail and the consent alert (both escalate on a second breach in a row). */
+/**
+ * The fallback-rate guardrail (escalates on a second breach in a row, up the ladder) and the consent
+ * alert: a violation escalates at once to the consent owner, and so does every repeat (a repeated
+ * violation never drops to the ladder's first rung).
+ */
 function alertGovernance(
   ctx: StageContext,
   run: Run,
@@ -281,5 +285,7 @@ function alertGovernance(
       direction: 'above',
       unit: 'count',
       owner_role: p.owners.consent,
+      escalate_from: 1,
+      escalate_to: p.owners.consent,
     });
 }
