@@ -29,7 +29,27 @@ export interface ExperimentReadout extends ReadoutResult {
   next_test: string;
 }
 
-/** A next test that follows from the recommendation, stated plainly. */
+/**
+ * The goal metrics on which one variant is better and another (or the same) is worse: a trade-off
+ * the decision stopped on, as [better, worse] metric names; null when there is none.
+ */
+function tradeOff(r: ReadoutResult): [string[], string[]] | null {
+  const goals = r.metrics.filter((m) => !m.guardrail);
+  for (const v of r.recommendation.variants) {
+    const of = (d: string) =>
+      goals.filter((m) => m.variants.some((x) => x.name === v.name && x.decision === d)).map((m) => m.name);
+    const [better, worse] = [of('better'), of('worse')];
+    if (better.length && worse.length) return [better, worse];
+  }
+  return null;
+}
+
+/**
+ * A next test that follows from the recommendation and from why it was made, stated plainly: a test
+ * stopped for a broken split (sample ratio mismatch, multiple exposures) is rerun once the
+ * assignment is fixed, one stopped on a trade-off between goals looks for a version without the
+ * loss, and only one that reached its horizon without a conclusive result calls for a larger change.
+ */
 export function nextTestFor(r: ReadoutResult, name: string): string {
   const v = r.recommendation.variant ?? 'the treatment';
   switch (r.recommendation.action) {
@@ -37,8 +57,18 @@ export function nextTestFor(r: ReadoutResult, name: string): string {
       return `Ship ${v} of ${name}, then test a bolder version of the same lever against it (new control) to find where the lift stops.`;
     case 'roll back':
       return `Roll back ${v} of ${name}; test a smaller change of the same lever, or a different lever, with the guardrail that failed as a primary metric.`;
-    case 'stop':
+    case 'stop': {
+      const broken = [
+        r.health.srm?.alert ? 'the sample ratio mismatch' : null,
+        r.health.multiple_exposure?.alert ? 'the units exposed to more than one variant' : null,
+      ].filter((x): x is string => x !== null);
+      if (broken.length)
+        return `Fix the assignment of ${name} (${broken.join(' and ')}), then run the same test again from a fresh start: its results cannot be read, so they say nothing about the size of the effect.`;
+      const t = tradeOff(r);
+      if (t)
+        return `Stop ${name}: it is better on ${t[0].join(', ')} but worse on ${t[1].join(', ')}; test a version that keeps the gain without the loss, or let the owner weigh the two.`;
       return `Stop ${name}: the effect is too small to detect at this size; test a larger change or a more sensitive metric (e.g. an earlier funnel step).`;
+    }
     default:
       return `Keep ${name} running until the planned sample and duration are reached; do not start a competing test on the same audience.`;
   }
