@@ -328,7 +328,7 @@ function alertIssues(
   for (const k of KPIS)
     ctx.alert({
       id: `kpi_dip.${k.id}`,
-      metric: `days in the window with a ${k.label} dip`,
+      metric: `days in the window with a dip in ${k.label}`,
       value: count(`kpi-dip:${k.id}`),
       threshold: 0,
       direction: 'above',
