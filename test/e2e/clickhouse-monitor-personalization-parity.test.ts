@@ -199,7 +199,10 @@ describe.skipIf(skipClickHouse)(
       parity.expectSameResult(ch.result, duck.result, (r) => ({
         ...r,
         alerts: byText(r.alerts),
-        escalations: byText(r.escalations),
+        // an escalation's `at` is when the run raised it (the consent violation escalates on every run)
+        escalations: byText(
+          (r.escalations as Record<string, unknown>[]).map((e) => ({ ...e, at: undefined })),
+        ),
         immediate_escalations: byText(r.immediate_escalations),
       }));
       // not a comparison of two empty results: the planted consent violation, the experiments'
