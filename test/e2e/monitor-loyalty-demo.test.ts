@@ -293,6 +293,9 @@ describe.each(SEEDS)('diagnostics, experiments and the backlog (seed %i)', (seed
     const liab = dp.metrics.find((m) => m.name === 'points_liability')!;
     const rev = dp.metrics.find((m) => m.name === 'revenue')!.variants[0];
     const item = spec().result.backlog.find((b) => b.id === 'experiment-double-points-oct')!;
+    // the action once in the title, the next test in the evidence
+    expect(item.title).toBe(`Roll back ${rev.name} of ${dp.name}`);
+    expect(item.evidence).toMatch(/ Next test: Roll back .+; test a smaller change/);
     expect(item.value_at_stake).toBeCloseTo(
       (liab.variants[0].mean - liab.control.mean) * rev.mean * rev.n,
       6,

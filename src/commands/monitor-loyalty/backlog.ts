@@ -129,8 +129,10 @@ function experimentDrafts(run: Run, e: ExperimentsOutput | undefined): Draft[] {
     return [
       {
         id: `experiment-${r.id}`,
-        title: `${ship ? 'Ship' : 'Roll back'} ${v.name} of ${r.name}. Next: ${r.next_test}`,
-        evidence: `${r.recommendation.reasons.join(' ')} Revenue per member ${money(v.mean)} vs ${money(rev.control.mean)} (control, ${rev.control.n} members).`,
+        // the next test starts with the same action ("Roll back double of …; test …"): it goes in the
+        // evidence, so the title does not say the action twice
+        title: `${ship ? 'Ship' : 'Roll back'} ${v.name} of ${r.name}`,
+        evidence: `${r.recommendation.reasons.join(' ')} Revenue per member ${money(v.mean)} vs ${money(rev.control.mean)} (control, ${rev.control.n} members). Next test: ${r.next_test}`,
         role: run.inputs.config.owners.experiments,
         urgent: !ship,
         // a roll back: the guardrail is liability per unit of revenue, so the liability the variant

@@ -13,6 +13,9 @@ export function backlogLine(b: MonitorLoyaltyResult['backlog'][number], currency
   return `[${b.priority}] ${b.title} — ${b.owner.person ?? 'unassigned'} (${ownerRole(b.owner)}), ETA ${b.eta}, projected lift ${currency} ${fmtMoney(b.projected_lift)}`;
 }
 
+/** a + b from which the BG/NBD dropout chance is one value for every member (its sd < 0.005). */
+const UNIFORM_DROPOUT_AB = 10_000;
+
 /**
  * The churn model in the terminal, in words a loyalty manager can use: what it is (the purchase
  * model behind P(alive), churn risk and the win-back segment), whether it fitted, on what, and how
@@ -27,7 +30,13 @@ export function churnModelLine(m: Pick<MonitorLoyaltyResult['models'], 'bgnbd' |
     h && Number.isFinite(h.predicted)
       ? ` Fitted before the window, it predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened${h.relative_error === null ? '' : ` (${h.relative_error >= 0 ? '+' : ''}${fmtPct(h.relative_error)})`}.`
       : '';
-  return `Churn model (BG/NBD purchase model behind P(alive), churn risk and win-back; weeks): ${bg.converged ? 'converged' : 'NOT converged: treat churn risk and CLV with caution'}, fitted on ${bg.rows} distinct purchase histories (repeat purchases, recency, age) of ${bg.members} members; r ${bg.params.r.toFixed(3)}, α ${bg.params.alpha.toFixed(3)}, a ${bg.params.a.toFixed(3)}, b ${bg.params.b.toFixed(3)}.${check}`;
+  const { a, b } = bg.params;
+  // a Beta(a, b) with a + b this large has a standard deviation under 0.005: one dropout chance
+  const uniform =
+    a + b >= UNIFORM_DROPOUT_AB
+      ? ` (a and b this large mean one chance of dropping out after a purchase for every member, a / (a + b) = ${fmtPct(a / (a + b))}: the purchases show no spread in it)`
+      : '';
+  return `Churn model (BG/NBD purchase model behind P(alive), churn risk and win-back; weeks): ${bg.converged ? 'converged' : 'NOT converged: treat churn risk and CLV with caution'}, fitted on ${bg.rows} distinct purchase histories (repeat purchases, recency, age) of ${bg.members} members; r ${bg.params.r.toFixed(3)}, α ${bg.params.alpha.toFixed(3)}, a ${a.toFixed(3)}, b ${b.toFixed(3)}${uniform}.${check}`;
 }
 
 function kpiTable(r: MonitorLoyaltyResult): string {
