@@ -214,10 +214,16 @@ export function partnerHealth(
     };
   });
 
-  const rank = (eligible: PartnerHealth[], value: (p: PartnerHealth) => number): PartnerRanking => {
+  /** `positiveTop`: the top list holds only partners above 0 (a 0% fraud rate is not a top one). */
+  const rank = (
+    eligible: PartnerHealth[],
+    value: (p: PartnerHealth) => number,
+    positiveTop = false,
+  ): PartnerRanking => {
     const sorted = [...eligible].sort((a, b) => value(b) - value(a) || a.partner.localeCompare(b.partner));
     const ascending = [...eligible].sort((a, b) => value(a) - value(b) || a.partner.localeCompare(b.partner));
-    return { top: sorted.slice(0, o.topN), bottom: ascending.slice(0, o.topN) };
+    const top = positiveTop ? sorted.filter((p) => value(p) > 0) : sorted;
+    return { top: top.slice(0, o.topN), bottom: ascending.slice(0, o.topN) };
   };
   return {
     options: o,
@@ -236,6 +242,7 @@ export function partnerHealth(
     byFraudRate: rank(
       partners.filter((p) => p.fraudRate !== null && p.conversions >= o.minConversions),
       (p) => p.fraudRate!,
+      true,
     ),
   };
 }
