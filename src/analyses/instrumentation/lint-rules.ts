@@ -22,7 +22,7 @@ export const LINT_RULES = [
     id: 'event-name-casing',
     severity: 'error',
     description:
-      'Event names use the configured casing (title: "Order Completed", snake: "order_completed", camel, kebab).',
+      'Event names use the configured casing (title: "Order Completed", snake: "order_completed", camel, kebab, pascal).',
   },
   {
     id: 'event-name-object-action',

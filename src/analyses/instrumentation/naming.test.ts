@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toCase, words } from './identifier.ts';
 import { duplicateKey, isObjectAction, matchesCasing } from './naming.ts';
+import { lintPlan } from './plan-lint.ts';
+import { createEvent, createPlan } from './tracking-plan.ts';
 
 describe('naming', () => {
   it('checks each casing', () => {
@@ -13,6 +15,22 @@ describe('naming', () => {
     expect(matchesCasing('OrderCompleted', 'camel')).toBe(false);
     expect(matchesCasing('order-completed', 'kebab')).toBe(true);
     expect(matchesCasing('order--completed', 'kebab')).toBe(false);
+  });
+
+  it('checks pascal case, which `gtm events lint --event-casing pascal` offers', () => {
+    expect(matchesCasing('OrderCompleted', 'pascal')).toBe(true);
+    expect(matchesCasing('InvoicePdfDownloaded', 'pascal')).toBe(true);
+    expect(matchesCasing('orderCompleted', 'pascal')).toBe(false);
+    expect(matchesCasing('Order Completed', 'pascal')).toBe(false);
+    expect(matchesCasing('Order_Completed', 'pascal')).toBe(false);
+    const plan = createPlan({
+      name: 'p',
+      events: [createEvent({ name: 'InvoiceCreated' }), createEvent({ name: 'invoice_sent' })],
+    });
+    const casing = lintPlan(plan, { eventCasing: 'pascal' }).findings.filter(
+      (f) => f.rule === 'event-name-casing',
+    );
+    expect(casing.map((f) => f.event)).toEqual(['invoice_sent']);
   });
 
   it('recognises object–action names', () => {

@@ -1,7 +1,7 @@
 import { words } from './identifier.ts';
 
-export type Casing = 'title' | 'snake' | 'camel' | 'kebab';
-export const CASINGS: readonly Casing[] = ['title', 'snake', 'camel', 'kebab'];
+export type Casing = 'title' | 'snake' | 'camel' | 'kebab' | 'pascal';
+export const CASINGS: readonly Casing[] = ['title', 'snake', 'camel', 'kebab', 'pascal'];
 
 const CASING_PATTERNS: Record<Casing, RegExp> = {
   // Capitalized words separated by single spaces; all-caps acronyms (CTA, URL) are words too.
@@ -9,6 +9,7 @@ const CASING_PATTERNS: Record<Casing, RegExp> = {
   snake: /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/,
   camel: /^[a-z][a-z0-9]*([A-Z][a-z0-9]*)*$/,
   kebab: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+  pascal: /^[A-Z][a-z0-9]*([A-Z][a-z0-9]*)*$/,
 };
 
 /**
