@@ -138,12 +138,16 @@ function scopeOf(
   ranks: Record<string, number>,
   asOfEnd: string,
 ): ScopeParams {
+  // normalized as a touch's utm_campaign is (trimmed, lower-cased, aliased), so that a value listed
+  // as the exports write it (`EU Data Summit`, `EDS26`) matches the touches an alias maps it to
+  const utmCampaign = (s: string) => {
+    const v = s.trim().toLowerCase();
+    return Object.hasOwn(ws.utm.aliases.campaign, v) ? ws.utm.aliases.campaign[v] : v;
+  };
   return {
-    utmCampaigns: campaign.utm_campaigns,
+    utmCampaigns: [...new Set(campaign.utm_campaigns.map(utmCampaign))],
     assetIds: campaign.assets.map((a) => a.id.toLowerCase()),
-    campaignTags: [
-      ...new Set([campaign.id, campaign.name, ...campaign.utm_campaigns].map((s) => s.trim().toLowerCase())),
-    ].map((s) => ws.utm.aliases.campaign[s] ?? s),
+    campaignTags: [...new Set([campaign.id, campaign.name, ...campaign.utm_campaigns].map(utmCampaign))],
     windowStart: window.start,
     windowEnd: window.end,
     asOfEnd,
