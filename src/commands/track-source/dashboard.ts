@@ -139,7 +139,8 @@ function contributionSection(r: TrackSourceResult): Section {
           data: r.contribution.map((c) => ({
             partner: c.partner_name,
             actual: c.pipeline,
-            target: c.pipeline_target_in_window ?? 0,
+            // no target (null): "No target", no tick and "—" in the table, never a target of 0
+            target: c.pipeline_target_in_window,
           })),
           category: 'partner',
           actual: 'actual',
