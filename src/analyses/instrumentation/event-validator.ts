@@ -2,12 +2,13 @@ import { withCommonProperties } from './common-rules.ts';
 import { eventPropertiesSchema } from './event-schema.ts';
 import { MessageIdIndex, contentFingerprint } from './message-ids.ts';
 import { detectPii } from './pii-detector.ts';
+import { PlanParseError } from './plan-parse-error.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ErrorObject, ValidateFunction } from './schema-compiler.ts';
 import { compareSchemaVer, isSchemaVer, parseSchemaVer } from './schema-ver.ts';
 import type { SchemaVer } from './schema-ver.ts';
 import { schemaTypes } from './tracking-plan.ts';
-import type { CallType, PlanEvent, TrackingPlan } from './tracking-plan.ts';
+import type { CallType, JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
 import { VIOLATION_TYPES } from './validation-report.ts';
 import type { ValidationReport, ViolationType } from './validation-report.ts';
 import { TALLY_NULL, TALLY_TYPES, mergeValidatorSnapshots } from './validator-snapshot.ts';
@@ -210,7 +211,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     return {
       event,
       state: stateFor(label, true),
-      validate: compiler.compile(eventPropertiesSchema(event)),
+      validate: compileOrExplain(compiler, event, eventPropertiesSchema(event)),
       typed,
       pii,
       propertyConsent,
@@ -628,6 +629,39 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   const report = (): ValidationReport => mergeValidatorSnapshots([{ snapshot: snapshot() }]);
 
   return { validate, report, snapshot, settle };
+}
+
+/**
+ * Compiles an event's schema; a schema Ajv refuses (a type that is not a JSON type, a minimum that
+ * is not a number, a pattern that is not a regular expression) is a problem of the plan, named
+ * with its event, never a crash of the validator.
+ */
+function compileOrExplain(
+  compiler: { compile(schema: JsonSchema): ValidateFunction },
+  event: PlanEvent,
+  schema: JsonSchema,
+): ValidateFunction {
+  try {
+    return compiler.compile(schema);
+  } catch (err) {
+    // Ajv lists one problem several ways (`must be equal to one of the allowed values, must be
+    // array, must match a schema in anyOf`): the first names it.
+    const message = (err instanceof Error ? err.message : String(err)).split(/, (?=data\b)/)[0];
+    // Ajv's meta-schema errors name JSON pointers under `data`: `data/properties/amount/type`.
+    const reason = message.startsWith('schema is invalid: ')
+      ? message
+          .slice('schema is invalid: '.length)
+          .replace(
+            /\bdata((?:\/[^\s/]+)*)/g,
+            (_m, p: string) => p.slice(1).replace(/\//g, '.') || 'the schema',
+          )
+      : message;
+    throw new PlanParseError(
+      `the JSON Schema of ${event.type} event "${event.name}" is not valid: ${reason}`,
+      undefined,
+      'fix that property in the plan (types: string, number, integer, boolean, array, object, null; bounds are numbers; patterns are regular expressions); `gtm events lint --plan FILE` lists every invalid schema and pattern',
+    );
+  }
 }
 
 function article(kind: string): string {

@@ -80,6 +80,12 @@ export const LINT_RULES = [
     description: 'Patterns are valid regular expressions (ECMAScript, unicode mode, as Ajv compiles them).',
   },
   {
+    id: 'invalid-schema',
+    severity: 'error',
+    description:
+      'Property schemas are valid JSON Schema (draft-07): types are JSON types, bounds and lengths are numbers (a schema Ajv refuses cannot validate a payload).',
+  },
+  {
     id: 'invalid-version',
     severity: 'error',
     description: 'Plan and event versions are SchemaVer MODEL-REVISION-ADDITION.',

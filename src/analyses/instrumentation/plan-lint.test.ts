@@ -151,6 +151,34 @@ describe('lintPlan', () => {
     ]);
   });
 
+  it('reports schemas that are not JSON Schema, nested ones by their top property, and nothing valid', () => {
+    const r = lintPlan(
+      one([
+        prop('a', { type: 'strnig' as never }),
+        prop('b', { type: 'integer', minimum: '0' as never, maximum: 9 }),
+        prop('c', { type: 'array', maxItems: 3, items: { type: 'obj' as never } }),
+        prop('d', { type: ['string', 'null'], maxLength: 5 }),
+        prop('e', {
+          type: 'object',
+          properties: { x: { type: 'number', minimum: 0, maximum: 1, description: 'x' } },
+        }),
+        prop('f', { type: 'string', pattern: '([' }),
+      ]),
+    );
+    const errors = r.findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => `${f.rule}:${f.property}`)).toEqual([
+      'invalid-schema:a',
+      'invalid-schema:b',
+      'invalid-schema:c',
+      'invalid-pattern:f',
+    ]);
+    expect(errors[1].message).toBe('"b" is not valid JSON Schema: minimum must be number');
+    expect(errors[2].message).toMatch(
+      /^"c" is not valid JSON Schema: items\.type must be equal to one of the allowed values/,
+    );
+    expect(lintPlan(shopPlan()).findings.filter((f) => f.rule === 'invalid-schema')).toEqual([]);
+  });
+
   it('checks versions, sampling rates, sources and consent categories', () => {
     const plan = createPlan({
       name: 'p',

@@ -6,6 +6,7 @@ import { createEvent } from './tracking-plan.ts';
 import { duplicateKey, isObjectAction, matchesCasing } from './naming.ts';
 import type { Casing } from './naming.ts';
 import { piiKindFromName } from './pii-detector.ts';
+import { schemaMetaError } from './schema-compiler.ts';
 import { isSchemaVer } from './schema-ver.ts';
 import { schemaTypes } from './tracking-plan.ts';
 import type {
@@ -273,6 +274,12 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
         add('property-name-casing', `"${item.name}" is not ${propertyCasing} case`, ev, path);
       if (typeof item.description !== 'string' || item.description === '')
         add('property-described', `"${path}" has no description`, ev, path);
+      // Nested properties are inside this schema: the meta-schema check of the top one covers them.
+      const invalid = prefix === '' ? schemaMetaError(item.schema) : undefined;
+      if (invalid) {
+        add('invalid-schema', `"${path}" is not valid JSON Schema: ${invalid}`, ev, path);
+        continue;
+      }
       checkSchema(item.schema, ev, path);
     }
   }

@@ -28,15 +28,23 @@ export function createSchemaCompiler(): { compile(schema: JsonSchema): ValidateF
   return { compile: (schema) => ajv.compile(schema) };
 }
 
+let metaChecker: InstanceType<typeof Ajv> | undefined;
+
 /**
- * Checks that a schema compiles; returns the error message when it does not (a bad pattern, an
- * unknown type). Used by the plan lint.
+ * Why a schema is not valid JSON Schema (draft-07) — a type that is not a JSON type, a bound that
+ * is not a number — as `<path> <problem>` (`items.type must be equal to one of the allowed
+ * values`), or undefined. Patterns are not compiled here and an empty enum is not reported (the
+ * lint's `invalid-pattern` and `empty-enum` name those). Used by the plan lint (`invalid-schema`).
  */
-export function schemaCompileError(schema: JsonSchema): string | undefined {
-  try {
-    createSchemaCompiler().compile(schema);
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+export function schemaMetaError(schema: JsonSchema): string | undefined {
+  metaChecker ??= new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: false });
+  if (metaChecker.validateSchema(schema)) return undefined;
+  const e = metaChecker.errors?.find(
+    (x) => !(x.keyword === 'minItems' && /(^|\/)enum$/.test(x.instancePath)),
+  );
+  if (!e) return undefined;
+  const path = e.instancePath.slice(1).replace(/\//g, '.');
+  const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
+  const detail = allowed && path.endsWith('type') ? ` (${allowed.join(', ')})` : '';
+  return `${path ? `${path} ` : ''}${e.message ?? 'is not valid'}${detail}`;
 }

@@ -11,7 +11,7 @@ import type {
   ValidationReport,
 } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
-import { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
+import { asInputError, importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDeeperThan } from '../shared/tracking-plan-io/json-depth.ts';
 import { openMessageStore, readStoredMessages } from './message-store.ts';
 import type { MessageStore } from './message-store.ts';
@@ -88,7 +88,16 @@ class HttpError extends Error {
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   checkPort(options.port);
   const plan = typeof options.plan === 'string' ? importPlan({ path: options.plan }) : options.plan;
-  const validator = createEventValidator(plan, { maxSamplesPerType: options.maxSamplesPerType });
+  let validator: ReturnType<typeof createEventValidator>;
+  try {
+    validator = createEventValidator(plan, { maxSamplesPerType: options.maxSamplesPerType });
+  } catch (err) {
+    throw asInputError(
+      err,
+      typeof options.plan === 'string' ? options.plan : 'the tracking plan',
+      'tracking',
+    );
+  }
   const storeRef: MessageRef = { file: 'store', line: 0 };
   const { messages: restored } = await readStoredMessages(options.storeDir, (msg, line) => {
     storeRef.line = line;

@@ -30,6 +30,40 @@ describe('validateEventsFile', () => {
     expect(report.samples.map((s) => s.where)).toEqual([`${file}:4`, `${file}:2`]);
   });
 
+  it('refuses a plan whose schemas Ajv cannot compile with INPUT naming the plan, event and property', async () => {
+    const file = join(tmp, 'one.ndjson');
+    writeFileSync(file, ndjson([orderCompleted()]));
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      [
+        'type',
+        { type: 'strnig' },
+        /"Order Completed" is not valid: properties\.revenue\.type must be equal to one of the allowed values/,
+      ],
+      [
+        'bound',
+        { type: 'number', minimum: '0' },
+        /"Order Completed" is not valid: properties\.revenue\.minimum must be number/,
+      ],
+      [
+        'pattern',
+        { type: 'string', pattern: '([' },
+        /"Order Completed" is not valid: Invalid regular expression/,
+      ],
+    ];
+    for (const [label, schema, message] of cases) {
+      const plan = shopPlan();
+      const event = plan.events.find((e) => e.name === 'Order Completed')!;
+      event.properties.find((p) => p.name === 'revenue')!.schema = schema;
+      const bad = join(tmp, `bad-${label}.yaml`);
+      writeFileSync(bad, serializePlanDocument(plan, 'yaml'));
+      const err = await validateEventsFile({ plan: bad, input: file }).catch((e: unknown) => e);
+      expect(err, label).toBeInstanceOf(GtmError);
+      expect((err as GtmError).code, label).toBe('INPUT');
+      expect((err as GtmError).message, label).toMatch(message);
+      expect((err as GtmError).where, label).toBe(bad);
+    }
+  });
+
   it('reads a directory of files, gzip included, and finds exactly the planted violations', async () => {
     const dir = join(tmp, 'dir');
     mkdirSync(dir);

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { mergeValidatorSnapshots } from '../../../analyses/instrumentation/index.ts';
+import { createEventValidator, mergeValidatorSnapshots } from '../../../analyses/instrumentation/index.ts';
 import {
   MessageIdIndex,
   crossTaskCandidates,
@@ -17,7 +17,7 @@ import type {
   ValidatorOptions,
 } from '../../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../../errors/index.ts';
-import { importPlan } from './import-plan.ts';
+import { asInputError, importPlan } from './import-plan.ts';
 import { LineReader } from './ndjson-lines.ts';
 import { listFiles } from './plan-format.ts';
 import { refuseBinaryEvents } from './text-file.ts';
@@ -87,6 +87,16 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
     typeof options.plan === 'string'
       ? importPlan({ path: options.plan, format: options.planFormat })
       : options.plan;
+  // A plan whose schemas Ajv cannot compile is refused here, naming the event, before any worker.
+  try {
+    createEventValidator(plan, { dedupeMessageIds: false });
+  } catch (err) {
+    throw asInputError(
+      err,
+      typeof options.plan === 'string' ? options.plan : 'the tracking plan',
+      'tracking',
+    );
+  }
   const validatorOptions: ValidatorOptions = {};
   if (options.maxSamplesPerType !== undefined) validatorOptions.maxSamplesPerType = options.maxSamplesPerType;
   if (options.detectPii !== undefined) validatorOptions.detectPii = options.detectPii;
