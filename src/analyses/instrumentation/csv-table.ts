@@ -90,8 +90,8 @@ export function formatCsv(rows: string[][]): string {
 /**
  * Reads a CSV with a header row into records keyed by column name.
  *
- * @throws PlanParseError when a required column is missing or a column name appears twice (names
- *   compare ignoring case).
+ * @throws PlanParseError when a required column is missing, a column name appears twice (names
+ *   compare ignoring case), or a row holds a value past the last column.
  */
 export function csvRecords(
   text: string,
@@ -122,6 +122,17 @@ export function csvRecords(
       );
     }
   }
+  // A value past the last column (an unquoted comma shifts the rest of its row) would be dropped
+  // without a word; empty cells there (a trailing comma) hold nothing and are let through.
+  rows.slice(1).forEach((r, k) => {
+    const extra = r.slice(header.length).findIndex((cell) => cell.trim() !== '');
+    if (extra >= 0)
+      throw new PlanParseError(
+        `row ${k + 2} has ${r.length} values but the header names ${header.length} columns: "${restoreCsvText(r[header.length + extra]).trim()}" has no column`,
+        `row ${k + 2}`,
+        'quote a value that holds a comma ("Total, in cents"), or name the extra column in the header',
+      );
+  });
   const records = rows.slice(1).map((r, k) => ({
     row: k + 2,
     get: (column: string) => {

@@ -85,6 +85,21 @@ describe('gtm CSV', () => {
     expect(planFromCsv(text).events[0].description).toBe('Paid, "really"\nand shipped');
   });
 
+  it('refuses a row with more values than the header names, as an unquoted comma makes it', () => {
+    const text =
+      'event,property,property_description\nOrder Completed,revenue,Total, in cents\nOrder Completed,order_id,Id,\n';
+    expect(() => planFromCsv(text)).toThrow(
+      expect.objectContaining({
+        at: 'row 2',
+        message: 'row 2 has 4 values but the header names 3 columns: "in cents" has no column',
+      }),
+    );
+    // an empty cell after the last column (a trailing comma) holds nothing, and a short row is
+    // read with its missing cells empty
+    const ok = 'event,property,property_description\nOrder Completed,order_id,Id,\nOrder Completed\n';
+    expect(planFromCsv(ok).events[0].properties.map((p) => p.description)).toEqual(['Id']);
+  });
+
   it('names the row and column of a bad value', () => {
     const text = 'event,property,property_required\nOrder Completed,order_id,maybe\n';
     expect(() => planFromCsv(text)).toThrow(
