@@ -70,6 +70,38 @@ describe('createEventValidator', () => {
     }
   });
 
+  it('flags a timestamp later than its sentAt, its receivedAt or the check time, beyond 5 minutes of skew', () => {
+    const now = Date.parse('2026-12-06T12:00:00Z');
+    const at = (timestamp: string, extra: Record<string, unknown> = {}) =>
+      orderCompleted({ timestamp, ...extra });
+    const future = [
+      at('2027-06-01T00:00:00Z'), // after the check time
+      at('2026-12-05T10:06:00Z', { sentAt: '2026-12-05T10:00:00Z' }), // 6 minutes after it was sent
+      at('2026-12-05T12:00:00Z', { sentAt: '2026-12-05T13:00:00Z', receivedAt: '2026-12-05T10:00:00Z' }),
+    ];
+    const fine = [
+      at('2026-12-06T12:04:59Z'), // within the skew allowed
+      at('2026-12-05T10:04:00Z', { sentAt: '2026-12-05T10:00:00Z' }),
+      at('2026-12-05T09:00:00Z', { sentAt: '2026-12-05T10:00:00Z', receivedAt: '2026-12-05T10:00:01Z' }),
+      at('not a time'),
+      orderCompleted(), // no timestamp
+    ];
+    const report = run([...future, ...fine], shopPlan(), { now });
+    expect(only(report)).toEqual({ future_timestamp: 3 });
+    expect(report.messagesWithViolations).toBe(3);
+    expect(report.samples.map((x) => x.detail)).toEqual([
+      'timestamp 2027-06-01T00:00:00Z is 177 days after the check time (2026-12-06T12:00:00.000Z)',
+      'timestamp 2026-12-05T10:06:00Z is 6 minutes after its sentAt (2026-12-05T10:00:00.000Z)',
+      'timestamp 2026-12-05T12:00:00Z is 2 hours after its receivedAt (2026-12-05T10:00:00.000Z)',
+    ]);
+    // without a check time only the message's own times count: the first message passes
+    expect(only(run([...future, ...fine]))).toEqual({ future_timestamp: 2 });
+    // unplanned events are reported as such, not also for their time
+    expect(only(run([at('2027-06-01T00:00:00Z', { event: 'Nope' })], shopPlan(), { now }))).toEqual({
+      unplanned_event: 1,
+    });
+  });
+
   it('suggests the planned name for a near miss', () => {
     const report = run([orderCompleted({ event: 'order_completed' })]);
     expect(report.samples[0].detail).toContain('did you mean "Order Completed"');

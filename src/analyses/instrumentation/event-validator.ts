@@ -33,7 +33,17 @@ export interface ValidatorOptions {
    * index that keeps each id and a fingerprint of its first copy.
    */
   messageIds?: MessageIdIndex;
+  /**
+   * When the messages are checked (epoch ms; the run's as-of). A message's `timestamp` later than
+   * the earliest of this, its `receivedAt` and its `sentAt` by more than
+   * `FUTURE_TIMESTAMP_TOLERANCE_MS` is a `future_timestamp`. Without it (this module reads no clock)
+   * only `receivedAt` and `sentAt` are compared.
+   */
+  now?: number;
 }
+
+/** Clock skew allowed between a message's `timestamp` and the times it is compared with (5 minutes). */
+export const FUTURE_TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
 
 /**
  * Where a message came from, for evidence and source checks. Readers can reuse one object and
@@ -515,6 +525,31 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       record('missing_required_property', 'accountId', () => 'identity accountId is missing');
     }
 
+    // Time: an event cannot happen after it was sent, received or checked.
+    const ts = instant(msg.timestamp);
+    if (ts !== undefined) {
+      let ref: number | undefined;
+      let refLabel = '';
+      const consider = (t: number | undefined, label: string) => {
+        if (t !== undefined && (ref === undefined || t < ref)) {
+          ref = t;
+          refLabel = label;
+        }
+      };
+      consider(instant(msg.receivedAt), 'its receivedAt');
+      consider(instant(msg.sentAt), 'its sentAt');
+      consider(options.now, 'the check time');
+      if (ref !== undefined && ts > ref + FUTURE_TIMESTAMP_TOLERANCE_MS) {
+        const at = ref;
+        record(
+          'future_timestamp',
+          undefined,
+          () =>
+            `timestamp ${String(msg.timestamp)} is ${duration(ts - at)} after ${refLabel} (${new Date(at).toISOString()})`,
+        );
+      }
+    }
+
     // Versions.
     if (event.status === 'deprecated') {
       record('outdated_version', undefined, () => `"${event.name}" is deprecated in the plan`);
@@ -662,6 +697,21 @@ function compileOrExplain(
       'fix that property in the plan (types: string, number, integer, boolean, array, object, null; bounds are numbers; patterns are regular expressions); `gtm events lint --plan FILE` lists every invalid schema and pattern',
     );
   }
+}
+
+/** Epoch ms of an ISO 8601 date or time string, or undefined. */
+function instant(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} minutes`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours < 48) return `${hours} hours`;
+  return `${Math.round(ms / 86_400_000)} days`;
 }
 
 function article(kind: string): string {

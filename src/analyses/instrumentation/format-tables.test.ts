@@ -34,6 +34,7 @@ describe('terminal tables', () => {
         'unexpected_source              0',
         'consent_violation              0',
         'pii_detected                   1',
+        'future_timestamp               0',
         '',
         'event                         checked  violations  by type',
         '----------------------------  -------  ----------  ----------------------------',

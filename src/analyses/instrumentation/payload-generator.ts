@@ -211,6 +211,7 @@ function cannotPlant(t: ViolationType): string {
     unexpected_source: 'an event that lists its sources',
     consent_violation: 'an event or property with a consent category',
     pii_detected: 'a string property not flagged PII, without enum/pattern/format, that fits 20 characters',
+    future_timestamp: 'an event',
   };
   return `Cannot plant ${t}: the plan needs ${need[t]}.`;
 }
@@ -365,6 +366,13 @@ function buildPlanters(
       payloadOf(msg, e)[cands[Math.floor(pick() * cands.length)].name] = LEAKED_EMAIL;
     },
   );
+
+  // Sent at its own time, stamped a day later: a client clock or a hand-set timestamp gone wrong.
+  add('future_timestamp', events, (msg) => {
+    const t = Date.parse(msg.timestamp as string);
+    msg.sentAt = new Date(t).toISOString();
+    msg.timestamp = new Date(t + 86_400_000).toISOString();
+  });
   return planters;
 }
 

@@ -14,6 +14,7 @@ export const VIOLATION_TYPES = [
   'unexpected_source',
   'consent_violation',
   'pii_detected',
+  'future_timestamp',
 ] as const;
 
 export type ViolationType = (typeof VIOLATION_TYPES)[number];

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REGULATIONS } from '../../analyses/instrumentation/tracking-plan.ts';
+import { asOfInstant } from '../../commands/shared/window/index.ts';
 import { GtmError, usageError } from '../../errors/index.ts';
 import type { CliCommand, CliContext, FlagSpec } from '../command.ts';
 
@@ -143,6 +144,8 @@ export const eventsCommand: CliCommand = {
           plan: abs(ctx, args.flags.plan),
           input: abs(ctx, args.flags.input),
           workers: args.flags.workers as number | undefined,
+          // timestamps after the check time (--as-of, else now) are future_timestamp violations
+          now: ctx.global.asOf ? asOfInstant(ctx.global.asOf).getTime() : Date.now(),
         });
         ctx.out.result(report, () => m.formatValidationTable(report));
         return args.flags.fail_on_violations && report.totalViolations > 0 ? 5 : 0;

@@ -180,7 +180,7 @@ async function duplicatesOn(
 export async function validatePayloadsClickHouse(
   plan: TrackingPlan,
   where: PayloadsOnClickHouse,
-  options: { maxSamplesPerType?: number } = {},
+  options: { maxSamplesPerType?: number; now?: number } = {},
 ): Promise<ValidationReport> {
   const engine = await openClickHouse({
     url: where.url,
@@ -188,7 +188,7 @@ export async function validatePayloadsClickHouse(
     origin: 'engine.url in gtm.yaml',
   });
   try {
-    return await validateOn(engine, plan, where, options.maxSamplesPerType ?? 5);
+    return await validateOn(engine, plan, where, options.maxSamplesPerType ?? 5, options.now);
   } finally {
     await engine.close();
   }
@@ -230,6 +230,7 @@ async function validateOn(
   plan: TrackingPlan,
   where: PayloadsOnClickHouse,
   maxSamples: number,
+  now?: number,
 ): Promise<ValidationReport> {
   const table = await payloadsTable(engine, where);
   const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
@@ -265,7 +266,11 @@ async function validateOn(
 
   // 3. the validator reads the messages it must judge, and those samples, in file order (first
   // copies only: the server left the later ones out, so the validator does not dedupe again)
-  const validator = createEventValidator(plan, { maxSamplesPerType: maxSamples, dedupeMessageIds: false });
+  const validator = createEventValidator(plan, {
+    maxSamplesPerType: maxSamples,
+    dedupeMessageIds: false,
+    ...(now !== undefined ? { now } : {}),
+  });
   const ref = { file: '', line: 0 };
   const files = new Map<string, string>();
   const check = (r: Row) => {

@@ -20,6 +20,7 @@ import { GtmError } from '../../errors/index.ts';
 import { reconcile } from '../../orchestrator/index.ts';
 import { stageOf, type CommandPlan, type KitRun } from '../kit/index.ts';
 import { importPlan, validateEventsFile } from '../shared/tracking-plan-io/index.ts';
+import { asOfInstant } from '../shared/window/index.ts';
 import { validatePayloadsClickHouse } from './clickhouse-validation.ts';
 import type { DefineEventsContext } from './inputs.ts';
 
@@ -159,9 +160,9 @@ const governance = (run: Run) =>
   });
 
 /** Validates captured payloads; a half-written capture or a busy disk can succeed on retry, bad content cannot. */
-async function validatePayloads(plan: TrackingPlan, file: string): Promise<ValidationReport> {
+async function validatePayloads(plan: TrackingPlan, file: string, now: number): Promise<ValidationReport> {
   try {
-    return await validateEventsFile({ plan, input: file });
+    return await validateEventsFile({ plan, input: file, now });
   } catch (e) {
     if (e instanceof GtmError && e.code === 'IO')
       throw new GtmError('IO', e.message, { where: e.where, hint: e.hint, retriable: true, cause: e });
@@ -178,14 +179,16 @@ const qa = (run: Run) =>
     needs: ['catalog'],
     run: async (ctx, { catalog: { plan } }) => {
       const { payloads, payloadsOnClickHouse, defectThreshold } = run.inputs;
+      // a captured message stamped after the run's as-of is a future_timestamp
+      const now = asOfInstant(run.inputs.inputs.as_of).getTime();
       let validation: ValidationReport | null = null;
       if (payloads) {
         if (payloadsOnClickHouse) {
           ctx.progress(`validating payloads of ${run.rel(payloads)} on ClickHouse (event_payloads)`);
-          validation = await validatePayloadsClickHouse(plan, payloadsOnClickHouse);
+          validation = await validatePayloadsClickHouse(plan, payloadsOnClickHouse, { now });
         } else {
           ctx.progress(`validating payloads in ${run.rel(payloads)}`);
-          validation = await validatePayloads(plan, payloads);
+          validation = await validatePayloads(plan, payloads, now);
         }
         ctx.alert({
           id: 'instrumentation_defects',

@@ -64,6 +64,25 @@ describe('validateEventsFile', () => {
     }
   });
 
+  it('flags timestamps after the check time it is given, on worker threads too', async () => {
+    const file = join(tmp, 'future.ndjson');
+    const msgs = [
+      orderCompleted({ messageId: 'f1', timestamp: '2027-01-01T00:00:00Z' }),
+      orderCompleted({ messageId: 'f2', timestamp: '2026-12-01T00:00:00Z' }),
+      orderCompleted({ messageId: 'f3', timestamp: '2026-12-01T00:00:00Z', sentAt: '2026-11-30T00:00:00Z' }),
+    ];
+    writeFileSync(file, ndjson(msgs));
+    const now = Date.parse('2026-12-06T00:00:00Z');
+    for (const workers of [1, 2]) {
+      const report = await validateEventsFile({ plan: planFile, input: file, now, workers });
+      expect(report.violationsByType.future_timestamp, `workers ${workers}`).toBe(2);
+      expect(report.samples.map((x) => x.where)).toEqual([`${file}:1`, `${file}:3`]);
+    }
+    // without a check time only sentAt and receivedAt count
+    const report = await validateEventsFile({ plan: planFile, input: file });
+    expect(report.violationsByType.future_timestamp).toBe(1);
+  });
+
   it('reads a directory of files, gzip included, and finds exactly the planted violations', async () => {
     const dir = join(tmp, 'dir');
     mkdirSync(dir);

@@ -101,6 +101,7 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
   if (options.maxSamplesPerType !== undefined) validatorOptions.maxSamplesPerType = options.maxSamplesPerType;
   if (options.detectPii !== undefined) validatorOptions.detectPii = options.detectPii;
   if (options.dedupeMessageIds !== undefined) validatorOptions.dedupeMessageIds = options.dedupeMessageIds;
+  if (options.now !== undefined) validatorOptions.now = options.now;
   const files = eventFiles(options.input);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
