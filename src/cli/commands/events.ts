@@ -49,10 +49,21 @@ const planFlag: FlagSpec = {
   name: 'plan',
   type: 'string',
   placeholder: 'FILE',
-  description: 'tracking plan (any supported format; a folder for iglu/json-schema)',
-  required: true,
+  description:
+    'tracking plan (any supported format; a folder for iglu/json-schema); default: events.plan in gtm.yaml',
 };
 const abs = (ctx: CliContext, p: unknown) => path.resolve(ctx.cwd, String(p));
+
+/** `--plan`, else the workspace's current plan (`events.plan` in gtm.yaml, relative to it). */
+async function planPath(ctx: CliContext, flag: unknown): Promise<string> {
+  if (flag !== undefined) return abs(ctx, flag);
+  if (existsSync(path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml'))) {
+    const { loadWorkspace } = await import('../../workspace/index.ts');
+    const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config, env: ctx.env });
+    if (ws.events.plan) return path.resolve(ws.baseDir, ws.events.plan);
+  }
+  throw usageError('is required', '--plan', 'add --plan FILE, or set events.plan in gtm.yaml');
+}
 const fmt = (v: unknown): string | undefined => {
   if (v === undefined) return undefined;
   const f = FORMAT_ALIASES[String(v).toLowerCase()] ?? String(v).toLowerCase();
@@ -141,7 +152,7 @@ export const eventsCommand: CliCommand = {
         const m = await events();
         ctx.out.progress('validating');
         const report = await m.validateEventsFile({
-          plan: abs(ctx, args.flags.plan),
+          plan: await planPath(ctx, args.flags.plan),
           input: abs(ctx, args.flags.input),
           workers: args.flags.workers as number | undefined,
           // timestamps after the check time (--as-of, else now) are future_timestamp violations
@@ -202,7 +213,7 @@ export const eventsCommand: CliCommand = {
       async run(args, ctx) {
         const m = await events();
         const c = await m.startCollector({
-          plan: abs(ctx, args.flags.plan),
+          plan: await planPath(ctx, args.flags.plan),
           port: Number(args.flags.port),
           writeKey: String(args.flags.write_key),
           storeDir: abs(ctx, args.flags.store),
@@ -308,7 +319,7 @@ export const eventsCommand: CliCommand = {
             `drop --vendor, or use --format iglu`,
           );
         const m = await events();
-        const source = abs(ctx, args.flags.plan);
+        const source = await planPath(ctx, args.flags.plan);
         const plan = m.importPlan({ path: source });
         const files = await m.exportPlan({
           format: format as never,
@@ -387,7 +398,7 @@ export const eventsCommand: CliCommand = {
       async run(args, ctx) {
         const m = await events();
         const result = m.lintPlanFile({
-          plan: abs(ctx, args.flags.plan),
+          plan: await planPath(ctx, args.flags.plan),
           regulations: ((args.flags.constraints as string[] | undefined) ?? []).map((r) =>
             r.toUpperCase(),
           ) as never,
@@ -428,7 +439,7 @@ export const eventsCommand: CliCommand = {
         const m = await events();
         const out = path.join(abs(ctx, args.flags.out), 'tracking.ts');
         await m.codegenFile({
-          plan: abs(ctx, args.flags.plan),
+          plan: await planPath(ctx, args.flags.plan),
           out,
           runtimeValidation: Boolean(args.flags.runtime_validation),
         });
