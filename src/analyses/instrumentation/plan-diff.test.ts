@@ -219,6 +219,58 @@ describe('diffPlans', () => {
     expect(diff.proposedVersion).toBe('2-0-0');
   });
 
+  it('notes a rename to another name when the removed and added events are the only ones of their payload', () => {
+    const id: PlanProperty = { name: 'report_id', required: true, schema: { type: 'string', maxLength: 40 } };
+    const fmt: PlanProperty = {
+      name: 'file_format',
+      required: true,
+      schema: { type: 'string', enum: ['csv', 'pdf'] },
+    };
+    const before = createPlan({
+      name: 'p',
+      events: [
+        createEvent({ name: 'Report Exported', properties: [id, fmt] }),
+        createEvent({ name: 'Integration Connected', properties: [id] }),
+        createEvent({ name: 'Kept', properties: [fmt] }),
+      ],
+    });
+    const after = createPlan({
+      name: 'p',
+      events: [
+        // the same properties in another order: one payload
+        createEvent({ name: 'Report Downloaded', properties: [fmt, id] }),
+        createEvent({ name: 'Kept', properties: [fmt] }),
+        createEvent({ name: 'Credit Note Issued', properties: [id, { ...fmt, required: false }] }),
+      ],
+    });
+    const diff = diffPlans(before, after);
+    expect(diff.changes.map((c) => [c.event, c.kind, c.description])).toEqual([
+      [
+        'Report Exported',
+        'event-removed',
+        'removed (renamed to "Report Downloaded"?): its data no longer matches any event',
+      ],
+      ['Integration Connected', 'event-removed', 'removed: its data no longer matches any event'],
+      ['Report Downloaded', 'event-added', 'added (renamed from "Report Exported"?)'],
+      ['Credit Note Issued', 'event-added', 'added'],
+    ]);
+    expect(diff.level).toBe('model');
+    // two added events of the removed one's payload: which one it became is a guess, so none is named
+    const twice = createPlan({
+      name: 'p',
+      events: [
+        createEvent({ name: 'Report Downloaded', properties: [id, fmt] }),
+        createEvent({ name: 'Report Printed', properties: [id, fmt] }),
+      ],
+    });
+    const ambiguous = diffPlans(createPlan({ name: 'p', events: [before.events[0]] }), twice);
+    expect(ambiguous.changes.map((c) => c.description)).toEqual([
+      'removed: its data no longer matches any event',
+      'added',
+      'added',
+    ]);
+  });
+
   it('records governance metadata without a version bump', () => {
     const before = shopPlan();
     const after = shopPlan();

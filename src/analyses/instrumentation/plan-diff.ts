@@ -103,8 +103,9 @@ const HANDLED = new Set<string>([
  *   changed to an unrelated type: MODEL when required, REVISION when optional;
  * - constraint added or tightened (enum values removed, bounds narrowed, pattern/format changed):
  *   REVISION; relaxed or removed: ADDITION; `additionalProperties` closed: REVISION, opened: ADDITION;
- * - event removed: MODEL; event added: ADDITION; description edits: ADDITION; governance
- *   metadata: none.
+ * - event removed: MODEL; event added: ADDITION (a likely rename is noted on both: names equal
+ *   but for case and separators, or the only removed and added events of one payload); description
+ *   edits: ADDITION; governance metadata: none.
  *
  * @example
  * const diff = diffPlans(oldPlan, newPlan);
@@ -118,12 +119,38 @@ export function diffPlans(oldPlan: TrackingPlan, newPlan: TrackingPlan): PlanDif
   const oldEvents = new Map(oldPlan.events.map((e) => [key(e), e]));
   const newEvents = new Map(newPlan.events.map((e) => [key(e), e]));
 
-  for (const oe of oldPlan.events) {
-    if (newEvents.has(key(oe))) continue;
-    const twin = newPlan.events.find(
-      (ne) =>
-        ne.type === oe.type && !oldEvents.has(key(ne)) && duplicateKey(ne.name) === duplicateKey(oe.name),
-    );
+  // A removed event and an added one are probably one event renamed when their names differ only
+  // in case and separators, or when they are the only removed and added events of one payload
+  // shape (call type, properties with their schemas, unplanned-property rule).
+  const removed = oldPlan.events.filter((oe) => !newEvents.has(key(oe)));
+  const added = newPlan.events.filter((ne) => !oldEvents.has(key(ne)));
+  const shape = (e: PlanEvent) =>
+    JSON.stringify([
+      e.type,
+      e.additionalProperties,
+      [...e.properties]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((p) => [p.name, p.required, p.schema]),
+    ]);
+  const count = (list: PlanEvent[]) => {
+    const n = new Map<string, number>();
+    for (const e of list) n.set(shape(e), (n.get(shape(e)) ?? 0) + 1);
+    return n;
+  };
+  const [removedShapes, addedShapes] = [count(removed), count(added)];
+  const renamedTo = new Map<PlanEvent, PlanEvent>();
+  for (const oe of removed) {
+    const twin =
+      added.find((ne) => ne.type === oe.type && duplicateKey(ne.name) === duplicateKey(oe.name)) ??
+      (removedShapes.get(shape(oe)) === 1 && addedShapes.get(shape(oe)) === 1
+        ? added.find((ne) => shape(ne) === shape(oe))
+        : undefined);
+    if (twin && ![...renamedTo.values()].includes(twin)) renamedTo.set(oe, twin);
+  }
+  const renamedFrom = new Map([...renamedTo].map(([o, n]) => [n, o]));
+
+  for (const oe of removed) {
+    const twin = renamedTo.get(oe);
     changes.push({
       event: oe.name,
       eventType: oe.type,
@@ -138,13 +165,14 @@ export function diffPlans(oldPlan: TrackingPlan, newPlan: TrackingPlan): PlanDif
   for (const ne of newPlan.events) {
     const oe = oldEvents.get(key(ne));
     if (!oe) {
+      const from = renamedFrom.get(ne);
       changes.push({
         event: ne.name,
         eventType: ne.type,
         kind: 'event-added',
         level: 'addition',
         breaking: false,
-        description: 'added',
+        description: from ? `added (renamed from "${from.name}"?)` : 'added',
       });
       continue;
     }
