@@ -331,6 +331,37 @@ describe('Amplitude Data CSV', () => {
 });
 
 describe('Iglu self-describing schemas', () => {
+  it('inlines another schema of the folder as the payload it is, not as its event', () => {
+    const self = (name: string) => ({ vendor: 'com.acme', name, format: 'jsonschema', version: '1-0-0' });
+    const reward = {
+      $schema: 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#',
+      self: self('reward'),
+      'x-gtm': { type: 'track', owner: 'econ@acme.example', pii: true, retention_days: 30 },
+      type: 'object',
+      properties: { coins: { type: 'integer', minimum: 0, maximum: 100000 } },
+      required: ['coins'],
+    };
+    const level = {
+      self: self('level_completed'),
+      type: 'object',
+      properties: { reward: { $ref: 'iglu:com.acme/reward/jsonschema/1-0-0', description: 'What was won.' } },
+    };
+    const plan = fromIgluSchemas([reward, level] as never);
+    const prop = plan.events.find((e) => e.name === 'level_completed')!.properties[0];
+    // the referenced event's owner, PII flag and retention describe that event, not this property
+    expect(prop).toEqual({
+      name: 'reward',
+      description: 'What was won.',
+      required: false,
+      schema: {
+        type: 'object',
+        properties: { coins: { type: 'integer', minimum: 0, maximum: 100000 } },
+        required: ['coins'],
+      },
+    });
+    expect(plan.events.find((e) => e.name === 'reward')).toMatchObject({ pii: true, retentionDays: 30 });
+  });
+
   it('writes valid self-describing schemas at vendor/name/jsonschema/version', () => {
     const files = toIgluSchemas(shopPlan(), { vendor: 'com.shop' });
     expect(files[0].path).toBe('com.shop/order_completed/jsonschema/3-0-0');

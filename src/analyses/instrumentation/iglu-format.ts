@@ -102,12 +102,20 @@ export function fromIgluSchemas(schemas: JsonSchema[], options: FromIgluOptions 
     if (!prev || compareSchemaVer(parseSchemaVer(key.version), parseSchemaVer(prev.key.version)) > 0)
       latest.set(id, { key, schema });
   });
-  const resolveRef =
+  const lookUp =
     options.resolveRef ??
     ((ref: string) => {
       const k = parseIgluUri(ref);
       return k ? byUri.get(igluUri(k)) : undefined;
     });
+  // Another self-describing schema is inlined as the payload it describes: its address, meta-schema
+  // and root annotation (the facts of its own event: owner, PII, retention) are not the property's.
+  const resolveRef = (ref: string): JsonSchema | undefined => {
+    const target = lookUp(ref);
+    if (!target) return undefined;
+    const { self: _self, $schema: _meta, [GTM_ANNOTATION]: _facts, ...payload } = target;
+    return payload;
+  };
   // Preferred name: the title, else the schema name; where two schemas would share one, both use vendor/name.
   const entries = [...latest.values()];
   const preferred = entries.map(({ key, schema }) =>
