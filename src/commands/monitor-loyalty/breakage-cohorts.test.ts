@@ -162,6 +162,39 @@ describe('a programme with no matured cohort (the s9 review loy2: USD 0 on 590 p
     expect(matured.lines.map((l) => l.basis)).not.toContain('no-breakage');
     expect(run(undefined).immature).toBeNull();
   });
+
+  it('a cohort past its expiry month with every point redeemed or expired has matured', () => {
+    // the hand-built workspace of the s15 review: 2025-11 issued 300, 100 redeemed, 200 expired in
+    // its expiry month 2026-11 (12 months on, the valuation month): its line said matured, yet the
+    // programme was "young" (no cohort 13 months on) and the liability took every point at full value
+    const resolved = (cohort: string) => [
+      { cohort, issued: 300, issued_before_start: 300, linked_points: 0, linked_revenue: 0 },
+    ];
+    const opts = {
+      lastMonth: '2026-11',
+      valuePerPoint: 0.01,
+      maturityAge: 13,
+      tailFactor: 1,
+      method: 'bornhuetter-ferguson' as const,
+    };
+    const atExpiry = breakageAndRevenue(
+      [...resolved('2025-11'), ...young],
+      [cell('2025-11', 1, 'redeem', 100, 100), cell('2025-11', 12, 'expire', 200, 0), ...cells],
+      opts,
+    );
+    expect(atExpiry.lines[0]).toMatchObject({ cohort: '2025-11', matured: true, outstanding: 0 });
+    expect(atExpiry.immature).toBeNull();
+    expect(atExpiry.lines.map((l) => l.basis)).not.toContain('no-breakage');
+    // resolved early (all redeemed in its second month, a year before its expiry month): its
+    // line is matured, but it says nothing of the points that wait to expire: still young
+    const early = breakageAndRevenue(
+      [...resolved('2026-09'), ...young],
+      [cell('2026-09', 1, 'redeem', 300, 300), ...cells],
+      opts,
+    );
+    expect(early.lines[0]).toMatchObject({ cohort: '2026-09', matured: true });
+    expect(early.immature).toMatchObject({ oldest_cohort: '2026-09', observed_months: 2 });
+  });
 });
 
 describe('tier setup', () => {

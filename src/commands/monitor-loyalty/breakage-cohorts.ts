@@ -139,11 +139,18 @@ export interface Immature {
 }
 
 /**
- * Whether no cohort has matured (see `Immature`): with expiring points and every issuance cohort
- * younger than the maturity age.
+ * Whether no cohort has matured (see `Immature`): with expiring points, no issuance cohort has
+ * reached the maturity age, and none has passed its expiry month (age ≥ maturity age − 1) with
+ * every point redeemed or expired. Such a cohort's development is complete: its line says
+ * `matured`, and the programme then has a matured cohort (a cohort that resolved early, before its
+ * expiry month, does not count: it says nothing of the points that wait until expiry).
  */
 export function immatureProgramme(estimate: BreakageEstimate, maturityAge: number | undefined): boolean {
-  return maturityAge !== undefined && !estimate.cohorts.some((c) => c.latestAge >= maturityAge);
+  if (maturityAge === undefined) return false;
+  return !estimate.cohorts.some(
+    (c) =>
+      c.pointsIssued > 0 && (c.latestAge >= maturityAge || (c.matured && c.latestAge >= maturityAge - 1)),
+  );
 }
 
 /** What a cohort's line is worked out from: the programme's prior rate, whether no cohort matured, and the run's settings. */

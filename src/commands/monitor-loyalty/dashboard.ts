@@ -42,7 +42,7 @@ export function unknownTierCallouts(r: MonitorLoyaltyResult): Block[] {
 
 /** Why a young programme's breakage is not estimated: no cohort has matured, how old the oldest is. */
 export function immatureText(i: NonNullable<MonitorLoyaltyResult['liability']['immature']>): string {
-  return `no issuance cohort has matured yet (the oldest, ${i.oldest_cohort ?? 'none'}, has ${i.observed_months} month${i.observed_months === 1 ? '' : 's'} of redemptions observed; points mature after ${i.maturity_age} months)`;
+  return `no issuance cohort has matured yet (the oldest, ${i.oldest_cohort ?? 'none'}, is ${i.observed_months} month${i.observed_months === 1 ? '' : 's'} past its issue month at the valuation month end; a cohort matures ${i.maturity_age} months past it, or once its expiry month is over with every point redeemed or expired)`;
 }
 
 /** The executive summary: a few sentences for the loyalty manager and finance. */
