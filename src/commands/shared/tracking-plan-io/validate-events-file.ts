@@ -83,25 +83,8 @@ export function eventFiles(input: string): string[] {
  *   no message at all (empty, blank lines only); USAGE for `workers` below 1.
  */
 export async function validateEventsFile(options: ValidateEventsFileOptions): Promise<ValidationReport> {
-  const plan =
-    typeof options.plan === 'string'
-      ? importPlan({ path: options.plan, format: options.planFormat })
-      : options.plan;
-  // A plan whose schemas Ajv cannot compile is refused here, naming the event, before any worker.
-  try {
-    createEventValidator(plan, { dedupeMessageIds: false });
-  } catch (err) {
-    throw asInputError(
-      err,
-      typeof options.plan === 'string' ? options.plan : 'the tracking plan',
-      'tracking',
-    );
-  }
-  const validatorOptions: ValidatorOptions = {};
-  if (options.maxSamplesPerType !== undefined) validatorOptions.maxSamplesPerType = options.maxSamplesPerType;
-  if (options.detectPii !== undefined) validatorOptions.detectPii = options.detectPii;
-  if (options.dedupeMessageIds !== undefined) validatorOptions.dedupeMessageIds = options.dedupeMessageIds;
-  if (options.now !== undefined) validatorOptions.now = options.now;
+  const plan = checkedPlan(options);
+  const validatorOptions = validatorOptionsOf(options);
   const files = eventFiles(options.input);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -151,17 +134,51 @@ export async function validateEventsFile(options: ValidateEventsFileOptions): Pr
     })),
   );
   // A report of 0 messages checked would pass --fail-on-violations and look like a clean capture.
-  if (report.eventsChecked === 0) {
-    const why =
-      files.length > 1
-        ? `its ${files.length} files ${total === 0 ? 'are empty (0 bytes)' : 'hold no message (only blank lines or empty batches)'}`
-        : `the file ${total === 0 ? 'is empty (0 bytes)' : 'holds no message (only blank lines or empty batches)'}`;
-    throw new GtmError('INPUT', `no events: ${why}`, {
-      where: options.input,
-      hint: 'give NDJSON with one Segment-spec message (track, identify, page, …) or batch envelope per line; check that the capture wrote to this file',
-    });
-  }
+  if (report.eventsChecked === 0) throw noEvents(options.input, files.length, total);
   return report;
+}
+
+/**
+ * The plan of the options, read if it is a path. A plan whose schemas Ajv cannot compile is
+ * refused here, naming the event, before any worker starts.
+ */
+function checkedPlan(options: ValidateEventsFileOptions): TrackingPlan {
+  const plan =
+    typeof options.plan === 'string'
+      ? importPlan({ path: options.plan, format: options.planFormat })
+      : options.plan;
+  try {
+    createEventValidator(plan, { dedupeMessageIds: false });
+  } catch (err) {
+    throw asInputError(
+      err,
+      typeof options.plan === 'string' ? options.plan : 'the tracking plan',
+      'tracking',
+    );
+  }
+  return plan;
+}
+
+/** The validator settings the options give (the ones left out keep the validator's defaults). */
+function validatorOptionsOf(options: ValidateEventsFileOptions): ValidatorOptions {
+  const out: ValidatorOptions = {};
+  if (options.maxSamplesPerType !== undefined) out.maxSamplesPerType = options.maxSamplesPerType;
+  if (options.detectPii !== undefined) out.detectPii = options.detectPii;
+  if (options.dedupeMessageIds !== undefined) out.dedupeMessageIds = options.dedupeMessageIds;
+  if (options.now !== undefined) out.now = options.now;
+  return out;
+}
+
+/** The INPUT error of an input that holds no message: empty files, blank lines or empty batches. */
+function noEvents(input: string, files: number, bytes: number): GtmError {
+  const why =
+    files > 1
+      ? `its ${files} files ${bytes === 0 ? 'are empty (0 bytes)' : 'hold no message (only blank lines or empty batches)'}`
+      : `the file ${bytes === 0 ? 'is empty (0 bytes)' : 'holds no message (only blank lines or empty batches)'}`;
+  return new GtmError('INPUT', `no events: ${why}`, {
+    where: input,
+    hint: 'give NDJSON with one Segment-spec message (track, identify, page, …) or batch envelope per line; check that the capture wrote to this file',
+  });
 }
 
 /** Runs the tasks one after the other in this thread, sharing the messageIds checked (one pass). */
