@@ -500,6 +500,34 @@ describe('keep running when the sample is years away', () => {
   });
 });
 
+describe('keep running while a guardrail is unproven', () => {
+  // A goal already better (2240 vs 2000 of 20000: +12%, interval +5.61% to +18.39%) with the
+  // revenue guardrail not yet shown non-inferior: 9.85 vs 10 (sd 5), -1.5%, interval about
+  // -2.48% to -0.52%, its lower end beyond the 2% margin. The readout keeps it running for the
+  // guardrail; the guidance must not say that nothing is conclusive.
+  it('names the win and the open guardrail instead of "nothing is conclusive"', () => {
+    const g = scenario({ rates: [0.1, 0.112], revenue: [10, 9.85] }).guidance;
+    expect(g.kind).toBe('keep running');
+    expect(g.headline).toMatch(
+      /^Keep running about \d+ more days .*: personalized is better on conversion but guardrail revenue is not shown non-inferior yet\.$/,
+    );
+    expect(g.nextSteps.join(' ')).not.toMatch(/nothing is conclusive/);
+    expect(g.nextSteps).toContain(
+      'Do not ship yet: ship personalized once guardrail revenue is shown non-inferior (within its margin), or with its owner’s sign-off.',
+    );
+  });
+
+  it('out of reach at this traffic: the same, and the owner decides on the evidence so far', () => {
+    // 2000 users per arm in 14 days (143 a day): 59409 per arm is 402 more days away
+    const g = scenario({ n: [2000, 2000], rates: [0.1, 0.13], revenue: [10, 9.8] }).guidance;
+    expect(g).toMatchObject({ kind: 'keep running', moreDays: 402 });
+    expect(g.headline).toBe(
+      'Out of reach at this traffic: 59409 users per arm (enough to detect a 5% lift) would take about 402 more days (1.1 years) at 143 users a day in the smallest arm; personalized is better on conversion but guardrail revenue is not shown non-inferior yet.',
+    );
+    expect(g.nextSteps.join(' ')).not.toMatch(/as if they were conclusive|nothing is conclusive/);
+  });
+});
+
 describe('keep running without a day estimate', () => {
   it('not started yet', () => {
     const memo = scenario({ days: -1 });

@@ -8,6 +8,16 @@ import {
 } from '../experiments/index.ts';
 import { isoTime, MS_PER_DAY } from './input-checks.ts';
 
+/** What guidance needs besides the readout: now, the required sample, the ramp and the rules. */
+export interface GuidanceContext {
+  readonly nowMs: number;
+  readonly requiredPerArm: number | null;
+  readonly mde: number;
+  readonly coverage: number;
+  readonly rampSteps: readonly number[];
+  readonly rules: readonly string[];
+}
+
 /**
  * - `ship`: ship the winner to 100% of traffic;
  * - `ramp`: the winner ran on a small share of traffic; raise it to the next ramp step first;
@@ -190,14 +200,7 @@ export function rolloutGuidance(
   built: GuidanceExperiment,
   analysis: GuidanceAnalysis,
   decision: GuidanceDecision,
-  context: {
-    readonly nowMs: number;
-    readonly requiredPerArm: number | null;
-    readonly mde: number;
-    readonly coverage: number;
-    readonly rampSteps: readonly number[];
-    readonly rules: readonly string[];
-  },
+  context: GuidanceContext,
 ): RolloutGuidance {
   const { health } = analysis;
   const rules = context.rules.length > 0 ? context.rules.join(', ') : 'the experiment’s rules';
@@ -334,7 +337,26 @@ export function rolloutGuidance(
     };
   }
 
-  // keep running
+  return keepRunning(built, analysis, decision, context, base, rules);
+}
+
+/**
+ * Keep running: the days to the required sample, or out of reach at this traffic. A variant already
+ * better on its goals whose guardrail is not shown non-inferior yet is said so (the readout keeps
+ * it running for the guardrail), never "nothing is conclusive".
+ */
+function keepRunning(
+  built: GuidanceExperiment,
+  analysis: GuidanceAnalysis,
+  decision: GuidanceDecision,
+  context: GuidanceContext,
+  base: Pick<
+    RolloutGuidance,
+    'variant' | 'currentExposure' | 'targetExposure' | 'moreDays' | 'requiredSamplePerArm' | 'recheckOn'
+  >,
+  rules: string,
+): RolloutGuidance {
+  const { health } = analysis;
   if (built.status === 'not started') {
     return {
       ...base,
@@ -345,16 +367,18 @@ export function rolloutGuidance(
       ],
     };
   }
+  const unproven = unprovenWinners(analysis, decision);
+  const state = unproven.length > 0 ? `${unproven.join('; ')} yet` : 'nothing is conclusive yet';
+  const dontShip = unproven.length > 0 ? unprovenStep(analysis, decision) : null;
   const more = daysLeft(built, analysis, context.requiredPerArm);
   const recheckOn = more === null ? null : isoTime(context.nowMs + more * MS_PER_DAY).slice(0, 10);
   const pastEnd =
     more !== null && built.plannedDays !== null && built.daysRunning + more > built.plannedDays
       ? ` This runs past the planned end (${built.end?.slice(0, 10)}): extend it, or accept detecting only larger effects.`
       : '';
+  const lift = `enough to detect a ${formatEffect(context.mde, 'relative', false)} lift`;
   const reach =
-    context.requiredPerArm === null
-      ? ''
-      : ` to reach ${context.requiredPerArm} users per arm (enough to detect a ${formatEffect(context.mde, 'relative', false)} lift)`;
+    context.requiredPerArm === null ? '' : ` to reach ${context.requiredPerArm} users per arm (${lift})`;
   if (more !== null && more > OUT_OF_REACH_DAYS && context.requiredPerArm !== null) {
     // years away at this traffic: waiting is no plan (a 4.7 % base rate and a 5 % effect at 43
     // users a day asked to "keep running about 15971 more days ... read it again on 2070-08-23")
@@ -364,14 +388,18 @@ export function rolloutGuidance(
       kind: 'keep running',
       moreDays: more,
       recheckOn,
-      headline: `Out of reach at this traffic: ${context.requiredPerArm} users per arm (enough to detect a ${formatEffect(context.mde, 'relative', false)} lift) would take about ${more} more days (${(more / 365).toFixed(1)} years) at ${formatCount(perDay)} users a day in the smallest arm; nothing is conclusive yet.`,
+      headline: `Out of reach at this traffic: ${context.requiredPerArm} users per arm (${lift}) would take about ${more} more days (${(more / 365).toFixed(1)} years) at ${formatCount(perDay)} users a day in the smallest arm; ${state}.`,
       nextSteps: [
         `Re-plan the test: a larger minimum detectable effect, more of the traffic in ${rules}, or a more sensitive metric.`,
         `Or decide with the owner on the evidence so far, knowing effects smaller than the interval's ends are not ruled out.`,
-        `Do not ship on the current numbers as if they were conclusive.`,
+        dontShip ?? `Do not ship on the current numbers as if they were conclusive.`,
       ],
     };
   }
+  const then =
+    more === null
+      ? ''
+      : `Keep running about ${more} more day${more === 1 ? '' : 's'}${reach}, then read it again on ${recheckOn}`;
   return {
     ...base,
     kind: 'keep running',
@@ -380,10 +408,12 @@ export function rolloutGuidance(
     headline:
       more === null
         ? `Keep running: ${decision.reasons[0] ?? 'not conclusive yet.'}`
-        : `Keep running about ${more} more day${more === 1 ? '' : 's'}${reach}, then read it again on ${recheckOn}.${pastEnd}`,
+        : unproven.length > 0
+          ? `${then}: ${state}.${pastEnd}`
+          : `${then}.${pastEnd}`,
     nextSteps: [
       `Keep the allocation and ${rules} unchanged until then: a change mid-experiment mixes treatments.`,
-      `Do not ship on the current numbers; nothing is conclusive yet.`,
+      dontShip ?? `Do not ship on the current numbers; nothing is conclusive yet.`,
       ...(pastEnd ? [pastEnd.trim()] : []),
     ],
   };
@@ -445,9 +475,27 @@ function tradeOffs(analysis: GuidanceAnalysis, decision: GuidanceDecision): stri
 
 /** "B is better on X but guardrail G is not shown non-inferior" for variants stopped at the horizon. */
 function unprovenWinners(analysis: GuidanceAnalysis, decision: GuidanceDecision): string[] {
+  return unprovenWins(analysis, decision).map(
+    (w) =>
+      `${w.variant} is better on ${w.better.join(', ')} but guardrail ${w.open.join(', ')} is not shown non-inferior`,
+  );
+}
+
+/** "Do not ship yet: ship B once guardrail G is shown non-inferior …" for the unproven winners. */
+function unprovenStep(analysis: GuidanceAnalysis, decision: GuidanceDecision): string {
+  const parts = unprovenWins(analysis, decision).map(
+    (w) => `${w.variant} once guardrail ${w.open.join(', ')} is shown non-inferior`,
+  );
+  return `Do not ship yet: ship ${parts.join('; ')} (within its margin), or with its owner’s sign-off.`;
+}
+
+/** The variants better on a goal with a guardrail not shown non-inferior: the goals and the guardrails. */
+function unprovenWins(
+  analysis: GuidanceAnalysis,
+  decision: GuidanceDecision,
+): { variant: string; better: string[]; open: string[] }[] {
   const guardrails = new Set(analysis.metrics.filter((m) => m.guardrail).map((m) => m.name));
-  const out: string[] = [];
-  for (const variant of analysis.variantNames.slice(1)) {
+  return analysis.variantNames.slice(1).flatMap((variant) => {
     const mine = decision.verdicts.filter((v) => v.variant === variant);
     const better = mine
       .filter((v) => !guardrails.has(v.metric) && v.verdict === 'better')
@@ -455,13 +503,8 @@ function unprovenWinners(analysis: GuidanceAnalysis, decision: GuidanceDecision)
     const open = mine
       .filter((v) => guardrails.has(v.metric) && v.verdict !== 'non-inferior')
       .map((v) => v.metric);
-    if (better.length > 0 && open.length > 0) {
-      out.push(
-        `${variant} is better on ${better.join(', ')} but guardrail ${open.join(', ')} is not shown non-inferior`,
-      );
-    }
-  }
-  return out;
+    return better.length > 0 && open.length > 0 ? [{ variant, better, open }] : [];
+  });
 }
 
 function formatPercent(x: number): string {
