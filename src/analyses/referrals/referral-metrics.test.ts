@@ -70,6 +70,23 @@ describe('referralMetrics (hand-computed)', () => {
     expect(quiet.clicksPerShare).toBeNull();
   });
 
+  it('a segment with customers and no invites (codes pasted, a channel without shares) keeps its k-factor', () => {
+    // hand-built workspace, 30d to 2026-11-30, channel "unknown": 22 referred customers, no share
+    // on that channel, 39 eligible advocates. k = referred customers / eligible = 22 / 39, not 0
+    // (which also left the channels' k-factors short of the program's).
+    const m = referralMetrics({
+      ...PROGRAM,
+      eligibleAdvocates: 39,
+      shares: 0,
+      invites: 0,
+      clicks: 0,
+      signups: 40,
+      conversions: 22,
+    });
+    expect(m.inviteConversionRate).toBeNull();
+    expect(m.kFactor).toBeCloseTo(22 / 39, 15);
+  });
+
   it('cost metrics need costs; ROI needs a positive cost', () => {
     const noCost = referralMetrics({
       ...PROGRAM,

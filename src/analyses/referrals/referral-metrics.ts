@@ -92,9 +92,10 @@ export interface ReferralMetrics {
  * - referral share of new customers = conversions / new customers; of new revenue = referred
  *   revenue / new-customer revenue
  * - k-factor = i × c with i = invites / eligible advocates and c = conversions / invites, i.e.
- *   referred customers per eligible advocate in the window. The base is every eligible advocate,
- *   not only those who shared: k is how many new customers each existing customer brings, and
- *   k ≥ 1 would mean self-sustaining growth.
+ *   referred customers per eligible advocate in the window (that quotient too when there are no
+ *   invites: a segment reached by pasted codes has customers and no invites). The base is every
+ *   eligible advocate, not only those who shared: k is how many new customers each existing
+ *   customer brings, and k ≥ 1 would mean self-sustaining growth.
  * - cost = rewards + incentives + fees − clawed-back rewards; cost per referred customer =
  *   cost / conversions; payout ROI = (referred revenue − cost) / cost
  * O(1).
@@ -129,11 +130,13 @@ export function referralMetrics(counts: FunnelCounts, where = 'counts'): Referra
   const invites = c.invites ?? c.shares;
   const invitesPerAdvocate = ratio(invites, c.eligibleAdvocates);
   const inviteConversionRate = ratio(c.conversions, invites);
+  // i × c is referred customers / eligible advocates; without invites (a channel customers reach
+  // by a pasted code, with no share of its own) c is undefined but the quotient is not
   const kFactor =
     invitesPerAdvocate === null
       ? null
       : inviteConversionRate === null
-        ? 0
+        ? ratio(c.conversions, c.eligibleAdvocates)
         : invitesPerAdvocate * inviteConversionRate;
   const hasCost = c.rewards != null || c.incentives != null || c.fees != null || c.clawbacks != null;
   const programCost = hasCost
