@@ -228,8 +228,11 @@ export function memberSummarySql(p: MemberSummaryParams, points: readonly string
 function memberBaseSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
   const S = ts(p.start);
-  const tier = `CASE WHEN NULLIF(trim(m.tier), '') IS NULL THEN 0 ELSE ${tierIndexSql('m.tier', p.tiers)} END`;
+  const current = `CASE WHEN NULLIF(trim(m.tier), '') IS NULL THEN 0 ELSE ${tierIndexSql('m.tier', p.tiers)} END`;
   const previous = tierIndexSql('m.previous_tier', p.tiers);
+  // the tier at the window end: the previous tier of members whose tier changed after it (a members
+  // export newer than as-of)
+  const tier = `CASE WHEN m.tier_since >= ${E} AND ${previous} >= 0 THEN ${previous} ELSE ${current} END`;
   // the tier index at the window start, +1 (0 = not yet a member): the previous tier of members who
   // changed tier inside the window
   const startIdx = `CASE WHEN m.enrolled_at >= ${S} THEN 0
@@ -577,7 +580,9 @@ function memberBaseCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): str
            ifNull(tier_since >= ${S} AND tier_since < ${E}, 0) AND prev_idx >= 0, prev_idx + 1, tier_idx + 1)) AS start_idx,
          region, channel, cohort, period_start
        FROM (SELECT ifNull(member_id, '') AS member_id, assumeNotNull(enrolled_at) AS enrolled_at, tier_since,
-                    ${tier} AS tier_idx, ${previous} AS prev_idx,
+                    -- the tier at the window end: the previous tier when the tier changed after it
+                    toInt32(if(ifNull(tier_since >= ${E}, 0) AND ${previous} >= 0, ${previous}, ${tier})) AS tier_idx,
+                    ${previous} AS prev_idx,
                     ifNull(nullIf(${trimText('region')}, ''), '(none)') AS region,
                     ifNull(nullIf(${trimText('channel')}, ''), '(none)') AS channel,
                     ${cohortCh} AS cohort, ${periodStartCh(p)} AS period_start
