@@ -43,6 +43,21 @@ describe('funnelInsights', () => {
   });
 });
 
+describe('funnelInsights: the change in referred customers', () => {
+  it('is stated beside the customers it measures, not after the sign-ups', () => {
+    // hand-built workspace, 30d to 2026-11-30: 31 customers from 55 sign-ups, previous 10 from 19
+    // (customers +210%, sign-ups +189%); the line read "31 referred customers from 55 referred
+    // sign-ups (+210% against the previous window)", as if the sign-ups had grown 210%
+    const base = { eligibleAdvocates: 39, participatingAdvocates: 20, shares: 40, clicks: 150 };
+    const current = segment({ ...base, signups: 55, conversions: 31 });
+    const previous = segment({ ...base, signups: 19, conversions: 10 });
+    const [line] = funnelInsights({ current, previous }, [current], [previous], [], 'USD');
+    expect(line).toMatch(
+      /^31 referred customers \(\+210% against the previous window's 10\) from 55 referred sign-ups: /,
+    );
+  });
+});
+
 describe('funnelInsights: the biggest leak of a breakdown', () => {
   const channel = (value: string, counts: Partial<FunnelCounts>): FunnelSegment => {
     const c: FunnelCounts = {

@@ -156,10 +156,10 @@ export function funnelInsights(
   const m = c.metrics;
   const delta =
     p.counts.conversions > 0
-      ? ` (${c.counts.conversions >= p.counts.conversions ? '+' : ''}${(((c.counts.conversions - p.counts.conversions) / p.counts.conversions) * 100).toFixed(0)}% against the previous window)`
+      ? ` (${c.counts.conversions >= p.counts.conversions ? '+' : ''}${(((c.counts.conversions - p.counts.conversions) / p.counts.conversions) * 100).toFixed(0)}% against the previous window's ${p.counts.conversions})`
       : '';
   const out = [
-    `${c.counts.conversions} referred customers from ${c.counts.signups} referred sign-ups${delta}: referral conversion rate ${pct(m.conversionRate)}, k-factor ${m.kFactor === null ? 'n/a' : `${m.kFactor.toFixed(3)} (referred customers per eligible advocate)`}, ${pct(m.shareOfNewCustomers)} of all new customers.`,
+    `${c.counts.conversions} referred customers${delta} from ${c.counts.signups} referred sign-ups: referral conversion rate ${pct(m.conversionRate)}, k-factor ${m.kFactor === null ? 'n/a' : `${m.kFactor.toFixed(3)} (referred customers per eligible advocate)`}, ${pct(m.shareOfNewCustomers)} of all new customers.`,
   ];
   const drop = biggestDrop(m, p.metrics);
   if (drop) out.push(drop);
