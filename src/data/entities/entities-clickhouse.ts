@@ -46,6 +46,7 @@ import {
 import {
   crossCheckOp,
   HEADER_AGAIN,
+  tokenAliases,
   typedColumnMapped,
   type ColumnDef,
   type ColumnKind,
@@ -411,7 +412,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
             return `lowerUTF8(${r.text(n)})`;
           case 'token':
             return d.aliases && Object.keys(d.aliases).length
-              ? coalesceCh(valueMapCh(raw, d.aliases as Record<string, string>, 'null'), tokenCh(raw))
+              ? coalesceCh(valueMapCh(tokenCh(raw), tokenAliases(d.aliases), 'null'), tokenCh(raw))
               : tokenCh(raw);
           case 'timestamp':
             return r.time(n);

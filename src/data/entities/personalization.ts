@@ -26,12 +26,17 @@ export const decisions = typedEntity({
     consent_state: {
       kind: 'token',
       values: ['granted', 'withdrawn', 'denied', 'unknown'],
+      // the consent records' spellings (a refusal stays `denied`, distinct from a withdrawal)
       aliases: {
         opt_in: 'granted',
+        opted_in: 'granted',
+        accepted: 'granted',
         yes: 'granted',
         true: 'granted',
         opt_out: 'withdrawn',
+        opted_out: 'withdrawn',
         revoked: 'withdrawn',
+        rejected: 'denied',
         no: 'denied',
         false: 'denied',
       },

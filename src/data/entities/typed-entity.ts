@@ -180,8 +180,9 @@ function parsedSql(
     case 'key':
       return `lower(${trimmed(name)})`;
     case 'token':
+      // the alias is looked up on the token, so `Opt In` and `opt-in` find the alias `opt_in`
       return def.aliases && Object.keys(def.aliases).length
-        ? `COALESCE(${valueMapSql(raw, def.aliases as Record<string, string>, 'null')}, ${tokenSql(raw)})`
+        ? `COALESCE(${valueMapSql(tokenSql(raw), tokenAliases(def.aliases), 'null')}, ${tokenSql(raw)})`
         : tokenSql(raw);
     case 'timestamp':
       return parseTimestampSql(raw, b.dateOrder);
@@ -206,6 +207,22 @@ function parsedSql(
     default:
       return trimmed(name);
   }
+}
+
+/**
+ * A token column's aliases with their keys as tokens (lower-cased, spaces and hyphens as `_`), to
+ * be matched against the value's token: `{ 'in progress': 'pending' }` → `{ in_progress: 'pending' }`.
+ */
+export function tokenAliases(aliases: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(aliases).map(([k, v]) => [
+      k
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'),
+      v,
+    ]),
+  );
 }
 
 /** The checks of one column, in order, as CASE branches (first failing check names the reason). */
