@@ -211,13 +211,19 @@ function clickDaysSql(p: DeriveParams): string {
 /**
  * The conversions, read once from the entity (every one: a friend's orders before the referral
  * count too, whenever they were): the qualifying conversions, the referral facts, new customers,
- * the stages' pipeline and the ring nodes' orders read this copy.
+ * the stages' pipeline and the ring nodes' orders read this copy. A refund dated at or after the
+ * window end has not happened as of the run: its date and amount are left out, so no net amount,
+ * refund count or rule sees it.
  */
 function conversionsSql(p: DeriveParams): string {
+  const known = `r_at < ${tsLit(p.end, p.dialect)}`;
   return createTableAs(
     'ref_conversions',
-    `SELECT conversion_id, customer_id, referral_id, amount, stage, converted_at, refunded_at, refund_amount,
-       referrer, coupon_code FROM conversions`,
+    `SELECT conversion_id, customer_id, referral_id, amount, stage, converted_at,
+       CASE WHEN ${known} THEN r_at END AS refunded_at, CASE WHEN ${known} THEN r_amount END AS refund_amount,
+       referrer, coupon_code
+     FROM (SELECT conversion_id, customer_id, referral_id, amount, stage, converted_at, refunded_at AS r_at,
+             refund_amount AS r_amount, referrer, coupon_code FROM conversions) c`,
     p.dialect,
   );
 }
