@@ -93,15 +93,19 @@ export function scoreMembers(cols: MemberColumns, bg: BgnbdModel, gg: GammaGamma
   return scores;
 }
 
-/** Churn risk and value of one group of members. */
+/**
+ * Churn risk and value of one group of members. `purchasers` are the members the churn model
+ * scored; with none (no usable model, or no purchase in the group) risk and expected purchases are
+ * null (not computed), and CLV is null when no member has one (no Gamma-Gamma either).
+ */
 export interface ChurnRow {
   key: string;
   members: number;
   purchasers: number;
   mean_p_alive: number | null;
-  at_risk: number;
-  expected_purchases: number;
-  clv: number;
+  at_risk: number | null;
+  expected_purchases: number | null;
+  clv: number | null;
   lifetime_spend: number;
 }
 
@@ -120,6 +124,7 @@ export function churnBy(
     alive: 0,
     at_risk: 0,
     expected_purchases: 0,
+    valued: 0,
     clv: 0,
     lifetime_spend: 0,
   }));
@@ -133,7 +138,15 @@ export function churnBy(
     r.alive += s.pAlive[i];
     if (s.pAlive[i] < maxAlive) r.at_risk++;
     r.expected_purchases += s.expected[i];
-    if (Number.isFinite(s.clv[i])) r.clv += s.clv[i];
+    if (!Number.isFinite(s.clv[i])) continue;
+    r.clv += s.clv[i];
+    r.valued++;
   }
-  return rows.map(({ alive, ...r }) => ({ ...r, mean_p_alive: r.purchasers ? alive / r.purchasers : null }));
+  return rows.map(({ alive, valued, ...r }) => ({
+    ...r,
+    mean_p_alive: r.purchasers ? alive / r.purchasers : null,
+    at_risk: r.purchasers ? r.at_risk : null,
+    expected_purchases: r.purchasers ? r.expected_purchases : null,
+    clv: valued ? r.clv : null,
+  }));
 }

@@ -33,7 +33,14 @@ export interface ModelsOutput {
   spend_frequency_correlation: number | null;
   holdout: HoldoutCheck | null;
   prediction_weeks: number;
-  clv: { months: number; monthly_discount_rate: number; members: number; total: number; mean: number | null };
+  /** `total` and `mean` are null when no member has a CLV (no usable churn and spend models). */
+  clv: {
+    months: number;
+    monthly_discount_rate: number;
+    members: number;
+    total: number | null;
+    mean: number | null;
+  };
   churn: { overall: ChurnRow; by_dimension: Partial<Record<LoyaltyDimension, ChurnRow[]>> };
   rfm: RfmSummary | null;
   /** Reasons a model was not used (a fit that did not converge, too little data). */
@@ -52,7 +59,7 @@ function clvTotals(s: MemberScores) {
     total += v;
     members++;
   }
-  return { members, total, mean: members ? total / members : null };
+  return { members, total: members ? total : null, mean: members ? total / members : null };
 }
 
 function churnTables(run: Run, m: MembersOutput, cols: MemberColumns, scores: MemberScores) {

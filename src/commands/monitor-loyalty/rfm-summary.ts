@@ -7,7 +7,8 @@ export interface RfmSegmentLine {
   members: number;
   share: number;
   mean_p_alive: number | null;
-  clv: number;
+  /** Null when no member of the segment has a CLV (no usable churn and spend models). */
+  clv: number | null;
   spend: number;
 }
 
@@ -42,7 +43,7 @@ export function rfmSummary(cols: MemberColumns, scores: MemberScores, lookBackDa
     monetary: pick(cols.rfm_spend),
   });
   const names = RF_GRID_SEGMENTS.map((r) => r.name);
-  const acc = names.map(() => ({ members: 0, alive: 0, scored: 0, clv: 0, spend: 0 }));
+  const acc = names.map(() => ({ members: 0, alive: 0, scored: 0, clv: 0, valued: 0, spend: 0 }));
   const grid = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
   rows.forEach((i, k) => {
     const seg = names.indexOf(rfmSegment(s.recency[k], s.frequency[k], s.monetary[k]));
@@ -53,7 +54,10 @@ export function rfmSummary(cols: MemberColumns, scores: MemberScores, lookBackDa
       a.alive += scores.pAlive[i];
       a.scored++;
     }
-    if (Number.isFinite(scores.clv[i])) a.clv += scores.clv[i];
+    if (Number.isFinite(scores.clv[i])) {
+      a.clv += scores.clv[i];
+      a.valued++;
+    }
     grid[5 - s.recency[k]][s.frequency[k] - 1]++;
   });
   return {
@@ -64,7 +68,7 @@ export function rfmSummary(cols: MemberColumns, scores: MemberScores, lookBackDa
       members: acc[k].members,
       share: rows.length ? acc[k].members / rows.length : 0,
       mean_p_alive: acc[k].scored ? acc[k].alive / acc[k].scored : null,
-      clv: acc[k].clv,
+      clv: acc[k].valued ? acc[k].clv : null,
       spend: acc[k].spend,
     })),
     grid,
