@@ -1,6 +1,7 @@
 import { reconcile, type ReconcileCheck } from '../../orchestrator/index.ts';
 import type { CommandPlan, KitRun, SourceOutputs } from '../kit/index.ts';
 import { stageOf } from '../kit/index.ts';
+import { checkAskedExperiments } from '../shared/experiment-review/index.ts';
 import { buildBacklog, type BacklogItem } from './backlog.ts';
 import { reviewLoyaltyExperiments, type ExperimentsOutput } from './experiments-stage.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
@@ -8,6 +9,7 @@ import { computeKpis, type KpiOutput } from './kpi-stage.ts';
 import { computeLiability, type LiabilityOutput } from './liability-stage.ts';
 import { pullMembers, type MembersOutput } from './members-stage.ts';
 import { computeModels, type ModelsOutput } from './models-stage.ts';
+import { relationOf } from './run-tables.ts';
 import { computeSegments, type InsightsOutput } from './segments-stage.ts';
 
 /** What each stage of monitor-loyalty hands to the next. */
@@ -87,7 +89,12 @@ const diagnostics = (run: Run) => [
     owner: 'member_insights_analyst',
     purpose: 'One summary row per member in the engine: tier, dimensions, orders, points, tier progress',
     needs: ['normalize'],
-    run: (ctx, { normalize }) => pullMembers(ctx, run, normalize.narrow),
+    run: async (ctx, { normalize }) => {
+      // a mistyped --experiments is refused before any stage reads or alerts
+      const engine = await run.engine();
+      await checkAskedExperiments(engine, run.inputs.inputs.experiments, relationOf(engine));
+      return pullMembers(ctx, run, normalize.narrow);
+    },
   }),
   stage({
     id: 'kpis',

@@ -108,7 +108,9 @@ export function buildMonitorLoyaltyResult(
       ...o.members.id_case.warnings,
       ...o.models.warnings,
       ...(o.experiments?.missing.length
-        ? [`experiments not found: ${o.experiments.missing.join(', ')}`]
+        ? [
+            `experiments not read out (no definition, or fewer than two variants with members): ${o.experiments.missing.join(', ')}`,
+          ]
         : []),
     ],
   };

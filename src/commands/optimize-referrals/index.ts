@@ -67,8 +67,10 @@ export const optimizeReferrals: CommandDef<
     ...(r.fraud.scored === 0
       ? [`no referral signed up in the ${r.window.label} window to ${r.as_of}; check --window and --as-of`]
       : []),
+    // an id the workspace does not know is refused (--experiments); these are known tests without data
     ...(r.experiments?.missing ?? []).map(
-      (m) => `experiment "${m}" has no definition or assignments in the workspace`,
+      (m) =>
+        `experiment "${m}" not read out: ${r.experiments?.skipped.find((s) => s.id.toLowerCase() === m.toLowerCase())?.reason ?? 'no data in the window'}`,
     ),
   ],
 };

@@ -1,6 +1,10 @@
 import { reconcile } from '../../orchestrator/index.ts';
 import { stageOf, type CommandPlan, type KitRun, type SourceOutputs } from '../kit/index.ts';
-import { reviewExperiments, type ExperimentReview } from '../shared/experiment-review/index.ts';
+import {
+  checkAskedExperiments,
+  reviewExperiments,
+  type ExperimentReview,
+} from '../shared/experiment-review/index.ts';
 import { computeDiagnostics, type Diagnostics } from './diagnostics-stage.ts';
 import { experimentData, type ExperimentNote, type SkippedExperiment } from './experiment-stage.ts';
 import type { ReferralsContext } from './inputs.ts';
@@ -34,7 +38,11 @@ const refresh = (run: Run) =>
     purpose:
       'Referral submissions, conversions, payouts, shares and clicks resolved to advocates and dimensions',
     needs: ['normalize'],
-    run: async (ctx) => refreshTables(ctx, await run.engine(), run.inputs, run.ws.referrals),
+    run: async (ctx) => {
+      // a mistyped --experiments is refused before any stage reads or alerts
+      await checkAskedExperiments(commandEngine(await run.engine()), run.inputs.inputs.experiments);
+      return refreshTables(ctx, await run.engine(), run.inputs, run.ws.referrals);
+    },
   });
 
 const diagnostics = (run: Run) =>

@@ -24,3 +24,8 @@ export {
   type ExperimentReadout,
 } from './review-experiment.ts';
 export { reviewExperiments, type ExperimentData, type ExperimentReview } from './experiment-review-stage.ts';
+export {
+  checkAskedExperiments,
+  refuseUnknownExperiments,
+  workspaceExperimentIds,
+} from './asked-experiments.ts';
