@@ -207,7 +207,8 @@ export function npsSql(dim: FunnelDimension, start: string, end: string, d: Dial
 function npsSqlCh(dim: FunnelDimension, start: string, end: string): string {
   const d = 'clickhouse' as const;
   const col = dim === 'channel' ? null : dimensionColumn(dim);
-  const value = col ? `coalesce(a_value, 'not an advocate')` : `'all'`;
+  // the program counts every answer (its column is the constant 'all', NULL on a missing match)
+  const value = col && dim !== 'program' ? `coalesce(a_value, 'not an advocate')` : `'all'`;
   return `SELECT value, score, count() AS answers FROM (
       SELECT ${value} AS value, CAST(n_score AS INTEGER) AS score FROM
         (SELECT respondent_id AS advocate_id, score AS n_score FROM nps_responses
