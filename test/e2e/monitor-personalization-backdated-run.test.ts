@@ -46,12 +46,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 interface Result {
   run_id: string;
+  alerts: { id: string; consecutive_breaches: number }[];
   backlog: { items: { id: string }[]; repeats: string[]; resolved: string[]; previous_run: string | null };
 }
 
-async function run(dir: string, asOf: string): Promise<Result> {
+async function run(dir: string, asOf: string, window = '14d'): Promise<Result> {
   const cli = await runCli(
-    ['monitor-personalization', '--initiative', 'Onboarding', '--window', '14d', '--as-of', asOf, '--json'],
+    ['monitor-personalization', '--initiative', 'Onboarding', '--window', window, '--as-of', asOf, '--json'],
     { cwd: dir, env: { ...process.env, GTM_SNAPSHOT: 'never' } },
   );
   expect(cli.code, cli.stderr).toBe(0);
@@ -85,5 +86,24 @@ describe('monitor-personalization: the previous run of a back-dated run', () => 
     expect(nov21.backlog.repeats).toEqual(
       nov21.backlog.items.map((i) => i.id).filter((id) => before.has(id)),
     );
+  }, 180_000);
+
+  it('keeps one history per window: a 7d run the same day is not a repeat of the 14d run', async () => {
+    // the h-mp acceptance check (2026-12-06): runs of 14d, 7d and 30d on one as-of escalated
+    // fallback_rate to the Data Privacy Lead within minutes, each window's run the previous one's repeat
+    const dir = path.join(root, 'windows');
+    mkdirSync(path.join(dir, 'data'), { recursive: true });
+    writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
+    for (const [f, text] of Object.entries(files())) writeFileSync(path.join(dir, 'data', f), text);
+    const fortnight = await run(dir, '2026-11-15');
+    const week = await run(dir, '2026-11-15', '7d');
+    expect(week.backlog.previous_run).toBeNull();
+    expect(week.backlog.repeats).toEqual([]);
+    const streaks = (r: Result) => r.alerts.filter((a) => a.consecutive_breaches > 1).map((a) => a.id);
+    expect(streaks(week)).toEqual([]);
+    // the same window again is the history it continues
+    const again = await run(dir, '2026-11-15');
+    expect(again.backlog.previous_run).toBe(fortnight.run_id);
+    expect(streaks(again).length).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -19,8 +19,13 @@ export interface MonitorPersonalizationOutputs extends SourceOutputs {
 
 const stage = stageOf<MonitorPersonalizationOutputs>();
 
-/** The plan's scope: runs of the same initiative form a history (alert streaks, repeats, change log). */
-export const scopeName = (run: Run): string => run.inputs.inputs.initiative ?? 'all initiatives';
+/**
+ * The plan's scope: runs of the same initiative and window form a history (alert streaks, repeats,
+ * change log), as optimize-referrals keeps one per program and window: a 7d and a 30d run made the
+ * same day measure different things, and one must not make the other's alert a repeat.
+ */
+export const scopeName = (run: Run): string =>
+  `${run.inputs.inputs.initiative ?? 'all initiatives'}:${run.inputs.window.label}`;
 
 /** Evaluations per rule add up to the decisions in scope, and users per variant to the users exposed. */
 function mergeChecks(a: AggregateOutput, g: GovernanceOutput) {
