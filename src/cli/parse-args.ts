@@ -24,6 +24,8 @@ export function parseArgs(
   const byName = new Map(specs.map((s) => [s.name, s]));
   const flags: FlagValues = {};
   const given = new Set<string>();
+  /** Each flag as first typed (`--alert-threshold` or `--alert_threshold`), without `--no-`. */
+  const typed = new Map<string, string>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -74,19 +76,21 @@ export function parseArgs(
       // Last-wins would silently run with one of the two values typed; an identical repeat is
       // harmless (one value either way). List flags append (`--dimensions a --dimensions b` = a,b).
       const base = `--${negated ? rawName.slice(3) : rawName}`;
-      const show = (v: FlagValue) =>
+      const first = typed.get(name) ?? base;
+      const show = (v: FlagValue, flag: string) =>
         spec.type === 'boolean'
           ? v
-            ? base
-            : `--no-${base.slice(2)}`
-          : `${base} ${JSON.stringify(String(v))}`;
+            ? flag
+            : `--no-${flag.slice(2)}`
+          : `${flag} ${JSON.stringify(String(v))}`;
       throw usageError(
-        `given twice with different values: ${show(flags[name] as FlagValue)}, then ${show(value)}`,
+        `given twice with different values: ${show(flags[name] as FlagValue, first)}, then ${show(value, base)}`,
         base,
-        `give ${base} once, with the value you mean`,
+        `give ${first} once, with the value you mean`,
       );
     }
     given.add(name);
+    if (!typed.has(name)) typed.set(name, `--${negated ? rawName.slice(3) : rawName}`);
     if (spec.type === 'list') {
       flags[name] = [...new Set([...((flags[name] as string[] | undefined) ?? []), ...(value as string[])])];
     } else {

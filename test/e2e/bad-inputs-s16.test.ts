@@ -198,6 +198,30 @@ const dropRole = (ws: Ws, role: string) =>
     '',
   );
 
+describe('a flag given twice in its two spellings', () => {
+  it('monitor-loyalty: names each value as typed', async () => {
+    await refused(
+      base,
+      'monitor-loyalty',
+      ['--alert-threshold', '0.1', '--alert_threshold', '0.2'],
+      'USAGE',
+      '--alert_threshold',
+      /given twice with different values: --alert-threshold "0\.1", then --alert_threshold "0\.2" — give --alert-threshold once/,
+    );
+  });
+
+  it('optimize-referrals: a boolean and its negation', async () => {
+    await refused(
+      base,
+      'optimize-referrals',
+      ['--fail_on_escalation', '--no-fail-on-escalation'],
+      'USAGE',
+      '--fail-on-escalation',
+      /given twice with different values: --fail_on_escalation, then --no-fail-on-escalation/,
+    );
+  });
+});
+
 describe('gtm.yaml errors: one line naming the key or file and the fix', () => {
   it('optimize-referrals: a mapping to a column the file lacks names the file, the column and the key', async () => {
     const ws = await workspace();
