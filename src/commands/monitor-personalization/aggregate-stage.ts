@@ -50,6 +50,8 @@ export interface DailyKpiRow {
   engaged: number;
   converters: number;
   revenue: number;
+  /** Sum over the day's users of their revenue squared (the spread of revenue per user). */
+  revenue_sum_squares: number;
 }
 
 /** What the aggregation hands to governance, experiments and issue detection. */
@@ -326,6 +328,7 @@ async function dailySeries(
       engaged: num(r.engaged),
       converters: num(r.converters),
       revenue: num(r.revenue),
+      revenue_sum_squares: num(r.revenue_sum_squares),
     })),
     volume: (await engine.query(dailyVolumeSql(s))).map((r) => ({
       entity: String(r.entity),

@@ -18,7 +18,8 @@ const HOUR = 3_600_000;
 
 /**
  * The daily KPIs watched for dips, and which outcome class each one's data comes from. `share`: the
- * KPI is a share of the day's users (binomial), so a dip must also exceed its sampling noise.
+ * KPI is a share of the day's users (binomial); otherwise a mean over them (revenue per user). Either
+ * way a dip must also exceed its sampling noise (`shortfallZ`).
  */
 export const KPIS = [
   {
@@ -58,6 +59,29 @@ export function shareShortfallZ(value: number | null, expected: number, users: n
   if (value === null || users === null || !(users > 0) || !(expected > 0 && expected < 1)) return null;
   return (expected - value) / Math.sqrt((expected * (1 - expected)) / users);
 }
+
+/**
+ * Standard errors of the day's revenue per user below the expected one (positive = below), the
+ * standard error from the day's own users: s / √n with s² = (Σr² − n·mean²) / (n − 1) over every user
+ * of the day (zero revenue included); null when untestable (fewer than 2 users, no spread). The same
+ * SHARE_DIP_MIN_Z applies: revenue is heavy-tailed, and a day a few big orders short is within its
+ * noise until it is this far below.
+ */
+export function meanShortfallZ(
+  value: number | null,
+  expected: number,
+  row: DailyKpiRow | undefined,
+): number | null {
+  if (value === null || !row || !(row.users > 1)) return null;
+  const mean = row.revenue / row.users;
+  const variance = (row.revenue_sum_squares - row.users * mean * mean) / (row.users - 1);
+  if (!(variance > 0)) return null;
+  return (expected - value) / Math.sqrt(variance / row.users);
+}
+
+/** The sampling-noise z of a KPI's dip on a day (`shareShortfallZ` or `meanShortfallZ`). */
+const shortfallZ = (share: boolean, value: number | null, expected: number, row: DailyKpiRow | undefined) =>
+  share ? shareShortfallZ(value, expected, row?.users ?? null) : meanShortfallZ(value, expected, row);
 
 /** One finding of issue detection, flattened for the report: what, when, how bad, evidence, playbook. */
 export interface AnomalyOut {
@@ -189,7 +213,7 @@ function fillDays(points: { t: string; value: number }[], last: string | null) {
 }
 
 /** Dips of the daily KPIs (S-H-ESD, same-weekday z, trailing z: two of three agree; or a departure episode or level shift), in the window. */
-function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['kpis']): AnomalyOut[] {
+export function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['kpis']): AnomalyOut[] {
   const windowStart = run.inputs.window.start.slice(0, 10);
   const out: AnomalyOut[] = [];
   for (const k of KPIS) {
@@ -209,9 +233,10 @@ function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['kpis']):
     });
     for (const c of result.anomalies as readonly CombinedAnomaly[]) {
       if (c.at < windowStart) continue;
-      const users = rows.find((r) => r.day === c.at.slice(0, 10))?.users ?? null;
+      const row = rows.find((r) => r.day === c.at.slice(0, 10));
+      const users = row?.users ?? null;
       const a = flatten(c, `kpi-dip:${k.id}`, [...c.detectors], users);
-      const z = k.share ? shareShortfallZ(a.value, a.expected, users) : null;
+      const z = shortfallZ(k.share, a.value, a.expected, row);
       if (z !== null && users !== null && z < SHARE_DIP_MIN_Z) {
         withinNoise.push({ day: a.at.slice(0, 10), value: a.value, expected: a.expected, users, z });
         continue;

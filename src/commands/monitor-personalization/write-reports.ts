@@ -208,6 +208,7 @@ function issueFiles(r: MonitorPersonalizationResult, o: MonitorPersonalizationOu
           'engaged',
           'converters',
           'revenue',
+          'revenue_sum_squares',
           'engagement_rate',
           'conversion_rate',
           'revenue_per_user',

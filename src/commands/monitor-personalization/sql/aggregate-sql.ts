@@ -599,7 +599,8 @@ export function performanceSql(s: Scope, dimensions: readonly string[], codes?: 
 
 /**
  * Daily KPIs of the initiative over history and window: users with a decision that day, and how
- * many of them engaged / converted that same day, and their revenue that day. With `sampleEvery`
+ * many of them engaged / converted that same day, and their revenue that day (its sum and the sum of
+ * the users' squared revenues, for the standard error of the day's revenue per user). With `sampleEvery`
  * > 1, on the users whose key is in a 1-in-N sample (the same users every day and in both tables;
  * `mp_decisions` keeps the sample's decisions, `sampleEvery` must be the same), so a 50M-row
  * history costs a few million rows kept in the slim table instead of a 40M-group aggregate; rates
@@ -609,7 +610,8 @@ export function dailyKpiSql(s: Scope, sampleEvery = 1): string {
   if (s.q.name === 'clickhouse') return dailyKpiCh(s, sampleEvery);
   const day = (c: string) => s.q.day(c);
   return `SELECT d.day AS day, count(*) AS users, sum(COALESCE(o.engaged, 0)) AS engaged,
-      sum(COALESCE(o.converted, 0)) AS converters, ${exactSum('COALESCE(o.revenue, 0)')} AS revenue
+      sum(COALESCE(o.converted, 0)) AS converters, ${exactSum('COALESCE(o.revenue, 0)')} AS revenue,
+      ${exactSumProduct('COALESCE(o.revenue, 0)')} AS revenue_sum_squares
     FROM (SELECT ${day('decided_at')} AS day, user_key FROM ${s.q.table('mp_decisions')} WHERE in_sample = 1 GROUP BY day, user_key) d
     LEFT JOIN (SELECT ${day('occurred_at')} AS day, user_key, max(engaged) AS engaged,
           max(converted) AS converted, ${exactSum('COALESCE(value, 0)')} AS revenue FROM ${s.q.table('mp_outcomes')}

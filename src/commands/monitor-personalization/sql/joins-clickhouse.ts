@@ -1,5 +1,5 @@
 import type { SqlDialect } from './dialect-sql.ts';
-import { exactSum } from '../../shared/exact-sum.ts';
+import { exactSum, exactSumProduct } from '../../shared/exact-sum.ts';
 import type { Scope } from './scope-sql.ts';
 
 /**
@@ -32,7 +32,8 @@ export function rulePerformanceCh(s: Scope): string {
 export function dailyKpiCh(s: Scope, sampleEvery: number): string {
   const t = (n: string) => s.q.table(n);
   return `SELECT day, count() AS users, sum(o_engaged) AS engaged, sum(o_converted) AS converters,
-      ${exactSum('o_revenue', 'clickhouse')} AS revenue
+      ${exactSum('o_revenue', 'clickhouse')} AS revenue,
+      ${exactSumProduct('o_revenue', 'o_revenue', 'clickhouse')} AS revenue_sum_squares
     FROM (SELECT ${s.q.day('decided_at')} AS day, user_key FROM ${t('mp_decisions')} WHERE in_sample = 1
           GROUP BY day, user_key)
     ALL LEFT JOIN (SELECT ${s.q.day('occurred_at')} AS day, user_key, max(engaged) AS o_engaged,
