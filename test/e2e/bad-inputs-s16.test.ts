@@ -305,6 +305,25 @@ describe('gtm.yaml errors: one line naming the key or file and the fix', () => {
     );
   });
 
+  it('optimize-referrals: no revenue stage is a CONFIG error, not broken SQL (exit 6)', async () => {
+    const ws = await workspace();
+    await ws.edit('gtm.yaml', 'revenue_stages: [purchase, won]', 'revenue_stages: []');
+    await refused(
+      ws,
+      'optimize-referrals',
+      [],
+      'CONFIG',
+      /^gtm\.yaml:\d+$/,
+      /referrals\.revenue_stages must NOT have fewer than 1 items/,
+    );
+  });
+
+  it('optimize-referrals: no lost stage is allowed (every other stage is pipeline)', async () => {
+    const ws = await workspace();
+    await ws.edit('gtm.yaml', 'lost_stages: [lost]', 'lost_stages: []');
+    await succeeded(ws, 'optimize-referrals');
+  });
+
   it.each([
     [
       'optimize-referrals',
