@@ -18,8 +18,12 @@ import {
   DEFAULT_UTM_ALIASES,
 } from './default-channel-rules.ts';
 import { loyaltyDefaults } from './loyalty-config.ts';
-import { personalizationDefaults } from './personalization-config.ts';
-import { referralsDefaults } from './referrals-config.ts';
+import {
+  personalizationDefaults,
+  type FreshnessSlaConfig,
+  type PersonalizationConfig,
+} from './personalization-config.ts';
+import { referralsDefaults, type ReferralsConfig } from './referrals-config.ts';
 import { filledThresholds } from './thresholds.ts';
 import type { SourceConfig, WorkspaceConfig } from './workspace-config.ts';
 
@@ -602,8 +606,46 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     attribution: { model: 'linear', half_life_days: 7, bootstrap: 200, seed: 42, ...(r.attribution ?? {}) },
     events: { ...(r.events ?? {}) },
     cadence: r.cadence ?? 'weekly',
-    referrals: referralsDefaults(r.referrals),
+    referrals: checkedBands(referralsDefaults(r.referrals), fail),
     loyalty: loyaltyDefaults(r.loyalty),
-    personalization: personalizationDefaults(r.personalization),
+    personalization: checkedFreshness(personalizationDefaults(r.personalization), fail),
   };
+}
+
+/**
+ * The fraud bands in order (a referral goes to review before it is rejected), checked on the
+ * defaulted values so a band given alone meets the default of the other: refused here, naming the
+ * key, instead of failing the risk stage (exit 7) after the others ran.
+ */
+function checkedBands(referrals: ReferralsConfig, fail: Fail): ReferralsConfig {
+  const { review, reject } = referrals.fraud.bands;
+  if (review > reject)
+    throw fail(
+      '/referrals/fraud/bands',
+      `review (${review}) is above reject (${reject})`,
+      'set review ≤ reject (defaults 0.4 and 0.8): a referral goes to review before it is rejected',
+    );
+  return referrals;
+}
+
+/** Each freshness SLA warns before its error (defaulted values, as `checkedBands`). */
+function checkedFreshness(personalization: PersonalizationConfig, fail: Fail): PersonalizationConfig {
+  const f = personalization.freshness;
+  const slas: [string, FreshnessSlaConfig | null][] = [
+    ['decisions', f.decisions],
+    ['outcomes', f.outcomes],
+    ['consent_records', f.consent_records],
+    ['rule_changes', f.rule_changes],
+    ...Object.entries(f.sources).map(
+      ([name, sla]) => [`sources/${name}`, sla] as [string, FreshnessSlaConfig],
+    ),
+  ];
+  for (const [key, sla] of slas)
+    if (sla && sla.warn_after_hours > sla.error_after_hours)
+      throw fail(
+        `/personalization/freshness/${key}`,
+        `warn_after_hours (${sla.warn_after_hours}) is after error_after_hours (${sla.error_after_hours})`,
+        'set warn_after_hours ≤ error_after_hours (defaults 6 and 24 h for decisions, 12 and 36 h for outcomes)',
+      );
+  return personalization;
 }

@@ -318,6 +318,40 @@ describe('gtm.yaml errors: one line naming the key or file and the fix', () => {
     );
   });
 
+  it('optimize-referrals: a review band above the reject band is a CONFIG error, not a failed stage (exit 7)', async () => {
+    const ws = await workspace();
+    await ws.edit(
+      'gtm.yaml',
+      '  program: Acme referral program\n',
+      '  program: Acme referral program\n  fraud: { bands: { review: 0.9, reject: 0.5 } }\n',
+    );
+    await refused(
+      ws,
+      'optimize-referrals',
+      [],
+      'CONFIG',
+      /^gtm\.yaml:\d+$/,
+      /referrals\.fraud\.bands review \(0\.9\) is above reject \(0\.5\) — set review ≤ reject/,
+    );
+  });
+
+  it('monitor-personalization: a freshness warning after its error is a CONFIG error, not a failed stage (exit 7)', async () => {
+    const ws = await workspace();
+    await ws.edit(
+      'gtm.yaml',
+      'warn_after_hours: 6, error_after_hours: 24',
+      'warn_after_hours: 30, error_after_hours: 24',
+    );
+    await refused(
+      ws,
+      'monitor-personalization',
+      [],
+      'CONFIG',
+      /^gtm\.yaml:\d+$/,
+      /personalization\.freshness\.decisions warn_after_hours \(30\) is after error_after_hours \(24\) — set warn_after_hours ≤ error_after_hours/,
+    );
+  });
+
   it('optimize-referrals: no lost stage is allowed (every other stage is pipeline)', async () => {
     const ws = await workspace();
     await ws.edit('gtm.yaml', 'lost_stages: [lost]', 'lost_stages: []');
