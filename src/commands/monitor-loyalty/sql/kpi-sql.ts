@@ -145,16 +145,19 @@ export function weeklyTrendSql(end: string, weeks: number): string[] {
   const week = (c: string) => `CAST(floor((date_diff('day', ${c}, ${E}) - 1) / 7) AS INTEGER)`;
   const { earn, redeem, expire, pending } = KIND;
   return [
+    // still-pending points are earned points, but not activity: active as the KPI (an earn or redeem row)
     `SELECT ${week('occurred_at')} AS week,
-       COALESCE(${aggIf('sum', 'abs(points)', `k = ${earn}`)}, 0) AS earned,
+       COALESCE(${aggIf('sum', 'abs(points)', `k IN (${earn}, ${pending})`)}, 0) AS earned,
        COALESCE(${aggIf('sum', 'abs(points)', `k = ${redeem}`)}, 0) AS redeemed,
        COALESCE(${aggIf('sum', 'abs(points)', `k = ${expire}`)}, 0) AS expired,
        count(DISTINCT CASE WHEN k IN (${earn}, ${redeem}) THEN mi END) AS active_members
      FROM (SELECT k, points, mi, occurred_at FROM lm_ledger WHERE k <> ${pending} AND occurred_at >= ${from} AND occurred_at < ${E}
-           UNION ALL SELECT ${earn}, points, mi, occurred_at FROM lm_pending WHERE occurred_at >= ${from}) l
+           UNION ALL SELECT ${pending}, points, mi, occurred_at FROM lm_pending WHERE occurred_at >= ${from}) l
      GROUP BY 1 ORDER BY 1`,
     `SELECT ${week('o.ordered_at')} AS week,
-       COALESCE(${exactSumIf('o.amount', MEMBER_ORDER_SQL)}, 0) AS member_revenue,
+       -- member revenue as the KPIs': member orders of a member (a member-flagged order of an id that is
+       -- no member is left out of both, as in the member summaries)
+       COALESCE(${exactSumIf('o.amount', `o.mi IS NOT NULL AND ${MEMBER_ORDER_SQL}`)}, 0) AS member_revenue,
        COALESCE(${exactSumIf('o.amount', `NOT ${MEMBER_ORDER_SQL}`)}, 0) AS nonmember_revenue,
        count(*) AS orders
      FROM lm_orders o
@@ -268,14 +271,15 @@ export function weeklyTrendCh(end: string, weeks: number, rel: RelationOf): stri
   const week = (c: string) => `toInt32(floor((${dayCh(E)} - ${dayCh(c)} - 1) / 7))`;
   const { earn, redeem, expire, pending } = KIND;
   return [
+    // still-pending points are earned points, but not activity: active as the KPI (an earn or redeem row)
     `SELECT ${week('occurred_at')} AS week,
-       sumIf(abs(points), k = ${earn}) AS earned, sumIf(abs(points), k = ${redeem}) AS redeemed,
+       sumIf(abs(points), k IN (${earn}, ${pending})) AS earned, sumIf(abs(points), k = ${redeem}) AS redeemed,
        sumIf(abs(points), k = ${expire}) AS expired,
        uniqExactIf(assumeNotNull(mi), k IN (${earn}, ${redeem}) AND isNotNull(mi)) AS active_members
      FROM (SELECT k, points, mi, occurred_at FROM ${rel('lm_ledger')} WHERE k != ${pending} AND occurred_at >= ${from} AND occurred_at < ${E}
-           UNION ALL SELECT toInt8(${earn}) AS k, points, mi, occurred_at FROM ${rel('lm_pending')} WHERE occurred_at >= ${from})
+           UNION ALL SELECT toInt8(${pending}) AS k, points, mi, occurred_at FROM ${rel('lm_pending')} WHERE occurred_at >= ${from})
      GROUP BY week ORDER BY week`,
-    `SELECT ${week('ordered_at')} AS week, ${exactSumIf('amount', `${MEMBER_ORDER_CH} = 1`, 'clickhouse')} AS member_revenue,
+    `SELECT ${week('ordered_at')} AS week, ${exactSumIf('amount', `isNotNull(mi) AND ${MEMBER_ORDER_CH} = 1`, 'clickhouse')} AS member_revenue,
        ${exactSumIf('amount', `${MEMBER_ORDER_CH} = 0`, 'clickhouse')} AS nonmember_revenue, count() AS orders
      FROM ${rel('lm_orders')} WHERE ordered_at >= ${from} AND ordered_at < ${E} GROUP BY week ORDER BY week`,
     `SELECT ${week('enrolled_at')} AS week, count() AS enrolled
