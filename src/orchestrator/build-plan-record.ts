@@ -45,7 +45,7 @@ export function buildPlanRecord(spec: PlanSpec, graph: PlanGraph, id: RecordIden
 
   const task = (stageId: string): TaskRecord => {
     const def = graph.byId.get(stageId)!;
-    const owner = resolveOwner(spec.roster, def.owner, spec.asOf);
+    const owner = resolveOwner(spec.roster, def.owner, spec.asOf, spec.errorHandling.escalationLadder[0]);
     if (owner.fallbackUsed) {
       fallbacks.push({
         context: `task:${def.id}`,

@@ -118,6 +118,25 @@ describe('evaluateAlert', () => {
     expect(ev.owner).toEqual({ role: 'data-eng', person: 'Dan Ek', fallbackUsed: null });
   });
 
+  it('gives an owner role missing from the roster to the first rung, never an escalation target', () => {
+    const ev = evaluateAlert({ ...roas(1), owner_role: 'marketing_ops' }, prev(true, 1), {
+      ...policy,
+      escalationLadder: ['vp-marketing', 'cfo'],
+    });
+    expect(ev.owner).toMatchObject({
+      role: 'vp-marketing',
+      person: 'Vic Park',
+      fallbackUsed: { from: 'marketing_ops', to: 'vp-marketing' },
+    });
+    // the second breach escalates to the ladder's first rung; a rung missing from the roster is
+    // not sent back down the ladder
+    const third = evaluateAlert({ ...roas(1), owner_role: 'marketing_ops' }, prev(true, 2), {
+      ...policy,
+      escalationLadder: ['vp-marketing', 'cfo'],
+    });
+    expect(third.escalation).toMatchObject({ level: 2, role: 'cfo', person: null });
+  });
+
   it('escalates to the alert owner when the command has no ladder', () => {
     const ev = evaluateAlert({ ...roas(1), owner_role: 'data-eng' }, prev(true, 1), {
       ...policy,

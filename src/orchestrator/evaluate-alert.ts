@@ -147,7 +147,7 @@ export function evaluateAlert(
         }
       : null,
   };
-  if (input.owner_role) evaluation.owner = party(input.owner_role, policy);
+  if (input.owner_role) evaluation.owner = party(input.owner_role, policy, policy.escalationLadder[0]);
   if (escalate && input.escalate_to) {
     const rung = policy.escalationLadder.indexOf(input.escalate_to) + 1;
     evaluation.escalation = { ...party(input.escalate_to, policy), level: rung > 0 ? rung : 1 };
@@ -168,8 +168,13 @@ export function evaluateAlert(
   return evaluation;
 }
 
-function party(role: string, policy: AlertPolicy): ResolvedParty {
-  const owner = resolveOwner(policy.roster, role, policy.asOf);
+/**
+ * Who `role` is in the roster; `orElse` (the alert's owner only: the ladder's first role) covers a
+ * role the roster does not have. Escalation targets never take it: that would send an escalation
+ * down the ladder.
+ */
+function party(role: string, policy: AlertPolicy, orElse?: string): ResolvedParty {
+  const owner = resolveOwner(policy.roster, role, policy.asOf, orElse);
   return {
     role: owner.role,
     person: owner.person,

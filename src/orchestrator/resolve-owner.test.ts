@@ -107,6 +107,51 @@ describe('resolveOwner', () => {
     expect(resolveOwner(team, 'a', '2024-06-01').reason).toMatch(/role "ghost" is not in the roster/);
   });
 
+  it('gives a role missing from the roster to orElse (the first escalation role), recorded as a fallback', () => {
+    // a command's default role (the kit's marketing_ops for data pulls) in a roster written for one team
+    const r = resolveOwner(roster, 'marketing_ops', '2024-06-01', 'vp-marketing');
+    expect(r).toMatchObject({
+      role: 'vp-marketing',
+      person: 'Vic Park',
+      fallbackUsed: { from: 'marketing_ops', to: 'vp-marketing' },
+    });
+    expect(r.fallbackUsed?.reason).toMatch(
+      /role "marketing_ops" is not in the roster; "vp-marketing" \(the first role of the escalation ladder\) owns its work/,
+    );
+    // orElse unavailable: through its own fallback chain, and the reason says so
+    const away: Roster = {
+      roles: {
+        lead: {
+          people: [{ name: 'Lee', unavailable: [{ from: '2024-05-01', to: '2024-06-30' }] }],
+          fallback: 'vp',
+        },
+        vp: { people: [{ name: 'Val' }] },
+      },
+    };
+    expect(resolveOwner(away, 'ops', '2024-06-01', 'lead')).toMatchObject({
+      role: 'vp',
+      person: 'Val',
+      fallbackUsed: { from: 'ops', to: 'vp', reason: expect.stringMatching(/through "lead"/) as unknown },
+    });
+  });
+
+  it('keeps "no owner" when orElse cannot help or the role is in the roster', () => {
+    // orElse missing too: the original reason stands
+    expect(resolveOwner(roster, 'cfo', '2024-06-01', 'ghost')).toMatchObject({
+      role: 'cfo',
+      person: null,
+      reason: expect.stringMatching(/role "cfo" is not in the roster/) as unknown,
+    });
+    // a role in the roster whose people are all away follows its own chain only
+    const team: Roster = {
+      roles: {
+        a: { people: [{ name: 'Ann', unavailable: [{ from: '2024-05-01', to: '2024-06-30' }] }] },
+        b: { people: [{ name: 'Bo' }] },
+      },
+    };
+    expect(resolveOwner(team, 'a', '2024-06-01', 'b')).toMatchObject({ role: 'a', person: null });
+  });
+
   it('does not treat inherited object keys as roles', () => {
     expect(resolveOwner(roster, 'constructor', '2024-06-01').person).toBeNull();
   });

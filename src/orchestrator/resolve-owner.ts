@@ -64,7 +64,8 @@ function unavailability(person: RosterPerson, day: string, where: string): strin
  * followed at most once per role, so a cycle (a → b → a) ends instead of looping; a role missing
  * from the roster ends the chain as well. Never throws for an unstaffed roster — the plan records
  * "no owner" with the reason, because a run must not die for a vacation — but it does throw
- * `CONFIG` for malformed dates, which are a typo to fix.
+ * `CONFIG` for malformed dates, which are a typo to fix. With `orElse` (the plan's first escalation
+ * role), a role missing from the roster altogether is owned by that role instead, as a fallback.
  *
  * @example
  * const roster = { roles: {
@@ -74,7 +75,31 @@ function unavailability(person: RosterPerson, day: string, where: string): strin
  * resolveOwner(roster, 'analyst', '2024-05-03');
  * // → { role: 'lead', person: 'Bo', fallbackUsed: { from: 'analyst', to: 'lead', reason: '…' }, … }
  */
-export function resolveOwner(roster: Roster, role: string, onDate: string): OwnerResolution {
+export function resolveOwner(roster: Roster, role: string, onDate: string, orElse?: string): OwnerResolution {
+  const own = resolveInRoster(roster, role, onDate);
+  return own.person === null && orElse !== undefined ? coveredBy(roster, own, onDate, orElse) : own;
+}
+
+/**
+ * A role the roster does not have at all (a command's default role, like the kit's `marketing_ops`
+ * for data pulls, in a roster written for one team) goes to `orElse`, the command's first escalation
+ * role, recorded as a fallback with the reason. Only for a missing role: a role whose people are all
+ * away keeps its own `fallback` chain and, past it, "no owner".
+ */
+function coveredBy(roster: Roster, own: OwnerResolution, onDate: string, orElse: string): OwnerResolution {
+  if (Object.hasOwn(roster.roles, own.role) || orElse === own.role) return own;
+  const other = resolveInRoster(roster, orElse, onDate);
+  if (other.person === null) return own;
+  const reason = `role "${own.role}" is not in the roster; "${other.role}" (the first role of the escalation ladder${other.role === orElse ? '' : `, through "${orElse}"`}) owns its work`;
+  return {
+    ...other,
+    fallbackUsed: { from: own.role, to: other.role, reason },
+    passedOver: [...own.passedOver, ...other.passedOver],
+    reason,
+  };
+}
+
+function resolveInRoster(roster: Roster, role: string, onDate: string): OwnerResolution {
   const day = isoDay(onDate, 'asOf');
   const passedOver: OwnerResolution['passedOver'] = [];
   const why: string[] = [];

@@ -625,10 +625,24 @@ describe('runPlan: conditions and owners', () => {
   });
 
   it('runs a stage nobody can own, and notes it', async () => {
-    const record = await runPlan(spec([stage('a', [], { owner: 'cfo' })]), { planDir: dir });
+    const noLadder = { errorHandling: { fallbackPlan: 'none', escalationLadder: [] } };
+    const record = await runPlan(spec([stage('a', [], { owner: 'cfo' })], noLadder), { planDir: dir });
     expect(taskOf(record, 'a')).toMatchObject({ owner: null, status: 'succeeded' });
     expect(record.notes[0]).toMatchObject({ task_id: 'a' });
     expect(record.notes[0].message).toMatch(/not in the roster/);
+  });
+
+  it("gives a stage whose role the roster lacks to the ladder's first role, as a recorded fallback", async () => {
+    const record = await runPlan(spec([stage('a', [], { owner: 'cfo' })]), { planDir: dir });
+    expect(taskOf(record, 'a')).toMatchObject({
+      owner: 'Mia Lee',
+      owner_role: 'marketing-lead',
+      agent: 'cfo',
+    });
+    expect(record.fallbacks_used).toContainEqual(
+      expect.objectContaining({ context: 'task:a', from: 'cfo', to: 'marketing-lead', person: 'Mia Lee' }),
+    );
+    expect(record.notes.filter((n) => n.task_id === 'a')).toEqual([]);
   });
 });
 
