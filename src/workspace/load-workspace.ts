@@ -606,31 +606,46 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     attribution: { model: 'linear', half_life_days: 7, bootstrap: 200, seed: 42, ...(r.attribution ?? {}) },
     events: { ...(r.events ?? {}) },
     cadence: r.cadence ?? 'weekly',
-    referrals: checkedBands(referralsDefaults(r.referrals), fail),
+    referrals: checkedReferrals(referralsDefaults(r.referrals), fail),
     loyalty: loyaltyDefaults(r.loyalty),
-    personalization: checkedFreshness(personalizationDefaults(r.personalization), fail),
+    personalization: checkedPersonalization(personalizationDefaults(r.personalization), fail),
   };
 }
 
+/** A pair of settings that must be ordered: `[key path, lower name, lower, upper name, upper]`. */
+type OrderedPair = [string, string, number, string, number];
+
 /**
- * The fraud bands in order (a referral goes to review before it is rejected), checked on the
- * defaulted values so a band given alone meets the default of the other: refused here, naming the
- * key, instead of failing the risk stage (exit 7) after the others ran.
+ * Settings that come in ordered pairs (a referral goes to review before it is rejected, a warning
+ * comes before the error), checked on the defaulted values so a value given alone meets the default
+ * it pairs with: refused here, naming the key, instead of failing the stage that reads them (exit 7)
+ * after the others ran, or finding nothing (a ring of at least 10 and at most 5 members).
  */
-function checkedBands(referrals: ReferralsConfig, fail: Fail): ReferralsConfig {
-  const { review, reject } = referrals.fraud.bands;
-  if (review > reject)
-    throw fail(
-      '/referrals/fraud/bands',
-      `review (${review}) is above reject (${reject})`,
-      'set review ≤ reject (defaults 0.4 and 0.8): a referral goes to review before it is rejected',
-    );
+function checkOrderedPairs(pairs: readonly OrderedPair[], fail: Fail, hint: string): void {
+  for (const [key, lowName, low, highName, high] of pairs)
+    if (low > high)
+      throw fail(
+        key,
+        `${lowName} (${low}) is above ${highName} (${high})`,
+        `set ${lowName} ≤ ${highName}${hint}`,
+      );
+}
+
+function checkedReferrals(referrals: ReferralsConfig, fail: Fail): ReferralsConfig {
+  const { bands, ring } = referrals.fraud;
+  checkOrderedPairs(
+    [
+      ['/referrals/fraud/bands', 'review', bands.review, 'reject', bands.reject],
+      ['/referrals/fraud/ring', 'min_members', ring.min_members, 'max_members', ring.max_members],
+    ],
+    fail,
+    ' (defaults: review 0.4, reject 0.8; rings of 3 to 200 members)',
+  );
   return referrals;
 }
 
-/** Each freshness SLA warns before its error (defaulted values, as `checkedBands`). */
-function checkedFreshness(personalization: PersonalizationConfig, fail: Fail): PersonalizationConfig {
-  const f = personalization.freshness;
+function checkedPersonalization(personalization: PersonalizationConfig, fail: Fail): PersonalizationConfig {
+  const { freshness: f, anomalies: a, governance: g } = personalization;
   const slas: [string, FreshnessSlaConfig | null][] = [
     ['decisions', f.decisions],
     ['outcomes', f.outcomes],
@@ -640,12 +655,28 @@ function checkedFreshness(personalization: PersonalizationConfig, fail: Fail): P
       ([name, sla]) => [`sources/${name}`, sla] as [string, FreshnessSlaConfig],
     ),
   ];
-  for (const [key, sla] of slas)
-    if (sla && sla.warn_after_hours > sla.error_after_hours)
-      throw fail(
-        `/personalization/freshness/${key}`,
-        `warn_after_hours (${sla.warn_after_hours}) is after error_after_hours (${sla.error_after_hours})`,
-        'set warn_after_hours ≤ error_after_hours (defaults 6 and 24 h for decisions, 12 and 36 h for outcomes)',
-      );
+  const sla = (key: string, s: FreshnessSlaConfig): OrderedPair => [
+    `/personalization/freshness/${key}`,
+    'warn_after_hours',
+    s.warn_after_hours,
+    'error_after_hours',
+    s.error_after_hours,
+  ];
+  checkOrderedPairs(
+    [
+      ...slas.filter((x): x is [string, FreshnessSlaConfig] => x[1] !== null).map(([k, s]) => sla(k, s)),
+      [
+        '/personalization/anomalies',
+        'volume_warn_drop',
+        a.volume_warn_drop,
+        'volume_error_drop',
+        a.volume_error_drop,
+      ],
+      ['/personalization/governance', 'fallback_warn', g.fallback_warn, 'fallback_alert', g.fallback_alert],
+      ['/personalization/governance', 'error_warn', g.error_warn, 'error_alert', g.error_alert],
+    ],
+    fail,
+    ': the warning comes before the error (see the personalization reference in the README for the defaults)',
+  );
   return personalization;
 }

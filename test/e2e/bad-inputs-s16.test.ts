@@ -348,9 +348,43 @@ describe('gtm.yaml errors: one line naming the key or file and the fix', () => {
       [],
       'CONFIG',
       /^gtm\.yaml:\d+$/,
-      /personalization\.freshness\.decisions warn_after_hours \(30\) is after error_after_hours \(24\) — set warn_after_hours ≤ error_after_hours/,
+      /personalization\.freshness\.decisions warn_after_hours \(30\) is above error_after_hours \(24\) — set warn_after_hours ≤ error_after_hours/,
     );
   });
+
+  it.each([
+    [
+      'optimize-referrals',
+      [
+        '  program: Acme referral program\n',
+        '  program: Acme referral program\n  fraud: { ring: { min_members: 10, max_members: 5 } }\n',
+      ],
+      /referrals\.fraud\.ring min_members \(10\) is above max_members \(5\)/,
+    ],
+    [
+      'monitor-personalization',
+      [
+        '  minimum_detectable_effect: 0.25\n',
+        '  minimum_detectable_effect: 0.25\n  anomalies: { volume_warn_drop: 0.9, volume_error_drop: 0.5 }\n',
+      ],
+      /personalization\.anomalies volume_warn_drop \(0\.9\) is above volume_error_drop \(0\.5\)/,
+    ],
+    [
+      'monitor-personalization',
+      [
+        '  minimum_detectable_effect: 0.25\n',
+        '  minimum_detectable_effect: 0.25\n  governance: { fallback_warn: 0.5 }\n',
+      ],
+      /personalization\.governance fallback_warn \(0\.5\) is above fallback_alert \(0\.2\)/,
+    ],
+  ] as const)(
+    '%s: a lower level above its upper level is a CONFIG error (case %#)',
+    async (command, [from, to], what) => {
+      const ws = await workspace();
+      await ws.edit('gtm.yaml', from, to);
+      await refused(ws, command, [], 'CONFIG', /^gtm\.yaml:\d+$/, what);
+    },
+  );
 
   it('optimize-referrals: no lost stage is allowed (every other stage is pipeline)', async () => {
     const ws = await workspace();
