@@ -8,9 +8,10 @@
  * Hand-worked, as of 2026-11-30, window 7d (2026-11-24 to 2026-12-01): A earns 100 points on
  * 2026-11-27; B's order of 2026-11-28 has a pending row of 50 points and no earn row yet; C redeems
  * 300 on 2026-11-26. Active: A and C (2); earned: 150; redeemed: 300. G9, no member, has an order
- * of 500 flagged as a member's on 2026-11-29: left out of the member summaries (and of non-member
- * revenue), so member revenue is 150 (A's and B's orders) in the KPIs and in the week; the trend
- * counted it as member revenue (650).
+ * of 500 flagged as a member's on 2026-11-29: a non-member order (G9 purchased without being a
+ * member, one eligible customer, none enrolled), so member revenue is 150 (A's and B's orders) and
+ * non-member revenue 500 in the KPIs and in the week; the trend counted it as member revenue (650),
+ * then in neither revenue while G9 counted as eligible.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,9 @@ interface Result {
       points_earned: number;
       points_redeemed: number;
       revenue: number;
-      non_member: { revenue: number };
+      eligible_customers: number;
+      enrollment_rate: number | null;
+      non_member: { customers: number; orders: number; revenue: number };
     };
   };
 }
@@ -78,7 +81,9 @@ describe('monitor-loyalty: the weekly trend of active members', () => {
       points_earned: 150,
       points_redeemed: 300,
       revenue: 150,
-      non_member: { revenue: 0 },
+      eligible_customers: 1,
+      enrollment_rate: 0,
+      non_member: { customers: 1, orders: 1, revenue: 500 },
     });
     const [head, ...lines] = readFileSync(path.join(dir, r.reports_dir, 'kpi_trends.csv'), 'utf8')
       .trim()
@@ -91,7 +96,7 @@ describe('monitor-loyalty: the weekly trend of active members', () => {
       points_redeemed: '300',
       active_members: '2',
       member_revenue: '150',
-      non_member_revenue: '0',
+      non_member_revenue: '500',
     });
   }, 120_000);
 });

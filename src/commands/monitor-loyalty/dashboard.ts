@@ -604,7 +604,7 @@ export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard
         {
           what: 'member-flagged orders of a customer who is no member',
           rows: r.members.orphans.member_orders_without_member,
-          effect: 'left out of the member summaries',
+          effect: 'counted as non-member orders (non-member revenue; the customer eligible for enrolment)',
         },
         ...(r.members.id_case.member_groups
           ? [

@@ -156,8 +156,8 @@ export function weeklyTrendSql(end: string, weeks: number): string[] {
      GROUP BY 1 ORDER BY 1`,
     `SELECT ${week('o.ordered_at')} AS week,
        -- member revenue as the KPIs': member orders of a member (a member-flagged order of an id that is
-       -- no member is left out of both, as in the member summaries)
-       COALESCE(${exactSumIf('o.amount', `o.mi IS NOT NULL AND ${MEMBER_ORDER_SQL}`)}, 0) AS member_revenue,
+       -- no member is a non-member order)
+       COALESCE(${exactSumIf('o.amount', MEMBER_ORDER_SQL)}, 0) AS member_revenue,
        COALESCE(${exactSumIf('o.amount', `NOT ${MEMBER_ORDER_SQL}`)}, 0) AS nonmember_revenue,
        count(*) AS orders
      FROM lm_orders o
@@ -279,7 +279,7 @@ export function weeklyTrendCh(end: string, weeks: number, rel: RelationOf): stri
      FROM (SELECT k, points, mi, occurred_at FROM ${rel('lm_ledger')} WHERE k != ${pending} AND occurred_at >= ${from} AND occurred_at < ${E}
            UNION ALL SELECT toInt8(${pending}) AS k, points, mi, occurred_at FROM ${rel('lm_pending')} WHERE occurred_at >= ${from})
      GROUP BY week ORDER BY week`,
-    `SELECT ${week('ordered_at')} AS week, ${exactSumIf('amount', `isNotNull(mi) AND ${MEMBER_ORDER_CH} = 1`, 'clickhouse')} AS member_revenue,
+    `SELECT ${week('ordered_at')} AS week, ${exactSumIf('amount', `${MEMBER_ORDER_CH} = 1`, 'clickhouse')} AS member_revenue,
        ${exactSumIf('amount', `${MEMBER_ORDER_CH} = 0`, 'clickhouse')} AS nonmember_revenue, count() AS orders
      FROM ${rel('lm_orders')} WHERE ordered_at >= ${from} AND ordered_at < ${E} GROUP BY week ORDER BY week`,
     `SELECT ${week('enrolled_at')} AS week, count() AS enrolled

@@ -280,8 +280,13 @@ export function ledgerAndOrdersSql(
   ];
 }
 
-/** An order placed as a member: flagged so, else placed after the customer's enrolment. */
-export const MEMBER_ORDER_SQL = 'COALESCE(o.is_member, o.member_enrolled_at <= o.ordered_at, false)';
+/**
+ * An order placed as a member: of a member (enrolled before the end: `mi`) and flagged so, else
+ * placed after the customer's enrolment. A flagged order of a customer who is no member is a
+ * non-member order (its customer is a purchasing non-member, eligible for enrolment).
+ */
+export const MEMBER_ORDER_SQL =
+  '(o.mi IS NOT NULL AND COALESCE(o.is_member, o.member_enrolled_at <= o.ordered_at, false))';
 
 /**
  * Points still pending at the end (table `lm_pending`): pending rows of members whose order has no
@@ -504,9 +509,9 @@ const kindCh = (column: string, points: string) =>
     .map((k) => chLit(k))
     .join(', ')}], ifNull(${column}, '')) - 1))`;
 
-/** `MEMBER_ORDER_SQL` on ClickHouse. */
+/** `MEMBER_ORDER_SQL` on ClickHouse (1 or 0). */
 export const MEMBER_ORDER_CH =
-  'ifNull(is_member, ifNull(toUInt8(member_enrolled_at <= ordered_at), toUInt8(0)))';
+  'toUInt8(isNotNull(mi) AND ifNull(is_member, ifNull(toUInt8(member_enrolled_at <= ordered_at), toUInt8(0))))';
 
 /** A time in epoch milliseconds plus `months` calendar months (day clamped to the month's end, as DuckDB's interval). */
 function addMonthsMs(ms: string, months: number): string {
