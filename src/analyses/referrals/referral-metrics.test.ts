@@ -41,6 +41,13 @@ describe('referralMetrics (hand-computed)', () => {
     expect(m[key]).toBeCloseTo(value, 12);
   });
 
+  it('share of new customers counts the referred new customers when given (a won-back friend is not new)', () => {
+    const m2 = referralMetrics({ ...PROGRAM, referredNewCustomers: 140 });
+    expect(m2.shareOfNewCustomers).toBeCloseTo(140 / 1000, 15);
+    expect(m2.conversionRate).toBeCloseTo(150 / 600, 15);
+    expect(() => referralMetrics({ ...PROGRAM, referredNewCustomers: -1 })).toThrow(ReferralInputError);
+  });
+
   it('invites default to shares for the k-factor: i = 1000/2000, c = 150/1000, k = 0.075', () => {
     const k = referralMetrics({ ...PROGRAM, invites: undefined });
     expect(k.invitesPerAdvocate).toBeCloseTo(0.5, 15);

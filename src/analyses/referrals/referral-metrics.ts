@@ -39,6 +39,11 @@ export interface FunnelCounts {
   readonly friendsWhoShared?: number;
   /** New customers from every source in the window. */
   readonly newCustomers?: number;
+  /**
+   * Referred customers who are new customers (a referred friend who was already a customer is
+   * not); the share of new customers counts these, `conversions` when absent.
+   */
+  readonly referredNewCustomers?: number;
   /** Revenue of referred customers and of all new customers in the window. */
   readonly referredRevenue?: number;
   readonly newCustomerRevenue?: number;
@@ -63,7 +68,7 @@ export interface ReferralMetrics {
   readonly conversionRate: number | null;
   /** friendsWhoShared / conversions */
   readonly friendsTurnedAdvocates: number | null;
-  /** conversions / newCustomers */
+  /** referredNewCustomers (else conversions) / newCustomers */
   readonly shareOfNewCustomers: number | null;
   /** referredRevenue / newCustomerRevenue */
   readonly shareOfNewRevenue: number | null;
@@ -89,8 +94,9 @@ export interface ReferralMetrics {
  * - sign-up rate = sign-ups / clicks
  * - referral conversion rate = conversions / sign-ups
  * - friends turned advocates = converted friends who later shared / conversions
- * - referral share of new customers = conversions / new customers; of new revenue = referred
- *   revenue / new-customer revenue
+ * - referral share of new customers = referred customers who are new customers / new customers
+ *   (a referred friend who was a customer before is not a new one: the numerator nests in the
+ *   denominator); of new revenue = referred revenue / new-customer revenue
  * - k-factor = i × c with i = invites / eligible advocates and c = conversions / invites, i.e.
  *   referred customers per eligible advocate in the window (that quotient too when there are no
  *   invites: a segment reached by pasted codes has customers and no invites). The base is every
@@ -117,6 +123,7 @@ export function referralMetrics(counts: FunnelCounts, where = 'counts'): Referra
       'conversions',
       'friendsWhoShared',
       'newCustomers',
+      'referredNewCustomers',
       'referredRevenue',
       'newCustomerRevenue',
       'rewards',
@@ -149,7 +156,8 @@ export function referralMetrics(counts: FunnelCounts, where = 'counts'): Referra
     signupRate: ratio(c.signups, c.clicks),
     conversionRate: ratio(c.conversions, c.signups),
     friendsTurnedAdvocates: c.friendsWhoShared == null ? null : ratio(c.friendsWhoShared, c.conversions),
-    shareOfNewCustomers: c.newCustomers == null ? null : ratio(c.conversions, c.newCustomers),
+    shareOfNewCustomers:
+      c.newCustomers == null ? null : ratio(c.referredNewCustomers ?? c.conversions, c.newCustomers),
     shareOfNewRevenue:
       c.referredRevenue == null || c.newCustomerRevenue == null
         ? null

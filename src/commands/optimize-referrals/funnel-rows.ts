@@ -62,7 +62,11 @@ export async function funnelRows(
       referrals: at(rf, value, 'referrals'),
       refunded: at(rf, value, 'refunded'),
       ...(program
-        ? { newCustomers: num(program[`customers_${i}`]), newCustomerRevenue: num(program[`revenue_${i}`]) }
+        ? {
+            newCustomers: num(program[`customers_${i}`]),
+            referredNewCustomers: num(program[`referred_${i}`]),
+            newCustomerRevenue: num(program[`revenue_${i}`]),
+          }
         : {}),
     }));
   });

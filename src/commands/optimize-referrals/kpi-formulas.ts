@@ -37,7 +37,8 @@ export const KPI_FORMULAS: readonly {
     key: 'shareOfNewCustomers',
     label: 'Referral share of new customers',
     format: 'percent',
-    formula: 'referred customers / all new customers (first revenue order in the window)',
+    formula:
+      'referred customers who are new customers / all new customers (first revenue order in the window; a referred friend who was already a customer is not new)',
   },
   {
     key: 'shareOfNewRevenue',

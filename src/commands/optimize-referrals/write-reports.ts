@@ -17,6 +17,7 @@ const COUNT_KEYS = [
   'conversions',
   'friendsWhoShared',
   'newCustomers',
+  'referredNewCustomers',
   'referredRevenue',
   'newCustomerRevenue',
   'rewards',

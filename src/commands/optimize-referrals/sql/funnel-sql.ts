@@ -75,11 +75,19 @@ export function funnelSqls(dim: FunnelDimension, rs: readonly DayRange[], d: Dia
   ];
 }
 
-/** New customers from every source (program level only), per range. */
+/**
+ * New customers from every source (program level only), per range, and how many of them are
+ * referred customers of the range (a friend on their first claim whose qualifying purchase is in
+ * it): a referred friend who was a customer before is a referred customer, not a new one.
+ */
 export function newCustomersSql(rs: readonly DayRange[]): string {
-  const sum = (r: DayRange, x: string) =>
-    `COALESCE(sum(CASE WHEN ${inRange('d', r)} THEN ${x} ELSE 0 END), 0)`;
-  return `SELECT ${perRange(rs, 'customers', (r) => sum(r, '1'))}, ${perRange(rs, 'revenue', (r) => sum(r, 'net_amount'))}
+  const sum = (r: DayRange, x: string, extra = '') =>
+    `COALESCE(sum(CASE WHEN ${inRange('d', r)}${extra} THEN ${x} ELSE 0 END), 0)`;
+  const referred = (r: DayRange) =>
+    ` AND customer_id IN (SELECT friend_id FROM ref_ref
+       WHERE friend_id IS NOT NULL AND prior_claims = 0 AND ${inRange('d_converted', r)})`;
+  return `SELECT ${perRange(rs, 'customers', (r) => sum(r, '1'))}, ${perRange(rs, 'revenue', (r) => sum(r, 'net_amount'))},
+            ${perRange(rs, 'referred', (r) => sum(r, '1', referred(r)))}
           FROM ref_new_customers WHERE ${inAny('d', rs)}`;
 }
 

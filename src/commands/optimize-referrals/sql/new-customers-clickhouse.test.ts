@@ -1,0 +1,89 @@
+/**
+ * New customers and the referred ones among them (`newCustomersSql`) on ClickHouse 18.16 against
+ * DuckDB: the same counts. A won-back friend (w1: a referred customer of the range whose first
+ * purchase was before it, so not in `ref_new_customers` for it) is not a referred new customer;
+ * neither is a second claim's conversion nor a friend converted in the other range. Runs on a
+ * throwaway server; skipped without one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { literal, openClickHouse, openDuckDb, type Engine } from '../../../data/index.ts';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../../../../test/helpers/clickhouse-server.ts';
+import { newCustomersSql, type DayRange } from './funnel-sql.ts';
+
+const available = findClickHouseServer() !== null;
+
+// customer, days before the window end of the first purchase, its net amount
+const NEW: [string, number, number][] = [
+  ['f1', 3, 100],
+  ['n1', 5, 60],
+  ['f2', 40, 80],
+  ['f3', 35, 20],
+];
+// friend (NULL: none), earlier claims, days before the end of the qualifying purchase (NULL: none)
+const REF: [string | null, number, number | null][] = [
+  ['f1', 0, 3],
+  ['w1', 0, 4],
+  ['f2', 0, 40],
+  ['f3', 1, 35],
+  ['f3', 0, 2],
+  [null, 0, 6],
+];
+const RANGES: DayRange[] = [
+  { lo: 0, hi: 30, end: '2026-11-16T00:00:00.000Z' },
+  { lo: 30, hi: 60, end: '2026-10-17T00:00:00.000Z' },
+];
+
+const numbers = (row: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
+
+describe.skipIf(!available)('referred new customers on ClickHouse equal DuckDB', () => {
+  let server: ClickHouseServer;
+  let ch: Engine;
+  beforeAll(async () => {
+    server = await startClickHouse();
+    ch = await openClickHouse({ url: server.url });
+    await ch.exec(
+      'CREATE TABLE ref_new_customers (customer_id Nullable(String), d Nullable(Int32), net_amount Float64) ENGINE = Memory',
+    );
+    await ch.exec(
+      'CREATE TABLE ref_ref (friend_id Nullable(String), prior_claims UInt64, d_converted Nullable(Int32)) ENGINE = Memory',
+    );
+    const values = (rows: (string | number | null)[][]) =>
+      rows
+        .map((r) => `(${r.map((v) => (v === null ? 'NULL' : literal(v, 'clickhouse'))).join(', ')})`)
+        .join(', ');
+    await ch.exec(`INSERT INTO ref_new_customers VALUES ${values(NEW)}`);
+    await ch.exec(`INSERT INTO ref_ref VALUES ${values(REF)}`);
+  }, 120_000);
+  afterAll(async () => {
+    await ch?.close();
+    await server?.stop();
+  });
+
+  it('counts per range', async () => {
+    const duck = await openDuckDb();
+    try {
+      await duck.exec('CREATE TABLE ref_new_customers (customer_id VARCHAR, d INTEGER, net_amount DOUBLE)');
+      await duck.exec('CREATE TABLE ref_ref (friend_id VARCHAR, prior_claims BIGINT, d_converted INTEGER)');
+      await duck.append('ref_new_customers', NEW);
+      await duck.append('ref_ref', REF);
+      const d = numbers((await duck.query(newCustomersSql(RANGES)))[0]);
+      const c = numbers((await ch.query(`${newCustomersSql(RANGES)}\nSETTINGS join_use_nulls = 1`))[0]);
+      expect(c).toEqual(d);
+      expect(d).toEqual({
+        customers_0: 2, // f1, n1
+        customers_1: 2, // f2, f3
+        revenue_0: 160,
+        revenue_1: 100,
+        referred_0: 1, // f1; w1 is no new customer, f3 converted on its first claim in range 0 but was new in range 1
+        referred_1: 1, // f2; f3's conversion in range 1 is of a second claim
+      });
+    } finally {
+      await duck.close();
+    }
+  }, 120_000);
+});
