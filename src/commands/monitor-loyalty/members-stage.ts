@@ -9,6 +9,7 @@ import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './s
 import { pointsLotsSql, pointTotalsSql, valuationOf } from './sql/points-lots-sql.ts';
 import type { NarrowResult } from '../../data/entities/index.ts';
 import { editDistance } from '../../analyses/text/index.ts';
+import { inputError } from '../../errors/index.ts';
 
 /** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
 export interface TierSetup {
@@ -216,6 +217,30 @@ type RuleRow = {
   downgrade_policy: string | null;
 };
 
+/**
+ * Refuses tier rules where two tiers share a rank: the rank orders the tiers (the tier mix, the
+ * migration matrix, upgrades and downgrades), so a tie would be broken silently. `where` names the
+ * tier_rules source(s).
+ */
+export function checkTierRanks(rules: readonly Pick<RuleRow, 'tier' | 'rank'>[], where: string): void {
+  const byRank = new Map<number, string[]>();
+  for (const r of rules) {
+    const tiers = byRank.get(Number(r.rank)) ?? [];
+    const name = r.tier.trim();
+    if (!tiers.some((t) => t.toLowerCase() === name.toLowerCase())) tiers.push(name);
+    byRank.set(Number(r.rank), tiers);
+  }
+  const shared = [...byRank].filter(([, tiers]) => tiers.length > 1).sort(([a], [b]) => a - b);
+  if (!shared.length) return;
+  const names = (t: string[]) => `${t.slice(0, -1).join(', ')} and ${t[t.length - 1]}`;
+  const list = shared.map(([rank, tiers]) => `${names(tiers)} share rank ${rank}`).join('; ');
+  throw inputError(
+    `tier rules: ${list}`,
+    where,
+    'give each tier a rank of its own (0 = the lowest tier, higher ranks for higher tiers)',
+  );
+}
+
 /** Tier setup from the tier_rules rows and the tiers members hold. */
 export function tierSetupOf(rules: RuleRow[], memberTiers: string[]): TierSetup {
   const sorted = [...rules].sort((a, b) => Number(a.rank) - Number(b.rank) || a.qualify - b.qualify);
@@ -349,6 +374,7 @@ export async function pullMembers(
   // materialised tables are not reused across statements in insertion order; DuckDB's block memory
   // is kept between statements instead of being returned to the system and faulted in again
   await tuneEngine(engine);
+  checkTierRanks(rules, sourcesOf(run, 'tier_rules'));
   const tiers = tierSetupOf(rules, memberTiers);
   const { window, previous } = run.inputs;
   ctx.progress('summarising members, orders and points');
