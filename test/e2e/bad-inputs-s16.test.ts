@@ -632,6 +632,22 @@ describe('file content', () => {
     ]);
   });
 
+  it('monitor-personalization: an unterminated quote that swallows the decision log is named at its line, not "no decisions in the window"', async () => {
+    const ws = await workspace();
+    const lines = (await ws.read('data/personalization/decisions.csv')).split('\n');
+    lines[4] = lines[4].replace(/,([A-Z_]+),/, ',"$1,');
+    await ws.write('data/personalization/decisions.csv', lines.join('\n'));
+    const line = await refused(
+      ws,
+      'monitor-personalization',
+      [],
+      'DATA',
+      'data/personalization/decisions.csv:5',
+      /rows of source decision_log rejected .*first: unterminated quoted value/,
+    );
+    expect(line).toMatch(/ — fix the rows \(gtm doctor names them\), or raise thresholds\.max_reject_rate/);
+  });
+
   it('monitor-personalization: the header again mid-file and a repeated row: rejected and deduplicated', async () => {
     const ws = await workspace();
     const lines = (await ws.read('data/personalization/decisions.csv')).split('\n');

@@ -7,6 +7,7 @@ import type { Engine, NarrowSpec, NormalizeResult } from '../../data/index.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
+import { rejectRateProblem, type KitRun } from '../kit/index.ts';
 import { experimentDefs, experimentsOf, type ExperimentDef } from './experiment-defs.ts';
 import { unknownInitiative, type MonitorPersonalizationContext } from './inputs.ts';
 import { num, scopeOf, str, type Run } from './run-scope.ts';
@@ -315,6 +316,22 @@ function noDecisions(run: Run, init: ReturnType<typeof matchInitiative>): GtmErr
   );
 }
 
+/**
+ * A window left empty by rejected rows (a quote opened on line 5 and never closed swallows the rest
+ * of the decision log) ends the run with the reject-rate error it would have ended with, naming the
+ * file, the row and the reason, not as "no decisions in the window"; the report, and its
+ * rejects.csv, are not written, so the fix points at `gtm doctor`.
+ */
+function rejectedDecisions(run: Run, normalized?: NormalizeResult): GtmError | null {
+  const problem = normalized ? rejectRateProblem(run as KitRun<unknown>, normalized) : null;
+  return problem
+    ? new GtmError('DATA', problem.message, {
+        where: problem.where,
+        hint: 'fix the rows (gtm doctor names them), or raise thresholds.max_reject_rate in gtm.yaml',
+      })
+    : null;
+}
+
 /** The daily KPI series (on the users' sample above 2M decisions) and the daily volume per source. */
 async function dailySeries(
   engine: Engine,
@@ -366,7 +383,7 @@ export async function aggregateStage(
   const sampleEvery = Math.max(1, Math.ceil(init.decisions / KPI_SAMPLE_DECISIONS));
   await execAll(engine, slimDecisionsSql(s, dict.columns, exposures, sampleEvery));
   const [totals] = await engine.query(decisionTotalsSql(s));
-  if (num(totals.decisions) === 0) throw noDecisions(run, init);
+  if (num(totals.decisions) === 0) throw rejectedDecisions(run, normalized) ?? noDecisions(run, init);
   ctx.progress('reading the outcomes');
   const outcomesIn = normalized?.narrow?.outcomes?.table;
   await execAll(
