@@ -652,12 +652,21 @@ export function latestSql(s: Scope): string {
   ].join('\nUNION ALL\n');
 }
 
-/** The latest engagement, conversion and revenue outcome before the window's end (where each KPI's data stops). */
+/**
+ * Where each KPI's data stops (engagement, conversion and revenue outcomes before the window's end):
+ * the earliest of the latest outcomes of the sources that still fed it inside the window, so a
+ * source that stopped (an EU store export two days late) holds the KPI's complete days back to its
+ * own instead of leaving them short of its outcomes; a source whose last such outcome is before the
+ * window (an archive of an old system) does not; with no source inside the window, the latest of all.
+ */
 export function kpiLatestSql(s: Scope): string {
-  const latest = (when: string) => s.q.isoTime(`max(CASE WHEN ${when} THEN occurred_at END)`);
-  return `SELECT ${latest('engaged = 1')} AS engagement, ${latest('converted = 1')} AS conversion,
-      ${latest('value IS NOT NULL')} AS revenue
-    FROM ${s.q.table('mp_outcomes')} WHERE occurred_at < ${s.q.ts(s.end)}`;
+  const last = (when: string) => `max(CASE WHEN ${when} THEN occurred_at END)`;
+  const held = (c: string) =>
+    s.q.isoTime(`COALESCE(min(CASE WHEN ${c} >= ${s.q.ts(s.start)} THEN ${c} END), max(${c}))`);
+  return `SELECT ${held('e_at')} AS engagement, ${held('c_at')} AS conversion, ${held('r_at')} AS revenue
+    FROM (SELECT _source, ${last('engaged = 1')} AS e_at, ${last('converted = 1')} AS c_at,
+            ${last('value IS NOT NULL')} AS r_at
+          FROM ${s.q.table('mp_outcomes')} WHERE occurred_at < ${s.q.ts(s.end)} GROUP BY _source) x`;
 }
 
 /** Decisions and rules of the initiative in the window (users come from `mp_users`). */
