@@ -297,6 +297,18 @@ describe('scoreReferrals: options', () => {
     expect(r5.flagged[0].band).toBe('approve');
   });
 
+  it('scores are reported to 6 decimals, without float noise; bands as before at a threshold', () => {
+    // 1 − (1 − 0.2) is 0.19999999999999996 and 1 − (1 − 0.45) 0.44999999999999996 in binary
+    const at = (weight: number, review = 0.4) =>
+      scoreReferrals([planted.coupon], {}, { rules: { 'coupon-leakage': { weight } }, bands: { review } });
+    const r1 = at(0.2, 0.2);
+    expect(String(r1.flagged[0].score)).toBe('0.2');
+    expect(String(r1.scores[0])).toBe('0.2');
+    expect(r1.flagged[0].band).toBe('review'); // exactly at the review threshold
+    expect(String(at(0.45).flagged[0].score)).toBe('0.45');
+    expect(at(0.2, 0.2000001).flagged[0].band).toBe('approve');
+  });
+
   it('similar email by Levenshtein: jsmith84 vs jsmith → 1 − 2/8 = 0.75', () => {
     const r = row({ advocateEmail: 'jsmith@outlook.com', friendEmail: 'jsmith84@yahoo.com' });
     // Jaro–Winkler 0.95 ≥ 0.92 fires by default

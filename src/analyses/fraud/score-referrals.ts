@@ -59,7 +59,9 @@ const B = Object.fromEntries(FRAUD_RULE_IDS.map((id) => [id, bit(id)])) as Recor
 /**
  * Scores every referral: each enabled rule that fires adds its weight w by noisy-OR,
  * score = 1 − Π(1 − w), so independent weak signals add up without ever passing 1, and one strong
- * signal is enough. Bands: score ≥ reject (0.8) → reject, ≥ review (0.4) → review, else approve.
+ * signal is enough. Bands: score ≥ reject (0.8) → reject, ≥ review (0.4) → review, else approve
+ * (within 1e-12, on the unrounded score). Scores are reported rounded to 6 decimals, so the float
+ * noise of 1 − Π(1 − w) (0.19999999999999996 for a weight of 0.2) reaches no output.
  * Held value = pending + paid rewards of review and reject referrals.
  *
  * One pass, O(n) with per-row work bounded by the string lengths (emails, names) and the shared
@@ -367,9 +369,11 @@ export function scoreReferrals(
       }
     }
 
-    const score = 1 - survive;
+    const raw = 1 - survive;
     // Tolerance: 1 − (1 − 0.8) must band as 0.8 whatever the rounding.
-    const band = score >= rejectAt - 1e-12 ? 2 : score >= reviewAt - 1e-12 ? 1 : 0;
+    const band = raw >= rejectAt - 1e-12 ? 2 : raw >= reviewAt - 1e-12 ? 1 : 0;
+    // Reported to 6 decimals: 1 − (1 − 0.2) is 0.19999999999999996 in binary, 0.2 in every output
+    const score = Math.round(raw * 1e6) / 1e6;
     scores[i] = score;
     bands[i] = band;
     ruleMasks[i] = mask;
