@@ -197,6 +197,39 @@ describe('a programme with no matured cohort (the s9 review loy2: USD 0 on 590 p
   });
 });
 
+describe("a cohort line's age is the maturity rule's", () => {
+  it('counts the months past the issue month at the valuation month end (the issue month is 0)', () => {
+    // the hand-built workspace of h-loy, as of 2028-03-31 (12-month expiry, maturity at 13): the
+    // 2027-03 cohort, 12 months past its issue month with points outstanding, showed age 13 beside
+    // maturity_age 13 and matured false; 2027-02, 13 months past it, matures
+    const issued = (cohort: string) => ({
+      cohort,
+      issued: 100,
+      issued_before_start: 100,
+      linked_points: 0,
+      linked_revenue: 0,
+    });
+    const r = breakageAndRevenue(
+      [issued('2027-02'), issued('2027-03'), issued('2028-03')],
+      [cell('2027-02', 1, 'redeem', 40), cell('2027-02', 12, 'expire', 60), cell('2027-03', 1, 'redeem', 50)],
+      {
+        lastMonth: '2028-03',
+        valuePerPoint: 0.01,
+        maturityAge: 13,
+        tailFactor: 1,
+        method: 'bornhuetter-ferguson',
+      },
+    );
+    expect(r.lines.map((l) => [l.cohort, l.age, l.outstanding, l.matured])).toEqual([
+      ['2027-02', 13, 0, true],
+      ['2027-03', 12, 50, false],
+      ['2028-03', 0, 100, false],
+    ]);
+    const ages = r.estimate.cohorts.map((c) => [c.cohort, c.latestAge]);
+    expect(ages).toEqual(r.lines.map((l) => [l.cohort, l.age]));
+  });
+});
+
 describe('tier setup', () => {
   it('orders tiers by rank and appends tiers members hold that the rules do not list', () => {
     const rule = (tier: string, rank: number, qualify: number) => ({

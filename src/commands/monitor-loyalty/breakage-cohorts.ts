@@ -28,6 +28,10 @@ export interface TriangleRow {
 /** A cohort as the report shows it (points to date are at the end of the window). */
 export interface CohortLine {
   cohort: string;
+  /**
+   * Months past the issue month at the valuation month end (the issue month is 0; so is the current
+   * month's cohort, not valued yet): the age the maturity rule compares with `maturity_age`.
+   */
   age: number;
   issued: number;
   redeemed: number;
@@ -183,7 +187,8 @@ function cohortLine(
   const outstanding = Math.max(0, open - redeemed);
   const line: CohortLine = {
     cohort: i.cohort,
-    age: Math.max(0, monthsBetween(i.cohort, lastMonth) + 1),
+    // the maturity rule's age (`latestAge`): months past the issue month at the valuation month end
+    age: Math.max(0, monthsBetween(i.cohort, lastMonth)),
     issued: i.issued,
     redeemed,
     expired,

@@ -346,7 +346,7 @@ function liabilitySection(r: MonitorLoyaltyResult): Section {
         title: 'Issuance cohorts',
         columns: [
           { key: 'cohort', label: 'Cohort', format: 'text' },
-          { key: 'age', label: 'Age (months)', format: 'integer' },
+          { key: 'age', label: 'Age (months since issue)', format: 'integer' },
           { key: 'issued', label: 'Issued', format: 'integer' },
           { key: 'redeemed', label: 'Redeemed', format: 'integer' },
           { key: 'expired', label: 'Expired', format: 'integer' },
