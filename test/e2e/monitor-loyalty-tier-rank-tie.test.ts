@@ -68,6 +68,24 @@ describe('monitor-loyalty: tiers sharing a rank', () => {
     );
   }, 120_000);
 
+  it('refuses a higher rank that qualifies below a lower one, before the segments fail on it', async () => {
+    // ranks 0..3 with Gold (rank 2) at 500 below Silver (rank 1) at 1,500: before, the insights stage
+    // failed after the others ran (STAGE, exit 7: "tiers must be ordered lowest first"), naming no file
+    const cli = await run(
+      'order',
+      'tier,rank,qualify\nBronze,0,0\nSilver,1,1500\nGold,2,500\nPlatinum,3,5000\n',
+    );
+    expect(cli.code, cli.stderr).toBe(4);
+    const lines = cli.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('error['));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      'error[INPUT] sources.tiers (data/tiers.csv): tier rules: Gold (rank 2) qualifies at 500, below Silver (rank 1) at 1500 —',
+    );
+  }, 120_000);
+
   it('runs with a rank per tier', async () => {
     const cli = await run('ok', tiers(1, 2, 3));
     expect(cli.code, cli.stderr).toBe(0);

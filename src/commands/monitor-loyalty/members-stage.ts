@@ -222,7 +222,10 @@ type RuleRow = {
  * migration matrix, upgrades and downgrades), so a tie would be broken silently. `where` names the
  * tier_rules source(s).
  */
-export function checkTierRanks(rules: readonly Pick<RuleRow, 'tier' | 'rank'>[], where: string): void {
+export function checkTierRanks(
+  rules: readonly Pick<RuleRow, 'tier' | 'rank' | 'qualify'>[],
+  where: string,
+): void {
   const byRank = new Map<number, string[]>();
   for (const r of rules) {
     const tiers = byRank.get(Number(r.rank)) ?? [];
@@ -231,13 +234,32 @@ export function checkTierRanks(rules: readonly Pick<RuleRow, 'tier' | 'rank'>[],
     byRank.set(Number(r.rank), tiers);
   }
   const shared = [...byRank].filter(([, tiers]) => tiers.length > 1).sort(([a], [b]) => a - b);
-  if (!shared.length) return;
+  if (!shared.length) return checkQualifyOrder(rules, where);
   const names = (t: string[]) => `${t.slice(0, -1).join(', ')} and ${t[t.length - 1]}`;
   const list = shared.map(([rank, tiers]) => `${names(tiers)} share rank ${rank}`).join('; ');
   throw inputError(
     `tier rules: ${list}`,
     where,
     'give each tier a rank of its own (0 = the lowest tier, higher ranks for higher tiers)',
+  );
+}
+
+/**
+ * Refuses tier rules whose qualify thresholds fall as the rank rises (a higher tier qualifying below
+ * the one under it): the upgrade and downgrade segments need them ordered, and failed late on them.
+ */
+function checkQualifyOrder(
+  rules: readonly Pick<RuleRow, 'tier' | 'rank' | 'qualify'>[],
+  where: string,
+): void {
+  const sorted = [...rules].sort((a, b) => Number(a.rank) - Number(b.rank));
+  const i = sorted.findIndex((r, k) => k > 0 && Number(r.qualify) < Number(sorted[k - 1].qualify));
+  if (i < 0) return;
+  const [lo, hi] = [sorted[i - 1], sorted[i]];
+  throw inputError(
+    `tier rules: ${hi.tier.trim()} (rank ${hi.rank}) qualifies at ${hi.qualify}, below ${lo.tier.trim()} (rank ${lo.rank}) at ${lo.qualify}`,
+    where,
+    'a higher rank needs a qualify threshold at least that of the ranks below it: fix the rank or the threshold',
   );
 }
 
