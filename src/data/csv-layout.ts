@@ -14,8 +14,13 @@ import { applySteps, shiftSteps } from './line-steps.ts';
 
 export interface CsvLayout {
   sha256: string;
-  /** Fields of the first record (the header when there is one); `null` for an empty file. */
+  /**
+   * Fields of the first record (the header when there is one), or of the record the scan was asked
+   * to keep; `null` for an empty file.
+   */
   firstRecord: string[] | null;
+  /** The first record is Excel's delimiter hint (`sep=,`), read past: the header is record 2. */
+  sepLine?: boolean;
   /** Records as DuckDB counts them: blank lines included. */
   records: number;
   /** Record numbers (1-based) of blank lines, which DuckDB skips. */
@@ -37,13 +42,14 @@ const CR = 0x0d;
 const QUOTE = 0x22;
 
 /**
- * Scans a CSV file. `delimiter` is a single character.
+ * Scans a CSV file. `delimiter` is a single character; `keep` is the record whose fields are
+ * returned as `firstRecord` (1; 2 past a `sep=` line).
  *
  * @example
  * const layout = await scanCsvLayout('/data/deals.csv', ',');
  * physicalLine(layout, 7); // the line record 7 starts on
  */
-export async function scanCsvLayout(path: string, delimiter: string): Promise<CsvLayout> {
+export async function scanCsvLayout(path: string, delimiter: string, keep = 1): Promise<CsvLayout> {
   const delim = Buffer.from(delimiter, 'utf8');
   if (delim.length !== 1) throw new Error('scanCsvLayout needs a one-byte delimiter');
   const DELIM = delim[0];
@@ -116,7 +122,7 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
           if (b === LF) ending('\\n', line);
           else crOutside = true;
           blankRecords.push(record);
-          if (record === 1) finishFirstRecord();
+          if (record === keep) finishFirstRecord();
           line++;
           atRecordStart = true;
           continue;
@@ -126,7 +132,7 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
       if (quotePending) {
         quotePending = false;
         if (b === QUOTE) {
-          if (record === 1) field.push(QUOTE);
+          if (record === keep) field.push(QUOTE);
           continue;
         }
         inQuote = false; // the pending quote closed the value; handle b below as unquoted
@@ -136,21 +142,21 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
         if (b === QUOTE) quotePending = true;
         else {
           if (isBreak) line++;
-          if (record === 1) field.push(b);
+          if (record === keep) field.push(b);
         }
         continue;
       }
 
       if (b === DELIM) {
         atFieldStart = true;
-        if (record === 1) {
+        if (record === keep) {
           firstFields.push(field);
           field = [];
         }
       } else if (isBreak) {
         if (b === LF) ending('\\n', line);
         else crOutside = true;
-        if (record === 1) finishFirstRecord();
+        if (record === keep) finishFirstRecord();
         line++;
         atRecordStart = true;
       } else if (b === QUOTE && atFieldStart) {
@@ -158,12 +164,12 @@ export async function scanCsvLayout(path: string, delimiter: string): Promise<Cs
         atFieldStart = false;
       } else {
         atFieldStart = false;
-        if (record === 1) field.push(b);
+        if (record === keep) field.push(b);
       }
     }
   }
   if (crOutside) ending('\\r', line - 1);
-  if (record === 1 && firstRecord === null) finishFirstRecord();
+  if (record === keep && firstRecord === null) finishFirstRecord();
   const layout: CsvLayout = {
     sha256: hash.digest('hex'),
     firstRecord,

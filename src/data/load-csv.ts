@@ -46,7 +46,7 @@ export async function loadCsv(
   const layouts: CsvLayout[] = [];
   for (const file of resolved.files) {
     await refuseBinary(file, 'CSV');
-    const layout = await scanCsvLayout(file, delimiter);
+    const layout = await readPastSepLine(file, delimiter, spec, await scanCsvLayout(file, delimiter));
     const mixed = layout.mixedLineEndings;
     if (mixed)
       throw new GtmError(
@@ -109,6 +109,34 @@ export async function loadCsv(
   };
 }
 
+/** The record holding the header: 2 past a `sep=` line, else 1. */
+const headerRecord = (layout: CsvLayout) => (layout.sepLine ? 2 : 1);
+
+/**
+ * Excel's delimiter hint (a first line `sep=,`) is not the header: read past it when it names the
+ * source's delimiter (the header is record 2, every row keeps its line), refuse the file naming
+ * the delimiter to set when it names another.
+ */
+async function readPastSepLine(
+  file: string,
+  delimiter: string,
+  spec: FileSourceSpec,
+  layout: CsvLayout,
+): Promise<CsvLayout> {
+  const hint = /^sep=(.)$/is.exec(layout.firstRecord?.join(delimiter) ?? '')?.[1];
+  if (hint === undefined) return layout;
+  if (hint !== delimiter)
+    throw new GtmError(
+      'INPUT',
+      `the first line "sep=${hint}" says the file is delimited by ${JSON.stringify(hint)}, but sources.${spec.name} reads ${JSON.stringify(delimiter)}`,
+      {
+        where: `${file}:1`,
+        hint: `set delimiter: ${JSON.stringify(hint)} on sources.${spec.name} in gtm.yaml, or remove the sep= line if the file is delimited by ${JSON.stringify(delimiter)}`,
+      },
+    );
+  return { ...(await scanCsvLayout(file, delimiter, 2)), sepLine: true };
+}
+
 async function loadOneFile(
   engine: DuckDbEngine,
   file: string,
@@ -127,7 +155,8 @@ async function loadOneFile(
     await engine
       .exec(
         `CREATE TABLE ${quoteIdent(stage)} AS SELECT * FROM read_csv(${literal(file)}, ` +
-          `columns = ${columnsStruct}, header = ${opts.header}, delim = ${literal(opts.delimiter)}, ` +
+          `columns = ${columnsStruct}, header = ${opts.header}, skip = ${layout.sepLine ? 1 : 0}, ` +
+          `delim = ${literal(opts.delimiter)}, ` +
           `quote = '"', escape = '"', auto_detect = false, allow_quoted_nulls = false, ` +
           `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scans)})`,
       )
@@ -145,7 +174,9 @@ async function loadOneFile(
     // With one column DuckDB reads a blank line as a row holding NULL (an empty value would be ''
     // here: quoted nulls are off): such rows are numbered with the others, then dropped.
     const blanksLoaded =
-      columns.length === 1 ? layout.blankRecords.filter((r) => !(opts.header && r === 1)) : [];
+      columns.length === 1
+        ? layout.blankRecords.filter((r) => !(opts.header && r === headerRecord(layout)))
+        : [];
     const excluded = checkAccounting(file, layout, byRecord, accepted, opts.header, blanksLoaded.length > 0);
 
     await insertNumbered(engine, {
@@ -186,7 +217,8 @@ function checkAccounting(
   blanksLoaded: boolean,
 ): Set<number> {
   const excluded = new Set<number>(blanksLoaded ? [] : layout.blankRecords);
-  if (header) excluded.add(1);
+  if (layout.sepLine) excluded.add(1);
+  if (header) excluded.add(headerRecord(layout));
   for (const record of byRecord.keys()) excluded.add(record);
   const expected = layout.records - excluded.size;
   if (accepted !== expected && byRecord.size > 0) {
@@ -203,7 +235,7 @@ function checkAccounting(
     throw new GtmError('DATA', `cannot account for every line of ${file}`, {
       where: file,
       hint:
-        `the file has ${layout.records - (header ? 1 : 0)} records (blank lines included), DuckDB loaded ` +
+        `the file has ${layout.records - (header ? headerRecord(layout) : 0)} records (blank lines included), DuckDB loaded ` +
         `${accepted} and rejected ${byRecord.size}; this is a bug in gtm, please report it with the file`,
     });
   }
@@ -419,12 +451,16 @@ function fileColumns(layout: CsvLayout, header: boolean, file: string): string[]
   if (layout.firstRecord === null) return [];
   if (!header) return layout.firstRecord.map((_, i) => `column${i + 1}`);
   if (layout.firstRecord.length === 1 && layout.firstRecord[0] === '' && layout.records > 1) {
-    throw new GtmError('INPUT', `the first line of ${file} is empty; expected a header naming the columns`, {
-      where: `${file}:1`,
-      hint: 'remove the blank first line, or set header: false and map the columns by position',
-    });
+    throw new GtmError(
+      'INPUT',
+      `the first line of ${file}${layout.sepLine ? ' after sep=' : ''} is empty; expected a header naming the columns`,
+      {
+        where: `${file}:${headerRecord(layout)}`,
+        hint: 'remove the blank first line, or set header: false and map the columns by position',
+      },
+    );
   }
-  assertColumnNames(layout.firstRecord, `${file}:1`);
+  assertColumnNames(layout.firstRecord, `${file}:${headerRecord(layout)}`);
   const seen = new Map<string, number>();
   const named = new Map<string, number>();
   return layout.firstRecord.map((raw, i) => {
@@ -438,7 +474,7 @@ function fileColumns(layout: CsvLayout, header: boolean, file: string): string[]
         'INPUT',
         `the header names column "${raw}" twice (columns ${first + 1} and ${i + 1}; names ignore case)`,
         {
-          where: `${file}:1`,
+          where: `${file}:${headerRecord(layout)}`,
           hint: 'rename one of them in the file, so a mapping can say which one it means',
         },
       );
