@@ -13,3 +13,19 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/**
+ * The closest of `known` to `wanted` (ignoring case and surrounding spaces), when it is close enough
+ * to be a typo: within max(2, ⌊length / 4⌋) edits. Null otherwise.
+ * @example didYouMean('ref-double-sidd', ['ref-double-sided']) // 'ref-double-sided'
+ */
+export function didYouMean(wanted: string, known: readonly string[]): string | null {
+  const w = wanted.trim().toLowerCase();
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(w, k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(w.length / 4)) ? best : null;
+}

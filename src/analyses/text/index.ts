@@ -1,1 +1,1 @@
-export { editDistance } from './edit-distance.ts';
+export { didYouMean, editDistance } from './edit-distance.ts';

@@ -1,4 +1,4 @@
-import { editDistance } from '../../analyses/text/index.ts';
+import { didYouMean } from '../../analyses/text/index.ts';
 import { usageError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
@@ -81,18 +81,6 @@ export interface MonitorPersonalizationContext {
   initiativeNames: string[];
   /** The workspace's engine (normalize writes narrow tables on DuckDB only). */
   engine: 'duckdb' | 'clickhouse';
-}
-
-/** The closest of `known` to `wanted`, when it is close enough to be a typo. */
-export function didYouMean(wanted: string, known: readonly string[]): string | null {
-  const w = wanted.trim().toLowerCase();
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(w, k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(w.length / 4)) ? best : null;
 }
 
 /** The usage error for an initiative found neither in gtm.yaml nor in the data. */

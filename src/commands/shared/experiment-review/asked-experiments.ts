@@ -1,4 +1,4 @@
-import { editDistance } from '../../../analyses/text/edit-distance.ts';
+import { didYouMean } from '../../../analyses/text/index.ts';
 import type { Engine } from '../../../data/index.ts';
 import { usageError } from '../../../errors/index.ts';
 
@@ -44,7 +44,7 @@ export function refuseUnknownExperiments(asked: readonly string[], known: readon
   const have = new Set(known.map((k) => k.toLowerCase()));
   const unknown = asked.filter((a) => !have.has(a.toLowerCase()));
   if (!unknown.length) return;
-  const near = unknown.length === 1 ? nearest(unknown[0], known) : null;
+  const near = unknown.length === 1 ? didYouMean(unknown[0], known) : null;
   const quoted = (ids: readonly string[]) => ids.map((i) => `"${i}"`).join(', ');
   throw usageError(
     `no experiment${unknown.length > 1 ? 's' : ''} ${quoted(unknown)} in the experiments or assignments sources`,
@@ -55,16 +55,4 @@ export function refuseUnknownExperiments(asked: readonly string[], known: readon
         ? `use one of: ${quoted(known)}`
         : 'the workspace has no experiments; leave --experiments out',
   );
-}
-
-/** The id of `known` closest to `wanted`, when it is close enough to be a typo. */
-function nearest(wanted: string, known: readonly string[]): string | null {
-  const w = wanted.trim().toLowerCase();
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(w, k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(w.length / 4)) ? best : null;
 }
