@@ -30,7 +30,7 @@ function statements(text: string): { line: number; sql: string }[] {
   const out: { line: number; sql: string | null }[] = [];
   const lines = text.split('\n');
   lines.forEach((l, i) => {
-    const m = /^\[sql\] [0-9.]+ ms wall, [0-9.]+ ms cpu: (.*)$/.exec(l);
+    const m = /^\[sql\] [0-9.]+ ms wall, [0-9.]+ ms cpu(?: \([^)]*\))?: (.*)$/.exec(l);
     if (m) out.push({ line: i + 1, sql: m[1] });
     else if (l.startsWith('[') || l === '') out.push({ line: i + 1, sql: null });
     else if (out.length && out[out.length - 1].sql !== null) out[out.length - 1].sql += '\n' + l;

@@ -23,7 +23,9 @@ describe('GTM_PROFILE_SQL', () => {
       const rows = await engine.query<{ c0: number }>(long);
       expect(rows[0].c0).toBe(0); // the result is untouched
       const [line] = linesOf(spy);
-      expect(line).toMatch(/^\[sql\] \d+\.\d ms wall, \d+\.\d ms cpu: SELECT 0 AS c0, 1 AS c1, /);
+      expect(line).toMatch(
+        /^\[sql\] \d+\.\d ms wall, \d+\.\d ms cpu \(\d+\.\d ms system, \d+ page faults, peak \d+ MB\): SELECT 0 AS c0, 1 AS c1, /,
+      );
       // whitespace folded, cut at 160 characters of SQL
       expect(line.slice(line.indexOf(': ') + 2).trimEnd()).toHaveLength(160);
 

@@ -41,13 +41,15 @@ export async function profiled<T>(sql: string, work: () => Promise<T>): Promise<
   if (!on) return tracked(sql, work);
   const wall = performance.now();
   const cpu = process.cpuUsage();
+  const faults = process.resourceUsage().minorPageFault;
   try {
     return await tracked(sql, work);
   } finally {
     const used = process.cpuUsage(cpu);
+    const after = process.resourceUsage();
     const text = on === 'full' ? sql.trim() : sql.replace(/\s+/g, ' ').trim().slice(0, 160);
     process.stderr.write(
-      `[sql] ${(performance.now() - wall).toFixed(1)} ms wall, ${((used.user + used.system) / 1000).toFixed(1)} ms cpu: ${text}\n`,
+      `[sql] ${(performance.now() - wall).toFixed(1)} ms wall, ${((used.user + used.system) / 1000).toFixed(1)} ms cpu (${(used.system / 1000).toFixed(1)} ms system, ${after.minorPageFault - faults} page faults, peak ${Math.round(after.maxRSS / 1024)} MB): ${text}\n`,
     );
   }
 }
