@@ -168,12 +168,20 @@ export const payouts = typedEntity({
     status: {
       kind: 'token',
       values: ['pending', 'paid', 'clawed_back', 'void'],
+      // matched on the value's token (any case, spaces and hyphens as `_`: `Clawed Back`,
+      // `clawed-back`, `CLAWED_BACK`); the keys below are the spellings that token leaves apart
+      // (`ClawedBack`, `claw-back`, `Paid Out`, `voided`)
       aliases: {
         approved: 'pending',
+        paid_out: 'paid',
+        paidout: 'paid',
         reversed: 'clawed_back',
         clawback: 'clawed_back',
+        claw_back: 'clawed_back',
+        clawedback: 'clawed_back',
         canceled: 'void',
         cancelled: 'void',
+        voided: 'void',
       },
     },
     created_at: { kind: 'timestamp', required: true },
