@@ -39,3 +39,19 @@ export const SEVERITY_STATUS: Record<string, Status> = {
 
 /** Checklist status → traffic light (`not checked` stays unmarked). */
 export const CHECK_STATUS: Record<string, Status | undefined> = { pass: 'ok', warn: 'warn', fail: 'alert' };
+
+/**
+ * The ladder escalations worth their own line: a first breach escalated at once (a consent
+ * violation) already has its "escalated at once" line, so it is not repeated as "breached 1 run in
+ * a row"; a repeat (2 runs and more) keeps its line, which says how long it has lasted.
+ */
+export function ladderEscalations<E extends { alert_id: string; consecutive_breaches: number }>(
+  escalations: readonly E[],
+  immediate: readonly { alert_id: string }[],
+): E[] {
+  const atOnce = new Set(immediate.map((e) => e.alert_id));
+  return escalations.filter((e) => !(atOnce.has(e.alert_id) && e.consecutive_breaches <= 1));
+}
+
+/** "1 run" / "3 runs" in a row. */
+export const runsInARow = (n: number): string => `${n} ${n === 1 ? 'run' : 'runs'} in a row`;

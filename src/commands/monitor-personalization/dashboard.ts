@@ -10,7 +10,16 @@ import {
   type Section,
 } from '../../report/index.ts';
 import { MISSING } from '../../report/format-number.ts';
-import { CHECK_STATUS, effectText, human, pct, SEVERITY_STATUS, signed } from './dashboard-format.ts';
+import {
+  CHECK_STATUS,
+  effectText,
+  human,
+  ladderEscalations,
+  pct,
+  runsInARow,
+  SEVERITY_STATUS,
+  signed,
+} from './dashboard-format.ts';
 import { anomaliesSection, experimentsSection, governanceSection } from './dashboard-sections.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import type { OwnedBacklogItem } from './backlog-stage.ts';
@@ -31,11 +40,11 @@ function recap(r: R, o: O): Section {
       status: 'alert',
       text: `Escalated at once to ${e.person ?? 'nobody available'} (${human(e.role)}): ${e.reason}.`,
     });
-  for (const e of r.escalations)
+  for (const e of ladderEscalations(r.escalations, r.immediate_escalations))
     blocks.push({
       kind: 'callout',
       status: 'alert',
-      text: `${e.alert_id} breached ${e.consecutive_breaches} runs in a row: escalated to ${e.person ?? 'nobody available'} (${human(e.role ?? 'no role')}).`,
+      text: `${e.alert_id} breached ${runsInARow(e.consecutive_breaches)}: escalated to ${e.person ?? 'nobody available'} (${human(e.role ?? 'no role')}).`,
     });
   blocks.push({
     kind: 'callout',
