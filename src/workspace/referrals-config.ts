@@ -69,6 +69,11 @@ export interface ReferralsConfig {
   experiments: {
     /** Non-inferiority margins (relative) of the fraud-rate and cost-per-referred-customer guardrails. */
     fraud_margin: number;
+    /**
+     * Smallest fraud-rate margin in absolute terms (a share of referrals): 25 % of a control's 0 %
+     * (or 0.2 %) is no margin a treatment can clear.
+     */
+    fraud_margin_floor: number;
     cost_margin: number;
   };
   /** Roles that own each kind of backlog item and the experiment review. */
@@ -156,7 +161,11 @@ export function referralsDefaults(raw: Record<string, unknown> | undefined): Ref
       capacity: obj(b.capacity) as Record<string, number>,
       effort_days: { ...REFERRAL_EFFORT_DAYS, ...(obj(b.effort_days) as Record<string, number>) },
     },
-    experiments: { fraud_margin: num(e.fraud_margin, 0.25), cost_margin: num(e.cost_margin, 0.1) },
+    experiments: {
+      fraud_margin: num(e.fraud_margin, 0.25),
+      fraud_margin_floor: num(e.fraud_margin_floor, 0.005),
+      cost_margin: num(e.cost_margin, 0.1),
+    },
     owners: {
       program: str(o.program, 'referral_architect'),
       messaging: str(o.messaging, 'referral_growth_marketer'),

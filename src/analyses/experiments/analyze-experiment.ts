@@ -30,6 +30,12 @@ export interface ExperimentMetric {
   readonly guardrail?: boolean;
   /** Largest acceptable harm, in the units of the difference (a lift for relative). Guardrails only. */
   readonly nonInferiorityMargin?: number;
+  /**
+   * Smallest margin in the metric's own units (an absolute difference), whatever the scale: the
+   * margin is the larger of this and the relative one, so a rate whose control is at or near 0 (a
+   * fraud rate) still has a margin a treatment can clear. Guardrails only; 0 when not set.
+   */
+  readonly absoluteMargin?: number;
 }
 
 export interface ExperimentInput {
@@ -113,6 +119,7 @@ export interface MetricAnalysis {
   readonly guardrail: boolean;
   readonly lowerIsBetter: boolean;
   readonly nonInferiorityMargin: number;
+  readonly absoluteMargin: number;
   readonly control: { readonly name: string; readonly n: number; readonly mean: number };
   readonly variants: readonly VariantComparison[];
 }
@@ -296,6 +303,7 @@ function analyzeMetric(
     guardrail: metric.guardrail ?? false,
     lowerIsBetter,
     nonInferiorityMargin: metric.nonInferiorityMargin ?? 0,
+    absoluteMargin: metric.absoluteMargin ?? 0,
     control: { name: variantNames[0], n: controlSummary.n, mean: controlSummary.unadjustedMean },
     variants,
   };

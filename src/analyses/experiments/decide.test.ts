@@ -344,3 +344,62 @@ describe('readout with an arm at 0 % or 100 %', () => {
     );
   });
 });
+
+describe('a guardrail with an absolute margin (a rate whose control is at or near 0)', () => {
+  const M = 5000;
+  const fraud = (control: number, treatment: number, absoluteMargin?: number): ExperimentMetric => ({
+    name: 'fraud_rate',
+    guardrail: true,
+    lowerIsBetter: true,
+    nonInferiorityMargin: 0.25,
+    ...(absoluteMargin === undefined ? {} : { absoluteMargin }),
+    arms: [
+      { kind: 'proportion', n: M, sum: control },
+      { kind: 'proportion', n: M, sum: treatment },
+    ],
+  });
+  const test = (guard: ExperimentMetric): ExperimentInput => ({
+    variants: [
+      { name: 'ctl', weight: 0.5, units: M },
+      { name: 'trt', weight: 0.5, units: M },
+    ],
+    metrics: [
+      {
+        name: 'conversions',
+        arms: [
+          { kind: 'proportion', n: M, sum: 500 },
+          { kind: 'proportion', n: M, sum: 650 },
+        ],
+      },
+      guard,
+    ],
+    daysRunning: 21,
+  });
+
+  it('control 0/5000, treatment 3/5000: a relative margin of 0 % never clears; 0.5 points does', () => {
+    // difference 0.0006, se √(0.0006·0.9994/5000) = 0.000346, 95 % upper bound 0.00128 < 0.005
+    const without = decide(analyzeExperiment(test(fraud(0, 3))));
+    expect(without.action).toBe('keep running');
+    expect(without.reasons.join(' ')).toMatch(/'fraud_rate' has not shown non-inferiority yet \(margin 0\)/);
+    const withFloor = decide(analyzeExperiment(test(fraud(0, 3, 0.005))));
+    expect(withFloor.action).toBe('ship');
+    expect(withFloor.verdicts.find((v) => v.metric === 'fraud_rate')?.verdict).toBe('non-inferior');
+  });
+
+  it('control 10/5000 (0.2 %): 25 % relative is 0.05 points; a 0.5-point floor is 250 % of it', () => {
+    const without = decide(analyzeExperiment(test(fraud(10, 15))));
+    expect(without.action).toBe('keep running');
+    const withFloor = decide(analyzeExperiment(test(fraud(10, 15, 0.005))));
+    expect(withFloor.action).toBe('ship');
+    expect(withFloor.reasons.join(' ')).toMatch(
+      /guardrail 'fraud_rate' is non-inferior: \+50% \(95% interval/,
+    );
+  });
+
+  it('a floor below the relative margin changes nothing', () => {
+    const a = decide(analyzeExperiment(test(fraud(250, 400))));
+    const b = decide(analyzeExperiment(test(fraud(250, 400, 0.001))));
+    expect(b).toEqual(a);
+    expect(a.action).toBe('roll back');
+  });
+});

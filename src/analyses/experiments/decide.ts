@@ -287,10 +287,15 @@ function describe(v: VariantComparison, level: string): string {
 /**
  * The non-inferiority margin on the variant's scale: a relative margin becomes margin·|control
  * mean| when the comparison fell back to the absolute difference (0 with a zero control mean).
+ * The metric's absolute margin is a floor under it (on the relative scale, floor / |control mean|).
  */
 function marginOf(metric: MetricAnalysis, v: VariantComparison, difference: DifferenceType): number {
   const margin = Math.abs(metric.nonInferiorityMargin);
-  return v.difference === difference ? margin : margin * Math.abs(metric.control.mean);
+  const floor = Math.abs(metric.absoluteMargin);
+  const mean = Math.abs(metric.control.mean);
+  if (v.difference === 'absolute')
+    return Math.max(v.difference === difference ? margin : margin * mean, floor);
+  return mean > 0 ? Math.max(margin, floor / mean) : margin;
 }
 
 /**

@@ -173,7 +173,12 @@ function definitionOf(
       rows.filter((r) => r.weight != null).map((r) => [String(r.variant), num(r.weight)]),
     ),
     metrics: {
-      fraud_rate: { guardrail: true, lowerIsBetter: true, nonInferiorityMargin: cfg.fraud_margin },
+      fraud_rate: {
+        guardrail: true,
+        lowerIsBetter: true,
+        nonInferiorityMargin: cfg.fraud_margin,
+        absoluteMargin: cfg.fraud_margin_floor,
+      },
       cost_per_referred_customer: {
         guardrail: true,
         lowerIsBetter: true,

@@ -15,7 +15,9 @@ import { openClickHouse, type ClickHouseEngine } from '../../data/clickhouse-eng
 import { openDuckDb, type Engine } from '../../data/index.ts';
 import { experimentData } from './experiment-stage.ts';
 
-const CFG = { fraud_margin: 0.02, cost_margin: 0.1 } as Parameters<typeof experimentData>[3];
+const CFG = { fraud_margin: 0.02, fraud_margin_floor: 0.005, cost_margin: 0.1 } as Parameters<
+  typeof experimentData
+>[3];
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 
@@ -72,6 +74,15 @@ describe('experiment units of optimize-referrals on DuckDB', () => {
     expect(skipped).toEqual([]);
     expect(units(await duck.query('SELECT * FROM ref_exp_units'))).toEqual(EXPECTED);
     expect(data[0].multipleExposures).toBe(0);
+  });
+
+  it('gives the fraud-rate guardrail the configured floor under its relative margin', async () => {
+    const { data } = await experimentData(duck, ['exp1'], 30, CFG);
+    expect(data[0].def.metrics?.fraud_rate).toMatchObject({
+      guardrail: true,
+      nonInferiorityMargin: 0.02,
+      absoluteMargin: 0.005,
+    });
   });
 });
 

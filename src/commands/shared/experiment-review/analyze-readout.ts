@@ -26,6 +26,7 @@ export function analyzeReadout(input: ReadoutInput, overrides: ReadoutSettingsIn
         lowerIsBetter: m.lowerIsBetter,
         guardrail: m.guardrail,
         nonInferiorityMargin: m.nonInferiorityMargin,
+        absoluteMargin: m.absoluteMargin,
       })),
       multipleExposures: input.multipleExposures,
       daysRunning: input.daysRunning,

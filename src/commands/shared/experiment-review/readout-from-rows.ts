@@ -14,6 +14,7 @@ export interface ReadoutMetricOptions {
   guardrail?: boolean;
   lowerIsBetter?: boolean;
   nonInferiorityMargin?: number;
+  absoluteMargin?: number;
 }
 
 const num = (v: unknown): number | undefined =>
@@ -67,6 +68,7 @@ export function readoutInputFromRows(
       lowerIsBetter: m.lowerIsBetter ?? false,
       guardrail: m.guardrail ?? false,
       nonInferiorityMargin: m.nonInferiorityMargin ?? 0,
+      ...(m.absoluteMargin ? { absoluteMargin: m.absoluteMargin } : {}),
       arms,
     };
   });

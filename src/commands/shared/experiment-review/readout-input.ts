@@ -45,6 +45,8 @@ export interface ReadoutMetricInput {
   readonly lowerIsBetter: boolean;
   readonly guardrail: boolean;
   readonly nonInferiorityMargin: number;
+  /** A floor under the margin in the metric's own units (0 or absent: none). */
+  readonly absoluteMargin?: number;
   /** One per variant, control first. */
   readonly arms: readonly ArmData[];
 }

@@ -45,6 +45,8 @@ export interface ReadoutMetric {
   guardrail: boolean;
   lower_is_better: boolean;
   non_inferiority_margin: number;
+  /** A floor under the margin in the metric's own units, when the metric has one. */
+  absolute_margin?: number;
   /** The control arm; it is not repeated in `variants`. */
   control: { name: string; n: number; mean: number };
   variants: ReadoutVariant[];
@@ -173,6 +175,7 @@ function metricResult(
     guardrail: metric.guardrail,
     lower_is_better: metric.lowerIsBetter,
     non_inferiority_margin: metric.nonInferiorityMargin,
+    ...(metric.absoluteMargin ? { absolute_margin: metric.absoluteMargin } : {}),
     control: { ...metric.control },
     variants: metric.variants.map((v) => ({
       name: v.name,
