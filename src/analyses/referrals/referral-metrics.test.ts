@@ -48,6 +48,13 @@ describe('referralMetrics (hand-computed)', () => {
     expect(() => referralMetrics({ ...PROGRAM, referredNewCustomers: -1 })).toThrow(ReferralInputError);
   });
 
+  it('share of new-customer revenue counts the referred new customers’ revenue when given', () => {
+    const m2 = referralMetrics({ ...PROGRAM, referredNewCustomerRevenue: 2_000 });
+    expect(m2.shareOfNewRevenue).toBeCloseTo(2_000 / PROGRAM.newCustomerRevenue!, 15);
+    expect(m2.payoutRoi).toBeCloseTo(m.payoutRoi!, 15); // ROI keeps every referred customer's revenue
+    expect(() => referralMetrics({ ...PROGRAM, referredNewCustomerRevenue: -1 })).toThrow(ReferralInputError);
+  });
+
   it('invites default to shares for the k-factor: i = 1000/2000, c = 150/1000, k = 0.075', () => {
     const k = referralMetrics({ ...PROGRAM, invites: undefined });
     expect(k.invitesPerAdvocate).toBeCloseTo(0.5, 15);

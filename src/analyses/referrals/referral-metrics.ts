@@ -47,6 +47,11 @@ export interface FunnelCounts {
   /** Revenue of referred customers and of all new customers in the window. */
   readonly referredRevenue?: number;
   readonly newCustomerRevenue?: number;
+  /**
+   * The new-customer revenue of the referred new customers (their part of `newCustomerRevenue`,
+   * taken the same way); the share of new-customer revenue counts it, `referredRevenue` when absent.
+   */
+  readonly referredNewCustomerRevenue?: number;
   /** Rewards paid or owed, other incentives (friend discounts), platform/network fees, and refunded rewards clawed back. */
   readonly rewards?: number;
   readonly incentives?: number;
@@ -70,7 +75,7 @@ export interface ReferralMetrics {
   readonly friendsTurnedAdvocates: number | null;
   /** referredNewCustomers (else conversions) / newCustomers */
   readonly shareOfNewCustomers: number | null;
-  /** referredRevenue / newCustomerRevenue */
+  /** referredNewCustomerRevenue (else referredRevenue) / newCustomerRevenue */
   readonly shareOfNewRevenue: number | null;
   /** i = invites / eligibleAdvocates (invites default to shares) */
   readonly invitesPerAdvocate: number | null;
@@ -96,7 +101,8 @@ export interface ReferralMetrics {
  * - friends turned advocates = converted friends who later shared / conversions
  * - referral share of new customers = referred customers who are new customers / new customers
  *   (a referred friend who was a customer before is not a new one: the numerator nests in the
- *   denominator); of new revenue = referred revenue / new-customer revenue
+ *   denominator); of new revenue = the referred new customers' new-customer revenue / new-customer
+ *   revenue (the same orders, net of refunds, so at most 100%)
  * - k-factor = i × c with i = invites / eligible advocates and c = conversions / invites, i.e.
  *   referred customers per eligible advocate in the window (that quotient too when there are no
  *   invites: a segment reached by pasted codes has customers and no invites). The base is every
@@ -126,6 +132,7 @@ export function referralMetrics(counts: FunnelCounts, where = 'counts'): Referra
       'referredNewCustomers',
       'referredRevenue',
       'newCustomerRevenue',
+      'referredNewCustomerRevenue',
       'rewards',
       'incentives',
       'fees',
@@ -161,7 +168,7 @@ export function referralMetrics(counts: FunnelCounts, where = 'counts'): Referra
     shareOfNewRevenue:
       c.referredRevenue == null || c.newCustomerRevenue == null
         ? null
-        : ratio(c.referredRevenue, c.newCustomerRevenue),
+        : ratio(c.referredNewCustomerRevenue ?? c.referredRevenue, c.newCustomerRevenue),
     invitesPerAdvocate,
     inviteConversionRate,
     kFactor,

@@ -65,6 +65,7 @@ export async function funnelRows(
         ? {
             newCustomers: num(program[`customers_${i}`]),
             referredNewCustomers: num(program[`referred_${i}`]),
+            referredNewCustomerRevenue: num(program[`referred_revenue_${i}`]),
             newCustomerRevenue: num(program[`revenue_${i}`]),
           }
         : {}),

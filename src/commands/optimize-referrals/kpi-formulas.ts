@@ -45,7 +45,7 @@ export const KPI_FORMULAS: readonly {
     label: 'Referral share of new-customer revenue',
     format: 'percent',
     formula:
-      'referred customers’ first-order revenue / all new customers’ first-order revenue (net of refunds)',
+      'referred new customers’ first-order revenue / all new customers’ first-order revenue (net of refunds; the same orders, so at most 100%)',
   },
   {
     key: 'kFactor',

@@ -18,6 +18,7 @@ const COUNT_KEYS = [
   'friendsWhoShared',
   'newCustomers',
   'referredNewCustomers',
+  'referredNewCustomerRevenue',
   'referredRevenue',
   'newCustomerRevenue',
   'rewards',

@@ -76,9 +76,11 @@ export function funnelSqls(dim: FunnelDimension, rs: readonly DayRange[], d: Dia
 }
 
 /**
- * New customers from every source (program level only), per range, and how many of them are
- * referred customers of the range (a friend on their first claim whose qualifying purchase is in
- * it): a referred friend who was a customer before is a referred customer, not a new one.
+ * New customers from every source (program level only), per range, with their revenue (first
+ * revenue-stage order, net of refunds), and how many of them are referred customers of the range
+ * (a friend on their first claim whose qualifying purchase is in it) with the same revenue of
+ * theirs: a referred friend who was a customer before is a referred customer, not a new one, so
+ * the referred new customers and their revenue are parts of the new customers and theirs.
  */
 export function newCustomersSql(rs: readonly DayRange[]): string {
   const sum = (r: DayRange, x: string, extra = '') =>
@@ -87,7 +89,8 @@ export function newCustomersSql(rs: readonly DayRange[]): string {
     ` AND customer_id IN (SELECT friend_id FROM ref_ref
        WHERE friend_id IS NOT NULL AND prior_claims = 0 AND ${inRange('d_converted', r)})`;
   return `SELECT ${perRange(rs, 'customers', (r) => sum(r, '1'))}, ${perRange(rs, 'revenue', (r) => sum(r, 'net_amount'))},
-            ${perRange(rs, 'referred', (r) => sum(r, '1', referred(r)))}
+            ${perRange(rs, 'referred', (r) => sum(r, '1', referred(r)))},
+            ${perRange(rs, 'referred_revenue', (r) => sum(r, 'net_amount', referred(r)))}
           FROM ref_new_customers WHERE ${inAny('d', rs)}`;
 }
 

@@ -81,6 +81,8 @@ describe.skipIf(!available)('referred new customers on ClickHouse equal DuckDB',
         revenue_1: 100,
         referred_0: 1, // f1; w1 is no new customer, f3 converted on its first claim in range 0 but was new in range 1
         referred_1: 1, // f2; f3's conversion in range 1 is of a second claim
+        referred_revenue_0: 100, // f1's first purchase
+        referred_revenue_1: 80, // f2's
       });
     } finally {
       await duck.close();
