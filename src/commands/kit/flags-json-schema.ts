@@ -1,4 +1,4 @@
-import type { FlagDecls } from './flag-spec.ts';
+import type { FlagDecls, FlagSpec } from './flag-spec.ts';
 
 /**
  * The JSON Schema (draft 2020-12) of a command's inputs, from its flag declarations: names, types,
@@ -41,9 +41,32 @@ export function flagsJsonSchema(decls: FlagDecls): {
     if (d.min !== undefined) p.minimum = d.min;
     if (d.max !== undefined) p.maximum = d.max;
     if (d.default !== undefined) p.default = Array.isArray(d.default) ? [...d.default] : d.default;
-    if (d.example) p.examples = [d.example];
+    if (d.example) p.examples = [exampleValue(d.type, d.example)];
     properties[name] = p;
     if (d.required) required.push(name);
   }
   return { type: 'object', properties, required, additionalProperties: false };
+}
+
+/**
+ * A flag's example (written for the command line: `"PLG Onboarding"`, `0.15`, `channel,partner-tier`)
+ * as a value of the schema's type, so an agent copying it sends a valid argument: the string without
+ * its shell quotes, a number, a list of strings.
+ */
+export function exampleValue(type: FlagSpec['type'], example: string): unknown {
+  const unquoted = example.replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1');
+  switch (type) {
+    case 'number':
+    case 'integer':
+      return Number.isFinite(Number(unquoted)) ? Number(unquoted) : unquoted;
+    case 'boolean':
+      return unquoted === 'true' ? true : unquoted === 'false' ? false : unquoted;
+    case 'list':
+      return unquoted
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x);
+    default:
+      return unquoted;
+  }
 }
