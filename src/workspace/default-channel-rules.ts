@@ -23,11 +23,12 @@ const VIDEO = ['youtube', 'vimeo', 'twitch', 'wistia'];
 const PAID = '^(.*cp.*|ppc|retargeting|paid.*)$';
 
 export const DEFAULT_CHANNEL_RULES: ChannelRule[] = [
+  // before direct: a partner portal's deal registration or referral has no UTMs, which read as direct
+  { channel: 'partner', when: { touch_type: ['deal_registration', 'partner_referral'] } },
   {
     channel: 'direct',
     when: { source: ['(direct)', 'direct', ''], medium: ['(none)', '(not set)', 'none', ''] },
   },
-  { channel: 'partner', when: { touch_type: ['deal_registration', 'partner_referral'] } },
   {
     channel: 'partner',
     when: { medium: ['partner', 'affiliate', 'affiliates', 'co-marketing', 'comarketing', 'syndication'] },

@@ -336,6 +336,9 @@ describe('touchpoints: UTM aliases, case folding, trimming and channel grouping'
     ['foo', 'bar', 'promo-q4', null, 'foo', 'bar', 'promo-q4', 'q4_push'],
     ['foo', 'bar', 'promo-q4x', null, 'foo', 'bar', 'promo-q4x', 'unassigned'],
     ['foo', 'bar', null, 'Deal Registration', 'foo', 'bar', null, 'partner'],
+    // a partner portal's registration or referral carries no UTMs: partner, not direct
+    [null, null, null, 'Deal Registration', null, null, null, 'partner'],
+    ['(direct)', '(none)', null, 'partner-referral', '(direct)', '(none)', null, 'partner'],
     ['Newsletter', 'mail', null, null, 'newsletter', 'email', null, 'email'],
   ];
 
