@@ -20,6 +20,7 @@ import { refuseFileInTheWay } from './output-folders.ts';
 import { reportStage, type ReportOutput } from './report-stage.ts';
 import { resolveFlagObject } from './resolve-flag-object.ts';
 import { snapshotPlan } from './snapshot.ts';
+import { refuseNoSources } from './workspace-sources.ts';
 import { rejectRateProblem, sourceStages } from './source-stages.ts';
 
 /** How a command runs, besides its flags. Everything is optional. */
@@ -223,6 +224,7 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   const asOf = opts.asOf ?? now().toISOString().slice(0, 10);
   asOfDay(asOf);
   const inputs = def.resolve(flags, { ws, asOf, cwd: opts.cwd ?? ws.baseDir });
+  if (def.entities && def.workspace === 'required') refuseNoSources(def.name, def.entities, ws);
   const engine = lazyEngine(ws, def, opts.env);
   const warnings: string[] = [];
   const snapshot = await snapshotPlan(ws, opts.snapshot);

@@ -8,6 +8,7 @@ import {
   type SourceLoad,
   type SourceSpec,
 } from '../../data/index.ts';
+import { configError } from '../../errors/index.ts';
 import type { SourceConfig, WorkspaceConfig } from '../../workspace/index.ts';
 
 /** A configured source as the data layer reads it. */
@@ -100,4 +101,22 @@ export function normalizeSettingsOf(
     stageMapping: ws.funnel.mapping,
     dedupe: ws.dedupe as NormalizeSettings['dedupe'],
   };
+}
+
+/** Entities every monitoring command may read but none needs: experiments and their assignments. */
+const SHARED_ENTITIES = new Set(['experiments', 'assignments']);
+
+/**
+ * A command that reads entities, run on a gtm.yaml with no source for any of its own (a workspace
+ * `gtm init` wrote for track-source, asked for monitor-loyalty): a configuration error naming the
+ * entities to add, not a report of zeros that exits 0.
+ */
+export function refuseNoSources(command: string, entities: readonly string[], ws: WorkspaceConfig): void {
+  const own = entities.filter((e) => !SHARED_ENTITIES.has(e));
+  if (!own.length || ws.sources.some((s) => own.includes(s.entity))) return;
+  throw configError(
+    `no source feeds ${command}: none of the sources has entity ${own.join(', ')}`,
+    'sources',
+    `add your ${command} data under sources: with those entities (README, "${command}", "Data"); \`gtm demo\` writes a complete gtm.yaml to copy from`,
+  );
 }
