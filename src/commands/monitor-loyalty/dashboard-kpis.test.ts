@@ -59,6 +59,7 @@ function result(): MonitorLoyaltyResult {
       tier_mix: [],
       tier_migration: { tiers: [], counts: [], upgraded: 0, downgraded: 0, retained: 0, members: 0 },
       trends: [],
+      coverage: { last_activity: null, first_enrolment: null, guardrail_skipped: null, warning: null },
     },
     liability: {
       liability: 0,

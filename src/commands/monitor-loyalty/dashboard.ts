@@ -56,6 +56,7 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
   const wb = r.segments.find((s) => s.segment === 'win-back');
   const unknownTiers = r.members.unknown_tiers;
   return [
+    r.kpis.coverage.warning ? `**Check the as-of:** ${r.kpis.coverage.warning}.` : '',
     `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${o.members.toLocaleString('en-US')} members, ${pct(o.active_member_rate)} active (guardrail ${pct(r.inputs.alert_threshold)}${o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? ' — below it' : ''}), ${o.enrolled.toLocaleString('en-US')} enrolled (enrolment rate ${pct(o.enrollment_rate)}).`,
     l.immature
       ? `Points liability ${money(l.liability, cur)} at full value (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, all expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${money(l.liability_floor ?? 0, cur)}, a floor. ${money(l.revenue_released, cur)} of deferred revenue released in the window.`

@@ -20,6 +20,7 @@ import {
 import type { Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
+import { dataCoverage, type DataCoverage } from './data-coverage.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { MembersOutput } from './members-stage.ts';
 import { relationOf } from './run-tables.ts';
@@ -78,6 +79,8 @@ export interface KpiOutput {
   tier_mix: TierShare[];
   tier_migration: TierMigration;
   trends: WeeklyPoint[];
+  /** Where the as-of falls in the data (an as-of past the last activity or before every enrolment). */
+  coverage: DataCoverage;
 }
 
 type Run = KitRun<MonitorLoyaltyContext>;
@@ -231,24 +234,37 @@ export async function computeKpis(ctx: StageContext, run: Run, m: MembersOutput)
     flows.map((f) => n(f.end_idx)),
     flows.map((f) => n(f.members)),
   );
-  // no members at the end (as-of before the programme's first enrolment): there is no rate, so
-  // no breach either (it was alerted, and escalated on repeat runs, as 0 % while the summary said n/a)
-  if (overall.active_member_rate === null)
-    ctx.note('no members at the end of the window: the active-member-rate guardrail was not evaluated');
-  else
-    ctx.alert({
-      id: 'active_member_rate',
-      metric: 'members with an earn or redeem event in the window / members',
-      value: overall.active_member_rate,
-      threshold: run.inputs.inputs.alert_threshold,
-      direction: 'below',
-      owner_role: run.inputs.config.owners.insights,
-    });
+  const coverage = await dataCoverage(engine, run.inputs.window, run.inputs.inputs.as_of, overall.members);
+  alertActiveRate(ctx, run, overall.active_member_rate, coverage);
   return {
     overall,
     by_dimension,
     tier_mix: mix,
     tier_migration: migration,
     trends: await weeklyTrends(engine, run.inputs.window),
+    coverage,
   };
+}
+
+/**
+ * The active-member-rate guardrail. Not evaluated without a rate (no member at the end) nor over a
+ * window with no ledger or order row (an as-of past the data): a rate of no data is no breach (it
+ * was alerted as 0 %, and escalated on the next run); a plan note says why.
+ */
+function alertActiveRate(ctx: StageContext, run: Run, rate: number | null, coverage: DataCoverage): void {
+  if (coverage.guardrail_skipped !== null || rate === null) {
+    if (coverage.warning) ctx.note(coverage.warning);
+    ctx.note(
+      `${coverage.guardrail_skipped ?? 'no members at the end of the window'}: the active-member-rate guardrail was not evaluated`,
+    );
+    return;
+  }
+  ctx.alert({
+    id: 'active_member_rate',
+    metric: 'members with an earn or redeem event in the window / members',
+    value: rate,
+    threshold: run.inputs.inputs.alert_threshold,
+    direction: 'below',
+    owner_role: run.inputs.config.owners.insights,
+  });
 }

@@ -105,6 +105,7 @@ export function buildMonitorLoyaltyResult(
     alerts: closing.alerts,
     escalations: closing.escalations,
     warnings: [
+      ...(o.kpis.coverage.warning ? [o.kpis.coverage.warning] : []),
       ...o.members.id_case.warnings,
       ...o.models.warnings,
       ...(o.experiments?.missing.length
