@@ -83,17 +83,16 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
       projected_lift: 0,
       lift_basis: 'a finance action: the change is booked, no revenue lift',
     });
-  if (l.checks.overdue_points > 0)
+  if (l.overdue)
     out.push({
       id: 'overdue-points',
-      title:
-        'Points past their expiry date without an expire entry: run the expiry job and release the breakage',
-      evidence: `${money(l.checks.overdue_points)} points in lots past their expiry date are still in balances.`,
+      title: 'Points past their expiry date without an expire entry: run the expiry job',
+      evidence: `${money(l.overdue.points)} points of ${l.overdue.members.toLocaleString('en-US')} members in lots past their expiry date have no expire row in the ledger; they are left out of the liability here (breakage), but still in the members' balances.`,
       role: finance,
       urgent: false,
-      value_at_stake: l.checks.overdue_points * l.value_per_point,
-      projected_lift: l.checks.overdue_points * l.value_per_point * l.expected_redemption_rate,
-      lift_basis: 'overdue points × value per point × expected redemption rate: liability released on expiry',
+      value_at_stake: l.overdue.value,
+      projected_lift: 0,
+      lift_basis: 'a data fix: the liability already leaves the overdue points out, no revenue lift',
     });
   return out;
 }

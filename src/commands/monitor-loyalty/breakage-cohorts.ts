@@ -13,6 +13,8 @@ export interface IssuanceRow {
   issued_before_start: number;
   linked_points: number;
   linked_revenue: number;
+  /** Points left of its lots past their expiry date with no expire row (breakage, not outstanding). */
+  overdue?: number;
 }
 
 /** One cell of the consumption triangle: points of a cohort consumed at an age, by kind. */
@@ -39,6 +41,11 @@ export interface CohortLine {
   expired: number;
   /** Points taken back by negative adjustments and earn reversals (not expiries). */
   adjusted: number;
+  /**
+   * Points left of its lots whose expiry date is on or before the as-of with no expire row: they
+   * can no longer be redeemed, so they are breakage, not outstanding.
+   */
+  overdue: number;
   outstanding: number;
   matured: boolean;
   /**
@@ -180,7 +187,9 @@ function cohortLine(
   const redeemed = total(cells, ['redeem'], 'pts');
   const expired = total(cells, ['expire'], 'pts');
   const adjusted = total(cells, ['adjust'], 'pts');
-  const open = i.issued - expired - adjusted;
+  const overdue = i.overdue ?? 0;
+  // overdue points count as expired at the as-of, posted or not
+  const open = i.issued - expired - adjusted - overdue;
   const rate = c ? c.ultimateRedemptionRate : prior;
   const curves = c?.matured ? redeemed : Math.max(redeemed, Math.min(open, rate * i.issued));
   const ultimate = young && !c?.matured ? Math.max(redeemed, open) : curves;
@@ -193,6 +202,7 @@ function cohortLine(
     redeemed,
     expired,
     adjusted,
+    overdue,
     outstanding,
     matured: c?.matured ?? false,
     basis: young && !c?.matured ? 'no-breakage' : c ? estimate.method : 'prior',

@@ -75,6 +75,7 @@ function result(): MonitorLoyaltyResult {
       curve: [],
       cohorts: [],
       checks: { unmatched: 0 },
+      overdue: null,
       method: 'chain-ladder',
     },
     models: { warnings: [], churn: { by_dimension: {} }, clv: { months: 12, monthly_discount_rate: 0.01 } },

@@ -70,6 +70,7 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
     r.backlog.length
       ? `${r.backlog.length} backlog items; first: ${r.backlog[0].title}`
       : 'No backlog items.',
+    l.overdue ? `Data quality: ${l.overdue.finding}.` : '',
     unknownTiers.length
       ? `Data quality: ${int(unknownTiers.reduce((n, u) => n + u.members, 0))} members hold a tier no tier rule describes (${unknownTiers.map((u) => `"${u.tier}"${u.suggestion ? `, did you mean ${u.suggestion}?` : ''}`).join('; ')}): see Tier mix and tier flow.`
       : '',
@@ -572,6 +573,20 @@ function experimentSection(r: MonitorLoyaltyResult): Section | null {
   };
 }
 
+/** The Data quality row of points past their expiry date with no expire row (none without them). */
+function overdueRows(r: MonitorLoyaltyResult): { what: string; rows: number; effect: string }[] {
+  const o = r.liability.overdue;
+  if (!o) return [];
+  return [
+    {
+      what: `members holding points past their expiry date with no expire row (${Math.round(o.points).toLocaleString('en-US')} points, ${money(o.value, r.currency)})`,
+      rows: o.members,
+      effect:
+        'the expire rows are missing: the points are left out of the outstanding points and the liability (breakage); post the expire rows',
+    },
+  ];
+}
+
 /** The dashboard model of a monitor-loyalty result (rendered to HTML and Markdown by report/). */
 export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard {
   const sections: Section[] = [
@@ -626,6 +641,7 @@ export function buildMonitorLoyaltyDashboard(r: MonitorLoyaltyResult): Dashboard
               },
             ]
           : []),
+        ...overdueRows(r),
         ...r.members.unknown_tiers.map((u) => ({
           what: `members in tier "${u.tier}", which no tier rule describes${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`,
           rows: u.members,

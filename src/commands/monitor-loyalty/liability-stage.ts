@@ -22,6 +22,8 @@ import {
   CONSUMPTION_KIND,
   memberExpiryCh,
   monthLabel,
+  overdueByCohortCh,
+  overdueByCohortSql,
   pointsLotsCh,
   TRIANGLE_SQL,
   triangleCh,
@@ -71,7 +73,34 @@ export interface LiabilityOutput {
    */
   immature: Immature | null;
   liability_floor: number | null;
+  /**
+   * Points left in lots whose expiry date is on or before the as-of with no expire row in the ledger
+   * (FIFO): left out of the outstanding points and the liability (breakage), reported as a data
+   * finding. Null when there are none.
+   */
+  overdue: OverduePoints | null;
   checks: { ledger_balance: number; fifo_balance: number; unmatched: number; overdue_points: number };
+}
+
+/** Overdue points: their count, face value (points × value per point), members, and the finding. */
+export interface OverduePoints {
+  points: number;
+  value: number;
+  members: number;
+  finding: string;
+}
+
+/** The overdue points' finding (null when there are none). */
+function overdueFinding(points: number, members: number, valuePerPoint: number): OverduePoints | null {
+  if (points <= 1e-9) return null;
+  const value = points * valuePerPoint;
+  const pts = Math.round(points).toLocaleString('en-US');
+  return {
+    points,
+    value,
+    members,
+    finding: `${pts} points (${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} at ${valuePerPoint} per point) of ${members.toLocaleString('en-US')} member${members === 1 ? '' : 's'} are past their expiry date with no expire row in the ledger: the expire rows are missing; they can no longer be redeemed, so they are left out of the outstanding points and the liability (breakage); post the expire rows (run the expiry job) so balances agree`,
+  };
 }
 
 type Run = KitRun<MonitorLoyaltyContext>;
@@ -118,6 +147,14 @@ async function pointsTables(run: Run) {
         ? 1
         : a.age - b.age || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0),
   );
+  const overdue = new Map(
+    (
+      await engine.query<Record<string, unknown>>(
+        ch ? overdueByCohortCh(window.end, rel) : overdueByCohortSql(window.end),
+      )
+    ).map((r) => [monthLabel(n(r.cohort_month)), n(r.overdue)]),
+  );
+  for (const i of issuance) i.overdue = overdue.get(i.cohort) ?? 0;
   const [b] = await engine.query<Record<string, unknown>>(ch ? balanceCheckCh(rel) : BALANCE_CHECK_SQL);
   const matched = triangle.reduce((s, t) => s + t.pts, 0);
   // the lots live on in lm_member_expiry and the totals read above
@@ -201,8 +238,10 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
     rate: newPointsRate,
   });
   const prev = await previousLiability(run, config.program, ctx.planPath);
-  // FIFO balance: members whose consumption exceeds their points hold none (not a negative amount)
-  const active = n(balances.fifo_balance);
+  // FIFO balance: members whose consumption exceeds their points hold none (not a negative amount);
+  // points of lots past their expiry date can no longer be redeemed: breakage, not liability, with
+  // or without their expire row
+  const active = n(balances.fifo_balance) - n(balances.overdue);
   const result = outstandingPointsLiability({
     activePoints: active,
     pendingPoints: n(balances.pending),
@@ -244,6 +283,7 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
     liability_floor: immature
       ? (active + n(balances.pending)) * config.value_per_point * immature.curves_redemption_rate
       : null,
+    overdue: overdueFinding(n(balances.overdue), n(balances.overdue_members), config.value_per_point),
     checks: {
       ledger_balance: n(balances.ledger_balance),
       fifo_balance: n(balances.fifo_balance),

@@ -43,10 +43,17 @@ export function gateChecks(
       tolerance: 1e-6 * Math.max(1, l.checks.fifo_balance),
     },
     {
-      what: 'outstanding points of the issuance cohorts = FIFO balance',
-      expected: l.checks.fifo_balance,
+      // points past their expiry date are breakage: out of the cohorts' outstanding points
+      what: 'outstanding points of the issuance cohorts = FIFO balance − overdue points',
+      expected: l.checks.fifo_balance - l.checks.overdue_points,
       actual: sum(l.cohorts, (c) => c.outstanding),
       tolerance: 1e-6 * Math.max(1, l.checks.fifo_balance),
+    },
+    {
+      what: 'overdue points of the issuance cohorts = overdue points of the members',
+      expected: l.checks.overdue_points,
+      actual: sum(l.cohorts, (c) => c.overdue),
+      tolerance: 1e-6 * Math.max(1, l.checks.overdue_points),
     },
     {
       what: 'members in the tier migration matrix = members',

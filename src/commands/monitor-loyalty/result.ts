@@ -106,6 +106,7 @@ export function buildMonitorLoyaltyResult(
     escalations: closing.escalations,
     warnings: [
       ...(o.kpis.coverage.warning ? [o.kpis.coverage.warning] : []),
+      ...(l.overdue ? [l.overdue.finding] : []),
       ...o.members.id_case.warnings,
       ...o.models.warnings,
       ...(o.experiments?.missing.length

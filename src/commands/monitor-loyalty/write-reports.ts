@@ -89,6 +89,7 @@ function liabilityAndSegmentFiles(r: MonitorLoyaltyResult, o: MonitorLoyaltyOutp
         'redeemed',
         'expired',
         'adjusted',
+        'overdue',
         'outstanding',
         'matured',
         'basis',

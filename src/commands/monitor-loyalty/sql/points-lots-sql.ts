@@ -175,13 +175,28 @@ export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation
   ];
 }
 
-/** Totals the merge gate reconciles: ledger balance, FIFO balance, consumption (matched or not), pending, overdue. */
+/**
+ * Totals the merge gate reconciles: ledger balance, FIFO balance, consumption (matched or not),
+ * pending, overdue points (left of lots whose expiry is before the end) and the members holding them.
+ */
 export const BALANCE_CHECK_SQL = `SELECT
     (SELECT COALESCE(sum(earned - redeemed - expired + adjusted), 0) FROM lm_member_points) AS ledger_balance,
     (SELECT COALESCE(sum(fifo_balance), 0) FROM lm_member_expiry) AS fifo_balance,
     (SELECT COALESCE(sum(pts), 0) FROM lm_cons) AS consumed,
     (SELECT COALESCE(sum(pending), 0) FROM lm_member_points) AS pending,
-    (SELECT COALESCE(sum(overdue_points), 0) FROM lm_member_expiry) AS overdue`;
+    (SELECT COALESCE(sum(overdue_points), 0) FROM lm_member_expiry) AS overdue,
+    (SELECT count(*) FROM lm_member_expiry WHERE overdue_points > 1e-9) AS overdue_members`;
+
+/**
+ * Overdue points per issuance month (`cohort_month`): what is left of each lot (its interval beyond
+ * all its member consumed) whose expiry is before the end of the window, with no expire row.
+ */
+export function overdueByCohortSql(end: string): string {
+  return `SELECT im AS cohort_month, sum(remaining) AS overdue
+     FROM (SELECT l.im, l.expires_at, greatest(0, least(l.pts, l.lot_end - COALESCE(c.c_total, 0))) AS remaining
+           FROM lm_lots l LEFT JOIN lm_cons_totals c ON c.mi = l.mi) t
+     WHERE remaining > 1e-9 AND expires_at < ${ts(end)} GROUP BY 1 ORDER BY 1`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // ClickHouse form (18.16: no window functions, equality-only JOIN ON). The running sums are
@@ -284,4 +299,15 @@ export const balanceCheckCh = (rel: RelationOf): string => `SELECT
     (SELECT sum(fifo_balance) FROM ${rel('lm_member_expiry')}) AS fifo_balance,
     (SELECT sum(pts) FROM ${rel('lm_cons')}) AS consumed,
     (SELECT sum(pending) FROM ${rel('lm_member_points')}) AS pending,
-    (SELECT sum(overdue_points) FROM ${rel('lm_member_expiry')}) AS overdue`;
+    (SELECT sum(overdue_points) FROM ${rel('lm_member_expiry')}) AS overdue,
+    (SELECT countIf(overdue_points > 1e-9) FROM ${rel('lm_member_expiry')}) AS overdue_members`;
+
+/** `overdueByCohortSql` on ClickHouse (the lots' remaining points as `memberExpiryCh` computes them). */
+export function overdueByCohortCh(end: string, rel: RelationOf): string {
+  return `SELECT cohort_month, sum(remaining) AS overdue
+     FROM (SELECT ${monthOfCh('occurred_at')} AS cohort_month, expires_at,
+                  greatest(0, least(pts, lot_end - if(c_found = 1, c_total, 0))) AS remaining
+           FROM (SELECT mi, occurred_at, expires_at, pts, lot_end FROM ${rel('lm_lots')})
+           ANY LEFT JOIN (SELECT mi, max(c_end) AS c_total, toUInt8(1) AS c_found FROM ${rel('lm_cons')} GROUP BY mi) USING mi)
+     WHERE remaining > 1e-9 AND ifNull(expires_at < ${msCh(end)}, 0) GROUP BY cohort_month ORDER BY cohort_month`;
+}

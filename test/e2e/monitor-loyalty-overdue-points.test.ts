@@ -1,0 +1,153 @@
+/**
+ * monitor-loyalty with points past their expiry date and no expire row in the ledger. Points whose
+ * expiry is on or before the as-of can no longer be redeemed: they are breakage, not liability,
+ * whether the expire row has been posted or not. They stayed in the outstanding points and the
+ * liability (980 points, 9.80) until an expire row arrived. Now the liability counts the 530 points
+ * that can still be redeemed (5.30), the cohorts show the overdue points apart, and the 450 overdue
+ * points (4.50, 2 members) are reported as a data finding. ClickHouse 18.16 the same when a server
+ * is installed.
+ *
+ * Figures by hand (FIFO lots, as-of 2026-06-30, 0.01 a point; no cohort has matured, so every point
+ * that can still be redeemed is expected to be):
+ * - A: 100 (exp 2026-04-10), 200 (exp 2026-05-01), 300 (exp 2027-03-15); redeems 150 → 100 + 50:
+ *   150 of the 200 lot overdue, 300 outstanding.
+ * - B: 400 (exp 2026-06-30, the as-of day: overdue); redeems 100 → 300 overdue; 50 (exp 2027-05-01)
+ *   outstanding; 80 pending.
+ * - C: 120 (exp 2026-07-01, the day after: not overdue); redeems 20 → 100 outstanding.
+ * Outstanding 300 + 50 + 100 + 80 pending = 530, liability 5.30; overdue 150 + 300 = 450 of A and B.
+ * Cohort 2026-02 (A's 200, C's 120: 320 issued, 70 redeemed, 150 overdue, 100 outstanding): ultimate
+ * 170 points (rate 0.53125); allocated 320 × 1.7 / 321.7 = 1.6910164749766865, deferred
+ * 1.691… × (1 − 70 / 170) = 0.994715573515698. Cohort 2026-01 (500 issued, 200 redeemed, 300
+ * overdue): nothing outstanding, nothing deferred.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../helpers/clickhouse-server.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+
+const YAML = `version: 1
+sources:
+  - { name: members, entity: members, kind: file, path: data/members.csv }
+  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
+  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
+currency: { reporting: USD }
+loyalty: { program: Expiry Club, value_per_point: 0.01, points_expire_months: 12 }
+output: { snapshot: never }
+`;
+const FILES: Record<string, string> = {
+  'members.csv': 'member_id,enrolled_at,tier\nA,2025-12-01,Gold\nB,2025-12-01,Silver\nC,2025-12-01,Silver\n',
+  'ledger.csv': `entry_id,member_id,occurred_at,type,points,order_id,expires_at
+E1,A,2026-01-10,earn,100,O1,2026-04-10
+E2,A,2026-02-01,earn,200,O2,2026-05-01
+E3,A,2026-03-15,earn,300,O3,2027-03-15
+E4,A,2026-03-20,redeem,150,,
+E5,B,2026-01-20,earn,400,O5,2026-06-30
+E6,B,2026-02-10,redeem,100,,
+E7,B,2026-05-01,earn,50,O7,2027-05-01
+E8,B,2026-06-20,pending,80,O8,
+E9,C,2026-02-05,earn,120,O9,2026-07-01
+E10,C,2026-06-01,redeem,20,,
+`,
+  'orders.csv': `order_id,customer_id,amount,ordered_at,currency
+O1,A,100,2026-01-10,USD
+O2,A,200,2026-02-01,USD
+O3,A,300,2026-03-15,USD
+O5,B,400,2026-01-20,USD
+O7,B,50,2026-05-01,USD
+O8,B,80,2026-06-20,USD
+O9,C,120,2026-02-05,USD
+`,
+};
+
+const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-overdue-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function workspace(name: string): string {
+  const dir = path.join(root, name);
+  mkdirSync(path.join(dir, 'data'), { recursive: true });
+  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
+  for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
+  return dir;
+}
+
+interface Cohort {
+  cohort: string;
+  issued: number;
+  redeemed: number;
+  overdue: number;
+  outstanding: number;
+  deferred_revenue: number;
+}
+interface Result {
+  reports_dir: string;
+  warnings: string[];
+  liability: {
+    outstanding_points: number;
+    active_points: number;
+    pending_points: number;
+    liability: number;
+    overdue: { points: number; value: number; members: number; finding: string } | null;
+    cohorts: Cohort[];
+  };
+}
+
+const FINDING =
+  '450 points (4.50 at 0.01 per point) of 2 members are past their expiry date with no expire row in the ledger: the expire rows are missing; they can no longer be redeemed, so they are left out of the outstanding points and the liability (breakage); post the expire rows (run the expiry job) so balances agree';
+
+async function check(dir: string, extra: string[] = []): Promise<void> {
+  const cli = await runCli(['monitor-loyalty', '--as-of', '2026-06-30', '--json', ...extra], {
+    cwd: dir,
+    env: { ...process.env, GTM_SNAPSHOT: 'never' },
+  });
+  expect(cli.code, cli.stderr).toBe(0);
+  const r = cli.json<Result>();
+  const l = r.liability;
+  expect(l).toMatchObject({ outstanding_points: 530, active_points: 450, pending_points: 80 });
+  expect(l.liability).toBeCloseTo(5.3, 12);
+  expect(l.overdue).toMatchObject({ points: 450, members: 2, finding: FINDING });
+  expect(l.overdue?.value).toBeCloseTo(4.5, 12);
+  const byCohort = Object.fromEntries(l.cohorts.map((c) => [c.cohort, c]));
+  expect(byCohort['2026-01']).toMatchObject({ issued: 500, redeemed: 200, overdue: 300, outstanding: 0 });
+  expect(byCohort['2026-01'].deferred_revenue).toBeCloseTo(0, 12);
+  expect(byCohort['2026-02']).toMatchObject({ issued: 320, redeemed: 70, overdue: 150, outstanding: 100 });
+  expect(byCohort['2026-02'].deferred_revenue).toBeCloseTo(0.994715573515698, 12);
+  expect(byCohort['2026-03']).toMatchObject({ overdue: 0, outstanding: 300 });
+  expect(byCohort['2026-05']).toMatchObject({ overdue: 0, outstanding: 50 });
+  // one line on stderr, in result.json's warnings, the summary's data quality
+  expect(cli.stderrLines.filter((x) => x.includes('expire rows'))).toEqual([`warning: ${FINDING}`]);
+  expect(r.warnings).toContain(FINDING);
+  const summary = readFileSync(path.resolve(dir, r.reports_dir, 'summary.md'), 'utf8');
+  expect(summary).toContain(`Data quality: ${FINDING}.`);
+  const csv = readFileSync(path.resolve(dir, r.reports_dir, 'liability_cohorts.csv'), 'utf8');
+  expect(csv.split('\n')[0]).toContain('adjusted,overdue,outstanding');
+}
+
+describe('monitor-loyalty: points past their expiry date with no expire row', () => {
+  it('leaves them out of the outstanding points and the liability, and reports them', async () => {
+    await check(workspace('duck'));
+  }, 120_000);
+});
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
+  let ch: ClickHouseServer;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
+  }, 120_000);
+  afterAll(async () => ch?.stop());
+
+  it("gives the same figures from the server's tables", async () => {
+    const dir = workspace('ch');
+    await loadOnClickHouse(dir, ch.url, 'loy_overdue', YAML);
+    await check(dir, ['--config', 'gtm.clickhouse.yaml']);
+  }, 240_000);
+});
