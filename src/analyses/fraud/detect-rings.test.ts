@@ -122,6 +122,28 @@ describe('detectRings', () => {
     expect(detectRings(graph(), { minMembers: 2 }).rings.map((x) => x.members[0])).toContain(7);
   });
 
+  it('adds the rewards paid on its friends’ referrals to advocates outside the ring, each once', () => {
+    const g = graph();
+    // ring D's friends 17 and 18 were referred by advocate 9 (in no ring) for 30 and 20, and by
+    // its own advocate 16 for 100 (already in rewardsPaid[16]); advocate 7 (pair C) paid 40 for
+    // friend 1 of ring A; −1: an advocate in no edge, 5 for friend 2
+    const friendRewards = {
+      friend: Int32Array.of(17, 18, 17, 1, 2),
+      advocate: Int32Array.of(9, 9, 16, 7, -1),
+      amount: Float64Array.of(30, 20, 100, 40, 5),
+    };
+    const r = detectRings({ ...g, friendRewards }, { maxMembers: 5 });
+    expect(r.rings.map((x) => x.rewardsPaid)).toEqual([150 + 40 + 5, 100 + 30 + 20]);
+    // a pure ring of friends: no member was paid as an advocate, its rewards are all the friends'
+    const rewardsPaid = Float64Array.from(g.activity.rewardsPaid);
+    rewardsPaid[16] = 0;
+    const friendsOnly = detectRings({ ...g, activity: { ...g.activity, rewardsPaid }, friendRewards });
+    expect(friendsOnly.rings.find((x) => x.members[0] === 16)?.rewardsPaid).toBe(30 + 20);
+    expect(() =>
+      detectRings({ ...g, friendRewards: { ...friendRewards, advocate: Int32Array.of(9, 19, 16, 7, -1) } }),
+    ).toThrow(FraudInputError);
+  });
+
   it('without identifier ids the evidence names the kinds only', () => {
     const g = graph();
     const r = detectRings({ ...g, edges: { ...g.edges, identifier: undefined } }, { maxMembers: 5 });

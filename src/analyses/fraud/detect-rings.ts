@@ -54,6 +54,19 @@ export interface RingGraph {
     readonly orders: Int32Array;
     readonly refunds: Int32Array;
   };
+  /**
+   * Rewards paid on referrals whose friend is a node, per (friend node, advocate node): `advocate`
+   * is the node of the payout's advocate account, −1 when that account is in no edge. A ring's
+   * rewards are those of the referrals a member takes part in: `activity.rewardsPaid` counts them
+   * on the advocate's side (its node's component), these on the friend's, unless the advocate's
+   * node is in the friend's component too (counted there already). Without it, a ring of friends
+   * whose advocates share nothing with them would show no rewards.
+   */
+  readonly friendRewards?: {
+    readonly friend: Int32Array;
+    readonly advocate: Int32Array;
+    readonly amount: Float64Array;
+  };
 }
 
 export interface RingOptions {
@@ -92,6 +105,10 @@ export interface Ring {
   readonly component: number;
   readonly members: readonly number[];
   readonly accountIds: readonly string[] | null;
+  /**
+   * Rewards paid on the ring's referrals: those whose advocate or friend is a member, and a
+   * member advocate's rewards without a referral; each payout once.
+   */
   readonly rewardsPaid: number;
   readonly rewardedFriends: number;
   /** Rewarded friends with an order after the reward, and their share. */
@@ -174,6 +191,7 @@ export function detectRings(graph: RingGraph, options: RingOptions = {}): RingRe
     orders[c] += a.orders[i];
     refunds[c] += a.refunds[i];
   }
+  if (graph.friendRewards) addFriendRewards(rewards, componentOf, graph.friendRewards, n);
 
   const ringOfComponent = new Int32Array(count).fill(-1);
   const ringComponents: number[] = [];
@@ -279,6 +297,31 @@ export function detectRings(graph: RingGraph, options: RingOptions = {}): RingRe
     };
   }
   return { components, rings, ringOfNode, oversized };
+}
+
+/** The friends' side of the rewards (`RingGraph.friendRewards`), added to their components. */
+function addFriendRewards(
+  rewards: Float64Array,
+  componentOf: Int32Array,
+  fr: NonNullable<RingGraph['friendRewards']>,
+  n: number,
+): void {
+  const m = fr.friend.length;
+  if (fr.advocate.length !== m || fr.amount.length !== m)
+    throw new FraudInputError('friendRewards.friend, advocate and amount need one entry per row', {
+      field: 'friendRewards',
+    });
+  for (let k = 0; k < m; k++) {
+    const f = fr.friend[k];
+    const a = fr.advocate[k];
+    if (f < 0 || f >= n || a < -1 || a >= n)
+      throw new FraudInputError(`friendRewards row ${k} names node ${f < 0 || f >= n ? f : a} of ${n}`, {
+        field: 'friendRewards',
+        index: k,
+      });
+    const c = componentOf[f];
+    if (a < 0 || componentOf[a] !== c) rewards[c] += fr.amount[k];
+  }
 }
 
 function maxRun(starts: Int32Array): number {

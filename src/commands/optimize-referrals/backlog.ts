@@ -278,7 +278,7 @@ export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): Dra
         extra_conversions: null,
         extra_revenue: null,
         cost_avoided: ring.rewardsPaid,
-        basis: `rewards paid to the ring's advocates: ${money(ring.rewardsPaid, cur)}`,
+        basis: `rewards paid on the ring's referrals: ${money(ring.rewardsPaid, cur)}`,
       },
       urgent: fraudAlert,
     });

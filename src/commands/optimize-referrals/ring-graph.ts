@@ -22,17 +22,19 @@ export interface RingResult {
 }
 
 /**
- * Reads the ring graph's edges (a star per shared identifier) and its nodes' activity from the
- * engine, numbers the accounts densely in TypeScript (no window function needed), and finds the
- * rings. Only accounts that share something are nodes: a lone account can be in no ring.
+ * Reads the ring graph's edges (a star per shared identifier), its nodes' activity and the
+ * rewards paid on its friends' referrals (`friendRewardsSql`) from the engine, numbers the accounts
+ * densely in TypeScript (no window function needed), and finds the rings. Only accounts that share
+ * something are nodes: a lone account can be in no ring.
  */
 export async function reviewRings(
   engine: Engine,
   edgeSql: string,
   activitySql: string,
+  friendRewardsSql: string,
   options: RingOptions,
 ): Promise<RingResult> {
-  if (isDuckDbEngine(engine)) return reviewRingsNumbered(engine, activitySql, options);
+  if (isDuckDbEngine(engine)) return reviewRingsNumbered(engine, activitySql, friendRewardsSql, options);
   const edges = await engine.query<Row>(edgeSql);
   const nodeOf = new Map<string, number>();
   const accountIds: string[] = [];
@@ -81,12 +83,20 @@ export async function reviewRings(
       activity.orders[i] = num(a.orders);
       activity.refunds[i] = num(a.refunds);
     }
+  const friends = n > 0 ? await engine.query<Row>(friendRewardsSql) : [];
+  const known = friends.filter((r) => nodeOf.has(String(r.friend_acct)));
+  const friendRewards = {
+    friend: Int32Array.from(known, (r) => nodeOf.get(String(r.friend_acct))!),
+    advocate: Int32Array.from(known, (r) => nodeOf.get(String(r.advocate_acct)) ?? -1),
+    amount: Float64Array.from(known, (r) => num(r.paid)),
+  };
   const graph: RingGraph = {
     nodeCount: n,
     edges: { from, to, kind, identifier },
     identifierLabels: labels,
     accountIds,
     activity,
+    friendRewards,
   };
   return {
     review: detectRings(graph, options),
@@ -112,6 +122,7 @@ function column(columns: Record<string, unknown>, name: string): Float64Array {
 async function reviewRingsNumbered(
   engine: DuckDbEngine,
   activitySql: string,
+  friendRewardsSql: string,
   options: RingOptions,
 ): Promise<RingResult> {
   for (const sql of ringNumberingSql()) await engine.exec(sql);
@@ -124,7 +135,17 @@ async function reviewRingsNumbered(
     kind: Uint8Array.from(column(e.columns, 'kind')),
     identifier: Int32Array.from(column(e.columns, 'ident')),
   };
-  const graph: RingGraph = { nodeCount: n, edges, activity: await nodeActivity(engine, activitySql, n) };
+  const fr = await engine.queryColumns(friendRewardsSql);
+  const graph: RingGraph = {
+    nodeCount: n,
+    edges,
+    activity: await nodeActivity(engine, activitySql, n),
+    friendRewards: {
+      friend: Int32Array.from(column(fr.columns, 'friend_node')),
+      advocate: Int32Array.from(column(fr.columns, 'advocate_node')),
+      amount: Float64Array.from(column(fr.columns, 'paid')),
+    },
+  };
   const review = detectRings(graph, options);
   // the text the flagged rings cite: their accounts and their identifiers' values
   const members = new Set(review.rings.flatMap((r) => r.members));

@@ -16,6 +16,7 @@ import {
   couponHitsSql,
   emailDomainsSql,
   nodeActivitySql,
+  friendRewardsSql,
   pairSharedSql,
   clickDiffSql,
   clickMaybeSql,
@@ -216,6 +217,7 @@ export async function buildRiskContext(
     engine,
     'SELECT hub, acct, kind, value FROM ref_edges ORDER BY kind, value, acct',
     nodeActivitySql(p),
+    friendRewardsSql(p),
     {
       minMembers: cfg.ring.min_members,
       maxMembers: cfg.ring.max_members,

@@ -276,8 +276,7 @@ export function nodeActivitySql(p: RiskParams): string {
             COALESCE(o.refunds, 0) AS refunds
           FROM ${nodes} n
           LEFT JOIN (SELECT a.acct, sum(p.amount) AS paid FROM ref_payouts p JOIN ref_advocates a ON a.advocate_id = p.advocate_id
-                     WHERE p.status = 'paid' AND (p.kind IS NULL OR p.kind = 'reward') AND p.created_at < ${end}
-                       AND a.acct IN ${nodes}
+                     WHERE ${paidReward(p, 'p.')} AND a.acct IN ${nodes}
                      GROUP BY a.acct) rp ON rp.acct = n.acct
           LEFT JOIN (SELECT f.acct, 1 AS rewarded, count(c.conversion_id) AS orders_after FROM
                        (SELECT friend_acct AS acct, min(reward_paid_at) AS first_reward, max(conversion_id) AS qualifying
@@ -289,6 +288,39 @@ export function nodeActivitySql(p: RiskParams): string {
                        sum(CASE WHEN c.refunded_at < ${end} THEN 1 ELSE 0 END) AS refunds
                      FROM ref_conversions c WHERE c.converted_at < ${end} AND ${revenue}
                        AND c.customer_id IN ${nodes} GROUP BY c.customer_id) o ON o.acct = n.acct`;
+}
+
+/** A payout that counts as a reward paid (a clawed-back one was recovered, a pending one is held). */
+const paidReward = (p: RiskParams, c = '') =>
+  `${c}status = 'paid' AND (${c}kind IS NULL OR ${c}kind = 'reward') AND ${c}created_at < ${tsLit(p.end, p.dialect)}`;
+
+/**
+ * The friends' side of a ring's rewards (`RingGraph.friendRewards`): rewards paid on referrals
+ * whose friend is a ring-graph node, by friend and by the payout's advocate account. DuckDB: as
+ * node numbers (`ref_node_num`; −1 for an advocate in no edge); ClickHouse: as accounts
+ * (`friend_acct`, `advocate_acct`), numbered by the row path.
+ */
+export function friendRewardsSql(p: RiskParams): string {
+  if (p.dialect === 'clickhouse') return friendRewardsSqlCh(p);
+  return `SELECT fn.node AS friend_node, COALESCE(an.node, -1) AS advocate_node, CAST(sum(p.amount) AS DOUBLE) AS paid
+          FROM ref_payouts p JOIN ref_ref r ON r.referral_id = p.referral_id
+          JOIN ref_node_num fn ON fn.acct = r.friend_acct
+          JOIN ref_advocates a ON a.advocate_id = p.advocate_id
+          LEFT JOIN ref_node_num an ON an.acct = a.acct
+          WHERE ${paidReward(p, 'p.')}
+          GROUP BY fn.node, COALESCE(an.node, -1)`;
+}
+
+/** `friendRewardsSql` on ClickHouse (accounts, one JOIN per SELECT). */
+function friendRewardsSqlCh(p: RiskParams): string {
+  const nodes = '(SELECT hub FROM ref_edges UNION ALL SELECT acct FROM ref_edges)';
+  return `SELECT friend_acct, advocate_acct, sum(p_amount) AS paid FROM (
+      SELECT friend_acct, advocate_id, p_amount FROM
+        (SELECT advocate_id, referral_id, amount AS p_amount FROM ref_payouts
+         WHERE referral_id IS NOT NULL AND ${paidReward(p)})
+        ALL INNER JOIN (SELECT referral_id, friend_acct FROM ref_ref WHERE friend_acct IN ${nodes}) USING referral_id)
+      ALL INNER JOIN (SELECT advocate_id, acct AS advocate_acct FROM ref_advocates) USING advocate_id
+    GROUP BY friend_acct, advocate_acct`;
 }
 
 /** Referrals of the window whose conversion came through a coupon, deal or cashback site (substring pre-selection). */
@@ -485,7 +517,7 @@ export function nodeActivitySqlCh(p: RiskParams): string {
   const nodes = '(SELECT hub FROM ref_edges UNION ALL SELECT acct FROM ref_edges)';
   const rp = `SELECT acct, sum(p_amount) AS rp_paid FROM
       (SELECT advocate_id, amount AS p_amount FROM ref_payouts
-       WHERE status = 'paid' AND (kind IS NULL OR kind = 'reward') AND created_at < ${end})
+       WHERE ${paidReward(p)})
       ALL INNER JOIN (SELECT advocate_id, acct FROM ref_advocates WHERE acct IN ${nodes}) USING advocate_id
     GROUP BY acct`;
   const rf = `SELECT acct, 1 AS rf_rewarded,
