@@ -6,6 +6,7 @@ import {
   type PathColumns,
   type PathRecord,
 } from '../../analyses/attribution/index.ts';
+import { directNameSet } from '../../analyses/attribution/direct-channels.ts';
 import {
   buildJourneys,
   lastTouchAtOrBefore,
@@ -77,13 +78,13 @@ export interface AttributionOutput {
 const DATA_DRIVEN = new Set<ModelName>(['markov', 'shapley', 'fractribution']);
 /**
  * Models whose credit depends on the path alone: not on touch times (time-decay) or funnel roles
- * (w-shaped, full-path). Without a bootstrap (which resamples journeys), their journeys can be
- * grouped by path on the server.
+ * (w-shaped, full-path), nor on the touches' channels outside the channel dimension
+ * (last-non-direct, `creditedTouches`). Without a bootstrap (which resamples journeys), their
+ * journeys can be grouped by path on the server.
  */
 const PATH_ONLY = new Set<ModelName>([
   'first-touch',
   'last-touch',
-  'last-non-direct',
   'linear',
   'position-based',
   'j-shaped',
@@ -193,11 +194,24 @@ export async function attributeCampaign(
   return output;
 }
 
+/**
+ * The touches of a journey a dimension's path holds. last-non-direct credits the last touch whose
+ * channel is not direct (`direct`, its channel names): outside the channel dimension the path's
+ * values carry no channel, so there the direct touches are left out of the path (all kept when
+ * every touch is direct: the last one takes the credit), and every dimension credits one touch.
+ */
+function creditedTouches(touches: Touch[], dim: DimensionName, direct: ReadonlySet<string> | null): Touch[] {
+  if (!direct || dim === 'channel') return touches;
+  const kept = touches.filter((t) => !direct.has(t.channel.toLowerCase()));
+  return kept.length ? kept : touches;
+}
+
 function pathsFor(
   journeys: OpportunityJourney[],
   nulls: { [k: string]: string }[][],
   dim: DimensionName,
   measure: 'pipeline' | 'revenue',
+  direct: ReadonlySet<string> | null,
 ): PathRecord[] {
   const out: PathRecord[] = [];
   for (const j of journeys) {
@@ -214,14 +228,15 @@ function pathsFor(
       });
       continue;
     }
+    const touches = creditedTouches(j.touches, dim, direct);
     out.push({
-      path: j.touches.map((t) => t[dim]),
+      path: touches.map((t) => t[dim]),
       conversions: converted ? 1 : 0,
       value: converted ? value : 0,
       nulls: converted ? 0 : 1,
-      timestamps: j.touches.map((t) => t.ts),
+      timestamps: touches.map((t) => t.ts),
       convertedAt: j.created_ts,
-      roles: { lead: lastTouchAtOrBefore(j.touches, j.lead_ts), opportunity: j.touches.length - 1 },
+      roles: { lead: lastTouchAtOrBefore(touches, j.lead_ts), opportunity: touches.length - 1 },
     });
   }
   for (const n of nulls) out.push({ path: n.map((t) => t[dim]), conversions: 0, value: 0, nulls: 1 });
@@ -306,12 +321,13 @@ export function attributeJourneys(
   };
   const byDimension: AttributionOutput['byDimension'] = {};
   let markov: AttributionResult['markov'];
+  const direct = model === 'last-non-direct' ? directNameSet(options.directChannels) : null;
   for (const dim of dimensions) {
-    const pipe = attribute(pathsFor(journeys, nulls, dim, 'pipeline'), model, options);
+    const pipe = attribute(pathsFor(journeys, nulls, dim, 'pipeline', direct), model, options);
     const rev =
       opts.revenue === false
         ? undefined
-        : attribute(pathsFor(journeys, nulls, dim, 'revenue'), model, options);
+        : attribute(pathsFor(journeys, nulls, dim, 'revenue', direct), model, options);
     if (dim === 'channel') markov = pipe.markov;
     const touches = new Map<string, number>();
     for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
