@@ -123,7 +123,8 @@ async function dispatch(
   }
   if (first === 'run') {
     // Global flags may follow the quoted line, in either spelling and with their values
-    // (`gtm run '<line>' --as-of 2026-11-15`, `--no-json`); everything else is the line.
+    // (`gtm run '<line>' --as-of 2026-11-15`, `--no-json`); the first other argument is the line,
+    // and the command's own flags after it (`--fail-on-escalation`, `--no-snapshot`) join it.
     const line: string[] = [];
     const globals: string[] = [];
     for (let i = 0; i < rest.length; i++) {
@@ -139,14 +140,17 @@ async function dispatch(
       globals.push(rest[i]);
       if (spec.type !== 'boolean' && !m![2] && i + 1 < rest.length) globals.push(rest[++i]);
     }
-    if (line.length !== 1)
+    if (line.length === 0)
       throw new GtmError('USAGE', 'expects one quoted usage line', {
         where: 'run',
         hint: `e.g. gtm run '/partner-co-marketing-orchestration:track-source --campaign "AI Launch Tour" --window 30d'`,
       });
     const tokens = tokenize(line[0]);
     if (!tokens.length) throw new GtmError('USAGE', 'the usage line is empty', { where: 'run' });
-    return dispatch([commandFromUsage(tokens[0], COMMANDS), ...tokens.slice(1), ...globals], base);
+    return dispatch(
+      [commandFromUsage(tokens[0], COMMANDS), ...tokens.slice(1), ...line.slice(1), ...globals],
+      base,
+    );
   }
   const name = commandFromUsage(first, COMMANDS);
   let cmd = COMMANDS.find((c) => c.name === name);

@@ -156,6 +156,23 @@ describe('flags', () => {
     }
   });
 
+  it("gtm run: the command's own flags may follow the quoted line too (--fail-on-escalation, --no-snapshot)", async () => {
+    // they were refused with 'run: expects one quoted usage line', though the line was one and quoted
+    const line = `/partner-co-marketing-orchestration:track-source --campaign "Spring Launch" --attribution_model last-touch --alert-threshold 0.25 --dimensions asset,region`;
+    const r = await gtm([
+      'run',
+      line,
+      '--window',
+      'campaign',
+      '--fail-on-escalation',
+      '--no-snapshot',
+      '--as-of',
+      TINY_AS_OF,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(numbers(r.json<TrackSourceResult>())).toEqual(numbers(base));
+  });
+
   it('--json inside the usage line gives JSON even on a terminal', async () => {
     const r = await gtm(
       ['run', `track-source --campaign "Spring Launch" --as-of ${TINY_AS_OF} --json`],
