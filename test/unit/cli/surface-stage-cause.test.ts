@@ -1,0 +1,41 @@
+/**
+ * A stage that failed on something the user fixes at once (a flag, gtm.yaml, a source file) is
+ * reported as that error with its own hint only: the stage's owner and the next rung of the
+ * escalation ladder were appended to "did you mean ...?" (the s17 new-user review:
+ * `gtm optimize-referrals --experiments ref-double-sidd`). Data and engine causes keep them.
+ */
+import { describe, expect, it } from 'vitest';
+import { surfaceStageCause } from '../../../src/cli/main.ts';
+import { GtmError, type ErrorCode } from '../../../src/errors/index.ts';
+
+const STAGE_HINT =
+  'owner: referral_architect (Nadia Petrov); escalate to: partner_ops (Jonas Weber); plan record: /ws/.claude/plans/plan-1.json';
+const failed = (code: ErrorCode, hint?: string) =>
+  new GtmError('STAGE', 'stage "refresh" failed after 1 attempt: x', {
+    where: 'refresh',
+    hint: [hint, STAGE_HINT].filter(Boolean).join('; '),
+    cause: new GtmError(code, 'no experiment "ref-double-sidd"', { where: '--experiments', hint }),
+  });
+
+describe('surfaceStageCause', () => {
+  it.each(['USAGE', 'CONFIG', 'INPUT'] as const)('%s: the cause with its own hint, nothing else', (code) => {
+    const out = surfaceStageCause(failed(code, 'did you mean "ref-double-sided"?'));
+    expect(out.code).toBe(code);
+    expect(out.where).toBe('--experiments');
+    expect(out.hint).toBe('did you mean "ref-double-sided"?');
+    expect(out.oneLine()).not.toMatch(/owner:|escalate to:|stage refresh failed/);
+  });
+
+  it.each(['DATA', 'ENGINE', 'IO'] as const)(
+    '%s: the stage, owner and plan record stay in the hint',
+    (code) => {
+      const out = surfaceStageCause(failed(code, 'check the rates'));
+      expect(out.code).toBe(code);
+      expect(out.hint).toBe(`check the rates; ${STAGE_HINT}; stage refresh failed after 1 attempt`);
+    },
+  );
+
+  it('an internal fault stays a STAGE error', () => {
+    expect(surfaceStageCause(failed('INTERNAL')).code).toBe('STAGE');
+  });
+});
