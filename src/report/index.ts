@@ -49,3 +49,4 @@ export {
   type UnmatchedView,
 } from './common-sections.ts';
 export { textTable, fmtMoney, fmtPct } from './text-table.ts';
+export { plural } from './plural.ts';

@@ -8,6 +8,7 @@ import {
   type Kpi,
   type ListItem,
   type Section,
+  plural,
 } from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
 import type { DefineEventsResult } from './result.ts';
@@ -367,7 +368,7 @@ function kpisOf(r: R): Kpi[] {
       value: complianceBlockers(r.governance.lint, q.validation),
       format: 'integer',
       status: complianceBlockers(r.governance.lint, q.validation) ? 'alert' : 'ok',
-      note: `${r.governance.lint.errors} lint errors, ${q.validation ? q.validation.violationsByType.consent_violation + q.validation.violationsByType.pii_detected : 0} consent/PII in payloads; ${r.governance.lint.warnings} warnings`,
+      note: `${plural(r.governance.lint.errors, 'lint error')}, ${q.validation ? q.validation.violationsByType.consent_violation + q.validation.violationsByType.pii_detected : 0} consent/PII in payloads; ${plural(r.governance.lint.warnings, 'warning')}`,
     },
     ...(q.defect_rate !== null
       ? [
@@ -376,7 +377,7 @@ function kpisOf(r: R): Kpi[] {
             value: q.defect_rate,
             format: 'percent' as const,
             status: (q.defect_rate > q.defect_threshold ? 'alert' : 'ok') as 'alert' | 'ok',
-            note: `${q.validation?.eventsChecked ?? 0} distinct messages checked${q.validation?.duplicates ? ` (${q.validation.duplicates} duplicate copies of a messageId not counted${q.validation.conflictingDuplicates ? `, ${q.validation.conflictingDuplicates} messageIds with different payloads` : ''})` : ''}; guardrail ${(q.defect_threshold * 100).toFixed(1)}%`,
+            note: `${q.validation?.eventsChecked ?? 0} distinct messages checked${q.validation?.duplicates ? ` (${plural(q.validation.duplicates, 'duplicate copy', 'duplicate copies')} of a messageId not counted${q.validation.conflictingDuplicates ? `, ${q.validation.conflictingDuplicates} messageIds with different payloads` : ''})` : ''}; guardrail ${(q.defect_threshold * 100).toFixed(1)}%`,
           },
         ]
       : []),

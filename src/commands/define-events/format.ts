@@ -1,13 +1,13 @@
 import { duplicatesLine, type GovernanceRule } from '../../analyses/instrumentation/index.ts';
 import type { DefineEventsResult } from './result.ts';
-import { textTable } from '../../report/index.ts';
+import { plural, textTable } from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
 
 /** What an export lost, in a few words for the terminal. */
 function lost(losses: DefineEventsResult['exports'][number]['losses']): string {
   if (losses === null) return '';
   return losses.length
-    ? ` (${losses.length} kinds of facts not carried; see its .losses.md)`
+    ? ` (${plural(losses.length, 'kind')} of facts not carried; see its .losses.md)`
     : ' (nothing lost)';
 }
 
@@ -58,7 +58,7 @@ export function formatDefineEvents(r: DefineEventsResult): string {
   } else out.push('QA: no captured payloads given; replay checks are untested.');
   out.push(
     '',
-    `Change: ${r.change_management.previous_version ? `${r.change_management.previous_version} → ${r.tracking_plan.version}` : `first version ${r.tracking_plan.version}`}; rollout in ${r.change_management.rollout.length} steps, last due ${r.change_management.rollout.at(-1)?.due ?? '—'}.`,
+    `Change: ${r.change_management.previous_version ? `${r.change_management.previous_version} → ${r.tracking_plan.version}` : `first version ${r.tracking_plan.version}`}; rollout in ${plural(r.change_management.rollout.length, 'step')}, last due ${r.change_management.rollout.at(-1)?.due ?? '—'}.`,
   );
   for (const a of r.alerts as {
     id: string;
@@ -87,8 +87,8 @@ function governanceLine(r: DefineEventsResult): string {
   const pii = v ? v.violationsByType.pii_detected : 0;
   const regulations = lint.regulations.join(', ') || 'none';
   return (
-    `Governance: ${complianceBlockers(lint, v)} compliance blockers (${lint.errors} lint errors` +
-    (v ? `, ${consent} consent violations and ${pii} unflagged PII in captured payloads` : '') +
-    `), ${lint.warnings} lint warnings (regulations: ${regulations}).`
+    `Governance: ${plural(complianceBlockers(lint, v), 'compliance blocker')} (${plural(lint.errors, 'lint error')}` +
+    (v ? `, ${plural(consent, 'consent violation')} and ${pii} unflagged PII in captured payloads` : '') +
+    `), ${plural(lint.warnings, 'lint warning')} (regulations: ${regulations}).`
   );
 }

@@ -4,7 +4,7 @@
  * earlier window's row must not show the window's CSAT.
  */
 import { describe, expect, it } from 'vitest';
-import { buildMonitorLoyaltyDashboard, windowKpiRows } from './dashboard.ts';
+import { buildMonitorLoyaltyDashboard, executiveSummary, windowKpiRows } from './dashboard.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
 const values = (members: number, active: number) => ({
@@ -112,5 +112,15 @@ describe('the overall KPI table (window, then the window before it)', () => {
     const d = buildMonitorLoyaltyDashboard(result());
     const drill = d.sections.find((s) => s.title === 'Drill-downs by dimension')!.blocks[0];
     expect(drill.kind === 'table' && drill.rows.map((x) => [x.key, x.csat])).toEqual([['Gold', 0.736]]);
+  });
+});
+
+describe('the executive summary counts the backlog in words', () => {
+  it('says "1 backlog item" for one item (it said "1 backlog items"), "2 backlog items" for two', () => {
+    const item = { title: 'Win back lapsed Gold members' };
+    const one = executiveSummary({ ...result(), backlog: [item] } as unknown as MonitorLoyaltyResult);
+    expect(one).toContain('1 backlog item; first: Win back lapsed Gold members');
+    const two = executiveSummary({ ...result(), backlog: [item, item] } as unknown as MonitorLoyaltyResult);
+    expect(two).toContain('2 backlog items; first:');
   });
 });

@@ -9,6 +9,7 @@ import {
   type Kpi,
   type Section,
   type TableColumn,
+  plural,
 } from '../../report/index.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import { MONITOR_LOYALTY_FLAGS } from './inputs.ts';
@@ -68,7 +69,7 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
       ? `Largest opportunity: ${top.segment.replace(/-/g, ' ')} (${money(top.value_at_stake, cur)} at stake, ${top.size.toLocaleString('en-US')} members).`
       : '',
     r.backlog.length
-      ? `${r.backlog.length} backlog items; first: ${r.backlog[0].title}`
+      ? `${plural(r.backlog.length, 'backlog item')}; first: ${r.backlog[0].title}`
       : 'No backlog items.',
     l.overdue ? `Data quality: ${l.overdue.finding}.` : '',
     unknownTiers.length

@@ -8,6 +8,7 @@ import {
   type Kpi,
   type ListItem,
   type Section,
+  plural,
 } from '../../report/index.ts';
 import { MISSING } from '../../report/format-number.ts';
 import {
@@ -49,7 +50,7 @@ function recap(r: R, o: O): Section {
   blocks.push({
     kind: 'callout',
     status: CHECK_STATUS[g.checklist.status] ?? 'ok',
-    text: `Governance checklist: ${g.checklist.status} (${g.checklist.items.filter((i) => i.status === 'fail').length} failed, ${g.checklist.items.filter((i) => i.status === 'warn').length} warnings, ${g.checklist.pendingApprovals.length} pending approvals).`,
+    text: `Governance checklist: ${g.checklist.status} (${g.checklist.items.filter((i) => i.status === 'fail').length} failed, ${plural(g.checklist.items.filter((i) => i.status === 'warn').length, 'warning')}, ${plural(g.checklist.pendingApprovals.length, 'pending approval')}).`,
   });
   const live = o.experiments.memos.filter((m) => m.guidance);
   if (live.length)

@@ -8,6 +8,7 @@ import {
   type Dashboard,
   type Kpi,
   type Section,
+  plural,
 } from '../../report/index.ts';
 import { fraudSection, ringSection } from './dashboard-fraud.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
@@ -30,7 +31,7 @@ export function executiveSummary(r: R): string {
     `Fraud review: ${f.by_band.reject} of ${f.scored} referrals rejected and ${f.by_band.review} sent to review (${pct(f.reject_share)} rejected, guardrail ${pct(f.reject_threshold)}); ${r.currency} ${Math.round(f.value_at_risk.total).toLocaleString('en-US')} of payouts held${f.rings.length ? `; ${f.rings.length} fraud ring${f.rings.length === 1 ? '' : 's'} found` : ''}.`,
     `Partners: ${r.partners.partners.filter((p) => p.status === 'needs-review').length} need review, ${r.partners.partners.filter((p) => p.status === 'needs-enablement').length} need enablement, ${r.partners.partners.filter((p) => p.status === 'grow').length} to grow.`,
     top
-      ? `${r.backlog.length} backlog items; first: ${top.title} (owner ${top.owner.person ?? top.owner.role}, ETA ${top.eta}).`
+      ? `${plural(r.backlog.length, 'backlog item')}; first: ${top.title} (owner ${top.owner.person ?? top.owner.role}, ETA ${top.eta}).`
       : 'No backlog items.',
   ].join(' ');
 }
