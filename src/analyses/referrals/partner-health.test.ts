@@ -218,4 +218,25 @@ describe('partnerHealth', () => {
   it('rejects negative counts', () => {
     expect(() => partnerHealth([{ ...PARTNERS[0], clicks: -1 }])).toThrow(/rows\[0\]\.clicks/);
   });
+
+  it('conversion rate: clicks that led to a customer / clicks; coupon customers beside it, never above 100%', () => {
+    // G: 40 clicks, 30 of them led to a customer; 70 customers, 40 of them by coupon (no click)
+    const g: PartnerAggregate = {
+      partner: 'G',
+      shares: 100,
+      clicks: 40,
+      conversions: 70,
+      clickConversions: 30,
+      codeConversions: 40,
+      revenue: 7000,
+    };
+    const G = partnerHealth([g]).partners[0];
+    expect(G).toMatchObject({ conversions: 70, clickConversions: 30, codeConversions: 40 });
+    expect(G.conversionRate).toBe(0.75); // 30 / 40, not 70 / 40
+    // without clickConversions the conversions are the numerator, and may not exceed the clicks
+    expect(() => partnerHealth([{ ...g, clickConversions: undefined }])).toThrow(
+      /rows\[0\]\.conversions \(70\) exceeds rows\[0\]\.clicks \(40\).*give clickConversions/,
+    );
+    expect(() => partnerHealth([{ ...g, clickConversions: 41 }])).toThrow(/rows\[0\]\.clickConversions/);
+  });
 });

@@ -1,4 +1,5 @@
 import { checkCounts } from './check-counts.ts';
+import { ReferralInputError } from './referral-input-error.ts';
 import { ratio } from './ratio.ts';
 import { concentration, type Concentration } from './concentration.ts';
 import { netPromoterScore } from './net-promoter-score.ts';
@@ -16,6 +17,14 @@ export interface PartnerAggregate {
   readonly shares: number;
   readonly clicks: number;
   readonly conversions: number;
+  /**
+   * The partner's clicks of the window that led to a referred customer (each click once), at most
+   * `clicks`: the conversion rate's numerator. Without it, `conversions`, which may come without a
+   * click (a coupon, a pasted code) and then must not exceed the clicks.
+   */
+  readonly clickConversions?: number;
+  /** Conversions whose sign-up came without a click (coupon or pasted code), reported beside the rate. */
+  readonly codeConversions?: number;
   readonly revenue: number;
   /** This partner's referrals banded review or reject by `scoreReferrals`. */
   readonly flaggedReferrals?: number;
@@ -74,8 +83,11 @@ export interface PartnerHealth {
   readonly shares: number;
   readonly clicks: number;
   readonly conversions: number;
+  /** Clicks that led to a referred customer, and conversions without a click (null when not given). */
+  readonly clickConversions: number | null;
+  readonly codeConversions: number | null;
   readonly revenue: number;
-  /** conversions / clicks */
+  /** clickConversions / clicks (conversions / clicks without them): at most 1 */
   readonly conversionRate: number | null;
   /** flaggedReferrals / referrals (flaggedReferrals / conversions without referrals) */
   readonly fraudRate: number | null;
@@ -143,19 +155,30 @@ export function partnerHealth(
   rows.forEach((r, i) => {
     checkCounts(
       r,
-      ['shares', 'clicks', 'conversions', 'revenue', 'flaggedReferrals', 'referrals', 'refundedConversions'],
+      [
+        'shares',
+        'clicks',
+        'conversions',
+        'clickConversions',
+        'codeConversions',
+        'revenue',
+        'flaggedReferrals',
+        'referrals',
+        'refundedConversions',
+      ],
       `rows[${i}]`,
     );
+    checkClickConversions(r, i);
     shares += r.shares;
     clicks += r.clicks;
     revenue += r.revenue;
   });
   const medianShares = median(rows.map((r) => r.shares));
   const judged = rows.filter((r) => r.clicks >= o.minClicks);
-  const medianConversionRate = median(judged.map((r) => r.conversions / r.clicks));
+  const medianConversionRate = median(judged.map((r) => clickConversions(r) / r.clicks));
 
   const partners = rows.map((r): PartnerHealth => {
-    const conversionRate = ratio(r.conversions, r.clicks);
+    const conversionRate = ratio(clickConversions(r), r.clicks);
     const fraudRate =
       r.flaggedReferrals == null ? null : ratio(r.flaggedReferrals, r.referrals ?? r.conversions);
     const refundRate = r.refundedConversions == null ? null : ratio(r.refundedConversions, r.conversions);
@@ -199,6 +222,8 @@ export function partnerHealth(
       shares: r.shares,
       clicks: r.clicks,
       conversions: r.conversions,
+      clickConversions: r.clickConversions ?? null,
+      codeConversions: r.codeConversions ?? null,
       revenue: r.revenue,
       conversionRate,
       fraudRate,
@@ -245,6 +270,19 @@ export function partnerHealth(
       true,
     ),
   };
+}
+
+/** The conversion rate's numerator: customers from the partner's clicks. */
+const clickConversions = (r: PartnerAggregate): number => r.clickConversions ?? r.conversions;
+
+/** A conversion rate is a share of the clicks: its numerator cannot exceed them. */
+function checkClickConversions(r: PartnerAggregate, i: number): void {
+  if (clickConversions(r) <= r.clicks) return;
+  const field = r.clickConversions == null ? 'conversions' : 'clickConversions';
+  throw new ReferralInputError(
+    `rows[${i}].${field} (${clickConversions(r)}) exceeds rows[${i}].clicks (${r.clicks}): the conversion rate counts the clicks that led to a customer${r.clickConversions == null ? '; give clickConversions (conversions with no click, e.g. by coupon, are not part of it)' : ''}`,
+    { field: `rows[${i}].${field}` },
+  );
 }
 
 function median(values: number[]): number | null {

@@ -3,7 +3,7 @@ import {
   type PartnerAggregate,
   type PartnerHealthReport,
 } from '../../analyses/referrals/index.ts';
-import { dec, tsLit } from './sql/sql-fns.ts';
+import { daysBefore, dec, tsLit } from './sql/sql-fns.ts';
 import type { Dialect, Engine, Row } from '../../data/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import { num } from './query-numbers.ts';
@@ -26,6 +26,7 @@ function totalsSql(days: number): string {
             COALESCE(s.shares, 0) AS shares, COALESCE(k.clicks, 0) AS clicks,
             COALESCE(r.conversions, 0) AS conversions, COALESCE(r.revenue, 0) AS revenue,
             COALESCE(r.refunded, 0) AS refunded, COALESCE(r.referrals, 0) AS referrals,
+            COALESCE(r.code_conversions, 0) AS code_conversions,
             COALESCE(f.flagged, 0) AS flagged, COALESCE(f.held, 0) AS held
           FROM ref_advocates a
           LEFT JOIN (SELECT advocate_id, sum(shares) AS shares FROM ref_share_agg WHERE ${window('d', days)}
@@ -36,6 +37,7 @@ function totalsSql(days: number): string {
                        sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 THEN 1 ELSE 0 END) AS conversions,
                        sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 THEN net_amount ELSE 0 END) AS revenue,
                        sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 AND refunded_at IS NOT NULL THEN 1 ELSE 0 END) AS refunded,
+                       sum(CASE WHEN ${window('d_converted', days)} AND prior_claims = 0 AND clicked_at IS NULL THEN 1 ELSE 0 END) AS code_conversions,
                        sum(CASE WHEN ${window('d_signup', days)} THEN 1 ELSE 0 END) AS referrals
                      FROM ref_ref GROUP BY advocate_id) r ON r.advocate_id = a.advocate_id
           LEFT JOIN (SELECT r.advocate_id, count(*) AS flagged, sum(${dec('v.held')}) AS held FROM ref_verdicts v
@@ -54,6 +56,7 @@ function totalsSqlCh(days: number): string {
     `SELECT advocate_id, sum(CASE WHEN ${first} THEN 1 ELSE 0 END) AS r_conversions,
        sum(CASE WHEN ${first} THEN net_amount ELSE ${dec('0', 'clickhouse')} END) AS r_revenue,
        sum(CASE WHEN ${first} AND refunded_at IS NOT NULL THEN 1 ELSE 0 END) AS r_refunded,
+       sum(CASE WHEN ${first} AND clicked_at IS NULL THEN 1 ELSE 0 END) AS r_code,
        sum(CASE WHEN ${w('d_signup')} THEN 1 ELSE 0 END) AS r_referrals
      FROM ref_ref GROUP BY advocate_id`,
     `SELECT advocate_id, count() AS f_flagged, sum(${dec('v_held', 'clickhouse')}) AS f_held FROM
@@ -67,9 +70,35 @@ function totalsSqlCh(days: number): string {
   );
   return `SELECT advocate_id AS partner, a_name AS name, a_tier AS tier, coalesce(s_shares, 0) AS shares,
        coalesce(k_clicks, 0) AS clicks, coalesce(r_conversions, 0) AS conversions, coalesce(r_revenue, 0) AS revenue,
-       coalesce(r_refunded, 0) AS refunded, coalesce(r_referrals, 0) AS referrals, coalesce(f_flagged, 0) AS flagged,
+       coalesce(r_refunded, 0) AS refunded, coalesce(r_referrals, 0) AS referrals, coalesce(r_code, 0) AS code_conversions,
+       coalesce(f_flagged, 0) AS flagged,
        coalesce(f_held, 0) AS held
      FROM (${joined}) ORDER BY partner`;
+}
+
+/**
+ * Per partner, its clicks of the window (the clicks its referral code counts, `ref_click_agg`)
+ * that led to a referred customer: a sign-up names the click and is its friend's first claim, with
+ * a qualifying conversion by the window end. Each click once (two friends from one click are one
+ * click), so never more than the partner's clicks.
+ */
+function clickCustomersSql(days: number, end: string, d: Dialect): string {
+  const inWindow = (col: string) => window(daysBefore(col, end, d), days);
+  if (d === 'clickhouse')
+    return `SELECT partner, uniqExact(_source, _row) AS click_customers FROM (
+        SELECT code_h, _source, _row FROM
+          (SELECT click_id, code_h, _source, _row FROM ref_click_facts WHERE ${inWindow('clicked_at')})
+          ALL INNER JOIN (SELECT DISTINCT click_id FROM ref_ref
+                          WHERE click_id IS NOT NULL AND prior_claims = 0 AND conversion_id IS NOT NULL) USING click_id)
+        ALL INNER JOIN (SELECT code_h, advocate_id AS partner FROM ref_codes) USING code_h
+      GROUP BY partner`;
+  return `SELECT partner, count(*) AS click_customers FROM (
+      SELECT DISTINCT c.advocate_id AS partner, f._source, f._row FROM ref_click_facts f
+      JOIN ref_codes c ON c.code_h = f.code_h
+      JOIN ref_referrals q ON q.rowid = f.rid
+      JOIN ref_ref r ON r.referral_id = q.referral_id
+      WHERE ${inWindow('f.clicked_at')} AND r.prior_claims = 0 AND r.conversion_id IS NOT NULL) t
+    GROUP BY partner`;
 }
 
 const weeklySql = (weeks: number) =>
@@ -102,6 +131,9 @@ export async function assessPartners(
 ): Promise<PartnerReport> {
   const d = engine.dialect;
   const totals = await engine.query<Row>(d === 'clickhouse' ? totalsSqlCh(o.days) : totalsSql(o.days));
+  const clickCustomers = new Map<string, number>();
+  for (const r of await engine.query<Row>(clickCustomersSql(o.days, o.end, d)))
+    clickCustomers.set(String(r.partner), num(r.click_customers));
   const weekly = new Map<string, number[]>();
   for (const r of await engine.query<Row>(weeklySql(o.trendWeeks))) {
     const series = weekly.get(String(r.advocate_id)) ?? new Array<number>(o.trendWeeks).fill(0);
@@ -121,6 +153,8 @@ export async function assessPartners(
     shares: num(t.shares),
     clicks: num(t.clicks),
     conversions: num(t.conversions),
+    clickConversions: clickCustomers.get(String(t.partner)) ?? 0,
+    codeConversions: num(t.code_conversions),
     revenue: num(t.revenue),
     flaggedReferrals: num(t.flagged),
     referrals: num(t.referrals),

@@ -65,6 +65,8 @@ function partnersCsv(r: ReferralsResult): string {
       'clicks',
       'referrals',
       'conversions',
+      'clickConversions',
+      'codeConversions',
       'revenue',
       'conversionRate',
       'fraudRate',

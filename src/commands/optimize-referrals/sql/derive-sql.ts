@@ -173,14 +173,16 @@ export const CLICKS_NARROW: NarrowSpec = {
 /**
  * The click each sign-up names (its click id hashes to the narrow table's `click_id_hash`), one
  * row per such referral (`rid`, the referrals' integer key), with the click's time and channel (the
- * click's, else its share's) for the referral facts, and its source row and session hashes for the
- * risk review (`ref_click_diff`). On ClickHouse one row per named click id (`clickFactsCh`).
+ * click's, else its share's) for the referral facts, its referral code's hash (`code_h`: whose
+ * clicks it counts in, for the partners' click conversions), and its source row and session
+ * hashes for the risk review (`ref_click_diff`). On ClickHouse one row per named click id
+ * (`clickFactsCh`).
  */
 function clickFactsSql(p: DeriveParams): string {
   return createTableAs(
     'ref_click_facts',
-    `SELECT u.rid, k.clicked_at, COALESCE(k.channel, s.channel) AS channel, k._source, k._row,
-       k.ip_hash, k.user_agent_hash, k.device_id_hash, k.cookie_id_hash
+    `SELECT u.rid, k.clicked_at, COALESCE(k.channel, s.channel) AS channel, k.referral_code_hash AS code_h,
+       k._source, k._row, k.ip_hash, k.user_agent_hash, k.device_id_hash, k.cookie_id_hash
      FROM ${CLICKS_TABLE} k
      JOIN (SELECT rowid AS rid, ${hashKey('click_id', p.dialect)} AS h FROM ref_referrals WHERE click_id IS NOT NULL) u
        ON u.h = k.click_id_hash
@@ -573,12 +575,12 @@ const sharesCh = () =>
   `SELECT cityHash64(share_id) AS share_h, advocate_id, channel, shared_at, recipients, ip, user_agent, device_id FROM shares`;
 
 const clickFactsCh = () =>
-  `SELECT click_id, clicked_at, coalesce(k_channel, s_channel) AS channel, _source, _row,
+  `SELECT click_id, clicked_at, coalesce(k_channel, s_channel) AS channel, code_h, _source, _row,
      ip_hash, user_agent_hash, device_id_hash, cookie_id_hash FROM (
-     SELECT u_click AS click_id, clicked_at, k_channel, _source, _row, ip_hash, user_agent_hash, device_id_hash,
+     SELECT u_click AS click_id, clicked_at, k_channel, code_h, _source, _row, ip_hash, user_agent_hash, device_id_hash,
        cookie_id_hash, s_h FROM
-       (SELECT clicked_at, channel AS k_channel, _source, _row, ip_hash, user_agent_hash, device_id_hash, cookie_id_hash,
-          share_id_hash AS s_h, click_id_hash AS u_h FROM ${CLICKS_TABLE})
+       (SELECT clicked_at, channel AS k_channel, referral_code_hash AS code_h, _source, _row, ip_hash, user_agent_hash,
+          device_id_hash, cookie_id_hash, share_id_hash AS s_h, click_id_hash AS u_h FROM ${CLICKS_TABLE})
        ALL INNER JOIN (SELECT DISTINCT click_id AS u_click, cityHash64(click_id) AS u_h FROM ref_referrals
                        WHERE click_id IS NOT NULL) USING u_h)
    ALL LEFT JOIN (SELECT share_h AS s_h, channel AS s_channel FROM ref_shares) USING s_h`;
