@@ -10,6 +10,7 @@ import type { ExperimentReview } from '../shared/experiment-review/index.ts';
 import type { Diagnostics } from './diagnostics-stage.ts';
 import type { FunnelCountsRow } from './funnel-rows.ts';
 import type { PartnerReport } from './partner-stage.ts';
+import { ringNumber } from './result.ts';
 import type { RiskReview } from './risk-stage.ts';
 
 export type BacklogKind =
@@ -267,7 +268,7 @@ export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): Dra
     out.push({
       id: `ring-${ring.ring}`,
       kind: 'fraud-rule',
-      title: `Freeze the ${ring.members.length} accounts of ring #${ring.ring} and claw back their rewards`,
+      title: `Freeze the ${ring.members.length} accounts of ring #${ringNumber(ring.ring)} and claw back their rewards`,
       evidence: `${ring.members.length} accounts linked by ${ring.sharedIdentifiers
         .map((s) => `${s.kind} ${s.label ?? ''}`.trim())
         .slice(0, 4)

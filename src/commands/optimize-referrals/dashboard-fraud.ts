@@ -1,5 +1,5 @@
 import { barChart, type Section } from '../../report/index.ts';
-import type { ReferralsResult } from './result.ts';
+import { ringNumber, type ReferralsResult } from './result.ts';
 
 type R = ReferralsResult;
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
@@ -103,7 +103,7 @@ export function ringSection(r: R): Section {
             spec: barChart({
               title: 'Rewards paid to rings',
               data: rings.map((g) => ({
-                ring: `ring #${g.ring} (${g.members} accounts)`,
+                ring: `ring #${ringNumber(g.ring)} (${g.members} accounts)`,
                 rewards: g.rewards_paid,
               })),
               x: 'ring',
@@ -126,6 +126,7 @@ export function ringSection(r: R): Section {
             ],
             rows: rings.map((g) => ({
               ...g,
+              ring: ringNumber(g.ring),
               linked_by: g.shared_identifiers.map((s) => `${s.kind} ${s.label ?? ''} ×${s.links}`).join('; '),
               retained: `${g.retained_friends} of ${g.rewarded_friends}`,
               why: g.reasons.join(', '),

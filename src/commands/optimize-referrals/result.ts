@@ -20,6 +20,12 @@ export const FLAGGED_IN_RESULT = 1000;
 /** Accounts listed per ring in result.json. */
 const RING_ACCOUNTS = 50;
 
+/**
+ * A ring's number for people (terminal, summary.md, dashboard, CSV): its id plus one, so the first
+ * ring is "ring #1". The id (`ring` in result.json, backlog id `ring-<id>`) counts from 0 and stays.
+ */
+export const ringNumber = (ring: number): number => ring + 1;
+
 export interface RingView {
   ring: number;
   members: number;
