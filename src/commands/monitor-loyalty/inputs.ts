@@ -45,8 +45,7 @@ export const MONITOR_LOYALTY_FLAGS = defineFlags({
     placeholder: '0..1',
     min: 0,
     max: 1,
-    description:
-      'minimum active member rate (members with an earn or redeem event in the window / members); default thresholds.loyalty_active_member_rate',
+    description: `minimum active member rate (members with an earn or redeem event in the window / members); default thresholds.loyalty_active_member_rate or ${DEFAULT_ACTIVE_RATE}`,
     example: '0.25',
   },
 });

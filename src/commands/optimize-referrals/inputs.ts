@@ -51,7 +51,7 @@ export const OPTIMIZE_REFERRALS_FLAGS = defineFlags({
     min: 0,
     max: 1,
     description:
-      'minimum referral conversion rate (conversions / sign-ups) before an alert; breached twice in a row it escalates (default thresholds.referral_conversion_rate or 0.1)',
+      'minimum referral conversion rate (referred customers / referred sign-ups) before an alert; breached twice in a row it escalates (default thresholds.referral_conversion_rate or 0.1)',
     example: '0.15',
   },
 });
@@ -74,7 +74,7 @@ export interface ReferralsInputs {
   detail: 'summary' | 'full';
   dimensions: DimensionName[];
   experiments: string[];
-  /** Minimum referral conversion rate (conversions / sign-ups). */
+  /** Minimum referral conversion rate (referred customers / referred sign-ups). */
   alert_threshold: number;
   /** Maximum share of scored referrals banded reject (thresholds.referral_fraud_reject_share). */
   fraud_reject_threshold: number;

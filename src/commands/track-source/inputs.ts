@@ -1,6 +1,6 @@
 import { resolveModelName, type ModelName } from '../../analyses/attribution/model-names.ts';
 import { usageError } from '../../errors/index.ts';
-import type { CampaignConfig, WorkspaceConfig } from '../../workspace/index.ts';
+import { THRESHOLDS, type CampaignConfig, type WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
 import { asOfInstant, resolveWindow, type ResolvedWindow } from '../shared/window/index.ts';
@@ -51,8 +51,7 @@ export const TRACK_SOURCE_FLAGS = defineFlags({
     placeholder: '0..1',
     min: 0,
     max: 1,
-    description:
-      'attribution confidence guardrail: share of pipeline with a matched touch (default thresholds.attribution_confidence)',
+    description: `attribution confidence guardrail: share of pipeline with a matched touch (default thresholds.attribution_confidence or ${THRESHOLDS.attribution_confidence.default})`,
     example: '0.8',
   },
 });

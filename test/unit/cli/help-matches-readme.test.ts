@@ -1,0 +1,40 @@
+/**
+ * A command's --help says what its README section says: monitor-loyalty's and track-source's
+ * --alert-threshold fall back to 0.25 and 0.7 when gtm.yaml sets no threshold (the help named only
+ * the gtm.yaml key), and optimize-referrals' conversion rate is referred customers / referred
+ * sign-ups (the help said "conversions / sign-ups").
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+async function help(command: string): Promise<string> {
+  let text = '';
+  const sink = { write: (s: string) => ((text += s), true), isTTY: false } as unknown as NodeJS.WriteStream;
+  expect(await main([command, '--help'], { streams: { stdout: sink, stderr: sink } })).toBe(0);
+  return text.replace(/\s+/g, ' ');
+}
+
+const doc = (command: string) => readFileSync(path.join(ROOT, 'docs/commands', `${command}.md`), 'utf8');
+
+describe('--alert-threshold in --help agrees with the README', () => {
+  it('monitor-loyalty: default thresholds.loyalty_active_member_rate, else 0.25', async () => {
+    expect(doc('monitor-loyalty')).toContain('`thresholds.loyalty_active_member_rate`, else 0.25');
+    expect(await help('monitor-loyalty')).toContain('default thresholds.loyalty_active_member_rate or 0.25');
+  });
+
+  it('track-source: default thresholds.attribution_confidence, else 0.7', async () => {
+    expect(doc('track-source')).toContain('`thresholds.attribution_confidence`, 0.7');
+    expect(await help('track-source')).toContain('default thresholds.attribution_confidence or 0.7');
+  });
+
+  it('optimize-referrals: referred customers / referred sign-ups', async () => {
+    expect(doc('optimize-referrals')).toContain('(referred customers / referred sign-ups)');
+    const text = await help('optimize-referrals');
+    expect(text).toContain('minimum referral conversion rate (referred customers / referred sign-ups)');
+    expect(text).not.toContain('conversions / sign-ups');
+  });
+});
