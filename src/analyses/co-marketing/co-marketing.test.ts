@@ -192,4 +192,29 @@ describe('recommendActions', () => {
     });
     expect(calm).toEqual([]);
   });
+
+  it("lists high before medium before low, in the rules' order within each (a partner ahead of target came before one behind it)", () => {
+    const actions = recommendActions({
+      ...base,
+      contribution: contributionVsTarget(
+        [
+          { partner: 'a', partner_name: 'A', pipeline: 200, revenue: 0 },
+          { partner: 'b', partner_name: 'B', pipeline: 40, revenue: 0 },
+        ],
+        { a: { pipeline: 100 }, b: { pipeline: 100 } },
+        1,
+      ),
+      confidence: { value: 0.9, threshold: 0.7, unmatchedPipeline: 0 },
+    });
+    expect(actions.map((a) => [a.priority, a.id])).toEqual([
+      ['high', 'close-gap-b'],
+      ['medium', 'scale-a'],
+      ['medium', 'promote-webinar'],
+      ['medium', 'shift-from-display'],
+      ['medium', 'invest-in-events'],
+      ['low', 'rework-banner'],
+      ['low', 'add-channel-rules'],
+      ['low', 'fix-rejected-rows'],
+    ]);
+  });
 });

@@ -42,8 +42,9 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
 
 /**
- * Rule-based recommendations, each citing the numbers behind it. Thresholds are deliberately
- * simple and stated in the evidence so a reader can check them.
+ * Rule-based recommendations, each citing the numbers behind it, high priority first (then medium,
+ * then low; the rules' order within each). Thresholds are deliberately simple and stated in the
+ * evidence so a reader can check them.
  * @example recommendActions(input).map((a) => a.title)
  */
 export function recommendActions(x: ActionInput): Action[] {
@@ -172,8 +173,14 @@ export function recommendActions(x: ActionInput): Action[] {
       target: {},
       owner_role: 'marketing_ops',
     });
-  return out;
+  return bySeverity(out);
 }
+
+const RANK: Record<Action['priority'], number> = { high: 0, medium: 1, low: 2 };
+
+/** High first, then medium, then low; a stable sort keeps the rules' order within a priority. */
+const bySeverity = (actions: Action[]): Action[] =>
+  actions.sort((a, b) => RANK[a.priority] - RANK[b.priority]);
 
 const label = (s: string) => s.replace(/_/g, ' ');
 
