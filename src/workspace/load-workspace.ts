@@ -204,6 +204,18 @@ function explain(errors: ErrorObject[]): {
         hint: `match the pattern ${String(p.pattern)}`,
       };
     }
+    case 'minItems': {
+      // an empty list (`engagement: []`) would run with nothing configured: refused, saying what to list
+      const desc = (e.parentSchema as { description?: string })?.description;
+      return {
+        instancePath: e.instancePath,
+        path: keyPath(e.instancePath),
+        message: Number(p.limit) === 1 ? 'is an empty list' : `needs at least ${Number(p.limit)} items`,
+        hint: desc
+          ? `list at least one: ${desc}${/\bdefault\b/.test(desc) ? ' (or remove the key for the default)' : ''}`
+          : 'see the gtm.yaml reference in the README',
+      };
+    }
     default:
       return {
         instancePath: e.instancePath,

@@ -205,6 +205,17 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     expect(line).toContain('campaigns[0].start has the wrong form (expected a date, YYYY-MM-DD)');
   });
 
+  it('an empty list of personalization events: refused, naming the key, not run with no events', async () => {
+    for (const key of ['engagement', 'conversion']) {
+      const yaml = `${VALID}personalization:\n  events:\n    ${key}: []\n`;
+      const { line, file } = await fails(yaml);
+      expect(line).toContain(`${file}:${lineOf(yaml, `${key}: []`)}:`);
+      expect(line).toContain(`personalization.events.${key} is an empty list`);
+      expect(line).toContain(`— list at least one: outcome event names that count as ${key}; default [`);
+      expect(line).toContain('(or remove the key for the default)');
+    }
+  });
+
   it('campaign that ends before it starts', async () => {
     const yaml = VALID.replace('end: 2026-12-31', 'end: 2026-08-01');
     const { line, file } = await fails(yaml);
