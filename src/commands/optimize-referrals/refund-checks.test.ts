@@ -41,7 +41,7 @@ r6,a1,f6,2026-11-01
 r7,a1,f7,2026-11-01
 `,
   // c1 refund above the order, c3 refunded before it was bought, c5 a negative refund, c7 refunded
-  // the evening before its purchase day; c2 a full refund, c4 refunded on the purchase day (a date
+  // the evening before its purchase day, c8 a refund exported as a negative order; c2 a full refund, c4 refunded on the purchase day (a date
   // without a time, so midnight, before the purchase's hour), c6 a partial refund in EUR: accepted
   'orders.csv': `conversion_id,customer_id,amount,currency,stage,converted_at,refunded_at,refund_amount
 c1,f1,100,USD,purchase,2026-11-10,2026-11-11,250
@@ -51,6 +51,7 @@ c4,f4,10,USD,purchase,2026-11-15T17:00:00Z,2026-11-15,4
 c5,f5,30,USD,purchase,2026-11-16,2026-11-17,-5
 c6,f6,100,EUR,purchase,2026-11-16,2026-11-18,40
 c7,f7,70,USD,purchase,2026-11-16T10:00:00Z,2026-11-15T23:00:00Z,
+c8,f8,-45,USD,purchase,2026-11-17,,
 `,
 };
 
@@ -64,10 +65,18 @@ const EXPECTED_REJECTS = [
     '4',
     'refunded_at: 2026-11-01 is before the day of converted_at 2026-11-15; a refund cannot come before the purchase: check both times (and their time zone)',
   ],
-  ['6', 'refund_amount: -5 is below 0'],
+  [
+    '6',
+    'refund_amount: -5 is negative; write the amount given back as a positive number (it is taken off the amount)',
+  ],
   [
     '8',
     'refunded_at: 2026-11-15T23:00:00Z is before the day of converted_at 2026-11-16T10:00:00Z; a refund cannot come before the purchase: check both times (and their time zone)',
+  ],
+  // the reason says where a refund belongs in this entity: on its order's row
+  [
+    '9',
+    "amount: -45 is negative; a refund or cancellation belongs on its order's row: keep the amount paid there and map refunded_at (and refund_amount as a positive number for a partial refund) instead of a negative row",
   ],
 ];
 
@@ -97,14 +106,15 @@ afterAll(() => dir?.remove());
 describe('refunds above the order or before the purchase (DuckDB)', () => {
   it('are rejected with both values and counted', async () => {
     expect(duck.data.row_accounting.find((a) => a.source === 'orders')).toMatchObject({
-      rows_in: 7,
+      rows_in: 8,
       accepted: 3,
-      rejected: 4,
+      rejected: 5,
     });
     expect(await rejects(dir.dir, duck)).toEqual(EXPECTED_REJECTS);
     expect(duck.data.rejects.top_reasons.map((t) => t.reason).sort()).toEqual([
-      'refund_amount: a value is below 0',
+      "amount: a value is negative; a refund or cancellation belongs on its order's row: keep the amount paid there and map refunded_at (and refund_amount as a positive number for a partial refund) instead of a negative row",
       'refund_amount: a value is more than amount; a refund cannot exceed its order: check both amounts (and their currency)',
+      'refund_amount: a value is negative; write the amount given back as a positive number (it is taken off the amount)',
       'refunded_at: a value is before the day of converted_at; a refund cannot come before the purchase: check both times (and their time zone)',
     ]);
   });

@@ -44,6 +44,7 @@ import {
   userCurrencyCodes,
 } from '../normalize/amount-currency.ts';
 import {
+  belowMinWords,
   crossCheckOp,
   HEADER_AGAIN,
   tokenAliases,
@@ -479,7 +480,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
           );
         if (d.min !== undefined)
           branches.push(
-            `ifNull(${c} < ${Number(d.min)}, 0), concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(` is below ${d.min}`)})`,
+            `ifNull(${c} < ${Number(d.min)}, 0), concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(belowMinWords(d))})`,
           );
         if (d.kind === 'token' && d.values?.length)
           branches.push(

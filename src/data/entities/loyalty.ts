@@ -64,7 +64,14 @@ export const orders = typedEntity({
     order_id: { kind: 'id', required: true },
     customer_id: { kind: 'id', required: true },
     is_member: { kind: 'boolean' },
-    amount: { kind: 'amount', required: true, min: 0, rateAt: 'ordered_at' },
+    amount: {
+      kind: 'amount',
+      required: true,
+      min: 0,
+      rateAt: 'ordered_at',
+      belowMin:
+        "a return or refund is not an order: net it into its order's amount or leave it out of the orders export (points it takes back go in the ledger as a negative adjust)",
+    },
     currency: { kind: 'currency' },
     ordered_at: { kind: 'timestamp', required: true },
     channel: { kind: 'token' },

@@ -101,6 +101,13 @@ export const referrals = typedEntity({
   dedupe: { keys: ['referral_id'] },
 });
 
+/**
+ * What to do with a negative conversion (a refund or credit note exported as a row of its own): the
+ * entity records a refund on its order.
+ */
+export const REFUND_ON_ORDER =
+  "a refund or cancellation belongs on its order's row: keep the amount paid there and map refunded_at (and refund_amount as a positive number for a partial refund) instead of a negative row";
+
 /** Orders and opportunities of customers (referred or not), with refunds and cancellations. */
 export const conversions = typedEntity({
   name: 'conversions',
@@ -111,13 +118,24 @@ export const conversions = typedEntity({
     customer_id: { kind: 'key', required: true },
     /** Set when the order system records the referral it redeemed. */
     referral_id: { kind: 'key' },
-    amount: { kind: 'amount', required: true, min: 0, rateAt: 'converted_at' },
+    amount: {
+      kind: 'amount',
+      required: true,
+      min: 0,
+      rateAt: 'converted_at',
+      belowMin: REFUND_ON_ORDER,
+    },
     currency: { kind: 'currency' },
     stage: { kind: 'token' },
     converted_at: { kind: 'timestamp', required: true },
     /** First refund or cancellation. */
     refunded_at: { kind: 'timestamp' },
-    refund_amount: { kind: 'amount', min: 0, rateAt: 'converted_at' },
+    refund_amount: {
+      kind: 'amount',
+      min: 0,
+      rateAt: 'converted_at',
+      belowMin: 'write the amount given back as a positive number (it is taken off the amount)',
+    },
     /** Referrer URL or host of the converting session (coupon leakage). */
     referrer: { kind: 'text' },
     coupon_code: { kind: 'key' },
@@ -163,7 +181,14 @@ export const payouts = typedEntity({
         network_fee: 'fee',
       },
     },
-    amount: { kind: 'amount', required: true, min: 0, rateAt: 'created_at' },
+    amount: {
+      kind: 'amount',
+      required: true,
+      min: 0,
+      rateAt: 'created_at',
+      belowMin:
+        "a clawback is the payout's own row with status clawed_back and the amount paid, not a negative payout",
+    },
     currency: { kind: 'currency' },
     status: {
       kind: 'token',

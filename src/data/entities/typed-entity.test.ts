@@ -7,6 +7,8 @@ import { openDuckDb, type Engine } from '../index.ts';
 import { ratesTableSql } from '../normalize/index.ts';
 import { typedEntity } from './typed-entity.ts';
 import { assignments } from './experiments.ts';
+import { orders } from './loyalty.ts';
+import { payouts as programPayouts } from './referrals.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -126,5 +128,46 @@ describe('typedEntity', () => {
       'variant VARCHAR',
       'assigned_at TIMESTAMP',
     ]);
+  });
+});
+
+describe('a negative amount says where a refund, a return or a clawback belongs', () => {
+  /** The reject reason of one row of `entity` with its columns named as the entity's. */
+  async function reason(entity: typeof orders, row: Record<string, string>): Promise<unknown> {
+    const cols = Object.keys(row);
+    await engine.exec(
+      `CREATE OR REPLACE TABLE neg AS SELECT * FROM (VALUES (${cols.map((c) => `'${row[c]}'`).join(', ')}, 'f.csv', 2)) t(${cols.join(', ')}, source_file, source_row)`,
+    );
+    const binding = {
+      source: 's',
+      entity: entity.name,
+      priority: 1,
+      rawTable: 'neg',
+      columns: Object.fromEntries(cols.map((c) => [c, c])),
+      defaultCurrency: 'USD',
+    };
+    const [r] = await engine.query(`SELECT _reject_reason FROM (${entity.select(binding, settings)})`);
+    return r._reject_reason;
+  }
+
+  it('a loyalty order: net the return into its order or leave it out; points back in the ledger', async () => {
+    expect(
+      await reason(orders, { order_id: 'o1', customer_id: 'm1', amount: '-40', ordered_at: '2026-02-01' }),
+    ).toBe(
+      "amount: -40 is negative; a return or refund is not an order: net it into its order's amount or leave it out of the orders export (points it takes back go in the ledger as a negative adjust)",
+    );
+  });
+
+  it('a payout: a clawback is the payout with status clawed_back', async () => {
+    expect(
+      await reason(programPayouts, {
+        payout_id: 'p1',
+        advocate_id: 'a1',
+        amount: '-25',
+        created_at: '2026-02-01',
+      }),
+    ).toBe(
+      "amount: -25 is negative; a clawback is the payout's own row with status clawed_back and the amount paid, not a negative payout",
+    );
   });
 });

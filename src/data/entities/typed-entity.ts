@@ -45,6 +45,11 @@ export interface ColumnDef {
   aliases?: Readonly<Record<string, string>>;
   /** Numbers: reject values below this. */
   min?: number;
+  /**
+   * What to do instead of a value below `min`, in its reject reason (`amount: -40 is negative;
+   * <belowMin>`): where a refund or a return belongs, as the entity defines it.
+   */
+  belowMin?: string;
   /** Amounts: the time column whose date picks the exchange rate. */
   rateAt?: string;
 }
@@ -71,6 +76,15 @@ export interface TypedEntityDef {
   crossChecks?: readonly CrossCheck[];
   dedupe: DedupeRule;
 }
+
+/**
+ * The words after a value below a column's `min` in its reject reason: ` is below <min>`, or, with
+ * a `belowMin`, ` is negative; <belowMin>` (min 0) or ` is below <min>; <belowMin>`.
+ */
+export const belowMinWords = (d: ColumnDef): string =>
+  d.belowMin === undefined
+    ? ` is below ${d.min}`
+    : `${d.min === 0 ? ' is negative' : ` is below ${d.min}`}; ${d.belowMin}`;
 
 /** The comparison and the words of a `CrossCheck`. */
 export const crossCheckOp = (c: CrossCheck) =>
@@ -250,7 +264,7 @@ function reasonBranches(b: SourceBinding, name: string, def: ColumnDef): string[
     );
   if (def.min !== undefined)
     out.push(
-      `WHEN ${c} < ${Number(def.min)} THEN '${name}: ' || CAST(${raw} AS VARCHAR) || ' is below ${def.min}'`,
+      `WHEN ${c} < ${Number(def.min)} THEN '${name}: ' || CAST(${raw} AS VARCHAR) || ${literal(belowMinWords(def))}`,
     );
   if (def.kind === 'token' && def.values?.length)
     out.push(
