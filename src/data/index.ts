@@ -51,6 +51,8 @@ export {
   normalizeEntities,
   dedupeSql,
   topReasons,
+  inferredDateOrderLine,
+  type InferredDateOrder,
   type EntitySpec,
   type NormalizeSettings,
   type SourceBinding,

@@ -18,7 +18,7 @@ export type SourceConfig = {
   priority: number;
   /** canonical column → column name in the source */
   mapping: Record<string, string>;
-  /** Currency for amount columns when the source has no currency column. */
+  /** Currency of amounts when the source has no currency column, and of rows whose currency cell is blank (absent: the reporting currency). */
   currency?: string;
   /** Decimal mark of the source's text amounts (default `.`; with `,`: `1.234,56`). */
   decimal?: '.' | ',';

@@ -1,6 +1,7 @@
 import {
   entitySpec,
   loadSource,
+  inferredDateOrderLine,
   normalizeEntities,
   openDuckDb,
   topReasons,
@@ -41,6 +42,7 @@ export async function runDoctor(
   const engine = await openDuckDb();
   const checks: DoctorCheck[] = [];
   const bound: BoundSource[] = [];
+  const inferred: string[] = [];
   try {
     for (const [i, src] of ws.sources.entries()) {
       const check: DoctorCheck = {
@@ -74,11 +76,12 @@ export async function runDoctor(
       const specs = [...new Set(ws.sources.map((x) => x.entity))].map((e) => entitySpec(e) as EntitySpec);
       const norm = await normalizeEntities(engine, specs, bound, normalizeSettingsOf(ws), ws.baseDir);
       for (const c of checks) judgeRejects(c, norm, ws.thresholds.max_reject_rate);
+      for (const x of norm.dateOrders ?? []) inferred.push(inferredDateOrderLine(x));
     }
   } finally {
     await engine.close();
   }
-  const notes: string[] = [];
+  const notes: string[] = [...inferred];
   for (const c of ws.campaigns) {
     const missing = c.partners.filter((p) => !c.targets[p]);
     if (missing.length)

@@ -13,7 +13,7 @@ sources:
     mapping: { opportunity_id: Id, account_id: AccountId, created_at: CreatedDate, stage: StageName, amount: Amount, currency: CurrencyIsoCode }
     # delimiter: ";"               # CSV separator (default ","; a tab for .tsv)
     # decimal: ","                 # European exports: 1.234,56 (default: "." with "," only as thousands separator)
-    # date_order: dmy              # dates written day first: 31/12/2026 or 31.12.2026 (default mdy: 12/31/2026)
+    # date_order: dmy              # dates written day first: 31/12/2026 or 31.12.2026 (absent: inferred per column, month-first 12/31/2026 unless the values say day-first)
   - name: web_analytics
     entity: touchpoints            # occurred_at and person_id or account_id; utm_*, partner, asset, region, touch_type
     kind: file

@@ -10,6 +10,7 @@ import {
   type SourceLoad,
 } from '../../data/index.ts';
 import { normalizeEntitiesClickHouse } from '../../data/entities/normalize-clickhouse.ts';
+import { inferredDateOrderLine } from '../../data/entities/infer-date-order.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext, StageDef } from '../../orchestrator/index.ts';
 import type { KitRun } from './command-def.ts';
@@ -93,6 +94,11 @@ async function normalizeStage(
           narrow,
         })
       : await normalizeEntities(engine, specs, bound, normalizeSettingsOf(run.ws), run.baseDir, { narrow });
+  // dates read day-first because the column's values say so: the run says it, once per column
+  for (const x of result.dateOrders ?? []) {
+    run.warn(inferredDateOrderLine(x));
+    ctx.note(inferredDateOrderLine(x));
+  }
   const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
   for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });
   alertRejectRate(ctx, run, result);

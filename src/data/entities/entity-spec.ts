@@ -51,6 +51,12 @@ export interface SourceBinding {
   decimal?: DecimalMark;
   /** The order of day and month in the source's slash dates (`date_order:`; absent: `mdy`). */
   dateOrder?: DateOrder;
+  /**
+   * Without `dateOrder`: the order inferred per canonical column from its values (a column with
+   * dates only day-first reads, none only month-first reads, is read day-first; see
+   * `inferDateOrders`). Absent: `mdy`.
+   */
+  dateOrders?: Readonly<Record<string, DateOrder>>;
 }
 
 /** How duplicates of an entity are recognised (see `dedupeSql`). */

@@ -18,3 +18,4 @@ export {
 } from './normalize-entities.ts';
 export { dedupeSql } from './dedupe-sql.ts';
 export { topReasons } from './reject-reasons.ts';
+export { inferredDateOrderLine, type InferredDateOrder } from './infer-date-order.ts';

@@ -8,6 +8,7 @@ import { literal, quoteIdent as ident } from '../sql-text.ts';
 import type { SourceLoad } from '../source-spec.ts';
 import { dedupeCandidatesSql, dedupeHashExpr, dedupeSql } from './dedupe-sql.ts';
 import type { EntitySpec, EntityView, NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import { inferDateOrders, type InferredDateOrder } from './infer-date-order.ts';
 
 /**
  * What a command keeps of an entity, asked for before normalize runs: a table (`table`) of the
@@ -182,6 +183,8 @@ export interface NormalizeResult {
   differing?: DifferingDuplicate[];
   /** canonical rows accepted per entity */
   entities: Record<string, number>;
+  /** Columns whose slash dates were read day-first by inference (no `date_order` on the source). */
+  dateOrders?: InferredDateOrder[];
   /** Narrow tables written (see `NarrowSpec`): entity → table and its rows (= accepted rows). */
   narrow?: Record<string, NarrowResult>;
 }
@@ -247,6 +250,26 @@ interface Staged {
   checkedFrom?: (raw: string) => string | undefined;
 }
 
+/**
+ * A text source staged in `stg` whose columns' dates are read day-first by inference (see
+ * `inferDateOrders`): staged again in that order, its binding saying so; else as it was.
+ */
+async function withInferredDates(
+  engine: Engine,
+  spec: EntitySpec,
+  p: BoundSource,
+  stg: string,
+  ctx: { settings: NormalizeSettings; baseDir: string; out: NormalizeResult },
+): Promise<BoundSource> {
+  const { binding, inferred } = await inferDateOrders(engine, p.binding, stg, {
+    baseDir: ctx.baseDir,
+    restage: (b) => engine.exec(`CREATE OR REPLACE TABLE ${stg} AS ${spec.select(b, ctx.settings)}`),
+  });
+  if (!inferred.length) return p;
+  for (const x of inferred) (ctx.out.dateOrders ??= []).push(x);
+  return { ...p, binding };
+}
+
 /** Per source: rows rejected, valid rows, and the mask of columns some row changes. */
 interface PartCounts {
   rejected: number;
@@ -274,15 +297,16 @@ async function normalizeOne(
     return 0;
   }
   const staged: Staged[] = [];
-  for (const p of parts) {
-    const stg = ident(`stg_${p.binding.rawTable}`);
+  for (const p0 of parts) {
+    const stg = ident(`stg_${p0.binding.rawTable}`);
     // typed sources are staged as views (no copy of a large Parquet file or table): their checks
     // run once below, and later reads get the canonical columns alone. Text sources are parsed
     // once into a table (their raw copy is dropped once every entity is accounted for).
-    const typed = spec.readsTyped?.(p.binding) ?? false;
-    const view = typed ? spec.view?.(p.binding, settings) : undefined;
-    const sql = view?.checked ?? spec.select(p.binding, settings);
+    const typed = spec.readsTyped?.(p0.binding) ?? false;
+    const view = typed ? spec.view?.(p0.binding, settings) : undefined;
+    const sql = view?.checked ?? spec.select(p0.binding, settings);
     await engine.exec(`CREATE OR REPLACE ${typed ? 'VIEW' : 'TABLE'} ${stg} AS ${sql}`);
+    const p = typed ? p0 : await withInferredDates(engine, spec, p0, stg, { settings, baseDir, out });
     const checkedFrom = (raw: string) => spec.view?.({ ...p.binding, rawTable: raw }, settings).checked;
     staged.push({ part: p, stg, view, checkedFrom: view ? checkedFrom : undefined });
   }

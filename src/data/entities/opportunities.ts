@@ -9,7 +9,7 @@ import {
   userCurrencyCodes,
 } from '../normalize/amount-currency.ts';
 import type { EntitySpec, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, partnerSql, text } from './source-columns.ts';
+import { bookkeeping, col, dateOrderOf, partnerSql, text } from './source-columns.ts';
 import { numericSourceColumn } from './typed-entity.ts';
 
 /**
@@ -22,7 +22,7 @@ const reason = (
   own: readonly string[],
 ) => `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
       WHEN account_id IS NULL THEN 'account_id: missing'
-      WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp' || ${timestampHintSql('_created_raw', b.dateOrder)}
+      WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp' || ${timestampHintSql('_created_raw', dateOrderOf(b, 'created_at'))}
       WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
       WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
@@ -65,8 +65,8 @@ export const opportunities: EntitySpec = {
     const inner = `SELECT ${bookkeeping(b)},
         ${text(b, 'opportunity_id')} AS opportunity_id,
         ${text(b, 'account_id')} AS account_id,
-        ${parseTimestampSql(col(b, 'created_at'), b.dateOrder)} AS created_at, ${text(b, 'created_at')} AS _created_raw,
-        ${parseTimestampSql(col(b, 'closed_at'), b.dateOrder)} AS closed_at,
+        ${parseTimestampSql(col(b, 'created_at'), dateOrderOf(b, 'created_at'))} AS created_at, ${text(b, 'created_at')} AS _created_raw,
+        ${parseTimestampSql(col(b, 'closed_at'), dateOrderOf(b, 'closed_at'))} AS closed_at,
         ${text(b, 'stage')} AS stage_raw,
         ${valueMapSql(col(b, 'stage'), s.stageMapping, 'null')} AS stage,
         ${parseAmountSql(col(b, 'amount'), b.decimal, own)} AS amount, ${text(b, 'amount')} AS _amount_raw,

@@ -1,5 +1,6 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { cleanTextSql, valueMapSql } from '../normalize/index.ts';
+import type { DateOrder } from '../normalize/parse-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
 
 /** A canonical column of the source as VARCHAR (NULL when the source has none). */
@@ -7,6 +8,13 @@ export const col = (b: SourceBinding, name: string): string => {
   const c = b.columns[name];
   return c ? `CAST(${ident(c)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
 };
+
+/**
+ * The order of day and month a canonical column's slash dates are read in: the source's
+ * `date_order`, else the one inferred for the column from its values (`dateOrders`), else `mdy`.
+ */
+export const dateOrderOf = (b: SourceBinding, name: string): DateOrder =>
+  b.dateOrder ?? b.dateOrders?.[name] ?? 'mdy';
 
 /** Trimmed text with empty strings as NULL. */
 export const text = (b: SourceBinding, name: string): string => `NULLIF(trim(${col(b, name)}), '')`;

@@ -160,18 +160,27 @@ describe('a typed entity (payouts)', () => {
     ]);
   });
 
-  it('day-first dates alone: rejected with the date_order hint, none read as another day silently', async () => {
-    const lines = [
-      'payout_id;amount;currency;paid_at',
-      'd1;10;USD;13/12/2026 10:00:00',
-      'd2;10;USD;31/01/2026',
-      'd3;10;USD;2026-13-45',
-      'd4;10;USD;12/31/2026',
-    ];
+  const DAYS = [
+    'payout_id;amount;currency;paid_at',
+    'd1;10;USD;13/12/2026 10:00:00',
+    'd2;10;USD;31/01/2026',
+    'd3;10;USD;2026-13-45',
+    'd4;10;USD;12/31/2026',
+  ];
+
+  it('without date_order, a column with dates in both orders is refused naming a row of each', async () => {
+    const refused = normalizeEntities(engine, [payouts], [await bind('both', DAYS, 6, {})], SETTINGS, dir);
+    await expect(refused).rejects.toThrow(
+      'column "paid_at" (paid_at) of source both has dates in both orders: both.csv:2 13/12/2026 10:00:00 can only be day-first, both.csv:5 12/31/2026 only month-first',
+    );
+  });
+
+  it('with date_order: mdy, day-first dates are rejected with the hint, none read as another day silently', async () => {
+    const lines = DAYS;
     const result = await normalizeEntities(
       engine,
       [payouts],
-      [await bind('days', lines, 3, {})],
+      [await bind('days', lines, 3, { dateOrder: 'mdy' })],
       SETTINGS,
       dir,
     );
@@ -231,10 +240,13 @@ describe('opportunities (the older entity form)', () => {
       SETTINGS,
       dir,
     );
+    // without settings: the comma amounts are rejected with their hint; the dates, 13/11/2026 only
+    // day-first and none only month-first, are read day-first and reported
     expect(plain.accounting[0]).toMatchObject({ rows_in: 2, accepted: 0, rejected: 2 });
     expect(plain.rejects.map((r) => r.reason)).toEqual([
       'amount: cannot read 12.500,00 as a number (a decimal comma? set decimal: "," on the source)',
-      'created_at: cannot read 13/11/2026 as a timestamp (a day-first date? set date_order: dmy on the source)',
+      'amount: cannot read 250,75 as a number (a decimal comma? set decimal: "," on the source)',
     ]);
+    expect(plain.dateOrders?.map((x) => [x.column, x.rows, x.example.row])).toEqual([['created_at', 1, 3]]);
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '../normalize/utm-sql.ts';
 import { literal } from '../sql-text.ts';
 import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, text, tokenSql } from './source-columns.ts';
+import { bookkeeping, col, dateOrderOf, text, tokenSql } from './source-columns.ts';
 
 /**
  * A touch's partner (`partnerSql` of source-columns.ts with partner lists): the explicit value when
@@ -67,7 +67,7 @@ export const touchpoints: EntitySpec = {
         ${text(b, 'touch_id')} AS touch_id,
         lower(${text(b, 'person_id')}) AS person_id,
         ${text(b, 'account_id')} AS account_id,
-        ${parseTimestampSql(col(b, 'occurred_at'), b.dateOrder)} AS occurred_at,
+        ${parseTimestampSql(col(b, 'occurred_at'), dateOrderOf(b, 'occurred_at'))} AS occurred_at,
         ${text(b, 'occurred_at')} AS _occurred_raw,
         ${src} AS utm_source, ${med} AS utm_medium, ${camp} AS utm_campaign,
         ${cleanTextSql(utm('utm_content'))} AS utm_content, ${cleanTextSql(utm('utm_term'))} AS utm_term,
@@ -79,7 +79,7 @@ export const touchpoints: EntitySpec = {
         ${tokenSql(col(b, 'touch_type'))} AS touch_type
         FROM ${ident(b.rawTable)}`;
     return `SELECT *, ${channelSql(s.channelRules, { source: 'utm_source', medium: 'utm_medium', campaign: 'utm_campaign', touchType: 'touch_type' }, s.channelDefault)} AS channel,
-        CASE WHEN occurred_at IS NULL AND _occurred_raw IS NOT NULL THEN 'occurred_at: cannot read ' || _occurred_raw || ' as a timestamp' || ${timestampHintSql('_occurred_raw', b.dateOrder)}
+        CASE WHEN occurred_at IS NULL AND _occurred_raw IS NOT NULL THEN 'occurred_at: cannot read ' || _occurred_raw || ' as a timestamp' || ${timestampHintSql('_occurred_raw', dateOrderOf(b, 'occurred_at'))}
              WHEN occurred_at IS NULL THEN 'occurred_at: missing'
              WHEN person_id IS NULL AND account_id IS NULL THEN 'person_id and account_id: both missing' END AS _reject_reason
         FROM (${inner})`;

@@ -9,7 +9,7 @@ import {
   amountCurrencyReasonSql,
 } from '../normalize/amount-currency.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, partnerSql, tokenSql } from './source-columns.ts';
+import { bookkeeping, col, dateOrderOf, partnerSql, tokenSql } from './source-columns.ts';
 
 /** A canonical column of the source as trimmed text, empty as NULL (see `trimmedSql`). */
 const text = (b: SourceBinding, name: string): string => trimmedSql(col(b, name));
@@ -199,9 +199,9 @@ function parsedSql(
         ? `COALESCE(${valueMapSql(tokenSql(raw), tokenAliases(def.aliases), 'null')}, ${tokenSql(raw)})`
         : tokenSql(raw);
     case 'timestamp':
-      return parseTimestampSql(raw, b.dateOrder);
+      return parseTimestampSql(raw, dateOrderOf(b, name));
     case 'date':
-      return `CAST(${parseTimestampSql(raw, b.dateOrder)} AS DATE)`;
+      return `CAST(${parseTimestampSql(raw, dateOrderOf(b, name))} AS DATE)`;
     case 'number':
       return parseAmountSql(raw, b.decimal);
     case 'amount':
@@ -250,7 +250,7 @@ function reasonBranches(b: SourceBinding, name: string, def: ColumnDef): string[
   // what to do about a value that a source setting would read (`decimal`, `date_order`)
   const hint =
     def.kind === 'timestamp' || def.kind === 'date'
-      ? ` || ${timestampHintSql(rawText, b.dateOrder)}`
+      ? ` || ${timestampHintSql(rawText, dateOrderOf(b, name))}`
       : def.kind === 'number' || def.kind === 'amount' || def.kind === 'integer'
         ? ` || ${amountHintSql(rawText, b.decimal)}`
         : '';
