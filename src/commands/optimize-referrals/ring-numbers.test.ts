@@ -1,11 +1,13 @@
 /**
- * Rings are numbered from 1 where people read them (backlog title, dashboard chart and table); the
- * id in result.json and the backlog item's id count from 0 and stay. The backlog said "ring #0".
+ * Rings are numbered from 1 where people read them (backlog title, dashboard chart and table,
+ * rings.csv); the id in result.json and the backlog item's id count from 0 and stay. The backlog
+ * said "ring #0".
  */
 import { describe, expect, it } from 'vitest';
 import { fraudItems } from './backlog.ts';
 import { ringSection } from './dashboard-fraud.ts';
 import type { ReferralsResult } from './result.ts';
+import { ringsCsv } from './write-reports.ts';
 import type { RiskReview } from './risk-stage.ts';
 
 const ring = {
@@ -56,5 +58,11 @@ describe('ring numbers for people', () => {
     const table = blocks.find((b) => b.kind === 'table');
     expect(table?.kind === 'table' && table.rows.map((x) => x.ring)).toEqual([1]);
     expect(result.fraud.rings[0].ring).toBe(0);
+  });
+
+  it('rings.csv numbers the first ring 1', () => {
+    const [header, row] = ringsCsv(result).split(/\r?\n/);
+    expect(header.split(',')[0]).toBe('ring');
+    expect(row.split(',')[0]).toBe('1');
   });
 });

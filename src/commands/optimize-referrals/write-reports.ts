@@ -1,6 +1,6 @@
 import { toCsvTable, type ReportFile } from '../../report/index.ts';
 import type { ReferralsOutputs } from './plan.ts';
-import type { ReferralsResult } from './result.ts';
+import { ringNumber, type ReferralsResult } from './result.ts';
 
 /** CSV columns: headers in snake_case, whatever the casing of the result's keys. */
 const cols = (...keys: string[]) =>
@@ -137,7 +137,8 @@ function backlogCsv(r: ReferralsResult): string {
   );
 }
 
-function ringsCsv(r: ReferralsResult): string {
+/** rings.csv: one row a ring, numbered from 1 as the terminal and dashboard show it (ring id + 1). */
+export function ringsCsv(r: Pick<ReferralsResult, 'fraud'>): string {
   return toCsvTable(
     cols(
       'ring',
@@ -153,6 +154,7 @@ function ringsCsv(r: ReferralsResult): string {
     ),
     r.fraud.rings.map((x) => ({
       ...x,
+      ring: ringNumber(x.ring),
       accounts: x.accounts.join(' '),
       reasons: x.reasons.join(' '),
       shared_identifiers: x.shared_identifiers
