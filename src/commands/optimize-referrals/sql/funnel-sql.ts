@@ -78,16 +78,20 @@ export function funnelSqls(dim: FunnelDimension, rs: readonly DayRange[], d: Dia
 /**
  * New customers from every source (program level only), per range, with their revenue (first
  * revenue-stage order, net of refunds), and how many of them are referred customers of the range
- * (a friend on their first claim whose qualifying purchase is in it) with the same revenue of
+ * (a friend on their first claim whose qualifying purchase is in it; for a referral without a
+ * friend_id, the customer of the conversion naming it) with the same revenue of
  * theirs: a referred friend who was a customer before is a referred customer, not a new one, so
  * the referred new customers and their revenue are parts of the new customers and theirs.
  */
 export function newCustomersSql(rs: readonly DayRange[]): string {
   const sum = (r: DayRange, x: string, extra = '') =>
     `COALESCE(sum(CASE WHEN ${inRange('d', r)}${extra} THEN ${x} ELSE 0 END), 0)`;
+  // the friend, or for a referral without friend_id the customer of the conversion naming it
   const referred = (r: DayRange) =>
-    ` AND customer_id IN (SELECT friend_id FROM ref_ref
-       WHERE friend_id IS NOT NULL AND prior_claims = 0 AND ${inRange('d_converted', r)})`;
+    ` AND (customer_id IN (SELECT friend_id FROM ref_ref
+       WHERE friend_id IS NOT NULL AND prior_claims = 0 AND ${inRange('d_converted', r)})
+      OR customer_id IN (SELECT customer_id FROM ref_conversions WHERE conversion_id IN (SELECT conversion_id FROM ref_ref
+       WHERE friend_id IS NULL AND ${inRange('d_converted', r)})))`;
   return `SELECT ${perRange(rs, 'customers', (r) => sum(r, '1'))}, ${perRange(rs, 'revenue', (r) => sum(r, 'net_amount'))},
             ${perRange(rs, 'referred', (r) => sum(r, '1', referred(r)))},
             ${perRange(rs, 'referred_revenue', (r) => sum(r, 'net_amount', referred(r)))}

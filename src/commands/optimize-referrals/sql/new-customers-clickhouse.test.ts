@@ -23,14 +23,21 @@ const NEW: [string, number, number][] = [
   ['f2', 40, 80],
   ['f3', 35, 20],
 ];
-// friend (NULL: none), earlier claims, days before the end of the qualifying purchase (NULL: none)
-const REF: [string | null, number, number | null][] = [
-  ['f1', 0, 3],
-  ['w1', 0, 4],
-  ['f2', 0, 40],
-  ['f3', 1, 35],
-  ['f3', 0, 2],
-  [null, 0, 6],
+// friend (NULL: none), earlier claims, days before the end of the qualifying purchase (NULL: none),
+// its conversion (a referral without a friend_id is its conversion's customer's)
+const REF: [string | null, number, number | null, string | null][] = [
+  ['f1', 0, 3, 'o-f1'],
+  ['w1', 0, 4, 'o-w1'],
+  ['f2', 0, 40, 'o-f2'],
+  ['f3', 1, 35, 'o-f3a'],
+  ['f3', 0, 2, 'o-f3b'],
+  [null, 0, 6, 'o-z9'],
+  [null, 0, 5, 'o-n1'],
+];
+// conversion → customer
+const CONV: [string, string][] = [
+  ['o-z9', 'z9'],
+  ['o-n1', 'n1'],
 ];
 const RANGES: DayRange[] = [
   { lo: 0, hi: 30, end: '2026-11-16T00:00:00.000Z' },
@@ -50,7 +57,10 @@ describe.skipIf(!available)('referred new customers on ClickHouse equal DuckDB',
       'CREATE TABLE ref_new_customers (customer_id Nullable(String), d Nullable(Int32), net_amount Float64) ENGINE = Memory',
     );
     await ch.exec(
-      'CREATE TABLE ref_ref (friend_id Nullable(String), prior_claims UInt64, d_converted Nullable(Int32)) ENGINE = Memory',
+      'CREATE TABLE ref_ref (friend_id Nullable(String), prior_claims UInt64, d_converted Nullable(Int32), conversion_id Nullable(String)) ENGINE = Memory',
+    );
+    await ch.exec(
+      'CREATE TABLE ref_conversions (conversion_id Nullable(String), customer_id Nullable(String)) ENGINE = Memory',
     );
     const values = (rows: (string | number | null)[][]) =>
       rows
@@ -58,6 +68,7 @@ describe.skipIf(!available)('referred new customers on ClickHouse equal DuckDB',
         .join(', ');
     await ch.exec(`INSERT INTO ref_new_customers VALUES ${values(NEW)}`);
     await ch.exec(`INSERT INTO ref_ref VALUES ${values(REF)}`);
+    await ch.exec(`INSERT INTO ref_conversions VALUES ${values(CONV)}`);
   }, 120_000);
   afterAll(async () => {
     await ch?.close();
@@ -68,9 +79,13 @@ describe.skipIf(!available)('referred new customers on ClickHouse equal DuckDB',
     const duck = await openDuckDb();
     try {
       await duck.exec('CREATE TABLE ref_new_customers (customer_id VARCHAR, d INTEGER, net_amount DOUBLE)');
-      await duck.exec('CREATE TABLE ref_ref (friend_id VARCHAR, prior_claims BIGINT, d_converted INTEGER)');
+      await duck.exec(
+        'CREATE TABLE ref_ref (friend_id VARCHAR, prior_claims BIGINT, d_converted INTEGER, conversion_id VARCHAR)',
+      );
+      await duck.exec('CREATE TABLE ref_conversions (conversion_id VARCHAR, customer_id VARCHAR)');
       await duck.append('ref_new_customers', NEW);
       await duck.append('ref_ref', REF);
+      await duck.append('ref_conversions', CONV);
       const d = numbers((await duck.query(newCustomersSql(RANGES)))[0]);
       const c = numbers((await ch.query(`${newCustomersSql(RANGES)}\nSETTINGS join_use_nulls = 1`))[0]);
       expect(c).toEqual(d);
@@ -79,9 +94,11 @@ describe.skipIf(!available)('referred new customers on ClickHouse equal DuckDB',
         customers_1: 2, // f2, f3
         revenue_0: 160,
         revenue_1: 100,
-        referred_0: 1, // f1; w1 is no new customer, f3 converted on its first claim in range 0 but was new in range 1
+        // f1, and n1 through the referral without a friend_id that its conversion names; w1 is no new
+        // customer, z9 neither, f3 converted on its first claim in range 0 but was new in range 1
+        referred_0: 2,
         referred_1: 1, // f2; f3's conversion in range 1 is of a second claim
-        referred_revenue_0: 100, // f1's first purchase
+        referred_revenue_0: 160, // f1's first purchase 100, n1's 60
         referred_revenue_1: 80, // f2's
       });
     } finally {
