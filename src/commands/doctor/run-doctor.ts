@@ -11,6 +11,7 @@ import {
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import { bindSource, normalizeSettingsOf, sourceSpecOf } from '../kit/workspace-sources.ts';
+import { shareText } from './share-text.ts';
 
 export interface DoctorCheck {
   source: string;
@@ -99,7 +100,7 @@ export async function runDoctor(
  * A source's rejected rows against `thresholds.max_reject_rate`, as a run judges them: over the
  * limit is an error (the run would exit 5), under it a warning; both name the first row.
  */
-function judgeRejects(
+export function judgeRejects(
   c: DoctorCheck,
   norm: Awaited<ReturnType<typeof normalizeEntities>>,
   limit: number,
@@ -111,13 +112,12 @@ function judgeRejects(
   const rowsIn = acc?.rows_in ?? c.rows ?? mine.length;
   const rate = rowsIn > 0 ? mine.length / rowsIn : 1;
   const first = mine[0];
-  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const over = rate > limit;
   c.status = over ? 'error' : 'warn';
   c.message =
-    `${mine.length} of ${rowsIn} row(s) would be rejected (${pct(rate)}` +
+    `${mine.length} of ${rowsIn} row(s) would be rejected (${shareText(rate)}` +
     (over
-      ? `, above thresholds.max_reject_rate ${pct(limit)}: a run would stop with exit 5`
-      : `, limit ${pct(limit)}`) +
+      ? `, above thresholds.max_reject_rate ${shareText(limit)}: a run would stop with exit 5`
+      : `, limit ${shareText(limit)}`) +
     `); first at ${first.file}:${first.row}: ${first.reason}`;
 }
