@@ -124,3 +124,22 @@ describe('the executive summary counts the backlog in words', () => {
     expect(two).toContain('2 backlog items; first:');
   });
 });
+
+describe('counts of one in the dashboard are singular', () => {
+  it('1 CSAT response, 1 member moved up a tier, 1 member holds an unknown tier', () => {
+    const r = result();
+    const one = {
+      ...r,
+      kpis: {
+        ...r.kpis,
+        overall: { ...r.kpis.overall, csat: { csat: 1, meanScore: 5, responses: 1 } },
+        tier_migration: { ...r.kpis.tier_migration, upgraded: 1 },
+      },
+      members: { ...r.members, unknown_tiers: [{ tier: 'Platnum', members: 1, suggestion: 'Platinum' }] },
+    } as unknown as MonitorLoyaltyResult;
+    const text = JSON.stringify(buildMonitorLoyaltyDashboard(one));
+    expect(text).toContain('"note":"1 response"');
+    expect(text).toContain('1 member moved up a tier');
+    expect(executiveSummary(one)).toContain('Data quality: 1 member holds a tier no tier rule describes');
+  });
+});

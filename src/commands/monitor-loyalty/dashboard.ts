@@ -23,6 +23,11 @@ const delta = (cur: number | null, prev: number | null) =>
   cur !== null && prev !== null && prev !== 0 ? (cur - prev) / Math.abs(prev) : undefined;
 
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
+/** "1 member holds" / "3 members hold": the members of the tiers no tier rule describes. */
+const unknownTierMembers = (tiers: readonly { members: number }[]) => {
+  const n = tiers.reduce((s, u) => s + u.members, 0);
+  return `${int(n)} ${n === 1 ? 'member holds' : 'members hold'}`;
+};
 
 /** "16 members (12,392 points outstanding, about USD 77 of the liability) hold tier "Platnum"". */
 function unknownTierFacts(u: MonitorLoyaltyResult['members']['unknown_tiers'][number], cur: string): string {
@@ -66,14 +71,14 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
       ? `${wb.size.toLocaleString('en-US')} high-value members have probably lapsed (P(alive) < ${wb.thresholds.maxProbabilityAlive}): ${money(wb.value_at_stake, cur)} at stake.`
       : '',
     top
-      ? `Largest opportunity: ${top.segment.replace(/-/g, ' ')} (${money(top.value_at_stake, cur)} at stake, ${top.size.toLocaleString('en-US')} members).`
+      ? `Largest opportunity: ${top.segment.replace(/-/g, ' ')} (${money(top.value_at_stake, cur)} at stake, ${top.size.toLocaleString('en-US')} member${top.size === 1 ? '' : 's'}).`
       : '',
     r.backlog.length
       ? `${plural(r.backlog.length, 'backlog item')}; first: ${r.backlog[0].title}`
       : 'No backlog items.',
     l.overdue ? `Data quality: ${l.overdue.finding}.` : '',
     unknownTiers.length
-      ? `Data quality: ${int(unknownTiers.reduce((n, u) => n + u.members, 0))} members hold a tier no tier rule describes (${unknownTiers.map((u) => `"${u.tier}"${u.suggestion ? `, did you mean ${u.suggestion}?` : ''}`).join('; ')}): see Tier mix and tier flow.`
+      ? `Data quality: ${unknownTierMembers(unknownTiers)} a tier no tier rule describes (${unknownTiers.map((u) => `"${u.tier}"${u.suggestion ? `, did you mean ${u.suggestion}?` : ''}`).join('; ')}): see Tier mix and tier flow.`
       : '',
   ]
     .filter(Boolean)
@@ -134,7 +139,12 @@ function kpisOf(r: MonitorLoyaltyResult): Kpi[] {
       currency: r.currency,
       delta: delta(o.revenue, o.previous.revenue),
     },
-    { label: 'CSAT', value: o.csat.csat ?? 'n/a', format: 'percent', note: `${o.csat.responses} responses` },
+    {
+      label: 'CSAT',
+      value: o.csat.csat ?? 'n/a',
+      format: 'percent',
+      note: plural(o.csat.responses, 'response'),
+    },
   ];
 }
 
@@ -258,7 +268,7 @@ function tierSection(r: MonitorLoyaltyResult): Section {
   return {
     title: 'Tier mix and tier flow',
     summary: true,
-    intro: `${m.upgraded} members moved up a tier in the window (joiners included), ${m.downgraded} moved down, ${m.retained} stayed.`,
+    intro: `${plural(m.upgraded, 'member')} moved up a tier in the window (joiners included), ${m.downgraded} moved down, ${m.retained} stayed.`,
     blocks: [
       ...unknownTierCallouts(r),
       {

@@ -228,7 +228,12 @@ export function buildMonitorPersonalizationDashboard(r: R, o: O): Dashboard {
     runId: r.run_id,
     planPath: r.plan_path,
     kpis: [
-      { label: 'Decisions', value: r.totals.decisions, format: 'integer', note: `${r.totals.rules} rules` },
+      {
+        label: 'Decisions',
+        value: r.totals.decisions,
+        format: 'integer',
+        note: plural(r.totals.rules, 'rule'),
+      },
       { label: 'Users exposed', value: r.totals.users, format: 'integer' },
       bestLiftKpi(perf),
       {

@@ -1,4 +1,4 @@
-import { fmtPct, textTable } from '../../report/index.ts';
+import { fmtPct, plural, textTable } from '../../report/index.ts';
 import { effectText, human, ladderEscalations, runsInARow, signed } from './dashboard-format.ts';
 import type { AnomalyOut } from './issues-stage.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
@@ -58,7 +58,7 @@ export function formatMonitorPersonalization(
   const consent = (r.governance.consent as { violations?: number } | null)?.violations ?? 0;
   const out = [
     `Personalization monitor — ${r.initiative.name ?? 'all initiatives'} (${r.window.label} to ${r.as_of})`,
-    `${r.totals.decisions} decisions to ${r.totals.users} users by ${r.totals.rules} rules; governance ${r.governance.status}; consent violations ${consent}; highest fallback rate ${fmtPct(r.fallback.value)} (guardrail ${fmtPct(r.fallback.threshold)}${r.fallback.rule ? `, ${r.fallback.rule}` : ''}).`,
+    `${plural(r.totals.decisions, 'decision')} to ${plural(r.totals.users, 'user')} by ${plural(r.totals.rules, 'rule')}; governance ${r.governance.status}; consent violations ${consent}; highest fallback rate ${fmtPct(r.fallback.value)} (guardrail ${fmtPct(r.fallback.threshold)}${r.fallback.rule ? `, ${r.fallback.rule}` : ''}).`,
     '',
     'Performance vs holdout (all users):',
     textTable(

@@ -9,6 +9,7 @@ import {
   type Dashboard,
   type Kpi,
   type Section,
+  plural,
 } from '../../report/index.ts';
 import { FUNNEL_MIN_BASE } from '../../analyses/co-marketing/index.ts';
 import type { TrackSourceResult } from './result.ts';
@@ -32,7 +33,7 @@ export function executiveSummary(r: TrackSourceResult): string {
   const lead = [...r.by_partner].filter((p) => p.key !== 'house').sort((a, b) => b.pipeline - a.pipeline)[0];
   const behind = r.contribution.filter((c) => c.status === 'behind').map((c) => c.partner_name);
   const lines = [
-    `**${r.campaign.name}**, ${r.window.label} window to ${r.as_of}: ${r.totals.opportunities} opportunities, ${money(r.totals.pipeline, cur)} pipeline and ${money(r.totals.revenue, cur)} closed-won revenue in scope (${r.model.name} attribution).`,
+    `**${r.campaign.name}**, ${r.window.label} window to ${r.as_of}: ${plural(r.totals.opportunities, 'opportunity', 'opportunities')}, ${money(r.totals.pipeline, cur)} pipeline and ${money(r.totals.revenue, cur)} closed-won revenue in scope (${r.model.name} attribution).`,
     lead
       ? `${lead.name} leads partner credit with ${money(lead.pipeline, cur)} of pipeline (${money(lead.sourced_pipeline, cur)} partner-sourced).`
       : '',
@@ -333,7 +334,7 @@ function kpisOf(r: TrackSourceResult): Kpi[] {
     {
       label: 'Pipeline in scope',
       value: compact(r.totals.pipeline, cur),
-      note: `${r.totals.opportunities} opportunities`,
+      note: plural(r.totals.opportunities, 'opportunity', 'opportunities'),
     },
     {
       label: 'Closed-won revenue',
