@@ -49,7 +49,7 @@ export const THRESHOLDS = {
   },
   referral_conversion_rate: {
     command: 'optimize-referrals',
-    what: 'minimum referral conversion rate, conversions / sign-ups (0..1, default 0.1)',
+    what: 'minimum referral conversion rate, referred customers / referred sign-ups (0..1, default 0.1)',
     minimum: 0,
     maximum: 1,
     default: 0.1,

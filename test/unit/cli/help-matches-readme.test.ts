@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
+import { THRESHOLDS } from '../../../src/workspace/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -36,5 +37,13 @@ describe('--alert-threshold in --help agrees with the README', () => {
     const text = await help('optimize-referrals');
     expect(text).toContain('minimum referral conversion rate (referred customers / referred sign-ups)');
     expect(text).not.toContain('conversions / sign-ups');
+  });
+
+  it("gtm.yaml's thresholds.referral_conversion_rate says the same (its schema description)", () => {
+    expect(THRESHOLDS.referral_conversion_rate.what).toContain('referred customers / referred sign-ups');
+    for (const f of ['gtm.schema.json', 'gtm.referrals.schema.json'])
+      expect(readFileSync(path.join(ROOT, 'src/workspace', f), 'utf8')).not.toContain(
+        'conversions / sign-ups',
+      );
   });
 });
