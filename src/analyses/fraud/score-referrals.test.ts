@@ -107,7 +107,7 @@ const planted = {
   }),
   fast: row({ clickToConversionSeconds: 4 }),
   alreadyCustomer: row({ friendLastOrderBefore: T - 40 * DAY }),
-  alreadyReferred: row({ friendReferralRank: 2, firstAdvocateId: 'adv-first', rewardStatus: 'clawed-back' }),
+  alreadyReferred: row({ friendReferralRank: 2, firstAdvocateId: 'adv-first', rewardStatus: 'clawed_back' }),
   velocity: row({ advocateId: 'adv-burst' }),
 };
 

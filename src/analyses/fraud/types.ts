@@ -53,7 +53,7 @@ export interface ReferralFeatureRow {
   /** Reward owed for this referral (advocate + friend incentive), program currency. */
   readonly rewardAmount?: number | null;
   /** Null counts as outstanding (pending). */
-  readonly rewardStatus?: 'pending' | 'paid' | 'clawed-back' | 'void' | null;
+  readonly rewardStatus?: 'pending' | 'paid' | 'clawed_back' | 'void' | null;
   readonly rewardPaidAt?: number | null;
   /** First refund or cancellation of the qualifying order. */
   readonly refundedAt?: number | null;

@@ -4,7 +4,7 @@ import { numOrNull } from './query-numbers.ts';
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.length ? v.map(String).sort() : null);
-const STATUSES = ['pending', 'paid', 'clawed-back', 'void'] as const;
+const STATUSES = ['pending', 'paid', 'clawed_back', 'void'] as const;
 
 /** What the report needs of a candidate besides its features. */
 export interface CandidateMeta {

@@ -345,7 +345,7 @@ function referralFactsSql(p: DeriveParams): string {
        CASE WHEN c.refunded_at < ${end} THEN c.refunded_at END AS refunded_at, c.refund_amount,
        c.referrer AS conversion_referrer, c.coupon_code,
        COALESCE(w.reward_amount, 0) AS reward_amount, COALESCE(w.clawed_back, 0) AS clawed_back,
-       CASE w.status_rank WHEN 3 THEN 'paid' WHEN 2 THEN 'pending' WHEN 1 THEN 'clawed-back' WHEN 0 THEN 'void' END AS reward_status,
+       CASE w.status_rank WHEN 3 THEN 'paid' WHEN 2 THEN 'pending' WHEN 1 THEN 'clawed_back' WHEN 0 THEN 'void' END AS reward_status,
        w.reward_paid_at,
        CASE WHEN fs.last_shared_at >= c.converted_at THEN 1 ELSE 0 END AS friend_shared,
        COALESCE(cl.prior_claims, 0) AS prior_claims, cl.first_advocate
@@ -682,7 +682,7 @@ function referralFactsCh(p: DeriveParams): string {
        CASE WHEN c_refunded_at < ${end} THEN c_refunded_at END AS refunded_at, c_refund_amount AS refund_amount,
        c_referrer AS conversion_referrer, c_coupon AS coupon_code,
        coalesce(w_amount, ${dec('0', d)}) AS reward_amount, coalesce(w_clawed, ${dec('0', d)}) AS clawed_back,
-       multiIf(w_rank = 3, 'paid', w_rank = 2, 'pending', w_rank = 1, 'clawed-back', w_rank = 0, 'void', NULL) AS reward_status,
+       multiIf(w_rank = 3, 'paid', w_rank = 2, 'pending', w_rank = 1, 'clawed_back', w_rank = 0, 'void', NULL) AS reward_status,
        w_paid AS reward_paid_at,
        CASE WHEN fs_at >= c_at THEN 1 ELSE 0 END AS friend_shared,
        coalesce(cl_prior, 0) AS prior_claims, cl_first AS first_advocate
