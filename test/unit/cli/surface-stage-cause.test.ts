@@ -1,8 +1,8 @@
 /**
  * A stage that failed on something the user fixes at once (a flag, gtm.yaml, a source file) is
- * reported as that error with its own hint only: the stage's owner and the next rung of the
- * escalation ladder were appended to "did you mean ...?" (the s17 new-user review:
- * `gtm optimize-referrals --experiments ref-double-sidd`). Data and engine causes keep them.
+ * reported as that error with its own hint, the plan record and the stage: the stage's owner and the
+ * next rung of the escalation ladder were appended to "did you mean ...?" as well (the s17 new-user
+ * review: `gtm optimize-referrals --experiments ref-double-sidd`). Data and engine causes keep them.
  */
 import { describe, expect, it } from 'vitest';
 import { surfaceStageCause } from '../../../src/cli/main.ts';
@@ -18,13 +18,18 @@ const failed = (code: ErrorCode, hint?: string) =>
   });
 
 describe('surfaceStageCause', () => {
-  it.each(['USAGE', 'CONFIG', 'INPUT'] as const)('%s: the cause with its own hint, nothing else', (code) => {
-    const out = surfaceStageCause(failed(code, 'did you mean "ref-double-sided"?'));
-    expect(out.code).toBe(code);
-    expect(out.where).toBe('--experiments');
-    expect(out.hint).toBe('did you mean "ref-double-sided"?');
-    expect(out.oneLine()).not.toMatch(/owner:|escalate to:|stage refresh failed/);
-  });
+  it.each(['USAGE', 'CONFIG', 'INPUT'] as const)(
+    '%s: the cause with its own hint, the plan record and the stage',
+    (code) => {
+      const out = surfaceStageCause(failed(code, 'did you mean "ref-double-sided"?'));
+      expect(out.code).toBe(code);
+      expect(out.where).toBe('--experiments');
+      expect(out.hint).toBe(
+        'did you mean "ref-double-sided"?; plan record: /ws/.claude/plans/plan-1.json; stage refresh failed after 1 attempt',
+      );
+      expect(out.oneLine()).not.toMatch(/owner:|escalate to:/);
+    },
+  );
 
   it.each(['DATA', 'ENGINE', 'IO'] as const)(
     '%s: the stage, owner and plan record stay in the hint',
