@@ -109,38 +109,28 @@ describe('with decimal: "," and date_order: dmy', () => {
 });
 
 describe('the same files without the settings', () => {
-  it('doctor: the rows are rejected with the setting to use, none read 100× off', async () => {
+  it('doctor: the amounts are rejected with the setting to use; the dates are read day-first, as their values say', async () => {
     const r = await runCli(['doctor', '--config', 'plain.yaml', '--json'], { cwd: dir });
     expect(r.code).toBe(4);
     const checks = r.json<{ checks: { source: string; rejects: { reason: string; rows: number }[] }[] }>()
       .checks;
-    expect(checks[0].rejects).toEqual(
-      expect.arrayContaining([
-        {
-          reason: 'amount: cannot read a value as a number (a decimal comma? set decimal: "," on the source)',
-          rows: 2,
-        },
-        {
-          reason:
-            'created_at: cannot read a value as a timestamp (a day-first date? set date_order: dmy on the source)',
-          rows: 2,
-        },
-      ]),
-    );
-    // 05/11/2026 reads month-first too (5 May): only the three day-first-only dates are rejected
-    expect(checks[1].rejects).toEqual([
+    // created_at has day-first-only dates (15/11/2026) and none that can only be month-first, so the
+    // column is read day-first (9c14b72) and each row is rejected on its decimal-comma amount alone
+    expect(checks[0].rejects).toEqual([
       {
-        reason:
-          'occurred_at: cannot read a value as a timestamp (a day-first date? set date_order: dmy on the source)',
-        rows: 3,
+        reason: 'amount: cannot read a value as a number (a decimal comma? set decimal: "," on the source)',
+        rows: 4,
       },
     ]);
+    // occurred_at likewise: 05/11/2026 is the 5th of November, beside 15/11, 20/11 and 01/12's days
+    expect(checks[1].rejects).toEqual([]);
   });
 
   it('track-source: exits 5 on the rejects, every row accounted for', async () => {
     const r = await runCli([...RUN, '--config', 'plain.yaml'], { cwd: dir });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('set decimal: "," on the source');
+    expect(r.stderr).toMatch(/web_analytics: occurred_at read day-first \(DD\/MM\/YYYY\)/);
     const res = r.json<TrackSourceResult>();
     expect(
       [...res.row_accounting]
@@ -148,7 +138,7 @@ describe('the same files without the settings', () => {
         .map((a) => [a.source, a.rows_in, a.accepted, a.deduplicated, a.rejected]),
     ).toEqual([
       ['crm_opportunities', 4, 0, 0, 4],
-      ['web_analytics', 4, 1, 0, 3],
+      ['web_analytics', 4, 4, 0, 0],
     ]);
     expect(res.totals.pipeline).toBe(0);
   });
