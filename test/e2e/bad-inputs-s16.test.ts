@@ -314,7 +314,7 @@ describe('gtm.yaml errors: one line naming the key or file and the fix', () => {
       [],
       'CONFIG',
       /^gtm\.yaml:\d+$/,
-      /referrals\.revenue_stages must NOT have fewer than 1 items/,
+      /referrals\.revenue_stages is an empty list — list at least one: /,
     );
   });
 
