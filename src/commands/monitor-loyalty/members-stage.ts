@@ -10,6 +10,7 @@ import { pointsLotsSql, pointTotalsSql, valuationOf } from './sql/points-lots-sq
 import type { NarrowResult } from '../../data/entities/index.ts';
 import { editDistance } from '../../analyses/text/index.ts';
 import { inputError } from '../../errors/index.ts';
+import { plural } from '../../report/index.ts';
 
 /** Tier rules as the command applies them (from the tier_rules source, or the members' tiers alone). */
 export interface TierSetup {
@@ -141,7 +142,6 @@ function exactMemberIds(engine: Engine): string {
   return `SELECT member_id FROM ${relationOf(engine)('lm_member_base')} WHERE ${ch ? 'isNotNull(member_id)' : 'member_id IS NOT NULL'}`;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const more = (shown: number, total: number, sep: string) => (total > shown ? `${sep}…` : '');
 
 /**
