@@ -60,6 +60,7 @@ export {
   type ColumnDef,
   type ColumnKind,
   type TypedEntityDef,
+  toToken,
   type BoundSource,
   type NarrowSpec,
   type NormalizeOptions,

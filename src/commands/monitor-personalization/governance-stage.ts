@@ -16,7 +16,7 @@ import type { Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { PersonalizationConfig } from '../../workspace/index.ts';
 import type { AggregateOutput } from './aggregate-stage.ts';
-import { num, scopeOf, type Run } from './run-scope.ts';
+import { eventToken as token, num, scopeOf, type Run } from './run-scope.ts';
 import {
   consentCountsSql,
   consentDenominatorSql,
@@ -72,12 +72,6 @@ export const thresholdsOf = (p: PersonalizationConfig): GovernanceThresholds => 
     consentExamples: g.consent_examples,
   };
 };
-
-const token = (x: string) =>
-  x
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
 
 /**
  * The consent check's settings, with the raw reasons of the window classified once here (by the

@@ -1,4 +1,4 @@
-import type { Engine } from '../../data/index.ts';
+import { toToken, type Engine } from '../../data/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import type { MonitorPersonalizationContext } from './inputs.ts';
 import { dialectFor } from './sql/dialect-sql.ts';
@@ -10,11 +10,7 @@ export type Run = KitRun<MonitorPersonalizationContext>;
 const DAY = 86_400_000;
 
 /** Outcome event names as the outcomes entity stores them (lower case, spaces and hyphens as `_`). */
-export const eventToken = (name: string): string =>
-  name
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
+export const eventToken = (name: string): string => toToken(name);
 
 /** The query scope of a run: its window, history, initiative names and outcome event classes. */
 export function scopeOf(run: Run, engine: Engine, initiatives: string[] | null): Scope {

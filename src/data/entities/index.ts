@@ -4,7 +4,13 @@
  */
 export type { EntitySpec, NormalizeSettings, SourceBinding, DedupeRule } from './entity-spec.ts';
 export { ENTITIES, ENTITY_NAMES, entitySpec } from './registry.ts';
-export { typedEntity, type ColumnDef, type ColumnKind, type TypedEntityDef } from './typed-entity.ts';
+export {
+  toToken,
+  typedEntity,
+  type ColumnDef,
+  type ColumnKind,
+  type TypedEntityDef,
+} from './typed-entity.ts';
 export { resolveMapping } from './resolve-mapping.ts';
 export {
   normalizeEntities,

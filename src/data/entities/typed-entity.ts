@@ -224,19 +224,22 @@ function parsedSql(
 }
 
 /**
+ * A value as a token column stores it: trimmed, lower-cased, runs of spaces and hyphens as `_`
+ * (`' Sign Up '` → `sign_up`). The SQL forms of the same rule are in source-columns.ts (DuckDB)
+ * and parse-clickhouse.ts (ClickHouse).
+ */
+export const toToken = (value: string): string =>
+  value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+/**
  * A token column's aliases with their keys as tokens (lower-cased, spaces and hyphens as `_`), to
  * be matched against the value's token: `{ 'in progress': 'pending' }` → `{ in_progress: 'pending' }`.
  */
 export function tokenAliases(aliases: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(aliases).map(([k, v]) => [
-      k
-        .trim()
-        .toLowerCase()
-        .replace(/[\s-]+/g, '_'),
-      v,
-    ]),
-  );
+  return Object.fromEntries(Object.entries(aliases).map(([k, v]) => [toToken(k), v]));
 }
 
 /** The checks of one column, in order, as CASE branches (first failing check names the reason). */
