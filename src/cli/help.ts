@@ -4,7 +4,11 @@ const flagLine = (f: FlagSpec) => {
   const kebab = f.name.replace(/_/g, '-');
   const value =
     f.type === 'boolean' ? '' : ` ${f.placeholder ?? (f.choices ? f.choices.join('|') : 'VALUE')}`;
-  const alias = kebab !== f.name ? ` (or --${f.name})` : '';
+  const others = [
+    ...(kebab !== f.name ? [f.name] : []),
+    ...(f.aliases ?? []).map((a) => a.replace(/_/g, '-')),
+  ];
+  const alias = others.length ? ` (or ${others.map((o) => `--${o}`).join(', ')})` : '';
   const def = f.default !== undefined && f.type !== 'boolean' ? ` [default: ${String(f.default)}]` : '';
   return { left: `--${kebab}${value}`, right: `${f.description}${def}${alias}` };
 };

@@ -2,7 +2,7 @@ import { usageError } from '../errors/index.ts';
 import type { FlagSpec, FlagValues, ParsedArgs, PositionalSpec } from './command.ts';
 
 import { coerceFlag, type FlagValue } from '../commands/kit/check-flag-value.ts';
-import { canonicalFlag as canonical } from '../commands/kit/flag-spec.ts';
+import { canonicalFlag as canonical, specsByName } from '../commands/kit/flag-spec.ts';
 import { completeFlags, suggestFlag as suggest } from '../commands/kit/resolve-flag-object.ts';
 import { editDistance as distance } from '../analyses/text/index.ts';
 
@@ -21,7 +21,7 @@ export function parseArgs(
   specs: FlagSpec[],
   positionalSpecs: PositionalSpec[] = [],
 ): ParsedArgs {
-  const byName = new Map(specs.map((s) => [s.name, s]));
+  const byName = specsByName(specs);
   const flags: FlagValues = {};
   const given = new Set<string>();
   /** Each flag as first typed (`--alert-threshold` or `--alert_threshold`), without `--no-`. */
@@ -60,6 +60,7 @@ export function parseArgs(
         shown,
         `${suggest(rawName, specs)}run with --help to list the flags`,
       );
+    name = spec.name; // an alias (`--dimensions` for `--dimension`) is the flag it stands for
     let value: FlagValue;
     if (spec.type === 'boolean') {
       value = eq > 0 ? coerceFlag(spec, arg.slice(eq + 1), shown) : !negated;

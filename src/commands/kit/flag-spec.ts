@@ -25,6 +25,8 @@ export interface FlagSpec {
   conflicts?: readonly string[];
   /** Listed in help but not in the usage line (e.g. global flags). */
   hidden?: boolean;
+  /** Other names accepted for the flag, in snake_case (`dimensions` for `dimension`), same checks. */
+  aliases?: readonly string[];
 }
 
 /** Flags keyed by canonical name; the key is the flag's `name`. */
@@ -66,6 +68,13 @@ export function flagSpecs(decls: FlagDecls): FlagSpec[] {
 
 export const kebab = (name: string): string => name.replace(/_/g, '-');
 export const canonicalFlag = (name: string): string => name.replace(/-/g, '_').toLowerCase();
+
+/** The specs by every name they answer to: canonical name and aliases. */
+export function specsByName<S extends FlagSpec>(specs: readonly S[]): Map<string, S> {
+  const byName = new Map<string, S>();
+  for (const s of specs) for (const n of [s.name, ...(s.aliases ?? [])]) byName.set(n, s);
+  return byName;
+}
 
 /** What a value of the flag looks like, for hints and usage lines. */
 export function flagExample(spec: FlagSpec): string {

@@ -2,7 +2,8 @@ import type { FlagDecls, FlagSpec } from './flag-spec.ts';
 
 /**
  * The JSON Schema (draft 2020-12) of a command's inputs, from its flag declarations: names, types,
- * choices, bounds, defaults and descriptions. Agents (MCP tools) and editors use it.
+ * choices, bounds, defaults and descriptions; a flag's aliases are properties of the same schema.
+ * Agents (MCP tools) and editors use it.
  */
 export function flagsJsonSchema(decls: FlagDecls): {
   type: 'object';
@@ -43,6 +44,8 @@ export function flagsJsonSchema(decls: FlagDecls): {
     if (d.default !== undefined) p.default = Array.isArray(d.default) ? [...d.default] : d.default;
     if (d.example) p.examples = [exampleValue(d.type, d.example)];
     properties[name] = p;
+    for (const alias of d.aliases ?? [])
+      properties[alias] = { ...p, description: `the same as ${name} (either name is accepted)` };
     if (d.required) required.push(name);
   }
   return { type: 'object', properties, required, additionalProperties: false };

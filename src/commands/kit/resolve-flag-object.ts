@@ -5,6 +5,7 @@ import {
   canonicalFlag,
   flagExample,
   kebab,
+  specsByName,
   type FlagDecls,
   type FlagSpec,
   type FlagValuesOf,
@@ -48,6 +49,18 @@ export function completeFlags(
   }
 }
 
+/** A flag given under its name and an alias: lists join (as repeats do on the command line). */
+function bothSpellings(spec: FlagSpec, first: FlagValue | undefined, second: FlagValue): FlagValue {
+  if (Array.isArray(first) && Array.isArray(second)) return [...new Set([...first, ...second])];
+  if (first === second) return second;
+  const names = [spec.name, ...(spec.aliases ?? [])].join(' and ');
+  throw usageError(
+    `given twice with different values (as ${names})`,
+    `--${kebab(spec.name)}`,
+    `give ${spec.name} once, with the value you mean`,
+  );
+}
+
 /**
  * Validates flag values given as an object (a library call, an agent's tool call): keys in either
  * spelling, every value checked against its declaration, defaults applied.
@@ -61,7 +74,7 @@ export function resolveFlagObject<D extends FlagDecls>(
   input: Readonly<Record<string, unknown>>,
 ): FlagValuesOf<D> {
   const specs = Object.entries(decls).map(([name, d]) => ({ ...d, name }) as FlagSpec);
-  const byName = new Map(specs.map((s) => [s.name, s]));
+  const byName = specsByName(specs);
   const values: Record<string, FlagValue | undefined> = {};
   const given = new Set<string>();
   for (const [key, raw] of Object.entries(input)) {
@@ -73,7 +86,8 @@ export function resolveFlagObject<D extends FlagDecls>(
         `--${kebab(key)}`,
         `${suggestFlag(key, specs)}see --help`,
       );
-    values[spec.name] = checkFlagValue(spec, raw, `--${kebab(spec.name)}`);
+    const value = checkFlagValue(spec, raw, `--${kebab(canonicalFlag(key))}`); // as given: alias or name
+    values[spec.name] = given.has(spec.name) ? bothSpellings(spec, values[spec.name], value) : value;
     given.add(spec.name);
   }
   completeFlags(values, specs, given);

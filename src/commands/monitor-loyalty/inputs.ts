@@ -32,6 +32,7 @@ export const MONITOR_LOYALTY_FLAGS = defineFlags({
     type: 'list',
     choices: LOYALTY_DIMENSIONS,
     description: 'KPI breakdowns (tier is always computed)',
+    aliases: ['dimension'],
   },
   experiments: {
     type: 'list',

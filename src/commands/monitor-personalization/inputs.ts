@@ -37,6 +37,7 @@ export const MONITOR_PERSONALIZATION_FLAGS = defineFlags({
     type: 'list',
     choices: DIMENSIONS,
     description: 'breakdowns of performance vs holdout (profile and channel are always computed)',
+    aliases: ['dimensions'],
   },
   alert_threshold: {
     type: 'number',

@@ -36,6 +36,7 @@ export const OPTIMIZE_REFERRALS_FLAGS = defineFlags({
     type: 'list',
     choices: DIMENSIONS,
     description: 'funnel breakdowns (default channel)',
+    aliases: ['dimension'],
     example: 'channel,partner-tier',
   },
   experiments: {

@@ -38,6 +38,7 @@ export const TRACK_SOURCE_FLAGS = defineFlags({
     type: 'list',
     choices: DIMENSIONS,
     description: 'breakdowns (partner and channel are always computed)',
+    aliases: ['dimension'],
   },
   attribution_model: {
     type: 'string',
