@@ -51,7 +51,7 @@ export function progressFromEvents(out: Output): (e: RunEvent) => void {
       case 'alert':
         if (e.evaluation.breached && !REPORTED_AS_ERRORS.has(e.evaluation.id))
           out.warn(
-            `alert ${alertName(e.evaluation)}: ${e.evaluation.detail ?? alertFigures(e.evaluation)}${!e.evaluation.escalate ? ' — breached' : e.evaluation.consecutive_breaches === 1 ? ' — breached, escalated at once' : ` — breached ${e.evaluation.consecutive_breaches} runs in a row, escalated`}`,
+            `alert ${alertName(e.evaluation)}: ${e.evaluation.detail ?? alertFigures(e.evaluation)}${!e.evaluation.escalate ? ' — breached' : e.evaluation.consecutive_breaches === 1 ? ' — breached, escalated at once' : ` — breached ${e.evaluation.consecutive_breaches} as-of dates in a row, escalated`}`,
           );
         break;
       default:

@@ -10,7 +10,7 @@ import { runPlan } from './run-plan.ts';
 let cleanup: () => Promise<void> = async () => undefined;
 afterAll(async () => cleanup());
 
-/** Two runs of the same command and scope: data grew, a source was added, the model changed. */
+/** Runs of the same command and scope for two consecutive as-ofs: data grew, a source was added, the model changed. */
 async function twoRuns(): Promise<[PlanRecord, PlanRecord]> {
   const t = await tempPlanDir();
   cleanup = t.cleanup;
@@ -46,7 +46,8 @@ async function twoRuns(): Promise<[PlanRecord, PlanRecord]> {
           }),
           stage('deep-dive', ['insights'], { condition: () => n === 2 }),
         ],
-        { settings, inputs: { campaign: 'AI Launch Tour', window } },
+        // consecutive as-ofs: the second run's roas breach is the second in a row
+        { settings, inputs: { campaign: 'AI Launch Tour', window }, asOf: `2024-05-${19 + n}` },
       ),
       { planDir: t.dir },
     );
@@ -195,7 +196,7 @@ describe('diffPlans', () => {
     expect(text).toMatch(/^ {2}1\s+gather\s+GATHER\s+analyst \(Ana Ruiz\)\s+succeeded\s+1 attempt/m);
     expect(text).toContain('crm  in 200  = accepted 198  + deduplicated 2  + rejected 0');
     expect(text).toMatch(
-      /roas\s+roas 1 \(breach below 1\.5\)\s+BREACHED 2 runs in a row\s+→ escalated to marketing-lead \(Mia Lee\)/,
+      /roas\s+roas 1 \(breach below 1\.5\)\s+BREACHED 2 as-of dates in a row\s+→ escalated to marketing-lead \(Mia Lee\)/,
     );
     expect(text).toContain('level 1: roas → marketing-lead (Mia Lee) after 2 consecutive breaches');
     expect(text).toContain(`changes since ${a.plan_id}`);

@@ -23,7 +23,7 @@ export interface AlertInput {
   detail?: string;
   /**
    * The breach in a row that escalates: 2 by default ("breached twice"); 1 escalates at once
-   * (a consent violation must not wait for a second run).
+   * (a consent violation must not wait for a second period).
    */
   escalate_from?: number;
   /**
@@ -64,11 +64,14 @@ export interface AlertEvaluation {
   escalate: boolean;
   escalation?: ResolvedParty & { level: number };
   owner?: ResolvedParty;
-  /** The last earlier evaluation of this alert id in the same command and scope. */
+  /**
+   * The previous evaluation of this alert id in the same command and scope: the latest run of the
+   * latest as-of before this run's (reruns of the same as-of and runs for later as-ofs are not it).
+   */
   previous: { plan_id: string; value: number; breached: boolean; consecutive_breaches: number } | null;
 }
 
-/** The last earlier evaluation of the same alert, from the alert history. */
+/** The previous evaluation of the same alert (latest run of an earlier as-of), from the alert history. */
 export interface AlertHistoryEntry {
   plan_id: string;
   alert: Pick<AlertEvaluation, 'value' | 'breached' | 'consecutive_breaches'> & { evaluated_at?: string };
@@ -84,9 +87,11 @@ export interface AlertPolicy {
 
 /**
  * Evaluates an alert against its threshold and its history. "Breached twice" means breached now and
- * at the last earlier evaluation of the same alert id in the same command and scope; the streak
- * grows by one per run, so the k-th consecutive breach (k ≥ 2) escalates to
- * `ladder[min(k − 2, len − 1)]`. Pure: the caller finds `previous` in the plan history.
+ * at the previous evaluation of the same alert id in the same command and scope, that of the
+ * latest earlier as-of (a rerun for the same as-of re-evaluates its period and reaches the same
+ * decision as the first run of it); the streak grows by one per period, so the k-th consecutive
+ * breach (k ≥ 2) escalates to `ladder[min(k − 2, len − 1)]`. Pure: the caller finds `previous` in
+ * the plan history.
  *
  * @example
  * const ev = evaluateAlert(

@@ -74,7 +74,7 @@ export function formatPlan(record: PlanRecord): string {
             ? `${a.metric}: ${a.detail}`
             : `${a.metric} ${formatValue(a.value)} (breach ${a.direction} ${formatValue(a.threshold)})`,
           a.breached
-            ? `BREACHED${a.consecutive_breaches > 1 ? ` ${a.consecutive_breaches} runs in a row` : ''}`
+            ? `BREACHED${a.consecutive_breaches > 1 ? ` ${a.consecutive_breaches} as-of dates in a row` : ''}`
             : 'ok',
           a.escalation ? `→ escalated to ${formatParty(a.escalation.role, a.escalation.person)}` : '',
         ]),

@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { GtmError, isRetriable } from '../errors/index.ts';
 import { DEFAULT_BACKOFF_MS } from './build-plan-record.ts';
 import { clearTaskRecords, createStageContext, type ContextHost } from './create-stage-context.ts';
-import type { AlertHistoryEntry } from './evaluate-alert.ts';
 import type { PlanGraph } from './plan-graph.ts';
 import type { PlanRecord, TaskError, TaskRecord } from './plan-record.ts';
 import type { PlanSpec, RunEvent, RunOptions, StageDef } from './plan-spec.ts';
 import type { PlanHistory } from './plan-store.ts';
 import { PlanWriter } from './plan-writer.ts';
+import { previousAlert } from './previous-alert.ts';
 import { resolveOwner } from './resolve-owner.ts';
 import { backoffDelay, shouldRetry, sleep } from './retry-policy.ts';
 
@@ -277,7 +277,7 @@ export class PlanExecution {
       iso: () => this.iso(),
       save: () => void this.writer.save(),
       emit: (e) => this.emit(e),
-      previousAlert: (id) => this.previousAlert(id),
+      previousAlert: (id) => previousAlert(this.history.plans(), id, this.record.as_of),
       previous: this.history.find((p) => p.record.status === 'succeeded')?.record ?? null,
       // a failure there fails the stage (its fingerprint is part of what the plan vouches for)
       defer: (work) =>
@@ -289,15 +289,6 @@ export class PlanExecution {
           }),
         ),
     };
-  }
-
-  /** The latest earlier evaluation of an alert id; runs that did not evaluate it neither break nor extend a streak. */
-  private previousAlert(id: string): AlertHistoryEntry | null {
-    for (const plan of this.history.plans()) {
-      const alert = plan.record.alerts.find((a) => a.id === id);
-      if (alert) return { plan_id: plan.record.plan_id, alert };
-    }
-    return null;
   }
 
   private async close(): Promise<PlanRun> {

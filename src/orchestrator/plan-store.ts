@@ -173,8 +173,10 @@ const HEADER_BYTES = 4096;
 
 /**
  * The finished plans (any status but `running`) of one command and scope, newest first, read on
- * demand: a run needs the latest one, the latest succeeded one (its change log base) and, for each
- * alert, the latest plan that evaluated it — usually the first few, whatever the history's length.
+ * demand: a run needs the latest one and the latest succeeded one (its change log base) — usually
+ * the first few, whatever the history's length — and, for each alert, the latest plan of the
+ * latest earlier as-of that evaluated it (`previousAlert`: the scope's plans are read once, as a
+ * backfill can sit anywhere in the history).
  * Unreadable plans are skipped, as in `listPlans`.
  *
  * @example

@@ -802,7 +802,12 @@ describe('runPlan: row accounting and context', () => {
 });
 
 describe('runPlan: history of a command and scope', () => {
-  const alertingSpec = (value: number, scope = 'AI Launch Tour', settings?: Record<string, unknown>) =>
+  interface AlertingOptions {
+    scope?: string;
+    settings?: Record<string, unknown>;
+    asOf?: string;
+  }
+  const alertingSpec = (value: number, { scope = 'AI Launch Tour', settings, asOf }: AlertingOptions = {}) =>
     spec(
       [
         stage('insights', [], {
@@ -817,11 +822,14 @@ describe('runPlan: history of a command and scope', () => {
             }),
         }),
       ],
-      { scope, ...(settings ? { settings } : {}) },
+      { scope, ...(settings ? { settings } : {}), ...(asOf !== undefined ? { asOf } : {}) },
     );
+  /** A run of the alerting plan for `asOf` (one period per as-of: 2024-05-20, -21, …). */
+  const runAt = (asOf: string, value: number, opts: AlertingOptions = {}) =>
+    runPlan(alertingSpec(value, { ...opts, asOf }), { planDir: dir });
 
-  it('escalates an alert breached in two consecutive runs of the same scope, and climbs the ladder', async () => {
-    const first = await runPlan(alertingSpec(1.2), { planDir: dir });
+  it('escalates an alert breached at two consecutive as-ofs of the same scope, and climbs the ladder', async () => {
+    const first = await runAt('2024-05-20', 1.2);
     expect(first.alerts[0]).toMatchObject({
       id: 'partner-roas',
       breached: true,
@@ -831,7 +839,7 @@ describe('runPlan: history of a command and scope', () => {
     });
     expect(first.escalations).toEqual([]);
 
-    const second = await runPlan(alertingSpec(1.1), { planDir: dir });
+    const second = await runAt('2024-05-21', 1.1);
     expect(second.alerts[0]).toMatchObject({
       consecutive_breaches: 2,
       escalate: true,
@@ -850,55 +858,61 @@ describe('runPlan: history of a command and scope', () => {
       },
     ]);
 
-    const third = await runPlan(alertingSpec(1.0), { planDir: dir });
+    const third = await runAt('2024-05-22', 1.0);
     expect(third.escalations).toMatchObject([
       { level: 2, role: 'vp-marketing', person: 'Vic Park', consecutive_breaches: 3 },
     ]);
 
-    const recovered = await runPlan(alertingSpec(1.6), { planDir: dir });
+    const recovered = await runAt('2024-05-23', 1.6);
     expect(recovered.alerts[0]).toMatchObject({ breached: false, consecutive_breaches: 0, escalate: false });
-    const again = await runPlan(alertingSpec(1.4), { planDir: dir });
+    const again = await runAt('2024-05-24', 1.4);
     expect(again.alerts[0]).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: false });
   });
 
   it('does not carry a streak across scopes or commands', async () => {
-    await runPlan(alertingSpec(1.2, 'Campaign A'), { planDir: dir });
-    const otherScope = await runPlan(alertingSpec(1.2, 'Campaign B'), { planDir: dir });
+    await runAt('2024-05-20', 1.2, { scope: 'Campaign A' });
+    const otherScope = await runAt('2024-05-21', 1.2, { scope: 'Campaign B' });
     expect(otherScope.alerts[0]).toMatchObject({ consecutive_breaches: 1, escalate: false, previous: null });
     const otherCommand = await runPlan(
-      { ...alertingSpec(1.2, 'Campaign A'), command: 'monitor-loyalty' },
+      { ...alertingSpec(1.2, { scope: 'Campaign A', asOf: '2024-05-21' }), command: 'monitor-loyalty' },
       { planDir: dir },
     );
     expect(otherCommand.alerts[0]).toMatchObject({ consecutive_breaches: 1, escalate: false });
-    const sameAgain = await runPlan(alertingSpec(1.2, 'Campaign A'), { planDir: dir });
+    const sameAgain = await runAt('2024-05-21', 1.2, { scope: 'Campaign A' });
     expect(sameAgain.alerts[0]).toMatchObject({ consecutive_breaches: 2, escalate: true });
   });
 
   it('keeps the streak across a run that did not evaluate the alert', async () => {
-    await runPlan(alertingSpec(1.2), { planDir: dir });
+    await runAt('2024-05-20', 1.2);
     await rejection(
       runPlan(
-        spec([
-          stage('insights', [], {
-            run: async () => {
-              throw new Error('engine down');
-            },
-          }),
-        ]),
+        spec(
+          [
+            stage('insights', [], {
+              run: async () => {
+                throw new Error('engine down');
+              },
+            }),
+          ],
+          { asOf: '2024-05-21' },
+        ),
         { planDir: dir },
       ),
     );
-    const third = await runPlan(alertingSpec(1.2), { planDir: dir });
+    const third = await runAt('2024-05-22', 1.2);
     expect(third.alerts[0]).toMatchObject({ consecutive_breaches: 2, escalate: true });
   });
 
   it('logs settings changes against the previous plan of the same command and scope', async () => {
     const first = await runPlan(
-      alertingSpec(2, 'S', {
-        model: 'last-touch',
-        sources: { crm: 'h1' },
-        thresholds: { roas: 1.5 },
-        cadence: 'weekly',
+      alertingSpec(2, {
+        scope: 'S',
+        settings: {
+          model: 'last-touch',
+          sources: { crm: 'h1' },
+          thresholds: { roas: 1.5 },
+          cadence: 'weekly',
+        },
       }),
       { planDir: dir },
     );
@@ -911,14 +925,17 @@ describe('runPlan: history of a command and scope', () => {
       },
     ]);
     expect(first.previous_plan_id).toBeNull();
-    await runPlan(alertingSpec(2, 'elsewhere', { model: 'linear' }), { planDir: dir });
+    await runPlan(alertingSpec(2, { scope: 'elsewhere', settings: { model: 'linear' } }), { planDir: dir });
 
     const second = await runPlan(
-      alertingSpec(2, 'S', {
-        model: 'position-based',
-        sources: { crm: 'h2', ads: 'a1' },
-        thresholds: {},
-        cadence: 'weekly',
+      alertingSpec(2, {
+        scope: 'S',
+        settings: {
+          model: 'position-based',
+          sources: { crm: 'h2', ads: 'a1' },
+          thresholds: {},
+          cadence: 'weekly',
+        },
       }),
       { planDir: dir },
     );
@@ -930,14 +947,95 @@ describe('runPlan: history of a command and scope', () => {
       { field: 'thresholds.roas', change: 'removed', from: 1.5, to: null },
     ]);
     const third = await runPlan(
-      alertingSpec(2, 'S', {
-        model: 'position-based',
-        sources: { crm: 'h2', ads: 'a1' },
-        thresholds: {},
-        cadence: 'weekly',
+      alertingSpec(2, {
+        scope: 'S',
+        settings: {
+          model: 'position-based',
+          sources: { crm: 'h2', ads: 'a1' },
+          thresholds: {},
+          cadence: 'weekly',
+        },
       }),
       { planDir: dir },
     );
     expect(third.change_log).toEqual([]);
+  });
+});
+
+describe('runPlan: the previous evaluation of an alert is that of the latest earlier as-of', () => {
+  const alertAt = (asOf: string, value: number) =>
+    runPlan(
+      spec(
+        [
+          stage('insights', [], {
+            run: async (ctx) =>
+              ctx.alert({ id: 'partner-roas', metric: 'roas', value, threshold: 1.5, direction: 'below' }),
+          }),
+        ],
+        { asOf },
+      ),
+      { planDir: dir },
+    );
+
+  it('a rerun for the same as-of reaches the streak and escalation of the first run of it', async () => {
+    const may20 = await alertAt('2024-05-20', 1.2);
+    // the same usage line again for the same as-of: not a second breach (was 2 breaches, escalated)
+    const may20again = await alertAt('2024-05-20', 1.2);
+    expect(may20again.alerts[0]).toMatchObject({ consecutive_breaches: 1, escalate: false, previous: null });
+    expect(may20again.escalations).toEqual([]);
+
+    const may21 = await alertAt('2024-05-21', 1.1);
+    expect(may21.alerts[0]).toMatchObject({
+      consecutive_breaches: 2,
+      escalation: { level: 1, role: 'marketing-lead' },
+      // the latest run of the earlier as-of: the rerun
+      previous: { plan_id: may20again.plan_id, consecutive_breaches: 1 },
+    });
+    for (const value of [1.1, 1.0]) {
+      const rerun = await alertAt('2024-05-21', value);
+      // was 3 then 4 breaches, vp-marketing: every rerun climbed the ladder
+      expect(rerun.alerts[0]).toMatchObject({
+        consecutive_breaches: 2,
+        escalation: { level: 1, role: 'marketing-lead' },
+        previous: { plan_id: may20again.plan_id },
+      });
+      expect(rerun.escalations).toMatchObject([{ level: 1, consecutive_breaches: 2 }]);
+    }
+    expect(may20.plan_id).not.toBe(may20again.plan_id);
+  });
+
+  it('a run for the next as-of adds one to the streak of the latest run of the as-of before', async () => {
+    await alertAt('2024-05-20', 1.2);
+    await alertAt('2024-05-21', 1.1);
+    const rerun = await alertAt('2024-05-21', 1.0);
+    const may22 = await alertAt('2024-05-22', 1.1);
+    // was 4 breaches in a row, the rerun counted as a period of its own
+    expect(may22.alerts[0]).toMatchObject({
+      consecutive_breaches: 3,
+      escalation: { level: 2, role: 'vp-marketing' },
+      previous: { plan_id: rerun.plan_id, value: 1.0, breached: true, consecutive_breaches: 2 },
+    });
+    expect(may22.escalations).toMatchObject([{ level: 2, consecutive_breaches: 3, value: 1.1 }]);
+  });
+
+  it('a backfill for an older as-of compares with the run before it, not with later runs', async () => {
+    const may20 = await alertAt('2024-05-20', 1.2);
+    const may22 = await alertAt('2024-05-22', 1.1);
+    expect(may22.alerts[0]).toMatchObject({ consecutive_breaches: 2, previous: { plan_id: may20.plan_id } });
+
+    // run after 2024-05-22's, for 2024-05-21: its previous period is 2024-05-20 (was 05-22's streak 2 + 1)
+    const may21 = await alertAt('2024-05-21', 1.6);
+    expect(may21.alerts[0]).toMatchObject({ consecutive_breaches: 0, previous: { plan_id: may20.plan_id } });
+    const may19 = await alertAt('2024-05-19', 1.2);
+    expect(may19.alerts[0]).toMatchObject({ consecutive_breaches: 1, escalate: false, previous: null });
+    expect(may19.escalations).toEqual([]);
+
+    // the next regular run compares with 2024-05-22's, not with the backfills made after it
+    const may23 = await alertAt('2024-05-23', 1.0);
+    expect(may23.alerts[0]).toMatchObject({
+      consecutive_breaches: 3,
+      escalation: { level: 2, role: 'vp-marketing' },
+      previous: { plan_id: may22.plan_id, consecutive_breaches: 2 },
+    });
   });
 });

@@ -53,7 +53,7 @@ export function alertBlocks(alerts: readonly AlertView[]): Block[] {
     status: (a.escalate ? 'alert' : a.breached ? 'warn' : 'ok') as Status,
     text: `${a.id}: ${a.detail ?? `${alertValue(a, a.value)} vs guardrail ${alertValue(a, a.threshold)}`} — ${
       a.breached
-        ? `breached (${a.consecutive_breaches} run${a.consecutive_breaches === 1 ? '' : 's'} in a row)${
+        ? `breached (${a.consecutive_breaches} as-of date${a.consecutive_breaches === 1 ? '' : 's'} in a row)${
             a.escalate ? `; escalated${a.escalation?.person ? ` to ${a.escalation.person}` : ''}` : ''
           }`
         : 'within guardrail'

@@ -53,5 +53,5 @@ export function ladderEscalations<E extends { alert_id: string; consecutive_brea
   return escalations.filter((e) => !(atOnce.has(e.alert_id) && e.consecutive_breaches <= 1));
 }
 
-/** "1 run" / "3 runs" in a row. */
-export const runsInARow = (n: number): string => `${n} ${n === 1 ? 'run' : 'runs'} in a row`;
+/** "1 as-of date" / "3 as-of dates" in a row: a streak counts as-ofs, a rerun of one is not another. */
+export const asOfsInARow = (n: number): string => `${n} ${n === 1 ? 'as-of date' : 'as-of dates'} in a row`;

@@ -17,7 +17,7 @@ import {
   human,
   ladderEscalations,
   pct,
-  runsInARow,
+  asOfsInARow,
   SEVERITY_STATUS,
   signed,
 } from './dashboard-format.ts';
@@ -45,7 +45,7 @@ function recap(r: R, o: O): Section {
     blocks.push({
       kind: 'callout',
       status: 'alert',
-      text: `${e.alert_id} breached ${runsInARow(e.consecutive_breaches)}: escalated to ${e.person ?? 'nobody available'} (${human(e.role ?? 'no role')}).`,
+      text: `${e.alert_id} breached ${asOfsInARow(e.consecutive_breaches)}: escalated to ${e.person ?? 'nobody available'} (${human(e.role ?? 'no role')}).`,
     });
   blocks.push({
     kind: 'callout',

@@ -61,11 +61,11 @@ describe('formatMonitorPersonalization escalations', () => {
       escalationLines(result([atOnce], [ladder('consent_violations', 2), ladder('fallback_rate', 3)])),
     ).toEqual([
       'Escalated at once: 28 decisions served without the required consent → Amara Okafor (data privacy lead).',
-      'Escalated: consent_violations breached 2 runs in a row → Amara Okafor (data privacy lead).',
-      'Escalated: fallback_rate breached 3 runs in a row → Amara Okafor (data privacy lead).',
+      'Escalated: consent_violations breached 2 as-of dates in a row → Amara Okafor (data privacy lead).',
+      'Escalated: fallback_rate breached 3 as-of dates in a row → Amara Okafor (data privacy lead).',
     ]);
     expect(escalationLines(result([], [ladder('kpi_dip.conversion_rate', 1)]))).toEqual([
-      'Escalated: kpi_dip.conversion_rate breached 1 run in a row → Amara Okafor (data privacy lead).',
+      'Escalated: kpi_dip.conversion_rate breached 1 as-of date in a row → Amara Okafor (data privacy lead).',
     ]);
   });
 });

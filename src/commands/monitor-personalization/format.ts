@@ -1,5 +1,5 @@
 import { fmtPct, plural, textTable } from '../../report/index.ts';
-import { effectText, human, ladderEscalations, runsInARow, signed } from './dashboard-format.ts';
+import { effectText, human, ladderEscalations, asOfsInARow, signed } from './dashboard-format.ts';
 import type { AnomalyOut } from './issues-stage.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
 
@@ -101,7 +101,7 @@ export function formatMonitorPersonalization(
     out.push(`Escalated at once: ${e.reason} → ${e.person ?? 'nobody available'} (${human(e.role)}).`);
   for (const e of ladderEscalations(r.escalations, r.immediate_escalations))
     out.push(
-      `Escalated: ${e.alert_id} breached ${runsInARow(e.consecutive_breaches)} → ${e.person ?? 'nobody available'} (${human(e.role ?? '')}).`,
+      `Escalated: ${e.alert_id} breached ${asOfsInARow(e.consecutive_breaches)} → ${e.person ?? 'nobody available'} (${human(e.role ?? '')}).`,
     );
   out.push(
     '',

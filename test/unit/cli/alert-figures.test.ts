@@ -115,7 +115,7 @@ describe('an alert whose value only stands in for a figure (detail)', () => {
     expect(warnings).toEqual(['alert freshness.outcomes: no rows in outcomes — breached']);
     const [block] = alertBlocks([evaluation]);
     expect(block).toMatchObject({
-      text: 'freshness.outcomes: no rows in outcomes — breached (1 run in a row).',
+      text: 'freshness.outcomes: no rows in outcomes — breached (1 as-of date in a row).',
     });
     expect(JSON.stringify([warnings, block])).not.toMatch(/1000000000|1e\+?9/);
   });
