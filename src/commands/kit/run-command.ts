@@ -69,8 +69,13 @@ function workspaceFor(def: { workspace: 'required' | 'optional' }, opts: RunComm
   return loadWorkspace({ cwd, configPath: opts.config, env: opts.env as NodeJS.ProcessEnv | undefined });
 }
 
+/** The command's escalation ladder: `escalation.<command>` in gtm.yaml, else the command's default. */
+function ladderOf(def: { name: string; ladder: readonly string[] }, ws: WorkspaceConfig): string[] {
+  return ws.escalation[def.name] ?? [...def.ladder];
+}
+
 function createRun<I>(
-  def: { name: string },
+  def: { name: string; ladder: readonly string[] },
   ws: WorkspaceConfig,
   inputs: I,
   asOf: string,
@@ -95,7 +100,8 @@ function createRun<I>(
     env: opts.env ?? process.env,
     engine: () => engine.get(),
     owner(role) {
-      const r = resolveOwner(ws.roster, role, day);
+      // a role the roster does not have at all goes to the ladder's first role, as the stages' owners do
+      const r = resolveOwner(ws.roster, role, day, ladderOf(def, ws)[0]);
       return { role, person: r.person, fallback_used: r.fallbackUsed ?? null };
     },
     rel: (p) => path.relative(ws.baseDir, p) || p,
@@ -197,7 +203,7 @@ function planSpec<D extends FlagDecls, I, O, R>(
       retryStrategy: plan.retryStrategy,
       maxRetries: 2,
       fallbackPlan: plan.fallbackPlan,
-      escalationLadder: ws.escalation[def.name] ?? [...def.ladder],
+      escalationLadder: ladderOf(def, ws),
     },
     roster: ws.roster,
     asOf: run.asOfDay,
