@@ -2,7 +2,8 @@
  * `gtm mcp` (from source, over stdio) and the names of the tools' arguments: every tool that takes
  * breakdowns takes them as `dimension` or `dimensions` (monitor-personalization declared only
  * `dimension`, the other commands only `dimensions`; an agent sending the other name was refused by
- * the schema and the server).
+ * the schema and the server); and errors name the tools' arguments (`alert_threshold`), not the
+ * command line's flags (`--alert-threshold`), which an agent calling the tool cannot map.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -119,5 +120,39 @@ describe('gtm mcp: dimension and dimensions', () => {
     const bad = replies.get(13)?.result;
     expect(bad?.isError).toBe(true);
     expect(bad?.content?.[0].text).toMatch(/has unknown value "bogus"; allowed: profile, channel, cohort/);
+  }, 120_000);
+});
+
+describe('gtm mcp: errors name the tool arguments', () => {
+  it('plan commands and CLI tools alike, with example values as an agent sends them', async () => {
+    const replies = await serve([
+      call('monitor-personalization', { ...PERS, alert_threshold: 2 }),
+      call('monitor-personalization', { ...PERS, dimensions: ['bogus'] }),
+      call('monitor-personalization', { initative: 'Onboarding' }),
+      call('track-source', { window: '30d' }),
+      call('experiment-readout', { input: 'x.csv', control: 'a' }),
+      call('attribute', { paths: 'x.csv', model: 'bogus' }),
+    ]);
+    const text = (id: number) => replies.get(id)?.result?.content?.[0].text ?? '';
+    expect(text(10)).toBe(
+      'error[USAGE] alert_threshold: must be between 0 and 1, got 2 — e.g. alert_threshold: 0.05',
+    );
+    expect(text(11)).toBe(
+      'error[USAGE] dimensions: has unknown value "bogus"; allowed: profile, channel, cohort — e.g. dimensions: ["profile","channel"]',
+    );
+    expect(text(12)).toBe(
+      "error[USAGE] initative: unknown argument initative — did you mean initiative? see the tool's input schema (tools/list)",
+    );
+    expect(text(13)).toBe('error[USAGE] campaign: is required — add campaign');
+    expect(text(14)).toBe(
+      'error[USAGE] input: cannot be combined with control — give one of input and control',
+    );
+    expect(text(15)).toMatch(
+      /^error\[USAGE\] model: unknown attribution model "bogus"; .* — e\.g\. model: "markov"$/,
+    );
+    for (const id of [10, 11, 12, 13, 14, 15]) {
+      expect(replies.get(id)?.result?.isError, text(id)).toBe(true);
+      expect(text(id), text(id)).not.toMatch(/(^|\s)--[a-z]|--help/);
+    }
   }, 120_000);
 });

@@ -105,11 +105,11 @@ describe('gtm mcp', () => {
     });
     expect(bad.isError).toBe(true);
     expect((bad.content as { text: string }[])[0].text).toMatch(
-      /^error\[USAGE\] --window: unknown window "fortnight" — /,
+      /^error\[USAGE\] window: unknown window "fortnight" — /,
     );
     const unknown = await client.callTool({ name: 'track-source', arguments: { campagin: 'x' } });
     expect((unknown.content as { text: string }[])[0].text).toMatch(
-      /^error\[USAGE\] --campagin: unknown flag/,
+      /^error\[USAGE\] campagin: unknown argument campagin — did you mean campaign\? see the tool's input schema/,
     );
     const list = await client.callTool({ name: 'plans-list', arguments: {} });
     expect(list.isError).toBeFalsy();

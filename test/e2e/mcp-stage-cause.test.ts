@@ -3,7 +3,8 @@
  * input as that error, as the CLI does: monitor-personalization with an initiative neither in
  * gtm.yaml nor in the decisions (checked by the first stage) is `error[USAGE] --initiative: ...`
  * on the command line (exit 2) and was `error[STAGE] aggregate: stage "..." failed after 1
- * attempt: ...` through MCP (the s10 review, persA with initiative "<script>").
+ * attempt: ...` through MCP (the s10 review, persA with initiative "<script>"); through MCP it
+ * names the tool's argument, `initiative`, where the command line names the flag.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -82,7 +83,7 @@ describe('gtm mcp: a stage failed on the input', () => {
     expect(reply?.isError).toBe(true);
     const line = reply?.content[0].text ?? '';
     expect(line).toMatch(
-      /^error\[USAGE\] --initiative: no initiative "<script>" in the decisions or in personalization\.initiatives — use one of: "Onboarding"/,
+      /^error\[USAGE\] initiative: no initiative "<script>" in the decisions or in personalization\.initiatives — use one of: "Onboarding"/,
     );
     expect(line).not.toMatch(/error\[STAGE\]/);
     const cli = await runCli(
@@ -90,8 +91,10 @@ describe('gtm mcp: a stage failed on the input', () => {
       { cwd: fx.path('ws'), env: { ...process.env, GTM_SNAPSHOT: 'never' } },
     );
     expect(cli.code).toBe(2);
-    // the same line but the plan record's file name (a run of its own)
+    // the same line but the plan record's file name (a run of its own) and the flag's name
     const strip = (s: string) => s.replace(/plan-[0-9TZ]+\.json/g, 'plan.json').trim();
-    expect(strip(line)).toBe(strip(cli.stderr.trim().split('\n').at(-1) ?? ''));
+    const cliLine = cli.stderr.trim().split('\n').at(-1) ?? '';
+    expect(cliLine).toMatch(/^error\[USAGE\] --initiative: /);
+    expect(strip(line)).toBe(strip(cliLine.replace('--initiative:', 'initiative:')));
   }, 120_000);
 });

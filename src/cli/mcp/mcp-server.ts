@@ -10,6 +10,7 @@ import { COMMANDS } from '../registry.ts';
 import { confinePaths } from './confine-paths.ts';
 import { confineUrls } from './confine-urls.ts';
 import { LineJsonRpcTransport } from './stdio-transport.ts';
+import { inToolTerms } from './tool-arg-names.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
 
 type ToolResult = {
@@ -95,7 +96,8 @@ async function callCliCommand(
       stderr: { write: (s: string) => (stderr += s) },
     },
   });
-  if (code !== 0 && !stdout.trim()) return errorResult(stderr.trim().split('\n')[0] || `exit ${code}`);
+  if (code !== 0 && !stdout.trim())
+    return errorResult(inToolTerms(stderr.trim().split('\n')[0] || `exit ${code}`, tool.inputSchema));
   const parsed = JSON.parse(stdout) as unknown;
   const structured = Array.isArray(parsed) ? { items: parsed } : (parsed as Record<string, unknown>);
   const text = [`${tool.name}: exit ${code}`, ...stderr.trim().split('\n').filter(Boolean)].join('\n');
@@ -105,7 +107,8 @@ async function callCliCommand(
 /**
  * gtm as a Model Context Protocol server over stdio: one tool per command (schemas generated from
  * the flag declarations), run in `workspace`. Every failure comes back as a tool error carrying
- * gtm's one-line message; the server itself keeps running. File arguments stay inside the
+ * gtm's one-line message, naming the tool's arguments where the CLI names its flags
+ * (tool-arg-names.ts); the server itself keeps running. File arguments stay inside the
  * workspace (confine-paths.ts), server URLs to the workspace's servers and loopback unless
  * `allowClickHouse` says otherwise (confine-urls.ts).
  */
@@ -142,7 +145,7 @@ export async function startMcpServer(opts: {
         ? await callPlanCommand(tool, args, opts.workspace, progress)
         : await callCliCommand(tool, args, opts.workspace);
     } catch (err) {
-      return errorResult(asErrorLine(err));
+      return errorResult(inToolTerms(asErrorLine(err), tool.inputSchema));
     }
   });
   await server.connect(new LineJsonRpcTransport());
