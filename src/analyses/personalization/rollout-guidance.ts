@@ -387,7 +387,7 @@ function keepRunning(
       ...base,
       kind: 'keep running',
       moreDays: more,
-      recheckOn,
+      recheckOn: null, // a date years ahead is no plan: nothing to read again on
       headline: `Out of reach at this traffic: ${context.requiredPerArm} users per arm (${lift}) would take about ${more} more days (${(more / 365).toFixed(1)} years) at ${formatCount(perDay)} users a day in the smallest arm; ${state}.`,
       nextSteps: [
         `Re-plan the test: a larger minimum detectable effect, more of the traffic in ${rules}, or a more sensitive metric.`,

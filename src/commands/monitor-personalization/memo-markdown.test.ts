@@ -257,3 +257,15 @@ describe('experiment memo: rule changes during the test', () => {
     expect(md(null)).toContain('- Rule changes during the test: not checked (no rule change log)');
   });
 });
+
+describe('experiment memo: a sample out of reach', () => {
+  // 2/10 against 10/20 in 30 days: 26404 users per arm for a 5 % lift, some 79,000 days away
+  const { memo, markdown } = memoOf([row('holdout', 10, 2), row('personalized', 20, 10)]);
+
+  it('names no day centuries ahead to read it again, in the guidance or the rollout plan', () => {
+    expect(memo.guidance!.headline).toMatch(/^Out of reach at this traffic: /);
+    expect(memo.guidance!.recheckOn).toBeNull();
+    expect(markdown).toMatch(/- Days left: about \d+ \(out of reach at this traffic: re-plan the test\)/);
+    expect(markdown).not.toMatch(/read again on/);
+  });
+});

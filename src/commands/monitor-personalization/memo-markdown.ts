@@ -124,7 +124,9 @@ function memoOf(m: ExperimentMemoOut, o: O): string {
     g.requiredSamplePerArm !== null
       ? `- Sample needed per arm for the planned effect: ${g.requiredSamplePerArm}`
       : null,
-    g.moreDays !== null ? `- Days left: about ${g.moreDays} (read again on ${g.recheckOn})` : null,
+    g.moreDays !== null
+      ? `- Days left: about ${g.moreDays} (${g.recheckOn !== null ? `read again on ${g.recheckOn}` : 'out of reach at this traffic: re-plan the test'})`
+      : null,
     g.currentExposure !== null
       ? `- Traffic: ${mdEscape(g.variant)} at ${pct(g.currentExposure)} → ${pct(g.targetExposure)}`
       : null,
