@@ -90,10 +90,28 @@ export async function runDoctor(
         `campaign ${c.id}: no targets for ${missing.join(', ')} (contribution vs target will say no_target)`,
       );
   }
-  for (const role of ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'])
-    if (!ws.roster.roles[role])
-      notes.push(`roster has no role ${role}: actions and escalations for it will be unassigned`);
+  notes.push(...trackSourceRosterNotes(ws));
   return { config: ws.configPath, ok: checks.every((c) => c.status !== 'error'), checks, notes };
+}
+
+/** The entities only track-source reads, and its default escalation ladder. */
+const TRACK_SOURCE_ENTITIES = new Set(['opportunities', 'touchpoints', 'people', 'stage_history']);
+const TRACK_SOURCE_LADDER = ['co_marketing_analytics_lead', 'revops_finance', 'exec_sponsor'];
+
+/**
+ * Roles of track-source's default ladder the roster lacks, in a workspace that feeds track-source
+ * and sets no `escalation.track-source` (a ladder set there is checked when gtm.yaml loads). A
+ * loyalty, referral or personalization workspace is not told about track-source's roles.
+ */
+function trackSourceRosterNotes(ws: WorkspaceConfig): string[] {
+  if (ws.escalation['track-source'] || !ws.sources.some((s) => TRACK_SOURCE_ENTITIES.has(s.entity)))
+    return [];
+  const fix = (role: string) => `add roster.roles.${role}, or set escalation.track-source`;
+  return TRACK_SOURCE_LADDER.filter((role) => !Object.hasOwn(ws.roster.roles, role)).map((role) =>
+    role === TRACK_SOURCE_LADDER[0]
+      ? `roster has no role ${role}, track-source's first escalation role: its work, alerts and escalations will have no owner (${fix(role)})`
+      : `roster has no role ${role} (track-source's escalation ladder): escalations to it will have no owner (${fix(role)})`,
+  );
 }
 
 /**
