@@ -87,7 +87,7 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
     out.push({
       id: 'overdue-points',
       title: 'Points past their expiry date without an expire entry: run the expiry job',
-      evidence: `${money(l.overdue.points)} points of ${l.overdue.members.toLocaleString('en-US')} members in lots past their expiry date have no expire row in the ledger; they are left out of the liability here (breakage), but still in the members' balances.`,
+      evidence: `${money(l.overdue.points)} points of ${l.overdue.members.toLocaleString('en-US')} members in lots past their expiry date have no expire row in the ledger; they are left out of the liability here (breakage) and of the members' balances (KPI tables, segments), but the ledger still counts them.`,
       role: finance,
       urgent: false,
       value_at_stake: l.overdue.value,

@@ -328,7 +328,7 @@ function liabilitySection(r: MonitorLoyaltyResult): Section {
         : `Expected breakage ${pct(l.expected_breakage_rate)} (${l.method} on monthly issuance cohorts valued at the end of ${l.valuation_month}${l.prior_redemption_rate !== null ? `, prior ${pct(l.prior_redemption_rate)} ${l.cohorts.some((c) => c.matured) ? 'from the matured cohorts' : 'from the chain ladder of all cohorts (none has matured)'}` : ''}${l.maturity_age ? `, matured at ${l.maturity_age} months` : ''}).`
     } IFRS 15: ${money(l.revenue_released, cur)} released in the window, ${money(l.deferred_revenue, cur)} deferred.${
       l.checks.unmatched > 0
-        ? ` Active points come from the first-in-first-out lots: ${Math.round(l.checks.unmatched).toLocaleString('en-US')} points were consumed beyond what their members had earned (balances below zero), so no lot carries them; the KPIs' outstanding points, from the ledger balance, are lower by that much, and the liability's redemptions count only points that were held.`
+        ? ` Active points come from the first-in-first-out lots: ${Math.round(l.checks.unmatched).toLocaleString('en-US')} points were consumed beyond what their members had earned (balances below zero), so no lot carries them; the ledger balance (earned − redeemed − expired + adjusted) is lower by that much, and the liability's redemptions (and the members' balances in the KPI tables and segments) count only points that were held.`
         : ''
     }`,
     blocks: [

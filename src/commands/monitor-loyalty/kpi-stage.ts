@@ -162,7 +162,7 @@ async function kpiRows(
       key,
       ...kpiValues(a, '_w'),
       previous: kpiValues(a, '_pw'),
-      outstanding_points: n(a.balance) + n(a.pending),
+      outstanding_points: n(a.active) + n(a.pending),
       pending_points: n(a.pending),
       csat: csats.get(`${dim}/${raw}`) ?? csat([]),
     });

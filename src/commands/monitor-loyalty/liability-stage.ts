@@ -13,18 +13,16 @@ import {
 } from './breakage-cohorts.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
 import { previousLiability, type PreviousLiability } from './previous-liability.ts';
-import { dropTable, makeTables, relationOf } from './run-tables.ts';
+import { dropTable, relationOf } from './run-tables.ts';
 import {
   BALANCE_CHECK_SQL,
   balanceCheckCh,
   cohortIssuanceCh,
   cohortIssuanceSql,
   CONSUMPTION_KIND,
-  memberExpiryCh,
   monthLabel,
   overdueByCohortCh,
   overdueByCohortSql,
-  pointsLotsCh,
   TRIANGLE_SQL,
   triangleCh,
   valuationOf,
@@ -108,16 +106,11 @@ const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 async function pointsTables(run: Run) {
   const engine = await run.engine();
-  const { window, config } = run.inputs;
+  const { window } = run.inputs;
   const ch = engine.dialect === 'clickhouse';
   const rel = relationOf(engine);
   const { valuation } = valuationOf(window.end);
-  // on DuckDB the lots and the expiry per member were built with the point totals (members stage)
-  if (ch)
-    await makeTables(engine, [
-      ...pointsLotsCh({ end: window.end }),
-      memberExpiryCh(window.end, config.segments.expiring_days),
-    ]);
+  // the lots and the expiry per member were built in the data pull (members stage)
   const issuance = (
     await engine.query<Record<string, unknown>>(
       ch ? cohortIssuanceCh(window.start, window.end, rel) : cohortIssuanceSql(window.start, window.end),

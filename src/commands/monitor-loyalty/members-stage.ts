@@ -6,7 +6,13 @@ import type { MonitorLoyaltyContext } from './inputs.ts';
 import { trimCh } from '../../data/normalize/parse-clickhouse.ts';
 import { makeTables, relationOf } from './run-tables.ts';
 import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './sql/member-summary-sql.ts';
-import { pointsLotsSql, pointTotalsSql, valuationOf } from './sql/points-lots-sql.ts';
+import {
+  memberExpiryCh,
+  pointsLotsCh,
+  pointsLotsSql,
+  pointTotalsSql,
+  valuationOf,
+} from './sql/points-lots-sql.ts';
 import type { NarrowResult } from '../../data/entities/index.ts';
 import { editDistance } from '../../analyses/text/index.ts';
 import { inputError } from '../../errors/index.ts';
@@ -35,7 +41,10 @@ export interface UnknownTier {
   tier: string;
   /** Members enrolled before the end of the window who hold it. */
   members: number;
-  /** Their points balance plus pending points at the end of the window (as the KPIs count them). */
+  /**
+   * Their points at the end of the window as the liability counts them (and the KPI tables): what
+   * they can still redeem (FIFO lots, none past expiry) plus pending points.
+   */
   outstanding_points: number;
   /** A tier of the rules it probably means (same letters but for case, spaces, - and _, or one or two typos), else null. */
   suggestion: string | null;
@@ -467,11 +476,11 @@ async function unknownTiers(engine: Engine, run: Run, tiers: TierSetup): Promise
   const ruled = tiers.thresholds.length;
   const rows = await engine.query<{ t: number; members: number; points: number }>(
     engine.dialect === 'clickhouse'
-      ? `SELECT tier_idx AS t, count() AS members, sum(balance) + sum(pending) AS points
+      ? `SELECT tier_idx AS t, count() AS members, sum(active) + sum(pending) AS points
          FROM ${relationOf(engine)('lm_members')} WHERE tier_idx >= ${ruled} GROUP BY tier_idx`
       : // the member base and the point totals alone (lm_member_window would join the orders and flows too)
         `SELECT b.tier_idx AS t, count(*) AS members,
-                COALESCE(sum(pt.earned - pt.redeemed - pt.expired + pt.adjusted + pt.pending), 0) AS points
+                COALESCE(sum(pt.active + pt.pending), 0) AS points
          FROM lm_member_base b LEFT JOIN lm_member_points pt ON pt.mi = b.mi
          WHERE b.mi IS NOT NULL AND b.tier_idx >= ${ruled} GROUP BY b.tier_idx`,
   );
@@ -523,7 +532,14 @@ async function buildSummaries(
   params: MemberSummaryParams,
   period: TierSetup['period'],
 ): Promise<void> {
-  if (engine.dialect === 'clickhouse') return makeTables(engine, memberSummaryCh(params));
+  if (engine.dialect === 'clickhouse')
+    return makeTables(
+      engine,
+      memberSummaryCh(params, [
+        ...pointsLotsCh({ end: params.end }),
+        memberExpiryCh(params.end, run.inputs.config.segments.expiring_days),
+      ]),
+    );
   const points = [
     ...pointsLotsSql({
       start: params.start,

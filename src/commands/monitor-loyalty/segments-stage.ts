@@ -42,7 +42,11 @@ export type PointColumns = Columns<
   'qualifying' | 'days_left' | 'balance' | 'redeemed' | 'expiring' | 'days_to_expiry'
 >;
 
-/** Per-member points and tier progress, aligned with the member columns (member-id order). */
+/**
+ * Per-member points and tier progress, aligned with the member columns (member-id order). The
+ * balance is what the member can still redeem: the FIFO balance less the points past their expiry
+ * date (no expire row yet), as the liability counts them.
+ */
 function fetchPointColumns(run: Run, members: number): Promise<PointColumns> {
   return run.engine().then((engine) =>
     fetchMemberColumns(
@@ -51,9 +55,9 @@ function fetchPointColumns(run: Run, members: number): Promise<PointColumns> {
         ? `SELECT mi, qualifying, days_left, if(e_found = 1, e_balance, 0) AS balance, redeemed,
                   if(e_found = 1, e_expiring, 0) AS expiring, if(e_found = 1, e_days, CAST(NULL AS Nullable(Int64))) AS days_to_expiry
            FROM (SELECT mi, qualifying, days_left, redeemed FROM ${relationOf(engine)('lm_members')})
-           ANY LEFT JOIN (SELECT mi, fifo_balance AS e_balance, expiring_points AS e_expiring, days_to_expiry AS e_days,
+           ANY LEFT JOIN (SELECT mi, fifo_balance - overdue_points AS e_balance, expiring_points AS e_expiring, days_to_expiry AS e_days,
                                  toUInt8(1) AS e_found FROM ${relationOf(engine)('lm_member_expiry')}) USING mi`
-        : `SELECT m.mi, m.qualifying, m.days_left, COALESCE(e.fifo_balance, 0) AS balance, m.redeemed,
+        : `SELECT m.mi, m.qualifying, m.days_left, COALESCE(e.fifo_balance - e.overdue_points, 0) AS balance, m.redeemed,
               COALESCE(e.expiring_points, 0) AS expiring,
               -- NaN for none, as NULL would be read: a column without NULLs is read as a whole vector
               COALESCE(CAST(e.days_to_expiry AS DOUBLE), CAST('NaN' AS DOUBLE)) AS days_to_expiry

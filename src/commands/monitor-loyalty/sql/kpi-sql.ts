@@ -63,8 +63,9 @@ function groupingSql(dims: readonly Dimension[], prefix: string, extra: string[]
 /**
  * KPI aggregates of members overall and per value of each dimension (one pass, GROUPING SETS),
  * for the window (`_w`) and the one before it (`_pw`): members at each end, enrolments, purchasing
- * members, and the sums of `WINDOW_SUMS`. Balances are at the end of the window. Rows come by
- * dimension, then key as text.
+ * members, and the sums of `WINDOW_SUMS`. Balances are at the end of the window: the points the
+ * members can still redeem (FIFO, none past expiry, as the liability counts them) and the pending
+ * ones. Rows come by dimension, then key as text.
  */
 export function memberKpiSql(
   dims: readonly Dimension[],
@@ -84,7 +85,7 @@ export function memberKpiSql(
        ${aggIf('count', '*', `enrolled_at >= ${PS} AND enrolled_at < ${S}`)} AS enrolled_pw,
        ${aggIf('count', '*', 'orders_w > 0')} AS customers_w, ${aggIf('count', '*', 'orders_pw > 0')} AS customers_pw,
        ${sums.join(', ')},
-       sum(balance) AS balance, sum(pending) AS pending
+       sum(active) AS active, sum(pending) AS pending
      FROM lm_member_window ${g.groupBy} ORDER BY 1, 2`;
 }
 
@@ -188,12 +189,12 @@ function memberAggCh(w: { start: string; end: string; prevStart: string }): stri
        countIf(s_enrolled_at >= ${S} AND s_enrolled_at < ${E}) AS enrolled_w,
        countIf(s_enrolled_at >= ${PS} AND s_enrolled_at < ${S}) AS enrolled_pw,
        countIf(s_orders_w > 0) AS customers_w, countIf(s_orders_pw > 0) AS customers_pw,
-       ${sums.join(', ')}, sum(s_balance) AS balance, sum(s_pending) AS pending`;
+       ${sums.join(', ')}, sum(s_active) AS active, sum(s_pending) AS pending`;
 }
 
 /** The member summary's columns the KPI aggregates read, renamed `s_…`, with the dimension columns. */
 function memberColumnsCh(rel: RelationOf): string {
-  const renamed = ['enrolled_at', 'balance', 'pending', ...WINDOW_SUMS.flatMap((c) => [`${c}_w`, `${c}_pw`])];
+  const renamed = ['enrolled_at', 'active', 'pending', ...WINDOW_SUMS.flatMap((c) => [`${c}_w`, `${c}_pw`])];
   const dims = Object.values(DIMENSION_COLUMN).map((c) => quoteIdent(c, 'clickhouse'));
   return `(SELECT ${dims.join(', ')}, ${renamed.map((c) => `${c} AS s_${c}`).join(', ')} FROM ${rel('lm_members')})`;
 }

@@ -188,7 +188,7 @@ function periodStartSql(p: MemberSummaryParams, enrolled: string): string {
  *   member order when flagged so, else when placed after enrolment) with the qualifying spend;
  * - `lm_member_points` (and the FIFO lots, `lm_lots` and `lm_cons`): the statements `points` given,
  *   `pointsLotsSql` and `pointTotalsSql`: per member, points earned, redeemed, expired, adjusted,
- *   pending and qualifying;
+ *   pending and qualifying, and the active points (FIFO, none past expiry);
  * - `lm_member_flows`: per member, the points flows of both windows, reward cost and activity.
  *
  * `lm_members` (a view) joins them into one row per member, zeros for members without orders or
@@ -436,6 +436,8 @@ function membersViewSql(p: MemberSummaryParams): string[] {
     ]),
     ...['earned', 'redeemed', 'expired', 'adjusted', 'pending'].map((c) => `COALESCE(pt.${c}, 0) AS ${c}`),
     'COALESCE(pt.earned, 0) - COALESCE(pt.redeemed, 0) - COALESCE(pt.expired, 0) + COALESCE(pt.adjusted, 0) AS balance',
+    // the points the member can still redeem (FIFO, none past expiry): the liability's active points
+    'COALESCE(pt.active, 0) AS active',
     ...['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active'].flatMap(
       (c) => [`COALESCE(fl.${c}_w, 0) AS ${c}_w`, `COALESCE(fl.${c}_pw, 0) AS ${c}_pw`],
     ),
@@ -540,9 +542,10 @@ export interface ChStep {
 
 /**
  * `memberSummarySql` on ClickHouse: the same tables (`lm_members` and `lm_member_progress` are one
- * table here, the member summary), as SELECTs to write in order.
+ * table here, the member summary), as SELECTs to write in order; `points` are the FIFO lots and the
+ * expiry per member (`pointsLotsCh`, `memberExpiryCh`), written before `lm_members` reads them.
  */
-export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
+export function memberSummaryCh(p: MemberSummaryParams, points: readonly ChStep[]): ChStep[] {
   const b = chBounds(p);
   return [
     { name: 'lm_member_base', select: (rel) => memberBaseCh(p, b, rel) },
@@ -553,6 +556,8 @@ export function memberSummaryCh(p: MemberSummaryParams): ChStep[] {
     { name: 'lm_member_orders', select: (rel) => memberOrdersCh(b, rel) },
     { name: 'lm_member_points', select: (rel) => memberPointsCh(b, rel) },
     { name: 'lm_member_flows', select: (rel) => memberFlowsCh(b, rel) },
+    // the FIFO lots and the expiry per member (`pointsLotsCh`, `memberExpiryCh`): the active points
+    ...points,
     { name: 'lm_members', select: (rel) => membersCh(p, rel) },
   ];
 }
@@ -752,6 +757,7 @@ function membersCh(p: MemberSummaryParams, rel: RelationOf): string {
         (c) => [`${c}_w`, `${c}_pw`],
       ),
     ],
+    ['lm_member_expiry', 'ex', ['fifo_balance', 'overdue_points']],
   ];
   let carried = [
     'mi',
@@ -786,6 +792,7 @@ function membersCh(p: MemberSummaryParams, rel: RelationOf): string {
          .join(', ')},
        ${['earned', 'redeemed', 'expired', 'adjusted', 'pending'].map((c) => `${z(`pt_${c}`)} AS ${c}`).join(', ')},
        ${z('pt_earned')} - ${z('pt_redeemed')} - ${z('pt_expired')} + ${z('pt_adjusted')} AS balance,
+       ${z('ex_fifo_balance')} - ${z('ex_overdue_points')} AS active,
        ${['earned', 'redeemed', 'expired', 'rewards_issued', 'reward_cost', 'costed_points', 'active']
          .flatMap((c) => [`${z(`fl_${c}_w`)} AS ${c}_w`, `${z(`fl_${c}_pw`)} AS ${c}_pw`])
          .join(', ')},

@@ -91,12 +91,31 @@ describe('points lots, first in first out', () => {
 
   it('totals each member’s points from the lots and consumptions as the ledger has them', async () => {
     // ann: 150 earned (50 of them from January 15 on) − 120 redeemed − 10 clawed back;
-    // bob: 30 − 30 expired − 5 redeemed; the third member: 7 pending
+    // bob: 30 − 30 expired − 5 redeemed; the third member: 7 pending. Active: what is left of the
+    // lots, none past expiry (ann's 20; bob's redemption of 5 beyond his points is no lot's)
     const rows = await engine.query(`SELECT * FROM lm_member_points ORDER BY mi`);
     expect(rows).toEqual([
-      { mi: 0, earned: 150, redeemed: 120, expired: 0, adjusted: -10, pending: 0, qualifying_points: 50 },
-      { mi: 1, earned: 30, redeemed: 5, expired: 30, adjusted: 0, pending: 0, qualifying_points: 0 },
-      { mi: 2, earned: 0, redeemed: 0, expired: 0, adjusted: 0, pending: 7, qualifying_points: 0 },
+      {
+        mi: 0,
+        earned: 150,
+        redeemed: 120,
+        expired: 0,
+        adjusted: -10,
+        pending: 0,
+        qualifying_points: 50,
+        active: 20,
+      },
+      {
+        mi: 1,
+        earned: 30,
+        redeemed: 5,
+        expired: 30,
+        adjusted: 0,
+        pending: 0,
+        qualifying_points: 0,
+        active: 0,
+      },
+      { mi: 2, earned: 0, redeemed: 0, expired: 0, adjusted: 0, pending: 7, qualifying_points: 0, active: 0 },
     ]);
     // bob has nothing left: no expiry row, as before
     expect(await engine.query(`SELECT mi FROM lm_member_expiry ORDER BY mi`)).toEqual([{ mi: 0 }]);

@@ -137,7 +137,8 @@ export function cohortIssuanceSql(start: string, end: string): string {
  * - `lm_member_points`: per member, earned, redeemed, expired, adjusted (positive less negative
  *   adjustments), pending (`lm_pending`) and qualifying points — what one GROUP BY of the ledger's
  *   rows before the end gave (the same rows: lots and consumptions are every row but pending ones
- *   and adjustments of zero points, which add nothing).
+ *   and adjustments of zero points, which add nothing) — and `active`, the points the member can
+ *   still redeem: the FIFO balance less the overdue points, as the liability counts them.
  */
 export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation'>): string[] {
   const E = ts(opts.end);
@@ -169,7 +170,8 @@ export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation
     `CREATE OR REPLACE TABLE lm_member_points AS
      SELECT COALESCE(l.mi, c.mi, p.mi) AS mi, COALESCE(l.earned, 0) AS earned, COALESCE(c.redeemed, 0) AS redeemed,
             COALESCE(c.expired, 0) AS expired, COALESCE(l.added, 0) - COALESCE(c.clawed_back, 0) AS adjusted,
-            COALESCE(p.pending, 0) AS pending, COALESCE(l.qualifying_points, 0) AS qualifying_points
+            COALESCE(p.pending, 0) AS pending, COALESCE(l.qualifying_points, 0) AS qualifying_points,
+            COALESCE(l.fifo_balance, 0) - COALESCE(l.overdue_points, 0) AS active
      FROM lm_lot_totals l FULL JOIN lm_cons_totals c ON c.mi = l.mi
      FULL JOIN (SELECT mi, sum(points) AS pending FROM lm_pending GROUP BY mi) p ON p.mi = COALESCE(l.mi, c.mi)`,
   ];
