@@ -11,7 +11,12 @@ import { parseDocument } from 'yaml';
 import { planLosses } from '../../src/analyses/instrumentation/index.ts';
 import { importPlan } from '../../src/commands/shared/tracking-plan-io/index.ts';
 import { validatePlanRecord, type PlanRecord } from '../../src/orchestrator/index.ts';
-import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import {
+  DEMO_AS_OF,
+  DEMO_PREVIOUS_AS_OF,
+  makeDemoWorkspace,
+  type DemoWorkspace,
+} from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const LINE = `/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"`;
@@ -61,8 +66,8 @@ const validateResult = new Ajv({ allErrors: true, strict: false }).compile(
     readFileSync(path.resolve('src/commands/define-events/define-events.result.schema.json'), 'utf8'),
   ),
 );
-const run = async (extra: string[] = []) => {
-  const res = await runCli(['run', [LINE, ...extra].join(' '), '--as-of', DEMO_AS_OF, '--json'], {
+const run = async (extra: string[] = [], asOf = DEMO_AS_OF) => {
+  const res = await runCli(['run', [LINE, ...extra].join(' '), '--as-of', asOf, '--json'], {
     cwd: demo.dir,
   });
   expect(res.stderrLines.filter((l) => l.startsWith('error'))).toEqual([]);
@@ -188,8 +193,9 @@ describe('define-events on the demo workspace', () => {
     expect(parallel.tasks.map((t) => t.task_id).sort()).toEqual(['governance', 'qa']);
   });
 
-  it('escalates a defect guardrail breached in two runs within 48 h, along the define-events ladder', async () => {
-    const a = await run(['--alert-threshold', '0.001']);
+  it('escalates a defect guardrail breached at two as-ofs in a row within 48 h, along the define-events ladder', async () => {
+    // the day before the demo's as-of, then the demo's: two periods (a rerun of one would not count)
+    const a = await run(['--alert-threshold', '0.001'], DEMO_PREVIOUS_AS_OF);
     const b = await run(['--alert-threshold', '0.001']);
     const alertA = a.plan.alerts.find((x) => x.id === 'instrumentation_defects')!;
     const alertB = b.plan.alerts.find((x) => x.id === 'instrumentation_defects')!;

@@ -24,7 +24,13 @@ import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/in
 import { LOYALTY_USAGE } from '../../src/demo/loyalty-demo.ts';
 import { validatePlanRecord, type PlanRecord } from '../../src/orchestrator/index.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
-import { DEMO_AS_OF, DEMO_SEED, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import {
+  DEMO_AS_OF,
+  DEMO_PREVIOUS_AS_OF,
+  DEMO_SEED,
+  makeDemoWorkspace,
+  type DemoWorkspace,
+} from '../helpers/demo-workspace.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
 let demo: DemoWorkspace;
@@ -86,7 +92,8 @@ beforeAll(async () => {
   demo = await makeDemoWorkspace();
   bySeed[DEMO_SEED] = { demo, spec: await run('spec', SPEC) };
   await run('again', ML);
-  await run('breach1', [...ML, '--alert-threshold', '0.9']);
+  // the active-member guardrail breached at two as-ofs in a row: the day before the demo's, then the demo's
+  await run('breach1', [...ML.slice(0, -2), DEMO_PREVIOUS_AS_OF, '--json', '--alert-threshold', '0.9']);
   await run('breach2', [...ML, '--alert_threshold', '0.9', '--fail-on-escalation']);
   // 40 large bonus grants: the liability jumps between two runs
   const rows = Array.from(
@@ -327,6 +334,7 @@ describe('alerts, escalation and the previous run', () => {
     const a1 = runs.breach1.result.alerts.find((a) => a.id === 'active_member_rate')!;
     expect(a1).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: false, threshold: 0.9 });
     const a2 = runs.breach2.result.alerts.find((a) => a.id === 'active_member_rate')!;
+    expect(runs.breach1.plan.as_of).toBe(DEMO_PREVIOUS_AS_OF);
     expect(a2).toMatchObject({ breached: true, consecutive_breaches: 2, escalate: true });
     expect(runs.breach2.cli.code).toBe(10);
     expect(runs.breach2.result.escalations.find((e) => e.alert_id === 'active_member_rate')).toMatchObject({

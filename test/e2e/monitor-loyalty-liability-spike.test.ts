@@ -105,7 +105,9 @@ describe('monitor-loyalty: a liability spike escalates at once', () => {
     expect(dec.result.liability.spike_escalation).toMatchObject(second);
     expect(dec.cli.code, dec.cli.stderr).toBe(10);
     expect(
-      dec.cli.stderrLines.some((l) => /liability_spike.* — breached 2 runs in a row, escalated$/.test(l)),
+      dec.cli.stderrLines.some((l) =>
+        /liability_spike.* — breached 2 as-of dates in a row, escalated$/.test(l),
+      ),
     ).toBe(true);
   }, 180_000);
 });

@@ -18,7 +18,9 @@ import { runCli } from '../helpers/run-cli.ts';
 let demo: DemoWorkspace;
 const results: MonitorLoyaltyResult[] = [];
 let members: Record<string, string>[];
-const ML = ['monitor-loyalty', '--window', '30d', '--dimensions', 'tier', '--as-of', DEMO_AS_OF, '--json'];
+const ML = ['monitor-loyalty', '--window', '30d', '--dimensions', 'tier', '--json'];
+/** The demo's as-of and the day after: two as-ofs in a row (the second breach of an alert that may not escalate). */
+const AS_OFS = [DEMO_AS_OF, '2026-11-16'];
 
 beforeAll(async () => {
   demo = await makeDemoWorkspace();
@@ -35,8 +37,8 @@ beforeAll(async () => {
   });
   writeFileSync(file, `${[lines[0], ...edited].join('\n')}\n`);
   members = parseCsv(readFileSync(file, 'utf8'));
-  for (let i = 0; i < 2; i++) {
-    const cli = await runCli(ML, { cwd: demo.dir });
+  for (const asOf of AS_OFS) {
+    const cli = await runCli([...ML, '--as-of', asOf], { cwd: demo.dir });
     if (cli.code !== 0) throw new Error(`monitor-loyalty exited ${cli.code}: ${cli.stderr}`);
     results.push(cli.json<MonitorLoyaltyResult>());
   }

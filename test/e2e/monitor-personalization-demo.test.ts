@@ -2,7 +2,7 @@
  * `monitor-personalization` end to end on the generated demo workspace, through the CLI in-process:
  * the specification's usage line verbatim, every planted issue found (and nothing else critical),
  * row accounting against the files, result.json against its schema, alerts, escalation at once on
- * consent violations and on the second breach (fallback guardrail, repeated anomalies), backlog
+ * consent violations and on the second as-of in a row (fallback guardrail, repeated anomalies), backlog
  * repeats, the initiative's did-you-mean and the threshold's bounds.
  *
  * The runs build one plan history, so they happen in order in `beforeAll` and the tests read them.
@@ -15,7 +15,12 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorPersonalizationResult } from '../../src/commands/monitor-personalization/index.ts';
 import { validatePlanRecord, type PlanRecord } from '../../src/orchestrator/index.ts';
-import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import {
+  DEMO_AS_OF,
+  DEMO_PREVIOUS_AS_OF,
+  makeDemoWorkspace,
+  type DemoWorkspace,
+} from '../helpers/demo-workspace.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
 const USAGE = `/personalization-engine:monitor-personalization --initiative "PLG Onboarding" --window 14d --detail full`;
@@ -55,9 +60,13 @@ const otherDirs: DemoWorkspace[] = [];
 
 beforeAll(async () => {
   demo = await makeDemoWorkspace();
+  // the usage line for the as-of before the demo's, then for the demo's (the second period in a
+  // row: repeated alerts escalate), then again for the demo's (a rerun: the same decisions)
+  await run('before', ['run', USAGE, '--as-of', DEMO_PREVIOUS_AS_OF, '--json']);
   await run('spec', ['run', USAGE, '--as-of', DEMO_AS_OF, '--json']);
   await run('again', MP);
-  await run('breach1', [...MP, '--alert-threshold', '0.001']);
+  const previousDay = [...MP.slice(0, -2), DEMO_PREVIOUS_AS_OF, '--json'];
+  await run('breach1', [...previousDay, '--alert-threshold', '0.001']);
   await run('breach2', [...MP, '--alert_threshold', '0.001']);
   for (const o of OTHER_DEMOS) {
     const d = await makeDemoWorkspace(o);
@@ -277,21 +286,28 @@ describe('alerts and escalation', () => {
     expect(runs.spec.plan.notes.some((n) => n.message.includes('escalated at once'))).toBe(true);
   });
 
-  it('escalates repeated anomaly alerts on the second run, and marks backlog repeats', () => {
-    // the first run escalates only the consent violation (at once, to its owner, the ladder's top)
+  it('escalates repeated anomaly alerts at the second as-of in a row, and marks backlog repeats', () => {
+    // the first as-of escalates only the consent violation (at once, to its owner, the ladder's top)
     const consent = { alert_id: 'consent_violations', level: 3, role: 'data_privacy_lead' };
-    expect(runs.spec.result.escalations).toEqual([expect.objectContaining(consent)]);
-    const esc = runs.again.result.escalations.map((e) => e.alert_id);
-    expect(esc).toEqual(
-      expect.arrayContaining([`freshness.${planted().freshness_breach.source}`, 'consent_violations']),
-    );
-    const byId = (id: string) => runs.again.result.escalations.find((e) => e.alert_id === id);
-    expect(byId(`freshness.${planted().freshness_breach.source}`)).toMatchObject({
-      level: 1,
-      role: 'testing_lead',
+    expect(runs.before.result.escalations).toEqual([expect.objectContaining(consent)]);
+    const freshness = `freshness.${planted().freshness_breach.source}`;
+    expect(runs.before.plan.alerts.find((a) => a.id === freshness)).toMatchObject({
+      breached: true,
+      consecutive_breaches: 1,
     });
-    // a repeat stays with the privacy lead: it never drops to the first rung
-    expect(byId('consent_violations')).toMatchObject(consent);
+    // the demo's as-of, and its rerun: the same escalations (a rerun is not a third breach)
+    for (const r of [runs.spec, runs.again]) {
+      const esc = r.result.escalations.map((e) => e.alert_id);
+      expect(esc).toEqual(expect.arrayContaining([freshness, 'consent_violations']));
+      const byId = (id: string) => r.result.escalations.find((e) => e.alert_id === id);
+      expect(byId(freshness)).toMatchObject({ level: 1, role: 'testing_lead', consecutive_breaches: 2 });
+      // a repeat stays with the privacy lead: it never drops to the first rung
+      expect(byId('consent_violations')).toMatchObject(consent);
+    }
+    // but for when each was raised, in the order the parallel branches raised them
+    const decisions = (r: Run) =>
+      r.result.escalations.map(({ at: _at, ...e }) => e).sort((x, y) => x.alert_id.localeCompare(y.alert_id));
+    expect(decisions(runs.again)).toEqual(decisions(runs.spec));
     expect(items(runs.again).every((i) => i.repeat)).toBe(true);
     expect(runs.again.result.backlog.previous_run).toBe(runs.spec.result.run_id);
   });
@@ -300,6 +316,7 @@ describe('alerts and escalation', () => {
     const a1 = runs.breach1.result.alerts.find((a) => a.id === 'fallback_rate')!;
     const a2 = runs.breach2.result.alerts.find((a) => a.id === 'fallback_rate')!;
     expect(runs.spec.result.alerts.find((a) => a.id === 'fallback_rate')!.breached).toBe(false);
+    expect(runs.breach1.plan.as_of).toBe(DEMO_PREVIOUS_AS_OF);
     expect(a1).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: false });
     expect(a2).toMatchObject({ breached: true, consecutive_breaches: 2, escalate: true });
     expect(runs.breach2.result.escalations.find((e) => e.alert_id === 'fallback_rate')).toMatchObject({

@@ -15,7 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReferralsResult } from '../../src/commands/optimize-referrals/index.ts';
 import { validatePlanRecord, type PlanRecord } from '../../src/orchestrator/index.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
-import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import {
+  DEMO_AS_OF,
+  DEMO_PREVIOUS_AS_OF,
+  makeDemoWorkspace,
+  type DemoWorkspace,
+} from '../helpers/demo-workspace.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
 const LINE = `/referral-program-orchestration:optimize-referrals --window 30d --detail full --dimensions "channel,partner-tier"`;
@@ -42,6 +47,8 @@ interface Run {
 let demo: DemoWorkspace;
 let truth: Truth;
 const runs: Record<string, Run> = {};
+/** The day after the demo's as-of: a third period in a row. */
+const NEXT_AS_OF = '2026-11-16';
 
 async function runIn(ws: DemoWorkspace, name: string, argv: string[]): Promise<Run> {
   const cli = await runCli(argv, { cwd: ws.dir });
@@ -157,10 +164,13 @@ function expectRowAccounting(r: Run, truth: Truth): void {
 beforeAll(async () => {
   demo = await makeDemoWorkspace();
   truth = demo.truth.parts!.referrals as unknown as Truth;
-  // 1-2. the specification's usage line, verbatim, twice: the fraud spike escalates on the second
+  // 1-3. the specification's usage line, verbatim, for the as-of before the demo's, then twice for
+  // the demo's: the fraud spike escalates at the second as-of, and the rerun reaches the same
+  await run('before', ['run', LINE, '--as-of', DEMO_PREVIOUS_AS_OF, '--json']);
   await run('spec', ['run', LINE, '--as-of', DEMO_AS_OF, '--json']);
   await run('again', ['run', LINE, '--as-of', DEMO_AS_OF, '--json']);
-  // 3-4. a conversion-rate guardrail the demo cannot meet, twice, with every breakdown and the test
+  // 4-5. a conversion-rate guardrail the demo cannot meet at two as-ofs in a row (the demo's and the
+  // next day), with every breakdown and the test
   const strict = [
     'optimize-referrals',
     '--window',
@@ -178,7 +188,7 @@ beforeAll(async () => {
     DEMO_AS_OF,
     '--json',
   ]);
-  await run('strict2', [...strict, '--alert_threshold', '0.99', '--as-of', DEMO_AS_OF, '--json']);
+  await run('strict2', [...strict, '--alert_threshold', '0.99', '--as-of', NEXT_AS_OF, '--json']);
 }, 300_000);
 
 afterAll(() => demo?.remove());
@@ -265,18 +275,33 @@ describe('optimize-referrals on the demo workspace', () => {
   });
 
   it('escalates the fraud spike on the second breach in a row, along the ladder', () => {
-    const a = runs.spec.plan.alerts.find((x) => x.id === 'referral_fraud_reject_share')!;
-    const b = runs.again.plan.alerts.find((x) => x.id === 'referral_fraud_reject_share')!;
-    expect(a).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: false });
-    expect(b).toMatchObject({ breached: true, consecutive_breaches: 2, escalate: true });
+    const fraud = (r: Run) => r.plan.alerts.find((x) => x.id === 'referral_fraud_reject_share')!;
+    expect(fraud(runs.before)).toMatchObject({ breached: true, consecutive_breaches: 1, escalate: false });
+    expect(fraud(runs.spec)).toMatchObject({
+      breached: true,
+      consecutive_breaches: 2,
+      escalate: true,
+      previous: { plan_id: runs.before.plan.plan_id },
+    });
+    for (const r of [runs.spec, runs.again]) {
+      expect(r.result.escalations.find((e) => e.alert_id === 'referral_fraud_reject_share')).toMatchObject({
+        role: 'referral_architect',
+        person: 'Nadia Petrov',
+      });
+    }
+    // the rerun for the same as-of is not a third breach: same streak, same rung (was partner_ops)
+    expect(fraud(runs.again)).toMatchObject({
+      consecutive_breaches: 2,
+      previous: { plan_id: runs.before.plan.plan_id },
+    });
     expect(
-      runs.again.result.escalations.find((e) => e.alert_id === 'referral_fraud_reject_share'),
+      runs.strict1.result.escalations.find((e) => e.alert_id === 'referral_fraud_reject_share'),
     ).toMatchObject({
       role: 'referral_architect',
-      person: 'Nadia Petrov',
     });
-    // a third breach goes one step up the ladder
-    const c = runs.strict1.result.escalations.find((e) => e.alert_id === 'referral_fraud_reject_share');
+    // a third as-of in a row goes one step up the ladder
+    expect(fraud(runs.strict2)).toMatchObject({ consecutive_breaches: 3 });
+    const c = runs.strict2.result.escalations.find((e) => e.alert_id === 'referral_fraud_reject_share');
     expect(c).toMatchObject({ role: 'partner_ops' });
   });
 

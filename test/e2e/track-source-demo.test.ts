@@ -13,7 +13,13 @@ import { parse as parseYaml } from 'yaml';
 import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
 import { validatePlanRecord, type PlanRecord } from '../../src/orchestrator/index.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
-import { DEMO_AS_OF, makeDemoWorkspace, USAGE_LINE, type DemoWorkspace } from '../helpers/demo-workspace.ts';
+import {
+  DEMO_AS_OF,
+  DEMO_PREVIOUS_AS_OF,
+  makeDemoWorkspace,
+  USAGE_LINE,
+  type DemoWorkspace,
+} from '../helpers/demo-workspace.ts';
 import { expectGolden } from '../helpers/golden.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
@@ -48,8 +54,11 @@ beforeAll(async () => {
   await run('again', [...TS, '--detail', 'full']);
   // 3. short summary
   await run('summary', [...TS, '--detail', 'summary']);
-  // 4-5. a guardrail the demo cannot meet, twice: the second run escalates
-  await run('breach1', [...TS, '--alert-threshold', '0.99']);
+  // 4-6. a guardrail the demo cannot meet at two as-ofs in a row: the as-of before the demo's, run
+  // twice (a rerun is the same period: no second breach), then the demo's, which escalates
+  const before = [...TS.slice(0, -1), DEMO_PREVIOUS_AS_OF];
+  await run('breach1', [...before, '--alert-threshold', '0.99', '--fail-on-escalation']);
+  await run('rerun1', [...before, '--alert-threshold', '0.99', '--fail-on-escalation']);
   await run('breach2', [...TS, '--alert_threshold', '0.99', '--fail-on-escalation']);
   // 6. another attribution model (and more breakdowns)
   await run('model', [...TS, '--attribution-model', 'last-touch', '--dimensions', 'asset,region']);
@@ -442,6 +451,8 @@ describe('reproducibility and golden summaries', () => {
 describe('alerts, escalation and change log', () => {
   it('a breached guardrail escalates only on the second consecutive breach', () => {
     const [b1, b2] = [runs.breach1, runs.breach2];
+    expect(b1.plan.as_of).toBe(DEMO_PREVIOUS_AS_OF);
+    expect(b2.plan.as_of).toBe(DEMO_AS_OF);
     expect(b1.cli.code).toBe(0);
     expect(b1.plan.alerts.find((a) => a.id === 'attribution_confidence')).toMatchObject({
       id: 'attribution_confidence',
@@ -469,7 +480,28 @@ describe('alerts, escalation and change log', () => {
         ),
       ),
     ).toBe(true);
-    expect(b2.cli.stderrLines.some((l) => /breached 2 runs in a row, escalated/.test(l))).toBe(true);
+    expect(b2.cli.stderrLines.some((l) => /breached 2 as-of dates in a row, escalated/.test(l))).toBe(true);
+    // the plan names the run of the as-of before as the one compared with
+    expect(b2.plan.alerts.find((a) => a.id === 'attribution_confidence')?.previous).toMatchObject({
+      plan_id: runs.rerun1.plan.plan_id,
+      breached: true,
+      consecutive_breaches: 1,
+    });
+  });
+
+  it('the same usage line run again for the same as-of is not a second breach', () => {
+    const again = runs.rerun1;
+    expect(again.cli.code).toBe(0);
+    // was 2 breaches in a row, escalated to co_marketing_analytics_lead, exit 10
+    expect(again.plan.alerts.find((a) => a.id === 'attribution_confidence')).toMatchObject({
+      breached: true,
+      consecutive_breaches: 1,
+      escalate: false,
+      previous: null,
+    });
+    expect(again.plan.escalations).toEqual([]);
+    expect(again.result.escalations).toEqual([]);
+    expect(again.cli.stderrLines.some((l) => /escalated/.test(l))).toBe(false);
   });
 
   it('--fail-on-escalation exits 10 when an alert escalates', () => {
@@ -480,6 +512,7 @@ describe('alerts, escalation and change log', () => {
     expect(runs.breach1.plan.change_log).toEqual([
       { field: 'thresholds.attribution_confidence', change: 'changed', from: 0.7, to: 0.99 },
     ]);
+    expect(runs.rerun1.plan.change_log).toEqual([]);
     expect(runs.breach2.plan.change_log).toEqual([]);
     expect(runs.model.plan.change_log).toEqual(
       expect.arrayContaining([
@@ -511,7 +544,9 @@ describe('gtm plans', () => {
     }>();
     expect(unreadable).toEqual([]);
     expect(list.map((p) => p.plan_id)).toEqual(
-      ['source', 'model', 'breach2', 'breach1', 'summary', 'again', 'spec'].map((n) => runs[n].plan.plan_id),
+      ['source', 'model', 'breach2', 'rerun1', 'breach1', 'summary', 'again', 'spec'].map(
+        (n) => runs[n].plan.plan_id,
+      ),
     );
     expect(
       list.every(
@@ -535,7 +570,7 @@ describe('gtm plans', () => {
     const missing = await gtm(['plans', 'show', 'latest~99']);
     expect(missing.code).toBe(2);
     expect(missing.stderrLines).toEqual([
-      expect.stringMatching(/^error\[USAGE\] latest~99: there is no plan "latest~99" \(7 plans stored\)/),
+      expect.stringMatching(/^error\[USAGE\] latest~99: there is no plan "latest~99" \(8 plans stored\)/),
     ]);
   });
 

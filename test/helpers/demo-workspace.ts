@@ -9,6 +9,8 @@ import { writeDemo, type DemoTruth } from '../../src/demo/index.ts';
 
 export const DEMO_SEED = 7;
 export const DEMO_AS_OF = '2026-11-15';
+/** The as-of before the demo's: a run for it and one for `DEMO_AS_OF` are two periods in a row (alert streaks). */
+export const DEMO_PREVIOUS_AS_OF = '2026-11-14';
 /** Smaller than the default 6000 accounts but still hundreds of opportunities and thousands of touches. */
 export const DEMO_ACCOUNTS = 1500;
 /** The specification's usage line, verbatim. */
