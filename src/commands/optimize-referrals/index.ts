@@ -20,7 +20,7 @@ import {
   type ReferralsContext,
 } from './inputs.ts';
 import { referralsPlan, type ReferralsOutputs } from './plan.ts';
-import { CLICKS_NARROW } from './sql/derive-sql.ts';
+import { CLICKS_NARROW, CLICKS_NARROW_DUCKDB } from './sql/derive-sql.ts';
 import { buildReferralsResult, type ReferralsResult } from './result.ts';
 import { referralsTables } from './write-reports.ts';
 
@@ -46,8 +46,9 @@ export const optimizeReferrals: CommandDef<
   ...OPTIMIZE_REFERRALS_COMMAND,
   workspace: 'required',
   entities: REFERRAL_ENTITIES,
-  // the clicks (the largest entity) as normalize writes them from its own pass: never read through their view
-  narrow: { clicks: CLICKS_NARROW },
+  // the clicks (the largest entity) as normalize writes them from its own pass: never read through
+  // their view; on DuckDB with the session as one hash computed in the pass
+  narrow: (ctx) => ({ clicks: ctx.duckdb ? CLICKS_NARROW_DUCKDB : CLICKS_NARROW }),
   ladder: ['referral_architect', 'partner_ops', 'exec_sponsor'],
   clickhouse: true,
   resolve: resolveOptimizeReferrals,

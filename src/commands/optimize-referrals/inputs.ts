@@ -36,7 +36,6 @@ export const OPTIMIZE_REFERRALS_FLAGS = defineFlags({
     type: 'list',
     choices: DIMENSIONS,
     description: 'funnel breakdowns (default channel)',
-    aliases: ['dimension'],
     example: 'channel,partner-tier',
   },
   experiments: {
@@ -93,6 +92,8 @@ export interface ReferralsContext {
   from: string;
   /** NPS answers are read over this many days ending at as-of (surveys are quarterly). */
   npsDays: number;
+  /** The workspace's engine is DuckDB (the clicks' narrow table keeps the session as one hash). */
+  duckdb: boolean;
 }
 
 const DAY = 86_400_000;
@@ -113,6 +114,7 @@ export function resolveOptimizeReferrals(
     trendWeeks,
     from,
     npsDays: Math.max(window.days, 90),
+    duckdb: ws.engine.kind === 'duckdb',
     inputs: {
       window: window.label,
       detail: flags.detail,

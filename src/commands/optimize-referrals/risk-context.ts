@@ -10,9 +10,9 @@ import { classifyDomain, fraudLists, type FraudLists } from './fraud-lists.ts';
 import { insertRows } from './insert-rows.ts';
 import { num } from './query-numbers.ts';
 import { reviewRings, type RingResult } from './ring-graph.ts';
+import { SESSION_COLUMNS } from './sql/derive-sql.ts';
 import { createTableAs } from './sql/sql-fns.ts';
 import {
-  CLICK_KIND_COLUMNS,
   couponHitsSql,
   emailDomainsSql,
   nodeActivitySql,
@@ -52,22 +52,7 @@ async function clickTexts(engine: Engine, p: RiskParams): Promise<void> {
     `SELECT _source, _row FROM ref_click_maybe ORDER BY _source, _row LIMIT ${FETCH_BY_ROW + 1}`,
   );
   if (engine.dialect === 'clickhouse') return clickTextsCh(engine, rows);
-  // only the session columns of the kinds some row may differ in are read (each column of the
-  // view read costs a pass over its Parquet chunks); the others stay NULL: not different
-  const [kinds] = await engine.query<Row>(
-    `SELECT ${Object.keys(CLICK_KIND_COLUMNS)
-      .map((k) => `COALESCE(bool_or(${k}), false) AS ${k}`)
-      .join(', ')} FROM ref_click_maybe`,
-  );
-  const read = new Set<string>(
-    Object.entries(CLICK_KIND_COLUMNS).flatMap(([k, cols]) => (kinds[k] === true ? [...cols] : [])),
-  );
-  const cols = [
-    'v.click_id',
-    ...['ip', 'user_agent', 'device_id', 'cookie_id'].map((c) =>
-      read.has(c) ? `v.${c}` : `CAST(NULL AS VARCHAR) AS ${c}`,
-    ),
-  ].join(', ');
+  const cols = ['click_id', ...SESSION_COLUMNS].map((c) => `v.${c}`).join(', ');
   let from: string;
   if (rows.length === 0) from = 'clicks v WHERE false';
   else if (rows.length <= FETCH_BY_ROW) {

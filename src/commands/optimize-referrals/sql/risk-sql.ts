@@ -6,6 +6,7 @@
  * edges come back to TypeScript.
  */
 import { literal, type Dialect } from '../../../data/index.ts';
+import { sessionHashSql } from './derive-sql.ts';
 import { createTableAs, daysBefore, distinctList, hashKey, tsLit } from './sql-fns.ts';
 
 /** Identifier kinds as the tables spell them; `RING_KINDS` index = IDENTIFIER_KINDS of detectRings. */
@@ -31,46 +32,22 @@ const ipua = (ip: string, ua: string) =>
 const friendAcct = (r = '') => `COALESCE(${r}friend_id, 'referral:' || ${r}referral_id)`;
 
 /**
- * The clicks a sign-up names whose session may differ from that sign-up's, by source row, with
- * the identifier kinds that may differ (`d_ip`, `d_ipua`, `d_device`, `d_cookie`): the clicks'
- * narrow table keeps the session as hashes (`<column>_hash`, `hash(NULL)` for none), so a kind
- * whose hash equals the hash of the sign-up's value is the same value and cannot differ; only the
- * others' text is fetched (`ref_click_text`, only the columns of kinds some row may differ in)
- * and compared exactly.
+ * The clicks a sign-up names whose session may differ from that sign-up's, by source row: the
+ * clicks' narrow table keeps the session as one hash of its four identifiers (`session_hash`), so
+ * a click whose hash equals the hash of the sign-up's identifiers has the same session; only the
+ * others' text is fetched (`ref_click_text`) and compared exactly. On ClickHouse the same rows,
+ * from a hash per identifier (`clickMaybeSqlCh`).
  */
 export function clickMaybeSql(p: RiskParams): string {
   if (p.dialect === 'clickhouse') return clickMaybeSqlCh();
-  const d = p.dialect;
-  const none = hashKey('CAST(NULL AS VARCHAR)', d);
-  const has = (c: string) => `k.${c}_hash <> ${none}`;
-  const neq = (c: string) => `(r.${c} IS NULL OR k.${c}_hash <> ${hashKey(`r.${c}`, d)})`;
-  const maybe = {
-    d_ip: `(${has('ip')} AND ${neq('ip')})`,
-    d_ipua: `(${has('ip')} AND ${has('user_agent')} AND (${neq('ip')} OR ${neq('user_agent')}))`,
-    d_device: `(${has('device_id')} AND ${neq('device_id')})`,
-    d_cookie: `(${has('cookie_id')} AND ${neq('cookie_id')})`,
-  };
   return createTableAs(
     'ref_click_maybe',
-    `SELECT _source, _row, bool_or(d_ip) AS d_ip, bool_or(d_ipua) AS d_ipua, bool_or(d_device) AS d_device,
-       bool_or(d_cookie) AS d_cookie FROM (
-       SELECT k._source, k._row, ${Object.entries(maybe)
-         .map(([k, x]) => `${x} AS ${k}`)
-         .join(', ')}
-       FROM ref_referrals r JOIN ref_click_facts k ON k.rid = r.rowid
-       WHERE ${Object.values(maybe).join(' OR ')}) m
-     GROUP BY _source, _row`,
-    d,
+    `SELECT k._source, k._row FROM ref_referrals r JOIN ref_click_facts k ON k.rid = r.rowid
+     WHERE k.session_hash <> ${sessionHashSql('r')}
+     GROUP BY k._source, k._row`,
+    p.dialect,
   );
 }
-
-/** The session columns of the clicks' view each kind of `ref_click_maybe` reads. */
-export const CLICK_KIND_COLUMNS = {
-  d_ip: ['ip'],
-  d_ipua: ['ip', 'user_agent'],
-  d_device: ['device_id'],
-  d_cookie: ['cookie_id'],
-} as const;
 
 /**
  * The friends' click sessions where they differ from the sign-up's (usually the click and the
