@@ -1,4 +1,4 @@
-import type { ConsentAdherence } from './consent-adherence.ts';
+import type { ConsentAdherence, ConsentGroup } from './consent-adherence.ts';
 import type { ExperimentWindowChanges } from './experiment-window-changes.ts';
 import { percent } from './input-checks.ts';
 import { DEFAULT_OWNER_ROLES, type OwnerRoles } from './owner-roles.ts';
@@ -109,7 +109,7 @@ function consentItem(c: ConsentAdherence | null, ownerRole: string): ChecklistIt
       ownerRole,
     };
   }
-  const top = c.groups[0];
+  const top = topRulePurpose(c.groups);
   const kinds = [
     `withdrawn ${c.byKind.withdrawn}`,
     `never granted ${c.byKind['never-granted']}`,
@@ -123,6 +123,25 @@ function consentItem(c: ConsentAdherence | null, ownerRole: string): ChecklistIt
     evidence: `${plural(c.violations, 'decision')}${c.rate === null ? '' : ` (${percent(c.rate)} of those needing consent)`}${c.users === null ? '' : ` to ${plural(c.users, 'user')}`} without consent: ${kinds}; most in ${top.rule} / ${top.purpose} (${top.decisions}).`,
     ownerRole,
   };
+}
+
+/**
+ * The rule and purpose with the most violating decisions, summed over the kinds of violation (the
+ * groups are per rule, purpose and kind: 2 withdrawn and 2 granted late on one rule are 4 there).
+ */
+function topRulePurpose(groups: readonly ConsentGroup[]): {
+  rule: string;
+  purpose: string;
+  decisions: number;
+} {
+  const sums = new Map<string, { rule: string; purpose: string; decisions: number }>();
+  for (const g of groups) {
+    const key = JSON.stringify([g.rule, g.purpose]);
+    const sum = sums.get(key) ?? { rule: g.rule, purpose: g.purpose, decisions: 0 };
+    sum.decisions += g.decisions;
+    sums.set(key, sum);
+  }
+  return [...sums.values()].reduce((a, b) => (b.decisions > a.decisions ? b : a));
 }
 
 function rateItem(

@@ -72,6 +72,23 @@ describe('governanceScan', () => {
     );
   });
 
+  it('"most in" counts a rule and purpose over every kind of violation', () => {
+    // one decision after a withdrawal and one before a late grant, both hero / personalization
+    const late = {
+      ...INPUT.consent!.rows![0],
+      user: 'u2',
+      consentStatus: 'granted' as const,
+      consentTs: '2026-03-25',
+    };
+    const both = governanceScan({
+      ...INPUT,
+      consent: { ...INPUT.consent!, rows: [...INPUT.consent!.rows!, late] },
+    });
+    expect(both.checklist.items.find((i) => i.id === 'consent')?.evidence).toMatch(
+      /withdrawn 1, never granted 0, granted only after the decision 1; most in hero \/ personalization \(2\)\.$/,
+    );
+  });
+
   it('findings sorted by severity then id', () => {
     expect(scan.findings.map((f) => [f.severity, f.kind])).toEqual([
       ['critical', 'consent-violation'],
