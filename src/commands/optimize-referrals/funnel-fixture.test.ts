@@ -35,7 +35,7 @@ const FILES: Record<string, string> = {
 a1,cust-a1,C1,customer,,NA,Dev,2026-01-01
 a2,cust-a2,C2,customer,,EMEA,Ops,2026-01-01
 a3,cust-a3,C3,customer,,NA,Dev,2026-11-10
-p1,cust-p1,P1,partner,gold,NA,Partner,2026-01-01
+p1,cust-p1,PARTNER1,partner,gold,NA,Partner,2026-01-01
 a4,cust-a4,C4,customer,,NA,Dev,2026-12-01
 a5,f1,C5,customer,,NA,Dev,2026-11-04
 `,
@@ -50,16 +50,16 @@ s5,a5,link,2026-11-05T10:00:00Z,1
 k1,C1,s1,,2026-11-01T10:00:00Z
 k2,C1,s1,,2026-11-01T11:00:00Z
 k3,C1,s2,,2026-11-02T09:00:00Z
-k4,P1,s3,,2026-11-03T08:00:00Z
-k5,P1,,link,2026-11-03T09:00:00Z
+k4,PARTNER1,s3,,2026-11-03T08:00:00Z
+k5,PARTNER1,,link,2026-11-03T09:00:00Z
 k6,ZZZ,,link,2026-11-04T09:00:00Z
 k7,C2,s4,,2026-09-21T10:00:00Z
 `,
-  // r2 is credited by its code only; r4 claims f3 a second time
+  // r2 and r3 are credited by their code only; r4 claims f3 a second time
   'referrals.csv': `referral_id,advocate_id,referral_code,friend_id,click_id,signed_up_at
 r1,a1,,f1,k1,2026-11-01T10:30:00Z
 r2,,C1,f2,k3,2026-11-02T09:30:00Z
-r3,p1,,f3,k4,2026-11-03T08:30:00Z
+r3,,PARTNER1,f3,k4,2026-11-03T08:30:00Z
 r4,p1,,f3,,2026-11-05T12:00:00Z
 r5,a2,,f5,k7,2026-09-22T10:00:00Z
 `,
@@ -181,5 +181,10 @@ describe('funnel counts and KPIs against the hand count', () => {
     ]);
     expect(r.fraud.reject_share).toBeCloseTo(1 / 4, 12);
     expect(r.fraud.value_at_risk.total).toBe(0); // r4 has no reward; r3's was clawed back
+  });
+
+  it('the second claim names the first claim’s advocate (p1, owner of code PARTNER1), not its code', () => {
+    const r4 = r.fraud.flagged.find((f) => f.referral_id === 'r4')!;
+    expect(JSON.stringify(r4)).toMatch(/"firstAdvocateId":"p1"/);
   });
 });

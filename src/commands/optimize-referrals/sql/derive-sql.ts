@@ -330,14 +330,17 @@ function friendSharesSql(p: DeriveParams): string {
 
 /**
  * Earlier claims on the same friend (a self-join on friend_id instead of a window function, which
- * ClickHouse 18.16 lacks): `prior_claims` > 0 means the friend was referred before.
+ * ClickHouse 18.16 lacks): `prior_claims` > 0 means the friend was referred before, and
+ * `first_advocate` by whom: the first claim's advocate, resolved from its code as the referral's own
+ * advocate is (the code itself only when no advocate owns it).
  */
 function claimsSql(p: DeriveParams): string {
   return createTableAs(
     'ref_claims',
     `SELECT a.rowid AS rid, count(*) AS prior_claims,
-       ${argMin('COALESCE(b.advocate_id, b.referral_code)', 'b.signed_up_at', p.dialect)} AS first_advocate
+       ${argMin('COALESCE(b.advocate_id, cd.advocate_id, b.referral_code)', 'b.signed_up_at', p.dialect)} AS first_advocate
      FROM ref_referrals a JOIN ref_referrals b ON b.friend_id = a.friend_id
+     LEFT JOIN ref_codes cd ON cd.referral_code = b.referral_code
      WHERE (b.signed_up_at < a.signed_up_at OR (b.signed_up_at = a.signed_up_at AND b.referral_id < a.referral_id))
      GROUP BY a.rowid`,
     p.dialect,
@@ -660,8 +663,10 @@ const claimsCh = () =>
   `SELECT referral_id, count() AS prior_claims, argMin(b_first, b_at) AS first_advocate FROM (
      SELECT referral_id, a_at, b_id, b_at, b_first FROM
        (SELECT referral_id, friend_id AS f, signed_up_at AS a_at FROM ref_referrals WHERE friend_id IS NOT NULL)
-       ALL INNER JOIN (SELECT friend_id AS f, referral_id AS b_id, signed_up_at AS b_at,
-                         coalesce(advocate_id, referral_code) AS b_first FROM ref_referrals WHERE friend_id IS NOT NULL) USING f
+       ALL INNER JOIN (SELECT f, b_id, b_at, coalesce(b_adv, cd_adv, r_code) AS b_first FROM
+                         (SELECT friend_id AS f, referral_id AS b_id, signed_up_at AS b_at, advocate_id AS b_adv,
+                            referral_code AS r_code FROM ref_referrals WHERE friend_id IS NOT NULL)
+                         ALL LEFT JOIN (SELECT referral_code AS r_code, advocate_id AS cd_adv FROM ref_codes) USING r_code) USING f
      WHERE b_at < a_at OR (b_at = a_at AND b_id < referral_id))
    GROUP BY referral_id`;
 
