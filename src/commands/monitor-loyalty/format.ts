@@ -48,7 +48,7 @@ function kpiTable(r: MonitorLoyaltyResult): string {
     f: (x: number | null) => string | null,
   ) => [label, f(cur), f(prev)];
   return textTable(
-    ['KPI', r.window.label, `previous ${r.window.label}`],
+    ['KPI', r.window.label, r.previous_window.label],
     [
       row('members', o.members, o.previous.members, (x) => (x === null ? null : fmtMoney(x))),
       row('enrollment rate', o.enrollment_rate, o.previous_enrollment_rate, fmtPct),

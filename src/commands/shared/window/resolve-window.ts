@@ -72,11 +72,15 @@ export function resolveWindow(window: string, asOf: string, opts: WindowOptions 
   );
 }
 
-/** The window of the same length just before `w`, for trends and deltas. */
+/**
+ * The window of the same length just before `w`, for trends and deltas: `previous 30d` for an `Nd`
+ * window; for a `quarter` (to date, 61 days on 30 November) `61d before the quarter`, since it is
+ * not the previous calendar quarter (1 August to 30 September, not 1 July).
+ */
 export function previousWindow(w: ResolvedWindow): ResolvedWindow {
   const len = Date.parse(w.end) - Date.parse(w.start);
   return {
-    label: `previous ${w.label}`,
+    label: /^\d+d$/.test(w.label) ? `previous ${w.label}` : `${w.days}d before the ${w.label}`,
     start: new Date(Date.parse(w.start) - len).toISOString(),
     end: w.start,
     days: w.days,
