@@ -88,9 +88,14 @@ describe('monitor-loyalty: the previous run of a back-dated run', () => {
     expect(dec.liability.spike_escalation).toBeNull();
     expect(dec.escalations).toEqual([]);
 
-    // a second run for 2026-10-31 compares with the first one (same as-of, the newest of them)
+    // a rerun for 2026-12-01 re-states that as-of: it compares with 2026-11-30, as the first run
+    // did, not with the first 2026-12-01 run (was: previous = dec, change 0 whatever the data)
+    const dec2 = await run(dir, '2026-12-01');
+    expect(dec2.liability.previous).toMatchObject({ run_id: nov.run_id, as_of: '2026-11-30' });
+    expect(dec2.liability.change).toBeCloseTo(0, 9);
+    // and a rerun for the backfilled 2026-10-31 still has nothing before it
     const oct2 = await run(dir, '2026-10-31');
-    expect(oct2.liability.previous).toMatchObject({ run_id: oct.run_id, as_of: '2026-10-31' });
-    expect(oct2.liability.change).toBeCloseTo(0, 9);
+    expect(oct2.liability.previous).toBeNull();
+    expect(oct2.liability.change).toBeNull();
   }, 180_000);
 });

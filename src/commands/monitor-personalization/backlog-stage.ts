@@ -110,7 +110,7 @@ const fmt = (x: number | null) => (x === null ? 'n/a' : Number(x.toPrecision(4))
 
 /**
  * Backlog ids of the previous run of the same command and scope (`previousRuns`: the succeeded run
- * of the latest as-of on or before this run's), from its result.json. A back-dated run marked the
+ * of the latest as-of before this run's), from its result.json. A back-dated run marked the
  * later run's items as repeats, and the next run compared with it; a failed run in between made
  * every item new.
  */
