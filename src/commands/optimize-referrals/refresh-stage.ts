@@ -28,6 +28,29 @@ async function count(engine: Engine, sql: string): Promise<number> {
 }
 
 /**
+ * The share → click median, then the clicks' narrow table dropped: read right after the clicks by
+ * day, so that the later tables of the refresh reuse its memory (at 10M clicks the narrow table
+ * is about 600 MB). A pair per click: above a million clicks in the window (the funnel's count,
+ * the clicks of a segment), a hash sample of about a million.
+ */
+async function shareToClickMedian(
+  engine: Engine,
+  c: ReferralsContext,
+): Promise<RefreshOutput['shareToClick']> {
+  const clicks = await count(
+    engine,
+    `SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_days
+     WHERE d >= 0 AND d < ${c.window.days} AND seg IN (SELECT seg FROM ref_segments)`,
+  );
+  const samplePct = clicks > CLICK_SAMPLE ? Math.max(1, Math.ceil((CLICK_SAMPLE / clicks) * 100)) : 100;
+  const [s2c] = await engine.query<Row>(
+    shareToClickSql(c.window.start, c.window.end, samplePct, engine.dialect),
+  );
+  await engine.exec(`DROP TABLE IF EXISTS ${CLICKS_TABLE}`);
+  return { median_seconds: numOrNull(s2c?.median_seconds), pairs: num(s2c?.pairs) };
+}
+
+/**
  * Data refresh: the derived tables every later stage reads (referrals resolved to advocates with
  * their qualifying conversion and rewards; daily aggregates of shares, clicks and payouts by
  * dimension; new customers), and the rows that resolve to no advocate, noted in the plan.
@@ -46,6 +69,7 @@ export async function refreshTables(
   // without the guarantee DuckDB writes the derived tables in parallel and buffers less.
   if (engine.dialect === 'duckdb') await engine.exec('SET preserve_insertion_order = false');
   const tables: Record<string, number> = {};
+  let shareToClick: RefreshOutput['shareToClick'] = { median_seconds: null, pairs: 0 };
   for (const s of deriveStatements({
     end: c.window.end,
     from: c.from,
@@ -56,6 +80,8 @@ export async function refreshTables(
     ctx.progress(`building ${s.table}`);
     await engine.exec(s.sql);
     tables[s.table] = await count(engine, `SELECT count(*) AS n FROM ${s.table}`);
+    // the clicks by day are the last table read from the clicks' narrow table (the run's largest)
+    if (s.table === 'ref_click_days') shareToClick = await shareToClickMedian(engine, c);
   }
   const range = (col: string) => `${col} >= ${tsLit(c.from, d)} AND ${col} < ${tsLit(c.window.end, d)}`;
   // counted from the refresh's own copies (the entities' views are not read again)
@@ -71,19 +97,9 @@ export async function refreshTables(
       ctx.note(
         `${n} ${what} resolve to no advocate (unknown advocate id or referral code): left out of the funnel`,
       );
-  // share → click has a pair per click: above a million clicks in the window (the funnel's count),
-  // a hash sample of about a million; read before the clicks' narrow table is dropped
-  const clicks = await count(
-    engine,
-    `SELECT COALESCE(sum(clicks), 0) AS n FROM ref_click_agg WHERE d >= 0 AND d < ${c.window.days}`,
-  );
-  const samplePct = clicks > CLICK_SAMPLE ? Math.max(1, Math.ceil((CLICK_SAMPLE / clicks) * 100)) : 100;
-  const [s2c] = await engine.query<Row>(shareToClickSql(c.window.start, c.window.end, samplePct, d));
-  // the clicks' narrow table is the run's largest: every later stage reads the aggregates and facts
-  await engine.exec(`DROP TABLE IF EXISTS ${CLICKS_TABLE}`);
   return {
     tables,
     unresolved,
-    shareToClick: { median_seconds: numOrNull(s2c?.median_seconds), pairs: num(s2c?.pairs) },
+    shareToClick,
   };
 }
