@@ -104,6 +104,7 @@ const risk = (run: Run) =>
         cfg.fraud,
         ['program', ...c.inputs.dimensions],
         (m) => ctx.progress(m),
+        run.ws.currency.reporting,
       );
       if (r.reject_share !== null)
         ctx.alert({

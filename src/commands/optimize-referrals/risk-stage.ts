@@ -122,7 +122,11 @@ function candidateParams(p: RiskParams, cfg: ReferralsConfig['fraud']): Candidat
 }
 
 /** Review and reject verdicts with the candidate's identity, heaviest score first. */
-function flaggedReferrals(verdicts: readonly ReferralVerdict[], rows: readonly Row[]): FlaggedReferral[] {
+function flaggedReferrals(
+  verdicts: readonly ReferralVerdict[],
+  rows: readonly Row[],
+  currency: string,
+): FlaggedReferral[] {
   return verdicts
     .filter((v) => v.band !== 'approve')
     .map((v) => ({
@@ -130,7 +134,7 @@ function flaggedReferrals(verdicts: readonly ReferralVerdict[], rows: readonly R
       score: v.score,
       band: v.band as FlaggedReferral['band'],
       rules: v.rules.map((r) => r.rule),
-      reasons: v.rules.map((r) => ruleReason(r)),
+      reasons: v.rules.map((r) => ruleReason(r, currency)),
       reward_amount: num(rows[v.index].reward_amount),
       reward_status: rows[v.index].reward_status == null ? null : String(rows[v.index].reward_status),
       held_value: v.heldValue,
@@ -151,6 +155,7 @@ export async function reviewRisk(
   cfg: ReferralsConfig['fraud'],
   dims: readonly FunnelDimension[],
   progress: (m: string) => void,
+  currency: string,
 ): Promise<RiskReview> {
   const rc = await buildRiskContext(engine, p, cfg, progress);
   progress('scoring candidates');
@@ -166,7 +171,7 @@ export async function reviewRisk(
     rc.context,
     fraudOptions(cfg),
   );
-  const flagged = flaggedReferrals(review.flagged, rows);
+  const flagged = flaggedReferrals(review.flagged, rows, currency);
   await insertRows(
     engine,
     'ref_verdicts',

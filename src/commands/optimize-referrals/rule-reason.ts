@@ -2,6 +2,13 @@ import { FRAUD_RULES, type EvidenceValue, type FiredRule } from '../../analyses/
 
 const MAX_ITEMS = 3;
 
+/** Evidence keys that hold an amount of money, shown with the reporting currency to 2 decimals. */
+const MONEY = new Set(['refundAmount']);
+
+function money(v: number, currency: string): string {
+  return `${currency} ${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 function show(v: EvidenceValue): string {
   if (v === null) return 'none';
   if (Array.isArray(v)) {
@@ -17,13 +24,14 @@ const SKIP = new Set(['rewardPaidAt', 'refundedAt', 'measure', 'method', 'progra
 
 /**
  * A fired rule as one line a reviewer reads: its title, then what matched, e.g.
- * `Same device or cookie: deviceIds=dev-9f2; cookies=none`.
+ * `Same device or cookie: deviceIds=dev-9f2; cookies=none`. Amounts of money read in `currency`
+ * to 2 decimals (`refundAmount=USD 55.00`).
  *
- * @example ruleReason({ rule: 'coupon-leakage', weight: 0.5, evidence: { site: 'retailmenot.com' } })
+ * @example ruleReason({ rule: 'coupon-leakage', weight: 0.5, evidence: { site: 'retailmenot.com' } }, 'USD')
  */
-export function ruleReason(f: FiredRule): string {
+export function ruleReason(f: FiredRule, currency: string): string {
   const parts = Object.entries(f.evidence)
     .filter(([k, v]) => !SKIP.has(k) && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => `${k}=${show(v)}`);
+    .map(([k, v]) => `${k}=${MONEY.has(k) && typeof v === 'number' ? money(v, currency) : show(v)}`);
   return `${FRAUD_RULES[f.rule].title}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
