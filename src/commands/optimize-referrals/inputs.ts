@@ -37,6 +37,7 @@ export const OPTIMIZE_REFERRALS_FLAGS = defineFlags({
     choices: DIMENSIONS,
     description: 'funnel breakdowns (default channel)',
     example: 'channel,partner-tier',
+    aliases: ['dimension'],
   },
   experiments: {
     type: 'list',
