@@ -3,6 +3,7 @@
  * owned action list. They take plain shapes (what the plan records), not the plan types.
  */
 import type { Block, Section, Status } from './dashboard.ts';
+import { percentText } from './format-number.ts';
 
 /** An alert as recorded in a plan (the fields the report shows). */
 export interface AlertView {
@@ -38,7 +39,7 @@ export interface OwnedItemView {
   extra?: string;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => percentText(x);
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
 const human = (role: string) => role.replace(/_/g, ' ');
 

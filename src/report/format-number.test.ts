@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GtmError } from '../errors/index.ts';
-import { currencySymbol, formatDelta, formatValue, MISSING } from './format-number.ts';
+import { currencySymbol, formatDelta, formatValue, MISSING, percentText } from './format-number.ts';
+import { fmtPct, textTable } from './text-table.ts';
 
 describe('formatValue', () => {
   it.each([
@@ -18,6 +19,15 @@ describe('formatValue', () => {
     [0.1234, 'percent', undefined, '12.3%'],
     [1.5, 'percent', undefined, '150.0%'],
     [-0.00001, 'percent', undefined, '0.0%'],
+    [0.0004, 'percent', undefined, '0.04%'],
+    [1 / 23053, 'percent', undefined, '0.00434%'],
+    [0.000499, 'percent', undefined, '0.0499%'],
+    [0.0005, 'percent', undefined, '0.1%'],
+    [0, 'percent', undefined, '0.0%'],
+    [0.9996, 'percent', undefined, '>99.9%'],
+    [0.9994, 'percent', undefined, '99.9%'],
+    [1, 'percent', undefined, '100.0%'],
+    [12.3456, 'percent', undefined, '1,234.6%'],
     [42, 'text', undefined, '42'],
     [12345678901234567890n, 'integer', undefined, '12,345,678,901,234,567,890'],
   ] as const)('%s as %s %s → %s', (value, format, currency, expected) => {
@@ -52,6 +62,39 @@ describe('formatValue', () => {
     expect(err).toBeInstanceOf(GtmError);
     expect((err as GtmError).code).toBe('DATA');
     expect((err as GtmError).hint).toMatch(/ISO 4217/);
+  });
+});
+
+describe('percentText / fmtPct: a share that is not zero never reads 0.0%', () => {
+  it.each([
+    [0.0004, '0.04%'],
+    [1 / 23053, '0.00434%'],
+    [1e-9, '0.0000001%'],
+    [0.00049, '0.049%'],
+    [0.0005, '0.1%'],
+    [0, '0.0%'],
+    [0.123, '12.3%'],
+    [0.99951, '>99.9%'],
+    [0.9994, '99.9%'],
+    [1, '100.0%'],
+    [1.5, '150.0%'],
+    [-0.034, '-3.4%'],
+  ])('%s → %s', (x, text) => {
+    expect(percentText(x)).toBe(text);
+    expect(fmtPct(x)).toBe(text);
+  });
+
+  it('keeps a terminal column of such shares right-aligned', () => {
+    const t = textTable(
+      ['source', 'share'],
+      [
+        ['a', fmtPct(0.0004)],
+        ['b', fmtPct(0.99951)],
+        ['c', fmtPct(0.25)],
+      ],
+    );
+    expect(t.split('\n').slice(2)).toEqual(['a        0.04%', 'b       >99.9%', 'c        25.0%']);
+    expect(fmtPct(null)).toBe('—');
   });
 });
 

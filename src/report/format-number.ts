@@ -1,8 +1,11 @@
+import { edgePercent, percentText } from '../analyses/text/index.ts';
 import { GtmError } from '../errors/index.ts';
 import type { ValueFormat } from './dashboard.ts';
 
 /** Shown for missing or non-finite values (null, undefined, NaN, ±Infinity). */
 export const MISSING = '—';
+
+export { percentText };
 
 const LOCALE = 'en-US';
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -80,17 +83,16 @@ export function formatValue(
     case 'currency':
       return fixZero(currencyFormatter(currency).format(n));
     case 'percent':
-      return fixZero(
-        formatter('percent', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
-          n,
-        ),
-      );
+      return edgePercent(n) ?? fixZero(onePlacePercent().format(n));
     case 'number':
       // Small magnitudes keep three significant digits so 0.00042 does not become "0".
       if (n !== 0 && Math.abs(n) < 0.01) return formatter('small', { maximumSignificantDigits: 3 }).format(n);
       return fixZero(formatter('number', { maximumFractionDigits: 2 }).format(n));
   }
 }
+
+const onePlacePercent = () =>
+  formatter('percent', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** Intl prints values that round to zero from below as "-0", "-$0.00" or "-0.0%"; show them unsigned. */
 const fixZero = (s: string): string => (/^-[^1-9]*$/.test(s) ? s.slice(1) : s);
@@ -103,7 +105,8 @@ const fixZero = (s: string): string => (/^-[^1-9]*$/.test(s) ? s.slice(1) : s);
  */
 export function formatDelta(delta: number): string {
   if (!Number.isFinite(delta)) return MISSING;
-  const s = formatValue(Math.abs(delta), 'percent');
+  // a change, not a share: one decimal whatever its size (a change of 0.01% is 0.0%)
+  const s = onePlacePercent().format(Math.abs(delta));
   if (s === '0.0%') return s;
   return `${delta > 0 ? '+' : '−'}${s}`;
 }

@@ -1,5 +1,6 @@
 import type { ContributionRow } from './contribution-vs-target.ts';
 import { worstAgainstOverall, type FunnelDropoff } from './funnel-dropoff.ts';
+import { percentText } from '../text/index.ts';
 
 export interface CreditRow {
   key: string;
@@ -38,7 +39,7 @@ export interface Action {
   owner_role: string;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => percentText(x);
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
 
 /**

@@ -4,6 +4,7 @@ import type { PlanDiff } from './plan-diff.ts';
 import type { Requirements } from './requirements.ts';
 import { VIOLATION_TYPES } from './validation-report.ts';
 import type { ValidationReport } from './validation-report.ts';
+import { percentText } from '../text/index.ts';
 
 /** Left-aligned text columns; numbers right-aligned. */
 function table(header: string[], rows: Array<Array<string | number>>): string {
@@ -131,7 +132,7 @@ export function formatInferenceTable(result: InferenceResult): string {
       rows.push([
         truncate(e.type === 'track' ? e.event : `${e.type}:${e.event}`, 36),
         truncate(p.path, 32),
-        `${(p.presence * 100).toFixed(1)}%`,
+        percentText(p.presence),
         Object.keys(p.types).join('|'),
         p.enumCandidate ? truncate(p.enumCandidate.join(', '), 48) : (p.format ?? ''),
         p.pii ?? '',

@@ -4,6 +4,7 @@ import { ratio } from './ratio.ts';
 import { concentration, type Concentration } from './concentration.ts';
 import { netPromoterScore } from './net-promoter-score.ts';
 import { theilSenSlope } from './theil-sen-slope.ts';
+import { percentText } from '../text/index.ts';
 
 /**
  * One partner's (or advocate segment's) totals in the window, from a GROUP BY partner over the
@@ -292,4 +293,4 @@ function median(values: number[]): number | null {
   return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number): string => percentText(x);

@@ -1,1 +1,2 @@
 export { didYouMean, editDistance } from './edit-distance.ts';
+export { edgePercent, percentText } from './percent-text.ts';

@@ -1,4 +1,5 @@
 import type { AttributeResult } from './run-attribute.ts';
+import { percentText } from '../../report/index.ts';
 
 /**
  * The terminal view of an attribution result: a plain, aligned text table (channels by credit, with
@@ -101,5 +102,5 @@ function align(rows: string[][], right: boolean[]): string[] {
 
 const num = (x: number): string =>
   x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number): string => percentText(x);
 const range = (r?: [number, number]): string => (r ? `${num(r[0])} – ${num(r[1])}` : '');

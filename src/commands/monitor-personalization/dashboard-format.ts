@@ -1,8 +1,8 @@
-import type { Status } from '../../report/index.ts';
+import { percentText, type Status } from '../../report/index.ts';
 
 /** A share as a percent with one decimal, or n/a. */
 export const pct = (x: number | null | undefined): string =>
-  x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`;
+  x === null || x === undefined ? 'n/a' : percentText(x);
 
 /** A relative change with its sign, or n/a. */
 export const signed = (x: number | null | undefined): string =>

@@ -12,6 +12,7 @@ import type { FunnelCountsRow } from './funnel-rows.ts';
 import type { PartnerReport } from './partner-stage.ts';
 import { ringNumber } from './result.ts';
 import type { RiskReview } from './risk-stage.ts';
+import { percentText } from '../../report/index.ts';
 
 export type BacklogKind =
   'messaging' | 'incentive' | 'enablement' | 'partner-review' | 'fraud-rule' | 'experiment';
@@ -37,7 +38,7 @@ export interface DraftItem {
   urgent: boolean;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => percentText(x);
 const n1 = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
 

@@ -1,8 +1,8 @@
-import { barChart, type Section } from '../../report/index.ts';
+import { barChart, type Section, percentText } from '../../report/index.ts';
 import { ringNumber, type ReferralsResult } from './result.ts';
 
 type R = ReferralsResult;
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
 /** Flagged referrals shown on the dashboard (all of them are in flagged_referrals.csv). */
 const SHOWN = 50;
 

@@ -9,15 +9,16 @@ import {
   type Kpi,
   type Section,
   plural,
+  percentText,
 } from '../../report/index.ts';
 import { fraudSection, ringSection } from './dashboard-fraud.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import { OPTIMIZE_REFERRALS_FLAGS } from './inputs.ts';
 import { KPI_FORMULAS } from './kpi-formulas.ts';
-import type { ReferralsResult } from './result.ts';
+import { fraudRankingLine, type ReferralsResult } from './result.ts';
 
 type R = ReferralsResult;
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
 const rel = (a: number | null, b: number | null) =>
   a === null || b === null || !(b > 0) ? undefined : (a - b) / b;
 
@@ -251,7 +252,7 @@ function partnerSection(r: R): Section {
   return {
     title: 'Partner health',
     summary: true,
-    intro: `Revenue concentration: top ${c.topN} partners hold ${pct(c.topNShare)}, HHI ${c.hhi === null ? 'n/a' : Math.round(c.hhi)} (equivalent to ${c.effectiveCount === null ? 'n/a' : c.effectiveCount.toFixed(1)} equal partners). Engagement trend: Theil–Sen slope of weekly shares over ${r.partners.trend_weeks} weeks.`,
+    intro: `Revenue concentration: top ${c.topN} partners hold ${pct(c.topNShare)}, HHI ${c.hhi === null ? 'n/a' : Math.round(c.hhi)} (equivalent to ${c.effectiveCount === null ? 'n/a' : c.effectiveCount.toFixed(1)} equal partners). Engagement trend: Theil–Sen slope of weekly shares over ${r.partners.trend_weeks} weeks. ${fraudRankingLine(r.partners)}`,
     blocks: [
       {
         kind: 'table',

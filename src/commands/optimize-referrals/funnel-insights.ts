@@ -1,8 +1,9 @@
 import type { ReferralMetrics } from '../../analyses/referrals/index.ts';
 import type { StageDuration } from './diagnostics-stage.ts';
 import type { FunnelSegment } from './funnel-rows.ts';
+import { percentText } from '../../report/index.ts';
 
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
 const money = (x: number | null) => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
 
 /** The stage rates of the funnel, in order, with the words the insights use. */

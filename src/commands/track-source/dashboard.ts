@@ -10,12 +10,13 @@ import {
   type Kpi,
   type Section,
   plural,
+  percentText,
 } from '../../report/index.ts';
 import { FUNNEL_MIN_BASE } from '../../analyses/co-marketing/index.ts';
 import type { TrackSourceResult } from './result.ts';
 import { touchNoteLines } from './touch-notes.ts';
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => percentText(x);
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
 /** KPI tiles show compact amounts ($13.4M); tables keep exact figures. */
 const compact = (x: number, cur: string) =>

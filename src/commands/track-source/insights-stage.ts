@@ -4,6 +4,7 @@ import type { CampaignConfig } from '../../workspace/index.ts';
 import type { AttributionOutput } from './attribute-stage.ts';
 import { insightRowsClickHouse } from './clickhouse-journeys.ts';
 import { funnelSql, personasSql, segmentsSql, type ScopeParams } from './sql/journeys-sql.ts';
+import { percentText } from '../../report/index.ts';
 
 export interface Insights {
   top_assets: {
@@ -37,7 +38,7 @@ export interface Insights {
 }
 
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => percentText(x);
 
 export async function computeInsights(
   engine: Engine,
