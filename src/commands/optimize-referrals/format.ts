@@ -1,6 +1,6 @@
 import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
 import { executiveSummary } from './dashboard.ts';
-import type { ReferralsResult } from './result.ts';
+import { fraudRankingLine, type ReferralsResult } from './result.ts';
 import { ownerRole } from '../../report/owner-role.ts';
 
 /** Terminal view of an optimize-referrals result. */
@@ -68,6 +68,7 @@ export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'):
         ]),
     ),
   );
+  if (r.partners.partners.length) out.push(fraudRankingLine(r.partners));
   for (const x of r.experiments?.readouts ?? [])
     out.push(
       '',

@@ -99,6 +99,8 @@ export interface ReferralsResult {
     top_by_conversion_rate: string[];
     bottom_by_conversion_rate: string[];
     top_by_fraud_rate: string[];
+    /** Customers a partner needs to enter the fraud-rate ranking (`partner_health.min_conversions`). */
+    fraud_rate_min_conversions: number;
     trend_weeks: number;
   };
   experiments: {
@@ -156,6 +158,7 @@ function partnersOf(p: ReferralsOutputs['partner_health']): ReferralsResult['par
     top_by_conversion_rate: ids(p.byConversionRate.top),
     bottom_by_conversion_rate: ids(p.byConversionRate.bottom),
     top_by_fraud_rate: ids(p.byFraudRate.top),
+    fraud_rate_min_conversions: p.options.minConversions,
     trend_weeks: p.trend_weeks,
   };
 }
@@ -238,4 +241,19 @@ export function buildReferralsResult(
 }
 
 /** Rule ids a flagged referral fired, for tables. */
+/**
+ * The fraud-rate ranking as one line, saying why it is empty: no partner has the
+ * `min_conversions` customers it needs, or none of those has a fraud rate above 0.
+ */
+export function fraudRankingLine(p: ReferralsResult['partners']): string {
+  const n = p.fraud_rate_min_conversions;
+  if (p.top_by_fraud_rate.length) {
+    const name = new Map(p.partners.map((x) => [x.partner, x.name]));
+    return `Highest fraud rate (partners with ≥ ${n} conversions): ${p.top_by_fraud_rate.map((id) => name.get(id) ?? id).join(', ')}.`;
+  }
+  return p.partners.some((x) => x.conversions >= n)
+    ? `Highest fraud rate: none — no partner with ≥ ${n} conversions has a fraud rate above 0.`
+    : `Highest fraud rate: not ranked — no partner has ≥ ${n} conversions (referrals.partner_health.min_conversions).`;
+}
+
 export const rulesText = (rules: readonly FraudRuleId[]) => rules.join(', ');
