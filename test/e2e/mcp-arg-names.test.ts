@@ -132,6 +132,8 @@ describe('gtm mcp: errors name the tool arguments', () => {
       call('track-source', { window: '30d' }),
       call('experiment-readout', { input: 'x.csv', control: 'a' }),
       call('attribute', { paths: 'x.csv', model: 'bogus' }),
+      call('monitor-personalization', { ...PERS, snapshot: 'yes' }),
+      call('monitor-personalization', { ...PERS, as_of: 20261130 }),
     ]);
     const text = (id: number) => replies.get(id)?.result?.content?.[0].text ?? '';
     expect(text(10)).toBe(
@@ -150,7 +152,12 @@ describe('gtm mcp: errors name the tool arguments', () => {
     expect(text(15)).toMatch(
       /^error\[USAGE\] model: unknown attribution model "bogus"; .* — e\.g\. model: "markov"$/,
     );
-    for (const id of [10, 11, 12, 13, 14, 15]) {
+    // were dropped: the run went on with a snapshot by default and today's date
+    expect(text(16)).toBe('error[USAGE] snapshot: expects true or false, got "yes" — e.g. snapshot: false');
+    expect(text(17)).toBe(
+      'error[USAGE] as_of: expects a date YYYY-MM-DD, got 20261130 — e.g. as_of: "2026-11-30"',
+    );
+    for (const id of [10, 11, 12, 13, 14, 15, 16, 17]) {
       expect(replies.get(id)?.result?.isError, text(id)).toBe(true);
       expect(text(id), text(id)).not.toMatch(/(^|\s)--[a-z]|--help/);
     }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { runCommand } from '../../commands/kit/run-command.ts';
-import { GtmError } from '../../errors/index.ts';
+import { GtmError, usageError } from '../../errors/index.ts';
 import type { RunEvent } from '../../orchestrator/index.ts';
 import { main, surfaceStageCause } from '../main.ts';
 import { printable } from '../output.ts';
@@ -48,6 +48,22 @@ const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
   return argv;
 };
 
+/** `as_of` and `snapshot` of the wrong type are refused, not dropped (the run would use today). */
+function runOptionTypes(asOf: unknown, snapshot: unknown): void {
+  if (asOf != null && typeof asOf !== 'string')
+    throw usageError(
+      `expects a date YYYY-MM-DD, got ${JSON.stringify(asOf)}`,
+      'as_of',
+      'e.g. as_of: "2026-11-30"',
+    );
+  if (snapshot != null && typeof snapshot !== 'boolean')
+    throw usageError(
+      `expects true or false, got ${JSON.stringify(snapshot)}`,
+      'snapshot',
+      'e.g. snapshot: false',
+    );
+}
+
 /** Runs a plan command through the kit, with progress notifications when the client asked for them. */
 async function callPlanCommand(
   tool: GtmTool,
@@ -57,6 +73,7 @@ async function callPlanCommand(
 ): Promise<ToolResult> {
   const def = await tool.command.kit!.load();
   const { as_of, snapshot, ...flags } = args;
+  runOptionTypes(as_of, snapshot);
   const run = await runCommand(def, flags, {
     cwd: workspace,
     asOf: typeof as_of === 'string' ? as_of : undefined,
