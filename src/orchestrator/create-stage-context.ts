@@ -198,6 +198,7 @@ export function createStageContext(
         (f) => f.context !== `alert:${input.id}` && f.context !== `escalation:${input.id}`,
       );
       host.record.alerts.push({ task_id: taskId, evaluated_at: at, ...structuredClone(evaluation) });
+      byStageOrder(host.record.alerts, host.spec);
       if (evaluation.owner)
         pushFallback(`alert:${input.id}`, evaluation.owner.fallbackUsed, evaluation.owner.person);
       const esc = evaluation.escalation;
@@ -217,6 +218,7 @@ export function createStageContext(
           at,
         });
         pushFallback(`escalation:${input.id}`, esc.fallbackUsed, esc.person);
+        byStageOrder(host.record.escalations, host.spec);
       }
       host.emit({ type: 'alert', task_id: taskId, evaluation, at });
       host.save();
@@ -238,4 +240,16 @@ export function createStageContext(
       open = false;
     },
   };
+}
+
+/**
+ * Keeps alerts and escalations in the plan's stage order (each stage's in the order it raised them),
+ * not in the order parallel stages happened to finish: the same run gives the same lists, in the
+ * plan record and in every report built from it. `evaluated_at` / `at` still say when.
+ */
+function byStageOrder<T extends { task_id: string }>(list: T[], spec: Pick<PlanSpec, 'stages'>): void {
+  const rank = new Map(spec.stages.map((s, i) => [s.id, i]));
+  const at = (x: T) => rank.get(x.task_id) ?? spec.stages.length;
+  // Array.prototype.sort is stable: raise order within a stage is kept
+  list.sort((a, b) => at(a) - at(b));
 }

@@ -199,6 +199,37 @@ describe('runPlan: states and transitions', () => {
 });
 
 describe('runPlan: pipeline, diamond and fan-out', () => {
+  it('lists alerts and escalations in stage order, not in the order parallel stages finish', async () => {
+    // the second branch raises first; then the first branch raises two, in its own order
+    const secondDone = deferred();
+    const raise = (ctx: StageContext, id: string, value: number) =>
+      ctx.alert({ id, metric: id, value, threshold: 1, direction: 'below', escalate_from: 1 });
+    const record = await runPlan(
+      spec([
+        stage('gather', []),
+        stage('diagnostics', ['gather'], {
+          run: async (ctx) => {
+            await secondDone.promise;
+            raise(ctx, 'b-alert', 0);
+            raise(ctx, 'a-alert', 2);
+          },
+        }),
+        stage('risk', ['gather'], {
+          run: async (ctx) => {
+            raise(ctx, 'risk-alert', 0);
+            secondDone.resolve();
+          },
+        }),
+      ]),
+      { planDir: dir },
+    );
+    expect(record.alerts.map((a) => a.id)).toEqual(['b-alert', 'a-alert', 'risk-alert']);
+    expect(record.escalations.map((e) => e.alert_id)).toEqual(['b-alert', 'risk-alert']);
+    // when each was evaluated is still recorded
+    const at = Object.fromEntries(record.alerts.map((a) => [a.id, a.evaluated_at!]));
+    expect(at['risk-alert'] <= at['b-alert']).toBe(true);
+  });
+
   it('runs a pipeline strictly in order', async () => {
     const log: string[] = [];
     const step = (id: string, deps: string[]) =>
