@@ -23,6 +23,8 @@ import {
 } from './dashboard-format.ts';
 import { anomaliesSection, experimentsSection, governanceSection } from './dashboard-sections.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
+import type { ExperimentMemoOut } from './experiments-stage.ts';
+import { changesDuring } from './memo-markdown.ts';
 import type { OwnedBacklogItem } from './backlog-stage.ts';
 import { MONITOR_PERSONALIZATION_FLAGS } from './inputs.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
@@ -30,6 +32,31 @@ import type { MonitorPersonalizationResult } from './result.ts';
 
 type R = MonitorPersonalizationResult;
 type O = MonitorPersonalizationOutputs;
+
+/**
+ * An experiment in the recap, with the memo's caveats: roll back / fix and restart is an alert; a
+ * test out of reach at this traffic (the memo: "re-plan the test") or whose rules changed during
+ * the test (the memo's caution) is a warning, never OK.
+ */
+export function experimentItem(m: ExperimentMemoOut, o: O): ListItem {
+  const g = m.guidance!;
+  const changes = changesDuring(m, o) ?? [];
+  const outOfReach = g.kind === 'keep running' && g.moreDays !== null && g.recheckOn === null;
+  const rules = [...new Set(changes.map((c) => c.rule))].join(', ');
+  const caution = changes.length
+    ? ` Caution: ${rules} changed during the test (${changes.map((c) => c.changeId).join(', ')}); check the change before acting on this guidance.`
+    : '';
+  return {
+    text: `${m.name} (${m.id}): ${g.kind}${outOfReach ? ' (out of reach at this traffic: re-plan the test)' : ''}`,
+    detail: `${g.headline}${caution}`,
+    status:
+      g.kind === 'fix and restart' || g.kind === 'roll back'
+        ? 'alert'
+        : outOfReach || caution
+          ? 'warn'
+          : 'ok',
+  };
+}
 
 /** The recap: what needs attention first, in sentences. */
 function recap(r: R, o: O): Section {
@@ -57,11 +84,7 @@ function recap(r: R, o: O): Section {
     blocks.push({
       kind: 'list',
       title: 'Experiments',
-      items: live.map((m) => ({
-        text: `${m.name} (${m.id}): ${m.guidance!.kind}`,
-        detail: m.guidance!.headline,
-        status: m.guidance!.kind === 'fix and restart' || m.guidance!.kind === 'roll back' ? 'alert' : 'ok',
-      })),
+      items: live.map((m) => experimentItem(m, o)),
     });
   const anomalies = o.issues.anomalies;
   blocks.push({

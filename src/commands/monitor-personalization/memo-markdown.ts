@@ -23,7 +23,7 @@ const num = (x: number | null | undefined, digits = 4) =>
  * Changes to the experiment's rules strictly inside its window, from the governance scan (null: no
  * rule change log, so not checked; undefined: no governance output at all).
  */
-function changesDuring(m: ExperimentMemoOut, o: O) {
+export function changesDuring(m: ExperimentMemoOut, o: O) {
   const scan = o.governance?.scan;
   if (!scan) return undefined;
   if (!scan.experimentChanges) return null;
