@@ -23,6 +23,12 @@ export interface LoyaltyConfig {
   value_per_point: number;
   /** Points expire this many months after they are earned (0: never): cohorts older are matured. */
   points_expire_months: number;
+  /**
+   * A pending row (points awaiting the return period) still without an earn row for its order this
+   * many days after it was written is stale: out of the pending points and the liability, reported
+   * as a data finding (0: pending points never go stale).
+   */
+  pending_confirmation_days: number;
   breakage: {
     /**
      * How immature cohorts are projected: Bornhuetter–Ferguson (default: the matured cohorts'
@@ -120,6 +126,7 @@ export function loyaltyDefaults(raw: Record<string, unknown> | undefined): Loyal
     program: typeof r.program === 'string' ? r.program : 'loyalty',
     value_per_point: num(r.value_per_point, 0.01),
     points_expire_months: num(r.points_expire_months, 12),
+    pending_confirmation_days: num(r.pending_confirmation_days, 90),
     breakage: {
       method: obj(r.breakage).method === 'chain-ladder' ? 'chain-ladder' : 'bornhuetter-ferguson',
       tail_factor: num(obj(r.breakage).tail_factor, 1),

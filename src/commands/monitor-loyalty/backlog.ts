@@ -5,6 +5,7 @@ import type { KpiOutput } from './kpi-stage.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { ModelsOutput } from './models-stage.ts';
 import type { InsightsOutput, SegmentLine } from './segments-stage.ts';
+import { percentText } from '../../report/index.ts';
 
 /** One item of the action plan: evidence, owner (with fallback), ETA and a projected lift from the data. */
 export interface BacklogItem {
@@ -25,7 +26,7 @@ type Run = KitRun<MonitorLoyaltyContext>;
 type Draft = Omit<BacklogItem, 'priority' | 'owner' | 'eta'> & { role: string; urgent: boolean };
 
 const money = (x: number) => Math.round(x).toLocaleString('en-US');
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => percentText(x);
 const DAY = 86_400_000;
 const KEYWORDS: Record<string, string[]> = {
   'upgrade-opportunity': ['upgrade'],
@@ -93,6 +94,17 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
       value_at_stake: l.overdue.value,
       projected_lift: 0,
       lift_basis: 'a data fix: the liability already leaves the overdue points out, no revenue lift',
+    });
+  if (l.stale_pending)
+    out.push({
+      id: 'stale-pending-points',
+      title: 'Pending points past their confirmation period: confirm or reverse them',
+      evidence: `${money(l.stale_pending.points)} points of ${l.stale_pending.members.toLocaleString('en-US')} members have been pending for more than ${l.stale_pending.days} days with no earn row for their order; they are left out of the pending points and the liability here, but the ledger still holds them as pending.`,
+      role: finance,
+      urgent: false,
+      value_at_stake: l.stale_pending.value,
+      projected_lift: 0,
+      lift_basis: 'a data fix: the liability already leaves the stale pending points out, no revenue lift',
     });
   return out;
 }

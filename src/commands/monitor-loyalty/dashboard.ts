@@ -10,14 +10,14 @@ import {
   type Section,
   type TableColumn,
   plural,
+  percentText,
 } from '../../report/index.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import { MONITOR_LOYALTY_FLAGS } from './inputs.ts';
 import type { KpiRow, KpiValues } from './kpi-stage.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
-const pct = (x: number | null | undefined) =>
-  x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`;
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : percentText(x));
 const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
 const delta = (cur: number | null, prev: number | null) =>
   cur !== null && prev !== null && prev !== 0 ? (cur - prev) / Math.abs(prev) : undefined;
@@ -77,6 +77,7 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
       ? `${plural(r.backlog.length, 'backlog item')}; first: ${r.backlog[0].title}`
       : 'No backlog items.',
     l.overdue ? `Data quality: ${l.overdue.finding}.` : '',
+    l.stale_pending ? `Data quality: ${l.stale_pending.finding}.` : '',
     unknownTiers.length
       ? `Data quality: ${unknownTierMembers(unknownTiers)} a tier no tier rule describes (${unknownTiers.map((u) => `"${u.tier}"${u.suggestion ? `, did you mean ${u.suggestion}?` : ''}`).join('; ')}): see Tier mix and tier flow.`
       : '',
@@ -584,10 +585,30 @@ function experimentSection(r: MonitorLoyaltyResult): Section | null {
   };
 }
 
-/** The Data quality row of points past their expiry date with no expire row (none without them). */
+/** The Data quality rows of stale pending points and of points past their expiry date with no expire row. */
 function overdueRows(r: MonitorLoyaltyResult): { what: string; rows: number; effect: string }[] {
   const o = r.liability.overdue;
-  if (!o) return [];
+  const s = r.liability.stale_pending;
+  return [
+    ...(s
+      ? [
+          {
+            what: `members with points pending for more than ${s.days} days and no earn row (${Math.round(s.points).toLocaleString('en-US')} points, ${money(s.value, r.currency)})`,
+            rows: s.members,
+            effect:
+              'stale pending rows: left out of the pending points and the liability; post the earn rows of the orders kept, reverse the others',
+          },
+        ]
+      : []),
+    ...(o ? overdueRow(r, o) : []),
+  ];
+}
+
+/** The Data quality row of points past their expiry date with no expire row. */
+function overdueRow(
+  r: MonitorLoyaltyResult,
+  o: NonNullable<MonitorLoyaltyResult['liability']['overdue']>,
+): { what: string; rows: number; effect: string }[] {
   return [
     {
       what: `members holding points past their expiry date with no expire row (${Math.round(o.points).toLocaleString('en-US')} points, ${money(o.value, r.currency)})`,

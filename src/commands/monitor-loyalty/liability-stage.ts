@@ -77,6 +77,12 @@ export interface LiabilityOutput {
    * finding. Null when there are none.
    */
   overdue: OverduePoints | null;
+  /**
+   * Pending points (pending rows with no earn row for their order) older than
+   * `loyalty.pending_confirmation_days`: left out of the pending points and the liability, reported
+   * as a data finding. Null when there are none (or pending points never go stale).
+   */
+  stale_pending: StalePending | null;
   checks: { ledger_balance: number; fifo_balance: number; unmatched: number; overdue_points: number };
 }
 
@@ -86,6 +92,35 @@ export interface OverduePoints {
   value: number;
   members: number;
   finding: string;
+}
+
+/** Stale pending points: their count, face value, members, the confirmation period, and the finding. */
+export interface StalePending {
+  points: number;
+  value: number;
+  members: number;
+  days: number;
+  finding: string;
+}
+
+/** The stale pending points' finding (null when there are none). */
+function stalePendingFinding(
+  points: number,
+  members: number,
+  vpp: number,
+  days: number,
+): StalePending | null {
+  if (points <= 1e-9) return null;
+  const value = points * vpp;
+  const pts = Math.round(points).toLocaleString('en-US');
+  const money = value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return {
+    points,
+    value,
+    members,
+    days,
+    finding: `${pts} pending points (${money} at ${vpp} per point) of ${members.toLocaleString('en-US')} member${members === 1 ? '' : 's'} have been pending for more than ${days} days (loyalty.pending_confirmation_days) with no earn row for their order: their confirmation period is over, so they are left out of the pending points and the liability; post the earn rows of the orders kept and reverse the pending rows of the orders returned, or raise loyalty.pending_confirmation_days if confirmation takes longer`,
+  };
 }
 
 /** The overdue points' finding (null when there are none). */
@@ -102,6 +137,23 @@ function overdueFinding(points: number, members: number, valuePerPoint: number):
 }
 
 type Run = KitRun<MonitorLoyaltyContext>;
+
+/** The liability's data findings: overdue points and stale pending points (from the balance checks). */
+function dataFindings(
+  b: Record<string, unknown>,
+  config: Run['inputs']['config'],
+): Pick<LiabilityOutput, 'overdue' | 'stale_pending'> {
+  const vpp = config.value_per_point;
+  return {
+    overdue: overdueFinding(n(b.overdue), n(b.overdue_members), vpp),
+    stale_pending: stalePendingFinding(
+      n(b.stale_pending),
+      n(b.stale_members),
+      vpp,
+      config.pending_confirmation_days,
+    ),
+  };
+}
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 async function pointsTables(run: Run) {
@@ -276,7 +328,7 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
     liability_floor: immature
       ? (active + n(balances.pending)) * config.value_per_point * immature.curves_redemption_rate
       : null,
-    overdue: overdueFinding(n(balances.overdue), n(balances.overdue_members), config.value_per_point),
+    ...dataFindings(balances, config),
     checks: {
       ledger_balance: n(balances.ledger_balance),
       fifo_balance: n(balances.fifo_balance),

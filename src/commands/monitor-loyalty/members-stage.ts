@@ -418,6 +418,7 @@ export async function pullMembers(
     calendarStart: calendarPeriodStart(run.asOfDay, tiers.months),
     rfmDays: run.inputs.config.models.rfm_days,
     expireMonths: run.inputs.config.points_expire_months,
+    pendingDays: run.inputs.config.pending_confirmation_days,
     ledgerTable,
     ledgerNarrow: ch ? undefined : ledgerNarrow,
     narrowTables,

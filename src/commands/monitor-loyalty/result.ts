@@ -107,6 +107,7 @@ export function buildMonitorLoyaltyResult(
     warnings: [
       ...(o.kpis.coverage.warning ? [o.kpis.coverage.warning] : []),
       ...(l.overdue ? [l.overdue.finding] : []),
+      ...(l.stale_pending ? [l.stale_pending.finding] : []),
       ...o.members.id_case.warnings,
       ...o.models.warnings,
       ...(o.experiments?.missing.length

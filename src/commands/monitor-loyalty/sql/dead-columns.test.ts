@@ -21,6 +21,7 @@ const params: MemberSummaryParams = {
   calendarStart: '2026-01-01',
   rfmDays: 365,
   expireMonths: 12,
+  pendingDays: 90,
 };
 
 beforeAll(async () => {

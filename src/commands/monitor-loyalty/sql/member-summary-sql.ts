@@ -19,6 +19,8 @@ export interface MemberSummaryParams {
   rfmDays: number;
   /** Points expire this many months after they are earned when the ledger row has no expiry (0: never). */
   expireMonths: number;
+  /** Pending rows older than this many days at the end are stale (0: never; `lm_pending_stale`). */
+  pendingDays: number;
   /**
    * Normalize's narrow table of the ledger (`LEDGER_NARROW`), read instead of the canonical view
    * when it was written (on ClickHouse a view of the run, the entry id hashed with `cityHash64`).
@@ -217,7 +219,7 @@ export function memberSummarySql(p: MemberSummaryParams, points: readonly string
         ]),
     // the member numbers are in lm_member_base, lm_ledger and lm_orders now
     'DROP TABLE lm_member_num',
-    pendingSql(p),
+    ...pendingSql(p),
     purchasesSql(p),
     memberOrdersSql(p),
     ...dropColumns('lm_orders', ['rewarded']),
@@ -304,17 +306,26 @@ export const MEMBER_ORDER_SQL =
 
 /**
  * Points still pending at the end (table `lm_pending`): pending rows of members whose order has no
- * earn row yet. Only the orders of pending rows are looked up among the earn rows, so the check
- * costs a scan of the ledger, not a join of all its orders.
+ * earn row yet, written less than `pendingDays` days before the end; the older ones are stale
+ * (`lm_pending_stale`: their points per member). Only the orders of pending rows are looked up
+ * among the earn rows, so the check costs a scan of the ledger, not a join of all its orders.
  */
-function pendingSql(p: MemberSummaryParams): string {
+function pendingSql(p: MemberSummaryParams): string[] {
   const E = ts(p.end);
-  return `CREATE OR REPLACE TABLE lm_pending AS
-     SELECT l.mi, l.occurred_at, abs(l.points) AS points
+  const stale =
+    p.pendingDays > 0 ? `l.occurred_at < ${E} - INTERVAL ${Math.trunc(p.pendingDays)} DAY` : 'false';
+  return [
+    `CREATE OR REPLACE TABLE lm_pending_rows AS
+     SELECT l.mi, l.occurred_at, abs(l.points) AS points, ${stale} AS stale
      FROM lm_ledger l
      WHERE l.mi IS NOT NULL AND l.k = ${KIND.pending} AND l.occurred_at < ${E} AND (l.order_id IS NULL OR l.order_id NOT IN (
        SELECT order_id FROM lm_ledger WHERE k = ${KIND.earn} AND occurred_at < ${E}
-         AND order_id IN (SELECT order_id FROM lm_ledger WHERE k = ${KIND.pending} AND order_id IS NOT NULL)))`;
+         AND order_id IN (SELECT order_id FROM lm_ledger WHERE k = ${KIND.pending} AND order_id IS NOT NULL)))`,
+    'CREATE OR REPLACE TABLE lm_pending AS SELECT mi, occurred_at, points FROM lm_pending_rows WHERE NOT stale',
+    `CREATE OR REPLACE TABLE lm_pending_stale AS
+     SELECT mi, sum(points) AS points FROM lm_pending_rows WHERE stale GROUP BY mi`,
+    'DROP TABLE lm_pending_rows',
+  ];
 }
 
 /** Day numbers: days since 2000-01-01 (purchase days as integers). */
@@ -565,7 +576,16 @@ export function memberSummaryCh(p: MemberSummaryParams, points: readonly ChStep[
     { name: 'lm_member_base', select: (rel) => memberBaseCh(p, b, rel) },
     { name: 'lm_ledger', select: (rel) => ledgerCh(p, rel) },
     { name: 'lm_orders', select: (rel) => ordersCh(rel) },
-    { name: 'lm_pending', select: (rel) => pendingCh(b, rel) },
+    { name: 'lm_pending_rows', select: (rel) => pendingCh(p, b, rel) },
+    {
+      name: 'lm_pending',
+      select: (rel) => `SELECT mi, occurred_at, points FROM ${rel('lm_pending_rows')} WHERE stale = 0`,
+    },
+    {
+      name: 'lm_pending_stale',
+      select: (rel) =>
+        `SELECT mi, sum(points) AS points FROM ${rel('lm_pending_rows')} WHERE stale = 1 GROUP BY mi`,
+    },
     { name: 'lm_purchases', select: (rel) => purchasesCh(p, b, rel) },
     { name: 'lm_member_orders', select: (rel) => memberOrdersCh(b, rel) },
     { name: 'lm_member_points', select: (rel) => memberPointsCh(b, rel) },
@@ -656,10 +676,11 @@ function ordersCh(rel: RelationOf): string {
                       FROM ${rel('lm_member_base')}) USING customer_id`;
 }
 
-function pendingCh(b: ChBounds, rel: RelationOf): string {
+function pendingCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): string {
   const { E } = b;
   const { earn, pending } = KIND;
-  return `SELECT mi, occurred_at, abs(points) AS points FROM ${rel('lm_ledger')}
+  const stale = p.pendingDays > 0 ? `occurred_at < ${E} - ${Math.trunc(p.pendingDays) * 86_400_000}` : '0';
+  return `SELECT mi, occurred_at, abs(points) AS points, toUInt8(${stale}) AS stale FROM ${rel('lm_ledger')}
        WHERE isNotNull(mi) AND k = ${pending} AND occurred_at < ${E} AND (isNull(order_id) OR assumeNotNull(order_id) NOT IN (
          SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')} WHERE k = ${earn} AND occurred_at < ${E} AND isNotNull(order_id)
            AND assumeNotNull(order_id) IN (SELECT assumeNotNull(order_id) FROM ${rel('lm_ledger')} WHERE k = ${pending} AND isNotNull(order_id))))`;

@@ -29,6 +29,7 @@ beforeAll(async () => {
   );
   await engine.exec(ledgerAndOrdersSql({ expireMonths: 12 })[0]);
   await engine.exec(`CREATE TABLE lm_pending (mi INTEGER, occurred_at TIMESTAMP, points DOUBLE)`);
+  await engine.exec(`CREATE TABLE lm_pending_stale (mi INTEGER, points DOUBLE)`);
   for (const s of pointsLotsSql({ start: '2026-02-01T00:00:00.000Z', end: END, valuation: END }))
     await engine.exec(s);
   for (const s of pointTotalsSql({ end: END, horizonDays: 30, qualifyingFrom: '2026-01-01' }))

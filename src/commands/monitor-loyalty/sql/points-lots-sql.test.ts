@@ -53,6 +53,7 @@ beforeAll(async () => {
   await engine.exec(
     `CREATE TABLE lm_pending AS SELECT 2 AS mi, TIMESTAMP '2026-02-25 10:00:00' AS occurred_at, 7.0 AS points`,
   );
+  await engine.exec(`CREATE TABLE lm_pending_stale (mi INTEGER, points DOUBLE)`);
   // the window from February 1, valued at February 15 (the triangle's phases)
   const start = '2026-02-01T00:00:00.000Z';
   for (const statement of pointsLotsSql({ start, end: END, valuation: '2026-02-15T00:00:00.000Z' }))

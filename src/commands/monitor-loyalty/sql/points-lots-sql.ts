@@ -179,7 +179,8 @@ export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation
 
 /**
  * Totals the merge gate reconciles: ledger balance, FIFO balance, consumption (matched or not),
- * pending, overdue points (left of lots whose expiry is before the end) and the members holding them.
+ * pending, overdue points (left of lots whose expiry is before the end) and the members holding
+ * them, and the stale pending points (`lm_pending_stale`) and their members.
  */
 export const BALANCE_CHECK_SQL = `SELECT
     (SELECT COALESCE(sum(earned - redeemed - expired + adjusted), 0) FROM lm_member_points) AS ledger_balance,
@@ -187,7 +188,9 @@ export const BALANCE_CHECK_SQL = `SELECT
     (SELECT COALESCE(sum(pts), 0) FROM lm_cons) AS consumed,
     (SELECT COALESCE(sum(pending), 0) FROM lm_member_points) AS pending,
     (SELECT COALESCE(sum(overdue_points), 0) FROM lm_member_expiry) AS overdue,
-    (SELECT count(*) FROM lm_member_expiry WHERE overdue_points > 1e-9) AS overdue_members`;
+    (SELECT count(*) FROM lm_member_expiry WHERE overdue_points > 1e-9) AS overdue_members,
+    (SELECT COALESCE(sum(points), 0) FROM lm_pending_stale) AS stale_pending,
+    (SELECT count(*) FROM lm_pending_stale) AS stale_members`;
 
 /**
  * Overdue points per issuance month (`cohort_month`): what is left of each lot (its interval beyond
@@ -302,7 +305,9 @@ export const balanceCheckCh = (rel: RelationOf): string => `SELECT
     (SELECT sum(pts) FROM ${rel('lm_cons')}) AS consumed,
     (SELECT sum(pending) FROM ${rel('lm_member_points')}) AS pending,
     (SELECT sum(overdue_points) FROM ${rel('lm_member_expiry')}) AS overdue,
-    (SELECT countIf(overdue_points > 1e-9) FROM ${rel('lm_member_expiry')}) AS overdue_members`;
+    (SELECT countIf(overdue_points > 1e-9) FROM ${rel('lm_member_expiry')}) AS overdue_members,
+    (SELECT sum(points) FROM ${rel('lm_pending_stale')}) AS stale_pending,
+    (SELECT count() FROM ${rel('lm_pending_stale')}) AS stale_members`;
 
 /** `overdueByCohortSql` on ClickHouse (the lots' remaining points as `memberExpiryCh` computes them). */
 export function overdueByCohortCh(end: string, rel: RelationOf): string {
