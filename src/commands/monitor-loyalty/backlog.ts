@@ -27,6 +27,8 @@ type Draft = Omit<BacklogItem, 'priority' | 'owner' | 'eta'> & { role: string; u
 
 const money = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => percentText(x);
+/** `1 member`, `1,234 members`. */
+const members = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'member' : 'members'}`;
 const DAY = 86_400_000;
 const KEYWORDS: Record<string, string[]> = {
   'upgrade-opportunity': ['upgrade'],
@@ -58,8 +60,8 @@ function segmentDraft(run: Run, s: SegmentLine, e: ExperimentsOutput | undefined
   const rate = measured?.rate ?? play.response_rate;
   return {
     id: s.segment,
-    title: `${s.segment.replace(/-/g, ' ')}: ${s.size.toLocaleString('en-US')} members — ${s.play}`,
-    evidence: `${s.size.toLocaleString('en-US')} members, ${money(s.value_at_stake)} at stake (${s.value_definition}).`,
+    title: `${s.segment.replace(/-/g, ' ')}: ${members(s.size)} — ${s.play}`,
+    evidence: `${members(s.size)}, ${money(s.value_at_stake)} at stake (${s.value_definition}).`,
     role: play.owner,
     urgent: false,
     value_at_stake: s.value_at_stake,
@@ -88,7 +90,7 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
     out.push({
       id: 'overdue-points',
       title: 'Points past their expiry date without an expire entry: run the expiry job',
-      evidence: `${money(l.overdue.points)} points of ${l.overdue.members.toLocaleString('en-US')} members in lots past their expiry date have no expire row in the ledger; they are left out of the liability here (breakage) and of the members' balances (KPI tables, segments), but the ledger still counts them.`,
+      evidence: `${money(l.overdue.points)} points of ${members(l.overdue.members)} in lots past their expiry date have no expire row in the ledger; they are left out of the liability here (breakage) and of the members' balances (KPI tables, segments), but the ledger still counts them.`,
       role: finance,
       urgent: false,
       value_at_stake: l.overdue.value,
@@ -99,7 +101,7 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
     out.push({
       id: 'stale-pending-points',
       title: 'Pending points past their confirmation period: confirm or reverse them',
-      evidence: `${money(l.stale_pending.points)} points of ${l.stale_pending.members.toLocaleString('en-US')} members have been pending for more than ${l.stale_pending.days} days with no earn row for their order; they are left out of the pending points and the liability here, but the ledger still holds them as pending.`,
+      evidence: `${money(l.stale_pending.points)} points of ${members(l.stale_pending.members)} have been pending for more than ${l.stale_pending.days} days with no earn row for their order; they are left out of the pending points and the liability here, but the ledger still holds them as pending.`,
       role: finance,
       urgent: false,
       value_at_stake: l.stale_pending.value,
@@ -119,7 +121,7 @@ function kpiDraft(run: Run, k: KpiOutput): Draft | null {
   return {
     id: 'active-member-rate',
     title: `Active member rate ${pct(o.active_member_rate)} is below ${pct(threshold)}: re-engage inactive members`,
-    evidence: `${o.active_members.toLocaleString('en-US')} of ${o.members.toLocaleString('en-US')} members earned or redeemed in the window; ${gap.toLocaleString('en-US')} more are needed to reach the threshold.`,
+    evidence: `${o.active_members.toLocaleString('en-US')} of ${members(o.members)} earned or redeemed in the window; ${gap.toLocaleString('en-US')} more are needed to reach the threshold.`,
     role: run.inputs.config.owners.insights,
     urgent: true,
     value_at_stake: gap * perActive,

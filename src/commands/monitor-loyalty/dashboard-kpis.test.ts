@@ -45,6 +45,12 @@ function result(): MonitorLoyaltyResult {
     run_id: 'r',
     plan_path: 'p.json',
     window: { label: '30d', start: '2026-10-17T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z', days: 30 },
+    previous_window: {
+      label: 'previous 30d',
+      start: '2026-09-17T00:00:00.000Z',
+      end: '2026-10-17T00:00:00.000Z',
+      days: 30,
+    },
     inputs: { alert_threshold: 0.25, window: '30d', detail: 'full', dimensions: ['tier'], experiments: [] },
     kpis: {
       overall: {
@@ -106,6 +112,28 @@ describe('the overall KPI table (window, then the window before it)', () => {
       ['previous 30d', 18, 9 / 18, null],
     ]);
     expect(windowKpiRows(result())).toEqual(rows);
+  });
+
+  it("labels the earlier window as the run resolved it: a quarter's is not 'previous quarter'", () => {
+    // --window quarter at 2026-11-30: the window is 1 Oct – 1 Dec, the one before it the 61 days from
+    // 1 August (not Q3); the row read 'previous quarter' (s18 new-user review)
+    const r = result();
+    const q = {
+      ...r,
+      window: {
+        label: 'quarter',
+        start: '2026-10-01T00:00:00.000Z',
+        end: '2026-12-01T00:00:00.000Z',
+        days: 61,
+      },
+      previous_window: {
+        label: '61d before the quarter',
+        start: '2026-08-01T00:00:00.000Z',
+        end: '2026-10-01T00:00:00.000Z',
+        days: 61,
+      },
+    } as MonitorLoyaltyResult;
+    expect(windowKpiRows(q).map((x) => x.key)).toEqual(['this quarter', '61d before the quarter']);
   });
 
   it('drill-downs show each group with its CSAT share', () => {

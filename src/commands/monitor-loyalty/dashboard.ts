@@ -184,7 +184,7 @@ export function windowKpiRows(r: MonitorLoyaltyResult): KpiTableRow[] {
   const o = r.kpis.overall;
   return [
     { ...kpiTableRow(o), key: `this ${r.window.label}` },
-    { ...o.previous, key: `previous ${r.window.label}`, csat: null },
+    { ...o.previous, key: r.previous_window.label, csat: null },
   ];
 }
 
