@@ -88,6 +88,12 @@ function resultWith(unknown: MonitorLoyaltyResult['members']['unknown_tiers']): 
     run_id: 'r',
     plan_path: 'p.json',
     window: { label: '30d', start: '2026-10-17T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z', days: 30 },
+    previous_window: {
+      label: 'previous 30d',
+      start: '2026-09-17T00:00:00.000Z',
+      end: '2026-10-17T00:00:00.000Z',
+      days: 30,
+    },
     inputs: {
       alert_threshold: 0.25,
       window: '30d',
