@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { GTM_YAML_TEMPLATE } from '../../commands/init/gtm-yaml-template.ts';
+import { commandTemplate, INIT_COMMANDS } from '../../commands/init/command-template.ts';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand } from '../command.ts';
 
@@ -45,7 +45,9 @@ export function dataFilesIn(folder: string): string[] {
 }
 
 /** What to do after `gtm init`, naming the data files found beside gtm.yaml (up to 8). */
-export function initNextStep(files: readonly string[]): string {
+export function initNextStep(files: readonly string[], command = 'track-source'): string {
+  if (command !== 'track-source')
+    return `Put one CSV per source under data/ (data/<entity>.csv, canonical headers as listed in gtm.yaml, or map yours), set the ${command} settings, then run \`gtm doctor\`.`;
   if (!files.length) return 'Edit sources and campaigns, then run `gtm doctor`.';
   const shown = files.slice(0, 8).join(', ') + (files.length > 8 ? `, and ${files.length - 8} more` : '');
   return `Data files here: ${shown}. The starter's sources read data/opportunities.csv and data/touchpoints/*.csv: point each source's path at your files, map your column names under its mapping (canonical: yours), edit campaigns, then run \`gtm doctor\`.`;
@@ -54,8 +56,18 @@ export function initNextStep(files: readonly string[]): string {
 export const initCommand: CliCommand = {
   name: 'init',
   summary: 'Create a starter gtm.yaml in the current folder',
-  usage: 'gtm init [--force] [--config FILE]',
-  flags: [{ name: 'force', type: 'boolean', description: 'overwrite an existing gtm.yaml' }],
+  usage: 'gtm init [--command CMD] [--force] [--config FILE]',
+  flags: [
+    { name: 'force', type: 'boolean', description: 'overwrite an existing gtm.yaml' },
+    {
+      name: 'command',
+      type: 'string',
+      choices: [...INIT_COMMANDS],
+      description:
+        "the command the workspace is for: its sources at data/<entity>.csv with each entity's columns, and its settings with their defaults",
+      default: 'track-source',
+    },
+  ],
   async run(args, ctx) {
     const given = ctx.global.config;
     const target = path.resolve(ctx.cwd, given ?? CONFIG_FILE);
@@ -93,12 +105,13 @@ export const initCommand: CliCommand = {
     const { writeReportFiles } = await import('../../report/write-report-files.ts');
     // The guarded writer: atomic, never through a link, an IO error naming the path on failure. It
     // creates the missing folders of the path (`--config new-workspace/gtm.yaml`).
-    await writeReportFiles(folder, [{ name: path.basename(target), content: GTM_YAML_TEMPLATE }]);
+    const command = String(args.flags.command ?? 'track-source');
+    await writeReportFiles(folder, [{ name: path.basename(target), content: commandTemplate(command) }]);
     const created = existing !== folder ? ` (created the folder ${rel(folder)})` : '';
     const files = dataFilesIn(folder);
     ctx.out.result(
-      { written: target, data_files: files },
-      () => `Wrote ${rel(target)}${created}. ${initNextStep(files)}`,
+      { written: target, ...(command === 'track-source' ? {} : { command }), data_files: files },
+      () => `Wrote ${rel(target)}${created}. ${initNextStep(files, command)}`,
     );
     return 0;
   },
