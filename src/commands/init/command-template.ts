@@ -10,6 +10,8 @@ interface Starter {
   /** The command's settings section of gtm.yaml and its defaults. */
   section: string;
   defaults: () => unknown;
+  /** The shared experiment entities it reads when there are tests (optional, so not written). */
+  shared: string;
 }
 
 const STARTERS: Readonly<Record<string, Starter>> = {
@@ -17,16 +19,19 @@ const STARTERS: Readonly<Record<string, Starter>> = {
     entities: ['advocates', 'shares', 'clicks', 'referrals', 'conversions', 'payouts', 'nps_responses'],
     section: 'referrals',
     defaults: () => referralsDefaults(undefined),
+    shared: 'experiments and assignments',
   },
   'monitor-loyalty': {
     entities: ['members', 'ledger', 'orders', 'rewards', 'tier_rules', 'csat_responses'],
     section: 'loyalty',
     defaults: () => loyaltyDefaults(undefined),
+    shared: 'experiments and assignments',
   },
   'monitor-personalization': {
     entities: ['decisions', 'outcomes', 'rule_changes', 'consent_records'],
     section: 'personalization',
     defaults: () => personalizationDefaults(undefined),
+    shared: 'experiments',
   },
 };
 
@@ -67,6 +72,7 @@ export function commandTemplate(command: string): string {
     '',
     'sources:',
     ...s.entities.flatMap(sourceLines),
+    `  # Experiments: add sources of the shared entities ${s.shared} (README "${command}", Data).`,
     '',
     'currency:',
     '  reporting: USD',

@@ -39,6 +39,7 @@ describe.each(['optimize-referrals', 'monitor-loyalty', 'monitor-personalization
       expect(init.code).toBe(0);
       expect(init.json()).toMatchObject({ command: cmd });
       const yaml = await readFile(path.join(dir, 'gtm.yaml'), 'utf8');
+      expect(yaml).toContain('# Experiments: add sources of the shared entities experiments');
       const ws = loadWorkspace({ cwd: dir });
       expect(ws.sources.length).toBeGreaterThan(3);
       const missing = await runCli(['doctor', '--json'], { cwd: dir });
