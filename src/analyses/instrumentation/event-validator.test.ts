@@ -277,6 +277,21 @@ describe('createEventValidator', () => {
     expect(only(run([msg], shopPlan(), { detectPii: false }))).toEqual({});
   });
 
+  it('does not scan a value the plan lists in the property enum or const for PII', () => {
+    // "201-1000" (a company-size band) reads like a 7-digit local phone number.
+    const plan = shopPlan();
+    const event = plan.events.find((e) => e.name === 'Order Completed')!;
+    event.properties.push(
+      { name: 'company_size', required: false, schema: { type: 'string', enum: ['1-10', '201-1000'] } },
+      { name: 'desk', required: false, schema: { const: '555-0100' } },
+    );
+    const planned = orderCompleted({}, { company_size: '201-1000', desk: '555-0100' });
+    expect(only(run([planned], plan))).toEqual({});
+    // A value outside the enum is still scanned: a constraint violation and a phone number.
+    const unplanned = orderCompleted({}, { company_size: '+1 415 555 0100' });
+    expect(only(run([unplanned], plan))).toEqual({ constraint_violation: 1, pii_detected: 1 });
+  });
+
   it('treats a non-object message as wrong_type', () => {
     expect(only(run([42, 'x']))).toEqual({ wrong_type: 2 });
   });

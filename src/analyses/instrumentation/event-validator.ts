@@ -151,6 +151,8 @@ interface CompiledEvent {
   typed: Set<string>;
   /** Properties flagged PII: not scanned. */
   pii: Set<string>;
+  /** The values the plan lists for a property (`enum`, `const`): planned values, never scanned for PII. */
+  plannedValues: Map<string, Set<unknown>>;
   propertyConsent: Map<string, string>;
   personIds: Array<'userId' | 'anonymousId'>;
   needsGroupId: boolean;
@@ -209,10 +211,13 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     const typed = new Set<string>();
     const pii = new Set<string>();
     const propertyConsent = new Map<string, string>();
+    const plannedValues = new Map<string, Set<unknown>>();
     for (const p of event.properties) {
       if (schemaTypes(p.schema).length > 0 || p.schema.enum || p.schema.const !== undefined)
         typed.add(p.name);
       if (p.pii) pii.add(p.name);
+      const listed = [...(Array.isArray(p.schema.enum) ? p.schema.enum : []), p.schema.const];
+      if (listed.some((v) => typeof v === 'string')) plannedValues.set(p.name, new Set(listed));
       if (p.consentCategory) propertyConsent.set(p.name, p.consentCategory);
     }
     const personIds = event.identities.filter(
@@ -224,6 +229,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       validate: compileOrExplain(compiler, event, eventPropertiesSchema(event)),
       typed,
       pii,
+      plannedValues,
       propertyConsent,
       personIds,
       needsGroupId: event.identities.includes('groupId'),
@@ -593,7 +599,9 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     for (const key in payload) {
       const value = payload[key];
       if (!compiled.typed.has(key)) tally(current, key, value);
-      if (scan && !compiled.pii.has(key)) scanValue(key, value);
+      // A value the plan lists ("201-1000" employees) is planned, not undeclared personal data.
+      if (scan && !compiled.pii.has(key) && !compiled.plannedValues.get(key)?.has(value))
+        scanValue(key, value);
     }
     finishMessage();
   };
