@@ -8,7 +8,7 @@
  */
 import { literal, type Dialect } from '../../../data/index.ts';
 import { emailDomainSql, emailLocalSql, firstWordSql, lastWordSql, nameSql } from './identity-sql.ts';
-import { epochMs, epochSeconds, nonAscii, similaritySql } from './sql-fns.ts';
+import { dec, epochMs, epochSeconds, nonAscii, similaritySql } from './sql-fns.ts';
 
 export interface CandidateParams {
   days: number;
@@ -168,7 +168,7 @@ export function candidatesSql(p: CandidateParams, pairLists: string): string {
        ${ms('s.referred_at')} AS referred_at_ms, s.click_to_conversion_seconds,
        ${ms('lo.last_order_at')} AS last_order_ms, s.prior_claims, s.first_advocate,
        s.conversion_referrer, s.reward_amount, s.reward_status, ${ms('s.reward_paid_at')} AS reward_paid_ms,
-       ${ms('s.refunded_at')} AS refunded_ms, s.refund_amount, own.referral_id IS NOT NULL AS own_code,
+       ${ms('s.refunded_at')} AS refunded_ms, ${dec('s.refund_amount', d)} AS refund_amount, own.referral_id IS NOT NULL AS own_code,
        ${ms('s.signed_up_at')} AS signed_up_ms, an.node AS advocate_node, fn.node AS friend_node
      FROM (${scoredSql(p, 'r.*', 'r.referral_id IN (SELECT referral_id FROM ids)')}) s
      LEFT JOIN (${pairLists}) pl ON pl.referral_id = s.referral_id
@@ -274,7 +274,7 @@ export function candidatesSqlCh(p: CandidateParams): string {
        advocate_email, friend_email, advocate_name, friend_name, ips, ip_user_agents, devices, cookies, payments,
        referred_at AS referred_at_ms, ${c2c} AS click_to_conversion_seconds, last_order_at AS last_order_ms,
        prior_claims, first_advocate, conversion_referrer, reward_amount, reward_status, reward_paid_at AS reward_paid_ms,
-       refunded_at AS refunded_ms, refund_amount, own AS own_code, signed_up_at AS signed_up_ms,
+       refunded_at AS refunded_ms, ${dec('refund_amount', 'clickhouse')} AS refund_amount, own AS own_code, signed_up_at AS signed_up_ms,
        ${stringOnlySql(signals)} AS string_only, la, lf, na, nf, naf, nal, nff, nfl
      FROM (${joined})
      WHERE ${signals.map((x) => `(${x})`).join('\n       OR ')}
