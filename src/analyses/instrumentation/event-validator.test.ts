@@ -170,6 +170,31 @@ describe('createEventValidator', () => {
     expect(report.samples[0].detail).toContain('without a consent object');
   });
 
+  it("reads RudderStack's consentManagement: allowedConsentIds and deniedConsentIds", () => {
+    const adClicked = (consentManagement: Record<string, unknown>) => ({
+      type: 'track',
+      event: 'Ad Clicked',
+      anonymousId: 'a',
+      properties: { ad_id: 'x' },
+      context: {
+        consentManagement: { provider: 'oneTrust', resolutionStrategy: 'and', ...consentManagement },
+      },
+    });
+    const allowed = adClicked({ allowedConsentIds: ['Advertising'], deniedConsentIds: [] });
+    const denied = adClicked({ allowedConsentIds: ['Analytics'], deniedConsentIds: ['Advertising'] });
+    const both = adClicked({ allowedConsentIds: ['Advertising'], deniedConsentIds: ['Advertising'] });
+    const absent = adClicked({ allowedConsentIds: ['Analytics'] });
+    // Opt-out: the refusals only; opt-in: also the category that is not granted.
+    expect(only(run([allowed, denied, both, absent])).consent_violation).toBe(2);
+    const optIn = run([allowed, denied, both, absent], { ...shopPlan(), consentMode: 'opt-in' as const });
+    expect(only(optIn).consent_violation).toBe(3);
+    expect(optIn.samples.map((s) => s.detail)).toEqual([
+      'sent although consent category "Advertising" is refused',
+      'sent although consent category "Advertising" is refused',
+      'sent although consent category "Advertising" is not granted',
+    ]);
+  });
+
   it('flags outdated plan versions by MODEL and REVISION, not ADDITION', () => {
     const at = (v: string) =>
       orderCompleted({

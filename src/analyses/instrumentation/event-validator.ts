@@ -174,7 +174,8 @@ interface CompiledEvent {
  * read from: payload = `properties` (track, page, screen) or `traits` (identify, group);
  * versions = `context.protocols.event_version` and `context.protocols.plan_version`; source =
  * `context.source` (id, or `{id}`/`{name}`), else a plan source listing `context.library.name`;
- * consent = `context.consent.categoryPreferences` or `context.consentManagement`.
+ * consent = `context.consent.categoryPreferences` or `context.consentManagement` (its
+ * `categoryPreferences`, RudderStack's `allowedConsentIds` / `deniedConsentIds`, or a category map).
  *
  * @example
  * const v = createEventValidator(plan);
@@ -799,9 +800,26 @@ function consentPreferences(
   if (cm && typeof cm === 'object') {
     const inner = cm.categoryPreferences;
     if (inner && typeof inner === 'object') return inner as Record<string, unknown>;
+    if (Array.isArray(cm.allowedConsentIds) || Array.isArray(cm.deniedConsentIds)) return consentIds(cm);
     return cm;
   }
   return undefined;
+}
+
+/**
+ * RudderStack's form (`context.consentManagement`: `allowedConsentIds`, `deniedConsentIds`, the
+ * consent manager's category ids) as preferences; an id listed in both is refused.
+ */
+function consentIds(cm: Record<string, unknown>): Record<string, boolean> {
+  const prefs: Record<string, boolean> = {};
+  for (const [list, granted] of [
+    [cm.allowedConsentIds, true],
+    [cm.deniedConsentIds, false],
+  ] as const) {
+    if (!Array.isArray(list)) continue;
+    for (const id of list as unknown[]) if (typeof id === 'string') prefs[id] = granted;
+  }
+  return prefs;
 }
 
 /** true/false when the category is present (exact name first, then ignoring case), else undefined. */
