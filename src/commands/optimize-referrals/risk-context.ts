@@ -10,7 +10,6 @@ import { classifyDomain, fraudLists, type FraudLists } from './fraud-lists.ts';
 import { insertRows } from './insert-rows.ts';
 import { num } from './query-numbers.ts';
 import { reviewRings, type RingResult } from './ring-graph.ts';
-import { SESSION_COLUMNS } from './sql/derive-sql.ts';
 import { createTableAs } from './sql/sql-fns.ts';
 import {
   couponHitsSql,
@@ -19,7 +18,8 @@ import {
   friendRewardsSql,
   pairSharedSql,
   clickDiffSql,
-  clickMaybeSql,
+  clickMaybeSqlCh,
+  clickTextSql,
   ringEdgesSql,
   sharedIdentifiersSql,
   velocitySql,
@@ -37,30 +37,23 @@ export interface RiskContext {
   context: FraudContext;
 }
 
-/** Click rows whose text is fetched by row number (filter down to the source) up to this many; more by a semi-join. */
+/** ClickHouse: click rows whose text is fetched by row number (filter down to the source) up to this many; more by a semi-join. */
 const FETCH_BY_ROW = 20_000;
 
 /**
- * The text of the named clicks whose session may differ from the sign-up's (`ref_click_maybe`),
- * read from the clicks' view: by row number when they are few (the filter goes down to the
- * source), else by a semi-join on source and row. Matched back by click id (unique among the
- * accepted clicks), so a row number that names rows in several files of a source is harmless.
+ * The text of the named clicks whose session may differ from the sign-up's (`ref_click_text`):
+ * on DuckDB one pass over the clicks' view that compares the named clicks' session hashes
+ * (`clickTextSql`); on ClickHouse the rows `ref_click_maybe` names from the hashes per identifier
+ * of the narrow table, fetched by row number. Matched back by click id (unique among the accepted
+ * clicks), so a row number that names rows in several files of a source is harmless.
  */
 async function clickTexts(engine: Engine, p: RiskParams): Promise<void> {
-  await engine.exec(clickMaybeSql(p));
+  if (engine.dialect !== 'clickhouse') return engine.exec(clickTextSql(p));
+  await engine.exec(clickMaybeSqlCh());
   const rows = await engine.query<Row>(
     `SELECT _source, _row FROM ref_click_maybe ORDER BY _source, _row LIMIT ${FETCH_BY_ROW + 1}`,
   );
-  if (engine.dialect === 'clickhouse') return clickTextsCh(engine, rows);
-  const cols = ['click_id', ...SESSION_COLUMNS].map((c) => `v.${c}`).join(', ');
-  let from: string;
-  if (rows.length === 0) from = 'clicks v WHERE false';
-  else if (rows.length <= FETCH_BY_ROW) {
-    from = `clicks v WHERE ${[...rowsBySource(rows)]
-      .map(([src, list]) => `(v._source = ${literal(src)} AND v._row IN (${list.join(', ')}))`)
-      .join(' OR ')}`;
-  } else from = 'clicks v SEMI JOIN ref_click_maybe m ON m._source = v._source AND m._row = v._row';
-  await engine.exec(`CREATE OR REPLACE TABLE ref_click_text AS SELECT ${cols} FROM ${from}`);
+  return clickTextsCh(engine, rows);
 }
 
 /** The row numbers of `rows` grouped by their source (the clicks to fetch by row number). */

@@ -148,13 +148,13 @@ export const CLICKS_TABLE = 'ref_clicks_in';
  * click id, referral code, share id and session identifiers as 64-bit hashes (8 bytes each
  * instead of a string per click: the session text is needed only for the clicks a sign-up names
  * whose session differs from the sign-up's, fetched by row number). This is the ClickHouse form
- * (one hash per session identifier); DuckDB keeps the session as one hash (`CLICKS_NARROW_DUCKDB`).
+ * (one hash per session identifier); DuckDB keeps no session (`CLICKS_NARROW_DUCKDB`).
  *
  * Only the click id's hash is checked for collisions (the kit's dedupe key: a sort of the hashes,
  * which finds none to look at when no two clicks share one). The others are `unchecked`, as the
  * user key of monitor-personalization is:
  * - the session identifiers (IP, user agent, device, cookie) are only compared with the hash of the
- *   sign-up's value (`clickMaybeSql`), which a check of the clicks' own values never sees (a
+ *   sign-up's value (`clickMaybeSqlCh`), which a check of the clicks' own values never sees (a
  *   differing click identifier hidden with a probability of about 10⁻¹³ over 4M comparisons);
  * - the referral code and share id are joined to the advocates' codes and the shares' ids, hashed
  *   from those entities' own values, so a check of the clicks' distinct values alone would not make
@@ -178,32 +178,33 @@ export const SESSION_COLUMNS = ['ip', 'user_agent', 'device_id', 'cookie_id'] as
 export const sessionHashSql = (t: string) => `hash(${SESSION_COLUMNS.map((c) => `${t}.${c}`).join(', ')})`;
 
 /**
- * `CLICKS_NARROW` on DuckDB: the session as one hash of its four identifiers (`session_hash`,
- * computed in the pass) instead of four. A click whose session hash equals its sign-up's has the
- * sign-up's session; the others' text is fetched and compared exactly (`clickMaybeSql`). At 10M
- * clicks the three hash columns fewer took 1.7 s of CPU and 150k page faults (600 MB) from the pass.
+ * `CLICKS_NARROW` on DuckDB: no session identifier at all. The session is compared only for the
+ * clicks a sign-up names (about 1 in 10 at the bench), so their text is read from the clicks' view
+ * by the comparison itself (`clickTextSql`) instead of hashed for every click in the pass and read
+ * again for the few that differ. At 10M clicks one hash of the four took 3–5 s of CPU from the
+ * pass (lab, load 14–16); the comparison's scan costs 1.5–2 s more than the fetch of the differing
+ * rows it replaces.
  */
 export const CLICKS_NARROW_DUCKDB: NarrowSpec = {
   table: CLICKS_TABLE,
   columns: CLICKS_NARROW.columns,
   hashes: ['click_id', 'referral_code', 'share_id'],
   unchecked: ['referral_code', 'share_id'],
-  computed: { session_hash: sessionHashSql('s') },
 };
 
 /**
  * The click each sign-up names (its click id hashes to the narrow table's `click_id_hash`), one
  * row per such referral (`rid`, the referrals' integer key), with the click's time and channel (the
  * click's, else its share's) for the referral facts, its referral code's hash (`code_h`: whose
- * clicks it counts in, for the partners' click conversions), and its source row and session
- * hash for the risk review (`ref_click_diff`). On ClickHouse one row per named click id, with a
+ * clicks it counts in, for the partners' click conversions), and its source row for the risk
+ * review (`ref_click_text`). On ClickHouse one row per named click id, with a
  * hash per session identifier (`clickFactsCh`).
  */
 function clickFactsSql(p: DeriveParams): string {
   return createTableAs(
     'ref_click_facts',
     `SELECT u.rid, k.clicked_at, COALESCE(k.channel, s.channel) AS channel, k.referral_code_hash AS code_h,
-       k._source, k._row, k.session_hash
+       k._source, k._row
      FROM ${CLICKS_TABLE} k
      JOIN (SELECT rowid AS rid, ${hashKey('click_id', p.dialect)} AS h FROM ref_referrals WHERE click_id IS NOT NULL) u
        ON u.h = k.click_id_hash

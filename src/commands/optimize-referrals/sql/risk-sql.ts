@@ -6,7 +6,7 @@
  * edges come back to TypeScript.
  */
 import { literal, type Dialect } from '../../../data/index.ts';
-import { sessionHashSql } from './derive-sql.ts';
+import { SESSION_COLUMNS as SESSION, sessionHashSql } from './derive-sql.ts';
 import { createTableAs, daysBefore, distinctList, hashKey, tsLit } from './sql-fns.ts';
 
 /** Identifier kinds as the tables spell them; `RING_KINDS` index = IDENTIFIER_KINDS of detectRings. */
@@ -32,19 +32,23 @@ const ipua = (ip: string, ua: string) =>
 const friendAcct = (r = '') => `COALESCE(${r}friend_id, 'referral:' || ${r}referral_id)`;
 
 /**
- * The clicks a sign-up names whose session may differ from that sign-up's, by source row: the
- * clicks' narrow table keeps the session as one hash of its four identifiers (`session_hash`), so
- * a click whose hash equals the hash of the sign-up's identifiers has the same session; only the
- * others' text is fetched (`ref_click_text`) and compared exactly. On ClickHouse the same rows,
- * from a hash per identifier (`clickMaybeSqlCh`).
+ * The text of the clicks a sign-up names whose session may differ from that sign-up's
+ * (`ref_click_text`: click_id, ip, user_agent, device_id, cookie_id; one row per click), read from
+ * the clicks' view in one pass: the named clicks (`ref_click_facts`, by source row) whose hash of
+ * the four identifiers differs from the hash of their sign-up's; `clickDiffSql` then compares them
+ * exactly. Equal hashes are taken as equal sessions (a differing identifier hidden with a
+ * probability of about 10⁻¹³ over 4M comparisons). The clicks' narrow table keeps no session
+ * (`CLICKS_NARROW_DUCKDB`): only the named clicks' is ever compared. A source row that names rows in
+ * several files of a source may fetch a click no sign-up differs from: harmless, as `clickDiffSql`
+ * matches by click id. On ClickHouse the rows come from a hash per identifier (`clickMaybeSqlCh`).
  */
-export function clickMaybeSql(p: RiskParams): string {
-  if (p.dialect === 'clickhouse') return clickMaybeSqlCh();
+export function clickTextSql(p: RiskParams): string {
   return createTableAs(
-    'ref_click_maybe',
-    `SELECT k._source, k._row FROM ref_referrals r JOIN ref_click_facts k ON k.rid = r.rowid
-     WHERE k.session_hash <> ${sessionHashSql('r')}
-     GROUP BY k._source, k._row`,
+    'ref_click_text',
+    `SELECT v.click_id, ${SESSION.map((c) => `v.${c}`).join(', ')} FROM clicks v
+     SEMI JOIN (SELECT k._source, k._row, ${sessionHashSql('r')} AS h
+                FROM ref_referrals r JOIN ref_click_facts k ON k.rid = r.rowid) m
+       ON m._source = v._source AND m._row = v._row AND ${sessionHashSql('v')} <> m.h`,
     p.dialect,
   );
 }
@@ -52,8 +56,8 @@ export function clickMaybeSql(p: RiskParams): string {
 /**
  * The friends' click sessions where they differ from the sign-up's (usually the click and the
  * sign-up are one session: those referrals have no row), one column per identifier kind, NULL
- * where that kind does not differ; from the clicks' text fetched for the rows `ref_click_maybe`
- * names (`ref_click_text`: click_id, ip, user_agent, device_id, cookie_id). The sign-up's
+ * where that kind does not differ; from the named clicks' text where their session may differ
+ * (`ref_click_text`: click_id, ip, user_agent, device_id, cookie_id). The sign-up's
  * identities, email and name are read from `ref_referrals` itself (normalized once there).
  */
 export function clickDiffSql(p: RiskParams): string {
@@ -328,7 +332,10 @@ export function pairListsSql(d: Dialect = 'duckdb'): string {
 const ipuaCh = (ip: string, ua: string) =>
   `if(isNotNull(${ip}) AND isNotNull(${ua}), concat(${ip}, '|', ${ua}), NULL)`;
 
-/** `clickMaybeSql` on ClickHouse. */
+/**
+ * The clicks a sign-up names whose session may differ from that sign-up's, by source row, on
+ * ClickHouse (a hash per identifier in the narrow table): the rows whose text `clickTexts` fetches.
+ */
 export function clickMaybeSqlCh(): string {
   const has = (c: string) => `isNotNull(${c}_hash)`;
   const neq = (c: string, r: string) => `(${r} IS NULL OR ${c}_hash <> cityHash64(${r}))`;
