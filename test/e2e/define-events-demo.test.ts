@@ -238,11 +238,15 @@ describe('define-events on the demo workspace', () => {
     expect(readFileSync(path.join(demo.dir, r.reports_dir, 'changelog.md'), 'utf8')).toMatch(/#/);
   });
 
-  it('rejects an unknown use case with one line listing the known ones', async () => {
+  it('rejects an unknown use case with one line listing the known ones and how to add one', async () => {
     const res = await runCli(['define-events', '--use-case', 'churn magic', '--json'], { cwd: demo.dir });
     expect(res.code).toBe(2);
     expect(res.stderrLines).toHaveLength(1);
     expect(res.stderrLines[0]).toMatch(/^error\[USAGE\] --use-case: .*pipeline velocity/i);
+    expect(res.stderrLines[0]).toMatch(
+      /to add one, add a UseCaseTemplate to USE_CASE_TEMPLATES in src\/analyses/,
+    );
+    expect(res.stderrLines[0]).toContain('gtm events infer');
   });
 
   it('writes every tool format with what it could not carry beside it, and those lists are exact', async () => {

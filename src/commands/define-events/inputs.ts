@@ -215,7 +215,7 @@ function unknownUseCase(name: string): GtmError {
   return usageError(
     `unknown use case "${name}"`,
     '--use-case',
-    `${guess}use one of: ${known.map((k) => k.name).join(', ')}`,
+    `${guess}use one of: ${known.map((k) => k.name).join(', ')}; to add one, add a UseCaseTemplate to USE_CASE_TEMPLATES in src/analyses/instrumentation/use-case-templates.ts (or draft a plan from captured payloads: gtm events infer --input FILE|DIR --out FILE)`,
   );
 }
 
