@@ -2,9 +2,35 @@
  * Name cleanup shared by the exporters (ids, file names) and the code generator (identifiers).
  */
 
-/** Splits a name into lower-case words at separators, case changes and letter/digit changes. */
+/** Latin letters that Unicode does not decompose into a base letter and an accent. */
+const LATIN_LETTERS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ø: 'o',
+  Ø: 'O',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+  ð: 'd',
+  Ð: 'D',
+  þ: 'th',
+  Þ: 'TH',
+};
+
+/**
+ * Splits a name into lower-case words at separators, case changes and letter/digit changes. Accented
+ * Latin letters lose their accents ("Évent" → "event", "Straße" → "strasse"), so they are not
+ * dropped as separators.
+ */
 export function words(name: string): string[] {
   return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[ßæÆœŒøØłŁđĐðÐþÞ]/g, (c) => LATIN_LETTERS[c])
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/([a-zA-Z])(\d)/g, '$1 $2')

@@ -53,6 +53,10 @@ describe('naming', () => {
   it('splits and recases names', () => {
     expect(words('productListViewed')).toEqual(['product', 'list', 'viewed']);
     expect(words(`42_--terrible==\\"event'++name~!3`)).toEqual(['42', 'terrible', 'event', 'name', '3']);
+    // Accented letters keep their letter: "Ünïcode Évent" was ['n', 'code', 'vent'].
+    expect(words('Ünïcode Évent')).toEqual(['unicode', 'event']);
+    expect(toCase('Commande Expédiée', 'camel')).toBe('commandeExpediee');
+    expect(toCase('Straße Geändert', 'snake')).toBe('strasse_geandert');
     expect(toCase('Order Completed', 'snake')).toBe('order_completed');
     expect(toCase('order_completed', 'title')).toBe('Order Completed');
     expect(toCase('order completed', 'kebab')).toBe('order-completed');
