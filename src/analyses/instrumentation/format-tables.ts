@@ -140,7 +140,10 @@ export function formatInferenceTable(result: InferenceResult): string {
     }
   }
   const n = result.events.length;
-  return `${result.messages.toLocaleString('en')} messages, ${n} event${n === 1 ? '' : 's'}\n\n${table(['event', 'property', 'presence', 'types', 'enum / format', 'pii'], rows)}\n`;
+  const repeats = result.duplicates
+    ? ` (${result.duplicates.toLocaleString('en')} later cop${result.duplicates === 1 ? 'y' : 'ies'} of a messageId skipped)`
+    : '';
+  return `${result.messages.toLocaleString('en')} messages${repeats}, ${n} event${n === 1 ? '' : 's'}\n\n${table(['event', 'property', 'presence', 'types', 'enum / format', 'pii'], rows)}\n`;
 }
 
 /** Terminal view of use-case requirements: KPIs with their events and sources. */

@@ -51,6 +51,28 @@ describe('inferPlan', () => {
     });
   });
 
+  it('reads each messageId once, as validate does: retries do not weigh on presence', () => {
+    const msg = (messageId: string | undefined, properties: Record<string, unknown>) => ({
+      type: 'track',
+      event: 'Invoice Sent',
+      userId: 'u1',
+      ...(messageId === undefined ? {} : { messageId }),
+      properties,
+    });
+    const r = inferPlan([
+      msg('m1', { channel: 'email', cc: 1 }),
+      { batch: [msg('m1', { channel: 'email', cc: 1 }), msg('m2', { channel: 'pdf' })] },
+      msg('m1', { channel: 'email', cc: 1 }),
+      msg(undefined, { channel: 'link' }),
+      msg(undefined, { channel: 'link' }),
+    ]);
+    expect(r.messages).toBe(4);
+    expect(r.duplicates).toBe(2);
+    const stats = r.events.find((e) => e.event === 'Invoice Sent')!;
+    expect(stats.count).toBe(4);
+    expect(stats.properties.find((p) => p.path === 'cc')!.presence).toBe(0.25);
+  });
+
   it('drafts a plan the same messages validate against', () => {
     const v = createEventValidator(result.plan);
     for (const m of messages) v.validate(m);

@@ -52,7 +52,13 @@ export interface EventStats {
 export interface InferenceResult {
   plan: TrackingPlan;
   events: EventStats[];
+  /** Distinct messages drafted from (batches count their members). */
   messages: number;
+  /**
+   * Later copies of a messageId already read (retries), skipped as `gtm events validate` skips them,
+   * so that they do not weigh on presence, enum candidates and required-ness.
+   */
+  duplicates: number;
 }
 
 const FORMAT_TESTS: Array<[string, RegExp]> = [
@@ -155,13 +161,22 @@ export function createPlanInferrer(options: InferenceOptions = {}): PlanInferrer
   const requiredAt = options.requiredThreshold ?? 1;
   const identityAt = options.identityThreshold ?? 0.95;
   const events = new Map<string, EventAcc>();
+  const messageIds = new Set<string>();
   let total = 0;
+  let duplicates = 0;
   const visit = (m: unknown) => {
     if (!m || typeof m !== 'object' || Array.isArray(m)) return;
     const msg = m as Record<string, unknown>;
     if (Array.isArray(msg.batch)) {
       for (const b of msg.batch) visit(b);
       return;
+    }
+    if (typeof msg.messageId === 'string' && msg.messageId !== '') {
+      if (messageIds.has(msg.messageId)) {
+        duplicates++;
+        return;
+      }
+      messageIds.add(msg.messageId);
     }
     total++;
     const type = (
@@ -247,6 +262,7 @@ export function createPlanInferrer(options: InferenceOptions = {}): PlanInferrer
       plan: createPlan({ name: options.name ?? 'Inferred plan', events: planEvents }),
       events: stats,
       messages: total,
+      duplicates,
     };
   }
 }
