@@ -1,2 +1,3 @@
 export { didYouMean, editDistance } from './edit-distance.ts';
 export { edgePercent, percentText } from './percent-text.ts';
+export { shareText } from './share-text.ts';

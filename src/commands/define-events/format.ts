@@ -1,4 +1,5 @@
 import { duplicatesLine, type GovernanceRule } from '../../analyses/instrumentation/index.ts';
+import { shareText } from '../../analyses/text/index.ts';
 import type { DefineEventsResult } from './result.ts';
 import { plural, textTable } from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
@@ -43,7 +44,7 @@ export function formatDefineEvents(r: DefineEventsResult): string {
   if (r.qa.validation) {
     const v = r.qa.validation;
     out.push(
-      `QA: ${v.eventsChecked} captured messages checked, ${v.messagesWithViolations} with violations (${((r.qa.defect_rate ?? 0) * 100).toFixed(2)}%).`,
+      `QA: ${v.eventsChecked} captured messages checked, ${v.messagesWithViolations} with violations (${shareText(r.qa.defect_rate ?? 0)}).`,
     );
     out.push(`${duplicatesLine(v)}.`);
     for (const c of v.duplicateConflicts) out.push(`- ${c.detail}${c.where ? ` (${c.where})` : ''}`);

@@ -8,10 +8,10 @@ import {
   type BoundSource,
   type EntitySpec,
 } from '../../data/index.ts';
+import { shareText } from '../../analyses/text/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import { bindSource, normalizeSettingsOf, sourceSpecOf } from '../kit/workspace-sources.ts';
-import { shareText } from './share-text.ts';
 
 export interface DoctorCheck {
   source: string;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { judgeRejects, type DoctorCheck } from './run-doctor.ts';
-import { shareText } from './share-text.ts';
+import { shareText } from '../../analyses/text/index.ts';
 
 describe('shareText', () => {
   it('keeps three significant digits below 0.01%: 1 row in 23,053 is 0.00434%', () => {

@@ -9,6 +9,7 @@ import {
   type NormalizeResult,
   type SourceLoad,
 } from '../../data/index.ts';
+import { shareText } from '../../analyses/text/index.ts';
 import { normalizeEntitiesClickHouse } from '../../data/entities/normalize-clickhouse.ts';
 import { inferredDateOrderLine } from '../../data/entities/infer-date-order.ts';
 import { GtmError } from '../../errors/index.ts';
@@ -135,7 +136,7 @@ export function rejectRateProblem(run: KitRun<unknown>, result: NormalizeResult)
   const others = over.length > 1 ? ` (and ${over.length - 1} more source${over.length > 2 ? 's' : ''})` : '';
   return new GtmError(
     'DATA',
-    `${worst.rejected} of ${worst.rows_in} rows of source ${worst.source} rejected (${((worst.rejected / worst.rows_in) * 100).toFixed(2)}%, limit ${(limit * 100).toFixed(2)}%)${others}; first: ${first.reason}`,
+    `${worst.rejected} of ${worst.rows_in} rows of source ${worst.source} rejected (${shareText(worst.rejected / worst.rows_in)}, limit ${shareText(limit)})${others}; first: ${first.reason}`,
     {
       where: `${first.file}:${first.row}`,
       hint: `fix the rows listed in ${run.rel(path.join(run.reportsDir, 'rejects.csv'))}, or raise thresholds.max_reject_rate in gtm.yaml`,

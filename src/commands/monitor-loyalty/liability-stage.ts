@@ -1,4 +1,5 @@
 import { outstandingPointsLiability } from '../../analyses/loyalty/index.ts';
+import { percentText } from '../../analyses/text/index.ts';
 import type { EscalationRecord, StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import {
@@ -228,7 +229,7 @@ function alertSpike(ctx: StageContext, run: Run, changeRate: number | null): Esc
   const esc = ev.escalation;
   if (!ev.escalate || !esc) return null;
   ctx.note(
-    `liability spike of ${((changeRate ?? 0) * 100).toFixed(1)}%: escalated at once to ${esc.person ?? esc.role}`,
+    `liability spike of ${percentText(changeRate ?? 0)}: escalated at once to ${esc.person ?? esc.role}`,
   );
   return {
     alert_id: 'liability_spike',

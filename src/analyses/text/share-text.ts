@@ -1,5 +1,6 @@
 /**
- * A share of rows as a percentage for the doctor's messages: two decimals ("1.25%"), but a share
+ * A share of rows as a percentage with two decimals ("1.25%"), for the messages about rejected rows
+ * (`gtm doctor`'s, the reject limit's that stops a run, define-events' defect rate), but a share
  * that is not zero never prints as "0.00%" (nor one short of all as "100.00%"): below 0.01% it keeps
  * three significant digits, as the dashboards' small numbers do ("0.00434%" for 1 row in 23,053).
  *
