@@ -5,7 +5,12 @@ import type { KitRun } from '../kit/index.ts';
 import type { MonitorLoyaltyContext } from './inputs.ts';
 import { trimCh } from '../../data/normalize/parse-clickhouse.ts';
 import { makeTables, relationOf } from './run-tables.ts';
-import { memberSummaryCh, memberSummarySql, type MemberSummaryParams } from './sql/member-summary-sql.ts';
+import {
+  amountDigitsOf,
+  memberSummaryCh,
+  memberSummarySql,
+  type MemberSummaryParams,
+} from './sql/member-summary-sql.ts';
 import {
   memberExpiryCh,
   pointsLotsCh,
@@ -422,6 +427,7 @@ export async function pullMembers(
     ledgerTable,
     ledgerNarrow: ch ? undefined : ledgerNarrow,
     narrowTables,
+    amountDigits: narrowTables ? await amountDigitsOf(engine) : 38,
   };
   await buildSummaries(engine, run, params, tiers.period);
   // lm_ledger holds what the command reads of it (on ClickHouse the narrow table is a view of the run)
