@@ -383,7 +383,12 @@ export async function aggregateStage(
   const sampleEvery = Math.max(1, Math.ceil(init.decisions / KPI_SAMPLE_DECISIONS));
   await execAll(engine, slimDecisionsSql(s, dict.columns, exposures, sampleEvery));
   const [totals] = await engine.query(decisionTotalsSql(s));
-  if (num(totals.decisions) === 0) throw rejectedDecisions(run, normalized) ?? noDecisions(run, init);
+  // a window past (or before) the decisions runs empty and says so (`emptyWindowWarning`), as the
+  // other commands do; no decision at all, or a window emptied by rejected rows, stops the run
+  if (num(totals.decisions) === 0) {
+    const stop = rejectedDecisions(run, normalized) ?? (init.decisions === 0 ? noDecisions(run, init) : null);
+    if (stop) throw stop;
+  }
   ctx.progress('reading the outcomes');
   const outcomesIn = normalized?.narrow?.outcomes?.table;
   await execAll(

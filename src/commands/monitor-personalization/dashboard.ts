@@ -198,7 +198,12 @@ function performanceSection(r: R, o: O): Section {
     title: 'Performance vs holdout',
     summary: true,
     intro: `Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method intervals, ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons; where the holdout's rate is 0 the lift is undefined and the interval and verdict are on the absolute difference (pp, marked absolute).`,
-    blocks: [chart, ...tables, daily],
+    // an empty window (an as-of past the data) draws no chart: an axis of no days reads NaN
+    blocks: [
+      ...(rows.some((x) => x.dimension === 'rule') ? [chart] : []),
+      ...tables,
+      ...(r.anomalies.daily.length ? [daily] : []),
+    ],
   };
 }
 

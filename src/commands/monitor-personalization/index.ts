@@ -25,6 +25,18 @@ import { monitorPersonalizationPlan, type MonitorPersonalizationOutputs } from '
 import { buildMonitorPersonalizationResult, type MonitorPersonalizationResult } from './result.ts';
 import { monitorPersonalizationFiles } from './write-reports.ts';
 
+/**
+ * The warning of a window without decisions while the sources hold some (an as-of past the data, or
+ * before it): the run reports an empty window, as the other commands do, and says so.
+ */
+function emptyWindowWarning(r: MonitorPersonalizationResult): string[] {
+  if (r.totals.decisions > 0) return [];
+  const all = r.initiative.decisions_all_time.toLocaleString('en-US');
+  return [
+    `no decisions of ${r.initiative.name ?? 'any initiative'} in the ${r.window.label} window to ${r.as_of} (${all} outside it): the report describes an empty window; check --window and --as-of`,
+  ];
+}
+
 export const monitorPersonalization: CommandDef<
   typeof MONITOR_PERSONALIZATION_FLAGS,
   MonitorPersonalizationContext,
@@ -51,8 +63,10 @@ export const monitorPersonalization: CommandDef<
     files: (r, o) => monitorPersonalizationFiles(r, o),
   },
   format: (r) => formatMonitorPersonalization(r, r.inputs.detail),
-  warnings: (r) =>
-    r.anomalies.kpis.filter((k) => k.skipped.length).map((k) => `${k.kpi}: ${k.skipped.join('; ')}`),
+  warnings: (r) => [
+    ...emptyWindowWarning(r),
+    ...r.anomalies.kpis.filter((k) => k.skipped.length).map((k) => `${k.kpi}: ${k.skipped.join('; ')}`),
+  ],
 };
 
 /**
