@@ -46,6 +46,8 @@ export function dataFilesIn(folder: string): string[] {
 
 /** What to do after `gtm init`, naming the data files found beside gtm.yaml (up to 8). */
 export function initNextStep(files: readonly string[], command = 'track-source'): string {
+  if (command === 'define-events')
+    return 'define-events reads no source: run `gtm doctor`, then e.g. `gtm define-events --use-case "pipeline velocity" --sources product,crm --tools Segment,dbt` (uncomment events.payloads to validate captured payloads).';
   if (command !== 'track-source')
     return `Put one CSV per source under data/ (data/<entity>.csv, canonical headers as listed in gtm.yaml, or map yours), set the ${command} settings, then run \`gtm doctor\`.`;
   if (!files.length) return 'Edit sources and campaigns, then run `gtm doctor`.';

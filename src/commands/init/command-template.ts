@@ -35,8 +35,41 @@ const STARTERS: Readonly<Record<string, Starter>> = {
   },
 };
 
+/**
+ * define-events reads no source (its use case, source systems and tools are flags): the starter
+ * lists none, and its settings (captured payloads, governance, guardrail, owners) commented out.
+ */
+const DEFINE_EVENTS_TEMPLATE = `# gtm workspace for define-events. Reference: README "define-events" and "gtm.yaml reference"; schema: gtm.schema.json.
+# define-events reads no data source: the use case, the source systems and the tools are its flags. Run \`gtm doctor\`, then:
+#   gtm define-events --use-case "pipeline velocity" --sources product,crm --tools Segment,dbt
+version: 1
+
+# none for define-events; the other commands' data goes here (README "gtm.yaml reference", sources[])
+sources: []
+
+currency:
+  reporting: USD
+
+# define-events settings (uncomment what you use):
+# events:
+#   payloads: data/events/captured.ndjson   # captured Segment-spec payloads validated as QA evidence (or --payloads)
+#   plan: tracking-plan.json                # the current tracking plan, for the gtm events commands
+#   governance:                             # retention (days) and consent every catalog gets; unset parts follow --constraints
+#     retention: { default_days: 730, categories: { Advertising: 180 }, events: { "Opportunity Closed": 1095 } }
+#     consent: { default_category: Analytics }
+# thresholds:
+#   instrumentation_defect_rate: 0.02       # guardrail on the share of captured messages with violations
+# roster:                                   # owners of the catalog's events, QA and rollout tasks
+#   roles:
+#     analytics_data_strategist: { people: [{ name: Your Name }] }
+#     data_engineering_lead: { people: [{ name: Data Engineering Lead }] }
+#     revops: { people: [{ name: RevOps Partner }] }
+# escalation:
+#   define-events: [analytics_data_strategist, data_engineering_lead, revops]
+`;
+
 /** Commands `gtm init --command` writes a starter for; track-source is the default template. */
-export const INIT_COMMANDS: readonly string[] = ['track-source', ...Object.keys(STARTERS)];
+export const INIT_COMMANDS: readonly string[] = ['track-source', 'define-events', ...Object.keys(STARTERS)];
 
 /** One source per entity, at data/<entity>.csv with canonical headers, its columns in a comment. */
 function sourceLines(entity: string): string[] {
@@ -55,9 +88,11 @@ function sourceLines(entity: string): string[] {
 /**
  * The starter gtm.yaml for `command`: a source per entity the command reads (canonical names and
  * headers, so `gtm doctor` lists what is missing), the reporting currency, and the command's
- * settings with their defaults, commented out. track-source: the existing template.
+ * settings with their defaults, commented out. track-source: the existing template; define-events:
+ * no source (`DEFINE_EVENTS_TEMPLATE`).
  */
 export function commandTemplate(command: string): string {
+  if (command === 'define-events') return DEFINE_EVENTS_TEMPLATE;
   const s = STARTERS[command];
   if (!s) return GTM_YAML_TEMPLATE;
   const settings = jsYaml

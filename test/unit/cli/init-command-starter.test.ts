@@ -62,6 +62,40 @@ describe.each(['optimize-referrals', 'monitor-loyalty', 'monitor-personalization
   },
 );
 
+describe('gtm init --command define-events', () => {
+  // it was refused (--command: not one of track-source, optimize-referrals, …); define-events reads
+  // no source, and a gtm.yaml had to list one (sources: [] was "an empty list")
+  it('writes a config without sources that doctor passes and the usage line runs on', async () => {
+    const dir = path.join(root, 'define-events');
+    const init = await runCli(['init', '--command', 'define-events', '--json'], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.json()).toMatchObject({ command: 'define-events' });
+    expect(loadWorkspace({ cwd: dir }).sources).toEqual([]);
+    expect((await runCli(['doctor', '--json'], { cwd: dir })).json()).toMatchObject({ ok: true });
+    const line =
+      '/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"';
+    const run = await runCli(['run', line, '--as-of', '2026-11-30', '--json'], { cwd: dir });
+    expect(run.stderr).not.toMatch(/error\[/);
+    expect(run.code).toBe(0);
+  }, 120_000);
+
+  it('its commented settings load once uncommented', async () => {
+    const dir = path.join(root, 'define-events-settings');
+    expect((await runCli(['init', '--command', 'define-events'], { cwd: dir })).code).toBe(0);
+    const yaml = await readFile(path.join(dir, 'gtm.yaml'), 'utf8');
+    const settings = yaml.slice(yaml.indexOf('# events:'));
+    const uncommented = yaml.replace(settings, settings.replace(/^# (?=[a-z ])/gm, ''));
+    await writeFile(path.join(dir, 'gtm.yaml'), uncommented);
+    const ws = loadWorkspace({ cwd: dir });
+    expect(ws.events.payloads).toBe('data/events/captured.ndjson');
+    expect(ws.escalation['define-events']).toEqual([
+      'analytics_data_strategist',
+      'data_engineering_lead',
+      'revops',
+    ]);
+  });
+});
+
 describe('gtm init', () => {
   it('keeps the track-source starter as the default', async () => {
     const dir = path.join(root, 'default');
