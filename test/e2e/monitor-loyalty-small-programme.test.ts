@@ -154,8 +154,9 @@ describe('liability of a programme with no matured cohort', () => {
       curves_redemption_rate: 0,
     });
     const summary = readFileSync(path.join(dir, result.reports_dir, 'summary.md'), 'utf8');
-    expect(summary).toMatch(/Points liability USD 6 at full value .*no issuance cohort has matured yet/);
-    expect(summary).toMatch(/the redemptions seen so far give USD 0, a floor/);
+    // 590 × 0.01 = 5.90: in cents below 1,000 (it read 'USD 6', and the floor 'USD 0')
+    expect(summary).toMatch(/Points liability USD 5\.90 at full value .*no issuance cohort has matured yet/);
+    expect(summary).toMatch(/the redemptions seen so far give USD 0\.00, a floor/);
     expect(summary).not.toMatch(/from the matured cohorts/);
     expect(summary).not.toMatch(/Points liability:\*\* \$0\.00 — \*\*OK/);
   });
