@@ -390,4 +390,11 @@ describe('result.json contract', () => {
   it('is not vacuous', () => {
     expect(validate({ schema: 'gtm.monitor-loyalty.result/v1' })).toBe(false);
   });
+  // sums of spend added in TypeScript printed their binary remainder (rfm spend 26017.890000000003,
+  // value_at_stake 1097.9000000000003, projected_lift 109.79000000000003, a check's tolerance
+  // 0.48173099999999996): they are to 6 decimals, as the SQL sums are
+  it.each(SEEDS)('carries no float noise (spec, seed %i)', (seed) => {
+    const noise = bySeed[seed].spec.cli.stdout.match(/"\w+": -?\d+\.\d*(0000000|9999999)\d*/g);
+    expect(noise ?? []).toEqual([]);
+  });
 });

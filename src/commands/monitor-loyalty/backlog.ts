@@ -4,6 +4,7 @@ import type { MonitorLoyaltyContext } from './inputs.ts';
 import type { KpiOutput } from './kpi-stage.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { ModelsOutput } from './models-stage.ts';
+import { money6 } from './money6.ts';
 import type { InsightsOutput, SegmentLine } from './segments-stage.ts';
 import { percentText } from '../../report/index.ts';
 
@@ -65,7 +66,7 @@ function segmentDraft(run: Run, s: SegmentLine, e: ExperimentsOutput | undefined
     role: play.owner,
     urgent: false,
     value_at_stake: s.value_at_stake,
-    projected_lift: s.value_at_stake * rate,
+    projected_lift: money6(s.value_at_stake * rate),
     lift_basis: measured
       ? `value at stake × ${pct(rate)}, the purchase-rate lift measured by experiment ${measured.id}`
       : `value at stake × ${pct(rate)}, the assumed response rate loyalty.plays.${s.segment}.response_rate (gtm.yaml; no experiment of the workspace tested this play)`,

@@ -23,6 +23,7 @@ import type { KitRun } from '../kit/index.ts';
 import { dataCoverage, type DataCoverage } from './data-coverage.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
 import type { MembersOutput } from './members-stage.ts';
+import { money6, money6OrNull } from './money6.ts';
 import { relationOf } from './run-tables.ts';
 import {
   csatCh,
@@ -35,6 +36,14 @@ import {
   tierMigrationCh,
 } from './sql/kpi-sql.ts';
 import { weeklyTrends, type WeeklyPoint } from './weekly-trends.ts';
+
+/** The per-customer amounts of the comparison to 6 decimals (`money6`); the ratio as it is. */
+const perCustomer6 = (c: MemberRevenueComparison): MemberRevenueComparison => ({
+  ...c,
+  memberRevenuePerCustomer: money6OrNull(c.memberRevenuePerCustomer),
+  nonMemberRevenuePerCustomer: money6OrNull(c.nonMemberRevenuePerCustomer),
+  difference: money6OrNull(c.difference),
+});
 
 /** The KPIs of one window for one group of members (a dimension value, or all). */
 export interface KpiValues {
@@ -104,9 +113,9 @@ export function kpiValues(a: Agg, s: '_w' | '_pw'): KpiValues {
     orders: g('orders'),
     revenue: g('revenue'),
     purchasing_members: g('customers'),
-    aov: averageOrderValue({ revenue: g('revenue'), orders: g('orders') }),
+    aov: money6OrNull(averageOrderValue({ revenue: g('revenue'), orders: g('orders') })),
     frequency: purchaseFrequency({ orders: g('orders'), customers: g('customers') }),
-    revenue_per_member_customer: g('customers') > 0 ? g('revenue') / g('customers') : null,
+    revenue_per_member_customer: g('customers') > 0 ? money6(g('revenue') / g('customers')) : null,
     points_earned: g('earned'),
     points_redeemed: g('redeemed'),
     points_expired: g('expired'),
@@ -199,13 +208,15 @@ async function overallRow(run: Run, engine: Engine, row: KpiRow): Promise<KpiOut
       eligible: n(prev.eligible),
     }),
     eligible_customers: n(cur.eligible),
-    member_vs_non_member: memberVsNonMemberRevenue({
-      memberRevenue: row.revenue,
-      members: row.purchasing_members,
-      nonMemberRevenue: nm.revenue,
-      nonMembers: nm.customers,
-    }),
-    non_member: { ...nm, aov: averageOrderValue({ revenue: nm.revenue, orders: nm.orders }) },
+    member_vs_non_member: perCustomer6(
+      memberVsNonMemberRevenue({
+        memberRevenue: row.revenue,
+        members: row.purchasing_members,
+        nonMemberRevenue: nm.revenue,
+        nonMembers: nm.customers,
+      }),
+    ),
+    non_member: { ...nm, aov: money6OrNull(averageOrderValue({ revenue: nm.revenue, orders: nm.orders })) },
   };
 }
 

@@ -2,6 +2,7 @@ import { gammaGammaExpectedSpend, type GammaGammaParams } from '../../analyses/l
 import { literal, type Engine } from '../../data/index.ts';
 import { fetchMemberColumns as fetchByMember, type Columns } from './fetch-columns.ts';
 import type { MembersOutput } from './members-stage.ts';
+import { money6 } from './money6.ts';
 import type { BgnbdModel } from './model-fits.ts';
 import { relationOf } from './run-tables.ts';
 
@@ -144,6 +145,7 @@ export function churnBy(
   }
   return rows.map(({ alive, valued, ...r }) => ({
     ...r,
+    lifetime_spend: money6(r.lifetime_spend),
     mean_p_alive: r.purchasers ? alive / r.purchasers : null,
     at_risk: r.purchasers ? r.at_risk : null,
     expected_purchases: r.purchasers ? r.expected_purchases : null,

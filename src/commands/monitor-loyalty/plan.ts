@@ -11,6 +11,7 @@ import { pullMembers, type MembersOutput } from './members-stage.ts';
 import { computeModels, type ModelsOutput } from './models-stage.ts';
 import { relationOf } from './run-tables.ts';
 import { computeSegments, type InsightsOutput } from './segments-stage.ts';
+import { money6 } from './money6.ts';
 
 /** What each stage of monitor-loyalty hands to the next. */
 export interface MonitorLoyaltyOutputs extends SourceOutputs {
@@ -26,6 +27,8 @@ export interface MonitorLoyaltyOutputs extends SourceOutputs {
 
 type Run = KitRun<MonitorLoyaltyContext>;
 const stage = stageOf<MonitorLoyaltyOutputs>();
+/** A check's tolerance: a millionth of its size (at least 1), to 10 digits (0.071773813, not 0.07177381299999999). */
+const tolerance = (x: number) => Number((Math.max(1, x) / 1e6).toPrecision(10));
 const sum = <T>(rows: readonly T[] | undefined, f: (r: T) => number) =>
   (rows ?? []).reduce((s, r) => s + f(r), 0);
 
@@ -40,20 +43,20 @@ export function gateChecks(
       what: 'FIFO balance = ledger balance + consumption beyond earned points',
       expected: l.checks.fifo_balance,
       actual: l.checks.ledger_balance + l.checks.unmatched,
-      tolerance: 1e-6 * Math.max(1, l.checks.fifo_balance),
+      tolerance: tolerance(l.checks.fifo_balance),
     },
     {
       // points past their expiry date are breakage: out of the cohorts' outstanding points
       what: 'outstanding points of the issuance cohorts = FIFO balance − overdue points',
       expected: l.checks.fifo_balance - l.checks.overdue_points,
       actual: sum(l.cohorts, (c) => c.outstanding),
-      tolerance: 1e-6 * Math.max(1, l.checks.fifo_balance),
+      tolerance: tolerance(l.checks.fifo_balance),
     },
     {
       what: 'overdue points of the issuance cohorts = overdue points of the members',
       expected: l.checks.overdue_points,
       actual: sum(l.cohorts, (c) => c.overdue),
-      tolerance: 1e-6 * Math.max(1, l.checks.overdue_points),
+      tolerance: tolerance(l.checks.overdue_points),
     },
     {
       what: 'members in the tier migration matrix = members',
@@ -75,8 +78,8 @@ export function gateChecks(
     checks.push({
       what: `member revenue by ${dim} = member revenue`,
       expected: k.overall.revenue,
-      actual: sum(rows, (r) => r.revenue),
-      tolerance: 1e-6 * Math.max(1, k.overall.revenue),
+      actual: money6(sum(rows, (r) => r.revenue)),
+      tolerance: tolerance(k.overall.revenue),
     });
   }
   for (const s of o.insights.segments)

@@ -1,5 +1,6 @@
 import { RF_GRID_SEGMENTS, rfmScores, rfmSegment } from '../../analyses/loyalty/index.ts';
 import type { MemberColumns, MemberScores } from './member-scores.ts';
+import { money6 } from './money6.ts';
 
 /** One named RFM segment. */
 export interface RfmSegmentLine {
@@ -69,7 +70,7 @@ export function rfmSummary(cols: MemberColumns, scores: MemberScores, lookBackDa
       share: rows.length ? acc[k].members / rows.length : 0,
       mean_p_alive: acc[k].scored ? acc[k].alive / acc[k].scored : null,
       clv: acc[k].valued ? acc[k].clv : null,
-      spend: acc[k].spend,
+      spend: money6(acc[k].spend),
     })),
     grid,
   };

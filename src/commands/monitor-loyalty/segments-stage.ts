@@ -10,6 +10,7 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import { fetchMemberColumns, type Columns } from './fetch-columns.ts';
 import type { LoyaltyDimension, MonitorLoyaltyContext } from './inputs.ts';
+import { money6 } from './money6.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput } from './members-stage.ts';
 import type { ModelsOutput } from './models-stage.ts';
@@ -209,12 +210,12 @@ export async function computeSegments(
         size[c] += fn.weight ? fn.weight[i] : 1;
         value[c] += all.values[i];
       }
-      by_dimension[d] = names[d].map((key, c) => ({ key, size: size[c], value_at_stake: value[c] }));
+      by_dimension[d] = names[d].map((key, c) => ({ key, size: size[c], value_at_stake: money6(value[c]) }));
     }
     segments.push({
       segment,
       size: all.size,
-      value_at_stake: all.valueAtStake,
+      value_at_stake: money6(all.valueAtStake),
       value_definition: all.valueDefinition,
       play: all.play,
       thresholds: { ...all.thresholds },
