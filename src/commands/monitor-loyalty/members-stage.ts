@@ -83,6 +83,9 @@ export interface IdCase {
   members: string[];
   orders: number;
   order_customers: string[];
+  /** Ledger rows of no member's id that is a member's but for case (counted in `orphans.ledger_rows`). */
+  ledger_rows: number;
+  ledger_members: string[];
   /** The warnings said for them (empty when there are none). */
   warnings: string[];
 }
@@ -174,11 +177,20 @@ async function idCase(engine: Engine): Promise<IdCase> {
     'customer_id',
     `${ch ? 'isNull(mi)' : 'mi IS NULL'} AND customer_id NOT IN (${exactMemberIds(engine)})`,
   );
+  // ledger rows of no member (`orphan_id`, their id) whose id is a member's but for case
+  const ledger = await memberButForCase(
+    engine,
+    rel('lm_ledger'),
+    'orphan_id',
+    ch ? 'isNotNull(orphan_id)' : 'orphan_id IS NOT NULL',
+  );
   const out: IdCase = {
     member_groups: members.groups,
     members: members.examples,
     orders: orders.rows,
     order_customers: orders.ids,
+    ledger_rows: ledger.rows,
+    ledger_members: ledger.ids,
     warnings: [],
   };
   if (out.member_groups)
@@ -188,6 +200,10 @@ async function idCase(engine: Engine): Promise<IdCase> {
   if (out.orders)
     out.warnings.push(
       `${out.orders} order${out.orders === 1 ? '' : 's'} of customer ids that are member ids but for letter case (${out.order_customers.join(', ')}${out.orders > out.order_customers.length ? ', …' : ''}) count as non-member orders: ids are matched exactly; write the member id as sources.members has it`,
+    );
+  if (out.ledger_rows)
+    out.warnings.push(
+      `${plural(out.ledger_rows, 'ledger row')} of ids that are member ids but for letter case (${out.ledger_members.join(', ')}${out.ledger_members.length >= CASE_EXAMPLES ? ', …' : ''}) belong to no member: counted with the ledger rows of unknown members and left out of the members' points; ids are matched exactly: write the member id as sources.members has it in the ledger`,
     );
   out.warnings.push(...(await unitIdCase(engine)));
   return out;
@@ -445,6 +461,8 @@ export async function pullMembers(
     );
   if (tiers.thresholds.length) alertUnknownTiers(ctx, run, unknown_tiers);
   const id_case = await idCase(engine);
+  // the orphans' ids were read for that alone (DuckDB: their memory goes to the next stages)
+  if (!ch) await engine.exec('ALTER TABLE lm_ledger DROP COLUMN orphan_id');
   for (const w of id_case.warnings) ctx.note(w);
   return {
     tiers,

@@ -110,6 +110,12 @@ function ledgerColumns(l: string, r: string, expireMonths: number): Record<strin
   };
 }
 
+/**
+ * `lm_ledger.orphan_id`: the ledger row's member id when no member has it (`m`: the row's
+ * `lm_member_num` match), NULL otherwise: what the id-case check reads of the orphans' ids.
+ */
+const ORPHAN_ID = (m: string, l: string) => `CASE WHEN ${m}.member_id IS NULL THEN ${l}.member_id END`;
+
 /** `lm_ledger`'s columns computed in normalize's pass under another name (see `narrowTablesSpec`). */
 const RENAMED: Record<string, string> = { order_id: 'lm_order_id', expires_at: 'lm_expires_at' };
 
@@ -146,10 +152,11 @@ export function narrowTablesSpec(p: { end: string; expireMonths: number }): Reco
       // order_id and expires_at are canonical columns too: computed under other names (a computed
       // column named as a canonical one would lose to it), renamed after normalize
       computed: Object.fromEntries(
-        Object.entries({ mi: 'm.mi', ...ledgerColumns('s', 'r', p.expireMonths) }).map(([c, sql]) => [
-          RENAMED[c] ?? c,
-          sql,
-        ]),
+        Object.entries({
+          mi: 'm.mi',
+          orphan_id: ORPHAN_ID('m', 's'),
+          ...ledgerColumns('s', 'r', p.expireMonths),
+        }).map(([c, sql]) => [RENAMED[c] ?? c, sql]),
       ),
     },
     orders: {
@@ -307,7 +314,7 @@ export function ledgerAndOrdersSql(
   return [
     // normalize's narrow table (LEDGER_NARROW: the entry id as its hash), else the canonical ledger
     `CREATE OR REPLACE TABLE lm_ledger AS
-     SELECT b.mi, l.occurred_at, ${c.k} AS k, l.points,
+     SELECT b.mi, ${ORPHAN_ID('b', 'l')} AS orphan_id, l.occurred_at, ${c.k} AS k, l.points,
             ${p.ledgerTable ? 'l.entry_id_hash' : narrowHashSql(p.ledgerNarrow, 'entry_id', 'l.entry_id')} AS seq,
             ${c.order_id} AS order_id, ${c.rcost} AS rcost, ${c.expires_at} AS expires_at
      FROM ${p.ledgerTable ? quoteIdent(p.ledgerTable) : 'ledger'} l LEFT JOIN lm_member_num b ON b.member_id = l.member_id
@@ -669,18 +676,19 @@ function ledgerCh(p: MemberSummaryParams, rel: RelationOf): string {
   // normalize's narrow view of the ledger (the entry id as its cityHash64), else the canonical
   // ledger with the ids hashed here; member and reward ids are hashed here either way
   const ledger = p.ledgerTable
-    ? `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type', 'points')} AS k,
+    ? `SELECT cityHash64(ifNull(member_id, '')) AS mh, member_id AS lid, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type', 'points')} AS k,
                     assumeNotNull(points) AS points, ifNull(entry_id_hash, toUInt64(0)) AS seq, order_id,
                     if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
              FROM ${quoteIdent(p.ledgerTable, 'clickhouse')}`
-    : `SELECT cityHash64(ifNull(member_id, '')) AS mh, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type', 'points')} AS k,
+    : `SELECT cityHash64(ifNull(member_id, '')) AS mh, member_id AS lid, assumeNotNull(occurred_at) AS occurred_at, ${kindCh('type', 'points')} AS k,
                     assumeNotNull(points) AS points, cityHash64(ifNull(entry_id, '')) AS seq, order_id,
                     if(isNull(reward_id), toUInt64(0), cityHash64(assumeNotNull(reward_id))) AS rh, expires_at
              FROM ${rel('ledger')}`;
-  return `SELECT mi, occurred_at, k, points, seq, order_id,
+  return `SELECT mi, orphan_id, occurred_at, k, points, seq, order_id,
          if(k = ${redeem} AND r_found = 1 AND r_points != 0, r_cost * abs(points) / r_points, CAST(NULL AS Nullable(Float64))) AS rcost,
          expires_at
-       FROM (SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, occurred_at, k, points, seq, rh,
+       FROM (SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi,
+                    if(b_found = 1, CAST(NULL AS Nullable(String)), toNullable(lid)) AS orphan_id, occurred_at, k, points, seq, rh,
                     if(k IN (${earn}, ${pending}), order_id, CAST(NULL AS Nullable(String))) AS order_id,
                     if(k = ${earn} OR (k = ${adjust} AND points > 0), ${expiry}, CAST(NULL AS Nullable(Int64))) AS expires_at
              FROM (${ledger})

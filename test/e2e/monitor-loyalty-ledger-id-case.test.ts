@@ -1,0 +1,86 @@
+/**
+ * monitor-loyalty: ledger rows whose member id is a member's but for letter case (`m-001` for member
+ * `M-001`) are orphans (ids are matched exactly), and the run now says so, as it does for member ids
+ * and orders that differ only by case: a warning naming the ids, and `members.id_case.ledger_rows`.
+ * Before, they were only counted in `members.orphans.ledger_rows` (2 here), without a word. The same
+ * on ClickHouse 18.16 (`lm_ledger.orphan_id` is built on both engines).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/index.ts';
+import {
+  findClickHouseServer,
+  startClickHouse,
+  type ClickHouseServer,
+} from '../helpers/clickhouse-server.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+const YAML = `version: 1
+sources:
+  - { name: members, entity: members, kind: file, path: data/members.csv }
+  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
+  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
+currency: { reporting: USD }
+loyalty: { program: Case Club, value_per_point: 0.01 }
+output: { snapshot: never }
+`;
+const FILES: Record<string, string> = {
+  'members.csv': 'member_id,enrolled_at,tier\nM-001,2026-01-05,Gold\nM-002,2026-02-01,Silver\n',
+  // E2 and E3 are m-001's: no member has that id as written; E5 is nobody's at all
+  'ledger.csv':
+    'entry_id,member_id,occurred_at,type,points\nE1,M-001,2026-10-10,earn,100\nE2,m-001,2026-11-10,earn,50\nE3,m-001,2026-11-12,earn,25\nE4,M-002,2026-11-12,earn,10\nE5,X-9,2026-11-12,earn,5\n',
+  'orders.csv':
+    'order_id,customer_id,amount,ordered_at,currency\nO1,M-001,100,2026-10-10,USD\nO2,M-002,10,2026-11-12,USD\n',
+};
+const ARGV = ['monitor-loyalty', '--as-of', '2026-11-30', '--json'];
+const WARNING =
+  "2 ledger rows of ids that are member ids but for letter case (m-001) belong to no member: counted with the ledger rows of unknown members and left out of the members' points; ids are matched exactly: write the member id as sources.members has it in the ledger";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'gtm-loy-ledger-case-'));
+  await mkdir(path.join(dir, 'data'));
+  await writeFile(path.join(dir, 'gtm.yaml'), YAML);
+  for (const [f, text] of Object.entries(FILES)) await writeFile(path.join(dir, 'data', f), text);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function expectNamed(r: MonitorLoyaltyResult) {
+  expect(r.members.orphans.ledger_rows).toBe(3);
+  expect(r.members.id_case).toMatchObject({ ledger_rows: 2, ledger_members: ['m-001'] });
+  expect(r.warnings).toContain(WARNING);
+}
+
+describe('ledger rows of a member id but for letter case', () => {
+  it('are named in a warning and in members.id_case (DuckDB)', async () => {
+    const cli = await runCli(ARGV, { cwd: dir });
+    expect(cli.code, cli.stderr).toBe(0);
+    expectNamed(cli.json<MonitorLoyaltyResult>());
+    expect(cli.stderrLines).toContain(`warning: ${WARNING}`);
+  }, 120_000);
+});
+
+const server = findClickHouseServer();
+
+describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
+  let ch: ClickHouseServer;
+  beforeAll(async () => {
+    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
+  }, 120_000);
+  afterAll(async () => ch?.stop());
+
+  it('are named alike', async () => {
+    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'idcase', '--json'], {
+      cwd: dir,
+    });
+    expect(load.code, load.stderr).toBe(0);
+    const engine = `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: idcase }`;
+    await writeFile(path.join(dir, 'gtm.ch.yaml'), YAML.replace(/^version: 1$/m, engine));
+    const cli = await runCli([...ARGV, '--config', 'gtm.ch.yaml'], { cwd: dir });
+    expect(cli.code, cli.stderr).toBe(0);
+    expectNamed(cli.json<MonitorLoyaltyResult>());
+  }, 180_000);
+});
