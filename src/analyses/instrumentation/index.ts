@@ -29,7 +29,7 @@ export {
   createPlan,
   eventKey,
 } from './tracking-plan.ts';
-export { PlanParseError } from './plan-parse-error.ts';
+export { PlanParseError, jsonSyntaxError } from './plan-parse-error.ts';
 export { neutralizeCsvText, restoreCsvText } from './csv-cell.ts';
 export {
   bumpSchemaVer,

@@ -1,6 +1,6 @@
 import { parseDocument, stringify } from 'yaml';
 import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_SCHEMA } from './plan-document-schema.ts';
-import { PlanParseError } from './plan-parse-error.ts';
+import { PlanParseError, jsonSyntaxError } from './plan-parse-error.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ValidateFunction } from './schema-compiler.ts';
 import { createEvent, createPlan } from './tracking-plan.ts';
@@ -294,11 +294,7 @@ export function parsePlanDocument(text: string, syntax: 'json' | 'yaml'): Tracki
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new PlanParseError(
-        `not valid JSON: ${(err as Error).message}`,
-        undefined,
-        'check the file is JSON',
-      );
+      throw jsonSyntaxError(text, err, 'check the file is JSON');
     }
   } else {
     const doc = parseDocument(text);

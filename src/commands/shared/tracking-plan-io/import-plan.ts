@@ -8,6 +8,7 @@ import {
   fromRudderYaml,
   fromSegmentPlan,
   isSchemaVer,
+  jsonSyntaxError,
   parsePlanDocument,
   planFromCsv,
 } from '../../../analyses/instrumentation/index.ts';
@@ -132,11 +133,7 @@ function parseJson(text: string): unknown {
   try {
     doc = JSON.parse(text) as unknown;
   } catch (err) {
-    throw new PlanParseError(
-      `not valid JSON: ${(err as Error).message}`,
-      undefined,
-      'check the file is JSON',
-    );
+    throw jsonSyntaxError(text, err, 'check the file is JSON');
   }
   // Schemas nest deeper than messages (properties → name → schema per level): twice the limit.
   if (jsonDeeperThan(doc, 2 * MAX_JSON_DEPTH))
