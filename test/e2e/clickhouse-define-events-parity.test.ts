@@ -16,7 +16,13 @@ const PAYLOADS = 'data/events/captured.ndjson';
 const LINE = `/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"`;
 
 /** Lines the server settles without the validator, and batches that mix both kinds. */
-function addedLines(): { lines: string[]; messages: number; unplanned: number; notMessages: number } {
+function addedLines(): {
+  lines: string[];
+  messages: number;
+  unplanned: number;
+  notMessages: number;
+  noCallType: number;
+} {
   const ctx = { library: { name: 'analytics.js' } };
   const unplanned = (i: number) => ({
     type: 'track',
@@ -50,6 +56,8 @@ function addedLines(): { lines: string[]; messages: number; unplanned: number; n
     // 7 + unplanned(8) + "Tab Clicked"; the envelope-shaped member has no event (call type unknown)
     unplanned: 7 + 1 + 1 + 1,
     notMessages: 2 + 1 + 1,
+    // { anonymousId } and the envelope-shaped member: no Segment call type, a wrong_type on `type`
+    noCallType: 2,
   };
 }
 
@@ -133,7 +141,9 @@ describe.skipIf(skipClickHouse)('define-events on a two-shard ClickHouse cluster
     const planted = ws.truth.events.planted;
     expect(v.eventsChecked).toBe(ws.truth.events.messages + added.messages);
     expect(v.violationsByType.unplanned_event).toBe((planted.unplanned_event ?? 0) + added.unplanned);
-    expect(v.violationsByType.wrong_type).toBe((planted.wrong_type ?? 0) + added.notMessages);
+    expect(v.violationsByType.wrong_type).toBe(
+      (planted.wrong_type ?? 0) + added.notMessages + added.noCallType,
+    );
     expect(v.violationsByType.pii_detected).toBe((planted.pii_detected ?? 0) + 1);
     expect(v.callTypes.alias).toBe(2);
     expect(v.callTypes.unknown).toBe(2);

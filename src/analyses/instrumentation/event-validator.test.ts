@@ -317,6 +317,35 @@ describe('createEventValidator', () => {
     expect(only(run([unplanned], plan))).toEqual({ constraint_violation: 1, pii_detected: 1 });
   });
 
+  it('reports a message that is no Segment call (unknown type, batch without its array) as wrong_type', () => {
+    const report = run([
+      { type: 'trak', event: 'Order Completed', userId: 'u1', properties: {} },
+      { type: 'batch', batch: 'oops' },
+      { type: 42 },
+      { userId: 'u1' },
+      { type: 'alias', userId: 'u1', previousId: 'a1' },
+    ]);
+    expect(only(report)).toEqual({ wrong_type: 4 });
+    expect(report.samples.map((s) => [s.event, s.property, s.detail])).toEqual([
+      [
+        'trak',
+        'type',
+        '"type" must be one of track, identify, page, screen, group, alias or batch; got "trak"',
+      ],
+      ['batch', 'type', '"batch" must be an array of messages'],
+      [
+        'unknown',
+        'type',
+        '"type" must be one of track, identify, page, screen, group, alias or batch; got 42',
+      ],
+      [
+        'unknown',
+        'type',
+        '"type" must be one of track, identify, page, screen, group, alias or batch; no "type" (and no "event")',
+      ],
+    ]);
+  });
+
   it('treats a non-object message as wrong_type', () => {
     expect(only(run([42, 'x']))).toEqual({ wrong_type: 2 });
   });

@@ -490,6 +490,9 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (!compiled) {
       current = stateFor(type, false);
       current.checked++;
+      if (!SEGMENT_CALL_TYPES.has(type)) {
+        record('wrong_type', 'type', () => notACallType(msg));
+      }
       finishMessage();
       return;
     }
@@ -706,6 +709,16 @@ function compileOrExplain(
       'fix that property in the plan (types: string, number, integer, boolean, array, object, null; bounds are numbers; patterns are regular expressions); `gtm events lint --plan FILE` lists every invalid schema and pattern',
     );
   }
+}
+
+/** The call types of the Segment spec a message can have (a batch is unwrapped before). */
+const SEGMENT_CALL_TYPES = new Set(['track', 'identify', 'page', 'screen', 'group', 'alias']);
+
+/** Why a message is no Segment call: a "trak", a batch without its array, no type at all. */
+function notACallType(msg: Record<string, unknown>): string {
+  if (msg.type === 'batch') return '"batch" must be an array of messages';
+  const got = msg.type === undefined ? 'no "type" (and no "event")' : `got ${JSON.stringify(msg.type)}`;
+  return `"type" must be one of ${[...SEGMENT_CALL_TYPES].join(', ')} or batch; ${got}`;
 }
 
 /** Epoch ms of an ISO 8601 date or time string, or undefined. */

@@ -5,8 +5,8 @@
  *
  * The server counts every message by call type and name, and settles alone the messages whose
  * outcome does not depend on their content: an unplanned track without properties (one
- * unplanned_event), a call type the validator does not check (`alias`, `unknown`, …: checked, no
- * violation), a value that is not a JSON object (one wrong_type). The rules that read a message's
+ * unplanned_event), an `alias` (checked, no violation), a value that is not a JSON object (one
+ * wrong_type). A type that is no Segment call (`trak`, `unknown`) goes to the validator, which says why. The rules that read a message's
  * content — the plan's JSON Schema of each event (Ajv: required, types, enums, formats, nested
  * objects), identities, versions, source, consent, PII in values and the property type tallies —
  * have no form on ClickHouse 18.16 (no JSON parser that respects nesting): the messages of planned
@@ -43,8 +43,8 @@ export interface PayloadsOnClickHouse {
   baseDir: string;
 }
 
-/** Call types the validator looks up in the plan; any other is counted and not checked. */
-const CHECKED_TYPES = ['page', 'screen', 'identify', 'group'];
+/** The Segment calls settled on the server: counted, never a violation. Any other non-track type goes to the validator. */
+const UNCHECKED_TYPES = ['alias'];
 const ORDER = 'file_no, source_row, member';
 const NOT_A_MESSAGE = '(not a message)';
 
@@ -63,7 +63,7 @@ function localCondition(plannedTracks: readonly string[]): string {
     ? `if(has_name = 1, name, '') IN (${plannedTracks.map((n) => quoteString(n, 'clickhouse')).join(', ')})`
     : '0';
   return (
-    `is_message = 1 AND (call_type IN (${CHECKED_TYPES.map((t) => quoteString(t, 'clickhouse')).join(', ')})` +
+    `is_message = 1 AND (call_type NOT IN (${['track', ...UNCHECKED_TYPES].map((t) => quoteString(t, 'clickhouse')).join(', ')})` +
     ` OR (call_type = 'track' AND (${planned} OR has_properties = 1)))`
   );
 }
@@ -75,7 +75,7 @@ function kindOf(g: Group, planned: ReadonlySet<string>): 'not_message' | 'unplan
     const key = g.has_name ? g.name : '';
     return planned.has(key) || g.has_properties ? null : 'unplanned';
   }
-  return CHECKED_TYPES.includes(g.call_type) ? null : 'unchecked';
+  return UNCHECKED_TYPES.includes(g.call_type) ? 'unchecked' : null;
 }
 
 interface Row {
