@@ -3,15 +3,27 @@
  * (or rows) it came from.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+const READ_BYTES = 1 << 20;
 
 /** sha256 of a file's bytes, hex — what `sha256sum` prints. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  // 1 MB reads, not the stream's default 64 KB: a sixteenth of the callbacks on the main thread
-  // (the 897 MB decisions file of the 50M benchmark: 1.27 s CPU → 0.96 s)
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
-    hash.update(chunk);
+  // 1 MB reads into one buffer, hashed before the next read: a read stream allocates a new 1 MB
+  // buffer per read (the 385 MB clicks file of the referrals benchmark: 0.78 s CPU against 0.41 s,
+  // most of the difference allocating and collecting them on the main thread)
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, READ_BYTES, null);
+      if (bytesRead === 0) break;
+      hash.update(bytesRead === READ_BYTES ? buffer : buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest('hex');
 }
 
