@@ -79,6 +79,31 @@ const isComposite = (spec: AnyObject) =>
   (spec.encoding as AnyObject | undefined)?.column !== undefined ||
   (spec.encoding as AnyObject | undefined)?.facet !== undefined;
 
+let loading: Promise<[typeof Vega, typeof VegaLite]> | undefined;
+
+/** Vega and Vega-Lite, loaded once: with the first chart, or earlier through `preloadChartModules`. */
+function chartModules(): Promise<[typeof Vega, typeof VegaLite]> {
+  // a failed load is not kept: the next chart tries again, as each chart did before
+  loading ??= Promise.all([import('vega'), import('vega-lite')]).catch((err: unknown) => {
+    loading = undefined;
+    throw err;
+  });
+  return loading;
+}
+
+/**
+ * Starts loading Vega and Vega-Lite (not with the command: about a second of start-up, most of it
+ * compiling them on the main thread) without waiting for them, so that a run loads them while its
+ * engine computes instead of after its last statement, when the report renders its first chart.
+ * A failure to load is reported by the chart that needs them.
+ */
+export function preloadChartModules(): void {
+  chartModules().catch(() => undefined);
+}
+
+/** Whether Vega and Vega-Lite have been asked for in this process (for tests). */
+export const chartModulesRequested = (): boolean => loading !== undefined;
+
 /**
  * Renders a Vega-Lite spec to a static, deterministic SVG string, offline: the spec must carry its
  * data inline (`data.values`); URLs are refused. Single and layered views without a size get
@@ -106,8 +131,7 @@ export async function renderChartSvg(spec: object, options: RenderChartOptions =
   }
   const warnings: string[] = [];
   const errors: string[] = [];
-  // Vega and Vega-Lite load with the first chart, not with the command (about a second of start-up).
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, vl] = await chartModules();
   const logger = collectingLogger(warnings, errors, vega.Warn);
   let view: Vega.View | undefined;
   try {
