@@ -317,6 +317,31 @@ describe('createEventValidator', () => {
     expect(only(run([unplanned], plan))).toEqual({ constraint_violation: 1, pii_detected: 1 });
   });
 
+  it('reports a page or screen the plan does not name as unplanned when it lists named ones only', () => {
+    const plan = shopPlan();
+    const generic = plan.events.find((e) => e.type === 'page')!;
+    plan.events = plan.events.filter((e) => e !== generic);
+    for (const name of ['Pricing', 'Docs']) plan.events.push({ ...generic, name, properties: [] });
+    const page = (name?: string) => ({
+      type: 'page',
+      anonymousId: 'a1',
+      ...(name ? { name } : {}),
+      properties: {},
+    });
+    const report = run(
+      [page('Pricing'), page('Docs'), page('Blog'), page(), { type: 'screen', userId: 'u1', name: 'Home' }],
+      plan,
+    );
+    expect(only(report)).toEqual({ unplanned_event: 2 });
+    const blog = report.byEvent.find((e) => e.event === 'page:Blog')!;
+    expect(blog.planned).toBe(false);
+    expect(report.samples.find((x) => x.type === 'unplanned_event')?.detail).toBe(
+      'page "Blog" is not in the plan (its pages: "Pricing", "Docs")',
+    );
+    // With a generic page (the fixture's '*'), every page name is planned.
+    expect(only(run([page('Blog'), page()]))).toEqual({});
+  });
+
   it('reports a message that is no Segment call (unknown type, batch without its array) as wrong_type', () => {
     const report = run([
       { type: 'trak', event: 'Order Completed', userId: 'u1', properties: {} },

@@ -259,6 +259,13 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     if (generic && !genericByType.has(e.type)) genericByType.set(e.type, compiled);
     if (!namedByType.has(label)) namedByType.set(label, compiled);
   }
+  // The names a plan lists per page/screen type when it has no generic event of that type: a
+  // page or screen of another name (or none) is then unplanned, as an unlisted track event is.
+  const namedOfType = new Map<string, string[]>();
+  for (const e of plan.events) {
+    if ((e.type === 'page' || e.type === 'screen') && !genericByType.has(e.type))
+      namedOfType.set(e.type, [...(namedOfType.get(e.type) ?? []), e.name]);
+  }
   const lowerTrackNames = new Map<string, string>();
   for (const name of trackEvents.keys())
     lowerTrackNames.set(name.toLowerCase().replace(/[\s_-]+/g, ''), name);
@@ -443,6 +450,33 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     }
   };
 
+  /** An unplanned message's properties: tallied (types seen) and scanned for PII. */
+  const tallyUnplanned = (state: EventState, props: unknown) => {
+    if (!props || typeof props !== 'object' || Array.isArray(props)) return;
+    const payload = props as Record<string, unknown>;
+    for (const key in payload) {
+      const value = payload[key];
+      tally(state, key, value);
+      if (scanPii) scanValue(key, value);
+    }
+  };
+
+  /** A page or screen whose name the plan does not list (the plan lists names of that type, no generic one). */
+  const unplannedView = (type: string, msg: Record<string, unknown>) => {
+    const shown = typeof msg.name === 'string' ? msg.name : '';
+    const state = stateFor(`${type}:${shown || '(no name)'}`, false);
+    current = state;
+    state.checked++;
+    const listed = (namedOfType.get(type) ?? []).map((n) => `"${n}"`).join(', ');
+    record('unplanned_event', undefined, () =>
+      shown
+        ? `${type} "${shown}" is not in the plan (its ${type}s: ${listed})`
+        : `${type} without a name, and the plan lists only named ${type}s (${listed})`,
+    );
+    tallyUnplanned(state, msg.properties);
+    finishMessage();
+  };
+
   const validateOne = (msg: Record<string, unknown>, ref: MessageRef | undefined, batch: number) => {
     if (ids && typeof msg.messageId === 'string' && msg.messageId !== '') {
       if (isDuplicate(msg.messageId, msg, ref, batch)) {
@@ -468,15 +502,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
         record('unplanned_event', undefined, () =>
           close ? `"${name}" is not in the plan (did you mean "${close}"?)` : `"${name}" is not in the plan`,
         );
-        const props = msg.properties;
-        if (props && typeof props === 'object' && !Array.isArray(props)) {
-          const payload = props as Record<string, unknown>;
-          for (const key in payload) {
-            const value = payload[key];
-            tally(current, key, value);
-            if (scanPii) scanValue(key, value);
-          }
-        }
+        tallyUnplanned(current, msg.properties);
         finishMessage();
         return;
       }
@@ -486,6 +512,10 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
         genericByType.get(type);
     } else if (type === 'identify' || type === 'group') {
       compiled = genericByType.get(type);
+    }
+    if (!compiled && (type === 'page' || type === 'screen') && namedOfType.has(type)) {
+      unplannedView(type, msg);
+      return;
     }
     if (!compiled) {
       current = stateFor(type, false);
