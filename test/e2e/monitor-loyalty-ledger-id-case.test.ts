@@ -32,11 +32,15 @@ const FILES: Record<string, string> = {
   'ledger.csv':
     'entry_id,member_id,occurred_at,type,points\nE1,M-001,2026-10-10,earn,100\nE2,m-001,2026-11-10,earn,50\nE3,m-001,2026-11-12,earn,25\nE4,M-002,2026-11-12,earn,10\nE5,X-9,2026-11-12,earn,5\n',
   'orders.csv':
-    'order_id,customer_id,amount,ordered_at,currency\nO1,M-001,100,2026-10-10,USD\nO2,M-002,10,2026-11-12,USD\n',
+    'order_id,customer_id,amount,ordered_at,currency\nO1,M-001,100,2026-10-10,USD\nO2,M-002,10,2026-11-12,USD\nO3,m-001,20,2026-11-10,USD\nO4,m-001,30,2026-11-12,USD\n',
 };
 const ARGV = ['monitor-loyalty', '--as-of', '2026-11-30', '--json'];
 const WARNING =
   "2 ledger rows of ids that are member ids but for letter case (m-001) belong to no member: counted with the ledger rows of unknown members and left out of the members' points; ids are matched exactly: write the member id as sources.members has it in the ledger";
+// two orders of one id: the id is the only one, so no '…' after it (the count of orders was compared
+// with the ids listed, and '(m-001, …)' promised more ids than there are)
+const ORDERS_WARNING =
+  '2 orders of customer ids that are member ids but for letter case (m-001) count as non-member orders: ids are matched exactly; write the member id as sources.members has it';
 
 let dir: string;
 beforeAll(async () => {
@@ -51,6 +55,8 @@ function expectNamed(r: MonitorLoyaltyResult) {
   expect(r.members.orphans.ledger_rows).toBe(3);
   expect(r.members.id_case).toMatchObject({ ledger_rows: 2, ledger_members: ['m-001'] });
   expect(r.warnings).toContain(WARNING);
+  expect(r.members.id_case).toMatchObject({ orders: 2, order_customers: ['m-001'] });
+  expect(r.warnings).toContain(ORDERS_WARNING);
 }
 
 describe('ledger rows of a member id but for letter case', () => {

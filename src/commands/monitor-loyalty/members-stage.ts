@@ -128,21 +128,21 @@ async function caseGroups(
 
 /**
  * Rows of `table` whose id `column` is no member's but a member's id for letter case: how many
- * rows, and up to ten of those ids.
+ * rows, how many distinct ids, and up to ten of those ids.
  */
 async function memberButForCase(
   engine: Engine,
   table: string,
   column: string,
   where: string,
-): Promise<{ rows: number; ids: string[] }> {
+): Promise<{ rows: number; distinct: number; ids: string[] }> {
   const ch = engine.dialect === 'clickhouse';
   const lc = ch ? 'lowerUTF8' : 'lower';
   const c = quoteIdent(column, engine.dialect);
   const rel = relationOf(engine);
   const member = `(SELECT member_id FROM ${rel('lm_member_base')} WHERE ${ch ? 'isNotNull(member_id)' : 'member_id IS NOT NULL'})`;
-  const [found] = await engine.query<{ n: number; ids: string | null }>(
-    `SELECT count(*) AS n, ${
+  const [found] = await engine.query<{ n: number; d: number; ids: string | null }>(
+    `SELECT count(*) AS n, ${ch ? `uniqExact(${c})` : `count(DISTINCT ${c})`} AS d, ${
       ch
         ? `arrayStringConcat(arraySlice(arraySort(groupUniqArray(${c})), 1, ${CASE_EXAMPLES}), ', ')`
         : `array_to_string(list_slice(list(DISTINCT ${c} ORDER BY ${c}), 1, ${CASE_EXAMPLES}), ', ')`
@@ -150,7 +150,11 @@ async function memberButForCase(
      FROM ${table}
      WHERE ${where} AND ${lc}(${c}) IN (SELECT ${lc}(member_id) FROM ${member})`,
   );
-  return { rows: Number(found?.n ?? 0), ids: found?.ids ? String(found.ids).split(', ') : [] };
+  return {
+    rows: Number(found?.n ?? 0),
+    distinct: Number(found?.d ?? 0),
+    ids: found?.ids ? String(found.ids).split(', ') : [],
+  };
 }
 
 /** Every member id as written (members enrolled after the end included: they have no `mi`). */
@@ -199,11 +203,11 @@ async function idCase(engine: Engine): Promise<IdCase> {
     );
   if (out.orders)
     out.warnings.push(
-      `${out.orders} order${out.orders === 1 ? '' : 's'} of customer ids that are member ids but for letter case (${out.order_customers.join(', ')}${out.orders > out.order_customers.length ? ', …' : ''}) count as non-member orders: ids are matched exactly; write the member id as sources.members has it`,
+      `${out.orders} order${out.orders === 1 ? '' : 's'} of customer ids that are member ids but for letter case (${out.order_customers.join(', ')}${more(out.order_customers.length, orders.distinct, ', ')}) count as non-member orders: ids are matched exactly; write the member id as sources.members has it`,
     );
   if (out.ledger_rows)
     out.warnings.push(
-      `${plural(out.ledger_rows, 'ledger row')} of ids that are member ids but for letter case (${out.ledger_members.join(', ')}${out.ledger_members.length >= CASE_EXAMPLES ? ', …' : ''}) belong to no member: counted with the ledger rows of unknown members and left out of the members' points; ids are matched exactly: write the member id as sources.members has it in the ledger`,
+      `${plural(out.ledger_rows, 'ledger row')} of ids that are member ids but for letter case (${out.ledger_members.join(', ')}${more(out.ledger_members.length, ledger.distinct, ', ')}) belong to no member: counted with the ledger rows of unknown members and left out of the members' points; ids are matched exactly: write the member id as sources.members has it in the ledger`,
     );
   out.warnings.push(...(await unitIdCase(engine)));
   return out;
