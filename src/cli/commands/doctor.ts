@@ -26,6 +26,10 @@ export function doctorFailureLine(failed: DoctorCheck[], total: number): string 
   return `error[INPUT] sources.${first.source}: ${what}${more} — ${hint}; then run gtm doctor again`;
 }
 
+/** What doctor says of a gtm.yaml with `sources: []` (a define-events workspace). */
+export const NO_SOURCES =
+  'No sources to check (sources: []): define-events reads none; track-source, optimize-referrals, monitor-loyalty and monitor-personalization need theirs in sources (README "gtm.yaml reference").';
+
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: 'Check gtm.yaml and every source: reachable, columns mapped, values readable',
@@ -39,15 +43,17 @@ export const doctorCommand: CliCommand = {
     const { runDoctor } = await import('../../commands/doctor/run-doctor.ts');
     const report = await runDoctor(ws, ctx.env);
     ctx.out.result(report, () =>
-      [
-        `Config ${ws.configPath}: valid.`,
-        textTable(
-          ['source', 'entity', 'status', 'rows', 'message'],
-          report.checks.map((c) => [c.source, c.entity, c.status, c.rows, c.message]),
-        ),
-        ...report.notes.map((n) => `note: ${n}`),
-        report.ok ? 'All sources readable.' : 'Some sources have errors (see above).',
-      ].join('\n'),
+      report.checks.length === 0
+        ? [`Config ${ws.configPath}: valid.`, ...report.notes.map((n) => `note: ${n}`), NO_SOURCES].join('\n')
+        : [
+            `Config ${ws.configPath}: valid.`,
+            textTable(
+              ['source', 'entity', 'status', 'rows', 'message'],
+              report.checks.map((c) => [c.source, c.entity, c.status, c.rows, c.message]),
+            ),
+            ...report.notes.map((n) => `note: ${n}`),
+            report.ok ? 'All sources readable.' : 'Some sources have errors (see above).',
+          ].join('\n'),
     );
     if (report.ok) return 0;
     const failed = report.checks.filter((c) => c.status === 'error');

@@ -72,6 +72,11 @@ describe('gtm init --command define-events', () => {
     expect(init.json()).toMatchObject({ command: 'define-events' });
     expect(loadWorkspace({ cwd: dir }).sources).toEqual([]);
     expect((await runCli(['doctor', '--json'], { cwd: dir })).json()).toMatchObject({ ok: true });
+    // on a terminal: no empty table and no "All sources readable." of sources it has not got
+    const doctor = await runCli(['doctor'], { cwd: dir, tty: true });
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toContain('No sources to check (sources: []): define-events reads none;');
+    expect(doctor.stdout).not.toMatch(/All sources readable|status/);
     const line =
       '/analytics-pipeline-orchestration:define-events --use_case "pipeline velocity" --sources "product,crm" --tools "Segment,dbt"';
     const run = await runCli(['run', line, '--as-of', '2026-11-30', '--json'], { cwd: dir });
