@@ -46,3 +46,12 @@ describe('buildQaPlan', () => {
     expect(qa.checks.every((c) => c.detail === undefined)).toBe(true);
   });
 });
+
+describe('buildQaPlan defect-rate dashboard', () => {
+  // a guardrail below 0.05% read "above 0.0%" (one fixed decimal): it keeps its significant digits
+  it('states a small guardrail as it is', () => {
+    const alert = (t: number) => buildQaPlan(shopPlan(), null, t).dashboards.map((d) => d.alert);
+    expect(alert(0.0004)).toContain('above 0.04% twice within 48 h escalates');
+    expect(alert(0.02)).toContain('above 2.0% twice within 48 h escalates');
+  });
+});

@@ -1,3 +1,4 @@
+import { percentText } from '../text/index.ts';
 import type { ValidationReport, ViolationType } from './validation-report.ts';
 import { eventKey, type TrackingPlan } from './tracking-plan.ts';
 
@@ -108,7 +109,7 @@ export function buildQaPlan(
     {
       name: 'Instrumentation defects',
       metric: 'messages with violations / messages checked',
-      alert: `above ${(defectThreshold * 100).toFixed(1)}% twice within 48 h escalates`,
+      alert: `above ${percentText(defectThreshold)} twice within 48 h escalates`,
     },
     {
       name: 'Unplanned events',

@@ -8,6 +8,7 @@ import {
   type Kpi,
   type ListItem,
   type Section,
+  percentText,
   plural,
 } from '../../report/index.ts';
 import { complianceBlockers } from './plan.ts';
@@ -377,7 +378,7 @@ function kpisOf(r: R): Kpi[] {
             value: q.defect_rate,
             format: 'percent' as const,
             status: (q.defect_rate > q.defect_threshold ? 'alert' : 'ok') as 'alert' | 'ok',
-            note: `${q.validation?.eventsChecked ?? 0} distinct messages checked${q.validation?.duplicates ? ` (${plural(q.validation.duplicates, 'duplicate copy', 'duplicate copies')} of a messageId not counted${q.validation.conflictingDuplicates ? `, ${q.validation.conflictingDuplicates} messageIds with different payloads` : ''})` : ''}; guardrail ${(q.defect_threshold * 100).toFixed(1)}%`,
+            note: `${q.validation?.eventsChecked ?? 0} distinct messages checked${q.validation?.duplicates ? ` (${plural(q.validation.duplicates, 'duplicate copy', 'duplicate copies')} of a messageId not counted${q.validation.conflictingDuplicates ? `, ${q.validation.conflictingDuplicates} messageIds with different payloads` : ''})` : ''}; guardrail ${percentText(q.defect_threshold)}`,
           },
         ]
       : []),
