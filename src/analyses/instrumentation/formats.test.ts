@@ -121,6 +121,21 @@ describe('Segment Protocols', () => {
     );
   });
 
+  it('reads the plan name and description beside the rules ({ trackingPlan: {...}, rules: [...] })', () => {
+    // the Public API's plan and its rules saved in one file: the name was 'Segment tracking plan'
+    const rules = [{ key: 'Signed Up', type: 'TRACK', version: 1, jsonSchema: { properties: {} } }];
+    const plan = fromSegmentPlan({
+      trackingPlan: { id: 'tp_1', name: 'Ledgerly Web', description: 'Web app events.' },
+      rules,
+    });
+    expect(plan.name).toBe('Ledgerly Web');
+    expect(plan.description).toBe('Web app events.');
+    expect(plan.events.map((e) => e.name)).toEqual(['Signed Up']);
+    // the flat and wrapped shapes as before
+    expect(fromSegmentPlan({ name: 'Flat', rules }).name).toBe('Flat');
+    expect(fromSegmentPlan({ data: { trackingPlan: { name: 'Wrapped', rules } } }).name).toBe('Wrapped');
+  });
+
   it('reads message-level rule schemas (properties.properties / traits)', () => {
     const plan = fromSegmentPlan({
       rules: [

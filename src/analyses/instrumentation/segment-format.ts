@@ -73,6 +73,18 @@ function unwrap(doc: Obj): Obj {
 }
 
 /**
+ * The plan's own fields when the rules sit beside them rather than inside (`{ "trackingPlan": { "name",
+ * "description" }, "rules": [...] }`, the Public API's plan and its rules saved in one file).
+ */
+function planMeta(d: Obj): Obj {
+  for (const key of ['trackingPlan', 'tracking_plan']) {
+    const inner = d[key];
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner as Obj;
+  }
+  return {};
+}
+
+/**
  * The JSON Schema of an event's payload inside a rule: message-level schemas keep it under
  * `properties.properties` (track, page, screen) or `properties.traits` (identify, group).
  */
@@ -171,13 +183,15 @@ export function fromSegmentPlan(doc: unknown): TrackingPlan {
     );
   }
   const d = unwrap(doc as Obj);
-  const name = String(d.display_name ?? d.name ?? 'Segment tracking plan');
+  const meta = planMeta(d);
+  const name = String(d.display_name ?? d.name ?? meta.display_name ?? meta.name ?? 'Segment tracking plan');
   const { events, common } = Array.isArray(d.rules)
     ? publicApiRules(d.rules)
     : configApiRules(d.rules as Obj);
   const plan = createPlan({ name, events });
   if (common) plan.common = common;
-  if (typeof d.description === 'string' && d.description) plan.description = d.description;
+  const description = d.description ?? meta.description;
+  if (typeof description === 'string' && description) plan.description = description;
   applyPlanAnnotation(plan, d[GTM_ANNOTATION], GTM_ANNOTATION);
   return plan;
 }
