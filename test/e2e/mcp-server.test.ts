@@ -4,6 +4,7 @@
  * result with the CLI's result.json, get progress notifications, and get tool errors (not a crashed
  * server) for bad arguments.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -17,23 +18,42 @@ import { runCli } from '../helpers/run-cli.ts';
 const BIN = path.resolve(import.meta.dirname, '../../bin/gtm.js');
 let demo: DemoWorkspace;
 let client: Client;
+/** What the server printed on stderr, and how it ended if it did: said when a call fails. */
+let serverStderr = '';
+let serverEnd: string | undefined;
 
 beforeAll(async () => {
   demo = await makeDemoWorkspace();
   client = new Client({ name: 'gtm-test', version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN, 'mcp', '--workspace', demo.dir],
-      env: { ...(process.env as Record<string, string>), GTM_SNAPSHOT: 'never' },
-      stderr: 'ignore',
-    }),
-  );
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', '--workspace', demo.dir],
+    env: { ...(process.env as Record<string, string>), GTM_SNAPSHOT: 'never' },
+    stderr: 'pipe',
+  });
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    serverStderr = (serverStderr + chunk.toString()).slice(-20_000);
+  });
+  await client.connect(transport);
+  const child = (transport as unknown as { _process?: ChildProcess })._process;
+  child?.on('exit', (code, signal) => (serverEnd = `exit code ${code}, signal ${signal}`));
 }, 120_000);
 afterAll(async () => {
   await client?.close();
   await demo?.remove();
 });
+
+/** A tool call that, when it throws (the server went away), says what the server printed and how it ended. */
+async function call(...args: Parameters<Client['callTool']>): ReturnType<Client['callTool']> {
+  try {
+    return await client.callTool(...args);
+  } catch (err) {
+    await new Promise((r) => setTimeout(r, 200));
+    throw new Error(
+      `${String(err)}; server ${serverEnd ?? 'still running'}; its stderr ended with:\n${serverStderr.slice(-4000)}`,
+    );
+  }
+}
 
 /** Numbers of a result, without what differs between two runs (ids, paths, alert times and history). */
 function numbers(r: TrackSourceResult) {
@@ -76,7 +96,7 @@ describe('gtm mcp', () => {
 
   it('runs track-source with progress, and returns the same numbers as the CLI', async () => {
     const progress: string[] = [];
-    const res = await client.callTool(
+    const res = await call(
       {
         name: 'track-source',
         arguments: { campaign: 'AI Launch Tour', window: '30d', detail: 'full', as_of: DEMO_AS_OF },
@@ -99,7 +119,7 @@ describe('gtm mcp', () => {
   }, 300_000);
 
   it('answers bad arguments with a tool error carrying gtm’s one line, and keeps serving', async () => {
-    const bad = await client.callTool({
+    const bad = await call({
       name: 'track-source',
       arguments: { campaign: 'AI Launch Tour', window: 'fortnight' },
     });
@@ -107,11 +127,11 @@ describe('gtm mcp', () => {
     expect((bad.content as { text: string }[])[0].text).toMatch(
       /^error\[USAGE\] window: unknown window "fortnight" — /,
     );
-    const unknown = await client.callTool({ name: 'track-source', arguments: { campagin: 'x' } });
+    const unknown = await call({ name: 'track-source', arguments: { campagin: 'x' } });
     expect((unknown.content as { text: string }[])[0].text).toMatch(
       /^error\[USAGE\] campagin: unknown argument campagin — did you mean campaign\? see the tool's input schema/,
     );
-    const list = await client.callTool({ name: 'plans-list', arguments: {} });
+    const list = await call({ name: 'plans-list', arguments: {} });
     expect(list.isError).toBeFalsy();
     expect(((list.structuredContent as { plans: unknown[] }).plans ?? []).length).toBeGreaterThan(0);
   }, 120_000);

@@ -214,6 +214,17 @@ async function idCase(engine: Engine): Promise<IdCase> {
 }
 
 /**
+ * `idCase`, its warnings noted on the stage; then the ledger's orphan ids, read for that alone, are
+ * dropped (DuckDB: their memory goes to the next stages).
+ */
+async function idCaseNoted(ctx: StageContext, engine: Engine): Promise<IdCase> {
+  const id_case = await idCase(engine);
+  if (engine.dialect !== 'clickhouse') await engine.exec('ALTER TABLE lm_ledger DROP COLUMN orphan_id');
+  for (const w of id_case.warnings) ctx.note(w);
+  return id_case;
+}
+
+/**
  * Experiment units (the shared assignments entity, ids kept as written and matched exactly): unit
  * ids that differ from another only by case, and units whose id is a member's but for case (they
  * are not that member). Nothing to say, and no query of the members, without assignments.
@@ -464,10 +475,7 @@ export async function pullMembers(
         .join(', ')}`,
     );
   if (tiers.thresholds.length) alertUnknownTiers(ctx, run, unknown_tiers);
-  const id_case = await idCase(engine);
-  // the orphans' ids were read for that alone (DuckDB: their memory goes to the next stages)
-  if (!ch) await engine.exec('ALTER TABLE lm_ledger DROP COLUMN orphan_id');
-  for (const w of id_case.warnings) ctx.note(w);
+  const id_case = await idCaseNoted(ctx, engine);
   return {
     tiers,
     members: Number(counts.members),
