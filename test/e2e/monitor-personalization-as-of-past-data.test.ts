@@ -61,12 +61,26 @@ describe('monitor-personalization at an as-of past the data', () => {
     );
     const html = await readFile(path.join(dir, r.reports_dir, 'dashboard.html'), 'utf8');
     expect(html).not.toMatch(/NaN|Infinity/);
+    // no rule to judge: the fallback guardrail is not evaluated (it read as 0 %, a pass that
+    // cleared a breach streak), and the plan says why
+    expect(r.fallback).toEqual({ value: null, rule: null, threshold: 0.05, min_evaluations: 100 });
+    expect(r.alerts.map((a) => a.id)).not.toContain('fallback_rate');
+    const plan = JSON.parse(await readFile(path.resolve(dir, r.plan_path), 'utf8')) as {
+      notes: { message: string }[];
+    };
+    expect(plan.notes.map((n) => n.message)).toContain(
+      'no rule had 100 evaluations or more in the window: the fallback-rate guardrail was not evaluated',
+    );
+    expect(html).toContain('not judged');
   }, 120_000);
 
   it('reads the same decisions at an as-of inside the data', async () => {
     const cli = await runCli(['monitor-personalization', '--as-of', '2026-11-30', '--json'], { cwd: dir });
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.json<MonitorPersonalizationResult>().totals.decisions).toBe(2);
+    const r = cli.json<MonitorPersonalizationResult>();
+    expect(r.totals.decisions).toBe(2);
+    // two evaluations of one rule, under the 100 a rule needs to be judged
+    expect(r.fallback.value).toBeNull();
     expect(cli.stderr).not.toMatch(/no decisions of/);
   }, 120_000);
 });

@@ -38,6 +38,23 @@ type O = MonitorPersonalizationOutputs;
  * test out of reach at this traffic (the memo: "re-plan the test") or whose rules changed during
  * the test (the memo's caution) is a warning, never OK.
  */
+/** The fallback guardrail's tile: the worst judged rate, or "not judged" and why. */
+function fallbackKpi(f: MonitorPersonalizationResult['fallback']): Kpi {
+  if (f.value === null)
+    return {
+      label: 'Highest fallback rate',
+      value: 'not judged',
+      note: `no rule with ${plural(f.min_evaluations, 'evaluation')} or more; guardrail ${pct(f.threshold)}`,
+    };
+  return {
+    label: 'Highest fallback rate',
+    value: f.value,
+    format: 'percent',
+    status: f.value > f.threshold ? 'alert' : 'ok',
+    note: `guardrail ${pct(f.threshold)}`,
+  };
+}
+
 export function experimentItem(m: ExperimentMemoOut, o: O): ListItem {
   const g = m.guidance!;
   const changes = changesDuring(m, o) ?? [];
@@ -270,13 +287,7 @@ export function buildMonitorPersonalizationDashboard(r: R, o: O): Dashboard {
         format: 'integer',
         status: (g.consent?.violations ?? 0) > 0 ? 'alert' : 'ok',
       },
-      {
-        label: 'Highest fallback rate',
-        value: r.fallback.value,
-        format: 'percent',
-        status: r.fallback.value > r.fallback.threshold ? 'alert' : 'ok',
-        note: `guardrail ${pct(r.fallback.threshold)}`,
-      },
+      fallbackKpi(r.fallback),
       { label: 'Governance', value: g.checklist.status, status: CHECK_STATUS[g.checklist.status] },
       {
         label: 'Anomalies',

@@ -18,6 +18,13 @@ type Item = {
  * as the next day, "data-freshness on billing_events at 2026-12-06" for a run as of 2026-12-05,
  * with no figure).
  */
+/** The fallback guardrail's clause of the headline: the worst rate, or why it was not judged. */
+function fallbackText(f: MonitorPersonalizationResult['fallback']): string {
+  if (f.value === null)
+    return `fallback rate not judged (no rule with ${plural(f.min_evaluations, 'evaluation')} or more; guardrail ${fmtPct(f.threshold)})`;
+  return `highest fallback rate ${fmtPct(f.value)} (guardrail ${fmtPct(f.threshold)}${f.rule ? `, ${f.rule}` : ''})`;
+}
+
 export function anomalyLine(
   y: Pick<
     AnomalyOut,
@@ -58,7 +65,7 @@ export function formatMonitorPersonalization(
   const consent = (r.governance.consent as { violations?: number } | null)?.violations ?? 0;
   const out = [
     `Personalization monitor — ${r.initiative.name ?? 'all initiatives'} (${r.window.label} to ${r.as_of})`,
-    `${plural(r.totals.decisions, 'decision')} to ${plural(r.totals.users, 'user')} by ${plural(r.totals.rules, 'rule')}; governance ${r.governance.status}; consent violations ${consent}; highest fallback rate ${fmtPct(r.fallback.value)} (guardrail ${fmtPct(r.fallback.threshold)}${r.fallback.rule ? `, ${r.fallback.rule}` : ''}).`,
+    `${plural(r.totals.decisions, 'decision')} to ${plural(r.totals.users, 'user')} by ${plural(r.totals.rules, 'rule')}; governance ${r.governance.status}; consent violations ${consent}; ${fallbackText(r.fallback)}.`,
     '',
     'Performance vs holdout (all users):',
     textTable(

@@ -15,6 +15,7 @@ import {
 import type { Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { PersonalizationConfig } from '../../workspace/index.ts';
+import { plural } from '../../report/plural.ts';
 import type { AggregateOutput } from './aggregate-stage.ts';
 import { eventToken as token, num, scopeOf, type Run } from './run-scope.ts';
 import {
@@ -43,8 +44,11 @@ export interface GovernanceOutput {
   scan: GovernanceScan;
   /** `records`: against the consent platform; `logged`: the decision log's own consent state; null: not checked. */
   consent_source: 'records' | 'logged' | null;
-  /** The highest fallback rate of a judged rule (the `--alert-threshold` KPI), and the rule. */
-  fallback: { value: number; rule: string | null; threshold: number };
+  /**
+   * The highest fallback rate of a judged rule (the `--alert-threshold` KPI), and the rule; `value`
+   * null when no rule has the evaluations to be judged (the guardrail is not evaluated).
+   */
+  fallback: { value: number | null; rule: string | null; threshold: number; min_evaluations: number };
 }
 
 /** The analyses' owner roles from gtm.yaml's `personalization.owners`. */
@@ -246,13 +250,20 @@ function worstFallback(
     (w, r) => (!w || r.rates.fallback > w.rates.fallback ? r : w),
     null,
   );
-  return { value: worst?.rates.fallback ?? 0, rule: worst?.rule ?? null, threshold };
+  return {
+    value: worst ? worst.rates.fallback : null,
+    rule: worst?.rule ?? null,
+    threshold,
+    min_evaluations: minEvaluations,
+  };
 }
 
 /**
  * The fallback-rate guardrail (escalates on a second breach in a row, up the ladder) and the consent
  * alert: a violation escalates at once to the consent owner, and so does every repeat (a repeated
- * violation never drops to the ladder's first rung).
+ * violation never drops to the ladder's first rung). The guardrail is not evaluated when no rule
+ * has the evaluations to be judged (a window without decisions, an as-of past the data): a rate of
+ * no data is no pass (it read as 0 % and cleared a breach streak); a plan note says why.
  */
 function alertGovernance(
   ctx: StageContext,
@@ -261,15 +272,20 @@ function alertGovernance(
   fallback: GovernanceOutput['fallback'],
 ) {
   const p = run.ws.personalization;
-  ctx.alert({
-    id: 'fallback_rate',
-    metric: `highest fallback rate of a rule${fallback.rule ? ` (${fallback.rule})` : ''}`,
-    value: fallback.value,
-    threshold: fallback.threshold,
-    direction: 'above',
-    unit: 'share',
-    owner_role: p.owners.rule_health,
-  });
+  if (fallback.value === null)
+    ctx.note(
+      `no rule had ${plural(fallback.min_evaluations, 'evaluation')} or more in the window: the fallback-rate guardrail was not evaluated`,
+    );
+  else
+    ctx.alert({
+      id: 'fallback_rate',
+      metric: `highest fallback rate of a rule${fallback.rule ? ` (${fallback.rule})` : ''}`,
+      value: fallback.value,
+      threshold: fallback.threshold,
+      direction: 'above',
+      unit: 'share',
+      owner_role: p.owners.rule_health,
+    });
   if (scan.consent)
     ctx.alert({
       id: 'consent_violations',

@@ -49,7 +49,8 @@ export interface MonitorPersonalizationResult {
     consent_source: 'records' | 'logged' | null;
     status: 'pass' | 'warn' | 'fail';
   };
-  fallback: { value: number; rule: string | null; threshold: number };
+  /** `value` null: no rule had `min_evaluations` evaluations, the guardrail was not evaluated. */
+  fallback: { value: number | null; rule: string | null; threshold: number; min_evaluations: number };
   /** Experiment memos: readout of the shared review, rollout guidance (snake_case). */
   experiments: Record<string, unknown>[];
   anomalies: {
