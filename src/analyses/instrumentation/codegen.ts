@@ -9,7 +9,9 @@ export interface CodegenOptions {
 }
 
 const RESERVED = new Set(
-  'break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield await any boolean number string symbol unknown never object undefined arguments eval'.split(
+  // Keywords, type names, and the names CommonJS wraps a module in (a function named `exports`
+  // compiled to CommonJS replaces the module's exports object).
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield await any boolean number string symbol unknown never object undefined arguments eval require exports module __dirname __filename'.split(
     ' ',
   ),
 );
@@ -76,7 +78,8 @@ function arrayType(s: JsonSchema, indent: string): string {
 function objectType(s: JsonSchema, indent: string): string {
   const props = s.properties ?? {};
   const names = Object.keys(props);
-  if (names.length === 0) return 'Record<string, unknown>';
+  if (names.length === 0)
+    return s.additionalProperties === false ? 'Record<string, never>' : 'Record<string, unknown>';
   const required = new Set(s.required ?? []);
   const inner = indent + '  ';
   let out = '{\n';
@@ -105,7 +108,11 @@ const METHOD: Record<CallType, string> = {
  * de-duplicated ("Event Collided" and "event_collided" become `eventCollided` and
  * `eventCollided2`). With `runtimeValidation`, each call is first checked against the event's
  * schema and violations go to a handler (default: throw). The module has no imports and
- * compiles under `tsc --strict` with the default library.
+ * compiles under `tsc --strict` with the default library, also with exactOptionalPropertyTypes,
+ * noUncheckedIndexedAccess, noPropertyAccessFromIndexSignature, verbatimModuleSyntax and
+ * isolatedModules (module NodeNext or bundler resolution). Under exactOptionalPropertyTypes an
+ * optional property takes no explicit `undefined`; an object the plan closes
+ * (`additionalProperties: false`) without properties takes none.
  *
  * @example
  * writeFileSync('src/tracking.ts', generateTrackingModule(plan, { runtimeValidation: true }));
@@ -115,7 +122,7 @@ export function generateTrackingModule(plan: TrackingPlan, options: CodegenOptio
   const runtime = options.runtimeValidation ?? false;
   const fnNames = uniqueNamer('');
   // Module-level names the event functions must not take.
-  for (const taken of ['check', 'validate', 'jsonType', 'setViolationHandler', 'violationHandler'])
+  for (const taken of ['check', 'own', 'validate', 'jsonType', 'setViolationHandler', 'violationHandler'])
     fnNames(taken);
   const used = new Set<CallType>(plan.events.map((e) => e.type));
   const out: string[] = [];
@@ -129,43 +136,7 @@ export function generateTrackingModule(plan: TrackingPlan, options: CodegenOptio
     `export const TRACKING_PLAN = { name: ${JSON.stringify(plan.name)}, version: ${JSON.stringify(plan.version)} } as const;`,
   );
   out.push('');
-  out.push('/** Who the message is about: Segment needs a userId or an anonymousId. */');
-  out.push(
-    'export type Identity = { userId: string; anonymousId?: string } | { userId?: string; anonymousId: string };',
-  );
-  out.push('');
-  out.push('/** Message fields besides the payload. */');
-  out.push('export type MessageOptions = Identity & {');
-  out.push('  context?: { [key: string]: unknown };');
-  out.push('  integrations?: { [destination: string]: unknown };');
-  out.push('  timestamp?: Date | string;');
-  out.push('  messageId?: string;');
-  out.push('};');
-  out.push('');
-  out.push(
-    '/** The calls this plan uses; @segment/analytics-node and @rudderstack/rudder-sdk-node clients fit. */',
-  );
-  out.push('export interface AnalyticsClient {');
-  if (used.has('track'))
-    out.push(
-      '  track(message: MessageOptions & { event: string; properties?: { [key: string]: unknown } }): unknown;',
-    );
-  if (used.has('identify'))
-    out.push('  identify(message: MessageOptions & { traits?: { [key: string]: unknown } }): unknown;');
-  if (used.has('page'))
-    out.push(
-      '  page(message: MessageOptions & { name?: string; properties?: { [key: string]: unknown } }): unknown;',
-    );
-  if (used.has('screen'))
-    out.push(
-      '  screen(message: MessageOptions & { name?: string; properties?: { [key: string]: unknown } }): unknown;',
-    );
-  if (used.has('group'))
-    out.push(
-      '  group(message: MessageOptions & { groupId: string; traits?: { [key: string]: unknown } }): unknown;',
-    );
-  out.push('}');
-  out.push('');
+  out.push(...clientTypes(used));
   if (runtime) out.push(RUNTIME);
 
   const eventNames: string[] = [];
@@ -201,7 +172,8 @@ export function generateTrackingModule(plan: TrackingPlan, options: CodegenOptio
       ).trimEnd(),
     );
     const required = e.properties.some((p) => p.required);
-    const param = `${payloadKey}: ${typeName}${required ? '' : ' = {}'}`;
+    // `{} as T`: a bare `{}` is not assignable when a property is named like an Object method (toString).
+    const param = `${payloadKey}: ${typeName}${required ? '' : ` = {} as ${typeName}`}`;
     if (e.type === 'group') {
       out.push(
         `export function ${fn}(client: AnalyticsClient, groupId: string, ${param}, options: MessageOptions): void {`,
@@ -220,6 +192,41 @@ export function generateTrackingModule(plan: TrackingPlan, options: CodegenOptio
   out.push('} as const;');
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * The message and client types. Optional fields say `| undefined`, as the Segment and RudderStack
+ * clients' do: under exactOptionalPropertyTypes their methods fit these signatures only then.
+ */
+function clientTypes(used: Set<CallType>): string[] {
+  const payload = '?: { [key: string]: unknown } | undefined';
+  const methods: Record<CallType, string> = {
+    track: `track(message: MessageOptions & { event: string; properties${payload} }): unknown;`,
+    identify: `identify(message: MessageOptions & { traits${payload} }): unknown;`,
+    page: `page(message: MessageOptions & { name?: string | undefined; properties${payload} }): unknown;`,
+    screen: `screen(message: MessageOptions & { name?: string | undefined; properties${payload} }): unknown;`,
+    group: `group(message: MessageOptions & { groupId: string; traits${payload} }): unknown;`,
+  };
+  return [
+    '/** Who the message is about: Segment needs a userId or an anonymousId. */',
+    'export type Identity =',
+    '  | { userId: string; anonymousId?: string | undefined }',
+    '  | { userId?: string | undefined; anonymousId: string };',
+    '',
+    '/** Message fields besides the payload. */',
+    'export type MessageOptions = Identity & {',
+    '  context?: { [key: string]: unknown } | undefined;',
+    '  integrations?: { [destination: string]: unknown } | undefined;',
+    '  timestamp?: Date | string | undefined;',
+    '  messageId?: string | undefined;',
+    '};',
+    '',
+    '/** The calls this plan uses; @segment/analytics-node and @rudderstack/rudder-sdk-node clients fit. */',
+    'export interface AnalyticsClient {',
+    ...(Object.keys(METHOD) as CallType[]).filter((t) => used.has(t)).map((t) => `  ${methods[t]}`),
+    '}',
+    '',
+  ];
 }
 
 function callArgs(e: PlanEvent, payloadKey: string): string {
@@ -285,6 +292,11 @@ const FORMATS: { [format: string]: RegExp } = {
   uuid: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
 };
 
+/** An object's own property: a plan's "toString" or "constructor" is not Object.prototype's. */
+function own<T>(obj: { [key: string]: T }, name: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(obj, name) ? obj[name] : undefined;
+}
+
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -305,14 +317,14 @@ function check(schema: Schema, value: unknown, path: string, problems: string[])
   if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) problems.push(where + ' must be ' + JSON.stringify(schema.const));
   if (schema.enum !== undefined) {
     let found = false;
-    for (let i = 0; i < schema.enum.length; i++) if (JSON.stringify(schema.enum[i]) === JSON.stringify(value)) found = true;
+    for (const option of schema.enum) if (JSON.stringify(option) === JSON.stringify(value)) found = true;
     if (!found) problems.push(where + ' must be one of ' + JSON.stringify(schema.enum));
   }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) problems.push(where + ' is shorter than ' + schema.minLength);
     if (schema.maxLength !== undefined && value.length > schema.maxLength) problems.push(where + ' is longer than ' + schema.maxLength);
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) problems.push(where + ' does not match ' + schema.pattern);
-    const format = schema.format !== undefined ? FORMATS[schema.format] : undefined;
+    const format = schema.format !== undefined ? own(FORMATS, schema.format) : undefined;
     if (format !== undefined && !format.test(value)) problems.push(where + ' is not a valid ' + schema.format);
   }
   if (typeof value === 'number') {
@@ -326,23 +338,21 @@ function check(schema: Schema, value: unknown, path: string, problems: string[])
     if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(where + ' has fewer than ' + schema.minItems + ' items');
     if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push(where + ' has more than ' + schema.maxItems + ' items');
     if (schema.items !== undefined) {
-      for (let i = 0; i < value.length; i++) {
-        const itemSchema = Array.isArray(schema.items) ? schema.items[i] : schema.items;
-        if (itemSchema !== undefined) check(itemSchema, value[i], where + '[' + i + ']', problems);
-      }
+      const items = schema.items;
+      value.forEach((item: unknown, i: number) => {
+        const itemSchema = Array.isArray(items) ? items[i] : items;
+        if (itemSchema !== undefined) check(itemSchema, item, where + '[' + i + ']', problems);
+      });
     }
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as { [key: string]: unknown };
     const props = schema.properties || {};
-    const required = schema.required || [];
-    for (let i = 0; i < required.length; i++) {
-      if (obj[required[i]] === undefined) problems.push((path ? path + '.' : '') + required[i] + ' is required');
+    for (const name of schema.required || []) {
+      if (own(obj, name) === undefined) problems.push((path ? path + '.' : '') + name + ' is required');
     }
-    const keys = Object.keys(obj);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      const sub = props[k];
+    for (const k of Object.keys(obj)) {
+      const sub = own(props, k);
       const childPath = path ? path + '.' + k : k;
       if (sub !== undefined) check(sub, obj[k], childPath, problems);
       else if (schema.additionalProperties === false) problems.push(childPath + ' is not in the plan');
@@ -352,9 +362,9 @@ function check(schema: Schema, value: unknown, path: string, problems: string[])
   const alternatives = schema.anyOf || schema.oneOf;
   if (alternatives !== undefined) {
     let matched = 0;
-    for (let i = 0; i < alternatives.length; i++) {
+    for (const alternative of alternatives) {
       const sub: string[] = [];
-      check(alternatives[i], value, path, sub);
+      check(alternative, value, path, sub);
       if (sub.length === 0) matched++;
     }
     if (matched === 0 || (schema.oneOf !== undefined && matched > 1)) problems.push(where + ' matches ' + matched + ' of its alternatives');
