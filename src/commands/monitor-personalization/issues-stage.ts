@@ -247,14 +247,24 @@ export function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['k
   return out;
 }
 
-/** Variant suppression and stalls of every live experiment against its planned shares. */
-function suppression(run: Run, x: ExperimentsOutput, anomalies: AnomalyOut[]): IssuesOutput['suppression'] {
+/**
+ * Variant suppression and stalls of every live experiment against its planned shares, on its
+ * exposures in the window: a variant suppressed for the last ten days of a test running for five
+ * weeks is a recent problem, which the shares of its whole life dilute below the tolerance.
+ */
+export function suppression(
+  run: Run,
+  x: ExperimentsOutput,
+  anomalies: AnomalyOut[],
+): IssuesOutput['suppression'] {
   const an = run.ws.personalization.anomalies;
+  const windowStart = run.inputs.window.start.slice(0, 10);
   return x.memos
     .filter((m) => m.status === 'live')
     .map((m) => {
       const rows = x.daily.filter(
-        (d) => d.experiment === m.id && m.planned.some((p) => p.variant === d.variant),
+        (d) =>
+          d.experiment === m.id && d.day >= windowStart && m.planned.some((p) => p.variant === d.variant),
       );
       const r = variantSuppression(
         m.planned.map((p) => ({ variant: p.variant, plannedShare: p.share })),
