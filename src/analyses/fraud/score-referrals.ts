@@ -379,7 +379,8 @@ export function scoreReferrals(
     ruleMasks[i] = mask;
     byBand[band]++;
     const status = r.rewardStatus;
-    const heldValue = band > 0 && (status == null || status === 'pending' || status === 'paid') ? reward : 0;
+    const outstanding = status == null || status === 'pending' || status === 'paid' ? reward : 0;
+    const heldValue = band > 0 ? (r.rewardHeld ?? outstanding) : 0;
     held[band] += heldValue;
     if (mask !== 0) {
       for (let b = 0; b < ruleCount; b++)

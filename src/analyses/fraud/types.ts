@@ -52,6 +52,12 @@ export interface ReferralFeatureRow {
   readonly conversionReferrer?: string | null;
   /** Reward owed for this referral (advocate + friend incentive), program currency. */
   readonly rewardAmount?: number | null;
+  /**
+   * The part of `rewardAmount` still outstanding: its pending and paid (or status-less) rewards and
+   * incentives, without the clawed-back ones. Held when the referral is banded review or reject;
+   * absent, `rewardAmount` is held when `rewardStatus` is pending, paid or null.
+   */
+  readonly rewardHeld?: number | null;
   /** Null counts as outstanding (pending). */
   readonly rewardStatus?: 'pending' | 'paid' | 'clawed_back' | 'void' | null;
   readonly rewardPaidAt?: number | null;

@@ -48,6 +48,7 @@ export function featureRow(r: Row, nodeOf: ReadonlyMap<string, number>): Referra
     firstAdvocateId: text(r.first_advocate),
     conversionReferrer: text(r.conversion_referrer),
     rewardAmount: numOrNull(r.reward_amount) ?? 0,
+    rewardHeld: numOrNull(r.reward_held),
     rewardStatus: STATUSES.includes(status as never) ? (status as (typeof STATUSES)[number]) : null,
     rewardPaidAt: numOrNull(r.reward_paid_ms),
     refundedAt: numOrNull(r.refunded_ms),

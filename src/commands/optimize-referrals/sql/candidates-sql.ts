@@ -167,7 +167,8 @@ export function candidatesSql(p: CandidateParams, pairLists: string): string {
        pl.ips, pl.ip_user_agents, pl.devices, pl.cookies, pl.payments,
        ${ms('s.referred_at')} AS referred_at_ms, s.click_to_conversion_seconds,
        ${ms('lo.last_order_at')} AS last_order_ms, s.prior_claims, s.first_advocate,
-       s.conversion_referrer, s.reward_amount, s.reward_status, ${ms('s.reward_paid_at')} AS reward_paid_ms,
+       s.conversion_referrer, s.reward_amount, s.reward_amount - s.clawed_back AS reward_held, s.reward_status,
+       ${ms('s.reward_paid_at')} AS reward_paid_ms,
        ${ms('s.refunded_at')} AS refunded_ms, ${dec('s.refund_amount', d)} AS refund_amount, own.referral_id IS NOT NULL AS own_code,
        ${ms('s.signed_up_at')} AS signed_up_ms, an.node AS advocate_node, fn.node AS friend_node
      FROM (${scoredSql(p, 'r.*', 'r.referral_id IN (SELECT referral_id FROM ids)')}) s
@@ -249,8 +250,8 @@ export function candidatesSqlCh(p: CandidateParams): string {
   const win = `d_signup >= 0 AND d_signup < ${p.days}`;
   const stages = p.revenueStages.map((s) => literal(s, 'clickhouse')).join(', ');
   const s0 = `SELECT referral_id, advocate_id, advocate_acct, friend_id, friend_acct, channel, clicked_at, converted_at,
-      referred_at, prior_claims, first_advocate, conversion_referrer, reward_amount, reward_status, reward_paid_at,
-      refunded_at, refund_amount, signed_up_at, coupon_code FROM ref_ref WHERE ${win}`;
+      referred_at, prior_claims, first_advocate, conversion_referrer, reward_amount, clawed_back, reward_status,
+      reward_paid_at, refunded_at, refund_amount, signed_up_at, coupon_code FROM ref_ref WHERE ${win}`;
   const steps = candidateJoinsCh(win, stages);
   const joined = steps.reduce((from, [join, right]) => `SELECT * FROM (${from}) ${join} (${right}`, s0);
   const c2c = `if(isNotNull(clicked_at) AND isNotNull(converted_at), (converted_at - clicked_at) / 1000, NULL)`;
@@ -273,7 +274,8 @@ export function candidatesSqlCh(p: CandidateParams): string {
   return `SELECT referral_id, advocate_id, advocate_acct, friend_id, friend_acct, channel,
        advocate_email, friend_email, advocate_name, friend_name, ips, ip_user_agents, devices, cookies, payments,
        referred_at AS referred_at_ms, ${c2c} AS click_to_conversion_seconds, last_order_at AS last_order_ms,
-       prior_claims, first_advocate, conversion_referrer, reward_amount, reward_status, reward_paid_at AS reward_paid_ms,
+       prior_claims, first_advocate, conversion_referrer, reward_amount, reward_amount - clawed_back AS reward_held,
+       reward_status, reward_paid_at AS reward_paid_ms,
        refunded_at AS refunded_ms, ${dec('refund_amount', 'clickhouse')} AS refund_amount, own AS own_code, signed_up_at AS signed_up_ms,
        ${stringOnlySql(signals)} AS string_only, la, lf, na, nf, naf, nal, nff, nfl
      FROM (${joined})
