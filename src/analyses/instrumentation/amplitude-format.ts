@@ -25,8 +25,9 @@ import type {
  *
  * What Amplitude holds: event name, description, owner, category, tags, sources, schema status
  * (PLANNED / LIVE) and activity; per property its description, value type (string, number,
- * boolean, enum, any; `Number Is Integer`; `Property Is Array`), required, enum values (as
- * strings), regex, string length, number range and array item bounds.
+ * boolean, enum, any; `Number Is Integer`; `Property Is Array`), required, enum values (a text
+ * list: an enum reads back as `type: string`, or `integer` with `Number Is Integer`), regex,
+ * string length, number range and array item bounds.
  *
  * What it has no column for, gtm writes in two columns after Amplitude's 42 (Amplitude reads its
  * own columns by name): `gtm Event` on event rows — JSON of the call type, version, identities,
@@ -209,20 +210,23 @@ export function toAmplitudeCsv(plan: TrackingPlan, options: { action?: string } 
 
 type Get = (column: string) => string;
 
+/** Reads a number cell (or `text`, one value of it); undefined for an empty one. */
+type Num = (col: Column, text?: string) => number | undefined;
+
 /** A property schema from Amplitude's typed columns. */
-function schemaFromColumns(get: Get, num: (col: Column) => number | undefined): JsonSchema {
-  const n = (col: Column): number | undefined => {
-    const v = get(col).trim();
-    return v === '' ? undefined : (num(col) ?? Number(v));
-  };
+function schemaFromColumns(get: Get, num: Num): JsonSchema {
+  const n = (col: Column, text = get(col).trim()): number | undefined =>
+    text === '' ? undefined : (num(col, text) ?? Number(text));
   const valueType = get('Property Value Type').trim().toLowerCase();
   const value: JsonSchema = {};
   const integer = get('Number Is Integer').trim().toUpperCase() === 'TRUE';
   if (valueType === 'string' || valueType === 'boolean') value.type = valueType;
   else if (valueType === 'number') value.type = integer ? 'integer' : 'number';
   else if (valueType === 'enum') {
+    // Enum Values is a text list: string values, whole numbers when Number Is Integer says so.
+    value.type = integer ? 'integer' : 'string';
     value.enum = split(get('Enum Values'));
-    if (integer) value.enum = value.enum.map(Number);
+    if (integer) value.enum = value.enum.map((v) => n('Enum Values', v as string));
   } else if (valueType === 'const') value.const = get('Const Value');
   const bounds: Array<[Column, keyof JsonSchema]> = [
     ['String Property Value Min Length', 'minLength'],
@@ -321,10 +325,15 @@ class AmplitudeReader {
     const at = `row ${row}, column gtm Property`;
     const { event, schema: kept, ...governance } = parseNote(get('gtm Property'), at) ?? {};
     const target = isUser ? this.identify(event, at) : this.eventOf(get('Object Name'), row);
-    const num = (col: Column): number | undefined => {
-      const v = get(col).trim();
+    const num: Num = (col, v = get(col).trim()) => {
       if (v === '') return undefined;
       const n = Number(v);
+      if (col === 'Enum Values' && !Number.isInteger(n))
+        throw new PlanParseError(
+          `"${v}" is not a whole number`,
+          `row ${row}, column ${col}`,
+          'Number Is Integer is TRUE: list whole numbers, or leave it empty for text values',
+        );
       if (!Number.isFinite(n))
         throw new PlanParseError(`"${v}" is not a number`, `row ${row}, column ${col}`);
       return n;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderCompleted, shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
 import { AMPLITUDE_COLUMNS, fromAmplitudeCsv, toAmplitudeCsv } from './amplitude-format.ts';
-import { parseCsv } from './csv-table.ts';
+import { formatCsv, parseCsv } from './csv-table.ts';
 import { createEventValidator } from './event-validator.ts';
 import { fromIgluSchemas, toIgluSchemas } from './iglu-format.ts';
 import { createIgluRegistry } from './iglu-registry.ts';
@@ -14,6 +14,7 @@ import { planLosses, renderLosses } from './plan-fidelity.ts';
 import { richPlan } from './rich-plan.fixture.ts';
 import { sampleInstance } from './sample-instance.ts';
 import { fromSegmentPlan, toSegmentPlan } from './segment-format.ts';
+import { createEvent, createPlan } from './tracking-plan.ts';
 import type { JsonSchema, PlanEvent, TrackingPlan } from './tracking-plan.ts';
 
 /** The fields a format holds, per event, for gtm → X → gtm comparisons. */
@@ -340,8 +341,40 @@ describe('Amplitude Data CSV', () => {
     expect(plan.events).toHaveLength(1);
     expect(plan.events[0].properties).toEqual([
       { name: 'duration', required: true, schema: { type: 'integer' } },
-      { name: 'genre', required: false, schema: { enum: ['rock', 'jazz'] } },
+      { name: 'genre', required: false, schema: { type: 'string', enum: ['rock', 'jazz'] } },
     ]);
+  });
+
+  it('keeps enums and their types through Amplitude itself (without gtm columns), and refuses a non-integer integer enum', () => {
+    const prop = (name: string, schema: JsonSchema) => ({ name, required: false, schema });
+    const schemas: JsonSchema[] = [
+      { type: 'string', enum: ['rock', 'jazz'] },
+      { type: 'integer', enum: [1, 2, 3] },
+      { type: 'array', items: { type: 'string', enum: ['calm', 'loud'] } },
+    ];
+    const plan = createPlan({
+      name: 'Music',
+      events: [createEvent({ name: 'Song Played', properties: schemas.map((x, i) => prop(`p${i}`, x)) })],
+    });
+    // Typed enums fit Amplitude's own columns: no gtm Property schema is needed.
+    const rows = parseCsv(toAmplitudeCsv(plan));
+    const gtmProperty = rows[0].indexOf('gtm Property');
+    expect(rows.slice(2).map((r) => r[gtmProperty])).toEqual(['', '', '']);
+    // Amplitude's own export has only its 42 columns.
+    const amplitudeOnly = formatCsv(rows.map((r) => r.slice(0, AMPLITUDE_COLUMNS.length)));
+    const once = fromAmplitudeCsv(amplitudeOnly);
+    expect(once.events[0].properties.map((p) => p.schema)).toEqual(schemas);
+    expect(fromAmplitudeCsv(toAmplitudeCsv(once)).events[0].properties).toEqual(once.events[0].properties);
+    const bad =
+      'Object Type,Object Name,Property Type,Event Property Name,Property Value Type,Number Is Integer,Enum Values\n' +
+      'Event,Song Played,,,,,\n' +
+      ',,Event Property,stars,enum,TRUE,"1,x"\n';
+    expect(() => fromAmplitudeCsv(bad)).toThrow(
+      expect.objectContaining({
+        at: 'row 3, column Enum Values',
+        message: expect.stringContaining('"x" is not a whole number'),
+      }),
+    );
   });
 });
 
