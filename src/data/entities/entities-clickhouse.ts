@@ -10,6 +10,7 @@
  * otherwise shadow it.
  */
 import { literal } from '../sql-text.ts';
+import { dateOrderOf } from './source-columns.ts';
 import {
   amountCh,
   amountHintCh,
@@ -132,7 +133,12 @@ class Reader {
   time(name: string): string {
     const c = this.b.columns[name];
     return c
-      ? timestampCh(this.names.get(c) as string, this.type(name), `${this.entity}_${name}`, this.b.dateOrder)
+      ? timestampCh(
+          this.names.get(c) as string,
+          this.type(name),
+          `${this.entity}_${name}`,
+          dateOrderOf(this.b, name),
+        )
       : `CAST(NULL AS ${TIME})`;
   }
   /** The source column is there and of a numeric type (it holds no currency code). */
@@ -255,7 +261,7 @@ export const touchpointsCh: ClickHouseEntity = {
     return typed(
       TOUCHPOINTS,
       `SELECT *, ${channel} AS channel,
-        multiIf(isNull(occurred_at) AND isNotNull(_occurred_raw), concat('occurred_at: cannot read ', assumeNotNull(_occurred_raw), ' as a timestamp', ${timestampHintCh('_occurred_raw', b.dateOrder, 'isNull(occurred_at) AND isNotNull(_occurred_raw)')}),
+        multiIf(isNull(occurred_at) AND isNotNull(_occurred_raw), concat('occurred_at: cannot read ', assumeNotNull(_occurred_raw), ' as a timestamp', ${timestampHintCh('_occurred_raw', dateOrderOf(b, 'occurred_at'), 'isNull(occurred_at) AND isNotNull(_occurred_raw)')}),
           isNull(occurred_at), 'occurred_at: missing',
           isNull(person_id) AND isNull(account_id), 'person_id and account_id: both missing', CAST(NULL AS ${STR})) AS _reject_reason
       FROM (${inner})`,
@@ -306,7 +312,7 @@ export const opportunitiesCh: ClickHouseEntity = {
     const conflict = amountCurrencyConflictCh('_amount_raw', 'currency', own);
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
       isNull(account_id), 'account_id: missing',
-      isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', b.dateOrder, 'isNull(created_at) AND isNotNull(_created_raw)')}),
+      isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', dateOrderOf(b, 'created_at'), 'isNull(created_at) AND isNotNull(_created_raw)')}),
       isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number', ${amountHintCh('_amount_raw', b.decimal)}),
       NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
@@ -332,7 +338,7 @@ export const stageHistoryCh: ClickHouseEntity = {
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
       ${r.time('changed_at')} AS changed_at, ${r.text('changed_at')} AS _changed_raw FROM ${r.from(table)}`;
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
-      isNull(changed_at), concat('changed_at: cannot read ', ifNull(_changed_raw, '(empty)'), ' as a timestamp', ${timestampHintCh('_changed_raw', b.dateOrder, 'isNull(changed_at) AND isNotNull(_changed_raw)')}),
+      isNull(changed_at), concat('changed_at: cannot read ', ifNull(_changed_raw, '(empty)'), ' as a timestamp', ${timestampHintCh('_changed_raw', dateOrderOf(b, 'changed_at'), 'isNull(changed_at) AND isNotNull(_changed_raw)')}),
       isNull(stage), concat('stage: ', ifNull(stage_raw, '(empty)'), ' is not mapped; add it under funnel.mapping'),
       CAST(NULL AS ${STR}))`;
     return typed(STAGE_HISTORY, `SELECT *, ${reason} AS _reject_reason FROM (${inner})`);
@@ -346,7 +352,7 @@ export const stageHistoryCh: ClickHouseEntity = {
 function hintCh(b: SourceBinding, name: string, kind: ColumnKind): string {
   const raw = chIdent(`_raw_${name}`);
   if (kind === 'timestamp' || kind === 'date')
-    return timestampHintCh(raw, b.dateOrder, `isNotNull(${raw}) AND isNull(${chIdent(name)})`);
+    return timestampHintCh(raw, dateOrderOf(b, name), `isNotNull(${raw}) AND isNull(${chIdent(name)})`);
   if (kind === 'number' || kind === 'amount' || kind === 'integer') return amountHintCh(raw, b.decimal);
   return "''";
 }

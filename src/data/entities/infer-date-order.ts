@@ -53,7 +53,7 @@ const VALUE_RE = /^[^:]*: cannot read (.*) as a (?:timestamp|date) \(/;
  * The canonical columns of `stg` (a staged source, its dates read in `order`) with rows rejected
  * as dates of the other order: the reason's hint says so, its prefix names the column
  * (`converted_at: cannot read 25/04/2026 as a timestamp (a day-first date? …)`). Reads the reject
- * reasons alone, NULL on every accepted row.
+ * reasons alone, NULL on every accepted row. On ClickHouse `stg` is a view of the staged source.
  */
 async function otherOrderRejects(
   engine: Engine,
@@ -62,11 +62,18 @@ async function otherOrderRejects(
   order: DateOrder,
 ): Promise<OtherOrder[]> {
   // the first row's reason is picked, its value read from it once (not from every row's)
+  const hint = literal(TIMESTAMP_HINT[order].other, engine.dialect);
   const rows = await engine.query<{ c: string; n: number; f: string; r: number; reason: string }>(
-    `SELECT c, n, pos.f AS f, pos.r AS r, reason FROM (
+    engine.dialect === 'clickhouse'
+      ? `SELECT c, count() AS n, argMin(_file, (_file, _row)) AS f, argMin(_row, (_file, _row)) AS r,
+           argMin(reason, (_file, _row)) AS reason
+         FROM (SELECT assumeNotNull(_reject_reason) AS reason, splitByChar(':', reason)[1] AS c, _file, _row
+           FROM ${stg} WHERE isNotNull(_reject_reason) AND endsWith(ifNull(_reject_reason, ''), ${hint}))
+         GROUP BY c ORDER BY c`
+      : `SELECT c, n, pos.f AS f, pos.r AS r, reason FROM (
        SELECT split_part(_reject_reason, ':', 1) AS c, count(*) AS n, min({'f': _file, 'r': _row}) AS pos,
          arg_min(_reject_reason, {'f': _file, 'r': _row}) AS reason
-       FROM ${stg} WHERE _reject_reason IS NOT NULL AND ends_with(_reject_reason, ${literal(TIMESTAMP_HINT[order].other)})
+       FROM ${stg} WHERE _reject_reason IS NOT NULL AND ends_with(_reject_reason, ${hint})
        GROUP BY ALL) ORDER BY c`,
   );
   return rows

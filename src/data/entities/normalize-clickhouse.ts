@@ -20,7 +20,8 @@ import type { Engine } from '../engine.ts';
 import { GtmError } from '../../errors/index.ts';
 import { dropStaleRunObjects } from '../clickhouse-stale.ts';
 import { chIdent } from '../normalize/parse-clickhouse.ts';
-import type { EntitySpec } from './entity-spec.ts';
+import type { EntitySpec, SourceBinding } from './entity-spec.ts';
+import { inferDateOrders } from './infer-date-order.ts';
 import {
   addDiffering,
   comparedColumns,
@@ -211,6 +212,52 @@ async function probeSources(
   return out;
 }
 
+/** The staged rows of every source of an entity (`all`), the valid ones, and the counts per source. */
+async function stageAll(engine: Engine, spec: EntitySpec, names: string, staged: readonly string[]) {
+  const all = await runView(engine, `all_${spec.name}`, staged.join(' UNION ALL '));
+  const valid = await runView(
+    engine,
+    `valid_${spec.name}`,
+    `SELECT ${names} FROM ${all} WHERE isNull(_reject_reason)`,
+  );
+  const counts = await engine.query<{ _source: string; valid: number; rejected: number }>(
+    `SELECT _source, countIf(isNull(_reject_reason)) AS valid, countIf(isNotNull(_reject_reason)) AS rejected FROM ${all} GROUP BY _source`,
+  );
+  return { all, valid, counts };
+}
+
+/**
+ * `inferDateOrders` of DuckDB on ClickHouse: for each source without `date_order` that has rejected
+ * rows, its columns whose dates only a day-first reading makes valid are read day-first (the run
+ * says so, `out.dateOrders`). Returns the sources with their new bindings, or null when no column
+ * changed order. A source without rejects costs nothing; one with rejects, a read of its reasons.
+ */
+async function inferDatesCh(
+  engine: Engine,
+  spec: EntitySpec,
+  parts: readonly BoundSource[],
+  counts: readonly { _source: string; rejected: number }[],
+  select: (b: SourceBinding, i: number) => string,
+  ctx: { baseDir: string; out: NormalizeResult },
+): Promise<BoundSource[] | null> {
+  let changed = false;
+  const next = [...parts];
+  for (const [i, p] of parts.entries()) {
+    const c = counts.find((r) => r._source === p.binding.source);
+    if (p.binding.dateOrder !== undefined || !Number(c?.rejected ?? 0)) continue;
+    const stg = await runView(engine, `stg_${spec.name}_${i}`, select(p.binding, i));
+    const { binding, inferred } = await inferDateOrders(engine, p.binding, stg, {
+      baseDir: ctx.baseDir,
+      restage: async (b) => void (await runView(engine, `stg_${spec.name}_${i}`, select(b, i))),
+    });
+    if (!inferred.length) continue;
+    for (const x of inferred) (ctx.out.dateOrders ??= []).push(x);
+    next[i] = { ...p, binding };
+    changed = true;
+  }
+  return changed ? next : null;
+}
+
 async function normalizeOne(
   engine: Engine,
   spec: EntitySpec,
@@ -233,16 +280,25 @@ async function normalizeOne(
     return 0;
   }
   const hints = await probeSources(engine, ch, parts);
-  const staged = parts.map((p, i) => ch.select(p.binding, settings, chIdent(p.binding.rawTable), hints[i]));
-  const all = await runView(engine, `all_${spec.name}`, staged.join(' UNION ALL '));
-  const valid = await runView(
+  const select = (b: SourceBinding, i: number) => ch.select(b, settings, chIdent(b.rawTable), hints[i]);
+  let { all, valid, counts } = await stageAll(
     engine,
-    `valid_${spec.name}`,
-    `SELECT ${names} FROM ${all} WHERE isNull(_reject_reason)`,
+    spec,
+    names,
+    parts.map((p, i) => select(p.binding, i)),
   );
-  const counts = await engine.query<{ _source: string; valid: number; rejected: number }>(
-    `SELECT _source, countIf(isNull(_reject_reason)) AS valid, countIf(isNotNull(_reject_reason)) AS rejected FROM ${all} GROUP BY _source`,
-  );
+  const dated = counts.some((c) => Number(c.rejected) > 0)
+    ? await inferDatesCh(engine, spec, parts, counts, select, { baseDir, out })
+    : null;
+  if (dated) {
+    parts = dated;
+    ({ all, valid, counts } = await stageAll(
+      engine,
+      spec,
+      names,
+      parts.map((p, i) => select(p.binding, i)),
+    ));
+  }
   const rule = settings.dedupe[spec.name];
   const keys = [...(rule?.keys ?? spec.dedupe.keys)];
   // the duplicates are written once (a few rows per duplicate) and read twice, by the counts below
