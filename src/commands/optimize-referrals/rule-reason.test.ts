@@ -30,4 +30,12 @@ describe('ruleReason', () => {
     );
     expect(line).toContain('daysAfterReward=2.500');
   });
+
+  it('says a refund without an amount gave back the whole order (it read none)', () => {
+    const line = ruleReason(
+      { rule: 'refund-after-reward', weight: 0.6, evidence: { daysAfterReward: 4, refundAmount: null } },
+      'USD',
+    );
+    expect(line).toBe('Refund after reward: daysAfterReward=4, refundAmount=whole order');
+  });
 });
