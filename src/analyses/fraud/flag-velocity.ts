@@ -3,14 +3,16 @@ import { poissonUpperTail } from './poisson-upper-tail.ts';
 import { robustSpread } from './robust-spread.ts';
 
 /**
- * One advocate's referred conversions in the window. SQL (DuckDB; on ClickHouse, whose Debian
- * build has no CTEs, the same as nested subqueries with `toStartOfWeek`):
+ * One advocate's referred conversions in the window; weeks are 7-day blocks counted back from
+ * the window's end (they end at as-of, as the command's trends do), not calendar weeks. SQL
+ * (DuckDB; optimize-referrals' `velocitySql` is the same per advocate account):
  * ```sql
  * WITH d  AS (SELECT advocate_id, CAST(converted_at AS DATE) AS day, count(*) AS n
  *             FROM referrals WHERE converted_at >= $start AND converted_at < $end GROUP BY ALL),
  *      pd AS (SELECT advocate_id, sum(n) AS conversions, max(n) AS peak_day FROM d GROUP BY ALL),
  *      pw AS (SELECT advocate_id, max(n) AS peak_week
- *             FROM (SELECT advocate_id, date_trunc('week', day) AS week, sum(n) AS n FROM d GROUP BY ALL)
+ *             FROM (SELECT advocate_id, floor(date_diff('day', day, CAST($end AS DATE) - 1) / 7) AS week,
+ *                          sum(n) AS n FROM d GROUP BY ALL)
  *             GROUP BY ALL)
  * SELECT a.advocate_id AS "advocateId", coalesce(pd.conversions, 0) AS conversions,
  *        greatest(1, date_diff('day', greatest(a.enrolled_at, $start), $end)) AS "activeDays",
@@ -26,7 +28,7 @@ export interface AdvocateActivityRow {
   readonly activeDays: number;
   /** Most referred conversions on one calendar day. */
   readonly peakDayConversions: number;
-  /** Most referred conversions in one calendar week. */
+  /** Most referred conversions in one week (7 days ending at as-of, or 7k days before it). */
   readonly peakWeekConversions: number;
 }
 
