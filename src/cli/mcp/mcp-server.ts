@@ -9,6 +9,7 @@ import { printable } from '../output.ts';
 import { COMMANDS } from '../registry.ts';
 import { confinePaths } from './confine-paths.ts';
 import { confineUrls } from './confine-urls.ts';
+import { guardUnhandledRejections } from './guard-rejections.ts';
 import { LineJsonRpcTransport } from './stdio-transport.ts';
 import { inToolTerms } from './tool-arg-names.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
@@ -137,6 +138,7 @@ export async function startMcpServer(opts: {
 }): Promise<Server> {
   // stdout is the protocol channel: nothing else may write to it
   console.log = console.error;
+  guardUnhandledRejections();
   const tools = toolCatalog(COMMANDS);
   const server = new Server({ name: 'gtm', version: opts.version }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
