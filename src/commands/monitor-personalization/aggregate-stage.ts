@@ -23,6 +23,7 @@ import {
   initiativeSourcesSql,
   decisionTotalsSql,
   initiativeRulesSql,
+  servedRulesSql,
   kpiLatestSql,
   latestSql,
   performanceSql,
@@ -71,6 +72,8 @@ export interface AggregateOutput {
   kpiLatest: { engagement: string | null; conversion: string | null; revenue: string | null };
   /** Rules that ever served the initiative. */
   rules: string[];
+  /** Rules that any initiative's decisions name; set only in a run of one initiative. */
+  servedRules?: string[];
   experiments: ExperimentDef[];
   /** Decisions of any initiative with a logged consent state (the fallback check without consent records). */
   decisionsWithConsentState: number;
@@ -356,6 +359,15 @@ async function dailySeries(
   };
 }
 
+/** The initiative's rules and, in a run of one initiative, the rules any initiative's decisions name. */
+async function rulesOf(engine: Engine, s: Scope, keys: string[] | null) {
+  const names = async (sql: string) => (await engine.query(sql)).map((r) => String(r.rule));
+  return {
+    rules: await names(initiativeRulesSql(s)),
+    servedRules: keys ? await names(servedRulesSql(s)) : undefined,
+  };
+}
+
 /**
  * The aggregation stage: resolves the initiative in the data, then reduces decisions and outcomes
  * to performance rows by dimension × segment × variant (compared with the holdout by
@@ -399,7 +411,7 @@ export async function aggregateStage(
   ctx.progress('aggregating users and outcomes');
   const { users, performance } = await performanceOf(run, engine, s, dict.columns);
   ctx.progress('daily series');
-  const rules = (await engine.query(initiativeRulesSql(s))).map((r) => String(r.rule));
+  const { rules, servedRules } = await rulesOf(engine, s, init.keys);
   const [kpi] = await engine.query(kpiLatestSql(s));
   return {
     initiative: {
@@ -408,6 +420,7 @@ export async function aggregateStage(
       decisions_all_time: init.decisions,
     },
     initiativeKeys: init.keys,
+    servedRules,
     totals: { decisions: num(totals.decisions), users: num(users), rules: num(totals.rules) },
     kpi_sample_every: sampleEvery,
     performance,

@@ -145,10 +145,14 @@ async function consentInput(
   return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'records', examples };
 }
 
-/** Rules as configured that belong to the run (seen in its decisions, or every rule without an initiative). */
-function ruleConfigs(run: Run, a: AggregateOutput) {
+/**
+ * Rules as configured that belong to the run: seen in its decisions, or in no initiative's (a rule
+ * never evaluated belongs to none, and is checked in every run, so its stale "no evaluations" shows).
+ */
+export function ruleConfigs(run: Run, a: AggregateOutput) {
+  const served = a.servedRules && new Set(a.servedRules);
   return run.ws.personalization.rules
-    .filter((r) => !a.initiativeKeys || a.rules.includes(r.id))
+    .filter((r) => !a.initiativeKeys || a.rules.includes(r.id) || (served && !served.has(r.id)))
     .map((r) => ({
       rule: r.id,
       variants: r.variants,

@@ -678,3 +678,7 @@ export const decisionTotalsSql = (s: Scope): string =>
 export const initiativeRulesSql = (s: Scope): string =>
   `SELECT ${s.q.text('rule_id')} AS rule, sum(n) AS n FROM ${s.q.table('mp_decision_facts')} WHERE in_scope = 1
    GROUP BY rule ORDER BY rule`;
+
+/** The rules that any initiative's decisions name (a configured rule outside them belongs to no initiative). */
+export const servedRulesSql = (s: Scope): string =>
+  `SELECT DISTINCT ${s.q.text('rule_id')} AS rule FROM ${s.q.table('mp_decision_facts')} ORDER BY rule`;
