@@ -85,7 +85,13 @@ export interface ReferralsResult {
     flagged: FlaggedReferral[];
     rings: RingView[];
     oversized_components: RiskReview['oversized_components'];
-    velocity: { day: VelocityNorm; week: VelocityNorm; tested: number; flagged: VelocityFlag[] };
+    velocity: {
+      day: VelocityNorm;
+      week: VelocityNorm;
+      tested: number;
+      /** Per advocate account: `account` (customer id, else advocate id), its `advocateIds`, `advocateId` the first. */
+      flagged: (VelocityFlag & { account: string; advocateIds: string[] })[];
+    };
     cohorts: RiskCohort[];
     inputs: RiskReview['inputs'];
   };

@@ -62,7 +62,7 @@ export interface RiskReview {
   flagged: FlaggedReferral[];
   rings: Ring[];
   oversized_components: { component: number; members: number; rewardsPaid: number }[];
-  velocity: { day: VelocityNorm; week: VelocityNorm; flagged: VelocityFlag[]; tested: number };
+  velocity: { day: VelocityNorm; week: VelocityNorm; flagged: AdvocateVelocityFlag[]; tested: number };
   cohorts: RiskCohort[];
   /** The compliance log: lists (source, version, size), what the engine pre-computed, the graph's size. */
   inputs: {
@@ -144,6 +144,33 @@ function flaggedReferrals(
 }
 
 /**
+ * A velocity flag of an advocate account (its customer id, else its advocate id, as the rule
+ * judges accounts) named by its advocate id(s) too, as the advocates source and
+ * flagged_referrals.csv write them: `advocateId` is the first, `advocateIds` all of the account's.
+ */
+export type AdvocateVelocityFlag = VelocityFlag & { account: string; advocateIds: string[] };
+
+async function velocityFlags(
+  engine: Engine,
+  flagged: ReadonlyMap<string, VelocityFlag>,
+): Promise<AdvocateVelocityFlag[]> {
+  const ids = new Map<string, string[]>();
+  if (flagged.size > 0) {
+    const rows = await engine.query<Row>(
+      'SELECT acct, advocate_id FROM ref_advocates WHERE acct IN (SELECT acct FROM ref_velocity) ORDER BY advocate_id',
+    );
+    for (const r of rows)
+      ids.set(String(r.acct), [...(ids.get(String(r.acct)) ?? []), String(r.advocate_id)]);
+  }
+  return [...flagged.values()]
+    .map((v) => {
+      const advocateIds = ids.get(v.advocateId) ?? [v.advocateId];
+      return { ...v, account: v.advocateId, advocateId: advocateIds[0], advocateIds };
+    })
+    .sort((a, b) => a.advocateId.localeCompare(b.advocateId));
+}
+
+/**
  * Risk review: the run-level passes (shared identifiers, lists, velocity, rings), then every
  * candidate referral of the window scored by the named rules (noisy-OR score, bands, evidence,
  * held value). Verdicts of review and reject go back to the engine (`ref_verdicts`) for the
@@ -207,7 +234,7 @@ export async function reviewRisk(
     velocity: {
       day: rc.velocity.day,
       week: rc.velocity.week,
-      flagged: [...rc.velocity.flagged.values()].sort((a, b) => a.advocateId.localeCompare(b.advocateId)),
+      flagged: await velocityFlags(engine, rc.velocity.flagged),
       tested: rc.velocity.tested,
     },
     cohorts: await riskCohorts(engine, dims, p.days),
