@@ -123,6 +123,13 @@ export const MAX_TABLE_ROWS = 200;
 /** The words shown next to (or instead of) a status colour. */
 export const STATUS_LABELS: Record<Status, string> = { ok: 'OK', warn: 'Warning', alert: 'Alert' };
 
+/**
+ * The heading of the column a highlighted table gets in front of its own: `Status`, or `Flag` when
+ * the table has a column of that name already (a partner's status beside the row's traffic light).
+ */
+export const highlightLabel = (columns: readonly { label: string }[]): string =>
+  columns.some((c) => c.label.trim().toLowerCase() === 'status') ? 'Flag' : 'Status';
+
 /** Narrows an unknown cell value to a status, for `TableHighlight` without an explicit status. */
 export const isStatus = (value: unknown): value is Status =>
   value === 'ok' || value === 'warn' || value === 'alert';

@@ -1,6 +1,6 @@
 import { columnFormat } from './column-format.ts';
 import type { Status, TableColumn, TableHighlight } from './dashboard.ts';
-import { rowStatus } from './dashboard.ts';
+import { highlightLabel, rowStatus } from './dashboard.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatValue, isNumericFormat } from './format-number.ts';
 import { statusBadge } from './status-badge.ts';
@@ -34,7 +34,7 @@ export function renderHtmlTable(
     return `<th scope="col"${cls}>${content}</th>`;
   };
   const headers = columns.map((c, i) => head(c.label, isNumericFormat(formats[i])));
-  if (highlight) headers.unshift(head('Status', false));
+  if (highlight) headers.unshift(head(highlightLabel(columns), false));
   const body = rows.map((row) => {
     const cells = columns.map((c, i) => {
       const value = row[c.key];

@@ -1,6 +1,6 @@
 import { chartData } from './chart-data.ts';
 import type { Block, Dashboard, Kpi, Status, TableBlock, TableColumn } from './dashboard.ts';
-import { MAX_TABLE_ROWS, STATUS_LABELS, rowStatus } from './dashboard.ts';
+import { highlightLabel, MAX_TABLE_ROWS, STATUS_LABELS, rowStatus } from './dashboard.ts';
 import { columnFormat } from './column-format.ts';
 import { formatDelta, formatValue } from './format-number.ts';
 import { parseBlocks, parseInline } from './inline-markdown.ts';
@@ -135,7 +135,7 @@ function tableParts(block: Pick<TableBlock, 'columns' | 'rows' | 'highlight'>, l
   let rows = block.rows.slice(0, limit);
   if (block.highlight) {
     const highlight = block.highlight;
-    columns = [{ key: STATUS_KEY, label: 'Status', format: 'text' }, ...columns];
+    columns = [{ key: STATUS_KEY, label: highlightLabel(columns), format: 'text' }, ...columns];
     rows = rows.map((r) => {
       const s = rowStatus(r, highlight);
       return { ...r, [STATUS_KEY]: s ? STATUS_LABELS[s] : '' };
