@@ -25,6 +25,7 @@ import {
   consentRowsSql,
   consentSuspectsTableSql,
   loggedConsentCountsSql,
+  loggedConsentFactsTableSql,
   ruleActivitySql,
   ruleChangesSql,
   ruleEvaluationsSql,
@@ -126,11 +127,25 @@ async function consentInput(
     }));
   if (records === 0) {
     if (a.decisionsWithConsentState === 0) return { input: null, source: null, examples: [] };
-    const counts = toCounts(await engine.query(loggedConsentCountsSql(s, c)));
-    return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'logged', examples: [] };
+    if (s.q.name === 'clickhouse') {
+      const counts = toCounts(await engine.query(loggedConsentCountsSql(s, c)));
+      return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'logged', examples: [] };
+    }
+    await engine.exec(loggedConsentFactsTableSql(s, c));
+    return { ...(await violationsOfFacts(engine, s, needing, toCounts)), source: 'logged' };
   }
   await engine.exec(consentSuspectsTableSql(s, c));
   await engine.exec(consentFactsTableSql(s, c));
+  return { ...(await violationsOfFacts(engine, s, needing, toCounts)), source: 'records' };
+}
+
+/** The violations of the consent facts: every violating decision as a row, or counts and the latest examples. */
+async function violationsOfFacts(
+  engine: Engine,
+  s: Scope,
+  needing: number,
+  toCounts: (rows: Record<string, unknown>[]) => ConsentViolationCount[],
+): Promise<{ input: ConsentAdherenceInput; examples: ConsentDecisionRow[] }> {
   const counts = toCounts(await engine.query(consentCountsSql(s.q)));
   const total = counts.reduce((sum, x) => sum + Number(x.decisions), 0);
   // the violators' ids: from the consent records, or (never granted anything) from the decisions
@@ -139,10 +154,10 @@ async function consentInput(
   await engine.exec(userNamesTableSql(s, unnamed));
   if (limit === null) {
     const rows = (await engine.query(consentRowsSql(s.q, null))) as unknown as ConsentDecisionRow[];
-    return { input: { rows, decisionsRequiringConsent: num(needing) }, source: 'records', examples: [] };
+    return { input: { rows, decisionsRequiringConsent: num(needing) }, examples: [] };
   }
   const examples = (await engine.query(consentRowsSql(s.q, limit))) as unknown as ConsentDecisionRow[];
-  return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'records', examples };
+  return { input: { counts, decisionsRequiringConsent: num(needing) }, examples };
 }
 
 /**
