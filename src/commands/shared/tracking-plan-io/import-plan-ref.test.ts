@@ -28,3 +28,28 @@ describe('importPlan: a JSON Schema folder with a dangling $ref', () => {
     );
   });
 });
+
+describe('importPlan: a property named __proto__', () => {
+  it('is INPUT naming the event (validate refused the plan with "properties.type must be object,boolean"; codegen and the Segment export dropped it)', () => {
+    mkdirSync(tmp, { recursive: true });
+    const file = join(tmp, 'proto.json');
+    const property = (name: string) => ({ name, required: true, schema: { type: 'string' } });
+    const event = {
+      name: 'P',
+      type: 'track',
+      version: '1-0-0',
+      properties: [property('x'), property('__proto__')],
+    };
+    writeFileSync(
+      file,
+      JSON.stringify({ format: 'gtm-tracking-plan/v1', name: 'Proto', version: '1-0-0', events: [event] }),
+    );
+    expect(() => importPlan({ path: file })).toThrow(
+      expect.objectContaining({
+        code: 'INPUT',
+        where: file,
+        message: expect.stringContaining('track event "P" has a property named "__proto__"'),
+      }),
+    );
+  });
+});

@@ -12,7 +12,7 @@ import {
   parsePlanDocument,
   planFromCsv,
 } from '../../../analyses/instrumentation/index.ts';
-import type { JsonSchema, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
+import type { JsonSchema, PlanProperty, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../../errors/index.ts';
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDeeperThan } from './json-depth.ts';
 import { PLAN_FORMATS, detectPlanFormat, isPlanFormat, listFiles } from './plan-format.ts';
@@ -45,7 +45,22 @@ export function importPlan(options: ImportPlanOptions): TrackingPlan {
       where: options.path,
       hint: 'write versions as MODEL-REVISION-ADDITION, e.g. 1-0-0',
     });
+  const proto = protoProperty(plan);
+  if (proto)
+    throw new GtmError(
+      'INPUT',
+      `${proto} has a property named "__proto__", which JavaScript objects take for their prototype: validators, exports and generated code would lose it`,
+      { where: options.path, hint: 'rename the property in the plan' },
+    );
   return plan;
+}
+
+/** Where the plan has a top-level property named `__proto__` (an event, or the common properties). */
+function protoProperty(plan: TrackingPlan): string | undefined {
+  const named = (ps: PlanProperty[]) => ps.some((p) => p.name === '__proto__');
+  const e = plan.events.find((x) => named(x.properties));
+  if (e) return `${e.type} event "${e.name}"`;
+  return plan.common && named(plan.common.properties) ? 'the common properties' : undefined;
 }
 
 function readPlan(options: ImportPlanOptions): TrackingPlan {
