@@ -2,7 +2,7 @@ import { chartData } from './chart-data.ts';
 import type { Block, Dashboard, Kpi, Status, TableBlock, TableColumn } from './dashboard.ts';
 import { highlightLabel, MAX_TABLE_ROWS, STATUS_LABELS, rowStatus } from './dashboard.ts';
 import { columnFormat } from './column-format.ts';
-import { formatDelta, formatValue } from './format-number.ts';
+import { formatDelta, formatValue, MISSING } from './format-number.ts';
 import { parseBlocks, parseInline } from './inline-markdown.ts';
 import { mdCode, mdEscape } from './md-escape.ts';
 import { mdTable } from './md-table.ts';
@@ -69,7 +69,8 @@ function kpiLine(k: Kpi): string {
   let line = `- **${mdEscape(k.label)}:** ${mdEscape(value)}`;
   if (k.delta !== undefined && Number.isFinite(k.delta)) line += ` (${mdEscape(formatDelta(k.delta))})`;
   if (k.status) line += ` — ${statusWord(k.status)}`;
-  if (k.note) line += ` — ${mdEscape(k.note)}`;
+  // a missing value is the dash itself: its note in parentheses, not "— — note"
+  if (k.note) line += value === MISSING && !k.status ? ` (${mdEscape(k.note)})` : ` — ${mdEscape(k.note)}`;
   return line;
 }
 

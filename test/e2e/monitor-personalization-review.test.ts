@@ -176,7 +176,7 @@ describe('a holdout converting 0 %', () => {
   it('says — (not 0 %) when there is no comparison at all', async () => {
     // both arms convert 0 %: no variance in either, no evidence either way
     const r = await run(await ws('none', 'ctrl_grp', 0, 0));
-    expect(r.summary).toMatch(/\*\*Best conversion lift vs holdout:\*\* — — no evidence either way/);
+    expect(r.summary).toMatch(/\*\*Best conversion lift vs holdout:\*\* — \(no evidence either way/);
   });
 });
 
