@@ -174,6 +174,12 @@ export const payouts = typedEntity({
       aliases: {
         advocate_reward: 'reward',
         bonus: 'reward',
+        // partner programmes pay commissions and bounties: the advocate's reward
+        commission: 'reward',
+        partner_commission: 'reward',
+        referral_commission: 'reward',
+        bounty: 'reward',
+        referral_bonus: 'reward',
         friend_reward: 'incentive',
         friend_discount: 'incentive',
         discount: 'incentive',
