@@ -81,7 +81,7 @@ const isComposite = (spec: AnyObject) =>
 
 let loading: Promise<[typeof Vega, typeof VegaLite]> | undefined;
 
-/** Vega and Vega-Lite, loaded once: with the first chart, or earlier through `preloadChartModules`. */
+/** Vega and Vega-Lite, loaded once, with the first chart. */
 function chartModules(): Promise<[typeof Vega, typeof VegaLite]> {
   // a failed load is not kept: the next chart tries again, as each chart did before
   loading ??= Promise.all([import('vega'), import('vega-lite')]).catch((err: unknown) => {
@@ -90,19 +90,6 @@ function chartModules(): Promise<[typeof Vega, typeof VegaLite]> {
   });
   return loading;
 }
-
-/**
- * Starts loading Vega and Vega-Lite (not with the command: about a second of start-up, most of it
- * compiling them on the main thread) without waiting for them, so that a run loads them while its
- * engine computes instead of after its last statement, when the report renders its first chart.
- * A failure to load is reported by the chart that needs them.
- */
-export function preloadChartModules(): void {
-  chartModules().catch(() => undefined);
-}
-
-/** Whether Vega and Vega-Lite have been asked for in this process (for tests). */
-export const chartModulesRequested = (): boolean => loading !== undefined;
 
 /**
  * Renders a Vega-Lite spec to a static, deterministic SVG string, offline: the spec must carry its

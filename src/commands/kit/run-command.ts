@@ -10,7 +10,6 @@ import {
   type StageDef,
 } from '../../orchestrator/index.ts';
 import { refuseLinkedFolders } from '../../report/linked-folders.ts';
-import { preloadChartModules } from '../../report/render-chart-svg.ts';
 import { CONFIG_FILE, defaultWorkspace, loadWorkspace, type WorkspaceConfig } from '../../workspace/index.ts';
 import { asOfDay } from '../shared/window/index.ts';
 import type { AnyKitStage, CommandDef, KitRun } from './command-def.ts';
@@ -126,14 +125,11 @@ function toStageDef<O>(s: AnyKitStage<O>, run: KitRun<unknown>, entities: readon
     maxRetries: s.maxRetries,
     input: s.input,
     condition: s.condition ? (outputs) => s.condition!(pick(outputs)) : undefined,
-    run: (ctx) => {
-      // the report's charts need Vega: compiled while the command's statements run, not after the last
-      preloadChartModules();
-      // an exact sum past 38 digits: the amount and its row, not the engine's bare overflow message
-      return s.run(ctx, pick(ctx.outputs)).catch(async (err: unknown) => {
+    // an exact sum past 38 digits: the amount and its row, not the engine's bare overflow message
+    run: (ctx) =>
+      s.run(ctx, pick(ctx.outputs)).catch(async (err: unknown) => {
         throw await exactSumOverflowError(err, run, entities);
-      });
-    },
+      }),
   };
 }
 
