@@ -12,6 +12,7 @@ import type { FunnelCountsRow } from './funnel-rows.ts';
 import type { PartnerReport } from './partner-stage.ts';
 import { ringNumber } from './result.ts';
 import type { RiskReview } from './risk-stage.ts';
+import { minorDigits, roundMinor } from './query-numbers.ts';
 import { percentText } from '../../report/index.ts';
 
 export type BacklogKind =
@@ -286,10 +287,12 @@ export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): Dra
     });
   }
   const byRule = new Map<string, { count: number; held: number }>();
+  // held values are in minor units: their sum is kept exact to them (no 457.42976999999996)
+  const digits = minorDigits(cur);
   for (const f of r.flagged)
     for (const rule of f.rules) {
       const x = byRule.get(rule) ?? { count: 0, held: 0 };
-      byRule.set(rule, { count: x.count + 1, held: x.held + f.held_value });
+      byRule.set(rule, { count: x.count + 1, held: roundMinor(x.held + f.held_value, digits) });
     }
   const ranked = [...byRule]
     .filter(([rule, x]) => rule !== 'ring' && x.held > 0)

@@ -41,7 +41,7 @@ const refresh = (run: Run) =>
     run: async (ctx) => {
       // a mistyped --experiments is refused before any stage reads or alerts
       await checkAskedExperiments(commandEngine(await run.engine()), run.inputs.inputs.experiments);
-      return refreshTables(ctx, await run.engine(), run.inputs, run.ws.referrals);
+      return refreshTables(ctx, await run.engine(), run.inputs, run.ws.referrals, run.ws.currency.reporting);
     },
   });
 

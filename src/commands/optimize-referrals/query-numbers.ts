@@ -9,6 +9,27 @@ export function num(v: unknown, fallback = 0): number {
   return typeof v === 'bigint' ? Number(v) : Number(v);
 }
 
+/** Decimals of a currency's minor unit (ISO 4217, as Intl knows it): USD 2, JPY 0, KWD 3. */
+export const minorDigits = (currency: string): number =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+  2;
+
+/**
+ * A sum of amounts in minor units, as an exact decimal of `digits` places: the float sum of
+ * 38.69 + 49.74 + 369 is 457.42999999999995.
+ */
+export const sumMinor = (values: Iterable<number>, digits: number): number => {
+  let s = 0;
+  for (const v of values) s += v;
+  return roundMinor(s, digits);
+};
+
+/** An amount rounded to `digits` decimals (its minor units), half away from zero. */
+export const roundMinor = (v: number, digits: number): number => {
+  const f = 10 ** digits;
+  return (Math.sign(v) * Math.round(Math.abs(v) * f)) / f || 0;
+};
+
 /** A number or null from a query cell. */
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 

@@ -2,7 +2,7 @@ import type { Engine, Row } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import type { ReferralsContext } from './inputs.ts';
-import { num, numOrNull } from './query-numbers.ts';
+import { minorDigits, num, numOrNull } from './query-numbers.ts';
 import { narrowRelation } from '../../data/entities/normalize-clickhouse.ts';
 import { CLICKS_TABLE, deriveStatements } from './sql/derive-sql.ts';
 import { commandEngine, nameRelation } from './sql/run-tables.ts';
@@ -60,6 +60,7 @@ export async function refreshTables(
   raw: Engine,
   c: ReferralsContext,
   cfg: ReferralsConfig,
+  currency: string,
 ): Promise<RefreshOutput> {
   const engine = commandEngine(raw);
   const d = engine.dialect;
@@ -75,6 +76,7 @@ export async function refreshTables(
     from: c.from,
     revenueStages: cfg.revenue_stages,
     lostStages: cfg.lost_stages,
+    minorDigits: minorDigits(currency),
     dialect: d,
   })) {
     ctx.progress(`building ${s.table}`);

@@ -16,7 +16,7 @@ import type { Engine, Row } from '../../data/index.ts';
 import type { ReferralsConfig } from '../../workspace/index.ts';
 import { candidateMeta, featureRow, type CandidateMeta } from './feature-rows.ts';
 import { insertRows } from './insert-rows.ts';
-import { num } from './query-numbers.ts';
+import { minorDigits, num, roundMinor, sumMinor } from './query-numbers.ts';
 import { buildRiskContext, type RiskContext } from './risk-context.ts';
 import { riskCohorts, type RiskCohort } from './risk-cohorts.ts';
 import { ruleReason } from './rule-reason.ts';
@@ -93,7 +93,9 @@ const thresholdOf = (cfg: ReferralsConfig['fraud'], id: FraudRuleId) =>
 function ruleSummaries(
   cfg: ReferralsConfig['fraud'],
   byRule: Record<FraudRuleId, { fired: number; rewardValue: number }>,
+  currency: string,
 ): RuleSummary[] {
+  const digits = minorDigits(currency);
   return FRAUD_RULE_IDS.map((id) => ({
     rule: id,
     title: FRAUD_RULES[id].title,
@@ -102,8 +104,33 @@ function ruleSummaries(
     threshold: setting(cfg, id).threshold ?? FRAUD_RULES[id].threshold,
     unit: FRAUD_RULES[id].unit,
     fired: byRule[id]?.fired ?? 0,
-    reward_value: byRule[id]?.rewardValue ?? 0,
+    reward_value: roundMinor(byRule[id]?.rewardValue ?? 0, digits),
   }));
+}
+
+const inMinorUnits = <T extends { rewardsPaid: number }>(x: T, digits: number): T => ({
+  ...x,
+  rewardsPaid: roundMinor(x.rewardsPaid, digits),
+});
+
+/**
+ * Held payouts by band: sums of the flagged referrals' held values (payouts in minor units), exact
+ * to the minor unit (a float sum read 457.42976999999996).
+ */
+function heldTotals(flagged: readonly FlaggedReferral[], digits: number): RiskReview['value_at_risk'] {
+  const held = (band: string) =>
+    sumMinor(
+      flagged.filter((f) => f.band === band).map((f) => f.held_value),
+      digits,
+    );
+  return {
+    review: held('review'),
+    reject: held('reject'),
+    total: sumMinor(
+      flagged.map((f) => f.held_value),
+      digits,
+    ),
+  };
 }
 
 /** The candidate query's thresholds: the rules' own, from `referrals.fraud.rules` or the defaults. */
@@ -216,6 +243,7 @@ export async function reviewRisk(
   );
   const scored = num(n);
   const s = review.summary;
+  const digits = minorDigits(currency);
   const byBand = {
     approve: scored - s.byBand.review - s.byBand.reject,
     review: s.byBand.review,
@@ -226,11 +254,16 @@ export async function reviewRisk(
     candidates: rows.length,
     by_band: byBand,
     reject_share: scored > 0 ? byBand.reject / scored : null,
-    value_at_risk: { ...s.valueAtRisk },
-    rules: ruleSummaries(cfg, s.byRule as Record<FraudRuleId, { fired: number; rewardValue: number }>),
+    value_at_risk: heldTotals(flagged, digits),
+    rules: ruleSummaries(
+      cfg,
+      s.byRule as Record<FraudRuleId, { fired: number; rewardValue: number }>,
+      currency,
+    ),
     flagged,
-    rings: [...rc.rings.review.rings],
-    oversized_components: [...rc.rings.review.oversized],
+    // rewards paid are sums of payouts in minor units: exact to them, as the held values
+    rings: rc.rings.review.rings.map((x) => inMinorUnits(x, digits)),
+    oversized_components: rc.rings.review.oversized.map((x) => inMinorUnits(x, digits)),
     velocity: {
       day: rc.velocity.day,
       week: rc.velocity.week,

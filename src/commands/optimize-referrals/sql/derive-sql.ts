@@ -21,6 +21,7 @@ import {
   daysBefore,
   dec,
   hashKey,
+  minorUnits,
   rowField,
   rowNumber,
   tsLit,
@@ -34,6 +35,8 @@ export interface DeriveParams {
   from: string;
   revenueStages: readonly string[];
   lostStages: readonly string[];
+  /** Decimals of the reporting currency's minor unit (2 for cents, 0 for JPY): payouts are rounded to them. */
+  minorDigits: number;
   dialect?: Dialect;
 }
 
@@ -252,11 +255,17 @@ function conversionsSql(p: DeriveParams): string {
   );
 }
 
-/** The payouts created before the window end, read once from the entity. */
+/**
+ * The payouts created before the window end, read once from the entity, each amount in the
+ * reporting currency's minor units (a converted 25.55 EUR at 1.0837 is 27.69 USD paid, not
+ * 27.688535), so every payout figure (rewards, incentives, fees, held value, ring rewards) is a sum
+ * of amounts as paid and they reconcile to the cent.
+ */
 function payoutsSql(p: DeriveParams): string {
   return createTableAs(
     'ref_payouts',
-    `SELECT advocate_id, referral_id, kind, amount, status, created_at, paid_at FROM payouts
+    `SELECT advocate_id, referral_id, kind, ${minorUnits('amount', p.minorDigits, p.dialect)} AS amount, status,
+       created_at, paid_at FROM payouts
      WHERE created_at < ${tsLit(p.end, p.dialect)}`,
     p.dialect,
   );

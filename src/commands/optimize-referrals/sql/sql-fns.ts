@@ -108,6 +108,17 @@ export function dec(expr: string, d: Dialect = 'duckdb'): string {
     : `toDecimal128(toString(round(toFloat64(${expr}), 6)), 6)`;
 }
 
+/**
+ * An amount converted to the reporting currency, as paid: rounded to the currency's minor units
+ * (`digits`: 2 for cents, 0 for JPY), half away from zero, from its exact decimal (both engines'
+ * decimal `round` rounds ties away from zero), kept a double as the column was.
+ */
+export function minorUnits(expr: string, digits: number, d: Dialect = 'duckdb'): string {
+  return d === 'duckdb'
+    ? `CAST(round(${dec(expr, d)}, ${digits}) AS DOUBLE)`
+    : `toFloat64(round(${dec(expr, d)}, ${digits}))`;
+}
+
 /** A deterministic pseudo-random percentile 0..99 of a value (a hash sample that is the same on every run). */
 export function hashPercent(expr: string, d: Dialect = 'duckdb'): string {
   return d === 'duckdb' ? `CAST(hash(${expr}) % 100 AS INTEGER)` : `toInt32(cityHash64(${expr}) % 100)`;
