@@ -30,6 +30,7 @@ export {
   eventKey,
 } from './tracking-plan.ts';
 export { PlanParseError, jsonSyntaxError } from './plan-parse-error.ts';
+export { PROTO_KEY, protoKeyPath, refuseProtoKeys } from './proto-keys.ts';
 export { neutralizeCsvText, restoreCsvText } from './csv-cell.ts';
 export {
   bumpSchemaVer,

@@ -1,4 +1,5 @@
 import { PlanParseError } from './plan-parse-error.ts';
+import { PROTO_KEY, protoKeyError } from './proto-keys.ts';
 import type { JsonSchema } from './tracking-plan.ts';
 
 /** Keywords whose value is a map of name → subschema. */
@@ -94,6 +95,9 @@ export function normalizeJsonSchema(schema: JsonSchema, options: NormalizeOption
       if ((SCHEMA_MAPS as readonly string[]).includes(key) && value && typeof value === 'object') {
         const map: Record<string, JsonSchema> = {};
         for (const [name, sub] of Object.entries(value as Record<string, JsonSchema>)) {
+          // Assigned, a `__proto__` key would become the map's prototype: lost without a word.
+          if (name === PROTO_KEY)
+            throw protoKeyError([options.at, `${path}.${key}.${name}`.slice(1)].filter(Boolean).join(' '));
           map[name] = walk(sub, root, `${path}.${key}.${name}`, false);
         }
         out[key] = map;

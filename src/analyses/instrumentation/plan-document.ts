@@ -1,6 +1,7 @@
 import { parseDocument, stringify } from 'yaml';
 import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_SCHEMA } from './plan-document-schema.ts';
 import { PlanParseError, jsonSyntaxError } from './plan-parse-error.ts';
+import { refuseProtoKeys } from './proto-keys.ts';
 import { createSchemaCompiler } from './schema-compiler.ts';
 import type { ValidateFunction } from './schema-compiler.ts';
 import { createEvent, createPlan } from './tracking-plan.ts';
@@ -308,6 +309,7 @@ export function parsePlanDocument(text: string, syntax: 'json' | 'yaml'): Tracki
     }
     data = doc.toJS();
   }
+  refuseProtoKeys(data);
   return fromPlanDocument(data);
 }
 

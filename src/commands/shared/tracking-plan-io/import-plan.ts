@@ -11,6 +11,9 @@ import {
   jsonSyntaxError,
   parsePlanDocument,
   planFromCsv,
+  protoKeyPath,
+  refuseProtoKeys,
+  PROTO_KEY,
 } from '../../../analyses/instrumentation/index.ts';
 import type { JsonSchema, PlanProperty, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../../errors/index.ts';
@@ -49,18 +52,30 @@ export function importPlan(options: ImportPlanOptions): TrackingPlan {
   if (proto)
     throw new GtmError(
       'INPUT',
-      `${proto} has a property named "__proto__", which JavaScript objects take for their prototype: validators, exports and generated code would lose it`,
+      `${proto}, which JavaScript objects take for their prototype: validators, exports and generated code would lose it`,
       { where: options.path, hint: 'rename the property in the plan' },
     );
   return plan;
 }
 
-/** Where the plan has a top-level property named `__proto__` (an event, or the common properties). */
+/**
+ * Where the plan has a property named `__proto__` (an event's, or a common one), or such a key
+ * inside a property's schema (a nested property): what the message says of it.
+ */
 function protoProperty(plan: TrackingPlan): string | undefined {
-  const named = (ps: PlanProperty[]) => ps.some((p) => p.name === '__proto__');
-  const e = plan.events.find((x) => named(x.properties));
-  if (e) return `${e.type} event "${e.name}"`;
-  return plan.common && named(plan.common.properties) ? 'the common properties' : undefined;
+  const groups: Array<[string, PlanProperty[]]> = plan.events.map((e) => [
+    `${e.type} event "${e.name}"`,
+    e.properties,
+  ]);
+  if (plan.common) groups.push(['the common properties', plan.common.properties]);
+  for (const [owner, properties] of groups) {
+    if (properties.some((p) => p.name === PROTO_KEY)) return `${owner} has a property named "${PROTO_KEY}"`;
+    for (const p of properties) {
+      const path = protoKeyPath(p.schema);
+      if (path) return `${owner}, property "${p.name}", has a key named "${PROTO_KEY}" at schema.${path}`;
+    }
+  }
+  return undefined;
 }
 
 function readPlan(options: ImportPlanOptions): TrackingPlan {
@@ -157,6 +172,8 @@ function parseJson(text: string): unknown {
       undefined,
       'flatten the nested properties',
     );
+  // Normalization and every writer would drop a `__proto__` key without a word.
+  refuseProtoKeys(doc);
   return doc;
 }
 
