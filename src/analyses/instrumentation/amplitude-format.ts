@@ -26,8 +26,9 @@ import type {
  * What Amplitude holds: event name, description, owner, category, tags, sources, schema status
  * (PLANNED / LIVE) and activity; per property its description, value type (string, number,
  * boolean, enum, any; `Number Is Integer`; `Property Is Array`), required, enum values (a text
- * list: an enum reads back as `type: string`, or `integer` with `Number Is Integer`), regex,
- * string length, number range and array item bounds.
+ * list: an enum reads back as `type: string`, or `integer` with `Number Is Integer`; one whose
+ * values that list cannot hold, split at commas and trimmed, is written as an exact `Property
+ * Regex`), regex, string length, number range and array item bounds.
  *
  * What it has no column for, gtm writes in two columns after Amplitude's 42 (Amplitude reads its
  * own columns by name): `gtm Event` on event rows — JSON of the call type, version, identities,
@@ -109,6 +110,11 @@ function schemaColumns(schema: JsonSchema): Row {
   const isArray = schemaTypes(schema).includes('array');
   const value: JsonSchema =
     isArray && schema.items && !Array.isArray(schema.items) ? (schema.items as JsonSchema) : schema;
+  const columns = typedColumns(schema, value, isArray);
+  return Array.isArray(value.enum) && !listable(value.enum) ? { ...columns, ...enumAsRegex(value) } : columns;
+}
+
+function typedColumns(schema: JsonSchema, value: JsonSchema, isArray: boolean): Row {
   const types = schemaTypes(value).filter((t) => t !== 'null');
   let valueType = 'any';
   if (Array.isArray(value.enum)) valueType = 'enum';
@@ -130,6 +136,29 @@ function schemaColumns(schema: JsonSchema): Row {
     'Enum Values': Array.isArray(value.enum) ? value.enum.map(String).join(',') : '',
     'Const Value': value.const === undefined ? '' : String(value.const),
     'Property Regex': str(value.pattern),
+  };
+}
+
+/**
+ * Whether Amplitude's `Enum Values` cell can list these values: it is split at commas (with no
+ * escape) and its values trimmed, so a value with a comma, edge spaces or none at all cannot be.
+ */
+function listable(values: unknown[]): boolean {
+  return values.every((v) => typeof v !== 'string' || (v !== '' && v.trim() === v && !v.includes(',')));
+}
+
+/**
+ * An enum `Enum Values` cannot list, written as the string property Amplitude can hold instead: an
+ * anchored `Property Regex` matching exactly its values (and the schema's own pattern, if any).
+ */
+function enumAsRegex(value: JsonSchema): Row {
+  const values = (value.enum ?? []).map((v) => String(v).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  const own = typeof value.pattern === 'string' ? `(?=[\\s\\S]*(?:${value.pattern}))` : '';
+  return {
+    'Property Value Type': 'string',
+    'Number Is Integer': '',
+    'Enum Values': '',
+    'Property Regex': `^${own}(?:${values.join('|')})$`,
   };
 }
 

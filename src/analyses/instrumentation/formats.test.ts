@@ -376,6 +376,61 @@ describe('Amplitude Data CSV', () => {
       }),
     );
   });
+
+  it('writes an enum whose values Enum Values cannot list (a comma, edge spaces, an empty value) as an exact regex', () => {
+    // Enum Values is split at commas with no escape: "Enterprise, EMEA" was written "Enterprise, EMEA,SMB",
+    // three values in Amplitude (and in gtm's read of Amplitude's own columns).
+    const schemas: JsonSchema[] = [
+      { type: 'string', enum: ['Enterprise, EMEA', 'SMB'] },
+      { type: 'string', enum: [' padded', ''] },
+      { type: 'array', items: { type: 'string', enum: ['a.b (c)', 'x,y'] } },
+      { type: 'string', enum: ['a,b', 'ab'], pattern: '^a' },
+    ];
+    const plan = createPlan({
+      name: 'Segments',
+      events: [
+        createEvent({
+          name: 'Deal Won',
+          properties: schemas.map((schema, i) => ({ name: `p${i}`, required: false, schema })),
+        }),
+      ],
+    });
+    const rows = parseCsv(toAmplitudeCsv(plan));
+    const col = (name: string) => rows.slice(2).map((r) => r[rows[0].indexOf(name)]);
+    expect(col('Enum Values')).toEqual(['', '', '', '']);
+    expect(col('Property Value Type')).toEqual(['string', 'string', 'string', 'string']);
+    const regexes = col('Property Regex');
+    expect(regexes).toEqual([
+      '^(?:Enterprise, EMEA|SMB)$',
+      '^(?: padded|)$',
+      '^(?:a\\.b \\(c\\)|x,y)$',
+      '^(?=[\\s\\S]*(?:^a))(?:a,b|ab)$',
+    ]);
+    // Each regex accepts exactly the enum's values.
+    const probes = [
+      'Enterprise, EMEA',
+      'Enterprise',
+      ' EMEA',
+      'SMB',
+      ' padded',
+      'padded',
+      '',
+      'a.b (c)',
+      'aXb (c)',
+      'x,y',
+      'x',
+      'a,b',
+      'ab',
+      'b',
+    ];
+    schemas.forEach((schema, i) => {
+      const values = (schema.enum ?? (schema.items as JsonSchema).enum) as string[];
+      const re = new RegExp(regexes[i]);
+      expect(probes.filter((v) => re.test(v))).toEqual(probes.filter((v) => values.includes(v)));
+    });
+    // gtm's own round trip stays exact through gtm Property.
+    expect(fromAmplitudeCsv(toAmplitudeCsv(plan)).events[0].properties.map((p) => p.schema)).toEqual(schemas);
+  });
 });
 
 describe('Iglu self-describing schemas', () => {
