@@ -129,7 +129,25 @@ function ruleBlocks(o: O): Block[] {
         status: 'warn' as const,
       })),
     });
+  blocks.push(...unclaimedBlocks(o));
   return blocks;
+}
+
+/** In a run of one initiative, the configured rules no decision of any initiative names. */
+function unclaimedBlocks(o: O): Block[] {
+  const unclaimed = o.governance.unclaimed_rules ?? [];
+  if (!unclaimed.length) return [];
+  return [
+    {
+      kind: 'list',
+      title: 'Configured rules never evaluated (no initiative)',
+      items: unclaimed.map((rule) => ({
+        text: `${rule}: never evaluated`,
+        detail:
+          "no decision of any initiative names it, so it is not this initiative's stale rule; a run of every initiative reports it",
+      })),
+    },
+  ];
 }
 
 /** One table of all experiments, and each one's metrics. */

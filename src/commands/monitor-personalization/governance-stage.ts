@@ -50,6 +50,12 @@ export interface GovernanceOutput {
    * null when no rule has the evaluations to be judged (the guardrail is not evaluated).
    */
   fallback: { value: number | null; rule: string | null; threshold: number; min_evaluations: number };
+  /**
+   * In a run of one initiative, the configured rules no decision of any initiative names (never
+   * evaluated): not the initiative's, so not among its stale rules; a run of every initiative
+   * reports them stale. Empty in a run of every initiative.
+   */
+  unclaimed_rules?: string[];
 }
 
 /** The analyses' owner roles from gtm.yaml's `personalization.owners`. */
@@ -161,19 +167,35 @@ async function violationsOfFacts(
 }
 
 /**
- * Rules as configured that belong to the run: seen in its decisions, or in no initiative's (a rule
- * never evaluated belongs to none, and is checked in every run, so its stale "no evaluations" shows).
+ * Rules as configured that belong to the run. Configured rules name no initiative: a rule belongs
+ * to the initiatives whose decisions name it, so a run of one initiative checks those only. A rule
+ * no decision names (never evaluated) belongs to none: a run of every initiative checks it (stale
+ * "never evaluated"); a run of one initiative leaves it out (`unclaimedRules`, one plan note). It
+ * was checked in every initiative's run, so each reported it as its own stale rule.
  */
 export function ruleConfigs(run: Run, a: AggregateOutput) {
-  const served = a.servedRules && new Set(a.servedRules);
   return run.ws.personalization.rules
-    .filter((r) => !a.initiativeKeys || a.rules.includes(r.id) || (served && !served.has(r.id)))
+    .filter((r) => !a.initiativeKeys || a.rules.includes(r.id))
     .map((r) => ({
       rule: r.id,
       variants: r.variants,
       createdTs: r.created ?? null,
       updatedTs: r.updated ?? null,
     }));
+}
+
+/** In a run of one initiative, the configured rules no decision of any initiative names. */
+export function unclaimedRules(run: Run, a: AggregateOutput): string[] {
+  if (!a.initiativeKeys || !a.servedRules) return [];
+  const served = new Set(a.servedRules);
+  return run.ws.personalization.rules.map((r) => r.id).filter((id) => !served.has(id));
+}
+
+/** The plan note naming the never-evaluated rules a run of one initiative does not check. */
+export function unclaimedNote(rules: readonly string[]): string | null {
+  if (!rules.length) return null;
+  const named = rules.join(', ');
+  return `${plural(rules.length, 'configured rule')} never evaluated (no decision of any initiative names ${rules.length === 1 ? 'it' : 'them'}): ${named} — not this initiative's, so not among its stale rules; a run of every initiative (without --initiative) reports ${rules.length === 1 ? 'it' : 'them'} as stale`;
 }
 
 /**
@@ -233,9 +255,12 @@ export async function governanceStage(
           },
         }
       : scan;
+  const unclaimed = unclaimedRules(run, a);
+  const note = unclaimedNote(unclaimed);
+  if (note) ctx.note(note);
   const fallback = worstFallback(scan, thresholds.minEvaluations, run.inputs.inputs.alert_threshold);
   alertGovernance(ctx, run, withExamples, fallback);
-  return { scan: withExamples, consent_source: consent.source, fallback };
+  return { scan: withExamples, consent_source: consent.source, fallback, unclaimed_rules: unclaimed };
 }
 
 /**

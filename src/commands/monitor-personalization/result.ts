@@ -48,6 +48,8 @@ export interface MonitorPersonalizationResult {
   governance: Record<string, unknown> & {
     consent_source: 'records' | 'logged' | null;
     status: 'pass' | 'warn' | 'fail';
+    /** Configured rules never evaluated, left out of a run of one initiative (see `GovernanceOutput`). */
+    unclaimed_rules: string[];
   };
   /** `value` null: no rule had `min_evaluations` evaluations, the guardrail was not evaluated. */
   fallback: { value: number | null; rule: string | null; threshold: number; min_evaluations: number };
@@ -106,7 +108,12 @@ export function buildMonitorPersonalizationResult(
     initiative: a.initiative,
     totals: a.totals,
     performance: snakeKeys(a.performance) as MonitorPersonalizationResult['performance'],
-    governance: { ...scan, consent_source: g.consent_source, status: g.scan.checklist.status },
+    governance: {
+      ...scan,
+      consent_source: g.consent_source,
+      status: g.scan.checklist.status,
+      unclaimed_rules: g.unclaimed_rules ?? [],
+    },
     fallback: g.fallback,
     experiments: snakeKeys(o.experiments.memos) as Record<string, unknown>[],
     anomalies: {

@@ -1,13 +1,15 @@
 /**
- * A configured rule that no initiative's decisions name (never evaluated) is checked in a run of
- * one initiative too, so its stale "no evaluations" shows in the usage line. Found by the issue 13
- * acceptance check (h-persacc20): winback_push, configured in personalization.rules and never
- * evaluated, was reported only by a run of every initiative; `--initiative "Win-back"` checked 2
- * rules and found no stale one.
+ * Configured rules name no initiative: a rule belongs to the initiatives whose decisions name it.
+ * A rule no decision names (never evaluated) belongs to none: a run of every initiative checks it
+ * (stale, never evaluated), a run of one initiative leaves it out of its stale rules and says so in
+ * one plan note. It was checked in every initiative's run (h-persacc20's fix), so each initiative
+ * reported it as its own stale rule with a backlog item: on the demo with ghost_banner added to
+ * personalization.rules (created 2026-06-01, no decision), both `--initiative "PLG Onboarding"` and
+ * `--initiative "Lifecycle Email"` listed "ghost_banner: no evaluations for 189 days".
  */
 import { describe, expect, it } from 'vitest';
 import type { AggregateOutput } from './aggregate-stage.ts';
-import { ruleConfigs } from './governance-stage.ts';
+import { ruleConfigs, unclaimedNote, unclaimedRules } from './governance-stage.ts';
 import type { Run } from './run-scope.ts';
 
 const run = {
@@ -29,8 +31,16 @@ const winBack = {
 } as unknown as AggregateOutput;
 
 describe('configured rules in a run of one initiative', () => {
-  it("checks the initiative's rules and the rules no decision names, not another initiative's", () => {
-    expect(ruleConfigs(run, winBack).map((r) => r.rule)).toEqual(['winback_email', 'winback_push']);
+  it("checks the initiative's rules only: not another initiative's, nor one no decision names", () => {
+    expect(ruleConfigs(run, winBack).map((r) => r.rule)).toEqual(['winback_email']);
+  });
+
+  it('names the never-evaluated rule once, in a note that claims no initiative', () => {
+    expect(unclaimedRules(run, winBack)).toEqual(['winback_push']);
+    expect(unclaimedNote(unclaimedRules(run, winBack))).toBe(
+      '1 configured rule never evaluated (no decision of any initiative names it): winback_push — not this ' +
+        "initiative's, so not among its stale rules; a run of every initiative (without --initiative) reports it as stale",
+    );
   });
 
   it('checks every configured rule in a run of every initiative', () => {
@@ -40,5 +50,6 @@ describe('configured rules in a run of one initiative', () => {
       'trial_welcome',
       'winback_push',
     ]);
+    expect(unclaimedRules(run, all)).toEqual([]);
   });
 });
