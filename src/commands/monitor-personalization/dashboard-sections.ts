@@ -1,7 +1,7 @@
 import type { Block, Section } from '../../report/index.ts';
 import { CHECK_STATUS, effectText, human } from './dashboard-format.ts';
 import { anomalyLine } from './format.ts';
-import { noRows } from './issues-stage.ts';
+import { noRows, skippedWarnings } from './issues-stage.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 
 type O = MonitorPersonalizationOutputs;
@@ -279,11 +279,16 @@ export function anomaliesSection(o: O, asOf: string): Section {
         }
       : { kind: 'callout', status: 'ok', text: 'No anomalies in the window.' },
   );
-  const tested = i.kpis.map((k) => `${k.kpi} to ${k.last_day ?? 'n/a'} (${k.days} days)`).join('; ');
+  const tested = i.kpis
+    .filter((k) => k.last_day !== null)
+    .map((k) => `${k.kpi} to ${k.last_day} (${k.days} days)`)
+    .join('; ');
+  // a KPI without outcomes of its kind is not tested, and says why (the source, the events)
+  const untested = skippedWarnings({ anomalies: { kpis: i.kpis.filter((k) => k.last_day === null) } });
   return {
     title: 'Issue detection',
     summary: true,
-    intro: `Daily KPIs are tested up to the last day their data is complete: ${tested}. Only days inside the window are reported.`,
+    intro: `Daily KPIs are tested up to the last day their data is complete: ${tested || 'none'}.${untested.map((x) => ` Not tested: ${x}.`).join('')} Only days inside the window are reported.`,
     blocks,
   };
 }

@@ -24,6 +24,7 @@ import { narrowTables } from './aggregate-stage.ts';
 import { monitorPersonalizationPlan, type MonitorPersonalizationOutputs } from './plan.ts';
 import { buildMonitorPersonalizationResult, type MonitorPersonalizationResult } from './result.ts';
 import { monitorPersonalizationFiles } from './write-reports.ts';
+import { skippedWarnings } from './issues-stage.ts';
 
 /**
  * The warning of a window without decisions while the sources hold some (an as-of past the data, or
@@ -63,10 +64,7 @@ export const monitorPersonalization: CommandDef<
     files: (r, o) => monitorPersonalizationFiles(r, o),
   },
   format: (r) => formatMonitorPersonalization(r, r.inputs.detail),
-  warnings: (r) => [
-    ...emptyWindowWarning(r),
-    ...r.anomalies.kpis.filter((k) => k.skipped.length).map((k) => `${k.kpi}: ${k.skipped.join('; ')}`),
-  ],
+  warnings: (r) => [...emptyWindowWarning(r), ...skippedWarnings(r)],
 };
 
 /**

@@ -212,11 +212,44 @@ function fillDays(points: { t: string; value: number }[], last: string | null) {
   return out;
 }
 
+const CANNOT = 'read as 0, and the performance-dip detection cannot run';
+
+/**
+ * Why a KPI has no series to watch, when it has no outcome of its kind before as-of: no outcome rows
+ * at all (an empty or header-only export, or no outcomes source), or none of its events. The
+ * detectors then do not run; they said "seasonal-hybrid-esd: needs more than 14 days of history,
+ * has 0", which named neither the source nor the cause.
+ */
+export function noOutcomesReason(run: Run, a: AggregateOutput, k: (typeof KPIS)[number]): string {
+  const sources = run.ws.sources.filter((x) => x.entity === 'outcomes').map((x) => x.name);
+  const rest = 'governance and exposure checks ran on the decisions';
+  if (!sources.length) return `no outcomes source in gtm.yaml (entity: outcomes): ${CANNOT}; ${rest}`;
+  const named = sources.join(', ');
+  if (!a.latest.some((l) => l.entity === 'outcomes' && l.n > 0))
+    return `no outcome rows in ${named} (an empty or header-only export?): ${CANNOT}; ${rest}`;
+  const events = run.ws.personalization.events;
+  const kind =
+    k.latest === 'revenue'
+      ? 'outcome with a value'
+      : `${k.latest} outcome (personalization.events.${k.latest}: ${events[k.latest].join(', ')})`;
+  return `no ${kind} before as-of in ${named}: ${CANNOT}`;
+}
+
 /** Dips of the daily KPIs (S-H-ESD, same-weekday z, trailing z: two of three agree; or a departure episode or level shift), in the window. */
 export function kpiAnomalies(run: Run, a: AggregateOutput, kpis: IssuesOutput['kpis']): AnomalyOut[] {
   const windowStart = run.inputs.window.start.slice(0, 10);
   const out: AnomalyOut[] = [];
   for (const k of KPIS) {
+    if (a.kpiLatest[k.latest] === null) {
+      kpis.push({
+        kpi: k.id,
+        days: 0,
+        last_day: null,
+        skipped: [noOutcomesReason(run, a, k)],
+        within_noise: [],
+      });
+      continue;
+    }
     const last = lastCompleteDay(a.kpiLatest[k.latest], run.inputs.window.end);
     const rows = a.daily.filter((r) => r.users > 0 && last !== null && r.day <= last);
     const result = detectDailyKpiAnomalies(
@@ -370,4 +403,18 @@ function alertIssues(
       unit: 'count',
       owner_role: owner,
     });
+}
+
+/**
+ * One line per reason a KPI's dip detection was skipped, naming the KPIs it holds for: without
+ * outcome rows the three KPIs share one line naming the source.
+ */
+export function skippedWarnings(r: { anomalies: Pick<IssuesOutput, 'kpis'> }): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const k of r.anomalies.kpis) {
+    if (!k.skipped.length) continue;
+    const reason = k.skipped.join('; ');
+    byReason.set(reason, [...(byReason.get(reason) ?? []), k.kpi]);
+  }
+  return [...byReason].map(([reason, kpis]) => `${kpis.join(', ')}: ${reason}`);
 }
