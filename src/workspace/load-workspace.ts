@@ -17,7 +17,7 @@ import {
   DEFAULT_STAGE_MAPPING,
   DEFAULT_UTM_ALIASES,
 } from './default-channel-rules.ts';
-import { loyaltyDefaults } from './loyalty-config.ts';
+import { loyaltyDefaults, type LoyaltyConfig } from './loyalty-config.ts';
 import {
   personalizationDefaults,
   type FreshnessSlaConfig,
@@ -619,7 +619,7 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     events: { ...(r.events ?? {}) },
     cadence: r.cadence ?? 'weekly',
     referrals: checkedReferrals(referralsDefaults(r.referrals), fail),
-    loyalty: loyaltyDefaults(r.loyalty),
+    loyalty: checkedLoyalty(loyaltyDefaults(r.loyalty), fail),
     personalization: checkedPersonalization(personalizationDefaults(r.personalization), fail),
   };
 }
@@ -654,6 +654,24 @@ function checkedReferrals(referrals: ReferralsConfig, fail: Fail): ReferralsConf
     ' (defaults: review 0.4, reject 0.8; rings of 3 to 200 members)',
   );
   return referrals;
+}
+
+/** A satisfied CSAT score the survey scale cannot give is refused, naming both settings. */
+function checkedLoyalty(loyalty: LoyaltyConfig, fail: Fail): LoyaltyConfig {
+  checkOrderedPairs(
+    [
+      [
+        '/loyalty/csat_satisfied_from',
+        'csat_satisfied_from',
+        loyalty.csat_satisfied_from,
+        'csat_scale',
+        loyalty.csat_scale,
+      ],
+    ],
+    fail,
+    ' (csat_scale is the top score of your survey: 5, 7 or 10; satisfied from the top two scores by default)',
+  );
+  return loyalty;
 }
 
 function checkedPersonalization(personalization: PersonalizationConfig, fail: Fail): PersonalizationConfig {

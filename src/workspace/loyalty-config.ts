@@ -71,7 +71,9 @@ export interface LoyaltyConfig {
     /** Members listed per segment in segment_members.csv (by value at stake). */
     export_members: number;
   };
-  /** Scores counted as satisfied (e.g. 4 on a 1–5 scale). */
+  /** The top score of the CSAT survey (5 on a 1–5 survey): responses above it are rejected. */
+  csat_scale: number;
+  /** Scores counted as satisfied; default the top two (4 on a 1–5 scale, 9 on 1–10). */
   csat_satisfied_from: number;
   experiments: {
     /** The variant that stands for "no campaign" (the holdout): incremental revenue is measured against it. */
@@ -122,6 +124,7 @@ export function loyaltyDefaults(raw: Record<string, unknown> | undefined): Loyal
   const seg = obj(r.segments);
   const exp = obj(r.experiments);
   const owners = obj(r.owners);
+  const csatScale = num(r.csat_scale, 5);
   return {
     program: typeof r.program === 'string' ? r.program : 'loyalty',
     value_per_point: num(r.value_per_point, 0.01),
@@ -149,7 +152,8 @@ export function loyaltyDefaults(raw: Record<string, unknown> | undefined): Loyal
         typeof seg.never_redeemed_min_points === 'number' ? seg.never_redeemed_min_points : null,
       export_members: num(seg.export_members, 500),
     },
-    csat_satisfied_from: num(r.csat_satisfied_from, 4),
+    csat_scale: csatScale,
+    csat_satisfied_from: num(r.csat_satisfied_from, Math.max(2, csatScale - 1)),
     experiments: {
       holdout_variants: Array.isArray(exp.holdout_variants)
         ? exp.holdout_variants.map(String)

@@ -100,6 +100,7 @@ export function normalizeSettingsOf(
     channelDefault: ws.channels.default,
     stageMapping: ws.funnel.mapping,
     dedupe: ws.dedupe as NormalizeSettings['dedupe'],
+    limits: { csat_scale: ws.loyalty.csat_scale },
   };
 }
 

@@ -46,6 +46,7 @@ import {
 } from '../normalize/amount-currency.ts';
 import {
   belowMinWords,
+  columnMax,
   crossCheckOp,
   HEADER_AGAIN,
   tokenAliases,
@@ -487,6 +488,11 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
         if (d.min !== undefined)
           branches.push(
             `ifNull(${c} < ${Number(d.min)}, 0), concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(belowMinWords(d))})`,
+          );
+        const max = columnMax(d, s);
+        if (d.max && max !== undefined)
+          branches.push(
+            `ifNull(${c} > ${max}, 0), concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(` is above ${d.max.words(max)}`)})`,
           );
         if (d.kind === 'token' && d.values?.length)
           branches.push(

@@ -28,6 +28,11 @@ export interface NormalizeSettings {
   stageMapping: Record<string, string>;
   /** Dedupe keys per entity, overriding the entity's defaults (from `dedupe:` in gtm.yaml). */
   dedupe: Record<string, { keys?: string[]; time_tolerance_seconds?: number } | undefined>;
+  /**
+   * The upper limits of numeric columns that a workspace setting gives (a column's `max.setting`:
+   * `csat_scale`, the top score of the CSAT survey); absent: the column's `max.default`.
+   */
+  limits?: Readonly<Record<string, number>>;
 }
 
 /** One loaded source, bound to its entity's canonical columns. */

@@ -29,6 +29,8 @@ const SETTINGS = {
   channelDefault: 'unassigned',
   stageMapping: {},
   dedupe: {},
+  // a survey scale that reads '1,000' (the scale's own check is csat-scale.test.ts)
+  limits: { csat_scale: 1000 },
 };
 
 const HEADER = ['response_id', 'customer_id', 'responded_at', 'score'];

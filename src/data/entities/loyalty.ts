@@ -125,7 +125,18 @@ export const csatResponses = typedEntity({
     response_id: { kind: 'id', required: true },
     customer_id: { kind: 'id' },
     responded_at: { kind: 'timestamp', required: true },
-    score: { kind: 'integer', required: true, min: 1 },
+    /** 1 to the survey's top score, `loyalty.csat_scale` (5): a score above it is rejected. */
+    score: {
+      kind: 'integer',
+      required: true,
+      min: 1,
+      max: {
+        setting: 'csat_scale',
+        default: 5,
+        words: (top) =>
+          `the survey scale 1–${top}: set loyalty.csat_scale in gtm.yaml to your survey's top score (7 on a 1–7 survey, 10 on a 1–10 one), or correct the score`,
+      },
+    },
     touchpoint: { kind: 'token' },
   },
   dedupe: { keys: ['response_id'] },

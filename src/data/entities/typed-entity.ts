@@ -52,7 +52,24 @@ export interface ColumnDef {
   belowMin?: string;
   /** Amounts: the time column whose date picks the exchange rate. */
   rateAt?: string;
+  /** Numbers: reject values above a limit a workspace setting gives (see `ColumnMax`). */
+  max?: ColumnMax;
 }
+
+/**
+ * The upper limit of a numeric column, set in the workspace: `NormalizeSettings.limits[setting]`,
+ * else `default`. A value above it is rejected with the reason `<column>: <value> is above
+ * <words(limit)>` (`score: 7 is above the survey scale 1–5: set loyalty.csat_scale …`).
+ */
+export interface ColumnMax {
+  setting: string;
+  default: number;
+  words: (limit: number) => string;
+}
+
+/** The limit of a column's `max` in these settings, or undefined when it has none. */
+export const columnMax = (d: ColumnDef, s: NormalizeSettings): number | undefined =>
+  d.max === undefined ? undefined : Number(s.limits?.[d.max.setting] ?? d.max.default);
 
 /**
  * A check between two columns of a row, both present: the row is rejected when `column` is above
@@ -243,7 +260,7 @@ export function tokenAliases(aliases: Readonly<Record<string, string>>): Record<
 }
 
 /** The checks of one column, in order, as CASE branches (first failing check names the reason). */
-function reasonBranches(b: SourceBinding, name: string, def: ColumnDef): string[] {
+function reasonBranches(b: SourceBinding, s: NormalizeSettings, name: string, def: ColumnDef): string[] {
   const c = ident(name);
   const raw = ident(`_raw_${name}`);
   const out: string[] = [];
@@ -268,6 +285,11 @@ function reasonBranches(b: SourceBinding, name: string, def: ColumnDef): string[
   if (def.min !== undefined)
     out.push(
       `WHEN ${c} < ${Number(def.min)} THEN '${name}: ' || CAST(${raw} AS VARCHAR) || ${literal(belowMinWords(def))}`,
+    );
+  const max = columnMax(def, s);
+  if (def.max && max !== undefined)
+    out.push(
+      `WHEN ${c} > ${max} THEN '${name}: ' || CAST(${raw} AS VARCHAR) || ${literal(` is above ${def.max.words(max)}`)}`,
     );
   if (def.kind === 'token' && def.values?.length)
     out.push(
@@ -406,7 +428,7 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     ];
     const exclude = helpers.length ? ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})` : '';
     if (!opts.checks) return `SELECT *${exclude}${replace}${locals} FROM (${rated})`;
-    const branches = entries.flatMap(([n, d]) => reasonBranches(b, n, d));
+    const branches = entries.flatMap(([n, d]) => reasonBranches(b, s, n, d));
     // a header row repeated in the file (exports joined with their headers): said so, first; not
     // looked for when a mapped column is typed (a number, a time: Parquet, a typed table), which no
     // such row can be in — the test compares every mapped text column, so it would trim and read
@@ -493,6 +515,7 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
         keys.includes(n) ||
         (d.kind === 'token' && !!d.values?.length) ||
         d.min !== undefined ||
+        d.max !== undefined ||
         d.kind === 'amount' ||
         (d.kind === 'currency' && amounts.length > 0) ||
         (def.oneOf ?? []).some((g) => g.includes(n));
