@@ -215,7 +215,8 @@ function analyzeMetric(
       arm.kind === 'proportion' &&
       control.n > 1 &&
       arm.n > 1 &&
-      needsBetaPosterior(control, arm)
+      needsBetaPosterior(control, arm) &&
+      !sameBoundary(control, arm)
     ) {
       return { ...base, ...betaComparison(control, arm, settings, lowerIsBetter) };
     }
@@ -307,6 +308,16 @@ function analyzeMetric(
     control: { name: variantNames[0], n: controlSummary.n, mean: controlSummary.unadjustedMean },
     variants,
   };
+}
+
+/**
+ * Both arms at 0 % (or both at 100 %): no unit tells the arms apart, so there is no evidence either
+ * way and the comparison is "no result" (as `effectMoments` says), whatever the method. Under
+ * Beta(1, 1) priors the chance to win would only reflect the arms' sizes (a variant's 0 of 10
+ * against the control's 0 of 10,000 conversions read more than 99.99 %: "better").
+ */
+function sameBoundary(control: ProportionArm, arm: ProportionArm): boolean {
+  return (control.sum === 0 && arm.sum === 0) || (control.sum === control.n && arm.sum === arm.n);
 }
 
 /**

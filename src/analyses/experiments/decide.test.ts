@@ -295,6 +295,28 @@ describe('readout with an arm at 0 % or 100 %', () => {
     expect(d.reasons.join(' ')).not.toMatch(/zero or negative variance/);
   });
 
+  // Under Beta(1, 1) priors a variant's 0 of 10 against the control's 0 of 10,000 read a chance to
+  // win of 1 − 2.3e-11 ("better"), 0 of 60 against 0 of 40 one of 0.402 (scipy: quad of the variant's
+  // Beta(1, n + 1) density times the control's CDF), as monitor-personalization's memo read
+  // "P(better) 70.0 %" with no outcome rows: the arms' sizes, not evidence. Every method: no result.
+  it.each([
+    ['bayesian', [10000, 0], [10, 0]],
+    ['bayesian', [40, 0], [60, 0]],
+    ['bayesian', [300, 300], [30, 30]],
+    ['frequentist', [10000, 0], [10, 0]],
+    ['sequential', [10000, 0], [10, 0]],
+  ] as const)('%s, %j vs %j (both arms at the same 0 % or 100 %): no result', (method, c, t) => {
+    const analysis = analyzeExperiment(twoArms(rate('conv', [...c], [...t])), { method });
+    const [v] = analysis.metrics[0].variants;
+    expect(v.chanceToWin).toBeNull();
+    expect(v.estimate).toBeNull();
+    expect(v.error).toMatch(/^no evidence either way: every unit in both arms has the same value/);
+    // (the unequal arms are also a sample ratio mismatch: the action is the SRM's, not this metric's)
+    const d = decide(analysis);
+    expect(d.verdicts[0].verdict).toBe('no result');
+    expect(d.reasons.join(' ')).toMatch(/'conv' has no result: no evidence either way/);
+  });
+
   it.each(['frequentist', 'sequential', 'bayesian'] as const)(
     '0/1000 vs 1000/1000 (%s): deterministic difference, conclusive once the minimums are met',
     (method) => {
@@ -327,11 +349,11 @@ describe('readout with an arm at 0 % or 100 %', () => {
     expect(decide(analysis).action).toBe('ship');
   });
 
-  it('Bayesian, 0/1000 vs 0/1000: chance to win 50 %, inconclusive, keep running', () => {
+  it('Bayesian, 0/1000 vs 0/1000: no result (no evidence either way), keep running', () => {
     const analysis = analyzeExperiment(twoArms(rate('conv', [1000, 0], [1000, 0])), { method: 'bayesian' });
-    expect(analysis.metrics[0].variants[0].chanceToWin).toBeCloseTo(0.5, 12);
+    expect(analysis.metrics[0].variants[0].chanceToWin).toBeNull();
     const d = decide(analysis);
-    expect(d.verdicts[0].verdict).toBe('inconclusive');
+    expect(d.verdicts[0].verdict).toBe('no result');
     expect(d.action).toBe('keep running');
   });
 
