@@ -155,11 +155,15 @@ describe.skipIf(skipClickHouse)('monitor-loyalty on a two-shard ClickHouse clust
     // the stages run in parallel, so alerts come in the order they finish: compared by id; the
     // segment members' file names the run
     const strip = (r: Record<string, unknown>) => {
-      const s = stripRun(r) as Result & { segment_members: Record<string, unknown> };
+      const s = stripRun(r) as Result & {
+        segment_members: Record<string, unknown>;
+        member_scores: Record<string, unknown> | null;
+      };
       return {
         ...s,
         alerts: [...s.alerts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
         segment_members: { ...s.segment_members, file: undefined },
+        member_scores: s.member_scores && { ...s.member_scores, file: undefined },
       };
     };
     expectClose(strip(c), strip(d), 'result');
@@ -177,6 +181,7 @@ describe.skipIf(skipClickHouse)('monitor-loyalty on a two-shard ClickHouse clust
       'liability_cohorts.csv',
       'segments.csv',
       'segment_members.csv',
+      'member_scores.csv',
       'backlog.csv',
       'tier_migration.csv',
       'experiments.csv',
@@ -241,11 +246,15 @@ describe.skipIf(skipClickHouse)('monitor-loyalty on a two-shard ClickHouse clust
     expect(size(d, 'upgrade-opportunity')).toBeGreaterThan(0);
     expect(size(d, 'downgrade-risk')).not.toBe(size(before, 'downgrade-risk'));
     const strip = (r: Record<string, unknown>) => {
-      const s = r as Result & { segment_members: Record<string, unknown> };
+      const s = r as Result & {
+        segment_members: Record<string, unknown>;
+        member_scores: Record<string, unknown> | null;
+      };
       return {
         ...s,
         alerts: [...s.alerts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
         segment_members: { ...s.segment_members, file: undefined },
+        member_scores: s.member_scores && { ...s.member_scores, file: undefined },
       };
     };
     parity.expectSameResult(c, d, strip);

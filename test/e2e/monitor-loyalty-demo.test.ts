@@ -164,6 +164,7 @@ describe.each(SEEDS)('the specification usage line on the demo (seed %i)', (seed
         'kpi_trends.csv',
         'kpis.csv',
         'liability_cohorts.csv',
+        'member_scores.csv',
         'rejects.csv',
         'result.json',
         'rfm_segments.csv',

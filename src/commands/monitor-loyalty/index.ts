@@ -25,6 +25,7 @@ import { monitorLoyaltyPlan, type MonitorLoyaltyOutputs } from './plan.ts';
 import { LEDGER_NARROW, narrowTablesSpec } from './sql/member-summary-sql.ts';
 import { buildMonitorLoyaltyResult, type MonitorLoyaltyResult } from './result.ts';
 import { monitorLoyaltyTables } from './write-reports.ts';
+import { memberScoresFile } from './member-scores-csv.ts';
 
 export const monitorLoyalty: CommandDef<
   typeof MONITOR_LOYALTY_FLAGS,
@@ -53,7 +54,11 @@ export const monitorLoyalty: CommandDef<
     build: buildMonitorLoyaltyResult,
     dashboard: buildMonitorLoyaltyDashboard,
     detail: (r) => r.inputs.detail,
-    files: (r, o) => monitorLoyaltyTables(r, o),
+    // member_scores.csv under --detail full: one line per member (its ids read from the engine)
+    files: async (r, o, run) => [
+      ...monitorLoyaltyTables(r, o),
+      ...(r.inputs.detail === 'full' ? [await memberScoresFile(await run.engine(), o)] : []),
+    ],
   },
   format: (r) => formatMonitorLoyalty(r, r.inputs.detail),
   warnings: (r) => r.warnings,

@@ -25,7 +25,8 @@ export const MONITOR_LOYALTY_FLAGS = defineFlags({
   detail: {
     type: 'string',
     choices: ['summary', 'full'],
-    description: 'length of summary.md and the terminal view',
+    description:
+      'length of summary.md and the terminal view; full also writes member_scores.csv, one row per member',
     default: 'summary',
   },
   dimensions: {

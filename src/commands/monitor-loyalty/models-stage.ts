@@ -21,7 +21,7 @@ import {
   type FitSummary,
   type HoldoutCheck,
 } from './model-fits.ts';
-import { rfmSummary, type RfmSummary } from './rfm-summary.ts';
+import { rfmMembers, rfmSummary, type RfmMembers, type RfmSummary } from './rfm-summary.ts';
 import { engineTurn } from '../shared/engine-turn.ts';
 
 /** What the churn and value models found, and the per-member scores the segments use. */
@@ -47,6 +47,8 @@ export interface ModelsOutput {
   warnings: string[];
   cols: MemberColumns;
   scores: MemberScores;
+  /** Each member's RFM scores and segment (null: no member has a purchase). */
+  rfmMembers: RfmMembers | null;
 }
 
 type Run = KitRun<MonitorLoyaltyContext>;
@@ -121,6 +123,7 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
   await engineTurn();
   const churn = churnTables(run, m, cols, scores);
   await engineTurn();
+  const rfm = m.purchasers > 0 ? rfmMembers(cols) : null;
   return {
     time_unit: 'week',
     bgnbd: bg ? { ...bg.fit, used: bgUsed } : null,
@@ -130,10 +133,11 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
     prediction_weeks: cfg.prediction_weeks,
     clv: { months: cfg.clv_months, monthly_discount_rate: cfg.monthly_discount_rate, ...clvTotals(scores) },
     churn,
-    rfm: m.purchasers > 0 ? rfmSummary(cols, scores, cfg.rfm_days) : null,
+    rfm: rfm ? rfmSummary(cols, scores, cfg.rfm_days, rfm) : null,
     warnings,
     cols,
     scores,
+    rfmMembers: rfm,
   };
 }
 

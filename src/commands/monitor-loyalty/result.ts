@@ -9,6 +9,7 @@ import { LOYALTY_ENTITIES, type MonitorLoyaltyContext, type MonitorLoyaltyInputs
 import type { KpiOutput } from './kpi-stage.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput, UnknownTier } from './members-stage.ts';
+import { MEMBER_SCORES_FILE } from './member-scores-csv.ts';
 import type { ModelsOutput } from './models-stage.ts';
 import type { MonitorLoyaltyOutputs } from './plan.ts';
 import type { SegmentLine } from './segments-stage.ts';
@@ -34,9 +35,11 @@ export interface MonitorLoyaltyResult {
   };
   kpis: KpiOutput;
   liability: LiabilityOutput;
-  models: Omit<ModelsOutput, 'cols' | 'scores'>;
+  models: Omit<ModelsOutput, 'cols' | 'scores' | 'rfmMembers'>;
   segments: SegmentLine[];
   segment_members: { rows: number; per_segment_limit: number; file: string };
+  /** member_scores.csv, one row per member: written under `--detail full` only (else null). */
+  member_scores: { rows: number; file: string } | null;
   experiments: Omit<ExperimentsOutput, never> | null;
   backlog: BacklogItem[];
   checks: ReconcileCheck[];
@@ -59,7 +62,7 @@ export function buildMonitorLoyaltyResult(
   closing: Closing,
 ): MonitorLoyaltyResult {
   const n = o.normalize;
-  const { cols: _c, scores: _s, ...models } = o.models;
+  const { cols: _c, scores: _s, rfmMembers: _r, ...models } = o.models;
   const { values, unknown_tiers, ...members } = o.members;
   const l = o.liability;
   return {
@@ -91,6 +94,10 @@ export function buildMonitorLoyaltyResult(
       per_segment_limit: run.inputs.config.segments.export_members,
       file: run.rel(`${run.reportsDir}/segment_members.csv`),
     },
+    member_scores:
+      run.inputs.inputs.detail === 'full'
+        ? { rows: o.models.cols.rowCount, file: run.rel(`${run.reportsDir}/${MEMBER_SCORES_FILE}`) }
+        : null,
     experiments: o.experiments ?? null,
     backlog: o.backlog,
     checks: o.gate.checks,

@@ -36,6 +36,10 @@ export interface SegmentLine {
 export interface InsightsOutput {
   segments: SegmentLine[];
   members: SegmentMember[];
+  /** Each member's points and tier progress (member-id order), for member_scores.csv. */
+  points: PointColumns;
+  /** The members of each computed segment (1 = in it, member-id order). */
+  flags: { segment: SegmentName; rows: Uint8Array }[];
 }
 
 type Run = KitRun<MonitorLoyaltyContext>;
@@ -232,5 +236,5 @@ export async function computeSegments(
     names,
     run.inputs.config.segments.export_members,
   );
-  return { segments, members };
+  return { segments, members, points: p, flags };
 }
