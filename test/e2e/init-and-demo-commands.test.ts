@@ -134,6 +134,21 @@ describe('gtm demo', () => {
       expect(rejects).toContain('not-a-date');
     }, 120_000);
 
+  // `gtm demo monitor-loyalty` wrote ./monitor-loyalty and ran track-source there (h-loy21): a folder
+  // named after a command runs that command's demo; `--command` still chooses when given another
+  it('a folder named after a command runs that command (monitor-loyalty)', async () => {
+    const args = ['--seed', '3', '--as-of', '2026-11-15', '--accounts', '200', '--no-snapshot'];
+    const r = await runCli(['demo', 'monitor-loyalty', ...args], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"schema": "gtm.monitor-loyalty.result/v1"');
+    expect(readdirSync(path.join(root, 'monitor-loyalty/reports'))).toEqual(['monitor-loyalty']);
+    const other = await runCli(['demo', 'monitor-personalization', ...args, '--command', 'define-events'], {
+      cwd: root,
+    });
+    expect(other.code, other.stderr).toBe(0);
+    expect(readdirSync(path.join(root, 'monitor-personalization/reports'))).toEqual(['define-events']);
+  });
+
   it('refuses a folder that is not empty and not a demo', async () => {
     await mkdir(path.join(root, 'mine'));
     await writeFile(path.join(root, 'mine/notes.txt'), 'precious');

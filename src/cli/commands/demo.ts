@@ -125,7 +125,13 @@ export const demoCommand: CliCommand = {
   summary: 'Write a demo workspace (seeded, realistic data) and run track-source on it',
   usage:
     'gtm demo [DIR] [--command track-source|define-events|…] [--seed N] [--accounts N] [--as-of DATE] [--no-run] [--force]',
-  positionals: [{ name: 'dir', description: 'folder to create (default ./gtm-demo)' }],
+  positionals: [
+    {
+      name: 'dir',
+      description:
+        "folder to create (default ./gtm-demo); a command's name, such as monitor-loyalty, runs that command's demo in it",
+    },
+  ],
   flags: [
     {
       name: 'seed',
@@ -172,9 +178,11 @@ export const demoCommand: CliCommand = {
   examples: [
     'gtm demo',
     'gtm demo ./ailt --seed 11 --as-of 2026-11-15',
+    'gtm demo monitor-loyalty',
     `cd gtm-demo && gtm run '${DEMO_USAGE_LINE}'`,
   ],
-  async run(args, ctx) {
+  async run(parsed, ctx) {
+    const args = demoArgs(parsed);
     const dir = path.resolve(ctx.cwd, args.positionals[0] ?? 'gtm-demo');
     const asOf = ctx.global.asOf ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
@@ -190,6 +198,18 @@ export const demoCommand: CliCommand = {
     }
   },
 };
+
+/**
+ * `gtm demo monitor-loyalty` names a command as its folder: the user means that command's demo
+ * (it wrote ./monitor-loyalty and ran track-source there). A folder named after a command runs
+ * that command's usage line unless `--command` names another one than the default.
+ */
+function demoArgs(args: ParsedArgs): ParsedArgs {
+  const first = args.positionals[0];
+  const named = first !== undefined && Object.hasOwn(DEMO_USAGE_LINES, first) && first !== 'track-source';
+  if (!named || args.flags.command !== 'track-source') return args;
+  return { ...args, flags: { ...args.flags, command: first } };
+}
 
 async function demoRun(
   args: ParsedArgs,
