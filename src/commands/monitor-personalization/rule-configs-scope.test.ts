@@ -5,7 +5,7 @@
  * one plan note. It was checked in every initiative's run (h-persacc20's fix), so each initiative
  * reported it as its own stale rule with a backlog item: on the demo with ghost_banner added to
  * personalization.rules (created 2026-06-01, no decision), both `--initiative "PLG Onboarding"` and
- * `--initiative "Lifecycle Email"` listed "ghost_banner: no evaluations for 189 days".
+ * `--initiative "Lifecycle Email"` listed "ghost_banner: no evaluations for 190 days".
  */
 import { describe, expect, it } from 'vitest';
 import type { AggregateOutput } from './aggregate-stage.ts';
