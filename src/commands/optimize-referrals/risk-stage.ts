@@ -198,6 +198,29 @@ async function velocityFlags(
 }
 
 /**
+ * The flagged referrals' verdicts back to the engine (`ref_verdicts`, for the partner and
+ * experiment stages); returns the referrals scored (signed up in the window).
+ */
+async function writeVerdicts(engine: Engine, flagged: FlaggedReferral[], days: number): Promise<number> {
+  await insertRows(
+    engine,
+    'ref_verdicts',
+    [
+      ['referral_id', 'VARCHAR'],
+      ['band', 'VARCHAR'],
+      ['score', 'DOUBLE'],
+      ['held', 'DOUBLE'],
+      ['rules', 'VARCHAR'],
+    ],
+    flagged.map((f) => [f.referral_id, f.band, f.score, f.held_value, f.rules.join(' ')]),
+  );
+  const [{ n }] = await engine.query<Row>(
+    `SELECT count(*) AS n FROM ref_ref WHERE d_signup >= 0 AND d_signup < ${days}`,
+  );
+  return num(n);
+}
+
+/**
  * Risk review: the run-level passes (shared identifiers, lists, velocity, rings), then every
  * candidate referral of the window scored by the named rules (noisy-OR score, bands, evidence,
  * held value). Verdicts of review and reject go back to the engine (`ref_verdicts`) for the
@@ -226,22 +249,7 @@ export async function reviewRisk(
     fraudOptions(cfg),
   );
   const flagged = flaggedReferrals(review.flagged, rows, currency);
-  await insertRows(
-    engine,
-    'ref_verdicts',
-    [
-      ['referral_id', 'VARCHAR'],
-      ['band', 'VARCHAR'],
-      ['score', 'DOUBLE'],
-      ['held', 'DOUBLE'],
-      ['rules', 'VARCHAR'],
-    ],
-    flagged.map((f) => [f.referral_id, f.band, f.score, f.held_value, f.rules.join(' ')]),
-  );
-  const [{ n }] = await engine.query<Row>(
-    `SELECT count(*) AS n FROM ref_ref WHERE d_signup >= 0 AND d_signup < ${p.days}`,
-  );
-  const scored = num(n);
+  const scored = await writeVerdicts(engine, flagged, p.days);
   const s = review.summary;
   const digits = minorDigits(currency);
   const byBand = {
