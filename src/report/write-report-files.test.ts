@@ -24,6 +24,13 @@ const ioError = async (p: Promise<unknown>): Promise<GtmError> => {
 };
 
 describe('writeReportFiles', () => {
+  it('writes content given in pieces one after the other, in order', async () => {
+    const dir = path.join(tmp, 'pieces');
+    const pieces = [Buffer.from('a,b\n'), new Uint8Array(0), Buffer.from('é,1\n'), Buffer.from('2,3\n')];
+    await writeReportFiles(dir, [{ name: 'scores.csv', content: pieces }]);
+    expect(await readFile(path.join(dir, 'scores.csv'), 'utf8')).toBe('a,b\né,1\n2,3\n');
+  });
+
   it('creates the directory, writes text and bytes, and returns the paths', async () => {
     const dir = path.join(tmp, 'reports', 'track-source', 'run-1');
     const written = await writeReportFiles(dir, [

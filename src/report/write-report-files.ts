@@ -7,7 +7,8 @@ import { refuseLinkedFolders } from './linked-folders.ts';
 export interface ReportFile {
   /** Relative path inside the report directory, e.g. `dashboard.html` or `tables/partners.csv`. */
   name: string;
-  content: string | Uint8Array;
+  /** Text, bytes, or bytes in pieces written one after the other (a large file never copied into one buffer). */
+  content: string | Uint8Array | readonly Uint8Array[];
 }
 
 const HINT = 'file names must be relative paths inside the output folder (no "..", no absolute paths)';
