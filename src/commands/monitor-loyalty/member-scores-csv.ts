@@ -254,9 +254,9 @@ function lineWriter(
   }));
   const rfmNames = RF_GRID_SEGMENTS.map((x) => utf8(csvCell(x.name)));
   const segments = segmentCells(o, c.rowCount);
-  // a line's bytes but the id's: 9 numbers (≤ 32 bytes each as written), 3 scores, the text cells
+  // a line's bytes but the id's: 10 numbers (≤ 25 bytes each as written: 32 allowed), 3 scores, 20 separators, the text cells
   const bound =
-    9 * 32 + 3 * 4 + 20 + dims.reduce((m, d) => m + longest(d.cells), 0) + longest(rfmNames) + segments.most;
+    10 * 32 + 3 * 4 + 20 + dims.reduce((m, d) => m + longest(d.cells), 0) + longest(rfmNames) + segments.most;
   const dim = (k: number, i: number) => {
     const cell = dims[k].cells[dims[k].codes[i]];
     if (cell) out.bytes(cell);
