@@ -171,3 +171,20 @@ describe('counts of one in the dashboard are singular', () => {
     expect(executiveSummary(one)).toContain('Data quality: 1 member holds a tier no tier rule describes');
   });
 });
+
+describe("the summary's money has the currency's minor units below 1,000 (ISO 4217), whole units above", () => {
+  it.each([
+    ['USD', 'USD 5.90', 'USD 3,094'],
+    ['JPY', 'JPY 6', 'JPY 3,094'],
+    ['KWD', 'KWD 5.900', 'KWD 3,094'],
+    ['CLF', 'CLF 5.9000', 'CLF 3,094'],
+  ])('%s: %s, %s', (currency, small, large) => {
+    const r = result();
+    r.currency = currency;
+    r.liability.liability = 5.9;
+    r.liability.revenue_released = 3094.2;
+    const text = executiveSummary(r);
+    expect(text).toContain(`Points liability ${small} (`);
+    expect(text).toContain(`; ${large} of deferred revenue released`);
+  });
+});

@@ -1,6 +1,7 @@
 import {
   actionsSection,
   barChart,
+  currencyMinorUnits,
   dataQualitySection,
   lineChart,
   stackedBar,
@@ -18,21 +19,13 @@ import type { KpiRow, KpiValues } from './kpi-stage.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : percentText(x));
-/** The currency's minor units (2 for USD, 0 for JPY), as the KPI rows' currency format has them. */
-function minorUnits(cur: string): number {
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency: cur }).resolvedOptions()
-      .maximumFractionDigits!;
-  } catch {
-    return 2;
-  }
-}
 /**
  * Money in the report's sentences: whole units from 1,000 up ('USD 3,094'), the currency's minor
- * units below, where whole units would misread it ('USD 8.44', not 'USD 8'; 'USD 0.40', not 'USD 0').
+ * units below (`currencyMinorUnits`, as the KPI rows' currency format has them), where whole units
+ * would misread it ('USD 8.44', not 'USD 8'; 'USD 0.40', not 'USD 0'; 'KWD 5.900', 'JPY 6').
  */
 const money = (x: number, cur: string) => {
-  const digits = Math.abs(x) < 1000 ? minorUnits(cur) : 0;
+  const digits = Math.abs(x) < 1000 ? currencyMinorUnits(cur) : 0;
   return `${cur} ${(x || 0).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 };
 const delta = (cur: number | null, prev: number | null) =>

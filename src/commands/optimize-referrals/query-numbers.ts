@@ -1,4 +1,5 @@
 import type { Engine, Row } from '../../data/index.ts';
+import { currencyMinorUnits } from '../../report/currency-minor-units.ts';
 
 /**
  * A number from a query cell: BIGINT comes back as number or bigint, sums of nothing as NULL.
@@ -9,10 +10,11 @@ export function num(v: unknown, fallback = 0): number {
   return typeof v === 'bigint' ? Number(v) : Number(v);
 }
 
-/** Decimals of a currency's minor unit (ISO 4217, as Intl knows it): USD 2, JPY 0, KWD 3. */
-export const minorDigits = (currency: string): number =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-  2;
+/**
+ * Decimals of a currency's minor unit (USD 2, JPY 0, KWD 3): report's `currencyMinorUnits`, the
+ * definition monitor-loyalty's money uses too (2 for a code Intl does not know).
+ */
+export const minorDigits = currencyMinorUnits;
 
 /**
  * A sum of amounts in minor units, as an exact decimal of `digits` places: the float sum of
