@@ -1,9 +1,9 @@
 import {
   actionsSection,
   barChart,
-  currencyMinorUnits,
   dataQualitySection,
   lineChart,
+  moneyText,
   stackedBar,
   type Block,
   type Dashboard,
@@ -24,10 +24,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
  * units below (`currencyMinorUnits`, as the KPI rows' currency format has them), where whole units
  * would misread it ('USD 8.44', not 'USD 8'; 'USD 0.40', not 'USD 0'; 'KWD 5.900', 'JPY 6').
  */
-const money = (x: number, cur: string) => {
-  const digits = Math.abs(x) < 1000 ? currencyMinorUnits(cur) : 0;
-  return `${cur} ${(x || 0).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
-};
+const money = (x: number, cur: string) => moneyText(x || 0, cur, { wholeFrom: 1000 });
 const delta = (cur: number | null, prev: number | null) =>
   cur !== null && prev !== null && prev !== 0 ? (cur - prev) / Math.abs(prev) : undefined;
 

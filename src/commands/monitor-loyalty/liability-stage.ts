@@ -1,6 +1,7 @@
 import { outstandingPointsLiability } from '../../analyses/loyalty/index.ts';
 import { percentText } from '../../analyses/text/index.ts';
 import type { EscalationRecord, StageContext } from '../../orchestrator/index.ts';
+import { moneyAmount } from '../../report/index.ts';
 import type { KitRun } from '../kit/index.ts';
 import {
   breakageAndRevenue,
@@ -104,17 +105,21 @@ export interface StalePending {
   finding: string;
 }
 
-/** The stale pending points' finding (null when there are none). */
-function stalePendingFinding(
+/**
+ * The stale pending points' finding (null when there are none); their value in the reporting
+ * `currency`'s decimals (`moneyAmount`: '1.30' USD, '130' JPY, '1.300' KWD).
+ */
+export function stalePendingFinding(
   points: number,
   members: number,
   vpp: number,
   days: number,
+  currency: string,
 ): StalePending | null {
   if (points <= 1e-9) return null;
   const value = points * vpp;
   const pts = Math.round(points).toLocaleString('en-US');
-  const money = value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const money = moneyAmount(value, currency);
   return {
     points,
     value,
@@ -124,8 +129,13 @@ function stalePendingFinding(
   };
 }
 
-/** The overdue points' finding (null when there are none). */
-function overdueFinding(points: number, members: number, valuePerPoint: number): OverduePoints | null {
+/** The overdue points' finding (null when there are none); their value as in `stalePendingFinding`. */
+export function overdueFinding(
+  points: number,
+  members: number,
+  valuePerPoint: number,
+  currency: string,
+): OverduePoints | null {
   if (points <= 1e-9) return null;
   const value = points * valuePerPoint;
   const pts = Math.round(points).toLocaleString('en-US');
@@ -133,7 +143,7 @@ function overdueFinding(points: number, members: number, valuePerPoint: number):
     points,
     value,
     members,
-    finding: `${pts} points (${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} at ${valuePerPoint} per point) of ${members.toLocaleString('en-US')} member${members === 1 ? '' : 's'} are past their expiry date with no expire row in the ledger: the expire rows are missing; they can no longer be redeemed, so they are left out of the outstanding points and the liability (breakage); post the expire rows (run the expiry job) so balances agree`,
+    finding: `${pts} points (${moneyAmount(value, currency)} at ${valuePerPoint} per point) of ${members.toLocaleString('en-US')} member${members === 1 ? '' : 's'} are past their expiry date with no expire row in the ledger: the expire rows are missing; they can no longer be redeemed, so they are left out of the outstanding points and the liability (breakage); post the expire rows (run the expiry job) so balances agree`,
   };
 }
 
@@ -143,15 +153,17 @@ type Run = KitRun<MonitorLoyaltyContext>;
 function dataFindings(
   b: Record<string, unknown>,
   config: Run['inputs']['config'],
+  currency: string,
 ): Pick<LiabilityOutput, 'overdue' | 'stale_pending'> {
   const vpp = config.value_per_point;
   return {
-    overdue: overdueFinding(n(b.overdue), n(b.overdue_members), vpp),
+    overdue: overdueFinding(n(b.overdue), n(b.overdue_members), vpp, currency),
     stale_pending: stalePendingFinding(
       n(b.stale_pending),
       n(b.stale_members),
       vpp,
       config.pending_confirmation_days,
+      currency,
     ),
   };
 }
@@ -329,7 +341,7 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
     liability_floor: immature
       ? (active + n(balances.pending)) * config.value_per_point * immature.curves_redemption_rate
       : null,
-    ...dataFindings(balances, config),
+    ...dataFindings(balances, config, run.ws.currency.reporting),
     checks: {
       ledger_balance: n(balances.ledger_balance),
       fifo_balance: n(balances.fifo_balance),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ruleReason } from './rule-reason.ts';
 
 describe('ruleReason', () => {
-  it('shows a refund amount in the reporting currency to 2 decimals', () => {
+  it('shows a refund amount in the reporting currency (EUR: 2 decimals)', () => {
     const line = ruleReason(
       {
         rule: 'refund-after-reward',
@@ -21,6 +21,32 @@ describe('ruleReason', () => {
       'USD',
     );
     expect(line).toContain('refundAmount=USD 1,234.57');
+  });
+
+  it.each([
+    // 1,234.5678 to the currency's minor unit (ISO 4217: JPY 0, USD 2, KWD 3); it read 2 decimals
+    // whatever the currency ('JPY 1,234.57', 'KWD 1,234.57')
+    ['JPY', 'JPY 1,235'],
+    ['USD', 'USD 1,234.57'],
+    ['KWD', 'KWD 1,234.568'],
+  ])('shows a refund amount in %s with its own decimals: %s', (currency, amount) => {
+    const line = ruleReason(
+      {
+        rule: 'refund-after-reward',
+        weight: 0.5,
+        evidence: { rewardPaidAt: 0, refundedAt: 86_400_000, daysAfterReward: 1, refundAmount: 1234.5678 },
+      },
+      currency,
+    );
+    expect(line).toBe(`Refund after reward: daysAfterReward=1, refundAmount=${amount}`);
+  });
+
+  it('keeps a whole refund amount whole in JPY and with 3 zeros in KWD', () => {
+    const line = (currency: string) =>
+      ruleReason({ rule: 'refund-after-reward', weight: 0.5, evidence: { refundAmount: 55 } }, currency);
+    expect(line('JPY')).toBe('Refund after reward: refundAmount=JPY 55');
+    expect(line('KWD')).toBe('Refund after reward: refundAmount=KWD 55.000');
+    expect(line('EUR')).toBe('Refund after reward: refundAmount=EUR 55.00');
   });
 
   it('keeps non-money numbers as they were', () => {

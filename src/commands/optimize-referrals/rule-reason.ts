@@ -1,16 +1,13 @@
 import { FRAUD_RULES, type EvidenceValue, type FiredRule } from '../../analyses/fraud/index.ts';
+import { moneyText } from '../../report/index.ts';
 
 const MAX_ITEMS = 3;
 
-/** Evidence keys that hold an amount of money, shown with the reporting currency to 2 decimals. */
+/** Evidence keys that hold an amount of money, shown in the reporting currency with its decimals. */
 const MONEY = new Set(['refundAmount']);
 
 /** What a money key without an amount means: a refund without refund_amount gave back the whole order. */
 const MONEY_WHEN_NULL: Record<string, string> = { refundAmount: 'whole order' };
-
-function money(v: number, currency: string): string {
-  return `${currency} ${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
 
 function show(v: EvidenceValue): string {
   if (v === null) return 'none';
@@ -24,7 +21,7 @@ function show(v: EvidenceValue): string {
 
 function moneyOrShow(k: string, v: EvidenceValue, currency: string): string {
   if (!MONEY.has(k)) return show(v);
-  if (typeof v === 'number') return money(v, currency);
+  if (typeof v === 'number') return moneyText(v, currency);
   return v === null ? (MONEY_WHEN_NULL[k] ?? 'none') : show(v);
 }
 
@@ -34,7 +31,8 @@ const SKIP = new Set(['rewardPaidAt', 'refundedAt', 'measure', 'method', 'progra
 /**
  * A fired rule as one line a reviewer reads: its title, then what matched, e.g.
  * `Same device or cookie: deviceIds=dev-9f2; cookies=none`. Amounts of money read in `currency`
- * to 2 decimals (`refundAmount=USD 55.00`); a refund without an amount is the whole order
+ * with its minor units (`refundAmount=USD 55.00`, `JPY 1,235`, `KWD 38.688`: `moneyText`); a
+ * refund without an amount is the whole order
  * (`refundAmount=whole order`, as the net amounts count it; it read `none`).
  *
  * @example ruleReason({ rule: 'coupon-leakage', weight: 0.5, evidence: { site: 'retailmenot.com' } }, 'USD')
