@@ -3,7 +3,7 @@
  * not called `holdout` (`holdout_variants: [ctrl_grp]`), a holdout converting 0 %, and records
  * told apart by their mapped ids only. Every expected number is worked out by hand in the comments.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,8 +174,15 @@ describe('a holdout converting 0 %', () => {
   });
 
   it('says — (not 0 %) when there is no comparison at all', async () => {
-    // both arms convert 0 %: no variance in either, no evidence either way
-    const r = await run(await ws('none', 'ctrl_grp', 0, 0));
+    // both arms convert 0 %: no variance in either, no evidence either way (a user outside the
+    // initiative converts in the window, so conversions are measured: without any, the metric is
+    // not measured at all, and the note says that instead)
+    const dir = await ws('none', 'ctrl_grp', 0, 0);
+    await appendFile(
+      path.join(dir, 'data', 'outcomes.csv'),
+      'o-other,u-other,2026-11-20T12:00:00Z,activated,,\n',
+    );
+    const r = await run(dir);
     expect(r.summary).toMatch(/\*\*Best conversion lift vs holdout:\*\* — \(no evidence either way/);
   });
 });

@@ -269,6 +269,49 @@ describe('performanceBySegment', () => {
     expect(() => performanceBySegment(rows)).toThrow(message);
   });
 
+  it('unmeasured metrics (no outcome data) are null and "no result" with the reason, and leave the correction family', () => {
+    const why = 'no conversion outcome in the window';
+    const r = performanceBySegment(FIXTURE, {
+      unmeasured: { conversion_rate: why, revenue_per_user: 'no outcome with a value' },
+    });
+    expect(r.unmeasured).toEqual([
+      { metric: 'conversion_rate', reason: why },
+      { metric: 'revenue_per_user', reason: 'no outcome with a value' },
+    ]);
+    expect('unmeasured' in r.settings).toBe(false);
+    for (const x of r.rows) {
+      expect([x.converters, x.conversionRate, x.revenuePerUser]).toEqual([null, null, null]);
+      // engagement is measured: its counts and rate stay (the users too)
+      expect(x.engagedUsers).not.toBeNull();
+      expect(x.engagementRate).toBeCloseTo(Number(x.engagedUsers) / x.users, 15);
+      for (const c of x.comparisons.filter((y) => y.metric !== 'engagement_rate'))
+        expect(c).toMatchObject({
+          value: null,
+          holdoutValue: null,
+          difference: null,
+          lift: null,
+          ci: null,
+          pValue: null,
+          adjustedPValue: null,
+          verdict: 'no result',
+        });
+    }
+    const email = r.rows.find((x) => x.segment === 'email' && x.variant === 'personalized');
+    expect(email?.comparisons[1].error).toBe(why);
+    // the family is the 3 engagement comparisons with enough users; BH by hand over their raw p
+    // (0.00904143958870019, 0.00940823510917741, 0.459455753175648): p·3/rank, running minimum
+    // from the top → 0.0141123526637661, 0.0141123526637661, 0.459455753175648
+    expect(r.settings.family).toBe(3);
+    const adjusted = (segment: string, variant: string) =>
+      r.rows.find((x) => x.segment === segment && x.variant === variant)?.comparisons[0].adjustedPValue;
+    expect(adjusted('all', 'personalized')).toBeCloseTo(0.0141123526637661, 12);
+    expect(adjusted('email', 'personalized')).toBeCloseTo(0.0141123526637661, 12);
+    expect(adjusted('push', 'control')).toBeCloseTo(0.459455753175648, 12);
+    expect(() => performanceBySegment(FIXTURE, { unmeasured: { ctr: 'x' } as never })).toThrow(
+      /unmeasured names an unknown metric 'ctr'/,
+    );
+  });
+
   it('rejects bad options', () => {
     expect(() => performanceBySegment(FIXTURE, { alpha: 0 })).toThrow(/alpha/);
     expect(() => performanceBySegment(FIXTURE, { holdoutVariants: [] })).toThrow(/holdoutVariants/);

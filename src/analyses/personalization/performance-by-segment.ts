@@ -66,6 +66,13 @@ export interface PerformanceOptions {
   readonly correction?: Correction;
   /** Users in each arm below which no verdict is given. Default 150, the experiments engine's. */
   readonly minUsersPerArm?: number;
+  /**
+   * Metrics without outcome data to measure them by (no outcome rows at all, or none of the
+   * metric's kind), each with why: their values, counts and comparisons are null and `no result`
+   * with the reason, not 0 (a user not seen converting is no evidence when no conversion could have
+   * been seen). Default `{}`.
+   */
+  readonly unmeasured?: Readonly<Partial<Record<PerformanceMetric, string>>>;
 }
 
 export const DEFAULT_PERFORMANCE_OPTIONS: Required<PerformanceOptions> = {
@@ -74,6 +81,7 @@ export const DEFAULT_PERFORMANCE_OPTIONS: Required<PerformanceOptions> = {
   alpha: DEFAULT_ANALYSIS_SETTINGS.alpha,
   correction: 'bh',
   minUsersPerArm: DEFAULT_ANALYSIS_SETTINGS.minSamplePerArm,
+  unmeasured: {},
 };
 
 export type LiftVerdict = 'better' | 'worse' | 'inconclusive' | 'too few users' | 'no result';
@@ -113,9 +121,11 @@ export interface VariantPerformance {
   readonly variant: string;
   readonly isHoldout: boolean;
   readonly users: number;
-  readonly engagedUsers: number;
-  readonly converters: number;
-  /** engagedUsers / users; null with no users. */
+  /** null when engagement is unmeasured (`unmeasured`: no outcome data of its kind). */
+  readonly engagedUsers: number | null;
+  /** null when conversion is unmeasured. */
+  readonly converters: number | null;
+  /** engagedUsers / users; null with no users or when unmeasured. */
   readonly engagementRate: number | null;
   /** converters / users. */
   readonly conversionRate: number | null;
@@ -131,7 +141,9 @@ export interface PerformanceResult {
   /** Segments in order of first appearance; within one, the holdout first, then input order. */
   readonly rows: readonly VariantPerformance[];
   readonly segmentsWithoutHoldout: readonly { readonly dimension: string; readonly segment: string }[];
-  readonly settings: Required<PerformanceOptions> & { readonly family: number };
+  /** The metrics left unmeasured (`PerformanceOptions.unmeasured`) and why, in `PERFORMANCE_METRICS` order. */
+  readonly unmeasured: readonly { readonly metric: PerformanceMetric; readonly reason: string }[];
+  readonly settings: Omit<Required<PerformanceOptions>, 'unmeasured'> & { readonly family: number };
 }
 
 interface Parsed {
@@ -206,13 +218,13 @@ export function performanceBySegment(
     }
     if (!holdout) {
       segmentsWithoutHoldout.push({ dimension: variants[0].dimension, segment: variants[0].segment });
-      for (const v of variants) out.push(draft(v, false, null, []));
+      for (const v of variants) out.push(draft(v, false, null, [], settings));
       continue;
     }
-    out.push(draft(holdout, true, null, []));
+    out.push(draft(holdout, true, null, [], settings));
     for (const v of variants) {
       if (v === holdout) continue;
-      out.push(draft(v, false, holdout.variant, compare(holdout, v, settings)));
+      out.push(draft(v, false, holdout.variant, compare(holdout, v, settings), settings));
     }
   }
 
@@ -220,8 +232,20 @@ export function performanceBySegment(
   return {
     rows: out,
     segmentsWithoutHoldout,
-    settings: { ...settings, family },
+    unmeasured: PERFORMANCE_METRICS.flatMap((metric) => {
+      const reason = settings.unmeasured[metric];
+      return reason === undefined ? [] : [{ metric, reason }];
+    }),
+    settings: { ...withoutUnmeasured(settings), family },
   };
+}
+
+/** The settings as reported: the unmeasured metrics are in `unmeasured`, with their reasons. */
+function withoutUnmeasured(
+  settings: Required<PerformanceOptions>,
+): Omit<Required<PerformanceOptions>, 'unmeasured'> {
+  const { unmeasured: _unmeasured, ...rest } = settings;
+  return rest;
 }
 
 type MutableComparison = { -readonly [K in keyof MetricComparison]: MetricComparison[K] };
@@ -234,7 +258,16 @@ function resolveOptions(options: PerformanceOptions): Required<PerformanceOption
     ...DEFAULT_PERFORMANCE_OPTIONS,
     ...options,
     holdoutByDimension: options.holdoutByDimension ?? DEFAULT_PERFORMANCE_OPTIONS.holdoutByDimension,
+    unmeasured: options.unmeasured ?? DEFAULT_PERFORMANCE_OPTIONS.unmeasured,
   };
+  for (const metric of Object.keys(s.unmeasured)) {
+    if (!PERFORMANCE_METRICS.includes(metric as PerformanceMetric)) {
+      throw new PersonalizationInputError(`unmeasured names an unknown metric '${metric}'`, {
+        option: 'unmeasured',
+        hint: `use ${PERFORMANCE_METRICS.join(', ')}`,
+      });
+    }
+  }
   requireOptionRange(s.alpha, 'alpha', Number.MIN_VALUE, 0.5);
   requireOptionRange(s.minUsersPerArm, 'minUsersPerArm', 0, Number.MAX_SAFE_INTEGER);
   if (!['bh', 'holm', 'none'].includes(s.correction)) {
@@ -307,18 +340,21 @@ function draft(
   isHoldout: boolean,
   holdout: string | null,
   comparisons: MutableComparison[],
+  settings: Required<PerformanceOptions>,
 ): VariantPerformanceDraft {
+  const measured = (metric: PerformanceMetric) => settings.unmeasured[metric] === undefined;
+  const value = (metric: PerformanceMetric) => (measured(metric) ? metricValue(p, metric) : null);
   return {
     dimension: p.dimension,
     segment: p.segment,
     variant: p.variant,
     isHoldout,
     users: p.users,
-    engagedUsers: p.engaged,
-    converters: p.converters,
-    engagementRate: metricValue(p, 'engagement_rate'),
-    conversionRate: metricValue(p, 'conversion_rate'),
-    revenuePerUser: metricValue(p, 'revenue_per_user'),
+    engagedUsers: measured('engagement_rate') ? p.engaged : null,
+    converters: measured('conversion_rate') ? p.converters : null,
+    engagementRate: value('engagement_rate'),
+    conversionRate: value('conversion_rate'),
+    revenuePerUser: value('revenue_per_user'),
     holdout,
     comparisons,
   };
@@ -341,6 +377,18 @@ function compare(
   const b = arms(variant);
   const enough = holdout.users >= settings.minUsersPerArm && variant.users >= settings.minUsersPerArm;
   return PERFORMANCE_METRICS.map((metric): MutableComparison => {
+    const none = { lift: null, scale: null, ci: null, pValue: null, verdict: 'no result' as const };
+    const unmeasured = settings.unmeasured[metric];
+    if (unmeasured !== undefined) {
+      const nulls = {
+        value: null,
+        holdoutValue: null,
+        difference: null,
+        adjustedPValue: null,
+        adjustedCi: null,
+      };
+      return { metric, ...nulls, ...none, error: unmeasured, note: null };
+    }
     const value = metricValue(variant, metric);
     const holdoutValue = metricValue(holdout, metric);
     const base = {
@@ -351,7 +399,6 @@ function compare(
       adjustedPValue: null,
       adjustedCi: null,
     };
-    const none = { lift: null, scale: null, ci: null, pValue: null, verdict: 'no result' as const };
     const moments = effectMoments(a[metric], b[metric], 'relative');
     if (!moments.ok) return { ...base, ...none, error: moments.reason, note: null };
     // a deterministic difference (both arms constant) is no test: no p-value, no verdict, the

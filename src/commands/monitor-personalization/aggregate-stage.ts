@@ -1,6 +1,7 @@
 import {
   canonicalReason,
   performanceBySegment,
+  type PerformanceMetric,
   type PerformanceResult,
 } from '../../analyses/personalization/index.ts';
 import type { Engine, NarrowSpec, NormalizeResult } from '../../data/index.ts';
@@ -264,6 +265,7 @@ async function performanceOf(
   engine: Engine,
   s: Scope,
   dict: DecisionDict['columns'],
+  unmeasured: Partial<Record<PerformanceMetric, string>>,
 ): Promise<{ users: number; performance: PerformanceResult }> {
   const codes = firstCodesOf(s, dict);
   const holdouts = run.ws.personalization.holdout_variants;
@@ -293,9 +295,64 @@ async function performanceOf(
       holdoutByDimension: Object.fromEntries(
         ['all', ...run.inputs.inputs.dimension].map((d) => [d, [HOLDOUT_ARM]]),
       ),
+      unmeasured,
     },
   );
   return { users: num(users), performance };
+}
+
+/** What `kpiLatestSql` reads: where each KPI's data stops, and the outcome rows in the window. */
+interface KpiLatestRow {
+  engagement: unknown;
+  conversion: unknown;
+  revenue: unknown;
+  window_outcomes: unknown;
+  window_engagement: unknown;
+  window_conversion: unknown;
+  window_revenue: unknown;
+}
+
+const KIND_OF: Record<PerformanceMetric, 'engagement' | 'conversion' | 'revenue'> = {
+  engagement_rate: 'engagement',
+  conversion_rate: 'conversion',
+  revenue_per_user: 'revenue',
+};
+
+/**
+ * The performance metrics the window's outcomes cannot measure, with why: no outcomes source, no
+ * outcome rows at all (an empty or header-only export), none in the window, or none of the metric's
+ * kind there (no conversion event, no outcome with a value). Their values are then null, not the 0
+ * of users never seen converting; with outcomes of the kind in the window, a segment without any
+ * conversion is 0 (evidence). Outcomes covering only part of the window are not judged here (the
+ * freshness check reports a source that stopped).
+ */
+export function unmeasuredMetrics(
+  run: Run,
+  kpi: KpiLatestRow | undefined,
+  outcomesRows: number,
+): Partial<Record<PerformanceMetric, string>> {
+  const sources = run.ws.sources.filter((x) => x.entity === 'outcomes').map((x) => x.name);
+  const named = sources.join(', ');
+  const window = `the ${run.inputs.window.label} window to ${run.inputs.inputs.as_of}`;
+  const events = run.ws.personalization.events;
+  const why = (metric: PerformanceMetric): string | null => {
+    if (!sources.length) return 'no outcomes source in gtm.yaml (entity: outcomes)';
+    if (outcomesRows === 0) return `no outcome rows in ${named} (an empty or header-only export?)`;
+    if (num(kpi?.window_outcomes) === 0) return `no outcome rows in ${named} in ${window}`;
+    const kind = KIND_OF[metric];
+    if (num(kpi?.[`window_${kind}`]) > 0) return null;
+    const what =
+      kind === 'revenue'
+        ? 'outcome with a value'
+        : `${kind} outcome (personalization.events.${kind}: ${events[kind].join(', ')})`;
+    return `no ${what} in ${named} in ${window}`;
+  };
+  const out: Partial<Record<PerformanceMetric, string>> = {};
+  for (const metric of Object.keys(KIND_OF) as PerformanceMetric[]) {
+    const reason = why(metric);
+    if (reason !== null) out[metric] = reason;
+  }
+  return out;
 }
 
 /** The stale-rule cutoff of the governance scan: `stale_days` before the window's end. */
@@ -408,11 +465,24 @@ export async function aggregateStage(
     slimOutcomesSql(s, outcomesIn ? await narrowFrom(engine, outcomesIn, NARROW_OUTCOME_CODES) : undefined),
   );
   await execAll(engine, slimConsentSql(s));
+  const [kpi] = (await engine.query(kpiLatestSql(s))) as unknown as KpiLatestRow[];
+  const latest = (await engine.query(latestSql(s))).map((r) => ({
+    entity: String(r.entity),
+    source: String(r.source),
+    latest: str(r.latest),
+    n: num(r.n),
+  }));
+  const outcomesRows = latest.filter((l) => l.entity === 'outcomes').reduce((t, l) => t + l.n, 0);
   ctx.progress('aggregating users and outcomes');
-  const { users, performance } = await performanceOf(run, engine, s, dict.columns);
+  const { users, performance } = await performanceOf(
+    run,
+    engine,
+    s,
+    dict.columns,
+    unmeasuredMetrics(run, kpi, outcomesRows),
+  );
   ctx.progress('daily series');
   const { rules, servedRules } = await rulesOf(engine, s, init.keys);
-  const [kpi] = await engine.query(kpiLatestSql(s));
   return {
     initiative: {
       name: run.inputs.inputs.initiative,
@@ -425,15 +495,7 @@ export async function aggregateStage(
     kpi_sample_every: sampleEvery,
     performance,
     ...(await dailySeries(engine, s, sampleEvery)),
-    latest: [
-      ...dict.latest,
-      ...(await engine.query(latestSql(s))).map((r) => ({
-        entity: String(r.entity),
-        source: String(r.source),
-        latest: str(r.latest),
-        n: num(r.n),
-      })),
-    ],
+    latest: [...dict.latest, ...latest],
     kpiLatest: {
       engagement: str(kpi?.engagement),
       conversion: str(kpi?.conversion),

@@ -193,7 +193,7 @@ function performanceSection(r: R, o: O): Section {
       title: 'Conversion rate by rule and variant',
       horizontal: true,
       data: rows
-        .filter((x) => x.dimension === 'rule')
+        .filter((x) => x.dimension === 'rule' && x.conversionRate !== null)
         .map((x) => ({ variant: `${x.segment} / ${x.variant}`, conversion: x.conversionRate ?? 0 })),
       x: 'variant',
       y: 'conversion',
@@ -205,21 +205,36 @@ function performanceSection(r: R, o: O): Section {
     title: 'Daily conversion rate (history and window)',
     spec: lineChart({
       title: 'Daily conversion rate',
-      data: r.anomalies.daily.map((d) => ({ day: d.day, conversion: d.conversion_rate ?? 0 })),
+      data: r.anomalies.daily.flatMap((d) =>
+        d.conversion_rate === null ? [] : [{ day: d.day, conversion: d.conversion_rate }],
+      ),
       x: 'day',
       y: 'conversion',
       format: 'percent',
     }),
   };
+  // metrics without outcome data (no outcome rows, or none of their kind in the window) read —, not 0
+  const unmeasured = o.aggregate.performance.unmeasured;
+  const notMeasured = unmeasured.length
+    ? ` Not measured (— in the tables, no lift or verdict): ${[...new Set(unmeasured.map((u) => u.reason))]
+        .map(
+          (why) =>
+            `${unmeasured
+              .filter((u) => u.reason === why)
+              .map((u) => u.metric)
+              .join(', ')}: ${why}`,
+        )
+        .join('; ')}.`
+    : '';
   return {
     title: 'Performance vs holdout',
     summary: true,
-    intro: `Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method intervals, ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons; where the holdout's rate is 0 the lift is undefined and the interval and verdict are on the absolute difference (pp, marked absolute).`,
+    intro: `${notMeasured.trim() ? `${notMeasured.trim()} ` : ''}Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method intervals, ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons; where the holdout's rate is 0 the lift is undefined and the interval and verdict are on the absolute difference (pp, marked absolute).`,
     // an empty window (an as-of past the data) draws no chart: an axis of no days reads NaN
     blocks: [
-      ...(rows.some((x) => x.dimension === 'rule') ? [chart] : []),
+      ...(rows.some((x) => x.dimension === 'rule' && x.conversionRate !== null) ? [chart] : []),
       ...tables,
-      ...(r.anomalies.daily.length ? [daily] : []),
+      ...(r.anomalies.daily.some((d) => d.conversion_rate !== null) ? [daily] : []),
     ],
   };
 }

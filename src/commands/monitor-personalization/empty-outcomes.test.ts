@@ -1,6 +1,6 @@
 /**
  * An outcomes export with its header only: the run still scans governance and exposures on the
- * decisions, and says once, naming the source, why the outcome KPIs read 0 and the performance-dip
+ * decisions, and says once, naming the source, why the outcome KPIs are not measured and the performance-dip
  * detection did not run. It said, once per KPI, "conversion_rate: seasonal-hybrid-esd: needs more
  * than 14 days of history, has 0", which named neither the source nor the cause. Found on a
  * hand-built workspace: 45 days of decisions (20 users a day, rule hero), events.csv header only.
@@ -57,7 +57,7 @@ describe('monitor-personalization with a header-only outcomes export', () => {
     const lines = empty.stderrLines.filter((l) => /conversion_rate|seasonal-hybrid-esd/.test(l));
     expect(lines).toEqual([
       'warning: conversion_rate, engagement_rate, revenue_per_user: no outcome rows in product_events (an empty or ' +
-        'header-only export?): read as 0, and the performance-dip detection cannot run; governance and exposure ' +
+        'header-only export?): not measured (null in the reports, not 0), and the performance-dip detection cannot run; governance and exposure ' +
         'checks ran on the decisions',
     ]);
     expect(r.anomalies.kpis.map((k) => [k.kpi, k.days, k.last_day])).toEqual([
@@ -105,10 +105,10 @@ describe('monitor-personalization with a header-only outcomes export', () => {
     );
     expect(lines).toEqual([
       'warning: conversion_rate: no conversion outcome (personalization.events.conversion: conversion, converted, ' +
-        'signup, activated, purchase, subscribed) before as-of in product_events: read as 0, and the ' +
-        'performance-dip detection cannot run',
-      'warning: revenue_per_user: no outcome with a value before as-of in product_events: read as 0, and the ' +
-        'performance-dip detection cannot run',
+        'signup, activated, purchase, subscribed) before as-of in product_events: not measured (null in the ' +
+        'reports, not 0), and the performance-dip detection cannot run',
+      'warning: revenue_per_user: no outcome with a value before as-of in product_events: not measured (null in ' +
+        'the reports, not 0), and the performance-dip detection cannot run',
     ]);
   });
 });

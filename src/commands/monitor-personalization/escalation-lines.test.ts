@@ -35,7 +35,7 @@ function result(immediate: unknown[], escalations: unknown[]): MonitorPersonaliz
     totals: { decisions: 10, users: 5, rules: 1 },
     governance: { status: 'fail', consent: { violations: 28 } },
     fallback: { value: 0, threshold: 0.05, rule: null },
-    performance: { rows: [] },
+    performance: { rows: [], unmeasured: [] },
     experiments: [],
     anomalies: { items: [] },
     backlog: { items: [] },

@@ -13,6 +13,7 @@ import type { ExperimentDef } from './experiment-defs.ts';
 import { guidanceFor } from './experiment-guidance.ts';
 import { eventToken, num, scopeOf, type Run } from './run-scope.ts';
 import {
+  experimentOutcomesSql,
   exposedTableSql,
   metricColumn,
   multipleExposureSql,
@@ -171,7 +172,10 @@ export async function experimentsStage(
     ctx.progress(`experiment ${def.id}`);
     const d = await experimentData(run, s, def, e);
     const variants = new Set(d.rows.map((r) => r.variant));
-    if (variants.size < 2)
+    const noOutcomes = await noOutcomesIn(run, s, e);
+    if (noOutcomes)
+      memos.push({ ...memo, multiple_exposures: d.multipleExposures ?? 0, no_readout: noOutcomes });
+    else if (variants.size < 2)
       memos.push({
         ...memo,
         multiple_exposures: d.multipleExposures ?? 0,
@@ -211,6 +215,21 @@ export async function experimentsStage(
   const order = new Map(a.experiments.map((x, i) => [x.id, i]));
   memos.sort((x, y) => (order.get(x.id) ?? 0) - (order.get(y.id) ?? 0));
   return { memos, daily };
+}
+
+/**
+ * Why an experiment has nothing to read out when no outcome row falls in its window (no outcomes
+ * source, an empty export, or outcomes that stop before it or start after it): its arms would all
+ * read 0 and the memo "no evidence either way (0 % in both)", a measurement there was none of. Null
+ * when outcomes are there (an arm without conversions then reads 0: evidence).
+ */
+async function noOutcomesIn(run: Run, s: Scope, e: ExperimentScope): Promise<string | null> {
+  const sources = run.ws.sources.filter((x) => x.entity === 'outcomes').map((x) => x.name);
+  if (!sources.length) return 'no outcomes source in gtm.yaml (entity: outcomes): no metric to read out';
+  const [{ n }] = await (await run.engine()).query(experimentOutcomesSql(s, e));
+  if (num(n) > 0) return null;
+  const to = new Date(Date.parse(e.stop) - 1).toISOString().slice(0, 10);
+  return `no outcome rows in ${sources.join(', ')} from ${e.start.slice(0, 10)} to ${to} (its exposures so far): no metric to read out`;
 }
 
 function baseMemo(def: ExperimentDef, nowMs: number): ExperimentMemoOut {

@@ -75,7 +75,8 @@ export function formatMonitorPersonalization(
         return [
           x.variant,
           x.users,
-          fmtPct(x.conversion_rate ?? 0),
+          // unmeasured (no conversion outcome in the window): a dash, not 0 %
+          x.conversion_rate === null ? '—' : fmtPct(x.conversion_rate),
           // a holdout at 0 %: no relative lift, the absolute difference in percentage points
           x.is_holdout
             ? 'holdout'
@@ -86,6 +87,9 @@ export function formatMonitorPersonalization(
         ];
       }),
     ),
+    ...(r.performance.unmeasured as { metric: string; reason: string }[])
+      .filter((u) => u.metric === 'conversion_rate')
+      .map((u) => `(conversion not measured: ${u.reason})`),
   ];
   out.push('', 'Experiments:');
   for (const m of r.experiments as {

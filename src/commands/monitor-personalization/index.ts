@@ -24,7 +24,7 @@ import { narrowTables } from './aggregate-stage.ts';
 import { monitorPersonalizationPlan, type MonitorPersonalizationOutputs } from './plan.ts';
 import { buildMonitorPersonalizationResult, type MonitorPersonalizationResult } from './result.ts';
 import { monitorPersonalizationFiles } from './write-reports.ts';
-import { skippedWarnings } from './issues-stage.ts';
+import { skippedWarnings, unmeasuredWarnings } from './issues-stage.ts';
 
 /**
  * The warning of a window without decisions while the sources hold some (an as-of past the data, or
@@ -64,7 +64,7 @@ export const monitorPersonalization: CommandDef<
     files: (r, o) => monitorPersonalizationFiles(r, o),
   },
   format: (r) => formatMonitorPersonalization(r, r.inputs.detail),
-  warnings: (r) => [...emptyWindowWarning(r), ...skippedWarnings(r)],
+  warnings: (r) => [...emptyWindowWarning(r), ...skippedWarnings(r), ...unmeasuredWarnings(r)],
 };
 
 /**

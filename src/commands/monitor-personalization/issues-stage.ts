@@ -212,7 +212,7 @@ function fillDays(points: { t: string; value: number }[], last: string | null) {
   return out;
 }
 
-const CANNOT = 'read as 0, and the performance-dip detection cannot run';
+const CANNOT = 'not measured (null in the reports, not 0), and the performance-dip detection cannot run';
 
 /**
  * Why a KPI has no series to watch, when it has no outcome of its kind before as-of: no outcome rows
@@ -393,7 +393,9 @@ function alertIssues(
       unit: 'count',
       owner_role: owner,
     });
-  for (const k of KPIS)
+  // a KPI without any outcome of its kind is not watched (`kpiAnomalies`): no alert is evaluated on
+  // it, where "0 days with a dip" would read as a series checked and found fine
+  for (const k of KPIS.filter((x) => a.kpiLatest[x.latest] !== null))
     ctx.alert({
       id: `kpi_dip.${k.id}`,
       metric: `days in the window with a dip in ${k.label}`,
@@ -417,4 +419,26 @@ export function skippedWarnings(r: { anomalies: Pick<IssuesOutput, 'kpis'> }): s
     byReason.set(reason, [...(byReason.get(reason) ?? []), k.kpi]);
   }
   return [...byReason].map(([reason, kpis]) => `${kpis.join(', ')}: ${reason}`);
+}
+
+/**
+ * One line per reason a performance metric is unmeasured (no outcome of its kind in the window)
+ * that `skippedWarnings` does not already give (a KPI with outcomes before the window but none in it).
+ */
+export function unmeasuredWarnings(r: {
+  anomalies: Pick<IssuesOutput, 'kpis'>;
+  performance: { unmeasured: readonly { metric: string; reason: string }[] };
+}): string[] {
+  const skipped = new Set(
+    r.anomalies.kpis.filter((k) => k.skipped.some((x) => x.includes(CANNOT))).map((k) => k.kpi),
+  );
+  const byReason = new Map<string, string[]>();
+  for (const u of r.performance.unmeasured) {
+    if (skipped.has(u.metric)) continue;
+    byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), u.metric]);
+  }
+  return [...byReason].map(
+    ([reason, metrics]) =>
+      `performance vs holdout: ${metrics.join(', ')}: ${reason}: not measured (null in the reports, not 0)`,
+  );
 }

@@ -28,9 +28,11 @@ export function conversionLiftPerUser(
   const all = a.performance.rows.filter((r) => r.dimension === 'all');
   const hold = all.filter((r) => r.isHoldout);
   const pers = all.filter((r) => r.variant === 'personalized');
+  // conversion unmeasured (no conversion outcome in the window): no lift to project, not one of 0
   const rate = (rows: typeof all) => {
     const users = rows.reduce((s, r) => s + r.users, 0);
-    return users ? rows.reduce((s, r) => s + r.converters, 0) / users : null;
+    if (!users || rows.some((r) => r.converters === null)) return null;
+    return rows.reduce((s, r) => s + (r.converters ?? 0), 0) / users;
   };
   const h = rate(hold);
   const q = rate(pers);

@@ -43,6 +43,8 @@ export interface MonitorPersonalizationResult {
     settings: Record<string, unknown>;
     rows: Record<string, unknown>[];
     segments_without_holdout: Record<string, unknown>[];
+    /** Metrics without outcome data in the window and why: null in every row, not 0. */
+    unmeasured: { metric: string; reason: string }[];
   };
   /** The governance scan (snake_case of `governanceScan`) with how consent was checked. */
   governance: Record<string, unknown> & {
@@ -61,7 +63,15 @@ export interface MonitorPersonalizationResult {
     kpis: IssuesOutput['kpis'];
     /** The daily KPIs are computed on users whose id hashes to 1 in this many (1 = every user). */
     kpi_sample_every: number;
-    daily: (DailyKpiRow & {
+    /**
+     * A KPI without any outcome of its kind before as-of (`kpis[].skipped`) has null counts and
+     * rate on every day: unknown, not 0.
+     */
+    daily: (Omit<DailyKpiRow, 'engaged' | 'converters' | 'revenue' | 'revenue_sum_squares'> & {
+      engaged: number | null;
+      converters: number | null;
+      revenue: number | null;
+      revenue_sum_squares: number | null;
       conversion_rate: number | null;
       engagement_rate: number | null;
       revenue_per_user: number | null;
@@ -87,6 +97,28 @@ export interface MonitorPersonalizationResult {
 }
 
 const rate = (x: number, n: number) => (n > 0 ? x / n : null);
+
+/**
+ * The daily KPI rows with their rates; a KPI without any outcome of its kind before as-of (no
+ * outcome rows, or none of its events) reads null, not a series of 0 (no outcome could have been seen).
+ */
+export function dailyRows(
+  daily: readonly DailyKpiRow[],
+  kpiLatest: { engagement: string | null; conversion: string | null; revenue: string | null },
+): MonitorPersonalizationResult['anomalies']['daily'] {
+  const known = <T>(kind: keyof typeof kpiLatest, v: T): T | null => (kpiLatest[kind] === null ? null : v);
+  return daily.map((r) => ({
+    day: r.day,
+    users: r.users,
+    engaged: known('engagement', r.engaged),
+    converters: known('conversion', r.converters),
+    revenue: known('revenue', r.revenue),
+    revenue_sum_squares: known('revenue', r.revenue_sum_squares),
+    conversion_rate: known('conversion', rate(r.converters, r.users)),
+    engagement_rate: known('engagement', rate(r.engaged, r.users)),
+    revenue_per_user: known('revenue', rate(r.revenue, r.users)),
+  }));
+}
 
 /** The result of a run, assembled once every stage has finished. */
 export function buildMonitorPersonalizationResult(
@@ -121,12 +153,7 @@ export function buildMonitorPersonalizationResult(
       suppression: snakeKeys(i.suppression) as Record<string, unknown>[],
       kpis: i.kpis,
       kpi_sample_every: a.kpi_sample_every,
-      daily: a.daily.map((r) => ({
-        ...r,
-        conversion_rate: rate(r.converters, r.users),
-        engagement_rate: rate(r.engaged, r.users),
-        revenue_per_user: rate(r.revenue, r.users),
-      })),
+      daily: dailyRows(a.daily, a.kpiLatest),
       items: i.anomalies,
     },
     backlog: {

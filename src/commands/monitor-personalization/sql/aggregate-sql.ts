@@ -658,14 +658,22 @@ export function latestSql(s: Scope): string {
  * source that stopped (an EU store export two days late) holds the KPI's complete days back to its
  * own instead of leaving them short of its outcomes; a source whose last such outcome is before the
  * window (an archive of an old system) does not; with no source inside the window, the latest of all.
+ * With them, the outcome rows in the window, all and of each kind (engagement, conversion, with a
+ * value): what the performance rows can see (a kind without any there is unmeasured, not 0).
  */
 export function kpiLatestSql(s: Scope): string {
   const last = (when: string) => `max(CASE WHEN ${when} THEN occurred_at END)`;
   const held = (c: string) =>
     s.q.isoTime(`COALESCE(min(CASE WHEN ${c} >= ${s.q.ts(s.start)} THEN ${c} END), max(${c}))`);
-  return `SELECT ${held('e_at')} AS engagement, ${held('c_at')} AS conversion, ${held('r_at')} AS revenue
+  const inWindow = (when: string) =>
+    `sum(CASE WHEN occurred_at >= ${s.q.ts(s.start)} AND ${when} THEN 1 ELSE 0 END)`;
+  const total = (c: string) => `COALESCE(sum(${c}), 0) AS ${c}`;
+  return `SELECT ${held('e_at')} AS engagement, ${held('c_at')} AS conversion, ${held('r_at')} AS revenue,
+      ${['window_outcomes', 'window_engagement', 'window_conversion', 'window_revenue'].map(total).join(', ')}
     FROM (SELECT _source, ${last('engaged = 1')} AS e_at, ${last('converted = 1')} AS c_at,
-            ${last('value IS NOT NULL')} AS r_at
+            ${last('value IS NOT NULL')} AS r_at, ${inWindow('1 = 1')} AS window_outcomes,
+            ${inWindow('engaged = 1')} AS window_engagement, ${inWindow('converted = 1')} AS window_conversion,
+            ${inWindow('value IS NOT NULL')} AS window_revenue
           FROM ${s.q.table('mp_outcomes')} WHERE occurred_at < ${s.q.ts(s.end)} GROUP BY _source) x`;
 }
 

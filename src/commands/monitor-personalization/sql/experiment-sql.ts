@@ -22,6 +22,14 @@ export const experimentsSql = (q: SqlDialect): string =>
      ${q.isoTime('end_at')} AS end_at, primary_metric, guardrail_metrics, method, status, subject, initiative
    FROM ${q.source('experiments')} ORDER BY experiment_id, variant`;
 
+/**
+ * Outcome rows in the experiment's window [start, stop), where its metrics count them: with none,
+ * every arm's 0 is no evidence (nothing could have been seen), so there is nothing to read out.
+ */
+export const experimentOutcomesSql = (s: Scope, e: ExperimentScope): string =>
+  `SELECT count(*) AS n FROM ${s.q.table('mp_outcomes')}
+   WHERE occurred_at >= ${s.q.ts(e.start)} AND occurred_at < ${s.q.ts(e.stop)}`;
+
 const exposedTable = (e: ExperimentScope) => `mp_exp_exposed_${e.index}`;
 /** The per-unit table of an experiment: one row per singly exposed user with its metric values. */
 export const unitsTable = (e: ExperimentScope): string => `mp_exp_units_${e.index}`;
