@@ -1,12 +1,11 @@
-import { edgePercent, percentText } from '../analyses/text/index.ts';
+import { edgePercent, moneyAmount, moneyShort, moneyText, percentText } from '../analyses/text/index.ts';
 import { GtmError } from '../errors/index.ts';
-import { currencyMinorUnits } from './currency-minor-units.ts';
 import type { ValueFormat } from './dashboard.ts';
 
 /** Shown for missing or non-finite values (null, undefined, NaN, ±Infinity). */
 export const MISSING = '—';
 
-export { percentText };
+export { moneyAmount, moneyShort, moneyText, percentText };
 
 const LOCALE = 'en-US';
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -91,35 +90,6 @@ export function formatValue(
       return fixZero(formatter('number', { maximumFractionDigits: 2 }).format(n));
   }
 }
-
-/**
- * An amount of money in a report's sentences: en-US digits with `currency`'s minor units
- * (`currencyMinorUnits`, the decimals `formatValue`'s currency format shows), no symbol or code;
- * `moneyText` puts the code in front. `wholeFrom`: from that magnitude up, whole units (the
- * dashboards' summaries: 'USD 3,094', where the cents add nothing). `—` for a non-finite amount;
- * an amount that rounds to zero is unsigned ('0.00', not '-0.00').
- *
- * @example
- * moneyAmount(1234.5678, 'USD');      // '1,234.57'
- * moneyAmount(1234.5678, 'JPY');      // '1,235'
- * moneyAmount(38.68809, 'KWD');       // '38.688'
- * moneyAmount(3094.4, 'USD', { wholeFrom: 1000 }); // '3,094'
- */
-export function moneyAmount(x: number, currency: string, { wholeFrom = Infinity } = {}): string {
-  if (!Number.isFinite(x)) return MISSING;
-  const digits = Math.abs(x) < wholeFrom ? currencyMinorUnits(currency) : 0;
-  const f = formatter(`money:${digits}`, { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return fixZero(f.format(x));
-}
-
-/**
- * `moneyAmount` after the currency code as written: 'USD 1,234.57', 'JPY 1,235', 'KWD 38.688'.
- *
- * @example
- * moneyText(55, 'EUR'); // 'EUR 55.00'
- */
-export const moneyText = (x: number, currency: string, options: { wholeFrom?: number } = {}): string =>
-  `${currency} ${moneyAmount(x, currency, options)}`;
 
 const onePlacePercent = () =>
   formatter('percent', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });

@@ -24,7 +24,7 @@ export { renderDashboardHtml, type RenderHtmlOptions } from './render-dashboard-
 export { renderDashboardMarkdown, type RenderMarkdownOptions } from './render-markdown.ts';
 export { mdTable } from './md-table.ts';
 export { mdCode, mdEscape, mdLine } from './md-escape.ts';
-export { formatValue, moneyAmount, moneyText, percentText } from './format-number.ts';
+export { formatValue, moneyAmount, moneyShort, moneyText, percentText } from './format-number.ts';
 export { currencyMinorUnits } from './currency-minor-units.ts';
 export { toCsvTable, type CsvColumn } from './csv-table.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';
@@ -49,5 +49,5 @@ export {
   type OwnedItemView,
   type UnmatchedView,
 } from './common-sections.ts';
-export { textTable, fmtMoney, fmtPct } from './text-table.ts';
+export { textTable, fmtCount, fmtMoney, fmtPct } from './text-table.ts';
 export { plural } from './plural.ts';

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/index.ts';
+import { formatMonitorLoyalty, type MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/index.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-small-'));
@@ -159,6 +159,13 @@ describe('liability of a programme with no matured cohort', () => {
     expect(summary).toMatch(/the redemptions seen so far give USD 0\.00, a floor/);
     expect(summary).not.toMatch(/from the matured cohorts/);
     expect(summary).not.toMatch(/Points liability:\*\* \$0\.00 — \*\*OK/);
+    // the terminal view says the same amounts (it printed 'Liability (USD): 6 on 590 points' and
+    // a floor of '0')
+    const terminal = formatMonitorLoyalty(result, 'full');
+    expect(terminal).toContain(
+      'Liability (USD): 5.90 on 590 points outstanding × 0.01 × 100.0% expected redemption',
+    );
+    expect(terminal).toContain('the redemptions seen so far give 0.00 (a floor)');
   });
 
   it('liability_cohorts.csv: expired is type expire only, the earn reversal is taken back', () => {

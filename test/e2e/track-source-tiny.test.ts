@@ -3,7 +3,7 @@
  * number can be worked out by hand: conversion, dedupe across sources, sourced vs influenced.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
+import { formatTrackSource, type TrackSourceResult } from '../../src/commands/track-source/index.ts';
 import { copyFixtureWorkspace, TINY_AS_OF, type FixtureWorkspace } from '../helpers/fixture-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -73,4 +73,25 @@ it('credits partners and assets, with the rest explicit', () => {
       pipeline: r.by_partner.find((p) => p.key === 'acme')!.pipeline,
     }),
   ]);
+});
+
+it('terminal view: money with cents below 1,000, whole units from 1,000 up', () => {
+  const terminal = formatTrackSource(r, 'full');
+  // expected cells worked out apart from the formatter: two decimals below 1,000, else whole with
+  // thousands separators (it rounded every amount to whole units)
+  const cell = (x: number) =>
+    Math.abs(x) < 1000
+      ? x.toFixed(2)
+      : Math.round(x)
+          .toString()
+          .replace(/\B(?=(\d{3})+$)/g, ',');
+  const rows = [...r.by_channel, ...r.by_asset!];
+  // amounts of both kinds: 1,100.275 → '1,100', no revenue → '0.00' (it printed '0')
+  expect(rows.some((c) => c.revenue === 0) && rows.some((c) => c.pipeline === 1100.275)).toBe(true);
+  for (const c of rows)
+    expect(terminal).toMatch(
+      new RegExp(
+        `\\n${c.key.replace(/[-.()]/g, '\\$&')} +${cell(c.pipeline)} +${cell(c.revenue)} +${c.touches}\\b`,
+      ),
+    );
 });

@@ -176,6 +176,27 @@ describe('recommendActions', () => {
     expect(actions.every((a) => a.owner_role && a.evidence.length > 10)).toBe(true);
   });
 
+  it("prints money with the currency's decimals below 1,000 (it rounded to whole units)", () => {
+    const ev = (currency: string, id: string) =>
+      recommendActions({ ...base, currency }).find((a) => a.id === id)!.evidence;
+    // unmatched 500; target 100 in a window of share 1; webinar 900 / 30 = 30 per touch, all assets
+    // 1,000 / 100 = 10 per touch
+    expect(ev('USD', 'fix-touch-matching')).toContain('; USD 500.00 is unattributed.');
+    expect(ev('USD', 'close-gap-a')).toBe(
+      '40.0% of its USD 100.00 pipeline target for this window (100.0% of the campaign target of USD 100.00); "Webinar" yields USD 30.00 of attributed pipeline per touch.',
+    );
+    expect(ev('USD', 'promote-webinar')).toBe(
+      'USD 30.00 of attributed pipeline per touch, 3.0× the campaign average of USD 10.00 (30 touches).',
+    );
+    expect(ev('JPY', 'promote-webinar')).toMatch(/^JPY 30 of .* average of JPY 10 \(/);
+    expect(ev('KWD', 'promote-webinar')).toMatch(/^KWD 30\.000 of .* average of KWD 10\.000 \(/);
+    expect(
+      recommendActions({ ...base, confidence: { ...base.confidence, unmatchedPipeline: 123456.7 } }).find(
+        (a) => a.id === 'fix-touch-matching',
+      )!.evidence,
+    ).toContain('; USD 123,457 is unattributed.');
+  });
+
   it('stays quiet when nothing is off', () => {
     const calm = recommendActions({
       ...base,

@@ -1,6 +1,6 @@
 import type { ContributionRow } from './contribution-vs-target.ts';
 import { worstAgainstOverall, type FunnelDropoff } from './funnel-dropoff.ts';
-import { percentText } from '../text/index.ts';
+import { moneyShort, percentText } from '../text/index.ts';
 
 export interface CreditRow {
   key: string;
@@ -40,7 +40,8 @@ export interface Action {
 }
 
 const pct = (x: number) => percentText(x);
-const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
+/** 'USD 8.44' below 1,000 (the currency's decimals), 'USD 20,709' from 1,000 up. */
+const money = (x: number, cur: string) => `${cur} ${moneyShort(x, cur)}`;
 
 /**
  * Rule-based recommendations, each citing the numbers behind it, high priority first (then medium,

@@ -8,6 +8,7 @@ import { buildBacklog } from './backlog.ts';
 type Args = Parameters<typeof buildBacklog>;
 
 const run = {
+  ws: { currency: { reporting: 'USD' } },
   asOfDay: '2026-11-30',
   owner: (role: string) => ({ role, person: null, fallback_used: null }),
   inputs: {

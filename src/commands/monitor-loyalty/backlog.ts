@@ -6,7 +6,7 @@ import type { LiabilityOutput } from './liability-stage.ts';
 import type { ModelsOutput } from './models-stage.ts';
 import { money6 } from './money6.ts';
 import type { InsightsOutput, SegmentLine } from './segments-stage.ts';
-import { percentText } from '../../report/index.ts';
+import { fmtCount, moneyShort, percentText } from '../../report/index.ts';
 
 /** One item of the action plan: evidence, owner (with fallback), ETA and a projected lift from the data. */
 export interface BacklogItem {
@@ -26,7 +26,8 @@ export interface BacklogItem {
 type Run = KitRun<MonitorLoyaltyContext>;
 type Draft = Omit<BacklogItem, 'priority' | 'owner' | 'eta'> & { role: string; urgent: boolean };
 
-const money = (x: number) => Math.round(x).toLocaleString('en-US');
+/** Money in the reporting currency: its decimals below 1,000, whole units from 1,000 up ('5.30', '20,709'). */
+const money = (run: Run, x: number) => moneyShort(x, run.ws.currency.reporting);
 const pct = (x: number) => percentText(x);
 /** `1 member`, `1,234 members`. */
 const members = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'member' : 'members'}`;
@@ -62,7 +63,7 @@ function segmentDraft(run: Run, s: SegmentLine, e: ExperimentsOutput | undefined
   return {
     id: s.segment,
     title: `${s.segment.replace(/-/g, ' ')}: ${members(s.size)} — ${s.play}`,
-    evidence: `${members(s.size)}, ${money(s.value_at_stake)} at stake (${s.value_definition}).`,
+    evidence: `${members(s.size)}, ${money(run, s.value_at_stake)} at stake (${s.value_definition}).`,
     role: play.owner,
     urgent: false,
     value_at_stake: s.value_at_stake,
@@ -80,7 +81,7 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
     out.push({
       id: 'liability-spike',
       title: `Points liability up ${pct(l.change_rate)} since the previous run: review issuance and book the change`,
-      evidence: `liability ${money(l.liability)} vs ${money(l.previous?.liability ?? 0)} on ${l.previous?.as_of}; outstanding ${money(l.outstanding_points)} points at ${l.value_per_point} per point, expected redemption ${pct(l.expected_redemption_rate)}.`,
+      evidence: `liability ${money(run, l.liability)} vs ${money(run, l.previous?.liability ?? 0)} on ${l.previous?.as_of}; outstanding ${fmtCount(l.outstanding_points)} points at ${l.value_per_point} per point, expected redemption ${pct(l.expected_redemption_rate)}.`,
       role: finance,
       urgent: true,
       value_at_stake: Math.abs(l.change),
@@ -91,7 +92,7 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
     out.push({
       id: 'overdue-points',
       title: 'Points past their expiry date without an expire entry: run the expiry job',
-      evidence: `${money(l.overdue.points)} points of ${members(l.overdue.members)} in lots past their expiry date have no expire row in the ledger; they are left out of the liability here (breakage) and of the members' balances (KPI tables, segments), but the ledger still counts them.`,
+      evidence: `${fmtCount(l.overdue.points)} points of ${members(l.overdue.members)} in lots past their expiry date have no expire row in the ledger; they are left out of the liability here (breakage) and of the members' balances (KPI tables, segments), but the ledger still counts them.`,
       role: finance,
       urgent: false,
       value_at_stake: l.overdue.value,
@@ -102,7 +103,7 @@ function liabilityDraft(run: Run, l: LiabilityOutput): Draft[] {
     out.push({
       id: 'stale-pending-points',
       title: 'Pending points past their confirmation period: confirm or reverse them',
-      evidence: `${money(l.stale_pending.points)} points of ${members(l.stale_pending.members)} have been pending for more than ${l.stale_pending.days} days with no earn row for their order; they are left out of the pending points and the liability here, but the ledger still holds them as pending.`,
+      evidence: `${fmtCount(l.stale_pending.points)} points of ${members(l.stale_pending.members)} have been pending for more than ${l.stale_pending.days} days with no earn row for their order; they are left out of the pending points and the liability here, but the ledger still holds them as pending.`,
       role: finance,
       urgent: false,
       value_at_stake: l.stale_pending.value,
@@ -146,7 +147,7 @@ function experimentDrafts(run: Run, e: ExperimentsOutput | undefined): Draft[] {
         // the next test starts with the same action ("Roll back double of …; test …"): it goes in the
         // evidence, so the title does not say the action twice
         title: `${ship ? 'Ship' : 'Roll back'} ${v.name} of ${r.name}`,
-        evidence: `${r.recommendation.reasons.join(' ')} Revenue per member ${money(v.mean)} vs ${money(rev.control.mean)} (control, ${rev.control.n} members). Next test: ${r.next_test}`,
+        evidence: `${r.recommendation.reasons.join(' ')} Revenue per member ${money(run, v.mean)} vs ${money(run, rev.control.mean)} (control, ${rev.control.n} members). Next test: ${r.next_test}`,
         role: run.inputs.config.owners.experiments,
         urgent: !ship,
         // a roll back: the guardrail is liability per unit of revenue, so the liability the variant

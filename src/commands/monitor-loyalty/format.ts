@@ -1,4 +1,4 @@
-import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
+import { fmtCount, fmtMoney, fmtPct, textTable } from '../../report/index.ts';
 import { executiveSummary, immatureText } from './dashboard.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 import { ownerRole } from '../../report/owner-role.ts';
@@ -10,7 +10,7 @@ const num = (x: number | null | undefined, d = 2) => (x === null || x === undefi
  * ("projected lift USD 20,709"; it printed as "lift 20,709", which read as members or points).
  */
 export function backlogLine(b: MonitorLoyaltyResult['backlog'][number], currency: string): string {
-  return `[${b.priority}] ${b.title} — ${b.owner.person ?? 'unassigned'} (${ownerRole(b.owner)}), ETA ${b.eta}, projected lift ${currency} ${fmtMoney(b.projected_lift)}`;
+  return `[${b.priority}] ${b.title} — ${b.owner.person ?? 'unassigned'} (${ownerRole(b.owner)}), ETA ${b.eta}, projected lift ${currency} ${fmtMoney(b.projected_lift, currency)}`;
 }
 
 /** a + b from which the BG/NBD dropout chance is one value for every member (its sd < 0.005). */
@@ -50,7 +50,7 @@ function kpiTable(r: MonitorLoyaltyResult): string {
   return textTable(
     ['KPI', r.window.label, r.previous_window.label],
     [
-      row('members', o.members, o.previous.members, (x) => (x === null ? null : fmtMoney(x))),
+      row('members', o.members, o.previous.members, (x) => (x === null ? null : fmtCount(x))),
       row('enrollment rate', o.enrollment_rate, o.previous_enrollment_rate, fmtPct),
       row('active member rate', o.active_member_rate, o.previous.active_member_rate, fmtPct),
       row('order earning rate', o.order_earning_rate, o.previous.order_earning_rate, fmtPct),
@@ -65,30 +65,41 @@ function kpiTable(r: MonitorLoyaltyResult): string {
   );
 }
 
+/**
+ * The liability in the terminal. Its money (liability, floor, revenue released) has the reporting
+ * currency's decimals below 1,000 ("Liability (USD): 5.30 on 530 points outstanding"; it printed
+ * "5", while summary.md said "USD 5.30"); the points are a count.
+ */
+export function liabilityLine(r: Pick<MonitorLoyaltyResult, 'liability' | 'currency'>): string {
+  const l = r.liability;
+  return (
+    `Liability (${r.currency}): ${fmtMoney(l.liability, r.currency)} on ${fmtCount(l.outstanding_points)} points outstanding × ${l.value_per_point} × ${fmtPct(l.expected_redemption_rate)} expected redemption` +
+    (l.change_rate !== null
+      ? `; ${l.change_rate >= 0 ? '+' : ''}${fmtPct(l.change_rate)} since the previous run`
+      : '; no previous run') +
+    (l.immature
+      ? `. At full value: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${fmtMoney(l.liability_floor ?? 0, r.currency)} (a floor); revenue released in the window ${fmtMoney(l.revenue_released, r.currency)}.`
+      : `. Breakage (${l.method === 'bornhuetter-ferguson' ? 'Bornhuetter–Ferguson' : 'chain ladder'}) ${fmtPct(l.expected_breakage_rate)}; revenue released in the window ${fmtMoney(l.revenue_released, r.currency)}.`)
+  );
+}
+
+/** The segments to act on, with their value at stake in the reporting currency. */
+export function segmentsTable(r: Pick<MonitorLoyaltyResult, 'segments' | 'currency'>): string {
+  return textTable(
+    ['segment', 'members', `at stake (${r.currency})`, 'play'],
+    r.segments.map((s) => [
+      s.segment,
+      s.unavailable ? null : s.size,
+      s.unavailable ? null : fmtMoney(s.value_at_stake, r.currency),
+      s.unavailable ?? clip(s.play, 70),
+    ]),
+  );
+}
+
 /** Terminal view of a monitor-loyalty result. */
 export function formatMonitorLoyalty(r: MonitorLoyaltyResult, detail: 'summary' | 'full'): string {
   const out: string[] = [executiveSummary(r).replace(/\*\*/g, ''), '', kpiTable(r), ''];
-  const l = r.liability;
-  out.push(
-    `Liability (${r.currency}): ${fmtMoney(l.liability)} on ${fmtMoney(l.outstanding_points)} points outstanding × ${l.value_per_point} × ${fmtPct(l.expected_redemption_rate)} expected redemption` +
-      (l.change_rate !== null
-        ? `; ${l.change_rate >= 0 ? '+' : ''}${fmtPct(l.change_rate)} since the previous run`
-        : '; no previous run') +
-      (l.immature
-        ? `. At full value: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${fmtMoney(l.liability_floor ?? 0)} (a floor); revenue released in the window ${fmtMoney(l.revenue_released)}.`
-        : `. Breakage (${l.method === 'bornhuetter-ferguson' ? 'Bornhuetter–Ferguson' : 'chain ladder'}) ${fmtPct(l.expected_breakage_rate)}; revenue released in the window ${fmtMoney(l.revenue_released)}.`),
-    '',
-    'Segments to act on:',
-    textTable(
-      ['segment', 'members', `at stake (${r.currency})`, 'play'],
-      r.segments.map((s) => [
-        s.segment,
-        s.unavailable ? null : s.size,
-        s.unavailable ? null : fmtMoney(s.value_at_stake),
-        s.unavailable ?? clip(s.play, 70),
-      ]),
-    ),
-  );
+  out.push(liabilityLine(r), '', 'Segments to act on:', segmentsTable(r));
   if (detail === 'full') {
     const line = churnModelLine(r.models);
     if (line) out.push('', line);

@@ -13,7 +13,7 @@ import type { PartnerReport } from './partner-stage.ts';
 import { ringNumber } from './result.ts';
 import type { RiskReview } from './risk-stage.ts';
 import { minorDigits, roundMinor } from './query-numbers.ts';
-import { percentText } from '../../report/index.ts';
+import { moneyShort, percentText } from '../../report/index.ts';
 
 export type BacklogKind =
   'messaging' | 'incentive' | 'enablement' | 'partner-review' | 'fraud-rule' | 'experiment';
@@ -41,7 +41,8 @@ export interface DraftItem {
 
 const pct = (x: number) => percentText(x);
 const n1 = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
-const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
+/** 'USD 8.44' below 1,000 (the currency's decimals), 'USD 20,709' from 1,000 up. */
+const money = (x: number, cur: string) => `${cur} ${moneyShort(x, cur)}`;
 
 const STAGE_WORDS: Record<FunnelStage, { what: string; output: string; base: string; action: string }> = {
   participation: {

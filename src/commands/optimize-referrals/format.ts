@@ -3,7 +3,6 @@ import { executiveSummary } from './dashboard.ts';
 import { fraudRankingLine, type ReferralsResult } from './result.ts';
 import { ownerRole } from '../../report/owner-role.ts';
 
-/** Terminal view of an optimize-referrals result. */
 /**
  * The fraud review in the terminal: what the bands count (referrals), the payouts held, and the
  * rules with the rewards (money, reporting currency) on the referrals each flagged. It said
@@ -12,25 +11,31 @@ import { ownerRole } from '../../report/owner-role.ts';
 export function fraudLines(r: Pick<ReferralsResult, 'fraud' | 'currency'>): string[] {
   const f = r.fraud;
   const out = [
-    `Fraud review of ${f.by_band.approve + f.by_band.review + f.by_band.reject} referrals: ${f.by_band.approve} approved, ${f.by_band.review} to review, ${f.by_band.reject} rejected (${fmtPct(f.reject_share)}); payouts held ${r.currency} ${fmtMoney(f.value_at_risk.total)}; ${f.rings.length} ${f.rings.length === 1 ? 'ring' : 'rings'}.`,
+    `Fraud review of ${f.by_band.approve + f.by_band.review + f.by_band.reject} referrals: ${f.by_band.approve} approved, ${f.by_band.review} to review, ${f.by_band.reject} rejected (${fmtPct(f.reject_share)}); payouts held ${r.currency} ${fmtMoney(f.value_at_risk.total, r.currency)}; ${f.rings.length} ${f.rings.length === 1 ? 'ring' : 'rings'}.`,
   ];
   const fired = f.rules.filter((x) => x.fired > 0).sort((a, b) => b.fired - a.fired);
   if (fired.length)
     out.push(
       textTable(
         ['rule', 'fired', `rewards on them (${r.currency})`],
-        fired.map((x) => [x.rule, x.fired, fmtMoney(x.reward_value)]),
+        fired.map((x) => [x.rule, x.fired, fmtMoney(x.reward_value, r.currency)]),
       ),
     );
   return out;
 }
 
-export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'): string {
-  const out: string[] = [executiveSummary(r).replace(/\*\*/g, ''), ''];
+/**
+ * The funnel table in the terminal: revenue and cost per referred customer in the reporting
+ * currency, with its decimals below 1,000 (a cost per customer of USD 8.44 printed "8").
+ */
+export function funnelLines(
+  r: Pick<ReferralsResult, 'funnel' | 'inputs' | 'window' | 'currency'>,
+  detail: 'summary' | 'full',
+): string[] {
   const segments = r.funnel.current.filter(
     (s) => s.dimension === 'program' || detail === 'full' || s.dimension === r.inputs.dimensions[0],
   );
-  out.push(
+  return [
     `Funnel (${r.window.label}, ${r.currency}):`,
     textTable(
       ['segment', 'shares', 'clicks', 'sign-ups', 'customers', 'sign-up', 'conv.', 'revenue', 'cost/cust'],
@@ -42,11 +47,19 @@ export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'):
         s.counts.conversions,
         fmtPct(s.metrics.signupRate),
         fmtPct(s.metrics.conversionRate),
-        fmtMoney(s.counts.referredRevenue ?? 0),
-        s.metrics.costPerReferredCustomer === null ? null : fmtMoney(s.metrics.costPerReferredCustomer),
+        fmtMoney(s.counts.referredRevenue ?? 0, r.currency),
+        s.metrics.costPerReferredCustomer === null
+          ? null
+          : fmtMoney(s.metrics.costPerReferredCustomer, r.currency),
       ]),
     ),
-  );
+  ];
+}
+
+/** Terminal view of an optimize-referrals result. */
+export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'): string {
+  const out: string[] = [executiveSummary(r).replace(/\*\*/g, ''), ''];
+  out.push(...funnelLines(r, detail));
   if (detail === 'full') out.push('', 'Insights:', ...r.insights.map((s) => `  • ${s}`));
   out.push('', ...fraudLines(r));
   out.push(
@@ -61,7 +74,7 @@ export function formatReferrals(r: ReferralsResult, detail: 'summary' | 'full'):
           p.name,
           p.tier,
           p.status,
-          fmtMoney(p.revenue),
+          fmtMoney(p.revenue, r.currency),
           fmtPct(p.conversionRate),
           fmtPct(p.fraudRate),
           p.nps === null ? null : Math.round(p.nps),

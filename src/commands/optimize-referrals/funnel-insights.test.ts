@@ -35,11 +35,50 @@ describe('funnelInsights', () => {
     };
     const p = segment(counts);
     const lines = funnelInsights({ current: p, previous: p }, [p], [p], [], 'EUR');
-    // k = 90 / 1000; cost 1500 + 400 + 150 − 50 = 2000, per customer 2000 / 90 = 22.2; ROI (12000 − 2000) / 2000 = 5
+    // k = 90 / 1000; cost 1500 + 400 + 150 − 50 = 2000, per customer 2000 / 90 = 22.22; ROI (12000 − 2000) / 2000 = 5
     expect(lines[0]).toContain('k-factor 0.090 (referred customers per eligible advocate)');
     expect(lines).toContain(
-      'Incentive efficiency: EUR 2,000 spent (rewards + incentives + fees − clawbacks), EUR 22 per referred customer, payout ROI 5.00× ((referred revenue − spent) / spent).',
+      'Incentive efficiency: EUR 2,000 spent (rewards + incentives + fees − clawbacks), EUR 22.22 per referred customer, payout ROI 5.00× ((referred revenue − spent) / spent).',
     );
+  });
+});
+
+describe("funnelInsights: incentive efficiency in the currency's decimals below 1,000", () => {
+  // cost 200 + 15 + 0 − 4 = 211 for 25 referred customers: 211 / 25 = 8.44 per customer (it
+  // printed "USD 211 spent … USD 8 per referred customer"); 1,000 and up stay whole
+  const counts = (scale: number): FunnelCounts => ({
+    eligibleAdvocates: 500,
+    participatingAdvocates: 50,
+    shares: 100,
+    clicks: 300,
+    signups: 60,
+    conversions: 25,
+    referredRevenue: 1000 * scale,
+    rewards: 200 * scale,
+    incentives: 15 * scale,
+    fees: 0,
+    clawbacks: 4 * scale,
+  });
+  const efficiency = (scale: number, currency: string) => {
+    const p = segment(counts(scale));
+    return funnelInsights({ current: p, previous: p }, [p], [p], [], currency).find((l) =>
+      l.startsWith('Incentive efficiency:'),
+    );
+  };
+
+  it.each([
+    // USD: 211.00 spent, 8.44 per customer
+    [1, 'USD', 'USD 211.00 spent', 'USD 8.44 per referred customer'],
+    // KWD (3 decimals): 211.000, 8.440
+    [1, 'KWD', 'KWD 211.000 spent', 'KWD 8.440 per referred customer'],
+    // JPY (no decimals): ×100 → 21,100 spent, 21,100 / 25 = 844 per customer
+    [100, 'JPY', 'JPY 21,100 spent', 'JPY 844 per referred customer'],
+    // USD ×1000: 211,000 spent, 8,440 per customer, whole from 1,000
+    [1000, 'USD', 'USD 211,000 spent', 'USD 8,440 per referred customer'],
+  ])('×%s %s', (scale, currency, spent, perCustomer) => {
+    const line = efficiency(scale, currency)!;
+    expect(line).toContain(spent);
+    expect(line).toContain(perCustomer);
   });
 });
 

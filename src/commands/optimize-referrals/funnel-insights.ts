@@ -1,10 +1,11 @@
 import type { ReferralMetrics } from '../../analyses/referrals/index.ts';
 import type { StageDuration } from './diagnostics-stage.ts';
 import type { FunnelSegment } from './funnel-rows.ts';
-import { percentText } from '../../report/index.ts';
+import { moneyShort, percentText } from '../../report/index.ts';
 
 const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
-const money = (x: number | null) => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
+/** '8.44' below 1,000 (the currency's decimals), '20,709' from 1,000 up; 'n/a' when there is none. */
+const money = (x: number | null, cur: string) => (x === null ? 'n/a' : moneyShort(x, cur));
 
 /** The stage rates of the funnel, in order, with the words the insights use. */
 export const STAGE_RATES: readonly { key: keyof ReferralMetrics; label: string; step: string }[] = [
@@ -168,7 +169,7 @@ export function funnelInsights(
   out.push(...weakestSegment(current, c));
   if (m.costPerReferredCustomer !== null)
     out.push(
-      `Incentive efficiency: ${currency} ${money(m.programCost)} spent (rewards + incentives + fees − clawbacks), ${currency} ${money(m.costPerReferredCustomer)} per referred customer, payout ROI ${m.payoutRoi === null ? 'n/a' : `${m.payoutRoi.toFixed(2)}× ((referred revenue − spent) / spent)`}.`,
+      `Incentive efficiency: ${currency} ${money(m.programCost, currency)} spent (rewards + incentives + fees − clawbacks), ${currency} ${money(m.costPerReferredCustomer, currency)} per referred customer, payout ROI ${m.payoutRoi === null ? 'n/a' : `${m.payoutRoi.toFixed(2)}× ((referred revenue − spent) / spent)`}.`,
     );
   const slow = durations
     .filter((d) => d.median_seconds !== null && d.pairs > 0)

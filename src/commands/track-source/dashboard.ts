@@ -9,6 +9,7 @@ import {
   type Dashboard,
   type Kpi,
   type Section,
+  moneyShort,
   plural,
   percentText,
 } from '../../report/index.ts';
@@ -17,7 +18,8 @@ import type { TrackSourceResult } from './result.ts';
 import { touchNoteLines } from './touch-notes.ts';
 
 const pct = (x: number) => percentText(x);
-const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
+/** 'USD 3,094' from 1,000 up (pipeline and revenue totals), the currency's decimals below it. */
+const money = (x: number, cur: string) => `${cur} ${moneyShort(x, cur)}`;
 /** KPI tiles show compact amounts ($13.4M); tables keep exact figures. */
 const compact = (x: number, cur: string) =>
   new Intl.NumberFormat('en-US', {

@@ -16,15 +16,15 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
       ['channel', 'pipeline', 'revenue', 'touches', 'share'],
       r.by_channel.map((c) => [
         c.key,
-        fmtMoney(c.pipeline),
-        fmtMoney(c.revenue),
+        fmtMoney(c.pipeline, cur),
+        fmtMoney(c.revenue, cur),
         c.touches,
         fmtPct(r.totals.pipeline ? c.pipeline / r.totals.pipeline : 0),
       ]),
     ),
   );
   if (detail === 'full') out.push(...detailSections(r));
-  if (r.comparison) out.push(...comparisonSection(r.comparison));
+  if (r.comparison) out.push(...comparisonSection(r.comparison, cur));
   out.push('', 'Actions:');
   for (const a of r.actions.slice(0, detail === 'full' ? undefined : 5))
     out.push(
@@ -47,6 +47,7 @@ export function formatTrackSource(r: TrackSourceResult, detail: 'summary' | 'ful
 
 /** One row per partner with its contribution target and status, then the unattributed remainder. */
 function partnerTable(r: TrackSourceResult): string {
+  const cur = r.currency;
   return textTable(
     ['partner', 'pipeline', 'sourced', 'revenue', 'target (window)', 'attain', 'status'],
     [
@@ -54,19 +55,19 @@ function partnerTable(r: TrackSourceResult): string {
         const c = r.contribution.find((x) => x.partner === p.key);
         return [
           p.name,
-          fmtMoney(p.pipeline),
-          fmtMoney(p.sourced_pipeline),
-          fmtMoney(p.revenue),
-          c?.pipeline_target_in_window ? fmtMoney(c.pipeline_target_in_window) : null,
+          fmtMoney(p.pipeline, cur),
+          fmtMoney(p.sourced_pipeline, cur),
+          fmtMoney(p.revenue, cur),
+          c?.pipeline_target_in_window ? fmtMoney(c.pipeline_target_in_window, cur) : null,
           fmtPct(c?.pipeline_attainment),
           c?.status ?? '',
         ];
       }),
       [
         'Unattributed',
-        fmtMoney(r.unattributed.pipeline),
-        '0',
-        fmtMoney(r.unattributed.revenue),
+        fmtMoney(r.unattributed.pipeline, cur),
+        fmtMoney(0, cur),
+        fmtMoney(r.unattributed.revenue, cur),
         null,
         null,
         '',
@@ -77,6 +78,7 @@ function partnerTable(r: TrackSourceResult): string {
 
 /** The `--detail full` extras: asset and region credit (when present) and the insight statements. */
 function detailSections(r: TrackSourceResult): string[] {
+  const cur = r.currency;
   const out: string[] = [];
   for (const [label, lines] of [
     ['Assets', r.by_asset],
@@ -88,14 +90,14 @@ function detailSections(r: TrackSourceResult): string[] {
         `${label}:`,
         textTable(
           ['value', 'pipeline', 'revenue', 'touches'],
-          lines.map((c) => [c.key, fmtMoney(c.pipeline), fmtMoney(c.revenue), c.touches]),
+          lines.map((c) => [c.key, fmtMoney(c.pipeline, cur), fmtMoney(c.revenue, cur), c.touches]),
         ),
       );
   out.push('', 'Insights:', ...r.insights.statements.map((s) => `  • ${s}`));
   return out;
 }
 
-function comparisonSection(comparison: NonNullable<TrackSourceResult['comparison']>): string[] {
+function comparisonSection(comparison: NonNullable<TrackSourceResult['comparison']>, cur: string): string[] {
   const models = Object.keys(comparison[0]?.per_model ?? {});
   return [
     '',
@@ -104,7 +106,12 @@ function comparisonSection(comparison: NonNullable<TrackSourceResult['comparison
       ['dim', 'value', ...models, 'spread'],
       comparison
         .filter((c) => c.dimension !== 'asset')
-        .map((c) => [c.dimension, c.key, ...models.map((m) => fmtMoney(c.per_model[m])), fmtMoney(c.spread)]),
+        .map((c) => [
+          c.dimension,
+          c.key,
+          ...models.map((m) => fmtMoney(c.per_model[m], cur)),
+          fmtMoney(c.spread, cur),
+        ]),
     ),
   ];
 }

@@ -4,7 +4,7 @@ import type { CampaignConfig } from '../../workspace/index.ts';
 import type { AttributionOutput } from './attribute-stage.ts';
 import { insightRowsClickHouse } from './clickhouse-journeys.ts';
 import { funnelSql, personasSql, segmentsSql, type ScopeParams } from './sql/journeys-sql.ts';
-import { percentText } from '../../report/index.ts';
+import { moneyShort, percentText } from '../../report/index.ts';
 
 export interface Insights {
   top_assets: {
@@ -37,7 +37,8 @@ export interface Insights {
   statements: string[];
 }
 
-const money = (x: number, cur: string) => `${cur} ${Math.round(x).toLocaleString('en-US')}`;
+/** 'USD 8.44' below 1,000 (the currency's decimals), 'USD 20,709' from 1,000 up. */
+const money = (x: number, cur: string) => `${cur} ${moneyShort(x, cur)}`;
 const pct = (x: number) => percentText(x);
 
 export async function computeInsights(
