@@ -4,7 +4,7 @@
  * written out here by hand, not read from Intl.
  */
 import { describe, expect, it } from 'vitest';
-import { currencyMinorUnits } from './currency-minor-units.ts';
+import { currencyMinorUnits } from '../analyses/text/index.ts';
 import { formatValue } from './format-number.ts';
 
 /** ISO 4217 list one, column "Minor unit", for the codes asserted. */

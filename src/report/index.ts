@@ -25,7 +25,7 @@ export { renderDashboardMarkdown, type RenderMarkdownOptions } from './render-ma
 export { mdTable } from './md-table.ts';
 export { mdCode, mdEscape, mdLine } from './md-escape.ts';
 export { formatValue, moneyAmount, moneyShort, moneyText, percentText } from './format-number.ts';
-export { currencyMinorUnits } from './currency-minor-units.ts';
+export { currencyMinorUnits } from '../analyses/text/index.ts';
 export { toCsvTable, type CsvColumn } from './csv-table.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';
 export {

@@ -197,7 +197,7 @@ export class CsvBytes {
   }
 }
 
-const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
+const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 const COMMA = 44;
 const NEWLINE = 10;
 

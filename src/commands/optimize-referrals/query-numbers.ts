@@ -1,5 +1,5 @@
 import type { Engine, Row } from '../../data/index.ts';
-import { currencyMinorUnits } from '../../report/currency-minor-units.ts';
+import { currencyMinorUnits } from '../../analyses/text/index.ts';
 
 /**
  * A number from a query cell: BIGINT comes back as number or bigint, sums of nothing as NULL.
@@ -11,7 +11,7 @@ export function num(v: unknown, fallback = 0): number {
 }
 
 /**
- * Decimals of a currency's minor unit (USD 2, JPY 0, KWD 3): report's `currencyMinorUnits`, the
+ * Decimals of a currency's minor unit (USD 2, JPY 0, KWD 3): `currencyMinorUnits` (analyses/text), the
  * definition monitor-loyalty's money uses too (2 for a code Intl does not know).
  */
 export const minorDigits = currencyMinorUnits;
