@@ -10,6 +10,7 @@
  * `variants.sql`: statements separated by a semicolon at the end of a line, run in order; alternate
  * the old and new forms (A, B, A, B) since this machine's speed moves between runs. Each prints its
  * wall and CPU time (the process's: DuckDB's threads and this one) and the first rows it returns.
+ * `REPLAY_FULL=1` prints every row whole, one value a line (for `EXPLAIN ANALYZE` variants).
  * Statements of the log that fail are reported and skipped. Rows the command appended from
  * JavaScript (the log's `-- append n rows to t` lines) are not in the log: those tables stay empty,
  * so replay up to a statement before the first such append when a variant depends on them.
@@ -67,7 +68,7 @@ if (variants) {
     const c = cpuMs();
     const rows = (await con.runAndReadAll(sql)).getRowObjects();
     console.log(
-      `${(performance.now() - t).toFixed(0)} ms wall, ${(cpuMs() - c).toFixed(0)} ms CPU: ${sql.slice(0, 100).replace(/\s+/g, ' ')} → ${json(rows.slice(0, 3)).slice(0, 200)}`,
+      `${(performance.now() - t).toFixed(0)} ms wall, ${(cpuMs() - c).toFixed(0)} ms CPU: ${sql.slice(0, 100).replace(/\s+/g, ' ')} → ${process.env.REPLAY_FULL ? rows.map((r) => Object.values(r).join('\n')).join('\n') : json(rows.slice(0, 3)).slice(0, 200)}`,
     );
   }
 }

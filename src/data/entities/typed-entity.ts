@@ -1,5 +1,5 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
-import { parseAmountSql, parseTimestampSql, trimmedSql, valueMapSql } from '../normalize/index.ts';
+import { parseAmountSql, parseTimestampSql, trimmedSql } from '../normalize/index.ts';
 import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
 import { knownCurrencies, noRateReasonSql } from '../normalize/currency-sql.ts';
 import {
@@ -213,7 +213,7 @@ function parsedSql(
     case 'token':
       // the alias is looked up on the token, so `Opt In` and `opt-in` find the alias `opt_in`
       return def.aliases && Object.keys(def.aliases).length
-        ? `COALESCE(${valueMapSql(tokenSql(raw), tokenAliases(def.aliases), 'null')}, ${tokenSql(raw)})`
+        ? aliasedTokenSql(tokenSql(raw), tokenAliases(def.aliases))
         : tokenSql(raw);
     case 'timestamp':
       return parseTimestampSql(raw, dateOrderOf(b, name));
@@ -238,6 +238,21 @@ function parsedSql(
     default:
       return trimmed(name);
   }
+}
+
+/**
+ * A token mapped through aliases whose keys are tokens, unmapped tokens kept: `valueMapSql` without
+ * its `lower(trim(…))`, which a token needs no more (a token is trimmed and lower-cased already).
+ *
+ * @example aliasedTokenSql('t', { opt_in: 'granted' });
+ * // COALESCE(['granted'::VARCHAR][list_position(['opt_in'], t)], t)
+ */
+export function aliasedTokenSql(token: string, aliases: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(aliases);
+  if (!entries.length) return token;
+  const keys = entries.map(([k]) => literal(k)).join(', ');
+  const values = entries.map(([, v]) => `${literal(v)}::VARCHAR`).join(', ');
+  return `COALESCE([${values}][list_position([${keys}], ${token})], ${token})`;
 }
 
 /**
