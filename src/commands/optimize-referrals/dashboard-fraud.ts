@@ -1,10 +1,22 @@
-import { barChart, type Section, percentText } from '../../report/index.ts';
+import { barChart, moneyShort, type Section, percentText } from '../../report/index.ts';
 import { ringNumber, type ReferralsResult } from './result.ts';
 
 type R = ReferralsResult;
 const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
 /** Flagged referrals shown on the dashboard (all of them are in flagged_referrals.csv). */
 const SHOWN = 50;
+
+/**
+ * The review's bands and the payouts they hold, as the Fraud section's callout says it: money with
+ * the currency's decimals below 1,000 ("USD 560.00 rejected", KWD 12.346), whole from 1,000 up.
+ */
+export function bandsLine(
+  f: Pick<R['fraud'], 'by_band' | 'reject_share' | 'reject_threshold' | 'value_at_risk'>,
+  currency: string,
+): string {
+  const money = (x: number) => `${currency} ${moneyShort(x, currency)}`;
+  return `${f.by_band.approve} approved, ${f.by_band.review} to review, ${f.by_band.reject} rejected (${pct(f.reject_share)}; guardrail ${pct(f.reject_threshold)}). Payouts held: ${money(f.value_at_risk.review)} in review, ${money(f.value_at_risk.reject)} rejected.`;
+}
 
 /** Fraud and risk summary: bands, rules that fired, the flagged referrals with reasons, suspicious cohorts. */
 export function fraudSection(r: R): Section {
@@ -18,7 +30,7 @@ export function fraudSection(r: R): Section {
       {
         kind: 'callout',
         status: (f.reject_share ?? 0) > f.reject_threshold ? 'alert' : f.by_band.review ? 'warn' : 'ok',
-        text: `${f.by_band.approve} approved, ${f.by_band.review} to review, ${f.by_band.reject} rejected (${pct(f.reject_share)}; guardrail ${pct(f.reject_threshold)}). Payouts held: ${r.currency} ${Math.round(f.value_at_risk.review).toLocaleString('en-US')} in review, ${r.currency} ${Math.round(f.value_at_risk.reject).toLocaleString('en-US')} rejected.`,
+        text: bandsLine(f, r.currency),
       },
       {
         kind: 'chart',

@@ -8,6 +8,7 @@ import {
   type Dashboard,
   type Kpi,
   type Section,
+  moneyShort,
   plural,
   percentText,
 } from '../../report/index.ts';
@@ -19,6 +20,8 @@ import { fraudRankingLine, type ReferralsResult } from './result.ts';
 
 type R = ReferralsResult;
 const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
+/** 'USD 8.44' below 1,000 (the currency's decimals), 'USD 20,709' from 1,000 up, as the terminal views print it. */
+const money = (x: number, cur: string) => `${cur} ${moneyShort(x, cur)}`;
 const rel = (a: number | null, b: number | null) =>
   a === null || b === null || !(b > 0) ? undefined : (a - b) / b;
 
@@ -28,8 +31,8 @@ export function executiveSummary(r: R): string {
   const f = r.fraud;
   const top = r.backlog[0];
   return [
-    `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${c.counts.conversions} referred customers from ${c.counts.signups} referred sign-ups (${pct(c.metrics.conversionRate)}, guardrail ${pct(r.inputs.alert_threshold)}), ${r.currency} ${Math.round(c.counts.referredRevenue ?? 0).toLocaleString('en-US')} referred revenue.`,
-    `Fraud review: ${f.by_band.reject} of ${f.scored} referrals rejected and ${f.by_band.review} sent to review (${pct(f.reject_share)} rejected, guardrail ${pct(f.reject_threshold)}); ${r.currency} ${Math.round(f.value_at_risk.total).toLocaleString('en-US')} of payouts held${f.rings.length ? `; ${f.rings.length} fraud ring${f.rings.length === 1 ? '' : 's'} found` : ''}.`,
+    `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${c.counts.conversions} referred customers from ${c.counts.signups} referred sign-ups (${pct(c.metrics.conversionRate)}, guardrail ${pct(r.inputs.alert_threshold)}), ${money(c.counts.referredRevenue ?? 0, r.currency)} referred revenue.`,
+    `Fraud review: ${f.by_band.reject} of ${f.scored} referrals rejected and ${f.by_band.review} sent to review (${pct(f.reject_share)} rejected, guardrail ${pct(f.reject_threshold)}); ${money(f.value_at_risk.total, r.currency)} of payouts held${f.rings.length ? `; ${f.rings.length} fraud ring${f.rings.length === 1 ? '' : 's'} found` : ''}.`,
     `Partners: ${r.partners.partners.filter((p) => p.status === 'needs-review').length} need review, ${r.partners.partners.filter((p) => p.status === 'needs-enablement').length} need enablement, ${r.partners.partners.filter((p) => p.status === 'grow').length} to grow.`,
     top
       ? `${plural(r.backlog.length, 'backlog item')}; first: ${top.title} (owner ${top.owner.person ?? top.owner.role}, ETA ${top.eta}).`
@@ -305,21 +308,24 @@ function experimentSection(r: R): Section | null {
   };
 }
 
+/**
+ * A backlog item's projection and ETA in summary.md and the dashboard: "Projected per window: +28.5
+ * customers, +USD 16,953 revenue (basis). ETA …". Money as the basis and the terminal print it
+ * (`moneyShort`): "USD 640.00 cost avoided", as the basis beside it says, not "USD 640".
+ */
+export function projectedLiftLine(b: R['backlog'][number], currency: string): string {
+  const l = b.projected_lift;
+  const lift = [
+    l.extra_conversions !== null ? `+${l.extra_conversions.toFixed(1)} customers` : '',
+    l.extra_revenue !== null ? `+${money(l.extra_revenue, currency)} revenue` : '',
+    l.cost_avoided !== null ? `${money(l.cost_avoided, currency)} cost avoided` : '',
+  ].filter(Boolean);
+  return `Projected per window: ${lift.join(', ') || 'n/a'} (${l.basis}). ETA ${b.eta} (${b.effort_days} working days; ${b.eta_basis.queued_days} queued at ${b.eta_basis.capacity_days_per_week} days/week${b.eta_basis.away_days ? `, +${b.eta_basis.away_days} days away` : ''}).`;
+}
+
 /** The optimize-referrals dashboard model (rendered to summary.md and dashboard.html). */
 export function buildReferralsDashboard(r: R): Dashboard {
-  const extra = (b: R['backlog'][number]) => {
-    const l = b.projected_lift;
-    const lift = [
-      l.extra_conversions !== null ? `+${l.extra_conversions.toFixed(1)} customers` : '',
-      l.extra_revenue !== null
-        ? `+${r.currency} ${Math.round(l.extra_revenue).toLocaleString('en-US')} revenue`
-        : '',
-      l.cost_avoided !== null
-        ? `${r.currency} ${Math.round(l.cost_avoided).toLocaleString('en-US')} cost avoided`
-        : '',
-    ].filter(Boolean);
-    return `Projected per window: ${lift.join(', ') || 'n/a'} (${l.basis}). ETA ${b.eta} (${b.effort_days} working days; ${b.eta_basis.queued_days} queued at ${b.eta_basis.capacity_days_per_week} days/week${b.eta_basis.away_days ? `, +${b.eta_basis.away_days} days away` : ''}).`;
-  };
+  const extra = (b: R['backlog'][number]) => projectedLiftLine(b, r.currency);
   return {
     title: `Referral program — ${r.program}`,
     subtitle: `${r.window.label} window to ${r.as_of}; dimensions ${r.inputs.dimensions.join(', ')}`,
