@@ -269,3 +269,83 @@ describe('experiment memo: a sample out of reach', () => {
     expect(markdown).not.toMatch(/read again on/);
   });
 });
+
+/**
+ * Multiple exposure below the engine's floor (h-per23): 8 of 630 users saw both variants (1.27 %,
+ * over the 1 % limit), which the engine does not alert on with fewer than 10 such users
+ * (GrowthBook's floor). The memo said "8 users (1.3%, limit 1.0%)" and nothing else: a rate over
+ * its limit with no alert read as a check that failed to fire.
+ */
+describe('experiment memo: multiple exposure and its floor', () => {
+  const rowsOf = (a: number, b: number): StatsRow[] => [
+    row('holdout', a, 0.2 * a),
+    row('personalized', b, 0.2 * b),
+  ];
+  const memoWith = (multiple: number, a: number, b: number) => {
+    const rows = rowsOf(a, b);
+    const readout = reviewExperiment(
+      {
+        id: def.id,
+        name: def.name,
+        weights: { holdout: 1, personalized: 1 },
+        start: '2026-03-01',
+        end: '2026-04-30',
+      },
+      rows,
+      { asOfDay: '2026-03-31', multipleExposures: multiple },
+    );
+    const memo: ExperimentMemoOut = {
+      id: def.id,
+      name: def.name,
+      rule: def.rule,
+      status: 'live',
+      start: def.start,
+      end: def.end,
+      planned: [
+        { variant: 'holdout', share: 0.5 },
+        { variant: 'personalized', share: 0.5 },
+      ],
+      multiple_exposures: multiple,
+      readout,
+      guidance: guidanceFor(def, readout, rows, Date.parse('2026-03-31T00:00:00Z'), {
+        minimumDetectableEffect: 0.05,
+        power: 0.8,
+        rampSteps: [0.05, 0.25, 0.5, 1],
+      }),
+      no_readout: null,
+    };
+    const result = {
+      initiative: { name: 'Homepage' },
+      as_of: '2026-03-31',
+      window: { label: 'last 30 days' },
+    } as unknown as MonitorPersonalizationResult;
+    const md = experimentMemoMarkdown(result, {
+      experiments: { memos: [memo], daily: [] },
+    } as unknown as MonitorPersonalizationOutputs);
+    return {
+      health: readout.health,
+      line: md.split('\n').find((l) => l.startsWith('- Multiple exposure:'))!,
+    };
+  };
+
+  it('8 of 630 (1.27 %): over the rate, not alerted, and the line says why', () => {
+    const { health, line } = memoWith(8, 311, 311);
+    // 8 / (8 + 622) = 0.012698…, by hand
+    expect(health.multiple_exposure!.rate).toBeCloseTo(8 / 630, 12);
+    expect(health.multiple_exposure!.alert).toBe(false);
+    expect(line).toBe(
+      "- Multiple exposure: 8 users (1.3%; alert above 1.0% from 10 users) — over the rate, but fewer than 10 users: not alerted; check these users' assignment",
+    );
+  });
+
+  it('12 of 642 (1.87 %): too many', () => {
+    const { health, line } = memoWith(12, 315, 315);
+    expect(health.multiple_exposure!.alert).toBe(true);
+    expect(line).toBe('- Multiple exposure: 12 users (1.9%; alert above 1.0% from 10 users) — **too many**');
+  });
+
+  it('3 of 1003 (0.3 %): within the limit, nothing added', () => {
+    const { line } = memoWith(3, 500, 500);
+    expect(line).toBe('- Multiple exposure: 3 users (0.3%; alert above 1.0% from 10 users)');
+  });
+});

@@ -1,3 +1,4 @@
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../analyses/experiments/index.ts';
 import { mdCode, mdEscape, mdLine } from '../../report/index.ts';
 import { effectText, human, pct } from './dashboard-format.ts';
 import type { ExperimentMemoOut } from './experiments-stage.ts';
@@ -58,10 +59,28 @@ function health(m: ExperimentMemoOut, changes: ReturnType<typeof changesDuring>)
         ];
   return [
     `- Sample ratio: ${h.srm ? `p = ${num(h.srm.p_value, 2)} (alert below ${h.srm.threshold})${h.srm.alert ? ' — **mismatch**' : ''}` : 'not checked'}`,
-    `- Multiple exposure: ${h.multiple_exposure ? `${m.multiple_exposures} users (${pct(h.multiple_exposure.rate)}, limit ${pct(h.multiple_exposure.max_rate)})${h.multiple_exposure.alert ? ' — **too many**' : ''}` : `${m.multiple_exposures} users`}`,
+    `- Multiple exposure: ${h.multiple_exposure ? multipleExposureText(m.multiple_exposures, h.multiple_exposure) : `${m.multiple_exposures} users`}`,
     `- Sample: smallest arm ${h.smallest_arm} users (minimum ${h.min_sample_size}); ${h.days_running ?? 'n/a'} days running (minimum ${h.min_days})`,
     ...changeLine,
   ];
+}
+
+/**
+ * The multiple-exposure health line: the rate against its limit, and the engine's floor of
+ * `minMultipleExposures` users (GrowthBook's 10) below which a rate over the limit is not an
+ * alert — said in the line, so "8 users (1.3%, limit 1.0%)" without an alert does not read as a
+ * check that failed to fire.
+ */
+function multipleExposureText(
+  users: number,
+  x: { count: number; rate: number; max_rate: number; alert: boolean },
+): string {
+  const floor = DEFAULT_ANALYSIS_SETTINGS.minMultipleExposures;
+  const base = `${users} users (${pct(x.rate)}; alert above ${pct(x.max_rate)} from ${floor} users)`;
+  if (x.alert) return `${base} — **too many**`;
+  return x.rate > x.max_rate && x.count < floor
+    ? `${base} — over the rate, but fewer than ${floor} users: not alerted; check these users' assignment`
+    : base;
 }
 
 /** A caution under the guidance when the experiment's rules changed during the test. */
