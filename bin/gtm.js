@@ -4,6 +4,22 @@
 // `gtm --help` prints the help text the build wrote with the CLI itself, without loading the CLI.
 import { existsSync, readFileSync } from 'node:fs';
 
+// `npm run gtm -- …` runs this file in the package root, wherever it was typed (npm's rule for
+// scripts); gtm reads gtm.yaml, data and --config paths from the folder the user is in, so go back
+// there (npm names it INIT_CWD). Only for this package's own `gtm` script: npx and an installed
+// `gtm` already run where they were typed, and another package's scripts keep npm's rule.
+if (
+  process.env.npm_lifecycle_event === 'gtm' &&
+  process.env.npm_package_name === 'gtm-analytics' &&
+  process.env.INIT_CWD
+) {
+  try {
+    process.chdir(process.env.INIT_CWD);
+  } catch {
+    // a folder removed since: stay in the package root
+  }
+}
+
 const argv = process.argv.slice(2);
 const help =
   argv.length === 1 && ['--help', '-h', 'help'].includes(argv[0])
@@ -19,7 +35,9 @@ if (help) process.stdout.write(help);
 else {
   const entry = new URL('../dist/cli-bundle/main.js', import.meta.url);
   if (!existsSync(entry)) {
-    console.error('error[INTERNAL] gtm is not built: dist/cli-bundle/main.js is missing — run `npm run build` (npm ci runs it)');
+    console.error(
+      'error[INTERNAL] gtm is not built: dist/cli-bundle/main.js is missing — run `npm run build` (npm ci runs it)',
+    );
     process.exit(1);
   }
   const { main } = await import(entry.href);
