@@ -133,3 +133,43 @@ describe('funnelInsights: the biggest leak of a breakdown', () => {
     expect(again.some((l) => l.startsWith('By channel: sms referral conversion rate fell'))).toBe(true);
   });
 });
+
+describe('funnelInsights: the weakest segment of a breakdown', () => {
+  const region = (value: string, signups: number, conversions: number): FunnelSegment => {
+    const c: FunnelCounts = {
+      eligibleAdvocates: 20,
+      participatingAdvocates: 20,
+      shares: 20,
+      clicks: 80,
+      signups,
+      conversions,
+    };
+    return { ...segment(c), dimension: 'region', value };
+  };
+  const weakest = (segments: FunnelSegment[]) => {
+    const p = segment({
+      eligibleAdvocates: 40,
+      participatingAdvocates: 40,
+      shares: 40,
+      clicks: 160,
+      signups: 80,
+      conversions: 32,
+    });
+    return funnelInsights({ current: p, previous: p }, segments, segments, [], 'USD').filter((l) =>
+      l.includes(' converts '),
+    );
+  };
+
+  it('is not stated when every judged segment converts alike', () => {
+    // /tmp/h-ref23/ws7 (30d to 2026-11-30): EMEA and NA each 16 customers of 40 sign-ups; the
+    // summary said "By region: EMEA converts 40.0% of its 40 sign-ups, EMEA 40.0% (program 40.0%)."
+    expect(weakest([region('EMEA', 40, 16), region('NA', 40, 16)])).toEqual([]);
+  });
+
+  it('names the weakest and the strongest when they differ', () => {
+    // EMEA 12 / 40 = 30.0 %, NA 20 / 40 = 50.0 %; program 32 / 80 = 40.0 %
+    expect(weakest([region('EMEA', 40, 12), region('NA', 40, 20)])).toEqual([
+      'By region: EMEA converts 30.0% of its 40 sign-ups, NA 50.0% (program 40.0%).',
+    ]);
+  });
+});

@@ -122,7 +122,10 @@ function segmentDrops(current: readonly FunnelSegment[], previous: readonly Funn
   return out;
 }
 
-/** The weakest segment of a dimension by conversion rate (≥ 30 sign-ups), against the program. */
+/**
+ * The weakest segment of a dimension by conversion rate (≥ 30 sign-ups), against the strongest and
+ * the program; none when the judged segments all convert alike (no segment is weaker).
+ */
 function weakestSegment(current: readonly FunnelSegment[], program: FunnelSegment): string[] {
   const out: string[] = [];
   const dims = [...new Set(current.map((s) => s.dimension))].filter((d) => d !== 'program');
@@ -133,6 +136,7 @@ function weakestSegment(current: readonly FunnelSegment[], program: FunnelSegmen
     if (judged.length < 2) continue;
     const worst = judged.reduce((a, b) => (b.metrics.conversionRate! < a.metrics.conversionRate! ? b : a));
     const best = judged.reduce((a, b) => (b.metrics.conversionRate! > a.metrics.conversionRate! ? b : a));
+    if (best.metrics.conversionRate === worst.metrics.conversionRate) continue;
     out.push(
       `By ${dim}: ${worst.value} converts ${pct(worst.metrics.conversionRate)} of its ${worst.counts.signups} sign-ups, ${best.value} ${pct(best.metrics.conversionRate)} (program ${pct(program.metrics.conversionRate)}).`,
     );
