@@ -66,8 +66,13 @@ const externalPackages = {
 
 await build({
   // the demo's worker thread (src/demo/demo-job.ts starts it from here when it exists) shares the
-  // chunks of the demo's generators instead of loading their compiled modules one by one
-  entryPoints: { main: path.join(src, 'cli/main.ts'), 'demo-worker': path.join(src, 'demo/demo-worker.ts') },
+  // chunks of the demo's generators instead of loading their compiled modules one by one; likewise
+  // monitor-loyalty's member_scores.csv thread (src/commands/monitor-loyalty/member-scores-job.ts)
+  entryPoints: {
+    main: path.join(src, 'cli/main.ts'),
+    'demo-worker': path.join(src, 'demo/demo-worker.ts'),
+    'member-scores-worker': path.join(src, 'commands/monitor-loyalty/member-scores-worker.ts'),
+  },
   outdir,
   bundle: true,
   splitting: true,

@@ -20,6 +20,7 @@ import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/in
 import { parseCsv } from '../helpers/csv-parse.ts';
 import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { MEMBER_SCORES_LIMITS } from '../../src/commands/monitor-loyalty/member-scores-csv.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-scores-'));
 let demo: DemoWorkspace | undefined;
@@ -106,6 +107,7 @@ const inSegment = (rows: Record<string, string>[], segment: string) =>
   rows.filter((r) => r.segments.split(';').includes(segment));
 
 describe('member_scores.csv on a small programme, against a hand computation', () => {
+  let smallText = '';
   it('lists every member with the figures computed by hand, ids and values neutralized', async () => {
     const dir = small();
     const cli = await runCli([...ML, '--detail', 'full'], { cwd: dir, env });
@@ -113,6 +115,7 @@ describe('member_scores.csv on a small programme, against a hand computation', (
     const r = cli.json<MonitorLoyaltyResult>();
     expect(r.member_scores).toEqual({ rows: 6, file: `${r.reports_dir}/member_scores.csv` });
     const text = readFileSync(path.join(dir, r.reports_dir, 'member_scores.csv'), 'utf8');
+    smallText = text;
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe(
       'member_id,tier,region,channel,cohort,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_segment,lifetime_spend,p_alive,expected_purchases,clv,points_balance,expiring_points,days_to_expiry,segments',
@@ -151,6 +154,21 @@ describe('member_scores.csv on a small programme, against a hand computation', (
     );
     expect(inSegment(rows, 'downgrade-risk').length).toBe(seg('downgrade-risk').size);
     expect(inSegment(rows, 'upgrade-opportunity').length).toBe(seg('upgrade-opportunity').size);
+  }, 120_000);
+
+  it('is the same file when its bytes are written in a worker thread (as from 50,000 members)', async () => {
+    const dir = path.join(root, 'small');
+    const was = MEMBER_SCORES_LIMITS.threadFrom;
+    MEMBER_SCORES_LIMITS.threadFrom = 0;
+    try {
+      const cli = await runCli([...ML, '--detail', 'full'], { cwd: dir, env });
+      expect(cli.code, cli.stderr).toBe(0);
+      const r = cli.json<MonitorLoyaltyResult>();
+      expect(smallText).toContain("'=M5,Silver,US,");
+      expect(readFileSync(path.join(dir, r.reports_dir, 'member_scores.csv'), 'utf8')).toBe(smallText);
+    } finally {
+      MEMBER_SCORES_LIMITS.threadFrom = was;
+    }
   }, 120_000);
 
   it('is not written under --detail summary', async () => {

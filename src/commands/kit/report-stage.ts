@@ -129,6 +129,10 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         (result as { snapshot?: SnapshotInfo }).snapshot = snapshot;
       } else if (run.snapshot.mode === 'auto') run.warn(snapshotSkippedWarning(run.snapshot));
       const detail = def.report.detail?.(result) ?? 'full';
+      // the command's own files first: what they wait on (an engine's reads, a worker thread)
+      // proceeds while this thread renders the summary and the dashboard
+      const own = Promise.resolve(def.report.files?.(result, outputs, run));
+      own.catch(() => undefined);
       const files: ReportFile[] = [
         { name: 'result.json', content: `${JSON.stringify(result, null, 2)}\n` },
         {
@@ -138,7 +142,7 @@ export function reportStage<D extends FlagDecls, I, O, R>(
           }),
         },
         { name: 'dashboard.html', content: await renderDashboardHtml(dashboard) },
-        ...((await def.report.files?.(result, outputs, run)) ?? []),
+        ...((await own) ?? []),
         ...(normalized ? sourceTables(normalized) : []),
       ];
       const written = await writeReportFiles(run.reportsDir, files, { within: run.baseDir });

@@ -54,11 +54,15 @@ export const monitorLoyalty: CommandDef<
     build: buildMonitorLoyaltyResult,
     dashboard: buildMonitorLoyaltyDashboard,
     detail: (r) => r.inputs.detail,
-    // member_scores.csv under --detail full: one line per member (its ids read from the engine)
-    files: async (r, o, run) => [
-      ...monitorLoyaltyTables(r, o),
-      ...(r.inputs.detail === 'full' ? [await memberScoresFile(await run.engine(), o)] : []),
-    ],
+    // member_scores.csv under --detail full: one line per member (its ids read from the engine, its
+    // bytes written in a worker thread), started first so that it proceeds while the tables are made
+    files: async (r, o, run) => {
+      const scores =
+        r.inputs.detail === 'full' ? run.engine().then((e) => memberScoresFile(e, o)) : undefined;
+      scores?.catch(() => undefined);
+      const tables = monitorLoyaltyTables(r, o);
+      return [...tables, ...(scores ? [await scores] : [])];
+    },
   },
   format: (r) => formatMonitorLoyalty(r, r.inputs.detail),
   warnings: (r) => r.warnings,
