@@ -84,16 +84,25 @@ export interface MonitorPersonalizationContext {
   engine: 'duckdb' | 'clickhouse';
 }
 
-/** The usage error for an initiative found neither in gtm.yaml nor in the data. */
+/**
+ * The usage error for an initiative found neither in gtm.yaml nor in the data. `known` lists the
+ * configured names first, then the data's spellings; an initiative matches ignoring case and
+ * surrounding spaces, so spellings that differ only so are one choice, listed once (the first).
+ */
 export function unknownInitiative(wanted: string, known: readonly string[]) {
-  const near = didYouMean(wanted, known);
+  const seen = new Set<string>();
+  const choices = known.filter((k) => {
+    const key = k.trim().toLowerCase();
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  const near = didYouMean(wanted, choices);
   return usageError(
     `no initiative "${wanted}" in the decisions or in personalization.initiatives`,
     '--initiative',
     near
       ? `did you mean "${near}"?`
-      : known.length
-        ? `use one of: ${known.map((k) => `"${k}"`).join(', ')}`
+      : choices.length
+        ? `use one of: ${choices.map((k) => `"${k}"`).join(', ')}`
         : 'the decisions carry no initiative; leave --initiative out',
   );
 }
