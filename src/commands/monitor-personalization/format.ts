@@ -91,7 +91,8 @@ export function formatMonitorPersonalization(
       .filter((u) => u.metric === 'conversion_rate')
       .map((u) => `(conversion not measured: ${u.reason})`),
   ];
-  out.push('', 'Experiments:');
+  // an initiative whose rules serve no experiment: say so, not a heading with nothing under it
+  out.push('', `Experiments:${r.experiments.length ? '' : ' none'}`);
   for (const m of r.experiments as {
     id: string;
     guidance: { kind: string; headline: string } | null;
@@ -100,7 +101,7 @@ export function formatMonitorPersonalization(
     out.push(
       `  ${m.id}: ${m.guidance ? `${m.guidance.kind} — ${m.guidance.headline}` : (m.no_readout ?? 'no readout')}`,
     );
-  out.push('', `Anomalies: ${r.anomalies.items.length ? '' : 'none'}`);
+  out.push('', `Anomalies:${r.anomalies.items.length ? '' : ' none'}`);
   for (const y of r.anomalies.items) out.push(`  [${y.severity}] ${anomalyLine(y, r.as_of)}`);
   const items = r.backlog.items as unknown as Item[];
   out.push('', `Backlog (${items.length}):`);
