@@ -50,11 +50,14 @@ export interface CohortBreakage {
 }
 
 export interface BreakageEstimate {
-  /** Volume-weighted age-to-age factors f₀…f_{K−1}: f_k = Σ C(i,k+1) / Σ C(i,k) over cohorts seen at k+1. */
+  /**
+   * Volume-weighted age-to-age factors f₀…f_{K−1}: f_k = Σ C(i,k+1) / Σ C(i,k) over cohorts seen at
+   * k+1; Infinity when Σ C(i,k) = 0 < Σ C(i,k+1), 1 when both are 0.
+   */
   readonly developmentFactors: number[];
   /** Cohorts contributing to each factor. */
   readonly factorCohorts: number[];
-  /** Age-to-ultimate factor from each age (product of the later factors × tail). */
+  /** Age-to-ultimate factor from each age (product of the later factors × tail; Infinity below an infinite factor). */
   readonly cumulativeFactors: number[];
   readonly cohorts: CohortBreakage[];
   /** Σ ultimate redeemed / Σ issued over all cohorts. */
@@ -76,7 +79,13 @@ export interface BreakageEstimate {
  *
  * with nᵢ the cohort's latest age. Matured cohorts (age ≥ maturityAge, or no points left
  * outstanding) use their actual redemptions. Breakage rate = 1 − ultimate / issued, per cohort and
- * issued-weighted overall. A factor with Σ C(i, k) = 0 is taken as 1 (no information). O(cells).
+ * issued-weighted overall. A factor with Σ C(i, k) = 0 is 1 when Σ C(i, k+1) = 0 too (no
+ * information) and Infinity when Σ C(i, k+1) > 0 (nothing redeemed by age k, some by k+1, as when
+ * points cannot be redeemed in their issue month): the age-to-ultimate factors from age k down are
+ * then Infinity, so Bornhuetter–Ferguson expects the whole prior of a cohort at those ages
+ * (1 − 1/∞ = 1: it has none of its development behind it). The chain ladder, which multiplies the
+ * redemptions to date, cannot project across such a factor and takes it as 1 (the later ages'
+ * development only; a cohort with nothing redeemed projects to nothing either way). O(cells).
  *
  * @example
  * estimateBreakage([
@@ -109,7 +118,10 @@ export function estimateBreakage(
         used++;
       }
     }
-    developmentFactors.push(denominator > 0 ? numerator / denominator : 1);
+    // Nothing redeemed by age k but some by k + 1: the cohorts were 0 % developed at k, an
+    // infinite factor (taking it as 1 would call them as developed as at k + 1, and BF would
+    // expect a young cohort to redeem only part of the prior). Nothing by k + 1 either: 1.
+    developmentFactors.push(denominator > 0 ? numerator / denominator : numerator > 0 ? Infinity : 1);
     factorCohorts.push(used);
   }
   const cumulativeFactors = new Array<number>(maxAge + 1);
@@ -117,8 +129,16 @@ export function estimateBreakage(
   for (let k = maxAge - 1; k >= 0; k--)
     cumulativeFactors[k] = cumulativeFactors[k + 1] * developmentFactors[k];
 
+  // The chain ladder cannot project across an infinite factor (C × ∞ would take every cohort with a
+  // redemption at that age to its cap): it takes such a factor as 1, projecting with the later ages'
+  // development only, as it did before the factor was known to be infinite.
+  const chainFactors = new Array<number>(maxAge + 1);
+  chainFactors[maxAge] = tail;
+  for (let k = maxAge - 1; k >= 0; k--)
+    chainFactors[k] =
+      chainFactors[k + 1] * (Number.isFinite(developmentFactors[k]) ? developmentFactors[k] : 1);
   const chain = cohorts.map((c) =>
-    project(c, cumulativeFactors, maturityAge, (redeemed, k) => redeemed * cumulativeFactors[k]),
+    project(c, cumulativeFactors, maturityAge, (redeemed, k) => redeemed * chainFactors[k]),
   );
   const method = options.method ?? 'chain-ladder';
   let prior: number | null = null;

@@ -157,6 +157,37 @@ describe('estimateBreakage (chain ladder on cumulative redemptions by age)', () 
     expect(e.developmentFactors[0]).toBeCloseTo(1_370 / 560, 12);
   });
 
+  it('no cohort redeemed in its issue month: f₀ is infinite, so BF expects the age-0 cohort to redeem the whole prior', () => {
+    // Points redeemable from the month after issue: every cohort has 0 at age 0. By hand:
+    // f₀ = (400 + 300) / (0 + 0) = ∞, f₁ = 500 / 400 = 1.25; CDF = [∞, 1.25, 1].
+    // BF at a prior of 50 %: A 500 + 0 = 500; B 300 + 1,000 × 0.5 × (1 − 1/1.25) = 400;
+    // C 0 + 2,000 × 0.5 × (1 − 1/∞) = 1,000 (f₀ taken as 1 gave C 2,000 × 0.5 × 0.2 = 200, a
+    // cohort that has redeemed nothing yet called 80 % developed); D 50 + 500 × 0.5 = 300.
+    const young = [
+      { cohort: 'A', pointsIssued: 1_000, cumulativeRedeemed: [0, 400, 500] },
+      { cohort: 'B', pointsIssued: 1_000, cumulativeRedeemed: [0, 300] },
+      { cohort: 'C', pointsIssued: 2_000, cumulativeRedeemed: [0] },
+      { cohort: 'D', pointsIssued: 500, cumulativeRedeemed: [50] },
+    ];
+    const bf = estimateBreakage(young, { method: 'bornhuetter-ferguson', priorRedemptionRate: 0.5 });
+    expect(bf.developmentFactors).toEqual([Infinity, 1.25]);
+    expect(bf.cumulativeFactors).toEqual([Infinity, 1.25, 1]);
+    expect(bf.cohorts.map((c) => c.ultimateRedeemed)).toEqual([500, expect.closeTo(400, 9), 1_000, 300]);
+    expect(bf.expectedRedemptionRate).toBeCloseTo(2_200 / 4_500, 12);
+    // The chain ladder cannot project across the infinite f₀ and takes it as 1: A 500,
+    // B 300 × 1.25 = 375, C 0 × 1.25 = 0 (not NaN), D 50 × 1.25 = 62.5 (not its cap of 500).
+    const cl = estimateBreakage(young);
+    expect(cl.cumulativeFactors).toEqual([Infinity, 1.25, 1]);
+    expect(cl.cohorts.map((c) => c.ultimateRedeemed)).toEqual([500, 375, 0, 62.5]);
+    expect(cl.expectedRedemptionRate).toBeCloseTo(937.5 / 4_500, 12);
+    // No redemption by age 1 either: f₀ = 0/0 is 1 (no information), f₁ infinite.
+    const late = estimateBreakage([
+      { cohort: 'A', pointsIssued: 100, cumulativeRedeemed: [0, 0, 40] },
+      { cohort: 'B', pointsIssued: 100, cumulativeRedeemed: [0, 0] },
+    ]);
+    expect(late.developmentFactors).toEqual([1, Infinity]);
+  });
+
   it('rejects non-cumulative series and redemptions above issuance', () => {
     expect(() =>
       estimateBreakage([{ cohort: 'X', pointsIssued: 100, cumulativeRedeemed: [50, 40] }]),

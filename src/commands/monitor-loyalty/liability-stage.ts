@@ -62,8 +62,10 @@ export interface LiabilityOutput {
   /** Development method, and the prior redemption rate of Bornhuetter–Ferguson. */
   method: 'chain-ladder' | 'bornhuetter-ferguson';
   prior_redemption_rate: number | null;
-  development_factors: number[];
-  cumulative_factors: number[];
+  /** Age-to-age factors; null where infinite (nothing redeemed by that age, some by the next). */
+  development_factors: (number | null)[];
+  /** Age-to-ultimate factors; null where infinite (ages up to an infinite age-to-age factor). */
+  cumulative_factors: (number | null)[];
   curve: { age: number; redeemed_share: number; cohorts: number }[];
   cohorts: CohortLine[];
   /**
@@ -168,6 +170,8 @@ function dataFindings(
   };
 }
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+/** JSON has no Infinity: an infinite development factor is written null. */
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 async function pointsTables(run: Run) {
   const engine = await run.engine();
@@ -333,8 +337,8 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
     maturity_age: maturity ?? null,
     method: estimate.method,
     prior_redemption_rate: estimate.priorRedemptionRate,
-    development_factors: estimate.developmentFactors,
-    cumulative_factors: estimate.cumulativeFactors,
+    development_factors: estimate.developmentFactors.map(finiteOrNull),
+    cumulative_factors: estimate.cumulativeFactors.map(finiteOrNull),
     curve: redemptionCurve(cohortsOf(issuance, triangle, lastMonth)),
     cohorts: lines,
     immature,
