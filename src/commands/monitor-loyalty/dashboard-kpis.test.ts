@@ -151,6 +151,30 @@ describe('the executive summary counts the backlog in words', () => {
     const two = executiveSummary({ ...result(), backlog: [item, item] } as unknown as MonitorLoyaltyResult);
     expect(two).toContain('2 backlog items; first:');
   });
+
+  it('ends the first item with a full stop before the next sentence (it ran on into "Data quality: …")', () => {
+    const bare = { title: 'Active member rate 40.0% is below 50.0%: re-engage inactive members' };
+    const r = result();
+    const overdue = {
+      points: 450,
+      value: 4.5,
+      members: 2,
+      finding: '450 points … are past their expiry date',
+    };
+    const text = executiveSummary({
+      ...r,
+      backlog: [bare],
+      liability: { ...r.liability, overdue },
+    } as unknown as MonitorLoyaltyResult);
+    expect(text).toContain(
+      'first: Active member rate 40.0% is below 50.0%: re-engage inactive members. Data quality: 450 points',
+    );
+    // a title that already ends a sentence (a segment's, ending with its play) gets no second stop
+    const played = { title: 'never redeemed: 3 members — Trigger a first-redemption offer.' };
+    const once = executiveSummary({ ...r, backlog: [played] } as unknown as MonitorLoyaltyResult);
+    expect(once).toContain('first: never redeemed: 3 members — Trigger a first-redemption offer.');
+    expect(once).not.toContain('offer..');
+  });
 });
 
 describe('counts of one in the dashboard are singular', () => {

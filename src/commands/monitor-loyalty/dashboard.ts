@@ -57,6 +57,9 @@ export function immatureText(i: NonNullable<MonitorLoyaltyResult['liability']['i
   return `no issuance cohort has matured yet (the oldest, ${i.oldest_cohort ?? 'none'}, is ${i.observed_months} month${i.observed_months === 1 ? '' : 's'} past its issue month at the valuation month end; a cohort matures ${i.maturity_age} months past it, or once its expiry month is over with every point redeemed or expired)`;
 }
 
+/** A title closed as a sentence (a segment's title ends with its play's full stop; the others end bare). */
+const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 /** The executive summary: a few sentences for the loyalty manager and finance. */
 export function executiveSummary(r: MonitorLoyaltyResult): string {
   const o = r.kpis.overall;
@@ -80,7 +83,7 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
       ? `Largest opportunity: ${top.segment.replace(/-/g, ' ')} (${money(top.value_at_stake, cur)} at stake, ${top.size.toLocaleString('en-US')} member${top.size === 1 ? '' : 's'}).`
       : '',
     r.backlog.length
-      ? `${plural(r.backlog.length, 'backlog item')}; first: ${r.backlog[0].title}`
+      ? `${plural(r.backlog.length, 'backlog item')}; first: ${sentence(r.backlog[0].title)}`
       : 'No backlog items.',
     l.overdue ? `Data quality: ${l.overdue.finding}.` : '',
     l.stale_pending ? `Data quality: ${l.stale_pending.finding}.` : '',
