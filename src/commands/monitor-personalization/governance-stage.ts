@@ -232,11 +232,15 @@ export async function governanceStage(
       now,
       consent: consent.input,
       evaluations,
-      changes: oneRecordPerChange(
-        (await engine.query(
-          ruleChangesSql(s, a.initiativeKeys ? a.rules : null),
-        )) as unknown as RuleChangeRow[],
-      ),
+      // without a rule change log the approval and freeze checks are "not checked": no log is no
+      // evidence that every change was approved, nor that none happened during an experiment
+      changes: run.ws.sources.some((x) => x.entity === 'rule_changes')
+        ? oneRecordPerChange(
+            (await engine.query(
+              ruleChangesSql(s, a.initiativeKeys ? a.rules : null),
+            )) as unknown as RuleChangeRow[],
+          )
+        : null,
       experiments: a.experiments
         .filter((e) => e.rule && e.start)
         .map((e) => ({ experiment: e.id, start: e.start!, end: e.end, rules: [e.rule!] })),
