@@ -12,6 +12,7 @@ import { shareText } from '../../analyses/text/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import { bindSource, normalizeSettingsOf, sourceSpecOf } from '../kit/workspace-sources.ts';
+import { emptySourceText } from '../kit/source-stages.ts';
 
 export interface DoctorCheck {
   source: string;
@@ -67,6 +68,10 @@ export async function runDoctor(
         if (load.rejects.length) {
           check.status = 'warn';
           check.message = `${load.rejects.length} unreadable line(s), first at ${load.rejects[0].row}: ${load.rejects[0].reason}`;
+        } else if (check.rows === 0) {
+          // a header-only export loads (README), but a run would read nothing from it: say so
+          check.status = 'warn';
+          check.message = emptySourceText(src);
         }
       } catch (e) {
         check.status = 'error';

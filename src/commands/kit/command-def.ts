@@ -50,6 +50,8 @@ export interface KitRun<I> {
   };
   /** A warning the CLI prints after the run (one line, with what to do). */
   warn(message: string): void;
+  /** `CommandDef.emptyReported`: entities whose sources without rows the command reports itself. */
+  emptyReported?: readonly string[];
 }
 
 /**
@@ -155,6 +157,11 @@ export interface CommandDef<D extends FlagDecls, I, O, R> extends CommandManifes
    * hashes), written by normalize (docs/architecture.md, "At scale"). A function gets the inputs.
    */
   narrow?: Readonly<Record<string, NarrowSpec>> | ((inputs: I) => Readonly<Record<string, NarrowSpec>>);
+  /**
+   * Entities whose sources without a single row the command reports in its own words (a warning
+   * or an error naming the source): the kit's "source …: … has no data rows" warning skips them.
+   */
+  emptyReported?: readonly string[];
   /**
    * True when every query of the command has a ClickHouse form and its parity test passes
    * (result.json equal to DuckDB's on the two-shard cluster): only then does the run open

@@ -75,7 +75,7 @@ function ladderOf(def: { name: string; ladder: readonly string[] }, ws: Workspac
 }
 
 function createRun<I>(
-  def: { name: string; ladder: readonly string[] },
+  def: { name: string; ladder: readonly string[]; emptyReported?: readonly string[] },
   ws: WorkspaceConfig,
   inputs: I,
   asOf: string,
@@ -107,6 +107,7 @@ function createRun<I>(
     rel: (p) => path.relative(ws.baseDir, p) || p,
     snapshot,
     warn: (message) => void warnings.push(message),
+    emptyReported: def.emptyReported,
   };
 }
 

@@ -102,9 +102,35 @@ async function normalizeStage(
   }
   const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
   for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });
+  // a source that read no rows (a header-only export, an empty table): the run goes on, and says so
+  for (const { src } of sources) {
+    if (run.emptyReported?.includes(src.entity)) continue;
+    const acc = result.accounting.find((a) => a.source === src.name);
+    if (!acc || acc.rows_in > 0) continue;
+    run.warn(emptySourceLine(src));
+    ctx.note(emptySourceLine(src));
+  }
   alertRejectRate(ctx, run, result);
   return result;
 }
+
+/**
+ * What a run (a warning) and `gtm doctor` (the source's message) say of a source without a single
+ * row: a CSV with its header only, an NDJSON of blank lines, an empty table. README: such a file
+ * loads 0 rows; without this line a monitoring run reported 0 % active members or no pipeline with
+ * nothing saying why.
+ */
+export function emptySourceText(src: KitRun<unknown>['ws']['sources'][number]): string {
+  const what =
+    src.kind === 'file'
+      ? `${src.path} has no data rows (a header-only export?)`
+      : `PostgreSQL ${src.table ? `table ${src.table}` : 'query'} returned no rows`;
+  return `${what} — a run reads no ${src.entity} from it; check the export, or remove sources.${src.name} from gtm.yaml`;
+}
+
+/** The run's warning for a source without rows: `emptySourceText` after the source's name. */
+export const emptySourceLine = (src: KitRun<unknown>['ws']['sources'][number]): string =>
+  `source ${src.name}: ${emptySourceText(src)}`;
 
 /** The share of rejected rows of the worst source against `thresholds.max_reject_rate`. */
 function alertRejectRate(ctx: StageContext, run: KitRun<unknown>, result: NormalizeResult): void {

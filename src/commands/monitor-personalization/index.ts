@@ -47,6 +47,9 @@ export const monitorPersonalization: CommandDef<
   ...MONITOR_PERSONALIZATION_COMMAND,
   workspace: 'required',
   entities: ['decisions', 'outcomes', 'rule_changes', 'consent_records', 'experiments'],
+  // decision sources without a row stop the run (DATA); an outcomes source without one is named by
+  // its freshness alert and, with no outcome row at all, by the unmeasured-KPI warning
+  emptyReported: ['decisions', 'outcomes'],
   narrow: narrowTables,
   // every query has a ClickHouse 18.16 form; the cluster parity e2e gives DuckDB's result.json
   clickhouse: true,
