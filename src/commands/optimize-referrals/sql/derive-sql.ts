@@ -309,6 +309,9 @@ function qualifyingSql(p: DeriveParams): string {
  * Rewards and incentives per referral (any time up to the window end). The status and the paid
  * time are the advocate reward's (a friend's incentive is usually a discount taken at checkout,
  * so "refund after reward" means after the advocate was paid); without a reward row, the incentive's.
+ * A reward whose status says paid (or clawed back) without a `paid_at` (exports with a status and
+ * a creation date only) was paid at `created_at` at the earliest: its friend is rewarded for the
+ * rings and its refunds are dated against it, instead of never.
  */
 function rewardsSql(p: DeriveParams): string {
   const rank = `CASE status WHEN 'paid' THEN 3 WHEN 'pending' THEN 2 WHEN 'clawed_back' THEN 1 ELSE 0 END`;
@@ -319,7 +322,7 @@ function rewardsSql(p: DeriveParams): string {
        sum(CASE WHEN status <> 'void' THEN ${dec('amount', p.dialect)} ELSE 0 END) AS reward_amount,
        sum(CASE WHEN status = 'clawed_back' THEN ${dec('amount', p.dialect)} ELSE 0 END) AS clawed_back,
        COALESCE(max(CASE WHEN ${reward} THEN ${rank} END), max(${rank})) AS status_rank,
-       min(CASE WHEN ${reward} AND status IN ('paid', 'clawed_back') THEN paid_at END) AS reward_paid_at
+       min(CASE WHEN ${reward} AND status IN ('paid', 'clawed_back') THEN COALESCE(paid_at, created_at) END) AS reward_paid_at
      FROM ref_payouts WHERE referral_id IS NOT NULL
        AND (kind IS NULL OR kind IN ('reward', 'incentive'))
      GROUP BY referral_id`,
@@ -658,7 +661,7 @@ function rewardsCh(): string {
        sum(CASE WHEN status <> 'void' THEN ${amt} ELSE ${dec('0', 'clickhouse')} END) AS reward_amount,
        sum(CASE WHEN status = 'clawed_back' THEN ${amt} ELSE ${dec('0', 'clickhouse')} END) AS clawed_back,
        coalesce(max(CASE WHEN ${reward} THEN ${rank} END), max(${rank})) AS status_rank,
-       min(CASE WHEN ${reward} AND status IN ('paid', 'clawed_back') THEN paid_at END) AS reward_paid_at
+       min(CASE WHEN ${reward} AND status IN ('paid', 'clawed_back') THEN COALESCE(paid_at, created_at) END) AS reward_paid_at
      FROM ref_payouts WHERE referral_id IS NOT NULL AND (kind IS NULL OR kind IN ('reward', 'incentive'))
      GROUP BY referral_id`;
 }
