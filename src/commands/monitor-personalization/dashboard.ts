@@ -128,11 +128,31 @@ function backlogSection(items: readonly OwnedBacklogItem[]): Section {
   };
 }
 
-const perfRow = (v: VariantPerformance) => {
+/**
+ * The conversion comparison's verdict as the tables show it. The interval beside it is the one
+ * before the correction, so a verdict the correction made inconclusive says so with both p-values:
+ * "inconclusive (p 0.031; 0.07 after the BH correction)", not an interval clear of 0 beside
+ * "inconclusive" with no word why (h-per23).
+ */
+function correctedVerdict(
+  c: VariantPerformance['comparisons'][number],
+  correction: { alpha: number; name: string },
+): string {
+  const p = c.pValue;
+  const adjusted = c.adjustedPValue;
+  const changed = c.verdict === 'inconclusive' && p !== null && adjusted !== null && p < correction.alpha;
+  const two = (x: number) => String(Number(x.toPrecision(2)));
+  return changed
+    ? `${c.verdict} (p ${two(p)}; ${two(adjusted)} after the ${correction.name.toUpperCase()} correction)`
+    : c.verdict;
+}
+
+export const perfRow = (v: VariantPerformance, correction: { alpha: number; name: string }) => {
   const conv = v.comparisons.find((c) => c.metric === 'conversion_rate');
   const rpu = v.comparisons.find((c) => c.metric === 'revenue_per_user');
   // The unadjusted interval: the table's correction is in the verdict (a BH-widened interval of a
-  // comparison with an adjusted p near 1 is unbounded and reads as noise).
+  // comparison with an adjusted p near 1 is unbounded and reads as noise); performance.csv and
+  // result.json carry the widened ones.
   const ci = conv?.ci ?? null;
   return {
     segment: v.segment,
@@ -153,7 +173,7 @@ const perfRow = (v: VariantPerformance) => {
     verdict: v.isHoldout
       ? 'holdout'
       : conv
-        ? `${conv.verdict}${conv.scale === 'absolute' ? ` (absolute difference ${effectText(conv.difference, 'absolute', 'proportion')}; ${conv.note ?? 'relative lift undefined'})` : ''}`
+        ? `${correctedVerdict(conv, correction)}${conv.scale === 'absolute' ? ` (absolute difference ${effectText(conv.difference, 'absolute', 'proportion')}; ${conv.note ?? 'relative lift undefined'})` : ''}`
         : 'no holdout',
     revenue_lift: rpu?.lift ?? null,
     status: conv?.verdict === 'worse' ? 'alert' : conv?.verdict === 'better' ? 'ok' : undefined,
@@ -162,6 +182,8 @@ const perfRow = (v: VariantPerformance) => {
 
 function performanceSection(r: R, o: O): Section {
   const rows = o.aggregate.performance.rows;
+  const { alpha, correction: name } = o.aggregate.performance.settings;
+  const correction = { alpha, name };
   const dims = ['all', ...r.inputs.dimension, 'rule'];
   const title = (d: string) =>
     d === 'all'
@@ -183,7 +205,7 @@ function performanceSection(r: R, o: O): Section {
       { key: 'interval', label: 'Interval', format: 'text' },
       { key: 'verdict', label: 'Verdict', format: 'text' },
     ],
-    rows: rows.filter((x) => x.dimension === d).map(perfRow),
+    rows: rows.filter((x) => x.dimension === d).map((x) => perfRow(x, correction)),
     highlight: { key: 'status' },
   }));
   const chart: Block = {
@@ -229,7 +251,7 @@ function performanceSection(r: R, o: O): Section {
   return {
     title: 'Performance vs holdout',
     summary: true,
-    intro: `${notMeasured.trim() ? `${notMeasured.trim()} ` : ''}Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method intervals, ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons; where the holdout's rate is 0 the lift is undefined and the interval and verdict are on the absolute difference (pp, marked absolute).`,
+    intro: `${notMeasured.trim() ? `${notMeasured.trim()} ` : ''}Arms: a user is in the holdout when any decision served a holdout variant, personalized when a rule matched for them, default otherwise; segments are those of the user's first decision in the window, outcomes count up to personalization.attribution_days after it. By rule: the variant of the user's first decision of that rule. Lifts are relative to the holdout (${o.aggregate.performance.settings.holdoutVariants.join(' / ')}), delta-method 95% intervals before the correction (performance.csv has the widened ones), verdicts after the ${o.aggregate.performance.settings.correction.toUpperCase()} correction over ${o.aggregate.performance.settings.family} comparisons; where the holdout's rate is 0 the lift is undefined and the interval and verdict are on the absolute difference (pp, marked absolute).`,
     // an empty window (an as-of past the data) draws no chart: an axis of no days reads NaN
     blocks: [
       ...(rows.some((x) => x.dimension === 'rule' && x.conversionRate !== null) ? [chart] : []),
