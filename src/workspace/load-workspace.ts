@@ -108,7 +108,7 @@ function lineOf(doc: Document, instancePath: string, source: string, key?: strin
   return '1';
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+function closest(word: string, candidates: readonly string[]): string | undefined {
   const dist = editDistance;
 
   let best: string | undefined;
@@ -164,13 +164,17 @@ function explain(errors: ErrorObject[]): {
         hint: guess ? `did you mean "${guess}"?` : `remove it; allowed keys here: ${known.join(', ')}`,
       };
     }
-    case 'enum':
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      // a misspelt value (entity: ledgr) gets the value it was probably meant to be
+      const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
       return {
         instancePath: e.instancePath,
         path: keyPath(e.instancePath),
-        message: `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
-        hint: 'use one of the listed values',
+        message: `must be one of ${allowed.join(', ')}`,
+        hint: guess ? `did you mean "${guess}"?` : 'use one of the listed values',
       };
+    }
     case 'const':
       return {
         instancePath: e.instancePath,
@@ -452,12 +456,15 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
   sources.forEach((s, i) => {
     const spec = entitySpec(s.entity);
     for (const canon of Object.keys(s.mapping))
-      if (spec && !spec.columns.includes(canon))
+      if (spec && !spec.columns.includes(canon)) {
+        // a misspelt canonical name (pionts: points) gets the column it was probably meant to be
+        const guess = closest(canon, spec.columns);
         throw fail(
           `/sources/${i}/mapping`,
           `maps unknown canonical column "${canon}" of ${s.entity}`,
-          `canonical columns of ${s.entity}: ${spec.columns.join(', ')}`,
+          `${guess ? `did you mean "${guess}"? ` : ''}canonical columns of ${s.entity}: ${spec.columns.join(', ')}`,
         );
+      }
     if (s.partner && !aliasOwner.has(s.partner.trim().toLowerCase()))
       throw fail(
         `/sources/${i}/partner`,

@@ -198,6 +198,30 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     expect(line).toContain('— use one of the listed values');
   });
 
+  it('bad enum, misspelt: did you mean the value it was meant to be', async () => {
+    const yaml = VALID.replace('entity: touchpoints', 'entity: touchpoint');
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'entity: touchpoint')}:`);
+    expect(line).toContain('sources[1].entity must be one of touchpoints, opportunities');
+    expect(line).toMatch(/ — did you mean "touchpoints"\?$/);
+  });
+
+  it('a mapping to a misspelt canonical column: did you mean, and the columns', async () => {
+    const yaml = VALID.replace(
+      'mapping: { opportunity_id: Id }',
+      'mapping: { opportunity_id: Id, amout: Amount }',
+    );
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'amout: Amount')}:`);
+    expect(line).toContain('sources[0].mapping maps unknown canonical column "amout" of opportunities');
+    expect(line).toMatch(/ — did you mean "amount"\? canonical columns of opportunities: opportunity_id, /);
+    // nothing close: the columns alone, as before
+    const far = await fails(VALID.replace('mapping: { opportunity_id: Id }', 'mapping: { zzzzzz: Id }'));
+    expect(far.line).toMatch(
+      /unknown canonical column "zzzzzz" of opportunities — canonical columns of opportunities: /,
+    );
+  });
+
   it('bad date pattern', async () => {
     const yaml = VALID.replace('start: 2026-09-01', 'start: 09/01/2026');
     const { line, file } = await fails(yaml);
