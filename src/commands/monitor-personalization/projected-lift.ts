@@ -20,6 +20,8 @@ interface Inputs {
 }
 
 const pp = (x: number) => `${(x * 100).toFixed(2)} pp`;
+/** A rate (not a difference of rates): percent, not percentage points. */
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 /** Conversions per exposed user: the personalized arm minus the holdout, in the whole window. */
 export function conversionLiftPerUser(
@@ -52,7 +54,7 @@ function ruleRate(item: BacklogItem, o: Inputs): { lift: ProjectedLift | null; b
       metric: 'conversions',
       value: n * lift.lift,
       unit: 'conversions in the window',
-      basis: `${n} ${reason} evaluations × ${pp(lift.lift)} conversion lift per exposed user of personalization over the holdout (${pp(lift.personalized)} vs ${pp(lift.holdout)})`,
+      basis: `${n} ${reason} evaluations × ${pp(lift.lift)} conversion lift per exposed user of personalization over the holdout (${pct(lift.personalized)} vs ${pct(lift.holdout)} converting)`,
     },
     basis: '',
   };
