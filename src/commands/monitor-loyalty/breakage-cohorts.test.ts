@@ -185,15 +185,58 @@ describe('a programme with no matured cohort (the s9 review loy2: USD 0 on 590 p
     expect(atExpiry.lines[0]).toMatchObject({ cohort: '2025-11', matured: true, outstanding: 0 });
     expect(atExpiry.immature).toBeNull();
     expect(atExpiry.lines.map((l) => l.basis)).not.toContain('no-breakage');
-    // resolved early (all redeemed in its second month, a year before its expiry month): its
-    // line is matured, but it says nothing of the points that wait to expire: still young
+    // resolved early (all redeemed in its second month, a year before its expiry month): it says
+    // nothing of the points that wait to expire, so it has not matured (its line said matured,
+    // against the maturity rule) and the programme is still young
     const early = breakageAndRevenue(
       [...resolved('2026-09'), ...young],
       [cell('2026-09', 1, 'redeem', 300, 300), ...cells],
       opts,
     );
-    expect(early.lines[0]).toMatchObject({ cohort: '2026-09', matured: true });
+    expect(early.lines[0]).toMatchObject({ cohort: '2026-09', matured: false, basis: 'no-breakage' });
+    expect(early.lines[0].ultimate_redemption_rate).toBe(1);
     expect(early.immature).toMatchObject({ oldest_cohort: '2026-09', observed_months: 2 });
+  });
+});
+
+describe("Bornhuetter–Ferguson's prior is the matured cohorts' rate (maturity rule)", () => {
+  // Points expire after 3 months: mature at 4; valuation 2026-05-31. By hand:
+  // 2026-01: 1,000 issued, 400 redeemed at age 1, 600 expired at age 3; age 4: matured, 40 %.
+  // 2026-04: 200 issued, all 200 redeemed (or taken back) at age 1; age 1: resolved early, not
+  //   matured (its expiry month is 2026-07).
+  // 2026-05: 2,000 issued, nothing yet; age 0. f₀ = (400 + 200) / 0 = ∞, so BF expects the prior.
+  // Prior = 400 / 1,000 = 0.4, and the May cohort 2,000 × 0.4 = 800 points. The resolved cohort
+  // was in the prior: (400 + 200) / 1,200 = 0.5 (1,000 points) when redeemed, (400 + 0) / 1,200 =
+  // 1/3 (667 points) when taken back.
+  const issued = [
+    { cohort: '2026-01', issued: 1000, issued_before_start: 1000, linked_points: 0, linked_revenue: 0 },
+    { cohort: '2026-04', issued: 200, issued_before_start: 200, linked_points: 0, linked_revenue: 0 },
+    { cohort: '2026-05', issued: 2000, issued_before_start: 2000, linked_points: 0, linked_revenue: 0 },
+  ];
+  const opts = {
+    lastMonth: '2026-05',
+    valuePerPoint: 0.01,
+    maturityAge: 4,
+    tailFactor: 1,
+    method: 'bornhuetter-ferguson' as const,
+  };
+  const jan = [cell('2026-01', 1, 'redeem', 400, 400), cell('2026-01', 3, 'expire', 600, 600)];
+
+  it.each([
+    ['redeemed', 'redeem' as const],
+    ['taken back', 'adjust' as const],
+  ])('a cohort resolved early (all %s) is neither matured nor in the prior', (_label, kind) => {
+    const r = breakageAndRevenue(issued, [...jan, cell('2026-04', 1, kind, 200, 200)], opts);
+    expect(r.estimate.priorRedemptionRate).toBeCloseTo(0.4, 12);
+    expect(r.lines.map((l) => [l.cohort, l.matured])).toEqual([
+      ['2026-01', true],
+      ['2026-04', false],
+      ['2026-05', false],
+    ]);
+    expect(r.lines[2].ultimate_redemption_rate).toBeCloseTo(0.4, 12);
+    // the May cohort alone is outstanding: 800 of its 2,000 points expected redeemed
+    expect(outstandingRedemptionRate(r.lines, r.redemptionRate)).toBeCloseTo(0.4, 12);
+    expect(r.newPointsRate).toBeCloseTo(0.4, 12);
   });
 });
 

@@ -158,10 +158,35 @@ export interface Immature {
  */
 export function immatureProgramme(estimate: BreakageEstimate, maturityAge: number | undefined): boolean {
   if (maturityAge === undefined) return false;
-  return !estimate.cohorts.some(
-    (c) =>
-      c.pointsIssued > 0 && (c.latestAge >= maturityAge || (c.matured && c.latestAge >= maturityAge - 1)),
-  );
+  return !estimate.cohorts.some((c) => c.pointsIssued > 0 && maturedCohort(c, maturityAge));
+}
+
+/**
+ * Whether a cohort has matured: at the maturity age, or from its expiry month on (maturity age − 1)
+ * with nothing outstanding. A cohort resolved earlier (every point redeemed or taken back within
+ * months of issue) has its ultimate, but is not matured: it says nothing of the points that wait
+ * until expiry. Without expiry (no maturity age) a cohort with nothing outstanding.
+ */
+export function maturedCohort(
+  c: BreakageEstimate['cohorts'][number],
+  maturityAge: number | undefined,
+): boolean {
+  if (maturityAge === undefined) return c.matured;
+  return c.latestAge >= maturityAge || (c.matured && c.latestAge >= maturityAge - 1);
+}
+
+/**
+ * Bornhuetter–Ferguson's prior: the actual redemption rate of the matured cohorts (`maturedCohort`),
+ * issued-weighted; with none matured, the chain ladder's rate of all cohorts (what the report then
+ * says it is); undefined (the estimator's default) when points never expire.
+ */
+function maturedPrior(chain: BreakageEstimate, maturityAge: number | undefined): number | undefined {
+  if (maturityAge === undefined) return undefined;
+  const matured = chain.cohorts.filter((c) => c.pointsIssued > 0 && maturedCohort(c, maturityAge));
+  const issued = matured.reduce((s, c) => s + c.pointsIssued, 0);
+  return issued > 0
+    ? matured.reduce((s, c) => s + c.ultimateRedeemed, 0) / issued
+    : chain.expectedRedemptionRate;
 }
 
 /** What a cohort's line is worked out from: the programme's prior rate, whether no cohort matured, and the run's settings. */
@@ -171,6 +196,7 @@ interface LineContext {
   young: boolean;
   lastMonth: string;
   valuePerPoint: number;
+  maturityAge: number | undefined;
 }
 
 /**
@@ -180,7 +206,7 @@ interface LineContext {
 function cohortLine(
   i: IssuanceRow,
   triangle: TriangleRow[],
-  { estimate, prior, young, lastMonth, valuePerPoint }: LineContext,
+  { estimate, prior, young, lastMonth, valuePerPoint, maturityAge }: LineContext,
 ): { line: CohortLine; ultimate: number; curvesExpected: number } {
   const cells = triangle.filter((t) => t.cohort === i.cohort);
   const c = estimate.cohorts.find((x) => x.cohort === i.cohort);
@@ -192,7 +218,10 @@ function cohortLine(
   const open = i.issued - expired - adjusted - overdue;
   const rate = c ? c.ultimateRedemptionRate : prior;
   const curves = c?.matured ? redeemed : Math.max(redeemed, Math.min(open, rate * i.issued));
-  const ultimate = young && !c?.matured ? Math.max(redeemed, open) : curves;
+  // matured by the maturity rule (a cohort resolved early is not: in a young programme it is
+  // valued like the others, at no breakage, its open points being its redeemed ones)
+  const matured = c ? maturedCohort(c, maturityAge) : false;
+  const ultimate = young && !matured ? Math.max(redeemed, open) : curves;
   const outstanding = Math.max(0, open - redeemed);
   const line: CohortLine = {
     cohort: i.cohort,
@@ -204,8 +233,8 @@ function cohortLine(
     adjusted,
     overdue,
     outstanding,
-    matured: c?.matured ?? false,
-    basis: young && !c?.matured ? 'no-breakage' : c ? estimate.method : 'prior',
+    matured,
+    basis: young && !matured ? 'no-breakage' : c ? estimate.method : 'prior',
     ultimate_redemption_rate: i.issued > 0 ? ultimate / i.issued : 0,
     breakage_rate: i.issued > 0 ? 1 - ultimate / i.issued : 0,
     ...ifrs(
@@ -270,10 +299,19 @@ export function breakageAndRevenue(
   newPointsRate: number;
   immature: Immature | null;
 } {
-  const estimate = estimateBreakage(cohortsOf(issuance, triangle, opts.lastMonth), {
-    maturityAge: opts.maturityAge,
-    tailFactor: opts.tailFactor,
+  const cohorts = cohortsOf(issuance, triangle, opts.lastMonth);
+  const settings = { maturityAge: opts.maturityAge, tailFactor: opts.tailFactor };
+  // The prior is the matured cohorts' rate, as the maturity rule says: the estimator's own default
+  // also takes cohorts resolved early (nothing outstanding at any age), whose 100 % (all redeemed)
+  // or 0 % (all taken back) says nothing of a whole issue month's life.
+  const prior =
+    opts.method === 'bornhuetter-ferguson'
+      ? maturedPrior(estimateBreakage(cohorts, settings), opts.maturityAge)
+      : undefined;
+  const estimate = estimateBreakage(cohorts, {
+    ...settings,
     method: opts.method,
+    priorRedemptionRate: prior,
   });
   // No cohort matured: breakage cannot be estimated from the programme's own redemptions, so none
   // is recognised (IFRS 15.56-58 constraint, B46): every point not yet redeemed, expired or taken
@@ -285,6 +323,7 @@ export function breakageAndRevenue(
     young,
     lastMonth: opts.lastMonth,
     valuePerPoint: opts.valuePerPoint,
+    maturityAge: opts.maturityAge,
   };
   let ultimateTotal = 0;
   let curvesExpected = 0;
