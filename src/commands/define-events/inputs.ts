@@ -28,7 +28,7 @@ export const DEFINE_EVENTS_FLAGS = defineFlags({
   sources: {
     type: 'list',
     placeholder: 'LIST',
-    description: 'source systems: product, web, mobile, server, crm, map, billing',
+    description: `source systems: ${SOURCE_KINDS.join(', ')}`,
     example: 'product,crm',
   },
   tools: {
@@ -172,8 +172,16 @@ function sourcesOf(list: readonly string[]): SourceKind[] {
   return list.map((s) => {
     const k = s.toLowerCase();
     const kind = (SOURCE_KINDS as readonly string[]).includes(k) ? (k as SourceKind) : SOURCE_ALIASES[k];
-    if (!kind)
-      throw usageError(`unknown source "${s}"`, '--sources', `use any of: ${SOURCE_KINDS.join(', ')}`);
+    if (!kind) {
+      // a typo of a source (prodct) or of an alias (hubspt) gets the name it was probably meant to be
+      const names = [...SOURCE_KINDS, ...Object.keys(SOURCE_ALIASES)];
+      const near = names.find((x) => editDistance(x, k) <= (k.length <= 4 ? 1 : 2));
+      throw usageError(
+        `unknown source "${s}"`,
+        '--sources',
+        `${near ? `did you mean ${near}? ` : ''}use any of: ${SOURCE_KINDS.join(', ')}`,
+      );
+    }
     return kind;
   });
 }
