@@ -44,6 +44,36 @@ describe('resolveMapping', () => {
     expect(text).toContain('set delimiter: ";" on sources.crm');
   });
 
+  it('a mapped column misspelt: did you mean the column the source has, then the key to fix', () => {
+    const present = ['Id', 'AccountId', 'CreatedDate', 'StageName', 'Amount'];
+    const mapping = { opportunity_id: 'Id', account_id: 'AccountId', stage: 'StageName', amount: 'Amount' };
+    expect(
+      failure(() =>
+        resolveMapping(
+          opportunities,
+          { ...mapping, created_at: 'CreatedDat' },
+          present,
+          'opps.csv',
+          'sources.crm',
+        ),
+      ),
+    ).toBe(
+      'column "CreatedDat" (mapped to created_at) is not in the source; columns found: Id, AccountId, CreatedDate, StageName, Amount | did you mean "CreatedDate"? fix sources.crm.mapping.created_at in gtm.yaml',
+    );
+    // nothing close: the key to fix alone, as before
+    expect(
+      failure(() =>
+        resolveMapping(
+          opportunities,
+          { ...mapping, created_at: 'Opened' },
+          present,
+          'opps.csv',
+          'sources.crm',
+        ),
+      ),
+    ).toMatch(/ \| fix sources\.crm\.mapping\.created_at in gtm\.yaml$/);
+  });
+
   it("a header read from a comment line (Google Analytics' # ---- block): delete the comment lines", () => {
     const text = failure(() =>
       resolveMapping(

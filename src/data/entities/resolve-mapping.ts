@@ -1,3 +1,4 @@
+import { didYouMean } from '../../analyses/text/index.ts';
 import { inputError } from '../../errors/index.ts';
 import { delimiterHint } from '../file-relation.ts';
 import type { EntitySpec } from './entity-spec.ts';
@@ -53,12 +54,15 @@ export function resolveMapping(
         `canonical columns of ${spec.name}: ${spec.columns.join(', ')}`,
       );
     const actual = pick(column, canon);
-    if (!actual)
+    if (!actual) {
+      // a typo of a column the source has (CreatedDat for CreatedDate) gets that column
+      const near = didYouMean(column, present);
       throw inputError(
         `column "${column}" (mapped to ${canon}) is not in the source; columns found: ${found}`,
         where,
-        headerHint || `fix ${key}.mapping.${canon} in gtm.yaml`,
+        headerHint || `${near ? `did you mean "${near}"? ` : ''}fix ${key}.mapping.${canon} in gtm.yaml`,
       );
+    }
     out[canon] = actual;
   }
   for (const canon of spec.columns) if (out[canon] === undefined) out[canon] = pick(canon);
