@@ -143,12 +143,14 @@ export function stageDurationsSql(start: string, end: string, d: Dialect = 'duck
       `signed_up_at >= ${s} AND signed_up_at < ${e}`,
       d,
     ),
+    // the referred customers' pairs: a friend's first claim (a later claim's sign-up would pair
+    // with the same purchase again)
     medianStep(
       'signup_to_conversion',
       'signed_up_at',
       'converted_at',
       'ref_ref',
-      `converted_at >= ${s} AND converted_at < ${e}`,
+      `converted_at >= ${s} AND converted_at < ${e} AND prior_claims = 0`,
       d,
     ),
     medianStep(
