@@ -6,6 +6,7 @@ import {
 } from '../../analyses/personalization/index.ts';
 import type { Engine, NarrowSpec, NormalizeResult } from '../../data/index.ts';
 import { quoteIdent } from '../../data/sql-text.ts';
+import { plural } from '../../report/plural.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import { rejectRateProblem, type KitRun } from '../kit/index.ts';
@@ -361,9 +362,15 @@ export const staleCutoff = (run: Run): string =>
     Date.parse(run.inputs.window.end) - run.ws.personalization.governance.stale_days * 86_400_000,
   ).toISOString();
 
+/** When the initiative's last decision was made (of every source), if it has one. */
+function lastDecisionAt(init: ReturnType<typeof matchInitiative>): string | null {
+  const last = init.rows.find((r) => r.initiative !== null && init.matched.includes(r.initiative))?.last_at;
+  return last ? String(last) : null;
+}
+
 /** The DATA error of a window without decisions of the initiative, with the last one's date. */
 function noDecisions(run: Run, init: ReturnType<typeof matchInitiative>): GtmError {
-  const last = init.rows.find((r) => r.initiative !== null && init.matched.includes(r.initiative))?.last_at;
+  const last = lastDecisionAt(init);
   return new GtmError(
     'DATA',
     `no decisions of ${run.inputs.inputs.initiative ?? 'any initiative'} in the ${run.inputs.window.label} window to ${run.inputs.inputs.as_of}`,
@@ -380,16 +387,33 @@ function noDecisions(run: Run, init: ReturnType<typeof matchInitiative>): GtmErr
  * A window left empty by rejected rows (a quote opened on line 5 and never closed swallows the rest
  * of the decision log) ends the run with the reject-rate error it would have ended with, naming the
  * file, the row and the reason, not as "no decisions in the window"; the report, and its
- * rejects.csv, are not written, so the fix points at `gtm doctor`.
+ * rejects.csv, are not written, so the fix points at `gtm doctor`. Only the decisions' sources can
+ * empty the window: rejected outcome or consent rows did not (h-per23: 3 bad rows of a billing
+ * export and an as-of past the data stopped the run naming the billing file). When decisions were
+ * read outside the window, the hint names the other explanation, a window past the data.
  */
-function rejectedDecisions(run: Run, normalized?: NormalizeResult): GtmError | null {
-  const problem = normalized ? rejectRateProblem(run as KitRun<unknown>, normalized) : null;
-  return problem
-    ? new GtmError('DATA', problem.message, {
-        where: problem.where,
-        hint: 'fix the rows (gtm doctor names them), or raise thresholds.max_reject_rate in gtm.yaml',
-      })
-    : null;
+function rejectedDecisions(
+  run: Run,
+  init: ReturnType<typeof matchInitiative>,
+  normalized?: NormalizeResult,
+): GtmError | null {
+  if (!normalized) return null;
+  const sources = new Set(run.ws.sources.filter((x) => x.entity === 'decisions').map((x) => x.name));
+  const problem = rejectRateProblem(run as KitRun<unknown>, {
+    ...normalized,
+    accounting: normalized.accounting.filter((a) => sources.has(a.source)),
+    rejects: normalized.rejects.filter((r) => sources.has(r.source)),
+  });
+  if (!problem) return null;
+  const last = init.decisions > 0 ? lastDecisionAt(init) : null;
+  return new GtmError('DATA', problem.message, {
+    where: problem.where,
+    hint: `fix the rows (gtm doctor names them), or raise thresholds.max_reject_rate in gtm.yaml${
+      last
+        ? `; or, if the window is past the data (${plural(init.decisions, 'decision')} read outside it, the last from ${last}), set --as-of or widen --window`
+        : ''
+    }`,
+  });
 }
 
 /** The daily KPI series (on the users' sample above 2M decisions) and the daily volume per source. */
@@ -455,7 +479,8 @@ export async function aggregateStage(
   // a window past (or before) the decisions runs empty and says so (`emptyWindowWarning`), as the
   // other commands do; no decision at all, or a window emptied by rejected rows, stops the run
   if (num(totals.decisions) === 0) {
-    const stop = rejectedDecisions(run, normalized) ?? (init.decisions === 0 ? noDecisions(run, init) : null);
+    const stop =
+      rejectedDecisions(run, init, normalized) ?? (init.decisions === 0 ? noDecisions(run, init) : null);
     if (stop) throw stop;
   }
   ctx.progress('reading the outcomes');
