@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { funnelItems, partnerItems, regressionItems } from './backlog.ts';
+import { fraudItems, funnelItems, partnerItems, regressionItems } from './backlog.ts';
 import type { Diagnostics } from './diagnostics-stage.ts';
 import type { PartnerReport } from './partner-stage.ts';
 
@@ -115,5 +115,50 @@ describe('partner enablement items', () => {
     expect(basis).not.toMatch(/^[=+\-@]/);
     expect(basis).toMatch(/^25\.0 more shares/);
     expect(basis).toContain("0.340 conversions per share (all partners': Quiet has fewer than 30 shares)");
+  });
+});
+
+describe('held payouts in the backlog basis: rewards and incentives, as README defines them', () => {
+  // README (risk review): the payout value at risk (held) is the pending and paid rewards and
+  // incentives of review and reject referrals. The basis said "rewards" only: on the demo, the
+  // velocity rule's "rewards pending or paid on those referrals: USD 640.00" were 425 of advocate
+  // rewards and 215 of friend incentives (data/referrals/payouts.csv, counted by hand).
+  it('a fraud rule to tighten', () => {
+    const review = {
+      rings: [],
+      flagged: [
+        { rules: ['velocity'], held_value: 425 + 215 },
+        { rules: ['velocity', 'shared-ip'], held_value: 0 },
+      ],
+    } as unknown as Parameters<typeof fraudItems>[0];
+    const [item] = fraudItems(review, 'USD', false);
+    expect(item.title).toBe('Tighten "Referral velocity": hold rewards for review before payout');
+    expect(item.projected_lift.basis).toBe(
+      'rewards and incentives pending or paid on those referrals: USD 640.00',
+    );
+  });
+
+  it('a partner to review', () => {
+    const pr = {
+      partners: [
+        {
+          partner: 'p-deal',
+          tier: 'silver',
+          shares: 10,
+          clicks: 20,
+          conversions: 12,
+          revenue: 3_738,
+          trend: 0,
+          status: 'needs-review',
+          reasons: ['fraud rate 48.0% ≥ 10.0%'],
+        },
+      ],
+      names: { 'p-deal': 'DealHub' },
+      held: { 'p-deal': 264 },
+    } as unknown as PartnerReport;
+    const [item] = partnerItems(pr, CFG, 'USD');
+    expect(item.projected_lift.basis).toBe(
+      "rewards and incentives held on the partner's referrals banded review or reject: USD 264.00",
+    );
   });
 });

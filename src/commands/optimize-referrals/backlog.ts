@@ -255,7 +255,7 @@ export function partnerItems(pr: PartnerReport, cfg: ReferralsConfig['backlog'],
           extra_conversions: null,
           extra_revenue: null,
           cost_avoided: held,
-          basis: `rewards held on the partner's referrals banded review or reject: ${money(held, cur)}`,
+          basis: `rewards and incentives held on the partner's referrals banded review or reject: ${money(held, cur)}`,
         },
         urgent: false,
       });
@@ -310,7 +310,7 @@ export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): Dra
         extra_conversions: null,
         extra_revenue: null,
         cost_avoided: x.held,
-        basis: `rewards pending or paid on those referrals: ${money(x.held, cur)}`,
+        basis: `rewards and incentives pending or paid on those referrals: ${money(x.held, cur)}`,
       },
       urgent: fraudAlert,
     });

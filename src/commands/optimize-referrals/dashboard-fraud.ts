@@ -25,7 +25,7 @@ export function fraudSection(r: R): Section {
   return {
     title: 'Fraud and risk review',
     summary: true,
-    intro: `Every referral of the window is scored: each named rule that fires adds its weight by noisy-OR (score = 1 − Π(1 − w)); score ≥ ${f.bands.reject} rejects, ≥ ${f.bands.review} sends to review. ${f.candidates} of ${f.scored} referrals carried a signal; held payouts are the pending and paid rewards of review and reject referrals.`,
+    intro: `Every referral of the window is scored: each named rule that fires adds its weight by noisy-OR (score = 1 − Π(1 − w)); score ≥ ${f.bands.reject} rejects, ≥ ${f.bands.review} sends to review. ${f.candidates} of ${f.scored} referrals carried a signal; held payouts are the pending and paid rewards and incentives of review and reject referrals.`,
     blocks: [
       {
         kind: 'callout',
