@@ -57,6 +57,42 @@ function withoutEmptyFraudRate(id: string, rows: StatsRow[], notes: ExperimentNo
   return rows.filter((r) => r.metric !== 'fraud_rate');
 }
 
+/**
+ * A cost guardrail whose every arm cost exactly the same per referred customer (a flat reward per
+ * customer, in a test of the message or the landing page rather than of the reward) has nothing
+ * to estimate either: zero variance and no difference, so no test can show non-inferiority and
+ * the readout kept the test running for ever. It holds trivially: left out with a note, as the
+ * empty fraud rate is. Per arm, the units' cost is exactly r × conversions (r = Σ cost / Σ
+ * conversions) when Σ (cost − r·conversions)² = Σ cost² − 2r Σ cost·conversions + r² Σ conversions²
+ * is 0 (to rounding), with the same r in every arm.
+ */
+function withoutFlatCost(id: string, rows: StatsRow[], notes: ExperimentNote[]): StatsRow[] {
+  const cost = rows.filter((r) => r.metric === 'cost_per_referred_customer');
+  if (cost.length < 2) return rows;
+  const ratios: number[] = [];
+  for (const r of cost) {
+    const [a, aa, b, bb, ab] = [
+      r.num_sum,
+      r.num_sum_squares,
+      r.den_sum,
+      r.den_sum_squares,
+      r.num_den_sum_product,
+    ].map((x) => num(x));
+    if (!(b > 0)) return rows;
+    const ratio = a / b;
+    const residual = aa - 2 * ratio * ab + ratio * ratio * bb;
+    if (Math.abs(residual) > 1e-9 * Math.max(1, aa)) return rows;
+    ratios.push(ratio);
+  }
+  if (ratios.some((x) => Math.abs(x - ratios[0]) > 1e-9 * Math.max(1, Math.abs(ratios[0])))) return rows;
+  notes.push({
+    id,
+    metric: 'cost_per_referred_customer',
+    note: `every arm cost exactly ${Number(ratios[0].toFixed(6))} per referred customer: the guardrail holds and is not estimated`,
+  });
+  return rows.filter((r) => r.metric !== 'cost_per_referred_customer');
+}
+
 const METHODS: readonly Method[] = ['frequentist', 'bayesian', 'sequential'];
 
 /**
@@ -254,7 +290,7 @@ export async function experimentData(
     );
     data.push({
       def: definitionOf(id, mine, cfg),
-      rows: withoutEmptyFraudRate(id, rows, notes),
+      rows: withoutFlatCost(id, withoutEmptyFraudRate(id, rows, notes), notes),
       multipleExposures: num(multiple),
     });
   }
