@@ -21,6 +21,7 @@ import { parseCsv } from '../helpers/csv-parse.ts';
 import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { MEMBER_SCORES_LIMITS } from '../../src/commands/monitor-loyalty/member-scores-csv.ts';
+import { MODEL_LIMITS } from '../../src/commands/monitor-loyalty/models-stage.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-scores-'));
 let demo: DemoWorkspace | undefined;
@@ -199,6 +200,47 @@ describe('member_scores.csv on the demo: the aggregates of result.json', () => {
     if (cli.code !== 0 && cli.code !== 10) throw new Error(`exit ${cli.code}: ${cli.stderr}`);
     r = cli.json<MonitorLoyaltyResult>();
     rows = parseCsv(readFileSync(path.join(demo.dir, r.reports_dir, 'member_scores.csv'), 'utf8'));
+  }, 300_000);
+
+  it('the same result and file with the fits and the file in worker threads (as at scale)', async () => {
+    const was = { models: MODEL_LIMITS.threadFrom, scores: MEMBER_SCORES_LIMITS.threadFrom };
+    MODEL_LIMITS.threadFrom = 0;
+    MEMBER_SCORES_LIMITS.threadFrom = 0;
+    try {
+      const cli = await runCli(
+        [
+          'monitor-loyalty',
+          '--window',
+          '30d',
+          '--detail',
+          'full',
+          '--dimensions',
+          'tier,region',
+          '--as-of',
+          DEMO_AS_OF,
+          '--json',
+        ],
+        { cwd: demo!.dir },
+      );
+      expect([0, 10]).toContain(cli.code);
+      const t = cli.json<MonitorLoyaltyResult>();
+      // the run's own names and times aside, the same result: fits, scores, segments
+      const same = (x: MonitorLoyaltyResult) =>
+        JSON.parse(
+          JSON.stringify(x)
+            .replaceAll(x.run_id, 'RUN')
+            .replaceAll(path.basename(x.plan_path), 'PLAN')
+            .replace(/"evaluated_at":"[^"]*"/g, '"evaluated_at":""'),
+        ) as unknown;
+      expect(t.models.bgnbd?.used).toBe(true);
+      expect(same(t)).toEqual(same(r));
+      expect(readFileSync(path.join(demo!.dir, t.reports_dir, 'member_scores.csv'))).toEqual(
+        readFileSync(path.join(demo!.dir, r.reports_dir, 'member_scores.csv')),
+      );
+    } finally {
+      MODEL_LIMITS.threadFrom = was.models;
+      MEMBER_SCORES_LIMITS.threadFrom = was.scores;
+    }
   }, 300_000);
 
   it('one row per member, each id once', () => {

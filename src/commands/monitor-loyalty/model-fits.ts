@@ -1,9 +1,5 @@
 import {
-  bgnbdDiscountedPurchases,
-  fitBgnbd,
-  fitGammaGamma,
   PERIODS_PER_MONTH,
-  predictBgnbd,
   spendFrequencyCorrelation,
   type BgNbdParams,
   type FitResult,
@@ -13,6 +9,7 @@ import type { Engine } from '../../data/index.ts';
 import { engineTurn } from '../shared/engine-turn.ts';
 import { fetchColumns } from './fetch-columns.ts';
 import { relationOf } from './run-tables.ts';
+import { inThisThread, type ModelThread } from './model-thread.ts';
 
 /**
  * Mean repeat spend to the cent, the Gamma-Gamma groups. A mean of two repeat days is often an
@@ -147,6 +144,8 @@ export function degenerateBgnbd(p: BgNbdParams, sample?: FitSample): string | nu
 export async function fitRepeatPurchases(
   engine: Engine,
   opts: { predictionWeeks: number; clvMonths: number; monthlyDiscountRate: number; min: ModelSampleMinimum },
+  /** Where the fit and predictions run (a worker thread at scale). */
+  models: ModelThread = inThisThread,
 ): Promise<{ model: BgnbdModel | null; sample: FitSample; tooFew: string | null }> {
   const c = await fetchColumns(
     engine,
@@ -175,12 +174,17 @@ export async function fitRepeatPurchases(
     (sample.purchasers > 0 && sample.repeatBuyers === 0 ? 'no member has a repeat purchase' : null);
   if (sample.purchasers === 0 || tooFew) return { model: null, sample, tooFew };
   const keep = (col: Float64Array) => col.filter((_, i) => c.T[i] > 0);
-  const fit = fitBgnbd({ x: keep(c.x), tx: keep(c.tx), T: keep(c.T), weight: keep(c.n) });
+  const fit = await models.call('fitBgnbd', {
+    x: keep(c.x),
+    tx: keep(c.tx),
+    T: keep(c.T),
+    weight: keep(c.n),
+  });
   // the engine's queue moves between the long steps (see `engineTurn`)
   await engineTurn();
-  const pred = predictBgnbd(fit.params, combos, opts.predictionWeeks);
+  const pred = await models.call('predictBgnbd', fit.params, combos, opts.predictionWeeks);
   await engineTurn();
-  const discounted = bgnbdDiscountedPurchases(fit.params, combos, {
+  const discounted = await models.call('bgnbdDiscountedPurchases', fit.params, combos, {
     periodsPerMonth: PERIODS_PER_MONTH.week,
     months: opts.clvMonths,
     monthlyDiscountRate: opts.monthlyDiscountRate,
@@ -198,6 +202,7 @@ export async function fitRepeatPurchases(
 /** Gamma-Gamma on repeat buyers' distinct (x, mean repeat spend to the cent), and the independence check. */
 export async function fitSpend(
   engine: Engine,
+  models: ModelThread = inThisThread,
 ): Promise<{ fit: FitSummary<GammaGammaParams>; correlation: number | null } | null> {
   const c = await fetchColumns(
     engine,
@@ -210,7 +215,10 @@ export async function fitSpend(
   if (c.rowCount < 2) return null;
   const data = { x: c.x, zbar: c.z, weight: c.n };
   const corr = spendFrequencyCorrelation(data);
-  return { fit: summaryOf(fitGammaGamma(data)), correlation: Number.isFinite(corr) ? corr : null };
+  return {
+    fit: summaryOf(await models.call('fitGammaGamma', data)),
+    correlation: Number.isFinite(corr) ? corr : null,
+  };
 }
 
 /** Predicted vs actual repeat purchases in the window, per calibration frequency and in total. */
@@ -234,6 +242,7 @@ export async function holdoutCheck(
   engine: Engine,
   windowDays: number,
   min: ModelSampleMinimum,
+  models: ModelThread = inThisThread,
 ): Promise<HoldoutCheck | null> {
   const c = await fetchColumns(
     engine,
@@ -255,9 +264,14 @@ export async function holdoutCheck(
   }
   // the calibration history is held to the same minimum as the model it checks
   if (repeatBuyers === 0 || tooFewForModels({ purchasers, repeatBuyers }, min)) return null;
-  const fit = fitBgnbd({ x: c.x, tx: c.tx, T: c.T, weight: c.n });
+  const fit = await models.call('fitBgnbd', { x: c.x, tx: c.tx, T: c.T, weight: c.n });
   const weeks = windowDays / 7;
-  const { expectedPurchases } = predictBgnbd(fit.params, { x: c.x, tx: c.tx, T: c.T }, weeks);
+  const { expectedPurchases } = await models.call(
+    'predictBgnbd',
+    fit.params,
+    { x: c.x, tx: c.tx, T: c.T },
+    weeks,
+  );
   const buckets = new Map<string, { members: number; predicted: number; actual: number }>();
   let predicted = 0;
   let actual = 0;

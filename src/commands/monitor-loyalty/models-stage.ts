@@ -23,6 +23,8 @@ import {
 } from './model-fits.ts';
 import { rfmMembers, rfmSummary, type RfmMembers, type RfmSummary } from './rfm-summary.ts';
 import { engineTurn } from '../shared/engine-turn.ts';
+import type { Engine } from '../../data/index.ts';
+import { inThisThread, startModelThread, type ModelThread } from './model-thread.ts';
 
 /** What the churn and value models found, and the per-member scores the segments use. */
 export interface ModelsOutput {
@@ -85,19 +87,47 @@ function churnTables(run: Run, m: MembersOutput, cols: MemberColumns, scores: Me
 export async function computeModels(ctx: StageContext, run: Run, m: MembersOutput): Promise<ModelsOutput> {
   const engine = await run.engine();
   const cfg = run.inputs.config.models;
-  const warnings: string[] = [];
   ctx.progress('fitting BG/NBD and Gamma-Gamma');
   const min = { purchasers: cfg.min_purchasers, repeatBuyers: cfg.min_repeat_buyers };
-  const fitted = await fitRepeatPurchases(engine, {
-    predictionWeeks: cfg.prediction_weeks,
-    clvMonths: cfg.clv_months,
-    monthlyDiscountRate: cfg.monthly_discount_rate,
-    min,
-  });
+  // the fits in a worker thread at scale, so that the stages beside this one keep the engine busy
+  const models = m.purchasers >= MODEL_LIMITS.threadFrom ? startModelThread() : inThisThread;
+  try {
+    return await fitAndScore(ctx, run, m, engine, models, min);
+  } finally {
+    models.close();
+  }
+}
+
+/**
+ * From how many members with a purchase the fits run in a worker thread (starting one costs
+ * ~50 ms; below this the fits take about that); a setting so that tests can take either path.
+ */
+export const MODEL_LIMITS = { threadFrom: 50_000 };
+
+async function fitAndScore(
+  ctx: StageContext,
+  run: Run,
+  m: MembersOutput,
+  engine: Engine,
+  models: ModelThread,
+  min: { purchasers: number; repeatBuyers: number },
+): Promise<ModelsOutput> {
+  const cfg = run.inputs.config.models;
+  const warnings: string[] = [];
+  const fitted = await fitRepeatPurchases(
+    engine,
+    {
+      predictionWeeks: cfg.prediction_weeks,
+      clvMonths: cfg.clv_months,
+      monthlyDiscountRate: cfg.monthly_discount_rate,
+      min,
+    },
+    models,
+  );
   const bg = fitted.model;
   await engineTurn();
   // Gamma-Gamma only beside a BG/NBD fit: CLV needs both, and both rest on the repeat buyers
-  const spend = bg ? await fitSpend(engine) : null;
+  const spend = bg ? await fitSpend(engine, models) : null;
   // a fit at the edge of its parameters is degenerate, converged or not (it is no "did not
   // converge": the likelihood has no credible optimum to converge to)
   const degenerate = !bg
@@ -110,7 +140,7 @@ export async function computeModels(ctx: StageContext, run: Run, m: MembersOutpu
   warnings.push(...fitWarnings(fitted, spend, degenerate, bgUsed, ggUsed));
   let holdout: HoldoutCheck | null = null;
   try {
-    holdout = bg ? await holdoutCheck(engine, run.inputs.window.days, min) : null;
+    holdout = bg ? await holdoutCheck(engine, run.inputs.window.days, min, models) : null;
   } catch (e) {
     warnings.push(`calibration/holdout check skipped: ${(e as Error).message}`);
   }
