@@ -493,19 +493,37 @@ describe('file content', () => {
     expect(r.stderr).toContain('no member has a purchase');
   });
 
-  it('monitor-personalization: a header-only decision log is a DATA error naming the window', async () => {
+  it('monitor-personalization: a header-only decision log is a DATA error naming the file, not the window', async () => {
     const ws = await workspace();
     await ws.write(
       'data/personalization/decisions.csv',
       (await ws.read('data/personalization/decisions.csv')).split('\n')[0] + '\n',
     );
-    await refused(
-      ws,
-      'monitor-personalization',
-      [],
-      'DATA',
-      '--window',
-      /no decisions of any initiative in the 14d window to 2026-11-30/,
+    // it read "error[DATA] --window: no decisions of any initiative in the 14d window to 2026-11-30"
+    // (and, with --initiative, "--initiative: no decisions of initiative …"): the file is the problem
+    for (const args of [[], ['--initiative', 'PLG Onboarding']]) {
+      const line = await refused(
+        ws,
+        'monitor-personalization',
+        args,
+        'DATA',
+        'data/personalization/decisions.csv',
+        /: no decisions to monitor: source decision_log has no data rows \(a header-only export\?\) — export the decision log again, or point sources\.decision_log in gtm\.yaml at a log with rows;/,
+      );
+      expect(line).not.toMatch(/--window|--initiative/);
+    }
+  });
+
+  it('monitor-personalization: decisions all outside the window run on the empty window, and the warning names the window', async () => {
+    const ws = await workspace();
+    const r = await runCli(['monitor-personalization', '--as-of', '2099-01-01', '--no-snapshot', '--json'], {
+      cwd: ws.dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderrLines).toContainEqual(
+      expect.stringMatching(
+        /^warning: no decisions of any initiative in the 14d window to 2099-01-01 \([\d,]+ outside it\): .*check --window and --as-of$/,
+      ),
     );
   });
 

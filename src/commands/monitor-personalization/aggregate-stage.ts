@@ -368,19 +368,37 @@ function lastDecisionAt(init: ReturnType<typeof matchInitiative>): string | null
   return last ? String(last) : null;
 }
 
-/** The DATA error of a window without decisions of the initiative, with the last one's date. */
-function noDecisions(run: Run, init: ReturnType<typeof matchInitiative>): GtmError {
-  const last = lastDecisionAt(init);
-  return new GtmError(
-    'DATA',
-    `no decisions of ${run.inputs.inputs.initiative ?? 'any initiative'} in the ${run.inputs.window.label} window to ${run.inputs.inputs.as_of}`,
-    {
-      where: '--window',
-      hint: last
-        ? `the last decision is from ${String(last)}; widen --window or set --as-of`
-        : 'check the decisions sources',
-    },
-  );
+/** Where a source's rows come from, as gtm.yaml names it: the file's path, or the PostgreSQL table or query. */
+const sourceOrigin = (src: Run['ws']['sources'][number]): string =>
+  src.kind === 'file' ? src.path : src.table ? `PostgreSQL table ${src.table}` : 'a PostgreSQL query';
+
+/**
+ * The DATA error of decision sources without a single decision: the problem is the export, so it
+ * names the source and its file (where: the file, or `sources.<name>` for a PostgreSQL source), not
+ * `--window` or `--initiative` (a header-only log read "--window: no decisions of any initiative in
+ * the 14d window to 2026-11-30 — check the decisions sources"). Decisions read outside the window
+ * are the window's business (`emptyWindowWarning`). Rows read and every one rejected (under a
+ * `thresholds.max_reject_rate` raised to 1) are named as such.
+ */
+function noDecisions(run: Run, normalized?: NormalizeResult): GtmError {
+  const sources = run.ws.sources.filter((x) => x.entity === 'decisions');
+  const rowsIn = (name: string) => normalized?.accounting.find((a) => a.source === name)?.rows_in ?? 0;
+  const rejected = sources.filter((x) => rowsIn(x.name) > 0);
+  const first = rejected[0] ?? sources[0];
+  const named = (x: (typeof sources)[number]) =>
+    sources.length > 1 || x.kind !== 'file' ? `${x.name} (${sourceOrigin(x)})` : x.name;
+  const parts = [
+    ...rejected.map((x) => `source ${named(x)}: ${plural(rowsIn(x.name), 'row')} read, every one rejected`),
+    ...sources
+      .filter((x) => rowsIn(x.name) === 0)
+      .map((x) => `source ${named(x)} has no data rows (a header-only export?)`),
+  ];
+  return new GtmError('DATA', `no decisions to monitor: ${parts.join('; ')}`, {
+    where: first ? (first.kind === 'file' ? first.path : `sources.${first.name}`) : 'sources',
+    hint: rejected.length
+      ? `fix the rows of ${first.name} (gtm doctor names them) and run again`
+      : `export the decision log again, or point sources.${first?.name ?? '<decisions source>'} in gtm.yaml at a log with rows`,
+  });
 }
 
 /**
@@ -394,7 +412,7 @@ function noDecisions(run: Run, init: ReturnType<typeof matchInitiative>): GtmErr
  */
 function rejectedDecisions(
   run: Run,
-  init: ReturnType<typeof matchInitiative>,
+  init: ReturnType<typeof matchInitiative> | null,
   normalized?: NormalizeResult,
 ): GtmError | null {
   if (!normalized) return null;
@@ -405,12 +423,12 @@ function rejectedDecisions(
     rejects: normalized.rejects.filter((r) => sources.has(r.source)),
   });
   if (!problem) return null;
-  const last = init.decisions > 0 ? lastDecisionAt(init) : null;
+  const last = init && init.decisions > 0 ? lastDecisionAt(init) : null;
   return new GtmError('DATA', problem.message, {
     where: problem.where,
     hint: `fix the rows (gtm doctor names them), or raise thresholds.max_reject_rate in gtm.yaml${
       last
-        ? `; or, if the window is past the data (${plural(init.decisions, 'decision')} read outside it, the last from ${last}), set --as-of or widen --window`
+        ? `; or, if the window is past the data (${plural(init?.decisions ?? 0, 'decision')} read outside it, the last from ${last}), set --as-of or widen --window`
         : ''
     }`,
   });
@@ -463,6 +481,10 @@ export async function aggregateStage(
   const engine = await run.engine();
   ctx.progress('reading the decisions');
   const dict = await decisionDict(engine, scopeOf(run, engine, null), staleCutoff(run));
+  // no decision at all (a header-only log, or every row rejected): the sources are named, before
+  // an initiative is looked for in them or a window in them
+  if (!dict.initiatives.some((r) => r.decisions > 0))
+    throw rejectedDecisions(run, null, normalized) ?? noDecisions(run, normalized);
   const init = matchInitiative(run, dict);
   const s = scopeOf(run, engine, init.keys);
   await engine.exec(decisionFactsSql(s));
@@ -477,10 +499,9 @@ export async function aggregateStage(
   await execAll(engine, slimDecisionsSql(s, dict.columns, exposures, sampleEvery));
   const [totals] = await engine.query(decisionTotalsSql(s));
   // a window past (or before) the decisions runs empty and says so (`emptyWindowWarning`), as the
-  // other commands do; no decision at all, or a window emptied by rejected rows, stops the run
+  // other commands do; a window emptied by rejected rows stops the run (no decision at all did above)
   if (num(totals.decisions) === 0) {
-    const stop =
-      rejectedDecisions(run, init, normalized) ?? (init.decisions === 0 ? noDecisions(run, init) : null);
+    const stop = rejectedDecisions(run, init, normalized);
     if (stop) throw stop;
   }
   ctx.progress('reading the outcomes');
