@@ -10,11 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/index.ts';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../helpers/clickhouse-parity.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const YAML = `version: 1
@@ -68,24 +64,9 @@ describe('ledger rows of a member id but for letter case', () => {
   }, 120_000);
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it('are named alike', async () => {
-    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'idcase', '--json'], {
-      cwd: dir,
-    });
-    expect(load.code, load.stderr).toBe(0);
-    const engine = `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: idcase }`;
-    await writeFile(path.join(dir, 'gtm.ch.yaml'), YAML.replace(/^version: 1$/m, engine));
-    const cli = await runCli([...ARGV, '--config', 'gtm.ch.yaml'], { cwd: dir });
+    const cli = await runOnClickHouse(ch, dir, YAML, ARGV, 'idcase');
     expect(cli.code, cli.stderr).toBe(0);
     expectNamed(cli.json<MonitorLoyaltyResult>());
   }, 180_000);

@@ -10,13 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../helpers/clickhouse-server.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
-import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -152,16 +147,7 @@ describe('experiment unit ids as written (monitor-loyalty)', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it("gives the DuckDB experiments and warnings from the server's tables", async () => {
     const dir = workspace('ch');
     await loadOnClickHouse(dir, ch.url, 'loy_units', YAML);

@@ -10,14 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../helpers/clickhouse-server.ts';
 import { parseCsv } from '../helpers/csv-parse.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -187,16 +182,7 @@ describe('amounts with a code after the number or a letter symbol (R$, CA$, kr, 
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB result', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('ClickHouse 18.16 gives the DuckDB result', (ch) => {
   it.each([
     ['USD 100, $100, £100', YAML, OPPS],
     ['100 EUR, R$1000, CA$ 50, 300 kr', YAML_MORE, OPPS_MORE],

@@ -11,13 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../helpers/clickhouse-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -107,14 +102,9 @@ describe('track-source: journeys that repeat an earlier path all count', () => {
     });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16: the same credit', () => {
-  let ch: ClickHouseServer;
+describeOnClickHouse('ClickHouse 18.16: the same credit', (ch) => {
   let ws: Awaited<ReturnType<typeof workspace>>;
   beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
     ws = await workspace();
     const onServer = await loadOnClickHouse(ws.dir, ch.url, 'repeated_paths', YAML);
     // Without a bootstrap the paths are grouped on the server (one row per distinct path).
@@ -123,10 +113,7 @@ describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16: the same credit',
       onServer.replace('bootstrap: 20', 'bootstrap: 0'),
     );
   }, 120_000);
-  afterAll(async () => {
-    await ws?.remove();
-    await ch?.stop();
-  });
+  afterAll(async () => ws?.remove());
 
   for (const model of MODELS)
     it(`${model}, bootstrap on (journeys read from the server)`, async () => {

@@ -8,13 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTrackSource, type TrackSourceResult } from '../../src/commands/track-source/index.ts';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../helpers/clickhouse-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -294,16 +289,7 @@ describe('partner values holding a | that are no partner list', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB result', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('ClickHouse 18.16 gives the DuckDB result', (ch) => {
   for (const [name, touches, yaml] of [
     ['URL-encoded UTM values', ENCODED_TOUCHES, YAML],
     ['touches naming several partners', LISTED_TOUCHES, YAML],

@@ -10,13 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../helpers/clickhouse-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
 
 const YAML = `version: 1
 sources:
@@ -141,21 +136,13 @@ describe('reached proposal as of the run', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the DuckDB funnel', () => {
-  let ch: ClickHouseServer;
+describeOnClickHouse('ClickHouse 18.16 gives the DuckDB funnel', (ch) => {
   let ws: Awaited<ReturnType<typeof workspace>>;
   beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
     ws = await workspace();
     await loadOnClickHouse(ws.dir, ch.url, 'stage_as_of', YAML);
   }, 120_000);
-  afterAll(async () => {
-    await ws?.remove();
-    await ch?.stop();
-  });
+  afterAll(async () => ws?.remove());
 
   for (const [asOf, reached, won] of CASES)
     it(`as of ${asOf}: the same drop-off from the server's tables`, async () => {

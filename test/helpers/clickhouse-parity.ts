@@ -19,7 +19,7 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { openClickHouse, type ClickHouseEngine } from '../../src/data/index.ts';
 import {
   findClickHouseServer,
@@ -62,6 +62,65 @@ export function useClickHouseEngine(): () => ClickHouseEngine {
     if (!engine) throw new Error('the ClickHouse engine is not open yet (use it inside a test)');
     return engine;
   };
+}
+
+/** A started server as the tests of `describeOnClickHouse` see it. */
+export interface OnClickHouse {
+  /** The server's HTTP address (read it in hooks and tests: the server starts before them). */
+  readonly url: string;
+}
+
+/**
+ * A `describe` of tests on one throwaway ClickHouse server: skipped without a server binary, except
+ * on CI, where its tests fail instead (`CI needs clickhouse-server`). The server is started before
+ * the tests, with each query capped at `maxMemoryUsage` bytes (1 GiB unless given: a runaway query
+ * fails instead of taking the shared machine's memory), and stopped after them, after the
+ * `afterAll` hooks of `fn`.
+ *
+ * @example
+ * describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
+ *   it('gives the same ring', async () => {
+ *     const run = await runOnClickHouse(ch, dir, yaml, ['optimize-referrals', '--json'], 'rings');
+ *     expect(run.code, run.stderr).toBe(0);
+ *   }, 120_000);
+ * });
+ */
+export function describeOnClickHouse(
+  title: string,
+  fn: (ch: OnClickHouse) => void,
+  opts: { maxMemoryUsage?: number } = {},
+): void {
+  describe.skipIf(skipClickHouse)(title, () => {
+    let server: ClickHouseServer | undefined;
+    beforeAll(async () => {
+      if (!clickHouseAvailable)
+        throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
+      server = await startClickHouse({ maxMemoryUsage: opts.maxMemoryUsage ?? 2 ** 30 });
+    }, 120_000);
+    afterAll(async () => server?.stop());
+    fn({
+      get url() {
+        if (!server) throw new Error('the ClickHouse server is not started yet (use it inside a test)');
+        return server.url;
+      },
+    });
+  });
+}
+
+/**
+ * The command `argv` on ClickHouse: `loadOnClickHouse` of the workspace in `dir` (`yaml`, the text
+ * of its gtm.yaml) into `database` on the server, then the run with `--config gtm.clickhouse.yaml`.
+ * Returns the run; its exit code is the caller's to check.
+ */
+export async function runOnClickHouse(
+  ch: OnClickHouse,
+  dir: string,
+  yaml: string,
+  argv: string[],
+  database: string,
+): Promise<CliRun> {
+  await loadOnClickHouse(dir, ch.url, database, yaml);
+  return runCli([...argv, '--config', CLICKHOUSE_CONFIG], { cwd: dir });
 }
 
 /** The cluster's config next to the workspace's gtm.yaml: the same workspace, sources on the cluster. */

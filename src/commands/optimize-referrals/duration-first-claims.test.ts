@@ -7,14 +7,8 @@
  * (6 h): median (259,200 + 21,600) / 2 = 140,400 s over 2 pairs, by hand; it was 86,400 s (the
  * second claim's 24 h) over 3. DuckDB and ClickHouse 18.16.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
 import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
 import { runCli } from '../../../test/helpers/run-cli.ts';
 import type { ReferralsResult } from './result.ts';
@@ -62,29 +56,9 @@ describe('sign-up → first purchase (DuckDB)', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it('gives the same median over the same pairs', async () => {
-    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'claims', '--json'], {
-      cwd: dir.dir,
-    });
-    expect(load.code, load.stderr).toBe(0);
-    await writeFile(
-      path.join(dir.dir, 'gtm.clickhouse.yaml'),
-      FILES['gtm.yaml'].replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: claims }`,
-      ),
-    );
-    const run = await runCli([...ARGV, '--config', 'gtm.clickhouse.yaml'], { cwd: dir.dir });
+    const run = await runOnClickHouse(ch, dir.dir, FILES['gtm.yaml'], ARGV, 'claims');
     expect(run.code, run.stderr).toBe(0);
     expect(step(run.json<ReferralsResult>())).toEqual(step(duck));
   }, 120_000);

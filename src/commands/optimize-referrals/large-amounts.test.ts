@@ -5,14 +5,8 @@
  * number below is the sum of the CSV rows, all exact in a double. ClickHouse 18.16 (Decimal64 had
  * the same limit) gives the same funnel and partners from the loaded tables.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
 import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
 import { runCli } from '../../../test/helpers/run-cli.ts';
 import type { ReferralsResult } from './result.ts';
@@ -82,41 +76,14 @@ describe('optimize-referrals with amounts of 1e12 and more (DuckDB)', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same amounts on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same amounts on ClickHouse 18.16', (ch) => {
   it('gives the DuckDB funnel and partners', async () => {
-    const load = await runCli(
-      ['engine', 'load', '--clickhouse', ch.url, '--database', 'large_amounts', '--json'],
-      { cwd: dir.dir },
-    );
-    expect(load.code, load.stderr).toBe(0);
-    await writeFile(
-      path.join(dir.dir, 'gtm.clickhouse.yaml'),
-      FILES['gtm.yaml'].replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: large_amounts }`,
-      ),
-    );
-    const onCh = await runCli(
-      [
-        'optimize-referrals',
-        '--window',
-        '30d',
-        '--as-of',
-        '2026-11-15',
-        '--json',
-        '--config',
-        'gtm.clickhouse.yaml',
-      ],
-      { cwd: dir.dir },
+    const onCh = await runOnClickHouse(
+      ch,
+      dir.dir,
+      FILES['gtm.yaml'],
+      ['optimize-referrals', '--window', '30d', '--as-of', '2026-11-15', '--json'],
+      'large_amounts',
     );
     expect(onCh.stderr).not.toMatch(/error\[/);
     expect(onCh.code).toBe(0);

@@ -4,16 +4,9 @@
  * the fraud evidence (50 × 1.1 in binary floating point), and a reward of 25 EUR held
  * 27.500000000000004. Found on a hand-built workspace, EUR at 1.1, run as of 2026-11-15 (30d).
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
 import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
-import { runCli } from '../../../test/helpers/run-cli.ts';
 import { runOptimizeReferrals } from './index.ts';
 import type { ReferralsResult } from './result.ts';
 
@@ -68,25 +61,10 @@ describe('converted amounts in the fraud review', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same amounts on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same amounts on ClickHouse 18.16', (ch) => {
   it('read the refund as 55', async () => {
-    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'money', '--json'], {
-      cwd: dir.dir,
-    });
-    expect(load.code, load.stderr).toBe(0);
-    const engine = `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: money }`;
-    await writeFile(path.join(dir.dir, 'gtm.ch.yaml'), FILES['gtm.yaml'].replace(/^version: 1$/m, engine));
     const argv = ['optimize-referrals', '--window', '30d', '--as-of', '2026-11-15', '--json'];
-    const run = await runCli([...argv, '--config', 'gtm.ch.yaml'], { cwd: dir.dir });
+    const run = await runOnClickHouse(ch, dir.dir, FILES['gtm.yaml'], argv, 'money');
     expect(run.code, run.stderr).toBe(0);
     const res = run.json<ReferralsResult>();
     expect(res.fraud.flagged[0].evidence[0].evidence.refundAmount).toBe(55);

@@ -7,14 +7,8 @@
  * summed all the same), and an order refunded three days after its reward never fired
  * refund-after-reward. Expected figures by hand from the files below; DuckDB and ClickHouse 18.16.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
 import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
 import { runCli } from '../../../test/helpers/run-cli.ts';
 import type { ReferralsResult } from './result.ts';
@@ -100,29 +94,9 @@ describe('rewards paid without a paid time (DuckDB)', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it('gives the same ring and flags', async () => {
-    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'paid', '--json'], {
-      cwd: dir.dir,
-    });
-    expect(load.code, load.stderr).toBe(0);
-    await writeFile(
-      path.join(dir.dir, 'gtm.clickhouse.yaml'),
-      FILES['gtm.yaml'].replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: paid }`,
-      ),
-    );
-    const run = await runCli([...ARGV, '--config', 'gtm.clickhouse.yaml'], { cwd: dir.dir });
+    const run = await runOnClickHouse(ch, dir.dir, FILES['gtm.yaml'], ARGV, 'paid');
     expect(run.code, run.stderr).toBe(0);
     const r = run.json<ReferralsResult>();
     expect(r.fraud.rings).toEqual(duck.fraud.rings);

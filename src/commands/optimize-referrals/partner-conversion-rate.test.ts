@@ -7,14 +7,10 @@
  * 2 / 3 (k1, k2 of k1..k3), as an independent Python computation of the files gives, on DuckDB
  * and on ClickHouse 18.16 alike. Window 30d to 2026-11-15 (2026-10-17 ≤ t < 2026-11-16).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
 import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
 import { runCli } from '../../../test/helpers/run-cli.ts';
 import type { ReferralsResult } from './result.ts';
@@ -92,32 +88,9 @@ describe('partner conversion rate (DuckDB)', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it('gives the same partners', async () => {
-    const load = await runCli(
-      ['engine', 'load', '--clickhouse', ch.url, '--database', 'partners', '--json'],
-      {
-        cwd: dir.dir,
-      },
-    );
-    expect(load.code, load.stderr).toBe(0);
-    await writeFile(
-      path.join(dir.dir, 'gtm.clickhouse.yaml'),
-      FILES['gtm.yaml'].replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: partners }`,
-      ),
-    );
-    const run = await runCli([...ARGV, '--config', 'gtm.clickhouse.yaml'], { cwd: dir.dir });
+    const run = await runOnClickHouse(ch, dir.dir, FILES['gtm.yaml'], ARGV, 'partners');
     expect(run.code, run.stderr).toBe(0);
     expect(run.json<ReferralsResult>().partners.partners).toEqual(duck.partners.partners);
   }, 180_000);

@@ -8,16 +8,11 @@
  * (float sum), and rewards 380.541255. Hand tally: 27.69 + 11.00 = 38.69, … total 457.43, rewards
  * 380.54, incentives 76.89.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
 import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
-import { runCli } from '../../../test/helpers/run-cli.ts';
 import { runOptimizeReferrals } from './index.ts';
 import type { ReferralsResult } from './result.ts';
 
@@ -112,28 +107,10 @@ describe('converted payouts in minor units (JPY at 163.37 per EUR, no minor unit
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same payouts on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same payouts on ClickHouse 18.16', (ch) => {
   it('hold the same cents', async () => {
-    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'minor', '--json'], {
-      cwd: usd.dir,
-    });
-    expect(load.code, load.stderr).toBe(0);
-    const engine = `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: minor }`;
-    await writeFile(
-      path.join(usd.dir, 'gtm.ch.yaml'),
-      config('USD', '1.0837').replace(/^version: 1$/m, engine),
-    );
     const argv = ['optimize-referrals', '--window', '30d', '--as-of', '2026-11-15', '--json'];
-    const run = await runCli([...argv, '--config', 'gtm.ch.yaml'], { cwd: usd.dir });
+    const run = await runOnClickHouse(ch, usd.dir, config('USD', '1.0837'), argv, 'minor');
     expect(run.code, run.stderr).toBe(0);
     const res = run.json<ReferralsResult>();
     expect(heldOf(res)).toEqual({ r1: 38.69, r2: 49.74, r3: 369 });

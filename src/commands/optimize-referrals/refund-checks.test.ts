@@ -4,14 +4,10 @@
  * values, counted in row accounting and rejects.csv, as a negative refund is, on DuckDB and on
  * ClickHouse 18.16 alike. A full refund and a refund on the purchase day stay accepted.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
+import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
 import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
 import { runCli } from '../../../test/helpers/run-cli.ts';
 import { topReasons } from '../../data/entities/reject-reasons.ts';
@@ -138,29 +134,9 @@ describe('refunds above the order or before the purchase (DuckDB)', () => {
   });
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('the same checks on ClickHouse 18.16', () => {
-  let ch: ClickHouseServer;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse({ maxMemoryUsage: 2 ** 30 });
-  }, 120_000);
-  afterAll(async () => ch?.stop());
-
+describeOnClickHouse('the same checks on ClickHouse 18.16', (ch) => {
   it('rejects the same rows with the same reasons and gives the same funnel', async () => {
-    const load = await runCli(['engine', 'load', '--clickhouse', ch.url, '--database', 'refunds', '--json'], {
-      cwd: dir.dir,
-    });
-    expect(load.code, load.stderr).toBe(0);
-    await writeFile(
-      path.join(dir.dir, 'gtm.clickhouse.yaml'),
-      FILES['gtm.yaml'].replace(
-        /^version: 1$/m,
-        `version: 1\nengine: { kind: clickhouse, url: "${ch.url}", database: refunds }`,
-      ),
-    );
-    const run = await runCli([...ARGV, '--config', 'gtm.clickhouse.yaml'], { cwd: dir.dir });
+    const run = await runOnClickHouse(ch, dir.dir, FILES['gtm.yaml'], ARGV, 'refunds');
     expect(run.code, run.stderr).toBe(0);
     const r = run.json<ReferralsResult>();
     expect(r.data.row_accounting).toEqual(duck.data.row_accounting);
