@@ -3,12 +3,7 @@
  * checked on DuckDB, and on ClickHouse 18.16 when a server is installed (the same values on both).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../test/helpers/clickhouse-server.ts';
-import { openClickHouse, type ClickHouseEngine } from '../clickhouse-engine.ts';
+import { skipClickHouse, useClickHouseEngine } from '../../../test/helpers/clickhouse-parity.ts';
 import { openDuckDb } from '../duckdb-api.ts';
 import type { Engine } from '../engine.ts';
 import { literal } from '../sql-text.ts';
@@ -151,19 +146,6 @@ describe('DuckDB', () => {
   checks(() => duck, false);
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the same values', () => {
-  let ch: ClickHouseServer;
-  let click: ClickHouseEngine;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse();
-    click = await openClickHouse({ url: ch.url });
-  }, 120_000);
-  afterAll(async () => {
-    await click?.close();
-    await ch?.stop();
-  });
-  checks(() => click, true);
+describe.skipIf(skipClickHouse)('ClickHouse 18.16 gives the same values', () => {
+  checks(useClickHouseEngine(), true);
 });

@@ -4,12 +4,7 @@
  * and on ClickHouse 18.16 when a server is installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findClickHouseServer,
-  startClickHouse,
-  type ClickHouseServer,
-} from '../../../../test/helpers/clickhouse-server.ts';
-import { openClickHouse, type ClickHouseEngine } from '../../../data/clickhouse-engine.ts';
+import { skipClickHouse, useClickHouseEngine } from '../../../../test/helpers/clickhouse-parity.ts';
 import { openDuckDb } from '../../../data/duckdb-api.ts';
 import type { Engine } from '../../../data/engine.ts';
 import { literal } from '../../../data/sql-text.ts';
@@ -70,19 +65,6 @@ describe('DuckDB', () => {
   checks(() => duck);
 });
 
-const server = findClickHouseServer();
-
-describe.skipIf(!server && !process.env.CI)('ClickHouse 18.16 gives the same members', () => {
-  let ch: ClickHouseServer;
-  let click: ClickHouseEngine;
-  beforeAll(async () => {
-    if (!server) throw new Error('CI needs clickhouse-server (apt-get install clickhouse-server)');
-    ch = await startClickHouse();
-    click = await openClickHouse({ url: ch.url });
-  }, 120_000);
-  afterAll(async () => {
-    await click?.close();
-    await ch?.stop();
-  });
-  checks(() => click);
+describe.skipIf(skipClickHouse)('ClickHouse 18.16 gives the same members', () => {
+  checks(useClickHouseEngine());
 });
