@@ -9,14 +9,15 @@ import type { AlertEvaluation } from '../orchestrator/evaluate-alert.ts';
 import type { Output } from './output.ts';
 
 /**
- * "1.03% vs threshold 1.00% (above the maximum)": shares as percentages, with as many decimals
- * (up to 4) as it takes for a breached value not to print like its threshold.
+ * "1.03% vs threshold 1.00% (above the maximum)": shares as percentages, hours with "h" ("50.7 h vs
+ * threshold 12.0 h"), with as many decimals (up to 4) as it takes for a breached value not to print
+ * like its threshold.
  */
 export function alertFigures(a: Pick<AlertEvaluation, 'value' | 'threshold' | 'unit' | 'direction'>): string {
   const share = (a.unit ?? 'share') === 'share';
   const scale = share ? 100 : 1;
-  const suffix = share ? '%' : '';
-  let digits = share ? 1 : a.unit === 'count' ? 0 : 2;
+  const suffix = share ? '%' : a.unit === 'hours' ? ' h' : '';
+  let digits = share || a.unit === 'hours' ? 1 : a.unit === 'count' ? 0 : 2;
   const text = (x: number) => `${(x * scale).toFixed(digits)}${suffix}`;
   while (digits < 6 && a.value !== a.threshold && text(a.value) === text(a.threshold)) digits++;
   const side = a.direction === 'below' ? 'below the minimum' : 'above the maximum';

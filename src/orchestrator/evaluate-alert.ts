@@ -13,7 +13,10 @@ export interface AlertInput {
   direction: 'below' | 'above';
   /** Who acts on a breach; resolved through the roster like stage owners. */
   owner_role?: string;
-  /** How the value reads in reports: `share` (0..1, shown as a percent; default), `count`, `amount`, `ratio`. */
+  /**
+   * How the value reads in reports: `share` (0..1, shown as a percent; default), `count`, `amount`,
+   * `ratio`, `hours` (a lag or an age, shown with "h").
+   */
   unit?: AlertUnit;
   /**
    * What the alert says where no figure can (e.g. "no rows in outcomes" for a freshness alert on an
@@ -39,7 +42,7 @@ export interface AlertInput {
   within_hours?: number;
 }
 
-export type AlertUnit = 'share' | 'count' | 'amount' | 'ratio';
+export type AlertUnit = 'share' | 'count' | 'amount' | 'ratio' | 'hours';
 
 export interface ResolvedParty {
   role: string | null;

@@ -14,7 +14,7 @@ export interface AlertView {
   breached: boolean;
   consecutive_breaches: number;
   escalate: boolean;
-  unit?: 'share' | 'count' | 'amount' | 'ratio';
+  unit?: 'share' | 'count' | 'amount' | 'ratio' | 'hours';
   /** Shown instead of "value vs guardrail" where no figure says it (e.g. no rows in a source). */
   detail?: string;
   escalation?: { role: string | null; person: string | null };
@@ -43,9 +43,9 @@ const pct = (x: number) => percentText(x);
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(3));
 const human = (role: string) => role.replace(/_/g, ' ');
 
-/** An alert's value as it reads: percent for shares, plain for counts and ratios. */
+/** An alert's value as it reads: percent for shares, hours with "h", plain for counts and ratios. */
 export const alertValue = (a: Pick<AlertView, 'unit'>, x: number): string =>
-  (a.unit ?? 'share') === 'share' ? pct(x) : num(x);
+  (a.unit ?? 'share') === 'share' ? pct(x) : a.unit === 'hours' ? `${num(x)} h` : num(x);
 
 /** One callout per alert: value vs guardrail, the streak, and whether it escalated (and to whom). */
 export function alertBlocks(alerts: readonly AlertView[]): Block[] {

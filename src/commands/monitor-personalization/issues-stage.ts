@@ -370,7 +370,7 @@ function alertIssues(
       ...(c.lagHours === null ? { detail: noRowsDetail(c.source, c.warnAfterHours) } : {}),
       threshold: c.warnAfterHours,
       direction: 'above',
-      unit: 'ratio',
+      unit: 'hours',
       owner_role: owner,
     });
   for (const source of [...new Set(a.volume.map((v) => v.source))].sort())

@@ -17,6 +17,15 @@ describe('alertFigures', () => {
     );
   });
 
+  it('prints hours with "h", widening the decimals as shares do', () => {
+    expect(alertFigures({ value: 50.73, threshold: 12, unit: 'hours', direction: 'above' })).toBe(
+      '50.7 h vs threshold 12.0 h (above the maximum)',
+    );
+    expect(alertFigures({ value: 12.04, threshold: 12, unit: 'hours', direction: 'above' })).toBe(
+      '12.04 h vs threshold 12.00 h (above the maximum)',
+    );
+  });
+
   it('prints counts and ratios as numbers', () => {
     expect(alertFigures({ value: 1, threshold: 0, unit: 'count', direction: 'above' })).toBe(
       '1 vs threshold 0 (above the maximum)',
@@ -48,10 +57,10 @@ describe('the warning line of a breached alert', () => {
         value: 50.73,
         threshold: 12,
         direction: 'above',
-        unit: 'ratio',
+        unit: 'hours',
       }),
     ).toEqual([
-      'alert freshness.billing_events (hours since the latest billing_events data): 50.73 vs threshold 12.00 (above the maximum) — breached',
+      'alert freshness.billing_events (hours since the latest billing_events data): 50.7 h vs threshold 12.0 h (above the maximum) — breached',
     ]);
     expect(
       warningOf({
@@ -89,7 +98,7 @@ describe('an alert whose value only stands in for a figure (detail)', () => {
     value: 1e9,
     threshold: 12,
     direction: 'above' as const,
-    unit: 'ratio' as const,
+    unit: 'hours' as const,
     detail: 'no rows in outcomes',
   };
   const evaluation = evaluateAlert(input, null, {
@@ -118,5 +127,12 @@ describe('an alert whose value only stands in for a figure (detail)', () => {
       text: 'freshness.outcomes: no rows in outcomes — breached (1 as-of date in a row).',
     });
     expect(JSON.stringify([warnings, block])).not.toMatch(/1000000000|1e\+?9/);
+  });
+
+  it('a report callout of hours says "h"', () => {
+    const [block] = alertBlocks([{ ...evaluation, detail: undefined, value: 37, threshold: 6 }]);
+    expect(block).toMatchObject({
+      text: 'freshness.outcomes: 37 h vs guardrail 6 h — breached (1 as-of date in a row).',
+    });
   });
 });
