@@ -57,6 +57,12 @@ export function immatureText(i: NonNullable<MonitorLoyaltyResult['liability']['i
   return `no issuance cohort has matured yet (the oldest, ${i.oldest_cohort ?? 'none'}, is ${i.observed_months} month${i.observed_months === 1 ? '' : 's'} past its issue month at the valuation month end; a cohort matures ${i.maturity_age} months past it, or once its expiry month is over with every point redeemed or expired)`;
 }
 
+/** "enrolment rate 12.0%", or "no enrolment rate: <why>" (no member at the end of the window, it read 0.0%). */
+const enrolmentRateText = (o: MonitorLoyaltyResult['kpis']['overall']): string =>
+  o.enrollment_rate === null
+    ? `no enrolment rate${o.enrollment_rate_unavailable ? `: ${o.enrollment_rate_unavailable}` : ''}`
+    : `enrolment rate ${pct(o.enrollment_rate)}`;
+
 /** A title closed as a sentence (a segment's title ends with its play's full stop; the others end bare). */
 const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
@@ -65,14 +71,16 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
   const o = r.kpis.overall;
   const l = r.liability;
   const cur = r.currency;
+  // a segment of no member, or with nothing at stake, is no opportunity: no line rather than
+  // "Largest opportunity: upgrade opportunity (USD 0.00 at stake, 0 members)"
   const top = [...r.segments]
-    .filter((s) => !s.unavailable)
+    .filter((s) => !s.unavailable && s.size > 0 && s.value_at_stake > 0)
     .sort((a, b) => b.value_at_stake - a.value_at_stake)[0];
   const wb = r.segments.find((s) => s.segment === 'win-back');
   const unknownTiers = r.members.unknown_tiers;
   return [
     r.kpis.coverage.warning ? `**Check the as-of:** ${r.kpis.coverage.warning}.` : '',
-    `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${o.members.toLocaleString('en-US')} members, ${pct(o.active_member_rate)} active (guardrail ${pct(r.inputs.alert_threshold)}${o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? ' — below it' : ''}), ${o.enrolled.toLocaleString('en-US')} enrolled (enrolment rate ${pct(o.enrollment_rate)}).`,
+    `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${o.members.toLocaleString('en-US')} members, ${pct(o.active_member_rate)} active (guardrail ${pct(r.inputs.alert_threshold)}${o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? ' — below it' : ''}), ${o.enrolled.toLocaleString('en-US')} enrolled (${enrolmentRateText(o)}).`,
     l.immature
       ? `Points liability ${money(l.liability, cur)} at full value (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, all expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${money(l.liability_floor ?? 0, cur)}, a floor. ${money(l.revenue_released, cur)} of deferred revenue released in the window.`
       : `Points liability ${money(l.liability, cur)} (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, ${pct(l.expected_redemption_rate)} expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}; expected breakage ${pct(l.expected_breakage_rate)} from the cohort curves; ${money(l.revenue_released, cur)} of deferred revenue released in the window.`,

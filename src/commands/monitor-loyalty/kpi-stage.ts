@@ -78,7 +78,11 @@ export interface KpiRow extends KpiValues {
 
 export interface KpiOutput {
   overall: KpiRow & {
+    /** Null without a member at the end of the window, or without an eligible purchaser (see the reason). */
     enrollment_rate: number | null;
+    /** Why `enrollment_rate` is null; null when it is a rate. */
+    enrollment_rate_unavailable: string | null;
+    /** Null without a member at the end of the previous window, or without an eligible purchaser in it. */
     previous_enrollment_rate: number | null;
     eligible_customers: number;
     member_vs_non_member: MemberRevenueComparison;
@@ -200,13 +204,19 @@ async function overallRow(run: Run, engine: Engine, row: KpiRow): Promise<KpiOut
     orders: n(cur.nonmember_orders),
     revenue: n(cur.nonmember_revenue),
   };
+  // a window without a member at its end has no enrolment rate: its purchasers read as "0 %
+  // enrolled" of a programme the data does not show (a members export with no usable row)
   return {
     ...row,
-    enrollment_rate: enrollmentRate({ enrolled: n(cur.eligible_enrolled), eligible: n(cur.eligible) }),
-    previous_enrollment_rate: enrollmentRate({
-      enrolled: n(prev.eligible_enrolled),
-      eligible: n(prev.eligible),
-    }),
+    enrollment_rate:
+      row.members > 0
+        ? enrollmentRate({ enrolled: n(cur.eligible_enrolled), eligible: n(cur.eligible) })
+        : null,
+    enrollment_rate_unavailable: null,
+    previous_enrollment_rate:
+      row.previous.members > 0
+        ? enrollmentRate({ enrolled: n(prev.eligible_enrolled), eligible: n(prev.eligible) })
+        : null,
     eligible_customers: n(cur.eligible),
     member_vs_non_member: perCustomer6(
       memberVsNonMemberRevenue({
@@ -248,13 +258,26 @@ export async function computeKpis(ctx: StageContext, run: Run, m: MembersOutput)
   const coverage = await dataCoverage(engine, run.inputs.window, run.inputs.inputs.as_of, overall.members);
   alertActiveRate(ctx, run, overall.active_member_rate, coverage);
   return {
-    overall,
+    overall: { ...overall, enrollment_rate_unavailable: enrollmentUnavailable(run, overall, coverage) },
     by_dimension,
     tier_mix: mix,
     tier_migration: migration,
     trends: await weeklyTrends(engine, run.inputs.window),
     coverage,
   };
+}
+
+/**
+ * Why the window has no enrolment rate: no member at its end (none in the members source, or none
+ * enrolled by then), or no purchaser who was not yet a member; null when it has one.
+ */
+function enrollmentUnavailable(run: Run, o: KpiOutput['overall'], coverage: DataCoverage): string | null {
+  if (o.enrollment_rate !== null) return null;
+  if (o.members === 0)
+    return coverage.first_enrolment === null
+      ? 'no member in the members source (no usable row): no programme to measure enrolment in'
+      : `no member enrolled by the end of the window (the first enrolment is ${coverage.first_enrolment.slice(0, 10)})`;
+  return `no customer who was not yet a member bought in the ${run.inputs.window.label} window to ${run.inputs.inputs.as_of}`;
 }
 
 /**
