@@ -56,4 +56,32 @@ describe('terminal view: empty sections', () => {
     expect(text[at('Experiments:') + 1]).toBe('  exp-banner: fix and restart — SRM.');
     expect(text[at('Anomalies:') + 1]).toBe('  [error] volume-drop on flag_evals at 2026-11-20');
   });
+
+  it('ends no line of the view with a space: headings, the table (a holdout row has no verdict) and lists', () => {
+    const r = result(
+      [{ id: 'exp-banner', guidance: null, no_readout: null }],
+      [{ key: 'volume-drop:x', detector: 'volume-drop', subject: 'x', at: '2026-11-20', severity: 'warn' }],
+    );
+    const rows = [
+      { variant: 'holdout', users: 40, conversion_rate: 0.05, is_holdout: true },
+      { variant: 'personalized', users: 400, conversion_rate: null, is_holdout: false },
+    ].map((x) => ({ dimension: 'all', ...x, comparisons: [] }));
+    const text = lines({
+      ...r,
+      performance: { rows, unmeasured: [] },
+      backlog: {
+        items: [
+          {
+            rank: 1,
+            severity: 'high',
+            title: 'Fix x',
+            owner: { person: null, role: 'testing_lead' },
+            due: '2026-12-02',
+          },
+        ],
+      },
+    } as unknown as MonitorPersonalizationResult);
+    expect(text.filter((l) => /\s$/.test(l))).toEqual([]);
+    expect(text).toEqual(expect.arrayContaining(['Anomalies:', 'Experiments:', 'Backlog (1):']));
+  });
 });
