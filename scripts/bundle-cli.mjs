@@ -67,11 +67,10 @@ const externalPackages = {
 await build({
   // the demo's worker thread (src/demo/demo-job.ts starts it from here when it exists) shares the
   // chunks of the demo's generators instead of loading their compiled modules one by one; likewise
-  // monitor-loyalty's member_scores.csv and model threads (member-scores-job.ts, model-thread.ts)
+  // monitor-loyalty's model thread (src/commands/monitor-loyalty/model-thread.ts)
   entryPoints: {
     main: path.join(src, 'cli/main.ts'),
     'demo-worker': path.join(src, 'demo/demo-worker.ts'),
-    'member-scores-worker': path.join(src, 'commands/monitor-loyalty/member-scores-worker.ts'),
     'model-worker': path.join(src, 'commands/monitor-loyalty/model-worker.ts'),
   },
   outdir,

@@ -20,7 +20,6 @@ import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/in
 import { parseCsv } from '../helpers/csv-parse.ts';
 import { DEMO_AS_OF, makeDemoWorkspace, type DemoWorkspace } from '../helpers/demo-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { MEMBER_SCORES_LIMITS } from '../../src/commands/monitor-loyalty/member-scores-csv.ts';
 import { MODEL_LIMITS } from '../../src/commands/monitor-loyalty/models-stage.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-scores-'));
@@ -108,7 +107,6 @@ const inSegment = (rows: Record<string, string>[], segment: string) =>
   rows.filter((r) => r.segments.split(';').includes(segment));
 
 describe('member_scores.csv on a small programme, against a hand computation', () => {
-  let smallText = '';
   it('lists every member with the figures computed by hand, ids and values neutralized', async () => {
     const dir = small();
     const cli = await runCli([...ML, '--detail', 'full'], { cwd: dir, env });
@@ -116,7 +114,6 @@ describe('member_scores.csv on a small programme, against a hand computation', (
     const r = cli.json<MonitorLoyaltyResult>();
     expect(r.member_scores).toEqual({ rows: 6, file: `${r.reports_dir}/member_scores.csv` });
     const text = readFileSync(path.join(dir, r.reports_dir, 'member_scores.csv'), 'utf8');
-    smallText = text;
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe(
       'member_id,tier,region,channel,cohort,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_segment,lifetime_spend,p_alive,expected_purchases,clv,points_balance,expiring_points,days_to_expiry,segments',
@@ -157,21 +154,6 @@ describe('member_scores.csv on a small programme, against a hand computation', (
     expect(inSegment(rows, 'upgrade-opportunity').length).toBe(seg('upgrade-opportunity').size);
   }, 120_000);
 
-  it('is the same file when its bytes are written in a worker thread (as from 50,000 members)', async () => {
-    const dir = path.join(root, 'small');
-    const was = MEMBER_SCORES_LIMITS.threadFrom;
-    MEMBER_SCORES_LIMITS.threadFrom = 0;
-    try {
-      const cli = await runCli([...ML, '--detail', 'full'], { cwd: dir, env });
-      expect(cli.code, cli.stderr).toBe(0);
-      const r = cli.json<MonitorLoyaltyResult>();
-      expect(smallText).toContain("'=M5,Silver,US,");
-      expect(readFileSync(path.join(dir, r.reports_dir, 'member_scores.csv'), 'utf8')).toBe(smallText);
-    } finally {
-      MEMBER_SCORES_LIMITS.threadFrom = was;
-    }
-  }, 120_000);
-
   it('is not written under --detail summary', async () => {
     const dir = path.join(root, 'small');
     const cli = await runCli([...ML, '--detail', 'summary'], { cwd: dir, env });
@@ -202,10 +184,9 @@ describe('member_scores.csv on the demo: the aggregates of result.json', () => {
     rows = parseCsv(readFileSync(path.join(demo.dir, r.reports_dir, 'member_scores.csv'), 'utf8'));
   }, 300_000);
 
-  it('the same result and file with the fits and the file in worker threads (as at scale)', async () => {
-    const was = { models: MODEL_LIMITS.threadFrom, scores: MEMBER_SCORES_LIMITS.threadFrom };
+  it('the same result and file with the fits in a worker thread (as at scale)', async () => {
+    const was = MODEL_LIMITS.threadFrom;
     MODEL_LIMITS.threadFrom = 0;
-    MEMBER_SCORES_LIMITS.threadFrom = 0;
     try {
       const cli = await runCli(
         [
@@ -238,8 +219,7 @@ describe('member_scores.csv on the demo: the aggregates of result.json', () => {
         readFileSync(path.join(demo!.dir, r.reports_dir, 'member_scores.csv')),
       );
     } finally {
-      MODEL_LIMITS.threadFrom = was.models;
-      MEMBER_SCORES_LIMITS.threadFrom = was.scores;
+      MODEL_LIMITS.threadFrom = was;
     }
   }, 300_000);
 

@@ -129,8 +129,8 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         (result as { snapshot?: SnapshotInfo }).snapshot = snapshot;
       } else if (run.snapshot.mode === 'auto') run.warn(snapshotSkippedWarning(run.snapshot));
       const detail = def.report.detail?.(result) ?? 'full';
-      // the command's own files first: what they wait on (an engine's reads, a worker thread)
-      // proceeds while this thread renders the summary and the dashboard
+      // the command's own files first: what they wait on (an engine's reads) proceeds while this
+      // thread renders the summary and the dashboard
       const own = Promise.resolve(def.report.files?.(result, outputs, run));
       own.catch(() => undefined);
       const files: ReportFile[] = [

@@ -54,8 +54,8 @@ export const monitorLoyalty: CommandDef<
     build: buildMonitorLoyaltyResult,
     dashboard: buildMonitorLoyaltyDashboard,
     detail: (r) => r.inputs.detail,
-    // member_scores.csv under --detail full: one line per member (its ids read from the engine, its
-    // bytes written in a worker thread), started first so that it proceeds while the tables are made
+    // member_scores.csv under --detail full: one line per member (its ids read from the engine),
+    // started first so that the engine reads them while this thread makes the tables
     files: async (r, o, run) => {
       const scores =
         r.inputs.detail === 'full' ? run.engine().then((e) => memberScoresFile(e, o)) : undefined;

@@ -1,7 +1,7 @@
 /**
  * member_scores.csv's bytes (`--detail full`): one line per member with the figures the run's
- * aggregates are sums and counts of, written straight into buffers. Pure: no engine, so that the
- * worker thread of `member-scores-job.ts` loads this module and little else.
+ * aggregates are sums and counts of, written straight into buffers. Pure: no engine (the ids are
+ * read by member-scores-csv.ts).
  */
 import { csvCell } from '../../data/csv-text.ts';
 import { RF_GRID_SEGMENTS } from '../../analyses/loyalty/index.ts';
@@ -182,10 +182,7 @@ const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 const COMMA = 44;
 const NEWLINE = 10;
 
-/**
- * What member_scores.csv is written from, as plain typed arrays and strings (member-number order):
- * a worker thread takes a copy of it (`startMemberScoresJob`).
- */
+/** What member_scores.csv is written from, as plain typed arrays and strings (member-number order). */
 export interface MemberScoresInput {
   n: number;
   /** tier, region, channel and cohort: each member's code, and each code's cell (csvCell'd). */

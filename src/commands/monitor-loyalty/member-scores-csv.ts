@@ -7,7 +7,6 @@ import type { Engine } from '../../data/index.ts';
 import type { ReportFile } from '../../report/index.ts';
 import type { MonitorLoyaltyOutputs } from './plan.ts';
 import { relationOf } from './run-tables.ts';
-import { startMemberScoresJob } from './member-scores-job.ts';
 import { memberScoresBytes, memberScoresInput, type IdPage } from './member-scores-bytes.ts';
 
 export {
@@ -27,9 +26,8 @@ export const MEMBER_SCORES_FILE = 'member_scores.csv';
 const PAGE = 200_000;
 /**
  * The ids of members `from` … `to - 1` in member-number order: on DuckDB one string, the ids joined
- * by NUL (a row object per member cost ~8 µs each, a million members seconds; one string also
- * crosses to the worker thread as one copy); should an id hold a NUL itself, the count tells, and
- * on ClickHouse, the ids as a list, read row by row.
+ * by NUL (a row object per member cost ~8 µs each, a million members seconds); should an id hold
+ * a NUL itself, the count tells, and on ClickHouse, the ids as a list, read row by row.
  */
 async function idPage(engine: Engine, from: number, to: number): Promise<IdPage> {
   const rel = relationOf(engine)('lm_member_base');
@@ -63,29 +61,12 @@ async function memberIdPages(engine: Engine, members: number): Promise<IdPage[]>
 }
 
 /**
- * From how many members the bytes are written in a worker thread (starting one costs ~50 ms: below
- * this, about what the bytes cost here); a setting so that tests can take either path.
- */
-export const MEMBER_SCORES_LIMITS = { threadFrom: 50_000 };
-
-/**
- * member_scores.csv (`--detail full`). Its bytes are written in a worker thread (~0.7 s at a
- * million members) while this one renders the rest of the report (`startMemberScoresJob`), or
- * here when no worker can start.
+ * member_scores.csv (`--detail full`): the ids read from the engine, the bytes written here.
+ * (Writing them in a worker thread while the dashboard renders was tried: the copy of the columns
+ * to it and its fresh heap cost more than the rendering it overlapped; 0.45 s slower at 1M members.)
  */
 export async function memberScoresFile(engine: Engine, o: MonitorLoyaltyOutputs): Promise<ReportFile> {
   const input = memberScoresInput(o);
-  const job = input.n >= MEMBER_SCORES_LIMITS.threadFrom ? startMemberScoresJob() : undefined;
-  let pages: IdPage[];
-  try {
-    pages = await memberIdPages(engine, input.n);
-  } catch (e) {
-    job?.cancel();
-    throw e;
-  }
-  // a thread that fails (or could not start) leaves the bytes to this one: the same function
-  const content = job
-    ? await job.bytes(input, pages).catch(() => memberScoresBytes(input, pages))
-    : memberScoresBytes(input, pages);
-  return { name: MEMBER_SCORES_FILE, content };
+  const pages = await memberIdPages(engine, input.n);
+  return { name: MEMBER_SCORES_FILE, content: memberScoresBytes(input, pages) };
 }

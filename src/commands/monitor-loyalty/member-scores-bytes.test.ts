@@ -1,7 +1,6 @@
 /**
- * member_scores.csv's bytes from the worker thread (`startMemberScoresJob`): the same bytes as
- * written in this thread, lines checked against text written by hand, ids from NUL-joined and listed
- * pages, several 4 MB buffers handed back in order.
+ * member_scores.csv's bytes (`memberScoresBytes`): lines checked against text written by hand, ids
+ * from NUL-joined and listed pages (an id holding a NUL), several 4 MB buffers in order.
  */
 import { describe, expect, it } from 'vitest';
 import { RF_GRID_SEGMENTS } from '../../analyses/loyalty/index.ts';
@@ -11,7 +10,6 @@ import {
   type IdPage,
   type MemberScoresInput,
 } from './member-scores-bytes.ts';
-import { startMemberScoresJob } from './member-scores-job.ts';
 
 const f = (n: number, at: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => at(i));
 
@@ -60,13 +58,11 @@ function input(n: number, rfm = true): MemberScoresInput {
 
 const joined = (from: number, ids: string[]): IdPage => ({ from, joined: ids.join('\0') });
 
-describe('member_scores.csv from the worker thread', () => {
-  it('writes the lines written by hand, ids from joined and listed pages', async () => {
+describe('member_scores.csv bytes', () => {
+  it('writes the lines written by hand, ids from joined and listed pages', () => {
     const x = input(3);
     const pages: IdPage[] = [joined(0, ['M0', '=M1']), { from: 2, ids: ['M\u00002'] }];
-    const job = startMemberScoresJob();
-    expect(job).toBeDefined();
-    const text = Buffer.concat(await job!.bytes(x, pages)).toString('utf8');
+    const text = Buffer.concat(memberScoresBytes(x, pages)).toString('utf8');
     const g1 = csvName(1);
     const g2 = csvName(2);
     expect(text.split('\n')).toEqual([
@@ -76,26 +72,26 @@ describe('member_scores.csv from the worker thread', () => {
       `M\u00002,Gold,"A, B",web,2026-01,2,3,2.25,3,2,1,${g2},2.25,0.333333333333,0.666666667,3,20,0,,`,
       '',
     ]);
-    // the same bytes as this thread writes
-    expect(text).toBe(Buffer.concat(memberScoresBytes(x, pages)).toString('utf8'));
   });
 
-  it('hands back every 4 MB piece in order (300,000 members), without RFM scores', async () => {
+  it('300,000 members in several 4 MB buffers, in order, without RFM scores', () => {
     const n = 300_000;
-    const x = input(n, false);
     const ids = Array.from({ length: n }, (_, i) => `member-${i}`);
-    const pages = [joined(0, ids.slice(0, 200_000)), joined(200_000, ids.slice(200_000))];
-    const here = memberScoresBytes(x, pages);
-    expect(here.length).toBeGreaterThan(3);
-    const there = await startMemberScoresJob()!.bytes(x, pages);
-    expect(there.map((b) => b.length)).toEqual(here.map((b) => b.length));
-    expect(Buffer.concat(there).equals(Buffer.concat(here))).toBe(true);
-  }, 60_000);
-
-  it('a job cancelled before it is asked ends its thread', async () => {
-    const job = startMemberScoresJob()!;
-    job.cancel();
-    await expect(job.bytes(input(2), [joined(0, ['a', 'b'])])).rejects.toThrow();
+    const parts = memberScoresBytes(input(n, false), [
+      joined(0, ids.slice(0, 200_000)),
+      joined(200_000, ids.slice(200_000)),
+    ]);
+    expect(parts.length).toBeGreaterThan(3);
+    const lines = Buffer.concat(parts).toString('utf8').split('\n');
+    expect(lines).toHaveLength(n + 2);
+    expect(lines[1].startsWith('member-0,')).toBe(true);
+    expect(lines[n].startsWith(`member-${n - 1},`)).toBe(true);
+    // the same lines as written one member at a time
+    expect(lines[12345]).toBe(
+      Buffer.concat(memberScoresBytes(input(n, false), [joined(0, ids)]))
+        .toString('utf8')
+        .split('\n')[12345],
+    );
   });
 });
 
