@@ -40,7 +40,7 @@ const CHUNK = 1 << 22;
 export type IdPage = { from: number; joined: string } | { from: number; ids: string[] };
 
 /** The ids of `pages` as one list, by member number. */
-export function idsOf(pages: readonly IdPage[], members: number): string[] {
+function idsOf(pages: readonly IdPage[], members: number): string[] {
   const ids = new Array<string>(members).fill('');
   for (const p of pages) {
     const list = 'ids' in p ? p.ids : p.joined.split('\0');

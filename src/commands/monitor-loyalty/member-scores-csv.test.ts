@@ -4,7 +4,7 @@
  * values a member has.
  */
 import { describe, expect, it } from 'vitest';
-import { CsvBytes, fixed } from './member-scores-csv.ts';
+import { CsvBytes, fixed } from './member-scores-bytes.ts';
 
 describe('fixed', () => {
   it.each([

@@ -9,17 +9,6 @@ import type { MonitorLoyaltyOutputs } from './plan.ts';
 import { relationOf } from './run-tables.ts';
 import { memberScoresBytes, memberScoresInput, type IdPage } from './member-scores-bytes.ts';
 
-export {
-  CsvBytes,
-  fixed,
-  idsOf,
-  memberScoresBytes,
-  memberScoresInput,
-  MEMBER_SCORES_COLUMNS,
-  type IdPage,
-  type MemberScoresInput,
-} from './member-scores-bytes.ts';
-
 export const MEMBER_SCORES_FILE = 'member_scores.csv';
 
 /** Member ids read per query (by member number, no sort of the member base). */
