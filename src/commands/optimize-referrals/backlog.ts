@@ -269,7 +269,7 @@ export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): Dra
   const out: DraftItem[] = [];
   for (const ring of r.rings) {
     out.push({
-      id: `ring-${ring.ring}`,
+      id: `ring-${ringNumber(ring.ring)}`,
       kind: 'fraud-rule',
       title: `Freeze the ${ring.members.length} accounts of ring #${ringNumber(ring.ring)} and claw back their rewards`,
       evidence: `${ring.members.length} accounts linked by ${ring.sharedIdentifiers

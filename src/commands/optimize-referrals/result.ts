@@ -21,8 +21,9 @@ export const FLAGGED_IN_RESULT = 1000;
 const RING_ACCOUNTS = 50;
 
 /**
- * A ring's number for people (terminal, summary.md, dashboard, CSV): its id plus one, so the first
- * ring is "ring #1". The id (`ring` in result.json, backlog id `ring-<id>`) counts from 0 and stays.
+ * A ring's number (terminal, summary.md, dashboard, rings.csv, the backlog item's title and its id
+ * `ring-<number>`): its id plus one, so the first ring is "ring #1", backlog id `ring-1`. The id
+ * (`ring` in result.json's fraud.rings and in a flagged referral's ring evidence) counts from 0 and stays.
  */
 export const ringNumber = (ring: number): number => ring + 1;
 

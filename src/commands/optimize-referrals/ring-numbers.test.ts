@@ -1,7 +1,7 @@
 /**
- * Rings are numbered from 1 where people read them (backlog title, dashboard chart and table,
- * rings.csv); the id in result.json and the backlog item's id count from 0 and stay. The backlog
- * said "ring #0".
+ * Rings are numbered from 1 where people read them (backlog title and id, dashboard chart and table,
+ * rings.csv); the id in result.json's fraud.rings counts from 0 and stays. The backlog said
+ * "ring #0", then its id `ring-0` under the title "ring #1".
  */
 import { describe, expect, it } from 'vitest';
 import { fraudItems } from './backlog.ts';
@@ -43,11 +43,20 @@ const result = {
 } as unknown as ReferralsResult;
 
 describe('ring numbers for people', () => {
-  it('the backlog item freezes "ring #1"; its id stays ring-0', () => {
+  it('the backlog item freezes "ring #1" and its id is ring-1, the number rings.csv shows', () => {
     const review = { rings: [ring], rules: [], flagged: [] } as unknown as RiskReview;
     const item = fraudItems(review, 'USD', false).find((d) => d.id.startsWith('ring-'));
-    expect(item?.id).toBe('ring-0');
+    expect(item?.id).toBe('ring-1');
     expect(item?.title).toBe('Freeze the 3 accounts of ring #1 and claw back their rewards');
+    const [, row] = ringsCsv(result).split(/\r?\n/);
+    expect(item?.id).toBe(`ring-${row.split(',')[0]}`);
+  });
+
+  it('the twelfth ring (id 11) is ring #12 and ring-12 in the backlog', () => {
+    const review = { rings: [{ ...ring, ring: 11 }], rules: [], flagged: [] } as unknown as RiskReview;
+    const item = fraudItems(review, 'USD', false).find((d) => d.id.startsWith('ring-'));
+    expect(item?.id).toBe('ring-12');
+    expect(item?.title).toContain('ring #12 ');
   });
 
   it('the dashboard chart and table show ring 1', () => {
