@@ -119,7 +119,7 @@ describe('consentAdherence: counts, examples and issues', () => {
       ['consent-violation:purpose=personalization,rule=reco', 'critical', 'data_privacy_lead'],
     ]);
     expect(r.findings[0].evidence).toBe(
-      "4 decisions to 3 users had no 'personalization' consent at decision time: withdrawn before the decision 1, never granted 2, granted only after the decision 1; e.g. user u2 at 2026-03-10T11:00:00Z (withdrawn before the decision).",
+      "4 decisions to 3 users had no 'personalization' consent at decision time: withdrawn or denied before the decision 1, never granted 2, granted only after the decision 1; e.g. user u2 at 2026-03-10T11:00:00Z (withdrawn or denied before the decision).",
     );
   });
 

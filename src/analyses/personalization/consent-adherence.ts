@@ -101,8 +101,13 @@ export interface ConsentAdherence {
   readonly findings: readonly Issue[];
 }
 
-const KIND_TEXT: Record<ConsentViolationKind, string> = {
-  withdrawn: 'withdrawn before the decision',
+/**
+ * Each kind as people read it (findings, checklist, dashboard): `withdrawn` is the user's no, a
+ * consent record's withdrawal or refusal (`denied`, read as `withdrawn`) or a decision's logged
+ * `withdrawn` or `denied` alike.
+ */
+export const CONSENT_KIND_TEXT: Readonly<Record<ConsentViolationKind, string>> = {
+  withdrawn: 'withdrawn or denied before the decision',
   'never-granted': 'never granted',
   'granted-after-decision': 'granted only after the decision',
 };
@@ -339,7 +344,7 @@ function findings(
       (k) => [k, list.find((g) => g.kind === k)?.decisions ?? 0] as const,
     )
       .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${KIND_TEXT[k]} ${n}`);
+      .map(([k, n]) => `${CONSENT_KIND_TEXT[k]} ${n}`);
     const example = examples.find((e) => e.rule === rule && e.purpose === purpose);
     const subject = { rule, purpose };
     return {
@@ -349,7 +354,7 @@ function findings(
       severity: 'critical',
       ownerRole,
       title: `${rule} served ${decisions} decision${decisions === 1 ? '' : 's'} without '${purpose}' consent`,
-      evidence: `${decisions} decisions${users === null ? '' : ` to ${users} user${users === 1 ? '' : 's'}`} had no '${purpose}' consent at decision time: ${kinds.join(', ')}${example ? `; e.g. user ${example.user} at ${example.decisionTs} (${KIND_TEXT[example.kind]})` : ''}.`,
+      evidence: `${decisions} decisions${users === null ? '' : ` to ${users} user${users === 1 ? '' : 's'}`} had no '${purpose}' consent at decision time: ${kinds.join(', ')}${example ? `; e.g. user ${example.user} at ${example.decisionTs} (${CONSENT_KIND_TEXT[example.kind]})` : ''}.`,
       suggestedAction: `Gate ${rule} on '${purpose}' consent before the decision call (serve the non-personalized default otherwise), fix the consent propagation, and handle the affected users' data as the privacy policy requires.`,
       subject,
     };

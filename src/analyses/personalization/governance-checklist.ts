@@ -1,4 +1,9 @@
-import type { ConsentAdherence, ConsentGroup } from './consent-adherence.ts';
+import {
+  CONSENT_KIND_TEXT,
+  CONSENT_VIOLATION_KINDS,
+  type ConsentAdherence,
+  type ConsentGroup,
+} from './consent-adherence.ts';
 import type { ExperimentWindowChanges } from './experiment-window-changes.ts';
 import { percent } from './input-checks.ts';
 import { DEFAULT_OWNER_ROLES, type OwnerRoles } from './owner-roles.ts';
@@ -110,11 +115,7 @@ function consentItem(c: ConsentAdherence | null, ownerRole: string): ChecklistIt
     };
   }
   const top = topRulePurpose(c.groups);
-  const kinds = [
-    `withdrawn ${c.byKind.withdrawn}`,
-    `never granted ${c.byKind['never-granted']}`,
-    `granted only after the decision ${c.byKind['granted-after-decision']}`,
-  ].join(', ');
+  const kinds = CONSENT_VIOLATION_KINDS.map((k) => `${CONSENT_KIND_TEXT[k]} ${c.byKind[k]}`).join(', ');
   return {
     id,
     title,

@@ -68,7 +68,7 @@ describe('governanceScan', () => {
     });
     expect(scan.checklist.status).toBe('fail');
     expect(scan.checklist.items.find((i) => i.id === 'consent')?.evidence).toBe(
-      '1 decision (0.5% of those needing consent) to 1 user without consent: withdrawn 1, never granted 0, granted only after the decision 0; most in hero / personalization (1).',
+      '1 decision (0.5% of those needing consent) to 1 user without consent: withdrawn or denied before the decision 1, never granted 0, granted only after the decision 0; most in hero / personalization (1).',
     );
   });
 
@@ -85,7 +85,7 @@ describe('governanceScan', () => {
       consent: { ...INPUT.consent!, rows: [...INPUT.consent!.rows!, late] },
     });
     expect(both.checklist.items.find((i) => i.id === 'consent')?.evidence).toMatch(
-      /withdrawn 1, never granted 0, granted only after the decision 1; most in hero \/ personalization \(2\)\.$/,
+      /withdrawn or denied before the decision 1, never granted 0, granted only after the decision 1; most in hero \/ personalization \(2\)\.$/,
     );
   });
 

@@ -43,6 +43,7 @@ export {
   type VariantPerformance,
 } from './performance-by-segment.ts';
 export {
+  CONSENT_KIND_TEXT,
   CONSENT_VIOLATION_KINDS,
   consentAdherence,
   type ConsentAdherence,

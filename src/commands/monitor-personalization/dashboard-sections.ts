@@ -1,3 +1,4 @@
+import { CONSENT_KIND_TEXT } from '../../analyses/personalization/index.ts';
 import type { Block, Section } from '../../report/index.ts';
 import { CHECK_STATUS, effectText, human } from './dashboard-format.ts';
 import { anomalyLine } from './format.ts';
@@ -64,7 +65,7 @@ function checklistBlocks(o: O): Block[] {
         { key: 'decisions', label: 'Decisions', format: 'integer' },
         { key: 'users', label: 'Users', format: 'integer' },
       ],
-      rows: g.consent.groups.map((x) => ({ ...x })),
+      rows: g.consent.groups.map((x) => ({ ...x, kind: CONSENT_KIND_TEXT[x.kind] })),
     });
   return blocks;
 }

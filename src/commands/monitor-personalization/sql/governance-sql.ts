@@ -227,10 +227,17 @@ export const consentDenominatorSql = (s: Scope, c: ConsentScope): string =>
   `SELECT COALESCE(sum(n), 0) AS n FROM ${s.q.table('mp_decision_facts')} WHERE in_scope = 1 AND in_window = 1 AND ${needsConsentWhere(s.q, c)}`;
 
 /**
+ * The logged consent states that refuse consent: a withdrawal at decision time, as a consent
+ * record's `withdrawn` is (a record's `denied`, `rejected`, `no` read as `withdrawn`; the decisions
+ * keep `denied` apart, and it is the same refusal).
+ */
+const REFUSED = `consent_state IN ('withdrawn', 'denied')`;
+
+/**
  * Without consent records, the violating decisions by the consent state logged on them, as consent
  * facts (`mp_consent_facts`, so they are counted, named and listed as the records' are): a logged
- * `withdrawn` is a withdrawal at decision time, any other state not `granted` no grant at all.
- * DuckDB only (ClickHouse counts them with `loggedConsentCountsSql`).
+ * `withdrawn` or `denied` is a withdrawal at decision time, any other state not `granted` (unknown,
+ * none) no grant at all. DuckDB only (ClickHouse counts them with `loggedConsentCountsSql`).
  */
 export function loggedConsentFactsTableSql(s: Scope, c: ConsentScope): string {
   const q = s.q;
@@ -239,7 +246,7 @@ export function loggedConsentFactsTableSql(s: Scope, c: ConsentScope): string {
     `SELECT user_key, ${q.text('rule_id')} AS rule_id, ${purposeSql(q, c)} AS purpose, decided_at,
        ${q.text('variant')} AS variant, ${q.text('channel')} AS channel, ${q.text('consent_state')} AS consent_state,
        CAST(NULL AS TIMESTAMP) AS last_grant,
-       CASE WHEN consent_state = 'withdrawn' THEN decided_at END AS last_withdrawal,
+       CASE WHEN ${REFUSED} THEN decided_at END AS last_withdrawal,
        CAST(NULL AS TIMESTAMP) AS next_grant
      FROM ${q.table('mp_decisions')} WHERE in_window = 1 AND ${needsConsentWhere(q, c)}
        AND (consent_state IS NULL OR consent_state <> 'granted')`,
@@ -248,11 +255,11 @@ export function loggedConsentFactsTableSql(s: Scope, c: ConsentScope): string {
 
 /**
  * Without consent records, the consent state logged on each decision: violations where it is not
- * `granted` (withdrawn → withdrawn, anything else → never granted).
+ * `granted` (withdrawn or denied → withdrawn, anything else → never granted).
  */
 export function loggedConsentCountsSql(s: Scope, c: ConsentScope): string {
   return `SELECT ${s.q.text('rule_id')} AS rule, ${purposeSql(s.q, c)} AS purpose,
-      CASE WHEN consent_state = 'withdrawn' THEN 'withdrawn' ELSE 'never-granted' END AS kind,
+      CASE WHEN ${REFUSED} THEN 'withdrawn' ELSE 'never-granted' END AS kind,
       count(*) AS decisions, count(DISTINCT user_key) AS users
     FROM ${s.q.table('mp_decisions')} WHERE in_window = 1 AND ${needsConsentWhere(s.q, c)}
       AND (consent_state IS NULL OR consent_state <> 'granted')
