@@ -76,17 +76,18 @@ O12,M2,20,2026-09-01
 };
 
 /**
- * By hand, as-of 2026-11-30 (days counted to the end of that day): member, tier, region, recency
- * days, orders and spend over 365 days, R, F, M, RFM segment, balance, points expiring within 30
+ * By hand, as-of 2026-11-30: member, tier, region, recency days (as-of date − last purchase date:
+ * M1's order of 2026-11-05 is 25 days before; a purchase on the as-of day would be 0; the file said
+ * 26, counting the as-of day), orders and spend over 365 days, R, F, M, RFM segment, balance, points expiring within 30
  * days, days to the next expiry, segments. Ids in byte order (`=` and `@` before letters).
  */
 const BY_HAND = [
-  ["'=M5", 'Silver', 'US', '346', '1', '80', '1', '1', '2', 'Hibernating', '300', '300', '19', 'downgrade-risk;expiring-points;never-redeemed'],
-  ["'@M6", 'Member', "'=US", '183', '1', '280', '1', '1', '5', 'Hibernating', '120', '0', '182', 'upgrade-opportunity;never-redeemed'],
-  ['M1', 'Gold', 'EU', '26', '2', '150', '3', '4', '3', 'Loyal', '60', '0', '339', 'downgrade-risk'],
-  ['M2', 'Silver', 'EU', '19', '2', '240', '4', '4', '4', 'Loyal', '150', '0', '346', 'downgrade-risk;never-redeemed'],
-  ['M3', 'Member', 'EU', '16', '1', '30', '5', '1', '1', 'New', '10', '0', '349', ''],
-  ['M4', 'Gold', 'US', '122', '1', '70', '2', '1', '1', 'Hibernating', '400', '0', '304', 'downgrade-risk'],
+  ["'=M5", 'Silver', 'US', '345', '1', '80', '1', '1', '2', 'Hibernating', '300', '300', '19', 'downgrade-risk;expiring-points;never-redeemed'],
+  ["'@M6", 'Member', "'=US", '182', '1', '280', '1', '1', '5', 'Hibernating', '120', '0', '182', 'upgrade-opportunity;never-redeemed'],
+  ['M1', 'Gold', 'EU', '25', '2', '150', '3', '4', '3', 'Loyal', '60', '0', '339', 'downgrade-risk'],
+  ['M2', 'Silver', 'EU', '18', '2', '240', '4', '4', '4', 'Loyal', '150', '0', '346', 'downgrade-risk;never-redeemed'],
+  ['M3', 'Member', 'EU', '15', '1', '30', '5', '1', '1', 'New', '10', '0', '349', ''],
+  ['M4', 'Gold', 'US', '121', '1', '70', '2', '1', '1', 'Hibernating', '400', '0', '304', 'downgrade-risk'],
 ]; // prettier-ignore
 
 const ML = ['monitor-loyalty', '--window', '30d', '--as-of', '2026-11-30', '--json'];

@@ -10,7 +10,8 @@
  *
  * And the liability of a programme none of whose cohorts has matured (points expire after 12
  * months, the oldest cohort is two months old): valued in full (no breakage recognised) with the
- * curves' USD 0.54 as the floor, not "USD 0 — OK"; an earn reversal is taken back, not expired.
+ * curves' USD 0.50 as the floor, not "USD 0 — OK"; an earn reversal is taken back, not expired,
+ * and out of its cohort's issued points.
  *
  * And member ids as written: `M1` and `m1` are two members (they were lower-cased and merged, m1's
  * enrolment, tier and region dropped), with a warning naming them; an order of `m4` (member `M4`)
@@ -147,12 +148,13 @@ describe('liability of a programme with no matured cohort', () => {
     expect(l.liability).toBeCloseTo(5.9, 9);
     expect(l.expected_redemption_rate).toBe(1);
     // The floor, by hand (valuation 2026-11-30): cohort 2026-10 redeemed 0 at age 0 and 100 at age
-    // 1, so f₀ = 100 / 0 is infinite and cohort 2026-11 (310 issued, 40 redeemed, 50 expired and 30
-    // taken back) has none of its development behind it: Bornhuetter–Ferguson expects 40 + 310 ×
-    // prior, the prior being the chain ladder's rate with no matured cohort, (100 + 40) / (500 +
-    // 310). It expects 310 × 140 / 810 = 53.58 more points redeemed, 0.5358 at 0.01. With f₀ taken
-    // as 1 the young cohort counted as fully developed and the floor was 0.
-    const more = (310 * 140) / 810;
+    // 1, so f₀ = 100 / 0 is infinite and cohort 2026-11 (310 issued, of which 30 taken back by an
+    // earn reversal: 280 net; 40 redeemed, 50 expired) has none of its development behind it:
+    // Bornhuetter–Ferguson expects 40 + 280 × prior, the prior being the chain ladder's rate with no
+    // matured cohort, (100 + 40) / (500 + 280). It expects 280 × 140 / 780 = 50.26 more points
+    // redeemed, 0.5026 at 0.01. With f₀ taken as 1 the young cohort counted as fully developed and
+    // the floor was 0; with the reversal counted as points taken back out of 310 issued, 0.5358.
+    const more = (280 * 140) / 780;
     expect(l.liability_floor).toBeCloseTo(more * 0.01, 12);
     expect(l.immature).toEqual({
       oldest_cohort: '2026-10',
@@ -163,7 +165,7 @@ describe('liability of a programme with no matured cohort', () => {
     const summary = readFileSync(path.join(dir, result.reports_dir, 'summary.md'), 'utf8');
     // 590 × 0.01 = 5.90: in cents below 1,000 (it read 'USD 6', and the floor 'USD 0')
     expect(summary).toMatch(/Points liability USD 5\.90 at full value .*no issuance cohort has matured yet/);
-    expect(summary).toMatch(/the redemptions seen so far give USD 0\.54, a floor/);
+    expect(summary).toMatch(/the redemptions seen so far give USD 0\.50, a floor/);
     expect(summary).not.toMatch(/from the matured cohorts/);
     expect(summary).not.toMatch(/Points liability:\*\* \$0\.00 — \*\*OK/);
     // the terminal view says the same amounts (it printed 'Liability (USD): 6 on 590 points' and
@@ -172,10 +174,10 @@ describe('liability of a programme with no matured cohort', () => {
     expect(terminal).toContain(
       'Liability (USD): 5.90 on 590 points outstanding × 0.01 × 100.0% expected redemption',
     );
-    expect(terminal).toContain('the redemptions seen so far give 0.54 (a floor)');
+    expect(terminal).toContain('the redemptions seen so far give 0.50 (a floor)');
   });
 
-  it('liability_cohorts.csv: expired is type expire only, the earn reversal is taken back', () => {
+  it('liability_cohorts.csv: expired is type expire only, the earn reversal is out of issued', () => {
     const { dir, result } = runs['two-repeat-buyers'];
     const csv = readFileSync(path.join(dir, result.reports_dir, 'liability_cohorts.csv'), 'utf8');
     const [head, ...rows] = csv
@@ -183,11 +185,13 @@ describe('liability of a programme with no matured cohort', () => {
       .split('\n')
       .map((l) => l.split(','));
     const nov = Object.fromEntries(head.map((h, i) => [h, rows.find((r) => r[0] === '2026-11')![i]]));
+    // 310 earned, 30 of them reversed (E9): 280 issued (it said 310 issued, 30 adjusted)
     expect(nov).toMatchObject({
-      issued: '310',
+      issued: '280',
+      reversed: '30',
       redeemed: '40',
       expired: '50',
-      adjusted: '30',
+      adjusted: '0',
       outstanding: '190',
     });
   });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   breakageAndRevenue,
   cohortsOf,
+  netOfReversals,
   outstandingRedemptionRate,
   type TriangleRow,
 } from './breakage-cohorts.ts';
@@ -270,6 +271,92 @@ describe("a cohort line's age is the maturity rule's", () => {
     ]);
     const ages = r.estimate.cohorts.map((c) => [c.cohort, c.latestAge]);
     expect(ages).toEqual(r.lines.map((l) => [l.cohort, l.age]));
+  });
+});
+
+describe("earn reversals leave their cohort's issued points (points never earned)", () => {
+  // Valued at 2026-03-31, maturity at age 2, Bornhuetter–Ferguson. By hand:
+  //   2026-01: 1,000 issued, 200 taken back by earn reversals (FIFO: its lots), 300 + 200 redeemed,
+  //            300 expired at age 2: matured; net issued 800, actual rate 500 / 800 = 0.625
+  //   2026-02: 1,000 issued, 400 + 100 redeemed (age 1)
+  //   2026-03: 1,000 issued, 100 reversed, 200 redeemed (age 0); net issued 900
+  // f0 = (500 + 500) / (300 + 400) = 10/7, f1 = 500 / 500 = 1: CDF at age 0 = 10/7, at age 1 = 1.
+  // Prior = 0.625 (it was 500 / 1,000 = 0.5 with the reversal counted as points removed, breakage).
+  // March: 200 + 900 × 0.625 × (1 − 7/10) = 368.75; February: 500 + 0 = 500.
+  // Outstanding: Feb 1,000 − 500 = 500, Mar 900 − 200 = 700 (as before: 1,000 − 100 − 200);
+  // expected of them: 0 + 168.75 → 168.75 / 1,200 = 0.140625 (it was 150 / 1,200 = 0.125).
+  const issued = (cohort: string, linked: number) => ({
+    cohort,
+    issued: 1000,
+    issued_before_start: 1000,
+    linked_points: linked,
+    linked_revenue: 2 * linked,
+  });
+  const raw = {
+    issuance: [issued('2026-01', 1000), issued('2026-02', 1000), issued('2026-03', 1000)],
+    triangle: [
+      cell('2026-01', 0, 'redeem', 300, 300),
+      cell('2026-01', 0, 'reverse', 200, 200),
+      cell('2026-01', 1, 'redeem', 200, 200),
+      cell('2026-01', 2, 'expire', 300, 300),
+      cell('2026-02', 0, 'redeem', 400, 400),
+      cell('2026-02', 1, 'redeem', 100, 100),
+      cell('2026-03', 0, 'redeem', 200, 0),
+      cell('2026-03', 0, 'reverse', 100, 0),
+    ],
+  };
+  const opts = {
+    lastMonth: '2026-03',
+    valuePerPoint: 0.01,
+    maturityAge: 2,
+    tailFactor: 1,
+    method: 'bornhuetter-ferguson' as const,
+  };
+
+  it('nets issued and order-linked points, and moves the reversals out of the triangle', () => {
+    const net = netOfReversals(raw.issuance, raw.triangle);
+    expect(
+      net.issuance.map((i) => [i.cohort, i.issued, i.reversed, i.linked_points, i.issued_before_start]),
+    ).toEqual([
+      ['2026-01', 800, 200, 800, 800],
+      ['2026-02', 1000, 0, 1000, 1000],
+      ['2026-03', 900, 100, 900, 1000],
+    ]);
+    expect(net.triangle.some((t) => t.kind === 'reverse')).toBe(false);
+    // a second pass changes nothing
+    expect(netOfReversals(net.issuance, net.triangle)).toEqual(net);
+  });
+
+  it('gives the cohort figures and rates worked out by hand', () => {
+    const r = breakageAndRevenue(raw.issuance, raw.triangle, opts);
+    expect(r.estimate.priorRedemptionRate).toBeCloseTo(0.625, 12);
+    expect(
+      r.lines.map((l) => [
+        l.cohort,
+        l.issued,
+        l.reversed,
+        l.redeemed,
+        l.expired,
+        l.adjusted,
+        l.outstanding,
+        l.matured,
+      ]),
+    ).toEqual([
+      ['2026-01', 800, 200, 500, 300, 0, 0, true],
+      ['2026-02', 1000, 0, 500, 0, 0, 500, false],
+      ['2026-03', 900, 100, 200, 0, 0, 700, false],
+    ]);
+    expect(r.lines.map((l) => l.ultimate_redemption_rate)).toEqual([
+      0.625,
+      0.5,
+      expect.closeTo(368.75 / 900, 12),
+    ]);
+    expect(r.lines[0].breakage_rate).toBeCloseTo(0.375, 12);
+    expect(r.redemptionRate).toBeCloseTo((500 + 500 + 368.75) / 2700, 12);
+    expect(outstandingRedemptionRate(r.lines, r.redemptionRate)).toBeCloseTo(168.75 / 1200, 12);
+    // the same from the rows already netted (liability-stage nets them once for the curve too)
+    const net = netOfReversals(raw.issuance, raw.triangle);
+    expect(breakageAndRevenue(net.issuance, net.triangle, opts).lines).toEqual(r.lines);
   });
 });
 

@@ -15,13 +15,19 @@ export interface IssuanceRow {
   linked_revenue: number;
   /** Points left of its lots past their expiry date with no expire row (breakage, not outstanding). */
   overdue?: number;
+  /**
+   * Points of its lots taken back by earn reversals (`netOfReversals`): out of `issued` (and of
+   * `linked_points`), which are then net of them.
+   */
+  reversed?: number;
 }
 
 /** One cell of the consumption triangle: points of a cohort consumed at an age, by kind. */
 export interface TriangleRow {
   cohort: string;
   age: number;
-  kind: 'redeem' | 'expire' | 'adjust';
+  /** `reverse`: taken back by an earn reversal (`netOfReversals` moves these out of the triangle). */
+  kind: 'redeem' | 'expire' | 'adjust' | 'reverse';
   pts: number;
   pts_before_start: number;
   pts_before_valuation: number;
@@ -35,11 +41,17 @@ export interface CohortLine {
    * month's cohort, not valued yet): the age the maturity rule compares with `maturity_age`.
    */
   age: number;
+  /** Points issued net of the earn reversals that took points of its lots back (`reversed`). */
   issued: number;
+  /**
+   * Points of its lots taken back by earn reversals (returned orders' points: never earned, so out
+   * of `issued`, not counted as consumed); the points first issued are `issued` + `reversed`.
+   */
+  reversed: number;
   redeemed: number;
   /** Points that expired (ledger type expire). */
   expired: number;
-  /** Points taken back by negative adjustments and earn reversals (not expiries). */
+  /** Points taken back by negative adjustments (not expiries, not earn reversals). */
   adjusted: number;
   /**
    * Points left of its lots whose expiry date is on or before the as-of with no expire row: they
@@ -68,6 +80,45 @@ export const monthsBetween = (from: string, to: string): number =>
   Number(from.slice(5, 7));
 
 type Field = 'pts' | 'pts_before_start' | 'pts_before_valuation';
+
+/**
+ * Issuance net of earn reversals. An earn of negative points takes a returned order's points back;
+ * like every consumption it takes the member's oldest points first (FIFO), so it is charged to the
+ * cohorts of the lots it consumed (the triangle's `reverse` cells). Those points were never earned
+ * (IFRS 15 B20–B27: the sale is reversed, and with it the points' share of its price), so they are
+ * neither redeemed nor breakage: they leave the cohort's issued points (and its order-linked points,
+ * a reversal being of an order's earn; never below 0) instead of counting as consumed, and the
+ * `reverse` cells leave the triangle. The cohort keeps them as `reversed`. Its outstanding points
+ * are unchanged (issued − reversed − expired − adjusted − overdue − redeemed either way); its
+ * redemption and breakage rates are over the points truly issued.
+ */
+export function netOfReversals(
+  issuance: readonly IssuanceRow[],
+  triangle: readonly TriangleRow[],
+): { issuance: IssuanceRow[]; triangle: TriangleRow[] } {
+  const reversed = new Map<string, { pts: number; before: number }>();
+  for (const t of triangle) {
+    if (t.kind !== 'reverse') continue;
+    const r = reversed.get(t.cohort) ?? { pts: 0, before: 0 };
+    r.pts += Number(t.pts);
+    r.before += Number(t.pts_before_start);
+    reversed.set(t.cohort, r);
+  }
+  return {
+    issuance: issuance.map((i) => {
+      const r = reversed.get(i.cohort);
+      if (!r) return { ...i, reversed: i.reversed ?? 0 };
+      return {
+        ...i,
+        issued: i.issued - r.pts,
+        issued_before_start: Math.max(0, i.issued_before_start - r.before),
+        linked_points: Math.max(0, i.linked_points - r.pts),
+        reversed: (i.reversed ?? 0) + r.pts,
+      };
+    }),
+    triangle: triangle.filter((t) => t.kind !== 'reverse'),
+  };
+}
 
 /** Cumulative series of one cohort from its triangle cells, ages 0..latest. */
 function cumulative(cells: TriangleRow[], latest: number, kinds: string[], field: Field): number[] {
@@ -228,6 +279,7 @@ function cohortLine(
     // the maturity rule's age (`latestAge`): months past the issue month at the valuation month end
     age: Math.max(0, monthsBetween(i.cohort, lastMonth)),
     issued: i.issued,
+    reversed: i.reversed ?? 0,
     redeemed,
     expired,
     adjusted,
@@ -273,7 +325,7 @@ function immatureOf(
 
 /**
  * Breakage from the issuance-cohort redemption curves on complete months (valuation at the last
- * month end): chain ladder, or Bornhuetter–Ferguson with the matured cohorts' actual rate as the
+ * month end), issuance net of earn reversals (`netOfReversals`): chain ladder, or Bornhuetter–Ferguson with the matured cohorts' actual rate as the
  * prior; then per cohort the ultimate redemptions (never below what is redeemed at the end of the
  * window; the current month's cohort takes the prior, or the recent cohorts' rate), and the IFRS 15 allocation of its order-linked
  * points (relative stand-alone selling prices, points at value per point × the cohort's expected
@@ -299,6 +351,8 @@ export function breakageAndRevenue(
   newPointsRate: number;
   immature: Immature | null;
 } {
+  // net of earn reversals (a no-op on what `netOfReversals` returned: no `reverse` cell is left)
+  ({ issuance, triangle } = netOfReversals(issuance, triangle));
   const cohorts = cohortsOf(issuance, triangle, opts.lastMonth);
   const settings = { maturityAge: opts.maturityAge, tailFactor: opts.tailFactor };
   // The prior is the matured cohorts' rate, as the maturity rule says: the estimator's own default

@@ -378,7 +378,8 @@ function liabilitySection(r: MonitorLoyaltyResult): Section {
         columns: [
           { key: 'cohort', label: 'Cohort', format: 'text' },
           { key: 'age', label: 'Age (months since issue)', format: 'integer' },
-          { key: 'issued', label: 'Issued', format: 'integer' },
+          { key: 'issued', label: 'Issued (net of reversals)', format: 'integer' },
+          { key: 'reversed', label: 'Reversed (returns)', format: 'integer' },
           { key: 'redeemed', label: 'Redeemed', format: 'integer' },
           { key: 'expired', label: 'Expired', format: 'integer' },
           { key: 'adjusted', label: 'Taken back', format: 'integer' },

@@ -6,6 +6,7 @@ import type { KitRun } from '../kit/index.ts';
 import {
   breakageAndRevenue,
   cohortsOf,
+  netOfReversals,
   outstandingRedemptionRate,
   redemptionCurve,
   type CohortLine,
@@ -223,7 +224,8 @@ async function pointsTables(run: Run) {
   await dropTable(engine, 'lm_lots');
   await dropTable(engine, 'lm_cons');
   const balances: Record<string, unknown> = { ...b, unmatched: n(b.consumed) - matched };
-  return { issuance, triangle, balances };
+  // earn reversals: out of their cohorts' issued points, not consumption (netOfReversals)
+  return { ...netOfReversals(issuance, triangle), balances };
 }
 
 /**

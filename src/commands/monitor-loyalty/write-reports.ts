@@ -86,6 +86,7 @@ function liabilityAndSegmentFiles(r: MonitorLoyaltyResult, o: MonitorLoyaltyOutp
         'cohort',
         'age',
         'issued',
+        'reversed',
         'redeemed',
         'expired',
         'adjusted',

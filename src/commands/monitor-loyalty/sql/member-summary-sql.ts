@@ -92,18 +92,17 @@ export function memberNumbersSql(end: string): string {
 
 /** `lm_ledger`'s columns from a ledger row `l` and its reward `r` (`ledgerAndOrdersSql`, `ledgerNarrowSpec`). */
 function ledgerColumns(l: string, r: string, expireMonths: number): Record<string, string> {
-  const kind = Object.entries(KIND)
-    .map(([t, k]) => `WHEN ${literal(t)} THEN ${k}`)
-    .join(' ');
+  const kind = LEDGER_TYPES.map((t) => `WHEN ${literal(t)} THEN ${KIND[t]}`).join(' ');
   const expiry =
     expireMonths > 0
       ? `COALESCE(${l}.expires_at, ${l}.occurred_at + to_months(${expireMonths}))`
       : `${l}.expires_at`;
-  // an earn of negative points is a reversal (a returned order's points taken back): read as the
-  // negative adjustment it is, so that it consumes points instead of adding its magnitude
+  // an earn of negative points is a reversal (a returned order's points taken back): a code of its
+  // own, consumed like a negative adjustment (its points taken back first in first out, not added
+  // as earned), but told apart from one: it nets the qualifying points and its cohort's issued points
   const reversal = `(${l}."type" = 'earn' AND ${l}.points < 0)`;
   return {
-    k: `CAST(CASE WHEN ${reversal} THEN ${KIND.adjust} ELSE CASE ${l}."type" ${kind} END END AS TINYINT)`,
+    k: `CAST(CASE WHEN ${reversal} THEN ${KIND.reversal} ELSE CASE ${l}."type" ${kind} END END AS TINYINT)`,
     order_id: `CASE WHEN ${l}."type" IN ('earn', 'pending') AND NOT ${reversal} THEN ${l}.order_id END`,
     rcost: `CASE WHEN ${l}."type" = 'redeem' THEN ${r}.cost * abs(${l}.points) / NULLIF(${r}.points, 0) END`,
     expires_at: `CASE WHEN (${l}."type" = 'earn' AND NOT ${reversal}) OR (${l}."type" = 'adjust' AND ${l}.points > 0) THEN ${expiry} END`,
@@ -191,8 +190,14 @@ export function tierIndexSql(column: string, tiers: readonly string[]): string {
 /** The member's cohort: the configured label, else the quarter of enrolment (2025-Q3). */
 export const COHORT_SQL = `COALESCE(NULLIF(trim(m.cohort), ''), CAST(year(m.enrolled_at) AS VARCHAR) || '-Q' || CAST(quarter(m.enrolled_at) AS VARCHAR))`;
 
-/** Ledger types as the small integer code `k` of `lm_ledger`. */
-export const KIND = { earn: 0, redeem: 1, expire: 2, adjust: 3, pending: 4 } as const;
+/**
+ * Ledger rows as the small integer code `k` of `lm_ledger`: the five ledger types, and `reversal`,
+ * an `earn` of negative points (a returned order's points taken back), which no ledger type names.
+ */
+export const KIND = { earn: 0, redeem: 1, expire: 2, adjust: 3, pending: 4, reversal: 5 } as const;
+
+/** The ledger types (`KIND` but the reversal, which is an earn row's sign, not a type). */
+const LEDGER_TYPES = ['earn', 'redeem', 'expire', 'adjust', 'pending'] as const;
 
 /** Start of the member's current qualification period (a DATE), from `enrolled`. */
 function periodStartSql(p: MemberSummaryParams, enrolled: string): string {
@@ -393,9 +398,11 @@ function purchasesSql(p: MemberSummaryParams): string {
             CASE WHEN days_cal > 0 THEN 1 ELSE 0 END AS has_cal, CAST(greatest(days_cal - 1, 0) AS INTEGER) AS x_cal,
             ${weeks('COALESCE(last_day_cal - first_day, 0)')} AS tx_cal,
             ${weeks(`${startDay} - first_day`)} AS t_cal,
+            -- recency_days: days from the last purchase day to the as-of day (the day before the end;
+            -- a purchase on it is 0), as RFM counts it; T and t_x run to the end of the as-of day.
             -- INTEGER, not BIGINT or HUGEINT (a sum of counts): the columnar reader takes 32-bit and
             -- float vectors as they are, 64-bit and 128-bit ones value by value
-            CAST(days - days_cal AS INTEGER) AS days_window, CAST(${endDay} - last_day AS INTEGER) AS recency_days,
+            CAST(days - days_cal AS INTEGER) AS days_window, CAST(${endDay} - 1 - last_day AS INTEGER) AS recency_days,
             CAST(rfm_orders AS INTEGER) AS rfm_orders, rfm_spend, qualifying_spend
      FROM (
        SELECT d.mi, count(*) AS days, min(d.day) AS first_day, max(d.day) AS last_day, ${exactSum('d.spend')} AS spend_total,
@@ -560,11 +567,9 @@ const cohortCh = `ifNull(nullIf(${trimText('cohort')}, ''), concat(toString(toYe
 
 /** Ledger type → `KIND` code (−1 for a type the entity does not know: it validates the type). */
 const kindCh = (column: string, points: string) =>
-  `if(ifNull(${column}, '') = 'earn' AND ifNull(${points} < 0, 0), toInt8(${KIND.adjust}), toInt8(indexOf([${Object.keys(
-    KIND,
-  )
-    .map((k) => chLit(k))
-    .join(', ')}], ifNull(${column}, '')) - 1))`;
+  `if(ifNull(${column}, '') = 'earn' AND ifNull(${points} < 0, 0), toInt8(${KIND.reversal}), toInt8(indexOf([${LEDGER_TYPES.map(
+    (k) => chLit(k),
+  ).join(', ')}], ifNull(${column}, '')) - 1))`;
 
 /** `MEMBER_ORDER_SQL` on ClickHouse (1 or 0). */
 export const MEMBER_ORDER_CH =
@@ -725,7 +730,7 @@ function purchasesCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): stri
          if(days > 1, (spend_total - first_spend) / (days - 1), 0) AS zbar, spend_total,
          toInt32(if(days_cal > 0, 1, 0)) AS has_cal, toInt32(greatest(toInt64(days_cal) - 1, 0)) AS x_cal,
          ${weeks('if(days_cal > 0, last_day_cal - first_day, 0)')} AS tx_cal, ${weeks(`${startDay} - first_day`)} AS t_cal,
-         days_window, ${endDay} - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
+         days_window, ${endDay} - 1 - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
        FROM (
          SELECT mi, count() AS days, min(day) AS first_day, max(day) AS last_day, ${exactSum('spend', 'clickhouse')} AS spend_total,
                 argMin(spend, day) AS first_spend, countIf(day < ${startDay}) AS days_cal,
@@ -757,10 +762,13 @@ function memberOrdersCh(b: ChBounds, rel: RelationOf): string {
 
 function memberPointsCh(b: ChBounds, rel: RelationOf): string {
   const { E, periodDay, withPeriod } = b;
-  const { earn, redeem, expire, adjust, pending } = KIND;
+  const { earn, redeem, expire, adjust, pending, reversal } = KIND;
+  const inPeriod = `${dayCh('occurred_at')} >= ${periodDay}`;
+  // qualifying points: earned in the period net of the earn reversals posted in it (not of other
+  // negative adjustments), never below 0 (pointTotalsSql)
   return `SELECT mi, sumIf(pts, k = ${earn}) AS earned, sumIf(pts, k = ${redeem}) AS redeemed,
-         sumIf(pts, k = ${expire}) AS expired, sumIf(points, k = ${adjust}) AS adjusted, sumIf(pts, k = ${pending}) AS pending,
-         sumIf(pts, k = ${earn} AND ${dayCh('occurred_at')} >= ${periodDay}) AS qualifying_points
+         sumIf(pts, k = ${expire}) AS expired, sumIf(points, k IN (${adjust}, ${reversal})) AS adjusted, sumIf(pts, k = ${pending}) AS pending,
+         greatest(0, sumIf(pts, k = ${earn} AND ${inPeriod}) - sumIf(pts, k = ${reversal} AND ${inPeriod})) AS qualifying_points
        FROM (SELECT mi, occurred_at, k, points, abs(points) AS pts FROM ${rel('lm_ledger')}
              WHERE isNotNull(mi) AND occurred_at < ${E} AND k != ${pending}
              UNION ALL SELECT mi, occurred_at, toInt8(${pending}) AS k, points, points AS pts FROM ${rel('lm_pending')})

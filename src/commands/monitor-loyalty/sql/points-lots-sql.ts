@@ -10,10 +10,11 @@ export const monthLabel = (m: number): string =>
   `${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`;
 
 /** Consumption kinds by ledger code. */
-export const CONSUMPTION_KIND: Record<number, 'redeem' | 'expire' | 'adjust'> = {
+export const CONSUMPTION_KIND: Record<number, 'redeem' | 'expire' | 'adjust' | 'reverse'> = {
   [KIND.redeem]: 'redeem',
   [KIND.expire]: 'expire',
   [KIND.adjust]: 'adjust',
+  [KIND.reversal]: 'reverse',
 };
 
 /** The last month end at or before the end of the window: the chain ladder's valuation date. */
@@ -43,7 +44,7 @@ export interface PointsLotsParams {
 
 /**
  * Points lots and their first-in-first-out consumption (tables `lm_lots` and `lm_cons`). Every earn
- * (and positive adjustment) is a lot; redemptions, expiries and negative adjustments consume the
+ * (and positive adjustment) is a lot; redemptions, expiries, negative adjustments and earn reversals consume the
  * member's oldest points first (rows at the same time in the order of a hash of their entry ids:
  * deterministic, and an integer sort key). A running sum over the member's lots in time order
  * gives the interval lot k covers of the member's earned points, [E_{k−1}, E_k) (`lot_end` = E_k),
@@ -61,7 +62,7 @@ export interface PointsLotsParams {
  * `groupArray` + `arrayCumSum` per member.
  */
 export function pointsLotsSql(opts: Pick<PointsLotsParams, 'start' | 'end' | 'valuation'>): string[] {
-  const { earn, redeem, expire, adjust } = KIND;
+  const { earn, redeem, expire, adjust, reversal } = KIND;
   const rows = `lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${ts(opts.end)}`;
   const w =
     'WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
@@ -73,10 +74,12 @@ export function pointsLotsSql(opts: Pick<PointsLotsParams, 'start' | 'end' | 'va
                   abs(points) AS pts, expires_at
            FROM ${rows} AND (k = ${earn} OR (k = ${adjust} AND points > 0))) t
      ${w}`,
+    // rd: the day of an earn reversal (NULL for the other rows), which nets the qualifying points
     `CREATE OR REPLACE TABLE lm_cons AS
-     SELECT mi, cm, kc, pts, sum(pts) OVER w AS c_end
-     FROM (SELECT mi, occurred_at, seq, ${monthOf('occurred_at')} AS cm, CAST(k * 4 + ${phase} AS UTINYINT) AS kc, abs(points) AS pts
-           FROM ${rows} AND (k IN (${redeem}, ${expire}) OR (k = ${adjust} AND points < 0))) t
+     SELECT mi, cm, kc, pts, rd, sum(pts) OVER w AS c_end
+     FROM (SELECT mi, occurred_at, seq, ${monthOf('occurred_at')} AS cm, CAST(k * 4 + ${phase} AS UTINYINT) AS kc, abs(points) AS pts,
+                  CASE WHEN k = ${reversal} THEN CAST(occurred_at AS DATE) END AS rd
+           FROM ${rows} AND (k IN (${redeem}, ${expire}, ${reversal}) OR (k = ${adjust} AND points < 0))) t
      ${w}`,
   ];
 }
@@ -129,11 +132,14 @@ export function cohortIssuanceSql(start: string, end: string): string {
  * `lm_member_expiry`):
  *
  * - of the consumptions: all the member consumed (the last C_j), points redeemed, expired and
- *   clawed back by negative adjustments;
+ *   clawed back by negative adjustments and earn reversals;
  * - of the lots: points expiring within the horizon, days to the next expiry, FIFO balance and
  *   overdue points from what is left of each lot (its interval beyond all the member consumed; the
  *   view `lm_member_expiry` keeps the members with some left, as before), points earned, positive
- *   adjustments and qualifying points (earn rows from the period start on);
+ *   adjustments and qualifying points (earn rows from the period start on; `lm_member_points`
+ *   nets them of the earn reversals posted from the period start on, never below 0: a reversal
+ *   takes back points that qualified, a negative adjustment — goodwill correction, clawback — does
+ *   not touch qualification);
  * - `lm_member_points`: per member, earned, redeemed, expired, adjusted (positive less negative
  *   adjustments), pending (`lm_pending`) and qualifying points — what one GROUP BY of the ledger's
  *   rows before the end gave (the same rows: lots and consumptions are every row but pending ones
@@ -150,7 +156,7 @@ export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation
      SELECT mi, max(c_end) AS c_total,
             COALESCE(${aggIf('sum', 'pts', `kc // 4 = ${KIND.redeem}`)}, 0) AS redeemed,
             COALESCE(${aggIf('sum', 'pts', `kc // 4 = ${KIND.expire}`)}, 0) AS expired,
-            COALESCE(${aggIf('sum', 'pts', `kc // 4 = ${KIND.adjust}`)}, 0) AS clawed_back
+            COALESCE(${aggIf('sum', 'pts', `kc // 4 IN (${KIND.adjust}, ${KIND.reversal})`)}, 0) AS clawed_back
      FROM lm_cons GROUP BY mi`,
     `CREATE OR REPLACE TABLE lm_lot_totals AS
      SELECT mi,
@@ -167,13 +173,19 @@ export function pointTotalsSql(opts: Omit<PointsLotsParams, 'start' | 'valuation
      GROUP BY mi`,
     `CREATE OR REPLACE VIEW lm_member_expiry AS
      SELECT mi, expiring_points, days_to_expiry, fifo_balance, overdue_points FROM lm_lot_totals WHERE fifo_balance IS NOT NULL`,
+    // the qualifying points net of the earn reversals posted in the period (rd: only reversals have
+    // one, so only they are joined to the members' period starts), never below 0
     `CREATE OR REPLACE TABLE lm_member_points AS
      SELECT COALESCE(l.mi, c.mi, p.mi) AS mi, COALESCE(l.earned, 0) AS earned, COALESCE(c.redeemed, 0) AS redeemed,
             COALESCE(c.expired, 0) AS expired, COALESCE(l.added, 0) - COALESCE(c.clawed_back, 0) AS adjusted,
-            COALESCE(p.pending, 0) AS pending, COALESCE(l.qualifying_points, 0) AS qualifying_points,
+            COALESCE(p.pending, 0) AS pending,
+            greatest(0, COALESCE(l.qualifying_points, 0) - COALESCE(r.reversed, 0)) AS qualifying_points,
             COALESCE(l.fifo_balance, 0) - COALESCE(l.overdue_points, 0) AS active
      FROM lm_lot_totals l FULL JOIN lm_cons_totals c ON c.mi = l.mi
-     FULL JOIN (SELECT mi, sum(points) AS pending FROM lm_pending GROUP BY mi) p ON p.mi = COALESCE(l.mi, c.mi)`,
+     FULL JOIN (SELECT mi, sum(points) AS pending FROM lm_pending GROUP BY mi) p ON p.mi = COALESCE(l.mi, c.mi)
+     LEFT JOIN (SELECT r.mi, sum(r.pts) AS reversed
+                FROM lm_cons r${anniversary ? ' JOIN lm_member_base b ON b.mi = r.mi' : ''}
+                WHERE r.rd IS NOT NULL AND r.rd >= ${from} GROUP BY r.mi) r ON r.mi = COALESCE(l.mi, c.mi)`,
   ];
 }
 
@@ -226,7 +238,7 @@ function runningCh(rows: string, fields: string[], endName: string): string {
 
 /** `pointsLotsSql` on ClickHouse: tables `lm_lots` and `lm_cons`, the same columns. */
 export function pointsLotsCh(opts: { end: string }): ChStep[] {
-  const { earn, redeem, expire, adjust } = KIND;
+  const { earn, redeem, expire, adjust, reversal } = KIND;
   const rows = (rel: RelationOf, kinds: string) =>
     `SELECT mi, occurred_at, seq, k, abs(points) AS pts, expires_at FROM ${rel('lm_ledger')}
      WHERE isNotNull(mi) AND occurred_at < ${msCh(opts.end)} AND (${kinds})`;
@@ -239,7 +251,11 @@ export function pointsLotsCh(opts: { end: string }): ChStep[] {
     {
       name: 'lm_cons',
       select: (rel) =>
-        runningCh(rows(rel, `k IN (${redeem}, ${expire}) OR (k = ${adjust} AND points < 0)`), ['k'], 'c_end'),
+        runningCh(
+          rows(rel, `k IN (${redeem}, ${expire}, ${reversal}) OR (k = ${adjust} AND points < 0)`),
+          ['k'],
+          'c_end',
+        ),
     },
   ];
 }
