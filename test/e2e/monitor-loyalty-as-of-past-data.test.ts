@@ -7,40 +7,20 @@
  * why). Before the first enrolment the same warning names that enrolment. A check of the data,
  * not of the wall clock. ClickHouse 18.16 the same when a server is installed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { type CliRun } from '../helpers/run-cli.ts';
 import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { runLoyalty, useLoyaltyWorkspaces, type LoyaltySpec } from '../helpers/loyalty-workspace.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-loyalty: { program: Past Club, value_per_point: 0.01 }
-output: { snapshot: never }
-`;
-const FILES: Record<string, string> = {
-  'members.csv': 'member_id,enrolled_at,tier\nK1,2026-01-05,Gold\nK2,2026-02-01,Silver\n',
-  'ledger.csv':
-    'entry_id,member_id,occurred_at,type,points\nE1,K1,2026-01-10,earn,100\nE2,K2,2026-02-03,earn,50\n',
-  'orders.csv':
-    'order_id,customer_id,amount,ordered_at,currency\nO1,K1,100,2026-01-10,USD\nO2,K2,50,2026-02-03T10:00:00Z,USD\n',
+const SPEC: LoyaltySpec = {
+  loyalty: { program: 'Past Club' },
+  members: ['K1,2026-01-05,Gold', 'K2,2026-02-01,Silver'],
+  ledger: ['E1,K1,2026-01-10,earn,100', 'E2,K2,2026-02-03,earn,50'],
+  orders: ['O1,K1,100,2026-01-10', 'O2,K2,50,2026-02-03T10:00:00Z'],
 };
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-pastdata-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function workspace(name: string): string {
-  const dir = path.join(root, name);
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-  for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
-  return dir;
-}
+const workspace = useLoyaltyWorkspaces();
 
 interface Result {
   plan_path: string;
@@ -59,10 +39,7 @@ async function run(
   asOf: string,
   extra: string[] = [],
 ): Promise<{ cli: CliRun; result: Result }> {
-  const cli = await runCli(['monitor-loyalty', '--window', '30d', '--as-of', asOf, '--json', ...extra], {
-    cwd: dir,
-    env: { ...process.env, GTM_SNAPSHOT: 'never' },
-  });
+  const cli = await runLoyalty(dir, ['--window', '30d', '--as-of', asOf, '--json', ...extra]);
   expect(cli.code, cli.stderr).toBe(0);
   return { cli, result: cli.json<Result>() };
 }
@@ -103,14 +80,14 @@ async function checkAll(dir: string, extra: string[] = []): Promise<void> {
 
 describe('monitor-loyalty with an as-of past the data or before it', () => {
   it('warns once and raises no active-rate alert or escalation from a window of no data', async () => {
-    await checkAll(workspace('duck'));
+    await checkAll((await workspace(SPEC)).dir);
   }, 120_000);
 });
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it("says so from the server's tables", async () => {
-    const dir = workspace('ch');
-    await loadOnClickHouse(dir, ch.url, 'loy_past', YAML);
-    await checkAll(dir, ['--config', 'gtm.clickhouse.yaml']);
+    const ws = await workspace(SPEC);
+    await loadOnClickHouse(ws.dir, ch.url, 'loy_past', ws.yaml);
+    await checkAll(ws.dir, ['--config', 'gtm.clickhouse.yaml']);
   }, 240_000);
 });

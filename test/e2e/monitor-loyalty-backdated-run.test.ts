@@ -9,31 +9,16 @@
  * expires, no cohort has matured (all valued in full) at 0.01 a point: liability 10.00 at
  * 2026-10-31, 15.00 at 2026-11-30 and 2026-12-01.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { runLoyalty, useLoyaltyWorkspaces, type LoyaltySpec } from '../helpers/loyalty-workspace.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-loyalty: { program: Backfill Club, value_per_point: 0.01 }
-output: { snapshot: never }
-`;
-const FILES: Record<string, string> = {
-  'members.csv': 'member_id,enrolled_at,tier\nK1,2026-01-05,Gold\nK2,2026-02-01,Silver\n',
-  'ledger.csv':
-    'entry_id,member_id,occurred_at,type,points\nE1,K1,2026-10-10,earn,1000\nE2,K1,2026-11-10,earn,500\n',
-  'orders.csv':
-    'order_id,customer_id,amount,ordered_at,currency\nO1,K1,1000,2026-10-10,USD\nO2,K1,500,2026-11-10,USD\n',
+const SPEC: LoyaltySpec = {
+  loyalty: { program: 'Backfill Club' },
+  // members K1 and K2 (the default)
+  ledger: ['E1,K1,2026-10-10,earn,1000', 'E2,K1,2026-11-10,earn,500'],
+  orders: ['O1,K1,1000,2026-10-10', 'O2,K1,500,2026-11-10'],
 };
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-backdated-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const workspace = useLoyaltyWorkspaces();
 
 interface Result {
   run_id: string;
@@ -49,20 +34,14 @@ interface Result {
 }
 
 async function run(dir: string, asOf: string): Promise<Result> {
-  const cli = await runCli(['monitor-loyalty', '--window', '30d', '--as-of', asOf, '--json'], {
-    cwd: dir,
-    env: { ...process.env, GTM_SNAPSHOT: 'never' },
-  });
+  const cli = await runLoyalty(dir, ['--window', '30d', '--as-of', asOf, '--json']);
   expect(cli.code, cli.stderr).toBe(0);
   return cli.json<Result>();
 }
 
 describe('monitor-loyalty: the previous run of a back-dated run', () => {
   it('compares with the latest earlier as-of, not with the latest run', async () => {
-    const dir = path.join(root, 'ws');
-    mkdirSync(path.join(dir, 'data'), { recursive: true });
-    writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-    for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
+    const { dir } = await workspace(SPEC);
 
     const nov = await run(dir, '2026-11-30');
     expect(nov.liability.liability).toBeCloseTo(15, 9);

@@ -12,80 +12,30 @@
  *   3 members, 950 × 0.0137 = 13.015 (JPY 13, KWD 13.015).
  * USD is the previous code's output, asserted by monitor-loyalty-stale-pending and -overdue-points.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  BALANCE_LEDGER,
+  runLoyalty,
+  useLoyaltyWorkspaces,
+  type LoyaltySpec,
+} from '../helpers/loyalty-workspace.ts';
 
-const yaml = (currency: string) => `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: ${currency} }
-loyalty: { program: Decimals Club, value_per_point: 0.0137, points_expire_months: 12 }
-output: { snapshot: never }
-`;
-const MEMBERS = `member_id,enrolled_at,tier
-A,2025-12-01,Gold
-B,2025-12-01,Silver
-C,2025-12-01,Silver
-D,2025-05-01,Silver
-E,2025-12-01,Silver
-`;
-const LEDGER = `entry_id,member_id,occurred_at,type,points,order_id,expires_at
-E1,A,2026-01-10,earn,100,O1,2026-04-10
-E2,A,2026-02-01,earn,200,O2,2026-05-01
-E3,A,2026-03-15,earn,300,O3,2027-03-15
-E4,A,2026-03-20,redeem,150,,
-E5,B,2026-01-20,earn,400,O5,2026-06-30
-E6,B,2026-02-10,redeem,100,,
-E7,B,2026-05-01,earn,50,O7,2027-05-01
-E8,B,2026-06-20,pending,80,O8,
-E9,C,2026-02-05,earn,120,O9,2026-07-01
-E10,C,2026-06-01,redeem,20,,
-E11,D,2025-06-01,earn,500,O10,2026-06-01
-E12,D,2026-04-01,earn,200,O13,2027-04-01
-E13,D,2026-01-15,pending,60,O11,
-E14,E,2026-03-01,earn,300,O14,2027-03-01
-E15,E,2026-06-25,pending,40,O15,
-E16,E,2025-12-20,pending,70,,
-E17,E,2026-02-01,pending,90,O12,
-E18,E,2026-02-15,earn,90,O12,2027-02-15
-`;
-const orders = (currency: string) =>
-  'order_id,customer_id,amount,ordered_at,currency\n' +
-  [
-    ['O1', 'A', 100, '2026-01-10'],
-    ['O2', 'A', 200, '2026-02-01'],
-    ['O3', 'A', 300, '2026-03-15'],
-    ['O5', 'B', 400, '2026-01-20'],
-    ['O7', 'B', 50, '2026-05-01'],
-    ['O8', 'B', 80, '2026-06-20'],
-    ['O9', 'C', 120, '2026-02-05'],
-    ['O10', 'D', 500, '2025-06-01'],
-    ['O11', 'D', 60, '2026-01-15'],
-    ['O12', 'E', 90, '2026-02-01'],
-    ['O13', 'D', 200, '2026-04-01'],
-    ['O14', 'E', 300, '2026-03-01'],
-    ['O15', 'E', 40, '2026-06-25'],
-  ]
-    .map((r) => `${r.join(',')},${currency}\n`)
-    .join('');
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-finding-decimals-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function workspace(currency: string): string {
-  const dir = path.join(root, currency);
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'gtm.yaml'), yaml(currency));
-  writeFileSync(path.join(dir, 'data', 'members.csv'), MEMBERS);
-  writeFileSync(path.join(dir, 'data', 'ledger.csv'), LEDGER);
-  writeFileSync(path.join(dir, 'data', 'orders.csv'), orders(currency));
-  return dir;
-}
+/** The stale-pending workspace (D a Silver member here), orders in `currency`. */
+const spec = (currency: string): LoyaltySpec => ({
+  currency,
+  loyalty: { program: 'Decimals Club', value_per_point: 0.0137, points_expire_months: 12 },
+  members: [
+    'A,2025-12-01,Gold',
+    'B,2025-12-01,Silver',
+    'C,2025-12-01,Silver',
+    'D,2025-05-01,Silver',
+    'E,2025-12-01,Silver',
+  ],
+  ledger: [...BALANCE_LEDGER, 'E13,D,2026-01-15,pending,60,O11', 'E16,E,2025-12-20,pending,70'],
+});
+const workspace = useLoyaltyWorkspaces();
 
 const staleFinding = (value: string) =>
   `130 pending points (${value} at 0.0137 per point) of 2 members have been pending for more than 90 days (loyalty.pending_confirmation_days) with no earn row for their order: their confirmation period is over, so they are left out of the pending points and the liability; post the earn rows of the orders kept and reverse the pending rows of the orders returned, or raise loyalty.pending_confirmation_days if confirmation takes longer`;
@@ -112,11 +62,8 @@ describe('monitor-loyalty: the data findings print money in the reporting curren
   ])(
     '%s: stale pending %s, overdue %s',
     async (currency, stale, overdue) => {
-      const dir = workspace(currency);
-      const cli = await runCli(['monitor-loyalty', '--as-of', '2026-06-30', '--json'], {
-        cwd: dir,
-        env: { ...process.env, GTM_SNAPSHOT: 'never' },
-      });
+      const { dir } = await workspace(spec(currency));
+      const cli = await runLoyalty(dir, ['--as-of', '2026-06-30', '--json']);
       expect(cli.code, cli.stderr).toBe(0);
       const r = cli.json<Result>();
       expect(r.currency).toBe(currency);

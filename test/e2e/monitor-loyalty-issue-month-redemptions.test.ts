@@ -24,54 +24,27 @@
  * IFRS 15, cohort 2026-05 (order revenue 2,000): allocated 2,000 × 9 / (2,000 + 9) =
  * 8.959681433549029 (points at 2,000 × 0.01 × 0.45 = 9), nothing redeemed, all deferred.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
 import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { runLoyalty, useLoyaltyWorkspaces, type LoyaltySpec } from '../helpers/loyalty-workspace.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-loyalty: { program: Next Month Club, value_per_point: 0.01, points_expire_months: 3 }
-output: { snapshot: never }
-`;
-const FILES: Record<string, string> = {
-  'members.csv':
-    'member_id,enrolled_at,tier\nA,2025-12-01,Gold\nB,2025-12-01,Silver\nC,2025-12-01,Silver\nD,2025-12-01,Silver\n',
-  'ledger.csv': `entry_id,member_id,occurred_at,type,points,order_id
-E1,A,2026-01-10,earn,1000,O1
-E2,A,2026-02-15,redeem,400,
-E3,A,2026-04-10,expire,600,
-E4,B,2026-02-10,earn,1000,O2
-E5,B,2026-03-12,redeem,500,
-E6,B,2026-05-10,expire,500,
-E7,C,2026-04-05,earn,1000,O3
-E8,C,2026-05-06,redeem,300,
-E9,D,2026-05-20,earn,2000,O4
-`,
-  'orders.csv': `order_id,customer_id,amount,ordered_at,currency
-O1,A,1000,2026-01-10,USD
-O2,B,1000,2026-02-10,USD
-O3,C,1000,2026-04-05,USD
-O4,D,2000,2026-05-20,USD
-`,
+// members enrolled 2025-12-01; orders: one for each earn row (its points as the amount, its day)
+const SPEC: LoyaltySpec = {
+  loyalty: { program: 'Next Month Club', value_per_point: 0.01, points_expire_months: 3 },
+  members: ['A,2025-12-01,Gold', 'B,2025-12-01,Silver', 'C,2025-12-01,Silver', 'D,2025-12-01,Silver'],
+  ledger: [
+    'E1,A,2026-01-10,earn,1000,O1',
+    'E2,A,2026-02-15,redeem,400',
+    'E3,A,2026-04-10,expire,600',
+    'E4,B,2026-02-10,earn,1000,O2',
+    'E5,B,2026-03-12,redeem,500',
+    'E6,B,2026-05-10,expire,500',
+    'E7,C,2026-04-05,earn,1000,O3',
+    'E8,C,2026-05-06,redeem,300',
+    'E9,D,2026-05-20,earn,2000,O4',
+  ],
 };
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-issue-month-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function workspace(name: string): string {
-  const dir = path.join(root, name);
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-  for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
-  return dir;
-}
+const workspace = useLoyaltyWorkspaces();
 
 interface Cohort {
   cohort: string;
@@ -99,10 +72,7 @@ interface Result {
 }
 
 async function check(dir: string, extra: string[] = []): Promise<void> {
-  const cli = await runCli(['monitor-loyalty', '--as-of', '2026-06-15', '--json', ...extra], {
-    cwd: dir,
-    env: { ...process.env, GTM_SNAPSHOT: 'never' },
-  });
+  const cli = await runLoyalty(dir, ['--as-of', '2026-06-15', '--json', ...extra]);
   expect(cli.code, cli.stderr).toBe(0);
   const l = cli.json<Result>().liability;
   expect(l.immature).toBeNull();
@@ -126,14 +96,14 @@ async function check(dir: string, extra: string[] = []): Promise<void> {
 
 describe('monitor-loyalty: no cohort redeems in its issue month', () => {
   it('expects the valuation month cohort to redeem the whole prior (Bornhuetter–Ferguson)', async () => {
-    await check(workspace('duck'));
+    await check((await workspace(SPEC)).dir);
   }, 120_000);
 });
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it("gives the same figures from the server's tables", async () => {
-    const dir = workspace('ch');
-    await loadOnClickHouse(dir, ch.url, 'loy_issue_month', YAML);
-    await check(dir, ['--config', 'gtm.clickhouse.yaml']);
+    const ws = await workspace(SPEC);
+    await loadOnClickHouse(ws.dir, ch.url, 'loy_issue_month', ws.yaml);
+    await check(ws.dir, ['--config', 'gtm.clickhouse.yaml']);
   }, 240_000);
 });

@@ -6,58 +6,22 @@
  * (the s10 review's loyA). `m4` (member `M4`) is still warned. ClickHouse 18.16 gives the same
  * warnings and non-member counts when a server is installed.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../helpers/run-cli.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun } from '../helpers/run-cli.ts';
 import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { runLoyalty, useLoyaltyWorkspaces, type LoyaltySpec } from '../helpers/loyalty-workspace.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-loyalty: { program: Late Club, value_per_point: 0.01 }
-output: { snapshot: never }
-`;
+const SPEC: LoyaltySpec = {
+  loyalty: { program: 'Late Club' },
+  // K3 enrols on 2026-12-15, after as-of (2026-11-30)
+  members: ['K1,2026-01-05,Gold', 'K3,2026-12-15,Gold', 'M4,2026-03-01,Silver'],
+  ledger: ['E1,K1,2026-11-10,earn,100', 'E2,M4,2026-11-12,earn,50'],
+  // non-member orders: K3's (not yet a member, id as written) and m4's (M4 but for case)
+  orders: ['O1,K1,100,2026-11-10', 'O2,M4,50,2026-11-12', 'O3,K3,70,2026-11-20', 'O4,m4,40,2026-11-21'],
+};
+const workspace = useLoyaltyWorkspaces();
 
-/** K3 enrols on 2026-12-15, after as-of (2026-11-30). */
-const MEMBERS = `member_id,enrolled_at,tier
-K1,2026-01-05,Gold
-K3,2026-12-15,Gold
-M4,2026-03-01,Silver
-`;
-const LEDGER = `entry_id,member_id,occurred_at,type,points
-E1,K1,2026-11-10,earn,100
-E2,M4,2026-11-12,earn,50
-`;
-/** Non-member orders: K3's (not yet a member, id as written) and m4's (M4 but for case). */
-const ORDERS = `order_id,customer_id,amount,ordered_at,currency
-O1,K1,100,2026-11-10,USD
-O2,M4,50,2026-11-12,USD
-O3,K3,70,2026-11-20,USD
-O4,m4,40,2026-11-21,USD
-`;
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-late-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function workspace(name: string): string {
-  const dir = path.join(root, name);
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-  const files: Record<string, string> = {
-    'members.csv': MEMBERS,
-    'ledger.csv': LEDGER,
-    'orders.csv': ORDERS,
-  };
-  for (const [f, text] of Object.entries(files)) writeFileSync(path.join(dir, 'data', f), text);
-  return dir;
-}
-
-const ML = ['monitor-loyalty', '--window', '30d', '--as-of', '2026-11-30', '--json'];
+const ML = ['--window', '30d', '--as-of', '2026-11-30', '--json'];
 
 interface Result {
   warnings: string[];
@@ -66,7 +30,7 @@ interface Result {
 }
 
 async function run(dir: string, extra: string[] = []): Promise<{ cli: CliRun; result: Result }> {
-  const cli = await runCli([...ML, ...extra], { cwd: dir, env: { ...process.env, GTM_SNAPSHOT: 'never' } });
+  const cli = await runLoyalty(dir, [...ML, ...extra]);
   expect(cli.code, cli.stderr).toBe(0);
   return { cli, result: cli.json<Result>() };
 }
@@ -74,7 +38,7 @@ async function run(dir: string, extra: string[] = []): Promise<{ cli: CliRun; re
 describe('orders of a member enrolled after as-of (monitor-loyalty)', () => {
   let out: { cli: CliRun; result: Result };
   beforeAll(async () => {
-    out = await run(workspace('duck'));
+    out = await run((await workspace(SPEC)).dir);
   });
 
   it('are non-member orders, not warned as a letter-case mismatch; m4 still is', () => {
@@ -92,9 +56,9 @@ describe('orders of a member enrolled after as-of (monitor-loyalty)', () => {
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it("gives the DuckDB warnings and non-member orders from the server's tables", async () => {
-    const dir = workspace('ch');
-    await loadOnClickHouse(dir, ch.url, 'loy_late', YAML);
-    const onCh = await run(dir, ['--config', 'gtm.clickhouse.yaml']);
+    const ws = await workspace(SPEC);
+    await loadOnClickHouse(ws.dir, ch.url, 'loy_late', ws.yaml);
+    const onCh = await run(ws.dir, ['--config', 'gtm.clickhouse.yaml']);
     expect(onCh.result.members.id_case).toMatchObject({ orders: 1, order_customers: ['m4'] });
     expect(onCh.result.warnings.join('\n')).not.toMatch(/K3/);
     expect(onCh.result.kpis.overall.non_member).toMatchObject({ customers: 2, orders: 2, revenue: 110 });

@@ -5,31 +5,35 @@
  * Before, they were only counted in `members.orphans.ledger_rows` (2 here), without a word. The same
  * on ClickHouse 18.16 (`lm_ledger.orphan_id` is built on both engines).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorLoyaltyResult } from '../../src/commands/monitor-loyalty/index.ts';
 import { describeOnClickHouse, runOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { makeLoyaltyWorkspace, type LoyaltyWorkspace } from '../helpers/loyalty-workspace.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-loyalty: { program: Case Club, value_per_point: 0.01 }
-output: { snapshot: never }
-`;
-const FILES: Record<string, string> = {
-  'members.csv': 'member_id,enrolled_at,tier\nM-001,2026-01-05,Gold\nM-002,2026-02-01,Silver\n',
-  // E2 and E3 are m-001's: no member has that id as written; E5 is nobody's at all
-  'ledger.csv':
-    'entry_id,member_id,occurred_at,type,points\nE1,M-001,2026-10-10,earn,100\nE2,m-001,2026-11-10,earn,50\nE3,m-001,2026-11-12,earn,25\nE4,M-002,2026-11-12,earn,10\nE5,X-9,2026-11-12,earn,5\n',
-  'orders.csv':
-    'order_id,customer_id,amount,ordered_at,currency\nO1,M-001,100,2026-10-10,USD\nO2,M-002,10,2026-11-12,USD\nO3,m-001,20,2026-11-10,USD\nO4,m-001,30,2026-11-12,USD\n',
-};
+let ws: LoyaltyWorkspace;
+beforeAll(async () => {
+  ws = await makeLoyaltyWorkspace({
+    loyalty: { program: 'Case Club' },
+    members: ['M-001,2026-01-05,Gold', 'M-002,2026-02-01,Silver'],
+    // E2 and E3 are m-001's: no member has that id as written; E5 is nobody's at all
+    ledger: [
+      'E1,M-001,2026-10-10,earn,100',
+      'E2,m-001,2026-11-10,earn,50',
+      'E3,m-001,2026-11-12,earn,25',
+      'E4,M-002,2026-11-12,earn,10',
+      'E5,X-9,2026-11-12,earn,5',
+    ],
+    orders: [
+      'O1,M-001,100,2026-10-10',
+      'O2,M-002,10,2026-11-12',
+      'O3,m-001,20,2026-11-10',
+      'O4,m-001,30,2026-11-12',
+    ],
+  });
+});
+afterAll(() => ws?.remove());
+
 const ARGV = ['monitor-loyalty', '--as-of', '2026-11-30', '--json'];
 const WARNING =
   "2 ledger rows of ids that are member ids but for letter case (m-001) belong to no member: counted with the ledger rows of unknown members and left out of the members' points; ids are matched exactly: write the member id as sources.members has it in the ledger";
@@ -37,15 +41,6 @@ const WARNING =
 // with the ids listed, and '(m-001, …)' promised more ids than there are)
 const ORDERS_WARNING =
   '2 orders of customer ids that are member ids but for letter case (m-001) count as non-member orders: ids are matched exactly; write the member id as sources.members has it';
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'gtm-loy-ledger-case-'));
-  await mkdir(path.join(dir, 'data'));
-  await writeFile(path.join(dir, 'gtm.yaml'), YAML);
-  for (const [f, text] of Object.entries(FILES)) await writeFile(path.join(dir, 'data', f), text);
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function expectNamed(r: MonitorLoyaltyResult) {
   expect(r.members.orphans.ledger_rows).toBe(3);
@@ -57,7 +52,7 @@ function expectNamed(r: MonitorLoyaltyResult) {
 
 describe('ledger rows of a member id but for letter case', () => {
   it('are named in a warning and in members.id_case (DuckDB)', async () => {
-    const cli = await runCli(ARGV, { cwd: dir });
+    const cli = await runCli(ARGV, { cwd: ws.dir });
     expect(cli.code, cli.stderr).toBe(0);
     expectNamed(cli.json<MonitorLoyaltyResult>());
     expect(cli.stderrLines).toContain(`warning: ${WARNING}`);
@@ -66,7 +61,7 @@ describe('ledger rows of a member id but for letter case', () => {
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it('are named alike', async () => {
-    const cli = await runOnClickHouse(ch, dir, YAML, ARGV, 'idcase');
+    const cli = await runOnClickHouse(ch, ws.dir, ws.yaml, ARGV, 'idcase');
     expect(cli.code, cli.stderr).toBe(0);
     expectNamed(cli.json<MonitorLoyaltyResult>());
   }, 180_000);

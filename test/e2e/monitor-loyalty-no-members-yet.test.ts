@@ -5,42 +5,24 @@
  * next as-of, escalated (the s10 review's loyB at --as-of 2025-01-01). ClickHouse 18.16 the same when
  * a server is installed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { type CliRun } from '../helpers/run-cli.ts';
 import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import { runLoyalty, useLoyaltyWorkspaces, type LoyaltySpec } from '../helpers/loyalty-workspace.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-loyalty: { program: New Club, value_per_point: 0.01 }
-output: { snapshot: never }
-`;
-const FILES: Record<string, string> = {
-  'members.csv': 'member_id,enrolled_at,tier\nK1,2026-01-05,Gold\nK2,2026-02-01,Silver\n',
-  'ledger.csv': 'entry_id,member_id,occurred_at,type,points\nE1,K1,2026-01-10,earn,100\n',
-  'orders.csv': 'order_id,customer_id,amount,ordered_at,currency\nO1,K1,100,2026-01-10,USD\n',
+const SPEC: LoyaltySpec = {
+  loyalty: { program: 'New Club' },
+  members: ['K1,2026-01-05,Gold', 'K2,2026-02-01,Silver'],
+  ledger: ['E1,K1,2026-01-10,earn,100'],
+  orders: ['O1,K1,100,2026-01-10'],
 };
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-nomembers-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function workspace(name: string): string {
-  const dir = path.join(root, name);
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-  for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
-  return dir;
-}
+const workspace = useLoyaltyWorkspaces();
 
 /** Two as-ofs in a row before the first enrolment: a breach at the first would escalate at the second. */
 const AS_OFS = ['2024-12-31', '2025-01-01'];
-const ML = ['monitor-loyalty', '--window', '7d', '--json'];
+const ML = ['--window', '7d', '--json'];
 
 interface Result {
   plan_path: string;
@@ -53,10 +35,7 @@ async function run(
   asOf: string,
   extra: string[] = [],
 ): Promise<{ cli: CliRun; result: Result }> {
-  const cli = await runCli([...ML, '--as-of', asOf, ...extra], {
-    cwd: dir,
-    env: { ...process.env, GTM_SNAPSHOT: 'never' },
-  });
+  const cli = await runLoyalty(dir, [...ML, '--as-of', asOf, ...extra]);
   expect(cli.code, cli.stderr).toBe(0);
   return { cli, result: cli.json<Result>() };
 }
@@ -72,15 +51,15 @@ const check = (dir: string, out: { cli: CliRun; result: Result }) => {
 
 describe('monitor-loyalty before the first enrolment', () => {
   it('does not alert (nor escalate on the next run) on a rate that does not exist', async () => {
-    const dir = workspace('duck');
+    const { dir } = await workspace(SPEC);
     for (const asOf of AS_OFS) check(dir, await run(dir, asOf));
   });
 });
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it("gives no alert from the server's tables", async () => {
-    const dir = workspace('ch');
-    await loadOnClickHouse(dir, ch.url, 'loy_none', YAML);
-    for (const asOf of AS_OFS) check(dir, await run(dir, asOf, ['--config', 'gtm.clickhouse.yaml']));
+    const ws = await workspace(SPEC);
+    await loadOnClickHouse(ws.dir, ch.url, 'loy_none', ws.yaml);
+    for (const asOf of AS_OFS) check(ws.dir, await run(ws.dir, asOf, ['--config', 'gtm.clickhouse.yaml']));
   }, 180_000);
 });

@@ -20,57 +20,24 @@
  * 1.691… × (1 − 70 / 170) = 0.994715573515698. Cohort 2026-01 (500 issued, 200 redeemed, 300
  * overdue): nothing outstanding, nothing deferred.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
 import { describeOnClickHouse, loadOnClickHouse } from '../helpers/clickhouse-parity.ts';
+import {
+  EXPIRY_LEDGER,
+  runLoyalty,
+  useLoyaltyWorkspaces,
+  type LoyaltySpec,
+} from '../helpers/loyalty-workspace.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-loyalty: { program: Expiry Club, value_per_point: 0.01, points_expire_months: 12 }
-output: { snapshot: never }
-`;
-const FILES: Record<string, string> = {
-  'members.csv': 'member_id,enrolled_at,tier\nA,2025-12-01,Gold\nB,2025-12-01,Silver\nC,2025-12-01,Silver\n',
-  'ledger.csv': `entry_id,member_id,occurred_at,type,points,order_id,expires_at
-E1,A,2026-01-10,earn,100,O1,2026-04-10
-E2,A,2026-02-01,earn,200,O2,2026-05-01
-E3,A,2026-03-15,earn,300,O3,2027-03-15
-E4,A,2026-03-20,redeem,150,,
-E5,B,2026-01-20,earn,400,O5,2026-06-30
-E6,B,2026-02-10,redeem,100,,
-E7,B,2026-05-01,earn,50,O7,2027-05-01
-E8,B,2026-06-20,pending,80,O8,
-E9,C,2026-02-05,earn,120,O9,2026-07-01
-E10,C,2026-06-01,redeem,20,,
-`,
-  'orders.csv': `order_id,customer_id,amount,ordered_at,currency
-O1,A,100,2026-01-10,USD
-O2,A,200,2026-02-01,USD
-O3,A,300,2026-03-15,USD
-O5,B,400,2026-01-20,USD
-O7,B,50,2026-05-01,USD
-O8,B,80,2026-06-20,USD
-O9,C,120,2026-02-05,USD
-`,
+// the lots above (EXPIRY_LEDGER); orders: one for each earn or pending row (its points, its day)
+const SPEC: LoyaltySpec = {
+  loyalty: { program: 'Expiry Club', value_per_point: 0.01, points_expire_months: 12 },
+  members: ['A,2025-12-01,Gold', 'B,2025-12-01,Silver', 'C,2025-12-01,Silver'],
+  ledger: EXPIRY_LEDGER,
 };
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-overdue-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function workspace(name: string): string {
-  const dir = path.join(root, name);
-  mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-  for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
-  return dir;
-}
+const workspace = useLoyaltyWorkspaces();
 
 interface Cohort {
   cohort: string;
@@ -97,10 +64,7 @@ const FINDING =
   '450 points (4.50 at 0.01 per point) of 2 members are past their expiry date with no expire row in the ledger: the expire rows are missing; they can no longer be redeemed, so they are left out of the outstanding points and the liability (breakage); post the expire rows (run the expiry job) so balances agree';
 
 async function check(dir: string, extra: string[] = []): Promise<void> {
-  const cli = await runCli(['monitor-loyalty', '--as-of', '2026-06-30', '--json', ...extra], {
-    cwd: dir,
-    env: { ...process.env, GTM_SNAPSHOT: 'never' },
-  });
+  const cli = await runLoyalty(dir, ['--as-of', '2026-06-30', '--json', ...extra]);
   expect(cli.code, cli.stderr).toBe(0);
   const r = cli.json<Result>();
   const l = r.liability;
@@ -126,14 +90,14 @@ async function check(dir: string, extra: string[] = []): Promise<void> {
 
 describe('monitor-loyalty: points past their expiry date with no expire row', () => {
   it('leaves them out of the outstanding points and the liability, and reports them', async () => {
-    await check(workspace('duck'));
+    await check((await workspace(SPEC)).dir);
   }, 120_000);
 });
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it("gives the same figures from the server's tables", async () => {
-    const dir = workspace('ch');
-    await loadOnClickHouse(dir, ch.url, 'loy_overdue', YAML);
-    await check(dir, ['--config', 'gtm.clickhouse.yaml']);
+    const ws = await workspace(SPEC);
+    await loadOnClickHouse(ws.dir, ch.url, 'loy_overdue', ws.yaml);
+    await check(ws.dir, ['--config', 'gtm.clickhouse.yaml']);
   }, 240_000);
 });

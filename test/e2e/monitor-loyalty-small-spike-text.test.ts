@@ -8,33 +8,20 @@
  * expired, no cohort matured (valued in full) at 0.01 a point: liability 10,000.00 at 2026-10-31,
  * 10,000.50 at 2026-11-30: 0.005% more, above the guardrail of 0.001%.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validatePlanRecord } from '../../src/orchestrator/index.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { runLoyalty, useLoyaltyWorkspaces, type LoyaltySpec } from '../helpers/loyalty-workspace.ts';
 
-const YAML = `version: 1
-sources:
-  - { name: members, entity: members, kind: file, path: data/members.csv }
-  - { name: ledger, entity: ledger, kind: file, path: data/ledger.csv }
-  - { name: orders, entity: orders, kind: file, path: data/orders.csv }
-currency: { reporting: USD }
-thresholds: { loyalty_liability_spike: 0.00001 }
-loyalty: { program: Small Spike Club, value_per_point: 0.01 }
-output: { snapshot: never }
-`;
-const FILES: Record<string, string> = {
-  'members.csv': 'member_id,enrolled_at,tier\nK1,2026-01-05,Gold\nK2,2026-02-01,Silver\n',
-  'ledger.csv':
-    'entry_id,member_id,occurred_at,type,points\nE1,K1,2026-10-10,earn,1000000\nE2,K1,2026-11-10,earn,50\n',
-  'orders.csv':
-    'order_id,customer_id,amount,ordered_at,currency\nO1,K1,1000,2026-10-10,USD\nO2,K1,50,2026-11-10,USD\n',
+const SPEC: LoyaltySpec = {
+  yaml: 'thresholds: { loyalty_liability_spike: 0.00001 }',
+  loyalty: { program: 'Small Spike Club' },
+  // members K1 and K2 (the default)
+  ledger: ['E1,K1,2026-10-10,earn,1000000', 'E2,K1,2026-11-10,earn,50'],
+  orders: ['O1,K1,1000,2026-10-10', 'O2,K1,50,2026-11-10'],
 };
-
-const root = mkdtempSync(path.join(tmpdir(), 'gtm-loy-small-spike-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const workspace = useLoyaltyWorkspaces();
 
 interface Result {
   plan_path: string;
@@ -43,15 +30,9 @@ interface Result {
 
 describe('monitor-loyalty: a small liability spike', () => {
   it('is noted as 0.005%, not 0.0%', async () => {
-    const dir = path.join(root, 'ws');
-    mkdirSync(path.join(dir, 'data'), { recursive: true });
-    writeFileSync(path.join(dir, 'gtm.yaml'), YAML);
-    for (const [f, text] of Object.entries(FILES)) writeFileSync(path.join(dir, 'data', f), text);
+    const { dir } = await workspace(SPEC);
     const run = async (asOf: string) => {
-      const cli = await runCli(['monitor-loyalty', '--window', '30d', '--as-of', asOf, '--json'], {
-        cwd: dir,
-        env: { ...process.env, GTM_SNAPSHOT: 'never' },
-      });
+      const cli = await runLoyalty(dir, ['--window', '30d', '--as-of', asOf, '--json']);
       expect(cli.code, cli.stderr).toBe(0);
       return cli.json<Result>();
     };
