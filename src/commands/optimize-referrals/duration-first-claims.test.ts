@@ -7,50 +7,28 @@
  * (6 h): median (259,200 + 21,600) / 2 = 140,400 s over 2 pairs, by hand; it was 86,400 s (the
  * second claim's 24 h) over 3. DuckDB and ClickHouse 18.16.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
-import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
-import { runCli } from '../../../test/helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { describeOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
+import { useReferralsRun } from '../../../test/helpers/referrals-workspace.ts';
 import type { ReferralsResult } from './result.ts';
 
-const FILES: Record<string, string> = {
-  'gtm.yaml': `version: 1
-sources:
-  - { name: adv, entity: advocates, kind: file, path: advocates.csv }
-  - { name: signups, entity: referrals, kind: file, path: referrals.csv }
-  - { name: orders, entity: conversions, kind: file, path: conversions.csv }
-currency: { reporting: USD }
-`,
-  'advocates.csv': `advocate_id,kind,joined_at
-a1,customer,2026-01-01
-a2,customer,2026-01-01
-`,
-  'referrals.csv': `referral_id,advocate_id,friend_id,signed_up_at
+const ref = useReferralsRun({
+  // advocates a1 and a2: customers (the default)
+  referrals: `referral_id,advocate_id,friend_id,signed_up_at
 r1,a1,f1,2026-11-01T10:00:00Z
 r2,a1,f2,2026-11-02T10:00:00Z
 r3,a2,f1,2026-11-03T10:00:00Z
 `,
-  'conversions.csv': `conversion_id,customer_id,amount,stage,converted_at
+  conversions: `conversion_id,customer_id,amount,stage,converted_at
 o1,f1,100,purchase,2026-11-04T10:00:00Z
 o2,f2,100,purchase,2026-11-02T16:00:00Z
 `,
-};
-
-const ARGV = ['optimize-referrals', '--window', '30d', '--as-of', '2026-11-15', '--json'];
+});
 const step = (r: ReferralsResult) => r.funnel.durations.find((x) => x.step === 'signup_to_conversion');
-
-let dir: FixtureDir;
-let duck: ReferralsResult;
-beforeAll(async () => {
-  dir = await makeFixtureDir(FILES);
-  const run = await runCli(ARGV, { cwd: dir.dir });
-  expect(run.code, run.stderr).toBe(0);
-  duck = run.json<ReferralsResult>();
-}, 60_000);
-afterAll(() => dir?.remove());
 
 describe('sign-up → first purchase (DuckDB)', () => {
   it("pairs each referred customer's first claim with the purchase, once", () => {
+    const duck = ref.result;
     expect(duck.funnel.program.current.counts.conversions).toBe(2);
     expect(step(duck)).toEqual({ step: 'signup_to_conversion', median_seconds: 140400, pairs: 2 });
   });
@@ -58,7 +36,8 @@ describe('sign-up → first purchase (DuckDB)', () => {
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it('gives the same median over the same pairs', async () => {
-    const run = await runOnClickHouse(ch, dir.dir, FILES['gtm.yaml'], ARGV, 'claims');
+    const duck = ref.result;
+    const run = await ref.onClickHouse(ch, 'claims');
     expect(run.code, run.stderr).toBe(0);
     expect(step(run.json<ReferralsResult>())).toEqual(step(duck));
   }, 120_000);

@@ -8,14 +8,14 @@
  * (treatment pays 20) it is read out as before. Counts by hand from the files below.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
+import { makeReferralsWorkspace, type ReferralsSpec } from '../../../test/helpers/referrals-workspace.ts';
 import { runCli } from '../../../test/helpers/run-cli.ts';
 import type { ReferralsResult } from './result.ts';
 
 // control a1..a3, treatment a4..a6; conversions a1 2, a2 1, a3 0 | a4 1, a5 2, a6 1
 const CONVERTED: Record<string, number> = { a1: 2, a2: 1, a3: 0, a4: 1, a5: 2, a6: 1 };
 
-function files(treatmentReward: number): Record<string, string> {
+function spec(treatmentReward: number): ReferralsSpec {
   const ids = Object.keys(CONVERTED);
   const refs: string[] = [];
   const convs: string[] = [];
@@ -30,22 +30,12 @@ function files(treatmentReward: number): Record<string, string> {
       }
     }
   return {
-    'gtm.yaml': `version: 1
-sources:
-  - { name: adv, entity: advocates, kind: file, path: advocates.csv }
-  - { name: signups, entity: referrals, kind: file, path: referrals.csv }
-  - { name: orders, entity: conversions, kind: file, path: conversions.csv }
-  - { name: pay, entity: payouts, kind: file, path: payouts.csv }
-  - { name: exps, entity: experiments, kind: file, path: experiments.csv }
-  - { name: asg, entity: assignments, kind: file, path: assignments.csv }
-currency: { reporting: USD }
-`,
-    'advocates.csv': `advocate_id,kind,joined_at\n${ids.map((a) => `${a},customer,2026-01-01`).join('\n')}\n`,
-    'referrals.csv': `referral_id,advocate_id,friend_id,signed_up_at\n${refs.join('\n')}\n`,
-    'conversions.csv': `conversion_id,customer_id,amount,stage,converted_at\n${convs.join('\n')}\n`,
-    'payouts.csv': `payout_id,advocate_id,referral_id,amount,status,created_at\n${pays.join('\n')}\n`,
-    'experiments.csv': `experiment_id,variant,weight,is_control,start_at\nmsg,control,0.5,true,2026-10-01\nmsg,treatment,0.5,false,2026-10-01\n`,
-    'assignments.csv': `experiment_id,unit_id,variant,assigned_at\n${ids.map((a, i) => `msg,${a},${i < 3 ? 'control' : 'treatment'},2026-10-01T00:00:00Z`).join('\n')}\n`,
+    // advocates a1..a6: customers (the default)
+    referrals: `referral_id,advocate_id,friend_id,signed_up_at\n${refs.join('\n')}\n`,
+    conversions: `conversion_id,customer_id,amount,stage,converted_at\n${convs.join('\n')}\n`,
+    payouts: `payout_id,advocate_id,referral_id,amount,status,created_at\n${pays.join('\n')}\n`,
+    experiments: `experiment_id,variant,weight,is_control,start_at\nmsg,control,0.5,true,2026-10-01\nmsg,treatment,0.5,false,2026-10-01\n`,
+    assignments: `experiment_id,unit_id,variant,assigned_at\n${ids.map((a, i) => `msg,${a},${i < 3 ? 'control' : 'treatment'},2026-10-01T00:00:00Z`).join('\n')}\n`,
   };
 }
 
@@ -61,7 +51,7 @@ const ARGV = [
 ];
 
 async function run(treatmentReward: number): Promise<ReferralsResult> {
-  const dir: FixtureDir = await makeFixtureDir(files(treatmentReward));
+  const dir = await makeReferralsWorkspace(spec(treatmentReward));
   try {
     const r = await runCli(ARGV, { cwd: dir.dir });
     expect(r.code, r.stderr).toBe(0);

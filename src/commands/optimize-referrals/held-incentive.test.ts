@@ -6,38 +6,28 @@
  * (h-refacc20): a refund-after-reward referral with its reward 'Clawed Back' and a 10 USD friend
  * discount paid showed held 0 (review 940.878 instead of 950.878 from an independent tally).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
-import { runOptimizeReferrals } from './index.ts';
-import type { ReferralsResult } from './result.ts';
+import { describe, expect, it } from 'vitest';
+import { useReferralsResult } from '../../../test/helpers/referrals-workspace.ts';
 
 // Three self-referrals (friend = the advocate's own account: reject). r1: reward clawed back,
 // incentive paid -> 10 held. r2: reward void, incentive pending -> 20 held. r3: both paid -> 340.
-const FILES: Record<string, string> = {
-  'gtm.yaml': `version: 1
-sources:
-  - { name: adv, entity: advocates, kind: file, path: advocates.csv }
-  - { name: signups, entity: referrals, kind: file, path: referrals.csv }
-  - { name: orders, entity: conversions, kind: file, path: conversions.csv }
-  - { name: pay, entity: payouts, kind: file, path: payouts.csv }
-currency: { reporting: USD }
-`,
-  'advocates.csv': `advocate_id,customer_id,kind,joined_at
+const ref = useReferralsResult({
+  advocates: `advocate_id,customer_id,kind,joined_at
 a1,c1,customer,2026-01-01
 a2,c2,customer,2026-01-01
 a3,c3,customer,2026-01-01
 `,
-  'referrals.csv': `referral_id,advocate_id,friend_id,signed_up_at
+  referrals: `referral_id,advocate_id,friend_id,signed_up_at
 r1,a1,c1,2026-11-01T10:00:00Z
 r2,a2,c2,2026-11-01T10:00:00Z
 r3,a3,c3,2026-11-01T10:00:00Z
 `,
-  'conversions.csv': `conversion_id,customer_id,amount,currency,stage,converted_at
+  conversions: `conversion_id,customer_id,amount,currency,stage,converted_at
 o1,c1,100,USD,purchase,2026-11-03T12:00:00Z
 o2,c2,100,USD,purchase,2026-11-03T12:00:00Z
 o3,c3,100,USD,purchase,2026-11-03T12:00:00Z
 `,
-  'payouts.csv': `payout_id,advocate_id,referral_id,kind,amount,currency,status,created_at,paid_at
+  payouts: `payout_id,advocate_id,referral_id,kind,amount,currency,status,created_at,paid_at
 p1,a1,r1,reward,25,USD,Clawed Back,2026-11-04T12:00:00Z,2026-11-05T12:00:00Z
 p2,a1,r1,friend_discount,10,USD,paid,2026-11-03T12:00:00Z,2026-11-03T12:00:00Z
 p3,a2,r2,reward,25,USD,void,2026-11-04T12:00:00Z,
@@ -45,18 +35,11 @@ p4,a2,r2,friend_discount,20,USD,pending,2026-11-03T12:00:00Z,
 p5,a3,r3,reward,300,USD,paid,2026-11-04T12:00:00Z,2026-11-05T12:00:00Z
 p6,a3,r3,friend_discount,40,USD,paid,2026-11-03T12:00:00Z,2026-11-03T12:00:00Z
 `,
-};
-
-let dir: FixtureDir;
-let r: ReferralsResult;
-beforeAll(async () => {
-  dir = await makeFixtureDir(FILES);
-  r = (await runOptimizeReferrals({ window: '30d' }, { cwd: dir.dir, asOf: '2026-11-15' })).result;
-}, 60_000);
-afterAll(() => dir?.remove());
+});
 
 describe('held payouts of flagged referrals', () => {
   it('holds each pending or paid reward and incentive, whatever the status of the others', () => {
+    const r = ref.result;
     const held = Object.fromEntries(r.fraud.flagged.map((f) => [f.referral_id, [f.band, f.held_value]]));
     expect(held).toEqual({ r1: ['reject', 10], r2: ['reject', 20], r3: ['reject', 340] });
     expect(r.fraud.value_at_risk).toEqual({ review: 0, reject: 370, total: 370 });

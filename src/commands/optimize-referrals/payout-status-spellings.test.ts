@@ -7,10 +7,8 @@
  * program's cost. Amounts are powers of two: each sum names its payouts. Expected figures from an
  * independent Python tally of the spellings: rewards (not void) 278,527, clawbacks 266,208.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
-import { runOptimizeReferrals } from './index.ts';
-import type { ReferralsResult } from './result.ts';
+import { describe, expect, it } from 'vitest';
+import { useReferralsResult } from '../../../test/helpers/referrals-workspace.ts';
 
 /** [status as written, the status it is] */
 const SPELLINGS: [string, string][] = [
@@ -38,41 +36,25 @@ const amount = (i: number) => 2 ** i;
 const sum = (keep: (status: string) => boolean) =>
   SPELLINGS.reduce((s, [, status], i) => (keep(status) ? s + amount(i) : s), 0);
 
-const FILES: Record<string, string> = {
-  'gtm.yaml': `version: 1
-sources:
-  - { name: adv, entity: advocates, kind: file, path: advocates.csv }
-  - { name: signups, entity: referrals, kind: file, path: referrals.csv }
-  - { name: orders, entity: conversions, kind: file, path: conversions.csv }
-  - { name: pay, entity: payouts, kind: file, path: payouts.csv }
-currency: { reporting: USD }
-referrals:
-  revenue_stages: [purchase]
-`,
-  'advocates.csv': `advocate_id,customer_id,referral_code,kind,region,persona,joined_at
+const ref = useReferralsResult({
+  revenueStages: ['purchase'],
+  advocates: `advocate_id,customer_id,referral_code,kind,region,persona,joined_at
 a1,cust-a1,C1,customer,NA,Dev,2026-01-01
 `,
-  'referrals.csv': `referral_id,advocate_id,friend_id,signed_up_at
+  referrals: `referral_id,advocate_id,friend_id,signed_up_at
 ${SPELLINGS.map((_, i) => `r${i},a1,f${i},2026-11-01T10:00:00Z`).join('\n')}
 `,
-  'conversions.csv': `conversion_id,customer_id,amount,currency,stage,converted_at
+  conversions: `conversion_id,customer_id,amount,currency,stage,converted_at
 ${SPELLINGS.map((_, i) => `o${i},f${i},100,USD,purchase,2026-11-03T12:00:00Z`).join('\n')}
 `,
-  'payouts.csv': `payout_id,advocate_id,referral_id,kind,amount,currency,status,created_at,paid_at
+  payouts: `payout_id,advocate_id,referral_id,kind,amount,currency,status,created_at,paid_at
 ${SPELLINGS.map(([s], i) => `p${i},a1,r${i},reward,${amount(i)},USD,"${s}",2026-11-04T12:00:00Z,2026-11-05T12:00:00Z`).join('\n')}
 `,
-};
-
-let dir: FixtureDir;
-let r: ReferralsResult;
-beforeAll(async () => {
-  dir = await makeFixtureDir(FILES);
-  r = (await runOptimizeReferrals({ window: '30d' }, { cwd: dir.dir, asOf: '2026-11-15' })).result;
-}, 60_000);
-afterAll(() => dir?.remove());
+});
 
 describe('payout status spellings', () => {
   it('accepts every spelling of the documented statuses', () => {
+    const r = ref.result;
     expect(r.data.row_accounting.find((a) => a.source === 'pay')).toMatchObject({
       rows_in: SPELLINGS.length,
       accepted: SPELLINGS.length,
@@ -81,6 +63,7 @@ describe('payout status spellings', () => {
   });
 
   it('reads each as its status: rewards are the payouts not void, clawbacks the clawed-back ones', () => {
+    const r = ref.result;
     const c = r.funnel.program.current.counts;
     expect(sum((s) => s !== 'void')).toBe(278_527);
     expect(sum((s) => s === 'clawed_back')).toBe(266_208);

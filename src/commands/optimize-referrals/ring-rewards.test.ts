@@ -10,41 +10,31 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeOnClickHouse, runOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
-import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
-import { runCli } from '../../../test/helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { describeOnClickHouse } from '../../../test/helpers/clickhouse-parity.ts';
+import { useReferralsRun } from '../../../test/helpers/referrals-workspace.ts';
 import type { ReferralsResult } from './result.ts';
 
-const FILES: Record<string, string> = {
-  'gtm.yaml': `version: 1
-sources:
-  - { name: adv, entity: advocates, kind: file, path: advocates.csv }
-  - { name: signups, entity: referrals, kind: file, path: referrals.csv }
-  - { name: orders, entity: conversions, kind: file, path: conversions.csv }
-  - { name: pay, entity: payouts, kind: file, path: payouts.csv }
-currency: { reporting: USD }
-referrals:
-  revenue_stages: [purchase]
-`,
-  'advocates.csv': `advocate_id,customer_id,referral_code,kind,region,persona,joined_at,ip,user_agent,device_id,payment_fingerprint
+const ref = useReferralsRun({
+  revenueStages: ['purchase'],
+  advocates: `advocate_id,customer_id,referral_code,kind,region,persona,joined_at,ip,user_agent,device_id,payment_fingerprint
 a1,cust-a1,C1,customer,NA,Dev,2026-01-01,10.0.0.1,UA-1,dev-a1,card-a1
 a2,cust-a2,C2,customer,NA,Dev,2026-01-01,10.0.0.2,UA-2,dev-a2,card-a2
 a3,f3,C3,customer,NA,Dev,2026-01-01,10.0.0.3,UA-3,dev-a3,card-a3
 `,
-  'referrals.csv': `referral_id,advocate_id,friend_id,email,ip,user_agent,device_id,payment_fingerprint,signed_up_at
+  referrals: `referral_id,advocate_id,friend_id,email,ip,user_agent,device_id,payment_fingerprint,signed_up_at
 r1,a1,f1,f1@gmail.com,20.0.0.1,UA-f1,dev-ring,card-f1,2026-11-01T10:00:00Z
 r2,a1,f2,f2@gmail.com,20.0.0.2,UA-f2,dev-ring,card-f2,2026-11-02T10:00:00Z
 r3,a2,f3,f3@gmail.com,20.0.0.3,UA-f3,dev-ring,card-f3,2026-11-03T10:00:00Z
 r4,a3,x1,x1@gmail.com,20.0.0.4,UA-x1,dev-x1,card-x1,2026-11-04T10:00:00Z
 `,
-  'conversions.csv': `conversion_id,customer_id,amount,currency,stage,converted_at
+  conversions: `conversion_id,customer_id,amount,currency,stage,converted_at
 o1,f1,100,USD,purchase,2026-11-01T12:00:00Z
 o2,f2,100,USD,purchase,2026-11-02T12:00:00Z
 o3,f3,100,USD,purchase,2026-11-03T12:00:00Z
 o4,x1,100,USD,purchase,2026-11-04T12:00:00Z
 `,
-  'payouts.csv': `payout_id,advocate_id,referral_id,kind,amount,currency,status,created_at,paid_at
+  payouts: `payout_id,advocate_id,referral_id,kind,amount,currency,status,created_at,paid_at
 p1,a1,r1,reward,25,USD,paid,2026-11-01T13:00:00Z,2026-11-02T13:00:00Z
 p2,a1,r1,incentive,10,USD,paid,2026-11-01T13:00:00Z,2026-11-01T13:00:00Z
 p3,a1,r2,reward,25,USD,paid,2026-11-02T13:00:00Z,2026-11-03T13:00:00Z
@@ -53,25 +43,14 @@ p5,a3,r4,reward,40,USD,paid,2026-11-04T13:00:00Z,2026-11-05T13:00:00Z
 p6,a2,,reward,7,USD,paid,2026-11-05T13:00:00Z,2026-11-05T13:00:00Z
 p7,a1,r2,reward,5,USD,clawed_back,2026-11-02T13:00:00Z,2026-11-03T13:00:00Z
 `,
-};
-
-const ARGV = ['optimize-referrals', '--window', '30d', '--as-of', '2026-11-15', '--json'];
-
-let dir: FixtureDir;
-let duck: ReferralsResult;
-beforeAll(async () => {
-  dir = await makeFixtureDir(FILES);
-  const run = await runCli(ARGV, { cwd: dir.dir });
-  expect(run.code, run.stderr).toBe(0);
-  duck = run.json<ReferralsResult>();
-}, 60_000);
-afterAll(() => dir?.remove());
+});
 
 describe('rewards paid to a ring of friends (DuckDB)', () => {
   it('sums the rewards paid on the referrals its members take part in', async () => {
+    const duck = ref.result;
     expect(duck.fraud.rings).toHaveLength(1);
     expect(duck.fraud.rings[0]).toMatchObject({ accounts: ['f1', 'f2', 'f3'], rewards_paid: 120 });
-    const csv = await readFile(path.join(dir.dir, duck.reports_dir, 'rings.csv'), 'utf8');
+    const csv = await readFile(path.join(ref.dir, duck.reports_dir, 'rings.csv'), 'utf8');
     // rings.csv numbers rings from 1, as the dashboard and the backlog do (result.json keeps the id, 0)
     expect(csv.split('\n')[1]).toMatch(/^1,3,f1 f2 f3,120,/);
   });
@@ -79,7 +58,8 @@ describe('rewards paid to a ring of friends (DuckDB)', () => {
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
   it('gives the same ring and rewards', async () => {
-    const run = await runOnClickHouse(ch, dir.dir, FILES['gtm.yaml'], ARGV, 'rings');
+    const duck = ref.result;
+    const run = await ref.onClickHouse(ch, 'rings');
     expect(run.code, run.stderr).toBe(0);
     expect(run.json<ReferralsResult>().fraud.rings).toEqual(duck.fraud.rings);
   }, 120_000);

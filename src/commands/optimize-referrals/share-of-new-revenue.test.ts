@@ -7,32 +7,22 @@
  * here). Window 30d to 2026-11-15 (2026-10-17 ≤ t < 2026-11-16). Expected figures from an
  * independent Python computation of the same files.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixtureDir, type FixtureDir } from '../../../test/helpers/fixture-dir.ts';
-import { runOptimizeReferrals } from './index.ts';
-import type { ReferralsResult } from './result.ts';
+import { describe, expect, it } from 'vitest';
+import { useReferralsResult } from '../../../test/helpers/referrals-workspace.ts';
 
-const FILES: Record<string, string> = {
-  'gtm.yaml': `version: 1
-sources:
-  - { name: adv, entity: advocates, kind: file, path: advocates.csv }
-  - { name: signups, entity: referrals, kind: file, path: referrals.csv }
-  - { name: orders, entity: conversions, kind: file, path: conversions.csv }
-currency: { reporting: USD }
-referrals:
-  revenue_stages: [purchase]
-`,
-  'advocates.csv': `advocate_id,customer_id,referral_code,kind,region,persona,joined_at
+const ref = useReferralsResult({
+  revenueStages: ['purchase'],
+  advocates: `advocate_id,customer_id,referral_code,kind,region,persona,joined_at
 a1,cust-a1,C1,customer,NA,Dev,2026-01-01
 `,
-  'referrals.csv': `referral_id,advocate_id,friend_id,signed_up_at
+  referrals: `referral_id,advocate_id,friend_id,signed_up_at
 r1,a1,f1,2026-11-01T10:00:00Z
 r2,a1,w1,2026-11-02T10:00:00Z
 r3,a1,f2,2026-11-03T10:00:00Z
 `,
   // f1 new (100, 30 refunded); w1 bought in 2025, won back (70); f2's first order (50) came the day
   // before the referral, its qualifying order (80) after; n1 new, not referred (60)
-  'conversions.csv': `conversion_id,customer_id,amount,currency,stage,converted_at,refunded_at,refund_amount
+  conversions: `conversion_id,customer_id,amount,currency,stage,converted_at,refunded_at,refund_amount
 o0,w1,40,USD,purchase,2025-06-01T12:00:00Z,,
 o1,f1,100,USD,purchase,2026-11-03T12:00:00Z,2026-11-06T12:00:00Z,30
 o2,w1,70,USD,purchase,2026-11-04T12:00:00Z,,
@@ -40,18 +30,11 @@ o3,f2,50,USD,purchase,2026-11-02T12:00:00Z,,
 o4,f2,80,USD,purchase,2026-11-05T12:00:00Z,,
 o5,n1,60,USD,purchase,2026-11-06T12:00:00Z,,
 `,
-};
-
-let dir: FixtureDir;
-let r: ReferralsResult;
-beforeAll(async () => {
-  dir = await makeFixtureDir(FILES);
-  r = (await runOptimizeReferrals({ window: '30d' }, { cwd: dir.dir, asOf: '2026-11-15' })).result;
-}, 60_000);
-afterAll(() => dir?.remove());
+});
 
 describe('referral share of new-customer revenue', () => {
   it('is the referred new customers’ part of the new-customer revenue, at most 100%', () => {
+    const r = ref.result;
     const { counts, metrics } = r.funnel.program.current;
     expect(counts).toMatchObject({
       conversions: 3, // f1, w1, f2
