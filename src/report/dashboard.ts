@@ -42,6 +42,8 @@ export interface Kpi {
   currency?: string;
   /** Relative change against the comparison period, as a fraction (0.12 → "+12.0%"). */
   delta?: number;
+  /** The value is itself a signed quantity (a lift, a change): shown "+4.2%" / "−3.1%" (`formatSigned`). */
+  signed?: boolean;
   status?: Status;
   /** One short line of context, e.g. "vs. previous 30 days" or "target $1.0M". */
   note?: string;
@@ -70,6 +72,8 @@ export interface TableColumn {
   /** Default: `number` when every present value is a number, else `text`. */
   format?: ValueFormat | 'text';
   currency?: string;
+  /** Signed quantities (lifts, differences, changes): "+4.2%" / "−3.1%", zero unsigned (`formatSigned`). */
+  signed?: boolean;
 }
 
 /**

@@ -1,4 +1,12 @@
-import { edgePercent, moneyAmount, moneyShort, moneyText, percentText } from '../analyses/text/index.ts';
+import {
+  edgePercent,
+  moneyAmount,
+  moneyShort,
+  moneyText,
+  percentText,
+  signedPercent,
+  signedText,
+} from '../analyses/text/index.ts';
 import { GtmError } from '../errors/index.ts';
 import type { ValueFormat } from './dashboard.ts';
 
@@ -106,9 +114,29 @@ const fixZero = (s: string): string => (/^-[^1-9]*$/.test(s) ? s.slice(1) : s);
 export function formatDelta(delta: number): string {
   if (!Number.isFinite(delta)) return MISSING;
   // a change, not a share: one decimal whatever its size (a change of 0.01% is 0.0%)
-  const s = onePlacePercent().format(Math.abs(delta));
-  if (s === '0.0%') return s;
-  return `${delta > 0 ? '+' : '−'}${s}`;
+  return signedPercent(delta);
+}
+
+/**
+ * A signed quantity (a lift, a difference, a change) formatted as `formatValue` would its
+ * magnitude, after "+" when positive and "−" when negative, unsigned when it prints as zero;
+ * percentages as `formatDelta` gives them (one decimal, a change not a share). Anything that is
+ * not a finite number is formatted as `formatValue` does (`—` when missing).
+ *
+ * @example
+ * formatSigned(4.2, 'currency');  // '+$4.20'
+ * formatSigned(-0.031, 'percent'); // '−3.1%'
+ * formatSigned(0, 'percent');      // '0.0%'
+ */
+export function formatSigned(
+  value: unknown,
+  format: ValueFormat | 'text' = 'number',
+  currency = 'USD',
+): string {
+  if (typeof value !== 'number' || !Number.isFinite(value) || format === 'text')
+    return formatValue(value, format, currency);
+  if (format === 'percent') return formatDelta(value);
+  return signedText(value, (a) => formatValue(a, format, currency));
 }
 
 /** Whether a column format is numeric (right-aligned, tabular figures). */

@@ -24,7 +24,16 @@ export { renderDashboardHtml, type RenderHtmlOptions } from './render-dashboard-
 export { renderDashboardMarkdown, type RenderMarkdownOptions } from './render-markdown.ts';
 export { mdTable } from './md-table.ts';
 export { mdCode, mdEscape, mdLine } from './md-escape.ts';
-export { formatValue, moneyAmount, moneyShort, moneyText, percentText } from './format-number.ts';
+export {
+  formatDelta,
+  formatSigned,
+  formatValue,
+  moneyAmount,
+  moneyShort,
+  moneyText,
+  percentText,
+} from './format-number.ts';
+export { MINUS, signedPercent, signedText } from '../analyses/text/index.ts';
 export { currencyMinorUnits } from '../analyses/text/index.ts';
 export { toCsvTable, type CsvColumn } from './csv-table.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';

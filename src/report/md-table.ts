@@ -1,6 +1,6 @@
 import { columnFormat } from './column-format.ts';
 import type { TableColumn } from './dashboard.ts';
-import { formatValue, isNumericFormat } from './format-number.ts';
+import { formatSigned, formatValue, isNumericFormat } from './format-number.ts';
 import { mdEscape } from './md-escape.ts';
 
 /**
@@ -22,7 +22,13 @@ export function mdTable(columns: readonly TableColumn[], rows: readonly Record<s
     line(formats.map((f) => (isNumericFormat(f) ? '---:' : '---'))),
   ];
   for (const row of rows) {
-    out.push(line(columns.map((c, i) => mdEscape(formatValue(row[c.key], formats[i], c.currency)))));
+    out.push(
+      line(
+        columns.map((c, i) =>
+          mdEscape((c.signed ? formatSigned : formatValue)(row[c.key], formats[i], c.currency)),
+        ),
+      ),
+    );
   }
   return out.join('\n');
 }

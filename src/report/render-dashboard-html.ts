@@ -3,7 +3,7 @@ import { DASHBOARD_CSS } from './dashboard-css.ts';
 import type { Block, CalloutBlock, ChartBlock, Dashboard, Kpi, ListBlock, TableBlock } from './dashboard.ts';
 import { MAX_TABLE_ROWS } from './dashboard.ts';
 import { escapeHtml, jsonForScript } from './escape-html.ts';
-import { formatDelta, formatValue } from './format-number.ts';
+import { formatDelta, formatSigned, formatValue } from './format-number.ts';
 import { inlineMarkdownToHtml, markdownToHtml } from './markdown-to-html.ts';
 import { renderChartSvg } from './render-chart-svg.ts';
 import { renderHtmlTable } from './render-html-table.ts';
@@ -139,7 +139,7 @@ function renderKpis(kpis: Kpi[]): string {
   const tiles = kpis.map((k) => {
     const value =
       typeof k.value === 'number'
-        ? formatValue(k.value, k.format ?? 'number', k.currency)
+        ? (k.signed ? formatSigned : formatValue)(k.value, k.format ?? 'number', k.currency)
         : formatValue(k.value);
     const meta: string[] = [];
     if (k.delta !== undefined && Number.isFinite(k.delta)) {

@@ -2,7 +2,7 @@ import { columnFormat } from './column-format.ts';
 import type { Status, TableColumn, TableHighlight } from './dashboard.ts';
 import { highlightLabel, rowStatus } from './dashboard.ts';
 import { escapeHtml } from './escape-html.ts';
-import { formatValue, isNumericFormat } from './format-number.ts';
+import { formatSigned, formatValue, isNumericFormat } from './format-number.ts';
 import { statusBadge } from './status-badge.ts';
 
 /** Sort key of the Status column: most severe first when sorted descending. */
@@ -38,7 +38,7 @@ export function renderHtmlTable(
   const body = rows.map((row) => {
     const cells = columns.map((c, i) => {
       const value = row[c.key];
-      const text = escapeHtml(formatValue(value, formats[i], c.currency));
+      const text = escapeHtml((c.signed ? formatSigned : formatValue)(value, formats[i], c.currency));
       if (!isNumericFormat(formats[i])) return `<td class="text">${text}</td>`;
       const raw =
         typeof value === 'number' && Number.isFinite(value)

@@ -2,7 +2,7 @@ import { chartData } from './chart-data.ts';
 import type { Block, Dashboard, Kpi, Status, TableBlock, TableColumn } from './dashboard.ts';
 import { highlightLabel, MAX_TABLE_ROWS, STATUS_LABELS, rowStatus } from './dashboard.ts';
 import { columnFormat } from './column-format.ts';
-import { formatDelta, formatValue, MISSING } from './format-number.ts';
+import { formatDelta, formatSigned, formatValue, MISSING } from './format-number.ts';
 import { parseBlocks, parseInline } from './inline-markdown.ts';
 import { mdCode, mdEscape } from './md-escape.ts';
 import { mdTable } from './md-table.ts';
@@ -65,7 +65,9 @@ export function renderDashboardMarkdown(d: Dashboard, options: RenderMarkdownOpt
 
 function kpiLine(k: Kpi): string {
   const value =
-    typeof k.value === 'number' ? formatValue(k.value, k.format ?? 'number', k.currency) : k.value;
+    typeof k.value === 'number'
+      ? (k.signed ? formatSigned : formatValue)(k.value, k.format ?? 'number', k.currency)
+      : k.value;
   let line = `- **${mdEscape(k.label)}:** ${mdEscape(value)}`;
   if (k.delta !== undefined && Number.isFinite(k.delta)) line += ` (${mdEscape(formatDelta(k.delta))})`;
   if (k.status) line += ` — ${statusWord(k.status)}`;

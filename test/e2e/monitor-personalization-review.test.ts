@@ -131,7 +131,8 @@ describe('a holdout variant not called holdout', () => {
         expect(conversion(pers)?.verdict).toBe('better');
       }
       expect(r.result.performance.segments_without_holdout).toEqual([]);
-      expect(r.summary).toContain('**Best conversion lift vs holdout:** 117.6%');
+      // signed as every lift (it read "117.6%" while the absolute fallback reads "+18.5 pp")
+      expect(r.summary).toContain('**Best conversion lift vs holdout:** +117.6%');
     }
     const rule = rowsOf(ctrl.result).filter((x) => x.dimension === 'rule');
     expect(rule.map((x) => x.variant)).toEqual(['ctrl_grp', 'pers']);

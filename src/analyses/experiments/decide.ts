@@ -1,4 +1,5 @@
 import type { ExperimentAnalysis, MetricAnalysis, VariantComparison } from './analyze-experiment.ts';
+import { MINUS, signedText } from '../text/index.ts';
 import type { DifferenceType } from './types.ts';
 
 export type Action = 'ship' | 'keep running' | 'stop' | 'roll back';
@@ -299,18 +300,19 @@ function marginOf(metric: MetricAnalysis, v: VariantComparison, difference: Diff
 }
 
 /**
- * A lift as a signed percentage, an absolute difference as a signed number (for reasons).
+ * A lift as a signed percentage, an absolute difference as a signed number (for reasons): "+"
+ * when positive, "−" (U+2212) when negative, zero unsigned (`signedText`). Unsigned (`signed`
+ * false) for magnitudes such as a margin.
  *
  * @example
  * formatEffect(0.1234, 'relative'); // '+12.34%'
- * formatEffect(-2.5, 'absolute');   // '-2.5'
+ * formatEffect(-2.5, 'absolute');   // '−2.5'
  */
 export function formatEffect(x: number, difference: DifferenceType, signed = true): string {
-  if (x === Infinity) return '+∞';
-  if (x === -Infinity) return '−∞';
-  const sign = signed && x > 0 ? '+' : '';
-  if (difference === 'relative') return `${sign}${formatNumber(x * 100)}%`;
-  return `${sign}${formatNumber(x)}`;
+  const magnitude = (a: number) =>
+    a === Infinity ? '∞' : difference === 'relative' ? `${formatNumber(a * 100)}%` : formatNumber(a);
+  if (signed) return signedText(x, magnitude);
+  return x < 0 ? `${MINUS}${magnitude(-x)}` : magnitude(x);
 }
 
 function formatNumber(x: number): string {

@@ -3,3 +3,4 @@ export { edgePercent, percentText } from './percent-text.ts';
 export { shareText } from './share-text.ts';
 export { currencyMinorUnits } from './currency-minor-units.ts';
 export { MONEY_WHOLE_FROM, moneyAmount, moneyShort, moneyText } from './money-text.ts';
+export { MINUS, signedPercent, signedText } from './signed-text.ts';

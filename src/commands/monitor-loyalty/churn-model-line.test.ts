@@ -18,7 +18,7 @@ describe('churnModelLine', () => {
       relative_error: (742.54 - 770) / 770,
     } as Models['holdout'];
     expect(churnModelLine({ bgnbd, holdout })).toBe(
-      'Churn model (BG/NBD purchase model behind P(alive), churn risk and win-back; weeks): converged, fitted on 1760 distinct purchase histories (repeat purchases, recency, age) of 2431 members; r 0.790, α 6.379, a 37.922, b 737.214. Fitted before the window, it predicted 743 purchases in it; 770 happened (-3.6%).',
+      'Churn model (BG/NBD purchase model behind P(alive), churn risk and win-back; weeks): converged, fitted on 1760 distinct purchase histories (repeat purchases, recency, age) of 2431 members; r 0.790, α 6.379, a 37.922, b 737.214. Fitted before the window, it predicted 743 purchases in it; 770 happened (\u22123.6%).',
     );
   });
   it('explains a and b run off together: one dropout chance for every member', () => {

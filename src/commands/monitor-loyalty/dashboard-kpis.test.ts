@@ -212,3 +212,49 @@ describe("the summary's money has the currency's minor units below 1,000 (ISO 42
     expect(text).toContain(`; ${large} of deferred revenue released`);
   });
 });
+
+describe('signed changes in summary.md and dashboard.html (h-fmt24)', () => {
+  // a fall of 3.1% since the previous run read "-3.1%" (ASCII) in the summary, and the liability
+  // section's change "EUR 12.50 (3.1%)" carried no sign at all; the model check's "(-3.6%)" in the
+  // terminal was "(3.6%)" on the dashboard
+  const texts = (patch: (r: MonitorLoyaltyResult) => void) => {
+    const r = result();
+    r.liability = {
+      ...r.liability,
+      liability: 391.25,
+      previous: { as_of: '2026-10-15', liability: 403.75 },
+      change: -12.5,
+      change_rate: -12.5 / 403.75,
+    } as MonitorLoyaltyResult['liability'];
+    r.models = {
+      ...r.models,
+      holdout: { predicted: 742.54, actual: 770, relative_error: (742.54 - 770) / 770 },
+    } as MonitorLoyaltyResult['models'];
+    patch(r);
+    const d = buildMonitorLoyaltyDashboard(r);
+    return [
+      executiveSummary(r),
+      ...d.sections.flatMap((s) => [s.intro ?? '', ...s.blocks.map((b) => JSON.stringify(b))]),
+    ].join('\n');
+  };
+
+  it('a fall prints "−" (U+2212), the money change too', () => {
+    const t = texts(() => {});
+    expect(t).toContain('\u22123.1% since the previous run');
+    expect(t).toContain('Change since the previous run (2026-10-15): \u2212EUR 12.50 (\u22123.1%)');
+    expect(t).toContain('770 happened (\u22123.6%)');
+  });
+
+  it('a rise prints "+", no change no sign', () => {
+    const up = texts((r) => {
+      r.liability = { ...r.liability, change: 12.5, change_rate: 12.5 / 391.25 };
+    });
+    expect(up).toContain('+3.2% since the previous run');
+    expect(up).toContain('Change since the previous run (2026-10-15): +EUR 12.50 (+3.2%)');
+    const flat = texts((r) => {
+      r.liability = { ...r.liability, change: 0, change_rate: 0 };
+    });
+    expect(flat).toContain(', 0.0% since the previous run');
+    expect(flat).toContain('Change since the previous run (2026-10-15): EUR 0.00 (0.0%)');
+  });
+});

@@ -12,6 +12,8 @@ import {
   type TableColumn,
   plural,
   percentText,
+  formatDelta,
+  signedText,
 } from '../../report/index.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import { MONITOR_LOYALTY_FLAGS } from './inputs.ts';
@@ -19,6 +21,8 @@ import type { KpiRow, KpiValues } from './kpi-stage.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : percentText(x));
+/** A change or difference with its sign: '+4.2%', '−3.1%', '0.0%' (`formatDelta`), or n/a. */
+const signedPct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : formatDelta(x));
 /**
  * Money in the report's sentences: whole units from 1,000 up ('USD 3,094'), the currency's minor
  * units below (`currencyMinorUnits`, as the KPI rows' currency format has them), where whole units
@@ -82,8 +86,8 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
     r.kpis.coverage.warning ? `**Check the as-of:** ${r.kpis.coverage.warning}.` : '',
     `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${o.members.toLocaleString('en-US')} members, ${pct(o.active_member_rate)} active (guardrail ${pct(r.inputs.alert_threshold)}${o.active_member_rate !== null && o.active_member_rate < r.inputs.alert_threshold ? ' — below it' : ''}), ${o.enrolled.toLocaleString('en-US')} enrolled (${enrolmentRateText(o)}).`,
     l.immature
-      ? `Points liability ${money(l.liability, cur)} at full value (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, all expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${money(l.liability_floor ?? 0, cur)}, a floor. ${money(l.revenue_released, cur)} of deferred revenue released in the window.`
-      : `Points liability ${money(l.liability, cur)} (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, ${pct(l.expected_redemption_rate)} expected to be redeemed)${l.change_rate !== null ? `, ${l.change_rate >= 0 ? '+' : ''}${pct(l.change_rate)} since the previous run` : ''}; expected breakage ${pct(l.expected_breakage_rate)} from the cohort curves; ${money(l.revenue_released, cur)} of deferred revenue released in the window.`,
+      ? `Points liability ${money(l.liability, cur)} at full value (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, all expected to be redeemed)${l.change_rate !== null ? `, ${signedPct(l.change_rate)} since the previous run` : ''}: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${money(l.liability_floor ?? 0, cur)}, a floor. ${money(l.revenue_released, cur)} of deferred revenue released in the window.`
+      : `Points liability ${money(l.liability, cur)} (${Math.round(l.outstanding_points).toLocaleString('en-US')} points outstanding, ${pct(l.expected_redemption_rate)} expected to be redeemed)${l.change_rate !== null ? `, ${signedPct(l.change_rate)} since the previous run` : ''}; expected breakage ${pct(l.expected_breakage_rate)} from the cohort curves; ${money(l.revenue_released, cur)} of deferred revenue released in the window.`,
     wb && !wb.unavailable
       ? `${wb.size.toLocaleString('en-US')} high-value members have probably lapsed (P(alive) < ${wb.thresholds.maxProbabilityAlive}): ${money(wb.value_at_stake, cur)} at stake.`
       : '',
@@ -354,7 +358,7 @@ function liabilitySection(r: MonitorLoyaltyResult): Section {
         kind: 'callout',
         status: l.change_rate !== null && l.change_rate > l.spike_threshold ? 'alert' : 'ok',
         text: l.previous
-          ? `Change since the previous run (${l.previous.as_of}): ${money(l.change ?? 0, cur)} (${pct(l.change_rate)}); spike threshold ${pct(l.spike_threshold)}.`
+          ? `Change since the previous run (${l.previous.as_of}): ${signedText(l.change ?? 0, (a) => money(a, cur))} (${signedPct(l.change_rate)}); spike threshold ${pct(l.spike_threshold)}.`
           : 'No previous run to compare with.',
       },
       {
@@ -498,7 +502,7 @@ function modelSection(r: MonitorLoyaltyResult): Section {
   const h = m.holdout;
   return {
     title: 'Churn risk and customer value',
-    intro: `Fitted by maximum likelihood on distinct (x, t_x, T) combinations in weeks. ${h ? `Check on this data: fitted before the window, the model predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened (${pct(h.relative_error)}).` : ''} Spend–frequency correlation ${m.spend_frequency_correlation?.toFixed(3) ?? 'n/a'} (Gamma-Gamma assumes ≈ 0). CLV over ${m.clv.months} months at ${pct(m.clv.monthly_discount_rate)} a month: ${m.clv.total === null ? 'not computed (no usable churn and spend models)' : `${money(m.clv.total, r.currency)} for ${m.clv.members} members`}.`,
+    intro: `Fitted by maximum likelihood on distinct (x, t_x, T) combinations in weeks. ${h ? `Check on this data: fitted before the window, the model predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened (${signedPct(h.relative_error)}).` : ''} Spend–frequency correlation ${m.spend_frequency_correlation?.toFixed(3) ?? 'n/a'} (Gamma-Gamma assumes ≈ 0). CLV over ${m.clv.months} months at ${pct(m.clv.monthly_discount_rate)} a month: ${m.clv.total === null ? 'not computed (no usable churn and spend models)' : `${money(m.clv.total, r.currency)} for ${m.clv.members} members`}.`,
     blocks: [
       ...m.warnings.map((w): Block => ({ kind: 'callout', status: 'warn', text: w })),
       table(
@@ -585,7 +589,13 @@ function experimentSection(r: MonitorLoyaltyResult): Section | null {
           { key: 'experiment_id', label: 'Experiment', format: 'text' },
           { key: 'treated_units', label: 'Treated', format: 'integer' },
           { key: 'holdout_units', label: 'Holdout', format: 'integer' },
-          { key: 'lift', label: 'Revenue / member lift', format: 'currency', currency: r.currency },
+          {
+            key: 'lift',
+            label: 'Revenue / member lift',
+            format: 'currency',
+            currency: r.currency,
+            signed: true,
+          },
           { key: 'total', label: 'Incremental revenue', format: 'currency', currency: r.currency },
           { key: 'p', label: 'p-value', format: 'number' },
           { key: 'note', label: 'Note', format: 'text' },

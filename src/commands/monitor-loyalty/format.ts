@@ -1,4 +1,4 @@
-import { fmtCount, fmtMoney, fmtPct, textTable } from '../../report/index.ts';
+import { fmtCount, fmtMoney, fmtPct, formatDelta, textTable } from '../../report/index.ts';
 import { executiveSummary, immatureText } from './dashboard.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 import { ownerRole } from '../../report/owner-role.ts';
@@ -28,7 +28,7 @@ export function churnModelLine(m: Pick<MonitorLoyaltyResult['models'], 'bgnbd' |
   const h = m.holdout;
   const check =
     h && Number.isFinite(h.predicted)
-      ? ` Fitted before the window, it predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened${h.relative_error === null ? '' : ` (${h.relative_error >= 0 ? '+' : ''}${fmtPct(h.relative_error)})`}.`
+      ? ` Fitted before the window, it predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened${h.relative_error === null ? '' : ` (${formatDelta(h.relative_error)})`}.`
       : '';
   const { a, b } = bg.params;
   // a Beta(a, b) with a + b this large has a standard deviation under 0.005: one dropout chance
@@ -75,7 +75,7 @@ export function liabilityLine(r: Pick<MonitorLoyaltyResult, 'liability' | 'curre
   return (
     `Liability (${r.currency}): ${fmtMoney(l.liability, r.currency)} on ${fmtCount(l.outstanding_points)} points outstanding × ${l.value_per_point} × ${fmtPct(l.expected_redemption_rate)} expected redemption` +
     (l.change_rate !== null
-      ? `; ${l.change_rate >= 0 ? '+' : ''}${fmtPct(l.change_rate)} since the previous run`
+      ? `; ${formatDelta(l.change_rate)} since the previous run`
       : '; no previous run') +
     (l.immature
       ? `. At full value: ${immatureText(l.immature)}, so no breakage is recognised; the redemptions seen so far give ${fmtMoney(l.liability_floor ?? 0, r.currency)} (a floor); revenue released in the window ${fmtMoney(l.revenue_released, r.currency)}.`

@@ -65,6 +65,15 @@ describe('liabilityLine', () => {
     );
   });
 
+  it('a change since the previous run carries its sign: +, − (U+2212), none at zero (h-fmt24)', () => {
+    const since = (change_rate: number) =>
+      /; ([^;]*) since the previous run/.exec(liabilityLine(liability('USD', { change_rate })))?.[1];
+    expect(since(0.1)).toBe('+10.0%');
+    // it printed "-3.1%" with a hyphen, "+0.0%" at zero
+    expect(since(-0.031)).toBe('\u22123.1%');
+    expect(since(0)).toBe('0.0%');
+  });
+
   it('JPY has no decimals, KWD three', () => {
     // JPY: 53,000 points × 0.01 = 530 (530.4 rounds to 530); floor 12.6 → 13
     expect(

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MetricComparison, VariantPerformance } from '../../analyses/personalization/index.ts';
+import { formatSigned, renderDashboardMarkdown } from '../../report/index.ts';
 import { bestLiftKpi } from './dashboard.ts';
 
 function arm(variant: string, lift: number | null, verdict: MetricComparison['verdict']): VariantPerformance {
@@ -46,10 +47,22 @@ describe('bestLiftKpi', () => {
       label: 'Best conversion lift vs holdout',
       value: 0.319,
       format: 'percent',
+      signed: true,
       note: 'personalized, verdict: inconclusive',
     });
     expect(bestLiftKpi([arm('a', 0.5, 'better'), arm('b', 0.2, 'inconclusive')]).note).toBe(
       'a, verdict: better',
     );
+  });
+
+  it('prints a lift with its sign, as the absolute fallback and the tables do (it read "31.9%")', () => {
+    const kpi = bestLiftKpi([arm('personalized', 0.319, 'inconclusive')]);
+    const md = renderDashboardMarkdown(
+      { title: 't', generatedAt: '2026-12-07T00:00:00Z', runId: 'r', kpis: [kpi], sections: [] },
+      { detail: 'summary' },
+    );
+    expect(md).toContain('**Best conversion lift vs holdout:** +31.9%');
+    const worse = bestLiftKpi([arm('default', -0.022, 'inconclusive')]);
+    expect(formatSigned(worse.value, worse.format)).toBe('\u22122.2%');
   });
 });

@@ -1,14 +1,12 @@
-import { percentText, type Status } from '../../report/index.ts';
+import { formatDelta, percentText, signedText, type Status } from '../../report/index.ts';
 
 /** A share as a percent with one decimal, or n/a. */
 export const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? 'n/a' : percentText(x);
 
-/** A relative change with its sign, or n/a. */
+/** A relative change with its sign ("+4.2%", "−3.1%", "0.0%"), or n/a. */
 export const signed = (x: number | null | undefined): string =>
-  x === null || x === undefined || !Number.isFinite(x)
-    ? 'n/a'
-    : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : formatDelta(x);
 
 /**
  * An effect on the scale the readout gives it: a relative lift as a signed percent, an absolute
@@ -22,8 +20,9 @@ export const effectText = (
 ): string => {
   if (difference === 'relative') return signed(x);
   if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
-  const sign = x >= 0 ? '+' : '';
-  return type === 'proportion' ? `${sign}${(x * 100).toFixed(1)} pp` : `${sign}${Number(x.toPrecision(4))}`;
+  return signedText(x, (a) =>
+    type === 'proportion' ? `${(a * 100).toFixed(1)} pp` : `${Number(a.toPrecision(4))}`,
+  );
 };
 
 /** A roster role as words. */

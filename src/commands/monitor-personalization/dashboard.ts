@@ -201,7 +201,7 @@ function performanceSection(r: R, o: O): Section {
       { key: 'engagement', label: 'Engagement', format: 'percent' },
       { key: 'conversion', label: 'Conversion', format: 'percent' },
       { key: 'revenue_per_user', label: 'Revenue/user', format: 'currency', currency: r.currency },
-      { key: 'conversion_lift', label: 'Conversion lift', format: 'percent' },
+      { key: 'conversion_lift', label: 'Conversion lift', format: 'percent', signed: true },
       { key: 'interval', label: 'Interval', format: 'text' },
       { key: 'verdict', label: 'Verdict', format: 'text' },
     ],
@@ -281,6 +281,7 @@ export function bestLiftKpi(perf: readonly VariantPerformance[]): Kpi {
       label,
       value: best.lift,
       format: 'percent',
+      signed: true,
       note: `${best.variant}, verdict: ${best.c.verdict}`,
     };
   }

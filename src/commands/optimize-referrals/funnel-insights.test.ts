@@ -95,6 +95,24 @@ describe('funnelInsights: the change in referred customers', () => {
       /^31 referred customers \(\+210% against the previous window's 10\) from 55 referred sign-ups: /,
     );
   });
+
+  it('a fall with "−" (U+2212), no change without a sign (it read "-40%" and "+0%")', () => {
+    const base = { eligibleAdvocates: 39, participatingAdvocates: 20, shares: 40, clicks: 150 };
+    const line = (was: number) =>
+      funnelInsights(
+        {
+          current: segment({ ...base, signups: 55, conversions: 6 }),
+          previous: segment({ ...base, signups: 55, conversions: was }),
+        },
+        [],
+        [],
+        [],
+        'USD',
+      )[0];
+    // 6 against 10: (6 − 10) / 10 = −40%
+    expect(line(10)).toMatch(/^6 referred customers \(\u221240% against the previous window's 10\) from /);
+    expect(line(6)).toMatch(/^6 referred customers \(0% against the previous window's 6\) from /);
+  });
 });
 
 describe('funnelInsights: the biggest leak of a breakdown', () => {
@@ -119,8 +137,9 @@ describe('funnelInsights: the biggest leak of a breakdown', () => {
     const cur = channel('sms', { clicks: 282, signups: 30, conversions: 4 });
     const p = segment({ ...prev.counts });
     const lines = funnelInsights({ current: p, previous: p }, [cur], [prev], [], 'USD');
+    // the fall with the minus sign (U+2212) of every change in the reports: it printed "(-50%)"
     expect(lines).toContain(
-      'By channel: sms sign-up rate fell from 21.3% to 10.6% (-50%) against the previous window — the biggest leak of the channel breakdown (click → sign-up).',
+      'By channel: sms sign-up rate fell from 21.3% to 10.6% (\u221250%) against the previous window — the biggest leak of the channel breakdown (click → sign-up).',
     );
     // the same rates on ten times the counts: the conversion fall is now the surer one (−55% vs −43%)
     const again = funnelInsights(

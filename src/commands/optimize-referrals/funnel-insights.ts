@@ -1,7 +1,7 @@
 import type { ReferralMetrics } from '../../analyses/referrals/index.ts';
 import type { StageDuration } from './diagnostics-stage.ts';
 import type { FunnelSegment } from './funnel-rows.ts';
-import { moneyShort, percentText } from '../../report/index.ts';
+import { moneyShort, percentText, signedPercent } from '../../report/index.ts';
 
 const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
 /** '8.44' below 1,000 (the currency's decimals), '20,709' from 1,000 up; 'n/a' when there is none. */
@@ -41,7 +41,7 @@ function biggestDrop(cur: ReferralMetrics, prev: ReferralMetrics): string | null
   }
   if (!worst) return null;
   const fmt = worst.label === 'clicks per share' ? (x: number) => x.toFixed(2) : pct;
-  return `The funnel leaks most at ${worst.step}: ${worst.label} fell from ${fmt(worst.a)} to ${fmt(worst.b)} (${(worst.rel * 100).toFixed(0)}%) against the previous window.`;
+  return `The funnel leaks most at ${worst.step}: ${worst.label} fell from ${fmt(worst.a)} to ${fmt(worst.b)} (${signedPercent(worst.rel, 0)}) against the previous window.`;
 }
 
 const BASE_OF: Partial<Record<keyof ReferralMetrics, keyof FunnelSegment['counts']>> = {
@@ -113,7 +113,7 @@ function segmentDrops(current: readonly FunnelSegment[], previous: readonly Funn
         if (rel <= -0.2 && (!worst || assured < worst.assured))
           worst = {
             assured,
-            text: `By ${dim}: ${cur.value} ${st.label} fell from ${fmt(a)} to ${fmt(b)} (${(rel * 100).toFixed(0)}%) against the previous window — the biggest leak of the ${dim} breakdown (${st.step}).`,
+            text: `By ${dim}: ${cur.value} ${st.label} fell from ${fmt(a)} to ${fmt(b)} (${signedPercent(rel, 0)}) against the previous window — the biggest leak of the ${dim} breakdown (${st.step}).`,
           };
       }
     }
@@ -162,7 +162,7 @@ export function funnelInsights(
   const m = c.metrics;
   const delta =
     p.counts.conversions > 0
-      ? ` (${c.counts.conversions >= p.counts.conversions ? '+' : ''}${(((c.counts.conversions - p.counts.conversions) / p.counts.conversions) * 100).toFixed(0)}% against the previous window's ${p.counts.conversions})`
+      ? ` (${signedPercent((c.counts.conversions - p.counts.conversions) / p.counts.conversions, 0)} against the previous window's ${p.counts.conversions})`
       : '';
   const out = [
     `${c.counts.conversions} referred customers${delta} from ${c.counts.signups} referred sign-ups: referral conversion rate ${pct(m.conversionRate)}, k-factor ${m.kFactor === null ? 'n/a' : `${m.kFactor.toFixed(3)} (referred customers per eligible advocate)`}, ${pct(m.shareOfNewCustomers)} of all new customers.`,
