@@ -72,6 +72,17 @@ describe('funnel backlog items', () => {
     expect(social?.projected_lift.extra_conversions).toBeCloseTo(20 * 3 * 2 * 0.2 * 0.25, 9);
   });
 
+  it('state the fall of a regression with its sign, "−" (U+2212) as every change (it read "-50%")', () => {
+    // sms converting 36 of 144 sign-ups now against 72 of 144 before: 25% against 50%, −50%
+    const before = [current[0], current[1], seg('sms', 120, 360, 720, 144, 72), current[3]];
+    const dd = { ...d, previous: before } as unknown as Diagnostics;
+    const item = regressionItems(dd, CFG, 'USD', false).find(
+      (i) => i.id === 'regression-conversion-channel-sms',
+    );
+    expect(item?.evidence).toContain('25.0% over 144 sign-ups in the window');
+    expect(item?.evidence).toMatch(/ in the previous window \(\u221250%\)\.$/);
+  });
+
   it('give no regression item for "unknown"', () => {
     // untracked sign-ups converting at 10% now against 50% before: a fall of 80% on 40 sign-ups
     const now = [...current.slice(0, 3), seg('unknown', 0, 0, 0, 40, 4)];

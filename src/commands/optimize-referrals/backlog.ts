@@ -13,7 +13,7 @@ import type { PartnerReport } from './partner-stage.ts';
 import { ringNumber } from './result.ts';
 import type { RiskReview } from './risk-stage.ts';
 import { minorDigits, roundMinor } from './query-numbers.ts';
-import { moneyShort, percentText } from '../../report/index.ts';
+import { moneyShort, percentText, signedPercent } from '../../report/index.ts';
 
 export type BacklogKind =
   'messaging' | 'incentive' | 'enablement' | 'partner-review' | 'fraud-rule' | 'experiment';
@@ -184,7 +184,7 @@ export function regressionItems(
         id: `regression-${st.stage}-${s.dimension}-${s.value}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-'),
         kind: st.stage === 'conversion' ? 'incentive' : 'messaging',
         title: `${w.action} for ${s.dimension} ${s.value}: ${w.what} fell from ${fmt(a)} to ${fmt(b)}`,
-        evidence: `${s.dimension} ${s.value}: ${w.what} ${fmt(b)} over ${Math.round(base)} ${w.base} in the window, ${fmt(a)} over ${Math.round(Number(prev.counts[st.base]))} in the previous window (${(((b - a) / a) * 100).toFixed(0)}%).`,
+        evidence: `${s.dimension} ${s.value}: ${w.what} ${fmt(b)} over ${Math.round(base)} ${w.base} in the window, ${fmt(a)} over ${Math.round(Number(prev.counts[st.base]))} in the previous window (${signedPercent((b - a) / a, 0)}).`,
         projected_lift: {
           extra_conversions: extraConversions,
           extra_revenue: extraConversions * perConversion,

@@ -113,5 +113,9 @@ describe('optimize-referrals backlog projection line', () => {
     );
     expect(projectedLiftLine(item({ cost_avoided: 12.3456 }), 'KWD')).toContain('KWD 12.346 cost avoided');
     expect(projectedLiftLine(item({}), 'USD')).toContain('Projected per window: n/a (b).');
+    // a winner whose gain rounds to nothing: no "+" on zero (it read "+0.0 customers, +USD 0.00")
+    expect(projectedLiftLine(item({ extra_conversions: 0, extra_revenue: 0 }), 'USD')).toContain(
+      'Projected per window: 0.0 customers, USD 0.00 revenue (b).',
+    );
   });
 });

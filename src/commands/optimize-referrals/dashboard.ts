@@ -11,6 +11,7 @@ import {
   moneyShort,
   plural,
   percentText,
+  signedText,
 } from '../../report/index.ts';
 import { fraudSection, ringSection } from './dashboard-fraud.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
@@ -316,8 +317,8 @@ function experimentSection(r: R): Section | null {
 export function projectedLiftLine(b: R['backlog'][number], currency: string): string {
   const l = b.projected_lift;
   const lift = [
-    l.extra_conversions !== null ? `+${l.extra_conversions.toFixed(1)} customers` : '',
-    l.extra_revenue !== null ? `+${money(l.extra_revenue, currency)} revenue` : '',
+    l.extra_conversions !== null ? `${signedText(l.extra_conversions, (a) => a.toFixed(1))} customers` : '',
+    l.extra_revenue !== null ? `${signedText(l.extra_revenue, (a) => money(a, currency))} revenue` : '',
     l.cost_avoided !== null ? `${money(l.cost_avoided, currency)} cost avoided` : '',
   ].filter(Boolean);
   return `Projected per window: ${lift.join(', ') || 'n/a'} (${l.basis}). ETA ${b.eta} (${b.effort_days} working days; ${b.eta_basis.queued_days} queued at ${b.eta_basis.capacity_days_per_week} days/week${b.eta_basis.away_days ? `, +${b.eta_basis.away_days} days away` : ''}).`;
