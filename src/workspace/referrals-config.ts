@@ -33,7 +33,14 @@ export interface ReferralsConfig {
     coupon_domains: string[];
     /** An identifier (IP + user agent, device, card, domain) seen on more accounts is infrastructure. */
     max_accounts_per_identifier: number;
-    ring: { min_members: number; max_members: number; max_retained_share: number; min_refund_rate: number };
+    ring: {
+      min_members: number;
+      max_members: number;
+      max_retained_share: number;
+      min_refund_rate: number;
+      /** The ring rule's weight for a ring linked only by shared email domains (at most the rule's weight). */
+      weak_weight: number;
+    };
     velocity: {
       method: 'mad' | 'poisson';
       k: number;
@@ -119,6 +126,7 @@ function fraudOf(f: Record<string, unknown>): ReferralsConfig['fraud'] {
       max_members: num(ring.max_members, 200),
       max_retained_share: num(ring.max_retained_share, 0.2),
       min_refund_rate: num(ring.min_refund_rate, 0.5),
+      weak_weight: num(ring.weak_weight, 0.3),
     },
     velocity: {
       method: v.method === 'poisson' ? 'poisson' : 'mad',

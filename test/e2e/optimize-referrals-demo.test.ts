@@ -82,6 +82,8 @@ function expectPlantedFound(r: Run, truth: Truth): void {
   const ring = r.result.fraud.rings;
   expect(ring).toHaveLength(1);
   expect(ring[0].members).toBe(8);
+  // devices and cards link it: a strong ring, weighed in full (not a colleagues' email-domain ring)
+  expect(ring[0].strength).toBe('strong');
   expect(ring[0].shared_identifiers.map((s) => s.kind).sort()).toEqual([
     'device',
     'device',

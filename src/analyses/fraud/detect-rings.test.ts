@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectRings, IDENTIFIER_KINDS, type RingGraph } from './detect-rings.ts';
+import { detectRings, IDENTIFIER_KINDS, weakRingNote, type RingGraph } from './detect-rings.ts';
 import { FraudInputError } from './fraud-input-error.ts';
 
 const K = Object.fromEntries(IDENTIFIER_KINDS.map((k, i) => [k, i])) as Record<string, number>;
@@ -142,6 +142,55 @@ describe('detectRings', () => {
     expect(() =>
       detectRings({ ...g, friendRewards: { ...friendRewards, advocate: Int32Array.of(9, 19, 16, 7, -1) } }),
     ).toThrow(FraudInputError);
+  });
+
+  it('records the kinds linking each ring: weak when only email domains link it, strong beside any other link', () => {
+    // the family B (4..6) stops buying after the reward: a ring by the rule, linked by its domain only
+    const g = graph();
+    const ordersAfterReward = Int32Array.from(g.activity.ordersAfterReward);
+    ordersAfterReward[5] = ordersAfterReward[6] = 0;
+    const activity = { ...g.activity, ordersAfterReward };
+    const r = detectRings({ ...g, activity }, { maxMembers: 5 });
+    const byFirst = new Map(r.rings.map((x) => [x.members[0], x]));
+    expect(byFirst.get(0)).toMatchObject({ linkKinds: ['device', 'payment'], strength: 'strong' });
+    expect(byFirst.get(4)).toMatchObject({ linkKinds: ['email-domain'], strength: 'weak' });
+    expect(byFirst.get(16)).toMatchObject({ linkKinds: ['device'], strength: 'strong' });
+    // one device shared by two of the family beside the domain: strong (a link beside the domain)
+    const edges = {
+      from: Int32Array.from([...g.edges.from, 5]),
+      to: Int32Array.from([...g.edges.to, 6]),
+      kind: Uint8Array.from([...g.edges.kind, K.device]),
+      identifier: Int32Array.from([...g.edges.identifier!, L['dev-P']]),
+    };
+    const mixed = detectRings({ ...g, edges, activity }, { maxMembers: 5 }).rings.find(
+      (x) => x.members[0] === 4,
+    );
+    expect(mixed).toMatchObject({ linkKinds: ['device', 'email-domain'], strength: 'strong' });
+    // with an evidence limit of 1 the listed identifiers are cut, the kinds are not
+    const cut = detectRings({ ...g, edges, activity }, { maxMembers: 5, evidenceLimit: 1 });
+    expect(cut.rings.find((x) => x.members[0] === 4)).toMatchObject({
+      sharedIdentifiers: [{ kind: 'email-domain', label: 'smith-family.net', links: 2 }],
+      sharedIdentifierCount: 2,
+      linkKinds: ['device', 'email-domain'],
+      strength: 'strong',
+    });
+  });
+
+  it('weakRingNote names the domain(s) of a weak ring, nothing for a strong one', () => {
+    expect(weakRingNote('weak', [{ label: 'acme-corp.com' }], 1)).toBe(
+      'linked only by the shared email domain acme-corp.com',
+    );
+    const five = ['a.example', 'b.example', 'c.example', 'd.example', 'e.example'].map((label) => ({
+      label,
+    }));
+    expect(weakRingNote('weak', five, 5)).toBe(
+      'linked only by the shared email domains a.example, b.example, c.example and 2 more',
+    );
+    expect(weakRingNote('weak', five.slice(0, 2), 2)).toBe(
+      'linked only by the shared email domains a.example, b.example',
+    );
+    expect(weakRingNote('strong', [{ label: 'acme-corp.com' }], 1)).toBeNull();
+    expect(weakRingNote(undefined, [], 0)).toBeNull();
   });
 
   it('without identifier ids the evidence names the kinds only', () => {

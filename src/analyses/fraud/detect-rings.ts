@@ -6,6 +6,16 @@ export const IDENTIFIER_KINDS = ['ip-user-agent', 'device', 'cookie', 'payment',
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /**
+ * How a ring's accounts are linked: `strong` when at least one of its edges is an IP + user agent,
+ * device, cookie or payment fingerprint; `weak` when only shared company email domains connect it
+ * (colleagues at one company refer each other in a B2B programme: a shared custom domain is weak
+ * evidence alone, strong beside another link).
+ */
+export type RingStrength = 'strong' | 'weak';
+/** The kinds that link weakly (bit i = IDENTIFIER_KINDS[i]): the email domain. */
+const WEAK_KIND_MASK = 1 << IDENTIFIER_KINDS.indexOf('email-domain');
+
+/**
  * Accounts (advocates ∪ friends) as nodes 0..nodeCount−1 and the identifiers they share as edges,
  * all in typed arrays. SQL (DuckDB shown), a star per shared identifier (hub = its smallest node):
  * ```sql
@@ -122,6 +132,10 @@ export interface Ring {
   /** Distinct identifiers on the ring's edges, most links first, at most `evidenceLimit`. */
   readonly sharedIdentifiers: readonly SharedIdentifier[];
   readonly sharedIdentifierCount: number;
+  /** Every identifier kind on the ring's edges (all of them, not only the listed identifiers), in IDENTIFIER_KINDS order. */
+  readonly linkKinds: readonly IdentifierKind[];
+  /** `weak` when its only links are shared email domains (`RingStrength`). */
+  readonly strength: RingStrength;
 }
 
 export interface RingReview {
@@ -138,7 +152,9 @@ export interface RingReview {
  * the edge list) with at least `minMembers` accounts, rewards paid, and little real activity after
  * the rewards: at most `maxRetainedShare` of the rewarded friends ordered again, or refunds make
  * up at least `minRefundRate` of the orders. O(n + m·α(n)); the identifier evidence is gathered
- * in one more pass over the edges, for flagged rings only.
+ * in one more pass over the edges, for flagged rings only. Each ring records the identifier kinds
+ * on its edges (`linkKinds`) and its `strength`: weak when only shared email domains connect it
+ * (the scorer weighs such a ring less: `FraudOptions.weakRingWeight`).
  *
  * @example
  * const rings = detectRings(graph);
@@ -250,7 +266,9 @@ export function detectRings(graph: RingGraph, options: RingOptions = {}): RingRe
     const sorted = scratch.subarray(0, m).sort();
     runKeys.length = 0;
     runLinks.length = 0;
+    let kindMask = 0;
     for (let k = 0; k < m; k++) {
+      kindMask |= 1 << Math.floor(sorted[k] / 4294967296);
       if (k > 0 && sorted[k] === sorted[k - 1]) runLinks[runLinks.length - 1]++;
       else {
         runKeys.push(sorted[k]);
@@ -294,9 +312,29 @@ export function detectRings(graph: RingGraph, options: RingOptions = {}): RingRe
       reasons,
       sharedIdentifiers,
       sharedIdentifierCount: runKeys.length,
+      linkKinds: IDENTIFIER_KINDS.filter((_, k) => kindMask & (1 << k)),
+      strength: kindMask & ~WEAK_KIND_MASK ? 'strong' : 'weak',
     };
   }
   return { components, rings, ringOfNode, oversized };
+}
+
+/**
+ * What the evidence of a weak ring says: "linked only by the shared email domain acme-corp.com"
+ * (several domains: the first three listed, then how many more); null for a strong ring.
+ *
+ * @example weakRingNote('weak', [{ label: 'acme-corp.com' }], 1) // 'linked only by the shared email domain acme-corp.com'
+ */
+export function weakRingNote(
+  strength: RingStrength | undefined,
+  identifiers: readonly { readonly label: string | null }[],
+  count: number,
+): string | null {
+  if (strength !== 'weak') return null;
+  const shown = identifiers.slice(0, 3).map((x) => x.label ?? '(unnamed)');
+  const more = Math.max(0, count - shown.length);
+  if (count <= 1) return `linked only by the shared email domain ${shown[0] ?? '(unnamed)'}`;
+  return `linked only by the shared email domains ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** The friends' side of the rewards (`RingGraph.friendRewards`), added to their components. */

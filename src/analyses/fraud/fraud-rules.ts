@@ -208,9 +208,18 @@ export const FRAUD_RULES: Readonly<Record<FraudRuleId, FraudRuleDefinition>> = {
     0.75,
     3,
     'accounts',
-    'the advocate or friend is in a flagged ring (detectRings)',
+    'the advocate or friend is in a flagged ring (detectRings); a ring linked only by shared email domains weighs less',
   ),
 };
+
+/**
+ * The ring rule's weight for a weak ring (`Ring.strength`: linked only by shared email domains),
+ * never more than the ring rule's own weight: below the review band alone (colleagues at one company
+ * who refer each other and buy once are the normal case of a B2B programme), enough to lift a
+ * review-level signal of the same referral further (0.5 and a weak ring: 0.65), never to reject by
+ * itself beside one such signal.
+ */
+export const DEFAULT_WEAK_RING_WEIGHT = 0.3;
 
 /** Score bands (noisy-OR score ≥ reject → reject; ≥ review → review; else approve). */
 export const DEFAULT_BANDS = { review: 0.4, reject: 0.8 } as const;

@@ -23,7 +23,9 @@ export {
   type RingGraph,
   type RingOptions,
   type RingReview,
+  type RingStrength,
   type SharedIdentifier,
+  weakRingNote,
 } from './detect-rings.ts';
 export { buildDisposableDomainSet, isDisposableDomain, matchDisposableDomain } from './disposable-domains.ts';
 export {
@@ -39,6 +41,7 @@ export {
 export { FraudInputError } from './fraud-input-error.ts';
 export {
   DEFAULT_BANDS,
+  DEFAULT_WEAK_RING_WEIGHT,
   FRAUD_RULE_IDS,
   FRAUD_RULES,
   type FraudRuleDefinition,

@@ -335,3 +335,100 @@ describe('scoreReferrals: options', () => {
     expect(() => scoreReferrals([row({ friendNode: 99 })], { rings: ringContext() })).toThrow(/node/);
   });
 });
+
+// Two rings: colleagues 0..2 linked by acme-corp.com only (weak), accounts 3..5 by one device (strong).
+function domainAndDeviceRings() {
+  const n = 6;
+  const domain = IDENTIFIER_KINDS.indexOf('email-domain');
+  const device = IDENTIFIER_KINDS.indexOf('device');
+  return detectRings({
+    nodeCount: n,
+    edges: {
+      from: Int32Array.of(0, 0, 3, 3),
+      to: Int32Array.of(1, 2, 4, 5),
+      kind: Uint8Array.of(domain, domain, device, device),
+      identifier: Int32Array.of(0, 0, 1, 1),
+    },
+    identifierLabels: ['acme-corp.com', 'dev-L'],
+    accountIds: ['anna', 'ben', 'cara', 'gus', 'hal', 'ivy'],
+    activity: {
+      rewardsPaid: Float64Array.of(100, 0, 0, 100, 0, 0),
+      rewardedFriend: Uint8Array.of(0, 1, 1, 0, 1, 1),
+      ordersAfterReward: new Int32Array(n),
+      orders: Int32Array.of(0, 1, 1, 0, 1, 1),
+      refunds: new Int32Array(n),
+    },
+  });
+}
+
+describe('scoreReferrals: a ring linked only by a company email domain weighs less', () => {
+  const rings = domainAndDeviceRings();
+  const colleague = (o: Partial<ReferralFeatureRow> = {}) => row({ advocateNode: 0, friendNode: 1, ...o });
+  const one = (r: ReferralFeatureRow, options = {}) => {
+    const x = scoreReferrals([r], { rings }, options);
+    return { score: x.scores[0], band: x.flagged[0]?.band ?? 'approve', rules: x.flagged[0]?.rules ?? [] };
+  };
+
+  it('the rings: acme-corp.com weak, the device strong', () => {
+    expect(rings.rings.map((x) => [x.accountIds, x.strength, x.linkKinds])).toEqual([
+      [['anna', 'ben', 'cara'], 'weak', ['email-domain']],
+      [['gus', 'hal', 'ivy'], 'strong', ['device']],
+    ]);
+  });
+
+  it('alone: 0.3, approve (a strong ring alone is 0.75, review)', () => {
+    const weak = one(colleague());
+    expect(weak).toMatchObject({ score: 0.3, band: 'approve' });
+    expect(weak.rules[0]).toEqual({
+      rule: 'ring',
+      weight: 0.3,
+      evidence: {
+        ring: 0,
+        members: 3,
+        strength: 'weak',
+        note: 'linked only by the shared email domain acme-corp.com',
+        reasons: ['no-activity-after-reward'],
+        accounts: ['anna', 'ben', 'cara'],
+        sharedIdentifiers: ['email-domain:acme-corp.com'],
+      },
+    });
+    const strong = one(row({ advocateNode: 3, friendNode: 4 }));
+    expect(strong).toMatchObject({ score: 0.75, band: 'review' });
+    expect(strong.rules[0].evidence).toMatchObject({ strength: 'strong' });
+    expect(strong.rules[0].evidence).not.toHaveProperty('note');
+  });
+
+  it('beside a review-level signal it lifts, and does not reject: 1 − 0.5 × 0.7 = 0.65; 1 − 0.9 × 0.6 × 0.7 = 0.622', () => {
+    const similar = one(
+      colleague({ advocateEmail: 'jsmith@acme-corp.com', friendEmail: 'jsmith84@acme-corp.com' }),
+    );
+    expect(similar.rules.map((x) => x.rule)).toEqual(['similar-email', 'ring']);
+    expect(similar.score).toBe(0.65);
+    expect(similar.band).toBe('review');
+    const fast = one(colleague({ sharedIps: ['198.51.100.10'], clickToConversionSeconds: 20 }));
+    expect(fast).toMatchObject({ score: 0.622, band: 'review' });
+    // the strong ring with the same signals: 1 − 0.9 × 0.6 × 0.25 = 0.865, reject
+    expect(
+      one(row({ advocateNode: 3, friendNode: 4, sharedIps: ['x'], clickToConversionSeconds: 20 })),
+    ).toMatchObject({
+      score: 0.865,
+      band: 'reject',
+    });
+  });
+
+  it('weakRingWeight sets it, never above the ring rule’s weight', () => {
+    expect(one(colleague(), { weakRingWeight: 0.5 })).toMatchObject({ score: 0.5, band: 'review' });
+    expect(one(colleague(), { weakRingWeight: 0.75 })).toMatchObject({ score: 0.75 });
+    expect(one(colleague(), { rules: { ring: { weight: 0.2 } } })).toMatchObject({ score: 0.2 });
+    expect(one(colleague(), { weakRingWeight: 0 }).rules[0]).toMatchObject({ rule: 'ring', weight: 0 });
+    expect(() => one(colleague(), { weakRingWeight: 1.5 })).toThrow(/weakRingWeight/);
+  });
+
+  it('an advocate in the weak ring and a friend in the strong one: the strong ring counts', () => {
+    const r = one(row({ advocateNode: 0, friendNode: 5 }));
+    expect(r).toMatchObject({ score: 0.75, band: 'review' });
+    expect(r.rules[0].evidence).toMatchObject({ ring: 1, strength: 'strong' });
+    // the other way round too
+    expect(one(row({ advocateNode: 4, friendNode: 2 })).rules[0].evidence).toMatchObject({ ring: 1 });
+  });
+});

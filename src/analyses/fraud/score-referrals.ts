@@ -1,9 +1,15 @@
 import { couponSiteSet, matchCouponSite } from './coupon-sites.ts';
-import type { RingReview } from './detect-rings.ts';
+import { weakRingNote, type RingReview } from './detect-rings.ts';
 import { matchDisposableDomain } from './disposable-domains.ts';
 import type { VelocityReview } from './flag-velocity.ts';
 import { FraudInputError } from './fraud-input-error.ts';
-import { DEFAULT_BANDS, FRAUD_RULE_IDS, FRAUD_RULES, type FraudRuleId } from './fraud-rules.ts';
+import {
+  DEFAULT_BANDS,
+  DEFAULT_WEAK_RING_WEIGHT,
+  FRAUD_RULE_IDS,
+  FRAUD_RULES,
+  type FraudRuleId,
+} from './fraud-rules.ts';
 import { jaroWinkler } from './jaro-winkler.ts';
 import { normalizeEmailInto, type EmailParts } from './normalize-email.ts';
 import { normalizeName } from './normalize-name.ts';
@@ -39,6 +45,11 @@ export interface FraudOptions {
   readonly minLocalPartLength?: number;
   /** Accounts listed in ring evidence; default 20. */
   readonly evidenceLimit?: number;
+  /**
+   * The ring rule's weight for a weak ring (linked only by shared email domains), in [0, 1]; the
+   * ring rule's weight when that is lower. Default `DEFAULT_WEAK_RING_WEIGHT` (0.3).
+   */
+  readonly weakRingWeight?: number;
 }
 
 /** Run-level inputs the rules look up: lists, and the results of the advocate- and graph-level passes. */
@@ -101,6 +112,12 @@ export function scoreReferrals(
     weight[i] = w;
     threshold[i] = t;
   });
+  const weakRing = options.weakRingWeight ?? DEFAULT_WEAK_RING_WEIGHT;
+  if (!(weakRing >= 0 && weakRing <= 1))
+    throw new FraudInputError(`weakRingWeight must be in [0, 1], got ${weakRing}`, {
+      field: 'weakRingWeight',
+    });
+  const weakRingWeight = Math.min(weakRing, weight[B.ring]);
   const reviewAt = options.bands?.review ?? DEFAULT_BANDS.review;
   const rejectAt = options.bands?.reject ?? DEFAULT_BANDS.reject;
   if (!(reviewAt > 0 && reviewAt <= rejectAt && rejectAt <= 1))
@@ -164,10 +181,10 @@ export function scoreReferrals(
   const fired: FiredRule[] = [];
   const advocateParts: EmailParts = { local: '', domain: '' };
   const friendParts: EmailParts = { local: '', domain: '' };
-  const fire = (b: number, evidence: Record<string, EvidenceValue>): void => {
+  const fire = (b: number, evidence: Record<string, EvidenceValue>, w = weight[b]): void => {
     mask |= 1 << b;
-    survive *= 1 - weight[b];
-    fired.push({ rule: FRAUD_RULE_IDS[b], weight: weight[b], evidence });
+    survive *= 1 - w;
+    fired.push({ rule: FRAUD_RULE_IDS[b], weight: w, evidence });
   };
 
   for (let i = 0; i < n; i++) {
@@ -356,16 +373,28 @@ export function scoreReferrals(
     if (on[B.ring]) {
       const aRing = nodeRing(ringOfNode!, r.advocateNode, i, 'advocateNode');
       const fRing = nodeRing(ringOfNode!, r.friendNode, i, 'friendNode');
-      const ringIndex = aRing >= 0 ? aRing : fRing;
+      const rings = context.rings!.rings;
+      // the advocate's ring, unless only the friend's is strong (two sides, two components)
+      const ringIndex =
+        aRing >= 0 && !(fRing >= 0 && rings[aRing].strength === 'weak' && rings[fRing].strength !== 'weak')
+          ? aRing
+          : fRing;
       if (ringIndex >= 0) {
-        const ring = context.rings!.rings[ringIndex];
-        fire(B.ring, {
-          ring: ringIndex,
-          members: ring.members.length,
-          reasons: ring.reasons,
-          accounts: ring.accountIds?.slice(0, evidenceLimit) ?? ring.members.slice(0, evidenceLimit),
-          sharedIdentifiers: ring.sharedIdentifiers.map((s) => (s.label ? `${s.kind}:${s.label}` : s.kind)),
-        });
+        const ring = rings[ringIndex];
+        const note = weakRingNote(ring.strength, ring.sharedIdentifiers, ring.sharedIdentifierCount);
+        fire(
+          B.ring,
+          {
+            ring: ringIndex,
+            members: ring.members.length,
+            strength: ring.strength ?? 'strong',
+            ...(note ? { note } : {}),
+            reasons: ring.reasons,
+            accounts: ring.accountIds?.slice(0, evidenceLimit) ?? ring.members.slice(0, evidenceLimit),
+            sharedIdentifiers: ring.sharedIdentifiers.map((s) => (s.label ? `${s.kind}:${s.label}` : s.kind)),
+          },
+          note ? weakRingWeight : weight[B.ring],
+        );
       }
     }
 

@@ -1,4 +1,4 @@
-import { FRAUD_RULES } from '../../analyses/fraud/index.ts';
+import { FRAUD_RULES, weakRingNote } from '../../analyses/fraud/index.ts';
 import {
   projectLift,
   type FunnelStage,
@@ -264,6 +264,30 @@ export function partnerItems(pr: PartnerReport, cfg: ReferralsConfig['backlog'],
   return out;
 }
 
+/**
+ * What a weak ring's item says instead (linked only by shared email domains): a check that its
+ * accounts are colleagues at a real company before more rewards go out, not a freeze; no cost
+ * avoided is projected (low priority), and no fraud alert makes it urgent.
+ */
+function weakRingCheck(
+  ring: RiskReview['rings'][number],
+  note: string,
+  cur: string,
+): Pick<DraftItem, 'title' | 'evidence' | 'projected_lift' | 'urgent'> {
+  const n = ring.members.length;
+  return {
+    title: `Check the ${n} accounts of ring #${ringNumber(ring.ring)}, ${note}, before paying more rewards`,
+    evidence: `${n} accounts ${note}; ${ring.reasons.join(', ')}; ${ring.retainedFriends} of ${ring.rewardedFriends} rewarded friends bought again. Colleagues at one company referring each other look the same.`,
+    projected_lift: {
+      extra_conversions: null,
+      extra_revenue: null,
+      cost_avoided: null,
+      basis: `none projected: a shared company email domain alone is weak evidence (rewards paid on the ring's referrals: ${money(ring.rewardsPaid, cur)})`,
+    },
+    urgent: false,
+  };
+}
+
 /** Fraud rules to tighten (by rewards held where they fired) and rings to freeze. */
 export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): DraftItem[] {
   const out: DraftItem[] = [];
@@ -286,6 +310,8 @@ export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): Dra
       },
       urgent: fraudAlert,
     });
+    const weak = weakRingNote(ring.strength, ring.sharedIdentifiers, ring.sharedIdentifierCount);
+    if (weak) out[out.length - 1] = { ...out[out.length - 1], ...weakRingCheck(ring, weak, cur) };
   }
   const byRule = new Map<string, { count: number; held: number }>();
   // held values are in minor units: their sum is kept exact to them (no 457.42976999999996)

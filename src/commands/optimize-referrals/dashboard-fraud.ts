@@ -57,7 +57,11 @@ export function fraudSection(r: R): Section {
         rows: f.rules.map((x) => ({
           ...x,
           title: x.enabled ? x.title : `${x.title} (off)`,
-          threshold: x.threshold === null ? 'exact' : `${x.threshold} ${x.unit ?? ''}`.trim(),
+          threshold: `${x.threshold === null ? 'exact' : `${x.threshold} ${x.unit ?? ''}`.trim()}${
+            x.weak_ring_weight === undefined
+              ? ''
+              : `; weight ${x.weak_ring_weight} when linked only by email domains`
+          }`,
         })),
       },
       {
@@ -104,9 +108,17 @@ export function ringSection(r: R): Section {
     .sort((a, b) => b.rewards_paid - a.rewards_paid || a.ring - b.ring)
     .slice(0, RINGS_SHOWN);
   const lists = f.inputs.lists;
+  // said only when there is a weak ring to read it for
+  const ringRule = f.rings.some((x) => x.strength === 'weak')
+    ? f.rules.find((x) => x.rule === 'ring')
+    : undefined;
+  const weak =
+    ringRule?.weak_ring_weight === undefined
+      ? ''
+      : ` A ring linked only by shared company email domains is weak (colleagues at one company refer each other in a B2B programme): the ring rule weighs ${ringRule.weak_ring_weight} for its referrals instead of ${ringRule.weight}, and its backlog item is a check, not a freeze.`;
   return {
     title: 'Fraud clusters',
-    intro: `Accounts linked by a shared IP + user agent, device, cookie, card or company email domain (identifiers of more than the configured accounts are infrastructure and link nobody) form connected components; one of at least 3 accounts is a ring when few rewarded friends bought again after the reward or refunds dominate. ${f.inputs.ring_nodes} accounts share something (${f.inputs.ring_edges} links). Lists: disposable domains ${lists.disposable.source}${lists.disposable.version ? ` ${lists.disposable.version}` : ''} (${lists.disposable.entries} domains), ${lists.coupon.entries} coupon and cashback sites.`,
+    intro: `Accounts linked by a shared IP + user agent, device, cookie, card or company email domain (identifiers of more than the configured accounts are infrastructure and link nobody) form connected components; one of at least 3 accounts is a ring when few rewarded friends bought again after the reward or refunds dominate.${weak} ${f.inputs.ring_nodes} accounts share something (${f.inputs.ring_edges} links). Lists: disposable domains ${lists.disposable.source}${lists.disposable.version ? ` ${lists.disposable.version}` : ''} (${lists.disposable.entries} domains), ${lists.coupon.entries} coupon and cashback sites.`,
     blocks: f.rings.length
       ? [
           {
@@ -131,6 +143,7 @@ export function ringSection(r: R): Section {
             columns: [
               { key: 'ring', label: 'Ring', format: 'integer' },
               { key: 'members', label: 'Accounts', format: 'integer' },
+              { key: 'strength', label: 'Strength', format: 'text' },
               { key: 'linked_by', label: 'Linked by', format: 'text' },
               { key: 'rewards_paid', label: 'Rewards paid', format: 'currency', currency: r.currency },
               { key: 'retained', label: 'Bought again', format: 'text' },
@@ -139,6 +152,7 @@ export function ringSection(r: R): Section {
             rows: rings.map((g) => ({
               ...g,
               ring: ringNumber(g.ring),
+              strength: g.strength === 'weak' ? 'weak: email domain only' : 'strong',
               linked_by: g.shared_identifiers.map((s) => `${s.kind} ${s.label ?? ''} ×${s.links}`).join('; '),
               retained: `${g.retained_friends} of ${g.rewarded_friends}`,
               why: g.reasons.join(', '),

@@ -17,7 +17,7 @@ import { fraudSection, ringSection } from './dashboard-fraud.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import { OPTIMIZE_REFERRALS_FLAGS } from './inputs.ts';
 import { KPI_FORMULAS } from './kpi-formulas.ts';
-import { fraudRankingLine, type ReferralsResult } from './result.ts';
+import { fraudRankingLine, ringsText, type ReferralsResult } from './result.ts';
 
 type R = ReferralsResult;
 const pct = (x: number | null) => (x === null ? 'n/a' : percentText(x));
@@ -33,7 +33,7 @@ export function executiveSummary(r: R): string {
   const top = r.backlog[0];
   return [
     `**${r.program}**, ${r.window.label} window to ${r.as_of}: ${c.counts.conversions} referred customers from ${c.counts.signups} referred sign-ups (${pct(c.metrics.conversionRate)}, guardrail ${pct(r.inputs.alert_threshold)}), ${money(c.counts.referredRevenue ?? 0, r.currency)} referred revenue.`,
-    `Fraud review: ${f.by_band.reject} of ${f.scored} referrals rejected and ${f.by_band.review} sent to review (${pct(f.reject_share)} rejected, guardrail ${pct(f.reject_threshold)}); ${money(f.value_at_risk.total, r.currency)} of payouts held${f.rings.length ? `; ${f.rings.length} fraud ring${f.rings.length === 1 ? '' : 's'} found` : ''}.`,
+    `Fraud review: ${f.by_band.reject} of ${f.scored} referrals rejected and ${f.by_band.review} sent to review (${pct(f.reject_share)} rejected, guardrail ${pct(f.reject_threshold)}); ${money(f.value_at_risk.total, r.currency)} of payouts held${f.rings.length ? `; ${ringsText(f.rings).replace(/ring/, 'fraud ring')} found` : ''}.`,
     `Partners: ${r.partners.partners.filter((p) => p.status === 'needs-review').length} need review, ${r.partners.partners.filter((p) => p.status === 'needs-enablement').length} need enablement, ${r.partners.partners.filter((p) => p.status === 'grow').length} to grow.`,
     top
       ? `${plural(r.backlog.length, 'backlog item')}; first: ${top.title} (owner ${top.owner.person ?? top.owner.role}, ETA ${top.eta}).`

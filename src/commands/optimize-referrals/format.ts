@@ -1,6 +1,6 @@
 import { fmtMoney, fmtPct, textTable } from '../../report/index.ts';
 import { executiveSummary } from './dashboard.ts';
-import { fraudRankingLine, type ReferralsResult } from './result.ts';
+import { fraudRankingLine, ringsText, type ReferralsResult } from './result.ts';
 import { ownerRole } from '../../report/owner-role.ts';
 
 /**
@@ -11,7 +11,7 @@ import { ownerRole } from '../../report/owner-role.ts';
 export function fraudLines(r: Pick<ReferralsResult, 'fraud' | 'currency'>): string[] {
   const f = r.fraud;
   const out = [
-    `Fraud review of ${f.by_band.approve + f.by_band.review + f.by_band.reject} referrals: ${f.by_band.approve} approved, ${f.by_band.review} to review, ${f.by_band.reject} rejected (${fmtPct(f.reject_share)}); payouts held ${r.currency} ${fmtMoney(f.value_at_risk.total, r.currency)}; ${f.rings.length} ${f.rings.length === 1 ? 'ring' : 'rings'}.`,
+    `Fraud review of ${f.by_band.approve + f.by_band.review + f.by_band.reject} referrals: ${f.by_band.approve} approved, ${f.by_band.review} to review, ${f.by_band.reject} rejected (${fmtPct(f.reject_share)}); payouts held ${r.currency} ${fmtMoney(f.value_at_risk.total, r.currency)}; ${ringsText(f.rings)}.`,
   ];
   const fired = f.rules.filter((x) => x.fired > 0).sort((a, b) => b.fired - a.fired);
   if (fired.length)

@@ -27,6 +27,12 @@ const RING_ACCOUNTS = 50;
  */
 export const ringNumber = (ring: number): number => ring + 1;
 
+/** "3 rings (2 linked only by an email domain)", "1 ring", "0 rings": the weak rings counted apart. */
+export function ringsText(rings: readonly { strength?: string }[]): string {
+  const weak = rings.filter((x) => x.strength === 'weak').length;
+  return `${rings.length} ${rings.length === 1 ? 'ring' : 'rings'}${weak ? ` (${weak} linked only by an email domain)` : ''}`;
+}
+
 export interface RingView {
   ring: number;
   members: number;
@@ -41,6 +47,10 @@ export interface RingView {
   reasons: Ring['reasons'];
   shared_identifiers: { kind: string; label: string | null; links: number }[];
   shared_identifier_count: number;
+  /** `weak` when only shared email domains link its accounts (the ring rule then weighs `weak_ring_weight`). */
+  strength: Ring['strength'];
+  /** Every identifier kind on its links. */
+  link_kinds: string[];
 }
 
 export type PartnerView = PartnerHealth & {
@@ -144,6 +154,8 @@ function ringView(r: Ring): RingView {
     reasons: [...r.reasons],
     shared_identifiers: r.sharedIdentifiers.map((s) => ({ kind: s.kind, label: s.label, links: s.links })),
     shared_identifier_count: r.sharedIdentifierCount,
+    strength: r.strength,
+    link_kinds: [...r.linkKinds],
   };
 }
 

@@ -45,6 +45,8 @@ export interface RuleSummary {
   weight: number;
   threshold: number | null;
   unit: string | null;
+  /** The ring rule only: its weight for a ring linked only by shared email domains (`referrals.fraud.ring.weak_weight`, at most `weight`). */
+  weak_ring_weight?: number;
   fired: number;
   reward_value: number;
 }
@@ -82,6 +84,7 @@ export function fraudOptions(cfg: ReferralsConfig['fraud']): FraudOptions {
     bands: cfg.bands,
     similarity: cfg.similarity,
     minLocalPartLength: cfg.min_local_part_length,
+    weakRingWeight: cfg.ring.weak_weight,
   };
 }
 
@@ -96,16 +99,20 @@ function ruleSummaries(
   currency: string,
 ): RuleSummary[] {
   const digits = minorDigits(currency);
-  return FRAUD_RULE_IDS.map((id) => ({
-    rule: id,
-    title: FRAUD_RULES[id].title,
-    enabled: setting(cfg, id).enabled !== false,
-    weight: setting(cfg, id).weight ?? FRAUD_RULES[id].weight,
-    threshold: setting(cfg, id).threshold ?? FRAUD_RULES[id].threshold,
-    unit: FRAUD_RULES[id].unit,
-    fired: byRule[id]?.fired ?? 0,
-    reward_value: roundMinor(byRule[id]?.rewardValue ?? 0, digits),
-  }));
+  return FRAUD_RULE_IDS.map((id) => {
+    const weight = setting(cfg, id).weight ?? FRAUD_RULES[id].weight;
+    return {
+      rule: id,
+      title: FRAUD_RULES[id].title,
+      enabled: setting(cfg, id).enabled !== false,
+      weight,
+      threshold: setting(cfg, id).threshold ?? FRAUD_RULES[id].threshold,
+      unit: FRAUD_RULES[id].unit,
+      ...(id === 'ring' ? { weak_ring_weight: Math.min(cfg.ring.weak_weight, weight) } : {}),
+      fired: byRule[id]?.fired ?? 0,
+      reward_value: roundMinor(byRule[id]?.rewardValue ?? 0, digits),
+    };
+  });
 }
 
 const inMinorUnits = <T extends { rewardsPaid: number }>(x: T, digits: number): T => ({

@@ -151,6 +151,8 @@ export function ringsCsv(r: Pick<ReferralsResult, 'fraud'>): string {
       'orders',
       'reasons',
       'shared_identifiers',
+      'strength',
+      'link_kinds',
     ),
     r.fraud.rings.map((x) => ({
       ...x,
@@ -160,6 +162,7 @@ export function ringsCsv(r: Pick<ReferralsResult, 'fraud'>): string {
       shared_identifiers: x.shared_identifiers
         .map((s) => `${s.kind}:${s.label ?? '?'} (${s.links})`)
         .join('; '),
+      link_kinds: (x.link_kinds ?? []).join(' '),
     })),
   );
 }
