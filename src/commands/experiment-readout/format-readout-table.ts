@@ -3,11 +3,13 @@ import type {
   ReadoutResult,
   ReadoutVariant,
 } from '../shared/experiment-review/readout-result.ts';
+import { MINUS, signedText } from '../../analyses/text/index.ts';
 
 /**
  * A readable terminal rendering of a readout: header with method and health, one row per metric
- * and variant, then the recommendation and its reasons. Plain ASCII columns, no colour, so it
- * also reads well in logs and CI output.
+ * and variant, then the recommendation and its reasons. Plain columns, no colour, so it also
+ * reads well in logs and CI output; signed effects as the reasons and the other commands print
+ * them ("+3.01%", "−13.01%", U+2212), an open interval end as "−∞" or "+∞", "-" in an empty cell.
  *
  * @example
  * console.log(formatReadoutTable(await runExperimentReadout({ input: 'readout.json' })));
@@ -166,9 +168,8 @@ function table(header: string[], rows: string[][]): string[] {
 
 /** An open interval end (null) is printed as an infinity with the side's sign. */
 function effect(x: number | null, relative: boolean, openSide: 1 | -1 = 1): string {
-  if (x === null) return openSide < 0 ? '-inf' : '+inf';
-  const sign = x > 0 ? '+' : '';
-  return relative ? `${sign}${(x * 100).toFixed(2)}%` : `${sign}${significant(x)}`;
+  if (x === null) return openSide < 0 ? `${MINUS}∞` : '+∞';
+  return signedText(x, (a) => (relative ? `${(a * 100).toFixed(2)}%` : significant(a)));
 }
 
 function unsigned(x: number, relative: boolean): string {

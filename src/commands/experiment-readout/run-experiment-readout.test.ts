@@ -222,6 +222,31 @@ describe('runExperimentReadout', () => {
     expect(bayesian.correction_family).toBeNull();
   });
 
+  it('prints negative effects with the minus sign the reasons use (U+2212), positive ones with "+"', async () => {
+    // 950/10000 against 1000/10000: relative −5%; delta-method variance 0.095·0.905/10⁴/0.1² +
+    // 0.1·0.9/10⁴·0.095²/0.1⁴ = 0.001671975, 1.96·√ = 0.0801: −13.01% to +3.01% (by hand)
+    const experiment = {
+      settings: { method: 'frequentist', difference: 'relative' },
+      variants: [
+        { name: 'A', users: 10000 },
+        { name: 'B', users: 10000 },
+      ],
+      days_running: 14,
+      metrics: [
+        {
+          name: 'signup',
+          type: 'proportion',
+          data: { A: { n: 10000, sum: 1000 }, B: { n: 10000, sum: 950 } },
+        },
+      ],
+    };
+    const table = formatReadoutTable(
+      await runExperimentReadout({ input: await file('minus.json', experiment) }),
+    );
+    expect(table).toMatch(/B\s+10000\s+−5\.00%\s+−13\.01% to \+3\.01%/);
+    expect(table).not.toMatch(/-\d/);
+  });
+
   it('supports CUPED from JSON (gbstats RA proportion values)', async () => {
     const experiment = {
       settings: { correction: 'none' },
