@@ -116,6 +116,32 @@ describe('resolveMapping', () => {
     );
   });
 
+  it('header cells with spaces around their names (an export\'s " Amount ") are the columns the mapping names', () => {
+    // it was `column "Amount" (mapped to amount) is not in the source … did you mean " Amount "?`
+    const padded = [' opportunity_id', 'account_id ', '  created_at\t', 'stage', '\u00a0Amount\u00a0'];
+    expect(
+      resolveMapping(opportunities, { amount: 'Amount' }, padded, 'deals.csv', 'sources.crm'),
+    ).toMatchObject({
+      opportunity_id: ' opportunity_id',
+      account_id: 'account_id ',
+      created_at: '  created_at\t',
+      stage: 'stage',
+      amount: '\u00a0Amount\u00a0',
+    });
+    // the mapping's own spaces do not matter either
+    expect(
+      resolveMapping(opportunities, { amount: ' amount ' }, HEADER, 'deals.csv', 'sources.crm').amount,
+    ).toBe('amount');
+  });
+
+  it('two columns whose names differ only by spaces or case are refused, both named as written', () => {
+    expect(
+      failure(() => resolveMapping(opportunities, {}, [...HEADER, 'Amount '], 'deals.csv', 'sources.crm')),
+    ).toBe(
+      'the source has 2 columns named "amount" ("amount", "Amount "); gtm cannot tell which one is meant | rename the duplicate columns in the source, or read it through a query that names one',
+    );
+  });
+
   it('maps present columns', () => {
     expect(resolveMapping(opportunities, {}, HEADER, 'deals.csv', 'sources.crm')).toMatchObject({
       opportunity_id: 'opportunity_id',

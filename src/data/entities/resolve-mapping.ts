@@ -30,16 +30,19 @@ export function resolveMapping(
   where: string,
   key: string,
 ): Record<string, string | undefined> {
-  const byLower = new Map<string, string[]>();
-  for (const c of present) byLower.set(c.toLowerCase(), [...(byLower.get(c.toLowerCase()) ?? []), c]);
+  // a name is matched ignoring letter case and the spaces around it: an export's header cell
+  // " Order Id " is the column the mapping calls "order id" (the column keeps its own name)
+  const byName = new Map<string, string[]>();
+  const nameKey = (name: string) => name.trim().toLowerCase();
+  for (const c of present) byName.set(nameKey(c), [...(byName.get(nameKey(c)) ?? []), c]);
   const found = present.join(', ');
   const headerHint =
     delimiterHint(present, (setting) => `set ${setting} on ${key} in gtm.yaml`) || commentLinesHint(present);
   const pick = (name: string, mappedFrom?: string): string | undefined => {
-    const hits = byLower.get(name.toLowerCase());
+    const hits = byName.get(nameKey(name));
     if (hits && hits.length > 1)
       throw inputError(
-        `the source has ${hits.length} columns named "${name}" (${hits.join(', ')})${mappedFrom ? ` for ${mappedFrom}` : ''}; gtm cannot tell which one is meant`,
+        `the source has ${hits.length} columns named "${name}" (${hits.map((h) => JSON.stringify(h)).join(', ')})${mappedFrom ? ` for ${mappedFrom}` : ''}; gtm cannot tell which one is meant`,
         where,
         'rename the duplicate columns in the source, or read it through a query that names one',
       );
