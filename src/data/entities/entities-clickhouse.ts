@@ -24,7 +24,7 @@ import {
   textCh,
   timestampCh,
   timestampHintCh,
-  trimCh,
+  trimTextCh,
   tokenCh,
   valueMapCh,
 } from '../normalize/parse-clickhouse.ts';
@@ -442,7 +442,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
             return `upperUTF8(multiIf(isNotNull(${r.text(n)}), assumeNotNull(${r.text(n)}), ${[...branches, lit(b.defaultCurrency)].join(', ')}))`;
           }
           case 'boolean': {
-            const v = `lowerUTF8(${trimCh(`ifNull(${raw}, '')`)})`;
+            const v = `lowerUTF8(${trimTextCh(`ifNull(${raw}, '')`)})`;
             return `multiIf(${v} IN ('true', 't', 'yes', 'y', '1'), toNullable(toUInt8(1)), ${v} IN ('false', 'f', 'no', 'n', '0'), toNullable(toUInt8(0)), CAST(NULL AS Nullable(UInt8)))`;
           }
           case 'partner':

@@ -1,5 +1,5 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
-import { cleanTextSql, valueMapSql } from '../normalize/index.ts';
+import { cleanTextSql, trimmedSql, trimSql, valueMapSql } from '../normalize/index.ts';
 import type { DateOrder } from '../normalize/parse-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
 
@@ -16,21 +16,22 @@ export const col = (b: SourceBinding, name: string): string => {
 export const dateOrderOf = (b: SourceBinding, name: string): DateOrder =>
   b.dateOrder ?? b.dateOrders?.[name] ?? 'mdy';
 
-/** Trimmed text with empty strings as NULL. */
-export const text = (b: SourceBinding, name: string): string => `NULLIF(trim(${col(b, name)}), '')`;
+/** Trimmed text with empty strings as NULL (`trimmedSql`: spaces, tabs, zero-width characters). */
+export const text = (b: SourceBinding, name: string): string => trimmedSql(col(b, name));
 
 /** A value that is its own token: lower-case ASCII letters, digits and `_`, at least one. */
 export const TOKEN_PATTERN = '[a-z0-9_]+';
 
 /**
- * Lower-cased, spaces and hyphens turned into `_` ("Deal Registration" → deal_registration).
+ * Trimmed (`trimSql`), lower-cased, spaces and hyphens turned into `_` ("Deal Registration" →
+ * deal_registration; `paid\t` → paid).
  *
  * A value already in that form (`TOKEN_PATTERN`: the common case, an export's `email` or
  * `granted`) is taken as it is: `regexp_replace(lower(trim(…)))` builds a new string per row,
  * ~10 ns a row more than the pattern's test (50M decisions: 0.3 s a token column, each pass).
  */
 export const tokenSql = (expr: string): string =>
-  `CASE WHEN regexp_full_match(${expr}, '${TOKEN_PATTERN}') THEN ${expr} ELSE NULLIF(regexp_replace(lower(trim(${expr})), '[\\s-]+', '_', 'g'), '') END`;
+  `CASE WHEN regexp_full_match(${expr}, '${TOKEN_PATTERN}') THEN ${expr} ELSE NULLIF(regexp_replace(lower(${trimSql(expr)}), '[\\s-]+', '_', 'g'), '') END`;
 
 /** The bookkeeping columns every normalized row carries, for citing its source and row. */
 export const bookkeeping = (b: SourceBinding): string =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDuckDb } from '../index.ts';
 import { tokenSql } from './source-columns.ts';
 import { aliasedTokenSql, tokenAliases, toToken } from './typed-entity.ts';
-import { valueMapSql } from '../normalize/index.ts';
+import { trimSql, valueMapSql } from '../normalize/index.ts';
 
 const samples = [
   ' Sign Up ',
@@ -43,7 +43,7 @@ describe('toToken', () => {
 
   it('takes a value that is already a token as it is, and agrees with the full rewrite on every value', async () => {
     // the rewrite without the fast path, as the sources were normalized before it
-    const full = (e: string) => `NULLIF(regexp_replace(lower(trim(${e})), '[\\s-]+', '_', 'g'), '')`;
+    const full = (e: string) => `NULLIF(regexp_replace(lower(${trimSql(e)}), '[\\s-]+', '_', 'g'), '')`;
     const edge = [
       '',
       ' ',
@@ -59,6 +59,8 @@ describe('toToken', () => {
       'a ',
       '\ta',
       'a\n',
+      'paid\t',
+      '\u200bpaid\ufeff',
       'a\u00a0b',
     ];
     const more = [

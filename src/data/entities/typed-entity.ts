@@ -1,5 +1,5 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
-import { parseAmountSql, parseTimestampSql, trimmedSql } from '../normalize/index.ts';
+import { parseAmountSql, parseTimestampSql, trimmedSql, trimSql } from '../normalize/index.ts';
 import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
 import { knownCurrencies, noRateReasonSql } from '../normalize/currency-sql.ts';
 import {
@@ -232,7 +232,7 @@ function parsedSql(
     case 'currency':
       return `upper(COALESCE(${trimmed(name)}, ${literal(b.defaultCurrency)}))`;
     case 'boolean':
-      return `CASE WHEN lower(trim(${raw})) IN ('true','t','yes','y','1') THEN true WHEN lower(trim(${raw})) IN ('false','f','no','n','0') THEN false END`;
+      return `CASE WHEN lower(${trimSql(raw)}) IN ('true','t','yes','y','1') THEN true WHEN lower(${trimSql(raw)}) IN ('false','f','no','n','0') THEN false END`;
     case 'partner':
       return partnerSql(b, s, null);
     default:

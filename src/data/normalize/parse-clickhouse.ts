@@ -44,15 +44,26 @@ export const coalesceCh = (...args: string[]) => args.reduceRight((rest, a) => `
 /** `trim(x)` as DuckDB trims (`x` a String expression). */
 export const trimCh = (expr: string) => `replaceRegexpAll(${expr}, ${lit(`^${SPACES}+|${SPACES}+$`)}, '')`;
 
-/** `NULLIF(trim(x), '')` (`x` a String or Nullable(String) expression). */
-export const textCh = (expr: string) => `nullIf(${trimCh(expr)}, '')`;
+/**
+ * The characters `trimmedSql` trims (`TRIM_CHARACTERS`): the space separators above, the ASCII
+ * whitespace controls (tab to carriage return) and the zero-width space, word joiner and BOM.
+ */
+const TEXT_EDGES =
+  '[ \\x{0009}-\\x{000D}\\x{00A0}\\x{1680}\\x{2000}-\\x{200B}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]';
 
-/** `NULLIF(lower(trim(x)), '')`. */
-export const cleanTextCh = (expr: string) => `nullIf(lowerUTF8(${trimCh(expr)}), '')`;
+/** `trimSql`: text trimmed of `TEXT_EDGES` (`x` a String or Nullable(String) expression). */
+export const trimTextCh = (expr: string) =>
+  `replaceRegexpAll(${expr}, ${lit(`^${TEXT_EDGES}+|${TEXT_EDGES}+$`)}, '')`;
+
+/** `trimmedSql`: text trimmed of `TEXT_EDGES`, empty as NULL. */
+export const textCh = (expr: string) => `nullIf(${trimTextCh(expr)}, '')`;
+
+/** `cleanTextSql`: `NULLIF(lower(trimSql(x)), '')`. */
+export const cleanTextCh = (expr: string) => `nullIf(lowerUTF8(${trimTextCh(expr)}), '')`;
 
 /** Lower-cased, runs of spaces and hyphens as `_` (`tokenSql`). */
 export const tokenCh = (expr: string) =>
-  `nullIf(replaceRegexpAll(lowerUTF8(${trimCh(expr)}), '[\\\\s-]+', '_'), '')`;
+  `nullIf(replaceRegexpAll(lowerUTF8(${trimTextCh(expr)}), '[\\\\s-]+', '_'), '')`;
 
 let valueMaps = 0;
 

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type DuckDbEngine } from '../duckdb-api.ts';
 import { literal } from '../sql-text.ts';
+import { trimSql } from './trim-sql.ts';
 import { valueMapSql } from './value-map-sql.ts';
 
 /**
- * What the mapping means, written independently: clean the text as SQL's trim does (spaces only)
- * and lower-case it; the first key equal to it wins.
+ * What the mapping means, written independently: trim the text of spaces, tabs, line breaks and
+ * zero-width characters (`trimSql`'s set) and lower-case it; the first key equal to it wins.
  */
+const EDGE = '[ \\u00a0\\u1680\\u2000-\\u200b\\u202f\\u205f\\u2060\\u3000\\ufeff\\t\\n\\v\\f\\r]';
+const TRIM = new RegExp(`^${EDGE}+|${EDGE}+$`, 'g');
 function reference(v: string | null, map: Record<string, string>, otherwise: 'keep' | 'null'): string | null {
-  const clean = v === null ? null : v.replace(/^ +| +$/g, '').toLowerCase() || null;
+  const clean = v === null ? null : v.replace(TRIM, '').toLowerCase() || null;
   if (clean === null) return null;
   for (const [k, to] of Object.entries(map)) if (k.trim().toLowerCase() === clean) return to;
   return otherwise === 'keep' ? clean : null;
@@ -16,7 +19,7 @@ function reference(v: string | null, map: Record<string, string>, otherwise: 'ke
 
 /** The former formulation: a simple CASE over the cleaned value. */
 function caseForm(expr: string, map: Record<string, string>, otherwise: 'keep' | 'null'): string {
-  const clean = `NULLIF(lower(trim(${expr})), '')`;
+  const clean = `NULLIF(lower(${trimSql(expr)}), '')`;
   const whens = Object.entries(map)
     .map(([k, v]) => `WHEN ${literal(k.trim().toLowerCase())} THEN ${literal(v)}`)
     .join(' ');
@@ -38,6 +41,7 @@ const TEXTS = [
   'li',
   'LinkedIn.com',
   '\tli\n',
+  '\u200bFB\ufeff',
 ];
 const MAPS: Record<string, string>[] = [
   { fb: 'facebook', 'linkedin.com': 'linkedin', li: 'linkedin' },

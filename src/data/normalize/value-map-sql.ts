@@ -1,7 +1,8 @@
 import { literal } from '../sql-text.ts';
+import { trimSql } from './trim-sql.ts';
 
-/** Trimmed, lower-cased text, with empty strings as NULL. */
-export const cleanTextSql = (expr: string) => `NULLIF(lower(trim(${expr})), '')`;
+/** Trimmed (`trimSql`: spaces, tabs, zero-width characters), lower-cased, empty strings as NULL. */
+export const cleanTextSql = (expr: string) => `NULLIF(lower(${trimSql(expr)}), '')`;
 
 /**
  * Maps cleaned values through a dictionary, keeping unmapped values (`otherwise: 'keep'`) or turning
@@ -12,7 +13,7 @@ export const cleanTextSql = (expr: string) => `NULLIF(lower(trim(${expr})), '')`
  * a mapped value (a partner alias of a UTM-source alias) grew to hundreds of copies and took ~30 ms
  * to bind per statement; the lookup keeps two copies and binds in ~1 ms, with the same results.
  * @example valueMapSql('utm_source', { fb: 'facebook' })
- * // COALESCE(['facebook'][list_position(['fb'], NULLIF(lower(trim(utm_source)), ''))], NULLIF(lower(trim(utm_source)), ''))
+ * // COALESCE(['facebook'][list_position(['fb'], NULLIF(lower(trim(utm_source, …)), ''))], NULLIF(lower(trim(utm_source, …)), ''))
  */
 export function valueMapSql(
   expr: string,

@@ -294,7 +294,7 @@ describe('normalizeEntities', () => {
     for (const c of ['payout_id', 'advocate_id', 'currency', 'status'])
       expect(sql).toContain(`${c} AS ${c},`);
     expect(sql).not.toMatch(/_reject_reason|lower\(|regexp_replace|JOIN|_rate_/i);
-    expect(sql).toMatch(/trim"?\(CAST\(note AS VARCHAR\)\)/);
+    expect(sql).toMatch(/trim"?\(CAST\(note AS VARCHAR\), \(+chr\(9\)/);
     expect((await canonical()).map((x) => [x.payout_id, x.advocate_id, x.amount, x.status])).toEqual([
       ['q1', 'a1', 10, 'paid'],
       ['q2', 'a2', 20, 'pending'],
