@@ -450,13 +450,18 @@ export function assertColumnNames(names: readonly string[], where: string): void
 function fileColumns(layout: CsvLayout, header: boolean, file: string): string[] {
   if (layout.firstRecord === null) return [];
   if (!header) return layout.firstRecord.map((_, i) => `column${i + 1}`);
-  if (layout.firstRecord.length === 1 && layout.firstRecord[0] === '' && layout.records > 1) {
+  const blankFirst = layout.firstRecord.length === 1 && layout.firstRecord[0] === '';
+  // nothing but blank lines (an export of nothing): no header and no rows, refused as an empty
+  // file is (`emptyFileError`), not as a header to move up
+  if (blankFirst && layout.blankRecords.length === layout.records - (layout.sepLine ? 1 : 0)) return [];
+  if (blankFirst && layout.records > 1) {
     throw new GtmError(
       'INPUT',
       `the first line of ${file}${layout.sepLine ? ' after sep=' : ''} is empty; expected a header naming the columns`,
       {
         where: `${file}:${headerRecord(layout)}`,
-        hint: 'remove the blank first line, or set header: false and map the columns by position',
+        // (not "set header: false": gtm.yaml has no such key, a workspace source always has a header)
+        hint: 'remove the blank lines above the header row',
       },
     );
   }

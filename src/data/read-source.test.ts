@@ -233,6 +233,29 @@ describe('CSV', () => {
     expect(load.columns.map((c) => c.name)).toEqual(['id', 'amount']);
   });
 
+  it('a file of blank lines only is an empty file; blank lines above a header are named with a fix gtm.yaml can take', async () => {
+    // it read "the first line … is empty; expected a header … — remove the blank first line, or set
+    // header: false and map the columns by position": there is no header to move up, and gtm.yaml
+    // has no header key
+    for (const [name, text] of [
+      ['blank.csv', '\n\n\n'],
+      ['blank-crlf.csv', '\r\n\r\n'],
+      ['one-blank.csv', '\n'],
+    ]) {
+      await fx.write(name, text);
+      const err = await expectInputError(loadSource(engine, file(name), 'raw_blank'));
+      expect(`${err.message} | ${err.hint}`, JSON.stringify(text)).toBe(
+        'empty file, no header and no rows | check sources.crm.path in gtm.yaml points at the export you meant',
+      );
+    }
+    await fx.write('late.csv', '\n\nid,amount\n1,2\n');
+    const err = await expectInputError(loadSource(engine, file('late.csv'), 'raw_late'));
+    expect(err.message).toMatch(
+      /the first line of .*late\.csv is empty; expected a header naming the columns$/,
+    );
+    expect(err.hint).toBe('remove the blank lines above the header row');
+  });
+
   // A glob skipped an empty file silently (no row accounting, warning or doctor line) where the
   // same file as the path was refused: one rule now, whatever names the file and its format
   it('refuses an empty file that a glob matches among others, naming it, in every format', async () => {
