@@ -266,6 +266,27 @@ const changeManagement = (run: Run) =>
     },
   });
 
+/**
+ * The events: section of gtm.yaml, every key (null or empty: not set). Its retention and consent
+ * defaults are gtm's, applied per event by the catalog stage, which records the rules it used under
+ * `settings.governance`; `--retention-days` is an input.
+ */
+function eventsSection(run: Run) {
+  const { payloads, plan, governance: g } = run.ws.events;
+  return {
+    payloads: payloads ?? null,
+    plan: plan ?? null,
+    governance: {
+      retention: {
+        default_days: g?.retention?.default_days ?? null,
+        categories: g?.retention?.categories ?? {},
+        events: g?.retention?.events ?? {},
+      },
+      consent: { default_category: g?.consent?.default_category ?? null, events: g?.consent?.events ?? {} },
+    },
+  };
+}
+
 /** requirements → catalog → governance ‖ QA → reconcile (merge gate) → change management → report. */
 export function defineEventsPlan(run: Run): CommandPlan<DefineEventsOutputs> {
   const { inputs, defectThreshold, scope } = run.inputs;
@@ -280,6 +301,8 @@ export function defineEventsPlan(run: Run): CommandPlan<DefineEventsOutputs> {
       tools: inputs.tools,
       regulations: inputs.constraints.regulations,
       thresholds: { defect_rate: defectThreshold, compliance_blockers: 0 },
+      // not `events`: the catalog stage records the events it drafted under that key
+      events_config: eventsSection(run),
     },
     stages: [
       requirements(run),

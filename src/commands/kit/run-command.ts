@@ -16,6 +16,7 @@ import type { AnyKitStage, CommandDef, KitRun } from './command-def.ts';
 import type { FlagArgsOf, FlagDecls } from './flag-spec.ts';
 import { lazyEngine, type LazyEngine } from './open-engine.ts';
 import { exactSumOverflowError } from './exact-sum-overflow.ts';
+import { kitSettings, withoutUrlSecrets } from './plan-settings.ts';
 import { refuseFileInTheWay } from './output-folders.ts';
 import { reportStage, type ReportOutput } from './report-stage.ts';
 import { resolveFlagObject } from './resolve-flag-object.ts';
@@ -193,8 +194,9 @@ function planSpec<D extends FlagDecls, I, O, R>(
     objective: plan.objective,
     complexity: plan.complexity,
     strategy: plan.strategy,
-    inputs: { ...(inputs as object) },
-    settings: plan.settings,
+    // no URL's user or password in the plan file, wherever a resolved input or setting holds one
+    inputs: withoutUrlSecrets({ ...(inputs as object) }),
+    settings: withoutUrlSecrets({ ...kitSettings(ws, def.entities ?? []), ...plan.settings }),
     stages: reduceDependencies(stages),
     successCriteria: plan.successCriteria,
     deliverables: pictures

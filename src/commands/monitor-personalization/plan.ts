@@ -138,6 +138,9 @@ export function monitorPersonalizationPlan(run: Run): CommandPlan<MonitorPersona
       freshness: p.freshness,
       anomalies: p.anomalies,
       experiments: p.experiments,
+      // the whole personalization: section as resolved (defaults filled in): initiatives, events,
+      // consent, rules, metrics, owners, due dates; the keys above stay for older plans' diffs
+      personalization: p,
     },
     stages: stagesOf(run, scope),
     successCriteria: [

@@ -243,6 +243,9 @@ export function referralsPlan(run: Run): CommandPlan<ReferralsOutputs> {
       fraud_rules: cfg.fraud.rules,
       revenue_stages: cfg.revenue_stages,
       cadence: run.ws.cadence,
+      // the whole referrals: section as resolved (defaults filled in): rings, velocity, partner
+      // health, backlog, experiment margins, owners; the keys above stay for older plans' diffs
+      referrals: cfg,
     },
     stages: [
       refresh(run),

@@ -216,6 +216,14 @@ export function trackSourcePlan(run: Run): CommandPlan<TrackSourceOutputs> {
       window: window.label,
       dimensions: inputs.dimensions,
       lookback_days: campaign.lookback_days,
+      // the gtm.yaml sections track-source reads, as resolved (defaults filled in): the model's
+      // parameters (half-life, bootstrap, seed, custom weights; `model` above is the run's), how
+      // touches get their channel, UTM values and partner, and the funnel's stages
+      attribution: { custom_weights: null, ...run.ws.attribution },
+      channels: run.ws.channels,
+      utm: run.ws.utm,
+      partners: run.ws.partners,
+      funnel: run.ws.funnel,
     },
     stages: [attribute(run), insights(run), contribution(run), reconcileGate(), actions(run)],
     successCriteria: [
