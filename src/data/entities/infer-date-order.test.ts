@@ -96,22 +96,40 @@ describe('slash dates without date_order', () => {
         order: 'dmy',
         rows: 1,
         example: { file, row: 3, value: '25/04/2026 14:05' },
+        // the source's other date column follows (here empty: nothing changes in it)
+        along: ['refunded_at'],
       },
     ]);
     expect(inferredDateOrderLine(result.dateOrders![0])).toBe(
-      `sources.orders: ordered_at read day-first (DD/MM/YYYY): 1 row(s) can only be day-first (first ${file}:3 25/04/2026 14:05) and none only month-first; set date_order: dmy on the source to say so, or date_order: mdy to reject them`,
+      `sources.orders: ordered_at read day-first (DD/MM/YYYY): 1 row(s) can only be day-first (first ${file}:3 25/04/2026 14:05) and none only month-first; the source's other date columns too (refunded_at: none of their dates says which order); set date_order: dmy on the source to say so, or date_order: mdy to reject them`,
     );
   });
 
-  it('per column: dotted day-first refunds beside ambiguous purchase dates, which stay month-first', async () => {
-    const { result, rows } = await run(['o1,c1,10,03/04/2026,30.04.2026', 'o2,c2,20,03/05/2026,05.03.2026']);
+  // it read o1's 03/04/2026 as the 4th of March beside its refund of the 30th of April: each column
+  // was inferred alone, and a column whose every day is 12 or less stayed month-first
+  it('one source, one order: ambiguous purchase dates beside day-first refunds are read day-first too', async () => {
+    const { result, rows } = await run(['o1,c1,10,03/04/2026,30.04.2026', 'o2,c2,20,03/05/2026,05.06.2026']);
     expect(result.rejects).toEqual([]);
     expect(rows).toEqual([
-      { id: 'o1', at: '2026-03-04 00:00', refunded: '2026-04-30' },
-      { id: 'o2', at: '2026-03-05 00:00', refunded: '2026-03-05' },
+      { id: 'o1', at: '2026-04-03 00:00', refunded: '2026-04-30' },
+      { id: 'o2', at: '2026-05-03 00:00', refunded: '2026-06-05' },
     ]);
     // a dotted date is day-first whatever its day (no one writes dots month-first): both count
-    expect(result.dateOrders?.map((x) => [x.column, x.rows])).toEqual([['refunded_at', 2]]);
+    expect(result.dateOrders?.map((x) => [x.column, x.rows, x.along])).toEqual([
+      ['refunded_at', 2, ['ordered_at']],
+    ]);
+  });
+
+  it('a column whose own dates say month-first keeps that order beside a day-first one', async () => {
+    const { result, rows } = await run(['o1,c1,10,04/25/2026,30/04/2026', 'o2,c2,20,03/05/2026,05/06/2026']);
+    expect(result.rejects).toEqual([]);
+    expect(rows).toEqual([
+      { id: 'o1', at: '2026-04-25 00:00', refunded: '2026-04-30' },
+      { id: 'o2', at: '2026-03-05 00:00', refunded: '2026-06-05' },
+    ]);
+    expect(result.dateOrders?.map((x) => [x.column, x.rows, x.along])).toEqual([
+      ['refunded_at', 1, undefined],
+    ]);
   });
 
   it('a column with dates in both orders is refused in one line naming both rows and date_order', async () => {

@@ -4,6 +4,9 @@
  * day-first reading makes valid (`25/04/2026`, `30.11.2026`) and none only a month-first reading
  * makes valid (`04/25/2026`) is read day-first instead — its `03/04/2026` is the 3rd of April, not
  * the 4th of March — and the run says so. A column with both is refused, naming an example of each.
+ * The source's other date columns, whose dates alone cannot say (every day 12 or less), follow a
+ * day-first column: one export writes its dates one way. One whose own dates say month-first keeps
+ * that order.
  *
  * Nothing is added to a clean source's normalization but one look at its reject reasons (about
  * 30 ms over 2M rows): a date only day-first reads is rejected month-first with a hint naming
@@ -16,7 +19,8 @@ import { GtmError } from '../../errors/index.ts';
 import type { Engine } from '../engine.ts';
 import { TIMESTAMP_HINT, type DateOrder } from '../normalize/parse-sql.ts';
 import { literal } from '../sql-text.ts';
-import type { SourceBinding } from './entity-spec.ts';
+import type { EntitySpec, SourceBinding } from './entity-spec.ts';
+import { typedEntityDef } from './typed-entity.ts';
 
 /** A column read day-first by inference: the rows rejected month-first, and the first of them. */
 export interface InferredDateOrder {
@@ -29,6 +33,12 @@ export interface InferredDateOrder {
   rows: number;
   /** The first of them: file (relative to the workspace), line and value. */
   example: { file: string; row: number; value: string };
+  /**
+   * The source's other date columns (their own names) read day-first along with this one: no date
+   * of theirs says which order they are in (every day 12 or less, or no slash date), and this
+   * column's dates say day-first. On the first column of the source only.
+   */
+  along?: string[];
 }
 
 /** One row's date as an example: file, line, value. */
@@ -110,31 +120,67 @@ export async function inferDateOrders(
   engine: Engine,
   b: SourceBinding,
   stg: string,
-  opts: { baseDir: string; restage: (b: SourceBinding) => Promise<void> },
+  opts: {
+    baseDir: string;
+    restage: (b: SourceBinding) => Promise<void>;
+    /**
+     * The entity's date and time columns (canonical names): those of them the source maps and no
+     * date of which says month-first follow a day-first column of the same source, as one export
+     * writes its dates one way (`03/11/2026` in start_at beside `14/12/2026` in end_at is the 3rd of
+     * November, not the 11th of March).
+     */
+    timeColumns?: readonly string[];
+  },
 ): Promise<{ binding: SourceBinding; inferred: InferredDateOrder[] }> {
   if (b.dateOrder !== undefined) return { binding: b, inferred: [] };
   const dayFirst = await otherOrderRejects(engine, b, stg, 'mdy');
   if (!dayFirst.length) return { binding: b, inferred: [] };
-  const orders = Object.fromEntries(dayFirst.map((x) => [x.column, 'dmy' as const]));
-  const binding = { ...b, dateOrders: { ...b.dateOrders, ...orders } };
+  const evidence = new Set(dayFirst.map((x) => x.column));
+  let along = (opts.timeColumns ?? []).filter((c) => b.columns[c] !== undefined && !evidence.has(c));
+  const ordered = (cols: Iterable<string>): SourceBinding => ({
+    ...b,
+    dateOrders: { ...b.dateOrders, ...Object.fromEntries([...cols].map((c) => [c, 'dmy' as const])) },
+  });
+  let binding = ordered([...evidence, ...along]);
   await opts.restage(binding);
-  for (const m of await otherOrderRejects(engine, binding, stg, 'dmy')) {
+  const monthFirst = await otherOrderRejects(engine, binding, stg, 'dmy');
+  for (const m of monthFirst) {
     const d = dayFirst.find((x) => x.column === m.column);
     if (d) throw mixedOrders(b, m.column, d.first, m.first, opts.baseDir);
   }
+  // a column that follows has dates only month-first reads: its own order, month-first, stays
+  if (monthFirst.length) {
+    along = along.filter((c) => !monthFirst.some((m) => m.column === c));
+    binding = ordered([...evidence, ...along]);
+    await opts.restage(binding);
+  }
   const rel = (f: string) => path.relative(opts.baseDir, f) || f;
-  const inferred = dayFirst.map((x) => ({
+  const inferred = dayFirst.map((x, i) => ({
     source: b.source,
     column: x.column,
     source_column: b.columns[x.column] as string,
     order: 'dmy' as const,
     rows: x.rows,
     example: { file: rel(x.first.f), row: Number(x.first.r), value: x.first.v },
+    ...(i === 0 && along.length ? { along: along.map((c) => b.columns[c] as string) } : {}),
   }));
   return { binding, inferred };
 }
 
+/** The canonical date and time columns of an entity (typed entities: their kinds; others: `_at`). */
+export function timeColumnsOf(spec: EntitySpec): string[] {
+  const def = typedEntityDef(spec);
+  if (def)
+    return Object.entries(def.columns)
+      .filter(([, d]) => d.kind === 'timestamp' || d.kind === 'date')
+      .map(([c]) => c);
+  return spec.columns.filter((c) => c.endsWith('_at'));
+}
+
 /** The line a run prints for a column read day-first by inference. */
 export function inferredDateOrderLine(x: InferredDateOrder): string {
-  return `sources.${x.source}: ${x.source_column} read day-first (DD/MM/YYYY): ${x.rows} row(s) can only be day-first (first ${x.example.file}:${x.example.row} ${x.example.value}) and none only month-first; set date_order: dmy on the source to say so, or date_order: mdy to reject them`;
+  const along = x.along?.length
+    ? `; the source's other date columns too (${x.along.join(', ')}: none of their dates says which order)`
+    : '';
+  return `sources.${x.source}: ${x.source_column} read day-first (DD/MM/YYYY): ${x.rows} row(s) can only be day-first (first ${x.example.file}:${x.example.row} ${x.example.value}) and none only month-first${along}; set date_order: dmy on the source to say so, or date_order: mdy to reject them`;
 }

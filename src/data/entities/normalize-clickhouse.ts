@@ -21,7 +21,7 @@ import { GtmError } from '../../errors/index.ts';
 import { dropStaleRunObjects } from '../clickhouse-stale.ts';
 import { chIdent } from '../normalize/parse-clickhouse.ts';
 import type { EntitySpec, SourceBinding } from './entity-spec.ts';
-import { inferDateOrders } from './infer-date-order.ts';
+import { inferDateOrders, timeColumnsOf } from './infer-date-order.ts';
 import {
   addDiffering,
   comparedColumns,
@@ -249,6 +249,7 @@ async function inferDatesCh(
     const { binding, inferred } = await inferDateOrders(engine, p.binding, stg, {
       baseDir: ctx.baseDir,
       restage: async (b) => void (await runView(engine, `stg_${spec.name}_${i}`, select(b, i))),
+      timeColumns: timeColumnsOf(spec),
     });
     if (!inferred.length) continue;
     for (const x of inferred) (ctx.out.dateOrders ??= []).push(x);

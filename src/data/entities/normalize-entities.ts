@@ -8,7 +8,7 @@ import { literal, quoteIdent as ident } from '../sql-text.ts';
 import type { SourceLoad } from '../source-spec.ts';
 import { dedupeCandidatesSql, dedupeHashExpr, dedupeSql } from './dedupe-sql.ts';
 import type { EntitySpec, EntityView, NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import { inferDateOrders, type InferredDateOrder } from './infer-date-order.ts';
+import { inferDateOrders, timeColumnsOf, type InferredDateOrder } from './infer-date-order.ts';
 
 /**
  * What a command keeps of an entity, asked for before normalize runs: a table (`table`) of the
@@ -264,6 +264,7 @@ async function withInferredDates(
   const { binding, inferred } = await inferDateOrders(engine, p.binding, stg, {
     baseDir: ctx.baseDir,
     restage: (b) => engine.exec(`CREATE OR REPLACE TABLE ${stg} AS ${spec.select(b, ctx.settings)}`),
+    timeColumns: timeColumnsOf(spec),
   });
   if (!inferred.length) return p;
   for (const x of inferred) (ctx.out.dateOrders ??= []).push(x);
