@@ -656,6 +656,31 @@ describe('file content', () => {
     ]);
   });
 
+  it('monitor-loyalty: points in parentheses and a percent weight are rejected rows with their hint, never read (h-bad24)', async () => {
+    const ws = await workspace();
+    // an accounting negative: read as 138 the redemption would have lost its sign
+    await ws.cells('data/loyalty/points_ledger.csv', (v, c, i) => (c === 'points' && i < 2 ? `(${v})` : v));
+    await ws.cells('data/loyalty/experiments.csv', (v, c, i) => (c === 'weight' && i === 0 ? `${v}%` : v));
+    // one of the 4 experiment rows is over the 5% limit: the run would stop (exit 5) on it
+    await ws.edit('gtm.yaml', /max_reject_rate: [^\n]*/, 'max_reject_rate: 0.5');
+    const { of, rejects } = await succeeded(ws, 'monitor-loyalty');
+    expect(of('loyalty_ledger').rejected).toBe(2);
+    expect(of('loyalty_experiments').rejected).toBe(1);
+    const reasons = rejects.map((x) => [x.source, x.row, x.reason]);
+    expect(reasons).toContainEqual([
+      'loyalty_ledger',
+      '2',
+      expect.stringMatching(
+        /^points: cannot read \(\d+\) as a number \(a negative in parentheses\? write it with a minus sign, -12\.50 for \(12\.50\)\)$/,
+      ),
+    ]);
+    expect(reasons).toContainEqual([
+      'loyalty_experiments',
+      '2',
+      'weight: cannot read 25% as a number (a percentage? write the number the column means, without the % sign)',
+    ]);
+  });
+
   it('monitor-personalization: an unterminated quote that swallows the decision log is named at its line, not "no decisions in the window"', async () => {
     const ws = await workspace();
     const lines = (await ws.read('data/personalization/decisions.csv')).split('\n');

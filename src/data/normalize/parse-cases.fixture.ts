@@ -185,6 +185,14 @@ export const HINT_CASES = {
     ['abc', '.', ''],
     ['12.50', ',', ' (the source has decimal: ",", which reads 1.234,56 and 12,50)'],
     ['abc', ',', ''],
+    // an accounting negative and a percentage are named, never read (as 12.50, or as 12.5 or 0.125)
+    ['(12.50)', '.', ' (a negative in parentheses? write it with a minus sign, -12.50 for (12.50))'],
+    ['($1,200.00)', '.', ' (a negative in parentheses? write it with a minus sign, -12.50 for (12.50))'],
+    ['(1.234,56)', ',', ' (a negative in parentheses? write it with a minus sign, -12.50 for (12.50))'],
+    ['12.5%', '.', ' (a percentage? write the number the column means, without the % sign)'],
+    ['12,5%', '.', ' (a percentage? write the number the column means, without the % sign)'],
+    ['50 %', ',', ' (a percentage? write the number the column means, without the % sign)'],
+    ['(12', '.', ''],
   ] as const,
   timestamp: [
     ['13/12/2026', 'mdy', ' (a day-first date? set date_order: dmy on the source)'],

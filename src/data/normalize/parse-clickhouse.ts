@@ -17,6 +17,9 @@ import type { RateSpec } from './currency-sql.ts';
 import {
   AMOUNT_HINT,
   DATE_SERIAL_HINT,
+  PARENTHESES_HINT,
+  PARENTHESES_RE,
+  PERCENT_HINT,
   DATE_SERIAL_RE,
   amountStrip,
   GROUPS_COMMA,
@@ -139,7 +142,10 @@ let amountAliases = 0;
 /** `amountHintSql`: the hint to append to an amount's "cannot read" reason ('' when none applies). */
 export function amountHintCh(raw: string, decimal: DecimalMark = '.'): string {
   const h = AMOUNT_HINT[decimal];
-  return `if(position(ifNull(${raw}, ''), ${lit(h.when)}) > 0, ${lit(h.text)}, '')`;
+  const v = `ifNull(${raw}, '')`;
+  return `multiIf(match(${v}, ${lit(PARENTHESES_RE)}), ${lit(PARENTHESES_HINT)},
+    match(${v}, '%$'), ${lit(PERCENT_HINT)},
+    position(${v}, ${lit(h.when)}) > 0, ${lit(h.text)}, '')`;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (integer expressions; Hinnant's algorithm). */

@@ -159,10 +159,23 @@ export const AMOUNT_HINT: Record<DecimalMark, { when: string; text: string }> = 
   ',': { when: '.', text: ' (the source has decimal: ",", which reads 1.234,56 and 12,50)' },
 };
 
+/**
+ * An accounting negative, `(12.50)`: never read (as 12.50 it would be a sign lost), and named. The
+ * whole value in parentheses, currency or code included (`($1,200.00)`).
+ */
+export const PARENTHESES_RE = '^\\(.*\\)$';
+export const PARENTHESES_HINT =
+  ' (a negative in parentheses? write it with a minus sign, -12.50 for (12.50))';
+/** A percentage, `12.5%`: never read (12.5 or 0.125?), and named. */
+export const PERCENT_HINT = ' (a percentage? write the number the column means, without the % sign)';
+
 /** SQL text: the hint to append to an amount's "cannot read" reason ('' when none applies). */
 export function amountHintSql(raw: string, decimal: DecimalMark = '.'): string {
   const h = AMOUNT_HINT[decimal];
-  return `CASE WHEN contains(COALESCE(${raw}, ''), ${literal(h.when)}) THEN ${literal(h.text)} ELSE '' END`;
+  const v = `COALESCE(${raw}, '')`;
+  return `CASE WHEN regexp_matches(${v}, ${literal(PARENTHESES_RE)}) THEN ${literal(PARENTHESES_HINT)}
+    WHEN ends_with(${v}, '%') THEN ${literal(PERCENT_HINT)}
+    WHEN contains(${v}, ${literal(h.when)}) THEN ${literal(h.text)} ELSE '' END`;
 }
 
 /** The hints of an unreadable timestamp, by the source's date order. */
