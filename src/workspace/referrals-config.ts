@@ -38,7 +38,7 @@ export interface ReferralsConfig {
       max_members: number;
       max_retained_share: number;
       min_refund_rate: number;
-      /** The ring rule's weight for a ring linked only by shared email domains (at most the rule's weight). */
+      /** The ring rule's weight for an account tied to its ring only by shared email domains (at most the rule's weight). */
       weak_weight: number;
     };
     velocity: {

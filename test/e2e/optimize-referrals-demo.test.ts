@@ -84,6 +84,8 @@ function expectPlantedFound(r: Run, truth: Truth): void {
   expect(ring[0].members).toBe(8);
   // devices and cards link it: a strong ring, weighed in full (not a colleagues' email-domain ring)
   expect(ring[0].strength).toBe('strong');
+  // and each of its 8 accounts by its own device or card (h-ring24b): none by an email domain only
+  expect(ring[0].strongly_tied).toBe(8);
   expect(ring[0].shared_identifiers.map((s) => s.kind).sort()).toEqual([
     'device',
     'device',

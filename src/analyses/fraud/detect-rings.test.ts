@@ -155,7 +155,8 @@ describe('detectRings', () => {
     expect(byFirst.get(0)).toMatchObject({ linkKinds: ['device', 'payment'], strength: 'strong' });
     expect(byFirst.get(4)).toMatchObject({ linkKinds: ['email-domain'], strength: 'weak' });
     expect(byFirst.get(16)).toMatchObject({ linkKinds: ['device'], strength: 'strong' });
-    // one device shared by two of the family beside the domain: strong (a link beside the domain)
+    // one device shared by two of the family beside the domain: mixed (strong links connect a pair,
+    // fewer than the 3 a ring needs; was 'strong' when any strong link made the whole ring strong)
     const edges = {
       from: Int32Array.from([...g.edges.from, 5]),
       to: Int32Array.from([...g.edges.to, 6]),
@@ -165,14 +166,18 @@ describe('detectRings', () => {
     const mixed = detectRings({ ...g, edges, activity }, { maxMembers: 5 }).rings.find(
       (x) => x.members[0] === 4,
     );
-    expect(mixed).toMatchObject({ linkKinds: ['device', 'email-domain'], strength: 'strong' });
+    expect(mixed).toMatchObject({
+      linkKinds: ['device', 'email-domain'],
+      strength: 'mixed',
+      strongMembers: [5, 6],
+    });
     // with an evidence limit of 1 the listed identifiers are cut, the kinds are not
     const cut = detectRings({ ...g, edges, activity }, { maxMembers: 5, evidenceLimit: 1 });
     expect(cut.rings.find((x) => x.members[0] === 4)).toMatchObject({
       sharedIdentifiers: [{ kind: 'email-domain', label: 'smith-family.net', links: 2 }],
       sharedIdentifierCount: 2,
       linkKinds: ['device', 'email-domain'],
-      strength: 'strong',
+      strength: 'mixed',
     });
   });
 
@@ -210,5 +215,133 @@ describe('detectRings', () => {
     const kind = Uint8Array.from(g.edges.kind);
     kind[2] = 9;
     expect(() => detectRings({ ...g, edges: { ...g.edges, kind } })).toThrow(/kind 9/);
+  });
+});
+
+/**
+ * Per-account ties (h-ring24b). Four rings, every friend rewarded 50 and never back:
+ * - X, 0..4: advocate 0 and friends 1..4 on initech.example; friends 1 and 2 also share a kiosk
+ *   device. Strong links connect 2 accounts (< 3): mixed; 1, 2 strongly tied, 0, 3, 4 by the domain
+ *   only. Rewards of their referrals: r-1, r-2 = 100 of the ring's 200.
+ * - Y, 5..7: advocate 5 and friends 6, 7 on one tablet: strong, all three tied; 100 (the advocate's
+ *   side, each payout once).
+ * - Z, 8..11: two device pairs (8–9, 10–11) joined by umbrella.example: 4 strongly tied accounts,
+ *   but strong links connect 2 at most: mixed.
+ * - W, 12..15: 12–13 a cookie, 13–14 a card (3 connected by strong links: strong), 15 by the domain
+ *   only (globex.example); 15's referral counts among the strong ties' rewards all the same: its
+ *   advocate 12 is strongly tied (150 of 150).
+ */
+function tiesGraph(): RingGraph {
+  const labels = ['initech.example', 'dev-kiosk', 'dev-tablet', 'umbrella.example', 'dev-a', 'dev-b'];
+  labels.push('cookie-1', 'card-1', 'globex.example');
+  const id = (l: string) => labels.indexOf(l);
+  const edges: [number, number, string, string][] = [
+    [0, 1, 'email-domain', 'initech.example'],
+    [0, 2, 'email-domain', 'initech.example'],
+    [0, 3, 'email-domain', 'initech.example'],
+    [0, 4, 'email-domain', 'initech.example'],
+    [1, 2, 'device', 'dev-kiosk'],
+    [5, 6, 'device', 'dev-tablet'],
+    [5, 7, 'device', 'dev-tablet'],
+    [8, 9, 'email-domain', 'umbrella.example'],
+    [8, 10, 'email-domain', 'umbrella.example'],
+    [8, 11, 'email-domain', 'umbrella.example'],
+    [8, 9, 'device', 'dev-a'],
+    [10, 11, 'device', 'dev-b'],
+    [12, 13, 'cookie', 'cookie-1'],
+    [13, 14, 'payment', 'card-1'],
+    [12, 15, 'email-domain', 'globex.example'],
+  ];
+  const n = 16;
+  const advocates: [number, number[]][] = [
+    [0, [1, 2, 3, 4]],
+    [5, [6, 7]],
+    [8, [9, 10, 11]],
+    [12, [13, 14, 15]],
+  ];
+  const rewardsPaid = new Float64Array(n);
+  const rewardedFriend = new Uint8Array(n);
+  const orders = new Int32Array(n);
+  const fr: [number, number, number][] = [];
+  for (const [a, friends] of advocates) {
+    rewardsPaid[a] = 50 * friends.length;
+    for (const f of friends) {
+      rewardedFriend[f] = 1;
+      orders[f] = 1;
+      fr.push([f, a, 50]);
+    }
+  }
+  return {
+    nodeCount: n,
+    edges: {
+      from: Int32Array.from(edges.map((e) => e[0])),
+      to: Int32Array.from(edges.map((e) => e[1])),
+      kind: Uint8Array.from(edges.map((e) => K[e[2]])),
+      identifier: Int32Array.from(edges.map((e) => id(e[3]))),
+    },
+    identifierLabels: labels,
+    accountIds: Array.from({ length: n }, (_, i) => `acct-${i}`),
+    activity: {
+      rewardsPaid,
+      rewardedFriend,
+      ordersAfterReward: new Int32Array(n),
+      orders,
+      refunds: new Int32Array(n),
+    },
+    friendRewards: {
+      friend: Int32Array.from(fr.map((x) => x[0])),
+      advocate: Int32Array.from(fr.map((x) => x[1])),
+      amount: Float64Array.from(fr.map((x) => x[2])),
+    },
+  };
+}
+
+describe('detectRings: each account tied by its own links', () => {
+  const r = detectRings(tiesGraph());
+
+  it('a ring is strong when strong links alone connect 3 of its accounts; mixed below; the ring stays one component', () => {
+    expect(
+      r.rings.map((x) => [x.members, x.strength, x.strongMembers, x.rewardsPaid, x.strongRewardsPaid]),
+    ).toEqual([
+      [[0, 1, 2, 3, 4], 'mixed', [1, 2], 200, 100],
+      [[5, 6, 7], 'strong', [5, 6, 7], 100, 100],
+      [[8, 9, 10, 11], 'mixed', [8, 9, 10, 11], 150, 150],
+      [[12, 13, 14, 15], 'strong', [12, 13, 14], 150, 150],
+    ]);
+  });
+
+  it('each member’s tie names the identifiers on its own links, strong kinds first', () => {
+    const tie = (node: number) => {
+      const t = r.ties!.get(node)!;
+      return [t.ring, t.strong, t.identifiers.map((s) => `${s.kind}:${s.label}`), t.identifierCount];
+    };
+    expect(tie(0)).toEqual([0, false, ['email-domain:initech.example'], 1]);
+    expect(tie(1)).toEqual([0, true, ['device:dev-kiosk', 'email-domain:initech.example'], 2]);
+    expect(tie(3)).toEqual([0, false, ['email-domain:initech.example'], 1]);
+    expect(tie(6)).toEqual([1, true, ['device:dev-tablet'], 1]);
+    expect(tie(8)).toEqual([2, true, ['device:dev-a', 'email-domain:umbrella.example'], 2]);
+    expect(tie(13)).toEqual([3, true, ['cookie:cookie-1', 'payment:card-1'], 2]);
+    expect(tie(15)).toEqual([3, false, ['email-domain:globex.example'], 1]);
+    expect(r.ties!.size).toBe(16);
+    // the evidence limit cuts the listed identifiers, not the count
+    const cut = detectRings(tiesGraph(), { evidenceLimit: 1 }).ties!.get(1)!;
+    expect(cut).toMatchObject({ identifiers: [{ kind: 'device', label: 'dev-kiosk' }], identifierCount: 2 });
+  });
+
+  it('a weak ring has no strongly tied member; nodes outside rings have no tie', () => {
+    const g = tiesGraph();
+    const only = detectRings({
+      ...g,
+      edges: {
+        from: g.edges.from.subarray(0, 4),
+        to: g.edges.to.subarray(0, 4),
+        kind: g.edges.kind.subarray(0, 4),
+        identifier: g.edges.identifier!.subarray(0, 4),
+      },
+    });
+    expect(only.rings.map((x) => [x.strength, x.strongMembers, x.strongRewardsPaid])).toEqual([
+      ['weak', [], 0],
+    ]);
+    expect([...only.ties!.keys()].sort()).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -1,17 +1,36 @@
 import { connectedComponents, type ConnectedComponents } from './connected-components.ts';
 import { FraudInputError } from './fraud-input-error.ts';
+import { UnionFind } from './union-find.ts';
 
 /** What two linked accounts share; `RingGraph.edges.kind` holds the index into this list. */
 export const IDENTIFIER_KINDS = ['ip-user-agent', 'device', 'cookie', 'payment', 'email-domain'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /**
- * How a ring's accounts are linked: `strong` when at least one of its edges is an IP + user agent,
- * device, cookie or payment fingerprint; `weak` when only shared company email domains connect it
- * (colleagues at one company refer each other in a B2B programme: a shared custom domain is weak
- * evidence alone, strong beside another link).
+ * How a ring's accounts are linked. A **strong link** is a shared IP + user agent, device, cookie or
+ * payment fingerprint; a shared company email domain is a weak one (colleagues at one company refer
+ * each other in a B2B programme). `strong` when strong links alone connect at least `minMembers`
+ * of its accounts (a ring by themselves); `mixed` when some accounts are strongly tied but strong
+ * links connect fewer than `minMembers` of them (a pair sharing a device, joined to the rest by
+ * their domain: the pair is what the per-referral rules catch, the ring around it is the domain's);
+ * `weak` when only shared email domains connect it. Each account's tie is judged apart
+ * (`AccountTie`): the ring rule weighs a referral by its account's tie, not by the ring's label.
  */
-export type RingStrength = 'strong' | 'weak';
+export type RingStrength = 'strong' | 'mixed' | 'weak';
+
+/**
+ * How one ring member is tied to its ring: `strong` when it shares an IP + user agent, device,
+ * cookie or payment fingerprint with another member; else only through email-domain links.
+ */
+export interface AccountTie {
+  readonly ring: number;
+  /** The member's account id (`RingGraph.accountIds`), null without them. */
+  readonly account: string | null;
+  readonly strong: boolean;
+  /** Distinct identifiers on the account's own links, strong kinds first (IDENTIFIER_KINDS order), at most `evidenceLimit`. */
+  readonly identifiers: readonly Omit<SharedIdentifier, 'links'>[];
+  readonly identifierCount: number;
+}
 /** The kinds that link weakly (bit i = IDENTIFIER_KINDS[i]): the email domain. */
 const WEAK_KIND_MASK = 1 << IDENTIFIER_KINDS.indexOf('email-domain');
 
@@ -134,8 +153,12 @@ export interface Ring {
   readonly sharedIdentifierCount: number;
   /** Every identifier kind on the ring's edges (all of them, not only the listed identifiers), in IDENTIFIER_KINDS order. */
   readonly linkKinds: readonly IdentifierKind[];
-  /** `weak` when its only links are shared email domains (`RingStrength`). */
+  /** `strong`, `mixed` or `weak` (`RingStrength`). */
   readonly strength: RingStrength;
+  /** Members strongly tied to the ring (`AccountTie.strong`), in node order. */
+  readonly strongMembers: readonly number[];
+  /** Rewards paid on the referrals whose advocate or friend is strongly tied (each payout once; part of `rewardsPaid`). */
+  readonly strongRewardsPaid: number;
 }
 
 export interface RingReview {
@@ -143,6 +166,8 @@ export interface RingReview {
   readonly rings: readonly Ring[];
   /** Ring index per node, −1 for nodes in no flagged ring. */
   readonly ringOfNode: Int32Array;
+  /** Each ring member's tie to its ring, by node (`detectRings` always fills it; a review built by hand may not). */
+  readonly ties?: ReadonlyMap<number, AccountTie>;
   /** Components above maxMembers that carry rewards: review by hand, not flagged. */
   readonly oversized: readonly { component: number; members: number; rewardsPaid: number }[];
 }
@@ -153,8 +178,11 @@ export interface RingReview {
  * the rewards: at most `maxRetainedShare` of the rewarded friends ordered again, or refunds make
  * up at least `minRefundRate` of the orders. O(n + m·α(n)); the identifier evidence is gathered
  * in one more pass over the edges, for flagged rings only. Each ring records the identifier kinds
- * on its edges (`linkKinds`) and its `strength`: weak when only shared email domains connect it
- * (the scorer weighs such a ring less: `FraudOptions.weakRingWeight`).
+ * on its edges (`linkKinds`), its `strength` and, per member, its tie (`ties`): strong when the
+ * member shares a non-email identifier with another member. A second union-find over the rings'
+ * strong edges sizes the groups strong links connect (the ring is `strong` when one has at least
+ * `minMembers` accounts). The scorer weighs a weakly tied account's referrals less
+ * (`FraudOptions.weakRingWeight`).
  *
  * @example
  * const rings = detectRings(graph);
@@ -249,6 +277,30 @@ export function detectRings(graph: RingGraph, options: RingOptions = {}): RingRe
     if (r >= 0) ringEdges[edgeFill[r]++] = e;
   }
 
+  // Strong ties: an endpoint of a strong edge (both ends are in the same ring: edges make the
+  // components). Strong edges alone, unioned, give the groups strong links connect.
+  const strongTie = new Uint8Array(n);
+  const strongSets = new UnionFind(ringEdges.length > 0 ? n : 0);
+  for (let k = 0; k < ringEdges.length; k++) {
+    const e = ringEdges[k];
+    if ((1 << kind[e]) & WEAK_KIND_MASK) continue;
+    strongTie[from[e]] = strongTie[to[e]] = 1;
+    strongSets.union(from[e], to[e]);
+  }
+  const strongRewards = new Float64Array(ringCount);
+  for (let i = 0; i < n; i++) if (strongTie[i]) strongRewards[ringOfNode[i]] += a.rewardsPaid[i];
+  if (graph.friendRewards) {
+    const fr = graph.friendRewards;
+    for (let k = 0; k < fr.friend.length; k++) {
+      const f = fr.friend[k];
+      const adv = fr.advocate[k];
+      // a strongly tied advocate in the friend's component counted it already (its rewardsPaid)
+      if (strongTie[f] && !(adv >= 0 && strongTie[adv] && componentOf[adv] === componentOf[f]))
+        strongRewards[ringOfNode[f]] += fr.amount[k];
+    }
+  }
+  const ties = memberTies(graph, ringOfNode, ringEdges, strongTie, o.evidenceLimit);
+
   // Identifier key kind·2^32 + (identifier + 1): exact in a double for ids below 2^31, ordered by
   // kind, then identifier. A ring's keys are sorted in a scratch array and counted as runs.
   const scratch = new Float64Array(Math.max(1, maxRun(edgeStart)));
@@ -291,7 +343,16 @@ export function detectRings(graph: RingGraph, options: RingOptions = {}): RingRe
       });
     }
     const members: number[] = [];
-    for (let k = memberStart[r]; k < memberStart[r + 1]; k++) members.push(memberNodes[k]);
+    const strongMembers: number[] = [];
+    let largestStrongGroup = 0;
+    for (let k = memberStart[r]; k < memberStart[r + 1]; k++) {
+      const i = memberNodes[k];
+      members.push(i);
+      if (!strongTie[i]) continue;
+      strongMembers.push(i);
+      const root = strongSets.find(i);
+      if (root === i) largestStrongGroup = Math.max(largestStrongGroup, strongSets.size[root]);
+    }
     const reasons: Ring['reasons'][number][] = [];
     const retainedShare = retained[c] / rewarded[c];
     const refundRate = orders[c] > 0 ? refunds[c] / orders[c] : null;
@@ -313,10 +374,58 @@ export function detectRings(graph: RingGraph, options: RingOptions = {}): RingRe
       sharedIdentifiers,
       sharedIdentifierCount: runKeys.length,
       linkKinds: IDENTIFIER_KINDS.filter((_, k) => kindMask & (1 << k)),
-      strength: kindMask & ~WEAK_KIND_MASK ? 'strong' : 'weak',
+      strength: largestStrongGroup >= o.minMembers ? 'strong' : strongMembers.length > 0 ? 'mixed' : 'weak',
+      strongMembers,
+      strongRewardsPaid: strongRewards[r],
     };
   }
-  return { components, rings, ringOfNode, oversized };
+  return { components, rings, ringOfNode, ties, oversized };
+}
+
+/**
+ * Each ring member's tie: whether it is strongly tied and the distinct identifiers on its own
+ * edges (a star per identifier: a member sharing one is an endpoint of at least one of its edges).
+ */
+function memberTies(
+  graph: RingGraph,
+  ringOfNode: Int32Array,
+  ringEdges: Int32Array,
+  strongTie: Uint8Array,
+  evidenceLimit: number,
+): Map<number, AccountTie> {
+  const { from, to, kind, identifier } = graph.edges;
+  const keys = new Map<number, number[]>();
+  const add = (node: number, key: number) => {
+    const list = keys.get(node);
+    if (list) list.push(key);
+    else keys.set(node, [key]);
+  };
+  for (let k = 0; k < ringEdges.length; k++) {
+    const e = ringEdges[k];
+    const key = kind[e] * 4294967296 + (identifier ? identifier[e] + 1 : 0);
+    add(from[e], key);
+    add(to[e], key);
+  }
+  const ties = new Map<number, AccountTie>();
+  for (const [node, list] of keys) {
+    list.sort((x, y) => x - y);
+    const distinct = list.filter((x, k) => k === 0 || x !== list[k - 1]);
+    ties.set(node, {
+      ring: ringOfNode[node],
+      account: graph.accountIds?.[node] ?? null,
+      strong: strongTie[node] === 1,
+      identifiers: distinct.slice(0, evidenceLimit).map((key) => {
+        const id = (key % 4294967296) - 1;
+        return {
+          kind: IDENTIFIER_KINDS[Math.floor(key / 4294967296)],
+          identifier: id,
+          label: id >= 0 ? (graph.identifierLabels?.[id] ?? null) : null,
+        };
+      }),
+      identifierCount: distinct.length,
+    });
+  }
+  return ties;
 }
 
 /**

@@ -213,7 +213,8 @@ export const FRAUD_RULES: Readonly<Record<FraudRuleId, FraudRuleDefinition>> = {
 };
 
 /**
- * The ring rule's weight for a weak ring (`Ring.strength`: linked only by shared email domains),
+ * The ring rule's weight for an account tied to its ring only by shared email domains (`AccountTie`;
+ * every account of a weak ring, the weakly tied ones of a mixed or strong ring),
  * never more than the ring rule's own weight: below the review band alone (colleagues at one company
  * who refer each other and buy once are the normal case of a B2B programme), enough to lift a
  * review-level signal of the same referral further (0.5 and a weak ring: 0.65), never to reject by

@@ -18,6 +18,7 @@ export {
   DEFAULT_RING_OPTIONS,
   detectRings,
   IDENTIFIER_KINDS,
+  type AccountTie,
   type IdentifierKind,
   type Ring,
   type RingGraph,

@@ -386,6 +386,10 @@ describe('scoreReferrals: a ring linked only by a company email domain weighs le
         ring: 0,
         members: 3,
         strength: 'weak',
+        tie: 'weak',
+        party: 'advocate',
+        account: 'anna',
+        tiedBy: ['email-domain:acme-corp.com'],
         note: 'linked only by the shared email domain acme-corp.com',
         reasons: ['no-activity-after-reward'],
         accounts: ['anna', 'ben', 'cara'],
@@ -430,5 +434,89 @@ describe('scoreReferrals: a ring linked only by a company email domain weighs le
     expect(r.rules[0].evidence).toMatchObject({ ring: 1, strength: 'strong' });
     // the other way round too
     expect(one(row({ advocateNode: 4, friendNode: 2 })).rules[0].evidence).toMatchObject({ ring: 1 });
+  });
+});
+
+// One five-account ring (h-ring24b): advocate dora (0) and her colleagues eli, fay, gil, hal (1..4)
+// on initech.example; eli and fay also share a kiosk device. Strong links connect two accounts: a
+// mixed ring; eli and fay are strongly tied, dora, gil and hal by the domain only.
+function pairAndColleagues() {
+  const n = 5;
+  const domain = IDENTIFIER_KINDS.indexOf('email-domain');
+  const device = IDENTIFIER_KINDS.indexOf('device');
+  return detectRings({
+    nodeCount: n,
+    edges: {
+      from: Int32Array.of(0, 0, 0, 0, 1),
+      to: Int32Array.of(1, 2, 3, 4, 2),
+      kind: Uint8Array.of(domain, domain, domain, domain, device),
+      identifier: Int32Array.of(0, 0, 0, 0, 1),
+    },
+    identifierLabels: ['initech.example', 'dev-kiosk'],
+    accountIds: ['dora', 'eli', 'fay', 'gil', 'hal'],
+    activity: {
+      rewardsPaid: Float64Array.of(200, 0, 0, 0, 0),
+      rewardedFriend: Uint8Array.of(0, 1, 1, 1, 1),
+      ordersAfterReward: new Int32Array(n),
+      orders: Int32Array.of(0, 1, 1, 1, 1),
+      refunds: new Int32Array(n),
+    },
+  });
+}
+
+describe('scoreReferrals: the ring rule weighs each account by its own tie to the ring', () => {
+  const rings = pairAndColleagues();
+  const one = (r: ReferralFeatureRow) => {
+    const x = scoreReferrals([r], { rings });
+    const ring = x.flagged[0]?.rules.find((f) => f.rule === 'ring');
+    return { score: x.scores[0], band: x.flagged[0]?.band ?? 'approve', ring };
+  };
+
+  it('the ring: mixed, two of five strongly tied', () => {
+    expect(rings.rings.map((x) => [x.accountIds, x.strength, x.strongMembers])).toEqual([
+      [['dora', 'eli', 'fay', 'gil', 'hal'], 'mixed', [1, 2]],
+    ]);
+  });
+
+  it('a colleague tied by the domain only: 0.3 (was 0.75: any device in the ring made it strong)', () => {
+    const gil = one(row({ advocateNode: 0, friendNode: 3 }));
+    expect(gil).toMatchObject({ score: 0.3, band: 'approve' });
+    expect(gil.ring).toMatchObject({
+      weight: 0.3,
+      evidence: {
+        ring: 0,
+        members: 5,
+        strength: 'mixed',
+        tie: 'weak',
+        party: 'advocate',
+        account: 'dora',
+        tiedBy: ['email-domain:initech.example'],
+        note: 'linked only by the shared email domain initech.example',
+      },
+    });
+    // with an office IP and a 20 s conversion: 1 − 0.9 × 0.6 × 0.7 = 0.622, review (was 0.865, reject)
+    expect(
+      one(row({ advocateNode: 0, friendNode: 4, sharedIps: ['203.0.113.7'], clickToConversionSeconds: 20 })),
+    ).toMatchObject({ score: 0.622, band: 'review' });
+  });
+
+  it('a strongly tied friend of a weakly tied advocate: the friend’s tie counts, 0.75, naming her device', () => {
+    const eli = one(row({ advocateNode: 0, friendNode: 1 }));
+    expect(eli).toMatchObject({ score: 0.75, band: 'review' });
+    expect(eli.ring).toMatchObject({
+      weight: 0.75,
+      evidence: {
+        tie: 'strong',
+        party: 'friend',
+        account: 'eli',
+        tiedBy: ['device:dev-kiosk', 'email-domain:initech.example'],
+      },
+    });
+    expect(eli.ring!.evidence).not.toHaveProperty('note');
+    // both strongly tied: the advocate's side is named
+    expect(one(row({ advocateNode: 2, friendNode: 1 })).ring!.evidence).toMatchObject({
+      party: 'advocate',
+      account: 'fay',
+    });
   });
 });

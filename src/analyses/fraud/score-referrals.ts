@@ -1,5 +1,5 @@
 import { couponSiteSet, matchCouponSite } from './coupon-sites.ts';
-import { weakRingNote, type RingReview } from './detect-rings.ts';
+import { weakRingNote, type AccountTie, type RingReview } from './detect-rings.ts';
 import { matchDisposableDomain } from './disposable-domains.ts';
 import type { VelocityReview } from './flag-velocity.ts';
 import { FraudInputError } from './fraud-input-error.ts';
@@ -46,7 +46,7 @@ export interface FraudOptions {
   /** Accounts listed in ring evidence; default 20. */
   readonly evidenceLimit?: number;
   /**
-   * The ring rule's weight for a weak ring (linked only by shared email domains), in [0, 1]; the
+   * The ring rule's weight for an account tied to its ring only by shared email domains, in [0, 1]; the
    * ring rule's weight when that is lower. Default `DEFAULT_WEAK_RING_WEIGHT` (0.3).
    */
   readonly weakRingWeight?: number;
@@ -161,6 +161,16 @@ export function scoreReferrals(
     return hit;
   };
   const ringOfNode = context.rings?.ringOfNode;
+  const rings = context.rings?.rings ?? [];
+  // A ring review without per-account ties (built by hand) ties every member as its ring is linked.
+  const tieOf = (node: number, ring: number): AccountTie =>
+    context.rings?.ties?.get(node) ?? {
+      ring,
+      account: null,
+      strong: rings[ring].strength !== 'weak',
+      identifiers: rings[ring].sharedIdentifiers,
+      identifierCount: rings[ring].sharedIdentifierCount,
+    };
   if (!disposable) on[B['disposable-email']] = 0;
   if (!velocity) on[B.velocity] = 0;
   if (!ringOfNode) on[B.ring] = 0;
@@ -373,27 +383,32 @@ export function scoreReferrals(
     if (on[B.ring]) {
       const aRing = nodeRing(ringOfNode!, r.advocateNode, i, 'advocateNode');
       const fRing = nodeRing(ringOfNode!, r.friendNode, i, 'friendNode');
-      const rings = context.rings!.rings;
-      // the advocate's ring, unless only the friend's is strong (two sides, two components)
-      const ringIndex =
-        aRing >= 0 && !(fRing >= 0 && rings[aRing].strength === 'weak' && rings[fRing].strength !== 'weak')
-          ? aRing
-          : fRing;
-      if (ringIndex >= 0) {
+      const aTie = aRing >= 0 ? tieOf(r.advocateNode!, aRing) : null;
+      const fTie = fRing >= 0 ? tieOf(r.friendNode!, fRing) : null;
+      // the advocate's tie, unless only the friend's is strong (each account judged by its own links)
+      const friendSide = fTie !== null && (aTie === null || (!aTie.strong && fTie.strong));
+      const tie = friendSide ? fTie : aTie;
+      if (tie) {
+        const ringIndex = tie.ring;
         const ring = rings[ringIndex];
-        const note = weakRingNote(ring.strength, ring.sharedIdentifiers, ring.sharedIdentifierCount);
+        const note = tie.strong ? null : weakRingNote('weak', tie.identifiers, tie.identifierCount);
+        const accountId = tie.account ?? (friendSide ? (r.friendId ?? null) : r.advocateId);
         fire(
           B.ring,
           {
             ring: ringIndex,
             members: ring.members.length,
             strength: ring.strength ?? 'strong',
+            tie: tie.strong ? 'strong' : 'weak',
+            party: friendSide ? 'friend' : 'advocate',
+            account: accountId,
+            tiedBy: tie.identifiers.map((s) => (s.label ? `${s.kind}:${s.label}` : s.kind)),
             ...(note ? { note } : {}),
             reasons: ring.reasons,
             accounts: ring.accountIds?.slice(0, evidenceLimit) ?? ring.members.slice(0, evidenceLimit),
             sharedIdentifiers: ring.sharedIdentifiers.map((s) => (s.label ? `${s.kind}:${s.label}` : s.kind)),
           },
-          note ? weakRingWeight : weight[B.ring],
+          tie.strong ? weight[B.ring] : weakRingWeight,
         );
       }
     }

@@ -288,6 +288,43 @@ function weakRingCheck(
   };
 }
 
+/**
+ * What a ring item says when only some of its accounts are strongly tied (a `mixed` ring, or a
+ * strong one with colleagues on its domain): freeze those and claw back the rewards on their
+ * referrals (the cost avoided), check the rest, tied to the ring by a company email domain only.
+ */
+function partialRingFreeze(
+  ring: RiskReview['rings'][number],
+  strong: number,
+  cur: string,
+): Pick<DraftItem, 'title' | 'evidence' | 'projected_lift'> {
+  const n = ring.members.length;
+  const weak = n - strong;
+  const domains = ring.sharedIdentifiers.filter((x) => x.kind === 'email-domain');
+  // (the listed identifiers are cut at the evidence limit: the domains may be cut with them)
+  const note = domains.length
+    ? weakRingNote('weak', domains, domains.length)
+    : 'linked only by shared email domains';
+  const k = ringNumber(ring.ring);
+  const strongIds = ring.sharedIdentifiers
+    .filter((x) => x.kind !== 'email-domain')
+    .map((x) => `${x.kind} ${x.label ?? ''}`.trim())
+    .slice(0, 4)
+    .join(', ');
+  const accounts = (x: number) => (x === 1 ? 'account' : 'accounts');
+  const strongPaid = ring.strongRewardsPaid ?? ring.rewardsPaid;
+  return {
+    title: `Freeze the ${strong} strongly tied ${accounts(strong)} of ring #${k} and claw back their rewards; check the ${weak} ${accounts(weak)} ${note}`,
+    evidence: `${strong} of ${n} accounts linked by ${strongIds}; the other ${weak} ${note}; ${ring.reasons.join(', ')}; ${ring.retainedFriends} of ${ring.rewardedFriends} rewarded friends bought again.`,
+    projected_lift: {
+      extra_conversions: null,
+      extra_revenue: null,
+      cost_avoided: strongPaid,
+      basis: `rewards paid on the referrals of its ${strong} strongly tied ${accounts(strong)}: ${money(strongPaid, cur)} (of ${money(ring.rewardsPaid, cur)} on the ring's referrals; none projected for the ${weak} tied by an email domain only)`,
+    },
+  };
+}
+
 /** Fraud rules to tighten (by rewards held where they fired) and rings to freeze. */
 export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): DraftItem[] {
   const out: DraftItem[] = [];
@@ -311,7 +348,10 @@ export function fraudItems(r: RiskReview, cur: string, fraudAlert: boolean): Dra
       urgent: fraudAlert,
     });
     const weak = weakRingNote(ring.strength, ring.sharedIdentifiers, ring.sharedIdentifierCount);
+    const strong = ring.strongMembers?.length ?? ring.members.length;
     if (weak) out[out.length - 1] = { ...out[out.length - 1], ...weakRingCheck(ring, weak, cur) };
+    else if (strong < ring.members.length)
+      out[out.length - 1] = { ...out[out.length - 1], ...partialRingFreeze(ring, strong, cur) };
   }
   const byRule = new Map<string, { count: number; held: number }>();
   // held values are in minor units: their sum is kept exact to them (no 457.42976999999996)

@@ -109,13 +109,13 @@ export function ringSection(r: R): Section {
     .slice(0, RINGS_SHOWN);
   const lists = f.inputs.lists;
   // said only when there is a weak ring to read it for
-  const ringRule = f.rings.some((x) => x.strength === 'weak')
+  const ringRule = f.rings.some((x) => x.strength === 'weak' || x.strongly_tied < x.members)
     ? f.rules.find((x) => x.rule === 'ring')
     : undefined;
   const weak =
     ringRule?.weak_ring_weight === undefined
       ? ''
-      : ` A ring linked only by shared company email domains is weak (colleagues at one company refer each other in a B2B programme): the ring rule weighs ${ringRule.weak_ring_weight} for its referrals instead of ${ringRule.weight}, and its backlog item is a check, not a freeze.`;
+      : ` An account tied to its ring only by shared company email domains is weakly tied (colleagues at one company refer each other in a B2B programme; a strongly tied one shares an IP + user agent, device, cookie or card with another member): the ring rule weighs ${ringRule.weak_ring_weight} for its referrals instead of ${ringRule.weight}, and the backlog checks those accounts rather than freezing them. A ring is strong when strong links alone connect at least 3 of its accounts, mixed when they connect fewer, weak with none.`;
   return {
     title: 'Fraud clusters',
     intro: `Accounts linked by a shared IP + user agent, device, cookie, card or company email domain (identifiers of more than the configured accounts are infrastructure and link nobody) form connected components; one of at least 3 accounts is a ring when few rewarded friends bought again after the reward or refunds dominate.${weak} ${f.inputs.ring_nodes} accounts share something (${f.inputs.ring_edges} links). Lists: disposable domains ${lists.disposable.source}${lists.disposable.version ? ` ${lists.disposable.version}` : ''} (${lists.disposable.entries} domains), ${lists.coupon.entries} coupon and cashback sites.`,
@@ -144,6 +144,7 @@ export function ringSection(r: R): Section {
               { key: 'ring', label: 'Ring', format: 'integer' },
               { key: 'members', label: 'Accounts', format: 'integer' },
               { key: 'strength', label: 'Strength', format: 'text' },
+              { key: 'strongly_tied', label: 'Strongly tied', format: 'integer' },
               { key: 'linked_by', label: 'Linked by', format: 'text' },
               { key: 'rewards_paid', label: 'Rewards paid', format: 'currency', currency: r.currency },
               { key: 'retained', label: 'Bought again', format: 'text' },
@@ -152,7 +153,7 @@ export function ringSection(r: R): Section {
             rows: rings.map((g) => ({
               ...g,
               ring: ringNumber(g.ring),
-              strength: g.strength === 'weak' ? 'weak: email domain only' : 'strong',
+              strength: g.strength === 'weak' ? 'weak: email domain only' : g.strength,
               linked_by: g.shared_identifiers.map((s) => `${s.kind} ${s.label ?? ''} ×${s.links}`).join('; '),
               retained: `${g.retained_friends} of ${g.rewarded_friends}`,
               why: g.reasons.join(', '),

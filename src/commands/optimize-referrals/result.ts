@@ -47,10 +47,14 @@ export interface RingView {
   reasons: Ring['reasons'];
   shared_identifiers: { kind: string; label: string | null; links: number }[];
   shared_identifier_count: number;
-  /** `weak` when only shared email domains link its accounts (the ring rule then weighs `weak_ring_weight`). */
+  /** `strong` when strong links alone connect ≥ 3 of its accounts, `mixed` when fewer, `weak` when only shared email domains link it (`RingStrength`). */
   strength: Ring['strength'];
   /** Every identifier kind on its links. */
   link_kinds: string[];
+  /** Accounts strongly tied to the ring (sharing an IP + user agent, device, cookie or card with another member). */
+  strongly_tied: number;
+  /** Their account ids, at most 50. */
+  strongly_tied_accounts: string[];
 }
 
 export type PartnerView = PartnerHealth & {
@@ -156,6 +160,10 @@ function ringView(r: Ring): RingView {
     shared_identifier_count: r.sharedIdentifierCount,
     strength: r.strength,
     link_kinds: [...r.linkKinds],
+    strongly_tied: r.strongMembers.length,
+    strongly_tied_accounts: r.accountIds
+      ? r.strongMembers.slice(0, RING_ACCOUNTS).map((i) => r.accountIds![r.members.indexOf(i)])
+      : [],
   };
 }
 

@@ -152,6 +152,8 @@ async function reviewRingsNumbered(
   const idents = new Set(
     review.rings.flatMap((r) => r.sharedIdentifiers.map((x) => x.identifier).filter((i) => i >= 0)),
   );
+  for (const tie of review.ties?.values() ?? [])
+    for (const x of tie.identifiers) if (x.identifier >= 0) idents.add(x.identifier);
   const accountOf = await textOf(
     engine,
     'ref_ring_nodes',
@@ -173,7 +175,26 @@ async function reviewRingsNumbered(
       label: x.identifier >= 0 ? (labelOf.get(x.identifier) ?? null) : null,
     })),
   }));
-  return { review: { ...review, rings }, nodeOf: new Map(), numbered: true, nodes: n, edges: e.rowCount };
+  const ties = new Map(
+    [...(review.ties ?? [])].map(([node, tie]) => [
+      node,
+      {
+        ...tie,
+        account: accountOf.get(node) ?? null,
+        identifiers: tie.identifiers.map((x) => ({
+          ...x,
+          label: x.identifier >= 0 ? (labelOf.get(x.identifier) ?? null) : null,
+        })),
+      },
+    ]),
+  );
+  return {
+    review: { ...review, rings, ties },
+    nodeOf: new Map(),
+    numbered: true,
+    nodes: n,
+    edges: e.rowCount,
+  };
 }
 
 /** Each numbered node's activity (`activitySql` per account, joined to its node) as typed arrays. */

@@ -45,7 +45,7 @@ export interface RuleSummary {
   weight: number;
   threshold: number | null;
   unit: string | null;
-  /** The ring rule only: its weight for a ring linked only by shared email domains (`referrals.fraud.ring.weak_weight`, at most `weight`). */
+  /** The ring rule only: its weight for an account tied to its ring only by shared email domains (`referrals.fraud.ring.weak_weight`, at most `weight`). */
   weak_ring_weight?: number;
   fired: number;
   reward_value: number;
@@ -115,9 +115,15 @@ function ruleSummaries(
   });
 }
 
-const inMinorUnits = <T extends { rewardsPaid: number }>(x: T, digits: number): T => ({
+const inMinorUnits = <T extends { rewardsPaid: number; strongRewardsPaid?: number }>(
+  x: T,
+  digits: number,
+): T => ({
   ...x,
   rewardsPaid: roundMinor(x.rewardsPaid, digits),
+  ...(x.strongRewardsPaid === undefined
+    ? {}
+    : { strongRewardsPaid: roundMinor(x.strongRewardsPaid, digits) }),
 });
 
 /**

@@ -9,8 +9,10 @@
  *   1 − 0.9 × 0.25 = 0.775, review). cara bought 20 s after her click: + fast-conversion 0.4 →
  *   1 − 0.9 × 0.6 × 0.7 = 0.622, review (was 1 − 0.9 × 0.6 × 0.25 = 0.865, reject: the domain alone
  *   turned a review into a reject).
- * - globex.example: gus → hal, gus → ivy, and hal and ivy also share a laptop (device): a **strong**
- *   ring, weighed as before: hal 0.775 review, ivy (20 s) 0.865 reject.
+ * - globex.example: gus → hal, gus → ivy, and hal and ivy also share a laptop (device): hal and ivy
+ *   are strongly tied, weighed as before: hal 0.775 review, ivy (20 s) 0.865 reject. Since h-ring24b
+ *   the ring is **mixed**, not strong: its strong links connect a pair (hal, ivy), fewer than the 3 a
+ *   ring needs, and gus is tied to it by the domain only; its backlog item freezes the two.
  *
  * Scores computed by hand (noisy-OR, 1 − Π(1 − w)), not by the scorer. Held: ben 0 (approve),
  * cara, hal, ivy 50 each → 150 (was 200). On DuckDB and on ClickHouse 18.16.
@@ -102,13 +104,15 @@ describe('a ring linked only by a company email domain (DuckDB)', () => {
     });
   });
 
-  it('(b) the same colleagues sharing a laptop too (globex.example): a strong ring, weighed as before', () => {
+  it('(b) the same colleagues sharing a laptop too (globex.example): hal and ivy strongly tied, weighed as before', () => {
     const duck = ref.result;
     const globex = ringOf(duck, 'gus')!;
     expect(globex).toMatchObject({
       accounts: expect.arrayContaining(['gus', 'hal', 'ivy']),
-      strength: 'strong',
+      strength: 'mixed',
       link_kinds: ['device', 'email-domain'],
+      strongly_tied: 2,
+      strongly_tied_accounts: ['hal', 'ivy'],
     });
     const v = verdicts(duck);
     // hal: shared-ip 0.1 + ring 0.75 = 0.775 review; ivy: + fast-conversion 0.4 → 0.865 reject
@@ -117,7 +121,7 @@ describe('a ring linked only by a company email domain (DuckDB)', () => {
     const ivy = duck.fraud.flagged.find((f) => f.referral_id === 'r-ivy')!;
     const ring = ivy.evidence.find((e) => e.rule === 'ring')!;
     expect(ring.weight).toBe(0.75);
-    expect(ring.evidence.strength).toBe('strong');
+    expect(ring.evidence).toMatchObject({ strength: 'mixed', tie: 'strong', account: 'ivy' });
     expect(ring.evidence.note).toBeUndefined();
     // held: cara, hal, ivy 50 each (ben is approved)
     expect(duck.fraud.value_at_risk).toEqual({ review: 100, reject: 50, total: 150 });
@@ -134,14 +138,14 @@ describe('a ring linked only by a company email domain (DuckDB)', () => {
     expect(check).toMatchObject({ priority: 'low', projected_lift: { cost_avoided: null } });
     const freeze = duck.backlog.find((b) => b.id === `ring-${globex.ring + 1}`)!;
     expect(freeze.title).toBe(
-      `Freeze the 3 accounts of ring #${globex.ring + 1} and claw back their rewards`,
+      `Freeze the 2 strongly tied accounts of ring #${globex.ring + 1} and claw back their rewards; check the 1 account linked only by the shared email domain globex.example`,
     );
     expect(freeze.projected_lift.cost_avoided).toBe(100);
     const csv = await readFile(path.join(ref.dir, duck.reports_dir, 'rings.csv'), 'utf8');
     const [header, ...rows] = csv.trim().split(/\r?\n/);
     expect(header.split(',').slice(-2)).toEqual(['strength', 'link_kinds']);
     expect(rows.find((x) => x.includes('anna ben cara'))).toMatch(/,weak,email-domain$/);
-    expect(rows.find((x) => x.includes('gus'))).toMatch(/,strong,device email-domain$/);
+    expect(rows.find((x) => x.includes('gus'))).toMatch(/,2,hal ivy,mixed,device email-domain$/);
     // the terminal counts the weak ring apart; the dashboard's ring table says which is which
     expect(fraudLines(duck)[0]).toMatch(/; 2 rings \(1 linked only by an email domain\)\.$/);
     const section = ringSection(duck);
@@ -149,7 +153,7 @@ describe('a ring linked only by a company email domain (DuckDB)', () => {
     const table = section.blocks.find((b) => b.kind === 'table');
     const strengths = table?.kind === 'table' ? table.rows.map((x) => [x.members, x.strength]) : [];
     expect(strengths.sort()).toEqual([
-      [3, 'strong'],
+      [3, 'mixed'],
       [3, 'weak: email domain only'],
     ]);
   });

@@ -151,6 +151,8 @@ export function ringsCsv(r: Pick<ReferralsResult, 'fraud'>): string {
       'orders',
       'reasons',
       'shared_identifiers',
+      'strongly_tied',
+      'strongly_tied_accounts',
       'strength',
       'link_kinds',
     ),
@@ -162,6 +164,7 @@ export function ringsCsv(r: Pick<ReferralsResult, 'fraud'>): string {
       shared_identifiers: x.shared_identifiers
         .map((s) => `${s.kind}:${s.label ?? '?'} (${s.links})`)
         .join('; '),
+      strongly_tied_accounts: (x.strongly_tied_accounts ?? []).join(' '),
       link_kinds: (x.link_kinds ?? []).join(' '),
     })),
   );
