@@ -472,6 +472,25 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
         `use one of: ${[...partnerIds].join(', ') || '(define partners first)'}`,
       );
   });
+  // a dedupe rule names an entity and its canonical columns: refused here, naming the key, instead
+  // of stopping the normalize stage with the engine's binder error (exit 6)
+  for (const [entity, rule] of Object.entries((r.dedupe ?? {}) as Record<string, { keys?: unknown }>)) {
+    const spec = entitySpec(entity);
+    if (!spec) continue; // the schema names the entities
+    // the canonical columns, and what the entity's own rule keys on (touchpoints' derived channel)
+    const known = [...new Set([...spec.columns, ...spec.dedupe.keys])];
+    const keys = Array.isArray(rule?.keys) ? (rule.keys as string[]) : [];
+    keys.forEach((k, j) => {
+      if (!known.includes(k)) {
+        const guess = closest(k, known);
+        throw fail(
+          `/dedupe/${entity}/keys/${j}`,
+          `"${k}" is not a canonical column of ${entity}`,
+          `${guess ? `did you mean "${guess}"? ` : ''}canonical columns of ${entity}: ${known.join(', ')}`,
+        );
+      }
+    });
+  }
   const campaigns = ((r.campaigns ?? []) as Json[]).map((c) => ({
     partners: [],
     assets: [],

@@ -222,6 +222,24 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     );
   });
 
+  it('a dedupe rule on a column or entity that does not exist: refused, naming the key, not an engine error', async () => {
+    // before, `dedupe: { members: { keys: [member_id, email] } }` (members have no email column) stopped the normalize stage with
+    // DuckDB's binder error (exit 6)
+    const yaml = `${VALID}dedupe:\n  members:\n    keys: [member_id, regoin]\n`;
+    const { line, file } = await fails(yaml);
+    expect(line).toContain(`${file}:${lineOf(yaml, 'keys: [member_id, regoin]')}:`);
+    expect(line).toContain('dedupe.members.keys[1] "regoin" is not a canonical column of members');
+    expect(line).toMatch(/ — did you mean "region"\? canonical columns of members: member_id, /);
+    // the default keys written out are accepted, touchpoints' derived channel among them
+    const ws = await load(
+      `${VALID}dedupe:\n  touchpoints:\n    keys: [person_id, touch_type, occurred_at, utm_campaign, asset, channel]\n`,
+    );
+    expect(ws.dedupe.touchpoints.keys).toContain('channel');
+    const entity = `${VALID}dedupe:\n  member:\n    keys: [member_id]\n`;
+    const bad = await fails(entity);
+    expect(bad.line).toMatch(/dedupe must be one of touchpoints, .* — did you mean "members"\?$/);
+  });
+
   it('bad date pattern', async () => {
     const yaml = VALID.replace('start: 2026-09-01', 'start: 09/01/2026');
     const { line, file } = await fails(yaml);
