@@ -1,12 +1,12 @@
 /**
- * `trimmedSql` against a reference written here in JavaScript (the characters stripped from either
- * end, an empty result as NULL) on the values where its shortcut could go wrong: every Unicode space
+ * `trimmedSql` and `trimSql` against references written here in JavaScript (the characters stripped
+ * from either end; `trimmedSql` gives an empty result as NULL) on the values where its shortcut could go wrong: every Unicode space
  * separator, the ASCII controls and other invisibles at either end, non-ASCII text, empty and blank
  * values, NULL, and a seeded batch of random strings over those characters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { literal, openDuckDb, type Engine } from '../../../src/data/index.ts';
-import { trimmedSql } from '../../../src/data/normalize/index.ts';
+import { trimmedSql, trimSql } from '../../../src/data/normalize/index.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -25,15 +25,32 @@ const TRIMMED =
   /^[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\n\v\f\r\u200b\u2060\ufeff]+|[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\n\v\f\r\u200b\u2060\ufeff]+$/g;
 const reference = (v: string | null) => (v === null ? null : v.replace(TRIMMED, '') || null);
 
+const trimmedReference = (v: string | null) => (v === null ? null : v.replace(TRIMMED, ''));
+
+/**
+ * Both helpers against the references, on a column (the shortcut inline) and on an expression
+ * (`x || ''`: the value bound once to a lambda parameter).
+ */
 async function compare(values: (string | null)[]): Promise<void> {
   const rows = values.map((v, i) => `(${i}, ${v === null ? 'NULL' : literal(v)})`).join(', ');
-  const got = await engine.query<{ i: number; fast: string | null }>(
-    `SELECT i, ${trimmedSql('x')} AS fast FROM (VALUES ${rows}) t(i, x) ORDER BY i`,
+  const got = await engine.query<{
+    i: number;
+    fast: string | null;
+    bound: string | null;
+    kept: string | null;
+    keptBound: string | null;
+  }>(
+    `SELECT i, ${trimmedSql('x')} AS fast, ${trimmedSql("x || ''")} AS bound,
+            ${trimSql('x')} AS kept, ${trimSql("(x || '')")} AS keptBound
+     FROM (VALUES ${rows}) t(i, x) ORDER BY i`,
   );
   expect(got.length).toBe(values.length);
   for (const g of got) {
     const v = values[Number(g.i)];
     expect(g.fast, JSON.stringify(v)).toBe(reference(v));
+    expect(g.bound, JSON.stringify(v)).toBe(reference(v));
+    expect(g.kept, JSON.stringify(v)).toBe(trimmedReference(v));
+    expect(g.keptBound, JSON.stringify(v)).toBe(trimmedReference(v));
   }
 }
 
