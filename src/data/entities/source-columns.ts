@@ -16,8 +16,20 @@ export const col = (b: SourceBinding, name: string): string => {
 export const dateOrderOf = (b: SourceBinding, name: string): DateOrder =>
   b.dateOrder ?? b.dateOrders?.[name] ?? 'mdy';
 
-/** Trimmed text with empty strings as NULL (`trimmedSql`: spaces, tabs, zero-width characters). */
-export const text = (b: SourceBinding, name: string): string => trimmedSql(col(b, name));
+/** Engine types whose text form has nothing to trim and is never empty (DuckDB's names). */
+const UNPADDED_TYPE =
+  /^(TIMESTAMP.*|DATE|TIME.*|INTERVAL|DOUBLE|FLOAT|REAL|DECIMAL.*|U?(BIG|SMALL|TINY|HUGE)?INT(EGER)?|BOOLEAN|UUID)$/;
+
+/**
+ * Trimmed text with empty strings as NULL (`trimmedSql`: spaces, tabs, zero-width characters). A
+ * typed column (a Parquet timestamp, a number) is only cast: its text has nothing to trim, and the
+ * shortcut's tests cost ~25 ns a value (~1.2 s of CPU over 50M decisions' times).
+ */
+export const text = (b: SourceBinding, name: string): string => {
+  const c = b.columns[name];
+  const type = c === undefined ? undefined : b.columnTypes?.[c]?.toUpperCase().trim();
+  return type !== undefined && UNPADDED_TYPE.test(type) ? col(b, name) : trimmedSql(col(b, name));
+};
 
 /** A value that is its own token: lower-case ASCII letters, digits and `_`, at least one. */
 export const TOKEN_PATTERN = '[a-z0-9_]+';

@@ -1,5 +1,5 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
-import { parseAmountSql, parseTimestampSql, trimmedSql, trimSql } from '../normalize/index.ts';
+import { parseAmountSql, parseTimestampSql, trimSql } from '../normalize/index.ts';
 import { amountHintSql, timestampHintSql } from '../normalize/parse-sql.ts';
 import { knownCurrencies, noRateReasonSql } from '../normalize/currency-sql.ts';
 import {
@@ -9,10 +9,7 @@ import {
   amountCurrencyReasonSql,
 } from '../normalize/amount-currency.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, dateOrderOf, partnerSql, tokenSql } from './source-columns.ts';
-
-/** A canonical column of the source as trimmed text, empty as NULL (see `trimmedSql`). */
-const text = (b: SourceBinding, name: string): string => trimmedSql(col(b, name));
+import { bookkeeping, col, dateOrderOf, partnerSql, text, tokenSql } from './source-columns.ts';
 
 /**
  * How a canonical column is read from text: `id` trimmed; `key` trimmed and lower-cased (emails,

@@ -48,11 +48,11 @@ export const coalesceCh = (...args: string[]) => args.reduceRight((rest, a) => `
 export const trimCh = (expr: string) => `replaceRegexpAll(${expr}, ${lit(`^${SPACES}+|${SPACES}+$`)}, '')`;
 
 /**
- * The characters `trimmedSql` trims (`TRIM_CHARACTERS`): the space separators above, the ASCII
- * whitespace controls (tab to carriage return) and the zero-width space, word joiner and BOM.
+ * The characters `trimmedSql` trims (`TRIM_CHARACTERS`): the space separators above, the tab and
+ * the carriage return, and the zero-width space, word joiner and BOM.
  */
 const TEXT_EDGES =
-  '[ \\x{0009}-\\x{000D}\\x{00A0}\\x{1680}\\x{2000}-\\x{200B}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]';
+  '[ \\x{0009}\\x{000D}\\x{00A0}\\x{1680}\\x{2000}-\\x{200B}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]';
 
 /** `trimSql`: text trimmed of `TEXT_EDGES` (`x` a String or Nullable(String) expression). */
 export const trimTextCh = (expr: string) =>

@@ -8,7 +8,7 @@ import { valueMapSql } from './value-map-sql.ts';
  * What the mapping means, written independently: trim the text of spaces, tabs, line breaks and
  * zero-width characters (`trimSql`'s set) and lower-case it; the first key equal to it wins.
  */
-const EDGE = '[ \\u00a0\\u1680\\u2000-\\u200b\\u202f\\u205f\\u2060\\u3000\\ufeff\\t\\n\\v\\f\\r]';
+const EDGE = '[ \\u00a0\\u1680\\u2000-\\u200b\\u202f\\u205f\\u2060\\u3000\\ufeff\\t\\r]';
 const TRIM = new RegExp(`^${EDGE}+|${EDGE}+$`, 'g');
 function reference(v: string | null, map: Record<string, string>, otherwise: 'keep' | 'null'): string | null {
   const clean = v === null ? null : v.replace(TRIM, '').toLowerCase() || null;

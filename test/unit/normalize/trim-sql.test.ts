@@ -19,10 +19,10 @@ const ZS = [0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 
 const SPACES = [...ZS, 0x2009, 0x200a, 0x202f, 0x205f, 0x3000, 0x200b, 0xfeff, 0x2060, 0x85, 0x7f];
 const CONTROLS = Array.from({ length: 31 }, (_, i) => i + 1);
 const EDGES = [...SPACES, ...CONTROLS].map((c) => String.fromCodePoint(c));
-// written out, not imported: the space separators, tab, LF, VT, FF, CR, zero-width space, word
-// joiner and byte order mark are trimmed; other controls (\x01, DEL, U+0085) are data
+// written out, not imported: the space separators, tab, CR, zero-width space, word
+// joiner and byte order mark are trimmed; other controls (LF, VT, FF, \x01, DEL, U+0085) are data
 const TRIMMED =
-  /^[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\n\v\f\r\u200b\u2060\ufeff]+|[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\n\v\f\r\u200b\u2060\ufeff]+$/g;
+  /^[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\u200b\u2060\ufeff]+|[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\u200b\u2060\ufeff]+$/g;
 const reference = (v: string | null) => (v === null ? null : v.replace(TRIMMED, '') || null);
 
 const trimmedReference = (v: string | null) => (v === null ? null : v.replace(TRIMMED, ''));
