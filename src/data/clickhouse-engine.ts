@@ -100,6 +100,10 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
       username: opts.username,
       password: opts.password,
       request_timeout: opts.requestTimeoutMs ?? 300_000,
+      // the normalizing SELECTs of a source with many mapped columns (each value trimmed, mapped,
+      // checked: track-source's touchpoints with partner and UTM maps) pass the server's default
+      // limit of 256 KiB of query text ("Max query size exceeded"); 16 MiB, per request
+      clickhouse_settings: { max_query_size: String(16 * 1024 * 1024) } as never,
       // Failures reach the caller as GtmErrors; the client's own logger would print them twice.
       log: { level: ClickHouseLogLevel.OFF },
     });
