@@ -16,9 +16,12 @@ export const col = (b: SourceBinding, name: string): string => {
 export const dateOrderOf = (b: SourceBinding, name: string): DateOrder =>
   b.dateOrder ?? b.dateOrders?.[name] ?? 'mdy';
 
-/** Engine types whose text form has nothing to trim and is never empty (DuckDB's names). */
-const UNPADDED_TYPE =
-  /^(TIMESTAMP.*|DATE|TIME.*|INTERVAL|DOUBLE|FLOAT|REAL|DECIMAL.*|U?(BIG|SMALL|TINY|HUGE)?INT(EGER)?|BOOLEAN|UUID)$/;
+/**
+ * Engine types that hold no text (DuckDB's names): a column of one cannot hold its own name, and
+ * its text form has nothing to trim and is never empty.
+ */
+export const NON_TEXT_TYPE =
+  /^(TIMESTAMP.*|DATE|TIME.*|INTERVAL|DOUBLE|FLOAT|REAL|DECIMAL.*|U?(BIG|SMALL|TINY|HUGE)?INT(EGER)?|BOOLEAN)$/;
 
 /**
  * Trimmed text with empty strings as NULL (`trimmedSql`: spaces, tabs, zero-width characters). A
@@ -28,7 +31,7 @@ const UNPADDED_TYPE =
 export const text = (b: SourceBinding, name: string): string => {
   const c = b.columns[name];
   const type = c === undefined ? undefined : b.columnTypes?.[c]?.toUpperCase().trim();
-  return type !== undefined && UNPADDED_TYPE.test(type) ? col(b, name) : trimmedSql(col(b, name));
+  return type !== undefined && NON_TEXT_TYPE.test(type) ? col(b, name) : trimmedSql(col(b, name));
 };
 
 /** A value that is its own token: lower-case ASCII letters, digits and `_`, at least one. */

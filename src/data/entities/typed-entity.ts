@@ -9,7 +9,15 @@ import {
   amountCurrencyReasonSql,
 } from '../normalize/amount-currency.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, dateOrderOf, partnerSql, text, tokenSql } from './source-columns.ts';
+import {
+  bookkeeping,
+  col,
+  dateOrderOf,
+  NON_TEXT_TYPE,
+  partnerSql,
+  text,
+  tokenSql,
+} from './source-columns.ts';
 
 /**
  * How a canonical column is read from text: `id` trimmed; `key` trimmed and lower-cased (emails,
@@ -172,10 +180,6 @@ function nativeColumn(b: SourceBinding, name: string, def: ColumnDef): string | 
   const type = column ? b.columnTypes?.[column]?.toUpperCase() : undefined;
   return column && type && NATIVE[def.kind]?.test(type) ? ident(column) : undefined;
 }
-
-/** Engine types that hold no text: a column of one cannot hold its own name (DuckDB's names). */
-const NON_TEXT_TYPE =
-  /^(TIMESTAMP.*|DATE|TIME.*|INTERVAL|DOUBLE|FLOAT|REAL|DECIMAL.*|U?(BIG|SMALL|TINY|HUGE)?INT(EGER)?|BOOLEAN)$/;
 
 /**
  * Whether a mapped column of the source has an engine type that holds no text (`columnTypes`):
