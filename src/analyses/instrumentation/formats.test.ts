@@ -107,6 +107,40 @@ describe('gtm CSV', () => {
       expect.objectContaining({ at: 'row 2, column property_required' }),
     );
   });
+
+  it("refuses a later row whose event cell differs from the event's first row (it was dropped)", () => {
+    const head = 'event,event_description,event_retention_days,event_sources,property\n';
+    const edited =
+      head +
+      'Seat Added,Seats were added.,90,product;web,account_id\n' +
+      'Seat Added,Seats were added to a workspace.,90,product;web,seats\n';
+    expect(() => planFromCsv(edited)).toThrow(
+      expect.objectContaining({
+        at: 'row 3, column event_description',
+        message:
+          'event_description "Seats were added to a workspace." differs from row 2\'s "Seats were added.": only the first row of event "Seat Added" is read for its event columns',
+      }),
+    );
+    const retention = head + 'Seat Added,,,,account_id\nSeat Added,,30,,seats\n';
+    expect(() => planFromCsv(retention)).toThrow(
+      expect.objectContaining({
+        at: 'row 3, column event_retention_days',
+        message: expect.stringContaining("differs from row 2's empty cell"),
+      }),
+    );
+    // the common rows' version too
+    const common = 'event,event_type,event_version,property\n*,common,1-0-0,ip\n*,common,2-0-0,locale\n';
+    expect(() => planFromCsv(common)).toThrow(expect.objectContaining({ at: 'row 3, column event_version' }));
+    // empty cells repeat the first row, and cells written differently but read the same pass
+    const same =
+      'event,event_retention_days,event_sampling_rate,event_sources,event_additional_properties,property\n' +
+      'Seat Added,90,1,product;web,false,account_id\n' +
+      'Seat Added,,1.0, product ; web ,no,seats\n' +
+      'Seat Added,90,,,,role\n';
+    const [event] = planFromCsv(same).events;
+    expect(event).toMatchObject({ retentionDays: 90, samplingRate: 1, sources: ['product', 'web'] });
+    expect(event.properties.map((p) => p.name)).toEqual(['account_id', 'seats', 'role']);
+  });
 });
 
 describe('Segment Protocols', () => {

@@ -75,6 +75,18 @@ export const LINT_RULES = [
   },
   { id: 'empty-enum', severity: 'error', description: 'An enum lists at least one value.' },
   {
+    id: 'enum-value-blank',
+    severity: 'warning',
+    description:
+      'String enum values are not blank and have no leading or trailing whitespace (a payload sends the trimmed value, and a blank one is usually an empty cell or a stray comma).',
+  },
+  {
+    id: 'property-type-conflict',
+    severity: 'warning',
+    description:
+      "A property name has one type across the plan's events (track, page and screen properties and common properties together; identify traits and group traits each apart; integer and number agree): Amplitude, Mixpanel and Avo keep one definition per name, and the warehouse tables of identify, page, screen and group calls one column.",
+  },
+  {
     id: 'invalid-pattern',
     severity: 'error',
     description: 'Patterns are valid regular expressions (ECMAScript, unicode mode, as Ajv compiles them).',

@@ -154,6 +154,8 @@ function propertyCells(p: PlanProperty): Partial<Record<Column, string>> {
 export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan {
   const { records } = csvRecords(text, ['event', 'property']);
   const events = new Map<string, PlanEvent>();
+  // the row each event (and the common rows) was read from: a later row must repeat its event cells
+  const firstRows = new Map<string, { row: number; get: Get }>();
   let common: CommonRules | undefined;
   for (const r of records) {
     const at = (column: Column) => `row ${r.row}, column ${column}`;
@@ -161,7 +163,14 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
     if (!eventName) throw new PlanParseError('empty event name', at('event'));
     const type = r.get('event_type') || 'track';
     if (type === COMMON_ROW_TYPE) {
-      common ??= commonFromRow(r.get, at);
+      if (common)
+        sameEventCells(firstRows.get(COMMON_ROW_TYPE)!, r, 'the common properties', (get) =>
+          commonFromRow(get, at),
+        );
+      else {
+        common = commonFromRow(r.get, at);
+        firstRows.set(COMMON_ROW_TYPE, r);
+      }
       if (r.get('property')) common.properties.push(propertyFromRow(r.get, at));
       continue;
     }
@@ -176,7 +185,11 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
     if (!event) {
       event = eventFromRow(r.get, eventName, type as PlanEvent['type'], at);
       events.set(key, event);
-    }
+      firstRows.set(key, r);
+    } else
+      sameEventCells(firstRows.get(key)!, r, `event "${eventName}"`, (get) =>
+        eventFromRow(get, eventName, type as PlanEvent['type'], at),
+      );
     if (r.get('property')) event.properties.push(propertyFromRow(r.get, at));
   }
   const plan = createPlan({ name, events: [...events.values()] });
@@ -186,6 +199,40 @@ export function planFromCsv(text: string, name = 'Imported plan'): TrackingPlan 
 
 type Get = (column: string) => string;
 type At = (column: Column) => string;
+
+/** The event columns: an event's rows each repeat them (the `event` and `event_type` cells group the rows). */
+const EVENT_CELLS = PLAN_CSV_COLUMNS.filter((c) => c.startsWith('event_') && c !== 'event_type');
+
+/**
+ * Refuses a later row of an event whose event cell says something else than the event's first
+ * row: only the first row's cells make the event, so the later value (an edited description, a
+ * retention period typed on one row of a filtered sheet) would be dropped without a word. An
+ * empty cell repeats the first row's value; cells that differ only in how they are written
+ * (`1` and `1.0`, `true` and `yes`, list spacing) read the same and pass.
+ *
+ * @param read builds the event (or the common rules) from a row's cells, as the first row was read
+ */
+function sameEventCells(
+  first: { row: number; get: Get },
+  later: { row: number; get: Get },
+  what: string,
+  read: (get: Get) => unknown,
+): void {
+  let firstRead: string | undefined;
+  for (const column of EVENT_CELLS) {
+    const value = later.get(column);
+    const was = first.get(column);
+    if (value.trim() === '' || value === was) continue;
+    firstRead ??= JSON.stringify(read(first.get));
+    const overlaid = read((c) => (c === column ? value : first.get(c)));
+    if (JSON.stringify(overlaid) === firstRead) continue;
+    throw new PlanParseError(
+      `${column} "${value}" differs from row ${first.row}'s ${was.trim() === '' ? 'empty cell' : `"${was}"`}: only the first row of ${what} is read for its event columns`,
+      `row ${later.row}, column ${column}`,
+      `give every row of ${what} the same ${column} (or leave it empty on the later rows)`,
+    );
+  }
+}
 
 function commonFromRow(get: Get, at: At): CommonRules {
   const common: CommonRules = { properties: [] };

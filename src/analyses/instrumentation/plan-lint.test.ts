@@ -124,6 +124,87 @@ describe('lintPlan', () => {
     expect(rules(r)).toEqual(['duplicate-event-name', 'duplicate-property-name:property_collided']);
   });
 
+  it('warns about blank and space-padded enum values, nested and array items included', () => {
+    const r = lintPlan(
+      one([
+        prop('billing_period', { type: 'string', enum: ['monthly', '', 'annual'] }),
+        prop('reason', { type: 'string', enum: ['too_expensive', ' missing_feature', 'other\t'] }),
+        prop('tags', { type: 'array', maxItems: 5, items: { type: 'string', enum: ['a', '  '] } }),
+        prop('plan', {
+          type: 'object',
+          properties: { tier: prop('tier', { type: 'string', enum: ['pro '] }).schema },
+        }),
+        prop('clean', { type: ['string', 'integer'], enum: ['a b', 1] }),
+      ]),
+      { disable: ['property-described'] },
+    );
+    const blank = r.findings.filter((f) => f.rule === 'enum-value-blank');
+    expect(blank.map((f) => [f.severity, f.property, f.message])).toEqual([
+      [
+        'warning',
+        'billing_period',
+        '"billing_period" enum has a blank value "": remove it (an empty cell or a stray comma?)',
+      ],
+      [
+        'warning',
+        'reason',
+        '"reason" enum value " missing_feature" starts or ends with whitespace: a payload sending "missing_feature" is refused; trim it',
+      ],
+      ['warning', 'reason', expect.stringContaining('"other\\t" starts or ends with whitespace')],
+      ['warning', 'tags[]', expect.stringContaining('enum has a blank value "  "')],
+      ['warning', 'plan.tier', expect.stringContaining('"pro " starts or ends with whitespace')],
+    ]);
+  });
+
+  it("warns about a property name typed two ways across the plan's events", () => {
+    const ev = (name: string, type: 'track' | 'identify' | 'group', properties: PlanProperty[]) =>
+      createEvent({ name, type, description: 'd', identities: ['userId'], properties });
+    const plan = createPlan({
+      name: 'p',
+      events: [
+        ev('Trial Converted', 'track', [prop('mrr', { type: 'number', minimum: 0, maximum: 1e5 })]),
+        // integer and number agree; an untyped schema agrees with any type
+        ev('Plan Changed', 'track', [
+          prop('mrr', { type: 'integer', minimum: 0, maximum: 1e5 }),
+          prop('seats', { enum: [1, 2] }),
+        ]),
+        ev('Subscription Cancelled', 'track', [prop('mrr', { type: 'string', maxLength: 20 })]),
+        ev('Seat Added', 'track', [
+          prop('seats', { type: 'integer', minimum: 1, maximum: 9 }),
+          prop('seats', { type: ['string', 'null'], maxLength: 8 }),
+        ]),
+        // traits are user and account properties: their own namespaces
+        ev('identify', 'identify', [prop('mrr', { type: 'boolean' })]),
+        ev('group', 'group', [prop('mrr', { type: 'string', maxLength: 9 })]),
+      ],
+    });
+    plan.common = { properties: [prop('locale', { type: 'string', maxLength: 9 })] };
+    plan.events[0].properties.push(prop('locale', { type: 'array', maxItems: 2, items: { type: 'string' } }));
+    const conflicts = lintPlan(plan, { disable: ['duplicate-property-name'] })
+      .findings.filter((f) => f.rule === 'property-type-conflict')
+      .map((f) => [f.severity, f.event, f.property, f.message]);
+    expect(conflicts).toEqual([
+      [
+        'warning',
+        'Trial Converted',
+        'locale',
+        '"locale" is array here but string in "(common properties)": give it one type, or a name of its own',
+      ],
+      [
+        'warning',
+        'Subscription Cancelled',
+        'mrr',
+        '"mrr" is string here but number in "Trial Converted": give it one type, or a name of its own',
+      ],
+      [
+        'warning',
+        'Seat Added',
+        'seats',
+        '"seats" is defined twice in this event, as number and as null or string: keep one',
+      ],
+    ]);
+  });
+
   it('finds impossible constraints and enum values that cannot match', () => {
     const r = lintPlan(
       one([

@@ -171,12 +171,51 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     for (const p of plan.common.properties) checkPrivacy(shared, p);
   }
 
+  checkTypeConflicts();
+
   if (has('COPPA')) {
     const gated = plan.events.some(
       (e) => AGE_GATE_EVENT.test(e.name) || e.properties.some((p) => AGE_GATE_PROPERTY.test(p.name)),
     );
     if (!gated)
       add('coppa-age-gate', 'no age-gating event (e.g. "Age Gate Completed" with age_verified) in the plan');
+  }
+
+  /**
+   * One property name, one type: the first definition of a name (common properties first, then
+   * the events in plan order) sets it, and each event that types the name otherwise is reported.
+   * Identify traits and group traits are compared among themselves (user and account properties).
+   */
+  function checkTypeConflicts() {
+    const firstType = new Map<string, { event: string; types: string }>();
+    const defs: Array<{ space: string; event: string; p: { name: string; schema: JsonSchema } }> = [
+      ...(plan.common?.properties ?? []).map((p) => ({ space: 'properties', event: COMMON_EVENT, p })),
+      ...plan.events.flatMap((e) =>
+        e.properties.map((p) => ({
+          space: e.type === 'identify' || e.type === 'group' ? `${e.type} traits` : 'properties',
+          event: e.name,
+          p,
+        })),
+      ),
+    ];
+    for (const { space, event, p } of defs) {
+      const types = [...new Set(schemaTypes(p.schema).map((t) => (t === 'integer' ? 'number' : t)))]
+        .sort()
+        .join(' or ');
+      if (!types) continue; // an untyped schema (enum only, any value) agrees with every type
+      const key = `${space}\u0000${p.name}`;
+      const first = firstType.get(key);
+      if (!first) firstType.set(key, { event, types });
+      else if (first.types !== types)
+        add(
+          'property-type-conflict',
+          first.event === event
+            ? `"${p.name}" is defined twice in this event, as ${first.types} and as ${types}: keep one`
+            : `"${p.name}" is ${types} here but ${first.types} in "${first.event}": give it one type, or a name of its own`,
+          event,
+          p.name,
+        );
+    }
   }
 
   function checkCategory(g: Governance, ev: string, property: string | undefined) {
@@ -289,6 +328,16 @@ export function lintPlan(plan: TrackingPlan, options: LintOptions = {}): LintRes
     const bounded = Array.isArray(s.enum) || s.const !== undefined;
     if (Array.isArray(s.enum) && s.enum.length === 0)
       add('empty-enum', `"${path}" has an empty enum`, ev, path);
+    for (const v of Array.isArray(s.enum) ? s.enum : [])
+      if (typeof v === 'string' && (v.trim() === '' || v.trim() !== v))
+        add(
+          'enum-value-blank',
+          v.trim() === ''
+            ? `"${path}" enum has a blank value ${JSON.stringify(v)}: remove it (an empty cell or a stray comma?)`
+            : `"${path}" enum value ${JSON.stringify(v)} starts or ends with whitespace: a payload sending ${JSON.stringify(v.trim())} is refused; trim it`,
+          ev,
+          path,
+        );
     if (types.includes('string') && !bounded && s.maxLength === undefined && !s.pattern && !s.format) {
       add('string-bounded', `string "${path}" has no maxLength, enum, pattern or format`, ev, path);
     }
