@@ -438,9 +438,18 @@ function checkHealth(input: ExperimentInput, settings: AnalysisSettings): Experi
   const srm =
     haveUnits && units.length > 1 ? sampleRatioMismatch(units, weights, settings.srmThreshold) : null;
 
-  const analysed = haveUnits ? units.reduce((s, u) => s + u, 0) : 0;
+  // The units analysed, each in exactly one arm: the exposed units when known, else per arm the
+  // most units any metric saw. The multiple-exposure check needs only this denominator, so it
+  // runs without exposed counts too (a count of 300 against 1,000 + 1,000 units is an alert
+  // whether or not `units` were given; it was skipped without them).
+  const analysed = haveUnits
+    ? units.reduce((s, u) => s + u, 0)
+    : input.variants.reduce(
+        (s, _, i) => s + Math.max(0, ...input.metrics.map((m) => armUnits(m.arms[i]))),
+        0,
+      );
   const multipleExposure =
-    input.multipleExposures === undefined || input.multipleExposures === null || !haveUnits
+    input.multipleExposures === undefined || input.multipleExposures === null
       ? null
       : multipleExposureCheck(input.multipleExposures, analysed, {
           maxRate: settings.maxMultipleExposureRate,
@@ -450,10 +459,7 @@ function checkHealth(input: ExperimentInput, settings: AnalysisSettings): Experi
   // Smallest arm: exposed units when known, else the smallest n any metric saw.
   const smallestArm = haveUnits
     ? Math.min(...units)
-    : Math.min(
-        ...input.metrics.flatMap((m) => m.arms.map((a) => (a.kind === 'cuped' ? a.post.n : a.n))),
-        Number.POSITIVE_INFINITY,
-      );
+    : Math.min(...input.metrics.flatMap((m) => m.arms.map(armUnits)), Number.POSITIVE_INFINITY);
   const minimumData = minimumDataCheck(
     Number.isFinite(smallestArm) ? smallestArm : 0,
     input.daysRunning ?? null,
@@ -463,4 +469,9 @@ function checkHealth(input: ExperimentInput, settings: AnalysisSettings): Experi
     },
   );
   return { srm, multipleExposure, minimumData };
+}
+
+/** Units of an arm (a CUPED arm's are its outcome's). */
+function armUnits(arm: ArmData): number {
+  return arm.kind === 'cuped' ? arm.post.n : arm.n;
 }

@@ -163,6 +163,38 @@ describe('runExperimentReadout', () => {
     expect(table).toContain('latency_ms (guardrail, lower is better)');
   });
 
+  it('checks multiple exposures without users: the units analysed are the arms of the metrics', async () => {
+    // 300 units saw both variants, left out of 1,000 + 1,000: 300 / 2,300 = 13.04% > 1% (and
+    // ≥ 10 units) is an alert that stops the test. Without `users` the check was skipped and the
+    // readout said "ship B".
+    const experiment = {
+      variants: [{ name: 'A' }, { name: 'B' }],
+      days_running: 14,
+      multiple_exposures: 300,
+      metrics: [
+        { name: 'conv', type: 'proportion', data: { A: { n: 1000, sum: 100 }, B: { n: 1000, sum: 150 } } },
+        {
+          name: 'spend',
+          type: 'mean',
+          data: { A: { n: 990, sum: 990, sum_squares: 2000 }, B: { n: 995, sum: 995, sum_squares: 2000 } },
+        },
+      ],
+    };
+    const result = await runExperimentReadout({ input: await file('exposed-twice.json', experiment) });
+    expect(result.health.srm).toBeNull();
+    expect(result.health.multiple_exposure).toEqual({
+      count: 300,
+      rate: 300 / 2300,
+      max_rate: 0.01,
+      alert: true,
+    });
+    expect(result.recommendation.action).toBe('stop');
+    expect(result.recommendation.reasons[0]).toBe(
+      'Multiple exposures: 300 units (13.04%) saw more than one variant, above the 1% limit; fix the assignment and restart.',
+    );
+    expect(formatReadoutTable(result)).toContain('multiple exposures 13.04% (TOO MANY)');
+  });
+
   it('says which goal comparisons the correction left out: a deterministic difference is not a test', async () => {
     // raw p 0.0210683 (scipy ttest_ind_from_stats, absolute, p(1-p) variances); Holm over the one
     // other tested comparison (0.3790) gives 2 × 0.0210683 = 0.0421365 (R p.adjust(..., "holm"))
