@@ -84,7 +84,7 @@ const defineEvents = async (flags: string[]) => {
   expect(res.code).toBe(0);
   const r = res.json<Result>();
   expect(validateResult(r), JSON.stringify(validateResult.errors)).toBe(true);
-  return { r, dir: path.join(demo.dir, r.reports_dir) };
+  return { r, dir: path.join(demo.dir, r.reports_dir), stderr: res.stderrLines };
 };
 
 describe('define-events on the demo workspace', () => {
@@ -372,17 +372,24 @@ describe('define-events on the demo workspace', () => {
     const file = path.join(demo.dir, 'gtm.yaml');
     const doc = parseDocument(readFileSync(file, 'utf8'));
     doc.setIn(['events', 'governance'], {
-      retention: { categories: { Analytics: 400 }, events: { 'Opportunity Closed': 1095 } },
+      // a misspelt event is warned about; an event of another use case's catalog is not
+      retention: {
+        categories: { Analytics: 400 },
+        events: { 'Opportunity Closed': 1095, 'Opportunity Close': 30, 'Order Completed': 30 },
+      },
       consent: { events: { 'Lead Created': 'Functional' } },
     });
     writeFileSync(file, doc.toString());
-    const { r } = await defineEvents([
+    const { r, stderr } = await defineEvents([
       '--use-case',
       'pipeline velocity',
       '--sources',
       'product,crm',
       '--retention-days',
       '200',
+    ]);
+    expect(stderr.filter((l) => l.includes('events.governance'))).toEqual([
+      'warning: events.governance.retention.events["Opportunity Close"] names no event gtm catalogs, so it applies to none: did you mean "Opportunity Closed"?',
     ]);
     const row = (event: string) => r.governance.rows.find((x) => x.event === event)!;
     expect(row('Opportunity Closed')).toMatchObject({

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RETENTION_DEFAULTS, applyGovernancePolicy, defaultRetention } from './governance-policy.ts';
+import {
+  RETENTION_DEFAULTS,
+  applyGovernancePolicy,
+  defaultRetention,
+  unmatchedPolicyEvents,
+} from './governance-policy.ts';
 import { createEvent, createPlan } from './tracking-plan.ts';
 import type { Regulation } from './tracking-plan.ts';
 
@@ -135,5 +140,33 @@ describe('applyGovernancePolicy', () => {
     const p = plan();
     applyGovernancePolicy(p, { retention_days: 10 });
     expect(p.events[0].retentionDays).toBeUndefined();
+  });
+});
+
+describe('unmatchedPolicyEvents', () => {
+  const known = ['Lead Created', 'Opportunity Closed', 'Order Completed'];
+  const plan = ['Lead Created', 'Opportunity Closed'];
+
+  it('names a per-event setting that matches no event gtm catalogs, with the event it probably meant', () => {
+    const lines = unmatchedPolicyEvents(
+      {
+        retention: { events: { 'opportunity closed': 1095, 'Opportunity Close': 30, 'Deal Won': 90 } },
+        consent: { events: { Lead_Created: 'Functional', 'Order Completed': 'Functional' } },
+      },
+      known,
+      plan,
+    );
+    expect(lines).toEqual([
+      'events.governance.retention.events["Opportunity Close"] names no event gtm catalogs, so it applies to none: did you mean "Opportunity Closed"?',
+      'events.governance.retention.events["Deal Won"] names no event gtm catalogs, so it applies to none: use an event name of the plan (this one\'s: Lead Created, Opportunity Closed)',
+      'events.governance.consent.events["Lead_Created"] names no event gtm catalogs, so it applies to none: did you mean "Lead Created"?',
+    ]);
+  });
+
+  it('is quiet when every setting names a known event (case ignored, another use case included)', () => {
+    expect(unmatchedPolicyEvents({ retention: { events: { 'ORDER COMPLETED': 1 } } }, known, plan)).toEqual(
+      [],
+    );
+    expect(unmatchedPolicyEvents({}, known, plan)).toEqual([]);
   });
 });

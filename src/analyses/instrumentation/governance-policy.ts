@@ -1,3 +1,4 @@
+import { didYouMean } from '../text/edit-distance.ts';
 import type { CallType, PlanEvent, Regulation, TrackingPlan } from './tracking-plan.ts';
 
 /**
@@ -273,4 +274,41 @@ export function applyGovernancePolicy(plan: TrackingPlan, policy: GovernancePoli
     a.kind === b.kind ? b.events - a.events : a.kind === 'retention' ? -1 : 1,
   );
   return { plan: { ...plan, events, consentCategories: categories }, decisions, rules };
+}
+
+/**
+ * The per-event settings of a policy (`events.governance.retention.events`,
+ * `events.governance.consent.events`) whose name matches no event of `known` (ignoring case): a
+ * misspelt event name would leave its event on the default period or category without a word.
+ * `known` holds every event a run could catalog (so that a workspace whose use cases catalog other
+ * events is not warned about them); each line names the setting, and the event of `planEvents` (else
+ * of `known`) close enough to be what was meant.
+ *
+ * @example
+ * unmatchedPolicyEvents({ retention: { events: { 'Opportunity Close': 1095 } } }, ['Opportunity Closed'], ['Opportunity Closed'])
+ * // ['events.governance.retention.events["Opportunity Close"] names no event gtm catalogs, so it applies to none: did you mean "Opportunity Closed"?']
+ */
+export function unmatchedPolicyEvents(
+  policy: GovernancePolicy,
+  known: readonly string[],
+  planEvents: readonly string[],
+): string[] {
+  const names = new Set(known.map((k) => k.toLowerCase()));
+  const lines: string[] = [];
+  const settings: Array<[string, Record<string, unknown> | undefined]> = [
+    ['events.governance.retention.events', policy.retention?.events],
+    ['events.governance.consent.events', policy.consent?.events],
+  ];
+  for (const [where, map] of settings)
+    for (const name of Object.keys(map ?? {})) {
+      if (names.has(name.toLowerCase())) continue;
+      const near = didYouMean(name, planEvents) ?? didYouMean(name, known);
+      lines.push(
+        `${where}[${JSON.stringify(name)}] names no event gtm catalogs, so it applies to none: ` +
+          (near
+            ? `did you mean ${JSON.stringify(near)}?`
+            : `use an event name of the plan (this one's: ${planEvents.join(', ')})`),
+      );
+    }
+  return lines;
 }

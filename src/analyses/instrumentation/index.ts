@@ -69,6 +69,7 @@ export {
   applyGovernancePolicy,
   defaultRetention,
   hasPersonalData,
+  unmatchedPolicyEvents,
 } from './governance-policy.ts';
 export type {
   GovernanceApplied,

@@ -13,6 +13,8 @@ import {
   type Requirements,
   type TrackingPlan,
   type ValidationReport,
+  unmatchedPolicyEvents,
+  USE_CASE_TEMPLATES,
 } from '../../analyses/instrumentation/index.ts';
 import { buildQaPlan, type QaPlan } from '../../analyses/instrumentation/qa-plan.ts';
 import { rolloutPlan, type RolloutStep } from '../../analyses/instrumentation/rollout-plan.ts';
@@ -23,6 +25,9 @@ import { importPlan, validateEventsFile } from '../shared/tracking-plan-io/index
 import { asOfInstant } from '../shared/window/index.ts';
 import { validatePayloadsClickHouse } from './clickhouse-validation.ts';
 import type { DefineEventsContext } from './inputs.ts';
+
+/** Every event a use case can catalog: per-event governance settings naming none of them apply to nothing. */
+const TEMPLATE_EVENTS = [...new Set(USE_CASE_TEMPLATES.flatMap((t) => t.events.map((e) => e.name)))];
 
 /** The tracking plan drafted by the catalog stage, with what it was compared against. */
 export interface Catalog {
@@ -112,6 +117,12 @@ const catalog = (run: Run) =>
       for (const e of drafted.events) e.owner ??= owner;
       // Every event leaves the catalog with a retention period and a consent category, each traced to its rule.
       const { plan, decisions, rules } = applyGovernancePolicy(drafted, run.inputs.governance);
+      for (const line of unmatchedPolicyEvents(
+        run.inputs.governance,
+        TEMPLATE_EVENTS,
+        plan.events.map((e) => e.name),
+      ))
+        run.warn(line);
       const previous = previousTrackingPlan(path.dirname(run.reportsDir), scope);
       let diff: PlanDiff | null = null;
       if (previous) {
