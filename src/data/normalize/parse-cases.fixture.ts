@@ -167,6 +167,26 @@ export const TIMESTAMP_CASES: readonly (readonly [string, Record<DateOrder, numb
   ['26-11-10', { mdy: null, dmy: null }],
   ['epoch', { mdy: null, dmy: null }],
   ['infinity', { mdy: null, dmy: null }],
+  // a 12-hour clock with AM/PM (any case, with or without the space) and a comma after the date,
+  // as US CRM and spreadsheet exports and JavaScript's toLocaleString write them
+  ['5/16/2026 3:04 PM', { mdy: Date.UTC(2026, 4, 16, 15, 4), dmy: null }],
+  ['05/16/2026 03:04:05 pm', { mdy: Date.UTC(2026, 4, 16, 15, 4, 5), dmy: null }],
+  ['5/16/2026 11:59:59PM', { mdy: Date.UTC(2026, 4, 16, 23, 59, 59), dmy: null }],
+  ['5/16/2026 12:00 AM', { mdy: Date.UTC(2026, 4, 16, 0, 0), dmy: null }],
+  ['5/16/2026 12:30 PM', { mdy: Date.UTC(2026, 4, 16, 12, 30), dmy: null }],
+  ['5/16/2026, 3:04:00 PM', { mdy: Date.UTC(2026, 4, 16, 15, 4), dmy: null }],
+  ['5/16/2026, 15:04', { mdy: Date.UTC(2026, 4, 16, 15, 4), dmy: null }],
+  ['16/05/2026 3:04 pm', { mdy: null, dmy: Date.UTC(2026, 4, 16, 15, 4) }],
+  ['16.05.2026, 09:15 AM', { mdy: null, dmy: Date.UTC(2026, 4, 16, 9, 15) }],
+  ['3/4/2026 1:02:03 am', { mdy: Date.UTC(2026, 2, 4, 1, 2, 3), dmy: Date.UTC(2026, 3, 3, 1, 2, 3) }],
+  // no hour 0 or past 12 on a 12-hour clock, no meridiem without a clock, no comma without one
+  ['5/16/2026 13:04 PM', { mdy: null, dmy: null }],
+  ['5/16/2026 0:04 AM', { mdy: null, dmy: null }],
+  ['5/16/2026 PM', { mdy: null, dmy: null }],
+  ['5/16/2026,', { mdy: null, dmy: null }],
+  ['5/16/2026 3:04 XM', { mdy: null, dmy: null }],
+  ['5/16/2026 3:04  PM', { mdy: null, dmy: null }],
+  ['5/16/2026 25:00', { mdy: null, dmy: null }],
   // a spreadsheet's date serial is not read (its hint says how to export dates)
   ['46356', { mdy: null, dmy: null }],
 ];
@@ -201,19 +221,19 @@ export const HINT_CASES = {
     [
       '31/02/2026',
       'mdy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
     ],
     [
       '2026-13-45',
       'dmy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
     ],
     ['30.11.2026', 'mdy', ' (a day-first date? set date_order: dmy on the source)'],
     ['30.11.2026 14:05', 'mdy', ' (a day-first date? set date_order: dmy on the source)'],
     [
       '31.02.2026',
       'dmy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
     ],
     ['11/10/26', 'mdy', TWO_DIGIT],
     ['11/10/26 10:00', 'mdy', TWO_DIGIT],
@@ -225,7 +245,7 @@ export const HINT_CASES = {
     [
       '463561',
       'mdy',
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
     ],
     ['yesterday', 'mdy', ''],
     ['not-a-date', 'mdy', ''],

@@ -167,12 +167,16 @@ function validDay(y: string, m: string, d: string): string {
 
 const ISO =
   '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?)? ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
-const US = '^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$';
+/**
+ * The clock after a slash or dotted date, as `CLOCK` in parse-sql.ts: `HH:MM[:SS]`, or 12 hours with
+ * AM/PM (group 7, its first letter), after a space or a comma and a space.
+ */
+const SLASH_CLOCK = '(?:,? ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?: ?([AaPp])[Mm])?)?$';
+const US = `^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})${SLASH_CLOCK}`;
 /** A dotted day-first date (`30.11.2026[ 14:05[:00]]`), read with `date_order: dmy` only. */
-const DOTTED = '^([0-9]{1,2})[.]([0-9]{1,2})[.]([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$';
+const DOTTED = `^([0-9]{1,2})[.]([0-9]{1,2})[.]([0-9]{4})${SLASH_CLOCK}`;
 /** `US` or `DOTTED`'s parts (the test that one of them matches comes first: no mixed separators). */
-const US_OR_DOTTED =
-  '^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$';
+const US_OR_DOTTED = `^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})${SLASH_CLOCK}`;
 /**
  * The day-and-month forms an order reads (`test`, on the text `s`) and the regex whose groups are
  * their D, M (or M, D), Y, h, m, s (`re`): slash dates, and dotted ones day-first.
@@ -185,7 +189,8 @@ function dayMonthForms(s: string, order: DateOrder): { test: string; re: string 
 
 /**
  * `parseTimestampSql` over text, as Nullable(Int64) epoch milliseconds: ISO dates and times with
- * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]` (`DD/MM/YYYY…` and `DD.MM.YYYY…`
+ * an optional UTC offset (applied), `MM/DD/YYYY[ HH:MM[:SS]]`, the clock also in 12 hours with AM/PM
+ * and after a comma (`5/16/2026, 3:04 PM`) (`DD/MM/YYYY…` and `DD.MM.YYYY…`
  * with `order` `dmy`), 13-digit epoch milliseconds and 10-digit epoch seconds (either with a
  * fraction, cut to the millisecond) and 16-digit epoch microseconds; anything else (or an
  * impossible date) is NULL. `alias` names the parts
@@ -198,14 +203,19 @@ export function parseTimestampTextCh(expr: string, alias: string, order: DateOrd
   const iso = `match(${s}, ${lit(ISO)})`;
   const dm = dayMonthForms(s, order);
   const us = dm.test;
-  // the parts as text: Y|M|D|h|m|s|fraction|offset (ISO) or M|D|Y|h|m|s (US), missing ones empty
-  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8'), ${us}, replaceRegexpOne(${s}, ${dm.re}, ${order === 'dmy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6||'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6||'`}), '0|0|0|0|0|0||')) AS ${p})`;
-  const [y, m, d, hh, mi, ss] = [1, 2, 3, 4, 5, 6].map(part);
+  // the parts as text: Y|M|D|h|m|s|fraction|offset|meridiem, from ISO's groups or the slash
+  // date's (M|D|Y or D|M|Y, h|m|s, AM/PM's first letter), missing ones empty
+  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8|'), ${us}, replaceRegexpOne(${s}, ${dm.re}, ${order === 'dmy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6|||\\\\7'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6|||\\\\7'`}), '0|0|0|0|0|0|||')) AS ${p})`;
+  const [y, m, d, h12, mi, ss] = [1, 2, 3, 4, 5, 6].map(part);
+  // a 12-hour clock: 12 AM is 0 h, 1-11 PM 13-23 h; its hours run 1-12
+  const mer = `upper(${p}[9])`;
+  const hh = `if(${mer} = '', ${h12}, ${h12} % 12 + if(${mer} = 'P', 12, 0))`;
+  const hourOk = `if(${mer} = '', ${h12} <= 23, ${h12} >= 1 AND ${h12} <= 12)`;
   const frac = `toInt64OrZero(substring(concat(${p}[7], '000'), 1, 3))`;
   const off = `${p}[8]`;
   const offMs = `if(length(${off}) >= 3, if(substring(${off}, 1, 1) = '-', -1, 1) * (toInt64OrZero(substring(${off}, 2, 2)) * 3600000 + toInt64OrZero(substring(replaceAll(${off}, ':', ''), 4, 2)) * 60000), 0)`;
   const ms = `(${daysFromCivil(y, m, d)} * 86400000 + ${hh} * 3600000 + ${mi} * 60000 + ${ss} * 1000 + ${frac} - ${offMs})`;
-  const ok = `(${validDay(y, m, d)} AND ${hh} <= 23 AND ${mi} <= 59 AND ${ss} <= 59)`;
+  const ok = `(${validDay(y, m, d)} AND ${hourOk} AND ${mi} <= 59 AND ${ss} <= 59)`;
   return `(multiIf((ifNull(${trimCh(expr)}, '') AS ${s}) = '', CAST(NULL AS Nullable(Int64)),
     ${iso} OR ${us}, if(length(${parts}) > 0 AND ${ok}, toNullable(toInt64(${ms})), CAST(NULL AS Nullable(Int64))),
     match(${s}, '^[0-9]{13}([.][0-9]+)?$'), toNullable(toInt64OrZero(splitByChar('.', ${s})[1])),

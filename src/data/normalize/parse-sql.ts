@@ -6,6 +6,7 @@
  * reads it (`decimal: ","`, `date_order: dmy`).
  */
 import { literal } from '../sql-text.ts';
+import { isColumnSql } from './trim-sql.ts';
 import { LETTER_SYMBOLS_RE, SYMBOL_CHARS } from './amount-currency.ts';
 import { ISO_4217_CODES, ISO_4217_RE } from './iso4217.ts';
 
@@ -15,15 +16,23 @@ export type DecimalMark = '.' | ',';
 export type DateOrder = 'mdy' | 'dmy';
 
 /**
- * The `strptime` formats of slash dates in each order, most specific first; day-first also reads
- * dotted dates (`30.11.2026`, as European spreadsheets write them; no one writes dots month-first).
+ * The `strptime` date part of slash dates in each order; day-first also reads dotted dates
+ * (`30.11.2026`, as European spreadsheets write them; no one writes dots month-first).
  */
-const SLASH_FORMATS: Record<DateOrder, readonly string[]> = {
-  mdy: ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y'],
-  dmy: ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M', '%d.%m.%Y'],
+const SLASH_DATES: Record<DateOrder, readonly (readonly [sep: string, format: string])[]> = {
+  mdy: [['/', '%m/%d/%Y']],
+  dmy: [
+    ['/', '%d/%m/%Y'],
+    ['.', '%d.%m.%Y'],
+  ],
 };
 
-const CLOCK = '( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?';
+/**
+ * A time after the date: `HH:MM[:SS]`, or a 12-hour clock with AM or PM (any case, with or without
+ * a space: `3:04 PM`, `11:59:59pm`, as US exports of CRMs and spreadsheets write them), after a
+ * space or a comma and a space (`5/16/2026, 3:04 PM`, JavaScript's and Google Sheets' form).
+ */
+const CLOCK = '(,? [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( ?[AaPp][Mm])?)?';
 /**
  * The whole text a slash (or, day-first, dotted) date may be: `strptime`'s `%Y` also reads a year
  * of one to three digits, so `11/10/26` would be the year 26 (accepted, and out of every window),
@@ -42,22 +51,57 @@ const ISO_START_RE = '^[0-9]{4}[-/]';
 /** A day, month and two-digit year (`11/10/26`, `30.11.26`): the year is not guessed. */
 export const TWO_DIGIT_YEAR_RE = '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}( |$)';
 
+/**
+ * `t` (of the form `SLASH_DATE_RE` checked) read with the one `strptime` format its shape calls
+ * for: a comma, a clock, seconds, AM/PM and the space before it are told by cheap tests of the
+ * text, since a failed `TRY_STRPTIME` costs about 1 µs a value (trying the formats in turn made
+ * a date-only column pay for two failures on every row).
+ */
+function slashFormSql(t: string, date: string): string {
+  const colons = `strlen(${t}) - strlen(replace(${t}, ':', ''))`;
+  const clock = (d: string) => {
+    const at = (f: string) => `TRY_STRPTIME(${t}, '${d} ${f}')`;
+    const twelve = (sp: string) =>
+      `CASE WHEN ${colons} = 2 THEN ${at(`%I:%M:%S${sp}%p`)} ELSE ${at(`%I:%M${sp}%p`)} END`;
+    return `CASE WHEN right(${t}, 1) NOT IN ('m', 'M') THEN (CASE WHEN ${colons} = 2 THEN ${at('%H:%M:%S')} ELSE ${at('%H:%M')} END)
+      WHEN substring(${t}, -3, 1) = ' ' THEN (${twelve(' ')}) ELSE (${twelve('')}) END`;
+  };
+  return `CASE WHEN NOT contains(${t}, ':') THEN TRY_STRPTIME(${t}, '${date}')
+    WHEN contains(${t}, ',') THEN (${clock(`${date},`)}) ELSE (${clock(date)}) END`;
+}
+
 /** Slash dates in `order`, NULL unless the text has the form (four-digit year) of `SLASH_DATE_RE`. */
 function slashDateSql(t: string, order: DateOrder): string {
-  const formats = SLASH_FORMATS[order].map((f) => `TRY_STRPTIME(${t}, '${f}')`);
-  return `CASE WHEN regexp_full_match(${t}, ${literal(SLASH_DATE_RE[order])}) THEN COALESCE(${formats.join(', ')}) END`;
+  const forms = SLASH_DATES[order];
+  const read = forms.reduceRight<string>(
+    (rest, [sep, date], i) =>
+      i === forms.length - 1
+        ? slashFormSql(t, date)
+        : `CASE WHEN contains(${t}, '${sep}') THEN (${slashFormSql(t, date)}) ELSE (${rest}) END`,
+    '',
+  );
+  return `CASE WHEN regexp_full_match(${t}, ${literal(SLASH_DATE_RE[order])}) THEN (${read}) END`;
 }
 
 /**
- * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, slash dates `MM/DD/YYYY[ HH:MM[:SS]]` (or
- * `DD/MM/YYYY…` and `DD.MM.YYYY…` with `order` `dmy`), epoch seconds or ms (with a fraction) or µs
+ * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, slash dates `MM/DD/YYYY[ HH:MM[:SS]]`, the
+ * clock also in 12 hours with AM/PM and after a comma (`5/16/2026, 3:04 PM`; `SLASH_DATE_RE`), or
+ * `DD/MM/YYYY…` and `DD.MM.YYYY…` with `order` `dmy`, epoch seconds or ms (with a fraction) or µs
  * (`epochSql`); years have four digits
  * (`11/10/26` is unreadable, never the year 26). Results are UTC: a UTC offset
  * (`+02:00`) is applied, a naive time is taken as UTC (the engine runs with `TimeZone = 'UTC'`).
  * TIMESTAMPTZ goes first because a plain TIMESTAMP cast silently drops the offset.
  */
 export function parseTimestampSql(expr: string, order: DateOrder = 'mdy'): string {
-  const t = `trim(${expr})`;
+  // the forms' tests name the text a dozen times: a column is read as it is unless a space pads it
+  // (two byte tests), so that the common value pays no trim per test; other expressions are trimmed
+  if (!isColumnSql(expr)) return parseTrimmedTimestampSql(`trim(${expr})`, order);
+  return `CASE WHEN starts_with(${expr}, ' ') OR ends_with(${expr}, ' ') THEN ${parseTrimmedTimestampSql(`trim(${expr})`, order)}
+    ELSE ${parseTrimmedTimestampSql(expr, order)} END`;
+}
+
+/** `parseTimestampSql` of `t`, text with no space at either end. */
+function parseTrimmedTimestampSql(t: string, order: DateOrder): string {
   return `COALESCE(
     CASE WHEN regexp_matches(${t}, ${literal(ISO_START_RE)}) THEN COALESCE(
       TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
@@ -183,12 +227,12 @@ export const TIMESTAMP_HINT: Record<DateOrder, { other: string; forms: string }>
   mdy: {
     other: ' (a day-first date? set date_order: dmy on the source)',
     forms:
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
   },
   dmy: {
     other: ' (a month-first date? the source has date_order: dmy)',
     forms:
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
   },
 };
 

@@ -50,6 +50,9 @@ const NAME = String.raw`(?:(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")+")\.)?(?:[A-Za
 /** Cheap to repeat: a column, or a column cast to text (a no-op cast on a text column). */
 const COLUMN = new RegExp(String.raw`^(?:${NAME}|CAST\(${NAME} AS VARCHAR\))$`, 'i');
 
+/** True of a column (bare, quoted or qualified, maybe cast to text): cheap to name again and again. */
+export const isColumnSql = (expr: string): boolean => COLUMN.test(expr.trim());
+
 /**
  * `f(expr)` with `expr` written once: a column as it is, any other expression bound to a lambda
  * parameter (`list_transform([expr], lambda __v: f(__v))[1]`, ~20 ns a value more). The fast paths
@@ -57,7 +60,7 @@ const COLUMN = new RegExp(String.raw`^(?:${NAME}|CAST\(${NAME} AS VARCHAR\))$`, 
  * otherwise bind hundreds of copies of the inner expression. A nested one shadows the parameter.
  */
 function once(expr: string, f: (v: string) => string): string {
-  return COLUMN.test(expr.trim()) ? f(expr) : `list_transform([${expr}], lambda __v: ${f('__v')})[1]`;
+  return isColumnSql(expr) ? f(expr) : `list_transform([${expr}], lambda __v: ${f('__v')})[1]`;
 }
 
 /**
