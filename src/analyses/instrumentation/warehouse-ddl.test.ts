@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvent, createPlan } from './tracking-plan.ts';
+import type { JsonSchema, PlanProperty } from './tracking-plan.ts';
 import { parse } from 'yaml';
 import { dbtSchemaYaml } from './dbt-schema.ts';
 import { columnType, warehouseDdl, warehouseTables } from './warehouse-ddl.ts';
@@ -115,7 +116,7 @@ describe('warehouseDdl', () => {
   it('names tables and columns as the dbt export does (camelCase split, loader columns kept apart)', () => {
     const dbt = parse(dbtSchemaYaml(plan)) as { models: { name: string; columns: { name: string }[] }[] };
     const tables = warehouseTables(plan, 'snowflake');
-    expect(dbt.models.map((m) => m.name)).toEqual(['order_completed']);
+    expect(dbt.models.map((m) => m.name)).toEqual(['order_completed', 'identifies']);
     for (const m of dbt.models) {
       const t = tables.find((x) => x.name === m.name)!;
       for (const c of m.columns)
@@ -127,5 +128,98 @@ describe('warehouseDdl', () => {
     expect(dbt.models[0].columns.map((c) => c.name)).toEqual(
       expect.arrayContaining(['order_id', 'timestamp_property', 'paid_at']),
     );
+  });
+
+  it("tests in dbt what every row of each table must carry, the other call types' tables included", () => {
+    const req = (name: string, schema: JsonSchema, required = true): PlanProperty => ({
+      name,
+      required,
+      schema,
+      description: `${name}.`,
+    });
+    const p = createPlan({
+      name: 'x',
+      common: { properties: [req('locale', { type: 'string', maxLength: 9 })] },
+      events: [
+        // a message needs one of userId and anonymousId: neither column is always filled
+        createEvent({ name: 'Signed Up', identities: ['userId', 'anonymousId'], properties: [] }),
+        createEvent({ name: 'Order Completed', identities: ['userId', 'accountId'], properties: [] }),
+        createEvent({ name: 'Lead Captured', identities: ['anonymousId'], properties: [] }),
+        createEvent({
+          name: 'Pricing',
+          type: 'page',
+          identities: ['anonymousId'],
+          properties: [
+            req('plan', { type: 'string', enum: ['free', 'pro'] }),
+            req('referrer', { type: 'string' }),
+          ],
+        }),
+        createEvent({
+          name: 'Docs',
+          type: 'page',
+          identities: ['anonymousId'],
+          properties: [
+            req('plan', { type: 'string', enum: ['pro', 'enterprise'] }),
+            req('section', { type: 'string' }),
+          ],
+        }),
+        createEvent({
+          name: 'Old',
+          type: 'page',
+          status: 'deprecated',
+          properties: [req('gone', { type: 'string' })],
+        }),
+        createEvent({
+          name: 'group',
+          type: 'group',
+          identities: ['userId', 'groupId'],
+          properties: [
+            req('company_name', { type: 'string' }),
+            req('plan', { type: 'string', enum: ['a'] }, false),
+          ],
+        }),
+      ],
+    });
+    type Model = { name: string; meta: object; columns: { name: string; tests?: unknown[] }[] };
+    const models = (parse(dbtSchemaYaml(p)) as { models: Model[] }).models;
+    const tested = (m: Model) =>
+      Object.fromEntries(m.columns.filter((c) => c.tests).map((c) => [c.name, c.tests]));
+    const byName = Object.fromEntries(models.map((m) => [m.name, m]));
+    expect(models.map((m) => m.name)).toEqual([
+      'signed_up',
+      'order_completed',
+      'lead_captured',
+      'pages',
+      'groups',
+    ]);
+    const base = { id: ['not_null', 'unique'], received_at: ['not_null'] };
+    expect(tested(byName.signed_up)).toEqual({ ...base, locale: ['not_null'] });
+    expect(tested(byName.order_completed)).toEqual({ ...base, user_id: ['not_null'], locale: ['not_null'] });
+    expect(tested(byName.lead_captured)).toEqual({
+      ...base,
+      anonymous_id: ['not_null'],
+      locale: ['not_null'],
+    });
+    // referrer and section: each required by one page only; plan: by both, its values from both
+    expect(tested(byName.pages)).toEqual({
+      ...base,
+      anonymous_id: ['not_null'],
+      plan: ['not_null', { accepted_values: { values: ['free', 'pro', 'enterprise'] } }],
+      locale: ['not_null'],
+    });
+    expect(byName.pages.meta).toEqual({ events: ['Pricing', 'Docs'] });
+    expect(tested(byName.groups)).toEqual({
+      ...base,
+      user_id: ['not_null'],
+      group_id: ['not_null'],
+      company_name: ['not_null'],
+      plan: [{ accepted_values: { values: ['a'] } }],
+    });
+    // every model and column is a table and column of the warehouse DDL
+    const tables = warehouseTables(p, 'snowflake');
+    for (const m of models)
+      expect(tables.find((t) => t.name === m.name)?.columns.map((c) => c.name)).toEqual(
+        expect.arrayContaining(m.columns.map((c) => c.name)),
+      );
   });
 });

@@ -141,6 +141,18 @@ export function trackTableNames(plan: TrackingPlan): Map<PlanEvent, string> {
   return out;
 }
 
+/**
+ * The table each event that is not deprecated lands in, in plan order: its own for a track event
+ * (see `trackTableNames`), identifies, pages, screens or groups for the other call types.
+ */
+export function eventTables(plan: TrackingPlan): Map<PlanEvent, string> {
+  const track = trackTableNames(plan);
+  const out = new Map<PlanEvent, string>();
+  for (const e of plan.events.filter((x) => x.status !== 'deprecated'))
+    out.set(e, e.type === 'track' ? track.get(e)! : TABLE_OF[e.type]);
+  return out;
+}
+
 /** A property's column: a property named like a loader column (id, timestamp, user_id) is `<name>_property`. */
 export function propertyColumn(type: PlanEvent['type'], property: string): string {
   const name = snake(property);
