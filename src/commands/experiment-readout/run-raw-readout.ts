@@ -3,13 +3,18 @@ import { openClickHouse, openDuckDb, quoteIdent, type Engine } from '../../data/
 import { fileColumns, fileReadError, fileRelationSql, findNonNumber } from '../../data/file-relation.ts';
 import { GtmError } from '../../errors/index.ts';
 import { parseMetricSpecs } from './metric-specs.ts';
-import { exposureStatsClickHouseSql, statsRowsFromWide } from './sql/exposure-stats-clickhouse.ts';
+import {
+  exposureStatsClickHouseSql,
+  multipleExposuresClickHouseSql,
+  statsRowsFromWide,
+} from './sql/exposure-stats-clickhouse.ts';
 import {
   analyzeWithFlags,
   checkReadoutFlags,
   type ExperimentReadoutOptions,
 } from './run-experiment-readout.ts';
 import {
+  multipleExposuresSql,
   readoutInputFromRows,
   sufficientStatsSql,
   type ReadoutResult,
@@ -57,9 +62,9 @@ export async function runRawReadout(
   const flags = checkReadoutFlags(opts);
   const file = opts.exposures;
   if (opts.clickhouse !== undefined) {
-    const { n, rows } = await reduceOnClickHouse(opts, metrics);
+    const { n, rows, multiple } = await reduceOnClickHouse(opts, metrics);
     checkVariants(rows, opts, file);
-    return readout(rows, flags, file, n);
+    return readout(rows, flags, file, n, multiple);
   }
   const relation = fileRelationSql(file, '--exposures');
   const engine = await openDuckDb();
@@ -71,21 +76,27 @@ export async function runRawReadout(
     if (opts.unitColumn) needed[opts.unitColumn] = '--unit-column';
     for (const c of metricColumns(metrics)) needed[c] ??= '--metric';
     await fileColumns(engine, 'exposures', file, needed);
-    const { n, rows } = await reduce(engine, opts, metrics);
+    const { n, rows, multiple } = await reduce(engine, opts, metrics);
     checkVariants(rows, opts, file);
-    return readout(rows, flags, file, n);
+    return readout(rows, flags, file, n, multiple);
   } finally {
     await engine.close();
   }
 }
 
+/**
+ * The readout of the reduced rows. `multiple` counts the units seen in more than one variant (left
+ * out of every arm; null without a unit column, when units cannot be told apart): the health
+ * check's multiple exposures.
+ */
 function readout(
   rows: StatsRow[],
   flags: ReturnType<typeof checkReadoutFlags>,
   file: string,
   n: number,
+  multiple: number | null,
 ): ReadoutResult & { reduced_from: { file: string; rows: number } } {
-  const input = readoutInputFromRows(rows, { where: file });
+  const input = readoutInputFromRows(rows, { where: file, multipleExposures: multiple });
   // No planned weights can be given here, so a sample ratio check against equal weights would
   // flag every deliberately unequal split; leave users out and the check reports "not checked".
   const variants = input.variants.map(({ name, weight }) => ({ name, weight }));
@@ -101,7 +112,7 @@ function readout(
 async function reduceOnClickHouse(
   opts: RawReadoutOptions,
   metrics: SufficientStatsMetric[],
-): Promise<{ n: number; rows: StatsRow[] }> {
+): Promise<{ n: number; rows: StatsRow[]; multiple: number | null }> {
   const table = opts.exposures;
   if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(table))
     throw new GtmError('USAGE', `"${table}" is not a ClickHouse table name`, {
@@ -131,22 +142,39 @@ async function reduceOnClickHouse(
       parts.length > 1 ? parts[0] : undefined,
     );
     const [{ n }] = await engine.query<{ n: number }>(`SELECT count() AS n FROM ${relation}`);
+    const perUnitOnShards =
+      opts.unitColumn !== undefined && dist !== null && colocated(dist, [opts.unitColumn]);
     const wide = await engine.query(
       exposureStatsClickHouseSql({
         relation,
         variantColumn: opts.variantColumn,
         unitColumn: opts.unitColumn,
         metrics,
-        perUnitOnShards: opts.unitColumn !== undefined && dist !== null && colocated(dist, [opts.unitColumn]),
+        perUnitOnShards,
       }),
     );
+    const multiple =
+      opts.unitColumn === undefined
+        ? null
+        : Number(
+            (
+              await engine.query<{ multiple: number }>(
+                multipleExposuresClickHouseSql({
+                  relation,
+                  variantColumn: opts.variantColumn,
+                  unitColumn: opts.unitColumn,
+                  perUnitOnShards,
+                }),
+              )
+            )[0].multiple,
+          );
     const rows = statsRowsFromWide(wide, metrics, opts.control);
     if (rows.some((r) => Object.values(r).some((v) => typeof v === 'number' && !Number.isFinite(v))))
       throw new GtmError('INPUT', 'the sums of a metric column exceed the range of a number', {
         where: table,
         hint: 'rescale the values (e.g. cents to thousands) so their squares sum below 1e308',
       });
-    return { n: Number(n), rows };
+    return { n: Number(n), rows, multiple };
   } finally {
     await engine.close();
   }
@@ -157,11 +185,12 @@ async function reduce(
   engine: Engine,
   opts: RawReadoutOptions,
   metrics: SufficientStatsMetric[],
-): Promise<{ n: number; rows: StatsRow[] }> {
+): Promise<{ n: number; rows: StatsRow[]; multiple: number | null }> {
   const file = opts.exposures;
   const badValue = () => findNonNumber(engine, 'exposures', file, metricColumns(metrics));
   let n: number;
   let rows: StatsRow[];
+  let multiple: number | null = null;
   try {
     [{ n }] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM exposures');
     rows = await engine.query<StatsRow>(
@@ -173,6 +202,12 @@ async function reduce(
         controlVariant: opts.control,
       }),
     );
+    if (opts.unitColumn !== undefined) {
+      const [counted] = await engine.query<{ multiple: number }>(
+        multipleExposuresSql('exposures', opts.variantColumn, opts.unitColumn),
+      );
+      multiple = Number(counted.multiple);
+    }
   } catch (err) {
     throw (await badValue().catch(() => undefined)) ?? fileReadError(err, file);
   }
@@ -187,7 +222,7 @@ async function reduce(
         hint: 'rescale the values (e.g. cents to thousands) so their squares sum below 1e308',
       })
     );
-  return { n: Number(n), rows };
+  return { n: Number(n), rows, multiple };
 }
 
 /** Every row has a variant, and `control` is one of the variants found. */

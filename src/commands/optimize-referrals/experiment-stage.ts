@@ -155,8 +155,14 @@ function sufficientStatsSqlCh(
   control?: string,
 ): string {
   const f = (c: string) => `toFloat64(coalesce(${c}, 0))`;
-  const units = `(SELECT variant, unit_id, ${['conversions', 'flagged', 'referrals', 'cost'].map((c) => `sum(${f(c)}) AS u_${c}`).join(', ')}
-     FROM ${table} GROUP BY variant, unit_id)`;
+  // one row per unit, as DuckDB's `sufficientStatsSql` with a unit column: a unit assigned to
+  // several variants is left out (a multiple exposure, counted apart)
+  const sums = ['conversions', 'flagged', 'referrals', 'cost'];
+  const units = `(SELECT gtm_variant AS variant, ${sums.map((c) => `u_${c}`).join(', ')} FROM
+       (SELECT if(countIf(isNull(variant)) > 0, NULL, min(variant)) AS gtm_variant, uniqExact(variant) AS gtm_variants,
+          ${sums.map((c) => `sum(${f(c)}) AS u_${c}`).join(', ')}
+        FROM ${table} GROUP BY unit_id)
+     WHERE gtm_variants <= 1)`;
   const nul = 'CAST(NULL AS Nullable(Float64))';
   const stat = (x: string) => `toNullable(toFloat64(sum(${x})))`;
   const selects = metrics.map((m, i) => {

@@ -27,6 +27,13 @@ const ASSIGNMENTS: [string, string, string, number][] = [
   ['exp1', 'a1', 'control', 1], // the same advocate spelled another way: one unit, first assigned on day 0
   ['exp1', 'A2', 'treatment', 0],
   ['exp1', 'a3', 'treatment', 0],
+  // exp2: B1 is assigned to both variants (a multiple exposure)
+  ['exp2', 'B1', 'control', 0],
+  ['exp2', 'B1', 'treatment', 0],
+  ['exp2', 'B2', 'control', 0],
+  ['exp2', 'B3', 'treatment', 0],
+  ['exp2', 'B4', 'control', 0],
+  ['exp2', 'B5', 'treatment', 0],
 ];
 /** [referral, advocate (lower-cased by the referral entities), signed up (days after T0), converted day] */
 const REFERRALS: [string, string, number, number | null][] = [
@@ -34,6 +41,11 @@ const REFERRALS: [string, string, number, number | null][] = [
   ['r2', 'a1', 4, null],
   ['r3', 'a2', 2, 5],
   ['r4', 'a3', -1, 0], // before a3's assignment: not counted
+  ['r5', 'b1', 2, 3],
+  ['r6', 'b2', 2, 3],
+  ['r7', 'b3', 2, null],
+  ['r8', 'b5', 2, 4],
+  ['r9', 'b5', 3, null],
 ];
 /**
  * a1 (A1 / a1): control, r1 and r2 → 2 referrals, 1 conversion (each once, not twice);
@@ -44,6 +56,19 @@ const EXPECTED = [
   ['exp1', 'a2', 'treatment', 1, 1],
   ['exp1', 'a3', 'treatment', 0, 0],
 ];
+
+/**
+ * exp2's referred conversions per advocate: b1 is left out of both arms (it was counted in each,
+ * its conversion twice); control b2 1, b4 0; treatment b3 0, b5 1 (r8; r9 not converted).
+ */
+const EXP2_CONVERSIONS = [
+  ['control', 2, 1, 1],
+  ['treatment', 2, 1, 1],
+];
+const conversionStats = (rows: Record<string, unknown>[]) =>
+  rows
+    .filter((r) => r.metric === 'referred_conversions')
+    .map((r) => [r.variant, Number(r.n), Number(r.sum), Number(r.sum_squares)]);
 
 const units = (rows: Record<string, unknown>[]) =>
   rows
@@ -64,7 +89,7 @@ describe('experiment units of optimize-referrals on DuckDB', () => {
     );
     await duck.exec(`CREATE TABLE ref_verdicts (referral_id VARCHAR, band VARCHAR)`);
     await duck.exec(
-      `CREATE TABLE experiments AS SELECT * FROM (VALUES ('exp1', 'control', true, 50.0), ('exp1', 'treatment', false, 50.0)) t(experiment_id, variant, is_control, weight)`,
+      `CREATE TABLE experiments AS SELECT * FROM (VALUES ('exp1', 'control', true, 50.0), ('exp1', 'treatment', false, 50.0), ('exp2', 'control', true, 50.0), ('exp2', 'treatment', false, 50.0)) t(experiment_id, variant, is_control, weight)`,
     );
   });
   afterAll(async () => duck?.close());
@@ -74,6 +99,12 @@ describe('experiment units of optimize-referrals on DuckDB', () => {
     expect(skipped).toEqual([]);
     expect(units(await duck.query('SELECT * FROM ref_exp_units'))).toEqual(EXPECTED);
     expect(data[0].multipleExposures).toBe(0);
+  });
+
+  it('leaves a unit assigned to both variants out of both arms, and counts it', async () => {
+    const { data } = await experimentData(duck, ['exp2'], 30, CFG);
+    expect(conversionStats(data[0].rows)).toEqual(EXP2_CONVERSIONS);
+    expect(data[0].multipleExposures).toBe(1);
   });
 
   it('gives the fraud-rate guardrail the configured floor under its relative margin', async () => {
@@ -113,7 +144,7 @@ describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () =
       'CREATE TABLE experiments (experiment_id Nullable(String), variant Nullable(String), is_control Nullable(UInt8), weight Nullable(Float64)) ENGINE = Memory',
     );
     await click.exec(
-      "INSERT INTO experiments VALUES ('exp1', 'control', 1, 50), ('exp1', 'treatment', 0, 50)",
+      "INSERT INTO experiments VALUES ('exp1', 'control', 1, 50), ('exp1', 'treatment', 0, 50), ('exp2', 'control', 1, 50), ('exp2', 'treatment', 0, 50)",
     );
   }, 120_000);
   afterAll(async () => {
@@ -126,5 +157,13 @@ describe.skipIf(!server && !process.env.CI)('the same on ClickHouse 18.16', () =
     expect(skipped).toEqual([]);
     expect(units(await click.query('SELECT * FROM ref_exp_units'))).toEqual(EXPECTED);
     expect(data[0].multipleExposures).toBe(0);
+  });
+
+  it('leaves a unit assigned to both variants out of both arms, and counts it', async () => {
+    // the stage creates its tables once per run
+    for (const t of ['ref_exp_units', 'ref_exp_one']) await click.exec(`DROP TABLE IF EXISTS ${t}`);
+    const { data } = await experimentData(click, ['exp2'], 30, CFG);
+    expect(conversionStats(data[0].rows)).toEqual(EXP2_CONVERSIONS);
+    expect(data[0].multipleExposures).toBe(1);
   });
 });

@@ -77,12 +77,30 @@ export function exposureStatsClickHouseSql(o: ExposureStatsOptions): string {
   };
   const stats = o.metrics.flatMap((m, i) => statExprs(m, ref).map(([s, e]) => `${e} AS ${col(i, s)}`));
   const value = (c: string) => `ifNull(toFloat64(${q(c)}), 0.)`;
+  // Per unit, as DuckDB's `sufficientStatsSql`: its variant (NULL when a row of it has none) and
+  // the number it saw; a unit that saw several is left out (`multipleExposuresClickHouseSql`).
+  const v = q(o.variantColumn);
   const perUnit = o.unitColumn
-    ? `SELECT ${q(o.variantColumn)} AS variant, ${columns.map((c, i) => `sum(${value(c)}) AS c${i}`).join(', ')} ` +
-      `FROM ${o.relation} GROUP BY ${q(o.variantColumn)}, ${q(o.unitColumn)}` +
-      (o.perUnitOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : '')
-    : `SELECT ${q(o.variantColumn)} AS variant, ${columns.map((c, i) => `${value(c)} AS c${i}`).join(', ')} FROM ${o.relation}`;
+    ? `SELECT gtm_variant AS variant, ${columns.map((_, i) => `c${i}`).join(', ')} FROM (` +
+      `SELECT if(countIf(isNull(${v})) > 0, NULL, min(${v})) AS gtm_variant, uniqExact(${v}) AS gtm_variants, ` +
+      `${columns.map((c, i) => `sum(${value(c)}) AS c${i}`).join(', ')} ` +
+      `FROM ${o.relation} GROUP BY ${q(o.unitColumn)}${noMerge(o)}) WHERE gtm_variants <= 1`
+    : `SELECT ${v} AS variant, ${columns.map((c, i) => `${value(c)} AS c${i}`).join(', ')} FROM ${o.relation}`;
   return `SELECT toString(variant) AS variant, count() AS n, ${stats.join(', ')} FROM (${perUnit}) GROUP BY variant`;
+}
+
+const noMerge = (o: { perUnitOnShards?: boolean }) =>
+  o.perUnitOnShards ? ' SETTINGS distributed_group_by_no_merge = 1' : '';
+
+/**
+ * Units seen in more than one variant (`multiple`), the ones `exposureStatsClickHouseSql` leaves
+ * out; counted on the shards when every unit's rows are on one shard.
+ */
+export function multipleExposuresClickHouseSql(
+  o: Pick<ExposureStatsOptions, 'relation' | 'variantColumn' | 'perUnitOnShards'> & { unitColumn: string },
+): string {
+  const q = (c: string) => quoteIdent(c, 'clickhouse');
+  return `SELECT count() AS multiple FROM (SELECT uniqExact(${q(o.variantColumn)}) AS gtm_variants FROM ${o.relation} GROUP BY ${q(o.unitColumn)}${noMerge(o)}) WHERE gtm_variants > 1`;
 }
 
 /** The wide rows in `sufficientStatsSql`'s layout: per metric (in order), the control first, then by variant. */

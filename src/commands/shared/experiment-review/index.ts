@@ -5,6 +5,7 @@
  */
 export {
   sufficientStatsSql,
+  multipleExposuresSql,
   STAT_COLUMNS,
   type SufficientStatsMetric,
   type SufficientStatsSqlOptions,

@@ -24,8 +24,9 @@ export interface SufficientStatsSqlOptions {
   readonly variantColumn: string;
   /**
    * When set, rows are first summed per unit (a proportion takes 1 if any row of the unit is
-   * non-zero), because the statistics are per unit. Leave it out when the table already has one
-   * row per unit.
+   * non-zero), because the statistics are per unit, and a unit seen in more than one variant is
+   * left out of every arm (a multiple exposure: `multipleExposuresSql` counts them). Leave it out
+   * when the table already has one row per unit.
    */
   readonly unitColumn?: string;
   readonly metrics: readonly SufficientStatsMetric[];
@@ -109,8 +110,10 @@ export function sufficientStatsSql(options: SufficientStatsSqlOptions): string {
 
   // Booleans cast to DOUBLE as 0/1; NULL outcomes are 0 (exposed, no outcome).
   const value = (column: string) => `COALESCE(CAST(${quoteIdent(column)} AS DOUBLE), 0)`;
+  // Per unit: its variant, or NULL when a row of it has none (reported by the caller), and the
+  // number of variants it saw; a unit that saw several is left out (`multipleExposuresSql`).
   const perUnit = options.unitColumn
-    ? `SELECT ${variant} AS variant, ${columns.map((c, i) => `${SUM(value(c))} AS c${i}`).join(', ')}\n  FROM ${table}\n  GROUP BY ${variant}, ${quoteIdent(options.unitColumn)}`
+    ? `SELECT variant, ${columns.map((_, i) => `c${i}`).join(', ')} FROM (\n  SELECT CASE WHEN count(*) FILTER (WHERE ${variant} IS NULL) > 0 THEN NULL ELSE min(${variant}) END AS variant, count(DISTINCT ${variant}) AS variants, ${columns.map((c, i) => `${SUM(value(c))} AS c${i}`).join(', ')}\n  FROM ${table}\n  GROUP BY ${quoteIdent(options.unitColumn)}) u\n  WHERE variants <= 1`
     : `SELECT ${variant} AS variant, ${columns.map((c, i) => `${value(c)} AS c${i}`).join(', ')}\n  FROM ${table}`;
 
   const order =
@@ -148,3 +151,18 @@ export const STAT_COLUMNS = [
   'pre_sum_squares',
   'post_pre_sum_product',
 ];
+
+/**
+ * Units seen in more than one variant (`multiple`): the multiple exposures `sufficientStatsSql`
+ * leaves out when given a unit column.
+ *
+ * @example multipleExposuresSql('exposures', 'variant', 'user_id'); // SELECT count(*) AS multiple …
+ */
+export function multipleExposuresSql(
+  table: string | readonly string[],
+  variantColumn: string,
+  unitColumn: string,
+): string {
+  const relation = (Array.isArray(table) ? table : [table as string]).map((p) => quoteIdent(p)).join('.');
+  return `SELECT count(*)::BIGINT AS multiple FROM (SELECT 1 FROM ${relation} GROUP BY ${quoteIdent(unitColumn)} HAVING count(DISTINCT ${quoteIdent(variantColumn)}) > 1) m`;
+}
