@@ -75,6 +75,32 @@ function ladderOf(def: { name: string; ladder: readonly string[] }, ws: Workspac
   return ws.escalation[def.name] ?? [...def.ladder];
 }
 
+/**
+ * Report folders of the runs in progress in this process. Two runs of a command started in the same
+ * millisecond (an MCP client calling a tool twice at once; the library's callers) had the same run
+ * id, and the later report overwrote the earlier one's files.
+ */
+const reportsDirsInUse = new Set<string>();
+
+/**
+ * The run id of a run started at `at` and its report folder: the timestamp, or, when a run in this
+ * process holds that folder or a finished run wrote it, the timestamp with the first free suffix
+ * (`20261207T123447089Z-1`, as plan files of the same millisecond are named). The folder is held
+ * until `releaseReportsDir`.
+ */
+function claimReportsDir(root: string, at: Date): { runId: string; reportsDir: string } {
+  const stamp = at.toISOString().replace(/[-:.]/g, '');
+  for (let n = 0; ; n++) {
+    const runId = n > 0 ? `${stamp}-${n}` : stamp;
+    const reportsDir = path.resolve(root, runId);
+    if (reportsDirsInUse.has(reportsDir) || existsSync(reportsDir)) continue;
+    reportsDirsInUse.add(reportsDir);
+    return { runId, reportsDir };
+  }
+}
+
+const releaseReportsDir = (reportsDir: string) => void reportsDirsInUse.delete(reportsDir);
+
 function createRun<I>(
   def: { name: string; ladder: readonly string[]; emptyReported?: readonly string[] },
   ws: WorkspaceConfig,
@@ -86,7 +112,10 @@ function createRun<I>(
   warnings: string[],
 ): KitRun<I> {
   const now = opts.now ?? (() => new Date());
-  const runId = now().toISOString().replace(/[-:.]/g, '');
+  const { runId, reportsDir } = claimReportsDir(
+    path.resolve(ws.baseDir, ws.output.reports_dir, def.name),
+    now(),
+  );
   const day = asOfDay(asOf);
   return {
     command: def.name,
@@ -94,7 +123,7 @@ function createRun<I>(
     ws,
     baseDir: ws.baseDir,
     runId,
-    reportsDir: path.resolve(ws.baseDir, ws.output.reports_dir, def.name, runId),
+    reportsDir,
     asOf,
     asOfDay: day,
     now,
@@ -239,14 +268,14 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   const snapshot = await snapshotPlan(ws, opts.snapshot);
   const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine, snapshot, warnings);
   const planDir = path.resolve(ws.baseDir, ws.output.plans_dir);
-  // before anything runs: a linked `reports` or `.claude/plans` would send the files elsewhere
-  refuseLinkedFolders(ws.baseDir, planDir, 'the plan JSON');
-  refuseLinkedFolders(ws.baseDir, run.reportsDir, 'the report');
-  // and a file where an output folder must be: found only when the report was written, otherwise
-  refuseFileInTheWay(ws, 'plans_dir', planDir);
-  refuseFileInTheWay(ws, 'reports_dir', run.reportsDir);
   let execution;
   try {
+    // before anything runs: a linked `reports` or `.claude/plans` would send the files elsewhere
+    refuseLinkedFolders(ws.baseDir, planDir, 'the plan JSON');
+    refuseLinkedFolders(ws.baseDir, run.reportsDir, 'the report');
+    // and a file where an output folder must be: found only when the report was written, otherwise
+    refuseFileInTheWay(ws, 'plans_dir', planDir);
+    refuseFileInTheWay(ws, 'reports_dir', run.reportsDir);
     execution = await executePlan(planSpec(def, run, inputs, ws, snapshot.available), {
       planDir,
       now,
@@ -255,6 +284,7 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
       signal: opts.signal,
     });
   } finally {
+    releaseReportsDir(run.reportsDir);
     await engine.close();
   }
   const outputs = execution.outputs as O & { normalize?: NormalizeResult };
