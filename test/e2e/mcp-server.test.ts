@@ -5,7 +5,7 @@
  * server) for bad arguments.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -135,4 +135,46 @@ describe('gtm mcp', () => {
     expect(list.isError).toBeFalsy();
     expect(((list.structuredContent as { plans: unknown[] }).plans ?? []).length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('stops the run of a call the client cancels (its timeout passed): no further stage, the plan says interrupted', async () => {
+    const plansDir = path.join(demo.dir, '.claude/plans');
+    const before = new Set(readdirSync(plansDir));
+    const cancel = new AbortController();
+    const progress: string[] = [];
+    const cancelled = client.callTool(
+      { name: 'track-source', arguments: { campaign: 'AI Launch Tour', as_of: DEMO_AS_OF } },
+      undefined,
+      {
+        signal: cancel.signal,
+        timeout: 300_000,
+        // cancelled as the first stage starts: the SDK sends notifications/cancelled, as on a timeout
+        onprogress: (p) => {
+          progress.push(String(p.message));
+          cancel.abort('the agent gave up');
+        },
+      },
+    );
+    await expect(cancelled).rejects.toThrow(/gave up/);
+    // the run's plan file: it ends interrupted, with stages not run (it went on to the end before)
+    let record: { command: string; status: string; stages: { tasks: { status: string }[] }[] } | undefined;
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
+      const added = readdirSync(plansDir).filter((f) => !before.has(f));
+      try {
+        record = added.length
+          ? (JSON.parse(readFileSync(path.join(plansDir, added[0]), 'utf8')) as typeof record)
+          : undefined;
+      } catch {
+        record = undefined; // caught while the plan file was being created
+      }
+      if (record && record.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(progress.length).toBeGreaterThan(0);
+    expect(record?.command).toBe('track-source');
+    expect(record?.status).toBe('interrupted');
+    expect(record!.stages.flatMap((st) => st.tasks).some((t) => t.status === 'skipped')).toBe(true);
+    // and the server goes on serving
+    const list = await call({ name: 'plans-list', arguments: {} });
+    expect(list.isError).toBeFalsy();
+  }, 180_000);
 });

@@ -3,9 +3,10 @@
  * the client closes stdin, and JSON-RPC 2.0's answers to lines that are not JSON-RPC messages.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/gtm.js');
@@ -15,14 +16,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Writes `input` to `gtm mcp`'s stdin, closes it, and waits for the process to end. */
 function serve(
   input: string,
-): Promise<{ code: number | null; signal: string | null; messages: unknown[]; stdout: string }> {
+  nodeArgs: string[] = [],
+): Promise<{
+  code: number | null;
+  signal: string | null;
+  messages: unknown[];
+  stdout: string;
+  stderr: string;
+}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'mcp', '--workspace', dir], {
-      stdio: ['pipe', 'pipe', 'ignore'],
+    const child = spawn(process.execPath, [...nodeArgs, BIN, 'mcp', '--workspace', dir], {
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, GTM_SNAPSHOT: 'never' },
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`gtm mcp did not exit after stdin closed; stdout so far: ${stdout}`));
@@ -33,8 +43,14 @@ function serve(
       const messages = stdout
         .split('\n')
         .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as unknown);
-      resolve({ code, signal, messages, stdout });
+        .map((l): unknown => {
+          try {
+            return JSON.parse(l);
+          } catch {
+            return { notJson: l }; // shown by the test's expectations, not thrown here
+          }
+        });
+      resolve({ code, signal, messages, stdout, stderr });
     });
     child.stdin.end(input);
   });
@@ -104,5 +120,41 @@ describe('gtm mcp over stdio', () => {
     });
     expect(r.messages.slice(3).map((m) => (m as { id: number }).id)).toEqual([1, 2]);
     expect(r.messages).toHaveLength(5);
+  }, 40_000);
+
+  it('keeps stdout for JSON-RPC: what else prints there once it serves (console.info, a library) goes to stderr', async () => {
+    // stands for a library that prints while a tool runs: once the server has written its first
+    // message, print through every console method that writes to stdout, and to stdout itself
+    const preload = path.join(dir, 'stray-output.mjs');
+    writeFileSync(
+      preload,
+      `const write = process.stdout.write;
+let armed = true;
+process.stdout.write = function (...args) {
+  if (armed) {
+    armed = false;
+    setImmediate(() => {
+      console.log('stray log');
+      console.info('stray info');
+      console.debug('stray debug');
+      console.table([{ stray: 'table' }]);
+      console.dir({ stray: 'dir' });
+      process.stdout.write('stray write\\n');
+    });
+  }
+  return write.apply(this, args);
+};
+`,
+    );
+    const r = await serve(
+      line(init) +
+        line({ jsonrpc: '2.0', method: 'notifications/initialized' }) +
+        line({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+      ['--import', pathToFileURL(preload).href],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.messages.map((m) => (m as { jsonrpc?: string }).jsonrpc ?? m)).toEqual(['2.0', '2.0']);
+    for (const stray of ['stray log', 'stray info', 'stray debug', "stray: 'dir'", 'stray write', 'table'])
+      expect(r.stderr).toContain(stray);
   }, 40_000);
 });

@@ -3,14 +3,14 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { runCommand } from '../../commands/kit/run-command.ts';
 import { GtmError, usageError } from '../../errors/index.ts';
-import type { RunEvent } from '../../orchestrator/index.ts';
 import { main, surfaceStageCause } from '../main.ts';
 import { printable } from '../output.ts';
 import { COMMANDS } from '../registry.ts';
 import { confinePaths } from './confine-paths.ts';
 import { confineUrls } from './confine-urls.ts';
 import { guardUnhandledRejections } from './guard-rejections.ts';
-import { LineJsonRpcTransport } from './stdio-transport.ts';
+import { stageProgress } from './stage-progress.ts';
+import { LineJsonRpcTransport, protocolStdout } from './stdio-transport.ts';
 import { inToolTerms } from './tool-arg-names.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
 
@@ -70,19 +70,22 @@ async function callPlanCommand(
   tool: GtmTool,
   args: Record<string, unknown>,
   workspace: string,
-  progress: (message: string) => void,
+  progress: ((message: string) => void) | undefined,
+  signal: AbortSignal,
 ): Promise<ToolResult> {
   const def = await tool.command.kit!.load();
   const { as_of, snapshot, ...flags } = args;
   runOptionTypes(as_of, snapshot);
+  const stages = progress ? stageProgress(progress) : undefined;
   const run = await runCommand(def, flags, {
     cwd: workspace,
     asOf: typeof as_of === 'string' ? as_of : undefined,
     snapshot: typeof snapshot === 'boolean' ? snapshot : undefined,
-    onEvent: (e: RunEvent) => {
-      if (e.type === 'stage-started') progress(`${e.name}…`);
-    },
-  });
+    onEvent: stages?.onEvent,
+    // a call the client cancelled (MCP notifications/cancelled, sent by the SDK's clients when their
+    // timeout passes) stops its run: no further stage starts and the plan says interrupted
+    signal,
+  }).finally(() => stages?.stop());
   const result = run.result as Record<string, unknown>;
   const view = def.format(run.result).split('\n');
   const text = [
@@ -137,7 +140,7 @@ export async function startMcpServer(opts: {
   allowClickHouse?: readonly string[];
 }): Promise<Server> {
   // stdout is the protocol channel: nothing else may write to it
-  console.log = console.error;
+  const protocolOut = protocolStdout();
   guardUnhandledRejections();
   const tools = toolCatalog(COMMANDS);
   const server = new Server({ name: 'gtm', version: opts.version }, { capabilities: { tools: {} } });
@@ -150,23 +153,26 @@ export async function startMcpServer(opts: {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     const token = request.params._meta?.progressToken;
     let step = 0;
-    const progress = (message: string) => {
-      if (token === undefined) return;
-      void extra.sendNotification({
-        method: 'notifications/progress',
-        params: { progressToken: token, progress: ++step, message },
-      });
-    };
+    const progress =
+      token === undefined
+        ? undefined
+        : (message: string) => {
+            if (extra.signal.aborted) return;
+            void extra.sendNotification({
+              method: 'notifications/progress',
+              params: { progressToken: token, progress: ++step, message },
+            });
+          };
     try {
       await confinePaths(opts.workspace, args, tool.fileArgs);
       confineUrls(args, tool.urlArgs, { workspace: opts.workspace, allow: opts.allowClickHouse ?? [] });
       return tool.command.kit
-        ? await callPlanCommand(tool, args, opts.workspace, progress)
+        ? await callPlanCommand(tool, args, opts.workspace, progress, extra.signal)
         : await callCliCommand(tool, args, opts.workspace);
     } catch (err) {
       return errorResult(inToolTerms(asErrorLine(err), tool.inputSchema));
     }
   });
-  await server.connect(new LineJsonRpcTransport());
+  await server.connect(new LineJsonRpcTransport(process.stdin, protocolOut));
   return server;
 }

@@ -6,6 +6,12 @@ const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
 type Id = string | number;
 
+/** Where the transport writes its messages: stdout, or what `protocolStdout` kept of it. */
+export interface MessageSink {
+  write(text: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
 /**
  * The MCP stdio transport (one JSON-RPC message per line) as JSON-RPC 2.0 asks for it, where the SDK's
  * StdioServerTransport differs:
@@ -28,7 +34,7 @@ export class LineJsonRpcTransport implements Transport {
 
   constructor(
     private readonly stdin: NodeJS.ReadableStream = process.stdin,
-    private readonly stdout: NodeJS.WritableStream = process.stdout,
+    private readonly stdout: MessageSink = process.stdout,
   ) {}
 
   private readonly onData = (chunk: Buffer | string) => {
@@ -131,4 +137,19 @@ export class LineJsonRpcTransport implements Transport {
     this.stdin.pause();
     this.onclose?.();
   }
+}
+
+/**
+ * Keeps stdout for the protocol: returns a sink writing to the real stdout, and sends everything
+ * else written to stdout from then on to stderr (console.log, console.info, console.table, a
+ * library's own print, `process.stdout.write`). A client reads every stdout line as a JSON-RPC
+ * message; a stray line there is a parse error in the client, or a message it drops.
+ */
+export function protocolStdout(
+  stdout: NodeJS.WriteStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+): MessageSink {
+  const write = stdout.write.bind(stdout) as (text: string) => boolean;
+  stdout.write = stderr.write.bind(stderr) as typeof stdout.write;
+  return { write: (text) => write(text), once: (event, listener) => stdout.once(event, listener) };
 }
