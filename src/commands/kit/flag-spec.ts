@@ -17,6 +17,12 @@ export interface FlagSpec {
   /** Inclusive bounds of a number or integer. */
   min?: number;
   max?: number;
+  /**
+   * The JSON Schema `pattern` of a string flag's values (MCP tools' input schemas), for a flag
+   * whose values are not a list of choices (a window: `^(?:…d|quarter)$`). Not checked by the
+   * parser: `check` or the command's resolve refuses a bad value with its own line.
+   */
+  pattern?: string;
   /** A further check of a value of the right type: returns what is wrong, or undefined. */
   check?: (value: never) => string | undefined;
   /** A valid value, shown in hints (default: the first choice, or the placeholder). */

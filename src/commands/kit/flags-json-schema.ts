@@ -38,6 +38,7 @@ export function flagsJsonSchema(decls: FlagDecls): {
         p.type = 'string';
         p.minLength = 1;
         if (d.choices) p.enum = [...d.choices];
+        if (d.pattern) p.pattern = d.pattern;
     }
     if (d.min !== undefined) p.minimum = d.min;
     if (d.max !== undefined) p.maximum = d.max;

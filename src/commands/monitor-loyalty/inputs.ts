@@ -3,7 +3,7 @@ import type { LoyaltyConfig, WorkspaceConfig } from '../../workspace/index.ts';
 import { THRESHOLDS } from '../../workspace/thresholds.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
-import { previousWindow, resolveWindow, type ResolvedWindow } from '../shared/window/index.ts';
+import { previousWindow, resolveWindow, windowPattern, type ResolvedWindow } from '../shared/window/index.ts';
 
 export const LOYALTY_DIMENSIONS = ['tier', 'cohort', 'region', 'channel'] as const;
 export type LoyaltyDimension = (typeof LOYALTY_DIMENSIONS)[number];
@@ -19,6 +19,7 @@ export const MONITOR_LOYALTY_FLAGS = defineFlags({
     type: 'string',
     placeholder: '7d|30d|quarter|Nd',
     description: '7d, 30d, any Nd ending at as-of, or quarter (the calendar quarter to date)',
+    pattern: windowPattern(['quarter']),
     default: '30d',
     example: '30d',
   },

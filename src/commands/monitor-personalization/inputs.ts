@@ -3,7 +3,7 @@ import { usageError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
-import { resolveWindow, type ResolvedWindow } from '../shared/window/index.ts';
+import { resolveWindow, windowPattern, type ResolvedWindow } from '../shared/window/index.ts';
 
 export const DIMENSIONS = ['profile', 'channel', 'cohort'] as const;
 export type DimensionName = (typeof DIMENSIONS)[number];
@@ -24,6 +24,7 @@ export const MONITOR_PERSONALIZATION_FLAGS = defineFlags({
     type: 'string',
     placeholder: '7d|14d|30d|Nd',
     description: '7d, 14d, 30d or any Nd ending at as-of',
+    pattern: windowPattern(),
     default: '14d',
     example: '14d',
   },

@@ -1,7 +1,7 @@
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
-import { previousWindow, resolveWindow, type ResolvedWindow } from '../shared/window/index.ts';
+import { previousWindow, resolveWindow, windowPattern, type ResolvedWindow } from '../shared/window/index.ts';
 
 export type { ResolvedWindow };
 
@@ -21,6 +21,7 @@ export const OPTIMIZE_REFERRALS_FLAGS = defineFlags({
     placeholder: '7d|30d|90d|Nd',
     description:
       '7d, 30d, 90d or any Nd ending at as-of; the previous window of the same length gives the deltas',
+    pattern: windowPattern(),
     default: '30d',
     example: '30d',
     check: (v: string) =>

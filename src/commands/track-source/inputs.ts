@@ -3,7 +3,7 @@ import { usageError } from '../../errors/index.ts';
 import { THRESHOLDS, type CampaignConfig, type WorkspaceConfig } from '../../workspace/index.ts';
 import type { CommandManifest } from '../kit/command-def.ts';
 import { defineFlags, type FlagValuesOf } from '../kit/flag-spec.ts';
-import { asOfInstant, resolveWindow, type ResolvedWindow } from '../shared/window/index.ts';
+import { asOfInstant, resolveWindow, windowPattern, type ResolvedWindow } from '../shared/window/index.ts';
 import type { ScopeParams } from './sql/journeys-sql.ts';
 
 export type { ResolvedWindow };
@@ -25,6 +25,7 @@ export const TRACK_SOURCE_FLAGS = defineFlags({
     placeholder: '7d|30d|Nd|campaign',
     description:
       '7d, 30d, any Nd ending at as-of, or campaign (from its start to its end or as-of, whichever is first)',
+    pattern: windowPattern(['campaign']),
     default: '30d',
     example: '30d',
   },

@@ -20,6 +20,21 @@ export interface WindowOptions {
 
 const DAY = 86_400_000;
 
+/** The longest window, in days (`3660d`). */
+export const MAX_WINDOW_DAYS = 3660;
+
+/**
+ * The JSON Schema `pattern` of a window flag (MCP tools' input schemas): `1d` to `3660d` and the
+ * command's keywords, as written in the help. Every value it matches resolves; the command also
+ * takes them padded, in capitals or with leading zeros.
+ *
+ * @example windowPattern(['quarter']) // '^(?:(?:[1-9][0-9]{0,2}|[12][0-9]{3}|3[0-5][0-9]{2}|36[0-5][0-9]|3660)d|quarter)$'
+ */
+export function windowPattern(keywords: readonly string[] = []): string {
+  const days = '(?:[1-9][0-9]{0,2}|[12][0-9]{3}|3[0-5][0-9]{2}|36[0-5][0-9]|3660)d';
+  return `^(?:${[days, ...keywords].join('|')})$`;
+}
+
 /**
  * Resolves a window ending at as-of: `7d`, `14d`, `30d`, `90d`, any `Nd` (1 to 3660 days);
  * `quarter` (the calendar quarter to date: from the first day of the as-of day's quarter);
@@ -34,7 +49,7 @@ export function resolveWindow(window: string, asOf: string, opts: WindowOptions 
   const m = /^(\d+)d$/.exec(w);
   if (m) {
     const days = Number(m[1]);
-    if (days < 1 || days > 3660)
+    if (days < 1 || days > MAX_WINDOW_DAYS)
       throw usageError(`window must be 1d to 3660d, got "${window}"`, '--window', 'e.g. --window 30d');
     return {
       label: `${days}d`,
