@@ -216,18 +216,11 @@ function pathsFor(
   const out: PathRecord[] = [];
   for (const j of journeys) {
     if (!j.touches.length) continue;
+    // A deal registration or partner referral makes the deal partner-sourced: it takes precedence,
+    // credited to that partner outside the model (`sourcedCredit`), so no model sees it.
+    if (dim === 'partner' && j.sourced_by) continue;
     const converted = measure === 'pipeline' ? true : j.won;
     const value = measure === 'pipeline' ? j.pipeline : j.revenue;
-    // A deal registration or partner referral makes the deal partner-sourced: it takes precedence.
-    if (dim === 'partner' && j.sourced_by) {
-      out.push({
-        path: [j.sourced_by],
-        conversions: converted ? 1 : 0,
-        value: converted ? value : 0,
-        nulls: converted ? 0 : 1,
-      });
-      continue;
-    }
     const touches = creditedTouches(j.touches, dim, direct);
     out.push({
       path: touches.map((t) => t[dim]),
@@ -241,6 +234,49 @@ function pathsFor(
   }
   for (const n of nulls) out.push({ path: n.map((t) => t[dim]), conversions: 0, value: 0, nulls: 1 });
   return out;
+}
+
+/**
+ * A partner-sourced deal's full credit, by the partner (or list of partners) that sourced it:
+ * pipeline and one opportunity, and its revenue and one won deal when it is won.
+ */
+type SourcedCredit = Map<string, { pipeline: number; revenue: number; opportunities: number; won: number }>;
+
+function sourcedCredit(journeys: OpportunityJourney[]): SourcedCredit {
+  const out: SourcedCredit = new Map();
+  for (const j of journeys) {
+    if (!j.touches.length || !j.sourced_by) continue;
+    const c = out.get(j.sourced_by) ?? { pipeline: 0, revenue: 0, opportunities: 0, won: 0 };
+    c.pipeline += j.pipeline;
+    c.opportunities += 1;
+    if (j.won) {
+      c.revenue += j.revenue;
+      c.won += 1;
+    }
+    out.set(j.sourced_by, c);
+  }
+  return out;
+}
+
+/**
+ * Adds the sourced deals' credit to the partner lines the model gave the influenced deals. Sourced
+ * credit is not estimated: a line's bootstrap interval (the model's, over the influenced deals) moves
+ * by the amount added, as its credit does.
+ */
+function withSourcedCredit(lines: CreditLine[], sourced: SourcedCredit): CreditLine[] {
+  if (!sourced.size) return lines;
+  const byKey = new Map(lines.map((l) => [l.key, { ...l }]));
+  for (const [key, c] of sourced) {
+    const l = byKey.get(key) ?? { key, pipeline: 0, revenue: 0, opportunities: 0, won: 0, touches: 0 };
+    l.pipeline += c.pipeline;
+    l.revenue += c.revenue;
+    l.opportunities += c.opportunities;
+    l.won += c.won;
+    if (l.pipeline_ci) l.pipeline_ci = [l.pipeline_ci[0] + c.pipeline, l.pipeline_ci[1] + c.pipeline];
+    if (l.revenue_ci) l.revenue_ci = [l.revenue_ci[0] + c.revenue, l.revenue_ci[1] + c.revenue];
+    byKey.set(key, l);
+  }
+  return [...byKey.values()].sort((a, b) => b.pipeline - a.pipeline || a.key.localeCompare(b.key));
 }
 
 /** One dimension's credit lines: the model's pipeline (and revenue) credit, and touch counts. */
@@ -322,6 +358,7 @@ export function attributeJourneys(
   const byDimension: AttributionOutput['byDimension'] = {};
   let markov: AttributionResult['markov'];
   const direct = model === 'last-non-direct' ? directNameSet(options.directChannels) : null;
+  const sourced = sourcedCredit(journeys);
   for (const dim of dimensions) {
     const pipe = attribute(pathsFor(journeys, nulls, dim, 'pipeline', direct), model, options);
     const rev =
@@ -332,7 +369,8 @@ export function attributeJourneys(
     const touches = new Map<string, number>();
     for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
     const lines = creditLines(pipe, rev, touches);
-    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines, partnerIds) : lines;
+    byDimension[dim] =
+      dim === 'partner' ? splitPartnerLists(withSourcedCredit(lines, sourced), partnerIds) : lines;
   }
   return {
     model,
@@ -377,6 +415,33 @@ function groupedColumns(g: GroupedDimension, measure: 'pipeline' | 'revenue'): P
   return { channels: g.values, rows, offsets, codes, conversions, value, nulls };
 }
 
+/**
+ * The partner paths without the partner-sourced deals: the server gives a sourced deal the path of
+ * its sourcing partner alone, so its count, pipeline, won deals and revenue come off that one-state
+ * path (which may also hold influenced deals touched by that partner alone); they are credited
+ * outside the model, as `attributeJourneys` does.
+ */
+function withoutSourcedPaths(d: GroupedDimension, sourced: JourneyTotalsRow[]): GroupedDimension {
+  if (!sourced.length) return d;
+  const j = d.journeys;
+  const n = Float64Array.from(j.n);
+  const pipeline = Float64Array.from(j.pipeline);
+  const won = Float64Array.from(j.won);
+  const revenue = Float64Array.from(j.revenue);
+  for (const s of sourced) {
+    const code = d.values.indexOf(s.sourced);
+    let row = -1;
+    for (let r = 0; r < j.rows && row < 0; r++)
+      if (j.offsets[r + 1] - j.offsets[r] === 1 && j.codes[j.offsets[r]] === code) row = r;
+    if (row < 0) throw new Error(`no one-partner path for the deals sourced by ${s.sourced}`);
+    n[row] -= s.n;
+    pipeline[row] -= s.pipeline;
+    won[row] -= s.won;
+    revenue[row] -= s.revenue;
+  }
+  return { ...d, journeys: { ...j, n, pipeline, won, revenue } };
+}
+
 /** `attributeJourneys` over journeys grouped by path on the server (path-only models, no bootstrap). */
 function attributeGrouped(
   g: {
@@ -398,13 +463,22 @@ function attributeGrouped(
   };
   const byDimension: AttributionOutput['byDimension'] = {};
   let markov: AttributionResult['markov'];
+  const sourcedRows = g.totals.filter((r) => r.touched && r.sourced !== '');
+  const sourcedCredits: SourcedCredit = new Map(
+    sourcedRows.map((r) => [
+      r.sourced,
+      { pipeline: r.pipeline, revenue: r.revenue, opportunities: r.n, won: r.won },
+    ]),
+  );
   for (const dim of dimensions) {
-    const d = g.dims[dim] as GroupedDimension;
+    const grouped = g.dims[dim] as GroupedDimension;
+    const d = dim === 'partner' ? withoutSourcedPaths(grouped, sourcedRows) : grouped;
     const pipe = attribute(groupedColumns(d, 'pipeline'), model, options);
     const rev = attribute(groupedColumns(d, 'revenue'), model, options);
     if (dim === 'channel') markov = pipe.markov;
     const lines = creditLines(pipe, rev, d.touches);
-    byDimension[dim] = dim === 'partner' ? splitPartnerLists(lines, partnerIds) : lines;
+    byDimension[dim] =
+      dim === 'partner' ? splitPartnerLists(withSourcedCredit(lines, sourcedCredits), partnerIds) : lines;
   }
   const sum = (rows: JourneyTotalsRow[]) => ({
     opportunities: rows.reduce((a, r) => a + r.n, 0),

@@ -347,7 +347,7 @@ function kpisOf(r: TrackSourceResult): Kpi[] {
     {
       label: 'Partner-sourced pipeline',
       value: compact(r.partner_classification.sourced.pipeline, cur),
-      note: `${r.partner_classification.sourced.opportunities} deals`,
+      note: plural(r.partner_classification.sourced.opportunities, 'deal', 'deals'),
     },
     r.confidence.value === null
       ? {
