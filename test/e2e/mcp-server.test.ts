@@ -131,6 +131,22 @@ describe('gtm mcp', () => {
     expect((unknown.content as { text: string }[])[0].text).toMatch(
       /^error\[USAGE\] campagin: unknown argument campagin — did you mean campaign\? see the tool's input schema/,
     );
+    // the as-of line is the command line's, in the tool's terms (it read "— use YYYY-MM-DD …",
+    // without the example, while the CLI said "; use YYYY-MM-DD … — e.g. --as-of 2026-11-15")
+    const asOf = await call({
+      name: 'track-source',
+      arguments: { campaign: 'AI Launch Tour', as_of: '2026-02-30' },
+    });
+    const cliAsOf = await runCli(['track-source', '--campaign', 'AI Launch Tour', '--as-of', '2026-02-30'], {
+      cwd: demo.dir,
+    });
+    expect(cliAsOf.stderrLines[0]).toBe(
+      'error[USAGE] --as-of: is not a date: "2026-02-30"; use YYYY-MM-DD or an ISO timestamp — e.g. --as-of 2026-11-15',
+    );
+    expect(asOf.isError).toBe(true);
+    expect((asOf.content as { text: string }[])[0].text).toBe(
+      'error[USAGE] as_of: is not a date: "2026-02-30"; use YYYY-MM-DD or an ISO timestamp — e.g. as_of: "2026-11-15"',
+    );
     const list = await call({ name: 'plans-list', arguments: {} });
     expect(list.isError).toBeFalsy();
     expect(((list.structuredContent as { plans: unknown[] }).plans ?? []).length).toBeGreaterThan(0);

@@ -16,7 +16,13 @@ export function asOfInstant(asOf: string): Date {
     (isDate
       ? new Date(d.getTime() - DAY).toISOString().slice(0, 10) === asOf
       : new Date(`${asOf.slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10) === asOf.slice(0, 10));
-  if (!exists) throw usageError(`is not a date: "${asOf}"`, '--as-of', 'use YYYY-MM-DD or an ISO timestamp');
+  // the line the command line's --as-of check prints, so a library or MCP caller reads the same
+  if (!exists)
+    throw usageError(
+      `is not a date: "${asOf}"; use YYYY-MM-DD or an ISO timestamp`,
+      '--as-of',
+      'e.g. --as-of 2026-11-15',
+    );
   return d;
 }
 
