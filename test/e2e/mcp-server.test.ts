@@ -152,6 +152,41 @@ describe('gtm mcp', () => {
     expect(((list.structuredContent as { plans: unknown[] }).plans ?? []).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('takes fail_on_escalation as the command line takes --fail-on-escalation: an escalation makes an error result, with the result', async () => {
+    // the demo's personalization decisions lack consent: consent_violations escalates at once
+    const args = { initiative: 'PLG Onboarding', window: '14d', as_of: DEMO_AS_OF };
+    const res = await call(
+      { name: 'monitor-personalization', arguments: { ...args, fail_on_escalation: true } },
+      undefined,
+      { timeout: 300_000 },
+    );
+    const text = (res.content as { text: string }[])[0].text;
+    expect(res.isError).toBe(true);
+    expect(text).toMatch(
+      /^escalated \(fail_on_escalation; the command line exits 10\): consent_violations to /m,
+    );
+    expect((res.structuredContent as { escalations: unknown[] }).escalations.length).toBeGreaterThan(0);
+    const cli = await runCli(
+      [
+        'monitor-personalization',
+        '--initiative',
+        'PLG Onboarding',
+        '--as-of',
+        DEMO_AS_OF,
+        '--fail-on-escalation',
+      ],
+      { cwd: demo.dir },
+    );
+    expect(cli.code).toBe(10);
+    const bad = await call({
+      name: 'monitor-personalization',
+      arguments: { ...args, fail_on_escalation: 'yes' },
+    });
+    expect((bad.content as { text: string }[])[0].text).toBe(
+      'error[USAGE] fail_on_escalation: expects true or false, got "yes" — e.g. fail_on_escalation: true',
+    );
+  }, 300_000);
+
   it('stops the run of a call the client cancels (its timeout passed): no further stage, the plan says interrupted', async () => {
     const plansDir = path.join(demo.dir, '.claude/plans');
     const before = new Set(readdirSync(plansDir));

@@ -1,6 +1,7 @@
 import { flagSpecs, kebab } from '../../commands/kit/flag-spec.ts';
 import { usageLine } from '../../commands/kit/usage-line.ts';
 import { DEMO_USAGE_LINES } from '../commands/demo.ts';
+import { KIT_CLI_FLAGS } from '../kit-command.ts';
 import { COMMANDS } from '../registry.ts';
 
 /** What each command's specification lists as its outputs: what the agent must present. */
@@ -77,7 +78,8 @@ or a recommendation: quote what gtm wrote.
    not published yet: ask the user to run \`npm install -g .\` in their clone of gtm). If the gtm MCP
    server is connected, call its \`${name}\` tool with the same arguments instead.
 2. If gtm exits non-zero, show its one error line (\`error[CODE] where: what — what to do\`) and
-   the fix it names; do not work around it.
+   the fix it names; do not work around it. Exit 10 (asked for with \`--fail-on-escalation\`) is
+   not an error: an alert escalated, and stdout is still \`result.json\`; say so and go on.
 3. Otherwise stdout is \`result.json\`. Present, from it and the files it names (\`reports_dir\`):
 ${(OUTPUTS[name] ?? []).map((o) => `   - ${o}`).join('\n')}
    Quote gtm's numbers with their units and currency, and each action's owner as gtm resolved it
@@ -99,7 +101,9 @@ export function pluginFiles(): PluginFile[] {
   const files: PluginFile[] = [];
   for (const cmd of kit) {
     const { manifest } = cmd.kit!;
-    const specs = flagSpecs(manifest.flags);
+    // the command's own flags and those the CLI adds to every plan command (--fail-on-escalation,
+    // --snapshot): `gtm run` takes them all, so the list and the usage line say them all
+    const specs = [...flagSpecs(manifest.flags), ...KIT_CLI_FLAGS];
     const flagsText = specs
       .map(
         (s) =>

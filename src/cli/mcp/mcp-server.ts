@@ -49,8 +49,11 @@ const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
   return argv;
 };
 
-/** `as_of` and `snapshot` of the wrong type are refused, not dropped (the run would use today). */
-function runOptionTypes(asOf: unknown, snapshot: unknown): void {
+/**
+ * `as_of`, `snapshot` and `fail_on_escalation` of the wrong type are refused, not dropped (the run
+ * would use today).
+ */
+function runOptionTypes(asOf: unknown, snapshot: unknown, failOnEscalation: unknown): void {
   if (asOf != null && typeof asOf !== 'string')
     throw usageError(
       `expects a date YYYY-MM-DD, got ${JSON.stringify(asOf)}`,
@@ -63,6 +66,12 @@ function runOptionTypes(asOf: unknown, snapshot: unknown): void {
       'snapshot',
       'e.g. snapshot: false',
     );
+  if (failOnEscalation != null && typeof failOnEscalation !== 'boolean')
+    throw usageError(
+      `expects true or false, got ${JSON.stringify(failOnEscalation)}`,
+      'fail_on_escalation',
+      'e.g. fail_on_escalation: true',
+    );
 }
 
 /** Runs a plan command through the kit, with progress notifications when the client asked for them. */
@@ -74,8 +83,8 @@ async function callPlanCommand(
   signal: AbortSignal,
 ): Promise<ToolResult> {
   const def = await tool.command.kit!.load();
-  const { as_of, snapshot, ...flags } = args;
-  runOptionTypes(as_of, snapshot);
+  const { as_of, snapshot, fail_on_escalation, ...flags } = args;
+  runOptionTypes(as_of, snapshot, fail_on_escalation);
   const stages = progress ? stageProgress(progress) : undefined;
   const run = await runCommand(def, flags, {
     cwd: workspace,
@@ -87,6 +96,8 @@ async function callPlanCommand(
     signal,
   }).finally(() => stages?.stop());
   const result = run.result as Record<string, unknown>;
+  // the command line's --fail-on-escalation exits 10 here; the tool says so and is an error result
+  const escalations = fail_on_escalation === true ? run.record.escalations : [];
   const view = def.format(run.result).split('\n');
   const text = [
     ...view.slice(0, 40),
@@ -98,8 +109,19 @@ async function callPlanCommand(
     `Plan:      ${run.planPath}`,
     ...run.warnings.map((w) => `warning: ${w}`),
     ...run.problems.map((p) => p.oneLine()),
+    ...(escalations.length
+      ? [
+          `escalated (fail_on_escalation; the command line exits 10): ${escalations
+            .map((e) => `${e.alert_id} to ${e.person ?? e.role ?? 'nobody'}`)
+            .join(', ')}`,
+        ]
+      : []),
   ].join('\n');
-  return { content: [{ type: 'text', text }], structuredContent: result, isError: run.problems.length > 0 };
+  return {
+    content: [{ type: 'text', text }],
+    structuredContent: result,
+    isError: run.problems.length > 0 || escalations.length > 0,
+  };
 }
 
 /** Runs another CLI command in-process with --json and returns its output as structured content. */

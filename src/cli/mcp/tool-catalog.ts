@@ -42,12 +42,17 @@ function fileFlags(decls: FlagDecls): Record<string, FileArgKind> {
   );
 }
 
-/** Flags every command tool takes besides its own. */
+/** Flags every command tool takes besides its own (the CLI's --as-of, --snapshot, --fail-on-escalation). */
 const RUN_OPTIONS: FlagDecls = {
   as_of: { type: 'date', description: 'fix "now" (YYYY-MM-DD) for a reproducible run; default today' },
   snapshot: {
     type: 'boolean',
     description: 'render dashboard.png through Chromium (default: when Chromium is found)',
+  },
+  fail_on_escalation: {
+    type: 'boolean',
+    description:
+      'an error result when an alert escalates (the command line exits 10); the result is returned all the same',
   },
 };
 
@@ -78,8 +83,9 @@ function find(commands: readonly CliCommand[], path: string[]): CliCommand | und
 
 /**
  * The tools of the MCP server: one per plan command (its input schema generated from the command's
- * flag declaration, plus `as_of` and `snapshot`), and attribute, experiment-readout, events
- * validate and plans list/show/diff from their CLI declarations (positionals become properties).
+ * flag declaration, plus `as_of`, `snapshot` and `fail_on_escalation`), and attribute,
+ * experiment-readout, events validate and plans list/show/diff from their CLI declarations
+ * (positionals become properties).
  */
 export function toolCatalog(commands: readonly CliCommand[]): GtmTool[] {
   const tools: GtmTool[] = [];

@@ -1,8 +1,8 @@
 /**
  * The agent plugin marketplace (agent-plugins/) is what the generator writes from the commands'
  * manifests, every manifest is valid against the schema written from its format's documentation
- * (test/fixtures/agent-plugin-schemas/README.md), and every plugin command's usage line parses
- * with `gtm run`.
+ * (test/fixtures/agent-plugin-schemas/README.md), every plugin command's usage line parses
+ * with `gtm run`, and each lists every flag of its command.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -58,6 +58,19 @@ describe('agent plugins', () => {
       const cmd = COMMANDS.find((c) => c.name === name)!;
       expect(() => parseArgs(rest, cmd.flags), fm.usage).not.toThrow();
       expect(f.content).toContain(`gtm run '/${cmd.plugin}:${name} $ARGUMENTS' --json`);
+    }
+  });
+
+  it('list the flags the command takes, all of them: its help’s usage line and flags', () => {
+    // they left out --fail-on-escalation and --snapshot, which `gtm run` takes, under "All flags"
+    for (const cmd of COMMANDS.filter((c) => c.kit)) {
+      const f = files.find((x) => x.path === `${cmd.plugin}/commands/${cmd.name}.md`)!;
+      const fm = parseYaml(/^---\n([\s\S]*?)\n---/.exec(f.content)![1]) as Record<string, string>;
+      expect(fm['argument-hint'], f.path).toBe(cmd.usage.replace(`gtm ${cmd.name} `, ''));
+      expect(f.content, f.path).toContain(`All flags: \`${cmd.usage.replace('gtm ', `/${cmd.plugin}:`)}\``);
+      const listed = [...f.content.matchAll(/^- `--([a-z-]+)`/gm)].map((m) => m[1]);
+      const flags = cmd.flags.filter((x) => !x.hidden).map((x) => x.name.replace(/_/g, '-'));
+      expect(listed, f.path).toEqual(flags);
     }
   });
 });
