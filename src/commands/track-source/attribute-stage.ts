@@ -279,6 +279,22 @@ function withSourcedCredit(lines: CreditLine[], sourced: SourcedCredit): CreditL
   return [...byKey.values()].sort((a, b) => b.pipeline - a.pipeline || a.key.localeCompare(b.key));
 }
 
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The Markov details with removal effects by channel name and transitions by state names: the
+ * chain's own order is that of first appearance, which differs between the journeys (DuckDB, or
+ * read from ClickHouse) and the paths ClickHouse groups, so result.json would differ by engine.
+ */
+function inNameOrder(m: AttributionResult['markov']): AttributionResult['markov'] {
+  if (!m) return m;
+  return {
+    ...m,
+    removalEffects: [...m.removalEffects].sort((a, b) => byCodePoint(a.channel, b.channel)),
+    transitions: [...m.transitions].sort((a, b) => byCodePoint(a.from, b.from) || byCodePoint(a.to, b.to)),
+  };
+}
+
 /** One dimension's credit lines: the model's pipeline (and revenue) credit, and touch counts. */
 function creditLines(
   pipe: AttributionResult,
@@ -365,7 +381,7 @@ export function attributeJourneys(
       opts.revenue === false
         ? undefined
         : attribute(pathsFor(journeys, nulls, dim, 'revenue', direct), model, options);
-    if (dim === 'channel') markov = pipe.markov;
+    if (dim === 'channel') markov = inNameOrder(pipe.markov);
     const touches = new Map<string, number>();
     for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);
     const lines = creditLines(pipe, rev, touches);
@@ -475,7 +491,7 @@ function attributeGrouped(
     const d = dim === 'partner' ? withoutSourcedPaths(grouped, sourcedRows) : grouped;
     const pipe = attribute(groupedColumns(d, 'pipeline'), model, options);
     const rev = attribute(groupedColumns(d, 'revenue'), model, options);
-    if (dim === 'channel') markov = pipe.markov;
+    if (dim === 'channel') markov = inNameOrder(pipe.markov);
     const lines = creditLines(pipe, rev, d.touches);
     byDimension[dim] =
       dim === 'partner' ? splitPartnerLists(withSourcedCredit(lines, sourcedCredits), partnerIds) : lines;
