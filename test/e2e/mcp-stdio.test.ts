@@ -122,6 +122,25 @@ describe('gtm mcp over stdio', () => {
     expect(r.messages).toHaveLength(5);
   }, 40_000);
 
+  it('says which folder has no gtm.yaml and how to serve one, not the command line’s --config', async () => {
+    const r = await serve(
+      line(init) +
+        line({
+          jsonrpc: '2.0',
+          id: 2,
+          method: 'tools/call',
+          params: { name: 'monitor-loyalty', arguments: {} },
+        }),
+    );
+    const call = r.messages.find((m) => (m as { id?: number }).id === 2) as {
+      result: { isError: boolean; content: { text: string }[] };
+    };
+    expect(call.result.isError).toBe(true);
+    expect(call.result.content[0].text).toBe(
+      `error[CONFIG] ${path.join(dir, 'gtm.yaml')}: no workspace config found — run \`gtm init\` there to create it (or \`gtm demo\` for a demo workspace), or serve the folder that holds gtm.yaml: gtm mcp --workspace DIR`,
+    );
+  }, 40_000);
+
   it('keeps stdout for JSON-RPC: what else prints there once it serves (console.info, a library) goes to stderr', async () => {
     // stands for a library that prints while a tool runs: once the server has written its first
     // message, print through every console method that writes to stdout, and to stdout itself

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { runCommand } from '../../commands/kit/run-command.ts';
-import { GtmError, usageError } from '../../errors/index.ts';
+import { configError, GtmError, usageError } from '../../errors/index.ts';
 import { main, surfaceStageCause } from '../main.ts';
 import { printable } from '../output.ts';
 import { COMMANDS } from '../registry.ts';
@@ -33,6 +33,21 @@ const errorResult = (line: string): ToolResult => ({
 function asErrorLine(err: unknown): string {
   if (err instanceof GtmError) return surfaceStageCause(err).oneLine();
   return `error[INTERNAL] ${(err as Error)?.message ?? String(err)} — this is a bug in gtm; report it`;
+}
+
+/**
+ * A workspace without gtm.yaml in the server's terms: the file it looked for, in full (the agent
+ * does not know the folder the server was started in), and fixes an agent's user can make (the
+ * command line's "pass --config FILE" is no tool argument).
+ */
+function inServerTerms(err: unknown, workspace: string): unknown {
+  if (err instanceof GtmError && err.code === 'CONFIG' && err.message === 'no workspace config found')
+    return configError(
+      err.message,
+      path.join(workspace, 'gtm.yaml'),
+      'run `gtm init` there to create it (or `gtm demo` for a demo workspace), or serve the folder that holds gtm.yaml: gtm mcp --workspace DIR',
+    );
+  return err;
 }
 
 const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
@@ -192,7 +207,7 @@ export async function startMcpServer(opts: {
         ? await callPlanCommand(tool, args, opts.workspace, progress, extra.signal)
         : await callCliCommand(tool, args, opts.workspace);
     } catch (err) {
-      return errorResult(inToolTerms(asErrorLine(err), tool.inputSchema));
+      return errorResult(inToolTerms(asErrorLine(inServerTerms(err, opts.workspace)), tool.inputSchema));
     }
   });
   await server.connect(new LineJsonRpcTransport(process.stdin, protocolOut));
