@@ -231,6 +231,22 @@ function explain(errors: ErrorObject[]): {
 }
 
 /**
+ * The built-in stage mapping, its closed stages pointed at the workspace's own: with `funnel.won:
+ * won`, a CRM's "Closed Won" is that won stage, not `closed_won` (which no longer counts as won, so
+ * every deal's revenue read as 0), and "Closed Lost" the first of `funnel.lost`.
+ */
+function defaultStageMapping(won: string | undefined, lost: string[] | undefined): Record<string, string> {
+  const wonStage = won ?? 'closed_won';
+  const lostStage = lost?.[0] ?? 'closed_lost';
+  return Object.fromEntries(
+    Object.entries(DEFAULT_STAGE_MAPPING).map(([raw, stage]) => [
+      raw,
+      stage === 'closed_won' ? wonStage : stage === 'closed_lost' ? lostStage : stage,
+    ]),
+  );
+}
+
+/**
  * Loads, validates and defaults a workspace.
  *
  * @example
@@ -599,7 +615,7 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
       won: r.funnel?.won ?? 'closed_won',
       lost: r.funnel?.lost ?? ['closed_lost'],
       mapping: {
-        ...DEFAULT_STAGE_MAPPING,
+        ...defaultStageMapping(r.funnel?.won, r.funnel?.lost),
         ...Object.fromEntries(
           Object.entries((r.funnel?.mapping ?? {}) as Record<string, string>).map(([k, v]) => [
             k.trim().toLowerCase(),
