@@ -209,14 +209,11 @@ describe('gtm mcp', () => {
     // the run's plan file: it ends interrupted, with stages not run (it went on to the end before)
     let record: { command: string; status: string; stages: { tasks: { status: string }[] }[] } | undefined;
     for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
-      const added = readdirSync(plansDir).filter((f) => !before.has(f));
-      try {
-        record = added.length
-          ? (JSON.parse(readFileSync(path.join(plansDir, added[0]), 'utf8')) as typeof record)
-          : undefined;
-      } catch {
-        record = undefined; // caught while the plan file was being created
-      }
+      // plan files only: a plan is written beside them first, under a temporary name
+      const added = readdirSync(plansDir).filter((f) => /^plan-.*\.json$/.test(f) && !before.has(f));
+      record = added.length
+        ? (JSON.parse(readFileSync(path.join(plansDir, added[0]), 'utf8')) as typeof record)
+        : undefined;
       if (record && record.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 100));
     }
