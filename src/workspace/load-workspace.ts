@@ -190,7 +190,8 @@ function explain(errors: ErrorObject[]): {
         hint: 'fix the value type (see gtm.schema.json)',
       };
     case 'pattern': {
-      const desc = (e.parentSchema as { description?: string })?.description;
+      const parent = e.parentSchema as { description?: string; title?: string; examples?: unknown[] };
+      const desc = parent?.description;
       // "\S": a value that must hold some text (a roster person's name), empty or blank here
       if (p.pattern === '\\S') {
         const key = e.instancePath.split('/').pop() ?? '';
@@ -201,11 +202,17 @@ function explain(errors: ErrorObject[]): {
           hint: `write ${key}:${desc ? ` (${desc})` : ''}`,
         };
       }
+      // `title`: the form in a few words, where the description says more than the message needs;
+      // `examples`: a value of that form, the fix shown as the line to write
+      const example = parent?.examples?.[0];
       return {
         instancePath: e.instancePath,
         path: keyPath(e.instancePath),
-        message: `has the wrong form (expected ${String(desc ?? p.pattern)})`,
-        hint: `match the pattern ${String(p.pattern)}`,
+        message: `has the wrong form (expected ${String(parent?.title ?? desc ?? p.pattern)})`,
+        hint:
+          example === undefined
+            ? `match the pattern ${String(p.pattern)}`
+            : `e.g. ${e.instancePath.split('/').pop() ?? ''}: ${String(example)}`,
       };
     }
     case 'minItems': {

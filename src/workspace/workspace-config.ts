@@ -135,6 +135,8 @@ export interface WorkspaceConfig {
   events: {
     payloads?: string;
     plan?: string;
+    /** Iglu vendor (reverse DNS) of the Snowplow schemas define-events and `gtm events export` write; unset: `com.example`, a placeholder */
+    iglu_vendor?: string;
     /** retention and consent for define-events catalogs (`GovernancePolicy` keys) */
     governance?: {
       retention?: {

@@ -89,6 +89,7 @@ describe('each command records the non-default settings it read', () => {
     expect(settings('define-events').events_config).toEqual({
       payloads: 'data/events/captured.ndjson',
       plan: null,
+      iglu_vendor: null,
       governance: {
         retention: { default_days: 400, categories: {}, events: {} },
         consent: { default_category: null, events: {} },

@@ -1,3 +1,4 @@
+import { plural } from '../text/index.ts';
 import { neutralizeCsvText, restoreCsvText } from './csv-cell.ts';
 import { PlanParseError } from './plan-parse-error.ts';
 
@@ -128,7 +129,7 @@ export function csvRecords(
     const extra = r.slice(header.length).findIndex((cell) => cell.trim() !== '');
     if (extra >= 0)
       throw new PlanParseError(
-        `row ${k + 2} has ${r.length} values but the header names ${header.length} columns: "${restoreCsvText(r[header.length + extra]).trim()}" has no column`,
+        `row ${k + 2} has ${plural(r.length, 'value')} but the header names ${plural(header.length, 'column')}: "${restoreCsvText(r[header.length + extra]).trim()}" has no column`,
         `row ${k + 2}`,
         'quote a value that holds a comma ("Total, in cents"), or name the extra column in the header',
       );

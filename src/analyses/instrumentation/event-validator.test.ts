@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderCompleted, shopPlan } from '../../../test/fixtures/events/shop-plan.ts';
 import { createEventValidator } from './event-validator.ts';
+import { createEvent, createPlan } from './tracking-plan.ts';
 import type { ValidationReport, ViolationType } from './validation-report.ts';
 
 function run(messages: unknown[], plan = shopPlan(), options = {}): ValidationReport {
@@ -373,5 +374,42 @@ describe('createEventValidator', () => {
 
   it('treats a non-object message as wrong_type', () => {
     expect(only(run([42, 'x']))).toEqual({ wrong_type: 2 });
+  });
+});
+
+describe('format violations name the format with its article', () => {
+  // "must be a email" (and "a ipv4", "a uri") was built as `a ${format}`
+  it.each([
+    ['email', 'not-an-address', '"v" must be an email address'],
+    ['ipv4', '999.1.1.1', '"v" must be an IPv4 address'],
+    ['ipv6', 'nope', '"v" must be an IPv6 address'],
+    ['uri', 'no scheme', '"v" must be a URI'],
+    ['uuid', 'x', '"v" must be a UUID'],
+    ['date', '05/16/2026', '"v" must be a date (YYYY-MM-DD)'],
+    ['date-time', '2026-05-16', '"v" must be a date-time (e.g. 2026-05-16T15:04:05Z)'],
+    ['hostname', 'bad host!', '"v" must be a host name'],
+    ['strict-uri', '/relative', '"v" must be an absolute URI (scheme://…)'],
+    ['int32', 'x', undefined],
+  ])('%s', (format, value, detail) => {
+    const plan = createPlan({
+      name: 'P',
+      events: [
+        createEvent({
+          name: 'Thing Happened',
+          identities: ['anonymousId'],
+          properties: [
+            { name: 'v', description: 'A value.', required: true, schema: { type: 'string', format } },
+          ],
+        }),
+      ],
+    });
+    const v = createEventValidator(plan);
+    v.validate({ type: 'track', event: 'Thing Happened', anonymousId: 'a', properties: { v: value } });
+    const details = v
+      .report()
+      .samples.filter((s) => s.type === 'constraint_violation')
+      .map((s) => s.detail);
+    // int32 constrains numbers only: a string passes it
+    expect(details).toEqual(detail === undefined ? [] : [detail]);
   });
 });

@@ -1,3 +1,4 @@
+import { withArticle } from '../text/index.ts';
 import { withCommonProperties } from './common-rules.ts';
 import { eventPropertiesSchema } from './event-schema.ts';
 import { MessageIdIndex, contentFingerprint } from './message-ids.ts';
@@ -775,7 +776,7 @@ function article(kind: string): string {
         ? 'a social security number'
         : kind === 'card'
           ? 'a payment card number'
-          : `a ${kind} number`;
+          : `${withArticle(kind)} number`;
 }
 
 function isPresent(value: unknown): boolean {
@@ -881,6 +882,32 @@ function lookupCategory(prefs: Record<string, unknown>, category: string): boole
   return v === true || v === 'true' || v === 1;
 }
 
+/** What a string of a JSON Schema format is, with its article: "an email address", "a URI". */
+const FORMAT_NOUNS: Record<string, string> = {
+  email: 'an email address',
+  'idn-email': 'an email address',
+  'date-time': 'a date-time (e.g. 2026-05-16T15:04:05Z)',
+  date: 'a date (YYYY-MM-DD)',
+  time: 'a time of day (e.g. 15:04:05Z)',
+  duration: 'an ISO 8601 duration',
+  uri: 'a URI',
+  'uri-reference': 'a URI reference',
+  'strict-uri': 'an absolute URI (scheme://…)',
+  iri: 'an IRI',
+  'iri-reference': 'an IRI reference',
+  uuid: 'a UUID',
+  ipv4: 'an IPv4 address',
+  ipv6: 'an IPv6 address',
+  hostname: 'a host name',
+  'idn-hostname': 'a host name',
+  regex: 'a regular expression',
+  'json-pointer': 'a JSON pointer',
+};
+
+function formatNoun(format: string): string {
+  return FORMAT_NOUNS[format] ?? withArticle(format);
+}
+
 function describeError(type: ViolationType, path: string, e: ErrorObject): string {
   const where = path ? `"${path}"` : 'payload';
   const params = e.params as Record<string, unknown>;
@@ -893,7 +920,7 @@ function describeError(type: ViolationType, path: string, e: ErrorObject): strin
       return `${where} must be ${Array.isArray(params.type) ? params.type.join(' or ') : String(params.type)}`;
     default:
       if (e.keyword === 'enum') return `${where} must be one of ${JSON.stringify(params.allowedValues)}`;
-      if (e.keyword === 'format') return `${where} must be a ${String(params.format)}`;
+      if (e.keyword === 'format') return `${where} must be ${formatNoun(String(params.format))}`;
       return `${where} ${e.message ?? `fails ${e.keyword}`}`;
   }
 }

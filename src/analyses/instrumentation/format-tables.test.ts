@@ -51,6 +51,15 @@ describe('terminal tables', () => {
     );
   });
 
+  it('validation report of one message: singular counts', () => {
+    const v = createEventValidator(shopPlan());
+    v.validate(orderCompleted({}, { revenue: 'x' }), { file: 'e.ndjson', line: 1 });
+    expect(formatValidationTable(v.report()).split('\n').slice(0, 2)).toEqual([
+      '1 message checked against Shop 2-1-0: 1 violation in 1 message',
+      '1 message read: 1 checked, 0 duplicates (later copies of a messageId, not checked again)',
+    ]);
+  });
+
   it('lint, diff and inference', () => {
     const p = shopPlan();
     p.events[1].description = undefined;

@@ -4,7 +4,7 @@ import type { PlanDiff } from './plan-diff.ts';
 import type { Requirements } from './requirements.ts';
 import { VIOLATION_TYPES } from './validation-report.ts';
 import type { ValidationReport } from './validation-report.ts';
-import { percentText } from '../text/index.ts';
+import { noun, percentText } from '../text/index.ts';
 
 /** Left-aligned text columns; numbers right-aligned. */
 function table(header: string[], rows: Array<Array<string | number>>): string {
@@ -30,8 +30,8 @@ const truncate = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '
 export function formatValidationTable(report: ValidationReport): string {
   const out: string[] = [];
   out.push(
-    `${report.eventsChecked.toLocaleString('en')} messages checked against ${report.plan.name} ${report.plan.version}: ` +
-      `${report.totalViolations.toLocaleString('en')} violations in ${report.messagesWithViolations.toLocaleString('en')} messages`,
+    `${report.eventsChecked.toLocaleString('en')} ${noun(report.eventsChecked, 'message')} checked against ${report.plan.name} ${report.plan.version}: ` +
+      `${report.totalViolations.toLocaleString('en')} ${noun(report.totalViolations, 'violation')} in ${report.messagesWithViolations.toLocaleString('en')} ${noun(report.messagesWithViolations, 'message')}`,
   );
   out.push(duplicatesLine(report));
   for (const c of report.duplicateConflicts) out.push(`  ${c.detail}${c.where ? ` (${c.where})` : ''}`);
@@ -81,7 +81,7 @@ export function duplicatesLine(report: ValidationReport): string {
   const n = (x: number) => x.toLocaleString('en');
   const conflicting = report.conflictingDuplicates;
   return (
-    `${n(report.messagesRead)} messages read: ${n(report.eventsChecked)} checked, ` +
+    `${n(report.messagesRead)} ${noun(report.messagesRead, 'message')} read: ${n(report.eventsChecked)} checked, ` +
     `${n(report.duplicates)} duplicate${report.duplicates === 1 ? '' : 's'} (later copies of a messageId, not checked again)` +
     (conflicting
       ? `, ${n(conflicting)} messageId${conflicting === 1 ? '' : 's'} with different payloads`
@@ -143,7 +143,7 @@ export function formatInferenceTable(result: InferenceResult): string {
   const repeats = result.duplicates
     ? ` (${result.duplicates.toLocaleString('en')} later cop${result.duplicates === 1 ? 'y' : 'ies'} of a messageId skipped)`
     : '';
-  return `${result.messages.toLocaleString('en')} messages${repeats}, ${n} event${n === 1 ? '' : 's'}\n\n${table(['event', 'property', 'presence', 'types', 'enum / format', 'pii'], rows)}\n`;
+  return `${result.messages.toLocaleString('en')} ${noun(result.messages, 'message')}${repeats}, ${n} event${n === 1 ? '' : 's'}\n\n${table(['event', 'property', 'presence', 'types', 'enum / format', 'pii'], rows)}\n`;
 }
 
 /** Terminal view of use-case requirements: KPIs with their events and sources. */

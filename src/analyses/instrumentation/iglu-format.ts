@@ -29,6 +29,18 @@ export const IGLU_META_SCHEMA =
 export const IGLU_VENDOR_LABEL = 'iglu_vendor';
 export const IGLU_NAME_LABEL = 'iglu_name';
 
+export { IGLU_VENDOR, PLACEHOLDER_IGLU_VENDOR, placeholderVendorWarning } from './iglu-vendor.ts';
+
+/**
+ * The events of a plan an Iglu export files under the default vendor: those without an
+ * `iglu_vendor` label (a plan drafted by define-events, or imported from a format other than Iglu).
+ *
+ * @example eventsWithoutIgluVendor(plan).length // 0: every schema keeps its own vendor
+ */
+export function eventsWithoutIgluVendor(plan: TrackingPlan): PlanEvent[] {
+  return plan.events.filter((e) => e.labels?.[IGLU_VENDOR_LABEL] === undefined);
+}
+
 /** Event facts an Iglu schema holds in its own fields. */
 const IGLU_HELD: EventFact[] = ['name', 'description', 'version', 'additional_properties', 'schema_extras'];
 

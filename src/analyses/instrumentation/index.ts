@@ -111,7 +111,16 @@ export { PLAN_CSV_COLUMNS, planFromCsv, planToCsv } from './plan-csv.ts';
 export { fromSegmentPlan, isSegmentPlan, toSegmentPlan } from './segment-format.ts';
 export { fromRudderYaml, toRudderYaml } from './rudderstack-format.ts';
 export { AMPLITUDE_COLUMNS, fromAmplitudeCsv, toAmplitudeCsv } from './amplitude-format.ts';
-export { IGLU_NAME_LABEL, IGLU_VENDOR_LABEL, fromIgluSchemas, toIgluSchemas } from './iglu-format.ts';
+export {
+  IGLU_NAME_LABEL,
+  IGLU_VENDOR,
+  IGLU_VENDOR_LABEL,
+  PLACEHOLDER_IGLU_VENDOR,
+  eventsWithoutIgluVendor,
+  fromIgluSchemas,
+  placeholderVendorWarning,
+  toIgluSchemas,
+} from './iglu-format.ts';
 export type { FromIgluOptions, IgluSchemaFile } from './iglu-format.ts';
 export { createIgluRegistry, igluKeyOf, igluUri, parseIgluUri } from './iglu-registry.ts';
 export type { IgluKey, IgluRegistry } from './iglu-registry.ts';

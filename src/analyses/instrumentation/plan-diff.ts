@@ -1,3 +1,4 @@
+import { plural } from '../text/index.ts';
 import { bumpSchemaVer, isSchemaVer } from './schema-ver.ts';
 import { duplicateKey } from './naming.ts';
 import { COMMON_EVENT } from './common-rules.ts';
@@ -387,7 +388,7 @@ function diffValue(o: JsonSchema, n: JsonSchema, path: string, required: boolean
   // Enum.
   const oe = Array.isArray(o.enum) ? o.enum.map((v) => JSON.stringify(v)) : undefined;
   const ne = Array.isArray(n.enum) ? n.enum.map((v) => JSON.stringify(v)) : undefined;
-  if (!oe && ne) push('constraint-added', 'revision', `enum added (${ne.length} values)`, path);
+  if (!oe && ne) push('constraint-added', 'revision', `enum added (${plural(ne.length, 'value')})`, path);
   else if (oe && !ne) push('constraint-removed', 'addition', 'enum removed', path);
   else if (oe && ne) {
     const removed = oe.filter((v) => !ne.includes(v));

@@ -1,4 +1,5 @@
 import { parseDocument, stringify } from 'yaml';
+import { plural } from '../text/index.ts';
 import { PLAN_DOCUMENT_FORMAT, PLAN_DOCUMENT_SCHEMA } from './plan-document-schema.ts';
 import { PlanParseError, jsonSyntaxError } from './plan-parse-error.ts';
 import { refuseProtoKeys } from './proto-keys.ts';
@@ -258,11 +259,11 @@ function describeSchemaError(e: SchemaError, doc: unknown, at: string): string {
         ? 'must not be empty'
         : `must be at least ${String(p.limit)} characters long; ${got}`;
     case 'maxLength':
-      return `must be at most ${String(p.limit)} characters long`;
+      return `must be at most ${plural(Number(p.limit), 'character')} long`;
     case 'minItems':
       return `must list at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`;
     case 'maxItems':
-      return `must list at most ${String(p.limit)} items`;
+      return `must list at most ${plural(Number(p.limit), 'item')}`;
     case 'uniqueItems':
       return `lists the same value twice (items ${Number(p.j) + 1} and ${Number(p.i) + 1}: ${shown((value as unknown[])[Number(p.i)])})`;
     case 'pattern':

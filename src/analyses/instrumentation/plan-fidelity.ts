@@ -1,3 +1,4 @@
+import { plural } from '../text/index.ts';
 import type { PlanEvent, PlanProperty, TrackingPlan } from './tracking-plan.ts';
 
 /**
@@ -211,9 +212,9 @@ export function renderLosses(
     lines.push('| what | where |', '|---|---|');
     for (const l of losses) {
       const where = l.properties
-        ? `${l.properties.length} properties: ${shortList(l.properties)}`
+        ? `${plural(l.properties.length, 'property', 'properties')}: ${shortList(l.properties)}`
         : l.events.length
-          ? `${l.events.length} events: ${shortList(l.events)}`
+          ? `${plural(l.events.length, 'event')}: ${shortList(l.events)}`
           : 'the plan';
       lines.push(
         `| ${l.label} (\`${l.field}\`) | ${where.replace(/\|/g, '\\|').replace(/\s*[\r\n]+\s*/g, ' ')} |`,

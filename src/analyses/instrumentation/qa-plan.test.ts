@@ -25,7 +25,7 @@ describe('buildQaPlan', () => {
     // (replay counts every violation, consent included)
     expect(c.get('replay:Order Completed')).toEqual({ status: 'fail', detail: '1 consent_violation' });
     expect(c.get('privacy:Order Completed')).toEqual({ status: 'fail', detail: '1 consent_violation' });
-    expect(c.get('replay:identify')).toEqual({ status: 'pass', detail: '1 payloads conform' });
+    expect(c.get('replay:identify')).toEqual({ status: 'pass', detail: '1 payload conforms' });
     const untested = { status: 'untested', detail: 'no captured payloads of this event' };
     expect(c.get('replay:Ad Clicked')).toEqual(untested);
     expect(c.get('privacy:Ad Clicked')).toEqual(untested);
@@ -38,6 +38,14 @@ describe('buildQaPlan', () => {
       status: 'pass',
       detail: '2 payloads checked: no consent_violation or pii_detected',
     });
+    expect(c.get('replay:Order Completed')).toEqual({ status: 'pass', detail: '2 payloads conform' });
+    // one payload is one, not "1 payloads"
+    const one = checks([orderCompleted()]);
+    expect(one.get('privacy:Order Completed')).toEqual({
+      status: 'pass',
+      detail: '1 payload checked: no consent_violation or pii_detected',
+    });
+    expect(one.get('replay:Order Completed')).toEqual({ status: 'pass', detail: '1 payload conforms' });
   });
 
   it('leaves every check untested without a report', () => {

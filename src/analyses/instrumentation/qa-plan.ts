@@ -1,4 +1,4 @@
-import { percentText } from '../text/index.ts';
+import { percentText, plural } from '../text/index.ts';
 import type { ValidationReport, ViolationType } from './validation-report.ts';
 import { eventKey, type TrackingPlan } from './tracking-plan.ts';
 
@@ -66,7 +66,7 @@ export function buildQaPlan(
           ? 'no captured payloads of this event'
           : violations.length
             ? violations.map(([t, n]) => `${n} ${t}`).join(', ')
-            : `${seen.checked} payloads conform`,
+            : `${plural(seen.checked, 'payload conforms', 'payloads conform')}`,
     });
     if (e.pii || e.properties.some((p) => p.pii) || e.consentCategory)
       checks.push({
@@ -152,5 +152,5 @@ function privacyDetail(checked: number, byType: Partial<Record<ViolationType, nu
   const found = (['consent_violation', 'pii_detected'] as const).filter((t) => (byType[t] ?? 0) > 0);
   return found.length
     ? found.map((t) => `${byType[t]} ${t}`).join(', ')
-    : `${checked} payloads checked: no consent_violation or pii_detected`;
+    : `${plural(checked, 'payload')} checked: no consent_violation or pii_detected`;
 }

@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { IGLU_VENDOR, placeholderVendorWarning } from '../../analyses/instrumentation/iglu-vendor.ts';
 import { REGULATIONS } from '../../analyses/instrumentation/tracking-plan.ts';
 import { asOfInstant } from '../../commands/shared/window/index.ts';
 import { GtmError, usageError } from '../../errors/index.ts';
+import type { WorkspaceConfig } from '../../workspace/workspace-config.ts';
 import type { CliCommand, CliContext, FlagSpec } from '../command.ts';
 
 const FORMATS = [
@@ -54,14 +56,20 @@ const planFlag: FlagSpec = {
 };
 const abs = (ctx: CliContext, p: unknown) => path.resolve(ctx.cwd, String(p));
 
+/** The workspace's `events` settings and folder, or null outside a workspace (no gtm.yaml). */
+async function eventsSettings(
+  ctx: CliContext,
+): Promise<{ events: WorkspaceConfig['events']; baseDir: string } | null> {
+  if (!existsSync(path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml'))) return null;
+  const { loadWorkspace } = await import('../../workspace/index.ts');
+  return loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config, env: ctx.env });
+}
+
 /** `--plan`, else the workspace's current plan (`events.plan` in gtm.yaml, relative to it). */
 async function planPath(ctx: CliContext, flag: unknown): Promise<string> {
   if (flag !== undefined) return abs(ctx, flag);
-  if (existsSync(path.resolve(ctx.cwd, ctx.global.config ?? 'gtm.yaml'))) {
-    const { loadWorkspace } = await import('../../workspace/index.ts');
-    const ws = loadWorkspace({ cwd: ctx.cwd, configPath: ctx.global.config, env: ctx.env });
-    if (ws.events.plan) return path.resolve(ws.baseDir, ws.events.plan);
-  }
+  const ws = await eventsSettings(ctx);
+  if (ws?.events.plan) return path.resolve(ws.baseDir, ws.events.plan);
   throw usageError('is required', '--plan', 'add --plan FILE, or set events.plan in gtm.yaml');
 }
 const fmt = (v: unknown): string | undefined => {
@@ -100,8 +108,6 @@ function checkOutFor(format: string, out: string): void {
       'give a folder (it is created when missing), e.g. --out schemas',
     );
 }
-/** An Iglu vendor: reverse DNS (the same rule `exportPlan` applies). */
-const IGLU_VENDOR = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
 /** Worker threads `events validate` may start. */
 const MAX_WORKERS = 64;
 const events = () => import('../../commands/events/index.ts');
@@ -276,7 +282,7 @@ export const eventsCommand: CliCommand = {
         ctx.out.result(
           { plan: plan.name, version: plan.version, events: plan.events.length, files },
           () =>
-            `Imported ${plan.events.length} events of "${plan.name}" ${plan.version} → ${files.map((f) => path.relative(ctx.cwd, f)).join(', ')}`,
+            `Imported ${plan.events.length} ${plan.events.length === 1 ? 'event' : 'events'} of "${plan.name}" ${plan.version} → ${files.map((f) => path.relative(ctx.cwd, f)).join(', ')}`,
         );
         return 0;
       },
@@ -301,7 +307,8 @@ export const eventsCommand: CliCommand = {
           type: 'string',
           placeholder: 'VENDOR',
           example: 'com.acme',
-          description: 'Iglu vendor (reverse DNS) for events without one (default com.example)',
+          description:
+            'Iglu vendor (reverse DNS) for events without one; default: events.iglu_vendor in gtm.yaml, else the placeholder com.example',
           check: (v: string) =>
             IGLU_VENDOR.test(v)
               ? undefined
@@ -321,14 +328,21 @@ export const eventsCommand: CliCommand = {
         const m = await events();
         const source = await planPath(ctx, args.flags.plan);
         const plan = m.importPlan({ path: source });
+        // --vendor, else gtm.yaml's events.iglu_vendor, else the placeholder, said once when an event got it
+        let vendor = args.flags.vendor as string | undefined;
+        if (format === 'iglu' && vendor === undefined)
+          vendor = (await eventsSettings(ctx))?.events.iglu_vendor;
         const files = await m.exportPlan({
           format: format as never,
           plan,
           out,
-          vendor: args.flags.vendor as string | undefined,
+          vendor,
           now: new Date().toISOString(),
           source,
         });
+        const unnamed =
+          format === 'iglu' && vendor === undefined ? m.eventsWithoutIgluVendor(plan).length : 0;
+        if (unnamed) ctx.out.warn(placeholderVendorWarning(unnamed, '--vendor VENDOR'));
         ctx.out.result(
           { files },
           () => `Wrote ${files.length} file(s): ${files.map((f) => path.relative(ctx.cwd, f)).join(', ')}`,

@@ -152,7 +152,7 @@ export function lintItems(r: R): ListItem[] {
     ? [{ text: `No findings, but ${blank.join(' and ')} (rules switched off).`, status: 'warn' }]
     : [
         {
-          text: `No findings: names, descriptions, constraints, consent and retention are clean (all ${coverage.events} events have both).`,
+          text: `No findings: names, descriptions, constraints, consent and retention are clean (${coverage.events === 1 ? 'the one event has' : `all ${coverage.events} events have`} both).`,
           status: 'ok',
         },
       ];
@@ -261,7 +261,7 @@ function qaSection(r: R): Section {
             {
               kind: 'callout' as const,
               status: (q.validation.conflictingDuplicates ? 'warn' : 'ok') as 'warn' | 'ok',
-              text: `${duplicatesLine(q.validation)}. The defect rate is over the ${q.validation.eventsChecked} distinct messages.`,
+              text: `${duplicatesLine(q.validation)}. The defect rate is over the ${plural(q.validation.eventsChecked, 'distinct message')}.`,
             },
             ...(q.validation.duplicateConflicts.length
               ? [
@@ -362,7 +362,7 @@ function kpisOf(r: R): Kpi[] {
       label: 'Events',
       value: r.tracking_plan.events,
       format: 'integer',
-      note: `${r.tracking_plan.properties} properties`,
+      note: plural(r.tracking_plan.properties, 'property', 'properties'),
     },
     {
       label: 'Compliance blockers',
@@ -378,7 +378,7 @@ function kpisOf(r: R): Kpi[] {
             value: q.defect_rate,
             format: 'percent' as const,
             status: (q.defect_rate > q.defect_threshold ? 'alert' : 'ok') as 'alert' | 'ok',
-            note: `${q.validation?.eventsChecked ?? 0} distinct messages checked${q.validation?.duplicates ? ` (${plural(q.validation.duplicates, 'duplicate copy', 'duplicate copies')} of a messageId not counted${q.validation.conflictingDuplicates ? `, ${q.validation.conflictingDuplicates} messageIds with different payloads` : ''})` : ''}; guardrail ${percentText(q.defect_threshold)}`,
+            note: `${plural(q.validation?.eventsChecked ?? 0, 'distinct message')} checked${q.validation?.duplicates ? ` (${plural(q.validation.duplicates, 'duplicate copy', 'duplicate copies')} of a messageId not counted${q.validation.conflictingDuplicates ? `, ${plural(q.validation.conflictingDuplicates, 'messageId')} with different payloads` : ''})` : ''}; guardrail ${percentText(q.defect_threshold)}`,
           },
         ]
       : []),

@@ -29,7 +29,7 @@ export function retentionConsentLine(rules: readonly GovernanceRule[]): string {
 /** Terminal view of a define-events run. */
 export function formatDefineEvents(r: DefineEventsResult): string {
   const out = [
-    `${r.tracking_plan.name} ${r.tracking_plan.version}: ${r.tracking_plan.events} events, ${r.tracking_plan.properties} properties, ${r.requirements.kpis.length} KPIs (${r.requirements.kpis.filter((k) => !k.measurable).length} not measurable from ${r.inputs.sources.join(', ') || 'all sources'}).`,
+    `${r.tracking_plan.name} ${r.tracking_plan.version}: ${plural(r.tracking_plan.events, 'event')}, ${plural(r.tracking_plan.properties, 'property', 'properties')}, ${plural(r.requirements.kpis.length, 'KPI')} (${r.requirements.kpis.filter((k) => !k.measurable).length} not measurable from ${r.inputs.sources.join(', ') || 'all sources'}).`,
     '',
     textTable(
       ['KPI', 'events', 'measurable'],

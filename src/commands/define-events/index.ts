@@ -35,7 +35,7 @@ export const defineEvents: CommandDef<
     purpose: 'Instrumentation spec, tracking plan files and tool formats, QA checklist and evidence plan',
     build: buildDefineEventsResult,
     dashboard: (r, o) => buildSpecDashboard(r, o.catalog.plan),
-    files: (r, o) => defineEventsFiles(r, o.catalog.plan),
+    files: (r, o, run) => defineEventsFiles(r, o.catalog.plan, run.inputs.igluVendor),
   },
   format: formatDefineEvents,
 };

@@ -144,6 +144,8 @@ export interface DefineEventsContext {
   scope: string;
   /** Retention and consent settings: gtm.yaml `events.governance` and `--retention-days`. */
   governance: GovernancePolicy;
+  /** gtm.yaml `events.iglu_vendor`: the vendor of the Snowplow (Iglu) export; null when unset (the placeholder `com.example`). */
+  igluVendor: string | null;
 }
 
 function toolsOf(list: readonly string[]): string[] {
@@ -270,5 +272,6 @@ export function resolveDefineEvents(
       ...(flags.retention_days !== undefined ? { retention_days: flags.retention_days } : {}),
       plan_label: 'use-case template',
     },
+    igluVendor: ws.events.iglu_vendor ?? null,
   };
 }

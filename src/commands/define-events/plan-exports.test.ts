@@ -15,7 +15,7 @@ describe('planExports', () => {
   it.each(PAIRS)(
     '%s + %s: every file written once, each tool served by exactly one export naming it',
     (a, b) => {
-      const out = planExports(richPlan(), [a, b], '2026-06-01');
+      const out = planExports(richPlan(), [a, b], '2026-06-01', null);
       const names = out.flatMap((x) => x.files.map((f) => f.name));
       expect(names.length, names.join(', ')).toBe(new Set(names).size);
       const tools = out.filter((x) => x.tool !== 'gtm');
@@ -31,18 +31,23 @@ describe('planExports', () => {
   );
 
   it('Mixpanel, Avo and JSON Schema share exports/json-schema, named in the order given', () => {
-    const out = planExports(richPlan(), ['avo', 'segment', 'mixpanel', 'json-schema'], '2026-06-01');
+    const out = planExports(richPlan(), ['avo', 'segment', 'mixpanel', 'json-schema'], '2026-06-01', null);
     expect(out.filter((x) => x.tool !== 'gtm').map((x) => [x.tool, x.file])).toEqual([
       ['Avo, Mixpanel, JSON Schema', 'exports/json-schema'],
       ['Segment', 'exports/segment-plan.json'],
     ]);
     const js = out.find((x) => x.file === 'exports/json-schema')!;
     expect(js.tools).toEqual(['Avo', 'Mixpanel', 'JSON Schema']);
-    expect(js.losses).toEqual(planExports(richPlan(), ['mixpanel'], '2026-06-01')[3].losses);
+    expect(js.losses).toEqual(planExports(richPlan(), ['mixpanel'], '2026-06-01', null)[3].losses);
   });
 
   it('writes a DDL file per warehouse', () => {
-    const out = planExports(richPlan(), ['snowflake', 'bigquery', 'redshift', 'databricks'], '2026-06-01');
+    const out = planExports(
+      richPlan(),
+      ['snowflake', 'bigquery', 'redshift', 'databricks'],
+      '2026-06-01',
+      null,
+    );
     expect(out.filter((x) => x.tool !== 'gtm').map((x) => [x.tool, x.format, x.file, x.losses])).toEqual([
       ['Snowflake', 'snowflake DDL', 'exports/warehouse/snowflake-tables.sql', null],
       ['BigQuery', 'bigquery DDL', 'exports/warehouse/bigquery-tables.sql', null],

@@ -1,4 +1,8 @@
-import type { PlanLoss, TrackingPlan } from '../../analyses/instrumentation/index.ts';
+import {
+  PLACEHOLDER_IGLU_VENDOR,
+  type PlanLoss,
+  type TrackingPlan,
+} from '../../analyses/instrumentation/index.ts';
 import { dbtSchemaYaml } from '../../analyses/instrumentation/dbt-schema.ts';
 import { WAREHOUSES, warehouseDdl, type Warehouse } from '../../analyses/instrumentation/warehouse-ddl.ts';
 import type { ReportFile } from '../../report/index.ts';
@@ -50,11 +54,12 @@ function formatExport(
   format: PlanFormat,
   file: string,
   now: string,
+  vendor: string,
 ): PlanExport & { files: ReportFile[] } {
   const isDir = DIRECTORY_FORMATS.includes(format);
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
   const fileName = isDir ? '' : file.slice(dir.length);
-  const written = planExportFiles({ format, plan, now, fileName });
+  const written = planExportFiles({ format, plan, now, fileName, vendor });
   const losses = exportLosses({ plan, format, files: written, name: importedPlanName(file) });
   const sidecar = lossesFile(losses, { format, exportName: file, plan });
   const files = [
@@ -68,19 +73,22 @@ const cache = new WeakMap<TrackingPlan, Map<string, Array<PlanExport & { files: 
 
 /**
  * The plan in gtm's own formats and in each requested tool's format, with the files to write and
- * what each format lost (computed once per plan and tool list: the result and the report files
- * share it).
+ * what each format lost (computed once per plan, tool list and vendor: the result and the report
+ * files share it). `igluVendor` is the vendor of the Iglu schemas (gtm.yaml `events.iglu_vendor`;
+ * null: the placeholder `com.example`).
  */
 export function planExports(
   plan: TrackingPlan,
   tools: readonly string[],
   asOf: string,
+  igluVendor: string | null,
 ): Array<PlanExport & { files: ReportFile[] }> {
-  const key = `${tools.join(',')}@${asOf}`;
+  const vendor = igluVendor ?? PLACEHOLDER_IGLU_VENDOR;
+  const key = `${tools.join(',')}@${asOf}@${vendor}`;
   const known = cache.get(plan)?.get(key);
   if (known) return known;
   const now = `${asOf}T00:00:00Z`;
-  const out = OWN.map(([format, file]) => formatExport(plan, 'gtm', format, file, now));
+  const out = OWN.map(([format, file]) => formatExport(plan, 'gtm', format, file, now, vendor));
   // One export per file: tools that take the same format (Mixpanel, Avo and JSON Schema all take
   // JSON Schema files) share it, and it names them all.
   const byFile = new Map<string, { format: string; labels: string[] }>();
@@ -109,7 +117,7 @@ export function planExports(
           },
         ],
       });
-    else out.push({ ...formatExport(plan, tool, format as PlanFormat, file, now), tools: labels });
+    else out.push({ ...formatExport(plan, tool, format as PlanFormat, file, now, vendor), tools: labels });
   }
   const byKey = cache.get(plan) ?? new Map<string, Array<PlanExport & { files: ReportFile[] }>>();
   byKey.set(key, out);

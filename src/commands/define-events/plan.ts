@@ -15,6 +15,8 @@ import {
   type ValidationReport,
   unmatchedPolicyEvents,
   USE_CASE_TEMPLATES,
+  eventsWithoutIgluVendor,
+  placeholderVendorWarning,
 } from '../../analyses/instrumentation/index.ts';
 import { buildQaPlan, type QaPlan } from '../../analyses/instrumentation/qa-plan.ts';
 import { rolloutPlan, type RolloutStep } from '../../analyses/instrumentation/rollout-plan.ts';
@@ -24,7 +26,7 @@ import { stageOf, type CommandPlan, type KitRun } from '../kit/index.ts';
 import { importPlan, validateEventsFile } from '../shared/tracking-plan-io/index.ts';
 import { asOfInstant } from '../shared/window/index.ts';
 import { validatePayloadsClickHouse } from './clickhouse-validation.ts';
-import type { DefineEventsContext } from './inputs.ts';
+import { TOOLS, type DefineEventsContext } from './inputs.ts';
 
 /** Every event a use case can catalog: per-event governance settings naming none of them apply to nothing. */
 const TEMPLATE_EVENTS = [...new Set(USE_CASE_TEMPLATES.flatMap((t) => t.events.map((e) => e.name)))];
@@ -123,6 +125,9 @@ const catalog = (run: Run) =>
         plan.events.map((e) => e.name),
       ))
         run.warn(line);
+      // Snowplow's schemas under the placeholder vendor would ship as iglu:com.example/…: said once
+      if (run.inputs.igluVendor === null && inputs.tools.some((t) => TOOLS[t].format === 'iglu'))
+        run.warn(placeholderVendorWarning(eventsWithoutIgluVendor(plan).length));
       const previous = previousTrackingPlan(path.dirname(run.reportsDir), scope);
       let diff: PlanDiff | null = null;
       if (previous) {
@@ -283,10 +288,12 @@ const changeManagement = (run: Run) =>
  * `settings.governance`; `--retention-days` is an input.
  */
 function eventsSection(run: Run) {
-  const { payloads, plan, governance: g } = run.ws.events;
+  const { payloads, plan, iglu_vendor, governance: g } = run.ws.events;
   return {
     payloads: payloads ?? null,
     plan: plan ?? null,
+    // null: the Snowplow schemas use the placeholder com.example
+    iglu_vendor: iglu_vendor ?? null,
     governance: {
       retention: {
         default_days: g?.retention?.default_days ?? null,

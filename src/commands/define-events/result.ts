@@ -83,10 +83,10 @@ export function buildDefineEventsResult(
   o: DefineEventsOutputs,
   closing: Closing,
 ): DefineEventsResult {
-  const { inputs, defectThreshold } = run.inputs;
+  const { inputs, defectThreshold, igluVendor } = run.inputs;
   const { plan, previous, diff, retention } = o.catalog;
   const v = o.qa.validation;
-  const exported = planExports(plan, inputs.tools, inputs.as_of).map(exportSummary);
+  const exported = planExports(plan, inputs.tools, inputs.as_of, igluVendor).map(exportSummary);
   const decided = new Map(retention.decisions.map((d) => [`${d.type}\u0000${d.event}`, d]));
   return {
     schema: DEFINE_EVENTS_SCHEMA_ID,

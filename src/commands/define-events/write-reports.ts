@@ -1,11 +1,11 @@
 import { renderChangelog, type TrackingPlan } from '../../analyses/instrumentation/index.ts';
-import { mdEscape, mdTable, type ReportFile } from '../../report/index.ts';
+import { mdEscape, mdTable, plural, type ReportFile } from '../../report/index.ts';
 import { planExports } from './plan-exports.ts';
 import type { DefineEventsResult } from './result.ts';
 
 /** The plan in gtm's own formats and in each requested tool's, each with its losses beside it. */
-function planFiles(r: DefineEventsResult, plan: TrackingPlan): ReportFile[] {
-  return planExports(plan, r.inputs.tools, r.inputs.as_of).flatMap((x) => x.files);
+function planFiles(r: DefineEventsResult, plan: TrackingPlan, igluVendor: string | null): ReportFile[] {
+  return planExports(plan, r.inputs.tools, r.inputs.as_of, igluVendor).flatMap((x) => x.files);
 }
 
 function checklistMd(r: DefineEventsResult, plan: TrackingPlan): string {
@@ -56,18 +56,22 @@ function evidenceMd(r: DefineEventsResult, plan: TrackingPlan): string {
 /**
  * The files of a define-events run besides result.json, summary.md (the instrumentation spec) and
  * dashboard.html: the plan in gtm's formats and each tool's, the QA checklist, the evidence plan,
- * the changelog, the lint and the payload validation.
+ * the changelog, the lint and the payload validation. `igluVendor`: gtm.yaml `events.iglu_vendor`.
  */
-export function defineEventsFiles(r: DefineEventsResult, plan: TrackingPlan): ReportFile[] {
+export function defineEventsFiles(
+  r: DefineEventsResult,
+  plan: TrackingPlan,
+  igluVendor: string | null,
+): ReportFile[] {
   const files = [
-    ...planFiles(r, plan),
+    ...planFiles(r, plan, igluVendor),
     { name: 'qa-checklist.md', content: checklistMd(r, plan) },
     { name: 'evidence-plan.md', content: evidenceMd(r, plan) },
     {
       name: 'changelog.md',
       content: r.change_management.diff
         ? renderChangelog(r.change_management.diff)
-        : `# Changelog\n\n## ${mdEscape(plan.version)}\n\nFirst version of ${mdEscape(plan.name)}: ${plan.events.length} events.\n`,
+        : `# Changelog\n\n## ${mdEscape(plan.version)}\n\nFirst version of ${mdEscape(plan.name)}: ${plural(plan.events.length, 'event')}.\n`,
     },
     { name: 'lint.json', content: `${JSON.stringify(r.governance.lint, null, 2)}\n` },
   ];

@@ -6,6 +6,7 @@
 export { importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 export type { ImportPlanOptions } from '../shared/tracking-plan-io/import-plan.ts';
 export { exportPlan } from '../shared/tracking-plan-io/export-plan.ts';
+export { eventsWithoutIgluVendor } from '../../analyses/instrumentation/iglu-format.ts';
 export type { ExportPlanOptions } from '../shared/tracking-plan-io/export-plan.ts';
 export {
   DIRECTORY_FORMATS,

@@ -116,7 +116,11 @@ export async function inferPlanFromFiles(
   if (messages === 0 || result.plan.events.length === 0)
     throw new GtmError(
       'INPUT',
-      messages === 0 ? 'no messages to infer a plan from' : `none of the ${messages} messages names an event`,
+      messages === 0
+        ? 'no messages to infer a plan from'
+        : messages === 1
+          ? 'the one message names no event'
+          : `none of the ${messages} messages names an event`,
       {
         where: options.input,
         hint: 'give NDJSON with one Segment-spec message (track, identify, page, …) per line',

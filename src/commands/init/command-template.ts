@@ -54,6 +54,7 @@ currency:
 # events:
 #   payloads: data/events/captured.ndjson   # captured Segment-spec payloads validated as QA evidence (or --payloads)
 #   plan: tracking-plan.json                # the current tracking plan, for the gtm events commands
+#   iglu_vendor: com.acme                   # your Iglu vendor (reverse DNS) for --tools Snowplow; unset: the placeholder com.example
 #   governance:                             # retention (days) and consent every catalog gets; unset parts follow --constraints
 #     retention: { default_days: 730, categories: { Advertising: 180 }, events: { "Opportunity Closed": 1095 } }
 #     consent: { default_category: Analytics }

@@ -247,6 +247,30 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
     expect(line).toContain('campaigns[0].start has the wrong form (expected a date, YYYY-MM-DD)');
   });
 
+  it('events.iglu_vendor: reverse DNS as Iglu takes it, else one line naming its line and an example', async () => {
+    for (const vendor of ['com.acme', 'io.snowplow-analytics_eu', 'acme']) {
+      const ws = await load(`${VALID}events:\n  iglu_vendor: ${vendor}\n`);
+      expect(ws.events.iglu_vendor).toBe(vendor);
+    }
+    expect((await load(VALID)).events.iglu_vendor).toBeUndefined();
+    for (const vendor of [
+      'acme corp',
+      'com..acme',
+      '.com.acme',
+      'com.acme.',
+      '../x',
+      'com/acme',
+      'com.ac:me',
+    ]) {
+      const yaml = `${VALID}events:\n  plan: plan.yaml\n  iglu_vendor: "${vendor}"\n`;
+      const { line, file } = await fails(yaml);
+      expect(line).toBe(
+        `error[CONFIG] ${file}:${lineOf(yaml, 'iglu_vendor:')}: events.iglu_vendor has the wrong form ` +
+          '(expected an Iglu vendor in reverse DNS: letters, digits, _ and - between dots) — e.g. iglu_vendor: com.acme',
+      );
+    }
+  });
+
   it('an empty list of personalization events: refused, naming the key, not run with no events', async () => {
     for (const key of ['engagement', 'conversion']) {
       const yaml = `${VALID}personalization:\n  events:\n    ${key}: []\n`;

@@ -7,7 +7,9 @@ import {
   toRudderYaml,
   toSegmentPlan,
   planToCsv,
+  IGLU_VENDOR,
   IGLU_VENDOR_LABEL,
+  PLACEHOLDER_IGLU_VENDOR,
 } from '../../../analyses/instrumentation/index.ts';
 import type { TrackingPlan } from '../../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../../errors/index.ts';
@@ -21,7 +23,7 @@ export interface ExportPlanOptions {
   plan: TrackingPlan;
   /** A file, or a directory for `iglu` and `json-schema` (one file per event). */
   out: string;
-  /** Iglu vendor (reverse DNS) for events without one (default `com.example`). */
+  /** Iglu vendor (reverse DNS) for events without one (default `com.example`, a placeholder). */
   vendor?: string;
   /** Written as Segment `deprecatedAt` of deprecated events (ISO 8601); the CLI passes "now". */
   now?: string;
@@ -73,10 +75,12 @@ function formatFiles(options: Omit<ExportPlanOptions, 'out'> & { fileName: strin
     case 'rudderstack':
       return one(toRudderYaml(plan));
     case 'iglu':
-      return toIgluSchemas(plan, { vendor: checkVendor(options.vendor ?? 'com.example') }).map((f) => ({
-        name: checkIgluPath(f.path, f.schema.title, options.source),
-        content: JSON.stringify(f.schema, null, 2) + '\n',
-      }));
+      return toIgluSchemas(plan, { vendor: checkVendor(options.vendor ?? PLACEHOLDER_IGLU_VENDOR) }).map(
+        (f) => ({
+          name: checkIgluPath(f.path, f.schema.title, options.source),
+          content: JSON.stringify(f.schema, null, 2) + '\n',
+        }),
+      );
     case 'json-schema':
       return toJsonSchemas(plan).map((f) => ({
         name: f.fileName,
@@ -104,13 +108,11 @@ export async function exportPlan(options: ExportPlanOptions): Promise<string[]> 
   return sidecar.length ? [...written, ...(await writeReportFiles(dirname(out), sidecar))] : written;
 }
 
-/** An Iglu vendor: reverse DNS, letters, digits, `_` and `-` between dots (`com.acme`, `io.snowplow`). */
-const VENDOR = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
 /** One segment of an Iglu path (vendor, name, format, SchemaVer). */
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function checkVendor(vendor: string): string {
-  if (!VENDOR.test(vendor))
+  if (!IGLU_VENDOR.test(vendor))
     throw new GtmError('USAGE', `"${vendor}" is not an Iglu vendor (reverse DNS such as com.acme)`, {
       where: '--vendor',
       hint: 'use letters, digits, "_" and "-" between dots, e.g. --vendor com.acme',

@@ -16,6 +16,7 @@ import {
   PROTO_KEY,
 } from '../../../analyses/instrumentation/index.ts';
 import type { JsonSchema, PlanProperty, TrackingPlan } from '../../../analyses/instrumentation/index.ts';
+import { withArticle } from '../../../analyses/text/index.ts';
 import { GtmError } from '../../../errors/index.ts';
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDeeperThan } from './json-depth.ts';
 import { PLAN_FORMATS, detectPlanFormat, isPlanFormat, listFiles } from './plan-format.ts';
@@ -196,7 +197,7 @@ export function asInputError(err: unknown, file: string, format: string): GtmErr
     const where = m ? `${file}:${m[1]}${m[2] ? ` (${m[2]})` : ''}` : err.at ? `${file}:${err.at}` : file;
     return new GtmError('INPUT', `${format} plan: ${err.message}`, {
       where,
-      hint: err.hint ?? `check the file is a ${format} tracking plan`,
+      hint: err.hint ?? `check the file is ${withArticle(format)} tracking plan`,
       cause: err,
     });
   }
@@ -204,7 +205,7 @@ export function asInputError(err: unknown, file: string, format: string): GtmErr
   if (e?.code === 'ENOENT')
     return new GtmError('INPUT', 'plan not found', { where: file, hint: 'check the path', cause: err });
   if (e?.code === 'EISDIR')
-    return new GtmError('INPUT', `a ${format} plan is one file, and this is a folder`, {
+    return new GtmError('INPUT', `${withArticle(format)} plan is one file, and this is a folder`, {
       where: file,
       hint: 'pass the plan file, or --format iglu / json-schema / rudderstack for a folder of files',
       cause: err,
@@ -225,6 +226,6 @@ export function asInputError(err: unknown, file: string, format: string): GtmErr
   return new GtmError('INPUT', `cannot read ${format} plan: ${e?.message ?? String(err)}`, {
     where: file,
     cause: err,
-    hint: `check the file is a ${format} tracking plan`,
+    hint: `check the file is ${withArticle(format)} tracking plan`,
   });
 }
