@@ -40,6 +40,11 @@ describe('signed texts', () => {
     expect(formatEffect(0.1234, 'relative')).toBe('+12.34%');
     expect(formatEffect(-0.0248, 'relative')).toBe('\u22122.48%');
     expect(formatEffect(-2.5, 'absolute')).toBe('\u22122.5');
+    // a difference of rates below 1 keeps 3 significant digits (it read +0.02 for 0.0166)
+    expect(formatEffect(0.016623, 'absolute')).toBe('+0.0166');
+    expect(formatEffect(-0.0034, 'absolute')).toBe('\u22120.0034');
+    expect(formatEffect(0.005, 'absolute', false)).toBe('0.005');
+    expect(formatEffect(20.013, 'absolute')).toBe('+20.01');
     expect(formatEffect(0, 'relative')).toBe('0%');
     expect(formatEffect(-Infinity, 'relative')).toBe('\u2212∞');
     expect(formatEffect(Infinity, 'absolute')).toBe('+∞');

@@ -302,17 +302,32 @@ function marginOf(metric: MetricAnalysis, v: VariantComparison, difference: Diff
 /**
  * A lift as a signed percentage, an absolute difference as a signed number (for reasons): "+"
  * when positive, "−" (U+2212) when negative, zero unsigned (`signedText`). Unsigned (`signed`
- * false) for magnitudes such as a margin.
+ * false) for magnitudes such as a margin. An absolute difference below 1 keeps 3 significant
+ * digits (a difference of rates: 0.0166, not 0.02 beside a margin of 0.005), from 1 on 2 decimals.
  *
  * @example
  * formatEffect(0.1234, 'relative'); // '+12.34%'
  * formatEffect(-2.5, 'absolute');   // '−2.5'
+ * formatEffect(0.01662, 'absolute'); // '+0.0166'
  */
 export function formatEffect(x: number, difference: DifferenceType, signed = true): string {
   const magnitude = (a: number) =>
-    a === Infinity ? '∞' : difference === 'relative' ? `${formatNumber(a * 100)}%` : formatNumber(a);
+    a === Infinity
+      ? '∞'
+      : difference === 'relative'
+        ? `${formatNumber(a * 100)}%`
+        : a < 1
+          ? formatSmall(a)
+          : formatNumber(a);
   if (signed) return signedText(x, magnitude);
   return x < 0 ? `${MINUS}${magnitude(-x)}` : magnitude(x);
+}
+
+/** 3 significant digits, without trailing zeros or an exponent (0 < x < 1): 0.0166, 0.005, 0.000123. */
+function formatSmall(x: number): string {
+  if (x === 0) return '0';
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(x)));
+  return x.toFixed(Math.min(digits, 20)).replace(/\.?0+$/, '');
 }
 
 function formatNumber(x: number): string {

@@ -199,7 +199,9 @@ describe('experiment memo: scenario table', () => {
     expect(memo.guardrails[0]).toMatchObject({ difference: 'relative', note: null });
     expect(memo.guidance.kind).toBe('ship');
     expect(memo.guidance.headline).toBe(
-      `Ship personalized to 100% of traffic: conversion absolute difference +0.03 (interval +0.03 to +0.03; ${note}).`,
+      // 0.03 ± t(0.975, 19,999) × √(0.03 × 0.97 / 20,000) = 0.027636 to 0.032364 (scipy); to 2
+      // decimals it read "+0.03 to +0.03", as if the interval had no width
+      `Ship personalized to 100% of traffic: conversion absolute difference +0.03 (interval +0.0276 to +0.0324; ${note}).`,
     );
   });
 

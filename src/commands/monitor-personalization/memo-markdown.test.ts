@@ -115,10 +115,10 @@ describe('experiment memo: absolute fallback', () => {
 
   it('the guidance headline names the absolute difference and carries the note', () => {
     expect(memo.guidance!.headline).toBe(
-      `Ship personalized to 100% of traffic: conversion_rate absolute difference +0.03 (interval +0.02 to +0.04; ${NOTE}).`,
+      `Ship personalized to 100% of traffic: conversion_rate absolute difference +0.03 (interval +0.0225 to +0.0375; ${NOTE}).`,
     );
     expect(markdown).toContain(
-      `**Guidance: ship.** Ship personalized to 100% of traffic: conversion\\_rate absolute difference +0.03 (interval +0.02 to +0.04; ${NOTE}).`,
+      `**Guidance: ship.** Ship personalized to 100% of traffic: conversion\\_rate absolute difference +0.03 (interval +0.0225 to +0.0375; ${NOTE}).`,
     );
   });
 
