@@ -15,7 +15,14 @@ import {
 const STAT_COLUMNS = [
   ...new Set([...ARM_FIELDS.proportion, ...ARM_FIELDS.mean, ...ARM_FIELDS.ratio, ...CUPED_FIELDS]),
 ];
-const METRIC_COLUMNS = ['type', 'cuped', 'lower_is_better', 'guardrail', 'non_inferiority_margin'];
+const METRIC_COLUMNS = [
+  'type',
+  'cuped',
+  'lower_is_better',
+  'guardrail',
+  'non_inferiority_margin',
+  'absolute_margin',
+];
 const VARIANT_COLUMNS = ['weight', 'users'];
 const REQUIRED_COLUMNS = ['metric', 'type', 'variant', 'n'];
 const ALL_COLUMNS = ['metric', 'variant', ...STAT_COLUMNS, ...METRIC_COLUMNS, ...VARIANT_COLUMNS];
@@ -53,6 +60,7 @@ interface RowGroups {
  * | `pre_sum`, `pre_sum_squares`, `post_pre_sum_product` | CUPED covariate: Σ X, Σ X², Σ Y·X (a proportion's covariate may omit Σ X² when binary) |
  * | `cuped`, `lower_is_better`, `guardrail` | true/false per metric (`cuped` defaults to true when `pre_sum` is filled) |
  * | `non_inferiority_margin` | per metric, for guardrails (a lift for relative analyses) |
+ * | `absolute_margin` | per metric, for guardrails: a floor under that margin in the metric's own units (0.005: half a point of a rate at 0 %) |
  * | `weight`, `users` | per variant: planned traffic weight (default 1) and exposed units (for the sample ratio check) |
  *
  * Empty cells are absent values. Metric columns repeat on each of the metric's rows (or stay
@@ -272,15 +280,8 @@ function readMetric(sheet: Sheet, groups: RowGroups, name: string): ReadoutMetri
       );
     return readArm(sheet, row, type, cuped);
   });
-  const margin = info.non_inferiority_margin
-    ? number(info.non_inferiority_margin, 'non_inferiority_margin')
-    : 0;
-  if (margin < 0)
-    throw inputError(
-      `non_inferiority_margin must be ≥ 0, got ${margin}`,
-      info.non_inferiority_margin?.where ?? file,
-      'the largest acceptable harm, e.g. 0.02 for 2%',
-    );
+  const margin = marginOf(info, 'non_inferiority_margin', file);
+  const absoluteMargin = marginOf(info, 'absolute_margin', file);
   return {
     name,
     type,
@@ -288,8 +289,28 @@ function readMetric(sheet: Sheet, groups: RowGroups, name: string): ReadoutMetri
     lowerIsBetter: info.lower_is_better ? boolean(info.lower_is_better) : false,
     guardrail: info.guardrail ? boolean(info.guardrail) : false,
     nonInferiorityMargin: margin,
+    absoluteMargin,
     arms,
   };
+}
+
+/** A metric's margin cell (0 when empty), ≥ 0. */
+function marginOf(
+  info: Record<string, Cell | undefined>,
+  key: 'non_inferiority_margin' | 'absolute_margin',
+  file: string,
+): number {
+  const cell = info[key];
+  const margin = cell ? number(cell, key) : 0;
+  if (margin < 0)
+    throw inputError(
+      `${key} must be ≥ 0, got ${margin}`,
+      cell?.where ?? file,
+      key === 'absolute_margin'
+        ? 'the largest acceptable harm in the metric’s own units, e.g. 0.005 for half a point of a rate'
+        : 'the largest acceptable harm, e.g. 0.02 for 2%',
+    );
+  return margin;
 }
 
 function readArm(

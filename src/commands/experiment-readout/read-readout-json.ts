@@ -46,6 +46,7 @@ const METRIC_KEYS = [
   'lower_is_better',
   'guardrail',
   'non_inferiority_margin',
+  'absolute_margin',
   'data',
 ];
 
@@ -67,7 +68,9 @@ const METRIC_KEYS = [
  * The first variant is the control. Optional settings: one_sided, correction (holm | bh | none),
  * srm_threshold, min_sample_size, min_days, max_multiple_exposure_rate, chance_to_win_threshold,
  * planned_sample_size, planned_days; prior.scale (relative | absolute). Metric flags: cuped,
- * lower_is_better, guardrail, non_inferiority_margin (a lift for relative analyses).
+ * lower_is_better, guardrail, non_inferiority_margin (a lift for relative analyses), absolute_margin
+ * (a floor under that margin in the metric's own units, e.g. 0.005 for half a point of a rate whose
+ * control is at or near 0 %, where a relative margin is 0 or next to it).
  * Errors point at the key path, e.g. `readout.json:metrics[2].data.B.n`.
  */
 export function readReadoutJson(text: string, file: string): ReadoutInput {
@@ -256,6 +259,12 @@ function readMetrics(
       nonInferiorityMargin: nonNegative(
         optionalNumber(o, 'non_inferiority_margin', `${path}.`, at) ?? 0,
         at(`${path}.non_inferiority_margin`),
+        'non_inferiority_margin',
+      ),
+      absoluteMargin: nonNegative(
+        optionalNumber(o, 'absolute_margin', `${path}.`, at) ?? 0,
+        at(`${path}.absolute_margin`),
+        'absolute_margin',
       ),
       arms,
     };
@@ -266,12 +275,14 @@ function armFields(type: MetricType, cuped: boolean): string[] {
   return [...ARM_FIELDS[type], ...(cuped ? CUPED_FIELDS : [])];
 }
 
-function nonNegative(x: number, where: string): number {
+function nonNegative(x: number, where: string, key: 'non_inferiority_margin' | 'absolute_margin'): number {
   if (x < 0)
     throw inputError(
-      `non_inferiority_margin must be ≥ 0, got ${x}`,
+      `${key} must be ≥ 0, got ${x}`,
       where,
-      'the largest acceptable harm, e.g. 0.02 for 2%',
+      key === 'absolute_margin'
+        ? 'the largest acceptable harm in the metric’s own units, e.g. 0.005 for half a point of a rate'
+        : 'the largest acceptable harm, e.g. 0.02 for 2%',
     );
   return x;
 }

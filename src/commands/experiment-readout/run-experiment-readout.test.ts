@@ -195,6 +195,61 @@ describe('runExperimentReadout', () => {
     expect(formatReadoutTable(result)).toContain('multiple exposures 13.04% (TOO MANY)');
   });
 
+  it('takes an absolute margin for a guardrail whose control is at 0 % (JSON and CSV)', async () => {
+    // refunds 0 of 2,000 against 1 of 2,000: the lift is undefined, the absolute difference is
+    // +0.0005, se √(0.0005 · 0.9995 / 2000) = 0.000499875, interval −0.000480 to +0.001480
+    // (t, 1999 df; scipy). 10% of a control at 0 is a margin of 0 that no variant can clear, so
+    // the test kept running for ever; a floor of 0.005 (half a point) is cleared: ship B, whose
+    // conversion is +30% (p = 0.0092).
+    const experiment = (absolute?: number) => ({
+      variants: [
+        { name: 'A', users: 2000 },
+        { name: 'B', users: 2000 },
+      ],
+      days_running: 14,
+      metrics: [
+        { name: 'conv', type: 'proportion', data: { A: { n: 2000, sum: 200 }, B: { n: 2000, sum: 260 } } },
+        {
+          name: 'refunds',
+          type: 'proportion',
+          guardrail: true,
+          lower_is_better: true,
+          non_inferiority_margin: 0.1,
+          ...(absolute === undefined ? {} : { absolute_margin: absolute }),
+          data: { A: { n: 2000, sum: 0 }, B: { n: 2000, sum: 1 } },
+        },
+      ],
+    });
+    const floored = await runExperimentReadout({ input: await file('floor.json', experiment(0.005)) });
+    const refunds = floored.metrics[1];
+    expect(refunds.absolute_margin).toBe(0.005);
+    expect(refunds.variants[0].difference).toBe('absolute');
+    expect(refunds.variants[0].ci?.[0]).toBeCloseTo(-0.0004803305355071052, 12);
+    expect(refunds.variants[0].ci?.[1]).toBeCloseTo(0.0014803305355071052, 12);
+    expect(refunds.variants[0].decision).toBe('non-inferior');
+    expect(floored.recommendation.action).toBe('ship');
+    const unfloored = await runExperimentReadout({ input: await file('no-floor.json', experiment()) });
+    expect(unfloored.metrics[1].variants[0].decision).toBe('inconclusive');
+    expect(unfloored.recommendation.action).toBe('keep running');
+
+    const csv = [
+      'metric,type,variant,n,sum,guardrail,lower_is_better,non_inferiority_margin,absolute_margin,users',
+      'conv,proportion,A,2000,200,,,,,2000',
+      'conv,proportion,B,2000,260,,,,,2000',
+      'refunds,proportion,A,2000,0,true,true,0.1,0.005,',
+      'refunds,proportion,B,2000,1,,,,,',
+    ].join('\n');
+    const fromCsv = await runExperimentReadout({ input: await file('floor.csv', csv) });
+    expect(fromCsv.metrics[1].variants[0].decision).toBe('non-inferior');
+    expect(fromCsv.recommendation.action).toBe('ship');
+    const negative = await file('negative.json', experiment(-0.01));
+    await expect(runExperimentReadout({ input: negative })).rejects.toMatchObject({
+      code: 'INPUT',
+      where: `${negative}:metrics[1].absolute_margin`,
+      message: 'absolute_margin must be ≥ 0, got -0.01',
+    });
+  });
+
   it('says which goal comparisons the correction left out: a deterministic difference is not a test', async () => {
     // raw p 0.0210683 (scipy ttest_ind_from_stats, absolute, p(1-p) variances); Holm over the one
     // other tested comparison (0.3790) gives 2 × 0.0210683 = 0.0421365 (R p.adjust(..., "holm"))
