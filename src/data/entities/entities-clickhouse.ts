@@ -32,6 +32,7 @@ import { knownCurrencies, noRateReasonSql, type RateSpec } from '../normalize/cu
 import {
   partnerListCh,
   urlDecodedCh,
+  urlParamCh,
   urlStateCh,
   utmBitsCh,
   UTM_COLUMNS,
@@ -226,7 +227,8 @@ export const touchpointsCh: ClickHouseEntity = {
   // `%` or a `+` (most exports) skips it, which one scan that stops at the first such value tells
   probe(b, table) {
     const r = new Reader(b, 'touchpoints');
-    const mapped = UTM_COLUMNS.filter((c) => b.columns[c]);
+    // a landing URL's query parameters are decoded as the UTM columns are (touchpoints.ts)
+    const mapped = [...UTM_COLUMNS, 'landing_url'].filter((c) => b.columns[c]);
     if (!mapped.length) return undefined;
     const holds = mapped.map((c) => {
       const v = `ifNull(${r.col(c)}, '')`;
@@ -239,7 +241,12 @@ export const touchpointsCh: ClickHouseEntity = {
     const decode = hints?.urlEncoded !== false;
     // UTM values URL-decoded first (utm-sql.ts), as touchpoints.ts (a lambda per column: one for the
     // five was slower, every column's work done when any holds a % or a +)
-    const utm = (c: UtmColumn) => (decode ? urlDecodedCh(r.col(c)) : r.col(c));
+    // with landing_url mapped, a UTM value is its column's when not empty, else the landing URL's
+    // query parameter of that name (`landingUtmSql` of touchpoints.ts); without it, the column's
+    const landing = b.columns.landing_url !== undefined;
+    const raw = (c: UtmColumn) =>
+      landing ? `if(isNotNull(${r.text(c)}), ${r.col(c)}, ${urlParamCh(r.col('landing_url'), c)})` : r.col(c);
+    const utm = (c: UtmColumn) => (decode ? urlDecodedCh(raw(c)) : raw(c));
     const src = valueMapCh(utm('utm_source'), s.utmAliases.source);
     const known = valueMapCh(r.col('partner'), s.partnerAliases, 'null');
     const list = partnerListCh(r.col('partner'), s.partnerAliases);
@@ -250,7 +257,7 @@ export const touchpointsCh: ClickHouseEntity = {
       ${valueMapCh(utm('utm_campaign'), s.utmAliases.campaign)} AS utm_campaign,
       ${cleanTextCh(utm('utm_content'))} AS utm_content, ${cleanTextCh(utm('utm_term'))} AS utm_term,
       ${r.partner(s, src, list)} AS partner, ${cleanTextCh(r.col('asset'))} AS asset, ${r.text('region')} AS region,
-      ${decode ? utmBitsCh(UTM_COLUMNS.map((c) => urlStateCh(r.col(c)))) : 'toInt32(0)'} AS _utm_decoded,
+      ${decode ? utmBitsCh(UTM_COLUMNS.map((c) => urlStateCh(raw(c)))) : 'toInt32(0)'} AS _utm_decoded,
       if(isNull(${known}) AND isNull(${list}), ${cleanTextCh(r.col('partner'))}, CAST(NULL AS ${STR})) AS _partner_unknown,
       ${tokenCh(r.col('touch_type'))} AS touch_type
       FROM ${r.from(table)}`;

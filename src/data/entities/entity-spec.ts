@@ -96,6 +96,11 @@ export interface EntitySpec {
   /** Output columns dropped after dedupe besides the bookkeeping ones (e.g. raw text kept for reasons). */
   internal?: readonly string[];
   /**
+   * Columns of `columns` a source may map that normalization reads but does not output (touchpoints'
+   * `landing_url`, read for its UTM parameters): never compared between duplicates.
+   */
+  inputOnly?: readonly string[];
+  /**
    * True when the source's columns are already of the canonical types (typed Parquet, a database
    * table): its normalizing SELECT is cheap, so it is staged as a view instead of a copy.
    */

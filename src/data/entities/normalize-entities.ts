@@ -1126,9 +1126,9 @@ export interface ComparedColumn {
 /**
  * The columns a dropped duplicate is compared on with the row kept: the entity's canonical columns,
  * less the time key when the dedupe chains times within a tolerance (a time that differs within
- * the tolerance is what makes the rows one record) and the internal ones. The bookkeeping
- * (`_source`, `_priority`, `_file`, `_row`) is not compared; the other keys are equal by
- * construction. A column is compared between two rows only when both rows' sources provide it
+ * the tolerance is what makes the rows one record), the internal ones and the input-only ones
+ * (`inputOnly`: not in the normalized rows). The bookkeeping (`_source`, `_priority`, `_file`,
+ * `_row`) is not compared; the other keys are equal by construction. A column is compared between two rows only when both rows' sources provide it
  * (map it, have it by name, or set its default: `partner:`, and the currency every source has):
  * a source without the column has no value there to differ, and counting it would flag every
  * duplicate between two sources of different shapes (an export without regions against a CRM with
@@ -1143,7 +1143,10 @@ export function comparedColumns(
   const provides = (b: SourceBinding, c: string) =>
     b.columns[c] !== undefined || c === 'currency' || (c === 'partner' && !!b.defaultPartner);
   return spec.columns
-    .filter((c) => !(t && c === t && keys.includes(t)) && !spec.internal?.includes(c))
+    .filter(
+      (c) =>
+        !(t && c === t && keys.includes(t)) && !spec.internal?.includes(c) && !spec.inputOnly?.includes(c),
+    )
     .flatMap((column) => {
       const sources = parts.filter((p) => provides(p.binding, column)).map((p) => p.binding.source);
       if (!sources.length) return [];

@@ -4,6 +4,7 @@ import { timestampHintSql } from '../normalize/parse-sql.ts';
 import {
   partnerListSql,
   urlDecodedSql,
+  urlParamSql,
   urlStateSql,
   utmBitsSql,
   UTM_COLUMNS,
@@ -12,6 +13,35 @@ import {
 import { literal } from '../sql-text.ts';
 import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, dateOrderOf, text, tokenSql } from './source-columns.ts';
+
+/** The names of a touch's UTM values as read from its own columns or its landing URL (`landingUtmSql`). */
+const LANDING_UTM = (c: UtmColumn) => `__gtm_landing_${c}`;
+
+/**
+ * With `landing_url` mapped: the source's rows with each UTM value as written, from its own column
+ * when that is not empty, else from the landing URL's query parameter of the same name
+ * (`urlParamSql`), and the binding that reads the UTM columns from there, so that the decoding,
+ * cleaning, aliasing and channel rules that follow are the same for both. Without it: the source
+ * as it is (the SQL unchanged).
+ */
+function landingUtmSql(b: SourceBinding): { b: SourceBinding; from: string } {
+  if (!b.columns.landing_url) return { b, from: ident(b.rawTable) };
+  const url = col(b, 'landing_url');
+  const values = UTM_COLUMNS.map(
+    (c) =>
+      `(CASE WHEN ${text(b, c)} IS NOT NULL THEN ${col(b, c)} ELSE ${urlParamSql(url, c)} END) AS ${ident(LANDING_UTM(c))}`,
+  );
+  const columns = { ...b.columns, ...Object.fromEntries(UTM_COLUMNS.map((c) => [c, LANDING_UTM(c)])) };
+  // the new columns are text: their type is not the source column's
+  const columnTypes = b.columnTypes && {
+    ...b.columnTypes,
+    ...Object.fromEntries(UTM_COLUMNS.map((c) => [LANDING_UTM(c), 'VARCHAR'])),
+  };
+  return {
+    b: { ...b, columns, ...(columnTypes ? { columnTypes } : {}) },
+    from: `(SELECT *, ${values.join(', ')} FROM ${ident(b.rawTable)})`,
+  };
+}
 
 /**
  * A touch's partner (`partnerSql` of source-columns.ts with partner lists): the explicit value when
@@ -41,6 +71,7 @@ export const touchpoints: EntitySpec = {
     'utm_campaign',
     'utm_content',
     'utm_term',
+    'landing_url',
     'partner',
     'asset',
     'region',
@@ -54,7 +85,9 @@ export const touchpoints: EntitySpec = {
     toleranceSeconds: 120,
   },
   internal: [],
-  select(b, s) {
+  inputOnly: ['landing_url'],
+  select(source, s) {
+    const { b, from } = landingUtmSql(source);
     // UTM values URL-decoded first (utm-sql.ts), then trimmed, lower-cased and aliased
     const utm = (c: UtmColumn) => urlDecodedSql(col(b, c));
     const src = valueMapSql(utm('utm_source'), s.utmAliases.source);
@@ -77,7 +110,7 @@ export const touchpoints: EntitySpec = {
         ${cleanTextSql(col(b, 'asset'))} AS asset,
         ${text(b, 'region')} AS region,
         ${tokenSql(col(b, 'touch_type'))} AS touch_type
-        FROM ${ident(b.rawTable)}`;
+        FROM ${from}`;
     return `SELECT *, ${channelSql(s.channelRules, { source: 'utm_source', medium: 'utm_medium', campaign: 'utm_campaign', touchType: 'touch_type' }, s.channelDefault)} AS channel,
         CASE WHEN occurred_at IS NULL AND _occurred_raw IS NOT NULL THEN 'occurred_at: cannot read ' || _occurred_raw || ' as a timestamp' || ${timestampHintSql('_occurred_raw', dateOrderOf(b, 'occurred_at'))}
              WHEN occurred_at IS NULL THEN 'occurred_at: missing'

@@ -13,6 +13,8 @@ import {
   urlDecodedCh,
   urlDecodedSql,
   urlStateCh,
+  urlParamCh,
+  urlParamSql,
   urlStateSql,
   utmBitsCh,
   utmBitsSql,
@@ -92,6 +94,36 @@ const LISTS: [string | null, string | null][] = [
   [null, null],
 ];
 
+/** [landing URL, its utm_source parameter as written, that value decoded as a UTM column's] */
+const PARAMS: [string | null, string | null, string | null][] = [
+  ['https://acme.com/pricing?utm_source=linkedin&utm_medium=paid_social', 'linkedin', 'linkedin'],
+  ['https://acme.com/?utm_medium=cpc&utm_source=Google', 'Google', 'Google'],
+  ['https://acme.com/?utm_source=first&utm_source=second', 'first', 'first'], // the first occurrence
+  ['https://acme.com/?UTM_Source=Bing', 'Bing', 'Bing'], // the name in any letter case
+  ['https://acme.com/?utm_source=li#top', 'li', 'li'], // the fragment is no part of the value
+  ['https://acme.com/?a=1#utm_source=fb', null, null], // nor of the query
+  ['https://acme.com/#/x?utm_source=fb', null, null],
+  ['https://acme.com/pricing', null, null], // no query
+  ['https://acme.com/?utm_source=', null, null], // empty
+  ['https://acme.com/?utm_source&utm_medium=x', null, null], // no value
+  ['https://acme.com/?utm_source=&utm_source=x', null, null], // the first is empty
+  ['https://acme.com/?xutm_source=a&utm_source=b', 'b', 'b'], // a whole name only
+  ['https://acme.com/?utm_source_platform=a&utm_source=b', 'b', 'b'],
+  ['https://acme.com/?q=1&&utm_source=x', 'x', 'x'],
+  ['https://acme.com/a?b?utm_source=x', null, null], // `b?utm_source` is the name
+  ['?utm_source=bare', 'bare', 'bare'], // a query alone
+  ['not a url', null, null],
+  ['https://acme.com/?utm_source=Spring+Push', 'Spring+Push', 'Spring Push'],
+  ['https://acme.com/?utm_source=ai%20launch&x=1', 'ai%20launch', 'ai launch'],
+  ['https://acme.com/?utm_source=a%26b', 'a%26b', 'a&b'], // an encoded & is part of the value
+  ['https://acme.com/?utm_source=caf%C3%A9', 'caf%C3%A9', 'café'],
+  ['https://acme.com/?utm_source=%C3', '%C3', '%C3'], // an invalid escape: left whole
+  ['https://acme.com/?utm_source=c++', 'c++', 'c++'], // as the UTM column's `c++`
+  ['https://acme.com/?utm_source=ai launch', 'ai launch', 'ai launch'], // a space: already decoded
+  ['', null, null],
+  [null, null, null],
+];
+
 async function values(engine: Engine, inputs: readonly (string | null)[], expr: (x: string) => string) {
   const ch = engine.dialect === 'clickhouse';
   const rows = inputs.map((v, i) => {
@@ -135,6 +167,14 @@ function checks(engine: () => Engine, ch: boolean) {
       bits(["'Spring+Push'", "'plain'", "'%C3'", 'NULL', "'a%20b'"].map((x) => state(x === 'NULL' ? x : x))),
     );
     expect(Number(v[0])).toBe(1 + (1 << 10) + 16);
+  });
+
+  it("reads a UTM parameter from a landing URL's query, decoded as the UTM columns are", async () => {
+    const urls = PARAMS.map(([u]) => u);
+    const param = (x: string) => (ch ? urlParamCh(x, 'utm_source') : urlParamSql(x, 'utm_source'));
+    expect(await values(engine(), urls, param)).toEqual(PARAMS.map(([, raw]) => raw));
+    const decoded = (x: string) => (ch ? urlDecodedCh(param(x)) : urlDecodedSql(param(x)));
+    expect(await values(engine(), urls, decoded)).toEqual(PARAMS.map(([, , d]) => d));
   });
 
   it('reads partner lists of declared partners only', async () => {

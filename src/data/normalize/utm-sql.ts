@@ -121,6 +121,29 @@ export const utmBitsCh = (states: readonly string[]): string =>
     .map((s, i) => `multiIf(${s} = 1, ${1 << i}, ${s} = 2, ${1 << (i + UNDECODABLE_SHIFT)}, 0)`)
     .join(' + ');
 
+/**
+ * The pattern of a query parameter's raw value in a URL (`landing_url`): the first `name=` of the
+ * query (after the first `?`, before the first `#`, parameters separated by `&`), the name matched
+ * ignoring letter case; the value is taken as written (still encoded), up to the next `&` or `#`.
+ * The lazy repetition tries the query's parameters in order, so the first occurrence wins (RE2's
+ * leftmost-first matching, on DuckDB and on ClickHouse 18.16 alike). The name's letters are
+ * classes (`[uU][tT][mM]_…`), not `(?i)`: ClickHouse 18.16 looks for a pattern's literal part
+ * before running it, ignoring `(?i)`, so `UTM_Source=` was not found there.
+ */
+const urlParamPattern = (name: string) =>
+  `^[^?#]*[?](?:[^&#]*&)*?${name.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)}=([^&#]*)`;
+
+/**
+ * DuckDB: the raw (still encoded) value of the URL query parameter `name` (a UTM column's name) in
+ * `url`, NULL when the URL has no query, no such parameter, or an empty one.
+ */
+export const urlParamSql = (url: string, name: UtmColumn): string =>
+  `NULLIF(regexp_extract(${url}, ${literal(urlParamPattern(name))}, 1), '')`;
+
+/** ClickHouse 18.16: `urlParamSql` (`extract` returns the first group, '' without a match). */
+export const urlParamCh = (url: string, name: UtmColumn): string =>
+  `nullIf(extract(ifNull(${url}, ''), ${literal(urlParamPattern(name), 'clickhouse')}), '')`;
+
 const aliasLists = (aliases: Record<string, string>, dialect: 'duckdb' | 'clickhouse') => {
   const entries = Object.entries(aliases);
   return {
