@@ -10,9 +10,11 @@
  *   only in the URL (`cpc`): the column wins where it is not empty, so google/cpc, paid_search
  *   (linkedin/cpc would be paid_social).
  * - t5 (A4, no deal): a landing URL that is no URL: no UTMs, a touch all the same (not rejected).
- * Totals: 3 deals, pipeline 2,000, revenue 1,000, 1 won. By channel: paid_search 500 + 600 = 1,100
- * of pipeline and 500 of revenue, paid_social 500 and 500, email 400 and 0. acme 400 and 0, the
- * touches of no partner (house) 1,600 and 1,000.
+ * - O4 (A5, open 200): t6 google/cpc; its URL has no utm_source or utm_medium but a gclid, which
+ *   stands for google/cpc: paid_search.
+ * Totals: 4 deals, pipeline 2,200, revenue 1,000, 1 won. By channel: paid_search 500 + 600 + 200 =
+ * 1,300 of pipeline and 500 of revenue, paid_social 500 and 500, email 400 and 0. acme 400 and 0,
+ * the touches of no partner (house) 500 + 500 + 600 + 200 = 1,800 and 1,000.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,6 +50,7 @@ const OPPS = `opportunity_id,account_id,created_at,closed_at,stage,amount
 O1,A1,2026-03-20,2026-03-25,Closed Won,1000
 O2,A2,2026-03-21,2026-03-26,Closed Lost,400
 O3,A3,2026-03-22,,Proposal,600
+O4,A5,2026-03-23,,Proposal,200
 `;
 
 const TOUCHES = `touch_id,account_id,occurred_at,utm_source,utm_medium,utm_campaign
@@ -56,6 +59,7 @@ t2,A1,2026-03-10T10:00:00Z,linkedin,paid_social,spring
 t3,A2,2026-03-11T10:00:00Z,acme,email,spring
 t4,A3,2026-03-12T10:00:00Z,google,cpc,spring
 t5,A4,2026-03-13T10:00:00Z,,,
+t6,A5,2026-03-14T10:00:00Z,google,cpc,spring
 `;
 
 // the same touches, UTMs in the landing URL (t4: utm_source in its column, which wins)
@@ -65,6 +69,7 @@ t2,A1,2026-03-10T10:00:00Z,,,https://acme.com/?UTM_SOURCE=linkedin&utm_medium=pa
 t3,A2,2026-03-11T10:00:00Z,,,https://acme.com/?utm_source=acme&utm_medium=email&utm_medium=cpc&utm_campaign=spring
 t4,A3,2026-03-12T10:00:00Z,google, ,https://acme.com/?utm_source=linkedin&utm_medium=cpc&utm_campaign=spring
 t5,A4,2026-03-13T10:00:00Z,,,not a url
+t6,A5,2026-03-14T10:00:00Z,,,https://acme.com/demo?gclid=Cj0KCQ&utm_campaign=spring
 `;
 
 async function workspace() {
@@ -103,18 +108,18 @@ async function run(dir: string, config: string): Promise<TrackSourceResult> {
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function expectHandFigures(r: TrackSourceResult): void {
-  expect(r.totals).toMatchObject({ opportunities: 3, pipeline: 2000, revenue: 1000, won: 1 });
+  expect(r.totals).toMatchObject({ opportunities: 4, pipeline: 2200, revenue: 1000, won: 1 });
   const channels = Object.fromEntries(
     r.by_channel.map((l) => [l.key, [round(l.pipeline), round(l.revenue)]]),
   );
-  expect(channels).toEqual({ paid_search: [1100, 500], paid_social: [500, 500], email: [400, 0] });
+  expect(channels).toEqual({ paid_search: [1300, 500], paid_social: [500, 500], email: [400, 0] });
   const partners = Object.fromEntries(
     r.by_partner.map((l) => [l.key, [round(l.pipeline), round(l.revenue)]]),
   );
-  expect(partners).toEqual({ acme: [400, 0], house: [1600, 1000] });
+  expect(partners).toEqual({ acme: [400, 0], house: [1800, 1000] });
   expect(r.rejects.rows).toBe(0);
   const web = r.row_accounting.find((a) => a.entity === 'touchpoints');
-  expect(web).toMatchObject({ rows_in: 5, accepted: 5, rejected: 0 });
+  expect(web).toMatchObject({ rows_in: 6, accepted: 6, rejected: 0 });
 }
 
 describe('track-source: UTMs read from landing URLs', () => {

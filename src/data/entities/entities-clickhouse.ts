@@ -30,7 +30,9 @@ import {
 } from '../normalize/parse-clickhouse.ts';
 import { knownCurrencies, noRateReasonSql, type RateSpec } from '../normalize/currency-sql.ts';
 import {
+  clickIdValueCh,
   partnerListCh,
+  urlClickIdCh,
   urlDecodedCh,
   urlParamCh,
   urlStateCh,
@@ -242,10 +244,17 @@ export const touchpointsCh: ClickHouseEntity = {
     // UTM values URL-decoded first (utm-sql.ts), as touchpoints.ts (a lambda per column: one for the
     // five was slower, every column's work done when any holds a % or a +)
     // with landing_url mapped, a UTM value is its column's when not empty, else the landing URL's
-    // query parameter of that name (`landingUtmSql` of touchpoints.ts); without it, the column's
+    // query parameter of that name, and a touch left with neither a source nor a medium takes those
+    // of its URL's first click id (`landingUtmSql` of touchpoints.ts); without it, the column's
     const landing = b.columns.landing_url !== undefined;
-    const raw = (c: UtmColumn) =>
-      landing ? `if(isNotNull(${r.text(c)}), ${r.col(c)}, ${urlParamCh(r.col('landing_url'), c)})` : r.col(c);
+    const url = r.col('landing_url');
+    const read = (c: UtmColumn) => `if(isNotNull(${r.text(c)}), ${r.col(c)}, ${urlParamCh(url, c)})`;
+    const neither = `isNull(${textCh(read('utm_source'))}) AND isNull(${textCh(read('utm_medium'))})`;
+    const clicked = (c: UtmColumn) =>
+      c === 'utm_source' || c === 'utm_medium'
+        ? `if(${neither}, ${clickIdValueCh(urlClickIdCh(url), c === 'utm_source' ? 1 : 2)}, ${read(c)})`
+        : read(c);
+    const raw = (c: UtmColumn) => (landing ? clicked(c) : r.col(c));
     const utm = (c: UtmColumn) => (decode ? urlDecodedCh(raw(c)) : raw(c));
     const src = valueMapCh(utm('utm_source'), s.utmAliases.source);
     const known = valueMapCh(r.col('partner'), s.partnerAliases, 'null');

@@ -2,6 +2,7 @@
  * touchpoints' `landing_url` (touchpoints.ts `landingUtmSql`, its ClickHouse twin in
  * entities-clickhouse.ts): a UTM value is its column's when that is not empty, else the landing
  * URL's query parameter of that name, decoded, cleaned and counted as the columns' values are.
+ * A touch left with neither a source nor a medium takes those of its URL's first click id.
  * Values worked out by hand; the same on DuckDB and on ClickHouse 18.16. Without `landing_url` the
  * SQL is what it was (no landing-URL parsing at all).
  */
@@ -44,6 +45,11 @@ const ROWS: (string | null)[][] = [
   ['t4', 'A2', '2026-03-08', null, null, 'not a url'],
   ['t5', 'A2', '2026-03-09', '  ', null, 'https://a.com/?utm_source=acme#utm_medium=y'],
   ['t6', 'A2', '2026-03-10', null, null, null],
+  ['t7', 'A3', '2026-03-11', null, null, 'https://a.com/?gclid=Cj0&utm_campaign=spring'],
+  ['t8', 'A3', '2026-03-12', null, null, 'https://a.com/?utm_source=newsletter&gclid=Cj0'],
+  ['t9', 'A3', '2026-03-13', null, 'email', 'https://a.com/?gclid=Cj0'],
+  ['t10', 'A3', '2026-03-14', null, null, 'https://a.com/?fbclid=IwAR'],
+  ['t11', 'A3', '2026-03-15', null, null, 'https://a.com/?li_fat_id=abc'],
 ];
 
 /** [touch, source, medium, campaign, content, term, partner, _utm_decoded, channel] by hand */
@@ -55,6 +61,12 @@ const EXPECTED = [
   ['t4', null, null, null, null, null, null, 0, 'unassigned'],
   ['t5', 'acme', null, null, null, null, 'acme', 0, 'unassigned'], // a blank column is empty; no fragment
   ['t6', null, null, null, null, null, null, 0, 'unassigned'],
+  // neither a source nor a medium: the click id's (gclid: google/cpc; li_fat_id: linkedin/paid_social)
+  ['t7', 'google', 'cpc', 'spring', null, null, null, 0, 'paid_search'],
+  ['t8', 'newsletter', null, null, null, null, null, 0, 'unassigned'], // a source: no click id
+  ['t9', null, 'email', null, null, null, null, 0, 'unassigned'], // a medium: no click id
+  ['t10', null, null, null, null, null, null, 0, 'unassigned'], // fbclid is not read
+  ['t11', 'linkedin', 'paid_social', null, null, null, null, 0, 'paid_social'],
 ];
 
 const binding = (mapped: boolean): SourceBinding => ({
@@ -72,7 +84,7 @@ const binding = (mapped: boolean): SourceBinding => ({
 async function rows(engine: Engine, select: string) {
   const out = await engine.query<Record<string, unknown>>(
     `SELECT touch_id, utm_source, utm_medium, utm_campaign, utm_content, utm_term, partner, _utm_decoded, channel, _reject_reason
-     FROM (${select}) ORDER BY touch_id`,
+     FROM (${select}) ORDER BY _row`,
   );
   return out.map((r) => {
     expect(r._reject_reason).toBeNull();

@@ -1,8 +1,10 @@
 import { quoteIdent as ident } from '../sql-text.ts';
-import { channelSql, cleanTextSql, parseTimestampSql, valueMapSql } from '../normalize/index.ts';
+import { channelSql, cleanTextSql, parseTimestampSql, trimmedSql, valueMapSql } from '../normalize/index.ts';
 import { timestampHintSql } from '../normalize/parse-sql.ts';
 import {
+  clickIdValueSql,
   partnerListSql,
+  urlClickIdSql,
   urlDecodedSql,
   urlParamSql,
   urlStateSql,
@@ -16,13 +18,16 @@ import { bookkeeping, col, dateOrderOf, text, tokenSql } from './source-columns.
 
 /** The names of a touch's UTM values as read from its own columns or its landing URL (`landingUtmSql`). */
 const LANDING_UTM = (c: UtmColumn) => `__gtm_landing_${c}`;
+/** The names of its source and medium after a click id's (`landingUtmSql`). */
+const CLICK_UTM = (c: UtmColumn) => `__gtm_click_${c}`;
 
 /**
  * With `landing_url` mapped: the source's rows with each UTM value as written, from its own column
  * when that is not empty, else from the landing URL's query parameter of the same name
- * (`urlParamSql`), and the binding that reads the UTM columns from there, so that the decoding,
- * cleaning, aliasing and channel rules that follow are the same for both. Without it: the source
- * as it is (the SQL unchanged).
+ * (`urlParamSql`); a touch left with neither a source nor a medium takes those its URL's first
+ * click id stands for (`CLICK_IDS`: gclid, google/cpc). The binding returned reads the UTM
+ * columns from there, so that the decoding, cleaning, aliasing and channel rules that follow are
+ * the same for both. Without `landing_url`: the source as it is (the SQL unchanged).
  */
 function landingUtmSql(b: SourceBinding): { b: SourceBinding; from: string } {
   if (!b.columns.landing_url) return { b, from: ident(b.rawTable) };
@@ -31,15 +36,23 @@ function landingUtmSql(b: SourceBinding): { b: SourceBinding; from: string } {
     (c) =>
       `(CASE WHEN ${text(b, c)} IS NOT NULL THEN ${col(b, c)} ELSE ${urlParamSql(url, c)} END) AS ${ident(LANDING_UTM(c))}`,
   );
-  const columns = { ...b.columns, ...Object.fromEntries(UTM_COLUMNS.map((c) => [c, LANDING_UTM(c)])) };
+  const read = (c: UtmColumn) => ident(LANDING_UTM(c));
+  const neither = `${trimmedSql(read('utm_source'))} IS NULL AND ${trimmedSql(read('utm_medium'))} IS NULL`;
+  const clicked = (['utm_source', 'utm_medium'] as const).map(
+    (c, i) =>
+      `(CASE WHEN ${neither} THEN ${clickIdValueSql(urlClickIdSql(url), i === 0 ? 1 : 2)} ELSE ${read(c)} END) AS ${ident(CLICK_UTM(c))}`,
+  );
+  const name = (c: UtmColumn) => (c === 'utm_source' || c === 'utm_medium' ? CLICK_UTM(c) : LANDING_UTM(c));
+  const columns = { ...b.columns, ...Object.fromEntries(UTM_COLUMNS.map((c) => [c, name(c)])) };
   // the new columns are text: their type is not the source column's
   const columnTypes = b.columnTypes && {
     ...b.columnTypes,
-    ...Object.fromEntries(UTM_COLUMNS.map((c) => [LANDING_UTM(c), 'VARCHAR'])),
+    ...Object.fromEntries(UTM_COLUMNS.map((c) => [name(c), 'VARCHAR'])),
   };
+  const withValues = `(SELECT *, ${values.join(', ')} FROM ${ident(b.rawTable)})`;
   return {
     b: { ...b, columns, ...(columnTypes ? { columnTypes } : {}) },
-    from: `(SELECT *, ${values.join(', ')} FROM ${ident(b.rawTable)})`,
+    from: `(SELECT *, ${clicked.join(', ')} FROM ${withValues})`,
   };
 }
 

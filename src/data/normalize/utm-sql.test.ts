@@ -8,8 +8,12 @@ import { openDuckDb } from '../duckdb-api.ts';
 import type { Engine } from '../engine.ts';
 import { literal } from '../sql-text.ts';
 import {
+  clickIdValueCh,
+  clickIdValueSql,
   partnerListCh,
   partnerListSql,
+  urlClickIdCh,
+  urlClickIdSql,
   urlDecodedCh,
   urlDecodedSql,
   urlStateCh,
@@ -124,6 +128,26 @@ const PARAMS: [string | null, string | null, string | null][] = [
   [null, null, null],
 ];
 
+/** [landing URL, the source and the medium its first click id stands for] */
+const CLICKS: [string | null, string | null, string | null][] = [
+  ['https://acme.com/?gclid=Cj0KCQ', 'google', 'cpc'],
+  ['https://acme.com/?wbraid=1', 'google', 'cpc'],
+  ['https://acme.com/?gbraid=1', 'google', 'cpc'],
+  ['https://acme.com/?msclkid=9f', 'bing', 'cpc'],
+  ['https://acme.com/?li_fat_id=abc', 'linkedin', 'paid_social'],
+  ['https://acme.com/?ttclid=E.C', 'tiktok', 'paid_social'],
+  ['https://acme.com/?utm_content=x&msclkid=1&gclid=2', 'bing', 'cpc'], // the first in the query
+  ['https://acme.com/?GCLID=abc', 'google', 'cpc'], // the name in any letter case
+  ['https://acme.com/?gclid=&msclkid=9', 'bing', 'cpc'], // an empty one is none
+  ['https://acme.com/?gclid=', null, null],
+  ['https://acme.com/?fbclid=IwAR', null, null], // organic links carry it too
+  ['https://acme.com/#gclid=abc', null, null], // the fragment is not the query
+  ['https://acme.com/?xgclid=1', null, null],
+  ['https://acme.com/pricing', null, null],
+  ['not a url', null, null],
+  [null, null, null],
+];
+
 async function values(engine: Engine, inputs: readonly (string | null)[], expr: (x: string) => string) {
   const ch = engine.dialect === 'clickhouse';
   const rows = inputs.map((v, i) => {
@@ -175,6 +199,14 @@ function checks(engine: () => Engine, ch: boolean) {
     expect(await values(engine(), urls, param)).toEqual(PARAMS.map(([, raw]) => raw));
     const decoded = (x: string) => (ch ? urlDecodedCh(param(x)) : urlDecodedSql(param(x)));
     expect(await values(engine(), urls, decoded)).toEqual(PARAMS.map(([, , d]) => d));
+  });
+
+  it("reads the source and medium of a landing URL's first click id", async () => {
+    const urls = CLICKS.map(([u]) => u);
+    const of = (which: 1 | 2) => (x: string) =>
+      ch ? clickIdValueCh(urlClickIdCh(x), which) : clickIdValueSql(urlClickIdSql(x), which);
+    expect(await values(engine(), urls, of(1))).toEqual(CLICKS.map(([, src]) => src));
+    expect(await values(engine(), urls, of(2))).toEqual(CLICKS.map(([, , med]) => med));
   });
 
   it('reads partner lists of declared partners only', async () => {

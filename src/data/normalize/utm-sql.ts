@@ -130,8 +130,10 @@ export const utmBitsCh = (states: readonly string[]): string =>
  * classes (`[uU][tT][mM]_…`), not `(?i)`: ClickHouse 18.16 looks for a pattern's literal part
  * before running it, ignoring `(?i)`, so `UTM_Source=` was not found there.
  */
-const urlParamPattern = (name: string) =>
-  `^[^?#]*[?](?:[^&#]*&)*?${name.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)}=([^&#]*)`;
+const urlParamPattern = (name: string) => `^[^?#]*[?](?:[^&#]*&)*?${anyCase(name)}=([^&#]*)`;
+
+/** An RE2 pattern of a parameter name (letters, digits, `_`) in any letter case. */
+const anyCase = (name: string) => name.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 
 /**
  * DuckDB: the raw (still encoded) value of the URL query parameter `name` (a UTM column's name) in
@@ -143,6 +145,41 @@ export const urlParamSql = (url: string, name: UtmColumn): string =>
 /** ClickHouse 18.16: `urlParamSql` (`extract` returns the first group, '' without a match). */
 export const urlParamCh = (url: string, name: UtmColumn): string =>
   `nullIf(extract(ifNull(${url}, ''), ${literal(urlParamPattern(name), 'clickhouse')}), '')`;
+
+/**
+ * Ad platforms' click ids, and the source and medium a landing URL holding one stands for when the
+ * touch has neither a utm_source nor a utm_medium (touchpoints.ts). `fbclid` is not one of them:
+ * Facebook adds it to organic links too, so it says nothing of a paid click.
+ */
+export const CLICK_IDS: readonly (readonly [id: string, source: string, medium: string])[] = [
+  ['gclid', 'google', 'cpc'],
+  ['wbraid', 'google', 'cpc'],
+  ['gbraid', 'google', 'cpc'],
+  ['msclkid', 'bing', 'cpc'],
+  ['li_fat_id', 'linkedin', 'paid_social'],
+  ['ttclid', 'tiktok', 'paid_social'],
+];
+
+/** The first click id of `CLICK_IDS` with a value in a URL's query (as `urlParamPattern` reads it). */
+const CLICK_ID_PATTERN = `^[^?#]*[?](?:[^&#]*&)*?(${CLICK_IDS.map(([id]) => anyCase(id)).join('|')})=[^&#]`;
+
+/** DuckDB: the first click id (`CLICK_IDS`, lower-cased) with a value in `url`'s query, else ''. */
+export const urlClickIdSql = (url: string): string =>
+  `lower(regexp_extract(${url}, ${literal(CLICK_ID_PATTERN)}, 1))`;
+
+/** ClickHouse 18.16: `urlClickIdSql`. */
+export const urlClickIdCh = (url: string): string =>
+  `lowerUTF8(extract(ifNull(${url}, ''), ${literal(CLICK_ID_PATTERN, 'clickhouse')}))`;
+
+/** DuckDB: the source (`which` 1) or medium (2) a click id (`urlClickIdSql`) stands for, else NULL. */
+export const clickIdValueSql = (clickId: string, which: 1 | 2): string =>
+  `(CASE ${clickId} ${CLICK_IDS.map((c) => `WHEN ${literal(c[0])} THEN ${literal(c[which])}`).join(' ')} END)`;
+
+/** ClickHouse: `clickIdValueSql`. */
+export const clickIdValueCh = (clickId: string, which: 1 | 2): string => {
+  const lit = (v: string) => literal(v, 'clickhouse');
+  return `nullIf(transform(${clickId}, [${CLICK_IDS.map((c) => lit(c[0])).join(', ')}], [${CLICK_IDS.map((c) => lit(c[which])).join(', ')}], ''), '')`;
+};
 
 const aliasLists = (aliases: Record<string, string>, dialect: 'duckdb' | 'clickhouse') => {
   const entries = Object.entries(aliases);
