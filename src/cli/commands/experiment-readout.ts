@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
 import { metricListProblem } from '../../commands/experiment-readout/metric-specs.ts';
+import { weightListProblem } from '../../commands/experiment-readout/weight-specs.ts';
 import type { CliCommand } from '../command.ts';
 
 export const experimentReadoutCommand: CliCommand = {
@@ -8,7 +9,7 @@ export const experimentReadoutCommand: CliCommand = {
   summary:
     'Experiment statistics: effects, intervals, p-values, chance to win, SRM, multiple testing, decision',
   usage:
-    'gtm experiment-readout (--input FILE | --exposures FILE|TABLE [--clickhouse URL] --variant-column COL --metric SPEC…) [--method frequentist|bayesian|sequential] [--difference relative|absolute] [--alpha A] [--one-sided]',
+    'gtm experiment-readout (--input FILE | --exposures FILE|TABLE [--clickhouse URL] --variant-column COL --metric SPEC… [--control VARIANT] [--weights VARIANT:W…]) [--method frequentist|bayesian|sequential] [--difference relative|absolute] [--alpha A] [--one-sided]',
   flags: [
     {
       name: 'input',
@@ -18,7 +19,7 @@ export const experimentReadoutCommand: CliCommand = {
       description:
         'JSON (settings, variants, metrics) or CSV (one row per metric and variant) of sufficient statistics',
       // the raw-rows flags describe --exposures; with --input they would be ignored
-      conflicts: ['exposures', 'clickhouse', 'variant_column', 'unit_column', 'metric', 'control'],
+      conflicts: ['exposures', 'clickhouse', 'variant_column', 'unit_column', 'metric', 'control', 'weights'],
     },
     {
       name: 'exposures',
@@ -64,7 +65,16 @@ export const experimentReadoutCommand: CliCommand = {
       placeholder: 'VARIANT',
       example: 'control',
       description:
-        'with --exposures: the control variant, one of the variants in the file (default: first in order)',
+        'with --exposures: the control variant, one of the variants in the file (default: one named control, holdout, baseline or original, else the first in sort order)',
+    },
+    {
+      name: 'weights',
+      type: 'list',
+      placeholder: 'VARIANT:W',
+      example: 'control:50,treatment:50',
+      description:
+        'with --exposures: planned traffic weight per variant for the sample ratio check, any scale, every variant once (default equal); repeat or comma-separate',
+      check: (specs: string[]) => weightListProblem(specs),
     },
     {
       name: 'method',
@@ -94,6 +104,7 @@ export const experimentReadoutCommand: CliCommand = {
     'gtm experiment-readout --input readout.json',
     'gtm experiment-readout --input readout.csv --method sequential --json',
     'gtm experiment-readout --exposures exposures.parquet --variant-column variant --unit-column user_id --metric redeemed:proportion:redeemed --metric spend:mean:spend:pre_spend --control control',
+    'gtm experiment-readout --exposures exposures.csv --variant-column variant --unit-column user_id --metric signup:proportion:signed_up --weights control:80,treatment:20',
   ],
   async run(args, ctx) {
     const f = args.flags;
@@ -134,11 +145,12 @@ export const experimentReadoutCommand: CliCommand = {
         unitColumn: f.unit_column as string | undefined,
         metrics: f.metric as string[],
         control: f.control as string | undefined,
+        weights: f.weights as string[] | undefined,
       });
       ctx.out.result(
         result,
         () =>
-          `Reduced ${result.reduced_from.rows.toLocaleString('en-US')} rows in the engine.\n${formatReadoutTable(result)}`,
+          `Reduced ${result.reduced_from.rows.toLocaleString('en-US')} rows in the engine. Control: ${result.control_arm.variant} (${result.control_arm.reason}).\n${formatReadoutTable(result)}`,
       );
       return 0;
     }

@@ -3,6 +3,7 @@ import { openClickHouse, openDuckDb, quoteIdent, type Engine } from '../../data/
 import { fileColumns, fileReadError, fileRelationSql, findNonNumber } from '../../data/file-relation.ts';
 import { GtmError } from '../../errors/index.ts';
 import { parseMetricSpecs } from './metric-specs.ts';
+import { parseWeightSpecs, WEIGHTS_EXAMPLE } from './weight-specs.ts';
 import {
   exposureStatsClickHouseSql,
   multipleExposuresClickHouseSql,
@@ -14,7 +15,9 @@ import {
   type ExperimentReadoutOptions,
 } from './run-experiment-readout.ts';
 import {
+  defaultControl,
   multipleExposuresSql,
+  type ControlChoice,
   readoutInputFromRows,
   sufficientStatsSql,
   type ReadoutResult,
@@ -34,9 +37,23 @@ export interface RawReadoutOptions extends Omit<ExperimentReadoutOptions, 'input
   unitColumn?: string;
   /** `name:proportion:column`, `name:mean:column[:pre_column]` (CUPED), `name:ratio:numerator/denominator`. */
   metrics: string[];
-  /** The control variant; it must be one of the variants in the file. Default: the first in order. */
+  /**
+   * The control variant; it must be one of the variants in the file. Default: a variant named
+   * control, holdout, baseline or original (`defaultControl`), else the first in sort order.
+   */
   control?: string;
+  /**
+   * Planned traffic weight per variant (any scale), for the sample ratio check: every variant
+   * found, each once; `variant:weight` specs as `--weights` takes them, or an object. Default equal.
+   */
+  weights?: readonly string[] | Readonly<Record<string, number>>;
 }
+
+/** What a raw readout returns: the readout, the rows it was reduced from and the control it took. */
+export type RawReadoutResult = ReadoutResult & {
+  reduced_from: { file: string; rows: number };
+  control_arm: ControlChoice;
+};
 
 /** The numeric input columns of the metrics (what the engine casts to DOUBLE). */
 function metricColumns(metrics: readonly SufficientStatsMetric[]): string[] {
@@ -51,20 +68,23 @@ function metricColumns(metrics: readonly SufficientStatsMetric[]): string[] {
  * A readout straight from raw exposure/outcome rows: the engine reduces them to per-variant
  * sufficient statistics (one pass, GROUP BY variant), then the readout runs on those. The file's
  * problems are INPUT errors naming it (and the line and column of a value that is not a finite
- * number); a `control` that is not among the variants found is a USAGE error listing them.
+ * number); a `control` that is not among the variants found is a USAGE error listing them, and
+ * so is a weight of a variant not found or a variant without a weight. The sample ratio check
+ * tests the units per arm against the planned weights (equal without them).
  *
  * @example await runRawReadout({ exposures: 'exposures.parquet', variantColumn: 'variant', unitColumn: 'user_id', metrics: ['signup:proportion:signed_up'] })
  */
-export async function runRawReadout(
-  opts: RawReadoutOptions,
-): Promise<ReadoutResult & { reduced_from: { file: string; rows: number } }> {
+export async function runRawReadout(opts: RawReadoutOptions): Promise<RawReadoutResult> {
   const metrics = parseMetricSpecs(opts.metrics);
   const flags = checkReadoutFlags(opts);
+  const weights = Array.isArray(opts.weights)
+    ? parseWeightSpecs(opts.weights as readonly string[])
+    : (opts.weights as Readonly<Record<string, number>> | undefined);
+  if (weights !== undefined && !Array.isArray(opts.weights)) parseWeightSpecs(weightSpecs(weights));
   const file = opts.exposures;
   if (opts.clickhouse !== undefined) {
     const { n, rows, multiple } = await reduceOnClickHouse(opts, metrics);
-    checkVariants(rows, opts, file);
-    return readout(rows, flags, file, n, multiple);
+    return readout(rows, opts, weights, flags, n, multiple);
   }
   const relation = fileRelationSql(file, '--exposures');
   const engine = await openDuckDb();
@@ -77,31 +97,66 @@ export async function runRawReadout(
     for (const c of metricColumns(metrics)) needed[c] ??= '--metric';
     await fileColumns(engine, 'exposures', file, needed);
     const { n, rows, multiple } = await reduce(engine, opts, metrics);
-    checkVariants(rows, opts, file);
-    return readout(rows, flags, file, n, multiple);
+    return readout(rows, opts, weights, flags, n, multiple);
   } finally {
     await engine.close();
   }
 }
 
+/** Weights as `variant:weight` specs, to check an object as the flag's values are checked. */
+const weightSpecs = (w: Readonly<Record<string, number>>): string[] =>
+  Object.entries(w).map(([k, v]) => `${k}:${v}`);
+
 /**
- * The readout of the reduced rows. `multiple` counts the units seen in more than one variant (left
- * out of every arm; null without a unit column, when units cannot be told apart): the health
- * check's multiple exposures.
+ * The readout of the reduced rows: the variants checked, the control taken (`--control`, else
+ * `defaultControl`) moved first, the weights checked against the variants found. `multiple`
+ * counts the units seen in more than one variant (left out of every arm; null without a unit
+ * column, when units cannot be told apart): the health check's multiple exposures.
  */
 function readout(
   rows: StatsRow[],
+  opts: RawReadoutOptions,
+  weights: Readonly<Record<string, number>> | undefined,
   flags: ReturnType<typeof checkReadoutFlags>,
-  file: string,
   n: number,
   multiple: number | null,
-): ReadoutResult & { reduced_from: { file: string; rows: number } } {
-  const input = readoutInputFromRows(rows, { where: file, multipleExposures: multiple });
-  // No planned weights can be given here, so a sample ratio check against equal weights would
-  // flag every deliberately unequal split; leave users out and the check reports "not checked".
-  const variants = input.variants.map(({ name, weight }) => ({ name, weight }));
-  const result = analyzeWithFlags({ ...input, variants }, flags, file);
-  return { ...result, reduced_from: { file, rows: n } };
+): RawReadoutResult {
+  const file = opts.exposures;
+  const found = checkVariants(rows, opts, file);
+  if (weights !== undefined) checkWeights(weights, found, file);
+  const control: ControlChoice =
+    opts.control !== undefined
+      ? { variant: opts.control, chosen_by: 'flag', reason: 'given by --control' }
+      : defaultControl(found);
+  // control first (the readout's arms follow the rows' order), the others in sort order
+  const ordered = [...rows].sort(
+    (a, b) => Number(String(b.variant) === control.variant) - Number(String(a.variant) === control.variant),
+  );
+  // the sample ratio check: units per arm against the planned weights, equal unless given
+  const input = readoutInputFromRows(ordered, { where: file, weights, multipleExposures: multiple });
+  const result = analyzeWithFlags(input, flags, file);
+  return { ...result, reduced_from: { file, rows: n }, control_arm: control };
+}
+
+/** Every variant found has a weight and every weight names a variant found (USAGE naming --weights). */
+function checkWeights(
+  weights: Readonly<Record<string, number>>,
+  found: readonly string[],
+  file: string,
+): void {
+  const listed = found.map((v) => JSON.stringify(v)).join(', ');
+  const unknown = Object.keys(weights).find((k) => !found.includes(k));
+  if (unknown !== undefined)
+    throw new GtmError('USAGE', `no variant "${unknown}" in ${file}`, {
+      where: '--weights',
+      hint: `variants found: ${listed}; give one weight per variant, e.g. ${WEIGHTS_EXAMPLE}`,
+    });
+  const missing = found.find((v) => weights[v] === undefined);
+  if (missing !== undefined)
+    throw new GtmError('USAGE', `gives no weight for variant "${missing}" of ${file}`, {
+      where: '--weights',
+      hint: `variants found: ${listed}; give one weight per variant, e.g. ${WEIGHTS_EXAMPLE}`,
+    });
 }
 
 /**
@@ -225,8 +280,8 @@ async function reduce(
   return { n: Number(n), rows, multiple };
 }
 
-/** Every row has a variant, and `control` is one of the variants found. */
-function checkVariants(rows: readonly StatsRow[], opts: RawReadoutOptions, file: string): void {
+/** Every row has a variant, and `control` is one of the variants found; returns them in sort order. */
+function checkVariants(rows: readonly StatsRow[], opts: RawReadoutOptions, file: string): string[] {
   if (rows.some((r) => r.variant === null || r.variant === undefined))
     throw new GtmError('INPUT', `some rows have no value in the variant column "${opts.variantColumn}"`, {
       where: file,
@@ -238,4 +293,5 @@ function checkVariants(rows: readonly StatsRow[], opts: RawReadoutOptions, file:
       where: '--control',
       hint: `variants found: ${found.map((v) => JSON.stringify(v)).join(', ') || '(none)'}`,
     });
+  return found;
 }

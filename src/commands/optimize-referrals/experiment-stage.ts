@@ -9,6 +9,7 @@ import {
   type SufficientStatsMetric,
 } from '../shared/experiment-review/index.ts';
 import { STAT_COLUMNS } from '../shared/experiment-review/sufficient-stats-sql.ts';
+import { defaultControl } from '../shared/experiment-review/default-control.ts';
 import { createTableAs } from './sql/sql-fns.ts';
 import { num } from './query-numbers.ts';
 
@@ -236,7 +237,9 @@ function definitionOf(
 /**
  * The incentive tests asked for with `--experiments`, reduced in the engine to sufficient
  * statistics per variant (`sufficientStatsSql`) for the shared experiment review; tests without a
- * definition or with fewer than two variants exposed are skipped with the reason.
+ * definition or with fewer than two variants exposed are skipped with the reason. The control is
+ * the variant flagged `is_control`, else one named control, holdout, baseline or original
+ * (`defaultControl`), else the first in sort order.
  */
 export async function experimentData(
   engine: Engine,
@@ -274,8 +277,12 @@ export async function experimentData(
       });
       continue;
     }
-    // a boolean is true on DuckDB, 1 on ClickHouse
-    const control = mine.find((r) => r.is_control === true || r.is_control === 1)?.variant;
+    // a boolean is true on DuckDB, 1 on ClickHouse; without one, a variant named like a control
+    // (control, holdout, baseline, original), else the SQL's first in sort order
+    const named = defaultControl(variants.map((r) => String(r.variant)).sort());
+    const control =
+      mine.find((r) => r.is_control === true || r.is_control === 1)?.variant ??
+      (named.chosen_by === 'name' ? named.variant : undefined);
     const rows = await engine.query<StatsRow>(
       d === 'clickhouse'
         ? sufficientStatsSqlCh(

@@ -30,3 +30,4 @@ export {
   refuseUnknownExperiments,
   workspaceExperimentIds,
 } from './asked-experiments.ts';
+export { CONTROL_NAMES, defaultControl, type ControlChoice } from './default-control.ts';
