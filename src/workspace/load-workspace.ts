@@ -501,9 +501,18 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     const spec = entitySpec(entity);
     if (!spec) continue; // the schema names the entities
     // the canonical columns, and what the entity's own rule keys on (touchpoints' derived channel)
-    const known = [...new Set([...spec.columns, ...spec.dedupe.keys])];
+    // a column read only to fill others (touchpoints' landing_url) is not in the normalized rows
+    const known = [...new Set([...spec.columns, ...spec.dedupe.keys])].filter(
+      (c) => !spec.inputOnly?.includes(c),
+    );
     const keys = Array.isArray(rule?.keys) ? (rule.keys as string[]) : [];
     keys.forEach((k, j) => {
+      if (spec.inputOnly?.includes(k))
+        throw fail(
+          `/dedupe/${entity}/keys/${j}`,
+          `"${k}" is read only to fill other columns of ${entity} and is not kept, so it cannot be a dedupe key`,
+          `key on the columns it fills (${entity}: ${known.join(', ')})`,
+        );
       if (!known.includes(k)) {
         const guess = closest(k, known);
         throw fail(

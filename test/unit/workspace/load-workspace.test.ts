@@ -235,6 +235,16 @@ describe('loadWorkspace: each error names file:line, the key path and a fix, in 
       `${VALID}dedupe:\n  touchpoints:\n    keys: [person_id, touch_type, occurred_at, utm_campaign, asset, channel]\n`,
     );
     expect(ws.dedupe.touchpoints.keys).toContain('channel');
+    // touchpoints' landing_url fills the UTM columns and is not in the normalized rows: no key
+    const url = `${VALID}dedupe:\n  touchpoints:\n    keys: [person_id, landing_url]\n`;
+    const kept = await fails(url);
+    expect(kept.line).toContain(`${kept.file}:${lineOf(url, 'keys: [person_id, landing_url]')}:`);
+    expect(kept.line).toContain(
+      'dedupe.touchpoints.keys[1] "landing_url" is read only to fill other columns of touchpoints and is not kept, so it cannot be a dedupe key',
+    );
+    expect(kept.line).toMatch(
+      / — key on the columns it fills \(touchpoints: touch_id, .*utm_term, partner, /,
+    );
     const entity = `${VALID}dedupe:\n  member:\n    keys: [member_id]\n`;
     const bad = await fails(entity);
     expect(bad.line).toMatch(/dedupe must be one of touchpoints, .* — did you mean "members"\?$/);
