@@ -45,5 +45,6 @@ export function channelSql(
     if (w.touch_type) conds.push(inList(cols.touchType, w.touch_type));
     return `WHEN ${conds.length ? conds.join(' AND ') : 'TRUE'} THEN ${literal(r.channel)}`;
   });
-  return `(CASE ${whens.join(' ')} ELSE ${literal(fallback)} END)`;
+  // no rule at all (`channels: { replace_defaults: true }` without rules): every touch the default
+  return whens.length ? `(CASE ${whens.join(' ')} ELSE ${literal(fallback)} END)` : literal(fallback);
 }
