@@ -15,10 +15,17 @@
  * Totals: 4 deals, pipeline 2,200, revenue 1,000, 1 won. By channel: paid_search 500 + 600 + 200 =
  * 1,300 of pipeline and 500 of revenue, paid_social 500 and 500, email 400 and 0. acme 400 and 0,
  * the touches of no partner (house) 500 + 500 + 600 + 200 = 1,800 and 1,000.
+ *
+ * Where the values came from (normalization.landing_url, summary.md, dashboard), by hand: of web's
+ * 6 touches, 5 took a source, medium or campaign from the URL (t1, t2, t3 all three; t4 its medium,
+ * its column blank, and its campaign, no column; t6 its campaign) and 1 its source and medium from
+ * a click id (t6's gclid); t5's is no URL. With the UTM columns, nothing is said (no landing_url).
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackSourceResult } from '../../src/commands/track-source/index.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -83,7 +90,7 @@ async function workspace() {
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-async function run(dir: string, config: string): Promise<TrackSourceResult> {
+async function run(dir: string, config: string, extra: string[] = []): Promise<TrackSourceResult> {
   const cli = await runCli(
     [
       'track-source',
@@ -98,6 +105,7 @@ async function run(dir: string, config: string): Promise<TrackSourceResult> {
       '--no-snapshot',
       '--config',
       config,
+      ...extra,
     ],
     { cwd: dir },
   );
@@ -106,6 +114,28 @@ async function run(dir: string, config: string): Promise<TrackSourceResult> {
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(path.resolve('src/commands/track-source/track-source.result.schema.json'), 'utf8')),
+);
+
+const LANDING_LINE =
+  'web: 5 of 6 touches took utm_source, utm_medium or utm_campaign from landing_url; 1 took source and medium from a click id';
+
+/** normalization.landing_url by hand, and its line in summary.md (--detail full) and the dashboard. */
+function expectLandingCounts(dir: string, r: TrackSourceResult, fromUrls: boolean): void {
+  expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+  const summary = readFileSync(path.resolve(dir, r.reports_dir, 'summary.md'), 'utf8');
+  const dashboard = readFileSync(path.resolve(dir, r.reports_dir, 'dashboard.html'), 'utf8');
+  if (!fromUrls) {
+    expect(r.normalization.landing_url).toBeUndefined();
+    expect(summary).not.toContain('landing_url');
+    return;
+  }
+  expect(r.normalization.landing_url).toEqual([{ source: 'web', touches: 6, utm_from_url: 5, click_id: 1 }]);
+  expect(summary).toContain(`- ${LANDING_LINE.replace(/_/g, '\\_')}`); // Markdown-escaped
+  expect(dashboard).toContain(LANDING_LINE);
+}
 
 function expectHandFigures(r: TrackSourceResult): void {
   expect(r.totals).toMatchObject({ opportunities: 4, pipeline: 2200, revenue: 1000, won: 1 });
@@ -130,11 +160,15 @@ describe('track-source: UTMs read from landing URLs', () => {
   afterAll(() => ws.remove());
 
   it('UTM columns: the figures by hand', async () => {
-    expectHandFigures(await run(ws.dir, 'gtm.columns.yaml'));
+    const r = await run(ws.dir, 'gtm.columns.yaml', ['--detail', 'full']);
+    expectHandFigures(r);
+    expectLandingCounts(ws.dir, r, false);
   });
 
-  it('landing URLs only: the same figures', async () => {
-    expectHandFigures(await run(ws.dir, 'gtm.yaml'));
+  it('landing URLs only: the same figures, and how many values came from the URLs', async () => {
+    const r = await run(ws.dir, 'gtm.yaml', ['--detail', 'full']);
+    expectHandFigures(r);
+    expectLandingCounts(ws.dir, r, true);
   });
 });
 
@@ -147,6 +181,8 @@ describeOnClickHouse('ClickHouse 18.16: UTMs read from landing URLs, the same fi
   afterAll(async () => ws?.remove());
 
   it('landing URLs only, on the server', async () => {
-    expectHandFigures(await run(ws.dir, 'gtm.clickhouse.yaml'));
+    const r = await run(ws.dir, 'gtm.clickhouse.yaml', ['--detail', 'full']);
+    expectHandFigures(r);
+    expectLandingCounts(ws.dir, r, true);
   }, 120_000);
 });

@@ -1,13 +1,20 @@
 /**
  * What normalization did to the accepted touches that a user should see: UTM values URL-decoded
- * (or left as they were, an escape not being UTF-8), touches naming several partners (their credit
- * split equally), and explicit partner values that are no partner (then credited through
- * utm_source or the source's default partner, or kept as written). Read from the canonical
- * touchpoints' `_utm_decoded` and `_partner_unknown` columns (touchpoints.ts, entities-clickhouse.ts).
+ * (or left as they were, an escape not being UTF-8), per touchpoints source the touches whose UTMs
+ * came from their landing URL or whose source and medium from its click id (`landing_url`),
+ * touches naming several partners (their credit split equally), and explicit partner values that
+ * are no partner (then credited through utm_source or the source's default partner, or kept as
+ * written). Read from the canonical touchpoints' `_utm_decoded` (its bits) and `_partner_unknown`
+ * columns (touchpoints.ts, entities-clickhouse.ts).
  */
 import { canonicalRelation } from '../../data/entities/normalize-clickhouse.ts';
 import type { Engine } from '../../data/index.ts';
-import { UNDECODABLE_SHIFT, UTM_COLUMNS } from '../../data/normalize/utm-sql.ts';
+import {
+  FROM_CLICK_ID_BIT,
+  FROM_URL_BIT,
+  UNDECODABLE_SHIFT,
+  UTM_COLUMNS,
+} from '../../data/normalize/utm-sql.ts';
 import { partnersOf } from './partner-lists.ts';
 import { partnerMembersCh } from './sql/journeys-clickhouse.ts';
 import { partnerMembersSql } from './sql/journeys-sql.ts';
@@ -17,10 +24,24 @@ export interface TouchNotes {
   url_decoded: Record<string, number>;
   /** UTM column → accepted touches whose URL-encoded value had an escape that is not UTF-8 (kept as it is). */
   url_undecodable: Record<string, number>;
+  /**
+   * Per touchpoints source mapping `landing_url` (sources with no such touch left out; the key
+   * absent when none): its accepted touches, those whose utm_source, utm_medium or utm_campaign
+   * (any) came from the landing URL (the column empty), and those whose source and medium came
+   * from the URL's click id (gclid: google/cpc, …).
+   */
+  landing_url?: LandingUrlNote[];
   /** Touches naming several partners, by list (`acme|beta`), their credit split equally. */
   partner_lists: { partners: string[]; touches: number }[];
   /** Explicit partner values that are no partner, with what the touch was credited to instead. */
   unknown_partners: { value: string; credited_to: string | null; touches: number }[];
+}
+
+export interface LandingUrlNote {
+  source: string;
+  touches: number;
+  utm_from_url: number;
+  click_id: number;
 }
 
 /** At most this many unknown partner values and partner lists are listed (the counts are exact). */
@@ -38,6 +59,8 @@ export async function touchNotes(engine: Engine, partnerIds: readonly string[]):
     `${has(1 << i)} AS d_${c}`,
     `${has(1 << (i + UNDECODABLE_SHIFT))} AS u_${c}`,
   ]);
+  // values from landing URLs: the bits are set for sources mapping landing_url only
+  counts.push(`${has(FROM_URL_BIT | FROM_CLICK_ID_BIT)} AS landing`);
   const [row] = await engine.query<Record<string, number | bigint | string>>(
     `SELECT ${counts.join(', ')} FROM ${from}`,
   );
@@ -48,6 +71,7 @@ export async function touchNotes(engine: Engine, partnerIds: readonly string[]):
     if (Number(row?.[`u_${c}`] ?? 0)) url_undecodable[c] = Number(row[`u_${c}`]);
   }
   const n = ch ? 'count()' : 'count(*)';
+  const landing = Number(row?.landing ?? 0) ? await landingNotes(engine, from, has) : undefined;
   // a list, not any value with a `|` (an unknown partner kept as written may hold one): told
   // apart once per distinct value
   const members = ch
@@ -65,6 +89,7 @@ export async function touchNotes(engine: Engine, partnerIds: readonly string[]):
   return {
     url_decoded,
     url_undecodable,
+    ...(landing ? { landing_url: landing } : {}),
     partner_lists: lists.map((l) => ({
       partners: partnersOf(l.partner, ids),
       touches: Number(l.touches),
@@ -75,6 +100,28 @@ export async function touchNotes(engine: Engine, partnerIds: readonly string[]):
       touches: Number(u.touches),
     })),
   };
+}
+
+/** `TouchNotes.landing_url`: by source, the sources with a touch of a landing URL's values. */
+async function landingNotes(
+  engine: Engine,
+  from: string,
+  has: (bit: number) => string,
+): Promise<LandingUrlNote[]> {
+  const ch = engine.dialect === 'clickhouse';
+  const rows = await engine.query<Record<string, number | bigint | string>>(
+    `SELECT ${ch ? 'toString(_source)' : 'CAST(_source AS VARCHAR)'} AS source, ${ch ? 'count()' : 'count(*)'} AS touches,
+       ${has(FROM_URL_BIT)} AS utm_from_url, ${has(FROM_CLICK_ID_BIT)} AS click_id
+     FROM ${from} GROUP BY source ORDER BY source`,
+  );
+  return rows
+    .map((r) => ({
+      source: String(r.source),
+      touches: Number(r.touches),
+      utm_from_url: Number(r.utm_from_url),
+      click_id: Number(r.click_id),
+    }))
+    .filter((r) => r.utm_from_url + r.click_id > 0);
 }
 
 const counted = (by: Record<string, number>) =>
@@ -92,6 +139,12 @@ export function touchNoteLines(n: TouchNotes): { text: string; detail?: string; 
       text: `${decoded} UTM value${decoded === 1 ? ' was' : 's were'} URL-decoded (${counted(n.url_decoded)})`,
       detail:
         "Read as URL-encoded: a value without a space holding a %XX escape or a + between two other characters ('Spring+Push', 'spring%20push'); + is a space, escapes are UTF-8.",
+    });
+  for (const l of n.landing_url ?? [])
+    out.push({
+      text: `${l.source}: ${l.utm_from_url} of ${l.touches} touch${l.touches === 1 ? '' : 'es'} took utm_source, utm_medium or utm_campaign from landing_url; ${l.click_id} took source and medium from a click id`,
+      detail:
+        "A UTM value is read from the landing URL when its column is empty; a touch left with neither a source nor a medium takes those of the URL's first click id (gclid, wbraid, gbraid: google/cpc; msclkid: bing/cpc; li_fat_id: linkedin/paid_social; ttclid: tiktok/paid_social).",
     });
   const undecodable = sum(n.url_undecodable);
   if (undecodable)

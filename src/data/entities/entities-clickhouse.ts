@@ -31,6 +31,9 @@ import {
 import { knownCurrencies, noRateReasonSql, type RateSpec } from '../normalize/currency-sql.ts';
 import {
   clickIdValueCh,
+  FROM_CLICK_ID_BIT,
+  FROM_URL_BIT,
+  FROM_URL_COLUMNS,
   partnerListCh,
   urlClickIdCh,
   urlDecodedCh,
@@ -256,6 +259,11 @@ export const touchpointsCh: ClickHouseEntity = {
         : read(c);
     const raw = (c: UtmColumn) => (landing ? clicked(c) : r.col(c));
     const utm = (c: UtmColumn) => (decode ? urlDecodedCh(raw(c)) : raw(c));
+    // where the values came from (`FROM_URL_BIT`, `FROM_CLICK_ID_BIT`; touchpoints.ts `landingUtmSql`)
+    const fromUrl = FROM_URL_COLUMNS.map((c) => `(isNull(${r.text(c)}) AND isNotNull(${textCh(read(c))}))`);
+    const fromBits = landing
+      ? ` + multiIf(${fromUrl.join(' OR ')}, ${FROM_URL_BIT}, 0) + multiIf(${neither} AND isNotNull(${clickIdValueCh(urlClickIdCh(url), 1)}), ${FROM_CLICK_ID_BIT}, 0)`
+      : '';
     const src = valueMapCh(utm('utm_source'), s.utmAliases.source);
     const known = valueMapCh(r.col('partner'), s.partnerAliases, 'null');
     const list = partnerListCh(r.col('partner'), s.partnerAliases);
@@ -266,7 +274,7 @@ export const touchpointsCh: ClickHouseEntity = {
       ${valueMapCh(utm('utm_campaign'), s.utmAliases.campaign)} AS utm_campaign,
       ${cleanTextCh(utm('utm_content'))} AS utm_content, ${cleanTextCh(utm('utm_term'))} AS utm_term,
       ${r.partner(s, src, list)} AS partner, ${cleanTextCh(r.col('asset'))} AS asset, ${r.text('region')} AS region,
-      ${decode ? utmBitsCh(UTM_COLUMNS.map((c) => urlStateCh(raw(c)))) : 'toInt32(0)'} AS _utm_decoded,
+      ${decode ? utmBitsCh(UTM_COLUMNS.map((c) => urlStateCh(raw(c)))) : 'toInt32(0)'}${fromBits} AS _utm_decoded,
       if(isNull(${known}) AND isNull(${list}), ${cleanTextCh(r.col('partner'))}, CAST(NULL AS ${STR})) AS _partner_unknown,
       ${tokenCh(r.col('touch_type'))} AS touch_type
       FROM ${r.from(table)}`;

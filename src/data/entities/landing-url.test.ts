@@ -52,21 +52,28 @@ const ROWS: (string | null)[][] = [
   ['t11', 'A3', '2026-03-15', null, null, 'https://a.com/?li_fat_id=abc'],
 ];
 
+/**
+ * `_utm_decoded` also says where the values came from: U (bit 16) a source, medium or campaign
+ * from the URL (its column empty), K (bit 17) a source and medium from the URL's click id.
+ */
+const U = 65536;
+const K = 131072;
+
 /** [touch, source, medium, campaign, content, term, partner, _utm_decoded, channel] by hand */
 const EXPECTED = [
   // campaign, content and term decoded: bits 2, 3 and 4
-  ['t1', 'google', 'cpc', 'spring push', 'hero banner', 'crm+tools', null, 4 + 8 + 16, 'paid_search'],
-  ['t2', 'linkedin', 'paid_social', null, null, null, null, 0, 'paid_social'], // the column's source wins
-  ['t3', '%c3', null, null, null, null, null, 1 << 8, 'unassigned'], // an invalid escape: left whole, counted
+  ['t1', 'google', 'cpc', 'spring push', 'hero banner', 'crm+tools', null, 4 + 8 + 16 + U, 'paid_search'],
+  ['t2', 'linkedin', 'paid_social', null, null, null, null, U, 'paid_social'], // the column's source wins; the medium the URL's
+  ['t3', '%c3', null, null, null, null, null, (1 << 8) + U, 'unassigned'], // an invalid escape: left whole, counted
   ['t4', null, null, null, null, null, null, 0, 'unassigned'],
-  ['t5', 'acme', null, null, null, null, 'acme', 0, 'unassigned'], // a blank column is empty; no fragment
+  ['t5', 'acme', null, null, null, null, 'acme', U, 'unassigned'], // a blank column is empty; no fragment
   ['t6', null, null, null, null, null, null, 0, 'unassigned'],
   // neither a source nor a medium: the click id's (gclid: google/cpc; li_fat_id: linkedin/paid_social)
-  ['t7', 'google', 'cpc', 'spring', null, null, null, 0, 'paid_search'],
-  ['t8', 'newsletter', null, null, null, null, null, 0, 'unassigned'], // a source: no click id
+  ['t7', 'google', 'cpc', 'spring', null, null, null, U + K, 'paid_search'], // the campaign the URL's
+  ['t8', 'newsletter', null, null, null, null, null, U, 'unassigned'], // a source: no click id
   ['t9', null, 'email', null, null, null, null, 0, 'unassigned'], // a medium: no click id
   ['t10', null, null, null, null, null, null, 0, 'unassigned'], // fbclid is not read
-  ['t11', 'linkedin', 'paid_social', null, null, null, null, 0, 'paid_social'],
+  ['t11', 'linkedin', 'paid_social', null, null, null, null, K, 'paid_social'],
 ];
 
 const binding = (mapped: boolean): SourceBinding => ({

@@ -3,6 +3,9 @@ import { channelSql, cleanTextSql, parseTimestampSql, trimmedSql, valueMapSql } 
 import { timestampHintSql } from '../normalize/parse-sql.ts';
 import {
   clickIdValueSql,
+  FROM_CLICK_ID_BIT,
+  FROM_URL_BIT,
+  FROM_URL_COLUMNS,
   partnerListSql,
   urlClickIdSql,
   urlDecodedSql,
@@ -29,7 +32,7 @@ const CLICK_UTM = (c: UtmColumn) => `__gtm_click_${c}`;
  * columns from there, so that the decoding, cleaning, aliasing and channel rules that follow are
  * the same for both. Without `landing_url`: the source as it is (the SQL unchanged).
  */
-function landingUtmSql(b: SourceBinding): { b: SourceBinding; from: string } {
+function landingUtmSql(b: SourceBinding): { b: SourceBinding; from: string; fromBits?: string } {
   if (!b.columns.landing_url) return { b, from: ident(b.rawTable) };
   const url = col(b, 'landing_url');
   const values = UTM_COLUMNS.map(
@@ -50,9 +53,17 @@ function landingUtmSql(b: SourceBinding): { b: SourceBinding; from: string } {
     ...Object.fromEntries(UTM_COLUMNS.map((c) => [name(c), 'VARCHAR'])),
   };
   const withValues = `(SELECT *, ${values.join(', ')} FROM ${ident(b.rawTable)})`;
+  // where the values came from (`FROM_URL_BIT`, `FROM_CLICK_ID_BIT`), read where `from` is selected
+  // from: a value of the URL's when its column is empty and the parameter is not; the click id's
+  // when the touch had neither a source nor a medium and the URL has a click id
+  const fromUrl = FROM_URL_COLUMNS.map(
+    (c) => `(${text(b, c)} IS NULL AND ${trimmedSql(read(c))} IS NOT NULL)`,
+  );
+  const fromBits = `(CASE WHEN ${fromUrl.join(' OR ')} THEN ${FROM_URL_BIT} ELSE 0 END) + (CASE WHEN ${neither} AND ${ident(CLICK_UTM('utm_source'))} IS NOT NULL THEN ${FROM_CLICK_ID_BIT} ELSE 0 END)`;
   return {
     b: { ...b, columns, ...(columnTypes ? { columnTypes } : {}) },
     from: `(SELECT *, ${clicked.join(', ')} FROM ${withValues})`,
+    fromBits,
   };
 }
 
@@ -100,7 +111,7 @@ export const touchpoints: EntitySpec = {
   internal: [],
   inputOnly: ['landing_url'],
   select(source, s) {
-    const { b, from } = landingUtmSql(source);
+    const { b, from, fromBits } = landingUtmSql(source);
     // UTM values URL-decoded first (utm-sql.ts), then trimmed, lower-cased and aliased
     const utm = (c: UtmColumn) => urlDecodedSql(col(b, c));
     const src = valueMapSql(utm('utm_source'), s.utmAliases.source);
@@ -118,7 +129,7 @@ export const touchpoints: EntitySpec = {
         ${src} AS utm_source, ${med} AS utm_medium, ${camp} AS utm_campaign,
         ${cleanTextSql(utm('utm_content'))} AS utm_content, ${cleanTextSql(utm('utm_term'))} AS utm_term,
         ${touchPartnerSql(b, s, src, list)} AS partner,
-        ${utmBitsSql(UTM_COLUMNS.map((c) => urlStateSql(col(b, c))))} AS _utm_decoded,
+        ${utmBitsSql(UTM_COLUMNS.map((c) => urlStateSql(col(b, c))))}${fromBits ? ` + ${fromBits}` : ''} AS _utm_decoded,
         CASE WHEN ${known} IS NULL AND ${list} IS NULL THEN ${cleanTextSql(raw)} END AS _partner_unknown,
         ${cleanTextSql(col(b, 'asset'))} AS asset,
         ${text(b, 'region')} AS region,

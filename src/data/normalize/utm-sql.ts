@@ -28,6 +28,18 @@ export type UtmColumn = (typeof UTM_COLUMNS)[number];
 /** Bit of column i in `_utm_decoded`: decoded at bit i, left as it is (invalid escape) at bit i + 8. */
 export const UNDECODABLE_SHIFT = 8;
 
+/**
+ * Bits of `_utm_decoded` set only for a source that maps `landing_url` (touchpoints.ts,
+ * entities-clickhouse.ts), so that the report can say where a touch's values came from:
+ * `FROM_URL_BIT` when its utm_source, utm_medium or utm_campaign (any of them) is the landing
+ * URL's query parameter (its column empty, the parameter not), `FROM_CLICK_ID_BIT` when its
+ * source and medium are those of the URL's click id (`CLICK_IDS`). Above the undecodable bits.
+ */
+export const FROM_URL_BIT = 1 << 16;
+export const FROM_CLICK_ID_BIT = 1 << 17;
+/** The UTM columns whose value from a landing URL `FROM_URL_BIT` counts. */
+export const FROM_URL_COLUMNS = ['utm_source', 'utm_medium', 'utm_campaign'] as const;
+
 /** The joiner of a canonical partner list (`acme|beta`). */
 export const PARTNER_LIST_JOINER = '|';
 
