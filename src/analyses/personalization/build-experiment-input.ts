@@ -1,4 +1,5 @@
 import type { ArmData, ExperimentInput, ExperimentMetric, Method } from '../experiments/index.ts';
+import { defaultControl } from '../experiments/default-control.ts';
 import {
   isoTime,
   MS_PER_DAY,
@@ -226,11 +227,8 @@ function pickControl(definition: ExperimentDefinition, holdoutVariants: readonly
     }
     return definition.control;
   }
-  for (const h of holdoutVariants) {
-    const found = names.find((n) => n.toLowerCase() === h.toLowerCase());
-    if (found) return found;
-  }
-  return names[0];
+  // the shared rule: the holdout names by priority (any case, trimmed), else the first variant
+  return defaultControl(names, holdoutVariants).variant;
 }
 
 function toMetric(

@@ -369,6 +369,24 @@ describe('buildExperimentInput', () => {
     ]);
   });
 
+  it('control: the holdout names by their priority, any case, trimmed (the rule every command follows)', () => {
+    const three = (names: string[], holdoutVariants?: string[]) =>
+      buildExperimentInput(
+        { ...def, variants: names.map((name) => ({ name, weight: 1 })) },
+        names.map((variant) => ({ experiment: 'e', variant, users: 100 })),
+        names.map((variant) => ({ experiment: 'e', variant, metric: 'conversion', n: 100, sum: 10 })),
+        [],
+        '2026-03-31',
+        holdoutVariants ? { holdoutVariants } : {},
+      ).control;
+    // the default [holdout, control]: holdout although control comes first
+    expect(three(['B', 'control', 'holdout'])).toBe('holdout');
+    // a name spelled with spaces in the source; before, only an untrimmed match counted and B was taken
+    expect(three(['B', ' Control '])).toBe(' Control ');
+    expect(three(['B', 'control', 'ctrl_grp'], ['CTRL_GRP', 'control'])).toBe('ctrl_grp');
+    expect(three(['B', 'C'])).toBe('B');
+  });
+
   it('a missing metric row becomes an empty arm over the exposed users, with a note', () => {
     const b = buildExperimentInput(
       def,

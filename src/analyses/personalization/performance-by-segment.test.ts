@@ -245,6 +245,28 @@ describe('performanceBySegment', () => {
     );
   });
 
+  it('the holdout is the first holdout name a variant has, in the list order, any case, trimmed (the shared rule)', () => {
+    // a variant spelled 'Holdout ' in the source is the holdout of the default [holdout, control],
+    // ahead of control; before, only an exact lower-case match counted and control was taken
+    const rows = [
+      row('rule', 'hero', 'control', 400, 0, 20, 0, 0),
+      row('rule', 'hero', 'Holdout ', 400, 0, 34, 0, 0),
+      row('rule', 'hero', 'pers', 400, 0, 74, 0, 0),
+      // a dimension named like an Object property still takes the default names
+      row('constructor', 'x', 'pers', 400, 0, 74, 0, 0),
+      row('constructor', 'x', 'control', 400, 0, 34, 0, 0),
+    ];
+    const r = performanceBySegment(rows);
+    expect(r.rows.map((x) => [x.variant, x.isHoldout, x.holdout])).toEqual([
+      ['Holdout ', true, null],
+      ['control', false, 'Holdout '],
+      ['pers', false, 'Holdout '],
+      ['control', true, null],
+      ['pers', false, 'control'],
+    ]);
+    expect(r.segmentsWithoutHoldout).toEqual([]);
+  });
+
   it.each<[string, PerformanceRow[], RegExp]>([
     [
       'converters > users',

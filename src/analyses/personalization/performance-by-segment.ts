@@ -7,6 +7,7 @@ import {
   widenedInterval,
   type ArmData,
 } from '../experiments/index.ts';
+import { defaultControl } from '../experiments/default-control.ts';
 import { requireCount, requireFinite, requireKey, requireOptionRange } from './input-checks.ts';
 import { PersonalizationInputError } from './personalization-input-error.ts';
 
@@ -179,11 +180,6 @@ export function performanceBySegment(
   options: PerformanceOptions = {},
 ): PerformanceResult {
   const settings = resolveOptions(options);
-  const rankOf = (names: readonly string[]) => new Map(names.map((name, i) => [name.toLowerCase(), i]));
-  const defaultRank = rankOf(settings.holdoutVariants);
-  const rankByDimension = new Map(
-    Object.entries(settings.holdoutByDimension).map(([d, names]) => [d, rankOf(names)]),
-  );
 
   const segments = new Map<string, Parsed[]>();
   const seen = new Set<string>();
@@ -206,16 +202,18 @@ export function performanceBySegment(
   const out: VariantPerformanceDraft[] = [];
   const segmentsWithoutHoldout: { dimension: string; segment: string }[] = [];
   for (const variants of segments.values()) {
-    let holdout: Parsed | null = null;
-    let best = Number.POSITIVE_INFINITY;
-    const holdoutRank = rankByDimension.get(variants[0].dimension) ?? defaultRank;
-    for (const v of variants) {
-      const rank = holdoutRank.get(v.variant.toLowerCase());
-      if (rank !== undefined && rank < best) {
-        best = rank;
-        holdout = v;
-      }
-    }
+    // the shared rule: the first of the holdout names a variant has, in the list's order (any
+    // case, trimmed; the first row when two match one name); no name, no holdout here
+    const dimension = variants[0].dimension;
+    // own keys only: a dimension called `constructor` is not the object's
+    const names = Object.hasOwn(settings.holdoutByDimension, dimension)
+      ? settings.holdoutByDimension[dimension]
+      : settings.holdoutVariants;
+    const choice = defaultControl(
+      variants.map((v) => v.variant),
+      names,
+    );
+    const holdout = choice.chosen_by === 'name' ? variants.find((v) => v.variant === choice.variant)! : null;
     if (!holdout) {
       segmentsWithoutHoldout.push({ dimension: variants[0].dimension, segment: variants[0].segment });
       for (const v of variants) out.push(draft(v, false, null, [], settings));

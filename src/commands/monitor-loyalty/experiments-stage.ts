@@ -2,6 +2,7 @@ import { incrementalRevenueVsHoldout, type IncrementalRevenue } from '../../anal
 import { literal, type Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
+import { defaultControl } from '../shared/experiment-review/default-control.ts';
 import {
   nextTestFor,
   reviewExperiments,
@@ -40,12 +41,12 @@ export interface ExperimentsOutput extends ExperimentReview {
 
 type Run = KitRun<MonitorLoyaltyContext>;
 
-type DefRow = {
+export type DefRow = {
   experiment_id: string;
   name: string | null;
   variant: string;
   weight: number | null;
-  is_control: boolean | null;
+  is_control: boolean | number | null;
   start_at: string | null;
   end_at: string | null;
   method: string | null;
@@ -79,20 +80,31 @@ export function noRollBackOnTooFew(r: ExperimentReadout): ExperimentReadout {
   return { ...out, next_test: nextTestFor(out, r.name) };
 }
 
-/** Experiment definitions from the experiments source, control first, with the guardrails on liability and margin. */
-function definitionsOf(
+/** The experiments source's rows, one per experiment and variant, in sort order. */
+export const EXPERIMENT_DEFS_SQL = (rel: (entity: string) => string): string =>
+  `SELECT experiment_id, name, variant, weight, is_control, start_at, end_at, method FROM ${rel('experiments')} ORDER BY experiment_id, variant`;
+
+/**
+ * Experiment definitions from the experiments source (rows in sort order), with the guardrails on
+ * liability and margin, and each one's control: the variant flagged `is_control`, else the one
+ * named like the first of `holdout_variants` present (`defaultControl`: the configured priority,
+ * any case, trimmed), else the first variant.
+ */
+export function definitionsOf(
   rows: DefRow[],
-  run: Run,
+  cfg: MonitorLoyaltyContext['config']['experiments'],
 ): Map<string, { def: ExperimentDefinition; control: string }> {
-  const cfg = run.inputs.config.experiments;
-  const holdouts = cfg.holdout_variants.map((h) => h.toLowerCase());
   const out = new Map<string, { def: ExperimentDefinition; control: string }>();
   for (const id of [...new Set(rows.map((r) => r.experiment_id))]) {
     const mine = rows.filter((r) => r.experiment_id === id);
+    // a boolean on DuckDB, 0/1 on ClickHouse
+    const flagged = mine.find((r) => r.is_control === true || Number(r.is_control) === 1);
     const control =
-      mine.find((r) => r.is_control)?.variant ??
-      mine.find((r) => holdouts.includes(r.variant.toLowerCase()))?.variant ??
-      mine[0].variant;
+      flagged?.variant ??
+      defaultControl(
+        mine.map((r) => r.variant),
+        cfg.holdout_variants,
+      ).variant;
     const day = (v: string | null) => (v ? String(v).slice(0, 10) : undefined);
     const method = mine.find((r) => r.method)?.method as ExperimentDefinition['method'] | undefined;
     out.set(id, {
@@ -183,14 +195,12 @@ export async function reviewLoyaltyExperiments(ctx: StageContext, run: Run): Pro
   };
   if (ch) await makeTables(engine, experimentUnitsCh(unitOpts));
   else for (const s of experimentUnitsSql(unitOpts)) await engine.exec(s);
-  const rows = await engine.query<DefRow>(
-    `SELECT experiment_id, name, variant, weight, is_control, start_at, end_at, method FROM ${rel('experiments')} ORDER BY experiment_id, variant`,
-  );
+  const rows = await engine.query<DefRow>(EXPERIMENT_DEFS_SQL(rel));
   // times on ClickHouse are epoch milliseconds: as ISO instants, as DuckDB's rows give them
   const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
   const defs = definitionsOf(
     ch ? rows.map((r) => ({ ...r, start_at: iso(r.start_at), end_at: iso(r.end_at) })) : rows,
-    run,
+    cfg.experiments,
   );
   const counts = await engine.query<{
     experiment_id: string;

@@ -1,4 +1,5 @@
 import type { Method } from '../../analyses/experiments/index.ts';
+import { defaultControl } from '../shared/experiment-review/default-control.ts';
 import { num, str } from './run-scope.ts';
 
 /**
@@ -29,7 +30,11 @@ const list = (v: unknown): string[] =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** Groups the entity's rows (one per variant) into experiments, control first. */
+/**
+ * Groups the entity's rows (one per variant, in sort order) into experiments, control first: the
+ * variant flagged `is_control`, else the one named like the first of `holdouts` present
+ * (`defaultControl`: the configured priority, any case, trimmed), else the first variant.
+ */
 export function experimentDefs(
   rows: readonly Record<string, unknown>[],
   holdouts: readonly string[],
@@ -40,11 +45,16 @@ export function experimentDefs(
     byId.set(id, [...(byId.get(id) ?? []), r]);
   }
   return [...byId.entries()].map(([id, rs]) => {
-    const first = rs[0];
     // a boolean on DuckDB, 0/1 on ClickHouse
     const flagged = rs.find((r) => r.is_control === true || r.is_control === 1);
-    const named = rs.find((r) => holdouts.some((h) => h.toLowerCase() === String(r.variant).toLowerCase()));
-    const control = String((flagged ?? named ?? first).variant);
+    // else the shared rule: the first of `holdout_variants` a variant is named (any case, trimmed),
+    // by the list's priority, else the first variant in sort order (the query's ORDER BY)
+    const control = flagged
+      ? String(flagged.variant)
+      : defaultControl(
+          rs.map((r) => String(r.variant)),
+          holdouts,
+        ).variant;
     const variants = rs
       .map((r) => ({
         name: String(r.variant),
