@@ -3,12 +3,14 @@
  * 18.16 (the Debian version) as the floor: no query parameters (values are escaped through
  * sql-text's ClickHouse variant), no window functions, no CTEs, no ISO date output format.
  */
+import { randomUUID } from 'node:crypto';
 import type * as ClickHouseLib from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { GtmError } from '../errors/index.ts';
+import { cancellationSignal, cancelledError } from './cancellation.ts';
 import { safeInteger } from './safe-integer.ts';
 import type { Engine, Row } from './engine.ts';
-import { quoteIdent } from './sql-text.ts';
+import { quoteIdent, quoteString } from './sql-text.ts';
 
 export interface ClickHouseOptions {
   /** HTTP endpoint, e.g. `http://localhost:8123`. */
@@ -118,6 +120,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
     client,
     redactUrl(opts.url),
     opts.origin ?? 'engine.url in gtm.yaml',
+    cancellationSignal(),
   );
   try {
     await engine.query('SELECT 1 AS ok');
@@ -135,11 +138,45 @@ class ClickHouseEngineImpl implements ClickHouseEngine {
     private readonly client: ClickHouseClient,
     private readonly where: string,
     private readonly origin: string,
-  ) {}
+    /** The cancellation of the scope the engine was opened in (cancellation.ts): aborts the requests. */
+    private readonly signal?: AbortSignal,
+  ) {
+    // an aborted request does not stop its query on the server (18.16 goes on with a SELECT whose
+    // client left): the queries still running are killed by their ids
+    signal?.addEventListener('abort', this.killRunning, { once: true });
+  }
+
+  /** Ids of the queries sent and not yet answered, for KILL QUERY on cancellation. */
+  private readonly running = new Set<string>();
+  /** The KILL QUERY requests sent, which `close` lets finish. */
+  private readonly kills: Promise<unknown>[] = [];
+
+  private readonly killRunning = (): void => {
+    for (const id of this.running)
+      this.kills.push(
+        this.client
+          .command({ query: `KILL QUERY WHERE query_id = ${quoteString(id, 'clickhouse')} ASYNC` })
+          .catch(() => undefined),
+      );
+  };
+
+  /** Runs one request under a query id of its own, known while it runs (`killRunning`). */
+  private async tracked<T>(send: (queryId: string) => Promise<T>): Promise<T> {
+    const id = `gtm-${randomUUID()}`;
+    this.running.add(id);
+    try {
+      return await send(id);
+    } finally {
+      this.running.delete(id);
+    }
+  }
 
   async exec(sql: string): Promise<void> {
     try {
-      await this.client.command({ query: sql });
+      this.refuseIfCancelled(sql);
+      await this.tracked((query_id) =>
+        this.client.command({ query: sql, query_id, abort_signal: this.signal }),
+      );
     } catch (err) {
       throw this.error(err, sql);
     }
@@ -148,8 +185,16 @@ class ClickHouseEngineImpl implements ClickHouseEngine {
   async query<T extends Row = Row>(sql: string): Promise<T[]> {
     const text = sql.trim().replace(/;+\s*$/, '');
     try {
-      const result = await this.client.query({ query: text, format: 'JSON' });
-      const body = (await result.json()) as JsonResponse;
+      this.refuseIfCancelled(text);
+      const body = await this.tracked(async (query_id) => {
+        const result = await this.client.query({
+          query: text,
+          format: 'JSON',
+          query_id,
+          abort_signal: this.signal,
+        });
+        return (await result.json()) as JsonResponse;
+      });
       return convertRows(body) as T[];
     } catch (err) {
       throw this.error(err, text);
@@ -166,10 +211,12 @@ class ClickHouseEngineImpl implements ClickHouseEngine {
     const query = `INSERT INTO ${relation} FORMAT ${format}`;
     try {
       const { Readable } = await import('node:stream');
+      this.refuseIfCancelled(query);
       const result = await this.client.exec({
         query,
         values: Readable.from([body]),
         clickhouse_settings: settings as never,
+        abort_signal: this.signal,
       });
       // the response body must be read for the connection to be reused
       for await (const _ of result.stream as AsyncIterable<unknown>) void _;
@@ -181,8 +228,11 @@ class ClickHouseEngineImpl implements ClickHouseEngine {
   async queryLines(sql: string, onLine: (line: string) => void): Promise<number> {
     const query = `${sql.trim().replace(/;+\s*$/, '')} FORMAT TabSeparated`;
     try {
-      const result = await this.client.exec({ query });
-      return await splitLines(result.stream as AsyncIterable<Uint8Array>, onLine);
+      this.refuseIfCancelled(query);
+      return await this.tracked(async (query_id) => {
+        const result = await this.client.exec({ query, query_id, abort_signal: this.signal });
+        return splitLines(result.stream as AsyncIterable<Uint8Array>, onLine);
+      });
     } catch (err) {
       throw this.error(err, query);
     }
@@ -196,11 +246,19 @@ class ClickHouseEngineImpl implements ClickHouseEngine {
   }
 
   async close(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.killRunning);
+    await Promise.all(this.kills);
     await this.client.close();
+  }
+
+  /** A statement asked for after the run was cancelled is not sent. */
+  private refuseIfCancelled(sql: string): void {
+    if (this.signal?.aborted) throw cancelledError(sql);
   }
 
   private error(err: unknown, sql: string): GtmError {
     if (err instanceof GtmError) return err;
+    if (this.signal?.aborted) return cancelledError(sql, err);
     const code = (err as { code?: string }).code;
     const network =
       code !== undefined &&

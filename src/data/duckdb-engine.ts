@@ -16,6 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GtmError } from '../errors/index.ts';
+import { cancellationSignal, cancelledError } from './cancellation.ts';
 import { plainValueConverter } from './duckdb-value.ts';
 import type { Row } from './engine.ts';
 import {
@@ -89,7 +90,7 @@ export async function openDuckDbEngine(opts: DuckDbOptions = {}): Promise<DuckDb
       retriable: isLockError(err),
     });
   }
-  const engine = new DuckDbEngineImpl(instance, connection);
+  const engine = new DuckDbEngineImpl(instance, connection, cancellationSignal());
   await engine.exec("SET TimeZone = 'UTC'");
   return engine;
 }
@@ -102,11 +103,22 @@ class DuckDbEngineImpl implements DuckDbEngine {
   /** Resolves once no statement runs or waits (what `close` waits for). */
   private idle: (() => void)[] = [];
   private closed = false;
+  /** Interrupts the running statement when the run is cancelled (cancellation.ts). */
+  private readonly onCancel?: () => void;
 
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-  ) {}
+    /** The cancellation of the scope the engine was opened in: statements stop when it aborts. */
+    private readonly signal?: AbortSignal,
+  ) {
+    if (signal && !signal.aborted) {
+      this.onCancel = () => {
+        if (this.busy && !this.closed) connection.interrupt();
+      };
+      signal.addEventListener('abort', this.onCancel, { once: true });
+    }
+  }
 
   exec(sql: string): Promise<void> {
     return this.serial(sql, async () => {
@@ -164,6 +176,7 @@ class DuckDbEngineImpl implements DuckDbEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.onCancel) this.signal?.removeEventListener('abort', this.onCancel);
     if (this.busy || this.waiting.length) await new Promise<void>((resolve) => this.idle.push(resolve));
     this.connection.closeSync();
     this.instance.closeSync();
@@ -186,12 +199,19 @@ class DuckDbEngineImpl implements DuckDbEngine {
    */
   private serialThen<R, T>(sql: string, work: () => Promise<R>, after: (raw: R) => T): Promise<T> {
     if (this.closed) return Promise.reject(new GtmError('INTERNAL', 'the DuckDB engine is closed', { sql }));
+    if (this.signal?.aborted) return Promise.reject(cancelledError(sql));
     return new Promise<T>((resolve, reject) => {
       const release = () => {
         this.busy = false;
         this.next();
       };
       this.waiting.push(() => {
+        // a statement that waited while the run was cancelled does not start
+        if (this.signal?.aborted) {
+          release();
+          reject(cancelledError(sql));
+          return;
+        }
         profiled(sql, work).then(
           (raw) => {
             release();
@@ -203,7 +223,8 @@ class DuckDbEngineImpl implements DuckDbEngine {
           },
           (err: unknown) => {
             release();
-            reject(engineError(err, sql));
+            // interrupted by the cancellation: said as such, not as DuckDB's "INTERRUPT Error"
+            reject(this.signal?.aborted ? cancelledError(sql, err) : engineError(err, sql));
           },
         );
       });

@@ -3,9 +3,9 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { runCommand } from '../../commands/kit/run-command.ts';
 import { configError, GtmError, usageError } from '../../errors/index.ts';
-import { main, surfaceStageCause } from '../main.ts';
-import { printable } from '../output.ts';
+import { surfaceStageCause } from '../main.ts';
 import { COMMANDS } from '../registry.ts';
+import { callCliCommand, errorResult, type ToolResult } from './cli-call.ts';
 import { confinePaths } from './confine-paths.ts';
 import { confineUrls } from './confine-urls.ts';
 import { guardUnhandledRejections } from './guard-rejections.ts';
@@ -13,17 +13,6 @@ import { stageProgress } from './stage-progress.ts';
 import { LineJsonRpcTransport, protocolStdout } from './stdio-transport.ts';
 import { inToolTerms } from './tool-arg-names.ts';
 import { toolCatalog, type GtmTool } from './tool-catalog.ts';
-
-type ToolResult = {
-  content: { type: 'text'; text: string }[];
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-};
-
-const errorResult = (line: string): ToolResult => ({
-  content: [{ type: 'text', text: printable(line) }],
-  isError: true,
-});
 
 /**
  * A GtmError's one line, or an INTERNAL line for anything else: the server never crashes on a call.
@@ -49,20 +38,6 @@ function inServerTerms(err: unknown, workspace: string): unknown {
     );
   return err;
 }
-
-const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
-  const argv: string[] = [];
-  const positional = new Set((tool.command.positionals ?? []).map((p) => p.name));
-  for (const [key, value] of Object.entries(args)) {
-    if (value === undefined || value === null || positional.has(key)) continue;
-    const flag = `--${key}`;
-    if (typeof value === 'boolean') argv.push(value ? flag : `--no-${key}`);
-    else argv.push(`${flag}=${Array.isArray(value) ? value.join(',') : String(value)}`);
-  }
-  for (const p of tool.command.positionals ?? [])
-    if (args[p.name] !== undefined) argv.push(String(args[p.name]));
-  return argv;
-};
 
 /**
  * `as_of`, `snapshot` and `fail_on_escalation` of the wrong type are refused, not dropped (the run
@@ -139,29 +114,6 @@ async function callPlanCommand(
   };
 }
 
-/** Runs another CLI command in-process with --json and returns its output as structured content. */
-async function callCliCommand(
-  tool: GtmTool,
-  args: Record<string, unknown>,
-  workspace: string,
-): Promise<ToolResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main([...tool.path, ...toArgv(args, tool), '--json'], {
-    cwd: workspace,
-    streams: {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-    },
-  });
-  if (code !== 0 && !stdout.trim())
-    return errorResult(inToolTerms(stderr.trim().split('\n')[0] || `exit ${code}`, tool.inputSchema));
-  const parsed = JSON.parse(stdout) as unknown;
-  const structured = Array.isArray(parsed) ? { items: parsed } : (parsed as Record<string, unknown>);
-  const text = [`${tool.name}: exit ${code}`, ...stderr.trim().split('\n').filter(Boolean)].join('\n');
-  return { content: [{ type: 'text', text }], structuredContent: structured, isError: code !== 0 };
-}
-
 /**
  * gtm as a Model Context Protocol server over stdio: one tool per command (schemas generated from
  * the flag declarations), run in `workspace`. Every failure comes back as a tool error carrying
@@ -205,7 +157,7 @@ export async function startMcpServer(opts: {
       confineUrls(args, tool.urlArgs, { workspace: opts.workspace, allow: opts.allowClickHouse ?? [] });
       return tool.command.kit
         ? await callPlanCommand(tool, args, opts.workspace, progress, extra.signal)
-        : await callCliCommand(tool, args, opts.workspace);
+        : await callCliCommand(tool, args, opts.workspace, { progress, signal: extra.signal });
     } catch (err) {
       return errorResult(inToolTerms(asErrorLine(inServerTerms(err, opts.workspace)), tool.inputSchema));
     }

@@ -16,6 +16,7 @@ import type {
   ValidationReport,
   ValidatorOptions,
 } from '../../../analyses/instrumentation/index.ts';
+import { cancellationSignal, cancelledError, throwIfCancelled } from '../../../data/cancellation.ts';
 import { GtmError } from '../../../errors/index.ts';
 import { asInputError, importPlan } from './import-plan.ts';
 import { LineReader } from './ndjson-lines.ts';
@@ -190,6 +191,8 @@ async function runInOrder(tasks: ValidationTask[]): Promise<ValidationTaskResult
   const shared = { index: new MessageIdIndex(reader, expected), reader };
   try {
     for (const t of tasks) {
+      // a cancelled run (gtm mcp's events-validate) stops between files
+      throwIfCancelled();
       const r = await runValidationTask(t.options.dedupeMessageIds === false ? t : { ...t, shared });
       out.push(r);
       if (!r.ok) break;
@@ -370,13 +373,22 @@ const { workerData, parentPort } = require('node:worker_threads');
 `;
   const results = new Array<ValidationTaskResult>(tasks.length);
   let next = 0;
+  // a cancelled run (gtm mcp's events-validate) starts no further task and ends the running ones
+  const signal = cancellationSignal();
   const runOne = (i: number) =>
     new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(cancelledError());
       const worker = new Worker(bootstrap, {
         eval: true,
         execArgv: [],
         workerData: { tsxApi, taskModule, task: tasks[i] },
       });
+      const cancel = () => {
+        void worker.terminate();
+        reject(cancelledError());
+      };
+      signal?.addEventListener('abort', cancel, { once: true });
+      worker.once('exit', () => signal?.removeEventListener('abort', cancel));
       worker.once('message', (msg: ValidationTaskResult | { fatal: string }) => {
         if ('fatal' in msg) reject(new GtmError('INTERNAL', `validation worker failed: ${msg.fatal}`));
         else {

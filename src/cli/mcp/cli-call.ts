@@ -1,0 +1,106 @@
+import { withCancellation } from '../../data/cancellation.ts';
+import { main } from '../main.ts';
+import { printable } from '../output.ts';
+import { stageProgress } from './stage-progress.ts';
+import { inToolTerms } from './tool-arg-names.ts';
+import type { GtmTool } from './tool-catalog.ts';
+
+export type ToolResult = {
+  content: { type: 'text'; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
+
+export const errorResult = (line: string): ToolResult => ({
+  content: [{ type: 'text', text: printable(line) }],
+  isError: true,
+});
+
+const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
+  const argv: string[] = [];
+  const positional = new Set((tool.command.positionals ?? []).map((p) => p.name));
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined || value === null || positional.has(key)) continue;
+    const flag = `--${key}`;
+    if (typeof value === 'boolean') argv.push(value ? flag : `--no-${key}`);
+    else argv.push(`${flag}=${Array.isArray(value) ? value.join(',') : String(value)}`);
+  }
+  for (const p of tool.command.positionals ?? [])
+    if (args[p.name] !== undefined) argv.push(String(args[p.name]));
+  return argv;
+};
+
+/**
+ * Runs a CLI command in-process with --json (attribute, experiment-readout, events validate,
+ * plans list/show/diff) and returns its output as structured content.
+ *
+ * With `progress` (the call has a progressToken), it says the tool as it starts ("attribute…") and,
+ * every 10 s while it runs, "still running: attribute (40 s)" (stage-progress.ts), so a long run
+ * (an attribute run on millions of touches) does not pass the client's timeout unseen. When
+ * `signal` aborts (the client cancelled the call), the engines the command opened stop
+ * (cancellation.ts): the running statement is interrupted, no further statement runs, and the
+ * result is an error saying the call was cancelled (the SDK drops the response of a cancelled
+ * request, as MCP says: the server's stderr notes it). Work between statements (a model fitted in
+ * JavaScript) ends first; the call returns once the command has stopped.
+ */
+export async function callCliCommand(
+  tool: GtmTool,
+  args: Record<string, unknown>,
+  workspace: string,
+  opts: {
+    progress?: (message: string) => void;
+    signal?: AbortSignal;
+    /** The CLI entry point (tests stand in a command of their own). */
+    run?: typeof main;
+    /** Where the server notes a cancelled call, which its client never sees answered (default stderr). */
+    log?: (line: string) => void;
+  } = {},
+): Promise<ToolResult> {
+  const run = opts.run ?? main;
+  const signal = opts.signal ?? new AbortController().signal;
+  const started = Date.now();
+  let stdout = '';
+  let stderr = '';
+  const beats = opts.progress ? stageProgress(opts.progress) : undefined;
+  beats?.onEvent({
+    type: 'stage-started',
+    task_id: tool.name,
+    name: tool.name,
+    attempt: 1,
+    at: new Date(started).toISOString(),
+  });
+  const argv = [...tool.path, ...toArgv(args, tool), '--json'];
+  let code: number;
+  try {
+    code = await withCancellation(signal, () =>
+      run(argv, {
+        cwd: workspace,
+        streams: {
+          stdout: { write: (s: string) => (stdout += s) },
+          stderr: { write: (s: string) => (stderr += s) },
+        },
+      }),
+    );
+  } catch (err) {
+    if (!signal.aborted) throw err;
+    code = 1;
+  } finally {
+    beats?.stop();
+  }
+  if (signal.aborted) {
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    // the SDK sends no response to a cancelled request (as MCP says): the server's log says it stopped
+    (opts.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+      `gtm mcp: ${tool.name} cancelled by the client; its run stopped after ${seconds} s`,
+    );
+    return errorResult(
+      `error[CANCELLED] ${tool.name}: the call was cancelled by the client and its run stopped after ${seconds} s; nothing was returned — call the tool again to run it`,
+    );
+  }
+  if (code !== 0 && !stdout.trim())
+    return errorResult(inToolTerms(stderr.trim().split('\n')[0] || `exit ${code}`, tool.inputSchema));
+  const parsed = JSON.parse(stdout) as unknown;
+  const structured = Array.isArray(parsed) ? { items: parsed } : (parsed as Record<string, unknown>);
+  const text = [`${tool.name}: exit ${code}`, ...stderr.trim().split('\n').filter(Boolean)].join('\n');
+  return { content: [{ type: 'text', text }], structuredContent: structured, isError: code !== 0 };
+}
