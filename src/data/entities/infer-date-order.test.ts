@@ -105,6 +105,41 @@ describe('slash dates without date_order', () => {
     );
   });
 
+  // a month name is unambiguous: read in either order, and no evidence for or against one
+  it('month-name dates are read as they are and leave the inferred order to the slash dates', async () => {
+    const dayFirst = await run([
+      'o1,c1,10,03/04/2026,',
+      'o2,c2,20,25/04/2026,',
+      'o3,c3,30,"May 3, 2026 3:04 PM",',
+      'o4,c4,40,16-May-2026,',
+      'o5,c5,50,"Sat, 16 May 2026 15:04:05 +0200",',
+    ]);
+    expect(dayFirst.result.rejects).toEqual([]);
+    expect(dayFirst.rows.map((r) => r.at)).toEqual([
+      '2026-04-03 00:00',
+      '2026-04-25 00:00',
+      '2026-05-03 15:04',
+      '2026-05-16 00:00',
+      '2026-05-16 13:04',
+    ]);
+    expect(dayFirst.result.dateOrders?.map((x) => [x.column, x.order, x.rows])).toEqual([
+      ['converted_at', 'dmy', 1],
+    ]);
+    // month-first slash dates beside month names: month-first, nothing inferred, nothing refused
+    const monthFirst = await run([
+      'o1,c1,10,04/25/2026,',
+      'o2,c2,20,"September 5, 2026",',
+      'o3,c3,30,5-Sept-2026,',
+    ]);
+    expect(monthFirst.result.rejects).toEqual([]);
+    expect(monthFirst.rows.map((r) => r.at)).toEqual([
+      '2026-04-25 00:00',
+      '2026-09-05 00:00',
+      '2026-09-05 00:00',
+    ]);
+    expect(monthFirst.result.dateOrders ?? []).toEqual([]);
+  });
+
   // it read o1's 03/04/2026 as the 4th of March beside its refund of the 30th of April: each column
   // was inferred alone, and a column whose every day is 12 or less stayed month-first
   it('one source, one order: ambiguous purchase dates beside day-first refunds are read day-first too', async () => {

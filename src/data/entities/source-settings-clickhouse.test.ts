@@ -146,7 +146,7 @@ describe.skipIf(!server && !process.env.CI)('source settings on ClickHouse', () 
     );
     expect(reasons.map((r) => r._reject_reason)).toEqual([
       'paid_at: cannot read 13/12/2026 10:00:00 as a timestamp (a day-first date? set date_order: dmy on the source)',
-      'paid_at: cannot read 2026-13-45 as a timestamp (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
+      'paid_at: cannot read 2026-13-45 as a timestamp (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], Dec 31, 2026 or 31 Dec 2026[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
       null,
     ]);
   });
@@ -185,7 +185,7 @@ describe.skipIf(!server && !process.env.CI)('source settings on ClickHouse', () 
 
   it('touchpoints and stage history: the hint on the rows that cannot be read, between rows that can', async () => {
     const forms = (dates: string) =>
-      ` (forms read: 2026-12-31[ 23:59[:59]][+01:00], ${dates}[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)`;
+      ` (forms read: 2026-12-31[ 23:59[:59]][+01:00], ${dates}[ HH:MM[:SS][ AM|PM]], Dec 31, 2026 or 31 Dec 2026[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)`;
     const touches = await table('touches', [
       'touch_id;person_id;occurred_at',
       't1;u1;02/12/2026 10:00',

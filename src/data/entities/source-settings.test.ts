@@ -196,7 +196,7 @@ describe('a typed entity (payouts)', () => {
       ],
       [
         4,
-        'paid_at: cannot read 2026-13-45 as a timestamp (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
+        'paid_at: cannot read 2026-13-45 as a timestamp (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], Dec 31, 2026 or 31 Dec 2026[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
       ],
     ]);
   });

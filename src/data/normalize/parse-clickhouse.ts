@@ -28,6 +28,10 @@ import {
   TIMESTAMP_HINT,
   TWO_DIGIT_YEAR_HINT,
   TWO_DIGIT_YEAR_RE,
+  MONTH_ABBREVIATIONS,
+  MONTH_DATE_PARTS,
+  MONTH_DATE_RE,
+  MONTH_DATE_START_RE,
   type DateOrder,
   type DecimalMark,
 } from './parse-sql.ts';
@@ -203,9 +207,10 @@ export function parseTimestampTextCh(expr: string, alias: string, order: DateOrd
   const iso = `match(${s}, ${lit(ISO)})`;
   const dm = dayMonthForms(s, order);
   const us = dm.test;
-  // the parts as text: Y|M|D|h|m|s|fraction|offset|meridiem, from ISO's groups or the slash
-  // date's (M|D|Y or D|M|Y, h|m|s, AM/PM's first letter), missing ones empty
-  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8|'), ${us}, replaceRegexpOne(${s}, ${dm.re}, ${order === 'dmy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6|||\\\\7'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6|||\\\\7'`}), '0|0|0|0|0|0|||')) AS ${p})`;
+  // the parts as text: Y|M|D|h|m|s|fraction|offset|meridiem, from ISO's groups, the slash date's
+  // (M|D|Y or D|M|Y, h|m|s, AM/PM's first letter) or a month-name date's, missing ones empty; ''
+  // (one part) for any other text
+  const parts = `(splitByChar('|', multiIf(${iso}, replaceRegexpOne(${s}, ${lit(ISO)}, '\\\\1|\\\\2|\\\\3|\\\\4|\\\\5|\\\\6|\\\\7|\\\\8|'), ${us}, replaceRegexpOne(${s}, ${dm.re}, ${order === 'dmy' ? `'\\\\3|\\\\2|\\\\1|\\\\4|\\\\5|\\\\6|||\\\\7'` : `'\\\\3|\\\\1|\\\\2|\\\\4|\\\\5|\\\\6|||\\\\7'`}), ${monthDateCh(s)})) AS ${p})`;
   const [y, m, d, h12, mi, ss] = [1, 2, 3, 4, 5, 6].map(part);
   // a 12-hour clock: 12 AM is 0 h, 1-11 PM 13-23 h; its hours run 1-12
   const mer = `upper(${p}[9])`;
@@ -217,11 +222,36 @@ export function parseTimestampTextCh(expr: string, alias: string, order: DateOrd
   const ms = `(${daysFromCivil(y, m, d)} * 86400000 + ${hh} * 3600000 + ${mi} * 60000 + ${ss} * 1000 + ${frac} - ${offMs})`;
   const ok = `(${validDay(y, m, d)} AND ${hourOk} AND ${mi} <= 59 AND ${ss} <= 59)`;
   return `(multiIf((ifNull(${trimCh(expr)}, '') AS ${s}) = '', CAST(NULL AS Nullable(Int64)),
-    ${iso} OR ${us}, if(length(${parts}) > 0 AND ${ok}, toNullable(toInt64(${ms})), CAST(NULL AS Nullable(Int64))),
+    length(${parts}) = 9, if(${ok}, toNullable(toInt64(${ms})), CAST(NULL AS Nullable(Int64))),
     match(${s}, '^[0-9]{13}([.][0-9]+)?$'), toNullable(toInt64OrZero(splitByChar('.', ${s})[1])),
     match(${s}, '^[0-9]{10}([.][0-9]+)?$'), toNullable(toInt64OrZero(splitByChar('.', ${s})[1]) * 1000 + toInt64OrZero(substring(concat(splitByChar('.', ${s})[2], '000'), 1, 3))),
     match(${s}, '^[0-9]{16}$'), toNullable(intDiv(toInt64OrZero(${s}), 1000)),
     CAST(NULL AS Nullable(Int64))))`;
+}
+
+/**
+ * A month-name date (`MONTH_DATE_RE`, any case; `monthDateSql` of parse-sql.ts on DuckDB) as the
+ * parts `parseTimestampTextCh` reads, `Y|M|D|h|m|s||offset|meridiem`; '' for any other text or an
+ * offset past 23:59. ClickHouse before 21.x evaluates every branch of `multiIf` on every row, so
+ * the parts are a lambda's, over an array that holds the value only where one cheap test
+ * (`MONTH_DATE_START_RE`) passes: the other rows pay that test and an empty array.
+ */
+function monthDateCh(s: string): string {
+  // lambdas take nothing but their argument (18.16 does not read from a subquery the columns only
+  // a lambda uses): the text → Y|month|D|clock|AM/PM or zone → the parts
+  const [x, a] = ['_gtm_month_text', '_gtm_month_parts'];
+  const split = `arrayMap(${x} -> splitByChar('|', replaceRegexpOne(lower(${x}), ${lit(MONTH_DATE_RE)}, ${lit(MONTH_DATE_PARTS)})), arraySlice([${s}], 1, match(${s}, ${lit(MONTH_DATE_START_RE)})))`;
+  const month = `toString(intDiv(position('${MONTH_ABBREVIATIONS}', substring(${a}[2], 1, 3)) + 2, 3))`;
+  const clock = (i: number) => `splitByChar(':', ${a}[4])[${i}]`;
+  const tail = `${a}[5]`;
+  const sign = `substring(${tail}, 1, 1)`;
+  const signed = `(${sign} = '+' OR ${sign} = '-')`;
+  const z = `replaceAll(${tail}, ':', '')`;
+  const offOk = `(NOT ${signed} OR (toInt64OrZero(substring(${z}, 2, 2)) <= 23 AND toInt64OrZero(substring(${z}, 4, 2)) <= 59))`;
+  const mer = `if(${tail} = 'am' OR ${tail} = 'pm', substring(${tail}, 1, 1), '')`;
+  // a text the regex does not match stays whole: one part, and no parts out
+  const text = `concat(${a}[1], '|', ${month}, '|', ${a}[3], '|', ${clock(1)}, '|', ${clock(2)}, '|', ${clock(3)}, '||', if(${signed}, ${tail}, ''), '|', ${mer})`;
+  return `arrayElement(arrayMap(${a} -> if(length(${a}) = 5 AND ${offOk}, ${text}, ''), ${split}), 1)`;
 }
 
 /**

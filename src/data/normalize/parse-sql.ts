@@ -48,8 +48,40 @@ export const SLASH_DATE_RE: Record<DateOrder, string> = {
  * four digits.
  */
 const ISO_START_RE = '^[0-9]{4}[-/]';
-/** A day, month and two-digit year (`11/10/26`, `30.11.26`): the year is not guessed. */
-export const TWO_DIGIT_YEAR_RE = '^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}( |$)';
+/**
+ * English month names, full or in three letters (and `Sept`), lower case: the text is matched in
+ * lower case, so any case is read.
+ */
+const MONTH_NAME =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+/** A weekday before a month-name date (`sat, `, `saturday, `), read and not checked (as Go and Python do). */
+const WEEKDAY =
+  '(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?),? ';
+/**
+ * A month-name date in lower case: `may 16, 2026`, `16 may 2026` or `16-may-2026`, after an
+ * optional weekday, and an optional clock (`HH:MM[:SS]`, after a space or a comma and a space) with
+ * an optional AM/PM or zone (`GMT`, `UT`, `UTC`, `Z`, an offset `+0200` or `+02:00`, as RFC 2822 and
+ * HTTP dates write them). Groups: month name 1, 4 or 6, day 2, 3 or 5, year 7, clock 8, AM/PM or
+ * zone 9 (ClickHouse's replacements reach `\9` at most).
+ */
+export const MONTH_DATE_RE = `^(?:${WEEKDAY})?(?:(${MONTH_NAME}) ([0-9]{1,2}),? |([0-9]{1,2}) (${MONTH_NAME}) |([0-9]{1,2})-(${MONTH_NAME})-)([0-9]{4})(?:,? ([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)(?: ?([ap]m|gmt|utc?|z|[+-][0-9]{2}:?[0-9]{2}))?)?$`;
+/** `MONTH_DATE_RE`'s parts as `Y|month name|D|clock|AM/PM or zone`. */
+export const MONTH_DATE_PARTS = '\\7|\\1\\4\\6|\\2\\3\\5|\\8|\\9';
+/**
+ * The one cheap test a value passes before it is read as a month-name date (`MONTH_DATE_RE`): it
+ * starts with a letter, or with a day and a space or dash before one (other values fail within
+ * three characters), and has no `|`, so that its parts (`MONTH_DATE_PARTS`) are five only when
+ * `MONTH_DATE_RE` matched it.
+ */
+export const MONTH_DATE_START_RE = '^(?:[A-Za-z]|[0-9]{1,2}[ -][A-Za-z])[^|]*$';
+/** A month's number is (the position of its first three letters, lower case, here + 2) / 3. */
+export const MONTH_ABBREVIATIONS = 'janfebmaraprmayjunjulaugsepoctnovdec';
+
+/**
+ * A day, month and two-digit year (`11/10/26`, `30.11.26`, and with a month name `16-May-26`,
+ * `May 16, 26`, as Excel's `d-mmm-yy` writes them): the year is not guessed.
+ */
+export const TWO_DIGIT_YEAR_RE = `^(?:[0-9]{1,2}[/.-][0-9]{1,2}[/.-]|(?i:(?:${WEEKDAY})?(?:(?:${MONTH_NAME}) [0-9]{1,2},? |[0-9]{1,2}(?: (?:${MONTH_NAME}) |-(?:${MONTH_NAME})-))))[0-9]{2}( |$)`;
 
 /**
  * `t` (of the form `SLASH_DATE_RE` checked) read with the one `strptime` format its shape calls
@@ -87,7 +119,8 @@ function slashDateSql(t: string, order: DateOrder): string {
  * ISO timestamps and dates, `YYYY-MM-DD HH:MM[:SS]`, slash dates `MM/DD/YYYY[ HH:MM[:SS]]`, the
  * clock also in 12 hours with AM/PM and after a comma (`5/16/2026, 3:04 PM`; `SLASH_DATE_RE`), or
  * `DD/MM/YYYY…` and `DD.MM.YYYY…` with `order` `dmy`, epoch seconds or ms (with a fraction) or µs
- * (`epochSql`); years have four digits
+ * (`epochSql`), English month names in either order (`May 16, 2026 3:04 PM`, `16-May-2026`,
+ * `Sat, 16 May 2026 15:04:05 GMT`; `MONTH_DATE_RE`); years have four digits
  * (`11/10/26` is unreadable, never the year 26). Results are UTC: a UTC offset
  * (`+02:00`) is applied, a naive time is taken as UTC (the engine runs with `TimeZone = 'UTC'`).
  * TIMESTAMPTZ goes first because a plain TIMESTAMP cast silently drops the offset.
@@ -102,12 +135,43 @@ export function parseTimestampSql(expr: string, order: DateOrder = 'mdy'): strin
 
 /** `parseTimestampSql` of `t`, text with no space at either end. */
 function parseTrimmedTimestampSql(t: string, order: DateOrder): string {
+  // a month-name date is tried last, behind one cheap test (a letter first, or after a day) and
+  // then its regex: COALESCE reads an argument only on the rows the ones before left NULL, so ISO,
+  // slash and epoch values never reach it, and other text pays two regex tests
   return `COALESCE(
     CASE WHEN regexp_matches(${t}, ${literal(ISO_START_RE)}) THEN COALESCE(
       TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
       TRY_CAST(${t} AS TIMESTAMP)) END,
     ${slashDateSql(t, order)},
-    ${epochSql(t)})`;
+    ${epochSql(t)},
+    CASE WHEN regexp_matches(${t}, ${literal(MONTH_DATE_START_RE)}) AND regexp_full_match(lower(${t}), ${literal(MONTH_DATE_RE)})
+      THEN ${monthDateSql(t)} END)`;
+}
+
+/**
+ * A month-name date (`MONTH_DATE_RE`, in any case; `monthDateCh` is the ClickHouse twin) by
+ * arithmetic on its parts, with no `strptime` attempt that could fail; NULL for other text, an
+ * impossible day, an hour past 23 (or 0 or past 12 with AM/PM), a minute or second past 59, an
+ * offset past 23:59.
+ */
+function monthDateSql(t: string): string {
+  const parts = `string_split(regexp_replace(lower(${t}), ${literal(MONTH_DATE_RE)}, ${literal(MONTH_DATE_PARTS)}), '|')`;
+  const clock = (i: number) => `COALESCE(TRY_CAST(string_split(__p[4], ':')[${i}] AS BIGINT), 0)`;
+  const [h12, mi, ss] = [1, 2, 3].map(clock);
+  const m = `((strpos('${MONTH_ABBREVIATIONS}', left(__p[2], 3)) + 2) // 3)`;
+  const tail = '__p[5]';
+  const mer = `(${tail} IN ('am', 'pm'))`;
+  const hh = `CASE WHEN ${mer} THEN ${h12} % 12 + CASE WHEN ${tail} = 'pm' THEN 12 ELSE 0 END ELSE ${h12} END`;
+  const hourOk = `CASE WHEN ${mer} THEN ${h12} BETWEEN 1 AND 12 ELSE ${h12} <= 23 END`;
+  const z = `replace(${tail}, ':', '')`;
+  const signed = `(left(${tail}, 1) IN ('+', '-'))`;
+  const [oh, om] = [2, 4].map((i) => `CAST(substr(${z}, ${i}, 2) AS BIGINT)`);
+  const offMin = `CASE WHEN ${signed} THEN CASE WHEN left(${tail}, 1) = '-' THEN -1 ELSE 1 END * (${oh} * 60 + ${om}) ELSE 0 END`;
+  const offOk = `CASE WHEN ${signed} THEN ${oh} <= 23 AND ${om} <= 59 ELSE true END`;
+  const day = `TRY_CAST(concat(__p[1], '-', ${m}, '-', __p[3]) AS DATE)`;
+  // a text the regex does not match stays whole: one part (`MONTH_DATE_START_RE` let no `|` in)
+  return `list_transform([${parts}], lambda __p: CASE WHEN len(__p) = 5 AND ${hourOk} AND ${mi} <= 59 AND ${ss} <= 59 AND ${offOk}
+    THEN CAST(${day} AS TIMESTAMP) + to_seconds(${hh} * 3600 + ${mi} * 60 + ${ss} - (${offMin}) * 60) END)[1]`;
 }
 
 /**
@@ -227,12 +291,12 @@ export const TIMESTAMP_HINT: Record<DateOrder, { other: string; forms: string }>
   mdy: {
     other: ' (a day-first date? set date_order: dmy on the source)',
     forms:
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], MM/DD/YYYY[ HH:MM[:SS][ AM|PM]], Dec 31, 2026 or 31 Dec 2026[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
   },
   dmy: {
     other: ' (a month-first date? the source has date_order: dmy)',
     forms:
-      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
+      ' (forms read: 2026-12-31[ 23:59[:59]][+01:00], DD/MM/YYYY or DD.MM.YYYY[ HH:MM[:SS][ AM|PM]], Dec 31, 2026 or 31 Dec 2026[ HH:MM[:SS][ AM|PM]], epoch seconds, milliseconds or microseconds)',
   },
 };
 
