@@ -4,6 +4,7 @@ import {
   type ConsentAdherence,
   type ConsentGroup,
 } from './consent-adherence.ts';
+import { plural } from '../text/plural-text.ts';
 import type { ExperimentWindowChanges } from './experiment-window-changes.ts';
 import { percent } from './input-checks.ts';
 import { DEFAULT_OWNER_ROLES, type OwnerRoles } from './owner-roles.ts';
@@ -268,8 +269,4 @@ function staleItem(s: StaleRulesResult | null, ownerRole: string): ChecklistItem
     evidence: `${rules.size} of ${s.rulesChecked} rules stale: ${[...byKind.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}.`,
     ownerRole,
   };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -19,7 +19,7 @@ import {
   type ClickHouseServer,
 } from '../../../test/helpers/clickhouse-server.ts';
 import { openClickHouse } from '../../data/clickhouse-engine.ts';
-import { defaultControl } from '../shared/experiment-review/default-control.ts';
+import { defaultControl } from '../../analyses/experiments/default-control.ts';
 import { runRawReadout } from './run-raw-readout.ts';
 import { parseWeightSpecs } from './weight-specs.ts';
 

@@ -2,7 +2,7 @@ import { incrementalRevenueVsHoldout, type IncrementalRevenue } from '../../anal
 import { literal, type Engine } from '../../data/index.ts';
 import type { StageContext } from '../../orchestrator/index.ts';
 import type { KitRun } from '../kit/index.ts';
-import { defaultControl } from '../shared/experiment-review/default-control.ts';
+import { defaultControl } from '../../analyses/experiments/default-control.ts';
 import {
   nextTestFor,
   reviewExperiments,

@@ -1,5 +1,5 @@
 import type { Method } from '../../analyses/experiments/index.ts';
-import { defaultControl } from '../shared/experiment-review/default-control.ts';
+import { defaultControl } from '../../analyses/experiments/default-control.ts';
 import { num, str } from './run-scope.ts';
 
 /**

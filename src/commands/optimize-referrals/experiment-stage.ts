@@ -9,7 +9,7 @@ import {
   type SufficientStatsMetric,
 } from '../shared/experiment-review/index.ts';
 import { STAT_COLUMNS } from '../shared/experiment-review/sufficient-stats-sql.ts';
-import { defaultControl } from '../shared/experiment-review/default-control.ts';
+import { defaultControl } from '../../analyses/experiments/default-control.ts';
 import { createTableAs } from './sql/sql-fns.ts';
 import { num } from './query-numbers.ts';
 

@@ -30,4 +30,8 @@ export {
   refuseUnknownExperiments,
   workspaceExperimentIds,
 } from './asked-experiments.ts';
-export { CONTROL_NAMES, defaultControl, type ControlChoice } from './default-control.ts';
+export {
+  CONTROL_NAMES,
+  defaultControl,
+  type ControlChoice,
+} from '../../../analyses/experiments/default-control.ts';
