@@ -3,6 +3,7 @@
  * 18.16 (the Debian version) as the floor: no query parameters (values are escaped through
  * sql-text's ClickHouse variant), no window functions, no CTEs, no ISO date output format.
  */
+import { displayUrl } from './url-secrets.ts';
 import { randomUUID } from 'node:crypto';
 import type * as ClickHouseLib from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -328,16 +329,12 @@ function isoFromClickHouse(text: string): string {
   return `${m[1]}T${m[2]}${fraction.length < 4 ? fraction.padEnd(4, '0') : fraction}Z`;
 }
 
-/** The URL without credentials, for messages and output: passwords never reach a log. */
+/**
+ * The URL without credentials, for messages and output (scheme, host, port and path: `displayUrl`),
+ * or `unparsable` when it is no URL: passwords, and headers given as `?http_header_…=`, never reach a log.
+ */
 export function redactUrl(url: string, unparsable = 'engine.url'): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return unparsable;
-  }
+  return displayUrl(url) ?? unparsable;
 }
 
 function errorText(err: unknown): string {

@@ -30,6 +30,7 @@ export {
   type SqlValue,
 } from './sql-text.ts';
 export { loadSource, requireColumns } from './read-source.ts';
+export { displayUrl, scrubUrlSecrets, isSecretParam } from './url-secrets.ts';
 export type {
   SourceSpec,
   FileSourceSpec,

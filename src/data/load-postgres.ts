@@ -7,6 +7,7 @@
  * ISO dates), go into a VARCHAR staging table through DuckDB's Appender, and are cast once to the
  * mapped types. The fingerprint is an order-independent digest of those text rows.
  */
+import { scrubUrlSecrets } from './url-secrets.ts';
 import type pg from 'pg';
 import { GtmError } from '../errors/index.ts';
 import { dataColumns, assertNoReservedColumns } from './data-columns.ts';
@@ -227,10 +228,8 @@ function postgresError(
   );
 }
 
-/** Drivers sometimes echo the connection string; never let a password through. */
-function scrub(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
-}
+/** Drivers sometimes echo the connection string; never let a password through (`scrubUrlSecrets`). */
+const scrub = (text: string): string => scrubUrlSecrets(text);
 
 function stripSemicolons(query: string): string {
   return query.trim().replace(/;+\s*$/, '');

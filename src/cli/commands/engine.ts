@@ -1,8 +1,9 @@
 import type { CliCommand } from '../command.ts';
+import { scrubUrlSecrets } from '../../data/url-secrets.ts';
 
 const URL_CHECK = (urls: string[]) => {
   const bad = urls.find((u) => !/^https?:\/\/[^\s/]+/i.test(u.trim()));
-  return bad === undefined ? undefined : `must be http:// or https:// URLs, got "${bad}"`;
+  return bad === undefined ? undefined : `must be http:// or https:// URLs, got "${scrubUrlSecrets(bad)}"`;
 };
 
 export const engineCommand: CliCommand = {

@@ -43,6 +43,18 @@ describe('withoutUrlSecrets', () => {
       z: null,
     });
   });
+
+  it('masks the credentials a URL carries in its query (a ClickHouse header, a libpq password), wherever the URL stands', () => {
+    expect(
+      withoutUrlSecrets({
+        clickhouse: 'http://ch.internal:8123/?http_header_X-ClickHouse-Key=s3cret&ch_max_threads=2',
+        note: 'from postgres://app:pw@db/crm?password=s3cret',
+      }),
+    ).toEqual({
+      clickhouse: 'http://ch.internal:8123/?http_header_X-ClickHouse-Key=***&ch_max_threads=2',
+      note: 'from postgres://db/crm?password=***',
+    });
+  });
 });
 
 describe('kitSettings', () => {

@@ -1,4 +1,4 @@
-import { entitySpec } from '../../data/index.ts';
+import { displayUrl, entitySpec, scrubUrlSecrets } from '../../data/index.ts';
 import type { SourceConfig, WorkspaceConfig } from '../../workspace/index.ts';
 
 /**
@@ -12,27 +12,20 @@ import type { SourceConfig, WorkspaceConfig } from '../../workspace/index.ts';
 export function redactedUrl(url: string): string | null {
   const text = url.trim();
   if (/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return text;
-  try {
-    const u = new URL(text);
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    return null;
-  }
+  return displayUrl(text);
 }
 
-/** Secrets in a URL string: the user-info part of `scheme://user:password@host…`. */
-const URL_WITH_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i;
-
 /**
- * A JSON copy of a value with every string that is a URL carrying a user or password reduced to
- * `scheme://host…` (the plan records a run's inputs as resolved: a ClickHouse url of the workspace
- * written `http://user:password@host:8123` must not reach the plan file).
+ * A JSON copy of a value with the secrets of every URL in its strings removed (`scrubUrlSecrets`):
+ * the user-info dropped, credential query parameters masked (the plan records a run's inputs as
+ * resolved: a ClickHouse url of the workspace written `http://user:password@host:8123`, or with a
+ * `?http_header_X-ClickHouse-Key=` password, must not reach the plan file).
  */
 export function withoutUrlSecrets<T>(value: T): T {
   return JSON.parse(
     JSON.stringify(value, (_k, v: unknown) => {
       if (typeof v === 'bigint') return v.toString();
-      return typeof v === 'string' && URL_WITH_USERINFO.test(v) ? v.replace(URL_WITH_USERINFO, '$1') : v;
+      return typeof v === 'string' && v.includes('://') ? scrubUrlSecrets(v, 'drop') : v;
     }) ?? 'null',
   ) as T;
 }
