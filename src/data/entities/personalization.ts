@@ -33,10 +33,16 @@ export const decisions = typedEntity({
         accepted: 'granted',
         yes: 'granted',
         true: 'granted',
+        // OneTrust's consent statuses: ACTIVE is a grant; EXPIRED and HARD_OPT_OUT end one; NO_CONSENT
+        // is a refusal
+        active: 'granted',
         opt_out: 'withdrawn',
         opted_out: 'withdrawn',
+        hard_opt_out: 'withdrawn',
+        expired: 'withdrawn',
         revoked: 'withdrawn',
         rejected: 'denied',
+        no_consent: 'denied',
         no: 'denied',
         false: 'denied',
       },
@@ -102,11 +108,18 @@ export const consentRecords = typedEntity({
         accepted: 'granted',
         yes: 'granted',
         true: 'granted',
+        // OneTrust's consent statuses (as its data subject and receipt exports write them): ACTIVE is a
+        // grant; EXPIRED and HARD_OPT_OUT end one, NO_CONSENT refuses. PENDING (a double opt-in not
+        // confirmed yet) is neither and stays rejected, so an export with it is reported, not guessed.
+        active: 'granted',
         opt_out: 'withdrawn',
         opted_out: 'withdrawn',
+        hard_opt_out: 'withdrawn',
+        expired: 'withdrawn',
         revoked: 'withdrawn',
         denied: 'withdrawn',
         rejected: 'withdrawn',
+        no_consent: 'withdrawn',
         no: 'withdrawn',
         false: 'withdrawn',
       },

@@ -45,6 +45,13 @@ const CASES: [string, string | null, string | null][] = [
   ['Revoked', 'withdrawn', 'withdrawn'],
   ['rejected', 'withdrawn', 'denied'],
   ['denied', 'withdrawn', 'denied'],
+  // OneTrust's status words (its exports write them in capitals)
+  ['ACTIVE', 'granted', 'granted'],
+  ['WITHDRAWN', 'withdrawn', 'withdrawn'],
+  ['EXPIRED', 'withdrawn', 'withdrawn'],
+  ['HARD_OPT_OUT', 'withdrawn', 'withdrawn'],
+  ['NO_CONSENT', 'withdrawn', 'denied'],
+  ['PENDING', null, null],
   ['maybe', null, null],
 ];
 const HEADER = ['user', 'purpose', 'status', 'ts', 'rule', 'variant'];
