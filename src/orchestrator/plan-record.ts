@@ -7,7 +7,10 @@ export const PLAN_SCHEMA_VERSION = 1 as const;
 
 export type PlanStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
-/** `interrupted` is set only by `markInterrupted`, for tasks of a process that died. */
+/**
+ * `interrupted`: a task of a run whose signal aborted while it ran or waited (its statement stopped,
+ * not retried), or of a process that died (`markInterrupted`).
+ */
 export type TaskStatus =
   'pending' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
 

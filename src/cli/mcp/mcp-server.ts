@@ -82,7 +82,8 @@ async function callPlanCommand(
     snapshot: typeof snapshot === 'boolean' ? snapshot : undefined,
     onEvent: stages?.onEvent,
     // a call the client cancelled (MCP notifications/cancelled, sent by the SDK's clients when their
-    // timeout passes) stops its run: no further stage starts and the plan says interrupted
+    // timeout passes) stops its run: the running statement stops, no further stage starts and the
+    // plan says interrupted
     signal,
   }).finally(() => stages?.stop());
   const result = run.result as Record<string, unknown>;

@@ -23,6 +23,7 @@ import { resolveFlagObject } from './resolve-flag-object.ts';
 import { snapshotPlan } from './snapshot.ts';
 import { refuseNoSources } from './workspace-sources.ts';
 import { rejectRateProblem, sourceStages } from './source-stages.ts';
+import { withCancellation } from '../../data/cancellation.ts';
 
 /** How a command runs, besides its flags. Everything is optional. */
 export interface RunCommandOptions {
@@ -40,7 +41,7 @@ export interface RunCommandOptions {
   env?: Record<string, string | undefined>;
   /** Progress of the plan (stages, retries, alerts). */
   onEvent?: (e: RunEvent) => void;
-  /** Aborting interrupts the run (no new stage starts). */
+  /** Aborting interrupts the run: the running statement stops and no new stage starts. */
   signal?: AbortSignal;
   /** dashboard.png: true = always (error without Chromium), false = never; default `output.snapshot`. */
   snapshot?: boolean;
@@ -276,13 +277,17 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
     // and a file where an output folder must be: found only when the report was written, otherwise
     refuseFileInTheWay(ws, 'plans_dir', planDir);
     refuseFileInTheWay(ws, 'reports_dir', run.reportsDir);
-    execution = await executePlan(planSpec(def, run, inputs, ws, snapshot.available), {
-      planDir,
-      now,
-      runId: run.runId,
-      onEvent: opts.onEvent,
-      signal: opts.signal,
-    });
+    const execute = () =>
+      executePlan(planSpec(def, run, inputs, ws, snapshot.available), {
+        planDir,
+        now,
+        runId: run.runId,
+        onEvent: opts.onEvent,
+        signal: opts.signal,
+      });
+    // aborting stops the running stage's statement too (the engine opens inside the scope): the
+    // stage ends interrupted, not failed or retried, and no later stage starts
+    execution = await (opts.signal ? withCancellation(opts.signal, execute) : execute());
   } finally {
     releaseReportsDir(run.reportsDir);
     await engine.close();
