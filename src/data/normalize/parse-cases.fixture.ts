@@ -140,6 +140,26 @@ export const TIMESTAMP_CASES: readonly (readonly [string, Record<DateOrder, numb
   ['31/04/2026', { mdy: null, dmy: null }],
   ['2026-12-02 10:00:00', { mdy: Date.UTC(2026, 11, 2, 10), dmy: Date.UTC(2026, 11, 2, 10) }],
   ['2026-12-02T10:00:00+01:00', { mdy: Date.UTC(2026, 11, 2, 9), dmy: Date.UTC(2026, 11, 2, 9) }],
+  // the zone after a space (Shopify's orders and customers exports: `2026-05-16 15:04:05 -0400`),
+  // or after a clock without seconds: applied on both engines (DuckDB's cast read neither)
+  [
+    '2026-05-16 15:04:05 -0400',
+    { mdy: Date.UTC(2026, 4, 16, 19, 4, 5), dmy: Date.UTC(2026, 4, 16, 19, 4, 5) },
+  ],
+  ['2026-12-16 23:30:00 -0500', { mdy: Date.UTC(2026, 11, 17, 4, 30), dmy: Date.UTC(2026, 11, 17, 4, 30) }],
+  [
+    '2026-05-16T15:04:05.250 +05:30',
+    { mdy: Date.UTC(2026, 4, 16, 9, 34, 5, 250), dmy: Date.UTC(2026, 4, 16, 9, 34, 5, 250) },
+  ],
+  ['2026-05-16 15:04 -0400', { mdy: Date.UTC(2026, 4, 16, 19, 4), dmy: Date.UTC(2026, 4, 16, 19, 4) }],
+  ['2026-05-16 15:04-04:00', { mdy: Date.UTC(2026, 4, 16, 19, 4), dmy: Date.UTC(2026, 4, 16, 19, 4) }],
+  ['2026-05-16 15:04:05 Z', { mdy: Date.UTC(2026, 4, 16, 15, 4, 5), dmy: Date.UTC(2026, 4, 16, 15, 4, 5) }],
+  [
+    '2026-05-16 15:04:05 +0000',
+    { mdy: Date.UTC(2026, 4, 16, 15, 4, 5), dmy: Date.UTC(2026, 4, 16, 15, 4, 5) },
+  ],
+  ['2026-05-16 15:04:05  -0400', { mdy: null, dmy: null }],
+  ['2026-05-16 15:04:05 -04:00 x', { mdy: null, dmy: null }],
   ['1790000000', { mdy: 1790000000000, dmy: 1790000000000 }],
   // epochs with a fraction (a DOUBLE column as text, an export's 1790000000.5) and microseconds
   // (GA4's event_timestamp): digits past the millisecond dropped on both engines

@@ -49,6 +49,15 @@ export const SLASH_DATE_RE: Record<DateOrder, string> = {
  */
 const ISO_START_RE = '^[0-9]{4}[-/]';
 /**
+ * An ISO date and time whose zone follows a space, or whose clock has no seconds before the zone:
+ * `2026-05-16 15:04:05 -0400` (Shopify's exports), `2026-05-16 15:04:05 +05:30`,
+ * `2026-05-16 15:04 -0400`, `2026-05-16 15:04:05 Z`. DuckDB's TIMESTAMPTZ cast reads neither (it
+ * wants the zone right after the seconds), ClickHouse's ISO form (parse-clickhouse.ts) reads both;
+ * `isoZoneSql` rewrites them to the form the cast reads.
+ */
+const ISO_ZONE_RE =
+  '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$';
+/**
  * English month names, full or in three letters (and `Sept`), lower case: the text is matched in
  * lower case, so any case is read.
  */
@@ -141,11 +150,24 @@ function parseTrimmedTimestampSql(t: string, order: DateOrder): string {
   return `COALESCE(
     CASE WHEN regexp_matches(${t}, ${literal(ISO_START_RE)}) THEN COALESCE(
       TRY_CAST(TRY_CAST(${t} AS TIMESTAMPTZ) AS TIMESTAMP),
-      TRY_CAST(${t} AS TIMESTAMP)) END,
+      TRY_CAST(${t} AS TIMESTAMP),
+      ${isoZoneSql(t)}) END,
     ${slashDateSql(t, order)},
     ${epochSql(t)},
     CASE WHEN regexp_matches(${t}, ${literal(MONTH_DATE_START_RE)}) AND regexp_full_match(lower(${t}), ${literal(MONTH_DATE_RE)})
       THEN ${monthDateSql(t)} END)`;
+}
+
+/**
+ * An ISO date and time with its zone after a space or after a clock without seconds
+ * (`ISO_ZONE_RE`), read by the TIMESTAMPTZ cast once the seconds are written (`:00`) and the space
+ * dropped: `2026-05-16 15:04:05 -0400` is 19:04:05 UTC. Only reached by the text the plain casts
+ * did not read (COALESCE), so other ISO values pay nothing for it.
+ */
+function isoZoneSql(t: string): string {
+  const seconds = `regexp_replace(${t}, '^([0-9-]+[T ][0-9]{1,2}:[0-9]{2})( ?[Zz+-])', '\\1:00\\2')`;
+  return `CASE WHEN regexp_full_match(${t}, ${literal(ISO_ZONE_RE)})
+      THEN TRY_CAST(TRY_CAST(regexp_replace(${seconds}, ' ([Zz+-])', '\\1') AS TIMESTAMPTZ) AS TIMESTAMP) END`;
 }
 
 /**
