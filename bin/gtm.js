@@ -41,5 +41,6 @@ else {
     process.exit(1);
   }
   const { main } = await import(entry.href);
-  process.exitCode = await main(argv);
+  // main owns this process: Ctrl-C and SIGTERM stop a run cleanly (its plan says interrupted)
+  process.exitCode = await main(argv, { processSignals: true });
 }

@@ -32,6 +32,13 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** Global flags shared by every command. */
   global: { json: boolean; verbose: boolean; config?: string; asOf?: string; quiet: boolean };
+  /**
+   * Runs `work` so that the process's first Ctrl-C (SIGINT) or SIGTERM aborts its signal (the
+   * running statement stops, the plan records the run interrupted, the engine's spill folder is
+   * removed) and a second one quits at once. Given by `main` only when it owns the process
+   * (`MainOptions.processSignals`, the `gtm` binary); otherwise the signal never aborts.
+   */
+  interruptible?: <T>(work: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 }
 
 /** One CLI command: parses nothing itself and holds no business logic; it calls into src/commands. */

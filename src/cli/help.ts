@@ -47,7 +47,7 @@ export function mainHelp(commands: CliCommand[], version: string): string {
     'Global flags:',
     columns(GLOBAL_FLAGS.map(flagLine)),
     '',
-    'Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 input, 5 data, 6 engine, 7 stage failed, 8 output, 10 alert escalated (with --fail-on-escalation).',
+    'Exit codes: 0 ok, 1 internal error, 2 usage, 3 config, 4 input, 5 data, 6 engine, 7 stage failed, 8 output, 10 alert escalated (with --fail-on-escalation), 130/143 stopped by Ctrl-C/SIGTERM.',
     'Run `gtm <command> --help` for a command’s flags.',
   ].join('\n');
 }

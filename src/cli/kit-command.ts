@@ -40,14 +40,18 @@ export function cliCommandOf(manifest: CommandManifest, load: () => Promise<AnyC
           ([k, v]) => v !== undefined && !GLOBAL.has(k) && !KIT_CLI_FLAGS.some((f) => f.name === k),
         ),
       );
-      const run = await runCommand(def, own, {
-        cwd: ctx.cwd,
-        config: ctx.global.config,
-        asOf: ctx.global.asOf,
-        env: ctx.env,
-        onEvent: progressFromEvents(ctx.out),
-        snapshot: args.flags.snapshot as boolean | undefined,
-      });
+      const start = (signal?: AbortSignal) =>
+        runCommand(def, own, {
+          cwd: ctx.cwd,
+          config: ctx.global.config,
+          asOf: ctx.global.asOf,
+          env: ctx.env,
+          onEvent: progressFromEvents(ctx.out),
+          snapshot: args.flags.snapshot as boolean | undefined,
+          signal,
+        });
+      // Ctrl-C stops the running statement and records the plan interrupted (when main owns the process)
+      const run = await (ctx.interruptible ? ctx.interruptible(start) : start());
       ctx.out.done();
       for (const w of run.warnings) ctx.out.warn(w);
       ctx.out.result(run.result, () => def.format(run.result));

@@ -14,6 +14,11 @@ export interface MainOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   streams?: Streams;
+  /**
+   * True when main owns the process (the `gtm` binary): while a plan command runs, Ctrl-C and
+   * SIGTERM stop it cleanly (`CliContext.interruptible`) instead of killing the process mid-write.
+   */
+  processSignals?: boolean;
 }
 
 /**
@@ -31,7 +36,13 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     verbose,
   });
   try {
-    return await dispatch(argv, { cwd: opts.cwd ?? process.cwd(), env, out, streams });
+    return await dispatch(argv, {
+      cwd: opts.cwd ?? process.cwd(),
+      env,
+      out,
+      streams,
+      processSignals: opts.processSignals ?? false,
+    });
   } catch (caught) {
     out.done();
     const err = caught instanceof GtmError ? withHint(surfaceStageCause(caught)) : caught;
@@ -117,7 +128,13 @@ export function surfaceStageCause(err: GtmError): GtmError {
 
 async function dispatch(
   argv: string[],
-  base: { cwd: string; env: NodeJS.ProcessEnv; out: ReturnType<typeof createOutput>; streams: Streams },
+  base: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    out: ReturnType<typeof createOutput>;
+    streams: Streams;
+    processSignals: boolean;
+  },
 ): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -220,6 +237,48 @@ async function dispatch(
       config: parsed.flags.config as string | undefined,
       asOf: parsed.flags.as_of as string | undefined,
     },
+    ...(base.processSignals ? { interruptible: interruptibleBy(out) } : {}),
   };
   return cmd.run(parsed, ctx);
+}
+
+/** Exit status of a run stopped by a signal: 128 + its number, as shells report it. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * `CliContext.interruptible` of the process: SIGINT and SIGTERM handlers live while `work` runs.
+ * The first signal aborts work's signal and says so on stderr; a second one exits at once with
+ * 128 + its number. A run that ends because of the signal exits with that status too (130 for
+ * Ctrl-C), after its error line.
+ */
+function interruptibleBy(out: ReturnType<typeof createOutput>) {
+  return async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    let received: string | undefined;
+    const onSignal = (name: NodeJS.Signals) => {
+      if (received !== undefined) process.exit(SIGNAL_EXIT[name] ?? 130);
+      received = name;
+      out.done();
+      out.warn(`${name}: stopping the run (its statement, then the plan record); again to quit at once`);
+      controller.abort(new GtmError('STAGE', `stopped by ${name}`));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      return await work(controller.signal);
+    } catch (err) {
+      if (received !== undefined && err instanceof GtmError) {
+        throw new GtmError(err.code, err.message, {
+          where: err.where,
+          hint: err.hint,
+          cause: err,
+          exitCode: SIGNAL_EXIT[received] ?? 130,
+        });
+      }
+      throw err;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  };
 }

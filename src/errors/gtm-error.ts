@@ -39,6 +39,8 @@ export interface GtmErrorOptions {
   retriable?: boolean;
   /** SQL text, kept for --verbose. */
   sql?: string;
+  /** Exit status other than the code's: 130 / 143 for a run stopped by Ctrl-C / SIGTERM. */
+  exitCode?: number;
 }
 
 export class GtmError extends Error {
@@ -47,6 +49,7 @@ export class GtmError extends Error {
   readonly hint?: string;
   readonly retriable: boolean;
   readonly sql?: string;
+  private readonly exitOverride?: number;
 
   constructor(code: ErrorCode, message: string, options: GtmErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,10 +59,11 @@ export class GtmError extends Error {
     this.hint = options.hint;
     this.retriable = options.retriable ?? false;
     this.sql = options.sql;
+    this.exitOverride = options.exitCode;
   }
 
   get exitCode(): number {
-    return EXIT_CODES[this.code];
+    return this.exitOverride ?? EXIT_CODES[this.code];
   }
 
   /**
