@@ -2,7 +2,10 @@
  * Refunds that cannot be: more than the order (250 on 100) or dated before the purchase. Both were
  * accepted silently and zeroed the order's revenue; they are rejected with a reason naming both
  * values, counted in row accounting and rejects.csv, as a negative refund is, on DuckDB and on
- * ClickHouse 18.16 alike. A full refund and a refund on the purchase day stay accepted.
+ * ClickHouse 18.16 alike. A full refund and a refund on the purchase day stay accepted. A refunded
+ * amount without a refund date (a payments export's "Amount Refunded" mapped alone) was accepted
+ * and left out of every window, the order's whole revenue kept: it is rejected naming what to map;
+ * "0.00" refunded without a date is no refund and stays accepted.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,8 +40,10 @@ r6,a1,f6,2026-11-01
 r7,a1,f7,2026-11-01
 `,
   // c1 refund above the order, c3 refunded before it was bought, c5 a negative refund, c7 refunded
-  // the evening before its purchase day, c8 a refund exported as a negative order; c2 a full refund, c4 refunded on the purchase day (a date
-  // without a time, so midnight, before the purchase's hour), c6 a partial refund in EUR: accepted
+  // the evening before its purchase day, c8 a refund exported as a negative order, c9 a refunded
+  // amount without a refund date; c2 a full refund, c4 refunded on the purchase day (a date
+  // without a time, so midnight, before the purchase's hour), c6 a partial refund in EUR, c10 a
+  // second order with "0.00" refunded and no date (not refunded): accepted
   'orders.csv': `conversion_id,customer_id,amount,currency,stage,converted_at,refunded_at,refund_amount
 c1,f1,100,USD,purchase,2026-11-10,2026-11-11,250
 c2,f2,200,USD,purchase,2026-11-12,2026-11-20,200
@@ -48,6 +53,8 @@ c5,f5,30,USD,purchase,2026-11-16,2026-11-17,-5
 c6,f6,100,EUR,purchase,2026-11-16,2026-11-18,40
 c7,f7,70,USD,purchase,2026-11-16T10:00:00Z,2026-11-15T23:00:00Z,
 c8,f8,-45,USD,purchase,2026-11-17,,
+c9,f1,49,USD,purchase,2026-11-18,,49
+c10,f2,99.00,USD,purchase,2026-11-19,,0.00
 `,
 };
 
@@ -73,6 +80,12 @@ const EXPECTED_REJECTS = [
   [
     '9',
     "amount: -45 is negative; a refund or cancellation belongs on its order's row: keep the amount paid there and map refunded_at (and refund_amount as a positive number for a partial refund) instead of a negative row",
+  ],
+  // a refunded amount without its date (Stripe's payments export has "Amount Refunded" and no
+  // refund date): it was accepted and the order kept its whole revenue in every window
+  [
+    '10',
+    "refund_amount: 49 without refunded_at; a refund needs its date: map refunded_at (the refund's date as a refunds export gives it) or leave refund_amount empty for orders not refunded",
   ],
 ];
 
@@ -102,15 +115,16 @@ afterAll(() => dir?.remove());
 describe('refunds above the order or before the purchase (DuckDB)', () => {
   it('are rejected with both values and counted', async () => {
     expect(duck.data.row_accounting.find((a) => a.source === 'orders')).toMatchObject({
-      rows_in: 8,
-      accepted: 3,
-      rejected: 5,
+      rows_in: 10,
+      accepted: 4,
+      rejected: 6,
     });
     expect(await rejects(dir.dir, duck)).toEqual(EXPECTED_REJECTS);
     expect(duck.data.rejects.top_reasons.map((t) => t.reason).sort()).toEqual([
       "amount: a value is negative; a refund or cancellation belongs on its order's row: keep the amount paid there and map refunded_at (and refund_amount as a positive number for a partial refund) instead of a negative row",
       'refund_amount: a value is more than amount; a refund cannot exceed its order: check both amounts (and their currency)',
       'refund_amount: a value is negative; write the amount given back as a positive number (it is taken off the amount)',
+      "refund_amount: a value without refunded_at; a refund needs its date: map refunded_at (the refund's date as a refunds export gives it) or leave refund_amount empty for orders not refunded",
       'refunded_at: a value is before the day of converted_at; a refund cannot come before the purchase: check both times (and their time zone)',
     ]);
   });
@@ -131,6 +145,12 @@ describe('refunds above the order or before the purchase (DuckDB)', () => {
     ).toEqual([
       { reason: 'refund_amount: a value is more than amount; a refund cannot exceed its order', rows: 2 },
     ]);
+    expect(
+      topReasons([
+        'refund_amount: 49.00 without refunded_at; a refund needs its date',
+        'refund_amount: 12 without refunded_at; a refund needs its date',
+      ]),
+    ).toEqual([{ reason: 'refund_amount: a value without refunded_at; a refund needs its date', rows: 2 }]);
   });
 });
 

@@ -544,6 +544,12 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
         );
       for (const c of def.crossChecks ?? []) {
         const { op, words } = crossCheckOp(c);
+        if (c.is === 'without') {
+          branches.push(
+            `ifNull(${chIdent(c.column)} > 0, 0) AND isNull(${chIdent(c.than)}), concat(${lit(`${c.column}: `)}, ${rawText(c.column)}, ${lit(` ${words} ${c.than}; ${c.why}`)})`,
+          );
+          continue;
+        }
         // times are epoch milliseconds: the day of one is its floor to a multiple of 86400000
         const than =
           c.is === 'before-day'

@@ -141,13 +141,22 @@ export const conversions = typedEntity({
     coupon_code: { kind: 'key' },
   },
   // a refund cannot exceed what was paid, nor come before the purchase (a refund dated without a
-  // time on the purchase day passes): such a row would zero the order's revenue without a word
+  // time on the purchase day passes): such a row would zero the order's revenue without a word;
+  // nor can it be undated
   crossChecks: [
     {
       column: 'refund_amount',
       is: 'above',
       than: 'amount',
       why: 'a refund cannot exceed its order: check both amounts (and their currency)',
+    },
+    // a refunded amount without its date (a payments export's "Amount Refunded" column mapped
+    // alone): no window can place the refund, so the order would keep its whole revenue silently
+    {
+      column: 'refund_amount',
+      is: 'without',
+      than: 'refunded_at',
+      why: "a refund needs its date: map refunded_at (the refund's date as a refunds export gives it) or leave refund_amount empty for orders not refunded",
     },
     {
       column: 'refunded_at',

@@ -9,7 +9,8 @@ export function topReasons(reasons: readonly string[]): { reason: string; rows: 
       .replace(/cannot read .* as/, 'cannot read a value as')
       .replace(/no rate for (\w+) on [\d-]+/, 'no rate for $1')
       .replace(/^(\w+): .* is (not a finite number|negative|below|not one of)/, '$1: a value is $2')
-      .replace(/^(\w+): .* is (more than|before the day of) (\w+) [^;]*;/, '$1: a value is $2 $3;');
+      .replace(/^(\w+): .* is (more than|before the day of) (\w+) [^;]*;/, '$1: a value is $2 $3;')
+      .replace(/^(\w+): .* without (\w+);/, '$1: a value without $2;');
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts.entries()]

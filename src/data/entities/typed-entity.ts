@@ -80,11 +80,14 @@ export const columnMax = (d: ColumnDef, s: NormalizeSettings): number | undefine
  * A check between two columns of a row, both present: the row is rejected when `column` is above
  * `than` (`>`), or before the UTC day of `than` (a time on that day passes: a date without a time
  * is midnight), with the reason `<column>: <value> is more than|before the day of <than> <value>;
- * <why>`. Amounts are compared as the source wrote them (one row, one currency).
+ * <why>`. Amounts are compared as the source wrote them (one row, one currency). `without`: the
+ * row is rejected when `column` is above 0 (a number) and `than` is missing (blank, or a column the
+ * source does not map), with the reason `<column>: <value> without <than>; <why>` — a refunded
+ * amount without the refund's date, which every window would otherwise leave out without a word.
  */
 export interface CrossCheck {
   column: string;
-  is: 'above' | 'before-day';
+  is: 'above' | 'before-day' | 'without';
   than: string;
   why: string;
 }
@@ -110,7 +113,11 @@ export const belowMinWords = (d: ColumnDef): string =>
 
 /** The comparison and the words of a `CrossCheck`. */
 export const crossCheckOp = (c: CrossCheck) =>
-  c.is === 'above' ? { op: '>', words: 'is more than' } : { op: '<', words: 'is before the day of' };
+  c.is === 'above'
+    ? { op: '>', words: 'is more than' }
+    : c.is === 'without'
+      ? { op: '>', words: 'without' }
+      : { op: '<', words: 'is before the day of' };
 
 const SQL_TYPE: Record<ColumnKind, string> = {
   id: 'VARCHAR',
@@ -480,6 +487,12 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     for (const c of def.crossChecks ?? []) {
       const { op, words } = crossCheckOp(c);
       const rawText = (n: string) => `CAST(${ident(`_raw_${n}`)} AS VARCHAR)`;
+      if (c.is === 'without') {
+        branches.push(
+          `WHEN ${ident(c.column)} > 0 AND ${ident(c.than)} IS NULL THEN ${literal(`${c.column}: `)} || ${rawText(c.column)} || ${literal(` ${words} ${c.than}; ${c.why}`)}`,
+        );
+        continue;
+      }
       const than = c.is === 'before-day' ? `date_trunc('day', ${ident(c.than)})` : ident(c.than);
       branches.push(
         `WHEN ${ident(c.column)} ${op} ${than} THEN ${literal(`${c.column}: `)} || ${rawText(c.column)} || ${literal(` ${words} ${c.than} `)} || ${rawText(c.than)} || ${literal(`; ${c.why}`)}`,
