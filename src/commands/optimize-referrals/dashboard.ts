@@ -245,7 +245,8 @@ function trendSection(r: R): Section {
   };
 }
 
-function partnerSection(r: R): Section {
+/** The partner health section: concentration, then one row per partner (by revenue). */
+export function partnerSection(r: R): Section {
   const flag = {
     'needs-review': 'alert',
     'needs-enablement': 'warn',
@@ -270,7 +271,8 @@ function partnerSection(r: R): Section {
           { key: 'conversionRate', label: 'Conv. / click', format: 'percent' },
           { key: 'fraudRate', label: 'Fraud rate', format: 'percent' },
           { key: 'shareOfShares', label: 'Share of voice', format: 'percent' },
-          { key: 'relativeTrend', label: 'Trend / week', format: 'percent' },
+          // a change (of a typical week, per week): signed as every change people read
+          { key: 'relativeTrend', label: 'Trend / week', format: 'percent', signed: true },
           { key: 'nps', label: 'NPS', format: 'number' },
           { key: 'why', label: 'Why', format: 'text' },
         ],
