@@ -70,7 +70,11 @@ export interface AggregateOutput {
   performance: PerformanceResult;
   daily: DailyKpiRow[];
   volume: { entity: string; source: string; day: string; n: number }[];
-  latest: { entity: string; source: string; latest: string | null; n: number }[];
+  /**
+   * Each source's latest row, of all its rows and (`at_end`) of those before the window's end: rows
+   * after it are data that arrived later, in a run for a past as-of (a backfill, a later look).
+   */
+  latest: { entity: string; source: string; latest: string | null; at_end: string | null; n: number }[];
   kpiLatest: { engagement: string | null; conversion: string | null; revenue: string | null };
   /** Rules that ever served the initiative. */
   rules: string[];
@@ -114,7 +118,7 @@ export async function decisionDict(
   await engine.exec(decisionGroupsSql(s, cutoff, from));
   const rows = await engine.query(initiativeSourcesSql(s));
   const byInitiative = new Map<string | null, DecisionDict['initiatives'][number]>();
-  const bySource = new Map<string, { latest: string | null; n: number }>();
+  const bySource = new Map<string, { latest: string | null; at_end: string | null; n: number }>();
   const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
   const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
   let withConsentState = 0;
@@ -131,6 +135,7 @@ export async function decisionDict(
     const src = bySource.get(source);
     bySource.set(source, {
       latest: later(src?.latest ?? null, str(r.last_at)),
+      at_end: later(src?.at_end ?? null, str(r.last_at_end)),
       n: (src?.n ?? 0) + num(r.decisions),
     });
     withConsentState += num(r.with_consent_state);
@@ -150,6 +155,7 @@ export async function decisionDict(
       entity: 'decisions',
       source,
       latest: x.latest,
+      at_end: x.at_end,
       n: x.n,
     })),
     columns,
@@ -516,6 +522,7 @@ export async function aggregateStage(
     entity: String(r.entity),
     source: String(r.source),
     latest: str(r.latest),
+    at_end: str(r.latest_at_end),
     n: num(r.n),
   }));
   const outcomesRows = latest.filter((l) => l.entity === 'outcomes').reduce((t, l) => t + l.n, 0);

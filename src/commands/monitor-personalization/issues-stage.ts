@@ -141,15 +141,25 @@ function flatten(a: Anomaly, key: string, detectors: string[], users: number | n
   };
 }
 
-/** Freshness of every source of the four entities against its SLA (source, else entity default). */
+/**
+ * Freshness of every source of the four entities against its SLA (source, else entity default), at
+ * the end of as-of from its latest row before then: rows after it are data that came in later, which
+ * a run for a past as-of (a backfill, a rerun of an earlier look) sees, and are not "ahead of the run
+ * time" unless they are later than the run itself by more than the hour's tolerance (a clock or
+ * time-zone error), as the rows past the end of today's as-of always were.
+ */
 function freshness(run: Run, a: AggregateOutput) {
+  const end = run.inputs.window.end;
+  const clock = Math.max(Date.parse(end), run.now().getTime());
   const p = run.ws.personalization.freshness;
   const slas = run.ws.sources
     .filter((src) => ['decisions', 'outcomes', 'consent_records', 'rule_changes'].includes(src.entity))
     .map((src) => {
       const sla =
         p.sources[src.name] ?? p[src.entity as 'decisions' | 'outcomes' | 'consent_records' | 'rule_changes'];
-      const latest = a.latest.find((l) => l.source === src.name)?.latest ?? null;
+      const l = a.latest.find((x) => x.source === src.name);
+      const ahead = !!l?.latest && Date.parse(l.latest) > clock + HOUR;
+      const latest = (ahead ? l?.latest : l?.at_end) ?? null;
       return sla
         ? {
             source: src.name,
@@ -160,7 +170,7 @@ function freshness(run: Run, a: AggregateOutput) {
         : null;
     })
     .filter((x) => x !== null);
-  return dataFreshness(slas, run.inputs.window.end);
+  return dataFreshness(slas, end);
 }
 
 /** The last day whose data is complete: the day before the one holding `latest`, or that day when it ended within the hour. */

@@ -189,11 +189,20 @@ export const decisionFactsSql = (s: Scope): string =>
      FROM ${s.q.table('mp_decision_groups')} WHERE day IS NOT NULL`,
   );
 
-/** Rows, first and last decision per initiative and source, and rows with a logged consent state. */
+/**
+ * Rows, first and last decision per initiative and source (and the last before the window's end: a
+ * run for a past as-of judges freshness on what was there then), and rows with a logged consent state.
+ * The groups' last time before the end is named in a subquery: ClickHouse reads a column of the
+ * name of a select alias (`last_at`) as the alias, an aggregate inside the aggregate.
+ */
 export const initiativeSourcesSql = (s: Scope): string =>
   `SELECT initiative, _source, sum(n) AS decisions, ${s.q.isoTime('min(first_at)')} AS first_at,
-     ${s.q.isoTime('max(last_at)')} AS last_at, sum(with_consent_state) AS with_consent_state
-   FROM ${s.q.table('mp_decision_groups')} WHERE day IS NOT NULL GROUP BY initiative, _source`;
+     ${s.q.isoTime('max(last_at)')} AS last_at, ${s.q.isoTime('max(end_last_at)')} AS last_at_end,
+     sum(with_consent_state) AS with_consent_state
+   FROM (SELECT initiative, _source, n, first_at, last_at, with_consent_state,
+           CASE WHEN before_end = 1 THEN last_at END AS end_last_at
+         FROM ${s.q.table('mp_decision_groups')} WHERE day IS NOT NULL) g
+   GROUP BY initiative, _source`;
 
 /** The distinct values of the coded columns (facts columns over every decision, segments in the window). */
 export const dictionarySql = (s: Scope): string =>
@@ -639,11 +648,13 @@ export function dailyVolumeSql(s: Scope): string {
 
 /**
  * The latest timestamp of every source of outcomes, consent records (both read once into their slim
- * tables) and rule changes (freshness; the decisions' come from their dictionary pass).
+ * tables) and rule changes, of all its rows and of those before the window's end (freshness; the
+ * decisions' come from their dictionary pass).
  */
 export function latestSql(s: Scope): string {
   const part = (entity: string, table: string, column: string) =>
-    `SELECT ${s.q.lit(entity)} AS entity, _source AS source, ${s.q.isoTime(`max(${column})`)} AS latest, count(*) AS n
+    `SELECT ${s.q.lit(entity)} AS entity, _source AS source, ${s.q.isoTime(`max(${column})`)} AS latest,
+       ${s.q.isoTime(`max(CASE WHEN ${column} < ${s.q.ts(s.end)} THEN ${column} END)`)} AS latest_at_end, count(*) AS n
      FROM ${table} GROUP BY entity, source`;
   return [
     part('outcomes', s.q.table('mp_outcomes'), 'occurred_at'),
