@@ -349,3 +349,83 @@ describe('experiment memo: multiple exposure and its floor', () => {
     expect(line).toBe('- Multiple exposure: 3 users (0.3%; alert above 1.0% from 10 users)');
   });
 });
+
+/**
+ * Three arms, conversion the goal (Holm over the two comparisons): the Evidence column gives the p of
+ * the interval beside it, and the corrected p after it. It gave the Holm-adjusted p alone ("p 0.159"
+ * beside −3.9% to +70.5%, whose p is 0.0797; experiments.csv has 0.0797): an h-per26 check of an
+ * Optimizely-style test with scipy. Reference (Python 3, scipy), relative lift by the delta method,
+ * binomial variance p(1 − p), Welch–Satterthwaite df:
+ *   control 71/475, variant_b 97/487: lift 0.332533, p 0.0797006, 95% interval −0.039457 to 0.704523
+ *   variant_c 74/463: lift 0.069267, p 0.671601; Holm: 0.159401 (variant_b), 0.671601 (variant_c)
+ */
+describe('experiment memo: three arms, the p of the interval and the corrected one', () => {
+  const arms = ['control', 'variant_b', 'variant_c'];
+  const rows = [row('control', 475, 71), row('variant_b', 487, 97), row('variant_c', 463, 74)];
+  const readout = reviewExperiment(
+    {
+      id: 'exp-pricing-3arm',
+      name: 'exp-pricing-3arm',
+      weights: { control: 0.34, variant_b: 0.33, variant_c: 0.33 },
+      start: '2026-11-20',
+    },
+    rows,
+    { asOfDay: '2026-12-06' },
+  );
+  const def3: ExperimentDef = {
+    ...def,
+    id: 'exp-pricing-3arm',
+    name: 'exp-pricing-3arm',
+    rule: 'pricing_page_test',
+    variants: arms.map((name, i) => ({ name, weight: i ? 0.33 : 0.34 })),
+    control: 'control',
+    start: '2026-11-20T00:00:00Z',
+    end: null,
+  };
+  const guidance = guidanceFor(def3, readout, rows, Date.parse('2026-12-07T00:00:00Z'), {
+    minimumDetectableEffect: 0.05,
+    power: 0.8,
+    rampSteps: [0.05, 0.25, 0.5, 1],
+  });
+  const memo = {
+    id: 'exp-pricing-3arm',
+    name: 'exp-pricing-3arm',
+    rule: 'pricing_page_test',
+    status: 'live',
+    start: '2026-11-20T00:00:00Z',
+    end: null,
+    planned: arms.map((variant, i) => ({ variant, share: i ? 0.33 : 0.34 })),
+    multiple_exposures: 0,
+    readout,
+    guidance,
+    no_readout: null,
+  } as unknown as ExperimentMemoOut;
+  const md = experimentMemoMarkdown(
+    {
+      initiative: { name: 'Checkout' },
+      as_of: '2026-12-06',
+      window: { label: '14d' },
+    } as unknown as MonitorPersonalizationResult,
+    { experiments: { memos: [memo], daily: [] } } as unknown as MonitorPersonalizationOutputs,
+  );
+  const line = (variant: string) =>
+    md.split('\n').find((l) => l.startsWith(`| conversion\\_rate | ${variant} |`));
+
+  it('the readout is scipy’s', () => {
+    const [b, c] = readout.metrics[0].variants;
+    expect(b.effect).toBeCloseTo(0.332533, 5);
+    expect(b.p_value).toBeCloseTo(0.0797006, 6);
+    expect(b.ci![0]).toBeCloseTo(-0.039457, 5);
+    expect(b.ci![1]).toBeCloseTo(0.704523, 5);
+    expect(b.adjusted_p_value).toBeCloseTo(0.159401, 5);
+    expect(c.p_value).toBeCloseTo(0.671601, 5);
+    expect(c.adjusted_p_value).toBeCloseTo(0.671601, 5);
+  });
+
+  it('Evidence: the interval’s p, then the corrected one when the correction moved it', () => {
+    expect(line('variant\\_b')).toBe(
+      '| conversion\\_rate | variant\\_b | 0.1495 | 0.1992 | +33.3% | −3.9% to +70.5% | p 0.0797; 0.159 after the holm correction | inconclusive |  |',
+    );
+    expect(line('variant\\_c')).toContain('| p 0.672 | inconclusive |');
+  });
+});

@@ -111,9 +111,7 @@ function metricsTable(m: ExperimentMemoOut): string {
         num(v.mean),
         effect(v.effect),
         v.ci ? `${effect(v.ci[0])} to ${effect(v.ci[1])}` : 'n/a',
-        r.method === 'bayesian'
-          ? `P(better) ${pct(v.chance_to_win)}`
-          : `p ${num(v.adjusted_p_value ?? v.p_value, 3)}`,
+        r.method === 'bayesian' ? `P(better) ${pct(v.chance_to_win)}` : evidence(v, r.correction),
         v.decision,
         mdEscape(v.note ?? v.error ?? ''),
       ];
@@ -123,6 +121,23 @@ function metricsTable(m: ExperimentMemoOut): string {
     ['Metric', 'Variant', 'Control', 'Variant mean', 'Effect', 'Interval', 'Evidence', 'Verdict', 'Note'],
     rows,
   );
+}
+
+/**
+ * A comparison's p-value as the interval beside it has it (the 95% interval before the correction),
+ * and the corrected one after it when the correction moved it: "p 0.0797; 0.159 after the holm
+ * correction". The corrected p alone beside the uncorrected interval read as that interval's p (the
+ * experiments.csv row of the same comparison has the uncorrected one).
+ */
+function evidence(
+  v: NonNullable<ExperimentMemoOut['readout']>['metrics'][number]['variants'][number],
+  correction: string,
+): string {
+  const p = num(v.p_value, 3);
+  const adjusted = v.adjusted_p_value === null ? null : num(v.adjusted_p_value, 3);
+  return adjusted === null || adjusted === p
+    ? `p ${p}`
+    : `p ${p}; ${adjusted} after the ${correction} correction`;
 }
 
 /** The correction and its family: how many comparisons it corrected, and what it left out and why. */
