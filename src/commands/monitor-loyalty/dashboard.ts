@@ -17,7 +17,7 @@ import {
 } from '../../report/index.ts';
 import { reproduceLine } from '../kit/usage-line.ts';
 import { MONITOR_LOYALTY_FLAGS } from './inputs.ts';
-import type { KpiRow, KpiValues } from './kpi-stage.ts';
+import { rewardUsageWarning, type KpiRow, type KpiValues } from './kpi-stage.ts';
 import type { MonitorLoyaltyResult } from './result.ts';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : percentText(x));
@@ -99,6 +99,7 @@ export function executiveSummary(r: MonitorLoyaltyResult): string {
       : 'No backlog items.',
     l.overdue ? `Data quality: ${l.overdue.finding}.` : '',
     l.stale_pending ? `Data quality: ${l.stale_pending.finding}.` : '',
+    rewardUsageWarning(o) ? `Data quality: ${rewardUsageWarning(o)}.` : '',
     unknownTiers.length
       ? `Data quality: ${unknownTierMembers(unknownTiers)} a tier no tier rule describes (${unknownTiers.map((u) => `"${u.tier}"${u.suggestion ? `, did you mean ${u.suggestion}?` : ''}`).join('; ')}): see Tier mix and tier flow.`
       : '',

@@ -18,23 +18,33 @@ export interface DataCoverage {
   guardrail_skipped: string | null;
   /** The warning line (stderr, result.json `warnings`), null when the window holds data. */
   warning: string | null;
+  /**
+   * Orders (any date) that name a reward used (`reward_id`): 0 when the orders' column is empty or
+   * not mapped, and reward usage (orders with a reward / rewards redeemed) cannot be measured.
+   */
+  orders_with_reward: number;
 }
 
 type Row = Record<string, unknown>;
 const DAY_MS = 86_400_000;
 
-/** Epoch milliseconds of the last ledger and order rows before `end` and of the first enrolment. */
+/**
+ * Epoch milliseconds of the last ledger and order rows before `end` and of the first enrolment, and
+ * the number of orders that name a reward.
+ */
 function coverageSql(engine: Engine, end: string): string {
   if (engine.dialect !== 'clickhouse')
     return `SELECT (SELECT epoch_ms(max(occurred_at)) FROM lm_ledger WHERE occurred_at < ${ts(end)}) AS ledger_last,
        (SELECT epoch_ms(max(ordered_at)) FROM lm_orders WHERE ordered_at < ${ts(end)}) AS order_last,
-       (SELECT epoch_ms(min(enrolled_at)) FROM lm_member_base) AS first_enrolled`;
+       (SELECT epoch_ms(min(enrolled_at)) FROM lm_member_base) AS first_enrolled,
+       (SELECT n FROM lm_orders_rewarded) AS orders_with_reward`;
   const rel = relationOf(engine);
   // max of no row is 0 on ClickHouse: NULL then
   const last = (table: string, col: string) =>
     `(SELECT if(count() > 0, toNullable(max(${col})), NULL) FROM ${rel(table)} WHERE ${col} < ${msCh(end)})`;
   return `SELECT ${last('lm_ledger', 'occurred_at')} AS ledger_last, ${last('lm_orders', 'ordered_at')} AS order_last,
-       (SELECT if(count() > 0, toNullable(min(enrolled_at)), NULL) FROM ${rel('lm_member_base')}) AS first_enrolled`;
+       (SELECT if(count() > 0, toNullable(min(enrolled_at)), NULL) FROM ${rel('lm_member_base')}) AS first_enrolled,
+       (SELECT count() FROM ${rel('orders')} WHERE isNotNull(reward_id)) AS orders_with_reward`;
 }
 
 const iso = (v: unknown): string | null =>
@@ -52,7 +62,13 @@ export async function dataCoverage(
   const lasts = [r.ledger_last, r.order_last].filter((v) => v !== null && v !== undefined).map(Number);
   const last_activity = lasts.length ? iso(Math.max(...lasts)) : null;
   const first_enrolment = iso(r.first_enrolled);
-  const out = { last_activity, first_enrolment, guardrail_skipped: null, warning: null };
+  const out = {
+    last_activity,
+    first_enrolment,
+    guardrail_skipped: null,
+    warning: null,
+    orders_with_reward: Number(r.orders_with_reward ?? 0),
+  };
   if (members === 0)
     return first_enrolment === null
       ? out

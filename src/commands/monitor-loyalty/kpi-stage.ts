@@ -82,6 +82,11 @@ export interface KpiOutput {
     enrollment_rate: number | null;
     /** Why `enrollment_rate` is null; null when it is a rate. */
     enrollment_rate_unavailable: string | null;
+    /**
+     * Why `reward_usage` is null in every row and window (no order names a reward: the orders'
+     * `reward_id` is empty or not mapped); null when it is measured.
+     */
+    reward_usage_unavailable: string | null;
     /** Null without a member at the end of the previous window, or without an eligible purchaser in it. */
     previous_enrollment_rate: number | null;
     eligible_customers: number;
@@ -213,6 +218,7 @@ async function overallRow(run: Run, engine: Engine, row: KpiRow): Promise<KpiOut
         ? enrollmentRate({ enrolled: n(cur.eligible_enrolled), eligible: n(cur.eligible) })
         : null,
     enrollment_rate_unavailable: null,
+    reward_usage_unavailable: null,
     previous_enrollment_rate:
       row.previous.members > 0
         ? enrollmentRate({ enrolled: n(prev.eligible_enrolled), eligible: n(prev.eligible) })
@@ -257,14 +263,47 @@ export async function computeKpis(ctx: StageContext, run: Run, m: MembersOutput)
   );
   const coverage = await dataCoverage(engine, run.inputs.window, run.inputs.inputs.as_of, overall.members);
   alertActiveRate(ctx, run, overall.active_member_rate, coverage);
+  const rewardUsageUnavailable = coverage.orders_with_reward === 0 ? rewardsNotNamed(run) : null;
+  const usage = <T extends KpiRow>(x: T): T =>
+    rewardUsageUnavailable === null
+      ? x
+      : { ...x, reward_usage: null, previous: { ...x.previous, reward_usage: null } };
+  for (const dim of Object.keys(by_dimension) as LoyaltyDimension[])
+    by_dimension[dim] = by_dimension[dim]!.map(usage);
   return {
-    overall: { ...overall, enrollment_rate_unavailable: enrollmentUnavailable(run, overall, coverage) },
+    overall: {
+      ...usage(overall),
+      enrollment_rate_unavailable: enrollmentUnavailable(run, overall, coverage),
+      reward_usage_unavailable: rewardUsageUnavailable,
+    },
     by_dimension,
     tier_mix: mix,
     tier_migration: migration,
     trends: await weeklyTrends(engine, run.inputs.window),
     coverage,
   };
+}
+
+/**
+ * The warning line of reward usage not measured (`reward_usage_unavailable`), said only when rewards
+ * were redeemed in the window or the one before (else the ratio has no denominator anyway); null
+ * otherwise.
+ */
+export function rewardUsageWarning(o: KpiOutput['overall']): string | null {
+  return o.reward_usage_unavailable && (o.points_redeemed > 0 || o.previous.points_redeemed > 0)
+    ? o.reward_usage_unavailable
+    : null;
+}
+
+/**
+ * Why reward usage is not measured when no order names a reward: the orders' `reward_id` is empty or
+ * not mapped (a Shopify export's discount code is not mapped by default), so every window would read
+ * 0 % of the rewards redeemed used, whatever the members did.
+ */
+function rewardsNotNamed(run: Run): string {
+  const sources = run.ws.sources.filter((s) => s.entity === 'orders').map((s) => `sources.${s.name}`);
+  const where = sources.length ? sources.join(', ') : 'the orders source';
+  return `no order names a reward (reward_id is empty or not mapped in ${where}), so reward usage (member orders with a reward / rewards redeemed) is not measured rather than 0 %; map reward_id to the orders' column that records the reward used, written as the rewards' reward_id`;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ResolvedWindow } from '../shared/window/index.ts';
 import type { BacklogItem } from './backlog.ts';
 import type { ExperimentsOutput } from './experiments-stage.ts';
 import { LOYALTY_ENTITIES, type MonitorLoyaltyContext, type MonitorLoyaltyInputs } from './inputs.ts';
-import type { KpiOutput } from './kpi-stage.ts';
+import { rewardUsageWarning, type KpiOutput } from './kpi-stage.ts';
 import type { LiabilityOutput } from './liability-stage.ts';
 import type { MembersOutput, UnknownTier } from './members-stage.ts';
 import { MEMBER_SCORES_FILE } from './member-scores-csv.ts';
@@ -117,6 +117,7 @@ export function buildMonitorLoyaltyResult(
       ...(l.stale_pending ? [l.stale_pending.finding] : []),
       ...o.members.id_case.warnings,
       ...o.models.warnings,
+      ...(rewardUsageWarning(o.kpis.overall) ? [rewardUsageWarning(o.kpis.overall)!] : []),
       ...(o.experiments?.missing.length
         ? [
             `experiments not read out (no definition, or fewer than two variants with members): ${o.experiments.missing.join(', ')}`,

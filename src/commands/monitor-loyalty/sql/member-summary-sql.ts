@@ -257,6 +257,9 @@ export function memberSummarySql(p: MemberSummaryParams, points: readonly string
     ...pendingSql(p),
     purchasesSql(p),
     memberOrdersSql(p),
+    // whether any order names a reward (reward usage is not measured otherwise: kpi-stage), kept
+    // before the flag goes
+    'CREATE OR REPLACE TABLE lm_orders_rewarded AS SELECT count(*) AS n FROM lm_orders WHERE rewarded',
     ...dropColumns('lm_orders', ['rewarded']),
     // the FIFO lots and consumptions, and from them the point totals per member (`lm_member_points`)
     ...points,
