@@ -158,6 +158,15 @@ export const TIMESTAMP_CASES: readonly (readonly [string, Record<DateOrder, numb
     '2026-05-16 15:04:05 +0000',
     { mdy: Date.UTC(2026, 4, 16, 15, 4, 5), dmy: Date.UTC(2026, 4, 16, 15, 4, 5) },
   ],
+  // UTC or GMT after the seconds and a space (BigQuery's and many databases' exports): read on both
+  // engines (DuckDB's cast read them, ClickHouse's ISO form did not)
+  ['2026-05-16 15:04:05 UTC', { mdy: Date.UTC(2026, 4, 16, 15, 4, 5), dmy: Date.UTC(2026, 4, 16, 15, 4, 5) }],
+  [
+    '2026-05-16T15:04:05.250 utc',
+    { mdy: Date.UTC(2026, 4, 16, 15, 4, 5, 250), dmy: Date.UTC(2026, 4, 16, 15, 4, 5, 250) },
+  ],
+  ['2026-05-16 15:04:05 GMT', { mdy: Date.UTC(2026, 4, 16, 15, 4, 5), dmy: Date.UTC(2026, 4, 16, 15, 4, 5) }],
+  ['2026-05-16 15:04:05UTC', { mdy: null, dmy: null }],
   ['2026-05-16 15:04:05  -0400', { mdy: null, dmy: null }],
   ['2026-05-16 15:04:05 -04:00 x', { mdy: null, dmy: null }],
   ['1790000000', { mdy: 1790000000000, dmy: 1790000000000 }],

@@ -169,8 +169,15 @@ function validDay(y: string, m: string, d: string): string {
   return `(${m} >= 1 AND ${m} <= 12 AND ${d} >= 1 AND ${d} <= ${last})`;
 }
 
+/**
+ * ISO dates and times: Y, M, D, h, m, s, fraction and offset in groups 1-8. After seconds, a space
+ * and `UTC` or `GMT` (any case, not captured: offset 0) as BigQuery and many database exports write it
+ * (`2026-05-16 15:04:05 UTC`): DuckDB's TIMESTAMPTZ cast reads it, and this form must read what
+ * DuckDB reads (parse-sql.ts; other zone names, which DuckDB reads from its time-zone database, are
+ * not read here).
+ */
 const ISO =
-  '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?)? ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
+  '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?(?: (?i:utc|gmt))?)?)? ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
 /**
  * The clock after a slash or dotted date, as `CLOCK` in parse-sql.ts: `HH:MM[:SS]`, or 12 hours with
  * AM/PM (group 7, its first letter), after a space or a comma and a space.
