@@ -111,7 +111,21 @@ describe('the overall KPI table (window, then the window before it)', () => {
       ['this 30d', 20, 7 / 20, 0.736],
       ['previous 30d', 18, 9 / 18, null],
     ]);
-    expect(windowKpiRows(result())).toEqual(rows);
+    // the same rows, cost per point written to 4 decimals (below)
+    expect(windowKpiRows(result()).map((x) => ({ ...x, cost_per_point: '0.0080' }))).toEqual(rows);
+  });
+
+  it('prints cost per point to 4 decimals, as the terminal does (two decimals read 0.014375 as 0.01)', () => {
+    const r = result();
+    r.kpis.overall = { ...r.kpis.overall, cost_per_point: 0.014375 };
+    r.kpis.overall.previous = { ...r.kpis.overall.previous, cost_per_point: 0.0182 };
+    const d = buildMonitorLoyaltyDashboard(r);
+    const section = d.sections.find((s) => s.title === 'KPIs and trends')!;
+    const table = section.blocks.find((b) => b.kind === 'table' && b.title.startsWith('KPIs (window'));
+    const rows = table && table.kind === 'table' ? table.rows : [];
+    expect(rows.map((x) => x.cost_per_point)).toEqual(['0.0144', '0.0182']);
+    const columns = table && table.kind === 'table' ? table.columns : [];
+    expect(columns.find((c) => c.key === 'cost_per_point')?.format).toBe('text');
   });
 
   it("labels the earlier window as the run resolved it: a quarter's is not 'previous quarter'", () => {

@@ -180,7 +180,8 @@ const KPI_COLUMNS: TableColumn[] = [
   { key: 'redemption_rate', label: 'Redemption', format: 'percent' },
   { key: 'reward_usage', label: 'Reward usage', format: 'percent' },
   { key: 'breakage_rate', label: 'Breakage (expired/earned)', format: 'percent' },
-  { key: 'cost_per_point', label: 'Cost / point', format: 'number' },
+  // written by costPerPointCell, to 4 decimals as the terminal view prints it
+  { key: 'cost_per_point', label: 'Cost / point', format: 'text' },
   { key: 'revenue', label: 'Revenue', format: 'currency' },
   { key: 'aov', label: 'AOV', format: 'currency' },
   { key: 'frequency', label: 'Frequency', format: 'number' },
@@ -195,8 +196,15 @@ const kpiTable = (title: string, rows: KpiTableRow[], cur: string): Block => ({
   kind: 'table',
   title,
   columns: KPI_COLUMNS.map((c) => (c.format === 'currency' ? { ...c, currency: cur } : c)),
-  rows: rows.map((x) => ({ ...x })),
+  rows: rows.map((x) => ({ ...x, cost_per_point: costPerPointCell(x.cost_per_point) })),
 });
+
+/**
+ * Cost per point to 4 decimals (`0.0144`), as the terminal view prints it: a point costs fractions
+ * of a cent, and the tables' two decimals printed 0.014375 as 0.01 and 0.0182 as 0.02 (a change of
+ * −21 % read as −50 %), while 0.0099 kept three significant digits.
+ */
+export const costPerPointCell = (x: number | null): string | null => (x === null ? null : x.toFixed(4));
 
 /**
  * The overall KPI table's rows: the window, then the window before it. CSAT is measured in the
