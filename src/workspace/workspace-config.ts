@@ -24,6 +24,11 @@ export type SourceConfig = {
   decimal?: '.' | ',';
   /** Order of month and day in the source's slash dates (default `mdy`). */
   date_order?: 'mdy' | 'dmy';
+  /**
+   * Unit of the source's money amounts (default `major`, 19.99); `minor`: whole numbers of the
+   * currency's minor units (1999 USD is 19.99, 1999 JPY is 1999, 12345 KWD is 12.345).
+   */
+  amount_unit?: 'major' | 'minor';
 } & (
   | { kind: 'file'; path: string; format?: 'csv' | 'parquet' | 'ndjson' | 'json'; delimiter?: string }
   | { kind: 'postgres'; url: string; table?: string; query?: string; schema?: string }

@@ -70,6 +70,7 @@ sources:
     path: web.csv
     decimal: ","
     date_order: dmy
+    amount_unit: minor
     currency: EUR
     mapping: { person_id: visitor }
   - { name: members, entity: members, kind: file, path: members.csv }
@@ -104,6 +105,7 @@ dedupe:
           currency: 'USD',
           decimal: '.',
           date_order: null,
+          amount_unit: 'major',
         },
         crm_env: {
           kind: 'postgres',
@@ -118,6 +120,7 @@ dedupe:
           currency: 'USD',
           decimal: '.',
           date_order: null,
+          amount_unit: 'major',
         },
         web: {
           kind: 'file',
@@ -131,6 +134,7 @@ dedupe:
           currency: 'EUR',
           decimal: ',',
           date_order: 'dmy',
+          amount_unit: 'minor',
         },
       },
     });

@@ -40,6 +40,7 @@ function sourceSetting(s: SourceConfig, reporting: string): Record<string, unkno
     currency: s.currency ?? reporting,
     decimal: s.decimal ?? '.',
     date_order: s.date_order ?? null,
+    amount_unit: s.amount_unit ?? 'major',
   };
   if (s.kind === 'file')
     return {
@@ -63,8 +64,9 @@ function sourceSetting(s: SourceConfig, reporting: string): Record<string, unkno
  * The gtm.yaml settings the kit itself reads for a command that reads entities (gather and
  * normalize): the reporting currency and its rates, the dedupe rule of each entity read, and how
  * each source of those entities is read (its mapping, priority, currency, decimal mark, date order,
- * path or table; never a connection's user or password). They go into the plan's `settings`
- * beside the command's own, so that the plan alone says which settings produced the numbers.
+ * amount unit, path or table; never a connection's user or password). They go into the plan's
+ * `settings` beside the command's own, so that the plan alone says which settings produced the
+ * numbers.
  * `date_order` null: inferred from the values; `format`/`delimiter` null: from the file.
  */
 export function kitSettings(ws: WorkspaceConfig, entities: readonly string[]): Record<string, unknown> {

@@ -79,6 +79,7 @@ export function bindSource(
       defaultCurrency: src.currency ?? ws.currency.reporting,
       decimal: src.decimal,
       dateOrder: src.date_order,
+      amountUnit: src.amount_unit,
     },
   };
 }

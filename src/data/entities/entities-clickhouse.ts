@@ -44,6 +44,7 @@ import {
   type UtmColumn,
 } from '../normalize/utm-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import { fromMinorSql, NOT_MINOR_UNITS, notWholeSql } from '../normalize/minor-units-sql.ts';
 import {
   amountCodeCh,
   amountCurrencyConflictCh,
@@ -319,17 +320,23 @@ export const opportunitiesCh: ClickHouseEntity = {
     const textAmount = !r.numeric('amount');
     const own = userCurrencyCodes(s.rates);
     const code = amountCodeCh(r.text('amount'), own);
-    const inner = `SELECT ${r.bookkeeping()},
+    // amounts in minor units (`amount_unit: minor`): read as `_units_amount`, then divided by 10^d
+    // of the row's currency a level up (a value with a fraction NULL, flagged for its reason)
+    const minor = b.amountUnit === 'minor';
+    const parsed = `SELECT ${r.bookkeeping()},
       ${r.text('opportunity_id')} AS opportunity_id, ${r.text('account_id')} AS account_id,
       ${r.time('created_at')} AS created_at, ${r.text('created_at')} AS _created_raw,
       ${r.time('closed_at')} AS closed_at, ${r.text('stage')} AS stage_raw,
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
-      ${r.amount('amount', own)} AS amount, ${r.text('amount')} AS _amount_raw,
+      ${r.amount('amount', own)} AS ${minor ? '_units_amount' : 'amount'}, ${r.text('amount')} AS _amount_raw,
       upperUTF8(multiIf(isNotNull(${r.text('currency')}), assumeNotNull(${r.text('currency')}), ${textAmount ? `${code} != '', ${code}, ` : ''}${lit(b.defaultCurrency)})) AS currency,
       toUInt8(isNotNull(${r.text('currency')})) AS _currency_set,
       ${valueMapCh(r.col('campaign'), s.utmAliases.campaign)} AS campaign,
       ${r.text('region')} AS region, ${r.text('segment')} AS segment, ${r.partner(s, null)} AS partner
       FROM ${r.from(table)}`;
+    const inner = minor
+      ? `SELECT *, ${fromMinorSql('_units_amount', 'currency', 'clickhouse')} AS amount, ${notWholeSql('_units_amount', 'clickhouse')} AS _frac_amount FROM (${parsed})`
+      : parsed;
     const rate = (ms: string) => rateCh(s.rates, s.reportingCurrency, 'currency', epochDayCh(ms));
     const rated = `SELECT *, ${rate('created_at')} AS _rate_created, ${rate('ifNull(closed_at, created_at)')} AS _rate_closed FROM (${inner})`;
     const raw = (c: string) => `ifNull(${c}, '(empty)')`;
@@ -338,6 +345,7 @@ export const opportunitiesCh: ClickHouseEntity = {
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',
       isNull(account_id), 'account_id: missing',
       isNull(created_at), concat('created_at: cannot read ', ${raw('_created_raw')}, ' as a timestamp', ${timestampHintCh('_created_raw', dateOrderOf(b, 'created_at'), 'isNull(created_at) AND isNotNull(_created_raw)')}),
+      ${minor ? `_frac_amount = 1, concat('amount: ', ${raw('_amount_raw')}, ${lit(NOT_MINOR_UNITS)}),` : ''}
       isNull(amount), concat('amount: cannot read ', ${raw('_amount_raw')}, ' as a number', ${amountHintCh('_amount_raw', b.decimal)}),
       NOT isFinite(assumeNotNull(amount)), concat('amount: ', ${raw('_amount_raw')}, ' is not a finite number'),
       amount < 0, concat('amount: ', ${raw('_amount_raw')}, ' is negative; credit notes and refunds are not pipeline'),
@@ -475,11 +483,18 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
             return r.text(n);
         }
       };
+      // amounts in minor units (`amount_unit: minor`): read as `_units_<name>`, then divided by
+      // 10^d of the row's currency a level up (a value with a fraction NULL, flagged for its reason)
+      const minor = b.amountUnit === 'minor' ? amounts.map(([n]) => n) : [];
       const parsed = entries.map(
-        ([n, d]) => `${value(n, d)} AS ${chIdent(n)}, ${r.text(n)} AS ${chIdent(`_raw_${n}`)}`,
+        ([n, d]) =>
+          `${value(n, d)} AS ${chIdent(minor.includes(n) ? `_units_${n}` : n)}, ${r.text(n)} AS ${chIdent(`_raw_${n}`)}`,
       );
-      const inner = `SELECT ${r.bookkeeping()}, ${parsed.join(', ')} FROM ${r.from(table)}`;
+      const parsedRows = `SELECT ${r.bookkeeping()}, ${parsed.join(', ')} FROM ${r.from(table)}`;
       const currency = hasCurrency ? 'currency' : lit(b.defaultCurrency.toUpperCase());
+      const inner = minor.length
+        ? `SELECT *, ${minor.map((n) => `${fromMinorSql(chIdent(`_units_${n}`), currency, 'clickhouse')} AS ${chIdent(n)}, ${notWholeSql(chIdent(`_units_${n}`), 'clickhouse')} AS ${chIdent(`_frac_${n}`)}`).join(', ')} FROM (${parsedRows})`
+        : parsedRows;
       const rates = amounts.map(([n, d]) => {
         const day = d.rateAt ? epochDayCh(chIdent(d.rateAt)) : `toNullable(toInt64(toUInt16(today())))`;
         return `${rateCh(s.rates, s.reportingCurrency, currency, day)} AS ${chIdent(`_rate_${n}`)}`;
@@ -500,6 +515,10 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
         const c = chIdent(n);
         const raw = chIdent(`_raw_${n}`);
         if (d.required) branches.push(`isNull(${raw}), ${lit(`${n}: missing`)}`);
+        if (minor.includes(n))
+          branches.push(
+            `${chIdent(`_frac_${n}`)} = 1, concat(${lit(`${n}: `)}, ${rawText(n)}, ${lit(NOT_MINOR_UNITS)})`,
+          );
         const word = KIND_WORD[d.kind];
         if (word)
           branches.push(

@@ -1,6 +1,7 @@
 import type { ChannelRuleSpec } from '../normalize/index.ts';
 import type { RateSpec } from '../normalize/currency-sql.ts';
 import type { DateOrder, DecimalMark } from '../normalize/parse-sql.ts';
+import type { AmountUnit } from '../normalize/minor-units-sql.ts';
 
 /**
  * What normalization needs from the workspace, as plain data (data/ does not read gtm.yaml): the
@@ -56,6 +57,11 @@ export interface SourceBinding {
   decimal?: DecimalMark;
   /** The order of day and month in the source's slash dates (`date_order:`; absent: `mdy`). */
   dateOrder?: DateOrder;
+  /**
+   * The unit of the source's amounts (`amount_unit:`; absent: `major`). `minor`: every amount column
+   * is a whole number of the row's currency's minor units, divided by 10^d (minor-units-sql.ts).
+   */
+  amountUnit?: AmountUnit;
   /**
    * Without `dateOrder`: the order inferred per canonical column from its values (a column with
    * dates only day-first reads, none only month-first reads, is read day-first; see

@@ -8,6 +8,7 @@ import {
   amountCurrencyReasonSql,
   userCurrencyCodes,
 } from '../normalize/amount-currency.ts';
+import { fromMinorSql, NOT_MINOR_UNITS, notWholeSql } from '../normalize/minor-units-sql.ts';
 import type { EntitySpec, SourceBinding } from './entity-spec.ts';
 import { bookkeeping, col, dateOrderOf, partnerSql, text } from './source-columns.ts';
 import { numericSourceColumn } from './typed-entity.ts';
@@ -23,6 +24,7 @@ const reason = (
 ) => `CASE WHEN opportunity_id IS NULL THEN 'opportunity_id: missing'
       WHEN account_id IS NULL THEN 'account_id: missing'
       WHEN created_at IS NULL THEN 'created_at: cannot read ' || COALESCE(_created_raw, '(empty)') || ' as a timestamp' || ${timestampHintSql('_created_raw', dateOrderOf(b, 'created_at'))}
+      ${b.amountUnit === 'minor' ? `WHEN _frac_amount THEN 'amount: ' || _amount_raw || ${literal(NOT_MINOR_UNITS)}` : ''}
       WHEN amount IS NULL THEN 'amount: cannot read ' || COALESCE(_amount_raw, '(empty)') || ' as a number' || ${amountHintSql('_amount_raw', b.decimal)}
       WHEN NOT isfinite(amount) THEN 'amount: ' || _amount_raw || ' is not a finite number'
       WHEN amount < 0 THEN 'amount: ' || _amount_raw || ' is negative; credit notes and refunds are not pipeline'
@@ -62,7 +64,7 @@ export const opportunities: EntitySpec = {
     const own = userCurrencyCodes(s.rates);
     const amountCode = numericSourceColumn(b, 'amount') ? [] : [amountCodeSql(text(b, 'amount'), own)];
     const currency = `upper(COALESCE(${[text(b, 'currency'), ...amountCode, literal(b.defaultCurrency)].join(', ')}))`;
-    const inner = `SELECT ${bookkeeping(b)},
+    const parsed = `SELECT ${bookkeeping(b)},
         ${text(b, 'opportunity_id')} AS opportunity_id,
         ${text(b, 'account_id')} AS account_id,
         ${parseTimestampSql(col(b, 'created_at'), dateOrderOf(b, 'created_at'))} AS created_at, ${text(b, 'created_at')} AS _created_raw,
@@ -75,12 +77,20 @@ export const opportunities: EntitySpec = {
         ${text(b, 'region')} AS region, ${text(b, 'segment')} AS segment,
         ${partnerSql(b, s, null)} AS partner
         FROM ${ident(b.rawTable)}`;
+    // amounts in minor units (`amount_unit: minor`): divided by 10^d of the row's currency; one
+    // with a fraction NULL and flagged for its reason
+    const inner =
+      b.amountUnit === 'minor'
+        ? `SELECT * REPLACE (${fromMinorSql('amount', 'currency', 'duckdb')} AS amount), ${notWholeSql('amount', 'duckdb')} AS _frac_amount FROM (${parsed})`
+        : parsed;
     // the outer row is aliased `o` so the correlated rate lookups cannot bind to the rate table's own columns
     const rated = `SELECT o.*,
           ${rateLookupSql(s.ratesTable, 'o.currency', 'o.created_at')} AS _rate_created,
           ${rateLookupSql(s.ratesTable, 'o.currency', 'COALESCE(o.closed_at, o.created_at)')} AS _rate_closed
         FROM (${inner}) o`;
-    return `SELECT *, ${reason(b, knownCurrencies(s.reportingCurrency, s.rates), own)} AS _reject_reason FROM (${rated})`;
+    // (the flag serves the reason only: it is not kept in the staged rows)
+    const star = b.amountUnit === 'minor' ? '* EXCLUDE (_frac_amount)' : '*';
+    return `SELECT ${star}, ${reason(b, knownCurrencies(s.reportingCurrency, s.rates), own)} AS _reject_reason FROM (${rated})`;
   },
   emptySelect: () =>
     `SELECT NULL::VARCHAR AS opportunity_id, NULL::VARCHAR AS account_id, NULL::TIMESTAMP AS created_at, NULL::TIMESTAMP AS closed_at, NULL::VARCHAR AS stage, NULL::DOUBLE AS amount, NULL::VARCHAR AS currency, NULL::VARCHAR AS campaign, NULL::VARCHAR AS region, NULL::VARCHAR AS segment, NULL::VARCHAR AS partner, NULL::DOUBLE AS _rate_created, NULL::DOUBLE AS _rate_closed`,

@@ -8,6 +8,7 @@ import {
   userCurrencyCodes,
   amountCurrencyReasonSql,
 } from '../normalize/amount-currency.ts';
+import { fromMinorSql, NOT_MINOR_UNITS, notWholeSql } from '../normalize/minor-units-sql.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 import {
   bookkeeping,
@@ -288,8 +289,14 @@ function reasonBranches(b: SourceBinding, s: NormalizeSettings, name: string, de
   const raw = ident(`_raw_${name}`);
   const out: string[] = [];
   if (def.required) out.push(`WHEN ${raw} IS NULL THEN '${name}: missing'`);
-  const word = KIND_WORD[def.kind];
   const rawText = `CAST(${raw} AS VARCHAR)`;
+  // an amount in minor units with a fraction (`amount_unit: minor`): NULL in `c`, said so before
+  // the unreadable values
+  if (def.kind === 'amount' && b.amountUnit === 'minor')
+    out.push(
+      `WHEN ${ident(`_frac_${name}`)} THEN ${literal(`${name}: `)} || ${rawText} || ${literal(NOT_MINOR_UNITS)}`,
+    );
+  const word = KIND_WORD[def.kind];
   // what to do about a value that a source setting would read (`decimal`, `date_order`)
   const hint =
     def.kind === 'timestamp' || def.kind === 'date'
@@ -352,8 +359,9 @@ function ratedSql(
 function asIsCandidate(b: SourceBinding, name: string, def: ColumnDef): boolean {
   const column = b.columns[name];
   if (!column) return false;
-  // amounts: the conversion is the identity when every rate found is 1
-  if (def.kind === 'amount') return nativeColumn(b, name, def) !== undefined;
+  // amounts: the conversion is the identity when every rate found is 1 (and the amounts are in
+  // major units: minor ones are always divided)
+  if (def.kind === 'amount') return b.amountUnit !== 'minor' && nativeColumn(b, name, def) !== undefined;
   return (
     (STRING_KINDS.has(def.kind) || def.kind === 'partner') &&
     b.columnTypes?.[column]?.toUpperCase() === 'VARCHAR'
@@ -435,9 +443,16 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
           : '';
       return `${value} AS ${ident(n)}${raw}${own}`;
     });
-    const inner = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${from}`;
     const currency = hasCurrency ? 'o.currency' : literal(b.defaultCurrency.toUpperCase());
     const converted = amounts.filter(([n]) => !asIs.has(n));
+    // amounts in minor units (`amount_unit: minor`): divided by 10^d of the row's currency, a
+    // value with a fraction NULL and flagged (`_frac_<name>`) for its reason
+    const minor = b.amountUnit === 'minor' ? converted : [];
+    const parsedRows = `SELECT ${bookkeeping(b)}, ${parsed.join(', ')} FROM ${from}`;
+    const unitCurrency = hasCurrency ? 'currency' : literal(b.defaultCurrency.toUpperCase());
+    const inner = minor.length
+      ? `SELECT * REPLACE (${minor.map(([n]) => `${fromMinorSql(ident(n), unitCurrency, 'duckdb')} AS ${ident(n)}`).join(', ')}), ${minor.map(([n]) => `${notWholeSql(ident(n), 'duckdb')} AS ${ident(`_frac_${n}`)}`).join(', ')} FROM (${parsedRows})`
+      : parsedRows;
     const rated = converted.length ? ratedSql(inner, s.ratesTable, currency, converted) : inner;
     const replace = converted.length
       ? ` REPLACE (${converted.map(([n]) => `${ident(n)} * ${ident(`_rate_${n}`)} AS ${ident(n)}`).join(', ')})`
@@ -448,6 +463,7 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
       ...(opts.checks ? entries.map(([n]) => `_raw_${n}`) : []),
       ...changed.filter((n) => def.columns[n].kind !== 'amount').map((n) => `_own_${n}`),
       ...converted.map(([n]) => `_rate_${n}`),
+      ...minor.map(([n]) => `_frac_${n}`),
     ];
     const exclude = helpers.length ? ` EXCLUDE (${helpers.map((h) => ident(h)).join(', ')})` : '';
     if (!opts.checks) return `SELECT *${exclude}${replace}${locals} FROM (${rated})`;

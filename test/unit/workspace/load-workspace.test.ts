@@ -487,4 +487,16 @@ describe('loadWorkspace: source reading settings', () => {
     );
     expect(comma.line).toContain('sources[0].decimal must be one of ., ,');
   });
+
+  it('amount_unit is kept (absent: undefined, read as major); another value is one CONFIG error (fails) naming the key and the values', async () => {
+    const ws = await load(
+      VALID.replace('    path: data/opps.csv', '    path: data/opps.csv\n    amount_unit: minor'),
+    );
+    expect(ws.sources[0].amount_unit).toBe('minor');
+    expect(ws.sources[1].amount_unit).toBeUndefined();
+    const bad = await fails(
+      VALID.replace('    path: data/opps.csv', '    path: data/opps.csv\n    amount_unit: cents'),
+    );
+    expect(bad.line).toContain('sources[0].amount_unit must be one of major, minor');
+  });
 });
