@@ -211,6 +211,53 @@ describe('Segment Protocols', () => {
       properties: [{ name: 'email' }],
     });
   });
+
+  it('reads a rule Segment writes for an event without properties ({ context: {}, traits: {}, properties: {} }) as no properties', () => {
+    // Segment's Public API (and its Terraform provider) writes the message parts an event leaves
+    // free as {}: read as a payload schema, that rule was an event with three untyped properties
+    // named context, traits and properties, exported back to Segment and into the warehouse DDL.
+    const empty = { context: {}, traits: {}, properties: {} };
+    const plan = fromSegmentPlan({
+      data: {
+        rules: [
+          {
+            type: 'TRACK',
+            key: 'Signed Out',
+            version: 1,
+            jsonSchema: {
+              $schema: 'http://json-schema.org/draft-07/schema#',
+              type: 'object',
+              properties: empty,
+            },
+            deprecatedAt: '0001-01-01T00:00:00Z',
+          },
+          { type: 'IDENTIFY', version: 1, jsonSchema: { type: 'object', properties: empty } },
+          {
+            type: 'PAGE',
+            key: 'Home',
+            version: 1,
+            jsonSchema: { properties: { context: {}, properties: {} } },
+          },
+          // a payload schema (typewriter's form) whose properties have those names stays a payload
+          {
+            type: 'TRACK',
+            key: 'Envelope Sent',
+            version: 1,
+            jsonSchema: { properties: { properties: { type: 'string' }, context: {} } },
+          },
+        ],
+      },
+    });
+    expect(plan.events.map((e) => [e.name, e.type, e.status, e.properties.map((p) => p.name)])).toEqual([
+      ['Signed Out', 'track', 'planned', []],
+      ['identify', 'identify', 'planned', []],
+      ['Home', 'page', 'planned', []],
+      ['Envelope Sent', 'track', 'planned', ['properties', 'context']],
+    ]);
+    // and back: the export carries no property named context, traits or properties
+    const out = toSegmentPlan(plan) as { rules: { jsonSchema: JsonSchema }[] };
+    expect(out.rules[0].jsonSchema.properties).toEqual({});
+  });
 });
 
 describe('RudderStack rudder/v1', () => {

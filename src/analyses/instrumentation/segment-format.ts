@@ -87,6 +87,11 @@ function planMeta(d: Obj): Obj {
 /**
  * The JSON Schema of an event's payload inside a rule: message-level schemas keep it under
  * `properties.properties` (track, page, screen) or `properties.traits` (identify, group).
+ * A rule is message-level when its only keys are `context`, `traits` and `properties` and one of
+ * those is an object schema — or, as Segment writes a rule without properties
+ * (`{ "context": {}, "traits": {}, "properties": {} }`), when each is an object schema or `{}` and
+ * `properties` or `traits` is among them. Read as a payload, that rule was an event with three
+ * untyped properties named context, traits and properties.
  */
 function payloadSchema(jsonSchema: JsonSchema, type: CallType): JsonSchema {
   const props = jsonSchema.properties ?? {};
@@ -94,10 +99,18 @@ function payloadSchema(jsonSchema: JsonSchema, type: CallType): JsonSchema {
   const messageLevel =
     keys.length > 0 &&
     keys.every((k) => k === 'context' || k === 'traits' || k === 'properties') &&
-    (isObjectSchema(props.properties) || isObjectSchema(props.traits));
+    (isObjectSchema(props.properties) ||
+      isObjectSchema(props.traits) ||
+      ((keys.includes('properties') || keys.includes('traits')) &&
+        keys.every((k) => isObjectSchema(props[k]) || isEmptySchema(props[k]))));
   if (!messageLevel) return jsonSchema;
   const inner = type === 'identify' || type === 'group' ? props.traits : props.properties;
   return inner ?? {};
+}
+
+/** `{}`: a schema that says nothing (Segment's placeholder for a part of the message it leaves free). */
+function isEmptySchema(s: unknown): boolean {
+  return !!s && typeof s === 'object' && !Array.isArray(s) && Object.keys(s).length === 0;
 }
 
 function isObjectSchema(s: unknown): boolean {
