@@ -258,6 +258,72 @@ describe('Segment Protocols', () => {
     const out = toSegmentPlan(plan) as { rules: { jsonSchema: JsonSchema }[] };
     expect(out.rules[0].jsonSchema.properties).toEqual({});
   });
+
+  it('reads a message-level rule that also constrains the message fields (anonymousId, userId...)', () => {
+    // As Segment's JSON Schema editor writes it when a rule requires the anonymousId, a context
+    // field or a trait: read as a payload schema, the event required four properties named
+    // anonymousId, context, properties and traits, and every real message of it failed validation.
+    const plan = fromSegmentPlan({
+      data: {
+        rules: [
+          {
+            type: 'TRACK',
+            key: 'Account Created',
+            version: 1,
+            jsonSchema: {
+              $schema: 'http://json-schema.org/draft-07/schema#',
+              type: 'object',
+              properties: {
+                anonymousId: { type: 'string' },
+                context: {
+                  type: 'object',
+                  properties: {
+                    device: { type: 'object', properties: { advertisingId: { type: 'string' } } },
+                  },
+                  required: ['device'],
+                },
+                properties: {
+                  type: 'object',
+                  properties: { primary_business_unit: { type: 'string' } },
+                  required: ['primary_business_unit'],
+                },
+                traits: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] },
+              },
+              required: ['anonymousId', 'context', 'properties', 'traits'],
+            },
+          },
+          {
+            type: 'GROUP',
+            version: 1,
+            jsonSchema: {
+              properties: {
+                groupId: { type: 'string' },
+                traits: { type: 'object', properties: { plan: { type: 'string' } } },
+              },
+            },
+          },
+          // a payload whose properties carry message-field names, without the call type's object, stays a payload
+          {
+            type: 'TRACK',
+            key: 'Audit Logged',
+            version: 1,
+            jsonSchema: { properties: { userId: { type: 'string' }, event: { type: 'string' } } },
+          },
+        ],
+      },
+    });
+    expect(plan.events.map((e) => [e.name, e.properties.map((p) => [p.name, p.required])])).toEqual([
+      ['Account Created', [['primary_business_unit', true]]],
+      ['group', [['plan', false]]],
+      [
+        'Audit Logged',
+        [
+          ['userId', false],
+          ['event', false],
+        ],
+      ],
+    ]);
+  });
 });
 
 describe('RudderStack rudder/v1', () => {

@@ -96,17 +96,44 @@ function planMeta(d: Obj): Obj {
 function payloadSchema(jsonSchema: JsonSchema, type: CallType): JsonSchema {
   const props = jsonSchema.properties ?? {};
   const keys = Object.keys(props);
+  const slot = type === 'identify' || type === 'group' ? 'traits' : 'properties';
   const messageLevel =
     keys.length > 0 &&
-    keys.every((k) => k === 'context' || k === 'traits' || k === 'properties') &&
-    (isObjectSchema(props.properties) ||
-      isObjectSchema(props.traits) ||
-      ((keys.includes('properties') || keys.includes('traits')) &&
-        keys.every((k) => isObjectSchema(props[k]) || isEmptySchema(props[k]))));
+    ((keys.every((k) => k === 'context' || k === 'traits' || k === 'properties') &&
+      (isObjectSchema(props.properties) ||
+        isObjectSchema(props.traits) ||
+        ((keys.includes('properties') || keys.includes('traits')) &&
+          keys.every((k) => isObjectSchema(props[k]) || isEmptySchema(props[k]))))) ||
+      // Segment's editor also constrains the message's own fields (`anonymousId`, `userId`...):
+      // then the call type's part must be an object schema to tell the rule from a payload.
+      (keys.every((k) => MESSAGE_FIELDS.has(k)) && isObjectSchema(props[slot])));
   if (!messageLevel) return jsonSchema;
   const inner = type === 'identify' || type === 'group' ? props.traits : props.properties;
   return inner ?? {};
 }
+
+/** The fields of a Segment message (the spec's common fields and each call type's own). */
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set([
+  'anonymousId',
+  'userId',
+  'context',
+  'integrations',
+  'messageId',
+  'receivedAt',
+  'sentAt',
+  'timestamp',
+  'originalTimestamp',
+  'type',
+  'version',
+  'channel',
+  'event',
+  'name',
+  'category',
+  'properties',
+  'traits',
+  'groupId',
+  'previousId',
+]);
 
 /** `{}`: a schema that says nothing (Segment's placeholder for a part of the message it leaves free). */
 function isEmptySchema(s: unknown): boolean {
