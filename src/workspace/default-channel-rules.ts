@@ -80,6 +80,10 @@ export const DEFAULT_STAGE_MAPPING: Record<string, string> = {
   proposal: 'proposal',
   'proposal/price quote': 'proposal',
   'value proposition': 'proposal',
+  // Salesforce's standard Stage picklist puts these two between Value Proposition and
+  // Proposal/Price Quote, both `proposal`: a stock org's report rejected every deal at them.
+  'id. decision makers': 'proposal',
+  'perception analysis': 'proposal',
   negotiation: 'negotiation',
   'negotiation/review': 'negotiation',
   'closed won': 'closed_won',
@@ -90,6 +94,11 @@ export const DEFAULT_STAGE_MAPPING: Record<string, string> = {
   'closed-lost': 'closed_lost',
   closed_lost: 'closed_lost',
   lost: 'closed_lost',
+  // HubSpot's internal ids of its closed stages, as its API, warehouse syncs and exports of the
+  // `dealstage` property write them. Its open stage ids (appointmentscheduled, contractsent, …)
+  // mean what each portal's pipeline makes them mean: they stay for funnel.mapping.
+  closedwon: 'closed_won',
+  closedlost: 'closed_lost',
 };
 
 /** Common UTM spellings → one value. */
