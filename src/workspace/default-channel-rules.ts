@@ -29,6 +29,8 @@ export const DEFAULT_CHANNEL_RULES: ChannelRule[] = [
     channel: 'direct',
     when: { source: ['(direct)', 'direct', ''], medium: ['(none)', '(not set)', 'none', ''] },
   },
+  // HubSpot's "Original Source" / "Latest Source" value, whatever its drill-down (the first page's URL)
+  { channel: 'direct', when: { medium: ['direct traffic'] } },
   {
     channel: 'partner',
     when: { medium: ['partner', 'affiliate', 'affiliates', 'co-marketing', 'comarketing', 'syndication'] },
@@ -131,6 +133,13 @@ export const DEFAULT_UTM_ALIASES = {
     'co-marketing': 'partner',
     co_marketing: 'partner',
     affiliate: 'partner',
+    // HubSpot's "Original Source" / "Latest Source" values, mapped as utm_medium ("Paid Social" and
+    // "Social Media" are read above; "Offline Sources", "Other Campaigns" and "AI Referrals" name no
+    // channel of the grouping and stay unassigned for channels.rules)
+    'paid search': 'cpc',
+    'organic search': 'organic',
+    'email marketing': 'email',
+    referrals: 'referral',
   } as Record<string, string>,
   campaign: {} as Record<string, string>,
 };
