@@ -272,6 +272,8 @@ function interruptibleBy(out: ReturnType<typeof createOutput>) {
           where: err.where,
           hint: err.hint,
           cause: err,
+          sql: err.sql,
+          retriable: err.retriable,
           exitCode: SIGNAL_EXIT[received] ?? 130,
         });
       }

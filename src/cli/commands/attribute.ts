@@ -3,7 +3,7 @@ import { usageError } from '../../errors/index.ts';
 import { MODEL_ALIASES, MODEL_NAMES } from '../../analyses/attribution/model-names.ts';
 import { editDistance } from '../../analyses/text/index.ts';
 import type { CliCommand } from '../command.ts';
-import { scrubUrlSecrets } from '../../data/url-secrets.ts';
+import { checkHttpUrl } from './url-flag-check.ts';
 
 /** Resamples `--bootstrap` allows: enough for stable 95% intervals, bounded so a typo cannot run for hours. */
 const MAX_BOOTSTRAP = 100000;
@@ -70,10 +70,7 @@ export const attributeCommand: CliCommand = {
       type: 'string',
       placeholder: 'URL',
       example: 'http://127.0.0.1:8123',
-      check: (url: string) =>
-        /^https?:\/\/[^\s/]+/i.test(url)
-          ? undefined
-          : `must be an http:// or https:// URL, got "${scrubUrlSecrets(url)}"`,
+      check: checkHttpUrl,
       description:
         'with --touchpoints TABLE: build paths on this ClickHouse server (Distributed tables spread the work)',
     },

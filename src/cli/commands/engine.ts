@@ -1,9 +1,9 @@
 import type { CliCommand } from '../command.ts';
-import { scrubUrlSecrets } from '../../data/url-secrets.ts';
+import { isHttpUrl, quotedUrl } from './url-flag-check.ts';
 
 const URL_CHECK = (urls: string[]) => {
-  const bad = urls.find((u) => !/^https?:\/\/[^\s/]+/i.test(u.trim()));
-  return bad === undefined ? undefined : `must be http:// or https:// URLs, got "${scrubUrlSecrets(bad)}"`;
+  const bad = urls.find((u) => !isHttpUrl(u.trim()));
+  return bad === undefined ? undefined : `must be http:// or https:// URLs, got ${quotedUrl(bad)}`;
 };
 
 export const engineCommand: CliCommand = {

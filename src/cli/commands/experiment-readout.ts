@@ -3,7 +3,7 @@ import { usageError } from '../../errors/index.ts';
 import { metricListProblem } from '../../commands/experiment-readout/metric-specs.ts';
 import { weightListProblem } from '../../commands/experiment-readout/weight-specs.ts';
 import type { CliCommand } from '../command.ts';
-import { scrubUrlSecrets } from '../../data/url-secrets.ts';
+import { checkHttpUrl } from './url-flag-check.ts';
 
 export const experimentReadoutCommand: CliCommand = {
   name: 'experiment-readout',
@@ -34,10 +34,7 @@ export const experimentReadoutCommand: CliCommand = {
       type: 'string',
       placeholder: 'URL',
       example: 'http://127.0.0.1:8123',
-      check: (url: string) =>
-        /^https?:\/\/[^\s/]+/i.test(url)
-          ? undefined
-          : `must be an http:// or https:// URL, got "${scrubUrlSecrets(url)}"`,
+      check: checkHttpUrl,
       description:
         'with --exposures TABLE: reduce the rows on this ClickHouse server (Distributed tables spread the work)',
     },

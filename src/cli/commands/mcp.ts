@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../../errors/index.ts';
 import type { CliCommand } from '../command.ts';
-import { scrubUrlSecrets } from '../../data/url-secrets.ts';
+import { isHttpUrl, quotedUrl } from './url-flag-check.ts';
 
 export const mcpCommand: CliCommand = {
   name: 'mcp',
@@ -21,10 +21,8 @@ export const mcpCommand: CliCommand = {
       placeholder: 'URL',
       example: 'http://ch.internal:8123',
       check: (urls: string[]) => {
-        const bad = urls.find((u) => u !== '*' && !/^https?:\/\/[^\s/]+/i.test(u));
-        return bad === undefined
-          ? undefined
-          : `must be http:// or https:// URLs or *, got "${scrubUrlSecrets(bad)}"`;
+        const bad = urls.find((u) => u !== '*' && !isHttpUrl(u));
+        return bad === undefined ? undefined : `must be http:// or https:// URLs or *, got ${quotedUrl(bad)}`;
       },
       description:
         "ClickHouse servers the tools may connect to besides the workspace's (engine.url of gtm.yaml and gtm.clickhouse.yaml) and this machine's; * allows any",

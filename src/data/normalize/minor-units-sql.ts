@@ -28,7 +28,12 @@ export const MINOR_DIGITS: Readonly<Record<0 | 3 | 4, readonly string[]>> = {
   4: 'CLF UYW'.split(' '),
 };
 
-/** The ISO 4217 minor digits of a currency code (any case): 2 unless `MINOR_DIGITS` says otherwise. */
+/**
+ * The ISO 4217 minor digits of a currency code (any case): 2 unless `MINOR_DIGITS` says otherwise.
+ * For reading amounts only (the SQL above uses the same table). Rounding and display use
+ * `currencyMinorUnits` (analyses/text/currency-minor-units.ts, the runtime's Intl data), which
+ * differs from ISO for a few codes (IQD: 0 there, 3 here): a payment processor writes ISO's units.
+ */
 export function minorDigits(currency: string): number {
   const code = currency.trim().toUpperCase();
   for (const d of [0, 3, 4] as const) if (MINOR_DIGITS[d].includes(code)) return d;
