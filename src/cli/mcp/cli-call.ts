@@ -1,4 +1,7 @@
+import { canonicalFlag } from '../../commands/kit/flag-spec.ts';
+import { suggestFlag } from '../../commands/kit/resolve-flag-object.ts';
 import { withCancellation } from '../../data/cancellation.ts';
+import { usageError } from '../../errors/index.ts';
 import { main } from '../main.ts';
 import { printable } from '../output.ts';
 import { stageProgress } from './stage-progress.ts';
@@ -16,17 +19,42 @@ export const errorResult = (line: string): ToolResult => ({
   isError: true,
 });
 
+/**
+ * The command line of a call. Only the tool's own arguments become flags (its input schema's
+ * properties, in either spelling, `per_path` or `per-path`): anything else an agent sends is
+ * refused, not passed on, since the command line also takes global flags (`--config FILE` would
+ * read a config outside the workspace, `--verbose` print SQL and stacks, `--help` no JSON). A
+ * positional (plans show/diff: a plan id, `latest~N` or a plan file) starting with `-` is refused
+ * too: the command line would read it as a flag (`plan: "--config=/elsewhere/gtm.yaml"`).
+ */
 const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
   const argv: string[] = [];
-  const positional = new Set((tool.command.positionals ?? []).map((p) => p.name));
+  const positionals = tool.command.positionals ?? [];
+  const positional = new Set(positionals.map((p) => p.name));
   for (const [key, value] of Object.entries(args)) {
-    if (value === undefined || value === null || positional.has(key)) continue;
+    if (value === undefined || value === null) continue;
+    if (!Object.hasOwn(tool.inputSchema.properties, canonicalFlag(key)))
+      throw usageError(
+        `unknown flag --${key}`,
+        `--${key}`,
+        `${suggestFlag(key, tool.command.flags)}see --help`,
+      );
+    if (positional.has(key)) continue;
     const flag = `--${key}`;
     if (typeof value === 'boolean') argv.push(value ? flag : `--no-${key}`);
     else argv.push(`${flag}=${Array.isArray(value) ? value.join(',') : String(value)}`);
   }
-  for (const p of tool.command.positionals ?? [])
-    if (args[p.name] !== undefined) argv.push(String(args[p.name]));
+  for (const p of positionals) {
+    const value = args[p.name];
+    if (value === undefined || value === null) continue;
+    if (String(value).startsWith('-'))
+      throw usageError(
+        `${JSON.stringify(String(value))} starts with "-", which would be read as a flag`,
+        p.name,
+        'give a plan id, latest, latest~N or a plan file (./-name.json for a file whose name starts with -)',
+      );
+    argv.push(String(value));
+  }
   return argv;
 };
 

@@ -7,6 +7,7 @@
  */
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { canonicalFlag } from '../../commands/kit/flag-spec.ts';
 import { usageError } from '../../errors/index.ts';
 
 /** How a tool argument names a file: always a path, or a reference that is a path only when it looks like one. */
@@ -111,17 +112,20 @@ function globBase(abs: string): string {
 
 /**
  * Checks every file argument of a call (`fileArgs`: argument name → kind) that is a non-empty
- * string (list arguments: each item).
+ * string (list arguments: each item). An argument is matched in every spelling the commands accept
+ * (`canonicalFlag`: `Paths`, `PATHS` and `paths` are one argument), so a different case or dash is
+ * no way around the check.
  */
 export async function confinePaths(
   workspace: string,
   args: Record<string, unknown>,
   fileArgs: Readonly<Record<string, FileArgKind>>,
 ): Promise<void> {
-  for (const [name, kind] of Object.entries(fileArgs)) {
-    const v = args[name];
+  for (const [key, v] of Object.entries(args)) {
+    const name = canonicalFlag(key);
+    if (!Object.hasOwn(fileArgs, name)) continue;
     const values = Array.isArray(v) ? v : [v];
     for (const x of values)
-      if (typeof x === 'string' && x !== '') await confinePath(workspace, name, x, kind);
+      if (typeof x === 'string' && x !== '') await confinePath(workspace, key, x, fileArgs[name]);
   }
 }

@@ -79,6 +79,24 @@ describe('MCP ClickHouse URLs', () => {
     expect(call(['http://127.0.0.1:8123', 'http://10.0.0.5:8123'])).toMatch(/10\.0\.0\.5:8123 is not/);
   });
 
+  it('checks the argument in every spelling the commands accept (ClickHouse, CLICKHOUSE)', () => {
+    const policy = { workspace: ws, allow: [] };
+    expect(line(() => confineUrls({ ClickHouse: 'http://10.0.0.5:8123' }, ['clickhouse'], policy))).toMatch(
+      /^error\[USAGE\] ClickHouse: http:\/\/10\.0\.0\.5:8123 is not a ClickHouse server/,
+    );
+    expect(line(() => confineUrls({ CLICKHOUSE: 'http://10.0.0.5:8123' }, ['clickhouse'], policy))).toMatch(
+      /is not a ClickHouse server/,
+    );
+  });
+
+  it('refuses what is no http(s) URL with its credentials masked', () => {
+    expect(call('clickhouse://default:s3cret@10.0.0.5:9000')).toBe(
+      'error[USAGE] clickhouse: must be an http:// or https:// URL with a host, got "clickhouse://default:***@10.0.0.5:9000" — e.g. clickhouse: "http://127.0.0.1:8123"',
+    );
+    expect(call('http://default:s3cret@[10.0.0.5')).toMatch(/got "http:\/\/default:\*\*\*@\[10\.0\.0\.5"/);
+    expect(call('default:s3cret@10.0.0.5:9000')).toMatch(/got "\*\*\*@10\.0\.0\.5:9000"/);
+  });
+
   it('allows what the server was started with (--allow-clickhouse), * for any', () => {
     expect(call('http://10.0.0.5:8123', ws, ['http://10.0.0.5:8123/'])).toBeNull();
     expect(call('http://10.0.0.6:8123', ws, ['http://10.0.0.5:8123'])).toMatch(/is not/);

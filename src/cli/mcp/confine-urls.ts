@@ -11,7 +11,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { canonicalFlag } from '../../commands/kit/flag-spec.ts';
 import { usageError } from '../../errors/index.ts';
+import { quotedUrl } from '../commands/url-flag-check.ts';
 
 /** The workspace configs whose ClickHouse URL the tools may use. */
 export const WORKSPACE_CONFIGS = ['gtm.yaml', 'gtm.clickhouse.yaml'] as const;
@@ -92,12 +94,14 @@ export function confineUrls(
   urlArgs: readonly string[],
   policy: UrlPolicy,
 ): void {
-  const values = urlArgs.flatMap((name) => {
-    const v = args[name];
-    return (Array.isArray(v) ? v : [v])
-      .filter((x): x is string => typeof x === 'string' && x !== '')
-      .flatMap((x) => x.split(',').map((u) => [name, u.trim()] as const));
-  });
+  // every spelling the commands accept (`ClickHouse` is `clickhouse`), named as the call wrote it
+  const values = Object.entries(args)
+    .filter(([key]) => urlArgs.includes(canonicalFlag(key)))
+    .flatMap(([name, v]) =>
+      (Array.isArray(v) ? v : [v])
+        .filter((x): x is string => typeof x === 'string' && x !== '')
+        .flatMap((x) => x.split(',').map((u) => [name, u.trim()] as const)),
+    );
   if (!values.length || policy.allow.includes('*')) return;
   const configured = workspaceClickHouseUrls(policy.workspace);
   const allowed = new Set(
@@ -105,13 +109,20 @@ export function confineUrls(
   );
   for (const [name, url] of values) {
     const origin = originOf(url);
-    if (origin !== null && (isLoopback(url) || allowed.has(origin))) continue;
+    if (origin === null)
+      // quoted with its secrets masked (the user's password of clickhouse://user:pw@host)
+      throw usageError(
+        `must be an http:// or https:// URL with a host, got ${quotedUrl(url.includes('://') ? url : url.replace(/^[^@/]*@/, '***@'))}`,
+        name,
+        `e.g. ${name}: "http://127.0.0.1:8123"`,
+      );
+    if (isLoopback(url) || allowed.has(origin)) continue;
     // named by its origin: a user and password in the URL are not repeated
     const known = configured.length
       ? `the workspace's ${configured.map((u) => originOf(u) ?? u).join(', ')}`
       : 'none in the workspace';
     throw usageError(
-      `${origin ?? url} is not a ClickHouse server of this workspace`,
+      `${origin} is not a ClickHouse server of this workspace`,
       name,
       `MCP tools connect only to the engine.url of ${WORKSPACE_CONFIGS.join(' or ')} (${known}) or to this machine (localhost, 127.0.0.1, ::1); to allow another server, start it with gtm mcp --allow-clickhouse URL`,
     );

@@ -28,17 +28,20 @@ const FILE_PLACEHOLDER = /^(FILE|PATH|DIR)(\|[A-Z]+)*$/;
 /** A flag that takes a server URL (`--clickhouse URL`), by its placeholder (URL, URL[,URL…]). */
 const URL_PLACEHOLDER = /^URL\b/;
 
+/** A flag's names: its own and its aliases (both are arguments of the tool). */
+const namesOf = (name: string, d: FlagDecls[string]): string[] => [name, ...(d.aliases ?? [])];
+
 function urlFlags(decls: FlagDecls): string[] {
   return Object.entries(decls)
     .filter(([, d]) => URL_PLACEHOLDER.test(d.placeholder ?? ''))
-    .map(([name]) => name);
+    .flatMap(([name, d]) => namesOf(name, d));
 }
 
 function fileFlags(decls: FlagDecls): Record<string, FileArgKind> {
   return Object.fromEntries(
     Object.entries(decls)
       .filter(([, d]) => FILE_PLACEHOLDER.test(d.placeholder ?? ''))
-      .map(([name]) => [name, 'path' as const]),
+      .flatMap(([name, d]) => namesOf(name, d).map((n) => [n, 'path' as const])),
   );
 }
 
