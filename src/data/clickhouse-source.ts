@@ -11,8 +11,10 @@
  * when the source is gathered), through a view of the run that adds the two columns.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { GtmError } from '../errors/index.ts';
 import type { ClickHouseEngine } from './clickhouse-engine.ts';
+import { checkLoadedFiles, readLoadRecord } from './clickhouse-load-record.ts';
 import { runObject } from './entities/normalize-clickhouse.ts';
 import { quoteIdent, quoteString } from './sql-text.ts';
 import type { SourceLoad, SourceSpec } from './source-spec.ts';
@@ -21,8 +23,11 @@ import { PROVENANCE_COLUMNS } from './source-spec.ts';
 /**
  * The `SourceLoad` of a source whose rows are already in ClickHouse: its table (named after the
  * source), the rows it holds, its columns with their ClickHouse types, and an order-independent
- * fingerprint (the count and the sum of the rows' hashes). No row is rejected here: the load that
- * wrote the table accounted for the lines it could not read.
+ * fingerprint (the count and the sum of the rows' hashes), and the input lines `gtm engine load`
+ * rejected when it wrote the table (its record in `gtm_loads` / `gtm_load_rejects`, see
+ * clickhouse-load-record.ts): rows read = rows in the table + those lines, as a DuckDB run of the
+ * same files counts them. A file of that load which is on this machine and changed since stops the
+ * run (INPUT: reload it). A table without a record (your own) has no rejected lines.
  *
  * @example
  * const load = await bindClickHouseSource(engine, { name: 'web_analytics', kind: 'file', path: 'data/web/*.ndjson' });
@@ -61,6 +66,10 @@ export async function bindClickHouseSource(engine: ClickHouseEngine, spec: Sourc
         hint: 'order the table by a unique integer column, or add source_file (String) and source_row (Int64)',
       },
     );
+  // the lines the load could not read: its record, when this table is the one it created
+  const record = await readLoadRecord(engine, spec.name, table);
+  if (record && spec.kind === 'file')
+    await checkLoadedFiles(record, path.resolve(spec.baseDir ?? process.cwd()));
   const fingerprint = createHash('sha256')
     .update(`${stats.n}\n${stats.h}\n${described.map((d) => `${d.name}:${d.type}`).join('\n')}`)
     .digest('hex');
@@ -79,7 +88,7 @@ export async function bindClickHouseSource(engine: ClickHouseEngine, spec: Sourc
     columns,
     files: [],
     fingerprint,
-    rejects: [],
+    rejects: record?.rejects ?? [],
   };
 }
 

@@ -1,3 +1,5 @@
+import { LOAD_REJECTS_TABLE } from '../../data/clickhouse-load-record.ts';
+import { EVENT_PAYLOADS_SOURCE } from './event-payloads.ts';
 import type { EngineLoadResult } from './run-engine-load.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -37,6 +39,10 @@ export function formatEngineLoad(r: EngineLoadResult): string {
   );
   for (const t of r.tables)
     for (const j of t.rejects) lines.push(`  rejected ${j.file ?? t.source}:${j.row}: ${j.reason}`);
+  if (r.tables.some((t) => t.rows.rejected > 0 && t.source !== EVENT_PAYLOADS_SOURCE))
+    lines.push(
+      `The rejected lines are kept in ${r.database}.${LOAD_REJECTS_TABLE}: a run on ClickHouse counts them as a run on DuckDB does`,
+    );
   const ms = r.tables.flatMap((t) =>
     t.columns.filter((c) => c.note?.startsWith('epoch')).map((c) => `${t.table}.${c.name}`),
   );

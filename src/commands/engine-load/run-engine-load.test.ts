@@ -1,9 +1,11 @@
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse } from '../../data/index.ts';
 import { findClickHouseServer, startClickHouse } from '../../../test/helpers/clickhouse-server.ts';
+import { formatEngineLoad } from './format-engine-load.ts';
 import { runEngineLoad } from './run-engine-load.ts';
 
 const server = findClickHouseServer();
@@ -88,9 +90,41 @@ sources:
           source_row: 5,
         },
       ]);
+      // the rejected line is kept beside the table, with the file's sha256 (computed here apart)
+      const sha = createHash('sha256')
+        .update(await readFile(path.join(dir, 'members.csv')))
+        .digest('hex');
+      expect(
+        await e.query(
+          'SELECT source, file, file_sha256, source_row, reason, raw FROM gtm_load_rejects ORDER BY source_row',
+        ),
+      ).toEqual([
+        {
+          source: 'loyalty_members',
+          file: 'members.csv',
+          file_sha256: sha,
+          source_row: 4,
+          reason: t.rejects[0].reason,
+          raw: 'M3,2026-01-04T00:00:00Z,5,Silver,extra',
+        },
+      ]);
+      expect(
+        await e.query('SELECT table_name, files, fingerprint, loaded_rows, rejected_rows FROM gtm_loads'),
+      ).toEqual([
+        {
+          table_name: 'loyalty_members',
+          files: ['members.csv'],
+          fingerprint: sha,
+          loaded_rows: 3,
+          rejected_rows: 1,
+        },
+      ]);
     } finally {
       await e.close();
     }
+    expect(formatEngineLoad(r)).toContain(
+      'The rejected lines are kept in gtm.gtm_load_rejects: a run on ClickHouse counts them as a run on DuckDB does',
+    );
   });
 
   it('refuses to overwrite a table unless told to, and replaces it with --replace', async () => {
@@ -137,6 +171,25 @@ sources:
       expect(progress).toContain(`${ch.url}: dropped 1 objects of runs killed before`);
     } finally {
       await e.close();
+    }
+  });
+
+  it('refuses a source named as the tables of its record', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'gtm-load-reserved-'));
+    try {
+      await writeFile(path.join(other, 'm.csv'), 'member_id\nM1\n');
+      await writeFile(
+        path.join(other, 'gtm.yaml'),
+        'version: 1\nsources:\n  - { name: gtm_loads, entity: members, kind: file, path: m.csv }\n',
+      );
+      await expect(
+        runEngineLoad({ cwd: other, clickhouse: [ch.url], database: 'gtm' }),
+      ).rejects.toMatchObject({
+        code: 'CONFIG',
+        where: 'sources.gtm_loads',
+      });
+    } finally {
+      await rm(other, { recursive: true, force: true });
     }
   });
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -9,7 +9,16 @@ import {
   type LoadColumn,
   type TableLayout,
 } from '../../data/clickhouse-load.ts';
+import {
+  LOAD_RECORD_TABLES,
+  newLoadId,
+  writeLoadRecord,
+  type LoadedFile,
+  type LoadRecord,
+  type RecordedReject,
+} from '../../data/clickhouse-load-record.ts';
 import { dropStaleRunObjects } from '../../data/clickhouse-stale.ts';
+import { sha256File } from '../../data/fingerprint.ts';
 import {
   loadSource,
   openClickHouse,
@@ -295,6 +304,9 @@ async function loadOne(
   }
 
   const { perServer, inClickHouse } = await countBack(servers, src.name, local, load.rows, s.database);
+  // what could not be loaded, kept beside the table: a run on ClickHouse counts it as DuckDB does
+  const record = await loadRecordOf(load, src.name, ws.baseDir);
+  for (const server of servers) await writeLoadRecord(server, s.database, record.record, record.rejects);
   return {
     source: src.name,
     entity: src.entity,
@@ -321,6 +333,55 @@ async function loadOne(
       reason: r.reason,
     })),
     seconds: round((performance.now() - started) / 1000),
+  };
+}
+
+/** Where a file is, as the table's `source_file` says it: relative to the workspace when inside it. */
+function workspacePath(file: string, baseDir: string): string {
+  const prefix = `${baseDir}${path.sep}`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
+}
+
+/**
+ * The record of a source's load (see clickhouse-load-record.ts): its files as read (size,
+ * modification time, sha256: one file's is the source's fingerprint, several are hashed each),
+ * the fingerprint a DuckDB run records, and every rejected line with its file's sha256.
+ */
+async function loadRecordOf(
+  load: SourceLoad,
+  source: string,
+  baseDir: string,
+): Promise<{ record: LoadRecord; rejects: RecordedReject[] }> {
+  const fingerprint = await load.fingerprint;
+  const files: LoadedFile[] = [];
+  for (const file of load.files) {
+    const info = await stat(file);
+    files.push({
+      file: workspacePath(file, baseDir),
+      size: info.size,
+      mtime_ms: Math.round(info.mtimeMs),
+      sha256: load.files.length === 1 ? fingerprint : await sha256File(file),
+    });
+  }
+  const shaOf = new Map(load.files.map((f, i) => [f, files[i].sha256]));
+  return {
+    record: {
+      load_id: newLoadId(),
+      source,
+      table: source,
+      loaded_at_ms: Date.now(),
+      files,
+      fingerprint,
+      rows: load.rows,
+      rejected: load.rejects.length,
+    },
+    rejects: load.rejects.map((r) => ({
+      file: r.file ? workspacePath(r.file, baseDir) : '',
+      file_sha256: (r.file && shaOf.get(r.file)) || '',
+      row: r.row,
+      reason: r.reason,
+      raw: r.raw ?? null,
+    })),
   };
 }
 
@@ -357,6 +418,13 @@ function pickSources(ws: WorkspaceConfig, names: string[] | undefined, payloads 
   if (ws.sources.length === 0 && payloads) return [];
   if (ws.sources.length === 0)
     throw configError('gtm.yaml declares no sources', 'sources', 'add the files to load under sources:');
+  const reserved = ws.sources.find((s) => (LOAD_RECORD_TABLES as readonly string[]).includes(s.name));
+  if (reserved && (!names?.length || names.includes(reserved.name)))
+    throw configError(
+      `source name ${reserved.name} is the table where gtm engine load keeps what it loaded and rejected`,
+      `sources.${reserved.name}`,
+      'rename the source in gtm.yaml',
+    );
   if (!names || names.length === 0) return ws.sources;
   const known = ws.sources.map((s) => s.name);
   for (const name of names)
