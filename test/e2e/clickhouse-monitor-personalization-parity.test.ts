@@ -65,6 +65,7 @@ const CSVS = [
   'row_accounting.csv',
   'daily_kpis.csv',
   'consent_violations.csv',
+  'consent_violation_users.csv',
   'stale_rules.csv',
   'rule_changes.csv',
   'rejects.csv',

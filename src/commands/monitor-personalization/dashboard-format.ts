@@ -54,3 +54,11 @@ export function ladderEscalations<E extends { alert_id: string; consecutive_brea
 
 /** "1 as-of date" / "3 as-of dates" in a row: a streak counts as-ofs, a rerun of one is not another. */
 export const asOfsInARow = (n: number): string => `${n} ${n === 1 ? 'as-of date' : 'as-of dates'} in a row`;
+
+/** Where the list of every affected user is, and how long it is. */
+export function affectedUsersCaption(u: { rows: readonly unknown[]; truncated: boolean }): string {
+  const n = u.rows.length.toLocaleString('en-US');
+  return u.truncated
+    ? `The first ${n} affected users by user id, one row each, are in consent_violation_users.csv (more were affected).`
+    : `Every affected user (${n}), one row each, is in consent_violation_users.csv.`;
+}

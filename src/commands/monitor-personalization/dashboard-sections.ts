@@ -1,6 +1,6 @@
 import { CONSENT_KIND_TEXT } from '../../analyses/personalization/index.ts';
 import type { Block, Section } from '../../report/index.ts';
-import { CHECK_STATUS, effectText, human } from './dashboard-format.ts';
+import { affectedUsersCaption, CHECK_STATUS, effectText, human } from './dashboard-format.ts';
 import { anomalyLine } from './format.ts';
 import { noRows, skippedWarnings } from './issues-stage.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
@@ -66,6 +66,9 @@ function checklistBlocks(o: O): Block[] {
         { key: 'users', label: 'Users', format: 'integer' },
       ],
       rows: g.consent.groups.map((x) => ({ ...x, kind: CONSENT_KIND_TEXT[x.kind] })),
+      ...(o.governance.consent_users?.rows.length
+        ? { caption: affectedUsersCaption(o.governance.consent_users) }
+        : {}),
     });
   return blocks;
 }

@@ -17,6 +17,7 @@ import type { StageContext } from '../../orchestrator/index.ts';
 import type { PersonalizationConfig } from '../../workspace/index.ts';
 import { plural } from '../../report/plural.ts';
 import type { AggregateOutput } from './aggregate-stage.ts';
+import { isoTime, optionalTime, requireTime } from '../../analyses/personalization/input-checks.ts';
 import { eventToken as token, num, scopeOf, type Run } from './run-scope.ts';
 import {
   consentCountsSql,
@@ -24,6 +25,7 @@ import {
   consentFactsTableSql,
   consentRowsSql,
   consentSuspectsTableSql,
+  consentUsersSql,
   loggedConsentCountsSql,
   loggedConsentFactsTableSql,
   ruleActivitySql,
@@ -39,6 +41,21 @@ import type { Scope } from './sql/scope-sql.ts';
 const ROW_LIMIT = 10_000;
 /** The latest violating decisions that come back as examples above `ROW_LIMIT`. */
 const EXAMPLES = 50;
+/** Affected users listed in consent_violation_users.csv, at most (beyond: a note, counts in result.json). */
+export const CONSENT_USERS_LIMIT = 1_000_000;
+
+/** One user served decisions without the consent they needed (consent_violation_users.csv). */
+export interface ConsentUserRow {
+  user: string;
+  decisions: number;
+  rules: string[];
+  purposes: string[];
+  kinds: string[];
+  firstDecisionTs: string;
+  lastDecisionTs: string;
+  /** The latest withdrawal (or refusal) recorded before one of these decisions; null: none. */
+  withdrawalTs: string | null;
+}
 
 /** What the governance branch hands on: the scan, how consent was checked, and the fallback KPI. */
 export interface GovernanceOutput {
@@ -56,6 +73,11 @@ export interface GovernanceOutput {
    * reports them stale. Empty in a run of every initiative.
    */
   unclaimed_rules?: string[];
+  /**
+   * Every affected user (one row each, by user id, up to `CONSENT_USERS_LIMIT`); null when consent
+   * was not checked or was only counted (a ClickHouse run without consent records).
+   */
+  consent_users?: { rows: ConsentUserRow[]; truncated: boolean } | null;
 }
 
 /** The analyses' owner roles from gtm.yaml's `personalization.owners`. */
@@ -120,6 +142,7 @@ async function consentInput(
   input: ConsentAdherenceInput | null;
   source: GovernanceOutput['consent_source'];
   examples: ConsentDecisionRow[];
+  users: GovernanceOutput['consent_users'];
 }> {
   const records = a.latest.filter((x) => x.entity === 'consent_records').reduce((sum, x) => sum + x.n, 0);
   const [{ n: needing }] = await engine.query<{ n: number }>(consentDenominatorSql(s, c));
@@ -132,10 +155,15 @@ async function consentInput(
       users: num(r.users),
     }));
   if (records === 0) {
-    if (a.decisionsWithConsentState === 0) return { input: null, source: null, examples: [] };
+    if (a.decisionsWithConsentState === 0) return { input: null, source: null, examples: [], users: null };
     if (s.q.name === 'clickhouse') {
       const counts = toCounts(await engine.query(loggedConsentCountsSql(s, c)));
-      return { input: { counts, decisionsRequiringConsent: num(needing) }, source: 'logged', examples: [] };
+      return {
+        input: { counts, decisionsRequiringConsent: num(needing) },
+        source: 'logged',
+        examples: [],
+        users: null,
+      };
     }
     await engine.exec(loggedConsentFactsTableSql(s, c));
     return { ...(await violationsOfFacts(engine, s, needing, toCounts)), source: 'logged' };
@@ -151,19 +179,52 @@ async function violationsOfFacts(
   s: Scope,
   needing: number,
   toCounts: (rows: Record<string, unknown>[]) => ConsentViolationCount[],
-): Promise<{ input: ConsentAdherenceInput; examples: ConsentDecisionRow[] }> {
+): Promise<{
+  input: ConsentAdherenceInput;
+  examples: ConsentDecisionRow[];
+  users: GovernanceOutput['consent_users'];
+}> {
   const counts = toCounts(await engine.query(consentCountsSql(s.q)));
   const total = counts.reduce((sum, x) => sum + Number(x.decisions), 0);
-  // the violators' ids: from the consent records, or (never granted anything) from the decisions
+  // the violators' ids: from the consent records, or (never granted anything) from the decisions;
+  // every violator is named, for the list of affected users
   const limit = total <= ROW_LIMIT ? null : EXAMPLES;
-  const unnamed = (await engine.query(unnamedViolatorsSql(s.q, limit))).map((r) => String(r.user_key));
-  await engine.exec(userNamesTableSql(s, unnamed));
+  const unnamed = (
+    await engine.query(`SELECT user_key FROM (${unnamedViolatorsSql(s.q, null)}) u LIMIT ${ROW_LIMIT + 1}`)
+  ).map((r) => String(r.user_key));
+  // a few are listed in the statement; beyond that the engine selects them itself
+  await engine.exec(userNamesTableSql(s, unnamed.length > ROW_LIMIT ? 'all' : unnamed));
+  const users = total ? await affectedUsers(engine, s) : { rows: [], truncated: false };
   if (limit === null) {
     const rows = (await engine.query(consentRowsSql(s.q, null))) as unknown as ConsentDecisionRow[];
-    return { input: { rows, decisionsRequiringConsent: num(needing) }, examples: [] };
+    return { input: { rows, decisionsRequiringConsent: num(needing) }, examples: [], users };
   }
   const examples = (await engine.query(consentRowsSql(s.q, limit))) as unknown as ConsentDecisionRow[];
-  return { input: { counts, decisionsRequiringConsent: num(needing) }, examples };
+  return { input: { counts, decisionsRequiringConsent: num(needing) }, examples, users };
+}
+
+/** Every user served a decision without consent, one row each (up to `CONSENT_USERS_LIMIT`). */
+async function affectedUsers(
+  engine: Engine,
+  s: Scope,
+): Promise<NonNullable<GovernanceOutput['consent_users']>> {
+  const raw = await engine.query(consentUsersSql(s.q, CONSENT_USERS_LIMIT + 1));
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).sort() : []);
+  const time = (v: unknown, i: number, f: string) => isoTime(requireTime(v as string, i, f));
+  const rows = raw.slice(0, CONSENT_USERS_LIMIT).map((r, i): ConsentUserRow => {
+    const withdrawal = optionalTime(r.withdrawalTs as string | null, i, 'withdrawalTs');
+    return {
+      user: String(r.user),
+      decisions: num(r.decisions),
+      rules: list(r.rules),
+      purposes: list(r.purposes),
+      kinds: list(r.kinds),
+      firstDecisionTs: time(r.firstDecisionTs, i, 'firstDecisionTs'),
+      lastDecisionTs: time(r.lastDecisionTs, i, 'lastDecisionTs'),
+      withdrawalTs: withdrawal === null ? null : isoTime(withdrawal),
+    };
+  });
+  return { rows, truncated: raw.length > CONSENT_USERS_LIMIT };
 }
 
 /**
@@ -264,7 +325,17 @@ export async function governanceStage(
   if (note) ctx.note(note);
   const fallback = worstFallback(scan, thresholds.minEvaluations, run.inputs.inputs.alert_threshold);
   alertGovernance(ctx, run, withExamples, fallback);
-  return { scan: withExamples, consent_source: consent.source, fallback, unclaimed_rules: unclaimed };
+  if (consent.users?.truncated)
+    ctx.note(
+      `consent_violation_users.csv lists the first ${CONSENT_USERS_LIMIT.toLocaleString('en-US')} affected users by user id; more were served decisions without consent (counts by rule and purpose in result.json governance.consent)`,
+    );
+  return {
+    scan: withExamples,
+    consent_source: consent.source,
+    fallback,
+    unclaimed_rules: unclaimed,
+    consent_users: consent.users,
+  };
 }
 
 /**

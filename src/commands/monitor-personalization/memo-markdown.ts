@@ -1,6 +1,6 @@
 import { DEFAULT_ANALYSIS_SETTINGS } from '../../analyses/experiments/index.ts';
 import { mdCode, mdEscape, mdLine } from '../../report/index.ts';
-import { effectText, human, pct } from './dashboard-format.ts';
+import { affectedUsersCaption, effectText, human, pct } from './dashboard-format.ts';
 import type { ExperimentMemoOut } from './experiments-stage.ts';
 import type { MonitorPersonalizationOutputs } from './plan.ts';
 import type { MonitorPersonalizationResult } from './result.ts';
@@ -239,6 +239,9 @@ export function governanceChecklistMarkdown(r: MonitorPersonalizationResult, o: 
     '',
     '## Violations and findings',
     findings.length ? findings.join('\n') : 'None.',
+    ...(o.governance.consent_users?.rows.length
+      ? ['', mdEscape(affectedUsersCaption(o.governance.consent_users))]
+      : []),
     '',
   ].join('\n');
 }

@@ -52,6 +52,11 @@ export interface MonitorPersonalizationResult {
     status: 'pass' | 'warn' | 'fail';
     /** Configured rules never evaluated, left out of a run of one initiative (see `GovernanceOutput`). */
     unclaimed_rules: string[];
+    /**
+     * The list of every user served a decision without consent: its file, the users in it, and
+     * whether it was cut at its limit; null when consent was not checked or only counted.
+     */
+    consent_users: { file: string; listed: number; truncated: boolean } | null;
   };
   /** `value` null: no rule had `min_evaluations` evaluations, the guardrail was not evaluated. */
   fallback: { value: number | null; rule: string | null; threshold: number; min_evaluations: number };
@@ -145,6 +150,13 @@ export function buildMonitorPersonalizationResult(
       consent_source: g.consent_source,
       status: g.scan.checklist.status,
       unclaimed_rules: g.unclaimed_rules ?? [],
+      consent_users: g.consent_users
+        ? {
+            file: 'consent_violation_users.csv',
+            listed: g.consent_users.rows.length,
+            truncated: g.consent_users.truncated,
+          }
+        : null,
     },
     fallback: g.fallback,
     experiments: snakeKeys(o.experiments.memos) as Record<string, unknown>[],

@@ -117,6 +117,31 @@ function governanceFiles(o: MonitorPersonalizationOutputs): ReportFile[] {
         (g.consent?.examples ?? []).map((x) => ({ ...x })),
       ),
     },
+    ...(o.governance.consent_users
+      ? [
+          {
+            name: 'consent_violation_users.csv',
+            content: toCsvTable(
+              cols(
+                'user',
+                'decisions',
+                'rules',
+                'purposes',
+                'kinds',
+                'firstDecisionTs',
+                'lastDecisionTs',
+                'withdrawalTs',
+              ),
+              o.governance.consent_users.rows.map((x) => ({
+                ...x,
+                rules: x.rules.join('; '),
+                purposes: x.purposes.join('; '),
+                kinds: x.kinds.join('; '),
+              })),
+            ),
+          },
+        ]
+      : []),
     {
       name: 'rule_changes.csv',
       content: toCsvTable(

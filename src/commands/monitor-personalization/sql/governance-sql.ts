@@ -194,12 +194,18 @@ export function unnamedViolatorsSql(q: SqlDialect, limit: number | null): string
 
 /**
  * The names of the violators: from the consent records, and for those without any record from the
- * decisions (read again only in that case, only for `extraKeys`).
+ * decisions (read again only in that case: for `extraKeys`, or with `'all'` for every violator
+ * without a record, selected in the engine rather than listed in the statement).
  */
-export function userNamesTableSql(s: Scope, extraKeys: readonly string[]): string {
+export function userNamesTableSql(s: Scope, extraKeys: readonly string[] | 'all'): string {
+  const keys =
+    extraKeys === 'all'
+      ? `SELECT user_key FROM ${s.q.table('mp_consent_facts')} WHERE (${KIND}) IS NOT NULL
+           AND user_key NOT IN (SELECT user_key FROM ${s.q.table('mp_consent')})`
+      : extraKeys.join(', ');
   const fromDecisions = extraKeys.length
     ? `UNION ALL SELECT user_key, user_id FROM (SELECT ${s.q.hashKey('user_id')} AS user_key, user_id FROM ${s.q.source('decisions')}) d
-       WHERE user_key IN (${extraKeys.join(', ')})`
+       WHERE user_key IN (${keys})`
     : '';
   return s.q.createTable(
     'mp_user_names',
@@ -221,6 +227,27 @@ export const consentRowsSql = (q: SqlDialect, limit: number | null): string =>
      ${q.isoTime('next_grant')} AS "nextGrantTs", consent_state AS "loggedConsent", variant, channel
    FROM ${q.table('mp_consent_facts')} f LEFT JOIN ${q.table('mp_user_names')} n ON n.user_key = f.user_key WHERE (${KIND}) IS NOT NULL
    ORDER BY decided_at DESC, n.user_id, rule_id${limit === null ? '' : ` LIMIT ${Math.floor(limit)}`}`;
+
+/**
+ * Every user served a decision without the consent it needed, one row each (the privacy lead's list
+ * of affected people): the decisions, their rules, purposes and kinds, the first and last such
+ * decision, and the latest withdrawal before one of them. In user-id order, at most `limit` rows.
+ */
+export function consentUsersSql(q: SqlDialect, limit: number): string {
+  const facts = `SELECT user_key, rule_id, purpose, decided_at, last_withdrawal, kind
+    FROM (SELECT *, ${KIND} AS kind FROM ${q.table('mp_consent_facts')}) v WHERE kind IS NOT NULL`;
+  const names = `SELECT user_key, user_id FROM ${q.table('mp_user_names')}`;
+  const from =
+    q.name === 'clickhouse'
+      ? `(${facts}) ALL LEFT JOIN (${names}) USING user_key`
+      : `(${facts}) f LEFT JOIN (${names}) n ON n.user_key = f.user_key`;
+  return `SELECT min(user_id) AS "user", count(*) AS decisions, ${q.valueList('rule_id')} AS rules,
+      ${q.valueList('purpose')} AS purposes, ${q.valueList('kind')} AS kinds,
+      ${q.isoTime('min(decided_at)')} AS "firstDecisionTs", ${q.isoTime('max(decided_at)')} AS "lastDecisionTs",
+      ${q.isoTime('max(last_withdrawal)')} AS "withdrawalTs"
+    FROM ${from}
+    GROUP BY ${q.name === 'clickhouse' ? 'user_key' : 'f.user_key'} ORDER BY "user" LIMIT ${Math.floor(limit)}`;
+}
 
 /** Decisions in the window that needed consent (the rate's denominator). */
 export const consentDenominatorSql = (s: Scope, c: ConsentScope): string =>
