@@ -221,6 +221,13 @@ describe('gtm mcp', () => {
     expect(record?.command).toBe('track-source');
     expect(record?.status).toBe('interrupted');
     expect(record!.stages.flatMap((st) => st.tasks).some((t) => t.status === 'skipped')).toBe(true);
+    // the client sees no answer (MCP answers no cancelled request): the server's stderr says it
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;)
+      if (/track-source cancelled/.test(serverStderr)) break;
+      else await new Promise((r) => setTimeout(r, 100));
+    expect(serverStderr).toMatch(
+      /gtm mcp: track-source cancelled by the client; its run stopped after \d+(\.\d)? s\n/,
+    );
     // and the server goes on serving
     const list = await call({ name: 'plans-list', arguments: {} });
     expect(list.isError).toBeFalsy();

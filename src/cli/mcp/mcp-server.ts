@@ -153,6 +153,7 @@ export async function startMcpServer(opts: {
               params: { progressToken: token, progress: ++step, message },
             });
           };
+    const started = Date.now();
     try {
       await confinePaths(opts.workspace, args, tool.fileArgs);
       confineUrls(args, tool.urlArgs, { workspace: opts.workspace, allow: opts.allowClickHouse ?? [] });
@@ -160,6 +161,14 @@ export async function startMcpServer(opts: {
         ? await callPlanCommand(tool, args, opts.workspace, progress, extra.signal)
         : await callCliCommand(tool, args, opts.workspace, { progress, signal: extra.signal });
     } catch (err) {
+      // the SDK sends no response to a cancelled request (as MCP says): the server's log says the
+      // run stopped, as callCliCommand does for the in-process tools
+      if (extra.signal.aborted)
+        process.stderr.write(
+          `gtm mcp: ${tool.name} cancelled by the client; its run stopped after ${
+            Math.round((Date.now() - started) / 100) / 10
+          } s\n`,
+        );
       return errorResult(inToolTerms(asErrorLine(inServerTerms(err, opts.workspace)), tool.inputSchema));
     }
   });
