@@ -41,6 +41,21 @@ describe('openClickHouse without a server', () => {
     expect(err.retriable).toBe(true);
     expect(err.oneLine()).not.toContain('hunter2');
   });
+
+  it('names where a URL it cannot use came from: --clickhouse (USAGE) or engine.url (CONFIG)', async () => {
+    const bad = 'http://u:s3cret@127.0.0.1:1/?password=s3cret';
+    const flag = (await openClickHouse({ url: bad, origin: '--clickhouse' }).catch(
+      (e: unknown) => e,
+    )) as GtmError;
+    expect(flag.oneLine()).toBe(
+      'error[USAGE] --clickhouse: invalid ClickHouse settings: Unknown URL parameters: password — --clickhouse must look like http://host:8123 (a password as http://user:password@host:8123)',
+    );
+    const config = (await openClickHouse({ url: bad }).catch((e: unknown) => e)) as GtmError;
+    expect(config.oneLine()).toMatch(
+      /^error\[CONFIG\] engine\.url: invalid ClickHouse settings: .* — engine\.url must look like/,
+    );
+    expect(flag.oneLine() + config.oneLine()).not.toMatch(/s3cret/);
+  });
 });
 
 const server = findClickHouseServer();

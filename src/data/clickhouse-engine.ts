@@ -111,9 +111,11 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
       log: { level: ClickHouseLogLevel.OFF },
     });
   } catch (err) {
-    throw new GtmError('CONFIG', `invalid ClickHouse settings: ${errorText(err)}`, {
-      where: 'engine.url',
-      hint: 'engine.url must look like http://host:8123',
+    // named where the URL came from: a flag's (`--clickhouse`) is a usage error of that flag
+    const flag = opts.origin?.startsWith('--') ? opts.origin : undefined;
+    throw new GtmError(flag ? 'USAGE' : 'CONFIG', `invalid ClickHouse settings: ${errorText(err)}`, {
+      where: flag ?? 'engine.url',
+      hint: `${flag ?? 'engine.url'} must look like http://host:8123 (a password as http://user:password@host:8123)`,
       cause: err,
     });
   }
