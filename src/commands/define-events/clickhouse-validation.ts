@@ -20,6 +20,12 @@
  * stream, and a later copy whose content differs from the first (`content_print`, the validator's
  * fingerprint written at load: `sentAt` and `receivedAt` aside) makes the id a conflict, named by
  * where its first differing copy is. The server finds the repeated ids (see `repeatedIds`).
+ *
+ * A line the load rejected (not JSON, nested deeper than define-events reads) is in the load's
+ * record (`gtm_load_rejects`, see clickhouse-load-record.ts), not in the table: the first of them in
+ * file order stops the run with the error the file reader gives at that line (INPUT, exit 4), as
+ * define-events on the files stops there. A table without a record (loaded by an earlier gtm, or
+ * made by other means) is validated as it is.
  */
 import path from 'node:path';
 import type { TrackingPlan, ValidationReport } from '../../analyses/instrumentation/index.ts';
@@ -32,6 +38,7 @@ import {
   type ValidatorSnapshot,
 } from '../../analyses/instrumentation/validator-snapshot.ts';
 import { EVENT_PAYLOADS_TABLE, EVENT_PAYLOAD_COLUMNS } from '../../data/clickhouse-event-payloads.ts';
+import { readLoadRecord } from '../../data/clickhouse-load-record.ts';
 import { openClickHouse, quoteIdent, quoteString, type ClickHouseEngine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
 
@@ -225,6 +232,30 @@ async function payloadsTable(engine: ClickHouseEngine, where: PayloadsOnClickHou
   return `${quoteIdent(database, 'clickhouse')}.${quoteIdent(EVENT_PAYLOADS_TABLE, 'clickhouse')}`;
 }
 
+/**
+ * Stops the run at the first line the load of the table rejected, in the order the files were
+ * read: the error `validateEventsFile` gives at that line (message, `file:line`), with the reload
+ * in the hint (the table holds what the load read, not the file as fixed since).
+ */
+async function refuseRejectedLines(engine: ClickHouseEngine, where: PayloadsOnClickHouse): Promise<void> {
+  const record = await readLoadRecord(engine, EVENT_PAYLOADS_TABLE, EVENT_PAYLOADS_TABLE);
+  if (!record || record.rejects.length === 0) return;
+  const fileNo = new Map(record.files.map((f, i) => [f.file, i]));
+  const order = (file: string | undefined) => fileNo.get(file ?? '') ?? record.files.length;
+  const first = record.rejects.reduce((a, b) => {
+    const [fa, fb] = [order(a.file), order(b.file)];
+    return fb < fa || (fb === fa && b.row < a.row) ? b : a;
+  });
+  const more = record.rejects.length - 1;
+  throw new GtmError('INPUT', first.reason, {
+    where: `${path.resolve(where.baseDir, first.file ?? '')}:${first.row}`,
+    hint:
+      'each line of an NDJSON file must be one JSON message; fix or remove the line' +
+      (more > 0 ? ` (and the ${more.toLocaleString('en-US')} other rejected lines)` : '') +
+      `, then load the payloads again: gtm engine load --source ${EVENT_PAYLOADS_TABLE} --replace`,
+  });
+}
+
 async function validateOn(
   engine: ClickHouseEngine,
   plan: TrackingPlan,
@@ -233,6 +264,7 @@ async function validateOn(
   now?: number,
 ): Promise<ValidationReport> {
   const table = await payloadsTable(engine, where);
+  await refuseRejectedLines(engine, where);
   const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
   const planned = new Set(plannedTracks);
 

@@ -2,8 +2,13 @@
  * `gtm engine load`, event payloads: the captured messages of `events.payloads` (NDJSON files)
  * read line by line with define-events' own reader and written one row per message (batch
  * members flattened) to `event_payloads`, so define-events can count on the server.
+ *
+ * The lines it rejects (not JSON, nested too deep) are kept in the load's record (`gtm_loads` /
+ * `gtm_load_rejects`, as for the sources: see clickhouse-load-record.ts), so that define-events on
+ * ClickHouse stops at the first of them as define-events on the files does.
  */
 import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   EVENT_PAYLOADS_LOCAL,
@@ -14,6 +19,14 @@ import {
   payloadRowJson,
   payloadRows,
 } from '../../data/clickhouse-event-payloads.ts';
+import { MAX_RAW_LENGTH } from '../../data/load-csv.ts';
+import {
+  newLoadId,
+  writeLoadRecord,
+  type LoadedFile,
+  type RecordedReject,
+} from '../../data/clickhouse-load-record.ts';
+import { combineFingerprints, sha256File } from '../../data/fingerprint.ts';
 import type { ClickHouseEngine } from '../../data/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import { eventFiles, forEachLine, type ByteRange } from '../shared/tracking-plan-io/index.ts';
@@ -66,6 +79,8 @@ export async function loadEventPayloads(
     sent.rows,
     s.database,
   );
+  // the rejected lines, kept beside the table: define-events on ClickHouse stops at the first
+  await recordPayloadLoad(servers, files, ws.baseDir, s.database, sent);
   return {
     source: EVENT_PAYLOADS_SOURCE,
     entity: 'event_payloads',
@@ -97,9 +112,10 @@ async function sendPayloads(
   files: readonly string[],
   baseDir: string,
   s: PayloadLoadSettings,
-): Promise<{ rows: number; rejected: number; rejects: EngineLoadTable['rejects'] }> {
+): Promise<SentPayloads> {
   let rows = 0;
   const rejects: EngineLoadTable['rejects'] = [];
+  const recorded: RecordedReject[] = [];
   let rejected = 0;
   let batch: string[] = [];
   let batchBytes = 0;
@@ -130,6 +146,13 @@ async function sendPayloads(
             rejected++;
             if (rejects.length < s.rejectsShown)
               rejects.push({ file: rel, row: offset + n, reason: read.reason });
+            recorded.push({
+              file: rel,
+              file_sha256: '',
+              row: offset + n,
+              reason: read.reason,
+              raw: line.length > MAX_RAW_LENGTH ? `${line.slice(0, MAX_RAW_LENGTH)}…` : line,
+            });
             return;
           }
           for (const r of payloadRows(read.message, {
@@ -150,7 +173,54 @@ async function sendPayloads(
     }
   }
   await flush();
-  return { rows, rejected, rejects };
+  return { rows, rejected, rejects, recorded };
+}
+
+interface SentPayloads {
+  /** Messages sent (a batch line counts as its members). */
+  rows: number;
+  /** Lines rejected. */
+  rejected: number;
+  /** The first rejected lines, for the load's result. */
+  rejects: EngineLoadTable['rejects'];
+  /** Every rejected line, for the load's record (files workspace-relative, sha256 filled in later). */
+  recorded: RecordedReject[];
+}
+
+/**
+ * Writes the payloads' load record on every server (see clickhouse-load-record.ts): the files as
+ * read (size, modification time, sha256), the messages loaded and every rejected line.
+ */
+async function recordPayloadLoad(
+  servers: readonly ClickHouseEngine[],
+  files: readonly string[],
+  baseDir: string,
+  database: string,
+  sent: SentPayloads,
+): Promise<void> {
+  const loaded: LoadedFile[] = [];
+  for (const file of files) {
+    const info = await stat(file);
+    loaded.push({
+      file: path.relative(baseDir, file) || file,
+      size: info.size,
+      mtime_ms: Math.round(info.mtimeMs),
+      sha256: await sha256File(file),
+    });
+  }
+  const shaOf = new Map(loaded.map((f) => [f.file, f.sha256]));
+  const record = {
+    load_id: newLoadId(),
+    source: EVENT_PAYLOADS_SOURCE,
+    table: EVENT_PAYLOADS_TABLE,
+    loaded_at_ms: Date.now(),
+    files: loaded,
+    fingerprint: combineFingerprints(loaded.map((f) => ({ name: f.file, sha256: f.sha256 }))),
+    rows: sent.rows,
+    rejected: sent.rejected,
+  };
+  const rejects = sent.recorded.map((r) => ({ ...r, file_sha256: shaOf.get(r.file) ?? '' }));
+  for (const server of servers) await writeLoadRecord(server, database, record, rejects);
 }
 
 /**

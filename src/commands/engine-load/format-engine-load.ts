@@ -43,6 +43,10 @@ export function formatEngineLoad(r: EngineLoadResult): string {
     lines.push(
       `The rejected lines are kept in ${r.database}.${LOAD_REJECTS_TABLE}: a run on ClickHouse counts them as a run on DuckDB does`,
     );
+  if (r.tables.some((t) => t.rows.rejected > 0 && t.source === EVENT_PAYLOADS_SOURCE))
+    lines.push(
+      `The rejected payload lines are kept in ${r.database}.${LOAD_REJECTS_TABLE}: define-events on ClickHouse stops at the first, as on the files; fix them and load again with --replace`,
+    );
   const ms = r.tables.flatMap((t) =>
     t.columns.filter((c) => c.note?.startsWith('epoch')).map((c) => `${t.table}.${c.name}`),
   );

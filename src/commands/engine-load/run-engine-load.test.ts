@@ -193,6 +193,62 @@ sources:
     }
   });
 
+  it('keeps the payload lines it rejects in the record, with the file and its sha256', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'gtm-load-payloads-'));
+    try {
+      // line 2 is not JSON; line 3 is blank (no line to load or reject); line 4 a batch of two
+      const text = [
+        '{"type":"track","event":"A","userId":"u1"}',
+        '{"type":"track","event":"B",',
+        '',
+        '{"batch":[{"type":"track","event":"C"},{"type":"identify","userId":"u2"}]}',
+        '',
+      ].join('\n');
+      await writeFile(path.join(other, 'captured.ndjson'), text);
+      await writeFile(
+        path.join(other, 'gtm.yaml'),
+        'version: 1\nsources: []\nevents: { payloads: captured.ndjson }\n',
+      );
+      const r = await runEngineLoad({ cwd: other, clickhouse: [ch.url], database: 'payloads' });
+      expect(r.tables[0].rows).toMatchObject({ read: 4, loaded: 3, rejected: 1 });
+      const sha = createHash('sha256').update(text).digest('hex');
+      const e = await openClickHouse({ url: ch.url, database: 'payloads' });
+      try {
+        expect(
+          await e.query('SELECT source, file, file_sha256, source_row, reason, raw FROM gtm_load_rejects'),
+        ).toEqual([
+          {
+            source: 'event_payloads',
+            file: 'captured.ndjson',
+            file_sha256: sha,
+            source_row: 2,
+            reason: r.tables[0].rejects[0].reason,
+            raw: '{"type":"track","event":"B",',
+          },
+        ]);
+        expect(
+          await e.query('SELECT table_name, files, fingerprint, loaded_rows, rejected_rows FROM gtm_loads'),
+        ).toEqual([
+          {
+            table_name: 'event_payloads',
+            files: ['captured.ndjson'],
+            fingerprint: sha,
+            loaded_rows: 3,
+            rejected_rows: 1,
+          },
+        ]);
+      } finally {
+        await e.close();
+      }
+      expect(r.tables[0].rejects[0].reason).toMatch(/^line is not valid JSON \(/);
+      expect(formatEngineLoad(r)).toContain(
+        'The rejected payload lines are kept in payloads.gtm_load_rejects: define-events on ClickHouse stops at the first',
+      );
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('says what is wrong with the server, the cluster or the password', async () => {
     await expect(runEngineLoad({ cwd: dir, clickhouse: ['http://127.0.0.1:1'] })).rejects.toMatchObject({
       code: 'ENGINE',
