@@ -28,7 +28,13 @@ export const mcpCommand: CliCommand = {
         "ClickHouse servers the tools may connect to besides the workspace's (engine.url of gtm.yaml and gtm.clickhouse.yaml) and this machine's; * allows any",
     },
   ],
-  examples: ['gtm mcp --workspace ./gtm-demo', 'claude mcp add gtm -- npx gtm mcp --workspace "$PWD"'],
+  // the README's registration lines: `npx gtm` names the clone's bin only inside the clone, and an
+  // agent host starts the server in the workspace, where npx would fetch a package named gtm
+  examples: [
+    'gtm mcp --workspace ./gtm-demo',
+    'claude mcp add gtm -- gtm mcp --workspace "$PWD"',
+    'claude mcp add gtm -- node /path/to/gtm/bin/gtm.js mcp --workspace "$PWD"',
+  ],
   async run(args, ctx) {
     const workspace = path.resolve(ctx.cwd, (args.flags.workspace as string | undefined) ?? '.');
     if (!existsSync(workspace) || !statSync(workspace).isDirectory())

@@ -47,3 +47,15 @@ describe('--alert-threshold in --help agrees with the README', () => {
       );
   });
 });
+
+describe('gtm mcp --help agrees with the README', () => {
+  it('registers the server as the README says (no npx: outside the clone it would fetch a package named gtm)', async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const lines = (await help('mcp')).match(/claude mcp add [^`]*?--workspace "\$PWD"/g) ?? [];
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).not.toMatch(/\bnpx\b/);
+      expect(readme).toContain(line);
+    }
+  });
+});
