@@ -19,7 +19,7 @@ export interface DataCoverage {
   /** The warning line (stderr, result.json `warnings`), null when the window holds data. */
   warning: string | null;
   /**
-   * Orders (any date) that name a reward used (`reward_id`): 0 when the orders' column is empty or
+   * Orders (any date) that count (`lm_orders`) and name a reward used (`reward_id`): 0 when the orders' column is empty or
    * not mapped, and reward usage (orders with a reward / rewards redeemed) cannot be measured.
    */
   orders_with_reward: number;
@@ -44,7 +44,7 @@ function coverageSql(engine: Engine, end: string): string {
     `(SELECT if(count() > 0, toNullable(max(${col})), NULL) FROM ${rel(table)} WHERE ${col} < ${msCh(end)})`;
   return `SELECT ${last('lm_ledger', 'occurred_at')} AS ledger_last, ${last('lm_orders', 'ordered_at')} AS order_last,
        (SELECT if(count() > 0, toNullable(min(enrolled_at)), NULL) FROM ${rel('lm_member_base')}) AS first_enrolled,
-       (SELECT count() FROM ${rel('orders')} WHERE isNotNull(reward_id)) AS orders_with_reward`;
+       (SELECT count() FROM ${rel('lm_orders')} WHERE rewarded = 1) AS orders_with_reward`;
 }
 
 const iso = (v: unknown): string | null =>

@@ -18,6 +18,7 @@ import {
   pointTotalsSql,
   valuationOf,
 } from './sql/points-lots-sql.ts';
+import { finishNarrowOrders, orderStatusOf, type OrderStatus } from './sql/order-status-sql.ts';
 import type { NarrowResult } from '../../data/entities/index.ts';
 import { editDistance } from '../../analyses/text/index.ts';
 import { inputError } from '../../errors/index.ts';
@@ -68,6 +69,12 @@ export interface MembersOutput {
   rewards: number;
   /** Rows the summaries could not use, by reason (ledger rows of unknown members, …). */
   orphans: { ledger_rows: number; member_orders_without_member: number };
+  /**
+   * The orders read (every date) by what they are to the command: counted (net of partial
+   * refunds, those refunded summed), or not counted (cancelled or voided, refunded whole, not paid
+   * yet); `warning` says so of `partially_refunded` orders with no refunded amount (null when none).
+   */
+  orders: OrderStatus & { warning: string | null };
   /** Member tiers no tier rule describes, with their members and points (empty when every tier is known). */
   unknown_tiers: UnknownTier[];
   /**
@@ -443,6 +450,8 @@ export async function pullMembers(
   await tuneEngine(engine);
   checkTierRanks(rules, sourcesOf(run, 'tier_rules'));
   const tiers = tierSetupOf(rules, memberTiers);
+  // the orders that count, net of their refunds (normalize wrote every accepted order)
+  if (narrowTables) await finishNarrowOrders(engine);
   const { window, previous } = run.inputs;
   ctx.progress('summarising members, orders and points');
   const params: MemberSummaryParams = {
@@ -476,6 +485,9 @@ export async function pullMembers(
     );
   if (tiers.thresholds.length) alertUnknownTiers(ctx, run, unknown_tiers);
   const id_case = await idCaseNoted(ctx, engine);
+  const orders = await orderStatusOf(engine, rel, narrowTables);
+  const warning = orders.refund_unknown ? refundUnknownWarning(orders.refund_unknown, run) : null;
+  if (warning) ctx.note(warning);
   return {
     tiers,
     members: Number(counts.members),
@@ -491,9 +503,19 @@ export async function pullMembers(
       ledger_rows: Number(counts.orphan_ledger),
       member_orders_without_member: Number(counts.orphan_orders),
     },
+    orders: { ...orders, warning },
     unknown_tiers,
     id_case,
   };
+}
+
+/**
+ * The warning of orders `partially_refunded` with no refunded amount: counted whole, the refund
+ * not known (a status mapped without the refunded amount, or a cell left empty).
+ */
+function refundUnknownWarning(orders: number, run: Run): string {
+  const one = orders === 1;
+  return `${plural(orders, 'order')} ${one ? 'is' : 'are'} partially_refunded with no refunded_amount, so counted whole: revenue, AOV, the spend that qualifies for a tier and the models read ${one ? 'it' : 'them'} gross; map the amount refunded (Shopify: Refunded Amount) as refunded_amount in ${sourcesOf(run, 'orders')}`;
 }
 
 /** The workspace sources of an entity, as "name (path)" for a hint. */

@@ -116,6 +116,7 @@ export function buildMonitorLoyaltyResult(
       ...(l.overdue ? [l.overdue.finding] : []),
       ...(l.stale_pending ? [l.stale_pending.finding] : []),
       ...o.members.id_case.warnings,
+      ...(o.members.orders.warning ? [o.members.orders.warning] : []),
       ...o.models.warnings,
       ...(rewardUsageWarning(o.kpis.overall) ? [rewardUsageWarning(o.kpis.overall)!] : []),
       ...(o.experiments?.missing.length

@@ -55,29 +55,114 @@ export const ledger = typedEntity({
   dedupe: { keys: ['entry_id'] },
 });
 
-/** Orders of members and non-members. */
+/**
+ * The statuses an order can have, each a canonical value of `orders.status` (Shopify's financial
+ * statuses; WooCommerce's and BigCommerce's order statuses as aliases): `paid`, `partially_paid`
+ * and `partially_refunded` orders count (net of their refund); `refunded`, `voided`, `cancelled`,
+ * and `pending` / `authorized` (no payment taken yet) do not (monitor-loyalty's `ORDER_KIND`).
+ */
+export const ORDER_STATUSES = [
+  'paid',
+  'partially_paid',
+  'partially_refunded',
+  'refunded',
+  'pending',
+  'authorized',
+  'voided',
+  'cancelled',
+] as const;
+
+/** Orders of members and non-members, with what was refunded of them and their status. */
 export const orders = typedEntity({
   name: 'orders',
   description:
-    'orders: id, customer (a member id for members), member flag, amount, currency, time, reward applied',
+    'orders: id, customer (a member id for members), member flag, amount, refunded amount, status, cancellation, currency, time, reward applied',
   columns: {
     order_id: { kind: 'id', required: true },
     customer_id: { kind: 'id', required: true },
     is_member: { kind: 'boolean' },
+    /** What the order was placed for, before refunds (Shopify's `Total`). */
     amount: {
       kind: 'amount',
       required: true,
       min: 0,
       rateAt: 'ordered_at',
       belowMin:
-        "a return or refund is not an order: net it into its order's amount or leave it out of the orders export (points it takes back go in the ledger as a negative adjust)",
+        "a return or refund is not an order: map its order's refunded_amount (or net it into its order's amount), or leave it out of the orders export (points it takes back go in the ledger as a negative adjust)",
     },
+    /**
+     * What was given back of the order (Shopify's `Refunded Amount`, partial refunds too), in the
+     * order's currency, converted at the same rate as the amount: monitor-loyalty reads the order
+     * net, `amount − refunded_amount`, and an order refunded whole not at all.
+     */
+    refunded_amount: {
+      kind: 'amount',
+      min: 0,
+      rateAt: 'ordered_at',
+      belowMin: 'write the amount given back as a positive number (it is taken off the amount)',
+    },
+    /**
+     * The order's financial status (Shopify's `Financial Status`, WooCommerce's or BigCommerce's
+     * order status): which orders count, `ORDER_STATUSES`.
+     */
+    status: {
+      kind: 'token',
+      values: ORDER_STATUSES,
+      aliases: {
+        // WooCommerce
+        processing: 'paid',
+        completed: 'paid',
+        on_hold: 'pending',
+        pending_payment: 'pending',
+        checkout_draft: 'pending',
+        draft: 'pending',
+        failed: 'voided',
+        // BigCommerce
+        awaiting_payment: 'pending',
+        manual_verification_required: 'pending',
+        incomplete: 'pending',
+        awaiting_fulfillment: 'paid',
+        awaiting_shipment: 'paid',
+        awaiting_pickup: 'paid',
+        partially_shipped: 'paid',
+        shipped: 'paid',
+        disputed: 'paid',
+        declined: 'voided',
+        // Shopify: an authorization that lapsed
+        expired: 'voided',
+        // spellings
+        void: 'voided',
+        canceled: 'cancelled',
+        authorised: 'authorized',
+        complete: 'paid',
+        captured: 'paid',
+        settled: 'paid',
+      },
+    },
+    /** When the order was cancelled (Shopify's `Cancelled at`): a cancelled order does not count. */
+    cancelled_at: { kind: 'timestamp' },
     currency: { kind: 'currency' },
     ordered_at: { kind: 'timestamp', required: true },
     channel: { kind: 'token' },
     /** The reward (voucher) used on the order, if any: reward usage reads it. */
     reward_id: { kind: 'id' },
   },
+  // a refund cannot exceed what was paid (compared as written: one row, one currency), and an
+  // order cannot be cancelled before it was placed
+  crossChecks: [
+    {
+      column: 'refunded_amount',
+      is: 'above',
+      than: 'amount',
+      why: 'a refund cannot exceed its order: map the order total before refunds (Shopify: Total) to amount, and check both amounts (and their currency)',
+    },
+    {
+      column: 'cancelled_at',
+      is: 'before-day',
+      than: 'ordered_at',
+      why: 'an order cannot be cancelled before it was placed: check both times (and their time zone)',
+    },
+  ],
   dedupe: { keys: ['order_id'] },
 });
 

@@ -150,11 +150,11 @@ describe('a negative amount says where a refund, a return or a clawback belongs'
     return r._reject_reason;
   }
 
-  it('a loyalty order: net the return into its order or leave it out; points back in the ledger', async () => {
+  it('a loyalty order: map the refund on its order or leave it out; points back in the ledger', async () => {
     expect(
       await reason(orders, { order_id: 'o1', customer_id: 'm1', amount: '-40', ordered_at: '2026-02-01' }),
     ).toBe(
-      "amount: -40 is negative; a return or refund is not an order: net it into its order's amount or leave it out of the orders export (points it takes back go in the ledger as a negative adjust)",
+      "amount: -40 is negative; a return or refund is not an order: map its order's refunded_amount (or net it into its order's amount), or leave it out of the orders export (points it takes back go in the ledger as a negative adjust)",
     );
   });
 

@@ -2,6 +2,13 @@ import { literal, quoteIdent, type Engine, type NarrowSpec } from '../../../data
 import { narrowHashSql, type NarrowResult } from '../../../data/entities/index.ts';
 import { trimCh } from '../../../data/normalize/parse-clickhouse.ts';
 import { dec6, exactSum, exactSumIf } from '../../shared/exact-sum.ts';
+import {
+  FIRST_NOT_COUNTED,
+  ORDER_KIND_CH,
+  orderKindSql,
+  orderNetSql,
+  orderRefundSql,
+} from './order-status-sql.ts';
 
 /** What the member summary needs to know besides the canonical tables. */
 export interface MemberSummaryParams {
@@ -160,10 +167,20 @@ export function narrowTablesSpec(p: { end: string; expireMonths: number }): Reco
     },
     orders: {
       table: 'lm_orders',
-      columns: ['order_id', 'customer_id', 'amount', 'ordered_at', 'is_member'],
+      // the amount net of its refund, what the order is (counted or not, ORDER_KIND) and its
+      // partial refund: the orders not counted are deleted, and lm_amount renamed amount, once the
+      // pass is done (finishNarrowOrders)
+      columns: ['order_id', 'customer_id', 'ordered_at', 'is_member'],
       prepare,
       lookups: [{ alias: 'm', table: 'lm_member_num', on: { customer_id: 'member_id' } }],
-      computed: { mi: 'm.mi', rewarded: 's.reward_id IS NOT NULL', member_enrolled_at: 'm.enrolled_at' },
+      computed: {
+        mi: 'm.mi',
+        lm_amount: orderNetSql('s'),
+        lm_kind: orderKindSql('s'),
+        lm_refund: orderRefundSql('s'),
+        rewarded: 's.reward_id IS NOT NULL',
+        member_enrolled_at: 'm.enrolled_at',
+      },
     },
   };
 }
@@ -327,10 +344,12 @@ export function ledgerAndOrdersSql(
             ${c.order_id} AS order_id, ${c.rcost} AS rcost, ${c.expires_at} AS expires_at
      FROM ${p.ledgerTable ? quoteIdent(p.ledgerTable) : 'ledger'} l LEFT JOIN lm_member_num b ON b.member_id = l.member_id
      LEFT JOIN rewards r ON r.reward_id = l.reward_id`,
+    // the orders that count, net of their refunds (ORDER_KIND)
     `CREATE OR REPLACE TABLE lm_orders AS
-     SELECT b.mi, o.order_id, o.customer_id, o.amount, o.ordered_at, o.is_member, o.reward_id IS NOT NULL AS rewarded,
+     SELECT b.mi, o.order_id, o.customer_id, ${orderNetSql('o')} AS amount, o.ordered_at, o.is_member, o.reward_id IS NOT NULL AS rewarded,
             b.enrolled_at AS member_enrolled_at
-     FROM orders o LEFT JOIN lm_member_num b ON b.member_id = o.customer_id`,
+     FROM orders o LEFT JOIN lm_member_num b ON b.member_id = o.customer_id
+     WHERE ${orderKindSql('o')} < ${FIRST_NOT_COUNTED}`,
   ];
 }
 
@@ -708,9 +727,13 @@ function ledgerCh(p: MemberSummaryParams, rel: RelationOf): string {
 function ordersCh(rel: RelationOf): string {
   return `SELECT if(b_found = 1, b_mi, CAST(NULL AS Nullable(Int32))) AS mi, order_id, customer_id, amount, ordered_at,
          is_member, rewarded, if(b_found = 1, b_enrolled, CAST(NULL AS Nullable(Int64))) AS member_enrolled_at
-       FROM (SELECT order_id, ifNull(customer_id, '') AS customer_id, assumeNotNull(amount) AS amount,
-                    assumeNotNull(ordered_at) AS ordered_at, is_member, toUInt8(isNotNull(reward_id)) AS rewarded
-             FROM ${rel('orders')})
+       FROM (SELECT order_id, ifNull(customer_id, '') AS customer_id, net_amount AS amount, ordered_at, is_member, rewarded
+             -- the orders that count, net of their refunds (ORDER_KIND); the net amount named
+             -- apart from amount, which the filter reads (a ClickHouse alias is query-wide)
+             FROM (SELECT order_id, customer_id, assumeNotNull(amount) - ifNull(refunded_amount, 0) AS net_amount,
+                          assumeNotNull(ordered_at) AS ordered_at, is_member, toUInt8(isNotNull(reward_id)) AS rewarded
+                   FROM ${rel('orders')}
+                   WHERE ${ORDER_KIND_CH} < ${FIRST_NOT_COUNTED}))
        ANY LEFT JOIN (SELECT member_id AS customer_id, mi AS b_mi, toNullable(enrolled_at) AS b_enrolled, toUInt8(1) AS b_found
                       FROM ${rel('lm_member_base')}) USING customer_id`;
 }
