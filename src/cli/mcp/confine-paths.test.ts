@@ -54,8 +54,7 @@ describe('confinePath', () => {
       'data/missing.csv',
       'link-in.csv',
       'data/../data/paths.csv',
-      'data',
-      '.',
+      'data/sub',
     ])
       expect(await line('paths', v), v).toBeNull();
   });
@@ -80,6 +79,17 @@ describe('confinePath', () => {
     expect(await line('paths', outside, 'path', fx.path('ws-link'))).toMatch(
       /is outside the workspace folder/,
     );
+  });
+
+  it('a folder given as such: no link under it, at any depth, may lead outside (it is read whole)', async () => {
+    expect(await line('payloads', 'linked')).toBe(
+      `error[USAGE] payloads: linked holds ${path.join(ws, 'linked/b.csv')}, a link that leads outside the workspace folder ${ws} — MCP tools read files only inside the workspace (gtm mcp --workspace DIR): copy the file into it, or serve the folder that holds it`,
+    );
+    for (const v of ['data', '.', ws])
+      expect(await line('input', v), v).toMatch(
+        /^error\[USAGE\] input: .* holds .*, a link that leads outside/,
+      );
+    expect(await line('input', 'data/sub')).toBeNull();
   });
 
   it('globs: the fixed folder inside, no .. segment, no link under it leading outside', async () => {

@@ -5,7 +5,7 @@
  * gtm can read, cell by cell. Paths are compared after resolving symbolic links (the workspace's
  * own included), so a link inside the workspace to a file outside is refused too.
  */
-import { lstat, readdir, realpath } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalFlag } from '../../commands/kit/flag-spec.ts';
 import { usageError } from '../../errors/index.ts';
@@ -58,8 +58,9 @@ async function linkOutside(root: string, dir: string, depth: number): Promise<st
 /**
  * Refuses (USAGE, naming the argument) a file argument that resolves outside `workspace`: relative
  * paths resolve against the workspace; a glob's fixed folder must be inside, it may not climb with
- * `..`, and no link under that folder may lead outside. A `plan-ref` (plans show/diff: an id,
- * `latest~N` or a plan file) is checked when it names a file (ends in .json or holds a separator).
+ * `..`, and no link under that folder may lead outside; nor under a folder given as such (a folder
+ * of payloads or schemas is read whole). A `plan-ref` (plans show/diff: an id, `latest~N` or a plan
+ * file) is checked when it names a file (ends in .json or holds a separator).
  *
  * @example
  * await confinePath('/srv/ws', 'paths', '../secret.csv'); // throws error[USAGE] paths: …
@@ -97,6 +98,15 @@ export async function confinePath(
       () => false,
     );
     throw refuse(isLink ? 'is a link that leads' : 'is');
+  }
+  // a folder (of NDJSON payloads, of schemas) is read whole: no link under it may lead out
+  const isDir = await stat(real).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (isDir) {
+    const link = await linkOutside(root, real, Infinity);
+    if (link) throw refuse(`holds ${link}, a link that leads`);
   }
 }
 
