@@ -146,6 +146,11 @@ async function expectByHand(cli: CliRun) {
       '1 order is partially_refunded with no refunded_amount, so counted whole: revenue, AOV, the spend that qualifies for a tier and the models read it gross; map the amount refunded (Shopify: Refunded Amount) as refunded_amount in sources.shopify_orders (data/orders_export_1.csv)',
   });
   expect(r.warnings).toContain(r.members.orders.warning);
+  // and said after the KPIs' intro (summary.md, dashboard.html)
+  const summary = await readFile(path.join(dir, r.reports_dir, 'summary.md'), 'utf8');
+  expect(summary).toContain(
+    'Revenue and purchases are the orders that count, net of refunds: 7 of the 12 orders read (3 net of a partial refund, USD 141.00 in all; 1 partially\\_refunded with no refunded\\_amount, counted whole); not counted: 2 cancelled or voided, 2 refunded whole, 1 not paid yet.',
+  );
   const rejects = await report('rejects.csv');
   // (ClickHouse's loaded table holds the amounts as numbers: 60 and 50 there)
   expect(rejects.map((x) => [x.source, x.row])).toEqual([['shopify_orders', '13']]);

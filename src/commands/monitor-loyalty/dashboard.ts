@@ -218,6 +218,33 @@ export function windowKpiRows(r: MonitorLoyaltyResult): KpiTableRow[] {
   ];
 }
 
+/**
+ * What the orders read are to the KPIs, when some are netted or not counted (refunds, statuses,
+ * cancellations: `members.orders`), as a sentence after the KPI section's intro; '' otherwise.
+ */
+export function ordersCountedSentence(r: Pick<MonitorLoyaltyResult, 'members' | 'currency'>): string {
+  // (a result without the counts, as hand-made ones in tests: nothing to say)
+  const o = r.members.orders as MonitorLoyaltyResult['members']['orders'] | undefined;
+  if (!o || (!o.partially_refunded && !o.refund_unknown && !o.cancelled && !o.refunded && !o.unpaid))
+    return '';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const read = o.counted + o.cancelled + o.refunded + o.unpaid;
+  const netted = [
+    ...(o.partially_refunded
+      ? [`${n(o.partially_refunded)} net of a partial refund, ${money(o.refunds, r.currency)} in all`]
+      : []),
+    ...(o.refund_unknown
+      ? [`${n(o.refund_unknown)} partially_refunded with no refunded_amount, counted whole`]
+      : []),
+  ];
+  const out = [
+    ...(o.cancelled ? [`${n(o.cancelled)} cancelled or voided`] : []),
+    ...(o.refunded ? [`${n(o.refunded)} refunded whole`] : []),
+    ...(o.unpaid ? [`${n(o.unpaid)} not paid yet`] : []),
+  ];
+  return ` Revenue and purchases are the orders that count, net of refunds: ${n(o.counted)} of the ${n(read)} orders read${netted.length ? ` (${netted.join('; ')})` : ''}${out.length ? `; not counted: ${out.join(', ')}` : ''}.`;
+}
+
 function kpiSection(r: MonitorLoyaltyResult): Section {
   const t = r.kpis.trends;
   const o = r.kpis.overall;
@@ -232,7 +259,7 @@ function kpiSection(r: MonitorLoyaltyResult): Section {
   return {
     title: 'KPIs and trends',
     summary: true,
-    intro: `Window ${r.window.start.slice(0, 10)} to ${r.as_of} against the ${r.window.days} days before it. Member vs non-member revenue per purchasing customer: ${money(o.member_vs_non_member.memberRevenuePerCustomer ?? 0, r.currency)} vs ${money(o.member_vs_non_member.nonMemberRevenuePerCustomer ?? 0, r.currency)} (descriptive: members self-select; the incremental estimate is in Experiments).`,
+    intro: `Window ${r.window.start.slice(0, 10)} to ${r.as_of} against the ${r.window.days} days before it. Member vs non-member revenue per purchasing customer: ${money(o.member_vs_non_member.memberRevenuePerCustomer ?? 0, r.currency)} vs ${money(o.member_vs_non_member.nonMemberRevenuePerCustomer ?? 0, r.currency)} (descriptive: members self-select; the incremental estimate is in Experiments).${ordersCountedSentence(r)}`,
     blocks: [
       kpiTable('KPIs (window, then the window before it)', windowKpiRows(r), r.currency),
       {
