@@ -29,6 +29,13 @@ export type SourceConfig = {
    * currency's minor units (1999 USD is 19.99, 1999 JPY is 1999, 12345 KWD is 12.345).
    */
   amount_unit?: 'major' | 'minor';
+  /**
+   * How the source's CRM ids (account, person, opportunity ids) are read (default `auto`: a
+   * 15-character Salesforce id is read in its 18-character form when the run's sources write some
+   * of the same records both ways); `salesforce`: every 15-character id of the source is; `as_is`:
+   * as written.
+   */
+  id_format?: 'auto' | 'salesforce' | 'as_is';
 } & (
   | { kind: 'file'; path: string; format?: 'csv' | 'parquet' | 'ndjson' | 'json'; delimiter?: string }
   | { kind: 'postgres'; url: string; table?: string; query?: string; schema?: string }

@@ -36,6 +36,19 @@ export const mcpCommand: CliCommand = {
     'claude mcp add gtm -- node /path/to/gtm/bin/gtm.js mcp --workspace "$PWD"',
   ],
   async run(args, ctx) {
+    // the command line's --config and --as-of would be ignored by every call: said, not dropped
+    if (ctx.global.config !== undefined)
+      throw usageError(
+        'gtm mcp serves the gtm.yaml of its workspace folder, not another config',
+        '--config',
+        'serve the folder that holds the config (gtm mcp --workspace DIR), its file named gtm.yaml',
+      );
+    if (ctx.global.asOf !== undefined)
+      throw usageError(
+        'gtm mcp takes no --as-of: each tool call takes its own',
+        '--as-of',
+        'give as_of in the calls (e.g. as_of: "2026-11-15"); a call without it runs to today',
+      );
     const workspace = path.resolve(ctx.cwd, (args.flags.workspace as string | undefined) ?? '.');
     if (!existsSync(workspace) || !statSync(workspace).isDirectory())
       throw usageError(`is not a folder: ${workspace}`, '--workspace', 'give the folder that holds gtm.yaml');

@@ -12,6 +12,8 @@ import {
 import { shareText } from '../../analyses/text/index.ts';
 import { normalizeEntitiesClickHouse } from '../../data/entities/normalize-clickhouse.ts';
 import { inferredDateOrderLine } from '../../data/entities/infer-date-order.ts';
+import { differingWithinSourceLines } from './differing-warning.ts';
+import { reconcileSalesforceIds, salesforceIdsLine } from '../../data/entities/salesforce-ids.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext, StageDef } from '../../orchestrator/index.ts';
 import type { KitRun } from './command-def.ts';
@@ -80,13 +82,20 @@ async function normalizeStage(
   sources: { src: KitRun<unknown>['ws']['sources'][number]; index: number }[],
   narrow: Readonly<Record<string, NarrowSpec>> | undefined,
 ): Promise<NormalizeResult> {
-  const bound: BoundSource[] = sources.map(({ src, index }) => {
+  let bound: BoundSource[] = sources.map(({ src, index }) => {
     const load = ctx.outputs[loadVar(src.name)] as SourceLoad | undefined;
     if (!load) throw new GtmError('INTERNAL', `source ${src.name} was not gathered before normalize`);
     return bindSource(src, index, load, run.ws);
   });
   ctx.progress('normalizing');
   const engine = await run.engine();
+  // CRM ids written in Salesforce's two forms across sources are read in the 18-character one
+  const ids = await reconcileSalesforceIds(engine, bound);
+  bound = ids.sources;
+  for (const line of ids.read.map(salesforceIdsLine).filter((x): x is string => !!x)) {
+    run.warn(line);
+    ctx.note(line);
+  }
   // narrow tables: on DuckDB tables written from the check pass, on ClickHouse views of this run
   // over the accepted rows (`result.narrow[entity].table` names them on both engines)
   const result =
@@ -100,6 +109,11 @@ async function normalizeStage(
     run.warn(inferredDateOrderLine(x));
     ctx.note(inferredDateOrderLine(x));
   }
+  // an id reused inside one source with other values: one line per source (CI shows no summary.md)
+  for (const line of differingWithinSourceLines(result, (entity) => idKeyOf(run, specs, entity))) {
+    run.warn(line);
+    ctx.note(line);
+  }
   const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
   for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });
   // a source that read no rows (a header-only export, an empty table): the run goes on, and says so
@@ -112,6 +126,17 @@ async function normalizeStage(
   }
   alertRejectRate(ctx, run, result);
   return result;
+}
+
+/**
+ * The id an entity's records are deduplicated on, when it is one key compared exactly (gtm.yaml's
+ * `dedupe.<entity>.keys`, else the entity's): an order id, a ledger entry id. None for several
+ * keys or a time matched within a tolerance (touches, decisions), whose copies may differ.
+ */
+function idKeyOf(run: KitRun<unknown>, specs: readonly EntitySpec[], entity: string): string | undefined {
+  const spec = specs.find((x) => x.name === entity);
+  const keys = run.ws.dedupe?.[entity]?.keys ?? spec?.dedupe.keys ?? [];
+  return keys.length === 1 && keys[0] !== spec?.dedupe.timeKey ? keys[0] : undefined;
 }
 
 /**

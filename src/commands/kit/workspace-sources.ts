@@ -80,6 +80,7 @@ export function bindSource(
       decimal: src.decimal,
       dateOrder: src.date_order,
       amountUnit: src.amount_unit,
+      ...(src.id_format ? { idFormat: src.id_format } : {}),
     },
   };
 }

@@ -44,6 +44,7 @@ import {
   type UtmColumn,
 } from '../normalize/utm-sql.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
+import { toSalesforceId18Sql } from '../normalize/salesforce-id.ts';
 import { fromMinorSql, NOT_MINOR_UNITS, notWholeSql } from '../normalize/minor-units-sql.ts';
 import {
   amountCodeCh,
@@ -138,6 +139,12 @@ class Reader {
   text(name: string): string {
     return textCh(this.col(name));
   }
+  /** A CRM id column (`idText` of source-columns.ts): 15-character Salesforce ids in 18 when so bound. */
+  id(name: string): string {
+    return this.b.salesforceIds?.includes(name)
+      ? toSalesforceId18Sql(this.text(name), 'clickhouse')
+      : this.text(name);
+  }
   time(name: string): string {
     const c = this.b.columns[name];
     return c
@@ -196,7 +203,7 @@ export const peopleCh: ClickHouseEntity = {
   columns: PEOPLE,
   select(b, _s, table) {
     const r = new Reader(b, 'people');
-    const inner = `SELECT ${r.bookkeeping()}, lowerUTF8(${r.text('person_id')}) AS person_id, ${r.text('account_id')} AS account_id,
+    const inner = `SELECT ${r.bookkeeping()}, lowerUTF8(${r.id('person_id')}) AS person_id, ${r.id('account_id')} AS account_id,
       ${r.time('created_at')} AS created_at, ${r.text('segment')} AS segment, ${r.text('persona')} AS persona,
       ${r.text('region')} AS region FROM ${r.from(table)}`;
     return typed(
@@ -269,7 +276,7 @@ export const touchpointsCh: ClickHouseEntity = {
     const known = valueMapCh(r.col('partner'), s.partnerAliases, 'null');
     const list = partnerListCh(r.col('partner'), s.partnerAliases);
     const inner = `SELECT ${r.bookkeeping()},
-      ${r.text('touch_id')} AS touch_id, lowerUTF8(${r.text('person_id')}) AS person_id, ${r.text('account_id')} AS account_id,
+      ${r.text('touch_id')} AS touch_id, lowerUTF8(${r.id('person_id')}) AS person_id, ${r.id('account_id')} AS account_id,
       ${r.time('occurred_at')} AS occurred_at, ${r.text('occurred_at')} AS _occurred_raw,
       ${src} AS utm_source, ${valueMapCh(utm('utm_medium'), s.utmAliases.medium)} AS utm_medium,
       ${valueMapCh(utm('utm_campaign'), s.utmAliases.campaign)} AS utm_campaign,
@@ -324,7 +331,7 @@ export const opportunitiesCh: ClickHouseEntity = {
     // of the row's currency a level up (a value with a fraction NULL, flagged for its reason)
     const minor = b.amountUnit === 'minor';
     const parsed = `SELECT ${r.bookkeeping()},
-      ${r.text('opportunity_id')} AS opportunity_id, ${r.text('account_id')} AS account_id,
+      ${r.id('opportunity_id')} AS opportunity_id, ${r.id('account_id')} AS account_id,
       ${r.time('created_at')} AS created_at, ${r.text('created_at')} AS _created_raw,
       ${r.time('closed_at')} AS closed_at, ${r.text('stage')} AS stage_raw,
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
@@ -367,7 +374,7 @@ export const stageHistoryCh: ClickHouseEntity = {
   columns: STAGE_HISTORY,
   select(b, s, table) {
     const r = new Reader(b, 'stage_history');
-    const inner = `SELECT ${r.bookkeeping()}, ${r.text('opportunity_id')} AS opportunity_id, ${r.text('stage')} AS stage_raw,
+    const inner = `SELECT ${r.bookkeeping()}, ${r.id('opportunity_id')} AS opportunity_id, ${r.text('stage')} AS stage_raw,
       ${valueMapCh(r.col('stage'), s.stageMapping, 'null')} AS stage,
       ${r.time('changed_at')} AS changed_at, ${r.text('changed_at')} AS _changed_raw FROM ${r.from(table)}`;
     const reason = `multiIf(isNull(opportunity_id), 'opportunity_id: missing',

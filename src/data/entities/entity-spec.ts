@@ -68,6 +68,16 @@ export interface SourceBinding {
    * `inferDateOrders`). Absent: `mdy`.
    */
   dateOrders?: Readonly<Record<string, DateOrder>>;
+  /**
+   * How the source's CRM ids are read (`id_format:`; absent: `auto`): `salesforce`, its 15-character
+   * ids in their 18-character form; `as_is`, as written; `auto`, as `reconcileSalesforceIds` finds.
+   */
+  idFormat?: 'auto' | 'salesforce' | 'as_is';
+  /**
+   * The canonical id columns whose 15-character values are read in their Salesforce 18-character
+   * form (`reconcileSalesforceIds`, salesforce-ids.ts); absent: every id as written.
+   */
+  salesforceIds?: readonly string[];
 }
 
 /** How duplicates of an entity are recognised (see `dedupeSql`). */

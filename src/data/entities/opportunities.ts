@@ -10,7 +10,7 @@ import {
 } from '../normalize/amount-currency.ts';
 import { fromMinorSql, NOT_MINOR_UNITS, notWholeSql } from '../normalize/minor-units-sql.ts';
 import type { EntitySpec, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, dateOrderOf, partnerSql, text } from './source-columns.ts';
+import { bookkeeping, col, dateOrderOf, idText, partnerSql, text } from './source-columns.ts';
 import { numericSourceColumn } from './typed-entity.ts';
 
 /**
@@ -65,8 +65,8 @@ export const opportunities: EntitySpec = {
     const amountCode = numericSourceColumn(b, 'amount') ? [] : [amountCodeSql(text(b, 'amount'), own)];
     const currency = `upper(COALESCE(${[text(b, 'currency'), ...amountCode, literal(b.defaultCurrency)].join(', ')}))`;
     const parsed = `SELECT ${bookkeeping(b)},
-        ${text(b, 'opportunity_id')} AS opportunity_id,
-        ${text(b, 'account_id')} AS account_id,
+        ${idText(b, 'opportunity_id')} AS opportunity_id,
+        ${idText(b, 'account_id')} AS account_id,
         ${parseTimestampSql(col(b, 'created_at'), dateOrderOf(b, 'created_at'))} AS created_at, ${text(b, 'created_at')} AS _created_raw,
         ${parseTimestampSql(col(b, 'closed_at'), dateOrderOf(b, 'closed_at'))} AS closed_at,
         ${text(b, 'stage')} AS stage_raw,

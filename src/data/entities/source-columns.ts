@@ -1,6 +1,7 @@
 import { literal, quoteIdent as ident } from '../sql-text.ts';
 import { cleanTextSql, trimmedSql, trimSql, valueMapSql } from '../normalize/index.ts';
 import type { DateOrder } from '../normalize/parse-sql.ts';
+import { toSalesforceId18Sql } from '../normalize/salesforce-id.ts';
 import type { NormalizeSettings, SourceBinding } from './entity-spec.ts';
 
 /** A canonical column of the source as VARCHAR (NULL when the source has none). */
@@ -33,6 +34,13 @@ export const text = (b: SourceBinding, name: string): string => {
   const type = c === undefined ? undefined : b.columnTypes?.[c]?.toUpperCase().trim();
   return type !== undefined && NON_TEXT_TYPE.test(type) ? col(b, name) : trimmedSql(col(b, name));
 };
+
+/**
+ * A CRM id column as text (`text`), its 15-character values in their Salesforce 18-character form
+ * when the binding says so (`salesforceIds`, salesforce-ids.ts); otherwise the very SQL of `text`.
+ */
+export const idText = (b: SourceBinding, name: string): string =>
+  b.salesforceIds?.includes(name) ? toSalesforceId18Sql(text(b, name), 'duckdb') : text(b, name);
 
 /** A value that is its own token: lower-case ASCII letters, digits and `_`, at least one. */
 export const TOKEN_PATTERN = '[a-z0-9_]+';

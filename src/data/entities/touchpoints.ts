@@ -17,7 +17,7 @@ import {
 } from '../normalize/utm-sql.ts';
 import { literal } from '../sql-text.ts';
 import type { EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
-import { bookkeeping, col, dateOrderOf, text, tokenSql } from './source-columns.ts';
+import { bookkeeping, col, dateOrderOf, idText, text, tokenSql } from './source-columns.ts';
 
 /** The names of a touch's UTM values as read from its own columns or its landing URL (`landingUtmSql`). */
 const LANDING_UTM = (c: UtmColumn) => `__gtm_landing_${c}`;
@@ -122,8 +122,8 @@ export const touchpoints: EntitySpec = {
     const list = partnerListSql(raw, s.partnerAliases);
     const inner = `SELECT ${bookkeeping(b)},
         ${text(b, 'touch_id')} AS touch_id,
-        lower(${text(b, 'person_id')}) AS person_id,
-        ${text(b, 'account_id')} AS account_id,
+        lower(${idText(b, 'person_id')}) AS person_id,
+        ${idText(b, 'account_id')} AS account_id,
         ${parseTimestampSql(col(b, 'occurred_at'), dateOrderOf(b, 'occurred_at'))} AS occurred_at,
         ${text(b, 'occurred_at')} AS _occurred_raw,
         ${src} AS utm_source, ${med} AS utm_medium, ${camp} AS utm_campaign,

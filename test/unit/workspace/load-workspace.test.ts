@@ -499,4 +499,16 @@ describe('loadWorkspace: source reading settings', () => {
     );
     expect(bad.line).toContain('sources[0].amount_unit must be one of major, minor');
   });
+
+  it('id_format is kept (absent: undefined, read as auto); another value is one CONFIG error naming the key and the values', async () => {
+    const ws = await load(
+      VALID.replace('    path: data/opps.csv', '    path: data/opps.csv\n    id_format: salesforce'),
+    );
+    expect(ws.sources[0].id_format).toBe('salesforce');
+    expect(ws.sources[1].id_format).toBeUndefined();
+    const bad = await fails(
+      VALID.replace('    path: data/opps.csv', '    path: data/opps.csv\n    id_format: sfdc'),
+    );
+    expect(bad.line).toContain('sources[0].id_format must be one of auto, salesforce, as_is');
+  });
 });
