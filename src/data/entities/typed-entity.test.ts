@@ -171,3 +171,55 @@ describe('a negative amount says where a refund, a return or a clawback belongs'
     );
   });
 });
+
+describe('an amount column the source does not map', () => {
+  const binding = (columns: Record<string, string>) => ({
+    source: 's',
+    entity: 'orders',
+    priority: 1,
+    rawTable: 'unmapped',
+    columns,
+    defaultCurrency: 'EUR',
+  });
+  beforeAll(() =>
+    engine.exec(
+      `CREATE OR REPLACE TABLE unmapped AS SELECT * FROM (VALUES ('o1', 'm1', '100', '20', '2026-02-01', 'f.csv', 2)) t(order_id, customer_id, amount, refunded, ordered_at, source_file, source_row)`,
+    ),
+  );
+
+  it('gets no exchange-rate join: NULL whatever the rate (one join per row of the orders before)', async () => {
+    const b = binding({
+      order_id: 'order_id',
+      customer_id: 'customer_id',
+      amount: 'amount',
+      ordered_at: 'ordered_at',
+    });
+    const sql = orders.select(b, settings);
+    expect(sql.match(/ LEFT JOIN /g)).toHaveLength(1);
+    expect(sql).not.toContain('_rate_refunded_amount');
+    const [r] = await engine.query(`SELECT amount, refunded_amount, _reject_reason FROM (${sql})`);
+    // EUR 100 at 1.1
+    expect([Number(r.amount).toFixed(6), r.refunded_amount, r._reject_reason]).toEqual([
+      '110.000000',
+      null,
+      null,
+    ]);
+  });
+
+  it('is converted at its row’s rate once mapped', async () => {
+    const b = binding({
+      order_id: 'order_id',
+      customer_id: 'customer_id',
+      amount: 'amount',
+      refunded_amount: 'refunded',
+      ordered_at: 'ordered_at',
+    });
+    const sql = orders.select(b, settings);
+    expect(sql.match(/ LEFT JOIN /g)).toHaveLength(2);
+    const [r] = await engine.query(`SELECT amount, refunded_amount FROM (${sql})`);
+    expect([Number(r.amount).toFixed(6), Number(r.refunded_amount).toFixed(6)]).toEqual([
+      '110.000000',
+      '22.000000',
+    ]);
+  });
+});

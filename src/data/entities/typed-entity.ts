@@ -444,7 +444,9 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
       return `${value} AS ${ident(n)}${raw}${own}`;
     });
     const currency = hasCurrency ? 'o.currency' : literal(b.defaultCurrency.toUpperCase());
-    const converted = amounts.filter(([n]) => !asIs.has(n));
+    // an amount the source does not map is NULL whatever the rate: no join for it (an optional
+    // amount column such as the orders' refunded_amount cost one range join per row unmapped)
+    const converted = amounts.filter(([n]) => !asIs.has(n) && b.columns[n] !== undefined);
     // amounts in minor units (`amount_unit: minor`): divided by 10^d of the row's currency, a
     // value with a fraction NULL and flagged (`_frac_<name>`) for its reason
     const minor = b.amountUnit === 'minor' ? converted : [];
@@ -492,7 +494,7 @@ export function typedEntity(def: TypedEntityDef): EntitySpec {
     }
     // a currency that is no ISO 4217 code nor one of currency.rates: that, not a missing rate
     const known = knownCurrencies(s.reportingCurrency, s.rates);
-    for (const [n] of amounts)
+    for (const [n] of amounts.filter(([a]) => b.columns[a] !== undefined))
       branches.push(
         `WHEN ${ident(n)} IS NOT NULL AND ${ident(`_rate_${n}`)} IS NULL THEN ${noRateReasonSql(rowCurrency, known, `'currency: no rate for ' || ${rowCurrency} || '; add it under currency.rates'`, 'duckdb')}`,
       );
