@@ -132,6 +132,37 @@ export interface DuplicatesView {
   rows: number;
   differing?: number;
   differing_columns?: Readonly<Record<string, number>>;
+  /** Rows of `rows` that were continuation lines of a row of their source and file. */
+  continuation?: number;
+}
+
+/** The title of the list `continuationBlocks` gives (so that it is added to a section once). */
+export const CONTINUATION_TITLE = 'Continuation lines';
+
+/**
+ * One line when rows were continuation lines (a record's later rows, one per line item, its own
+ * fields blank: counted as deduplicated, not rejected), with the count per source. Nothing when none.
+ */
+export function continuationBlocks(duplicates: readonly DuplicatesView[]): Block[] {
+  const n = duplicates.reduce((k, d) => k + (d.continuation ?? 0), 0);
+  if (!n) return [];
+  const bySource = duplicates
+    .filter((d) => d.continuation)
+    .map((d) => `${d.continuation} in ${d.source}`)
+    .join('; ');
+  return [
+    {
+      kind: 'list',
+      title: CONTINUATION_TITLE,
+      items: [
+        {
+          text: `${n} ${n === 1 ? 'row was a continuation line' : 'rows were continuation lines'} of a record on an earlier row of the same file (one row per line item): counted as deduplicated, not rejected; see duplicates.csv`,
+          detail: `Each repeats its record's id with the record's other fields blank or equal to that row's. ${bySource}.`,
+          status: 'ok',
+        },
+      ],
+    },
+  ];
 }
 
 /** The title of the list `differingBlocks` gives (so that it is added to a section once). */
@@ -196,6 +227,7 @@ export function dataQualitySection(opts: {
         : []),
       ...unmatchedBlocks(opts.unmatched ?? []),
       ...differingBlocks(opts.duplicates ?? []),
+      ...continuationBlocks(opts.duplicates ?? []),
     ],
   };
 }

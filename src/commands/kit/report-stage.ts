@@ -10,7 +10,13 @@ import {
   type Dashboard,
   type ReportFile,
 } from '../../report/index.ts';
-import { DATA_QUALITY_TITLE, DIFFERING_TITLE, differingBlocks } from '../../report/common-sections.ts';
+import {
+  CONTINUATION_TITLE,
+  continuationBlocks,
+  DATA_QUALITY_TITLE,
+  DIFFERING_TITLE,
+  differingBlocks,
+} from '../../report/common-sections.ts';
 import type { Closing, CommandDef, KitRun } from './command-def.ts';
 import type { FlagDecls } from './flag-spec.ts';
 import { NARROW_WIDTH, snapshotSkippedWarning, takeSnapshots, type SnapshotInfo } from './snapshot.ts';
@@ -44,7 +50,8 @@ export function sourceTables(n: NormalizeResult): ReportFile[] {
       ),
     });
   const differing = n.duplicates.reduce((s, d) => s + (d.differing ?? 0), 0);
-  if (differing) {
+  const continued = n.continuations ?? [];
+  if (differing || continued.length) {
     const listed = n.differing ?? [];
     const rows: Record<string, unknown>[] = listed.map((d) => ({
       ...d,
@@ -56,10 +63,38 @@ export function sourceTables(n: NormalizeResult): ReportFile[] {
       rows.push({
         source: `… ${differing - listed.length} more differing duplicates not listed (the first ${listed.length} are; every count is in result.json duplicates[].differing)`,
       });
+    // continuation lines: the row, its record's row (kept), and why it is no reject (`note`)
+    for (const c of continued)
+      rows.push({
+        source: c.source,
+        entity: c.entity,
+        file: c.file,
+        row: c.row,
+        kept_source: c.source,
+        kept_file: c.file,
+        kept_row: c.kept_row,
+        note: c.note,
+      });
+    const all = n.duplicates.reduce((s, d) => s + (d.continuation ?? 0), 0);
+    if (continued.length < all)
+      rows.push({
+        source: `… ${all - continued.length} more continuation lines not listed (the first ${continued.length} are; every count is in result.json duplicates[].continuation)`,
+      });
     files.push({
       name: 'duplicates.csv',
       content: toCsvTable(
-        cols('source', 'entity', 'file', 'row', 'kept_source', 'kept_file', 'kept_row', 'columns', 'values'),
+        cols(
+          'source',
+          'entity',
+          'file',
+          'row',
+          'kept_source',
+          'kept_file',
+          'kept_row',
+          'columns',
+          'values',
+          ...(continued.length ? ['note'] : []),
+        ),
         rows,
       ),
     });
@@ -76,11 +111,15 @@ const shown = (v: string | null) => (v === null ? 'NULL' : v);
  */
 export function withDifferingDuplicates(dashboard: Dashboard, n: NormalizeResult | undefined): Dashboard {
   if (!n) return dashboard;
-  const blocks = differingBlocks(n.duplicates, n.differing?.length);
   const at = dashboard.sections.findIndex((s) => s.title === DATA_QUALITY_TITLE);
-  if (!blocks.length || at < 0) return dashboard;
+  if (at < 0) return dashboard;
   const section = dashboard.sections[at];
-  if (section.blocks.some((b) => b.kind === 'list' && b.title === DIFFERING_TITLE)) return dashboard;
+  const has = (title: string) => section.blocks.some((b) => b.kind === 'list' && b.title === title);
+  const blocks = [
+    ...(has(DIFFERING_TITLE) ? [] : differingBlocks(n.duplicates, n.differing?.length)),
+    ...(has(CONTINUATION_TITLE) ? [] : continuationBlocks(n.duplicates)),
+  ];
+  if (!blocks.length) return dashboard;
   const sections = [...dashboard.sections];
   sections[at] = { ...section, blocks: [...section.blocks, ...blocks] };
   return { ...dashboard, sections };

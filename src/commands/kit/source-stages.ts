@@ -12,6 +12,7 @@ import {
 import { shareText } from '../../analyses/text/index.ts';
 import { normalizeEntitiesClickHouse } from '../../data/entities/normalize-clickhouse.ts';
 import { inferredDateOrderLine } from '../../data/entities/infer-date-order.ts';
+import { differingWithinSourceLines } from './differing-warning.ts';
 import { reconcileSalesforceIds, salesforceIdsLine } from '../../data/entities/salesforce-ids.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { StageContext, StageDef } from '../../orchestrator/index.ts';
@@ -108,6 +109,11 @@ async function normalizeStage(
     run.warn(inferredDateOrderLine(x));
     ctx.note(inferredDateOrderLine(x));
   }
+  // an id reused inside one source with other values: one line per source (CI shows no summary.md)
+  for (const line of differingWithinSourceLines(result, (entity) => idKeyOf(run, specs, entity))) {
+    run.warn(line);
+    ctx.note(line);
+  }
   const rejectsFile = run.rel(path.join(run.reportsDir, 'rejects.csv'));
   for (const a of result.accounting) ctx.rows({ ...a, rejects_file: a.rejected ? rejectsFile : undefined });
   // a source that read no rows (a header-only export, an empty table): the run goes on, and says so
@@ -120,6 +126,17 @@ async function normalizeStage(
   }
   alertRejectRate(ctx, run, result);
   return result;
+}
+
+/**
+ * The id an entity's records are deduplicated on, when it is one key compared exactly (gtm.yaml's
+ * `dedupe.<entity>.keys`, else the entity's): an order id, a ledger entry id. None for several
+ * keys or a time matched within a tolerance (touches, decisions), whose copies may differ.
+ */
+function idKeyOf(run: KitRun<unknown>, specs: readonly EntitySpec[], entity: string): string | undefined {
+  const spec = specs.find((x) => x.name === entity);
+  const keys = run.ws.dedupe?.[entity]?.keys ?? spec?.dedupe.keys ?? [];
+  return keys.length === 1 && keys[0] !== spec?.dedupe.timeKey ? keys[0] : undefined;
 }
 
 /**

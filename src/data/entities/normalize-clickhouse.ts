@@ -44,6 +44,14 @@ import {
   type ClickHouseSettings,
 } from './entities-clickhouse.ts';
 import { typedEntityDef } from './typed-entity.ts';
+import {
+  applyContinuations,
+  continuationColumns,
+  continuationKeys,
+  judgeContinuations,
+  type ContinuationLine,
+  type ContinuationPair,
+} from './continuation-lines.ts';
 
 /** The canonical relations of the last normalize on an engine: entity → its view (quoted). */
 const RELATIONS = new WeakMap<Engine, Map<string, string>>();
@@ -328,9 +336,21 @@ async function normalizeOne(
       : valid,
   );
   const anyRejected = counts.some((c) => Number(c.rejected) > 0);
+  // a rejected row may be a continuation line when the entity's dedupe key is an id: the rejected
+  // rows (read anyway for rejects.csv) are kept with their keys in a small table of the run
+  const contKeys = continuationKeys(spec, keys);
+  const rejected =
+    anyRejected && contKeys
+      ? await runView(
+          engine,
+          `rej_${spec.name}`,
+          `SELECT _source, _file, _row, _reject_reason, ${contKeys.map((k) => chIdent(k)).join(', ')} FROM ${all} WHERE isNotNull(_reject_reason)`,
+          { materialize: true },
+        )
+      : all;
   const bad = anyRejected
     ? await engine.query<{ _source: string; _file: string; _row: number; _reject_reason: string }>(
-        `SELECT _source, _file, _row, _reject_reason FROM ${all} WHERE isNotNull(_reject_reason) ORDER BY _source, _file, _row`,
+        `SELECT _source, _file, _row, _reject_reason FROM ${rejected} WHERE isNotNull(_reject_reason) ORDER BY _source, _file, _row`,
       )
     : [];
   let accepted = 0;
@@ -373,7 +393,123 @@ async function normalizeOne(
       differing_columns: {},
     });
   if (anyDup) await compareDuplicates(engine, spec, parts, settings, keys, dups, baseDir, out);
+  if (anyRejected && contKeys) {
+    const lines = await findContinuations(
+      engine,
+      spec,
+      parts,
+      settings,
+      contKeys,
+      { rejected, valid },
+      baseDir,
+    );
+    // (the accepted rows stay as they are: a continuation line was a rejected row)
+    applyContinuations(out, lines);
+  }
   return accepted;
+}
+
+/**
+ * The continuation lines of an entity's rejected rows (`continuation-lines.ts`), on ClickHouse:
+ * the rejected rows with their whole key (`rejected`, a small table of the run) are paired with the
+ * lowest valid row of the same source, file and key (one read of the valid rows, only when some
+ * rejected row has its key), then the rows of the pairs are read back from each source's table by
+ * `source_file` and `source_row` and normalized again, those rows only, and judged.
+ */
+async function findContinuations(
+  engine: Engine,
+  spec: EntitySpec,
+  parts: readonly BoundSource[],
+  settings: ClickHouseSettings,
+  keys: readonly string[],
+  t: { rejected: string; valid: string },
+  baseDir: string,
+): Promise<ContinuationLine[]> {
+  const k = keys.map((c) => chIdent(c));
+  const present = k.map((c) => `isNotNull(${c})`).join(' AND ');
+  const texts = k.map((c, i) => `toString(assumeNotNull(${c})) AS _k${i}`).join(', ');
+  const tuple = `(_source, _file, ${k.map((c) => `assumeNotNull(${c})`).join(', ')})`;
+  const rows = await engine.query<Record<string, unknown>>(
+    `SELECT _source, _file, _row, _reject_reason, ${texts} FROM ${t.rejected} WHERE isNotNull(_reject_reason) AND ${present}`,
+  );
+  if (!rows.length) return [];
+  const heads = await engine.query<Record<string, unknown>>(
+    `SELECT _source, _file, ${k.map((_, i) => `_k${i}`).join(', ')}, min(_row) AS _head FROM (
+       SELECT _source, _file, _row, ${texts} FROM ${t.valid}
+       WHERE ${present} AND ${tuple} GLOBAL IN (SELECT ${tuple.slice(1, -1)} FROM ${t.rejected} WHERE isNotNull(_reject_reason) AND ${present}))
+     GROUP BY _source, _file, ${k.map((_, i) => `_k${i}`).join(', ')}`,
+  );
+  const keyOf = (r: Record<string, unknown>) =>
+    [r._source, r._file, ...k.map((_, i) => r[`_k${i}`])].map((v) => String(v)).join('\u0000');
+  const headOf = new Map(heads.map((h) => [keyOf(h), Number(h._head)]));
+  const pairs: ContinuationPair[] = rows.flatMap((r) => {
+    const head = headOf.get(keyOf(r));
+    return head === undefined
+      ? []
+      : [
+          {
+            source: String(r._source),
+            file: String(r._file),
+            row: Number(r._row),
+            head,
+            key: k.map((_, i) => String(r[`_k${i}`])).join(' / '),
+            reason: String(r._reject_reason),
+          },
+        ];
+  });
+  pairs.sort((a, b) =>
+    a.source < b.source
+      ? -1
+      : a.source > b.source
+        ? 1
+        : a.file < b.file
+          ? -1
+          : a.file > b.file
+            ? 1
+            : a.row - b.row,
+  );
+  const ch = clickHouseForm(spec) as ClickHouseEntity;
+  const valueColumns = ch.columns.map(([c]) => c);
+  const out: ContinuationLine[] = [];
+  for (const p of parts) {
+    const b = p.binding;
+    const mine = pairs.filter((x) => x.source === b.source);
+    if (!mine.length) continue;
+    const columns = continuationColumns(spec, b, keys, valueColumns);
+    const wanted = [
+      ...new Map(
+        mine
+          .flatMap(
+            (x) =>
+              [
+                [x.file, x.row],
+                [x.file, x.head],
+              ] as const,
+          )
+          .map((w) => [`${w[0]}\u0000${w[1]}`, w]),
+      ).values(),
+    ];
+    const lit = (v: string) => literal(v, 'clickhouse');
+    const where = `(toString(source_file), toInt64(source_row)) IN (${wanted.map(([f, r]) => `(${lit(f)}, ${Number(r)})`).join(', ')})`;
+    const table = `(SELECT * FROM ${chIdent(b.rawTable)} WHERE ${where})`;
+    const valueCols = [...new Set(columns.flatMap((c) => (c.value ? [c.value] : [])))];
+    const values = await engine.query<Record<string, unknown>>(
+      `SELECT _file, _row${valueCols.map((c) => `, ${chIdent(c)}`).join('')} FROM (${ch.select(b, settings, table)})`,
+    );
+    const rawCols = [...new Set(columns.map((c) => c.raw))];
+    const cells = await engine.query<Record<string, unknown>>(
+      `SELECT toString(source_file) AS _file, toInt64(source_row) AS _row${rawCols.map((c) => `, ${chIdent(c)}`).join('')} FROM ${table}`,
+    );
+    const at = (f: unknown, r: unknown) => `${String(f)}\u0000${Number(r)}`;
+    const byRow = new Map<string, { values: Record<string, unknown>; cells: Record<string, unknown> }>();
+    for (const v of values) byRow.set(at(v._file, v._row), { values: v, cells: {} });
+    for (const c of cells) {
+      const e = byRow.get(at(c._file, c._row));
+      if (e) e.cells = c;
+    }
+    out.push(...judgeContinuations(spec.name, keys, columns, mine, (f, r) => byRow.get(at(f, r)), baseDir));
+  }
+  return out;
 }
 
 /**
@@ -443,7 +579,7 @@ async function compareDuplicates(
   );
   const kinds = columnKinds(spec, ch);
   (out.differing ??= []).push(
-    ...differingRows(spec.name, compared, rows, baseDir, (col, v) => chText(kinds[col], v)),
+    ...differingRows(spec.name, compared, rows, baseDir, (col, v) => chText(kinds[col], v), keys),
   );
 }
 

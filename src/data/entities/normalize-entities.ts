@@ -9,6 +9,15 @@ import type { SourceLoad } from '../source-spec.ts';
 import { dedupeCandidatesSql, dedupeHashExpr, dedupeSql } from './dedupe-sql.ts';
 import type { EntitySpec, EntityView, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 import { inferDateOrders, timeColumnsOf, type InferredDateOrder } from './infer-date-order.ts';
+import {
+  applyContinuations,
+  continuationColumns,
+  continuationKeys,
+  judgeContinuations,
+  type ContinuationLine,
+  type ContinuationPair,
+} from './continuation-lines.ts';
+import { typedEntityDef } from './typed-entity.ts';
 
 /**
  * What a command keeps of an entity, asked for before normalize runs: a table (`table`) of the
@@ -148,6 +157,12 @@ export interface DuplicateCount {
   rows: number;
   differing: number;
   differing_columns: Record<string, number>;
+  /**
+   * Rows of `rows` that are continuation lines of a row of the same source and file (a line item
+   * after its order's first row: see `continuation-lines.ts`), counted deduplicated instead of
+   * rejected; absent when none.
+   */
+  continuation?: number;
 }
 
 /**
@@ -164,6 +179,8 @@ export interface DifferingDuplicate {
   kept_file: string;
   kept_row: number;
   values: { column: string; value: string | null; kept: string | null }[];
+  /** The record's dedupe key value(s), as text (` / ` between two), when every key is compared. */
+  key?: string;
 }
 
 /** At most this many differing duplicates are listed per run (`NormalizeResult.differing`); the counts are exact. */
@@ -181,6 +198,11 @@ export interface NormalizeResult {
    * specs), source, file and row: the first `DIFFERING_LISTED` (the counts in `duplicates` are all).
    */
   differing?: DifferingDuplicate[];
+  /**
+   * Rejected rows that are continuation lines of a valid row of their record in the same file
+   * (counted deduplicated, not rejected; `continuation-lines.ts`), the first `CONTINUATIONS_LISTED`.
+   */
+  continuations?: ContinuationLine[];
   /** canonical rows accepted per entity */
   entities: Record<string, number>;
   /** Columns whose slash dates were read day-first by inference (no `date_order` on the source). */
@@ -327,7 +349,33 @@ async function normalizeOne(
     .map((c) => ident(c))
     .join(', ');
   const valid = `(SELECT ${read} FROM ${all} WHERE _reject_reason IS NULL)`;
-  const { counts, candidates } = await checkOnce(
+  // the rejected rows are listed only when there are any (no second scan of a clean source), with
+  // their keys and key hash when a rejected row may be a continuation line: the hashes join the
+  // pass's search for repeated hashes, so that the valid rows of those keys become candidates of
+  // the exact dedupe (no other pass)
+  const rej = ident(`rej_${spec.name}`);
+  const contKeys = continuationKeys(spec, keys);
+  let rejecting: Staged[] = [];
+  const listRejects = async (counts: readonly PartCounts[]): Promise<string | undefined> => {
+    rejecting = staged.filter((_, i) => counts[i].rejected > 0);
+    if (!rejecting.length) return undefined;
+    const k = (contKeys ?? []).map((c) => ident(c));
+    const keyed = contKeys
+      ? `, ${k.join(', ')}, CASE WHEN ${k.map((c) => `${c} IS NOT NULL`).join(' AND ')} THEN CAST(${dedupeHashExpr(keys, spec.dedupe.timeKey)} AS UBIGINT) END AS _kh`
+      : '';
+    await engine.exec(
+      `CREATE OR REPLACE TEMP TABLE ${rej} AS ${rejecting
+        .map(
+          (x) =>
+            `SELECT _source, _file, _row, _reject_reason${keyed} FROM ${x.stg} WHERE _reject_reason IS NOT NULL`,
+        )
+        .join(' UNION ALL ')}`,
+    );
+    if (!contKeys) return undefined;
+    const [{ n }] = await engine.query<{ n: number }>(`SELECT count(_kh) AS n FROM ${rej}`);
+    return Number(n) ? rej : undefined;
+  };
+  const { counts, candidates, continued } = await checkOnce(
     engine,
     spec.name,
     staged,
@@ -337,6 +385,7 @@ async function normalizeOne(
     narrow,
     ctx.hash,
     ctx.custom,
+    listRejects,
   );
   // only the rows whose key hash was seen twice get the exact dedupe (window functions), and an
   // entity without any skips it
@@ -350,17 +399,6 @@ async function normalizeOne(
   const [{ dups }] = await engine.query<{ dups: number }>(
     `SELECT count(*) AS dups FROM ${ded} WHERE _dup_rank > 1`,
   );
-  // the rejected rows are listed only when there are any (no second scan of a clean source)
-  const rej = ident(`rej_${spec.name}`);
-  const rejecting = staged.filter((_, i) => counts[i].rejected > 0);
-  if (rejecting.length)
-    await engine.exec(
-      `CREATE OR REPLACE TEMP TABLE ${rej} AS ${rejecting
-        .map(
-          (x) => `SELECT _source, _file, _row, _reject_reason FROM ${x.stg} WHERE _reject_reason IS NOT NULL`,
-        )
-        .join(' UNION ALL ')}`,
-    );
   await exposeCanonical(engine, spec, staged, counts, {
     rejects: rejecting.some((x) => x.view) ? rej : undefined,
     dups: Number(dups) ? ded : undefined,
@@ -386,7 +424,20 @@ async function normalizeOne(
     );
   const lines = out.accounting.length;
   await account(engine, spec.name, staged, counts, rejecting.length ? rej : undefined, baseDir, out);
-  if (Number(dups)) await compareDuplicates(engine, spec.name, ded, compared, baseDir, out);
+  if (Number(dups)) await compareDuplicates(engine, spec.name, ded, compared, baseDir, out, keys);
+  if (continued && contKeys)
+    applyContinuations(
+      out,
+      await findContinuations(
+        engine,
+        spec,
+        staged,
+        contKeys,
+        { rej, ded, conh: continued },
+        settings,
+        baseDir,
+      ),
+    );
   // the canonical rows are the valid rows less the duplicates: counted without another scan
   return out.accounting.slice(lines).reduce((s, a) => s + a.accepted, 0);
 }
@@ -418,7 +469,8 @@ async function checkOnce(
   narrow: NarrowSpec | undefined,
   hash: (x: string) => string,
   custom = false,
-): Promise<{ counts: PartCounts[]; candidates?: string }> {
+  listRejects?: (counts: readonly PartCounts[]) => Promise<string | undefined>,
+): Promise<{ counts: PartCounts[]; candidates?: string; continued?: string }> {
   // as narrow as the sources allow: each byte per row costs on millions of rows
   const bits = Math.max(0, ...staged.map((x) => x.view?.changed.length ?? 0));
   const mask = bits <= 8 ? 'UTINYINT' : bits <= 16 ? 'USMALLINT' : bits <= 32 ? 'UINTEGER' : 'UBIGINT';
@@ -464,9 +516,16 @@ async function checkOnce(
   // a table without row numbers has its rows in the order read: its rowid is the row number less 1
   await (positional ? ordered(engine, write) : write());
   for (const d of dicts) if (d.type) await engine.exec(`DROP TYPE IF EXISTS ${d.type}`);
-  const dup = ident(`dup_${entity}`);
   try {
-    const { counts, n } = await sqlRepeats(engine, staged, keyTable, dup, !!bits, h);
+    const { counts, n, hashes, continued } = await sqlRepeats(
+      engine,
+      staged,
+      keyTable,
+      entity,
+      !!bits,
+      h,
+      listRejects,
+    );
     if (narrow?.lookups?.length)
       staged.forEach((x, i) => {
         if (counts[i].valid + counts[i].rejected !== x.part.load.rows)
@@ -479,7 +538,11 @@ async function checkOnce(
       });
     if (!n) return { counts };
     if (n > CANDIDATES_BY_ROW)
-      return { counts, candidates: `(${dedupeCandidatesSql(valid.valid, keys, timeKey, dup)})` };
+      return {
+        counts,
+        candidates: `(${dedupeCandidatesSql(valid.valid, keys, timeKey, hashes)})`,
+        continued,
+      };
     // small sources join the candidates' row numbers from a table: a scan of a few thousand rows
     // costs less than binding their numbers as constants (40-80 ms per 2,500); large ones take the
     // numbers as constants, a filter that goes down to the source
@@ -487,7 +550,7 @@ async function checkOnce(
     const part = staged.length > 1 ? '_part' : '0';
     const cand = ident(`cand_${entity}`);
     const rows = await engine.query<{ _part: number; _row: number }>(
-      `SELECT DISTINCT ${part} AS _part, ${positional ? 'rowid + 1' : '_row'} AS _row FROM ${keyTable} WHERE ${ident(h)} IN (SELECT h FROM ${dup}) ORDER BY ALL`,
+      `SELECT DISTINCT ${part} AS _part, ${positional ? 'rowid + 1' : '_row'} AS _row FROM ${keyTable} WHERE ${ident(h)} IN (SELECT h FROM ${hashes}) ORDER BY ALL`,
     );
     if (small.some(Boolean)) {
       await engine.exec(`CREATE OR REPLACE TEMP TABLE ${cand} (_part INTEGER, _row BIGINT)`);
@@ -517,7 +580,7 @@ async function checkOnce(
       const checked = raw && x.checkedFrom?.(`cand_raw_${entity}_${i}`);
       if (raw && checked) {
         await engine.exec(`CREATE OR REPLACE TEMP TABLE ${ident(`cand_raw_${entity}_${i}`)} AS ${raw}`);
-        if (positional) await checkPositions(engine, checked, list, keyHash, dup, entity);
+        if (positional) await checkPositions(engine, checked, list, keyHash, hashes, entity);
         byPart.push(
           `SELECT ${valid.read} FROM (${checked}) WHERE _reject_reason IS NULL AND _row IN (${list.join(', ')})`,
         );
@@ -525,7 +588,7 @@ async function checkOnce(
         throw new GtmError('INTERNAL', `normalize ${entity}: row numbers by position need a Parquet source`);
       else byPart.push(`${from} _row IN (${list.join(', ')})`);
     }
-    return { counts, candidates: `(${byPart.join(' UNION ALL BY NAME ')})` };
+    return { counts, candidates: `(${byPart.join(' UNION ALL BY NAME ')})`, continued };
   } finally {
     if (!narrow) await engine.exec(`DROP TABLE IF EXISTS ${keyTable}`);
   }
@@ -623,26 +686,59 @@ async function sqlCounts(
   });
 }
 
-/** Counts per source, the key hashes seen twice (`dup`) and how many rows hold them, from the pass's table. */
+/**
+ * Counts per source, the key hashes seen twice among the valid rows (`dup`) and how many rows hold
+ * the candidates' hashes (`hashes`: `dup`, or with rejected rows keyed, `dup` and `continued`).
+ * `listRejects` lists the rejected rows once the counts are known and names their table when some
+ * have their whole key (`_kh`, their key hash): the search for repeated hashes then reads those
+ * hashes beside the pass's (a few rows more in the same sort), and `continued` holds the hashes a
+ * rejected row shares with a valid row (a continuation line's head is then a candidate).
+ */
 async function sqlRepeats(
   engine: Engine,
   staged: readonly Staged[],
   keyTable: string,
-  dup: string,
+  entity: string,
   masked: boolean,
   h = '_h',
-): Promise<{ counts: PartCounts[]; n: number }> {
+  listRejects?: (counts: readonly PartCounts[]) => Promise<string | undefined>,
+): Promise<{ counts: PartCounts[]; n: number; hashes: string; continued?: string }> {
+  const dup = ident(`dup_${entity}`);
   const counts = await sqlCounts(engine, staged, keyTable, masked, h);
-  await unordered(engine, () =>
-    engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, h)}`),
-  );
+  const keyed = await listRejects?.(counts);
+  let hashes = dup;
+  let continued: string | undefined;
+  if (keyed) {
+    const rep = ident(`rep_${entity}`);
+    await unordered(engine, () =>
+      engine.exec(`CREATE OR REPLACE TEMP TABLE ${rep} AS ${repeatedWithSql(keyTable, h, keyed)}`),
+    );
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS SELECT h FROM ${rep} WHERE nv > 1`);
+    const [{ c }] = await engine.query<{ c: number }>(
+      `SELECT count(*) FILTER (WHERE nv >= 1 AND nr >= 1) AS c FROM ${rep}`,
+    );
+    if (Number(c)) {
+      continued = ident(`conh_${entity}`);
+      hashes = ident(`candh_${entity}`);
+      await engine.exec(
+        `CREATE OR REPLACE TEMP TABLE ${continued} AS SELECT h FROM ${rep} WHERE nv >= 1 AND nr >= 1`,
+      );
+      await engine.exec(
+        `CREATE OR REPLACE TEMP TABLE ${hashes} AS SELECT h FROM ${rep} WHERE nv > 1 OR (nv >= 1 AND nr >= 1)`,
+      );
+    }
+    await engine.exec(`DROP TABLE IF EXISTS ${rep}`);
+  } else
+    await unordered(engine, () =>
+      engine.exec(`CREATE OR REPLACE TEMP TABLE ${dup} AS ${repeatedSql(keyTable, h)}`),
+    );
   // no hash seen twice (a source without duplicates): no scan of the pass's table for their rows
-  const [{ d }] = await engine.query<{ d: number }>(`SELECT count(*) AS d FROM ${dup}`);
-  if (!Number(d)) return { counts, n: 0 };
+  const [{ d }] = await engine.query<{ d: number }>(`SELECT count(*) AS d FROM ${hashes}`);
+  if (!Number(d)) return { counts, n: 0, hashes };
   const [{ n }] = await engine.query<{ n: number }>(
-    `SELECT count(*) AS n FROM ${keyTable} WHERE ${ident(h)} IN (SELECT h FROM ${dup})`,
+    `SELECT count(*) AS n FROM ${keyTable} WHERE ${ident(h)} IN (SELECT h FROM ${hashes})`,
   );
-  return { counts, n: Number(n) };
+  return { counts, n: Number(n), hashes, continued };
 }
 
 /**
@@ -671,6 +767,21 @@ export function repeatedSql(table: string, column: string): string {
   const repeats = (value: string, from: string) =>
     `SELECT DISTINCT v FROM (SELECT v, lag(v) OVER (ORDER BY v) AS p FROM (SELECT ${value} AS v FROM ${from})) WHERE v = p`;
   return `SELECT v AS h FROM (${repeats(c, `${table} WHERE ${hi} IN (${repeats(hi, `${table} WHERE ${c} IS NOT NULL`)})`)})`;
+}
+
+/**
+ * `repeatedSql` over the pass's hashes and the key hashes of rejected rows (`_kh` of `rejected`):
+ * each hash seen more than once among them, with how many valid rows (`nv`) and rejected rows
+ * (`nr`) hold it. The same two steps (the upper halves seen twice, then the few rows whose upper
+ * half repeats, counted per hash); the rejected rows add a few values to each.
+ */
+export function repeatedWithSql(table: string, column: string, rejected: string): string {
+  const c = ident(column);
+  const both = `(SELECT ${c} AS v, false AS r FROM ${table} WHERE ${c} IS NOT NULL UNION ALL SELECT _kh AS v, true AS r FROM ${rejected} WHERE _kh IS NOT NULL)`;
+  const hi = 'CAST(v >> 32 AS UINTEGER)';
+  const his = `SELECT DISTINCT u FROM (SELECT u, lag(u) OVER (ORDER BY u) AS p FROM (SELECT ${hi} AS u FROM ${both})) WHERE u = p`;
+  return `SELECT v AS h, count(*) FILTER (WHERE NOT r) AS nv, count(*) FILTER (WHERE r) AS nr
+    FROM ${both} WHERE ${hi} IN (${his}) GROUP BY v HAVING count(*) > 1`;
 }
 
 /** Runs `step` with `preserve_insertion_order` set to `on`, then restores the setting. */
@@ -1185,6 +1296,7 @@ async function compareDuplicates(
   columns: readonly ComparedColumn[],
   baseDir: string,
   out: NormalizeResult,
+  keys: readonly string[] = [],
 ): Promise<void> {
   if (!columns.length) return;
   const compared = columns.map((x) => x.column);
@@ -1211,10 +1323,95 @@ async function compareDuplicates(
     const rows = await engine.query<Record<string, unknown>>(
       `SELECT * FROM ${dif} ORDER BY _source, _file, _row LIMIT ${DIFFERING_LISTED}`,
     );
-    (out.differing ??= []).push(...differingRows(entity, compared, rows, baseDir, (_, v) => textOf(v)));
+    (out.differing ??= []).push(...differingRows(entity, compared, rows, baseDir, (_, v) => textOf(v), keys));
   } finally {
     await engine.exec(`DROP TABLE IF EXISTS ${dif}`);
   }
+}
+
+/**
+ * The rejected rows that are continuation lines (`continuation-lines.ts`): the rejected rows whose
+ * key hash a valid row shares (`conh`) are paired with the lowest valid row of the same source,
+ * file and key among the dedupe's candidates (`ded`, where those rows are by construction); the
+ * rows of the pairs alone are read again from the source (by row number, a Parquet file's by the
+ * reader's own) and normalized, and each pair judged on its cells and canonical values.
+ */
+async function findContinuations(
+  engine: Engine,
+  spec: EntitySpec,
+  staged: readonly Staged[],
+  keys: readonly string[],
+  t: { rej: string; ded: string; conh: string },
+  settings: NormalizeSettings,
+  baseDir: string,
+): Promise<ContinuationLine[]> {
+  const k = keys.map((c) => ident(c));
+  const keyText =
+    k.length === 1 ? `CAST(r.${k[0]} AS VARCHAR)` : `concat_ws(' / ', ${k.map((c) => `r.${c}`).join(', ')})`;
+  const found = await engine.query<{
+    source: string;
+    file: string;
+    row: number;
+    reason: string;
+    key: string;
+    head: number;
+  }>(
+    `SELECT r._source AS source, r._file AS file, r._row AS row, r._reject_reason AS reason, ${keyText} AS key, min(k._row) AS head
+     FROM ${t.rej} r JOIN ${t.ded} k ON k._source = r._source AND k._file IS NOT DISTINCT FROM r._file
+       AND ${k.map((c) => `k.${c} = r.${c}`).join(' AND ')}
+     WHERE r._kh IN (SELECT h FROM ${t.conh}) GROUP BY ALL ORDER BY source, file, row`,
+  );
+  const pairs: ContinuationPair[] = found.map((p) => ({
+    source: String(p.source),
+    file: p.file == null ? '' : String(p.file),
+    row: Number(p.row),
+    head: Number(p.head),
+    key: String(p.key),
+    reason: String(p.reason),
+  }));
+  const out: ContinuationLine[] = [];
+  const def = typedEntityDef(spec);
+  const valueColumns = [
+    ...spec.columns.filter((c) => !spec.inputOnly?.includes(c)),
+    ...spec.columns.filter((c) => def?.columns[c]?.kind === 'amount').map((c) => `${c}_local`),
+  ];
+  for (const [i, x] of staged.entries()) {
+    const b = x.part.binding;
+    const mine = pairs.filter((p) => p.source === b.source);
+    if (!mine.length) continue;
+    const list = [...new Set(mine.flatMap((p) => [p.row, p.head]))].sort((a, z) => a - z);
+    const columns = continuationColumns(spec, b, keys, valueColumns);
+    const name = `cont_raw_${spec.name}_${i}`;
+    const raw =
+      (x.view ? parquetRowsSql(x.part.load, list) : undefined) ??
+      `SELECT * FROM ${ident(b.rawTable)} WHERE source_row IN (${list.join(', ')})`;
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS ${raw}`);
+    try {
+      const values = await engine.query<Record<string, unknown>>(
+        `SELECT _file, _row, ${[...new Set(columns.flatMap((c) => (c.value ? [c.value] : [])))]
+          .map((c) => ident(c))
+          .concat(['NULL AS _none'])
+          .join(', ')} FROM (${spec.select({ ...b, rawTable: name }, settings)})`,
+      );
+      const cells = await engine.query<Record<string, unknown>>(
+        `SELECT source_file AS _file, source_row AS _row, ${[...new Set(columns.map((c) => c.raw))]
+          .map((c) => ident(c))
+          .concat(['NULL AS _none'])
+          .join(', ')} FROM ${ident(name)}`,
+      );
+      const at = (f: unknown, r: unknown) => `${f == null ? '' : String(f)}\u0000${Number(r)}`;
+      const byRow = new Map<string, { values: Record<string, unknown>; cells: Record<string, unknown> }>();
+      for (const v of values) byRow.set(at(v._file, v._row), { values: v, cells: {} });
+      for (const c of cells) {
+        const e = byRow.get(at(c._file, c._row));
+        if (e) e.cells = c;
+      }
+      out.push(...judgeContinuations(spec.name, keys, columns, mine, (f, r) => byRow.get(at(f, r)), baseDir));
+    } finally {
+      await engine.exec(`DROP TABLE IF EXISTS ${ident(name)}`);
+    }
+  }
+  return out;
 }
 
 /** Puts the counts of differing duplicates (`_source`, `_kept_source`, `n`, `_n<i>` per column) on `out.duplicates`. */
@@ -1248,8 +1445,16 @@ export function differingRows(
   rows: readonly Record<string, unknown>[],
   baseDir: string,
   text: (column: string, v: unknown) => string | null,
+  keys: readonly string[] = [],
 ): DifferingDuplicate[] {
+  // the key's value, from the dropped row's (equal to the kept row's by construction)
+  const at = keys.map((k) => compared.indexOf(k));
+  const keyOf = (r: Record<string, unknown>) =>
+    at.length && at.every((i) => i >= 0)
+      ? { key: at.map((i) => text(compared[i], r[`_d${i}`]) ?? '').join(' / ') }
+      : {};
   return rows.map((r) => ({
+    ...keyOf(r),
     entity,
     source: String(r._source),
     file: rel(baseDir, r._file == null ? '' : String(r._file)),
