@@ -60,7 +60,7 @@ name: ${name}
 description: ${yamlString(summary)}
 usage: ${yamlString(line ?? usage.replace(/^gtm /, `/${plugin}:`))}
 argument-hint: ${yamlString(usage.replace(/^gtm \S+ /, ''))}
-allowed-tools: Bash(gtm:*), Bash(npx gtm:*), Bash(npx gtm-analytics:*), Read
+allowed-tools: Bash(gtm:*), Read
 ---
 
 Run gtm's \`${name}\` on the user's data and report what it computed. gtm does the analysis; you
@@ -74,9 +74,10 @@ or a recommendation: quote what gtm wrote.
    gtm run '/${plugin}:${name} $ARGUMENTS' --json
    \`\`\`
 
-   (\`npx gtm-analytics run …\` when \`gtm\` is not installed; if npm answers E404, the package is
-   not published yet: ask the user to run \`npm install -g .\` in their clone of gtm). If the gtm MCP
-   server is connected, call its \`${name}\` tool with the same arguments instead.
+   When \`gtm\` is not on the PATH, ask the user to run \`npm install -g .\` (or \`npm link\`) in
+   their clone of gtm; do not run it through \`npx\`: this project has not published its npm
+   package, so npx would download and run whatever package holds that name. If the gtm MCP server
+   is connected, call its \`${name}\` tool with the same arguments instead.
 2. If gtm exits non-zero, show its one error line (\`error[CODE] where: what — what to do\`) and
    the fix it names; do not work around it. Exit 10 (asked for with \`--fail-on-escalation\`) is
    not an error: an alert escalated, and stdout is still \`result.json\`; say so and go on.

@@ -73,4 +73,12 @@ describe('agent plugins', () => {
       expect(listed, f.path).toEqual(flags);
     }
   });
+
+  it('never pre-approve nor ask for npx: the npm name is not this project’s yet, npx would fetch whoever holds it', () => {
+    for (const f of files.filter((x) => x.path.endsWith('.md'))) {
+      const front = parseYaml(f.content.split('---')[1]) as { 'allowed-tools': string };
+      expect(front['allowed-tools'], f.path).toBe('Bash(gtm:*), Read');
+      expect(f.content.match(/`npx [^`]*`/g), f.path).toBeNull();
+    }
+  });
 });
