@@ -15,6 +15,7 @@ sources:
     # decimal: ","                 # European exports: 1.234,56 (default: "." with "," only as thousands separator)
     # date_order: dmy              # dates written day first: 31/12/2026 or 31.12.2026 (absent: inferred per column, month-first 12/31/2026 unless the values say day-first)
     # amount_unit: minor           # amounts in minor units (Stripe's API, Adyen): USD 1999 is 19.99, JPY 1999 is 1999, KWD 12345 is 12.345 (default: major)
+    # id_format: salesforce         # 15-character Salesforce ids read as their 18-character form (default auto: when another source writes the same records in 18; as_is: never)
   - name: web_analytics
     entity: touchpoints            # occurred_at and person_id or account_id; utm_*, partner, asset, region, touch_type
     kind: file

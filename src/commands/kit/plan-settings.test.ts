@@ -71,6 +71,7 @@ sources:
     decimal: ","
     date_order: dmy
     amount_unit: minor
+    id_format: salesforce
     currency: EUR
     mapping: { person_id: visitor }
   - { name: members, entity: members, kind: file, path: members.csv }
@@ -106,6 +107,7 @@ dedupe:
           decimal: '.',
           date_order: null,
           amount_unit: 'major',
+          id_format: 'auto',
         },
         crm_env: {
           kind: 'postgres',
@@ -121,6 +123,7 @@ dedupe:
           decimal: '.',
           date_order: null,
           amount_unit: 'major',
+          id_format: 'auto',
         },
         web: {
           kind: 'file',
@@ -135,6 +138,7 @@ dedupe:
           decimal: ',',
           date_order: 'dmy',
           amount_unit: 'minor',
+          id_format: 'salesforce',
         },
       },
     });

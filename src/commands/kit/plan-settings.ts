@@ -41,6 +41,7 @@ function sourceSetting(s: SourceConfig, reporting: string): Record<string, unkno
     decimal: s.decimal ?? '.',
     date_order: s.date_order ?? null,
     amount_unit: s.amount_unit ?? 'major',
+    id_format: s.id_format ?? 'auto',
   };
   if (s.kind === 'file')
     return {
