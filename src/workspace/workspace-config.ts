@@ -156,7 +156,8 @@ export interface WorkspaceConfig {
         categories?: Record<string, number>;
         events?: Record<string, number>;
       };
-      consent?: { default_category?: string; events?: Record<string, string> };
+      /** `ids`: consent manager id → category, for RudderStack's allowedConsentIds / deniedConsentIds */
+      consent?: { default_category?: string; events?: Record<string, string>; ids?: Record<string, string> };
     };
   };
   cadence: string;

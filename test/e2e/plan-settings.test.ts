@@ -92,7 +92,7 @@ describe('each command records the non-default settings it read', () => {
       iglu_vendor: null,
       governance: {
         retention: { default_days: 400, categories: {}, events: {} },
-        consent: { default_category: null, events: {} },
+        consent: { default_category: null, events: {}, ids: {} },
       },
     });
   });

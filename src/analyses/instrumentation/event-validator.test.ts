@@ -196,6 +196,77 @@ describe('createEventValidator', () => {
     ]);
   });
 
+  it('reads consent manager ids as the categories events.governance.consent.ids maps them to', () => {
+    // OneTrust ids as RudderStack sends them; the plan names its categories in words
+    const adClicked = (allowed: string[], denied: string[]) => ({
+      type: 'track',
+      event: 'Ad Clicked',
+      anonymousId: 'a',
+      properties: { ad_id: 'x' },
+      context: {
+        consentManagement: {
+          provider: 'oneTrust',
+          allowedConsentIds: allowed,
+          deniedConsentIds: denied,
+        },
+      },
+    });
+    const allowedAds = adClicked(['C0001', 'C0002', 'C0004'], []);
+    const deniedAds = adClicked(['C0001', 'C0002'], ['C0004']);
+    // Segment's form is read by name, whatever the map says
+    const segmentRefused = {
+      ...adClicked([], []),
+      context: { consent: { categoryPreferences: { Advertising: false } } },
+    };
+    const messages = [allowedAds, deniedAds, segmentRefused];
+    const ids = { C0002: 'Analytics', C0004: 'Advertising' };
+    const optIn = { ...shopPlan(), consentMode: 'opt-in' as const };
+    // by hand — opt-out: without the map only the Segment refusal (the denied C0004 passes); with
+    // it, the denied C0004 too. Opt-in: without the map the allowed C0004 is "not granted" as well.
+    expect(only(run(messages)).consent_violation).toBe(1);
+    expect(only(run(messages, shopPlan(), { consentIds: ids })).consent_violation).toBe(2);
+    expect(only(run(messages, optIn)).consent_violation).toBe(3);
+    const mapped = run(messages, optIn, { consentIds: ids });
+    expect(only(mapped).consent_violation).toBe(2);
+    expect(mapped.samples.map((s) => s.detail)).toEqual([
+      'sent although consent category "Advertising" is refused',
+      'sent although consent category "Advertising" is refused',
+    ]);
+
+    // without the map, the two messages whose ids match no category are counted, ids sorted
+    expect(run(messages).consentIdsUnmatched).toEqual({
+      messages: 2,
+      ids: ['C0001', 'C0002', 'C0004'],
+      more: 0,
+      categories: ['Analytics', 'Advertising', 'Functional'],
+    });
+    expect(run(messages, shopPlan(), { consentIds: ids }).consentIdsUnmatched).toBeUndefined();
+    // a plan whose categories are named after the ids matches them: nothing to warn about
+    const byId = shopPlan();
+    for (const e of byId.events) if (e.consentCategory === 'Advertising') e.consentCategory = 'C0004';
+    const named = run([deniedAds], byId);
+    expect(only(named).consent_violation).toBe(1);
+    expect(named.consentIdsUnmatched).toBeUndefined();
+  });
+
+  it('refuses a category that several mapped ids share when any of them is denied', () => {
+    const adClicked = (allowed: string[], denied: string[]) => ({
+      type: 'track',
+      event: 'Ad Clicked',
+      anonymousId: 'a',
+      properties: { ad_id: 'x' },
+      context: { consentManagement: { allowedConsentIds: allowed, deniedConsentIds: denied } },
+    });
+    const optIn = { ...shopPlan(), consentMode: 'opt-in' as const };
+    const r = run(
+      [adClicked(['C0004'], ['C0005']), adClicked(['C0005', 'C0004'], []), adClicked(['c0004'], [])],
+      optIn,
+      { consentIds: { C0004: 'Advertising', C0005: 'Advertising' } },
+    );
+    // by hand: the first is refused (C0005 denied); the second and the lower-case id are granted
+    expect(only(r).consent_violation).toBe(1);
+  });
+
   it('flags outdated plan versions by MODEL and REVISION, not ADDITION', () => {
     const at = (v: string) =>
       orderCompleted({

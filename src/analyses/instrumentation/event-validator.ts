@@ -1,5 +1,6 @@
 import { withArticle } from '../text/index.ts';
 import { withCommonProperties } from './common-rules.ts';
+import { UNMATCHED_IDS_KEPT, planConsentCategories } from './consent-ids.ts';
 import { eventPropertiesSchema } from './event-schema.ts';
 import { MessageIdIndex, contentFingerprint } from './message-ids.ts';
 import { detectPii } from './pii-detector.ts';
@@ -41,6 +42,12 @@ export interface ValidatorOptions {
    * only `receivedAt` and `sentAt` are compared.
    */
   now?: number;
+  /**
+   * Consent manager ids → the plan's consent categories (gtm.yaml `events.governance.consent.ids`,
+   * checked by the command: `checkConsentIds`): a message's `allowedConsentIds` / `deniedConsentIds` grant or
+   * refuse the categories their ids map to. Without it ids match categories named after them only.
+   */
+  consentIds?: Record<string, string>;
 }
 
 /** Clock skew allowed between a message's `timestamp` and the times it is compared with (5 minutes). */
@@ -189,6 +196,14 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   const compiler = createSchemaCompiler();
   const planVersion = parseSchemaVer(plan.version);
   const optIn = plan.consentMode === 'opt-in';
+  // consent manager ids: what each maps to, and what an id must be to be read at all
+  const idMap = new Map<string, string>();
+  for (const [id, category] of Object.entries(options.consentIds ?? {}))
+    idMap.set(id.toLowerCase(), category);
+  const planCategories = planConsentCategories(plan);
+  const knownIds = new Set([...planCategories.map((c) => c.toLowerCase()), ...idMap.keys()]);
+  let unmatchedMessages = 0;
+  const unmatchedIds = new Set<string>();
 
   const states = new Map<string, EventState>();
   const stateFor = (name: string, planned: boolean): EventState => {
@@ -417,6 +432,13 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
     }
   };
 
+  /** A message whose consent ids all match no plan category and no mapping: counted, ids kept. */
+  const noteUnmatched = (ids: readonly string[]) => {
+    if (ids.some((id) => knownIds.has(id.toLowerCase()))) return;
+    unmatchedMessages++;
+    for (const id of ids) if (unmatchedIds.size < UNMATCHED_IDS_KEPT) unmatchedIds.add(id);
+  };
+
   /** Records a consent violation when `category` is refused (or, opt-in, not granted); returns whether it did. */
   const refusedConsent = (
     prefs: Record<string, unknown> | undefined,
@@ -442,7 +464,7 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
   ) => {
     const eventCategory = compiled.event.consentCategory;
     if (!eventCategory && compiled.propertyConsent.size === 0) return;
-    const prefs = consentPreferences(context);
+    const prefs = consentPreferences(context, idMap, noteUnmatched);
     if (eventCategory && refusedConsent(prefs, eventCategory, undefined)) return;
     if (compiled.propertyConsent.size) {
       for (const [prop, category] of compiled.propertyConsent) {
@@ -702,6 +724,15 @@ export function createEventValidator(plan: TrackingPlan, options: ValidatorOptio
       })),
     })),
     samples: [...samples],
+    ...(unmatchedMessages > 0
+      ? {
+          consentIdsUnmatched: {
+            messages: unmatchedMessages,
+            ids: [...unmatchedIds],
+            categories: [...planCategories],
+          },
+        }
+      : {}),
   });
 
   const report = (): ValidationReport => mergeValidatorSnapshots([{ snapshot: snapshot() }]);
@@ -835,6 +866,8 @@ function messageSource(
 
 function consentPreferences(
   context: Record<string, unknown> | undefined,
+  idMap: ReadonlyMap<string, string>,
+  noteUnmatched: (ids: readonly string[]) => void,
 ): Record<string, unknown> | undefined {
   if (!context) return undefined;
   const consent = context.consent as Record<string, unknown> | undefined;
@@ -844,7 +877,8 @@ function consentPreferences(
   if (cm && typeof cm === 'object') {
     const inner = cm.categoryPreferences;
     if (inner && typeof inner === 'object') return inner as Record<string, unknown>;
-    if (Array.isArray(cm.allowedConsentIds) || Array.isArray(cm.deniedConsentIds)) return consentIds(cm);
+    if (Array.isArray(cm.allowedConsentIds) || Array.isArray(cm.deniedConsentIds))
+      return consentIds(cm, idMap, noteUnmatched);
     return cm;
   }
   return undefined;
@@ -852,17 +886,35 @@ function consentPreferences(
 
 /**
  * RudderStack's form (`context.consentManagement`: `allowedConsentIds`, `deniedConsentIds`, the
- * consent manager's category ids) as preferences; an id listed in both is refused.
+ * consent manager's category ids) as preferences; an id listed in both is refused. Each id also
+ * grants or refuses the category `idMap` maps it to (ids compared ignoring case): refused when any
+ * of its ids is denied, else granted when one is allowed. The message's ids go to `noteUnmatched`.
  */
-function consentIds(cm: Record<string, unknown>): Record<string, boolean> {
+function consentIds(
+  cm: Record<string, unknown>,
+  idMap: ReadonlyMap<string, string>,
+  noteUnmatched: (ids: readonly string[]) => void,
+): Record<string, boolean> {
   const prefs: Record<string, boolean> = {};
+  const mapped: Record<string, boolean> = {};
+  const ids: string[] = [];
   for (const [list, granted] of [
     [cm.allowedConsentIds, true],
     [cm.deniedConsentIds, false],
   ] as const) {
     if (!Array.isArray(list)) continue;
-    for (const id of list as unknown[]) if (typeof id === 'string') prefs[id] = granted;
+    for (const id of list as unknown[]) {
+      if (typeof id !== 'string') continue;
+      prefs[id] = granted;
+      ids.push(id);
+      const category = idMap.get(id.toLowerCase());
+      if (category !== undefined) mapped[category] = granted && mapped[category] !== false;
+    }
   }
+  if (ids.length > 0) noteUnmatched(ids);
+  // a category named after an id keeps that id's answer; a mapped category adds its own
+  for (const [category, granted] of Object.entries(mapped))
+    if (!(category in prefs) || !granted) prefs[category] = granted && prefs[category] !== false;
   return prefs;
 }
 

@@ -43,6 +43,11 @@ export interface GovernancePolicy {
     default_category?: string;
     /** Category per event name. */
     events?: Record<string, string>;
+    /**
+     * Consent manager id → category (RudderStack's `allowedConsentIds` / `deniedConsentIds`:
+     * OneTrust `C0004` → `Advertising`); read where payloads are validated (see consent-ids.ts).
+     */
+    ids?: Record<string, string>;
   };
   /** The `--retention-days` flag: days for every event without a per-event or per-category setting. */
   retention_days?: number;

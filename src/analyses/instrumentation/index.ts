@@ -86,6 +86,12 @@ export { toCase } from './identifier.ts';
 export { createEventValidator } from './event-validator.ts';
 export type { EventValidator, MessageRef, ValidatorOptions } from './event-validator.ts';
 export { VIOLATION_TYPES } from './validation-report.ts';
+export {
+  CONSENT_IDS_KEY,
+  consentIdsWarning,
+  knownConsentCategories,
+  planConsentCategories,
+} from './consent-ids.ts';
 export { mergeValidatorSnapshots } from './validator-snapshot.ts';
 export { MessageIdIndex, contentFingerprint, crossTaskCandidates } from './message-ids.ts';
 export type { FirstCopyReader, MessageIdExport, SeenElsewhere } from './message-ids.ts';

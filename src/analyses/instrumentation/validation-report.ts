@@ -93,6 +93,13 @@ export interface ValidationReport {
   inconsistentTypes: InconsistentType[];
   /** Bounded evidence: at most `maxSamplesPerType` per violation type. */
   samples: ViolationSample[];
+  /**
+   * Only when some: messages whose consent manager ids (RudderStack's `allowedConsentIds` /
+   * `deniedConsentIds`) match no consent category of the plan and no mapping of
+   * `events.governance.consent.ids`, so their consent was not read; the first `ids` in sorted
+   * order, how many more distinct ones, and the plan's consent categories.
+   */
+  consentIdsUnmatched?: { messages: number; ids: string[]; more: number; categories: string[] };
 }
 
 /** A zeroed count per violation type. */

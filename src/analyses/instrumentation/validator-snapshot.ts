@@ -1,3 +1,4 @@
+import { UNMATCHED_IDS_KEPT, UNMATCHED_IDS_LISTED } from './consent-ids.ts';
 import { VIOLATION_TYPES, emptyViolationCounts } from './validation-report.ts';
 import type {
   DuplicateConflict,
@@ -73,6 +74,8 @@ export interface ValidatorSnapshot {
   events: SnapshotEvent[];
   /** At most `maxSamplesPerType` per type, in stream order. */
   samples: SnapshotSample[];
+  /** Messages whose consent manager ids match no plan category and no mapping, and those ids. */
+  consentIdsUnmatched?: { messages: number; ids: string[]; categories: string[] };
 }
 
 function whereOf(e: Evidence, lineOffset: number): string | undefined {
@@ -116,9 +119,18 @@ export function mergeValidatorSnapshots(
   const events = new Map<string, Acc>();
   const samples: ViolationSample[] = [];
   const perType = new Map<ViolationType, number>();
+  let unmatchedMessages = 0;
+  const unmatchedIds = new Set<string>();
+  let categories: string[] = [];
 
   for (const { snapshot, lineOffset = 0 } of parts) {
     checked += snapshot.checked;
+    if (snapshot.consentIdsUnmatched) {
+      unmatchedMessages += snapshot.consentIdsUnmatched.messages;
+      categories = snapshot.consentIdsUnmatched.categories;
+      for (const id of snapshot.consentIdsUnmatched.ids)
+        if (unmatchedIds.size < UNMATCHED_IDS_KEPT) unmatchedIds.add(id);
+    }
     duplicates += snapshot.duplicates;
     for (const d of snapshot.duplicateIds) {
       let acc = dupes.get(d.id);
@@ -259,5 +271,23 @@ export function mergeValidatorSnapshots(
     byEvent,
     inconsistentTypes,
     samples: samples.sort((a, b) => order.get(a.type)! - order.get(b.type)!),
+    ...(unmatchedMessages > 0
+      ? { consentIdsUnmatched: unmatchedOf(unmatchedMessages, unmatchedIds, categories) }
+      : {}),
+  };
+}
+
+/** The report's account of unmatched consent ids: the first ids in sorted order, and how many more. */
+function unmatchedOf(
+  messages: number,
+  ids: ReadonlySet<string>,
+  categories: string[],
+): ValidationReport['consentIdsUnmatched'] {
+  const sorted = [...ids].sort();
+  return {
+    messages,
+    ids: sorted.slice(0, UNMATCHED_IDS_LISTED),
+    more: Math.max(0, sorted.length - UNMATCHED_IDS_LISTED),
+    categories: [...categories],
   };
 }

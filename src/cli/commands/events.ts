@@ -163,7 +163,11 @@ export const eventsCommand: CliCommand = {
           workers: args.flags.workers as number | undefined,
           // timestamps after the check time (--as-of, else now) are future_timestamp violations
           now: ctx.global.asOf ? asOfInstant(ctx.global.asOf).getTime() : Date.now(),
+          // consent manager ids read as the plan's categories (events.governance.consent.ids)
+          governance: (await eventsSettings(ctx))?.events.governance,
         });
+        const unmatched = m.consentIdsWarning(report);
+        if (unmatched) ctx.out.warn(unmatched);
         ctx.out.result(report, () => m.formatValidationTable(report));
         return args.flags.fail_on_violations && report.totalViolations > 0 ? 5 : 0;
       },
@@ -224,6 +228,7 @@ export const eventsCommand: CliCommand = {
           writeKey: String(args.flags.write_key),
           storeDir: abs(ctx, args.flags.store),
           host: String(args.flags.host),
+          governance: (await eventsSettings(ctx))?.events.governance,
         });
         ctx.out.error(
           `collector listening on ${c.url} (write key "${String(args.flags.write_key)}", ${c.restored} stored messages reloaded); GET ${c.url}/summary for violations; Ctrl-C to stop`,
@@ -235,6 +240,8 @@ export const eventsCommand: CliCommand = {
         });
         const summary = c.summary();
         await c.close();
+        const unmatched = m.consentIdsWarning(summary);
+        if (unmatched) ctx.out.warn(unmatched);
         ctx.out.result(summary, () => m.formatValidationTable(summary));
         return 0;
       },

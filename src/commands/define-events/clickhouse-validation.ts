@@ -187,7 +187,7 @@ async function duplicatesOn(
 export async function validatePayloadsClickHouse(
   plan: TrackingPlan,
   where: PayloadsOnClickHouse,
-  options: { maxSamplesPerType?: number; now?: number } = {},
+  options: { maxSamplesPerType?: number; now?: number; consentIds?: Record<string, string> } = {},
 ): Promise<ValidationReport> {
   const engine = await openClickHouse({
     url: where.url,
@@ -195,7 +195,14 @@ export async function validatePayloadsClickHouse(
     origin: 'engine.url in gtm.yaml',
   });
   try {
-    return await validateOn(engine, plan, where, options.maxSamplesPerType ?? 5, options.now);
+    return await validateOn(
+      engine,
+      plan,
+      where,
+      options.maxSamplesPerType ?? 5,
+      options.now,
+      options.consentIds,
+    );
   } finally {
     await engine.close();
   }
@@ -262,6 +269,7 @@ async function validateOn(
   where: PayloadsOnClickHouse,
   maxSamples: number,
   now?: number,
+  consentIds?: Record<string, string>,
 ): Promise<ValidationReport> {
   const table = await payloadsTable(engine, where);
   await refuseRejectedLines(engine, where);
@@ -302,6 +310,7 @@ async function validateOn(
     maxSamplesPerType: maxSamples,
     dedupeMessageIds: false,
     ...(now !== undefined ? { now } : {}),
+    ...(consentIds !== undefined ? { consentIds } : {}),
   });
   const ref = { file: '', line: 0 };
   const files = new Map<string, string>();

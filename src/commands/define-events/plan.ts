@@ -17,19 +17,29 @@ import {
   USE_CASE_TEMPLATES,
   eventsWithoutIgluVendor,
   placeholderVendorWarning,
+  consentIdsWarning,
+  knownConsentCategories,
+  DEFAULT_CONSENT_CATEGORY,
 } from '../../analyses/instrumentation/index.ts';
 import { buildQaPlan, type QaPlan } from '../../analyses/instrumentation/qa-plan.ts';
 import { rolloutPlan, type RolloutStep } from '../../analyses/instrumentation/rollout-plan.ts';
 import { GtmError } from '../../errors/index.ts';
 import { reconcile } from '../../orchestrator/index.ts';
 import { stageOf, type CommandPlan, type KitRun } from '../kit/index.ts';
-import { importPlan, validateEventsFile } from '../shared/tracking-plan-io/index.ts';
+import { checkConsentIds, importPlan, validateEventsFile } from '../shared/tracking-plan-io/index.ts';
 import { asOfInstant } from '../shared/window/index.ts';
 import { validatePayloadsClickHouse } from './clickhouse-validation.ts';
 import { TOOLS, type DefineEventsContext } from './inputs.ts';
 
 /** Every event a use case can catalog: per-event governance settings naming none of them apply to nothing. */
 const TEMPLATE_EVENTS = [...new Set(USE_CASE_TEMPLATES.flatMap((t) => t.events.map((e) => e.name)))];
+/** Every consent category a use case's events name: a map of consent ids may name any of them. */
+const TEMPLATE_CATEGORIES = [
+  ...new Set(
+    USE_CASE_TEMPLATES.flatMap((t) => t.events.map((e) => e.consentCategory)).filter((c): c is string => !!c),
+  ),
+  DEFAULT_CONSENT_CATEGORY,
+];
 
 /** The tracking plan drafted by the catalog stage, with what it was compared against. */
 export interface Catalog {
@@ -176,9 +186,14 @@ const governance = (run: Run) =>
   });
 
 /** Validates captured payloads; a half-written capture or a busy disk can succeed on retry, bad content cannot. */
-async function validatePayloads(plan: TrackingPlan, file: string, now: number): Promise<ValidationReport> {
+async function validatePayloads(
+  plan: TrackingPlan,
+  file: string,
+  now: number,
+  consentIds: Record<string, string> | undefined,
+): Promise<ValidationReport> {
   try {
-    return await validateEventsFile({ plan, input: file, now });
+    return await validateEventsFile({ plan, input: file, now, ...(consentIds ? { consentIds } : {}) });
   } catch (e) {
     if (e instanceof GtmError && e.code === 'IO')
       throw new GtmError('IO', e.message, { where: e.where, hint: e.hint, retriable: true, cause: e });
@@ -199,13 +214,23 @@ const qa = (run: Run) =>
       const now = asOfInstant(run.inputs.inputs.as_of).getTime();
       let validation: ValidationReport | null = null;
       if (payloads) {
+        // consent manager ids (RudderStack) read as the plan's categories: events.governance.consent.ids
+        const consentIds = checkConsentIds(
+          run.inputs.governance.consent?.ids,
+          knownConsentCategories(plan, run.inputs.governance, TEMPLATE_CATEGORIES),
+        );
         if (payloadsOnClickHouse) {
           ctx.progress(`validating payloads of ${run.rel(payloads)} on ClickHouse (event_payloads)`);
-          validation = await validatePayloadsClickHouse(plan, payloadsOnClickHouse, { now });
+          validation = await validatePayloadsClickHouse(plan, payloadsOnClickHouse, {
+            now,
+            ...(consentIds ? { consentIds } : {}),
+          });
         } else {
           ctx.progress(`validating payloads in ${run.rel(payloads)}`);
-          validation = await validatePayloads(plan, payloads, now);
+          validation = await validatePayloads(plan, payloads, now, consentIds);
         }
+        const unmatched = consentIdsWarning(validation);
+        if (unmatched) run.warn(unmatched);
         ctx.alert({
           id: 'instrumentation_defects',
           metric: 'share of captured messages with violations',
@@ -300,7 +325,12 @@ function eventsSection(run: Run) {
         categories: g?.retention?.categories ?? {},
         events: g?.retention?.events ?? {},
       },
-      consent: { default_category: g?.consent?.default_category ?? null, events: g?.consent?.events ?? {} },
+      consent: {
+        default_category: g?.consent?.default_category ?? null,
+        events: g?.consent?.events ?? {},
+        // consent manager id → category, as gtm.yaml gives it (checked when payloads are validated)
+        ids: g?.consent?.ids ?? {},
+      },
     },
   };
 }

@@ -251,3 +251,43 @@ describe('live QA collector sources', () => {
     });
   });
 });
+
+describe('live QA collector consent', () => {
+  it('reads consent manager ids through events.governance.consent.ids, and refuses an unknown category', async () => {
+    // RudderStack with OneTrust: C0004 denied; the plan's Ad Clicked needs Advertising
+    const denied = JSON.stringify({
+      type: 'track',
+      event: 'Ad Clicked',
+      anonymousId: 'a1',
+      properties: { ad_id: 'x' },
+      context: { consentManagement: { allowedConsentIds: ['C0002'], deniedConsentIds: ['C0004'] } },
+    });
+    const open = async (governance?: { consent: { ids: Record<string, string> } }) => {
+      const c = await startCollector({
+        plan: shopPlan(),
+        port: 0,
+        writeKey: WRITE_KEY,
+        storeDir: newDir(),
+        governance,
+      });
+      collectors.push(c);
+      expect((await post(c, '/v1/track', denied)).status).toBe(200);
+      return summary(c);
+    };
+    const mapped = await open({ consent: { ids: { C0002: 'Analytics', C0004: 'Advertising' } } });
+    expect(mapped.violationsByType.consent_violation).toBe(1);
+    expect(mapped.consentIdsUnmatched).toBeUndefined();
+    const unmapped = await open();
+    expect(unmapped.violationsByType.consent_violation).toBe(0);
+    expect(unmapped.consentIdsUnmatched).toMatchObject({ messages: 1, ids: ['C0002', 'C0004'] });
+    await expect(
+      startCollector({
+        plan: shopPlan(),
+        port: 0,
+        writeKey: WRITE_KEY,
+        storeDir: newDir(),
+        governance: { consent: { ids: { C0004: 'Ads' } } },
+      }),
+    ).rejects.toMatchObject({ code: 'CONFIG', where: 'events.governance.consent.ids.C0004' });
+  });
+});

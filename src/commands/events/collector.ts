@@ -3,14 +3,16 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzip } from 'node:zlib';
-import { createEventValidator } from '../../analyses/instrumentation/index.ts';
+import { createEventValidator, knownConsentCategories } from '../../analyses/instrumentation/index.ts';
 import type {
+  GovernancePolicy,
   EventValidator,
   MessageRef,
   TrackingPlan,
   ValidationReport,
 } from '../../analyses/instrumentation/index.ts';
 import { GtmError } from '../../errors/index.ts';
+import { checkConsentIds } from '../shared/tracking-plan-io/consent-ids-config.ts';
 import { asInputError, importPlan } from '../shared/tracking-plan-io/import-plan.ts';
 import { MAX_JSON_DEPTH, TOO_DEEP, jsonDeeperThan } from '../shared/tracking-plan-io/json-depth.ts';
 import { openMessageStore, readStoredMessages } from './message-store.ts';
@@ -48,6 +50,11 @@ export interface CollectorOptions {
    */
   source?: string;
   maxSamplesPerType?: number;
+  /**
+   * gtm.yaml's `events.governance`: its `consent.ids` (consent manager id → category) are checked
+   * against the plan's and gtm.yaml's categories (CONFIG naming the key) and read by the validator.
+   */
+  governance?: GovernancePolicy;
   /** Called with each accepted request's message count and whether it was rejected (for logs). */
   onRequest?: (info: { path: string; status: number; messages: number; error?: string }) => void;
 }
@@ -88,9 +95,16 @@ class HttpError extends Error {
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   checkPort(options.port);
   const plan = typeof options.plan === 'string' ? importPlan({ path: options.plan }) : options.plan;
+  const consentIds = checkConsentIds(
+    options.governance?.consent?.ids,
+    knownConsentCategories(plan, options.governance),
+  );
   let validator: ReturnType<typeof createEventValidator>;
   try {
-    validator = createEventValidator(plan, { maxSamplesPerType: options.maxSamplesPerType });
+    validator = createEventValidator(plan, {
+      maxSamplesPerType: options.maxSamplesPerType,
+      ...(consentIds ? { consentIds } : {}),
+    });
   } catch (err) {
     throw asInputError(
       err,

@@ -26,4 +26,5 @@ export {
   formatLintTable,
   formatRequirementsTable,
   formatValidationTable,
+  consentIdsWarning,
 } from '../../analyses/instrumentation/index.ts';

@@ -22,4 +22,5 @@ export {
   type PlanFormat,
 } from './plan-format.ts';
 export { validateEventsFile, eventFiles, type ValidateEventsFileOptions } from './validate-events-file.ts';
+export { checkConsentIds } from './consent-ids-config.ts';
 export { forEachLine, type ByteRange } from './ndjson-lines.ts';

@@ -4,7 +4,11 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createEventValidator, mergeValidatorSnapshots } from '../../../analyses/instrumentation/index.ts';
+import {
+  createEventValidator,
+  knownConsentCategories,
+  mergeValidatorSnapshots,
+} from '../../../analyses/instrumentation/index.ts';
 import {
   MessageIdIndex,
   crossTaskCandidates,
@@ -12,12 +16,14 @@ import {
 } from '../../../analyses/instrumentation/message-ids.ts';
 import type { MessageIdExport, SeenElsewhere } from '../../../analyses/instrumentation/message-ids.ts';
 import type {
+  GovernancePolicy,
   TrackingPlan,
   ValidationReport,
   ValidatorOptions,
 } from '../../../analyses/instrumentation/index.ts';
 import { cancellationSignal, cancelledError, throwIfCancelled } from '../../../data/cancellation.ts';
 import { GtmError } from '../../../errors/index.ts';
+import { checkConsentIds } from './consent-ids-config.ts';
 import { asInputError, importPlan } from './import-plan.ts';
 import { LineReader } from './ndjson-lines.ts';
 import { listFiles } from './plan-format.ts';
@@ -37,6 +43,12 @@ export interface ValidateEventsFileOptions extends ValidatorOptions {
    * cores (at most 4) when the input is 32 MB or more, else 1 (no threads).
    */
   workers?: number;
+  /**
+   * gtm.yaml's `events.governance`: its `consent.ids` (consent manager id → category) are checked
+   * against the plan's and gtm.yaml's categories (CONFIG naming the key) and read by the validator,
+   * unless `consentIds` is given (already checked).
+   */
+  governance?: GovernancePolicy;
 }
 
 const EVENT_FILE = /\.(ndjson|jsonl|json)(\.gz)?$/i;
@@ -86,6 +98,13 @@ export function eventFiles(input: string): string[] {
 export async function validateEventsFile(options: ValidateEventsFileOptions): Promise<ValidationReport> {
   const plan = checkedPlan(options);
   const validatorOptions = validatorOptionsOf(options);
+  if (validatorOptions.consentIds === undefined && options.governance?.consent?.ids) {
+    const ids = checkConsentIds(
+      options.governance.consent.ids,
+      knownConsentCategories(plan, options.governance),
+    );
+    if (ids) validatorOptions.consentIds = ids;
+  }
   const files = eventFiles(options.input);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -167,6 +186,7 @@ function validatorOptionsOf(options: ValidateEventsFileOptions): ValidatorOption
   if (options.detectPii !== undefined) out.detectPii = options.detectPii;
   if (options.dedupeMessageIds !== undefined) out.dedupeMessageIds = options.dedupeMessageIds;
   if (options.now !== undefined) out.now = options.now;
+  if (options.consentIds !== undefined) out.consentIds = options.consentIds;
   return out;
 }
 
