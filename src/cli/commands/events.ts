@@ -146,7 +146,8 @@ export const eventsCommand: CliCommand = {
           min: 1,
           max: MAX_WORKERS,
           example: '4',
-          description: 'worker threads (default: up to 4 cores for inputs of 32 MB or more, else 1)',
+          description:
+            "worker threads, at most the machine's cores (default: up to 4 cores for inputs of 32 MB or more, else 1)",
         },
         {
           name: 'fail_on_violations',
