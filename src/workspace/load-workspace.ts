@@ -677,7 +677,7 @@ function withDefaults(raw: Json, baseDir: string, configPath: string, fail: Fail
     events: { ...(r.events ?? {}) },
     cadence: r.cadence ?? 'weekly',
     referrals: checkedReferrals(referralsDefaults(r.referrals), fail),
-    loyalty: checkedLoyalty(loyaltyDefaults(r.loyalty), fail),
+    loyalty: checkedLoyalty(loyaltyDefaults(r.loyalty), fail, r.loyalty),
     personalization: checkedPersonalization(personalizationDefaults(r.personalization), fail),
   };
 }
@@ -715,7 +715,14 @@ function checkedReferrals(referrals: ReferralsConfig, fail: Fail): ReferralsConf
 }
 
 /** A satisfied CSAT score the survey scale cannot give is refused, naming both settings. */
-function checkedLoyalty(loyalty: LoyaltyConfig, fail: Fail): LoyaltyConfig {
+function checkedLoyalty(loyalty: LoyaltyConfig, fail: Fail, raw?: Record<string, unknown>): LoyaltyConfig {
+  // two expiry settings could disagree: one of them says the programme's policy
+  if (raw && raw.points_expiry !== undefined && raw.points_expire_months !== undefined)
+    throw fail(
+      '/loyalty/points_expire_months',
+      'is set together with loyalty.points_expiry',
+      'keep one: points_expiry: { policy: lot_age, months: N } is points_expire_months: N; for expiry after N months of inactivity (Smile.io, LoyaltyLion, Yotpo, Rivo) remove points_expire_months and set points_expiry: { policy: inactivity, months: N }',
+    );
   checkOrderedPairs(
     [
       [

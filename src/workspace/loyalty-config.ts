@@ -21,8 +21,19 @@ export interface LoyaltyConfig {
   program: string;
   /** Money one point is worth when redeemed (reporting currency). */
   value_per_point: number;
-  /** Points expire this many months after they are earned (0: never): cohorts older are matured. */
+  /**
+   * Points expire this many months after they are earned (0: never): cohorts older are matured.
+   * Under `points_expiry.policy: inactivity` it is 0: no lot expires by its age.
+   */
   points_expire_months: number;
+  /**
+   * The programme's expiry policy. `lot_age` (default): each earn lot expires `months` after it
+   * was earned (`points_expire_months`). `inactivity` (Smile.io, LoyaltyLion, Yotpo, Rivo): every
+   * point a member holds expires `months` after their last activity — their last earn, redeem or
+   * positive adjustment row (not a pending row, a negative adjustment, an earn reversal or an
+   * expire row). A row's own `expires_at` wins under either policy. `months` 0: points never expire.
+   */
+  points_expiry: { policy: 'lot_age' | 'inactivity'; months: number };
   /**
    * A pending row (points awaiting the return period) still without an earn row for its order this
    * many days after it was written is stale: out of the pending points and the liability, reported
@@ -125,10 +136,14 @@ export function loyaltyDefaults(raw: Record<string, unknown> | undefined): Loyal
   const exp = obj(r.experiments);
   const owners = obj(r.owners);
   const csatScale = num(r.csat_scale, 5);
+  const expiry = obj(r.points_expiry);
+  const policy = expiry.policy === 'inactivity' ? 'inactivity' : 'lot_age';
+  const expiryMonths = num(expiry.months, num(r.points_expire_months, 12));
   return {
     program: typeof r.program === 'string' ? r.program : 'loyalty',
     value_per_point: num(r.value_per_point, 0.01),
-    points_expire_months: num(r.points_expire_months, 12),
+    points_expire_months: policy === 'lot_age' ? expiryMonths : 0,
+    points_expiry: { policy, months: expiryMonths },
     pending_confirmation_days: num(r.pending_confirmation_days, 90),
     breakage: {
       method: obj(r.breakage).method === 'chain-ladder' ? 'chain-ladder' : 'bornhuetter-ferguson',

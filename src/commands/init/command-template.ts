@@ -24,7 +24,11 @@ const STARTERS: Readonly<Record<string, Starter>> = {
   'monitor-loyalty': {
     entities: ['members', 'ledger', 'orders', 'rewards', 'tier_rules', 'csat_responses'],
     section: 'loyalty',
-    defaults: () => loyaltyDefaults(undefined),
+    // one expiry setting: points_expiry holds points_expire_months's value (both at once are refused)
+    defaults: () => {
+      const { points_expire_months: months, ...rest } = loyaltyDefaults(undefined);
+      return { ...rest, points_expiry: { policy: 'lot_age', months } };
+    },
     shared: 'experiments and assignments',
   },
   'monitor-personalization': {

@@ -595,7 +595,7 @@ async function buildSummaries(
     return makeTables(
       engine,
       memberSummaryCh(params, [
-        ...pointsLotsCh({ end: params.end }),
+        ...pointsLotsCh({ end: params.end, inactivityMonths: inactivityMonths(run) }),
         memberExpiryCh(params.end, run.inputs.config.segments.expiring_days),
       ]),
     );
@@ -604,6 +604,7 @@ async function buildSummaries(
       start: params.start,
       end: params.end,
       valuation: valuationOf(params.end).valuation,
+      inactivityMonths: inactivityMonths(run),
     }),
     ...pointTotalsSql({
       end: params.end,
@@ -612,6 +613,12 @@ async function buildSummaries(
     }),
   ];
   for (const statement of memberSummarySql(params, points)) await engine.exec(statement);
+}
+
+/** Months of inactivity after which points expire, or undefined under the lot-age policy. */
+function inactivityMonths(run: Run): number | undefined {
+  const e = run.inputs.config.points_expiry;
+  return e.policy === 'inactivity' && e.months > 0 ? e.months : undefined;
 }
 
 /** Members, purchasers, the rewards' count and cheapest points, and the rows without a member. */

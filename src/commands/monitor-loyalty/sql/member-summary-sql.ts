@@ -598,7 +598,7 @@ export const MEMBER_ORDER_CH =
   'toUInt8(isNotNull(mi) AND ifNull(is_member, ifNull(toUInt8(member_enrolled_at <= ordered_at), toUInt8(0))))';
 
 /** A time in epoch milliseconds plus `months` calendar months (day clamped to the month's end, as DuckDB's interval). */
-function addMonthsMs(ms: string, months: number): string {
+export function addMonthsMs(ms: string, months: number): string {
   return `(toInt64(toUInt32(addMonths(toDateTime(intDiv(${ms}, 1000), 'UTC'), ${months}))) * 1000 + ${ms} % 1000)`;
 }
 

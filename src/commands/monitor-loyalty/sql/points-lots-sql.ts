@@ -1,6 +1,16 @@
 import { literal } from '../../../data/index.ts';
 import { exactSum } from '../../shared/exact-sum.ts';
-import { aggIf, dateCh, dayCh, KIND, msCh, ts, type ChStep, type RelationOf } from './member-summary-sql.ts';
+import {
+  addMonthsMs,
+  aggIf,
+  dateCh,
+  dayCh,
+  KIND,
+  msCh,
+  ts,
+  type ChStep,
+  type RelationOf,
+} from './member-summary-sql.ts';
 
 /** Month index of a timestamp (year × 12 + month − 1): cohorts and ages as integers. */
 const monthOf = (col: string) => `(CAST(year(${col}) AS INTEGER) * 12 + CAST(month(${col}) AS INTEGER) - 1)`;
@@ -40,6 +50,30 @@ export interface PointsLotsParams {
    * periods: from each member's own period start (`lm_member_base.period_start`).
    */
   qualifyingFrom: string | null;
+  /**
+   * Expiry after this many months of inactivity (`loyalty.points_expiry.policy: inactivity`): a
+   * lot with no `expires_at` of its own expires at its member's deadline (`inactivityDeadlineSql`).
+   * Absent (or 0) under the lot-age policy: no extra statement runs.
+   */
+  inactivityMonths?: number;
+}
+
+/**
+ * The ledger rows that are a member's activity for expiry after inactivity: earn rows (not the
+ * earn reversals, a code of their own), redeem rows and positive adjustments (points credited to
+ * the member: a goodwill credit or an imported balance, which the apps show as points earned).
+ * Pending rows (not points yet: their earn row is the activity), negative adjustments (clawbacks),
+ * earn reversals (a refund is no activity of the member) and expire rows are not.
+ */
+const activityKinds = `k IN (${KIND.earn}, ${KIND.redeem}) OR (k = ${KIND.adjust} AND points > 0)`;
+
+/**
+ * Per member (`a_mi`), the inactivity deadline (`deadline`): their last activity (`activityKinds`)
+ * before the end plus `months`. Every lot's member has one (a lot is an earn or a positive adjustment).
+ */
+export function inactivityDeadlineSql(end: string, months: number): string {
+  return `SELECT mi AS a_mi, max(occurred_at) + to_months(${months}) AS deadline
+     FROM lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${ts(end)} AND (${activityKinds}) GROUP BY mi`;
 }
 
 /**
@@ -61,9 +95,18 @@ export interface PointsLotsParams {
  * DuckDB form (window sums); the ClickHouse form builds the same cumulative sums with
  * `groupArray` + `arrayCumSum` per member.
  */
-export function pointsLotsSql(opts: Pick<PointsLotsParams, 'start' | 'end' | 'valuation'>): string[] {
+export function pointsLotsSql(
+  opts: Pick<PointsLotsParams, 'start' | 'end' | 'valuation' | 'inactivityMonths'>,
+): string[] {
   const { earn, redeem, expire, adjust, reversal } = KIND;
   const rows = `lm_ledger WHERE mi IS NOT NULL AND occurred_at < ${ts(opts.end)}`;
+  // under expiry after inactivity, a lot without its own expiry takes its member's deadline
+  const inactive = opts.inactivityMonths ? opts.inactivityMonths : 0;
+  const lotRows = inactive
+    ? `lm_ledger LEFT JOIN (${inactivityDeadlineSql(opts.end, inactive)}) a ON a.a_mi = lm_ledger.mi
+           WHERE mi IS NOT NULL AND occurred_at < ${ts(opts.end)}`
+    : rows;
+  const lotExpiry = inactive ? 'COALESCE(expires_at, deadline) AS expires_at' : 'expires_at';
   const w =
     'WINDOW w AS (PARTITION BY mi ORDER BY occurred_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
   const phase = `CASE WHEN occurred_at < ${ts(opts.start)} THEN 1 ELSE 0 END + CASE WHEN occurred_at < ${ts(opts.valuation)} THEN 2 ELSE 0 END`;
@@ -71,8 +114,8 @@ export function pointsLotsSql(opts: Pick<PointsLotsParams, 'start' | 'end' | 'va
     `CREATE OR REPLACE TABLE lm_lots AS
      SELECT mi, occurred_at, im, earn, linked, pts, expires_at, sum(pts) OVER w AS lot_end
      FROM (SELECT mi, occurred_at, seq, ${monthOf('occurred_at')} AS im, k = ${earn} AS earn, order_id IS NOT NULL AS linked,
-                  abs(points) AS pts, expires_at
-           FROM ${rows} AND (k = ${earn} OR (k = ${adjust} AND points > 0))) t
+                  abs(points) AS pts, ${lotExpiry}
+           FROM ${lotRows} AND (k = ${earn} OR (k = ${adjust} AND points > 0))) t
      ${w}`,
     // rd: the day of an earn reversal (NULL for the other rows), which nets the qualifying points
     `CREATE OR REPLACE TABLE lm_cons AS
@@ -236,17 +279,32 @@ function runningCh(rows: string, fields: string[], endName: string): string {
            FROM (SELECT mi, arraySort(x -> (x.1, x.2), groupArray((${tuple.join(', ')}))) AS s FROM (${rows}) GROUP BY mi))`;
 }
 
+/** `inactivityDeadlineSql` on ClickHouse (columns mi, deadline in epoch milliseconds). */
+function inactivityDeadlineCh(end: string, months: number, rel: RelationOf): string {
+  return `SELECT mi, ${addMonthsMs('max(occurred_at)', months)} AS deadline
+     FROM ${rel('lm_ledger')} WHERE isNotNull(mi) AND occurred_at < ${msCh(end)} AND (${activityKinds}) GROUP BY mi`;
+}
+
 /** `pointsLotsSql` on ClickHouse: tables `lm_lots` and `lm_cons`, the same columns. */
-export function pointsLotsCh(opts: { end: string }): ChStep[] {
+export function pointsLotsCh(opts: { end: string; inactivityMonths?: number }): ChStep[] {
   const { earn, redeem, expire, adjust, reversal } = KIND;
   const rows = (rel: RelationOf, kinds: string) =>
     `SELECT mi, occurred_at, seq, k, abs(points) AS pts, expires_at FROM ${rel('lm_ledger')}
      WHERE isNotNull(mi) AND occurred_at < ${msCh(opts.end)} AND (${kinds})`;
+  const lotKinds = `k = ${earn} OR (k = ${adjust} AND points > 0)`;
+  const inactive = opts.inactivityMonths ? opts.inactivityMonths : 0;
+  // under expiry after inactivity, a lot without its own expiry takes its member's deadline (every
+  // lot's member has one: a lot is an earn or a positive adjustment)
+  const lotRows = (rel: RelationOf) =>
+    inactive
+      ? `SELECT mi, occurred_at, seq, k, pts, toNullable(ifNull(expires_at, if(d_found = 1, deadline, toInt64(0)))) AS expires_at
+         FROM (${rows(rel, lotKinds)})
+         ANY LEFT JOIN (SELECT mi, deadline, toUInt8(1) AS d_found FROM (${inactivityDeadlineCh(opts.end, inactive, rel)})) USING mi`
+      : rows(rel, lotKinds);
   return [
     {
       name: 'lm_lots',
-      select: (rel) =>
-        runningCh(rows(rel, `k = ${earn} OR (k = ${adjust} AND points > 0)`), ['expires_at'], 'lot_end'),
+      select: (rel) => runningCh(lotRows(rel), ['expires_at'], 'lot_end'),
     },
     {
       name: 'lm_cons',
