@@ -62,6 +62,32 @@ describe.each(['optimize-referrals', 'monitor-loyalty', 'monitor-personalization
   },
 );
 
+describe.each([
+  ['optimize-referrals', 'referrals'],
+  ['monitor-loyalty', 'loyalty'],
+  ['monitor-personalization', 'personalization'],
+])('gtm init --command %s: its settings', (cmd, section) => {
+  // a default of null was written as `key: null`, which the schema refused once uncommented
+  // (loyalty.segments.never_redeemed_min_points, personalization.freshness.consent_records and
+  // rule_changes: "must be a number" / "must be a mapping")
+  it('load once uncommented, with the defaults they show', async () => {
+    const dir = path.join(root, `${cmd}-settings`);
+    expect((await runCli(['init', '--command', cmd], { cwd: dir })).code).toBe(0);
+    const yaml = await readFile(path.join(dir, 'gtm.yaml'), 'utf8');
+    const settings = yaml.slice(yaml.indexOf(`# ${section}:`));
+    expect(settings.length).toBeGreaterThan(0);
+    await writeFile(
+      path.join(dir, 'gtm.yaml'),
+      yaml.replace(settings, settings.replace(/^# (?=[a-z ])/gm, '')),
+    );
+    const uncommented = loadWorkspace({ cwd: dir });
+    await writeFile(path.join(dir, 'gtm.yaml'), yaml);
+    const defaults = loadWorkspace({ cwd: dir });
+    const key = section as 'referrals' | 'loyalty' | 'personalization';
+    expect(uncommented[key]).toEqual(defaults[key]);
+  });
+});
+
 describe('gtm init --command define-events', () => {
   // it was refused (--command: not one of track-source, optimize-referrals, …); define-events reads
   // no source, and a gtm.yaml had to list one (sources: [] was "an empty list")
