@@ -48,6 +48,12 @@ export interface LoyaltyConfig {
     method: 'chain-ladder' | 'bornhuetter-ferguson';
     /** Development beyond the oldest age observed (≥ 1). */
     tail_factor: number;
+    /**
+     * Points that do not expire by age (never, or after inactivity): months of history the oldest
+     * issuance cohort needs before breakage is estimated from the curves; until then none is
+     * recognised and every outstanding point is valued as redeemed (IFRS 15.56–58, B46).
+     */
+    min_history_months: number;
   };
   models: {
     /** Horizon of "expected purchases" per member, in weeks. */
@@ -148,6 +154,7 @@ export function loyaltyDefaults(raw: Record<string, unknown> | undefined): Loyal
     breakage: {
       method: obj(r.breakage).method === 'chain-ladder' ? 'chain-ladder' : 'bornhuetter-ferguson',
       tail_factor: num(obj(r.breakage).tail_factor, 1),
+      min_history_months: num(obj(r.breakage).min_history_months, 24),
     },
     models: {
       prediction_weeks: num(models.prediction_weeks, 13),

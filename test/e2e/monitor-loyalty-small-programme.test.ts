@@ -157,6 +157,7 @@ describe('liability of a programme with no matured cohort', () => {
     const more = (280 * 140) / 780;
     expect(l.liability_floor).toBeCloseTo(more * 0.01, 12);
     expect(l.immature).toEqual({
+      basis: 'expiry',
       oldest_cohort: '2026-10',
       observed_months: 1,
       maturity_age: 13,

@@ -132,6 +132,7 @@ describe('a programme with no matured cohort (the s9 review loy2: USD 0 on 590 p
     // the development factor f0 = 100/100 = 1 (Oct redeemed nothing in its 2nd month): the
     // curves expect nothing more, the USD 0 the review found
     expect(immature).toEqual({
+      basis: 'expiry',
       oldest_cohort: '2026-10',
       observed_months: 1,
       maturity_age: 13,

@@ -192,6 +192,12 @@ function ifrs(i: IssuanceRow, rate: number, redeemed: number, before: number, ul
  * development is then never complete: `breakage.tail_factor` carries it).
  */
 export interface Immature {
+  /**
+   * `expiry`: points expire by age and no cohort has reached the maturity age; `history`: points
+   * do not expire by age (never, or after inactivity) and the oldest cohort has less than
+   * `breakage.min_history_months` of history (`maturity_age` is then that setting).
+   */
+  basis: 'expiry' | 'history';
   /** The oldest issuance cohort, the months of its development observed (to the valuation month end) and the months needed. */
   oldest_cohort: string | null;
   observed_months: number;
@@ -207,8 +213,17 @@ export interface Immature {
  * `matured`, and the programme then has a matured cohort (a cohort that resolved early, before its
  * expiry month, does not count: it says nothing of the points that wait until expiry).
  */
-export function immatureProgramme(estimate: BreakageEstimate, maturityAge: number | undefined): boolean {
-  if (maturityAge === undefined) return false;
+export function immatureProgramme(
+  estimate: BreakageEstimate,
+  maturityAge: number | undefined,
+  minHistoryMonths?: number,
+): boolean {
+  if (maturityAge === undefined) {
+    // points that do not expire by age: a young programme while its oldest cohort's history is short
+    if (minHistoryMonths === undefined) return false;
+    const ages = estimate.cohorts.filter((c) => c.pointsIssued > 0).map((c) => c.latestAge);
+    return (ages.length ? Math.max(...ages) : -1) < minHistoryMonths;
+  }
   return !estimate.cohorts.some((c) => c.pointsIssued > 0 && maturedCohort(c, maturityAge));
 }
 
@@ -307,18 +322,21 @@ function immatureOf(
   estimate: BreakageEstimate,
   young: boolean,
   maturityAge: number | undefined,
+  minHistoryMonths: number | undefined,
   curvesExpected: number,
   outstanding: number,
 ): Immature | null {
-  if (!young || maturityAge === undefined) return null;
+  const age = maturityAge ?? minHistoryMonths;
+  if (!young || age === undefined) return null;
   const oldest = estimate.cohorts.reduce<(typeof estimate.cohorts)[number] | null>(
     (m, c) => (m === null || c.latestAge > m.latestAge ? c : m),
     null,
   );
   return {
+    basis: maturityAge === undefined ? 'history' : 'expiry',
     oldest_cohort: oldest?.cohort ?? null,
     observed_months: oldest?.latestAge ?? 0,
-    maturity_age: maturityAge,
+    maturity_age: age,
     curves_redemption_rate: outstanding > 0 ? curvesExpected / outstanding : 0,
   };
 }
@@ -340,6 +358,8 @@ export function breakageAndRevenue(
     lastMonth: string;
     valuePerPoint: number;
     maturityAge?: number;
+    /** Points that do not expire by age: history the oldest cohort needs (`breakage.min_history_months`). */
+    minHistoryMonths?: number;
     tailFactor: number;
     method: 'chain-ladder' | 'bornhuetter-ferguson';
   },
@@ -370,7 +390,7 @@ export function breakageAndRevenue(
   // No cohort matured: breakage cannot be estimated from the programme's own redemptions, so none
   // is recognised (IFRS 15.56-58 constraint, B46): every point not yet redeemed, expired or taken
   // back is expected to be redeemed. The curves' projection is kept as the floor.
-  const young = immatureProgramme(estimate, opts.maturityAge);
+  const young = immatureProgramme(estimate, opts.maturityAge, opts.minHistoryMonths);
   const ctx: LineContext = {
     estimate,
     prior: estimate.priorRedemptionRate ?? recentRate(estimate),
@@ -397,7 +417,14 @@ export function breakageAndRevenue(
     lines,
     redemptionRate: issued > 0 ? ultimateTotal / issued : 0,
     newPointsRate: young ? 1 : Math.min(1, Math.max(0, ctx.prior)),
-    immature: immatureOf(estimate, young, opts.maturityAge, curvesExpected, outstandingTotal),
+    immature: immatureOf(
+      estimate,
+      young,
+      opts.maturityAge,
+      opts.minHistoryMonths,
+      curvesExpected,
+      outstandingTotal,
+    ),
   };
 }
 

@@ -58,6 +58,8 @@ export function unknownTierCallouts(r: MonitorLoyaltyResult): Block[] {
 
 /** Why a young programme's breakage is not estimated: no cohort has matured, how old the oldest is. */
 export function immatureText(i: NonNullable<MonitorLoyaltyResult['liability']['immature']>): string {
+  if (i.basis === 'history')
+    return `points do not expire by age, and the programme's history is short (the oldest issuance cohort, ${i.oldest_cohort ?? 'none'}, is ${i.observed_months} month${i.observed_months === 1 ? '' : 's'} past its issue month at the valuation month end; breakage is estimated from the redemption curves once it is ${i.maturity_age} months, loyalty.breakage.min_history_months)`;
   return `no issuance cohort has matured yet (the oldest, ${i.oldest_cohort ?? 'none'}, is ${i.observed_months} month${i.observed_months === 1 ? '' : 's'} past its issue month at the valuation month end; a cohort matures ${i.maturity_age} months past it, or once its expiry month is over with every point redeemed or expired)`;
 }
 
@@ -144,7 +146,7 @@ function kpisOf(r: MonitorLoyaltyResult): Kpi[] {
       status:
         l.change_rate !== null && l.change_rate > l.spike_threshold ? 'alert' : l.immature ? 'warn' : 'ok',
       note: l.immature
-        ? `full value: no cohort matured (floor ${money(l.liability_floor ?? 0, r.currency)})`
+        ? `full value: ${l.immature.basis === 'history' ? 'short history' : 'no cohort matured'} (floor ${money(l.liability_floor ?? 0, r.currency)})`
         : l.previous
           ? `vs previous run (${l.previous.as_of})`
           : 'first run',
@@ -153,7 +155,11 @@ function kpisOf(r: MonitorLoyaltyResult): Kpi[] {
       label: 'Expected breakage',
       value: l.immature ? 'n/a' : l.expected_breakage_rate,
       format: 'percent',
-      note: l.immature ? 'no cohort has matured yet' : `${l.method} on issuance cohorts`,
+      note: l.immature
+        ? l.immature.basis === 'history'
+          ? `history under ${l.immature.maturity_age} months`
+          : 'no cohort has matured yet'
+        : `${l.method} on issuance cohorts`,
     },
     {
       label: 'Member revenue',

@@ -12,6 +12,7 @@ type L = Parameters<typeof liabilityLine>[0];
 type S = Parameters<typeof segmentsTable>[0];
 
 const immature = {
+  basis: 'expiry' as const,
   oldest_cohort: '2026-10',
   observed_months: 1,
   maturity_age: 13,

@@ -293,6 +293,7 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
       lastMonth,
       valuePerPoint: config.value_per_point,
       maturityAge: maturity,
+      minHistoryMonths: maturity === undefined ? config.breakage.min_history_months : undefined,
       tailFactor: config.breakage.tail_factor,
       method: config.breakage.method,
     },
