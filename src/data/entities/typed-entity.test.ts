@@ -206,6 +206,27 @@ describe('an amount column the source does not map', () => {
     ]);
   });
 
+  it('in minor units too: no rate and no fraction check for it (a missing column was referenced)', async () => {
+    const b = {
+      ...binding({
+        order_id: 'order_id',
+        customer_id: 'customer_id',
+        amount: 'amount',
+        ordered_at: 'ordered_at',
+      }),
+      amountUnit: 'minor' as const,
+    };
+    const [r] = await engine.query(
+      `SELECT amount, refunded_amount, _reject_reason FROM (${orders.select(b, settings)})`,
+    );
+    // EUR 100 cents = 1.00 at 1.1
+    expect([Number(r.amount).toFixed(6), r.refunded_amount, r._reject_reason]).toEqual([
+      '1.100000',
+      null,
+      null,
+    ]);
+  });
+
   it('is converted at its row’s rate once mapped', async () => {
     const b = binding({
       order_id: 'order_id',

@@ -292,7 +292,7 @@ function reasonBranches(b: SourceBinding, s: NormalizeSettings, name: string, de
   const rawText = `CAST(${raw} AS VARCHAR)`;
   // an amount in minor units with a fraction (`amount_unit: minor`): NULL in `c`, said so before
   // the unreadable values
-  if (def.kind === 'amount' && b.amountUnit === 'minor')
+  if (def.kind === 'amount' && b.amountUnit === 'minor' && b.columns[name] !== undefined)
     out.push(
       `WHEN ${ident(`_frac_${name}`)} THEN ${literal(`${name}: `)} || ${rawText} || ${literal(NOT_MINOR_UNITS)}`,
     );
