@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-let tempCounter = 0;
-
-/** A temp file beside the target: rename is atomic only within one file system. */
+/**
+ * A temp file beside the target (rename is atomic only within one file system), its name random
+ * as well as the process's: two writers of one name (plan files of the same millisecond) in two
+ * containers sharing the workspace can have the same pid, and a pid-and-counter name then let
+ * one writer link or remove the other's temp file.
+ */
 const tempPathFor = (path: string) =>
-  join(dirname(path), `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
+  join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 
 async function writeDurably(path: string, text: string): Promise<void> {
   const handle = await open(path, 'w');

@@ -34,8 +34,11 @@ function segmentsOf(name: string, dir: string): string[] {
 /**
  * Creates the output folder one level at a time: Node's recursive mkdir can loop forever on
  * special file systems (a path under /proc), while a plain mkdir fails at once with a clear code.
+ * A folder that exists (or that another process creates meanwhile) is fine.
+ *
+ * @returns the folders it created, outermost first.
  */
-async function makeRoot(root: string): Promise<void> {
+export async function makeRoot(root: string): Promise<string[]> {
   const missing: string[] = [];
   let d = root;
   for (;;) {
@@ -52,8 +55,15 @@ async function makeRoot(root: string): Promise<void> {
     if (parent === d) break;
     d = parent;
   }
-  for (const m of missing.reverse())
-    await mkdir(m).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
+  const created: string[] = [];
+  for (const m of missing.reverse()) {
+    const made = await mkdir(m).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? false : Promise.reject(e)),
+    );
+    if (made) created.push(m);
+  }
+  return created;
 }
 
 /** Creates each missing directory under `root`, refusing to go through a symbolic link. */

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { NormalizeResult } from '../../data/index.ts';
-import type { GtmError } from '../../errors/index.ts';
+import { GtmError } from '../../errors/index.ts';
 import {
   executePlan,
   resolveOwner,
@@ -10,6 +11,7 @@ import {
   type StageDef,
 } from '../../orchestrator/index.ts';
 import { refuseLinkedFolders } from '../../report/linked-folders.ts';
+import { makeRoot } from '../../report/write-report-files.ts';
 import { CONFIG_FILE, defaultWorkspace, loadWorkspace, type WorkspaceConfig } from '../../workspace/index.ts';
 import { asOfDay } from '../shared/window/index.ts';
 import type { AnyKitStage, CommandDef, KitRun } from './command-def.ts';
@@ -76,31 +78,78 @@ function ladderOf(def: { name: string; ladder: readonly string[] }, ws: Workspac
   return ws.escalation[def.name] ?? [...def.ladder];
 }
 
-/**
- * Report folders of the runs in progress in this process. Two runs of a command started in the same
- * millisecond (an MCP client calling a tool twice at once; the library's callers) had the same run
- * id, and the later report overwrote the earlier one's files.
- */
-const reportsDirsInUse = new Set<string>();
-
-/**
- * The run id of a run started at `at` and its report folder: the timestamp, or, when a run in this
- * process holds that folder or a finished run wrote it, the timestamp with the first free suffix
- * (`20261207T123447089Z-1`, as plan files of the same millisecond are named). The folder is held
- * until `releaseReportsDir`.
- */
-function claimReportsDir(root: string, at: Date): { runId: string; reportsDir: string } {
-  const stamp = at.toISOString().replace(/[-:.]/g, '');
-  for (let n = 0; ; n++) {
-    const runId = n > 0 ? `${stamp}-${n}` : stamp;
-    const reportsDir = path.resolve(root, runId);
-    if (reportsDirsInUse.has(reportsDir) || existsSync(reportsDir)) continue;
-    reportsDirsInUse.add(reportsDir);
-    return { runId, reportsDir };
-  }
+/** A run's report folder, and the folders above it that were created for it (outermost first). */
+interface ClaimedFolder {
+  runId: string;
+  reportsDir: string;
+  created: string[];
 }
 
-const releaseReportsDir = (reportsDir: string) => void reportsDirsInUse.delete(reportsDir);
+/**
+ * The run id of a run started at `at` and its report folder, created here, before anything runs:
+ * the timestamp, or, when that folder exists (a run of this process or of another one started in
+ * the same millisecond holds it, or a finished run wrote it), the timestamp with the first free
+ * suffix (`20261207T123447089Z-1`, as plan files of the same millisecond are named). Each name is
+ * taken by a plain mkdir, which only one caller can win whichever process it is in: a check for
+ * the name followed by a create later (when the report was written) let two processes take one
+ * folder and the later report overwrite the earlier one's files.
+ *
+ * @throws GtmError `IO` (exit 8) when the folder cannot be created.
+ */
+async function claimReportsDir(root: string, at: Date): Promise<ClaimedFolder> {
+  const stamp = at.toISOString().replace(/[-:.]/g, '');
+  const failed = (cause: unknown, where: string) =>
+    new GtmError('IO', `cannot create the report folder: ${(cause as Error).message}`, {
+      where,
+      hint: 'check that output.reports_dir in gtm.yaml is a folder gtm may write to',
+      cause,
+    });
+  const created: string[] = [];
+  const makeParents = async () => {
+    try {
+      created.push(...(await makeRoot(root)));
+    } catch (cause) {
+      throw failed(cause, root);
+    }
+  };
+  await makeParents();
+  for (let n = 0, retries = 0; n < 10_000; n++) {
+    const runId = n > 0 ? `${stamp}-${n}` : stamp;
+    const reportsDir = path.resolve(root, runId);
+    try {
+      await mkdir(reportsDir);
+      return { runId, reportsDir, created };
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      // the parent gone: another run that stopped early removed the folders it had created
+      if (code === 'ENOENT' && retries++ < 3) {
+        await makeParents();
+        n--;
+        continue;
+      }
+      if (code !== 'EEXIST') throw failed(cause, reportsDir);
+    }
+  }
+  throw new GtmError('IO', 'could not find a free report folder name', {
+    where: root,
+    hint: 'too many runs started in the same millisecond; check the clock passed as `now`',
+  });
+}
+
+/**
+ * Removes the report folder of a run that wrote nothing into it (it stopped before its report),
+ * and the folders created for it that are still empty (`reports/<command>`): a refused run leaves
+ * nothing behind. rmdir removes only empty folders, so nothing written is ever removed.
+ */
+async function releaseReportsDir(claimed: ClaimedFolder): Promise<void> {
+  for (const dir of [...claimed.created, claimed.reportsDir].reverse()) {
+    const removed = await rmdir(dir).then(
+      () => true,
+      () => false,
+    );
+    if (!removed) return;
+  }
+}
 
 function createRun<I>(
   def: { name: string; ladder: readonly string[]; emptyReported?: readonly string[] },
@@ -111,12 +160,10 @@ function createRun<I>(
   engine: LazyEngine,
   snapshot: KitRun<I>['snapshot'],
   warnings: string[],
+  claimed: ClaimedFolder,
 ): KitRun<I> {
   const now = opts.now ?? (() => new Date());
-  const { runId, reportsDir } = claimReportsDir(
-    path.resolve(ws.baseDir, ws.output.reports_dir, def.name),
-    now(),
-  );
+  const { runId, reportsDir } = claimed;
   const day = asOfDay(asOf);
   return {
     command: def.name,
@@ -267,21 +314,27 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
   const engine = lazyEngine(ws, def, opts.env);
   const warnings: string[] = [];
   const snapshot = await snapshotPlan(ws, opts.snapshot);
-  const run = createRun(def, ws, inputs, asOf, { ...opts, now }, engine, snapshot, warnings);
+  const startedAt = now();
   const planDir = path.resolve(ws.baseDir, ws.output.plans_dir);
+  const reportsRoot = path.resolve(ws.baseDir, ws.output.reports_dir, def.name);
   let execution;
+  let run: KitRun<I>;
+  let claimed: ClaimedFolder | undefined;
   try {
     // before anything runs: a linked `reports` or `.claude/plans` would send the files elsewhere
     refuseLinkedFolders(ws.baseDir, planDir, 'the plan JSON');
-    refuseLinkedFolders(ws.baseDir, run.reportsDir, 'the report');
+    refuseLinkedFolders(ws.baseDir, reportsRoot, 'the report');
     // and a file where an output folder must be: found only when the report was written, otherwise
     refuseFileInTheWay(ws, 'plans_dir', planDir);
-    refuseFileInTheWay(ws, 'reports_dir', run.reportsDir);
+    refuseFileInTheWay(ws, 'reports_dir', reportsRoot);
+    claimed = await claimReportsDir(reportsRoot, startedAt);
+    const kitRun = createRun(def, ws, inputs, asOf, { ...opts, now }, engine, snapshot, warnings, claimed);
+    run = kitRun;
     const execute = () =>
-      executePlan(planSpec(def, run, inputs, ws, snapshot.available), {
+      executePlan(planSpec(def, kitRun, inputs, ws, snapshot.available), {
         planDir,
         now,
-        runId: run.runId,
+        runId: kitRun.runId,
         onEvent: opts.onEvent,
         signal: opts.signal,
       });
@@ -289,7 +342,8 @@ export async function runCommand<D extends FlagDecls, I, O, R>(
     // stage ends interrupted, not failed or retried, and no later stage starts
     execution = await (opts.signal ? withCancellation(opts.signal, execute) : execute());
   } finally {
-    releaseReportsDir(run.reportsDir);
+    // a run that stopped before its report leaves no empty folder (rmdir: nothing written is removed)
+    if (claimed) await releaseReportsDir(claimed);
     await engine.close();
   }
   const outputs = execution.outputs as O & { normalize?: NormalizeResult };
