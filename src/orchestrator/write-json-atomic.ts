@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { plainNumber } from '../analyses/text/plain-number.ts';
 
 /**
  * A temp file beside the target (rename is atomic only within one file system), its name random
@@ -10,6 +11,14 @@ import { basename, dirname, join } from 'node:path';
  */
 const tempPathFor = (path: string) =>
   join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+
+/**
+ * The file's text: two-space JSON with every number written without binary noise, as result.json
+ * is (`plainNumber`): an alert's value reads 0.968473842148871 in the plan and in the result, and
+ * a sum 20160, not 20160.000000000004.
+ */
+const jsonText = (value: unknown) =>
+  `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? plainNumber(v) : v), 2)}\n`;
 
 async function writeDurably(path: string, text: string): Promise<void> {
   const handle = await open(path, 'w');
@@ -46,7 +55,7 @@ async function syncDirectory(dir: string): Promise<void> {
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const tmp = tempPathFor(path);
   try {
-    await writeDurably(tmp, `${JSON.stringify(value, null, 2)}\n`);
+    await writeDurably(tmp, jsonText(value));
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
@@ -66,7 +75,7 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  */
 export async function createJsonExclusive(path: string, value: unknown): Promise<boolean> {
   const tmp = tempPathFor(path);
-  const text = `${JSON.stringify(value, null, 2)}\n`;
+  const text = jsonText(value);
   await writeDurably(tmp, text);
   try {
     await link(tmp, path);

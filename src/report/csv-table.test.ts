@@ -30,6 +30,27 @@ describe('toCsvTable', () => {
     expect(toCsvTable(cols, [{ name: '-12.5', value: '+3' }])).toBe("Name,Value\n-12.5,'+3\n");
   });
 
+  it('writes numbers without binary noise, text still neutralised', () => {
+    // sums as doubles: 0.30000000000000004, 3.3000000000000003, -0.7999999999999999; by hand 0.3, 3.3, -0.8
+    const csv = toCsvTable(cols, [
+      { name: '=SUM(A1:A9)', value: 0.1 + 0.2 },
+      { name: '-2+3+cmd|x', value: 1.1 * 3 },
+      { name: 'acme', value: -(0.1 + 0.7) },
+      { name: 'amount', value: 1234567.891 },
+      { name: 'share', value: 1 / 3 },
+      { name: 'count', value: 2 ** 53 + 2 },
+    ]);
+    expect(csv).toBe(
+      'Name,Value\n' +
+        "'=SUM(A1:A9),0.3\n" +
+        "'-2+3+cmd|x,3.3\n" +
+        'acme,-0.8\n' +
+        'amount,1234567.891\n' +
+        'share,0.333333333333333\n' +
+        'count,9007199254740994\n',
+    );
+  });
+
   it('writes raw values: empty for missing, ISO dates, JSON for objects', () => {
     const csv = toCsvTable(cols, [
       { name: null, value: Number.NaN },

@@ -9,6 +9,7 @@ import {
 } from '../analyses/text/index.ts';
 import { GtmError } from '../errors/index.ts';
 import type { ValueFormat } from './dashboard.ts';
+import { plainNumber } from '../analyses/text/plain-number.ts';
 
 /** Shown for missing or non-finite values (null, undefined, NaN, ±Infinity). */
 export const MISSING = '—';
@@ -85,7 +86,7 @@ export function formatValue(
   const n = Object.is(value, -0) ? 0 : value;
   switch (format) {
     case 'text':
-      return String(n);
+      return String(plainNumber(n));
     case 'integer':
       return fixZero(formatter('integer', { maximumFractionDigits: 0 }).format(n));
     case 'currency':

@@ -36,6 +36,7 @@ export {
 export { MINUS, signedPercent, signedText } from '../analyses/text/index.ts';
 export { currencyMinorUnits } from '../analyses/text/index.ts';
 export { toCsvTable, type CsvColumn } from './csv-table.ts';
+export { plainNumber, withoutFloatNoise } from '../analyses/text/plain-number.ts';
 export { writeReportFiles, type ReportFile } from './write-report-files.ts';
 export {
   snapshotPng,

@@ -20,6 +20,7 @@ import {
   USAGE_LINE,
   type DemoWorkspace,
 } from '../helpers/demo-workspace.ts';
+import { floatNoise } from '../helpers/float-noise.ts';
 import { expectGolden } from '../helpers/golden.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
@@ -138,6 +139,19 @@ describe('the specification usage line on the demo', () => {
     expect(readdirSync(runs.model.reports)).toEqual(
       expect.arrayContaining(['by_asset.csv', 'by_region.csv']),
     );
+  });
+
+  it('writes numbers without binary float noise: result.json, the JSON printed, the plan and every CSV table', async () => {
+    // before: 8 numbers in result.json and on stdout (totals.pipeline 4526400.009600001, a partner's
+    // sourced revenue 267810.71203999995), 2 in by_partner.csv (that one, and 6.949999999999999)
+    const { cli, result, reports } = runs.spec;
+    const noisy: Record<string, string[]> = {
+      stdout: floatNoise(cli.stdout),
+      plan: floatNoise(await demo.read(result.plan_path)),
+    };
+    for (const name of readdirSync(reports).filter((f) => /\.(csv|json)$/.test(f)))
+      noisy[name] = floatNoise(await readFile(path.join(reports, name), 'utf8'));
+    expect(Object.fromEntries(Object.entries(noisy).filter(([, v]) => v.length))).toEqual({});
   });
 
   it('result.json on disk is what --json printed', async () => {

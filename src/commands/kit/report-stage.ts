@@ -6,6 +6,7 @@ import {
   renderDashboardMarkdown,
   summaryView,
   toCsvTable,
+  withoutFloatNoise,
   writeReportFiles,
   type Dashboard,
   type ReportFile,
@@ -151,7 +152,10 @@ export function reportStage<D extends FlagDecls, I, O, R>(
         alerts: [...recorded.alerts],
         escalations: [...recorded.escalations],
       };
-      const result = def.report.build(run, outputs, closing);
+      // once, for every output made from it: result.json, the JSON on stdout and an MCP tool's
+      // structured content, the summary, the dashboard and the tables read no binary noise
+      // (20160, not 20160.000000000004)
+      const result = withoutFloatNoise(def.report.build(run, outputs, closing));
       const normalized = (outputs as { normalize?: NormalizeResult }).normalize;
       const dashboard = {
         ...withDifferingDuplicates(def.report.dashboard(result, outputs), normalized),
