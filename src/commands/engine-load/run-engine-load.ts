@@ -287,21 +287,13 @@ async function loadOne(
     `sources.${src.name}`,
   );
 
-  const label = `${src.name}: ${load.rows.toLocaleString('en-US')} rows`;
-  const onBatch = (sent: number) =>
-    s.progress(`${label}, ${Math.round((100 * sent) / Math.max(1, load.rows))}% sent`);
-  s.progress(`${label}, encoding`);
-  const targets = layout.kind === 'copied' ? servers : [servers[0]];
-  for (const target of targets) {
-    const sent = await copyRows(duck, relation, columns, target, q(src.name), {
-      scratchDir: s.scratch,
-      batchRows: s.batchRows,
-      distributed: layout.kind === 'sharded',
-      onBatch,
-    });
-    if (sent !== load.rows)
-      throw new GtmError('INTERNAL', `${src.name}: ${sent} rows sent for ${load.rows} read`);
-  }
+  await sendRows(duck, relation, columns, layout.kind === 'copied' ? servers : [servers[0]], {
+    source: src.name,
+    table: q(src.name),
+    rows: load.rows,
+    distributed: layout.kind === 'sharded',
+    s,
+  });
 
   const { perServer, inClickHouse } = await countBack(servers, src.name, local, load.rows, s.database);
   // what could not be loaded, kept beside the table: a run on ClickHouse counts it as DuckDB does
@@ -334,6 +326,32 @@ async function loadOne(
     })),
     seconds: round((performance.now() - started) / 1000),
   };
+}
+
+/**
+ * Sends the rows of `relation` to each of `targets` (every server for a copied table, the first
+ * for a sharded one: its Distributed table spreads them), checking each got every row read.
+ */
+async function sendRows(
+  duck: DuckDbEngine,
+  relation: string,
+  columns: LoadColumn[],
+  targets: ClickHouseEngine[],
+  t: { source: string; table: string; rows: number; distributed: boolean; s: LoadSettings },
+): Promise<void> {
+  const label = `${t.source}: ${t.rows.toLocaleString('en-US')} rows`;
+  const onBatch = (sent: number) =>
+    t.s.progress(`${label}, ${Math.round((100 * sent) / Math.max(1, t.rows))}% sent`);
+  t.s.progress(`${label}, encoding`);
+  for (const target of targets) {
+    const sent = await copyRows(duck, relation, columns, target, t.table, {
+      scratchDir: t.s.scratch,
+      batchRows: t.s.batchRows,
+      distributed: t.distributed,
+      onBatch,
+    });
+    if (sent !== t.rows) throw new GtmError('INTERNAL', `${t.source}: ${sent} rows sent for ${t.rows} read`);
+  }
 }
 
 /** Where a file is, as the table's `source_file` says it: relative to the workspace when inside it. */

@@ -474,16 +474,7 @@ export async function pullMembers(
   if (ledgerTable && !ch)
     await engine.exec(`DROP TABLE IF EXISTS ${quoteIdent(ledgerTable, engine.dialect)}`);
   const counts = await summaryCounts(engine);
-  const unknown_tiers = await unknownTiers(engine, run, tiers);
-  if (unknown_tiers.length)
-    ctx.note(
-      `member tiers not in tier_rules, ranked above the rules: ${unknown_tiers
-        .map(
-          (u) => `${u.tier} (${u.members} members${u.suggestion ? `; did you mean ${u.suggestion}?` : ''})`,
-        )
-        .join(', ')}`,
-    );
-  if (tiers.thresholds.length) alertUnknownTiers(ctx, run, unknown_tiers);
+  const unknown_tiers = await unknownTiersNoted(ctx, engine, run, tiers);
   const id_case = await idCaseNoted(ctx, engine);
   const orders = await orderStatusOf(engine, rel, narrowTables);
   const warning = orders.refund_unknown ? refundUnknownWarning(orders.refund_unknown, run) : null;
@@ -507,6 +498,26 @@ export async function pullMembers(
     unknown_tiers,
     id_case,
   };
+}
+
+/** Member tiers no tier rule names: a plan note, and an alert when the tiers have thresholds. */
+async function unknownTiersNoted(
+  ctx: StageContext,
+  engine: Engine,
+  run: Run,
+  tiers: TierSetup,
+): Promise<UnknownTier[]> {
+  const unknown = await unknownTiers(engine, run, tiers);
+  if (unknown.length)
+    ctx.note(
+      `member tiers not in tier_rules, ranked above the rules: ${unknown
+        .map(
+          (u) => `${u.tier} (${u.members} members${u.suggestion ? `; did you mean ${u.suggestion}?` : ''})`,
+        )
+        .join(', ')}`,
+    );
+  if (tiers.thresholds.length) alertUnknownTiers(ctx, run, unknown);
+  return unknown;
 }
 
 /**

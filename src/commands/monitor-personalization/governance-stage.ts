@@ -190,7 +190,7 @@ async function violationsOfFacts(
   // every violator is named, for the list of affected users
   const limit = total <= ROW_LIMIT ? null : EXAMPLES;
   const unnamed = (
-    await engine.query(`SELECT user_key FROM (${unnamedViolatorsSql(s.q, null)}) u LIMIT ${ROW_LIMIT + 1}`)
+    await engine.query(`SELECT user_key FROM (${unnamedViolatorsSql(s.q)}) u LIMIT ${ROW_LIMIT + 1}`)
   ).map((r) => String(r.user_key));
   // a few are listed in the statement; beyond that the engine selects them itself
   await engine.exec(userNamesTableSql(s, unnamed.length > ROW_LIMIT ? 'all' : unnamed));

@@ -117,31 +117,7 @@ function governanceFiles(o: MonitorPersonalizationOutputs): ReportFile[] {
         (g.consent?.examples ?? []).map((x) => ({ ...x })),
       ),
     },
-    ...(o.governance.consent_users
-      ? [
-          {
-            name: 'consent_violation_users.csv',
-            content: toCsvTable(
-              cols(
-                'user',
-                'decisions',
-                'rules',
-                'purposes',
-                'kinds',
-                'firstDecisionTs',
-                'lastDecisionTs',
-                'withdrawalTs',
-              ),
-              o.governance.consent_users.rows.map((x) => ({
-                ...x,
-                rules: x.rules.join('; '),
-                purposes: x.purposes.join('; '),
-                kinds: x.kinds.join('; '),
-              })),
-            ),
-          },
-        ]
-      : []),
+    ...consentUsersFiles(o),
     {
       name: 'rule_changes.csv',
       content: toCsvTable(
@@ -269,6 +245,35 @@ function issueFiles(r: MonitorPersonalizationResult, o: MonitorPersonalizationOu
           projected_lift: x.projected_lift?.value ?? null,
           lift_unit: x.projected_lift?.unit ?? null,
           lift_basis: x.projected_lift?.basis ?? x.lift_basis,
+        })),
+      ),
+    },
+  ];
+}
+
+/** Every affected user of a consent violation, one row each (when consent was checked against facts). */
+function consentUsersFiles(o: MonitorPersonalizationOutputs): ReportFile[] {
+  const users = o.governance.consent_users;
+  if (!users) return [];
+  return [
+    {
+      name: 'consent_violation_users.csv',
+      content: toCsvTable(
+        cols(
+          'user',
+          'decisions',
+          'rules',
+          'purposes',
+          'kinds',
+          'firstDecisionTs',
+          'lastDecisionTs',
+          'withdrawalTs',
+        ),
+        users.rows.map((x) => ({
+          ...x,
+          rules: x.rules.join('; '),
+          purposes: x.purposes.join('; '),
+          kinds: x.kinds.join('; '),
         })),
       ),
     },

@@ -178,17 +178,11 @@ export const consentCountsSql = (q: SqlDialect): string =>
    GROUP BY rule_id, purpose, kind ORDER BY decisions DESC`;
 
 /**
- * The users of the violating decisions to list (all, or the latest `limit` with their ties) who have
- * no consent record at all: their keys, to name them from the decisions (`userNamesTableSql`).
+ * The users of the violating decisions who have no consent record at all: their keys, to name them
+ * from the decisions (`userNamesTableSql`).
  */
-export function unnamedViolatorsSql(q: SqlDialect, limit: number | null): string {
-  const facts = q.table('mp_consent_facts');
-  const latest =
-    limit === null
-      ? ''
-      : ` AND decided_at >= (SELECT min(decided_at) FROM (SELECT decided_at FROM ${facts}
-            WHERE (${KIND}) IS NOT NULL ORDER BY decided_at DESC LIMIT ${Math.floor(limit)}) l)`;
-  return `SELECT DISTINCT user_key FROM ${facts} WHERE (${KIND}) IS NOT NULL${latest}
+export function unnamedViolatorsSql(q: SqlDialect): string {
+  return `SELECT DISTINCT user_key FROM ${q.table('mp_consent_facts')} WHERE (${KIND}) IS NOT NULL
     AND user_key NOT IN (SELECT user_key FROM ${q.table('mp_consent')})`;
 }
 
@@ -198,11 +192,7 @@ export function unnamedViolatorsSql(q: SqlDialect, limit: number | null): string
  * without a record, selected in the engine rather than listed in the statement).
  */
 export function userNamesTableSql(s: Scope, extraKeys: readonly string[] | 'all'): string {
-  const keys =
-    extraKeys === 'all'
-      ? `SELECT user_key FROM ${s.q.table('mp_consent_facts')} WHERE (${KIND}) IS NOT NULL
-           AND user_key NOT IN (SELECT user_key FROM ${s.q.table('mp_consent')})`
-      : extraKeys.join(', ');
+  const keys = extraKeys === 'all' ? unnamedViolatorsSql(s.q) : extraKeys.join(', ');
   const fromDecisions = extraKeys.length
     ? `UNION ALL SELECT user_key, user_id FROM (SELECT ${s.q.hashKey('user_id')} AS user_key, user_id FROM ${s.q.source('decisions')}) d
        WHERE user_key IN (${keys})`

@@ -229,7 +229,7 @@ describe('consent SQL', () => {
     expect([...firstOf].filter(([u, at]) => lateGrant(u, at)).length).toBeGreaterThan(3);
     expect(wantSuspects.length).toBeGreaterThan(10);
     // listed with the users' ids: from the consent records, or from the decisions for users without any
-    const unnamed = (await engine.query(unnamedViolatorsSql(scope.q, null))).map((r) => String(r.user_key));
+    const unnamed = (await engine.query(unnamedViolatorsSql(scope.q))).map((r) => String(r.user_key));
     expect(unnamed.length).toBeGreaterThan(0);
     await engine.exec(userNamesTableSql(scope, unnamed));
     const listed = await engine.query<{ user: string; rule: string; decisionTs: string }>(
