@@ -65,7 +65,7 @@ export interface LoyaltyConfig {
     rfm_days: number;
     /**
      * Smallest sample the churn and value models are fitted on: members with a purchase at least a
-     * week old (BG/NBD's four parameters) and repeat buyers among them (BG/NBD's dropout a, b and
+     * day old (BG/NBD's four parameters) and repeat buyers among them (BG/NBD's dropout a, b and
      * Gamma-Gamma's three parameters are identified from repeat buyers only). Below either, the
      * models are not fitted (no P(alive), CLV or win-back segment).
      */

@@ -13,6 +13,7 @@ import {
   fitGammaGamma,
   gammaGammaExpectedSpend,
   LoyaltyInputError,
+  predictBgnbd,
 } from './index.ts';
 
 const rows = readFileSync(referencePath('loyalty', 'cdnow-customers-summary-with-spend.csv'), 'utf8')
@@ -60,5 +61,40 @@ describe('bgnbdDiscountedPurchases', () => {
     expect(() => bgnbdDiscountedPurchases(bg, { x: [1], tx: [1], T: [2] }, { periodsPerMonth: 0 })).toThrow(
       LoyaltyInputError,
     );
+  });
+});
+
+describe('the (x, T) series computed once per pair', () => {
+  // rows in a shuffled order, (x, T) pairs repeating with different tx: every row must equal the
+  // value computed for it alone (a one-row call cannot reuse another row's series)
+  const bg = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+  const rowsXT: [number, number, number][] = [
+    [2, 30.43, 38.86],
+    [0, 0, 38.86],
+    [2, 10, 38.86],
+    [1, 1.71, 38.86],
+    [2, 30.43, 20],
+    [2, 1, 38.86],
+    [0, 0, 20],
+    [1, 5, 38.86],
+    [2, 3, 20],
+  ];
+  const cols = {
+    x: rowsXT.map((r) => r[0]),
+    tx: rowsXT.map((r) => r[1]),
+    T: rowsXT.map((r) => r[2]),
+  };
+  const alone = (fn: (d: typeof cols) => Float64Array) =>
+    rowsXT.map(([x, tx, T]) => fn({ x: [x], tx: [tx], T: [T] })[0]);
+
+  it('gives each row its own discounted purchases and predictions', () => {
+    const opts = { periodsPerMonth: 4.345, months: 12, monthlyDiscountRate: 0.01 };
+    const together = bgnbdDiscountedPurchases(bg, cols, opts);
+    expect([...together]).toEqual(alone((d) => bgnbdDiscountedPurchases(bg, d, opts)));
+    const pred = predictBgnbd(bg, cols, 13);
+    expect([...pred.expectedPurchases]).toEqual(alone((d) => predictBgnbd(bg, d, 13).expectedPurchases));
+    expect([...pred.probabilityAlive]).toEqual(alone((d) => predictBgnbd(bg, d, 13).probabilityAlive));
+    // the rows with the same (x, T) differ (tx changes P(alive))
+    expect(together[0]).not.toBe(together[2]);
   });
 });

@@ -1,5 +1,5 @@
 import { bgnbdProbabilityAlive } from './bgnbd-probability-alive.ts';
-import { purchaseBracket } from './bgnbd-purchase-series.ts';
+import { BracketMemo, purchaseBracket } from './bgnbd-purchase-series.ts';
 import { checkLength, finiteAt } from './check-column.ts';
 import type { ClvOptions } from './customer-lifetime-value.ts';
 import { LoyaltyInputError } from './loyalty-input-error.ts';
@@ -13,7 +13,8 @@ import type { BgNbdParams, NumericColumn } from './types.ts';
  *
  * (same monthly steps, horizon H, periods per month f and discount rate d). Computing D once per
  * DISTINCT (x, tx, T) combination and multiplying by each member's expected spend gives every
- * member's CLV at the cost of the distinct combinations. O(rows × months × series terms).
+ * member's CLV at the cost of the distinct combinations. The series part depends on (x, T) only and is
+ * summed once per distinct pair (`BracketMemo`): O(rows + distinct (x, T) × months × series terms).
  *
  * @example
  * const d = bgnbdDiscountedPurchases(bg, { x, tx, T }, { periodsPerMonth: PERIODS_PER_MONTH.week });
@@ -37,21 +38,24 @@ export function bgnbdDiscountedPurchases(
     });
   }
   const out = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const x = finiteAt(data.x, k, 'x', 0);
-    const tx = finiteAt(data.tx, k, 'tx', 0);
-    const T = finiteAt(data.T, k, 'T', 0);
-    const scale = (bg.a + bg.b + x - 1) * bgnbdProbabilityAlive(bg, x, tx, T);
+  // Σᵢ (bracket(i·f) − bracket((i−1)·f)) / (1 + d)^i depends on (x, T) only: once per distinct pair
+  const sum = new BracketMemo((x, T) => {
     let previous = 0;
     let discount = 1;
     let total = 0;
     for (let i = 1; i <= months; i++) {
-      const cumulative = scale * purchaseBracket(bg.r, bg.alpha, bg.a, bg.b, x, T, i * f);
+      const cumulative = purchaseBracket(bg.r, bg.alpha, bg.a, bg.b, x, T, i * f);
       discount /= 1 + d;
       total += (cumulative - previous) * discount;
       previous = cumulative;
     }
-    out[k] = total;
+    return total;
+  });
+  for (let k = 0; k < n; k++) {
+    const x = finiteAt(data.x, k, 'x', 0);
+    const tx = finiteAt(data.tx, k, 'tx', 0);
+    const T = finiteAt(data.T, k, 'T', 0);
+    out[k] = (bg.a + bg.b + x - 1) * bgnbdProbabilityAlive(bg, x, tx, T) * sum.get(x, T);
   }
   return out;
 }

@@ -83,3 +83,27 @@ function directBracket(r: number, a: number, b: number, x: number, z: number, lo
   }
   return -Math.expm1(A * logOneMinusZ + Math.log(sum) + logScale) / (a - 1);
 }
+
+/**
+ * A per-(x, T) cache of a value that does not depend on tx (the bracket, or a sum of brackets over
+ * a horizon): the values of one x are kept until x changes, so rows sorted by x (as distinct
+ * (x, tx, T) combinations come) compute each pair once, and unsorted rows are still right.
+ */
+export class BracketMemo {
+  private x = Number.NaN;
+  private readonly byT = new Map<number, number>();
+  constructor(private readonly compute: (x: number, T: number) => number) {}
+
+  get(x: number, T: number): number {
+    if (x !== this.x) {
+      this.byT.clear();
+      this.x = x;
+    }
+    let v = this.byT.get(T);
+    if (v === undefined) {
+      v = this.compute(x, T);
+      this.byT.set(T, v);
+    }
+    return v;
+  }
+}

@@ -29,7 +29,8 @@ export interface FitBgnbdOptions {
  * 20,000 rows, whose solution and curvature start the full run: some 5–10 full passes in all
  * instead of 25–30. Measured (Node 20, shared 2-core machine): 276,000 distinct week-grain
  * combinations standing for 2M members, 7 passes, 0.16–0.19 s CPU warm (0.4 s cold); day grain
- * (1.14M distinct rows) 0.8–1.1 s. Summarise time to weeks in SQL to keep combinations few.
+ * (1.14M distinct rows) 0.8–1.1 s. monitor-loyalty fits day-grain times (days / 7, the published
+ * convention): 570,000 distinct rows for 1.24M purchasers on its benchmark, 10 passes, ~0.4 s.
  *
  * @example
  * const fit = fitBgnbd({ x, tx, T });   // CDNOW, weeks

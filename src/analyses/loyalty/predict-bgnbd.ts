@@ -1,5 +1,5 @@
 import { bgnbdProbabilityAlive } from './bgnbd-probability-alive.ts';
-import { purchaseBracket } from './bgnbd-purchase-series.ts';
+import { BracketMemo, purchaseBracket } from './bgnbd-purchase-series.ts';
 import { checkLength, finiteAt } from './check-column.ts';
 import type { BgNbdParams, NumericColumn } from './types.ts';
 
@@ -13,7 +13,9 @@ export interface BgNbdPrediction {
 /**
  * P(alive) and expected purchases in the next `t` periods for columns of members or distinct
  * (x, tx, T) combinations (join the result back to members in SQL on the combination).
- * O(rows × series terms); the series is short unless t is many times α + T.
+ * O(rows + distinct (x, T) × series terms): the series does not depend on tx, so it is summed once per
+ * distinct (x, T) of consecutive rows with the same x (rows sorted by x, as the command's are); the
+ * series is short unless t is many times α + T.
  *
  * @example
  * const { probabilityAlive, expectedPurchases } = predictBgnbd(fit.params, { x, tx, T }, 39);
@@ -29,13 +31,14 @@ export function predictBgnbd(
   const probabilityAlive = new Float64Array(n);
   const expectedPurchases = new Float64Array(n);
   const { r, alpha, a, b } = params;
+  const bracket = new BracketMemo((x, T) => purchaseBracket(r, alpha, a, b, x, T, t));
   for (let i = 0; i < n; i++) {
     const x = finiteAt(data.x, i, 'x', 0);
     const tx = finiteAt(data.tx, i, 'tx', 0);
     const T = finiteAt(data.T, i, 'T', 0);
     const alive = bgnbdProbabilityAlive(params, x, tx, T);
     probabilityAlive[i] = alive;
-    expectedPurchases[i] = (a + b + x - 1) * purchaseBracket(r, alpha, a, b, x, T, t) * alive;
+    expectedPurchases[i] = (a + b + x - 1) * bracket.get(x, T) * alive;
   }
   return { probabilityAlive, expectedPurchases };
 }

@@ -544,7 +544,7 @@ function modelSection(r: MonitorLoyaltyResult): Section {
   const h = m.holdout;
   return {
     title: 'Churn risk and customer value',
-    intro: `Fitted by maximum likelihood on distinct (x, t_x, T) combinations in weeks. ${h ? `Check on this data: fitted before the window, the model predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened (${signedPct(h.relative_error)}).` : ''} Spend–frequency correlation ${m.spend_frequency_correlation?.toFixed(3) ?? 'n/a'} (Gamma-Gamma assumes ≈ 0). CLV over ${m.clv.months} months at ${pct(m.clv.monthly_discount_rate)} a month: ${m.clv.total === null ? 'not computed (no usable churn and spend models)' : `${money(m.clv.total, r.currency)} for ${m.clv.members} members`}.`,
+    intro: `Fitted by maximum likelihood on distinct (x, t_x, T) combinations, time in weeks (days / 7). ${h ? `Check on this data: fitted before the window, the model predicted ${Math.round(h.predicted)} purchases in it; ${h.actual} happened (${signedPct(h.relative_error)}).` : ''} Spend–frequency correlation ${m.spend_frequency_correlation?.toFixed(3) ?? 'n/a'} (Gamma-Gamma assumes ≈ 0). CLV over ${m.clv.months} months at ${pct(m.clv.monthly_discount_rate)} a month: ${m.clv.total === null ? 'not computed (no usable churn and spend models)' : `${money(m.clv.total, r.currency)} for ${m.clv.members} members`}.`,
     blocks: [
       ...m.warnings.map((w): Block => ({ kind: 'callout', status: 'warn', text: w })),
       table(

@@ -75,14 +75,19 @@ export function fetchMemberColumns(engine: Engine, m: MembersOutput): Promise<Me
  * purchases (NaN without a usable spend model).
  */
 export function scoreMembers(cols: MemberColumns, bg: BgnbdModel, gg: GammaGammaParams | null): MemberScores {
-  const index = new Map<number, number>();
+  // (x, t_x, T) in whole days: one map per x, keyed on t_x · 2²² + T (exact below 11,000 years)
+  const index = new Map<number, Map<number, number>>();
   const { x, tx, T } = bg.combos;
-  const key = (a: number, b: number, c: number) => a * 1e8 + b * 1e4 + c;
-  for (let k = 0; k < x.length; k++) index.set(key(x[k], tx[k], T[k]), k);
+  const key = (b: number, c: number) => b * 4_194_304 + c;
+  for (let k = 0; k < x.length; k++) {
+    let byX = index.get(x[k]);
+    if (!byX) index.set(x[k], (byX = new Map()));
+    byX.set(key(tx[k], T[k]), k);
+  }
   const n = cols.rowCount;
   const scores = { pAlive: new Float64Array(n), expected: new Float64Array(n), clv: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
-    const k = cols.has_purchase[i] ? index.get(key(cols.x[i], cols.tx[i], cols.T[i])) : undefined;
+    const k = cols.has_purchase[i] ? index.get(cols.x[i])?.get(key(cols.tx[i], cols.T[i])) : undefined;
     if (k === undefined) {
       scores.pAlive[i] = scores.expected[i] = scores.clv[i] = Number.NaN;
       continue;

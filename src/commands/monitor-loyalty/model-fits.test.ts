@@ -6,7 +6,7 @@ const MIN = { purchasers: 50, repeatBuyers: 30 };
 describe('minimum sample of the churn and value models', () => {
   it('names each count below its minimum and the setting', () => {
     expect(tooFewForModels({ purchasers: 4, repeatBuyers: 2 }, MIN)).toBe(
-      'too few members to fit on: 4 members with a purchase at least a week old (loyalty.models.min_purchasers: 50) and 2 repeat buyers (loyalty.models.min_repeat_buyers: 30)',
+      'too few members to fit on: 4 members with a purchase at least a day old (loyalty.models.min_purchasers: 50) and 2 repeat buyers (loyalty.models.min_repeat_buyers: 30)',
     );
     expect(tooFewForModels({ purchasers: 500, repeatBuyers: 29 }, MIN)).toBe(
       'too few members to fit on: 29 repeat buyers (loyalty.models.min_repeat_buyers: 30)',
@@ -39,12 +39,12 @@ describe('degenerate BG/NBD optimum', () => {
 
 describe('BG/NBD parameters at the edge of their range', () => {
   const loyB = { r: 0.001044, alpha: 1.5e-323, a: 4.08e80, b: 2.11e80 };
-  const sample = { purchasers: 228, repeatBuyers: 150, repeatSpanWeeks: 3, maxAgeWeeks: 34 };
+  const sample = { purchasers: 228, repeatBuyers: 150, repeatSpanDays: 21, maxAgeDays: 238 };
 
   it('are degenerate, converged or not, with what the sample shows', () => {
     const edge = boundaryBgnbd(loyB, sample);
     expect(edge).toBe(
-      'the fit is degenerate: its parameters ran to the edge of their range (r 0.00104, alpha 1.48e-323, a 4.08e+80, b 2.11e+80) instead of settling on credible values, because the purchases show no steady buying rate to extrapolate (150 of the 228 members fitted on bought again, all within 3 weeks of their first purchase; first purchases up to 34 weeks old)',
+      'the fit is degenerate: its parameters ran to the edge of their range (r 0.00104, alpha 1.48e-323, a 4.08e+80, b 2.11e+80) instead of settling on credible values, because the purchases show no steady buying rate to extrapolate (150 of the 228 members fitted on bought again, all within 21 days of their first purchase; first purchases up to 238 days old)',
     );
     // a / (a + b) = 0.66: not the dropout rule, the edge
     expect(degenerateBgnbd(loyB, sample)).toBe(edge);
@@ -53,7 +53,7 @@ describe('BG/NBD parameters at the edge of their range', () => {
     );
     expect(boundaryBgnbd({ r: 1, alpha: 1, a: 2e30, b: 1 })).toMatch(/edge of their range/);
     expect(
-      boundaryBgnbd({ r: 1, alpha: 1, a: 1, b: 1 }, { purchasers: 1, repeatBuyers: 1, repeatSpanWeeks: 1 }),
+      boundaryBgnbd({ r: 1, alpha: 1, a: 1, b: 1 }, { purchasers: 1, repeatBuyers: 1, repeatSpanDays: 1 }),
     ).toBeNull();
   });
 

@@ -57,7 +57,7 @@ export const summaryOf = <P>(f: FitResult<P>): FitSummary<P> => ({
 
 /** The smallest sample the churn and value models are fitted on (`loyalty.models.min_*`). */
 export interface ModelSampleMinimum {
-  /** Members with a purchase at least a week old (the BG/NBD is fitted on them). */
+  /** Members with a purchase at least a day old (the BG/NBD is fitted on them). */
   purchasers: number;
   /** Of those, members with a repeat purchase (x > 0): BG/NBD's a, b and Gamma-Gamma rest on them. */
   repeatBuyers: number;
@@ -67,10 +67,10 @@ export interface ModelSampleMinimum {
 export interface FitSample {
   purchasers: number;
   repeatBuyers: number;
-  /** The latest repeat purchase after a first one, in weeks (t_x), over the repeat buyers. */
-  repeatSpanWeeks?: number;
-  /** The oldest first purchase, in weeks before the end of the history (T). */
-  maxAgeWeeks?: number;
+  /** The latest repeat purchase after a first one, in days (t_x), over the repeat buyers. */
+  repeatSpanDays?: number;
+  /** The oldest first purchase, in days before the as-of day (T). */
+  maxAgeDays?: number;
 }
 
 /** Why a sample is too small to fit on, or null when it is large enough. */
@@ -79,7 +79,7 @@ export function tooFewForModels(s: FitSample, min: ModelSampleMinimum): string |
   const short: string[] = [];
   if (s.purchasers < min.purchasers)
     short.push(
-      `${s.purchasers} member${s.purchasers === 1 ? '' : 's'} with a purchase at least a week old (loyalty.models.min_purchasers: ${min.purchasers})`,
+      `${s.purchasers} member${s.purchasers === 1 ? '' : 's'} with a purchase at least a day old (loyalty.models.min_purchasers: ${min.purchasers})`,
     );
   if (s.repeatBuyers < min.repeatBuyers)
     short.push(
@@ -104,14 +104,14 @@ const EDGE = { low: 1e-30, high: 1e30 };
 export function boundaryBgnbd(p: BgNbdParams, sample?: FitSample): string | null {
   const at = (v: number) => !Number.isFinite(v) || v < EDGE.low || v > EDGE.high;
   if (![p.r, p.alpha, p.a, p.b].some(at)) return null;
-  const weeks = (n: number) => `${n} week${n === 1 ? '' : 's'}`;
+  const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   const seen =
     sample && sample.purchasers > 0
       ? ` (${sample.repeatBuyers} of the ${sample.purchasers} members fitted on bought again${
-          sample.repeatSpanWeeks !== undefined && sample.repeatBuyers > 0
-            ? `, all within ${weeks(sample.repeatSpanWeeks)} of their first purchase`
+          sample.repeatSpanDays !== undefined && sample.repeatBuyers > 0
+            ? `, all within ${days(sample.repeatSpanDays)} of their first purchase`
             : ''
-        }${sample.maxAgeWeeks !== undefined ? `; first purchases up to ${weeks(sample.maxAgeWeeks)} old` : ''})`
+        }${sample.maxAgeDays !== undefined ? `; first purchases up to ${days(sample.maxAgeDays)} old` : ''})`
       : '';
   return (
     `the fit is degenerate: its parameters ran to the edge of their range (r ${num(p.r)}, alpha ${num(p.alpha)}, a ${num(p.a)}, b ${num(p.b)}) ` +
@@ -140,7 +140,15 @@ export function degenerateBgnbd(p: BgNbdParams, sample?: FitSample): string | nu
     : null;
 }
 
-/** Members with a purchase as DISTINCT (x, t_x, T) in whole weeks with their count, fitted by ML. */
+/** Days to the models' time unit, weeks (FHL 2005 and lifetimes fit CDNOW in weeks of days / 7). */
+const inWeeks = (col: Float64Array) => col.map((d) => d / 7);
+
+/**
+ * Members with a purchase as DISTINCT (x, t_x, T) with their count, fitted by ML. t_x and T come
+ * in whole days (`lm_purchases`: T = the as-of day − the first purchase day) and are fitted in weeks
+ * of days / 7, the published convention: the CDNOW transactions give Fader, Hardie & Lee's fit.
+ * `combos` keep the days (members look their row up by them); the predictions are per row.
+ */
 export async function fitRepeatPurchases(
   engine: Engine,
   opts: { predictionWeeks: number; clvMonths: number; monthlyDiscountRate: number; min: ModelSampleMinimum },
@@ -155,19 +163,19 @@ export async function fitRepeatPurchases(
     ['x', 'tx', 'T', 'n'],
   );
   const combos = { x: c.x, tx: c.tx, T: c.T, n: c.n };
-  // Members whose first purchase is less than a week old (T = 0 weeks) carry no information on
-  // the rates yet: they are scored, not fitted on.
+  // Members whose first purchase is on the as-of day (T = 0) carry no information on the rates
+  // yet: they are scored, not fitted on.
   const sample: FitSample = { purchasers: 0, repeatBuyers: 0 };
   for (let i = 0; i < c.rowCount; i++) {
     if (!(c.T[i] > 0)) continue;
     sample.purchasers += c.n[i];
-    sample.maxAgeWeeks = Math.max(sample.maxAgeWeeks ?? 0, c.T[i]);
+    sample.maxAgeDays = Math.max(sample.maxAgeDays ?? 0, c.T[i]);
     if (c.x[i] > 0) {
       sample.repeatBuyers += c.n[i];
-      sample.repeatSpanWeeks = Math.max(sample.repeatSpanWeeks ?? 0, c.tx[i]);
+      sample.repeatSpanDays = Math.max(sample.repeatSpanDays ?? 0, c.tx[i]);
     }
   }
-  // No member with a purchase a week old, or too few to fit on (a repeat buyer at least: with
+  // No member with a purchase a day old, or too few to fit on (a repeat buyer at least: with
   // every x = 0 the likelihood does not depend on a and b)
   const tooFew =
     tooFewForModels(sample, opts.min) ??
@@ -176,15 +184,16 @@ export async function fitRepeatPurchases(
   const keep = (col: Float64Array) => col.filter((_, i) => c.T[i] > 0);
   const fit = await models.call('fitBgnbd', {
     x: keep(c.x),
-    tx: keep(c.tx),
-    T: keep(c.T),
+    tx: inWeeks(keep(c.tx)),
+    T: inWeeks(keep(c.T)),
     weight: keep(c.n),
   });
   // the engine's queue moves between the long steps (see `engineTurn`)
   await engineTurn();
-  const pred = await models.call('predictBgnbd', fit.params, combos, opts.predictionWeeks);
+  const weeks = { x: c.x, tx: inWeeks(c.tx), T: inWeeks(c.T) };
+  const pred = await models.call('predictBgnbd', fit.params, weeks, opts.predictionWeeks);
   await engineTurn();
-  const discounted = await models.call('bgnbdDiscountedPurchases', fit.params, combos, {
+  const discounted = await models.call('bgnbdDiscountedPurchases', fit.params, weeks, {
     periodsPerMonth: PERIODS_PER_MONTH.week,
     months: opts.clvMonths,
     monthlyDiscountRate: opts.monthlyDiscountRate,
@@ -264,14 +273,10 @@ export async function holdoutCheck(
   }
   // the calibration history is held to the same minimum as the model it checks
   if (repeatBuyers === 0 || tooFewForModels({ purchasers, repeatBuyers }, min)) return null;
-  const fit = await models.call('fitBgnbd', { x: c.x, tx: c.tx, T: c.T, weight: c.n });
+  const inWeeksData = { x: c.x, tx: inWeeks(c.tx), T: inWeeks(c.T) };
+  const fit = await models.call('fitBgnbd', { ...inWeeksData, weight: c.n });
   const weeks = windowDays / 7;
-  const { expectedPurchases } = await models.call(
-    'predictBgnbd',
-    fit.params,
-    { x: c.x, tx: c.tx, T: c.T },
-    weeks,
-  );
+  const { expectedPurchases } = await models.call('predictBgnbd', fit.params, inWeeksData, weeks);
   const buckets = new Map<string, { members: number; predicted: number; actual: number }>();
   let predicted = 0;
   let actual = 0;

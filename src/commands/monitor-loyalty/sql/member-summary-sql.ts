@@ -398,7 +398,10 @@ const DAY_SHIFT = 524_288;
 /**
  * Per member with an order before the end (table `lm_purchases`): purchase days (one GROUP BY over
  * member and day, on one integer key, then one over member), the model and RFM inputs and the
- * qualifying spend. Days are day numbers (`dayNumber`).
+ * qualifying spend. Days are day numbers (`dayNumber`). The model inputs are whole days: `tx` = the last
+ * − the first purchase day, `t_age` (T) = the as-of day − the first purchase day (lifetimes' and BTYD's
+ * convention: a purchase on the as-of day counts, and T − tx is the RFM recency), `tx_cal`/`t_cal`
+ * the same with the day before the window as the as-of day; the fits take them in weeks (÷ 7).
  */
 function purchasesSql(p: MemberSummaryParams): string {
   const E = ts(p.end);
@@ -409,17 +412,17 @@ function purchasesSql(p: MemberSummaryParams): string {
       ? dayNumber(`DATE ${literal(p.calendarStart)}`)
       : dayNumber('b.period_start');
   const join = p.qualification.period === 'calendar' ? '' : 'JOIN lm_member_base b ON b.mi = d.mi';
-  const weeks = (days: string) => `CAST(floor((${days}) / 7) AS INTEGER)`;
+  const days = (d: string) => `CAST(${d} AS INTEGER)`;
   const key = `CAST(o.mi AS BIGINT) * ${DAY_BITS} + ${dayNumber('CAST(o.ordered_at AS DATE)')} + ${DAY_SHIFT}`;
   return `CREATE OR REPLACE TABLE lm_purchases AS
      SELECT mi, CAST(days - 1 AS INTEGER) AS x,
-            ${weeks('last_day - first_day')} AS tx,
-            ${weeks(`${endDay} - first_day`)} AS t_age,
+            ${days('last_day - first_day')} AS tx,
+            ${days(`${endDay} - 1 - first_day`)} AS t_age,
             CASE WHEN days > 1 THEN (spend_total - first_spend) / (days - 1) ELSE 0 END AS zbar,
             spend_total,
             CASE WHEN days_cal > 0 THEN 1 ELSE 0 END AS has_cal, CAST(greatest(days_cal - 1, 0) AS INTEGER) AS x_cal,
-            ${weeks('COALESCE(last_day_cal - first_day, 0)')} AS tx_cal,
-            ${weeks(`${startDay} - first_day`)} AS t_cal,
+            ${days('COALESCE(last_day_cal - first_day, 0)')} AS tx_cal,
+            ${days(`${startDay} - 1 - first_day`)} AS t_cal,
             -- recency_days: days from the last purchase day to the as-of day (the day before the end;
             -- a purchase on it is 0), as RFM counts it; T and t_x run to the end of the as-of day.
             -- INTEGER, not BIGINT or HUGEINT (a sum of counts): the columnar reader takes 32-bit and
@@ -751,11 +754,11 @@ function pendingCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): string
 function purchasesCh(p: MemberSummaryParams, b: ChBounds, rel: RelationOf): string {
   const { E, endDay, startDay, periodDay, withPeriod } = b;
   const mo = MEMBER_ORDER_CH;
-  const weeks = (days: string) => `toInt32(floor((${days}) / 7))`;
-  return `SELECT mi, toInt32(days - 1) AS x, ${weeks('last_day - first_day')} AS tx, ${weeks(`${endDay} - first_day`)} AS t_age,
+  const days = (d: string) => `toInt32(${d})`;
+  return `SELECT mi, toInt32(days - 1) AS x, ${days('last_day - first_day')} AS tx, ${days(`${endDay} - 1 - first_day`)} AS t_age,
          if(days > 1, (spend_total - first_spend) / (days - 1), 0) AS zbar, spend_total,
          toInt32(if(days_cal > 0, 1, 0)) AS has_cal, toInt32(greatest(toInt64(days_cal) - 1, 0)) AS x_cal,
-         ${weeks('if(days_cal > 0, last_day_cal - first_day, 0)')} AS tx_cal, ${weeks(`${startDay} - first_day`)} AS t_cal,
+         ${days('if(days_cal > 0, last_day_cal - first_day, 0)')} AS tx_cal, ${days(`${startDay} - 1 - first_day`)} AS t_cal,
          days_window, ${endDay} - 1 - last_day AS recency_days, rfm_orders, rfm_spend, qualifying_spend
        FROM (
          SELECT mi, count() AS days, min(day) AS first_day, max(day) AS last_day, ${exactSum('spend', 'clickhouse')} AS spend_total,
