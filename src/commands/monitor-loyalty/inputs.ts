@@ -40,7 +40,7 @@ export const MONITOR_LOYALTY_FLAGS = defineFlags({
     type: 'list',
     placeholder: 'ID,…|none',
     description:
-      'experiment ids to read out (default: every experiment with assignments; none: skip the review)',
+      'experiment ids to read out (default: every experiment with assignments whose units are mostly loyalty members; none: skip the review)',
     example: 'double-points-oct',
   },
   alert_threshold: {

@@ -1,8 +1,9 @@
 /**
  * A command's --help says what its README section says: monitor-loyalty's and track-source's
  * --alert-threshold fall back to 0.25 and 0.7 when gtm.yaml sets no threshold (the help named only
- * the gtm.yaml key), and optimize-referrals' conversion rate is referred customers / referred
- * sign-ups (the help said "conversions / sign-ups").
+ * the gtm.yaml key), optimize-referrals' conversion rate is referred customers / referred
+ * sign-ups (the help said "conversions / sign-ups"), and monitor-loyalty's --experiments reads by
+ * default the tests whose units are mostly loyalty members (the help said every experiment).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,6 +38,17 @@ describe('--alert-threshold in --help agrees with the README', () => {
     const text = await help('optimize-referrals');
     expect(text).toContain('minimum referral conversion rate (referred customers / referred sign-ups)');
     expect(text).not.toContain('conversions / sign-ups');
+  });
+
+  it("monitor-loyalty's --experiments: by default the tests whose units are mostly loyalty members", async () => {
+    // the help said "every experiment with assignments", but the experiments entity is shared
+    // with the other monitoring commands and a test of theirs is not read out here
+    expect(doc('monitor-loyalty')).toContain(
+      'every experiment with assignments whose units are mostly loyalty members',
+    );
+    expect(await help('monitor-loyalty')).toContain(
+      'default: every experiment with assignments whose units are mostly loyalty members',
+    );
   });
 
   it("gtm.yaml's thresholds.referral_conversion_rate says the same (its schema description)", () => {
