@@ -116,6 +116,13 @@ describe('gtm mcp', () => {
     const cli = await runCli(['run', USAGE_LINE, '--as-of', DEMO_AS_OF, '--json'], { cwd: demo.dir });
     expect(numbers(structured)).toEqual(numbers(cli.json<TrackSourceResult>()));
     expect(progress.length).toBeGreaterThan(3);
+    // the README's abridged call numbers its notifications as this one does (it said 9 and 15 after
+    // each gather's "reading" line was added: 17 and 26)
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const line = /<- notifications\/progress +(.*)/.exec(readme)?.[1] ?? '';
+    const quoted = [...line.matchAll(/(\d+) "([^"]+)"/g)].map((m) => [Number(m[1]), m[2]] as const);
+    expect(quoted.length).toBe(3);
+    for (const [n, message] of quoted) expect(progress[n - 1], `progress ${n}`).toBe(message);
   }, 300_000);
 
   it('answers bad arguments with a tool error carrying gtm’s one line, and keeps serving', async () => {
