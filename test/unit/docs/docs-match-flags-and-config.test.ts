@@ -3,7 +3,9 @@
  * parser and the schema accept, read from the declarations themselves (not from a copy):
  * - each command page's flag table and usage block: every flag of the command is there, under its
  *   names (aliases as the parser takes them), its default and its values;
- * - every `--flag` the docs give a `gtm <command>` is one that command accepts;
+ * - every `--flag` the docs give a `gtm <command>` is one that command accepts, and the README
+ *   section of attribute, experiment-readout and events (engine load: with docs/scale-out.md) names
+ *   every flag of the command;
  * - the gtm.yaml reference table: one row per top-level key of the schema, naming every key under it;
  * - every gtm.yaml example block validates against the schema (no key the loader would refuse);
  * - every key of the referrals / loyalty / personalization schemas is named on its command's page.
@@ -157,6 +159,50 @@ describe('every flag the docs give a command is one it accepts', () => {
           if (!accepted.has(norm(`--${m[1]}`))) unknown.push(`gtm ${cmd.name} --${m[1]}`);
       }
       expect(unknown).toEqual([]);
+    });
+});
+
+/** A README section: from its `### title` line to the next heading of level 3 or above (code blocks skipped). */
+function readmeSection(title: string): string {
+  const out: string[] = [];
+  let fenced = false;
+  let inside = false;
+  for (const line of read('README.md').split('\n')) {
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    if (!fenced && /^#{1,3} /.test(line)) inside = line === `### ${title}`;
+    if (inside) out.push(line);
+  }
+  return out.join('\n');
+}
+
+describe('the README section of each other command names every flag it takes', () => {
+  const sub = (top: string, name: string) => command(top).subcommands?.find((c) => c.name === name);
+  const cases: [string, CliCommand | undefined, string][] = [
+    ['attribute', command('attribute'), readmeSection('attribute')],
+    ['experiment-readout', command('experiment-readout'), readmeSection('experiment-readout')],
+    ...(command('events').subcommands ?? []).map(
+      (c) => [`events ${c.name}`, c, readmeSection('events')] as [string, CliCommand, string],
+    ),
+    [
+      'engine load',
+      sub('engine', 'load'),
+      `${readmeSection('When one machine is not enough')}\n${read('docs/scale-out.md')}`,
+    ],
+  ];
+  for (const [name, cmd, text] of cases)
+    it(`gtm ${name}`, () => {
+      expect(cmd, name).toBeDefined();
+      expect(text.length).toBeGreaterThan(200);
+      const missing = (cmd?.flags ?? [])
+        .filter((f) => !GLOBAL_FLAGS.some((g) => g.name === f.name))
+        .filter(
+          (f) =>
+            !names(f).some((n) =>
+              new RegExp(`(?<![\\w-])(${n}|${n.replace(/-/g, '_')})(?![\\w-])`).test(text),
+            ),
+        )
+        .map((f) => `--${kebab(f.name)}`);
+      expect(missing.join(', ')).toBe('');
     });
 });
 
