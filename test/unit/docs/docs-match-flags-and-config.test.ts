@@ -7,7 +7,8 @@
  *   section of attribute, experiment-readout and events (engine load: with docs/scale-out.md) names
  *   every flag of the command;
  * - the gtm.yaml reference table: one row per top-level key of the schema, naming every key under it;
- * - every gtm.yaml example block validates against the schema (no key the loader would refuse);
+ * - every gtm.yaml example block validates against the schema (no key the loader would refuse), and
+ *   every key path the docs name in backticks (`thresholds.max_reject_rate`) is one it accepts;
  * - every key of the referrals / loyalty / personalization schemas is named on its command's page.
  */
 import { readFileSync } from 'node:fs';
@@ -239,8 +240,10 @@ function keyPaths(root: Schema, node: Schema, at: string[] = [], out: string[][]
     out.push([...at, k]);
     keyPaths(root, v, [...at, k], out);
   }
-  if (node.additionalProperties && typeof node.additionalProperties === 'object')
+  if (node.additionalProperties && typeof node.additionalProperties === 'object') {
+    out.push([...at, '*']);
     keyPaths(root, node.additionalProperties, [...at, '*'], out);
+  }
   return out;
 }
 
@@ -286,6 +289,35 @@ describe('the gtm.yaml reference table names every key the schema accepts', () =
     }
     expect(missing.join(', ')).toBe('');
   });
+});
+
+describe('every gtm.yaml key path the docs name is one the schema accepts', () => {
+  const accepted = [
+    ...keyPaths(SCHEMA, SCHEMA),
+    ...Object.entries(PARTS).flatMap(([part, schema]) => keyPaths(schema, schema, [part])),
+  ];
+  // a source is named by its name: sources.<name>.path
+  for (const p of [...accepted]) if (p[0] === 'sources') accepted.push(['sources', '*', ...p.slice(1)]);
+  const matches = (doc: string[], key: string[]) =>
+    doc.length === key.length && doc.every((d, i) => key[i] === '*' || d.startsWith('<') || d === key[i]);
+  const resolves = (doc: string[]) =>
+    accepted.some((k) => matches(doc, k)) ||
+    // a command page names its own section's keys from inside it (events.engagement: personalization's)
+    Object.keys(PARTS).some((part) => accepted.some((k) => matches([part, ...doc], k)));
+  // result.json keys spelt like gtm.yaml paths
+  const RESULT_KEYS = new Set(['partners.fraud_rate_min_conversions']);
+  for (const doc of DOCS)
+    it(doc, () => {
+      const unknown = new Set<string>();
+      for (const m of read(doc).matchAll(/`([a-z_]+(?:\[\])?(?:\.[A-Za-z0-9_<>*-]+(?:\[\])?)+)/g)) {
+        const path = m[1];
+        const segs = path.replace(/\[\]/g, '').split('.');
+        if (!(segs[0] in SCHEMA.properties) || RESULT_KEYS.has(path)) continue;
+        if (/\.(csv|json|md|html|png|ya?ml|sql|ndjson|parquet)$/.test(path)) continue;
+        if (!resolves(segs)) unknown.add(path);
+      }
+      expect([...unknown].join(', ')).toBe('');
+    });
 });
 
 describe('every gtm.yaml example in the docs is accepted by the schema', () => {
