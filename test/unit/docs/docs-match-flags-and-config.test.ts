@@ -4,8 +4,8 @@
  * - each command page's flag table and usage block: every flag of the command is there, under its
  *   names (aliases as the parser takes them), its default and its values;
  * - every `--flag` the docs give a `gtm <command>` is one that command accepts, and the README
- *   section of attribute, experiment-readout and events (engine load: with docs/scale-out.md) names
- *   every flag of the command;
+ *   section of attribute, experiment-readout and events (engine load: with docs/scale-out.md), or
+ *   the README anywhere for demo, init, doctor, mcp and plans, names every flag of the command;
  * - the gtm.yaml reference table: one row per top-level key of the schema, naming every key under it;
  * - every gtm.yaml example block validates against the schema (no key the loader would refuse), and
  *   every key path the docs name in backticks (`thresholds.max_reject_rate`) is one it accepts;
@@ -176,13 +176,19 @@ function readmeSection(title: string): string {
   return out.join('\n');
 }
 
-describe('the README section of each other command names every flag it takes', () => {
+describe('the README (its section, where the command has one) names every flag of the other commands', () => {
   const sub = (top: string, name: string) => command(top).subcommands?.find((c) => c.name === name);
   const cases: [string, CliCommand | undefined, string][] = [
     ['attribute', command('attribute'), readmeSection('attribute')],
     ['experiment-readout', command('experiment-readout'), readmeSection('experiment-readout')],
     ...(command('events').subcommands ?? []).map(
       (c) => [`events ${c.name}`, c, readmeSection('events')] as [string, CliCommand, string],
+    ),
+    ...['demo', 'init', 'doctor', 'mcp'].map(
+      (c) => [c, command(c), read('README.md')] as [string, CliCommand, string],
+    ),
+    ...(command('plans').subcommands ?? []).map(
+      (c) => [`plans ${c.name}`, c, read('README.md')] as [string, CliCommand, string],
     ),
     [
       'engine load',
@@ -198,9 +204,9 @@ describe('the README section of each other command names every flag it takes', (
         .filter((f) => !GLOBAL_FLAGS.some((g) => g.name === f.name))
         .filter(
           (f) =>
-            !names(f).some((n) =>
-              new RegExp(`(?<![\\w-])(${n}|${n.replace(/-/g, '_')})(?![\\w-])`).test(text),
-            ),
+            !names(f)
+              .flatMap((n) => (f.type === 'boolean' ? [n, `--no-${n.slice(2)}`] : [n]))
+              .some((n) => new RegExp(`(?<![\\w-])(${n}|${n.replace(/-/g, '_')})(?![\\w-])`).test(text)),
         )
         .map((f) => `--${kebab(f.name)}`);
       expect(missing.join(', ')).toBe('');
