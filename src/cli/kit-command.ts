@@ -1,7 +1,8 @@
+import path from 'node:path';
 import type { AnyCommandDef, CommandManifest } from '../commands/kit/command-def.ts';
 import { flagSpecs } from '../commands/kit/flag-spec.ts';
 import { usageLine } from '../commands/kit/usage-line.ts';
-import { GLOBAL_FLAGS, type CliCommand, type FlagSpec } from './command.ts';
+import { GLOBAL_FLAGS, type CliCommand, type CliContext, type FlagSpec } from './command.ts';
 import { progressFromEvents } from './progress.ts';
 
 /** Flags the CLI adds to every plan command. */
@@ -54,11 +55,25 @@ export function cliCommandOf(manifest: CommandManifest, load: () => Promise<AnyC
       const run = await (ctx.interruptible ? ctx.interruptible(start) : start());
       ctx.out.done();
       for (const w of run.warnings) ctx.out.warn(w);
-      ctx.out.result(run.result, () => def.format(run.result));
+      ctx.out.result(run.result, () => def.format(run.result) + workspaceNote(ctx));
       for (const p of run.problems) ctx.out.error(p.oneLine());
       if (run.problems.length) return run.problems[0].exitCode;
       if (args.flags.fail_on_escalation && run.record.escalations.length) return 10;
       return 0;
     },
   };
+}
+
+/**
+ * The terminal view names the report, the plan and the data files relative to the workspace folder
+ * (the folder of gtm.yaml, as result.json does); run with `--config` from another folder, a line
+ * says which folder that is, so that `reports/…` is not looked for where the user stands.
+ */
+export function workspaceNote(ctx: Pick<CliContext, 'cwd' | 'global'>): string {
+  if (!ctx.global.config) return '';
+  const dir = path.dirname(path.resolve(ctx.cwd, ctx.global.config));
+  const rel = path.relative(ctx.cwd, dir);
+  return rel
+    ? `\n(Paths are relative to the workspace folder ${rel}${path.sep}, where its gtm.yaml is.)`
+    : '';
 }
