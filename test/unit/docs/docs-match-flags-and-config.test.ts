@@ -128,8 +128,10 @@ describe('each command page documents its flags as the parser declares them', ()
 
 /** Every `gtm <command> [subcommand] …` the docs show, inline or in a fenced block. */
 function usages(text: string): { cmd: CliCommand; line: string }[] {
+  // inline code spans, paired outside the fenced blocks (whose backticks would shift the pairing)
+  const prose = text.replace(/```[\s\S]*?```/g, '');
   const snippets = [
-    ...[...text.matchAll(/`([^`\n]*\bgtm [^`]*)`/g)].map((m) => m[1]),
+    ...[...prose.matchAll(/`([^`]+)`/g)].map((m) => m[1]).filter((c) => /\bgtm /.test(c)),
     ...[...text.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].flatMap((m) => m[1].replace(/\\\n/g, ' ').split('\n')),
   ];
   const out: { cmd: CliCommand; line: string }[] = [];
