@@ -1,3 +1,5 @@
+import { plainNumber } from '../analyses/text/plain-number.ts';
+
 /**
  * The one place that decides how the CLI speaks: a human view and progress on a terminal, clean
  * JSON on stdout with --json or when stdout is piped. Progress and warnings go to stderr only.
@@ -48,6 +50,18 @@ function jsonSafe(json: string): string {
 }
 
 /**
+ * A result as the JSON printed (and an MCP tool's structured content, which parses it): every
+ * number without binary float noise (`plainNumber`: 5.8, not 5.799999999999999), whichever command
+ * made it. The kit's commands clean their result once already; attribute, experiment-readout,
+ * events, engine and doctor print theirs through here only.
+ */
+export function resultJson(value: unknown): string {
+  return jsonSafe(
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? plainNumber(v) : v), 2),
+  );
+}
+
+/**
  * An error line as printable text, whatever input it echoes: control characters (as
  * `terminalSafe`) and the replacement character of undecodable bytes become `\xNN` / `\uFFFD`
  * escapes, and a line longer than 1,200 characters keeps its first 800 and last 300 around a
@@ -81,9 +95,7 @@ export function createOutput(
     json,
     result(value, human) {
       clear();
-      streams.stdout.write(
-        json ? `${jsonSafe(JSON.stringify(value, null, 2))}\n` : terminalSafe(human().replace(/\n?$/, '\n')),
-      );
+      streams.stdout.write(json ? `${resultJson(value)}\n` : terminalSafe(human().replace(/\n?$/, '\n')));
     },
     text(s) {
       clear();
