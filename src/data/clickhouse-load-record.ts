@@ -230,9 +230,14 @@ export async function readLoadRecord(
 /**
  * Stops the run (INPUT) when a file of the load is on this machine (resolved against `baseDir`)
  * and its bytes are not those the load read: see the module comment. Size and modification time
- * equal to the load's are taken as unchanged; otherwise the file is hashed.
+ * equal to the load's are taken as unchanged; otherwise the file is hashed. `where` names the
+ * setting in the error (`sources.<name>`, or `events.payloads` for the captured payloads).
  */
-export async function checkLoadedFiles(record: LoadRecord, baseDir: string): Promise<void> {
+export async function checkLoadedFiles(
+  record: LoadRecord,
+  baseDir: string,
+  where = `sources.${record.source}`,
+): Promise<void> {
   for (const f of record.files) {
     const file = path.resolve(baseDir, f.file);
     const now = await stat(file).catch(() => null);
@@ -249,7 +254,7 @@ export async function checkLoadedFiles(record: LoadRecord, baseDir: string): Pro
           : `sha256 ${f.sha256.slice(0, 12)}… then, ${sha256.slice(0, 12)}… now`) +
         `): the table's rows and rejected lines are the old file's`,
       {
-        where: `sources.${record.source}`,
+        where,
         hint: `load it again: gtm engine load --source ${record.source} --replace (or run on DuckDB, which reads the file)`,
       },
     );

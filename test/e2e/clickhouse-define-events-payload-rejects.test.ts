@@ -14,7 +14,7 @@
  *
  * Skipped (with the reason) when no clickhouse-server is installed.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -145,5 +145,48 @@ describeOnClickHouse(
       expect(duck.eventsChecked).toBe(5);
       expect(click).toEqual(duck);
     }, 180_000);
+
+    it('stops when the collector appended to a loaded file or started a new one since the load; a reload reads them', async () => {
+      const eu = path.join(dir, 'data/events/web-eu.ndjson');
+      const validation = (r: CliRun) => {
+        expect(r.code, r.stderr).toBe(0);
+        return r.json<{ qa: { validation: { messagesRead: number } } }>().qa.validation;
+      };
+      // the same bytes with a new modification time: hashed, unchanged
+      const later = new Date(Date.now() + 5_000);
+      await utimes(eu, later, later);
+      expect(validation(await run(CLICKHOUSE_CONFIG)).messagesRead).toBe(5);
+
+      // one message appended, as the collector appends: the table holds the 5 of the load
+      const before = Buffer.byteLength(nd(EU));
+      const m6 = msg('Opportunity Created', 'u6', 'm6');
+      await appendFile(eu, nd([m6]));
+      const after = before + Buffer.byteLength(m6) + 1;
+      const appended = await run(CLICKHOUSE_CONFIG);
+      expect(appended.code, appended.stderr).toBe(4);
+      expect(appended.stderrLines[0]).toMatch(
+        new RegExp(
+          `^error\\[INPUT\\] events\\.payloads: data/events/web-eu\\.ndjson changed since gtm engine load read it into table event_payloads \\(.*Z; ${before} bytes then, ${after} now\\): the table's rows and rejected lines are the old file's — load it again: gtm engine load --source event_payloads --replace`,
+        ),
+      );
+      expect(validation(await run()).messagesRead).toBe(6);
+      expect((await load()).code).toBe(0);
+      expect(validation(await run(CLICKHOUSE_CONFIG))).toEqual(validation(await run()));
+
+      // a file the collector started after the load (web/day2.ndjson): not in the table
+      await writeFile(
+        path.join(dir, 'data/events/web/day2.ndjson'),
+        nd([msg('Opportunity Created', 'u7', 'm7')]),
+      );
+      const added = await run(CLICKHOUSE_CONFIG);
+      expect(added.code, added.stderr).toBe(4);
+      expect(added.stderrLines[0]).toMatch(
+        /^error\[INPUT\] events\.payloads: data\/events\/web\/day2\.ndjson came into events\.payloads after gtm engine load read it into table event_payloads \(.*Z; 2 files then, 3 now\): the table lacks its messages — load it again: gtm engine load --source event_payloads --replace/,
+      );
+      expect((await load()).code).toBe(0);
+      const duck = validation(await run());
+      expect(duck.messagesRead).toBe(7);
+      expect(validation(await run(CLICKHOUSE_CONFIG))).toEqual(duck);
+    }, 240_000);
   },
 );

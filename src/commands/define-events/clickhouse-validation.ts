@@ -27,6 +27,7 @@
  * define-events on the files stops there. A table without a record (loaded by an earlier gtm, or
  * made by other means) is validated as it is.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TrackingPlan, ValidationReport } from '../../analyses/instrumentation/index.ts';
 import { createEventValidator } from '../../analyses/instrumentation/event-validator.ts';
@@ -38,9 +39,10 @@ import {
   type ValidatorSnapshot,
 } from '../../analyses/instrumentation/validator-snapshot.ts';
 import { EVENT_PAYLOADS_TABLE, EVENT_PAYLOAD_COLUMNS } from '../../data/clickhouse-event-payloads.ts';
-import { readLoadRecord } from '../../data/clickhouse-load-record.ts';
+import { checkLoadedFiles, readLoadRecord, type LoadedRecord } from '../../data/clickhouse-load-record.ts';
 import { openClickHouse, quoteIdent, quoteString, type ClickHouseEngine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
+import { eventFiles } from '../shared/tracking-plan-io/index.ts';
 
 /** Where the payloads table is: the workspace's ClickHouse engine. */
 export interface PayloadsOnClickHouse {
@@ -187,7 +189,13 @@ async function duplicatesOn(
 export async function validatePayloadsClickHouse(
   plan: TrackingPlan,
   where: PayloadsOnClickHouse,
-  options: { maxSamplesPerType?: number; now?: number; consentIds?: Record<string, string> } = {},
+  options: {
+    maxSamplesPerType?: number;
+    now?: number;
+    consentIds?: Record<string, string>;
+    /** The workspace's events.payloads (file or folder), to find payload files the load did not read. */
+    payloads?: string;
+  } = {},
 ): Promise<ValidationReport> {
   const engine = await openClickHouse({
     url: where.url,
@@ -202,6 +210,7 @@ export async function validatePayloadsClickHouse(
       options.maxSamplesPerType ?? 5,
       options.now,
       options.consentIds,
+      options.payloads,
     );
   } finally {
     await engine.close();
@@ -240,12 +249,44 @@ async function payloadsTable(engine: ClickHouseEngine, where: PayloadsOnClickHou
 }
 
 /**
+ * Stops the run (INPUT, exit 4) when the payload files on this machine are not those the load of
+ * the table read, as a run on a loaded source stops (`checkLoadedFiles`): a file the collector
+ * appended to since (its size or bytes differ), or, when `payloads` (the workspace's
+ * events.payloads) is here, a payload file in it that the load did not read (a file the collector
+ * started since, a day's file dropped in). The table holds the old messages; a run on DuckDB reads
+ * the files. A load from another machine (its files not here) is not checked.
+ */
+async function refuseChangedFiles(
+  record: LoadedRecord,
+  where: PayloadsOnClickHouse,
+  payloads: string | undefined,
+): Promise<void> {
+  await checkLoadedFiles(record, where.baseDir, 'events.payloads');
+  if (payloads === undefined || !existsSync(payloads)) return;
+  const loaded = new Set(record.files.map((f) => path.resolve(where.baseDir, f.file)));
+  if (![...loaded].some((f) => existsSync(f))) return;
+  const added = eventFiles(payloads).filter((f) => !loaded.has(path.resolve(f)));
+  if (added.length === 0) return;
+  const was = new Date(record.loaded_at_ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const rel = path.relative(where.baseDir, added[0]) || added[0];
+  throw new GtmError(
+    'INPUT',
+    `${rel}${added.length > 1 ? ` (and ${(added.length - 1).toLocaleString('en-US')} more files)` : ''} ` +
+      `came into events.payloads after gtm engine load read it into table ${EVENT_PAYLOADS_TABLE} (${was}; ` +
+      `${record.files.length.toLocaleString('en-US')} files then, ${(record.files.length + added.length).toLocaleString('en-US')} now): the table lacks its messages`,
+    {
+      where: 'events.payloads',
+      hint: `load it again: gtm engine load --source ${EVENT_PAYLOADS_TABLE} --replace (or run on DuckDB, which reads the files)`,
+    },
+  );
+}
+
+/**
  * Stops the run at the first line the load of the table rejected, in the order the files were
  * read: the error `validateEventsFile` gives at that line (message, `file:line`), with the reload
  * in the hint (the table holds what the load read, not the file as fixed since).
  */
-async function refuseRejectedLines(engine: ClickHouseEngine, where: PayloadsOnClickHouse): Promise<void> {
-  const record = await readLoadRecord(engine, EVENT_PAYLOADS_TABLE, EVENT_PAYLOADS_TABLE);
+function refuseRejectedLines(record: LoadedRecord | null, where: PayloadsOnClickHouse): void {
   if (!record || record.rejects.length === 0) return;
   const fileNo = new Map(record.files.map((f, i) => [f.file, i]));
   const order = (file: string | undefined) => fileNo.get(file ?? '') ?? record.files.length;
@@ -270,9 +311,12 @@ async function validateOn(
   maxSamples: number,
   now?: number,
   consentIds?: Record<string, string>,
+  payloads?: string,
 ): Promise<ValidationReport> {
   const table = await payloadsTable(engine, where);
-  await refuseRejectedLines(engine, where);
+  const record = await readLoadRecord(engine, EVENT_PAYLOADS_TABLE, EVENT_PAYLOADS_TABLE);
+  if (record) await refuseChangedFiles(record, where, payloads);
+  refuseRejectedLines(record, where);
   const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
   const planned = new Set(plannedTracks);
 

@@ -223,6 +223,7 @@ const qa = (run: Run) =>
           ctx.progress(`validating payloads of ${run.rel(payloads)} on ClickHouse (event_payloads)`);
           validation = await validatePayloadsClickHouse(plan, payloadsOnClickHouse, {
             now,
+            payloads,
             ...(consentIds ? { consentIds } : {}),
           });
         } else {
