@@ -8,6 +8,7 @@ import {
   type BoundSource,
   type EntitySpec,
 } from '../../data/index.ts';
+import { reconcileSalesforceIds, salesforceIdsLine } from '../../data/entities/salesforce-ids.ts';
 import { shareText } from '../../analyses/text/index.ts';
 import { GtmError } from '../../errors/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
@@ -45,6 +46,7 @@ export async function runDoctor(
   const checks: DoctorCheck[] = [];
   const bound: BoundSource[] = [];
   const inferred: string[] = [];
+  const idLines: string[] = [];
   try {
     for (const [i, src] of ws.sources.entries()) {
       const check: DoctorCheck = {
@@ -80,14 +82,18 @@ export async function runDoctor(
     }
     if (checks.every((c) => c.status !== 'error')) {
       const specs = [...new Set(ws.sources.map((x) => x.entity))].map((e) => entitySpec(e) as EntitySpec);
-      const norm = await normalizeEntities(engine, specs, bound, normalizeSettingsOf(ws), ws.baseDir);
+      // Salesforce ids in 15 characters in one export and 18 in another: read as a run reads them
+      // (one record), and said, as the run's warning says it
+      const ids = await reconcileSalesforceIds(engine, bound);
+      for (const line of ids.read.map(salesforceIdsLine)) if (line) idLines.push(line);
+      const norm = await normalizeEntities(engine, specs, ids.sources, normalizeSettingsOf(ws), ws.baseDir);
       for (const c of checks) judgeRejects(c, norm, ws.thresholds.max_reject_rate);
       for (const x of norm.dateOrders ?? []) inferred.push(inferredDateOrderLine(x));
     }
   } finally {
     await engine.close();
   }
-  const notes: string[] = [...inferred];
+  const notes: string[] = [...inferred, ...idLines];
   for (const c of ws.campaigns) {
     const missing = c.partners.filter((p) => !c.targets[p]);
     if (missing.length)

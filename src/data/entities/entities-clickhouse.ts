@@ -456,7 +456,7 @@ export function typedEntityCh(def: TypedEntityDef): ClickHouseEntity {
         const raw = r.col(n);
         switch (d.kind) {
           case 'key':
-            return `lowerUTF8(${r.text(n)})`;
+            return `lowerUTF8(${r.id(n)})`;
           case 'token':
             return d.aliases && Object.keys(d.aliases).length
               ? coalesceCh(valueMapCh(tokenCh(raw), tokenAliases(d.aliases), 'null'), tokenCh(raw))

@@ -6,7 +6,8 @@
  *
  * Before normalization, the columns that hold one kind of CRM id (`ID_KEYS`: account ids of
  * touchpoints, opportunities and people; person ids of touchpoints and people; opportunity ids of
- * opportunities and stage history) are looked at together, and a column is read with its
+ * opportunities and stage history; optimize-referrals' customer, advocate and friend ids, and its
+ * referral ids: `REFERRAL_ID_KEYS`) are looked at together, and a column is read with its
  * 15-character ids in their 18-character form (`SourceBinding.salesforceIds`) when:
  * - its source says `id_format: salesforce`; or
  * - (`auto`, the default) every value of the column is 15 characters of `[0-9A-Za-z]` or an
@@ -40,7 +41,38 @@ export interface IdKey {
   columns: readonly (readonly [entity: string, column: string])[];
 }
 
-/** The CRM ids track-source joins across sources. */
+/**
+ * The CRM ids optimize-referrals joins across sources (its entities' `key` columns, lower-cased
+ * after this reading). Customer and advocate ids are one kind: an advocate without a customer id
+ * is its own account (`COALESCE(customer_id, advocate_id)`, matched with a friend's id for
+ * self-referrals), a partner's NPS answers name it by advocate id, and a friend's id is the
+ * customer id of their orders; columns that share no record stay apart all the same.
+ */
+export const REFERRAL_ID_KEYS: readonly IdKey[] = [
+  {
+    name: 'customer/advocate',
+    columns: [
+      ['advocates', 'advocate_id'],
+      ['advocates', 'customer_id'],
+      ['shares', 'advocate_id'],
+      ['referrals', 'advocate_id'],
+      ['referrals', 'friend_id'],
+      ['conversions', 'customer_id'],
+      ['payouts', 'advocate_id'],
+      ['nps_responses', 'respondent_id'],
+    ],
+  },
+  {
+    name: 'referral',
+    columns: [
+      ['referrals', 'referral_id'],
+      ['conversions', 'referral_id'],
+      ['payouts', 'referral_id'],
+    ],
+  },
+];
+
+/** The CRM ids the commands join across sources: track-source's, then optimize-referrals'. */
 export const ID_KEYS: readonly IdKey[] = [
   {
     name: 'account',
@@ -64,6 +96,7 @@ export const ID_KEYS: readonly IdKey[] = [
       ['stage_history', 'opportunity_id'],
     ],
   },
+  ...REFERRAL_ID_KEYS,
 ];
 
 /** A column of a source read with its 15-character ids in their 18-character form. */

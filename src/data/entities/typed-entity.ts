@@ -9,6 +9,7 @@ import {
   amountCurrencyReasonSql,
 } from '../normalize/amount-currency.ts';
 import { fromMinorSql, NOT_MINOR_UNITS, notWholeSql } from '../normalize/minor-units-sql.ts';
+import { toSalesforceId18Sql } from '../normalize/salesforce-id.ts';
 import type { DedupeRule, EntitySpec, NormalizeSettings, SourceBinding } from './entity-spec.ts';
 import {
   bookkeeping,
@@ -218,7 +219,11 @@ function parsedSql(
   const raw = col(b, name);
   switch (def.kind) {
     case 'key':
-      return `lower(${trimmed(name)})`;
+      // a Salesforce id in 15 characters in its 18-character form first, when the binding says
+      // so (salesforce-ids.ts): lower-cased, the 15 would join neither their 18 nor stay apart
+      return b.salesforceIds?.includes(name)
+        ? `lower(${toSalesforceId18Sql(trimmed(name), 'duckdb')})`
+        : `lower(${trimmed(name)})`;
     case 'token':
       // the alias is looked up on the token, so `Opt In` and `opt-in` find the alias `opt_in`
       return def.aliases && Object.keys(def.aliases).length
