@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { sha256File } from './fingerprint.ts';
+import { sha256File, sha256FilePrefix } from './fingerprint.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gtm-fingerprint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,4 +40,15 @@ describe('sha256File', () => {
   it('fails on a missing file with the file named', async () => {
     await expect(sha256File(path.join(dir, 'missing.parquet'))).rejects.toThrow(/missing\.parquet/);
   });
+});
+
+describe('sha256FilePrefix', () => {
+  it.each([0, 1, MB - 1, MB, MB + 1, 2 * MB + 7])(
+    'hashes the first %i bytes of a longer file',
+    async (size) => {
+      const bytes = randomBytes(3 * MB);
+      const expected = createHash('sha256').update(bytes.subarray(0, size)).digest('hex');
+      expect(await sha256FilePrefix(fileOf(bytes, `p${size}`), size)).toBe(expected);
+    },
+  );
 });

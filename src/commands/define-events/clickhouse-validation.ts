@@ -28,6 +28,7 @@
  * made by other means) is validated as it is.
  */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TrackingPlan, ValidationReport } from '../../analyses/instrumentation/index.ts';
 import { createEventValidator } from '../../analyses/instrumentation/event-validator.ts';
@@ -39,6 +40,7 @@ import {
   type ValidatorSnapshot,
 } from '../../analyses/instrumentation/validator-snapshot.ts';
 import { EVENT_PAYLOADS_TABLE, EVENT_PAYLOAD_COLUMNS } from '../../data/clickhouse-event-payloads.ts';
+import { sha256FilePrefix } from '../../data/fingerprint.ts';
 import { checkLoadedFiles, readLoadRecord, type LoadedRecord } from '../../data/clickhouse-load-record.ts';
 import { openClickHouse, quoteIdent, quoteString, type ClickHouseEngine } from '../../data/index.ts';
 import { GtmError } from '../../errors/index.ts';
@@ -195,6 +197,8 @@ export async function validatePayloadsClickHouse(
     consentIds?: Record<string, string>;
     /** The workspace's events.payloads (file or folder), to find payload files the load did not read. */
     payloads?: string;
+    /** Where the warning about payload files written since the load goes (`checkPayloadFiles`). */
+    warn?: (line: string) => void;
   } = {},
 ): Promise<ValidationReport> {
   const engine = await openClickHouse({
@@ -211,6 +215,7 @@ export async function validatePayloadsClickHouse(
       options.now,
       options.consentIds,
       options.payloads,
+      options.warn ?? (() => undefined),
     );
   } finally {
     await engine.close();
@@ -249,35 +254,52 @@ async function payloadsTable(engine: ClickHouseEngine, where: PayloadsOnClickHou
 }
 
 /**
- * Stops the run (INPUT, exit 4) when the payload files on this machine are not those the load of
- * the table read, as a run on a loaded source stops (`checkLoadedFiles`): a file the collector
- * appended to since (its size or bytes differ), or, when `payloads` (the workspace's
- * events.payloads) is here, a payload file in it that the load did not read (a file the collector
- * started since, a day's file dropped in). The table holds the old messages; a run on DuckDB reads
- * the files. A load from another machine (its files not here) is not checked.
+ * The payload files on this machine against those the load of the table read. A collector
+ * appends to its capture files and starts new ones: a file that only grew since the load (its
+ * first bytes hash as the loaded file did) and a payload file in `payloads` (the workspace's
+ * events.payloads) that the load did not read are said in one warning — the run validates the
+ * messages the load read, not those written since, and says how to include them. A file whose
+ * loaded bytes changed (rewritten, truncated) stops the run (INPUT, exit 4), as a run on a changed
+ * source does (`checkLoadedFiles`): the table's messages are no longer the file's. A load from
+ * another machine (its files not here) is not checked.
  */
-async function refuseChangedFiles(
+async function checkPayloadFiles(
   record: LoadedRecord,
   where: PayloadsOnClickHouse,
   payloads: string | undefined,
+  warn: (line: string) => void,
 ): Promise<void> {
-  await checkLoadedFiles(record, where.baseDir, 'events.payloads');
-  if (payloads === undefined || !existsSync(payloads)) return;
+  const grown: { file: string; bytes: number }[] = [];
+  const others: LoadedRecord['files'] = [];
+  for (const f of record.files) {
+    const file = path.resolve(where.baseDir, f.file);
+    const now = await stat(file).catch(() => null);
+    const prefix =
+      now?.isFile() && now.size > f.size ? await sha256FilePrefix(file, f.size).catch(() => null) : null;
+    if (now && prefix === f.sha256) grown.push({ file: f.file, bytes: now.size - f.size });
+    else others.push(f);
+  }
+  await checkLoadedFiles({ ...record, files: others }, where.baseDir, 'events.payloads');
+  let added: string[] = [];
   const loaded = new Set(record.files.map((f) => path.resolve(where.baseDir, f.file)));
-  if (![...loaded].some((f) => existsSync(f))) return;
-  const added = eventFiles(payloads).filter((f) => !loaded.has(path.resolve(f)));
-  if (added.length === 0) return;
+  if (payloads !== undefined && existsSync(payloads) && [...loaded].some((f) => existsSync(f)))
+    added = eventFiles(payloads)
+      .filter((f) => !loaded.has(path.resolve(f)))
+      .map((f) => path.relative(where.baseDir, f) || f);
+  if (grown.length === 0 && added.length === 0) return;
   const was = new Date(record.loaded_at_ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const rel = path.relative(where.baseDir, added[0]) || added[0];
-  throw new GtmError(
-    'INPUT',
-    `${rel}${added.length > 1 ? ` (and ${(added.length - 1).toLocaleString('en-US')} more files)` : ''} ` +
-      `came into events.payloads after gtm engine load read it into table ${EVENT_PAYLOADS_TABLE} (${was}; ` +
-      `${record.files.length.toLocaleString('en-US')} files then, ${(record.files.length + added.length).toLocaleString('en-US')} now): the table lacks its messages`,
-    {
-      where: 'events.payloads',
-      hint: `load it again: gtm engine load --source ${EVENT_PAYLOADS_TABLE} --replace (or run on DuckDB, which reads the files)`,
-    },
+  const n = (k: number, what: string) => `${k.toLocaleString('en-US')} ${what}${k === 1 ? '' : 's'}`;
+  const list = (names: string[]) => names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+  const parts = [
+    grown.length
+      ? `${n(grown.length, 'file')} grew (${list(grown.map((g) => `${g.file} +${n(g.bytes, 'byte')}`))})`
+      : '',
+    added.length ? `${n(added.length, 'file')} came into it (${list(added)})` : '',
+  ].filter(Boolean);
+  warn(
+    `events.payloads: since gtm engine load read it into table ${EVENT_PAYLOADS_TABLE} (${was}) ${parts.join(' and ')}: ` +
+      `this run validates the ${n(record.rows, 'message')} the load read, not those written since; to include them, ` +
+      `load again (gtm engine load --source ${EVENT_PAYLOADS_TABLE} --replace) or run on DuckDB, which reads the files`,
   );
 }
 
@@ -309,13 +331,14 @@ async function validateOn(
   plan: TrackingPlan,
   where: PayloadsOnClickHouse,
   maxSamples: number,
-  now?: number,
-  consentIds?: Record<string, string>,
-  payloads?: string,
+  now: number | undefined,
+  consentIds: Record<string, string> | undefined,
+  payloads: string | undefined,
+  warn: (line: string) => void,
 ): Promise<ValidationReport> {
   const table = await payloadsTable(engine, where);
   const record = await readLoadRecord(engine, EVENT_PAYLOADS_TABLE, EVENT_PAYLOADS_TABLE);
-  if (record) await refuseChangedFiles(record, where, payloads);
+  if (record) await checkPayloadFiles(record, where, payloads, warn);
   refuseRejectedLines(record, where);
   const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
   const planned = new Set(plannedTracks);

@@ -224,6 +224,7 @@ const qa = (run: Run) =>
           validation = await validatePayloadsClickHouse(plan, payloadsOnClickHouse, {
             now,
             payloads,
+            warn: (line) => run.warn(line),
             ...(consentIds ? { consentIds } : {}),
           });
         } else {
