@@ -36,6 +36,26 @@ export function throwIfCancelled(): void {
   if (scope.getStore()?.aborted) throw cancelledError();
 }
 
+/**
+ * A pause for long work in JavaScript (`Pause` of src/analyses/attribution): once `sliceMs` of work
+ * have passed since its last return to the event loop, it returns there (timers and I/O run: an MCP
+ * server's heartbeat, its answers, a client's cancellation), then throws `cancelledError()` when
+ * the scope's signal has aborted; within the slice it resolves at once.
+ *
+ * @example
+ * const pause = slicedPause(50);
+ * for (const step of steps) { run(step); await pause(); }
+ */
+export function slicedPause(sliceMs: number, clock: () => number = Date.now): () => Promise<void> {
+  let since = clock();
+  return async () => {
+    if (clock() - since < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = clock();
+    throwIfCancelled();
+  };
+}
+
 /** The error of a statement (or a step) refused or interrupted because its run was cancelled. */
 export function cancelledError(sql?: string, cause?: unknown): GtmError {
   return new GtmError('ENGINE', `the run was cancelled${sql ? '; the statement was stopped' : ''}`, {

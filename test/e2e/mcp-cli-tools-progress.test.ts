@@ -25,6 +25,17 @@ beforeAll(async () => {
     path.join(dir, 'touches.csv'),
     'journey_id,ts,channel,converted\nj1,1,a,1\nj1,2,b,1\nj2,1,b,1\nj3,1,a,0\n',
   );
+  // a path summary whose Shapley bootstrap (100,000 resamples) runs for minutes in JavaScript
+  const channels = ['email', 'search', 'social', 'display', 'partner', 'direct'];
+  const lines = ['path;total_conversions;total_conversion_value;total_null'];
+  // about 5,000 distinct paths (an LCG's draws): the bootstrap resamples rows of distinct paths
+  let x = 1;
+  const draw = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+  for (let i = 0; i < 20_000; i++) {
+    const path = Array.from({ length: 1 + draw(5) }, () => channels[draw(6)]);
+    lines.push(`${path.join(' > ')};${draw(4)};${draw(400)};${draw(11)}`);
+  }
+  writeFileSync(path.join(dir, 'paths.csv'), `${lines.join('\n')}\n`);
   // a touch log large enough that its run is still going when the cancellation arrives
   const engine = await openDuckDb({ threads: 1 });
   try {
@@ -99,5 +110,44 @@ describe('gtm mcp: attribute (an in-process CLI tool)', () => {
     expect(
       (again.structuredContent as { channels: { channel: string }[] }).channels.map((c) => c.channel),
     ).toEqual(['b', 'a']);
+  }, 120_000);
+
+  it('answers while a bootstrap runs in JavaScript, and stops it within a moment of the cancel', async () => {
+    const cancel = new AbortController();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const call = client.callTool(
+      { name: 'attribute', arguments: { paths: 'paths.csv', model: 'shapley', bootstrap: 100_000 } },
+      undefined,
+      { signal: cancel.signal, timeout: 600_000, onprogress: () => started() },
+    );
+    call.catch(() => undefined);
+    await running;
+    // well into the resamples (the file is read and the model run in well under a second)
+    await new Promise((r) => setTimeout(r, 1500));
+    // the server answers meanwhile: before, it answered only when the last resample ended (minutes)
+    const pinged = Date.now();
+    await client.ping({ timeout: 5_000 });
+    expect(Date.now() - pinged).toBeLessThan(2_000);
+    const before = serverStderr.length;
+    const cancelledAt = Date.now();
+    cancel.abort('the agent gave up');
+    await expect(call).rejects.toThrow(/gave up/);
+    while (
+      !/attribute cancelled by the client/.test(serverStderr.slice(before)) &&
+      Date.now() - cancelledAt < 10_000
+    )
+      await new Promise((r) => setTimeout(r, 20));
+    // the run stopped within a slice of the cancel, not after its 100,000 resamples
+    expect(serverStderr.slice(before)).toMatch(
+      /gtm mcp: attribute cancelled by the client; its run stopped after/,
+    );
+    expect(Date.now() - cancelledAt).toBeLessThan(3_000);
+    const again = await client.callTool(
+      { name: 'attribute', arguments: { touchpoints: 'touches.csv', model: 'linear' } },
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(again.isError).toBeFalsy();
   }, 120_000);
 });

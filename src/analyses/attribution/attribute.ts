@@ -1,4 +1,9 @@
-import { bootstrapCredit, type BootstrapIntervals } from './bootstrap-credit.ts';
+import {
+  bootstrapCredit,
+  bootstrapCreditAsync,
+  type BootstrapIntervals,
+  type Pause,
+} from './bootstrap-credit.ts';
 import { createModelRunner } from './create-model-runner.ts';
 import { resolveModelName, type ModelName } from './model-names.ts';
 import type { ModelRun, RowShares } from './model-run.ts';
@@ -46,6 +51,37 @@ export function attribute(
   return attributePrepared(prep, name, options);
 }
 
+/**
+ * `attribute` for long runs in a program that must stay responsive (a server): the bootstrap's
+ * resamples await `pause` (`slicedPause`) between them, so the event loop gets its turn every
+ * slice and `pause` can stop the run by throwing. The same result as `attribute`, to the last bit.
+ *
+ * @example
+ * // a pause that gives the event loop a turn after every resample
+ * const result = await attributeAsync(records, 'shapley', { bootstrap: 20_000 }, () =>
+ *   new Promise((resolve) => setImmediate(resolve)));
+ */
+export async function attributeAsync(
+  input: readonly PathRecord[] | PathColumns | PreparedPaths,
+  model: string,
+  options: AttributionOptions,
+  pause: Pause,
+): Promise<AttributionResult> {
+  const name = resolveModelName(model);
+  if (name === 'compare') throw new Error('attribute runs one model; use compareModels for "compare"');
+  const prep = isPreparedPaths(input) ? input : preparePaths(input, options);
+  const runner = createModelRunner(prep, name, options);
+  const weights = { conversions: prep.conversions, value: prep.value, nulls: prep.nulls };
+  const run = runner(weights, options.perPath ?? false, true);
+  const resamples = options.bootstrap ?? 0;
+  await pause();
+  const intervals =
+    resamples > 0
+      ? await bootstrapCreditAsync(weights, runner, prep.channels.length, bootstrapOf(options), pause)
+      : undefined;
+  return resultOf(prep, name, options, run, intervals);
+}
+
 function attributePrepared(
   prep: PreparedPaths,
   model: ModelName,
@@ -55,12 +91,25 @@ function attributePrepared(
   const weights = { conversions: prep.conversions, value: prep.value, nulls: prep.nulls };
   const run = runner(weights, options.perPath ?? false, true);
   const resamples = options.bootstrap ?? 0;
-  let intervals: BootstrapIntervals | undefined;
-  const seed = options.seed ?? 1;
-  const level = options.ciLevel ?? 0.95;
-  if (resamples > 0) {
-    intervals = bootstrapCredit(weights, runner, prep.channels.length, { resamples, seed, level });
-  }
+  const intervals =
+    resamples > 0 ? bootstrapCredit(weights, runner, prep.channels.length, bootstrapOf(options)) : undefined;
+  return resultOf(prep, model, options, run, intervals);
+}
+
+const bootstrapOf = (options: AttributionOptions) => ({
+  resamples: options.bootstrap ?? 0,
+  seed: options.seed ?? 1,
+  level: options.ciLevel ?? 0.95,
+});
+
+/** The result of one model's run on the prepared paths, with the bootstrap's intervals if any. */
+function resultOf(
+  prep: PreparedPaths,
+  model: ModelName,
+  options: AttributionOptions,
+  run: ModelRun,
+  intervals: BootstrapIntervals | undefined,
+): AttributionResult {
   const result: AttributionResult = {
     model,
     channels: channelCredits(prep.channels, run, intervals),
@@ -69,7 +118,7 @@ function attributePrepared(
   if (options.perPath) result.perPath = pathCredits(prep, run.shares!);
   if (run.markov) result.markov = run.markov;
   if (run.shapley) result.shapley = run.shapley;
-  if (intervals) result.bootstrap = { resamples, seed, level };
+  if (intervals) result.bootstrap = bootstrapOf(options);
   return result;
 }
 

@@ -20,12 +20,19 @@ export interface BootstrapIntervals {
 }
 
 /**
+ * A pause between two steps of long work: resolves at once while the current slice of work lasts,
+ * and returns to the event loop (so that timers and I/O run: an MCP server's progress and a
+ * client's cancellation) when it has run long enough; it may throw to stop the work (a cancelled
+ * call). `slicedPause` (src/data/cancellation.ts) makes one.
+ */
+export type Pause = () => Promise<void>;
+
+/**
  * Poisson bootstrap over aggregated paths: in each resample every row's conversions are drawn from
  * Poisson(conversions) and its nulls from Poisson(nulls), its value scaled with its conversions
  * (value per conversion kept), and the model re-run. Intervals are the (1−level)/2 and (1+level)/2
  * percentiles (linear interpolation between order statistics, R's type 7). Same seed, same
  * intervals.
-
  */
 export function bootstrapCredit(
   weights: RowWeights,
@@ -33,6 +40,40 @@ export function bootstrapCredit(
   channelCount: number,
   options: BootstrapOptions = {},
 ): BootstrapIntervals {
+  const steps = bootstrapSteps(weights, runner, channelCount, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * `bootstrapCredit` with `pause` awaited after every resample, so that a long bootstrap (thousands
+ * of resamples of a Shapley or Markov model) gives the event loop its turn and can be stopped. The
+ * same intervals as `bootstrapCredit`, to the last bit.
+ */
+export async function bootstrapCreditAsync(
+  weights: RowWeights,
+  runner: ModelRunner,
+  channelCount: number,
+  options: BootstrapOptions,
+  pause: Pause,
+): Promise<BootstrapIntervals> {
+  const steps = bootstrapSteps(weights, runner, channelCount, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await pause();
+  }
+}
+
+/** The bootstrap, one resample a step (yields after each), returning the intervals. */
+function* bootstrapSteps(
+  weights: RowWeights,
+  runner: ModelRunner,
+  channelCount: number,
+  options: BootstrapOptions,
+): Generator<void, BootstrapIntervals> {
   const resamples = options.resamples ?? 200;
   const level = options.level ?? 0.95;
   if (!Number.isInteger(resamples) || resamples < 2) {
@@ -72,6 +113,7 @@ export function bootstrapCredit(
     }
     conv[b * slots + channelCount] = run.unmatched?.conversions ?? 0;
     val[b * slots + channelCount] = run.unmatched?.value ?? 0;
+    yield;
   }
   const lo = (1 - level) / 2;
   const hi = 1 - lo;

@@ -1,5 +1,6 @@
-import { attribute, isPreparedPaths } from './attribute.ts';
+import { attribute, attributeAsync, isPreparedPaths } from './attribute.ts';
 import { AttributionInputError } from './attribution-input-error.ts';
+import type { Pause } from './bootstrap-credit.ts';
 import { MODEL_NAMES, type ModelName } from './model-names.ts';
 import { preparePaths, type PreparedPaths } from './prepare-paths.ts';
 import type { AttributionOptions, AttributionResult, PathColumns, PathRecord } from './types.ts';
@@ -38,17 +39,56 @@ export function compareModels(
   const skipped: CompareResult['skipped'] = [];
   for (const model of models) {
     if (model === 'custom' && options.customWeights === undefined) {
-      skipped.push({ model, reason: 'no customWeights given' });
+      skipped.push({ model, reason: NO_CUSTOM_WEIGHTS });
       continue;
     }
     try {
       results.push(attribute(prep, model, options));
     } catch (err) {
-      // Only "too many channels for exact Shapley" is a property of the data rather than a mistake.
-      if (!(err instanceof AttributionInputError) || err.option !== 'maxShapleyChannels') throw err;
-      skipped.push({ model, reason: err.message });
+      skipped.push(skippedOrThrow(model, err));
     }
   }
+  return spreadOf(results, skipped);
+}
+
+/**
+ * `compareModels` for a program that must stay responsive: each model's bootstrap awaits `pause`
+ * between resamples (`attributeAsync`), and `pause` is awaited between models. The same result.
+ */
+export async function compareModelsAsync(
+  input: readonly PathRecord[] | PathColumns | PreparedPaths,
+  options: AttributionOptions,
+  pause: Pause,
+  models: readonly ModelName[] = MODEL_NAMES,
+): Promise<CompareResult> {
+  const prep: PreparedPaths = isPreparedPaths(input) ? input : preparePaths(input, options);
+  const results: AttributionResult[] = [];
+  const skipped: CompareResult['skipped'] = [];
+  for (const model of models) {
+    await pause();
+    if (model === 'custom' && options.customWeights === undefined) {
+      skipped.push({ model, reason: NO_CUSTOM_WEIGHTS });
+      continue;
+    }
+    try {
+      results.push(await attributeAsync(prep, model, options, pause));
+    } catch (err) {
+      skipped.push(skippedOrThrow(model, err));
+    }
+  }
+  return spreadOf(results, skipped);
+}
+
+const NO_CUSTOM_WEIGHTS = 'no customWeights given';
+
+/** A model left out for `err`, or `err` thrown again: only "too many channels for exact Shapley" is a property of the data rather than a mistake. */
+function skippedOrThrow(model: ModelName, err: unknown): CompareResult['skipped'][number] {
+  if (!(err instanceof AttributionInputError) || err.option !== 'maxShapleyChannels') throw err;
+  return { model, reason: err.message };
+}
+
+/** Each channel's spread across the models' results. */
+function spreadOf(results: AttributionResult[], skipped: CompareResult['skipped']): CompareResult {
   const spread = new Map<string, ChannelSpread>();
   for (const res of results) {
     for (const c of res.channels) {

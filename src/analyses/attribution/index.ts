@@ -26,9 +26,15 @@
  * path options: `pathStreamBlocker`), `PathStream` takes distinct paths one at a time and keeps
  * only the model's sums, so memory does not grow with the number of paths.
  */
-export { attribute, UNMATCHED_CHANNEL } from './attribute.ts';
+export { attribute, attributeAsync, UNMATCHED_CHANNEL } from './attribute.ts';
+export type { Pause } from './bootstrap-credit.ts';
 export { AttributionInputError } from './attribution-input-error.ts';
-export { compareModels, type ChannelSpread, type CompareResult } from './compare-models.ts';
+export {
+  compareModels,
+  compareModelsAsync,
+  type ChannelSpread,
+  type CompareResult,
+} from './compare-models.ts';
 export { createRng, type Rng } from './create-rng.ts';
 export { DEFAULT_DIRECT_CHANNELS } from './direct-channels.ts';
 export { DEFAULT_PATH_SEPARATOR, formatPath } from './format-path.ts';

@@ -68,8 +68,9 @@ const toArgv = (args: Record<string, unknown>, tool: GtmTool): string[] => {
  * `signal` aborts (the client cancelled the call), the engines the command opened stop
  * (cancellation.ts): the running statement is interrupted, no further statement runs, and the
  * result is an error saying the call was cancelled (the SDK drops the response of a cancelled
- * request, as MCP says: the server's stderr notes it). Work between statements (a model fitted in
- * JavaScript) ends first; the call returns once the command has stopped.
+ * request, as MCP says: the server's stderr notes it). `attribute`'s bootstrap and compare give the
+ * event loop a turn every 50 ms and stop there (run-attribute.ts); other work between statements
+ * ends first. The call returns once the command has stopped.
  */
 export async function callCliCommand(
   tool: GtmTool,

@@ -91,7 +91,12 @@ export async function runAttributeTouchpoints(opts: AttributeTouchpointsOptions)
       inputError,
     );
     const { touchpoints: _t, model: _m, columns: _c, ...options } = opts;
-    const result = attributeRecords(built.paths, sourceOf(file, cols, built.paths.rows), model, options);
+    const result = await attributeRecords(
+      built.paths,
+      sourceOf(file, cols, built.paths.rows),
+      model,
+      options,
+    );
     if (query.checks) withTouchChecks(result, query.checks, journeyCounts(built));
     return result;
   } finally {

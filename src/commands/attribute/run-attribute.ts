@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import {
-  attribute,
+  attributeAsync,
   AttributionInputError,
-  compareModels,
+  compareModelsAsync,
   formatPath,
   PathColumnsParser,
   preparePaths,
@@ -21,6 +21,7 @@ import {
   type PathSummaryFormat,
   type ShapleyDetails,
 } from '../../analyses/attribution/index.ts';
+import { slicedPause } from '../../data/cancellation.ts';
 import { GtmError } from '../../errors/index.ts';
 
 /** Inputs of `gtm attribute`: a path-summary file, a model, and the model and path options. */
@@ -141,7 +142,7 @@ export async function runAttribute(opts: AttributeOptions): Promise<AttributeRes
       columns: parsed.columns as Record<string, string>,
       records: parsed.paths.rows,
     };
-    const result = attributeRecords(parsed.paths, source, model, {
+    const result = await attributeRecords(parsed.paths, source, model, {
       ...modelOptions,
       perPath,
       bootstrap,
@@ -232,20 +233,27 @@ async function readPathSummary(
   }
 }
 
+/** How long the model step works before it gives the event loop a turn (and reads a cancellation). */
+export const MODEL_SLICE_MS = 50;
+
 /**
  * The model step shared by path summaries and raw touchpoints: prepare the paths (records or
- * columns) once, then run one model or all of them.
+ * columns) once, then run one model or all of them. A bootstrap's resamples give the event loop a
+ * turn every `MODEL_SLICE_MS` and stop when the run was cancelled (`withCancellation`): under
+ * `gtm mcp` the server goes on sending progress and reading messages while they run, and a call
+ * the client cancels stops within a slice instead of after its last resample.
  */
-export function attributeRecords(
+export async function attributeRecords(
   records: PathRecord[] | PathColumns,
   source: AttributeResult['source'],
   model: ModelName | 'compare',
   opts: AttributionOptions & { sep?: string },
-): AttributeResult {
+): Promise<AttributeResult> {
   const { sep, ...options } = opts;
   const prepared = preparePaths(records, options);
+  const pause = slicedPause(MODEL_SLICE_MS);
   if (model === 'compare') {
-    const cmp = compareModels(prepared, options);
+    const cmp = await compareModelsAsync(prepared, options, pause);
     return {
       source,
       model,
@@ -253,7 +261,7 @@ export function attributeRecords(
       comparison: { models: cmp.models, skipped: cmp.skipped, channels: cmp.channels },
     };
   }
-  return attributeResultOf(attribute(prepared, model, options), source, sep);
+  return attributeResultOf(await attributeAsync(prepared, model, options, pause), source, sep);
 }
 
 /** The command's result of one model's run. */

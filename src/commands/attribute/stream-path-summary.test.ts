@@ -165,7 +165,7 @@ describe.skipIf(!chServer && !process.env.CI)(
       for (const model of ['linear', 'markov', 'shapley', 'last-non-direct'] as const) {
         const built = await readPathColumns(engine, sql, channels, 0);
         const source = { file: 't', format: 'touchpoints' as const, columns: {}, records: built.paths.rows };
-        const columns = attributeRecords(built.paths, source, model, {});
+        const columns = await attributeRecords(built.paths, source, model, {});
         const streamed = await streamPathSummary(engine, sql, channels, model, {});
         expect(streamed.rows).toBe(built.paths.rows);
         // the same lines in the same order: equal to the last bit
