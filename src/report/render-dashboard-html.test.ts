@@ -198,3 +198,26 @@ describe('renderDashboardHtml', async () => {
     expect(warnings[0]).toMatch(/^chart "Leads": /);
   });
 });
+
+describe('renderDashboardHtml and the event loop', () => {
+  it('gives the event loop a turn between blocks (a server stays responsive while it renders)', async () => {
+    const d = sampleDashboard();
+    const blocks = d.sections.reduce((n, s) => n + s.blocks.length, 0);
+    // a chain of immediates: each one runs only when the render returns to the event loop
+    let turns = 0;
+    let going = true;
+    const tick = () => {
+      turns++;
+      if (going) setImmediate(tick);
+    };
+    setImmediate(tick);
+    try {
+      await renderDashboardHtml(d);
+    } finally {
+      going = false;
+    }
+    // at least one turn a block (before, the charts rendered in one stretch: a 0.6 s stall on a
+    // workspace of 6,000 accounts)
+    expect(turns).toBeGreaterThanOrEqual(blocks);
+  });
+});

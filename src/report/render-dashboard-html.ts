@@ -53,7 +53,12 @@ export async function renderDashboardHtml(d: Dashboard, options: RenderHtmlOptio
   const sections: string[] = [];
   for (const [i, section] of d.sections.entries()) {
     const blocks: string[] = [];
-    for (const block of section.blocks) blocks.push(await renderBlock(block, ctx));
+    for (const block of section.blocks) {
+      blocks.push(await renderBlock(block, ctx));
+      // a chart takes tens of milliseconds to render, a dashboard has dozens: the event loop gets a
+      // turn between blocks (a server's progress and a client's cancellation)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     sections.push(
       [
         `<section id="section-${i + 1}">`,
