@@ -4,6 +4,13 @@ import { DEMO_USAGE_LINES } from '../commands/demo.ts';
 import { KIT_CLI_FLAGS } from '../kit-command.ts';
 import { COMMANDS } from '../registry.ts';
 
+/**
+ * The folder the plugins' `gtm mcp` serves: the project the agent opened. Claude Code expands
+ * `${VAR:-default}` in a plugin's .mcp.json args; CLAUDE_PROJECT_DIR is the project root, and
+ * without it `.` is the folder Claude Code starts the server in (where it was launched).
+ */
+export const MCP_WORKSPACE_ARG = '${CLAUDE_PROJECT_DIR:-.}';
+
 /** What each command's specification lists as its outputs: what the agent must present. */
 const OUTPUTS: Record<string, string[]> = {
   'track-source': [
@@ -136,7 +143,12 @@ export function pluginFiles(): PluginFile[] {
       },
       {
         path: `${dir}/.mcp.json`,
-        content: json({ mcpServers: { gtm: { command: 'gtm', args: ['mcp'] } } }),
+        // the server serves the project folder the agent opened, and only it (file arguments are
+        // confined to it): Claude Code expands ${CLAUDE_PROJECT_DIR:-.} to the project root, or to
+        // `.`, the folder it starts plugin servers in (where it was launched)
+        content: json({
+          mcpServers: { gtm: { command: 'gtm', args: ['mcp', '--workspace', MCP_WORKSPACE_ARG] } },
+        }),
       },
     );
   }

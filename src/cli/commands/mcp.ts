@@ -49,7 +49,16 @@ export const mcpCommand: CliCommand = {
         '--as-of',
         'give as_of in the calls (e.g. as_of: "2026-11-15"); a call without it runs to today',
       );
-    const workspace = path.resolve(ctx.cwd, (args.flags.workspace as string | undefined) ?? '.');
+    const given = args.flags.workspace as string | undefined;
+    // the plugins' .mcp.json passes `${CLAUDE_PROJECT_DIR:-.}`, which Claude Code expands; a host
+    // that does not expand it would serve a folder named so (or none): said, with what to do
+    if (given !== undefined && /\$\{[^}]*\}/.test(given))
+      throw usageError(
+        `${JSON.stringify(given)} reached gtm as written: the agent host did not expand the variable`,
+        '--workspace',
+        'give the project folder itself (gtm mcp --workspace /path/to/project), or start gtm mcp in it without --workspace',
+      );
+    const workspace = path.resolve(ctx.cwd, given ?? '.');
     if (!existsSync(workspace) || !statSync(workspace).isDirectory())
       throw usageError(`is not a folder: ${workspace}`, '--workspace', 'give the folder that holds gtm.yaml');
     const version = (
