@@ -1,5 +1,6 @@
 import {
   attribute,
+  attributeAsync,
   MODEL_NAMES,
   type AttributionResult,
   type ModelName,
@@ -13,6 +14,7 @@ import {
   type OpportunityJourney,
   type Touch,
 } from '../../analyses/co-marketing/index.ts';
+import { slicedPause } from '../../data/cancellation.ts';
 import type { Engine } from '../../data/index.ts';
 import type { WorkspaceConfig } from '../../workspace/index.ts';
 import {
@@ -177,13 +179,16 @@ export async function attributeCampaign(
   const configured = ws.attribution.model === 'compare' ? 'linear' : (ws.attribution.model as ModelName);
   const primary: ModelName = model === 'compare' ? configured : model;
   progress(`attributing with ${primary}`);
-  const output = attributeJourneys(journeys, nullPaths, primary, dimensions, ws);
+  const output = await attributeJourneys(journeys, nullPaths, primary, dimensions, ws);
   if (model !== 'compare') return output;
   output.comparison = {};
   for (const m of MODEL_NAMES) {
     if (m === 'custom' && !ws.attribution.custom_weights) continue;
     progress(`comparing: ${m}`);
-    const r = attributeJourneys(journeys, nullPaths, m, dimensions, ws, { bootstrap: 0, revenue: false });
+    const r = await attributeJourneys(journeys, nullPaths, m, dimensions, ws, {
+      bootstrap: 0,
+      revenue: false,
+    });
     output.comparison[m] = Object.fromEntries(
       Object.entries(r.byDimension).map(([d, lines]) => [
         d,
@@ -352,15 +357,21 @@ function classify(
   };
 }
 
-/** Runs one model over the journeys for every dimension (pipeline, and revenue unless turned off). */
-export function attributeJourneys(
+/**
+ * Runs one model over the journeys for every dimension (pipeline, and revenue unless turned off).
+ * A data-driven model's bootstrap (`attribution.bootstrap` resamples, twice a dimension) gives the
+ * event loop a turn every 50 ms and stops there when the run was cancelled (`slicedPause`): under
+ * `gtm mcp` the server goes on answering and a cancel is read within a slice.
+ */
+export async function attributeJourneys(
   journeys: OpportunityJourney[],
   nulls: { [k: string]: string }[][],
   model: ModelName,
   dimensions: DimensionName[],
   ws: WorkspaceConfig,
   opts: { bootstrap?: number; revenue?: boolean } = {},
-): AttributionOutput {
+): Promise<AttributionOutput> {
+  const pause = slicedPause(50);
   const touched = journeys.filter((j) => j.touches.length > 0);
   const untouched = journeys.filter((j) => j.touches.length === 0);
   const partnerIds = partnerIdsOf(ws);
@@ -376,11 +387,16 @@ export function attributeJourneys(
   const direct = model === 'last-non-direct' ? directNameSet(options.directChannels) : null;
   const sourced = sourcedCredit(journeys);
   for (const dim of dimensions) {
-    const pipe = attribute(pathsFor(journeys, nulls, dim, 'pipeline', direct), model, options);
+    const pipe = await attributeAsync(
+      pathsFor(journeys, nulls, dim, 'pipeline', direct),
+      model,
+      options,
+      pause,
+    );
     const rev =
       opts.revenue === false
         ? undefined
-        : attribute(pathsFor(journeys, nulls, dim, 'revenue', direct), model, options);
+        : await attributeAsync(pathsFor(journeys, nulls, dim, 'revenue', direct), model, options, pause);
     if (dim === 'channel') markov = inNameOrder(pipe.markov);
     const touches = new Map<string, number>();
     for (const j of touched) for (const t of j.touches) touches.set(t[dim], (touches.get(t[dim]) ?? 0) + 1);

@@ -35,7 +35,7 @@ const journey = (id: string, pipeline: number, touches: Touch[]): OpportunityJou
   touches,
 });
 
-describe('track-source last-non-direct: one touch credited in every dimension', () => {
+describe('track-source last-non-direct: one touch credited in every dimension', async () => {
   const journeys = [
     // acme's webinar, then a direct visit of no partner: acme's touch is the last non-direct one
     journey('o1', 1000, [touch(1, 'events', 'acme', 'webinar'), touch(2, 'direct', 'house', '(none)')]),
@@ -49,7 +49,7 @@ describe('track-source last-non-direct: one touch credited in every dimension', 
     // only direct touches: the last one
     journey('o3', 50, [touch(1, 'direct', 'acme', '(none)'), touch(2, 'direct', 'beta', 'pricing')]),
   ];
-  const out = attributeJourneys(
+  const out = await attributeJourneys(
     journeys,
     [],
     'last-non-direct',

@@ -42,7 +42,7 @@ const journey = (
   touches,
 });
 
-const credit = (out: ReturnType<typeof attributeJourneys>) =>
+const credit = (out: Awaited<ReturnType<typeof attributeJourneys>>) =>
   Object.fromEntries(
     (out.byDimension.partner ?? []).map((l) => [
       l.key,
@@ -67,8 +67,8 @@ describe('track-source: sourced deals credited outside the model', () => {
   const nulls = [[{ channel: 'email', partner: 'beta', asset: '(none)', region: 'EMEA' }]];
 
   for (const model of ['markov', 'shapley', 'fractribution', 'linear'] as const)
-    it(`${model}: each partner gets what it sourced plus its share of O3`, () => {
-      const out = attributeJourneys(journeys, nulls, model, ['partner', 'channel'], ws);
+    it(`${model}: each partner gets what it sourced plus its share of O3`, async () => {
+      const out = await attributeJourneys(journeys, nulls, model, ['partner', 'channel'], ws);
       const o3 = model === 'markov' ? { house: 1 / 3, beta: 2 / 3 } : { house: 0.5, beta: 0.5 };
       const r = (x: number) => Math.round(x * 1e9) / 1e9;
       expect(credit(out)).toEqual({
