@@ -16,9 +16,10 @@
  * - C: 120 (exp 2026-07-01, the day after: not overdue); redeems 20 → 100 outstanding.
  * Outstanding 300 + 50 + 100 + 80 pending = 530, liability 5.30; overdue 150 + 300 = 450 of A and B.
  * Cohort 2026-02 (A's 200, C's 120: 320 issued, 70 redeemed, 150 overdue, 100 outstanding): ultimate
- * 170 points (rate 0.53125); allocated 320 × 1.7 / 321.7 = 1.6910164749766865, deferred
- * 1.691… × (1 − 70 / 170) = 0.994715573515698. Cohort 2026-01 (500 issued, 200 redeemed, 300
- * overdue): nothing outstanding, nothing deferred.
+ * 170 points (rate 0.53125); allocated with the rate expected when its points were issued (IFRS
+ * 15.88), the rate of new points at the end of January, 1 (no cohort had matured: no breakage):
+ * 320 × 3.2 / 323.2 = 3.1683168316831685, deferred 3.168… × (1 − 70 / 170) = 1.8637157833430403.
+ * Cohort 2026-01 (500 issued, 200 redeemed, 300 overdue): nothing outstanding, nothing deferred.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -76,7 +77,7 @@ async function check(dir: string, extra: string[] = []): Promise<void> {
   expect(byCohort['2026-01']).toMatchObject({ issued: 500, redeemed: 200, overdue: 300, outstanding: 0 });
   expect(byCohort['2026-01'].deferred_revenue).toBeCloseTo(0, 12);
   expect(byCohort['2026-02']).toMatchObject({ issued: 320, redeemed: 70, overdue: 150, outstanding: 100 });
-  expect(byCohort['2026-02'].deferred_revenue).toBeCloseTo(0.994715573515698, 12);
+  expect(byCohort['2026-02'].deferred_revenue).toBeCloseTo(1.8637157833430403, 12);
   expect(byCohort['2026-03']).toMatchObject({ overdue: 0, outstanding: 300 });
   expect(byCohort['2026-05']).toMatchObject({ overdue: 0, outstanding: 50 });
   // one line on stderr, in result.json's warnings, the summary's data quality

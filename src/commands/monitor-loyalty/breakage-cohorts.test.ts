@@ -84,12 +84,40 @@ describe('cohorts at the last month end', () => {
     expect(outstandingRedemptionRate(settled, redemptionRate, { points: 600, rate: 0.5 })).toBe(0.5);
   });
 
-  it('IFRS 15 release: Jan allocated 1,000 × 600/1,600 = 375; recognised 375 × (600 − 500)/600 in the window', () => {
+  it('IFRS 15 release: Jan allocated 1,000 × 1,000/2,000 = 500; recognised 500 × (600 − 500)/600 in the window', () => {
     const { lines } = chainLadder();
-    // SSP of Jan's points 1,000 × 1 × 0.6 = 600; price 1,000 → 1,000 × 600 / 1,600 = 375.
-    expect(lines[0].allocated).toBeCloseTo(375, 9);
-    expect(lines[0].revenue_in_window).toBeCloseTo((375 * 100) / 600, 9);
+    // Allocated with the rate expected at issue (IFRS 15.88): Jan is the first cohort, no history
+    // to estimate breakage from, so 1: SSP of its points 1,000 × 1 × 1 = 1,000; price 1,000 →
+    // 1,000 × 1,000 / 2,000 = 500. Today's ultimate 600 (no start month given: the start's too).
+    expect(lines[0].allocated).toBeCloseTo(500, 9);
+    expect(lines[0].revenue_in_window).toBeCloseTo((500 * 100) / 600, 9);
     expect(lines[0].deferred_revenue).toBeCloseTo(0, 9);
+  });
+
+  it('IFRS 15: a cohort is allocated at the rate of new points before its month, and the start is valued with the start’s estimate', () => {
+    // The window starts on March 1 (the cells' pts_before_start: the March redemptions are after
+    // it), so the start is valued at the end of February, like the end (only the March cells differ).
+    const r = breakageAndRevenue(issuance, triangle, {
+      lastMonth: '2026-02',
+      startLastMonth: '2026-02',
+      valuePerPoint: 1,
+      tailFactor: 1,
+      method: 'chain-ladder',
+    });
+    // Feb's points were issued when Jan was the only cohort, valued at the end of January at age 0
+    // with 200 redeemed: no development factor yet, Jan's ultimate 200, no cohort of age ≥ 1 for
+    // the recent rate, so the rate of new points is the programme's 200 / 1,000 = 0.2 (today's
+    // estimate of Feb is 0.5). Feb: price 2,000, points SSP 2,000 × 0.2 = 400 → 2,000 × 400 / 2,400.
+    const feb = (2_000 * 400) / 2_400;
+    expect(r.lines[1].allocated).toBeCloseTo(feb, 9);
+    // Feb redeemed 400 by the start and 500 by the end; ultimate 400 × 2.5 = 1,000 at both dates:
+    // cumulative 333.33 × 0.4 = 133.33 → 333.33 × 0.5 = 166.67, a window revenue of 33.33.
+    expect(r.lines[1].revenue_in_window).toBeCloseTo((feb * 100) / 1_000, 9);
+    expect(r.lines[1].deferred_revenue).toBeCloseTo(feb / 2, 9);
+    // Jan: at the start 500 redeemed of the 500 the start expected (its curve then: 500 at age 1),
+    // its whole 500 recognised; at the end 600 of 600: still 500. A window revenue of 0.
+    expect(r.lines[0].revenue_in_window).toBeCloseTo(0, 9);
+    expect(r.lines[0].deferred_revenue).toBeCloseTo(0, 9);
   });
 });
 

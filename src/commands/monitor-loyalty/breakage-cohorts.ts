@@ -163,24 +163,41 @@ function recentRate(estimate: BreakageEstimate): number {
     : estimate.expectedRedemptionRate;
 }
 
-/** IFRS 15 for one cohort: allocation of its order-linked points, revenue of the window, deferred balance. */
-function ifrs(i: IssuanceRow, rate: number, redeemed: number, before: number, ultimate: number, vpp: number) {
+/**
+ * IFRS 15 for one cohort (B39–B43, Illustrative Example 52): its order-linked points' share of the
+ * orders' price, allocated by relative stand-alone selling price with the redemption rate expected
+ * when the points were issued (`inceptionRate`: IFRS 15.88, the price is not reallocated when that
+ * estimate changes later), recognised as points are redeemed relative to the redemptions expected
+ * at each date (cumulative catch-up): the window's revenue is the cumulative revenue at its end
+ * (today's estimate) less that at its start (the estimate of the start, `startUltimate`), so a
+ * change of estimate is recognised in the window that makes it, as IE52's year 2 does.
+ */
+function ifrs(
+  i: IssuanceRow,
+  inceptionRate: number,
+  redeemed: { end: number; start: number },
+  ultimate: { end: number; start: number },
+  vpp: number,
+) {
   const share = i.issued > 0 ? i.linked_points / i.issued : 0;
   const allocated = allocateTransactionPrice({
     transactionPrice: i.linked_revenue,
     goodsStandaloneSellingPrice: i.linked_revenue,
     pointsIssued: i.linked_points,
     valuePerPoint: vpp,
-    expectedRedemptionRate: Math.min(1, Math.max(0, rate)),
+    expectedRedemptionRate: Math.min(1, Math.max(0, inceptionRate)),
   }).points;
-  const expected = ultimate * share;
   const [atStart, atEnd] = recognizePointsRevenue(allocated, [
-    { cumulativeRedeemed: before * share, expectedRedemptions: expected },
-    { cumulativeRedeemed: redeemed * share, expectedRedemptions: expected },
+    { cumulativeRedeemed: redeemed.start * share, expectedRedemptions: ultimate.start * share },
+    { cumulativeRedeemed: redeemed.end * share, expectedRedemptions: ultimate.end * share },
   ]);
+  // nothing redeemed by the start, nothing recognised by then (a cohort the start's estimate
+  // expected to redeem nothing, as the chain ladder says of its valuation month's, would otherwise
+  // count its whole allocation as recognised before the window)
+  const before = redeemed.start > 0 ? atStart.cumulativeRevenue : 0;
   return {
     allocated,
-    revenue_in_window: atEnd.cumulativeRevenue - atStart.cumulativeRevenue,
+    revenue_in_window: atEnd.cumulativeRevenue - before,
     deferred_revenue: atEnd.liability,
   };
 }
@@ -261,7 +278,6 @@ interface LineContext {
   prior: number;
   young: boolean;
   lastMonth: string;
-  valuePerPoint: number;
   maturityAge: number | undefined;
 }
 
@@ -272,7 +288,7 @@ interface LineContext {
 function cohortLine(
   i: IssuanceRow,
   triangle: TriangleRow[],
-  { estimate, prior, young, lastMonth, valuePerPoint, maturityAge }: LineContext,
+  { estimate, prior, young, lastMonth, maturityAge }: LineContext,
 ): { line: CohortLine; ultimate: number; curvesExpected: number } {
   const cells = triangle.filter((t) => t.cohort === i.cohort);
   const c = estimate.cohorts.find((x) => x.cohort === i.cohort);
@@ -304,14 +320,10 @@ function cohortLine(
     basis: young && !matured ? 'no-breakage' : c ? estimate.method : 'prior',
     ultimate_redemption_rate: i.issued > 0 ? ultimate / i.issued : 0,
     breakage_rate: i.issued > 0 ? 1 - ultimate / i.issued : 0,
-    ...ifrs(
-      i,
-      i.issued > 0 ? ultimate / i.issued : 0,
-      redeemed,
-      total(cells, ['redeem'], 'pts_before_start'),
-      ultimate,
-      valuePerPoint,
-    ),
+    // the IFRS 15 columns: `breakageAndRevenue` fills them in (`ifrs`)
+    allocated: 0,
+    revenue_in_window: 0,
+    deferred_revenue: 0,
   };
   const curvesExpected = outstanding > 0 ? Math.max(0, Math.min(outstanding, curves - redeemed)) : 0;
   return { line, ultimate, curvesExpected };
@@ -341,38 +353,30 @@ function immatureOf(
   };
 }
 
-/**
- * Breakage from the issuance-cohort redemption curves on complete months (valuation at the last
- * month end), issuance net of earn reversals (`netOfReversals`): chain ladder, or Bornhuetter–Ferguson with the matured cohorts' actual rate as the
- * prior; then per cohort the ultimate redemptions (never below what is redeemed at the end of the
- * window; the current month's cohort takes the prior, or the recent cohorts' rate), and the IFRS 15 allocation of its order-linked
- * points (relative stand-alone selling prices, points at value per point × the cohort's expected
- * redemption rate) with the revenue recognised as points are redeemed relative to the redemptions
- * expected: revenue of the window = cumulative revenue at its end − at its start (both with the
- * current estimate), deferred revenue = allocated − cumulative revenue at the end.
- */
-export function breakageAndRevenue(
+/** The breakage settings of a run (`loyalty.breakage`, the expiry's maturity age). */
+export interface BreakageOptions {
+  /** The valuation month: the last complete month before the window's end. */
+  lastMonth: string;
+  /**
+   * The valuation month of the window's start (the last complete month before it): the IFRS 15
+   * revenue recognised by the start is valued with the estimate of that date. Absent: with
+   * today's (every cohort's start estimate is its end estimate).
+   */
+  startLastMonth?: string;
+  valuePerPoint: number;
+  maturityAge?: number;
+  /** Points that do not expire by age: history the oldest cohort needs (`breakage.min_history_months`). */
+  minHistoryMonths?: number;
+  tailFactor: number;
+  method: 'chain-ladder' | 'bornhuetter-ferguson';
+}
+
+/** The programme's estimate at `opts.lastMonth`, its prior and whether no cohort has matured. */
+function programmeEstimate(
   issuance: IssuanceRow[],
   triangle: TriangleRow[],
-  opts: {
-    lastMonth: string;
-    valuePerPoint: number;
-    maturityAge?: number;
-    /** Points that do not expire by age: history the oldest cohort needs (`breakage.min_history_months`). */
-    minHistoryMonths?: number;
-    tailFactor: number;
-    method: 'chain-ladder' | 'bornhuetter-ferguson';
-  },
-): {
-  estimate: BreakageEstimate;
-  lines: CohortLine[];
-  redemptionRate: number;
-  /** Expected redemption rate of points with no development yet (the current month's cohort's; 1 when no cohort matured). */
-  newPointsRate: number;
-  immature: Immature | null;
-} {
-  // net of earn reversals (a no-op on what `netOfReversals` returned: no `reverse` cell is left)
-  ({ issuance, triangle } = netOfReversals(issuance, triangle));
+  opts: BreakageOptions,
+): { estimate: BreakageEstimate; prior: number; young: boolean } {
   const cohorts = cohortsOf(issuance, triangle, opts.lastMonth);
   const settings = { maturityAge: opts.maturityAge, tailFactor: opts.tailFactor };
   // The prior is the matured cohorts' rate, as the maturity rule says: the estimator's own default
@@ -391,12 +395,127 @@ export function breakageAndRevenue(
   // is recognised (IFRS 15.56-58 constraint, B46): every point not yet redeemed, expired or taken
   // back is expected to be redeemed. The curves' projection is kept as the floor.
   const young = immatureProgramme(estimate, opts.maturityAge, opts.minHistoryMonths);
+  return { estimate, prior: estimate.priorRedemptionRate ?? recentRate(estimate), young };
+}
+
+/** Expected redemption rate of points with no development yet: the prior; 1 while no cohort has matured. */
+const newPointsRateOf = (p: { prior: number; young: boolean }): number =>
+  p.young ? 1 : Math.min(1, Math.max(0, p.prior));
+
+/** The month before `month` (YYYY-MM). */
+function monthBefore(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/**
+ * What the ledger said at the end of `lastMonth`: the cohorts issued by then, the consumption of
+ * the months up to it (overdue points unknown: none).
+ */
+function ledgerAtMonthEnd(
+  issuance: IssuanceRow[],
+  triangle: TriangleRow[],
+  lastMonth: string,
+): { issuance: IssuanceRow[]; triangle: TriangleRow[] } {
+  return {
+    issuance: issuance.filter((i) => i.cohort <= lastMonth).map((i) => ({ ...i, overdue: 0 })),
+    triangle: triangle
+      .filter((t) => t.age < monthsBetween(t.cohort, lastMonth) + 1)
+      .map((t) => ({ ...t, pts_before_start: t.pts, pts_before_valuation: t.pts })),
+  };
+}
+
+/**
+ * The expected redemption rate of each cohort when its points were issued (IFRS 15 allocates the
+ * price at contract inception and does not reallocate it, 15.88): the rate of new points at the
+ * end of the month before its issue month, from the ledger as it stood then — the prior, or 1
+ * while no cohort had matured (no breakage could be estimated yet, IFRS 15.56–58).
+ */
+function inceptionRates(
+  issuance: IssuanceRow[],
+  triangle: TriangleRow[],
+  opts: BreakageOptions,
+): Map<string, number> {
+  const rates = new Map<string, number>();
+  for (const i of issuance) {
+    if (rates.has(i.cohort)) continue;
+    const lastMonth = monthBefore(i.cohort);
+    const then = ledgerAtMonthEnd(issuance, triangle, lastMonth);
+    const net = netOfReversals(then.issuance, then.triangle);
+    // nothing issued before: no history to estimate breakage from (none is recognised)
+    const history = net.issuance.some((c) => c.issued > 0);
+    rates.set(
+      i.cohort,
+      history ? newPointsRateOf(programmeEstimate(net.issuance, net.triangle, { ...opts, lastMonth })) : 1,
+    );
+  }
+  return rates;
+}
+
+/**
+ * Each cohort's expected ultimate redemptions at the window's start, as a run whose window ended
+ * there valued them (`opts.startLastMonth`; consumption before the start; overdue points unknown):
+ * cohorts issued after that valuation month take the rate of new points then.
+ */
+function startUltimates(
+  issuance: IssuanceRow[],
+  triangle: TriangleRow[],
+  opts: BreakageOptions & { startLastMonth: string },
+): (i: IssuanceRow) => number {
+  const atStart = triangle.map((t) => ({
+    ...t,
+    pts: t.pts_before_start,
+    pts_before_valuation: t.pts_before_start,
+  }));
+  const before = issuance.filter((i) => i.cohort <= opts.startLastMonth).map((i) => ({ ...i, overdue: 0 }));
+  const net = netOfReversals(before, atStart);
+  const startOpts = { ...opts, lastMonth: opts.startLastMonth };
+  const programme = programmeEstimate(net.issuance, net.triangle, startOpts);
   const ctx: LineContext = {
-    estimate,
-    prior: estimate.priorRedemptionRate ?? recentRate(estimate),
-    young,
+    ...programme,
+    lastMonth: opts.startLastMonth,
+    maturityAge: opts.maturityAge,
+  };
+  const ultimates = new Map(net.issuance.map((i) => [i.cohort, cohortLine(i, net.triangle, ctx).ultimate]));
+  const rate = newPointsRateOf(programme);
+  return (i) => ultimates.get(i.cohort) ?? rate * i.issued;
+}
+
+/**
+ * Breakage from the issuance-cohort redemption curves on complete months (valuation at the last
+ * month end), issuance net of earn reversals (`netOfReversals`): chain ladder, or Bornhuetter–Ferguson with the matured cohorts' actual rate as the
+ * prior; then per cohort the ultimate redemptions (never below what is redeemed at the end of the
+ * window; the current month's cohort takes the prior, or the recent cohorts' rate), and the IFRS 15
+ * allocation of its order-linked points (relative stand-alone selling prices, points at value per
+ * point × the redemption rate expected when they were issued, `inceptionRates`) with the revenue
+ * recognised as points are redeemed relative to the redemptions expected (cumulative catch-up):
+ * revenue of the window = cumulative revenue at its end (today's estimate) − at its start (the
+ * start's estimate, `startUltimates`), deferred revenue = allocated − cumulative revenue at the end.
+ */
+export function breakageAndRevenue(
+  issuance: IssuanceRow[],
+  triangle: TriangleRow[],
+  opts: BreakageOptions,
+): {
+  estimate: BreakageEstimate;
+  lines: CohortLine[];
+  redemptionRate: number;
+  /** Expected redemption rate of points with no development yet (the current month's cohort's; 1 when no cohort matured). */
+  newPointsRate: number;
+  immature: Immature | null;
+} {
+  const inception = inceptionRates(issuance, triangle, opts);
+  const startUltimate = opts.startLastMonth
+    ? startUltimates(issuance, triangle, { ...opts, startLastMonth: opts.startLastMonth })
+    : undefined;
+  // net of earn reversals (a no-op on what `netOfReversals` returned: no `reverse` cell is left)
+  ({ issuance, triangle } = netOfReversals(issuance, triangle));
+  const programme = programmeEstimate(issuance, triangle, opts);
+  const { estimate, young } = programme;
+  const ctx: LineContext = {
+    ...programme,
     lastMonth: opts.lastMonth,
-    valuePerPoint: opts.valuePerPoint,
     maturityAge: opts.maturityAge,
   };
   let ultimateTotal = 0;
@@ -409,6 +528,20 @@ export function breakageAndRevenue(
       curvesExpected += one.curvesExpected;
     }
     ultimateTotal += one.ultimate;
+    const redeemed = triangle.filter((t) => t.cohort === i.cohort && t.kind === 'redeem');
+    Object.assign(
+      one.line,
+      ifrs(
+        i,
+        inception.get(i.cohort) ?? 1,
+        {
+          end: one.line.redeemed,
+          start: redeemed.reduce((s, t) => s + Number(t.pts_before_start), 0),
+        },
+        { end: one.ultimate, start: startUltimate ? startUltimate(i) : one.ultimate },
+        opts.valuePerPoint,
+      ),
+    );
     return one.line;
   });
   const issued = issuance.reduce((s, i) => s + i.issued, 0);
@@ -416,7 +549,7 @@ export function breakageAndRevenue(
     estimate,
     lines,
     redemptionRate: issued > 0 ? ultimateTotal / issued : 0,
-    newPointsRate: young ? 1 : Math.min(1, Math.max(0, ctx.prior)),
+    newPointsRate: newPointsRateOf(programme),
     immature: immatureOf(
       estimate,
       young,

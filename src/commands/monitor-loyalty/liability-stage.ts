@@ -286,11 +286,13 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
   // A monthly cohort has fully expired one month after its last lot's expiry month began.
   const maturity = config.points_expire_months > 0 ? config.points_expire_months + 1 : undefined;
   const { lastMonth } = valuationOf(run.inputs.window.end);
+  const startLastMonth = valuationOf(run.inputs.window.start).lastMonth;
   const { estimate, lines, redemptionRate, newPointsRate, immature } = breakageAndRevenue(
     issuance,
     triangle,
     {
       lastMonth,
+      startLastMonth,
       valuePerPoint: config.value_per_point,
       maturityAge: maturity,
       minHistoryMonths: maturity === undefined ? config.breakage.min_history_months : undefined,
