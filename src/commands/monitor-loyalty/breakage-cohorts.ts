@@ -140,11 +140,17 @@ export function cohortsOf(
   triangle: TriangleRow[],
   lastMonth: string,
 ): PointsCohort[] {
+  const byCohort = new Map<string, TriangleRow[]>();
+  for (const t of triangle) {
+    const list = byCohort.get(t.cohort);
+    if (list) list.push(t);
+    else byCohort.set(t.cohort, [t]);
+  }
   return issuance
     .filter((i) => i.cohort <= lastMonth)
     .map((i) => {
       const latest = monthsBetween(i.cohort, lastMonth);
-      const cells = triangle.filter((t) => t.cohort === i.cohort);
+      const cells = byCohort.get(i.cohort) ?? [];
       return {
         cohort: i.cohort,
         pointsIssued: Number(i.issued),
