@@ -10,6 +10,12 @@
  * relative lift with its delta-method variance (rates: p(1 − p)), Welch–Satterthwaite df,
  * p = 2 · `stats.t.sf(|lift / se|, df)`, interval by `stats.t.ppf(0.975, df)`; Benjamini–Hochberg
  * over the table's 12 comparisons (4 dimensions × 3 metrics) by hand.
+ *
+ * The same logs with an experiment on rule `hero` (X1: holdout the control, `a`; from 2026-11-17,
+ * primary conversion_rate, guardrail revenue_per_user): its exposures are the rule's decisions, and
+ * its metrics count a user's outcomes from the first exposure to the end of as-of, not the 7 days
+ * of the table above (so the 8-day purchase counts there: conversion 0.2375 / 0.4275 instead of
+ * 0.2 / 0.4). Same SciPy computation over that span.
  */
 import { describe, expect, it } from 'vitest';
 import { makeFixtureDir } from '../helpers/fixture-dir.ts';
@@ -102,6 +108,43 @@ interface Row {
   comparisons: Comparison[];
 }
 
+const EXPERIMENTS = `experiment_id,variant,weight,is_control,start_at,end_at,primary_metric,guardrail_metrics,method,status,subject,initiative
+X1,holdout,0.5,true,2026-11-17,,conversion_rate,revenue_per_user,frequentist,running,hero,PLG
+X1,a,0.5,false,2026-11-17,,conversion_rate,revenue_per_user,frequentist,running,hero,PLG
+`;
+
+const SCIPY_EXPERIMENT: Record<
+  string,
+  { control: number; treated: number; lift: number; se: number; p: number; ci: [number, number] }
+> = {
+  conversion_rate: {
+    control: 0.2375,
+    treated: 0.4275,
+    lift: 0.8,
+    se: 0.19197039245401196,
+    p: 3.426716088174244e-5,
+    ci: [0.42316062049960645, 1.1768393795003935],
+  },
+  revenue_per_user: {
+    control: 11.265,
+    treated: 17.065,
+    lift: 0.5148690634709276,
+    se: 0.19096429301081985,
+    p: 0.007162988171351443,
+    ci: [0.14001479765828956, 0.8897233292835658],
+  },
+};
+
+interface ExperimentVariant {
+  name: string;
+  n: number;
+  mean: number;
+  effect: number;
+  se: number;
+  p_value: number;
+  ci: [number, number];
+}
+
 describe('monitor-personalization performance vs holdout against SciPy', () => {
   it('counts each user from the first decision for 7 days and reads out as SciPy does', async () => {
     const ws = await makeFixtureDir({ ...personalizationFiles(), 'gtm.yaml': YAML });
@@ -131,6 +174,50 @@ describe('monitor-personalization performance vs holdout against SciPy', () => {
         expect(c.adjusted_p_value, c.metric).toBeCloseTo(e.bh, 15);
       }
       expect(rows.flatMap((r) => r.comparisons)).toHaveLength(12);
+    } finally {
+      await ws.remove();
+    }
+  }, 120_000);
+  it('reads an experiment on the rule out as SciPy does, its outcomes from the first exposure to as-of', async () => {
+    const ws = await makeFixtureDir({
+      ...personalizationFiles(),
+      'data/experiments.csv': EXPERIMENTS,
+      'gtm.yaml': YAML.replace(
+        '  - { name: outcomes',
+        '  - { name: experiments, entity: experiments, kind: file, path: data/experiments.csv }\n  - { name: outcomes',
+      ),
+    });
+    try {
+      const cli = await runCli(
+        ['monitor-personalization', '--as-of', '2026-11-30', '--window', '14d', '--json'],
+        {
+          cwd: ws.dir,
+          env: { ...process.env, GTM_SNAPSHOT: 'never' },
+        },
+      );
+      expect(cli.code, cli.stderr).toBe(0);
+      const experiments = cli.json<{
+        experiments: {
+          id: string;
+          readout: {
+            metrics: { name: string; control: { n: number; mean: number }; variants: ExperimentVariant[] }[];
+          };
+        }[];
+      }>().experiments;
+      const metrics = experiments.find((e) => e.id === 'X1')?.readout.metrics ?? [];
+      expect(metrics.map((m) => m.name).sort()).toEqual(Object.keys(SCIPY_EXPERIMENT).sort());
+      for (const m of metrics) {
+        const e = SCIPY_EXPERIMENT[m.name];
+        const v = m.variants[0];
+        expect([m.control.n, v.n], m.name).toEqual([400, 400]);
+        expect(m.control.mean, m.name).toBeCloseTo(e.control, 12);
+        expect(v.mean, m.name).toBeCloseTo(e.treated, 12);
+        expect(v.effect, m.name).toBeCloseTo(e.lift, 12);
+        expect(v.se, m.name).toBeCloseTo(e.se, 12);
+        expect(v.p_value, m.name).toBeCloseTo(e.p, 14);
+        expect(v.ci[0], m.name).toBeCloseTo(e.ci[0], 12);
+        expect(v.ci[1], m.name).toBeCloseTo(e.ci[1], 12);
+      }
     } finally {
       await ws.remove();
     }
