@@ -101,12 +101,13 @@ export function journeyTouchesCh(
     ANY LEFT JOIN (SELECT person_id, created_at AS pe_created, toUInt8(1) AS pe_found FROM ${r.people}) USING person_id)`;
 }
 
-/** Touches in the window of accounts that touched the campaign but have no opportunity in scope (`nullPathRowsSql`). */
+/** Touches from the lookback before the window to its end of accounts that touched the campaign but have no opportunity in scope (`nullPathRowsSql`). */
 export function nullTouchesCh(p: ScopeParams, ctouch: string, scope: string): string {
+  const from = ms(p.windowStart) - Math.floor(p.lookbackDays) * DAY_MS;
   return `(SELECT acct, assumeNotNull(occurred_at) AS occurred_at, ifNull(channel, '') AS channel, ifNull(partner, 'house') AS partner,
       ifNull(asset, '(none)') AS asset, ifNull(region, '(unknown)') AS region
     FROM ${ctouch}
-    WHERE isNotNull(acct) AND occurred_at >= ${ms(p.windowStart)} AND occurred_at < ${ms(p.windowEnd)}
+    WHERE isNotNull(acct) AND occurred_at >= ${from} AND occurred_at < ${ms(p.windowEnd)}
       AND acct NOT IN (SELECT account_id FROM ${scope}))`;
 }
 

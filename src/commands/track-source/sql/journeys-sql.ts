@@ -105,13 +105,20 @@ export const scopeRowsSql =
   () => `SELECT opportunity_id, account_id, epoch_ms(created_at) AS created_ts, stage, currency, amount, region, segment,
   pipeline, revenue, won, tagged, max_stage_rank FROM scope ORDER BY opportunity_id`;
 
-/** Touches in the window of accounts that touched the campaign but have no opportunity in scope. */
+/**
+ * The non-converting journeys: the touches of accounts that touched the campaign but have no
+ * opportunity in scope, from the lookback before the window start to the window end: the accounts
+ * the funnel counts as touched, each with the touches a deal of theirs created in the window could
+ * have had (a deal's journey reaches `lookback_days` before its creation, so a null path that
+ * started at the window start held fewer touches and left out the accounts touched only before it).
+ */
 export const nullPathRowsSql = (
   p: ScopeParams,
 ) => `SELECT t.acct, t.channel, COALESCE(t.partner, 'house') AS partner,
     COALESCE(t.asset, '(none)') AS asset, COALESCE(t.region, '(unknown)') AS region
   FROM ctouch t
-  WHERE t.acct IS NOT NULL AND t.occurred_at >= ${ts(p.windowStart)} AND t.occurred_at < ${ts(p.windowEnd)}
+  WHERE t.acct IS NOT NULL AND t.occurred_at >= ${ts(p.windowStart)} - INTERVAL ${Math.floor(p.lookbackDays)} DAY
+    AND t.occurred_at < ${ts(p.windowEnd)}
     AND t.acct NOT IN (SELECT account_id FROM scope)
   ORDER BY t.acct, t.occurred_at, t.channel, partner, asset`;
 
