@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { NormalizeResult } from '../../data/index.ts';
-import type { StageDef } from '../../orchestrator/index.ts';
+import { GtmError } from '../../errors/index.ts';
+import type { StageContext, StageDef } from '../../orchestrator/index.ts';
 import {
   renderDashboardHtml,
   renderDashboardMarkdown,
@@ -144,6 +145,7 @@ export function reportStage<D extends FlagDecls, I, O, R>(
     purpose: def.report.purpose,
     outputVar: 'report',
     dependsOn: [...def.report.after],
+    maxRetries: REPORT_RETRIES,
     run: async (ctx) => {
       const outputs = Object.fromEntries(stageIds.map((id) => [id, ctx.outputs[id]])) as O;
       const recorded = ctx.recorded();
@@ -177,7 +179,7 @@ export function reportStage<D extends FlagDecls, I, O, R>(
       const own = Promise.resolve(def.report.files?.(result, outputs, run));
       own.catch(() => undefined);
       const files: ReportFile[] = [
-        { name: 'result.json', content: `${JSON.stringify(result, null, 2)}\n` },
+        resultFile(result),
         {
           name: 'summary.md',
           content: renderDashboardMarkdown(detail === 'summary' ? summaryView(dashboard) : dashboard, {
@@ -191,16 +193,61 @@ export function reportStage<D extends FlagDecls, I, O, R>(
       const written = await writeReportFiles(run.reportsDir, files, { within: run.baseDir });
       if (run.snapshot.available) {
         ctx.progress('rendering dashboard.png');
-        await takeSnapshots(run.reportsDir, {
-          chromium: run.snapshot.chromium,
-          width: run.ws.output.snapshot_width,
-        });
-        written.push(
-          path.join(run.reportsDir, 'dashboard.png'),
-          path.join(run.reportsDir, 'dashboard-narrow.png'),
-        );
+        if (await renderPictures(ctx, run)) {
+          written.push(
+            path.join(run.reportsDir, 'dashboard.png'),
+            path.join(run.reportsDir, 'dashboard-narrow.png'),
+          );
+        } else {
+          // the fallback: the report without the pictures, and result.json no longer lists them
+          delete (result as { snapshot?: SnapshotInfo }).snapshot;
+          await writeReportFiles(run.reportsDir, [resultFile(result)], {
+            within: run.baseDir,
+          });
+        }
       }
       return { result, files: written.map((f) => run.rel(f)) };
     },
   };
+}
+
+/** Retries of the report stage: a chart render (Chromium crashing or failing to start) may be transient. */
+export const REPORT_RETRIES = 2;
+
+const resultFile = (result: unknown): ReportFile => ({
+  name: 'result.json',
+  content: `${JSON.stringify(result, null, 2)}\n`,
+});
+
+/**
+ * Takes dashboard.png and dashboard-narrow.png. A failed render is retried: the attempt throws a
+ * retriable error, so the plan re-runs the report stage and logs each attempt. After the last
+ * retry, a run that asked for the pictures (`--snapshot`, `output.snapshot: always`) fails; in
+ * `auto` mode the report stands without them (the fallback), said in one warning line and a plan
+ * note. Returns whether the pictures were taken.
+ */
+async function renderPictures(ctx: StageContext, run: KitRun<unknown>): Promise<boolean> {
+  try {
+    await takeSnapshots(run.reportsDir, {
+      chromium: run.snapshot.chromium,
+      width: run.ws.output.snapshot_width,
+    });
+    return true;
+  } catch (err) {
+    if (ctx.signal.aborted || !(err instanceof GtmError)) throw err;
+    if (ctx.attempt <= REPORT_RETRIES) {
+      throw new GtmError(err.code, err.message, {
+        where: err.where,
+        hint: err.hint,
+        cause: err,
+        retriable: true,
+      });
+    }
+    if (run.snapshot.mode === 'always') throw err;
+    const attempts = ctx.attempt === 1 ? '1 attempt' : `${ctx.attempt} attempts`;
+    const line = `no dashboard.png: the chart render failed after ${attempts} (${err.message}); the report is complete without it (dashboard.html) — ${err.hint ?? 'check the Chromium of output.chromium'}; --no-snapshot skips it`;
+    run.warn(line);
+    ctx.note(line);
+    return false;
+  }
 }
