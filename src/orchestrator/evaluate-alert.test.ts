@@ -137,6 +137,51 @@ describe('evaluateAlert', () => {
     expect(third.escalation).toMatchObject({ level: 2, role: 'cfo', person: null });
   });
 
+  it('sends an escalation whose rung has nobody available up the ladder, recorded as a fallback', () => {
+    // h-plan28: the rung's people away and no roster fallback left the escalation with nobody
+    const away = {
+      roles: {
+        ...roster.roles,
+        'marketing-lead': {
+          people: [
+            { name: 'Mia Lee', unavailable: [{ from: '2024-05-15', to: '2024-05-31', reason: 'leave' }] },
+          ],
+        },
+      },
+    };
+    const ladder = ['marketing-lead', 'vp-marketing', 'cfo'];
+    const second = evaluateAlert(roas(1), prev(true, 1), {
+      ...policy,
+      roster: away,
+      escalationLadder: ladder,
+    });
+    expect(second.escalation).toMatchObject({
+      level: 2,
+      role: 'vp-marketing',
+      person: 'Vic Park',
+      fallbackUsed: { from: 'marketing-lead', to: 'vp-marketing' },
+    });
+    expect(second.escalation?.fallbackUsed?.reason).toBe(
+      'no owner on 2024-05-20 for "marketing-lead" (tried marketing-lead): nobody in "marketing-lead" is available on 2024-05-20; Mia Lee unavailable 2024-05-15..2024-05-31 (leave); "vp-marketing", the next rung of the ladder that can, takes the escalation',
+    );
+    // a rung that is available keeps it; the top rung with nobody has nowhere to go
+    expect(
+      evaluateAlert(roas(1), prev(true, 2), { ...policy, roster: away, escalationLadder: ladder }).escalation,
+    ).toMatchObject({ level: 2, role: 'vp-marketing', person: 'Vic Park', fallbackUsed: null });
+    expect(
+      evaluateAlert(roas(1), prev(true, 3), { ...policy, roster: away, escalationLadder: ladder }).escalation,
+    ).toMatchObject({ level: 3, role: 'cfo', person: null });
+    // never down: outside its window the rung's own person takes it
+    expect(
+      evaluateAlert(roas(1), prev(true, 1), {
+        ...policy,
+        asOf: '2024-06-01',
+        roster: away,
+        escalationLadder: ladder,
+      }).escalation,
+    ).toMatchObject({ level: 1, role: 'marketing-lead', person: 'Mia Lee', fallbackUsed: null });
+  });
+
   it('escalates to the alert owner when the command has no ladder', () => {
     const ev = evaluateAlert({ ...roas(1), owner_role: 'data-eng' }, prev(true, 1), {
       ...policy,

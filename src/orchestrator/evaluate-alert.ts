@@ -93,7 +93,8 @@ export interface AlertPolicy {
  * at the previous evaluation of the same alert id in the same command and scope, that of the
  * latest earlier as-of (a rerun for the same as-of re-evaluates its period and reaches the same
  * decision as the first run of it); the streak grows by one per period, so the k-th consecutive
- * breach (k ≥ 2) escalates to `ladder[min(k − 2, len − 1)]`. Pure: the caller finds `previous` in
+ * breach (k ≥ 2) escalates to `ladder[min(k − 2, len − 1)]`, or the next rung up when nobody
+ * there is available (`rungOrAbove`). Pure: the caller finds `previous` in
  * the plan history.
  *
  * @example
@@ -163,7 +164,7 @@ export function evaluateAlert(
     // the first escalating breach takes the first rung, whatever `escalate_from` is
     const step = ladderStep(policy.escalationLadder, consecutive + 2 - from);
     evaluation.escalation = step
-      ? { ...party(step.role, policy), level: step.level }
+      ? rungOrAbove(step, policy)
       : {
           // No ladder configured: the escalation still happens, to the alert's owner if any.
           ...(input.owner_role
@@ -174,6 +175,28 @@ export function evaluateAlert(
         };
   }
   return evaluation;
+}
+
+/**
+ * Who takes an escalation at `step`: the rung's role (through its roster fallbacks); when nobody
+ * there can, the next rung up the ladder that can, recorded as a fallback with the reason, so that
+ * an escalation reaches a person rather than an empty role. Never a lower rung; when no rung from
+ * `step` up can be staffed, the rung with nobody (the plan notes "no owner").
+ */
+function rungOrAbove(
+  step: { level: number; role: string },
+  policy: AlertPolicy,
+): ResolvedParty & { level: number } {
+  const own = party(step.role, policy);
+  if (own.person !== null) return { ...own, level: step.level };
+  for (let i = step.level; i < policy.escalationLadder.length; i++) {
+    const above = party(policy.escalationLadder[i], policy);
+    if (above.person === null) continue;
+    const to = above.role ?? policy.escalationLadder[i];
+    const reason = `${own.reason ?? `nobody in "${step.role}" is available on ${policy.asOf}`}; "${to}", the next rung of the ladder that can, takes the escalation`;
+    return { ...above, fallbackUsed: { from: step.role, to, reason }, reason, level: i + 1 };
+  }
+  return { ...own, level: step.level };
 }
 
 /**
