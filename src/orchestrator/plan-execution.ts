@@ -313,8 +313,11 @@ export class PlanExecution {
       this.failure || this.writer.error !== undefined ? 'failed' : aborted ? 'interrupted' : 'succeeded';
     this.record.ended_at = at;
     this.record.duration_ms = elapsed(this.startedAt);
-    if (this.failure)
+    if (this.failure) {
       this.record.error = { ...toTaskError(this.failure.error), task_id: this.failure.taskId };
+      // the plan's fallback (error_handling.fallback_plan: report the last good run), as it happened
+      this.record.notes.push({ at, task_id: this.failure.taskId, message: this.fallbackNote() });
+    }
     this.emit({
       type: 'run-finished',
       plan_id: this.record.plan_id,
@@ -342,6 +345,26 @@ export class PlanExecution {
     return { record: this.record, path: this.path, outputs: this.outputs };
   }
 
+  /** The latest succeeded run of this command and scope: the report that stands while this one failed. */
+  private lastGoodRun(): PlanRecord | null {
+    return this.history.find((p) => p.record.status === 'succeeded')?.record ?? null;
+  }
+
+  private lastGoodText(): string {
+    const good = this.lastGoodRun();
+    return good
+      ? `last good run: ${good.run_id} (as-of ${good.as_of}, ${good.plan_id})`
+      : 'no earlier good run of this scope';
+  }
+
+  private fallbackNote(): string {
+    const good = this.lastGoodRun();
+    const what = `fallback: the run failed at stage "${this.failure!.taskId}"`;
+    return good
+      ? `${what}; the report of the last good run of ${this.record.command} ${this.record.scope} stands: run ${good.run_id} (as-of ${good.as_of}, ${good.plan_id})`
+      : `${what}; there is no earlier good run of ${this.record.command} ${this.record.scope} to fall back on`;
+  }
+
   private stageError(taskId: string, cause: unknown): GtmError {
     const def = this.graph.byId.get(taskId)!;
     const task = this.tasks.get(taskId)!;
@@ -356,6 +379,8 @@ export class PlanExecution {
       cause instanceof GtmError && cause.hint ? cause.hint : null,
       `owner: ${task.owner_role}${task.owner ? ` (${task.owner})` : ' (nobody available)'}`,
       this.nextOnLadder(task),
+      // a pull, a render or a mismatch that kept failing after its retries: whose report stands
+      isRetriable(cause) ? this.lastGoodText() : null,
       `plan record: ${this.path}`,
     ].filter((h): h is string => h !== null);
     return new GtmError('STAGE', `stage "${def.name}" failed ${attempts}: ${message}`, {

@@ -403,6 +403,44 @@ describe('runPlan: merge gates and retries', () => {
     expect(taskOf(record, 'report').status).toBe('succeeded');
   });
 
+  it('records the fallback: a failed run names the last good run of its scope, whose report stands', async () => {
+    // h-plan28: error_handling.fallback_plan said 'report the last good run'; nothing said which
+    const first = await rejection(
+      runPlan(
+        diamond(() => 99),
+        { planDir: dir },
+      ),
+    );
+    expect(first.hint).toMatch(/; no earlier good run of this scope; plan record: /);
+    const failedFirst = await onlyPlan();
+    expect(failedFirst.notes.map((n) => n.message)).toContain(
+      'fallback: the run failed at stage "merge"; there is no earlier good run of track-source AI Launch Tour to fall back on',
+    );
+    const good = await runPlan(
+      diamond(() => 100),
+      { planDir: dir },
+    );
+    const err = await rejection(
+      runPlan(
+        diamond(() => 99),
+        { planDir: dir },
+      ),
+    );
+    expect(err.hint).toContain(
+      `; last good run: ${good.run_id} (as-of ${good.as_of}, ${good.plan_id}); plan record: `,
+    );
+    const failed = (await listPlans(dir))
+      .map((p) => p.record)
+      .find((r) => r.plan_id !== good.plan_id && r.plan_id !== failedFirst.plan_id)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.notes).toContainEqual(
+      expect.objectContaining({
+        task_id: 'merge',
+        message: `fallback: the run failed at stage "merge"; the report of the last good run of track-source AI Launch Tour stands: run ${good.run_id} (as-of ${good.as_of}, ${good.plan_id})`,
+      }),
+    );
+  });
+
   it('fails the run when the gate keeps mismatching, with a complete record on disk', async () => {
     const err = await rejection(
       runPlan(
