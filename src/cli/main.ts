@@ -95,7 +95,7 @@ const FIX_IT_YOURSELF = new Set(['USAGE', 'CONFIG', 'INPUT']);
 /**
  * A stage that failed on the user's data or config (a missing file, a missing column) is reported as
  * that error — its code, exit status and file/row/column — with the plan record and the stage in
- * the hint; other causes (DATA, IO, ENGINE) also name the stage's owner and the next rung of the
+ * the hint; other causes (DATA, IO, ENGINE, and a source pull still failing after its retries) also name the stage's owner and the next rung of the
  * escalation ladder, which are noise to whoever typed a flag, gtm.yaml or a source file. STAGE (exit 7) stays for stages that failed otherwise
  * (retries exhausted on an internal or engine fault that carries no place to fix).
  */
@@ -111,11 +111,14 @@ export function surfaceStageCause(err: GtmError): GtmError {
   const attempts = /failed (after \d+ attempts?|before its first attempt)/.exec(err.message)?.[1];
   const stage = `stage ${err.where ?? '?'} failed${attempts ? ` ${attempts}` : ''}`;
   // the stage's owner and the next rung of the ladder are noise to whoever typed the flag
-  const parts = (err.hint ?? cause.hint ?? '')
-    .split('; ')
-    .filter(
-      (p) => !FIX_IT_YOURSELF.has(cause.code) || !/^(owner: |escalate to: |no escalation ladder)/.test(p),
-    );
+  const parts = (err.hint ?? cause.hint ?? '').split('; ').filter(
+    (p) =>
+      // a source that could not be pulled after its retries (a database down) is someone else's
+      // pipeline: its owner and the ladder stay
+      !FIX_IT_YOURSELF.has(cause.code) ||
+      cause.retriable ||
+      !/^(owner: |escalate to: |no escalation ladder)/.test(p),
+  );
   const hint = [...parts, stage].filter(Boolean).join('; ');
   return new GtmError(cause.code, cause.message, {
     where: cause.where ?? err.where,

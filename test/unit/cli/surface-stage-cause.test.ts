@@ -40,6 +40,30 @@ describe('surfaceStageCause', () => {
     },
   );
 
+  it('INPUT of a pull that kept failing after its retries (a database down): the owner and the ladder stay', () => {
+    // h-plan28: the owner of the data pull and the next rung were dropped as if a flag were wrong
+    const down = new GtmError(
+      'INPUT',
+      'cannot read from PostgreSQL at 127.0.0.1:5432/crm: connect ECONNREFUSED',
+      {
+        where: 'sources.crm.url',
+        hint: 'is the server running and reachable?',
+        retriable: true,
+      },
+    );
+    const err = new GtmError('STAGE', 'stage "gather_crm" failed after 3 attempts: x', {
+      where: 'gather_crm',
+      hint: `is the server running and reachable?; ${STAGE_HINT}`,
+      cause: down,
+    });
+    const out = surfaceStageCause(err);
+    expect(out.code).toBe('INPUT');
+    expect(out.where).toBe('sources.crm.url');
+    expect(out.hint).toBe(
+      `is the server running and reachable?; ${STAGE_HINT}; stage gather_crm failed after 3 attempts`,
+    );
+  });
+
   it('an internal fault stays a STAGE error', () => {
     expect(surfaceStageCause(failed('INTERNAL')).code).toBe('STAGE');
   });
