@@ -101,6 +101,15 @@ export interface MonitorLoyaltyContext {
   duckdb: boolean;
 }
 
+/**
+ * The plan's scope: runs of the same programme and window form a history (alert streaks, the
+ * liability change since the previous run, the change log), as optimize-referrals and
+ * monitor-personalization keep one per window: a 7d and a 90d run measure different active rates,
+ * and one must not make the other's breach the second in a row.
+ */
+export const loyaltyScope = (c: Pick<MonitorLoyaltyContext, 'config' | 'window'>): string =>
+  `${c.config.program}:${c.window.label}`;
+
 function experimentsOf(list: string[] | undefined): string[] | null {
   if (!list?.length) return [];
   if (list.length === 1 && list[0].trim().toLowerCase() === 'none') return null;

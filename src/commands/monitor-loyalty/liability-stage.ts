@@ -14,7 +14,7 @@ import {
   type IssuanceRow,
   type TriangleRow,
 } from './breakage-cohorts.ts';
-import type { MonitorLoyaltyContext } from './inputs.ts';
+import { loyaltyScope, type MonitorLoyaltyContext } from './inputs.ts';
 import { previousLiability, type PreviousLiability } from './previous-liability.ts';
 import { dropTable, relationOf } from './run-tables.ts';
 import {
@@ -304,7 +304,7 @@ export async function computeLiability(ctx: StageContext, run: Run): Promise<Lia
     points: n(balances.pending),
     rate: newPointsRate,
   });
-  const prev = await previousLiability(run, config.program, ctx.planPath);
+  const prev = await previousLiability(run, loyaltyScope(run.inputs), ctx.planPath);
   // FIFO balance: members whose consumption exceeds their points hold none (not a negative amount);
   // points of lots past their expiry date can no longer be redeemed: breakage, not liability, with
   // or without their expire row

@@ -4,7 +4,7 @@ import { stageOf } from '../kit/index.ts';
 import { checkAskedExperiments } from '../shared/experiment-review/index.ts';
 import { buildBacklog, type BacklogItem } from './backlog.ts';
 import { reviewLoyaltyExperiments, type ExperimentsOutput } from './experiments-stage.ts';
-import type { MonitorLoyaltyContext } from './inputs.ts';
+import { loyaltyScope, type MonitorLoyaltyContext } from './inputs.ts';
 import { computeKpis, type KpiOutput } from './kpi-stage.ts';
 import { computeLiability, type LiabilityOutput } from './liability-stage.ts';
 import { pullMembers, type MembersOutput } from './members-stage.ts';
@@ -185,7 +185,7 @@ const actionStages = (run: Run) => {
 export function monitorLoyaltyPlan(run: Run): CommandPlan<MonitorLoyaltyOutputs> {
   const { inputs, window, config } = run.inputs;
   return {
-    scope: config.program,
+    scope: loyaltyScope(run.inputs),
     objective: `Monitor loyalty programme ${config.program}: health, liability, churn risk and plays (${window.label} to ${inputs.as_of})`,
     complexity: 'high',
     strategy: 'diamond',
