@@ -166,7 +166,8 @@ describe('the specification usage line on the demo', () => {
     expect(result.plan_path).toMatch(/^\.claude\/plans\/plan-\d{8}T\d{9}Z\.json$/);
     expect(plan).toMatchObject({
       command: 'track-source',
-      scope: 'ai-launch-tour',
+      // one plan history per campaign and window
+      scope: 'ai-launch-tour:30d',
       status: 'succeeded',
       strategy: 'diamond',
       as_of: DEMO_AS_OF,
@@ -564,11 +565,20 @@ describe('gtm plans', () => {
     );
     expect(
       list.every(
-        (p) => p.command === 'track-source' && p.scope === 'ai-launch-tour' && p.status === 'succeeded',
+        (p) => p.command === 'track-source' && p.scope === 'ai-launch-tour:30d' && p.status === 'succeeded',
       ),
     ).toBe(true);
     const filtered = await gtm(['plans', 'list', '--command', 'nope']);
     expect(filtered.json<{ plans: unknown[] }>().plans).toEqual([]);
+    // --scope keeps a campaign's runs of every window, or of one window; not another campaign's
+    for (const scope of ['ai-launch-tour', 'ai-launch-tour:30d']) {
+      const kept = await gtm(['plans', 'list', '--scope', scope, '--json']);
+      expect(kept.json<{ plans: unknown[] }>().plans, scope).toHaveLength(list.length);
+    }
+    for (const scope of ['ai-launch', 'ai-launch-tour:7d']) {
+      const none = await gtm(['plans', 'list', '--scope', scope, '--json']);
+      expect(none.json<{ plans: unknown[] }>().plans, scope).toEqual([]);
+    }
   });
 
   it('show finds a plan by id, by file and as latest', async () => {

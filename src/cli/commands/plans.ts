@@ -18,10 +18,22 @@ async function readStore(
   filter: { command?: string; scope?: string },
 ): Promise<{ all: StoredPlan[]; unreadable: Unreadable[] }> {
   const unreadable: Unreadable[] = [];
-  const all = await (
-    await orchestrator()
-  ).listPlans(dir, { ...filter, onUnreadable: (p, error) => unreadable.push({ path: p, error }) });
+  const { scope, ...rest } = filter;
+  const all = (
+    await (
+      await orchestrator()
+    ).listPlans(dir, { ...rest, onUnreadable: (p, error) => unreadable.push({ path: p, error }) })
+  ).filter((p) => scope === undefined || scopeMatches(p.record.scope, scope));
   return { all, unreadable };
+}
+
+/**
+ * `--scope` keeps a scope and its windows: a run's scope is its campaign or programme and its
+ * window (`ai-launch-tour:30d`), so `--scope ai-launch-tour` keeps the campaign's runs of every
+ * window and `--scope ai-launch-tour:30d` those of one.
+ */
+export function scopeMatches(scope: string | undefined, wanted: string): boolean {
+  return scope === wanted || (scope !== undefined && scope.startsWith(`${wanted}:`));
 }
 
 /**
@@ -124,7 +136,8 @@ const filters = [
     name: 'scope',
     type: 'string' as const,
     placeholder: 'SCOPE',
-    description: 'only plans of this scope (e.g. campaign id)',
+    description:
+      'only plans of this scope: a campaign or programme (every window) or one window of it (ai-launch-tour:30d)',
   },
 ];
 

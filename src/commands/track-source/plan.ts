@@ -196,7 +196,10 @@ const actions = (run: Run) =>
 export function trackSourcePlan(run: Run): CommandPlan<TrackSourceOutputs> {
   const { inputs, campaign, window } = run.inputs;
   return {
-    scope: campaign.id,
+    // one history per campaign and window (`30d`, `campaign`, …), as the monitoring commands keep
+    // one per window: a 30d and a whole-campaign run measure different shares of their targets,
+    // and one must not make the other's breach the second in a row
+    scope: `${campaign.id}:${window.label}`,
     objective: `Attribute ${campaign.name} pipeline and revenue across partners and channels (${window.label} to ${inputs.as_of})`,
     complexity: 'medium',
     strategy: 'diamond',
