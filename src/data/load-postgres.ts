@@ -207,7 +207,7 @@ function postgresError(
     return new GtmError('INPUT', `cannot read from PostgreSQL at ${server}: ${text || code}`, {
       where: `sources.${spec.name}.url`,
       hint: retriable
-        ? `is the server running and reachable, and sources.${spec.name}.url right? (a failed pull is retried)`
+        ? `is the server running and reachable, and sources.${spec.name}.url right?`
         : `check sources.${spec.name}.url in gtm.yaml`,
       cause: err,
       retriable,
