@@ -298,9 +298,12 @@ export function slimOutcomesSql(s: Scope, from?: DecisionsFrom): string[] {
 /** The facts of the initiative's window. */
 const factsInWindow = 'in_scope = 1 AND in_window = 1';
 
-/** Raw evaluation reasons of the window (to classify once, in TypeScript). */
+/**
+ * Raw evaluation reasons of the window (to classify once, in TypeScript); a decision logged without
+ * one is a NULL reason (`s.q.text`: ClickHouse 18.16 cannot CAST a NULL to String).
+ */
 export const windowReasonsSql = (s: Scope): string =>
-  `SELECT CAST(reason AS VARCHAR) AS reason, sum(n) AS n FROM ${s.q.table('mp_decision_facts')} WHERE ${factsInWindow} GROUP BY reason`;
+  `SELECT ${s.q.text('reason')} AS reason, sum(n) AS n FROM ${s.q.table('mp_decision_facts')} WHERE ${factsInWindow} GROUP BY reason`;
 
 /** Variants served in the window (their spellings in the data). */
 export const windowVariantsSql = (s: Scope): string =>
