@@ -115,4 +115,43 @@ o2,u3,2026-11-22T12:00:00Z,use
     expect(rule.counts.fallback).toBe(2);
     expect(rule.rates.fallback).toBe(0.4);
   }, 180_000);
+  it('monitor-personalization: an empty consent-records export falls back to the logged consent state, and names and lists the same users on both', async () => {
+    // the consent platform's export is header-only: consent is checked against the logged states;
+    // before, ClickHouse only counted them (consent_users null, no example, no users file)
+    const yaml = PERSONALIZATION_YAML.replace(
+      'personalization:',
+      `  - { name: consent, entity: consent_records, kind: file, path: data/consent.csv }
+personalization:`,
+    );
+    const dir = workspace('mp-empty-consent', yaml, {
+      'data/decisions.csv': `decision_id,user_id,decided_at,initiative,rule_id,variant,reason,consent_state
+d1,u1,2026-11-20T10:00:00Z,Onb,r1,v1,TARGETING_MATCH,granted
+d2,u2,2026-11-21T10:00:00Z,Onb,r1,v1,TARGETING_MATCH,denied
+d3,u2,2026-11-22T10:00:00Z,Onb,r1,v1,TARGETING_MATCH,withdrawn
+d4,u3,2026-11-23T10:00:00Z,Onb,r1,v1,TARGETING_MATCH,
+d5,u4,2026-11-24T10:00:00Z,Onb,r1,hold,SPLIT,denied
+`,
+      'data/outcomes.csv': `outcome_id,user_id,occurred_at,event
+o1,u1,2026-11-20T12:00:00Z,buy
+`,
+      'data/consent.csv': 'user_id,purpose,status,recorded_at\n',
+    });
+    const argv = ['monitor-personalization', '--window', '30d', '--as-of', '2026-11-30'];
+    const { onCh } = await onBoth(ch, dir, yaml, argv, 'mp_empty_consent');
+    const g = (
+      onCh as {
+        governance: {
+          consent_source: string;
+          consent: { violations: number; users: number; by_kind: Record<string, number> };
+          consent_users: { listed: number } | null;
+        };
+      }
+    ).governance;
+    // by hand: d2, d3 (u2, refused) and d4 (u3, no state) need consent and lack it; d5 is the holdout
+    expect(g.consent_source).toBe('logged');
+    expect(g.consent.violations).toBe(3);
+    expect(g.consent.users).toBe(2);
+    expect(g.consent.by_kind).toEqual({ withdrawn: 2, 'never-granted': 1, 'granted-after-decision': 0 });
+    expect(g.consent_users?.listed).toBe(2);
+  }, 180_000);
 });

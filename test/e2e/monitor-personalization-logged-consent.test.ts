@@ -106,11 +106,31 @@ describe('monitor-personalization without consent records', () => {
 });
 
 describeOnClickHouse('the same on ClickHouse 18.16', (ch) => {
-  it('counts a logged denied as a withdrawal too', async () => {
+  // it counted only there (users null, no example, no affected-users list)
+  it('counts a logged denied as a withdrawal too, and names and lists the same users', async () => {
     const cli = await runOnClickHouse(ch, dir, YAML, ARGV, 'loggedconsent');
     expect(cli.code, cli.stderr).toBe(0);
     const r = cli.json<MonitorPersonalizationResult>();
     expect(r.governance.consent_source).toBe('logged');
-    expect((r.governance.consent as Consent).by_kind).toEqual(BY_KIND);
+    const c = r.governance.consent as Consent;
+    expect(c.by_kind).toEqual(BY_KIND);
+    expect(c.violations).toBe(5);
+    expect(c.users).toBe(4);
+    expect(c.examples.map((e) => [e.user, e.kind, e.decision_ts])).toEqual([
+      ['u7', 'withdrawn', '2026-11-29T16:00:00Z'],
+      ['u3', 'withdrawn', '2026-11-29T12:00:00Z'],
+      ['u2', 'withdrawn', '2026-11-29T11:00:00Z'],
+      ['u2', 'withdrawn', '2026-11-28T11:00:00Z'],
+      ['u6', 'never-granted', '2026-11-29T15:00:00Z'],
+    ]);
+    expect(r.governance.consent_users).toMatchObject({ listed: 4, truncated: false });
+    const users = await readFile(path.join(dir, r.reports_dir, 'consent_violation_users.csv'), 'utf8');
+    expect(
+      users
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['u2', 'u3', 'u6', 'u7']);
   }, 180_000);
 });

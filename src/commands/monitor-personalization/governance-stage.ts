@@ -26,7 +26,6 @@ import {
   consentRowsSql,
   consentSuspectsTableSql,
   consentUsersSql,
-  loggedConsentCountsSql,
   loggedConsentFactsTableSql,
   ruleActivitySql,
   ruleChangesSql,
@@ -156,15 +155,6 @@ async function consentInput(
     }));
   if (records === 0) {
     if (a.decisionsWithConsentState === 0) return { input: null, source: null, examples: [], users: null };
-    if (s.q.name === 'clickhouse') {
-      const counts = toCounts(await engine.query(loggedConsentCountsSql(s, c)));
-      return {
-        input: { counts, decisionsRequiringConsent: num(needing) },
-        source: 'logged',
-        examples: [],
-        users: null,
-      };
-    }
     await engine.exec(loggedConsentFactsTableSql(s, c));
     return { ...(await violationsOfFacts(engine, s, needing, toCounts)), source: 'logged' };
   }

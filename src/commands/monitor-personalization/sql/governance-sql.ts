@@ -254,31 +254,21 @@ const REFUSED = `consent_state IN ('withdrawn', 'denied')`;
  * Without consent records, the violating decisions by the consent state logged on them, as consent
  * facts (`mp_consent_facts`, so they are counted, named and listed as the records' are): a logged
  * `withdrawn` or `denied` is a withdrawal at decision time, any other state not `granted` (unknown,
- * none) no grant at all. DuckDB only (ClickHouse counts them with `loggedConsentCountsSql`).
+ * none) no grant at all. On ClickHouse the times are Int64 epoch milliseconds, the missing ones
+ * typed NULLs of that type (an untyped NULL column cannot be stored there).
  */
 export function loggedConsentFactsTableSql(s: Scope, c: ConsentScope): string {
   const q = s.q;
+  const [none, refusedAt] =
+    q.name === 'clickhouse'
+      ? ['CAST(NULL AS Nullable(Int64))', `CASE WHEN ${REFUSED} THEN toNullable(decided_at) ELSE NULL END`]
+      : ['CAST(NULL AS TIMESTAMP)', `CASE WHEN ${REFUSED} THEN decided_at END`];
   return q.createTable(
     'mp_consent_facts',
     `SELECT user_key, ${q.text('rule_id')} AS rule_id, ${purposeSql(q, c)} AS purpose, decided_at,
        ${q.text('variant')} AS variant, ${q.text('channel')} AS channel, ${q.text('consent_state')} AS consent_state,
-       CAST(NULL AS TIMESTAMP) AS last_grant,
-       CASE WHEN ${REFUSED} THEN decided_at END AS last_withdrawal,
-       CAST(NULL AS TIMESTAMP) AS next_grant
+       ${none} AS last_grant, ${refusedAt} AS last_withdrawal, ${none} AS next_grant
      FROM ${q.table('mp_decisions')} WHERE in_window = 1 AND ${needsConsentWhere(q, c)}
        AND (consent_state IS NULL OR consent_state <> 'granted')`,
   );
-}
-
-/**
- * Without consent records, the consent state logged on each decision: violations where it is not
- * `granted` (withdrawn or denied → withdrawn, anything else → never granted).
- */
-export function loggedConsentCountsSql(s: Scope, c: ConsentScope): string {
-  return `SELECT ${s.q.text('rule_id')} AS rule, ${purposeSql(s.q, c)} AS purpose,
-      CASE WHEN ${REFUSED} THEN 'withdrawn' ELSE 'never-granted' END AS kind,
-      count(*) AS decisions, count(DISTINCT user_key) AS users
-    FROM ${s.q.table('mp_decisions')} WHERE in_window = 1 AND ${needsConsentWhere(s.q, c)}
-      AND (consent_state IS NULL OR consent_state <> 'granted')
-    GROUP BY rule, purpose, kind`;
 }
