@@ -75,6 +75,7 @@ export async function chooseColumnTypes(
       stats.push(
         `count(*) FILTER (WHERE regexp_full_match(${q}, '${INT}')) AS "int${i}"`,
         `count(*) FILTER (WHERE regexp_full_match(${q}, '${NUM}')) AS "num${i}"`,
+        `count(*) FILTER (WHERE regexp_full_match(${q}, '${NUM}') AND NOT isfinite(TRY_CAST(${q} AS DOUBLE))) AS "numinf${i}"`,
         `count(*) FILTER (WHERE lower(${q}) IN ('true', 'false')) AS "bool${i}"`,
         `count(${day}) AS "date${i}"`,
         `min(${day}) AS "dmin${i}"`,
@@ -131,7 +132,10 @@ export async function chooseColumnTypes(
         if (num(`int${i}`) === present) return col('Int64', `CAST(${q} AS BIGINT)`);
         // a source with decimal "," means 1.000 as a thousand: its non-integer text stays text,
         // for the ClickHouse parser to read with the source's setting
-        if (num(`num${i}`) === present && opts.decimal !== ',') return col('Float64', `CAST(${q} AS DOUBLE)`);
+        // a number too large for a double (1e999) stays text too: as Float64 it would be inf, and a
+        // run's reject reason would quote "inf" where DuckDB, reading the file, quotes the cell
+        if (num(`num${i}`) === present && num(`numinf${i}`) === 0 && opts.decimal !== ',')
+          return col('Float64', `CAST(${q} AS DOUBLE)`);
         if (num(`bool${i}`) === present)
           return col('UInt8', `CAST(CAST(${q} AS BOOLEAN) AS UTINYINT)`, '0/1');
         if (num(`date${i}`) === present) return dateCol(`CAST(${q} AS DATE)`);

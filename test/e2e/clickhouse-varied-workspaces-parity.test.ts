@@ -9,6 +9,7 @@
  * Skipped (with the reason) when no clickhouse-server is installed.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -153,5 +154,35 @@ o1,u1,2026-11-20T12:00:00Z,buy
     expect(g.consent.users).toBe(2);
     expect(g.consent.by_kind).toEqual({ withdrawn: 2, 'never-granted': 1, 'granted-after-decision': 0 });
     expect(g.consent_users?.listed).toBe(2);
+  }, 180_000);
+  it('monitor-personalization: an amount too large for a double (1e999) is rejected quoting the cell as written on both', async () => {
+    // the loaded column was Float64, so the server's reason quoted "inf"; now it stays text
+    const yaml = `${PERSONALIZATION_YAML}thresholds: { max_reject_rate: 0.5 }\n`.replace(
+      'path: data/outcomes.csv }',
+      'path: data/outcomes.csv,\n      mapping: { outcome_id: outcome_id, user_id: user_id, occurred_at: occurred_at, event: event, value: amount } }',
+    );
+    const dir = workspace('mp-huge-amount', yaml, {
+      'data/decisions.csv': `decision_id,user_id,decided_at,initiative,rule_id,variant,reason
+d1,u1,2026-11-20T10:00:00Z,Onb,r1,v1,TARGETING_MATCH
+d2,u2,2026-11-21T10:00:00Z,Onb,r1,hold,SPLIT
+d3,u3,2026-11-22T10:00:00Z,Onb,r1,v1,TARGETING_MATCH
+`,
+      'data/outcomes.csv': `outcome_id,user_id,occurred_at,event,amount
+o1,u1,2026-11-20T12:00:00Z,buy,12.5
+o2,u3,2026-11-22T12:00:00Z,buy,1e999
+o3,u2,2026-11-23T12:00:00Z,buy,20
+`,
+    });
+    const argv = ['monitor-personalization', '--window', '30d', '--as-of', '2026-11-30'];
+    const { duck, onCh } = await onBoth(ch, dir, yaml, argv, 'mp_huge_amount');
+    const rejects = async (r: Record<string, unknown>) =>
+      (await readFile(path.join(dir, r.reports_dir as string, 'rejects.csv'), 'utf8')).trim().split('\n');
+    // by hand: data row 2 of outcomes.csv is file line 3
+    const expected = [
+      'source,file,row,reason,raw',
+      'outcomes,data/outcomes.csv,3,value: 1e999 is not a finite number,',
+    ];
+    expect(await rejects(duck)).toEqual(expected);
+    expect(await rejects(onCh)).toEqual(expected);
   }, 180_000);
 });
