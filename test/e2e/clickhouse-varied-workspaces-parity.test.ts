@@ -185,4 +185,28 @@ o3,u2,2026-11-23T12:00:00Z,buy,20
     expect(await rejects(duck)).toEqual(expected);
     expect(await rejects(onCh)).toEqual(expected);
   }, 180_000);
+  it('monitor-personalization: amounts written with a leading + (+20, +7.5) are read on both, not rejected on ClickHouse', async () => {
+    const yaml = PERSONALIZATION_YAML.replace(
+      'path: data/outcomes.csv }',
+      'path: data/outcomes.csv,\n      mapping: { outcome_id: outcome_id, user_id: user_id, occurred_at: occurred_at, event: event, value: amount } }',
+    );
+    const dir = workspace('mp-plus-amount', yaml, {
+      'data/decisions.csv': `decision_id,user_id,decided_at,initiative,rule_id,variant,reason
+d1,u1,2026-11-20T10:00:00Z,Onb,r1,v1,TARGETING_MATCH
+d2,u2,2026-11-21T10:00:00Z,Onb,r1,hold,SPLIT
+d3,u3,2026-11-22T10:00:00Z,Onb,r1,v1,TARGETING_MATCH
+`,
+      'data/outcomes.csv': `outcome_id,user_id,occurred_at,event,amount
+o1,u1,2026-11-20T12:00:00Z,buy,+20
+o2,u3,2026-11-22T12:00:00Z,buy,+7.5
+o3,u2,2026-11-23T12:00:00Z,buy,10
+`,
+    });
+    const argv = ['monitor-personalization', '--window', '30d', '--as-of', '2026-11-30'];
+    const { onCh } = await onBoth(ch, dir, yaml, argv, 'mp_plus_amount');
+    const accounting = (onCh as { row_accounting: { source: string; accepted: number; rejected: number }[] })
+      .row_accounting;
+    // by hand: all three outcomes read (before, ClickHouse rejected +20 and +7.5: cannot read as a number)
+    expect(accounting.find((a) => a.source === 'outcomes')).toMatchObject({ accepted: 3, rejected: 0 });
+  }, 180_000);
 });

@@ -133,13 +133,19 @@ export function parseAmountTextCh(
   const v = `_gtm_amount${++amountAliases}`;
   if (decimal === ',') {
     const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(amountStrip(',', own))}, '') AS ${v})`;
-    return `toFloat64OrNull(multiIf(match(${def}, ${lit(`^(?:${GROUPS_COMMA})$`)}), replaceAll(replaceRegexpAll(${v}, ${lit(SEPARATORS_COMMA)}, ''), ',', '.'),
-      match(${v}, ${lit(SEPARATORS_COMMA)}), '', replaceAll(${v}, ',', '.')))`;
+    return `toFloat64OrNull(${unplus(`multiIf(match(${def}, ${lit(`^(?:${GROUPS_COMMA})$`)}), replaceAll(replaceRegexpAll(${v}, ${lit(SEPARATORS_COMMA)}, ''), ',', '.'),
+      match(${v}, ${lit(SEPARATORS_COMMA)}), '', replaceAll(${v}, ',', '.'))`)})`;
   }
   const def = `(replaceRegexpAll(${trimCh(expr)}, ${lit(amountStrip('.', own))}, '') AS ${v})`;
-  return `toFloat64OrNull(multiIf(position(${def}, ',') = 0, ${v},
-      match(${v}, ${lit(`^(?:${GROUPS_DOT})$`)}), replaceAll(${v}, ',', ''), ''))`;
+  return `toFloat64OrNull(${unplus(`multiIf(position(${def}, ',') = 0, ${v},
+      match(${v}, ${lit(`^(?:${GROUPS_DOT})$`)}), replaceAll(${v}, ',', ''), '')`)})`;
 }
+
+/**
+ * `text` less one leading `+` before a digit or the decimal point: DuckDB's cast reads `+50.08` as
+ * 50.08, ClickHouse 18.16's toFloat64OrNull as NULL (the row was rejected there only).
+ */
+const unplus = (text: string) => `replaceRegexpOne(${text}, ${lit('^\\+([0-9.])')}, ${lit('\\1')})`;
 
 let amountAliases = 0;
 
