@@ -326,6 +326,33 @@ function refuseRejectedLines(record: LoadedRecord | null, where: PayloadsOnClick
   });
 }
 
+/** The load's record checked against the files here (`checkPayloadFiles`) and its rejected lines (`refuseRejectedLines`). */
+async function checkLoad(
+  engine: ClickHouseEngine,
+  where: PayloadsOnClickHouse,
+  payloads: string | undefined,
+  warn: (line: string) => void,
+): Promise<void> {
+  const record = await readLoadRecord(engine, EVENT_PAYLOADS_TABLE, EVENT_PAYLOADS_TABLE);
+  if (record) await checkPayloadFiles(record, where, payloads, warn);
+  refuseRejectedLines(record, where);
+}
+
+/** The kept messages counted on the server by what decides their route (`Group`). */
+async function groupsOn(engine: ClickHouseEngine, table: string, kept: string): Promise<Group[]> {
+  return (
+    await engine.query<Group>(
+      `SELECT is_message, call_type, has_name, name, has_properties, count() AS n FROM ${table} WHERE ${kept} GROUP BY is_message, call_type, has_name, name, has_properties`,
+    )
+  ).map((g) => ({
+    ...g,
+    is_message: Number(g.is_message),
+    has_name: Number(g.has_name),
+    has_properties: Number(g.has_properties),
+    n: Number(g.n),
+  }));
+}
+
 async function validateOn(
   engine: ClickHouseEngine,
   plan: TrackingPlan,
@@ -337,9 +364,7 @@ async function validateOn(
   warn: (line: string) => void,
 ): Promise<ValidationReport> {
   const table = await payloadsTable(engine, where);
-  const record = await readLoadRecord(engine, EVENT_PAYLOADS_TABLE, EVENT_PAYLOADS_TABLE);
-  if (record) await checkPayloadFiles(record, where, payloads, warn);
-  refuseRejectedLines(record, where);
+  await checkLoad(engine, where, payloads, warn);
   const plannedTracks = [...new Set(plan.events.filter((e) => e.type === 'track').map((e) => e.name))];
   const planned = new Set(plannedTracks);
 
@@ -348,17 +373,7 @@ async function validateOn(
   const kept = dupes.kept;
 
   // 1. every message checked counted on the server, by what decides its route
-  const groups = (
-    await engine.query<Group>(
-      `SELECT is_message, call_type, has_name, name, has_properties, count() AS n FROM ${table} WHERE ${kept} GROUP BY is_message, call_type, has_name, name, has_properties`,
-    )
-  ).map((g) => ({
-    ...g,
-    is_message: Number(g.is_message),
-    has_name: Number(g.has_name),
-    has_properties: Number(g.has_properties),
-    n: Number(g.n),
-  }));
+  const groups = await groupsOn(engine, table, kept);
 
   // 2. evidence for the server-settled violations: their first messages in file order (the
   // validator keeps the first `maxSamples` of each type, so no later one can be among them)
